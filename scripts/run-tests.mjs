@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs node's test runner over the compiled test files. Node 20 has no glob support in
+// `node --test`, and Node 22+ treats arguments as globs, so we list the files ourselves.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const files = [];
+function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith(".test.js")) files.push(p);
+  }
+}
+for (const root of roots.length ? roots : ["dist/src", "dist/test/e2e"]) walk(root);
+if (files.length === 0) {
+  console.error("no test files found");
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ["--test", ...flags, ...files], { stdio: "inherit" });
+process.exit(r.status ?? 1);

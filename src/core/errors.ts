@@ -1,0 +1,133 @@
+/**
+ * AWS errors as data. A service lists its errors in its own `errors.ts` with `defineErrors`,
+ * quoting the exact AWS message; handlers throw them; the protocol layer serializes them in
+ * the service's protocol. Nothing here knows about HTTP bodies.
+ */
+
+export interface AwsErrorSpec {
+  /** The error code AWS sends (`__type`, `<Code>`, `x-amzn-ErrorType`). */
+  readonly code: string;
+  /** HTTP status AWS answers with. */
+  readonly status: number;
+  /** Exact AWS message; `{name}` placeholders are filled from the params given when thrown. */
+  readonly message: string;
+  /** Query-protocol fault type. Defaults to Sender for 4xx, Receiver for 5xx. */
+  readonly type?: "Sender" | "Receiver";
+  /**
+   * For awsQueryCompatible services (SQS): the code that query clients see, which differs
+   * from the JSON shape name (`QueueDoesNotExist` vs `AWS.SimpleQueueService.NonExistentQueue`).
+   */
+  readonly queryCode?: string;
+}
+
+export interface AwsErrorOptions {
+  /** Extra members of the error shape (S3 `BucketName`, DynamoDB `CancellationReasons`...). */
+  fields?: Record<string, unknown>;
+  /** Extra response headers (S3 `x-amz-delete-marker` on a 404, `Allow` on 405...). */
+  headers?: Record<string, string>;
+  type?: "Sender" | "Receiver";
+  queryCode?: string;
+}
+
+export class AwsError extends Error {
+  override readonly name = "AwsError";
+  readonly fields: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+  readonly type: "Sender" | "Receiver";
+  readonly queryCode: string | undefined;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    options: AwsErrorOptions = {},
+  ) {
+    super(message);
+    this.fields = options.fields ?? {};
+    this.headers = options.headers ?? {};
+    this.type = options.type ?? (status >= 500 ? "Receiver" : "Sender");
+    this.queryCode = options.queryCode;
+  }
+}
+
+export function formatMessage(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in params ? String(params[key]) : whole,
+  );
+}
+
+export type ErrorFactory = (params?: Record<string, unknown>, options?: AwsErrorOptions) => AwsError;
+
+/** Turns a table of error specs into factories: `errors.NoSuchBucket({ name })`. */
+export function defineErrors<K extends string>(specs: Record<K, AwsErrorSpec>): Record<K, ErrorFactory> & { specs: Record<K, AwsErrorSpec> } {
+  const out = { specs } as Record<K, ErrorFactory> & { specs: Record<K, AwsErrorSpec> };
+  for (const key of Object.keys(specs) as K[]) {
+    const spec = specs[key];
+    out[key] = (params = {}, options = {}) =>
+      new AwsError(spec.code, formatMessage(spec.message, params), spec.status, {
+        type: spec.type,
+        queryCode: spec.queryCode,
+        ...options,
+      });
+  }
+  return out;
+}
+
+/** Errors every service can answer, produced by the protocol layer itself. */
+export const commonErrors = defineErrors({
+  NotImplemented: {
+    code: "NotImplemented",
+    status: 501,
+    message: "The operation {operation} of service {service} is not yet implemented by Nimbus.",
+  },
+  UnknownOperation: {
+    code: "UnknownOperationException",
+    status: 400,
+    message: "The operation {operation} is not recognised by service {service}.",
+  },
+  InvalidAction: {
+    code: "InvalidAction",
+    status: 400,
+    message: "The action {operation} is not valid for this web service.",
+  },
+  UnknownService: {
+    code: "UnknownService",
+    status: 400,
+    message: "Nimbus could not tell which AWS service this request is for. Sign it with SigV4 (the credential scope names the service) or send the X-Amz-Target header.",
+  },
+  MissingAction: {
+    code: "MissingAction",
+    status: 400,
+    message: "Could not find operation to execute in the request.",
+  },
+  SerializationException: {
+    code: "SerializationException",
+    status: 400,
+    message: "{detail}",
+  },
+  MalformedQueryString: {
+    code: "MalformedQueryString",
+    status: 400,
+    message: "{detail}",
+  },
+  MalformedXML: {
+    code: "MalformedXML",
+    status: 400,
+    message: "The XML you provided was not well-formed or did not validate against our published schema",
+  },
+  UnsupportedMediaType: {
+    code: "UnsupportedMediaTypeException",
+    status: 415,
+    message: "Unsupported Media Type: {contentType}",
+  },
+  RequestEntityTooLarge: {
+    code: "RequestEntityTooLarge",
+    status: 413,
+    message: "Request body of {size} bytes exceeds the maximum of {limit} bytes.",
+  },
+  InternalFailure: {
+    code: "InternalFailure",
+    status: 500,
+    message: "The request processing has failed because of an unknown error, exception or failure.",
+  },
+});
