@@ -60,17 +60,17 @@ export type ErrorFactory = (params?: Record<string, unknown>, options?: AwsError
 
 /** Turns a table of error specs into factories: `errors.NoSuchBucket({ name })`. */
 export function defineErrors<K extends string>(specs: Record<K, AwsErrorSpec>): Record<K, ErrorFactory> & { specs: Record<K, AwsErrorSpec> } {
-  const out = { specs } as Record<K, ErrorFactory> & { specs: Record<K, AwsErrorSpec> };
+  const out: Record<string, unknown> = { specs };
   for (const key of Object.keys(specs) as K[]) {
     const spec = specs[key];
-    out[key] = (params = {}, options = {}) =>
+    out[key] = (params: Record<string, unknown> = {}, options: AwsErrorOptions = {}) =>
       new AwsError(spec.code, formatMessage(spec.message, params), spec.status, {
         type: spec.type,
         queryCode: spec.queryCode,
         ...options,
       });
   }
-  return out;
+  return out as Record<K, ErrorFactory> & { specs: Record<K, AwsErrorSpec> };
 }
 
 /** Errors every service can answer, produced by the protocol layer itself. */

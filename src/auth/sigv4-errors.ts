@@ -1,0 +1,148 @@
+/**
+ * The errors AWS answers when a SigV4 signature is malformed, expired or wrong.
+ *
+ * AWS words these differently per family of endpoint, and clients match on the code:
+ * - S3 (rest-xml) has its own codes and sentences (`AuthorizationHeaderMalformed`,
+ *   `AuthorizationQueryParametersError`, `AccessDenied` "Request has expired"...).
+ * - Query-protocol services (STS, IAM, SNS, EC2...) answer `IncompleteSignature` /
+ *   `SignatureDoesNotMatch`.
+ * - JSON and rest-json services (DynamoDB, Kinesis, Lambda...) answer the same sentences under
+ *   `IncompleteSignatureException` / `InvalidSignatureException`.
+ * The sentences themselves are shared by the last two and are quoted from real AWS answers.
+ */
+import { AwsError, defineErrors } from "../core/errors.js";
+
+export type SignatureErrorStyle = "s3" | "query" | "json";
+
+/** Signing names of services that speak the query (or ec2) protocol; every other non-S3 service speaks JSON. */
+const QUERY_PROTOCOL_SIGNING_NAMES: ReadonlySet<string> = new Set([
+  "autoscaling",
+  "cloudformation",
+  "cloudsearch",
+  "ec2",
+  "elasticache",
+  "elasticbeanstalk",
+  "elasticloadbalancing",
+  "email",
+  "iam",
+  "monitoring",
+  "rds",
+  "redshift",
+  "sdb",
+  "ses",
+  "sns",
+  "sts",
+]);
+
+/** S3 and its variants canonicalize paths without normalizing or double-encoding them. */
+export function isS3Service(service: string): boolean {
+  return service === "s3" || service === "s3-object-lambda" || service === "s3-outposts";
+}
+
+export function signatureErrorStyle(service: string | undefined): SignatureErrorStyle {
+  if (service === undefined) return "json";
+  if (isS3Service(service)) return "s3";
+  return QUERY_PROTOCOL_SIGNING_NAMES.has(service) ? "query" : "json";
+}
+
+export const SIGNATURE_MISMATCH_MESSAGE =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+export const S3_SIGNATURE_MISMATCH_MESSAGE =
+  "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
+
+export const S3_CREDENTIAL_FORMAT = '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request"';
+
+export const sigv4Errors = defineErrors({
+  IncompleteSignature: { code: "IncompleteSignature", status: 400, message: "{detail}" },
+  SignatureDoesNotMatch: { code: "SignatureDoesNotMatch", status: 403, message: "{detail}" },
+  // JSON services; awsQueryCompatible ones (SQS) expose the query code to query clients.
+  IncompleteSignatureException: {
+    code: "IncompleteSignatureException",
+    status: 400,
+    message: "{detail}",
+    queryCode: "IncompleteSignature",
+  },
+  InvalidSignatureException: {
+    code: "InvalidSignatureException",
+    status: 400,
+    message: "{detail}",
+    queryCode: "SignatureDoesNotMatch",
+  },
+  S3AuthorizationHeaderMalformed: {
+    code: "AuthorizationHeaderMalformed",
+    status: 400,
+    message: "The authorization header is malformed; {detail}",
+  },
+  S3AuthorizationQueryParametersError: {
+    code: "AuthorizationQueryParametersError",
+    status: 400,
+    message: "{detail}",
+  },
+  S3SignatureDoesNotMatch: { code: "SignatureDoesNotMatch", status: 403, message: S3_SIGNATURE_MISMATCH_MESSAGE },
+  S3RequestExpired: { code: "AccessDenied", status: 403, message: "Request has expired" },
+  S3RequestNotYetValid: { code: "AccessDenied", status: 403, message: "Request is not yet valid" },
+  S3MissingDate: {
+    code: "AccessDenied",
+    status: 403,
+    message: "AWS authentication requires a valid Date or x-amz-date header",
+  },
+  S3RequestTimeTooSkewed: {
+    code: "RequestTimeTooSkewed",
+    status: 403,
+    message: "The difference between the request time and the current time is too large.",
+  },
+  S3UnsupportedAuthorizationType: {
+    code: "InvalidArgument",
+    status: 400,
+    message: "Unsupported Authorization Type",
+  },
+  S3MultipleAuthMechanisms: {
+    code: "InvalidArgument",
+    status: 400,
+    message:
+      "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+  },
+  S3MissingContentSha256: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Missing required header for this request: x-amz-content-sha256",
+  },
+});
+
+/** Thrown by `parseAuthorization` for a request that carries a SigV4 signature AWS would reject as malformed. */
+export class SigV4ParseError extends AwsError {}
+
+function asParseError(error: AwsError): SigV4ParseError {
+  return new SigV4ParseError(error.code, error.message, error.status, {
+    fields: error.fields,
+    headers: error.headers,
+    type: error.type,
+    queryCode: error.queryCode,
+  });
+}
+
+/** `IncompleteSignature` family: the request is missing or garbles a part of the signature. */
+export function incompleteSignature(style: "query" | "json", detail: string): SigV4ParseError {
+  const factory = style === "query" ? sigv4Errors.IncompleteSignature : sigv4Errors.IncompleteSignatureException;
+  return asParseError(factory({ detail }));
+}
+
+/** `SignatureDoesNotMatch` family for non-S3 services (scope, time or signature rejected). */
+export function signatureMismatch(style: "query" | "json", detail: string): AwsError {
+  const factory = style === "query" ? sigv4Errors.SignatureDoesNotMatch : sigv4Errors.InvalidSignatureException;
+  return factory({ detail });
+}
+
+export function signatureMismatchParseError(style: "query" | "json", detail: string): SigV4ParseError {
+  return asParseError(signatureMismatch(style, detail));
+}
+
+export function s3ParseError(
+  name: keyof typeof sigv4Errors.specs,
+  detail?: string,
+  fields?: Record<string, unknown>,
+): SigV4ParseError {
+  const factory = sigv4Errors[name];
+  return asParseError(factory(detail === undefined ? {} : { detail }, fields ? { fields } : {}));
+}

@@ -1,0 +1,95 @@
+/**
+ * What a service is to the rest of Nimbus: a map of protocol-free handlers keyed by exact AWS
+ * operation names, a store built on the state layer, and optional start-up wiring (event
+ * subscriptions, scheduled work). Handlers are typed by the generated operation types.
+ */
+import type { Clock } from "./clock.js";
+import type { EventBus, NimbusEventMap } from "./events.js";
+import type { Scheduler } from "./scheduler.js";
+import type { StateLayer } from "../state/database.js";
+import type { Identities } from "../auth/credentials.js";
+
+export interface Scope {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** Calls another service's operation in-process: validation plus handler, no HTTP. */
+export type Invoke = <T = Record<string, unknown>>(
+  service: string,
+  operation: string,
+  input: Record<string, unknown>,
+  scope: Scope,
+) => Promise<T>;
+
+export interface NimbusConfig {
+  /** The base URL clients use to reach this Nimbus, e.g. http://localhost:4566. */
+  readonly endpoint: string;
+  /** Host name clients use (for URLs Nimbus hands out: queue URLs, presigned URLs...). */
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/** What a service gets once at start: shared infrastructure, never another service's internals. */
+export interface ServiceEnvironment {
+  readonly state: StateLayer;
+  /** Issued access keys and the principals behind them (STS, IAM). */
+  readonly identities: Identities;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly events: EventBus;
+  readonly invoke: Invoke;
+  readonly config: NimbusConfig;
+}
+
+export interface Caller {
+  readonly accessKeyId: string;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+export interface HandlerContext<Store = unknown> extends Scope {
+  readonly service: string;
+  readonly operation: string;
+  readonly requestId: string;
+  readonly caller: Caller;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly config: NimbusConfig;
+  readonly invoke: Invoke;
+  /** Emits an event on the bus; delivered only after this operation succeeded. */
+  emit<K extends keyof NimbusEventMap>(type: K, detail: NimbusEventMap[K]): void;
+}
+
+/** Operation types produced by codegen: `{ [Operation]: { input: I; output: O } }`. */
+export type OperationTypes<Ops = Record<string, unknown>> = { [K in keyof Ops]: { input: unknown; output: unknown } };
+
+export type Handler<I, O, Store = unknown> = (input: I, ctx: HandlerContext<Store>) => O | Promise<O>;
+
+export type Handlers<Ops extends OperationTypes<Ops>, Store = unknown> = {
+  [K in keyof Ops]?: Handler<Ops[K]["input"], Ops[K]["output"], Store>;
+};
+
+/** Loosely typed view the dispatcher uses; providers are typed by `Handlers<Ops>`. */
+export type AnyHandler = (input: never, ctx: HandlerContext<never>) => unknown;
+
+export interface ServiceDefinition<Store = unknown> {
+  readonly handlers: Readonly<Record<string, AnyHandler | undefined>>;
+  /** rest-xml response root element names that the models do not carry (an S3 quirk). */
+  readonly xmlRootNames?: Readonly<Record<string, string>>;
+  /** Builds the service's store: runs its migrations. Called once, on first use. */
+  createStore?(env: ServiceEnvironment): Store;
+  /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
+  start?(env: ServiceEnvironment, store: Store): void | (() => void);
+}
+
+/** Identity helper so a provider file keeps its precise types while exporting the loose view. */
+export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
+  handlers: Handlers<Ops, Store>;
+  xmlRootNames?: Readonly<Record<string, string>>;
+  createStore?(env: ServiceEnvironment): Store;
+  start?(env: ServiceEnvironment, store: Store): void | (() => void);
+}): ServiceDefinition<Store> {
+  return def as unknown as ServiceDefinition<Store>;
+}

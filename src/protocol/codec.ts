@@ -1,0 +1,322 @@
+/**
+ * One entry point per direction for every protocol: request bytes -> typed input, typed
+ * output or AWS error -> response bytes. Services never see any of this.
+ */
+import { Readable } from "node:stream";
+import { AwsError, commonErrors } from "../core/errors.js";
+import { frameEvents, type EncodedEvent } from "./eventstream.js";
+import { JsonTypeError, readJson, writeJson } from "./json.js";
+import type { Operation, ServiceModel, Shape } from "./model.js";
+import { parseQueryInput, serializeQueryOutput } from "./query.js";
+import { readBoundMembers, writeBoundMembers, type RestMatch } from "./rest.js";
+import type { WireRequest, WireResponse } from "./wire.js";
+import { escapeXml, parseXmlDocument, readElement, rootElement, ScalarFormatError, writeElement, XmlSyntaxError } from "./xml.js";
+
+export type WireProtocol = "query" | "ec2" | "json" | "rest-json" | "rest-xml";
+
+/** Routing metadata of a service (generated from the models by scripts/codegen.mjs). */
+export interface ServiceIndexEntry {
+  readonly model: string;
+  readonly protocol: string;
+  readonly endpointPrefix: string;
+  readonly signingName: string;
+  readonly targetPrefix: string | null;
+  readonly jsonVersion: string | null;
+  readonly queryCompatible: boolean;
+  readonly xmlNamespace: string | null;
+  readonly apiVersion: string;
+  readonly serviceId: string;
+}
+
+/** What the codec needs to know about a service beyond its model. */
+export interface CodecService {
+  readonly id: string;
+  readonly model: ServiceModel;
+  readonly index: ServiceIndexEntry;
+  /**
+   * rest-xml output root element names, which the v2 models strip (S3: ListBucketResult...).
+   * A named S3 quirk table lives with the S3 service, not here.
+   */
+  readonly xmlRootNames?: Readonly<Record<string, string>>;
+}
+
+export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
+  if (err instanceof AwsError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  if (err instanceof XmlSyntaxError) return commonErrors.MalformedXML();
+  if (err instanceof ScalarFormatError) {
+    return protocol === "query" || protocol === "ec2"
+      ? new AwsError(protocol === "ec2" ? "InvalidParameterValue" : "ValidationError", `Invalid value '${err.text}' for a ${err.shape.type} parameter.`, 400)
+      : commonErrors.SerializationException({ detail });
+  }
+  if (err instanceof JsonTypeError || err instanceof SyntaxError) return commonErrors.SerializationException({ detail });
+  return commonErrors.SerializationException({ detail });
+}
+
+function jsonBody(req: WireRequest): unknown {
+  const text = req.body && req.body.length ? req.body.toString("utf8") : "";
+  if (text.trim() === "") return {};
+  return JSON.parse(text);
+}
+
+/** Reads the typed input of `op` from the request. Throws AwsError for malformed input. */
+export function parseInput(svc: CodecService, protocol: WireProtocol, op: Operation, req: WireRequest, match?: RestMatch): Record<string, unknown> {
+  const { model } = svc;
+  try {
+    switch (protocol) {
+      case "query":
+      case "ec2": {
+        const params = new URLSearchParams(req.query);
+        if (req.body && req.body.length) for (const [k, v] of new URLSearchParams(req.body.toString("utf8"))) params.append(k, v);
+        return parseQueryInput(model, protocol, op, params);
+      }
+      case "json":
+        return (op.input ? readJson(model, op.input, jsonBody(req)) : {}) as Record<string, unknown>;
+      case "rest-json":
+      case "rest-xml":
+        return parseRestInput(svc, protocol, op, req, match ?? { op, labels: {} });
+    }
+  } catch (err) {
+    throw badRequestFromParseError(err, protocol);
+  }
+}
+
+function parseRestInput(svc: CodecService, protocol: "rest-json" | "rest-xml", op: Operation, req: WireRequest, match: RestMatch): Record<string, unknown> {
+  const { model } = svc;
+  const shape = op.input;
+  if (!shape) return {};
+  let input: Record<string, unknown> = {};
+  const payloadName = shape.payload;
+  if (payloadName) {
+    const member = model.resolve(shape.members?.[payloadName] ?? {});
+    if (member.type === "blob" || member.type === "string") {
+      if (member.streaming && req.stream) input[payloadName] = req.stream;
+      else if (req.body && (req.body.length || member.type === "blob")) input[payloadName] = member.type === "string" ? req.body.toString("utf8") : req.body;
+      else if (member.streaming) input[payloadName] = Buffer.alloc(0);
+    } else if (req.body && req.body.length) {
+      input[payloadName] = readBodyAs(model, protocol, member, req.body);
+    }
+  } else if (req.body && req.body.length && model.members(shape).some(([, m]) => !m.location)) {
+    input = readBodyAs(model, protocol, shape, req.body) as Record<string, unknown>;
+  }
+  readBoundMembers(model, op, match, req, input);
+  return input;
+}
+
+function readBodyAs(model: ServiceModel, protocol: "rest-json" | "rest-xml", shape: Shape, body: Buffer): unknown {
+  if (protocol === "rest-json") {
+    const text = body.toString("utf8");
+    return text.trim() === "" ? {} : readJson(model, shape, JSON.parse(text));
+  }
+  const root = rootElement(parseXmlDocument(body.toString("utf8")));
+  return root ? readElement(model, shape, root[1]) : {};
+}
+
+function contentTypeOf(svc: CodecService, protocol: WireProtocol): string {
+  switch (protocol) {
+    case "json":
+      return `application/x-amz-json-${svc.index.jsonVersion ?? "1.0"}`;
+    case "rest-json":
+      return "application/json";
+    default:
+      return "text/xml";
+  }
+}
+
+export interface SerializeContext {
+  readonly requestId: string;
+}
+
+export function serializeOutput(svc: CodecService, protocol: WireProtocol, op: Operation, output: Record<string, unknown>, ctx: SerializeContext): WireResponse {
+  const { model } = svc;
+  const headers: Record<string, string> = {};
+  switch (protocol) {
+    case "query":
+    case "ec2": {
+      const ns = svc.index.xmlNamespace ?? `http://${svc.index.endpointPrefix}.amazonaws.com/doc/${svc.index.apiVersion}/`;
+      headers["content-type"] = "text/xml";
+      return { status: 200, headers, body: serializeQueryOutput(model, protocol, op, output, ctx.requestId, ns) };
+    }
+    case "json": {
+      headers["content-type"] = contentTypeOf(svc, protocol);
+      const shape = op.output;
+      const stream = shape && eventStreamMember(model, shape);
+      if (shape && stream) {
+        const [name, member] = stream;
+        const initial = { ...output, [name]: undefined };
+        headers["content-type"] = "application/vnd.amazon.eventstream";
+        return {
+          status: 200,
+          headers,
+          body: frameEvents(
+            output[name] as AsyncIterable<Record<string, unknown>>,
+            (event, value) => jsonEvent(model, member, event, value),
+            (err) => ({ body: Buffer.from(JSON.stringify({ message: err.message, ...err.fields })), contentType: "application/json" }),
+            { body: Buffer.from(JSON.stringify(writeJson(model, shape, initial) ?? {})), contentType: "application/json" },
+          ),
+        };
+      }
+      return { status: 200, headers, body: JSON.stringify(shape ? (writeJson(model, shape, output) ?? {}) : {}) };
+    }
+    case "rest-json":
+    case "rest-xml":
+      return serializeRestOutput(svc, protocol, op, output, headers);
+  }
+}
+
+function eventStreamMember(model: ServiceModel, shape: Shape): [string, Shape] | undefined {
+  return model.members(shape).find(([, m]) => m.eventstream) as [string, Shape] | undefined;
+}
+
+function jsonEvent(model: ServiceModel, streamShape: Shape, event: string, value: unknown): EncodedEvent {
+  const eventShape = model.resolve(streamShape.members?.[event] ?? {});
+  return { body: Buffer.from(JSON.stringify(writeJson(model, eventShape, value) ?? {})), contentType: "application/json" };
+}
+
+function xmlEvent(model: ServiceModel, streamShape: Shape, event: string, value: unknown): EncodedEvent {
+  const eventShape = model.resolve(streamShape.members?.[event] ?? {});
+  // An event whose single member is the payload carries raw bytes (S3 Select `Records`).
+  const payload = model.members(eventShape).find(([, m]) => m.eventpayload);
+  if (payload) {
+    const [name, member] = payload;
+    const v = (value as Record<string, unknown>)[name];
+    if (member.type === "blob" || member.type === "string") {
+      return { body: typeof v === "string" ? Buffer.from(v) : (v as Uint8Array) ?? new Uint8Array(), contentType: "application/octet-stream" };
+    }
+  }
+  const out: string[] = [];
+  writeElement(model, eventShape, value, event, out, { timestampFormat: "iso8601" });
+  return { body: Buffer.from(out.join("")), contentType: "text/xml" };
+}
+
+function serializeRestOutput(
+  svc: CodecService,
+  protocol: "rest-json" | "rest-xml",
+  op: Operation,
+  output: Record<string, unknown>,
+  headers: Record<string, string>,
+): WireResponse {
+  const { model } = svc;
+  const shape = op.output;
+  let status = op.http.responseCode ?? 200;
+  if (!shape) {
+    if (protocol === "rest-json") headers["content-type"] = "application/json";
+    return { status, headers, body: protocol === "rest-json" ? "{}" : "" };
+  }
+  status = writeBoundMembers(model, shape, output, headers) ?? status;
+  const payloadName = shape.payload;
+  if (payloadName) {
+    const member = model.resolve(shape.members?.[payloadName] ?? {});
+    const value = output[payloadName];
+    if (member.eventstream) {
+      headers["content-type"] = "application/vnd.amazon.eventstream";
+      const encode = protocol === "rest-json" ? jsonEvent : xmlEvent;
+      return {
+        status,
+        headers,
+        body: frameEvents(
+          value as AsyncIterable<Record<string, unknown>>,
+          (event, v) => encode(model, member, event, v),
+          (err) => ({ body: Buffer.from(JSON.stringify({ message: err.message })), contentType: "application/json" }),
+        ),
+      };
+    }
+    if (member.type === "blob" || member.type === "string") {
+      headers["content-type"] ??= member.type === "string" ? "text/plain" : "application/octet-stream";
+      if (value === undefined || value === null) return { status, headers, body: "" };
+      if (typeof value === "string" || Buffer.isBuffer(value)) return { status, headers, body: value };
+      if (value instanceof Uint8Array) return { status, headers, body: Buffer.from(value.buffer, value.byteOffset, value.byteLength) };
+      return { status, headers, body: value as Readable };
+    }
+    if (value === undefined || value === null) return { status, headers, body: "" };
+    if (protocol === "rest-json") {
+      headers["content-type"] = "application/json";
+      return { status, headers, body: JSON.stringify(writeJson(model, member, value) ?? {}) };
+    }
+    headers["content-type"] = "application/xml";
+    const out: string[] = [`<?xml version="1.0" encoding="UTF-8"?>\n`];
+    writeElement(model, withNamespace(svc, member), value, member.locationName ?? payloadName, out, { timestampFormat: "iso8601" });
+    return { status, headers, body: out.join("") };
+  }
+  const bodyMembers = model.members(shape).filter(([, m]) => !m.location);
+  if (protocol === "rest-json") {
+    headers["content-type"] = "application/json";
+    return { status, headers, body: JSON.stringify(writeJson(model, shape, output) ?? {}) };
+  }
+  if (bodyMembers.length === 0) return { status, headers, body: "" };
+  headers["content-type"] = "application/xml";
+  const root = svc.xmlRootNames?.[op.name] ?? shape.locationName ?? `${op.name}Result`;
+  const out: string[] = [`<?xml version="1.0" encoding="UTF-8"?>\n`];
+  writeElement(model, withNamespace(svc, shape), output, root, out, { timestampFormat: "iso8601" });
+  return { status, headers, body: out.join("") };
+}
+
+function withNamespace(svc: CodecService, shape: Shape): Shape {
+  if (shape.xmlNamespace || !svc.index.xmlNamespace || shape.type !== "structure") return shape;
+  return { ...shape, xmlNamespace: { uri: svc.index.xmlNamespace } };
+}
+
+export interface ErrorContext {
+  readonly requestId: string;
+  /** HEAD responses carry no body (S3 answers HEAD errors with status and headers only). */
+  readonly head?: boolean;
+}
+
+/** Serializes an AWS error in the protocol the client spoke. `svc` is absent for unroutable requests. */
+export function serializeError(svc: CodecService | undefined, protocol: WireProtocol, err: AwsError, ctx: ErrorContext): WireResponse {
+  const headers: Record<string, string> = { ...err.headers };
+  const code = err.code;
+  const fields = Object.entries(err.fields).filter(([, v]) => v !== undefined && v !== null);
+  let body: string;
+  switch (protocol) {
+    case "json": {
+      headers["content-type"] = svc ? contentTypeOf(svc, "json") : "application/x-amz-json-1.0";
+      headers["x-amzn-errortype"] = code;
+      if (svc?.index.queryCompatible) headers["x-amzn-query-error"] = `${err.queryCode ?? code};${err.type}`;
+      const ns = svc ? `com.amazonaws.${svc.index.endpointPrefix}` : "com.amazonaws.nimbus";
+      body = JSON.stringify({ __type: `${ns}#${code}`, message: err.message, ...Object.fromEntries(fields) });
+      break;
+    }
+    case "rest-json":
+      headers["content-type"] = "application/json";
+      headers["x-amzn-errortype"] = code;
+      body = JSON.stringify({ Type: err.type === "Sender" ? "User" : "Server", message: err.message, ...Object.fromEntries(fields) });
+      break;
+    case "ec2":
+      headers["content-type"] = "text/xml";
+      body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(err.queryCode ?? code)}</Code><Message>${escapeXml(err.message)}</Message></Error></Errors><RequestID>${ctx.requestId}</RequestID></Response>`;
+      break;
+    case "rest-xml":
+      if (svc?.id === "s3" || !svc) {
+        // S3's error document is a bare <Error> with the resource fields beside Code and Message.
+        headers["content-type"] = "application/xml";
+        const extra = fields.map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`).join("");
+        body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(err.message)}</Message>${extra}<RequestId>${ctx.requestId}</RequestId><HostId>${hostId(ctx.requestId)}</HostId></Error>`;
+        break;
+      }
+      headers["content-type"] = "text/xml";
+      body = xmlErrorResponse(svc, err, ctx.requestId, code);
+      break;
+    case "query":
+    default:
+      headers["content-type"] = "text/xml";
+      body = xmlErrorResponse(svc, err, ctx.requestId, err.queryCode ?? code);
+      break;
+  }
+  return { status: err.status, headers, body: ctx.head ? "" : body };
+}
+
+function xmlErrorResponse(svc: CodecService | undefined, err: AwsError, requestId: string, code: string): string {
+  const ns = svc?.index.xmlNamespace ? ` xmlns="${escapeXml(svc.index.xmlNamespace)}"` : "";
+  const extra = Object.entries(err.fields)
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== "object")
+    .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`)
+    .join("");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(err.message)}</Message>${extra}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}
+
+/** S3's x-amz-id-2 / HostId: an opaque base64 token; derived from the request id so logs correlate. */
+export function hostId(requestId: string): string {
+  return Buffer.from(`nimbus/${requestId}`).toString("base64");
+}
+

@@ -1,0 +1,124 @@
+/**
+ * Shape-driven JSON for the json (1.0/1.1) and rest-json protocols: blobs travel as base64,
+ * timestamps as epoch seconds unless the shape says otherwise, everything else as is.
+ * Reading also checks JSON types, answering as AWS's JSON services do (SerializationException).
+ */
+import type { ServiceModel, Shape, TimestampFormat } from "./model.js";
+import { formatTimestamp, parseTimestamp } from "./timestamps.js";
+
+export class JsonTypeError extends Error {}
+
+function describe(value: unknown): string {
+  if (value === null) return "NULL_VALUE";
+  if (Array.isArray(value)) return "START_ARRAY";
+  switch (typeof value) {
+    case "string":
+      return "VALUE_STRING";
+    case "number":
+      return Number.isInteger(value) ? "VALUE_NUMBER_INT" : "VALUE_NUMBER_FLOAT";
+    case "boolean":
+      return value ? "VALUE_TRUE" : "VALUE_FALSE";
+    default:
+      return "START_OBJECT";
+  }
+}
+
+function mismatch(shape: Shape, value: unknown): JsonTypeError {
+  const expected =
+    shape.type === "structure" || shape.type === "map"
+      ? "an object"
+      : shape.type === "list"
+        ? "an array"
+        : shape.type === "blob"
+          ? "a base64 string"
+          : `a ${shape.type}`;
+  return new JsonTypeError(`Unexpected ${describe(value)} where ${expected} was expected.`);
+}
+
+/** Converts parsed JSON into the shape's JS types (Buffer for blobs, Date for timestamps). */
+export function readJson(model: ServiceModel, shape: Shape, value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  switch (shape.type) {
+    case "structure": {
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value);
+      const src = value as Record<string, unknown>;
+      const obj: Record<string, unknown> = {};
+      for (const [name, member] of model.members(shape)) {
+        const v = src[name];
+        if (v === undefined || v === null) continue;
+        obj[name] = readJson(model, member, v);
+      }
+      return obj;
+    }
+    case "list": {
+      if (!Array.isArray(value)) throw mismatch(shape, value);
+      const member = model.resolve(shape.member ?? {});
+      return value.map((v) => (v === null ? null : readJson(model, member, v)));
+    }
+    case "map": {
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value);
+      const member = model.resolve(shape.value ?? {});
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) out[k] = readJson(model, member, v);
+      return out;
+    }
+    case "blob":
+      if (typeof value !== "string") throw mismatch(shape, value);
+      return Buffer.from(value, "base64");
+    case "timestamp": {
+      if (typeof value !== "number" && typeof value !== "string") throw mismatch(shape, value);
+      const date = parseTimestamp(value);
+      if (!date) throw new JsonTypeError(`Invalid timestamp: ${String(value)}`);
+      return date;
+    }
+    case "boolean":
+      if (typeof value !== "boolean") throw mismatch(shape, value);
+      return value;
+    case "integer":
+    case "long":
+    case "float":
+    case "double":
+      if (typeof value !== "number") throw mismatch(shape, value);
+      return value;
+    default:
+      if (shape.jsonvalue) return value;
+      if (typeof value !== "string") throw mismatch(shape, value);
+      return value;
+  }
+}
+
+/** Converts a handler's output into JSON-ready values, keeping only modeled members. */
+export function writeJson(model: ServiceModel, shape: Shape, value: unknown, timestampFormat: TimestampFormat = "unixTimestamp"): unknown {
+  if (value === null || value === undefined) return undefined;
+  switch (shape.type) {
+    case "structure": {
+      const src = value as Record<string, unknown>;
+      const obj: Record<string, unknown> = {};
+      for (const [name, member] of model.members(shape)) {
+        if (member.location) continue;
+        const v = src[name];
+        if (v === undefined || v === null) continue;
+        obj[name] = writeJson(model, member, v, timestampFormat);
+      }
+      return obj;
+    }
+    case "list": {
+      const member = model.resolve(shape.member ?? {});
+      return (value as unknown[]).map((v) => writeJson(model, member, v, timestampFormat) ?? null);
+    }
+    case "map": {
+      const member = model.resolve(shape.value ?? {});
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = writeJson(model, member, v, timestampFormat);
+      return out;
+    }
+    case "blob":
+      return Buffer.isBuffer(value) ? value.toString("base64") : value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
+    case "timestamp": {
+      const date = value instanceof Date ? value : parseTimestamp(value);
+      return date ? formatTimestamp(date, shape.timestampFormat ?? timestampFormat) : undefined;
+    }
+    default:
+      return value;
+  }
+}

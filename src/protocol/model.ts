@@ -1,0 +1,186 @@
+/**
+ * The AWS service models as data. Source: the `aws-sdk` (v2) package's `apis/*.min.json`,
+ * one maintained npm package holding every service's model with complete HTTP bindings
+ * (locations, location names, flattening, XML namespaces, timestamp formats, streaming,
+ * event streams). It strips documentation, enums and min/max, which the services carry in
+ * their own validation with AWS's wording. The v2 models are frozen (2025): where a current
+ * SDK speaks a newer protocol than the frozen model says (CloudWatch over JSON), a small
+ * named patch in `services.ts` says so.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+export type ShapeType =
+  | "structure"
+  | "list"
+  | "map"
+  | "string"
+  | "integer"
+  | "long"
+  | "float"
+  | "double"
+  | "boolean"
+  | "timestamp"
+  | "blob"
+  | "character"
+  | "bigdecimal"
+  | "biginteger";
+
+export type TimestampFormat = "iso8601" | "rfc822" | "unixTimestamp";
+
+/** A shape with its member-level traits merged in (what a member "is" at that position). */
+export interface Shape {
+  readonly type: ShapeType;
+  readonly members?: Readonly<Record<string, RawRef>>;
+  readonly required?: readonly string[];
+  readonly payload?: string;
+  readonly member?: RawRef;
+  readonly key?: RawRef;
+  readonly value?: RawRef;
+  readonly flattened?: boolean;
+  readonly locationName?: string;
+  readonly location?: "header" | "headers" | "querystring" | "uri" | "statusCode";
+  readonly queryName?: string;
+  readonly xmlNamespace?: { readonly uri?: string; readonly prefix?: string };
+  readonly xmlAttribute?: boolean;
+  readonly timestampFormat?: TimestampFormat;
+  readonly streaming?: boolean;
+  readonly eventstream?: boolean;
+  readonly event?: boolean;
+  readonly eventpayload?: boolean;
+  readonly eventheader?: boolean;
+  readonly jsonvalue?: boolean;
+  readonly exception?: boolean;
+  readonly resultWrapper?: string;
+  readonly idempotencyToken?: boolean;
+  readonly hostLabel?: boolean;
+  readonly sensitive?: boolean;
+}
+
+/** A shape as written in the model: inline, or a reference `{ shape: "S17", ...overrides }`. */
+export type RawRef = Partial<Shape> & { readonly shape?: string };
+
+export interface HttpBinding {
+  readonly method: string;
+  readonly requestUri: string;
+  readonly responseCode?: number;
+}
+
+export interface Operation {
+  readonly name: string;
+  readonly http: HttpBinding;
+  readonly input: Shape | undefined;
+  readonly output: Shape | undefined;
+  readonly inputRef: RawRef | undefined;
+  readonly outputRef: RawRef | undefined;
+}
+
+export interface ModelMetadata {
+  readonly apiVersion: string;
+  readonly endpointPrefix: string;
+  readonly protocol: string;
+  readonly jsonVersion?: string;
+  readonly targetPrefix?: string;
+  readonly signingName?: string;
+  readonly serviceId?: string;
+  readonly serviceFullName?: string;
+  readonly xmlNamespace?: string;
+  readonly awsQueryCompatible?: object;
+  readonly globalEndpoint?: string;
+}
+
+interface RawOperation {
+  http?: { method?: string; requestUri?: string; responseCode?: number };
+  input?: RawRef;
+  output?: RawRef;
+}
+
+interface RawModel {
+  metadata: ModelMetadata;
+  operations: Record<string, RawOperation>;
+  shapes: Record<string, RawRef>;
+}
+
+export class ServiceModel {
+  readonly metadata: ModelMetadata;
+  readonly operations: ReadonlyMap<string, Operation>;
+  private readonly shapes: Record<string, RawRef>;
+  private readonly cache = new WeakMap<object, Shape>();
+  private readonly memberCache = new WeakMap<Shape, readonly (readonly [string, Shape])[]>();
+
+  constructor(raw: RawModel) {
+    this.metadata = raw.metadata;
+    this.shapes = raw.shapes;
+    const ops = new Map<string, Operation>();
+    for (const [name, op] of Object.entries(raw.operations)) {
+      ops.set(name, {
+        name,
+        http: {
+          method: op.http?.method ?? "POST",
+          requestUri: op.http?.requestUri ?? "/",
+          ...(op.http?.responseCode !== undefined ? { responseCode: op.http.responseCode } : {}),
+        },
+        input: op.input ? this.resolve(op.input) : undefined,
+        output: op.output ? this.resolve(op.output) : undefined,
+        inputRef: op.input,
+        outputRef: op.output,
+      });
+    }
+    this.operations = ops;
+  }
+
+  /** Merges a reference with the shape it names; memoized per reference object. */
+  resolve(ref: RawRef): Shape {
+    const hit = this.cache.get(ref);
+    if (hit) return hit;
+    let shape: Shape;
+    if (ref.shape !== undefined) {
+      const target = this.shapes[ref.shape];
+      if (!target) throw new Error(`model ${this.metadata.endpointPrefix}: unknown shape ${ref.shape}`);
+      const { shape: _name, ...overrides } = ref;
+      shape = { ...this.resolve(target), ...overrides } as Shape;
+    } else {
+      shape = (ref.type ? ref : { ...ref, type: "string" }) as Shape;
+    }
+    this.cache.set(ref, shape);
+    return shape;
+  }
+
+  /** A structure's members, resolved, memoized: the parsers walk these on every request. */
+  members(shape: Shape): readonly (readonly [string, Shape])[] {
+    let list = this.memberCache.get(shape);
+    if (!list) {
+      list = Object.entries(shape.members ?? {}).map(([name, ref]) => [name, this.resolve(ref)] as const);
+      this.memberCache.set(shape, list);
+    }
+    return list;
+  }
+
+  operation(name: string): Operation | undefined {
+    return this.operations.get(name);
+  }
+}
+
+const require = createRequire(import.meta.url);
+let apisDir: string | undefined;
+
+/** Directory holding the model JSON files of the `aws-sdk` package. */
+export function modelsDirectory(): string {
+  apisDir ??= join(dirname(require.resolve("aws-sdk/package.json")), "apis");
+  return apisDir;
+}
+
+const loaded = new Map<string, ServiceModel>();
+
+/** Loads `<file>.min.json` once per process (models are immutable data). */
+export function loadModel(file: string): ServiceModel {
+  let model = loaded.get(file);
+  if (!model) {
+    const raw = JSON.parse(readFileSync(join(modelsDirectory(), `${file}.min.json`), "utf8")) as RawModel;
+    model = new ServiceModel(raw);
+    loaded.set(file, model);
+  }
+  return model;
+}
+

@@ -1,0 +1,97 @@
+/**
+ * Which service a request is for, the way the SDKs address AWS: the X-Amz-Target header,
+ * the SigV4 credential scope (header or presigned query), the host name, and for unsigned
+ * requests the Action parameter or the path. Pure functions over the service index.
+ */
+import type { ServiceIndexEntry } from "./codec.js";
+import type { WireRequest } from "./wire.js";
+
+export interface CredentialScope {
+  readonly accessKeyId: string;
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+}
+
+const HEADER_SCOPE = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
+const QUERY_SCOPE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
+
+/** The credential scope of a SigV4-signed request, from the Authorization header or a presigned URL. */
+export function credentialScope(req: Pick<WireRequest, "headers" | "query">): CredentialScope | undefined {
+  const auth = req.headers["authorization"];
+  const m = auth ? HEADER_SCOPE.exec(auth) : (() => {
+    const cred = req.query.get("X-Amz-Credential");
+    return cred ? QUERY_SCOPE.exec(cred) : null;
+  })();
+  if (m) return { accessKeyId: m[1] ?? "", date: m[2] ?? "", region: m[3] ?? "", service: m[4] ?? "" };
+  // SigV2-style presigned S3 URLs and legacy `AWS AKID:sig` headers still name an access key.
+  const v2 = auth?.startsWith("AWS ") ? auth.slice(4).split(":")[0] : (req.query.get("AWSAccessKeyId") ?? undefined);
+  return v2 ? { accessKeyId: v2, date: "", region: "", service: "" } : undefined;
+}
+
+export class ServiceDirectory {
+  private readonly byTarget = new Map<string, string>();
+  private readonly bySigningName = new Map<string, string[]>();
+  private readonly byEndpointPrefix = new Map<string, string>();
+
+  constructor(readonly index: Readonly<Record<string, ServiceIndexEntry>>) {
+    for (const [id, entry] of Object.entries(index)) {
+      if (entry.targetPrefix) this.byTarget.set(entry.targetPrefix, id);
+      const list = this.bySigningName.get(entry.signingName) ?? [];
+      list.push(id);
+      this.bySigningName.set(entry.signingName, list);
+      this.byEndpointPrefix.set(entry.endpointPrefix, id);
+    }
+  }
+
+  fromTarget(target: string): { service: string; operation: string } | undefined {
+    const dot = target.lastIndexOf(".");
+    if (dot === -1) return undefined;
+    const service = this.byTarget.get(target.slice(0, dot));
+    return service ? { service, operation: target.slice(dot + 1) } : undefined;
+  }
+
+  /** Services signing with this name; the first is the one that owns the name (dynamodb before its streams). */
+  fromSigningName(name: string): readonly string[] {
+    return this.bySigningName.get(name) ?? [];
+  }
+
+  fromEndpointPrefix(prefix: string): string | undefined {
+    return this.byEndpointPrefix.get(prefix);
+  }
+}
+
+/**
+ * An S3 virtual-hosted-style bucket from the Host header: `<bucket>.s3.<anything>` or
+ * `<bucket>.localhost` (and `<bucket>.<configured host>`). Undefined for path-style hosts.
+ */
+export function virtualHostBucket(host: string, configuredHostname: string): string | undefined {
+  const hostname = stripPort(host).toLowerCase();
+  if (!hostname || /^[\d.]+$/.test(hostname) || hostname.startsWith("[")) return undefined;
+  const s3 = hostname.indexOf(".s3.");
+  if (s3 > 0) return hostname.slice(0, s3);
+  const dashed = /^(.+)\.s3-[a-z0-9-]+\./.exec(hostname);
+  if (dashed && !hostname.startsWith("s3-")) return dashed[1];
+  for (const base of ["localhost", configuredHostname.toLowerCase()]) {
+    if (base && hostname.endsWith(`.${base}`) && !hostname.startsWith("s3.")) {
+      const bucket = hostname.slice(0, -(base.length + 1));
+      // `sqs.us-east-1.localhost` style hosts name a service, not a bucket.
+      if (!/^[a-z0-9-]+\.[a-z]{2}(-gov)?-[a-z]+-\d/.test(bucket)) return bucket;
+    }
+  }
+  return undefined;
+}
+
+/** A service and region named by the host: `sqs.us-east-1.localhost.localstack.cloud`. */
+export function hostService(host: string): { prefix: string; region?: string } | undefined {
+  const labels = stripPort(host).toLowerCase().split(".");
+  if (labels.length < 2 || /^\d+$/.test(labels[0] ?? "")) return undefined;
+  const region = labels[1] && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(labels[1]) ? labels[1] : undefined;
+  return { prefix: labels[0] ?? "", ...(region ? { region } : {}) };
+}
+
+export function stripPort(host: string): string {
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
+  const colon = host.lastIndexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}

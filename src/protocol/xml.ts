@@ -1,0 +1,234 @@
+/**
+ * Shape-driven XML for the query, ec2 and rest-xml protocols. Reading uses fast-xml-parser
+ * (a well-kept parser); writing is string building, which is simple and fast for the
+ * well-formed documents we emit.
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type { ServiceModel, Shape, TimestampFormat } from "./model.js";
+import { formatTimestamp, parseTimestamp } from "./timestamps.js";
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;", "\n": "&#10;" };
+
+export function escapeXml(text: string): string {
+  return /[&<>"'\r\n]/.test(text) ? text.replace(/[&<>"'\r\n]/g, (c) => ESCAPES[c] ?? c) : text;
+}
+
+export interface XmlWriteOptions {
+  /** ec2 lists are never flattened and name their elements after the member's locationName. */
+  readonly ec2?: boolean;
+  readonly timestampFormat: TimestampFormat;
+}
+
+function scalarText(shape: Shape, value: unknown, opts: XmlWriteOptions): string {
+  switch (shape.type) {
+    case "timestamp": {
+      const date = value instanceof Date ? value : parseTimestamp(value);
+      return date ? String(formatTimestamp(date, shape.timestampFormat ?? opts.timestampFormat)) : "";
+    }
+    case "blob":
+      return Buffer.isBuffer(value) ? value.toString("base64") : value instanceof Uint8Array ? Buffer.from(value).toString("base64") : escapeXml(String(value));
+    default:
+      return escapeXml(String(value));
+  }
+}
+
+/** Writes the members of a structure (not its own element) into `out`. */
+export function writeMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, out: string[], opts: XmlWriteOptions): void {
+  for (const [name, member] of model.members(shape)) {
+    if (member.location || member.xmlAttribute) continue;
+    const v = value[name];
+    if (v === undefined || v === null) continue;
+    writeElement(model, member, v, member.locationName ?? name, out, opts);
+  }
+}
+
+function attributesOf(model: ServiceModel, shape: Shape, value: Record<string, unknown>): string {
+  let attrs = "";
+  if (shape.xmlNamespace?.uri) {
+    attrs += shape.xmlNamespace.prefix ? ` xmlns:${shape.xmlNamespace.prefix}="${escapeXml(shape.xmlNamespace.uri)}"` : ` xmlns="${escapeXml(shape.xmlNamespace.uri)}"`;
+  }
+  for (const [name, member] of model.members(shape)) {
+    if (!member.xmlAttribute) continue;
+    const v = value[name];
+    if (v !== undefined && v !== null) attrs += ` ${member.locationName ?? name}="${scalarText(member, v, { timestampFormat: "iso8601" })}"`;
+  }
+  return attrs;
+}
+
+export function writeElement(model: ServiceModel, shape: Shape, value: unknown, tag: string, out: string[], opts: XmlWriteOptions): void {
+  switch (shape.type) {
+    case "structure": {
+      const obj = value as Record<string, unknown>;
+      out.push(`<${tag}${attributesOf(model, shape, obj)}>`);
+      writeMembers(model, shape, obj, out, opts);
+      out.push(`</${tag}>`);
+      return;
+    }
+    case "list": {
+      const member = model.resolve(shape.member ?? {});
+      const items = value as unknown[];
+      if (shape.flattened && !opts.ec2) {
+        const itemTag = member.locationName ?? tag;
+        for (const item of items) writeElement(model, member, item, itemTag, out, opts);
+        return;
+      }
+      out.push(`<${tag}>`);
+      const itemTag = member.locationName ?? (opts.ec2 ? "item" : "member");
+      for (const item of items) writeElement(model, member, item, itemTag, out, opts);
+      out.push(`</${tag}>`);
+      return;
+    }
+    case "map": {
+      const key = model.resolve(shape.key ?? {});
+      const val = model.resolve(shape.value ?? {});
+      const keyTag = key.locationName ?? "key";
+      const valueTag = val.locationName ?? "value";
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (!shape.flattened) out.push(`<${tag}>`);
+      for (const [k, v] of entries) {
+        out.push(shape.flattened ? `<${tag}>` : "<entry>");
+        out.push(`<${keyTag}>${escapeXml(k)}</${keyTag}>`);
+        writeElement(model, val, v, valueTag, out, opts);
+        out.push(shape.flattened ? `</${tag}>` : "</entry>");
+      }
+      if (!shape.flattened) out.push(`</${tag}>`);
+      return;
+    }
+    default:
+      out.push(`<${tag}>${scalarText(shape, value, opts)}</${tag}>`);
+  }
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@_",
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  removeNSPrefix: false,
+  textNodeName: "#text",
+  processEntities: true,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+});
+
+export class XmlSyntaxError extends Error {}
+
+/** Parses an XML document into fast-xml-parser's object form, refusing malformed input. */
+export function parseXmlDocument(text: string): Record<string, unknown> {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new XmlSyntaxError(valid.err.msg);
+  return parser.parse(text) as Record<string, unknown>;
+}
+
+/** The single root element of a parsed document: [name, content]. */
+export function rootElement(doc: Record<string, unknown>): [string, unknown] | undefined {
+  const entry = Object.entries(doc).find(([k]) => !k.startsWith("?") && !k.startsWith("@_"));
+  return entry;
+}
+
+function textOf(node: unknown): string {
+  if (node === null || node === undefined) return "";
+  if (typeof node === "object") {
+    const t = (node as Record<string, unknown>)["#text"];
+    return t === undefined ? "" : String(t);
+  }
+  return String(node);
+}
+
+function asArray(node: unknown): unknown[] {
+  return node === undefined ? [] : Array.isArray(node) ? node : [node];
+}
+
+/** Reads an element's content as the given shape. */
+export function readElement(model: ServiceModel, shape: Shape, node: unknown): unknown {
+  switch (shape.type) {
+    case "structure": {
+      const obj: Record<string, unknown> = {};
+      const el = (typeof node === "object" && node !== null ? node : {}) as Record<string, unknown>;
+      for (const [name, member] of model.members(shape)) {
+        if (member.location) continue;
+        const tag = member.locationName ?? name;
+        if (member.xmlAttribute) {
+          const attr = el[`@_${tag}`];
+          if (attr !== undefined) obj[name] = readScalar(member, String(attr));
+          continue;
+        }
+        if (member.type === "list" && member.flattened) {
+          const itemShape = model.resolve(member.member ?? {});
+          const items = asArray(el[itemShape.locationName ?? tag]);
+          if (items.length) obj[name] = items.map((i) => readElement(model, itemShape, i));
+          continue;
+        }
+        if (member.type === "map" && member.flattened) {
+          const entries = asArray(el[tag]);
+          if (entries.length) obj[name] = readMapEntries(model, member, entries);
+          continue;
+        }
+        const child = el[tag];
+        if (child === undefined) continue;
+        const one = Array.isArray(child) ? child[0] : child;
+        obj[name] = readElement(model, member, one);
+      }
+      return obj;
+    }
+    case "list": {
+      const itemShape = model.resolve(shape.member ?? {});
+      const el = (typeof node === "object" && node !== null ? node : {}) as Record<string, unknown>;
+      return asArray(el[itemShape.locationName ?? "member"]).map((i) => readElement(model, itemShape, i));
+    }
+    case "map": {
+      const el = (typeof node === "object" && node !== null ? node : {}) as Record<string, unknown>;
+      return readMapEntries(model, shape, asArray(el["entry"]));
+    }
+    default:
+      return readScalar(shape, textOf(node));
+  }
+}
+
+function readMapEntries(model: ServiceModel, shape: Shape, entries: unknown[]): Record<string, unknown> {
+  const key = model.resolve(shape.key ?? {});
+  const val = model.resolve(shape.value ?? {});
+  const out: Record<string, unknown> = {};
+  for (const entry of entries) {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    out[textOf(e[key.locationName ?? "key"])] = readElement(model, val, e[val.locationName ?? "value"]);
+  }
+  return out;
+}
+
+export class ScalarFormatError extends Error {
+  constructor(readonly shape: Shape, readonly text: string) {
+    super(`Value '${text}' is not a valid ${shape.type}`);
+  }
+}
+
+/** Converts the text form used by query strings, headers and XML into the shape's JS type. */
+export function readScalar(shape: Shape, text: string): unknown {
+  switch (shape.type) {
+    case "integer":
+    case "long": {
+      if (!/^[-+]?\d+$/.test(text.trim())) throw new ScalarFormatError(shape, text);
+      return Number.parseInt(text, 10);
+    }
+    case "float":
+    case "double": {
+      const n = Number(text);
+      if (text.trim() === "" || (Number.isNaN(n) && text !== "NaN")) throw new ScalarFormatError(shape, text);
+      return n;
+    }
+    case "boolean":
+      if (text === "true") return true;
+      if (text === "false") return false;
+      throw new ScalarFormatError(shape, text);
+    case "timestamp": {
+      const date = parseTimestamp(text);
+      if (!date) throw new ScalarFormatError(shape, text);
+      return date;
+    }
+    case "blob":
+      return Buffer.from(text, "base64");
+    default:
+      return text;
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The request pipeline: route -> identify -> parse -> validate -> handler -> serialize, and
+ * the same validation + handler path for in-process calls between services.
+ */
+import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { AwsError, commonErrors } from "../core/errors.js";
+import type { EventBus } from "../core/events.js";
+import type { Clock } from "../core/clock.js";
+import type { Scheduler } from "../core/scheduler.js";
+import type { Caller, HandlerContext, NimbusConfig, Scope } from "../core/service.js";
+import { parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
+import type { Operation } from "../protocol/model.js";
+import type { RestMatch } from "../protocol/rest.js";
+import { credentialScope, hostService, virtualHostBucket } from "../protocol/routing.js";
+import { coralMessage, findMissingMembers, type Violation } from "../protocol/validate.js";
+import type { WireRequest, WireResponse } from "../protocol/wire.js";
+import type { Identities } from "../auth/credentials.js";
+import type { LoadedService, ServiceRegistry } from "./registry.js";
+
+export const DEFAULT_REGION = "us-east-1";
+
+/** A request whose body has not been read yet: the pipeline decides whether to buffer or stream it. */
+export interface IncomingWire extends WireRequest {
+  readBody(): Promise<Buffer>;
+  readonly sourceIp: string;
+}
+
+export interface DispatchResult {
+  readonly response: WireResponse;
+  readonly service: string | undefined;
+  readonly operation: string | undefined;
+  readonly account: string;
+  readonly region: string;
+  readonly requestId: string;
+  /** Set when the handler failed unexpectedly (logged as an error). */
+  readonly failure?: unknown;
+}
+
+export interface DispatcherDeps {
+  readonly registry: ServiceRegistry;
+  readonly identities: Identities;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly events: EventBus;
+  readonly config: NimbusConfig;
+}
+
+/** Query services tried, in order, for an unsigned request that only names an Action. */
+const UNSIGNED_QUERY_SERVICES = ["sqs", "sns", "sts", "iam", "cloudformation", "monitoring", "ec2", "email"];
+
+interface Routed {
+  readonly svc: LoadedService;
+  readonly protocol: WireProtocol;
+  readonly op: Operation;
+  readonly match?: RestMatch;
+}
+
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async handle(req: IncomingWire): Promise<DispatchResult> {
+    const requestId = randomUUID();
+    const scope = credentialScope(req);
+    const fromHost = hostService(req.host);
+    const region = scope?.region || fromHost?.region || DEFAULT_REGION;
+    const accessKeyId = scope?.accessKeyId ?? "";
+    const account = this.deps.identities.accountOf(accessKeyId);
+    let protocol: WireProtocol = guessProtocol(req);
+    let serviceId: string | undefined;
+    let operation: string | undefined;
+    try {
+      const routed = await this.route(req, scope?.service, fromHost?.prefix);
+      serviceId = routed.svc.id;
+      operation = routed.op.name;
+      protocol = routed.protocol;
+      const { svc, op } = routed;
+      const handler = svc.definition?.handlers[op.name];
+      if (!handler) throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: op.name });
+      await this.bufferUnlessStreaming(req, svc, op);
+      const input = parseInput(svc, protocol, op, req, routed.match);
+      const output = await this.run(svc, op, input, { account, region }, { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" }, requestId, protocol);
+      const response = serializeOutput(svc, protocol, op, output, { requestId });
+      addRequestIdHeaders(response, requestId, svc.id);
+      return { response, service: serviceId, operation, account, region, requestId };
+    } catch (err) {
+      const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
+      const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
+      const response = serializeError(svc, protocol, awsError, { requestId, head: req.method === "HEAD" });
+      addRequestIdHeaders(response, requestId, serviceId);
+      return {
+        response,
+        service: serviceId,
+        operation,
+        account,
+        region,
+        requestId,
+        ...(err instanceof AwsError ? {} : { failure: err }),
+      };
+    }
+  }
+
+  /** Validation plus handler, with events committed only when the handler succeeded. */
+  private async run(
+    svc: LoadedService,
+    op: Operation,
+    input: Record<string, unknown>,
+    scope: Scope,
+    caller: Caller,
+    requestId: string,
+    protocol: WireProtocol,
+  ): Promise<Record<string, unknown>> {
+    const missing = findMissingMembers(svc.model, op.input, input);
+    if (missing.length) throw validationError(protocol, missing);
+    const handler = svc.definition?.handlers[op.name];
+    if (!handler) throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: op.name });
+    const uow = this.deps.events.unitOfWork();
+    const ctx: HandlerContext<unknown> = {
+      ...scope,
+      service: svc.id,
+      operation: op.name,
+      requestId,
+      caller,
+      store: svc.store,
+      clock: this.deps.clock,
+      scheduler: this.deps.scheduler,
+      config: this.deps.config,
+      invoke: this.invoke,
+      emit: (type, detail) => uow.emit(type, detail, scope),
+    };
+    try {
+      const output = (await (handler as (i: unknown, c: HandlerContext<unknown>) => unknown)(input, ctx)) as Record<string, unknown> | undefined;
+      uow.commit();
+      return output ?? {};
+    } finally {
+      uow.discard();
+    }
+  }
+
+  /** In-process invocation of another service's operation: no HTTP, same validation and handler. */
+  readonly invoke = async <T = Record<string, unknown>>(service: string, operation: string, input: Record<string, unknown>, scope: Scope): Promise<T> => {
+    if (!this.deps.registry.has(service)) throw new Error(`invoke: unknown service ${service}`);
+    const svc = await this.deps.registry.get(service);
+    const op = svc.model.operation(operation);
+    if (!op) throw new Error(`invoke: ${service} has no operation ${operation}`);
+    const protocol = (svc.index.protocol === "json" ? "json" : svc.index.protocol) as WireProtocol;
+    const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal" };
+    return (await this.run(svc, op, input, scope, caller, randomUUID(), protocol)) as T;
+  };
+
+  private async route(req: IncomingWire, signingName: string | undefined, hostPrefix: string | undefined): Promise<Routed> {
+    const { registry } = this.deps;
+    const { directory } = registry;
+    const target = req.headers["x-amz-target"];
+    if (target) {
+      const t = directory.fromTarget(target);
+      if (!t) throw commonErrors.UnknownService();
+      const svc = await registry.get(t.service);
+      const op = svc.model.operation(t.operation);
+      if (!op) throw commonErrors.UnknownOperation({ service: svc.index.serviceId, operation: t.operation });
+      return { svc, protocol: "json", op };
+    }
+    let serviceId = signingName ? directory.fromSigningName(signingName)[0] : undefined;
+    if (signingName && !serviceId) throw commonErrors.UnknownService();
+    if (!serviceId && hostPrefix) serviceId = directory.fromEndpointPrefix(hostPrefix);
+    let action: string | undefined;
+    if (!serviceId || isQueryLike(directory.index[serviceId]?.protocol, directory.index[serviceId]?.queryCompatible)) {
+      action = await this.actionOf(req);
+    }
+    if (!serviceId && action) serviceId = await this.serviceForAction(action, req);
+    // Unsigned requests without an Action are S3's: browser form uploads, public objects, website.
+    serviceId ??= "s3";
+    const svc = await registry.get(serviceId);
+    const protocol = svc.index.protocol;
+    if (protocol === "rest-json" || protocol === "rest-xml") {
+      let path = req.rawPath;
+      if (svc.id === "s3") {
+        const bucket = virtualHostBucket(req.host, this.deps.config.hostname);
+        if (bucket) path = `/${bucket}${path === "/" ? "" : path}`;
+      }
+      const idHint = req.query.get("x-id");
+      const byId = idHint ? svc.model.operation(idHint) : undefined;
+      const match = svc.router?.match(req.method, path, req.query, req.headers);
+      if (byId && (!match || match.op.name !== byId.name)) {
+        const labels = svc.router?.match(byId.http.method, path, new URLSearchParams(), {})?.labels ?? match?.labels ?? {};
+        return { svc, protocol, op: byId, match: { op: byId, labels } };
+      }
+      if (!match) {
+        throw new AwsError(svc.id === "s3" ? "MethodNotAllowed" : "UnknownOperationException", svc.id === "s3" ? "The specified method is not allowed against this resource." : `No operation of ${svc.index.serviceId} is bound to ${req.method} ${req.rawPath}.`, svc.id === "s3" ? 405 : 404);
+      }
+      return { svc, protocol, op: match.op, match };
+    }
+    const wire: WireProtocol = protocol === "ec2" ? "ec2" : "query";
+    if (!action) throw new AwsError("MissingAction", "Could not find operation to execute in the request.", 400);
+    const op = svc.model.operation(action);
+    if (!op) throw commonErrors.InvalidAction({ operation: action });
+    return { svc, protocol: wire, op };
+  }
+
+  private async actionOf(req: IncomingWire): Promise<string | undefined> {
+    const fromQuery = req.query.get("Action");
+    if (fromQuery) return fromQuery;
+    if (!(req.headers["content-type"] ?? "").includes("x-www-form-urlencoded")) return undefined;
+    const body = await this.buffer(req);
+    return new URLSearchParams(body.toString("utf8")).get("Action") ?? undefined;
+  }
+
+  private async serviceForAction(action: string, req: IncomingWire): Promise<string | undefined> {
+    // An SQS queue URL path (`/<account>/<queue>`) addresses SQS.
+    if (/^\/\d{12}\/[^/]+\/?$/.test(req.rawPath)) return "sqs";
+    for (const id of UNSIGNED_QUERY_SERVICES) {
+      const svc = await this.deps.registry.get(id);
+      if (svc.model.operation(action)) return id;
+    }
+    return undefined;
+  }
+
+  private async buffer(req: IncomingWire): Promise<Buffer> {
+    if (!req.body) req.body = await req.readBody();
+    return req.body;
+  }
+
+  private async bufferUnlessStreaming(req: IncomingWire, svc: LoadedService, op: Operation): Promise<void> {
+    if (req.body) return;
+    const input = op.input;
+    const payload = input?.payload ? svc.model.resolve(input.members?.[input.payload] ?? {}) : undefined;
+    if (payload?.streaming && payload.type === "blob") {
+      req.stream = req.stream ?? (await streamOf(req));
+      return;
+    }
+    req.body = await req.readBody();
+  }
+}
+
+async function streamOf(req: IncomingWire): Promise<Readable> {
+  if (req.stream) return req.stream;
+  throw new Error("streaming body unavailable");
+}
+
+function isQueryLike(protocol: string | undefined, queryCompatible: boolean | undefined): boolean {
+  return protocol === "query" || protocol === "ec2" || Boolean(queryCompatible);
+}
+
+function guessProtocol(req: WireRequest): WireProtocol {
+  if (req.headers["x-amz-target"]) return "json";
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("x-www-form-urlencoded") || req.query.has("Action")) return "query";
+  if (type.includes("x-amz-json")) return "json";
+  return "rest-xml";
+}
+
+function validationError(protocol: WireProtocol, missing: readonly Violation[]): AwsError {
+  switch (protocol) {
+    case "ec2":
+      return new AwsError("MissingParameter", `The request must contain the parameter ${missing[0]?.member ?? ""}`, 400);
+    case "query":
+      return new AwsError("ValidationError", coralMessage(missing), 400);
+    case "rest-xml":
+      return new AwsError("InvalidRequest", `Missing required parameter: ${missing.map((m) => m.member).join(", ")}`, 400);
+    default:
+      return new AwsError("ValidationException", coralMessage(missing), 400);
+  }
+}
+
+function addRequestIdHeaders(response: WireResponse, requestId: string, service: string | undefined): void {
+  response.headers["x-amzn-requestid"] = requestId;
+  if (service === "s3" || service === undefined) {
+    response.headers["x-amz-request-id"] = requestId;
+    response.headers["x-amz-id-2"] = Buffer.from(`nimbus/${requestId}`).toString("base64");
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The services of this Nimbus: routing metadata for all of them at start-up (from the
+ * generated index), and the model, router, provider and store of each one loaded on first use.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CodecService, ServiceIndexEntry } from "../protocol/codec.js";
+import { loadModel } from "../protocol/model.js";
+import { RestRouter } from "../protocol/rest.js";
+import { ServiceDirectory } from "../protocol/routing.js";
+import type { ServiceDefinition, ServiceEnvironment } from "../core/service.js";
+import { catalog, type CatalogEntry } from "../services/catalog.js";
+
+export interface LoadedService extends CodecService {
+  readonly definition: ServiceDefinition | undefined;
+  readonly router: RestRouter | undefined;
+  readonly store: unknown;
+}
+
+export type ServiceState = "running" | "available" | "not implemented";
+
+function readIndex(): Record<string, ServiceIndexEntry> {
+  // dist/src/server -> src/generated (codegen output is read from the source tree, not copied).
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, "..", "generated", "service-index.json"), join(here, "..", "..", "..", "src", "generated", "service-index.json")]) {
+    try {
+      return JSON.parse(readFileSync(candidate, "utf8")) as Record<string, ServiceIndexEntry>;
+    } catch {
+      // try the next location
+    }
+  }
+  throw new Error("src/generated/service-index.json is missing: run `npm run build` (it runs the codegen).");
+}
+
+export class ServiceRegistry {
+  readonly directory: ServiceDirectory;
+  private readonly entries = new Map<string, CatalogEntry>();
+  private readonly loaded = new Map<string, LoadedService>();
+  private readonly loading = new Map<string, Promise<LoadedService>>();
+  private readonly stops: (() => void)[] = [];
+
+  constructor(
+    private readonly env: () => ServiceEnvironment,
+    private readonly overrides: Readonly<Record<string, ServiceDefinition>> = {},
+  ) {
+    this.directory = new ServiceDirectory(readIndex());
+    for (const entry of catalog) this.entries.set(entry.id, entry);
+  }
+
+  get ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  state(id: string): ServiceState {
+    if (this.loaded.has(id)) return this.loaded.get(id)?.definition ? "running" : "not implemented";
+    return this.overrides[id] || this.entries.get(id)?.provider ? "available" : "not implemented";
+  }
+
+  /** The loaded service, synchronously, once it has been loaded (the hot path). */
+  peek(id: string): LoadedService | undefined {
+    return this.loaded.get(id);
+  }
+
+  get(id: string): LoadedService | Promise<LoadedService> {
+    const hit = this.loaded.get(id);
+    if (hit) return hit;
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.load(id);
+      this.loading.set(id, pending);
+      pending.finally(() => this.loading.delete(id)).catch(() => undefined);
+    }
+    return pending;
+  }
+
+  private async load(id: string): Promise<LoadedService> {
+    const entry = this.entries.get(id);
+    if (!entry) throw new Error(`unknown service ${id}`);
+    const index = this.directory.index[id];
+    if (!index) throw new Error(`service ${id} is missing from the generated index; run the codegen`);
+    const model = loadModel(entry.model);
+    const definition = this.overrides[id] ?? (entry.provider ? (await entry.provider()).default : undefined);
+    const env = this.env();
+    const store = definition?.createStore ? definition.createStore(env) : undefined;
+    const stop = definition?.start?.(env, store);
+    if (stop) this.stops.push(stop);
+    const router = index.protocol === "rest-json" || index.protocol === "rest-xml" ? new RestRouter(model) : undefined;
+    const loaded: LoadedService = {
+      id,
+      model,
+      index,
+      router,
+      definition,
+      store,
+      ...(definition?.xmlRootNames ? { xmlRootNames: definition.xmlRootNames } : {}),
+    };
+    this.loaded.set(id, loaded);
+    return loaded;
+  }
+
+  close(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * The Nimbus process: one port speaking HTTP/1.1 and cleartext HTTP/2 (h2c with prior
+ * knowledge, as the Kinesis v3 client sends), internal endpoints under /_nimbus, and the
+ * dispatcher for everything else.
+ */
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Identities } from "../auth/credentials.js";
+import { systemClock, type Clock } from "../core/clock.js";
+import { AwsError, commonErrors } from "../core/errors.js";
+import { createEventBus, type EventBus } from "../core/events.js";
+import { createScheduler, type Scheduler } from "../core/scheduler.js";
+import type { NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
+import { serializeError } from "../protocol/codec.js";
+import type { WireResponse } from "../protocol/wire.js";
+import { openState, type StateLayer } from "../state/database.js";
+import { Dispatcher, type IncomingWire } from "./dispatch.js";
+import { createLogger, type Logger, type LogLevel } from "./logger.js";
+import { ServiceRegistry } from "./registry.js";
+import { VERSION } from "./version.js";
+
+export interface NimbusOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Host name put into URLs Nimbus hands out (queue URLs...). Defaults to localhost. */
+  readonly hostname?: string;
+  readonly dataDir?: string;
+  readonly inMemory?: boolean;
+  readonly logLevel?: LogLevel;
+  /** Largest non-streaming request body accepted, in bytes. */
+  readonly maxBodyBytes?: number;
+  readonly clock?: Clock;
+  /** Replace or add service providers (tests use this to drive the protocol layer directly). */
+  readonly services?: Readonly<Record<string, ServiceDefinition>>;
+  readonly logger?: Logger;
+}
+
+export interface Nimbus {
+  readonly url: string;
+  readonly port: number;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly events: EventBus;
+  readonly state: StateLayer;
+  readonly registry: ServiceRegistry;
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 4566;
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> {
+  const started = performance.now();
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(options.logLevel ?? "info");
+  const scheduler = createScheduler(clock, { onError: (err, label) => logger.error({ msg: "scheduled task failed", task: label, error: String(err) }) });
+  const events = createEventBus({ onError: (err, event) => logger.error({ msg: "event listener failed", event: event.type, error: String(err) }) });
+  const state = openState(options.inMemory || !options.dataDir ? { inMemory: true } : { inMemory: false, dataDir: options.dataDir });
+  const identities = new Identities(state, clock);
+  const hostname = options.hostname ?? "localhost";
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const config: { endpoint: string; hostname: string; port: number } = { endpoint: "", hostname, port: options.port ?? DEFAULT_PORT };
+  let dispatcher: Dispatcher | undefined;
+  const environment = (): ServiceEnvironment => ({
+    state,
+    identities,
+    clock,
+    scheduler,
+    events,
+    config: config as NimbusConfig,
+    invoke: (service, operation, input, scope) => {
+      if (!dispatcher) throw new Error("invoke before start");
+      return dispatcher.invoke(service, operation, input, scope);
+    },
+  });
+  const registry = new ServiceRegistry(environment, options.services);
+  dispatcher = new Dispatcher({ registry, identities, clock, scheduler, events, config: config as NimbusConfig });
+  const d = dispatcher;
+  const startedAt = Date.now();
+
+  const onRequest = (req: AnyRequest, res: AnyResponse): void => {
+    handleRequest(req, res, d, registry, { maxBodyBytes, logger, startedAt }).catch((err: unknown) => {
+      logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else res.destroy();
+    });
+  };
+
+  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, onRequest);
+  const h2 = http2.createServer({}, onRequest);
+  const h2Sessions = new Set<http2.Http2Session>();
+  h2.on("session", (session) => {
+    h2Sessions.add(session);
+    session.on("close", () => h2Sessions.delete(session));
+  });
+  // One port for both: an HTTP/2 client with prior knowledge opens with the connection preface.
+  const server = net.createServer((socket) => {
+    socket.once("data", (chunk) => {
+      socket.pause();
+      socket.unshift(chunk);
+      const target = chunk.subarray(0, 3).toString("latin1") === "PRI" ? h2 : h1;
+      target.emit("connection", socket);
+      socket.resume();
+    });
+    socket.on("error", () => socket.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_PORT, options.host ?? "0.0.0.0", () => resolve());
+  });
+  const address = server.address() as net.AddressInfo;
+  config.port = address.port;
+  config.endpoint = `http://${hostname}:${address.port}`;
+  logger.debug({ msg: "started", ms: Math.round(performance.now() - started) });
+
+  return {
+    url: config.endpoint,
+    port: address.port,
+    clock,
+    scheduler,
+    events,
+    state,
+    registry,
+    dispatcher,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        h1.closeAllConnections();
+        for (const session of h2Sessions) session.close();
+      });
+      registry.close();
+      scheduler.close();
+      await events.idle();
+      state.close();
+    },
+  };
+}
+
+interface HandleOptions {
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+  readonly startedAt: number;
+}
+
+function headerMap(req: AnyRequest): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (k.startsWith(":")) continue;
+    out[k] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}
+
+function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > limit) {
+      reject(commonErrors.RequestEntityTooLarge({ size: declared, limit }));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(commonErrors.RequestEntityTooLarge({ size: `more than ${limit}`, limit }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {
+  const started = performance.now();
+  const rawUrl = req.url ?? "/";
+  const q = rawUrl.indexOf("?");
+  const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  if (rawPath.startsWith("/_nimbus/") || rawPath.startsWith("/_localstack/")) {
+    return internalEndpoint(rawPath, res, registry, opts);
+  }
+  const headers = headerMap(req);
+  const wire: IncomingWire = {
+    method: req.method ?? "GET",
+    rawPath,
+    query: new URLSearchParams(q === -1 ? "" : rawUrl.slice(q + 1)),
+    headers,
+    host: headers["host"] ?? (req.headers[":authority"] as string | undefined) ?? "",
+    sourceIp: req.socket?.remoteAddress ?? "127.0.0.1",
+    stream: req as Readable,
+    readBody: () => readBody(req, opts.maxBodyBytes),
+  };
+  const result = await dispatcher.handle(wire);
+  // Whatever the handler left unread of a request body is drained so the connection stays usable.
+  if (!req.readableEnded) req.resume();
+  await send(res, result.response, wire.method === "HEAD");
+  const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+  const line = {
+    requestId: result.requestId,
+    service: result.service,
+    operation: result.operation,
+    status: result.response.status,
+    latencyMs,
+    account: result.account,
+    region: result.region,
+  };
+  if (result.failure) opts.logger.error({ ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
+  else opts.logger.info(line);
+}
+
+async function send(res: AnyResponse, response: WireResponse, head: boolean): Promise<void> {
+  res.statusCode = response.status;
+  for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
+  const body = response.body;
+  if (body === undefined || head) {
+    if (!head) res.setHeader("content-length", "0");
+    res.end();
+    return;
+  }
+  if (typeof body === "string" || Buffer.isBuffer(body)) {
+    if (!res.hasHeader("content-length")) res.setHeader("content-length", Buffer.byteLength(body));
+    res.end(body);
+    return;
+  }
+  const readable = body instanceof Readable ? body : Readable.from(body);
+  await pipeline(readable, res as NodeJS.WritableStream);
+}
+
+function internalEndpoint(path: string, res: AnyResponse, registry: ServiceRegistry, opts: HandleOptions): void {
+  const send = (status: number, value: unknown): void => {
+    const body = JSON.stringify(value);
+    res.statusCode = status;
+    res.setHeader("content-type", "application/json");
+    res.setHeader("content-length", Buffer.byteLength(body));
+    res.end(body);
+  };
+  if (path === "/_nimbus/health" || path === "/_localstack/health") {
+    const services: Record<string, string> = {};
+    for (const id of registry.ids) services[id] = registry.state(id);
+    send(200, { version: VERSION, edition: "nimbus", uptime: Math.round((Date.now() - opts.startedAt) / 1000), services });
+    return;
+  }
+  const err = new AwsError("NotFound", `No internal endpoint at ${path}.`, 404);
+  const response = serializeError(undefined, "rest-json", err, { requestId: "-" });
+  res.statusCode = 404;
+  res.setHeader("content-type", "application/json");
+  res.end(response.body as string);
+}

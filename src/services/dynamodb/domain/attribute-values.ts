@@ -1,0 +1,458 @@
+import { AwsError } from "../../../core/errors.js";
+import { validationException } from "./errors.js";
+import { compareNumbers, normalizeNumber, numberProblem, numberSize } from "./numbers.js";
+
+/**
+ * The JSON wire form of a DynamoDB value, as the protocol layer hands it over (blobs already
+ * decoded to bytes). Exactly one member is set once a value has passed validation.
+ */
+export interface AttributeValue {
+  S?: string;
+  N?: string;
+  B?: Uint8Array;
+  SS?: string[];
+  NS?: string[];
+  BS?: Uint8Array[];
+  M?: Record<string, AttributeValue>;
+  L?: AttributeValue[];
+  NULL?: boolean;
+  BOOL?: boolean;
+}
+
+export type Item = Record<string, AttributeValue>;
+
+export type AttributeType = "S" | "N" | "B" | "SS" | "NS" | "BS" | "M" | "L" | "NULL" | "BOOL";
+
+export const ATTRIBUTE_TYPES: readonly AttributeType[] = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"];
+
+/** 400 KB, counted in binary units (AWS: 1 KB = 1024 bytes). */
+export const MAX_ITEM_SIZE = 400 * 1024;
+/** Documents nest at most 32 levels (a top-level scalar is level 1). */
+export const MAX_NESTING_DEPTH = 32;
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
+export const VALUE_MESSAGES = {
+  empty: "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
+  multiple: "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
+  nullNotTrue: "One or more parameter values were invalid: Null attribute value types must have the value of true",
+  // AWS really sends "An string set" with two spaces before "may".
+  emptyStringSet: "One or more parameter values were invalid: An string set  may not be empty",
+  emptyNumberSet: "One or more parameter values were invalid: An number set  may not be empty",
+  emptyBinarySet: "One or more parameter values were invalid: Binary sets should not be empty",
+  numberSetDuplicates: "Input collection contains duplicates",
+  nesting: "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
+  itemTooLarge: "Item size has exceeded the maximum allowed size",
+  updatedItemTooLarge: "Item size to update has exceeded the maximum allowed size",
+} as const;
+
+/** The type tag of a validated value. */
+export function typeOf(v: AttributeValue): AttributeType {
+  if (v.S !== undefined) return "S";
+  if (v.N !== undefined) return "N";
+  if (v.M !== undefined) return "M";
+  if (v.L !== undefined) return "L";
+  if (v.BOOL !== undefined) return "BOOL";
+  if (v.NULL !== undefined) return "NULL";
+  if (v.SS !== undefined) return "SS";
+  if (v.NS !== undefined) return "NS";
+  if (v.B !== undefined) return "B";
+  return "BS";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+/** A refused value; callers turn it into the ValidationException wording of their context. */
+export class AttributeValueProblem extends Error {
+  override readonly name = "AttributeValueProblem";
+}
+
+function problem(message: string): never {
+  throw new AttributeValueProblem(message);
+}
+
+function serialization(member: string, expected: string): never {
+  throw new AwsError("SerializationException", `Unexpected value for AttributeValue member ${member}: expected ${expected}`, 400);
+}
+
+function isBytes(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array;
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+function normalizeStringSet(list: unknown): string[] {
+  if (!Array.isArray(list)) serialization("SS", "a list of strings");
+  if (list.length === 0) problem(VALUE_MESSAGES.emptyStringSet);
+  const seen = new Set<string>();
+  for (const s of list) {
+    if (typeof s !== "string") serialization("SS", "a list of strings");
+    if (seen.has(s)) problem(`One or more parameter values were invalid: Input collection [${list.join(", ")}] contains duplicates.`);
+    seen.add(s);
+  }
+  return list as string[];
+}
+
+function normalizeNumberSet(list: unknown): string[] {
+  if (!Array.isArray(list)) serialization("NS", "a list of strings");
+  if (list.length === 0) problem(VALUE_MESSAGES.emptyNumberSet);
+  const out: string[] = new Array(list.length);
+  const seen = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    const s: unknown = list[i];
+    if (typeof s !== "string") serialization("NS", "a list of strings");
+    const bad = numberProblem(s);
+    if (bad) problem(bad);
+    const n = normalizeNumber(s);
+    // "1" and "1.0" are the same number, so they are duplicates too.
+    if (seen.has(n)) problem(VALUE_MESSAGES.numberSetDuplicates);
+    seen.add(n);
+    out[i] = n;
+  }
+  return out;
+}
+
+function normalizeBinarySet(list: unknown): Uint8Array[] {
+  if (!Array.isArray(list)) serialization("BS", "a list of blobs");
+  if (list.length === 0) problem(VALUE_MESSAGES.emptyBinarySet);
+  const seen = new Set<string>();
+  for (const b of list) {
+    if (!isBytes(b)) serialization("BS", "a list of blobs");
+    const key = base64(b);
+    if (seen.has(key)) {
+      // The missing space before "of type BS" is AWS's.
+      problem(`One or more parameter values were invalid: Input collection [${(list as Uint8Array[]).map(base64).join(", ")}]of type BS contains duplicates.`);
+    }
+    seen.add(key);
+  }
+  return list as Uint8Array[];
+}
+
+function normalizeValue(raw: unknown, depth: number): AttributeValue {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new AwsError("SerializationException", "Start of structure or map expected for AttributeValue", 400);
+  }
+  if (depth > MAX_NESTING_DEPTH) problem(VALUE_MESSAGES.nesting);
+  const v = raw as Record<string, unknown>;
+  let out: AttributeValue | undefined;
+  let count = 0;
+  // Members are checked in the order they were sent, the "more than one" complaint comes last.
+  for (const key in v) {
+    const member = v[key];
+    if (member === undefined || member === null) continue;
+    switch (key) {
+      case "S":
+        if (typeof member !== "string") serialization("S", "a string");
+        out = { S: member };
+        break;
+      case "N": {
+        if (typeof member !== "string") serialization("N", "a string");
+        const bad = numberProblem(member);
+        if (bad) problem(bad);
+        out = { N: normalizeNumber(member) };
+        break;
+      }
+      case "B":
+        if (!isBytes(member)) serialization("B", "a blob");
+        out = { B: member };
+        break;
+      case "BOOL":
+        if (typeof member !== "boolean") serialization("BOOL", "a boolean");
+        out = { BOOL: member };
+        break;
+      case "NULL":
+        if (typeof member !== "boolean") serialization("NULL", "a boolean");
+        if (!member) problem(VALUE_MESSAGES.nullNotTrue);
+        out = { NULL: true };
+        break;
+      case "SS":
+        out = { SS: normalizeStringSet(member) };
+        break;
+      case "NS":
+        out = { NS: normalizeNumberSet(member) };
+        break;
+      case "BS":
+        out = { BS: normalizeBinarySet(member) };
+        break;
+      case "M": {
+        if (typeof member !== "object" || Array.isArray(member)) serialization("M", "a map");
+        const m: Record<string, AttributeValue> = {};
+        const src = member as Record<string, unknown>;
+        for (const name in src) m[name] = normalizeValue(src[name], depth + 1);
+        out = { M: m };
+        break;
+      }
+      case "L": {
+        if (!Array.isArray(member)) serialization("L", "a list");
+        const l: AttributeValue[] = new Array(member.length);
+        for (let i = 0; i < member.length; i++) l[i] = normalizeValue(member[i], depth + 1);
+        out = { L: l };
+        break;
+      }
+      default:
+        continue;
+    }
+    count++;
+  }
+  if (count === 0 || out === undefined) problem(VALUE_MESSAGES.empty);
+  if (count > 1) problem(VALUE_MESSAGES.multiple);
+  return out;
+}
+
+/**
+ * Validates one value and returns it in canonical form (numbers normalized). Throws
+ * `AttributeValueProblem` with AWS's message; use `validateAttributeValue` for a ready AwsError.
+ */
+export function normalizeAttributeValue(raw: unknown): AttributeValue {
+  return normalizeValue(raw, 1);
+}
+
+function asValidation(err: unknown, wrap?: (message: string) => string): never {
+  if (err instanceof AttributeValueProblem) throw validationException(wrap ? wrap(err.message) : err.message);
+  throw err;
+}
+
+/** Validates one value; throws ValidationException with AWS's message. */
+export function validateAttributeValue(raw: unknown): AttributeValue {
+  try {
+    return normalizeValue(raw, 1);
+  } catch (err) {
+    asValidation(err);
+  }
+}
+
+/** Validates every attribute of an item (PutItem `Item`, `Key`...) and returns it normalized. */
+export function validateItem(raw: Record<string, unknown>): Item {
+  const out: Item = {};
+  try {
+    for (const name in raw) out[name] = normalizeValue(raw[name], 1);
+  } catch (err) {
+    asValidation(err);
+  }
+  return out;
+}
+
+/**
+ * Validates `ExpressionAttributeValues`: AWS wraps a bad value's message as
+ * "ExpressionAttributeValues contains invalid value: <message> for key :v".
+ */
+export function validateExpressionAttributeValueMap(raw: Record<string, unknown>): Item {
+  const out: Item = {};
+  for (const key in raw) {
+    try {
+      out[key] = normalizeValue(raw[key], 1);
+    } catch (err) {
+      asValidation(err, (m) => `ExpressionAttributeValues contains invalid value: ${m} for key ${key}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Rules that only key attributes obey: since 2020 empty strings and blobs are fine elsewhere,
+ * but never in a key; partition keys hold at most 2048 bytes, sort keys 1024.
+ */
+export function checkKeyAttributeValue(name: string, v: AttributeValue, role: "partition" | "sort"): void {
+  let bytes: number | undefined;
+  if (v.S !== undefined) {
+    if (v.S.length === 0) {
+      throw validationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${name}`);
+    }
+    bytes = Buffer.byteLength(v.S, "utf8");
+  } else if (v.B !== undefined) {
+    if (v.B.byteLength === 0) {
+      throw validationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty binary value. Key: ${name}`);
+    }
+    bytes = v.B.byteLength;
+  }
+  if (bytes === undefined) return;
+  if (role === "partition" && bytes > MAX_PARTITION_KEY_BYTES) {
+    // "limit of2048" (no space) is AWS's wording.
+    throw validationException("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+  }
+  if (role === "sort" && bytes > MAX_SORT_KEY_BYTES) {
+    throw validationException("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordering and equality
+
+/**
+ * Strings order by their UTF-8 bytes, which is code point order. UTF-16 code-unit order only
+ * differs for surrogates against U+E000..U+FFFF; shifting those ranges fixes it up without
+ * encoding either string.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/** Binary values order as unsigned bytes. */
+export function compareBinary(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+/**
+ * Orders two scalars of the same type (S, N or B); undefined when they cannot be ordered
+ * (different types, or a type without an order).
+ */
+export function compareScalars(a: AttributeValue, b: AttributeValue): number | undefined {
+  if (a.S !== undefined) return b.S !== undefined ? compareStrings(a.S, b.S) : undefined;
+  if (a.N !== undefined) return b.N !== undefined ? compareNumbers(a.N, b.N) : undefined;
+  if (a.B !== undefined) return b.B !== undefined ? compareBinary(a.B, b.B) : undefined;
+  return undefined;
+}
+
+function canonicalNumber(n: string): string {
+  return normalizeNumber(n);
+}
+
+function sameMembers<T>(a: T[], b: T[], key: (x: T) => string): boolean {
+  if (a.length !== b.length) return false;
+  const keys = new Set<string>();
+  for (const x of b) keys.add(key(x));
+  for (const x of a) if (!keys.has(key(x))) return false;
+  return true;
+}
+
+/** DynamoDB equality: same type and same value; sets compare as unordered collections. */
+export function attributeValuesEqual(a: AttributeValue, b: AttributeValue): boolean {
+  const t = typeOf(a);
+  if (t !== typeOf(b)) return false;
+  switch (t) {
+    case "S":
+      return a.S === b.S;
+    case "N":
+      return compareNumbers(a.N as string, b.N as string) === 0;
+    case "B":
+      return Buffer.compare(a.B as Uint8Array, b.B as Uint8Array) === 0;
+    case "BOOL":
+      return a.BOOL === b.BOOL;
+    case "NULL":
+      return true;
+    case "SS":
+      return sameMembers(a.SS as string[], b.SS as string[], (s) => s);
+    case "NS":
+      return sameMembers(a.NS as string[], b.NS as string[], canonicalNumber);
+    case "BS":
+      return sameMembers(a.BS as Uint8Array[], b.BS as Uint8Array[], base64);
+    case "L": {
+      const x = a.L as AttributeValue[];
+      const y = b.L as AttributeValue[];
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (!attributeValuesEqual(x[i] as AttributeValue, y[i] as AttributeValue)) return false;
+      return true;
+    }
+    case "M": {
+      const x = a.M as Record<string, AttributeValue>;
+      const y = b.M as Record<string, AttributeValue>;
+      const kx = Object.keys(x);
+      if (kx.length !== Object.keys(y).length) return false;
+      for (const k of kx) {
+        const yv = y[k];
+        if (yv === undefined || !attributeValuesEqual(x[k] as AttributeValue, yv)) return false;
+      }
+      return true;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+
+function utf8Length(s: string): number {
+  // ASCII fast path: most names and many values are plain ASCII.
+  let i = 0;
+  const n = s.length;
+  for (; i < n; i++) if (s.charCodeAt(i) > 0x7f) break;
+  return i === n ? n : Buffer.byteLength(s, "utf8");
+}
+
+/**
+ * Size of a value per AWS's "Item sizes and formats": strings by UTF-8 bytes, binaries by raw
+ * bytes, numbers by their digits, 1 byte for BOOL/NULL, sets by the sum of their members, and
+ * lists/maps 3 bytes plus 1 byte per element on top of their contents (map keys count too).
+ */
+export function attributeValueSize(v: AttributeValue): number {
+  if (v.S !== undefined) return utf8Length(v.S);
+  if (v.N !== undefined) return numberSize(v.N);
+  if (v.B !== undefined) return v.B.byteLength;
+  if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
+  if (v.SS !== undefined) {
+    let size = 0;
+    for (const s of v.SS) size += utf8Length(s);
+    return size;
+  }
+  if (v.NS !== undefined) {
+    let size = 0;
+    for (const s of v.NS) size += numberSize(s);
+    return size;
+  }
+  if (v.BS !== undefined) {
+    let size = 0;
+    for (const b of v.BS) size += b.byteLength;
+    return size;
+  }
+  if (v.L !== undefined) {
+    let size = 3;
+    for (const e of v.L) size += 1 + attributeValueSize(e);
+    return size;
+  }
+  if (v.M !== undefined) {
+    let size = 3;
+    for (const k in v.M) size += 1 + utf8Length(k) + attributeValueSize(v.M[k] as AttributeValue);
+    return size;
+  }
+  return 0;
+}
+
+/** Item size: attribute name bytes plus value sizes. */
+export function itemSize(item: Item): number {
+  let size = 0;
+  for (const name in item) size += utf8Length(name) + attributeValueSize(item[name] as AttributeValue);
+  return size;
+}
+
+/** Refuses items over 400 KB with the wording of the operation (PutItem vs UpdateItem). */
+export function assertItemSize(item: Item, operation: "put" | "update" = "put"): void {
+  if (itemSize(item) > MAX_ITEM_SIZE) {
+    throw validationException(operation === "put" ? VALUE_MESSAGES.itemTooLarge : VALUE_MESSAGES.updatedItemTooLarge);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting for messages
+
+/** "{N:1}", "{S:abc}" as DynamoDB prints operands inside some expression errors. */
+export function briefValue(v: AttributeValue): string {
+  const t = typeOf(v);
+  switch (t) {
+    case "B":
+      return `{B:${base64(v.B as Uint8Array)}}`;
+    case "SS":
+    case "NS":
+      return `{${t}:[${(v[t] as string[]).join(", ")}]}`;
+    case "BS":
+      return `{BS:[${(v.BS as Uint8Array[]).map(base64).join(", ")}]}`;
+    case "L":
+    case "M":
+      return `{${t}:${JSON.stringify(v[t])}}`;
+    default:
+      return `{${t}:${String(v[t])}}`;
+  }
+}

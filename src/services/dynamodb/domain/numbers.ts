@@ -1,0 +1,194 @@
+import Decimal from "decimal.js";
+import { validationException } from "./errors.js";
+
+/**
+ * DynamoDB numbers are exact decimals: up to 38 significant digits, magnitude between
+ * 1E-130 and 9.9999999999999999999999999999999999999E+125, positive or negative.
+ * They travel as strings and come back normalized (no exponent, no leading or trailing zeros:
+ * "1.50" is returned as "1.5", "1e2" as "100", "-0" as "0").
+ *
+ * A private Decimal clone keeps our settings away from anyone else using decimal.js. The
+ * precision is high enough that adding two in-range numbers is exact (exponents span
+ * -130..125, so a sum never needs more than ~260 digits); range and digit limits are then
+ * checked on the result, as DynamoDB does for ADD and SET arithmetic.
+ */
+const Dec = Decimal.clone({
+  precision: 400,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+});
+type Dec = InstanceType<typeof Dec>;
+
+export const MAX_NUMBER_DIGITS = 38;
+export const MAX_NUMBER_EXPONENT = 125;
+export const MIN_NUMBER_EXPONENT = -130;
+
+export const NUMBER_MESSAGES = {
+  notNumeric: "The parameter cannot be converted to a numeric value",
+  overflow: "Number overflow. Attempting to store a number with magnitude larger than supported range",
+  underflow: "Number underflow. Attempting to store a number with magnitude smaller than supported range",
+  tooManyDigits: "Attempting to store more than 38 significant digits in a Number",
+} as const;
+
+/**
+ * Checks the lexical form DynamoDB accepts: optional sign, digits with an optional point,
+ * optional exponent. decimal.js would also take "Infinity", "NaN" and hex; DynamoDB does not.
+ * Returns whether any digit of the mantissa is non-zero (to tell an underflow from a zero).
+ */
+function scanNumber(text: string): { ok: boolean; nonZero: boolean } {
+  let i = 0;
+  const n = text.length;
+  let c = text.charCodeAt(0);
+  if (c === 43 /* + */ || c === 45 /* - */) i++;
+  let digits = 0;
+  let nonZero = false;
+  let point = false;
+  for (; i < n; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (c !== 48) nonZero = true;
+    } else if (c === 46 /* . */ && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (digits === 0) return { ok: false, nonZero };
+  if (i < n) {
+    c = text.charCodeAt(i);
+    if (c !== 101 && c !== 69 /* e E */) return { ok: false, nonZero };
+    i++;
+    c = text.charCodeAt(i);
+    if (c === 43 || c === 45) i++;
+    const expStart = i;
+    for (; i < n; i++) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return { ok: false, nonZero };
+    }
+    if (i === expStart) return { ok: false, nonZero };
+  }
+  return { ok: true, nonZero };
+}
+
+/** The reason DynamoDB refuses `text` as a number, or undefined when it is valid. */
+export function numberProblem(text: string): string | undefined {
+  const result = tryParse(text);
+  return typeof result === "string" ? result : undefined;
+}
+
+function tryParse(text: string): Dec | string {
+  if (text.length === 0) return NUMBER_MESSAGES.notNumeric;
+  const scan = scanNumber(text);
+  if (!scan.ok) return `${NUMBER_MESSAGES.notNumeric}: ${text}`;
+  const d = new Dec(text);
+  return checkRange(d, scan.nonZero);
+}
+
+function checkRange(d: Dec, nonZero: boolean): Dec | string {
+  if (!d.isFinite()) return NUMBER_MESSAGES.overflow;
+  if (d.isZero()) return nonZero ? NUMBER_MESSAGES.underflow : d;
+  if (d.e > MAX_NUMBER_EXPONENT) return NUMBER_MESSAGES.overflow;
+  if (d.e < MIN_NUMBER_EXPONENT) return NUMBER_MESSAGES.underflow;
+  if (d.sd() > MAX_NUMBER_DIGITS) return NUMBER_MESSAGES.tooManyDigits;
+  return d;
+}
+
+function parseOrThrow(text: string): Dec {
+  const result = tryParse(text);
+  if (typeof result === "string") throw validationException(result);
+  return result;
+}
+
+function canonical(d: Dec): string {
+  // toFixed() never uses an exponent and already drops "-" from zero.
+  return d.toFixed();
+}
+
+/** Validates and returns the string DynamoDB would store and return for `text`. */
+export function normalizeNumber(text: string): string {
+  return canonical(parseOrThrow(text));
+}
+
+function arithmetic(a: string, b: string, sign: 1 | -1): string {
+  const x = parseOrThrow(a);
+  const y = parseOrThrow(b);
+  const result = sign === 1 ? x.plus(y) : x.minus(y);
+  const checked = checkRange(result, false);
+  if (typeof checked === "string") throw validationException(checked);
+  return canonical(checked);
+}
+
+/** a + b, exactly, as `ADD n :x` and `SET n = n + :x` compute it. */
+export function addNumbers(a: string, b: string): string {
+  return arithmetic(a, b, 1);
+}
+
+/** a - b, exactly, as `SET n = n - :x` computes it. */
+export function subtractNumbers(a: string, b: string): string {
+  return arithmetic(a, b, -1);
+}
+
+/** Small integers (the common case in keys and counters) compare without building decimals. */
+function isSmallInteger(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 15) return false;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export function compareNumbers(a: string, b: string): number {
+  if (a === b) return 0;
+  if (isSmallInteger(a) && isSmallInteger(b)) {
+    const x = Number(a);
+    const y = Number(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return new Dec(a).cmp(new Dec(b));
+}
+
+export function numbersEqual(a: string, b: string): boolean {
+  return compareNumbers(a, b) === 0;
+}
+
+/** Significant digits without leading/trailing zeros, e.g. "-0.0120" -> "12". */
+function significantDigits(d: Dec): string {
+  const exp = d.abs().toExponential();
+  const mantissa = exp.slice(0, exp.indexOf("e"));
+  return mantissa.replace(".", "");
+}
+
+/**
+ * Bytes a number occupies in an item. AWS documents "1 byte per two significant digits + 1";
+ * the exact figure follows the base-100 encoding underneath: one exponent byte, the digits
+ * grouped in pairs aligned on the decimal point, and one terminator byte for negatives.
+ */
+export function numberSize(text: string): number {
+  const d = new Dec(text);
+  if (d.isZero()) return 1;
+  const digits = d.sd();
+  const padded = digits + (d.e % 2 === 0 ? 1 : 0);
+  return 1 + Math.ceil(padded / 2) + (d.isNeg() ? 1 : 0);
+}
+
+/**
+ * A string whose plain (byte) ordering is the numeric ordering, for storage layers that sort
+ * keys as text: sign class, biased exponent, then the digits (nines-complemented for negatives,
+ * with a terminator so that -1.5 sorts before -1).
+ */
+export function numberSortKey(text: string): string {
+  const d = new Dec(text);
+  if (d.isZero()) return "1";
+  const biased = d.e + 200;
+  const digits = significantDigits(d);
+  if (!d.isNeg()) return `2${String(biased).padStart(3, "0")}${digits}`;
+  let complement = "";
+  for (let i = 0; i < digits.length; i++) complement += String(9 - (digits.charCodeAt(i) - 48));
+  return `0${String(999 - biased).padStart(3, "0")}${complement}~`;
+}

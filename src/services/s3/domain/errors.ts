@@ -1,0 +1,165 @@
+/**
+ * The S3 errors the domain modules throw, as data. Messages are the ones S3 really sends on
+ * the wire, which often differ from the prose of the "List of error codes" page (that page
+ * says "The Content-MD5 or checksum value that you specified did not match what the server
+ * received."; the wire says "The Content-MD5 you specified did not match what we received.").
+ * Where S3 adds members to the <Error> document (BucketName, Condition, ActualObjectSize...),
+ * the factories below take them as `fields`.
+ */
+import { AwsError, defineErrors } from "../../../core/errors.js";
+import { S3_SIGNATURE_MISMATCH_MESSAGE } from "../../../auth/sigv4-errors.js";
+
+export const s3DomainErrors = defineErrors({
+  BadDigest: {
+    code: "BadDigest",
+    status: 400,
+    message: "The Content-MD5 you specified did not match what we received.",
+  },
+  // `{algorithm}` is upper case for PutObject/UploadPart ("The CRC32 you specified...") and
+  // lower case on CompleteMultipartUpload, as S3 answers them.
+  ChecksumMismatch: {
+    code: "BadDigest",
+    status: 400,
+    message: "The {algorithm} you specified did not match the calculated checksum.",
+  },
+  InvalidDigest: {
+    code: "InvalidDigest",
+    status: 400,
+    message: "The Content-MD5 you specified is not valid.",
+  },
+  InvalidChecksumValue: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Value for {header} header is invalid.",
+  },
+  InvalidTrailingChecksumValue: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Value for {header} trailing header is invalid.",
+  },
+  MultipleChecksumHeaders: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.",
+  },
+  InvalidChecksumHeader: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The algorithm type you specified in x-amz-checksum- header is invalid.",
+  },
+  TrailerNotSupported: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The value specified in the x-amz-trailer header is not supported",
+  },
+  SdkChecksumWithoutValue: {
+    code: "InvalidRequest",
+    status: 400,
+    message:
+      "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.",
+  },
+  ChecksumTypeMismatch: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The {type} checksum type cannot be used with the {algorithm} checksum algorithm.",
+  },
+  InvalidChecksumAlgorithm: {
+    code: "InvalidRequest",
+    status: 400,
+    message:
+      "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, MD5, SHA1, SHA256, SHA512]",
+  },
+  IncompleteBody: {
+    code: "IncompleteBody",
+    status: 400,
+    message: "The request body terminated unexpectedly",
+  },
+  ContentLengthMismatch: {
+    code: "IncompleteBody",
+    status: 400,
+    message: "You did not provide the number of bytes specified by the Content-Length HTTP header",
+  },
+  InvalidChunkSize: {
+    code: "InvalidChunkSizeError",
+    status: 400,
+    message: "Only the last chunk is allowed to have a size less than {minimum} bytes",
+  },
+  MalformedTrailer: {
+    code: "MalformedTrailerError",
+    status: 400,
+    message:
+      "The request contained trailing data that was not well-formed or did not conform to our published schema.",
+  },
+  SignatureDoesNotMatch: {
+    code: "SignatureDoesNotMatch",
+    status: 403,
+    message: S3_SIGNATURE_MISMATCH_MESSAGE,
+  },
+  InvalidBucketName: {
+    code: "InvalidBucketName",
+    status: 400,
+    message: "The specified bucket is not valid.",
+  },
+  InvalidRange: {
+    code: "InvalidRange",
+    status: 416,
+    message: "The requested range is not satisfiable",
+  },
+  PreconditionFailed: {
+    code: "PreconditionFailed",
+    status: 412,
+    message: "At least one of the pre-conditions you specified did not hold",
+  },
+  ConditionalRequestConflict: {
+    code: "ConditionalRequestConflict",
+    status: 409,
+    message: "The conditional request cannot succeed due to a conflicting operation against this resource.",
+  },
+  NoSuchKey: {
+    code: "NoSuchKey",
+    status: 404,
+    message: "The specified key does not exist.",
+  },
+  HeaderNotImplemented: {
+    code: "NotImplemented",
+    status: 501,
+    message: "A header you provided implies functionality that is not implemented",
+  },
+  InvalidArgument: {
+    code: "InvalidArgument",
+    status: 400,
+    message: "{message}",
+  },
+  InvalidRequest: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "{message}",
+  },
+  MalformedXML: {
+    code: "MalformedXML",
+    status: 400,
+    message: "The XML you provided was not well-formed or did not validate against our published schema",
+  },
+  AccessForbidden: {
+    code: "AccessForbidden",
+    status: 403,
+    message: "{message}",
+  },
+  BadRequest: {
+    code: "BadRequest",
+    status: 400,
+    message: "{message}",
+  },
+});
+
+/** S3's InvalidArgument carries the offending parameter as ArgumentName / ArgumentValue. */
+export function invalidArgument(message: string, argumentName?: string, argumentValue?: unknown): AwsError {
+  const fields: Record<string, unknown> = {};
+  if (argumentName !== undefined) fields.ArgumentName = argumentName;
+  if (argumentValue !== undefined) fields.ArgumentValue = argumentValue;
+  return s3DomainErrors.InvalidArgument({ message }, { fields });
+}
+
+export function invalidRequest(message: string): AwsError {
+  return s3DomainErrors.InvalidRequest({ message });
+}

@@ -1,0 +1,432 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { openState, type StateLayer } from "./database.js";
+import { BlobNotFoundError } from "./blob-store.js";
+
+const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+
+async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+function blobFiles(root: string): string[] {
+  const out: string[] = [];
+  for (const top of readdirSync(root)) {
+    if (top === "tmp") continue;
+    for (const sub of readdirSync(join(root, top))) out.push(...readdirSync(join(root, top, sub)));
+  }
+  return out.sort();
+}
+
+function tempFiles(root: string): string[] {
+  return readdirSync(join(root, "tmp"));
+}
+
+async function withState(fn: (state: StateLayer) => Promise<void>): Promise<void> {
+  const state = openState({ inMemory: true });
+  try {
+    await fn(state);
+  } finally {
+    state.close();
+  }
+}
+
+describe("blob store put", () => {
+  test("stores a Buffer under its sha256 in ab/cd/<id>, with the digests asked for", () =>
+    withState(async (state) => {
+      const body = Buffer.from("hello nimbus");
+      const blob = await state.blobs.put(body, { hashes: ["md5", "sha1"] });
+      assert.equal(blob.id, sha256(body));
+      assert.equal(blob.size, body.length);
+      assert.equal(blob.sha256.toString("hex"), blob.id);
+      assert.equal(blob.md5?.toString("hex"), createHash("md5").update(body).digest("hex"));
+      assert.equal(blob.sha1?.toString("hex"), createHash("sha1").update(body).digest("hex"));
+      assert.equal(state.blobs.path(blob.id), join(state.blobs.root, blob.id.slice(0, 2), blob.id.slice(2, 4), blob.id));
+      assert.equal(state.blobs.has(blob.id), true);
+      assert.equal(state.blobs.size(blob.id), body.length);
+      assert.deepEqual(await readAll(state.blobs.get(blob.id)), body);
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+    }));
+
+  test("only computes the digests asked for", () =>
+    withState(async (state) => {
+      const blob = await state.blobs.put(Buffer.from("x"));
+      assert.equal(blob.md5, undefined);
+      assert.equal(blob.sha1, undefined);
+    }));
+
+  test("accepts Readable streams, async iterables, string chunks and empty bodies", () =>
+    withState(async (state) => {
+      const fromStream = await state.blobs.put(Readable.from([Buffer.from("ab"), Buffer.from("cd")]));
+      assert.equal(fromStream.id, sha256("abcd"));
+      async function* parts() {
+        yield new Uint8Array([0x61, 0x62]);
+        yield new Uint8Array([0x63, 0x64]);
+      }
+      const fromIterable = await state.blobs.put(parts());
+      assert.equal(fromIterable.id, sha256("abcd"));
+      const fromStrings = await state.blobs.put(Readable.from(["ab", "cd"], { objectMode: true }));
+      assert.equal(fromStrings.id, sha256("abcd"));
+      const empty = await state.blobs.put(Buffer.alloc(0));
+      assert.equal(empty.id, sha256(""));
+      assert.equal(empty.size, 0);
+      assert.deepEqual(await readAll(state.blobs.get(empty.id)), Buffer.alloc(0));
+      assert.deepEqual(blobFiles(state.blobs.root), [sha256(""), sha256("abcd")].sort());
+    }));
+
+  test("onChunk sees every chunk, for checksums the store does not compute", () =>
+    withState(async (state) => {
+      const seen: string[] = [];
+      await state.blobs.put(Readable.from([Buffer.from("one"), Buffer.from("two")]), {
+        onChunk: (chunk) => seen.push(Buffer.from(chunk).toString()),
+      });
+      assert.deepEqual(seen, ["one", "two"]);
+    }));
+});
+
+describe("blob store aborted puts leave nothing behind", () => {
+  test("a source stream that errors mid-way", () =>
+    withState(async (state) => {
+      const source = new Readable({ read() {} });
+      const put = state.blobs.put(source);
+      source.push(Buffer.alloc(64 * 1024, 1));
+      setImmediate(() => source.destroy(new Error("client went away")));
+      await assert.rejects(put, { message: "client went away" });
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+    }));
+
+  test("a source stream destroyed without an error", () =>
+    withState(async (state) => {
+      const source = new Readable({ read() {} });
+      const put = state.blobs.put(source);
+      source.push(Buffer.from("partial"));
+      setImmediate(() => source.destroy());
+      await assert.rejects(put, { code: "ERR_STREAM_PREMATURE_CLOSE" });
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+    }));
+
+  test("an async iterable that throws", () =>
+    withState(async (state) => {
+      async function* failing() {
+        yield Buffer.from("some bytes");
+        throw new Error("upstream failed");
+      }
+      await assert.rejects(state.blobs.put(failing()), { message: "upstream failed" });
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+    }));
+
+  test("an abort signal", () =>
+    withState(async (state) => {
+      const controller = new AbortController();
+      const source = new Readable({ read() {} });
+      const put = state.blobs.put(source, { signal: controller.signal });
+      source.push(Buffer.from("first part"));
+      setImmediate(() => controller.abort());
+      await assert.rejects(put, { name: "AbortError" });
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+    }));
+
+  test("onChunk throwing (a size limit)", () =>
+    withState(async (state) => {
+      let total = 0;
+      const put = state.blobs.put(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), {
+        onChunk: (chunk) => {
+          total += chunk.length;
+          if (total > 15) throw new Error("EntityTooLarge");
+        },
+      });
+      await assert.rejects(put, { message: "EntityTooLarge" });
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+    }));
+
+  test("a source yielding something that is not bytes", () =>
+    withState(async (state) => {
+      const put = state.blobs.put(Readable.from([{ not: "bytes" }], { objectMode: true }));
+      await assert.rejects(put, { name: "TypeError", message: "blob source yielded object, expected bytes" });
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+    }));
+});
+
+describe("blob store references", () => {
+  test("identical bytes share one file; deleting one reference keeps the other", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const first = await blobs.put(Buffer.from("same bytes"));
+      state.transaction(() => blobs.retain(first.id));
+      const second = await blobs.put(Readable.from([Buffer.from("same "), Buffer.from("bytes")]));
+      state.transaction(() => blobs.retain(second.id));
+      assert.equal(second.id, first.id);
+      assert.deepEqual(blobFiles(blobs.root), [first.id]);
+      assert.equal(blobs.refs(first.id), 2);
+
+      state.transaction(() => blobs.release(first.id));
+      assert.equal(blobs.refs(first.id), 1);
+      assert.deepEqual(await readAll(blobs.get(first.id)), Buffer.from("same bytes"));
+
+      state.transaction(() => blobs.release(first.id));
+      assert.equal(blobs.refs(first.id), 0);
+      assert.equal(blobs.has(first.id), false);
+      assert.deepEqual(blobFiles(blobs.root), []);
+    }));
+
+  test("the file of a released blob goes only after the transaction commits", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const blob = await blobs.put(Buffer.from("released"));
+      state.transaction(() => blobs.retain(blob.id));
+      state.transaction(() => {
+        blobs.release(blob.id);
+        assert.equal(blobs.refs(blob.id), 0);
+        assert.equal(blobs.has(blob.id), true, "still there inside the transaction");
+      });
+      assert.equal(blobs.has(blob.id), false);
+    }));
+
+  test("a release rolled back keeps the file and the reference", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const blob = await blobs.put(Buffer.from("kept"));
+      state.transaction(() => blobs.retain(blob.id));
+      assert.throws(() =>
+        state.transaction(() => {
+          blobs.release(blob.id);
+          throw new Error("DeleteObject failed later");
+        }),
+      );
+      assert.equal(blobs.refs(blob.id), 1);
+      assert.deepEqual(await readAll(blobs.get(blob.id)), Buffer.from("kept"));
+      // A savepoint rolled back inside a committed transaction keeps it too.
+      state.transaction(() => {
+        assert.throws(() =>
+          state.transaction(() => {
+            blobs.release(blob.id);
+            throw new Error("inner");
+          }),
+        );
+      });
+      assert.equal(blobs.refs(blob.id), 1);
+      assert.equal(blobs.has(blob.id), true);
+    }));
+
+  test("release then retain of the same bytes in one transaction (overwrite with identical body) keeps the file", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const blob = await blobs.put(Buffer.from("v1"));
+      state.transaction(() => blobs.retain(blob.id));
+      const again = await blobs.put(Buffer.from("v1"));
+      state.transaction(() => {
+        blobs.release(blob.id);
+        blobs.retain(again.id);
+      });
+      assert.equal(blobs.refs(blob.id), 1);
+      assert.equal(blobs.has(blob.id), true);
+    }));
+
+  test("release outside a transaction deletes at once", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const blob = await blobs.put(Buffer.from("autocommit"));
+      blobs.retain(blob.id);
+      blobs.release(blob.id);
+      assert.equal(blobs.has(blob.id), false);
+    }));
+
+  test("a put not yet retained survives a concurrent release of the same bytes", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const old = await blobs.put(Buffer.from("shared"));
+      state.transaction(() => blobs.retain(old.id));
+      const fresh = await blobs.put(Buffer.from("shared"));
+      // Another request deletes the only referencing object before this one commits.
+      state.transaction(() => blobs.release(old.id));
+      assert.equal(blobs.has(fresh.id), true, "pinned by the pending put");
+      state.transaction(() => blobs.retain(fresh.id));
+      assert.equal(blobs.refs(fresh.id), 1);
+      assert.deepEqual(await readAll(blobs.get(fresh.id)), Buffer.from("shared"));
+    }));
+
+  test("a put whose retaining transaction rolls back is removed after the rollback", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const blob = await blobs.put(Buffer.from("never committed"));
+      assert.throws(() =>
+        state.transaction(() => {
+          blobs.retain(blob.id);
+          throw new Error("precondition failed");
+        }),
+      );
+      assert.equal(blobs.refs(blob.id), 0);
+      assert.equal(blobs.has(blob.id), false);
+    }));
+
+  test("abandon removes a put nobody will retain, but not bytes others hold", () =>
+    withState(async (state) => {
+      const blobs = state.blobs;
+      const lonely = await blobs.put(Buffer.from("bad checksum"));
+      blobs.abandon(lonely.id);
+      assert.equal(blobs.has(lonely.id), false);
+
+      const held = await blobs.put(Buffer.from("held"));
+      state.transaction(() => blobs.retain(held.id));
+      const duplicate = await blobs.put(Buffer.from("held"));
+      blobs.abandon(duplicate.id);
+      assert.equal(blobs.has(held.id), true);
+      assert.equal(blobs.refs(held.id), 1);
+    }));
+
+  test("retain of a blob that does not exist, release of one not referenced", () =>
+    withState(async (state) => {
+      const missing = sha256("never stored");
+      assert.throws(() => state.blobs.retain(missing), (error: unknown) => {
+        assert.ok(error instanceof BlobNotFoundError);
+        assert.equal(error.message, `blob ${missing} does not exist`);
+        assert.equal(error.code, "BlobNotFound");
+        return true;
+      });
+      const blob = await state.blobs.put(Buffer.from("unreferenced"));
+      assert.throws(() => state.blobs.release(blob.id), { message: `release of blob ${blob.id}, which has no references` });
+      assert.throws(() => state.blobs.refs("../../etc/passwd"), {
+        name: "TypeError",
+        message: 'not a blob id (64 lowercase hex digits): "../../etc/passwd"',
+      });
+    }));
+});
+
+describe("blob store reads", () => {
+  test("range reads are inclusive and stop at the end", () =>
+    withState(async (state) => {
+      const body = Buffer.from("0123456789abcdef");
+      const blob = await state.blobs.put(body);
+      assert.equal((await readAll(state.blobs.get(blob.id, { start: 0, end: 0 }))).toString(), "0");
+      assert.equal((await readAll(state.blobs.get(blob.id, { start: 3, end: 7 }))).toString(), "34567");
+      assert.equal((await readAll(state.blobs.get(blob.id, { start: 10, end: 15 }))).toString(), "abcdef");
+      assert.equal((await readAll(state.blobs.get(blob.id, { start: 12, end: 1000 }))).toString(), "cdef");
+      assert.throws(() => state.blobs.get(blob.id, { start: 5, end: 4 }), {
+        name: "RangeError",
+        message: "blob range must be integers with 0 <= start <= end, got 5-4",
+      });
+      assert.throws(() => state.blobs.get(blob.id, { start: -1, end: 4 }), RangeError);
+      assert.throws(() => state.blobs.get(blob.id, { start: 0.5, end: 4 }), RangeError);
+    }));
+
+  test("range reads across a large multi-chunk blob", () =>
+    withState(async (state) => {
+      const body = Buffer.alloc(1024 * 1024 + 17);
+      for (let i = 0; i < body.length; i++) body[i] = (i * 31 + 7) & 0xff;
+      const blob = await state.blobs.put(body);
+      const start = 65_530;
+      const end = 900_001;
+      assert.deepEqual(await readAll(state.blobs.get(blob.id, { start, end })), body.subarray(start, end + 1));
+      assert.deepEqual(await readAll(state.blobs.get(blob.id)), body);
+    }));
+
+  test("a read that has started is not cut short by the blob being deleted", () =>
+    withState(async (state) => {
+      const blob = await state.blobs.put(Buffer.from("still readable"));
+      state.blobs.retain(blob.id);
+      const stream = state.blobs.get(blob.id);
+      state.blobs.release(blob.id);
+      assert.equal(state.blobs.has(blob.id), false);
+      assert.equal((await readAll(stream)).toString(), "still readable");
+    }));
+
+  test("reading or sizing a missing blob is BlobNotFound", () =>
+    withState(async (state) => {
+      const missing = sha256("missing");
+      assert.throws(() => state.blobs.get(missing), BlobNotFoundError);
+      assert.throws(() => state.blobs.size(missing), BlobNotFoundError);
+      assert.equal(state.blobs.has(missing), false);
+    }));
+});
+
+describe("blob store sweep", () => {
+  test("removes stale temp files and unreferenced blobs after a restart, keeps referenced ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-test-"));
+    try {
+      let state = openState({ dataDir: dir, inMemory: false });
+      const kept = await state.blobs.put(Buffer.from("committed"));
+      state.transaction(() => state.blobs.retain(kept.id));
+      const orphan = await state.blobs.put(Buffer.from("put but never committed"));
+      const lost = await state.blobs.put(Buffer.from("damaged outside nimbus"));
+      state.transaction(() => state.blobs.retain(lost.id));
+      writeFileSync(join(state.blobs.root, "tmp", "crashed-put.part"), "half a body");
+      state.close();
+      unlinkSync(join(dir, "blobs", lost.id.slice(0, 2), lost.id.slice(2, 4), lost.id));
+
+      state = openState({ dataDir: dir, inMemory: false });
+      const result = await state.blobs.sweep({ checkMissing: true });
+      assert.deepEqual(result, { removedBlobs: 1, removedTemp: 1, missing: [lost.id] });
+      assert.equal(state.blobs.has(orphan.id), false);
+      assert.deepEqual(await readAll(state.blobs.get(kept.id)), Buffer.from("committed"));
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+      assert.deepEqual(await state.blobs.sweep(), { removedBlobs: 0, removedTemp: 0, missing: [] });
+      state.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a sweep while puts are in flight or not yet retained leaves them alone", () =>
+    withState(async (state) => {
+      const pending = await state.blobs.put(Buffer.from("pinned, not yet retained"));
+      const source = new Readable({ read() {} });
+      const inFlight = state.blobs.put(source);
+      source.push(Buffer.from("streaming..."));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      assert.equal(tempFiles(state.blobs.root).length, 1);
+      const result = await state.blobs.sweep();
+      assert.deepEqual(result, { removedBlobs: 0, removedTemp: 0, missing: [] });
+      source.push(null);
+      const done = await inFlight;
+      assert.equal(done.id, sha256("streaming..."));
+      assert.equal(state.blobs.has(pending.id), true);
+      state.transaction(() => {
+        state.blobs.retain(pending.id);
+        state.blobs.retain(done.id);
+      });
+    }));
+});
+
+describe("blob store memory", () => {
+  test("streams a large body with flat memory", () =>
+    withState(async (state) => {
+      setFlagsFromString("--expose-gc");
+      const gc = runInNewContext("gc") as () => void;
+      const chunkSize = 64 * 1024;
+      const chunks = 4096; // 256 MiB; the limit below is an eighth of that
+      const expected = createHash("sha256");
+      gc();
+      const baseline = process.memoryUsage();
+      let peak = 0;
+      async function* body() {
+        for (let i = 0; i < chunks; i++) {
+          const chunk = Buffer.allocUnsafe(chunkSize).fill(i & 0xff);
+          expected.update(chunk);
+          if (i % 256 === 0) {
+            gc();
+            const now = process.memoryUsage();
+            peak = Math.max(peak, now.arrayBuffers - baseline.arrayBuffers + (now.heapUsed - baseline.heapUsed));
+          }
+          yield chunk;
+        }
+      }
+      const blob = await state.blobs.put(body());
+      assert.equal(blob.size, chunkSize * chunks);
+      assert.equal(blob.id, expected.digest("hex"));
+      assert.equal(state.blobs.size(blob.id), chunkSize * chunks);
+      assert.ok(peak < 32 * 1024 * 1024, `memory grew by ${peak} bytes while streaming`);
+      assert.equal(existsSync(state.blobs.path(blob.id)), true);
+    }));
+});

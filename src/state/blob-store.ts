@@ -1,0 +1,388 @@
+import { createHash, randomUUID, type Hash } from "node:crypto";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  type ReadStream,
+} from "node:fs";
+import { open, readdir, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Database } from "better-sqlite3";
+
+/**
+ * Content-addressed storage for object bodies and function code: `<root>/ab/cd/<sha256>`.
+ *
+ * A body is streamed to a temp file under `<root>/tmp` while it is hashed, then renamed into
+ * place, so a half-written body is never visible under its id and memory stays flat for
+ * multi-GiB uploads. Identical bytes share one file. Which files are in use is recorded in
+ * the `_blobs` table (id, size, refs) of the state database, changed by `retain`/`release`
+ * inside the caller's transaction, so a row and the references it holds commit together.
+ * The table is global (not per account/region): identical bytes are shared across accounts,
+ * which AWS customers can never observe.
+ *
+ * Crash safety (the promise is kill -9, the same as the database's synchronous=NORMAL):
+ * files are written with write(2) and renamed, which the OS keeps when the process dies; no
+ * fsync, so a power cut may lose the newest bodies just as it may lose the newest commits.
+ * A crash can leave temp files, and files whose put was never retained; `sweep()` at
+ * start-up removes both.
+ *
+ * Protocol for callers:
+ *   const blob = await blobs.put(body);            // async, outside any transaction
+ *   state.transaction(() => { insertRow(blob.id); blobs.retain(blob.id); });
+ * and `blobs.release(id)` in the transaction that drops a reference. Between put and retain
+ * the blob is pinned in memory, so a concurrent release of the same bytes cannot delete it.
+ * A caller that decides not to keep a put (bad checksum, failed precondition) calls
+ * `abandon(id)`; one that forgets only leaves a file for the next sweep.
+ */
+
+export type BlobHashName = "md5" | "sha1" | "sha256";
+
+export type BlobSource = Readable | Buffer | Uint8Array | AsyncIterable<Uint8Array>;
+
+export interface BlobPutOptions {
+  /** Extra digests to compute in the same pass (S3 ETag = md5). sha256 is always computed: it is the id. */
+  hashes?: readonly BlobHashName[];
+  /**
+   * Sees every chunk in order, for checksums this store does not know (CRC32C, CRC64NVME)
+   * or size limits: throwing aborts the put and removes its temp file.
+   */
+  onChunk?: (chunk: Uint8Array) => void;
+  /** Aborts the put (client disconnected); the temp file is removed. */
+  signal?: AbortSignal;
+}
+
+export interface BlobInfo {
+  /** sha256 of the bytes, lowercase hex. */
+  id: string;
+  size: number;
+  sha256: Buffer;
+  md5?: Buffer;
+  sha1?: Buffer;
+}
+
+/** Inclusive byte offsets, as in HTTP `Range: bytes=start-end`. An end past the last byte stops at the end. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface SweepOptions {
+  /** Also report referenced blobs whose file is gone (one stat per blob, so off by default). */
+  checkMissing?: boolean;
+}
+
+export interface SweepResult {
+  /** Files nobody references any more (crash between put and commit, abandoned puts). */
+  removedBlobs: number;
+  /** Temp files of puts that never finished. */
+  removedTemp: number;
+  /** Referenced ids whose file does not exist: the data dir was damaged outside Nimbus. */
+  missing: string[];
+}
+
+export interface BlobStore {
+  readonly root: string;
+  put(source: BlobSource, opts?: BlobPutOptions): Promise<BlobInfo>;
+  /** Streams the blob or a range of it. The file is opened now, so a delete after this call does not cut the stream short. */
+  get(id: string, range?: ByteRange): ReadStream;
+  size(id: string): number;
+  has(id: string): boolean;
+  /** The file itself, for readers that need a path (unzipping Lambda code). Never write to it. */
+  path(id: string): string;
+  /** Adds a reference (inside the caller's transaction). The blob must exist. */
+  retain(id: string): void;
+  /**
+   * Drops a reference (inside the caller's transaction). At zero the row goes now and the
+   * file once the transaction has committed: unlinking inside it would lose the bytes if
+   * the transaction rolled back.
+   */
+  release(id: string): void;
+  refs(id: string): number;
+  /** Gives up a put that will not be retained; the file goes unless something else holds it. */
+  abandon(id: string): void;
+  sweep(opts?: SweepOptions): Promise<SweepResult>;
+}
+
+export class BlobNotFoundError extends Error {
+  override readonly name = "BlobNotFoundError";
+  readonly code = "BlobNotFound";
+  constructor(readonly id: string) {
+    super(`blob ${id} does not exist`);
+  }
+}
+
+/** Run by the state layer through `migrate("_blobs", ...)`. */
+export const BLOB_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE _blobs (
+     id   TEXT    PRIMARY KEY,
+     size INTEGER NOT NULL,
+     refs INTEGER NOT NULL CHECK (refs > 0)
+   ) WITHOUT ROWID`,
+];
+
+const ID_PATTERN = /^[0-9a-f]{64}$/;
+const SHARD_PATTERN = /^[0-9a-f]{2}$/;
+const TEMP_DIR = "tmp";
+
+export class DiskBlobStore implements BlobStore {
+  /** Puts that finished but are not retained yet: id -> count. */
+  private readonly pins = new Map<string, number>();
+  /** Temp files of puts in progress, which a sweep running meanwhile must not touch. */
+  private readonly activeTemps = new Set<string>();
+  /** Ids whose file may have to go once the current transaction ends. */
+  private readonly candidates = new Set<string>();
+  private readonly stmts: {
+    refs: { get(id: string): { refs: number } | undefined };
+    insertOrIncrement: { run(id: string, size: number): unknown };
+    decrement: { run(id: string): unknown };
+    delete: { run(id: string): unknown };
+    allIds: { pluck(): { iterate(): IterableIterator<unknown> } };
+  };
+
+  constructor(
+    private readonly db: Database,
+    readonly root: string,
+  ) {
+    mkdirSync(join(root, TEMP_DIR), { recursive: true });
+    this.stmts = {
+      refs: db.prepare<[string], { refs: number }>("SELECT refs FROM _blobs WHERE id = ?"),
+      insertOrIncrement: db.prepare<[string, number]>(
+        "INSERT INTO _blobs (id, size, refs) VALUES (?, ?, 1) ON CONFLICT (id) DO UPDATE SET refs = refs + 1",
+      ),
+      decrement: db.prepare<[string]>("UPDATE _blobs SET refs = refs - 1 WHERE id = ?"),
+      delete: db.prepare<[string]>("DELETE FROM _blobs WHERE id = ?"),
+      allIds: db.prepare("SELECT id FROM _blobs"),
+    };
+  }
+
+  async put(source: BlobSource, opts: BlobPutOptions = {}): Promise<BlobInfo> {
+    this.flushDeletions();
+    const temp = join(this.root, TEMP_DIR, `${randomUUID()}.part`);
+    this.activeTemps.add(temp);
+    const sha256 = createHash("sha256");
+    const extra = new Map<BlobHashName, Hash>();
+    for (const name of opts.hashes ?? []) if (name !== "sha256") extra.set(name, createHash(name));
+    const onChunk = opts.onChunk;
+    let size = 0;
+    try {
+      // Opened before piping so the file provably exists (and is ours: "wx") when cleanup runs.
+      const handle = await open(temp, "wx");
+      const sink = handle.createWriteStream();
+      const input: Readable | AsyncIterable<unknown> | Iterable<unknown> =
+        source instanceof Uint8Array ? [source] : source;
+      const hashing = async function* (chunks: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Uint8Array> {
+        for await (const raw of chunks) {
+          const chunk = toBytes(raw);
+          sha256.update(chunk);
+          for (const hash of extra.values()) hash.update(chunk);
+          onChunk?.(chunk);
+          size += chunk.length;
+          yield chunk;
+        }
+      };
+      if (opts.signal) await pipeline(input, hashing, sink, { signal: opts.signal });
+      else await pipeline(input, hashing, sink);
+    } catch (error) {
+      await rm(temp, { force: true });
+      this.activeTemps.delete(temp);
+      throw error;
+    }
+    const digest = sha256.digest();
+    const id = digest.toString("hex");
+    // Pin and place in one synchronous step: no sweep or post-commit deletion can run in between.
+    this.pin(id);
+    try {
+      this.place(temp, id, size);
+    } catch (error) {
+      this.unpin(id);
+      await rm(temp, { force: true });
+      throw error;
+    } finally {
+      this.activeTemps.delete(temp);
+    }
+    const info: BlobInfo = { id, size, sha256: digest };
+    const md5 = extra.get("md5");
+    const sha1 = extra.get("sha1");
+    if (md5) info.md5 = md5.digest();
+    if (sha1) info.sha1 = sha1.digest();
+    return info;
+  }
+
+  get(id: string, range?: ByteRange): ReadStream {
+    const file = this.path(id);
+    if (range !== undefined) {
+      const { start, end } = range;
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+        throw new RangeError(`blob range must be integers with 0 <= start <= end, got ${start}-${end}`);
+      }
+    }
+    let fd: number;
+    try {
+      fd = openSync(file, "r");
+    } catch (error) {
+      if (isNotFound(error)) throw new BlobNotFoundError(id);
+      throw error;
+    }
+    return createReadStream(file, range ? { fd, start: range.start, end: range.end } : { fd });
+  }
+
+  size(id: string): number {
+    try {
+      return statSync(this.path(id)).size;
+    } catch (error) {
+      if (isNotFound(error)) throw new BlobNotFoundError(id);
+      throw error;
+    }
+  }
+
+  has(id: string): boolean {
+    return existsSync(this.path(id));
+  }
+
+  path(id: string): string {
+    if (!ID_PATTERN.test(id)) throw new TypeError(`not a blob id (64 lowercase hex digits): ${JSON.stringify(id)}`);
+    return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
+  }
+
+  retain(id: string): void {
+    const size = this.size(id);
+    this.stmts.insertOrIncrement.run(id, size);
+    if (this.unpin(id) && this.db.inTransaction) {
+      // The put is now held by this transaction; if it rolls back, the file is nobody's.
+      this.candidates.add(id);
+    }
+  }
+
+  release(id: string): void {
+    this.path(id);
+    const row = this.stmts.refs.get(id);
+    if (row === undefined) throw new Error(`release of blob ${id}, which has no references`);
+    if (row.refs > 1) {
+      this.stmts.decrement.run(id);
+      return;
+    }
+    this.stmts.delete.run(id);
+    this.candidates.add(id);
+    this.flushDeletions();
+  }
+
+  refs(id: string): number {
+    this.path(id);
+    return this.stmts.refs.get(id)?.refs ?? 0;
+  }
+
+  abandon(id: string): void {
+    this.path(id);
+    this.unpin(id);
+    this.candidates.add(id);
+    this.flushDeletions();
+  }
+
+  /**
+   * Deletes the files of candidates nothing holds any more. Runs only outside a transaction,
+   * when the rows it checks are final; the state layer calls it after each outermost
+   * transaction, and every blob-store call does too.
+   */
+  flushDeletions(): void {
+    if (this.candidates.size === 0 || this.db.inTransaction || !this.db.open) return;
+    for (const id of this.candidates) {
+      this.candidates.delete(id);
+      if (this.isHeld(id)) continue;
+      unlinkQuietly(this.path(id));
+    }
+  }
+
+  async sweep(opts: SweepOptions = {}): Promise<SweepResult> {
+    this.flushDeletions();
+    const result: SweepResult = { removedBlobs: 0, removedTemp: 0, missing: [] };
+    const tempDir = join(this.root, TEMP_DIR);
+    for (const name of await readdirOrEmpty(tempDir)) {
+      const file = join(tempDir, name);
+      if (this.activeTemps.has(file)) continue;
+      if (unlinkQuietly(file)) result.removedTemp++;
+    }
+    for (const top of await readdirOrEmpty(this.root)) {
+      if (!SHARD_PATTERN.test(top)) continue;
+      for (const sub of await readdirOrEmpty(join(this.root, top))) {
+        if (!SHARD_PATTERN.test(sub)) continue;
+        const dir = join(this.root, top, sub);
+        for (const name of await readdirOrEmpty(dir)) {
+          if (!ID_PATTERN.test(name) || !name.startsWith(top + sub)) continue;
+          // Checked and unlinked synchronously, so a put of the same bytes cannot slip in between.
+          if (this.isHeld(name)) continue;
+          if (unlinkQuietly(join(dir, name))) result.removedBlobs++;
+        }
+      }
+    }
+    if (opts.checkMissing) {
+      for (const id of this.stmts.allIds.pluck().iterate()) {
+        if (typeof id === "string" && !this.has(id)) result.missing.push(id);
+      }
+    }
+    return result;
+  }
+
+  private isHeld(id: string): boolean {
+    return (this.pins.get(id) ?? 0) > 0 || this.stmts.refs.get(id) !== undefined;
+  }
+
+  private pin(id: string): void {
+    this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
+  }
+
+  /** Returns whether a pin was there to drop. */
+  private unpin(id: string): boolean {
+    const count = this.pins.get(id);
+    if (count === undefined) return false;
+    if (count <= 1) this.pins.delete(id);
+    else this.pins.set(id, count - 1);
+    return true;
+  }
+
+  private place(temp: string, id: string, size: number): void {
+    const final = this.path(id);
+    // Dedupe. The size check replaces a file a power cut left empty (data not yet on disk
+    // when the rename was); a file of the right size holds these bytes, so it stays.
+    if (existsSync(final) && statSync(final).size === size) {
+      unlinkSync(temp);
+      return;
+    }
+    mkdirSync(dirname(final), { recursive: true });
+    renameSync(temp, final);
+  }
+}
+
+function toBytes(raw: unknown): Uint8Array {
+  if (raw instanceof Uint8Array) return raw;
+  if (typeof raw === "string") return Buffer.from(raw, "utf8");
+  throw new TypeError(`blob source yielded ${typeof raw}, expected bytes`);
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ENOENT";
+}
+
+/** Leaves a file it cannot remove (Windows: still open by a reader) for the next sweep. */
+function unlinkQuietly(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}

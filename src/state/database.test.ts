@@ -1,0 +1,234 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ManualClock } from "../core/manual-clock.js";
+import { openState, type StateLayer } from "./database.js";
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "nimbus-db-test-"));
+}
+
+// Follows the state convention: (account_id, region) lead every service table's primary key.
+const QUEUES_V1 = `CREATE TABLE t_queues (
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  PRIMARY KEY (account_id, region, name)
+) WITHOUT ROWID`;
+const QUEUES_V2 = "ALTER TABLE t_queues ADD COLUMN delay_seconds INTEGER NOT NULL DEFAULT 0";
+
+function insertQueue(state: StateLayer, account: string, region: string, name: string): void {
+  state.db.prepare("INSERT INTO t_queues (account_id, region, name) VALUES (?, ?, ?)").run(account, region, name);
+}
+
+function count(state: StateLayer, sql: string, ...params: unknown[]): number {
+  return (state.db.prepare(sql).get(...params) as { n: number }).n;
+}
+
+describe("openState", () => {
+  test("persistent mode: WAL, synchronous=NORMAL, foreign keys, busy timeout, files in the data dir", () => {
+    const dir = tempDir();
+    try {
+      const state = openState({ dataDir: join(dir, "data"), inMemory: false });
+      assert.equal(state.inMemory, false);
+      assert.equal(state.dataDir, join(dir, "data"));
+      assert.equal(state.db.pragma("journal_mode", { simple: true }), "wal");
+      assert.equal(state.db.pragma("synchronous", { simple: true }), 1, "1 = NORMAL");
+      assert.equal(state.db.pragma("foreign_keys", { simple: true }), 1);
+      assert.equal(state.db.pragma("busy_timeout", { simple: true }), 5000);
+      assert.equal(state.blobs.root, join(dir, "data", "blobs"));
+      assert.ok(existsSync(join(dir, "data", "nimbus.db")));
+      state.close();
+      state.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("persistent mode needs a data dir", () => {
+    assert.throws(() => openState({ inMemory: false }), { message: "openState: a dataDir is required unless inMemory is true" });
+  });
+
+  test("in-memory mode keeps nothing on disk once closed", async () => {
+    const before = new Set(readdirSync(tmpdir()));
+    const state = openState({ inMemory: true });
+    assert.equal(state.inMemory, true);
+    assert.equal(state.dataDir, undefined);
+    assert.equal(state.db.memory, true);
+    assert.equal(state.db.pragma("foreign_keys", { simple: true }), 1);
+    state.migrate("t", [QUEUES_V1]);
+    insertQueue(state, "000000000000", "us-east-1", "q");
+    const blob = await state.blobs.put(Buffer.from("in memory"));
+    state.transaction(() => state.blobs.retain(blob.id));
+    assert.ok(existsSync(state.blobs.path(blob.id)));
+    const root = state.blobs.root;
+    state.close();
+    assert.equal(existsSync(root), false);
+    const added = readdirSync(tmpdir()).filter((name) => !before.has(name) && name.startsWith("nimbus-state-"));
+    assert.deepEqual(added, []);
+  });
+
+  test("scopes rows by account and region", () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("t", [QUEUES_V1]);
+      insertQueue(state, "000000000000", "us-east-1", "orders");
+      insertQueue(state, "000000000000", "eu-west-1", "orders");
+      insertQueue(state, "111111111111", "us-east-1", "orders");
+      assert.throws(() => insertQueue(state, "000000000000", "us-east-1", "orders"), { code: "SQLITE_CONSTRAINT_PRIMARYKEY" });
+      assert.equal(count(state, "SELECT count(*) AS n FROM t_queues WHERE account_id = ? AND region = ?", "000000000000", "us-east-1"), 1);
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe("migrate", () => {
+  test("applies each migration once, across reopen, recording versions", () => {
+    const dir = tempDir();
+    const clock = new ManualClock(Date.parse("2025-03-01T00:00:00Z"));
+    try {
+      let state = openState({ dataDir: dir, inMemory: false, clock });
+      state.migrate("t", [QUEUES_V1]);
+      state.migrate("t", [QUEUES_V1]);
+      insertQueue(state, "000000000000", "us-east-1", "q1");
+      state.close();
+
+      clock.advance(60_000);
+      // QUEUES_V1 is no CREATE ... IF NOT EXISTS: running it twice would fail.
+      state = openState({ dataDir: dir, inMemory: false, clock });
+      state.migrate("t", [QUEUES_V1, QUEUES_V2]);
+      state.migrate("other", ["CREATE TABLE other_things (account_id TEXT, region TEXT, id TEXT, PRIMARY KEY (account_id, region, id))"]);
+      const row = state.db.prepare("SELECT name, delay_seconds FROM t_queues").get();
+      assert.deepEqual(row, { name: "q1", delay_seconds: 0 });
+      const versions = state.db
+        .prepare("SELECT service, version, applied_at FROM _migrations WHERE service NOT LIKE '\\_%' ESCAPE '\\' ORDER BY service, version")
+        .all();
+      assert.deepEqual(versions, [
+        { service: "other", version: 1, applied_at: Date.parse("2025-03-01T00:01:00Z") },
+        { service: "t", version: 1, applied_at: Date.parse("2025-03-01T00:00:00Z") },
+        { service: "t", version: 2, applied_at: Date.parse("2025-03-01T00:01:00Z") },
+      ]);
+      state.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a failing migration is rolled back whole and not recorded", () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("t", [QUEUES_V1]);
+      const broken = "CREATE TABLE t_half (id TEXT PRIMARY KEY); INSERT INTO no_such_table VALUES (1)";
+      assert.throws(() => state.migrate("t", [QUEUES_V1, broken]), { code: "SQLITE_ERROR", message: "no such table: no_such_table" });
+      assert.equal(count(state, "SELECT count(*) AS n FROM sqlite_master WHERE name = 't_half'"), 0);
+      assert.equal(count(state, "SELECT count(*) AS n FROM _migrations WHERE service = 't'"), 1);
+      state.migrate("t", [QUEUES_V1, "CREATE TABLE t_half (id TEXT PRIMARY KEY)"]);
+      assert.equal(count(state, "SELECT count(*) AS n FROM _migrations WHERE service = 't'"), 2);
+    } finally {
+      state.close();
+    }
+  });
+
+  test("refuses an edited migration and a data dir from a newer Nimbus", () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("t", [QUEUES_V1, QUEUES_V2]);
+      assert.throws(() => state.migrate("t", [QUEUES_V1, QUEUES_V2 + " -- edited"]), {
+        message: "migrate(t): migration 2 was changed after it was applied to this data dir; migrations are append-only, add a new one instead",
+      });
+      assert.throws(() => state.migrate("t", [QUEUES_V1]), {
+        message: "migrate(t): the data dir has version 2 applied but this Nimbus knows only 1; it was written by a newer Nimbus",
+      });
+      assert.throws(() => state.migrate("_blobs", []), {
+        message: 'migrate: service names starting with "_" are reserved for the state layer: _blobs',
+      });
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe("transaction", () => {
+  test("commits on return, rolls back on throw, nests as savepoints", () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("t", [QUEUES_V1]);
+      const value = state.transaction(() => {
+        insertQueue(state, "000000000000", "us-east-1", "a");
+        return "done";
+      });
+      assert.equal(value, "done");
+      assert.throws(
+        () =>
+          state.transaction(() => {
+            insertQueue(state, "000000000000", "us-east-1", "b");
+            throw new Error("abort");
+          }),
+        { message: "abort" },
+      );
+      state.transaction(() => {
+        insertQueue(state, "000000000000", "us-east-1", "c");
+        assert.throws(() =>
+          state.transaction(() => {
+            insertQueue(state, "000000000000", "us-east-1", "d");
+            throw new Error("inner abort");
+          }),
+        );
+        state.transaction(() => insertQueue(state, "000000000000", "us-east-1", "e"));
+      });
+      const names = state.db.prepare("SELECT name FROM t_queues ORDER BY name").pluck().all();
+      assert.deepEqual(names, ["a", "c", "e"]);
+    } finally {
+      state.close();
+    }
+  });
+
+  test("refuses an async function and rolls its synchronous writes back", async () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("t", [QUEUES_V1]);
+      assert.throws(
+        () =>
+          state.transaction(async () => {
+            insertQueue(state, "000000000000", "us-east-1", "x");
+            await Promise.resolve();
+          }),
+        {
+          name: "TypeError",
+          message: "state.transaction: the function returned a promise; transactions are synchronous, so do async work (blob puts, invocations) before or after it",
+        },
+      );
+      assert.equal(count(state, "SELECT count(*) AS n FROM t_queues"), 0);
+      assert.equal(state.db.inTransaction, false);
+    } finally {
+      state.close();
+    }
+  });
+
+  test("foreign keys are enforced", () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("t", [
+        QUEUES_V1,
+        `CREATE TABLE t_messages (
+           account_id TEXT NOT NULL, region TEXT NOT NULL, queue TEXT NOT NULL, id TEXT NOT NULL,
+           PRIMARY KEY (account_id, region, queue, id),
+           FOREIGN KEY (account_id, region, queue) REFERENCES t_queues (account_id, region, name) ON DELETE CASCADE
+         ) WITHOUT ROWID`,
+      ]);
+      assert.throws(
+        () => state.db.prepare("INSERT INTO t_messages VALUES ('000000000000', 'us-east-1', 'missing', 'm1')").run(),
+        { code: "SQLITE_CONSTRAINT_FOREIGNKEY" },
+      );
+      insertQueue(state, "000000000000", "us-east-1", "q");
+      state.db.prepare("INSERT INTO t_messages VALUES ('000000000000', 'us-east-1', 'q', 'm1')").run();
+      state.db.prepare("DELETE FROM t_queues").run();
+      assert.equal(count(state, "SELECT count(*) AS n FROM t_messages"), 0);
+    } finally {
+      state.close();
+    }
+  });
+});
