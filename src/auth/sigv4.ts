@@ -155,6 +155,7 @@ function parseHeaderAuthorization(
   let signature: string | undefined;
   let badPair: string | undefined;
   const end = authorization.length;
+  const hasTab = authorization.indexOf("\t") >= 0;
   let i = space < 0 ? end : space + 1;
   while (i < end) {
     const c = authorization.charCodeAt(i);
@@ -162,12 +163,7 @@ function parseHeaderAuthorization(
       i++;
       continue;
     }
-    let j = i;
-    while (j < end) {
-      const d = authorization.charCodeAt(j);
-      if (d === 44 || d === 32 || d === 9) break;
-      j++;
-    }
+    const j = nextSeparator(authorization, i, hasTab);
     const eq = authorization.indexOf("=", i);
     if (eq < 0 || eq >= j) {
       badPair ??= authorization.slice(i, j);
@@ -188,7 +184,8 @@ function parseHeaderAuthorization(
     i = j;
   }
 
-  const style = signatureErrorStyle(hint.service ?? credentialService(credential));
+  const scope = credential === undefined ? undefined : splitCredential(credential);
+  const style = signatureErrorStyle(hint.service ?? scope?.service ?? credentialService(credential));
   if (badPair !== undefined) {
     if (style === "s3") {
       throw s3ParseError(
@@ -245,7 +242,6 @@ function parseHeaderAuthorization(
     );
   }
 
-  const scope = splitCredential(credential);
   if (scope === undefined) {
     if (style === "s3") {
       throw s3ParseError("S3AuthorizationHeaderMalformed", `the Credential is mal-formed; expecting ${S3_CREDENTIAL_FORMAT}.`);
@@ -288,6 +284,20 @@ function parseHeaderAuthorization(
   const token = firstHeader(headers, "x-amz-security-token");
   if (token !== undefined) parsed.securityToken = token;
   return parsed;
+}
+
+/** Index of the next `,` or space (or tab) at or after `from`; the string's length if none. */
+function nextSeparator(s: string, from: number, hasTab: boolean): number {
+  let end = s.length;
+  const comma = s.indexOf(",", from);
+  if (comma >= 0) end = comma;
+  const space = s.indexOf(" ", from);
+  if (space >= 0 && space < end) end = space;
+  if (hasTab) {
+    const tab = s.indexOf("\t", from);
+    if (tab >= 0 && tab < end) end = tab;
+  }
+  return end;
 }
 
 interface QueryView {
@@ -471,8 +481,13 @@ function splitCredential(credential: string): CredentialScope | undefined {
   };
 }
 
+/** The service a credential names, read leniently: only used to pick the wording of errors. */
 function credentialService(credential: string | undefined): string | undefined {
-  return credential === undefined ? undefined : splitCredential(credential)?.service;
+  if (credential === undefined) return undefined;
+  const scope = splitCredential(credential);
+  if (scope !== undefined) return scope.service;
+  const service = credential.split("/")[3];
+  return service === undefined || service.length === 0 ? undefined : service;
 }
 
 /** Non-S3 scope checks; AWS reports every failing one in a single message. */
@@ -489,20 +504,7 @@ function checkScope(style: "query" | "json", scope: CredentialScope, amzDate: st
 }
 
 function splitSignedHeaders(value: string): string[] {
-  const names = value.split(";");
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    if (name !== undefined && hasUpperCase(name)) names[i] = name.toLowerCase();
-  }
-  return names;
-}
-
-function hasUpperCase(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) return true;
-  }
-  return false;
+  return value.toLowerCase().split(";");
 }
 
 function firstHeader(headers: RequestHeaders, name: string): string | undefined {

@@ -150,7 +150,7 @@ export function serializeOutput(svc: CodecService, protocol: WireProtocol, op: O
           headers,
           body: frameEvents(
             output[name] as AsyncIterable<Record<string, unknown>>,
-            (event, value) => jsonEvent(model, member, event, value),
+            (event, value) => encodeStreamEvent(model, "json", member, event, value),
             (err) => ({ body: Buffer.from(JSON.stringify({ message: err.message, ...err.fields })), contentType: "application/json" }),
             { body: Buffer.from(JSON.stringify(writeJson(model, shape, initial) ?? {})), contentType: "application/json" },
           ),
@@ -168,24 +168,27 @@ function eventStreamMember(model: ServiceModel, shape: Shape): [string, Shape] |
   return model.members(shape).find(([, m]) => m.eventstream) as [string, Shape] | undefined;
 }
 
-function jsonEvent(model: ServiceModel, streamShape: Shape, event: string, value: unknown): EncodedEvent {
+/**
+ * One event of an event stream: a member marked `eventpayload` travels as the raw body
+ * (bytes, text or one serialized structure); otherwise the event's members are the body.
+ */
+function encodeStreamEvent(model: ServiceModel, format: "json" | "xml", streamShape: Shape, event: string, value: unknown): EncodedEvent {
   const eventShape = model.resolve(streamShape.members?.[event] ?? {});
-  return { body: Buffer.from(JSON.stringify(writeJson(model, eventShape, value) ?? {})), contentType: "application/json" };
-}
-
-function xmlEvent(model: ServiceModel, streamShape: Shape, event: string, value: unknown): EncodedEvent {
-  const eventShape = model.resolve(streamShape.members?.[event] ?? {});
-  // An event whose single member is the payload carries raw bytes (S3 Select `Records`).
   const payload = model.members(eventShape).find(([, m]) => m.eventpayload);
+  let shape = eventShape;
+  let body = value;
+  let tag = event;
   if (payload) {
     const [name, member] = payload;
-    const v = (value as Record<string, unknown>)[name];
-    if (member.type === "blob" || member.type === "string") {
-      return { body: typeof v === "string" ? Buffer.from(v) : (v as Uint8Array) ?? new Uint8Array(), contentType: "application/octet-stream" };
-    }
+    body = (value as Record<string, unknown>)[name];
+    if (member.type === "blob") return { body: body instanceof Uint8Array ? body : Buffer.from(String(body ?? "")), contentType: "application/octet-stream" };
+    if (member.type === "string") return { body: Buffer.from(String(body ?? "")), contentType: "text/plain" };
+    shape = member;
+    tag = member.locationName ?? name;
   }
+  if (format === "json") return { body: Buffer.from(JSON.stringify(writeJson(model, shape, body) ?? {})), contentType: "application/json" };
   const out: string[] = [];
-  writeElement(model, eventShape, value, event, out, { timestampFormat: "iso8601" });
+  writeElement(model, shape, body ?? {}, tag, out, { timestampFormat: "iso8601" });
   return { body: Buffer.from(out.join("")), contentType: "text/xml" };
 }
 
@@ -210,13 +213,12 @@ function serializeRestOutput(
     const value = output[payloadName];
     if (member.eventstream) {
       headers["content-type"] = "application/vnd.amazon.eventstream";
-      const encode = protocol === "rest-json" ? jsonEvent : xmlEvent;
       return {
         status,
         headers,
         body: frameEvents(
           value as AsyncIterable<Record<string, unknown>>,
-          (event, v) => encode(model, member, event, v),
+          (event, v) => encodeStreamEvent(model, protocol === "rest-json" ? "json" : "xml", member, event, v),
           (err) => ({ body: Buffer.from(JSON.stringify({ message: err.message })), contentType: "application/json" }),
         ),
       };

@@ -9,7 +9,12 @@ import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;", "\n": "&#10;" };
 
+/** Escapes element text as AWS does: markup characters and carriage returns (which XML parsers would drop). */
 export function escapeXml(text: string): string {
+  return /[&<>\r]/.test(text) ? text.replace(/[&<>\r]/g, (c) => ESCAPES[c] ?? c) : text;
+}
+
+export function escapeAttribute(text: string): string {
   return /[&<>"'\r\n]/.test(text) ? text.replace(/[&<>"'\r\n]/g, (c) => ESCAPES[c] ?? c) : text;
 }
 
@@ -45,12 +50,12 @@ export function writeMembers(model: ServiceModel, shape: Shape, value: Record<st
 function attributesOf(model: ServiceModel, shape: Shape, value: Record<string, unknown>): string {
   let attrs = "";
   if (shape.xmlNamespace?.uri) {
-    attrs += shape.xmlNamespace.prefix ? ` xmlns:${shape.xmlNamespace.prefix}="${escapeXml(shape.xmlNamespace.uri)}"` : ` xmlns="${escapeXml(shape.xmlNamespace.uri)}"`;
+    attrs += shape.xmlNamespace.prefix ? ` xmlns:${shape.xmlNamespace.prefix}="${escapeAttribute(shape.xmlNamespace.uri)}"` : ` xmlns="${escapeAttribute(shape.xmlNamespace.uri)}"`;
   }
   for (const [name, member] of model.members(shape)) {
     if (!member.xmlAttribute) continue;
     const v = value[name];
-    if (v !== undefined && v !== null) attrs += ` ${member.locationName ?? name}="${scalarText(member, v, { timestampFormat: "iso8601" })}"`;
+    if (v !== undefined && v !== null) attrs += ` ${member.locationName ?? name}="${escapeAttribute(String(scalarText(member, v, { timestampFormat: "iso8601" })))}"`;
   }
   return attrs;
 }

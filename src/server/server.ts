@@ -6,7 +6,7 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
-import { Readable } from "node:stream";
+import { Duplex, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Identities } from "../auth/credentials.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -106,9 +106,12 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const server = net.createServer((socket) => {
     socket.once("data", (chunk) => {
       socket.pause();
+      if (chunk.subarray(0, 3).toString("latin1") === "PRI") {
+        h2.emit("connection", replay(socket, chunk));
+        return;
+      }
       socket.unshift(chunk);
-      const target = chunk.subarray(0, 3).toString("latin1") === "PRI" ? h2 : h1;
-      target.emit("connection", socket);
+      h1.emit("connection", socket);
       socket.resume();
     });
     socket.on("error", () => socket.destroy());
@@ -143,6 +146,37 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
       state.close();
     },
   };
+}
+
+/**
+ * The HTTP/2 session reads straight from a socket's native handle, so bytes we already read
+ * to sniff the preface cannot be pushed back; a stream that replays them first is handed over
+ * instead (only for h2c connections; HTTP/1.1 keeps the raw socket).
+ */
+function replay(socket: net.Socket, first: Buffer): Duplex {
+  const duplex = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      socket.write(chunk, callback);
+    },
+    final(callback) {
+      socket.end(callback);
+    },
+    destroy(err, callback) {
+      socket.destroy(err ?? undefined);
+      callback(err);
+    },
+  });
+  duplex.push(first);
+  socket.on("data", (data) => {
+    if (!duplex.push(data)) socket.pause();
+  });
+  socket.on("end", () => duplex.push(null));
+  socket.on("close", () => duplex.destroy());
+  Object.defineProperty(duplex, "remoteAddress", { get: () => socket.remoteAddress });
+  return duplex;
 }
 
 interface HandleOptions {

@@ -384,7 +384,10 @@ describe("blob store sweep", () => {
       const source = new Readable({ read() {} });
       const inFlight = state.blobs.put(source);
       source.push(Buffer.from("streaming..."));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // The temp file appears once the write stream's open completes on the thread pool.
+      for (let turn = 0; turn < 10_000 && tempFiles(state.blobs.root).length === 0; turn++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       assert.equal(tempFiles(state.blobs.root).length, 1);
       const result = await state.blobs.sweep();
       assert.deepEqual(result, { removedBlobs: 0, removedTemp: 0, missing: [] });

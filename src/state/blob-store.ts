@@ -1,6 +1,7 @@
 import { createHash, randomUUID, type Hash } from "node:crypto";
 import {
   createReadStream,
+  createWriteStream,
   existsSync,
   mkdirSync,
   openSync,
@@ -9,7 +10,7 @@ import {
   unlinkSync,
   type ReadStream,
 } from "node:fs";
-import { open, readdir, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -170,25 +171,26 @@ export class DiskBlobStore implements BlobStore {
     for (const name of opts.hashes ?? []) if (name !== "sha256") extra.set(name, createHash(name));
     const onChunk = opts.onChunk;
     let size = 0;
+    // Piped before the first await: a request stream that fails early must meet a listener,
+    // not become an uncaught 'error'.
+    const sink = createWriteStream(temp, { flags: "wx" });
+    const input: Readable | AsyncIterable<unknown> | Iterable<unknown> = source instanceof Uint8Array ? [source] : source;
+    const hashing = async function* (chunks: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Uint8Array> {
+      for await (const raw of chunks) {
+        const chunk = toBytes(raw);
+        sha256.update(chunk);
+        for (const hash of extra.values()) hash.update(chunk);
+        onChunk?.(chunk);
+        size += chunk.length;
+        yield chunk;
+      }
+    };
     try {
-      // Opened before piping so the file provably exists (and is ours: "wx") when cleanup runs.
-      const handle = await open(temp, "wx");
-      const sink = handle.createWriteStream();
-      const input: Readable | AsyncIterable<unknown> | Iterable<unknown> =
-        source instanceof Uint8Array ? [source] : source;
-      const hashing = async function* (chunks: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Uint8Array> {
-        for await (const raw of chunks) {
-          const chunk = toBytes(raw);
-          sha256.update(chunk);
-          for (const hash of extra.values()) hash.update(chunk);
-          onChunk?.(chunk);
-          size += chunk.length;
-          yield chunk;
-        }
-      };
       if (opts.signal) await pipeline(input, hashing, sink, { signal: opts.signal });
       else await pipeline(input, hashing, sink);
     } catch (error) {
+      // Wait for the sink to close: an open still in flight would otherwise create the file after the rm.
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once("close", () => resolve()));
       await rm(temp, { force: true });
       this.activeTemps.delete(temp);
       throw error;

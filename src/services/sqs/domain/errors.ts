@@ -13,23 +13,27 @@ export const sqsErrors = defineErrors({
   /** Numeric attribute outside its range, or not an integer: `Invalid value for the parameter DelaySeconds.` */
   InvalidAttributeValue: {
     code: "InvalidAttributeValue",
+    queryCode: "InvalidAttributeValue",
     status: 400,
     message: "Invalid value for the parameter {name}.",
   },
   /** Same code, with a reason (RedrivePolicy not a JSON map, FIFO type change...). */
   InvalidAttributeValueReason: {
     code: "InvalidAttributeValue",
+    queryCode: "InvalidAttributeValue",
     status: 400,
     message: "Invalid value for the parameter {name}. Reason: {reason}",
   },
   InvalidAttributeName: {
     code: "InvalidAttributeName",
+    queryCode: "InvalidAttributeName",
     status: 400,
     message: "Unknown Attribute {name}.",
   },
   /** SSE-KMS and SSE-SQS requested together; AWS answers with InvalidAttributeName. */
   SseConflict: {
     code: "InvalidAttributeName",
+    queryCode: "InvalidAttributeName",
     status: 400,
     message: "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.",
   },
@@ -61,6 +65,7 @@ export const sqsErrors = defineErrors({
   },
   InvalidMessageContents: {
     code: "InvalidMessageContents",
+    queryCode: "InvalidMessageContents",
     status: 400,
     message:
       "Invalid binary character '{character}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].",

@@ -1,0 +1,111 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { AwsError } from "../../../../core/errors.js";
+import type { AttributeValue } from "../attribute-values.js";
+import { expressionAttributes } from "./context.js";
+import { matchesKeyCondition, parseKeyCondition, type KeySchema } from "./key-condition.js";
+
+const composite: KeySchema = { partitionKey: "pk", sortKey: "sk", types: { pk: "S", sk: "N" } };
+const hashOnly: KeySchema = { partitionKey: "pk", types: { pk: "S" } };
+
+type Values = Record<string, AttributeValue>;
+const v: Values = { ":p": { S: "user#1" }, ":a": { N: "10" }, ":b": { N: "20" } };
+
+function parse(expr: string, values: Values = v, schema: KeySchema = composite, names?: Record<string, string>) {
+  return parseKeyCondition(expr, expressionAttributes(names, values), schema);
+}
+
+function refused(expr: string, message: string, values: Values = v, schema: KeySchema = composite): void {
+  assert.throws(
+    () => parse(expr, values, schema),
+    (err: unknown) => {
+      assert.ok(err instanceof AwsError, String(err));
+      assert.equal(err.code, "ValidationException");
+      assert.equal(err.message, message);
+      return true;
+    },
+  );
+}
+
+describe("KeyConditionExpression", () => {
+  test("partition key equality alone", () => {
+    const kc = parse("pk = :p", { ":p": { S: "user#1" } });
+    assert.deepEqual(kc, { partitionKey: { name: "pk", value: { S: "user#1" } }, sortKey: undefined });
+  });
+
+  test("every sort key operator", () => {
+    assert.deepEqual(parse("pk = :p AND sk = :a", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue }).sortKey, {
+      name: "sk",
+      operator: "EQ",
+      values: [{ N: "10" }],
+    });
+    for (const [op, name] of [["<", "LT"], ["<=", "LE"], [">", "GT"], [">=", "GE"]] as const) {
+      const kc = parse(`pk = :p AND sk ${op} :a`, { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue });
+      assert.equal(kc.sortKey?.operator, name);
+    }
+    assert.deepEqual(parse("pk = :p AND sk BETWEEN :a AND :b").sortKey?.values, [{ N: "10" }, { N: "20" }]);
+    const bw = parse("pk = :p AND begins_with(#s, :x)", { ":p": { S: "u" }, ":x": { S: "2024-" } }, { partitionKey: "pk", sortKey: "sk", types: { pk: "S", sk: "S" } }, { "#s": "sk" });
+    assert.equal(bw.sortKey?.operator, "BEGINS_WITH");
+  });
+
+  test("operands may be written the other way round, and the conditions in either order", () => {
+    const kc = parse(":a < sk AND :p = pk", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue });
+    assert.deepEqual(kc.partitionKey.value, { S: "user#1" });
+    assert.deepEqual(kc.sortKey, { name: "sk", operator: "GT", values: [{ N: "10" }] });
+  });
+
+  test("operators other than AND and the allowed comparisons are refused", () => {
+    refused("pk = :p OR sk = :a", "Invalid operator used in KeyConditionExpression: OR", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue });
+    refused("NOT pk = :p", "Invalid operator used in KeyConditionExpression: NOT", { ":p": v[":p"] as AttributeValue });
+    refused("pk IN (:p)", "Invalid operator used in KeyConditionExpression: IN", { ":p": v[":p"] as AttributeValue });
+    refused("pk <> :p", "Invalid operator used in KeyConditionExpression: <>", { ":p": v[":p"] as AttributeValue });
+    refused("attribute_exists(pk)", "Invalid operator used in KeyConditionExpression: attribute_exists", {});
+    refused("pk = :p AND size(sk) > :a", "KeyConditionExpressions cannot contain nested operations", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue });
+  });
+
+  test("conditions must name exactly one top-level key attribute, once", () => {
+    const pa = { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue };
+    refused("pk = sk", "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition", {});
+    refused("pk.x = :p", "KeyConditionExpressions cannot have conditions on nested attributes", { ":p": v[":p"] as AttributeValue });
+    refused(":p = :a", "Invalid condition in KeyConditionExpression: No key attribute specified", pa);
+    refused("pk = :p AND pk = :p", "KeyConditionExpressions must only contain one condition per key", { ":p": v[":p"] as AttributeValue });
+    refused(
+      ":a BETWEEN sk AND :b",
+      "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand",
+      v,
+    );
+  });
+
+  test("the key schema must be respected", () => {
+    refused("sk = :a", "Query condition missed key schema element: pk", { ":a": v[":a"] as AttributeValue });
+    refused("pk = :p AND other = :a", "Query condition missed key schema element: sk", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue });
+    refused("pk = :p AND sk = :a", "Query key condition not supported", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue }, hashOnly);
+    refused("pk > :p", "Query key condition not supported", { ":p": v[":p"] as AttributeValue });
+    refused("pk = :a", "One or more parameter values were invalid: Condition parameter type does not match schema type", { ":a": v[":a"] as AttributeValue });
+    refused("pk = :p AND sk = :a AND x = :b", "Conditions can be of length 1 or 2 only");
+  });
+
+  test("errors inside the expression use the KeyConditionExpression prefix", () => {
+    refused("pk = ", 'Invalid KeyConditionExpression: Syntax error; token: "<EOF>", near: "= "', {});
+    refused(
+      "pk = :p AND begins_with(sk, :a)",
+      "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
+      { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue },
+    );
+    refused(
+      "pk = :p AND sk BETWEEN :b AND :a",
+      "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:20}, upper bound operand: AttributeValue: {N:10}",
+    );
+  });
+
+  test("matches items by partition key and sort key condition", () => {
+    const kc = parse("pk = :p AND sk BETWEEN :a AND :b");
+    assert.ok(matchesKeyCondition(kc, { pk: { S: "user#1" }, sk: { N: "10" } }));
+    assert.ok(matchesKeyCondition(kc, { pk: { S: "user#1" }, sk: { N: "20" } }));
+    assert.ok(!matchesKeyCondition(kc, { pk: { S: "user#1" }, sk: { N: "20.5" } }));
+    assert.ok(!matchesKeyCondition(kc, { pk: { S: "user#2" }, sk: { N: "15" } }));
+    const prefix = parse("pk = :p AND begins_with(sk, :x)", { ":p": { S: "u" }, ":x": { S: "2024-" } }, { partitionKey: "pk", sortKey: "sk", types: { pk: "S", sk: "S" } });
+    assert.ok(matchesKeyCondition(prefix, { pk: { S: "u" }, sk: { S: "2024-05" } }));
+    assert.ok(!matchesKeyCondition(prefix, { pk: { S: "u" }, sk: { S: "2023-05" } }));
+  });
+});

@@ -1,0 +1,167 @@
+import { compareScalars, typeOf, type AttributeValue, type Item } from "../attribute-values.js";
+import { validationException } from "../errors.js";
+import type { Condition, Operand } from "./ast.js";
+import { beginsWith, parseCondition } from "./condition.js";
+import type { ExpressionAttributes } from "./context.js";
+
+/** The key attributes of a table or index, with their declared types (AttributeDefinitions). */
+export interface KeySchema {
+  readonly partitionKey: string;
+  readonly sortKey?: string | undefined;
+  readonly types: Readonly<Record<string, "S" | "N" | "B">>;
+}
+
+export type KeyOperator = "EQ" | "LT" | "LE" | "GT" | "GE" | "BETWEEN" | "BEGINS_WITH";
+
+export interface SortKeyCondition {
+  readonly name: string;
+  readonly operator: KeyOperator;
+  /** One value, or two for BETWEEN (lower, upper). */
+  readonly values: readonly AttributeValue[];
+}
+
+/** A validated Query key condition: partition key equality, optionally one sort key condition. */
+export interface KeyCondition {
+  readonly partitionKey: { readonly name: string; readonly value: AttributeValue };
+  readonly sortKey?: SortKeyCondition | undefined;
+}
+
+/** Per-attribute conditions, the common form of KeyConditionExpression and legacy KeyConditions. */
+export type KeyConditionMap = Record<string, { operator: string; values: AttributeValue[] }>;
+
+const MIRRORED: Readonly<Record<string, KeyOperator>> = { "=": "EQ", "<": "GT", "<=": "GE", ">": "LT", ">=": "LE" };
+const DIRECT: Readonly<Record<string, KeyOperator>> = { "=": "EQ", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE" };
+
+function fail(message: string): never {
+  throw validationException(message);
+}
+
+/**
+ * Parses a KeyConditionExpression and checks it against the key schema of the table or index
+ * queried. Only `=` on the partition key and one of `= < <= > >= BETWEEN begins_with` on the
+ * sort key, joined by AND, are allowed.
+ */
+export function parseKeyCondition(expression: string, attrs: ExpressionAttributes, schema: KeySchema): KeyCondition {
+  const condition = parseCondition(expression, attrs, "KeyConditionExpression");
+  const map: KeyConditionMap = Object.create(null) as KeyConditionMap;
+  collectKeyConditions(condition, map);
+  return keyConditionFromMap(map, schema);
+}
+
+function operandPath(op: Operand): string | undefined | "nested" {
+  if (op.kind !== "path") return undefined;
+  return op.path.length > 1 ? "nested" : (op.path[0] as string);
+}
+
+function collectKeyConditions(c: Condition, map: KeyConditionMap): void {
+  switch (c.kind) {
+    case "and":
+      collectKeyConditions(c.left, map);
+      collectKeyConditions(c.right, map);
+      return;
+    case "or":
+    case "not":
+    case "in":
+      fail(`Invalid operator used in KeyConditionExpression: ${c.kind.toUpperCase()}`);
+      break;
+    case "function":
+      if (c.name !== "begins_with") fail(`Invalid operator used in KeyConditionExpression: ${c.name}`);
+      break;
+    case "compare":
+      if (c.op === "<>") fail("Invalid operator used in KeyConditionExpression: <>");
+      break;
+    case "between":
+      break;
+  }
+  const operands: Operand[] =
+    c.kind === "compare" ? [c.left, c.right] : c.kind === "between" ? [c.operand, c.lower, c.upper] : c.kind === "function" ? [...c.args] : [];
+  if (operands.some((o) => o.kind === "size")) fail("KeyConditionExpressions cannot contain nested operations");
+  if ((c.kind === "between" || c.kind === "function") && operands[0]?.kind !== "path") {
+    const name = c.kind === "between" ? "BETWEEN" : "begins_with";
+    fail(`Invalid condition in KeyConditionExpression: ${name} operator must have the key attribute as its first operand`);
+  }
+  let attribute: string | undefined;
+  let attributeIndex = -1;
+  operands.forEach((o, i) => {
+    const p = operandPath(o);
+    if (p === undefined) return;
+    if (attribute !== undefined) fail("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
+    if (p === "nested") fail("KeyConditionExpressions cannot have conditions on nested attributes");
+    attribute = p;
+    attributeIndex = i;
+  });
+  if (attribute === undefined) fail("Invalid condition in KeyConditionExpression: No key attribute specified");
+  if (map[attribute] !== undefined) fail("KeyConditionExpressions must only contain one condition per key");
+  const values = operands.filter((_, i) => i !== attributeIndex).map((o) => (o as { value: AttributeValue }).value);
+  let operator: KeyOperator;
+  if (c.kind === "compare") operator = (attributeIndex === 0 ? DIRECT : MIRRORED)[c.op] as KeyOperator;
+  else operator = c.kind === "between" ? "BETWEEN" : "BEGINS_WITH";
+  map[attribute] = { operator, values };
+}
+
+const NOT_INDEXABLE: ReadonlySet<string> = new Set(["NULL", "NOT_NULL", "NE", "CONTAINS", "NOT_CONTAINS", "IN"]);
+
+/** Checks per-attribute key conditions against the key schema, in AWS's order. */
+export function keyConditionFromMap(map: KeyConditionMap, schema: KeySchema): KeyCondition {
+  const count = Object.keys(map).length;
+  if (count !== 1 && count !== 2) fail("Conditions can be of length 1 or 2 only");
+  const keys = schema.sortKey === undefined ? [schema.partitionKey] : [schema.partitionKey, schema.sortKey];
+  for (let i = 0; i < keys.length; i++) {
+    const name = keys[i] as string;
+    const isPartition = i === 0;
+    if (isPartition && keys.length === 1 && count > 1) fail("Query key condition not supported");
+    const cond = map[name];
+    if (cond === undefined) {
+      if (isPartition || count > 1) fail(`Query condition missed key schema element: ${name}`);
+      continue;
+    }
+    if (NOT_INDEXABLE.has(cond.operator)) fail("Attempted conditional constraint is not an indexable operation");
+    const type = schema.types[name];
+    if (type !== undefined && cond.values.some((v) => v[type] === undefined)) {
+      fail("One or more parameter values were invalid: Condition parameter type does not match schema type");
+    }
+    if (isPartition && cond.operator !== "EQ") fail("Query key condition not supported");
+  }
+  const partition = map[schema.partitionKey] as KeyConditionMap[string];
+  const sort = schema.sortKey !== undefined ? map[schema.sortKey] : undefined;
+  return {
+    partitionKey: { name: schema.partitionKey, value: partition.values[0] as AttributeValue },
+    sortKey:
+      sort === undefined || schema.sortKey === undefined
+        ? undefined
+        : { name: schema.sortKey, operator: sort.operator as KeyOperator, values: sort.values },
+  };
+}
+
+/** Whether a sort key value satisfies the sort key condition (S/N/B ordering). */
+export function matchesSortKey(cond: SortKeyCondition, value: AttributeValue | undefined): boolean {
+  if (value === undefined) return false;
+  const [a, b] = cond.values as [AttributeValue, AttributeValue | undefined];
+  if (cond.operator === "BEGINS_WITH") return beginsWith(value, a);
+  const order = compareScalars(value, a);
+  if (order === undefined) return false;
+  switch (cond.operator) {
+    case "EQ":
+      return order === 0;
+    case "LT":
+      return order < 0;
+    case "LE":
+      return order <= 0;
+    case "GT":
+      return order > 0;
+    case "GE":
+      return order >= 0;
+    case "BETWEEN": {
+      const upper = b === undefined ? undefined : compareScalars(value, b);
+      return order >= 0 && upper !== undefined && upper <= 0;
+    }
+  }
+}
+
+/** Whether an item belongs to the result of a key condition. */
+export function matchesKeyCondition(cond: KeyCondition, item: Item): boolean {
+  const pk = item[cond.partitionKey.name];
+  if (pk === undefined || typeOf(pk) !== typeOf(cond.partitionKey.value)) return false;
+  if (compareScalars(pk, cond.partitionKey.value) !== 0) return false;
+  return cond.sortKey === undefined || matchesSortKey(cond.sortKey, item[cond.sortKey.name]);
+}

@@ -1,0 +1,529 @@
+/**
+ * The page logic of ListObjects, ListObjectsV2, ListObjectVersions and ListMultipartUploads,
+ * over a range scan the store provides.
+ *
+ * Order: "List results are always returned in UTF-8 binary order", which is Unicode code point
+ * order, not JS string (UTF-16 code unit) order: "\uFF61" (UTF-8 EF BD A1) sorts before
+ * "\u{1F600}" (F0 9F 98 80) although its UTF-16 unit is larger than the surrogate D83D.
+ * `compareUtf8` gives that order; SQLite's BINARY collation on TEXT gives it too (memcmp of
+ * UTF-8), so a store can push the range into SQL.
+ *
+ * Cost: a page costs O(page), not O(bucket). When a key rolls up into a common prefix, the
+ * scan restarts at `prefixUpperBound(commonPrefix)`, the first string after every key under
+ * that prefix, so the keys inside a common prefix are never walked. Each common prefix counts
+ * once toward MaxKeys and is only returned when it sorts after the marker ("CommonPrefixes is
+ * filtered out from results if it is not lexicographically greater than the key-marker").
+ */
+import type { AwsError } from "../../../core/errors.js";
+import { crc32cUpdate } from "./checksums.js";
+import { invalidArgument } from "./errors.js";
+
+// ---------------------------------------------------------------------------------------------
+// Ordering
+
+function utf8Rank(unit: number): number {
+  // Surrogates (D800-DFFF) encode code points above FFFF, so they sort after E000-FFFF.
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
+}
+
+/** Compares two keys in UTF-8 byte order (negative, zero, positive). */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return utf8Rank(x) - utf8Rank(y);
+  }
+  return a.length - b.length;
+}
+
+/**
+ * The smallest string greater (in UTF-8 order) than every string starting with `prefix`, or
+ * undefined when there is none (the prefix is empty or made only of U+10FFFF).
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = Array.from(prefix, (c) => c.codePointAt(0) as number);
+  while (points.length > 0) {
+    const last = points.pop() as number;
+    let next = last + 1;
+    if (next >= 0xd800 && next <= 0xdfff) next = 0xe000;
+    if (next <= 0x10ffff) return String.fromCodePoint(...points, next);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scan a store provides
+
+export interface ScanFrom {
+  readonly key: string;
+  readonly inclusive: boolean;
+}
+
+/**
+ * Yields entries whose key starts with `prefix` and is after `from` (>= when inclusive, >
+ * otherwise; no bound when undefined), in UTF-8 order of key; entries sharing a key (versions,
+ * uploads) in their listing order. `from` is never before `prefix`. The page logic stops early
+ * and restarts at new positions, so a lazy iterator (a SQLite statement) is what makes pages
+ * cheap; `return()` is called on abandoned iterators.
+ */
+export type KeyScan<T extends { readonly key: string }> = (from: ScanFrom | undefined, prefix: string) => Iterable<T>;
+
+/** A KeyScan over an in-memory array already sorted by `compareUtf8` on key. */
+export function createArrayScan<T extends { readonly key: string }>(sorted: readonly T[]): KeyScan<T> {
+  return function* scan(from, prefix) {
+    let lo = 0;
+    let hi = sorted.length;
+    const start = from?.key ?? prefix;
+    const inclusive = from ? from.inclusive : true;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareUtf8((sorted[mid] as T).key, start);
+      if (c < 0 || (c === 0 && !inclusive)) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < sorted.length; i++) {
+      const entry = sorted[i] as T;
+      if (!entry.key.startsWith(prefix)) return;
+      yield entry;
+    }
+  };
+}
+
+/** Sorts entries by key in UTF-8 order, keeping the order of entries that share a key. */
+export function sortByKeyUtf8<T extends { readonly key: string }>(entries: readonly T[]): T[] {
+  return entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => compareUtf8(a.entry.key, b.entry.key) || a.index - b.index)
+    .map((x) => x.entry);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page engine
+
+export type PageItem<T> = { readonly kind: "entry"; readonly entry: T } | { readonly kind: "prefix"; readonly prefix: string };
+
+interface PageRequest<T extends { readonly key: string }> {
+  readonly scan: KeyScan<T>;
+  readonly prefix: string;
+  readonly delimiter: string | undefined;
+  /** Items per page, 0..1000. */
+  readonly limit: number;
+  /** Listing resumes after this key; common prefixes not after it are dropped. */
+  readonly after: string | undefined;
+  /** Start at `after` inclusively, skipping the entries of that key this predicate names. */
+  readonly skipAtAfter?: (entry: T) => boolean;
+}
+
+interface Page<T> {
+  readonly items: PageItem<T>[];
+  readonly isTruncated: boolean;
+}
+
+function maxOf(a: ScanFrom, b: ScanFrom): ScanFrom {
+  const c = compareUtf8(a.key, b.key);
+  if (c !== 0) return c > 0 ? a : b;
+  return a.inclusive ? b : a;
+}
+
+function listPage<T extends { readonly key: string }>(req: PageRequest<T>): Page<T> {
+  const items: PageItem<T>[] = [];
+  if (req.limit <= 0) return { items, isTruncated: false };
+  const delimiter = req.delimiter ? req.delimiter : undefined;
+  const prefixStart: ScanFrom = { key: req.prefix, inclusive: true };
+  let from: ScanFrom | undefined =
+    req.after === undefined ? prefixStart : maxOf(prefixStart, { key: req.after, inclusive: req.skipAtAfter !== undefined });
+  if (from.key === "" && from.inclusive) from = undefined;
+
+  for (;;) {
+    let restartAt: ScanFrom | undefined;
+    let exhausted = true;
+    for (const entry of req.scan(from, req.prefix)) {
+      const key = entry.key;
+      if (req.after !== undefined) {
+        const c = compareUtf8(key, req.after);
+        if (c < 0) continue;
+        if (c === 0 && (!req.skipAtAfter || req.skipAtAfter(entry))) continue;
+      }
+      if (delimiter !== undefined) {
+        const at = key.indexOf(delimiter, req.prefix.length);
+        if (at !== -1) {
+          const commonPrefix = key.slice(0, at + delimiter.length);
+          if (req.after === undefined || compareUtf8(commonPrefix, req.after) > 0) {
+            if (items.length >= req.limit) return { items, isTruncated: true };
+            items.push({ kind: "prefix", prefix: commonPrefix });
+          }
+          const bound = prefixUpperBound(commonPrefix);
+          if (bound === undefined) return { items, isTruncated: false };
+          restartAt = { key: bound, inclusive: true };
+          exhausted = false;
+          break;
+        }
+      }
+      if (items.length >= req.limit) return { items, isTruncated: true };
+      items.push({ kind: "entry", entry });
+    }
+    if (exhausted || restartAt === undefined) return { items, isTruncated: false };
+    from = restartAt;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters and encoding
+
+export const DEFAULT_MAX_KEYS = 1000;
+export const MAX_PAGE_SIZE = 1000;
+const MAX_INT32 = 2147483647;
+
+export type EncodingType = "url";
+
+/** Only `url` is a valid encoding-type. */
+export function validateEncodingType(value: string | undefined): EncodingType | undefined {
+  if (value === undefined) return undefined;
+  if (value !== "url") throw invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", value);
+  return "url";
+}
+
+function pageSize(value: number | undefined, argumentName: string, message: string): { echo: number; limit: number } {
+  if (value === undefined) return { echo: DEFAULT_MAX_KEYS, limit: DEFAULT_MAX_KEYS };
+  if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) throw invalidArgument(message, argumentName, value);
+  return { echo: value, limit: Math.min(value, MAX_PAGE_SIZE) };
+}
+
+const UNRESERVED = /[A-Za-z0-9\-_.~/]/;
+
+/**
+ * S3's `encoding-type=url`: every UTF-8 byte percent-encoded (upper-case hex) except letters,
+ * digits, "-", "_", ".", "~" and "/"; a space is "%20", "+" is "%2B" (s3-tests pins
+ * 'quux ab/' -> 'quux%20ab/' and 'foo+1/' -> 'foo%2B1/'; AWS's example: 'test_file(3).png'
+ * -> 'test_file%283%29.png').
+ */
+export function s3UrlEncode(value: string): string {
+  let out = "";
+  for (const ch of value) {
+    if (UNRESERVED.test(ch)) {
+      out += ch;
+      continue;
+    }
+    for (const byte of Buffer.from(ch, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+function encoder(encodingType: EncodingType | undefined): (value: string) => string {
+  return encodingType === "url" ? s3UrlEncode : (value) => value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Continuation tokens
+
+const TOKEN_VERSION = 1;
+
+/**
+ * An opaque ListObjectsV2 token ("ContinuationToken is obfuscated and is not a real key"):
+ * base64 of a version byte, the key to resume after, and a CRC32C over both so that a token
+ * edited or made up by a client is refused rather than misread.
+ */
+export function encodeContinuationToken(after: string): string {
+  const body = Buffer.concat([Buffer.from([TOKEN_VERSION]), Buffer.from(after, "utf8")]);
+  const check = Buffer.alloc(4);
+  check.writeUInt32BE((crc32cUpdate(0xffffffff, body) ^ 0xffffffff) >>> 0, 0);
+  return Buffer.concat([body, check]).toString("base64");
+}
+
+export function decodeContinuationToken(token: string): string {
+  const bad = (): AwsError => invalidArgument("The continuation token provided is incorrect", "continuation-token", token);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) throw bad();
+  const raw = Buffer.from(token, "base64");
+  if (raw.length < 5 || raw[0] !== TOKEN_VERSION) throw bad();
+  const body = raw.subarray(0, raw.length - 4);
+  const expected = (crc32cUpdate(0xffffffff, body) ^ 0xffffffff) >>> 0;
+  if (raw.readUInt32BE(raw.length - 4) !== expected) throw bad();
+  return body.subarray(1).toString("utf8");
+}
+
+// ---------------------------------------------------------------------------------------------
+// ListObjectsV2
+
+export interface ListObjectsV2Params {
+  readonly prefix?: string;
+  readonly delimiter?: string;
+  readonly maxKeys?: number;
+  readonly startAfter?: string;
+  readonly continuationToken?: string;
+  readonly encodingType?: string;
+}
+
+export interface ListedEntry<T> {
+  readonly entry: T;
+  /** The key as the response shows it (url-encoded when asked). */
+  readonly key: string;
+}
+
+export interface ListObjectsV2Page<T> {
+  readonly contents: ListedEntry<T>[];
+  readonly commonPrefixes: string[];
+  readonly prefix: string;
+  readonly delimiter?: string;
+  readonly maxKeys: number;
+  readonly keyCount: number;
+  readonly isTruncated: boolean;
+  readonly continuationToken?: string;
+  readonly nextContinuationToken?: string;
+  readonly startAfter?: string;
+  readonly encodingType?: EncodingType;
+}
+
+const MAX_KEYS_MESSAGE = "Argument maxKeys must be an integer between 0 and 2147483647";
+
+export function listObjectsV2<T extends { readonly key: string }>(scan: KeyScan<T>, params: ListObjectsV2Params): ListObjectsV2Page<T> {
+  const encodingType = validateEncodingType(params.encodingType);
+  const encode = encoder(encodingType);
+  const { echo, limit } = pageSize(params.maxKeys, "maxKeys", MAX_KEYS_MESSAGE);
+  const prefix = params.prefix ?? "";
+  const delimiter = params.delimiter ? params.delimiter : undefined;
+  // An empty token is treated as absent (and echoed); a token wins over StartAfter.
+  const after = params.continuationToken ? decodeContinuationToken(params.continuationToken) : params.startAfter || undefined;
+  const page = listPage({ scan, prefix, delimiter, limit, after });
+  const contents: ListedEntry<T>[] = [];
+  const commonPrefixes: string[] = [];
+  for (const item of page.items) {
+    if (item.kind === "entry") contents.push({ entry: item.entry, key: encode(item.entry.key) });
+    else commonPrefixes.push(encode(item.prefix));
+  }
+  const last = page.items[page.items.length - 1];
+  return {
+    contents,
+    commonPrefixes,
+    prefix: encode(prefix),
+    ...(delimiter !== undefined ? { delimiter: encode(delimiter) } : {}),
+    maxKeys: echo,
+    keyCount: page.items.length,
+    isTruncated: page.isTruncated,
+    ...(params.continuationToken !== undefined ? { continuationToken: params.continuationToken } : {}),
+    ...(page.isTruncated && last ? { nextContinuationToken: encodeContinuationToken(itemKey(last)) } : {}),
+    ...(params.startAfter !== undefined ? { startAfter: encode(params.startAfter) } : {}),
+    ...(encodingType ? { encodingType } : {}),
+  };
+}
+
+function itemKey<T extends { readonly key: string }>(item: PageItem<T>): string {
+  return item.kind === "entry" ? item.entry.key : item.prefix;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ListObjects (V1)
+
+export interface ListObjectsParams {
+  readonly prefix?: string;
+  readonly delimiter?: string;
+  readonly maxKeys?: number;
+  readonly marker?: string;
+  readonly encodingType?: string;
+}
+
+export interface ListObjectsPage<T> {
+  readonly contents: ListedEntry<T>[];
+  readonly commonPrefixes: string[];
+  readonly prefix: string;
+  readonly delimiter?: string;
+  /** Always present (empty when not sent), as S3 answers. */
+  readonly marker: string;
+  /** Only with a delimiter and a truncated page: the last key or common prefix returned. */
+  readonly nextMarker?: string;
+  readonly maxKeys: number;
+  readonly isTruncated: boolean;
+  readonly encodingType?: EncodingType;
+}
+
+export function listObjectsV1<T extends { readonly key: string }>(scan: KeyScan<T>, params: ListObjectsParams): ListObjectsPage<T> {
+  const encodingType = validateEncodingType(params.encodingType);
+  const encode = encoder(encodingType);
+  const { echo, limit } = pageSize(params.maxKeys, "maxKeys", MAX_KEYS_MESSAGE);
+  const prefix = params.prefix ?? "";
+  const delimiter = params.delimiter ? params.delimiter : undefined;
+  const page = listPage({ scan, prefix, delimiter, limit, after: params.marker || undefined });
+  const contents: ListedEntry<T>[] = [];
+  const commonPrefixes: string[] = [];
+  for (const item of page.items) {
+    if (item.kind === "entry") contents.push({ entry: item.entry, key: encode(item.entry.key) });
+    else commonPrefixes.push(encode(item.prefix));
+  }
+  const last = page.items[page.items.length - 1];
+  return {
+    contents,
+    commonPrefixes,
+    prefix: encode(prefix),
+    ...(delimiter !== undefined ? { delimiter: encode(delimiter) } : {}),
+    marker: encode(params.marker ?? ""),
+    // "This element is returned only if you have the delimiter request parameter specified."
+    ...(page.isTruncated && delimiter !== undefined && last ? { nextMarker: encode(itemKey(last)) } : {}),
+    maxKeys: echo,
+    isTruncated: page.isTruncated,
+    ...(encodingType ? { encodingType } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ListObjectVersions
+
+export interface VersionEntry {
+  readonly key: string;
+  /** "null" for the null version. */
+  readonly versionId: string;
+}
+
+export interface ListObjectVersionsParams {
+  readonly prefix?: string;
+  readonly delimiter?: string;
+  readonly maxKeys?: number;
+  readonly keyMarker?: string;
+  readonly versionIdMarker?: string;
+  readonly encodingType?: string;
+}
+
+export interface ListObjectVersionsPage<T> {
+  /** Versions and delete markers interleaved, by key then newest first, as the scan yields them. */
+  readonly versions: ListedEntry<T>[];
+  readonly commonPrefixes: string[];
+  readonly prefix: string;
+  readonly delimiter?: string;
+  readonly keyMarker: string;
+  readonly versionIdMarker: string;
+  readonly nextKeyMarker?: string;
+  readonly nextVersionIdMarker?: string;
+  readonly maxKeys: number;
+  readonly isTruncated: boolean;
+  readonly encodingType?: EncodingType;
+}
+
+export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, params: ListObjectVersionsParams): ListObjectVersionsPage<T> {
+  const encodingType = validateEncodingType(params.encodingType);
+  const encode = encoder(encodingType);
+  const { echo, limit } = pageSize(params.maxKeys, "maxKeys", MAX_KEYS_MESSAGE);
+  const prefix = params.prefix ?? "";
+  const delimiter = params.delimiter ? params.delimiter : undefined;
+  const keyMarker = params.keyMarker || undefined;
+  const versionIdMarker = params.versionIdMarker || undefined;
+  if (versionIdMarker !== undefined && keyMarker === undefined) {
+    throw invalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker", versionIdMarker);
+  }
+  let skipAtAfter: ((entry: T) => boolean) | undefined;
+  if (keyMarker !== undefined && versionIdMarker !== undefined) {
+    // Entries of the marker key come newest first; skip through the marker version itself.
+    let passed = false;
+    skipAtAfter = (entry) => {
+      if (passed) return false;
+      if (entry.versionId === versionIdMarker) passed = true;
+      return true;
+    };
+  }
+  const page = listPage({ scan, prefix, delimiter, limit, after: keyMarker, ...(skipAtAfter ? { skipAtAfter } : {}) });
+  const versions: ListedEntry<T>[] = [];
+  const commonPrefixes: string[] = [];
+  for (const item of page.items) {
+    if (item.kind === "entry") versions.push({ entry: item.entry, key: encode(item.entry.key) });
+    else commonPrefixes.push(encode(item.prefix));
+  }
+  const last = page.items[page.items.length - 1];
+  let next: { nextKeyMarker: string; nextVersionIdMarker?: string } | undefined;
+  if (page.isTruncated && last) {
+    next =
+      last.kind === "entry"
+        ? { nextKeyMarker: encode(last.entry.key), nextVersionIdMarker: last.entry.versionId }
+        : { nextKeyMarker: encode(last.prefix) };
+  }
+  return {
+    versions,
+    commonPrefixes,
+    prefix: encode(prefix),
+    ...(delimiter !== undefined ? { delimiter: encode(delimiter) } : {}),
+    keyMarker: encode(params.keyMarker ?? ""),
+    versionIdMarker: params.versionIdMarker ?? "",
+    ...(next ?? {}),
+    maxKeys: echo,
+    isTruncated: page.isTruncated,
+    ...(encodingType ? { encodingType } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ListMultipartUploads
+
+export interface UploadEntry {
+  readonly key: string;
+  readonly uploadId: string;
+}
+
+export interface ListMultipartUploadsParams {
+  readonly prefix?: string;
+  readonly delimiter?: string;
+  readonly maxUploads?: number;
+  readonly keyMarker?: string;
+  readonly uploadIdMarker?: string;
+  readonly encodingType?: string;
+}
+
+export interface ListMultipartUploadsPage<T> {
+  /** By key, then initiation time, as the scan yields them. */
+  readonly uploads: ListedEntry<T>[];
+  readonly commonPrefixes: string[];
+  readonly prefix: string;
+  readonly delimiter?: string;
+  readonly keyMarker: string;
+  readonly uploadIdMarker: string;
+  readonly nextKeyMarker?: string;
+  readonly nextUploadIdMarker?: string;
+  readonly maxUploads: number;
+  readonly isTruncated: boolean;
+  readonly encodingType?: EncodingType;
+}
+
+export function listMultipartUploads<T extends UploadEntry>(scan: KeyScan<T>, params: ListMultipartUploadsParams): ListMultipartUploadsPage<T> {
+  const encodingType = validateEncodingType(params.encodingType);
+  const encode = encoder(encodingType);
+  const { echo, limit } = pageSize(params.maxUploads, "max-uploads", "Argument max-uploads must be an integer between 0 and 2147483647");
+  const prefix = params.prefix ?? "";
+  const delimiter = params.delimiter ? params.delimiter : undefined;
+  const keyMarker = params.keyMarker || undefined;
+  // "If key-marker is not specified, the upload-id-marker parameter is ignored." With it,
+  // uploads of the marker key are listed when their IDs sort after the upload-id-marker (the
+  // store's upload IDs sort in initiation order, so this matches the listing order).
+  const uploadIdMarker = keyMarker !== undefined && params.uploadIdMarker ? params.uploadIdMarker : undefined;
+  const page = listPage({
+    scan,
+    prefix,
+    delimiter,
+    limit,
+    after: keyMarker,
+    ...(uploadIdMarker !== undefined ? { skipAtAfter: (entry: T) => compareUtf8(entry.uploadId, uploadIdMarker) <= 0 } : {}),
+  });
+  const uploads: ListedEntry<T>[] = [];
+  const commonPrefixes: string[] = [];
+  for (const item of page.items) {
+    if (item.kind === "entry") uploads.push({ entry: item.entry, key: encode(item.entry.key) });
+    else commonPrefixes.push(encode(item.prefix));
+  }
+  const last = page.items[page.items.length - 1];
+  let next: { nextKeyMarker: string; nextUploadIdMarker?: string } | undefined;
+  if (page.isTruncated && last) {
+    next =
+      last.kind === "entry"
+        ? { nextKeyMarker: encode(last.entry.key), nextUploadIdMarker: last.entry.uploadId }
+        : { nextKeyMarker: encode(last.prefix) };
+  }
+  return {
+    uploads,
+    commonPrefixes,
+    prefix: encode(prefix),
+    ...(delimiter !== undefined ? { delimiter: encode(delimiter) } : {}),
+    keyMarker: encode(params.keyMarker ?? ""),
+    uploadIdMarker: params.uploadIdMarker ?? "",
+    ...(next ?? {}),
+    maxUploads: echo,
+    isTruncated: page.isTruncated,
+    ...(encodingType ? { encodingType } : {}),
+  };
+}

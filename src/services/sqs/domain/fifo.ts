@@ -1,0 +1,214 @@
+/**
+ * FIFO queue logic as pure functions over state the store owns: send-time id rules,
+ * deduplication within the 5-minute interval, sequence numbers and the choice of which
+ * messages a ReceiveMessage may return (strict order per message group, one consumer per
+ * group at a time, groups interleaved).
+ */
+import { createHash } from "node:crypto";
+import { sqsErrors } from "./errors.js";
+
+/** "The token used for deduplication of messages within a 5-minute minimum deduplication interval." */
+export const DEDUPLICATION_INTERVAL_MS = 5 * 60 * 1000;
+
+export type DeduplicationScope = "queue" | "messageGroup";
+
+export interface QueueSendSettings {
+  fifo: boolean;
+  contentBasedDeduplication: boolean;
+  deduplicationScope: DeduplicationScope;
+}
+
+/** Reads the settings from a queue's attribute map (as attributes.ts stores them). */
+export function sendSettingsFromAttributes(attributes: Readonly<Record<string, string>>): QueueSendSettings {
+  return {
+    fifo: attributes.FifoQueue === "true",
+    contentBasedDeduplication: attributes.ContentBasedDeduplication === "true",
+    deduplicationScope: attributes.DeduplicationScope === "messageGroup" ? "messageGroup" : "queue",
+  };
+}
+
+// Alphanumerics and ASCII punctuation, 1 to 128 characters (SendMessage API reference).
+const TOKEN_RE = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
+
+function checkToken(value: string, name: "MessageGroupId" | "MessageDeduplicationId"): void {
+  if (!TOKEN_RE.test(value)) {
+    throw sqsErrors.InvalidParameterValueFor({
+      value,
+      name,
+      reason: `${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+    });
+  }
+}
+
+/** Content-based deduplication id: SHA-256 of the body (attributes excluded), hex. */
+export function contentBasedDeduplicationId(body: string): string {
+  return createHash("sha256").update(body, "utf8").digest("hex");
+}
+
+export interface SendIdsInput {
+  body: string;
+  messageGroupId?: string | undefined;
+  messageDeduplicationId?: string | undefined;
+}
+
+export interface SendIds {
+  messageGroupId?: string;
+  /** Explicit, or derived from the body when ContentBasedDeduplication is on. */
+  messageDeduplicationId?: string;
+}
+
+/**
+ * Validates MessageGroupId / MessageDeduplicationId for a send and returns the ids to store.
+ * FIFO: a group id is required (MissingParameter for SendMessage; inside SendMessageBatch AWS
+ * reports the same sentence as InvalidParameterValue), and a dedup id unless content-based
+ * deduplication is on. Standard: a dedup id is refused; a group id is accepted, since AWS
+ * added fair queues (MessageGroupId on standard queues) in 2025.
+ */
+export function resolveSendIds(settings: QueueSendSettings, input: SendIdsInput, options: { batch?: boolean } = {}): SendIds {
+  const { messageGroupId, messageDeduplicationId } = input;
+  if (!settings.fifo) {
+    if (messageDeduplicationId !== undefined) {
+      throw sqsErrors.InvalidParameterValue({
+        message: "The request include parameter MessageDeduplicationId which is not valid for this queue type",
+      });
+    }
+    if (messageGroupId === undefined) return {};
+    checkToken(messageGroupId, "MessageGroupId");
+    return { messageGroupId };
+  }
+  if (messageGroupId === undefined || messageGroupId === "") {
+    if (options.batch) throw sqsErrors.InvalidParameterValue({ message: "The request must contain the parameter MessageGroupId." });
+    throw sqsErrors.MissingParameter({ name: "MessageGroupId" });
+  }
+  checkToken(messageGroupId, "MessageGroupId");
+  if (messageDeduplicationId !== undefined) {
+    checkToken(messageDeduplicationId, "MessageDeduplicationId");
+    return { messageGroupId, messageDeduplicationId };
+  }
+  if (!settings.contentBasedDeduplication) {
+    throw sqsErrors.InvalidParameterValue({
+      message: "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+    });
+  }
+  return { messageGroupId, messageDeduplicationId: contentBasedDeduplicationId(input.body) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deduplication
+// ---------------------------------------------------------------------------------------------
+
+export interface DeduplicationEntry {
+  /** The accepted message a duplicate send reports (AWS returns the original MessageId). */
+  messageId: string;
+  sequenceNumber: string;
+  /** Epoch ms; the interval runs from the first accepted send and is not extended by duplicates. */
+  expiresAt: number;
+}
+
+/** Deduplication state of one queue; the store persists it. */
+export type DeduplicationState = Map<string, DeduplicationEntry>;
+
+/** With scope "messageGroup" the same dedup id in two groups are two different messages. */
+export function deduplicationKey(scope: DeduplicationScope, messageGroupId: string, messageDeduplicationId: string): string {
+  return scope === "messageGroup" ? `${messageGroupId}\u0000${messageDeduplicationId}` : messageDeduplicationId;
+}
+
+/** The earlier send this one duplicates, if it is still inside the interval. */
+export function findDuplicate(state: ReadonlyMap<string, DeduplicationEntry>, key: string, nowMs: number): DeduplicationEntry | undefined {
+  const entry = state.get(key);
+  return entry !== undefined && entry.expiresAt > nowMs ? entry : undefined;
+}
+
+/** Records an accepted send. Tracking continues after the message is received and deleted. */
+export function recordDeduplication(
+  state: DeduplicationState,
+  key: string,
+  accepted: { messageId: string; sequenceNumber: string },
+  nowMs: number,
+): DeduplicationEntry {
+  const entry = { ...accepted, expiresAt: nowMs + DEDUPLICATION_INTERVAL_MS };
+  state.set(key, entry);
+  return entry;
+}
+
+/** Drops expired entries; returns how many were removed. */
+export function pruneDeduplication(state: DeduplicationState, nowMs: number): number {
+  let removed = 0;
+  for (const [key, entry] of state) {
+    if (entry.expiresAt <= nowMs) {
+      state.delete(key);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sequence numbers
+// ---------------------------------------------------------------------------------------------
+
+const SEQUENCE_BASE = 18_000_000_000_000_000_000n;
+const SLOTS_PER_MS = 100_000n;
+
+/**
+ * The next SequenceNumber of a queue. AWS's are 20-digit decimals ("18849496460467696128"),
+ * "large, non-consecutive" and increasing; these are derived from the clock (so they grow
+ * across restarts) and never go backwards even if the clock does.
+ */
+export function nextSequenceNumber(previous: string | undefined, nowMs: number): string {
+  const fromClock = SEQUENCE_BASE + BigInt(Math.max(0, Math.trunc(nowMs))) * SLOTS_PER_MS;
+  const afterPrevious = previous === undefined ? 0n : BigInt(previous) + 1n;
+  const next = fromClock > afterPrevious ? fromClock : afterPrevious;
+  return next.toString().padStart(20, "0");
+}
+
+export function compareSequenceNumbers(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receive
+// ---------------------------------------------------------------------------------------------
+
+export interface FifoMessageState {
+  messageId: string;
+  messageGroupId: string;
+  sequenceNumber: string;
+  /** Epoch ms after which it may be delivered (send time plus queue delay). */
+  availableAt: number;
+  /** End of the visibility timeout of the latest receive, if any. */
+  invisibleUntil?: number | undefined;
+}
+
+export function isInFlight(message: FifoMessageState, nowMs: number): boolean {
+  return message.invisibleUntil !== undefined && message.invisibleUntil > nowMs;
+}
+
+/**
+ * Which messages a ReceiveMessage returns. Within a group messages go strictly in sequence
+ * order and delivery stops at the first that cannot go (delayed); a group with any message in
+ * flight is locked until it is deleted or becomes visible. Groups are served in the order of
+ * their oldest message, and AWS fills a receive from one group before moving to the next
+ * ("For each MessageGroupId, the messages are sorted by time sent").
+ */
+export function selectFifoReceive(messages: readonly FifoMessageState[], maxMessages: number, nowMs: number): FifoMessageState[] {
+  const groups = new Map<string, FifoMessageState[]>();
+  const ordered = [...messages].sort((a, b) => compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber));
+  for (const message of ordered) {
+    const group = groups.get(message.messageGroupId);
+    if (group === undefined) groups.set(message.messageGroupId, [message]);
+    else group.push(message);
+  }
+  const selected: FifoMessageState[] = [];
+  for (const group of groups.values()) {
+    if (selected.length >= maxMessages) break;
+    if (group.some((m) => isInFlight(m, nowMs))) continue;
+    for (const message of group) {
+      if (selected.length >= maxMessages || message.availableAt > nowMs) break;
+      selected.push(message);
+    }
+  }
+  return selected;
+}

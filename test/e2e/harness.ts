@@ -1,0 +1,42 @@
+/**
+ * Starts a Nimbus on a random port for one test file, in memory, silent, with a manual clock
+ * so tests drive time instead of sleeping. Each test names its resources uniquely, so files
+ * and tests can run in parallel.
+ */
+import { randomUUID } from "node:crypto";
+import { ManualClock } from "../../src/core/manual-clock.js";
+import type { ServiceDefinition } from "../../src/core/service.js";
+import { startNimbus, type Nimbus, type NimbusOptions } from "../../src/server/server.js";
+
+export interface TestNimbus extends Nimbus {
+  readonly manualClock: ManualClock;
+  /** Client config for the v3 SDK: endpoint, region, static test credentials. */
+  clientConfig(overrides?: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; region?: string }): {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  };
+}
+
+export async function startTestNimbus(options: { services?: Record<string, ServiceDefinition> } & Partial<NimbusOptions> = {}): Promise<TestNimbus> {
+  const manualClock = new ManualClock(Date.parse("2026-01-15T12:00:00.000Z"));
+  const nimbus = await startNimbus({ port: 0, host: "127.0.0.1", inMemory: true, logLevel: "silent", clock: manualClock, ...options });
+  return Object.assign(nimbus, {
+    manualClock,
+    clientConfig(o: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; region?: string } = {}) {
+      return {
+        endpoint: nimbus.url,
+        region: o.region ?? "us-east-1",
+        credentials: {
+          accessKeyId: o.accessKeyId ?? "AKIAIOSFODNN7EXAMPLE",
+          secretAccessKey: o.secretAccessKey ?? "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+          ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}),
+        },
+      };
+    },
+  });
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
