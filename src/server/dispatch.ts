@@ -9,7 +9,7 @@ import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
 import type { Caller, HandlerContext, NimbusConfig, Scope } from "../core/service.js";
-import { parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
+import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import type { Operation } from "../protocol/model.js";
 import type { RestMatch } from "../protocol/rest.js";
 import { credentialScope, hostService, virtualHostBucket } from "../protocol/routing.js";
@@ -70,13 +70,14 @@ export class Dispatcher {
     let serviceId: string | undefined;
     let operation: string | undefined;
     try {
-      const routed = await this.route(req, scope?.service, fromHost?.prefix);
+      const routed = await this.route(req, scope?.service, fromHost?.prefix, (id, wire) => {
+        serviceId = id;
+        protocol = wire;
+      });
       serviceId = routed.svc.id;
       operation = routed.op.name;
       protocol = routed.protocol;
       const { svc, op } = routed;
-      const handler = svc.definition?.handlers[op.name];
-      if (!handler) throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: op.name });
       await this.bufferUnlessStreaming(req, svc, op);
       const input = parseInput(svc, protocol, op, req, routed.match);
       const output = await this.run(svc, op, input, { account, region }, { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" }, requestId, protocol);
@@ -148,7 +149,13 @@ export class Dispatcher {
     return (await this.run(svc, op, input, scope, caller, randomUUID(), protocol)) as T;
   };
 
-  private async route(req: IncomingWire, signingName: string | undefined, hostPrefix: string | undefined): Promise<Routed> {
+  /** `onService` learns the service as soon as it is known, so errors can speak its protocol. */
+  private async route(
+    req: IncomingWire,
+    signingName: string | undefined,
+    hostPrefix: string | undefined,
+    onService: (id: string, protocol: WireProtocol) => void,
+  ): Promise<Routed> {
     const { registry } = this.deps;
     const { directory } = registry;
     const target = req.headers["x-amz-target"];
@@ -156,6 +163,7 @@ export class Dispatcher {
       const t = directory.fromTarget(target);
       if (!t) throw commonErrors.UnknownService();
       const svc = await registry.get(t.service);
+      onService(svc.id, "json");
       const op = svc.model.operation(t.operation);
       if (!op) throw commonErrors.UnknownOperation({ service: svc.index.serviceId, operation: t.operation });
       return { svc, protocol: "json", op };
@@ -172,6 +180,8 @@ export class Dispatcher {
     serviceId ??= "s3";
     const svc = await registry.get(serviceId);
     const protocol = svc.index.protocol;
+    const wire: WireProtocol = protocol === "rest-json" || protocol === "rest-xml" || protocol === "ec2" ? protocol : "query";
+    onService(svc.id, wire);
     if (protocol === "rest-json" || protocol === "rest-xml") {
       let path = req.rawPath;
       if (svc.id === "s3") {
@@ -190,7 +200,6 @@ export class Dispatcher {
       }
       return { svc, protocol, op: match.op, match };
     }
-    const wire: WireProtocol = protocol === "ec2" ? "ec2" : "query";
     if (!action) throw new AwsError("MissingAction", "Could not find operation to execute in the request.", 400);
     const op = svc.model.operation(action);
     if (!op) throw commonErrors.InvalidAction({ operation: action });
@@ -266,6 +275,6 @@ function addRequestIdHeaders(response: WireResponse, requestId: string, service:
   response.headers["x-amzn-requestid"] = requestId;
   if (service === "s3" || service === undefined) {
     response.headers["x-amz-request-id"] = requestId;
-    response.headers["x-amz-id-2"] = Buffer.from(`nimbus/${requestId}`).toString("base64");
+    response.headers["x-amz-id-2"] = hostId(requestId);
   }
 }

@@ -288,8 +288,9 @@ export class DiskBlobStore implements BlobStore {
 
   /**
    * Deletes the files of candidates nothing holds any more. Runs only outside a transaction,
-   * when the rows it checks are final; the state layer calls it after each outermost
-   * transaction, and every blob-store call does too.
+   * when the rows it checks are final. The state layer calls it after each outermost
+   * transaction; put, release, abandon and sweep call it too, which catches transactions
+   * opened with `db.transaction()` directly.
    */
   flushDeletions(): void {
     if (this.candidates.size === 0 || this.db.inTransaction || !this.db.open) return;

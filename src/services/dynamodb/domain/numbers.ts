@@ -74,8 +74,28 @@ function scanNumber(text: string): { ok: boolean; nonZero: boolean } {
 
 /** The reason DynamoDB refuses `text` as a number, or undefined when it is valid. */
 export function numberProblem(text: string): string | undefined {
+  if (isCanonicalSmallInteger(text)) return undefined;
   const result = tryParse(text);
   return typeof result === "string" ? result : undefined;
+}
+
+/**
+ * Integers of up to 15 digits without leading zeros are already canonical and in range: the
+ * common case (counters, versions, timestamps) skips decimal parsing entirely.
+ */
+function isCanonicalSmallInteger(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > 16) return false;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = n - i;
+  if (digits === 0 || digits > 15) return false;
+  const first = text.charCodeAt(i);
+  if (first === 48) return n === 1; // "0" itself, but not "-0" or "007"
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function tryParse(text: string): Dec | string {
@@ -108,6 +128,7 @@ function canonical(d: Dec): string {
 
 /** Validates and returns the string DynamoDB would store and return for `text`. */
 export function normalizeNumber(text: string): string {
+  if (isCanonicalSmallInteger(text)) return text;
   return canonical(parseOrThrow(text));
 }
 

@@ -269,6 +269,8 @@ interface Invocation {
   options: InvokeOptions;
   arrivedAt: number;
   deliveredAt?: number;
+  /** Clock time of delivery: the START line's timestamp. */
+  startedAt?: number;
   preLog: LogEvent[];
   log: LogEvent[];
   logBytes: number;
@@ -487,6 +489,7 @@ class Environment {
     const inv = this.forCurrent(requestId);
     if (!inv) return;
     inv.deliveredAt = this.engine.monotonic();
+    inv.startedAt = this.engine.clock.now();
     inv.preLog = this.pendingLog;
     this.pendingLog = [];
     inv.cancelTimers.push(
@@ -659,7 +662,8 @@ class Environment {
       `\tMemory Size: ${fn.memorySize} MB\tMax Memory Used: ${maxMemoryUsedMb} MB` +
       (initDurationMs !== undefined ? `\tInit Duration: ${initDurationMs.toFixed(2)} ms` : "") +
       status;
-    const tail = [event(`START RequestId: ${id} Version: ${fn.version}`), ...body, event(`END RequestId: ${id}`), event(report)];
+    const start = { timestamp: inv.startedAt ?? now, message: `START RequestId: ${id} Version: ${fn.version}\n` };
+    const tail = [start, ...body, event(`END RequestId: ${id}`), event(report)];
 
     const keepsRunning = outcome.kind === "response" || outcome.kind === "error" || outcome.kind === "too-large";
     if (!keepsRunning) this.killGroup();
@@ -706,8 +710,9 @@ class Environment {
 
   async destroy(reason: "shutdown" | "reaped" | "retired" | "failed"): Promise<void> {
     this.setReapTimer(undefined);
-    if (reason === "shutdown" && this.killedFor === undefined) this.killedFor = "shutdown";
-    if (this.child && this.state !== "dead") this.killedFor ??= "shutdown";
+    // An expected end: not reported as a runtime that exited on its own.
+    this.killedFor ??= "shutdown";
+    if (this.state !== "dead") this.engine.logger("debug", `lambda environment ${this.id} of ${this.fn.name} ended (${reason})`);
     const wasDead = this.state === "dead";
     this.state = "dead";
     this.killGroup();
@@ -803,12 +808,12 @@ class LambdaEngine implements Engine {
 
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
-    const all: Environment[] = [];
+    const all = new Set<Environment>(this.live);
     for (const pool of this.pools.values()) {
       for (const waiter of pool.waiters.splice(0)) waiter.reject(runtimeErrors.EngineShutDown());
-      all.push(...pool.envs);
+      for (const env of pool.envs) all.add(env);
     }
-    await Promise.all(all.map((env) => env.destroy("shutdown")));
+    await Promise.all([...all].map((env) => env.destroy("shutdown")));
     this.pools.clear();
     process.off("exit", this.onProcessExit);
   }
@@ -916,7 +921,7 @@ class LambdaEngine implements Engine {
       pool.waiters.shift();
       waiter.resolve(this.startEnvironment(pool, waiter.fn, waiter.fingerprint));
     }
-    if (pool.envs.size === 0 && pool.waiters.length === 0 && pool.fingerprint !== env.fingerprint) this.pools.delete(key);
+    if (pool.envs.size === 0 && pool.waiters.length === 0) this.pools.delete(key);
   }
 
   track(env: Environment): void {
@@ -1033,10 +1038,10 @@ class LambdaEngine implements Engine {
       found = (async () => {
         // Ask the interpreter for its real path: version managers' shims (pyenv) cost a shell
         // script per start, and a shim may exist for a version that is not installed.
-        for (const candidate of [`python${version}`, "python3"]) {
-          const path = await interpreterPath(candidate);
-          if (path) return path;
-        }
+        // Both asked at once (shims can take seconds); the exact version wins when present.
+        const [exact, generic] = await Promise.all([interpreterPath(`python${version}`), interpreterPath("python3")]);
+        const path = exact ?? generic;
+        if (path) return path;
         throw runtimeErrors.RuntimeUnavailable({ runtime: `python${version}`, detail: "no python3 interpreter found on PATH" });
       })();
       found.catch(() => this.pythonByVersion.delete(version));
@@ -1119,4 +1124,3 @@ function readProcStatusKb(pid: number | undefined, field: "VmHWM" | "VmRSS"): nu
   }
 }
 
-export { EntrypointError };

@@ -264,7 +264,8 @@ process.on("beforeExit", () => {
 const parseJson = (text, what) => {
   if (text === undefined || text === "") return undefined;
   try {
-    return JSON.parse(text);
+    // Header values arrive as Latin-1 text; the JSON was sent as UTF-8 bytes.
+    return JSON.parse(Buffer.from(text, "latin1").toString("utf8"));
   } catch (e) {
     throw new Error(`Cannot parse ${what} as JSON: ${e.message}`);
   }

@@ -1,4 +1,5 @@
 /** Shared by the runtime tests: build deployment packages in memory, as a client would upload. */
+import { readFileSync } from "node:fs";
 import yazl from "yazl";
 
 export type ZipSpec = Record<string, string | Buffer | { data: string | Buffer; mode: number }>;
@@ -37,4 +38,64 @@ export function renameEntry(zip: Buffer, from: string, to: string): Buffer {
   const needle = Buffer.from(from);
   for (let i = out.indexOf(needle); i !== -1; i = out.indexOf(needle, i + 1)) Buffer.from(to).copy(out, i);
   return out;
+}
+
+export interface ScheduledTask {
+  delayMs: number;
+  run: () => void;
+  cancelled: boolean;
+  fired: boolean;
+}
+
+/** A Scheduler whose tasks run only when the test fires them. */
+export class ManualScheduler {
+  readonly tasks: ScheduledTask[] = [];
+  private readonly waiting: Array<{ delayMs: number; resolve: (task: ScheduledTask) => void }> = [];
+
+  schedule(delayMs: number, run: () => void): () => void {
+    const task: ScheduledTask = { delayMs, run, cancelled: false, fired: false };
+    this.tasks.push(task);
+    const i = this.waiting.findIndex((w) => w.delayMs === delayMs);
+    if (i >= 0) this.waiting.splice(i, 1)[0]?.resolve(task);
+    return () => {
+      task.cancelled = true;
+    };
+  }
+
+  /** The first pending task with this delay, now or as soon as one is scheduled. */
+  next(delayMs: number): Promise<ScheduledTask> {
+    const pending = this.tasks.find((t) => t.delayMs === delayMs && !t.cancelled && !t.fired);
+    if (pending) return Promise.resolve(pending);
+    return new Promise((resolve) => this.waiting.push({ delayMs, resolve }));
+  }
+
+  fire(task: ScheduledTask): void {
+    if (task.cancelled || task.fired) return;
+    task.fired = true;
+    task.run();
+  }
+}
+
+export class ManualClock {
+  constructor(private t = Date.UTC(2024, 0, 15, 12, 0, 0)) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+/** True when the process no longer exists (a zombie awaiting its reaper counts as gone). */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return true;
+  }
 }

@@ -1,13 +1,13 @@
 import {
   attributeValuesEqual,
   briefValue,
+  compareBinary,
   compareScalars,
   typeOf,
   type AttributeType,
   type AttributeValue,
   type Item,
 } from "../attribute-values.js";
-import { compareBinary } from "../attribute-values.js";
 import type {
   Condition,
   ConditionFunction,
@@ -65,7 +65,7 @@ export function parseCondition(
   }
   checkOperatorCount(parameter, raw.operatorCount);
   const binder = new ConditionBinder(attrs);
-  const bound = binder.condition(raw.root, true);
+  const bound = binder.condition(raw.root);
   if (raw.redundantParens) binder.global.set("parens", "The expression has redundant parentheses;");
   const message = binder.global.first(["parens", "unknownFunction", "misusedFunction", "reserved", "condition"]);
   if (message !== undefined) throw invalidExpression(parameter, message);
@@ -105,22 +105,22 @@ class ConditionBinder {
 
   constructor(private readonly attrs: ExpressionAttributes) {}
 
-  condition(raw: RawCondition, top: boolean): Condition {
+  condition(raw: RawCondition): Condition {
     switch (raw.kind) {
       case "and":
       case "or": {
-        const left = this.condition(raw.left, false);
-        const right = this.condition(raw.right, false);
+        const left = this.condition(raw.left);
+        const right = this.condition(raw.right);
         return { kind: raw.kind, left, right };
       }
       case "not":
-        return { kind: "not", operand: this.condition(raw.operand, false) };
+        return { kind: "not", operand: this.condition(raw.operand) };
       default:
-        return this.leafCondition(raw, top);
+        return this.leafCondition(raw);
     }
   }
 
-  private leafCondition(raw: RawCondition, _top: boolean): Condition {
+  private leafCondition(raw: RawCondition): Condition {
     this.leaf = new ErrorSlots<LeafSlot>();
     let result: Condition;
     switch (raw.kind) {

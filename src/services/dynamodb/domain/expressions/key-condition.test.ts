@@ -12,7 +12,7 @@ type Values = Record<string, AttributeValue>;
 const v: Values = { ":p": { S: "user#1" }, ":a": { N: "10" }, ":b": { N: "20" } };
 
 function parse(expr: string, values: Values = v, schema: KeySchema = composite, names?: Record<string, string>) {
-  return parseKeyCondition(expr, expressionAttributes(names, values), schema);
+  return parseKeyCondition(expr, expressionAttributes(names, Object.keys(values).length > 0 ? values : undefined), schema);
 }
 
 function refused(expr: string, message: string, values: Values = v, schema: KeySchema = composite): void {
@@ -78,7 +78,7 @@ describe("KeyConditionExpression", () => {
 
   test("the key schema must be respected", () => {
     refused("sk = :a", "Query condition missed key schema element: pk", { ":a": v[":a"] as AttributeValue });
-    refused("pk = :p AND other = :a", "Query condition missed key schema element: sk", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue });
+    refused("pk = :p AND color = :a", "Query condition missed key schema element: sk", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue });
     refused("pk = :p AND sk = :a", "Query key condition not supported", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue }, hashOnly);
     refused("pk > :p", "Query key condition not supported", { ":p": v[":p"] as AttributeValue });
     refused("pk = :a", "One or more parameter values were invalid: Condition parameter type does not match schema type", { ":a": v[":a"] as AttributeValue });

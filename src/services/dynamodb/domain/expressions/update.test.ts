@@ -243,6 +243,14 @@ describe("results for ReturnValues", () => {
     assert.deepEqual(r.updatedAttributes, ["a", "n", "gone"]);
   });
 
+  test("an append past the end of a list is reported at the index where it landed", () => {
+    const old: Item = { l: { L: [{ S: "a" }] } };
+    const r = update("SET l[7] = :v", old, { ":v": { S: "z" } });
+    assert.deepEqual(r.updatedPaths, [["l", 1]]);
+    assert.deepEqual(updatedValues(r, r.item), { l: { L: [{ S: "z" }] } });
+    assert.deepEqual(updatedValues(r, old), {});
+  });
+
   test("key attributes cannot be updated", () => {
     const actions = parseUpdate("SET pk = :v", expressionAttributes(undefined, { ":v": { S: "x" } }));
     assert.throws(

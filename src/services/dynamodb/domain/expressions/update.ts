@@ -276,6 +276,9 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
   const cloned = new Set<string>();
   const lists = new Set<AttributeValue[]>();
   const updatedAttributes: string[] = [];
+  const updatedPaths: DocumentPath[] = actions.map((a) => a.path);
+  // Writes past the end of a list land at the end; their real index is known after compaction.
+  const appended: { action: number; list: AttributeValue[]; placed: AttributeValue }[] = [];
 
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i] as UpdateAction;
@@ -313,8 +316,13 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
             list[last] = REMOVED;
             lists.add(list);
           }
+        } else if (last >= list.length) {
+          // A fresh object, so that its final position can be found by identity.
+          const placed = { ...v };
+          lists.add(list);
+          appended.push({ action: i, list, placed });
+          list[last] = placed;
         } else {
-          if (last >= list.length) lists.add(list);
           list[last] = v;
         }
       } else {
@@ -366,7 +374,12 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
     list.length = w;
   }
 
-  return { item: next, updatedPaths: actions.map((a) => a.path), updatedAttributes };
+  for (const a of appended) {
+    const path = updatedPaths[a.action] as DocumentPath;
+    updatedPaths[a.action] = [...path.slice(0, -1), a.list.indexOf(a.placed)];
+  }
+
+  return { item: next, updatedPaths, updatedAttributes };
 }
 
 /**

@@ -1,0 +1,380 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { AwsError } from "../../../core/errors.js";
+import {
+  PUBLISH_DEDUPLICATION_INTERVAL_MS,
+  buildConfirmation,
+  buildNotification,
+  confirmationMessageText,
+  envelopeAttributes,
+  findDuplicatePublish,
+  generateConfirmationToken,
+  httpConfirmation,
+  httpNotification,
+  lambdaEvent,
+  messageForProtocol,
+  nextTopicSequenceNumber,
+  parseMessageStructure,
+  publishSize,
+  recordPublish,
+  resolvePublishIds,
+  snsTimestamp,
+  sqsDelivery,
+  subscribeUrl,
+  unsubscribeUrl,
+  validatePublishMessage,
+  type EnvelopeSigner,
+  type NotificationInput,
+  type PublishDeduplicationEntry,
+} from "./messages.js";
+import { devSigningIdentity, verifySnsMessageSignature, type SignableSnsMessage } from "./signing.js";
+
+function assertInvalid(fn: () => unknown, message: string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
+    assert.equal(e.code, "InvalidParameterException");
+    assert.equal(e.queryCode, "InvalidParameter");
+    assert.equal(e.status, 400);
+    assert.equal(e.message, message);
+    return true;
+  });
+}
+
+const identity = devSigningIdentity();
+const signer: EnvelopeSigner = {
+  identity,
+  version: "1",
+  certUrl: "http://localhost:4566/_nimbus/sns/SimpleNotificationService-abc.pem",
+};
+const TOPIC = "arn:aws:sns:us-east-1:000000000000:orders";
+const SUBSCRIPTION = `${TOPIC}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55`;
+const BASE = "http://localhost:4566";
+
+const input: NotificationInput = {
+  messageId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
+  topicArn: TOPIC,
+  subscriptionArn: SUBSCRIPTION,
+  message: "Hello world!",
+  subject: "My First Message",
+  timestamp: "2012-05-02T00:54:06.655Z",
+  unsubscribeUrl: unsubscribeUrl(BASE, SUBSCRIPTION),
+  messageAttributes: {
+    store: { DataType: "String", StringValue: "example_corp" },
+    price_usd: { DataType: "Number", StringValue: "210.75" },
+    interests: { DataType: "String.Array", StringValue: '["soccer", "rugby"]' },
+    blob: { DataType: "Binary", BinaryValue: Buffer.from("Hello binary world!") },
+  },
+  signer,
+};
+
+/** What a subscriber does with the JSON it received: rebuild the signed fields and verify. */
+function subscriberVerifies(document: Record<string, unknown>): boolean {
+  const fields = document as unknown as SignableSnsMessage & { Signature: string; SignatureVersion: "1" | "2" };
+  return verifySnsMessageSignature(fields, fields.Signature, identity.certificate, fields.SignatureVersion);
+}
+
+describe("Publish rules", () => {
+  test("timestamps are ISO-8601 with milliseconds, from the injected clock", () => {
+    assert.equal(snsTimestamp({ now: () => Date.UTC(2012, 4, 2, 0, 54, 6, 655) }), "2012-05-02T00:54:06.655Z");
+  });
+
+  test("message and subject", () => {
+    validatePublishMessage({ message: "x", subject: "Greetings!" });
+    assertInvalid(() => validatePublishMessage({ message: "" }), "Invalid parameter: Empty message");
+    assertInvalid(() => validatePublishMessage({ message: undefined }), "Invalid parameter: Empty message");
+    for (const subject of ["", "line\nbreak", " leading space", "x".repeat(100), "caf\u00e9"]) {
+      assertInvalid(() => validatePublishMessage({ message: "x", subject }), "Invalid parameter: Subject");
+    }
+    validatePublishMessage({ message: "x", subject: "x".repeat(99) });
+  });
+
+  test("size counts body and attributes; the topic's MaximumMessageSize raises the limit", () => {
+    assert.equal(publishSize("ab", { k: { DataType: "String", StringValue: "v" } }), 2 + 1 + 6 + 1);
+    validatePublishMessage({ message: "a".repeat(262_144) });
+    assertInvalid(() => validatePublishMessage({ message: "a".repeat(262_145) }), "Invalid parameter: Message too long");
+    assertInvalid(
+      () => validatePublishMessage({ message: "a".repeat(262_140), attributes: { k: { DataType: "String", StringValue: "v" } } }),
+      "Invalid parameter: Message too long",
+    );
+    validatePublishMessage({ message: "a".repeat(1_048_576), maximumMessageSize: 1_048_576 });
+  });
+
+  test("MessageStructure=json selects the message per protocol", () => {
+    const structured = parseMessageStructure(JSON.stringify({ default: "d", sqs: "for sqs", lambda: { not: "a string" } }), "json");
+    assert.deepEqual(structured, { default: "d", sqs: "for sqs" });
+    assert.equal(messageForProtocol("raw", structured, "sqs"), "for sqs");
+    assert.equal(messageForProtocol("raw", structured, "lambda"), "d", "non-string values are ignored");
+    assert.equal(messageForProtocol("raw", structured, "https"), "d");
+    assert.equal(messageForProtocol("raw", undefined, "sqs"), "raw");
+    assert.equal(parseMessageStructure("anything", undefined), undefined);
+  });
+
+  test("MessageStructure=json errors", () => {
+    assertInvalid(
+      () => parseMessageStructure(JSON.stringify({ sqs: "only sqs" }), "json"),
+      "Invalid parameter: Message Structure - No default entry in JSON message body",
+    );
+    assertInvalid(
+      () => parseMessageStructure(JSON.stringify({ default: 1 }), "json"),
+      "Invalid parameter: Message Structure - No default entry in JSON message body",
+    );
+    for (const bad of ["not json", "[]", '"s"', "null"]) {
+      assertInvalid(() => parseMessageStructure(bad, "json"), "Invalid parameter: Message Structure - JSON message body failed to parse");
+    }
+    assertInvalid(() => parseMessageStructure("{}", "xml"), "Invalid parameter: MessageStructure");
+  });
+
+  test("FIFO topics need a MessageGroupId and a deduplication id or content-based deduplication", () => {
+    const fifo = { fifoTopic: true, contentBasedDeduplication: false, message: "m" };
+    assertInvalid(() => resolvePublishIds(fifo), "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
+    assertInvalid(
+      () => resolvePublishIds({ ...fifo, messageGroupId: "g" }),
+      "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+    );
+    assert.deepEqual(resolvePublishIds({ ...fifo, messageGroupId: "g", messageDeduplicationId: "d" }), {
+      messageGroupId: "g",
+      messageDeduplicationId: "d",
+    });
+    assert.deepEqual(resolvePublishIds({ ...fifo, contentBasedDeduplication: true, messageGroupId: "g" }), {
+      messageGroupId: "g",
+      messageDeduplicationId: createHash("sha256").update("m").digest("hex"),
+    });
+  });
+
+  test("standard topics refuse a MessageDeduplicationId", () => {
+    assertInvalid(
+      () => resolvePublishIds({ fifoTopic: false, contentBasedDeduplication: false, message: "m", messageDeduplicationId: "d" }),
+      "Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type",
+    );
+    assert.deepEqual(resolvePublishIds({ fifoTopic: false, contentBasedDeduplication: false, message: "m" }), {});
+  });
+
+  test("FIFO deduplication window and sequence numbers", () => {
+    const state = new Map<string, PublishDeduplicationEntry>();
+    recordPublish(state, "d", { messageId: "m1", sequenceNumber: "10000000000000000000" }, 0);
+    assert.equal(findDuplicatePublish(state, "d", PUBLISH_DEDUPLICATION_INTERVAL_MS - 1)?.messageId, "m1");
+    assert.equal(findDuplicatePublish(state, "d", PUBLISH_DEDUPLICATION_INTERVAL_MS), undefined);
+    assert.equal(findDuplicatePublish(state, "other", 0), undefined);
+    const first = nextTopicSequenceNumber(undefined);
+    assert.equal(first, "10000000000000000000");
+    assert.equal(nextTopicSequenceNumber(first), "10000000000000000001");
+    assert.match(nextTopicSequenceNumber("10000000000000002999"), /^\d{20}$/);
+  });
+});
+
+describe("notification envelope", () => {
+  test("fields in AWS's order, attributes as {Type, Value}, signed", () => {
+    const envelope = buildNotification(input);
+    assert.deepEqual(Object.keys(envelope), [
+      "Type",
+      "MessageId",
+      "TopicArn",
+      "Subject",
+      "Message",
+      "Timestamp",
+      "SignatureVersion",
+      "Signature",
+      "SigningCertURL",
+      "UnsubscribeURL",
+      "MessageAttributes",
+    ]);
+    assert.equal(envelope.Type, "Notification");
+    assert.equal(envelope.SignatureVersion, "1");
+    assert.equal(envelope.SigningCertURL, signer.certUrl);
+    assert.equal(envelope.UnsubscribeURL, `${BASE}/?Action=Unsubscribe&SubscriptionArn=${SUBSCRIPTION}`);
+    assert.deepEqual(envelope.MessageAttributes, {
+      store: { Type: "String", Value: "example_corp" },
+      price_usd: { Type: "Number", Value: "210.75" },
+      interests: { Type: "String.Array", Value: '["soccer", "rugby"]' },
+      blob: { Type: "Binary", Value: Buffer.from("Hello binary world!").toString("base64") },
+    });
+    assert.equal(subscriberVerifies(envelope), true);
+  });
+
+  test("no Subject, no attributes: the keys are absent", () => {
+    const envelope = buildNotification({ ...input, subject: undefined, messageAttributes: undefined });
+    assert.ok(!("Subject" in envelope));
+    assert.ok(!("MessageAttributes" in envelope));
+    assert.equal(subscriberVerifies(envelope), true);
+    assert.equal(envelopeAttributes({}), undefined);
+  });
+
+  test("SignatureVersion 2 signs with SHA-256", () => {
+    const envelope = buildNotification({ ...input, signer: { ...signer, version: "2" } });
+    assert.equal(envelope.SignatureVersion, "2");
+    assert.equal(subscriberVerifies(envelope), true);
+    assert.notEqual(envelope.Signature, buildNotification(input).Signature);
+  });
+
+  test("a tampered body no longer verifies", () => {
+    const envelope = buildNotification(input);
+    assert.equal(subscriberVerifies({ ...envelope, Message: "Hello world?" }), false);
+  });
+
+  test("FIFO topics: SequenceNumber after MessageId and no signature", () => {
+    const envelope = buildNotification({
+      ...input,
+      signer: undefined,
+      fifo: { sequenceNumber: "10000000000000003000", messageGroupId: "g", messageDeduplicationId: "d" },
+    });
+    assert.deepEqual(Object.keys(envelope), [
+      "Type",
+      "MessageId",
+      "SequenceNumber",
+      "TopicArn",
+      "Subject",
+      "Message",
+      "Timestamp",
+      "UnsubscribeURL",
+      "MessageAttributes",
+    ]);
+  });
+
+  test("a standard topic without a signer is a programming error", () => {
+    assert.throws(() => buildNotification({ ...input, signer: undefined }), /signer is required/);
+  });
+});
+
+describe("confirmation envelope", () => {
+  const token = generateConfirmationToken();
+
+  test("token shape", () => {
+    assert.match(token, /^[0-9a-f]{224}$/);
+    assert.notEqual(generateConfirmationToken(), token);
+  });
+
+  test("SubscriptionConfirmation", () => {
+    const url = subscribeUrl(BASE, TOPIC, token);
+    assert.equal(url, `${BASE}/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=${token}`);
+    const document = buildConfirmation({
+      type: "SubscriptionConfirmation",
+      messageId: "165545c9-2a5c-472c-8df2-7ff2be2b3b1b",
+      topicArn: TOPIC,
+      subscriptionArn: SUBSCRIPTION,
+      token,
+      subscribeUrl: url,
+      timestamp: "2012-04-26T20:45:04.751Z",
+      signer,
+    });
+    assert.deepEqual(Object.keys(document), [
+      "Type",
+      "MessageId",
+      "Token",
+      "TopicArn",
+      "Message",
+      "SubscribeURL",
+      "Timestamp",
+      "SignatureVersion",
+      "Signature",
+      "SigningCertURL",
+    ]);
+    assert.equal(
+      document.Message,
+      `You have chosen to subscribe to the topic ${TOPIC}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+    );
+    assert.equal(subscriberVerifies(document), true);
+  });
+
+  test("UnsubscribeConfirmation names the subscription", () => {
+    assert.equal(
+      confirmationMessageText("UnsubscribeConfirmation", TOPIC, SUBSCRIPTION),
+      `You have chosen to deactivate subscription ${SUBSCRIPTION}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`,
+    );
+  });
+});
+
+describe("deliveries", () => {
+  test("SQS, non-raw: the envelope is the body, no SQS attributes", () => {
+    const delivery = sqsDelivery(input, { rawMessageDelivery: false });
+    assert.deepEqual(JSON.parse(delivery.body), buildNotification(input));
+    assert.equal(delivery.messageAttributes, undefined);
+    assert.equal(delivery.messageGroupId, undefined);
+  });
+
+  test("SQS, raw: the message is the body and attributes become SQS attributes", () => {
+    const delivery = sqsDelivery(input, { rawMessageDelivery: true });
+    assert.equal(delivery.body, "Hello world!");
+    assert.deepEqual(delivery.messageAttributes, {
+      store: { DataType: "String", StringValue: "example_corp" },
+      price_usd: { DataType: "Number", StringValue: "210.75" },
+      interests: { DataType: "String.Array", StringValue: '["soccer", "rugby"]' },
+      blob: { DataType: "Binary", BinaryValue: Buffer.from("Hello binary world!") },
+    });
+    assert.equal(sqsDelivery({ ...input, messageAttributes: undefined }, { rawMessageDelivery: true }).messageAttributes, undefined);
+  });
+
+  test("SQS from a FIFO topic carries group and deduplication ids", () => {
+    const delivery = sqsDelivery(
+      { ...input, signer: undefined, fifo: { sequenceNumber: "10000000000000000001", messageGroupId: "g1", messageDeduplicationId: "d1" } },
+      { rawMessageDelivery: false },
+    );
+    assert.equal(delivery.messageGroupId, "g1");
+    assert.equal(delivery.messageDeduplicationId, "d1");
+    assert.equal(JSON.parse(delivery.body).SequenceNumber, "10000000000000000001");
+  });
+
+  test("Lambda event", () => {
+    const event = lambdaEvent(input);
+    assert.equal(event.Records.length, 1);
+    const record = event.Records[0]!;
+    assert.deepEqual(Object.keys(record), ["EventSource", "EventVersion", "EventSubscriptionArn", "Sns"]);
+    assert.equal(record.EventSource, "aws:sns");
+    assert.equal(record.EventVersion, "1.0");
+    assert.equal(record.EventSubscriptionArn, SUBSCRIPTION);
+    assert.deepEqual(Object.keys(record.Sns), [
+      "Type",
+      "MessageId",
+      "TopicArn",
+      "Subject",
+      "Message",
+      "Timestamp",
+      "SignatureVersion",
+      "Signature",
+      "SigningCertUrl",
+      "UnsubscribeUrl",
+      "MessageAttributes",
+    ]);
+    assert.equal(record.Sns.SigningCertUrl, signer.certUrl);
+    const signed = { ...record.Sns, SigningCertURL: record.Sns.SigningCertUrl };
+    assert.equal(subscriberVerifies(signed), true, "same signature as the envelope");
+    const bare = lambdaEvent({ ...input, subject: undefined, messageAttributes: undefined }).Records[0]!.Sns;
+    assert.equal(bare.Subject, null);
+    assert.deepEqual(bare.MessageAttributes, {});
+  });
+
+  test("HTTP notification headers and body", () => {
+    const request = httpNotification(input, { rawMessageDelivery: false });
+    assert.deepEqual(request.headers, {
+      "x-amz-sns-message-type": "Notification",
+      "x-amz-sns-message-id": input.messageId,
+      "x-amz-sns-topic-arn": TOPIC,
+      "x-amz-sns-subscription-arn": SUBSCRIPTION,
+      "content-type": "text/plain; charset=UTF-8",
+      "user-agent": "Amazon Simple Notification Service Agent",
+    });
+    assert.equal(subscriberVerifies(JSON.parse(request.body)), true);
+    const raw = httpNotification(input, { rawMessageDelivery: true });
+    assert.equal(raw.body, "Hello world!");
+    assert.equal(raw.headers["x-amz-sns-rawdelivery"], "true");
+  });
+
+  test("HTTP confirmations", () => {
+    const base = {
+      messageId: "m",
+      topicArn: TOPIC,
+      subscriptionArn: SUBSCRIPTION,
+      token: "t",
+      subscribeUrl: subscribeUrl(BASE, TOPIC, "t"),
+      timestamp: "2012-04-26T20:45:04.751Z",
+      signer,
+    };
+    const confirm = httpConfirmation({ ...base, type: "SubscriptionConfirmation" });
+    assert.equal(confirm.headers["x-amz-sns-message-type"], "SubscriptionConfirmation");
+    assert.equal(confirm.headers["x-amz-sns-subscription-arn"], undefined);
+    assert.equal(subscriberVerifies(JSON.parse(confirm.body)), true);
+    const unsubscribe = httpConfirmation({ ...base, type: "UnsubscribeConfirmation" });
+    assert.equal(unsubscribe.headers["x-amz-sns-subscription-arn"], SUBSCRIPTION);
+    assert.equal(JSON.parse(unsubscribe.body).Type, "UnsubscribeConfirmation");
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * The key pair and self-signed certificate Nimbus signs SNS HTTP/S deliveries with by default.
+ *
+ * This is a throwaway development identity, public on purpose (as LocalStack ships one): SNS
+ * signatures let a subscriber check that a message came from "SNS", and locally anyone may be
+ * SNS. node:crypto can generate keys but cannot issue X.509 certificates, so this pair was made
+ * once with OpenSSL 3.0:
+ *   openssl req -new -key key.pem -subj "/C=US/O=Nimbus local emulator/CN=sns.amazonaws.com"
+ *   openssl ca -selfsign -startdate 20200101000000Z -enddate 21200101000000Z  (SHA-256, RSA 2048,
+ *     basicConstraints CA:FALSE, keyUsage digitalSignature)
+ * The validity starts in 2020 so that clients with a skewed clock still accept it.
+ */
+
+export const DEV_SIGNING_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCwvHy0nmCXeOIa
+VRJUx17BVrweKnSTwdVrAv4KhZTQfWO75793hPbCLZwi5E9z5yaebeG4FFmXvadp
+s1SlURtLlw2BTdu+zlBXkFQ7AfBJaHlSPJ+viGFFeBlbfF/1zdtPoL6Q34DsCZJt
+LfQCoXlqZCkQ0tdpQGnkwgYT41L7ovp9+OmpHTRc3n+qCSDeZFodRFuHxK4j54eH
+ADlOd+y+maaKnAInlp5ObzWU4xxgSrsum7iWS/uVnwQDJpQk0trtrAVr/cOXgnqi
+vCIWG9qX2xK39v7ubfhLPHbNPaNbrugFPdcIRftnQvOnh4hBszqKGkk9GwjH+N38
+tgB7Po4LAgMBAAECggEAFc6kGotCQt5tE6+0i9Zv2C5SFuzJJqQvp70eSIEUDCe0
+oy5kvyQeaHZFQj7mmNgIOVs4k0Sbi3Ag1JeGlcFsu0Z/qZlISIJfgnZyFjfWhNBJ
+y/5j+745tl8rzdCKbKOCcJBWgzy4xScnNKaLabmv6BNEx+kkID4M8ueH5XNSvW65
+Rl5j075hqTyGB63thr9Z7I2iEzfPDEXwVwJyer+cpPe7Hil9UPtAxRR4WZG1QbR4
+aOQsHXgg6rHBQ8OYSQR3ZopDZzaO1XRNfz+5DQiYcBx/gW/r221rsBudt/GXiCiR
+1XwrGpmtbNzqZedvgzCwr55nbritB8iuxEuquhzn+QKBgQDyV0NV5LIbsXKoMaJc
+Dt28KAWiNEU7IfirCW+Sid3ndZMODu3IYqQ9Fq8nRO2IUeCYLDlBTqcvmtUOBG5K
+w4F0IxOhXnmD2q29HzVlmlUTvZTeDh4ZesdXaJQ/MFAg9KvhQUOJ9Xt7cG3knf9N
+Qohv6HtZ6e3F56S142RPbD+42QKBgQC6sp2C25nbmSISICgszPcnm9N2rPNKzLeF
+Ifhg1HWR+DUlRLAP/3a/nEmYUqX7BpaEaJrRAlZaRVJP2tMRR3YklD/oy1ZgH4D1
+sFCjvCHHGW7yCrjdfqCYEVvA6Rop0PN7lKpMmxmkr5NogfKONHz2h+FZ4XmIUZfe
+8Er2slhPgwKBgQCHkVVz2WnhoBTaDlobUZ2tQl5UbRVFjS2E0NR/j2x5rQZE2Qkg
+Dj5+hhAZ0a9nkRYpSqQE6rEQKneBTe09Gb1zcKPso+MqZczHfYvreLibQHTk+9TO
+wCZ/uVslNiu9I+J7Mn1L0e3wEecH+3L0j4GvyMgodnqzOXCk574XyCClkQKBgQCP
+m5LzNE4uD6WYganFhEfc7M0FLVXbRIsp2g5/FQ32oRDoQOSY+a1zCBnIFFLeO5wN
+75SejwizWT1OdYkDco+a5XofbEFdoP4GfoAY4j6tMpAXmE3I+n03W6rTQbrBTZvs
+hFdWo7te5TsjGUnlPtScobqi84ATboe+keFnz5mEVwKBgAlybmHhVVsKGO7WLTBN
+QEC5J1kCfmzZ9Orp9fYqHe/2j/Gp6oivwm5CeXEtuXNbTqhawcDUr7oVntDlcf7E
+Iy6sH70PfAMEd6ofUNLZmSzSqwo0cf9WO3JGWsOMZ2QBFbCq8MixiP4HaLmgjtsZ
+w2ezHdZKL+P7az5cLeW2+jOP
+-----END PRIVATE KEY-----
+`;
+
+export const DEV_SIGNING_CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
+MIIDTjCCAjagAwIBAgIBATANBgkqhkiG9w0BAQsFADBJMQswCQYDVQQGEwJVUzEe
+MBwGA1UECgwVTmltYnVzIGxvY2FsIGVtdWxhdG9yMRowGAYDVQQDDBFzbnMuYW1h
+em9uYXdzLmNvbTAgFw0yMDAxMDEwMDAwMDBaGA8yMTIwMDEwMTAwMDAwMFowSTEL
+MAkGA1UEBhMCVVMxHjAcBgNVBAoMFU5pbWJ1cyBsb2NhbCBlbXVsYXRvcjEaMBgG
+A1UEAwwRc25zLmFtYXpvbmF3cy5jb20wggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAw
+ggEKAoIBAQCwvHy0nmCXeOIaVRJUx17BVrweKnSTwdVrAv4KhZTQfWO75793hPbC
+LZwi5E9z5yaebeG4FFmXvadps1SlURtLlw2BTdu+zlBXkFQ7AfBJaHlSPJ+viGFF
+eBlbfF/1zdtPoL6Q34DsCZJtLfQCoXlqZCkQ0tdpQGnkwgYT41L7ovp9+OmpHTRc
+3n+qCSDeZFodRFuHxK4j54eHADlOd+y+maaKnAInlp5ObzWU4xxgSrsum7iWS/uV
+nwQDJpQk0trtrAVr/cOXgnqivCIWG9qX2xK39v7ubfhLPHbNPaNbrugFPdcIRftn
+QvOnh4hBszqKGkk9GwjH+N38tgB7Po4LAgMBAAGjPzA9MAwGA1UdEwEB/wQCMAAw
+DgYDVR0PAQH/BAQDAgeAMB0GA1UdDgQWBBSJWMcTzDdq7JUPq+NuRAPOyQ8PZjAN
+BgkqhkiG9w0BAQsFAAOCAQEAffSfmLlYh6SMLMgbNmHQQwPjfrSdxxIs2jjFaSC3
+xdLMGxWwsEMZ1U3OPtSnXkJraFThSNUF8/HX4CDWfL6w3v3t1A2O/L2KYRCFwF7x
+l6r01X9eq4QGrnTXTAH7HUN3aTU7YnTktigthkO7YZrM5MJsk5VL+T78P73Sz0sg
+oea9z9I8cf42WJA/RjwM6c71Ae41L87+JSnciYveFuFBzsSVhjdoRrq14Gi9XFP6
+IwCYoeV93Y6iJQV7/96sdk7cR9VHNq6aYm8uV645SBHWmqRQt1O/jjlRxqapyV6N
+1vEGn5fPp8RIt5xJUskEAKCLmwrYDvDshyW56v6cV+ntbQ==
+-----END CERTIFICATE-----
+`;

@@ -1,0 +1,171 @@
+/**
+ * Bad input never crashes Nimbus: each case gets the AWS-style error of the protocol the
+ * client spoke (code, status, message), and the server keeps serving afterwards.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { EC2Client, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
+import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
+import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { ServiceDefinition } from "../../src/core/service.js";
+import { startTestNimbus, type TestNimbus } from "./harness.js";
+
+interface SdkError {
+  name: string;
+  message: string;
+  $metadata: { httpStatusCode?: number };
+}
+
+async function failure(p: Promise<unknown>): Promise<SdkError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as SdkError;
+  }
+  assert.fail("expected an error");
+}
+
+const SIGNED = (service: string) => `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+
+// A DynamoDB stand-in that answers, so parsing errors can be told from NotImplemented.
+const dynamo: ServiceDefinition = { handlers: { DescribeTable: () => ({}) } };
+const s3: ServiceDefinition = { handlers: { PutBucketTagging: () => ({}) } };
+
+describe("errors in every protocol", () => {
+  let nimbus: TestNimbus;
+  before(async () => {
+    nimbus = await startTestNimbus({ services: { dynamodb: dynamo, s3 }, maxBodyBytes: 64 * 1024 });
+  });
+  after(() => nimbus.close());
+
+  async function stillServing(): Promise<void> {
+    const sts = new STSClient(nimbus.clientConfig());
+    const id = await sts.send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Account, "000000000000");
+    sts.destroy();
+  }
+
+  test("an unimplemented operation answers 501 NotImplemented in its service's protocol", async () => {
+    const config = nimbus.clientConfig();
+    const cases: [string, () => Promise<unknown>, string][] = [
+      ["json 1.0 + query-compatible", () => new SQSClient(config).send(new ListQueuesCommand({})), "The operation ListQueues of service SQS is not yet implemented by Nimbus."],
+      ["json 1.0", () => new DynamoDBClient(config).send(new ListTablesCommand({})), "The operation ListTables of service DynamoDB is not yet implemented by Nimbus."],
+      ["json 1.1", () => new KinesisClient(config).send(new ListStreamsCommand({})), "The operation ListStreams of service Kinesis is not yet implemented by Nimbus."],
+      ["query", () => new SNSClient(config).send(new ListTopicsCommand({})), "The operation ListTopics of service SNS is not yet implemented by Nimbus."],
+      ["ec2", () => new EC2Client(config).send(new DescribeVpcsCommand({})), "The operation DescribeVpcs of service EC2 is not yet implemented by Nimbus."],
+      ["rest-json", () => new LambdaClient({ ...config, maxAttempts: 1 }).send(new ListFunctionsCommand({})), "The operation ListFunctions of service Lambda is not yet implemented by Nimbus."],
+      ["rest-xml", () => new S3Client({ ...config, forcePathStyle: true }).send(new ListBucketsCommand({})), "The operation ListBuckets of service S3 is not yet implemented by Nimbus."],
+    ];
+    for (const [protocol, call, message] of cases) {
+      const err = await failure(call());
+      assert.equal(err.name, "NotImplemented", protocol);
+      assert.equal(err.message, message, protocol);
+      assert.equal(err.$metadata.httpStatusCode, 501, protocol);
+    }
+    await stillServing();
+  });
+
+  test("query-compatible JSON errors carry x-amzn-query-error", async () => {
+    const res = await fetch(nimbus.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ListQueues", "x-amzn-query-mode": "true", authorization: SIGNED("sqs") },
+      body: "{}",
+    });
+    assert.equal(res.status, 501);
+    assert.equal(res.headers.get("x-amzn-query-error"), "NotImplemented;Receiver");
+    assert.deepEqual(await res.json(), { __type: "com.amazonaws.sqs#NotImplemented", message: "The operation ListQueues of service SQS is not yet implemented by Nimbus." });
+  });
+
+  test("malformed JSON, wrong JSON types and garbage bytes: 400 SerializationException", async () => {
+    for (const body of ["{not json", '{"TableName": 5}', "\u0000\u00ff\u00fe garbage \u0001", "[1,2,3]"]) {
+      const res = await fetch(nimbus.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.DescribeTable", authorization: SIGNED("dynamodb") },
+        body,
+      });
+      assert.equal(res.status, 400, body);
+      const json = (await res.json()) as { __type: string; message: string };
+      assert.equal(json.__type, "com.amazonaws.dynamodb#SerializationException", body);
+      assert.equal(res.headers.get("x-amzn-errortype"), "SerializationException");
+    }
+    await stillServing();
+  });
+
+  test("an unknown operation or service is refused clearly", async () => {
+    const op = await fetch(nimbus.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.DropEverything", authorization: SIGNED("dynamodb") },
+      body: "{}",
+    });
+    assert.equal(op.status, 400);
+    assert.equal(((await op.json()) as { __type: string }).__type, "com.amazonaws.dynamodb#UnknownOperationException");
+
+    const action = await fetch(nimbus.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: SIGNED("sts") },
+      body: "Action=StealCredentials&Version=2011-06-15",
+    });
+    assert.equal(action.status, 400);
+    assert.match(await action.text(), /<Code>InvalidAction<\/Code><Message>The action StealCredentials is not valid for this web service.<\/Message>/);
+
+    const service = await fetch(nimbus.url, { method: "POST", headers: { authorization: SIGNED("nosuchservice") }, body: "x" });
+    assert.equal(service.status, 400);
+    assert.match(await service.text(), /<Code>UnknownService<\/Code>/);
+
+    const route = await fetch(`${nimbus.url}/2015-03-31/nowhere`, { headers: { authorization: SIGNED("lambda") } });
+    assert.equal(route.status, 404);
+    assert.equal(route.headers.get("x-amzn-errortype"), "UnknownOperationException");
+
+    const missing = await fetch(nimbus.url, { method: "POST", headers: { "content-type": "application/json", authorization: SIGNED("sts") }, body: '{"Action":"GetCallerIdentity"}' });
+    assert.equal(missing.status, 400);
+    assert.match(await missing.text(), /<Code>MissingAction<\/Code>/);
+    await stillServing();
+  });
+
+  test("malformed XML in a rest-xml body: 400 MalformedXML", async () => {
+    const res = await fetch(`${nimbus.url}/some-bucket?tagging`, { method: "PUT", headers: { authorization: SIGNED("s3") }, body: "<Tagging><TagSet><Tag>" });
+    assert.equal(res.status, 400);
+    const text = await res.text();
+    assert.match(text, /<Error><Code>MalformedXML<\/Code><Message>The XML you provided was not well-formed or did not validate against our published schema<\/Message><RequestId>[0-9a-f-]+<\/RequestId><HostId>/);
+    assert.ok(res.headers.get("x-amz-request-id"));
+  });
+
+  test("a body over the configured limit: 413, and the connection stays usable", async () => {
+    const res = await fetch(nimbus.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.DescribeTable", authorization: SIGNED("dynamodb") },
+      body: JSON.stringify({ TableName: "x".repeat(100 * 1024) }),
+    });
+    assert.equal(res.status, 413);
+    assert.equal(((await res.json()) as { __type: string }).__type, "com.amazonaws.dynamodb#RequestEntityTooLarge");
+    await stillServing();
+  });
+
+  test("a non-numeric query parameter for an integer member: 400 in query form", async () => {
+    const res = await fetch(nimbus.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: SIGNED("sts") },
+      body: "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=soon",
+    });
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /<Code>ValidationError<\/Code><Message>Invalid value 'soon' for a integer parameter.<\/Message>/);
+  });
+
+  test("health endpoints answer for Nimbus and LocalStack tooling", async () => {
+    for (const path of ["/_nimbus/health", "/_localstack/health"]) {
+      const res = await fetch(`${nimbus.url}${path}`);
+      assert.equal(res.status, 200);
+      const health = (await res.json()) as { version: string; uptime: number; services: Record<string, string> };
+      assert.match(health.version, /^\d+\.\d+\.\d+/);
+      assert.equal(typeof health.uptime, "number");
+      assert.equal(health.services["sts"], "running");
+      assert.equal(health.services["dynamodb"], "running");
+      assert.equal(health.services["cognito-idp"], "not implemented");
+    }
+  });
+});
