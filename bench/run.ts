@@ -73,6 +73,9 @@ function positiveNumber(name: string, text: string): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const log = (message: string): void => void process.stderr.write(`${message}\n`);
+  const reaped = reapOrphans();
+  if (reaped > 0) log(`bench: killed ${reaped} process group(s) left behind by a harness that was killed`);
   const benchmarks = await discover();
   let parsed;
   try {
@@ -93,7 +96,6 @@ async function main(argv: string[]): Promise<number> {
   }
   const selected = positionals.includes("all") ? benchmarks : benchmarks.filter((b) => positionals.includes(b.name));
 
-  const log = (message: string): void => void process.stderr.write(`${message}\n`);
   const ctx: Omit<BenchContext, "log"> = {
     runs: Math.round(positiveNumber("runs", values.runs)),
     durationSec: positiveNumber("duration", values.duration),
@@ -101,9 +103,6 @@ async function main(argv: string[]): Promise<number> {
     connections: Math.round(positiveNumber("connections", values.connections)),
     ...(values.amount !== "" ? { amount: Math.round(positiveNumber("amount", values.amount)) } : {}),
   };
-
-  const reaped = reapOrphans();
-  if (reaped > 0) log(`bench: killed ${reaped} process group(s) left behind by an earlier run`);
 
   const reports: Report[] = [];
   let failed = 0;

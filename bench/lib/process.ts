@@ -224,12 +224,14 @@ function installExitHooks(): void {
   }
 }
 
-/** Field 22 (starttime) of /proc/<pid>/stat; undefined if the process is gone. */
+/** Field 22 (starttime) of /proc/<pid>/stat; undefined if the process is gone or a zombie. */
 export function procStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) is in parentheses and may itself hold spaces or ')'.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // A zombie has exited; its parent just has not reaped it yet.
+    if (fields[0] === "Z" || fields[0] === "X") return undefined;
     return fields[19];
   } catch {
     return undefined;

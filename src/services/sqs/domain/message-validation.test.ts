@@ -134,7 +134,8 @@ describe("message attributes", () => {
         { Hello: { DataType: "InvalidType", StringValue: "v" } },
         "The type of message (user) attribute 'Hello' is invalid. You must use only the following supported type prefixes: Binary, Number, String.",
       ],
-      [{ Hello: { DataType: "StringList", StringListValues: ["World"] } }, "The type of message (user) attribute 'Hello' is invalid. You must use only the following supported type prefixes: Binary, Number, String."],
+      [{ Hello: { DataType: "StringList", StringListValues: ["World"] } }, "Message attribute list values in SendMessage operation are not supported."],
+      [{ Hello: { DataType: "BinaryList", BinaryListValues: [Uint8Array.from([1])] } }, "Message attribute list values in SendMessage operation are not supported."],
       [{ Hello: { DataType: "String", StringListValues: ["World"] } }, "Message attribute list values in SendMessage operation are not supported."],
       [{ Hello: { DataType: "Binary", BinaryListValues: [Uint8Array.from([1])] } }, "Message attribute list values in SendMessage operation are not supported."],
       [

@@ -120,6 +120,10 @@ export function validateMessageAttributes(
     if (dataType === undefined || dataType.length === 0) {
       throw invalid(`The message (user) attribute '${name}' must contain a non-empty message attribute type.`);
     }
+    // List values are refused before the type is looked at ("StringList" gets this message).
+    if ((attribute.StringListValues?.length ?? 0) > 0 || (attribute.BinaryListValues?.length ?? 0) > 0) {
+      throw invalid("Message attribute list values in SendMessage operation are not supported.");
+    }
     const logical = logicalDataType(dataType);
     if (logical !== "String" && logical !== "Number" && logical !== "Binary") {
       throw invalid(
@@ -127,9 +131,6 @@ export function validateMessageAttributes(
       );
     }
     if (dataType.length > 256) throw invalid("Message (user) attribute type must be shorter than 256 bytes.");
-    if ((attribute.StringListValues?.length ?? 0) > 0 || (attribute.BinaryListValues?.length ?? 0) > 0) {
-      throw invalid("Message attribute list values in SendMessage operation are not supported.");
-    }
     if (attribute.StringValue === undefined && attribute.BinaryValue === undefined) {
       throw invalid(`The message (user) attribute '${name}' must contain a non-empty message attribute value.`);
     }

@@ -1,0 +1,24 @@
+import { defineErrors } from "../../core/errors.js";
+
+// DynamoDB's errors as it sends them (JSON 1.0 `__type`), with AWS's exact messages.
+export const errors = defineErrors({
+  Validation: { code: "ValidationException", status: 400, message: "{message}" },
+  // DescribeTable, DeleteTable, UpdateTable... name the table; item operations do not.
+  TableNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Table: {name} not found" },
+  ResourceNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found" },
+  ResourceNotFoundMessage: { code: "ResourceNotFoundException", status: 400, message: "{message}" },
+  TableExists: { code: "ResourceInUseException", status: 400, message: "Table already exists: {name}" },
+  ResourceInUse: { code: "ResourceInUseException", status: 400, message: "{message}" },
+  ConditionalCheckFailed: { code: "ConditionalCheckFailedException", status: 400, message: "The conditional request failed" },
+  TransactionCanceled: {
+    code: "TransactionCanceledException",
+    status: 400,
+    message: "Transaction cancelled, please refer cancellation reasons for specific reasons [{reasons}]",
+  },
+  IdempotentParameterMismatch: {
+    code: "IdempotentParameterMismatchException",
+    status: 400,
+    message: "Request token already used with different parameters",
+  },
+  LimitExceeded: { code: "LimitExceededException", status: 400, message: "{message}" },
+});

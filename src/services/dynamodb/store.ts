@@ -1,0 +1,314 @@
+/**
+ * DynamoDB's state over the shared SQLite database.
+ *
+ * Items live in one table, `dynamodb_items`, keyed so that a Query is a range scan of the
+ * primary key: (account, region, table, index, pk, sk, tpk, tsk). The base table's rows have
+ * index '' and tpk/tsk equal to pk/sk; each secondary index keeps its own projected rows, with
+ * the base table's key as tpk/tsk so that many items may share one index key. Key values are
+ * encoded as text whose plain byte order is DynamoDB's order (strings as they are, numbers by
+ * numberSortKey, binaries as lower-case hex); '' stands for "no sort key".
+ */
+import type { Scope } from "../../core/service.js";
+import type { StateLayer } from "../../state/database.js";
+import type { TableMeta } from "./table.js";
+
+export const DYNAMODB_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE dynamodb_tables (
+    account_id  TEXT    NOT NULL,
+    region      TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    description TEXT    NOT NULL, -- JSON TableMeta
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE dynamodb_items (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    table_name TEXT    NOT NULL,
+    index_name TEXT    NOT NULL,
+    pk         TEXT    NOT NULL,
+    sk         TEXT    NOT NULL,
+    tpk        TEXT    NOT NULL,
+    tsk        TEXT    NOT NULL,
+    item       TEXT    NOT NULL, -- JSON of AttributeValues, binaries in base64
+    size       INTEGER NOT NULL,
+    expires_at INTEGER,          -- TTL attribute (epoch seconds), base rows of tables with TTL on
+    PRIMARY KEY (account_id, region, table_name, index_name, pk, sk, tpk, tsk)
+  ) WITHOUT ROWID;
+  CREATE INDEX dynamodb_items_expiry ON dynamodb_items (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE TABLE dynamodb_tags (
+    account_id TEXT NOT NULL,
+    region     TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    PRIMARY KEY (account_id, region, table_name, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE dynamodb_tokens (
+    account_id  TEXT    NOT NULL,
+    region      TEXT    NOT NULL,
+    token       TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, token)
+  ) WITHOUT ROWID;
+  CREATE TABLE dynamodb_stream_records (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    stream_arn TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    table_name TEXT    NOT NULL,
+    record     TEXT    NOT NULL, -- JSON stream record
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, stream_arn, seq)
+  ) WITHOUT ROWID;`,
+];
+
+export interface ItemRow {
+  readonly pk: string;
+  readonly sk: string;
+  readonly tpk: string;
+  readonly tsk: string;
+  readonly item: string;
+  readonly size: number;
+}
+
+export interface RowKey {
+  readonly pk: string;
+  readonly sk: string;
+  readonly tpk: string;
+  readonly tsk: string;
+}
+
+export interface RangeOptions {
+  /** Only rows of this partition (Query); all partitions when undefined (Scan). */
+  readonly pk?: string | undefined;
+  readonly lower?: { readonly value: string; readonly inclusive: boolean } | undefined;
+  readonly upper?: { readonly value: string; readonly inclusive: boolean } | undefined;
+  readonly descending?: boolean;
+  /** Resume strictly after (or before, descending) this row. */
+  readonly after?: RowKey | undefined;
+}
+
+const PAGE = 256;
+
+export class DynamoStore {
+  private readonly db;
+
+  constructor(readonly state: StateLayer) {
+    state.migrate("dynamodb", DYNAMODB_MIGRATIONS);
+    this.db = state.db;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.state.transaction(fn);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tables
+
+  getTable(scope: Scope, name: string): TableMeta | undefined {
+    const row = this.db
+      .prepare<[string, string, string], { description: string }>("SELECT description FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?")
+      .get(scope.account, scope.region, name);
+    return row ? (JSON.parse(row.description) as TableMeta) : undefined;
+  }
+
+  insertTable(scope: Scope, meta: TableMeta): void {
+    this.db
+      .prepare("INSERT INTO dynamodb_tables (account_id, region, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, meta.name, JSON.stringify(meta), meta.createdAt);
+  }
+
+  saveTable(scope: Scope, meta: TableMeta): void {
+    this.db
+      .prepare("UPDATE dynamodb_tables SET description = ? WHERE account_id = ? AND region = ? AND name = ?")
+      .run(JSON.stringify(meta), scope.account, scope.region, meta.name);
+  }
+
+  deleteTable(scope: Scope, name: string): void {
+    const args = [scope.account, scope.region, name];
+    this.db.prepare("DELETE FROM dynamodb_items WHERE account_id = ? AND region = ? AND table_name = ?").run(...args);
+    this.db.prepare("DELETE FROM dynamodb_tags WHERE account_id = ? AND region = ? AND table_name = ?").run(...args);
+    this.db.prepare("DELETE FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?").run(...args);
+  }
+
+  /** Table names in DynamoDB's order (byte order), strictly after `start`. */
+  listTables(scope: Scope, start: string | undefined, limit: number): string[] {
+    return this.db
+      .prepare<[string, string, string, number], { name: string }>(
+        "SELECT name FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name > ? ORDER BY name LIMIT ?",
+      )
+      .all(scope.account, scope.region, start ?? "", limit)
+      .map((r) => r.name);
+  }
+
+  /** Every table of every account and region (the TTL sweeper's starting point). */
+  allTables(): { scope: Scope; meta: TableMeta }[] {
+    return this.db
+      .prepare<[], { account_id: string; region: string; description: string }>("SELECT account_id, region, description FROM dynamodb_tables")
+      .all()
+      .map((r) => ({ scope: { account: r.account_id, region: r.region }, meta: JSON.parse(r.description) as TableMeta }));
+  }
+
+  /** Row count and bytes of the table ('') or one of its indexes. */
+  stats(scope: Scope, table: string, index: string): { count: number; bytes: number } {
+    const row = this.db
+      .prepare<[string, string, string, string], { count: number; bytes: number | null }>(
+        "SELECT COUNT(*) AS count, SUM(size) AS bytes FROM dynamodb_items WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ?",
+      )
+      .get(scope.account, scope.region, table, index);
+    return { count: row?.count ?? 0, bytes: row?.bytes ?? 0 };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Items
+
+  getRow(scope: Scope, table: string, index: string, key: RowKey): ItemRow | undefined {
+    return this.db
+      .prepare<[string, string, string, string, string, string, string, string], ItemRow>(
+        `SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items
+         WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
+      )
+      .get(scope.account, scope.region, table, index, key.pk, key.sk, key.tpk, key.tsk);
+  }
+
+  putRow(scope: Scope, table: string, index: string, key: RowKey, item: string, size: number, expiresAt: number | null): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO dynamodb_items (account_id, region, table_name, index_name, pk, sk, tpk, tsk, item, size, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(scope.account, scope.region, table, index, key.pk, key.sk, key.tpk, key.tsk, item, size, expiresAt);
+  }
+
+  deleteRow(scope: Scope, table: string, index: string, key: RowKey): void {
+    this.db
+      .prepare(
+        `DELETE FROM dynamodb_items
+         WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
+      )
+      .run(scope.account, scope.region, table, index, key.pk, key.sk, key.tpk, key.tsk);
+  }
+
+  deleteIndexRows(scope: Scope, table: string, index: string): void {
+    this.db
+      .prepare("DELETE FROM dynamodb_items WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ?")
+      .run(scope.account, scope.region, table, index);
+  }
+
+  setExpiry(scope: Scope, table: string, key: RowKey, expiresAt: number | null): void {
+    this.db
+      .prepare(
+        `UPDATE dynamodb_items SET expires_at = ?
+         WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = '' AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
+      )
+      .run(expiresAt, scope.account, scope.region, table, key.pk, key.sk, key.tpk, key.tsk);
+  }
+
+  /**
+   * Rows of one table or index in key order, fetched in pages by keyset, so a Query reads only
+   * its partition's range and never holds a statement open across the caller's own reads.
+   */
+  *range(scope: Scope, table: string, index: string, opts: RangeOptions): Generator<ItemRow> {
+    const desc = opts.descending === true;
+    const cmp = desc ? "<" : ">";
+    const order = desc ? "DESC" : "ASC";
+    const base: string[] = ["account_id = ?", "region = ?", "table_name = ?", "index_name = ?"];
+    const baseArgs: unknown[] = [scope.account, scope.region, table, index];
+    if (opts.pk !== undefined) {
+      base.push("pk = ?");
+      baseArgs.push(opts.pk);
+      if (opts.lower) {
+        base.push(`sk ${opts.lower.inclusive ? ">=" : ">"} ?`);
+        baseArgs.push(opts.lower.value);
+      }
+      if (opts.upper) {
+        base.push(`sk ${opts.upper.inclusive ? "<=" : "<"} ?`);
+        baseArgs.push(opts.upper.value);
+      }
+    }
+    const columns = opts.pk !== undefined ? "(sk, tpk, tsk)" : "(pk, sk, tpk, tsk)";
+    const orderBy = opts.pk !== undefined ? `sk ${order}, tpk ${order}, tsk ${order}` : `pk ${order}, sk ${order}, tpk ${order}, tsk ${order}`;
+    const select = `SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${base.join(" AND ")}`;
+    const first = this.db.prepare<unknown[], ItemRow>(`${select} ORDER BY ${orderBy} LIMIT ${PAGE}`);
+    const next = this.db.prepare<unknown[], ItemRow>(
+      `${select} AND ${columns} ${cmp} (${opts.pk !== undefined ? "?, ?, ?" : "?, ?, ?, ?"}) ORDER BY ${orderBy} LIMIT ${PAGE}`,
+    );
+    const keyArgs = (k: RowKey): unknown[] => (opts.pk !== undefined ? [k.sk, k.tpk, k.tsk] : [k.pk, k.sk, k.tpk, k.tsk]);
+    let after = opts.after;
+    for (;;) {
+      const rows = after === undefined ? first.all(...baseArgs) : next.all(...baseArgs, ...keyArgs(after));
+      for (const row of rows) yield row;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1];
+    }
+  }
+
+  /** Base rows whose TTL (epoch seconds) is at or before `nowSeconds`. */
+  expired(nowSeconds: number, limit: number): { account: string; region: string; table: string; key: RowKey }[] {
+    return this.db
+      .prepare<[number, number], { account_id: string; region: string; table_name: string; pk: string; sk: string; tpk: string; tsk: string }>(
+        `SELECT account_id, region, table_name, pk, sk, tpk, tsk FROM dynamodb_items
+         WHERE expires_at IS NOT NULL AND expires_at <= ? AND index_name = '' ORDER BY expires_at LIMIT ?`,
+      )
+      .all(nowSeconds, limit)
+      .map((r) => ({ account: r.account_id, region: r.region, table: r.table_name, key: { pk: r.pk, sk: r.sk, tpk: r.tpk, tsk: r.tsk } }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tags
+
+  tags(scope: Scope, table: string): { Key: string; Value: string }[] {
+    return this.db
+      .prepare<[string, string, string], { key: string; value: string }>(
+        "SELECT key, value FROM dynamodb_tags WHERE account_id = ? AND region = ? AND table_name = ? ORDER BY key",
+      )
+      .all(scope.account, scope.region, table)
+      .map((r) => ({ Key: r.key, Value: r.value }));
+  }
+
+  putTag(scope: Scope, table: string, key: string, value: string): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO dynamodb_tags (account_id, region, table_name, key, value) VALUES (?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, table, key, value);
+  }
+
+  deleteTag(scope: Scope, table: string, key: string): void {
+    this.db.prepare("DELETE FROM dynamodb_tags WHERE account_id = ? AND region = ? AND table_name = ? AND key = ?").run(scope.account, scope.region, table, key);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Idempotency tokens (TransactWriteItems ClientRequestToken)
+
+  token(scope: Scope, token: string, notBefore: number): { fingerprint: string } | undefined {
+    return this.db
+      .prepare<[string, string, string, number], { fingerprint: string }>(
+        "SELECT fingerprint FROM dynamodb_tokens WHERE account_id = ? AND region = ? AND token = ? AND created_at >= ?",
+      )
+      .get(scope.account, scope.region, token, notBefore);
+  }
+
+  saveToken(scope: Scope, token: string, fingerprint: string, now: number, expireBefore: number): void {
+    this.db.prepare("DELETE FROM dynamodb_tokens WHERE created_at < ?").run(expireBefore);
+    this.db
+      .prepare("INSERT OR REPLACE INTO dynamodb_tokens (account_id, region, token, fingerprint, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, token, fingerprint, now);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Stream records
+
+  appendStreamRecord(scope: Scope, streamArn: string, table: string, record: string, now: number): number {
+    const row = this.db
+      .prepare<[string, string, string], { seq: number | null }>(
+        "SELECT MAX(seq) AS seq FROM dynamodb_stream_records WHERE account_id = ? AND region = ? AND stream_arn = ?",
+      )
+      .get(scope.account, scope.region, streamArn);
+    const seq = (row?.seq ?? 0) + 1;
+    this.db
+      .prepare("INSERT INTO dynamodb_stream_records (account_id, region, stream_arn, seq, table_name, record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, streamArn, seq, table, record, now);
+    return seq;
+  }
+}
