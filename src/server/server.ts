@@ -63,6 +63,8 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const scheduler = createScheduler(clock, { onError: (err, label) => logger.error({ msg: "scheduled task failed", task: label, error: String(err) }) });
   const events = createEventBus({ onError: (err, event) => logger.error({ msg: "event listener failed", event: event.type, error: String(err) }) });
   const state = openState(options.inMemory || !options.dataDir ? { inMemory: true } : { inMemory: false, dataDir: options.dataDir });
+  // Crash recovery: temp files and never-retained blobs left by a killed process.
+  if (!state.inMemory) await state.blobs.sweep();
   const identities = new Identities(state, clock);
   const hostname = options.hostname ?? "localhost";
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

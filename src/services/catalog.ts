@@ -26,8 +26,8 @@ export const catalog: readonly CatalogEntry[] = [
   { id: "s3", model: "s3-2006-03-01", xmlNamespace: "http://s3.amazonaws.com/doc/2006-03-01/" },
   { id: "dynamodb", model: "dynamodb-2012-08-10", provider: () => import("./dynamodb/index.js") },
   { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10" },
-  { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/" },
-  { id: "sns", model: "sns-2010-03-31" },
+  { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js") },
+  { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js") },
   { id: "lambda", model: "lambda-2015-03-31" },
   { id: "logs", model: "logs-2014-03-28" },
   // The current @aws-sdk/client-cloudwatch speaks JSON 1.0 with this target prefix.

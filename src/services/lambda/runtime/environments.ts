@@ -261,7 +261,10 @@ type Outcome =
   | { kind: "exit"; code: number | null; signal: NodeJS.Signals | null }
   | { kind: "init-error"; body: Buffer; errorType: string }
   | { kind: "init-timeout" }
-  | { kind: "entrypoint"; detail: string };
+  | { kind: "entrypoint"; detail: string }
+  // The runtime died after an earlier invocation, before taking this one: Lambda would hand
+  // the event to a fresh environment, so the engine retries it there.
+  | { kind: "lost" };
 
 interface Invocation {
   requestId: string;
@@ -339,10 +342,13 @@ class Environment {
     this.cancelReap = cancel;
   }
 
-  /** Runs one invocation; a cold environment starts its process first. */
-  invoke(payload: Buffer, options: InvokeOptions): Promise<InvokeResult> {
+  /**
+   * Runs one invocation; a cold environment starts its process first. Resolves undefined when
+   * the environment turned out to be dead before the runtime took the event (retry elsewhere).
+   */
+  invoke(payload: Buffer, options: InvokeOptions): Promise<InvokeResult | undefined> {
     const coldStart = !this.initConsumed;
-    return new Promise<InvokeResult>((resolvePromise, rejectPromise) => {
+    return new Promise<InvokeResult | undefined>((resolvePromise, rejectPromise) => {
       const inv: Invocation = {
         requestId: options.requestId ?? randomUUID(),
         payload,
@@ -360,7 +366,7 @@ class Environment {
           for (const cancel of inv.cancelTimers) cancel();
           // Output the runtime wrote just before answering can still sit in the pipe: give
           // the event loop one turn to read it so it lands in this invocation's log.
-          setImmediate(() => resolvePromise(this.finish(inv, outcome, coldStart)));
+          setImmediate(() => resolvePromise(outcome.kind === "lost" ? this.abandon(inv) : this.finish(inv, outcome, coldStart)));
         },
       };
       this.current = inv;
@@ -524,6 +530,10 @@ class Environment {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     const inv = this.current;
+    if (inv && !inv.done && inv.deliveredAt === undefined && this.initConsumed) {
+      inv.settle({ kind: "lost" });
+      return;
+    }
     if (!inv || inv.done) {
       if (this.killedFor === undefined) {
         this.engine.logger("warn", `lambda environment ${this.id} of ${this.fn.name} exited while idle (${exitText(code, signal)})`);
@@ -686,6 +696,12 @@ class Environment {
     };
   }
 
+  private abandon(inv: Invocation): undefined {
+    if (this.current === inv) this.current = undefined;
+    this.engine.logger("debug", `lambda environment ${this.id} of ${this.fn.name} died before taking ${inv.requestId}; retrying`);
+    return undefined;
+  }
+
   private takePendingLog(): LogEvent[] {
     const out = this.pendingLog;
     this.pendingLog = [];
@@ -785,12 +801,16 @@ class LambdaEngine implements Engine {
     if (this.shuttingDown) throw runtimeErrors.EngineShutDown();
     runtimeInfo(fn.runtime);
     const fingerprint = fingerprintOf(fn);
-    const pool = this.poolFor(fn, fingerprint);
-    const env = await this.acquire(pool, fn, fingerprint, options.concurrencyLimit);
-    try {
-      return await env.invoke(payload, options);
-    } finally {
-      this.release(pool, env);
+    for (;;) {
+      const pool = this.poolFor(fn, fingerprint);
+      const env = await this.acquire(pool, fn, fingerprint, options.concurrencyLimit);
+      let result: InvokeResult | undefined;
+      try {
+        result = await env.invoke(payload, options);
+      } finally {
+        this.release(pool, env);
+      }
+      if (result) return result;
     }
   }
 
@@ -963,11 +983,15 @@ class LambdaEngine implements Engine {
         this.runtimeDir,
         codeDir,
       ].join(delimiter);
+      // Node 22.1+ keeps compiled code between cold starts (ignored by older versions).
+      searchPaths.NODE_COMPILE_CACHE = join(this.baseDir, "cache", "node");
       runtimeVersion = `nodejs:${info.version}.v${process.versions.node}`;
     } else if (info.family === "python") {
       command = await this.pythonFor(info.version);
       binDir = [dirname(command)];
       args = [join(this.runtimeDir, "python-bootstrap.py")];
+      // Bytecode goes to Nimbus's cache, not into the (shared, read-only on Lambda) code dir.
+      searchPaths.PYTHONPYCACHEPREFIX = join(this.baseDir, "cache", "python");
       searchPaths.PYTHONPATH = [
         codeDir,
         ...optPath("python", "lib", `python${info.version}`, "site-packages"),

@@ -13,7 +13,8 @@ import { pathToFileURL } from "node:url";
 const require = nodeModule.createRequire(import.meta.url);
 const [API_HOST, API_PORT] = (process.env.AWS_LAMBDA_RUNTIME_API || "").split(":");
 const BASE = "/2018-06-01/runtime";
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// noDelay: a POST is written as headers then body; Nagle would hold the body for an ACK.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1, noDelay: true });
 const REQUEST_ID = Symbol.for("aws.lambda.runtime.requestId");
 const OPT_DIR = process.env._NIMBUS_OPT_DIR;
 

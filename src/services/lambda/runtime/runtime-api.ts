@@ -74,7 +74,7 @@ export class RuntimeApi {
   }
 
   static async listen(listener: RuntimeApiListener, options: RuntimeApiOptions): Promise<RuntimeApi> {
-    const server = http.createServer();
+    const server = http.createServer({ noDelay: true });
     // The runtime holds its /next request open for as long as the environment is idle.
     server.keepAliveTimeout = 0;
     server.requestTimeout = 0;

@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import type { CreateTableInput, CreateTableOutput } from "../../../generated/dynamodb.js";
+import { validationException } from "../domain/index.js";
+import { errors } from "../errors.js";
+import type { DynamoContext } from "../context.js";
+import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
+import { check, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
+
+const INVALID = "One or more parameter values were invalid: ";
+const MAX_LSI = 5;
+const MAX_GSI = 20;
+const MAX_NON_KEY_ATTRIBUTES = 100;
+
+type KeySchemaInput = CreateTableInput["KeySchema"];
+type ProjectionInput = NonNullable<CreateTableInput["LocalSecondaryIndexes"]>[number]["Projection"];
+
+function keySchemaChecks(field: string, schema: KeySchemaInput): Check[] {
+  const out: Check[] = [
+    { field, value: undefined, failure: undefined },
+    schema.length < 1 || schema.length > 2
+      ? { field, value: `[${schema.map((k) => `KeySchemaElement(attributeName=${k.AttributeName}, keyType=${k.KeyType})`).join(", ")}]`, failure: schema.length < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 2" }
+      : { field, value: undefined, failure: undefined },
+  ];
+  schema.forEach((k, i) => {
+    out.push(oneOf(`${field}.${i + 1}.member.keyType`, k.KeyType, ["HASH", "RANGE"]));
+    out.push(length(`${field}.${i + 1}.member.attributeName`, k.AttributeName, 1, 255));
+  });
+  return out;
+}
+
+/** The key-schema rules of DynamoDB, in its order; returns the validated elements. */
+export function checkKeySchema(schema: KeySchemaInput): KeyElement[] {
+  if (schema[0]?.KeyType !== "HASH") throw validationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  if (schema[1] !== undefined && schema[1].KeyType !== "RANGE") throw validationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  if (schema[1] !== undefined && schema[0].AttributeName === schema[1].AttributeName) {
+    throw validationException("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  return schema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType as "HASH" | "RANGE" }));
+}
+
+export function checkProjection(index: string, p: ProjectionInput): Projection {
+  const type = (p.ProjectionType ?? "") as Projection["ProjectionType"] | "";
+  if (type === "") throw validationException(`${INVALID}Unknown ProjectionType: null`);
+  const nonKey = p.NonKeyAttributes;
+  if (type === "INCLUDE") {
+    if (nonKey === undefined || nonKey.length === 0) {
+      throw validationException(`${INVALID}ProjectionType is INCLUDE, but NonKeyAttributes is not specified`);
+    }
+    if (nonKey.length > MAX_NON_KEY_ATTRIBUTES) throw validationException(`${INVALID}Number of NonKeyAttributes in index ${index} exceeds the limit of ${MAX_NON_KEY_ATTRIBUTES}`);
+    return { ProjectionType: "INCLUDE", NonKeyAttributes: [...nonKey] };
+  }
+  if (nonKey !== undefined) throw validationException(`${INVALID}ProjectionType is ${type}, but NonKeyAttributes is specified`);
+  return { ProjectionType: type };
+}
+
+function throughput(t: { ReadCapacityUnits: number; WriteCapacityUnits: number }): Throughput {
+  return { read: t.ReadCapacityUnits, write: t.WriteCapacityUnits, decreasesToday: 0 };
+}
+
+export function streamLabel(now: number): string {
+  // DynamoDB labels a stream with its creation time, without the zone designator.
+  return new Date(now).toISOString().replace(/Z$/, "");
+}
+
+export function createTable(input: CreateTableInput, ctx: DynamoContext): CreateTableOutput {
+  const attributeDefinitions = input.AttributeDefinitions;
+  const lsiInput = input.LocalSecondaryIndexes;
+  const gsiInput = input.GlobalSecondaryIndexes;
+  check(
+    ...tableNameChecks(input.TableName),
+    ...attributeDefinitions.map((d, i) => oneOf(`attributeDefinitions.${i + 1}.member.attributeType`, d.AttributeType, ["B", "N", "S"])),
+    ...keySchemaChecks("keySchema", input.KeySchema),
+    oneOf("billingMode", input.BillingMode, ["PROVISIONED", "PAY_PER_REQUEST"]),
+    range("provisionedThroughput.readCapacityUnits", input.ProvisionedThroughput?.ReadCapacityUnits, 1),
+    range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
+    oneOf("tableClass", input.TableClass, ["STANDARD", "STANDARD_INFREQUENT_ACCESS"]),
+    oneOf("streamSpecification.streamViewType", input.StreamSpecification?.StreamViewType, ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
+  );
+
+  const keySchema = checkKeySchema(input.KeySchema);
+  const defs = new Map<string, AttributeDefinition>();
+  for (const d of attributeDefinitions) {
+    if (defs.has(d.AttributeName)) throw validationException("Cannot have two attributes with the same name");
+    defs.set(d.AttributeName, { AttributeName: d.AttributeName, AttributeType: d.AttributeType as AttributeDefinition["AttributeType"] });
+  }
+
+  const billingMode = (input.BillingMode ?? "PROVISIONED") as TableMeta["billingMode"];
+  if (billingMode === "PROVISIONED" && input.ProvisionedThroughput === undefined) {
+    throw validationException(`${INVALID}ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED`);
+  }
+  if (billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput !== undefined) {
+    throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
+  }
+
+  const hashKey = keySchema[0]?.AttributeName as string;
+  const rangeKey = keySchema[1]?.AttributeName;
+  const names = new Set<string>();
+  const lsis: IndexMeta[] = [];
+  if (lsiInput !== undefined) {
+    if (lsiInput.length === 0) throw validationException(`${INVALID}List of LocalSecondaryIndexes is empty`);
+    if (rangeKey === undefined) throw validationException(`${INVALID}Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex`);
+    if (lsiInput.length > MAX_LSI) throw validationException(`${INVALID}Number of LocalSecondaryIndexes exceeds per-table limit of ${MAX_LSI}`);
+    for (const l of lsiInput) {
+      check(...tableNameChecks(l.IndexName, "localSecondaryIndexes.member.indexName"));
+      const ks = checkKeySchema(l.KeySchema);
+      if (ks.length !== 2) throw validationException(`${INVALID}Index KeySchema does not have a range key for index: ${l.IndexName}`);
+      if (ks[0]?.AttributeName !== hashKey) {
+        throw validationException(`${INVALID}Index KeySchema does not have the same leading hash key as table KeySchema for index: ${l.IndexName}. index hash key: ${ks[0]?.AttributeName}, table hash key: ${hashKey}`);
+      }
+      if (names.has(l.IndexName)) throw validationException(`${INVALID}Duplicate index name: ${l.IndexName}`);
+      names.add(l.IndexName);
+      lsis.push({ name: l.IndexName, kind: "LSI", keySchema: ks, projection: checkProjection(l.IndexName, l.Projection) });
+    }
+  }
+  const gsis: IndexMeta[] = [];
+  if (gsiInput !== undefined) {
+    if (gsiInput.length === 0) throw validationException(`${INVALID}List of GlobalSecondaryIndexes is empty`);
+    if (gsiInput.length > MAX_GSI) throw validationException(`${INVALID}GlobalSecondaryIndex count exceeds the per-table limit of ${MAX_GSI}`);
+    for (const g of gsiInput) {
+      check(...tableNameChecks(g.IndexName, "globalSecondaryIndexes.member.indexName"));
+      const ks = checkKeySchema(g.KeySchema);
+      if (names.has(g.IndexName)) throw validationException(`${INVALID}Duplicate index name: ${g.IndexName}`);
+      names.add(g.IndexName);
+      if (billingMode === "PROVISIONED" && g.ProvisionedThroughput === undefined) {
+        throw validationException(`${INVALID}ProvisionedThroughput must be specified for index: ${g.IndexName}`);
+      }
+      if (billingMode === "PAY_PER_REQUEST" && g.ProvisionedThroughput !== undefined) {
+        throw validationException(`${INVALID}ProvisionedThroughput should not be specified for index: ${g.IndexName} when BillingMode is PAY_PER_REQUEST`);
+      }
+      gsis.push({
+        name: g.IndexName,
+        kind: "GSI",
+        keySchema: ks,
+        projection: checkProjection(g.IndexName, g.Projection),
+        ...(g.ProvisionedThroughput ? { provisioned: throughput(g.ProvisionedThroughput) } : {}),
+        ...(g.OnDemandThroughput ? { onDemand: g.OnDemandThroughput } : {}),
+      });
+    }
+  }
+
+  // Every key attribute of the table and its indexes needs a definition, and every definition a key.
+  const keyNames = [...new Set([...keySchema, ...lsis.flatMap((i) => i.keySchema), ...gsis.flatMap((i) => i.keySchema)].map((k) => k.AttributeName))];
+  if (keyNames.some((n) => !defs.has(n))) {
+    throw validationException(
+      `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [${keyNames.join(", ")}], AttributeDefinitions: [${[...defs.keys()].join(", ")}]`,
+    );
+  }
+  if (defs.size !== keyNames.length) {
+    throw validationException(`${INVALID}Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`);
+  }
+
+  const stream = input.StreamSpecification;
+  if (stream?.StreamEnabled === true && stream.StreamViewType === undefined) {
+    throw validationException(`${INVALID}You must specify a StreamViewType when enabling a DynamoDB stream`);
+  }
+  if (stream?.StreamEnabled === false && stream.StreamViewType !== undefined) {
+    throw validationException(`${INVALID}You cannot modify StreamViewType when disabling a DynamoDB stream`);
+  }
+  for (const tag of input.Tags ?? []) check(length("tags.member.key", tag.Key, 1, 128), length("tags.member.value", tag.Value, 0, 256));
+
+  const now = ctx.clock.now();
+  const arn = tableArn(ctx, input.TableName);
+  const label = streamLabel(now);
+  const meta: TableMeta = {
+    name: input.TableName,
+    id: randomUUID(),
+    arn,
+    createdAt: now,
+    attributeDefinitions: [...defs.values()],
+    keySchema,
+    billingMode,
+    ...(billingMode === "PAY_PER_REQUEST" ? { payPerRequestSince: now } : {}),
+    provisioned: input.ProvisionedThroughput ? throughput(input.ProvisionedThroughput) : { read: 0, write: 0, decreasesToday: 0 },
+    ...(input.OnDemandThroughput ? { onDemand: input.OnDemandThroughput } : {}),
+    gsis,
+    lsis,
+    ...(stream?.StreamEnabled ? { stream: { enabled: true, viewType: stream.StreamViewType as string, label, arn: `${arn}/stream/${label}` } } : {}),
+    ...(input.SSESpecification?.Enabled
+      ? {
+          sse: {
+            enabled: true,
+            type: input.SSESpecification.SSEType ?? "KMS",
+            kmsKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/aws/dynamodb`,
+          },
+        }
+      : {}),
+    tableClass: input.TableClass ?? "STANDARD",
+    deletionProtection: input.DeletionProtectionEnabled ?? false,
+  };
+
+  ctx.store.transaction(() => {
+    if (ctx.store.getTable(ctx, meta.name) !== undefined) throw errors.TableExists({ name: meta.name });
+    ctx.store.insertTable(ctx, meta);
+    for (const tag of input.Tags ?? []) ctx.store.putTag(ctx, meta.name, tag.Key, tag.Value);
+  });
+  // DynamoDB answers CREATING; the table is ACTIVE by the time anyone describes it.
+  return { TableDescription: describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 })) };
+}

@@ -1,0 +1,17 @@
+import type { DeleteTableInput, DeleteTableOutput } from "../../../generated/dynamodb.js";
+import { validationException } from "../domain/index.js";
+import type { DynamoContext } from "../context.js";
+import { requireTable } from "../items.js";
+import { describeTable } from "../table.js";
+
+export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): DeleteTableOutput {
+  return ctx.store.transaction(() => {
+    const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+    if (meta.deletionProtection) {
+      throw validationException("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    }
+    const description = describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index));
+    ctx.store.deleteTable(ctx, meta.name);
+    return { TableDescription: description };
+  });
+}

@@ -1,0 +1,9 @@
+import type { DescribeTableInput, DescribeTableOutput } from "../../../generated/dynamodb.js";
+import type { DynamoContext } from "../context.js";
+import { requireTable } from "../items.js";
+import { describeTable } from "../table.js";
+
+export function describeTableHandler(input: DescribeTableInput, ctx: DynamoContext): DescribeTableOutput {
+  const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+  return { Table: describeTable(meta, "ACTIVE", (index) => ctx.store.stats(ctx, meta.name, index)) };
+}

@@ -1,0 +1,15 @@
+import type { ListTablesInput, ListTablesOutput } from "../../../generated/dynamodb.js";
+import type { DynamoContext } from "../context.js";
+import { check, range, tableNameChecks } from "../validation.js";
+
+export function listTables(input: ListTablesInput, ctx: DynamoContext): ListTablesOutput {
+  check(...tableNameChecks(input.ExclusiveStartTableName, "exclusiveStartTableName"), range("limit", input.Limit, 1, 100));
+  const limit = input.Limit ?? 100;
+  // One more than asked tells whether another page exists.
+  const names = ctx.store.listTables(ctx, input.ExclusiveStartTableName, limit + 1);
+  const page = names.slice(0, limit);
+  return {
+    TableNames: page,
+    ...(names.length > limit ? { LastEvaluatedTableName: page[page.length - 1] } : {}),
+  };
+}

@@ -1,0 +1,386 @@
+/**
+ * What every item operation shares: finding the table, validating keys and items against its
+ * schema, storage encoding, writing an item together with its index rows and stream record,
+ * and capacity accounting.
+ */
+import { createHash } from "node:crypto";
+import type { Clock } from "../../core/clock.js";
+import type { Scope } from "../../core/service.js";
+import {
+  assertItemSize,
+  checkKeyAttributeValue,
+  itemSize,
+  numberSortKey,
+  typeOf,
+  validateItem,
+  validationException,
+  type AttributeValue,
+  type Item,
+  type KeySchema,
+} from "./domain/index.js";
+import { errors } from "./errors.js";
+import type { DynamoStore, RowKey } from "./store.js";
+import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
+import { checkTableName } from "./validation.js";
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+/** TableName may be a name or a table ARN (accepted by item operations since 2024). */
+export function tableNameOf(raw: string, field = "tableName"): string {
+  const arn = /^arn:aws[\w-]*:dynamodb:[^:]*:\d{12}:table\/([^/]+)$/.exec(raw);
+  const name = arn?.[1] ?? raw;
+  checkTableName(name, field);
+  return name;
+}
+
+/** Item operations say only "Requested resource not found"; table operations name the table. */
+export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "item" | "table" = "item"): TableMeta {
+  const name = tableNameOf(rawName);
+  const meta = store.getTable(scope, name);
+  if (meta === undefined) throw style === "item" ? errors.ResourceNotFound() : errors.TableNotFound({ name });
+  return meta;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage encoding
+
+/** Key values as text whose byte order is DynamoDB's order for the type. */
+export function encodeKeyValue(v: AttributeValue | undefined): string {
+  if (v === undefined) return "";
+  if (v.S !== undefined) return v.S;
+  if (v.N !== undefined) return numberSortKey(v.N);
+  if (v.B !== undefined) return Buffer.from(v.B.buffer, v.B.byteOffset, v.B.byteLength).toString("hex");
+  return "";
+}
+
+export function serializeItem(item: Item): string {
+  return JSON.stringify(item, (_key, value: unknown) =>
+    value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") : value,
+  );
+}
+
+/** Inside an item a string under "B" and a list under "BS" are always binaries (map values are objects). */
+export function parseItem(text: string): Item {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === "B" && typeof value === "string") return Buffer.from(value, "base64");
+    if (key === "BS" && Array.isArray(value)) return value.map((b) => (typeof b === "string" ? Buffer.from(b, "base64") : b));
+    return value;
+  }) as Item;
+}
+
+/** An item as JSON the error serializer can write as is (binaries as base64). */
+export function jsonItem(item: Item): unknown {
+  return JSON.parse(serializeItem(item));
+}
+
+export function baseRowKey(schema: KeySchema, item: Item): RowKey {
+  const pk = encodeKeyValue(item[schema.partitionKey]);
+  const sk = schema.sortKey === undefined ? "" : encodeKeyValue(item[schema.sortKey]);
+  return { pk, sk, tpk: pk, tsk: sk };
+}
+
+export function keyOf(schema: KeySchema, item: Item): Item {
+  const out: Item = {};
+  for (const name of keyAttributeNames(schema)) {
+    const v = item[name];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation against the schema
+
+const INVALID = "One or more parameter values were invalid: ";
+
+/** `Key` of GetItem/DeleteItem/UpdateItem...: exactly the key attributes, of the declared types. */
+export function validateKey(meta: TableMeta, raw: Record<string, unknown>): Item {
+  const key = validateItem(raw);
+  const schema = tableSchema(meta);
+  const names = keyAttributeNames(schema);
+  const mismatch = () => validationException("The provided key element does not match the schema");
+  if (Object.keys(key).length !== names.length) throw mismatch();
+  names.forEach((name, i) => {
+    const v = key[name];
+    if (v === undefined || typeOf(v) !== schema.types[name]) throw mismatch();
+    checkKeyAttributeValue(name, v, i === 0 ? "partition" : "sort");
+  });
+  return key;
+}
+
+/** A whole item (PutItem, BatchWriteItem Put, the result of UpdateItem). */
+export function validateNewItem(meta: TableMeta, raw: Record<string, unknown>): Item {
+  const item = validateItem(raw);
+  checkItemKeys(meta, item);
+  assertItemSize(item, "put");
+  return item;
+}
+
+export function checkItemKeys(meta: TableMeta, item: Item): void {
+  const schema = tableSchema(meta);
+  keyAttributeNames(schema).forEach((name, i) => {
+    const v = item[name];
+    if (v === undefined) throw validationException(`${INVALID}Missing the key ${name} in the item`);
+    const actual = typeOf(v);
+    if (actual !== schema.types[name]) throw validationException(`${INVALID}Type mismatch for key ${name} expected: ${schema.types[name]} actual: ${actual}`);
+    checkKeyAttributeValue(name, v, i === 0 ? "partition" : "sort");
+  });
+  checkIndexKeys(meta, item);
+}
+
+/** Index key attributes are optional (sparse indexes), but when present must have the declared type. */
+export function checkIndexKeys(meta: TableMeta, item: Item): void {
+  for (const index of allIndexes(meta)) {
+    const schema = indexSchema(meta, index);
+    for (const name of keyAttributeNames(schema)) {
+      const v = item[name];
+      if (v === undefined) continue;
+      const actual = typeOf(v);
+      if (actual !== schema.types[name]) {
+        throw validationException(`${INVALID}Type mismatch for Index Key ${name} Expected: ${schema.types[name]} Actual: ${actual} IndexName: ${index.name}`);
+      }
+      if ((v.S !== undefined && v.S.length === 0) || (v.B !== undefined && v.B.byteLength === 0)) {
+        throw validationException(
+          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${v.S !== undefined ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${name}`,
+        );
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export function readItem(store: DynamoStore, scope: Scope, meta: TableMeta, key: Item): Item | undefined {
+  const row = store.getRow(scope, meta.name, "", baseRowKey(tableSchema(meta), key));
+  return row ? parseItem(row.item) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capacity
+
+export type CapacityMode = "INDEXES" | "TOTAL" | "NONE";
+
+export function capacityMode(raw: string | undefined): CapacityMode {
+  if (raw === undefined || raw === "NONE") return "NONE";
+  if (raw === "INDEXES" || raw === "TOTAL") return raw;
+  throw validationException(
+    `1 validation error detected: Value '${raw}' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]`,
+  );
+}
+
+/** Units for reading `bytes`: 4 KB per unit, half for eventually consistent reads. */
+export function readUnits(bytes: number, consistent: boolean): number {
+  const units = Math.max(1, Math.ceil(bytes / 4096));
+  return consistent ? units : units / 2;
+}
+
+/** Units for writing `bytes`: 1 KB per unit. */
+export function writeUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 1024));
+}
+
+export interface ConsumedCapacityOut {
+  TableName: string;
+  CapacityUnits: number;
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+  Table?: { CapacityUnits: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }>;
+  LocalSecondaryIndexes?: Record<string, { CapacityUnits: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }>;
+}
+
+/** Capacity consumed on one table and its indexes during one request. */
+export class Consumption {
+  table = 0;
+  readonly gsi = new Map<string, number>();
+  readonly lsi = new Map<string, number>();
+
+  constructor(
+    readonly tableName: string,
+    readonly kind: "read" | "write",
+  ) {}
+
+  addIndex(index: IndexMeta, units: number): void {
+    const map = index.kind === "GSI" ? this.gsi : this.lsi;
+    map.set(index.name, (map.get(index.name) ?? 0) + units);
+  }
+
+  total(): number {
+    let sum = this.table;
+    for (const v of this.gsi.values()) sum += v;
+    for (const v of this.lsi.values()) sum += v;
+    return sum;
+  }
+
+  scale(factor: number): void {
+    this.table *= factor;
+    for (const [k, v] of this.gsi) this.gsi.set(k, v * factor);
+    for (const [k, v] of this.lsi) this.lsi.set(k, v * factor);
+  }
+
+  merge(other: Consumption): void {
+    this.table += other.table;
+    for (const [k, v] of other.gsi) this.gsi.set(k, (this.gsi.get(k) ?? 0) + v);
+    for (const [k, v] of other.lsi) this.lsi.set(k, (this.lsi.get(k) ?? 0) + v);
+  }
+
+  describe(mode: CapacityMode): ConsumedCapacityOut | undefined {
+    if (mode === "NONE") return undefined;
+    const units = (n: number) => ({ CapacityUnits: n, ...(this.kind === "read" ? { ReadCapacityUnits: n } : { WriteCapacityUnits: n }) });
+    const out: ConsumedCapacityOut = { TableName: this.tableName, ...units(this.total()) };
+    if (mode === "INDEXES") {
+      out.Table = units(this.table);
+      if (this.gsi.size > 0) out.GlobalSecondaryIndexes = Object.fromEntries([...this.gsi].map(([k, v]) => [k, units(v)]));
+      if (this.lsi.size > 0) out.LocalSecondaryIndexes = Object.fromEntries([...this.lsi].map(([k, v]) => [k, units(v)]));
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index rows
+
+/** The attributes an index keeps of an item: keys of table and index, plus its projection. */
+export function projectForIndex(meta: TableMeta, index: IndexMeta, item: Item): Item {
+  if (index.projection.ProjectionType === "ALL") return item;
+  const keep = new Set([...keyAttributeNames(tableSchema(meta)), ...keyAttributeNames(indexSchema(meta, index))]);
+  if (index.projection.ProjectionType === "INCLUDE") for (const n of index.projection.NonKeyAttributes ?? []) keep.add(n);
+  const out: Item = {};
+  for (const name of Object.keys(item)) if (keep.has(name)) out[name] = item[name] as AttributeValue;
+  return out;
+}
+
+interface IndexRow {
+  readonly key: RowKey;
+  readonly item: Item;
+  readonly size: number;
+}
+
+/** The row an index holds for `item`, or undefined when the item lacks an index key (sparse index). */
+export function indexRow(meta: TableMeta, index: IndexMeta, item: Item | undefined): IndexRow | undefined {
+  if (item === undefined) return undefined;
+  const schema = indexSchema(meta, index);
+  for (const name of keyAttributeNames(schema)) if (item[name] === undefined) return undefined;
+  const base = baseRowKey(tableSchema(meta), item);
+  const projected = projectForIndex(meta, index, item);
+  return {
+    key: { pk: encodeKeyValue(item[schema.partitionKey]), sk: schema.sortKey === undefined ? "" : encodeKeyValue(item[schema.sortKey]), tpk: base.pk, tsk: base.sk },
+    item: projected,
+    size: itemSize(projected),
+  };
+}
+
+function sameRowKey(a: RowKey, b: RowKey): boolean {
+  return a.pk === b.pk && a.sk === b.sk && a.tpk === b.tpk && a.tsk === b.tsk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export interface StreamRecordEvent {
+  readonly tableName: string;
+  readonly streamArn: string;
+  readonly sequenceNumber: string;
+  readonly record: unknown;
+}
+
+declare module "../../core/events.js" {
+  interface NimbusEventMap {
+    /** A committed change to a table with a stream enabled, as a DynamoDB Streams record. */
+    "dynamodb:StreamRecord": StreamRecordEvent;
+  }
+}
+
+export interface WriteContext extends Scope {
+  readonly store: DynamoStore;
+  readonly clock: Clock;
+  emit(type: "dynamodb:StreamRecord", detail: StreamRecordEvent): void;
+}
+
+export interface WriteOptions {
+  /** TTL deletions appear in the stream as done by the DynamoDB service principal. */
+  readonly byTtl?: boolean;
+}
+
+function expiryOf(meta: TableMeta, item: Item): number | null {
+  if (!meta.ttl?.enabled) return null;
+  const v = item[meta.ttl.attribute];
+  if (v?.N === undefined) return null;
+  const seconds = Number(v.N);
+  return Number.isFinite(seconds) ? Math.floor(seconds) : null;
+}
+
+export function expiryFor(meta: TableMeta, item: Item): number | null {
+  return expiryOf(meta, item);
+}
+
+/**
+ * Replaces `oldItem` by `newItem` (either may be undefined: insert, delete) in the table and
+ * every index, appends the stream record, and returns the write capacity it consumed.
+ * Must run inside a store transaction when combined with a read-check (conditions).
+ */
+export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | undefined, newItem: Item | undefined, opts: WriteOptions = {}): Consumption {
+  const { store } = ctx;
+  const schema = tableSchema(meta);
+  const consumption = new Consumption(meta.name, "write");
+  const oldSize = oldItem ? itemSize(oldItem) : 0;
+  const newSize = newItem ? itemSize(newItem) : 0;
+  consumption.table = writeUnits(Math.max(oldSize, newSize));
+  const ref = (newItem ?? oldItem) as Item | undefined;
+  if (ref === undefined) return consumption;
+  const key = baseRowKey(schema, ref);
+  if (newItem === undefined) store.deleteRow(ctx, meta.name, "", key);
+  else store.putRow(ctx, meta.name, "", key, serializeItem(newItem), newSize, expiryOf(meta, newItem));
+
+  for (const index of allIndexes(meta)) {
+    const before = indexRow(meta, index, oldItem);
+    const after = indexRow(meta, index, newItem);
+    if (before && (!after || !sameRowKey(before.key, after.key))) {
+      store.deleteRow(ctx, meta.name, index.name, before.key);
+      consumption.addIndex(index, writeUnits(before.size));
+    }
+    if (after) {
+      store.putRow(ctx, meta.name, index.name, after.key, serializeItem(after.item), after.size, null);
+      consumption.addIndex(index, writeUnits(before && sameRowKey(before.key, after.key) ? Math.max(before.size, after.size) : after.size));
+    }
+  }
+
+  if (meta.stream?.enabled && meta.stream.arn !== undefined && (oldItem !== undefined || newItem !== undefined)) {
+    appendStreamRecord(ctx, meta, schema, oldItem, newItem, opts);
+  }
+  return consumption;
+}
+
+function appendStreamRecord(ctx: WriteContext, meta: TableMeta, schema: KeySchema, oldItem: Item | undefined, newItem: Item | undefined, opts: WriteOptions): void {
+  const stream = meta.stream as Required<Pick<NonNullable<TableMeta["stream"]>, "arn">> & NonNullable<TableMeta["stream"]>;
+  const viewType = stream.viewType ?? "NEW_AND_OLD_IMAGES";
+  const keys = keyOf(schema, (newItem ?? oldItem) as Item);
+  const eventName = oldItem === undefined ? "INSERT" : newItem === undefined ? "REMOVE" : "MODIFY";
+  const withNew = newItem !== undefined && (viewType === "NEW_IMAGE" || viewType === "NEW_AND_OLD_IMAGES");
+  const withOld = oldItem !== undefined && (viewType === "OLD_IMAGE" || viewType === "NEW_AND_OLD_IMAGES");
+  const now = ctx.clock.now();
+  const dynamodb = {
+    ApproximateCreationDateTime: Math.floor(now / 1000),
+    Keys: keys,
+    ...(withNew ? { NewImage: newItem } : {}),
+    ...(withOld ? { OldImage: oldItem } : {}),
+    SizeBytes: itemSize(keys) + (withNew ? itemSize(newItem) : 0) + (withOld ? itemSize(oldItem) : 0),
+    StreamViewType: viewType,
+  };
+  const record = {
+    eventID: createHash("md5").update(`${stream.arn}:${now}:${Math.random()}`).digest("hex"),
+    eventName,
+    eventVersion: "1.1",
+    eventSource: "aws:dynamodb",
+    awsRegion: ctx.region,
+    dynamodb,
+    ...(opts.byTtl ? { userIdentity: { Type: "Service", PrincipalId: "dynamodb.amazonaws.com" } } : {}),
+  };
+  const seq = ctx.store.appendStreamRecord(ctx, stream.arn, meta.name, serializeItem(record as unknown as Item), now);
+  // Sequence numbers are decimal strings that grow with each record of a shard.
+  const sequenceNumber = String(seq).padStart(21, "0");
+  const withSeq = { ...record, dynamodb: { ...dynamodb, SequenceNumber: sequenceNumber } };
+  ctx.emit("dynamodb:StreamRecord", { tableName: meta.name, streamArn: stream.arn, sequenceNumber, record: jsonItem(withSeq as unknown as Item) });
+}

@@ -1,0 +1,197 @@
+/**
+ * A table's definition as DynamoDB keeps it (stored as JSON in `dynamodb_tables`), and the
+ * TableDescription built from it.
+ */
+import type { Scope } from "../../core/service.js";
+import type { KeySchema } from "./domain/index.js";
+
+export type KeyAttributeType = "S" | "N" | "B";
+
+export interface KeyElement {
+  readonly AttributeName: string;
+  readonly KeyType: "HASH" | "RANGE";
+}
+
+export interface AttributeDefinition {
+  readonly AttributeName: string;
+  readonly AttributeType: KeyAttributeType;
+}
+
+export interface Projection {
+  readonly ProjectionType: "ALL" | "KEYS_ONLY" | "INCLUDE";
+  readonly NonKeyAttributes?: string[];
+}
+
+export interface Throughput {
+  read: number;
+  write: number;
+  lastIncrease?: number;
+  lastDecrease?: number;
+  decreasesToday: number;
+}
+
+export interface OnDemandThroughput {
+  MaxReadRequestUnits?: number;
+  MaxWriteRequestUnits?: number;
+}
+
+export interface IndexMeta {
+  readonly name: string;
+  readonly kind: "GSI" | "LSI";
+  readonly keySchema: KeyElement[];
+  readonly projection: Projection;
+  provisioned?: Throughput;
+  onDemand?: OnDemandThroughput;
+}
+
+export interface StreamMeta {
+  enabled: boolean;
+  viewType?: string;
+  label?: string;
+  arn?: string;
+}
+
+export interface TableMeta {
+  readonly name: string;
+  readonly id: string;
+  readonly arn: string;
+  readonly createdAt: number;
+  attributeDefinitions: AttributeDefinition[];
+  readonly keySchema: KeyElement[];
+  billingMode: "PROVISIONED" | "PAY_PER_REQUEST";
+  payPerRequestSince?: number;
+  provisioned: Throughput;
+  onDemand?: OnDemandThroughput;
+  gsis: IndexMeta[];
+  readonly lsis: IndexMeta[];
+  stream?: StreamMeta;
+  sse?: { enabled: boolean; type?: string; kmsKeyArn?: string };
+  tableClass: string;
+  deletionProtection: boolean;
+  ttl?: { attribute: string; enabled: boolean };
+}
+
+export function tableArn(scope: Scope, name: string): string {
+  return `arn:aws:dynamodb:${scope.region}:${scope.account}:table/${name}`;
+}
+
+function typeOfAttribute(meta: TableMeta, name: string): KeyAttributeType {
+  const def = meta.attributeDefinitions.find((d) => d.AttributeName === name);
+  // CreateTable refuses key attributes without a definition, so a stored table always has one.
+  return def?.AttributeType ?? "S";
+}
+
+function schemaFrom(meta: TableMeta, keySchema: readonly KeyElement[]): KeySchema {
+  const hash = keySchema.find((k) => k.KeyType === "HASH")?.AttributeName ?? "";
+  const range = keySchema.find((k) => k.KeyType === "RANGE")?.AttributeName;
+  const types: Record<string, KeyAttributeType> = { [hash]: typeOfAttribute(meta, hash) };
+  if (range !== undefined) types[range] = typeOfAttribute(meta, range);
+  return { partitionKey: hash, sortKey: range, types };
+}
+
+/** The key schema of the table itself. */
+export function tableSchema(meta: TableMeta): KeySchema {
+  return schemaFrom(meta, meta.keySchema);
+}
+
+export function indexSchema(meta: TableMeta, index: IndexMeta): KeySchema {
+  return schemaFrom(meta, index.keySchema);
+}
+
+export function findIndex(meta: TableMeta, name: string): IndexMeta | undefined {
+  return meta.gsis.find((i) => i.name === name) ?? meta.lsis.find((i) => i.name === name);
+}
+
+export function allIndexes(meta: TableMeta): IndexMeta[] {
+  return [...meta.lsis, ...meta.gsis];
+}
+
+export function keyAttributeNames(schema: KeySchema): string[] {
+  return schema.sortKey === undefined ? [schema.partitionKey] : [schema.partitionKey, schema.sortKey];
+}
+
+export interface IndexStats {
+  readonly count: number;
+  readonly bytes: number;
+}
+
+function throughputDescription(t: Throughput) {
+  return {
+    ...(t.lastIncrease !== undefined ? { LastIncreaseDateTime: new Date(t.lastIncrease) } : {}),
+    ...(t.lastDecrease !== undefined ? { LastDecreaseDateTime: new Date(t.lastDecrease) } : {}),
+    NumberOfDecreasesToday: t.decreasesToday,
+    ReadCapacityUnits: t.read,
+    WriteCapacityUnits: t.write,
+  };
+}
+
+const ZERO: Throughput = { read: 0, write: 0, decreasesToday: 0 };
+
+/** The TableDescription of CreateTable, DescribeTable, UpdateTable and DeleteTable. */
+export function describeTable(
+  meta: TableMeta,
+  status: "CREATING" | "ACTIVE" | "DELETING" | "UPDATING",
+  stats: (index: string) => IndexStats,
+) {
+  const table = stats("");
+  const indexArn = (name: string) => `${meta.arn}/index/${name}`;
+  return {
+    AttributeDefinitions: meta.attributeDefinitions,
+    TableName: meta.name,
+    KeySchema: meta.keySchema,
+    TableStatus: status,
+    CreationDateTime: new Date(meta.createdAt),
+    ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : meta.provisioned),
+    TableSizeBytes: table.bytes,
+    ItemCount: table.count,
+    TableArn: meta.arn,
+    TableId: meta.id,
+    ...(meta.billingMode === "PAY_PER_REQUEST"
+      ? {
+          BillingModeSummary: {
+            BillingMode: "PAY_PER_REQUEST",
+            LastUpdateToPayPerRequestDateTime: new Date(meta.payPerRequestSince ?? meta.createdAt),
+          },
+        }
+      : {}),
+    ...(meta.lsis.length > 0
+      ? {
+          LocalSecondaryIndexes: meta.lsis.map((i) => {
+            const s = stats(i.name);
+            return { IndexName: i.name, KeySchema: i.keySchema, Projection: i.projection, IndexSizeBytes: s.bytes, ItemCount: s.count, IndexArn: indexArn(i.name) };
+          }),
+        }
+      : {}),
+    ...(meta.gsis.length > 0
+      ? {
+          GlobalSecondaryIndexes: meta.gsis.map((i) => {
+            const s = stats(i.name);
+            return {
+              IndexName: i.name,
+              KeySchema: i.keySchema,
+              Projection: i.projection,
+              IndexStatus: status === "CREATING" ? "CREATING" : status === "DELETING" ? "DELETING" : "ACTIVE",
+              ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : (i.provisioned ?? ZERO)),
+              IndexSizeBytes: s.bytes,
+              ItemCount: s.count,
+              IndexArn: indexArn(i.name),
+              ...(i.onDemand ? { OnDemandThroughput: i.onDemand } : {}),
+            };
+          }),
+        }
+      : {}),
+    ...(meta.stream?.enabled
+      ? {
+          StreamSpecification: { StreamEnabled: true, StreamViewType: meta.stream.viewType },
+          LatestStreamLabel: meta.stream.label,
+          LatestStreamArn: meta.stream.arn,
+        }
+      : meta.stream?.label !== undefined
+        ? { LatestStreamLabel: meta.stream.label, LatestStreamArn: meta.stream.arn }
+        : {}),
+    ...(meta.sse?.enabled ? { SSEDescription: { Status: "ENABLED", SSEType: meta.sse.type ?? "KMS", KMSMasterKeyArn: meta.sse.kmsKeyArn } } : {}),
+    ...(meta.tableClass !== "STANDARD" ? { TableClassSummary: { TableClass: meta.tableClass } } : {}),
+    DeletionProtectionEnabled: meta.deletionProtection,
+    ...(meta.onDemand ? { OnDemandThroughput: meta.onDemand } : {}),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * SQS errors beyond the ones the domain modules raise. Codes and query codes come from the
+ * `@aws-sdk/client-sqs` model (awsQueryError); messages are the sentences AWS sends.
+ */
+import { defineErrors } from "../../core/errors.js";
+import { sqsErrors } from "./domain/errors.js";
+
+export { sqsErrors };
+
+export const errors = defineErrors({
+  QueueDoesNotExist: {
+    code: "QueueDoesNotExist",
+    queryCode: "AWS.SimpleQueueService.NonExistentQueue",
+    status: 400,
+    message: "The specified queue does not exist.",
+  },
+  QueueDeletedRecently: {
+    code: "QueueDeletedRecently",
+    queryCode: "AWS.SimpleQueueService.QueueDeletedRecently",
+    status: 400,
+    message: "You must wait 60 seconds after deleting a queue before you can create another with the same name.",
+  },
+  PurgeQueueInProgress: {
+    code: "PurgeQueueInProgress",
+    queryCode: "AWS.SimpleQueueService.PurgeQueueInProgress",
+    status: 403,
+    message: "Only one PurgeQueue operation on {name} is allowed every 60 seconds.",
+  },
+  /** ChangeMessageVisibility on a message that was deleted (or never existed in this queue). */
+  MessageNotAvailableForVisibilityChange: {
+    code: "InvalidParameterValueException",
+    queryCode: "InvalidParameterValue",
+    status: 400,
+    message: "Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.",
+  },
+  TooManyTags: {
+    code: "InvalidParameterValueException",
+    queryCode: "InvalidParameterValue",
+    status: 400,
+    message: "Too many tags added for queue {name}.",
+  },
+  UnsupportedOperation: {
+    code: "UnsupportedOperation",
+    queryCode: "AWS.SimpleQueueService.UnsupportedOperation",
+    status: 400,
+    message: "{message}",
+  },
+});

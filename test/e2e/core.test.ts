@@ -1,0 +1,86 @@
+/**
+ * The core beneath every service: in-process invocation between services, events delivered
+ * only after the emitting operation succeeded, and state that survives a restart.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { ListStreamsCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { AwsError } from "../../src/core/errors.js";
+import type { HandlerContext, ServiceDefinition } from "../../src/core/service.js";
+import { startNimbus } from "../../src/server/server.js";
+import { startTestNimbus } from "./harness.js";
+
+declare module "../../src/core/events.js" {
+  interface NimbusEventMap {
+    "test:RecordPut": { readonly partitionKey: string };
+  }
+}
+
+describe("core", () => {
+  const dirs: string[] = [];
+  after(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  test("in-process invocation and events delivered only after success", async () => {
+    // A stand-in Kinesis whose PutRecord asks STS who the caller's account is, in-process,
+    // and emits an event; a partition key "fail" makes it throw after emitting.
+    const kinesis: ServiceDefinition = {
+      handlers: {
+        PutRecord: async (input: { PartitionKey: string }, ctx: HandlerContext) => {
+          const identity = await ctx.invoke<{ Account: string }>("sts", "GetCallerIdentity", {}, ctx);
+          ctx.emit("test:RecordPut", { partitionKey: input.PartitionKey });
+          if (input.PartitionKey === "fail") throw new AwsError("ProvisionedThroughputExceededException", "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000.", 400);
+          return { ShardId: "shardId-000000000000", SequenceNumber: identity.Account };
+        },
+        ListStreams: async (_input: unknown, ctx: HandlerContext) => {
+          // An in-process call is validated like a request: a missing member is refused.
+          await ctx.invoke("sts", "AssumeRole", { RoleSessionName: "x" }, ctx);
+          return { StreamNames: [], HasMoreStreams: false };
+        },
+      } as unknown as ServiceDefinition["handlers"],
+    };
+    const nimbus = await startTestNimbus({ services: { kinesis } });
+    const seen: string[] = [];
+    nimbus.events.subscribe("test:RecordPut", (e) => {
+      seen.push(`${e.detail.partitionKey}@${e.scope.account}/${e.scope.region}`);
+    });
+    const client = new KinesisClient(nimbus.clientConfig({ accessKeyId: "444455556666", region: "eu-west-1" }));
+    const out = await client.send(new PutRecordCommand({ StreamName: "s", PartitionKey: "ok", Data: new Uint8Array([1]) }));
+    assert.equal(out.SequenceNumber, "000000000000", "in-process calls carry no access key: the default account");
+    await assert.rejects(client.send(new PutRecordCommand({ StreamName: "s", PartitionKey: "fail", Data: new Uint8Array([1]) })), { name: "ProvisionedThroughputExceededException" });
+    await nimbus.events.idle();
+    assert.deepEqual(seen, ["ok@444455556666/eu-west-1"], "the failed operation's event was discarded");
+    await assert.rejects(client.send(new ListStreamsCommand({})), (err: Error) => {
+      assert.equal(err.name, "ValidationError");
+      assert.equal(err.message, "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
+      return true;
+    });
+    client.destroy();
+    await nimbus.close();
+  });
+
+  test("state persists across a restart of a persistent Nimbus", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-core-"));
+    dirs.push(dataDir);
+    const first = await startNimbus({ port: 0, host: "127.0.0.1", dataDir, logLevel: "silent" });
+    const config = { endpoint: first.url, region: "us-east-1", credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x" } };
+    const sts = new STSClient(config);
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::777788889999:role/persist", RoleSessionName: "restart" }));
+    sts.destroy();
+    await first.close();
+
+    const second = await startNimbus({ port: 0, host: "127.0.0.1", dataDir, logLevel: "silent" });
+    const creds = assumed.Credentials;
+    assert.ok(creds?.AccessKeyId && creds.SecretAccessKey && creds.SessionToken);
+    const again = new STSClient({ ...config, endpoint: second.url, credentials: { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken } });
+    const id = await again.send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Arn, "arn:aws:sts::777788889999:assumed-role/persist/restart");
+    again.destroy();
+    await second.close();
+  });
+});
