@@ -5,6 +5,7 @@
  * tables to stdout at the end. Figures are printed, never judged.
  */
 import { readdir } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -108,8 +109,12 @@ async function main(argv: string[]): Promise<number> {
   let failed = 0;
   for (const b of selected) {
     log(`== ${b.name}: ${b.description}`);
+    const loadBefore = loadavg()[0] ?? 0;
     try {
-      reports.push(await b.run({ ...ctx, log: (m) => log(`[${b.name}] ${m}`) }));
+      const report = await b.run({ ...ctx, log: (m) => log(`[${b.name}] ${m}`) });
+      // Other work on the machine skews every figure; the ratios measured side by side less so.
+      report.note(`machine: ${cpus().length} CPUs, 1-min load average ${loadBefore.toFixed(2)} when this benchmark began`);
+      reports.push(report);
     } catch (err) {
       failed++;
       log(`[${b.name}] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -15,7 +15,10 @@ function walk(dir) {
     else if (name.endsWith(".test.js")) files.push(p);
   }
 }
-for (const root of roots.length ? roots : ["dist/src", "dist/test/e2e"]) walk(root);
+for (const root of roots.length ? roots : ["dist/src", "dist/test/e2e"]) {
+  if (statSync(root).isDirectory()) walk(root);
+  else files.push(root);
+}
 if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);

@@ -46,6 +46,8 @@ export interface RunResult {
   readonly errors: number;
   readonly non2xx: number;
   readonly statusCodes: Readonly<Record<string, number>>;
+  /** Rate over the second half of the run only, past the JIT's first compilations. */
+  readonly tailRps: number;
 }
 
 export interface LoadTarget {
@@ -117,6 +119,10 @@ export async function runLoad(
   let count = 0;
   let lastResponseAt = 0;
   const startedAt = performance.now();
+  // Where the second half of a duration run begins (for a fixed amount: half the requests).
+  const halfAt = startedAt + ((options.durationSec ?? 5) * 1000) / 2;
+  const halfCount = options.amount !== undefined ? options.amount >> 1 : Number.POSITIVE_INFINITY;
+  let tailFrom: { count: number; at: number } | undefined;
   const instance = autocannon({
     url: baseUrl + spec.path,
     connections: options.connections,
@@ -134,6 +140,7 @@ export async function runLoad(
     }
     latencies[count++] = responseTimeMs;
     lastResponseAt = performance.now();
+    if (tailFrom === undefined && (count >= halfCount || (options.amount === undefined && lastResponseAt >= halfAt))) tailFrom = { count, at: lastResponseAt };
   });
   const result = await instance;
   const elapsedMs = (count > 0 ? lastResponseAt : performance.now()) - startedAt;
@@ -149,22 +156,29 @@ export async function runLoad(
     errors: result.errors,
     non2xx: result.non2xx,
     statusCodes,
+    tailRps: tailFrom !== undefined && lastResponseAt > tailFrom.at ? (count - tailFrom.count) / ((lastResponseAt - tailFrom.at) / 1000) : count / (elapsedMs / 1000),
   };
 }
 
 /**
  * Loads several targets in one session, fairly: each is checked, then warmed up; the measured
  * runs are interleaved (run i goes through every target, starting one further each time), so
- * drift in the machine's speed hits every target alike and the ratios stay paired.
+ * drift in the machine's speed hits every target alike and the ratios stay paired. Returns one
+ * summary per target, in order (a tuple when given a literal list).
  */
-export async function compareLoad(targets: readonly LoadTarget[], options: LoadOptions, log: Log = () => {}): Promise<LoadSummary[]> {
+export async function compareLoad<const T extends readonly LoadTarget[]>(
+  targets: T,
+  options: LoadOptions,
+  log: Log = () => {},
+): Promise<{ -readonly [K in keyof T]: LoadSummary }> {
   for (const t of targets) await checkRequest(t.label, t.url, t.request);
   const amounts = new Map<LoadTarget, number>();
   for (const t of targets) {
     const warm = await runLoad(t.url, t.request, { connections: options.connections, durationSec: options.warmupSec });
-    const amount = options.amount ?? Math.max(options.connections * 100, Math.round(warm.rps * options.durationSec));
+    // Calibrated on the warm-up's second half: its first half still runs unoptimised code.
+    const amount = options.amount ?? Math.max(options.connections * 100, Math.round(warm.tailRps * options.durationSec));
     amounts.set(t, amount);
-    log(`${t.label}: warm-up ${fmtRate(warm.rps)} req/s, ${amount} requests per run`);
+    log(`${t.label}: warm-up ${fmtRate(warm.rps)} req/s (second half ${fmtRate(warm.tailRps)}), ${amount} requests per run`);
   }
   const runs = new Map<LoadTarget, RunResult[]>(targets.map((t) => [t, []]));
   for (let i = 0; i < options.runs; i++) {
@@ -176,7 +190,8 @@ export async function compareLoad(targets: readonly LoadTarget[], options: LoadO
       log(`${t.label}: run ${i + 1}/${options.runs} ${fmtRate(r.rps)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${bad}`);
     }
   }
-  return targets.map((t) => summarise(t.label, amounts.get(t) as number, runs.get(t) ?? []));
+  // One summary per target, in the targets' order: the mapped tuple type says exactly that.
+  return targets.map((t) => summarise(t.label, amounts.get(t) as number, runs.get(t) ?? [])) as { -readonly [K in keyof T]: LoadSummary };
 }
 
 export function summarise(label: string, amount: number, runs: readonly RunResult[]): LoadSummary {

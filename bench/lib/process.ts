@@ -85,7 +85,19 @@ export function probe(url: string, timeoutMs = 1000): Promise<number | undefined
 }
 
 export async function startProcess(options: StartOptions): Promise<RunningProcess> {
-  const port = options.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, options.port ?? (await freePort()));
+    } catch (err) {
+      // The free port was taken between our probe and the child's bind (other test suites
+      // on this machine also ask for free ports): pick another one.
+      const portTaken = err instanceof Error && err.message.includes("EADDRINUSE");
+      if (!portTaken || options.port !== undefined || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(options: StartOptions, port: number): Promise<RunningProcess> {
   const args = typeof options.args === "function" ? options.args(port) : options.args;
   const command = options.command ?? process.execPath;
   const ready = options.ready ?? {};
@@ -121,7 +133,7 @@ export async function startProcess(options: StartOptions): Promise<RunningProces
     stopping ??= (async () => {
       if (exitInfo === undefined) {
         killGroup(pid, "SIGTERM");
-        const graceful = await Promise.race([exited.then(() => true), sleep(options.stopGraceMs ?? 3000).then(() => false)]);
+        const graceful = await Promise.race([exited.then(() => true), sleep(options.stopGraceMs ?? 3000, false, { ref: false })]);
         if (!graceful) {
           killGroup(pid, "SIGKILL");
           await exited;

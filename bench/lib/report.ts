@@ -29,7 +29,10 @@ export class Report {
   load(summary: LoadSummary, options: { baseline?: LoadSummary; label?: string; note?: string } = {}): this {
     const ratio = options.baseline === undefined ? undefined : options.baseline === summary ? 1 : pairedRatio(summary, options.baseline);
     const label = options.label ?? summary.label;
-    this.rows.push({ kind: "load", label, rps: summary.rps, p50Ms: summary.p50Ms, p99Ms: summary.p99Ms, ratio, note: options.note ?? "" });
+    // The spread over the runs, so a reader sees how noisy the median is.
+    const rates = summary.runs.map((r) => Math.round(r.rps));
+    const spread = rates.length > 1 ? `runs ${Math.min(...rates)}-${Math.max(...rates)} req/s` : "";
+    this.rows.push({ kind: "load", label, rps: summary.rps, p50Ms: summary.p50Ms, p99Ms: summary.p99Ms, ratio, note: options.note ?? spread });
     if (summary.errors + summary.non2xx > 0) {
       this.notes.push(`warning: ${label}: ${summary.errors} connection errors and ${summary.non2xx} non-2xx answers over ${summary.runs.length} runs; its figures are suspect`);
     }

@@ -79,6 +79,14 @@ export class Identities {
     return hit ?? undefined;
   }
 
+  /** Issued session credentials whose expiration has passed: AWS refuses them (ExpiredToken). */
+  expired(accessKeyId: string): boolean {
+    if (!accessKeyId) return false;
+    this.issued(accessKeyId);
+    const key = this.cache.get(accessKeyId);
+    return key?.expiration !== undefined && key.expiration <= this.clock.now();
+  }
+
   issue(key: IssuedKey): void {
     this.state.db
       .prepare(

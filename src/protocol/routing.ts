@@ -3,6 +3,7 @@
  * the SigV4 credential scope (header or presigned query), the host name, and for unsigned
  * requests the Action parameter or the path. Pure functions over the service index.
  */
+import { parseAuthorization } from "../auth/sigv4.js";
 import type { ServiceIndexEntry } from "./codec.js";
 import type { WireRequest } from "./wire.js";
 
@@ -13,18 +14,15 @@ export interface CredentialScope {
   readonly service: string;
 }
 
-const HEADER_SCOPE = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
-const QUERY_SCOPE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
-
-/** The credential scope of a SigV4-signed request, from the Authorization header or a presigned URL. */
+/**
+ * The credential scope of a request, from a SigV4 Authorization header or presigned query
+ * (parsed by the SigV4 module, which throws AWS's error for a malformed one), or the access
+ * key of a legacy SigV2 header or presigned URL, which S3 clients still send.
+ */
 export function credentialScope(req: Pick<WireRequest, "headers" | "query">): CredentialScope | undefined {
+  const parsed = parseAuthorization(req.headers, req.query);
+  if (parsed) return { accessKeyId: parsed.accessKeyId, date: parsed.date, region: parsed.region, service: parsed.service };
   const auth = req.headers["authorization"];
-  const m = auth ? HEADER_SCOPE.exec(auth) : (() => {
-    const cred = req.query.get("X-Amz-Credential");
-    return cred ? QUERY_SCOPE.exec(cred) : null;
-  })();
-  if (m) return { accessKeyId: m[1] ?? "", date: m[2] ?? "", region: m[3] ?? "", service: m[4] ?? "" };
-  // SigV2-style presigned S3 URLs and legacy `AWS AKID:sig` headers still name an access key.
   const v2 = auth?.startsWith("AWS ") ? auth.slice(4).split(":")[0] : (req.query.get("AWSAccessKeyId") ?? undefined);
   return v2 ? { accessKeyId: v2, date: "", region: "", service: "" } : undefined;
 }

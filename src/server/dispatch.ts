@@ -61,15 +61,17 @@ export class Dispatcher {
 
   async handle(req: IncomingWire): Promise<DispatchResult> {
     const requestId = randomUUID();
-    const scope = credentialScope(req);
     const fromHost = hostService(req.host);
-    const region = scope?.region || fromHost?.region || DEFAULT_REGION;
-    const accessKeyId = scope?.accessKeyId ?? "";
-    const account = this.deps.identities.accountOf(accessKeyId);
+    let region = fromHost?.region || DEFAULT_REGION;
+    let account = this.deps.identities.accountOf("");
     let protocol: WireProtocol = guessProtocol(req);
     let serviceId: string | undefined;
     let operation: string | undefined;
     try {
+      const scope = credentialScope(req);
+      region = scope?.region || region;
+      const accessKeyId = scope?.accessKeyId ?? "";
+      account = this.deps.identities.accountOf(accessKeyId);
       const routed = await this.route(req, scope?.service, fromHost?.prefix, (id, wire) => {
         serviceId = id;
         protocol = wire;
@@ -78,6 +80,7 @@ export class Dispatcher {
       operation = routed.op.name;
       protocol = routed.protocol;
       const { svc, op } = routed;
+      if (this.deps.identities.expired(accessKeyId)) throw expiredToken(protocol, svc.id);
       await this.bufferUnlessStreaming(req, svc, op);
       const input = parseInput(svc, protocol, op, req, routed.match);
       const output = await this.run(svc, op, input, { account, region }, { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" }, requestId, protocol);
@@ -269,6 +272,13 @@ function validationError(protocol: WireProtocol, missing: readonly Violation[]):
     default:
       return new AwsError("ValidationException", coralMessage(missing), 400);
   }
+}
+
+/** Session credentials past their expiration, as each family of services words it. */
+function expiredToken(protocol: WireProtocol, service: string): AwsError {
+  if (service === "s3") return new AwsError("ExpiredToken", "The provided token has expired.", 400);
+  if (protocol === "json" || protocol === "rest-json") return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 403);
+  return new AwsError("ExpiredToken", "The security token included in the request is expired", 403);
 }
 
 function addRequestIdHeaders(response: WireResponse, requestId: string, service: string | undefined): void {

@@ -23,9 +23,9 @@ export interface CatalogEntry {
 
 export const catalog: readonly CatalogEntry[] = [
   { id: "sts", model: "sts-2011-06-15", provider: () => import("./sts/index.js") },
-  { id: "s3", model: "s3-2006-03-01", xmlNamespace: "http://s3.amazonaws.com/doc/2006-03-01/" },
+  { id: "s3", model: "s3-2006-03-01", xmlNamespace: "http://s3.amazonaws.com/doc/2006-03-01/", provider: () => import("./s3/index.js") },
   { id: "dynamodb", model: "dynamodb-2012-08-10", provider: () => import("./dynamodb/index.js") },
-  { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10" },
+  { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js") },
   { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js") },
   { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js") },
   { id: "lambda", model: "lambda-2015-03-31" },

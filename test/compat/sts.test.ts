@@ -49,16 +49,16 @@ describe("AWS CLI v2 and boto3", () => {
       `
 sts = boto3.client("sts", endpoint_url=ENDPOINT)
 print(json.dumps(sts.get_caller_identity()["Arn"]))
-sqs = boto3.client("sqs", endpoint_url=ENDPOINT)
+cfn = boto3.client("cloudformation", endpoint_url=ENDPOINT)
 try:
-    sqs.list_queues()
-except sqs.exceptions.ClientError as e:
+    cfn.list_stacks()
+except cfn.exceptions.ClientError as e:
     print(json.dumps([e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]]))
 `,
     );
     assert.equal(r.code, 0, r.stderr);
     const [arn, error] = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown);
     assert.equal(arn, "arn:aws:iam::000000000000:root");
-    assert.deepEqual(error, ["NotImplemented", "The operation ListQueues of service SQS is not yet implemented by Nimbus.", 501]);
+    assert.deepEqual(error, ["NotImplemented", "The operation ListStacks of service CloudFormation is not yet implemented by Nimbus.", 501]);
   });
 });

@@ -40,3 +40,14 @@ export async function startTestNimbus(options: { services?: Record<string, Servi
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
+
+/**
+ * Headers of a request signed for `service`, for tests that send raw HTTP. Nimbus reads the
+ * scope but does not verify the signature unless enforcement is on, so a fixed one will do.
+ */
+export function signedHeaders(service: string, accessKeyId = "AKIAIOSFODNN7EXAMPLE"): Record<string, string> {
+  return {
+    "x-amz-date": "20260115T120000Z",
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260115/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`,
+  };
+}

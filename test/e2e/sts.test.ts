@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
-import { startTestNimbus, type TestNimbus } from "./harness.js";
+import { signedHeaders, startTestNimbus, type TestNimbus } from "./harness.js";
 
 describe("STS", () => {
   let nimbus: TestNimbus;
@@ -68,8 +68,10 @@ describe("STS", () => {
     assert.equal(info.Account, "111122223333");
 
     await nimbus.scheduler.advance(901_000);
-    const expired = await asRole.send(new GetCallerIdentityCommand({}));
-    assert.notEqual(expired.Account, "111122223333", "expired session credentials no longer act as the role");
+    const expired = await failure(asRole.send(new GetCallerIdentityCommand({})));
+    assert.equal(expired.name, "ExpiredToken");
+    assert.equal(expired.message, "The security token included in the request is expired");
+    assert.equal(expired.$metadata.httpStatusCode, 403);
     asRole.destroy();
   });
 
@@ -91,7 +93,7 @@ describe("STS", () => {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
-        authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0",
+        ...signedHeaders("sts"),
       },
       body: "Action=AssumeRole&Version=2011-06-15&RoleSessionName=abc",
     });

@@ -1,1 +1,59 @@
-export {};
+import { defineService } from "../../core/service.js";
+import type { DynamodbOperations } from "../../generated/dynamodb.js";
+import { batchGetItem } from "./handlers/batch-get-item.js";
+import { batchWriteItem } from "./handlers/batch-write-item.js";
+import { transactGetItems } from "./handlers/transact-get-items.js";
+import { transactWriteItems } from "./handlers/transact-write-items.js";
+import { createTable } from "./handlers/create-table.js";
+import { deleteItem } from "./handlers/delete-item.js";
+import { deleteTable } from "./handlers/delete-table.js";
+import { describeEndpoints, describeLimits } from "./handlers/describe-limits.js";
+import { describeTableHandler } from "./handlers/describe-table.js";
+import { getItem } from "./handlers/get-item.js";
+import { listTables } from "./handlers/list-tables.js";
+import { putItem } from "./handlers/put-item.js";
+import { query } from "./handlers/query.js";
+import { scan } from "./handlers/scan.js";
+import { listTagsOfResource, tagResource, untagResource } from "./handlers/tags.js";
+import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
+import { updateItem } from "./handlers/update-item.js";
+import { updateTable } from "./handlers/update-table.js";
+import { DynamoStore } from "./store.js";
+import { publishStreams } from "./stream-sync.js";
+import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
+
+export default defineService<DynamodbOperations, DynamoStore>({
+  createStore: (env) => new DynamoStore(env.state),
+  start: (env, store) => {
+    const cancelSweep = env.scheduler.every(TTL_SWEEP_INTERVAL_MS, () => void sweepExpired(env, store), "dynamodb:ttl-sweep");
+    const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", () => publishStreams(env, store));
+    return () => {
+      cancelSweep();
+      offSync();
+    };
+  },
+  handlers: {
+    CreateTable: createTable,
+    DescribeTable: describeTableHandler,
+    ListTables: listTables,
+    DeleteTable: deleteTable,
+    UpdateTable: updateTable,
+    TagResource: tagResource,
+    UntagResource: untagResource,
+    ListTagsOfResource: listTagsOfResource,
+    UpdateTimeToLive: updateTimeToLive,
+    DescribeTimeToLive: describeTimeToLive,
+    DescribeLimits: describeLimits,
+    DescribeEndpoints: describeEndpoints,
+    PutItem: putItem,
+    GetItem: getItem,
+    UpdateItem: updateItem,
+    DeleteItem: deleteItem,
+    Query: query,
+    Scan: scan,
+    BatchGetItem: batchGetItem,
+    BatchWriteItem: batchWriteItem,
+    TransactGetItems: transactGetItems,
+    TransactWriteItems: transactWriteItems,
+  },
+});

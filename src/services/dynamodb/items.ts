@@ -8,6 +8,7 @@ import type { Clock } from "../../core/clock.js";
 import type { Scope } from "../../core/service.js";
 import {
   assertItemSize,
+  attributeValuesEqual,
   checkKeyAttributeValue,
   itemSize,
   numberSortKey,
@@ -55,9 +56,11 @@ export function encodeKeyValue(v: AttributeValue | undefined): string {
 }
 
 export function serializeItem(item: Item): string {
-  return JSON.stringify(item, (_key, value: unknown) =>
-    value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") : value,
-  );
+  // Buffer.toJSON runs before a replacer sees the value, so look at the holder's original.
+  return JSON.stringify(item, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64") : value;
+  });
 }
 
 /** Inside an item a string under "B" and a list under "BS" are always binaries (map values are objects). */
@@ -286,11 +289,36 @@ export interface StreamRecordEvent {
   readonly record: unknown;
 }
 
+/** A table's stream was created (CreateTable, UpdateTable) or disabled (UpdateTable, DeleteTable). */
+export interface StreamChangedEvent {
+  readonly tableName: string;
+  readonly streamArn: string;
+  readonly streamLabel: string;
+  readonly viewType: string;
+  readonly keySchema: readonly { readonly AttributeName: string; readonly KeyType: string }[];
+  readonly enabled: boolean;
+  /** Epoch ms of the change. */
+  readonly at: number;
+}
+
 declare module "../../core/events.js" {
   interface NimbusEventMap {
     /** A committed change to a table with a stream enabled, as a DynamoDB Streams record. */
     "dynamodb:StreamRecord": StreamRecordEvent;
+    "dynamodb:StreamChanged": StreamChangedEvent;
+    /**
+     * A consumer of stream events (the dynamodbstreams service) started and asks DynamoDB to
+     * publish again every stream and its retained records, so that nothing written before
+     * the consumer was loaded is missed.
+     */
+    "dynamodb:StreamSyncRequested": Record<string, never>;
   }
+}
+
+export function streamChanged(meta: TableMeta, enabled: boolean, at: number): StreamChangedEvent | undefined {
+  const s = meta.stream;
+  if (s?.arn === undefined || s.label === undefined) return undefined;
+  return { tableName: meta.name, streamArn: s.arn, streamLabel: s.label, viewType: s.viewType ?? "NEW_AND_OLD_IMAGES", keySchema: meta.keySchema, enabled, at };
 }
 
 export interface WriteContext extends Scope {
@@ -347,7 +375,9 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
     }
   }
 
-  if (meta.stream?.enabled && meta.stream.arn !== undefined && (oldItem !== undefined || newItem !== undefined)) {
+  // A write that changes nothing (same item put again, an update to the same values) leaves no stream record.
+  const unchanged = oldItem !== undefined && newItem !== undefined && attributeValuesEqual({ M: oldItem }, { M: newItem });
+  if (meta.stream?.enabled && meta.stream.arn !== undefined && !unchanged) {
     appendStreamRecord(ctx, meta, schema, oldItem, newItem, opts);
   }
   return consumption;
@@ -379,8 +409,12 @@ function appendStreamRecord(ctx: WriteContext, meta: TableMeta, schema: KeySchem
     ...(opts.byTtl ? { userIdentity: { Type: "Service", PrincipalId: "dynamodb.amazonaws.com" } } : {}),
   };
   const seq = ctx.store.appendStreamRecord(ctx, stream.arn, meta.name, serializeItem(record as unknown as Item), now);
-  // Sequence numbers are decimal strings that grow with each record of a shard.
+  ctx.emit("dynamodb:StreamRecord", streamRecordEvent(meta.name, stream.arn, seq, jsonItem(record as unknown as Item)));
+}
+
+/** Sequence numbers are fixed-width decimal strings that grow with each record of a shard. */
+export function streamRecordEvent(tableName: string, streamArn: string, seq: number, record: unknown): StreamRecordEvent {
   const sequenceNumber = String(seq).padStart(21, "0");
-  const withSeq = { ...record, dynamodb: { ...dynamodb, SequenceNumber: sequenceNumber } };
-  ctx.emit("dynamodb:StreamRecord", { tableName: meta.name, streamArn: stream.arn, sequenceNumber, record: jsonItem(withSeq as unknown as Item) });
+  const r = record as { dynamodb?: Record<string, unknown> };
+  return { tableName, streamArn, sequenceNumber, record: { ...r, dynamodb: { ...r.dynamodb, SequenceNumber: sequenceNumber } } };
 }

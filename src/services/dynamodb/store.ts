@@ -245,14 +245,14 @@ export class DynamoStore {
     }
   }
 
-  /** Base rows whose TTL (epoch seconds) is at or before `nowSeconds`. */
-  expired(nowSeconds: number, limit: number): { account: string; region: string; table: string; key: RowKey }[] {
+  /** Base rows whose TTL (epoch seconds) is between `oldest` and `nowSeconds`. */
+  expired(nowSeconds: number, oldest: number, limit: number): { account: string; region: string; table: string; key: RowKey }[] {
     return this.db
-      .prepare<[number, number], { account_id: string; region: string; table_name: string; pk: string; sk: string; tpk: string; tsk: string }>(
+      .prepare<[number, number, number], { account_id: string; region: string; table_name: string; pk: string; sk: string; tpk: string; tsk: string }>(
         `SELECT account_id, region, table_name, pk, sk, tpk, tsk FROM dynamodb_items
-         WHERE expires_at IS NOT NULL AND expires_at <= ? AND index_name = '' ORDER BY expires_at LIMIT ?`,
+         WHERE expires_at IS NOT NULL AND expires_at BETWEEN ? AND ? AND index_name = '' ORDER BY expires_at LIMIT ?`,
       )
-      .all(nowSeconds, limit)
+      .all(oldest, nowSeconds, limit)
       .map((r) => ({ account: r.account_id, region: r.region, table: r.table_name, key: { pk: r.pk, sk: r.sk, tpk: r.tpk, tsk: r.tsk } }));
   }
 
@@ -298,6 +298,21 @@ export class DynamoStore {
 
   // -------------------------------------------------------------------------------------------
   // Stream records
+
+  /** Retained stream records, oldest first (for re-publishing to a stream consumer). */
+  streamRecords(): { account: string; region: string; streamArn: string; table: string; seq: number; record: string }[] {
+    return this.db
+      .prepare<[], { account_id: string; region: string; stream_arn: string; table_name: string; seq: number; record: string }>(
+        "SELECT account_id, region, stream_arn, table_name, seq, record FROM dynamodb_stream_records ORDER BY account_id, region, stream_arn, seq",
+      )
+      .all()
+      .map((r) => ({ account: r.account_id, region: r.region, streamArn: r.stream_arn, table: r.table_name, seq: r.seq, record: r.record }));
+  }
+
+  /** Stream records are retained 24 hours. */
+  trimStreamRecords(before: number): void {
+    this.db.prepare("DELETE FROM dynamodb_stream_records WHERE created_at < ?").run(before);
+  }
 
   appendStreamRecord(scope: Scope, streamArn: string, table: string, record: string, now: number): number {
     const row = this.db

@@ -1,1 +1,46 @@
-export {};
+import { defineService } from "../../core/service.js";
+import type { SnsOperations } from "../../generated/sns.js";
+import { publish, publishBatch } from "./handlers/publish.js";
+import {
+  confirmSubscription,
+  getSubscriptionAttributes,
+  listSubscriptions,
+  listSubscriptionsByTopic,
+  setSubscriptionAttributes,
+  subscribe,
+  unsubscribe,
+} from "./handlers/subscriptions.js";
+import { listTagsForResource, tagResource, untagResource } from "./handlers/tags.js";
+import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttributes } from "./handlers/topics.js";
+import { SnsStore } from "./store.js";
+
+export type { SnsContext } from "./topics.js";
+
+// FIFO publish deduplication records live 5 minutes; a sweep reclaims the expired ones.
+const DEDUP_SWEEP_MS = 5 * 60_000;
+
+export default defineService<SnsOperations, SnsStore>({
+  createStore: (env) => new SnsStore(env.state),
+  start(env, store) {
+    return env.scheduler.every(DEDUP_SWEEP_MS, () => void store.pruneDedup(env.clock.now()), "sns:dedup-sweep");
+  },
+  handlers: {
+    CreateTopic: createTopic,
+    DeleteTopic: deleteTopic,
+    ListTopics: listTopics,
+    GetTopicAttributes: getTopicAttributes,
+    SetTopicAttributes: setTopicAttributes,
+    Subscribe: subscribe,
+    ConfirmSubscription: confirmSubscription,
+    Unsubscribe: unsubscribe,
+    ListSubscriptions: listSubscriptions,
+    ListSubscriptionsByTopic: listSubscriptionsByTopic,
+    GetSubscriptionAttributes: getSubscriptionAttributes,
+    SetSubscriptionAttributes: setSubscriptionAttributes,
+    Publish: publish,
+    PublishBatch: publishBatch,
+    TagResource: tagResource,
+    UntagResource: untagResource,
+    ListTagsForResource: listTagsForResource,
+  },
+});

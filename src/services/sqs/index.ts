@@ -1,1 +1,61 @@
-export {};
+import { defineService } from "../../core/service.js";
+import type { SqsOperations } from "../../generated/sqs.js";
+import { changeMessageVisibility, changeMessageVisibilityBatch } from "./handlers/change-message-visibility.js";
+import { createQueue } from "./handlers/create-queue.js";
+import { deleteMessage, deleteMessageBatch } from "./handlers/delete-message.js";
+import { deleteQueue, purgeQueue } from "./handlers/delete-queue.js";
+import { getQueueUrl } from "./handlers/get-queue-url.js";
+import { listDeadLetterSourceQueues, listQueues } from "./handlers/list-queues.js";
+import { getQueueAttributes, setQueueAttributes } from "./handlers/queue-attributes.js";
+import { receiveMessage } from "./handlers/receive-message.js";
+import { sendMessage, sendMessageBatch } from "./handlers/send-message.js";
+import { listQueueTags, tagQueue, untagQueue } from "./handlers/tags.js";
+import { retentionMs } from "./queues.js";
+import { SqsStore } from "./store.js";
+
+export type { SqsContext } from "./queues.js";
+
+// Retention and deduplication records are also enforced on every read; the sweep only
+// reclaims space for queues nobody reads.
+const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+export default defineService<SqsOperations, SqsStore>({
+  createStore: (env) => new SqsStore(env.state),
+  start(env, store) {
+    const cancelSweep = env.scheduler.every(
+      SWEEP_INTERVAL_MS,
+      () => {
+        const now = env.clock.now();
+        store.transaction(() => {
+          for (const queue of store.allQueues()) store.expireMessages(queue, now, retentionMs(queue));
+          store.pruneDedup(now);
+        });
+      },
+      "sqs:retention-sweep",
+    );
+    return () => {
+      cancelSweep();
+      store.waiters.abortAll();
+    };
+  },
+  handlers: {
+    CreateQueue: createQueue,
+    GetQueueUrl: getQueueUrl,
+    ListQueues: listQueues,
+    ListDeadLetterSourceQueues: listDeadLetterSourceQueues,
+    DeleteQueue: deleteQueue,
+    PurgeQueue: purgeQueue,
+    GetQueueAttributes: getQueueAttributes,
+    SetQueueAttributes: setQueueAttributes,
+    TagQueue: tagQueue,
+    UntagQueue: untagQueue,
+    ListQueueTags: listQueueTags,
+    SendMessage: sendMessage,
+    SendMessageBatch: sendMessageBatch,
+    ReceiveMessage: receiveMessage,
+    DeleteMessage: deleteMessage,
+    DeleteMessageBatch: deleteMessageBatch,
+    ChangeMessageVisibility: changeMessageVisibility,
+    ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
+  },
+});

@@ -3,6 +3,7 @@ import type { CreateTableInput, CreateTableOutput } from "../../../generated/dyn
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
+import { streamChanged } from "../items.js";
 import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { check, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 
@@ -193,6 +194,8 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     ctx.store.insertTable(ctx, meta);
     for (const tag of input.Tags ?? []) ctx.store.putTag(ctx, meta.name, tag.Key, tag.Value);
   });
+  const changed = meta.stream?.enabled ? streamChanged(meta, true, now) : undefined;
+  if (changed) ctx.emit("dynamodb:StreamChanged", changed);
   // DynamoDB answers CREATING; the table is ACTIVE by the time anyone describes it.
   return { TableDescription: describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 })) };
 }

@@ -1,7 +1,7 @@
 import type { DeleteTableInput, DeleteTableOutput } from "../../../generated/dynamodb.js";
 import { validationException } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { requireTable } from "../items.js";
+import { requireTable, streamChanged } from "../items.js";
 import { describeTable } from "../table.js";
 
 export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): DeleteTableOutput {
@@ -12,6 +12,8 @@ export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): Delete
     }
     const description = describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index));
     ctx.store.deleteTable(ctx, meta.name);
+    const changed = meta.stream?.enabled ? streamChanged(meta, false, ctx.clock.now()) : undefined;
+    if (changed) ctx.emit("dynamodb:StreamChanged", changed);
     return { TableDescription: description };
   });
 }

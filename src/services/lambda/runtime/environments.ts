@@ -578,7 +578,7 @@ class Environment {
     this.pendingLog.push({ timestamp: this.engine.clock.now(), message: message + "\n" });
   }
 
-  private finish(inv: Invocation, outcome: Outcome, coldStart: boolean): InvokeResult {
+  private finish(inv: Invocation, outcome: Exclude<Outcome, { kind: "lost" }>, coldStart: boolean): InvokeResult {
     const engine = this.engine;
     const fn = this.fn;
     const id = inv.requestId;
@@ -660,7 +660,8 @@ class Environment {
       outcome.kind === "timeout" || outcome.kind === "init-timeout" ? fn.timeout * 1000 : Math.max(0, engine.monotonic() - started);
     // Since August 2025 Lambda bills the Init phase of on-demand functions too.
     const billedMs = Math.ceil(durationMs + (initDurationMs ?? 0));
-    const maxMemoryUsedMb = Math.max(1, Math.round(this.maxRssKb / 1024));
+    // Lambda never reports more than the configured memory (the sandbox cannot hold more).
+    const maxMemoryUsedMb = outcome.kind === "oom" ? fn.memorySize : Math.min(fn.memorySize, Math.max(1, Math.round(this.maxRssKb / 1024)));
 
     const before = inv.deliveredAt === undefined ? this.takePendingLog() : inv.preLog;
     if (initReport) before.push(event(initReport));

@@ -1,0 +1,57 @@
+import type { BatchGetItemInput, BatchGetItemOutput } from "../../../generated/dynamodb.js";
+import { expressionAttributes, itemSize, project, validationException, type Item } from "../domain/index.js";
+import type { DynamoContext } from "../context.js";
+import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, validateKey, type ConsumedCapacityOut } from "../items.js";
+import { projectionOf } from "../requests.js";
+import { tableSchema } from "../table.js";
+import { check } from "../validation.js";
+
+const MAX_KEYS = 100;
+
+export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): BatchGetItemOutput {
+  const tables = Object.keys(input.RequestItems);
+  check({ field: "requestItems", value: "{}", failure: tables.length === 0 ? "Member must have length greater than or equal to 1" : undefined });
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  let total = 0;
+  for (const t of tables) total += input.RequestItems[t]?.Keys.length ?? 0;
+  if (total > MAX_KEYS) throw validationException("Too many items requested for the BatchGetItem call");
+
+  const plans = tables.map((name) => {
+    const request = input.RequestItems[name] as BatchGetItemInput["RequestItems"][string];
+    if (request.ProjectionExpression !== undefined && request.AttributesToGet !== undefined) {
+      throw validationException(
+        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+      );
+    }
+    const meta = requireTable(ctx.store, ctx, name);
+    const attrs = expressionAttributes(request.ExpressionAttributeNames, undefined);
+    const paths = projectionOf(request, attrs);
+    attrs.assertAllUsed();
+    const seen = new Set<string>();
+    const keys = request.Keys.map((raw) => {
+      const key = validateKey(meta, raw);
+      const row = baseRowKey(tableSchema(meta), key);
+      const id = `${row.pk}\u0000${row.sk}`;
+      if (seen.has(id)) throw validationException("Provided list of item keys contains duplicates");
+      seen.add(id);
+      return key;
+    });
+    return { name, meta, paths, keys, consistent: request.ConsistentRead === true };
+  });
+
+  const responses: Record<string, Item[]> = {};
+  const capacity: ConsumedCapacityOut[] = [];
+  for (const plan of plans) {
+    const found: Item[] = [];
+    const consumed = new Consumption(plan.meta.name, "read");
+    for (const key of plan.keys) {
+      const item = readItem(ctx.store, ctx, plan.meta, key);
+      consumed.table += readUnits(item ? itemSize(item) : 0, plan.consistent);
+      if (item) found.push(plan.paths ? project(plan.paths, item) : item);
+    }
+    responses[plan.name] = found;
+    const c = consumed.describe(mode);
+    if (c) capacity.push(c);
+  }
+  return { Responses: responses, UnprocessedKeys: {}, ...(mode !== "NONE" ? { ConsumedCapacity: capacity } : {}) };
+}

@@ -1,0 +1,72 @@
+import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generated/dynamodb.js";
+import { validationException, type Item } from "../domain/index.js";
+import type { DynamoContext } from "../context.js";
+import { baseRowKey, capacityMode, readItem, requireTable, validateKey, validateNewItem, writeItem, type ConsumedCapacityOut } from "../items.js";
+import { itemCollectionMetrics } from "../metrics.js";
+import { tableSchema, type TableMeta } from "../table.js";
+import { check } from "../validation.js";
+
+const MAX_REQUESTS = 25;
+
+export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): BatchWriteItemOutput {
+  const tables = Object.keys(input.RequestItems);
+  check({ field: "requestItems", value: "{}", failure: tables.length === 0 ? "Member must have length greater than or equal to 1" : undefined });
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  let total = 0;
+  for (const t of tables) total += input.RequestItems[t]?.length ?? 0;
+  if (total > MAX_REQUESTS) throw validationException("Too many items requested for the BatchWriteItem call");
+
+  // Everything is validated before anything is written: one bad request refuses the batch.
+  const plans = tables.map((name) => {
+    const meta = requireTable(ctx.store, ctx, name);
+    const seen = new Set<string>();
+    const writes = (input.RequestItems[name] ?? []).map((request) => {
+      const put = request.PutRequest;
+      const del = request.DeleteRequest;
+      if ((put === undefined) === (del === undefined)) {
+        throw validationException("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+      }
+      const item: Item = put ? validateNewItem(meta, put.Item) : validateKey(meta, (del as { Key: Record<string, unknown> }).Key);
+      const row = baseRowKey(tableSchema(meta), item);
+      const id = `${row.pk}\u0000${row.sk}`;
+      if (seen.has(id)) throw validationException("Provided list of item keys contains duplicates");
+      seen.add(id);
+      return { put: put !== undefined, item };
+    });
+    return { meta, writes };
+  });
+
+  return ctx.store.transaction(() => {
+    const capacity: ConsumedCapacityOut[] = [];
+    const metrics: Record<string, NonNullable<ReturnType<typeof itemCollectionMetrics>["ItemCollectionMetrics"]>[]> = {};
+    for (const { meta, writes } of plans) {
+      let consumed: ReturnType<typeof writeItem> | undefined;
+      for (const w of writes) {
+        const old = readItem(ctx.store, ctx, meta, w.item);
+        const c = writeItem(ctx, meta, old, w.put ? w.item : undefined);
+        if (consumed) consumed.merge(c);
+        else consumed = c;
+        collect(metrics, ctx, meta, w.item, input.ReturnItemCollectionMetrics);
+      }
+      const described = consumed?.describe(mode);
+      if (described) capacity.push(described);
+    }
+    return {
+      UnprocessedItems: {},
+      ...(mode !== "NONE" ? { ConsumedCapacity: capacity } : {}),
+      ...(Object.keys(metrics).length > 0 ? { ItemCollectionMetrics: metrics } : {}),
+    };
+  });
+}
+
+function collect(
+  into: Record<string, NonNullable<ReturnType<typeof itemCollectionMetrics>["ItemCollectionMetrics"]>[]>,
+  ctx: DynamoContext,
+  meta: TableMeta,
+  item: Item,
+  raw: string | undefined,
+): void {
+  const m = itemCollectionMetrics(ctx, meta, item, raw).ItemCollectionMetrics;
+  if (m === undefined) return;
+  (into[meta.name] ??= []).push(m);
+}

@@ -1,0 +1,68 @@
+import type { QueryInput, QueryOutput } from "../../../generated/dynamodb.js";
+import {
+  checkExpressionParameters,
+  conditionFromFilter,
+  expressionAttributes,
+  keyConditionFromKeyConditions,
+  matchesKeyCondition,
+  matchesSortKey,
+  validateItem,
+  parseCondition,
+  parseKeyCondition,
+  validationException,
+  type KeyCondition,
+} from "../domain/index.js";
+import type { DynamoContext } from "../context.js";
+import { capacityMode, requireTable } from "../items.js";
+import { checkFilterKeys, checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
+import { projectionOf } from "../requests.js";
+
+export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
+  checkExpressionParameters("Query", input);
+  checkLimit(input.Limit);
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const meta = requireTable(ctx.store, ctx, input.TableName);
+  const target = readTarget(ctx, meta, input.IndexName, input.ConsistentRead);
+  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  let keyCondition: KeyCondition;
+  if (input.KeyConditionExpression !== undefined) keyCondition = parseKeyCondition(input.KeyConditionExpression, attrs, target.schema);
+  else if (input.KeyConditions !== undefined) keyCondition = keyConditionFromKeyConditions(input.KeyConditions, target.schema);
+  else throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  const filter =
+    input.FilterExpression !== undefined
+      ? parseCondition(input.FilterExpression, attrs, "FilterExpression")
+      : conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
+  const paths = projectionOf(input, attrs);
+  attrs.assertAllUsed();
+  checkFilterKeys(filter, target, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
+  const select = checkSelect(target, input.Select, paths, input.AttributesToGet !== undefined);
+  const consistent = input.ConsistentRead === true;
+  const start = startRowKey(target, input.ExclusiveStartKey);
+  if (start !== undefined && input.ExclusiveStartKey !== undefined) {
+    const startItem = validateItem(input.ExclusiveStartKey);
+    const sortName = keyCondition.sortKey?.name;
+    const outside =
+      !matchesKeyCondition({ partitionKey: keyCondition.partitionKey }, startItem) ||
+      (keyCondition.sortKey !== undefined && sortName !== undefined && startItem[sortName] !== undefined && !matchesSortKey(keyCondition.sortKey, startItem[sortName]));
+    if (outside) throw validationException("The provided starting key is outside query boundaries based on provided conditions");
+  }
+  const result = runRead(ctx, {
+    target,
+    keyCondition,
+    filter,
+    paths,
+    select,
+    limit: input.Limit,
+    descending: input.ScanIndexForward === false,
+    start,
+    consistent,
+  });
+  const capacity = result.consumed.describe(mode);
+  return {
+    ...(result.items ? { Items: result.items } : {}),
+    Count: result.count,
+    ScannedCount: result.scannedCount,
+    ...(result.lastEvaluatedKey ? { LastEvaluatedKey: result.lastEvaluatedKey } : {}),
+    ...(capacity ? { ConsumedCapacity: capacity } : {}),
+  };
+}

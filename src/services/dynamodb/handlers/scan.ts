@@ -1,0 +1,53 @@
+import type { ScanInput, ScanOutput } from "../../../generated/dynamodb.js";
+import { checkExpressionParameters, conditionFromFilter, expressionAttributes, parseCondition, validationException } from "../domain/index.js";
+import type { DynamoContext } from "../context.js";
+import { capacityMode, requireTable } from "../items.js";
+import { checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
+import { projectionOf } from "../requests.js";
+import { check, range } from "../validation.js";
+
+export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
+  checkExpressionParameters("Scan", input);
+  checkLimit(input.Limit);
+  check(range("segment", input.Segment, 0, 999_999), range("totalSegments", input.TotalSegments, 1, 1_000_000));
+  if (input.Segment !== undefined && input.TotalSegments === undefined) {
+    throw validationException("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+  }
+  if (input.TotalSegments !== undefined && input.Segment === undefined) {
+    throw validationException("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+  }
+  if (input.Segment !== undefined && input.TotalSegments !== undefined && input.Segment >= input.TotalSegments) {
+    throw validationException(
+      `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`,
+    );
+  }
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const meta = requireTable(ctx.store, ctx, input.TableName);
+  const target = readTarget(ctx, meta, input.IndexName, input.ConsistentRead);
+  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  const filter =
+    input.FilterExpression !== undefined
+      ? parseCondition(input.FilterExpression, attrs, "FilterExpression")
+      : conditionFromFilter(input.ScanFilter, input.ConditionalOperator);
+  const paths = projectionOf(input, attrs);
+  attrs.assertAllUsed();
+  const select = checkSelect(target, input.Select, paths, input.AttributesToGet !== undefined);
+  const result = runRead(ctx, {
+    target,
+    filter,
+    paths,
+    select,
+    limit: input.Limit,
+    start: startRowKey(target, input.ExclusiveStartKey),
+    consistent: input.ConsistentRead === true,
+    segment: input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined,
+  });
+  const capacity = result.consumed.describe(mode);
+  return {
+    ...(result.items ? { Items: result.items } : {}),
+    Count: result.count,
+    ScannedCount: result.scannedCount,
+    ...(result.lastEvaluatedKey ? { LastEvaluatedKey: result.lastEvaluatedKey } : {}),
+    ...(capacity ? { ConsumedCapacity: capacity } : {}),
+  };
+}

@@ -1,0 +1,201 @@
+import { createHash } from "node:crypto";
+import type { TransactWriteItemsInput, TransactWriteItemsOutput } from "../../../generated/dynamodb.js";
+import { AwsError } from "../../../core/errors.js";
+import {
+  applyUpdate,
+  assertItemSize,
+  assertKeyNotUpdated,
+  evaluateCondition,
+  expressionAttributes,
+  isValidationException,
+  itemSize,
+  parseCondition,
+  parseUpdate,
+  validationException,
+  type Condition,
+  type Item,
+  type UpdateAction,
+} from "../domain/index.js";
+import { errors } from "../errors.js";
+import type { DynamoContext } from "../context.js";
+import {
+  baseRowKey,
+  capacityMode,
+  checkIndexKeys,
+  Consumption,
+  jsonItem,
+  readItem,
+  requireTable,
+  serializeItem,
+  validateKey,
+  validateNewItem,
+  writeItem,
+  writeUnits,
+  type ConsumedCapacityOut,
+} from "../items.js";
+import { checkReturnValuesOnFailure } from "../requests.js";
+import { keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
+import { check } from "../validation.js";
+
+const MAX_ACTIONS = 100;
+/** ClientRequestToken makes a TransactWriteItems idempotent for 10 minutes. */
+export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
+
+interface Action {
+  readonly kind: "ConditionCheck" | "Put" | "Delete" | "Update";
+  readonly meta: TableMeta;
+  readonly key: Item;
+  readonly condition: Condition | undefined;
+  readonly returnOld: boolean;
+  readonly item?: Item;
+  readonly update?: UpdateAction[];
+}
+
+interface Reason {
+  Code: string;
+  Message?: string;
+  Item?: unknown;
+}
+
+function prepare(entry: TransactWriteItemsInput["TransactItems"][number], ctx: DynamoContext): Action {
+  const present = (["ConditionCheck", "Put", "Delete", "Update"] as const).filter((k) => entry[k] !== undefined);
+  if (present.length !== 1) {
+    throw validationException("TransactItems can only contain one of Check, Put, Update or Delete");
+  }
+  const kind = present[0] as Action["kind"];
+  const op = entry[kind] as {
+    TableName: string;
+    Key?: Record<string, unknown>;
+    Item?: Record<string, unknown>;
+    ConditionExpression?: string;
+    UpdateExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+    ReturnValuesOnConditionCheckFailure?: string;
+  };
+  const returnOld = checkReturnValuesOnFailure(op.ReturnValuesOnConditionCheckFailure);
+  const meta = requireTable(ctx.store, ctx, op.TableName);
+  const attrs = expressionAttributes(op.ExpressionAttributeNames, op.ExpressionAttributeValues);
+  if (kind === "ConditionCheck" && op.ConditionExpression === undefined) {
+    throw validationException("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+  }
+  const update = kind === "Update" ? parseUpdate(op.UpdateExpression ?? "", attrs) : undefined;
+  const condition = op.ConditionExpression !== undefined ? parseCondition(op.ConditionExpression, attrs, "ConditionExpression") : undefined;
+  attrs.assertAllUsed();
+  if (kind === "Put") {
+    const item = validateNewItem(meta, op.Item ?? {});
+    return { kind, meta, key: item, item, condition, returnOld };
+  }
+  const key = validateKey(meta, op.Key ?? {});
+  if (update) assertKeyNotUpdated(update, keyAttributeNames(tableSchema(meta)));
+  return { kind, meta, key, condition, returnOld, ...(update ? { update } : {}) };
+}
+
+function fingerprint(input: TransactWriteItemsInput): string {
+  const { ClientRequestToken: _token, ...rest } = input;
+  return createHash("sha256").update(serializeItem(rest as unknown as Item)).digest("hex");
+}
+
+export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoContext): TransactWriteItemsOutput {
+  const count = input.TransactItems.length;
+  check({
+    field: "transactItems",
+    value: count === 0 ? "[]" : `[${count} items]`,
+    failure: count === 0 ? "Member must have length greater than or equal to 1" : count > MAX_ACTIONS ? `Member must have length less than or equal to ${MAX_ACTIONS}` : undefined,
+  });
+  check({
+    field: "clientRequestToken",
+    value: input.ClientRequestToken,
+    failure: input.ClientRequestToken !== undefined && (input.ClientRequestToken.length < 1 || input.ClientRequestToken.length > 36) ? "Member must have length less than or equal to 36" : undefined,
+  });
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const actions = input.TransactItems.map((entry) => prepare(entry, ctx));
+  const seen = new Set<string>();
+  for (const a of actions) {
+    const row = baseRowKey(tableSchema(a.meta), a.key);
+    const id = `${a.meta.name}\u0000${row.pk}\u0000${row.sk}`;
+    if (seen.has(id)) throw validationException("Transaction request cannot include multiple operations on one item");
+    seen.add(id);
+  }
+  const now = ctx.clock.now();
+  const print = input.ClientRequestToken !== undefined ? fingerprint(input) : undefined;
+
+  return ctx.store.transaction(() => {
+    if (input.ClientRequestToken !== undefined && print !== undefined) {
+      const previous = ctx.store.token(ctx, input.ClientRequestToken, now - IDEMPOTENCY_WINDOW_MS);
+      if (previous !== undefined) {
+        if (previous.fingerprint !== print) throw errors.IdempotentParameterMismatch();
+        // The same request again within the window: it already happened, nothing is written twice.
+        return capacityOut(actions.map((a) => ({ meta: a.meta, consumed: chargeOnly(a, ctx) })), mode);
+      }
+    }
+    const olds = actions.map((a) => readItem(ctx.store, ctx, a.meta, a.key));
+    const reasons: Reason[] = [];
+    const results: (Item | undefined)[] = [];
+    actions.forEach((a, i) => {
+      const old = olds[i];
+      if (a.condition !== undefined && !evaluateCondition(a.condition, old)) {
+        reasons.push({
+          Code: "ConditionalCheckFailed",
+          Message: "The conditional request failed",
+          ...(a.returnOld && old !== undefined ? { Item: jsonItem(old) } : {}),
+        });
+        results.push(undefined);
+        return;
+      }
+      try {
+        let next: Item | undefined;
+        if (a.kind === "Put") next = a.item;
+        else if (a.kind === "Update") {
+          next = { ...applyUpdate(a.update ?? [], old).item, ...a.key };
+          checkIndexKeys(a.meta, next);
+          assertItemSize(next, "update");
+        } else if (a.kind === "ConditionCheck") next = old;
+        reasons.push({ Code: "None" });
+        results.push(next);
+      } catch (err) {
+        if (!isValidationException(err)) throw err;
+        reasons.push({ Code: "ValidationError", Message: (err as AwsError).message });
+        results.push(undefined);
+      }
+    });
+    if (reasons.some((r) => r.Code !== "None")) {
+      throw errors.TransactionCanceled({ reasons: reasons.map((r) => r.Code).join(", ") }, { fields: { CancellationReasons: reasons } });
+    }
+    const consumed = actions.map((a, i) => {
+      if (a.kind === "ConditionCheck") return { meta: a.meta, consumed: chargeOnly(a, ctx, olds[i]) };
+      const c = writeItem(ctx, a.meta, olds[i], a.kind === "Delete" ? undefined : results[i]);
+      // Transactions cost twice the units of the same plain writes.
+      c.scale(2);
+      return { meta: a.meta, consumed: c };
+    });
+    if (input.ClientRequestToken !== undefined && print !== undefined) {
+      ctx.store.saveToken(ctx, input.ClientRequestToken, print, now, now - IDEMPOTENCY_WINDOW_MS);
+    }
+    return capacityOut(consumed, mode);
+  });
+}
+
+function chargeOnly(a: Action, ctx: DynamoContext, old?: Item): Consumption {
+  const c = new Consumption(a.meta.name, "write");
+  const item = old ?? readItem(ctx.store, ctx, a.meta, a.key);
+  c.table = 2 * writeUnits(item ? itemSize(item) : 0);
+  return c;
+}
+
+function capacityOut(entries: { meta: TableMeta; consumed: Consumption }[], mode: ReturnType<typeof capacityMode>): TransactWriteItemsOutput {
+  if (mode === "NONE") return {};
+  const byTable = new Map<string, Consumption>();
+  for (const e of entries) {
+    const existing = byTable.get(e.meta.name);
+    if (existing) existing.merge(e.consumed);
+    else byTable.set(e.meta.name, e.consumed);
+  }
+  const out: ConsumedCapacityOut[] = [];
+  for (const c of byTable.values()) {
+    const d = c.describe(mode);
+    if (d) out.push(d);
+  }
+  return { ConsumedCapacity: out };
+}
+

@@ -1,0 +1,67 @@
+import type { UpdateItemInput, UpdateItemOutput } from "../../../generated/dynamodb.js";
+import {
+  applyAttributeUpdates,
+  applyUpdate,
+  assertItemSize,
+  assertKeyNotUpdated,
+  checkExpressionParameters,
+  expressionAttributes,
+  parseUpdate,
+  updatedValues,
+  validateAttributeUpdates,
+  validationException,
+  type Item,
+  type UpdateResult,
+} from "../domain/index.js";
+import type { DynamoContext } from "../context.js";
+import { capacityMode, checkIndexKeys, readItem, requireTable, validateKey, writeItem } from "../items.js";
+import { itemCollectionMetrics } from "../metrics.js";
+import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
+import { keyAttributeNames, tableSchema } from "../table.js";
+
+export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateItemOutput {
+  checkExpressionParameters("UpdateItem", input);
+  const returnValues = returnValuesOf(input.ReturnValues, "UpdateItem");
+  const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const meta = requireTable(ctx.store, ctx, input.TableName);
+  const key = validateKey(meta, input.Key);
+  const keyNames = keyAttributeNames(tableSchema(meta));
+  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
+  const condition = conditionOf(input, attrs);
+  attrs.assertAllUsed();
+  if (actions) assertKeyNotUpdated(actions, keyNames);
+  const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;
+  if (legacy) {
+    for (const name of Object.keys(legacy)) {
+      if (keyNames.includes(name)) {
+        throw validationException(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
+      }
+    }
+  }
+  return ctx.store.transaction(() => {
+    const old = readItem(ctx.store, ctx, meta, key);
+    assertCondition(condition, old, returnOld);
+    const result: UpdateResult = actions
+      ? applyUpdate(actions, old)
+      : legacy
+        ? applyAttributeUpdates(legacy, old)
+        : { item: old ?? {}, updatedPaths: [], updatedAttributes: [] };
+    const next: Item = { ...result.item, ...key };
+    checkIndexKeys(meta, next);
+    assertItemSize(next, "update");
+    const consumed = writeItem(ctx, meta, old, next);
+    const capacity = consumed.describe(mode);
+    let attributes: Item | undefined;
+    if (returnValues === "ALL_OLD") attributes = old;
+    else if (returnValues === "ALL_NEW") attributes = next;
+    else if (returnValues === "UPDATED_OLD") attributes = old === undefined ? undefined : updatedValues(result, old);
+    else if (returnValues === "UPDATED_NEW") attributes = updatedValues(result, next);
+    return {
+      ...attributesOut(attributes),
+      ...(capacity ? { ConsumedCapacity: capacity } : {}),
+      ...itemCollectionMetrics(ctx, meta, next, input.ReturnItemCollectionMetrics),
+    };
+  });
+}

@@ -1,0 +1,193 @@
+import type { UpdateTableInput, UpdateTableOutput } from "../../../generated/dynamodb.js";
+import { validationException } from "../domain/index.js";
+import { errors } from "../errors.js";
+import type { DynamoContext } from "../context.js";
+import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
+import { describeTable, indexSchema, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
+import { check, oneOf, range, tableNameChecks } from "../validation.js";
+import { checkKeySchema, checkProjection, streamLabel } from "./create-table.js";
+
+const INVALID = "One or more parameter values were invalid: ";
+
+function changeThroughput(current: Throughput, read: number, write: number, now: number): Throughput {
+  const increased = read > current.read || write > current.write;
+  const decreased = read < current.read || write < current.write;
+  return {
+    read,
+    write,
+    ...(increased ? { lastIncrease: now } : current.lastIncrease !== undefined ? { lastIncrease: current.lastIncrease } : {}),
+    ...(decreased ? { lastDecrease: now } : current.lastDecrease !== undefined ? { lastDecrease: current.lastDecrease } : {}),
+    decreasesToday: current.decreasesToday + (decreased ? 1 : 0),
+  };
+}
+
+export function updateTable(input: UpdateTableInput, ctx: DynamoContext): UpdateTableOutput {
+  check(
+    ...tableNameChecks(input.TableName),
+    oneOf("billingMode", input.BillingMode, ["PROVISIONED", "PAY_PER_REQUEST"]),
+    range("provisionedThroughput.readCapacityUnits", input.ProvisionedThroughput?.ReadCapacityUnits, 1),
+    range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
+    oneOf("tableClass", input.TableClass, ["STANDARD", "STANDARD_INFREQUENT_ACCESS"]),
+  );
+  const somethingToDo =
+    input.ProvisionedThroughput !== undefined ||
+    input.BillingMode !== undefined ||
+    input.StreamSpecification !== undefined ||
+    input.GlobalSecondaryIndexUpdates !== undefined ||
+    input.SSESpecification !== undefined ||
+    input.ReplicaUpdates !== undefined ||
+    input.TableClass !== undefined ||
+    input.DeletionProtectionEnabled !== undefined ||
+    input.OnDemandThroughput !== undefined;
+  if (!somethingToDo) {
+    throw validationException(
+      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
+    );
+  }
+  const now = ctx.clock.now();
+  return ctx.store.transaction(() => {
+    const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+
+    if (input.AttributeDefinitions !== undefined) {
+      const defs = new Map<string, AttributeDefinition>(meta.attributeDefinitions.map((d) => [d.AttributeName, d]));
+      for (const d of input.AttributeDefinitions) {
+        const existing = defs.get(d.AttributeName);
+        if (existing !== undefined && existing.AttributeType !== d.AttributeType) {
+          throw validationException(`${INVALID}Cannot change the type of an existing attribute: ${d.AttributeName}`);
+        }
+        defs.set(d.AttributeName, { AttributeName: d.AttributeName, AttributeType: d.AttributeType as AttributeDefinition["AttributeType"] });
+      }
+      meta.attributeDefinitions = [...defs.values()];
+    }
+
+    const billingMode = (input.BillingMode ?? meta.billingMode) as TableMeta["billingMode"];
+    if (billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput !== undefined) {
+      throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
+    }
+    if (billingMode === "PROVISIONED" && meta.billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput === undefined) {
+      throw validationException(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+    }
+    if (input.ProvisionedThroughput !== undefined) {
+      const { ReadCapacityUnits: read, WriteCapacityUnits: write } = input.ProvisionedThroughput;
+      if (meta.billingMode === "PROVISIONED" && read === meta.provisioned.read && write === meta.provisioned.write && input.BillingMode === undefined) {
+        throw validationException(
+          `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+        );
+      }
+      meta.provisioned = changeThroughput(meta.provisioned, read, write, now);
+    }
+    if (billingMode !== meta.billingMode) {
+      meta.billingMode = billingMode;
+      if (billingMode === "PAY_PER_REQUEST") {
+        meta.payPerRequestSince = now;
+        meta.provisioned = { read: 0, write: 0, decreasesToday: 0 };
+        for (const g of meta.gsis) delete g.provisioned;
+      }
+    }
+
+    let onlineChanges = 0;
+    for (const update of input.GlobalSecondaryIndexUpdates ?? []) {
+      if (update.Create) {
+        onlineChanges++;
+        const c = update.Create;
+        if (meta.gsis.some((g) => g.name === c.IndexName) || meta.lsis.some((l) => l.name === c.IndexName)) {
+          throw validationException(`${INVALID}Attempting to create an index which already exists`);
+        }
+        const ks = checkKeySchema(c.KeySchema);
+        for (const k of ks) {
+          if (!meta.attributeDefinitions.some((d) => d.AttributeName === k.AttributeName)) {
+            throw validationException(
+              `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [${ks.map((x) => x.AttributeName).join(", ")}], AttributeDefinitions: [${meta.attributeDefinitions.map((d) => d.AttributeName).join(", ")}]`,
+            );
+          }
+        }
+        if (meta.billingMode === "PROVISIONED" && c.ProvisionedThroughput === undefined) {
+          throw validationException(`${INVALID}ProvisionedThroughput must be specified for index: ${c.IndexName}`);
+        }
+        const index: IndexMeta = {
+          name: c.IndexName,
+          kind: "GSI",
+          keySchema: ks,
+          projection: checkProjection(c.IndexName, c.Projection),
+          ...(c.ProvisionedThroughput && meta.billingMode === "PROVISIONED"
+            ? { provisioned: { read: c.ProvisionedThroughput.ReadCapacityUnits, write: c.ProvisionedThroughput.WriteCapacityUnits, decreasesToday: 0 } }
+            : {}),
+          ...(c.OnDemandThroughput ? { onDemand: c.OnDemandThroughput } : {}),
+        };
+        meta.gsis.push(index);
+        backfill(ctx, meta, index);
+      } else if (update.Delete) {
+        onlineChanges++;
+        const name = update.Delete.IndexName;
+        if (!meta.gsis.some((g) => g.name === name)) {
+          throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${name} not found for table: ${meta.name}` });
+        }
+        meta.gsis = meta.gsis.filter((g) => g.name !== name);
+        ctx.store.deleteIndexRows(ctx, meta.name, name);
+      } else if (update.Update) {
+        const u = update.Update;
+        const index = meta.gsis.find((g) => g.name === u.IndexName);
+        if (index === undefined) {
+          throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${u.IndexName} not found for table: ${meta.name}` });
+        }
+        if (u.ProvisionedThroughput) {
+          if (meta.billingMode === "PAY_PER_REQUEST") {
+            throw validationException(`${INVALID}ProvisionedThroughput cannot be specified for index: ${u.IndexName} when BillingMode is PAY_PER_REQUEST`);
+          }
+          index.provisioned = changeThroughput(index.provisioned ?? { read: 0, write: 0, decreasesToday: 0 }, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
+        }
+        if (u.OnDemandThroughput) index.onDemand = u.OnDemandThroughput;
+      }
+    }
+    if (onlineChanges > 1) {
+      throw errors.LimitExceeded({ message: "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table" });
+    }
+
+    const stream = input.StreamSpecification;
+    if (stream !== undefined) {
+      if (stream.StreamEnabled) {
+        if (meta.stream?.enabled) throw validationException(`Table already has an enabled stream: TableName: ${meta.name}`);
+        if (stream.StreamViewType === undefined) throw validationException(`${INVALID}You must specify a StreamViewType when enabling a DynamoDB stream`);
+        const label = streamLabel(now);
+        meta.stream = { enabled: true, viewType: stream.StreamViewType, label, arn: `${meta.arn}/stream/${label}` };
+        const changed = streamChanged(meta, true, now);
+        if (changed) ctx.emit("dynamodb:StreamChanged", changed);
+      } else {
+        if (!meta.stream?.enabled) throw validationException(`Table ${meta.name} does not have a stream enabled`);
+        meta.stream = { ...meta.stream, enabled: false };
+        const changed = streamChanged(meta, false, now);
+        if (changed) ctx.emit("dynamodb:StreamChanged", changed);
+      }
+    }
+    if (input.SSESpecification !== undefined) {
+      meta.sse = input.SSESpecification.Enabled
+        ? { enabled: true, type: input.SSESpecification.SSEType ?? "KMS", kmsKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/aws/dynamodb` }
+        : { enabled: false };
+    }
+    if (input.TableClass !== undefined) meta.tableClass = input.TableClass;
+    if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
+    if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
+
+    ctx.store.saveTable(ctx, meta);
+    return { TableDescription: describeTable(meta, "UPDATING", (index) => ctx.store.stats(ctx, meta.name, index)) };
+  });
+}
+
+/**
+ * Fills a new GSI from the items already in the table. Items whose index key has another type
+ * than the definition are left out of the index, as DynamoDB's backfill does (it reports them
+ * as violations instead of failing).
+ */
+function backfill(ctx: DynamoContext, meta: TableMeta, index: IndexMeta): void {
+  const schema = indexSchema(meta, index);
+  for (const row of ctx.store.range(ctx, meta.name, "", {})) {
+    const item = parseItem(row.item);
+    const fits = keyAttributeNames(schema).every((n) => {
+      const v = item[n];
+      return v === undefined || v[schema.types[n] as "S" | "N" | "B"] !== undefined;
+    });
+    if (!fits) continue;
+    const r = indexRow(meta, index, item);
+    if (r) ctx.store.putRow(ctx, meta.name, index.name, r.key, serializeItem(r.item), r.size, null);
+  }
+}

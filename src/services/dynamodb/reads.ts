@@ -1,0 +1,235 @@
+/**
+ * Query and Scan share one reader: walk the rows of the table or index in key order (a
+ * partition's range for Query, everything for Scan), stop at Limit or 1 MB, then filter and
+ * project, as DynamoDB does: Limit and the 1 MB page count items read, not items returned.
+ */
+import {
+  conditionAttributeNames,
+  evaluateCondition,
+  matchesKeyCondition,
+  project,
+  typeOf,
+  validateItem,
+  validationException,
+  type Condition,
+  type DocumentPath,
+  type Item,
+  type KeyCondition,
+  type KeySchema,
+} from "./domain/index.js";
+import type { DynamoContext } from "./context.js";
+import { baseRowKey, Consumption, encodeKeyValue, parseItem, readItem, readUnits } from "./items.js";
+import type { RangeOptions, RowKey } from "./store.js";
+import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
+import { check, oneOf, range, SELECT_VALUES } from "./validation.js";
+
+/** DynamoDB stops a page once it has read 1 MB. */
+export const PAGE_BYTES = 1024 * 1024;
+
+export type Select = (typeof SELECT_VALUES)[number];
+
+export interface ReadTarget {
+  readonly meta: TableMeta;
+  readonly index: IndexMeta | undefined;
+  /** Key schema of what is read: the index's when reading an index. */
+  readonly schema: KeySchema;
+}
+
+export function readTarget(ctx: DynamoContext, meta: TableMeta, indexName: string | undefined, consistent: boolean | undefined): ReadTarget {
+  if (indexName === undefined) return { meta, index: undefined, schema: tableSchema(meta) };
+  check(
+    { field: "indexName", value: indexName, failure: indexName.length < 3 ? "Member must have length greater than or equal to 3" : indexName.length > 255 ? "Member must have length less than or equal to 255" : undefined },
+  );
+  const index = findIndex(meta, indexName);
+  if (index === undefined) throw validationException(`The table does not have the specified index: ${indexName}`);
+  if (index.kind === "GSI" && consistent === true) throw validationException("Consistent reads are not supported on global secondary indexes");
+  void ctx;
+  return { meta, index, schema: indexSchema(meta, index) };
+}
+
+export function checkSelect(target: ReadTarget, select: string | undefined, paths: DocumentPath[] | undefined, usesAttributesToGet: boolean): Select {
+  check(oneOf("select", select, SELECT_VALUES));
+  const projecting = paths !== undefined;
+  const chosen = (select ?? (projecting ? "SPECIFIC_ATTRIBUTES" : target.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES")) as Select;
+  if (projecting && chosen !== "SPECIFIC_ATTRIBUTES") {
+    throw validationException(`Cannot specify the ${usesAttributesToGet ? "AttributesToGet" : "ProjectionExpression"} when choosing to get ${chosen}`);
+  }
+  if (chosen === "ALL_PROJECTED_ATTRIBUTES" && target.index === undefined) {
+    throw validationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  }
+  if (chosen === "ALL_ATTRIBUTES" && target.index?.kind === "GSI" && target.index.projection.ProjectionType !== "ALL") {
+    throw validationException(
+      `One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${target.index.name} because its projection type is not ALL`,
+    );
+  }
+  return chosen;
+}
+
+/** A filter may not name the key attributes of what is read. */
+export function checkFilterKeys(filter: Condition | undefined, target: ReadTarget, parameter: "Filter Expression" | "QueryFilter"): void {
+  if (filter === undefined) return;
+  const used = conditionAttributeNames(filter);
+  for (const name of keyAttributeNames(target.schema)) {
+    if (used.has(name)) {
+      throw validationException(
+        parameter === "Filter Expression"
+          ? `Filter Expression can only contain non-primary key attributes: Primary key attribute: ${name}`
+          : `QueryFilter can only contain non-key attributes: Primary key attribute: ${name}`,
+      );
+    }
+  }
+}
+
+function startKeyNames(target: ReadTarget): string[] {
+  const names = keyAttributeNames(tableSchema(target.meta));
+  for (const n of keyAttributeNames(target.schema)) if (!names.includes(n)) names.push(n);
+  return names;
+}
+
+/** ExclusiveStartKey: the table's key plus, when reading an index, the index's key. */
+export function startRowKey(target: ReadTarget, raw: Record<string, unknown> | undefined): RowKey | undefined {
+  if (raw === undefined) return undefined;
+  const key = validateItem(raw);
+  const names = startKeyNames(target);
+  const types: Record<string, string | undefined> = { ...tableSchema(target.meta).types, ...target.schema.types };
+  const bad = Object.keys(key).length !== names.length || names.some((n) => key[n] === undefined || typeOf(key[n] as Item[string]) !== types[n]);
+  if (bad) throw validationException("The provided starting key is invalid: The provided key element does not match the schema");
+  const base = baseRowKey(tableSchema(target.meta), key);
+  if (target.index === undefined) return base;
+  const s = target.schema;
+  return { pk: encodeKeyValue(key[s.partitionKey]), sk: s.sortKey === undefined ? "" : encodeKeyValue(key[s.sortKey]), tpk: base.pk, tsk: base.sk };
+}
+
+function lastEvaluatedKey(target: ReadTarget, item: Item): Item {
+  const out: Item = {};
+  for (const n of startKeyNames(target)) {
+    const v = item[n];
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+/** The SQL range of a key condition on the encoded sort key. */
+export function keyRange(cond: KeyCondition): Pick<RangeOptions, "pk" | "lower" | "upper"> {
+  const pk = encodeKeyValue(cond.partitionKey.value);
+  const sort = cond.sortKey;
+  if (sort === undefined) return { pk };
+  const [a, b] = sort.values;
+  const enc = (v: typeof a) => encodeKeyValue(v);
+  switch (sort.operator) {
+    case "EQ":
+      return { pk, lower: { value: enc(a), inclusive: true }, upper: { value: enc(a), inclusive: true } };
+    case "LT":
+      return { pk, upper: { value: enc(a), inclusive: false } };
+    case "LE":
+      return { pk, upper: { value: enc(a), inclusive: true } };
+    case "GT":
+      return { pk, lower: { value: enc(a), inclusive: false } };
+    case "GE":
+      return { pk, lower: { value: enc(a), inclusive: true } };
+    case "BETWEEN":
+      return { pk, lower: { value: enc(a), inclusive: true }, upper: { value: enc(b), inclusive: true } };
+    case "BEGINS_WITH": {
+      const prefix = enc(a);
+      // Every key starting with the prefix sorts below prefix + the highest code point (or
+      // "g" after hex digits); the key condition itself is checked again row by row.
+      const top = a?.B !== undefined ? `${prefix}g` : `${prefix}\u{10FFFF}`;
+      return { pk, lower: { value: prefix, inclusive: true }, upper: { value: top, inclusive: true } };
+    }
+  }
+}
+
+export interface ReadRequest {
+  readonly target: ReadTarget;
+  readonly keyCondition?: KeyCondition | undefined;
+  readonly filter?: Condition | undefined;
+  readonly paths?: DocumentPath[] | undefined;
+  readonly select: Select;
+  readonly limit?: number | undefined;
+  readonly descending?: boolean;
+  readonly start?: RowKey | undefined;
+  readonly consistent: boolean;
+  readonly segment?: { readonly segment: number; readonly total: number } | undefined;
+}
+
+export interface ReadResult {
+  readonly items: Item[] | undefined;
+  readonly count: number;
+  readonly scannedCount: number;
+  readonly lastEvaluatedKey: Item | undefined;
+  readonly consumed: Consumption;
+}
+
+/** FNV-1a over the encoded partition key: a stable split of partitions into scan segments. */
+export function segmentOf(pk: string, total: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < pk.length; i++) {
+    h ^= pk.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % total;
+}
+
+export function checkLimit(limit: number | undefined): void {
+  check(range("limit", limit, 1));
+}
+
+export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult {
+  const { target } = req;
+  const { meta, index } = target;
+  const indexName = index?.name ?? "";
+  const opts: RangeOptions = {
+    ...(req.keyCondition ? keyRange(req.keyCondition) : {}),
+    descending: req.descending === true,
+    after: req.start,
+  };
+  // An LSI fetches what it does not project from the table (more reads, as on AWS).
+  const fetchFromTable =
+    index?.kind === "LSI" &&
+    index.projection.ProjectionType !== "ALL" &&
+    (req.select === "ALL_ATTRIBUTES" || (req.paths !== undefined && !pathsProjected(meta, index, req.paths)));
+  const items: Item[] = [];
+  let count = 0;
+  let scanned = 0;
+  let bytes = 0;
+  let last: Item | undefined;
+  let more = false;
+  for (const row of ctx.store.range(ctx, meta.name, indexName, opts)) {
+    if (req.segment !== undefined && segmentOf(row.pk, req.segment.total) !== req.segment.segment) continue;
+    if (req.limit !== undefined && scanned >= req.limit) {
+      more = true;
+      break;
+    }
+    if (bytes >= PAGE_BYTES) {
+      more = true;
+      break;
+    }
+    let item = parseItem(row.item);
+    if (req.keyCondition && !matchesKeyCondition(req.keyCondition, item)) continue;
+    scanned++;
+    bytes += row.size;
+    last = item;
+    if (fetchFromTable) item = readItem(ctx.store, ctx, meta, item) ?? item;
+    if (req.filter && !evaluateCondition(req.filter, item)) continue;
+    count++;
+    if (req.select !== "COUNT") items.push(req.paths ? project(req.paths, item) : item);
+  }
+  // DynamoDB hands out LastEvaluatedKey whenever it stopped at Limit, even on the last item.
+  if (!more && req.limit !== undefined && scanned >= req.limit) more = true;
+  const consumed = new Consumption(meta.name, "read");
+  const units = readUnits(bytes, req.consistent);
+  if (index) consumed.addIndex(index, units);
+  else consumed.table = units;
+  return {
+    items: req.select === "COUNT" ? undefined : items,
+    count,
+    scannedCount: scanned,
+    lastEvaluatedKey: more && last !== undefined ? lastEvaluatedKey(target, last) : undefined,
+    consumed,
+  };
+}
+
+function pathsProjected(meta: TableMeta, index: IndexMeta, paths: DocumentPath[]): boolean {
+  const keep = new Set([...keyAttributeNames(tableSchema(meta)), ...keyAttributeNames(indexSchema(meta, index)), ...(index.projection.NonKeyAttributes ?? [])]);
+  return paths.every((p) => keep.has(p[0] as string));
+}

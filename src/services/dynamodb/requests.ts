@@ -1,0 +1,72 @@
+/**
+ * Request pieces several item operations share: conditions (expression or legacy Expected),
+ * projections, ReturnValues, and the ConditionalCheckFailedException they produce.
+ */
+import type { AwsError } from "../../core/errors.js";
+import {
+  conditionFromExpected,
+  evaluateCondition,
+  parseCondition,
+  parseProjection,
+  pathsFromAttributesToGet,
+  validationException,
+  type Condition,
+  type DocumentPath,
+  type ExpectedAttributeValue,
+  type ExpressionAttributes,
+  type Item,
+} from "./domain/index.js";
+import { errors } from "./errors.js";
+import { jsonItem } from "./items.js";
+import { check, oneOf, RETURN_VALUES } from "./validation.js";
+
+export interface ConditionInput {
+  ConditionExpression?: string | undefined;
+  Expected?: Record<string, ExpectedAttributeValue> | undefined;
+  ConditionalOperator?: string | undefined;
+}
+
+export function conditionOf(input: ConditionInput, attrs: ExpressionAttributes): Condition | undefined {
+  if (input.ConditionExpression !== undefined) return parseCondition(input.ConditionExpression, attrs, "ConditionExpression");
+  return conditionFromExpected(input.Expected, input.ConditionalOperator);
+}
+
+export interface ProjectionInput {
+  ProjectionExpression?: string | undefined;
+  AttributesToGet?: string[] | undefined;
+}
+
+export function projectionOf(input: ProjectionInput, attrs: ExpressionAttributes): DocumentPath[] | undefined {
+  if (input.ProjectionExpression !== undefined) return parseProjection(input.ProjectionExpression, attrs);
+  if (input.AttributesToGet !== undefined) return pathsFromAttributesToGet(input.AttributesToGet);
+  return undefined;
+}
+
+export type ReturnValues = (typeof RETURN_VALUES)[number];
+
+/** PutItem and DeleteItem return only the old item; UpdateItem any of the five. */
+export function returnValuesOf(raw: string | undefined, operation: "PutItem" | "DeleteItem" | "UpdateItem"): ReturnValues {
+  check(oneOf("returnValues", raw, ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"]));
+  const value = (raw ?? "NONE") as ReturnValues;
+  if (operation !== "UpdateItem" && value !== "NONE" && value !== "ALL_OLD") throw validationException("Return values set to invalid value");
+  return value;
+}
+
+export function checkReturnValuesOnFailure(raw: string | undefined): boolean {
+  check(oneOf("returnValuesOnConditionCheckFailure", raw, ["ALL_OLD", "NONE"]));
+  return raw === "ALL_OLD";
+}
+
+export function conditionalCheckFailed(old: Item | undefined, returnOld: boolean): AwsError {
+  return errors.ConditionalCheckFailed({}, returnOld && old !== undefined ? { fields: { Item: jsonItem(old) } } : {});
+}
+
+/** Throws ConditionalCheckFailedException when the condition does not hold for the stored item. */
+export function assertCondition(condition: Condition | undefined, old: Item | undefined, returnOld: boolean): void {
+  if (condition !== undefined && !evaluateCondition(condition, old)) throw conditionalCheckFailed(old, returnOld);
+}
+
+/** Attributes is left out when there is nothing to return. */
+export function attributesOut(item: Item | undefined): { Attributes?: Item } {
+  return item !== undefined && Object.keys(item).length > 0 ? { Attributes: item } : {};
+}

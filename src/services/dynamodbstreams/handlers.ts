@@ -1,0 +1,181 @@
+import type {
+  DescribeStreamInput,
+  DescribeStreamOutput,
+  GetRecordsInput,
+  GetRecordsOutput,
+  GetShardIteratorInput,
+  GetShardIteratorOutput,
+  ListStreamsInput,
+  ListStreamsOutput,
+} from "../../generated/dynamodbstreams.js";
+import { errors } from "./errors.js";
+import type { StreamsContext } from "./index.js";
+import { shardIdOf, type StreamRow } from "./store.js";
+
+/** Shard iterators are valid for 15 minutes. */
+export const ITERATOR_TTL_MS = 15 * 60 * 1000;
+/** GetRecords returns at most 1 MB or 1000 records. */
+const MAX_BYTES = 1024 * 1024;
+const ITERATOR_TYPES = ["TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"];
+
+function invalid(message: string): never {
+  throw errors.Validation({ message });
+}
+
+function coral(field: string, value: unknown, failure: string): never {
+  invalid(`1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${failure}`);
+}
+
+function requireStream(ctx: StreamsContext, arn: string): StreamRow {
+  if (arn.length < 37 || arn.length > 1024) coral("streamArn", arn, arn.length < 37 ? "Member must have length greater than or equal to 37" : "Member must have length less than or equal to 1024");
+  const stream = ctx.store.stream(ctx, arn);
+  if (stream === undefined) throw errors.StreamNotFound({ arn });
+  return stream;
+}
+
+const SEQ_WIDTH = 21;
+
+function seq(n: string): string {
+  if (!/^\d{1,40}$/.test(n)) invalid(`Invalid SequenceNumber: ${n}`);
+  return n.replace(/^0+/, "").padStart(SEQ_WIDTH, "0");
+}
+
+export async function listStreams(input: ListStreamsInput, ctx: StreamsContext): Promise<ListStreamsOutput> {
+  await ctx.store.ready;
+  if (input.Limit !== undefined && (input.Limit < 1 || input.Limit > 100)) {
+    coral("limit", input.Limit, input.Limit < 1 ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 100");
+  }
+  const limit = input.Limit ?? 100;
+  const rows = ctx.store.streams(ctx, input.TableName, input.ExclusiveStartStreamArn, limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    Streams: page.map((s) => ({ StreamArn: s.streamArn, TableName: s.tableName, StreamLabel: s.label })),
+    ...(rows.length > limit ? { LastEvaluatedStreamArn: page[page.length - 1]?.streamArn } : {}),
+  };
+}
+
+export async function describeStream(input: DescribeStreamInput, ctx: StreamsContext): Promise<DescribeStreamOutput> {
+  await ctx.store.ready;
+  const stream = requireStream(ctx, input.StreamArn);
+  const shardId = shardIdOf(stream);
+  const { first, last } = ctx.store.bounds(ctx, stream.streamArn);
+  const shards =
+    input.ExclusiveStartShardId !== undefined && input.ExclusiveStartShardId >= shardId
+      ? []
+      : [
+          {
+            ShardId: shardId,
+            SequenceNumberRange: {
+              StartingSequenceNumber: first ?? "1".padStart(SEQ_WIDTH, "0"),
+              ...(!stream.enabled && last !== undefined ? { EndingSequenceNumber: last } : {}),
+            },
+          },
+        ];
+  return {
+    StreamDescription: {
+      StreamArn: stream.streamArn,
+      StreamLabel: stream.label,
+      StreamStatus: stream.enabled ? "ENABLED" : "DISABLED",
+      StreamViewType: stream.viewType,
+      CreationRequestDateTime: new Date(stream.createdAt),
+      TableName: stream.tableName,
+      KeySchema: stream.keySchema,
+      Shards: shards,
+    },
+  };
+}
+
+interface Iterator {
+  /** Stream ARN. */
+  a: string;
+  /** Shard id. */
+  s: string;
+  /** Read records with a sequence number strictly greater than this ("" = from the start). */
+  p: string;
+  /** Issued at, epoch ms. */
+  t: number;
+}
+
+function encodeIterator(it: Iterator): string {
+  return Buffer.from(JSON.stringify(it)).toString("base64url");
+}
+
+function decodeIterator(text: string): Iterator {
+  if (text.length < 1 || text.length > 2048) coral("shardIterator", text, text.length < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 2048");
+  try {
+    const it = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Iterator>;
+    if (typeof it.a === "string" && typeof it.s === "string" && typeof it.p === "string" && typeof it.t === "number") return it as Iterator;
+  } catch {
+    // fall through to the error below
+  }
+  return invalid("Invalid ShardIterator");
+}
+
+export async function getShardIterator(input: GetShardIteratorInput, ctx: StreamsContext): Promise<GetShardIteratorOutput> {
+  await ctx.store.ready;
+  if (!ITERATOR_TYPES.includes(input.ShardIteratorType)) {
+    coral("shardIteratorType", input.ShardIteratorType, `Member must satisfy enum value set: [${ITERATOR_TYPES.join(", ")}]`);
+  }
+  const stream = requireStream(ctx, input.StreamArn);
+  if (input.ShardId !== shardIdOf(stream)) throw errors.ShardNotFound({ shard: input.ShardId, arn: stream.streamArn });
+  const { first, last } = ctx.store.bounds(ctx, stream.streamArn);
+  let position: string;
+  switch (input.ShardIteratorType) {
+    case "TRIM_HORIZON":
+      position = "";
+      break;
+    case "LATEST":
+      position = last ?? "";
+      break;
+    default: {
+      if (input.SequenceNumber === undefined) {
+        invalid("Must specify SequenceNumber with AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER shard iterator type");
+      }
+      const n = seq(input.SequenceNumber);
+      if (first !== undefined && n < first) throw errors.TrimmedDataAccess();
+      // AT reads the record itself: start strictly after its predecessor.
+      position = input.ShardIteratorType === "AFTER_SEQUENCE_NUMBER" ? n : (BigInt(n) - 1n).toString().padStart(SEQ_WIDTH, "0");
+    }
+  }
+  return { ShardIterator: encodeIterator({ a: stream.streamArn, s: input.ShardId, p: position, t: ctx.clock.now() }) };
+}
+
+/** Binaries travel in records as base64 strings; the output shape wants bytes. */
+function reviveBinaries(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === "B" && typeof value === "string") return Buffer.from(value, "base64");
+    if (key === "BS" && Array.isArray(value)) return value.map((b) => (typeof b === "string" ? Buffer.from(b, "base64") : b));
+    return value;
+  });
+}
+
+type OutRecord = NonNullable<GetRecordsOutput["Records"]>[number];
+
+export async function getRecords(input: GetRecordsInput, ctx: StreamsContext): Promise<GetRecordsOutput> {
+  await ctx.store.ready;
+  if (input.Limit !== undefined && (input.Limit < 1 || input.Limit > 1000)) {
+    coral("limit", input.Limit, input.Limit < 1 ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 1000");
+  }
+  const it = decodeIterator(input.ShardIterator);
+  if (ctx.clock.now() - it.t > ITERATOR_TTL_MS) throw errors.ExpiredIterator();
+  const stream = requireStream(ctx, it.a);
+  const rows = ctx.store.records(ctx, stream.streamArn, it.p, input.Limit ?? 1000);
+  const records: OutRecord[] = [];
+  let bytes = 0;
+  let position = it.p;
+  for (const row of rows) {
+    if (records.length > 0 && bytes + row.size > MAX_BYTES) break;
+    bytes += row.size;
+    position = row.seq;
+    const record = reviveBinaries(row.record) as OutRecord & { dynamodb?: { ApproximateCreationDateTime?: unknown } };
+    const created = record.dynamodb?.ApproximateCreationDateTime;
+    if (record.dynamodb && typeof created === "number") record.dynamodb.ApproximateCreationDateTime = new Date(created * 1000);
+    records.push(record);
+  }
+  // A disabled stream's shard closes once everything has been read: no next iterator.
+  const closed = !stream.enabled && ctx.store.records(ctx, stream.streamArn, position, 1).length === 0;
+  return {
+    Records: records,
+    ...(closed ? {} : { NextShardIterator: encodeIterator({ a: it.a, s: it.s, p: position, t: ctx.clock.now() }) }),
+  };
+}

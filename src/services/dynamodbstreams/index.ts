@@ -1,0 +1,48 @@
+import { defineService, type HandlerContext, type ServiceEnvironment } from "../../core/service.js";
+import type { DynamodbstreamsOperations } from "../../generated/dynamodbstreams.js";
+import { describeStream, getRecords, getShardIterator, listStreams } from "./handlers.js";
+import { StreamsStore } from "./store.js";
+
+export type StreamsContext = HandlerContext<StreamsStore>;
+
+/** Stream records are kept 24 hours. */
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+
+function start(env: ServiceEnvironment, store: StreamsStore): () => void {
+  const offChanged = env.events.subscribe("dynamodb:StreamChanged", (event) => {
+    const d = event.detail;
+    store.upsertStream(event.scope, {
+      streamArn: d.streamArn,
+      tableName: d.tableName,
+      label: d.streamLabel,
+      viewType: d.viewType,
+      keySchema: d.keySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
+      enabled: d.enabled,
+      createdAt: d.at,
+    });
+  });
+  const offRecord = env.events.subscribe("dynamodb:StreamRecord", (event) => {
+    store.addRecord(event.scope, event.detail.streamArn, event.detail.sequenceNumber, JSON.stringify(event.detail.record), env.clock.now());
+  });
+  // DynamoDB may have written stream records before this service was loaded: ask for them.
+  // The first requests wait until that sync (and what it publishes) has been delivered.
+  env.events.publish("dynamodb:StreamSyncRequested", {}, { account: "", region: "" });
+  store.ready = env.events.idle();
+  const cancelTrim = env.scheduler.every(60 * 60 * 1000, () => store.trim(env.clock.now() - RETENTION_MS), "dynamodbstreams:trim");
+  return () => {
+    offChanged();
+    offRecord();
+    cancelTrim();
+  };
+}
+
+export default defineService<DynamodbstreamsOperations, StreamsStore>({
+  createStore: (env) => new StreamsStore(env.state),
+  start,
+  handlers: {
+    ListStreams: listStreams,
+    DescribeStream: describeStream,
+    GetShardIterator: getShardIterator,
+    GetRecords: getRecords,
+  },
+});

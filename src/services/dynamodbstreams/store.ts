@@ -1,0 +1,138 @@
+/**
+ * DynamoDB Streams' own state, fed by DynamoDB's events ("dynamodb:StreamChanged",
+ * "dynamodb:StreamRecord"): which streams exist and the records of each. One shard per
+ * stream; records are kept 24 hours, as on AWS.
+ */
+import { createHash } from "node:crypto";
+import type { Scope } from "../../core/service.js";
+import type { StateLayer } from "../../state/database.js";
+
+export const DYNAMODBSTREAMS_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE dynamodbstreams_streams (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    stream_arn TEXT    NOT NULL,
+    table_name TEXT    NOT NULL,
+    label      TEXT    NOT NULL,
+    view_type  TEXT    NOT NULL,
+    key_schema TEXT    NOT NULL, -- JSON KeySchemaElement[]
+    enabled    INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, stream_arn)
+  ) WITHOUT ROWID;
+  CREATE TABLE dynamodbstreams_records (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    stream_arn TEXT    NOT NULL,
+    seq        TEXT    NOT NULL, -- fixed-width decimal, so text order is numeric order
+    record     TEXT    NOT NULL, -- JSON record, binaries in base64
+    size       INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, stream_arn, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX dynamodbstreams_records_age ON dynamodbstreams_records (created_at);`,
+];
+
+export interface StreamRow {
+  readonly streamArn: string;
+  readonly tableName: string;
+  readonly label: string;
+  readonly viewType: string;
+  readonly keySchema: { AttributeName: string; KeyType: string }[];
+  readonly enabled: boolean;
+  readonly createdAt: number;
+}
+
+interface RawStream {
+  stream_arn: string;
+  table_name: string;
+  label: string;
+  view_type: string;
+  key_schema: string;
+  enabled: number;
+  created_at: number;
+}
+
+function toStream(r: RawStream): StreamRow {
+  return {
+    streamArn: r.stream_arn,
+    tableName: r.table_name,
+    label: r.label,
+    viewType: r.view_type,
+    keySchema: JSON.parse(r.key_schema) as StreamRow["keySchema"],
+    enabled: r.enabled === 1,
+    createdAt: r.created_at,
+  };
+}
+
+/** The one shard of a stream: "shardId-" + creation time + a digest of the ARN, like AWS's shape. */
+export function shardIdOf(stream: StreamRow): string {
+  const digest = createHash("sha256").update(stream.streamArn).digest("hex").slice(0, 8);
+  return `shardId-${String(stream.createdAt).padStart(20, "0")}-${digest}`;
+}
+
+export class StreamsStore {
+  private readonly db;
+  /** Resolves once the streams DynamoDB had before this service started have been received. */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(readonly state: StateLayer) {
+    state.migrate("dynamodbstreams", DYNAMODBSTREAMS_MIGRATIONS);
+    this.db = state.db;
+  }
+
+  upsertStream(scope: Scope, s: StreamRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO dynamodbstreams_streams (account_id, region, stream_arn, table_name, label, view_type, key_schema, enabled, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, region, stream_arn) DO UPDATE SET enabled = excluded.enabled`,
+      )
+      .run(scope.account, scope.region, s.streamArn, s.tableName, s.label, s.viewType, JSON.stringify(s.keySchema), s.enabled ? 1 : 0, s.createdAt);
+  }
+
+  stream(scope: Scope, arn: string): StreamRow | undefined {
+    const r = this.db
+      .prepare<[string, string, string], RawStream>("SELECT * FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND stream_arn = ?")
+      .get(scope.account, scope.region, arn);
+    return r ? toStream(r) : undefined;
+  }
+
+  streams(scope: Scope, table: string | undefined, after: string | undefined, limit: number): StreamRow[] {
+    return this.db
+      .prepare<[string, string, string | null, string | null, string, number], RawStream>(
+        `SELECT * FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND (? IS NULL OR table_name = ?) AND stream_arn > ?
+         ORDER BY stream_arn LIMIT ?`,
+      )
+      .all(scope.account, scope.region, table ?? null, table ?? null, after ?? "", limit)
+      .map(toStream);
+  }
+
+  addRecord(scope: Scope, arn: string, seq: string, record: string, now: number): void {
+    this.db
+      .prepare("INSERT OR IGNORE INTO dynamodbstreams_records (account_id, region, stream_arn, seq, record, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, arn, seq, record, Buffer.byteLength(record), now);
+  }
+
+  /** Records strictly after `after` (a sequence number, or "" for the start), in order. */
+  records(scope: Scope, arn: string, after: string, limit: number): { seq: string; record: string; size: number }[] {
+    return this.db
+      .prepare<[string, string, string, string, number], { seq: string; record: string; size: number }>(
+        "SELECT seq, record, size FROM dynamodbstreams_records WHERE account_id = ? AND region = ? AND stream_arn = ? AND seq > ? ORDER BY seq LIMIT ?",
+      )
+      .all(scope.account, scope.region, arn, after, limit);
+  }
+
+  bounds(scope: Scope, arn: string): { first: string | undefined; last: string | undefined } {
+    const r = this.db
+      .prepare<[string, string, string], { first: string | null; last: string | null }>(
+        "SELECT MIN(seq) AS first, MAX(seq) AS last FROM dynamodbstreams_records WHERE account_id = ? AND region = ? AND stream_arn = ?",
+      )
+      .get(scope.account, scope.region, arn);
+    return { first: r?.first ?? undefined, last: r?.last ?? undefined };
+  }
+
+  trim(before: number): void {
+    this.db.prepare("DELETE FROM dynamodbstreams_records WHERE created_at < ?").run(before);
+  }
+}

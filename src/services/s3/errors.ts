@@ -1,0 +1,77 @@
+/**
+ * The S3 errors the handlers throw, with the messages S3 sends on the wire. Errors the domain
+ * modules already define (NoSuchKey, PreconditionFailed, BadDigest...) are re-exported from
+ * `domain/errors.ts` so there is one table per message.
+ */
+import { AwsError, defineErrors } from "../../core/errors.js";
+import { s3DomainErrors } from "./domain/errors.js";
+
+export { invalidArgument, invalidRequest, s3DomainErrors } from "./domain/errors.js";
+
+export const errors = defineErrors({
+  NoSuchBucket: { code: "NoSuchBucket", status: 404, message: "The specified bucket does not exist" },
+  BucketAlreadyExists: {
+    code: "BucketAlreadyExists",
+    status: 409,
+    message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
+  },
+  BucketAlreadyOwnedByYou: {
+    code: "BucketAlreadyOwnedByYou",
+    status: 409,
+    message: "Your previous request to create the named bucket succeeded and you already own it.",
+  },
+  BucketNotEmpty: { code: "BucketNotEmpty", status: 409, message: "The bucket you tried to delete is not empty" },
+  InvalidLocationConstraint: { code: "InvalidLocationConstraint", status: 400, message: "The specified location-constraint is not valid" },
+  IllegalLocationConstraint: {
+    code: "IllegalLocationConstraintException",
+    status: 400,
+    message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
+  },
+  AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  NoSuchVersion: { code: "NoSuchVersion", status: 404, message: "The specified version does not exist." },
+  NoSuchUpload: {
+    code: "NoSuchUpload",
+    status: 404,
+    message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+  },
+  // S3 really sends two spaces after "found.".
+  InvalidPart: {
+    code: "InvalidPart",
+    status: 400,
+    message: "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+  },
+  InvalidPartOrder: {
+    code: "InvalidPartOrder",
+    status: 400,
+    message: "The list of parts was not in ascending order. Parts must be ordered by part number.",
+  },
+  EntityTooSmall: { code: "EntityTooSmall", status: 400, message: "Your proposed upload is smaller than the minimum allowed size" },
+  EntityTooLarge: { code: "EntityTooLarge", status: 400, message: "Your proposed upload exceeds the maximum allowed size" },
+  KeyTooLong: { code: "KeyTooLongError", status: 400, message: "Your key is too long" },
+  NoSuchTagSet: { code: "NoSuchTagSet", status: 404, message: "The TagSet does not exist" },
+  NoSuchCORSConfiguration: { code: "NoSuchCORSConfiguration", status: 404, message: "The CORS configuration does not exist" },
+  InvalidTag: { code: "InvalidTag", status: 400, message: "{message}" },
+  MethodNotAllowed: { code: "MethodNotAllowed", status: 405, message: "The specified method is not allowed against this resource." },
+  InvalidStorageClass: { code: "InvalidStorageClass", status: 400, message: "The storage class you specified is not valid" },
+  InvalidPartNumber: { code: "InvalidPartNumber", status: 416, message: "The requested partnumber is not satisfiable" },
+  MalformedPolicy: { code: "MalformedPolicy", status: 400, message: "{message}" },
+  NoSuchBucketPolicy: { code: "NoSuchBucketPolicy", status: 404, message: "The bucket policy does not exist" },
+  NoSuchWebsiteConfiguration: { code: "NoSuchWebsiteConfiguration", status: 404, message: "The specified bucket does not have a website configuration" },
+  NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
+});
+
+export function noSuchBucket(bucket: string): AwsError {
+  return errors.NoSuchBucket({}, { fields: { BucketName: bucket } });
+}
+
+export function noSuchKey(key: string, headers?: Record<string, string>): AwsError {
+  return s3DomainErrors.NoSuchKey({}, { fields: { Key: key }, ...(headers ? { headers } : {}) });
+}
+
+export function noSuchUpload(uploadId: string): AwsError {
+  return errors.NoSuchUpload({}, { fields: { UploadId: uploadId } });
+}
+
+export function noSuchVersion(key: string, versionId: string): AwsError {
+  return errors.NoSuchVersion({}, { fields: { Key: key, VersionId: versionId } });
+}

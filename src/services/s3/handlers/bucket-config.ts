@@ -1,0 +1,90 @@
+/** Bucket sub-resources kept as configuration: versioning, tags, CORS. */
+import type {
+  DeleteBucketCorsInput,
+  DeleteBucketCorsOutput,
+  DeleteBucketTaggingInput,
+  DeleteBucketTaggingOutput,
+  GetBucketCorsInput,
+  GetBucketCorsOutput,
+  GetBucketTaggingInput,
+  GetBucketTaggingOutput,
+  GetBucketVersioningInput,
+  GetBucketVersioningOutput,
+  PutBucketCorsInput,
+  PutBucketCorsOutput,
+  PutBucketTaggingInput,
+  PutBucketTaggingOutput,
+  PutBucketVersioningInput,
+  PutBucketVersioningOutput,
+} from "../../../generated/s3.js";
+import { validateCorsConfiguration, type CorsRule } from "../domain/cors.js";
+import { errors, s3DomainErrors } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { MAX_BUCKET_TAGS, requireBucket, validateTags } from "../objects.js";
+import type { Tag } from "../store.js";
+
+export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Context): PutBucketVersioningOutput {
+  const { Status, MFADelete } = input.VersioningConfiguration;
+  if (Status !== undefined && Status !== "Enabled" && Status !== "Suspended") throw s3DomainErrors.MalformedXML();
+  if (MFADelete !== undefined && MFADelete !== "Enabled" && MFADelete !== "Disabled") throw s3DomainErrors.MalformedXML();
+  ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    // A bucket that was never versioned stays "unversioned" when asked to suspend nothing.
+    if (Status !== undefined && !(Status === "Suspended" && bucket.versioning === null)) ctx.store.setBucketField(bucket.name, "versioning", Status);
+    if (MFADelete !== undefined) ctx.store.setBucketField(bucket.name, "mfa_delete", MFADelete);
+  });
+  return {};
+}
+
+export function getBucketVersioning(input: GetBucketVersioningInput, ctx: S3Context): GetBucketVersioningOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  return {
+    ...(bucket.versioning !== null ? { Status: bucket.versioning } : {}),
+    ...(bucket.mfa_delete !== null ? { MFADelete: bucket.mfa_delete } : {}),
+  };
+}
+
+export function putBucketTagging(input: PutBucketTaggingInput, ctx: S3Context): PutBucketTaggingOutput {
+  const tags: Tag[] = (input.Tagging.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
+  validateTags(tags, MAX_BUCKET_TAGS);
+  ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "tags", JSON.stringify(tags)));
+  return {};
+}
+
+export function getBucketTagging(input: GetBucketTaggingInput, ctx: S3Context): GetBucketTaggingOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const tags = bucket.tags === null ? [] : (JSON.parse(bucket.tags) as Tag[]);
+  if (tags.length === 0) throw errors.NoSuchTagSet({}, { fields: { BucketName: bucket.name } });
+  return { TagSet: tags };
+}
+
+export function deleteBucketTagging(input: DeleteBucketTaggingInput, ctx: S3Context): DeleteBucketTaggingOutput {
+  ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "tags", null));
+  return {};
+}
+
+export function putBucketCors(input: PutBucketCorsInput, ctx: S3Context): PutBucketCorsOutput {
+  const rules = input.CORSConfiguration.CORSRules ?? [];
+  const domainRules: CorsRule[] = rules.map((r) => ({
+    ...(r.ID !== undefined ? { id: r.ID } : {}),
+    allowedOrigins: r.AllowedOrigins ?? [],
+    allowedMethods: r.AllowedMethods ?? [],
+    ...(r.AllowedHeaders !== undefined ? { allowedHeaders: r.AllowedHeaders } : {}),
+    ...(r.ExposeHeaders !== undefined ? { exposeHeaders: r.ExposeHeaders } : {}),
+    ...(r.MaxAgeSeconds !== undefined ? { maxAgeSeconds: r.MaxAgeSeconds } : {}),
+  }));
+  validateCorsConfiguration(domainRules);
+  ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "cors", JSON.stringify(rules)));
+  return {};
+}
+
+export function getBucketCors(input: GetBucketCorsInput, ctx: S3Context): GetBucketCorsOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  if (bucket.cors === null) throw errors.NoSuchCORSConfiguration({}, { fields: { BucketName: bucket.name } });
+  return { CORSRules: JSON.parse(bucket.cors) as NonNullable<GetBucketCorsOutput["CORSRules"]> };
+}
+
+export function deleteBucketCors(input: DeleteBucketCorsInput, ctx: S3Context): DeleteBucketCorsOutput {
+  ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "cors", null));
+  return {};
+}

@@ -1,0 +1,180 @@
+/** Bucket sub-resources stored as documents: policy, website, transfer acceleration, default encryption. */
+import type {
+  DeleteBucketEncryptionInput,
+  DeleteBucketEncryptionOutput,
+  DeleteBucketPolicyInput,
+  DeleteBucketPolicyOutput,
+  DeleteBucketWebsiteInput,
+  DeleteBucketWebsiteOutput,
+  GetBucketAccelerateConfigurationInput,
+  GetBucketAccelerateConfigurationOutput,
+  GetBucketEncryptionInput,
+  GetBucketEncryptionOutput,
+  GetBucketPolicyInput,
+  GetBucketPolicyOutput,
+  GetBucketWebsiteInput,
+  GetBucketWebsiteOutput,
+  PutBucketAccelerateConfigurationInput,
+  PutBucketAccelerateConfigurationOutput,
+  PutBucketEncryptionInput,
+  PutBucketEncryptionOutput,
+  PutBucketPolicyInput,
+  PutBucketPolicyOutput,
+  PutBucketWebsiteInput,
+  PutBucketWebsiteOutput,
+} from "../../../generated/s3.js";
+import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
+import { errors, invalidArgument, invalidRequest, s3DomainErrors } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { requireBucket } from "../objects.js";
+
+// --- policy ------------------------------------------------------------------------------------
+
+/** "The maximum size of a bucket policy is 20 KB", measured without insignificant whitespace. */
+export const MAX_POLICY_BYTES = 20 * 1024;
+
+function malformedPolicy(message: string) {
+  return errors.MalformedPolicy({ message });
+}
+
+/** The checks S3 runs on a bucket policy before storing it (no evaluation yet). */
+export function validateBucketPolicy(text: string, bucket: string): void {
+  let doc: unknown;
+  try {
+    doc = text.trimStart().startsWith("{") ? JSON.parse(text) : undefined;
+  } catch {
+    doc = undefined;
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+  if (Buffer.byteLength(JSON.stringify(doc), "utf8") > MAX_POLICY_BYTES) throw malformedPolicy("Policy exceeds the maximum allowed document size.");
+  const { Statement, Version } = doc as { Statement?: unknown; Version?: unknown };
+  if (Version !== undefined && Version !== "2012-10-17" && Version !== "2008-10-17") throw malformedPolicy("Invalid policy document version");
+  if (Statement === undefined) throw malformedPolicy("Missing required field Statement");
+  const statements = Array.isArray(Statement) ? Statement : [Statement];
+  if (statements.length === 0) throw malformedPolicy("Could not parse the policy: Statement is empty!");
+  const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  for (const raw of statements) {
+    if (typeof raw !== "object" || raw === null) throw malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+    const st = raw as Record<string, unknown>;
+    if (st["Effect"] !== "Allow" && st["Effect"] !== "Deny") throw malformedPolicy("Invalid effect: " + String(st["Effect"]));
+    if (st["Principal"] === undefined && st["NotPrincipal"] === undefined) throw malformedPolicy("Missing required field Principal");
+    const actions = [...list(st["Action"]), ...list(st["NotAction"])];
+    if (actions.length === 0) throw malformedPolicy("Missing required field Action");
+    for (const action of actions) {
+      if (typeof action !== "string" || !(action === "*" || /^s3:[A-Za-z*?]+$/.test(action))) throw malformedPolicy("Policy has invalid action");
+    }
+    const resources = [...list(st["Resource"]), ...list(st["NotResource"])];
+    if (resources.length === 0) throw malformedPolicy("Missing required field Resource");
+    for (const resource of resources) {
+      // A bucket policy may only name the bucket itself and objects in it.
+      const ok = typeof resource === "string" && (resource === `arn:aws:s3:::${bucket}` || resource.startsWith(`arn:aws:s3:::${bucket}/`) || resource === "*");
+      if (!ok) throw malformedPolicy("Policy has invalid resource");
+    }
+  }
+}
+
+export function putBucketPolicy(input: PutBucketPolicyInput, ctx: S3Context): PutBucketPolicyOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  validateBucketPolicy(input.Policy, bucket.name);
+  ctx.store.transaction(() => ctx.store.setConfig(requireBucket(ctx, input.Bucket).name, "policy", input.Policy));
+  return {};
+}
+
+export function getBucketPolicy(input: GetBucketPolicyInput, ctx: S3Context): GetBucketPolicyOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const policy = ctx.store.config<string>(bucket.name, "policy");
+  if (policy === undefined) throw errors.NoSuchBucketPolicy({}, { fields: { BucketName: bucket.name } });
+  return { Policy: policy };
+}
+
+export function deleteBucketPolicy(input: DeleteBucketPolicyInput, ctx: S3Context): DeleteBucketPolicyOutput {
+  ctx.store.transaction(() => ctx.store.deleteConfig(requireBucket(ctx, input.Bucket).name, "policy"));
+  return {};
+}
+
+// --- transfer acceleration ---------------------------------------------------------------------
+
+export function putBucketAccelerateConfiguration(input: PutBucketAccelerateConfigurationInput, ctx: S3Context): PutBucketAccelerateConfigurationOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const status = input.AccelerateConfiguration.Status;
+  if (status !== "Enabled" && status !== "Suspended") throw s3DomainErrors.MalformedXML();
+  // The accelerate endpoint is <bucket>.s3-accelerate.amazonaws.com under one wildcard certificate.
+  if (!isAccelerateCompatibleBucketName(bucket.name)) {
+    throw invalidRequest("S3 Transfer Acceleration is not supported for buckets with periods (.) in their names");
+  }
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "accelerate", status));
+  return {};
+}
+
+export function getBucketAccelerateConfiguration(input: GetBucketAccelerateConfigurationInput, ctx: S3Context): GetBucketAccelerateConfigurationOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  // Never configured: an empty document (it can be Suspended later, never unset again).
+  const status = ctx.store.config<string>(bucket.name, "accelerate");
+  return status !== undefined ? { Status: status } : {};
+}
+
+// --- static website ----------------------------------------------------------------------------
+
+type WebsiteConfiguration = PutBucketWebsiteInput["WebsiteConfiguration"];
+
+export function putBucketWebsite(input: PutBucketWebsiteInput, ctx: S3Context): PutBucketWebsiteOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const config = input.WebsiteConfiguration;
+  if (config.RedirectAllRequestsTo !== undefined) {
+    if (config.IndexDocument !== undefined || config.ErrorDocument !== undefined || config.RoutingRules !== undefined) {
+      throw invalidRequest("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.");
+    }
+  } else {
+    const suffix = config.IndexDocument?.Suffix;
+    if (suffix === undefined) throw invalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty", "IndexDocument", "");
+    if (suffix === "" || suffix.includes("/")) throw invalidArgument("The IndexDocument Suffix is not well formed", "IndexDocument", suffix);
+  }
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "website", config));
+  return {};
+}
+
+export function getBucketWebsite(input: GetBucketWebsiteInput, ctx: S3Context): GetBucketWebsiteOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const config = ctx.store.config<WebsiteConfiguration>(bucket.name, "website");
+  if (config === undefined) throw errors.NoSuchWebsiteConfiguration({}, { fields: { BucketName: bucket.name } });
+  return config;
+}
+
+export function deleteBucketWebsite(input: DeleteBucketWebsiteInput, ctx: S3Context): DeleteBucketWebsiteOutput {
+  ctx.store.transaction(() => ctx.store.deleteConfig(requireBucket(ctx, input.Bucket).name, "website"));
+  return {};
+}
+
+// --- default encryption ------------------------------------------------------------------------
+
+type EncryptionConfiguration = NonNullable<GetBucketEncryptionOutput["ServerSideEncryptionConfiguration"]>;
+
+/** Every bucket encrypts with SSE-S3 unless told otherwise (S3's default since January 2023). */
+const DEFAULT_ENCRYPTION: EncryptionConfiguration = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] };
+
+const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
+
+export function putBucketEncryption(input: PutBucketEncryptionInput, ctx: S3Context): PutBucketEncryptionOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const rules = input.ServerSideEncryptionConfiguration.Rules ?? [];
+  if (rules.length === 0) throw s3DomainErrors.MalformedXML();
+  for (const rule of rules) {
+    const algorithm = rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
+    if (algorithm !== undefined && !SSE_ALGORITHMS.includes(algorithm)) throw s3DomainErrors.MalformedXML();
+    if (algorithm === "AES256" && rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID !== undefined) {
+      throw invalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault", "");
+    }
+  }
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "encryption", input.ServerSideEncryptionConfiguration));
+  return {};
+}
+
+export function getBucketEncryption(input: GetBucketEncryptionInput, ctx: S3Context): GetBucketEncryptionOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  return { ServerSideEncryptionConfiguration: ctx.store.config<EncryptionConfiguration>(bucket.name, "encryption") ?? DEFAULT_ENCRYPTION };
+}
+
+export function deleteBucketEncryption(input: DeleteBucketEncryptionInput, ctx: S3Context): DeleteBucketEncryptionOutput {
+  ctx.store.transaction(() => ctx.store.deleteConfig(requireBucket(ctx, input.Bucket).name, "encryption"));
+  return {};
+}

@@ -1,0 +1,98 @@
+import type {
+  CreateBucketInput,
+  CreateBucketOutput,
+  DeleteBucketInput,
+  DeleteBucketOutput,
+  GetBucketLocationInput,
+  GetBucketLocationOutput,
+  HeadBucketInput,
+  HeadBucketOutput,
+  ListBucketsInput,
+  ListBucketsOutput,
+} from "../../../generated/s3.js";
+import { validateBucketName } from "../domain/bucket-names.js";
+import { errors, invalidArgument } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { ownerOf, requireBucket, utcSeconds } from "../objects.js";
+import { canonicalUserId } from "../store.js";
+
+const US_EAST_1 = "us-east-1";
+// "EU" is the legacy name of eu-west-1 that CreateBucket still accepts.
+const LEGACY_CONSTRAINTS: Readonly<Record<string, string>> = { EU: "eu-west-1" };
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+
+export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBucketOutput {
+  const name = input.Bucket;
+  validateBucketName(name);
+  const constraint = input.CreateBucketConfiguration?.LocationConstraint;
+  let region: string;
+  if (constraint === undefined || constraint === "") {
+    // Without a constraint a bucket is created in us-east-1, which only that endpoint accepts.
+    if (ctx.region !== US_EAST_1) throw errors.IllegalLocationConstraint({ constraint: "unspecified" });
+    region = US_EAST_1;
+  } else {
+    region = LEGACY_CONSTRAINTS[constraint] ?? constraint;
+    // us-east-1 is never a valid explicit constraint: S3 wants it left out.
+    if (!REGION.test(region) || region === US_EAST_1) {
+      throw errors.InvalidLocationConstraint({}, { fields: { LocationConstraint: constraint } });
+    }
+    if (region !== ctx.region) throw errors.IllegalLocationConstraint({ constraint });
+  }
+  const existing = ctx.store.bucket(name);
+  if (existing) {
+    if (existing.account_id !== ctx.account) throw errors.BucketAlreadyExists({}, { fields: { BucketName: name } });
+    // A legacy of us-east-1: re-creating your own bucket there answers 200 and changes nothing.
+    if (existing.region === US_EAST_1 && region === US_EAST_1) return { Location: `/${name}` };
+    throw errors.BucketAlreadyOwnedByYou({}, { fields: { BucketName: name } });
+  }
+  ctx.store.transaction(() => {
+    ctx.store.insertBucket({ name, account_id: ctx.account, region, created_at: utcSeconds(ctx.clock.now()) });
+  });
+  return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/` };
+}
+
+export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  return { BucketRegion: bucket.region, AccessPointAlias: false };
+}
+
+export function deleteBucket(input: DeleteBucketInput, ctx: S3Context): DeleteBucketOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  ctx.store.transaction(() => {
+    if (ctx.store.bucketInUse(bucket.name)) throw errors.BucketNotEmpty({}, { fields: { BucketName: bucket.name } });
+    ctx.store.deleteBucket(bucket.name);
+  });
+  return {};
+}
+
+export function getBucketLocation(input: GetBucketLocationInput, ctx: S3Context): GetBucketLocationOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  // us-east-1 buckets answer an empty LocationConstraint.
+  return bucket.region === US_EAST_1 ? {} : { LocationConstraint: bucket.region };
+}
+
+const MAX_BUCKETS_PAGE = 10_000;
+
+export function listBuckets(input: ListBucketsInput, ctx: S3Context): ListBucketsOutput {
+  const max = input.MaxBuckets;
+  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_BUCKETS_PAGE)) {
+    throw invalidArgument("Argument max-buckets must be an integer between 1 and 10000", "max-buckets", max);
+  }
+  let after: string | undefined;
+  if (input.ContinuationToken !== undefined && input.ContinuationToken !== "") {
+    after = Buffer.from(input.ContinuationToken, "base64url").toString("utf8");
+  }
+  const all = ctx.store
+    .bucketsOf(ctx.account)
+    .filter((b) => (input.Prefix === undefined || b.name.startsWith(input.Prefix)) && (input.BucketRegion === undefined || b.region === input.BucketRegion))
+    .filter((b) => after === undefined || b.name > after);
+  const page = max !== undefined ? all.slice(0, max) : all;
+  const last = page[page.length - 1];
+  const truncated = max !== undefined && all.length > page.length && last !== undefined;
+  return {
+    Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.created_at), BucketRegion: b.region })),
+    Owner: ownerOf(ctx.account, canonicalUserId(ctx.account)),
+    ...(truncated ? { ContinuationToken: Buffer.from(last.name, "utf8").toString("base64url") } : {}),
+    ...(input.Prefix !== undefined ? { Prefix: input.Prefix } : {}),
+  };
+}

@@ -1,0 +1,117 @@
+import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js";
+import { evaluateCopySourceConditions } from "../domain/conditions.js";
+import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { emitObjectEvent } from "../notify.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
+import type { ObjectHeaders, ObjectRow } from "../store.js";
+
+/** x-amz-copy-source: `bucket/key` or `/bucket/key`, URL-encoded, optionally `?versionId=`. */
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
+  const q = value.indexOf("?");
+  const path = q === -1 ? value : value.slice(0, q);
+  const query = q === -1 ? undefined : new URLSearchParams(value.slice(q + 1));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw invalidArgument("Invalid copy source encoding", "x-amz-copy-source", value);
+  }
+  if (decoded.startsWith("/")) decoded = decoded.slice(1);
+  const slash = decoded.indexOf("/");
+  if (slash <= 0 || slash === decoded.length - 1) {
+    throw invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", value);
+  }
+  const versionId = query?.get("versionId") ?? undefined;
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), ...(versionId !== undefined ? { versionId } : {}) };
+}
+
+function sourceVersion(ctx: S3Context, bucketName: string, key: string, versionId: string | undefined): ObjectRow {
+  const bucket = requireBucket(ctx, bucketName);
+  if (versionId !== undefined) {
+    const row = ctx.store.version(bucket.name, key, versionId);
+    if (row?.delete_marker) throw invalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.");
+  }
+  try {
+    return readableVersion(ctx, bucket, key, versionId);
+  } catch (err) {
+    // A delete marker as the current source version is simply "no such key" for a copy.
+    if (versionId === undefined) throw noSuchKey(key);
+    throw err;
+  }
+}
+
+export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOutput {
+  const target = requireBucket(ctx, input.Bucket);
+  validateKey(input.Key);
+  const src = parseCopySource(input.CopySource);
+  const source = sourceVersion(ctx, src.bucket, src.key, src.versionId);
+  evaluateCopySourceConditions(
+    {
+      ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
+      ...(input.CopySourceIfNoneMatch !== undefined ? { ifNoneMatch: input.CopySourceIfNoneMatch } : {}),
+      ...(input.CopySourceIfModifiedSince !== undefined ? { ifModifiedSince: input.CopySourceIfModifiedSince.toUTCString() } : {}),
+      ...(input.CopySourceIfUnmodifiedSince !== undefined ? { ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince.toUTCString() } : {}),
+    },
+    { etag: source.etag, lastModified: source.last_modified },
+  );
+  const metadataDirective = input.MetadataDirective ?? "COPY";
+  if (metadataDirective !== "COPY" && metadataDirective !== "REPLACE") {
+    throw invalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", metadataDirective);
+  }
+  const taggingDirective = input.TaggingDirective ?? "COPY";
+  if (taggingDirective !== "COPY" && taggingDirective !== "REPLACE") {
+    throw invalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", taggingDirective);
+  }
+  const sameObject = src.bucket === input.Bucket && src.key === input.Key && src.versionId === undefined;
+  const storageClass = input.StorageClass !== undefined ? validateStorageClass(input.StorageClass) : undefined;
+  if (sameObject && metadataDirective === "COPY" && storageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ServerSideEncryption === undefined) {
+    throw invalidRequest(
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  }
+  const tags = taggingDirective === "REPLACE" ? JSON.stringify(parseTaggingHeader(input.Tagging)) : source.tags;
+  const headers: ObjectHeaders =
+    metadataDirective === "REPLACE"
+      ? { ...contentHeaders(input, input.ContentEncoding, []), tags }
+      : {
+          content_type: source.content_type,
+          content_encoding: source.content_encoding,
+          content_disposition: source.content_disposition,
+          content_language: source.content_language,
+          cache_control: source.cache_control,
+          expires: source.expires,
+          website_redirect: input.WebsiteRedirectLocation ?? source.website_redirect,
+          metadata: source.metadata,
+          tags,
+          storage_class: storageClass ?? "STANDARD",
+        };
+  if (metadataDirective === "REPLACE" && storageClass === undefined) headers.storage_class = "STANDARD";
+  // Bodies are content-addressed: the copy is one more reference to the same blob.
+  const row = ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    const again = sourceVersion(ctx, src.bucket, src.key, src.versionId);
+    return ctx.store.putVersion(bucket, input.Key, {
+      ...headers,
+      delete_marker: 0,
+      blob_id: again.blob_id,
+      size: again.size,
+      etag: again.etag,
+      last_modified: utcSeconds(ctx.clock.now()),
+      checksum_algorithm: again.checksum_algorithm,
+      checksum_value: again.checksum_value,
+      checksum_type: again.checksum_type,
+      parts_count: again.parts_count,
+      part_sizes: again.part_sizes,
+      owner_account: ctx.account,
+    });
+  });
+  emitObjectEvent(ctx, target, "s3:ObjectCreated:Copy", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+  const sourceBucket = ctx.store.bucket(src.bucket);
+  return {
+    CopyObjectResult: { ETag: row.etag, LastModified: new Date(row.last_modified), ...checksumMembers(row.checksum_algorithm, row.checksum_value) },
+    ...(sourceBucket?.versioning !== null && sourceBucket?.versioning !== undefined ? { CopySourceVersionId: source.version_id } : {}),
+    ...(target.versioning !== null ? { VersionId: row.version_id } : {}),
+    ServerSideEncryption: "AES256",
+  };
+}

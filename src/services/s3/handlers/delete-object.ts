@@ -1,0 +1,96 @@
+import type { DeleteObjectInput, DeleteObjectOutput, DeleteObjectsInput, DeleteObjectsOutput } from "../../../generated/s3.js";
+import { AwsError } from "../../../core/errors.js";
+import { invalidArgument, s3DomainErrors } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { emitObjectEvent } from "../notify.js";
+import { requireBucket, utcSeconds } from "../objects.js";
+import type { BucketRow } from "../store.js";
+
+const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
+
+/** "You can delete up to 1000 objects in a single DeleteObjects request." */
+export const MAX_DELETE_OBJECTS = 1000;
+
+/**
+ * Deletes one key, as the bucket's versioning says, inside the caller's transaction.
+ * Without a version id: unversioned buckets remove the object, versioned buckets add a delete
+ * marker (suspended ones as the "null" version). With one: that version goes for good.
+ * Deleting what is not there succeeds (204), as S3 does.
+ */
+function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined): DeleteObjectOutput {
+  const { store } = ctx;
+  if (versionId !== undefined) {
+    if (versionId === "" || !VERSION_ID.test(versionId)) throw invalidArgument("Invalid version id specified", "versionId", versionId);
+    const row = store.version(bucket.name, key, versionId);
+    if (!row) return { VersionId: versionId };
+    store.removeVersion(row);
+    emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:Delete", { key, versionId });
+    return { VersionId: versionId, ...(row.delete_marker ? { DeleteMarker: true } : {}) };
+  }
+  if (bucket.versioning === null) {
+    const row = store.version(bucket.name, key, "null");
+    if (row) {
+      store.removeVersion(row);
+      emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:Delete", { key });
+    }
+    return {};
+  }
+  const marker = store.putVersion(bucket, key, {
+    content_type: null,
+    content_encoding: null,
+    content_disposition: null,
+    content_language: null,
+    cache_control: null,
+    expires: null,
+    website_redirect: null,
+    metadata: "{}",
+    tags: "[]",
+    storage_class: "STANDARD",
+    delete_marker: 1,
+    blob_id: null,
+    size: 0,
+    etag: "",
+    last_modified: utcSeconds(ctx.clock.now()),
+    checksum_algorithm: null,
+    checksum_value: null,
+    checksum_type: null,
+    parts_count: null,
+    part_sizes: null,
+    owner_account: ctx.account,
+  });
+  emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:DeleteMarkerCreated", { key, versionId: marker.version_id });
+  return { DeleteMarker: true, VersionId: marker.version_id };
+}
+
+export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteObjectOutput {
+  requireBucket(ctx, input.Bucket);
+  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId));
+}
+
+export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
+  requireBucket(ctx, input.Bucket);
+  const objects = input.Delete.Objects ?? [];
+  if (objects.length === 0 || objects.length > MAX_DELETE_OBJECTS) throw s3DomainErrors.MalformedXML();
+  const deleted: NonNullable<DeleteObjectsOutput["Deleted"]> = [];
+  const failed: NonNullable<DeleteObjectsOutput["Errors"]> = [];
+  ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    for (const object of objects) {
+      try {
+        const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId));
+        deleted.push({
+          Key: object.Key,
+          ...(object.VersionId !== undefined ? { VersionId: object.VersionId } : {}),
+          ...(out.DeleteMarker ? { DeleteMarker: true } : {}),
+          ...(out.DeleteMarker && object.VersionId === undefined && out.VersionId !== undefined ? { DeleteMarkerVersionId: out.VersionId } : {}),
+          ...(out.DeleteMarker && object.VersionId !== undefined ? { DeleteMarkerVersionId: object.VersionId } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof AwsError)) throw err;
+        failed.push({ Key: object.Key, ...(object.VersionId !== undefined ? { VersionId: object.VersionId } : {}), Code: err.code, Message: err.message });
+      }
+    }
+  });
+  // Quiet mode reports only the failures.
+  return { ...(input.Delete.Quiet ? {} : { Deleted: deleted }), ...(failed.length ? { Errors: failed } : {}) };
+}

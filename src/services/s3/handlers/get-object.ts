@@ -1,0 +1,96 @@
+import type { GetObjectInput, GetObjectOutput, HeadObjectInput, HeadObjectOutput } from "../../../generated/s3.js";
+import { evaluateReadConditions, resolveRange, type RangeResolution, type ReadConditions } from "../domain/conditions.js";
+import { errors, invalidRequest } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { partNumberError } from "../ingest.js";
+import { objectOutput, readableVersion, requireBucket } from "../objects.js";
+import type { ObjectRow } from "../store.js";
+
+function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions {
+  return {
+    ...(input.IfMatch !== undefined ? { ifMatch: input.IfMatch } : {}),
+    ...(input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {}),
+    ...(input.IfModifiedSince !== undefined ? { ifModifiedSince: input.IfModifiedSince.toUTCString() } : {}),
+    ...(input.IfUnmodifiedSince !== undefined ? { ifUnmodifiedSince: input.IfUnmodifiedSince.toUTCString() } : {}),
+  };
+}
+
+/** 304 carries the validators and no body. */
+function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow): void {
+  if (evaluateReadConditions(readConditions(input), { etag: row.etag, lastModified: row.last_modified }) === "not-modified") {
+    throw errors.NotModified({}, { headers: { ETag: row.etag, "Last-Modified": new Date(row.last_modified).toUTCString() } });
+  }
+}
+
+/** Response header overrides (`response-content-type`...) replace the stored values. */
+function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOutput> {
+  return {
+    ...(input.ResponseContentType !== undefined ? { ContentType: input.ResponseContentType } : {}),
+    ...(input.ResponseContentLanguage !== undefined ? { ContentLanguage: input.ResponseContentLanguage } : {}),
+    ...(input.ResponseContentDisposition !== undefined ? { ContentDisposition: input.ResponseContentDisposition } : {}),
+    ...(input.ResponseContentEncoding !== undefined ? { ContentEncoding: input.ResponseContentEncoding } : {}),
+    ...(input.ResponseCacheControl !== undefined ? { CacheControl: input.ResponseCacheControl } : {}),
+    ...(input.ResponseExpires !== undefined ? { Expires: input.ResponseExpires } : {}),
+  };
+}
+
+interface Selection {
+  readonly range: RangeResolution;
+  /** x-amz-mp-parts-count, answered when a part of a multipart object is asked for. */
+  readonly partsCount?: number;
+}
+
+/**
+ * What bytes a read asks for: a Range, or a part (`partNumber`) of the object as it was
+ * uploaded. A single-part object has exactly one part, the whole object.
+ */
+function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Selection {
+  if (input.PartNumber === undefined) return { range: resolveRange(input.Range, row.size) };
+  if (input.Range !== undefined) throw invalidRequest("Cannot specify both Range header and partNumber query parameter.");
+  if (!Number.isInteger(input.PartNumber) || input.PartNumber < 1 || input.PartNumber > 10_000) throw partNumberError(input.PartNumber);
+  const sizes = row.part_sizes !== null ? (JSON.parse(row.part_sizes) as number[]) : [row.size];
+  if (input.PartNumber > sizes.length) {
+    throw errors.InvalidPartNumber({}, { fields: { PartNumberRequested: input.PartNumber, ActualPartCount: sizes.length } });
+  }
+  if (row.part_sizes === null) return { range: { kind: "full" } };
+  const start = sizes.slice(0, input.PartNumber - 1).reduce((a, b) => a + b, 0);
+  const length = sizes[input.PartNumber - 1] ?? 0;
+  const end = start + length - 1;
+  return { range: { kind: "partial", start, end, length, contentRange: `bytes ${start}-${end}/${row.size}` }, partsCount: sizes.length };
+}
+
+function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const row = readableVersion(ctx, bucket, input.Key, input.VersionId, method);
+  checkConditions(input, row);
+  return { bucket, row, selection: select(input, row) };
+}
+
+export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutput {
+  const { bucket, row, selection } = locate(input, ctx, "GET");
+  const { range } = selection;
+  const out: GetObjectOutput = {
+    ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full"),
+    ...overrides(input),
+    ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
+  };
+  const blobId = row.blob_id ?? "";
+  if (range.kind === "partial") {
+    // TODO(protocol): S3 answers 206 here; the codec has no way for a handler to set the status
+    // of an output without a statusCode member. Content-Range and the bytes are right.
+    const body = range.length > 0 ? ctx.store.blobs.get(blobId, { start: range.start, end: range.end }) : Buffer.alloc(0);
+    return { ...out, ContentLength: range.length, ContentRange: range.contentRange, Body: body };
+  }
+  return { ...out, Body: ctx.store.blobs.get(blobId) };
+}
+
+export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOutput {
+  const { bucket, row, selection } = locate(input, ctx, "HEAD");
+  const out = {
+    ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED"),
+    ...overrides(input),
+    ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
+  };
+  delete (out as { TagCount?: number }).TagCount;
+  return selection.range.kind === "partial" ? { ...out, ContentLength: selection.range.length } : out;
+}

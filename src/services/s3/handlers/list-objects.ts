@@ -1,0 +1,118 @@
+import type {
+  ListObjectsInput,
+  ListObjectsOutput,
+  ListObjectsV2Input,
+  ListObjectsV2Output,
+  ListObjectVersionsInput,
+  ListObjectVersionsOutput,
+} from "../../../generated/s3.js";
+import { listObjectsV1, listObjectsV2 as listV2, listObjectVersions as listVersions, type ListedEntry } from "../domain/listing.js";
+import type { S3Context } from "../index.js";
+import { ownerOf, requireBucket } from "../objects.js";
+import { canonicalUserId, type ObjectEntry } from "../store.js";
+
+type Content = NonNullable<ListObjectsV2Output["Contents"]>[number];
+
+function content({ entry, key }: ListedEntry<ObjectEntry>, withOwner: boolean): Content {
+  return {
+    Key: key,
+    LastModified: new Date(entry.last_modified),
+    ETag: entry.etag,
+    ...(entry.checksum_algorithm !== null ? { ChecksumAlgorithm: [entry.checksum_algorithm] } : {}),
+    Size: entry.size,
+    StorageClass: entry.storage_class,
+    ...(withOwner ? { Owner: ownerOf(entry.owner_account, canonicalUserId(entry.owner_account)) } : {}),
+  };
+}
+
+export function listObjectsV2(input: ListObjectsV2Input, ctx: S3Context): ListObjectsV2Output {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const page = listV2(ctx.store.currentScan(bucket.name), {
+    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
+    ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
+    ...(input.MaxKeys !== undefined ? { maxKeys: input.MaxKeys } : {}),
+    ...(input.StartAfter !== undefined ? { startAfter: input.StartAfter } : {}),
+    ...(input.ContinuationToken !== undefined ? { continuationToken: input.ContinuationToken } : {}),
+    ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
+  });
+  return {
+    IsTruncated: page.isTruncated,
+    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, input.FetchOwner === true)) } : {}),
+    Name: bucket.name,
+    Prefix: page.prefix,
+    ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
+    MaxKeys: page.maxKeys,
+    ...(page.commonPrefixes.length ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: p })) } : {}),
+    ...(page.encodingType ? { EncodingType: page.encodingType } : {}),
+    KeyCount: page.keyCount,
+    ...(page.continuationToken !== undefined ? { ContinuationToken: page.continuationToken } : {}),
+    ...(page.nextContinuationToken !== undefined ? { NextContinuationToken: page.nextContinuationToken } : {}),
+    ...(page.startAfter !== undefined ? { StartAfter: page.startAfter } : {}),
+  };
+}
+
+export function listObjects(input: ListObjectsInput, ctx: S3Context): ListObjectsOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const page = listObjectsV1(ctx.store.currentScan(bucket.name), {
+    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
+    ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
+    ...(input.MaxKeys !== undefined ? { maxKeys: input.MaxKeys } : {}),
+    ...(input.Marker !== undefined ? { marker: input.Marker } : {}),
+    ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
+  });
+  return {
+    IsTruncated: page.isTruncated,
+    Marker: page.marker,
+    ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
+    // ListObjects (V1) always includes the owner.
+    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, true)) } : {}),
+    Name: bucket.name,
+    Prefix: page.prefix,
+    ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
+    MaxKeys: page.maxKeys,
+    ...(page.commonPrefixes.length ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: p })) } : {}),
+    ...(page.encodingType ? { EncodingType: page.encodingType } : {}),
+  };
+}
+
+export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Context): ListObjectVersionsOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const page = listVersions(ctx.store.versionScan(bucket.name), {
+    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
+    ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
+    ...(input.MaxKeys !== undefined ? { maxKeys: input.MaxKeys } : {}),
+    ...(input.KeyMarker !== undefined ? { keyMarker: input.KeyMarker } : {}),
+    ...(input.VersionIdMarker !== undefined ? { versionIdMarker: input.VersionIdMarker } : {}),
+    ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
+  });
+  const versions: NonNullable<ListObjectVersionsOutput["Versions"]> = [];
+  const markers: NonNullable<ListObjectVersionsOutput["DeleteMarkers"]> = [];
+  for (const { entry, key } of page.versions) {
+    const owner = ownerOf(entry.owner_account, canonicalUserId(entry.owner_account));
+    const common = { Key: key, VersionId: entry.version_id, IsLatest: entry.is_latest === 1, LastModified: new Date(entry.last_modified), Owner: owner };
+    if (entry.delete_marker) markers.push(common);
+    else
+      versions.push({
+        ...common,
+        ETag: entry.etag,
+        Size: entry.size,
+        StorageClass: entry.storage_class,
+        ...(entry.checksum_algorithm !== null ? { ChecksumAlgorithm: [entry.checksum_algorithm] } : {}),
+      });
+  }
+  return {
+    IsTruncated: page.isTruncated,
+    KeyMarker: page.keyMarker,
+    VersionIdMarker: page.versionIdMarker,
+    ...(page.nextKeyMarker !== undefined ? { NextKeyMarker: page.nextKeyMarker } : {}),
+    ...(page.nextVersionIdMarker !== undefined ? { NextVersionIdMarker: page.nextVersionIdMarker } : {}),
+    ...(versions.length ? { Versions: versions } : {}),
+    ...(markers.length ? { DeleteMarkers: markers } : {}),
+    Name: bucket.name,
+    Prefix: page.prefix,
+    ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
+    MaxKeys: page.maxKeys,
+    ...(page.commonPrefixes.length ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: p })) } : {}),
+    ...(page.encodingType ? { EncodingType: page.encodingType } : {}),
+  };
+}

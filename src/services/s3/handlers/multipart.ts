@@ -1,0 +1,292 @@
+import type {
+  AbortMultipartUploadInput,
+  AbortMultipartUploadOutput,
+  CompleteMultipartUploadInput,
+  CompleteMultipartUploadOutput,
+  CreateMultipartUploadInput,
+  CreateMultipartUploadOutput,
+  ListMultipartUploadsInput,
+  ListMultipartUploadsOutput,
+  ListPartsInput,
+  ListPartsOutput,
+  UploadPartInput,
+  UploadPartOutput,
+} from "../../../generated/s3.js";
+import { BlobNotFoundError, type BlobStore } from "../../../state/blob-store.js";
+import { compositeChecksum, multipartETag, normalizeETag, type ChecksumAlgorithm } from "../domain/checksums.js";
+import { evaluateWriteConditions, validateWriteConditions } from "../domain/conditions.js";
+import { listMultipartUploads as listUploads } from "../domain/listing.js";
+import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
+import { emitObjectEvent } from "../notify.js";
+import { checksumMembers, contentHeaders, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+import { canonicalUserId, type PartRow, type UploadRow } from "../store.js";
+
+/** "5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart upload." */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+export const MAX_PART_SIZE = 5 * 1024 ** 3;
+export const MAX_PART_NUMBER = 10_000;
+const DEFAULT_MAX_PARTS = 1000;
+
+function requireUpload(ctx: S3Context, bucket: string, key: string, uploadId: string): UploadRow {
+  const upload = ctx.store.upload(bucket, key, uploadId);
+  if (!upload) throw noSuchUpload(uploadId);
+  return upload;
+}
+
+export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3Context): CreateMultipartUploadOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  validateKey(input.Key);
+  const algorithm = requestedAlgorithm(input.ChecksumAlgorithm);
+  const tags = parseTaggingHeader(input.Tagging);
+  const now = ctx.clock.now();
+  const uploadId = ctx.store.newUploadId(now);
+  ctx.store.transaction(() => {
+    ctx.store.insertUpload({
+      ...contentHeaders(input, input.ContentEncoding, tags),
+      upload_id: uploadId,
+      bucket: bucket.name,
+      key: input.Key,
+      initiated: now,
+      owner_account: ctx.account,
+      checksum_algorithm: algorithm ?? null,
+    });
+  });
+  return {
+    Bucket: bucket.name,
+    Key: input.Key,
+    UploadId: uploadId,
+    ServerSideEncryption: "AES256",
+    ...(algorithm ? { ChecksumAlgorithm: algorithm } : {}),
+  };
+}
+
+export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promise<UploadPartOutput> {
+  const bucket = requireBucket(ctx, input.Bucket);
+  if (!Number.isInteger(input.PartNumber) || input.PartNumber < 1 || input.PartNumber > MAX_PART_NUMBER) throw partNumberError(input.PartNumber);
+  const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
+  const received = await ingestBody(
+    ctx.store.blobs,
+    { ...input, ...(input.ChecksumAlgorithm === undefined && upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}) },
+    MAX_PART_SIZE,
+  );
+  const etag = `"${received.md5Hex}"`;
+  try {
+    ctx.store.transaction(() => {
+      requireUpload(ctx, bucket.name, input.Key, input.UploadId);
+      ctx.store.putPart({
+        upload_id: upload.upload_id,
+        part_number: input.PartNumber,
+        blob_id: received.blob.id,
+        size: received.blob.size,
+        etag,
+        checksum: received.checksum && (upload.checksum_algorithm === null || received.checksum.algorithm === upload.checksum_algorithm) ? received.checksum.value : null,
+        last_modified: utcSeconds(ctx.clock.now()),
+      });
+    });
+  } catch (err) {
+    ctx.store.blobs.abandon(received.blob.id);
+    throw err;
+  }
+  return { ETag: etag, ServerSideEncryption: "AES256", ...(received.checksum ? checksumMembers(received.checksum.algorithm, received.checksum.value) : {}) };
+}
+
+const PART_CHECKSUM_MEMBERS: readonly ["ChecksumCRC32" | "ChecksumCRC32C" | "ChecksumSHA1" | "ChecksumSHA256", ChecksumAlgorithm][] = [
+  ["ChecksumCRC32", "CRC32"],
+  ["ChecksumCRC32C", "CRC32C"],
+  ["ChecksumSHA1", "SHA1"],
+  ["ChecksumSHA256", "SHA256"],
+];
+
+/** The parts a CompleteMultipartUpload names, checked against what was uploaded, in order. */
+function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly PartRow[], algorithm: string | null): PartRow[] {
+  const requested = input.MultipartUpload?.Parts ?? [];
+  if (requested.length === 0) throw s3DomainErrors.MalformedXML();
+  const byNumber = new Map(uploaded.map((p) => [p.part_number, p]));
+  const selected: PartRow[] = [];
+  let previous = 0;
+  for (const part of requested) {
+    const number = part.PartNumber ?? 0;
+    if (number <= previous) throw errors.InvalidPartOrder({}, { fields: { UploadId: input.UploadId } });
+    previous = number;
+    const stored = byNumber.get(number);
+    const fields = { UploadId: input.UploadId, PartNumber: number, ETag: part.ETag ?? "" };
+    if (!stored || part.ETag === undefined || normalizeETag(part.ETag) !== normalizeETag(stored.etag)) throw errors.InvalidPart({}, { fields });
+    for (const [member, alg] of PART_CHECKSUM_MEMBERS) {
+      const given = part[member];
+      if (given !== undefined && alg === algorithm && stored.checksum !== null && given !== stored.checksum) throw errors.InvalidPart({}, { fields });
+    }
+    selected.push(stored);
+  }
+  selected.forEach((part, i) => {
+    if (i < selected.length - 1 && part.size < MIN_PART_SIZE) {
+      throw errors.EntityTooSmall(
+        {},
+        { fields: { ProposedSize: part.size, MinSizeAllowed: MIN_PART_SIZE, PartNumber: part.part_number, ETag: normalizeETag(part.etag) } },
+      );
+    }
+  });
+  return selected;
+}
+
+async function* concatenate(blobs: BlobStore, parts: readonly PartRow[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) {
+    for await (const chunk of blobs.get(part.blob_id)) yield chunk as Buffer;
+  }
+}
+
+export async function completeMultipartUpload(input: CompleteMultipartUploadInput, ctx: S3Context): Promise<CompleteMultipartUploadOutput> {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const conditions = input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {};
+  validateWriteConditions(conditions);
+  const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
+  const parts = selectParts(input, ctx.store.parts(upload.upload_id), upload.checksum_algorithm);
+  const etag = multipartETag(parts.map((p) => p.etag));
+  const algorithm = upload.checksum_algorithm as ChecksumAlgorithm | null;
+  let checksum: string | null = null;
+  if (algorithm !== null && parts.every((p) => p.checksum !== null)) checksum = compositeChecksum(algorithm, parts.map((p) => p.checksum as string));
+  let blob;
+  try {
+    // The object is one blob: parts are streamed into it (flat memory), so reads and ranges
+    // never have to stitch parts together.
+    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts));
+  } catch (err) {
+    if (err instanceof BlobNotFoundError) throw noSuchUpload(input.UploadId);
+    throw err;
+  }
+  const blobId = blob.id;
+  try {
+    const row = ctx.store.transaction(() => {
+      const current = requireBucket(ctx, input.Bucket);
+      requireUpload(ctx, current.name, input.Key, input.UploadId);
+      const latest = ctx.store.latest(current.name, input.Key);
+      evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
+      const written = ctx.store.putVersion(current, input.Key, {
+        content_type: upload.content_type,
+        content_encoding: upload.content_encoding,
+        content_disposition: upload.content_disposition,
+        content_language: upload.content_language,
+        cache_control: upload.cache_control,
+        expires: upload.expires,
+        website_redirect: upload.website_redirect,
+        metadata: upload.metadata,
+        tags: upload.tags,
+        storage_class: upload.storage_class,
+        delete_marker: 0,
+        blob_id: blobId,
+        size: blob.size,
+        etag,
+        last_modified: utcSeconds(ctx.clock.now()),
+        checksum_algorithm: checksum !== null ? algorithm : null,
+        checksum_value: checksum,
+        checksum_type: checksum !== null ? "COMPOSITE" : null,
+        parts_count: parts.length,
+        part_sizes: JSON.stringify(parts.map((p) => p.size)),
+        owner_account: upload.owner_account,
+      });
+      ctx.store.removeUpload(upload.upload_id);
+      return written;
+    });
+    emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+    return {
+      Location: `${ctx.config.endpoint}/${encodeURIComponent(bucket.name)}/${input.Key.split("/").map(encodeURIComponent).join("/")}`,
+      Bucket: bucket.name,
+      Key: input.Key,
+      ETag: etag,
+      ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
+      ...checksumMembers(row.checksum_algorithm, row.checksum_value),
+      ServerSideEncryption: "AES256",
+    };
+  } catch (err) {
+    ctx.store.blobs.abandon(blobId);
+    throw err;
+  }
+}
+
+export function abortMultipartUpload(input: AbortMultipartUploadInput, ctx: S3Context): AbortMultipartUploadOutput {
+  requireBucket(ctx, input.Bucket);
+  ctx.store.transaction(() => {
+    const upload = requireUpload(ctx, input.Bucket, input.Key, input.UploadId);
+    ctx.store.removeUpload(upload.upload_id);
+  });
+  return {};
+}
+
+export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
+  const max = input.MaxParts ?? DEFAULT_MAX_PARTS;
+  if (!Number.isInteger(max) || max < 0) throw invalidArgument("Argument max-parts must be an integer between 0 and 2147483647", "max-parts", max);
+  const marker = input.PartNumberMarker ?? 0;
+  const after = ctx.store.parts(upload.upload_id).filter((p) => p.part_number > marker);
+  const page = after.slice(0, Math.min(max, DEFAULT_MAX_PARTS));
+  const truncated = after.length > page.length;
+  const last = page[page.length - 1];
+  const owner = ownerOf(upload.owner_account, canonicalUserId(upload.owner_account));
+  return {
+    Bucket: bucket.name,
+    Key: upload.key,
+    UploadId: upload.upload_id,
+    PartNumberMarker: marker,
+    ...(last ? { NextPartNumberMarker: last.part_number } : {}),
+    MaxParts: max,
+    IsTruncated: truncated,
+    ...(page.length
+      ? {
+          Parts: page.map((p) => ({
+            PartNumber: p.part_number,
+            LastModified: new Date(p.last_modified),
+            ETag: p.etag,
+            Size: p.size,
+            ...(upload.checksum_algorithm !== null ? checksumMembers(upload.checksum_algorithm, p.checksum) : {}),
+          })),
+        }
+      : {}),
+    Initiator: owner,
+    Owner: owner,
+    StorageClass: upload.storage_class,
+    ...(upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}),
+  };
+}
+
+export function listMultipartUploads(input: ListMultipartUploadsInput, ctx: S3Context): ListMultipartUploadsOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const page = listUploads(ctx.store.uploadScan(bucket.name), {
+    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
+    ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
+    ...(input.MaxUploads !== undefined ? { maxUploads: input.MaxUploads } : {}),
+    ...(input.KeyMarker !== undefined ? { keyMarker: input.KeyMarker } : {}),
+    ...(input.UploadIdMarker !== undefined ? { uploadIdMarker: input.UploadIdMarker } : {}),
+    ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
+  });
+  return {
+    Bucket: bucket.name,
+    KeyMarker: page.keyMarker,
+    UploadIdMarker: page.uploadIdMarker,
+    ...(page.nextKeyMarker !== undefined ? { NextKeyMarker: page.nextKeyMarker } : {}),
+    ...(page.nextUploadIdMarker !== undefined ? { NextUploadIdMarker: page.nextUploadIdMarker } : {}),
+    Prefix: page.prefix,
+    ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
+    MaxUploads: page.maxUploads,
+    IsTruncated: page.isTruncated,
+    ...(page.uploads.length
+      ? {
+          Uploads: page.uploads.map(({ entry, key }) => {
+            const owner = ownerOf(entry.owner_account, canonicalUserId(entry.owner_account));
+            return {
+              UploadId: entry.upload_id,
+              Key: key,
+              Initiated: new Date(entry.initiated),
+              StorageClass: entry.storage_class,
+              Owner: owner,
+              Initiator: owner,
+              ...(entry.checksum_algorithm !== null ? { ChecksumAlgorithm: entry.checksum_algorithm } : {}),
+            };
+          }),
+        }
+      : {}),
+    ...(page.commonPrefixes.length ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: p })) } : {}),
+    ...(page.encodingType ? { EncodingType: page.encodingType } : {}),
+  };
+}

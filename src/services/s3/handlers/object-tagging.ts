@@ -1,0 +1,44 @@
+import type {
+  DeleteObjectTaggingInput,
+  DeleteObjectTaggingOutput,
+  GetObjectTaggingInput,
+  GetObjectTaggingOutput,
+  PutObjectTaggingInput,
+  PutObjectTaggingOutput,
+} from "../../../generated/s3.js";
+import type { S3Context } from "../index.js";
+import { emitObjectEvent } from "../notify.js";
+import { MAX_OBJECT_TAGS, readableVersion, requireBucket, validateTags } from "../objects.js";
+import type { Tag } from "../store.js";
+
+function versionOut(ctx: S3Context, bucketName: string, versionId: string): { VersionId?: string } {
+  return ctx.store.bucket(bucketName)?.versioning !== null ? { VersionId: versionId } : {};
+}
+
+export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): PutObjectTaggingOutput {
+  const tags: Tag[] = (input.Tagging.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
+  validateTags(tags, MAX_OBJECT_TAGS);
+  return ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
+    ctx.store.setObjectTags(row.seq, JSON.stringify(tags));
+    emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Put", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+    return versionOut(ctx, bucket.name, row.version_id);
+  });
+}
+
+export function getObjectTagging(input: GetObjectTaggingInput, ctx: S3Context): GetObjectTaggingOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
+  return { ...versionOut(ctx, bucket.name, row.version_id), TagSet: JSON.parse(row.tags) as Tag[] };
+}
+
+export function deleteObjectTagging(input: DeleteObjectTaggingInput, ctx: S3Context): DeleteObjectTaggingOutput {
+  return ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "DELETE");
+    ctx.store.setObjectTags(row.seq, "[]");
+    emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Delete", { key: row.key, versionId: row.version_id });
+    return versionOut(ctx, bucket.name, row.version_id);
+  });
+}

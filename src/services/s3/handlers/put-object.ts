@@ -1,0 +1,50 @@
+import type { PutObjectInput, PutObjectOutput } from "../../../generated/s3.js";
+import { evaluateWriteConditions, validateWriteConditions } from "../domain/conditions.js";
+import type { S3Context } from "../index.js";
+import { ingestBody } from "../ingest.js";
+import { emitObjectEvent } from "../notify.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+
+export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<PutObjectOutput> {
+  const bucket = requireBucket(ctx, input.Bucket);
+  validateKey(input.Key);
+  const conditions = input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {};
+  validateWriteConditions(conditions);
+  const tags = parseTaggingHeader(input.Tagging);
+  const received = await ingestBody(ctx.store.blobs, input);
+  const headers = contentHeaders(input, received.contentEncoding, tags);
+  const row = (() => {
+    try {
+      return ctx.store.transaction(() => {
+        // Re-read: the bucket may have gone and the key may have changed while the body streamed.
+        const current = requireBucket(ctx, input.Bucket);
+        const latest = ctx.store.latest(current.name, input.Key);
+        evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
+        return ctx.store.putVersion(current, input.Key, {
+          ...headers,
+          delete_marker: 0,
+          blob_id: received.blob.id,
+          size: received.blob.size,
+          etag: `"${received.md5Hex}"`,
+          last_modified: utcSeconds(ctx.clock.now()),
+          checksum_algorithm: received.checksum?.algorithm ?? null,
+          checksum_value: received.checksum?.value ?? null,
+          checksum_type: received.checksum ? "FULL_OBJECT" : null,
+          parts_count: null,
+          part_sizes: null,
+          owner_account: ctx.account,
+        });
+      });
+    } catch (err) {
+      ctx.store.blobs.abandon(received.blob.id);
+      throw err;
+    }
+  })();
+  emitObjectEvent(ctx, bucket, "s3:ObjectCreated:Put", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+  return {
+    ETag: row.etag,
+    ...(bucket.versioning !== null || row.version_id !== "null" ? { VersionId: row.version_id } : {}),
+    ...checksumMembers(row.checksum_algorithm, row.checksum_value),
+    ServerSideEncryption: "AES256",
+  };
+}

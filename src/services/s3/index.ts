@@ -1,0 +1,116 @@
+import { defineService, type HandlerContext } from "../../core/service.js";
+import type { S3Operations } from "../../generated/s3.js";
+import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./handlers/buckets.js";
+import {
+  deleteBucketCors,
+  deleteBucketTagging,
+  getBucketCors,
+  getBucketTagging,
+  getBucketVersioning,
+  putBucketCors,
+  putBucketTagging,
+  putBucketVersioning,
+} from "./handlers/bucket-config.js";
+import {
+  deleteBucketEncryption,
+  deleteBucketPolicy,
+  deleteBucketWebsite,
+  getBucketAccelerateConfiguration,
+  getBucketEncryption,
+  getBucketPolicy,
+  getBucketWebsite,
+  putBucketAccelerateConfiguration,
+  putBucketEncryption,
+  putBucketPolicy,
+  putBucketWebsite,
+} from "./handlers/bucket-settings.js";
+import { copyObject } from "./handlers/copy-object.js";
+import { deleteObject, deleteObjects } from "./handlers/delete-object.js";
+import { getObject, headObject } from "./handlers/get-object.js";
+import { listObjects, listObjectsV2, listObjectVersions } from "./handlers/list-objects.js";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+} from "./handlers/multipart.js";
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./handlers/object-tagging.js";
+import { putObject } from "./handlers/put-object.js";
+import { startNotifications } from "./notify.js";
+import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
+import { S3Store } from "./store.js";
+
+export type S3Context = HandlerContext<S3Store>;
+
+export default defineService<S3Operations, S3Store>({
+  createStore: (env) => S3Store.create(env),
+  start: (env, store) => startNotifications(env, store),
+  // The response root elements S3 sends, which the models do not name.
+  xmlRootNames: {
+    ListBuckets: "ListAllMyBucketsResult",
+    ListObjects: "ListBucketResult",
+    ListObjectsV2: "ListBucketResult",
+    ListObjectVersions: "ListVersionsResult",
+    ListMultipartUploads: "ListMultipartUploadsResult",
+    ListParts: "ListPartsResult",
+    CreateMultipartUpload: "InitiateMultipartUploadResult",
+    CompleteMultipartUpload: "CompleteMultipartUploadResult",
+    DeleteObjects: "DeleteResult",
+    GetObjectTagging: "Tagging",
+    GetBucketTagging: "Tagging",
+    GetBucketVersioning: "VersioningConfiguration",
+    GetBucketCors: "CORSConfiguration",
+    GetBucketLocation: "LocationConstraint",
+    GetBucketNotificationConfiguration: "NotificationConfiguration",
+    GetBucketAccelerateConfiguration: "AccelerateConfiguration",
+    GetBucketWebsite: "WebsiteConfiguration",
+  },
+  handlers: {
+    CreateBucket: createBucket,
+    HeadBucket: headBucket,
+    ListBuckets: listBuckets,
+    DeleteBucket: deleteBucket,
+    GetBucketLocation: getBucketLocation,
+    PutObject: putObject,
+    GetObject: getObject,
+    HeadObject: headObject,
+    DeleteObject: deleteObject,
+    DeleteObjects: deleteObjects,
+    CopyObject: copyObject,
+    PutObjectTagging: putObjectTagging,
+    GetObjectTagging: getObjectTagging,
+    DeleteObjectTagging: deleteObjectTagging,
+    ListObjects: listObjects,
+    ListObjectsV2: listObjectsV2,
+    ListObjectVersions: listObjectVersions,
+    CreateMultipartUpload: createMultipartUpload,
+    UploadPart: uploadPart,
+    CompleteMultipartUpload: completeMultipartUpload,
+    AbortMultipartUpload: abortMultipartUpload,
+    ListParts: listParts,
+    ListMultipartUploads: listMultipartUploads,
+    PutBucketVersioning: putBucketVersioning,
+    GetBucketVersioning: getBucketVersioning,
+    PutBucketTagging: putBucketTagging,
+    GetBucketTagging: getBucketTagging,
+    DeleteBucketTagging: deleteBucketTagging,
+    PutBucketCors: putBucketCors,
+    GetBucketCors: getBucketCors,
+    DeleteBucketCors: deleteBucketCors,
+    PutBucketNotificationConfiguration: putBucketNotificationConfiguration,
+    GetBucketNotificationConfiguration: getBucketNotificationConfiguration,
+    PutBucketPolicy: putBucketPolicy,
+    GetBucketPolicy: getBucketPolicy,
+    DeleteBucketPolicy: deleteBucketPolicy,
+    PutBucketAccelerateConfiguration: putBucketAccelerateConfiguration,
+    GetBucketAccelerateConfiguration: getBucketAccelerateConfiguration,
+    PutBucketWebsite: putBucketWebsite,
+    GetBucketWebsite: getBucketWebsite,
+    DeleteBucketWebsite: deleteBucketWebsite,
+    PutBucketEncryption: putBucketEncryption,
+    GetBucketEncryption: getBucketEncryption,
+    DeleteBucketEncryption: deleteBucketEncryption,
+  },
+});

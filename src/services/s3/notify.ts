@@ -1,0 +1,155 @@
+/**
+ * Bucket event notifications at run time: handlers emit `s3:Object` events into their unit of
+ * work (so nothing is sent for a write that failed), and a listener started with the service
+ * delivers each one, after commit, to the configurations of the bucket that match it, through
+ * in-process calls to SQS SendMessage, SNS Publish and Lambda Invoke (asynchronous), with the
+ * message S3 sends.
+ */
+import { parseArn } from "../../core/arn.js";
+import type { Invoke, ServiceEnvironment } from "../../core/service.js";
+import { hostId } from "../../protocol/codec.js";
+import {
+  buildS3EventMessage,
+  buildS3EventRecord,
+  buildTestEvent,
+  destinationValidationError,
+  formatSequencer,
+  matchingNotificationRules,
+  type NormalizedNotificationConfiguration,
+  type NotificationRule,
+} from "./domain/notifications.js";
+import type { S3Context } from "./index.js";
+import { canonicalUserId, type BucketRow, type S3Store } from "./store.js";
+
+export interface S3ObjectEvent {
+  /** With the "s3:" prefix: s3:ObjectCreated:Put, s3:ObjectRemoved:DeleteMarkerCreated... */
+  readonly eventName: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly size?: number;
+  readonly eTag?: string;
+  readonly versionId?: string;
+  readonly sequencer: string;
+  readonly eventTime: number;
+  readonly requestId: string;
+  readonly sourceIp: string;
+  readonly principalId: string;
+}
+
+declare module "../../core/events.js" {
+  interface NimbusEventMap {
+    /** A committed change to an object, as S3 event notifications describe it. */
+    "s3:Object": S3ObjectEvent;
+  }
+}
+
+/** Emits an object event; it is delivered only if the operation succeeds. */
+export function emitObjectEvent(
+  ctx: S3Context,
+  bucket: BucketRow,
+  eventName: string,
+  object: { key: string; size?: number; eTag?: string; versionId?: string },
+): void {
+  const now = ctx.clock.now();
+  ctx.emit("s3:Object", {
+    eventName,
+    bucket: bucket.name,
+    key: object.key,
+    ...(object.size !== undefined ? { size: object.size } : {}),
+    ...(object.eTag !== undefined ? { eTag: object.eTag } : {}),
+    // Version ids appear in events only for buckets with versioning configured.
+    ...(object.versionId !== undefined && bucket.versioning !== null ? { versionId: object.versionId } : {}),
+    sequencer: formatSequencer(ctx.store.nextSequencer(now)),
+    eventTime: now,
+    requestId: ctx.requestId,
+    sourceIp: ctx.caller.sourceIp,
+    principalId: ctx.account,
+  });
+}
+
+export function notificationRules(bucket: BucketRow): NormalizedNotificationConfiguration {
+  return bucket.notifications ? (JSON.parse(bucket.notifications) as NormalizedNotificationConfiguration) : { rules: [], eventBridge: false };
+}
+
+async function deliver(invoke: Invoke, rule: NotificationRule, body: string): Promise<void> {
+  const arn = parseArn(rule.destinationArn);
+  if (!arn) throw new Error(`bad destination ARN ${rule.destinationArn}`);
+  const scope = { account: arn.account, region: arn.region };
+  switch (rule.destinationType) {
+    case "Queue": {
+      const { QueueUrl } = await invoke<{ QueueUrl: string }>("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
+      await invoke("sqs", "SendMessage", { QueueUrl, MessageBody: body }, scope);
+      return;
+    }
+    case "Topic":
+      await invoke("sns", "Publish", { TopicArn: rule.destinationArn, Message: body, Subject: "Amazon S3 Notification" }, scope);
+      return;
+    case "LambdaFunction":
+      await invoke("lambda", "Invoke", { FunctionName: rule.destinationArn, InvocationType: "Event", Payload: Buffer.from(body) }, scope);
+      return;
+  }
+}
+
+/**
+ * Checks that a destination exists, as S3 does when a configuration is saved, and sends it
+ * the s3:TestEvent message.
+ */
+export async function validateDestination(ctx: S3Context, rule: NotificationRule, bucket: string): Promise<void> {
+  const arn = parseArn(rule.destinationArn);
+  if (!arn) throw destinationValidationError(rule.destinationArn, "The destination ARN is not valid");
+  const scope = { account: arn.account, region: arn.region };
+  try {
+    switch (rule.destinationType) {
+      case "Queue":
+        await ctx.invoke("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
+        break;
+      case "Topic":
+        await ctx.invoke("sns", "GetTopicAttributes", { TopicArn: rule.destinationArn }, scope);
+        break;
+      case "LambdaFunction":
+        await ctx.invoke("lambda", "GetFunction", { FunctionName: rule.destinationArn }, scope);
+        break;
+    }
+  } catch {
+    throw destinationValidationError(rule.destinationArn, "The destination does not exist or cannot be reached");
+  }
+}
+
+export async function sendTestEvent(ctx: S3Context, rule: NotificationRule, bucket: string): Promise<void> {
+  const body = JSON.stringify(buildTestEvent({ bucket, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
+  await deliver(ctx.invoke, rule, body);
+}
+
+/** Subscribes the delivery of object events; returns the unsubscribe. */
+export function startNotifications(env: ServiceEnvironment, store: S3Store): () => void {
+  return env.events.subscribe("s3:Object", async (event) => {
+    const detail = event.detail;
+    const bucket = store.bucket(detail.bucket);
+    if (!bucket) return;
+    const config = notificationRules(bucket);
+    const rules = matchingNotificationRules(config.rules, detail.eventName, detail.key);
+    await Promise.all(
+      rules.map((rule) => {
+        const record = buildS3EventRecord({
+          eventName: detail.eventName,
+          eventTime: detail.eventTime,
+          awsRegion: bucket.region,
+          principalId: `AWS:${detail.principalId}`,
+          sourceIPAddress: detail.sourceIp,
+          requestId: detail.requestId,
+          hostId: hostId(detail.requestId),
+          configurationId: rule.id,
+          bucket: { name: bucket.name, ownerPrincipalId: canonicalUserId(bucket.account_id) },
+          object: {
+            key: detail.key,
+            ...(detail.size !== undefined ? { size: detail.size } : {}),
+            ...(detail.eTag !== undefined ? { eTag: detail.eTag } : {}),
+            ...(detail.versionId !== undefined ? { versionId: detail.versionId } : {}),
+            sequencer: detail.sequencer,
+          },
+        });
+        return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])));
+      }),
+    );
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * What several S3 handlers share: finding a bucket the caller may use, finding the version a
+ * read addresses (with S3's delete-marker answers), the content headers an object keeps, and
+ * tag sets with their limits.
+ */
+import type { AwsError } from "../../core/errors.js";
+import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion } from "./errors.js";
+import type { S3Context } from "./index.js";
+import type { BucketRow, ObjectHeaders, ObjectRow, Tag } from "./store.js";
+
+/** The bucket, if it exists and belongs to the caller's account (no bucket policies yet). */
+export function requireBucket(ctx: S3Context, name: string): BucketRow {
+  const bucket = ctx.store.bucket(name);
+  if (!bucket) throw noSuchBucket(name);
+  if (bucket.account_id !== ctx.account) throw errors.AccessDenied();
+  return bucket;
+}
+
+/** "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes long." */
+export const MAX_KEY_BYTES = 1024;
+
+export function validateKey(key: string): void {
+  const size = Buffer.byteLength(key, "utf8");
+  if (size > MAX_KEY_BYTES) throw errors.KeyTooLong({}, { fields: { Size: size, MaxSizeAllowed: MAX_KEY_BYTES } });
+  if (key === "") throw invalidArgument("Invalid key name", "key", key);
+}
+
+const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
+
+function deleteMarkerHeaders(row: ObjectRow): Record<string, string> {
+  return { "x-amz-delete-marker": "true", "x-amz-version-id": row.version_id };
+}
+
+/**
+ * The object version a read names. Without a version id: the current version, or 404
+ * NoSuchKey (with x-amz-delete-marker when the current version is a delete marker). With one:
+ * that version, 404 NoSuchVersion, or 405 MethodNotAllowed when it is a delete marker.
+ */
+export function readableVersion(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined, method = "GET"): ObjectRow {
+  if (versionId === undefined) {
+    const row = ctx.store.latest(bucket.name, key);
+    if (!row) throw noSuchKey(key);
+    if (row.delete_marker) throw noSuchKey(key, deleteMarkerHeaders(row));
+    return row;
+  }
+  if (versionId === "" || !VERSION_ID.test(versionId)) throw invalidArgument("Invalid version id specified", "versionId", versionId);
+  const row = ctx.store.version(bucket.name, key, versionId);
+  if (!row) throw noSuchVersion(key, versionId);
+  if (row.delete_marker) {
+    throw errors.MethodNotAllowed(
+      {},
+      { fields: { Method: method, ResourceType: "DeleteMarker" }, headers: { ...deleteMarkerHeaders(row), Allow: "DELETE" } },
+    );
+  }
+  return row;
+}
+
+export interface ContentHeaderInput {
+  readonly ContentType?: string;
+  readonly ContentEncoding?: string;
+  readonly ContentDisposition?: string;
+  readonly ContentLanguage?: string;
+  readonly CacheControl?: string;
+  readonly Expires?: Date;
+  readonly WebsiteRedirectLocation?: string;
+  readonly Metadata?: Record<string, string>;
+  readonly StorageClass?: string;
+}
+
+export const STORAGE_CLASSES = [
+  "STANDARD",
+  "REDUCED_REDUNDANCY",
+  "STANDARD_IA",
+  "ONEZONE_IA",
+  "INTELLIGENT_TIERING",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+  "GLACIER_IR",
+  "OUTPOSTS",
+  "SNOW",
+  "EXPRESS_ONEZONE",
+] as const;
+
+export function validateStorageClass(value: string | undefined): string {
+  if (value === undefined || value === "") return "STANDARD";
+  if (!(STORAGE_CLASSES as readonly string[]).includes(value)) {
+    throw errors.InvalidStorageClass({}, { fields: { StorageClassRequested: value } });
+  }
+  return value;
+}
+
+/** S3's default Content-Type for an object stored without one. */
+export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
+
+export function contentHeaders(input: ContentHeaderInput, contentEncoding: string | undefined, tags: readonly Tag[]): ObjectHeaders {
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
+  return {
+    content_type: input.ContentType ?? DEFAULT_CONTENT_TYPE,
+    content_encoding: contentEncoding ?? null,
+    content_disposition: input.ContentDisposition ?? null,
+    content_language: input.ContentLanguage ?? null,
+    cache_control: input.CacheControl ?? null,
+    expires: input.Expires ? input.Expires.getTime() : null,
+    website_redirect: input.WebsiteRedirectLocation ?? null,
+    metadata: JSON.stringify(metadata),
+    tags: JSON.stringify(tags),
+    storage_class: validateStorageClass(input.StorageClass),
+  };
+}
+
+/** The headers GetObject and HeadObject answer with for a stored version. */
+export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: boolean) {
+  const tags = JSON.parse(row.tags) as Tag[];
+  return {
+    AcceptRanges: "bytes",
+    LastModified: new Date(row.last_modified),
+    ContentLength: row.size,
+    ETag: row.etag,
+    ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
+    ...(row.content_type !== null ? { ContentType: row.content_type } : {}),
+    ...(row.content_encoding !== null ? { ContentEncoding: row.content_encoding } : {}),
+    ...(row.content_disposition !== null ? { ContentDisposition: row.content_disposition } : {}),
+    ...(row.content_language !== null ? { ContentLanguage: row.content_language } : {}),
+    ...(row.cache_control !== null ? { CacheControl: row.cache_control } : {}),
+    ...(row.expires !== null ? { Expires: new Date(row.expires) } : {}),
+    ...(row.website_redirect !== null ? { WebsiteRedirectLocation: row.website_redirect } : {}),
+    ...(row.storage_class !== "STANDARD" ? { StorageClass: row.storage_class } : {}),
+    ...(tags.length > 0 ? { TagCount: tags.length } : {}),
+    ...(withChecksum ? checksumMembers(row.checksum_algorithm, row.checksum_value) : {}),
+    Metadata: JSON.parse(row.metadata) as Record<string, string>,
+    ServerSideEncryption: "AES256",
+  };
+}
+
+/** A stored checksum as the output member the model has for it (ChecksumCRC32...). */
+export function checksumMembers(algorithm: string | null, value: string | null): Record<string, string> {
+  if (algorithm === null || value === null) return {};
+  const member = { CRC32: "ChecksumCRC32", CRC32C: "ChecksumCRC32C", SHA1: "ChecksumSHA1", SHA256: "ChecksumSHA256" }[algorithm];
+  return member ? { [member]: value } : {};
+}
+
+// --- tags ------------------------------------------------------------------------------------
+
+export const MAX_OBJECT_TAGS = 10;
+export const MAX_BUCKET_TAGS = 50;
+
+function invalidTag(message: string): AwsError {
+  return errors.InvalidTag({ message });
+}
+
+/** Checks a tag set against S3's limits: count, key 128 and value 256 characters, unique keys. */
+export function validateTags(tags: readonly Tag[], max: number): void {
+  if (tags.length > max) throw invalidTag(max === MAX_OBJECT_TAGS ? "Object tags cannot be greater than 10" : "Bucket tag count cannot be greater than 50");
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    if (tag.Key.length === 0 || tag.Key.length > 128) throw invalidTag("The TagKey you have provided is invalid");
+    if (tag.Value.length > 256) throw invalidTag("The TagValue you have provided is invalid");
+    if (seen.has(tag.Key)) throw invalidTag("Cannot provide multiple Tags with the same key");
+    seen.add(tag.Key);
+  }
+}
+
+/** The x-amz-tagging header: a URL query string (`a=1&b=2`). */
+export function parseTaggingHeader(header: string | undefined): Tag[] {
+  if (header === undefined || header === "") return [];
+  const tags: Tag[] = [];
+  for (const [Key, Value] of new URLSearchParams(header)) tags.push({ Key, Value });
+  validateTags(tags, MAX_OBJECT_TAGS);
+  return tags;
+}
+
+export function utcSeconds(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+export function ownerOf(account: string, canonicalId: string): { ID: string; DisplayName: string } {
+  return { ID: canonicalId, DisplayName: account };
+}

@@ -1,0 +1,133 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { openState, type StateLayer } from "../../state/database.js";
+import { S3Store, type BucketRow, type NewObject } from "./store.js";
+
+function object(blobId: string | null, size: number, extra: Partial<NewObject> = {}): NewObject {
+  return {
+    content_type: "text/plain",
+    content_encoding: null,
+    content_disposition: null,
+    content_language: null,
+    cache_control: null,
+    expires: null,
+    website_redirect: null,
+    metadata: "{}",
+    tags: "[]",
+    storage_class: "STANDARD",
+    delete_marker: blobId === null ? 1 : 0,
+    blob_id: blobId,
+    size,
+    etag: '"e"',
+    last_modified: 0,
+    checksum_algorithm: null,
+    checksum_value: null,
+    checksum_type: null,
+    parts_count: null,
+    part_sizes: null,
+    owner_account: "000000000000",
+    ...extra,
+  };
+}
+
+describe("S3Store", () => {
+  let state: StateLayer;
+  let store: S3Store;
+  let counter = 0;
+  before(() => {
+    state = openState({ inMemory: true });
+    store = new S3Store(state);
+  });
+  after(() => state.close());
+
+  function bucket(versioning: BucketRow["versioning"] = null): BucketRow {
+    const name = `bucket-${++counter}`;
+    store.insertBucket({ name, account_id: "000000000000", region: "us-east-1", created_at: 0 });
+    if (versioning) store.setBucketField(name, "versioning", versioning);
+    return store.bucket(name) as BucketRow;
+  }
+
+  async function put(b: BucketRow, key: string, body: string) {
+    const blob = await state.blobs.put(Buffer.from(body));
+    return state.transaction(() => store.putVersion(b, key, object(blob.id, blob.size)));
+  }
+
+  test("overwriting an unversioned key releases the old body; identical bodies share one blob", async () => {
+    const b = bucket();
+    const first = await put(b, "k", "first body");
+    const firstBlob = first.blob_id as string;
+    assert.equal(state.blobs.refs(firstBlob), 1);
+    const second = await put(b, "k", "second body");
+    assert.equal(state.blobs.refs(firstBlob), 0);
+    assert.equal(state.blobs.has(firstBlob), false);
+    assert.equal(second.version_id, "null");
+    const twin = await put(b, "twin", "second body");
+    assert.equal(twin.blob_id, second.blob_id);
+    assert.equal(state.blobs.refs(second.blob_id as string), 2);
+    state.transaction(() => store.removeVersion(twin));
+    assert.equal(state.blobs.refs(second.blob_id as string), 1);
+    assert.equal(state.blobs.has(second.blob_id as string), true);
+  });
+
+  test("a rolled-back write keeps no reference", async () => {
+    const b = bucket();
+    const blob = await state.blobs.put(Buffer.from("rolled back"));
+    assert.throws(() =>
+      state.transaction(() => {
+        store.putVersion(b, "k", object(blob.id, blob.size));
+        throw new Error("abort");
+      }),
+    );
+    assert.equal(store.latest(b.name, "k"), undefined);
+    assert.equal(state.blobs.refs(blob.id), 0);
+  });
+
+  test("versioned keys keep every version; removing the latest promotes the previous one", async () => {
+    const b = bucket("Enabled");
+    const v1 = await put(b, "k", "v1");
+    const v2 = await put(b, "k", "v2");
+    assert.notEqual(v1.version_id, v2.version_id);
+    assert.equal(store.latest(b.name, "k")?.version_id, v2.version_id);
+    assert.equal(store.version(b.name, "k", v1.version_id)?.is_latest, 0);
+    state.transaction(() => store.removeVersion(v2));
+    assert.equal(store.latest(b.name, "k")?.version_id, v1.version_id);
+  });
+
+  test("the current-object scan is a range scan in UTF-8 order that skips delete markers", async () => {
+    const b = bucket("Enabled");
+    for (const key of ["a/\u{1F600}", "a/\uFF61", "a/b", "b", "a/z"]) await put(b, key, key);
+    state.transaction(() => store.putVersion(b, "a/z", object(null, 0)));
+    const scan = store.currentScan(b.name);
+    assert.deepEqual([...scan(undefined, "a/")].map((e) => e.key), ["a/b", "a/\uFF61", "a/\u{1F600}"]);
+    assert.deepEqual([...scan({ key: "a/b", inclusive: false }, "a/")].map((e) => e.key), ["a/\uFF61", "a/\u{1F600}"]);
+    assert.deepEqual([...scan(undefined, "")].map((e) => e.key), ["a/b", "a/\uFF61", "a/\u{1F600}", "b"]);
+    const plan = state.db
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0 AND key >= ? AND key < ? ORDER BY key")
+      .all(b.name, "a/", "a0") as { detail: string }[];
+    assert.match(plan.map((p) => p.detail).join("\n"), /USING INDEX s3_objects_current \(bucket=\? AND key>\? AND key<\?\)/);
+    const versions = store.versionScan(b.name);
+    assert.deepEqual(
+      [...versions(undefined, "a/z")].map((e) => [e.key, e.delete_marker]),
+      [
+        ["a/z", 1],
+        ["a/z", 0],
+      ],
+    );
+  });
+
+  test("removing an upload releases its parts", async () => {
+    const b = bucket();
+    const id = store.newUploadId(0);
+    const blob = await state.blobs.put(Buffer.from("part body"));
+    state.transaction(() => {
+      store.insertUpload({ ...object(null, 0), upload_id: id, bucket: b.name, key: "k", initiated: 0, owner_account: "000000000000", checksum_algorithm: null });
+      store.putPart({ upload_id: id, part_number: 1, blob_id: blob.id, size: blob.size, etag: '"p"', checksum: null, last_modified: 0 });
+    });
+    assert.equal(state.blobs.refs(blob.id), 1);
+    assert.equal(store.bucketInUse(b.name), true);
+    state.transaction(() => store.removeUpload(id));
+    assert.equal(state.blobs.refs(blob.id), 0);
+    assert.equal(store.upload(b.name, "k", id), undefined);
+    assert.ok(store.newUploadId(1) > id, "upload ids sort in initiation order");
+  });
+});

@@ -1,0 +1,462 @@
+/**
+ * S3's state over the state layer: buckets, object versions, multipart uploads and parts in
+ * SQLite, bodies in the blob store. Every row that holds a body holds one reference to its
+ * blob, taken (`retain`) and dropped (`release`) in the same transaction as the row.
+ *
+ * Listing is a range scan: `key` is TEXT with SQLite's BINARY collation, which compares the
+ * UTF-8 bytes, the order S3 lists in; partial indexes keep the current versions apart so a
+ * page of ListObjectsV2 never walks old versions or delete markers.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { ServiceEnvironment } from "../../core/service.js";
+import type { BlobStore } from "../../state/blob-store.js";
+import type { Database, StateLayer } from "../../state/database.js";
+import { prefixUpperBound, type KeyScan, type ScanFrom } from "./domain/listing.js";
+
+export const S3_MIGRATIONS: readonly string[] = [
+  // Bucket names are global across accounts and regions: keyed by name alone, with the
+  // owning account and the bucket's region as data.
+  `CREATE TABLE s3_buckets (
+     name        TEXT    PRIMARY KEY,
+     account_id  TEXT    NOT NULL,
+     region      TEXT    NOT NULL,
+     created_at  INTEGER NOT NULL,
+     versioning  TEXT,
+     mfa_delete  TEXT,
+     tags        TEXT,
+     cors        TEXT,
+     notifications TEXT
+   ) WITHOUT ROWID;
+   CREATE INDEX s3_buckets_owner ON s3_buckets (account_id, name);
+
+   CREATE TABLE s3_objects (
+     seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+     bucket              TEXT    NOT NULL REFERENCES s3_buckets (name),
+     key                 TEXT    NOT NULL,
+     version_id          TEXT    NOT NULL,
+     is_latest           INTEGER NOT NULL,
+     delete_marker       INTEGER NOT NULL,
+     blob_id             TEXT,
+     size                INTEGER NOT NULL,
+     etag                TEXT    NOT NULL,
+     last_modified       INTEGER NOT NULL,
+     content_type        TEXT,
+     content_encoding    TEXT,
+     content_disposition TEXT,
+     content_language    TEXT,
+     cache_control       TEXT,
+     expires             INTEGER,
+     website_redirect    TEXT,
+     metadata            TEXT    NOT NULL,
+     tags                TEXT    NOT NULL,
+     storage_class       TEXT    NOT NULL,
+     checksum_algorithm  TEXT,
+     checksum_value      TEXT,
+     checksum_type       TEXT,
+     parts_count         INTEGER,
+     part_sizes          TEXT,
+     owner_account       TEXT    NOT NULL
+   );
+   CREATE UNIQUE INDEX s3_objects_version ON s3_objects (bucket, key, version_id);
+   CREATE INDEX s3_objects_history ON s3_objects (bucket, key, seq);
+   CREATE INDEX s3_objects_current ON s3_objects (bucket, key) WHERE is_latest = 1 AND delete_marker = 0;
+
+   CREATE TABLE s3_uploads (
+     upload_id          TEXT    PRIMARY KEY,
+     bucket             TEXT    NOT NULL REFERENCES s3_buckets (name),
+     key                TEXT    NOT NULL,
+     initiated          INTEGER NOT NULL,
+     owner_account      TEXT    NOT NULL,
+     content_type       TEXT,
+     content_encoding   TEXT,
+     content_disposition TEXT,
+     content_language   TEXT,
+     cache_control      TEXT,
+     expires            INTEGER,
+     website_redirect   TEXT,
+     metadata           TEXT    NOT NULL,
+     tags               TEXT    NOT NULL,
+     storage_class      TEXT    NOT NULL,
+     checksum_algorithm TEXT
+   ) WITHOUT ROWID;
+   CREATE INDEX s3_uploads_by_key ON s3_uploads (bucket, key, upload_id);
+
+   -- Bucket sub-resources kept as documents (policy, website, accelerate, encryption,
+   -- ownership controls, ACL...), one row per kind.
+   CREATE TABLE s3_bucket_config (
+     bucket TEXT NOT NULL REFERENCES s3_buckets (name) ON DELETE CASCADE,
+     kind   TEXT NOT NULL,
+     value  TEXT NOT NULL,
+     PRIMARY KEY (bucket, kind)
+   ) WITHOUT ROWID;
+
+   CREATE TABLE s3_parts (
+     upload_id     TEXT    NOT NULL REFERENCES s3_uploads (upload_id) ON DELETE CASCADE,
+     part_number   INTEGER NOT NULL,
+     blob_id       TEXT    NOT NULL,
+     size          INTEGER NOT NULL,
+     etag          TEXT    NOT NULL,
+     checksum      TEXT,
+     last_modified INTEGER NOT NULL,
+     PRIMARY KEY (upload_id, part_number)
+   ) WITHOUT ROWID;`,
+];
+
+export type Versioning = "Enabled" | "Suspended";
+
+export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl";
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export interface BucketRow {
+  readonly name: string;
+  readonly account_id: string;
+  readonly region: string;
+  readonly created_at: number;
+  readonly versioning: Versioning | null;
+  readonly mfa_delete: string | null;
+  readonly tags: string | null;
+  readonly cors: string | null;
+  /** JSON of the normalized notification configuration (domain/notifications.ts). */
+  readonly notifications: string | null;
+}
+
+/** The content headers an object (or an upload, until it completes) carries. */
+export interface ObjectHeaders {
+  content_type: string | null;
+  content_encoding: string | null;
+  content_disposition: string | null;
+  content_language: string | null;
+  cache_control: string | null;
+  expires: number | null;
+  website_redirect: string | null;
+  /** JSON object of x-amz-meta-* (names lower case, without the prefix). */
+  metadata: string;
+  /** JSON array of {Key, Value}. */
+  tags: string;
+  storage_class: string;
+}
+
+export interface ObjectRow extends ObjectHeaders {
+  readonly seq: number;
+  readonly bucket: string;
+  readonly key: string;
+  readonly version_id: string;
+  readonly is_latest: number;
+  readonly delete_marker: number;
+  readonly blob_id: string | null;
+  readonly size: number;
+  readonly etag: string;
+  readonly last_modified: number;
+  readonly checksum_algorithm: string | null;
+  readonly checksum_value: string | null;
+  readonly checksum_type: string | null;
+  readonly parts_count: number | null;
+  /** JSON array of the part sizes of a multipart object, for GetObject/HeadObject partNumber. */
+  readonly part_sizes: string | null;
+  readonly owner_account: string;
+}
+
+export type NewObject = Omit<ObjectRow, "seq" | "is_latest" | "version_id" | "bucket" | "key">;
+
+export interface UploadRow extends ObjectHeaders {
+  readonly upload_id: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly initiated: number;
+  readonly owner_account: string;
+  readonly checksum_algorithm: string | null;
+}
+
+export interface PartRow {
+  readonly upload_id: string;
+  readonly part_number: number;
+  readonly blob_id: string;
+  readonly size: number;
+  readonly etag: string;
+  readonly checksum: string | null;
+  readonly last_modified: number;
+}
+
+/** Listing entries carry `key` as the listing engine expects. */
+export type ObjectEntry = ObjectRow & { readonly versionId: string };
+export type UploadEntry = UploadRow & { readonly uploadId: string };
+
+/** S3 version ids: 32 URL-safe characters. */
+export function newVersionId(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** The 64-hex canonical user id S3 shows as Owner.ID; derived from the account so it is stable. */
+export function canonicalUserId(account: string): string {
+  return createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex");
+}
+
+export class S3Store {
+  readonly db: Database;
+  readonly blobs: BlobStore;
+  private uploadCounter = 0;
+  private eventCounter = 0n;
+
+  constructor(readonly state: StateLayer) {
+    state.migrate("s3", S3_MIGRATIONS);
+    this.db = state.db;
+    this.blobs = state.blobs;
+  }
+
+  static create(env: ServiceEnvironment): S3Store {
+    return new S3Store(env.state);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.state.transaction(fn);
+  }
+
+  // --- buckets -----------------------------------------------------------------------------
+
+  bucket(name: string): BucketRow | undefined {
+    return this.db.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE name = ?").get(name);
+  }
+
+  insertBucket(row: Pick<BucketRow, "name" | "account_id" | "region" | "created_at">): void {
+    this.db
+      .prepare("INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES (?, ?, ?, ?)")
+      .run(row.name, row.account_id, row.region, row.created_at);
+  }
+
+  bucketsOf(account: string): BucketRow[] {
+    return this.db.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name").all(account);
+  }
+
+  /** True when the bucket holds any version, delete marker or multipart upload. */
+  bucketInUse(name: string): boolean {
+    const object = this.db.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_objects WHERE bucket = ? LIMIT 1").get(name);
+    const upload = this.db.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_uploads WHERE bucket = ? LIMIT 1").get(name);
+    return object !== undefined || upload !== undefined;
+  }
+
+  deleteBucket(name: string): void {
+    this.db.prepare("DELETE FROM s3_buckets WHERE name = ?").run(name);
+  }
+
+  setBucketField(name: string, field: "versioning" | "mfa_delete" | "tags" | "cors" | "notifications", value: string | null): void {
+    this.db.prepare(`UPDATE s3_buckets SET ${field} = ? WHERE name = ?`).run(value, name);
+  }
+
+  /** A bucket sub-resource document, parsed; undefined when it was never set. */
+  config<T>(bucket: string, kind: BucketConfigKind): T | undefined {
+    const row = this.db.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind);
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setConfig(bucket: string, kind: BucketConfigKind, value: unknown): void {
+    this.db
+      .prepare("INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
+      .run(bucket, kind, JSON.stringify(value));
+  }
+
+  deleteConfig(bucket: string, kind: BucketConfigKind): void {
+    this.db.prepare("DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?").run(bucket, kind);
+  }
+
+  // --- objects -----------------------------------------------------------------------------
+
+  /** The newest version of a key (possibly a delete marker). */
+  latest(bucket: string, key: string): ObjectRow | undefined {
+    return this.db
+      .prepare<[string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1")
+      .get(bucket, key);
+  }
+
+  version(bucket: string, key: string, versionId: string): ObjectRow | undefined {
+    return this.db
+      .prepare<[string, string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?")
+      .get(bucket, key, versionId);
+  }
+
+  /**
+   * Writes a new current version of a key, as the bucket's versioning state says: unversioned
+   * and suspended buckets replace the "null" version, enabled buckets keep every version.
+   * Must run inside a transaction; retains the blob.
+   */
+  putVersion(bucket: BucketRow, key: string, object: NewObject): ObjectRow {
+    const versionId = bucket.versioning === "Enabled" ? newVersionId() : "null";
+    if (versionId === "null") {
+      const old = this.version(bucket.name, key, "null");
+      if (old) this.removeRow(old);
+    }
+    this.db.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
+    if (object.blob_id !== null) this.blobs.retain(object.blob_id);
+    const info = this.db
+      .prepare(
+        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, last_modified,
+           content_type, content_encoding, content_disposition, content_language, cache_control, expires, website_redirect,
+           metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, owner_account)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        bucket.name,
+        key,
+        versionId,
+        object.delete_marker,
+        object.blob_id,
+        object.size,
+        object.etag,
+        object.last_modified,
+        object.content_type,
+        object.content_encoding,
+        object.content_disposition,
+        object.content_language,
+        object.cache_control,
+        object.expires,
+        object.website_redirect,
+        object.metadata,
+        object.tags,
+        object.storage_class,
+        object.checksum_algorithm,
+        object.checksum_value,
+        object.checksum_type,
+        object.parts_count,
+        object.part_sizes,
+        object.owner_account,
+      );
+    return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(Number(info.lastInsertRowid)) as ObjectRow;
+  }
+
+  /** Deletes one version row (and its blob reference); the next newest becomes current. */
+  removeVersion(row: ObjectRow): void {
+    this.removeRow(row);
+    if (row.is_latest) {
+      this.db
+        .prepare(
+          "UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1)",
+        )
+        .run(row.bucket, row.key);
+    }
+  }
+
+  private removeRow(row: ObjectRow): void {
+    this.db.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
+    if (row.blob_id !== null) this.blobs.release(row.blob_id);
+  }
+
+  setObjectTags(seq: number, tags: string): void {
+    this.db.prepare("UPDATE s3_objects SET tags = ? WHERE seq = ?").run(tags, seq);
+  }
+
+  /** Current, non-deleted objects of a bucket in UTF-8 key order (ListObjects, ListObjectsV2). */
+  currentScan(bucket: string): KeyScan<ObjectEntry> {
+    return this.scan<ObjectRow, ObjectEntry>(
+      "SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0",
+      "ORDER BY key",
+      bucket,
+      (row) => ({ ...row, versionId: row.version_id }),
+    );
+  }
+
+  /** Every version and delete marker, by key then newest first (ListObjectVersions). */
+  versionScan(bucket: string): KeyScan<ObjectEntry> {
+    return this.scan<ObjectRow, ObjectEntry>("SELECT * FROM s3_objects WHERE bucket = ?", "ORDER BY key, seq DESC", bucket, (row) => ({
+      ...row,
+      versionId: row.version_id,
+    }));
+  }
+
+  private scan<R extends { key: string }, T extends { readonly key: string }>(select: string, order: string, bucket: string, map: (row: R) => T): KeyScan<T> {
+    const db = this.db;
+    return function* (from: ScanFrom | undefined, prefix: string) {
+      const lower = from ?? { key: prefix, inclusive: true };
+      const upper = prefix === "" ? undefined : prefixUpperBound(prefix);
+      const sql = `${select} AND key ${lower.inclusive ? ">=" : ">"} ?${upper !== undefined ? " AND key < ?" : ""} ${order}`;
+      const params: unknown[] = [bucket, lower.key];
+      if (upper !== undefined) params.push(upper);
+      for (const row of db.prepare<unknown[], R>(sql).iterate(...params)) {
+        if (!row.key.startsWith(prefix)) return;
+        yield map(row);
+      }
+    };
+  }
+
+  /** Event sequencers grow with each event: time first, then a counter within the same ms. */
+  nextSequencer(now: number): bigint {
+    this.eventCounter = (this.eventCounter + 1n) % 1_000_000n;
+    return BigInt(now) * 1_000_000n + this.eventCounter;
+  }
+
+  // --- multipart uploads -------------------------------------------------------------------
+
+  /** Upload ids sort in initiation order (ListMultipartUploads relies on it). */
+  newUploadId(now: number): string {
+    this.uploadCounter = (this.uploadCounter + 1) % 1_000_000;
+    return `${now.toString(36).padStart(9, "0")}${this.uploadCounter.toString(36).padStart(4, "0")}${randomBytes(18).toString("base64url")}`;
+  }
+
+  insertUpload(row: UploadRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, content_type, content_encoding, content_disposition,
+           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.upload_id,
+        row.bucket,
+        row.key,
+        row.initiated,
+        row.owner_account,
+        row.content_type,
+        row.content_encoding,
+        row.content_disposition,
+        row.content_language,
+        row.cache_control,
+        row.expires,
+        row.website_redirect,
+        row.metadata,
+        row.tags,
+        row.storage_class,
+        row.checksum_algorithm,
+      );
+  }
+
+  upload(bucket: string, key: string, uploadId: string): UploadRow | undefined {
+    return this.db
+      .prepare<[string, string, string], UploadRow>("SELECT * FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND key = ?")
+      .get(uploadId, bucket, key);
+  }
+
+  parts(uploadId: string): PartRow[] {
+    return this.db.prepare<[string], PartRow>("SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number").all(uploadId);
+  }
+
+  /** Stores a part, replacing an earlier upload of the same number. Inside a transaction. */
+  putPart(row: PartRow): void {
+    const old = this.db
+      .prepare<[string, number], PartRow>("SELECT * FROM s3_parts WHERE upload_id = ? AND part_number = ?")
+      .get(row.upload_id, row.part_number);
+    this.blobs.retain(row.blob_id);
+    if (old) {
+      this.db.prepare("DELETE FROM s3_parts WHERE upload_id = ? AND part_number = ?").run(row.upload_id, row.part_number);
+      this.blobs.release(old.blob_id);
+    }
+    this.db
+      .prepare("INSERT INTO s3_parts (upload_id, part_number, blob_id, size, etag, checksum, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(row.upload_id, row.part_number, row.blob_id, row.size, row.etag, row.checksum, row.last_modified);
+  }
+
+  /** Drops an upload with its parts and their blob references. Inside a transaction. */
+  removeUpload(uploadId: string): void {
+    for (const part of this.parts(uploadId)) this.blobs.release(part.blob_id);
+    this.db.prepare("DELETE FROM s3_parts WHERE upload_id = ?").run(uploadId);
+    this.db.prepare("DELETE FROM s3_uploads WHERE upload_id = ?").run(uploadId);
+  }
+
+  uploadScan(bucket: string): KeyScan<UploadEntry> {
+    return this.scan<UploadRow, UploadEntry>("SELECT * FROM s3_uploads WHERE bucket = ?", "ORDER BY key, upload_id", bucket, (row) => ({
+      ...row,
+      uploadId: row.upload_id,
+    }));
+  }
+}

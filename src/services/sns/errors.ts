@@ -1,0 +1,44 @@
+/**
+ * SNS errors beyond the domain's InvalidParameter. SNS speaks the query protocol: clients see
+ * the awsQueryError code (`NotFound`), the model's shape name is `code`.
+ */
+import { defineErrors } from "../../core/errors.js";
+import { invalidParameter, snsErrors } from "./domain/errors.js";
+
+export { invalidParameter, snsErrors };
+
+export const errors = defineErrors({
+  TopicNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "Topic does not exist" },
+  SubscriptionNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "Subscription does not exist" },
+  ResourceNotFound: { code: "ResourceNotFoundException", queryCode: "ResourceNotFound", status: 404, message: "Resource does not exist" },
+  EmptyBatchRequest: {
+    code: "EmptyBatchRequestException",
+    queryCode: "EmptyBatchRequest",
+    status: 400,
+    message: "The batch request doesn't contain any entries.",
+  },
+  TooManyEntriesInBatchRequest: {
+    code: "TooManyEntriesInBatchRequestException",
+    queryCode: "TooManyEntriesInBatchRequest",
+    status: 400,
+    message: "The batch request contains more entries than permissible.",
+  },
+  BatchEntryIdsNotDistinct: {
+    code: "BatchEntryIdsNotDistinctException",
+    queryCode: "BatchEntryIdsNotDistinct",
+    status: 400,
+    message: "Two or more batch entries in the request have the same Id.",
+  },
+  InvalidBatchEntryId: {
+    code: "InvalidBatchEntryIdException",
+    queryCode: "InvalidBatchEntryId",
+    status: 400,
+    message: "The Id of a batch entry in a batch request doesn't abide by the specification.",
+  },
+  TagLimitExceeded: {
+    code: "TagLimitExceededException",
+    queryCode: "TagLimitExceeded",
+    status: 400,
+    message: "Could not complete request: tag quota of per resource exceeded",
+  },
+});

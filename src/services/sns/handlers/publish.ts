@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { AwsError } from "../../../core/errors.js";
+import type { PublishBatchInput, PublishBatchOutput, PublishInput, PublishOutput } from "../../../generated/sns.js";
+import {
+  findDuplicatePublish,
+  nextTopicSequenceNumber,
+  parseMessageStructure,
+  resolvePublishIds,
+  validatePublishMessage,
+  PUBLISH_DEDUPLICATION_INTERVAL_MS,
+  type SnsMessageAttributes,
+} from "../domain/messages.js";
+import { deliver, type PublishedMessage } from "../delivery.js";
+import { errors, invalidParameter } from "../errors.js";
+import type { Topic } from "../store.js";
+import { resolveTopic, type SnsContext } from "../topics.js";
+
+interface PublishEntry {
+  Message: string;
+  Subject?: string | undefined;
+  MessageStructure?: string | undefined;
+  MessageAttributes?: SnsMessageAttributes | undefined;
+  MessageDeduplicationId?: string | undefined;
+  MessageGroupId?: string | undefined;
+}
+
+const NUMBER_RE = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** Message attribute rules of Publish, with SNS's "Invalid parameter: MessageAttributes Reason:" wording. */
+function validateMessageAttributes(attributes: SnsMessageAttributes | undefined): void {
+  const fail = (reason: string) => invalidParameter(`Invalid parameter: MessageAttributes Reason: ${reason}`);
+  for (const [name, attribute] of Object.entries(attributes ?? {})) {
+    const type = attribute.DataType;
+    const logical = type.split(".")[0];
+    if (type !== "String.Array" && logical !== "String" && logical !== "Number" && logical !== "Binary") {
+      throw fail(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    }
+    if (logical === "Binary") {
+      if (attribute.BinaryValue === undefined || attribute.BinaryValue.length === 0) {
+        throw fail(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+      }
+      continue;
+    }
+    const value = attribute.StringValue;
+    if (value === undefined || value === "") {
+      throw fail(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+    }
+    if (logical === "Number" && !NUMBER_RE.test(value)) throw fail(`Could not cast message attribute '${name}' value to number.`);
+    if (type === "String.Array") {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (!Array.isArray(parsed)) throw fail(`The message attribute '${name}' with type 'String.Array' must be a JSON array.`);
+    }
+  }
+}
+
+/**
+ * Validates one message and assigns its ids. A FIFO duplicate within the deduplication
+ * interval answers the original ids and is not delivered again (`published` undefined).
+ */
+function accept(ctx: SnsContext, topic: Topic, entry: PublishEntry): { MessageId: string; SequenceNumber?: string; published?: PublishedMessage } {
+  validateMessageAttributes(entry.MessageAttributes);
+  validatePublishMessage({ message: entry.Message, subject: entry.Subject, attributes: entry.MessageAttributes });
+  const structured = parseMessageStructure(entry.Message, entry.MessageStructure);
+  const ids = resolvePublishIds({
+    fifoTopic: topic.fifo,
+    contentBasedDeduplication: topic.attributes.ContentBasedDeduplication === "true",
+    message: entry.Message,
+    messageGroupId: entry.MessageGroupId,
+    messageDeduplicationId: entry.MessageDeduplicationId,
+  });
+  const base = {
+    messageId: randomUUID(),
+    topic,
+    message: entry.Message,
+    structured,
+    subject: entry.Subject,
+    attributes: entry.MessageAttributes,
+    fifo: undefined,
+  } satisfies PublishedMessage;
+  if (!topic.fifo || ids.messageGroupId === undefined || ids.messageDeduplicationId === undefined) {
+    return { MessageId: base.messageId, published: base };
+  }
+  const groupId = ids.messageGroupId;
+  const dedupId = ids.messageDeduplicationId;
+  const now = ctx.clock.now();
+  return ctx.store.transaction(() => {
+    const current = ctx.store.getTopic(topic);
+    if (current === undefined) throw errors.TopicNotFound();
+    const previous = ctx.store.getDedup(topic, dedupId);
+    const duplicate = previous === undefined ? undefined : findDuplicatePublish(new Map([[dedupId, previous]]), dedupId, now);
+    if (duplicate !== undefined) return { MessageId: duplicate.messageId, SequenceNumber: duplicate.sequenceNumber };
+    const sequenceNumber = nextTopicSequenceNumber(current.lastSequence);
+    ctx.store.setLastSequence(topic, sequenceNumber);
+    ctx.store.putDedup(topic, dedupId, { messageId: base.messageId, sequenceNumber, expiresAt: now + PUBLISH_DEDUPLICATION_INTERVAL_MS });
+    return {
+      MessageId: base.messageId,
+      SequenceNumber: sequenceNumber,
+      published: { ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: dedupId } },
+    };
+  });
+}
+
+export async function publish(input: PublishInput, ctx: SnsContext): Promise<PublishOutput> {
+  const target = input.TopicArn ?? input.TargetArn;
+  if (target === undefined) {
+    if (input.PhoneNumber !== undefined) {
+      // SMS goes nowhere on one machine; the number is checked and the publish accepted.
+      if (!/^\+\d{7,15}$/.test(input.PhoneNumber)) throw invalidParameter(`Invalid parameter: PhoneNumber Reason: ${input.PhoneNumber} is not valid to publish to`);
+      validatePublishMessage({ message: input.Message, subject: input.Subject, attributes: input.MessageAttributes });
+      return { MessageId: randomUUID() };
+    }
+    throw invalidParameter("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter");
+  }
+  const topic = resolveTopic(ctx, target, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
+  const accepted = accept(ctx, topic, input);
+  if (accepted.published !== undefined) await deliver(ctx, accepted.published);
+  return { MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) };
+}
+
+const BATCH_ID_RE = /^[A-Za-z0-9_-]{1,80}$/;
+const MAX_BATCH = 10;
+
+export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): Promise<PublishBatchOutput> {
+  const topic = resolveTopic(ctx, input.TopicArn);
+  const entries = input.PublishBatchRequestEntries;
+  if (entries.length === 0) throw errors.EmptyBatchRequest();
+  if (entries.length > MAX_BATCH) throw errors.TooManyEntriesInBatchRequest();
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    if (!BATCH_ID_RE.test(entry.Id)) throw errors.InvalidBatchEntryId();
+    if (ids.has(entry.Id)) throw errors.BatchEntryIdsNotDistinct();
+    ids.add(entry.Id);
+  }
+  const out: Required<PublishBatchOutput> = { Successful: [], Failed: [] };
+  const toDeliver: PublishedMessage[] = [];
+  for (const entry of entries) {
+    try {
+      const accepted = accept(ctx, topic, entry);
+      out.Successful.push({ Id: entry.Id, MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) });
+      if (accepted.published !== undefined) toDeliver.push(accepted.published);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      out.Failed.push({ Id: entry.Id, Code: err.queryCode ?? err.code, Message: err.message, SenderFault: err.type === "Sender" });
+    }
+  }
+  // In entry order, so a FIFO topic's messages reach each queue in sequence.
+  for (const published of toDeliver) await deliver(ctx, published);
+  return out;
+}

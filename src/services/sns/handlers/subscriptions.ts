@@ -1,0 +1,204 @@
+import { randomUUID } from "node:crypto";
+import { parseArn } from "../../../core/arn.js";
+import type {
+  ConfirmSubscriptionInput,
+  ConfirmSubscriptionOutput,
+  GetSubscriptionAttributesInput,
+  GetSubscriptionAttributesOutput,
+  ListSubscriptionsByTopicInput,
+  ListSubscriptionsByTopicOutput,
+  ListSubscriptionsInput,
+  ListSubscriptionsOutput,
+  SetSubscriptionAttributesInput,
+  SetSubscriptionAttributesOutput,
+  SubscribeInput,
+  SubscribeOutput,
+  UnsubscribeInput,
+  UnsubscribeOutput,
+} from "../../../generated/sns.js";
+import { validateFilterPolicy, validateFilterPolicyScope, type FilterPolicyOperation } from "../domain/filter-policy.js";
+import { generateConfirmationToken } from "../domain/messages.js";
+import { invalidParameter } from "../errors.js";
+import type { Subscription } from "../store.js";
+import { listedArn, pageOf, parseTopicArn, resolveSubscription, resolveTopic, subscriptionArn, topicArn, type SnsContext } from "../topics.js";
+
+const PROTOCOLS = new Set(["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"]);
+/** These need the endpoint's owner to confirm; the others are confirmed when created. */
+const NEEDS_CONFIRMATION = new Set(["http", "https", "email", "email-json"]);
+const SUBSCRIPTION_ATTRIBUTES = new Set(["DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy"]);
+
+function checkEndpoint(protocol: string, endpoint: string | undefined): string {
+  const value = endpoint ?? "";
+  const arn = parseArn(value);
+  switch (protocol) {
+    case "sqs":
+      if (arn?.service !== "sqs" || !/^\d{12}$/.test(arn.account)) throw invalidParameter("Invalid parameter: SQS endpoint ARN");
+      return value;
+    case "lambda":
+      if (arn?.service !== "lambda") throw invalidParameter("Invalid parameter: Lambda endpoint ARN");
+      return value;
+    case "firehose":
+      if (arn?.service !== "firehose") throw invalidParameter("Invalid parameter: Firehose endpoint ARN");
+      return value;
+    case "application":
+      if (arn?.service !== "sns") throw invalidParameter("Invalid parameter: Application endpoint ARN");
+      return value;
+    case "http":
+    case "https":
+      if (!value.toLowerCase().startsWith(`${protocol}://`)) throw invalidParameter("Invalid parameter: Endpoint must match the specified protocol");
+      return value;
+    case "email":
+    case "email-json":
+      if (!/^[^@\s]+@[^@\s]+$/.test(value)) throw invalidParameter("Invalid parameter: Email address");
+      return value;
+    case "sms":
+      if (!/^\+?\d{7,15}$/.test(value.replace(/[\s()-]/g, ""))) throw invalidParameter(`Invalid parameter: Invalid SMS endpoint: ${value}`);
+      return value;
+    default:
+      return value;
+  }
+}
+
+/** Validates one subscription attribute and returns the value to keep. */
+function checkAttribute(name: string, value: string, all: Readonly<Record<string, string>>, operation: FilterPolicyOperation): string {
+  const prefix = operation === "Subscribe" ? "Invalid parameter: Attributes Reason: " : "Invalid parameter: ";
+  switch (name) {
+    case "RawMessageDelivery": {
+      const lower = value.toLowerCase();
+      if (lower !== "true" && lower !== "false") throw invalidParameter(`${prefix}RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
+      return lower;
+    }
+    case "FilterPolicyScope":
+      return validateFilterPolicyScope(value, operation);
+    case "FilterPolicy": {
+      if (value === "") return value;
+      const scope = validateFilterPolicyScope(all.FilterPolicyScope ?? "MessageAttributes", operation);
+      validateFilterPolicy(value, { scope, operation });
+      return value;
+    }
+    case "DeliveryPolicy":
+    case "RedrivePolicy":
+    case "ReplayPolicy":
+      if (value !== "") {
+        try {
+          JSON.parse(value);
+        } catch {
+          throw invalidParameter(`${prefix}${name}: failed to parse JSON.`);
+        }
+      }
+      return value;
+    default:
+      return value;
+  }
+}
+
+export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutput {
+  const topic = resolveTopic(ctx, input.TopicArn);
+  const protocol = input.Protocol.toLowerCase();
+  if (!PROTOCOLS.has(protocol)) throw invalidParameter(`Invalid parameter: Amazon SNS does not support this protocol string: ${input.Protocol}`);
+  const endpoint = checkEndpoint(protocol, input.Endpoint);
+  if (protocol === "sqs" && endpoint.endsWith(".fifo") && !topic.fifo) {
+    throw invalidParameter("Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
+  }
+  const requested = input.Attributes ?? {};
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(requested)) {
+    if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter(`Invalid parameter: Attributes Reason: Unknown attribute ${name}`);
+    attributes[name] = checkAttribute(name, value, requested, "Subscribe");
+  }
+  if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
+  const confirmed = !NEEDS_CONFIRMATION.has(protocol);
+  const sub = ctx.store.transaction(() => {
+    const existing = ctx.store.subscriptionsOf(topic).find((s) => s.protocol === protocol && s.endpoint === endpoint);
+    if (existing !== undefined) {
+      for (const [name, value] of Object.entries(attributes)) {
+        if (existing.attributes[name] !== value) throw invalidParameter("Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
+      }
+      return existing;
+    }
+    const created: Subscription = {
+      account: topic.account,
+      region: topic.region,
+      id: randomUUID(),
+      topic: topic.name,
+      protocol,
+      endpoint,
+      owner: ctx.account,
+      attributes,
+      confirmed,
+      token: confirmed ? undefined : generateConfirmationToken(),
+    };
+    ctx.store.insertSubscription(created, ctx.clock.now());
+    return created;
+  });
+  if (!sub.confirmed && input.ReturnSubscriptionArn !== true) return { SubscriptionArn: "pending confirmation" };
+  return { SubscriptionArn: subscriptionArn(sub) };
+}
+
+export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsContext): ConfirmSubscriptionOutput {
+  const topic = resolveTopic(ctx, input.TopicArn);
+  const sub = ctx.store.subscriptionsOf(topic).find((s) => s.token === input.Token);
+  if (sub === undefined) throw invalidParameter("Invalid parameter: Token");
+  if (!sub.confirmed) ctx.store.updateSubscription({ ...sub, confirmed: true });
+  return { SubscriptionArn: subscriptionArn(sub) };
+}
+
+export function unsubscribe(input: UnsubscribeInput, ctx: SnsContext): UnsubscribeOutput {
+  const sub = resolveSubscription(ctx, input.SubscriptionArn);
+  ctx.store.transaction(() => ctx.store.deleteSubscription(sub));
+  return {};
+}
+
+// ListSubscriptions and ListSubscriptionsByTopic pages hold up to 100 subscriptions.
+const PAGE = 100;
+
+function listed(sub: Subscription) {
+  return { SubscriptionArn: listedArn(sub), Owner: sub.owner, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: topicArn({ account: sub.account, region: sub.region, name: sub.topic }) };
+}
+
+export function listSubscriptions(input: ListSubscriptionsInput, ctx: SnsContext): ListSubscriptionsOutput {
+  const page = pageOf(ctx.store.allSubscriptions(ctx.account, ctx.region), input.NextToken, PAGE);
+  return { Subscriptions: page.items.map(listed), ...(page.next !== undefined ? { NextToken: page.next } : {}) };
+}
+
+export function listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput, ctx: SnsContext): ListSubscriptionsByTopicOutput {
+  const topic = resolveTopic(ctx, input.TopicArn);
+  const page = pageOf(ctx.store.subscriptionsOf(topic), input.NextToken, PAGE);
+  return { Subscriptions: page.items.map(listed), ...(page.next !== undefined ? { NextToken: page.next } : {}) };
+}
+
+export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput, ctx: SnsContext): GetSubscriptionAttributesOutput {
+  const sub = resolveSubscription(ctx, input.SubscriptionArn);
+  return {
+    Attributes: {
+      RawMessageDelivery: "false",
+      ...sub.attributes,
+      SubscriptionArn: subscriptionArn(sub),
+      TopicArn: topicArn({ account: sub.account, region: sub.region, name: sub.topic }),
+      Owner: sub.owner,
+      Protocol: sub.protocol,
+      Endpoint: sub.endpoint,
+      PendingConfirmation: String(!sub.confirmed),
+      ConfirmationWasAuthenticated: String(sub.confirmed),
+      SubscriptionPrincipal: `arn:aws:iam::${sub.owner}:root`,
+    },
+  };
+}
+
+export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput, ctx: SnsContext): SetSubscriptionAttributesOutput {
+  const sub = resolveSubscription(ctx, input.SubscriptionArn);
+  const name = input.AttributeName;
+  if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter("Invalid parameter: AttributeName");
+  const value = input.AttributeValue ?? "";
+  const next = { ...sub.attributes, [name]: value };
+  const checked = checkAttribute(name, value, next, "SetSubscriptionAttributes");
+  const attributes = { ...sub.attributes };
+  if (checked === "" && name !== "RawMessageDelivery") delete attributes[name];
+  else attributes[name] = checked;
+  if (name === "FilterPolicyScope" && attributes.FilterPolicy !== undefined) {
+    validateFilterPolicy(attributes.FilterPolicy, { scope: validateFilterPolicyScope(checked, "SetSubscriptionAttributes"), operation: "SetSubscriptionAttributes" });
+  }
+  if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
+  ctx.store.updateSubscription({ ...sub, attributes });
+  return {};
+}

@@ -1,0 +1,250 @@
+/**
+ * SNS state: topics, subscriptions and the FIFO publish deduplication records, keyed by
+ * (account, region). A thin repository: rules live in the handlers and the domain modules.
+ */
+import type { Database, StateLayer } from "../../state/database.js";
+import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
+
+export const SNS_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE sns_topics (
+    account_id    TEXT    NOT NULL,
+    region        TEXT    NOT NULL,
+    name          TEXT    NOT NULL,
+    attributes    TEXT    NOT NULL,
+    tags          TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    last_sequence TEXT,
+    deleted_subscriptions INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, region, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE sns_subscriptions (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    id         TEXT    NOT NULL,
+    topic      TEXT    NOT NULL,
+    protocol   TEXT    NOT NULL,
+    endpoint   TEXT    NOT NULL,
+    owner      TEXT    NOT NULL,
+    attributes TEXT    NOT NULL,
+    confirmed  INTEGER NOT NULL,
+    token      TEXT,
+    created_at INTEGER NOT NULL,
+    seq        INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_subscriptions_by_topic ON sns_subscriptions (account_id, region, topic, seq);
+  CREATE TABLE sns_dedup (
+    account_id      TEXT    NOT NULL,
+    region          TEXT    NOT NULL,
+    topic           TEXT    NOT NULL,
+    dedup_id        TEXT    NOT NULL,
+    message_id      TEXT    NOT NULL,
+    sequence_number TEXT    NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, topic, dedup_id)
+  ) WITHOUT ROWID;`,
+];
+
+export interface TopicRef {
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+}
+
+export interface Topic extends TopicRef {
+  readonly fifo: boolean;
+  readonly attributes: Record<string, string>;
+  readonly tags: Record<string, string>;
+  readonly createdAt: number;
+  readonly lastSequence: string | undefined;
+  readonly deletedSubscriptions: number;
+}
+
+export interface Subscription {
+  readonly account: string;
+  readonly region: string;
+  readonly id: string;
+  readonly topic: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  readonly owner: string;
+  readonly attributes: Record<string, string>;
+  readonly confirmed: boolean;
+  readonly token: string | undefined;
+}
+
+interface TopicRow {
+  account_id: string;
+  region: string;
+  name: string;
+  attributes: string;
+  tags: string;
+  created_at: number;
+  last_sequence: string | null;
+  deleted_subscriptions: number;
+}
+
+interface SubscriptionRow {
+  account_id: string;
+  region: string;
+  id: string;
+  topic: string;
+  protocol: string;
+  endpoint: string;
+  owner: string;
+  attributes: string;
+  confirmed: number;
+  token: string | null;
+}
+
+function toTopic(row: TopicRow): Topic {
+  const attributes = JSON.parse(row.attributes) as Record<string, string>;
+  return {
+    account: row.account_id,
+    region: row.region,
+    name: row.name,
+    fifo: attributes.FifoTopic === "true",
+    attributes,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    createdAt: row.created_at,
+    lastSequence: row.last_sequence ?? undefined,
+    deletedSubscriptions: row.deleted_subscriptions,
+  };
+}
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    account: row.account_id,
+    region: row.region,
+    id: row.id,
+    topic: row.topic,
+    protocol: row.protocol,
+    endpoint: row.endpoint,
+    owner: row.owner,
+    attributes: JSON.parse(row.attributes) as Record<string, string>,
+    confirmed: row.confirmed === 1,
+    token: row.token ?? undefined,
+  };
+}
+
+const TKEY = "account_id = ? AND region = ? AND name = ?";
+
+export class SnsStore {
+  readonly db: Database;
+  private seq = 0;
+  private signing: SigningIdentity | undefined;
+
+  constructor(readonly state: StateLayer) {
+    state.migrate("sns", SNS_MIGRATIONS);
+    this.db = state.db;
+    const row = this.db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM sns_subscriptions").get();
+    this.seq = row?.seq ?? 0;
+  }
+
+  /** The key that signs notifications (the built-in development identity), parsed on first use. */
+  signingIdentity(): SigningIdentity {
+    this.signing ??= devSigningIdentity();
+    return this.signing;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.state.transaction(fn);
+  }
+
+  getTopic(ref: TopicRef): Topic | undefined {
+    const row = this.db.prepare<[string, string, string], TopicRow>(`SELECT * FROM sns_topics WHERE ${TKEY}`).get(ref.account, ref.region, ref.name);
+    return row === undefined ? undefined : toTopic(row);
+  }
+
+  insertTopic(ref: TopicRef, attributes: Record<string, string>, tags: Record<string, string>, createdAt: number): void {
+    this.db
+      .prepare("INSERT INTO sns_topics (account_id, region, name, attributes, tags, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(ref.account, ref.region, ref.name, JSON.stringify(attributes), JSON.stringify(tags), createdAt);
+  }
+
+  updateTopicAttributes(ref: TopicRef, attributes: Record<string, string>): void {
+    this.db.prepare(`UPDATE sns_topics SET attributes = ? WHERE ${TKEY}`).run(JSON.stringify(attributes), ref.account, ref.region, ref.name);
+  }
+
+  updateTopicTags(ref: TopicRef, tags: Record<string, string>): void {
+    this.db.prepare(`UPDATE sns_topics SET tags = ? WHERE ${TKEY}`).run(JSON.stringify(tags), ref.account, ref.region, ref.name);
+  }
+
+  setLastSequence(ref: TopicRef, sequence: string): void {
+    this.db.prepare(`UPDATE sns_topics SET last_sequence = ? WHERE ${TKEY}`).run(sequence, ref.account, ref.region, ref.name);
+  }
+
+  deleteTopic(ref: TopicRef): void {
+    this.db.prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
+    this.db.prepare("DELETE FROM sns_dedup WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
+    this.db.prepare(`DELETE FROM sns_topics WHERE ${TKEY}`).run(ref.account, ref.region, ref.name);
+  }
+
+  listTopics(account: string, region: string): Topic[] {
+    return this.db.prepare<[string, string], TopicRow>("SELECT * FROM sns_topics WHERE account_id = ? AND region = ? ORDER BY name").all(account, region).map(toTopic);
+  }
+
+  insertSubscription(sub: Subscription, createdAt: number): void {
+    this.seq += 1;
+    this.db
+      .prepare(
+        `INSERT INTO sns_subscriptions (account_id, region, id, topic, protocol, endpoint, owner, attributes, confirmed, token, created_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(sub.account, sub.region, sub.id, sub.topic, sub.protocol, sub.endpoint, sub.owner, JSON.stringify(sub.attributes), sub.confirmed ? 1 : 0, sub.token ?? null, createdAt, this.seq);
+  }
+
+  getSubscription(account: string, region: string, id: string): Subscription | undefined {
+    const row = this.db.prepare<[string, string, string], SubscriptionRow>("SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND id = ?").get(account, region, id);
+    return row === undefined ? undefined : toSubscription(row);
+  }
+
+  updateSubscription(sub: Subscription): void {
+    this.db
+      .prepare("UPDATE sns_subscriptions SET attributes = ?, confirmed = ?, token = ? WHERE account_id = ? AND region = ? AND id = ?")
+      .run(JSON.stringify(sub.attributes), sub.confirmed ? 1 : 0, sub.token ?? null, sub.account, sub.region, sub.id);
+  }
+
+  deleteSubscription(sub: Subscription): void {
+    this.db.prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND id = ?").run(sub.account, sub.region, sub.id);
+    this.db
+      .prepare(`UPDATE sns_topics SET deleted_subscriptions = deleted_subscriptions + 1 WHERE ${TKEY}`)
+      .run(sub.account, sub.region, sub.topic);
+  }
+
+  subscriptionsOf(ref: TopicRef): Subscription[] {
+    return this.db
+      .prepare<[string, string, string], SubscriptionRow>("SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ? ORDER BY seq")
+      .all(ref.account, ref.region, ref.name)
+      .map(toSubscription);
+  }
+
+  allSubscriptions(account: string, region: string): Subscription[] {
+    return this.db
+      .prepare<[string, string], SubscriptionRow>("SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? ORDER BY seq")
+      .all(account, region)
+      .map(toSubscription);
+  }
+
+  getDedup(ref: TopicRef, dedupId: string): { messageId: string; sequenceNumber: string; expiresAt: number } | undefined {
+    const row = this.db
+      .prepare<[string, string, string, string], { message_id: string; sequence_number: string; expires_at: number }>(
+        "SELECT message_id, sequence_number, expires_at FROM sns_dedup WHERE account_id = ? AND region = ? AND topic = ? AND dedup_id = ?",
+      )
+      .get(ref.account, ref.region, ref.name, dedupId);
+    return row === undefined ? undefined : { messageId: row.message_id, sequenceNumber: row.sequence_number, expiresAt: row.expires_at };
+  }
+
+  putDedup(ref: TopicRef, dedupId: string, entry: { messageId: string; sequenceNumber: string; expiresAt: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO sns_dedup (account_id, region, topic, dedup_id, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
+      )
+      .run(ref.account, ref.region, ref.name, dedupId, entry.messageId, entry.sequenceNumber, entry.expiresAt);
+  }
+
+  pruneDedup(now: number): number {
+    return this.db.prepare("DELETE FROM sns_dedup WHERE expires_at <= ?").run(now).changes;
+  }
+}

@@ -1,0 +1,56 @@
+/** Topic and subscription ARNs, lookups, and the attribute views SNS answers with. */
+import { parseArn } from "../../core/arn.js";
+import type { HandlerContext } from "../../core/service.js";
+import { errors, invalidParameter } from "./errors.js";
+import type { SnsStore, Subscription, Topic, TopicRef } from "./store.js";
+
+export type SnsContext = HandlerContext<SnsStore>;
+
+export function topicArn(ref: TopicRef): string {
+  return `arn:aws:sns:${ref.region}:${ref.account}:${ref.name}`;
+}
+
+export function subscriptionArn(sub: Pick<Subscription, "account" | "region" | "topic" | "id">): string {
+  return `arn:aws:sns:${sub.region}:${sub.account}:${sub.topic}:${sub.id}`;
+}
+
+/** A topic ARN, or InvalidParameter naming the parameter (`Invalid parameter: TopicArn`). */
+export function parseTopicArn(arn: string, parameter = "TopicArn"): TopicRef {
+  const parsed = parseArn(arn);
+  if (parsed === undefined || parsed.service !== "sns" || !/^\d{12}$/.test(parsed.account) || parsed.region === "" || !/^[\w-]+(\.fifo)?$/.test(parsed.resource)) {
+    throw invalidParameter(`Invalid parameter: ${parameter}`);
+  }
+  return { account: parsed.account, region: parsed.region, name: parsed.resource };
+}
+
+export function resolveTopic(ctx: SnsContext, arn: string, parameter = "TopicArn"): Topic {
+  const topic = ctx.store.getTopic(parseTopicArn(arn, parameter));
+  if (topic === undefined) throw errors.TopicNotFound();
+  return topic;
+}
+
+export function resolveSubscription(ctx: SnsContext, arn: string): Subscription {
+  const parsed = parseArn(arn);
+  const parts = parsed?.resource.split(":") ?? [];
+  if (parsed === undefined || parsed.service !== "sns" || parts.length !== 2) throw invalidParameter("Invalid parameter: SubscriptionArn");
+  const sub = ctx.store.getSubscription(parsed.account, parsed.region, parts[1] ?? "");
+  if (sub === undefined) throw errors.SubscriptionNotFound();
+  return sub;
+}
+
+/** What ListSubscriptions shows: pending subscriptions have no ARN yet. */
+export function listedArn(sub: Subscription): string {
+  return sub.confirmed ? subscriptionArn(sub) : "PendingConfirmation";
+}
+
+/** NextToken of the List* calls: an offset, opaque to clients. */
+export function pageOf<T>(items: readonly T[], token: string | undefined, size: number): { items: T[]; next?: string } {
+  let start = 0;
+  if (token !== undefined) {
+    const decoded = Number(Buffer.from(token, "base64").toString("utf8"));
+    if (!Number.isInteger(decoded) || decoded < 0) throw invalidParameter("Invalid parameter: NextToken");
+    start = decoded;
+  }
+  const page = items.slice(start, start + size);
+  return start + size < items.length ? { items: page, next: Buffer.from(String(start + size)).toString("base64") } : { items: page };
+}

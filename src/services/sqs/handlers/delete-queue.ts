@@ -1,0 +1,28 @@
+import type { DeleteQueueInput, DeleteQueueOutput, PurgeQueueInput, PurgeQueueOutput } from "../../../generated/sqs.js";
+import { errors } from "../errors.js";
+import { resolveQueue, type SqsContext } from "../queues.js";
+import { queueKey } from "../store.js";
+
+// "Only one PurgeQueue operation on <queue> is allowed every 60 seconds."
+const PURGE_INTERVAL_MS = 60_000;
+
+export function deleteQueue(input: DeleteQueueInput, ctx: SqsContext): DeleteQueueOutput {
+  const queue = resolveQueue(ctx, input.QueueUrl);
+  ctx.store.transaction(() => ctx.store.deleteQueue(queue, ctx.clock.now()));
+  // Waiting receives on a deleted queue answer with nothing.
+  ctx.store.waiters.notify(queueKey(queue));
+  return {};
+}
+
+/** Deletes every message sent before the call; a second purge within 60 s is refused. */
+export function purgeQueue(input: PurgeQueueInput, ctx: SqsContext): PurgeQueueOutput {
+  const queue = resolveQueue(ctx, input.QueueUrl);
+  const now = ctx.clock.now();
+  ctx.store.transaction(() => {
+    const purgedAt = ctx.store.getQueue(queue)?.purgedAt;
+    if (purgedAt !== undefined && now - purgedAt < PURGE_INTERVAL_MS) throw errors.PurgeQueueInProgress({ name: queue.name });
+    ctx.store.setPurgedAt(queue, now);
+    ctx.store.purgeMessages(queue, now);
+  });
+  return {};
+}

@@ -1,0 +1,301 @@
+/**
+ * The message life cycle shared by the single and batch operations (and by SNS, which sends
+ * through in-process SendMessage): send, receive with visibility timeouts and redrive to a
+ * dead-letter queue, delete, change visibility. Every time comes from the request's clock.
+ */
+import { randomUUID } from "node:crypto";
+import type { ReceiveMessageOutput } from "../../generated/sqs.js";
+import { parseRedrivePolicy } from "./domain/attributes.js";
+import { deduplicationKey, findDuplicate, nextSequenceNumber, resolveSendIds, selectFifoReceive, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS, type FifoMessageState } from "./domain/fifo.js";
+import { md5OfMessageAttributes, md5OfMessageBody, md5OfMessageSystemAttributes, type MessageAttributeValue } from "./domain/md5.js";
+import {
+  selectMessageAttributes,
+  validateMessageAttributes,
+  validateMessageBody,
+  validateMessageDelaySeconds,
+  validateMessageSize,
+  validateMessageSystemAttributes,
+  validateVisibilityChange,
+  type IncomingMessageAttribute,
+} from "./domain/message-validation.js";
+import { decodeReceiptHandleForQueue, encodeReceiptHandle, randomReceiveId } from "./domain/receipt-handles.js";
+import { errors, sqsErrors } from "./errors.js";
+import { arnOf, refFromArn, retentionMs, type SqsContext } from "./queues.js";
+import { queueKey, type Queue, type QueueRef, type StoredMessage } from "./store.js";
+
+export interface SendEntry {
+  MessageBody?: string | undefined;
+  DelaySeconds?: number | undefined;
+  MessageAttributes?: Readonly<Record<string, IncomingMessageAttribute>> | undefined;
+  MessageSystemAttributes?: Readonly<Record<string, IncomingMessageAttribute>> | undefined;
+  MessageDeduplicationId?: string | undefined;
+  MessageGroupId?: string | undefined;
+}
+
+export interface SendResult {
+  MessageId: string;
+  MD5OfMessageBody: string;
+  MD5OfMessageAttributes?: string;
+  MD5OfMessageSystemAttributes?: string;
+  SequenceNumber?: string;
+}
+
+/** Validates and stores one message; wakes the queue's long polls once it is committed. */
+export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, options: { batch?: boolean } = {}): SendResult {
+  validateMessageBody(entry.MessageBody);
+  const body = entry.MessageBody ?? "";
+  validateMessageDelaySeconds(entry.DelaySeconds, queue.fifo);
+  const attributes = validateMessageAttributes(entry.MessageAttributes);
+  const systemAttributes = validateMessageSystemAttributes(entry.MessageSystemAttributes);
+  validateMessageSize(body, attributes, Number(queue.attributes.MaximumMessageSize));
+  const settings = sendSettingsFromAttributes(queue.attributes);
+  const ids = resolveSendIds(settings, { body, messageGroupId: entry.MessageGroupId, messageDeduplicationId: entry.MessageDeduplicationId }, options);
+  const now = ctx.clock.now();
+  const result: SendResult = { MessageId: "", MD5OfMessageBody: md5OfMessageBody(body) };
+  const md5Attributes = md5OfMessageAttributes(attributes);
+  if (md5Attributes !== undefined) result.MD5OfMessageAttributes = md5Attributes;
+  const md5System = md5OfMessageSystemAttributes(systemAttributes);
+  if (md5System !== undefined) result.MD5OfMessageSystemAttributes = md5System;
+  const delaySeconds = entry.DelaySeconds ?? Number(queue.attributes.DelaySeconds ?? "0");
+  const delivered = ctx.store.transaction(() => {
+    const current = ctx.store.getQueue(queue);
+    if (current === undefined) throw errors.QueueDoesNotExist();
+    let sequenceNumber: string | undefined;
+    if (current.fifo && ids.messageGroupId !== undefined && ids.messageDeduplicationId !== undefined) {
+      const dedupKey = deduplicationKey(settings.deduplicationScope, ids.messageGroupId, ids.messageDeduplicationId);
+      const previous = ctx.store.getDedup(current, dedupKey);
+      const duplicate = previous === undefined ? undefined : findDuplicate(new Map([[dedupKey, previous]]), dedupKey, now);
+      if (duplicate !== undefined) {
+        // A duplicate is accepted but not enqueued; AWS answers with the original ids.
+        result.MessageId = duplicate.messageId;
+        result.SequenceNumber = duplicate.sequenceNumber;
+        return false;
+      }
+      sequenceNumber = nextSequenceNumber(current.lastSequence, now);
+      ctx.store.setLastSequence(current, sequenceNumber);
+      result.MessageId = randomUUID();
+      ctx.store.putDedup(current, dedupKey, { messageId: result.MessageId, sequenceNumber, expiresAt: now + DEDUPLICATION_INTERVAL_MS });
+      result.SequenceNumber = sequenceNumber;
+    } else {
+      result.MessageId = randomUUID();
+    }
+    ctx.store.insertMessage(current, {
+      messageId: result.MessageId,
+      body,
+      attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
+      systemAttributes: Object.keys(systemAttributes).length > 0 ? systemAttributes : undefined,
+      md5Body: result.MD5OfMessageBody,
+      senderId: ctx.account,
+      sentAt: now,
+      visibleAt: now + delaySeconds * 1000,
+      groupId: ids.messageGroupId,
+      dedupId: ids.messageDeduplicationId,
+      sequenceNumber,
+      dlqSourceArn: undefined,
+    });
+    return true;
+  });
+  if (delivered) ctx.store.waiters.notify(queueKey(queue));
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receive
+// ---------------------------------------------------------------------------------------------
+
+export interface ReceiveOptions {
+  max: number;
+  /** Seconds; the queue's VisibilityTimeout when absent. */
+  visibilityTimeout: number | undefined;
+  systemAttributeNames: readonly string[];
+  messageAttributeNames: readonly string[] | undefined;
+}
+
+export type ReceivedMessage = NonNullable<ReceiveMessageOutput["Messages"]>[number];
+
+function needsRedrive(queue: Queue, message: StoredMessage): boolean {
+  const policy = parseRedrivePolicy(queue.attributes.RedrivePolicy);
+  return policy !== undefined && message.receiveCount >= policy.maxReceiveCount;
+}
+
+/**
+ * Moves a message that has been received maxReceiveCount times to the dead-letter queue. It
+ * keeps its id, body, attributes and receive count; a FIFO dead-letter queue restarts the
+ * retention clock (AWS: "the enqueue timestamp ... is reset"), a standard one keeps it.
+ * Returns the dead-letter queue, or undefined when it no longer exists (then the message stays).
+ */
+function moveToDeadLetterQueue(ctx: SqsContext, queue: Queue, message: StoredMessage, now: number): QueueRef | undefined {
+  const policy = parseRedrivePolicy(queue.attributes.RedrivePolicy);
+  const target = policy === undefined ? undefined : refFromArn(policy.deadLetterTargetArn);
+  const dlq = target === undefined ? undefined : ctx.store.getQueue(target);
+  if (dlq === undefined) return undefined;
+  ctx.store.deleteMessage(queue, message.messageId);
+  let sequenceNumber: string | undefined;
+  if (dlq.fifo) {
+    sequenceNumber = nextSequenceNumber(dlq.lastSequence, now);
+    ctx.store.setLastSequence(dlq, sequenceNumber);
+  }
+  ctx.store.insertMessage(dlq, {
+    messageId: message.messageId,
+    body: message.body,
+    attributes: message.attributes,
+    systemAttributes: message.systemAttributes,
+    md5Body: message.md5Body,
+    senderId: message.senderId,
+    sentAt: dlq.fifo ? now : message.sentAt,
+    visibleAt: now,
+    receiveCount: message.receiveCount,
+    groupId: message.groupId,
+    dedupId: message.dedupId,
+    sequenceNumber,
+    dlqSourceArn: arnOf(queue),
+  });
+  return dlq;
+}
+
+function fifoState(message: StoredMessage): FifoMessageState {
+  return {
+    messageId: message.messageId,
+    messageGroupId: message.groupId ?? "",
+    sequenceNumber: message.sequenceNumber ?? "0",
+    availableAt: message.receivedAt === undefined ? message.visibleAt : 0,
+    invisibleUntil: message.receivedAt === undefined ? undefined : message.visibleAt,
+  };
+}
+
+/** The messages a receive may take now, after moving the ones that exhausted maxReceiveCount. */
+function candidates(ctx: SqsContext, queue: Queue, max: number, now: number, movedTo: QueueRef[]): StoredMessage[] {
+  for (;;) {
+    let picked: StoredMessage[];
+    if (queue.fifo) {
+      const all = ctx.store.allMessages(queue);
+      const byId = new Map(all.map((m) => [m.messageId, m]));
+      picked = selectFifoReceive(all.map(fifoState), max, now)
+        .map((s) => byId.get(s.messageId))
+        .filter((m): m is StoredMessage => m !== undefined);
+    } else {
+      picked = ctx.store.visibleMessages(queue, now, max);
+    }
+    const victim = picked.find((m) => needsRedrive(queue, m));
+    if (victim === undefined) return picked;
+    const dlq = moveToDeadLetterQueue(ctx, queue, victim, now);
+    if (dlq === undefined) return picked;
+    movedTo.push(dlq);
+  }
+}
+
+function systemAttributeValue(name: string, message: StoredMessage, receiveCount: number, firstReceive: number): string | undefined {
+  switch (name) {
+    case "SenderId":
+      return message.senderId;
+    case "SentTimestamp":
+      return String(message.sentAt);
+    case "ApproximateReceiveCount":
+      return String(receiveCount);
+    case "ApproximateFirstReceiveTimestamp":
+      return String(firstReceive);
+    case "MessageGroupId":
+      return message.groupId;
+    case "MessageDeduplicationId":
+      return message.dedupId;
+    case "SequenceNumber":
+      return message.sequenceNumber;
+    case "AWSTraceHeader":
+      return message.systemAttributes?.AWSTraceHeader?.StringValue;
+    case "DeadLetterQueueSourceArn":
+      return message.dlqSourceArn;
+    default:
+      return undefined;
+  }
+}
+
+/** One receive attempt, in one transaction; empty when the queue has nothing (or is gone). */
+export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptions): ReceivedMessage[] {
+  const now = ctx.clock.now();
+  const movedTo: QueueRef[] = [];
+  const received = ctx.store.transaction(() => {
+    const queue = ctx.store.getQueue(ref);
+    if (queue === undefined) return [];
+    ctx.store.expireMessages(queue, now, retentionMs(queue));
+    const visibility = options.visibilityTimeout ?? Number(queue.attributes.VisibilityTimeout ?? "30");
+    const arn = arnOf(queue);
+    const out: ReceivedMessage[] = [];
+    for (const message of candidates(ctx, queue, options.max, now, movedTo)) {
+      const receiveId = randomReceiveId();
+      ctx.store.markReceived(queue, message.messageId, { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
+      const receiveCount = message.receiveCount + 1;
+      const firstReceive = message.firstReceive ?? now;
+      const item: ReceivedMessage = {
+        MessageId: message.messageId,
+        ReceiptHandle: encodeReceiptHandle({ queueArn: arn, messageId: message.messageId, receiveId, receivedAt: now }),
+        MD5OfBody: message.md5Body,
+        Body: message.body,
+      };
+      const attributes: Record<string, string> = {};
+      for (const name of options.systemAttributeNames) {
+        const value = systemAttributeValue(name, message, receiveCount, firstReceive);
+        if (value !== undefined) attributes[name] = value;
+      }
+      if (Object.keys(attributes).length > 0) item.Attributes = attributes;
+      const selected = selectMessageAttributes<MessageAttributeValue>(message.attributes, options.messageAttributeNames);
+      const md5 = md5OfMessageAttributes(selected);
+      if (md5 !== undefined) {
+        item.MessageAttributes = selected;
+        item.MD5OfMessageAttributes = md5;
+      }
+      out.push(item);
+    }
+    return out;
+  });
+  for (const dlq of movedTo) ctx.store.waiters.notify(queueKey(dlq));
+  return received;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delete and visibility
+// ---------------------------------------------------------------------------------------------
+
+function isCurrentDelivery(message: StoredMessage, receiveId: string, now: number): boolean {
+  return message.receiptId === receiveId && message.visibleAt > now;
+}
+
+/**
+ * DeleteMessage. A handle of a message already deleted succeeds (deletes are idempotent). On
+ * a FIFO queue a handle whose visibility window has closed is refused; a standard queue
+ * deletes the message with any handle it issued ("the request succeeds, but the message
+ * might not be deleted" is AWS's hedge; deleting is what consumers rely on).
+ */
+export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: string): void {
+  const data = decodeReceiptHandleForQueue(receiptHandle, arnOf(queue));
+  const now = ctx.clock.now();
+  const freedGroup = ctx.store.transaction(() => {
+    const message = ctx.store.getMessage(queue, data.messageId);
+    if (message === undefined) return false;
+    if (queue.fifo && !isCurrentDelivery(message, data.receiveId, now)) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });
+    ctx.store.deleteMessage(queue, data.messageId);
+    return queue.fifo;
+  });
+  // Deleting the in-flight message of a FIFO group lets the next one of the group go.
+  if (freedGroup) ctx.store.waiters.notify(queueKey(queue));
+}
+
+/**
+ * ChangeMessageVisibility. A deleted message is an error; a handle whose visibility already
+ * ran out changes nothing on a standard queue (AWS answers OK) and is expired on a FIFO one.
+ */
+export function changeVisibility(ctx: SqsContext, queue: Queue, receiptHandle: string, visibilityTimeout: number): void {
+  const data = decodeReceiptHandleForQueue(receiptHandle, arnOf(queue));
+  const now = ctx.clock.now();
+  validateVisibilityChange(visibilityTimeout, data.receivedAt, now);
+  const madeVisible = ctx.store.transaction(() => {
+    const message = ctx.store.getMessage(queue, data.messageId);
+    if (message === undefined) throw errors.MessageNotAvailableForVisibilityChange({ handle: receiptHandle });
+    if (!isCurrentDelivery(message, data.receiveId, now)) {
+      if (queue.fifo) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });
+      return false;
+    }
+    ctx.store.setVisibleAt(queue, data.messageId, now + visibilityTimeout * 1000);
+    return visibilityTimeout === 0;
+  });
+  if (madeVisible) ctx.store.waiters.notify(queueKey(queue));
+}

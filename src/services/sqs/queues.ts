@@ -1,0 +1,47 @@
+/** Finding a queue from what a request names (URL, name, ARN) and naming it back. */
+import type { HandlerContext } from "../../core/service.js";
+import { errors } from "./errors.js";
+import type { QueueLookup } from "./domain/attributes.js";
+import { buildQueueUrl, parseQueueArn, parseQueueUrl, queueArn } from "./domain/urls.js";
+import type { Queue, QueueRef, SqsStore } from "./store.js";
+
+export type SqsContext = HandlerContext<SqsStore>;
+
+/** The queue a QueueUrl names; the URL's account wins, its region if it names one, else the request's. */
+export function refFromUrl(ctx: SqsContext, queueUrl: string): QueueRef {
+  const parsed = parseQueueUrl(queueUrl);
+  if (parsed === undefined) throw errors.QueueDoesNotExist();
+  return { account: parsed.account, region: parsed.region ?? ctx.region, name: parsed.name };
+}
+
+export function resolveQueue(ctx: SqsContext, queueUrl: string): Queue {
+  const queue = ctx.store.getQueue(refFromUrl(ctx, queueUrl));
+  if (queue === undefined) throw errors.QueueDoesNotExist();
+  return queue;
+}
+
+export function urlOf(ctx: SqsContext, ref: QueueRef): string {
+  return buildQueueUrl({ endpoint: ctx.config.endpoint, account: ref.account, name: ref.name });
+}
+
+export function arnOf(ref: QueueRef): string {
+  return queueArn({ region: ref.region, account: ref.account, name: ref.name });
+}
+
+export function refFromArn(arn: string): QueueRef | undefined {
+  const parts = parseQueueArn(arn);
+  return parts === undefined ? undefined : { account: parts.account, region: parts.region, name: parts.name };
+}
+
+/** Lets RedrivePolicy validation see whether the dead-letter queue exists and its type. */
+export function queueLookup(ctx: SqsContext): QueueLookup {
+  return (arn) => {
+    const ref = refFromArn(arn);
+    const queue = ref === undefined ? undefined : ctx.store.getQueue(ref);
+    return queue === undefined ? undefined : { fifo: queue.fifo };
+  };
+}
+
+export function retentionMs(queue: Queue): number {
+  return Number(queue.attributes.MessageRetentionPeriod ?? "345600") * 1000;
+}

@@ -1,0 +1,417 @@
+/**
+ * SQS state over the shared SQLite database: queues, messages and FIFO deduplication records,
+ * every row keyed by (account, region, queue). Time never comes from here: callers pass `now`
+ * from the request's clock, so a ManualClock drives visibility, delays and retention.
+ * Also owns the in-process long-poll waiters of each queue (they cannot live in SQLite).
+ */
+import type { Database, StateLayer } from "../../state/database.js";
+import type { MessageAttributeValue } from "./domain/md5.js";
+import { QueueWaiters } from "./waiters.js";
+
+export const SQS_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE sqs_queues (
+    account_id      TEXT    NOT NULL,
+    region          TEXT    NOT NULL,
+    name            TEXT    NOT NULL,
+    fifo            INTEGER NOT NULL,
+    attributes      TEXT    NOT NULL,
+    tags            TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    modified_at     INTEGER NOT NULL,
+    purged_at       INTEGER,
+    last_sequence   TEXT,
+    message_counter INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, region, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE sqs_deleted_queues (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    deleted_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE sqs_messages (
+    account_id        TEXT    NOT NULL,
+    region            TEXT    NOT NULL,
+    queue             TEXT    NOT NULL,
+    message_id        TEXT    NOT NULL,
+    seq               INTEGER NOT NULL,
+    body              TEXT    NOT NULL,
+    attributes        TEXT,
+    system_attributes TEXT,
+    md5_body          TEXT    NOT NULL,
+    sender_id         TEXT    NOT NULL,
+    sent_at           INTEGER NOT NULL,
+    visible_at        INTEGER NOT NULL,
+    receive_count     INTEGER NOT NULL DEFAULT 0,
+    first_receive     INTEGER,
+    received_at       INTEGER,
+    receipt_id        TEXT,
+    group_id          TEXT,
+    dedup_id          TEXT,
+    sequence_number   TEXT,
+    dlq_source_arn    TEXT,
+    PRIMARY KEY (account_id, region, queue, message_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX sqs_messages_by_visibility ON sqs_messages (account_id, region, queue, visible_at, seq);
+  CREATE TABLE sqs_dedup (
+    account_id      TEXT    NOT NULL,
+    region          TEXT    NOT NULL,
+    queue           TEXT    NOT NULL,
+    dedup_key       TEXT    NOT NULL,
+    message_id      TEXT    NOT NULL,
+    sequence_number TEXT    NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, queue, dedup_key)
+  ) WITHOUT ROWID;`,
+];
+
+export interface QueueRef {
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+}
+
+export interface Queue extends QueueRef {
+  readonly fifo: boolean;
+  readonly attributes: Record<string, string>;
+  readonly tags: Record<string, string>;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+  readonly purgedAt: number | undefined;
+  readonly lastSequence: string | undefined;
+}
+
+export interface StoredMessage {
+  readonly messageId: string;
+  readonly seq: number;
+  readonly body: string;
+  readonly attributes: Record<string, MessageAttributeValue> | undefined;
+  readonly systemAttributes: Record<string, MessageAttributeValue> | undefined;
+  readonly md5Body: string;
+  readonly senderId: string;
+  readonly sentAt: number;
+  readonly visibleAt: number;
+  readonly receiveCount: number;
+  readonly firstReceive: number | undefined;
+  readonly receivedAt: number | undefined;
+  readonly receiptId: string | undefined;
+  readonly groupId: string | undefined;
+  readonly dedupId: string | undefined;
+  readonly sequenceNumber: string | undefined;
+  readonly dlqSourceArn: string | undefined;
+}
+
+export type NewMessage = Omit<StoredMessage, "seq" | "receiveCount" | "firstReceive" | "receivedAt" | "receiptId"> & {
+  readonly receiveCount?: number;
+};
+
+export interface MessageCounts {
+  visible: number;
+  delayed: number;
+  inFlight: number;
+}
+
+interface QueueRow {
+  account_id: string;
+  region: string;
+  name: string;
+  fifo: number;
+  attributes: string;
+  tags: string;
+  created_at: number;
+  modified_at: number;
+  purged_at: number | null;
+  last_sequence: string | null;
+}
+
+interface MessageRow {
+  message_id: string;
+  seq: number;
+  body: string;
+  attributes: string | null;
+  system_attributes: string | null;
+  md5_body: string;
+  sender_id: string;
+  sent_at: number;
+  visible_at: number;
+  receive_count: number;
+  first_receive: number | null;
+  received_at: number | null;
+  receipt_id: string | null;
+  group_id: string | null;
+  dedup_id: string | null;
+  sequence_number: string | null;
+  dlq_source_arn: string | null;
+}
+
+type StoredAttributeJson = { DataType: string; StringValue?: string; BinaryValue?: string };
+
+function encodeAttributes(attributes: Record<string, MessageAttributeValue> | undefined): string | null {
+  if (attributes === undefined || Object.keys(attributes).length === 0) return null;
+  const out: Record<string, StoredAttributeJson> = {};
+  for (const [name, a] of Object.entries(attributes)) {
+    out[name] = {
+      DataType: a.DataType,
+      ...(a.StringValue !== undefined ? { StringValue: a.StringValue } : {}),
+      ...(a.BinaryValue !== undefined ? { BinaryValue: Buffer.from(a.BinaryValue).toString("base64") } : {}),
+    };
+  }
+  return JSON.stringify(out);
+}
+
+function decodeAttributes(text: string | null): Record<string, MessageAttributeValue> | undefined {
+  if (text === null) return undefined;
+  const parsed = JSON.parse(text) as Record<string, StoredAttributeJson>;
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const [name, a] of Object.entries(parsed)) {
+    out[name] = {
+      DataType: a.DataType,
+      ...(a.StringValue !== undefined ? { StringValue: a.StringValue } : {}),
+      ...(a.BinaryValue !== undefined ? { BinaryValue: Buffer.from(a.BinaryValue, "base64") } : {}),
+    };
+  }
+  return out;
+}
+
+function toQueue(row: QueueRow): Queue {
+  return {
+    account: row.account_id,
+    region: row.region,
+    name: row.name,
+    fifo: row.fifo === 1,
+    attributes: JSON.parse(row.attributes) as Record<string, string>,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+    purgedAt: row.purged_at ?? undefined,
+    lastSequence: row.last_sequence ?? undefined,
+  };
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    messageId: row.message_id,
+    seq: row.seq,
+    body: row.body,
+    attributes: decodeAttributes(row.attributes),
+    systemAttributes: decodeAttributes(row.system_attributes),
+    md5Body: row.md5_body,
+    senderId: row.sender_id,
+    sentAt: row.sent_at,
+    visibleAt: row.visible_at,
+    receiveCount: row.receive_count,
+    firstReceive: row.first_receive ?? undefined,
+    receivedAt: row.received_at ?? undefined,
+    receiptId: row.receipt_id ?? undefined,
+    groupId: row.group_id ?? undefined,
+    dedupId: row.dedup_id ?? undefined,
+    sequenceNumber: row.sequence_number ?? undefined,
+    dlqSourceArn: row.dlq_source_arn ?? undefined,
+  };
+}
+
+const KEY = "account_id = ? AND region = ? AND name = ?";
+const MKEY = "account_id = ? AND region = ? AND queue = ?";
+
+function key(ref: QueueRef): [string, string, string] {
+  return [ref.account, ref.region, ref.name];
+}
+
+export class SqsStore {
+  readonly db: Database;
+  readonly waiters = new QueueWaiters();
+
+  constructor(readonly state: StateLayer) {
+    state.migrate("sqs", SQS_MIGRATIONS);
+    this.db = state.db;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.state.transaction(fn);
+  }
+
+  // ---- queues ------------------------------------------------------------------------------
+
+  getQueue(ref: QueueRef): Queue | undefined {
+    const row = this.db.prepare<[string, string, string], QueueRow>(`SELECT * FROM sqs_queues WHERE ${KEY}`).get(...key(ref));
+    return row === undefined ? undefined : toQueue(row);
+  }
+
+  insertQueue(queue: Omit<Queue, "purgedAt" | "lastSequence">): void {
+    this.db
+      .prepare(
+        "INSERT INTO sqs_queues (account_id, region, name, fifo, attributes, tags, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(queue.account, queue.region, queue.name, queue.fifo ? 1 : 0, JSON.stringify(queue.attributes), JSON.stringify(queue.tags), queue.createdAt, queue.modifiedAt);
+    this.db.prepare(`DELETE FROM sqs_deleted_queues WHERE ${KEY}`).run(...key(queue));
+  }
+
+  updateQueueAttributes(ref: QueueRef, attributes: Record<string, string>, modifiedAt: number): void {
+    this.db.prepare(`UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE ${KEY}`).run(JSON.stringify(attributes), modifiedAt, ...key(ref));
+  }
+
+  updateQueueTags(ref: QueueRef, tags: Record<string, string>): void {
+    this.db.prepare(`UPDATE sqs_queues SET tags = ? WHERE ${KEY}`).run(JSON.stringify(tags), ...key(ref));
+  }
+
+  setPurgedAt(ref: QueueRef, at: number): void {
+    this.db.prepare(`UPDATE sqs_queues SET purged_at = ? WHERE ${KEY}`).run(at, ...key(ref));
+  }
+
+  setLastSequence(ref: QueueRef, sequence: string): void {
+    this.db.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
+  }
+
+  deleteQueue(ref: QueueRef, now: number): void {
+    this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
+    this.db.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
+    this.db.prepare(`DELETE FROM sqs_queues WHERE ${KEY}`).run(...key(ref));
+    this.db
+      .prepare("INSERT INTO sqs_deleted_queues (account_id, region, name, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET deleted_at = excluded.deleted_at")
+      .run(...key(ref), now);
+  }
+
+  deletedAt(ref: QueueRef): number | undefined {
+    const row = this.db.prepare<[string, string, string], { deleted_at: number }>(`SELECT deleted_at FROM sqs_deleted_queues WHERE ${KEY}`).get(...key(ref));
+    return row?.deleted_at;
+  }
+
+  /** Queue names of one account and region, sorted, starting with `prefix`. */
+  listQueues(account: string, region: string, prefix: string): Queue[] {
+    return this.db
+      .prepare<[string, string], QueueRow>("SELECT * FROM sqs_queues WHERE account_id = ? AND region = ? ORDER BY name")
+      .all(account, region)
+      .filter((r) => r.name.startsWith(prefix))
+      .map(toQueue);
+  }
+
+  /** Every queue of every account and region (the retention sweep). */
+  allQueues(): Queue[] {
+    return this.db.prepare<[], QueueRow>("SELECT * FROM sqs_queues").all().map(toQueue);
+  }
+
+  // ---- messages ----------------------------------------------------------------------------
+
+  insertMessage(ref: QueueRef, message: NewMessage): void {
+    const counter = this.db
+      .prepare<[string, string, string], { message_counter: number }>(`UPDATE sqs_queues SET message_counter = message_counter + 1 WHERE ${KEY} RETURNING message_counter`)
+      .get(...key(ref));
+    if (counter === undefined) throw new Error(`sqs store: queue ${ref.name} vanished during a send`);
+    this.db
+      .prepare(
+        `INSERT INTO sqs_messages (account_id, region, queue, message_id, seq, body, attributes, system_attributes, md5_body, sender_id,
+           sent_at, visible_at, receive_count, group_id, dedup_id, sequence_number, dlq_source_arn)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        ...key(ref),
+        message.messageId,
+        counter.message_counter,
+        message.body,
+        encodeAttributes(message.attributes),
+        encodeAttributes(message.systemAttributes),
+        message.md5Body,
+        message.senderId,
+        message.sentAt,
+        message.visibleAt,
+        message.receiveCount ?? 0,
+        message.groupId ?? null,
+        message.dedupId ?? null,
+        message.sequenceNumber ?? null,
+        message.dlqSourceArn ?? null,
+      );
+  }
+
+  getMessage(ref: QueueRef, messageId: string): StoredMessage | undefined {
+    const row = this.db.prepare<[string, string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).get(...key(ref), messageId);
+    return row === undefined ? undefined : toMessage(row);
+  }
+
+  /** Messages a receive may return now, oldest first. */
+  visibleMessages(ref: QueueRef, now: number, limit: number): StoredMessage[] {
+    return this.db
+      .prepare<[string, string, string, number, number], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND visible_at <= ? ORDER BY seq LIMIT ?`)
+      .all(...key(ref), now, limit)
+      .map(toMessage);
+  }
+
+  allMessages(ref: QueueRef): StoredMessage[] {
+    return this.db.prepare<[string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} ORDER BY seq`).all(...key(ref)).map(toMessage);
+  }
+
+  /** When the next hidden (delayed or in-flight) message becomes visible. */
+  nextVisibleAt(ref: QueueRef, now: number): number | undefined {
+    const row = this.db
+      .prepare<[string, string, string, number], { at: number | null }>(`SELECT MIN(visible_at) AS at FROM sqs_messages WHERE ${MKEY} AND visible_at > ?`)
+      .get(...key(ref), now);
+    return row?.at ?? undefined;
+  }
+
+  markReceived(ref: QueueRef, messageId: string, at: { now: number; visibleAt: number; receiptId: string }): void {
+    this.db
+      .prepare(
+        `UPDATE sqs_messages SET receive_count = receive_count + 1, first_receive = COALESCE(first_receive, ?), received_at = ?, receipt_id = ?, visible_at = ?
+         WHERE ${MKEY} AND message_id = ?`,
+      )
+      .run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), messageId);
+  }
+
+  setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
+    this.db.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, ...key(ref), messageId);
+  }
+
+  deleteMessage(ref: QueueRef, messageId: string): void {
+    this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
+  }
+
+  /** PurgeQueue: every message sent before the purge. */
+  purgeMessages(ref: QueueRef, sentBefore: number): number {
+    return this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
+  }
+
+  /** Retention: messages older than the queue's MessageRetentionPeriod are gone. */
+  expireMessages(ref: QueueRef, now: number, retentionMs: number): number {
+    return this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
+  }
+
+  counts(ref: QueueRef, now: number): MessageCounts {
+    const row = this.db
+      .prepare<[number, number, number, string, string, string], { visible: number | null; delayed: number | null; in_flight: number | null }>(
+        `SELECT SUM(visible_at <= ?) AS visible,
+                SUM(visible_at > ? AND received_at IS NULL) AS delayed,
+                SUM(visible_at > ? AND received_at IS NOT NULL) AS in_flight
+         FROM sqs_messages WHERE ${MKEY}`,
+      )
+      .get(now, now, now, ...key(ref));
+    return { visible: row?.visible ?? 0, delayed: row?.delayed ?? 0, inFlight: row?.in_flight ?? 0 };
+  }
+
+  // ---- FIFO deduplication ------------------------------------------------------------------
+
+  getDedup(ref: QueueRef, dedupKey: string): { messageId: string; sequenceNumber: string; expiresAt: number } | undefined {
+    const row = this.db
+      .prepare<[string, string, string, string], { message_id: string; sequence_number: string; expires_at: number }>(
+        `SELECT message_id, sequence_number, expires_at FROM sqs_dedup WHERE ${MKEY} AND dedup_key = ?`,
+      )
+      .get(...key(ref), dedupKey);
+    return row === undefined ? undefined : { messageId: row.message_id, sequenceNumber: row.sequence_number, expiresAt: row.expires_at };
+  }
+
+  putDedup(ref: QueueRef, dedupKey: string, entry: { messageId: string; sequenceNumber: string; expiresAt: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO sqs_dedup (account_id, region, queue, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
+      )
+      .run(...key(ref), dedupKey, entry.messageId, entry.sequenceNumber, entry.expiresAt);
+  }
+
+  pruneDedup(now: number): number {
+    return this.db.prepare("DELETE FROM sqs_dedup WHERE expires_at <= ?").run(now).changes;
+  }
+}
+
+export function queueKey(ref: QueueRef): string {
+  return `${ref.account}\u0000${ref.region}\u0000${ref.name}`;
+}

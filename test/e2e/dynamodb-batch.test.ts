@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  TransactGetItemsCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from "@aws-sdk/client-dynamodb";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("DynamoDB batches and transactions", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as DynamoDBServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  async function table(): Promise<string> {
+    const name = uniqueName("tx");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    return name;
+  }
+
+  test("BatchWriteItem puts and deletes across tables; BatchGetItem reads them back", async () => {
+    const a = await table();
+    const b = await table();
+    await ddb.send(new PutItemCommand({ TableName: b, Item: { id: { S: "old" } } }));
+    const written = await ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [a]: [{ PutRequest: { Item: { id: { S: "1" }, v: { N: "1" } } } }, { PutRequest: { Item: { id: { S: "2" }, v: { N: "2" } } } }],
+          [b]: [{ DeleteRequest: { Key: { id: { S: "old" } } } }, { PutRequest: { Item: { id: { S: "3" } } } }],
+        },
+        ReturnConsumedCapacity: "TOTAL",
+      }),
+    );
+    assert.deepEqual(written.UnprocessedItems, {});
+    assert.deepEqual(written.ConsumedCapacity, [
+      { TableName: a, CapacityUnits: 2, WriteCapacityUnits: 2 },
+      { TableName: b, CapacityUnits: 2, WriteCapacityUnits: 2 },
+    ]);
+    const read = await ddb.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          [a]: { Keys: [{ id: { S: "1" } }, { id: { S: "2" } }, { id: { S: "missing" } }], ProjectionExpression: "v" },
+          [b]: { Keys: [{ id: { S: "old" } }, { id: { S: "3" } }], ConsistentRead: true },
+        },
+      }),
+    );
+    assert.deepEqual(read.Responses?.[a]?.map((i) => i.v?.N).sort(), ["1", "2"]);
+    assert.deepEqual(read.Responses?.[b], [{ id: { S: "3" } }]);
+    assert.deepEqual(read.UnprocessedKeys, {});
+
+    const dup = await failure(
+      ddb.send(new BatchWriteItemCommand({ RequestItems: { [a]: [{ PutRequest: { Item: { id: { S: "x" } } } }, { DeleteRequest: { Key: { id: { S: "x" } } } }] } })),
+    );
+    assert.equal(dup.name, "ValidationException");
+    assert.equal(dup.message, "Provided list of item keys contains duplicates");
+    const dupGet = await failure(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: [{ id: { S: "1" } }, { id: { S: "1" } }] } } })));
+    assert.equal(dupGet.message, "Provided list of item keys contains duplicates");
+    const tooMany = await failure(
+      ddb.send(new BatchWriteItemCommand({ RequestItems: { [a]: Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: { id: { S: `k${i}` } } } })) } })),
+    );
+    assert.equal(tooMany.message, "Too many items requested for the BatchWriteItem call");
+    const tooManyKeys = await failure(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: Array.from({ length: 101 }, (_, i) => ({ id: { S: `k${i}` } })) } } })));
+    assert.equal(tooManyKeys.message, "Too many items requested for the BatchGetItem call");
+    const noTable = await failure(ddb.send(new BatchWriteItemCommand({ RequestItems: { "missing-table": [{ PutRequest: { Item: { id: { S: "x" } } } }] } })));
+    assert.equal(noTable.name, "ResourceNotFoundException");
+    assert.equal(noTable.message, "Requested resource not found");
+  });
+
+  test("TransactWriteItems is all or nothing, with cancellation reasons in order", async () => {
+    const accounts = await table();
+    await ddb.send(new PutItemCommand({ TableName: accounts, Item: { id: { S: "alice" }, balance: { N: "100" } } }));
+    await ddb.send(new PutItemCommand({ TableName: accounts, Item: { id: { S: "bob" }, balance: { N: "5" } } }));
+    const transfer = (amount: string) =>
+      ddb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: accounts,
+                Key: { id: { S: "alice" } },
+                UpdateExpression: "SET balance = balance - :a",
+                ConditionExpression: "balance >= :a",
+                ExpressionAttributeValues: { ":a": { N: amount } },
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+              },
+            },
+            { Update: { TableName: accounts, Key: { id: { S: "bob" } }, UpdateExpression: "SET balance = balance + :a", ExpressionAttributeValues: { ":a": { N: amount } } } },
+            { Put: { TableName: accounts, Item: { id: { S: `log-${amount}` } }, ConditionExpression: "attribute_not_exists(id)" } },
+          ],
+          ReturnConsumedCapacity: "TOTAL",
+        }),
+      );
+    const ok = await transfer("30");
+    assert.deepEqual(ok.ConsumedCapacity, [{ TableName: accounts, CapacityUnits: 6, WriteCapacityUnits: 6 }]);
+    const balance = async (id: string) => (await ddb.send(new GetItemCommand({ TableName: accounts, Key: { id: { S: id } }, ConsistentRead: true }))).Item?.balance?.N;
+    assert.equal(await balance("alice"), "70");
+    assert.equal(await balance("bob"), "35");
+
+    const err = await failure(transfer("500"));
+    assert.ok(err instanceof TransactionCanceledException);
+    assert.equal(err.name, "TransactionCanceledException");
+    assert.equal(err.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None, None]");
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    assert.deepEqual(err.CancellationReasons, [
+      { Code: "ConditionalCheckFailed", Message: "The conditional request failed", Item: { id: { S: "alice" }, balance: { N: "70" } } },
+      { Code: "None" },
+      { Code: "None" },
+    ]);
+    assert.equal(await balance("alice"), "70");
+    assert.equal(await balance("bob"), "35");
+    const log = await ddb.send(new GetItemCommand({ TableName: accounts, Key: { id: { S: "log-500" } } }));
+    assert.equal(log.Item, undefined, "nothing of a cancelled transaction is written");
+
+    const sameItem = await failure(
+      ddb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: accounts, Item: { id: { S: "x" } } } },
+            { Delete: { TableName: accounts, Key: { id: { S: "x" } } } },
+          ],
+        }),
+      ),
+    );
+    assert.equal(sameItem.name, "ValidationException");
+    assert.equal(sameItem.message, "Transaction request cannot include multiple operations on one item");
+  });
+
+  test("ClientRequestToken makes TransactWriteItems idempotent for 10 minutes", async () => {
+    const name = await table();
+    const request = (token: string, v: string) =>
+      new TransactWriteItemsCommand({
+        ClientRequestToken: token,
+        TransactItems: [{ Update: { TableName: name, Key: { id: { S: "counter" } }, UpdateExpression: "ADD n :v", ExpressionAttributeValues: { ":v": { N: v } } } }],
+      });
+    await ddb.send(request("token-1", "1"));
+    await ddb.send(request("token-1", "1"));
+    const count = async () => (await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "counter" } } }))).Item?.n?.N;
+    assert.equal(await count(), "1");
+    const mismatch = await failure(ddb.send(request("token-1", "2")));
+    assert.equal(mismatch.name, "IdempotentParameterMismatchException");
+    assert.equal(mismatch.$metadata.httpStatusCode, 400);
+    nimbus.manualClock.advance(10 * 60 * 1000 + 1);
+    await ddb.send(request("token-1", "1"));
+    assert.equal(await count(), "2");
+  });
+
+  test("TransactGetItems reads several items at once, in order, at twice the cost", async () => {
+    const name = await table();
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" }, v: { S: "1" } } }));
+    const out = await ddb.send(
+      new TransactGetItemsCommand({
+        TransactItems: [
+          { Get: { TableName: name, Key: { id: { S: "missing" } } } },
+          { Get: { TableName: name, Key: { id: { S: "a" } }, ProjectionExpression: "v" } },
+        ],
+        ReturnConsumedCapacity: "TOTAL",
+      }),
+    );
+    assert.deepEqual(out.Responses, [{}, { Item: { v: { S: "1" } } }]);
+    assert.deepEqual(out.ConsumedCapacity, [{ TableName: name, CapacityUnits: 4, ReadCapacityUnits: 4 }]);
+  });
+});

@@ -1,0 +1,244 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("DynamoDB items", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as DynamoDBServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  async function table(opts: { sortKey?: "S" | "N" | "B" } = {}): Promise<string> {
+    const name = uniqueName("items");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, ...(opts.sortKey ? [{ AttributeName: "sk", AttributeType: opts.sortKey }] : [])],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, ...(opts.sortKey ? [{ AttributeName: "sk", KeyType: "RANGE" as const }] : [])],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    return name;
+  }
+
+  test("PutItem and GetItem round-trip every type, numbers normalized, binaries intact", async () => {
+    const name = await table();
+    const item: Record<string, AttributeValue> = {
+      pk: { S: "k1" },
+      n: { N: "1.50" },
+      b: { B: new Uint8Array([0, 1, 2, 255]) },
+      ss: { SS: ["a", "b"] },
+      ns: { NS: ["1", "2.0"] },
+      bs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
+      m: { M: { inner: { L: [{ S: "x" }, { NULL: true }, { BOOL: false }] } } },
+    };
+    const put = await ddb.send(new PutItemCommand({ TableName: name, Item: item }));
+    assert.equal(put.$metadata.httpStatusCode, 200);
+    assert.equal(put.Attributes, undefined);
+    const got = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "k1" } }, ConsistentRead: true }));
+    assert.deepEqual(got.Item?.n, { N: "1.5" });
+    assert.deepEqual(got.Item?.ns, { NS: ["1", "2"] });
+    assert.deepEqual([...(got.Item?.b?.B ?? [])], [0, 1, 2, 255]);
+    assert.deepEqual(got.Item?.bs?.BS?.map((b) => [...b]), [[1], [2]]);
+    assert.deepEqual(got.Item?.m, item.m);
+    const missing = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "nope" } } }));
+    assert.equal(missing.Item, undefined);
+    const projected = await ddb.send(
+      new GetItemCommand({ TableName: name, Key: { pk: { S: "k1" } }, ProjectionExpression: "#m.#i[0], n", ExpressionAttributeNames: { "#m": "m", "#i": "inner" } }),
+    );
+    assert.deepEqual(projected.Item, { m: { M: { inner: { L: [{ S: "x" }] } } }, n: { N: "1.5" } });
+  });
+
+  test("key validation uses DynamoDB's messages", async () => {
+    const name = await table({ sortKey: "N" });
+    const cases: [Promise<unknown>, string][] = [
+      [ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } } })), "One or more parameter values were invalid: Missing the key sk in the item"],
+      [
+        ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { N: "1" }, sk: { N: "1" } } })),
+        "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N",
+      ],
+      [ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" } } })), "The provided key element does not match the schema"],
+      [ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { S: "1" } } })), "The provided key element does not match the schema"],
+      [
+        ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "" }, sk: { N: "1" } } })),
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk",
+      ],
+      [
+        ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } }, UpdateExpression: "SET sk = :v", ExpressionAttributeValues: { ":v": { N: "2" } } })),
+        "One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key",
+      ],
+      [ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, big: { S: "x".repeat(400 * 1024) } } })), "Item size has exceeded the maximum allowed size"],
+    ];
+    for (const [p, message] of cases) {
+      const err = await failure(p);
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+    const noTable = await failure(ddb.send(new GetItemCommand({ TableName: "no-such-table", Key: { pk: { S: "a" } } })));
+    assert.equal(noTable.name, "ResourceNotFoundException");
+    assert.equal(noTable.message, "Requested resource not found");
+    assert.equal(noTable.$metadata.httpStatusCode, 400);
+  });
+
+  test("ConditionExpression failures, with the old item when asked for", async () => {
+    const name = await table();
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));
+    const exists = await failure(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } }, ConditionExpression: "attribute_not_exists(pk)" })));
+    assert.ok(exists instanceof ConditionalCheckFailedException);
+    assert.equal(exists.name, "ConditionalCheckFailedException");
+    assert.equal(exists.message, "The conditional request failed");
+    assert.equal(exists.$metadata.httpStatusCode, 400);
+    assert.equal(exists.Item, undefined);
+    const withOld = await failure(
+      ddb.send(
+        new DeleteItemCommand({
+          TableName: name,
+          Key: { pk: { S: "a" } },
+          ConditionExpression: "v = :two",
+          ExpressionAttributeValues: { ":two": { N: "2" } },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      ),
+    );
+    assert.ok(withOld instanceof ConditionalCheckFailedException);
+    assert.deepEqual(withOld.Item, { pk: { S: "a" }, v: { N: "1" } });
+    // Legacy Expected works the same way.
+    const legacy = await failure(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } }, Expected: { pk: { Exists: false } } })));
+    assert.equal(legacy.name, "ConditionalCheckFailedException");
+    const unused = await failure(
+      ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "b" } }, ConditionExpression: "attribute_not_exists(pk)", ExpressionAttributeValues: { ":x": { S: "1" } } })),
+    );
+    assert.equal(unused.message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}");
+    const item = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" } } }));
+    assert.deepEqual(item.Item, { pk: { S: "a" }, v: { N: "1" } });
+  });
+
+  test("ReturnValues: ALL_OLD on put and delete, all five forms on update", async () => {
+    const name = await table();
+    const key = { pk: { S: "r" } };
+    const first = await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, a: { N: "1" }, b: { S: "x" } }, ReturnValues: "ALL_OLD" }));
+    assert.equal(first.Attributes, undefined);
+    const second = await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, a: { N: "2" }, b: { S: "x" } }, ReturnValues: "ALL_OLD" }));
+    assert.deepEqual(second.Attributes, { ...key, a: { N: "1" }, b: { S: "x" } });
+    const bad = await failure(ddb.send(new PutItemCommand({ TableName: name, Item: key, ReturnValues: "ALL_NEW" })));
+    assert.equal(bad.message, "Return values set to invalid value");
+
+    const update = (rv: "ALL_OLD" | "ALL_NEW" | "UPDATED_OLD" | "UPDATED_NEW" | "NONE") =>
+      ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET a = a + :one", ExpressionAttributeValues: { ":one": { N: "1" } }, ReturnValues: rv }));
+    assert.deepEqual((await update("UPDATED_OLD")).Attributes, { a: { N: "2" } });
+    assert.deepEqual((await update("UPDATED_NEW")).Attributes, { a: { N: "4" } });
+    assert.deepEqual((await update("ALL_OLD")).Attributes, { ...key, a: { N: "4" }, b: { S: "x" } });
+    assert.deepEqual((await update("ALL_NEW")).Attributes, { ...key, a: { N: "6" }, b: { S: "x" } });
+    assert.equal((await update("NONE")).Attributes, undefined);
+    const deleted = await ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnValues: "ALL_OLD" }));
+    assert.deepEqual(deleted.Attributes, { ...key, a: { N: "7" }, b: { S: "x" } });
+    const deletedAgain = await ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnValues: "ALL_OLD" }));
+    assert.equal(deletedAgain.Attributes, undefined);
+  });
+
+  test("UpdateItem creates the item when missing; ADD, REMOVE, list_append, if_not_exists and legacy AttributeUpdates", async () => {
+    const name = await table({ sortKey: "S" });
+    const key = { pk: { S: "u" }, sk: { S: "1" } };
+    const created = await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: key,
+        UpdateExpression: "SET #l = list_append(if_not_exists(#l, :empty), :xs), cnt = if_not_exists(cnt, :zero) ADD tags :t",
+        ExpressionAttributeNames: { "#l": "list" },
+        ExpressionAttributeValues: { ":empty": { L: [] }, ":xs": { L: [{ S: "x" }] }, ":zero": { N: "0" }, ":t": { SS: ["a"] } },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    assert.deepEqual(created.Attributes, { ...key, list: { L: [{ S: "x" }] }, cnt: { N: "0" }, tags: { SS: ["a"] } });
+    const next = await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: key,
+        UpdateExpression: "ADD cnt :five REMOVE #l[0] DELETE tags :t",
+        ExpressionAttributeNames: { "#l": "list" },
+        ExpressionAttributeValues: { ":five": { N: "5" }, ":t": { SS: ["a"] } },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    assert.deepEqual(next.Attributes, { ...key, list: { L: [] }, cnt: { N: "5" } });
+    const legacy = await ddb.send(
+      new UpdateItemCommand({ TableName: name, Key: key, AttributeUpdates: { cnt: { Action: "ADD", Value: { N: "-2" } }, list: { Action: "DELETE" } }, ReturnValues: "ALL_NEW" }),
+    );
+    assert.deepEqual(legacy.Attributes, { ...key, cnt: { N: "3" } });
+    const wrongType = await failure(
+      ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET cnt = cnt + :s", ExpressionAttributeValues: { ":s": { S: "x" } } })),
+    );
+    assert.equal(wrongType.message, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S");
+  });
+
+  test("optimistic locking with a version attribute", async () => {
+    const name = await table();
+    const key = { pk: { S: "doc" } };
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, version: { N: "1" }, body: { S: "v1" } }, ConditionExpression: "attribute_not_exists(pk)" }));
+    const save = (expected: string, body: string) =>
+      ddb.send(
+        new UpdateItemCommand({
+          TableName: name,
+          Key: key,
+          UpdateExpression: "SET body = :b, version = version + :one",
+          ConditionExpression: "version = :expected",
+          ExpressionAttributeValues: { ":b": { S: body }, ":one": { N: "1" }, ":expected": { N: expected } },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+    // Two writers read version 1; the first to save wins, the second is refused.
+    const winner = await save("1", "from A");
+    assert.deepEqual(winner.Attributes?.version, { N: "2" });
+    const loser = await failure(save("1", "from B"));
+    assert.equal(loser.name, "ConditionalCheckFailedException");
+    assert.equal(loser.message, "The conditional request failed");
+    const retried = await save("2", "from B");
+    assert.deepEqual(retried.Attributes, { ...key, version: { N: "3" }, body: { S: "from B" } });
+  });
+
+  test("ReturnConsumedCapacity: 4 KB read units (halved when eventually consistent), 1 KB write units", async () => {
+    const name = await table();
+    const key = { pk: { S: "c" } };
+    // pk (2 + 1) + data (4 + 5000) = 5007 bytes: 5 write units, 2 strongly consistent read units.
+    const put = await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, data: { S: "x".repeat(5000) } }, ReturnConsumedCapacity: "TOTAL" }));
+    assert.deepEqual(put.ConsumedCapacity, { TableName: name, CapacityUnits: 5, WriteCapacityUnits: 5 });
+    const strong = await ddb.send(new GetItemCommand({ TableName: name, Key: key, ConsistentRead: true, ReturnConsumedCapacity: "TOTAL" }));
+    assert.equal(strong.ConsumedCapacity?.CapacityUnits, 2);
+    const eventual = await ddb.send(new GetItemCommand({ TableName: name, Key: key, ReturnConsumedCapacity: "INDEXES" }));
+    assert.deepEqual(eventual.ConsumedCapacity, { TableName: name, CapacityUnits: 1, ReadCapacityUnits: 1, Table: { CapacityUnits: 1, ReadCapacityUnits: 1 } });
+    const none = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "none" } }, ReturnConsumedCapacity: "TOTAL" }));
+    assert.equal(none.ConsumedCapacity?.CapacityUnits, 0.5);
+    const del = await ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnConsumedCapacity: "TOTAL" }));
+    assert.equal(del.ConsumedCapacity?.CapacityUnits, 5);
+    const d = await ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(d.Table?.ItemCount, 0);
+  });
+});

@@ -1,0 +1,378 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  DeleteItemCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("DynamoDB Query and Scan", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as DynamoDBServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  /** Orders: pk customer (S), sk order number (N), GSI by status, LSI by total. */
+  async function ordersTable(): Promise<string> {
+    const name = uniqueName("orders");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: "customer", AttributeType: "S" },
+          { AttributeName: "order", AttributeType: "N" },
+          { AttributeName: "status", AttributeType: "S" },
+          { AttributeName: "total", AttributeType: "N" },
+        ],
+        KeySchema: [
+          { AttributeName: "customer", KeyType: "HASH" },
+          { AttributeName: "order", KeyType: "RANGE" },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: "byStatus",
+            KeySchema: [
+              { AttributeName: "status", KeyType: "HASH" },
+              { AttributeName: "order", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["total"] },
+          },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: "byTotal",
+            KeySchema: [
+              { AttributeName: "customer", KeyType: "HASH" },
+              { AttributeName: "total", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "KEYS_ONLY" },
+          },
+        ],
+      }),
+    );
+    const orders: [string, string, string, string, string][] = [
+      ["alice", "-5", "open", "10.5", "pen"],
+      ["alice", "2", "shipped", "200", "desk"],
+      ["alice", "10", "open", "3", "ink"],
+      ["alice", "1.5", "open", "99", "lamp"],
+      ["bob", "1", "open", "7", "book"],
+    ];
+    await ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [name]: orders.map(([customer, order, status, total, what]) => ({
+            PutRequest: { Item: { customer: { S: customer }, order: { N: order }, status: { S: status }, total: { N: total }, what: { S: what } } },
+          })),
+        },
+      }),
+    );
+    return name;
+  }
+
+  const orderNumbers = (items: Record<string, AttributeValue>[] | undefined) => items?.map((i) => i.order?.N);
+
+  test("Query orders by numeric sort key, both directions, with sort key conditions", async () => {
+    const name = await ordersTable();
+    const q = (expr: string, values: Record<string, AttributeValue>, forward = true) =>
+      ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: expr, ExpressionAttributeValues: values, ScanIndexForward: forward }));
+    const all = await q("customer = :c", { ":c": { S: "alice" } });
+    assert.deepEqual(orderNumbers(all.Items), ["-5", "1.5", "2", "10"]);
+    assert.equal(all.Count, 4);
+    assert.equal(all.ScannedCount, 4);
+    assert.deepEqual(orderNumbers((await q("customer = :c", { ":c": { S: "alice" } }, false)).Items), ["10", "2", "1.5", "-5"]);
+    const between = await ddb.send(
+      new QueryCommand({
+        TableName: name,
+        KeyConditionExpression: "customer = :c AND #o BETWEEN :a AND :b",
+        ExpressionAttributeNames: { "#o": "order" },
+        ExpressionAttributeValues: { ":c": { S: "alice" }, ":a": { N: "0" }, ":b": { N: "2" } },
+      }),
+    );
+    assert.deepEqual(orderNumbers(between.Items), ["1.5", "2"]);
+    const lt = await ddb.send(
+      new QueryCommand({
+        TableName: name,
+        KeyConditionExpression: "customer = :c AND #o < :x",
+        ExpressionAttributeNames: { "#o": "order" },
+        ExpressionAttributeValues: { ":c": { S: "alice" }, ":x": { N: "2" } },
+        ScanIndexForward: false,
+      }),
+    );
+    assert.deepEqual(orderNumbers(lt.Items), ["1.5", "-5"]);
+    // Legacy KeyConditions select the same range.
+    const legacy = await ddb.send(
+      new QueryCommand({
+        TableName: name,
+        KeyConditions: {
+          customer: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "alice" }] },
+          order: { ComparisonOperator: "GE", AttributeValueList: [{ N: "2" }] },
+        },
+      }),
+    );
+    assert.deepEqual(orderNumbers(legacy.Items), ["2", "10"]);
+  });
+
+  test("Query with FilterExpression, ProjectionExpression, Select COUNT, Limit and pagination", async () => {
+    const name = await ordersTable();
+    const filtered = await ddb.send(
+      new QueryCommand({
+        TableName: name,
+        KeyConditionExpression: "customer = :c",
+        FilterExpression: "#s = :open",
+        ProjectionExpression: "#o, what",
+        ExpressionAttributeNames: { "#s": "status", "#o": "order" },
+        ExpressionAttributeValues: { ":c": { S: "alice" }, ":open": { S: "open" } },
+      }),
+    );
+    assert.deepEqual(filtered.Items, [
+      { order: { N: "-5" }, what: { S: "pen" } },
+      { order: { N: "1.5" }, what: { S: "lamp" } },
+      { order: { N: "10" }, what: { S: "ink" } },
+    ]);
+    assert.equal(filtered.Count, 3);
+    assert.equal(filtered.ScannedCount, 4);
+    const count = await ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, Select: "COUNT" }));
+    assert.equal(count.Items, undefined);
+    assert.equal(count.Count, 4);
+
+    const seen: (string | undefined)[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    let pages = 0;
+    do {
+      const page = await ddb.send(
+        new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, Limit: 2, ExclusiveStartKey: start }),
+      );
+      pages++;
+      seen.push(...(orderNumbers(page.Items) ?? []));
+      start = page.LastEvaluatedKey;
+      if (start) assert.deepEqual(Object.keys(start).sort(), ["customer", "order"]);
+    } while (start && pages < 10);
+    assert.deepEqual(seen, ["-5", "1.5", "2", "10"]);
+    // A page ending exactly at Limit still carries LastEvaluatedKey; the next one is empty.
+    assert.equal(pages, 3);
+
+    const outside = await failure(
+      ddb.send(
+        new QueryCommand({
+          TableName: name,
+          KeyConditionExpression: "customer = :c",
+          ExpressionAttributeValues: { ":c": { S: "alice" } },
+          ExclusiveStartKey: { customer: { S: "bob" }, order: { N: "1" } },
+        }),
+      ),
+    );
+    assert.equal(outside.message, "The provided starting key is outside query boundaries based on provided conditions");
+    const badStart = await failure(
+      ddb.send(
+        new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, ExclusiveStartKey: { customer: { S: "alice" } } }),
+      ),
+    );
+    assert.equal(badStart.message, "The provided starting key is invalid: The provided key element does not match the schema");
+
+    const filterOnKey = await failure(
+      ddb.send(
+        new QueryCommand({
+          TableName: name,
+          KeyConditionExpression: "customer = :c",
+          FilterExpression: "#o > :z",
+          ExpressionAttributeNames: { "#o": "order" },
+          ExpressionAttributeValues: { ":c": { S: "alice" }, ":z": { N: "0" } },
+        }),
+      ),
+    );
+    assert.equal(filterOnKey.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: order");
+    const noPartition = await failure(
+      ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "#o = :z", ExpressionAttributeNames: { "#o": "order" }, ExpressionAttributeValues: { ":z": { N: "0" } } })),
+    );
+    assert.equal(noPartition.message, "Query condition missed key schema element: customer");
+  });
+
+  test("GSI and LSI queries follow writes, projections and the consistent-read rule", async () => {
+    const name = await ordersTable();
+    const open = await ddb.send(
+      new QueryCommand({ TableName: name, IndexName: "byStatus", KeyConditionExpression: "#s = :s", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":s": { S: "open" } } }),
+    );
+    assert.deepEqual(orderNumbers(open.Items), ["-5", "1", "1.5", "10"]);
+    // INCLUDE projection: keys of table and index, plus total; never "what".
+    assert.deepEqual(Object.keys(open.Items?.[0] ?? {}).sort(), ["customer", "order", "status", "total"]);
+
+    await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: { customer: { S: "alice" }, order: { N: "10" } },
+        UpdateExpression: "SET #s = :shipped",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":shipped": { S: "shipped" } },
+      }),
+    );
+    await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: { customer: { S: "bob" }, order: { N: "1" } },
+        UpdateExpression: "REMOVE #s",
+        ExpressionAttributeNames: { "#s": "status" },
+      }),
+    );
+    await ddb.send(new DeleteItemCommand({ TableName: name, Key: { customer: { S: "alice" }, order: { N: "-5" } } }));
+    const shipped = await ddb.send(
+      new QueryCommand({
+        TableName: name,
+        IndexName: "byStatus",
+        KeyConditionExpression: "#s = :s",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":s": { S: "shipped" } },
+        ReturnConsumedCapacity: "INDEXES",
+      }),
+    );
+    assert.deepEqual(orderNumbers(shipped.Items), ["2", "10"]);
+    assert.deepEqual(shipped.ConsumedCapacity?.GlobalSecondaryIndexes, { byStatus: { CapacityUnits: 0.5, ReadCapacityUnits: 0.5 } });
+    const stillOpen = await ddb.send(
+      new QueryCommand({ TableName: name, IndexName: "byStatus", KeyConditionExpression: "#s = :s", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":s": { S: "open" } } }),
+    );
+    assert.deepEqual(orderNumbers(stillOpen.Items), ["1.5"]);
+
+    const wrongIndexType = await failure(
+      ddb.send(new PutItemCommand({ TableName: name, Item: { customer: { S: "carol" }, order: { N: "1" }, status: { N: "3" } } })),
+    );
+    assert.equal(wrongIndexType.message, "One or more parameter values were invalid: Type mismatch for Index Key status Expected: S Actual: N IndexName: byStatus");
+    const metrics = await ddb.send(
+      new PutItemCommand({ TableName: name, Item: { customer: { S: "carol" }, order: { N: "1" }, total: { N: "1" } }, ReturnItemCollectionMetrics: "SIZE" }),
+    );
+    assert.deepEqual(metrics.ItemCollectionMetrics, { ItemCollectionKey: { customer: { S: "carol" } }, SizeEstimateRangeGB: [0, 1] });
+
+    const consistent = await failure(
+      ddb.send(
+        new QueryCommand({
+          TableName: name,
+          IndexName: "byStatus",
+          ConsistentRead: true,
+          KeyConditionExpression: "#s = :s",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":s": { S: "open" } },
+        }),
+      ),
+    );
+    assert.equal(consistent.name, "ValidationException");
+    assert.equal(consistent.message, "Consistent reads are not supported on global secondary indexes");
+    const allAttributes = await failure(
+      ddb.send(
+        new QueryCommand({
+          TableName: name,
+          IndexName: "byStatus",
+          Select: "ALL_ATTRIBUTES",
+          KeyConditionExpression: "#s = :s",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":s": { S: "open" } },
+        }),
+      ),
+    );
+    assert.equal(
+      allAttributes.message,
+      "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index byStatus because its projection type is not ALL",
+    );
+
+    // LSI: alice's orders by total, descending; ALL_ATTRIBUTES fetches from the table.
+    const byTotal = await ddb.send(
+      new QueryCommand({
+        TableName: name,
+        IndexName: "byTotal",
+        KeyConditionExpression: "customer = :c AND #t > :min",
+        ExpressionAttributeNames: { "#t": "total" },
+        ExpressionAttributeValues: { ":c": { S: "alice" }, ":min": { N: "5" } },
+        ScanIndexForward: false,
+        Select: "ALL_ATTRIBUTES",
+        ConsistentRead: true,
+      }),
+    );
+    assert.deepEqual(byTotal.Items?.map((i) => [i.total?.N, i.what?.S]), [
+      ["200", "desk"],
+      ["99", "lamp"],
+    ]);
+  });
+
+  test("Scan with filter, Limit pagination and parallel segments", async () => {
+    const name = uniqueName("scan");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "N" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    for (let i = 0; i < 30; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { N: String(i) }, even: { BOOL: i % 2 === 0 } } }));
+    const evens = await ddb.send(new ScanCommand({ TableName: name, FilterExpression: "even = :t", ExpressionAttributeValues: { ":t": { BOOL: true } } }));
+    assert.equal(evens.Count, 15);
+    assert.equal(evens.ScannedCount, 30);
+
+    const ids = new Set<string>();
+    let start: Record<string, AttributeValue> | undefined;
+    let pages = 0;
+    do {
+      const page = await ddb.send(new ScanCommand({ TableName: name, Limit: 7, ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) ids.add(item.id?.N ?? "");
+      start = page.LastEvaluatedKey;
+      pages++;
+    } while (start && pages < 20);
+    assert.equal(ids.size, 30);
+    assert.equal(pages, 5);
+
+    const segmented = new Set<string>();
+    let sum = 0;
+    for (let segment = 0; segment < 4; segment++) {
+      const page = await ddb.send(new ScanCommand({ TableName: name, Segment: segment, TotalSegments: 4 }));
+      for (const item of page.Items ?? []) segmented.add(item.id?.N ?? "");
+      sum += page.Count ?? 0;
+    }
+    assert.equal(sum, 30);
+    assert.equal(segmented.size, 30);
+    const badSegment = await failure(ddb.send(new ScanCommand({ TableName: name, Segment: 4, TotalSegments: 4 })));
+    assert.equal(badSegment.message, "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 4 is not less than TotalSegments: 4");
+  });
+
+  test("a Query page stops at 1 MB of items read", async () => {
+    const name = uniqueName("big");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const blob = "x".repeat(100 * 1024);
+    for (let i = 0; i < 15; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "p" }, sk: { N: String(i) }, blob: { S: blob } } }));
+    const first = await ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: "p" } } }));
+    assert.equal(first.Count, 11);
+    assert.deepEqual(first.LastEvaluatedKey, { pk: { S: "p" }, sk: { N: "10" } });
+    const rest = await ddb.send(
+      new QueryCommand({ TableName: name, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: "p" } }, ExclusiveStartKey: first.LastEvaluatedKey }),
+    );
+    assert.equal(rest.Count, 4);
+    assert.equal(rest.LastEvaluatedKey, undefined);
+  });
+});

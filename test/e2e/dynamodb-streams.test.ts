@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+/**
+ * No DynamoDB Streams client is installed, so these tests speak its JSON 1.0 protocol by hand
+ * (the same bytes @aws-sdk/client-dynamodb-streams sends).
+ */
+describe("DynamoDB Streams and TTL", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  async function streams(operation: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `DynamoDBStreams_20120810.${operation}`,
+        "x-amz-date": "20260115T120000Z",
+        authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  interface StreamRecord {
+    eventName: string;
+    userIdentity?: { Type: string; PrincipalId: string };
+    dynamodb: { Keys: unknown; NewImage?: unknown; OldImage?: unknown; SequenceNumber: string; StreamViewType: string; ApproximateCreationDateTime: number };
+  }
+
+  async function readAll(streamArn: string): Promise<StreamRecord[]> {
+    const described = await streams("DescribeStream", { StreamArn: streamArn });
+    const shards = (described.json.StreamDescription as { Shards: { ShardId: string }[] }).Shards;
+    const shardId = shards[0]?.ShardId;
+    const it = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" });
+    const records = await streams("GetRecords", { ShardIterator: it.json.ShardIterator });
+    assert.equal(records.status, 200);
+    return records.json.Records as StreamRecord[];
+  }
+
+  test("writes appear in the table's stream in order, with the images of its view type", async () => {
+    const name = uniqueName("stream");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn;
+    assert.ok(streamArn);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));
+    await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" } }, UpdateExpression: "SET v = :two", ExpressionAttributeValues: { ":two": { N: "2" } } }));
+    // Writing the same values again changes nothing and adds no record.
+    await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" } }, UpdateExpression: "SET v = :two", ExpressionAttributeValues: { ":two": { N: "2" } } }));
+    await ddb.send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: "a" } } }));
+    await nimbus.events.idle();
+
+    const listed = await streams("ListStreams", { TableName: name });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.json.Streams, [{ StreamArn: streamArn, TableName: name, StreamLabel: created.TableDescription?.LatestStreamLabel }]);
+    const described = await streams("DescribeStream", { StreamArn: streamArn });
+    const d = described.json.StreamDescription as Record<string, unknown>;
+    assert.equal(d.StreamStatus, "ENABLED");
+    assert.equal(d.StreamViewType, "NEW_AND_OLD_IMAGES");
+    assert.equal(d.TableName, name);
+
+    const records = await readAll(streamArn);
+    assert.deepEqual(records.map((r) => r.eventName), ["INSERT", "MODIFY", "REMOVE"]);
+    assert.deepEqual(records[0]?.dynamodb.NewImage, { pk: { S: "a" }, v: { N: "1" } });
+    assert.equal(records[0]?.dynamodb.OldImage, undefined);
+    assert.deepEqual(records[1]?.dynamodb.OldImage, { pk: { S: "a" }, v: { N: "1" } });
+    assert.deepEqual(records[1]?.dynamodb.NewImage, { pk: { S: "a" }, v: { N: "2" } });
+    assert.deepEqual(records[2]?.dynamodb.Keys, { pk: { S: "a" } });
+    assert.equal(records[2]?.dynamodb.NewImage, undefined);
+    assert.equal(records[0]?.dynamodb.ApproximateCreationDateTime, Date.parse("2026-01-15T12:00:00Z") / 1000);
+    const seqs = records.map((r) => r.dynamodb.SequenceNumber);
+    assert.deepEqual([...seqs].sort(), seqs);
+
+    // LATEST starts after the newest record; a new write shows up there.
+    const shardId = (d.Shards as { ShardId: string }[])[0]?.ShardId;
+    const latest = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "LATEST" });
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "b" } } }));
+    await nimbus.events.idle();
+    const fresh = await streams("GetRecords", { ShardIterator: latest.json.ShardIterator });
+    assert.deepEqual((fresh.json.Records as StreamRecord[]).map((r) => r.dynamodb.Keys), [{ pk: { S: "b" } }]);
+
+    const missing = await streams("DescribeStream", { StreamArn: `${streamArn}x` });
+    assert.equal(missing.status, 400);
+    assert.match(String(missing.json.__type), /#ResourceNotFoundException$/);
+    assert.equal(missing.json.message, `Requested resource not found: Stream: ${streamArn}x not found`);
+  });
+
+  test("TTL: the scheduler deletes expired items, and the stream shows a REMOVE by the service", async () => {
+    const name = uniqueName("ttl");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
+    const enabled = await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "OLD_IMAGE" } }));
+    const streamArn = enabled.TableDescription?.LatestStreamArn;
+    assert.ok(streamArn);
+    const now = Math.floor(nimbus.clock.now() / 1000);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "soon" }, expires: { N: String(now + 30) } } }));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "later" }, expires: { N: String(now + 3600) } } }));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "ancient" }, expires: { N: String(now - 6 * 365 * 24 * 3600) } } }));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "never" }, expires: { S: "not a number" } } }));
+    const exists = async (pk: string) => (await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: pk } } }))).Item !== undefined;
+
+    // Expired but not yet swept items are still returned, as on AWS.
+    nimbus.manualClock.advance(31_000);
+    assert.equal(await exists("soon"), true);
+    await nimbus.scheduler.advance(60_000);
+    assert.equal(await exists("soon"), false);
+    assert.equal(await exists("later"), true);
+    await nimbus.scheduler.advance(3600_000);
+    assert.equal(await exists("later"), false);
+    assert.equal(await exists("ancient"), true, "TTL more than five years in the past is ignored");
+    assert.equal(await exists("never"), true);
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.ItemCount, 2);
+
+    await nimbus.events.idle();
+    const removes = (await readAll(streamArn)).filter((r) => r.eventName === "REMOVE");
+    assert.equal(removes.length, 2);
+    assert.deepEqual(removes[0]?.userIdentity, { Type: "Service", PrincipalId: "dynamodb.amazonaws.com" });
+    assert.deepEqual(removes[0]?.dynamodb.OldImage, { pk: { S: "soon" }, expires: { N: String(now + 30) } });
+  });
+});

@@ -1,0 +1,269 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeEndpointsCommand,
+  DescribeLimitsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  PutItemCommand,
+  QueryCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("DynamoDB tables", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as DynamoDBServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  function simpleTable(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
+    return {
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      ...extra,
+    };
+  }
+
+  test("CreateTable, DescribeTable, DeleteTable: the table's life and its description", async () => {
+    const name = uniqueName("tbl");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "N" },
+          { AttributeName: "g", AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
+        GlobalSecondaryIndexes: [
+          { IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+        ],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+        Tags: [{ Key: "team", Value: "core" }],
+      }),
+    );
+    const d = created.TableDescription;
+    assert.equal(created.$metadata.httpStatusCode, 200);
+    assert.equal(d?.TableStatus, "CREATING");
+    assert.equal(d?.TableArn, `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`);
+    assert.equal(d?.CreationDateTime?.toISOString(), "2026-01-15T12:00:00.000Z");
+    assert.equal(d?.LatestStreamLabel, "2026-01-15T12:00:00.000");
+    assert.equal(d?.LatestStreamArn, `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/stream/2026-01-15T12:00:00.000`);
+    assert.deepEqual(d?.ProvisionedThroughput, { NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 3 });
+    assert.match(d?.TableId ?? "", /^[0-9a-f-]{36}$/);
+
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, g: { S: "x" }, data: { S: "hello" } } }));
+    const described = await ddb.send(new DescribeTableCommand({ TableName: name }));
+    const t = described.Table;
+    assert.equal(t?.TableStatus, "ACTIVE");
+    assert.equal(t?.ItemCount, 1);
+    assert.equal(t?.TableSizeBytes, 2 + 1 + 2 + 2 + 1 + 1 + 4 + 5);
+    assert.equal(t?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "ACTIVE");
+    assert.equal(t?.GlobalSecondaryIndexes?.[0]?.ItemCount, 1);
+    assert.equal(t?.GlobalSecondaryIndexes?.[0]?.IndexArn, `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/index/byG`);
+    assert.deepEqual(t?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+
+    const dup = await failure(ddb.send(new CreateTableCommand(simpleTable(name))));
+    assert.equal(dup.name, "ResourceInUseException");
+    assert.equal(dup.message, `Table already exists: ${name}`);
+    assert.equal(dup.$metadata.httpStatusCode, 400);
+
+    const deleted = await ddb.send(new DeleteTableCommand({ TableName: name }));
+    assert.equal(deleted.TableDescription?.TableStatus, "DELETING");
+    const gone = await failure(ddb.send(new DescribeTableCommand({ TableName: name })));
+    assert.equal(gone.name, "ResourceNotFoundException");
+    assert.equal(gone.message, `Requested resource not found: Table: ${name} not found`);
+    assert.equal(gone.$metadata.httpStatusCode, 400);
+    const again = await failure(ddb.send(new DeleteTableCommand({ TableName: name })));
+    assert.equal(again.message, `Requested resource not found: Table: ${name} not found`);
+  });
+
+  test("CreateTable validates the key schema with DynamoDB's wording", async () => {
+    const cases: [Partial<CreateTableCommandInput>, string][] = [
+      [
+        { KeySchema: [{ AttributeName: "pk", KeyType: "RANGE" }] },
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+      ],
+      [
+        { AttributeDefinitions: [{ AttributeName: "other", AttributeType: "S" }] },
+        "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [pk], AttributeDefinitions: [other]",
+      ],
+      [
+        { AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "extra", AttributeType: "S" }] },
+        "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
+      ],
+      [
+        { BillingMode: "PROVISIONED" },
+        "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED",
+      ],
+      [
+        { AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "X" as "S" }] },
+        "1 validation error detected: Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
+      ],
+      [
+        { KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "pk", KeyType: "RANGE" }] },
+        "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+      ],
+    ];
+    for (const [extra, message] of cases) {
+      const err = await failure(ddb.send(new CreateTableCommand(simpleTable(uniqueName("bad"), extra))));
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+    const short = await failure(ddb.send(new CreateTableCommand(simpleTable("ab"))));
+    assert.equal(short.message, "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
+    const noRange = await failure(
+      ddb.send(
+        new CreateTableCommand(
+          simpleTable(uniqueName("bad"), {
+            AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "l", AttributeType: "S" }],
+            LocalSecondaryIndexes: [{ IndexName: "lsi", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "l", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }],
+          }),
+        ),
+      ),
+    );
+    assert.equal(noRange.message, "One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+  });
+
+  test("ListTables pages with Limit and ExclusiveStartTableName", async () => {
+    const region = "eu-west-3";
+    const client = new DynamoDBClient(nimbus.clientConfig({ region }));
+    const names = ["list-a", "list-b", "list-c"].map((p) => `${p}-${uniqueName("t")}`);
+    for (const n of names) await client.send(new CreateTableCommand(simpleTable(n)));
+    const first = await client.send(new ListTablesCommand({ Limit: 2 }));
+    assert.deepEqual(first.TableNames, names.slice(0, 2));
+    assert.equal(first.LastEvaluatedTableName, names[1]);
+    const second = await client.send(new ListTablesCommand({ Limit: 2, ExclusiveStartTableName: first.LastEvaluatedTableName }));
+    assert.deepEqual(second.TableNames, names.slice(2));
+    assert.equal(second.LastEvaluatedTableName, undefined);
+    const bad = await failure(client.send(new ListTablesCommand({ Limit: 101 })));
+    assert.equal(bad.message, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
+    client.destroy();
+  });
+
+  test("UpdateTable changes throughput and billing, and adds a GSI filled from existing items", async () => {
+    const name = uniqueName("upd");
+    await ddb.send(
+      new CreateTableCommand(simpleTable(name, { BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
+    );
+    const same = await failure(ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })));
+    assert.equal(same.name, "ValidationException");
+    assert.match(same.message, /^The provisioned throughput for the table will not change\. The requested value equals the current value\./);
+    nimbus.manualClock.advance(60_000);
+    const raised = await ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 1 } }));
+    assert.equal(raised.TableDescription?.ProvisionedThroughput?.ReadCapacityUnits, 10);
+    assert.equal(raised.TableDescription?.ProvisionedThroughput?.LastIncreaseDateTime?.toISOString(), new Date(nimbus.clock.now()).toISOString());
+
+    for (const [pk, color] of [["a", "red"], ["b", "blue"], ["c", "red"], ["d", undefined]] as const) {
+      await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: pk }, ...(color ? { color: { S: color } } : {}) } }));
+    }
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "color", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "byColor", KeySchema: [{ AttributeName: "color", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } }],
+      }),
+    );
+    const d = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(d?.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
+    assert.equal(d?.GlobalSecondaryIndexes?.[0]?.ItemCount, 3);
+    const reds = await ddb.send(
+      new QueryCommand({ TableName: name, IndexName: "byColor", KeyConditionExpression: "color = :c", ExpressionAttributeValues: { ":c": { S: "red" } } }),
+    );
+    assert.deepEqual(reds.Items?.map((i) => i.pk?.S).sort(), ["a", "c"]);
+
+    await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byColor" } }] }));
+    const after = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(after?.GlobalSecondaryIndexes, undefined);
+    const noIndex = await failure(
+      ddb.send(new QueryCommand({ TableName: name, IndexName: "byColor", KeyConditionExpression: "color = :c", ExpressionAttributeValues: { ":c": { S: "red" } } })),
+    );
+    assert.equal(noIndex.message, "The table does not have the specified index: byColor");
+  });
+
+  test("tags: TagResource, ListTagsOfResource, UntagResource", async () => {
+    const name = uniqueName("tags");
+    const arn = (await ddb.send(new CreateTableCommand(simpleTable(name, { Tags: [{ Key: "a", Value: "1" }] })))).TableDescription?.TableArn;
+    assert.ok(arn);
+    await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "b", Value: "2" }, { Key: "a", Value: "3" }] }));
+    assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [
+      { Key: "a", Value: "3" },
+      { Key: "b", Value: "2" },
+    ]);
+    await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] }));
+    assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: "b", Value: "2" }]);
+    const missing = await failure(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: `${arn}-nope` })));
+    assert.equal(missing.name, "ResourceNotFoundException");
+  });
+
+  test("TTL settings and DescribeLimits", async () => {
+    const name = uniqueName("ttl");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    assert.deepEqual((await ddb.send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription, { TimeToLiveStatus: "DISABLED" });
+    const on = await ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
+    assert.deepEqual(on.TimeToLiveSpecification, { Enabled: true, AttributeName: "expires" });
+    assert.deepEqual((await ddb.send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription, {
+      TimeToLiveStatus: "ENABLED",
+      AttributeName: "expires",
+    });
+    const twice = await failure(ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } })));
+    assert.equal(twice.message, "TimeToLive is already enabled");
+    const limits = await ddb.send(new DescribeLimitsCommand({}));
+    assert.equal(limits.TableMaxReadCapacityUnits, 40000);
+  });
+
+  test("deletion protection refuses DeleteTable until it is turned off", async () => {
+    const name = uniqueName("protected");
+    await ddb.send(new CreateTableCommand(simpleTable(name, { DeletionProtectionEnabled: true })));
+    const refused = await failure(ddb.send(new DeleteTableCommand({ TableName: name })));
+    assert.equal(refused.name, "ValidationException");
+    assert.equal(refused.message, "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    const updated = await ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));
+    assert.equal(updated.TableDescription?.DeletionProtectionEnabled, false);
+    await ddb.send(new DeleteTableCommand({ TableName: name }));
+    const nothing = await failure(ddb.send(new UpdateTableCommand({ TableName: name })));
+    assert.equal(
+      nothing.message,
+      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
+    );
+  });
+
+  test("DescribeEndpoints names this endpoint", async () => {
+    const out = await ddb.send(new DescribeEndpointsCommand({}));
+    assert.deepEqual(out.Endpoints, [{ Address: new URL(nimbus.url).host, CachePeriodInMinutes: 1440 }]);
+  });
+});

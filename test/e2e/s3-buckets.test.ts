@@ -1,0 +1,199 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteBucketCorsCommand,
+  DeleteBucketTaggingCommand,
+  GetBucketCorsCommand,
+  GetBucketLocationCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  PutBucketCorsCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  CreateMultipartUploadCommand,
+  AbortMultipartUploadCommand,
+} from "@aws-sdk/client-s3";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, error: e as unknown as Record<string, unknown> };
+  }
+  assert.fail("expected the call to fail");
+}
+
+describe("S3 buckets", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  let other: S3Client;
+  let west: S3Client;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    other = new S3Client({ ...nimbus.clientConfig({ accessKeyId: "111111111111" }), forcePathStyle: true });
+    west = new S3Client({ ...nimbus.clientConfig({ region: "eu-west-1" }), forcePathStyle: true });
+  });
+  after(async () => {
+    s3.destroy();
+    other.destroy();
+    west.destroy();
+    await nimbus.close();
+  });
+
+  test("create, head, list, locate and delete a bucket", async () => {
+    const name = uniqueName("bkt");
+    const created = await s3.send(new CreateBucketCommand({ Bucket: name }));
+    assert.equal(created.Location, `/${name}`);
+    const head = await s3.send(new HeadBucketCommand({ Bucket: name }));
+    assert.equal(head.BucketRegion, "us-east-1");
+    const list = await s3.send(new ListBucketsCommand({}));
+    const entry = list.Buckets?.find((b) => b.Name === name);
+    assert.equal(entry?.CreationDate?.toISOString(), "2026-01-15T12:00:00.000Z");
+    assert.equal(entry?.BucketRegion, "us-east-1");
+    assert.match(list.Owner?.ID ?? "", /^[0-9a-f]{64}$/);
+    const location = await s3.send(new GetBucketLocationCommand({ Bucket: name }));
+    assert.equal(location.LocationConstraint, undefined);
+    const deleted = await s3.send(new DeleteBucketCommand({ Bucket: name }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+    const gone = await failure(s3.send(new HeadBucketCommand({ Bucket: name })));
+    assert.deepEqual([gone.name, gone.status], ["NotFound", 404]);
+  });
+
+  test("a bucket in another region needs a matching LocationConstraint", async () => {
+    const name = uniqueName("west");
+    // (The SDK itself fills in LocationConstraint from the client region outside us-east-1.)
+    const mismatch = await failure(west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } })));
+    assert.deepEqual(
+      [mismatch.name, mismatch.message, mismatch.status],
+      ["IllegalLocationConstraintException", "The eu-central-1 location constraint is incompatible for the region specific endpoint this request was sent to.", 400],
+    );
+    const explicitUsEast = await failure(s3.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })));
+    assert.deepEqual([explicitUsEast.name, explicitUsEast.message, explicitUsEast.status], ["InvalidLocationConstraint", "The specified location-constraint is not valid", 400]);
+    await west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    const location = await west.send(new GetBucketLocationCommand({ Bucket: name }));
+    assert.equal(location.LocationConstraint, "eu-west-1");
+    const head = await west.send(new HeadBucketCommand({ Bucket: name }));
+    assert.equal(head.BucketRegion, "eu-west-1");
+    const again = await failure(west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })));
+    assert.deepEqual(
+      [again.name, again.message, again.status, again.error["BucketName"]],
+      ["BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", 409, name],
+    );
+  });
+
+  test("bucket names are checked and global across accounts", async () => {
+    for (const bad of ["ab", "Upper-Case", "under_score", "-dash", "dots..dots", "192.168.5.4", "xn--name", "name-s3alias"]) {
+      const err = await failure(s3.send(new CreateBucketCommand({ Bucket: bad })));
+      assert.deepEqual([err.name, err.message, err.status, err.error["BucketName"]], ["InvalidBucketName", "The specified bucket is not valid.", 400, bad], bad);
+    }
+    const name = uniqueName("global");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    // us-east-1 answers 200 to its owner re-creating a bucket (a legacy of the region).
+    const again = await s3.send(new CreateBucketCommand({ Bucket: name }));
+    assert.equal(again.$metadata.httpStatusCode, 200);
+    const taken = await failure(other.send(new CreateBucketCommand({ Bucket: name })));
+    assert.deepEqual(
+      [taken.name, taken.message, taken.status, taken.error["BucketName"]],
+      [
+        "BucketAlreadyExists",
+        "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
+        409,
+        name,
+      ],
+    );
+    const denied = await failure(other.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "x" })));
+    assert.deepEqual([denied.name, denied.message, denied.status], ["AccessDenied", "Access Denied", 403]);
+    const headDenied = await failure(other.send(new HeadBucketCommand({ Bucket: name })));
+    // A HEAD error has no body; the SDK names only 404s (NotFound).
+    assert.deepEqual([headDenied.name, headDenied.status], ["Unknown", 403]);
+    const otherList = await other.send(new ListBucketsCommand({}));
+    assert.equal(otherList.Buckets?.some((b) => b.Name === name) ?? false, false);
+  });
+
+  test("NoSuchBucket and BucketNotEmpty", async () => {
+    const missing = uniqueName("missing");
+    const err = await failure(s3.send(new GetBucketLocationCommand({ Bucket: missing })));
+    assert.deepEqual([err.name, err.message, err.status, err.error["BucketName"]], ["NoSuchBucket", "The specified bucket does not exist", 404, missing]);
+    const del = await failure(s3.send(new DeleteBucketCommand({ Bucket: missing })));
+    assert.deepEqual([del.name, del.status], ["NoSuchBucket", 404]);
+
+    const name = uniqueName("full");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "x" }));
+    const full = await failure(s3.send(new DeleteBucketCommand({ Bucket: name })));
+    assert.deepEqual([full.name, full.message, full.status, full.error["BucketName"]], ["BucketNotEmpty", "The bucket you tried to delete is not empty", 409, name]);
+
+    // An open multipart upload also keeps a bucket from being deleted.
+    const uploads = uniqueName("uploads");
+    await s3.send(new CreateBucketCommand({ Bucket: uploads }));
+    const mpu = await s3.send(new CreateMultipartUploadCommand({ Bucket: uploads, Key: "k" }));
+    assert.equal((await failure(s3.send(new DeleteBucketCommand({ Bucket: uploads })))).name, "BucketNotEmpty");
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: uploads, Key: "k", UploadId: mpu.UploadId }));
+    await s3.send(new DeleteBucketCommand({ Bucket: uploads }));
+  });
+
+  test("ListBuckets pages with MaxBuckets and a continuation token, filters by prefix", async () => {
+    const prefix = uniqueName("page");
+    for (const suffix of ["a", "b", "c"]) await s3.send(new CreateBucketCommand({ Bucket: `${prefix}-${suffix}` }));
+    const first = await s3.send(new ListBucketsCommand({ Prefix: prefix, MaxBuckets: 2 }));
+    assert.deepEqual(first.Buckets?.map((b) => b.Name), [`${prefix}-a`, `${prefix}-b`]);
+    assert.equal(first.Prefix, prefix);
+    assert.ok(first.ContinuationToken);
+    const second = await s3.send(new ListBucketsCommand({ Prefix: prefix, MaxBuckets: 2, ContinuationToken: first.ContinuationToken }));
+    assert.deepEqual(second.Buckets?.map((b) => b.Name), [`${prefix}-c`]);
+    assert.equal(second.ContinuationToken, undefined);
+  });
+
+  test("versioning configuration", async () => {
+    const name = uniqueName("ver");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const initial = await s3.send(new GetBucketVersioningCommand({ Bucket: name }));
+    assert.equal(initial.Status, undefined);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Enabled");
+    await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Suspended" } }));
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Suspended");
+  });
+
+  test("bucket tagging", async () => {
+    const name = uniqueName("tags");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const none = await failure(s3.send(new GetBucketTaggingCommand({ Bucket: name })));
+    assert.deepEqual([none.name, none.message, none.status, none.error["BucketName"]], ["NoSuchTagSet", "The TagSet does not exist", 404, name]);
+    await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }] } }));
+    const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
+    assert.deepEqual(tags.TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }]);
+    const dup = await failure(s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "a", Value: "1" }, { Key: "a", Value: "2" }] } })));
+    assert.deepEqual([dup.name, dup.message, dup.status], ["InvalidTag", "Cannot provide multiple Tags with the same key", 400]);
+    const deleted = await s3.send(new DeleteBucketTaggingCommand({ Bucket: name }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+    assert.equal((await failure(s3.send(new GetBucketTaggingCommand({ Bucket: name })))).name, "NoSuchTagSet");
+  });
+
+  test("CORS configuration is validated, stored and returned", async () => {
+    const name = uniqueName("cors");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const none = await failure(s3.send(new GetBucketCorsCommand({ Bucket: name })));
+    assert.deepEqual([none.name, none.message, none.status, none.error["BucketName"]], ["NoSuchCORSConfiguration", "The CORS configuration does not exist", 404, name]);
+    const rules = [
+      { ID: "web", AllowedOrigins: ["https://*.example.com"], AllowedMethods: ["GET", "PUT"], AllowedHeaders: ["*"], ExposeHeaders: ["ETag"], MaxAgeSeconds: 300 },
+      { AllowedOrigins: ["*"], AllowedMethods: ["GET"] },
+    ];
+    await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: rules } }));
+    const got = await s3.send(new GetBucketCorsCommand({ Bucket: name }));
+    assert.deepEqual(got.CORSRules, rules);
+    const bad = await failure(s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ["*"], AllowedMethods: ["PATCH"] }] } })));
+    assert.deepEqual([bad.name, bad.message, bad.status], ["InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is PATCH", 400]);
+    await s3.send(new DeleteBucketCorsCommand({ Bucket: name }));
+    assert.equal((await failure(s3.send(new GetBucketCorsCommand({ Bucket: name })))).name, "NoSuchCORSConfiguration");
+  });
+});

@@ -1,0 +1,229 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import * as zlib from "node:zlib";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, error: e as unknown as Record<string, unknown> };
+  }
+  assert.fail("expected the call to fail");
+}
+
+const MiB = 1024 * 1024;
+const md5 = (data: Buffer): Buffer => createHash("md5").update(data).digest();
+const crc32 = (data: Buffer): Buffer => {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(zlib.crc32(data) >>> 0);
+  return out;
+};
+
+describe("S3 multipart uploads", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  let bucket: string;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    bucket = uniqueName("multipart");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  after(async () => {
+    s3.destroy();
+    await nimbus.close();
+  });
+
+  test("create, upload parts, list parts, complete: bytes, md5-of-md5s ETag and metadata", async () => {
+    const part1 = randomBytes(5 * MiB);
+    const part2 = randomBytes(MiB + 17);
+    const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "big file.bin", ContentType: "application/x-test", Metadata: { origin: "mpu" } }));
+    assert.equal(created.Bucket, bucket);
+    assert.equal(created.Key, "big file.bin");
+    assert.ok(created.UploadId);
+    const uploadId = created.UploadId;
+    const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "big file.bin", UploadId: uploadId, PartNumber: 1, Body: part1 }));
+    const p2 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "big file.bin", UploadId: uploadId, PartNumber: 2, Body: part2 }));
+    assert.equal(p1.ETag, `"${md5(part1).toString("hex")}"`);
+
+    const parts = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "big file.bin", UploadId: uploadId }));
+    assert.deepEqual(parts.Parts?.map((p) => [p.PartNumber, p.ETag, p.Size]), [
+      [1, p1.ETag, 5 * MiB],
+      [2, p2.ETag, MiB + 17],
+    ]);
+    assert.equal(parts.IsTruncated, false);
+    const paged = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "big file.bin", UploadId: uploadId, MaxParts: 1 }));
+    assert.deepEqual([paged.Parts?.length, paged.IsTruncated, paged.NextPartNumberMarker], [1, true, "1"]);
+    const rest = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "big file.bin", UploadId: uploadId, PartNumberMarker: "1" }));
+    assert.deepEqual(rest.Parts?.map((p) => p.PartNumber), [2]);
+
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: "big file.bin",
+        UploadId: uploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] },
+      }),
+    );
+    const expectedETag = `"${createHash("md5").update(Buffer.concat([md5(part1), md5(part2)])).digest("hex")}-2"`;
+    assert.equal(done.ETag, expectedETag);
+    assert.equal(done.Bucket, bucket);
+    assert.equal(done.Key, "big file.bin");
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "big file.bin" }));
+    const body = Buffer.from(await got.Body!.transformToByteArray());
+    assert.equal(body.length, part1.length + part2.length);
+    assert.ok(body.equals(Buffer.concat([part1, part2])));
+    assert.equal(got.ETag, expectedETag);
+    assert.equal(got.ContentType, "application/x-test");
+    assert.deepEqual(got.Metadata, { origin: "mpu" });
+    const secondPart = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "big file.bin", PartNumber: 2 }));
+    assert.ok(Buffer.from(await secondPart.Body!.transformToByteArray()).equals(part2));
+    assert.equal(secondPart.PartsCount, 2);
+    assert.equal(secondPart.ContentRange, `bytes ${5 * MiB}-${6 * MiB + 16}/${6 * MiB + 17}`);
+    const firstHead = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "big file.bin", PartNumber: 1 }));
+    assert.deepEqual([firstHead.ContentLength, firstHead.PartsCount], [5 * MiB, 2]);
+    const noPart = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "big file.bin", PartNumber: 3 })));
+    assert.deepEqual(
+      [noPart.name, noPart.message, noPart.status, noPart.error["ActualPartCount"]],
+      ["InvalidPartNumber", "The requested partnumber is not satisfiable", 416, "2"],
+    );
+    // The upload is gone once completed.
+    const again = await failure(s3.send(new ListPartsCommand({ Bucket: bucket, Key: "big file.bin", UploadId: uploadId })));
+    assert.deepEqual(
+      [again.name, again.message, again.status, again.error["UploadId"]],
+      ["NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", 404, uploadId],
+    );
+  });
+
+  test("EntityTooSmall, InvalidPart and InvalidPartOrder", async () => {
+    const key = "small-parts";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const a = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 1) }));
+    const b = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: Buffer.alloc(1024, 2) }));
+    const tooSmall = await failure(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: a.ETag }, { PartNumber: 2, ETag: b.ETag }] } })),
+    );
+    assert.deepEqual(
+      [tooSmall.name, tooSmall.message, tooSmall.status, tooSmall.error["ProposedSize"], tooSmall.error["MinSizeAllowed"], tooSmall.error["PartNumber"]],
+      ["EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", 400, "1024", "5242880", "1"],
+    );
+    const invalidPart = await failure(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"0123456789abcdef0123456789abcdef"' }] } })),
+    );
+    assert.deepEqual(
+      [invalidPart.name, invalidPart.message, invalidPart.status],
+      [
+        "InvalidPart",
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        400,
+      ],
+    );
+    const missingPart = await failure(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 3, ETag: a.ETag }] } })),
+    );
+    assert.equal(missingPart.name, "InvalidPart");
+    const order = await failure(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 2, ETag: b.ETag }, { PartNumber: 1, ETag: a.ETag }] } })),
+    );
+    assert.deepEqual(
+      [order.name, order.message, order.status],
+      ["InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", 400],
+    );
+    // A single small part is fine: the last part has no minimum.
+    const single = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 2, ETag: b.ETag }] } }));
+    assert.match(single.ETag ?? "", /^"[0-9a-f]{32}-1"$/);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    assert.equal(head.ContentLength, 1024);
+  });
+
+  test("part numbers and upload ids are checked; abort removes the upload", async () => {
+    const key = "aborted";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const badNumber = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 10001, Body: "x" })));
+    assert.deepEqual(
+      [badNumber.name, badNumber.message, badNumber.status, badNumber.error["ArgumentName"]],
+      ["InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400, "partNumber"],
+    );
+    const noUpload = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: "no-such-upload", PartNumber: 1, Body: "x" })));
+    assert.deepEqual([noUpload.name, noUpload.status, noUpload.error["UploadId"]], ["NoSuchUpload", 404, "no-such-upload"]);
+    await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: "x" }));
+    const aborted = await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }));
+    assert.equal(aborted.$metadata.httpStatusCode, 204);
+    const afterAbort = await failure(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })));
+    assert.deepEqual([afterAbort.name, afterAbort.status], ["NoSuchUpload", 404]);
+    const head = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+    assert.equal(head.status, 404);
+  });
+
+  test("ListMultipartUploads by key and initiation, with prefix, delimiter and paging", async () => {
+    const listBucket = uniqueName("uploads");
+    await s3.send(new CreateBucketCommand({ Bucket: listBucket }));
+    const ids: Record<string, string> = {};
+    for (const key of ["logs/a", "logs/b", "top"]) {
+      ids[key] = (await s3.send(new CreateMultipartUploadCommand({ Bucket: listBucket, Key: key }))).UploadId ?? "";
+      nimbus.manualClock.advance(1000);
+    }
+    const second = (await s3.send(new CreateMultipartUploadCommand({ Bucket: listBucket, Key: "logs/a" }))).UploadId ?? "";
+    const all = await s3.send(new ListMultipartUploadsCommand({ Bucket: listBucket }));
+    assert.deepEqual(all.Uploads?.map((u) => [u.Key, u.UploadId]), [
+      ["logs/a", ids["logs/a"]],
+      ["logs/a", second],
+      ["logs/b", ids["logs/b"]],
+      ["top", ids["top"]],
+    ]);
+    assert.equal(all.Uploads?.[0]?.Initiated?.toISOString(), "2026-01-15T12:00:00.000Z");
+    const grouped = await s3.send(new ListMultipartUploadsCommand({ Bucket: listBucket, Delimiter: "/" }));
+    assert.deepEqual(grouped.CommonPrefixes?.map((p) => p.Prefix), ["logs/"]);
+    assert.deepEqual(grouped.Uploads?.map((u) => u.Key), ["top"]);
+    const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: listBucket, MaxUploads: 1 }));
+    assert.equal(page.IsTruncated, true);
+    assert.equal(page.NextKeyMarker, "logs/a");
+    assert.equal(page.NextUploadIdMarker, ids["logs/a"]);
+    const next = await s3.send(new ListMultipartUploadsCommand({ Bucket: listBucket, KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker }));
+    assert.deepEqual(next.Uploads?.map((u) => u.UploadId), [second, ids["logs/b"], ids["top"]]);
+  });
+
+  test("a CRC32 upload gets a COMPOSITE checksum of its parts", async () => {
+    const key = "checksummed";
+    const part1 = randomBytes(5 * MiB);
+    const part2 = randomBytes(100);
+    const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "CRC32" }));
+    assert.equal(created.ChecksumAlgorithm, "CRC32");
+    const UploadId = created.UploadId;
+    const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: part1, ChecksumAlgorithm: "CRC32" }));
+    const p2 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: part2, ChecksumAlgorithm: "CRC32" }));
+    assert.equal(p1.ChecksumCRC32, crc32(part1).toString("base64"));
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: p1.ETag, ChecksumCRC32: p1.ChecksumCRC32 },
+            { PartNumber: 2, ETag: p2.ETag, ChecksumCRC32: p2.ChecksumCRC32 },
+          ],
+        },
+      }),
+    );
+    const composite = `${crc32(Buffer.concat([crc32(part1), crc32(part2)])).toString("base64")}-2`;
+    assert.equal(done.ChecksumCRC32, composite);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumCRC32, composite);
+  });
+});

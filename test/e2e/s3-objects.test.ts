@@ -1,0 +1,351 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { request } from "node:http";
+import { Readable } from "node:stream";
+import * as zlib from "node:zlib";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, error: e as unknown as Record<string, unknown> };
+  }
+  assert.fail("expected the call to fail");
+}
+
+function crc32Base64(data: Buffer): string {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(zlib.crc32(data) >>> 0);
+  return out.toString("base64");
+}
+
+/** A raw HTTP request, for framings the SDK does not let a test choose. */
+function raw(port: number, method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, method, path, headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+// Nimbus reads the SigV4 scope (account, region, service) but does not verify signatures unless
+// enforcement is on, so a fixed signature will do for raw requests.
+const SIGNED = {
+  "x-amz-date": "20260115T120000Z",
+  authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`,
+};
+
+describe("S3 objects", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  let bucket: string;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    bucket = uniqueName("objects");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  after(async () => {
+    s3.destroy();
+    await nimbus.close();
+  });
+
+  test("put and get with content headers, metadata and response overrides", async () => {
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "docs/readme.txt",
+        Body: "hello world",
+        ContentType: "text/plain",
+        ContentDisposition: "attachment",
+        ContentLanguage: "en",
+        CacheControl: "max-age=60",
+        Metadata: { Color: "blue", "x-trace": "42" },
+      }),
+    );
+    assert.equal(put.ETag, `"${createHash("md5").update("hello world").digest("hex")}"`);
+    assert.equal(put.VersionId, undefined);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "docs/readme.txt" }));
+    assert.equal(await got.Body?.transformToString(), "hello world");
+    assert.equal(got.ContentType, "text/plain");
+    assert.equal(got.ContentDisposition, "attachment");
+    assert.equal(got.ContentLanguage, "en");
+    assert.equal(got.CacheControl, "max-age=60");
+    assert.equal(got.ContentLength, 11);
+    assert.equal(got.ETag, put.ETag);
+    assert.equal(got.LastModified?.toISOString(), "2026-01-15T12:00:00.000Z");
+    assert.deepEqual(got.Metadata, { color: "blue", "x-trace": "42" });
+    const overridden = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: "docs/readme.txt", ResponseContentType: "application/json", ResponseCacheControl: "no-cache" }),
+    );
+    await overridden.Body?.transformToString();
+    assert.equal(overridden.ContentType, "application/json");
+    assert.equal(overridden.CacheControl, "no-cache");
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "docs/readme.txt" }));
+    assert.equal(head.ContentLength, 11);
+    assert.equal(head.ETag, put.ETag);
+    assert.deepEqual(head.Metadata, { color: "blue", "x-trace": "42" });
+  });
+
+  test("a UTF-8 key with spaces and + round-trips through put, list, get and delete", async () => {
+    const key = "dir/ünï cødé + plus/fïle name+1 (2)&x=y.txt";
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "utf8" }));
+    const list = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "dir/ünï cødé + plus/" }));
+    assert.deepEqual(list.Contents?.map((c) => c.Key), [key]);
+    const encoded = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "dir/ünï cødé + plus/", EncodingType: "url" }));
+    // The SDK does not decode url-encoded listings: this is the wire value.
+    assert.deepEqual(encoded.Contents?.map((c) => c.Key), ["dir/%C3%BCn%C3%AF%20c%C3%B8d%C3%A9%20%2B%20plus/f%C3%AFle%20name%2B1%20%282%29%26x%3Dy.txt"]);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    assert.equal(await got.Body?.transformToString(), "utf8");
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    const err = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
+    assert.deepEqual([err.name, err.message, err.status, err.error["Key"]], ["NoSuchKey", "The specified key does not exist.", 404, key]);
+  });
+
+  test("a multi-MiB streamed upload (aws-chunked with a trailing CRC32) and download keep every byte", async () => {
+    const size = 12 * 1024 * 1024 + 12345;
+    const data = randomBytes(size);
+    const sent: Record<string, string>[] = [];
+    const client = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const req = args.request as { headers?: Record<string, string> };
+        if (req.headers) sent.push({ ...req.headers });
+        return next(args);
+      },
+      { step: "finalizeRequest", name: "recordHeaders" },
+    );
+    const pieces = function* () {
+      for (let offset = 0; offset < size; offset += 1024 * 1024) yield data.subarray(offset, Math.min(size, offset + 1024 * 1024));
+    };
+    const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: "big/blob.bin", Body: Readable.from(pieces()), ContentLength: size }));
+    assert.equal(sent[0]?.["content-encoding"], "aws-chunked");
+    assert.equal(sent[0]?.["x-amz-content-sha256"], "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    assert.equal(put.ETag, `"${createHash("md5").update(data).digest("hex")}"`);
+    assert.equal(put.ChecksumCRC32, crc32Base64(data));
+    const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "big/blob.bin" }));
+    assert.equal(got.ContentLength, size);
+    // aws-chunked is framing, not a stored Content-Encoding.
+    assert.equal(got.ContentEncoding, undefined);
+    const hash = createHash("sha256");
+    let received = 0;
+    for await (const chunk of got.Body as Readable) {
+      hash.update(chunk as Buffer);
+      received += (chunk as Buffer).length;
+    }
+    assert.equal(received, size);
+    assert.equal(hash.digest("hex"), createHash("sha256").update(data).digest("hex"));
+    const range = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "big/blob.bin", Range: "bytes=5000000-5000099" }));
+    assert.deepEqual(Buffer.from(await range.Body!.transformToByteArray()), data.subarray(5_000_000, 5_000_100));
+    client.destroy();
+  });
+
+  test("ranges answer Content-Range; an unsatisfiable range is 416 InvalidRange", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "range.txt", Body: "0123456789" }));
+    const part = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "range.txt", Range: "bytes=2-5" }));
+    assert.equal(await part.Body?.transformToString(), "2345");
+    assert.equal(part.ContentRange, "bytes 2-5/10");
+    assert.equal(part.ContentLength, 4);
+    const suffix = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "range.txt", Range: "bytes=-3" }));
+    assert.equal(await suffix.Body?.transformToString(), "789");
+    assert.equal(suffix.ContentRange, "bytes 7-9/10");
+    const err = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "range.txt", Range: "bytes=10-20" })));
+    assert.deepEqual(
+      [err.name, err.message, err.status, err.error["RangeRequested"], err.error["ActualObjectSize"]],
+      ["InvalidRange", "The requested range is not satisfiable", 416, "bytes=10-20", "10"],
+    );
+  });
+
+  test("conditional reads: 304 NotModified and 412 PreconditionFailed", async () => {
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cond.txt", Body: "conditional" }));
+    const notModified = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", IfNoneMatch: put.ETag })));
+    // 304 has no body, so the SDK cannot name it.
+    assert.deepEqual([notModified.name, notModified.status], ["Unknown", 304]);
+    const since = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", IfModifiedSince: new Date("2026-01-15T12:00:00Z") })));
+    assert.equal(since.status, 304);
+    const failed = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", IfMatch: '"0123"' })));
+    assert.deepEqual(
+      [failed.name, failed.message, failed.status, failed.error["Condition"]],
+      ["PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412, "If-Match"],
+    );
+    const headFailed = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "cond.txt", IfMatch: '"0123"' })));
+    assert.deepEqual([headFailed.name, headFailed.status], ["Unknown", 412]);
+    const ok = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", IfMatch: put.ETag, IfModifiedSince: new Date("2026-01-14T00:00:00Z") }));
+    assert.equal(await ok.Body?.transformToString(), "conditional");
+    // Conditional write: If-None-Match: * refuses to overwrite.
+    const exists = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cond.txt", Body: "again", IfNoneMatch: "*" })));
+    assert.deepEqual([exists.name, exists.status, exists.error["Condition"]], ["PreconditionFailed", 412, "If-None-Match"]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cond-new.txt", Body: "first", IfNoneMatch: "*" }));
+  });
+
+  test("Content-MD5 and x-amz-checksum-* are verified", async () => {
+    const wrongMd5 = createHash("md5").update("other").digest("base64");
+    const md5 = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "md5.txt", Body: "payload", ContentMD5: wrongMd5 })));
+    assert.deepEqual(
+      [md5.name, md5.message, md5.status, md5.error["ExpectedDigest"]],
+      ["BadDigest", "The Content-MD5 you specified did not match what we received.", 400, wrongMd5],
+    );
+    const invalid = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "md5.txt", Body: "payload", ContentMD5: "nope" })));
+    assert.deepEqual([invalid.name, invalid.message, invalid.status], ["InvalidDigest", "The Content-MD5 you specified is not valid.", 400]);
+    const good = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "md5.txt", Body: "payload", ContentMD5: createHash("md5").update("payload").digest("base64") }));
+    assert.ok(good.ETag);
+    const crc = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "crc.txt", Body: "payload", ChecksumCRC32: "AAAAAA==" })));
+    assert.deepEqual([crc.name, crc.message, crc.status], ["BadDigest", "The CRC32 you specified did not match the calculated checksum.", 400]);
+    const sha = createHash("sha256").update("payload").digest("base64");
+    const withSha = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sha.txt", Body: "payload", ChecksumSHA256: sha }));
+    assert.equal(withSha.ChecksumSHA256, sha);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "sha.txt", ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumSHA256, sha);
+    // Nothing was stored by the failed puts.
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "crc.txt" })))).status, 404);
+  });
+
+  test("raw aws-chunked bodies: unsigned with a trailer, signed chunks, and a bad trailing checksum", async () => {
+    const data = Buffer.from("a".repeat(9000) + "tail");
+    const trailer = `x-amz-checksum-crc32:${crc32Base64(data)}`;
+    const framed = Buffer.concat([
+      Buffer.from(`2328\r\n`),
+      data.subarray(0, 9000),
+      Buffer.from(`\r\n4\r\n`),
+      data.subarray(9000),
+      Buffer.from(`\r\n0\r\n${trailer}\r\n\r\n`),
+    ]);
+    const headers = {
+      ...SIGNED,
+      "content-encoding": "aws-chunked",
+      "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      "x-amz-decoded-content-length": String(data.length),
+      "x-amz-trailer": "x-amz-checksum-crc32",
+      "content-type": "text/plain",
+    };
+    const ok = await raw(nimbus.port, "PUT", `/${bucket}/chunked.txt`, headers, framed);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.headers["etag"], `"${createHash("md5").update(data).digest("hex")}"`);
+    assert.equal(ok.headers["x-amz-checksum-crc32"], crc32Base64(data));
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "chunked.txt" }));
+    assert.equal(await got.Body?.transformToString(), data.toString());
+
+    const signed = Buffer.concat([Buffer.from(`4;chunk-signature=${"0".repeat(64)}\r\n`), Buffer.from("abcd"), Buffer.from(`\r\n0;chunk-signature=${"1".repeat(64)}\r\n\r\n`)]);
+    const signedPut = await raw(nimbus.port, "PUT", `/${bucket}/signed.txt`, { ...SIGNED, "content-encoding": "aws-chunked", "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" }, signed);
+    assert.equal(signedPut.status, 200);
+    const signedGot = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "signed.txt" }));
+    assert.equal(await signedGot.Body?.transformToString(), "abcd");
+
+    const badTrailer = Buffer.concat([Buffer.from(`4\r\nabcd\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n`)]);
+    const bad = await raw(nimbus.port, "PUT", `/${bucket}/bad-trailer.txt`, headers, badTrailer);
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /<Code>BadDigest<\/Code><Message>The CRC32 you specified did not match the calculated checksum.<\/Message>/);
+    const broken = await raw(nimbus.port, "PUT", `/${bucket}/broken.txt`, headers, Buffer.from("zz\r\nabcd"));
+    assert.equal(broken.status, 400);
+    assert.match(broken.text, /<Code>IncompleteBody<\/Code><Message>The request body terminated unexpectedly<\/Message>/);
+  });
+
+  test("delete and DeleteObjects (verbose and quiet)", async () => {
+    for (const key of ["d/1", "d/2", "d/3"]) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
+    const single = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "d/1" }));
+    assert.equal(single.$metadata.httpStatusCode, 204);
+    // Deleting a key that is not there succeeds too.
+    assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "d/none" }))).$metadata.httpStatusCode, 204);
+    const verbose = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "d/2" }, { Key: "d/missing" }] } }));
+    assert.deepEqual(verbose.Deleted?.map((d) => d.Key).sort(), ["d/2", "d/missing"]);
+    assert.equal(verbose.Errors, undefined);
+    const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "d/3" }], Quiet: true } }));
+    assert.equal(quiet.Deleted, undefined);
+    const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "d/" }));
+    assert.equal(left.KeyCount, 0);
+  });
+
+  test("copy with the COPY and REPLACE metadata directives", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy/src.txt", Body: "source body", ContentType: "text/plain", Metadata: { a: "1" }, Tagging: "t=1" }));
+    const copied = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/dst.txt", CopySource: `${bucket}/copy/src.txt` }));
+    assert.equal(copied.CopyObjectResult?.ETag, `"${createHash("md5").update("source body").digest("hex")}"`);
+    assert.equal(copied.CopyObjectResult?.LastModified?.toISOString(), "2026-01-15T12:00:00.000Z");
+    const dst = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "copy/dst.txt" }));
+    assert.equal(await dst.Body?.transformToString(), "source body");
+    assert.equal(dst.ContentType, "text/plain");
+    assert.deepEqual(dst.Metadata, { a: "1" });
+    assert.equal(dst.TagCount, 1);
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: "copy/replaced.txt",
+        CopySource: encodeURI(`${bucket}/copy/src.txt`),
+        MetadataDirective: "REPLACE",
+        ContentType: "application/json",
+        Metadata: { b: "2" },
+      }),
+    );
+    const replaced = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "copy/replaced.txt" }));
+    assert.equal(replaced.ContentType, "application/json");
+    assert.deepEqual(replaced.Metadata, { b: "2" });
+    const self = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/src.txt", CopySource: `${bucket}/copy/src.txt` })));
+    assert.deepEqual(
+      [self.name, self.message, self.status],
+      [
+        "InvalidRequest",
+        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        400,
+      ],
+    );
+    const missing = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/x", CopySource: `${bucket}/copy/none` })));
+    assert.deepEqual([missing.name, missing.message, missing.status], ["NoSuchKey", "The specified key does not exist.", 404]);
+    const precondition = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/x", CopySource: `${bucket}/copy/src.txt`, CopySourceIfMatch: '"abc"' })));
+    assert.deepEqual([precondition.name, precondition.status, precondition.error["Condition"]], ["PreconditionFailed", 412, "x-amz-copy-source-If-Match"]);
+  });
+
+  test("object tagging: x-amz-tagging on put, Put/Get/DeleteObjectTagging, limits", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "tagged.txt", Body: "t", Tagging: "env=dev&team=a%20b" }));
+    const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }));
+    assert.deepEqual(tags.TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a b" }]);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "tagged.txt" }));
+    await got.Body?.transformToString();
+    assert.equal(got.TagCount, 2);
+    await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt", Tagging: { TagSet: [{ Key: "k", Value: "v" }] } }));
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }))).TagSet, [{ Key: "k", Value: "v" }]);
+    const tooMany = await failure(
+      s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt", Tagging: { TagSet: Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: "v" })) } })),
+    );
+    assert.deepEqual([tooMany.name, tooMany.message, tooMany.status], ["InvalidTag", "Object tags cannot be greater than 10", 400]);
+    const deleted = await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }))).TagSet ?? [], []);
+    const missing = await failure(s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "none.txt" })));
+    assert.deepEqual([missing.name, missing.status, missing.error["Key"]], ["NoSuchKey", 404, "none.txt"]);
+  });
+
+  test("missing objects and buckets, long keys, empty objects", async () => {
+    const head = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "nope" })));
+    assert.deepEqual([head.name, head.status], ["NotFound", 404]);
+    const noBucket = uniqueName("nobucket");
+    const get = await failure(s3.send(new GetObjectCommand({ Bucket: noBucket, Key: "k" })));
+    assert.deepEqual([get.name, get.message, get.status, get.error["BucketName"]], ["NoSuchBucket", "The specified bucket does not exist", 404, noBucket]);
+    const long = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k".repeat(1025), Body: "x" })));
+    assert.deepEqual([long.name, long.message, long.status], ["KeyTooLongError", "Your key is too long", 400]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "empty", Body: "" }));
+    const empty = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "empty" }));
+    assert.equal(empty.ContentLength, 0);
+    assert.equal(empty.ETag, '"d41d8cd98f00b204e9800998ecf8427e"');
+    assert.equal(await empty.Body?.transformToString(), "");
+  });
+});

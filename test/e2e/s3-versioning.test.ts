@@ -1,0 +1,158 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, error: e as unknown as Record<string, unknown> };
+  }
+  assert.fail("expected the call to fail");
+}
+
+describe("S3 versioning", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  });
+  after(async () => {
+    s3.destroy();
+    await nimbus.close();
+  });
+
+  async function versionedBucket(): Promise<string> {
+    const bucket = uniqueName("versions");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    return bucket;
+  }
+
+  test("versions, delete markers and reads by version id", async () => {
+    const bucket = await versionedBucket();
+    const v1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "doc", Body: "one" }));
+    nimbus.manualClock.advance(1000);
+    const v2 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "doc", Body: "two" }));
+    assert.match(v1.VersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    assert.notEqual(v1.VersionId, v2.VersionId);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc" }))).Body?.transformToString(), "two");
+    const old = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: v1.VersionId }));
+    assert.equal(await old.Body?.transformToString(), "one");
+    assert.equal(old.VersionId, v1.VersionId);
+
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc" }));
+    assert.equal(marker.DeleteMarker, true);
+    assert.match(marker.VersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    const gone = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc" })));
+    assert.deepEqual([gone.name, gone.message, gone.status], ["NoSuchKey", "The specified key does not exist.", 404]);
+    const headGone = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "doc" })));
+    assert.deepEqual([headGone.name, headGone.status], ["NotFound", 404]);
+    const onMarker = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: marker.VersionId })));
+    assert.deepEqual(
+      [onMarker.name, onMarker.message, onMarker.status, onMarker.error["ResourceType"]],
+      ["MethodNotAllowed", "The specified method is not allowed against this resource.", 405, "DeleteMarker"],
+    );
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    assert.equal(listed.KeyCount, 0);
+
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual(
+      versions.Versions?.map((v) => [v.Key, v.VersionId, v.IsLatest, v.Size]),
+      [
+        ["doc", v2.VersionId, false, 3],
+        ["doc", v1.VersionId, false, 3],
+      ],
+    );
+    assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.Key, m.VersionId, m.IsLatest]), [["doc", marker.VersionId, true]]);
+
+    // Removing the delete marker brings the object back.
+    const undelete = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc", VersionId: marker.VersionId }));
+    assert.equal(undelete.DeleteMarker, true);
+    assert.equal(undelete.VersionId, marker.VersionId);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc" }))).Body?.transformToString(), "two");
+
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc", VersionId: v1.VersionId }));
+    const noVersion = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: v1.VersionId })));
+    assert.deepEqual(
+      [noVersion.name, noVersion.message, noVersion.status, noVersion.error["VersionId"]],
+      ["NoSuchVersion", "The specified version does not exist.", 404, v1.VersionId],
+    );
+    const invalid = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: "not a version" })));
+    assert.deepEqual([invalid.name, invalid.message, invalid.status], ["InvalidArgument", "Invalid version id specified", 400]);
+  });
+
+  test("suspended versioning writes the null version; older versions stay", async () => {
+    const bucket = await versionedBucket();
+    const kept = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "versioned" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Suspended" } }));
+    const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "null one" }));
+    assert.equal(first.VersionId, "null");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "null two" }));
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: "k" }));
+    assert.deepEqual(
+      versions.Versions?.map((v) => [v.VersionId, v.IsLatest]),
+      [
+        ["null", true],
+        [kept.VersionId, false],
+      ],
+    );
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k", VersionId: "null" }))).Body?.transformToString(), "null two");
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    assert.deepEqual([marker.DeleteMarker, marker.VersionId], [true, "null"]);
+    const after = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: "k" }));
+    assert.deepEqual(after.Versions?.map((v) => v.VersionId), [kept.VersionId]);
+    assert.deepEqual(after.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [["null", true]]);
+  });
+
+  test("DeleteObjects in a versioned bucket, copies of old versions, paging versions, deleting the bucket", async () => {
+    const bucket = await versionedBucket();
+    const a1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "a1" }));
+    const a2 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "a2" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "b", Body: "b1" }));
+    const copy = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: `${bucket}/a?versionId=${a1.VersionId}` }));
+    assert.equal(copy.CopySourceVersionId, a1.VersionId);
+    assert.match(copy.VersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "c" }))).Body?.transformToString(), "a1");
+
+    const page1 = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 2 }));
+    assert.deepEqual(page1.Versions?.map((v) => [v.Key, v.VersionId]), [
+      ["a", a2.VersionId],
+      ["a", a1.VersionId],
+    ]);
+    assert.equal(page1.IsTruncated, true);
+    assert.equal(page1.NextKeyMarker, "a");
+    assert.equal(page1.NextVersionIdMarker, a1.VersionId);
+    const page2 = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: page1.NextKeyMarker, VersionIdMarker: page1.NextVersionIdMarker }));
+    assert.deepEqual(page2.Versions?.map((v) => v.Key), ["b", "c"]);
+
+    const deleted = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "b" }, { Key: "a", VersionId: a1.VersionId }] } }));
+    const byKey = new Map(deleted.Deleted?.map((d) => [d.Key, d]));
+    assert.equal(byKey.get("b")?.DeleteMarker, true);
+    assert.match(byKey.get("b")?.DeleteMarkerVersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    assert.equal(byKey.get("a")?.VersionId, a1.VersionId);
+
+    const notEmpty = await failure(s3.send(new DeleteBucketCommand({ Bucket: bucket })));
+    assert.equal(notEmpty.name, "BucketNotEmpty");
+    const all = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const objects = [...(all.Versions ?? []), ...(all.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key ?? "", VersionId: v.VersionId }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  });
+});

@@ -1,0 +1,286 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateTopicCommand,
+  DeleteTopicCommand,
+  GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  ListSubscriptionsCommand,
+  ListTagsForResourceCommand,
+  ListTopicsCommand,
+  PublishBatchCommand,
+  PublishCommand,
+  SetSubscriptionAttributesCommand,
+  SetTopicAttributesCommand,
+  SNSClient,
+  SNSServiceException,
+  SubscribeCommand,
+  TagResourceCommand,
+  UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { verifySnsMessageSignature } from "../../src/services/sns/domain/signing.js";
+import { DEV_SIGNING_CERTIFICATE_PEM } from "../../src/services/sns/domain/signing-identity.js";
+import { X509Certificate } from "node:crypto";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("SNS", () => {
+  let nimbus: TestNimbus;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    sns = new SNSClient(nimbus.clientConfig());
+    sqs = new SQSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    sns.destroy();
+    sqs.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<SNSServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as SNSServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  async function topic(prefix: string, attributes?: Record<string, string>): Promise<string> {
+    const fifo = attributes?.FifoTopic === "true";
+    const out = await sns.send(new CreateTopicCommand({ Name: `${uniqueName(prefix)}${fifo ? ".fifo" : ""}`, ...(attributes ? { Attributes: attributes } : {}) }));
+    assert.ok(out.TopicArn);
+    return out.TopicArn;
+  }
+
+  async function queue(prefix: string, attributes?: Record<string, string>): Promise<{ url: string; arn: string }> {
+    const fifo = attributes?.FifoQueue === "true";
+    const out = await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName(prefix)}${fifo ? ".fifo" : ""}`, ...(attributes ? { Attributes: attributes } : {}) }));
+    const url = out.QueueUrl ?? "";
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    return { url, arn };
+  }
+
+  async function receiveAll(url: string) {
+    return (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], MessageSystemAttributeNames: ["All"] }))).Messages ?? [];
+  }
+
+  test("CreateTopic is idempotent; attributes; SetTopicAttributes; ListTopics; DeleteTopic", async () => {
+    const name = uniqueName("topic");
+    const arn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn;
+    assert.equal(arn, `arn:aws:sns:us-east-1:000000000000:${name}`);
+    assert.equal((await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn, arn);
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "DisplayName", AttributeValue: "My Topic" }));
+    const attrs = (await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
+    assert.equal(attrs.TopicArn, arn);
+    assert.equal(attrs.Owner, "000000000000");
+    assert.equal(attrs.DisplayName, "My Topic");
+    assert.equal(attrs.SubscriptionsConfirmed, "0");
+    assert.equal(attrs.SubscriptionsPending, "0");
+    assert.equal(attrs.SubscriptionsDeleted, "0");
+    assert.equal((JSON.parse(attrs.Policy ?? "{}") as { Statement: Array<{ Resource: string }> }).Statement[0]?.Resource, arn);
+    assert.ok(attrs.EffectiveDeliveryPolicy);
+    const listed = await sns.send(new ListTopicsCommand({}));
+    assert.ok(listed.Topics?.some((t) => t.TopicArn === arn));
+    const conflict = await failure(sns.send(new CreateTopicCommand({ Name: name, Attributes: { DisplayName: "other" } })));
+    assert.equal(conflict.name, "InvalidParameterException");
+    assert.equal(conflict.message, "Invalid parameter: Attributes Reason: Topic already exists with different attributes");
+    await sns.send(new DeleteTopicCommand({ TopicArn: arn }));
+    const gone = await failure(sns.send(new GetTopicAttributesCommand({ TopicArn: arn })));
+    assert.equal(gone.name, "NotFoundException");
+    assert.equal(gone.message, "Topic does not exist");
+    assert.equal(gone.$metadata.httpStatusCode, 404);
+  });
+
+  test("topic names and attributes are validated", async () => {
+    const bad = await failure(sns.send(new CreateTopicCommand({ Name: "has space" })));
+    assert.equal(bad.name, "InvalidParameterException");
+    assert.equal(bad.message, "Invalid parameter: Topic Name");
+    assert.equal(bad.$metadata.httpStatusCode, 400);
+    const fifo = await failure(sns.send(new CreateTopicCommand({ Name: "nofifosuffix", Attributes: { FifoTopic: "true" } })));
+    assert.match(fifo.message, /^Invalid parameter: Fifo Topic names must end with \.fifo/);
+    const arn = await topic("attr");
+    const unknown = await failure(sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "Bogus", AttributeValue: "x" })));
+    assert.equal(unknown.message, "Invalid parameter: AttributeName");
+  });
+
+  test("tags on topics", async () => {
+    const arn = await topic("tags");
+    await sns.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "team", Value: "core" }] }));
+    assert.deepEqual((await sns.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: "team", Value: "core" }]);
+  });
+
+  test("subscriptions: SQS confirmed at once, email pending; list, attributes, unsubscribe", async () => {
+    const arn = await topic("subs");
+    const q = await queue("subs-q");
+    const sqsSub = (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }))).SubscriptionArn;
+    assert.match(sqsSub ?? "", new RegExp(`^${arn}:[0-9a-f-]{36}$`));
+    const again = (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn }))).SubscriptionArn;
+    assert.equal(again, sqsSub, "subscribing twice answers the same subscription");
+    const email = await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "email", Endpoint: "dev@example.com" }));
+    assert.equal(email.SubscriptionArn, "pending confirmation");
+    const byTopic = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }));
+    assert.deepEqual(byTopic.Subscriptions, [
+      { SubscriptionArn: sqsSub, Owner: "000000000000", Protocol: "sqs", Endpoint: q.arn, TopicArn: arn },
+      { SubscriptionArn: "PendingConfirmation", Owner: "000000000000", Protocol: "email", Endpoint: "dev@example.com", TopicArn: arn },
+    ]);
+    const all = await sns.send(new ListSubscriptionsCommand({}));
+    assert.ok(all.Subscriptions?.some((s) => s.SubscriptionArn === sqsSub));
+    const attrs = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sqsSub }))).Attributes ?? {};
+    assert.equal(attrs.RawMessageDelivery, "true");
+    assert.equal(attrs.Protocol, "sqs");
+    assert.equal(attrs.Endpoint, q.arn);
+    assert.equal(attrs.TopicArn, arn);
+    assert.equal(attrs.PendingConfirmation, "false");
+    const topicAttrs = (await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
+    assert.equal(topicAttrs.SubscriptionsConfirmed, "1");
+    assert.equal(topicAttrs.SubscriptionsPending, "1");
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: sqsSub }));
+    const gone = await failure(sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sqsSub })));
+    assert.equal(gone.name, "NotFoundException");
+    assert.equal(gone.message, "Subscription does not exist");
+    const after = (await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
+    assert.equal(after.SubscriptionsDeleted, "1");
+  });
+
+  test("Subscribe validates protocol, endpoint and filter policy", async () => {
+    const arn = await topic("subval");
+    const proto = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "carrier-pigeon", Endpoint: "x" })));
+    assert.equal(proto.message, "Invalid parameter: Amazon SNS does not support this protocol string: carrier-pigeon");
+    const endpoint = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: "not-an-arn" })));
+    assert.equal(endpoint.message, "Invalid parameter: SQS endpoint ARN");
+    const q = await queue("subval-q");
+    const policy = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { FilterPolicy: "not json" } })));
+    assert.equal(policy.name, "InvalidParameterException");
+    assert.equal(policy.message, "Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON.");
+    const fifoQ = await queue("fifo-on-std", { FifoQueue: "true" });
+    const mismatch = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: fifoQ.arn })));
+    assert.equal(mismatch.message, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
+    const missing = await failure(sns.send(new SubscribeCommand({ TopicArn: `${arn}-nope`, Protocol: "sqs", Endpoint: q.arn })));
+    assert.equal(missing.name, "NotFoundException");
+  });
+
+  test("fan-out: one publish reaches every matching queue, raw or enveloped, filtered by policy", async () => {
+    const arn = await topic("fanout");
+    const raw = await queue("raw");
+    const enveloped = await queue("env");
+    const filtered = await queue("filtered");
+    const matching = await queue("matching");
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: raw.arn, Attributes: { RawMessageDelivery: "true" } }));
+    const envSub = (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: enveloped.arn }))).SubscriptionArn;
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: filtered.arn, Attributes: { FilterPolicy: JSON.stringify({ color: ["red"] }) } }));
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: matching.arn, Attributes: { FilterPolicy: JSON.stringify({ color: ["blue"], size: [{ numeric: [">", 10] }] }) } }));
+
+    const published = await sns.send(
+      new PublishCommand({
+        TopicArn: arn,
+        Message: "hello subscribers",
+        Subject: "greeting",
+        MessageAttributes: { color: { DataType: "String", StringValue: "blue" }, size: { DataType: "Number", StringValue: "12" } },
+      }),
+    );
+    assert.match(published.MessageId ?? "", /^[0-9a-f-]{36}$/);
+
+    const rawMessages = await receiveAll(raw.url);
+    assert.equal(rawMessages.length, 1);
+    assert.equal(rawMessages[0]?.Body, "hello subscribers");
+    assert.equal(rawMessages[0]?.MessageAttributes?.color?.StringValue, "blue");
+    assert.equal(rawMessages[0]?.MessageAttributes?.size?.DataType, "Number");
+
+    const envMessages = await receiveAll(enveloped.url);
+    assert.equal(envMessages.length, 1);
+    assert.equal(envMessages[0]?.MessageAttributes, undefined, "an enveloped delivery carries the attributes in the body");
+    const envelope = JSON.parse(envMessages[0]?.Body ?? "{}") as Record<string, unknown>;
+    assert.equal(envelope.Type, "Notification");
+    assert.equal(envelope.MessageId, published.MessageId);
+    assert.equal(envelope.TopicArn, arn);
+    assert.equal(envelope.Subject, "greeting");
+    assert.equal(envelope.Message, "hello subscribers");
+    assert.equal(envelope.Timestamp, new Date(nimbus.clock.now()).toISOString());
+    assert.equal(envelope.SignatureVersion, "1");
+    assert.equal(envelope.UnsubscribeURL, `${nimbus.url}/?Action=Unsubscribe&SubscriptionArn=${envSub}`);
+    assert.deepEqual(envelope.MessageAttributes, { color: { Type: "String", Value: "blue" }, size: { Type: "Number", Value: "12" } });
+    assert.equal(
+      verifySnsMessageSignature(envelope as never, String(envelope.Signature), new X509Certificate(DEV_SIGNING_CERTIFICATE_PEM), "1"),
+      true,
+      "the envelope's signature verifies with the signing certificate",
+    );
+    assert.match(String(envelope.SigningCertURL), new RegExp(`^${nimbus.url}/SimpleNotificationService-[0-9a-f]{32}\\.pem$`));
+
+    assert.equal((await receiveAll(filtered.url)).length, 0, "the red-only subscription filtered the blue message out");
+    assert.equal((await receiveAll(matching.url))[0]?.Body !== undefined, true);
+
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: "red one", MessageAttributes: { color: { DataType: "String", StringValue: "red" } } }));
+    assert.deepEqual((await receiveAll(filtered.url)).map((m) => (JSON.parse(m.Body ?? "{}") as { Message: string }).Message), ["red one"]);
+  });
+
+  test("MessageBody filter policy scope and MessageStructure=json", async () => {
+    const arn = await topic("body");
+    const q = await queue("body-q");
+    const sub = (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }))).SubscriptionArn;
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: sub, AttributeName: "FilterPolicyScope", AttributeValue: "MessageBody" }));
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: sub, AttributeName: "FilterPolicy", AttributeValue: JSON.stringify({ order: { status: ["paid"] } }) }));
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: JSON.stringify({ order: { status: "open" } }) }));
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: JSON.stringify({ order: { status: "paid" } }) }));
+    assert.deepEqual((await receiveAll(q.url)).map((m) => m.Body), [JSON.stringify({ order: { status: "paid" } })]);
+
+    const arn2 = await topic("structure");
+    const q2 = await queue("structure-q");
+    await sns.send(new SubscribeCommand({ TopicArn: arn2, Protocol: "sqs", Endpoint: q2.arn, Attributes: { RawMessageDelivery: "true" } }));
+    await sns.send(new PublishCommand({ TopicArn: arn2, MessageStructure: "json", Message: JSON.stringify({ default: "for everyone", sqs: "for queues" }) }));
+    assert.deepEqual((await receiveAll(q2.url)).map((m) => m.Body), ["for queues"]);
+  });
+
+  test("PublishBatch delivers each entry and reports failures per entry", async () => {
+    const arn = await topic("batch");
+    const q = await queue("batch-q");
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
+    const out = await sns.send(
+      new PublishBatchCommand({
+        TopicArn: arn,
+        PublishBatchRequestEntries: [
+          { Id: "one", Message: "first" },
+          { Id: "bad", Message: "x", MessageAttributes: { n: { DataType: "Number", StringValue: "abc" } } },
+          { Id: "two", Message: "second" },
+        ],
+      }),
+    );
+    assert.deepEqual(out.Successful?.map((s) => s.Id), ["one", "two"]);
+    assert.deepEqual(out.Failed, [{ Id: "bad", Code: "InvalidParameter", Message: "Invalid parameter: MessageAttributes Reason: Could not cast message attribute 'n' value to number.", SenderFault: true }]);
+    assert.deepEqual((await receiveAll(q.url)).map((m) => m.Body).sort(), ["first", "second"]);
+    const dup = await failure(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "1" }, { Id: "a", Message: "2" }] })));
+    assert.equal(dup.name, "BatchEntryIdsNotDistinctException");
+    assert.equal(dup.$metadata.httpStatusCode, 400);
+  });
+
+  test("Publish errors: missing topic, empty message", async () => {
+    const arn = await topic("perr");
+    const missing = await failure(sns.send(new PublishCommand({ TopicArn: `${arn}-gone`, Message: "x" })));
+    assert.equal(missing.name, "NotFoundException");
+    assert.equal(missing.message, "Topic does not exist");
+    const empty = await failure(sns.send(new PublishCommand({ TopicArn: arn, Message: "" })));
+    assert.equal(empty.name, "InvalidParameterException");
+    assert.equal(empty.message, "Invalid parameter: Empty message");
+  });
+
+  test("FIFO topic to FIFO queue: group order, sequence numbers, deduplication", async () => {
+    const arn = await topic("fifo", { FifoTopic: "true", ContentBasedDeduplication: "true" });
+    const q = await queue("fifo-q", { FifoQueue: "true" });
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
+    const noGroup = await failure(sns.send(new PublishCommand({ TopicArn: arn, Message: "x" })));
+    assert.equal(noGroup.message, "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
+    const a = await sns.send(new PublishCommand({ TopicArn: arn, Message: "one", MessageGroupId: "g1" }));
+    const b = await sns.send(new PublishCommand({ TopicArn: arn, Message: "two", MessageGroupId: "g1" }));
+    const dup = await sns.send(new PublishCommand({ TopicArn: arn, Message: "one", MessageGroupId: "g1" }));
+    assert.equal(dup.MessageId, a.MessageId);
+    assert.equal(dup.SequenceNumber, a.SequenceNumber);
+    assert.ok(BigInt(b.SequenceNumber ?? "0") > BigInt(a.SequenceNumber ?? "0"));
+    const got = await receiveAll(q.url);
+    assert.deepEqual(got.map((m) => m.Body), ["one", "two"]);
+    assert.equal(got[0]?.Attributes?.MessageGroupId, "g1");
+    assert.match(got[0]?.Attributes?.MessageDeduplicationId ?? "", /^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  SQSServiceException,
+} from "@aws-sdk/client-sqs";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("SQS FIFO queues", () => {
+  let nimbus: TestNimbus;
+  let sqs: SQSClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    sqs = new SQSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    sqs.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<SQSServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as SQSServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  async function fifo(prefix: string, attributes: Record<string, string> = {}): Promise<string> {
+    const out = await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName(prefix)}.fifo`, Attributes: { FifoQueue: "true", ...attributes } }));
+    assert.ok(out.QueueUrl);
+    return out.QueueUrl;
+  }
+
+  test("a FIFO queue has the FIFO attributes", async () => {
+    const url = await fifo("attrs");
+    const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"] }));
+    assert.deepEqual(out.Attributes, { FifoQueue: "true", ContentBasedDeduplication: "false", DeduplicationScope: "queue", FifoThroughputLimit: "perQueue" });
+  });
+
+  test("sends need a group id and a deduplication id (or content-based deduplication)", async () => {
+    const url = await fifo("ids");
+    const noGroup = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageDeduplicationId: "d" })));
+    assert.equal(noGroup.name, "MissingParameter");
+    assert.equal(noGroup.message, "The request must contain the parameter MessageGroupId.");
+    const noDedup = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g" })));
+    assert.equal(noDedup.name, "InvalidParameterValue");
+    assert.equal(noDedup.message, "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+    const delay = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g", MessageDeduplicationId: "d", DelaySeconds: 5 })));
+    assert.equal(delay.message, "Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
+    const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "a", MessageBody: "x", MessageDeduplicationId: "d" }] }));
+    assert.deepEqual(batch.Failed, [{ Id: "a", SenderFault: true, Code: "InvalidParameterValue", Message: "The request must contain the parameter MessageGroupId." }]);
+  });
+
+  test("strict order within a group; a group with a message in flight is locked; groups interleave", async () => {
+    const url = await fifo("order");
+    const send = (body: string, group: string) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: body }));
+    const a = await send("a1", "A");
+    const b = await send("a2", "A");
+    await send("a3", "A");
+    await send("b1", "B");
+    assert.ok(BigInt(b.SequenceNumber ?? "0") > BigInt(a.SequenceNumber ?? "0"));
+    assert.equal(a.SequenceNumber?.length, 20);
+
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 2, AttributeNames: ["All"] }));
+    assert.deepEqual(first.Messages?.map((m) => m.Body), ["a1", "a2"]);
+    assert.equal(first.Messages?.[0]?.Attributes?.MessageGroupId, "A");
+    assert.equal(first.Messages?.[0]?.Attributes?.MessageDeduplicationId, "a1");
+    assert.equal(first.Messages?.[0]?.Attributes?.SequenceNumber, a.SequenceNumber);
+    const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(second.Messages?.map((m) => m.Body), ["b1"], "group A is locked while a1/a2 are in flight");
+    for (const m of first.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    const third = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(third.Messages?.map((m) => m.Body), ["a3"]);
+  });
+
+  test("deduplication within 5 minutes answers the original ids and enqueues nothing", async () => {
+    const url = await fifo("dedup");
+    const one = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g", MessageDeduplicationId: "same" }));
+    const two = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "y", MessageGroupId: "g", MessageDeduplicationId: "same" }));
+    assert.equal(two.MessageId, one.MessageId);
+    assert.equal(two.SequenceNumber, one.SequenceNumber);
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    assert.equal(attrs.Attributes?.ApproximateNumberOfMessages, "1");
+    await nimbus.scheduler.advance(5 * 60_000);
+    const three = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "z", MessageGroupId: "g", MessageDeduplicationId: "same" }));
+    assert.notEqual(three.MessageId, one.MessageId);
+  });
+
+  test("content-based deduplication hashes the body", async () => {
+    const url = await fifo("cbd", { ContentBasedDeduplication: "true" });
+    const one = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "same body", MessageGroupId: "g" }));
+    const two = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "same body", MessageGroupId: "g" }));
+    const other = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "other body", MessageGroupId: "g" }));
+    assert.equal(two.MessageId, one.MessageId);
+    assert.notEqual(other.MessageId, one.MessageId);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["MessageDeduplicationId"] }));
+    assert.equal(got.Messages?.length, 2);
+    assert.match(got.Messages?.[0]?.Attributes?.MessageDeduplicationId ?? "", /^[0-9a-f]{64}$/);
+  });
+
+  test("a FIFO receipt handle expires with its visibility timeout", async () => {
+    const url = await fifo("expire", { VisibilityTimeout: "10" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "m", MessageGroupId: "g", MessageDeduplicationId: "1" }));
+    const handle = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.ReceiptHandle;
+    assert.ok(handle);
+    await nimbus.scheduler.advance(10_000);
+    const err = await failure(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handle })));
+    assert.equal(err.name, "InvalidParameterValue");
+    assert.equal(err.message, `Value ${handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
+  });
+
+  test("a FIFO dead-letter queue must be FIFO", async () => {
+    const std = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("std-dlq") }));
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: std.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
+    const policy = JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 1 });
+    const err = await failure(fifo("bad-dlq", { RedrivePolicy: policy }));
+    assert.equal(err.name, "InvalidParameterValue");
+    assert.equal(err.message, `Value ${policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`);
+  });
+});

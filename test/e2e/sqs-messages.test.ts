@@ -1,0 +1,335 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  SQSServiceException,
+} from "@aws-sdk/client-sqs";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("SQS messages", () => {
+  let nimbus: TestNimbus;
+  let sqs: SQSClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    sqs = new SQSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    sqs.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<SQSServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as SQSServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  async function queue(prefix: string, attributes?: Record<string, string>): Promise<string> {
+    const out = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix), ...(attributes ? { Attributes: attributes } : {}) }));
+    assert.ok(out.QueueUrl);
+    return out.QueueUrl;
+  }
+
+  async function counts(url: string): Promise<[number, number, number]> {
+    const out = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+      }),
+    );
+    const a = out.Attributes ?? {};
+    return [Number(a.ApproximateNumberOfMessages), Number(a.ApproximateNumberOfMessagesNotVisible), Number(a.ApproximateNumberOfMessagesDelayed)];
+  }
+
+  /** Resolves once the server has parked a long poll (its timeout is a scheduler task). */
+  async function parked(pendingBefore: number): Promise<void> {
+    for (let i = 0; i < 100_000 && nimbus.scheduler.pending() <= pendingBefore; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(nimbus.scheduler.pending() > pendingBefore, "the receive never started waiting");
+  }
+
+  test("send, receive and delete, with attributes, MD5s and system attributes", async () => {
+    const url = await queue("rt");
+    const sent = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: "héllo wörld",
+        MessageAttributes: {
+          "app.kind": { DataType: "String", StringValue: "greeting" },
+          "app.count": { DataType: "Number", StringValue: "42" },
+          blob: { DataType: "Binary", BinaryValue: new Uint8Array([1, 2, 3]) },
+        },
+        MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: "Root=1-5759e988-bd862e3fe1be46a994272793" } },
+      }),
+    );
+    assert.equal(sent.MD5OfMessageBody, createHash("md5").update("héllo wörld").digest("hex"));
+    assert.match(sent.MD5OfMessageAttributes ?? "", /^[0-9a-f]{32}$/);
+    assert.match(sent.MD5OfMessageSystemAttributes ?? "", /^[0-9a-f]{32}$/);
+    assert.match(sent.MessageId ?? "", /^[0-9a-f-]{36}$/);
+    assert.deepEqual(await counts(url), [1, 0, 0]);
+
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["app.*"], MaxNumberOfMessages: 10 }),
+    );
+    assert.equal(got.Messages?.length, 1);
+    const m = got.Messages?.[0];
+    assert.ok(m?.ReceiptHandle);
+    assert.equal(m.MessageId, sent.MessageId);
+    assert.equal(m.Body, "héllo wörld");
+    assert.deepEqual(Object.keys(m.MessageAttributes ?? {}).sort(), ["app.count", "app.kind"]);
+    assert.equal(m.MessageAttributes?.["app.count"]?.StringValue, "42");
+    const now = String(nimbus.clock.now());
+    assert.deepEqual(m.Attributes, {
+      SenderId: "000000000000",
+      SentTimestamp: now,
+      ApproximateReceiveCount: "1",
+      ApproximateFirstReceiveTimestamp: now,
+      AWSTraceHeader: "Root=1-5759e988-bd862e3fe1be46a994272793",
+    });
+    assert.deepEqual(await counts(url), [0, 1, 0]);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    assert.deepEqual(await counts(url), [0, 0, 0]);
+    // Deleting again with the same handle succeeds.
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+  });
+
+  test("binary attributes round-trip and All selects every attribute", async () => {
+    const url = await queue("bin");
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: "b",
+        MessageAttributes: { blob: { DataType: "Binary.gif", BinaryValue: new Uint8Array([0, 255, 7]) }, s: { DataType: "String", StringValue: "v" } },
+      }),
+    );
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: ["All"] }));
+    const attributes = got.Messages?.[0]?.MessageAttributes ?? {};
+    assert.deepEqual([...(attributes.blob?.BinaryValue ?? [])], [0, 255, 7]);
+    assert.equal(attributes.blob?.DataType, "Binary.gif");
+    assert.equal(attributes.s?.StringValue, "v");
+  });
+
+  test("a received message is invisible for the visibility timeout, then comes back with a higher receive count", async () => {
+    const url = await queue("vis", { VisibilityTimeout: "30" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "again" }));
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    assert.equal(first.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1");
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
+    await nimbus.scheduler.advance(29_999);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
+    await nimbus.scheduler.advance(1);
+    const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, AttributeNames: ["All"], VisibilityTimeout: 5 }));
+    const m = second.Messages?.[0];
+    assert.equal(m?.Attributes?.ApproximateReceiveCount, "2");
+    assert.notEqual(m?.ReceiptHandle, first.Messages?.[0]?.ReceiptHandle);
+    // The per-request VisibilityTimeout overrides the queue's.
+    await nimbus.scheduler.advance(5_000);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.Body, "again");
+  });
+
+  test("delays: per message and per queue; delayed messages are counted apart", async () => {
+    const url = await queue("delay", { DelaySeconds: "10" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "queue-delay" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "no-delay", DelaySeconds: 0 }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "long-delay", DelaySeconds: 60 }));
+    assert.deepEqual(await counts(url), [1, 0, 2]);
+    const now = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(now.Messages?.map((m) => m.Body), ["no-delay"]);
+    await nimbus.scheduler.advance(10_000);
+    const later = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(later.Messages?.map((m) => m.Body), ["queue-delay"]);
+    const err = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", DelaySeconds: 901 })));
+    assert.equal(err.name, "InvalidParameterValue");
+    assert.equal(err.message, "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.");
+  });
+
+  test("ChangeMessageVisibility extends, releases (0) and refuses a deleted message", async () => {
+    const url = await queue("cmv");
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "m" }));
+    const handle = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.ReceiptHandle;
+    assert.ok(handle);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 100 }));
+    await nimbus.scheduler.advance(99_000);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 0 }));
+    const again = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.ReceiptHandle;
+    assert.ok(again);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: again }));
+    const err = await failure(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: again, VisibilityTimeout: 10 })));
+    assert.equal(err.name, "InvalidParameterValue");
+    assert.equal(err.message, `Value ${again} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
+    const range = await failure(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: again, VisibilityTimeout: 43_201 })));
+    assert.equal(range.message, "Value 43201 for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.");
+  });
+
+  test("invalid receipt handles: 404 ReceiptHandleIsInvalid", async () => {
+    const url = await queue("rh");
+    const err = await failure(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: "garbage" })));
+    assert.equal(err.name, "ReceiptHandleIsInvalid");
+    assert.equal(err.message, 'The input receipt handle "garbage" is not a valid receipt handle.');
+    assert.equal(err.$metadata.httpStatusCode, 404);
+  });
+
+  test("SendMessageBatch: successes and per-entry failures; request-level batch errors", async () => {
+    const url = await queue("batch");
+    const out = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: "ok1", MessageBody: "first" },
+          { Id: "bad-char", MessageBody: "nul\u0000" },
+          { Id: "bad-delay", MessageBody: "x", DelaySeconds: 1000 },
+          { Id: "ok2", MessageBody: "second", MessageAttributes: { a: { DataType: "String", StringValue: "1" } } },
+        ],
+      }),
+    );
+    assert.deepEqual(out.Successful?.map((s) => s.Id), ["ok1", "ok2"]);
+    assert.equal(out.Successful?.[0]?.MD5OfMessageBody, createHash("md5").update("first").digest("hex"));
+    assert.ok(out.Successful?.[1]?.MD5OfMessageAttributes);
+    assert.deepEqual(out.Failed, [
+      {
+        Id: "bad-char",
+        SenderFault: true,
+        Code: "InvalidMessageContents",
+        Message:
+          "Invalid binary character '#x0' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].",
+      },
+      { Id: "bad-delay", SenderFault: true, Code: "InvalidParameterValue", Message: "Value 1000 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900." },
+    ]);
+    const empty = await failure(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [] })));
+    assert.equal(empty.name, "EmptyBatchRequest");
+    assert.equal(empty.message, "There should be at least one SendMessageBatchRequestEntry in the request.");
+    const dup = await failure(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "a", MessageBody: "1" }, { Id: "a", MessageBody: "2" }] })));
+    assert.equal(dup.name, "BatchEntryIdsNotDistinct");
+    assert.equal(dup.message, "Id a repeated.");
+    const many = await failure(
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: "x" })) })),
+    );
+    assert.equal(many.name, "TooManyEntriesInBatchRequest");
+    assert.equal(many.message, "Maximum number of entries per request are 10. You have sent 11.");
+  });
+
+  test("DeleteMessageBatch and ChangeMessageVisibilityBatch report bad handles per entry", async () => {
+    const url = await queue("dbatch");
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "1", MessageBody: "a" }, { Id: "2", MessageBody: "b" }] }));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    const handles = (got.Messages ?? []).map((m) => m.ReceiptHandle ?? "");
+    assert.equal(handles.length, 2);
+    const cmv = await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: "x", ReceiptHandle: handles[0] ?? "", VisibilityTimeout: 0 },
+          { Id: "y", ReceiptHandle: "nope", VisibilityTimeout: 0 },
+        ],
+      }),
+    );
+    assert.deepEqual(cmv.Successful, [{ Id: "x" }]);
+    assert.deepEqual(cmv.Failed, [{ Id: "y", SenderFault: true, Code: "ReceiptHandleIsInvalid", Message: 'The input receipt handle "nope" is not a valid receipt handle.' }]);
+    const del = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "d1", ReceiptHandle: handles[1] ?? "" }, { Id: "d2", ReceiptHandle: "bad" }] }),
+    );
+    assert.deepEqual(del.Successful, [{ Id: "d1" }]);
+    assert.equal(del.Failed?.[0]?.Code, "ReceiptHandleIsInvalid");
+    assert.deepEqual(await counts(url), [1, 0, 0]);
+  });
+
+  test("ReceiveMessage validates its parameters", async () => {
+    const url = await queue("rv");
+    const err = await failure(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 11 })));
+    assert.equal(err.name, "InvalidParameterValue");
+    assert.equal(err.message, "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.");
+    const wait = await failure(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 21 })));
+    assert.equal(wait.message, "Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.");
+  });
+
+  test("a message larger than MaximumMessageSize is refused", async () => {
+    const url = await queue("size", { MaximumMessageSize: "1024" });
+    const err = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1025) })));
+    assert.equal(err.name, "InvalidParameterValue");
+    assert.equal(err.message, "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.");
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1024) }));
+  });
+
+  test("long polling waits up to WaitTimeSeconds and answers empty when nothing arrives", async () => {
+    const url = await queue("lp-empty");
+    const before = nimbus.scheduler.pending();
+    let settled = false;
+    const receive = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 })).finally(() => (settled = true));
+    await parked(before);
+    await nimbus.scheduler.advance(19_000);
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(settled, false, "still waiting after 19 s");
+    await nimbus.scheduler.advance(1_000);
+    const out = await receive;
+    assert.equal(out.Messages, undefined);
+  });
+
+  test("long polling returns as soon as a message is sent", async () => {
+    const url = await queue("lp-wake");
+    const before = nimbus.scheduler.pending();
+    const start = nimbus.clock.now();
+    const receive = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
+    await parked(before);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "wake up" }));
+    const out = await receive;
+    assert.equal(out.Messages?.[0]?.Body, "wake up");
+    assert.equal(nimbus.clock.now(), start, "answered without any time passing");
+    assert.equal(nimbus.scheduler.pending(), before, "the wait's timeout was cancelled");
+  });
+
+  test("long polling (queue ReceiveMessageWaitTimeSeconds) picks up a delayed message when its delay ends", async () => {
+    const url = await queue("lp-delay", { ReceiveMessageWaitTimeSeconds: "20" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "later", DelaySeconds: 5 }));
+    const before = nimbus.scheduler.pending();
+    const receive = sqs.send(new ReceiveMessageCommand({ QueueUrl: url }));
+    await parked(before);
+    await nimbus.scheduler.advance(5_000);
+    const out = await receive;
+    assert.equal(out.Messages?.[0]?.Body, "later");
+  });
+
+  test("redrive: after maxReceiveCount receives the message moves to the dead-letter queue", async () => {
+    const dlq = await queue("dlq");
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
+    assert.ok(dlqArn);
+    const src = await queue("redrive", { VisibilityTimeout: "1", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) });
+    const srcArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: src, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: src, MessageBody: "poison" }));
+    for (let i = 1; i <= 2; i++) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+      assert.equal(got.Messages?.[0]?.Attributes?.ApproximateReceiveCount, String(i));
+      await nimbus.scheduler.advance(1_000);
+    }
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src }))).Messages, undefined);
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageSystemAttributeNames: ["DeadLetterQueueSourceArn", "ApproximateReceiveCount"] }));
+    const m = dead.Messages?.[0];
+    assert.equal(m?.MessageId, sent.MessageId);
+    assert.equal(m?.Body, "poison");
+    assert.equal(m?.Attributes?.DeadLetterQueueSourceArn, srcArn);
+    assert.equal(m?.Attributes?.ApproximateReceiveCount, "3");
+  });
+
+  test("retention: messages older than MessageRetentionPeriod disappear", async () => {
+    const url = await queue("ret", { MessageRetentionPeriod: "60" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "old" }));
+    await nimbus.scheduler.advance(30_000);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "new" }));
+    await nimbus.scheduler.advance(30_000);
+    assert.deepEqual(await counts(url), [1, 0, 0]);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(got.Messages?.map((m) => m.Body), ["new"]);
+  });
+});

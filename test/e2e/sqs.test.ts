@@ -1,0 +1,213 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ListQueuesCommand,
+  ListQueueTagsCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+  SQSServiceException,
+  TagQueueCommand,
+  UntagQueueCommand,
+} from "@aws-sdk/client-sqs";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+describe("SQS", () => {
+  let nimbus: TestNimbus;
+  let sqs: SQSClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    sqs = new SQSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    sqs.destroy();
+    await nimbus.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<SQSServiceException> {
+    try {
+      await p;
+    } catch (err) {
+      return err as SQSServiceException;
+    }
+    assert.fail("expected an error");
+  }
+
+  async function queue(prefix: string, attributes?: Record<string, string>): Promise<string> {
+    const name = uniqueName(prefix);
+    const out = await sqs.send(new CreateQueueCommand({ QueueName: name, ...(attributes ? { Attributes: attributes } : {}) }));
+    assert.ok(out.QueueUrl);
+    return out.QueueUrl;
+  }
+
+  async function attrs(url: string, ...names: string[]): Promise<Record<string, string>> {
+    const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names as never }));
+    return out.Attributes ?? {};
+  }
+
+  test("CreateQueue answers the queue URL on this endpoint; GetQueueUrl finds it", async () => {
+    const name = uniqueName("basic");
+    const out = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    assert.equal(out.QueueUrl, `${nimbus.url}/000000000000/${name}`);
+    const got = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    assert.equal(got.QueueUrl, out.QueueUrl);
+    const owner = await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: "000000000000" }));
+    assert.equal(owner.QueueUrl, out.QueueUrl);
+    const missing = await failure(sqs.send(new GetQueueUrlCommand({ QueueName: "no-such-queue" })));
+    assert.equal(missing.name, "QueueDoesNotExist");
+    assert.equal(missing.message, "The specified queue does not exist.");
+    assert.equal(missing.$metadata.httpStatusCode, 400);
+  });
+
+  test("CreateQueue is idempotent with identical attributes and refuses a different value", async () => {
+    const name = uniqueName("idem");
+    const first = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "45" } }));
+    const again = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "45" } }));
+    assert.equal(again.QueueUrl, first.QueueUrl);
+    const bare = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    assert.equal(bare.QueueUrl, first.QueueUrl, "attributes the request leaves out are not compared");
+    const err = await failure(sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "46" } })));
+    assert.equal(err.name, "QueueNameExists");
+    assert.equal(err.message, "A queue already exists with the same name and a different value for attribute VisibilityTimeout");
+    assert.equal(err.$metadata.httpStatusCode, 400);
+  });
+
+  test("CreateQueue validates names and attributes with AWS's wording", async () => {
+    const bad = await failure(sqs.send(new CreateQueueCommand({ QueueName: "has space" })));
+    assert.equal(bad.name, "InvalidParameterValue");
+    assert.equal(bad.message, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
+    const fifoName = await failure(sqs.send(new CreateQueueCommand({ QueueName: "nofifo", Attributes: { FifoQueue: "true" } })));
+    assert.equal(
+      fifoName.message,
+      "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
+    );
+    const range = await failure(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("r"), Attributes: { DelaySeconds: "901" } })));
+    assert.equal(range.name, "InvalidAttributeValue");
+    assert.equal(range.message, "Invalid value for the parameter DelaySeconds.");
+    const unknown = await failure(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("u"), Attributes: { Bogus: "1" } as never })));
+    assert.equal(unknown.name, "InvalidAttributeName");
+    assert.equal(unknown.message, "Unknown Attribute Bogus.");
+  });
+
+  test("GetQueueAttributes All: every attribute of a standard queue with its defaults", async () => {
+    const url = await queue("all");
+    const all = await attrs(url, "All");
+    const created = Math.floor(nimbus.clock.now() / 1000);
+    assert.deepEqual(all, {
+      ApproximateNumberOfMessages: "0",
+      ApproximateNumberOfMessagesDelayed: "0",
+      ApproximateNumberOfMessagesNotVisible: "0",
+      CreatedTimestamp: String(created),
+      DelaySeconds: "0",
+      LastModifiedTimestamp: String(created),
+      MaximumMessageSize: "1048576",
+      MessageRetentionPeriod: "345600",
+      QueueArn: `arn:aws:sqs:us-east-1:000000000000:${url.split("/").pop()}`,
+      ReceiveMessageWaitTimeSeconds: "0",
+      SqsManagedSseEnabled: "true",
+      VisibilityTimeout: "30",
+    });
+    const fifoOnly = await failure(sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["FifoQueue"] })));
+    assert.equal(fifoOnly.name, "InvalidAttributeName");
+    assert.equal(fifoOnly.message, "Unknown Attribute FifoQueue.");
+  });
+
+  test("SetQueueAttributes changes values and LastModifiedTimestamp; invalid values are refused", async () => {
+    const url = await queue("set");
+    await nimbus.scheduler.advance(5_000);
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: "120", MessageRetentionPeriod: "60", Policy: "" } }));
+    const a = await attrs(url, "VisibilityTimeout", "MessageRetentionPeriod", "LastModifiedTimestamp", "CreatedTimestamp");
+    assert.equal(a.VisibilityTimeout, "120");
+    assert.equal(a.MessageRetentionPeriod, "60");
+    assert.equal(Number(a.LastModifiedTimestamp) - Number(a.CreatedTimestamp), 5);
+    const err = await failure(sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { MaximumMessageSize: "100" } })));
+    assert.equal(err.name, "InvalidAttributeValue");
+    assert.equal(err.message, "Invalid value for the parameter MaximumMessageSize.");
+    const redrive = await failure(
+      sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:000000000000:nope", maxReceiveCount: 3 }) } })),
+    );
+    assert.equal(redrive.name, "InvalidParameterValue");
+    assert.match(redrive.message, /Reason: Dead letter target does not exist\.$/);
+  });
+
+  test("ListQueues: prefix, MaxResults and NextToken", async () => {
+    const prefix = uniqueName("list");
+    const names = ["a", "b", "c"].map((s) => `${prefix}-${s}`);
+    for (const name of names) await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const all = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
+    assert.deepEqual(all.QueueUrls, names.map((n) => `${nimbus.url}/000000000000/${n}`));
+    assert.equal(all.NextToken, undefined);
+    const page1 = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 2 }));
+    assert.equal(page1.QueueUrls?.length, 2);
+    assert.ok(page1.NextToken);
+    const page2 = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 2, NextToken: page1.NextToken }));
+    assert.deepEqual(page2.QueueUrls, [`${nimbus.url}/000000000000/${names[2]}`]);
+    assert.equal(page2.NextToken, undefined);
+    const none = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "zzz-nothing" }));
+    assert.equal(none.QueueUrls, undefined);
+    const other = new SQSClient(nimbus.clientConfig({ region: "eu-west-1" }));
+    const elsewhere = await other.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
+    assert.equal(elsewhere.QueueUrls, undefined, "queues belong to one region");
+    other.destroy();
+  });
+
+  test("tags: TagQueue, UntagQueue, ListQueueTags, and tags on CreateQueue", async () => {
+    const name = uniqueName("tags");
+    const { QueueUrl: url } = await sqs.send(new CreateQueueCommand({ QueueName: name, tags: { team: "core" } }));
+    assert.ok(url);
+    await sqs.send(new TagQueueCommand({ QueueUrl: url, Tags: { env: "dev", tier: "1" } }));
+    assert.deepEqual((await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags, { team: "core", env: "dev", tier: "1" });
+    await sqs.send(new UntagQueueCommand({ QueueUrl: url, TagKeys: ["tier", "team"] }));
+    assert.deepEqual((await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags, { env: "dev" });
+  });
+
+  test("DeleteQueue: the queue is gone, and its name cannot be reused for 60 seconds", async () => {
+    const name = uniqueName("del");
+    const { QueueUrl: url } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    const gone = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })));
+    assert.equal(gone.name, "QueueDoesNotExist");
+    const soon = await failure(sqs.send(new CreateQueueCommand({ QueueName: name })));
+    assert.equal(soon.name, "QueueDeletedRecently");
+    assert.equal(soon.message, "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
+    await nimbus.scheduler.advance(60_000);
+    const again = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    assert.equal(again.QueueUrl, url);
+  });
+
+  test("PurgeQueue deletes the messages; a second purge within 60 s is PurgeQueueInProgress", async () => {
+    const url = await queue("purge");
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "one" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "two", DelaySeconds: 30 }));
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+    const a = await attrs(url, "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed");
+    assert.deepEqual(a, { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesDelayed: "0" });
+    const err = await failure(sqs.send(new PurgeQueueCommand({ QueueUrl: url })));
+    assert.equal(err.name, "PurgeQueueInProgress");
+    assert.equal(err.message, `Only one PurgeQueue operation on ${url.split("/").pop()} is allowed every 60 seconds.`);
+    assert.equal(err.$metadata.httpStatusCode, 403);
+    await nimbus.scheduler.advance(60_000);
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+  });
+
+  test("ListDeadLetterSourceQueues lists the queues that redrive to a dead-letter queue", async () => {
+    const dlq = await queue("dlq-src");
+    const arn = (await attrs(dlq, "QueueArn")).QueueArn;
+    const source = await queue("src", { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: "2" }) });
+    assert.equal((await attrs(source, "RedrivePolicy")).RedrivePolicy, JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 2 }));
+    const out = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq }));
+    assert.deepEqual(out.queueUrls, [source]);
+  });
+});
