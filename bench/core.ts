@@ -81,7 +81,8 @@ export const benchmark: Benchmark = {
       .value("nimbus RSS after load", mb(loaded.rssBytes), "MB", { digits: 1, note: `peak (VmHWM) ${mb(loaded.hwmBytes).toFixed(1)} MB` })
       .value("ceiling RSS after load", mb(ceilingMemory.rssBytes), "MB", { digits: 1, note: `peak (VmHWM) ${mb(ceilingMemory.hwmBytes).toFixed(1)} MB` })
       .note(
-        `${ctx.connections} connections, ${answer.body.length}-byte answers, ${nim.amount} requests per Nimbus run after ${ctx.warmupSec} s warm-up; ` +
+        `${ctx.connections} connections, ${answer.body.length}-byte answers, ` +
+          `${ctx.amount !== undefined ? `${ctx.amount} requests` : `${ctx.durationSec} s`} per run after ${ctx.warmupSec} s warm-up; ` +
           `medians of ${ctx.runs} interleaved runs; ratio = median of per-run ratios to the ceiling`,
       );
     return report;

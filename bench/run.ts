@@ -26,7 +26,7 @@ const OPTIONS = {
 
 const HELP: Record<keyof typeof OPTIONS, string> = {
   runs: "measured runs per target; tables show medians",
-  duration: "seconds per measured run (sets the request count from the warm-up)",
+  duration: "seconds per measured run",
   warmup: "seconds of warm-up per target",
   connections: "concurrent connections",
   amount: "fixed requests per measured run (overrides --duration)",

@@ -2,12 +2,13 @@
  * HTTP load with autocannon's programmatic API, run inside the harness process while the
  * server under test runs in its own child: on 2 cores, one core each.
  *
- * Each measured run sends a fixed number of requests, calibrated from the warm-up so a run
- * lasts about `durationSec`: a fixed count makes every run end when its work is done, and the
- * same count is used for every run of one target. Requests per second and latency
- * percentiles are computed here, from autocannon's per-response event, because autocannon
- * reports `duration` only at its next 1 s sampling tick (a 5 s run can read as 6 s) and keeps
- * latencies in whole milliseconds.
+ * A measured run lasts `durationSec` by default, or sends a fixed `amount` of requests.
+ * Requests per second and latency percentiles are computed here, from autocannon's
+ * per-response event: autocannon notices the end of a run only at its next 1 s sampling
+ * tick (a 5 s run can read as 6 s) and keeps latencies in whole milliseconds. Time-boxed runs
+ * are the default because calibrating a request count from a warm-up is unreliable on a
+ * shared 2-core machine (a 1 s warm-up can run at a fifth of the later rate, which leaves
+ * 1 s runs where 5 s were meant).
  */
 import { request } from "node:http";
 import autocannon from "autocannon";
@@ -28,11 +29,11 @@ export interface LoadOptions {
   /** Measured runs per target; the summary is their median. */
   readonly runs: number;
   readonly connections: number;
-  /** Target length of one measured run, in seconds. */
+  /** Length of one measured run, in seconds (unless `amount` is given). */
   readonly durationSec: number;
   /** Warm-up per target before the measured runs (JIT, caches, connection pools). */
   readonly warmupSec: number;
-  /** Requests per measured run; overrides the calibration from the warm-up. */
+  /** Fixed requests per measured run, instead of `durationSec`. */
   readonly amount?: number;
 }
 
@@ -46,8 +47,6 @@ export interface RunResult {
   readonly errors: number;
   readonly non2xx: number;
   readonly statusCodes: Readonly<Record<string, number>>;
-  /** Rate over the second half of the run only, past the JIT's first compilations. */
-  readonly tailRps: number;
 }
 
 export interface LoadTarget {
@@ -59,8 +58,6 @@ export interface LoadTarget {
 
 export interface LoadSummary {
   readonly label: string;
-  /** Requests per measured run. */
-  readonly amount: number;
   readonly runs: readonly RunResult[];
   /** Medians over the runs. */
   readonly rps: number;
@@ -119,10 +116,6 @@ export async function runLoad(
   let count = 0;
   let lastResponseAt = 0;
   const startedAt = performance.now();
-  // Where the second half of a duration run begins (for a fixed amount: half the requests).
-  const halfAt = startedAt + ((options.durationSec ?? 5) * 1000) / 2;
-  const halfCount = options.amount !== undefined ? options.amount >> 1 : Number.POSITIVE_INFINITY;
-  let tailFrom: { count: number; at: number } | undefined;
   const instance = autocannon({
     url: baseUrl + spec.path,
     connections: options.connections,
@@ -140,7 +133,6 @@ export async function runLoad(
     }
     latencies[count++] = responseTimeMs;
     lastResponseAt = performance.now();
-    if (tailFrom === undefined && (count >= halfCount || (options.amount === undefined && lastResponseAt >= halfAt))) tailFrom = { count, at: lastResponseAt };
   });
   const result = await instance;
   const elapsedMs = (count > 0 ? lastResponseAt : performance.now()) - startedAt;
@@ -156,7 +148,6 @@ export async function runLoad(
     errors: result.errors,
     non2xx: result.non2xx,
     statusCodes,
-    tailRps: tailFrom !== undefined && lastResponseAt > tailFrom.at ? (count - tailFrom.count) / ((lastResponseAt - tailFrom.at) / 1000) : count / (elapsedMs / 1000),
   };
 }
 
@@ -172,32 +163,31 @@ export async function compareLoad<const T extends readonly LoadTarget[]>(
   log: Log = () => {},
 ): Promise<{ -readonly [K in keyof T]: LoadSummary }> {
   for (const t of targets) await checkRequest(t.label, t.url, t.request);
-  const amounts = new Map<LoadTarget, number>();
   for (const t of targets) {
     const warm = await runLoad(t.url, t.request, { connections: options.connections, durationSec: options.warmupSec });
-    // Calibrated on the warm-up's second half: its first half still runs unoptimised code.
-    const amount = options.amount ?? Math.max(options.connections * 100, Math.round(warm.tailRps * options.durationSec));
-    amounts.set(t, amount);
-    log(`${t.label}: warm-up ${fmtRate(warm.rps)} req/s (second half ${fmtRate(warm.tailRps)}), ${amount} requests per run`);
+    log(`${t.label}: warm-up ${fmtRate(warm.rps)} req/s`);
   }
+  const each = options.amount !== undefined ? { amount: options.amount } : { durationSec: options.durationSec };
   const runs = new Map<LoadTarget, RunResult[]>(targets.map((t) => [t, []]));
   for (let i = 0; i < options.runs; i++) {
     for (let j = 0; j < targets.length; j++) {
       const t = targets[(i + j) % targets.length] as LoadTarget;
-      const r = await runLoad(t.url, t.request, { connections: options.connections, amount: amounts.get(t) as number });
+      const r = await runLoad(t.url, t.request, { connections: options.connections, ...each });
       runs.get(t)?.push(r);
       const bad = r.errors + r.non2xx > 0 ? ` (${r.errors} errors, ${r.non2xx} non-2xx)` : "";
-      log(`${t.label}: run ${i + 1}/${options.runs} ${fmtRate(r.rps)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${bad}`);
+      log(
+        `${t.label}: run ${i + 1}/${options.runs} ${fmtRate(r.rps)} req/s over ${r.requests} requests, ` +
+          `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${bad}`,
+      );
     }
   }
   // One summary per target, in the targets' order: the mapped tuple type says exactly that.
-  return targets.map((t) => summarise(t.label, amounts.get(t) as number, runs.get(t) ?? [])) as { -readonly [K in keyof T]: LoadSummary };
+  return targets.map((t) => summarise(t.label, runs.get(t) ?? [])) as { -readonly [K in keyof T]: LoadSummary };
 }
 
-export function summarise(label: string, amount: number, runs: readonly RunResult[]): LoadSummary {
+export function summarise(label: string, runs: readonly RunResult[]): LoadSummary {
   return {
     label,
-    amount,
     runs,
     rps: median(runs.map((r) => r.rps)),
     p50Ms: median(runs.map((r) => r.p50Ms)),

@@ -4,20 +4,20 @@ import { pairedRatio, summarise, type RunResult } from "./load.js";
 import { Report } from "./report.js";
 
 function run(rps: number, p50Ms = 0.5, p99Ms = 2): RunResult {
-  return { requests: rps * 5, elapsedMs: 5000, rps, p50Ms, p99Ms, errors: 0, non2xx: 0, statusCodes: { "200": rps * 5 }, tailRps: rps };
+  return { requests: rps * 5, elapsedMs: 5000, rps, p50Ms, p99Ms, errors: 0, non2xx: 0, statusCodes: { "200": rps * 5 } };
 }
 
 describe("summarise and pairedRatio", () => {
   test("medians over runs", () => {
-    const s = summarise("x", 1000, [run(100, 0.3, 1), run(300, 0.5, 3), run(200, 0.4, 2)]);
+    const s = summarise("x", [run(100, 0.3, 1), run(300, 0.5, 3), run(200, 0.4, 2)]);
     assert.equal(s.rps, 200);
     assert.equal(s.p50Ms, 0.4);
     assert.equal(s.p99Ms, 2);
     assert.equal(s.errors, 0);
   });
   test("the ratio pairs run i with run i, then takes the median", () => {
-    const base = summarise("base", 1000, [run(100), run(200), run(400)]);
-    const subject = summarise("subject", 1000, [run(50), run(150), run(100)]);
+    const base = summarise("base", [run(100), run(200), run(400)]);
+    const subject = summarise("subject", [run(50), run(150), run(100)]);
     // Per-run ratios 0.5, 0.75, 0.25: median 0.5 (the ratio of medians would be 100 / 200 too,
     // but the per-run ratios are what interleaving keeps comparable).
     assert.equal(pairedRatio(subject, base), 0.5);
@@ -26,8 +26,8 @@ describe("summarise and pairedRatio", () => {
 
 describe("Report.render", () => {
   test("load rows, value rows and notes in one aligned table", () => {
-    const base = summarise("ceiling (bare node:http)", 1000, [run(91000, 0.3, 1.2)]);
-    const nimbus = summarise("nimbus GetCallerIdentity", 1000, [run(40040, 0.7, 2.1)]);
+    const base = summarise("ceiling (bare node:http)", [run(91000, 0.3, 1.2)]);
+    const nimbus = summarise("nimbus GetCallerIdentity", [run(40040, 0.7, 2.1)]);
     const text = new Report("core")
       .load(base, { baseline: base })
       .load(nimbus, { baseline: base })
@@ -50,11 +50,11 @@ describe("Report.render", () => {
     );
   });
   test("a load row of several runs notes their spread", () => {
-    const s = summarise("x", 1000, [run(900), run(1000), run(1200)]);
+    const s = summarise("x", [run(900), run(1000), run(1200)]);
     assert.equal(new Report("t").load(s).rows[0]?.note, "runs 900-1200 req/s");
   });
   test("errors or non-2xx answers during a load add a warning", () => {
-    const bad = summarise("flaky", 100, [{ ...run(10), errors: 2, non2xx: 3 }]);
+    const bad = summarise("flaky", [{ ...run(10), errors: 2, non2xx: 3 }]);
     const report = new Report("t").load(bad);
     assert.deepEqual(report.notes, ["warning: flaky: 2 connection errors and 3 non-2xx answers over 1 runs; its figures are suspect"]);
   });

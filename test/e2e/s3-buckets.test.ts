@@ -18,6 +18,17 @@ import {
   S3Client,
   CreateMultipartUploadCommand,
   AbortMultipartUploadCommand,
+  PutBucketPolicyCommand,
+  GetBucketPolicyCommand,
+  DeleteBucketPolicyCommand,
+  PutBucketAccelerateConfigurationCommand,
+  GetBucketAccelerateConfigurationCommand,
+  PutBucketWebsiteCommand,
+  GetBucketWebsiteCommand,
+  DeleteBucketWebsiteCommand,
+  PutBucketEncryptionCommand,
+  GetBucketEncryptionCommand,
+  DeleteBucketEncryptionCommand,
 } from "@aws-sdk/client-s3";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -195,5 +206,62 @@ describe("S3 buckets", () => {
     assert.deepEqual([bad.name, bad.message, bad.status], ["InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is PATCH", 400]);
     await s3.send(new DeleteBucketCorsCommand({ Bucket: name }));
     assert.equal((await failure(s3.send(new GetBucketCorsCommand({ Bucket: name })))).name, "NoSuchCORSConfiguration");
+  });
+
+  test("bucket policy is validated, stored and deleted", async () => {
+    const name = uniqueName("policy");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const none = await failure(s3.send(new GetBucketPolicyCommand({ Bucket: name })));
+    assert.deepEqual([none.name, none.message, none.status, none.error["BucketName"]], ["NoSuchBucketPolicy", "The bucket policy does not exist", 404, name]);
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Public", Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${name}/*`] }],
+    });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: policy }));
+    assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket: name }))).Policy, policy);
+    const notJson = await failure(s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: "file://policy.json" })));
+    assert.deepEqual([notJson.name, notJson.message, notJson.status], ["MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'", 400]);
+    const otherBucket = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::someone-else/*" }] });
+    const resource = await failure(s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: otherBucket })));
+    assert.deepEqual([resource.name, resource.message], ["MalformedPolicy", "Policy has invalid resource"]);
+    const deleted = await s3.send(new DeleteBucketPolicyCommand({ Bucket: name }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+    assert.equal((await failure(s3.send(new GetBucketPolicyCommand({ Bucket: name })))).name, "NoSuchBucketPolicy");
+  });
+
+  test("transfer acceleration, website and default encryption settings", async () => {
+    const name = uniqueName("settings");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    assert.equal((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: name }))).Status, undefined);
+    await s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: name, AccelerateConfiguration: { Status: "Enabled" } }));
+    assert.equal((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: name }))).Status, "Enabled");
+    const dotted = `${uniqueName("dotted")}.example`;
+    await s3.send(new CreateBucketCommand({ Bucket: dotted }));
+    const periods = await failure(s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: dotted, AccelerateConfiguration: { Status: "Enabled" } })));
+    assert.deepEqual(
+      [periods.name, periods.message, periods.status],
+      ["InvalidRequest", "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names", 400],
+    );
+
+    const noSite = await failure(s3.send(new GetBucketWebsiteCommand({ Bucket: name })));
+    assert.deepEqual(
+      [noSite.name, noSite.message, noSite.status],
+      ["NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", 404],
+    );
+    await s3.send(new PutBucketWebsiteCommand({ Bucket: name, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "error.html" } } }));
+    const site = await s3.send(new GetBucketWebsiteCommand({ Bucket: name }));
+    assert.deepEqual([site.IndexDocument, site.ErrorDocument], [{ Suffix: "index.html" }, { Key: "error.html" }]);
+    const badSuffix = await failure(s3.send(new PutBucketWebsiteCommand({ Bucket: name, WebsiteConfiguration: { IndexDocument: { Suffix: "a/index.html" } } })));
+    assert.deepEqual([badSuffix.name, badSuffix.message], ["InvalidArgument", "The IndexDocument Suffix is not well formed"]);
+    await s3.send(new DeleteBucketWebsiteCommand({ Bucket: name }));
+    assert.equal((await failure(s3.send(new GetBucketWebsiteCommand({ Bucket: name })))).name, "NoSuchWebsiteConfiguration");
+
+    const defaults = await s3.send(new GetBucketEncryptionCommand({ Bucket: name }));
+    assert.deepEqual(defaults.ServerSideEncryptionConfiguration?.Rules, [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }]);
+    const kms = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms" as const, KMSMasterKeyID: "alias/my-key" }, BucketKeyEnabled: true }] };
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: name, ServerSideEncryptionConfiguration: kms }));
+    assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration, kms);
+    await s3.send(new DeleteBucketEncryptionCommand({ Bucket: name }));
+    assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, "AES256");
   });
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { signedHeaders, startTestNimbus, type TestNimbus } from "./harness.js";
 
 describe("STS", () => {
@@ -101,6 +103,20 @@ describe("STS", () => {
     const text = await res.text();
     assert.match(text, /<Code>ValidationError<\/Code>/);
     assert.match(text, /<Message>1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null<\/Message>/);
+  });
+
+  test("a presigned query string names the account and region (as EKS tokens do)", async () => {
+    const signer = new SignatureV4({ service: "sts", region: "eu-central-1", credentials: { accessKeyId: "210987654321", secretAccessKey: "secret" }, sha256: Hash.bind(null, "sha256") });
+    const url = new URL(nimbus.url);
+    const presigned = await signer.presign(
+      { method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: { Action: "GetCallerIdentity", Version: "2011-06-15" }, headers: { host: url.host } },
+      { expiresIn: 60 },
+    );
+    const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
+    assert.match(query, /X-Amz-Credential=210987654321%2F\d{8}%2Feu-central-1%2Fsts%2Faws4_request/);
+    const res = await fetch(`${nimbus.url}/?${query}`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<Account>210987654321<\/Account>/);
   });
 
   test("GetSessionToken: 12 h by default; refused with session credentials", async () => {

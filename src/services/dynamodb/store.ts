@@ -93,11 +93,24 @@ export interface RangeOptions {
 const PAGE = 256;
 
 export class DynamoStore {
-  private readonly db;
+  private readonly db: { prepare: StateLayer["db"]["prepare"] };
+  /** Prepared once per SQL text: item reads and writes are the hot path. */
+  private readonly statements = new Map<string, ReturnType<StateLayer["db"]["prepare"]>>();
 
   constructor(readonly state: StateLayer) {
     state.migrate("dynamodb", DYNAMODB_MIGRATIONS);
-    this.db = state.db;
+    const raw = state.db;
+    const cache = this.statements;
+    this.db = {
+      prepare: ((sql: string) => {
+        let stmt = cache.get(sql);
+        if (stmt === undefined) {
+          stmt = raw.prepare(sql);
+          cache.set(sql, stmt);
+        }
+        return stmt;
+      }) as StateLayer["db"]["prepare"],
+    };
   }
 
   transaction<T>(fn: () => T): T {
@@ -212,33 +225,45 @@ export class DynamoStore {
    */
   *range(scope: Scope, table: string, index: string, opts: RangeOptions): Generator<ItemRow> {
     const desc = opts.descending === true;
-    const cmp = desc ? "<" : ">";
     const order = desc ? "DESC" : "ASC";
-    const base: string[] = ["account_id = ?", "region = ?", "table_name = ?", "index_name = ?"];
-    const baseArgs: unknown[] = [scope.account, scope.region, table, index];
-    if (opts.pk !== undefined) {
-      base.push("pk = ?");
-      baseArgs.push(opts.pk);
-      if (opts.lower) {
-        base.push(`sk ${opts.lower.inclusive ? ">=" : ">"} ?`);
-        baseArgs.push(opts.lower.value);
-      }
-      if (opts.upper) {
-        base.push(`sk ${opts.upper.inclusive ? "<=" : "<"} ?`);
-        baseArgs.push(opts.upper.value);
-      }
-    }
-    const columns = opts.pk !== undefined ? "(sk, tpk, tsk)" : "(pk, sk, tpk, tsk)";
-    const orderBy = opts.pk !== undefined ? `sk ${order}, tpk ${order}, tsk ${order}` : `pk ${order}, sk ${order}, tpk ${order}, tsk ${order}`;
-    const select = `SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${base.join(" AND ")}`;
-    const first = this.db.prepare<unknown[], ItemRow>(`${select} ORDER BY ${orderBy} LIMIT ${PAGE}`);
-    const next = this.db.prepare<unknown[], ItemRow>(
-      `${select} AND ${columns} ${cmp} (${opts.pk !== undefined ? "?, ?, ?" : "?, ?, ?, ?"}) ORDER BY ${orderBy} LIMIT ${PAGE}`,
-    );
-    const keyArgs = (k: RowKey): unknown[] => (opts.pk !== undefined ? [k.sk, k.tpk, k.tsk] : [k.pk, k.sk, k.tpk, k.tsk]);
+    const partition = opts.pk !== undefined;
+    const orderBy = partition ? `sk ${order}, tpk ${order}, tsk ${order}` : `pk ${order}, sk ${order}, tpk ${order}, tsk ${order}`;
     let after = opts.after;
     for (;;) {
-      const rows = after === undefined ? first.all(...baseArgs) : next.all(...baseArgs, ...keyArgs(after));
+      const where: string[] = ["account_id = ?", "region = ?", "table_name = ?", "index_name = ?"];
+      const args: unknown[] = [scope.account, scope.region, table, index];
+      let lower = opts.lower;
+      let upper = opts.upper;
+      if (partition) {
+        where.push("pk = ?");
+        args.push(opts.pk);
+        // SQLite walks the primary key from a plain bound on sk, not from a row value next to
+        // one, so the resume point also tightens the sk bound; the row value then skips the
+        // few rows that share its sk.
+        if (after !== undefined) {
+          const resume = { value: after.sk, inclusive: true };
+          if (desc) upper = upper === undefined || resume.value < upper.value ? resume : upper;
+          else lower = lower === undefined || resume.value > lower.value ? resume : lower;
+        }
+        if (lower) {
+          where.push(`sk ${lower.inclusive ? ">=" : ">"} ?`);
+          args.push(lower.value);
+        }
+        if (upper) {
+          where.push(`sk ${upper.inclusive ? "<=" : "<"} ?`);
+          args.push(upper.value);
+        }
+        if (after !== undefined) {
+          where.push(`(sk, tpk, tsk) ${desc ? "<" : ">"} (?, ?, ?)`);
+          args.push(after.sk, after.tpk, after.tsk);
+        }
+      } else if (after !== undefined) {
+        where.push(`(pk, sk, tpk, tsk) ${desc ? "<" : ">"} (?, ?, ?, ?)`);
+        args.push(after.pk, after.sk, after.tpk, after.tsk);
+      }
+      const rows = this.db
+        .prepare<unknown[], ItemRow>(`SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${PAGE}`)
+        .all(...args);
       for (const row of rows) yield row;
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1];

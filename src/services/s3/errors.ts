@@ -57,6 +57,24 @@ export const errors = defineErrors({
   MalformedPolicy: { code: "MalformedPolicy", status: 400, message: "{message}" },
   NoSuchBucketPolicy: { code: "NoSuchBucketPolicy", status: 404, message: "The bucket policy does not exist" },
   NoSuchWebsiteConfiguration: { code: "NoSuchWebsiteConfiguration", status: 404, message: "The specified bucket does not have a website configuration" },
+  AccessControlListNotSupported: { code: "AccessControlListNotSupported", status: 400, message: "The bucket does not allow ACLs" },
+  InvalidBucketAclWithObjectOwnership: {
+    code: "InvalidBucketAclWithObjectOwnership",
+    status: 400,
+    message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+  },
+  MalformedACLError: {
+    code: "MalformedACLError",
+    status: 400,
+    message: "The XML you provided was not well-formed or did not validate against our published schema",
+  },
+  OwnershipControlsNotFound: { code: "OwnershipControlsNotFoundError", status: 404, message: "The bucket ownership controls were not found" },
+  NoSuchPublicAccessBlockConfiguration: {
+    code: "NoSuchPublicAccessBlockConfiguration",
+    status: 404,
+    message: "The public access block configuration was not found",
+  },
+  UnexpectedContent: { code: "UnexpectedContent", status: 400, message: "This request does not support content" },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
 });
 

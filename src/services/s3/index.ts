@@ -1,5 +1,17 @@
 import { defineService, type HandlerContext } from "../../core/service.js";
 import type { S3Operations } from "../../generated/s3.js";
+import {
+  deleteBucketOwnershipControls,
+  deletePublicAccessBlock,
+  getBucketAcl,
+  getBucketOwnershipControls,
+  getObjectAcl,
+  getPublicAccessBlock,
+  putBucketAcl,
+  putBucketOwnershipControls,
+  putObjectAcl,
+  putPublicAccessBlock,
+} from "./handlers/access-control.js";
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./handlers/buckets.js";
 import {
   deleteBucketCors,
@@ -66,6 +78,8 @@ export default defineService<S3Operations, S3Store>({
     GetBucketNotificationConfiguration: "NotificationConfiguration",
     GetBucketAccelerateConfiguration: "AccelerateConfiguration",
     GetBucketWebsite: "WebsiteConfiguration",
+    GetBucketAcl: "AccessControlPolicy",
+    GetObjectAcl: "AccessControlPolicy",
   },
   handlers: {
     CreateBucket: createBucket,
@@ -112,5 +126,15 @@ export default defineService<S3Operations, S3Store>({
     PutBucketEncryption: putBucketEncryption,
     GetBucketEncryption: getBucketEncryption,
     DeleteBucketEncryption: deleteBucketEncryption,
+    GetBucketAcl: getBucketAcl,
+    PutBucketAcl: putBucketAcl,
+    GetObjectAcl: getObjectAcl,
+    PutObjectAcl: putObjectAcl,
+    PutBucketOwnershipControls: putBucketOwnershipControls,
+    GetBucketOwnershipControls: getBucketOwnershipControls,
+    DeleteBucketOwnershipControls: deleteBucketOwnershipControls,
+    PutPublicAccessBlock: putPublicAccessBlock,
+    GetPublicAccessBlock: getPublicAccessBlock,
+    DeletePublicAccessBlock: deletePublicAccessBlock,
   },
 });

@@ -55,6 +55,7 @@ export const S3_MIGRATIONS: readonly string[] = [
      checksum_type       TEXT,
      parts_count         INTEGER,
      part_sizes          TEXT,
+     acl                 TEXT,
      owner_account       TEXT    NOT NULL
    );
    CREATE UNIQUE INDEX s3_objects_version ON s3_objects (bucket, key, version_id);
@@ -77,7 +78,8 @@ export const S3_MIGRATIONS: readonly string[] = [
      metadata           TEXT    NOT NULL,
      tags               TEXT    NOT NULL,
      storage_class      TEXT    NOT NULL,
-     checksum_algorithm TEXT
+     checksum_algorithm TEXT,
+     acl                TEXT
    ) WITHOUT ROWID;
    CREATE INDEX s3_uploads_by_key ON s3_uploads (bucket, key, upload_id);
 
@@ -104,7 +106,7 @@ export const S3_MIGRATIONS: readonly string[] = [
 
 export type Versioning = "Enabled" | "Suspended";
 
-export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl";
+export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock";
 
 export interface Tag {
   readonly Key: string;
@@ -157,6 +159,8 @@ export interface ObjectRow extends ObjectHeaders {
   readonly parts_count: number | null;
   /** JSON array of the part sizes of a multipart object, for GetObject/HeadObject partNumber. */
   readonly part_sizes: string | null;
+  /** JSON array of grants; null is the default (the owner's FULL_CONTROL). */
+  readonly acl: string | null;
   readonly owner_account: string;
 }
 
@@ -169,6 +173,7 @@ export interface UploadRow extends ObjectHeaders {
   readonly initiated: number;
   readonly owner_account: string;
   readonly checksum_algorithm: string | null;
+  readonly acl: string | null;
 }
 
 export interface PartRow {
@@ -294,8 +299,8 @@ export class S3Store {
       .prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, last_modified,
            content_type, content_encoding, content_disposition, content_language, cache_control, expires, website_redirect,
-           metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, owner_account)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, acl, owner_account)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         bucket.name,
@@ -321,6 +326,7 @@ export class S3Store {
         object.checksum_type,
         object.parts_count,
         object.part_sizes,
+        object.acl,
         object.owner_account,
       );
     return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(Number(info.lastInsertRowid)) as ObjectRow;
@@ -341,6 +347,10 @@ export class S3Store {
   private removeRow(row: ObjectRow): void {
     this.db.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
     if (row.blob_id !== null) this.blobs.release(row.blob_id);
+  }
+
+  setObjectAcl(seq: number, acl: string | null): void {
+    this.db.prepare("UPDATE s3_objects SET acl = ? WHERE seq = ?").run(acl, seq);
   }
 
   setObjectTags(seq: number, tags: string): void {
@@ -398,8 +408,8 @@ export class S3Store {
     this.db
       .prepare(
         `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, content_type, content_encoding, content_disposition,
-           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, acl)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.upload_id,
@@ -418,6 +428,7 @@ export class S3Store {
         row.tags,
         row.storage_class,
         row.checksum_algorithm,
+        row.acl,
       );
   }
 

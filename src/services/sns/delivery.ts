@@ -3,15 +3,34 @@
  * matches. SQS subscriptions are delivered through in-process SQS operations (ctx.invoke),
  * never through SQS internals. Delivery happens before Publish answers, so a consumer that
  * receives right after Publish sees the message, as it would a few milliseconds later on AWS.
+ * Lambda subscriptions are invoked asynchronously (InvocationType Event) through ctx.invoke;
+ * HTTP/S endpoints get the POST AWS sends, without waiting for it (a slow endpoint must not
+ * slow Publish). Email and SMS are recorded but go nowhere on one machine.
  * A delivery that fails (queue deleted, message refused) is dropped, as AWS drops it when the
  * subscription has no dead-letter queue; it never fails the Publish.
  */
+import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
 import { matchesFilterPolicy, validateFilterPolicy, validateFilterPolicyScope } from "./domain/filter-policy.js";
-import { messageForProtocol, snsTimestamp, sqsDelivery, unsubscribeUrl, type EnvelopeSigner, type NotificationInput, type SnsMessageAttributes } from "./domain/messages.js";
+import {
+  httpConfirmation,
+  httpNotification,
+  lambdaEvent,
+  messageForProtocol,
+  snsTimestamp,
+  sqsDelivery,
+  subscribeUrl,
+  unsubscribeUrl,
+  type EnvelopeSigner,
+  type HttpDelivery,
+  type NotificationInput,
+  type SnsMessageAttributes,
+} from "./domain/messages.js";
 import { signingCertUrl } from "./domain/signing.js";
 import type { Subscription, Topic } from "./store.js";
 import { subscriptionArn, topicArn, type SnsContext } from "./topics.js";
+
+const DELIVERED = new Set(["sqs", "lambda", "http", "https"]);
 
 export interface PublishedMessage {
   messageId: string;
@@ -68,19 +87,53 @@ async function deliverToSqs(ctx: SnsContext, sub: Subscription, notification: No
   );
 }
 
+async function deliverToLambda(ctx: SnsContext, sub: Subscription, notification: NotificationInput): Promise<void> {
+  const arn = parseArn(sub.endpoint);
+  if (arn === undefined) throw new Error(`not a Lambda ARN: ${sub.endpoint}`);
+  const payload = Buffer.from(JSON.stringify(lambdaEvent(notification)), "utf8");
+  await ctx.invoke("lambda", "Invoke", { FunctionName: sub.endpoint, InvocationType: "Event", Payload: payload }, { account: arn.account, region: arn.region });
+}
+
+/** POSTs to an HTTP/S subscriber; resolves whether it answered 2xx (network errors count as no). */
+export async function postToEndpoint(endpoint: string, delivery: HttpDelivery): Promise<boolean> {
+  try {
+    const res = await fetch(endpoint, { method: "POST", headers: delivery.headers, body: delivery.body });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function signerFor(ctx: SnsContext, topic: Topic): EnvelopeSigner {
+  const identity = ctx.store.signingIdentity();
+  return { identity, version: topic.attributes.SignatureVersion === "2" ? "2" : "1", certUrl: signingCertUrl(ctx.config.endpoint, identity.certificate) };
+}
+
+/** Subscribe to an HTTP/S endpoint: AWS POSTs a SubscriptionConfirmation carrying the token. */
+export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, token: string): Promise<boolean> {
+  const arn = topicArn(topic);
+  const delivery = httpConfirmation({
+    type: "SubscriptionConfirmation",
+    messageId: randomUUID(),
+    topicArn: arn,
+    subscriptionArn: subscriptionArn(sub),
+    token,
+    subscribeUrl: subscribeUrl(ctx.config.endpoint, arn, token),
+    timestamp: snsTimestamp(ctx.clock),
+    signer: signerFor(ctx, topic),
+  });
+  return postToEndpoint(sub.endpoint, delivery);
+}
+
 export async function deliver(ctx: SnsContext, published: PublishedMessage): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: [], failed: [] };
   const { topic } = published;
   const arn = topicArn(topic);
   const timestamp = snsTimestamp(ctx.clock);
-  let signer: EnvelopeSigner | undefined;
-  if (published.fifo === undefined) {
-    const identity = ctx.store.signingIdentity();
-    signer = { identity, version: topic.attributes.SignatureVersion === "2" ? "2" : "1", certUrl: signingCertUrl(ctx.config.endpoint, identity.certificate) };
-  }
+  const signer = published.fifo === undefined ? signerFor(ctx, topic) : undefined;
   for (const sub of ctx.store.subscriptionsOf(topic)) {
-    // Only SQS is delivered in-process today; other protocols are recorded (see the report).
-    if (!sub.confirmed || sub.protocol !== "sqs") continue;
+    if (!sub.confirmed || !DELIVERED.has(sub.protocol)) continue;
     const message = messageForProtocol(published.message, published.structured, sub.protocol);
     if (!matches(sub, message, published.attributes)) continue;
     const subArn = subscriptionArn(sub);
@@ -96,8 +149,14 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
       fifo: published.fifo,
       signer,
     };
+    if (sub.protocol === "http" || sub.protocol === "https") {
+      void postToEndpoint(sub.endpoint, httpNotification(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
+      report.delivered.push(subArn);
+      continue;
+    }
     try {
-      await deliverToSqs(ctx, sub, notification);
+      if (sub.protocol === "sqs") await deliverToSqs(ctx, sub, notification);
+      else await deliverToLambda(ctx, sub, notification);
       report.delivered.push(subArn);
     } catch {
       report.failed.push(subArn);

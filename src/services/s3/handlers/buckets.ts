@@ -10,6 +10,8 @@ import type {
   ListBucketsInput,
   ListBucketsOutput,
 } from "../../../generated/s3.js";
+import { isOwnerOnly, NEW_BUCKET_PUBLIC_ACCESS_BLOCK, OBJECT_OWNERSHIP } from "../acl.js";
+import { accountOwner, requestedGrants } from "../access.js";
 import { validateBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument } from "../errors.js";
 import type { S3Context } from "../index.js";
@@ -45,8 +47,19 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     if (existing.region === US_EAST_1 && region === US_EAST_1) return { Location: `/${name}` };
     throw errors.BucketAlreadyOwnedByYou({}, { fields: { BucketName: name } });
   }
+  const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
+  if (!(OBJECT_OWNERSHIP as readonly string[]).includes(ownership)) {
+    throw invalidArgument("Invalid x-amz-object-ownership header", "x-amz-object-ownership", ownership);
+  }
+  const owner = accountOwner(ctx.account);
+  const grants = requestedGrants(input, owner, owner);
+  if (grants !== undefined && ownership === "BucketOwnerEnforced" && !isOwnerOnly(grants, owner)) throw errors.InvalidBucketAclWithObjectOwnership();
   ctx.store.transaction(() => {
     ctx.store.insertBucket({ name, account_id: ctx.account, region, created_at: utcSeconds(ctx.clock.now()) });
+    // New buckets: ACLs disabled unless asked otherwise, and all public access blocked.
+    ctx.store.setConfig(name, "ownership", ownership);
+    ctx.store.setConfig(name, "publicAccessBlock", NEW_BUCKET_PUBLIC_ACCESS_BLOCK);
+    if (grants !== undefined && !isOwnerOnly(grants, owner)) ctx.store.setConfig(name, "acl", grants);
   });
   return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/` };
 }

@@ -2,6 +2,7 @@ import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js
 import { evaluateCopySourceConditions } from "../domain/conditions.js";
 import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
+import { requestedObjectAcl } from "../access.js";
 import { emitObjectEvent } from "../notify.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
@@ -70,6 +71,8 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
   }
+  // A copy does not keep the source ACL: it gets the one the request names (or the default).
+  const acl = requestedObjectAcl(ctx, target, input);
   const tags = taggingDirective === "REPLACE" ? JSON.stringify(parseTaggingHeader(input.Tagging)) : source.tags;
   const headers: ObjectHeaders =
     metadataDirective === "REPLACE"
@@ -103,6 +106,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
       checksum_type: again.checksum_type,
       parts_count: again.parts_count,
       part_sizes: again.part_sizes,
+      acl,
       owner_account: ctx.account,
     });
   });

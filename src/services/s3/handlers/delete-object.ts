@@ -56,6 +56,7 @@ function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: st
     checksum_type: null,
     parts_count: null,
     part_sizes: null,
+    acl: null,
     owner_account: ctx.account,
   });
   emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:DeleteMarkerCreated", { key, versionId: marker.version_id });

@@ -19,6 +19,7 @@ import { listMultipartUploads as listUploads } from "../domain/listing.js";
 import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
+import { requestedObjectAcl } from "../access.js";
 import { emitObjectEvent } from "../notify.js";
 import { checksumMembers, contentHeaders, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import { canonicalUserId, type PartRow, type UploadRow } from "../store.js";
@@ -51,6 +52,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
       initiated: now,
       owner_account: ctx.account,
       checksum_algorithm: algorithm ?? null,
+      acl: requestedObjectAcl(ctx, bucket, input),
     });
   });
   return {
@@ -183,6 +185,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
         checksum_type: checksum !== null ? "COMPOSITE" : null,
         parts_count: parts.length,
         part_sizes: JSON.stringify(parts.map((p) => p.size)),
+        acl: upload.acl,
         owner_account: upload.owner_account,
       });
       ctx.store.removeUpload(upload.upload_id);

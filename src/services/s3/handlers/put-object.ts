@@ -3,6 +3,7 @@ import { evaluateWriteConditions, validateWriteConditions } from "../domain/cond
 import type { S3Context } from "../index.js";
 import { ingestBody } from "../ingest.js";
 import { emitObjectEvent } from "../notify.js";
+import { requestedObjectAcl } from "../access.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 
 export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<PutObjectOutput> {
@@ -11,6 +12,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
   const conditions = input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {};
   validateWriteConditions(conditions);
   const tags = parseTaggingHeader(input.Tagging);
+  const acl = requestedObjectAcl(ctx, bucket, input);
   const received = await ingestBody(ctx.store.blobs, input);
   const headers = contentHeaders(input, received.contentEncoding, tags);
   const row = (() => {
@@ -32,6 +34,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
           checksum_type: received.checksum ? "FULL_OBJECT" : null,
           parts_count: null,
           part_sizes: null,
+          acl,
           owner_account: ctx.account,
         });
       });

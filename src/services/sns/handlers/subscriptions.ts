@@ -18,6 +18,7 @@ import type {
 } from "../../../generated/sns.js";
 import { validateFilterPolicy, validateFilterPolicyScope, type FilterPolicyOperation } from "../domain/filter-policy.js";
 import { generateConfirmationToken } from "../domain/messages.js";
+import { sendSubscriptionConfirmation } from "../delivery.js";
 import { invalidParameter } from "../errors.js";
 import type { Subscription } from "../store.js";
 import { listedArn, pageOf, parseTopicArn, resolveSubscription, resolveTopic, subscriptionArn, topicArn, type SnsContext } from "../topics.js";
@@ -131,6 +132,10 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
     ctx.store.insertSubscription(created, ctx.clock.now());
     return created;
   });
+  if (!sub.confirmed && sub.token !== undefined && (protocol === "http" || protocol === "https")) {
+    // Sent without waiting: AWS answers Subscribe before the endpoint has seen the confirmation.
+    void sendSubscriptionConfirmation(ctx, topic, sub, sub.token);
+  }
   if (!sub.confirmed && input.ReturnSubscriptionArn !== true) return { SubscriptionArn: "pending confirmation" };
   return { SubscriptionArn: subscriptionArn(sub) };
 }

@@ -1,0 +1,175 @@
+/**
+ * Access control lists as S3 keeps them: canned ACLs and x-amz-grant-* headers turned into
+ * grants, and the rules that decide whether a bucket accepts them at all.
+ *
+ * Since April 2023 a new bucket has Object Ownership "BucketOwnerEnforced" (ACLs disabled) and
+ * all four Block Public Access settings on. With ACLs disabled, reading ACLs still works (the
+ * owner has FULL_CONTROL), but setting any ACL other than bucket-owner-full-control (or the
+ * equivalent "private" of the owner's own write) fails with AccessControlListNotSupported.
+ * With BlockPublicAcls on, an ACL that grants AllUsers or AuthenticatedUsers is refused with
+ * AccessDenied.
+ */
+import type { AwsError } from "../../core/errors.js";
+import { errors, invalidArgument } from "./errors.js";
+
+export const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
+export const AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+export const LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+
+export const PERMISSIONS = ["FULL_CONTROL", "READ", "WRITE", "READ_ACP", "WRITE_ACP"] as const;
+
+export interface Grantee {
+  Type: "CanonicalUser" | "Group" | "AmazonCustomerByEmail";
+  ID?: string;
+  DisplayName?: string;
+  URI?: string;
+  EmailAddress?: string;
+}
+
+export interface Grant {
+  Grantee: Grantee;
+  Permission: string;
+}
+
+export type ObjectOwnership = "BucketOwnerEnforced" | "BucketOwnerPreferred" | "ObjectWriter";
+export const OBJECT_OWNERSHIP: readonly ObjectOwnership[] = ["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"];
+
+export interface PublicAccessBlock {
+  BlockPublicAcls: boolean;
+  IgnorePublicAcls: boolean;
+  BlockPublicPolicy: boolean;
+  RestrictPublicBuckets: boolean;
+}
+
+export const NEW_BUCKET_PUBLIC_ACCESS_BLOCK: PublicAccessBlock = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
+};
+
+export interface Owner {
+  readonly ID: string;
+  readonly DisplayName: string;
+}
+
+const ownerGrant = (owner: Owner, permission = "FULL_CONTROL"): Grant => ({
+  Grantee: { Type: "CanonicalUser", ID: owner.ID, DisplayName: owner.DisplayName },
+  Permission: permission,
+});
+const groupGrant = (uri: string, permission: string): Grant => ({ Grantee: { Type: "Group", URI: uri }, Permission: permission });
+
+export const CANNED_ACLS = [
+  "private",
+  "public-read",
+  "public-read-write",
+  "authenticated-read",
+  "aws-exec-read",
+  "bucket-owner-read",
+  "bucket-owner-full-control",
+  "log-delivery-write",
+] as const;
+
+/** The grants a canned ACL stands for. `bucketOwner` matters for the bucket-owner-* ACLs of objects. */
+export function cannedAclGrants(acl: string, owner: Owner, bucketOwner: Owner = owner): Grant[] {
+  const grants = [ownerGrant(owner)];
+  switch (acl) {
+    case "private":
+    case "aws-exec-read":
+      break;
+    case "public-read":
+      grants.push(groupGrant(ALL_USERS, "READ"));
+      break;
+    case "public-read-write":
+      grants.push(groupGrant(ALL_USERS, "READ"), groupGrant(ALL_USERS, "WRITE"));
+      break;
+    case "authenticated-read":
+      grants.push(groupGrant(AUTHENTICATED_USERS, "READ"));
+      break;
+    case "bucket-owner-read":
+      if (bucketOwner.ID !== owner.ID) grants.push(ownerGrant(bucketOwner, "READ"));
+      break;
+    case "bucket-owner-full-control":
+      if (bucketOwner.ID !== owner.ID) grants.push(ownerGrant(bucketOwner));
+      break;
+    case "log-delivery-write":
+      grants.push(groupGrant(LOG_DELIVERY, "WRITE"), groupGrant(LOG_DELIVERY, "READ_ACP"));
+      break;
+    default:
+      throw invalidArgument("", "x-amz-acl", acl);
+  }
+  return grants;
+}
+
+export interface GrantHeaders {
+  readonly GrantFullControl?: string;
+  readonly GrantRead?: string;
+  readonly GrantReadACP?: string;
+  readonly GrantWrite?: string;
+  readonly GrantWriteACP?: string;
+}
+
+const HEADER_PERMISSIONS: readonly [keyof GrantHeaders, string, string][] = [
+  ["GrantFullControl", "FULL_CONTROL", "x-amz-grant-full-control"],
+  ["GrantRead", "READ", "x-amz-grant-read"],
+  ["GrantReadACP", "READ_ACP", "x-amz-grant-read-acp"],
+  ["GrantWrite", "WRITE", "x-amz-grant-write"],
+  ["GrantWriteACP", "WRITE_ACP", "x-amz-grant-write-acp"],
+];
+
+/** Parses x-amz-grant-* headers: `id="...", uri="...", emailAddress="..."`, comma separated. */
+export function grantsFromHeaders(headers: GrantHeaders): Grant[] | undefined {
+  const grants: Grant[] = [];
+  let any = false;
+  for (const [member, permission, header] of HEADER_PERMISSIONS) {
+    const value = headers[member];
+    if (value === undefined) continue;
+    any = true;
+    for (const part of value.split(",")) {
+      const m = /^\s*(id|uri|emailAddress)\s*=\s*"?([^"]*)"?\s*$/i.exec(part);
+      if (!m) throw invalidArgument("Invalid grant header value", header, value);
+      const kind = (m[1] as string).toLowerCase();
+      const target = m[2] as string;
+      const grantee: Grantee =
+        kind === "id" ? { Type: "CanonicalUser", ID: target } : kind === "uri" ? { Type: "Group", URI: target } : { Type: "AmazonCustomerByEmail", EmailAddress: target };
+      if (grantee.Type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(target)) {
+        throw invalidArgument("Invalid group uri", "uri", target);
+      }
+      grants.push({ Grantee: grantee, Permission: permission });
+    }
+  }
+  return any ? grants : undefined;
+}
+
+/** Validates grants from an AccessControlPolicy body. */
+export function validateGrants(grants: readonly { Grantee?: Partial<Grantee>; Permission?: string }[]): Grant[] {
+  return grants.map((g) => {
+    if (!g.Grantee?.Type || !g.Permission || !(PERMISSIONS as readonly string[]).includes(g.Permission)) throw errors.MalformedACLError();
+    if (g.Grantee.Type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(g.Grantee.URI ?? "")) {
+      throw invalidArgument("Invalid group uri", "uri", g.Grantee.URI ?? "");
+    }
+    return { Grantee: g.Grantee as Grantee, Permission: g.Permission };
+  });
+}
+
+export function isPublic(grants: readonly Grant[]): boolean {
+  return grants.some((g) => g.Grantee.Type === "Group" && (g.Grantee.URI === ALL_USERS || g.Grantee.URI === AUTHENTICATED_USERS));
+}
+
+/** True when the grants give the owner FULL_CONTROL and nobody anything else. */
+export function isOwnerOnly(grants: readonly Grant[], owner: Owner): boolean {
+  return grants.every((g) => g.Grantee.Type === "CanonicalUser" && g.Grantee.ID === owner.ID && g.Permission === "FULL_CONTROL");
+}
+
+/**
+ * Whether an ACL may be set, given the bucket's Object Ownership and Block Public Access.
+ * Throws AccessControlListNotSupported or AccessDenied as S3 does.
+ */
+export function checkAclAllowed(grants: readonly Grant[], owner: Owner, ownership: ObjectOwnership, block: PublicAccessBlock | undefined): void {
+  if (ownership === "BucketOwnerEnforced" && !isOwnerOnly(grants, owner)) throw aclNotSupported();
+  if (block?.BlockPublicAcls && isPublic(grants)) throw errors.AccessDenied();
+}
+
+export function aclNotSupported(): AwsError {
+  return errors.AccessControlListNotSupported();
+}

@@ -1,0 +1,128 @@
+/** ACLs, Object Ownership and Block Public Access. */
+import type {
+  DeleteBucketOwnershipControlsInput,
+  DeleteBucketOwnershipControlsOutput,
+  DeletePublicAccessBlockInput,
+  DeletePublicAccessBlockOutput,
+  GetBucketAclInput,
+  GetBucketAclOutput,
+  GetBucketOwnershipControlsInput,
+  GetBucketOwnershipControlsOutput,
+  GetObjectAclInput,
+  GetObjectAclOutput,
+  GetPublicAccessBlockInput,
+  GetPublicAccessBlockOutput,
+  PutBucketAclInput,
+  PutBucketAclOutput,
+  PutBucketOwnershipControlsInput,
+  PutBucketOwnershipControlsOutput,
+  PutObjectAclInput,
+  PutObjectAclOutput,
+  PutPublicAccessBlockInput,
+  PutPublicAccessBlockOutput,
+} from "../../../generated/s3.js";
+import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, validateGrants, type Grant, type ObjectOwnership, type PublicAccessBlock } from "../acl.js";
+import { accountOwner, bucketOwnership, publicAccessBlock, requestedGrants } from "../access.js";
+import { errors, s3DomainErrors } from "../errors.js";
+import type { S3Context } from "../index.js";
+import { readableVersion, requireBucket } from "../objects.js";
+import type { BucketRow } from "../store.js";
+
+/** Grants of a PutBucketAcl / PutObjectAcl: canned, headers, or an AccessControlPolicy body (exactly one). */
+function grantsOf(input: PutBucketAclInput | PutObjectAclInput, bucket: BucketRow, ctx: S3Context): Grant[] {
+  const owner = accountOwner(bucket.account_id);
+  const fromHeaders = requestedGrants(input, accountOwner(ctx.account), owner);
+  const body = input.AccessControlPolicy;
+  if (fromHeaders !== undefined && body !== undefined) throw errors.UnexpectedContent();
+  if (fromHeaders !== undefined) return fromHeaders;
+  if (body === undefined) throw s3DomainErrors.MalformedXML();
+  return validateGrants(body.Grants ?? []);
+}
+
+function bucketGrants(ctx: S3Context, bucket: BucketRow): Grant[] {
+  return ctx.store.config<Grant[]>(bucket.name, "acl") ?? cannedAclGrants("private", accountOwner(bucket.account_id));
+}
+
+export function getBucketAcl(input: GetBucketAclInput, ctx: S3Context): GetBucketAclOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  return { Owner: accountOwner(bucket.account_id), Grants: bucketGrants(ctx, bucket) };
+}
+
+export function putBucketAcl(input: PutBucketAclInput, ctx: S3Context): PutBucketAclOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const grants = grantsOf(input, bucket, ctx);
+  checkAclAllowed(grants, accountOwner(bucket.account_id), bucketOwnership(ctx, bucket), publicAccessBlock(ctx, bucket));
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "acl", grants));
+  return {};
+}
+
+export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): GetObjectAclOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
+  const owner = accountOwner(row.owner_account);
+  return { Owner: owner, Grants: row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", owner) };
+}
+
+export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjectAclOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const grants = grantsOf(input, bucket, ctx);
+  return ctx.store.transaction(() => {
+    const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
+    const owner = accountOwner(row.owner_account);
+    const ownership = bucketOwnership(ctx, bucket);
+    checkAclAllowed(grants, owner, ownership, publicAccessBlock(ctx, bucket));
+    ctx.store.setObjectAcl(row.seq, ownership === "BucketOwnerEnforced" || isOwnerOnly(grants, owner) ? null : JSON.stringify(grants));
+    return {};
+  });
+}
+
+export function putBucketOwnershipControls(input: PutBucketOwnershipControlsInput, ctx: S3Context): PutBucketOwnershipControlsOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const rules = input.OwnershipControls.Rules ?? [];
+  const rule = rules[0];
+  if (rules.length !== 1 || !rule || !(OBJECT_OWNERSHIP as readonly string[]).includes(rule.ObjectOwnership)) throw s3DomainErrors.MalformedXML();
+  const ownership = rule.ObjectOwnership as ObjectOwnership;
+  // Turning ACLs off is refused while the bucket ACL still grants anyone but the owner.
+  if (ownership === "BucketOwnerEnforced" && !isOwnerOnly(bucketGrants(ctx, bucket), accountOwner(bucket.account_id))) {
+    throw errors.InvalidBucketAclWithObjectOwnership();
+  }
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "ownership", ownership));
+  return {};
+}
+
+export function getBucketOwnershipControls(input: GetBucketOwnershipControlsInput, ctx: S3Context): GetBucketOwnershipControlsOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const ownership = ctx.store.config<ObjectOwnership>(bucket.name, "ownership");
+  if (ownership === undefined) throw errors.OwnershipControlsNotFound({}, { fields: { BucketName: bucket.name } });
+  return { OwnershipControls: { Rules: [{ ObjectOwnership: ownership }] } };
+}
+
+export function deleteBucketOwnershipControls(input: DeleteBucketOwnershipControlsInput, ctx: S3Context): DeleteBucketOwnershipControlsOutput {
+  ctx.store.transaction(() => ctx.store.deleteConfig(requireBucket(ctx, input.Bucket).name, "ownership"));
+  return {};
+}
+
+export function putPublicAccessBlock(input: PutPublicAccessBlockInput, ctx: S3Context): PutPublicAccessBlockOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const c = input.PublicAccessBlockConfiguration;
+  const block: PublicAccessBlock = {
+    BlockPublicAcls: c.BlockPublicAcls ?? false,
+    IgnorePublicAcls: c.IgnorePublicAcls ?? false,
+    BlockPublicPolicy: c.BlockPublicPolicy ?? false,
+    RestrictPublicBuckets: c.RestrictPublicBuckets ?? false,
+  };
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "publicAccessBlock", block));
+  return {};
+}
+
+export function getPublicAccessBlock(input: GetPublicAccessBlockInput, ctx: S3Context): GetPublicAccessBlockOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const block = publicAccessBlock(ctx, bucket);
+  if (block === undefined) throw errors.NoSuchPublicAccessBlockConfiguration({}, { fields: { BucketName: bucket.name } });
+  return { PublicAccessBlockConfiguration: block };
+}
+
+export function deletePublicAccessBlock(input: DeletePublicAccessBlockInput, ctx: S3Context): DeletePublicAccessBlockOutput {
+  ctx.store.transaction(() => ctx.store.deleteConfig(requireBucket(ctx, input.Bucket).name, "publicAccessBlock"));
+  return {};
+}

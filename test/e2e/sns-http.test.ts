@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, test } from "node:test";
+import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A subscriber endpoint: hands each POST to the next waiting `next()` call. */
+class Endpoint {
+  private readonly queue: Received[] = [];
+  private readonly waiting: Array<(r: Received) => void> = [];
+  readonly server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      res.end("ok");
+      const item = { headers: req.headers, body };
+      const waiter = this.waiting.shift();
+      if (waiter) waiter(item);
+      else this.queue.push(item);
+    });
+  });
+
+  next(): Promise<Received> {
+    const item = this.queue.shift();
+    if (item) return Promise.resolve(item);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+describe("SNS to HTTP endpoints", () => {
+  let nimbus: TestNimbus;
+  let sns: SNSClient;
+  const endpoint = new Endpoint();
+  let url = "";
+  before(async () => {
+    nimbus = await startTestNimbus();
+    sns = new SNSClient(nimbus.clientConfig());
+    await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}/hook`;
+  });
+  after(async () => {
+    sns.destroy();
+    endpoint.server.closeAllConnections();
+    await new Promise((resolve) => endpoint.server.close(resolve));
+    await nimbus.close();
+  });
+
+  test("subscription confirmation, ConfirmSubscription with the token, then notifications", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http") }))).TopicArn;
+    const sub = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: url }));
+    assert.equal(sub.SubscriptionArn, "pending confirmation");
+
+    const confirmation = await endpoint.next();
+    assert.equal(confirmation.headers["x-amz-sns-message-type"], "SubscriptionConfirmation");
+    assert.equal(confirmation.headers["x-amz-sns-topic-arn"], topicArn);
+    const doc = JSON.parse(confirmation.body) as { Type: string; Token: string; TopicArn: string; SubscribeURL: string };
+    assert.equal(doc.Type, "SubscriptionConfirmation");
+    assert.equal(doc.TopicArn, topicArn);
+    assert.equal(doc.SubscribeURL, `${nimbus.url}/?Action=ConfirmSubscription&TopicArn=${topicArn}&Token=${doc.Token}`);
+    const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    assert.equal(listed.Subscriptions?.[0]?.SubscriptionArn, "PendingConfirmation");
+
+    const confirmed = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: doc.Token }));
+    assert.match(confirmed.SubscriptionArn ?? "", new RegExp(`^${topicArn}:`));
+    const attrs = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmed.SubscriptionArn }));
+    assert.equal(attrs.Attributes?.PendingConfirmation, "false");
+
+    const published = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "to the web", Subject: "hi" }));
+    const notification = await endpoint.next();
+    assert.equal(notification.headers["x-amz-sns-message-type"], "Notification");
+    assert.equal(notification.headers["x-amz-sns-message-id"], published.MessageId);
+    assert.equal(notification.headers["x-amz-sns-subscription-arn"], confirmed.SubscriptionArn);
+    assert.equal(notification.headers["content-type"], "text/plain; charset=UTF-8");
+    const body = JSON.parse(notification.body) as Record<string, string>;
+    assert.equal(body.Type, "Notification");
+    assert.equal(body.Message, "to the web");
+    assert.equal(body.Subject, "hi");
+  });
+
+  test("the SubscribeURL itself confirms (an unsigned GET, as a browser or curl sends it)", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-url") }))).TopicArn;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=url` }));
+    const doc = JSON.parse((await endpoint.next()).body) as { SubscribeURL: string };
+    const res = await fetch(doc.SubscribeURL);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<SubscriptionArn>arn:aws:sns:us-east-1:000000000000:http-url-[0-9a-f]{8}:[0-9a-f-]{36}<\/SubscriptionArn>/);
+    const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    assert.notEqual(listed.Subscriptions?.[0]?.SubscriptionArn, "PendingConfirmation");
+  });
+});
