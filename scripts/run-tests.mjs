@@ -15,7 +15,7 @@ function walk(dir) {
     else if (name.endsWith(".test.js")) files.push(p);
   }
 }
-for (const root of roots.length ? roots : ["dist/src", "dist/test/e2e"]) {
+for (const root of roots.length ? roots : ["dist/src", "dist/bench", "dist/test/e2e"]) {
   if (statSync(root).isDirectory()) walk(root);
   else files.push(root);
 }

@@ -83,6 +83,7 @@ export class Dispatcher {
       if (this.deps.identities.expired(accessKeyId)) throw expiredToken(protocol, svc.id);
       await this.bufferUnlessStreaming(req, svc, op);
       const input = parseInput(svc, protocol, op, req, routed.match);
+      queueUrlFromPath(svc.id, op, req, input, this.deps.config);
       const output = await this.run(svc, op, input, { account, region }, { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" }, requestId, protocol);
       const response = serializeOutput(svc, protocol, op, output, { requestId });
       addRequestIdHeaders(response, requestId, svc.id);
@@ -272,6 +273,15 @@ function validationError(protocol: WireProtocol, missing: readonly Violation[]):
     default:
       return new AwsError("ValidationException", coralMessage(missing), 400);
   }
+}
+
+/**
+ * SQS quirk: query clients may address a queue by posting to its URL and leave `QueueUrl`
+ * out of the parameters (older SDKs and hand-written requests do); the path then names it.
+ */
+function queueUrlFromPath(service: string, op: Operation, req: WireRequest, input: Record<string, unknown>, config: NimbusConfig): void {
+  if (service !== "sqs" || input["QueueUrl"] !== undefined || !op.input?.members?.["QueueUrl"]) return;
+  if (/^\/\d{12}\/[^/]+\/?$/.test(req.rawPath)) input["QueueUrl"] = `${config.endpoint}${req.rawPath.replace(/\/$/, "")}`;
 }
 
 /** Session credentials past their expiration, as each family of services words it. */

@@ -142,13 +142,16 @@ export function grantsFromHeaders(headers: GrantHeaders): Grant[] | undefined {
 }
 
 /** Validates grants from an AccessControlPolicy body. */
-export function validateGrants(grants: readonly { Grantee?: Partial<Grantee>; Permission?: string }[]): Grant[] {
+export function validateGrants(grants: readonly { Grantee?: { Type?: string; ID?: string; DisplayName?: string; URI?: string; EmailAddress?: string }; Permission?: string }[]): Grant[] {
   return grants.map((g) => {
-    if (!g.Grantee?.Type || !g.Permission || !(PERMISSIONS as readonly string[]).includes(g.Permission)) throw errors.MalformedACLError();
-    if (g.Grantee.Type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(g.Grantee.URI ?? "")) {
-      throw invalidArgument("Invalid group uri", "uri", g.Grantee.URI ?? "");
+    const type = g.Grantee?.Type;
+    if (type !== "CanonicalUser" && type !== "Group" && type !== "AmazonCustomerByEmail") throw errors.MalformedACLError();
+    if (!g.Permission || !(PERMISSIONS as readonly string[]).includes(g.Permission)) throw errors.MalformedACLError();
+    const grantee: Grantee = { ...g.Grantee, Type: type };
+    if (type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(grantee.URI ?? "")) {
+      throw invalidArgument("Invalid group uri", "uri", grantee.URI ?? "");
     }
-    return { Grantee: g.Grantee as Grantee, Permission: g.Permission };
+    return { Grantee: grantee, Permission: g.Permission };
   });
 }
 
