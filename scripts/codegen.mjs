@@ -41,11 +41,64 @@ for (const entry of entries) {
     serviceId: md.serviceId ?? md.serviceAbbreviation ?? entry.id,
     operations: Object.keys(model.operations).length,
   };
+  if (md.awsQueryCompatible) {
+    // The frozen v2 model of a service AWS moved from query to JSON lost the XML names that
+    // query clients (AWS CLI v2 on Debian, boto3 1.26) still use; the current v3 client's
+    // schema carries them (xmlName, xmlFlattened). Record them per operation member path.
+    writeFileSync(join(outDir, `${entry.id}.query-traits.json`), JSON.stringify(queryTraits(entry.id, model), null, 1) + "\n");
+  }
   if (existsSync(join(root, "src", "services", entry.id, "index.ts"))) {
     writeFileSync(join(outDir, `${entry.id}.ts`), generateTypes(entry.id, model));
   }
 }
 writeFileSync(join(outDir, "service-index.json"), JSON.stringify(index, null, 1) + "\n");
+
+function queryTraits(id, model) {
+  const client = require(`@aws-sdk/client-${id}`);
+  const deref = (s) => (typeof s === "function" ? s() : s);
+  // A member schema is a schema, a primitive code, or [schema, traits].
+  const member = (ms) => {
+    if (Array.isArray(ms) && ms.length === 2 && (typeof ms[1] === "object" || ms[1] === 0) && !(typeof ms[0] === "number" && ms[0] >= 1 && ms[0] <= 9 && typeof ms[1] === "string")) {
+      return { target: deref(ms[0]), traits: ms[1] || {} };
+    }
+    return { target: deref(ms), traits: {} };
+  };
+  const tree = (schema, depth) => {
+    if (!Array.isArray(schema) || depth > 20) return undefined;
+    const out = {};
+    if (schema[0] === 3) {
+      const names = schema[4] ?? [];
+      const schemas = schema[5] ?? [];
+      names.forEach((name, i) => {
+        const { target, traits } = member(schemas[i]);
+        const node = { ...(traits.xmlName ? { locationName: traits.xmlName } : {}), ...(traits.xmlFlattened ? { flattened: true } : {}) };
+        const children = tree(target, depth + 1);
+        if (children) Object.assign(node, children);
+        if (Object.keys(node).length) (out.members ??= {})[name] = node;
+      });
+    } else if (schema[0] === 1) {
+      const { target, traits } = member(schema[4]);
+      const node = { ...(traits.xmlName ? { locationName: traits.xmlName } : {}), ...(tree(target, depth + 1) ?? {}) };
+      if (Object.keys(node).length) out.member = node;
+    } else if (schema[0] === 2) {
+      const key = member(schema[4]);
+      const value = member(schema[5]);
+      if (key.traits.xmlName) out.key = { locationName: key.traits.xmlName };
+      const v = { ...(value.traits.xmlName ? { locationName: value.traits.xmlName } : {}), ...(tree(value.target, depth + 1) ?? {}) };
+      if (Object.keys(v).length) out.value = v;
+    }
+    return Object.keys(out).length ? out : undefined;
+  };
+  const ops = {};
+  for (const op of Object.keys(model.operations)) {
+    const schema = client[`${op}$`];
+    if (!schema) continue;
+    const input = tree(deref(schema[4]), 0);
+    const output = tree(deref(schema[5]), 0);
+    if (input || output) ops[op] = { ...(input ? { input } : {}), ...(output ? { output } : {}) };
+  }
+  return ops;
+}
 
 function pascal(id) {
   return id.replace(/(^|[-.])([a-z0-9])/g, (_, __, c) => c.toUpperCase());

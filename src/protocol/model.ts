@@ -109,7 +109,12 @@ export class ServiceModel {
   private readonly cache = new WeakMap<object, Shape>();
   private readonly memberCache = new WeakMap<Shape, readonly (readonly [string, Shape])[]>();
 
-  constructor(raw: RawModel) {
+  private readonly queryOps = new Map<string, Operation>();
+
+  constructor(
+    raw: RawModel,
+    private readonly queryTraits?: QueryTraits,
+  ) {
     this.metadata = raw.metadata;
     this.shapes = raw.shapes;
     const ops = new Map<string, Operation>();
@@ -160,7 +165,59 @@ export class ServiceModel {
   operation(name: string): Operation | undefined {
     return this.operations.get(name);
   }
+
+  /**
+   * The operation as query clients see it. For a service AWS moved from query to JSON
+   * (awsQueryCompatible), the XML names the frozen JSON model lost are put back from
+   * `queryTraits`; for every other service this is the operation itself.
+   */
+  queryOperation(name: string): Operation | undefined {
+    const op = this.operations.get(name);
+    const traits = this.queryTraits?.[name];
+    if (!op || !traits) return op;
+    let patched = this.queryOps.get(name);
+    if (!patched) {
+      patched = {
+        ...op,
+        input: op.input && traits.input ? this.withTraits(op.input, traits.input) : op.input,
+        output: op.output && traits.output ? this.withTraits(op.output, traits.output) : op.output,
+      };
+      this.queryOps.set(name, patched);
+    }
+    return patched;
+  }
+
+  private withTraits(shape: Shape, tree: TraitTree): Shape {
+    const out: { -readonly [K in keyof Shape]: Shape[K] } = { ...shape };
+    if (tree.locationName) out.locationName = tree.locationName;
+    if (tree.flattened) out.flattened = true;
+    const members = tree.members;
+    if (members && shape.members) {
+      out.members = Object.fromEntries(
+        Object.entries(shape.members).map(([name, ref]) => {
+          const sub = members[name];
+          return [name, sub ? this.withTraits(this.resolve(ref), sub) : ref];
+        }),
+      );
+    }
+    if (tree.member && shape.member) out.member = this.withTraits(this.resolve(shape.member), tree.member);
+    if (tree.key && shape.key) out.key = this.withTraits(this.resolve(shape.key), tree.key);
+    if (tree.value && shape.value) out.value = this.withTraits(this.resolve(shape.value), tree.value);
+    return out;
+  }
 }
+
+/** XML names of query serialization, per operation member path (generated from the v3 client's schema). */
+export interface TraitTree {
+  readonly locationName?: string;
+  readonly flattened?: boolean;
+  readonly members?: Readonly<Record<string, TraitTree>>;
+  readonly member?: TraitTree;
+  readonly key?: TraitTree;
+  readonly value?: TraitTree;
+}
+
+export type QueryTraits = Readonly<Record<string, { readonly input?: TraitTree; readonly output?: TraitTree }>>;
 
 const require = createRequire(import.meta.url);
 let apisDir: string | undefined;
@@ -174,12 +231,13 @@ export function modelsDirectory(): string {
 const loaded = new Map<string, ServiceModel>();
 
 /** Loads `<file>.min.json` once per process (models are immutable data). */
-export function loadModel(file: string): ServiceModel {
-  let model = loaded.get(file);
+export function loadModel(file: string, queryTraits?: QueryTraits): ServiceModel {
+  const key = queryTraits ? `${file}+query` : file;
+  let model = loaded.get(key);
   if (!model) {
     const raw = JSON.parse(readFileSync(join(modelsDirectory(), `${file}.min.json`), "utf8")) as RawModel;
-    model = new ServiceModel(raw);
-    loaded.set(file, model);
+    model = new ServiceModel(raw, queryTraits);
+    loaded.set(key, model);
   }
   return model;
 }

@@ -205,7 +205,7 @@ export class Dispatcher {
       return { svc, protocol, op: match.op, match };
     }
     if (!action) throw new AwsError("MissingAction", "Could not find operation to execute in the request.", 400);
-    const op = svc.model.operation(action);
+    const op = svc.model.queryOperation(action);
     if (!op) throw commonErrors.InvalidAction({ operation: action });
     return { svc, protocol: wire, op };
   }

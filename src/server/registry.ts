@@ -2,11 +2,11 @@
  * The services of this Nimbus: routing metadata for all of them at start-up (from the
  * generated index), and the model, router, provider and store of each one loaded on first use.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CodecService, ServiceIndexEntry } from "../protocol/codec.js";
-import { loadModel } from "../protocol/model.js";
+import { loadModel, type QueryTraits } from "../protocol/model.js";
 import { RestRouter } from "../protocol/rest.js";
 import { ServiceDirectory } from "../protocol/routing.js";
 import type { ServiceDefinition, ServiceEnvironment } from "../core/service.js";
@@ -20,17 +20,20 @@ export interface LoadedService extends CodecService {
 
 export type ServiceState = "running" | "available" | "not implemented";
 
-function readIndex(): Record<string, ServiceIndexEntry> {
-  // dist/src/server -> src/generated (codegen output is read from the source tree, not copied).
+/** Reads a codegen output (src/generated/), from the compiled tree or the source tree. */
+function readGenerated<T>(name: string): T | undefined {
+  // dist/src/server -> src/generated: codegen output is read from the source tree, not copied.
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [join(here, "..", "generated", "service-index.json"), join(here, "..", "..", "..", "src", "generated", "service-index.json")]) {
-    try {
-      return JSON.parse(readFileSync(candidate, "utf8")) as Record<string, ServiceIndexEntry>;
-    } catch {
-      // try the next location
-    }
+  for (const candidate of [join(here, "..", "generated", name), join(here, "..", "..", "..", "src", "generated", name)]) {
+    if (existsSync(candidate)) return JSON.parse(readFileSync(candidate, "utf8")) as T;
   }
-  throw new Error("src/generated/service-index.json is missing: run `npm run build` (it runs the codegen).");
+  return undefined;
+}
+
+function readIndex(): Record<string, ServiceIndexEntry> {
+  const index = readGenerated<Record<string, ServiceIndexEntry>>("service-index.json");
+  if (!index) throw new Error("src/generated/service-index.json is missing: run `npm run build` (it runs the codegen).");
+  return index;
 }
 
 export class ServiceRegistry {
@@ -83,7 +86,7 @@ export class ServiceRegistry {
     if (!entry) throw new Error(`unknown service ${id}`);
     const index = this.directory.index[id];
     if (!index) throw new Error(`service ${id} is missing from the generated index; run the codegen`);
-    const model = loadModel(entry.model);
+    const model = loadModel(entry.model, index.queryCompatible ? readGenerated<QueryTraits>(`${id}.query-traits.json`) : undefined);
     const definition = this.overrides[id] ?? (entry.provider ? (await entry.provider()).default : undefined);
     const env = this.env();
     const store = definition?.createStore ? definition.createStore(env) : undefined;

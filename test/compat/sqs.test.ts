@@ -168,4 +168,45 @@ except sqs.exceptions.PurgeQueueInProgress as e:
       ["AWS.SimpleQueueService.PurgeQueueInProgress", 403],
     ]);
   });
+
+  test("SNS fan-out with the CLI (sns create-topic/subscribe/publish) and boto3, delivered to SQS", async () => {
+    const topicName = uniqueName("cli-topic");
+    const topic = await aws(nimbus.url, ["sns", "create-topic", "--name", topicName]);
+    assert.equal(topic.code, 0, topic.stderr);
+    const topicArn = (JSON.parse(topic.stdout) as { TopicArn: string }).TopicArn;
+    assert.equal(topicArn, `arn:aws:sns:us-east-1:000000000000:${topicName}`);
+    const queueName = uniqueName("cli-fan");
+    const created = await aws(nimbus.url, ["sqs", "create-queue", "--queue-name", queueName]);
+    const queueUrl = (JSON.parse(created.stdout) as { QueueUrl: string }).QueueUrl;
+    const sub = await aws(nimbus.url, [
+      "sns", "subscribe", "--topic-arn", topicArn, "--protocol", "sqs",
+      "--notification-endpoint", `arn:aws:sqs:us-east-1:000000000000:${queueName}`,
+      "--attributes", JSON.stringify({ RawMessageDelivery: "true", FilterPolicy: JSON.stringify({ kind: ["order"] }) }),
+    ]);
+    assert.equal(sub.code, 0, sub.stderr);
+    assert.match((JSON.parse(sub.stdout) as { SubscriptionArn: string }).SubscriptionArn, new RegExp(`^${topicArn}:[0-9a-f-]{36}$`));
+    const published = await aws(nimbus.url, ["sns", "publish", "--topic-arn", topicArn, "--message", "order #1", "--message-attributes", JSON.stringify({ kind: { DataType: "String", StringValue: "order" } })]);
+    assert.equal(published.code, 0, published.stderr);
+    const filtered = await aws(nimbus.url, ["sns", "publish", "--topic-arn", topicArn, "--message", "not an order", "--message-attributes", JSON.stringify({ kind: { DataType: "String", StringValue: "refund" } })]);
+    assert.equal(filtered.code, 0, filtered.stderr);
+    const py = await boto3(
+      nimbus.url,
+      `
+sns = boto3.client("sns", endpoint_url=ENDPOINT)
+out = sns.publish(TopicArn=${JSON.stringify(topicArn)}, Message="order #2", MessageAttributes={"kind": {"DataType": "String", "StringValue": "order"}})
+print(json.dumps(len(out["MessageId"])))
+try:
+    sns.publish(TopicArn=${JSON.stringify(topicArn + "-gone")}, Message="x")
+except sns.exceptions.NotFoundException as e:
+    print(json.dumps([e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]]))
+`,
+    );
+    assert.equal(py.code, 0, py.stderr);
+    assert.deepEqual(py.stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown), [36, ["NotFound", "Topic does not exist", 404]]);
+    const sqs = new SQSClient(nimbus.clientConfig());
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }));
+    sqs.destroy();
+    assert.deepEqual(received.Messages?.map((m) => m.Body), ["order #1", "order #2"]);
+    assert.equal(received.Messages?.[0]?.MessageAttributes?.kind?.StringValue, "order");
+  });
 });

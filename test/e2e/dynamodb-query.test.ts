@@ -255,6 +255,25 @@ describe("DynamoDB Query and Scan", () => {
     );
     assert.deepEqual(orderNumbers(stillOpen.Items), ["1.5"]);
 
+    // INDEXES: a write that moves an item within a GSI costs a delete and a put there.
+    const moved = await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: { customer: { S: "alice" }, order: { N: "2" } },
+        UpdateExpression: "SET #s = :s",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":s": { S: "returned" } },
+        ReturnConsumedCapacity: "INDEXES",
+      }),
+    );
+    assert.deepEqual(moved.ConsumedCapacity, {
+      TableName: name,
+      CapacityUnits: 3,
+      WriteCapacityUnits: 3,
+      Table: { CapacityUnits: 1, WriteCapacityUnits: 1 },
+      GlobalSecondaryIndexes: { byStatus: { CapacityUnits: 2, WriteCapacityUnits: 2 } },
+    });
+
     const wrongIndexType = await failure(
       ddb.send(new PutItemCommand({ TableName: name, Item: { customer: { S: "carol" }, order: { N: "1" }, status: { N: "3" } } })),
     );
@@ -374,5 +393,33 @@ describe("DynamoDB Query and Scan", () => {
     );
     assert.equal(rest.Count, 4);
     assert.equal(rest.LastEvaluatedKey, undefined);
+  });
+
+  test("binary sort keys order bytewise and support begins_with; legacy ScanFilter works", async () => {
+    const name = uniqueName("bin");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "B" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const keys = [[0xff], [0x01, 0x02], [0x01], [0x10], [0x01, 0xff]];
+    for (const k of keys) await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "p" }, sk: { B: new Uint8Array(k) }, n: { N: String(k.length) } } }));
+    const all = await ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: "p" } } }));
+    assert.deepEqual(all.Items?.map((i) => [...(i.sk?.B ?? [])]), [[0x01], [0x01, 0x02], [0x01, 0xff], [0x10], [0xff]]);
+    const prefixed = await ddb.send(
+      new QueryCommand({
+        TableName: name,
+        KeyConditionExpression: "pk = :p AND begins_with(sk, :b)",
+        ExpressionAttributeValues: { ":p": { S: "p" }, ":b": { B: new Uint8Array([0x01]) } },
+        ScanIndexForward: false,
+      }),
+    );
+    assert.deepEqual(prefixed.Items?.map((i) => [...(i.sk?.B ?? [])]), [[0x01, 0xff], [0x01, 0x02], [0x01]]);
+    const legacy = await ddb.send(new ScanCommand({ TableName: name, ScanFilter: { n: { ComparisonOperator: "EQ", AttributeValueList: [{ N: "2" }] } } }));
+    assert.equal(legacy.Count, 2);
+    assert.equal(legacy.ScannedCount, 5);
   });
 });

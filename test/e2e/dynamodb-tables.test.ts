@@ -3,7 +3,9 @@ import { after, before, describe, test } from "node:test";
 import {
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeEndpointsCommand,
+  UpdateContinuousBackupsCommand,
   DescribeLimitsCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -265,5 +267,22 @@ describe("DynamoDB tables", () => {
   test("DescribeEndpoints names this endpoint", async () => {
     const out = await ddb.send(new DescribeEndpointsCommand({}));
     assert.deepEqual(out.Endpoints, [{ Address: new URL(nimbus.url).host, CachePeriodInMinutes: 1440 }]);
+  });
+
+  test("point-in-time recovery: DescribeContinuousBackups and UpdateContinuousBackups", async () => {
+    const name = uniqueName("pitr");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    const off = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: name }));
+    assert.deepEqual(off.ContinuousBackupsDescription, { ContinuousBackupsStatus: "ENABLED", PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" } });
+    const enabledAt = nimbus.clock.now();
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    nimbus.manualClock.advance(3600_000);
+    const on = (await ddb.send(new DescribeContinuousBackupsCommand({ TableName: name }))).ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
+    assert.equal(on?.PointInTimeRecoveryStatus, "ENABLED");
+    assert.equal(on?.EarliestRestorableDateTime?.getTime(), enabledAt);
+    assert.equal(on?.LatestRestorableDateTime?.getTime(), nimbus.clock.now() - 300_000);
+    const missing = await failure(ddb.send(new DescribeContinuousBackupsCommand({ TableName: "no-such-table" })));
+    assert.equal(missing.name, "TableNotFoundException");
+    assert.equal(missing.message, "Table not found: no-such-table");
   });
 });

@@ -13,6 +13,9 @@ import {
   ListPartsCommand,
   S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
+  PutObjectCommand,
+  GetObjectAttributesCommand,
 } from "@aws-sdk/client-s3";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -225,5 +228,40 @@ describe("S3 multipart uploads", () => {
     assert.equal(done.ChecksumCRC32, composite);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
     assert.equal(head.ChecksumCRC32, composite);
+  });
+
+  test("UploadPartCopy builds parts from ranges of existing objects", async () => {
+    const source = randomBytes(6 * MiB);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy-source.bin", Body: source }));
+    const key = "assembled.bin";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const first = await s3.send(
+      new UploadPartCopyCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, CopySource: `${bucket}/copy-source.bin`, CopySourceRange: `bytes=0-${5 * MiB - 1}` }),
+    );
+    assert.equal(first.CopyPartResult?.ETag, `"${md5(source.subarray(0, 5 * MiB)).toString("hex")}"`);
+    assert.equal(first.CopyPartResult?.LastModified?.getTime(), Math.floor(nimbus.manualClock.now() / 1000) * 1000);
+    const second = await s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, CopySource: `${bucket}/copy-source.bin` }));
+    const badRange = await failure(
+      s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 3, CopySource: `${bucket}/copy-source.bin`, CopySourceRange: `bytes=0-${6 * MiB}` })),
+    );
+    assert.deepEqual(
+      [badRange.name, badRange.message, badRange.status],
+      ["InvalidArgument", `Range specified is not valid for source object of size: ${6 * MiB}`, 400],
+    );
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: first.CopyPartResult?.ETag }, { PartNumber: 2, ETag: second.CopyPartResult?.ETag }] },
+      }),
+    );
+    const got = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
+    assert.ok(got.equals(Buffer.concat([source.subarray(0, 5 * MiB), source])));
+    const attributes = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ["ETag", "ObjectParts", "ObjectSize", "StorageClass"] }));
+    assert.match(attributes.ETag ?? "", /^[0-9a-f]{32}-2$/);
+    assert.equal(attributes.ObjectParts?.TotalPartsCount, 2);
+    assert.equal(attributes.ObjectSize, 11 * MiB);
+    assert.equal(attributes.StorageClass, "STANDARD");
   });
 });

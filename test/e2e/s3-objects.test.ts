@@ -17,6 +17,8 @@ import {
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
+  RestoreObjectCommand,
+  GetObjectAttributesCommand,
 } from "@aws-sdk/client-s3";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -347,5 +349,50 @@ describe("S3 objects", () => {
     assert.equal(empty.ContentLength, 0);
     assert.equal(empty.ETag, '"d41d8cd98f00b204e9800998ecf8427e"');
     assert.equal(await empty.Body?.transformToString(), "");
+  });
+
+  test("archived objects need a restore, which completes after the tier's delay and expires", async () => {
+    // Its own server: this test moves the clock.
+    const own = await startTestNimbus();
+    const client = new S3Client({ ...own.clientConfig(), forcePathStyle: true });
+    try {
+      const archive = uniqueName("archive");
+      await client.send(new CreateBucketCommand({ Bucket: archive }));
+      await client.send(new PutObjectCommand({ Bucket: archive, Key: "cold.txt", Body: "frozen", StorageClass: "GLACIER" }));
+      const head = await client.send(new HeadObjectCommand({ Bucket: archive, Key: "cold.txt" }));
+      assert.equal(head.StorageClass, "GLACIER");
+      assert.equal(head.Restore, undefined);
+      const cold = await failure(client.send(new GetObjectCommand({ Bucket: archive, Key: "cold.txt" })));
+      assert.deepEqual(
+        [cold.name, cold.message, cold.status, cold.error["StorageClass"]],
+        ["InvalidObjectState", "The operation is not valid for the object's storage class", 403, "GLACIER"],
+      );
+      await client.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold.txt", RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: "Expedited" } } }));
+      assert.equal((await client.send(new HeadObjectCommand({ Bucket: archive, Key: "cold.txt" }))).Restore, 'ongoing-request="true"');
+      const again = await failure(client.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold.txt", RestoreRequest: { Days: 2 } })));
+      assert.deepEqual([again.name, again.message, again.status], ["RestoreAlreadyInProgress", "Object restore is already in progress", 409]);
+      assert.equal((await failure(client.send(new GetObjectCommand({ Bucket: archive, Key: "cold.txt" })))).name, "InvalidObjectState");
+
+      own.manualClock.advance(5 * 60_000);
+      const restored = await client.send(new HeadObjectCommand({ Bucket: archive, Key: "cold.txt" }));
+      // Completed at 12:05 on Jan 15; two days later, rounded up to midnight UTC.
+      assert.equal(restored.Restore, 'ongoing-request="false", expiry-date="Sat, 18 Jan 2026 00:00:00 GMT"');
+      assert.equal(await (await client.send(new GetObjectCommand({ Bucket: archive, Key: "cold.txt" }))).Body?.transformToString(), "frozen");
+
+      own.manualClock.set(Date.parse("2026-01-18T00:00:00Z"));
+      assert.equal((await failure(client.send(new GetObjectCommand({ Bucket: archive, Key: "cold.txt" })))).name, "InvalidObjectState");
+
+      await client.send(new PutObjectCommand({ Bucket: archive, Key: "warm.txt", Body: "x" }));
+      const notArchived = await failure(client.send(new RestoreObjectCommand({ Bucket: archive, Key: "warm.txt", RestoreRequest: { Days: 1 } })));
+      assert.deepEqual(
+        [notArchived.name, notArchived.message, notArchived.status],
+        ["InvalidObjectState", "Restore is not allowed for the object's current storage class", 403],
+      );
+      const attributes = await client.send(new GetObjectAttributesCommand({ Bucket: archive, Key: "cold.txt", ObjectAttributes: ["ETag", "StorageClass", "ObjectSize"] }));
+      assert.deepEqual([attributes.ETag, attributes.StorageClass, attributes.ObjectSize], [createHash("md5").update("frozen").digest("hex"), "GLACIER", 6]);
+    } finally {
+      client.destroy();
+      await own.close();
+    }
   });
 });

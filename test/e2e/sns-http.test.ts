@@ -87,9 +87,18 @@ describe("SNS to HTTP endpoints", () => {
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-url") }))).TopicArn;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=url` }));
     const doc = JSON.parse((await endpoint.next()).body) as { SubscribeURL: string };
-    const res = await fetch(doc.SubscribeURL);
+    // A one-off connection (no keep-alive), as curl makes.
+    const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      http
+        .get(doc.SubscribeURL, { agent: false }, (r) => {
+          let text = "";
+          r.on("data", (d: Buffer) => (text += d.toString()));
+          r.on("end", () => resolve({ status: r.statusCode ?? 0, text }));
+        })
+        .on("error", reject);
+    });
     assert.equal(res.status, 200);
-    assert.match(await res.text(), /<SubscriptionArn>arn:aws:sns:us-east-1:000000000000:http-url-[0-9a-f]{8}:[0-9a-f-]{36}<\/SubscriptionArn>/);
+    assert.match(res.text, /<SubscriptionArn>arn:aws:sns:us-east-1:000000000000:http-url-[0-9a-f]{8}:[0-9a-f-]{36}<\/SubscriptionArn>/);
     const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
     assert.notEqual(listed.Subscriptions?.[0]?.SubscriptionArn, "PendingConfirmation");
   });

@@ -5,6 +5,7 @@ export const errors = defineErrors({
   Validation: { code: "ValidationException", status: 400, message: "{message}" },
   // DescribeTable, DeleteTable, UpdateTable... name the table; item operations do not.
   TableNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Table: {name} not found" },
+  BackupTableNotFound: { code: "TableNotFoundException", status: 400, message: "Table not found: {name}" },
   ResourceNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found" },
   ResourceNotFoundMessage: { code: "ResourceNotFoundException", status: 400, message: "{message}" },
   TableExists: { code: "ResourceInUseException", status: 400, message: "Table already exists: {name}" },

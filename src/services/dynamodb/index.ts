@@ -4,6 +4,7 @@ import { batchGetItem } from "./handlers/batch-get-item.js";
 import { batchWriteItem } from "./handlers/batch-write-item.js";
 import { transactGetItems } from "./handlers/transact-get-items.js";
 import { transactWriteItems } from "./handlers/transact-write-items.js";
+import { describeContinuousBackups, updateContinuousBackups } from "./handlers/continuous-backups.js";
 import { createTable } from "./handlers/create-table.js";
 import { deleteItem } from "./handlers/delete-item.js";
 import { deleteTable } from "./handlers/delete-table.js";
@@ -55,5 +56,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
     BatchWriteItem: batchWriteItem,
     TransactGetItems: transactGetItems,
     TransactWriteItems: transactWriteItems,
+    DescribeContinuousBackups: describeContinuousBackups,
+    UpdateContinuousBackups: updateContinuousBackups,
   },
 });

@@ -370,6 +370,8 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
       consumption.addIndex(index, writeUnits(before.size));
     }
     if (after) {
+      // An index whose projected attributes did not change is not written (and not charged).
+      if (before && sameRowKey(before.key, after.key) && attributeValuesEqual({ M: before.item }, { M: after.item })) continue;
       store.putRow(ctx, meta.name, index.name, after.key, serializeItem(after.item), after.size, null);
       consumption.addIndex(index, writeUnits(before && sameRowKey(before.key, after.key) ? Math.max(before.size, after.size) : after.size));
     }

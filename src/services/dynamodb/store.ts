@@ -10,6 +10,7 @@
  */
 import type { Scope } from "../../core/service.js";
 import type { StateLayer } from "../../state/database.js";
+import { compareStrings } from "./domain/index.js";
 import type { TableMeta } from "./table.js";
 
 export const DYNAMODB_MIGRATIONS: readonly string[] = [
@@ -242,8 +243,8 @@ export class DynamoStore {
         // few rows that share its sk.
         if (after !== undefined) {
           const resume = { value: after.sk, inclusive: true };
-          if (desc) upper = upper === undefined || resume.value < upper.value ? resume : upper;
-          else lower = lower === undefined || resume.value > lower.value ? resume : lower;
+          if (desc) upper = upper === undefined || compareStrings(resume.value, upper.value) < 0 ? resume : upper;
+          else lower = lower === undefined || compareStrings(resume.value, lower.value) > 0 ? resume : lower;
         }
         if (lower) {
           where.push(`sk ${lower.inclusive ? ">=" : ">"} ?`);

@@ -69,6 +69,8 @@ export interface TableMeta {
   tableClass: string;
   deletionProtection: boolean;
   ttl?: { attribute: string; enabled: boolean };
+  /** Epoch ms since point-in-time recovery is on. */
+  pitrSince?: number;
 }
 
 export function tableArn(scope: Scope, name: string): string {

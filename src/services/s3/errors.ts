@@ -75,6 +75,9 @@ export const errors = defineErrors({
     message: "The public access block configuration was not found",
   },
   UnexpectedContent: { code: "UnexpectedContent", status: 400, message: "This request does not support content" },
+  InvalidObjectState: { code: "InvalidObjectState", status: 403, message: "The operation is not valid for the object's storage class" },
+  RestoreNotAllowed: { code: "InvalidObjectState", status: 403, message: "Restore is not allowed for the object's current storage class" },
+  RestoreAlreadyInProgress: { code: "RestoreAlreadyInProgress", status: 409, message: "Object restore is already in progress" },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
 });
 

@@ -50,6 +50,9 @@ import {
 } from "./handlers/multipart.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./handlers/object-tagging.js";
 import { putObject } from "./handlers/put-object.js";
+import { getObjectAttributes } from "./handlers/get-object-attributes.js";
+import { restoreObject } from "./handlers/restore-object.js";
+import { uploadPartCopy } from "./handlers/upload-part-copy.js";
 import { startNotifications } from "./notify.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
 import { S3Store } from "./store.js";
@@ -80,6 +83,8 @@ export default defineService<S3Operations, S3Store>({
     GetBucketWebsite: "WebsiteConfiguration",
     GetBucketAcl: "AccessControlPolicy",
     GetObjectAcl: "AccessControlPolicy",
+    GetObjectAttributes: "GetObjectAttributesResponse",
+    UploadPartCopy: "CopyPartResult",
   },
   handlers: {
     CreateBucket: createBucket,
@@ -136,5 +141,8 @@ export default defineService<S3Operations, S3Store>({
     PutPublicAccessBlock: putPublicAccessBlock,
     GetPublicAccessBlock: getPublicAccessBlock,
     DeletePublicAccessBlock: deletePublicAccessBlock,
+    UploadPartCopy: uploadPartCopy,
+    GetObjectAttributes: getObjectAttributes,
+    RestoreObject: restoreObject,
   },
 });

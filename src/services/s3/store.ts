@@ -56,6 +56,8 @@ export const S3_MIGRATIONS: readonly string[] = [
      parts_count         INTEGER,
      part_sizes          TEXT,
      acl                 TEXT,
+     restore_completes_at INTEGER,
+     restore_expires_at  INTEGER,
      owner_account       TEXT    NOT NULL
    );
    CREATE UNIQUE INDEX s3_objects_version ON s3_objects (bucket, key, version_id);
@@ -161,10 +163,13 @@ export interface ObjectRow extends ObjectHeaders {
   readonly part_sizes: string | null;
   /** JSON array of grants; null is the default (the owner's FULL_CONTROL). */
   readonly acl: string | null;
+  /** Archived objects (GLACIER, DEEP_ARCHIVE): when a requested restore finishes and when the copy expires. */
+  readonly restore_completes_at: number | null;
+  readonly restore_expires_at: number | null;
   readonly owner_account: string;
 }
 
-export type NewObject = Omit<ObjectRow, "seq" | "is_latest" | "version_id" | "bucket" | "key">;
+export type NewObject = Omit<ObjectRow, "seq" | "is_latest" | "version_id" | "bucket" | "key" | "restore_completes_at" | "restore_expires_at">;
 
 export interface UploadRow extends ObjectHeaders {
   readonly upload_id: string;
@@ -351,6 +356,10 @@ export class S3Store {
 
   setObjectAcl(seq: number, acl: string | null): void {
     this.db.prepare("UPDATE s3_objects SET acl = ? WHERE seq = ?").run(acl, seq);
+  }
+
+  setRestore(seq: number, completesAt: number, expiresAt: number): void {
+    this.db.prepare("UPDATE s3_objects SET restore_completes_at = ?, restore_expires_at = ? WHERE seq = ?").run(completesAt, expiresAt, seq);
   }
 
   setObjectTags(seq: number, tags: string): void {

@@ -57,7 +57,7 @@ interface Reason {
   Item?: unknown;
 }
 
-function prepare(entry: TransactWriteItemsInput["TransactItems"][number], ctx: DynamoContext): Action {
+function prepare(entry: TransactWriteItemsInput["TransactItems"][number], position: number, ctx: DynamoContext): Action {
   const present = (["ConditionCheck", "Put", "Delete", "Update"] as const).filter((k) => entry[k] !== undefined);
   if (present.length !== 1) {
     throw validationException("TransactItems can only contain one of Check, Put, Update or Delete");
@@ -77,7 +77,7 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], ctx: D
   const meta = requireTable(ctx.store, ctx, op.TableName);
   const attrs = expressionAttributes(op.ExpressionAttributeNames, op.ExpressionAttributeValues);
   if (kind === "ConditionCheck" && op.ConditionExpression === undefined) {
-    throw validationException("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+    throw validationException(`1 validation error detected: Value null at 'transactItems.${position + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`);
   }
   const update = kind === "Update" ? parseUpdate(op.UpdateExpression ?? "", attrs) : undefined;
   const condition = op.ConditionExpression !== undefined ? parseCondition(op.ConditionExpression, attrs, "ConditionExpression") : undefined;
@@ -109,7 +109,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     failure: input.ClientRequestToken !== undefined && (input.ClientRequestToken.length < 1 || input.ClientRequestToken.length > 36) ? "Member must have length less than or equal to 36" : undefined,
   });
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  const actions = input.TransactItems.map((entry) => prepare(entry, ctx));
+  const actions = input.TransactItems.map((entry, i) => prepare(entry, i, ctx));
   const seen = new Set<string>();
   for (const a of actions) {
     const row = baseRowKey(tableSchema(a.meta), a.key);

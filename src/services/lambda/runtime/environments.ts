@@ -438,6 +438,9 @@ class Environment {
       this.state = "dead";
       if (!spawnFailed) this.onExit(code, signal);
       if (!wasDead) this.engine.environmentGone(this);
+      // Nothing will talk to this environment again: free its port and its /tmp.
+      void this.api?.close();
+      void rm(dirname(this.tmpDir), { recursive: true, force: true });
       resolveClosed();
     };
     child.on("error", (err: NodeJS.ErrnoException) => {

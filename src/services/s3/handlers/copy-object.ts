@@ -3,6 +3,7 @@ import { evaluateCopySourceConditions } from "../domain/conditions.js";
 import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requestedObjectAcl } from "../access.js";
+import { assertReadable } from "../restore.js";
 import { emitObjectEvent } from "../notify.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
@@ -47,6 +48,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   validateKey(input.Key);
   const src = parseCopySource(input.CopySource);
   const source = sourceVersion(ctx, src.bucket, src.key, src.versionId);
+  assertReadable(source, ctx.clock.now());
   evaluateCopySourceConditions(
     {
       ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),

@@ -5,6 +5,7 @@ import type { S3Context } from "../index.js";
 import { partNumberError } from "../ingest.js";
 import { objectOutput, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
+import { assertReadable, restoreHeader } from "../restore.js";
 
 function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions {
   return {
@@ -63,16 +64,20 @@ function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method:
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId, method);
   checkConditions(input, row);
-  return { bucket, row, selection: select(input, row) };
+  const restore = restoreHeader(row, ctx.clock.now());
+  return { bucket, row: row, selection: select(input, row), restore: restore !== undefined ? { Restore: restore } : {} };
 }
 
 export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutput {
-  const { bucket, row, selection } = locate(input, ctx, "GET");
+  const located = locate(input, ctx, "GET");
+  const { bucket, row, selection } = located;
+  assertReadable(row, ctx.clock.now());
   const { range } = selection;
   const out: GetObjectOutput = {
     ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full"),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
+    ...located.restore,
   };
   const blobId = row.blob_id ?? "";
   if (range.kind === "partial") {
@@ -85,8 +90,9 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
 }
 
 export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOutput {
-  const { bucket, row, selection } = locate(input, ctx, "HEAD");
+  const { bucket, row, selection, restore } = locate(input, ctx, "HEAD");
   const out = {
+    ...restore,
     ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED"),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),

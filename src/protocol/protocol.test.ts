@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { readFileSync } from "node:fs";
+import { loadModel, type QueryTraits } from "./model.js";
+import { parseQueryInput, serializeQueryOutput } from "./query.js";
+import { RestRouter } from "./rest.js";
+import { hostService, virtualHostBucket } from "./routing.js";
+import { formatTimestamp, parseTimestamp } from "./timestamps.js";
+
+/** The generated query names of SQS (codegen output, read from the source tree). */
+function sqsQueryTraits(): QueryTraits {
+  return JSON.parse(readFileSync(new URL("../../../src/generated/sqs.query-traits.json", import.meta.url), "utf8")) as QueryTraits;
+}
+
+describe("rest routing from the models' requestUri templates", () => {
+  const s3 = new RestRouter(loadModel("s3-2006-03-01"));
+  const route = (method: string, path: string, query = "", headers: Record<string, string> = {}) =>
+    s3.match(method, path, new URLSearchParams(query), headers)?.op.name;
+
+  test("S3 operations sharing a path are told apart by query literals, required query members and headers", () => {
+    assert.equal(route("GET", "/"), "ListBuckets");
+    assert.equal(route("PUT", "/b"), "CreateBucket");
+    assert.equal(route("GET", "/b"), "ListObjects");
+    assert.equal(route("GET", "/b/"), "ListObjects");
+    assert.equal(route("GET", "/b", "list-type=2"), "ListObjectsV2");
+    assert.equal(route("GET", "/b", "versions"), "ListObjectVersions");
+    assert.equal(route("PUT", "/b", "tagging"), "PutBucketTagging");
+    assert.equal(route("PUT", "/b/k"), "PutObject");
+    assert.equal(route("PUT", "/b/k", "", { "x-amz-copy-source": "/a/b" }), "CopyObject");
+    assert.equal(route("PUT", "/b/k", "partNumber=1&uploadId=u"), "UploadPart");
+    assert.equal(route("PUT", "/b/k", "partNumber=1&uploadId=u", { "x-amz-copy-source": "/a/b" }), "UploadPartCopy");
+    assert.equal(route("POST", "/b/k", "uploads"), "CreateMultipartUpload");
+    assert.equal(route("POST", "/b/k", "uploadId=u"), "CompleteMultipartUpload");
+    assert.equal(route("DELETE", "/b/k", "uploadId=u"), "AbortMultipartUpload");
+    assert.equal(route("POST", "/b", "delete"), "DeleteObjects");
+    assert.equal(route("HEAD", "/b/k"), "HeadObject");
+  });
+
+  test("greedy labels keep slashes and decode percent-escapes", () => {
+    const m = s3.match("GET", "/bucket/a/b%20c/%C3%BC%2Bd", new URLSearchParams(), {});
+    assert.equal(m?.op.name, "GetObject");
+    assert.deepEqual(m?.labels, { Bucket: "bucket", Key: "a/b c/ü+d" });
+  });
+
+  test("Lambda paths with labels and a qualifier in the query", () => {
+    const lambda = new RestRouter(loadModel("lambda-2015-03-31"));
+    const m = lambda.match("POST", "/2015-03-31/functions/my-fn/invocations", new URLSearchParams("Qualifier=1"), {});
+    assert.equal(m?.op.name, "Invoke");
+    assert.deepEqual(m?.labels, { FunctionName: "my-fn" });
+    assert.equal(lambda.match("GET", "/2015-03-31/functions/", new URLSearchParams(), {})?.op.name, "ListFunctions");
+    assert.equal(lambda.match("GET", "/2015-03-31/functions/f/configuration", new URLSearchParams(), {})?.op.name, "GetFunctionConfiguration");
+  });
+});
+
+describe("host names", () => {
+  test("virtual-hosted S3 buckets", () => {
+    assert.equal(virtualHostBucket("photos.s3.localhost.localstack.cloud:4566", "localhost"), "photos");
+    assert.equal(virtualHostBucket("my.dotted.bucket.s3.amazonaws.com", "localhost"), "my.dotted.bucket");
+    assert.equal(virtualHostBucket("photos.localhost:4566", "localhost"), "photos");
+    assert.equal(virtualHostBucket("photos.nimbus.internal:4566", "nimbus.internal"), "photos");
+    assert.equal(virtualHostBucket("localhost:4566", "localhost"), undefined);
+    assert.equal(virtualHostBucket("127.0.0.1:4566", "localhost"), undefined);
+    assert.equal(virtualHostBucket("s3.localhost.localstack.cloud:4566", "localhost"), undefined);
+    assert.equal(virtualHostBucket("sqs.us-east-1.localhost:4566", "localhost"), undefined);
+  });
+
+  test("service and region named by the host", () => {
+    assert.deepEqual(hostService("sqs.eu-west-2.localhost.localstack.cloud:4566"), { prefix: "sqs", region: "eu-west-2" });
+    assert.equal(hostService("127.0.0.1:4566"), undefined);
+  });
+});
+
+describe("query protocol", () => {
+  test("wrapped lists, flattened lists and maps as the SDKs serialize them", () => {
+    const sns = loadModel("sns-2010-03-31");
+    const publish = sns.operation("Publish");
+    assert.ok(publish);
+    const input = parseQueryInput(
+      sns,
+      "query",
+      publish,
+      new URLSearchParams(
+        "Action=Publish&TopicArn=arn&Message=hi&MessageAttributes.entry.1.Name=color&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=blue" +
+          "&MessageAttributes.entry.2.Name=bin&MessageAttributes.entry.2.Value.DataType=Binary&MessageAttributes.entry.2.Value.BinaryValue=AAEC",
+      ),
+    );
+    assert.deepEqual(input, {
+      TopicArn: "arn",
+      Message: "hi",
+      MessageAttributes: {
+        color: { DataType: "String", StringValue: "blue" },
+        bin: { DataType: "Binary", BinaryValue: Buffer.from([0, 1, 2]) },
+      },
+    });
+    const sqs = loadModel("sqs-2012-11-05", sqsQueryTraits());
+    const receive = sqs.queryOperation("ReceiveMessage");
+    assert.ok(receive);
+    assert.deepEqual(
+      parseQueryInput(sqs, "query", receive, new URLSearchParams("QueueUrl=u&AttributeName.1=All&MessageAttributeName.1=a&MessageAttributeName.2=b&MaxNumberOfMessages=10")),
+      // AttributeNames and its successor MessageSystemAttributeNames share the query name AttributeName.
+      { QueueUrl: "u", AttributeNames: ["All"], MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["a", "b"], MaxNumberOfMessages: 10 },
+    );
+    const tag = sqs.queryOperation("TagQueue");
+    assert.ok(tag);
+    assert.deepEqual(parseQueryInput(sqs, "query", tag, new URLSearchParams("QueueUrl=u&Tag.1.Key=env&Tag.1.Value=prod")), { QueueUrl: "u", Tags: { env: "prod" } });
+  });
+
+  test("an empty list is sent as a bare name", () => {
+    const cfn = loadModel("cloudformation-2010-05-15");
+    const op = cfn.operation("CreateStack");
+    assert.ok(op);
+    assert.deepEqual(parseQueryInput(cfn, "query", op, new URLSearchParams("StackName=s&NotificationARNs=")), { StackName: "s", NotificationARNs: [] });
+  });
+
+  test("responses carry the result wrapper, flattened members and the request id", () => {
+    const sqs = loadModel("sqs-2012-11-05", sqsQueryTraits());
+    const op = sqs.queryOperation("ListQueues");
+    assert.ok(op);
+    const xml = serializeQueryOutput(sqs, "query", op, { QueueUrls: ["http://q/1", "http://q/2"] }, "rid", "http://queue.amazonaws.com/doc/2012-11-05/");
+    assert.equal(
+      xml,
+      '<?xml version="1.0" encoding="UTF-8"?><ListQueuesResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><ListQueuesResult><QueueUrl>http://q/1</QueueUrl><QueueUrl>http://q/2</QueueUrl></ListQueuesResult><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ListQueuesResponse>',
+    );
+  });
+});
+
+describe("timestamps", () => {
+  test("each protocol's formats parse and print", () => {
+    const t = Date.UTC(2025, 5, 1, 10, 20, 30, 500);
+    assert.equal(parseTimestamp("2025-06-01T10:20:30.500Z")?.getTime(), t);
+    assert.equal(parseTimestamp(1748773230.5)?.getTime(), t);
+    assert.equal(parseTimestamp("1748773230.5")?.getTime(), t);
+    assert.equal(parseTimestamp("Sun, 01 Jun 2025 10:20:30 GMT")?.getTime(), t - 500);
+    assert.equal(parseTimestamp("not a date"), undefined);
+    assert.equal(formatTimestamp(new Date(t), "iso8601"), "2025-06-01T10:20:30.500Z");
+    assert.equal(formatTimestamp(new Date(t), "unixTimestamp"), 1748773230.5);
+    assert.equal(formatTimestamp(new Date(t), "rfc822"), "Sun, 01 Jun 2025 10:20:30 GMT");
+  });
+});

@@ -1,0 +1,125 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeletePublicAccessBlockCommand,
+  GetBucketAclCommand,
+  GetBucketOwnershipControlsCommand,
+  GetObjectAclCommand,
+  GetPublicAccessBlockCommand,
+  PutBucketAclCommand,
+  PutBucketOwnershipControlsCommand,
+  PutObjectAclCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, error: e as unknown as Record<string, unknown> };
+  }
+  assert.fail("expected the call to fail");
+}
+
+const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
+const AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+
+describe("S3 ACLs, Object Ownership and Block Public Access", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  });
+  after(async () => {
+    s3.destroy();
+    await nimbus.close();
+  });
+
+  test("a new bucket has ACLs disabled and public access blocked; reading ACLs still works", async () => {
+    const bucket = uniqueName("acl-default");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const ownership = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
+    assert.deepEqual(ownership.OwnershipControls?.Rules, [{ ObjectOwnership: "BucketOwnerEnforced" }]);
+    const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    assert.deepEqual(block.PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+    assert.match(acl.Owner?.ID ?? "", /^[0-9a-f]{64}$/);
+    assert.deepEqual(acl.Grants, [{ Grantee: { Type: "CanonicalUser", ID: acl.Owner?.ID, DisplayName: acl.Owner?.DisplayName }, Permission: "FULL_CONTROL" }]);
+
+    const refused = await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" })));
+    assert.deepEqual([refused.name, refused.message, refused.status], ["AccessControlListNotSupported", "The bucket does not allow ACLs", 400]);
+    const objectRefused = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "x", ACL: "public-read" })));
+    assert.deepEqual([objectRefused.name, objectRefused.status], ["AccessControlListNotSupported", 400]);
+    // bucket-owner-full-control is what ACL-disabled buckets still accept.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "x", ACL: "bucket-owner-full-control" }));
+    const objectAcl = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "k" }));
+    assert.deepEqual(objectAcl.Grants?.map((g) => [g.Grantee?.Type, g.Permission]), [["CanonicalUser", "FULL_CONTROL"]]);
+
+    const withAcl = await failure(s3.send(new CreateBucketCommand({ Bucket: uniqueName("acl-create"), ACL: "public-read" })));
+    assert.deepEqual(
+      [withAcl.name, withAcl.message, withAcl.status],
+      ["InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400],
+    );
+  });
+
+  test("with ObjectWriter ownership and public access unblocked, canned and header ACLs are kept", async () => {
+    const bucket = uniqueName("acl-writer");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    const blocked = await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" })));
+    assert.deepEqual([blocked.name, blocked.message, blocked.status], ["AccessDenied", "Access Denied", 403]);
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    const noBlock = await failure(s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })));
+    assert.deepEqual([noBlock.name, noBlock.message, noBlock.status], ["NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", 404]);
+
+    await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" }));
+    const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]), [
+      ["CanonicalUser", undefined, "FULL_CONTROL"],
+      ["Group", ALL_USERS, "READ"],
+    ]);
+
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "shared.txt", Body: "x", ACL: "authenticated-read" }));
+    const objectAcl = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "shared.txt" }));
+    assert.deepEqual(objectAcl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]), [
+      ["CanonicalUser", undefined, "FULL_CONTROL"],
+      ["Group", AUTHENTICATED_USERS, "READ"],
+    ]);
+    await s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "shared.txt", GrantRead: `uri="${ALL_USERS}"`, GrantFullControl: `id="${acl.Owner?.ID}"` }));
+    const replaced = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "shared.txt" }));
+    assert.deepEqual(replaced.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.ID ?? g.Grantee?.URI, g.Permission]), [
+      ["CanonicalUser", acl.Owner?.ID, "FULL_CONTROL"],
+      ["Group", ALL_USERS, "READ"],
+    ]);
+    await s3.send(
+      new PutObjectAclCommand({
+        Bucket: bucket,
+        Key: "shared.txt",
+        AccessControlPolicy: { Owner: acl.Owner, Grants: [{ Grantee: { Type: "CanonicalUser", ID: acl.Owner?.ID }, Permission: "FULL_CONTROL" }] },
+      }),
+    );
+    const privateAgain = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "shared.txt" }));
+    assert.equal(privateAgain.Grants?.length, 1);
+
+    const enforce = await failure(
+      s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } })),
+    );
+    assert.equal(enforce.name, "InvalidBucketAclWithObjectOwnership");
+    await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "private" }));
+    await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
+    const ownership = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
+    assert.deepEqual(ownership.OwnershipControls?.Rules, [{ ObjectOwnership: "BucketOwnerEnforced" }]);
+  });
+
+  test("a bucket with settings can still be deleted once empty", async () => {
+    const bucket = uniqueName("acl-delete");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "BucketOwnerPreferred" }));
+    const deleted = await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+  });
+});
