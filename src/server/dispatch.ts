@@ -3,7 +3,6 @@
  * the same validation + handler path for in-process calls between services.
  */
 import { randomUUID } from "node:crypto";
-import type { Readable } from "node:stream";
 import { AwsError, commonErrors } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
@@ -148,7 +147,7 @@ export class Dispatcher {
     const svc = await this.deps.registry.get(service);
     const op = svc.model.operation(operation);
     if (!op) throw new Error(`invoke: ${service} has no operation ${operation}`);
-    const protocol = (svc.index.protocol === "json" ? "json" : svc.index.protocol) as WireProtocol;
+    const protocol = modelProtocol(svc.index.protocol);
     const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal" };
     return (await this.run(svc, op, input, scope, caller, randomUUID(), protocol)) as T;
   };
@@ -184,7 +183,8 @@ export class Dispatcher {
     serviceId ??= "s3";
     const svc = await registry.get(serviceId);
     const protocol = svc.index.protocol;
-    const wire: WireProtocol = protocol === "rest-json" || protocol === "rest-xml" || protocol === "ec2" ? protocol : "query";
+    // Without X-Amz-Target, a JSON service that is query-compatible is being spoken to in query form.
+    const wire: WireProtocol = protocol === "json" ? "query" : modelProtocol(protocol);
     onService(svc.id, wire);
     if (protocol === "rest-json" || protocol === "rest-xml") {
       let path = req.rawPath;
@@ -237,17 +237,22 @@ export class Dispatcher {
     if (req.body) return;
     const input = op.input;
     const payload = input?.payload ? svc.model.resolve(input.members?.[input.payload] ?? {}) : undefined;
-    if (payload?.streaming && payload.type === "blob") {
-      req.stream = req.stream ?? (await streamOf(req));
-      return;
-    }
+    if (payload?.streaming && payload.type === "blob" && req.stream) return;
     req.body = await req.readBody();
   }
 }
 
-async function streamOf(req: IncomingWire): Promise<Readable> {
-  if (req.stream) return req.stream;
-  throw new Error("streaming body unavailable");
+/** The wire protocol a model names (`json`, `query`, `ec2`, `rest-json`, `rest-xml`). */
+function modelProtocol(protocol: string): WireProtocol {
+  switch (protocol) {
+    case "json":
+    case "ec2":
+    case "rest-json":
+    case "rest-xml":
+      return protocol;
+    default:
+      return "query";
+  }
 }
 
 function isQueryLike(protocol: string | undefined, queryCompatible: boolean | undefined): boolean {

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, type Hash as NodeHash, type Hmac } from "node:crypto";
 import { request } from "node:http";
 import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
@@ -19,7 +19,9 @@ import {
   S3Client,
   RestoreObjectCommand,
   GetObjectAttributesCommand,
+  PutBucketEncryptionCommand,
 } from "@aws-sdk/client-s3";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
@@ -39,7 +41,7 @@ function crc32Base64(data: Buffer): string {
 }
 
 /** A raw HTTP request, for framings the SDK does not let a test choose. */
-function raw(port: number, method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+function raw(port: number, method: string, path: string, headers: Record<string, string>, body: Buffer = Buffer.alloc(0)): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method, path, headers: { ...headers, "content-length": String(body.length) } }, (res) => {
       const chunks: Buffer[] = [];
@@ -53,6 +55,29 @@ function raw(port: number, method: string, path: string, headers: Record<string,
 
 // Nimbus reads the SigV4 scope (account, region, service) but does not verify signatures unless
 // enforcement is on, so a fixed signature will do for raw requests.
+/** SHA-256 (or HMAC-SHA256 with a secret) in the shape @smithy/signature-v4 expects. */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (data: SourceData): Buffer =>
+  typeof data === "string" ? Buffer.from(data) : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+class Sha256 {
+  private hash: NodeHash | Hmac;
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+  private fresh(): NodeHash | Hmac {
+    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(this.secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.hash.digest();
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
+
 const SIGNED = {
   "x-amz-date": "20260115T120000Z",
   authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`,
@@ -376,7 +401,7 @@ describe("S3 objects", () => {
       own.manualClock.advance(5 * 60_000);
       const restored = await client.send(new HeadObjectCommand({ Bucket: archive, Key: "cold.txt" }));
       // Completed at 12:05 on Jan 15; two days later, rounded up to midnight UTC.
-      assert.equal(restored.Restore, 'ongoing-request="false", expiry-date="Sat, 18 Jan 2026 00:00:00 GMT"');
+      assert.equal(restored.Restore, 'ongoing-request="false", expiry-date="Sun, 18 Jan 2026 00:00:00 GMT"');
       assert.equal(await (await client.send(new GetObjectCommand({ Bucket: archive, Key: "cold.txt" }))).Body?.transformToString(), "frozen");
 
       own.manualClock.set(Date.parse("2026-01-18T00:00:00Z"));
@@ -394,5 +419,95 @@ describe("S3 objects", () => {
       client.destroy();
       await own.close();
     }
+  });
+
+  test("server-side encryption: SSE-S3 by default, SSE-KMS echoed, SSE-C needs the key to read", async () => {
+    const plain = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/default", Body: "x" }));
+    assert.equal(plain.ServerSideEncryption, "AES256");
+    const kms = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/kms", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: "alias/my-key" }));
+    assert.deepEqual([kms.ServerSideEncryption, kms.SSEKMSKeyId], ["aws:kms", "alias/my-key"]);
+    const kmsHead = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "sse/kms" }));
+    assert.deepEqual([kmsHead.ServerSideEncryption, kmsHead.SSEKMSKeyId], ["aws:kms", "alias/my-key"]);
+    const managed = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/managed", Body: "x", ServerSideEncryption: "aws:kms" }));
+    assert.equal(managed.SSEKMSKeyId, "arn:aws:kms:us-east-1:000000000000:alias/aws/s3");
+    const keyWithoutKms = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/bad", Body: "x", SSEKMSKeyId: "alias/my-key" })));
+    assert.deepEqual(
+      [keyWithoutKms.name, keyWithoutKms.message, keyWithoutKms.status],
+      ["InvalidArgument", "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms", 400],
+    );
+
+    // A bucket default applies to writes that name no encryption.
+    const kmsBucket = uniqueName("kms-default");
+    await s3.send(new CreateBucketCommand({ Bucket: kmsBucket }));
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: kmsBucket,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/bucket-key" }, BucketKeyEnabled: true }] },
+      }),
+    );
+    const byDefault = await s3.send(new PutObjectCommand({ Bucket: kmsBucket, Key: "k", Body: "x" }));
+    assert.deepEqual([byDefault.ServerSideEncryption, byDefault.SSEKMSKeyId, byDefault.BucketKeyEnabled], ["aws:kms", "alias/bucket-key", true]);
+
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/customer", Body: "secret", ...ssec }));
+    assert.deepEqual([put.SSECustomerAlgorithm, put.SSECustomerKeyMD5, put.ServerSideEncryption], ["AES256", ssec.SSECustomerKeyMD5, undefined]);
+    const withKey = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", ...ssec }));
+    assert.equal(await withKey.Body?.transformToString(), "secret");
+    const noKey = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer" })));
+    assert.deepEqual(
+      [noKey.name, noKey.message, noKey.status],
+      ["InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.", 400],
+    );
+    const other = randomBytes(32);
+    const wrongKey = await failure(
+      s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") })),
+    );
+    assert.deepEqual([wrongKey.name, wrongKey.status], ["AccessDenied", 403]);
+    const copied = await s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: "sse/customer-copy",
+        CopySource: `${bucket}/sse/customer`,
+        CopySourceSSECustomerAlgorithm: "AES256",
+        CopySourceSSECustomerKey: ssec.SSECustomerKey,
+        CopySourceSSECustomerKeyMD5: ssec.SSECustomerKeyMD5,
+      }),
+    );
+    assert.equal(copied.ServerSideEncryption, "AES256");
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer-copy" }))).Body?.transformToString(), "secret");
+  });
+
+  test("presigned PUT and GET URLs, and virtual-hosted-style addressing", async () => {
+    const signer = new SignatureV4({
+      service: "s3",
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+      sha256: Sha256,
+      uriEscapePath: false,
+    });
+    const host = `127.0.0.1:${nimbus.port}`;
+    const presign = async (method: string, path: string): Promise<string> => {
+      const signed = await signer.presign(
+        { method, protocol: "http:", hostname: "127.0.0.1", port: nimbus.port, path, headers: { host }, query: {} },
+        { expiresIn: 900, signingDate: new Date(nimbus.manualClock.now()) },
+      );
+      const query = new URLSearchParams(signed.query as Record<string, string>).toString();
+      return `${signed.path}?${query}`;
+    };
+    const put = await raw(nimbus.port, "PUT", await presign("PUT", `/${bucket}/presigned/upload.txt`), { "content-type": "text/plain" }, Buffer.from("via presigned url"));
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.headers["etag"], `"${createHash("md5").update("via presigned url").digest("hex")}"`);
+    const get = await raw(nimbus.port, "GET", await presign("GET", `/${bucket}/presigned/upload.txt`), {});
+    assert.equal(get.status, 200);
+    assert.equal(get.text, "via presigned url");
+    assert.equal(get.headers["content-type"], "text/plain");
+
+    const virtual = await raw(nimbus.port, "GET", "/presigned/upload.txt", { ...SIGNED, host: `${bucket}.s3.localhost.localstack.cloud:${nimbus.port}` });
+    assert.equal(virtual.status, 200);
+    assert.equal(virtual.text, "via presigned url");
+    const missing = await raw(nimbus.port, "GET", "/presigned/none.txt", { ...SIGNED, host: `${bucket}.s3.localhost.localstack.cloud:${nimbus.port}` });
+    assert.equal(missing.status, 404);
+    assert.match(missing.text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>presigned\/none.txt<\/Key>/);
   });
 });

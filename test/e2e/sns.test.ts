@@ -19,7 +19,7 @@ import {
   TagResourceCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { verifySnsMessageSignature } from "../../src/services/sns/domain/signing.js";
 import { DEV_SIGNING_CERTIFICATE_PEM } from "../../src/services/sns/domain/signing-identity.js";
 import { X509Certificate } from "node:crypto";
@@ -282,5 +282,22 @@ describe("SNS", () => {
     assert.deepEqual(got.map((m) => m.Body), ["one", "two"]);
     assert.equal(got[0]?.Attributes?.MessageGroupId, "g1");
     assert.match(got[0]?.Attributes?.MessageDeduplicationId ?? "", /^[0-9a-f]{64}$/);
+  });
+
+  test("a failed delivery goes to the subscription's dead-letter queue", async () => {
+    const arn = await topic("sub-dlq");
+    const target = await queue("sub-target");
+    const dlq = await queue("sub-dlq-q");
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: arn,
+        Protocol: "sqs",
+        Endpoint: target.arn,
+        Attributes: { RawMessageDelivery: "true", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) },
+      }),
+    );
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: target.url }));
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: "undeliverable" }));
+    assert.deepEqual((await receiveAll(dlq.url)).map((m) => m.Body), ["undeliverable"]);
   });
 });

@@ -13,6 +13,9 @@ import {
   SendMessageCommand,
   SQSClient,
   SQSServiceException,
+  CancelMessageMoveTaskCommand,
+  ListMessageMoveTasksCommand,
+  StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -331,5 +334,43 @@ describe("SQS messages", () => {
     assert.deepEqual(await counts(url), [1, 0, 0]);
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     assert.deepEqual(got.Messages?.map((m) => m.Body), ["new"]);
+  });
+
+  test("StartMessageMoveTask redrives a dead-letter queue back to the source, at the requested rate", async () => {
+    const dlq = await queue("mv-dlq");
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const src = await queue("mv-src", { VisibilityTimeout: "0", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    for (const body of ["m1", "m2", "m3"]) await sqs.send(new SendMessageCommand({ QueueUrl: src, MessageBody: body }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }));
+    // The second receive finds every message over maxReceiveCount and moves them all.
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }))).Messages, undefined);
+    assert.deepEqual(await counts(dlq), [3, 0, 0]);
+
+    const srcArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: src, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const notDlq = await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: srcArn })));
+    assert.equal(notDlq.name, "InvalidParameterValue");
+    assert.equal(notDlq.message, "Source queue must be configured as a Dead Letter Queue.");
+
+    const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 2 }));
+    assert.ok(TaskHandle);
+    const twice = await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })));
+    assert.equal(twice.name, "UnsupportedOperation");
+    await nimbus.scheduler.advance(1_000);
+    const running = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results?.[0];
+    assert.equal(running?.Status, "RUNNING");
+    assert.equal(running?.TaskHandle, TaskHandle);
+    assert.equal(running?.ApproximateNumberOfMessagesMoved, 2);
+    assert.equal(running?.ApproximateNumberOfMessagesToMove, 3);
+    await nimbus.scheduler.advance(1_000);
+    const done = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results?.[0];
+    assert.equal(done?.Status, "COMPLETED");
+    assert.equal(done?.ApproximateNumberOfMessagesMoved, 3);
+    assert.equal(done?.TaskHandle, undefined);
+    assert.deepEqual(await counts(dlq), [0, 0, 0]);
+    const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    assert.deepEqual(back.Messages?.map((m) => m.Body).sort(), ["m1", "m2", "m3"]);
+    assert.equal(back.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1", "a redriven message starts counting again");
+    const cancelDone = await failure(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
+    assert.equal(cancelDone.name, "UnsupportedOperation");
   });
 });

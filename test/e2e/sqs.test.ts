@@ -20,8 +20,13 @@ import {
   SQSClient,
   SQSServiceException,
   TagQueueCommand,
+  AddPermissionCommand,
+  RemovePermissionCommand,
   UntagQueueCommand,
 } from "@aws-sdk/client-sqs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 describe("SQS", () => {
@@ -209,5 +214,64 @@ describe("SQS", () => {
     assert.equal((await attrs(source, "RedrivePolicy")).RedrivePolicy, JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 2 }));
     const out = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq }));
     assert.deepEqual(out.queueUrls, [source]);
+  });
+
+  test("AddPermission and RemovePermission edit the queue policy", async () => {
+    const url = await queue("perm");
+    const arn = (await attrs(url, "QueueArn")).QueueArn;
+    await sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "send-from-partner", AWSAccountIds: ["111122223333"], Actions: ["SendMessage"] }));
+    await sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "read", AWSAccountIds: ["111122223333", "444455556666"], Actions: ["ReceiveMessage", "DeleteMessage"] }));
+    const policy = JSON.parse((await attrs(url, "Policy")).Policy ?? "{}") as { Statement: unknown[] };
+    assert.deepEqual(policy, {
+      Version: "2012-10-17",
+      Id: `${arn}/SQSDefaultPolicy`,
+      Statement: [
+        { Sid: "send-from-partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "SQS:SendMessage", Resource: arn },
+        {
+          Sid: "read",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"] },
+          Action: ["SQS:ReceiveMessage", "SQS:DeleteMessage"],
+          Resource: arn,
+        },
+      ],
+    });
+    const dup = await failure(sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "read", AWSAccountIds: ["111122223333"], Actions: ["SendMessage"] })));
+    assert.equal(dup.name, "InvalidParameterValue");
+    assert.equal(dup.message, "Value read for parameter Label is invalid. Reason: Already exists.");
+    await sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "send-from-partner" }));
+    await sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "read" }));
+    assert.equal((await attrs(url, "Policy")).Policy, undefined);
+    const missing = await failure(sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "read" })));
+    assert.equal(missing.message, "Value read for parameter Label is invalid. Reason: can't find label on existing policy.");
+  });
+
+  test("queues, messages and in-flight state survive a restart on a data dir", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-sqs-"));
+    try {
+      const first = await startTestNimbus({ inMemory: false, dataDir });
+      const c1 = new SQSClient(first.clientConfig());
+      const { QueueUrl: url1 } = await c1.send(new CreateQueueCommand({ QueueName: "durable", Attributes: { VisibilityTimeout: "60" } }));
+      await c1.send(new SendMessageCommand({ QueueUrl: url1, MessageBody: "kept" }));
+      await c1.send(new SendMessageCommand({ QueueUrl: url1, MessageBody: "in flight" }));
+      const inFlight = await c1.send(new ReceiveMessageCommand({ QueueUrl: url1 }));
+      assert.equal(inFlight.Messages?.[0]?.Body, "kept");
+      c1.destroy();
+      await first.close();
+
+      const second = await startTestNimbus({ inMemory: false, dataDir });
+      const c2 = new SQSClient(second.clientConfig());
+      const { QueueUrl: url2 } = await c2.send(new GetQueueUrlCommand({ QueueName: "durable" }));
+      assert.ok(url2);
+      const now = await c2.send(new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10 }));
+      assert.deepEqual(now.Messages?.map((m) => m.Body), ["in flight"], "the received message is still invisible");
+      await second.scheduler.advance(60_000);
+      const later = await c2.send(new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+      assert.deepEqual(later.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]), [["kept", "2"]]);
+      c2.destroy();
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

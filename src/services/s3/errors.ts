@@ -78,6 +78,7 @@ export const errors = defineErrors({
   InvalidObjectState: { code: "InvalidObjectState", status: 403, message: "The operation is not valid for the object's storage class" },
   RestoreNotAllowed: { code: "InvalidObjectState", status: 403, message: "Restore is not allowed for the object's current storage class" },
   RestoreAlreadyInProgress: { code: "RestoreAlreadyInProgress", status: 409, message: "Object restore is already in progress" },
+  TooManyBuckets: { code: "TooManyBuckets", status: 400, message: "You have attempted to create more buckets than allowed" },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
 });
 

@@ -4,6 +4,7 @@
  * tag sets with their limits.
  */
 import type { AwsError } from "../../core/errors.js";
+import { encryptionOutput, parseEncryption } from "./encryption.js";
 import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion } from "./errors.js";
 import type { S3Context } from "./index.js";
 import type { BucketRow, ObjectHeaders, ObjectRow, Tag } from "./store.js";
@@ -129,7 +130,7 @@ export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: bo
     ...(tags.length > 0 ? { TagCount: tags.length } : {}),
     ...(withChecksum ? checksumMembers(row.checksum_algorithm, row.checksum_value) : {}),
     Metadata: JSON.parse(row.metadata) as Record<string, string>,
-    ServerSideEncryption: "AES256",
+    ...encryptionOutput(parseEncryption(row.encryption)),
   };
 }
 

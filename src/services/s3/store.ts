@@ -56,6 +56,7 @@ export const S3_MIGRATIONS: readonly string[] = [
      parts_count         INTEGER,
      part_sizes          TEXT,
      acl                 TEXT,
+     encryption          TEXT,
      restore_completes_at INTEGER,
      restore_expires_at  INTEGER,
      owner_account       TEXT    NOT NULL
@@ -81,7 +82,8 @@ export const S3_MIGRATIONS: readonly string[] = [
      tags               TEXT    NOT NULL,
      storage_class      TEXT    NOT NULL,
      checksum_algorithm TEXT,
-     acl                TEXT
+     acl                TEXT,
+     encryption         TEXT
    ) WITHOUT ROWID;
    CREATE INDEX s3_uploads_by_key ON s3_uploads (bucket, key, upload_id);
 
@@ -108,7 +110,7 @@ export const S3_MIGRATIONS: readonly string[] = [
 
 export type Versioning = "Enabled" | "Suspended";
 
-export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock";
+export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle";
 
 export interface Tag {
   readonly Key: string;
@@ -163,6 +165,8 @@ export interface ObjectRow extends ObjectHeaders {
   readonly part_sizes: string | null;
   /** JSON array of grants; null is the default (the owner's FULL_CONTROL). */
   readonly acl: string | null;
+  /** JSON of how the object is encrypted (encryption.ts); null is SSE-S3. */
+  readonly encryption: string | null;
   /** Archived objects (GLACIER, DEEP_ARCHIVE): when a requested restore finishes and when the copy expires. */
   readonly restore_completes_at: number | null;
   readonly restore_expires_at: number | null;
@@ -179,6 +183,7 @@ export interface UploadRow extends ObjectHeaders {
   readonly owner_account: string;
   readonly checksum_algorithm: string | null;
   readonly acl: string | null;
+  readonly encryption: string | null;
 }
 
 export interface PartRow {
@@ -237,6 +242,10 @@ export class S3Store {
       .run(row.name, row.account_id, row.region, row.created_at);
   }
 
+  bucketCount(account: string): number {
+    return (this.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM s3_buckets WHERE account_id = ?").get(account) as { n: number }).n;
+  }
+
   bucketsOf(account: string): BucketRow[] {
     return this.db.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name").all(account);
   }
@@ -266,6 +275,10 @@ export class S3Store {
     this.db
       .prepare("INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
       .run(bucket, kind, JSON.stringify(value));
+  }
+
+  bucketsWithConfig(kind: BucketConfigKind): string[] {
+    return this.db.prepare<[string], { bucket: string }>("SELECT bucket FROM s3_bucket_config WHERE kind = ? ORDER BY bucket").all(kind).map((r) => r.bucket);
   }
 
   deleteConfig(bucket: string, kind: BucketConfigKind): void {
@@ -304,8 +317,8 @@ export class S3Store {
       .prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, last_modified,
            content_type, content_encoding, content_disposition, content_language, cache_control, expires, website_redirect,
-           metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, acl, owner_account)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, acl, encryption, owner_account)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         bucket.name,
@@ -332,6 +345,7 @@ export class S3Store {
         object.parts_count,
         object.part_sizes,
         object.acl,
+        object.encryption,
         object.owner_account,
       );
     return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(Number(info.lastInsertRowid)) as ObjectRow;
@@ -356,6 +370,44 @@ export class S3Store {
 
   setObjectAcl(seq: number, acl: string | null): void {
     this.db.prepare("UPDATE s3_objects SET acl = ? WHERE seq = ?").run(acl, seq);
+  }
+
+  /** Every version of every key, by key then newest first (lifecycle sweeps). */
+  allVersions(bucket: string): ObjectRow[] {
+    return this.db.prepare<[string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? ORDER BY key, seq DESC").all(bucket);
+  }
+
+  setStorageClass(seq: number, storageClass: string): void {
+    this.db.prepare("UPDATE s3_objects SET storage_class = ? WHERE seq = ?").run(storageClass, seq);
+  }
+
+  /** A delete marker as the key's new current version. Inside a transaction. */
+  putDeleteMarker(bucket: BucketRow, key: string, now: number, owner: string): ObjectRow {
+    return this.putVersion(bucket, key, {
+      content_type: null,
+      content_encoding: null,
+      content_disposition: null,
+      content_language: null,
+      cache_control: null,
+      expires: null,
+      website_redirect: null,
+      metadata: "{}",
+      tags: "[]",
+      storage_class: "STANDARD",
+      delete_marker: 1,
+      blob_id: null,
+      size: 0,
+      etag: "",
+      last_modified: Math.floor(now / 1000) * 1000,
+      checksum_algorithm: null,
+      checksum_value: null,
+      checksum_type: null,
+      parts_count: null,
+      part_sizes: null,
+      acl: null,
+      encryption: null,
+      owner_account: owner,
+    });
   }
 
   setRestore(seq: number, completesAt: number, expiresAt: number): void {
@@ -417,8 +469,8 @@ export class S3Store {
     this.db
       .prepare(
         `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, content_type, content_encoding, content_disposition,
-           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, acl)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, acl, encryption)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.upload_id,
@@ -438,6 +490,7 @@ export class S3Store {
         row.storage_class,
         row.checksum_algorithm,
         row.acl,
+        row.encryption,
       );
   }
 
@@ -471,6 +524,10 @@ export class S3Store {
     for (const part of this.parts(uploadId)) this.blobs.release(part.blob_id);
     this.db.prepare("DELETE FROM s3_parts WHERE upload_id = ?").run(uploadId);
     this.db.prepare("DELETE FROM s3_uploads WHERE upload_id = ?").run(uploadId);
+  }
+
+  uploadsOf(bucket: string): UploadRow[] {
+    return this.db.prepare<[string], UploadRow>("SELECT * FROM s3_uploads WHERE bucket = ? ORDER BY key, upload_id").all(bucket);
   }
 
   uploadScan(bucket: string): KeyScan<UploadEntry> {

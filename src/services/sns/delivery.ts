@@ -25,6 +25,7 @@ import {
   type HttpDelivery,
   type NotificationInput,
   type SnsMessageAttributes,
+  type SqsDelivery,
 } from "./domain/messages.js";
 import { signingCertUrl } from "./domain/signing.js";
 import type { Subscription, Topic } from "./store.js";
@@ -47,6 +48,8 @@ export interface DeliveryReport {
   delivered: string[];
   /** Subscription ARNs whose delivery failed. */
   failed: string[];
+  /** Of the failed, those whose message went to the subscription's dead-letter queue. */
+  deadLettered: string[];
 }
 
 function matches(sub: Subscription, body: string, attributes: SnsMessageAttributes | undefined): boolean {
@@ -65,11 +68,11 @@ function matches(sub: Subscription, body: string, attributes: SnsMessageAttribut
   return matchesFilterPolicy(compiled, { body, attributes: filterable });
 }
 
-async function deliverToSqs(ctx: SnsContext, sub: Subscription, notification: NotificationInput): Promise<void> {
-  const arn = parseArn(sub.endpoint);
-  if (arn === undefined) throw new Error(`not an SQS ARN: ${sub.endpoint}`);
+/** Sends an SQS delivery to the queue an ARN names, through the SQS service in-process. */
+async function sendToQueue(ctx: SnsContext, queueArn: string, delivery: SqsDelivery): Promise<void> {
+  const arn = parseArn(queueArn);
+  if (arn === undefined || arn.service !== "sqs") throw new Error(`not an SQS ARN: ${queueArn}`);
   const scope = { account: arn.account, region: arn.region };
-  const delivery = sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" });
   const { QueueUrl } = await ctx.invoke<{ QueueUrl?: string }>("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
   // Group and deduplication ids only mean something to a FIFO queue; a standard queue refuses the latter.
   const fifoQueue = arn.resource.endsWith(".fifo");
@@ -85,6 +88,28 @@ async function deliverToSqs(ctx: SnsContext, sub: Subscription, notification: No
     },
     scope,
   );
+}
+
+/**
+ * A subscription's RedrivePolicy names an SQS dead-letter queue for deliveries that failed;
+ * the message goes there as the subscription would have received it.
+ */
+async function sendToSubscriptionDlq(ctx: SnsContext, sub: Subscription, notification: NotificationInput): Promise<boolean> {
+  const policy = sub.attributes.RedrivePolicy;
+  if (policy === undefined || policy === "") return false;
+  let target: unknown;
+  try {
+    target = (JSON.parse(policy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
+  } catch {
+    return false;
+  }
+  if (typeof target !== "string") return false;
+  try {
+    await sendToQueue(ctx, target, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function deliverToLambda(ctx: SnsContext, sub: Subscription, notification: NotificationInput): Promise<void> {
@@ -127,7 +152,7 @@ export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub:
 }
 
 export async function deliver(ctx: SnsContext, published: PublishedMessage): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: [], failed: [] };
+  const report: DeliveryReport = { delivered: [], failed: [], deadLettered: [] };
   const { topic } = published;
   const arn = topicArn(topic);
   const timestamp = snsTimestamp(ctx.clock);
@@ -155,11 +180,12 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
       continue;
     }
     try {
-      if (sub.protocol === "sqs") await deliverToSqs(ctx, sub, notification);
+      if (sub.protocol === "sqs") await sendToQueue(ctx, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
       else await deliverToLambda(ctx, sub, notification);
       report.delivered.push(subArn);
     } catch {
       report.failed.push(subArn);
+      if (await sendToSubscriptionDlq(ctx, sub, notification)) report.deadLettered.push(subArn);
     }
   }
   return report;

@@ -6,10 +6,13 @@ import { deleteMessage, deleteMessageBatch } from "./handlers/delete-message.js"
 import { deleteQueue, purgeQueue } from "./handlers/delete-queue.js";
 import { getQueueUrl } from "./handlers/get-queue-url.js";
 import { listDeadLetterSourceQueues, listQueues } from "./handlers/list-queues.js";
+import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } from "./handlers/message-move-tasks.js";
+import { addPermission, removePermission } from "./handlers/permissions.js";
 import { getQueueAttributes, setQueueAttributes } from "./handlers/queue-attributes.js";
 import { receiveMessage } from "./handlers/receive-message.js";
 import { sendMessage, sendMessageBatch } from "./handlers/send-message.js";
 import { listQueueTags, tagQueue, untagQueue } from "./handlers/tags.js";
+import { scheduleMoveTask, stopMoveTask } from "./move-tasks.js";
 import { retentionMs } from "./queues.js";
 import { SqsStore } from "./store.js";
 
@@ -33,8 +36,11 @@ export default defineService<SqsOperations, SqsStore>({
       },
       "sqs:retention-sweep",
     );
+    // Redrives that were running when Nimbus stopped carry on.
+    for (const task of store.runningMoveTasks()) scheduleMoveTask({ store, scheduler: env.scheduler, clock: env.clock }, task);
     return () => {
       cancelSweep();
+      for (const handle of [...store.moveTaskTimers.keys()]) stopMoveTask(store, handle);
       store.waiters.abortAll();
     };
   },
@@ -50,6 +56,11 @@ export default defineService<SqsOperations, SqsStore>({
     TagQueue: tagQueue,
     UntagQueue: untagQueue,
     ListQueueTags: listQueueTags,
+    AddPermission: addPermission,
+    RemovePermission: removePermission,
+    StartMessageMoveTask: startMessageMoveTask,
+    CancelMessageMoveTask: cancelMessageMoveTask,
+    ListMessageMoveTasks: listMessageMoveTasks,
     SendMessage: sendMessage,
     SendMessageBatch: sendMessageBatch,
     ReceiveMessage: receiveMessage,

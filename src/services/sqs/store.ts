@@ -64,6 +64,21 @@ export const SQS_MIGRATIONS: readonly string[] = [
     expires_at      INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, queue, dedup_key)
   ) WITHOUT ROWID;`,
+  `CREATE TABLE sqs_move_tasks (
+    account_id      TEXT    NOT NULL,
+    region          TEXT    NOT NULL,
+    handle          TEXT    NOT NULL,
+    source_queue    TEXT    NOT NULL,
+    destination_arn TEXT,
+    rate            INTEGER,
+    status          TEXT    NOT NULL,
+    moved           INTEGER NOT NULL,
+    to_move         INTEGER NOT NULL,
+    last_seq        INTEGER NOT NULL,
+    started_at      INTEGER NOT NULL,
+    failure_reason  TEXT,
+    PRIMARY KEY (account_id, region, handle)
+  ) WITHOUT ROWID;`,
 ];
 
 export interface QueueRef {
@@ -221,6 +236,8 @@ function key(ref: QueueRef): [string, string, string] {
 export class SqsStore {
   readonly db: Database;
   readonly waiters = new QueueWaiters();
+  /** Cancels the scheduled steps of running move tasks, by handle (in-process, like the waiters). */
+  readonly moveTaskTimers = new Map<string, () => void>();
 
   constructor(readonly state: StateLayer) {
     state.migrate("sqs", SQS_MIGRATIONS);
@@ -407,9 +424,108 @@ export class SqsStore {
       .run(...key(ref), dedupKey, entry.messageId, entry.sequenceNumber, entry.expiresAt);
   }
 
+  // ---- message move tasks (redrive out of a dead-letter queue) ------------------------------
+
+  insertMoveTask(task: MoveTask): void {
+    this.db
+      .prepare(
+        `INSERT INTO sqs_move_tasks (account_id, region, handle, source_queue, destination_arn, rate, status, moved, to_move, last_seq, started_at, failure_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(task.account, task.region, task.handle, task.sourceQueue, task.destinationArn ?? null, task.rate ?? null, task.status, task.moved, task.toMove, task.lastSeq, task.startedAt, task.failureReason ?? null);
+  }
+
+  getMoveTask(account: string, region: string, handle: string): MoveTask | undefined {
+    const row = this.db.prepare<[string, string, string], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND handle = ?").get(account, region, handle);
+    return row === undefined ? undefined : toMoveTask(row);
+  }
+
+  updateMoveTask(task: Pick<MoveTask, "account" | "region" | "handle" | "status" | "moved" | "failureReason">): void {
+    this.db
+      .prepare("UPDATE sqs_move_tasks SET status = ?, moved = ?, failure_reason = ? WHERE account_id = ? AND region = ? AND handle = ?")
+      .run(task.status, task.moved, task.failureReason ?? null, task.account, task.region, task.handle);
+  }
+
+  /** Most recent first. */
+  moveTasksOf(ref: QueueRef): MoveTask[] {
+    return this.db
+      .prepare<[string, string, string], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ? ORDER BY started_at DESC, handle")
+      .all(...key(ref))
+      .map(toMoveTask);
+  }
+
+  runningMoveTasks(): MoveTask[] {
+    return this.db.prepare<[], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE status = 'RUNNING'").all().map(toMoveTask);
+  }
+
+  /** Messages of a queue up to a sequence position, oldest first. */
+  messagesUpTo(ref: QueueRef, lastSeq: number, limit: number): StoredMessage[] {
+    return this.db
+      .prepare<[string, string, string, number, number], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND seq <= ? ORDER BY seq LIMIT ?`)
+      .all(...key(ref), lastSeq, limit)
+      .map(toMessage);
+  }
+
+  maxSeq(ref: QueueRef): number {
+    return this.db.prepare<[string, string, string], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.seq ?? 0;
+  }
+
+  countMessages(ref: QueueRef): number {
+    return this.db.prepare<[string, string, string], { n: number }>(`SELECT COUNT(*) AS n FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.n ?? 0;
+  }
+
   pruneDedup(now: number): number {
     return this.db.prepare("DELETE FROM sqs_dedup WHERE expires_at <= ?").run(now).changes;
   }
+}
+
+export interface MoveTask {
+  readonly account: string;
+  readonly region: string;
+  readonly handle: string;
+  /** The dead-letter queue messages move out of. */
+  readonly sourceQueue: string;
+  readonly destinationArn: string | undefined;
+  readonly rate: number | undefined;
+  readonly status: "RUNNING" | "COMPLETED" | "CANCELLING" | "CANCELLED" | "FAILED";
+  readonly moved: number;
+  readonly toMove: number;
+  /** Only messages already in the queue when the task started move (seq <= lastSeq). */
+  readonly lastSeq: number;
+  readonly startedAt: number;
+  readonly failureReason: string | undefined;
+}
+
+interface MoveTaskRow {
+  account_id: string;
+  region: string;
+  handle: string;
+  source_queue: string;
+  destination_arn: string | null;
+  rate: number | null;
+  status: MoveTask["status"];
+  moved: number;
+  to_move: number;
+  last_seq: number;
+  started_at: number;
+  failure_reason: string | null;
+}
+
+function toMoveTask(row: MoveTaskRow): MoveTask {
+  return {
+    account: row.account_id,
+    region: row.region,
+    handle: row.handle,
+    sourceQueue: row.source_queue,
+    destinationArn: row.destination_arn ?? undefined,
+    rate: row.rate ?? undefined,
+    status: row.status,
+    moved: row.moved,
+    toMove: row.to_move,
+    lastSeq: row.last_seq,
+    startedAt: row.started_at,
+    failureReason: row.failure_reason ?? undefined,
+  };
 }
 
 export function queueKey(ref: QueueRef): string {

@@ -21,6 +21,11 @@ import { canonicalUserId } from "../store.js";
 const US_EAST_1 = "us-east-1";
 // "EU" is the legacy name of eu-west-1 that CreateBucket still accepts.
 const LEGACY_CONSTRAINTS: Readonly<Record<string, string>> = { EU: "eu-west-1" };
+/**
+ * General purpose buckets per account: the default quota is 10,000 since November 2024 (the
+ * guide's 100 predates that; current SDKs and accounts see 10,000).
+ */
+export const MAX_BUCKETS_PER_ACCOUNT = 10_000;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
 export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBucketOutput {
@@ -55,6 +60,7 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
   const grants = requestedGrants(input, owner, owner);
   if (grants !== undefined && ownership === "BucketOwnerEnforced" && !isOwnerOnly(grants, owner)) throw errors.InvalidBucketAclWithObjectOwnership();
   ctx.store.transaction(() => {
+    if (ctx.store.bucketCount(ctx.account) >= MAX_BUCKETS_PER_ACCOUNT) throw errors.TooManyBuckets();
     ctx.store.insertBucket({ name, account_id: ctx.account, region, created_at: utcSeconds(ctx.clock.now()) });
     // New buckets: ACLs disabled unless asked otherwise, and all public access blocked.
     ctx.store.setConfig(name, "ownership", ownership);

@@ -4,6 +4,7 @@ import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requestedObjectAcl } from "../access.js";
 import { assertReadable } from "../restore.js";
+import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
@@ -49,6 +50,8 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   const src = parseCopySource(input.CopySource);
   const source = sourceVersion(ctx, src.bucket, src.key, src.versionId);
   assertReadable(source, ctx.clock.now());
+  checkCopySourceKey(parseEncryption(source.encryption), input);
+  const encryption = resolveEncryption(input, ctx.store.config(target.name, "encryption"), ctx);
   evaluateCopySourceConditions(
     {
       ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
@@ -68,7 +71,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   }
   const sameObject = src.bucket === input.Bucket && src.key === input.Key && src.versionId === undefined;
   const storageClass = input.StorageClass !== undefined ? validateStorageClass(input.StorageClass) : undefined;
-  if (sameObject && metadataDirective === "COPY" && storageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ServerSideEncryption === undefined) {
+  if (sameObject && metadataDirective === "COPY" && storageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ServerSideEncryption === undefined && input.SSECustomerAlgorithm === undefined) {
     throw invalidRequest(
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
@@ -109,6 +112,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
       parts_count: again.parts_count,
       part_sizes: again.part_sizes,
       acl,
+      encryption: JSON.stringify(encryption),
       owner_account: ctx.account,
     });
   });
@@ -118,6 +122,6 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
     CopyObjectResult: { ETag: row.etag, LastModified: new Date(row.last_modified), ...checksumMembers(row.checksum_algorithm, row.checksum_value) },
     ...(sourceBucket?.versioning !== null && sourceBucket?.versioning !== undefined ? { CopySourceVersionId: source.version_id } : {}),
     ...(target.versioning !== null ? { VersionId: row.version_id } : {}),
-    ServerSideEncryption: "AES256",
+    ...encryptionOutput(encryption),
   };
 }

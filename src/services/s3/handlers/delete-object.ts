@@ -57,6 +57,7 @@ function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: st
     parts_count: null,
     part_sizes: null,
     acl: null,
+    encryption: null,
     owner_account: ctx.account,
   });
   emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:DeleteMarkerCreated", { key, versionId: marker.version_id });

@@ -6,6 +6,7 @@ import { partNumberError } from "../ingest.js";
 import { objectOutput, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
 import { assertReadable, restoreHeader } from "../restore.js";
+import { checkReadKey, parseEncryption } from "../encryption.js";
 
 function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions {
   return {
@@ -63,6 +64,7 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
 function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId, method);
+  checkReadKey(parseEncryption(row.encryption), input);
   checkConditions(input, row);
   const restore = restoreHeader(row, ctx.clock.now());
   return { bucket, row: row, selection: select(input, row), restore: restore !== undefined ? { Restore: restore } : {} };

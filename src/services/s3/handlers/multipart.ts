@@ -20,6 +20,7 @@ import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors
 import type { S3Context } from "../index.js";
 import { ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
 import { requestedObjectAcl } from "../access.js";
+import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { checksumMembers, contentHeaders, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import { canonicalUserId, type PartRow, type UploadRow } from "../store.js";
@@ -43,6 +44,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const tags = parseTaggingHeader(input.Tagging);
   const now = ctx.clock.now();
   const uploadId = ctx.store.newUploadId(now);
+  const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
   ctx.store.transaction(() => {
     ctx.store.insertUpload({
       ...contentHeaders(input, input.ContentEncoding, tags),
@@ -53,13 +55,14 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
       owner_account: ctx.account,
       checksum_algorithm: algorithm ?? null,
       acl: requestedObjectAcl(ctx, bucket, input),
+      encryption: JSON.stringify(encryption),
     });
   });
   return {
     Bucket: bucket.name,
     Key: input.Key,
     UploadId: uploadId,
-    ServerSideEncryption: "AES256",
+    ...encryptionOutput(encryption),
     ...(algorithm ? { ChecksumAlgorithm: algorithm } : {}),
   };
 }
@@ -68,6 +71,9 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   const bucket = requireBucket(ctx, input.Bucket);
   if (!Number.isInteger(input.PartNumber) || input.PartNumber < 1 || input.PartNumber > MAX_PART_NUMBER) throw partNumberError(input.PartNumber);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
+  // Parts of an SSE-C upload carry the same customer key.
+  const encryption = parseEncryption(upload.encryption);
+  checkReadKey(encryption, input);
   const received = await ingestBody(
     ctx.store.blobs,
     { ...input, ...(input.ChecksumAlgorithm === undefined && upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}) },
@@ -91,7 +97,7 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
     ctx.store.blobs.abandon(received.blob.id);
     throw err;
   }
-  return { ETag: etag, ServerSideEncryption: "AES256", ...(received.checksum ? checksumMembers(received.checksum.algorithm, received.checksum.value) : {}) };
+  return { ETag: etag, ...encryptionOutput(encryption), ...(received.checksum ? checksumMembers(received.checksum.algorithm, received.checksum.value) : {}) };
 }
 
 const PART_CHECKSUM_MEMBERS: readonly ["ChecksumCRC32" | "ChecksumCRC32C" | "ChecksumSHA1" | "ChecksumSHA256", ChecksumAlgorithm][] = [
@@ -186,6 +192,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
         parts_count: parts.length,
         part_sizes: JSON.stringify(parts.map((p) => p.size)),
         acl: upload.acl,
+        encryption: upload.encryption,
         owner_account: upload.owner_account,
       });
       ctx.store.removeUpload(upload.upload_id);
@@ -199,7 +206,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
       ETag: etag,
       ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
       ...checksumMembers(row.checksum_algorithm, row.checksum_value),
-      ServerSideEncryption: "AES256",
+      ...encryptionOutput(parseEncryption(row.encryption)),
     };
   } catch (err) {
     ctx.store.blobs.abandon(blobId);

@@ -1,6 +1,7 @@
 import type { PutObjectInput, PutObjectOutput } from "../../../generated/s3.js";
 import { evaluateWriteConditions, validateWriteConditions } from "../domain/conditions.js";
 import type { S3Context } from "../index.js";
+import { encryptionOutput, resolveEncryption } from "../encryption.js";
 import { ingestBody } from "../ingest.js";
 import { emitObjectEvent } from "../notify.js";
 import { requestedObjectAcl } from "../access.js";
@@ -13,6 +14,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
   validateWriteConditions(conditions);
   const tags = parseTaggingHeader(input.Tagging);
   const acl = requestedObjectAcl(ctx, bucket, input);
+  const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
   const received = await ingestBody(ctx.store.blobs, input);
   const headers = contentHeaders(input, received.contentEncoding, tags);
   const row = (() => {
@@ -35,6 +37,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
           parts_count: null,
           part_sizes: null,
           acl,
+          encryption: JSON.stringify(encryption),
           owner_account: ctx.account,
         });
       });
@@ -48,6 +51,6 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
     ETag: row.etag,
     ...(bucket.versioning !== null || row.version_id !== "null" ? { VersionId: row.version_id } : {}),
     ...checksumMembers(row.checksum_algorithm, row.checksum_value),
-    ServerSideEncryption: "AES256",
+    ...encryptionOutput(encryption),
   };
 }

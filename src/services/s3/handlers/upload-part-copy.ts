@@ -6,6 +6,7 @@ import type { S3Context } from "../index.js";
 import { partNumberError } from "../ingest.js";
 import { checksumMembers, readableVersion, requireBucket, utcSeconds } from "../objects.js";
 import { assertReadable } from "../restore.js";
+import { checkCopySourceKey, encryptionOutput, parseEncryption } from "../encryption.js";
 import { parseCopySource } from "./copy-object.js";
 import { MAX_PART_NUMBER } from "./multipart.js";
 
@@ -19,6 +20,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   const sourceBucket = requireBucket(ctx, src.bucket);
   const source = readableVersion(ctx, sourceBucket, src.key, src.versionId);
   assertReadable(source, ctx.clock.now());
+  checkCopySourceKey(parseEncryption(source.encryption), input);
   evaluateCopySourceConditions(
     {
       ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
@@ -50,6 +52,6 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   return {
     ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
     CopyPartResult: { ETag: etag, LastModified: new Date(now), ...(algorithm && checksum ? checksumMembers(algorithm, checksum) : {}) },
-    ServerSideEncryption: "AES256",
+    ...encryptionOutput(parseEncryption(upload.encryption)),
   };
 }

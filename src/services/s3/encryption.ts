@@ -1,0 +1,134 @@
+/**
+ * Server-side encryption as S3 reports it. Bodies are stored as received (the blob store is
+ * the "disk"); what an object records is how S3 would have encrypted it, and that decides the
+ * headers it answers with and, for SSE-C, who may read it:
+ * - SSE-S3 (AES256), the default of every bucket since January 2023;
+ * - SSE-KMS (aws:kms, aws:kms:dsse) with the key named, or the bucket's default key, or the
+ *   AWS managed key aws/s3;
+ * - SSE-C: the customer's key is never stored, only its MD5, and reads must present the same key.
+ */
+import { createHash } from "node:crypto";
+import { errors, invalidArgument, invalidRequest } from "./errors.js";
+
+export interface ObjectEncryption {
+  /** AES256, aws:kms or aws:kms:dsse; absent for SSE-C. */
+  sse?: string;
+  kmsKeyId?: string;
+  bucketKeyEnabled?: boolean;
+  /** SSE-C: base64 MD5 of the customer key. */
+  customerKeyMd5?: string;
+}
+
+export interface EncryptionRequest {
+  readonly ServerSideEncryption?: string;
+  readonly SSEKMSKeyId?: string;
+  readonly BucketKeyEnabled?: boolean;
+  readonly SSECustomerAlgorithm?: string;
+  readonly SSECustomerKey?: string | Uint8Array;
+  readonly SSECustomerKeyMD5?: string;
+}
+
+interface DefaultEncryptionRule {
+  ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string };
+  BucketKeyEnabled?: boolean;
+}
+
+const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
+
+/** The AWS managed key S3 uses when aws:kms is asked for without a key. */
+export function awsManagedS3Key(account: string, region: string): string {
+  return `arn:aws:kms:${region}:${account}:alias/aws/s3`;
+}
+
+function customerKey(request: EncryptionRequest, prefix = "x-amz-server-side-encryption-customer"): string | undefined {
+  const { SSECustomerAlgorithm: algorithm, SSECustomerKey: key, SSECustomerKeyMD5: md5 } = request;
+  if (algorithm === undefined && key === undefined && md5 === undefined) return undefined;
+  if (algorithm !== "AES256") {
+    throw invalidArgument("The encryption method specified is not supported", `${prefix}-algorithm`, algorithm ?? "");
+  }
+  if (key === undefined) {
+    throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", `${prefix}-key`, "");
+  }
+  const raw = typeof key === "string" ? Buffer.from(key, "base64") : Buffer.from(key);
+  if (raw.length !== 32) throw invalidArgument("The secret key was invalid for the specified algorithm.", `${prefix}-key`, "");
+  const actual = createHash("md5").update(raw).digest("base64");
+  if (md5 !== undefined && md5 !== actual) {
+    throw invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", `${prefix}-key-MD5`, md5);
+  }
+  return actual;
+}
+
+/** How a write will be encrypted: the request's headers, else the bucket's default. */
+export function resolveEncryption(
+  request: EncryptionRequest,
+  bucketDefault: { Rules?: DefaultEncryptionRule[] } | undefined,
+  scope: { account: string; region: string },
+): ObjectEncryption {
+  const customerKeyMd5 = customerKey(request);
+  if (customerKeyMd5 !== undefined) {
+    if (request.ServerSideEncryption !== undefined) {
+      throw invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", request.ServerSideEncryption);
+    }
+    return { customerKeyMd5 };
+  }
+  const sse = request.ServerSideEncryption;
+  if (sse !== undefined && !SSE_ALGORITHMS.includes(sse)) {
+    throw invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", sse);
+  }
+  if (request.SSEKMSKeyId !== undefined && sse !== "aws:kms" && sse !== "aws:kms:dsse") {
+    throw invalidArgument(
+      "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+      "x-amz-server-side-encryption-aws-kms-key-id",
+      request.SSEKMSKeyId,
+    );
+  }
+  const rule = bucketDefault?.Rules?.[0];
+  const algorithm = sse ?? rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? "AES256";
+  if (algorithm === "AES256") return { sse: algorithm };
+  const kmsKeyId =
+    request.SSEKMSKeyId ?? (sse === undefined ? rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID : undefined) ?? awsManagedS3Key(scope.account, scope.region);
+  const bucketKeyEnabled = request.BucketKeyEnabled ?? (sse === undefined ? rule?.BucketKeyEnabled : undefined);
+  return { sse: algorithm, kmsKeyId, ...(bucketKeyEnabled !== undefined ? { bucketKeyEnabled } : {}) };
+}
+
+/** A read of an SSE-C object must present the key it was written with. */
+export function checkReadKey(stored: ObjectEncryption, request: EncryptionRequest): void {
+  const given = customerKey(request);
+  if (stored.customerKeyMd5 === undefined) {
+    if (given !== undefined) throw invalidRequest("The encryption parameters are not applicable to this object.");
+    return;
+  }
+  if (given === undefined) {
+    throw invalidRequest("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
+  }
+  if (given !== stored.customerKeyMd5) throw errors.AccessDenied();
+}
+
+/** Copy sources encrypted with SSE-C need their key in x-amz-copy-source-server-side-encryption-customer-*. */
+export function checkCopySourceKey(stored: ObjectEncryption, request: { CopySourceSSECustomerAlgorithm?: string; CopySourceSSECustomerKey?: string | Uint8Array; CopySourceSSECustomerKeyMD5?: string }): void {
+  checkReadKey(stored, {
+    ...(request.CopySourceSSECustomerAlgorithm !== undefined ? { SSECustomerAlgorithm: request.CopySourceSSECustomerAlgorithm } : {}),
+    ...(request.CopySourceSSECustomerKey !== undefined ? { SSECustomerKey: request.CopySourceSSECustomerKey } : {}),
+    ...(request.CopySourceSSECustomerKeyMD5 !== undefined ? { SSECustomerKeyMD5: request.CopySourceSSECustomerKeyMD5 } : {}),
+  });
+}
+
+/** The response members that describe an object's encryption. */
+export function encryptionOutput(enc: ObjectEncryption): {
+  ServerSideEncryption?: string;
+  SSEKMSKeyId?: string;
+  BucketKeyEnabled?: boolean;
+  SSECustomerAlgorithm?: string;
+  SSECustomerKeyMD5?: string;
+} {
+  if (enc.customerKeyMd5 !== undefined) return { SSECustomerAlgorithm: "AES256", SSECustomerKeyMD5: enc.customerKeyMd5 };
+  return {
+    ServerSideEncryption: enc.sse ?? "AES256",
+    ...(enc.kmsKeyId !== undefined ? { SSEKMSKeyId: enc.kmsKeyId } : {}),
+    ...(enc.bucketKeyEnabled !== undefined ? { BucketKeyEnabled: enc.bucketKeyEnabled } : {}),
+  };
+}
+
+export function parseEncryption(json: string | null): ObjectEncryption {
+  return json === null ? { sse: "AES256" } : (JSON.parse(json) as ObjectEncryption);
+}

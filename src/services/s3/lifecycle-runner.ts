@@ -1,0 +1,141 @@
+/**
+ * Applies bucket lifecycle rules: a sweep, run by the scheduler every hour of (injected) clock
+ * time, finds the action due on each object version and multipart upload of every bucket that
+ * has a configuration and performs it: expirations (a deletion, or a delete marker by the
+ * bucket's versioning), permanent deletion of noncurrent versions and expired delete markers,
+ * storage class transitions, and aborting incomplete multipart uploads. Lifecycle actions are
+ * due at midnight UTC, so an hourly sweep acts within the hour, as S3 does "asynchronously".
+ */
+import type { ServiceEnvironment } from "../../core/service.js";
+import { dueAction, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
+import { formatSequencer } from "./domain/notifications.js";
+import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
+
+export const LIFECYCLE_SWEEP_INTERVAL = 60 * 60_000;
+
+export interface StoredLifecycle {
+  /** The rules as the client sent them, with the IDs S3 assigned; GetBucketLifecycleConfiguration answers these. */
+  readonly input: unknown[];
+  readonly rules: LifecycleRule[];
+  readonly transitionDefaultMinimumObjectSize?: "all_storage_classes_128K" | "varies_by_storage_class";
+}
+
+interface SweepEvent {
+  readonly eventName: string;
+  readonly bucket: BucketRow;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly size?: number;
+  readonly eTag?: string;
+}
+
+function tagsOf(row: ObjectRow): Record<string, string> {
+  return Object.fromEntries((JSON.parse(row.tags) as Tag[]).map((t) => [t.Key, t.Value]));
+}
+
+/** The facts lifecycle evaluation needs for each version of one key (rows newest first). */
+function factsOf(versions: readonly ObjectRow[]): ObjectVersionFacts[] {
+  let newerNoncurrent = 0;
+  return versions.map((row, i) => {
+    const successor = versions[i - 1];
+    const facts: ObjectVersionFacts = {
+      key: row.key,
+      size: row.size,
+      tags: tagsOf(row),
+      isDeleteMarker: row.delete_marker === 1,
+      isLatest: row.is_latest === 1,
+      lastModified: row.last_modified,
+      storageClass: row.storage_class,
+      ...(row.is_latest ? { hasNoncurrentVersions: versions.length > 1 } : { noncurrentSince: successor?.last_modified ?? row.last_modified, newerNoncurrentVersions: newerNoncurrent }),
+    };
+    if (!row.is_latest) newerNoncurrent++;
+    return facts;
+  });
+}
+
+/** One pass over every bucket with a lifecycle configuration. Returns the events to publish. */
+export function sweepLifecycle(store: S3Store, now: number): SweepEvent[] {
+  const events: SweepEvent[] = [];
+  for (const bucketName of store.bucketsWithConfig("lifecycle")) {
+    const config = store.config<StoredLifecycle>(bucketName, "lifecycle");
+    if (!config) continue;
+    store.transaction(() => {
+      const bucket = store.bucket(bucketName);
+      if (!bucket) return;
+      const options: EvaluationOptions = {
+        versioning: bucket.versioning ?? "Unversioned",
+        ...(config.transitionDefaultMinimumObjectSize ? { transitionDefaultMinimumSize: config.transitionDefaultMinimumObjectSize } : {}),
+      };
+      const byKey = new Map<string, ObjectRow[]>();
+      for (const row of store.allVersions(bucketName)) {
+        const list = byKey.get(row.key);
+        if (list) list.push(row);
+        else byKey.set(row.key, [row]);
+      }
+      for (const versions of byKey.values()) {
+        const facts = factsOf(versions);
+        versions.forEach((row, i) => {
+          const action = dueAction(config.rules, facts[i] as ObjectVersionFacts, now, options);
+          if (!action) return;
+          const current = store.bucket(bucketName) as BucketRow;
+          switch (action.type) {
+            case "Expiration":
+              if (current.versioning === null) {
+                store.removeVersion(row);
+                events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key });
+              } else {
+                const marker = store.putDeleteMarker(current, row.key, now, row.owner_account);
+                events.push({ eventName: "s3:LifecycleExpiration:DeleteMarkerCreated", bucket: current, key: row.key, versionId: marker.version_id });
+              }
+              return;
+            case "ExpiredObjectDeleteMarker":
+            case "NoncurrentVersionExpiration":
+              store.removeVersion(row);
+              events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key, versionId: row.version_id });
+              return;
+            case "Transition":
+            case "NoncurrentVersionTransition":
+              store.setStorageClass(row.seq, action.storageClass ?? row.storage_class);
+              events.push({ eventName: "s3:LifecycleTransition", bucket: current, key: row.key, versionId: row.version_id, size: row.size, eTag: row.etag });
+              return;
+          }
+        });
+      }
+      for (const upload of store.uploadsOf(bucketName)) {
+        const schedule = uploadAbortSchedule(config.rules, { key: upload.key, initiated: upload.initiated });
+        if (schedule && schedule.abortAt <= now) store.removeUpload(upload.upload_id);
+      }
+    });
+  }
+  return events;
+}
+
+/** Schedules the hourly sweep; events go out on the bus once each bucket's changes committed. */
+export function startLifecycle(env: ServiceEnvironment, store: S3Store): () => void {
+  return env.scheduler.every(
+    LIFECYCLE_SWEEP_INTERVAL,
+    () => {
+      const now = env.clock.now();
+      for (const event of sweepLifecycle(store, now)) {
+        env.events.publish(
+          "s3:Object",
+          {
+            eventName: event.eventName,
+            bucket: event.bucket.name,
+            key: event.key,
+            ...(event.size !== undefined ? { size: event.size } : {}),
+            ...(event.eTag !== undefined ? { eTag: event.eTag } : {}),
+            ...(event.versionId !== undefined && event.bucket.versioning !== null ? { versionId: event.versionId } : {}),
+            sequencer: formatSequencer(store.nextSequencer(now)),
+            eventTime: now,
+            requestId: "lifecycle",
+            sourceIp: "s3.amazonaws.com",
+            principalId: "s3.amazonaws.com",
+          },
+          { account: event.bucket.account_id, region: event.bucket.region },
+        );
+      }
+    },
+    "s3 lifecycle sweep",
+  );
+}
