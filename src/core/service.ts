@@ -4,6 +4,7 @@
  * subscriptions, scheduled work). Handlers are typed by the generated operation types.
  */
 import type { Clock } from "./clock.js";
+import type { AwsError } from "./errors.js";
 import type { EventBus, NimbusEventMap } from "./events.js";
 import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
@@ -78,6 +79,8 @@ export interface ServiceDefinition<Store = unknown> {
   readonly handlers: Readonly<Record<string, AnyHandler | undefined>>;
   /** rest-xml response root element names that the models do not carry (an S3 quirk). */
   readonly xmlRootNames?: Readonly<Record<string, string>>;
+  /** The service's own error for a missing required member, where it is not the protocol's usual one. */
+  readonly missingParameter?: (member: string) => AwsError;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -88,6 +91,7 @@ export interface ServiceDefinition<Store = unknown> {
 export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
+  missingParameter?: (member: string) => AwsError;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

@@ -105,7 +105,11 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     session.on("close", () => h2Sessions.delete(session));
   });
   // One port for both: an HTTP/2 client with prior knowledge opens with the connection preface.
+  // Every connection, so that close() ends keep-alive connections instead of waiting them out.
+  const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
     socket.once("data", (chunk) => {
       socket.pause();
       if (chunk.subarray(0, 3).toString("latin1") === "PRI") {
@@ -139,8 +143,9 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        h1.closeAllConnections();
+        h1.closeIdleConnections();
         for (const session of h2Sessions) session.close();
+        for (const socket of sockets) socket.destroy();
       });
       registry.close();
       scheduler.close();

@@ -28,8 +28,8 @@ export const catalog: readonly CatalogEntry[] = [
   { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js") },
   { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js") },
   { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js") },
-  { id: "lambda", model: "lambda-2015-03-31" },
-  { id: "logs", model: "logs-2014-03-28" },
+  { id: "lambda", model: "lambda-2015-03-31", provider: () => import("./lambda/index.js") },
+  { id: "logs", model: "logs-2014-03-28", provider: () => import("./logs/index.js") },
   // The current @aws-sdk/client-cloudwatch speaks JSON 1.0 with this target prefix.
   { id: "monitoring", model: "monitoring-2010-08-01", jsonTargetPrefix: "GraniteServiceVersion20100801" },
   { id: "events", model: "events-2015-10-07" },

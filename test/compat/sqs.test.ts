@@ -12,13 +12,8 @@ describe("SQS with the AWS CLI v2 and boto3 (query protocol)", () => {
   });
   after(() => nimbus.close());
 
-  // The query form of SQS lists and maps (Attribute.N.Name, MessageAttribute.N.*, AttributeName.N,
-  // SendMessageBatchRequestEntry.N.*, <Message>, <Attribute>, <QueueUrl>...) uses member names the
-  // frozen v2 JSON model no longer carries, so src/protocol/query.ts reads and writes them under the
-  // JSON names and the CLI/boto3 see empty lists. Enable these once the protocol layer knows them.
-  const QUERY_NAMES_TODO = "protocol layer: SQS legacy query member names (see comment above)";
 
-  test("aws sqs create-queue, send-message, receive-message, delete-message", { skip: QUERY_NAMES_TODO }, async () => {
+  test("aws sqs create-queue, send-message, receive-message, delete-message", async () => {
     const name = uniqueName("cli");
     const created = await aws(nimbus.url, ["sqs", "create-queue", "--queue-name", name, "--attributes", "VisibilityTimeout=60"]);
     assert.equal(created.code, 0, created.stderr);
@@ -70,7 +65,7 @@ describe("SQS with the AWS CLI v2 and boto3 (query protocol)", () => {
     assert.equal(bad.stderr.trim(), 'An error occurred (ReceiptHandleIsInvalid) when calling the DeleteMessage operation: The input receipt handle "nonsense" is not a valid receipt handle.');
   });
 
-  test("boto3: batches, FIFO, list_queues and error classes", { skip: QUERY_NAMES_TODO }, async () => {
+  test("boto3: batches, FIFO, list_queues and error classes", async () => {
     const name = uniqueName("boto");
     const r = await boto3(
       nimbus.url,

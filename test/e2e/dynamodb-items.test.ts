@@ -78,26 +78,27 @@ describe("DynamoDB items", () => {
 
   test("key validation uses DynamoDB's messages", async () => {
     const name = await table({ sortKey: "N" });
-    const cases: [Promise<unknown>, string][] = [
-      [ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } } })), "One or more parameter values were invalid: Missing the key sk in the item"],
+    // Thunks: each request is sent only when its turn comes, so no rejection goes unobserved.
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } } })), "One or more parameter values were invalid: Missing the key sk in the item"],
       [
-        ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { N: "1" }, sk: { N: "1" } } })),
+        () => ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { N: "1" }, sk: { N: "1" } } })),
         "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N",
       ],
-      [ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" } } })), "The provided key element does not match the schema"],
-      [ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { S: "1" } } })), "The provided key element does not match the schema"],
+      [() => ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" } } })), "The provided key element does not match the schema"],
+      [() => ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { S: "1" } } })), "The provided key element does not match the schema"],
       [
-        ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "" }, sk: { N: "1" } } })),
+        () => ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "" }, sk: { N: "1" } } })),
         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk",
       ],
       [
-        ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } }, UpdateExpression: "SET sk = :v", ExpressionAttributeValues: { ":v": { N: "2" } } })),
+        () => ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } }, UpdateExpression: "SET sk = :v", ExpressionAttributeValues: { ":v": { N: "2" } } })),
         "One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key",
       ],
-      [ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, big: { S: "x".repeat(400 * 1024) } } })), "Item size has exceeded the maximum allowed size"],
+      [() => ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, big: { S: "x".repeat(400 * 1024) } } })), "Item size has exceeded the maximum allowed size"],
     ];
     for (const [p, message] of cases) {
-      const err = await failure(p);
+      const err = await failure(p());
       assert.equal(err.name, "ValidationException", message);
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);

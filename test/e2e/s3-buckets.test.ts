@@ -29,6 +29,10 @@ import {
   PutBucketEncryptionCommand,
   GetBucketEncryptionCommand,
   DeleteBucketEncryptionCommand,
+  PutBucketLoggingCommand,
+  GetBucketLoggingCommand,
+  PutBucketRequestPaymentCommand,
+  GetBucketRequestPaymentCommand,
 } from "@aws-sdk/client-s3";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -263,5 +267,49 @@ describe("S3 buckets", () => {
     assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration, kms);
     await s3.send(new DeleteBucketEncryptionCommand({ Bucket: name }));
     assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, "AES256");
+  });
+
+  test("x-amz-expected-bucket-owner must name the bucket's owner", async () => {
+    const name = uniqueName("owner");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "x", ExpectedBucketOwner: "000000000000" }));
+    const wrong = await failure(s3.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "x", ExpectedBucketOwner: "111111111111" })));
+    assert.deepEqual([wrong.name, wrong.message, wrong.status], ["AccessDenied", "Access Denied", 403]);
+    const location = await failure(s3.send(new GetBucketLocationCommand({ Bucket: name, ExpectedBucketOwner: "222222222222" })));
+    assert.deepEqual([location.name, location.status], ["AccessDenied", 403]);
+  });
+
+  test("an account holds at most 10,000 buckets", async () => {
+    // Fill the account's quota directly in the database: 10,000 CreateBucket calls would only be slow.
+    const account = "333333333333";
+    const insert = nimbus.state.db.prepare("INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES (?, ?, 'us-east-1', 0)");
+    nimbus.state.transaction(() => {
+      for (let i = 0; i < 10_000; i++) insert.run(`quota-${account}-${i}`, account);
+    });
+    const client = new S3Client({ ...nimbus.clientConfig({ accessKeyId: account }), forcePathStyle: true });
+    try {
+      const err = await failure(client.send(new CreateBucketCommand({ Bucket: uniqueName("one-too-many") })));
+      assert.deepEqual([err.name, err.message, err.status], ["TooManyBuckets", "You have attempted to create more buckets than allowed", 400]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test("server access logging targets and requester pays", async () => {
+    const name = uniqueName("logged");
+    const target = uniqueName("logs");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new CreateBucketCommand({ Bucket: target }));
+    assert.equal((await s3.send(new GetBucketLoggingCommand({ Bucket: name }))).LoggingEnabled, undefined);
+    const missing = await failure(s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: uniqueName("nope"), TargetPrefix: "x/" } } })));
+    assert.deepEqual([missing.name, missing.message, missing.status], ["InvalidTargetBucketForLogging", "The target bucket for logging does not exist", 400]);
+    await s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: "access/" } } }));
+    assert.deepEqual((await s3.send(new GetBucketLoggingCommand({ Bucket: name }))).LoggingEnabled, { TargetBucket: target, TargetPrefix: "access/" });
+    await s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: {} }));
+    assert.equal((await s3.send(new GetBucketLoggingCommand({ Bucket: name }))).LoggingEnabled, undefined);
+
+    assert.equal((await s3.send(new GetBucketRequestPaymentCommand({ Bucket: name }))).Payer, "BucketOwner");
+    await s3.send(new PutBucketRequestPaymentCommand({ Bucket: name, RequestPaymentConfiguration: { Payer: "Requester" } }));
+    assert.equal((await s3.send(new GetBucketRequestPaymentCommand({ Bucket: name }))).Payer, "Requester");
   });
 });

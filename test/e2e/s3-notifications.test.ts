@@ -5,10 +5,31 @@ import {
   DeleteObjectCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  RestoreObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+interface EventRecord {
+  eventVersion: string;
+  eventSource: string;
+  awsRegion: string;
+  eventTime: string;
+  eventName: string;
+  s3: {
+    configurationId: string;
+    bucket: { name: string; arn: string };
+    object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer: string };
+  };
+  glacierEventData?: unknown;
+}
+
+/** The records of S3 event messages (test events have none). */
+function recordsOf(messages: readonly Record<string, unknown>[]): EventRecord[] {
+  return messages.flatMap((m) => (m["Records"] as EventRecord[] | undefined) ?? []);
+}
 
 /*
  * PUT/GET /{Bucket}?notification is bound in the model to both the deprecated
@@ -35,7 +56,7 @@ describe("S3 event notifications", () => {
   async function putConfig(input: Record<string, unknown>): Promise<void> {
     await nimbus.dispatcher.invoke("s3", "PutBucketNotificationConfiguration", input, scope);
   }
-  async function getConfig(bucket: string): Promise<Record<string, any>> {
+  async function getConfig(bucket: string): Promise<Record<string, unknown>> {
     return nimbus.dispatcher.invoke("s3", "GetBucketNotificationConfiguration", { Bucket: bucket }, scope);
   }
   async function invokeFailure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number; fields: Record<string, unknown> }> {
@@ -51,6 +72,8 @@ describe("S3 event notifications", () => {
   async function receiveAll(queueUrl: string): Promise<Record<string, unknown>[]> {
     await nimbus.events.idle();
     const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    // Deleted once read: the clock moves in these tests, and unacknowledged messages would come back.
+    for (const m of out.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
     return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
   }
 
@@ -94,29 +117,29 @@ describe("S3 event notifications", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other/x.jpg", Body: "skipped: prefix" }));
     const created = await receiveAll(QueueUrl ?? "");
     assert.equal(created.length, 1);
-    const record = (created[0]?.["Records"] as Record<string, unknown>[])[0] as Record<string, any>;
-    assert.equal(record["eventName"], "ObjectCreated:Put");
-    assert.equal(record["eventSource"], "aws:s3");
-    assert.equal(record["eventVersion"], "2.1");
-    assert.equal(record["awsRegion"], "us-east-1");
-    assert.equal(record["eventTime"], "2026-01-15T12:00:00.000Z");
-    assert.equal(record["s3"]["configurationId"], "uploads");
-    assert.equal(record["s3"]["bucket"]["name"], bucket);
-    assert.equal(record["s3"]["bucket"]["arn"], `arn:aws:s3:::${bucket}`);
+    const record = recordsOf(created)[0] as EventRecord;
+    assert.equal(record.eventName, "ObjectCreated:Put");
+    assert.equal(record.eventSource, "aws:s3");
+    assert.equal(record.eventVersion, "2.1");
+    assert.equal(record.awsRegion, "us-east-1");
+    assert.equal(record.eventTime, "2026-01-15T12:00:00.000Z");
+    assert.equal(record.s3.configurationId, "uploads");
+    assert.equal(record.s3.bucket.name, bucket);
+    assert.equal(record.s3.bucket.arn, `arn:aws:s3:::${bucket}`);
     // Keys arrive form-encoded (space -> "+"); consumers decode them this way.
-    assert.match(record["s3"]["object"]["key"], /red\+flower\.jpg$/);
-    assert.equal(decodeURIComponent(String(record["s3"]["object"]["key"]).replace(/\+/g, " ")), "uploads/red flower.jpg");
-    assert.equal(record["s3"]["object"]["size"], 4);
-    assert.equal(`"${record["s3"]["object"]["eTag"]}"`, put.ETag);
-    assert.equal(record["s3"]["object"]["versionId"], put.VersionId);
-    assert.match(record["s3"]["object"]["sequencer"], /^[0-9A-F]{18,}$/);
+    assert.match(record.s3.object.key, /red\+flower\.jpg$/);
+    assert.equal(decodeURIComponent(String(record.s3.object.key).replace(/\+/g, " ")), "uploads/red flower.jpg");
+    assert.equal(record.s3.object.size, 4);
+    assert.equal(`"${record.s3.object.eTag}"`, put.ETag);
+    assert.equal(record.s3.object.versionId, put.VersionId);
+    assert.match(record.s3.object.sequencer, /^[0-9A-F]{18,}$/);
 
     const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "uploads/red flower.jpg" }));
     const removed = await receiveAll(QueueUrl ?? "");
-    const removal = (removed[0]?.["Records"] as Record<string, any>[])[0];
-    assert.equal(removal?.["eventName"], "ObjectRemoved:DeleteMarkerCreated");
-    assert.equal(removal?.["s3"]["object"]["versionId"], marker.VersionId);
-    assert.equal(removal?.["s3"]["object"]["size"], undefined);
+    const removal = recordsOf(removed)[0];
+    assert.equal(removal?.eventName, "ObjectRemoved:DeleteMarkerCreated");
+    assert.equal(removal?.s3.object.versionId, marker.VersionId);
+    assert.equal(removal?.s3.object.size, undefined);
   });
 
   test("destinations must exist; overlapping configurations are refused", async () => {
@@ -147,5 +170,59 @@ describe("S3 event notifications", () => {
     );
     const empty = await getConfig(bucket);
     assert.equal(empty["QueueConfigurations"], undefined);
+  });
+
+  test("restores announce themselves when requested and when the copy is ready", async () => {
+    const bucket = uniqueName("notify-restore");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("restores") }));
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "restores", QueueArn: queueArn, Events: ["s3:ObjectRestore:*"] }] } });
+    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "archive.bin", Body: "cold", StorageClass: "DEEP_ARCHIVE" }));
+    await s3.send(new RestoreObjectCommand({ Bucket: bucket, Key: "archive.bin", RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } }));
+    const posted = await receiveAll(QueueUrl ?? "");
+    assert.deepEqual(recordsOf(posted).map((r) => r.eventName), ["ObjectRestore:Post"]);
+
+    const requestedAt = nimbus.manualClock.now();
+    await nimbus.scheduler.advance(12 * 3_600_000); // Deep Archive, Standard tier: 12 hours
+    const completed = await receiveAll(QueueUrl ?? "");
+    const record = recordsOf(completed)[0];
+    assert.equal(record?.eventName, "ObjectRestore:Completed");
+    assert.equal(record?.eventTime, new Date(requestedAt + 12 * 3_600_000).toISOString());
+    assert.deepEqual(record?.glacierEventData, {
+      restoreEventData: {
+        lifecycleRestorationExpiryTime: new Date(Math.ceil((requestedAt + 36 * 3_600_000) / 86_400_000) * 86_400_000).toISOString(),
+        lifecycleRestoreStorageClass: "DEEP_ARCHIVE",
+      },
+    });
+  });
+
+  test("an SNS topic destination publishes the event message with S3's subject", async () => {
+    const sns = new SNSClient(nimbus.clientConfig());
+    try {
+      const bucket = uniqueName("notify-sns");
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("s3-events") }));
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("from-sns") }));
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queueArn }));
+      await putConfig({ Bucket: bucket, NotificationConfiguration: { TopicConfigurations: [{ Id: "to-topic", TopicArn, Events: ["s3:ObjectCreated:Put"] }] } });
+      const config = await getConfig(bucket);
+      assert.deepEqual(config["TopicConfigurations"], [{ Id: "to-topic", TopicArn, Events: ["s3:ObjectCreated:Put"] }]);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "via-topic.txt", Body: "x" }));
+      const envelopes = await receiveAll(QueueUrl ?? "");
+      // SNS wraps each message in its JSON envelope: the s3:TestEvent, and the Put.
+      assert.deepEqual(envelopes.map((e) => e["Subject"]), ["Amazon S3 Notification", "Amazon S3 Notification"]);
+      const inner = envelopes.map((e) => JSON.parse(String(e["Message"])) as Record<string, unknown>);
+      // A standard queue promises no order.
+      assert.deepEqual(inner.map((m) => m["Event"]).filter((e) => e !== undefined), ["s3:TestEvent"]);
+      const record = recordsOf(inner)[0];
+      assert.equal(record?.eventName, "ObjectCreated:Put");
+      assert.equal(record?.s3.object.key, "via-topic.txt");
+      assert.equal(record?.s3.configurationId, "to-topic");
+    } finally {
+      sns.destroy();
+    }
   });
 });

@@ -297,8 +297,10 @@ describe("S3 objects", () => {
     const verbose = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "d/2" }, { Key: "d/missing" }] } }));
     assert.deepEqual(verbose.Deleted?.map((d) => d.Key).sort(), ["d/2", "d/missing"]);
     assert.equal(verbose.Errors, undefined);
-    const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "d/3" }], Quiet: true } }));
+    const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "d/3" }, { Key: "d/x", VersionId: "not a version" }], Quiet: true } }));
+    // Quiet mode reports only what failed.
     assert.equal(quiet.Deleted, undefined);
+    assert.deepEqual(quiet.Errors, [{ Key: "d/x", VersionId: "not a version", Code: "InvalidArgument", Message: "Invalid version id specified" }]);
     const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "d/" }));
     assert.equal(left.KeyCount, 0);
   });
@@ -367,6 +369,26 @@ describe("S3 objects", () => {
     const noBucket = uniqueName("nobucket");
     const get = await failure(s3.send(new GetObjectCommand({ Bucket: noBucket, Key: "k" })));
     assert.deepEqual([get.name, get.message, get.status, get.error["BucketName"]], ["NoSuchBucket", "The specified bucket does not exist", 404, noBucket]);
+    const tooLarge = await raw(nimbus.port, "PUT", `/${bucket}/too-large.bin`, { ...SIGNED, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, Buffer.alloc(0));
+    assert.equal(tooLarge.status, 200, "an honest empty body is fine");
+    const huge = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      // Declares 6 GiB and sends nothing: S3 refuses it from the header alone.
+      const req = request(
+        { host: "127.0.0.1", port: nimbus.port, method: "PUT", path: `/${bucket}/huge.bin`, headers: { ...SIGNED, "content-length": String(6 * 1024 ** 3) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
+            req.destroy();
+          });
+        },
+      );
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+    assert.equal(huge.status, 400);
+    assert.match(huge.text, /<Code>EntityTooLarge<\/Code><Message>Your proposed upload exceeds the maximum allowed size<\/Message><ProposedSize>6442450944<\/ProposedSize><MaxSizeAllowed>5368709120<\/MaxSizeAllowed>/);
     const long = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k".repeat(1025), Body: "x" })));
     assert.deepEqual([long.name, long.message, long.status], ["KeyTooLongError", "Your key is too long", 400]);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "empty", Body: "" }));
@@ -509,5 +531,15 @@ describe("S3 objects", () => {
     const missing = await raw(nimbus.port, "GET", "/presigned/none.txt", { ...SIGNED, host: `${bucket}.s3.localhost.localstack.cloud:${nimbus.port}` });
     assert.equal(missing.status, 404);
     assert.match(missing.text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>presigned\/none.txt<\/Key>/);
+  });
+
+  test("an overwrite never cuts short a download in flight: the reader gets the whole old body", async () => {
+    const old = randomBytes(4 * 1024 * 1024);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "atomic.bin", Body: old }));
+    const reading = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "atomic.bin" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "atomic.bin", Body: "new body" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "atomic.bin" }));
+    const body = Buffer.from(await reading.Body!.transformToByteArray());
+    assert.ok(body.equals(old));
   });
 });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  AddPermissionCommand,
   CreateTopicCommand,
+  RemovePermissionCommand,
   DeleteTopicCommand,
   GetSubscriptionAttributesCommand,
   GetTopicAttributesCommand,
@@ -299,5 +301,24 @@ describe("SNS", () => {
     await sqs.send(new DeleteQueueCommand({ QueueUrl: target.url }));
     await sns.send(new PublishCommand({ TopicArn: arn, Message: "undeliverable" }));
     assert.deepEqual((await receiveAll(dlq.url)).map((m) => m.Body), ["undeliverable"]);
+  });
+
+  test("AddPermission and RemovePermission edit the topic policy", async () => {
+    const arn = await topic("perm");
+    await sns.send(new AddPermissionCommand({ TopicArn: arn, Label: "partner-publish", AWSAccountId: ["111122223333"], ActionName: ["Publish"] }));
+    const policy = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.Policy ?? "{}") as { Statement: Array<Record<string, unknown>> };
+    assert.equal(policy.Statement.length, 2, "the default statement and the new one");
+    assert.deepEqual(policy.Statement[1], {
+      Sid: "partner-publish",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::111122223333:root"] },
+      Action: ["SNS:Publish"],
+      Resource: arn,
+    });
+    const dup = await failure(sns.send(new AddPermissionCommand({ TopicArn: arn, Label: "partner-publish", AWSAccountId: ["111122223333"], ActionName: ["Publish"] })));
+    assert.equal(dup.name, "InvalidParameterException");
+    await sns.send(new RemovePermissionCommand({ TopicArn: arn, Label: "partner-publish" }));
+    const after = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.Policy ?? "{}") as { Statement: unknown[] };
+    assert.equal(after.Statement.length, 1);
   });
 });

@@ -9,6 +9,7 @@ import {
   SendMessageCommand,
   SQSClient,
   SQSServiceException,
+  SetQueueAttributesCommand,
 } from "@aws-sdk/client-sqs";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -124,5 +125,29 @@ describe("SQS FIFO queues", () => {
     const err = await failure(fifo("bad-dlq", { RedrivePolicy: policy }));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, `Value ${policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`);
+  });
+
+  test("a FIFO queue's DelaySeconds is retroactive for messages not yet received", async () => {
+    const url = await fifo("redelay", { DelaySeconds: "60" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "waiting", MessageGroupId: "g", MessageDeduplicationId: "1" }));
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
+    await nimbus.scheduler.advance(10_000);
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { DelaySeconds: "5" } }));
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.Body, "waiting");
+  });
+
+  test("ReceiveRequestAttemptId: a retried receive answers the same messages and receipt handles", async () => {
+    const url = await fifo("attempt", { ContentBasedDeduplication: "true" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "m1", MessageGroupId: "g" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "m2", MessageGroupId: "g" }));
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, ReceiveRequestAttemptId: "attempt-1", MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    const retry = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, ReceiveRequestAttemptId: "attempt-1", MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    assert.equal(first.Messages?.[0]?.Body, "m1");
+    assert.equal(retry.Messages?.[0]?.ReceiptHandle, first.Messages?.[0]?.ReceiptHandle);
+    assert.equal(retry.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1", "a retried attempt is not another receive");
+    const other = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "attempt-2" }));
+    assert.equal(other.Messages, undefined, "group g is locked by the first attempt");
+    const bad = await failure(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "has space" })));
+    assert.equal(bad.message, "Value has space for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.");
   });
 });

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  ChangeMessageVisibilityBatchCommand,
-  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  DeleteMessageCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -14,7 +10,6 @@ import {
   ListQueueTagsCommand,
   PurgeQueueCommand,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
@@ -27,7 +22,7 @@ import {
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 describe("SQS", () => {
   let nimbus: TestNimbus;
@@ -74,6 +69,22 @@ describe("SQS", () => {
     assert.equal(missing.name, "QueueDoesNotExist");
     assert.equal(missing.message, "The specified queue does not exist.");
     assert.equal(missing.$metadata.httpStatusCode, 400);
+  });
+
+  test("query requests addressed by the queue URL path; a missing parameter is MissingParameter", async () => {
+    const name = uniqueName("by-path");
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    assert.ok(QueueUrl);
+    const post = (path: string, body: string) =>
+      fetch(`${nimbus.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") }, body });
+    const sent = await post(`/000000000000/${name}`, "Action=SendMessage&Version=2012-11-05&MessageBody=hello");
+    assert.equal(sent.status, 200);
+    assert.match(await sent.text(), /<MD5OfMessageBody>5d41402abc4b2a76b9719d911017c592<\/MD5OfMessageBody>/);
+    const attrs = await post(`/000000000000/${name}`, "Action=GetQueueAttributes&Version=2012-11-05&AttributeName.1=ApproximateNumberOfMessages");
+    assert.match(await attrs.text(), /<Attribute><Name>ApproximateNumberOfMessages<\/Name><Value>1<\/Value><\/Attribute>/);
+    const missing = await post("/", "Action=SendMessage&Version=2012-11-05&MessageBody=hello");
+    assert.equal(missing.status, 400);
+    assert.match(await missing.text(), /<Code>MissingParameter<\/Code><Message>The request must contain the parameter QueueUrl.<\/Message>/);
   });
 
   test("CreateQueue is idempotent with identical attributes and refuses a different value", async () => {
@@ -267,7 +278,10 @@ describe("SQS", () => {
       assert.deepEqual(now.Messages?.map((m) => m.Body), ["in flight"], "the received message is still invisible");
       await second.scheduler.advance(60_000);
       const later = await c2.send(new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
-      assert.deepEqual(later.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]), [["kept", "2"]]);
+      assert.deepEqual(later.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]), [
+        ["kept", "2"],
+        ["in flight", "2"],
+      ]);
       c2.destroy();
       await second.close();
     } finally {

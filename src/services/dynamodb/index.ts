@@ -2,8 +2,6 @@ import { defineService } from "../../core/service.js";
 import type { DynamodbOperations } from "../../generated/dynamodb.js";
 import { batchGetItem } from "./handlers/batch-get-item.js";
 import { batchWriteItem } from "./handlers/batch-write-item.js";
-import { transactGetItems } from "./handlers/transact-get-items.js";
-import { transactWriteItems } from "./handlers/transact-write-items.js";
 import { describeContinuousBackups, updateContinuousBackups } from "./handlers/continuous-backups.js";
 import { createTable } from "./handlers/create-table.js";
 import { deleteItem } from "./handlers/delete-item.js";
@@ -16,17 +14,26 @@ import { putItem } from "./handlers/put-item.js";
 import { query } from "./handlers/query.js";
 import { scan } from "./handlers/scan.js";
 import { listTagsOfResource, tagResource, untagResource } from "./handlers/tags.js";
+import { transactGetItems } from "./handlers/transact-get-items.js";
+import { transactWriteItems } from "./handlers/transact-write-items.js";
 import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
 import { updateItem } from "./handlers/update-item.js";
 import { updateTable } from "./handlers/update-table.js";
 import { DynamoStore } from "./store.js";
-import { publishStreams } from "./stream-sync.js";
+import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
 import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
 
 export default defineService<DynamodbOperations, DynamoStore>({
   createStore: (env) => new DynamoStore(env.state),
   start: (env, store) => {
-    const cancelSweep = env.scheduler.every(TTL_SWEEP_INTERVAL_MS, () => void sweepExpired(env, store), "dynamodb:ttl-sweep");
+    const cancelSweep = env.scheduler.every(
+      TTL_SWEEP_INTERVAL_MS,
+      () => {
+        sweepExpired(env, store);
+        store.trimStreamRecords(env.clock.now() - STREAM_RETENTION_MS);
+      },
+      "dynamodb:ttl-sweep",
+    );
     const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", () => publishStreams(env, store));
     return () => {
       cancelSweep();

@@ -3,7 +3,7 @@
  * schema, storage encoding, writing an item together with its index rows and stream record,
  * and capacity accounting.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import type { Scope } from "../../core/service.js";
 import {
@@ -379,15 +379,21 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
 
   // A write that changes nothing (same item put again, an update to the same values) leaves no stream record.
   const unchanged = oldItem !== undefined && newItem !== undefined && attributeValuesEqual({ M: oldItem }, { M: newItem });
-  if (meta.stream?.enabled && meta.stream.arn !== undefined && !unchanged) {
-    appendStreamRecord(ctx, meta, schema, oldItem, newItem, opts);
-  }
+  const streamArn = meta.stream?.enabled ? meta.stream.arn : undefined;
+  if (streamArn !== undefined && !unchanged) appendStreamRecord(ctx, meta, streamArn, schema, oldItem, newItem, opts);
   return consumption;
 }
 
-function appendStreamRecord(ctx: WriteContext, meta: TableMeta, schema: KeySchema, oldItem: Item | undefined, newItem: Item | undefined, opts: WriteOptions): void {
-  const stream = meta.stream as Required<Pick<NonNullable<TableMeta["stream"]>, "arn">> & NonNullable<TableMeta["stream"]>;
-  const viewType = stream.viewType ?? "NEW_AND_OLD_IMAGES";
+function appendStreamRecord(
+  ctx: WriteContext,
+  meta: TableMeta,
+  streamArn: string,
+  schema: KeySchema,
+  oldItem: Item | undefined,
+  newItem: Item | undefined,
+  opts: WriteOptions,
+): void {
+  const viewType = meta.stream?.viewType ?? "NEW_AND_OLD_IMAGES";
   const keys = keyOf(schema, (newItem ?? oldItem) as Item);
   const eventName = oldItem === undefined ? "INSERT" : newItem === undefined ? "REMOVE" : "MODIFY";
   const withNew = newItem !== undefined && (viewType === "NEW_IMAGE" || viewType === "NEW_AND_OLD_IMAGES");
@@ -402,7 +408,7 @@ function appendStreamRecord(ctx: WriteContext, meta: TableMeta, schema: KeySchem
     StreamViewType: viewType,
   };
   const record = {
-    eventID: createHash("md5").update(`${stream.arn}:${now}:${Math.random()}`).digest("hex"),
+    eventID: createHash("md5").update(`${streamArn}:${now}:${randomUUID()}`).digest("hex"),
     eventName,
     eventVersion: "1.1",
     eventSource: "aws:dynamodb",
@@ -410,8 +416,8 @@ function appendStreamRecord(ctx: WriteContext, meta: TableMeta, schema: KeySchem
     dynamodb,
     ...(opts.byTtl ? { userIdentity: { Type: "Service", PrincipalId: "dynamodb.amazonaws.com" } } : {}),
   };
-  const seq = ctx.store.appendStreamRecord(ctx, stream.arn, meta.name, serializeItem(record as unknown as Item), now);
-  ctx.emit("dynamodb:StreamRecord", streamRecordEvent(meta.name, stream.arn, seq, jsonItem(record as unknown as Item)));
+  const seq = ctx.store.appendStreamRecord(ctx, streamArn, meta.name, serializeItem(record as unknown as Item), now);
+  ctx.emit("dynamodb:StreamRecord", streamRecordEvent(meta.name, streamArn, seq, jsonItem(record as unknown as Item)));
 }
 
 /** Sequence numbers are fixed-width decimal strings that grow with each record of a shard. */

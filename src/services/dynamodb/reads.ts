@@ -35,7 +35,7 @@ export interface ReadTarget {
   readonly schema: KeySchema;
 }
 
-export function readTarget(ctx: DynamoContext, meta: TableMeta, indexName: string | undefined, consistent: boolean | undefined): ReadTarget {
+export function readTarget(meta: TableMeta, indexName: string | undefined, consistent: boolean | undefined): ReadTarget {
   if (indexName === undefined) return { meta, index: undefined, schema: tableSchema(meta) };
   check(
     { field: "indexName", value: indexName, failure: indexName.length < 3 ? "Member must have length greater than or equal to 3" : indexName.length > 255 ? "Member must have length less than or equal to 255" : undefined },
@@ -43,7 +43,6 @@ export function readTarget(ctx: DynamoContext, meta: TableMeta, indexName: strin
   const index = findIndex(meta, indexName);
   if (index === undefined) throw validationException(`The table does not have the specified index: ${indexName}`);
   if (index.kind === "GSI" && consistent === true) throw validationException("Consistent reads are not supported on global secondary indexes");
-  void ctx;
   return { meta, index, schema: indexSchema(meta, index) };
 }
 

@@ -120,11 +120,11 @@ const HEADER_PERMISSIONS: readonly [keyof GrantHeaders, string, string][] = [
 /** Parses x-amz-grant-* headers: `id="...", uri="...", emailAddress="..."`, comma separated. */
 export function grantsFromHeaders(headers: GrantHeaders): Grant[] | undefined {
   const grants: Grant[] = [];
-  let any = false;
+  let found = false;
   for (const [member, permission, header] of HEADER_PERMISSIONS) {
     const value = headers[member];
     if (value === undefined) continue;
-    any = true;
+    found = true;
     for (const part of value.split(",")) {
       const m = /^\s*(id|uri|emailAddress)\s*=\s*"?([^"]*)"?\s*$/i.exec(part);
       if (!m) throw invalidArgument("Invalid grant header value", header, value);
@@ -138,7 +138,7 @@ export function grantsFromHeaders(headers: GrantHeaders): Grant[] | undefined {
       grants.push({ Grantee: grantee, Permission: permission });
     }
   }
-  return any ? grants : undefined;
+  return found ? grants : undefined;
 }
 
 /** Validates grants from an AccessControlPolicy body. */

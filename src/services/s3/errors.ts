@@ -79,6 +79,18 @@ export const errors = defineErrors({
   RestoreNotAllowed: { code: "InvalidObjectState", status: 403, message: "Restore is not allowed for the object's current storage class" },
   RestoreAlreadyInProgress: { code: "RestoreAlreadyInProgress", status: 409, message: "Object restore is already in progress" },
   TooManyBuckets: { code: "TooManyBuckets", status: 400, message: "You have attempted to create more buckets than allowed" },
+  NoSuchLifecycleConfiguration: { code: "NoSuchLifecycleConfiguration", status: 404, message: "The lifecycle configuration does not exist" },
+  ReplicationConfigurationNotFound: {
+    code: "ReplicationConfigurationNotFoundError",
+    status: 404,
+    message: "The replication configuration was not found",
+  },
+  InvalidTargetBucketForLogging: { code: "InvalidTargetBucketForLogging", status: 400, message: "The target bucket for logging does not exist" },
+  CrossLocationLoggingProhibited: {
+    code: "CrossLocationLoggingProhibited",
+    status: 403,
+    message: "Cross S3 location logging not allowed.",
+  },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
 });
 

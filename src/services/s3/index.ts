@@ -28,6 +28,10 @@ import {
   deleteBucketPolicy,
   deleteBucketWebsite,
   getBucketAccelerateConfiguration,
+  getBucketLogging,
+  getBucketRequestPayment,
+  putBucketLogging,
+  putBucketRequestPayment,
   getBucketEncryption,
   getBucketPolicy,
   getBucketWebsite,
@@ -54,14 +58,23 @@ import { getObjectAttributes } from "./handlers/get-object-attributes.js";
 import { restoreObject } from "./handlers/restore-object.js";
 import { uploadPartCopy } from "./handlers/upload-part-copy.js";
 import { startNotifications } from "./notify.js";
+import { startLifecycle } from "./lifecycle-runner.js";
+import { startRestores } from "./restore-runner.js";
+import { startReplication } from "./replication.js";
+import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./handlers/replication-config.js";
+import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
+import { withExpectedOwnerChecks } from "./expected-owner.js";
 import { S3Store } from "./store.js";
 
 export type S3Context = HandlerContext<S3Store>;
 
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
-  start: (env, store) => startNotifications(env, store),
+  start: (env, store) => {
+    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store)];
+    return () => stops.forEach((stop) => stop());
+  },
   // The response root elements S3 sends, which the models do not name.
   xmlRootNames: {
     ListBuckets: "ListAllMyBucketsResult",
@@ -84,9 +97,12 @@ export default defineService<S3Operations, S3Store>({
     GetBucketAcl: "AccessControlPolicy",
     GetObjectAcl: "AccessControlPolicy",
     GetObjectAttributes: "GetObjectAttributesResponse",
+    GetBucketLifecycleConfiguration: "LifecycleConfiguration",
+    GetBucketLogging: "BucketLoggingStatus",
+    GetBucketRequestPayment: "RequestPaymentConfiguration",
     UploadPartCopy: "CopyPartResult",
   },
-  handlers: {
+  handlers: withExpectedOwnerChecks({
     CreateBucket: createBucket,
     HeadBucket: headBucket,
     ListBuckets: listBuckets,
@@ -144,5 +160,15 @@ export default defineService<S3Operations, S3Store>({
     UploadPartCopy: uploadPartCopy,
     GetObjectAttributes: getObjectAttributes,
     RestoreObject: restoreObject,
-  },
+    PutBucketLifecycleConfiguration: putBucketLifecycleConfiguration,
+    GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,
+    DeleteBucketLifecycle: deleteBucketLifecycle,
+    PutBucketReplication: putBucketReplication,
+    GetBucketReplication: getBucketReplication,
+    DeleteBucketReplication: deleteBucketReplication,
+    PutBucketLogging: putBucketLogging,
+    GetBucketLogging: getBucketLogging,
+    PutBucketRequestPayment: putBucketRequestPayment,
+    GetBucketRequestPayment: getBucketRequestPayment,
+  }),
 });

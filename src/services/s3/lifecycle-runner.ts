@@ -7,8 +7,8 @@
  * due at midnight UTC, so an hourly sweep acts within the hour, as S3 does "asynchronously".
  */
 import type { ServiceEnvironment } from "../../core/service.js";
-import { dueAction, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
-import { formatSequencer } from "./domain/notifications.js";
+import { dueAction, expirationHeader, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
+import { objectEvent, S3_ORIGIN } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
 export const LIFECYCLE_SWEEP_INTERVAL = 60 * 60_000;
@@ -51,6 +51,21 @@ function factsOf(versions: readonly ObjectRow[]): ObjectVersionFacts[] {
     if (!row.is_latest) newerNoncurrent++;
     return facts;
   });
+}
+
+/** x-amz-expiration for a current version, when a lifecycle rule will expire it. */
+export function expirationOf(store: S3Store, bucket: BucketRow, row: ObjectRow): { Expiration?: string } {
+  const config = store.config<StoredLifecycle>(bucket.name, "lifecycle");
+  if (!config || row.delete_marker) return {};
+  const header = expirationHeader(config.rules, { key: row.key, size: row.size, tags: tagsOf(row), isDeleteMarker: false, isLatest: true, lastModified: row.last_modified });
+  return header !== undefined ? { Expiration: header } : {};
+}
+
+/** x-amz-abort-date / x-amz-abort-rule-id of a multipart upload. */
+export function abortScheduleOf(store: S3Store, bucket: string, upload: { key: string; initiated: number }): { AbortDate?: Date; AbortRuleId?: string } {
+  const config = store.config<StoredLifecycle>(bucket, "lifecycle");
+  const schedule = config ? uploadAbortSchedule(config.rules, upload) : undefined;
+  return schedule ? { AbortDate: new Date(schedule.abortAt), ...(schedule.ruleId !== undefined ? { AbortRuleId: schedule.ruleId } : {}) } : {};
 }
 
 /** One pass over every bucket with a lifecycle configuration. Returns the events to publish. */
@@ -117,23 +132,8 @@ export function startLifecycle(env: ServiceEnvironment, store: S3Store): () => v
     () => {
       const now = env.clock.now();
       for (const event of sweepLifecycle(store, now)) {
-        env.events.publish(
-          "s3:Object",
-          {
-            eventName: event.eventName,
-            bucket: event.bucket.name,
-            key: event.key,
-            ...(event.size !== undefined ? { size: event.size } : {}),
-            ...(event.eTag !== undefined ? { eTag: event.eTag } : {}),
-            ...(event.versionId !== undefined && event.bucket.versioning !== null ? { versionId: event.versionId } : {}),
-            sequencer: formatSequencer(store.nextSequencer(now)),
-            eventTime: now,
-            requestId: "lifecycle",
-            sourceIp: "s3.amazonaws.com",
-            principalId: "s3.amazonaws.com",
-          },
-          { account: event.bucket.account_id, region: event.bucket.region },
-        );
+        const { bucket, eventName, ...object } = event;
+        env.events.publish("s3:Object", objectEvent(store, bucket, eventName, object, now, S3_ORIGIN), { account: bucket.account_id, region: bucket.region });
       }
     },
     "s3 lifecycle sweep",

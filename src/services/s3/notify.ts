@@ -34,6 +34,8 @@ export interface S3ObjectEvent {
   readonly requestId: string;
   readonly sourceIp: string;
   readonly principalId: string;
+  /** s3:ObjectRestore:Completed: when the restored copy expires and the archive class. */
+  readonly restore?: { readonly expiresAt: number; readonly storageClass: string };
 }
 
 declare module "../../core/events.js" {
@@ -50,8 +52,23 @@ export function emitObjectEvent(
   eventName: string,
   object: { key: string; size?: number; eTag?: string; versionId?: string },
 ): void {
-  const now = ctx.clock.now();
-  ctx.emit("s3:Object", {
+  ctx.emit("s3:Object", objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: ctx.account }));
+}
+
+/** Who made a change S3 made itself (lifecycle actions, completed restores). */
+export const S3_ORIGIN = { requestId: "s3-internal", sourceIp: "s3.amazonaws.com", principalId: "s3.amazonaws.com" } as const;
+
+/** The event detail for a change made by a request or by S3 itself (lifecycle, restores). */
+export function objectEvent(
+  store: S3Store,
+  bucket: BucketRow,
+  eventName: string,
+  object: { key: string; size?: number; eTag?: string; versionId?: string },
+  now: number,
+  origin: { requestId: string; sourceIp: string; principalId: string },
+  restore?: S3ObjectEvent["restore"],
+): S3ObjectEvent {
+  return {
     eventName,
     bucket: bucket.name,
     key: object.key,
@@ -59,12 +76,11 @@ export function emitObjectEvent(
     ...(object.eTag !== undefined ? { eTag: object.eTag } : {}),
     // Version ids appear in events only for buckets with versioning configured.
     ...(object.versionId !== undefined && bucket.versioning !== null ? { versionId: object.versionId } : {}),
-    sequencer: formatSequencer(ctx.store.nextSequencer(now)),
+    sequencer: formatSequencer(store.nextSequencer(now)),
     eventTime: now,
-    requestId: ctx.requestId,
-    sourceIp: ctx.caller.sourceIp,
-    principalId: ctx.account,
-  });
+    ...origin,
+    ...(restore ? { restore } : {}),
+  };
 }
 
 export function notificationRules(bucket: BucketRow): NormalizedNotificationConfiguration {
@@ -147,6 +163,7 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
             ...(detail.versionId !== undefined ? { versionId: detail.versionId } : {}),
             sequencer: detail.sequencer,
           },
+          ...(detail.restore ? { restore: { lifecycleRestorationExpiryTime: detail.restore.expiresAt, lifecycleRestoreStorageClass: detail.restore.storageClass } } : {}),
         });
         return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])));
       }),

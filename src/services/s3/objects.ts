@@ -26,7 +26,8 @@ export function validateKey(key: string): void {
   if (key === "") throw invalidArgument("Invalid key name", "key", key);
 }
 
-const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
+/** What a version id can look like ("null" included); anything else is refused as invalid. */
+export const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
 
 function deleteMarkerHeaders(row: ObjectRow): Record<string, string> {
   return { "x-amz-delete-marker": "true", "x-amz-version-id": row.version_id };
@@ -128,6 +129,7 @@ export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: bo
     ...(row.website_redirect !== null ? { WebsiteRedirectLocation: row.website_redirect } : {}),
     ...(row.storage_class !== "STANDARD" ? { StorageClass: row.storage_class } : {}),
     ...(tags.length > 0 ? { TagCount: tags.length } : {}),
+    ...(row.replication_status !== null ? { ReplicationStatus: row.replication_status } : {}),
     ...(withChecksum ? checksumMembers(row.checksum_algorithm, row.checksum_value) : {}),
     Metadata: JSON.parse(row.metadata) as Record<string, string>,
     ...encryptionOutput(parseEncryption(row.encryption)),

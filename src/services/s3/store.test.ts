@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { openState, type StateLayer } from "../../state/database.js";
-import { S3Store, type BucketRow, type NewObject } from "./store.js";
+import { S3_MIGRATIONS, S3Store, type BucketRow, type NewObject } from "./store.js";
 
 function object(blobId: string | null, size: number, extra: Partial<NewObject> = {}): NewObject {
   return {
@@ -131,5 +131,18 @@ describe("S3Store", () => {
     assert.equal(state.blobs.refs(blob.id), 0);
     assert.equal(store.upload(b.name, "k", id), undefined);
     assert.ok(store.newUploadId(1) > id, "upload ids sort in initiation order");
+  });
+
+  test("a data dir from the first schema is brought up to date", () => {
+    const old = openState({ inMemory: true });
+    try {
+      old.migrate("s3", S3_MIGRATIONS.slice(0, 1));
+      const upgraded = new S3Store(old);
+      const columns = (old.db.prepare("PRAGMA table_info(s3_objects)").all() as { name: string }[]).map((c) => c.name);
+      assert.ok(columns.includes("replication_status"));
+      assert.equal(upgraded.pendingRestores(0).length, 0);
+    } finally {
+      old.close();
+    }
   });
 });

@@ -106,11 +106,14 @@ export const S3_MIGRATIONS: readonly string[] = [
      last_modified INTEGER NOT NULL,
      PRIMARY KEY (upload_id, part_number)
    ) WITHOUT ROWID;`,
+  // Replication status of versions, and finding restores still in progress at start-up.
+  `ALTER TABLE s3_objects ADD COLUMN replication_status TEXT;
+   CREATE INDEX s3_objects_restores ON s3_objects (restore_completes_at) WHERE restore_completes_at IS NOT NULL;`,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
 
-export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle";
+export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment";
 
 export interface Tag {
   readonly Key: string;
@@ -170,10 +173,12 @@ export interface ObjectRow extends ObjectHeaders {
   /** Archived objects (GLACIER, DEEP_ARCHIVE): when a requested restore finishes and when the copy expires. */
   readonly restore_completes_at: number | null;
   readonly restore_expires_at: number | null;
+  /** PENDING / COMPLETED / FAILED on a replicated source version, REPLICA on a copy. */
+  readonly replication_status: string | null;
   readonly owner_account: string;
 }
 
-export type NewObject = Omit<ObjectRow, "seq" | "is_latest" | "version_id" | "bucket" | "key" | "restore_completes_at" | "restore_expires_at">;
+export type NewObject = Omit<ObjectRow, "seq" | "is_latest" | "version_id" | "bucket" | "key" | "restore_completes_at" | "restore_expires_at" | "replication_status">;
 
 export interface UploadRow extends ObjectHeaders {
   readonly upload_id: string;
@@ -305,8 +310,8 @@ export class S3Store {
    * and suspended buckets replace the "null" version, enabled buckets keep every version.
    * Must run inside a transaction; retains the blob.
    */
-  putVersion(bucket: BucketRow, key: string, object: NewObject): ObjectRow {
-    const versionId = bucket.versioning === "Enabled" ? newVersionId() : "null";
+  putVersion(bucket: BucketRow, key: string, object: NewObject, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
+    const versionId = options.versionId ?? (bucket.versioning === "Enabled" ? newVersionId() : "null");
     if (versionId === "null") {
       const old = this.version(bucket.name, key, "null");
       if (old) this.removeRow(old);
@@ -317,8 +322,8 @@ export class S3Store {
       .prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, last_modified,
            content_type, content_encoding, content_disposition, content_language, cache_control, expires, website_redirect,
-           metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, acl, encryption, owner_account)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, acl, encryption, replication_status, owner_account)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         bucket.name,
@@ -346,6 +351,7 @@ export class S3Store {
         object.part_sizes,
         object.acl,
         object.encryption,
+        options.replicationStatus ?? null,
         object.owner_account,
       );
     return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(Number(info.lastInsertRowid)) as ObjectRow;
@@ -377,12 +383,16 @@ export class S3Store {
     return this.db.prepare<[string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? ORDER BY key, seq DESC").all(bucket);
   }
 
+  setReplicationStatus(seq: number, status: string): void {
+    this.db.prepare("UPDATE s3_objects SET replication_status = ? WHERE seq = ?").run(status, seq);
+  }
+
   setStorageClass(seq: number, storageClass: string): void {
     this.db.prepare("UPDATE s3_objects SET storage_class = ? WHERE seq = ?").run(storageClass, seq);
   }
 
   /** A delete marker as the key's new current version. Inside a transaction. */
-  putDeleteMarker(bucket: BucketRow, key: string, now: number, owner: string): ObjectRow {
+  putDeleteMarker(bucket: BucketRow, key: string, now: number, owner: string, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
     return this.putVersion(bucket, key, {
       content_type: null,
       content_encoding: null,
@@ -407,7 +417,16 @@ export class S3Store {
       acl: null,
       encryption: null,
       owner_account: owner,
-    });
+    }, options);
+  }
+
+  /** Object versions whose requested restore has not finished yet at `now`. */
+  pendingRestores(now: number): ObjectRow[] {
+    return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE restore_completes_at IS NOT NULL AND restore_completes_at > ?").all(now);
+  }
+
+  bySeq(seq: number): ObjectRow | undefined {
+    return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(seq);
   }
 
   setRestore(seq: number, completesAt: number, expiresAt: number): void {

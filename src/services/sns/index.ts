@@ -1,5 +1,6 @@
 import { defineService } from "../../core/service.js";
 import type { SnsOperations } from "../../generated/sns.js";
+import { addPermission, removePermission } from "./handlers/permissions.js";
 import { publish, publishBatch } from "./handlers/publish.js";
 import {
   confirmSubscription,
@@ -42,5 +43,7 @@ export default defineService<SnsOperations, SnsStore>({
     TagResource: tagResource,
     UntagResource: untagResource,
     ListTagsForResource: listTagsForResource,
+    AddPermission: addPermission,
+    RemovePermission: removePermission,
   },
 });

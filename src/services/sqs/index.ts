@@ -15,6 +15,7 @@ import { listQueueTags, tagQueue, untagQueue } from "./handlers/tags.js";
 import { scheduleMoveTask, stopMoveTask } from "./move-tasks.js";
 import { retentionMs } from "./queues.js";
 import { SqsStore } from "./store.js";
+import { sqsErrors } from "./errors.js";
 
 export type { SqsContext } from "./queues.js";
 
@@ -23,6 +24,8 @@ export type { SqsContext } from "./queues.js";
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
 export default defineService<SqsOperations, SqsStore>({
+  // SQS names the missing parameter rather than answering a Coral validation message.
+  missingParameter: (name) => sqsErrors.MissingParameter({ name }),
   createStore: (env) => new SqsStore(env.state),
   start(env, store) {
     const cancelSweep = env.scheduler.every(

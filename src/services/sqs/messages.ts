@@ -109,7 +109,12 @@ export interface ReceiveOptions {
   visibilityTimeout: number | undefined;
   systemAttributeNames: readonly string[];
   messageAttributeNames: readonly string[] | undefined;
+  /** FIFO only; ignored on standard queues. */
+  receiveRequestAttemptId?: string | undefined;
 }
+
+/** "The length of time during which the ReceiveRequestAttemptId is valid": 5 minutes. */
+const RECEIVE_ATTEMPT_INTERVAL_MS = 5 * 60_000;
 
 export type ReceivedMessage = NonNullable<ReceiveMessageOutput["Messages"]>[number];
 
@@ -209,6 +214,51 @@ function systemAttributeValue(name: string, message: StoredMessage, receiveCount
   }
 }
 
+/** The ReceiveMessage view of one delivery of a message. */
+function receivedView(
+  message: StoredMessage,
+  delivery: { arn: string; receiveId: string; receivedAt: number; receiveCount: number; firstReceive: number },
+  options: ReceiveOptions,
+): ReceivedMessage {
+  const item: ReceivedMessage = {
+    MessageId: message.messageId,
+    ReceiptHandle: encodeReceiptHandle({ queueArn: delivery.arn, messageId: message.messageId, receiveId: delivery.receiveId, receivedAt: delivery.receivedAt }),
+    MD5OfBody: message.md5Body,
+    Body: message.body,
+  };
+  const attributes: Record<string, string> = {};
+  for (const name of options.systemAttributeNames) {
+    const value = systemAttributeValue(name, message, delivery.receiveCount, delivery.firstReceive);
+    if (value !== undefined) attributes[name] = value;
+  }
+  if (Object.keys(attributes).length > 0) item.Attributes = attributes;
+  const selected = selectMessageAttributes<MessageAttributeValue>(message.attributes, options.messageAttributeNames);
+  const md5 = md5OfMessageAttributes(selected);
+  if (md5 !== undefined) {
+    item.MessageAttributes = selected;
+    item.MD5OfMessageAttributes = md5;
+  }
+  return item;
+}
+
+/**
+ * FIFO ReceiveRequestAttemptId: a retry with the same id within 5 minutes answers the same
+ * messages with the same receipt handles (those still in flight under that receive), instead
+ * of receiving anew. Undefined when there is no such earlier attempt.
+ */
+function repeatAttempt(ctx: SqsContext, queue: Queue, attemptId: string, options: ReceiveOptions, now: number): ReceivedMessage[] | undefined {
+  const attempt = ctx.store.getReceiveAttempt(queue, attemptId);
+  if (attempt === undefined || attempt.expiresAt <= now) return undefined;
+  const arn = arnOf(queue);
+  const out: ReceivedMessage[] = [];
+  for (const receipt of attempt.receipts) {
+    const message = ctx.store.getMessage(queue, receipt.messageId);
+    if (message === undefined || message.receiptId !== receipt.receiveId) continue;
+    out.push(receivedView(message, { arn, receiveId: receipt.receiveId, receivedAt: receipt.receivedAt, receiveCount: message.receiveCount, firstReceive: message.firstReceive ?? receipt.receivedAt }, options));
+  }
+  return out;
+}
+
 /** One receive attempt, in one transaction; empty when the queue has nothing (or is gone). */
 export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptions): ReceivedMessage[] {
   const now = ctx.clock.now();
@@ -216,34 +266,25 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
   const received = ctx.store.transaction(() => {
     const queue = ctx.store.getQueue(ref);
     if (queue === undefined) return [];
+    const attemptId = queue.fifo ? options.receiveRequestAttemptId : undefined;
+    if (attemptId !== undefined) {
+      const repeated = repeatAttempt(ctx, queue, attemptId, options, now);
+      if (repeated !== undefined) return repeated;
+    }
     ctx.store.expireMessages(queue, now, retentionMs(queue));
     const visibility = options.visibilityTimeout ?? Number(queue.attributes.VisibilityTimeout ?? "30");
     const arn = arnOf(queue);
     const out: ReceivedMessage[] = [];
+    const receipts: Array<{ messageId: string; receiveId: string; receivedAt: number }> = [];
     for (const message of candidates(ctx, queue, options.max, now, movedTo)) {
       const receiveId = randomReceiveId();
       ctx.store.markReceived(queue, message.messageId, { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
-      const receiveCount = message.receiveCount + 1;
-      const firstReceive = message.firstReceive ?? now;
-      const item: ReceivedMessage = {
-        MessageId: message.messageId,
-        ReceiptHandle: encodeReceiptHandle({ queueArn: arn, messageId: message.messageId, receiveId, receivedAt: now }),
-        MD5OfBody: message.md5Body,
-        Body: message.body,
-      };
-      const attributes: Record<string, string> = {};
-      for (const name of options.systemAttributeNames) {
-        const value = systemAttributeValue(name, message, receiveCount, firstReceive);
-        if (value !== undefined) attributes[name] = value;
-      }
-      if (Object.keys(attributes).length > 0) item.Attributes = attributes;
-      const selected = selectMessageAttributes<MessageAttributeValue>(message.attributes, options.messageAttributeNames);
-      const md5 = md5OfMessageAttributes(selected);
-      if (md5 !== undefined) {
-        item.MessageAttributes = selected;
-        item.MD5OfMessageAttributes = md5;
-      }
-      out.push(item);
+      receipts.push({ messageId: message.messageId, receiveId, receivedAt: now });
+      out.push(receivedView(message, { arn, receiveId, receivedAt: now, receiveCount: message.receiveCount + 1, firstReceive: message.firstReceive ?? now }, options));
+    }
+    // Only an attempt that received something is remembered: an empty one may be retried afresh.
+    if (attemptId !== undefined && receipts.length > 0) {
+      ctx.store.putReceiveAttempt(queue, attemptId, { receipts, expiresAt: now + RECEIVE_ATTEMPT_INTERVAL_MS });
     }
     return out;
   });

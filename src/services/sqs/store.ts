@@ -79,6 +79,15 @@ export const SQS_MIGRATIONS: readonly string[] = [
     failure_reason  TEXT,
     PRIMARY KEY (account_id, region, handle)
   ) WITHOUT ROWID;`,
+  `CREATE TABLE sqs_receive_attempts (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    queue      TEXT    NOT NULL,
+    attempt_id TEXT    NOT NULL,
+    receipts   TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, queue, attempt_id)
+  ) WITHOUT ROWID;`,
 ];
 
 export interface QueueRef {
@@ -120,6 +129,11 @@ export interface StoredMessage {
 export type NewMessage = Omit<StoredMessage, "seq" | "receiveCount" | "firstReceive" | "receivedAt" | "receiptId"> & {
   readonly receiveCount?: number;
 };
+
+export interface ReceiveAttempt {
+  readonly receipts: ReadonlyArray<{ messageId: string; receiveId: string; receivedAt: number }>;
+  readonly expiresAt: number;
+}
 
 export interface MessageCounts {
   visible: number;
@@ -283,6 +297,7 @@ export class SqsStore {
   deleteQueue(ref: QueueRef, now: number): void {
     this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
     this.db.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
+    this.db.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(...key(ref));
     this.db.prepare(`DELETE FROM sqs_queues WHERE ${KEY}`).run(...key(ref));
     this.db
       .prepare("INSERT INTO sqs_deleted_queues (account_id, region, name, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET deleted_at = excluded.deleted_at")
@@ -376,6 +391,11 @@ export class SqsStore {
 
   setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
     this.db.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, ...key(ref), messageId);
+  }
+
+  /** FIFO DelaySeconds changes apply to messages never received: visible at send time + delay. */
+  redelayUnreceived(ref: QueueRef, delayMs: number): void {
+    this.db.prepare(`UPDATE sqs_messages SET visible_at = sent_at + ? WHERE ${MKEY} AND received_at IS NULL AND dlq_source_arn IS NULL`).run(delayMs, ...key(ref));
   }
 
   deleteMessage(ref: QueueRef, messageId: string): void {
@@ -475,7 +495,28 @@ export class SqsStore {
   }
 
   pruneDedup(now: number): number {
-    return this.db.prepare("DELETE FROM sqs_dedup WHERE expires_at <= ?").run(now).changes;
+    const attempts = this.db.prepare("DELETE FROM sqs_receive_attempts WHERE expires_at <= ?").run(now).changes;
+    return attempts + this.db.prepare("DELETE FROM sqs_dedup WHERE expires_at <= ?").run(now).changes;
+  }
+
+  // ---- FIFO receive attempts ---------------------------------------------------------------
+
+  getReceiveAttempt(ref: QueueRef, attemptId: string): ReceiveAttempt | undefined {
+    const row = this.db
+      .prepare<[string, string, string, string], { receipts: string; expires_at: number }>(
+        `SELECT receipts, expires_at FROM sqs_receive_attempts WHERE ${MKEY} AND attempt_id = ?`,
+      )
+      .get(...key(ref), attemptId);
+    return row === undefined ? undefined : { receipts: JSON.parse(row.receipts) as ReceiveAttempt["receipts"], expiresAt: row.expires_at };
+  }
+
+  putReceiveAttempt(ref: QueueRef, attemptId: string, attempt: ReceiveAttempt): void {
+    this.db
+      .prepare(
+        `INSERT INTO sqs_receive_attempts (account_id, region, queue, attempt_id, receipts, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET receipts = excluded.receipts, expires_at = excluded.expires_at`,
+      )
+      .run(...key(ref), attemptId, JSON.stringify(attempt.receipts), attempt.expiresAt);
   }
 }
 

@@ -16,12 +16,10 @@ type KeySchemaInput = CreateTableInput["KeySchema"];
 type ProjectionInput = NonNullable<CreateTableInput["LocalSecondaryIndexes"]>[number]["Projection"];
 
 function keySchemaChecks(field: string, schema: KeySchemaInput): Check[] {
-  const out: Check[] = [
-    { field, value: undefined, failure: undefined },
-    schema.length < 1 || schema.length > 2
-      ? { field, value: `[${schema.map((k) => `KeySchemaElement(attributeName=${k.AttributeName}, keyType=${k.KeyType})`).join(", ")}]`, failure: schema.length < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 2" }
-      : { field, value: undefined, failure: undefined },
-  ];
+  const shown = `[${schema.map((k) => `KeySchemaElement(attributeName=${k.AttributeName}, keyType=${k.KeyType})`).join(", ")}]`;
+  const size =
+    schema.length < 1 ? "Member must have length greater than or equal to 1" : schema.length > 2 ? "Member must have length less than or equal to 2" : undefined;
+  const out: Check[] = [{ field, value: shown, failure: size }];
   schema.forEach((k, i) => {
     out.push(oneOf(`${field}.${i + 1}.member.keyType`, k.KeyType, ["HASH", "RANGE"]));
     out.push(length(`${field}.${i + 1}.member.attributeName`, k.AttributeName, 1, 255));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { TransactWriteItemsInput, TransactWriteItemsOutput } from "../../../generated/dynamodb.js";
-import { AwsError } from "../../../core/errors.js";
+import type { AwsError } from "../../../core/errors.js";
 import {
   applyUpdate,
   assertItemSize,

@@ -178,6 +178,7 @@ export class Environment {
       this.start(inv).catch((err: unknown) => {
         if (err instanceof EntrypointError) {
           inv.settle({ kind: "entrypoint", detail: err.message });
+          void this.destroy("failed");
           return;
         }
         // Not the function's fault (no interpreter on this machine...): a service error.
@@ -299,12 +300,16 @@ export class Environment {
     // A runtime that never takes the event: Lambda's Init limit (cold) plus the function timeout.
     const limit = (this.ready ? 0 : this.host.initTimeoutMs) + this.fn.timeout * 1000;
     inv.cancelTimers.push(
-      this.host.scheduler.schedule(limit, () => {
-        if (inv.deliveredAt !== undefined) return;
-        this.killedFor = "timeout";
-        inv.settle({ kind: this.ready ? "timeout" : "init-timeout" });
-        this.killGroup();
-      }),
+      this.host.scheduler.after(
+        limit,
+        () => {
+          if (inv.deliveredAt !== undefined) return;
+          this.killedFor = "timeout";
+          inv.settle({ kind: this.ready ? "timeout" : "init-timeout" });
+          this.killGroup();
+        },
+        "lambda event not taken",
+      ),
     );
     api.dispatch({
       requestId: inv.requestId,
@@ -335,11 +340,15 @@ export class Environment {
     inv.startedAt = this.host.clock.now();
     inv.preLog = this.takePending();
     inv.cancelTimers.push(
-      this.host.scheduler.schedule(this.fn.timeout * 1000, () => {
-        this.killedFor = "timeout";
-        inv.settle({ kind: "timeout" });
-        this.killGroup();
-      }),
+      this.host.scheduler.after(
+        this.fn.timeout * 1000,
+        () => {
+          this.killedFor = "timeout";
+          inv.settle({ kind: "timeout" });
+          this.killGroup();
+        },
+        "lambda timeout",
+      ),
     );
     this.watchMemory(inv);
   }
@@ -348,20 +357,19 @@ export class Environment {
   private watchMemory(inv: Invocation): void {
     const interval = this.host.memoryCheckIntervalMs;
     if (interval <= 0) return;
-    let cancel = (): void => undefined;
-    const check = (): void => {
-      if (inv.done) return;
-      const rss = readProcStatusKb(this.child?.pid, "VmRSS");
-      if (rss !== undefined && rss > this.fn.memorySize * 1024) {
+    const cancel = this.host.scheduler.every(
+      interval,
+      () => {
+        if (inv.done) return;
+        const rss = readProcStatusKb(this.child?.pid, "VmRSS");
+        if (rss === undefined || rss <= this.fn.memorySize * 1024) return;
         this.killedFor = "oom";
         inv.settle({ kind: "oom" });
         this.killGroup();
-        return;
-      }
-      cancel = this.host.scheduler.schedule(interval, check);
-    };
-    cancel = this.host.scheduler.schedule(interval, check);
-    inv.cancelTimers.push(() => cancel());
+      },
+      "lambda memory check",
+    );
+    inv.cancelTimers.push(cancel);
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -430,6 +438,8 @@ export class Environment {
     const id = inv.requestId;
     const now = this.host.clock.now();
     const event = (message: string): LogEvent => ({ timestamp: now, message: message + "\n" });
+    // Output without a final newline (print(x, end="")) still belongs to this invocation.
+    this.flushOutput();
     this.current = undefined;
 
     const peak = readProcStatusKb(this.child?.pid, "VmHWM");

@@ -1,14 +1,18 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, mkdir, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { systemClock } from "../../../core/clock.js";
+import { ManualClock } from "../../../core/manual-clock.js";
+import { createScheduler } from "../../../core/scheduler.js";
 import { AwsError } from "../../../core/errors.js";
 import { createEngine, type Engine, type FunctionSpec, type InvokeResult } from "./environments.js";
 import { extractZip } from "./zip.js";
-import { makeZip, ManualClock, ManualScheduler, processGone } from "./test-helpers.js";
+import { makeZip, processGone, waitUntil } from "./test-helpers.js";
 
 const REGION = "us-east-1";
 const ACCOUNT = "000000000000";
@@ -157,6 +161,16 @@ describe("Node.js runtimes", () => {
     assert.deepEqual(json(nested), { kind: "undefined" });
     const cjs = await engine.invoke(spec("node-cjs-sdk", "nodejs18.x", "cjs.handler", dir), event({}));
     assert.deepEqual(json(cjs), "function");
+  });
+
+  test("ES modules in a code directory Nimbus manages find the SDK without any resolve hook", async () => {
+    const zip = await makeZip({
+      "index.mjs": `import { STSClient } from "@aws-sdk/client-sts"; export const handler = async () => typeof STSClient;`,
+    });
+    const extracted = await extractZip(zip, join(base, "engine", "code"));
+    // An empty NODE_PATH disables the bootstrap's resolve hook: only the link above the code helps.
+    const fn = spec("node-esm-managed", "nodejs20.x", "index.handler", extracted.dir, { environment: { NODE_PATH: "" } });
+    assert.deepEqual(json(await engine.invoke(fn, event({}))), "function");
   });
 
   test("callback handlers: the response waits for the event loop unless callbackWaitsForEmptyEventLoop is false", async () => {
@@ -423,6 +437,26 @@ function call(method, path, body) {
     assert.equal((await engine.invoke(fn, event({ x: 2 }))).coldStart, false);
   });
 
+  test("a bootstrap from a layer (/opt/bootstrap) runs when the package has none", async () => {
+    const layer = await code({
+      bootstrap: {
+        data: `#!/usr/bin/env node
+const http = require("node:http");
+const base = "http://" + process.env.AWS_LAMBDA_RUNTIME_API + "/2018-06-01/runtime";
+const call = (method, path, body) => new Promise((resolve) => {
+  const req = http.request(base + path, { method }, (res) => { let d = ""; res.on("data", (c) => (d += c)); res.on("end", () => resolve({ h: res.headers, d })); });
+  req.end(body);
+});
+(async () => { for (;;) { const n = await call("GET", "/invocation/next"); await call("POST", "/invocation/" + n.h["lambda-runtime-aws-request-id"] + "/response", JSON.stringify("from layer")); } })();
+`,
+        mode: 0o755,
+      },
+    });
+    const dir = await code({ "handler.sh": "echo unused" });
+    const r = await engine.invoke(spec("custom-layer", "provided.al2", "handler.sh", dir, { layerDirs: [layer] }), event({}));
+    assert.equal(json(r), "from layer");
+  });
+
   test("without a bootstrap: Runtime.InvalidEntrypoint", async () => {
     const dir = await code({ "readme.txt": "no bootstrap here" });
     const r = await engine.invoke(spec("custom-none", "provided", "x", dir), event({}));
@@ -551,14 +585,20 @@ describe("environments", () => {
     assert.equal(c.coldStart, true);
     assert.equal((json(c) as { v: string }).v, "2");
     const oldPid = (json(a) as { pid: number }).pid;
-    for (let i = 0; i < 100 && !processGone(oldPid); i++) await new Promise((r) => setImmediate(r));
-    await engine.reap();
+    assert.ok(await waitUntil(() => processGone(oldPid)));
     assert.equal(engine.stats().byFunction[`${v1.arn}:$LATEST`]?.total, 1);
+
+    // Deleting the function: retire() ends its environments at once.
+    const newPid = (json(c) as { pid: number }).pid;
+    assert.equal(await engine.retire(v1.arn), 1);
+    assert.ok(processGone(newPid));
+    assert.equal(engine.stats().byFunction[`${v1.arn}:$LATEST`], undefined);
   });
 
   test("a timeout answers Sandbox.Timedout and replaces the environment", async () => {
-    const scheduler = new ManualScheduler();
-    const timed = createEngine({ endpointUrl: ENDPOINT, clock: systemClock, baseDir: join(base, "timed"), scheduler });
+    const clock = new ManualClock();
+    const scheduler = createScheduler(clock);
+    const timed = createEngine({ endpointUrl: ENDPOINT, clock, baseDir: join(base, "timed"), scheduler });
     // The function tells the test when it hangs, so the timeout fires only then.
     let hung: () => void = () => undefined;
     const hanging = new Promise<void>((r) => (hung = r));
@@ -582,46 +622,52 @@ describe("environments", () => {
       const fn = spec("sleeper", "nodejs20.x", "index.handler", dir, { timeout: 1, environment: { SIGNAL_URL: url } });
       const warmup = await timed.invoke(fn, event({}));
       const pending = timed.invoke(fn, event({ hang: true }));
-      const timer = await scheduler.next(1000);
       await hanging;
-      timer.run();
+      await scheduler.advance(999);
+      assert.equal(timed.stats().busy, 1);
+      await scheduler.advance(1);
       const r = await pending;
       assert.equal(r.functionError, "Unhandled");
       assert.equal(r.payload.toString(), `{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ${r.requestId} Error: Task timed out after 1.00 seconds"}`);
       assert.equal(r.durationMs, 1000);
-      assert.match(r.logs, new RegExp(`\\tINFO\\thanging\\n\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z ${r.requestId} Task timed out after 1\\.00 seconds\\nEND RequestId`));
+      assert.ok(r.logs.includes(`\tINFO\thanging\n2025-01-01T00:00:01.000Z ${r.requestId} Task timed out after 1.00 seconds\nEND RequestId`), r.logs);
       assertReportLines(r, 128, "\tStatus: timeout");
       assert.ok(r.logs.includes("\tDuration: 1000.00 ms\tBilled Duration: 1000 ms\t"));
       const pid = json(warmup) as number;
-      for (let i = 0; i < 1000 && !processGone(pid); i++) await new Promise((resolve) => setImmediate(resolve));
-      assert.ok(processGone(pid));
+      assert.ok(await waitUntil(() => processGone(pid)));
       const after = await timed.invoke(fn, event({}));
       assert.equal(after.coldStart, true);
       assert.notEqual(after.environmentId, r.environmentId);
     } finally {
       signal.close();
       await timed.shutdown();
+      scheduler.close();
     }
   });
 
   test("idle environments are reaped after the idle time", async () => {
     const clock = new ManualClock();
-    const reaping = createEngine({ endpointUrl: ENDPOINT, clock, baseDir: join(base, "reaping"), idleTimeoutMs: 60_000 });
+    const scheduler = createScheduler(clock);
+    const reaping = createEngine({ endpointUrl: ENDPOINT, clock, scheduler, baseDir: join(base, "reaping"), idleTimeoutMs: 60_000 });
     try {
       const dir = await code({ "index.js": `let n = 0; exports.handler = async () => ++n;` });
       const fn = spec("idle", "nodejs20.x", "index.handler", dir);
       assert.equal(json(await reaping.invoke(fn, event({}))), 1);
-      clock.advance(59_999);
+      await scheduler.advance(59_999);
       assert.equal(await reaping.reap(), 0);
+      assert.equal(reaping.stats().environments, 1);
+      // Used again: the idle time starts over.
       assert.equal(json(await reaping.invoke(fn, event({}))), 2);
-      clock.advance(60_000);
-      assert.equal(await reaping.reap(), 1);
+      await scheduler.advance(59_999);
+      assert.equal(reaping.stats().environments, 1);
+      await scheduler.advance(1);
       assert.equal(reaping.stats().environments, 0);
       const cold = await reaping.invoke(fn, event({}));
       assert.equal(json(cold), 1);
       assert.equal(cold.coldStart, true);
     } finally {
       await reaping.shutdown();
+      scheduler.close();
     }
   });
 
@@ -641,7 +687,7 @@ describe("environments", () => {
     assert.equal(processGone(pids.runtime), false);
     assert.equal(processGone(pids.child), false);
     await own.shutdown();
-    for (let i = 0; i < 1000 && !(processGone(pids.runtime) && processGone(pids.child)); i++) await new Promise((resolve) => setImmediate(resolve));
+    await waitUntil(() => processGone(pids.runtime) && processGone(pids.child));
     assert.ok(processGone(pids.runtime), "runtime process left behind");
     assert.ok(processGone(pids.child), "a process the function started was left behind");
     await assert.rejects(own.invoke(spec("spawner", "nodejs20.x", "index.handler", dir), event({})), (err: unknown) => {
@@ -649,6 +695,50 @@ describe("environments", () => {
       assert.equal(err.code, "ServiceException");
       return true;
     });
+  });
+
+  test("past maxEnvironments, starting an environment ends the least recently used idle one", async () => {
+    const small = createEngine({ endpointUrl: ENDPOINT, clock: systemClock, baseDir: join(base, "small"), maxEnvironments: 2 });
+    try {
+      const dir = await code({ "index.js": `exports.handler = async () => process.pid;` });
+      const [a, b, c] = ["lru-a", "lru-b", "lru-c"].map((name) => spec(name, "nodejs20.x", "index.handler", dir));
+      if (!a || !b || !c) throw new Error("unreachable");
+      await small.invoke(a, event({}));
+      await small.invoke(b, event({}));
+      await small.invoke(a, event({}));
+      await small.invoke(c, event({}));
+      const keys = Object.keys(small.stats().byFunction).sort();
+      assert.deepEqual(keys, [`${a.arn}:$LATEST`, `${c.arn}:$LATEST`]);
+      assert.equal((await small.invoke(b, event({}))).coldStart, true);
+    } finally {
+      await small.shutdown();
+    }
+  });
+
+  test("runtimes leave when Nimbus is killed without a shutdown", async () => {
+    // A stand-in Nimbus process runs a function that hangs, then dies by SIGKILL.
+    const pidFile = join(base, "orphan.pid");
+    const dir = await code({
+      "index.js": `exports.handler = async (event) => { require("node:fs").writeFileSync(event.pidFile, String(process.pid)); await new Promise(() => setInterval(() => {}, 1000)); };`,
+    });
+    const script = join(base, "fake-nimbus.mjs");
+    await writeFile(
+      script,
+      `const { createEngine } = await import(process.argv[2]);
+       const engine = createEngine({ endpointUrl: "${ENDPOINT}", clock: { now: () => Date.now() }, baseDir: process.argv[3] });
+       await engine.invoke(JSON.parse(process.argv[4]), Buffer.from(process.argv[5]));`,
+    );
+    const fn = spec("orphan", "nodejs20.x", "index.handler", dir, { timeout: 900 });
+    const fake = spawn(process.execPath, [...process.execArgv, script, new URL("./environments.js", import.meta.url).href, join(base, "fake"), JSON.stringify(fn), JSON.stringify({ pidFile })], {
+      stdio: "ignore",
+    });
+    const pidIn = (): number => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : 0);
+    await waitUntil(() => pidIn() > 0, 30_000);
+    const runtimePid = pidIn();
+    assert.ok(runtimePid > 0, "the function never ran");
+    fake.kill("SIGKILL");
+    // The runtime notices its parent is gone within about a second (bounded wait, not a sleep).
+    assert.ok(await waitUntil(() => processGone(runtimePid)), "the runtime outlived Nimbus");
   });
 
   test("an unknown runtime is refused", async () => {

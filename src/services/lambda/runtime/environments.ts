@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import type { Clock } from "../../../core/clock.js";
 import type { AwsError } from "../../../core/errors.js";
+import { createScheduler } from "../../../core/scheduler.js";
 import { Environment, type EnvironmentHost } from "./environment.js";
 import { runtimeErrors } from "./errors.js";
 import {
@@ -39,6 +40,7 @@ export interface EngineConfig {
   clock: Clock;
   /** Environments' `/tmp` dirs, merged layer dirs and bytecode caches live under here. */
   baseDir: string;
+  /** Nimbus's scheduler (core/scheduler.ts); by default one of the engine's own on `clock`. */
   scheduler?: Scheduler;
   log?: EngineLog;
   /** Idle environments older than this are reaped. Default 10 minutes. */
@@ -77,6 +79,11 @@ export interface Engine {
   invoke(fn: FunctionSpec, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
   /** Ends environments idle for `idleTimeoutMs` or more; returns how many. */
   reap(): Promise<number>;
+  /**
+   * Ends the environments of a function (all versions, or one): for DeleteFunction and the like.
+   * Idle ones go now, busy ones when their invocation ends. Returns how many were affected.
+   */
+  retire(functionArn: string, version?: string): Promise<number>;
   /** Kills every environment (process groups included) and refuses further invocations. */
   shutdown(): Promise<void>;
   stats(): EngineStats;
@@ -85,14 +92,6 @@ export interface Engine {
 export function createEngine(config: EngineConfig): Engine {
   return new LambdaEngine(config);
 }
-
-const realScheduler: Scheduler = {
-  schedule(delayMs, task) {
-    const timer = setTimeout(task, delayMs);
-    timer.unref();
-    return () => clearTimeout(timer);
-  },
-};
 
 interface Waiter {
   fn: FunctionSpec;
@@ -123,13 +122,16 @@ class LambdaEngine implements Engine, EnvironmentHost {
   private readonly maxEnvironments: number;
   private readonly settings: RuntimeSettings;
   private shuttingDown = false;
+  /** Created when none is given; closed at shutdown. */
+  private readonly ownScheduler: Scheduler | undefined;
   private readonly onProcessExit = (): void => {
     for (const env of this.live) env.killGroup();
   };
 
   constructor(private readonly config: EngineConfig) {
     this.clock = config.clock;
-    this.scheduler = config.scheduler ?? realScheduler;
+    this.ownScheduler = config.scheduler ? undefined : createScheduler(config.clock);
+    this.scheduler = config.scheduler ?? (this.ownScheduler as Scheduler);
     this.baseDir = resolve(config.baseDir);
     this.initTimeoutMs = config.initTimeoutMs ?? 10_000;
     this.memoryCheckIntervalMs = config.memoryCheckIntervalMs ?? 100;
@@ -179,6 +181,22 @@ class LambdaEngine implements Engine, EnvironmentHost {
     return expired.length;
   }
 
+  async retire(functionArn: string, version?: string): Promise<number> {
+    const ending: Array<Promise<void>> = [];
+    let affected = 0;
+    for (const pool of this.pools.values()) {
+      const [fn] = pool.envs;
+      if (!fn || fn.fn.arn !== functionArn || (version !== undefined && fn.fn.version !== version)) continue;
+      for (const env of pool.envs) {
+        affected++;
+        env.retiring = true;
+        if (env.state === "idle") ending.push(env.destroy("retired"));
+      }
+    }
+    await Promise.all(ending);
+    return affected;
+  }
+
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     const all = new Set<Environment>(this.live);
@@ -188,6 +206,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
     }
     await Promise.all([...all].map((env) => env.destroy("shutdown")));
     this.pools.clear();
+    this.ownScheduler?.close();
     process.off("exit", this.onProcessExit);
   }
 
@@ -308,7 +327,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
     }
     env.state = "idle";
     env.lastUsed = this.clock.now();
-    env.setReapTimer(this.scheduler.schedule(this.idleTimeoutMs, () => void this.reap()));
+    env.setReapTimer(this.scheduler.after(this.idleTimeoutMs, () => this.reap().then(() => undefined), "lambda idle reap"));
   }
 }
 

@@ -160,6 +160,13 @@ function postResponse(requestId, result) {
   return call("POST", `/invocation/${requestId}/response`, Buffer.from(text ?? "null"), { "Content-Type": "application/json" });
 }
 
+// If Nimbus dies without ending this environment (kill -9), the runtime is re-parented: leave
+// too, whatever the handler is doing. Unref'd, so it never keeps the event loop alive.
+const PARENT = process.ppid;
+setInterval(() => {
+  if (process.ppid !== PARENT) process.exit(1);
+}, 1000).unref();
+
 // Without a reachable Runtime API the environment is gone: never linger as an orphan.
 function lost(err) {
   process.stderr.write(`Nimbus runtime: lost the Runtime API: ${err && err.message}\n`);
@@ -185,15 +192,55 @@ function hasTypeModule(dir) {
   }
 }
 
-let esmHooked = false;
-async function importEsm(file) {
-  // ESM ignores NODE_PATH; a resolve hook gives `import "@aws-sdk/..."` and layer packages the
-  // same fallback CommonJS gets. Registered only when an ES module is actually loaded.
-  if (!esmHooked && typeof nodeModule.register === "function" && process.env.NODE_PATH) {
-    esmHooked = true;
-    nodeModule.register("./node-esm-resolve.mjs", import.meta.url);
+// ESM ignores NODE_PATH. On Lambda the bundled SDK (and layer packages) still import from ES
+// modules, so bare specifiers that do not resolve normally get a second try from each NODE_PATH
+// directory. Node 22.15+ does that with a cheap in-thread hook; older versions need a loader
+// thread (about 150 ms), started only once an import has actually failed that way.
+const NODE_PATH_DIRS = (process.env.NODE_PATH || "").split(path.delimiter).filter(Boolean);
+const isBare = (s) => !s.startsWith(".") && !s.startsWith("/") && !/^[a-z][a-z0-9+.-]*:/i.test(s);
+let esmHook = "none";
+function hookEsm(afterFailure) {
+  if (esmHook !== "none" || NODE_PATH_DIRS.length === 0) return false;
+  if (typeof nodeModule.registerHooks === "function") {
+    esmHook = "in-thread";
+    nodeModule.registerHooks({
+      resolve(specifier, context, nextResolve) {
+        try {
+          return nextResolve(specifier, context);
+        } catch (error) {
+          if (!isBare(specifier) || (error && error.code !== "ERR_MODULE_NOT_FOUND")) throw error;
+          for (const dir of NODE_PATH_DIRS) {
+            try {
+              return nextResolve(specifier, { ...context, parentURL: pathToFileURL(path.join(dir, "noop.mjs")).href });
+            } catch {
+              // the next directory
+            }
+          }
+          throw error;
+        }
+      },
+    });
+    return true;
   }
-  return import(pathToFileURL(file).href);
+  if (afterFailure && typeof nodeModule.register === "function") {
+    esmHook = "loader-thread";
+    nodeModule.register("./node-esm-resolve.mjs", import.meta.url);
+    return true;
+  }
+  return false;
+}
+
+async function importEsm(file) {
+  hookEsm(false);
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (error) {
+    const bare = error && error.code === "ERR_MODULE_NOT_FOUND" && /Cannot find package '([^']+)'/.exec(error.message);
+    if (!bare || !hookEsm(true)) throw error;
+    // The failed graph stays cached under its URL: load the entry module afresh.
+    return import(`${url}?nimbus-esm-retry`);
+  }
 }
 
 async function loadModule(appRoot, moduleRoot, name) {

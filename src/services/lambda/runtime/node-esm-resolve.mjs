@@ -1,4 +1,5 @@
-// Module resolve hook for ES module handlers (registered by node-bootstrap.mjs).
+// Module resolve hook for ES module handlers on Node.js before 22.15 (registered by
+// node-bootstrap.mjs in a loader thread; newer versions use the same logic in-thread).
 // CommonJS `require` searches NODE_PATH; ESM `import` does not. On Lambda the SDK and layer
 // packages are still importable from ES modules, so when the normal resolution of a bare
 // specifier fails, retry it from each NODE_PATH directory (layers, then the bundled SDK).

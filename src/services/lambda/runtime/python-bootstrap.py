@@ -355,8 +355,25 @@ def handle_event(client, request_handler, invoke_id, body, headers):
         client.post_result(invoke_id, payload, content_type)
 
 
+def watch_parent():
+    # If Nimbus dies without ending this environment (kill -9), the runtime is re-parented:
+    # leave too, whatever the handler is doing.
+    import threading
+
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="nimbus-parent-watch", daemon=True).start()
+
+
 def main():
     global _request_id
+    watch_parent()
     sys.stdout = Unbuffered(sys.stdout)
     sys.stderr = Unbuffered(sys.stderr)
     # The runtime's own directory must not shadow user modules; the code comes first.

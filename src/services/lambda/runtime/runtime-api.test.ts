@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { RuntimeApi, type RuntimeApiListener } from "./runtime-api.js";
+import { waitUntil } from "./test-helpers.js";
 
 interface Recorded {
   events: string[];
@@ -50,8 +51,7 @@ describe("RuntimeApi", () => {
   test("/next long-polls until an event is dispatched, with Lambda's headers", async () => {
     const { api, rec, base } = await start();
     const next = fetch(`${base}/invocation/next`);
-    await new Promise((r) => setImmediate(r));
-    while (!rec.events.includes("ready")) await new Promise((r) => setTimeout(r, 1));
+    assert.ok(await waitUntil(() => rec.events.includes("ready")));
     api.dispatch(invocation);
     const res = await next;
     assert.equal(res.status, 200);
@@ -132,7 +132,7 @@ describe("RuntimeApi", () => {
 
     const other = await start();
     const next = fetch(`${other.base}/invocation/next`);
-    while (!other.rec.events.includes("ready")) await new Promise((r) => setTimeout(r, 1));
+    assert.ok(await waitUntil(() => other.rec.events.includes("ready")));
     const late = await fetch(`${other.base}/init/error`, { method: "POST", body: "{}" });
     assert.equal(late.status, 403);
     assert.deepEqual(await late.json(), {

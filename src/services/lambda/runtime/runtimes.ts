@@ -24,6 +24,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
+import { symlink } from "node:fs/promises";
 import { delimiter, dirname, join, resolve, sep } from "node:path";
 import { runtimeErrors } from "./errors.js";
 import type { FunctionSpec } from "./types.js";
@@ -99,6 +100,7 @@ export async function planSpawn(fn: FunctionSpec, identity: EnvironmentIdentity,
       settings.runtimeDir,
       codeDir,
     ].join(delimiter);
+    await linkSdkAboveCode(codeDir, settings);
     // Node 22.1+ keeps compiled code between cold starts (older versions ignore it).
     searchPaths.NODE_COMPILE_CACHE = join(settings.baseDir, "cache", "node");
     runtimeVersion = `nodejs:${info.version}.v${process.versions.node}`;
@@ -169,6 +171,19 @@ export async function planSpawn(fn: FunctionSpec, identity: EnvironmentIdentity,
   }
   if (opt) env._NIMBUS_OPT_DIR = opt;
   return { command, args, env, runtimeVersion };
+}
+
+/**
+ * ES modules ignore NODE_PATH and find packages by walking up from the importing file. A code
+ * directory Nimbus manages (under its base dir, e.g. `<base>/code/<sha256>`) gets a
+ * `node_modules` link to the bundled SDK in its parent, so `import "@aws-sdk/..."` resolves
+ * there at no cost; the function's own node_modules still come first. Other code directories
+ * rely on the resolve hook of node-bootstrap.mjs.
+ */
+async function linkSdkAboveCode(codeDir: string, settings: RuntimeSettings): Promise<void> {
+  const parent = dirname(codeDir);
+  if (!settings.sdkNodeModules || !(parent + sep).startsWith(settings.baseDir + sep)) return;
+  await symlink(settings.sdkNodeModules, join(parent, "node_modules"), "dir").catch(() => undefined);
 }
 
 /**

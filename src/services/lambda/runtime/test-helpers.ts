@@ -40,52 +40,6 @@ export function renameEntry(zip: Buffer, from: string, to: string): Buffer {
   return out;
 }
 
-export interface ScheduledTask {
-  delayMs: number;
-  run: () => void;
-  cancelled: boolean;
-  fired: boolean;
-}
-
-/** A Scheduler whose tasks run only when the test fires them. */
-export class ManualScheduler {
-  readonly tasks: ScheduledTask[] = [];
-  private readonly waiting: Array<{ delayMs: number; resolve: (task: ScheduledTask) => void }> = [];
-
-  schedule(delayMs: number, run: () => void): () => void {
-    const task: ScheduledTask = { delayMs, run, cancelled: false, fired: false };
-    this.tasks.push(task);
-    const i = this.waiting.findIndex((w) => w.delayMs === delayMs);
-    if (i >= 0) this.waiting.splice(i, 1)[0]?.resolve(task);
-    return () => {
-      task.cancelled = true;
-    };
-  }
-
-  /** The first pending task with this delay, now or as soon as one is scheduled. */
-  next(delayMs: number): Promise<ScheduledTask> {
-    const pending = this.tasks.find((t) => t.delayMs === delayMs && !t.cancelled && !t.fired);
-    if (pending) return Promise.resolve(pending);
-    return new Promise((resolve) => this.waiting.push({ delayMs, resolve }));
-  }
-
-  fire(task: ScheduledTask): void {
-    if (task.cancelled || task.fired) return;
-    task.fired = true;
-    task.run();
-  }
-}
-
-export class ManualClock {
-  constructor(private t = Date.UTC(2024, 0, 15, 12, 0, 0)) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
-
 /** True when the process no longer exists (a zombie awaiting its reaper counts as gone). */
 export function processGone(pid: number): boolean {
   try {
@@ -98,4 +52,12 @@ export function processGone(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/** Polls `condition` until it holds or `limitMs` passes (a bounded wait for an outside event). */
+export async function waitUntil(condition: () => boolean, limitMs = 10_000): Promise<boolean> {
+  for (const start = Date.now(); Date.now() - start < limitMs; await new Promise((r) => setTimeout(r, 10))) {
+    if (condition()) return true;
+  }
+  return condition();
 }

@@ -84,8 +84,5 @@ export interface InvokeResult {
 
 export type EngineLog = (level: "debug" | "info" | "warn" | "error", message: string) => void;
 
-/** Time-driven work (timeouts, reaping, memory sampling); tests inject one they can drive. */
-export interface Scheduler {
-  /** Runs `task` once after `delayMs`; returns a function that cancels it. */
-  schedule(delayMs: number, task: () => void): () => void;
-}
+/** Timeouts, reaping and memory sampling go through Nimbus's one scheduler. */
+export type { Scheduler } from "../../../core/scheduler.js";

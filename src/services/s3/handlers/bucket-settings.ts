@@ -1,4 +1,4 @@
-/** Bucket sub-resources stored as documents: policy, website, transfer acceleration, default encryption. */
+/** Bucket sub-resources stored as documents: policy, website, transfer acceleration, default encryption, logging, requester pays. */
 import type {
   DeleteBucketEncryptionInput,
   DeleteBucketEncryptionOutput,
@@ -7,6 +7,14 @@ import type {
   DeleteBucketWebsiteInput,
   DeleteBucketWebsiteOutput,
   GetBucketAccelerateConfigurationInput,
+  GetBucketLoggingInput,
+  GetBucketLoggingOutput,
+  GetBucketRequestPaymentInput,
+  GetBucketRequestPaymentOutput,
+  PutBucketLoggingInput,
+  PutBucketLoggingOutput,
+  PutBucketRequestPaymentInput,
+  PutBucketRequestPaymentOutput,
   GetBucketAccelerateConfigurationOutput,
   GetBucketEncryptionInput,
   GetBucketEncryptionOutput,
@@ -177,4 +185,52 @@ export function getBucketEncryption(input: GetBucketEncryptionInput, ctx: S3Cont
 export function deleteBucketEncryption(input: DeleteBucketEncryptionInput, ctx: S3Context): DeleteBucketEncryptionOutput {
   ctx.store.transaction(() => ctx.store.deleteConfig(requireBucket(ctx, input.Bucket).name, "encryption"));
   return {};
+}
+
+// --- server access logging ---------------------------------------------------------------------
+
+type LoggingEnabled = NonNullable<GetBucketLoggingOutput["LoggingEnabled"]>;
+
+/**
+ * Where access logs would go. The target must be an existing bucket of the same owner (and,
+ * on S3, the same region); an empty BucketLoggingStatus turns logging off. Log records are not
+ * written yet.
+ */
+export function putBucketLogging(input: PutBucketLoggingInput, ctx: S3Context): PutBucketLoggingOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const enabled = input.BucketLoggingStatus.LoggingEnabled;
+  if (enabled === undefined) {
+    ctx.store.transaction(() => ctx.store.deleteConfig(bucket.name, "logging"));
+    return {};
+  }
+  const target = ctx.store.bucket(enabled.TargetBucket);
+  if (!target || target.account_id !== bucket.account_id) {
+    throw errors.InvalidTargetBucketForLogging({}, { fields: { TargetBucket: enabled.TargetBucket } });
+  }
+  if (target.region !== bucket.region) {
+    throw errors.CrossLocationLoggingProhibited({}, { fields: { TargetBucketLocation: target.region, SourceBucketLocation: bucket.region } });
+  }
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "logging", enabled));
+  return {};
+}
+
+export function getBucketLogging(input: GetBucketLoggingInput, ctx: S3Context): GetBucketLoggingOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const enabled = ctx.store.config<LoggingEnabled>(bucket.name, "logging");
+  return enabled ? { LoggingEnabled: enabled } : {};
+}
+
+// --- requester pays ----------------------------------------------------------------------------
+
+export function putBucketRequestPayment(input: PutBucketRequestPaymentInput, ctx: S3Context): PutBucketRequestPaymentOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const payer = input.RequestPaymentConfiguration.Payer;
+  if (payer !== "Requester" && payer !== "BucketOwner") throw s3DomainErrors.MalformedXML();
+  ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "requestPayment", payer));
+  return {};
+}
+
+export function getBucketRequestPayment(input: GetBucketRequestPaymentInput, ctx: S3Context): GetBucketRequestPaymentOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  return { Payer: ctx.store.config<string>(bucket.name, "requestPayment") ?? "BucketOwner" };
 }

@@ -1,33 +1,15 @@
 import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js";
 import { evaluateCopySourceConditions } from "../domain/conditions.js";
+import { parseCopySource } from "../copy-source.js";
 import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requestedObjectAcl } from "../access.js";
 import { assertReadable } from "../restore.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
+import { markPending } from "../replication.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
-
-/** x-amz-copy-source: `bucket/key` or `/bucket/key`, URL-encoded, optionally `?versionId=`. */
-export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
-  const q = value.indexOf("?");
-  const path = q === -1 ? value : value.slice(0, q);
-  const query = q === -1 ? undefined : new URLSearchParams(value.slice(q + 1));
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    throw invalidArgument("Invalid copy source encoding", "x-amz-copy-source", value);
-  }
-  if (decoded.startsWith("/")) decoded = decoded.slice(1);
-  const slash = decoded.indexOf("/");
-  if (slash <= 0 || slash === decoded.length - 1) {
-    throw invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", value);
-  }
-  const versionId = query?.get("versionId") ?? undefined;
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), ...(versionId !== undefined ? { versionId } : {}) };
-}
 
 function sourceVersion(ctx: S3Context, bucketName: string, key: string, versionId: string | undefined): ObjectRow {
   const bucket = requireBucket(ctx, bucketName);
@@ -99,7 +81,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   const row = ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     const again = sourceVersion(ctx, src.bucket, src.key, src.versionId);
-    return ctx.store.putVersion(bucket, input.Key, {
+    const written = ctx.store.putVersion(bucket, input.Key, {
       ...headers,
       delete_marker: 0,
       blob_id: again.blob_id,
@@ -115,6 +97,8 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
       encryption: JSON.stringify(encryption),
       owner_account: ctx.account,
     });
+    markPending(ctx.store, bucket, written);
+    return written;
   });
   emitObjectEvent(ctx, target, "s3:ObjectCreated:Copy", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   const sourceBucket = ctx.store.bucket(src.bucket);

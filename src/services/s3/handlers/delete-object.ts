@@ -3,10 +3,9 @@ import { AwsError } from "../../../core/errors.js";
 import { invalidArgument, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
-import { requireBucket, utcSeconds } from "../objects.js";
+import { markPending } from "../replication.js";
+import { requireBucket, VERSION_ID } from "../objects.js";
 import type { BucketRow } from "../store.js";
-
-const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
 
 /** "You can delete up to 1000 objects in a single DeleteObjects request." */
 export const MAX_DELETE_OBJECTS = 1000;
@@ -35,31 +34,8 @@ function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: st
     }
     return {};
   }
-  const marker = store.putVersion(bucket, key, {
-    content_type: null,
-    content_encoding: null,
-    content_disposition: null,
-    content_language: null,
-    cache_control: null,
-    expires: null,
-    website_redirect: null,
-    metadata: "{}",
-    tags: "[]",
-    storage_class: "STANDARD",
-    delete_marker: 1,
-    blob_id: null,
-    size: 0,
-    etag: "",
-    last_modified: utcSeconds(ctx.clock.now()),
-    checksum_algorithm: null,
-    checksum_value: null,
-    checksum_type: null,
-    parts_count: null,
-    part_sizes: null,
-    acl: null,
-    encryption: null,
-    owner_account: ctx.account,
-  });
+  const marker = store.putDeleteMarker(bucket, key, ctx.clock.now(), ctx.account);
+  markPending(store, bucket, marker);
   emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:DeleteMarkerCreated", { key, versionId: marker.version_id });
   return { DeleteMarker: true, VersionId: marker.version_id };
 }

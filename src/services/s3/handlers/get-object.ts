@@ -7,6 +7,7 @@ import { objectOutput, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
 import { assertReadable, restoreHeader } from "../restore.js";
 import { checkReadKey, parseEncryption } from "../encryption.js";
+import { expirationOf } from "../lifecycle-runner.js";
 
 function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions {
   return {
@@ -67,7 +68,12 @@ function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method:
   checkReadKey(parseEncryption(row.encryption), input);
   checkConditions(input, row);
   const restore = restoreHeader(row, ctx.clock.now());
-  return { bucket, row: row, selection: select(input, row), restore: restore !== undefined ? { Restore: restore } : {} };
+  return {
+    bucket,
+    row,
+    selection: select(input, row),
+    restore: { ...(restore !== undefined ? { Restore: restore } : {}), ...expirationOf(ctx.store, bucket, row) },
+  };
 }
 
 export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutput {

@@ -20,8 +20,10 @@ import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors
 import type { S3Context } from "../index.js";
 import { ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
 import { requestedObjectAcl } from "../access.js";
+import { abortScheduleOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
+import { markPending } from "../replication.js";
 import { checksumMembers, contentHeaders, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import { canonicalUserId, type PartRow, type UploadRow } from "../store.js";
 
@@ -62,6 +64,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
     Bucket: bucket.name,
     Key: input.Key,
     UploadId: uploadId,
+    ...abortScheduleOf(ctx.store, bucket.name, { key: input.Key, initiated: now }),
     ...encryptionOutput(encryption),
     ...(algorithm ? { ChecksumAlgorithm: algorithm } : {}),
   };
@@ -196,6 +199,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
         owner_account: upload.owner_account,
       });
       ctx.store.removeUpload(upload.upload_id);
+      markPending(ctx.store, current, written);
       return written;
     });
     emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
@@ -238,6 +242,7 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
     Bucket: bucket.name,
     Key: upload.key,
     UploadId: upload.upload_id,
+    ...abortScheduleOf(ctx.store, bucket.name, upload),
     PartNumberMarker: marker,
     ...(last ? { NextPartNumberMarker: last.part_number } : {}),
     MaxParts: max,

@@ -3,6 +3,8 @@ import { evaluateWriteConditions, validateWriteConditions } from "../domain/cond
 import type { S3Context } from "../index.js";
 import { encryptionOutput, resolveEncryption } from "../encryption.js";
 import { ingestBody } from "../ingest.js";
+import { markPending } from "../replication.js";
+import { expirationOf } from "../lifecycle-runner.js";
 import { emitObjectEvent } from "../notify.js";
 import { requestedObjectAcl } from "../access.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
@@ -24,7 +26,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
         const current = requireBucket(ctx, input.Bucket);
         const latest = ctx.store.latest(current.name, input.Key);
         evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
-        return ctx.store.putVersion(current, input.Key, {
+        const written = ctx.store.putVersion(current, input.Key, {
           ...headers,
           delete_marker: 0,
           blob_id: received.blob.id,
@@ -40,6 +42,8 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
           encryption: JSON.stringify(encryption),
           owner_account: ctx.account,
         });
+        markPending(ctx.store, current, written);
+        return ctx.store.bySeq(written.seq) ?? written;
       });
     } catch (err) {
       ctx.store.blobs.abandon(received.blob.id);
@@ -52,5 +56,6 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
     ...(bucket.versioning !== null || row.version_id !== "null" ? { VersionId: row.version_id } : {}),
     ...checksumMembers(row.checksum_algorithm, row.checksum_value),
     ...encryptionOutput(encryption),
+    ...expirationOf(ctx.store, bucket, row),
   };
 }

@@ -2,6 +2,7 @@ import type { RestoreObjectInput, RestoreObjectOutput } from "../../../generated
 import { ceilToMidnightUtc } from "../domain/lifecycle.js";
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
+import { emitObjectEvent } from "../notify.js";
 import { readableVersion, requireBucket } from "../objects.js";
 import { DAY, isArchived, isRestored, restoreDelay, restoreInProgress } from "../restore.js";
 
@@ -30,6 +31,7 @@ export function restoreObject(input: RestoreObjectInput, ctx: S3Context): Restor
     if (tier === "Expedited" && row.storage_class === "DEEP_ARCHIVE") throw errors.InvalidObjectState({}, { fields: { StorageClass: row.storage_class } });
     const completes = now + restoreDelay(row.storage_class, tier);
     ctx.store.setRestore(row.seq, completes, ceilToMidnightUtc(completes + days * DAY));
+    emitObjectEvent(ctx, bucket, "s3:ObjectRestore:Post", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
     return {};
   });
 }

@@ -7,7 +7,7 @@ import { partNumberError } from "../ingest.js";
 import { checksumMembers, readableVersion, requireBucket, utcSeconds } from "../objects.js";
 import { assertReadable } from "../restore.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption } from "../encryption.js";
-import { parseCopySource } from "./copy-object.js";
+import { parseCopySource } from "../copy-source.js";
 import { MAX_PART_NUMBER } from "./multipart.js";
 
 /** A part made of (a range of) an existing object: the way to copy objects over 5 GB. */

@@ -21,7 +21,7 @@ import { generateConfirmationToken } from "../domain/messages.js";
 import { sendSubscriptionConfirmation } from "../delivery.js";
 import { invalidParameter } from "../errors.js";
 import type { Subscription } from "../store.js";
-import { listedArn, pageOf, parseTopicArn, resolveSubscription, resolveTopic, subscriptionArn, topicArn, type SnsContext } from "../topics.js";
+import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, topicArn, type SnsContext } from "../topics.js";
 
 const PROTOCOLS = new Set(["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"]);
 /** These need the endpoint's owner to confirm; the others are confirmed when created. */

@@ -1,0 +1,73 @@
+import { defineErrors, type AwsError } from "../../core/errors.js";
+
+/**
+ * Lambda's errors as it sends them: rest-json with `Type` ("User" or "Service") and `message`
+ * members. Messages quoted from what Lambda answers (API reference, observed responses).
+ */
+const specs = defineErrors({
+  FunctionNotFound: { code: "ResourceNotFoundException", status: 404, message: "Function not found: {arn}" },
+  AliasNotFound: { code: "ResourceNotFoundException", status: 404, message: "Alias not found: {arn}" },
+  MappingNotFound: {
+    code: "ResourceNotFoundException",
+    status: 404,
+    message: "The resource you requested does not exist.",
+  },
+  PolicyNotFound: {
+    code: "ResourceNotFoundException",
+    status: 404,
+    message: "The resource you requested does not exist.",
+  },
+  StatementNotFound: {
+    code: "ResourceNotFoundException",
+    status: 404,
+    message: "Statement {sid} is not found in resource policy.",
+  },
+  FunctionExists: { code: "ResourceConflictException", status: 409, message: "Function already exist: {name}" },
+  AliasExists: { code: "ResourceConflictException", status: 409, message: "Alias already exists: {arn}" },
+  StatementExists: {
+    code: "ResourceConflictException",
+    status: 409,
+    message: "The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement.",
+  },
+  MappingExists: {
+    code: "ResourceConflictException",
+    status: 409,
+    message:
+      "An event source mapping with {source} arn (\" {arn} \") and function (\" {function} \") already exists. Please update or delete the existing mapping with UUID {uuid}",
+  },
+  VersionInUse: {
+    code: "ResourceConflictException",
+    status: 409,
+    message: "Unable to delete version because the following aliases reference it: [{aliases}]",
+  },
+  PreconditionFailed: {
+    code: "PreconditionFailedException",
+    status: 412,
+    message: "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+  },
+  InvalidParameterValue: { code: "InvalidParameterValueException", status: 400, message: "{message}" },
+  Validation: { code: "ValidationException", status: 400, message: "{message}" },
+  Throttled: { code: "TooManyRequestsException", status: 429, message: "Rate Exceeded." },
+  RequestTooLarge: {
+    code: "RequestEntityTooLargeException",
+    status: 413,
+    message: "Request must be smaller than {limit} bytes for the {operation} operation",
+  },
+  PayloadTooLarge: {
+    code: "RequestTooLargeException",
+    status: 413,
+    message: "Request must be smaller than {limit} bytes for the {operation} operation",
+  },
+});
+
+type Factories = typeof specs;
+
+/** Every Lambda error carries `Type`: "User" for the caller's mistakes, as Lambda sends it. */
+export const errors = new Proxy(specs, {
+  get(target, key: string) {
+    const value = target[key as keyof Factories];
+    if (typeof value !== "function") return value;
+    return (params?: Record<string, unknown>, options: Parameters<typeof value>[1] = {}): AwsError =>
+      value(params, { ...options, fields: { Type: "User", ...(options.fields ?? {}) } });
+  },
+}) as Factories;

@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import type {
+  CreateEventSourceMappingInput,
+  CreateEventSourceMappingOutput,
+  DeleteEventSourceMappingInput,
+  DeleteEventSourceMappingOutput,
+  GetEventSourceMappingInput,
+  GetEventSourceMappingOutput,
+  ListEventSourceMappingsInput,
+  ListEventSourceMappingsOutput,
+  UpdateEventSourceMappingInput,
+  UpdateEventSourceMappingOutput,
+} from "../../../generated/lambda.js";
+import { resolveFunction } from "../domain/functions.js";
+import { page } from "../domain/paging.js";
+import { errors } from "../errors.js";
+import type { EventSourceMappingConfiguration } from "../generated-types.js";
+import type { LambdaContext } from "../index.js";
+import { queueOfArn, queueUrlOf, startPoller, stopPoller } from "../sqs-poller.js";
+import type { MappingConfig } from "../store.js";
+import { check, constraints, oneOf, range } from "../validation.js";
+
+function toOutput(m: MappingConfig, state: string): EventSourceMappingConfiguration {
+  return {
+    UUID: m.uuid,
+    BatchSize: m.batchSize,
+    MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
+    EventSourceArn: m.eventSourceArn,
+    FunctionArn: m.functionArn,
+    LastModified: new Date(m.lastModified),
+    State: state,
+    StateTransitionReason: "USER_INITIATED",
+    FunctionResponseTypes: m.functionResponseTypes,
+    ...(m.filterPatterns.length ? { FilterCriteria: { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) } } : {}),
+    ...(m.maximumConcurrency !== undefined ? { ScalingConfig: { MaximumConcurrency: m.maximumConcurrency } } : {}),
+  };
+}
+
+const stateOf = (m: MappingConfig): string => (m.enabled ? "Enabled" : "Disabled");
+
+function checkBatching(batchSize: number, window: number): void {
+  // SQS: batches over 10 messages need a batching window (Lambda waits to fill them).
+  if (batchSize > 10 && window < 1) {
+    throw errors.InvalidParameterValue({ message: "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10" });
+  }
+}
+
+export async function createEventSourceMapping(input: CreateEventSourceMappingInput, ctx: LambdaContext): Promise<CreateEventSourceMappingOutput> {
+  check(
+    ...constraints.functionName(input.FunctionName),
+    range("batchSize", input.BatchSize, 1, 10000),
+    range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300),
+  );
+  const arn = input.EventSourceArn;
+  if (arn === undefined || !queueOfArn(arn)) {
+    throw errors.InvalidParameterValue({ message: "Nimbus supports event source mappings for Amazon SQS queues only; EventSourceArn must be an SQS queue ARN." });
+  }
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0);
+  try {
+    await queueUrlOf(ctx.store, arn);
+  } catch {
+    throw errors.InvalidParameterValue({
+      message: "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist for this wsdl version.",
+    });
+  }
+  const existing = ctx.store.listMappings(ctx).find((m) => m.eventSourceArn === arn && m.functionArn === target.invokedArn);
+  if (existing) throw errors.MappingExists({ source: "SQS", arn, function: target.invokedArn, uuid: existing.uuid });
+  const batchSize = input.BatchSize ?? 10;
+  const window = input.MaximumBatchingWindowInSeconds ?? 0;
+  checkBatching(batchSize, window);
+  for (const t of input.FunctionResponseTypes ?? []) check(oneOf("functionResponseTypes", t, ["ReportBatchItemFailures"]));
+  const mapping: MappingConfig = {
+    uuid: randomUUID(),
+    functionName: target.fn.name,
+    functionArn: target.invokedArn,
+    eventSourceArn: arn,
+    batchSize,
+    maximumBatchingWindowInSeconds: window,
+    enabled: input.Enabled ?? true,
+    lastModified: ctx.clock.now(),
+    functionResponseTypes: input.FunctionResponseTypes ?? [],
+    lastProcessingResult: "No records processed",
+    filterPatterns: (input.FilterCriteria?.Filters ?? []).map((f) => f.Pattern ?? ""),
+    ...(input.ScalingConfig?.MaximumConcurrency !== undefined ? { maximumConcurrency: input.ScalingConfig.MaximumConcurrency } : {}),
+  };
+  ctx.store.putMapping(ctx, mapping);
+  if (mapping.enabled) startPoller(ctx.store, ctx, mapping.uuid);
+  return toOutput(mapping, "Creating");
+}
+
+function requireMapping(ctx: LambdaContext, uuid: string): MappingConfig {
+  const m = ctx.store.getMapping(ctx, uuid);
+  if (!m) throw errors.MappingNotFound();
+  return m;
+}
+
+export function getEventSourceMapping(input: GetEventSourceMappingInput, ctx: LambdaContext): GetEventSourceMappingOutput {
+  const m = requireMapping(ctx, input.UUID);
+  return toOutput(m, stateOf(m));
+}
+
+export function listEventSourceMappings(input: ListEventSourceMappingsInput, ctx: LambdaContext): ListEventSourceMappingsOutput {
+  check(constraints.maxItems(input.MaxItems));
+  let fnName: string | undefined;
+  if (input.FunctionName !== undefined) fnName = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0).fn.name;
+  const all = ctx.store
+    .listMappings(ctx)
+    .filter((m) => (fnName === undefined || m.functionName === fnName) && (input.EventSourceArn === undefined || m.eventSourceArn === input.EventSourceArn))
+    .map((m) => toOutput(m, stateOf(m)));
+  const { items, next } = page(all, (m) => m.UUID ?? "", input.Marker, input.MaxItems ?? 100);
+  return { EventSourceMappings: items, ...(next ? { NextMarker: next } : {}) };
+}
+
+export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, ctx: LambdaContext): UpdateEventSourceMappingOutput {
+  check(range("batchSize", input.BatchSize, 1, 10000), range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300));
+  const m = requireMapping(ctx, input.UUID);
+  let functionName = m.functionName;
+  let functionArnValue = m.functionArn;
+  if (input.FunctionName !== undefined) {
+    const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0);
+    functionName = target.fn.name;
+    functionArnValue = target.invokedArn;
+  }
+  const updated: MappingConfig = {
+    ...m,
+    functionName,
+    functionArn: functionArnValue,
+    batchSize: input.BatchSize ?? m.batchSize,
+    maximumBatchingWindowInSeconds: input.MaximumBatchingWindowInSeconds ?? m.maximumBatchingWindowInSeconds,
+    enabled: input.Enabled ?? m.enabled,
+    functionResponseTypes: input.FunctionResponseTypes ?? m.functionResponseTypes,
+    filterPatterns: input.FilterCriteria ? (input.FilterCriteria.Filters ?? []).map((f) => f.Pattern ?? "") : m.filterPatterns,
+    lastModified: ctx.clock.now(),
+  };
+  checkBatching(updated.batchSize, updated.maximumBatchingWindowInSeconds);
+  ctx.store.putMapping(ctx, updated);
+  if (updated.enabled) startPoller(ctx.store, ctx, updated.uuid);
+  else stopPoller(ctx.store, ctx, updated.uuid);
+  return toOutput(updated, "Updating");
+}
+
+export function deleteEventSourceMapping(input: DeleteEventSourceMappingInput, ctx: LambdaContext): DeleteEventSourceMappingOutput {
+  const m = requireMapping(ctx, input.UUID);
+  stopPoller(ctx.store, ctx, m.uuid);
+  ctx.store.deleteMapping(ctx, m.uuid);
+  return toOutput(m, "Deleting");
+}

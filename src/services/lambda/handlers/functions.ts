@@ -1,0 +1,93 @@
+import type {
+  DeleteFunctionInput,
+  DeleteFunctionOutput,
+  GetFunctionConfigurationInput,
+  GetFunctionConfigurationOutput,
+  GetFunctionInput,
+  GetFunctionOutput,
+  ListFunctionsInput,
+  ListFunctionsOutput,
+  GetAccountSettingsInput,
+  GetAccountSettingsOutput,
+} from "../../../generated/lambda.js";
+import { functionArn, parseFunctionName } from "../domain/arns.js";
+import { resolveFunction, toConfiguration } from "../domain/functions.js";
+import { page } from "../domain/paging.js";
+import { errors } from "../errors.js";
+import type { LambdaContext } from "../index.js";
+import { check, constraints, oneOf } from "../validation.js";
+
+export function getFunctionConfiguration(input: GetFunctionConfigurationInput, ctx: LambdaContext): GetFunctionConfigurationOutput {
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier, () => 0);
+  return toConfiguration(ctx, target.version.config);
+}
+
+export function getFunction(input: GetFunctionInput, ctx: LambdaContext): GetFunctionOutput {
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier, () => 0);
+  const fn = target.fn;
+  return {
+    Configuration: toConfiguration(ctx, target.version.config),
+    Code: {
+      RepositoryType: "S3",
+      // The package as stored, addressed by its content hash.
+      Location: `${ctx.config.endpoint}/_nimbus/lambda/code/${target.version.codeBlob}.zip`,
+    },
+    ...(Object.keys(fn.tags).length ? { Tags: fn.tags } : {}),
+    ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
+  };
+}
+
+export function listFunctions(input: ListFunctionsInput, ctx: LambdaContext): ListFunctionsOutput {
+  check(constraints.maxItems(input.MaxItems), oneOf("functionVersion", input.FunctionVersion, ["ALL"]));
+  const names = ctx.store.listFunctionNames(ctx, undefined, Number.MAX_SAFE_INTEGER);
+  const versions = names.flatMap((name) =>
+    input.FunctionVersion === "ALL" ? ctx.store.listVersions(ctx, name) : [ctx.store.getVersion(ctx, name, "$LATEST")].filter((v) => v !== undefined),
+  );
+  const configs = versions.map((v) => toConfiguration(ctx, v.config));
+  const { items, next } = page(configs, (c) => c.FunctionArn ?? "", input.Marker, input.MaxItems ?? 50);
+  return { Functions: items, ...(next ? { NextMarker: next } : {}) };
+}
+
+export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaContext): Promise<DeleteFunctionOutput> {
+  const ref = parseFunctionName(ctx, input.FunctionName, input.Qualifier);
+  const fn = ctx.store.getFunction(ctx, ref.name);
+  if (!fn) throw errors.FunctionNotFound({ arn: functionArn(ctx, ref.name) });
+  const arn = functionArn(ctx, ref.name);
+  if (ref.qualifier === undefined) {
+    ctx.store.deleteFunction(ctx, ref.name);
+    for (const m of ctx.store.listMappings(ctx)) if (m.functionName === ref.name) ctx.store.deleteMapping(ctx, m.uuid);
+    await ctx.store.engine.retire(arn);
+    return {};
+  }
+  if (ref.qualifier === "$LATEST") {
+    throw errors.InvalidParameterValue({ message: "$LATEST version cannot be deleted without deleting the function." });
+  }
+  if (!/^\d+$/.test(ref.qualifier)) {
+    throw errors.InvalidParameterValue({ message: "Deletion of aliases is not currently supported." });
+  }
+  const version = ref.qualifier;
+  const referencing = ctx.store.listAliases(ctx, ref.name).filter((a) => a.functionVersion === version || (a.routing !== undefined && version in a.routing));
+  if (referencing.length) throw errors.VersionInUse({ aliases: referencing.map((a) => a.alias).join(", ") });
+  if (!ctx.store.getVersion(ctx, ref.name, ref.qualifier)) throw errors.FunctionNotFound({ arn: functionArn(ctx, ref.name, ref.qualifier) });
+  ctx.store.deleteVersion(ctx, ref.name, ref.qualifier);
+  await ctx.store.engine.retire(arn, ref.qualifier);
+  return {};
+}
+
+// Lambda's default account quotas.
+const ACCOUNT_CONCURRENCY = 1000;
+
+export function getAccountSettings(_input: GetAccountSettingsInput, ctx: LambdaContext): GetAccountSettingsOutput {
+  const names = ctx.store.listFunctionNames(ctx, undefined, Number.MAX_SAFE_INTEGER);
+  const total = names.reduce((sum, name) => sum + ctx.store.listVersions(ctx, name).reduce((s, v) => s + v.config.codeSize, 0), 0);
+  return {
+    AccountLimit: {
+      TotalCodeSize: 80_530_636_800,
+      CodeSizeUnzipped: 262_144_000,
+      CodeSizeZipped: 52_428_800,
+      ConcurrentExecutions: ACCOUNT_CONCURRENCY,
+      UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - ctx.store.reservedTotal(ctx, ""),
+    },
+    AccountUsage: { TotalCodeSize: total, FunctionCount: names.length },
+  };
+}

@@ -1,0 +1,77 @@
+import type { InvokeAsyncInput, InvokeAsyncOutput, InvokeInput, InvokeOutput } from "../../../generated/lambda.js";
+import { AwsError } from "../../../core/errors.js";
+import { toBuffer } from "../domain/code.js";
+import { resolveFunction } from "../domain/functions.js";
+import { enqueueAsync, logTail, runFunction } from "../domain/invoker.js";
+import { errors } from "../errors.js";
+import type { LambdaContext } from "../index.js";
+import { check, oneOf } from "../validation.js";
+
+// Invoke payload quotas: 6 MB synchronous, 1 MB asynchronous (raised from 256 KB in 2025).
+const SYNC_LIMIT = 6_291_456;
+const ASYNC_LIMIT = 1_048_576;
+
+function checkJson(payload: Buffer): void {
+  if (payload.length === 0) return;
+  try {
+    JSON.parse(payload.toString("utf8"));
+  } catch (err) {
+    throw new AwsError("InvalidRequestContentException", `Could not parse request body into json: ${err instanceof Error ? err.message : String(err)}`, 400, {
+      fields: { Type: "User" },
+    });
+  }
+}
+
+function decodeClientContext(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = Buffer.from(value, "base64").toString("utf8");
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new AwsError("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.", 400, { fields: { Type: "User" } });
+  }
+  return text;
+}
+
+export async function invoke(input: InvokeInput, ctx: LambdaContext): Promise<InvokeOutput> {
+  const type = input.InvocationType ?? "RequestResponse";
+  check(oneOf("invocationType", type, ["Event", "RequestResponse", "DryRun"]), oneOf("logType", input.LogType, ["None", "Tail"]));
+  const raw = toBuffer(input.Payload);
+  const limit = type === "Event" ? ASYNC_LIMIT : SYNC_LIMIT;
+  if (raw.length > limit) throw errors.RequestTooLarge({ limit, operation: "Invoke" });
+  checkJson(raw);
+  const clientContext = decodeClientContext(input.ClientContext);
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier);
+  const payload = raw.length ? raw : Buffer.from("{}");
+  const executed = target.version.config.version;
+  const options = { requestId: ctx.requestId, ...(clientContext ? { clientContext } : {}) };
+  if (type === "DryRun") return { StatusCode: 204, ExecutedVersion: executed };
+  if (type === "Event") {
+    if (target.fn.reservedConcurrency === 0) {
+      throw errors.Throttled(undefined, { fields: { Reason: "ReservedFunctionConcurrentInvocationLimitExceeded" } });
+    }
+    enqueueAsync(ctx.store, ctx, target, payload, options);
+    return { StatusCode: 202, ExecutedVersion: executed };
+  }
+  const result = await runFunction(ctx.store, ctx, target, payload, options);
+  return {
+    StatusCode: 200,
+    ExecutedVersion: result.executedVersion,
+    ...(result.functionError ? { FunctionError: result.functionError } : {}),
+    ...(input.LogType === "Tail" ? { LogResult: logTail(result.logs) } : {}),
+    Payload: result.payload,
+  };
+}
+
+/** The deprecated InvokeAsync: an `Event` invocation answered with 202 and `Status`. */
+export async function invokeAsync(input: InvokeAsyncInput, ctx: LambdaContext): Promise<InvokeAsyncOutput> {
+  let body: Buffer;
+  if (input.InvokeArgs instanceof Uint8Array) body = toBuffer(input.InvokeArgs);
+  else {
+    const chunks: Buffer[] = [];
+    for await (const chunk of input.InvokeArgs) chunks.push(toBuffer(chunk as Uint8Array));
+    body = Buffer.concat(chunks);
+  }
+  await invoke({ FunctionName: input.FunctionName, InvocationType: "Event", Payload: body }, ctx);
+  return { Status: 202 };
+}

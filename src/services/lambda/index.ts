@@ -1,0 +1,67 @@
+import { defineService, type HandlerContext } from "../../core/service.js";
+import type { LambdaOperations } from "../../generated/lambda.js";
+import { createAlias, deleteAlias, getAlias, listAliases, updateAlias } from "./handlers/aliases.js";
+import { deleteFunctionConcurrency, getFunctionConcurrency, putFunctionConcurrency } from "./handlers/concurrency.js";
+import { createFunction } from "./handlers/create-function.js";
+import {
+  createEventSourceMapping,
+  deleteEventSourceMapping,
+  getEventSourceMapping,
+  listEventSourceMappings,
+  updateEventSourceMapping,
+} from "./handlers/event-source-mappings.js";
+import { deleteFunction, getAccountSettings, getFunction, getFunctionConfiguration, listFunctions } from "./handlers/functions.js";
+import { invoke, invokeAsync } from "./handlers/invoke.js";
+import { addPermission, getPolicy, removePermission } from "./handlers/permissions.js";
+import { listTags, tagResource, untagResource } from "./handlers/tags.js";
+import { updateFunctionCode, updateFunctionConfiguration } from "./handlers/update-function.js";
+import { listVersionsByFunction, publishVersion } from "./handlers/versions.js";
+import { startPollers } from "./sqs-poller.js";
+import { LambdaStore } from "./store.js";
+
+export type LambdaContext = HandlerContext<LambdaStore>;
+
+export default defineService<LambdaOperations, LambdaStore>({
+  createStore: (env) => new LambdaStore(env),
+  start: (_env, store) => {
+    startPollers(store);
+    // Registry shutdown is synchronous; the engine kills its process groups as it starts
+    // shutting down, and its exit hook covers a Nimbus that exits before that finishes.
+    return () => {
+      void store.shutdown();
+    };
+  },
+  handlers: {
+    CreateFunction: createFunction,
+    GetFunction: getFunction,
+    GetFunctionConfiguration: getFunctionConfiguration,
+    ListFunctions: listFunctions,
+    DeleteFunction: deleteFunction,
+    UpdateFunctionCode: updateFunctionCode,
+    UpdateFunctionConfiguration: updateFunctionConfiguration,
+    GetAccountSettings: getAccountSettings,
+    Invoke: invoke,
+    InvokeAsync: invokeAsync,
+    PublishVersion: publishVersion,
+    ListVersionsByFunction: listVersionsByFunction,
+    CreateAlias: createAlias,
+    GetAlias: getAlias,
+    ListAliases: listAliases,
+    UpdateAlias: updateAlias,
+    DeleteAlias: deleteAlias,
+    AddPermission: addPermission,
+    RemovePermission: removePermission,
+    GetPolicy: getPolicy,
+    PutFunctionConcurrency: putFunctionConcurrency,
+    GetFunctionConcurrency: getFunctionConcurrency,
+    DeleteFunctionConcurrency: deleteFunctionConcurrency,
+    TagResource: tagResource,
+    UntagResource: untagResource,
+    ListTags: listTags,
+    CreateEventSourceMapping: createEventSourceMapping,
+    GetEventSourceMapping: getEventSourceMapping,
+    ListEventSourceMappings: listEventSourceMappings,
+    UpdateEventSourceMapping: updateEventSourceMapping,
+    DeleteEventSourceMapping: deleteEventSourceMapping,
+  },
+});

@@ -1,0 +1,158 @@
+/**
+ * SQS event source mappings: Lambda polls the queue, invokes the function with a batch of
+ * records, deletes the batch when the function succeeds (or only the items it did not report
+ * under ReportBatchItemFailures), and leaves failed messages to come back after their
+ * visibility timeout. Everything goes through SQS's own operations in-process and through the
+ * one scheduler, so tests drive polling by advancing the clock.
+ */
+import type { Scope } from "../../core/service.js";
+import { resolveFunction } from "./domain/functions.js";
+import { runFunction } from "./domain/invoker.js";
+import type { LambdaStore, MappingConfig } from "./store.js";
+
+/** How often an enabled mapping polls its queue (Lambda long-polls continuously). */
+export const POLL_INTERVAL_MS = 1000;
+
+interface SqsMessage {
+  MessageId: string;
+  ReceiptHandle: string;
+  MD5OfBody?: string;
+  Body?: string;
+  Attributes?: Record<string, string>;
+  MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }>;
+}
+
+export function queueOfArn(arn: string): { scope: Scope; name: string } | undefined {
+  const m = /^arn:aws[a-zA-Z-]*:sqs:([^:]+):(\d{12}):(.+)$/.exec(arn);
+  if (!m || !m[1] || !m[2] || !m[3]) return undefined;
+  return { scope: { region: m[1], account: m[2] }, name: m[3] };
+}
+
+export async function queueUrlOf(store: LambdaStore, arn: string): Promise<{ url: string; scope: Scope }> {
+  const queue = queueOfArn(arn);
+  if (!queue) throw new Error(`not an SQS queue ARN: ${arn}`);
+  const out = await store.env.invoke<{ QueueUrl: string }>("sqs", "GetQueueUrl", { QueueName: queue.name, QueueOwnerAWSAccountId: queue.scope.account }, queue.scope);
+  return { url: out.QueueUrl, scope: queue.scope };
+}
+
+function record(m: SqsMessage, arn: string, region: string): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  for (const [name, a] of Object.entries(m.MessageAttributes ?? {})) {
+    attributes[name] = {
+      ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
+      ...(a.BinaryValue !== undefined ? { binaryValue: Buffer.from(a.BinaryValue).toString("base64") } : {}),
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: a.DataType,
+    };
+  }
+  return {
+    messageId: m.MessageId,
+    receiptHandle: m.ReceiptHandle,
+    body: m.Body ?? "",
+    attributes: m.Attributes ?? {},
+    messageAttributes: attributes,
+    md5OfBody: m.MD5OfBody ?? "",
+    eventSource: "aws:sqs",
+    eventSourceARN: arn,
+    awsRegion: region,
+  };
+}
+
+/** One poll: receive up to BatchSize messages, invoke once, delete what succeeded. Returns how many were received. */
+export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): Promise<number> {
+  const mapping = store.getMapping(scope, uuid);
+  if (!mapping || !mapping.enabled) return 0;
+  const queue = await queueUrlOf(store, mapping.eventSourceArn);
+  const messages: SqsMessage[] = [];
+  while (messages.length < mapping.batchSize) {
+    const out = await store.env.invoke<{ Messages?: SqsMessage[] }>(
+      "sqs",
+      "ReceiveMessage",
+      {
+        QueueUrl: queue.url,
+        MaxNumberOfMessages: Math.min(10, mapping.batchSize - messages.length),
+        MessageSystemAttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
+        WaitTimeSeconds: 0,
+      },
+      queue.scope,
+    );
+    const got = out.Messages ?? [];
+    messages.push(...got);
+    if (got.length === 0) break;
+  }
+  if (messages.length === 0) return 0;
+  const event = { Records: messages.map((m) => record(m, mapping.eventSourceArn, queue.scope.region)) };
+  let failed = new Set<string>(messages.map((m) => m.MessageId));
+  try {
+    const target = resolveFunction(store, scope, mapping.functionArn);
+    const result = await runFunction(store, scope, target, Buffer.from(JSON.stringify(event)));
+    if (!result.functionError) failed = failedItems(mapping, result.payload, messages);
+    mapping.lastProcessingResult = result.functionError ? "PROBLEM: Function call failed" : "OK";
+  } catch {
+    mapping.lastProcessingResult = "PROBLEM: Function call failed";
+  }
+  const current = store.getMapping(scope, uuid);
+  if (current) store.putMapping(scope, { ...current, lastProcessingResult: mapping.lastProcessingResult });
+  const done = messages.filter((m) => !failed.has(m.MessageId));
+  for (let i = 0; i < done.length; i += 10) {
+    const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(i + j), ReceiptHandle: m.ReceiptHandle }));
+    await store.env.invoke("sqs", "DeleteMessageBatch", { QueueUrl: queue.url, Entries: entries }, queue.scope);
+  }
+  return messages.length;
+}
+
+/** ReportBatchItemFailures: the function names the messages that failed; the rest succeeded. */
+function failedItems(mapping: MappingConfig, payload: Buffer, messages: SqsMessage[]): Set<string> {
+  if (!mapping.functionResponseTypes.includes("ReportBatchItemFailures")) return new Set();
+  let response: unknown;
+  try {
+    response = JSON.parse(payload.toString("utf8"));
+  } catch {
+    return new Set();
+  }
+  const items = (response as { batchItemFailures?: unknown } | null)?.batchItemFailures;
+  if (!Array.isArray(items)) return new Set();
+  const ids = new Set(messages.map((m) => m.MessageId));
+  const out = new Set<string>();
+  for (const item of items) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    // An identifier that is empty or not in the batch fails the whole batch, as on Lambda.
+    if (typeof id !== "string" || !ids.has(id)) return ids;
+    out.add(id);
+  }
+  return out;
+}
+
+function pollerKey(scope: Scope, uuid: string): string {
+  return `${scope.account}/${scope.region}/${uuid}`;
+}
+
+export function startPoller(store: LambdaStore, scope: Scope, uuid: string): void {
+  const key = pollerKey(scope, uuid);
+  if (store.pollers.has(key)) return;
+  const cancel = store.env.scheduler.every(
+    POLL_INTERVAL_MS,
+    async () => {
+      try {
+        await pollOnce(store, scope, uuid);
+      } catch {
+        // The queue is gone or SQS refused: the mapping keeps trying, as Lambda's does.
+      }
+    },
+    `lambda sqs poller ${uuid}`,
+  );
+  store.pollers.set(key, cancel);
+}
+
+export function stopPoller(store: LambdaStore, scope: Scope, uuid: string): void {
+  const key = pollerKey(scope, uuid);
+  store.pollers.get(key)?.();
+  store.pollers.delete(key);
+}
+
+/** Restarts the pollers of the enabled mappings a previous run left (persistent data dir). */
+export function startPollers(store: LambdaStore): void {
+  for (const { scope, mapping } of store.allMappings()) if (mapping.enabled) startPoller(store, scope, mapping.uuid);
+}

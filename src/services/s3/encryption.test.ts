@@ -1,0 +1,46 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { AwsError } from "../../core/errors.js";
+import { checkReadKey, encryptionOutput, resolveEncryption } from "./encryption.js";
+
+const scope = { account: "000000000000", region: "eu-west-1" };
+
+function failure(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AwsError) return `${err.code} ${err.status} ${err.message}`;
+    throw err;
+  }
+  return "ok";
+}
+
+describe("server-side encryption", () => {
+  test("request headers win over the bucket default, which wins over SSE-S3", () => {
+    assert.deepEqual(resolveEncryption({}, undefined, scope), { sse: "AES256" });
+    const bucketKms = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/default" }, BucketKeyEnabled: true }] };
+    assert.deepEqual(resolveEncryption({}, bucketKms, scope), { sse: "aws:kms", kmsKeyId: "alias/default", bucketKeyEnabled: true });
+    assert.deepEqual(resolveEncryption({ ServerSideEncryption: "AES256" }, bucketKms, scope), { sse: "AES256" });
+    assert.deepEqual(resolveEncryption({ ServerSideEncryption: "aws:kms" }, undefined, scope), { sse: "aws:kms", kmsKeyId: "arn:aws:kms:eu-west-1:000000000000:alias/aws/s3" });
+    assert.equal(failure(() => resolveEncryption({ ServerSideEncryption: "rot13" }, undefined, scope)), "InvalidArgument 400 The encryption method specified is not supported");
+  });
+
+  test("SSE-C keeps only the key's MD5 and reads need the same key", () => {
+    const key = randomBytes(32);
+    const md5 = createHash("md5").update(key).digest("base64");
+    const request = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: md5 };
+    const stored = resolveEncryption(request, undefined, scope);
+    assert.deepEqual(stored, { customerKeyMd5: md5 });
+    assert.deepEqual(encryptionOutput(stored), { SSECustomerAlgorithm: "AES256", SSECustomerKeyMD5: md5 });
+    assert.equal(failure(() => checkReadKey(stored, request)), "ok");
+    assert.match(failure(() => checkReadKey(stored, {})), /^InvalidRequest 400 The object was stored using a form of Server Side Encryption/);
+    const other = randomBytes(32);
+    assert.equal(failure(() => checkReadKey(stored, { SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64") })), "AccessDenied 403 Access Denied");
+    assert.equal(
+      failure(() => resolveEncryption({ ...request, SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") }, undefined, scope)),
+      "InvalidArgument 400 The calculated MD5 hash of the key did not match the hash that was provided.",
+    );
+    assert.equal(failure(() => resolveEncryption({ SSECustomerAlgorithm: "AES256", SSECustomerKey: "c2hvcnQ=" }, undefined, scope)), "InvalidArgument 400 The secret key was invalid for the specified algorithm.");
+  });
+});

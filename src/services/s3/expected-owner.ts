@@ -1,0 +1,44 @@
+/**
+ * x-amz-expected-bucket-owner (and x-amz-source-expected-bucket-owner on copies): a request
+ * that names an account other than the bucket's owner fails with 403 AccessDenied before the
+ * operation runs, so a client never writes into a bucket someone else re-created under a name
+ * it used to own. Every S3 operation on a bucket accepts the header, so the check wraps them all.
+ */
+import { errors } from "./errors.js";
+import type { S3Context } from "./index.js";
+import { parseCopySource } from "./copy-source.js";
+
+interface OwnerHeaders {
+  readonly Bucket?: string;
+  readonly ExpectedBucketOwner?: string;
+  readonly CopySource?: string;
+  readonly ExpectedSourceBucketOwner?: string;
+}
+
+function checkOwner(ctx: S3Context, bucket: string | undefined, expected: string | undefined): void {
+  if (expected === undefined || bucket === undefined) return;
+  const row = ctx.store.bucket(bucket);
+  if (row && row.account_id !== expected) throw errors.AccessDenied();
+}
+
+export function checkExpectedOwners(input: OwnerHeaders, ctx: S3Context): void {
+  checkOwner(ctx, input.Bucket, input.ExpectedBucketOwner);
+  if (input.ExpectedSourceBucketOwner !== undefined && input.CopySource !== undefined) {
+    checkOwner(ctx, parseCopySource(input.CopySource).bucket, input.ExpectedSourceBucketOwner);
+  }
+}
+
+type AnyS3Handler = (input: never, ctx: S3Context) => unknown;
+
+/** Wraps every handler of the map with the expected-owner check. */
+export function withExpectedOwnerChecks<T extends Record<string, AnyS3Handler | undefined>>(handlers: T): T {
+  const out: Record<string, AnyS3Handler> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    if (!handler) continue;
+    out[name] = (input: never, ctx: S3Context) => {
+      checkExpectedOwners(input as OwnerHeaders, ctx);
+      return handler(input, ctx);
+    };
+  }
+  return out as T;
+}

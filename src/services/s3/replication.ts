@@ -1,0 +1,146 @@
+/**
+ * Bucket replication (CRR and SRR): after a write commits, each new version whose key and
+ * tags match an enabled rule is copied to the destination bucket under the same version id,
+ * keeping its metadata, tags and body (one more reference to the same blob). The source
+ * version reads PENDING until the copy is made, then COMPLETED; the copy reads REPLICA and is
+ * never replicated further (no chaining). Delete markers follow only with
+ * DeleteMarkerReplication enabled; deletions of a specific version never replicate, and
+ * objects that existed before the configuration are left alone, as on S3.
+ */
+import type { ServiceEnvironment } from "../../core/service.js";
+import { invalidRequest, s3DomainErrors } from "./errors.js";
+import { objectEvent, S3_ORIGIN } from "./notify.js";
+import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
+
+export interface ReplicationRuleInput {
+  ID?: string;
+  Priority?: number;
+  Prefix?: string;
+  Filter?: { Prefix?: string; Tag?: { Key: string; Value: string }; And?: { Prefix?: string; Tags?: { Key: string; Value: string }[] } };
+  Status: string;
+  Destination: { Bucket: string; StorageClass?: string; Account?: string };
+  DeleteMarkerReplication?: { Status?: string };
+}
+
+export interface ReplicationConfig {
+  Role: string;
+  Rules: ReplicationRuleInput[];
+}
+
+function destinationName(arn: string): string | undefined {
+  const m = /^arn:aws[a-z-]*:s3:::([^/]+)$/.exec(arn);
+  return m?.[1];
+}
+
+/** Checks a PutBucketReplication configuration against the buckets it names. */
+export function validateReplication(store: S3Store, source: BucketRow, config: ReplicationConfig): void {
+  if (source.versioning !== "Enabled") throw invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+  if (!config.Role || config.Rules.length === 0 || config.Rules.length > 1000) throw s3DomainErrors.MalformedXML();
+  const ids = new Set<string>();
+  for (const rule of config.Rules) {
+    if (rule.Status !== "Enabled" && rule.Status !== "Disabled") throw s3DomainErrors.MalformedXML();
+    if (rule.ID !== undefined) {
+      if (ids.has(rule.ID)) throw invalidRequest("Rule Id must be unique");
+      ids.add(rule.ID);
+    }
+    const name = destinationName(rule.Destination.Bucket);
+    if (name === undefined) throw invalidRequest("Invalid bucket ARN.");
+    const destination = store.bucket(name);
+    if (!destination) throw invalidRequest("Destination bucket must exist.");
+    if (destination.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
+    if (destination.name === source.name) throw invalidRequest("Destination bucket cannot be the same as the source bucket.");
+  }
+}
+
+function ruleMatches(rule: ReplicationRuleInput, row: ObjectRow): boolean {
+  if (rule.Status !== "Enabled") return false;
+  const prefix = rule.Filter?.And?.Prefix ?? rule.Filter?.Prefix ?? rule.Prefix ?? "";
+  if (!row.key.startsWith(prefix)) return false;
+  const wanted = [...(rule.Filter?.Tag ? [rule.Filter.Tag] : []), ...(rule.Filter?.And?.Tags ?? [])];
+  if (wanted.length === 0) return true;
+  const tags = JSON.parse(row.tags) as Tag[];
+  return wanted.every((w) => tags.some((t) => t.Key === w.Key && t.Value === w.Value));
+}
+
+/** The rule that applies to a version: the highest Priority, as S3 resolves overlapping rules. */
+export function matchingRule(config: ReplicationConfig, row: ObjectRow): ReplicationRuleInput | undefined {
+  const matches = config.Rules.filter((rule) => ruleMatches(rule, row));
+  return matches.sort((a, b) => (b.Priority ?? 0) - (a.Priority ?? 0))[0];
+}
+
+/** Marks a just-written version PENDING when a rule will replicate it (inside the write's transaction). */
+export function markPending(store: S3Store, bucket: BucketRow, row: ObjectRow): void {
+  const config = store.config<ReplicationConfig>(bucket.name, "replication");
+  if (!config || row.replication_status === "REPLICA") return;
+  const rule = matchingRule(config, row);
+  if (!rule) return;
+  if (row.delete_marker && rule.DeleteMarkerReplication?.Status !== "Enabled") return;
+  store.setReplicationStatus(row.seq, "PENDING");
+}
+
+/** Copies one pending version to its destination. Returns the destination bucket when it did. */
+export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectRow): BucketRow | undefined {
+  const config = store.config<ReplicationConfig>(source.name, "replication");
+  const rule = config ? matchingRule(config, row) : undefined;
+  const name = rule ? destinationName(rule.Destination.Bucket) : undefined;
+  const destination = name ? store.bucket(name) : undefined;
+  if (!rule || !destination || destination.versioning !== "Enabled") {
+    store.setReplicationStatus(row.seq, "FAILED");
+    return undefined;
+  }
+  if (!store.version(destination.name, row.key, row.version_id)) {
+    const copy = {
+      content_type: row.content_type,
+      content_encoding: row.content_encoding,
+      content_disposition: row.content_disposition,
+      content_language: row.content_language,
+      cache_control: row.cache_control,
+      expires: row.expires,
+      website_redirect: row.website_redirect,
+      metadata: row.metadata,
+      tags: row.tags,
+      storage_class: rule.Destination.StorageClass ?? row.storage_class,
+      delete_marker: row.delete_marker,
+      blob_id: row.blob_id,
+      size: row.size,
+      etag: row.etag,
+      last_modified: row.last_modified,
+      checksum_algorithm: row.checksum_algorithm,
+      checksum_value: row.checksum_value,
+      checksum_type: row.checksum_type,
+      parts_count: row.parts_count,
+      part_sizes: row.part_sizes,
+      acl: row.acl,
+      encryption: row.encryption,
+      owner_account: row.owner_account,
+    };
+    store.putVersion(destination, row.key, copy, { versionId: row.version_id, replicationStatus: "REPLICA" });
+  }
+  store.setReplicationStatus(row.seq, "COMPLETED");
+  return destination;
+}
+
+/** Replicates the versions written by committed requests, asynchronously, as S3 does. */
+export function startReplication(env: ServiceEnvironment, store: S3Store): () => void {
+  return env.events.subscribe("s3:Object", (event) => {
+    const detail = event.detail;
+    const created = detail.eventName.startsWith("s3:ObjectCreated:");
+    const marker = detail.eventName === "s3:ObjectRemoved:DeleteMarkerCreated";
+    if ((!created && !marker) || detail.versionId === undefined) return;
+    const destination = store.transaction(() => {
+      const source = store.bucket(detail.bucket);
+      const row = source ? store.version(detail.bucket, detail.key, detail.versionId ?? "") : undefined;
+      if (!source || !row || row.replication_status !== "PENDING") return undefined;
+      return replicateVersion(store, source, row);
+    });
+    if (!destination) return;
+    const row = store.version(destination.name, detail.key, detail.versionId);
+    if (!row) return;
+    // The copy is an event of the destination bucket in its own right.
+    env.events.publish(
+      "s3:Object",
+      objectEvent(store, destination, row.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id }, env.clock.now(), S3_ORIGIN),
+      { account: destination.account_id, region: destination.region },
+    );
+  });
+}

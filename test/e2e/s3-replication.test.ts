@@ -1,0 +1,131 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateBucketCommand,
+  DeleteBucketReplicationCommand,
+  DeleteObjectCommand,
+  GetBucketReplicationCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, error: e as unknown as Record<string, unknown> };
+  }
+  assert.fail("expected the call to fail");
+}
+
+const ROLE = "arn:aws:iam::000000000000:role/replication";
+
+describe("S3 replication", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  let west: S3Client;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    west = new S3Client({ ...nimbus.clientConfig({ region: "eu-west-1" }), forcePathStyle: true });
+  });
+  after(async () => {
+    s3.destroy();
+    west.destroy();
+    await nimbus.close();
+  });
+
+  async function bucket(prefix: string, client = s3, versioned = true): Promise<string> {
+    const name = uniqueName(prefix);
+    await client.send(new CreateBucketCommand({ Bucket: name }));
+    if (versioned) await client.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
+    return name;
+  }
+
+  test("configuration needs versioning on both sides and an existing destination", async () => {
+    const unversioned = await bucket("repl-src", s3, false);
+    const destination = await bucket("repl-dst");
+    const rules = [{ ID: "all", Priority: 1, Filter: {}, Status: "Enabled" as const, Destination: { Bucket: `arn:aws:s3:::${destination}` }, DeleteMarkerReplication: { Status: "Disabled" as const } }];
+    const noVersioning = await failure(s3.send(new PutBucketReplicationCommand({ Bucket: unversioned, ReplicationConfiguration: { Role: ROLE, Rules: rules } })));
+    assert.deepEqual(
+      [noVersioning.name, noVersioning.message, noVersioning.status],
+      ["InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration", 400],
+    );
+    const source = await bucket("repl-src");
+    const missing = await failure(
+      s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ...rules[0]!, Destination: { Bucket: "arn:aws:s3:::no-such-destination-bucket" } }] } })),
+    );
+    assert.deepEqual([missing.name, missing.message], ["InvalidRequest", "Destination bucket must exist."]);
+    const none = await failure(s3.send(new GetBucketReplicationCommand({ Bucket: source })));
+    assert.deepEqual([none.name, none.message, none.status], ["ReplicationConfigurationNotFoundError", "The replication configuration was not found", 404]);
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: rules } }));
+    const got = await s3.send(new GetBucketReplicationCommand({ Bucket: source }));
+    assert.equal(got.ReplicationConfiguration?.Role, ROLE);
+    assert.deepEqual(got.ReplicationConfiguration?.Rules?.map((r) => [r.ID, r.Status, r.Destination?.Bucket]), [["all", "Enabled", `arn:aws:s3:::${destination}`]]);
+    await s3.send(new DeleteBucketReplicationCommand({ Bucket: source }));
+    assert.equal((await failure(s3.send(new GetBucketReplicationCommand({ Bucket: source })))).name, "ReplicationConfigurationNotFoundError");
+  });
+
+  test("new versions matching a rule are copied across regions with the same version id; replicas go no further", async () => {
+    const source = await bucket("crr-src");
+    const destination = await bucket("crr-dst", west);
+    const third = await bucket("crr-third");
+    await s3.send(
+      new PutBucketReplicationCommand({
+        Bucket: source,
+        ReplicationConfiguration: {
+          Role: ROLE,
+          Rules: [
+            {
+              ID: "docs",
+              Priority: 1,
+              Filter: { Prefix: "docs/" },
+              Status: "Enabled",
+              Destination: { Bucket: `arn:aws:s3:::${destination}`, StorageClass: "STANDARD_IA" },
+              DeleteMarkerReplication: { Status: "Enabled" },
+            },
+          ],
+        },
+      }),
+    );
+    await west.send(
+      new PutBucketReplicationCommand({
+        Bucket: destination,
+        ReplicationConfiguration: { Role: ROLE, Rules: [{ ID: "onward", Priority: 1, Filter: {}, Status: "Enabled", Destination: { Bucket: `arn:aws:s3:::${third}` } }] },
+      }),
+    );
+    const put = await s3.send(new PutObjectCommand({ Bucket: source, Key: "docs/report.txt", Body: "quarterly", Metadata: { team: "finance" }, Tagging: "k=v" }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "scratch/notes.txt", Body: "not replicated" }));
+    await nimbus.events.idle();
+
+    const sourceHead = await s3.send(new HeadObjectCommand({ Bucket: source, Key: "docs/report.txt" }));
+    assert.equal(sourceHead.ReplicationStatus, "COMPLETED");
+    const replica = await west.send(new GetObjectCommand({ Bucket: destination, Key: "docs/report.txt", VersionId: put.VersionId }));
+    assert.equal(await replica.Body?.transformToString(), "quarterly");
+    assert.equal(replica.ReplicationStatus, "REPLICA");
+    assert.equal(replica.StorageClass, "STANDARD_IA");
+    assert.deepEqual(replica.Metadata, { team: "finance" });
+    assert.equal(replica.TagCount, 1);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "scratch/notes.txt" }))).ReplicationStatus, undefined);
+    assert.equal((await failure(west.send(new HeadObjectCommand({ Bucket: destination, Key: "scratch/notes.txt" })))).status, 404);
+    // No chaining: the replica is not copied on to the destination's own destination.
+    assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket: third }))).Versions, undefined);
+
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: source, Key: "docs/report.txt" }));
+    await nimbus.events.idle();
+    const versions = await west.send(new ListObjectVersionsCommand({ Bucket: destination }));
+    assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [[marker.VersionId, true]]);
+    // Deleting a specific version is not replicated.
+    await s3.send(new DeleteObjectCommand({ Bucket: source, Key: "docs/report.txt", VersionId: put.VersionId }));
+    await nimbus.events.idle();
+    const still = await west.send(new GetObjectCommand({ Bucket: destination, Key: "docs/report.txt", VersionId: put.VersionId }));
+    assert.equal(await still.Body?.transformToString(), "quarterly");
+  });
+});
