@@ -81,6 +81,11 @@ export interface ServiceDefinition<Store = unknown> {
   readonly xmlRootNames?: Readonly<Record<string, string>>;
   /** The service's own error for a missing required member, where it is not the protocol's usual one. */
   readonly missingParameter?: (member: string) => AwsError;
+  /**
+   * An HTTP status that follows from an output the model gives no status member
+   * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
+   */
+  readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -92,6 +97,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
   missingParameter?: (member: string) => AwsError;
+  responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

@@ -38,6 +38,8 @@ export interface CodecService {
    * A named S3 quirk table lives with the S3 service, not here.
    */
   readonly xmlRootNames?: Readonly<Record<string, string>>;
+  /** A status that follows from an output without a status member (S3's 206 for ranges). */
+  readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
 }
 
 export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
@@ -206,7 +208,7 @@ function serializeRestOutput(
     if (protocol === "rest-json") headers["content-type"] = "application/json";
     return { status, headers, body: protocol === "rest-json" ? "{}" : "" };
   }
-  status = writeBoundMembers(model, shape, output, headers) ?? status;
+  status = writeBoundMembers(model, shape, output, headers) ?? svc.responseStatus?.(op.name, output) ?? status;
   const payloadName = shape.payload;
   if (payloadName) {
     const member = model.resolve(shape.members?.[payloadName] ?? {});

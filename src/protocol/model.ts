@@ -69,6 +69,8 @@ export interface HttpBinding {
 
 export interface Operation {
   readonly name: string;
+  /** Superseded by a newer operation bound to the same request (S3 PutBucketLifecycle...). */
+  readonly deprecated: boolean;
   readonly http: HttpBinding;
   readonly input: Shape | undefined;
   readonly output: Shape | undefined;
@@ -92,6 +94,7 @@ export interface ModelMetadata {
 
 interface RawOperation {
   http?: { method?: string; requestUri?: string; responseCode?: number };
+  deprecated?: boolean;
   input?: RawRef;
   output?: RawRef;
 }
@@ -121,6 +124,7 @@ export class ServiceModel {
     for (const [name, op] of Object.entries(raw.operations)) {
       ops.set(name, {
         name,
+        deprecated: op.deprecated === true,
         http: {
           method: op.http?.method ?? "POST",
           requestUri: op.http?.requestUri ?? "/",

@@ -34,6 +34,10 @@ describe("rest routing from the models' requestUri templates", () => {
     assert.equal(route("DELETE", "/b/k", "uploadId=u"), "AbortMultipartUpload");
     assert.equal(route("POST", "/b", "delete"), "DeleteObjects");
     assert.equal(route("HEAD", "/b/k"), "HeadObject");
+    // Deprecated operations share their successors' requests; the successor wins.
+    assert.equal(route("PUT", "/b", "lifecycle"), "PutBucketLifecycleConfiguration");
+    assert.equal(route("GET", "/b", "notification"), "GetBucketNotificationConfiguration");
+    assert.equal(route("PUT", "/b", "notification"), "PutBucketNotificationConfiguration");
   });
 
   test("greedy labels keep slashes and decode percent-escapes", () => {

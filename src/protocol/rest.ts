@@ -98,7 +98,9 @@ export class RestRouter {
         route.queryLiterals.length * 1_000_000 +
         (route.requiredQuery.length + route.requiredHeaders.length) * 10_000 +
         route.literalLength * 10 -
-        route.labels.length;
+        route.labels.length -
+        // A deprecated operation bound to the same request yields to its successor.
+        (route.op.deprecated ? 1 : 0);
       if (!best || score > best.score) best = { route, groups, score };
     }
     if (!best) return undefined;

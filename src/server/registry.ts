@@ -101,6 +101,7 @@ export class ServiceRegistry {
       definition,
       store,
       ...(definition?.xmlRootNames ? { xmlRootNames: definition.xmlRootNames } : {}),
+      ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
     };
     this.loaded.set(id, loaded);
     return loaded;

@@ -1,17 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectVersionsCommand,
-  ListObjectsV2Command,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { type LifecycleRule, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand } from "@aws-sdk/client-s3";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const HOUR = 3_600_000;
@@ -37,14 +26,15 @@ describe("S3 lifecycle rules", () => {
   });
 
   const putLifecycle = (bucket: string, rules: unknown[]) =>
-    nimbus.dispatcher.invoke("s3", "PutBucketLifecycleConfiguration", { Bucket: bucket, LifecycleConfiguration: { Rules: rules } }, scope);
+    s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules as LifecycleRule[] } }));
 
+  // SDK errors carry S3's extra error fields (BucketName...) as properties.
   async function invokeFailure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number; fields: Record<string, unknown> }> {
     try {
       await promise;
     } catch (err) {
-      const e = err as { code: string; message: string; status: number; fields: Record<string, unknown> };
-      return { name: e.code, message: e.message, status: e.status, fields: e.fields };
+      const e = err as Record<string, unknown> & { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+      return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode ?? 0, fields: e };
     }
     assert.fail("expected the call to fail");
   }
@@ -52,7 +42,7 @@ describe("S3 lifecycle rules", () => {
   test("configuration is validated, stored with IDs, and deleted", async () => {
     const bucket = uniqueName("lc-config");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const none = await invokeFailure(nimbus.dispatcher.invoke("s3", "GetBucketLifecycleConfiguration", { Bucket: bucket }, scope));
+    const none = await invokeFailure(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })));
     assert.deepEqual([none.name, none.message, none.status, none.fields["BucketName"]], ["NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", 404, bucket]);
     const dup = await invokeFailure(
       putLifecycle(bucket, [
@@ -62,12 +52,12 @@ describe("S3 lifecycle rules", () => {
     );
     assert.deepEqual([dup.name, dup.message, dup.status], ["InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule", 400]);
     await putLifecycle(bucket, [{ Status: "Enabled", Filter: { Prefix: "tmp/" }, Expiration: { Days: 7 } }]);
-    const got = await nimbus.dispatcher.invoke<{ Rules: { ID: string; Filter: unknown; Expiration: unknown }[] }>("s3", "GetBucketLifecycleConfiguration", { Bucket: bucket }, scope);
-    assert.equal(got.Rules.length, 1);
-    assert.match(got.Rules[0]?.ID ?? "", /^[0-9a-f]{24}$/);
-    assert.deepEqual(got.Rules[0]?.Filter, { Prefix: "tmp/" });
-    await nimbus.dispatcher.invoke("s3", "DeleteBucketLifecycle", { Bucket: bucket }, scope);
-    assert.equal((await invokeFailure(nimbus.dispatcher.invoke("s3", "GetBucketLifecycleConfiguration", { Bucket: bucket }, scope))).name, "NoSuchLifecycleConfiguration");
+    const got = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    assert.equal(got.Rules?.length, 1);
+    assert.match(got.Rules?.[0]?.ID ?? "", /^[0-9a-f]{24}$/);
+    assert.deepEqual(got.Rules?.[0]?.Filter, { Prefix: "tmp/" });
+    await s3.send(new DeleteBucketLifecycleCommand({ Bucket: bucket }));
+    assert.equal((await invokeFailure(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })))).name, "NoSuchLifecycleConfiguration");
   });
 
   test("expiration, transitions, noncurrent versions and incomplete uploads happen as the clock moves", async () => {

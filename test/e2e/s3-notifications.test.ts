@@ -1,13 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  RestoreObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { type PutBucketNotificationConfigurationCommandInput, CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -54,17 +47,18 @@ describe("S3 event notifications", () => {
 
   const scope = { account: "000000000000", region: "us-east-1" };
   async function putConfig(input: Record<string, unknown>): Promise<void> {
-    await nimbus.dispatcher.invoke("s3", "PutBucketNotificationConfiguration", input, scope);
+    await s3.send(new PutBucketNotificationConfigurationCommand(input as unknown as PutBucketNotificationConfigurationCommandInput));
   }
   async function getConfig(bucket: string): Promise<Record<string, unknown>> {
-    return nimbus.dispatcher.invoke("s3", "GetBucketNotificationConfiguration", { Bucket: bucket }, scope);
+    return (await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }))) as unknown as Record<string, unknown>;
   }
+  // SDK errors carry S3's extra error fields (BucketName...) as properties.
   async function invokeFailure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number; fields: Record<string, unknown> }> {
     try {
       await promise;
     } catch (err) {
-      const e = err as { code: string; message: string; status: number; fields: Record<string, unknown> };
-      return { name: e.code, message: e.message, status: e.status, fields: e.fields };
+      const e = err as Record<string, unknown> & { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+      return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode ?? 0, fields: e };
     }
     assert.fail("expected the call to fail");
   }

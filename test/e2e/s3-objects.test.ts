@@ -194,6 +194,7 @@ describe("S3 objects", () => {
     assert.equal(await part.Body?.transformToString(), "2345");
     assert.equal(part.ContentRange, "bytes 2-5/10");
     assert.equal(part.ContentLength, 4);
+    assert.equal(part.$metadata.httpStatusCode, 206);
     const suffix = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "range.txt", Range: "bytes=-3" }));
     assert.equal(await suffix.Body?.transformToString(), "789");
     assert.equal(suffix.ContentRange, "bytes 7-9/10");

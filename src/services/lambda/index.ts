@@ -11,7 +11,7 @@ import {
   updateEventSourceMapping,
 } from "./handlers/event-source-mappings.js";
 import { deleteFunction, getAccountSettings, getFunction, getFunctionConfiguration, listFunctions } from "./handlers/functions.js";
-import { invoke, invokeAsync } from "./handlers/invoke.js";
+import { invoke, invokeAsync, invokeWithResponseStream } from "./handlers/invoke.js";
 import { addPermission, getPolicy, removePermission } from "./handlers/permissions.js";
 import { listTags, tagResource, untagResource } from "./handlers/tags.js";
 import { updateFunctionCode, updateFunctionConfiguration } from "./handlers/update-function.js";
@@ -42,6 +42,7 @@ export default defineService<LambdaOperations, LambdaStore>({
     GetAccountSettings: getAccountSettings,
     Invoke: invoke,
     InvokeAsync: invokeAsync,
+    InvokeWithResponseStream: invokeWithResponseStream,
     PublishVersion: publishVersion,
     ListVersionsByFunction: listVersionsByFunction,
     CreateAlias: createAlias,

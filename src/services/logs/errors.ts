@@ -37,5 +37,7 @@ export const errors = defineErrors({
     message: "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.",
   },
   InvalidFilterPattern: { code: "InvalidParameterException", status: 400, message: "Invalid filter pattern" },
+  MetricFilterNotFound: { code: "ResourceNotFoundException", status: 400, message: "The specified metric filter does not exist." },
+  LimitExceeded: { code: "LimitExceededException", status: 400, message: "Resource limit exceeded." },
   InvalidNextToken: { code: "InvalidParameterException", status: 400, message: "The specified nextToken is invalid." },
 });

@@ -4,6 +4,7 @@ import { filterLogEvents } from "./handlers/filter-log-events.js";
 import { getLogEvents } from "./handlers/get-log-events.js";
 import { createLogGroup, deleteLogGroup, describeLogGroups } from "./handlers/log-groups.js";
 import { createLogStream, deleteLogStream, describeLogStreams } from "./handlers/log-streams.js";
+import { deleteMetricFilter, describeMetricFilters, putMetricFilter, testMetricFilter } from "./handlers/metric-filters.js";
 import { putLogEvents } from "./handlers/put-log-events.js";
 import { startLiveTail } from "./handlers/start-live-tail.js";
 import { deleteRetentionPolicy, putRetentionPolicy } from "./handlers/retention.js";
@@ -41,5 +42,9 @@ export default defineService<LogsOperations, LogsStore>({
     GetLogEvents: getLogEvents,
     FilterLogEvents: filterLogEvents,
     StartLiveTail: startLiveTail,
+    PutMetricFilter: putMetricFilter,
+    DeleteMetricFilter: deleteMetricFilter,
+    DescribeMetricFilters: describeMetricFilters,
+    TestMetricFilter: testMetricFilter,
   },
 });

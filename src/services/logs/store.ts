@@ -68,6 +68,7 @@ export interface LogGroup {
   readonly kmsKeyId: string | undefined;
   readonly logGroupClass: string;
   readonly tags: Record<string, string>;
+  readonly metricFilterCount: number;
 }
 
 export interface LogStream {
@@ -151,6 +152,7 @@ interface GroupRow {
   kms_key_id: string | null;
   log_group_class: string;
   tags: string;
+  metric_filter_count: number;
 }
 
 interface StreamRow {
@@ -171,6 +173,10 @@ interface EventRow {
   message: string;
 }
 
+const GROUP_SELECT = `SELECT g.*, (SELECT COUNT(*) FROM logs_metric_filters f
+  WHERE f.account_id = g.account_id AND f.region = g.region AND f.group_name = g.name) AS metric_filter_count
+  FROM logs_groups g`;
+
 function toGroup(r: GroupRow): LogGroup {
   return {
     name: r.name,
@@ -179,6 +185,7 @@ function toGroup(r: GroupRow): LogGroup {
     kmsKeyId: r.kms_key_id ?? undefined,
     logGroupClass: r.log_group_class,
     tags: JSON.parse(r.tags) as Record<string, string>,
+    metricFilterCount: r.metric_filter_count,
   };
 }
 
@@ -210,7 +217,7 @@ export class LogsStore {
 
   getGroup(s: Scope, name: string): LogGroup | undefined {
     const row = this.db
-      .prepare<[string, string, string], GroupRow>("SELECT * FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?")
+      .prepare<[string, string, string], GroupRow>(`${GROUP_SELECT} WHERE g.account_id = ? AND g.region = ? AND g.name = ?`)
       .get(s.account, s.region, name);
     return row ? toGroup(row) : undefined;
   }
@@ -218,7 +225,7 @@ export class LogsStore {
   /** Groups in name order; `prefix` is case-sensitive, as AWS's logGroupNamePrefix is. */
   listGroups(s: Scope, prefix?: string): LogGroup[] {
     const rows = this.db
-      .prepare<[string, string], GroupRow>("SELECT * FROM logs_groups WHERE account_id = ? AND region = ? ORDER BY name")
+      .prepare<[string, string], GroupRow>(`${GROUP_SELECT} WHERE g.account_id = ? AND g.region = ? ORDER BY g.name`)
       .all(s.account, s.region);
     return rows.filter((r) => prefix === undefined || r.name.startsWith(prefix)).map(toGroup);
   }
@@ -233,7 +240,7 @@ export class LogsStore {
       .map((r) => ({ account: r.account_id, region: r.region, name: r.name, retentionDays: r.retention_days }));
   }
 
-  insertGroup(s: Scope, g: LogGroup): boolean {
+  insertGroup(s: Scope, g: Omit<LogGroup, "metricFilterCount">): boolean {
     const result = this.db
       .prepare(
         `INSERT OR IGNORE INTO logs_groups (account_id, region, name, created_at, retention_days, kms_key_id, log_group_class, tags)

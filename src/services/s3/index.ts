@@ -76,6 +76,8 @@ export default defineService<S3Operations, S3Store>({
     return () => stops.forEach((stop) => stop());
   },
   // The response root elements S3 sends, which the models do not name.
+  // A ranged GET answers 206 Partial Content; the model has no status member for it.
+  responseStatus: (operation, output) => (operation === "GetObject" && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {
     ListBuckets: "ListAllMyBucketsResult",
     ListObjects: "ListBucketResult",

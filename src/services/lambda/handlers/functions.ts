@@ -13,6 +13,7 @@ import type {
 import { functionArn, parseFunctionName } from "../domain/arns.js";
 import { resolveFunction, toConfiguration } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
+import { stopPoller } from "../sqs-poller.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
 import { check, constraints, oneOf } from "../validation.js";
@@ -55,7 +56,11 @@ export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaCont
   const arn = functionArn(ctx, ref.name);
   if (ref.qualifier === undefined) {
     ctx.store.deleteFunction(ctx, ref.name);
-    for (const m of ctx.store.listMappings(ctx)) if (m.functionName === ref.name) ctx.store.deleteMapping(ctx, m.uuid);
+    for (const m of ctx.store.listMappings(ctx)) {
+      if (m.functionName !== ref.name) continue;
+      stopPoller(ctx.store, ctx, m.uuid);
+      ctx.store.deleteMapping(ctx, m.uuid);
+    }
     await ctx.store.engine.retire(arn);
     return {};
   }

@@ -1,4 +1,11 @@
-import type { InvokeAsyncInput, InvokeAsyncOutput, InvokeInput, InvokeOutput } from "../../../generated/lambda.js";
+import type {
+  InvokeAsyncInput,
+  InvokeAsyncOutput,
+  InvokeInput,
+  InvokeOutput,
+  InvokeWithResponseStreamInput,
+  InvokeWithResponseStreamOutput,
+} from "../../../generated/lambda.js";
 import { AwsError } from "../../../core/errors.js";
 import { toBuffer } from "../domain/code.js";
 import { resolveFunction } from "../domain/functions.js";
@@ -74,4 +81,50 @@ export async function invokeAsync(input: InvokeAsyncInput, ctx: LambdaContext): 
   }
   await invoke({ FunctionName: input.FunctionName, InvocationType: "Event", Payload: body }, ctx);
   return { Status: 202 };
+}
+
+type StreamEvent = NonNullable<InvokeWithResponseStreamOutput["EventStream"]> extends AsyncIterable<infer E> ? E : never;
+
+/**
+ * InvokeWithResponseStream for handlers that return a whole response (what Lambda does for a
+ * handler not wrapped in streamifyResponse): the payload as one chunk, then InvokeComplete
+ * carrying the error (errorType/errorMessage) and the log tail.
+ */
+export async function invokeWithResponseStream(input: InvokeWithResponseStreamInput, ctx: LambdaContext): Promise<InvokeWithResponseStreamOutput> {
+  const type = input.InvocationType ?? "RequestResponse";
+  check(oneOf("invocationType", type, ["RequestResponse", "DryRun"]), oneOf("logType", input.LogType, ["None", "Tail"]));
+  const raw = toBuffer(input.Payload);
+  if (raw.length > SYNC_LIMIT) throw errors.RequestTooLarge({ limit: SYNC_LIMIT, operation: "InvokeWithResponseStream" });
+  checkJson(raw);
+  const clientContext = decodeClientContext(input.ClientContext);
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier);
+  if (type === "DryRun") return { StatusCode: 204, ExecutedVersion: target.version.config.version };
+  const result = await runFunction(ctx.store, ctx, target, raw.length ? raw : Buffer.from("{}"), {
+    requestId: ctx.requestId,
+    ...(clientContext ? { clientContext } : {}),
+  });
+  let errorCode: string | undefined;
+  let errorDetails: string | undefined;
+  if (result.functionError) {
+    try {
+      const parsed = JSON.parse(result.payload.toString("utf8")) as { errorType?: unknown; errorMessage?: unknown };
+      errorCode = typeof parsed.errorType === "string" ? parsed.errorType : "Unhandled";
+      errorDetails = typeof parsed.errorMessage === "string" ? parsed.errorMessage : result.payload.toString("utf8");
+    } catch {
+      errorCode = "Unhandled";
+      errorDetails = result.payload.toString("utf8");
+    }
+  }
+  const tail = input.LogType === "Tail" ? logTail(result.logs) : undefined;
+  async function* events(): AsyncGenerator<StreamEvent> {
+    if (!result.functionError && result.payload.length) yield { PayloadChunk: { Payload: result.payload } };
+    yield {
+      InvokeComplete: {
+        ...(errorCode !== undefined ? { ErrorCode: errorCode } : {}),
+        ...(errorDetails !== undefined ? { ErrorDetails: errorDetails } : {}),
+        ...(tail !== undefined ? { LogResult: tail } : {}),
+      },
+    };
+  }
+  return { StatusCode: 200, ExecutedVersion: result.executedVersion, ResponseStreamContentType: "application/octet-stream", EventStream: events() };
 }

@@ -72,7 +72,7 @@ export function describeLogGroups(input: DescribeLogGroupsInput, ctx: LogsContex
         logGroupName: g.name,
         creationTime: g.createdAt,
         ...(g.retentionDays !== undefined ? { retentionInDays: g.retentionDays } : {}),
-        metricFilterCount: 0,
+        metricFilterCount: g.metricFilterCount,
         arn: `${arn}:*`,
         storedBytes: ctx.store.storedBytes(ctx, g.name),
         ...(g.kmsKeyId !== undefined ? { kmsKeyId: g.kmsKeyId } : {}),

@@ -1,6 +1,7 @@
 import type { PutLogEventsInput, PutLogEventsOutput } from "../../../generated/logs.js";
 import { sequenceToken } from "../domain/tokens.js";
 import { errors } from "../errors.js";
+import { publishMetrics } from "./metric-filters.js";
 import { requireGroup, requireStream, type LogsContext } from "../resolve.js";
 import { check, constraints, count, length } from "../validation.js";
 
@@ -55,6 +56,7 @@ export function putLogEvents(input: PutLogEventsInput, ctx: LogsContext): PutLog
   });
   const upload = ctx.store.appendEvents(ctx, input.logGroupName, input.logStreamName, accepted, now);
   ctx.store.liveTail.publish(ctx, input.logGroupName, input.logStreamName, accepted, now);
+  if (group.metricFilterCount > 0) publishMetrics(ctx, input.logGroupName, accepted);
   const rejected = {
     ...(tooNewStart !== undefined ? { tooNewLogEventStartIndex: tooNewStart } : {}),
     ...(tooOldEnd !== undefined ? { tooOldLogEventEndIndex: tooOldEnd } : {}),

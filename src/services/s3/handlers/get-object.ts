@@ -89,8 +89,7 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   };
   const blobId = row.blob_id ?? "";
   if (range.kind === "partial") {
-    // TODO(protocol): S3 answers 206 here; the codec has no way for a handler to set the status
-    // of an output without a statusCode member. Content-Range and the bytes are right.
+    // Content-Range makes the response a 206 (responseStatus in the service definition).
     const body = range.length > 0 ? ctx.store.blobs.get(blobId, { start: range.start, end: range.end }) : Buffer.alloc(0);
     return { ...out, ContentLength: range.length, ContentRange: range.contentRange, Body: body };
   }

@@ -1,0 +1,92 @@
+/**
+ * Asynchronous Lambda beyond the happy path: dead-letter queues after the retries, and state
+ * that survives a restart of Nimbus on a data dir.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, InvokeCommand, LambdaClient, PublishVersionCommand } from "@aws-sdk/client-lambda";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
+
+describe("Lambda asynchronous failures and persistence", () => {
+  let nimbus: TestNimbus;
+  let lambda: LambdaClient;
+  let sqs: SQSClient;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "nimbus-lambda-data-"));
+    nimbus = await startTestNimbus({ inMemory: false, dataDir });
+    lambda = new LambdaClient(nimbus.clientConfig());
+    sqs = new SQSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    lambda.destroy();
+    sqs.destroy();
+    await nimbus.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test("an event that still fails after two retries goes to the dead-letter queue with Lambda's attributes", async () => {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("dlq") }))).QueueUrl ?? "";
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const name = uniqueName("dlq-fn");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: await makeZip({ "index.js": "exports.handler = async () => { throw new Error('always fails'); };" }) },
+        DeadLetterConfig: { TargetArn: queueArn },
+      }),
+    );
+    const sent = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"order":42}') }));
+    assert.equal(sent.StatusCode, 202);
+    await nimbus.scheduler.runDue();
+    await nimbus.scheduler.advance(60_000);
+    const early = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+    assert.equal(early.Messages, undefined, "not before the last retry");
+    await nimbus.scheduler.advance(120_000);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 0 }));
+    assert.equal(got.Messages?.length, 1);
+    const message = got.Messages?.[0];
+    assert.equal(message?.Body, '{"order":42}');
+    assert.equal(message?.MessageAttributes?.["RequestID"]?.StringValue, sent.$metadata.requestId);
+    assert.equal(message?.MessageAttributes?.["ErrorMessage"]?.StringValue, "always fails");
+    assert.equal(message?.MessageAttributes?.["ErrorCode"]?.DataType, "Number");
+  });
+
+  test("functions, versions and aliases survive a restart on the same data dir, and still run", async () => {
+    const name = uniqueName("persist");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: await makeZip({ "index.js": "exports.handler = async (e) => ({ kept: e.x });" }) },
+      }),
+    );
+    await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: "live", FunctionVersion: "1" }));
+
+    lambda.destroy();
+    sqs.destroy();
+    await nimbus.close();
+    nimbus = await startTestNimbus({ inMemory: false, dataDir });
+    lambda = new LambdaClient(nimbus.clientConfig());
+    sqs = new SQSClient(nimbus.clientConfig());
+
+    assert.equal((await lambda.send(new GetAliasCommand({ FunctionName: name, Name: "live" }))).FunctionVersion, "1");
+    const out = await lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: "live", Payload: Buffer.from('{"x":7}') }));
+    assert.equal(out.ExecutedVersion, "1");
+    assert.deepEqual(JSON.parse(Buffer.from(out.Payload ?? []).toString()), { kept: 7 });
+  });
+});

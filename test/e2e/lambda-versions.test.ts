@@ -1,0 +1,311 @@
+/**
+ * Lambda versions, aliases, resource policies, reserved concurrency, tags and SQS event source
+ * mappings through @aws-sdk/client-lambda against a started Nimbus.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  DeleteAliasCommand,
+  DeleteEventSourceMappingCommand,
+  DeleteFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
+  GetAliasCommand,
+  GetEventSourceMappingCommand,
+  GetFunctionCommand,
+  GetPolicyCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListAliasesCommand,
+  ListEventSourceMappingsCommand,
+  ListTagsCommand,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
+  PutFunctionConcurrencyCommand,
+  RemovePermissionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateAliasCommand,
+  UpdateEventSourceMappingCommand,
+  UpdateFunctionCodeCommand,
+} from "@aws-sdk/client-lambda";
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
+const ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
+
+const json = (payload: Uint8Array | undefined): unknown => JSON.parse(Buffer.from(payload ?? []).toString("utf8"));
+
+async function rejectsWith(promise: Promise<unknown>, name: string, message: string, status: number): Promise<void> {
+  await assert.rejects(promise, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+    assert.equal(err.name, name);
+    assert.equal(err.message, message);
+    assert.equal(err.$metadata?.httpStatusCode, status);
+    return true;
+  });
+}
+
+describe("Lambda versions, aliases, permissions, concurrency, tags, event source mappings", () => {
+  let nimbus: TestNimbus;
+  let lambda: LambdaClient;
+  let sqs: SQSClient;
+
+  before(async () => {
+    nimbus = await startTestNimbus();
+    lambda = new LambdaClient(nimbus.clientConfig());
+    sqs = new SQSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    lambda.destroy();
+    sqs.destroy();
+    await nimbus.close();
+  });
+
+  async function create(name: string, returns: string, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}) {
+    return lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e, ctx) => ({ v: ${JSON.stringify(returns)}, version: ctx.functionVersion, arn: ctx.invokedFunctionArn });` }) },
+        ...extra,
+      }),
+    );
+  }
+
+  async function setCode(name: string, returns: string): Promise<void> {
+    await lambda.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: name,
+        ZipFile: await makeZip({ "index.js": `exports.handler = async (e, ctx) => ({ v: ${JSON.stringify(returns)}, version: ctx.functionVersion, arn: ctx.invokedFunctionArn });` }),
+      }),
+    );
+  }
+
+  test("PublishVersion numbers from 1, does not republish unchanged code, and versions run their own code", async () => {
+    const name = uniqueName("ver");
+    await create(name, "one");
+    const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: "first" }));
+    assert.equal(v1.Version, "1");
+    assert.equal(v1.FunctionArn, `${ARN_PREFIX}${name}:1`);
+    assert.equal(v1.Description, "first");
+    const again = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    assert.equal(again.Version, "1", "nothing changed since version 1");
+    await setCode(name, "two");
+    const v2 = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    assert.equal(v2.Version, "2");
+    const versions = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
+    assert.deepEqual(versions.Versions?.map((v) => v.Version), ["$LATEST", "1", "2"]);
+
+    const r1 = await lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: "1" }));
+    assert.equal(r1.ExecutedVersion, "1");
+    assert.deepEqual(json(r1.Payload), { v: "one", version: "1", arn: `${ARN_PREFIX}${name}:1` });
+    const r2 = await lambda.send(new InvokeCommand({ FunctionName: `${ARN_PREFIX}${name}:2` }));
+    assert.equal(r2.ExecutedVersion, "2");
+    assert.equal((json(r2.Payload) as { v: string }).v, "two");
+    await rejectsWith(
+      lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: "9" })),
+      "ResourceNotFoundException",
+      `Function not found: ${ARN_PREFIX}${name}:9`,
+      404,
+    );
+    await rejectsWith(
+      lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: "abc" })),
+      "InvalidParameterValueException",
+      `CodeSHA256 (abc) is different from current CodeSHA256 in $LATEST (${v2.CodeSha256}). Please try again with the current CodeSHA256.`,
+      400,
+    );
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: name, Qualifier: "1" }));
+    const after = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
+    assert.deepEqual(after.Versions?.map((v) => v.Version), ["$LATEST", "2"]);
+  });
+
+  test("aliases: create, get, list, update, invoke through the alias, delete", async () => {
+    const name = uniqueName("alias");
+    await create(name, "one");
+    await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    await setCode(name, "two");
+    await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+
+    const alias = await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: "live", FunctionVersion: "1", Description: "prod" }));
+    assert.equal(alias.AliasArn, `${ARN_PREFIX}${name}:live`);
+    assert.equal(alias.FunctionVersion, "1");
+    await rejectsWith(
+      lambda.send(new CreateAliasCommand({ FunctionName: name, Name: "live", FunctionVersion: "1" })),
+      "ResourceConflictException",
+      `Alias already exists: ${ARN_PREFIX}${name}:live`,
+      409,
+    );
+    const viaAlias = await lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: "live" }));
+    assert.equal(viaAlias.ExecutedVersion, "1");
+    assert.deepEqual(json(viaAlias.Payload), { v: "one", version: "1", arn: `${ARN_PREFIX}${name}:live` });
+
+    const updated = await lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: "live", FunctionVersion: "2" }));
+    assert.equal(updated.FunctionVersion, "2");
+    assert.notEqual(updated.RevisionId, alias.RevisionId);
+    const viaArn = await lambda.send(new InvokeCommand({ FunctionName: `${ARN_PREFIX}${name}:live` }));
+    assert.equal(viaArn.ExecutedVersion, "2");
+    assert.equal((json(viaArn.Payload) as { v: string }).v, "two");
+
+    await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: "beta", FunctionVersion: "$LATEST" }));
+    const listed = await lambda.send(new ListAliasesCommand({ FunctionName: name }));
+    assert.deepEqual(listed.Aliases?.map((a) => [a.Name, a.FunctionVersion]), [["beta", "$LATEST"], ["live", "2"]]);
+    assert.equal((await lambda.send(new GetAliasCommand({ FunctionName: name, Name: "live" }))).Description, "prod");
+
+    await rejectsWith(
+      lambda.send(new DeleteFunctionCommand({ FunctionName: name, Qualifier: "2" })),
+      "ResourceConflictException",
+      "Unable to delete version because the following aliases reference it: [live]",
+      409,
+    );
+    await lambda.send(new DeleteAliasCommand({ FunctionName: name, Name: "live" }));
+    await rejectsWith(
+      lambda.send(new GetAliasCommand({ FunctionName: name, Name: "live" })),
+      "ResourceNotFoundException",
+      `Alias not found: ${ARN_PREFIX}${name}:live`,
+      404,
+    );
+  });
+
+  test("AddPermission, GetPolicy, RemovePermission", async () => {
+    const name = uniqueName("perm");
+    await create(name, "x");
+    await rejectsWith(lambda.send(new GetPolicyCommand({ FunctionName: name })), "ResourceNotFoundException", "The resource you requested does not exist.", 404);
+    const added = await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: name,
+        StatementId: "s3-invoke",
+        Action: "lambda:InvokeFunction",
+        Principal: "s3.amazonaws.com",
+        SourceArn: "arn:aws:s3:::my-bucket",
+        SourceAccount: "000000000000",
+      }),
+    );
+    const statement = {
+      Sid: "s3-invoke",
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: "lambda:InvokeFunction",
+      Resource: `${ARN_PREFIX}${name}`,
+      Condition: { StringEquals: { "AWS:SourceAccount": "000000000000" }, ArnLike: { "AWS:SourceArn": "arn:aws:s3:::my-bucket" } },
+    };
+    assert.deepEqual(JSON.parse(added.Statement ?? ""), statement);
+    await rejectsWith(
+      lambda.send(new AddPermissionCommand({ FunctionName: name, StatementId: "s3-invoke", Action: "lambda:InvokeFunction", Principal: "sns.amazonaws.com" })),
+      "ResourceConflictException",
+      "The statement id (s3-invoke) provided already exists. Please provide a new statement id, or remove the existing statement.",
+      409,
+    );
+    const policy = await lambda.send(new GetPolicyCommand({ FunctionName: name }));
+    assert.deepEqual(JSON.parse(policy.Policy ?? ""), { Version: "2012-10-17", Id: "default", Statement: [statement] });
+    await lambda.send(new RemovePermissionCommand({ FunctionName: name, StatementId: "s3-invoke" }));
+    await rejectsWith(lambda.send(new GetPolicyCommand({ FunctionName: name })), "ResourceNotFoundException", "The resource you requested does not exist.", 404);
+    await rejectsWith(
+      lambda.send(new RemovePermissionCommand({ FunctionName: name, StatementId: "s3-invoke" })),
+      "ResourceNotFoundException",
+      "The resource you requested does not exist.",
+      404,
+    );
+  });
+
+  test("reserved concurrency 0 throttles with TooManyRequestsException 429; deleting it lifts the throttle", async () => {
+    const name = uniqueName("conc");
+    await create(name, "x");
+    const put = await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }));
+    assert.equal(put.ReservedConcurrentExecutions, 0);
+    assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: name }))).Concurrency?.ReservedConcurrentExecutions, 0);
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: name })), (err: Error & { $metadata?: { httpStatusCode?: number }; Reason?: string }) => {
+      assert.equal(err.name, "TooManyRequestsException");
+      assert.equal(err.message, "Rate Exceeded.");
+      assert.equal(err.Reason, "ReservedFunctionConcurrentInvocationLimitExceeded");
+      assert.equal(err.$metadata?.httpStatusCode, 429);
+      return true;
+    });
+    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
+    assert.equal((await lambda.send(new InvokeCommand({ FunctionName: name }))).StatusCode, 200);
+    await rejectsWith(
+      lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 950 })),
+      "InvalidParameterValueException",
+      "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
+      400,
+    );
+  });
+
+  test("TagResource, ListTags, UntagResource", async () => {
+    const name = uniqueName("tags");
+    const fn = await create(name, "x", { Tags: { a: "1" } });
+    const arn = fn.FunctionArn ?? "";
+    await lambda.send(new TagResourceCommand({ Resource: arn, Tags: { b: "2", c: "3" } }));
+    assert.deepEqual((await lambda.send(new ListTagsCommand({ Resource: arn }))).Tags, { a: "1", b: "2", c: "3" });
+    await lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: ["a", "c"] }));
+    assert.deepEqual((await lambda.send(new ListTagsCommand({ Resource: arn }))).Tags, { b: "2" });
+    await rejectsWith(
+      lambda.send(new ListTagsCommand({ Resource: `${ARN_PREFIX}missing` })),
+      "ResourceNotFoundException",
+      `Function not found: ${ARN_PREFIX}missing`,
+      404,
+    );
+  });
+
+  test("an SQS event source mapping polls the queue, invokes the function with the batch, and deletes what succeeded", async () => {
+    const name = uniqueName("esm");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Code: {
+          ZipFile: await makeZip({
+            "index.js": `exports.handler = async (event) => ({
+              batchItemFailures: event.Records.filter((r) => r.body === "bad").map((r) => ({ itemIdentifier: r.messageId })),
+            });`,
+          }),
+        },
+      }),
+    );
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("esm-q"), Attributes: { VisibilityTimeout: "30" } }))).QueueUrl ?? "";
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const mapping = await lambda.send(
+      new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn, BatchSize: 5, FunctionResponseTypes: ["ReportBatchItemFailures"] }),
+    );
+    assert.equal(mapping.State, "Creating");
+    assert.equal(mapping.BatchSize, 5);
+    assert.equal(mapping.FunctionArn, `${ARN_PREFIX}${name}`);
+    const uuid = mapping.UUID ?? "";
+    assert.equal((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State, "Enabled");
+    const listed = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: name }));
+    assert.deepEqual(listed.EventSourceMappings?.map((m) => m.UUID), [uuid]);
+    await rejectsWith(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn })),
+      "ResourceConflictException",
+      `An event source mapping with SQS arn (" ${queueArn} ") and function (" ${ARN_PREFIX}${name} ") already exists. Please update or delete the existing mapping with UUID ${uuid}`,
+      409,
+    );
+
+    for (const body of ["good-1", "bad", "good-2"]) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    await nimbus.scheduler.advance(1000);
+    const counts = async (): Promise<[string, string]> => {
+      const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes ?? {};
+      return [attrs["ApproximateNumberOfMessages"] ?? "", attrs["ApproximateNumberOfMessagesNotVisible"] ?? ""];
+    };
+    // The two good messages were deleted; the reported failure stays in flight until its visibility timeout.
+    assert.deepEqual(await counts(), ["0", "1"]);
+
+    const disabled = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+    assert.equal(disabled.State, "Updating");
+    assert.equal((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State, "Disabled");
+    await nimbus.scheduler.advance(31_000);
+    assert.deepEqual(await counts(), ["1", "0"], "a disabled mapping does not poll");
+
+    const deleted = await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+    assert.equal(deleted.State, "Deleting");
+    await rejectsWith(lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })), "ResourceNotFoundException", "The resource you requested does not exist.", 404);
+  });
+});
