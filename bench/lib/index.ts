@@ -2,6 +2,7 @@
 export * from "./aws-request.js";
 export * from "./benchmark.js";
 export * from "./ceiling.js";
+export * from "./http-client.js";
 export * from "./load.js";
 export * from "./memory.js";
 export * from "./nimbus.js";

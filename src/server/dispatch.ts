@@ -7,7 +7,7 @@ import { AwsError, commonErrors } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
-import type { Caller, HandlerContext, NimbusConfig, Scope } from "../core/service.js";
+import type { Caller, CorsRequestFacts, HandlerContext, NimbusConfig, Scope } from "../core/service.js";
 import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import type { Operation } from "../protocol/model.js";
 import type { RestMatch } from "../protocol/rest.js";
@@ -85,9 +85,15 @@ export class Dispatcher {
       queueUrlFromPath(svc.id, op, req, input, this.deps.config);
       const output = await this.run(svc, op, input, { account, region }, { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" }, requestId, protocol);
       const response = serializeOutput(svc, protocol, op, output, { requestId });
+      if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
       addRequestIdHeaders(response, requestId, svc.id);
       return { response, service: serviceId, operation, account, region, requestId };
     } catch (err) {
+      if (err instanceof Preflight) {
+        const response: WireResponse = { status: 200, headers: { ...err.headers }, body: "" };
+        addRequestIdHeaders(response, requestId, serviceId);
+        return { response, service: serviceId, operation: "OPTIONS", account, region, requestId };
+      }
       const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
       const response = serializeError(svc, protocol, awsError, { requestId, head: req.method === "HEAD" });
@@ -187,11 +193,8 @@ export class Dispatcher {
     const wire: WireProtocol = protocol === "json" ? "query" : modelProtocol(protocol);
     onService(svc.id, wire);
     if (protocol === "rest-json" || protocol === "rest-xml") {
-      let path = req.rawPath;
-      if (svc.id === "s3") {
-        const bucket = virtualHostBucket(req.host, this.deps.config.hostname);
-        if (bucket) path = `/${bucket}${path === "/" ? "" : path}`;
-      }
+      const path = this.pathStyle(svc, req);
+      if (req.method === "OPTIONS" && svc.definition?.cors) throw new Preflight(svc.definition.cors.preflight(svc.store, this.corsFacts(svc, req)));
       const idHint = req.query.get("x-id");
       const byId = idHint ? svc.model.operation(idHint) : undefined;
       const match = svc.router?.match(req.method, path, req.query, req.headers);
@@ -208,6 +211,24 @@ export class Dispatcher {
     const op = svc.model.queryOperation(action);
     if (!op) throw commonErrors.InvalidAction({ operation: action });
     return { svc, protocol: wire, op };
+  }
+
+  /** The request path with an S3 virtual-hosted bucket put in front, as path-style addressing has it. */
+  private pathStyle(svc: LoadedService, req: WireRequest): string {
+    if (svc.id !== "s3") return req.rawPath;
+    const bucket = virtualHostBucket(req.host, this.deps.config.hostname);
+    return bucket ? `/${bucket}${req.rawPath === "/" ? "" : req.rawPath}` : req.rawPath;
+  }
+
+  private corsFacts(svc: LoadedService, req: WireRequest): CorsRequestFacts {
+    const h = req.headers;
+    return {
+      path: this.pathStyle(svc, req),
+      method: req.method,
+      ...(h["origin"] !== undefined ? { origin: h["origin"] } : {}),
+      ...(h["access-control-request-method"] !== undefined ? { accessControlRequestMethod: h["access-control-request-method"] } : {}),
+      ...(h["access-control-request-headers"] !== undefined ? { accessControlRequestHeaders: h["access-control-request-headers"] } : {}),
+    };
   }
 
   private async actionOf(req: IncomingWire): Promise<string | undefined> {
@@ -287,6 +308,11 @@ function validationError(protocol: WireProtocol, missing: readonly Violation[]):
 function queueUrlFromPath(service: string, op: Operation, req: WireRequest, input: Record<string, unknown>, config: NimbusConfig): void {
   if (service !== "sqs" || input["QueueUrl"] !== undefined || !op.input?.members?.["QueueUrl"]) return;
   if (/^\/\d{12}\/[^/]+\/?$/.test(req.rawPath)) input["QueueUrl"] = `${config.endpoint}${req.rawPath.replace(/\/$/, "")}`;
+}
+
+/** A CORS preflight answered by the service's rules: not an operation, so it leaves the pipeline early. */
+class Preflight {
+  constructor(readonly headers: Record<string, string>) {}
 }
 
 /** Session credentials past their expiration, as each family of services words it. */

@@ -85,7 +85,7 @@ describe("AWS CLI v2: CloudWatch Logs", () => {
 
   test("aws logs tail (FilterLogEvents, interleaved) prints the events", async () => {
     const { group, now } = await seed();
-    const since = new Date(now - 60_000).toISOString().replace(/\.\d+Z$/, "");
+    const since = new Date(now - 60_000).toISOString();
     const r = await aws(nimbus.url, ["logs", "tail", group, "--since", since, "--format", "short"]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split("\n");
@@ -96,7 +96,7 @@ describe("AWS CLI v2: CloudWatch Logs", () => {
 
   test("aws logs tail --follow picks up events written after it started", { timeout: 60_000 }, async () => {
     const { group, now } = await seed();
-    const since = new Date(now - 60_000).toISOString().replace(/\.\d+Z$/, "");
+    const since = new Date(now - 60_000).toISOString();
     const child = spawn(AWS_CLI, ["--endpoint-url", nimbus.url, "logs", "tail", group, "--since", since, "--format", "short", "--follow"], {
       env: {
         PATH: process.env["PATH"] ?? "",

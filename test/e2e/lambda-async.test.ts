@@ -7,7 +7,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, InvokeCommand, LambdaClient, PublishVersionCommand } from "@aws-sdk/client-lambda";
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  DeleteFunctionEventInvokeConfigCommand,
+  GetAliasCommand,
+  GetFunctionEventInvokeConfigCommand,
+  InvokeCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  PutFunctionEventInvokeConfigCommand,
+} from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -61,6 +71,66 @@ describe("Lambda asynchronous failures and persistence", () => {
     assert.equal(message?.MessageAttributes?.["RequestID"]?.StringValue, sent.$metadata.requestId);
     assert.equal(message?.MessageAttributes?.["ErrorMessage"]?.StringValue, "always fails");
     assert.equal(message?.MessageAttributes?.["ErrorCode"]?.DataType, "Number");
+  });
+
+  test("event invoke config: MaximumRetryAttempts and OnSuccess/OnFailure destinations get Lambda's invocation record", async () => {
+    const queue = async (): Promise<{ url: string; arn: string }> => {
+      const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("dest") }))).QueueUrl ?? "";
+      const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      return { url, arn };
+    };
+    const ok = await queue();
+    const bad = await queue();
+    const name = uniqueName("dest-fn");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: await makeZip({ "index.js": "exports.handler = async (e) => { if (e.fail) throw new Error('nope'); return { done: e.n }; };" }) },
+      }),
+    );
+    const fnArn = `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+    await assert.rejects(lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: name })), {
+      name: "ResourceNotFoundException",
+      message: `The function ${fnArn}:$LATEST doesn't have an EventInvokeConfig`,
+    });
+    const put = await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: name,
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnSuccess: { Destination: ok.arn }, OnFailure: { Destination: bad.arn } },
+      }),
+    );
+    assert.equal(put.FunctionArn, `${fnArn}:$LATEST`);
+    assert.equal(put.MaximumRetryAttempts, 0);
+    assert.equal(put.DestinationConfig?.OnFailure?.Destination, bad.arn);
+
+    const sent = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"n":1}') }));
+    await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"fail":true}') }));
+    await nimbus.scheduler.runDue();
+
+    const success = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: ok.url, WaitTimeSeconds: 0 }))).Messages ?? [];
+    assert.equal(success.length, 1);
+    const record = JSON.parse(success[0]?.Body ?? "") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a JSON record read field by field
+    assert.equal(record.version, "1.0");
+    assert.deepEqual(record.requestContext, { requestId: sent.$metadata.requestId, functionArn: `${fnArn}:$LATEST`, condition: "Success", approximateInvokeCount: 1 });
+    assert.deepEqual(record.requestPayload, { n: 1 });
+    assert.deepEqual(record.responseContext, { statusCode: 200, executedVersion: "$LATEST" });
+    assert.deepEqual(record.responsePayload, { done: 1 });
+
+    // MaximumRetryAttempts 0: the failure reaches OnFailure without the clock moving, so with no retry.
+    const failure = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: bad.url, WaitTimeSeconds: 0 }))).Messages ?? [];
+    assert.equal(failure.length, 1);
+    const failed = JSON.parse(failure[0]?.Body ?? "") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
+    assert.equal(failed.requestContext.condition, "RetriesExhausted");
+    assert.equal(failed.requestContext.approximateInvokeCount, 1);
+    assert.deepEqual(failed.responseContext, { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" });
+    assert.equal(failed.responsePayload.errorMessage, "nope");
+
+    await lambda.send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: name }));
+    await assert.rejects(lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: name })), { name: "ResourceNotFoundException" });
   });
 
   test("functions, versions and aliases survive a restart on the same data dir, and still run", async () => {

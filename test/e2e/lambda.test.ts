@@ -13,6 +13,7 @@ import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
+  InvokeWithResponseStreamCommand,
   LambdaClient,
   ListFunctionsCommand,
   UpdateFunctionCodeCommand,
@@ -272,6 +273,46 @@ describe("Lambda functions and invocation", () => {
     const body = json(out.Payload) as { account: string; endpoint: string };
     assert.equal(body.account, "000000000000");
     assert.equal(body.endpoint, nimbus.url);
+  });
+
+  test("a Python function's boto3 reaches Nimbus through AWS_ENDPOINT_URL", async () => {
+    const name = uniqueName("boto");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "python3.12",
+        Role: ROLE,
+        Handler: "app.handler",
+        Timeout: 30,
+        Code: { ZipFile: await makeZip({ "app.py": "import boto3\ndef handler(event, context):\n    return boto3.client('sts').get_caller_identity()['Account']\n" }) },
+      }),
+    );
+    const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
+    assert.equal(json(out.Payload), "000000000000");
+  });
+
+  test("InvokeWithResponseStream: the response as a payload chunk, then InvokeComplete with the error and log tail", async () => {
+    const name = uniqueName("stream");
+    await createNode(name);
+    const ok = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: name, Payload: event({ s: 1 }) }));
+    assert.equal(ok.StatusCode, 200);
+    assert.equal(ok.ExecutedVersion, "$LATEST");
+    const chunks: Buffer[] = [];
+    let complete: Record<string, unknown> | undefined;
+    for await (const e of ok.EventStream ?? []) {
+      if (e.PayloadChunk?.Payload) chunks.push(Buffer.from(e.PayloadChunk.Payload));
+      if (e.InvokeComplete) complete = { ...e.InvokeComplete };
+    }
+    assert.deepEqual((JSON.parse(Buffer.concat(chunks).toString()) as { echo: unknown }).echo, { s: 1 });
+    assert.deepEqual(complete, {});
+
+    const failed = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: name, Payload: event({ fail: "streamed" }), LogType: "Tail" }));
+    let end: { ErrorCode?: string; ErrorDetails?: string; LogResult?: string } | undefined;
+    for await (const e of failed.EventStream ?? []) if (e.InvokeComplete) end = e.InvokeComplete;
+    assert.equal(end?.ErrorCode, "Error");
+    assert.equal(end?.ErrorDetails, "boom: streamed");
+    assert.match(Buffer.from(end?.LogResult ?? "", "base64").toString(), /REPORT RequestId/);
   });
 
   test("InvocationType Event answers 202 and runs through the scheduler; errors are retried twice, 1 then 2 minutes later", async () => {

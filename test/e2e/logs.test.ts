@@ -241,8 +241,9 @@ describe("CloudWatch Logs: groups, streams, retention, tags", () => {
   });
 
   test("an operation Nimbus does not implement answers 501 NotImplemented", async () => {
-    const r = await call("PutMetricFilter", { logGroupName: "x", filterName: "f", filterPattern: "", metricTransformations: [] });
+    const r = await call("PutSubscriptionFilter", { logGroupName: "x", filterName: "f", filterPattern: "", destinationArn: "arn:aws:lambda:us-east-1:000000000000:function:f" });
     assert.equal(r.status, 501);
     assert.equal(String(r.body["__type"]).split("#").pop(), "NotImplemented");
+    assert.equal(r.body["message"], "The operation PutSubscriptionFilter of service CloudWatch Logs is not yet implemented by Nimbus.");
   });
 });

@@ -34,7 +34,7 @@ import {
   PutBucketRequestPaymentCommand,
   GetBucketRequestPaymentCommand,
 } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -210,6 +210,39 @@ describe("S3 buckets", () => {
     assert.deepEqual([bad.name, bad.message, bad.status], ["InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is PATCH", 400]);
     await s3.send(new DeleteBucketCorsCommand({ Bucket: name }));
     assert.equal((await failure(s3.send(new GetBucketCorsCommand({ Bucket: name })))).name, "NoSuchCORSConfiguration");
+  });
+
+  test("CORS is acted on: preflight OPTIONS answered by the rules, headers on responses", async () => {
+    const name = uniqueName("cors-live");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: "page.html", Body: "<p>hi</p>" }));
+    const preflight = (origin: string, method: string) =>
+      fetch(`${nimbus.url}/${name}/page.html`, { method: "OPTIONS", headers: { origin, "access-control-request-method": method, "access-control-request-headers": "content-type" } });
+    const disabled = await preflight("https://app.example.com", "GET");
+    assert.equal(disabled.status, 403);
+    assert.match(await disabled.text(), /<Code>AccessForbidden<\/Code><Message>CORSResponse: CORS is not enabled for this bucket.<\/Message>/);
+
+    await s3.send(
+      new PutBucketCorsCommand({
+        Bucket: name,
+        CORSConfiguration: { CORSRules: [{ AllowedOrigins: ["https://*.example.com"], AllowedMethods: ["GET", "PUT"], AllowedHeaders: ["*"], ExposeHeaders: ["ETag"], MaxAgeSeconds: 300 }] },
+      }),
+    );
+    const ok = await preflight("https://app.example.com", "PUT");
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get("access-control-allow-origin"), "https://app.example.com");
+    assert.match(ok.headers.get("access-control-allow-methods") ?? "", /PUT/);
+    assert.equal(ok.headers.get("access-control-max-age"), "300");
+
+    const refused = await preflight("https://evil.test", "GET");
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /<Code>AccessForbidden<\/Code>/);
+
+    const get = await fetch(`${nimbus.url}/${name}/page.html`, { headers: { origin: "https://app.example.com", ...signedHeaders("s3") } });
+    assert.equal(get.status, 200);
+    assert.equal(get.headers.get("access-control-allow-origin"), "https://app.example.com");
+    assert.match(get.headers.get("access-control-expose-headers") ?? "", /ETag/);
+    assert.equal(await get.text(), "<p>hi</p>");
   });
 
   test("bucket policy is validated, stored and deleted", async () => {

@@ -17,6 +17,11 @@ const specs = defineErrors({
     status: 404,
     message: "The resource you requested does not exist.",
   },
+  EventInvokeConfigNotFound: {
+    code: "ResourceNotFoundException",
+    status: 404,
+    message: "The function {arn} doesn't have an EventInvokeConfig",
+  },
   StatementNotFound: {
     code: "ResourceNotFoundException",
     status: 404,

@@ -10,6 +10,13 @@ import {
   listEventSourceMappings,
   updateEventSourceMapping,
 } from "./handlers/event-source-mappings.js";
+import {
+  deleteFunctionEventInvokeConfig,
+  getFunctionEventInvokeConfig,
+  listFunctionEventInvokeConfigs,
+  putFunctionEventInvokeConfig,
+  updateFunctionEventInvokeConfig,
+} from "./handlers/event-invoke-configs.js";
 import { deleteFunction, getAccountSettings, getFunction, getFunctionConfiguration, listFunctions } from "./handlers/functions.js";
 import { invoke, invokeAsync, invokeWithResponseStream } from "./handlers/invoke.js";
 import { addPermission, getPolicy, removePermission } from "./handlers/permissions.js";
@@ -59,6 +66,11 @@ export default defineService<LambdaOperations, LambdaStore>({
     TagResource: tagResource,
     UntagResource: untagResource,
     ListTags: listTags,
+    PutFunctionEventInvokeConfig: putFunctionEventInvokeConfig,
+    UpdateFunctionEventInvokeConfig: updateFunctionEventInvokeConfig,
+    GetFunctionEventInvokeConfig: getFunctionEventInvokeConfig,
+    DeleteFunctionEventInvokeConfig: deleteFunctionEventInvokeConfig,
+    ListFunctionEventInvokeConfigs: listFunctionEventInvokeConfigs,
     CreateEventSourceMapping: createEventSourceMapping,
     GetEventSourceMapping: getEventSourceMapping,
     ListEventSourceMappings: listEventSourceMappings,

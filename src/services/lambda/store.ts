@@ -62,6 +62,15 @@ export const LAMBDA_MIGRATIONS: readonly string[] = [
      config           TEXT    NOT NULL,
      PRIMARY KEY (account_id, region, uuid)
    ) WITHOUT ROWID;`,
+  // Asynchronous invocation settings per function version or alias (PutFunctionEventInvokeConfig).
+  `CREATE TABLE lambda_event_invoke_configs (
+     account_id TEXT NOT NULL,
+     region     TEXT NOT NULL,
+     name       TEXT NOT NULL,
+     qualifier  TEXT NOT NULL,
+     config     TEXT NOT NULL,
+     PRIMARY KEY (account_id, region, name, qualifier)
+   ) WITHOUT ROWID;`,
 ];
 
 /** One version's configuration as stored: a frozen copy for published versions, live for $LATEST. */
@@ -137,6 +146,16 @@ export interface MappingConfig {
   lastProcessingResult: string;
   filterPatterns: string[];
   maximumConcurrency?: number;
+}
+
+/** PutFunctionEventInvokeConfig, for one qualifier ("$LATEST", a version or an alias). */
+export interface EventInvokeConfig {
+  qualifier: string;
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  onSuccess?: string;
+  onFailure?: string;
+  lastModified: number;
 }
 
 interface FunctionDbRow {
@@ -292,6 +311,7 @@ export class LambdaStore {
       this.env.state.blobs.release(old.codeBlob);
       this.db.prepare("DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?").run(scope.account, scope.region, name, version);
       this.db.prepare("DELETE FROM lambda_policies WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?").run(scope.account, scope.region, name, version);
+      this.deleteEventInvokeConfig(scope, name, version);
     });
   }
 
@@ -299,7 +319,7 @@ export class LambdaStore {
     this.env.state.transaction(() => {
       for (const v of this.listVersions(scope, name)) this.env.state.blobs.release(v.codeBlob);
       const args = [scope.account, scope.region, name] as const;
-      for (const table of ["lambda_versions", "lambda_aliases", "lambda_policies", "lambda_functions"]) {
+      for (const table of ["lambda_versions", "lambda_aliases", "lambda_policies", "lambda_event_invoke_configs", "lambda_functions"]) {
         this.db.prepare(`DELETE FROM ${table} WHERE account_id = ? AND region = ? AND name = ?`).run(...args);
       }
     });
@@ -357,6 +377,7 @@ export class LambdaStore {
     this.env.state.transaction(() => {
       this.db.prepare("DELETE FROM lambda_aliases WHERE account_id = ? AND region = ? AND name = ? AND alias = ?").run(scope.account, scope.region, name, alias);
       this.db.prepare("DELETE FROM lambda_policies WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?").run(scope.account, scope.region, name, alias);
+      this.deleteEventInvokeConfig(scope, name, alias);
     });
   }
 
@@ -379,6 +400,38 @@ export class LambdaStore {
     this.db
       .prepare("INSERT OR REPLACE INTO lambda_policies (account_id, region, name, qualifier, statements, revision_id) VALUES (?, ?, ?, ?, ?, ?)")
       .run(scope.account, scope.region, name, qualifier, JSON.stringify(statements), revisionId);
+  }
+
+  // ---- asynchronous invocation configuration --------------------------------------------
+
+  getEventInvokeConfig(scope: Scope, name: string, qualifier: string): EventInvokeConfig | undefined {
+    const row = this.db
+      .prepare<[string, string, string, string], { config: string }>(
+        "SELECT config FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?",
+      )
+      .get(scope.account, scope.region, name, qualifier);
+    return row ? (JSON.parse(row.config) as EventInvokeConfig) : undefined;
+  }
+
+  listEventInvokeConfigs(scope: Scope, name: string): EventInvokeConfig[] {
+    return this.db
+      .prepare<[string, string, string], { config: string }>(
+        "SELECT config FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND name = ? ORDER BY qualifier",
+      )
+      .all(scope.account, scope.region, name)
+      .map((r) => JSON.parse(r.config) as EventInvokeConfig);
+  }
+
+  putEventInvokeConfig(scope: Scope, name: string, config: EventInvokeConfig): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO lambda_event_invoke_configs (account_id, region, name, qualifier, config) VALUES (?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, name, config.qualifier, JSON.stringify(config));
+  }
+
+  deleteEventInvokeConfig(scope: Scope, name: string, qualifier: string): void {
+    this.db
+      .prepare("DELETE FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?")
+      .run(scope.account, scope.region, name, qualifier);
   }
 
   // ---- event source mappings ----------------------------------------------------------------

@@ -1,4 +1,6 @@
 import { defineService, type HandlerContext } from "../../core/service.js";
+import { corsHeadersForRequest, evaluatePreflight } from "./domain/cors.js";
+import { bucketCorsRules } from "./handlers/bucket-config.js";
 import type { S3Operations } from "../../generated/s3.js";
 import {
   deleteBucketOwnershipControls,
@@ -76,6 +78,14 @@ export default defineService<S3Operations, S3Store>({
     return () => stops.forEach((stop) => stop());
   },
   // The response root elements S3 sends, which the models do not name.
+  // Browsers ask before cross-origin requests; the bucket's CORS rules answer (path-style path).
+  cors: {
+    preflight: (store, request) => {
+      const [bucket = "", ...key] = request.path.slice(1).split("/");
+      return evaluatePreflight(bucketCorsRules(store, decodeURIComponent(bucket)), request, key.join("/") ? "OBJECT" : "BUCKET");
+    },
+    headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, decodeURIComponent(request.path.slice(1).split("/")[0] ?? "")), request),
+  },
   // A ranged GET answers 206 Partial Content; the model has no status member for it.
   responseStatus: (operation, output) => (operation === "GetObject" && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {

@@ -1,13 +1,14 @@
 /**
  * Running a resolved function: reserved-concurrency throttling, the engine, shipping the log
  * to CloudWatch Logs, and asynchronous invocation (queued through the scheduler, retried twice
- * on error one then two minutes later, then sent to the dead-letter queue or topic if any).
+ * on error one then two minutes later, then sent to the OnFailure destination or the dead-letter
+ * queue or topic; successes to the OnSuccess destination).
  */
 import { AwsError } from "../../../core/errors.js";
 import type { Scope } from "../../../core/service.js";
 import { errors } from "../errors.js";
 import type { FunctionSpec, InvokeResult } from "../runtime/types.js";
-import type { LambdaStore, VersionConfig } from "../store.js";
+import type { EventInvokeConfig, LambdaStore, VersionConfig } from "../store.js";
 import { functionArn } from "./arns.js";
 import type { ResolvedFunction } from "./functions.js";
 
@@ -113,31 +114,140 @@ export async function shipLogs(store: LambdaStore, scope: Scope, result: InvokeR
   }
 }
 
-// Lambda retries a failed asynchronous invocation twice: about one minute, then two minutes later.
+// Lambda retries a failed asynchronous invocation twice by default: about one minute, then two
+// minutes later. Events older than MaximumEventAgeInSeconds (default 6 hours) are dropped.
 const RETRY_DELAYS_MS = [60_000, 120_000];
+const DEFAULT_MAX_AGE_S = 21_600;
+
+interface AsyncJob {
+  target: ResolvedFunction;
+  payload: Buffer;
+  options: RunOptions;
+  /** Attempts made so far. */
+  attempt: number;
+  enqueuedAt: number;
+}
+
+/** The qualifier whose event invoke config applies: the alias or version invoked, else $LATEST. */
+function configFor(store: LambdaStore, scope: Scope, target: ResolvedFunction): EventInvokeConfig | undefined {
+  return store.getEventInvokeConfig(scope, target.fn.name, target.qualifier ?? "$LATEST");
+}
 
 /** Queues an `Event` invocation; it runs through the scheduler, never inside the request. */
-export function enqueueAsync(store: LambdaStore, scope: Scope, target: ResolvedFunction, payload: Buffer, options: RunOptions, attempt = 0): void {
-  const delay = attempt === 0 ? 0 : (RETRY_DELAYS_MS[attempt - 1] ?? 120_000);
-  store.env.scheduler.after(
-    delay,
-    async () => {
-      let failure: { payload: Buffer; condition: string } | undefined;
-      try {
-        const result = await runFunction(store, scope, target, payload, options);
-        if (result.functionError) failure = { payload: result.payload, condition: "RetriesExhausted" };
-      } catch (err) {
-        failure = { payload: Buffer.from(JSON.stringify({ errorMessage: err instanceof Error ? err.message : String(err) })), condition: "EventAgeExceeded" };
-      }
-      if (!failure) return;
-      if (attempt < RETRY_DELAYS_MS.length) {
-        enqueueAsync(store, scope, target, payload, options, attempt + 1);
-        return;
-      }
-      await deadLetter(store, scope, target.version.config, payload, failure.payload, options.requestId);
+export function enqueueAsync(store: LambdaStore, scope: Scope, target: ResolvedFunction, payload: Buffer, options: RunOptions): void {
+  schedule(store, scope, { target, payload, options, attempt: 0, enqueuedAt: store.env.clock.now() }, 0);
+}
+
+function schedule(store: LambdaStore, scope: Scope, job: AsyncJob, delay: number): void {
+  store.env.scheduler.after(delay, () => attemptJob(store, scope, job), "lambda async invoke");
+}
+
+async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Promise<void> {
+  const config = configFor(store, scope, job.target);
+  const maxRetries = config?.maximumRetryAttempts ?? RETRY_DELAYS_MS.length;
+  const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
+  const attempt = job.attempt + 1;
+  if (store.env.clock.now() - job.enqueuedAt > maxAgeMs) {
+    await onFailure(store, scope, job, config, "EventAgeExceeded", undefined, job.attempt);
+    return;
+  }
+  let result: InvokeResult | undefined;
+  try {
+    result = await runFunction(store, scope, job.target, job.payload, job.options);
+  } catch {
+    // Throttled or the engine refused: Lambda keeps such events and retries them.
+  }
+  if (result && !result.functionError) {
+    if (config?.onSuccess) await sendToDestination(store, scope, config.onSuccess, record(store, scope, job, "Success", result, attempt));
+    return;
+  }
+  if (attempt <= maxRetries) {
+    schedule(store, scope, { ...job, attempt }, RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 0);
+    return;
+  }
+  await onFailure(store, scope, job, config, "RetriesExhausted", result, attempt);
+}
+
+async function onFailure(
+  store: LambdaStore,
+  scope: Scope,
+  job: AsyncJob,
+  config: EventInvokeConfig | undefined,
+  condition: string,
+  result: InvokeResult | undefined,
+  attempts: number,
+): Promise<void> {
+  if (config?.onFailure) {
+    await sendToDestination(store, scope, config.onFailure, record(store, scope, job, condition, result, attempts));
+    return;
+  }
+  await deadLetter(store, scope, job.target.version.config, job.payload, result?.payload ?? Buffer.from("{}"), job.options.requestId);
+}
+
+function parseJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString("utf8"));
+  } catch {
+    return payload.toString("utf8");
+  }
+}
+
+/** The invocation record Lambda sends to destinations. */
+function record(store: LambdaStore, scope: Scope, job: AsyncJob, condition: string, result: InvokeResult | undefined, attempts: number): string {
+  const version = job.target.version.config.version;
+  return JSON.stringify({
+    version: "1.0",
+    timestamp: new Date(store.env.clock.now()).toISOString(),
+    requestContext: {
+      requestId: job.options.requestId ?? result?.requestId ?? "",
+      functionArn: functionArn(scope, job.target.fn.name, job.target.qualifier ?? "$LATEST"),
+      condition,
+      approximateInvokeCount: attempts,
     },
-    "lambda async invoke",
-  );
+    requestPayload: parseJson(job.payload),
+    responseContext: {
+      statusCode: 200,
+      executedVersion: version,
+      ...(result?.functionError ? { functionError: result.functionError } : {}),
+    },
+    responsePayload: result ? parseJson(result.payload) : null,
+  });
+}
+
+/** OnSuccess/OnFailure destinations: an SQS queue, an SNS topic, a function or an event bus. */
+async function sendToDestination(store: LambdaStore, scope: Scope, arn: string, body: string): Promise<void> {
+  const [, , service, region = scope.region, account = scope.account, ...rest] = arn.split(":");
+  const resource = rest.join(":");
+  const targetScope = { account, region };
+  const success = JSON.parse(body) as { requestContext: { condition: string } };
+  try {
+    if (service === "sqs") {
+      const { QueueUrl } = await store.env.invoke<{ QueueUrl: string }>("sqs", "GetQueueUrl", { QueueName: resource, QueueOwnerAWSAccountId: account }, targetScope);
+      await store.env.invoke("sqs", "SendMessage", { QueueUrl, MessageBody: body }, targetScope);
+    } else if (service === "sns") {
+      await store.env.invoke("sns", "Publish", { TopicArn: arn, Message: body }, targetScope);
+    } else if (service === "lambda") {
+      await store.env.invoke("lambda", "Invoke", { FunctionName: arn, InvocationType: "Event", Payload: Buffer.from(body) }, targetScope);
+    } else if (service === "events") {
+      await store.env.invoke(
+        "events",
+        "PutEvents",
+        {
+          Entries: [
+            {
+              EventBusName: arn,
+              Source: "lambda",
+              DetailType: `Lambda Function Invocation Result - ${success.requestContext.condition === "Success" ? "Success" : "Failure"}`,
+              Detail: body,
+            },
+          ],
+        },
+        targetScope,
+      );
+    }
+  } catch {
+    // An unreachable destination loses the record, as on Lambda (which reports it in metrics only).
+  }
 }
 
 /** DeadLetterConfig: the event goes to the SQS queue or SNS topic with Lambda's error attributes. */

@@ -63,9 +63,11 @@ export function deleteBucketTagging(input: DeleteBucketTaggingInput, ctx: S3Cont
   return {};
 }
 
-export function putBucketCors(input: PutBucketCorsInput, ctx: S3Context): PutBucketCorsOutput {
-  const rules = input.CORSConfiguration.CORSRules ?? [];
-  const domainRules: CorsRule[] = rules.map((r) => ({
+type CorsRules = NonNullable<PutBucketCorsInput["CORSConfiguration"]["CORSRules"]>;
+
+/** The stored (AWS-shaped) CORS rules as the CORS domain module reads them. */
+export function corsRulesOf(rules: CorsRules): CorsRule[] {
+  return rules.map((r) => ({
     ...(r.ID !== undefined ? { id: r.ID } : {}),
     allowedOrigins: r.AllowedOrigins ?? [],
     allowedMethods: r.AllowedMethods ?? [],
@@ -73,7 +75,17 @@ export function putBucketCors(input: PutBucketCorsInput, ctx: S3Context): PutBuc
     ...(r.ExposeHeaders !== undefined ? { exposeHeaders: r.ExposeHeaders } : {}),
     ...(r.MaxAgeSeconds !== undefined ? { maxAgeSeconds: r.MaxAgeSeconds } : {}),
   }));
-  validateCorsConfiguration(domainRules);
+}
+
+/** A bucket's CORS rules, for the preflight and response hooks; undefined without a configuration. */
+export function bucketCorsRules(store: S3Context["store"], bucket: string): CorsRule[] | undefined {
+  const row = store.bucket(bucket);
+  return row?.cors ? corsRulesOf(JSON.parse(row.cors) as CorsRules) : undefined;
+}
+
+export function putBucketCors(input: PutBucketCorsInput, ctx: S3Context): PutBucketCorsOutput {
+  const rules = input.CORSConfiguration.CORSRules ?? [];
+  validateCorsConfiguration(corsRulesOf(rules));
   ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "cors", JSON.stringify(rules)));
   return {};
 }
