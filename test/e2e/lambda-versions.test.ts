@@ -32,6 +32,7 @@ import {
   UpdateEventSourceMappingCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -87,6 +88,28 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
       }),
     );
   }
+
+  test("code from S3: CreateFunction and UpdateFunctionCode read the package with S3Bucket/S3Key", async () => {
+    const s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    const bucket = uniqueName("code-bucket");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "v1.zip", Body: await makeZip({ "index.js": "exports.handler = async () => 's3-v1';" }) }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "v2.zip", Body: await makeZip({ "index.js": "exports.handler = async () => 's3-v2';" }) }));
+    const name = uniqueName("from-s3");
+    await lambda.send(
+      new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { S3Bucket: bucket, S3Key: "v1.zip" } }),
+    );
+    assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "s3-v1");
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: bucket, S3Key: "v2.zip" }));
+    assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "s3-v2");
+    await rejectsWith(
+      lambda.send(new CreateFunctionCommand({ FunctionName: uniqueName("no-s3"), Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { S3Bucket: bucket, S3Key: "missing.zip" } })),
+      "InvalidParameterValueException",
+      "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.",
+      400,
+    );
+    s3.destroy();
+  });
 
   test("PublishVersion numbers from 1, does not republish unchanged code, and versions run their own code", async () => {
     const name = uniqueName("ver");

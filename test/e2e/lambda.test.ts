@@ -3,6 +3,7 @@
  * and Python processes speaking the Runtime API), logs land in CloudWatch Logs.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +22,7 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
-import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
@@ -345,6 +346,25 @@ describe("Lambda functions and invocation", () => {
     assert.equal(await readFile(out, "utf8"), "first\nbad\nbad\nbad\n");
     await nimbus.scheduler.advance(600_000);
     assert.equal(await readFile(out, "utf8"), "first\nbad\nbad\nbad\n", "two retries only");
+  });
+
+  test("a function that runs past its Timeout is stopped when the clock passes it: Task timed out", async () => {
+    const name = uniqueName("slow");
+    const started = join(scratch, `${name}.started`);
+    await createNode(
+      name,
+      { Timeout: 1, Environment: { Variables: { STARTED: started } } },
+      `exports.handler = async () => { require("fs").writeFileSync(process.env.STARTED, "1"); await new Promise(() => {}); };`,
+    );
+    const pending = lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
+    // The handler is running once it wrote the file; only then is its deadline on the scheduler.
+    assert.ok(await waitUntil(() => existsSync(started)));
+    await nimbus.scheduler.advance(1000);
+    const out = await pending;
+    assert.equal(out.FunctionError, "Unhandled");
+    const body = json(out.Payload) as { errorMessage: string };
+    assert.match(body.errorMessage, /Task timed out after 1\.00 seconds/);
+    assert.match(Buffer.from(out.LogResult ?? "", "base64").toString(), /Task timed out after 1\.00 seconds/);
   });
 
   test("DryRun answers 204 without running; a payload over 6 MB is refused; invalid JSON is refused", async () => {

@@ -71,6 +71,23 @@ export const LAMBDA_MIGRATIONS: readonly string[] = [
      config     TEXT NOT NULL,
      PRIMARY KEY (account_id, region, name, qualifier)
    ) WITHOUT ROWID;`,
+  // Layers: version numbers are never reused, so the counter outlives deleted versions.
+  `CREATE TABLE lambda_layers (
+     account_id   TEXT    NOT NULL,
+     region       TEXT    NOT NULL,
+     name         TEXT    NOT NULL,
+     next_version INTEGER NOT NULL,
+     PRIMARY KEY (account_id, region, name)
+   ) WITHOUT ROWID;
+   CREATE TABLE lambda_layer_versions (
+     account_id TEXT    NOT NULL,
+     region     TEXT    NOT NULL,
+     name       TEXT    NOT NULL,
+     version    INTEGER NOT NULL,
+     config     TEXT    NOT NULL,
+     code_blob  TEXT    NOT NULL,
+     PRIMARY KEY (account_id, region, name, version)
+   ) WITHOUT ROWID;`,
 ];
 
 /** One version's configuration as stored: a frozen copy for published versions, live for $LATEST. */
@@ -146,6 +163,19 @@ export interface MappingConfig {
   lastProcessingResult: string;
   filterPatterns: string[];
   maximumConcurrency?: number;
+}
+
+export interface LayerVersionConfig {
+  name: string;
+  version: number;
+  description: string;
+  createdDate: number;
+  compatibleRuntimes: string[];
+  compatibleArchitectures: string[];
+  licenseInfo?: string;
+  codeSha256: string;
+  codeSize: number;
+  unzippedSize: number;
 }
 
 /** PutFunctionEventInvokeConfig, for one qualifier ("$LATEST", a version or an alias). */
@@ -432,6 +462,60 @@ export class LambdaStore {
     this.db
       .prepare("DELETE FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?")
       .run(scope.account, scope.region, name, qualifier);
+  }
+
+  // ---- layers -----------------------------------------------------------------------------
+
+  /** Stores a new layer version under the next number; returns that number. */
+  publishLayerVersion(scope: Scope, config: Omit<LayerVersionConfig, "version">, codeBlob: string): LayerVersionConfig {
+    return this.env.state.transaction(() => {
+      const row = this.db
+        .prepare<[string, string, string], { next_version: number }>("SELECT next_version FROM lambda_layers WHERE account_id = ? AND region = ? AND name = ?")
+        .get(scope.account, scope.region, config.name);
+      const version = row?.next_version ?? 1;
+      this.db
+        .prepare("INSERT OR REPLACE INTO lambda_layers (account_id, region, name, next_version) VALUES (?, ?, ?, ?)")
+        .run(scope.account, scope.region, config.name, version + 1);
+      const full: LayerVersionConfig = { ...config, version };
+      this.env.state.blobs.retain(codeBlob);
+      this.db
+        .prepare("INSERT INTO lambda_layer_versions (account_id, region, name, version, config, code_blob) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(scope.account, scope.region, config.name, version, JSON.stringify(full), codeBlob);
+      return full;
+    });
+  }
+
+  getLayerVersion(scope: Scope, name: string, version: number): { config: LayerVersionConfig; codeBlob: string } | undefined {
+    const row = this.db
+      .prepare<[string, string, string, number], { config: string; code_blob: string }>(
+        "SELECT config, code_blob FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?",
+      )
+      .get(scope.account, scope.region, name, version);
+    return row ? { config: JSON.parse(row.config) as LayerVersionConfig, codeBlob: row.code_blob } : undefined;
+  }
+
+  /** Newest first, as ListLayerVersions answers. */
+  listLayerVersions(scope: Scope, name?: string): LayerVersionConfig[] {
+    const rows =
+      name === undefined
+        ? this.db
+            .prepare<[string, string], { config: string }>("SELECT config FROM lambda_layer_versions WHERE account_id = ? AND region = ? ORDER BY name, version DESC")
+            .all(scope.account, scope.region)
+        : this.db
+            .prepare<[string, string, string], { config: string }>(
+              "SELECT config FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND name = ? ORDER BY version DESC",
+            )
+            .all(scope.account, scope.region, name);
+    return rows.map((r) => JSON.parse(r.config) as LayerVersionConfig);
+  }
+
+  deleteLayerVersion(scope: Scope, name: string, version: number): void {
+    this.env.state.transaction(() => {
+      const old = this.getLayerVersion(scope, name, version);
+      if (!old) return;
+      this.env.state.blobs.release(old.codeBlob);
+      this.db.prepare("DELETE FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?").run(scope.account, scope.region, name, version);
+    });
   }
 
   // ---- event source mappings ----------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { AwsError } from "../../../core/errors.js";
 import type { HandlerContext } from "../../../core/service.js";
 import { errors } from "../errors.js";
 
@@ -39,10 +40,9 @@ export async function loadZip(source: CodeSource, ctx: HandlerContext<unknown>):
         { Bucket: source.S3Bucket, Key: source.S3Key, ...(source.S3ObjectVersion ? { VersionId: source.S3ObjectVersion } : {}) },
         { account: ctx.account, region: ctx.region },
       );
-    } catch {
-      throw errors.InvalidParameterValue({
-        message: `Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.`,
-      });
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      throw errors.InvalidParameterValue({ message: `Error occurred while GetObject. S3 Error Code: ${err.code}. S3 Error Message: ${err.message}` });
     }
     return readBody(out.Body);
   }

@@ -1,0 +1,210 @@
+/**
+ * sqs: the SQS data plane against fauxqs 1.9.2 and a bare node:http ceiling.
+ *  (a) Throughput in messages per second of the whole consumer workflow: 32 concurrent clients
+ *      each loop SendMessageBatch (10) -> ReceiveMessage (up to 10) -> DeleteMessageBatch (what
+ *      was received), on a standard and on a FIFO queue (one message group per client). A
+ *      workflow whose next request depends on the last answer is beyond autocannon, so a small
+ *      keep-alive node:http driver runs it; the ceiling figure is the same driver making the
+ *      same three requests per 10 messages against the bare node:http server.
+ *  (b) Long-poll wake-up: a ReceiveMessage waiting with WaitTimeSeconds=20 on an empty queue,
+ *      then a SendMessage; the time from the send's acknowledgement to the receive's answer.
+ * SQS speaks the JSON 1.0 protocol here (X-Amz-Target AmazonSQS.*), as current SDKs do.
+ */
+import type { Agent } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { jsonRequest } from "./lib/aws-request.js";
+import type { Benchmark, BenchContext } from "./lib/benchmark.js";
+import { startCeiling } from "./lib/ceiling.js";
+import { httpCall, jsonCall, keepAliveAgent } from "./lib/http-client.js";
+import type { HttpRequestSpec } from "./lib/load.js";
+import { startNimbusProcess } from "./lib/nimbus.js";
+import { ensurePeer } from "./lib/peers.js";
+import { startProcess, type RunningProcess } from "./lib/process.js";
+import { Report } from "./lib/report.js";
+import { median, minMax, percentileOfSorted } from "./lib/stats.js";
+
+const BATCH = 10;
+const BODY = "m".repeat(256);
+const LONG_POLL_SAMPLES = 50;
+
+const sqs = (op: string, body: unknown): HttpRequestSpec => jsonRequest("sqs", `AmazonSQS.${op}`, body);
+
+interface Target {
+  readonly label: string;
+  readonly url: string;
+  /** The ceiling answers anything: the driver makes the same calls but parses nothing. */
+  readonly ceiling: boolean;
+}
+
+interface WorkflowRun {
+  readonly messages: number;
+  readonly elapsedMs: number;
+  readonly rate: number;
+  readonly failures: number;
+}
+
+let seq = 0;
+
+async function createQueue(t: Target, agent: Agent, name: string, fifo: boolean): Promise<string> {
+  if (t.ceiling) return `${t.url}/000000000000/${name}`;
+  const attrs = fifo ? { FifoQueue: "true" } : {};
+  const r = (await jsonCall(t.url, sqs("CreateQueue", { QueueName: name, Attributes: attrs }), agent, t.label)) as { QueueUrl?: string };
+  if (r.QueueUrl === undefined) throw new Error(`bench: ${t.label}: CreateQueue answered no QueueUrl`);
+  return r.QueueUrl;
+}
+
+/** One measured run: `clients` loops of send, receive, delete for `durationMs`. */
+async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: number, durationMs: number, agent: Agent): Promise<WorkflowRun> {
+  let messages = 0;
+  let failures = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let lastDone = started;
+  const client = async (c: number): Promise<void> => {
+    while (performance.now() < deadline) {
+      const entries = Array.from({ length: BATCH }, (_, k) => {
+        const id = `m${k}`;
+        return fifo ? { Id: id, MessageBody: BODY, MessageGroupId: `g${c}`, MessageDeduplicationId: `d${seq++}` } : { Id: id, MessageBody: BODY };
+      });
+      if (t.ceiling) {
+        await httpCall(t.url, sqs("SendMessageBatch", { QueueUrl: queueUrl, Entries: entries }), agent);
+        await httpCall(t.url, sqs("ReceiveMessage", { QueueUrl: queueUrl, MaxNumberOfMessages: BATCH, WaitTimeSeconds: 0 }), agent);
+        const receipts = Array.from({ length: BATCH }, (_, k) => ({ Id: `d${k}`, ReceiptHandle: `${"r".repeat(120)}${k}` }));
+        await httpCall(t.url, sqs("DeleteMessageBatch", { QueueUrl: queueUrl, Entries: receipts }), agent);
+        messages += BATCH;
+      } else {
+        const sent = (await jsonCall(t.url, sqs("SendMessageBatch", { QueueUrl: queueUrl, Entries: entries }), agent, t.label)) as { Failed?: unknown[] };
+        failures += sent.Failed?.length ?? 0;
+        const got = (await jsonCall(t.url, sqs("ReceiveMessage", { QueueUrl: queueUrl, MaxNumberOfMessages: BATCH, WaitTimeSeconds: 0 }), agent, t.label)) as {
+          Messages?: Array<{ ReceiptHandle: string }>;
+        };
+        const received = got.Messages ?? [];
+        if (received.length > 0) {
+          const receipts = received.map((m, k) => ({ Id: `d${k}`, ReceiptHandle: m.ReceiptHandle }));
+          const deleted = (await jsonCall(t.url, sqs("DeleteMessageBatch", { QueueUrl: queueUrl, Entries: receipts }), agent, t.label)) as {
+            Successful?: unknown[];
+            Failed?: unknown[];
+          };
+          messages += deleted.Successful?.length ?? 0;
+          failures += deleted.Failed?.length ?? 0;
+        }
+      }
+      lastDone = performance.now();
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
+  const elapsedMs = lastDone - started;
+  return { messages, elapsedMs, rate: (messages / elapsedMs) * 1000, failures };
+}
+
+/** Long-poll wake-up samples: send acknowledged -> waiting receive answered, in ms. */
+async function wakeUps(t: Target, agent: Agent, samples: number, log: (m: string) => void): Promise<number[]> {
+  const queueUrl = await createQueue(t, agent, `bench-long-poll-${seq++}`, false);
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const receive = jsonCall(t.url, sqs("ReceiveMessage", { QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 20 }), agent, t.label).then((r) => ({
+      at: performance.now(),
+      r: r as { Messages?: Array<{ ReceiptHandle: string }> },
+    }));
+    // Let the receive reach the server and start waiting before the message exists.
+    await sleep(30);
+    await jsonCall(t.url, sqs("SendMessage", { QueueUrl: queueUrl, MessageBody: BODY }), agent, t.label);
+    const acked = performance.now();
+    const { at, r } = await receive;
+    const m = r.Messages?.[0];
+    if (m === undefined) {
+      log(`${t.label}: long poll sample ${i} returned no message`);
+      continue;
+    }
+    out.push(at - acked);
+    await jsonCall(t.url, sqs("DeleteMessage", { QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }), agent, t.label);
+  }
+  return out;
+}
+
+export const benchmark: Benchmark = {
+  name: "sqs",
+  description: "SQS send/receive/delete messages/s (standard, FIFO) vs fauxqs and the ceiling; long-poll wake-up latency",
+  async run(ctx: BenchContext) {
+    const report = new Report("sqs: SendMessageBatch(10) + ReceiveMessage(10) + DeleteMessageBatch, messages/s (in the req/s column)");
+    const fauxqs = await ensurePeer("fauxqs", "1.9.2", ctx.log);
+    // fauxqs's CLI logs every request and listens on 0.0.0.0: its module API, logger off, on loopback.
+    const app = new URL("dist/app.js", `file://${fauxqs.dir}/`).href;
+    const fauxqsProc = await startProcess({
+      name: "fauxqs",
+      args: (port) => ["--input-type=module", "-e", `import { buildApp } from ${JSON.stringify(app)}; await buildApp({ logger: false }).listen({ port: ${port}, host: "127.0.0.1" });`],
+    });
+    const nimbus = await startNimbusProcess();
+    const agent = keepAliveAgent(ctx.connections + 2);
+    const peers: Target[] = [
+      { label: `fauxqs ${fauxqs.version}`, url: fauxqsProc.url, ceiling: false },
+      { label: "nimbus", url: nimbus.url, ceiling: false },
+    ];
+
+    // Size the ceiling's answer like Nimbus's: the mean of one send, receive and delete answer.
+    const probeUrl = await createQueue(peers[1] as Target, agent, "bench-probe", false);
+    const entries = Array.from({ length: BATCH }, (_, k) => ({ Id: `m${k}`, MessageBody: BODY }));
+    const sizes: number[] = [];
+    sizes.push((await httpCall(nimbus.url, sqs("SendMessageBatch", { QueueUrl: probeUrl, Entries: entries }), agent)).body.length);
+    const got = await httpCall(nimbus.url, sqs("ReceiveMessage", { QueueUrl: probeUrl, MaxNumberOfMessages: BATCH }), agent);
+    sizes.push(got.body.length);
+    const handles = ((JSON.parse(got.body.toString("utf8")) as { Messages?: Array<{ ReceiptHandle: string }> }).Messages ?? []).map((m, k) => ({ Id: `d${k}`, ReceiptHandle: m.ReceiptHandle }));
+    sizes.push((await httpCall(nimbus.url, sqs("DeleteMessageBatch", { QueueUrl: probeUrl, Entries: handles }), agent)).body.length);
+    const ceilingProc: RunningProcess = await startCeiling(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
+    const targets: Target[] = [{ label: "ceiling (same 3 calls)", url: ceilingProc.url, ceiling: true }, ...peers];
+
+    for (const fifo of [false, true]) {
+      const kind = fifo ? "FIFO" : "standard";
+      const runs = new Map<Target, WorkflowRun[]>(targets.map((t) => [t, []]));
+      for (const t of targets) {
+        const q = await createQueue(t, agent, `bench-warm-${seq++}${fifo ? ".fifo" : ""}`, fifo);
+        const w = await workflow(t, q, fifo, ctx.connections, ctx.warmupSec * 1000, agent);
+        ctx.log(`${t.label} ${kind}: warm-up ${w.rate.toFixed(0)} messages/s`);
+      }
+      for (let i = 0; i < ctx.runs; i++) {
+        for (let j = 0; j < targets.length; j++) {
+          const t = targets[(i + j) % targets.length] as Target;
+          // A fresh queue per run: nothing left over from the last run skews the next.
+          const q = await createQueue(t, agent, `bench-${kind}-${seq++}${fifo ? ".fifo" : ""}`, fifo);
+          const r = await workflow(t, q, fifo, ctx.connections, ctx.durationSec * 1000, agent);
+          runs.get(t)?.push(r);
+          ctx.log(`${t.label} ${kind}: run ${i + 1}/${ctx.runs} ${r.rate.toFixed(0)} messages/s (${r.messages} messages${r.failures > 0 ? `, ${r.failures} failed entries` : ""})`);
+        }
+      }
+      const base = runs.get(targets[0] as Target) ?? [];
+      for (const t of targets) {
+        const rs = runs.get(t) ?? [];
+        const rates = rs.map((r) => r.rate);
+        const ratios = rs.map((r, k) => r.rate / (base[k]?.rate ?? Number.NaN));
+        const { min, max } = minMax(rates);
+        const failed = rs.reduce((n, r) => n + r.failures, 0);
+        report.value(`${t.label} ${kind}`, median(rates), "msg/s", {
+          note: `ratio to ceiling ${median(ratios).toFixed(2)}; runs ${min.toFixed(0)}-${max.toFixed(0)}${failed > 0 ? `; ${failed} failed entries` : ""}`,
+        });
+      }
+      const peerRuns = runs.get(peers[0] as Target) ?? [];
+      const nimbusRuns = runs.get(peers[1] as Target) ?? [];
+      report.value(`  nimbus / fauxqs ${kind}`, median(nimbusRuns.map((r, k) => r.rate / (peerRuns[k]?.rate ?? Number.NaN))), "x", { digits: 2 });
+    }
+    await ceilingProc.stop();
+
+    for (const t of peers) {
+      const samples = await wakeUps(t, agent, LONG_POLL_SAMPLES, ctx.log);
+      const sorted = Float64Array.from(samples).sort();
+      ctx.log(`${t.label}: long-poll wake-up p50 ${percentileOfSorted(sorted, 50).toFixed(2)} ms over ${samples.length}`);
+      report.value(`${t.label} long-poll wake-up p50`, percentileOfSorted(sorted, 50), "ms", {
+        digits: 2,
+        note: `p90 ${percentileOfSorted(sorted, 90).toFixed(2)} ms, max ${percentileOfSorted(sorted, 100).toFixed(2)} ms over ${samples.length} samples`,
+      });
+    }
+    agent.destroy();
+    await Promise.all([fauxqsProc.stop(), nimbus.stop()]);
+    report.note(
+      `${ctx.connections} concurrent clients, ${BODY.length}-byte messages, ${ctx.durationSec} s per run after ${ctx.warmupSec} s warm-up, medians of ${ctx.runs} interleaved runs, ` +
+        `a fresh queue per run; FIFO: one message group per client. The ceiling counts 10 messages per 3 calls to a bare node:http server ` +
+        `answering ${sizes.join("/")}-byte-like bodies (mean ${Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length)} B).`,
+    );
+    report.note("long-poll wake-up: ReceiveMessage WaitTimeSeconds=20 on an empty queue, SendMessage 30 ms later; time from the send's answer to the receive's answer (negative: the receive answered first)");
+    return report;
+  },
+};
