@@ -41,6 +41,9 @@ interface WorkflowRun {
   readonly elapsedMs: number;
   readonly rate: number;
   readonly failures: number;
+  readonly sent: number;
+  /** Messages per ReceiveMessage answer, on average: below 10 means more calls per message. */
+  readonly perReceive: number;
 }
 
 let seq = 0;
@@ -57,6 +60,9 @@ async function createQueue(t: Target, agent: Agent, name: string, fifo: boolean)
 async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: number, durationMs: number, agent: Agent): Promise<WorkflowRun> {
   let messages = 0;
   let failures = 0;
+  let sentCount = 0;
+  let receives = 0;
+  let receivedCount = 0;
   const started = performance.now();
   const deadline = started + durationMs;
   let lastDone = started;
@@ -72,13 +78,19 @@ async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: num
         const receipts = Array.from({ length: BATCH }, (_, k) => ({ Id: `d${k}`, ReceiptHandle: `${"r".repeat(120)}${k}` }));
         await httpCall(t.url, sqs("DeleteMessageBatch", { QueueUrl: queueUrl, Entries: receipts }), agent);
         messages += BATCH;
+        sentCount += BATCH;
+        receives++;
+        receivedCount += BATCH;
       } else {
         const sent = (await jsonCall(t.url, sqs("SendMessageBatch", { QueueUrl: queueUrl, Entries: entries }), agent, t.label)) as { Failed?: unknown[] };
         failures += sent.Failed?.length ?? 0;
+        sentCount += BATCH - (sent.Failed?.length ?? 0);
         const got = (await jsonCall(t.url, sqs("ReceiveMessage", { QueueUrl: queueUrl, MaxNumberOfMessages: BATCH, WaitTimeSeconds: 0 }), agent, t.label)) as {
           Messages?: Array<{ ReceiptHandle: string }>;
         };
         const received = got.Messages ?? [];
+        receives++;
+        receivedCount += received.length;
         if (received.length > 0) {
           const receipts = received.map((m, k) => ({ Id: `d${k}`, ReceiptHandle: m.ReceiptHandle }));
           const deleted = (await jsonCall(t.url, sqs("DeleteMessageBatch", { QueueUrl: queueUrl, Entries: receipts }), agent, t.label)) as {
@@ -94,7 +106,7 @@ async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: num
   };
   await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
   const elapsedMs = lastDone - started;
-  return { messages, elapsedMs, rate: (messages / elapsedMs) * 1000, failures };
+  return { messages, elapsedMs, rate: (messages / elapsedMs) * 1000, failures, sent: sentCount, perReceive: receives > 0 ? receivedCount / receives : 0 };
 }
 
 /** Long-poll wake-up samples: send acknowledged -> waiting receive answered, in ms. */
@@ -168,7 +180,7 @@ export const benchmark: Benchmark = {
           const q = await createQueue(t, agent, `bench-${kind}-${seq++}${fifo ? ".fifo" : ""}`, fifo);
           const r = await workflow(t, q, fifo, ctx.connections, ctx.durationSec * 1000, agent);
           runs.get(t)?.push(r);
-          ctx.log(`${t.label} ${kind}: run ${i + 1}/${ctx.runs} ${r.rate.toFixed(0)} messages/s (${r.messages} messages${r.failures > 0 ? `, ${r.failures} failed entries` : ""})`);
+          ctx.log(`${t.label} ${kind}: run ${i + 1}/${ctx.runs} ${r.rate.toFixed(0)} messages/s (${r.messages} deleted of ${r.sent} sent, ${r.perReceive.toFixed(1)} per receive${r.failures > 0 ? `, ${r.failures} failed entries` : ""})`);
         }
       }
       const base = runs.get(targets[0] as Target) ?? [];
@@ -179,7 +191,7 @@ export const benchmark: Benchmark = {
         const { min, max } = minMax(rates);
         const failed = rs.reduce((n, r) => n + r.failures, 0);
         report.value(`${t.label} ${kind}`, median(rates), "msg/s", {
-          note: `ratio to ceiling ${median(ratios).toFixed(2)}; runs ${min.toFixed(0)}-${max.toFixed(0)}${failed > 0 ? `; ${failed} failed entries` : ""}`,
+          note: `ratio to ceiling ${median(ratios).toFixed(2)}; runs ${min.toFixed(0)}-${max.toFixed(0)}; ${median(rs.map((r) => r.perReceive)).toFixed(1)} messages per receive${failed > 0 ? `; ${failed} failed entries` : ""}`,
         });
       }
       const peerRuns = runs.get(peers[0] as Target) ?? [];

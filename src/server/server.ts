@@ -130,6 +130,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   config.port = address.port;
   config.endpoint = `http://${hostname}:${address.port}`;
   logger.debug({ msg: "started", ms: Math.round(performance.now() - started) });
+  resumeServices(state, registry, logger);
 
   return {
     url: config.endpoint,
@@ -190,6 +191,22 @@ interface HandleOptions {
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly startedAt: number;
+}
+
+/**
+ * Services load on first use, so start-up stays fast; but a service that has state from an
+ * earlier run may have work due (SQS retention, DynamoDB TTL, S3 lifecycle, log retention),
+ * so those are loaded right after the port is open, off the start-up path.
+ */
+function resumeServices(state: StateLayer, registry: ServiceRegistry, logger: Logger): void {
+  if (state.inMemory) return;
+  const used = state.db.prepare<[], { service: string }>("SELECT DISTINCT service FROM _migrations").all().map((r) => r.service);
+  setImmediate(() => {
+    for (const id of used) {
+      if (!registry.has(id) || registry.state(id) !== "available") continue;
+      Promise.resolve(registry.get(id)).catch((err: unknown) => logger.error({ msg: "service failed to resume", service: id, error: String(err) }));
+    }
+  });
 }
 
 function headerMap(req: AnyRequest): Record<string, string | undefined> {

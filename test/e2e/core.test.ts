@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ListStreamsCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AwsError } from "../../src/core/errors.js";
 import type { HandlerContext, ServiceDefinition } from "../../src/core/service.js";
 import { startNimbus } from "../../src/server/server.js";
@@ -81,6 +82,22 @@ describe("core", () => {
     const id = await again.send(new GetCallerIdentityCommand({}));
     assert.equal(id.Arn, "arn:aws:sts::777788889999:assumed-role/persist/restart");
     again.destroy();
+    await second.close();
+  });
+
+  test("services with state from an earlier run resume their scheduled work after a restart", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-resume-"));
+    dirs.push(dataDir);
+    const first = await startNimbus({ port: 0, host: "127.0.0.1", dataDir, logLevel: "silent" });
+    const sqs = new SQSClient({ endpoint: first.url, region: "us-east-1", credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x" } });
+    await sqs.send(new CreateQueueCommand({ QueueName: "resume-me" }));
+    sqs.destroy();
+    await first.close();
+    const second = await startNimbus({ port: 0, host: "127.0.0.1", dataDir, logLevel: "silent" });
+    assert.equal(second.registry.state("s3"), "available", "services never used stay unloaded");
+    // Loading is a dynamic import started right after listen: wait for it, without asking for it.
+    for (let i = 0; i < 200 && second.registry.state("sqs") !== "running"; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(second.registry.state("sqs"), "running", "a used service is loaded, so its retention sweep runs");
     await second.close();
   });
 });

@@ -13,6 +13,11 @@ import {
   DeleteEventSourceMappingCommand,
   DeleteFunctionCommand,
   DeleteFunctionConcurrencyCommand,
+  DeleteLayerVersionCommand,
+  GetLayerVersionCommand,
+  ListLayerVersionsCommand,
+  PublishLayerVersionCommand,
+  UpdateFunctionConfigurationCommand,
   GetAliasCommand,
   GetEventSourceMappingCommand,
   GetFunctionCommand,
@@ -109,6 +114,75 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
       400,
     );
     s3.destroy();
+  });
+
+  test("layers: PublishLayerVersion, functions load their modules from the layers, a deleted layer version keeps working for its functions", async () => {
+    const layerName = uniqueName("layer");
+    const v1 = await lambda.send(
+      new PublishLayerVersionCommand({
+        LayerName: layerName,
+        Description: "greeting helpers",
+        CompatibleRuntimes: ["nodejs20.x", "python3.12"],
+        Content: {
+          ZipFile: await makeZip({
+            "nodejs/node_modules/greet/index.js": "exports.greet = (n) => 'hello ' + n;",
+            "python/greet.py": "def greet(n):\n    return 'hi ' + n\n",
+          }),
+        },
+      }),
+    );
+    assert.equal(v1.Version, 1);
+    assert.equal(v1.LayerVersionArn, `arn:aws:lambda:us-east-1:000000000000:layer:${layerName}:1`);
+    assert.equal(v1.LayerArn, `arn:aws:lambda:us-east-1:000000000000:layer:${layerName}`);
+    const v2 = await lambda.send(new PublishLayerVersionCommand({ LayerName: layerName, Content: { ZipFile: await makeZip({ "bin/tool": "#!/bin/sh\n" }) } }));
+    assert.equal(v2.Version, 2);
+    const listed = await lambda.send(new ListLayerVersionsCommand({ LayerName: layerName }));
+    assert.deepEqual(listed.LayerVersions?.map((l) => l.Version), [2, 1]);
+    assert.equal((await lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: 1 }))).Content?.CodeSha256, v1.Content?.CodeSha256);
+
+    const node = uniqueName("with-layer");
+    const created = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: node,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Layers: [v1.LayerVersionArn ?? ""],
+        Code: { ZipFile: await makeZip({ "index.js": "const { greet } = require('greet'); exports.handler = async () => greet('layer');" }) },
+      }),
+    );
+    assert.deepEqual(created.Layers?.map((l) => l.Arn), [v1.LayerVersionArn]);
+    assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: node }))).Payload), "hello layer");
+
+    const py = uniqueName("py-layer");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: py,
+        Runtime: "python3.12",
+        Role: ROLE,
+        Handler: "app.handler",
+        Layers: [v1.LayerVersionArn ?? ""],
+        Code: { ZipFile: await makeZip({ "app.py": "from greet import greet\ndef handler(e, c):\n    return greet('py')\n" }) },
+      }),
+    );
+    assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: py }))).Payload), "hi py");
+
+    await lambda.send(new DeleteLayerVersionCommand({ LayerName: layerName, VersionNumber: 1 }));
+    await rejectsWith(
+      lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: 1 })),
+      "ResourceNotFoundException",
+      "The resource you requested does not exist.",
+      404,
+    );
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: node, Timeout: 5 }));
+    assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: node }))).Payload), "hello layer", "the function kept its copy of the layer");
+    const missing = `arn:aws:lambda:us-east-1:000000000000:layer:${layerName}:1`;
+    await rejectsWith(
+      lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: node, Layers: [missing] })),
+      "InvalidParameterValueException",
+      `Layer version ${missing} does not exist.`,
+      400,
+    );
   });
 
   test("PublishVersion numbers from 1, does not republish unchanged code, and versions run their own code", async () => {

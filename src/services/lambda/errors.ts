@@ -12,6 +12,11 @@ const specs = defineErrors({
     status: 404,
     message: "The resource you requested does not exist.",
   },
+  LayerNotFound: {
+    code: "ResourceNotFoundException",
+    status: 404,
+    message: "The resource you requested does not exist.",
+  },
   PolicyNotFound: {
     code: "ResourceNotFoundException",
     status: 404,

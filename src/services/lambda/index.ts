@@ -20,6 +20,7 @@ import {
 import { deleteFunction, getAccountSettings, getFunction, getFunctionConfiguration, listFunctions } from "./handlers/functions.js";
 import { invoke, invokeAsync, invokeWithResponseStream } from "./handlers/invoke.js";
 import { addPermission, getPolicy, removePermission } from "./handlers/permissions.js";
+import { deleteLayerVersion, getLayerVersion, getLayerVersionByArn, listLayers, listLayerVersions, publishLayerVersion } from "./handlers/layers.js";
 import { listTags, tagResource, untagResource } from "./handlers/tags.js";
 import { updateFunctionCode, updateFunctionConfiguration } from "./handlers/update-function.js";
 import { listVersionsByFunction, publishVersion } from "./handlers/versions.js";
@@ -63,6 +64,12 @@ export default defineService<LambdaOperations, LambdaStore>({
     PutFunctionConcurrency: putFunctionConcurrency,
     GetFunctionConcurrency: getFunctionConcurrency,
     DeleteFunctionConcurrency: deleteFunctionConcurrency,
+    PublishLayerVersion: publishLayerVersion,
+    GetLayerVersion: getLayerVersion,
+    GetLayerVersionByArn: getLayerVersionByArn,
+    ListLayerVersions: listLayerVersions,
+    ListLayers: listLayers,
+    DeleteLayerVersion: deleteLayerVersion,
     TagResource: tagResource,
     UntagResource: untagResource,
     ListTags: listTags,

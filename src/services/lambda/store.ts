@@ -103,6 +103,7 @@ export interface VersionConfig {
   environment?: Record<string, string>;
   codeSha256: string;
   codeSize: number;
+  unzippedSize?: number;
   /** Epoch ms. */
   lastModified: number;
   revisionId: string;
@@ -117,6 +118,8 @@ export interface VersionConfig {
   kmsKeyArn?: string;
   vpc?: { SubnetIds: string[]; SecurityGroupIds: string[] };
   layers: string[];
+  /** The layer versions' packages, held by this function version even if the layer version is deleted. */
+  layerCode?: Array<{ arn: string; blob: string; codeSize: number; unzippedSize: number }>;
 }
 
 export interface FunctionRow {
@@ -297,11 +300,17 @@ export class LambdaStore {
     this.env.state.transaction(() => {
       const old = this.getVersion(scope, config.name, config.version);
       this.env.state.blobs.retain(codeBlob);
-      if (old) this.env.state.blobs.release(old.codeBlob);
+      for (const layer of config.layerCode ?? []) this.env.state.blobs.retain(layer.blob);
+      if (old) this.releaseVersion(old);
       this.db
         .prepare("INSERT OR REPLACE INTO lambda_versions (account_id, region, name, version, config, code_blob) VALUES (?, ?, ?, ?, ?, ?)")
         .run(scope.account, scope.region, config.name, config.version, JSON.stringify(config), codeBlob);
     });
+  }
+
+  private releaseVersion(v: VersionRow): void {
+    this.env.state.blobs.release(v.codeBlob);
+    for (const layer of v.config.layerCode ?? []) this.env.state.blobs.release(layer.blob);
   }
 
   getVersion(scope: Scope, name: string, version: string): VersionRow | undefined {
@@ -338,7 +347,7 @@ export class LambdaStore {
     this.env.state.transaction(() => {
       const old = this.getVersion(scope, name, version);
       if (!old) return;
-      this.env.state.blobs.release(old.codeBlob);
+      this.releaseVersion(old);
       this.db.prepare("DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?").run(scope.account, scope.region, name, version);
       this.db.prepare("DELETE FROM lambda_policies WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?").run(scope.account, scope.region, name, version);
       this.deleteEventInvokeConfig(scope, name, version);
@@ -347,7 +356,7 @@ export class LambdaStore {
 
   deleteFunction(scope: Scope, name: string): void {
     this.env.state.transaction(() => {
-      for (const v of this.listVersions(scope, name)) this.env.state.blobs.release(v.codeBlob);
+      for (const v of this.listVersions(scope, name)) this.releaseVersion(v);
       const args = [scope.account, scope.region, name] as const;
       for (const table of ["lambda_versions", "lambda_aliases", "lambda_policies", "lambda_event_invoke_configs", "lambda_functions"]) {
         this.db.prepare(`DELETE FROM ${table} WHERE account_id = ? AND region = ? AND name = ?`).run(...args);

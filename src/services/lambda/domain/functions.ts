@@ -29,7 +29,7 @@ export function toConfiguration(scope: Scope, v: VersionRow["config"]): Function
     ...(v.kmsKeyArn ? { KMSKeyArn: v.kmsKeyArn } : {}),
     TracingConfig: { Mode: v.tracingMode },
     RevisionId: v.revisionId,
-    ...(v.layers.length ? { Layers: v.layers.map((Arn) => ({ Arn, CodeSize: 0 })) } : {}),
+    ...(v.layers.length ? { Layers: v.layers.map((Arn) => ({ Arn, CodeSize: v.layerCode?.find((l) => l.arn === Arn)?.codeSize ?? 0 })) } : {}),
     // Nimbus creates functions synchronously, so the waiters (FunctionActiveV2, FunctionUpdatedV2) pass at once.
     State: "Active",
     LastUpdateStatus: "Successful",

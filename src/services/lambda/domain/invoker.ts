@@ -26,6 +26,7 @@ export async function specOf(store: LambdaStore, scope: Scope, config: VersionCo
     runtime: config.runtime,
     handler: config.handler,
     codeDir: await store.codeDir(codeBlob),
+    ...(config.layerCode?.length ? { layerDirs: await Promise.all(config.layerCode.map((l) => store.codeDir(l.blob))) } : {}),
     ...(config.environment ? { environment: config.environment } : {}),
     timeout: config.timeout,
     memorySize: config.memorySize,

@@ -3,6 +3,7 @@ import type { CreateFunctionInput, CreateFunctionOutput } from "../../../generat
 import { parseFunctionName } from "../domain/arns.js";
 import { loadZip } from "../domain/code.js";
 import { toConfiguration } from "../domain/functions.js";
+import { resolveLayers } from "../domain/layers.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
 import type { VersionConfig } from "../store.js";
@@ -46,6 +47,7 @@ export async function createFunction(input: CreateFunctionInput, ctx: LambdaCont
     ...(input.Environment?.Variables ? { environment: input.Environment.Variables } : {}),
     codeSha256: code.codeSha256,
     codeSize: code.codeSize,
+    unzippedSize: code.unzippedSize,
     lastModified: now,
     revisionId: randomUUID(),
     tracingMode: input.TracingConfig?.Mode ?? "PassThrough",
@@ -59,6 +61,7 @@ export async function createFunction(input: CreateFunctionInput, ctx: LambdaCont
     ...(input.KMSKeyArn ? { kmsKeyArn: input.KMSKeyArn } : {}),
     ...(input.VpcConfig ? { vpc: { SubnetIds: input.VpcConfig.SubnetIds ?? [], SecurityGroupIds: input.VpcConfig.SecurityGroupIds ?? [] } } : {}),
     layers: input.Layers ?? [],
+    ...(input.Layers?.length ? { layerCode: resolveLayers(ctx.store, input.Layers, code.unzippedSize) } : {}),
   };
   try {
     ctx.store.insertFunction(ctx, config, blob.id, input.Tags ?? {}, now);

@@ -7,6 +7,7 @@ import type {
 } from "../../../generated/lambda.js";
 import { loadZip } from "../domain/code.js";
 import { requireFunction, toConfiguration } from "../domain/functions.js";
+import { resolveLayers } from "../domain/layers.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
 import type { VersionConfig, VersionRow } from "../store.js";
@@ -29,6 +30,7 @@ export async function updateFunctionCode(input: UpdateFunctionCodeInput, ctx: La
     ...latest.config,
     codeSha256: code.codeSha256,
     codeSize: code.codeSize,
+    unzippedSize: code.unzippedSize,
     ...(input.Architectures ? { architectures: input.Architectures } : {}),
     lastModified: ctx.clock.now(),
     revisionId: randomUUID(),
@@ -65,6 +67,7 @@ export function updateFunctionConfiguration(input: UpdateFunctionConfigurationIn
     ...(input.TracingConfig?.Mode !== undefined ? { tracingMode: input.TracingConfig.Mode } : {}),
     ...(input.EphemeralStorage ? { ephemeralStorage: input.EphemeralStorage.Size } : {}),
     ...(input.Layers !== undefined ? { layers: input.Layers } : {}),
+    ...(input.Layers !== undefined ? { layerCode: resolveLayers(ctx.store, input.Layers, c.unzippedSize ?? 0) } : {}),
     ...(input.KMSKeyArn !== undefined ? { kmsKeyArn: input.KMSKeyArn } : {}),
     ...(logging?.LogFormat !== undefined ? { logFormat: logging.LogFormat === "JSON" ? ("JSON" as const) : ("Text" as const) } : {}),
     ...(logging?.LogGroup !== undefined ? { logGroup: logging.LogGroup } : {}),
