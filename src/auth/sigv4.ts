@@ -849,6 +849,23 @@ function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/**
+ * S3's refusal of a presigned URL past its X-Amz-Expires. Unlike the other time checks it
+ * applies even when signatures are not verified: an expired link failing is behaviour that
+ * applications and their tests rely on.
+ */
+export function presignedUrlExpired(parsed: ParsedAuthorization, now: number): AwsError | undefined {
+  if (!parsed.presigned || parsed.expiresSeconds === undefined) return undefined;
+  const signedAt = amzDateToMs(parsed.amzDate);
+  if (signedAt === undefined) return undefined;
+  const serverTime = Math.floor(now / 1000) * 1000;
+  const expiresAt = signedAt + parsed.expiresSeconds * 1000;
+  if (serverTime <= expiresAt) return undefined;
+  return sigv4Errors.S3RequestExpired({}, {
+    fields: { "X-Amz-Expires": String(parsed.expiresSeconds), Expires: isoSeconds(expiresAt), ServerTime: isoSeconds(serverTime) },
+  });
+}
+
 /** The time checks AWS makes before it looks at the signature. */
 function checkTime(parsed: ParsedAuthorization, now: number, style: SignatureErrorStyle): AwsError | undefined {
   const signedAt = amzDateToMs(parsed.amzDate);

@@ -3,11 +3,13 @@
  * the SigV4 credential scope (header or presigned query), the host name, and for unsigned
  * requests the Action parameter or the path. Pure functions over the service index.
  */
-import { parseAuthorization } from "../auth/sigv4.js";
+import { parseAuthorization, type ParsedAuthorization } from "../auth/sigv4.js";
 import type { ServiceIndexEntry } from "./codec.js";
 import type { WireRequest } from "./wire.js";
 
 export interface CredentialScope {
+  /** The parsed SigV4 authorization (absent for legacy SigV2 requests). */
+  readonly sigv4?: ParsedAuthorization;
   readonly accessKeyId: string;
   readonly date: string;
   readonly region: string;
@@ -21,7 +23,7 @@ export interface CredentialScope {
  */
 export function credentialScope(req: Pick<WireRequest, "headers" | "query">): CredentialScope | undefined {
   const parsed = parseAuthorization(req.headers, req.query);
-  if (parsed) return { accessKeyId: parsed.accessKeyId, date: parsed.date, region: parsed.region, service: parsed.service };
+  if (parsed) return { sigv4: parsed, accessKeyId: parsed.accessKeyId, date: parsed.date, region: parsed.region, service: parsed.service };
   const auth = req.headers["authorization"];
   const v2 = auth?.startsWith("AWS ") ? auth.slice(4).split(":")[0] : (req.query.get("AWSAccessKeyId") ?? undefined);
   return v2 ? { accessKeyId: v2, date: "", region: "", service: "" } : undefined;

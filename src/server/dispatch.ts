@@ -15,6 +15,7 @@ import { credentialScope, hostService, virtualHostBucket } from "../protocol/rou
 import { coralMessage, findMissingMembers, type Violation } from "../protocol/validate.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Identities } from "../auth/credentials.js";
+import { presignedUrlExpired } from "../auth/sigv4.js";
 import type { LoadedService, ServiceRegistry } from "./registry.js";
 
 export const DEFAULT_REGION = "us-east-1";
@@ -80,6 +81,8 @@ export class Dispatcher {
       protocol = routed.protocol;
       const { svc, op } = routed;
       if (this.deps.identities.expired(accessKeyId)) throw expiredToken(protocol, svc.id);
+      const expiredUrl = svc.id === "s3" && scope?.sigv4 ? presignedUrlExpired(scope.sigv4, this.deps.clock.now()) : undefined;
+      if (expiredUrl) throw expiredUrl;
       await this.bufferUnlessStreaming(req, svc, op);
       const input = parseInput(svc, protocol, op, req, routed.match);
       queueUrlFromPath(svc.id, op, req, input, this.deps.config);

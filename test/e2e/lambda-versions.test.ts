@@ -3,6 +3,10 @@
  * mappings through @aws-sdk/client-lambda against a started Nimbus.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   AddPermissionCommand,
@@ -39,7 +43,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
@@ -332,6 +336,41 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
       "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
       400,
     );
+  });
+
+  test("reserved concurrency 1: a second invocation while the first runs is throttled", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-conc-"));
+    const started = join(dir, "started");
+    const release = join(dir, "release");
+    const name = uniqueName("conc1");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Timeout: 30,
+        Environment: { Variables: { STARTED: started, RELEASE: release } },
+        Code: {
+          ZipFile: await makeZip({
+            "index.js": `const fs = require("fs");
+              exports.handler = async () => {
+                fs.writeFileSync(process.env.STARTED, "1");
+                while (!fs.existsSync(process.env.RELEASE)) await new Promise((r) => setTimeout(r, 10));
+                return "done";
+              };`,
+          }),
+        },
+      }),
+    );
+    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
+    const first = lambda.send(new InvokeCommand({ FunctionName: name }));
+    assert.ok(await waitUntil(() => existsSync(started)));
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: name })), { name: "TooManyRequestsException", message: "Rate Exceeded." });
+    await writeFile(release, "1");
+    assert.equal(json((await first).Payload), "done");
+    assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "done");
+    await rm(dir, { recursive: true, force: true });
   });
 
   test("TagResource, ListTags, UntagResource", async () => {

@@ -526,6 +526,13 @@ describe("S3 objects", () => {
     assert.equal(get.text, "via presigned url");
     assert.equal(get.headers["content-type"], "text/plain");
 
+    // Fifteen minutes and a second later the same kind of URL is refused, as S3 refuses it.
+    const later = await presign("GET", `/${bucket}/presigned/upload.txt`);
+    await nimbus.scheduler.advance(901_000);
+    const expired = await raw(nimbus.port, "GET", later, {});
+    assert.equal(expired.status, 403);
+    assert.match(expired.text, /<Error><Code>AccessDenied<\/Code><Message>Request has expired<\/Message><X-Amz-Expires>900<\/X-Amz-Expires><Expires>/);
+
     const virtual = await raw(nimbus.port, "GET", "/presigned/upload.txt", { ...SIGNED, host: `${bucket}.s3.localhost.localstack.cloud:${nimbus.port}` });
     assert.equal(virtual.status, 200);
     assert.equal(virtual.text, "via presigned url");
