@@ -12,7 +12,7 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB batches and transactions", () => {
   let nimbus: TestNimbus;
@@ -26,14 +26,6 @@ describe("DynamoDB batches and transactions", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as DynamoDBServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   async function table(): Promise<string> {
     const name = uniqueName("tx");
@@ -78,20 +70,20 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(read.Responses?.[b], [{ id: { S: "3" } }]);
     assert.deepEqual(read.UnprocessedKeys, {});
 
-    const dup = await failure(
+    const dup = await failure<DynamoDBServiceException>(
       ddb.send(new BatchWriteItemCommand({ RequestItems: { [a]: [{ PutRequest: { Item: { id: { S: "x" } } } }, { DeleteRequest: { Key: { id: { S: "x" } } } }] } })),
     );
     assert.equal(dup.name, "ValidationException");
     assert.equal(dup.message, "Provided list of item keys contains duplicates");
-    const dupGet = await failure(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: [{ id: { S: "1" } }, { id: { S: "1" } }] } } })));
+    const dupGet = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: [{ id: { S: "1" } }, { id: { S: "1" } }] } } })));
     assert.equal(dupGet.message, "Provided list of item keys contains duplicates");
-    const tooMany = await failure(
+    const tooMany = await failure<DynamoDBServiceException>(
       ddb.send(new BatchWriteItemCommand({ RequestItems: { [a]: Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: { id: { S: `k${i}` } } } })) } })),
     );
     assert.equal(tooMany.message, "Too many items requested for the BatchWriteItem call");
-    const tooManyKeys = await failure(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: Array.from({ length: 101 }, (_, i) => ({ id: { S: `k${i}` } })) } } })));
+    const tooManyKeys = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: Array.from({ length: 101 }, (_, i) => ({ id: { S: `k${i}` } })) } } })));
     assert.equal(tooManyKeys.message, "Too many items requested for the BatchGetItem call");
-    const noTable = await failure(ddb.send(new BatchWriteItemCommand({ RequestItems: { "missing-table": [{ PutRequest: { Item: { id: { S: "x" } } } }] } })));
+    const noTable = await failure<DynamoDBServiceException>(ddb.send(new BatchWriteItemCommand({ RequestItems: { "missing-table": [{ PutRequest: { Item: { id: { S: "x" } } } }] } })));
     assert.equal(noTable.name, "ResourceNotFoundException");
     assert.equal(noTable.message, "Requested resource not found");
   });
@@ -126,7 +118,7 @@ describe("DynamoDB batches and transactions", () => {
     assert.equal(await balance("alice"), "70");
     assert.equal(await balance("bob"), "35");
 
-    const err = await failure(transfer("500"));
+    const err = await failure<DynamoDBServiceException>(transfer("500"));
     assert.ok(err instanceof TransactionCanceledException);
     assert.equal(err.name, "TransactionCanceledException");
     assert.equal(err.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None, None]");
@@ -141,7 +133,7 @@ describe("DynamoDB batches and transactions", () => {
     const log = await ddb.send(new GetItemCommand({ TableName: accounts, Key: { id: { S: "log-500" } } }));
     assert.equal(log.Item, undefined, "nothing of a cancelled transaction is written");
 
-    const sameItem = await failure(
+    const sameItem = await failure<DynamoDBServiceException>(
       ddb.send(
         new TransactWriteItemsCommand({
           TransactItems: [
@@ -166,7 +158,7 @@ describe("DynamoDB batches and transactions", () => {
     await ddb.send(request("token-1", "1"));
     const count = async () => (await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "counter" } } }))).Item?.n?.N;
     assert.equal(await count(), "1");
-    const mismatch = await failure(ddb.send(request("token-1", "2")));
+    const mismatch = await failure<DynamoDBServiceException>(ddb.send(request("token-1", "2")));
     assert.equal(mismatch.name, "IdempotentParameterMismatchException");
     assert.equal(mismatch.$metadata.httpStatusCode, 400);
     nimbus.manualClock.advance(10 * 60 * 1000 + 1);

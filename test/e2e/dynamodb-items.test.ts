@@ -12,7 +12,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB items", () => {
   let nimbus: TestNimbus;
@@ -26,14 +26,6 @@ describe("DynamoDB items", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as DynamoDBServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   async function table(opts: { sortKey?: "S" | "N" | "B" } = {}): Promise<string> {
     const name = uniqueName("items");
@@ -98,12 +90,12 @@ describe("DynamoDB items", () => {
       [() => ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, big: { S: "x".repeat(400 * 1024) } } })), "Item size has exceeded the maximum allowed size"],
     ];
     for (const [p, message] of cases) {
-      const err = await failure(p());
+      const err = await failure<DynamoDBServiceException>(p());
       assert.equal(err.name, "ValidationException", message);
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);
     }
-    const noTable = await failure(ddb.send(new GetItemCommand({ TableName: "no-such-table", Key: { pk: { S: "a" } } })));
+    const noTable = await failure<DynamoDBServiceException>(ddb.send(new GetItemCommand({ TableName: "no-such-table", Key: { pk: { S: "a" } } })));
     assert.equal(noTable.name, "ResourceNotFoundException");
     assert.equal(noTable.message, "Requested resource not found");
     assert.equal(noTable.$metadata.httpStatusCode, 400);
@@ -112,13 +104,13 @@ describe("DynamoDB items", () => {
   test("ConditionExpression failures, with the old item when asked for", async () => {
     const name = await table();
     await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));
-    const exists = await failure(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } }, ConditionExpression: "attribute_not_exists(pk)" })));
+    const exists = await failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } }, ConditionExpression: "attribute_not_exists(pk)" })));
     assert.ok(exists instanceof ConditionalCheckFailedException);
     assert.equal(exists.name, "ConditionalCheckFailedException");
     assert.equal(exists.message, "The conditional request failed");
     assert.equal(exists.$metadata.httpStatusCode, 400);
     assert.equal(exists.Item, undefined);
-    const withOld = await failure(
+    const withOld = await failure<DynamoDBServiceException>(
       ddb.send(
         new DeleteItemCommand({
           TableName: name,
@@ -132,9 +124,9 @@ describe("DynamoDB items", () => {
     assert.ok(withOld instanceof ConditionalCheckFailedException);
     assert.deepEqual(withOld.Item, { pk: { S: "a" }, v: { N: "1" } });
     // Legacy Expected works the same way.
-    const legacy = await failure(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } }, Expected: { pk: { Exists: false } } })));
+    const legacy = await failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } }, Expected: { pk: { Exists: false } } })));
     assert.equal(legacy.name, "ConditionalCheckFailedException");
-    const unused = await failure(
+    const unused = await failure<DynamoDBServiceException>(
       ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "b" } }, ConditionExpression: "attribute_not_exists(pk)", ExpressionAttributeValues: { ":x": { S: "1" } } })),
     );
     assert.equal(unused.message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}");
@@ -149,7 +141,7 @@ describe("DynamoDB items", () => {
     assert.equal(first.Attributes, undefined);
     const second = await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, a: { N: "2" }, b: { S: "x" } }, ReturnValues: "ALL_OLD" }));
     assert.deepEqual(second.Attributes, { ...key, a: { N: "1" }, b: { S: "x" } });
-    const bad = await failure(ddb.send(new PutItemCommand({ TableName: name, Item: key, ReturnValues: "ALL_NEW" })));
+    const bad = await failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: key, ReturnValues: "ALL_NEW" })));
     assert.equal(bad.message, "Return values set to invalid value");
 
     const update = (rv: "ALL_OLD" | "ALL_NEW" | "UPDATED_OLD" | "UPDATED_NEW" | "NONE") =>
@@ -194,7 +186,7 @@ describe("DynamoDB items", () => {
       new UpdateItemCommand({ TableName: name, Key: key, AttributeUpdates: { cnt: { Action: "ADD", Value: { N: "-2" } }, list: { Action: "DELETE" } }, ReturnValues: "ALL_NEW" }),
     );
     assert.deepEqual(legacy.Attributes, { ...key, cnt: { N: "3" } });
-    const wrongType = await failure(
+    const wrongType = await failure<DynamoDBServiceException>(
       ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET cnt = cnt + :s", ExpressionAttributeValues: { ":s": { S: "x" } } })),
     );
     assert.equal(wrongType.message, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S");
@@ -218,7 +210,7 @@ describe("DynamoDB items", () => {
     // Two writers read version 1; the first to save wins, the second is refused.
     const winner = await save("1", "from A");
     assert.deepEqual(winner.Attributes?.version, { N: "2" });
-    const loser = await failure(save("1", "from B"));
+    const loser = await failure<DynamoDBServiceException>(save("1", "from B"));
     assert.equal(loser.name, "ConditionalCheckFailedException");
     assert.equal(loser.message, "The conditional request failed");
     const retried = await save("2", "from B");

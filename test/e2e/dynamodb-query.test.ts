@@ -12,7 +12,7 @@ import {
   DeleteItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB Query and Scan", () => {
   let nimbus: TestNimbus;
@@ -26,14 +26,6 @@ describe("DynamoDB Query and Scan", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as DynamoDBServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   /** Orders: pk customer (S), sk order number (N), GSI by status, LSI by total. */
   async function ordersTable(): Promise<string> {
@@ -175,7 +167,7 @@ describe("DynamoDB Query and Scan", () => {
     // A page ending exactly at Limit still carries LastEvaluatedKey; the next one is empty.
     assert.equal(pages, 3);
 
-    const outside = await failure(
+    const outside = await failure<DynamoDBServiceException>(
       ddb.send(
         new QueryCommand({
           TableName: name,
@@ -186,14 +178,14 @@ describe("DynamoDB Query and Scan", () => {
       ),
     );
     assert.equal(outside.message, "The provided starting key is outside query boundaries based on provided conditions");
-    const badStart = await failure(
+    const badStart = await failure<DynamoDBServiceException>(
       ddb.send(
         new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, ExclusiveStartKey: { customer: { S: "alice" } } }),
       ),
     );
     assert.equal(badStart.message, "The provided starting key is invalid: The provided key element does not match the schema");
 
-    const filterOnKey = await failure(
+    const filterOnKey = await failure<DynamoDBServiceException>(
       ddb.send(
         new QueryCommand({
           TableName: name,
@@ -205,7 +197,7 @@ describe("DynamoDB Query and Scan", () => {
       ),
     );
     assert.equal(filterOnKey.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: order");
-    const noPartition = await failure(
+    const noPartition = await failure<DynamoDBServiceException>(
       ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "#o = :z", ExpressionAttributeNames: { "#o": "order" }, ExpressionAttributeValues: { ":z": { N: "0" } } })),
     );
     assert.equal(noPartition.message, "Query condition missed key schema element: customer");
@@ -274,7 +266,7 @@ describe("DynamoDB Query and Scan", () => {
       GlobalSecondaryIndexes: { byStatus: { CapacityUnits: 2, WriteCapacityUnits: 2 } },
     });
 
-    const wrongIndexType = await failure(
+    const wrongIndexType = await failure<DynamoDBServiceException>(
       ddb.send(new PutItemCommand({ TableName: name, Item: { customer: { S: "carol" }, order: { N: "1" }, status: { N: "3" } } })),
     );
     assert.equal(wrongIndexType.message, "One or more parameter values were invalid: Type mismatch for Index Key status Expected: S Actual: N IndexName: byStatus");
@@ -283,7 +275,7 @@ describe("DynamoDB Query and Scan", () => {
     );
     assert.deepEqual(metrics.ItemCollectionMetrics, { ItemCollectionKey: { customer: { S: "carol" } }, SizeEstimateRangeGB: [0, 1] });
 
-    const consistent = await failure(
+    const consistent = await failure<DynamoDBServiceException>(
       ddb.send(
         new QueryCommand({
           TableName: name,
@@ -297,7 +289,7 @@ describe("DynamoDB Query and Scan", () => {
     );
     assert.equal(consistent.name, "ValidationException");
     assert.equal(consistent.message, "Consistent reads are not supported on global secondary indexes");
-    const allAttributes = await failure(
+    const allAttributes = await failure<DynamoDBServiceException>(
       ddb.send(
         new QueryCommand({
           TableName: name,
@@ -369,7 +361,7 @@ describe("DynamoDB Query and Scan", () => {
     }
     assert.equal(sum, 30);
     assert.equal(segmented.size, 30);
-    const badSegment = await failure(ddb.send(new ScanCommand({ TableName: name, Segment: 4, TotalSegments: 4 })));
+    const badSegment = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Segment: 4, TotalSegments: 4 })));
     assert.equal(badSegment.message, "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 4 is not less than TotalSegments: 4");
   });
 

@@ -21,7 +21,7 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB tables", () => {
   let nimbus: TestNimbus;
@@ -35,14 +35,6 @@ describe("DynamoDB tables", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<DynamoDBServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as DynamoDBServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   function simpleTable(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
     return {
@@ -97,18 +89,18 @@ describe("DynamoDB tables", () => {
     assert.equal(t?.GlobalSecondaryIndexes?.[0]?.IndexArn, `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/index/byG`);
     assert.deepEqual(t?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
 
-    const dup = await failure(ddb.send(new CreateTableCommand(simpleTable(name))));
+    const dup = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(simpleTable(name))));
     assert.equal(dup.name, "ResourceInUseException");
     assert.equal(dup.message, `Table already exists: ${name}`);
     assert.equal(dup.$metadata.httpStatusCode, 400);
 
     const deleted = await ddb.send(new DeleteTableCommand({ TableName: name }));
     assert.equal(deleted.TableDescription?.TableStatus, "DELETING");
-    const gone = await failure(ddb.send(new DescribeTableCommand({ TableName: name })));
+    const gone = await failure<DynamoDBServiceException>(ddb.send(new DescribeTableCommand({ TableName: name })));
     assert.equal(gone.name, "ResourceNotFoundException");
     assert.equal(gone.message, `Requested resource not found: Table: ${name} not found`);
     assert.equal(gone.$metadata.httpStatusCode, 400);
-    const again = await failure(ddb.send(new DeleteTableCommand({ TableName: name })));
+    const again = await failure<DynamoDBServiceException>(ddb.send(new DeleteTableCommand({ TableName: name })));
     assert.equal(again.message, `Requested resource not found: Table: ${name} not found`);
   });
 
@@ -140,14 +132,14 @@ describe("DynamoDB tables", () => {
       ],
     ];
     for (const [extra, message] of cases) {
-      const err = await failure(ddb.send(new CreateTableCommand(simpleTable(uniqueName("bad"), extra))));
+      const err = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(simpleTable(uniqueName("bad"), extra))));
       assert.equal(err.name, "ValidationException", message);
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);
     }
-    const short = await failure(ddb.send(new CreateTableCommand(simpleTable("ab"))));
+    const short = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(simpleTable("ab"))));
     assert.equal(short.message, "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
-    const noRange = await failure(
+    const noRange = await failure<DynamoDBServiceException>(
       ddb.send(
         new CreateTableCommand(
           simpleTable(uniqueName("bad"), {
@@ -171,7 +163,7 @@ describe("DynamoDB tables", () => {
     const second = await client.send(new ListTablesCommand({ Limit: 2, ExclusiveStartTableName: first.LastEvaluatedTableName }));
     assert.deepEqual(second.TableNames, names.slice(2));
     assert.equal(second.LastEvaluatedTableName, undefined);
-    const bad = await failure(client.send(new ListTablesCommand({ Limit: 101 })));
+    const bad = await failure<DynamoDBServiceException>(client.send(new ListTablesCommand({ Limit: 101 })));
     assert.equal(bad.message, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
     client.destroy();
   });
@@ -181,7 +173,7 @@ describe("DynamoDB tables", () => {
     await ddb.send(
       new CreateTableCommand(simpleTable(name, { BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
     );
-    const same = await failure(ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })));
+    const same = await failure<DynamoDBServiceException>(ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })));
     assert.equal(same.name, "ValidationException");
     assert.match(same.message, /^The provisioned throughput for the table will not change\. The requested value equals the current value\./);
     nimbus.manualClock.advance(60_000);
@@ -211,7 +203,7 @@ describe("DynamoDB tables", () => {
     await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byColor" } }] }));
     const after = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
     assert.equal(after?.GlobalSecondaryIndexes, undefined);
-    const noIndex = await failure(
+    const noIndex = await failure<DynamoDBServiceException>(
       ddb.send(new QueryCommand({ TableName: name, IndexName: "byColor", KeyConditionExpression: "color = :c", ExpressionAttributeValues: { ":c": { S: "red" } } })),
     );
     assert.equal(noIndex.message, "The table does not have the specified index: byColor");
@@ -228,7 +220,7 @@ describe("DynamoDB tables", () => {
     ]);
     await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] }));
     assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: "b", Value: "2" }]);
-    const missing = await failure(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: `${arn}-nope` })));
+    const missing = await failure<DynamoDBServiceException>(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: `${arn}-nope` })));
     assert.equal(missing.name, "ResourceNotFoundException");
   });
 
@@ -242,7 +234,7 @@ describe("DynamoDB tables", () => {
       TimeToLiveStatus: "ENABLED",
       AttributeName: "expires",
     });
-    const twice = await failure(ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } })));
+    const twice = await failure<DynamoDBServiceException>(ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } })));
     assert.equal(twice.message, "TimeToLive is already enabled");
     const limits = await ddb.send(new DescribeLimitsCommand({}));
     assert.equal(limits.TableMaxReadCapacityUnits, 40000);
@@ -251,13 +243,13 @@ describe("DynamoDB tables", () => {
   test("deletion protection refuses DeleteTable until it is turned off", async () => {
     const name = uniqueName("protected");
     await ddb.send(new CreateTableCommand(simpleTable(name, { DeletionProtectionEnabled: true })));
-    const refused = await failure(ddb.send(new DeleteTableCommand({ TableName: name })));
+    const refused = await failure<DynamoDBServiceException>(ddb.send(new DeleteTableCommand({ TableName: name })));
     assert.equal(refused.name, "ValidationException");
     assert.equal(refused.message, "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
     const updated = await ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));
     assert.equal(updated.TableDescription?.DeletionProtectionEnabled, false);
     await ddb.send(new DeleteTableCommand({ TableName: name }));
-    const nothing = await failure(ddb.send(new UpdateTableCommand({ TableName: name })));
+    const nothing = await failure<DynamoDBServiceException>(ddb.send(new UpdateTableCommand({ TableName: name })));
     assert.equal(
       nothing.message,
       "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
@@ -281,7 +273,7 @@ describe("DynamoDB tables", () => {
     assert.equal(on?.PointInTimeRecoveryStatus, "ENABLED");
     assert.equal(on?.EarliestRestorableDateTime?.getTime(), enabledAt);
     assert.equal(on?.LatestRestorableDateTime?.getTime(), nimbus.clock.now() - 300_000);
-    const missing = await failure(ddb.send(new DescribeContinuousBackupsCommand({ TableName: "no-such-table" })));
+    const missing = await failure<DynamoDBServiceException>(ddb.send(new DescribeContinuousBackupsCommand({ TableName: "no-such-table" })));
     assert.equal(missing.name, "TableNotFoundException");
     assert.equal(missing.message, "Table not found: no-such-table");
   });

@@ -14,22 +14,8 @@ import { GetBucketIntelligentTieringConfigurationCommand, S3Client } from "@aws-
 import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { ServiceDefinition } from "../../src/core/service.js";
-import { signedHeaders, startTestNimbus, type TestNimbus } from "./harness.js";
+import { signedHeaders, startTestNimbus, type TestNimbus, failure } from "./harness.js";
 
-interface SdkError {
-  name: string;
-  message: string;
-  $metadata: { httpStatusCode?: number };
-}
-
-async function failure(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  assert.fail("expected an error");
-}
 
 
 // A DynamoDB stand-in that answers, so parsing errors can be told from NotImplemented.

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 /**
  * Starts a Nimbus on a random port for one test file, in memory, silent, with a manual clock
  * so tests drive time instead of sleeping. Each test names its resources uniquely, so files
@@ -50,4 +51,20 @@ export function signedHeaders(service: string, accessKeyId = "AKIAIOSFODNN7EXAMP
     "x-amz-date": "20260115T120000Z",
     authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260115/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`,
   };
+}
+
+/** What the v3 SDK throws for an AWS error: name, message, status, and the error's extra members. */
+export interface SdkError extends Error {
+  readonly $metadata: { readonly httpStatusCode?: number; readonly requestId?: string };
+  readonly [member: string]: unknown;
+}
+
+/** The error a call fails with; fails the test if the call succeeds. */
+export async function failure<E = SdkError>(call: Promise<unknown>): Promise<E> {
+  try {
+    await call;
+  } catch (err) {
+    return err as E;
+  }
+  assert.fail("expected the call to fail");
 }

@@ -257,6 +257,32 @@ describe("Lambda functions and invocation", () => {
     assert.deepEqual(json(out.Payload), { sum: 5, name, env: "py" });
   });
 
+  test("a custom runtime (provided.al2023): the package's shell bootstrap speaks the Runtime API with curl", async () => {
+    const name = uniqueName("custom");
+    const bootstrap = `#!/bin/sh
+set -eu
+API="http://\${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+while true; do
+  HEADERS="$(mktemp)"
+  EVENT=$(curl -sS -LD "$HEADERS" "$API/invocation/next")
+  ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+  curl -sS -X POST "$API/invocation/$ID/response" -d "{\\"handler\\":\\"$_HANDLER\\",\\"event\\":$EVENT}" > /dev/null
+done
+`;
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "provided.al2023",
+        Role: ROLE,
+        Handler: "function.handler",
+        Code: { ZipFile: await makeZip({ bootstrap: { data: bootstrap, mode: 0o100755 } }) },
+      }),
+    );
+    const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: event({ shell: true }) }));
+    assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
+    assert.deepEqual(json(out.Payload), { handler: "function.handler", event: { shell: true } });
+  });
+
   test("AWS_ENDPOINT_URL sends the function's SDK calls to Nimbus (STS GetCallerIdentity)", async () => {
     const name = uniqueName("sdk");
     await createNode(

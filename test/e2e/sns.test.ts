@@ -25,7 +25,7 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, Rece
 import { verifySnsMessageSignature } from "../../src/services/sns/domain/signing.js";
 import { DEV_SIGNING_CERTIFICATE_PEM } from "../../src/services/sns/domain/signing-identity.js";
 import { X509Certificate } from "node:crypto";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("SNS", () => {
   let nimbus: TestNimbus;
@@ -42,14 +42,6 @@ describe("SNS", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<SNSServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as SNSServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   async function topic(prefix: string, attributes?: Record<string, string>): Promise<string> {
     const fifo = attributes?.FifoTopic === "true";
@@ -87,25 +79,25 @@ describe("SNS", () => {
     assert.ok(attrs.EffectiveDeliveryPolicy);
     const listed = await sns.send(new ListTopicsCommand({}));
     assert.ok(listed.Topics?.some((t) => t.TopicArn === arn));
-    const conflict = await failure(sns.send(new CreateTopicCommand({ Name: name, Attributes: { DisplayName: "other" } })));
+    const conflict = await failure<SNSServiceException>(sns.send(new CreateTopicCommand({ Name: name, Attributes: { DisplayName: "other" } })));
     assert.equal(conflict.name, "InvalidParameterException");
     assert.equal(conflict.message, "Invalid parameter: Attributes Reason: Topic already exists with different attributes");
     await sns.send(new DeleteTopicCommand({ TopicArn: arn }));
-    const gone = await failure(sns.send(new GetTopicAttributesCommand({ TopicArn: arn })));
+    const gone = await failure<SNSServiceException>(sns.send(new GetTopicAttributesCommand({ TopicArn: arn })));
     assert.equal(gone.name, "NotFoundException");
     assert.equal(gone.message, "Topic does not exist");
     assert.equal(gone.$metadata.httpStatusCode, 404);
   });
 
   test("topic names and attributes are validated", async () => {
-    const bad = await failure(sns.send(new CreateTopicCommand({ Name: "has space" })));
+    const bad = await failure<SNSServiceException>(sns.send(new CreateTopicCommand({ Name: "has space" })));
     assert.equal(bad.name, "InvalidParameterException");
     assert.equal(bad.message, "Invalid parameter: Topic Name");
     assert.equal(bad.$metadata.httpStatusCode, 400);
-    const fifo = await failure(sns.send(new CreateTopicCommand({ Name: "nofifosuffix", Attributes: { FifoTopic: "true" } })));
+    const fifo = await failure<SNSServiceException>(sns.send(new CreateTopicCommand({ Name: "nofifosuffix", Attributes: { FifoTopic: "true" } })));
     assert.match(fifo.message, /^Invalid parameter: Fifo Topic names must end with \.fifo/);
     const arn = await topic("attr");
-    const unknown = await failure(sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "Bogus", AttributeValue: "x" })));
+    const unknown = await failure<SNSServiceException>(sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "Bogus", AttributeValue: "x" })));
     assert.equal(unknown.message, "Invalid parameter: AttributeName");
   });
 
@@ -141,7 +133,7 @@ describe("SNS", () => {
     assert.equal(topicAttrs.SubscriptionsConfirmed, "1");
     assert.equal(topicAttrs.SubscriptionsPending, "1");
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: sqsSub }));
-    const gone = await failure(sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sqsSub })));
+    const gone = await failure<SNSServiceException>(sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sqsSub })));
     assert.equal(gone.name, "NotFoundException");
     assert.equal(gone.message, "Subscription does not exist");
     const after = (await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
@@ -150,18 +142,18 @@ describe("SNS", () => {
 
   test("Subscribe validates protocol, endpoint and filter policy", async () => {
     const arn = await topic("subval");
-    const proto = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "carrier-pigeon", Endpoint: "x" })));
+    const proto = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "carrier-pigeon", Endpoint: "x" })));
     assert.equal(proto.message, "Invalid parameter: Amazon SNS does not support this protocol string: carrier-pigeon");
-    const endpoint = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: "not-an-arn" })));
+    const endpoint = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: "not-an-arn" })));
     assert.equal(endpoint.message, "Invalid parameter: SQS endpoint ARN");
     const q = await queue("subval-q");
-    const policy = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { FilterPolicy: "not json" } })));
+    const policy = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { FilterPolicy: "not json" } })));
     assert.equal(policy.name, "InvalidParameterException");
     assert.equal(policy.message, "Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON.");
     const fifoQ = await queue("fifo-on-std", { FifoQueue: "true" });
-    const mismatch = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: fifoQ.arn })));
+    const mismatch = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: fifoQ.arn })));
     assert.equal(mismatch.message, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
-    const missing = await failure(sns.send(new SubscribeCommand({ TopicArn: `${arn}-nope`, Protocol: "sqs", Endpoint: q.arn })));
+    const missing = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: `${arn}-nope`, Protocol: "sqs", Endpoint: q.arn })));
     assert.equal(missing.name, "NotFoundException");
   });
 
@@ -253,17 +245,17 @@ describe("SNS", () => {
     assert.deepEqual(out.Successful?.map((s) => s.Id), ["one", "two"]);
     assert.deepEqual(out.Failed, [{ Id: "bad", Code: "InvalidParameter", Message: "Invalid parameter: MessageAttributes Reason: Could not cast message attribute 'n' value to number.", SenderFault: true }]);
     assert.deepEqual((await receiveAll(q.url)).map((m) => m.Body).sort(), ["first", "second"]);
-    const dup = await failure(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "1" }, { Id: "a", Message: "2" }] })));
+    const dup = await failure<SNSServiceException>(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "1" }, { Id: "a", Message: "2" }] })));
     assert.equal(dup.name, "BatchEntryIdsNotDistinctException");
     assert.equal(dup.$metadata.httpStatusCode, 400);
   });
 
   test("Publish errors: missing topic, empty message", async () => {
     const arn = await topic("perr");
-    const missing = await failure(sns.send(new PublishCommand({ TopicArn: `${arn}-gone`, Message: "x" })));
+    const missing = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: `${arn}-gone`, Message: "x" })));
     assert.equal(missing.name, "NotFoundException");
     assert.equal(missing.message, "Topic does not exist");
-    const empty = await failure(sns.send(new PublishCommand({ TopicArn: arn, Message: "" })));
+    const empty = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: arn, Message: "" })));
     assert.equal(empty.name, "InvalidParameterException");
     assert.equal(empty.message, "Invalid parameter: Empty message");
   });
@@ -272,7 +264,7 @@ describe("SNS", () => {
     const arn = await topic("fifo", { FifoTopic: "true", ContentBasedDeduplication: "true" });
     const q = await queue("fifo-q", { FifoQueue: "true" });
     await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
-    const noGroup = await failure(sns.send(new PublishCommand({ TopicArn: arn, Message: "x" })));
+    const noGroup = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: arn, Message: "x" })));
     assert.equal(noGroup.message, "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
     const a = await sns.send(new PublishCommand({ TopicArn: arn, Message: "one", MessageGroupId: "g1" }));
     const b = await sns.send(new PublishCommand({ TopicArn: arn, Message: "two", MessageGroupId: "g1" }));
@@ -315,7 +307,7 @@ describe("SNS", () => {
       Action: ["SNS:Publish"],
       Resource: arn,
     });
-    const dup = await failure(sns.send(new AddPermissionCommand({ TopicArn: arn, Label: "partner-publish", AWSAccountId: ["111122223333"], ActionName: ["Publish"] })));
+    const dup = await failure<SNSServiceException>(sns.send(new AddPermissionCommand({ TopicArn: arn, Label: "partner-publish", AWSAccountId: ["111122223333"], ActionName: ["Publish"] })));
     assert.equal(dup.name, "InvalidParameterException");
     await sns.send(new RemovePermissionCommand({ TopicArn: arn, Label: "partner-publish" }));
     const after = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.Policy ?? "{}") as { Statement: unknown[] };

@@ -11,7 +11,7 @@ import {
   SQSServiceException,
   SetQueueAttributesCommand,
 } from "@aws-sdk/client-sqs";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("SQS FIFO queues", () => {
   let nimbus: TestNimbus;
@@ -25,14 +25,6 @@ describe("SQS FIFO queues", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<SQSServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as SQSServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   async function fifo(prefix: string, attributes: Record<string, string> = {}): Promise<string> {
     const out = await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName(prefix)}.fifo`, Attributes: { FifoQueue: "true", ...attributes } }));
@@ -48,13 +40,13 @@ describe("SQS FIFO queues", () => {
 
   test("sends need a group id and a deduplication id (or content-based deduplication)", async () => {
     const url = await fifo("ids");
-    const noGroup = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageDeduplicationId: "d" })));
+    const noGroup = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageDeduplicationId: "d" })));
     assert.equal(noGroup.name, "MissingParameter");
     assert.equal(noGroup.message, "The request must contain the parameter MessageGroupId.");
-    const noDedup = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g" })));
+    const noDedup = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g" })));
     assert.equal(noDedup.name, "InvalidParameterValue");
     assert.equal(noDedup.message, "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
-    const delay = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g", MessageDeduplicationId: "d", DelaySeconds: 5 })));
+    const delay = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g", MessageDeduplicationId: "d", DelaySeconds: 5 })));
     assert.equal(delay.message, "Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
     const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "a", MessageBody: "x", MessageDeduplicationId: "d" }] }));
     assert.deepEqual(batch.Failed, [{ Id: "a", SenderFault: true, Code: "InvalidParameterValue", Message: "The request must contain the parameter MessageGroupId." }]);
@@ -113,7 +105,7 @@ describe("SQS FIFO queues", () => {
     const handle = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.ReceiptHandle;
     assert.ok(handle);
     await nimbus.scheduler.advance(10_000);
-    const err = await failure(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handle })));
+    const err = await failure<SQSServiceException>(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handle })));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, `Value ${handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
   });
@@ -122,7 +114,7 @@ describe("SQS FIFO queues", () => {
     const std = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("std-dlq") }));
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: std.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
     const policy = JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 1 });
-    const err = await failure(fifo("bad-dlq", { RedrivePolicy: policy }));
+    const err = await failure<SQSServiceException>(fifo("bad-dlq", { RedrivePolicy: policy }));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, `Value ${policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`);
   });
@@ -147,7 +139,7 @@ describe("SQS FIFO queues", () => {
     assert.equal(retry.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1", "a retried attempt is not another receive");
     const other = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "attempt-2" }));
     assert.equal(other.Messages, undefined, "group g is locked by the first attempt");
-    const bad = await failure(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "has space" })));
+    const bad = await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "has space" })));
     assert.equal(bad.message, "Value has space for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.");
   });
 });

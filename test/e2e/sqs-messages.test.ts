@@ -17,7 +17,7 @@ import {
   ListMessageMoveTasksCommand,
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("SQS messages", () => {
   let nimbus: TestNimbus;
@@ -31,14 +31,6 @@ describe("SQS messages", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<SQSServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as SQSServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   async function queue(prefix: string, attributes?: Record<string, string>): Promise<string> {
     const out = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix), ...(attributes ? { Attributes: attributes } : {}) }));
@@ -153,7 +145,7 @@ describe("SQS messages", () => {
     await nimbus.scheduler.advance(10_000);
     const later = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     assert.deepEqual(later.Messages?.map((m) => m.Body), ["queue-delay"]);
-    const err = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", DelaySeconds: 901 })));
+    const err = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", DelaySeconds: 901 })));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.");
   });
@@ -170,16 +162,16 @@ describe("SQS messages", () => {
     const again = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.ReceiptHandle;
     assert.ok(again);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: again }));
-    const err = await failure(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: again, VisibilityTimeout: 10 })));
+    const err = await failure<SQSServiceException>(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: again, VisibilityTimeout: 10 })));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, `Value ${again} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
-    const range = await failure(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: again, VisibilityTimeout: 43_201 })));
+    const range = await failure<SQSServiceException>(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: again, VisibilityTimeout: 43_201 })));
     assert.equal(range.message, "Value 43201 for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.");
   });
 
   test("invalid receipt handles: 404 ReceiptHandleIsInvalid", async () => {
     const url = await queue("rh");
-    const err = await failure(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: "garbage" })));
+    const err = await failure<SQSServiceException>(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: "garbage" })));
     assert.equal(err.name, "ReceiptHandleIsInvalid");
     assert.equal(err.message, 'The input receipt handle "garbage" is not a valid receipt handle.');
     assert.equal(err.$metadata.httpStatusCode, 404);
@@ -211,13 +203,13 @@ describe("SQS messages", () => {
       },
       { Id: "bad-delay", SenderFault: true, Code: "InvalidParameterValue", Message: "Value 1000 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900." },
     ]);
-    const empty = await failure(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [] })));
+    const empty = await failure<SQSServiceException>(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [] })));
     assert.equal(empty.name, "EmptyBatchRequest");
     assert.equal(empty.message, "There should be at least one SendMessageBatchRequestEntry in the request.");
-    const dup = await failure(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "a", MessageBody: "1" }, { Id: "a", MessageBody: "2" }] })));
+    const dup = await failure<SQSServiceException>(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "a", MessageBody: "1" }, { Id: "a", MessageBody: "2" }] })));
     assert.equal(dup.name, "BatchEntryIdsNotDistinct");
     assert.equal(dup.message, "Id a repeated.");
-    const many = await failure(
+    const many = await failure<SQSServiceException>(
       sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: "x" })) })),
     );
     assert.equal(many.name, "TooManyEntriesInBatchRequest");
@@ -251,16 +243,16 @@ describe("SQS messages", () => {
 
   test("ReceiveMessage validates its parameters", async () => {
     const url = await queue("rv");
-    const err = await failure(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 11 })));
+    const err = await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 11 })));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.");
-    const wait = await failure(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 21 })));
+    const wait = await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 21 })));
     assert.equal(wait.message, "Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.");
   });
 
   test("a message larger than MaximumMessageSize is refused", async () => {
     const url = await queue("size", { MaximumMessageSize: "1024" });
-    const err = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1025) })));
+    const err = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1025) })));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.");
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1024) }));
@@ -347,13 +339,13 @@ describe("SQS messages", () => {
     assert.deepEqual(await counts(dlq), [3, 0, 0]);
 
     const srcArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: src, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    const notDlq = await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: srcArn })));
+    const notDlq = await failure<SQSServiceException>(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: srcArn })));
     assert.equal(notDlq.name, "InvalidParameterValue");
     assert.equal(notDlq.message, "Source queue must be configured as a Dead Letter Queue.");
 
     const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 2 }));
     assert.ok(TaskHandle);
-    const twice = await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })));
+    const twice = await failure<SQSServiceException>(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })));
     assert.equal(twice.name, "UnsupportedOperation");
     await nimbus.scheduler.advance(1_000);
     const running = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results?.[0];
@@ -370,7 +362,7 @@ describe("SQS messages", () => {
     const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
     assert.deepEqual(back.Messages?.map((m) => m.Body).sort(), ["m1", "m2", "m3"]);
     assert.equal(back.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1", "a redriven message starts counting again");
-    const cancelDone = await failure(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
+    const cancelDone = await failure<SQSServiceException>(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
     assert.equal(cancelDone.name, "UnsupportedOperation");
   });
 });

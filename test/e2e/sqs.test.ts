@@ -22,7 +22,7 @@ import {
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("SQS", () => {
   let nimbus: TestNimbus;
@@ -36,14 +36,6 @@ describe("SQS", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<SQSServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as SQSServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   async function queue(prefix: string, attributes?: Record<string, string>): Promise<string> {
     const name = uniqueName(prefix);
@@ -65,7 +57,7 @@ describe("SQS", () => {
     assert.equal(got.QueueUrl, out.QueueUrl);
     const owner = await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: "000000000000" }));
     assert.equal(owner.QueueUrl, out.QueueUrl);
-    const missing = await failure(sqs.send(new GetQueueUrlCommand({ QueueName: "no-such-queue" })));
+    const missing = await failure<SQSServiceException>(sqs.send(new GetQueueUrlCommand({ QueueName: "no-such-queue" })));
     assert.equal(missing.name, "QueueDoesNotExist");
     assert.equal(missing.message, "The specified queue does not exist.");
     assert.equal(missing.$metadata.httpStatusCode, 400);
@@ -94,25 +86,25 @@ describe("SQS", () => {
     assert.equal(again.QueueUrl, first.QueueUrl);
     const bare = await sqs.send(new CreateQueueCommand({ QueueName: name }));
     assert.equal(bare.QueueUrl, first.QueueUrl, "attributes the request leaves out are not compared");
-    const err = await failure(sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "46" } })));
+    const err = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "46" } })));
     assert.equal(err.name, "QueueNameExists");
     assert.equal(err.message, "A queue already exists with the same name and a different value for attribute VisibilityTimeout");
     assert.equal(err.$metadata.httpStatusCode, 400);
   });
 
   test("CreateQueue validates names and attributes with AWS's wording", async () => {
-    const bad = await failure(sqs.send(new CreateQueueCommand({ QueueName: "has space" })));
+    const bad = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: "has space" })));
     assert.equal(bad.name, "InvalidParameterValue");
     assert.equal(bad.message, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
-    const fifoName = await failure(sqs.send(new CreateQueueCommand({ QueueName: "nofifo", Attributes: { FifoQueue: "true" } })));
+    const fifoName = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: "nofifo", Attributes: { FifoQueue: "true" } })));
     assert.equal(
       fifoName.message,
       "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
     );
-    const range = await failure(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("r"), Attributes: { DelaySeconds: "901" } })));
+    const range = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("r"), Attributes: { DelaySeconds: "901" } })));
     assert.equal(range.name, "InvalidAttributeValue");
     assert.equal(range.message, "Invalid value for the parameter DelaySeconds.");
-    const unknown = await failure(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("u"), Attributes: { Bogus: "1" } as never })));
+    const unknown = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("u"), Attributes: { Bogus: "1" } as never })));
     assert.equal(unknown.name, "InvalidAttributeName");
     assert.equal(unknown.message, "Unknown Attribute Bogus.");
   });
@@ -135,7 +127,7 @@ describe("SQS", () => {
       SqsManagedSseEnabled: "true",
       VisibilityTimeout: "30",
     });
-    const fifoOnly = await failure(sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["FifoQueue"] })));
+    const fifoOnly = await failure<SQSServiceException>(sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["FifoQueue"] })));
     assert.equal(fifoOnly.name, "InvalidAttributeName");
     assert.equal(fifoOnly.message, "Unknown Attribute FifoQueue.");
   });
@@ -148,10 +140,10 @@ describe("SQS", () => {
     assert.equal(a.VisibilityTimeout, "120");
     assert.equal(a.MessageRetentionPeriod, "60");
     assert.equal(Number(a.LastModifiedTimestamp) - Number(a.CreatedTimestamp), 5);
-    const err = await failure(sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { MaximumMessageSize: "100" } })));
+    const err = await failure<SQSServiceException>(sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { MaximumMessageSize: "100" } })));
     assert.equal(err.name, "InvalidAttributeValue");
     assert.equal(err.message, "Invalid value for the parameter MaximumMessageSize.");
-    const redrive = await failure(
+    const redrive = await failure<SQSServiceException>(
       sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:000000000000:nope", maxReceiveCount: 3 }) } })),
     );
     assert.equal(redrive.name, "InvalidParameterValue");
@@ -193,9 +185,9 @@ describe("SQS", () => {
     const name = uniqueName("del");
     const { QueueUrl: url } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
     await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-    const gone = await failure(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })));
+    const gone = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })));
     assert.equal(gone.name, "QueueDoesNotExist");
-    const soon = await failure(sqs.send(new CreateQueueCommand({ QueueName: name })));
+    const soon = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: name })));
     assert.equal(soon.name, "QueueDeletedRecently");
     assert.equal(soon.message, "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
     await nimbus.scheduler.advance(60_000);
@@ -210,7 +202,7 @@ describe("SQS", () => {
     await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
     const a = await attrs(url, "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed");
     assert.deepEqual(a, { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesDelayed: "0" });
-    const err = await failure(sqs.send(new PurgeQueueCommand({ QueueUrl: url })));
+    const err = await failure<SQSServiceException>(sqs.send(new PurgeQueueCommand({ QueueUrl: url })));
     assert.equal(err.name, "PurgeQueueInProgress");
     assert.equal(err.message, `Only one PurgeQueue operation on ${url.split("/").pop()} is allowed every 60 seconds.`);
     assert.equal(err.$metadata.httpStatusCode, 403);
@@ -247,13 +239,13 @@ describe("SQS", () => {
         },
       ],
     });
-    const dup = await failure(sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "read", AWSAccountIds: ["111122223333"], Actions: ["SendMessage"] })));
+    const dup = await failure<SQSServiceException>(sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "read", AWSAccountIds: ["111122223333"], Actions: ["SendMessage"] })));
     assert.equal(dup.name, "InvalidParameterValue");
     assert.equal(dup.message, "Value read for parameter Label is invalid. Reason: Already exists.");
     await sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "send-from-partner" }));
     await sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "read" }));
     assert.equal((await attrs(url, "Policy")).Policy, undefined);
-    const missing = await failure(sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "read" })));
+    const missing = await failure<SQSServiceException>(sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "read" })));
     assert.equal(missing.message, "Value read for parameter Label is invalid. Reason: can't find label on existing policy.");
   });
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { signedHeaders, startTestNimbus, type TestNimbus } from "./harness.js";
+import { signedHeaders, startTestNimbus, type TestNimbus, failure } from "./harness.js";
 
 describe("STS", () => {
   let nimbus: TestNimbus;
@@ -17,14 +17,6 @@ describe("STS", () => {
     await nimbus.close();
   });
 
-  async function failure(p: Promise<unknown>): Promise<STSServiceException> {
-    try {
-      await p;
-    } catch (err) {
-      return err as STSServiceException;
-    }
-    assert.fail("expected an error");
-  }
 
   test("GetCallerIdentity: default keys act as the root of account 000000000000", async () => {
     const id = await sts.send(new GetCallerIdentityCommand({}));
@@ -62,7 +54,7 @@ describe("STS", () => {
     assert.equal(id.UserId, out.AssumedRoleUser?.AssumedRoleId);
 
     // Role chaining is limited to one hour.
-    const chained = await failure(asRole.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/other", RoleSessionName: "x2", DurationSeconds: 7200 })));
+    const chained = await failure<STSServiceException>(asRole.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/other", RoleSessionName: "x2", DurationSeconds: 7200 })));
     assert.equal(chained.name, "ValidationError");
     assert.equal(chained.$metadata.httpStatusCode, 400);
 
@@ -70,7 +62,7 @@ describe("STS", () => {
     assert.equal(info.Account, "111122223333");
 
     await nimbus.scheduler.advance(901_000);
-    const expired = await failure(asRole.send(new GetCallerIdentityCommand({})));
+    const expired = await failure<STSServiceException>(asRole.send(new GetCallerIdentityCommand({})));
     assert.equal(expired.name, "ExpiredToken");
     assert.equal(expired.message, "The security token included in the request is expired");
     assert.equal(expired.$metadata.httpStatusCode, 403);
@@ -78,14 +70,14 @@ describe("STS", () => {
   });
 
   test("AssumeRole validates with STS's wording", async () => {
-    const err = await failure(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/demo", RoleSessionName: "has space", DurationSeconds: 899 })));
+    const err = await failure<STSServiceException>(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/demo", RoleSessionName: "has space", DurationSeconds: 899 })));
     assert.equal(err.name, "ValidationError");
     assert.equal(err.$metadata.httpStatusCode, 400);
     assert.equal(
       err.message,
       "2 validation errors detected: Value 'has space' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*; Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
     );
-    const tooLong = await failure(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/demo", RoleSessionName: "ok", DurationSeconds: 43_201 })));
+    const tooLong = await failure<STSServiceException>(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/demo", RoleSessionName: "ok", DurationSeconds: 43_201 })));
     assert.equal(tooLong.message, "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200");
   });
 
@@ -127,7 +119,7 @@ describe("STS", () => {
     const session = new STSClient(nimbus.clientConfig({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken }));
     const id = await session.send(new GetCallerIdentityCommand({}));
     assert.equal(id.Arn, "arn:aws:iam::000000000000:root");
-    const err = await failure(session.send(new GetSessionTokenCommand({})));
+    const err = await failure<STSServiceException>(session.send(new GetSessionTokenCommand({})));
     assert.equal(err.name, "AccessDenied");
     assert.equal(err.message, "Cannot call GetSessionToken with session credentials");
     assert.equal(err.$metadata.httpStatusCode, 403);

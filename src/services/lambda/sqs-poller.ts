@@ -9,8 +9,9 @@ import type { Scope } from "../../core/service.js";
 import { resolveFunction } from "./domain/functions.js";
 import { runFunction } from "./domain/invoker.js";
 import type { LambdaStore, MappingConfig } from "./store.js";
+import { pollStreamOnce, streamOfArn } from "./stream-poller.js";
 
-/** How often an enabled mapping polls its queue (Lambda long-polls continuously). */
+/** How often an enabled mapping polls its source (Lambda long-polls continuously). */
 export const POLL_INTERVAL_MS = 1000;
 
 interface SqsMessage {
@@ -129,6 +130,7 @@ function pollerKey(scope: Scope, uuid: string): string {
   return `${scope.account}/${scope.region}/${uuid}`;
 }
 
+/** Polls an enabled mapping of either kind (SQS queue or DynamoDB stream) through the scheduler. */
 export function startPoller(store: LambdaStore, scope: Scope, uuid: string): void {
   const key = pollerKey(scope, uuid);
   if (store.pollers.has(key)) return;
@@ -136,12 +138,14 @@ export function startPoller(store: LambdaStore, scope: Scope, uuid: string): voi
     POLL_INTERVAL_MS,
     async () => {
       try {
-        await pollOnce(store, scope, uuid);
+        const mapping = store.getMapping(scope, uuid);
+        if (mapping && streamOfArn(mapping.eventSourceArn)) await pollStreamOnce(store, scope, uuid);
+        else await pollOnce(store, scope, uuid);
       } catch {
-        // The queue is gone or SQS refused: the mapping keeps trying, as Lambda's does.
+        // The source is gone or refused: the mapping keeps trying, as Lambda's does.
       }
     },
-    `lambda sqs poller ${uuid}`,
+    `lambda event source poller ${uuid}`,
   );
   store.pollers.set(key, cancel);
 }

@@ -166,6 +166,13 @@ export interface MappingConfig {
   lastProcessingResult: string;
   filterPatterns: string[];
   maximumConcurrency?: number;
+  /** Stream sources: where a new mapping starts reading. */
+  startingPosition?: string;
+  /** Stream sources: the sequence number of the last record processed (or skipped). */
+  position?: string;
+  maximumRetryAttempts?: number;
+  /** Stream sources: failed invocations of the batch at the position. */
+  failedAttempts?: number;
 }
 
 export interface LayerVersionConfig {

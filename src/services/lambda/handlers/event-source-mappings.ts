@@ -17,11 +17,25 @@ import { errors } from "../errors.js";
 import type { EventSourceMappingConfiguration } from "../generated-types.js";
 import type { LambdaContext } from "../index.js";
 import { queueOfArn, queueUrlOf, startPoller, stopPoller } from "../sqs-poller.js";
+import { iteratorFor, latestPosition, streamOfArn } from "../stream-poller.js";
 import type { MappingConfig } from "../store.js";
 import { check, constraints, oneOf, range } from "../validation.js";
 
 function toOutput(m: MappingConfig, state: string): EventSourceMappingConfiguration {
+  const stream = streamOfArn(m.eventSourceArn) !== undefined;
   return {
+    ...(stream
+      ? {
+          StartingPosition: m.startingPosition,
+          ParallelizationFactor: 1,
+          MaximumRecordAgeInSeconds: -1,
+          BisectBatchOnFunctionError: false,
+          MaximumRetryAttempts: m.maximumRetryAttempts ?? -1,
+          TumblingWindowInSeconds: 0,
+          LastProcessingResult: m.lastProcessingResult,
+          DestinationConfig: { OnFailure: {} },
+        }
+      : {}),
     UUID: m.uuid,
     BatchSize: m.batchSize,
     MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
@@ -52,8 +66,11 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300),
   );
   const arn = input.EventSourceArn;
+  if (arn !== undefined && streamOfArn(arn)) return createStreamMapping(input, arn, ctx);
   if (arn === undefined || !queueOfArn(arn)) {
-    throw errors.InvalidParameterValue({ message: "Nimbus supports event source mappings for Amazon SQS queues only; EventSourceArn must be an SQS queue ARN." });
+    throw errors.InvalidParameterValue({
+      message: "Nimbus supports event source mappings for Amazon SQS queues and DynamoDB streams; EventSourceArn must be the ARN of one.",
+    });
   }
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0);
   try {
@@ -83,6 +100,46 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     filterPatterns: (input.FilterCriteria?.Filters ?? []).map((f) => f.Pattern ?? ""),
     ...(input.ScalingConfig?.MaximumConcurrency !== undefined ? { maximumConcurrency: input.ScalingConfig.MaximumConcurrency } : {}),
   };
+  ctx.store.putMapping(ctx, mapping);
+  if (mapping.enabled) startPoller(ctx.store, ctx, mapping.uuid);
+  return toOutput(mapping, "Creating");
+}
+
+// DynamoDB Streams mappings: batches of up to 10,000 records, 100 by default.
+async function createStreamMapping(input: CreateEventSourceMappingInput, arn: string, ctx: LambdaContext): Promise<CreateEventSourceMappingOutput> {
+  check(
+    oneOf("startingPosition", input.StartingPosition, ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"]),
+    range("maximumRetryAttempts", input.MaximumRetryAttempts, -1, 10000),
+  );
+  if (input.StartingPosition === undefined || input.StartingPosition === "AT_TIMESTAMP") {
+    throw errors.InvalidParameterValue({ message: "StartingPosition must be TRIM_HORIZON or LATEST for a DynamoDB stream event source." });
+  }
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0);
+  const mapping: MappingConfig = {
+    uuid: randomUUID(),
+    functionName: target.fn.name,
+    functionArn: target.invokedArn,
+    eventSourceArn: arn,
+    batchSize: input.BatchSize ?? 100,
+    maximumBatchingWindowInSeconds: input.MaximumBatchingWindowInSeconds ?? 0,
+    enabled: input.Enabled ?? true,
+    lastModified: ctx.clock.now(),
+    functionResponseTypes: input.FunctionResponseTypes ?? [],
+    lastProcessingResult: "No records processed",
+    filterPatterns: (input.FilterCriteria?.Filters ?? []).map((f) => f.Pattern ?? ""),
+    startingPosition: input.StartingPosition,
+    ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
+  };
+  try {
+    if (input.StartingPosition === "LATEST") {
+      const last = await latestPosition(ctx.store, mapping);
+      if (last !== undefined) mapping.position = last;
+    } else {
+      await iteratorFor(ctx.store, mapping);
+    }
+  } catch {
+    throw errors.InvalidParameterValue({ message: `Stream not found: ${arn}` });
+  }
   ctx.store.putMapping(ctx, mapping);
   if (mapping.enabled) startPoller(ctx.store, ctx, mapping.uuid);
   return toOutput(mapping, "Creating");
@@ -128,11 +185,12 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
     batchSize: input.BatchSize ?? m.batchSize,
     maximumBatchingWindowInSeconds: input.MaximumBatchingWindowInSeconds ?? m.maximumBatchingWindowInSeconds,
     enabled: input.Enabled ?? m.enabled,
+    ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
     functionResponseTypes: input.FunctionResponseTypes ?? m.functionResponseTypes,
     filterPatterns: input.FilterCriteria ? (input.FilterCriteria.Filters ?? []).map((f) => f.Pattern ?? "") : m.filterPatterns,
     lastModified: ctx.clock.now(),
   };
-  checkBatching(updated.batchSize, updated.maximumBatchingWindowInSeconds);
+  if (!streamOfArn(updated.eventSourceArn)) checkBatching(updated.batchSize, updated.maximumBatchingWindowInSeconds);
   ctx.store.putMapping(ctx, updated);
   if (updated.enabled) startPoller(ctx.store, ctx, updated.uuid);
   else stopPoller(ctx.store, ctx, updated.uuid);

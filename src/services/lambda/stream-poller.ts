@@ -1,0 +1,121 @@
+/**
+ * DynamoDB Streams event source mappings: Lambda reads the stream's shard in order, invokes the
+ * function with a batch of records, and moves on only when the batch succeeded (a failing batch
+ * is retried, MaximumRetryAttempts times when set, else until it succeeds: records of a shard
+ * are never processed out of order). Reads go through DynamoDB Streams' own operations
+ * in-process; the position is kept in the mapping so a restart resumes where it stopped.
+ */
+import type { Scope } from "../../core/service.js";
+import { resolveFunction } from "./domain/functions.js";
+import { runFunction } from "./domain/invoker.js";
+import type { LambdaStore, MappingConfig } from "./store.js";
+
+export function streamOfArn(arn: string): { scope: Scope } | undefined {
+  const m = /^arn:aws[a-zA-Z-]*:dynamodb:([^:]+):(\d{12}):table\/[^/]+\/stream\/.+$/.exec(arn);
+  if (!m || !m[1] || !m[2]) return undefined;
+  return { scope: { region: m[1], account: m[2] } };
+}
+
+interface StreamRecord {
+  eventID?: string;
+  eventName?: string;
+  eventVersion?: string;
+  eventSource?: string;
+  awsRegion?: string;
+  dynamodb?: { SequenceNumber?: string; ApproximateCreationDateTime?: unknown } & Record<string, unknown>;
+}
+
+async function shardOf(store: LambdaStore, arn: string, scope: Scope): Promise<string | undefined> {
+  const out = await store.env.invoke<{ StreamDescription?: { Shards?: Array<{ ShardId?: string }> } }>("dynamodbstreams", "DescribeStream", { StreamArn: arn }, scope);
+  return out.StreamDescription?.Shards?.[0]?.ShardId;
+}
+
+/**
+ * An iterator at the mapping's position: after the last processed record, else the start of the
+ * shard (a LATEST mapping records the stream's end as its position when it is created).
+ */
+export async function iteratorFor(store: LambdaStore, m: MappingConfig): Promise<string | undefined> {
+  const source = streamOfArn(m.eventSourceArn);
+  if (!source) return undefined;
+  const shard = await shardOf(store, m.eventSourceArn, source.scope);
+  if (!shard) return undefined;
+  const input =
+    m.position !== undefined
+      ? { StreamArn: m.eventSourceArn, ShardId: shard, ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: m.position }
+      : { StreamArn: m.eventSourceArn, ShardId: shard, ShardIteratorType: "TRIM_HORIZON" };
+  const out = await store.env.invoke<{ ShardIterator?: string }>("dynamodbstreams", "GetShardIterator", input, source.scope);
+  return out.ShardIterator;
+}
+
+/** The last sequence number now in the stream: where a LATEST mapping starts. */
+export async function latestPosition(store: LambdaStore, m: MappingConfig): Promise<string | undefined> {
+  const source = streamOfArn(m.eventSourceArn);
+  if (!source) return undefined;
+  let iterator = await iteratorFor(store, { ...m, position: undefined });
+  let last: string | undefined;
+  while (iterator) {
+    const out = await store.env.invoke<{ Records?: StreamRecord[]; NextShardIterator?: string }>("dynamodbstreams", "GetRecords", { ShardIterator: iterator }, source.scope);
+    const records = out.Records ?? [];
+    if (records.length === 0) break;
+    last = records[records.length - 1]?.dynamodb?.SequenceNumber ?? last;
+    iterator = out.NextShardIterator;
+  }
+  return last;
+}
+
+/** Lambda's event JSON: creation time in epoch seconds, binaries as base64. */
+function toEventJson(records: StreamRecord[], arn: string): string {
+  const withSource = records.map((r) => {
+    const created = r.dynamodb?.ApproximateCreationDateTime;
+    return {
+      ...r,
+      ...(r.dynamodb ? { dynamodb: { ...r.dynamodb, ...(created instanceof Date ? { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : {}) } } : {}),
+      eventSourceARN: arn,
+    };
+  });
+  return JSON.stringify({ Records: withSource }, (_key, value: unknown) => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+    const v = value as { type?: unknown; data?: unknown } | null;
+    if (v && typeof v === "object" && v.type === "Buffer" && Array.isArray(v.data)) return Buffer.from(v.data as number[]).toString("base64");
+    return value;
+  });
+}
+
+/** One poll of a stream mapping: read a batch after the position, invoke, advance on success. */
+export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: string): Promise<number> {
+  const m = store.getMapping(scope, uuid);
+  if (!m || !m.enabled) return 0;
+  const source = streamOfArn(m.eventSourceArn);
+  if (!source) return 0;
+  const iterator = await iteratorFor(store, m);
+  if (!iterator) return 0;
+  const out = await store.env.invoke<{ Records?: StreamRecord[] }>(
+    "dynamodbstreams",
+    "GetRecords",
+    { ShardIterator: iterator, Limit: Math.min(1000, m.batchSize) },
+    source.scope,
+  );
+  const records = out.Records ?? [];
+  if (records.length === 0) return 0;
+  let ok = false;
+  try {
+    const target = resolveFunction(store, scope, m.functionArn);
+    const result = await runFunction(store, scope, target, Buffer.from(toEventJson(records, m.eventSourceArn)));
+    ok = !result.functionError;
+  } catch {
+    ok = false;
+  }
+  const current = store.getMapping(scope, uuid);
+  if (!current) return records.length;
+  const attempts = ok ? 0 : (current.failedAttempts ?? 0) + 1;
+  const maxRetries = current.maximumRetryAttempts ?? -1;
+  // -1 (the default) retries until the records expire from the stream.
+  const giveUp = !ok && maxRetries >= 0 && attempts > maxRetries;
+  const advance = ok || giveUp;
+  store.putMapping(scope, {
+    ...current,
+    ...(advance ? { position: records[records.length - 1]?.dynamodb?.SequenceNumber ?? current.position, failedAttempts: 0 } : { failedAttempts: attempts }),
+    lastProcessingResult: ok ? "OK" : "PROBLEM: Function call failed",
+  });
+  return records.length;
+}
