@@ -68,3 +68,38 @@ export async function failure<E = SdkError>(call: Promise<unknown>): Promise<E> 
   }
   assert.fail("expected the call to fail");
 }
+
+export interface JsonReply {
+  readonly status: number;
+  // Response bodies are JSON of many shapes; tests read them field by field.
+  readonly body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * A small client for a JSON-protocol service whose v3 client is not installed (CloudWatch
+ * Logs), signed like the SDK would sign it. `nimbus` is read at call time (tests start it in before()).
+ */
+export function jsonService(nimbus: () => TestNimbus, opts: { readonly targetPrefix: string; readonly version: "1.0" | "1.1"; readonly signingName: string }) {
+  async function call(operation: string, input: Record<string, unknown>, accessKeyId?: string): Promise<JsonReply> {
+    const res = await fetch(nimbus().url, {
+      method: "POST",
+      headers: { "content-type": `application/x-amz-json-${opts.version}`, "x-amz-target": `${opts.targetPrefix}.${operation}`, ...signedHeaders(opts.signingName, accessKeyId) },
+      body: JSON.stringify(input),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+  async function ok(operation: string, input: Record<string, unknown>): Promise<JsonReply["body"]> {
+    const r = await call(operation, input);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body;
+  }
+  /** Asserts a 400 with the error code (after `#` in `__type`) and exact message. */
+  async function fails(operation: string, input: Record<string, unknown>, code: string, message: string): Promise<void> {
+    const r = await call(operation, input);
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(String(r.body["__type"]).split("#").pop(), code);
+    assert.equal(r.body["message"], message);
+  }
+  return { call, ok, fails };
+}

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -41,6 +41,7 @@ import {
   UpdateEventSourceMappingCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
@@ -443,5 +444,70 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const deleted = await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
     assert.equal(deleted.State, "Deleting");
     await rejectsWith(lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })), "ResourceNotFoundException", "The resource you requested does not exist.", 404);
+  });
+
+  test("a DynamoDB stream event source mapping delivers the table's changes in order, from TRIM_HORIZON or LATEST", async () => {
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-ddb-"));
+    const table = uniqueName("ddb-esm");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "before" } } }));
+
+    const deploy = async (label: string): Promise<string> => {
+      const name = uniqueName(`ddb-${label}`);
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: "nodejs20.x",
+          Role: ROLE,
+          Handler: "index.handler",
+          Environment: { Variables: { OUT: join(dir, `${label}.jsonl`) } },
+          Code: {
+            ZipFile: await makeZip({
+              "index.js": `exports.handler = async (event) => {
+                for (const r of event.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n");
+              };`,
+            }),
+          },
+        }),
+      );
+      return name;
+    };
+    const fromStart = await deploy("trim");
+    const fromNow = await deploy("latest");
+    const trim = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fromStart, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", BatchSize: 10 }));
+    assert.equal(trim.StartingPosition, "TRIM_HORIZON");
+    assert.equal(trim.BatchSize, 10);
+    assert.equal(trim.MaximumRetryAttempts, -1);
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fromNow, EventSourceArn: streamArn, StartingPosition: "LATEST" }));
+
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "after" }, n: { N: "1" } } }));
+    await nimbus.scheduler.advance(1000);
+    const read = async (label: string): Promise<Array<Record<string, any>>> => // eslint-disable-line @typescript-eslint/no-explicit-any -- stream records read field by field
+      (await readFile(join(dir, `${label}.jsonl`), "utf8").catch(() => "")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const all = await read("trim");
+    assert.deepEqual(all.map((r) => r.dynamodb.Keys.pk.S), ["before", "after"]);
+    assert.equal(all[1]?.eventName, "INSERT");
+    assert.equal(all[1]?.eventSource, "aws:dynamodb");
+    assert.equal(all[1]?.eventSourceARN, streamArn);
+    assert.deepEqual(all[1]?.dynamodb.NewImage, { pk: { S: "after" }, n: { N: "1" } });
+    assert.equal(typeof all[1]?.dynamodb.ApproximateCreationDateTime, "number");
+    const latest = await read("latest");
+    assert.deepEqual(latest.map((r) => r.dynamodb.Keys.pk.S), ["after"], "LATEST starts after what was in the stream");
+
+    await nimbus.scheduler.advance(1000);
+    assert.equal((await read("trim")).length, 2, "records are delivered once");
+    assert.equal((await lambda.send(new GetEventSourceMappingCommand({ UUID: trim.UUID ?? "" }))).LastProcessingResult, "OK");
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
   });
 });

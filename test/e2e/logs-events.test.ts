@@ -6,13 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
-
-interface Reply {
-  readonly status: number;
-  // Response bodies are JSON of many shapes; tests read them field by field.
-  readonly body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, jsonService, type JsonReply } from "./harness.js";
 
 interface Event {
   timestamp: number;
@@ -29,28 +23,7 @@ describe("CloudWatch Logs: events", () => {
   });
   after(() => nimbus.close());
 
-  async function call(operation: string, input: Record<string, unknown>): Promise<Reply> {
-    const res = await fetch(nimbus.url, {
-      method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Logs_20140328.${operation}`, ...signedHeaders("logs") },
-      body: JSON.stringify(input),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  async function ok(operation: string, input: Record<string, unknown>): Promise<Reply["body"]> {
-    const r = await call(operation, input);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r.body;
-  }
-
-  async function fails(operation: string, input: Record<string, unknown>, code: string, message: string): Promise<void> {
-    const r = await call(operation, input);
-    assert.equal(r.status, 400, JSON.stringify(r.body));
-    assert.equal(String(r.body["__type"]).split("#").pop(), code);
-    assert.equal(r.body["message"], message);
-  }
+  const { call, ok, fails } = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
 
   async function stream(): Promise<{ group: string; stream: string }> {
     const group = uniqueName("/app/events");
@@ -226,7 +199,7 @@ describe("CloudWatch Logs: events", () => {
     assert.equal(new Set(all["events"].map((e: { eventId: string }) => e.eventId)).size, 7);
     assert.equal(all["nextToken"], undefined);
 
-    const msgs = (r: Reply["body"]): string[] => r["events"].map((e: { message: string }) => e.message);
+    const msgs = (r: JsonReply["body"]): string[] => r["events"].map((e: { message: string }) => e.message);
     assert.deepEqual(msgs(await ok("FilterLogEvents", { logGroupName: group, filterPattern: "ERROR -job" })), [
       "ERROR upstream timeout",
       JSON.stringify({ level: "ERROR", ms: 900 }),
@@ -325,7 +298,7 @@ describe("CloudWatch Logs: events", () => {
   });
 
   /** Reads event-stream frames off a StartLiveTail response as they arrive. */
-  function frameReader(res: Response): { next(): Promise<{ type: string; kind: string; body: Reply["body"] }>; close(): Promise<void> } {
+  function frameReader(res: Response): { next(): Promise<{ type: string; kind: string; body: JsonReply["body"] }>; close(): Promise<void> } {
     const codec = new EventStreamCodec(toUtf8, fromUtf8);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     let pending = Buffer.alloc(0);
@@ -338,7 +311,7 @@ describe("CloudWatch Logs: events", () => {
               const msg = codec.decode(pending.subarray(0, total));
               pending = pending.subarray(total);
               const h = (name: string): string => String(msg.headers[name]?.value ?? "");
-              return { type: h(":event-type") || h(":exception-type"), kind: h(":message-type"), body: JSON.parse(toUtf8(msg.body)) as Reply["body"] };
+              return { type: h(":event-type") || h(":exception-type"), kind: h(":message-type"), body: JSON.parse(toUtf8(msg.body)) as JsonReply["body"] };
             }
           }
           const { value, done } = await reader.read();

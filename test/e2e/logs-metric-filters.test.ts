@@ -7,13 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ServiceDefinition } from "../../src/core/service.js";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
-
-interface Reply {
-  readonly status: number;
-  // Response bodies are JSON of many shapes; tests read them field by field.
-  readonly body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, jsonService, type JsonReply } from "./harness.js";
 
 interface MetricDatum {
   MetricName: string;
@@ -42,28 +36,7 @@ describe("CloudWatch Logs: metric filters", () => {
   });
   after(() => nimbus.close());
 
-  async function call(operation: string, input: Record<string, unknown>): Promise<Reply> {
-    const res = await fetch(nimbus.url, {
-      method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Logs_20140328.${operation}`, ...signedHeaders("logs") },
-      body: JSON.stringify(input),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  async function ok(operation: string, input: Record<string, unknown>): Promise<Reply["body"]> {
-    const r = await call(operation, input);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r.body;
-  }
-
-  async function fails(operation: string, input: Record<string, unknown>, code: string, message: string): Promise<void> {
-    const r = await call(operation, input);
-    assert.equal(r.status, 400, JSON.stringify(r.body));
-    assert.equal(String(r.body["__type"]).split("#").pop(), code);
-    assert.equal(r.body["message"], message);
-  }
+  const { call, ok, fails } = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
 
   test("PutMetricFilter, DescribeMetricFilters, metricFilterCount, DeleteMetricFilter", async () => {
     const group = uniqueName("/app/mf");
