@@ -63,6 +63,9 @@ export function requireFunction(store: LambdaStore, scope: Scope, functionName: 
   return fn;
 }
 
+/** For reads (GetFunction, GetPolicy...): a weighted alias answers with its primary version. */
+export const primaryVersion = (): number => 1;
+
 /**
  * Resolves FunctionName (+ Qualifier) to the version that runs: `$LATEST`, a published
  * version, or the version an alias points at (weighted aliases pick by their weights).

@@ -154,7 +154,11 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
   }
   let result: InvokeResult | undefined;
   try {
-    result = await runFunction(store, scope, job.target, job.payload, job.options);
+    // A queued event runs the version as it is now ($LATEST may have new code since).
+    const fn = store.getFunction(scope, job.target.fn.name);
+    const version = store.getVersion(scope, job.target.fn.name, job.target.version.config.version);
+    if (!fn || !version) return;
+    result = await runFunction(store, scope, { ...job.target, fn, version }, job.payload, job.options);
   } catch {
     // Throttled or the engine refused: Lambda keeps such events and retries them.
   }

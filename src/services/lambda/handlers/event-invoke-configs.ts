@@ -10,7 +10,7 @@ import type {
   UpdateFunctionEventInvokeConfigInput,
 } from "../../../generated/lambda.js";
 import { functionArn } from "../domain/arns.js";
-import { resolveFunction } from "../domain/functions.js";
+import { primaryVersion, resolveFunction } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
@@ -20,7 +20,7 @@ import { check, range } from "../validation.js";
 const DESTINATION_SERVICES = new Set(["sqs", "sns", "lambda", "events"]);
 
 function target(ctx: LambdaContext, functionName: string, qualifier: string | undefined): { name: string; qualifier: string } {
-  const resolved = resolveFunction(ctx.store, ctx, functionName, qualifier, () => 0);
+  const resolved = resolveFunction(ctx.store, ctx, functionName, qualifier, primaryVersion);
   return { name: resolved.fn.name, qualifier: resolved.qualifier ?? "$LATEST" };
 }
 

@@ -11,7 +11,7 @@ import type {
   UpdateEventSourceMappingInput,
   UpdateEventSourceMappingOutput,
 } from "../../../generated/lambda.js";
-import { resolveFunction } from "../domain/functions.js";
+import { primaryVersion, resolveFunction } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
 import { errors } from "../errors.js";
 import type { EventSourceMappingConfiguration } from "../generated-types.js";
@@ -72,7 +72,7 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
       message: "Nimbus supports event source mappings for Amazon SQS queues and DynamoDB streams; EventSourceArn must be the ARN of one.",
     });
   }
-  const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0);
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
   try {
     await queueUrlOf(ctx.store, arn);
   } catch {
@@ -114,7 +114,7 @@ async function createStreamMapping(input: CreateEventSourceMappingInput, arn: st
   if (input.StartingPosition === undefined || input.StartingPosition === "AT_TIMESTAMP") {
     throw errors.InvalidParameterValue({ message: "StartingPosition must be TRIM_HORIZON or LATEST for a DynamoDB stream event source." });
   }
-  const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0);
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
   const mapping: MappingConfig = {
     uuid: randomUUID(),
     functionName: target.fn.name,
@@ -159,7 +159,7 @@ export function getEventSourceMapping(input: GetEventSourceMappingInput, ctx: La
 export function listEventSourceMappings(input: ListEventSourceMappingsInput, ctx: LambdaContext): ListEventSourceMappingsOutput {
   check(constraints.maxItems(input.MaxItems));
   let fnName: string | undefined;
-  if (input.FunctionName !== undefined) fnName = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0).fn.name;
+  if (input.FunctionName !== undefined) fnName = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion).fn.name;
   const all = ctx.store
     .listMappings(ctx)
     .filter((m) => (fnName === undefined || m.functionName === fnName) && (input.EventSourceArn === undefined || m.eventSourceArn === input.EventSourceArn))
@@ -174,7 +174,7 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
   let functionName = m.functionName;
   let functionArnValue = m.functionArn;
   if (input.FunctionName !== undefined) {
-    const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, () => 0);
+    const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
     functionName = target.fn.name;
     functionArnValue = target.invokedArn;
   }

@@ -11,7 +11,7 @@ import type {
   GetAccountSettingsOutput,
 } from "../../../generated/lambda.js";
 import { functionArn, parseFunctionName } from "../domain/arns.js";
-import { resolveFunction, toConfiguration } from "../domain/functions.js";
+import { primaryVersion, resolveFunction, toConfiguration } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
 import { stopPoller } from "../sqs-poller.js";
 import { errors } from "../errors.js";
@@ -19,12 +19,12 @@ import type { LambdaContext } from "../index.js";
 import { check, constraints, oneOf } from "../validation.js";
 
 export function getFunctionConfiguration(input: GetFunctionConfigurationInput, ctx: LambdaContext): GetFunctionConfigurationOutput {
-  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier, () => 0);
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier, primaryVersion);
   return toConfiguration(ctx, target.version.config);
 }
 
 export function getFunction(input: GetFunctionInput, ctx: LambdaContext): GetFunctionOutput {
-  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier, () => 0);
+  const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier, primaryVersion);
   const fn = target.fn;
   return {
     Configuration: toConfiguration(ctx, target.version.config),

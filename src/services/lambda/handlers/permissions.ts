@@ -8,7 +8,7 @@ import type {
   RemovePermissionOutput,
 } from "../../../generated/lambda.js";
 import { functionArn, parseFunctionName } from "../domain/arns.js";
-import { resolveFunction } from "../domain/functions.js";
+import { primaryVersion, resolveFunction } from "../domain/functions.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
 import type { PolicyStatement } from "../store.js";
@@ -17,7 +17,7 @@ import { check, length, pattern } from "../validation.js";
 /** Where a permission lives: the unqualified function, a version or an alias each have their own policy. */
 function target(ctx: LambdaContext, functionName: string, qualifier: string | undefined): { name: string; qualifier: string; arn: string } {
   const ref = parseFunctionName(ctx, functionName, qualifier);
-  const resolved = resolveFunction(ctx.store, ctx, functionName, qualifier, () => 0);
+  const resolved = resolveFunction(ctx.store, ctx, functionName, qualifier, primaryVersion);
   const q = ref.qualifier ?? "";
   return { name: resolved.fn.name, qualifier: q, arn: functionArn(ctx, resolved.fn.name, q || undefined) };
 }
