@@ -46,6 +46,7 @@ interface WorkflowRun {
   readonly perReceive: number;
 }
 
+// Module-level on purpose: queue names and FIFO deduplication ids must never repeat in one harness.
 let seq = 0;
 
 async function createQueue(t: Target, agent: Agent, name: string, fifo: boolean): Promise<string> {

@@ -88,7 +88,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const startedAt = Date.now();
 
   const onRequest = (req: AnyRequest, res: AnyResponse): void => {
-    handleRequest(req, res, d, registry, { maxBodyBytes, logger, startedAt }).catch((err: unknown) => {
+    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt }).catch((err: unknown) => {
       logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -188,6 +188,7 @@ function replay(socket: net.Socket, first: Buffer): Duplex {
 }
 
 interface HandleOptions {
+  readonly state: StateLayer;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly startedAt: number;
@@ -299,6 +300,7 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
 }
 
 function internalEndpoint(path: string, res: AnyResponse, registry: ServiceRegistry, opts: HandleOptions): void {
+  const { state } = opts;
   const send = (status: number, value: unknown): void => {
     const body = JSON.stringify(value);
     res.statusCode = status;
@@ -310,6 +312,16 @@ function internalEndpoint(path: string, res: AnyResponse, registry: ServiceRegis
     const services: Record<string, string> = {};
     for (const id of registry.ids) services[id] = registry.state(id);
     send(200, { version: VERSION, edition: "nimbus", uptime: Math.round((Date.now() - opts.startedAt) / 1000), services });
+    return;
+  }
+  // Lambda's GetFunction Code.Location: the deployment package by its content address. The
+  // SHA-256 in the URL is the capability, as the presigned URL is on AWS.
+  const code = /^\/_nimbus\/lambda\/code\/([0-9a-f]{64})\.zip$/.exec(path);
+  if (code?.[1] && state.blobs.has(code[1])) {
+    res.statusCode = 200;
+    res.setHeader("content-type", "application/zip");
+    res.setHeader("content-length", state.blobs.size(code[1]));
+    state.blobs.get(code[1]).pipe(res as NodeJS.WritableStream);
     return;
   }
   const err = new AwsError("NotFound", `No internal endpoint at ${path}.`, 404);

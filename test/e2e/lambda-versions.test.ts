@@ -22,7 +22,9 @@ import {
   ListLayerVersionsCommand,
   PublishLayerVersionCommand,
   UpdateFunctionConfigurationCommand,
+  GetAccountSettingsCommand,
   GetAliasCommand,
+  ListFunctionsCommand,
   GetEventSourceMappingCommand,
   GetFunctionCommand,
   GetPolicyCommand,
@@ -223,6 +225,11 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
       `CodeSHA256 (abc) is different from current CodeSHA256 in $LATEST (${v2.CodeSha256}). Please try again with the current CodeSHA256.`,
       400,
     );
+    const everything = await lambda.send(new ListFunctionsCommand({ FunctionVersion: "ALL", MaxItems: 1000 }));
+    assert.deepEqual(everything.Functions?.filter((f) => f.FunctionName === name).map((f) => f.Version), ["$LATEST", "1", "2"]);
+    const settings = await lambda.send(new GetAccountSettingsCommand({}));
+    assert.equal(settings.AccountLimit?.ConcurrentExecutions, 1000);
+    assert.ok((settings.AccountUsage?.FunctionCount ?? 0) >= 1);
     await lambda.send(new DeleteFunctionCommand({ FunctionName: name, Qualifier: "1" }));
     const after = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
     assert.deepEqual(after.Versions?.map((v) => v.Version), ["$LATEST", "2"]);
@@ -444,6 +451,42 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const deleted = await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
     assert.equal(deleted.State, "Deleting");
     await rejectsWith(lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })), "ResourceNotFoundException", "The resource you requested does not exist.", 404);
+  });
+
+  test("FilterCriteria: only matching SQS messages reach the function; the others are deleted", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-filter-"));
+    const out = join(dir, "bodies");
+    const name = uniqueName("filter");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Environment: { Variables: { OUT: out } },
+        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, r.body + "|"); };` }) },
+      }),
+    );
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("filter-q") }))).QueueUrl ?? "";
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await rejectsWith(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn, FilterCriteria: { Filters: [{ Pattern: "{not json" }] } })),
+      "InvalidParameterValueException",
+      "Invalid filter pattern definition.",
+      400,
+    );
+    const mapping = await lambda.send(
+      new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn, FilterCriteria: { Filters: [{ Pattern: '{"body":{"kind":["keep"]}}' }] } }),
+    );
+    assert.deepEqual(mapping.FilterCriteria, { Filters: [{ Pattern: '{"body":{"kind":["keep"]}}' }] });
+    for (const kind of ["keep", "drop", "keep"]) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind }) }));
+    await nimbus.scheduler.advance(1000);
+    assert.equal(await readFile(out, "utf8"), '{"kind":"keep"}|{"kind":"keep"}|');
+    const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes ?? {};
+    assert.equal(attrs["ApproximateNumberOfMessages"], "0");
+    assert.equal(attrs["ApproximateNumberOfMessagesNotVisible"], "0");
+    await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID ?? "" }));
+    await rm(dir, { recursive: true, force: true });
   });
 
   test("a DynamoDB stream event source mapping delivers the table's changes in order, from TRIM_HORIZON or LATEST", async () => {

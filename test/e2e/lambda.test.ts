@@ -105,6 +105,9 @@ describe("Lambda functions and invocation", () => {
     assert.equal(got.Configuration?.CodeSha256, created.CodeSha256);
     assert.equal(got.Code?.RepositoryType, "S3");
     assert.match(got.Code?.Location ?? "", /^http:\/\//);
+    const download = await fetch(got.Code?.Location ?? "");
+    assert.equal(download.status, 200);
+    assert.deepEqual(Buffer.from(await download.arrayBuffer()), zip, "Code.Location serves the deployment package");
     assert.deepEqual(got.Tags, { team: "core" });
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${ARN_PREFIX}${name}` }));
     assert.equal(config.RevisionId, created.RevisionId);
@@ -292,13 +295,15 @@ done
        exports.handler = async () => {
          const sts = new STSClient({});
          const id = await sts.send(new GetCallerIdentityCommand({}));
-         return { account: id.Account, endpoint: process.env.AWS_ENDPOINT_URL };
+         return { account: id.Account, arn: id.Arn, endpoint: process.env.AWS_ENDPOINT_URL };
        };`,
     );
     const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
-    const body = json(out.Payload) as { account: string; endpoint: string };
+    const body = json(out.Payload) as { account: string; arn: string; endpoint: string };
     assert.equal(body.account, "000000000000");
+    // The function runs as a session of its execution role named after it, as on Lambda.
+    assert.equal(body.arn, `arn:aws:sts::000000000000:assumed-role/lambda-role/${name}`);
     assert.equal(body.endpoint, nimbus.url);
   });
 

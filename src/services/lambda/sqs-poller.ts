@@ -6,6 +6,7 @@
  * one scheduler, so tests drive polling by advancing the clock.
  */
 import type { Scope } from "../../core/service.js";
+import { matchesAny, parsePatterns, sqsRecordForMatching } from "./domain/filters.js";
 import { resolveFunction } from "./domain/functions.js";
 import { runFunction } from "./domain/invoker.js";
 import type { LambdaStore, MappingConfig } from "./store.js";
@@ -84,18 +85,24 @@ export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): 
     if (got.length === 0) break;
   }
   if (messages.length === 0) return 0;
-  const event = { Records: messages.map((m) => record(m, mapping.eventSourceArn, queue.scope.region)) };
-  let failed = new Set<string>(messages.map((m) => m.MessageId));
-  try {
-    const target = resolveFunction(store, scope, mapping.functionArn);
-    const result = await runFunction(store, scope, target, Buffer.from(JSON.stringify(event)));
-    if (!result.functionError) failed = failedItems(mapping, result.payload, messages);
-    mapping.lastProcessingResult = result.functionError ? "PROBLEM: Function call failed" : "OK";
-  } catch {
-    mapping.lastProcessingResult = "PROBLEM: Function call failed";
+  const patterns = parsePatterns(mapping.filterPatterns);
+  const records = messages.map((m) => ({ message: m, record: record(m, mapping.eventSourceArn, queue.scope.region) }));
+  const selected = records.filter((r) => matchesAny(patterns, sqsRecordForMatching(r.record)));
+  // Messages that match no filter are deleted without invoking the function.
+  let failed = new Set<string>(selected.map((r) => r.message.MessageId));
+  if (selected.length > 0) {
+    const event = { Records: selected.map((r) => r.record) };
+    try {
+      const target = resolveFunction(store, scope, mapping.functionArn);
+      const result = await runFunction(store, scope, target, Buffer.from(JSON.stringify(event)));
+      if (!result.functionError) failed = failedItems(mapping, result.payload, selected.map((r) => r.message));
+      mapping.lastProcessingResult = result.functionError ? "PROBLEM: Function call failed" : "OK";
+    } catch {
+      mapping.lastProcessingResult = "PROBLEM: Function call failed";
+    }
+    const current = store.getMapping(scope, uuid);
+    if (current) store.putMapping(scope, { ...current, lastProcessingResult: mapping.lastProcessingResult });
   }
-  const current = store.getMapping(scope, uuid);
-  if (current) store.putMapping(scope, { ...current, lastProcessingResult: mapping.lastProcessingResult });
   const done = messages.filter((m) => !failed.has(m.MessageId));
   for (let i = 0; i < done.length; i += 10) {
     const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(i + j), ReceiptHandle: m.ReceiptHandle }));

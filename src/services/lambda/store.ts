@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Scope, ServiceEnvironment } from "../../core/service.js";
 import type { Database } from "../../state/database.js";
-import { createEngine, type Engine } from "./runtime/environments.js";
+import { createEngine, type Engine, type FunctionCredentials } from "./runtime/environments.js";
 import { extractZip, type ExtractedCode } from "./runtime/zip.js";
 
 export const LAMBDA_MIGRATIONS: readonly string[] = [
@@ -215,6 +215,8 @@ export class LambdaStore {
   readonly createdLogStreams = new Set<string>();
   /** Set once CloudWatch Logs answered NotImplemented: logs are then skipped. */
   logsUnavailable = false;
+  /** Execution-role sessions by function and role, renewed before they expire. */
+  readonly roleSessions = new Map<string, { credentials: FunctionCredentials; expiration: number }>();
   /** Invocations running per function (all versions), for reserved-concurrency throttling. */
   readonly inflight = new Map<string, number>();
   /** Pollers of enabled SQS event source mappings, by `<account>/<region>/<uuid>`. */

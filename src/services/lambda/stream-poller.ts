@@ -6,6 +6,7 @@
  * in-process; the position is kept in the mapping so a restart resumes where it stopped.
  */
 import type { Scope } from "../../core/service.js";
+import { matchesAny, parsePatterns } from "./domain/filters.js";
 import { resolveFunction } from "./domain/functions.js";
 import { runFunction } from "./domain/invoker.js";
 import type { LambdaStore, MappingConfig } from "./store.js";
@@ -97,13 +98,18 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   );
   const records = out.Records ?? [];
   if (records.length === 0) return 0;
-  let ok = false;
-  try {
-    const target = resolveFunction(store, scope, m.functionArn);
-    const result = await runFunction(store, scope, target, Buffer.from(toEventJson(records, m.eventSourceArn)));
-    ok = !result.functionError;
-  } catch {
-    ok = false;
+  const patterns = parsePatterns(m.filterPatterns);
+  // Records that match no filter are skipped: the position moves past them without an invocation.
+  const selected = records.filter((r) => matchesAny(patterns, (JSON.parse(toEventJson([r], m.eventSourceArn)) as { Records: unknown[] }).Records[0]));
+  let ok = selected.length === 0;
+  if (!ok) {
+    try {
+      const target = resolveFunction(store, scope, m.functionArn);
+      const result = await runFunction(store, scope, target, Buffer.from(toEventJson(selected, m.eventSourceArn)));
+      ok = !result.functionError;
+    } catch {
+      ok = false;
+    }
   }
   const current = store.getMapping(scope, uuid);
   if (!current) return records.length;

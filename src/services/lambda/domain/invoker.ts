@@ -7,7 +7,7 @@
 import { AwsError } from "../../../core/errors.js";
 import type { Scope } from "../../../core/service.js";
 import { errors } from "../errors.js";
-import type { FunctionSpec, InvokeResult } from "../runtime/types.js";
+import type { FunctionCredentials, FunctionSpec, InvokeResult } from "../runtime/types.js";
 import type { EventInvokeConfig, LambdaStore, VersionConfig } from "../store.js";
 import { functionArn } from "./arns.js";
 import type { ResolvedFunction } from "./functions.js";
@@ -18,8 +18,40 @@ export interface RunOptions {
   clientContext?: string;
 }
 
+// Execution-role sessions are renewed this long before they expire (Lambda refreshes them in the background).
+const CREDENTIAL_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The execution role's credentials, as Lambda gives them to the function: an STS session of the
+ * role named after the function, so the function's SDK calls act as `assumed-role/<role>/<name>`.
+ * Without STS (or for a role it refuses) the engine's default keys are used.
+ */
+async function roleCredentials(store: LambdaStore, scope: Scope, config: VersionConfig): Promise<FunctionCredentials | undefined> {
+  const key = `${scope.account}/${scope.region}/${config.name}/${config.role}`;
+  const cached = store.roleSessions.get(key);
+  if (cached && cached.expiration - CREDENTIAL_MARGIN_MS > store.env.clock.now()) return cached.credentials;
+  const account = config.role.split(":")[4] ?? scope.account;
+  try {
+    const out = await store.env.invoke<{ Credentials?: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date } }>(
+      "sts",
+      "AssumeRole",
+      { RoleArn: config.role, RoleSessionName: config.name.slice(0, 64).padEnd(2, "_") },
+      { account, region: scope.region },
+    );
+    const c = out.Credentials;
+    if (!c) return undefined;
+    const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+    store.roleSessions.set(key, { credentials, expiration: new Date(c.Expiration).getTime() });
+    return credentials;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function specOf(store: LambdaStore, scope: Scope, config: VersionConfig, codeBlob: string): Promise<FunctionSpec> {
+  const credentials = await roleCredentials(store, scope, config);
   return {
+    ...(credentials ? { credentials } : {}),
     name: config.name,
     arn: functionArn(scope, config.name),
     version: config.version,

@@ -11,6 +11,7 @@ import type {
   UpdateEventSourceMappingInput,
   UpdateEventSourceMappingOutput,
 } from "../../../generated/lambda.js";
+import { parsePatterns } from "../domain/filters.js";
 import { primaryVersion, resolveFunction } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
 import { errors } from "../errors.js";
@@ -51,6 +52,17 @@ function toOutput(m: MappingConfig, state: string): EventSourceMappingConfigurat
 }
 
 const stateOf = (m: MappingConfig): string => (m.enabled ? "Enabled" : "Disabled");
+
+/** FilterCriteria patterns must be JSON objects (Lambda checks them at create and update). */
+function filterPatterns(criteria: { Filters?: Array<{ Pattern?: string }> } | undefined): string[] {
+  const patterns = (criteria?.Filters ?? []).map((f) => f.Pattern ?? "");
+  try {
+    parsePatterns(patterns);
+  } catch {
+    throw errors.InvalidParameterValue({ message: "Invalid filter pattern definition." });
+  }
+  return patterns;
+}
 
 function checkBatching(batchSize: number, window: number): void {
   // SQS: batches over 10 messages need a batching window (Lambda waits to fill them).
@@ -97,7 +109,7 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     lastModified: ctx.clock.now(),
     functionResponseTypes: input.FunctionResponseTypes ?? [],
     lastProcessingResult: "No records processed",
-    filterPatterns: (input.FilterCriteria?.Filters ?? []).map((f) => f.Pattern ?? ""),
+    filterPatterns: filterPatterns(input.FilterCriteria),
     ...(input.ScalingConfig?.MaximumConcurrency !== undefined ? { maximumConcurrency: input.ScalingConfig.MaximumConcurrency } : {}),
   };
   ctx.store.putMapping(ctx, mapping);
@@ -126,7 +138,7 @@ async function createStreamMapping(input: CreateEventSourceMappingInput, arn: st
     lastModified: ctx.clock.now(),
     functionResponseTypes: input.FunctionResponseTypes ?? [],
     lastProcessingResult: "No records processed",
-    filterPatterns: (input.FilterCriteria?.Filters ?? []).map((f) => f.Pattern ?? ""),
+    filterPatterns: filterPatterns(input.FilterCriteria),
     startingPosition: input.StartingPosition,
     ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
   };
@@ -187,7 +199,7 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
     enabled: input.Enabled ?? m.enabled,
     ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
     functionResponseTypes: input.FunctionResponseTypes ?? m.functionResponseTypes,
-    filterPatterns: input.FilterCriteria ? (input.FilterCriteria.Filters ?? []).map((f) => f.Pattern ?? "") : m.filterPatterns,
+    filterPatterns: input.FilterCriteria ? filterPatterns(input.FilterCriteria) : m.filterPatterns,
     lastModified: ctx.clock.now(),
   };
   if (!streamOfArn(updated.eventSourceArn)) checkBatching(updated.batchSize, updated.maximumBatchingWindowInSeconds);
