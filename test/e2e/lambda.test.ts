@@ -385,7 +385,9 @@ done
     await createNode(
       name,
       { Timeout: 1, Environment: { Variables: { STARTED: started } } },
-      `exports.handler = async () => { require("fs").writeFileSync(process.env.STARTED, "1"); await new Promise(() => {}); };`,
+      // A pending timer keeps the function busy; a bare never-settled promise would let Node exit,
+      // which the runtime reports as Runtime.NodeJsExit, as AWS's does.
+      `exports.handler = async () => { require("fs").writeFileSync(process.env.STARTED, "1"); await new Promise((r) => setTimeout(r, 60_000)); };`,
     );
     const pending = lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
     // The handler is running once it wrote the file; only then is its deadline on the scheduler.

@@ -88,6 +88,10 @@ export const SQS_MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, queue, attempt_id)
   ) WITHOUT ROWID;`,
+  // Receives walk a queue in send order and skip hidden messages, and retention deletes by age:
+  // both need the queue's messages ordered by those columns, not by visibility time.
+  `CREATE INDEX sqs_messages_by_seq ON sqs_messages (account_id, region, queue, seq);
+   CREATE INDEX sqs_messages_by_sent ON sqs_messages (account_id, region, queue, sent_at);`,
 ];
 
 export interface QueueRef {
