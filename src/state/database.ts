@@ -217,3 +217,20 @@ function applyMigrations(db: Database, clock: Clock, service: string, migrations
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
+
+/**
+ * `db.prepare` that compiles each SQL text once. Hot paths (item reads, message receives,
+ * object lookups) run the same statements on every request. A cached statement must not be
+ * iterated while another iteration of the same SQL is open: use `db.prepare` for `iterate()`.
+ */
+export function cachedPrepare(db: Database): Database["prepare"] {
+  const cache = new Map<string, ReturnType<Database["prepare"]>>();
+  return ((sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }) as Database["prepare"];
+}

@@ -9,7 +9,7 @@
  * numberSortKey, binaries as lower-case hex); '' stands for "no sort key".
  */
 import type { Scope } from "../../core/service.js";
-import type { StateLayer } from "../../state/database.js";
+import { cachedPrepare, type StateLayer } from "../../state/database.js";
 import { compareStrings } from "./domain/index.js";
 import type { TableMeta } from "./table.js";
 
@@ -94,24 +94,12 @@ export interface RangeOptions {
 const PAGE = 256;
 
 export class DynamoStore {
-  private readonly db: { prepare: StateLayer["db"]["prepare"] };
   /** Prepared once per SQL text: item reads and writes are the hot path. */
-  private readonly statements = new Map<string, ReturnType<StateLayer["db"]["prepare"]>>();
+  private readonly db: { prepare: StateLayer["db"]["prepare"] };
 
   constructor(readonly state: StateLayer) {
     state.migrate("dynamodb", DYNAMODB_MIGRATIONS);
-    const raw = state.db;
-    const cache = this.statements;
-    this.db = {
-      prepare: ((sql: string) => {
-        let stmt = cache.get(sql);
-        if (stmt === undefined) {
-          stmt = raw.prepare(sql);
-          cache.set(sql, stmt);
-        }
-        return stmt;
-      }) as StateLayer["db"]["prepare"],
-    };
+    this.db = { prepare: cachedPrepare(state.db) };
   }
 
   transaction<T>(fn: () => T): T {

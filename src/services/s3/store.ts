@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { BlobStore } from "../../state/blob-store.js";
-import type { Database, StateLayer } from "../../state/database.js";
+import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
 import { prefixUpperBound, type KeyScan, type ScanFrom } from "./domain/listing.js";
 
 export const S3_MIGRATIONS: readonly string[] = [
@@ -217,6 +217,8 @@ export function canonicalUserId(account: string): string {
 
 export class S3Store {
   readonly db: Database;
+  /** Statements compiled once per SQL text (requests run the same ones over and over). */
+  private readonly prepare: Database["prepare"];
   readonly blobs: BlobStore;
   private uploadCounter = 0;
   private eventCounter = 0n;
@@ -224,6 +226,7 @@ export class S3Store {
   constructor(readonly state: StateLayer) {
     state.migrate("s3", S3_MIGRATIONS);
     this.db = state.db;
+    this.prepare = cachedPrepare(state.db);
     this.blobs = state.blobs;
   }
 
@@ -238,70 +241,66 @@ export class S3Store {
   // --- buckets -----------------------------------------------------------------------------
 
   bucket(name: string): BucketRow | undefined {
-    return this.db.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE name = ?").get(name);
+    return this.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE name = ?").get(name);
   }
 
   insertBucket(row: Pick<BucketRow, "name" | "account_id" | "region" | "created_at">): void {
-    this.db
-      .prepare("INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES (?, ?, ?, ?)")
+    this.prepare("INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES (?, ?, ?, ?)")
       .run(row.name, row.account_id, row.region, row.created_at);
   }
 
   bucketCount(account: string): number {
-    return (this.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM s3_buckets WHERE account_id = ?").get(account) as { n: number }).n;
+    return (this.prepare<[string], { n: number }>("SELECT count(*) AS n FROM s3_buckets WHERE account_id = ?").get(account) as { n: number }).n;
   }
 
   bucketsOf(account: string): BucketRow[] {
-    return this.db.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name").all(account);
+    return this.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name").all(account);
   }
 
   /** True when the bucket holds any version, delete marker or multipart upload. */
   bucketInUse(name: string): boolean {
-    const object = this.db.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_objects WHERE bucket = ? LIMIT 1").get(name);
-    const upload = this.db.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_uploads WHERE bucket = ? LIMIT 1").get(name);
+    const object = this.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_objects WHERE bucket = ? LIMIT 1").get(name);
+    const upload = this.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_uploads WHERE bucket = ? LIMIT 1").get(name);
     return object !== undefined || upload !== undefined;
   }
 
   deleteBucket(name: string): void {
-    this.db.prepare("DELETE FROM s3_buckets WHERE name = ?").run(name);
+    this.prepare("DELETE FROM s3_buckets WHERE name = ?").run(name);
   }
 
   setBucketField(name: string, field: "versioning" | "mfa_delete" | "tags" | "cors" | "notifications", value: string | null): void {
-    this.db.prepare(`UPDATE s3_buckets SET ${field} = ? WHERE name = ?`).run(value, name);
+    this.prepare(`UPDATE s3_buckets SET ${field} = ? WHERE name = ?`).run(value, name);
   }
 
   /** A bucket sub-resource document, parsed; undefined when it was never set. */
   config<T>(bucket: string, kind: BucketConfigKind): T | undefined {
-    const row = this.db.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind);
+    const row = this.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind);
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
   setConfig(bucket: string, kind: BucketConfigKind, value: unknown): void {
-    this.db
-      .prepare("INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
+    this.prepare("INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
       .run(bucket, kind, JSON.stringify(value));
   }
 
   bucketsWithConfig(kind: BucketConfigKind): string[] {
-    return this.db.prepare<[string], { bucket: string }>("SELECT bucket FROM s3_bucket_config WHERE kind = ? ORDER BY bucket").all(kind).map((r) => r.bucket);
+    return this.prepare<[string], { bucket: string }>("SELECT bucket FROM s3_bucket_config WHERE kind = ? ORDER BY bucket").all(kind).map((r) => r.bucket);
   }
 
   deleteConfig(bucket: string, kind: BucketConfigKind): void {
-    this.db.prepare("DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?").run(bucket, kind);
+    this.prepare("DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?").run(bucket, kind);
   }
 
   // --- objects -----------------------------------------------------------------------------
 
   /** The newest version of a key (possibly a delete marker). */
   latest(bucket: string, key: string): ObjectRow | undefined {
-    return this.db
-      .prepare<[string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1")
+    return this.prepare<[string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1")
       .get(bucket, key);
   }
 
   version(bucket: string, key: string, versionId: string): ObjectRow | undefined {
-    return this.db
-      .prepare<[string, string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?")
+    return this.prepare<[string, string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?")
       .get(bucket, key, versionId);
   }
 
@@ -316,10 +315,9 @@ export class S3Store {
       const old = this.version(bucket.name, key, "null");
       if (old) this.removeRow(old);
     }
-    this.db.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
+    this.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
     if (object.blob_id !== null) this.blobs.retain(object.blob_id);
-    const info = this.db
-      .prepare(
+    const info = this.prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, last_modified,
            content_type, content_encoding, content_disposition, content_language, cache_control, expires, website_redirect,
            metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, acl, encryption, replication_status, owner_account)
@@ -354,15 +352,14 @@ export class S3Store {
         options.replicationStatus ?? null,
         object.owner_account,
       );
-    return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(Number(info.lastInsertRowid)) as ObjectRow;
+    return this.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(Number(info.lastInsertRowid)) as ObjectRow;
   }
 
   /** Deletes one version row (and its blob reference); the next newest becomes current. */
   removeVersion(row: ObjectRow): void {
     this.removeRow(row);
     if (row.is_latest) {
-      this.db
-        .prepare(
+      this.prepare(
           "UPDATE s3_objects SET is_latest = 1 WHERE seq = (SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1)",
         )
         .run(row.bucket, row.key);
@@ -370,25 +367,25 @@ export class S3Store {
   }
 
   private removeRow(row: ObjectRow): void {
-    this.db.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
+    this.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
     if (row.blob_id !== null) this.blobs.release(row.blob_id);
   }
 
   setObjectAcl(seq: number, acl: string | null): void {
-    this.db.prepare("UPDATE s3_objects SET acl = ? WHERE seq = ?").run(acl, seq);
+    this.prepare("UPDATE s3_objects SET acl = ? WHERE seq = ?").run(acl, seq);
   }
 
   /** Every version of every key, by key then newest first (lifecycle sweeps). */
   allVersions(bucket: string): ObjectRow[] {
-    return this.db.prepare<[string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? ORDER BY key, seq DESC").all(bucket);
+    return this.prepare<[string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? ORDER BY key, seq DESC").all(bucket);
   }
 
   setReplicationStatus(seq: number, status: string): void {
-    this.db.prepare("UPDATE s3_objects SET replication_status = ? WHERE seq = ?").run(status, seq);
+    this.prepare("UPDATE s3_objects SET replication_status = ? WHERE seq = ?").run(status, seq);
   }
 
   setStorageClass(seq: number, storageClass: string): void {
-    this.db.prepare("UPDATE s3_objects SET storage_class = ? WHERE seq = ?").run(storageClass, seq);
+    this.prepare("UPDATE s3_objects SET storage_class = ? WHERE seq = ?").run(storageClass, seq);
   }
 
   /** A delete marker as the key's new current version. Inside a transaction. */
@@ -422,19 +419,19 @@ export class S3Store {
 
   /** Object versions whose requested restore has not finished yet at `now`. */
   pendingRestores(now: number): ObjectRow[] {
-    return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE restore_completes_at IS NOT NULL AND restore_completes_at > ?").all(now);
+    return this.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE restore_completes_at IS NOT NULL AND restore_completes_at > ?").all(now);
   }
 
   bySeq(seq: number): ObjectRow | undefined {
-    return this.db.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(seq);
+    return this.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(seq);
   }
 
   setRestore(seq: number, completesAt: number, expiresAt: number): void {
-    this.db.prepare("UPDATE s3_objects SET restore_completes_at = ?, restore_expires_at = ? WHERE seq = ?").run(completesAt, expiresAt, seq);
+    this.prepare("UPDATE s3_objects SET restore_completes_at = ?, restore_expires_at = ? WHERE seq = ?").run(completesAt, expiresAt, seq);
   }
 
   setObjectTags(seq: number, tags: string): void {
-    this.db.prepare("UPDATE s3_objects SET tags = ? WHERE seq = ?").run(tags, seq);
+    this.prepare("UPDATE s3_objects SET tags = ? WHERE seq = ?").run(tags, seq);
   }
 
   /** Current, non-deleted objects of a bucket in UTF-8 key order (ListObjects, ListObjectsV2). */
@@ -485,8 +482,7 @@ export class S3Store {
   }
 
   insertUpload(row: UploadRow): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, content_type, content_encoding, content_disposition,
            content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, acl, encryption)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -514,39 +510,36 @@ export class S3Store {
   }
 
   upload(bucket: string, key: string, uploadId: string): UploadRow | undefined {
-    return this.db
-      .prepare<[string, string, string], UploadRow>("SELECT * FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND key = ?")
+    return this.prepare<[string, string, string], UploadRow>("SELECT * FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND key = ?")
       .get(uploadId, bucket, key);
   }
 
   parts(uploadId: string): PartRow[] {
-    return this.db.prepare<[string], PartRow>("SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number").all(uploadId);
+    return this.prepare<[string], PartRow>("SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number").all(uploadId);
   }
 
   /** Stores a part, replacing an earlier upload of the same number. Inside a transaction. */
   putPart(row: PartRow): void {
-    const old = this.db
-      .prepare<[string, number], PartRow>("SELECT * FROM s3_parts WHERE upload_id = ? AND part_number = ?")
+    const old = this.prepare<[string, number], PartRow>("SELECT * FROM s3_parts WHERE upload_id = ? AND part_number = ?")
       .get(row.upload_id, row.part_number);
     this.blobs.retain(row.blob_id);
     if (old) {
-      this.db.prepare("DELETE FROM s3_parts WHERE upload_id = ? AND part_number = ?").run(row.upload_id, row.part_number);
+      this.prepare("DELETE FROM s3_parts WHERE upload_id = ? AND part_number = ?").run(row.upload_id, row.part_number);
       this.blobs.release(old.blob_id);
     }
-    this.db
-      .prepare("INSERT INTO s3_parts (upload_id, part_number, blob_id, size, etag, checksum, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    this.prepare("INSERT INTO s3_parts (upload_id, part_number, blob_id, size, etag, checksum, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(row.upload_id, row.part_number, row.blob_id, row.size, row.etag, row.checksum, row.last_modified);
   }
 
   /** Drops an upload with its parts and their blob references. Inside a transaction. */
   removeUpload(uploadId: string): void {
     for (const part of this.parts(uploadId)) this.blobs.release(part.blob_id);
-    this.db.prepare("DELETE FROM s3_parts WHERE upload_id = ?").run(uploadId);
-    this.db.prepare("DELETE FROM s3_uploads WHERE upload_id = ?").run(uploadId);
+    this.prepare("DELETE FROM s3_parts WHERE upload_id = ?").run(uploadId);
+    this.prepare("DELETE FROM s3_uploads WHERE upload_id = ?").run(uploadId);
   }
 
   uploadsOf(bucket: string): UploadRow[] {
-    return this.db.prepare<[string], UploadRow>("SELECT * FROM s3_uploads WHERE bucket = ? ORDER BY key, upload_id").all(bucket);
+    return this.prepare<[string], UploadRow>("SELECT * FROM s3_uploads WHERE bucket = ? ORDER BY key, upload_id").all(bucket);
   }
 
   uploadScan(bucket: string): KeyScan<UploadEntry> {

@@ -4,7 +4,7 @@
  * from the request's clock, so a ManualClock drives visibility, delays and retention.
  * Also owns the in-process long-poll waiters of each queue (they cannot live in SQLite).
  */
-import type { Database, StateLayer } from "../../state/database.js";
+import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
 import type { MessageAttributeValue } from "./domain/md5.js";
 import { QueueWaiters } from "./waiters.js";
 
@@ -253,6 +253,8 @@ function key(ref: QueueRef): [string, string, string] {
 
 export class SqsStore {
   readonly db: Database;
+  /** Statements compiled once per SQL text (requests run the same ones over and over). */
+  private readonly prepare: Database["prepare"];
   readonly waiters = new QueueWaiters();
   /** Cancels the scheduled steps of running move tasks, by handle (in-process, like the waiters). */
   readonly moveTaskTimers = new Map<string, () => void>();
@@ -260,6 +262,7 @@ export class SqsStore {
   constructor(readonly state: StateLayer) {
     state.migrate("sqs", SQS_MIGRATIONS);
     this.db = state.db;
+    this.prepare = cachedPrepare(state.db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -269,54 +272,51 @@ export class SqsStore {
   // ---- queues ------------------------------------------------------------------------------
 
   getQueue(ref: QueueRef): Queue | undefined {
-    const row = this.db.prepare<[string, string, string], QueueRow>(`SELECT * FROM sqs_queues WHERE ${KEY}`).get(...key(ref));
+    const row = this.prepare<[string, string, string], QueueRow>(`SELECT * FROM sqs_queues WHERE ${KEY}`).get(...key(ref));
     return row === undefined ? undefined : toQueue(row);
   }
 
   insertQueue(queue: Omit<Queue, "purgedAt" | "lastSequence">): void {
-    this.db
-      .prepare(
+    this.prepare(
         "INSERT INTO sqs_queues (account_id, region, name, fifo, attributes, tags, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       )
       .run(queue.account, queue.region, queue.name, queue.fifo ? 1 : 0, JSON.stringify(queue.attributes), JSON.stringify(queue.tags), queue.createdAt, queue.modifiedAt);
-    this.db.prepare(`DELETE FROM sqs_deleted_queues WHERE ${KEY}`).run(...key(queue));
+    this.prepare(`DELETE FROM sqs_deleted_queues WHERE ${KEY}`).run(...key(queue));
   }
 
   updateQueueAttributes(ref: QueueRef, attributes: Record<string, string>, modifiedAt: number): void {
-    this.db.prepare(`UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE ${KEY}`).run(JSON.stringify(attributes), modifiedAt, ...key(ref));
+    this.prepare(`UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE ${KEY}`).run(JSON.stringify(attributes), modifiedAt, ...key(ref));
   }
 
   updateQueueTags(ref: QueueRef, tags: Record<string, string>): void {
-    this.db.prepare(`UPDATE sqs_queues SET tags = ? WHERE ${KEY}`).run(JSON.stringify(tags), ...key(ref));
+    this.prepare(`UPDATE sqs_queues SET tags = ? WHERE ${KEY}`).run(JSON.stringify(tags), ...key(ref));
   }
 
   setPurgedAt(ref: QueueRef, at: number): void {
-    this.db.prepare(`UPDATE sqs_queues SET purged_at = ? WHERE ${KEY}`).run(at, ...key(ref));
+    this.prepare(`UPDATE sqs_queues SET purged_at = ? WHERE ${KEY}`).run(at, ...key(ref));
   }
 
   setLastSequence(ref: QueueRef, sequence: string): void {
-    this.db.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
+    this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
   }
 
   deleteQueue(ref: QueueRef, now: number): void {
-    this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
-    this.db.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
-    this.db.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(...key(ref));
-    this.db.prepare(`DELETE FROM sqs_queues WHERE ${KEY}`).run(...key(ref));
-    this.db
-      .prepare("INSERT INTO sqs_deleted_queues (account_id, region, name, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET deleted_at = excluded.deleted_at")
+    this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
+    this.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
+    this.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(...key(ref));
+    this.prepare(`DELETE FROM sqs_queues WHERE ${KEY}`).run(...key(ref));
+    this.prepare("INSERT INTO sqs_deleted_queues (account_id, region, name, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET deleted_at = excluded.deleted_at")
       .run(...key(ref), now);
   }
 
   deletedAt(ref: QueueRef): number | undefined {
-    const row = this.db.prepare<[string, string, string], { deleted_at: number }>(`SELECT deleted_at FROM sqs_deleted_queues WHERE ${KEY}`).get(...key(ref));
+    const row = this.prepare<[string, string, string], { deleted_at: number }>(`SELECT deleted_at FROM sqs_deleted_queues WHERE ${KEY}`).get(...key(ref));
     return row?.deleted_at;
   }
 
   /** Queue names of one account and region, sorted, starting with `prefix`. */
   listQueues(account: string, region: string, prefix: string): Queue[] {
-    return this.db
-      .prepare<[string, string], QueueRow>("SELECT * FROM sqs_queues WHERE account_id = ? AND region = ? ORDER BY name")
+    return this.prepare<[string, string], QueueRow>("SELECT * FROM sqs_queues WHERE account_id = ? AND region = ? ORDER BY name")
       .all(account, region)
       .filter((r) => r.name.startsWith(prefix))
       .map(toQueue);
@@ -324,18 +324,16 @@ export class SqsStore {
 
   /** Every queue of every account and region (the retention sweep). */
   allQueues(): Queue[] {
-    return this.db.prepare<[], QueueRow>("SELECT * FROM sqs_queues").all().map(toQueue);
+    return this.prepare<[], QueueRow>("SELECT * FROM sqs_queues").all().map(toQueue);
   }
 
   // ---- messages ----------------------------------------------------------------------------
 
   insertMessage(ref: QueueRef, message: NewMessage): void {
-    const counter = this.db
-      .prepare<[string, string, string], { message_counter: number }>(`UPDATE sqs_queues SET message_counter = message_counter + 1 WHERE ${KEY} RETURNING message_counter`)
+    const counter = this.prepare<[string, string, string], { message_counter: number }>(`UPDATE sqs_queues SET message_counter = message_counter + 1 WHERE ${KEY} RETURNING message_counter`)
       .get(...key(ref));
     if (counter === undefined) throw new Error(`sqs store: queue ${ref.name} vanished during a send`);
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO sqs_messages (account_id, region, queue, message_id, seq, body, attributes, system_attributes, md5_body, sender_id,
            sent_at, visible_at, receive_count, group_id, dedup_id, sequence_number, dlq_source_arn)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -360,33 +358,30 @@ export class SqsStore {
   }
 
   getMessage(ref: QueueRef, messageId: string): StoredMessage | undefined {
-    const row = this.db.prepare<[string, string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).get(...key(ref), messageId);
+    const row = this.prepare<[string, string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).get(...key(ref), messageId);
     return row === undefined ? undefined : toMessage(row);
   }
 
   /** Messages a receive may return now, oldest first. */
   visibleMessages(ref: QueueRef, now: number, limit: number): StoredMessage[] {
-    return this.db
-      .prepare<[string, string, string, number, number], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND visible_at <= ? ORDER BY seq LIMIT ?`)
+    return this.prepare<[string, string, string, number, number], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND visible_at <= ? ORDER BY seq LIMIT ?`)
       .all(...key(ref), now, limit)
       .map(toMessage);
   }
 
   allMessages(ref: QueueRef): StoredMessage[] {
-    return this.db.prepare<[string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} ORDER BY seq`).all(...key(ref)).map(toMessage);
+    return this.prepare<[string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} ORDER BY seq`).all(...key(ref)).map(toMessage);
   }
 
   /** When the next hidden (delayed or in-flight) message becomes visible. */
   nextVisibleAt(ref: QueueRef, now: number): number | undefined {
-    const row = this.db
-      .prepare<[string, string, string, number], { at: number | null }>(`SELECT MIN(visible_at) AS at FROM sqs_messages WHERE ${MKEY} AND visible_at > ?`)
+    const row = this.prepare<[string, string, string, number], { at: number | null }>(`SELECT MIN(visible_at) AS at FROM sqs_messages WHERE ${MKEY} AND visible_at > ?`)
       .get(...key(ref), now);
     return row?.at ?? undefined;
   }
 
   markReceived(ref: QueueRef, messageId: string, at: { now: number; visibleAt: number; receiptId: string }): void {
-    this.db
-      .prepare(
+    this.prepare(
         `UPDATE sqs_messages SET receive_count = receive_count + 1, first_receive = COALESCE(first_receive, ?), received_at = ?, receipt_id = ?, visible_at = ?
          WHERE ${MKEY} AND message_id = ?`,
       )
@@ -394,31 +389,30 @@ export class SqsStore {
   }
 
   setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
-    this.db.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, ...key(ref), messageId);
+    this.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, ...key(ref), messageId);
   }
 
   /** FIFO DelaySeconds changes apply to messages never received: visible at send time + delay. */
   redelayUnreceived(ref: QueueRef, delayMs: number): void {
-    this.db.prepare(`UPDATE sqs_messages SET visible_at = sent_at + ? WHERE ${MKEY} AND received_at IS NULL AND dlq_source_arn IS NULL`).run(delayMs, ...key(ref));
+    this.prepare(`UPDATE sqs_messages SET visible_at = sent_at + ? WHERE ${MKEY} AND received_at IS NULL AND dlq_source_arn IS NULL`).run(delayMs, ...key(ref));
   }
 
   deleteMessage(ref: QueueRef, messageId: string): void {
-    this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
+    this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
   }
 
   /** PurgeQueue: every message sent before the purge. */
   purgeMessages(ref: QueueRef, sentBefore: number): number {
-    return this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
+    return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
   }
 
   /** Retention: messages older than the queue's MessageRetentionPeriod are gone. */
   expireMessages(ref: QueueRef, now: number, retentionMs: number): number {
-    return this.db.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
+    return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
   }
 
   counts(ref: QueueRef, now: number): MessageCounts {
-    const row = this.db
-      .prepare<[number, number, number, string, string, string], { visible: number | null; delayed: number | null; in_flight: number | null }>(
+    const row = this.prepare<[number, number, number, string, string, string], { visible: number | null; delayed: number | null; in_flight: number | null }>(
         `SELECT SUM(visible_at <= ?) AS visible,
                 SUM(visible_at > ? AND received_at IS NULL) AS delayed,
                 SUM(visible_at > ? AND received_at IS NOT NULL) AS in_flight
@@ -431,8 +425,7 @@ export class SqsStore {
   // ---- FIFO deduplication ------------------------------------------------------------------
 
   getDedup(ref: QueueRef, dedupKey: string): { messageId: string; sequenceNumber: string; expiresAt: number } | undefined {
-    const row = this.db
-      .prepare<[string, string, string, string], { message_id: string; sequence_number: string; expires_at: number }>(
+    const row = this.prepare<[string, string, string, string], { message_id: string; sequence_number: string; expires_at: number }>(
         `SELECT message_id, sequence_number, expires_at FROM sqs_dedup WHERE ${MKEY} AND dedup_key = ?`,
       )
       .get(...key(ref), dedupKey);
@@ -440,8 +433,7 @@ export class SqsStore {
   }
 
   putDedup(ref: QueueRef, dedupKey: string, entry: { messageId: string; sequenceNumber: string; expiresAt: number }): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO sqs_dedup (account_id, region, queue, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
       )
@@ -451,8 +443,7 @@ export class SqsStore {
   // ---- message move tasks (redrive out of a dead-letter queue) ------------------------------
 
   insertMoveTask(task: MoveTask): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO sqs_move_tasks (account_id, region, handle, source_queue, destination_arn, rate, status, moved, to_move, last_seq, started_at, failure_reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -460,54 +451,50 @@ export class SqsStore {
   }
 
   getMoveTask(account: string, region: string, handle: string): MoveTask | undefined {
-    const row = this.db.prepare<[string, string, string], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND handle = ?").get(account, region, handle);
+    const row = this.prepare<[string, string, string], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND handle = ?").get(account, region, handle);
     return row === undefined ? undefined : toMoveTask(row);
   }
 
   updateMoveTask(task: Pick<MoveTask, "account" | "region" | "handle" | "status" | "moved" | "failureReason">): void {
-    this.db
-      .prepare("UPDATE sqs_move_tasks SET status = ?, moved = ?, failure_reason = ? WHERE account_id = ? AND region = ? AND handle = ?")
+    this.prepare("UPDATE sqs_move_tasks SET status = ?, moved = ?, failure_reason = ? WHERE account_id = ? AND region = ? AND handle = ?")
       .run(task.status, task.moved, task.failureReason ?? null, task.account, task.region, task.handle);
   }
 
   /** Most recent first. */
   moveTasksOf(ref: QueueRef): MoveTask[] {
-    return this.db
-      .prepare<[string, string, string], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ? ORDER BY started_at DESC, handle")
+    return this.prepare<[string, string, string], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ? ORDER BY started_at DESC, handle")
       .all(...key(ref))
       .map(toMoveTask);
   }
 
   runningMoveTasks(): MoveTask[] {
-    return this.db.prepare<[], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE status = 'RUNNING'").all().map(toMoveTask);
+    return this.prepare<[], MoveTaskRow>("SELECT * FROM sqs_move_tasks WHERE status = 'RUNNING'").all().map(toMoveTask);
   }
 
   /** Messages of a queue up to a sequence position, oldest first. */
   messagesUpTo(ref: QueueRef, lastSeq: number, limit: number): StoredMessage[] {
-    return this.db
-      .prepare<[string, string, string, number, number], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND seq <= ? ORDER BY seq LIMIT ?`)
+    return this.prepare<[string, string, string, number, number], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND seq <= ? ORDER BY seq LIMIT ?`)
       .all(...key(ref), lastSeq, limit)
       .map(toMessage);
   }
 
   maxSeq(ref: QueueRef): number {
-    return this.db.prepare<[string, string, string], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.seq ?? 0;
+    return this.prepare<[string, string, string], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.seq ?? 0;
   }
 
   countMessages(ref: QueueRef): number {
-    return this.db.prepare<[string, string, string], { n: number }>(`SELECT COUNT(*) AS n FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.n ?? 0;
+    return this.prepare<[string, string, string], { n: number }>(`SELECT COUNT(*) AS n FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.n ?? 0;
   }
 
   pruneDedup(now: number): number {
-    const attempts = this.db.prepare("DELETE FROM sqs_receive_attempts WHERE expires_at <= ?").run(now).changes;
-    return attempts + this.db.prepare("DELETE FROM sqs_dedup WHERE expires_at <= ?").run(now).changes;
+    const attempts = this.prepare("DELETE FROM sqs_receive_attempts WHERE expires_at <= ?").run(now).changes;
+    return attempts + this.prepare("DELETE FROM sqs_dedup WHERE expires_at <= ?").run(now).changes;
   }
 
   // ---- FIFO receive attempts ---------------------------------------------------------------
 
   getReceiveAttempt(ref: QueueRef, attemptId: string): ReceiveAttempt | undefined {
-    const row = this.db
-      .prepare<[string, string, string, string], { receipts: string; expires_at: number }>(
+    const row = this.prepare<[string, string, string, string], { receipts: string; expires_at: number }>(
         `SELECT receipts, expires_at FROM sqs_receive_attempts WHERE ${MKEY} AND attempt_id = ?`,
       )
       .get(...key(ref), attemptId);
@@ -515,8 +502,7 @@ export class SqsStore {
   }
 
   putReceiveAttempt(ref: QueueRef, attemptId: string, attempt: ReceiveAttempt): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO sqs_receive_attempts (account_id, region, queue, attempt_id, receipts, expires_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT DO UPDATE SET receipts = excluded.receipts, expires_at = excluded.expires_at`,
       )
