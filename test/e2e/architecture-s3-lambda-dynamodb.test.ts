@@ -1,0 +1,87 @@
+/**
+ * The study guide's serverless pattern end to end: an object uploaded to S3 triggers a Lambda
+ * function (a real Node.js process) through an event notification, and the function writes
+ * to DynamoDB with the AWS SDK, reaching Nimbus through AWS_ENDPOINT_URL.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const HANDLER = `
+const { DynamoDBClient, PutItemCommand } = require("@aws-sdk/client-dynamodb");
+const db = new DynamoDBClient({});
+exports.handler = async (event) => {
+  for (const record of event.Records) {
+    await db.send(new PutItemCommand({
+      TableName: process.env.TABLE,
+      Item: {
+        key: { S: decodeURIComponent(record.s3.object.key.replace(/\\+/g, " ")) },
+        bucket: { S: record.s3.bucket.name },
+        size: { N: String(record.s3.object.size) },
+        event: { S: record.eventName },
+      },
+    }));
+  }
+  return { written: event.Records.length };
+};`;
+
+describe("S3 upload → Lambda → DynamoDB", () => {
+  let nimbus: TestNimbus;
+  before(async () => {
+    nimbus = await startTestNimbus();
+  });
+  after(() => nimbus.close());
+
+  test("an upload is indexed in DynamoDB by a function the upload triggered", async () => {
+    const config = nimbus.clientConfig();
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    const lambda = new LambdaClient(config);
+    const dynamo = new DynamoDBClient(config);
+    const bucket = uniqueName("uploads");
+    const table = uniqueName("index");
+    const fn = uniqueName("indexer");
+
+    await dynamo.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: "key", AttributeType: "S" }], KeySchema: [{ AttributeName: "key", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }));
+    const created = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: fn,
+        Runtime: "nodejs20.x",
+        Role: "arn:aws:iam::000000000000:role/indexer",
+        Handler: "index.handler",
+        Timeout: 30,
+        Environment: { Variables: { TABLE: table } },
+        Code: { ZipFile: await makeZip({ "index.js": HANDLER }) },
+      }),
+    );
+    await lambda.send(new AddPermissionCommand({ FunctionName: fn, StatementId: "s3", Action: "lambda:InvokeFunction", Principal: "s3.amazonaws.com", SourceArn: `arn:aws:s3:::${bucket}` }));
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: created.FunctionArn, Events: ["s3:ObjectCreated:*"], Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "photos/" }] } } }] },
+      }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "photos/red flower.jpg", Body: "x".repeat(1234) }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other/skip.txt", Body: "not under the prefix" }));
+
+    // The notification invokes the function asynchronously: through the event bus and the
+    // scheduler (run due work), then a real process. Wait for its write, bounded.
+    let item: Record<string, { S?: string; N?: string }> | undefined;
+    for (let i = 0; i < 300 && !item; i++) {
+      await nimbus.events.idle();
+      await nimbus.scheduler.runDue();
+      item = (await dynamo.send(new GetItemCommand({ TableName: table, Key: { key: { S: "photos/red flower.jpg" } } }))).Item;
+      if (!item) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(item, { key: { S: "photos/red flower.jpg" }, bucket: { S: bucket }, size: { N: "1234" }, event: { S: "ObjectCreated:Put" } });
+    const skipped = await dynamo.send(new GetItemCommand({ TableName: table, Key: { key: { S: "other/skip.txt" } } }));
+    assert.equal(skipped.Item, undefined, "the prefix filter kept the other object from triggering the function");
+    s3.destroy();
+    lambda.destroy();
+    dynamo.destroy();
+  });
+});
