@@ -4,6 +4,7 @@
  * on error one then two minutes later, then sent to the OnFailure destination or the dead-letter
  * queue or topic; successes to the OnSuccess destination).
  */
+import { parseArn } from "../../../core/arn.js";
 import { AwsError } from "../../../core/errors.js";
 import type { Scope } from "../../../core/service.js";
 import { errors } from "../errors.js";
@@ -251,10 +252,15 @@ function record(store: LambdaStore, scope: Scope, job: AsyncJob, condition: stri
   });
 }
 
+/** A destination ARN's service, scope and resource; a missing region or account is the function's own. */
+function arnParts(arn: string, scope: Scope): { service: string; region: string; account: string; resource: string } {
+  const parsed = parseArn(arn);
+  return { service: parsed?.service ?? "", region: parsed?.region || scope.region, account: parsed?.account || scope.account, resource: parsed?.resource ?? "" };
+}
+
 /** OnSuccess/OnFailure destinations: an SQS queue, an SNS topic, a function or an event bus. */
 async function sendToDestination(store: LambdaStore, scope: Scope, arn: string, body: string): Promise<void> {
-  const [, , service, region = scope.region, account = scope.account, ...rest] = arn.split(":");
-  const resource = rest.join(":");
+  const { service, region, account, resource } = arnParts(arn, scope);
   const targetScope = { account, region };
   const success = JSON.parse(body) as { requestContext: { condition: string } };
   try {
@@ -291,7 +297,7 @@ async function sendToDestination(store: LambdaStore, scope: Scope, arn: string, 
 async function deadLetter(store: LambdaStore, scope: Scope, config: VersionConfig, event: Buffer, errorPayload: Buffer, requestId: string | undefined): Promise<void> {
   const target = config.deadLetterTargetArn;
   if (!target) return;
-  const [, , service, region = scope.region, account = scope.account, resource = ""] = target.split(":");
+  const { service, region, account, resource } = arnParts(target, scope);
   const targetScope = { account, region };
   let errorMessage = "";
   try {

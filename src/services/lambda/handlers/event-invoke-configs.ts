@@ -1,3 +1,4 @@
+import { parseArn } from "../../../core/arn.js";
 import type {
   DeleteFunctionEventInvokeConfigInput,
   DeleteFunctionEventInvokeConfigOutput,
@@ -39,8 +40,8 @@ function toOutput(ctx: LambdaContext, name: string, c: EventInvokeConfig): GetFu
 
 function checkDestination(arn: string | undefined): void {
   if (arn === undefined) return;
-  const service = arn.split(":")[2];
-  if (!arn.startsWith("arn:") || service === undefined || !DESTINATION_SERVICES.has(service)) {
+  const service = parseArn(arn)?.service;
+  if (service === undefined || !DESTINATION_SERVICES.has(service)) {
     throw errors.InvalidParameterValue({ message: `The destination ARN ${arn} is invalid.` });
   }
 }

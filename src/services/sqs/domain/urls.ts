@@ -12,6 +12,7 @@
  * The JS v3 SDK sends requests to the QueueUrl's host when it differs from the endpoint
  * (its queueUrlMiddleware), so the URLs we build must point at Nimbus itself.
  */
+import { parseArn } from "../../../core/arn.js";
 
 export interface ParsedQueueUrl {
   account: string;
@@ -93,10 +94,9 @@ export function queueArn(parts: { region: string; account: string; name: string;
 
 /** Parses `arn:aws:sqs:us-east-1:000000000000:name`; undefined when it is not an SQS queue ARN. */
 export function parseQueueArn(arn: string): QueueArnParts | undefined {
-  const parts = arn.split(":");
-  if (parts.length !== 6) return undefined;
-  const [prefix, partition, service, region, account, name] = parts as [string, string, string, string, string, string];
-  if (prefix !== "arn" || service !== "sqs" || partition.length === 0) return undefined;
-  if (!ACCOUNT_RE.test(account) || !NAME_RE.test(name) || region.length === 0) return undefined;
+  const parsed = parseArn(arn);
+  if (!parsed || parsed.service !== "sqs" || parsed.partition.length === 0 || parsed.region.length === 0) return undefined;
+  const { partition, region, account, resource: name } = parsed;
+  if (!ACCOUNT_RE.test(account) || !NAME_RE.test(name)) return undefined;
   return { partition, region, account, name };
 }
