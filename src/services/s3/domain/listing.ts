@@ -122,6 +122,17 @@ interface Page<T> {
   readonly isTruncated: boolean;
 }
 
+/** A page's entries and common prefixes as a response lists them (encoded), and its last item. */
+function splitPage<T extends { readonly key: string }>(page: Page<T>, encode: (s: string) => string): { entries: ListedEntry<T>[]; commonPrefixes: string[]; last: PageItem<T> | undefined } {
+  const entries: ListedEntry<T>[] = [];
+  const commonPrefixes: string[] = [];
+  for (const item of page.items) {
+    if (item.kind === "entry") entries.push({ entry: item.entry, key: encode(item.entry.key) });
+    else commonPrefixes.push(encode(item.prefix));
+  }
+  return { entries, commonPrefixes, last: page.items[page.items.length - 1] };
+}
+
 function maxOf(a: ScanFrom, b: ScanFrom): ScanFrom {
   const c = compareUtf8(a.key, b.key);
   if (c !== 0) return c > 0 ? a : b;
@@ -287,13 +298,7 @@ export function listObjectsV2<T extends { readonly key: string }>(scan: KeyScan<
   // An empty token is treated as absent (and echoed); a token wins over StartAfter.
   const after = params.continuationToken ? decodeContinuationToken(params.continuationToken) : params.startAfter || undefined;
   const page = listPage({ scan, prefix, delimiter, limit, after });
-  const contents: ListedEntry<T>[] = [];
-  const commonPrefixes: string[] = [];
-  for (const item of page.items) {
-    if (item.kind === "entry") contents.push({ entry: item.entry, key: encode(item.entry.key) });
-    else commonPrefixes.push(encode(item.prefix));
-  }
-  const last = page.items[page.items.length - 1];
+  const { entries: contents, commonPrefixes, last } = splitPage(page, encode);
   return {
     contents,
     commonPrefixes,
@@ -345,13 +350,7 @@ export function listObjectsV1<T extends { readonly key: string }>(scan: KeyScan<
   const prefix = params.prefix ?? "";
   const delimiter = params.delimiter ? params.delimiter : undefined;
   const page = listPage({ scan, prefix, delimiter, limit, after: params.marker || undefined });
-  const contents: ListedEntry<T>[] = [];
-  const commonPrefixes: string[] = [];
-  for (const item of page.items) {
-    if (item.kind === "entry") contents.push({ entry: item.entry, key: encode(item.entry.key) });
-    else commonPrefixes.push(encode(item.prefix));
-  }
-  const last = page.items[page.items.length - 1];
+  const { entries: contents, commonPrefixes, last } = splitPage(page, encode);
   return {
     contents,
     commonPrefixes,
@@ -421,13 +420,7 @@ export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, par
     };
   }
   const page = listPage({ scan, prefix, delimiter, limit, after: keyMarker, ...(skipAtAfter ? { skipAtAfter } : {}) });
-  const versions: ListedEntry<T>[] = [];
-  const commonPrefixes: string[] = [];
-  for (const item of page.items) {
-    if (item.kind === "entry") versions.push({ entry: item.entry, key: encode(item.entry.key) });
-    else commonPrefixes.push(encode(item.prefix));
-  }
-  const last = page.items[page.items.length - 1];
+  const { entries: versions, commonPrefixes, last } = splitPage(page, encode);
   let next: { nextKeyMarker: string; nextVersionIdMarker?: string } | undefined;
   if (page.isTruncated && last) {
     next =
@@ -500,13 +493,7 @@ export function listMultipartUploads<T extends UploadEntry>(scan: KeyScan<T>, pa
     after: keyMarker,
     ...(uploadIdMarker !== undefined ? { skipAtAfter: (entry: T) => compareUtf8(entry.uploadId, uploadIdMarker) <= 0 } : {}),
   });
-  const uploads: ListedEntry<T>[] = [];
-  const commonPrefixes: string[] = [];
-  for (const item of page.items) {
-    if (item.kind === "entry") uploads.push({ entry: item.entry, key: encode(item.entry.key) });
-    else commonPrefixes.push(encode(item.prefix));
-  }
-  const last = page.items[page.items.length - 1];
+  const { entries: uploads, commonPrefixes, last } = splitPage(page, encode);
   let next: { nextKeyMarker: string; nextUploadIdMarker?: string } | undefined;
   if (page.isTruncated && last) {
     next =

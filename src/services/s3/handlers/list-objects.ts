@@ -28,12 +28,12 @@ function content({ entry, key }: ListedEntry<ObjectEntry>, withOwner: boolean): 
 export function listObjectsV2(input: ListObjectsV2Input, ctx: S3Context): ListObjectsV2Output {
   const bucket = requireBucket(ctx, input.Bucket);
   const page = listV2(ctx.store.currentScan(bucket.name), {
-    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
-    ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
-    ...(input.MaxKeys !== undefined ? { maxKeys: input.MaxKeys } : {}),
-    ...(input.StartAfter !== undefined ? { startAfter: input.StartAfter } : {}),
-    ...(input.ContinuationToken !== undefined ? { continuationToken: input.ContinuationToken } : {}),
-    ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
+    prefix: input.Prefix,
+    delimiter: input.Delimiter,
+    maxKeys: input.MaxKeys,
+    startAfter: input.StartAfter,
+    continuationToken: input.ContinuationToken,
+    encodingType: input.EncodingType,
   });
   return {
     IsTruncated: page.isTruncated,
@@ -54,11 +54,11 @@ export function listObjectsV2(input: ListObjectsV2Input, ctx: S3Context): ListOb
 export function listObjects(input: ListObjectsInput, ctx: S3Context): ListObjectsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const page = listObjectsV1(ctx.store.currentScan(bucket.name), {
-    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
-    ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
-    ...(input.MaxKeys !== undefined ? { maxKeys: input.MaxKeys } : {}),
-    ...(input.Marker !== undefined ? { marker: input.Marker } : {}),
-    ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
+    prefix: input.Prefix,
+    delimiter: input.Delimiter,
+    maxKeys: input.MaxKeys,
+    marker: input.Marker,
+    encodingType: input.EncodingType,
   });
   return {
     IsTruncated: page.isTruncated,
@@ -78,12 +78,12 @@ export function listObjects(input: ListObjectsInput, ctx: S3Context): ListObject
 export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Context): ListObjectVersionsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const page = listVersions(ctx.store.versionScan(bucket.name), {
-    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
-    ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
-    ...(input.MaxKeys !== undefined ? { maxKeys: input.MaxKeys } : {}),
-    ...(input.KeyMarker !== undefined ? { keyMarker: input.KeyMarker } : {}),
-    ...(input.VersionIdMarker !== undefined ? { versionIdMarker: input.VersionIdMarker } : {}),
-    ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
+    prefix: input.Prefix,
+    delimiter: input.Delimiter,
+    maxKeys: input.MaxKeys,
+    keyMarker: input.KeyMarker,
+    versionIdMarker: input.VersionIdMarker,
+    encodingType: input.EncodingType,
   });
   const versions: NonNullable<ListObjectVersionsOutput["Versions"]> = [];
   const markers: NonNullable<ListObjectVersionsOutput["DeleteMarkers"]> = [];
