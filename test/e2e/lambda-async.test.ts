@@ -20,9 +20,9 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { ROLE } from "./lambda-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
-const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 
 describe("Lambda asynchronous failures and persistence", () => {
   let nimbus: TestNimbus;

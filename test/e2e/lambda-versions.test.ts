@@ -47,21 +47,11 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/cli
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
+import { rejectsWith, ROLE, ARN_PREFIX, json } from "./lambda-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
-const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
-const ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
 
-const json = (payload: Uint8Array | undefined): unknown => JSON.parse(Buffer.from(payload ?? []).toString("utf8"));
 
-async function rejectsWith(promise: Promise<unknown>, name: string, message: string, status: number): Promise<void> {
-  await assert.rejects(promise, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(err.name, name);
-    assert.equal(err.message, message);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 describe("Lambda versions, aliases, permissions, concurrency, tags, event source mappings", () => {
   let nimbus: TestNimbus;

@@ -23,10 +23,9 @@ import {
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
+import { rejectsWith, ROLE, ARN_PREFIX, json } from "./lambda-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
-const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
-const ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
 const SCOPE = { account: "000000000000", region: "us-east-1" };
 
 const NODE_CODE = `
@@ -38,18 +37,8 @@ exports.handler = async (event, context) => {
   return { count, echo: event, greeting: process.env.GREETING ?? null, version: context.functionVersion, requestId: context.awsRequestId };
 };`;
 
-const json = (payload: Uint8Array | undefined): unknown => JSON.parse(Buffer.from(payload ?? []).toString("utf8"));
 const event = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
-/** The SDK error's name, message and HTTP status, as AWS answers them. */
-async function rejectsWith(promise: Promise<unknown>, name: string, message: string, status: number): Promise<void> {
-  await assert.rejects(promise, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(err.name, name);
-    assert.equal(err.message, message);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 describe("Lambda functions and invocation", () => {
   let nimbus: TestNimbus;
