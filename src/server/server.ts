@@ -107,7 +107,9 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   // One port for both: an HTTP/2 client with prior knowledge opens with the connection preface.
   // Every connection, so that close() ends keep-alive connections instead of waiting them out.
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  // noDelay as node:http sets it for its own sockets: without it, Nagle holds back the second
+  // write of a response (a streamed body after its headers) until the client's delayed ACK.
+  const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.once("data", (chunk) => {

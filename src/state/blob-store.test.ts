@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { openState, type StateLayer } from "./database.js";
-import { BlobNotFoundError } from "./blob-store.js";
+import { BlobNotFoundError, SMALL_BLOB_BYTES } from "./blob-store.js";
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
@@ -348,7 +348,42 @@ describe("blob store reads", () => {
       assert.throws(() => state.blobs.get(missing), BlobNotFoundError);
       assert.throws(() => state.blobs.size(missing), BlobNotFoundError);
       assert.equal(state.blobs.has(missing), false);
+      assert.throws(() => state.blobs.read(missing, 10), BlobNotFoundError);
     }));
+
+  test("read gives small blobs as bytes (ranges included) and large ones as streams", () =>
+    withState(async (state) => {
+      const small = await state.blobs.put(Buffer.from("0123456789"));
+      state.blobs.retain(small.id);
+      assert.deepEqual(state.blobs.read(small.id, 10), Buffer.from("0123456789"));
+      assert.deepEqual(state.blobs.read(small.id, 10, { start: 2, end: 4 }), Buffer.from("234"));
+      assert.deepEqual(state.blobs.read(small.id, 10, { start: 8, end: 99 }), Buffer.from("89"));
+      assert.throws(() => state.blobs.read(small.id, 10, { start: 5, end: 2 }), RangeError);
+      const bytes = Buffer.alloc(SMALL_BLOB_BYTES + 1, 7);
+      const large = await state.blobs.put(bytes);
+      state.blobs.retain(large.id);
+      const body = state.blobs.read(large.id, bytes.length);
+      assert.equal(Buffer.isBuffer(body), false);
+      assert.deepEqual(await readAll(body as AsyncIterable<unknown>), bytes);
+    }));
+
+  test("a small read comes from the file when it is not cached, and a released blob leaves the cache with its file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-cache-"));
+    try {
+      const first = openState({ inMemory: false, dataDir: dir });
+      const put = await first.blobs.put(Buffer.from("kept across a restart"));
+      first.transaction(() => first.blobs.retain(put.id));
+      first.close();
+      const state = openState({ inMemory: false, dataDir: dir });
+      assert.deepEqual(state.blobs.read(put.id, 21), Buffer.from("kept across a restart"));
+      state.transaction(() => state.blobs.release(put.id));
+      assert.equal(state.blobs.has(put.id), false);
+      assert.throws(() => state.blobs.read(put.id, 21), BlobNotFoundError);
+      state.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("blob store sweep", () => {

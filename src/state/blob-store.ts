@@ -5,9 +5,11 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readFileSync,
   renameSync,
   statSync,
   unlinkSync,
+  writeFileSync,
   type ReadStream,
 } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
@@ -89,9 +91,15 @@ export interface SweepResult {
 
 export interface BlobStore {
   readonly root: string;
+  /** A Buffer or Uint8Array of at most SMALL_BLOB_BYTES is hashed and written synchronously (one write, one rename). */
   put(source: BlobSource, opts?: BlobPutOptions): Promise<BlobInfo>;
   /** Streams the blob or a range of it. The file is opened now, so a delete after this call does not cut the stream short. */
   get(id: string, range?: ByteRange): ReadStream;
+  /**
+   * The blob (or a range of it) for a response body: the bytes themselves when the blob is
+   * small (`size` is its known size), from a cache of recently used small blobs, else a stream.
+   */
+  read(id: string, size: number, range?: ByteRange): Buffer | ReadStream;
   size(id: string): number;
   has(id: string): boolean;
   /** The file itself, for readers that need a path (unzipping Lambda code). Never write to it. */
@@ -127,13 +135,27 @@ export const BLOB_MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID`,
 ];
 
+/**
+ * Bodies up to this size are read and written whole: a request/response of a few KiB pays
+ * one write(2) and one rename(2) instead of a stream's open/write/close round trips through
+ * the thread pool, and small reads come from memory. Bounded per request, so memory stays flat.
+ */
+export const SMALL_BLOB_BYTES = 256 * 1024;
+/** Total bytes of small blobs kept for reads. Blobs are immutable (named by their hash), so the cache never goes stale. */
+const SMALL_BLOB_CACHE_BYTES = 64 * 1024 * 1024;
+
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
 const TEMP_DIR = "tmp";
 
 export class DiskBlobStore implements BlobStore {
-  /** Puts that finished but are not retained yet: id -> count. */
-  private readonly pins = new Map<string, number>();
+  /** Puts that finished but are not retained yet: id -> count and size (retain needs no stat). */
+  private readonly pins = new Map<string, { count: number; size: number }>();
+  /** Recently read or written small blobs, least recently used first. */
+  private readonly cache = new Map<string, Buffer>();
+  private cacheBytes = 0;
+  /** Shard directories known to exist, so a small put does not mkdir each time. */
+  private readonly shardDirs = new Set<string>();
   /** Temp files of puts in progress, which a sweep running meanwhile must not touch. */
   private readonly activeTemps = new Set<string>();
   /** Ids whose file may have to go once the current transaction ends. */
@@ -163,6 +185,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async put(source: BlobSource, opts: BlobPutOptions = {}): Promise<BlobInfo> {
+    if (source instanceof Uint8Array && source.length <= SMALL_BLOB_BYTES) return this.putSmall(source, opts);
     this.flushDeletions();
     const temp = join(this.root, TEMP_DIR, `${randomUUID()}.part`);
     this.activeTemps.add(temp);
@@ -198,7 +221,7 @@ export class DiskBlobStore implements BlobStore {
     const digest = sha256.digest();
     const id = digest.toString("hex");
     // Pin and place in one synchronous step: no sweep or post-commit deletion can run in between.
-    this.pin(id);
+    this.pin(id, size);
     try {
       this.place(temp, id, size);
     } catch (error) {
@@ -216,14 +239,85 @@ export class DiskBlobStore implements BlobStore {
     return info;
   }
 
+  /** The whole-buffer put: hashed and written in one synchronous step. */
+  private putSmall(bytes: Uint8Array, opts: BlobPutOptions): BlobInfo {
+    this.flushDeletions();
+    opts.signal?.throwIfAborted();
+    opts.onChunk?.(bytes);
+    const digest = createHash("sha256").update(bytes).digest();
+    const id = digest.toString("hex");
+    const final = this.path(id);
+    this.pin(id, bytes.length);
+    try {
+      if (fileSize(final) !== bytes.length) {
+        const temp = join(this.root, TEMP_DIR, `${randomUUID()}.part`);
+        writeFileSync(temp, bytes, { flag: "wx" });
+        this.ensureShard(final);
+        renameSync(temp, final);
+      }
+    } catch (error) {
+      this.unpin(id);
+      throw error;
+    }
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.remember(id, buffer);
+    const info: BlobInfo = { id, size: bytes.length, sha256: digest };
+    for (const name of opts.hashes ?? []) {
+      if (name === "md5") info.md5 = createHash("md5").update(bytes).digest();
+      if (name === "sha1") info.sha1 = createHash("sha1").update(bytes).digest();
+    }
+    return info;
+  }
+
+  read(id: string, size: number, range?: ByteRange): Buffer | ReadStream {
+    if (size > SMALL_BLOB_BYTES) return this.get(id, range);
+    let bytes = this.cache.get(id);
+    if (bytes !== undefined) {
+      // Most recently used goes last.
+      this.cache.delete(id);
+      this.cache.set(id, bytes);
+    } else {
+      try {
+        bytes = readFileSync(this.path(id));
+      } catch (error) {
+        if (isNotFound(error)) throw new BlobNotFoundError(id);
+        throw error;
+      }
+      this.remember(id, bytes);
+    }
+    if (range === undefined) return bytes;
+    checkRange(range);
+    return bytes.subarray(range.start, Math.min(range.end, bytes.length - 1) + 1);
+  }
+
+  private remember(id: string, bytes: Buffer): void {
+    if (this.cache.has(id) || bytes.length > SMALL_BLOB_BYTES) return;
+    this.cache.set(id, bytes);
+    this.cacheBytes += bytes.length;
+    for (const [oldest, old] of this.cache) {
+      if (this.cacheBytes <= SMALL_BLOB_CACHE_BYTES) break;
+      this.cache.delete(oldest);
+      this.cacheBytes -= old.length;
+    }
+  }
+
+  private forget(id: string): void {
+    const bytes = this.cache.get(id);
+    if (bytes === undefined) return;
+    this.cache.delete(id);
+    this.cacheBytes -= bytes.length;
+  }
+
+  private ensureShard(final: string): void {
+    const dir = dirname(final);
+    if (this.shardDirs.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.shardDirs.add(dir);
+  }
+
   get(id: string, range?: ByteRange): ReadStream {
     const file = this.path(id);
-    if (range !== undefined) {
-      const { start, end } = range;
-      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-        throw new RangeError(`blob range must be integers with 0 <= start <= end, got ${start}-${end}`);
-      }
-    }
+    if (range !== undefined) checkRange(range);
     let fd: number;
     try {
       fd = openSync(file, "r");
@@ -253,7 +347,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   retain(id: string): void {
-    const size = this.size(id);
+    const size = this.pins.get(id)?.size ?? this.size(id);
     this.stmts.insertOrIncrement.run(id, size);
     if (this.unpin(id) && this.db.inTransaction) {
       // The put is now held by this transaction; if it rolls back, the file is nobody's.
@@ -297,6 +391,7 @@ export class DiskBlobStore implements BlobStore {
     for (const id of this.candidates) {
       this.candidates.delete(id);
       if (this.isHeld(id)) continue;
+      this.forget(id);
       unlinkQuietly(this.path(id));
     }
   }
@@ -319,6 +414,7 @@ export class DiskBlobStore implements BlobStore {
           if (!ID_PATTERN.test(name) || !name.startsWith(top + sub)) continue;
           // Checked and unlinked synchronously, so a put of the same bytes cannot slip in between.
           if (this.isHeld(name)) continue;
+          this.forget(name);
           if (unlinkQuietly(join(dir, name))) result.removedBlobs++;
         }
       }
@@ -332,19 +428,21 @@ export class DiskBlobStore implements BlobStore {
   }
 
   private isHeld(id: string): boolean {
-    return (this.pins.get(id) ?? 0) > 0 || this.stmts.refs.get(id) !== undefined;
+    return this.pins.has(id) || this.stmts.refs.get(id) !== undefined;
   }
 
-  private pin(id: string): void {
-    this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
+  private pin(id: string, size: number): void {
+    const pin = this.pins.get(id);
+    if (pin) pin.count++;
+    else this.pins.set(id, { count: 1, size });
   }
 
   /** Returns whether a pin was there to drop. */
   private unpin(id: string): boolean {
-    const count = this.pins.get(id);
-    if (count === undefined) return false;
-    if (count <= 1) this.pins.delete(id);
-    else this.pins.set(id, count - 1);
+    const pin = this.pins.get(id);
+    if (pin === undefined) return false;
+    if (pin.count <= 1) this.pins.delete(id);
+    else pin.count--;
     return true;
   }
 
@@ -352,13 +450,24 @@ export class DiskBlobStore implements BlobStore {
     const final = this.path(id);
     // Dedupe. The size check replaces a file a power cut left empty (data not yet on disk
     // when the rename was); a file of the right size holds these bytes, so it stays.
-    if (existsSync(final) && statSync(final).size === size) {
+    if (fileSize(final) === size) {
       unlinkSync(temp);
       return;
     }
-    mkdirSync(dirname(final), { recursive: true });
+    this.ensureShard(final);
     renameSync(temp, final);
   }
+}
+
+function checkRange({ start, end }: ByteRange): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new RangeError(`blob range must be integers with 0 <= start <= end, got ${start}-${end}`);
+  }
+}
+
+/** The size of a file, or undefined when there is none: one stat(2), no exception on a miss. */
+function fileSize(file: string): number | undefined {
+  return statSync(file, { throwIfNoEntry: false })?.size;
 }
 
 function toBytes(raw: unknown): Uint8Array {

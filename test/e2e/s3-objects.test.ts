@@ -2,6 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomBytes, type Hash as NodeHash, type Hmac } from "node:crypto";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import {
@@ -287,6 +288,26 @@ describe("S3 objects", () => {
     const broken = await raw(nimbus.port, "PUT", `/${bucket}/broken.txt`, headers, Buffer.from("zz\r\nabcd"));
     assert.equal(broken.status, 400);
     assert.match(broken.text, /<Code>IncompleteBody<\/Code><Message>The request body terminated unexpectedly<\/Message>/);
+  });
+
+  test("a client that hangs up mid-body stores nothing, and the server carries on", async () => {
+    for (const size of [1024, 2 * 1024 * 1024]) {
+      const key = `cut-short-${size}`;
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(nimbus.port, "127.0.0.1", () => {
+          const head = [`PUT /${bucket}/${key} HTTP/1.1`, "Host: 127.0.0.1", `Content-Length: ${size}`, ...Object.entries(SIGNED).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n");
+          socket.write(head);
+          socket.write(Buffer.alloc(size / 2, 1), () => setTimeout(() => socket.destroy(), 50));
+        });
+        socket.on("close", () => resolve());
+        socket.on("error", reject);
+      });
+      await nimbus.events.idle();
+      const missing = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+      assert.equal(missing.status, 404);
+    }
+    const ok = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "after-cut", Body: "fine" }));
+    assert.ok(ok.ETag);
   });
 
   test("delete and DeleteObjects (verbose and quiet)", async () => {

@@ -12,7 +12,7 @@
  * payloads, which cannot be told apart from unsigned ones without the header.
  */
 import { PassThrough, Readable, type Transform } from "node:stream";
-import type { BlobInfo, BlobStore } from "../../state/blob-store.js";
+import { SMALL_BLOB_BYTES, type BlobInfo, type BlobStore } from "../../state/blob-store.js";
 import { createAwsChunkedDecoder, storedContentEncoding, type AwsChunkedDecoder } from "./domain/aws-chunked.js";
 import {
   createHasher,
@@ -92,7 +92,69 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
     throw errors.EntityTooLarge({}, { fields: { ProposedSize: input.ContentLength, MaxSizeAllowed: maxSize } });
   }
   const algorithm = declared?.algorithm ?? requestedAlgorithm(input.ChecksumAlgorithm) ?? (chunked ? "CRC32" : undefined);
-  const source = input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]);
+  let blob: BlobInfo;
+  let computed: Buffer | undefined;
+  let trailer: AwsChunkedDecoder["trailingChecksum"];
+  if (!chunked && (!(input.Body instanceof Readable) || (input.ContentLength !== undefined && input.ContentLength <= SMALL_BLOB_BYTES))) {
+    // A small plain body is read whole (its Content-Length bounds it) and hashed in one pass.
+    const bytes = input.Body instanceof Readable ? await readWhole(input.Body) : Buffer.from(input.Body ?? new Uint8Array());
+    if (bytes.length > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: bytes.length, MaxSizeAllowed: maxSize } });
+    blob = await blobs.put(bytes, { hashes: ["md5"] });
+    if (algorithm) {
+      const hasher = createHasher(algorithm);
+      hasher.update(bytes);
+      computed = await hasher.digest();
+    }
+  } else {
+    const streamed = await ingestStream(blobs, input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]), chunked, algorithm, maxSize);
+    ({ blob, computed, trailer } = streamed);
+  }
+  try {
+    const md5 = blob.md5 ?? Buffer.alloc(0);
+    if (input.ContentMD5 !== undefined) verifyContentMd5(input.ContentMD5, md5);
+    let checksum: IngestResult["checksum"];
+    if (declared) {
+      verifyChecksum(declared.algorithm, declared.value, computed ?? Buffer.alloc(0));
+      checksum = declared;
+    } else if (trailer) {
+      const actual = trailer.algorithm === algorithm && computed ? computed : await digestBlob(blobs, blob.id, trailer.algorithm);
+      verifyChecksum(trailer.algorithm, trailer.value, actual, { trailing: true });
+      checksum = { algorithm: trailer.algorithm, value: trailer.value };
+    } else if (algorithm && computed) {
+      checksum = { algorithm, value: computed.toString("base64") };
+    }
+    return {
+      blob,
+      md5Hex: md5.toString("hex"),
+      ...(checksum ? { checksum } : {}),
+      contentEncoding: storedContentEncoding(input.ContentEncoding),
+    };
+  } catch (err) {
+    blobs.abandon(blob.id);
+    throw err;
+  }
+}
+
+/** The body as one Buffer; a client that hangs up before the end gets IncompleteBody. */
+async function readWhole(source: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of source) chunks.push(chunk as Buffer);
+  } catch {
+    throw s3DomainErrors.IncompleteBody();
+  }
+  if (source.readableAborted) throw s3DomainErrors.IncompleteBody();
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/** A large or aws-chunked body, streamed into the blob store while it is decoded and hashed. */
+async function ingestStream(
+  blobs: BlobStore,
+  source: Readable,
+  chunked: boolean,
+  algorithm: ChecksumAlgorithm | undefined,
+  maxSize: number,
+): Promise<{ blob: BlobInfo; computed: Buffer | undefined; trailer: AwsChunkedDecoder["trailingChecksum"] }> {
   const decoder: AwsChunkedDecoder | undefined = chunked
     ? createAwsChunkedDecoder({ payload: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", minChunkSize: 0 })
     : undefined;
@@ -124,32 +186,7 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
   } finally {
     source.off("error", fail);
   }
-  try {
-    const md5 = blob.md5 ?? Buffer.alloc(0);
-    if (input.ContentMD5 !== undefined) verifyContentMd5(input.ContentMD5, md5);
-    let checksum: IngestResult["checksum"];
-    const computed = algorithm ? (await hashing.result).digests[algorithm] : undefined;
-    const trailer = decoder?.trailingChecksum;
-    if (declared) {
-      verifyChecksum(declared.algorithm, declared.value, computed ?? Buffer.alloc(0));
-      checksum = declared;
-    } else if (trailer) {
-      const actual = trailer.algorithm === algorithm && computed ? computed : await digestBlob(blobs, blob.id, trailer.algorithm);
-      verifyChecksum(trailer.algorithm, trailer.value, actual, { trailing: true });
-      checksum = { algorithm: trailer.algorithm, value: trailer.value };
-    } else if (algorithm && computed) {
-      checksum = { algorithm, value: computed.toString("base64") };
-    }
-    return {
-      blob,
-      md5Hex: md5.toString("hex"),
-      ...(checksum ? { checksum } : {}),
-      contentEncoding: storedContentEncoding(input.ContentEncoding),
-    };
-  } catch (err) {
-    blobs.abandon(blob.id);
-    throw err;
-  }
+  return { blob, computed: algorithm ? (await hashing.result).digests[algorithm] : undefined, trailer: decoder?.trailingChecksum };
 }
 
 /** Hashes a stored blob (a trailer named an algorithm the upload pass did not compute). */

@@ -90,10 +90,10 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   const blobId = row.blob_id ?? "";
   if (range.kind === "partial") {
     // Content-Range makes the response a 206 (responseStatus in the service definition).
-    const body = range.length > 0 ? ctx.store.blobs.get(blobId, { start: range.start, end: range.end }) : Buffer.alloc(0);
+    const body = range.length > 0 ? ctx.store.blobs.read(blobId, row.size, { start: range.start, end: range.end }) : Buffer.alloc(0);
     return { ...out, ContentLength: range.length, ContentRange: range.contentRange, Body: body };
   }
-  return { ...out, Body: ctx.store.blobs.get(blobId) };
+  return { ...out, Body: ctx.store.blobs.read(blobId, row.size) };
 }
 
 export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOutput {
