@@ -7,6 +7,7 @@
  * SDK speaks a newer protocol than the frozen model says (CloudWatch over JSON), a small
  * named patch in `services.ts` says so.
  */
+import { applyModelPatches } from "./model-patches.js";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -240,6 +241,7 @@ export function loadModel(file: string, queryTraits?: QueryTraits): ServiceModel
   let model = loaded.get(key);
   if (!model) {
     const raw = JSON.parse(readFileSync(join(modelsDirectory(), `${file}.min.json`), "utf8")) as RawModel;
+    applyModelPatches(file, raw);
     model = new ServiceModel(raw, queryTraits);
     loaded.set(key, model);
   }

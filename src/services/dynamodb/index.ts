@@ -2,6 +2,7 @@ import { defineService } from "../../core/service.js";
 import type { DynamodbOperations } from "../../generated/dynamodb.js";
 import { batchGetItem } from "./handlers/batch-get-item.js";
 import { batchWriteItem } from "./handlers/batch-write-item.js";
+import { createBackup, deleteBackup, describeBackup, listBackups, restoreTableFromBackup, restoreTableToPointInTime } from "./handlers/backups.js";
 import { describeContinuousBackups, updateContinuousBackups } from "./handlers/continuous-backups.js";
 import { createTable } from "./handlers/create-table.js";
 import { deleteItem } from "./handlers/delete-item.js";
@@ -20,6 +21,7 @@ import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
 import { updateItem } from "./handlers/update-item.js";
 import { updateTable } from "./handlers/update-table.js";
 import { DynamoStore } from "./store.js";
+import { PITR_PRUNE_INTERVAL_MS, pruneBackups } from "./backups.js";
 import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
 import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
 
@@ -35,8 +37,10 @@ export default defineService<DynamodbOperations, DynamoStore>({
       "dynamodb:ttl-sweep",
     );
     const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", () => publishStreams(env, store));
+    const cancelPrune = env.scheduler.every(PITR_PRUNE_INTERVAL_MS, () => pruneBackups(store, env.clock.now()), "dynamodb:backup-prune");
     return () => {
       cancelSweep();
+      cancelPrune();
       offSync();
     };
   },
@@ -65,5 +69,11 @@ export default defineService<DynamodbOperations, DynamoStore>({
     TransactWriteItems: transactWriteItems,
     DescribeContinuousBackups: describeContinuousBackups,
     UpdateContinuousBackups: updateContinuousBackups,
+    CreateBackup: createBackup,
+    DescribeBackup: describeBackup,
+    ListBackups: listBackups,
+    DeleteBackup: deleteBackup,
+    RestoreTableFromBackup: restoreTableFromBackup,
+    RestoreTableToPointInTime: restoreTableToPointInTime,
   },
 });

@@ -379,6 +379,8 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
 
   // A write that changes nothing (same item put again, an update to the same values) leaves no stream record.
   const unchanged = oldItem !== undefined && newItem !== undefined && attributeValuesEqual({ M: oldItem }, { M: newItem });
+  // Point-in-time recovery keeps each change's before-image; a table without PITR pays one check.
+  if (meta.pitrSince !== undefined && !unchanged) store.recordItemVersion(ctx, meta.id, key, oldItem ? serializeItem(oldItem) : null, ctx.clock.now());
   const streamArn = meta.stream?.enabled ? meta.stream.arn : undefined;
   if (streamArn !== undefined && !unchanged) appendStreamRecord(ctx, meta, streamArn, schema, oldItem, newItem, opts);
   return consumption;

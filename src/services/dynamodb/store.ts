@@ -63,6 +63,44 @@ export const DYNAMODB_MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, stream_arn, seq)
   ) WITHOUT ROWID;`,
+  // On-demand backups (a copy of the table's base rows and its definition), and the item
+  // history that point-in-time recovery rebuilds a past state from.
+  `CREATE TABLE dynamodb_backups (
+    account_id  TEXT    NOT NULL,
+    region      TEXT    NOT NULL,
+    arn         TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    table_name  TEXT    NOT NULL,
+    backup_type TEXT    NOT NULL, -- USER | SYSTEM
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER,          -- SYSTEM backups only
+    size_bytes  INTEGER NOT NULL,
+    item_count  INTEGER NOT NULL,
+    source      TEXT    NOT NULL, -- JSON TableMeta of the source table when backed up
+    PRIMARY KEY (account_id, region, arn)
+  ) WITHOUT ROWID;
+  CREATE INDEX dynamodb_backups_by_time ON dynamodb_backups (account_id, region, created_at, arn);
+  CREATE TABLE dynamodb_backup_items (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    backup_arn TEXT    NOT NULL,
+    pk         TEXT    NOT NULL,
+    sk         TEXT    NOT NULL,
+    item       TEXT    NOT NULL,
+    size       INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, backup_arn, pk, sk)
+  ) WITHOUT ROWID;
+  CREATE TABLE dynamodb_item_history (
+    seq        INTEGER PRIMARY KEY, -- order of the changes
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    table_id   TEXT    NOT NULL,    -- TableId: a table re-created under the same name starts afresh
+    pk         TEXT    NOT NULL,
+    sk         TEXT    NOT NULL,
+    changed_at INTEGER NOT NULL,
+    before     TEXT                 -- the item before this change; NULL when it did not exist
+  );
+  CREATE INDEX dynamodb_item_history_by_time ON dynamodb_item_history (account_id, region, table_id, changed_at);`,
 ];
 
 export interface ItemRow {
@@ -340,4 +378,203 @@ export class DynamoStore {
       .run(scope.account, scope.region, streamArn, seq, table, record, now);
     return seq;
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Backups
+
+  /** Records a backup and copies the table's base rows into it; returns what was copied. */
+  createBackup(scope: Scope, backup: Omit<BackupRow, "sizeBytes" | "itemCount">): { sizeBytes: number; itemCount: number } {
+    this.db
+      .prepare(
+        `INSERT INTO dynamodb_backup_items (account_id, region, backup_arn, pk, sk, item, size)
+         SELECT account_id, region, ?, pk, sk, item, size FROM dynamodb_items
+         WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ''`,
+      )
+      .run(backup.arn, scope.account, scope.region, backup.tableName);
+    const copied = this.db
+      .prepare<[string, string, string], { count: number; bytes: number | null }>(
+        "SELECT COUNT(*) AS count, SUM(size) AS bytes FROM dynamodb_backup_items WHERE account_id = ? AND region = ? AND backup_arn = ?",
+      )
+      .get(scope.account, scope.region, backup.arn);
+    const sizeBytes = copied?.bytes ?? 0;
+    const itemCount = copied?.count ?? 0;
+    this.db
+      .prepare(
+        `INSERT INTO dynamodb_backups (account_id, region, arn, name, table_name, backup_type, created_at, expires_at, size_bytes, item_count, source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(scope.account, scope.region, backup.arn, backup.name, backup.tableName, backup.type, backup.createdAt, backup.expiresAt ?? null, sizeBytes, itemCount, backup.source);
+    return { sizeBytes, itemCount };
+  }
+
+  getBackup(scope: Scope, arn: string): BackupRow | undefined {
+    const row = this.db
+      .prepare<[string, string, string], BackupSqlRow>(`SELECT ${BACKUP_COLUMNS} FROM dynamodb_backups WHERE account_id = ? AND region = ? AND arn = ?`)
+      .get(scope.account, scope.region, arn);
+    return row ? backupRow(row) : undefined;
+  }
+
+  /** Backups in creation order (then ARN), strictly after `after`, at most `limit`. */
+  listBackups(scope: Scope, filter: BackupFilter, limit: number): BackupRow[] {
+    const where = ["account_id = ?", "region = ?"];
+    const args: unknown[] = [scope.account, scope.region];
+    if (filter.tableName !== undefined) {
+      where.push("table_name = ?");
+      args.push(filter.tableName);
+    }
+    if (filter.from !== undefined) {
+      where.push("created_at >= ?");
+      args.push(filter.from);
+    }
+    if (filter.before !== undefined) {
+      where.push("created_at < ?");
+      args.push(filter.before);
+    }
+    if (filter.after !== undefined) {
+      where.push("(created_at, arn) > (?, ?)");
+      args.push(filter.after.createdAt, filter.after.arn);
+    }
+    where.push(`backup_type IN (${filter.types.map(() => "?").join(", ")})`);
+    args.push(...filter.types);
+    return this.db
+      .prepare<unknown[], BackupSqlRow>(`SELECT ${BACKUP_COLUMNS} FROM dynamodb_backups WHERE ${where.join(" AND ")} ORDER BY created_at, arn LIMIT ${Math.max(0, Math.floor(limit))}`)
+      .all(...args)
+      .map(backupRow);
+  }
+
+  /** Drops SYSTEM backups whose expiry has come. */
+  deleteExpiredBackups(now: number): void {
+    this.db
+      .prepare(
+        `DELETE FROM dynamodb_backup_items WHERE (account_id, region, backup_arn) IN (
+           SELECT account_id, region, arn FROM dynamodb_backups WHERE expires_at IS NOT NULL AND expires_at <= ?)`,
+      )
+      .run(now);
+    this.db.prepare("DELETE FROM dynamodb_backups WHERE expires_at IS NOT NULL AND expires_at <= ?").run(now);
+  }
+
+  deleteBackup(scope: Scope, arn: string): void {
+    this.db.prepare("DELETE FROM dynamodb_backup_items WHERE account_id = ? AND region = ? AND backup_arn = ?").run(scope.account, scope.region, arn);
+    this.db.prepare("DELETE FROM dynamodb_backups WHERE account_id = ? AND region = ? AND arn = ?").run(scope.account, scope.region, arn);
+  }
+
+  /** A backup's items in key order, fetched in pages. */
+  *backupItems(scope: Scope, arn: string): Generator<string> {
+    let after: { pk: string; sk: string } | undefined;
+    for (;;) {
+      const rows = this.db
+        .prepare<unknown[], { pk: string; sk: string; item: string }>(
+          `SELECT pk, sk, item FROM dynamodb_backup_items WHERE account_id = ? AND region = ? AND backup_arn = ?${after ? " AND (pk, sk) > (?, ?)" : ""}
+           ORDER BY pk, sk LIMIT ${PAGE}`,
+        )
+        .all(scope.account, scope.region, arn, ...(after ? [after.pk, after.sk] : []));
+      for (const row of rows) yield row.item;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1];
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Item history (point-in-time recovery)
+
+  /** One change of one item while PITR is on: the item as it was before (null: it did not exist). */
+  recordItemVersion(scope: Scope, tableId: string, key: RowKey, before: string | null, at: number): void {
+    this.db
+      .prepare("INSERT INTO dynamodb_item_history (account_id, region, table_id, pk, sk, changed_at, before) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, tableId, key.pk, key.sk, at, before);
+  }
+
+  /**
+   * For every item changed after `at`, the item as it was before its first change after `at`
+   * (null: it did not exist then); an item not listed is as it is now.
+   */
+  itemsBeforeChangesAfter(scope: Scope, tableId: string, at: number): Map<string, { pk: string; sk: string; before: string | null }> {
+    // SQLite takes the bare columns of a MIN() aggregate from the row holding the minimum.
+    const rows = this.db
+      .prepare<[string, string, string, number], { pk: string; sk: string; before: string | null; first: number }>(
+        `SELECT pk, sk, before, MIN(seq) AS first FROM dynamodb_item_history
+         WHERE account_id = ? AND region = ? AND table_id = ? AND changed_at > ? GROUP BY pk, sk`,
+      )
+      .all(scope.account, scope.region, tableId, at);
+    return new Map(rows.map((r) => [historyKey(r.pk, r.sk), { pk: r.pk, sk: r.sk, before: r.before }]));
+  }
+
+  /** Drops a table's history older than `before` (all of it when undefined). */
+  deleteItemHistory(scope: Scope, tableId: string, before?: number): void {
+    if (before === undefined) {
+      this.db.prepare("DELETE FROM dynamodb_item_history WHERE account_id = ? AND region = ? AND table_id = ?").run(scope.account, scope.region, tableId);
+    } else {
+      this.db
+        .prepare("DELETE FROM dynamodb_item_history WHERE account_id = ? AND region = ? AND table_id = ? AND changed_at < ?")
+        .run(scope.account, scope.region, tableId, before);
+    }
+  }
+
+  /** Drops the history of tables that no longer exist or no longer have PITR on. */
+  deleteOrphanItemHistory(): void {
+    this.db
+      .prepare(
+        `DELETE FROM dynamodb_item_history WHERE NOT EXISTS (
+           SELECT 1 FROM dynamodb_tables t
+           WHERE t.account_id = dynamodb_item_history.account_id AND t.region = dynamodb_item_history.region
+             AND json_extract(t.description, '$.id') = dynamodb_item_history.table_id
+             AND json_extract(t.description, '$.pitrSince') IS NOT NULL)`,
+      )
+      .run();
+  }
+}
+
+export interface BackupRow {
+  readonly arn: string;
+  readonly name: string;
+  readonly tableName: string;
+  readonly type: "USER" | "SYSTEM";
+  readonly createdAt: number;
+  readonly expiresAt?: number | undefined;
+  readonly sizeBytes: number;
+  readonly itemCount: number;
+  /** JSON TableMeta of the source table when it was backed up. */
+  readonly source: string;
+}
+
+export interface BackupFilter {
+  readonly tableName?: string | undefined;
+  /** Created at or after (epoch ms). */
+  readonly from?: number | undefined;
+  /** Created strictly before (epoch ms). */
+  readonly before?: number | undefined;
+  readonly types: readonly string[];
+  readonly after?: { readonly createdAt: number; readonly arn: string } | undefined;
+}
+
+interface BackupSqlRow {
+  arn: string;
+  name: string;
+  table_name: string;
+  backup_type: string;
+  created_at: number;
+  expires_at: number | null;
+  size_bytes: number;
+  item_count: number;
+  source: string;
+}
+
+const BACKUP_COLUMNS = "arn, name, table_name, backup_type, created_at, expires_at, size_bytes, item_count, source";
+
+function backupRow(r: BackupSqlRow): BackupRow {
+  return {
+    arn: r.arn,
+    name: r.name,
+    tableName: r.table_name,
+    type: r.backup_type === "SYSTEM" ? "SYSTEM" : "USER",
+    createdAt: r.created_at,
+    ...(r.expires_at !== null ? { expiresAt: r.expires_at } : {}),
+    sizeBytes: r.size_bytes,
+    itemCount: r.item_count,
+    source: r.source,
+  };
+}
+
+export function historyKey(pk: string, sk: string): string {
+  return `${pk}\u0000${sk}`;
 }

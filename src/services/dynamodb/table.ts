@@ -71,6 +71,17 @@ export interface TableMeta {
   ttl?: { attribute: string; enabled: boolean };
   /** Epoch ms since point-in-time recovery is on. */
   pitrSince?: number;
+  /** PITR's RecoveryPeriodInDays (1-35); 35 when unset. */
+  pitrRecoveryPeriodDays?: number;
+  /** Set on a table made by RestoreTableFromBackup or RestoreTableToPointInTime. */
+  restore?: RestoreInfo;
+}
+
+export interface RestoreInfo {
+  readonly sourceBackupArn?: string;
+  readonly sourceTableArn: string;
+  /** The backup's creation time, or the point in time restored to (epoch ms). */
+  readonly restoreDateTime: number;
 }
 
 export function tableArn(scope: Scope, name: string): string {
@@ -195,5 +206,16 @@ export function describeTable(
     ...(meta.tableClass !== "STANDARD" ? { TableClassSummary: { TableClass: meta.tableClass } } : {}),
     DeletionProtectionEnabled: meta.deletionProtection,
     ...(meta.onDemand ? { OnDemandThroughput: meta.onDemand } : {}),
+    ...(meta.restore
+      ? {
+          RestoreSummary: {
+            ...(meta.restore.sourceBackupArn !== undefined ? { SourceBackupArn: meta.restore.sourceBackupArn } : {}),
+            SourceTableArn: meta.restore.sourceTableArn,
+            RestoreDateTime: new Date(meta.restore.restoreDateTime),
+            // Restores finish at once here; only the answer to the restore call itself sees it running.
+            RestoreInProgress: status === "CREATING",
+          },
+        }
+      : {}),
   };
 }

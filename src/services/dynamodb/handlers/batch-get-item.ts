@@ -7,6 +7,8 @@ import { tableSchema } from "../table.js";
 import { check } from "../validation.js";
 
 const MAX_KEYS = 100;
+/** "A single operation can retrieve up to 16 MB of data"; the keys beyond come back unprocessed. */
+export const MAX_BATCH_GET_BYTES = 16 * 1024 * 1024;
 
 export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): BatchGetItemOutput {
   const tables = Object.keys(input.RequestItems);
@@ -36,22 +38,40 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
       seen.add(id);
       return key;
     });
-    return { name, meta, paths, keys, consistent: request.ConsistentRead === true };
+    return { name, meta, paths, keys, consistent: request.ConsistentRead === true, request };
   });
 
   const responses: Record<string, Item[]> = {};
+  const unprocessed: NonNullable<BatchGetItemOutput["UnprocessedKeys"]> = {};
   const capacity: ConsumedCapacityOut[] = [];
+  // Items count at their full stored size, as read (and charged), before any projection.
+  let bytes = 0;
+  let full = false;
   for (const plan of plans) {
     const found: Item[] = [];
     const consumed = new Consumption(plan.meta.name, "read");
+    let done = 0;
     for (const key of plan.keys) {
+      if (full) break;
       const item = readItem(ctx.store, ctx, plan.meta, key);
-      consumed.table += readUnits(item ? itemSize(item) : 0, plan.consistent);
+      const size = item ? itemSize(item) : 0;
+      if (item && bytes + size > MAX_BATCH_GET_BYTES) {
+        full = true;
+        break;
+      }
+      bytes += size;
+      done++;
+      consumed.table += readUnits(size, plan.consistent);
       if (item) found.push(plan.paths ? project(plan.paths, item) : item);
     }
+    if (done < plan.keys.length) {
+      // The rest go back in the shape they were asked in, ready to be sent again.
+      const { Keys: _all, ...rest } = plan.request;
+      unprocessed[plan.name] = { ...rest, Keys: plan.keys.slice(done) };
+    }
     responses[plan.name] = found;
-    const c = consumed.describe(mode);
+    const c = done > 0 ? consumed.describe(mode) : undefined;
     if (c) capacity.push(c);
   }
-  return { Responses: responses, UnprocessedKeys: {}, ...(mode !== "NONE" ? { ConsumedCapacity: capacity } : {}) };
+  return { Responses: responses, UnprocessedKeys: unprocessed, ...(mode !== "NONE" ? { ConsumedCapacity: capacity } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { DeleteTableInput, DeleteTableOutput } from "../../../generated/dynamodb.js";
+import { createSystemBackup } from "../backups.js";
 import { validationException } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { requireTable, streamChanged } from "../items.js";
@@ -11,6 +12,8 @@ export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): Delete
       throw validationException("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
     }
     const description = describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index));
+    // With PITR on, DynamoDB keeps a SYSTEM backup of the deleted table for 35 days.
+    createSystemBackup(ctx.store, ctx, meta, ctx.clock.now());
     ctx.store.deleteTable(ctx, meta.name);
     const changed = meta.stream?.enabled ? streamChanged(meta, false, ctx.clock.now()) : undefined;
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);

@@ -38,6 +38,22 @@ import { keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
 import { check } from "../validation.js";
 
 const MAX_ACTIONS = 100;
+/** "The aggregate size of the items in the transaction cannot exceed 4 MB." */
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+
+function tooLarge(): AwsError {
+  return validationException("Transaction item size has exceeded the 4 MB limit");
+}
+
+/** Put counts its item, Update the item it makes, Delete and ConditionCheck their key. */
+function aggregateSize(actions: readonly Action[], updated?: readonly (Item | undefined)[]): number {
+  let total = 0;
+  actions.forEach((a, i) => {
+    const made = a.kind === "Update" ? updated?.[i] : undefined;
+    total += itemSize(made ?? a.key);
+  });
+  return total;
+}
 /** ClientRequestToken makes a TransactWriteItems idempotent for 10 minutes. */
 export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
 
@@ -117,6 +133,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     if (seen.has(id)) throw validationException("Transaction request cannot include multiple operations on one item");
     seen.add(id);
   }
+  if (aggregateSize(actions) > MAX_TRANSACTION_BYTES) throw tooLarge();
   const now = ctx.clock.now();
   const print = input.ClientRequestToken !== undefined ? fingerprint(input) : undefined;
 
@@ -162,6 +179,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     if (reasons.some((r) => r.Code !== "None")) {
       throw errors.TransactionCanceled({ reasons: reasons.map((r) => r.Code).join(", ") }, { fields: { CancellationReasons: reasons } });
     }
+    if (aggregateSize(actions, results) > MAX_TRANSACTION_BYTES) throw tooLarge();
     const consumed = actions.map((a, i) => {
       if (a.kind === "ConditionCheck") return { meta: a.meta, consumed: chargeOnly(a, ctx, olds[i]) };
       const c = writeItem(ctx, a.meta, olds[i], a.kind === "Delete" ? undefined : results[i]);

@@ -1,0 +1,311 @@
+/**
+ * On-demand backups and point-in-time recovery.
+ *
+ * A backup is a real copy: the source table's definition (JSON TableMeta) and its base rows,
+ * copied inside one SQLite statement, so it survives the table's deletion and a restart.
+ *
+ * Point-in-time recovery keeps, while it is on, each item's before-image at every change
+ * (`dynamodb_item_history`, written by `writeItem`). The table as it was at time T is then the
+ * current table, except that every item changed after T takes the before-image of its first
+ * change after T (absent when that image is null). History older than the recovery period is
+ * never needed for a restore inside the window, so it is pruned.
+ */
+import { randomBytes } from "node:crypto";
+import type { CreateTableInput } from "../../generated/dynamodb.js";
+import { defineErrors } from "../../core/errors.js";
+import type { Scope } from "../../core/service.js";
+import type { Item } from "./domain/index.js";
+import { errors } from "./errors.js";
+import type { DynamoContext } from "./context.js";
+import { createTable } from "./handlers/create-table.js";
+import { parseItem, tableNameOf, writeItem } from "./items.js";
+import { historyKey, type BackupRow, type DynamoStore } from "./store.js";
+import { describeTable, type RestoreInfo, type TableMeta } from "./table.js";
+import { check, oneOf, range } from "./validation.js";
+
+// Backup and restore errors, with the messages DynamoDB sends.
+export const backupErrors = defineErrors({
+  BackupNotFound: { code: "BackupNotFoundException", status: 400, message: "Backup not found: {arn}" },
+  TableAlreadyExists: { code: "TableAlreadyExistsException", status: 400, message: "Table already exists: {name}" },
+  PointInTimeRecoveryUnavailable: {
+    code: "PointInTimeRecoveryUnavailableException",
+    status: 400,
+    message: "Point in time recovery is not enabled for table '{name}'",
+  },
+  InvalidRestoreTime: {
+    code: "InvalidRestoreTimeException",
+    status: 400,
+    // The exception's documented description; the service's own wording is not published.
+    message: "An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.",
+  },
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** RecoveryPeriodInDays: 1 to 35, 35 when not given. */
+export const MIN_RECOVERY_PERIOD_DAYS = 1;
+export const MAX_RECOVERY_PERIOD_DAYS = 35;
+/** PITR restores to any time up to LatestRestorableDateTime, "typically 5 minutes before the current time". */
+export const LATEST_RESTORABLE_LAG_MS = 5 * 60 * 1000;
+/** How often PITR history past each table's recovery period, and expired SYSTEM backups, are dropped (clock time). */
+export const PITR_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** ListBackups pages hold "at most 1 MB worth of items". */
+const LIST_PAGE_BYTES = 1024 * 1024;
+
+/** Backup, restore and continuous-backup operations say TableNotFoundException, not ResourceNotFoundException. */
+export function requireSourceTable(store: DynamoStore, scope: Scope, raw: string): TableMeta {
+  const name = tableNameOf(raw);
+  const meta = store.getTable(scope, name);
+  if (meta === undefined) throw errors.BackupTableNotFound({ name });
+  return meta;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Point-in-time recovery window
+
+export function recoveryPeriodDays(meta: TableMeta): number {
+  return meta.pitrRecoveryPeriodDays ?? MAX_RECOVERY_PERIOD_DAYS;
+}
+
+/** EarliestRestorableDateTime and LatestRestorableDateTime (epoch ms), or undefined when PITR is off. */
+export function restorableWindow(meta: TableMeta, now: number): { earliest: number; latest: number } | undefined {
+  const since = meta.pitrSince;
+  if (since === undefined) return undefined;
+  return {
+    earliest: Math.max(since, now - recoveryPeriodDays(meta) * DAY_MS),
+    latest: Math.max(since, now - LATEST_RESTORABLE_LAG_MS),
+  };
+}
+
+/** The table's items as they were at `at` (epoch ms), in no particular order. */
+export function* itemsAt(store: DynamoStore, scope: Scope, meta: TableMeta, at: number): Generator<Item> {
+  const changed = store.itemsBeforeChangesAfter(scope, meta.id, at);
+  for (const row of store.range(scope, meta.name, "", {})) {
+    if (!changed.has(historyKey(row.pk, row.sk))) yield parseItem(row.item);
+  }
+  for (const c of changed.values()) if (c.before !== null) yield parseItem(c.before);
+}
+
+/** Drops history no restore inside any table's window can need, and expired SYSTEM backups. */
+export function pruneBackups(store: DynamoStore, now: number): void {
+  store.transaction(() => {
+    for (const { scope, meta } of store.allTables()) {
+      if (meta.pitrSince !== undefined) store.deleteItemHistory(scope, meta.id, now - recoveryPeriodDays(meta) * DAY_MS);
+    }
+    store.deleteOrphanItemHistory();
+    store.deleteExpiredBackups(now);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backups
+
+/** `<table arn>/backup/<creation epoch ms, 14 digits>-<8 hex>`, as DynamoDB names them. */
+export function backupArn(tableArn: string, now: number, random: Buffer = randomBytes(4)): string {
+  return `${tableArn}/backup/${String(now).padStart(14, "0")}-${random.toString("hex")}`;
+}
+
+/** The creation time an ARN of ours carries (used to resume a listing after a deleted backup). */
+export function backupArnTime(arn: string): number | undefined {
+  const m = /\/backup\/(\d{14})-[0-9a-f]{8}$/.exec(arn);
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+/** A table with PITR on that is deleted leaves a SYSTEM backup, kept 35 days. */
+export const SYSTEM_BACKUP_RETENTION_MS = 35 * DAY_MS;
+
+/**
+ * The SYSTEM backup DynamoDB takes when a table with point-in-time recovery on is deleted.
+ * Call it inside DeleteTable's transaction, before the table's rows go. Returns its ARN, or
+ * undefined when PITR is off (no backup is taken).
+ */
+export function createSystemBackup(store: DynamoStore, scope: Scope, meta: TableMeta, now: number): string | undefined {
+  if (meta.pitrSince === undefined) return undefined;
+  const arn = backupArn(meta.arn, now);
+  store.createBackup(scope, {
+    arn,
+    name: `${meta.name}$DeletedTableBackup`,
+    tableName: meta.name,
+    type: "SYSTEM",
+    createdAt: now,
+    expiresAt: now + SYSTEM_BACKUP_RETENTION_MS,
+    source: JSON.stringify(meta),
+  });
+  return arn;
+}
+
+export function backupSource(row: BackupRow): TableMeta {
+  return JSON.parse(row.source) as TableMeta;
+}
+
+export function backupDetails(row: BackupRow, status: "CREATING" | "AVAILABLE" | "DELETED") {
+  return {
+    BackupArn: row.arn,
+    BackupName: row.name,
+    BackupSizeBytes: row.sizeBytes,
+    BackupStatus: status,
+    BackupType: row.type,
+    BackupCreationDateTime: new Date(row.createdAt),
+    ...(row.expiresAt !== undefined ? { BackupExpiryDateTime: new Date(row.expiresAt) } : {}),
+  };
+}
+
+function throughput(meta: TableMeta, t: { read: number; write: number } | undefined) {
+  const provisioned = meta.billingMode === "PROVISIONED" && t !== undefined;
+  return { ReadCapacityUnits: provisioned ? t.read : 0, WriteCapacityUnits: provisioned ? t.write : 0 };
+}
+
+export function backupDescription(row: BackupRow, status: "AVAILABLE" | "DELETED") {
+  const src = backupSource(row);
+  return {
+    BackupDetails: backupDetails(row, status),
+    SourceTableDetails: {
+      TableName: src.name,
+      TableId: src.id,
+      TableArn: src.arn,
+      TableSizeBytes: row.sizeBytes,
+      KeySchema: src.keySchema,
+      TableCreationDateTime: new Date(src.createdAt),
+      ProvisionedThroughput: throughput(src, src.provisioned),
+      ...(src.onDemand ? { OnDemandThroughput: src.onDemand } : {}),
+      ItemCount: row.itemCount,
+      BillingMode: src.billingMode,
+    },
+    SourceTableFeatureDetails: {
+      ...(src.lsis.length > 0 ? { LocalSecondaryIndexes: src.lsis.map((i) => ({ IndexName: i.name, KeySchema: i.keySchema, Projection: i.projection })) } : {}),
+      ...(src.gsis.length > 0
+        ? {
+            GlobalSecondaryIndexes: src.gsis.map((i) => ({
+              IndexName: i.name,
+              KeySchema: i.keySchema,
+              Projection: i.projection,
+              ProvisionedThroughput: throughput(src, i.provisioned),
+              ...(i.onDemand ? { OnDemandThroughput: i.onDemand } : {}),
+            })),
+          }
+        : {}),
+      ...(src.stream?.enabled ? { StreamDescription: { StreamEnabled: true, StreamViewType: src.stream.viewType } } : {}),
+      ...(src.ttl ? { TimeToLiveDescription: { TimeToLiveStatus: src.ttl.enabled ? "ENABLED" : "DISABLED", AttributeName: src.ttl.attribute } } : {}),
+      ...(src.sse?.enabled ? { SSEDescription: { Status: "ENABLED", SSEType: src.sse.type ?? "KMS", KMSMasterKeyArn: src.sse.kmsKeyArn } } : {}),
+    },
+  };
+}
+
+export function backupSummary(row: BackupRow) {
+  const src = backupSource(row);
+  return {
+    TableName: src.name,
+    TableId: src.id,
+    TableArn: src.arn,
+    BackupArn: row.arn,
+    BackupName: row.name,
+    BackupCreationDateTime: new Date(row.createdAt),
+    ...(row.expiresAt !== undefined ? { BackupExpiryDateTime: new Date(row.expiresAt) } : {}),
+    BackupStatus: "AVAILABLE",
+    BackupType: row.type,
+    BackupSizeBytes: row.sizeBytes,
+  };
+}
+
+export type BackupSummary = ReturnType<typeof backupSummary>;
+
+/** One ListBackups page: at most `limit` summaries and about 1 MB; `next` when more follow. */
+export function backupPage(rows: readonly BackupRow[], limit: number): { summaries: BackupSummary[]; next?: string } {
+  const summaries: BackupSummary[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (summaries.length === limit) break;
+    const summary = backupSummary(row);
+    bytes += JSON.stringify(summary).length;
+    if (summaries.length > 0 && bytes > LIST_PAGE_BYTES) break;
+    summaries.push(summary);
+  }
+  const last = summaries[summaries.length - 1];
+  return summaries.length < rows.length && last !== undefined ? { summaries, next: last.BackupArn } : { summaries };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restore
+
+export interface RestoreOverrides {
+  readonly BillingModeOverride?: string | undefined;
+  readonly GlobalSecondaryIndexOverride?: NonNullable<CreateTableInput["GlobalSecondaryIndexes"]> | undefined;
+  readonly LocalSecondaryIndexOverride?: NonNullable<CreateTableInput["LocalSecondaryIndexes"]> | undefined;
+  readonly ProvisionedThroughputOverride?: CreateTableInput["ProvisionedThroughput"] | undefined;
+  readonly OnDemandThroughputOverride?: CreateTableInput["OnDemandThroughput"] | undefined;
+  readonly SSESpecificationOverride?: CreateTableInput["SSESpecification"] | undefined;
+}
+
+export function checkOverrides(o: RestoreOverrides): void {
+  check(
+    oneOf("billingModeOverride", o.BillingModeOverride, ["PROVISIONED", "PAY_PER_REQUEST"]),
+    range("provisionedThroughputOverride.readCapacityUnits", o.ProvisionedThroughputOverride?.ReadCapacityUnits, 1),
+    range("provisionedThroughputOverride.writeCapacityUnits", o.ProvisionedThroughputOverride?.WriteCapacityUnits, 1),
+    oneOf("sSESpecificationOverride.sSEType", o.SSESpecificationOverride?.SSEType, ["AES256", "KMS"]),
+  );
+}
+
+/**
+ * The CreateTable request that makes the restored table: the source's key schema, indexes,
+ * capacity, encryption and table class, each replaced by its override when given. Streams,
+ * TTL, PITR, tags and deletion protection are not restored (AWS: "set up manually").
+ */
+export function restoreRequest(source: TableMeta, target: string, o: RestoreOverrides): CreateTableInput {
+  const billing = (o.BillingModeOverride ?? source.billingMode) as TableMeta["billingMode"];
+  const provisioned = billing === "PROVISIONED";
+  const sourceProvisioned = source.billingMode === "PROVISIONED";
+  const tableThroughput =
+    o.ProvisionedThroughputOverride ??
+    (provisioned && sourceProvisioned ? { ReadCapacityUnits: source.provisioned.read, WriteCapacityUnits: source.provisioned.write } : undefined);
+  const gsis =
+    o.GlobalSecondaryIndexOverride ??
+    source.gsis.map((g) => {
+      // An index of an on-demand source restored as provisioned takes the table's capacity.
+      const own = sourceProvisioned && g.provisioned ? { ReadCapacityUnits: g.provisioned.read, WriteCapacityUnits: g.provisioned.write } : tableThroughput;
+      return {
+        IndexName: g.name,
+        KeySchema: g.keySchema,
+        Projection: g.projection,
+        ...(provisioned && own ? { ProvisionedThroughput: own } : {}),
+        ...(!provisioned && g.onDemand ? { OnDemandThroughput: g.onDemand } : {}),
+      };
+    });
+  const lsis = o.LocalSecondaryIndexOverride ?? source.lsis.map((l) => ({ IndexName: l.name, KeySchema: l.keySchema, Projection: l.projection }));
+  const used = new Set([...source.keySchema, ...lsis.flatMap((i) => i.KeySchema), ...gsis.flatMap((i) => i.KeySchema)].map((k) => k.AttributeName));
+  const onDemand = o.OnDemandThroughputOverride ?? (!provisioned ? source.onDemand : undefined);
+  const sse =
+    o.SSESpecificationOverride ??
+    (source.sse?.enabled ? { Enabled: true, SSEType: source.sse.type ?? "KMS", ...(source.sse.kmsKeyArn ? { KMSMasterKeyId: source.sse.kmsKeyArn } : {}) } : undefined);
+  return {
+    TableName: target,
+    AttributeDefinitions: source.attributeDefinitions.filter((d) => used.has(d.AttributeName)),
+    KeySchema: source.keySchema,
+    ...(lsis.length > 0 ? { LocalSecondaryIndexes: lsis } : {}),
+    ...(gsis.length > 0 ? { GlobalSecondaryIndexes: gsis } : {}),
+    BillingMode: billing,
+    // Given with on-demand billing it is passed on, so CreateTable's own rule refuses it.
+    ...(tableThroughput !== undefined && (provisioned || o.ProvisionedThroughputOverride !== undefined) ? { ProvisionedThroughput: tableThroughput } : {}),
+    ...(onDemand ? { OnDemandThroughput: onDemand } : {}),
+    ...(sse ? { SSESpecification: sse } : {}),
+    TableClass: source.tableClass,
+  };
+}
+
+/**
+ * Creates `target` like `source` (with the overrides) and fills it with `items`, all in one
+ * transaction; answers the TableDescription of the restore call (CREATING, restore in progress).
+ */
+export function restoreTable(ctx: DynamoContext, source: TableMeta, target: string, o: RestoreOverrides, info: RestoreInfo, items: () => Iterable<Item>) {
+  checkOverrides(o);
+  const request = restoreRequest(source, target, o);
+  return ctx.store.transaction(() => {
+    if (ctx.store.getTable(ctx, target) !== undefined) throw backupErrors.TableAlreadyExists({ name: target });
+    createTable(request, ctx);
+    const meta = ctx.store.getTable(ctx, target);
+    // createTable inserted it in this same transaction.
+    if (meta === undefined) throw new Error(`restore: table ${target} vanished after CreateTable`);
+    meta.restore = info;
+    ctx.store.saveTable(ctx, meta);
+    for (const item of items()) writeItem(ctx, meta, undefined, item);
+    return describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 }));
+  });
+}
