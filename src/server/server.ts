@@ -16,6 +16,7 @@ import { createScheduler, type Scheduler } from "../core/scheduler.js";
 import type { NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
+import { handleSnsInternalRequest } from "../services/sns/internal-endpoints.js";
 import { openState, type StateLayer } from "../state/database.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
@@ -251,6 +252,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
   const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  if (rawPath.startsWith("/_aws/sns/") || rawPath.startsWith("/_nimbus/sns/")) return handleSnsInternalRequest(req, res, registry);
   if (rawPath.startsWith("/_nimbus/") || rawPath.startsWith("/_localstack/")) {
     return internalEndpoint(rawPath, res, registry, opts);
   }

@@ -5,14 +5,20 @@
  * receives right after Publish sees the message, as it would a few milliseconds later on AWS.
  * Lambda subscriptions are invoked asynchronously (InvocationType Event) through ctx.invoke;
  * HTTP/S endpoints get the POST AWS sends, without waiting for it (a slow endpoint must not
- * slow Publish). Email and SMS are recorded but go nowhere on one machine.
- * A delivery that fails (queue deleted, message refused) is dropped, as AWS drops it when the
- * subscription has no dead-letter queue; it never fails the Publish.
+ * slow Publish), retried on the scheduler per the subscription's effective delivery policy
+ * (retry.ts). Email, email-json, SMS and mobile push cannot leave one machine: each is recorded
+ * in the outbox with what AWS would have sent (outbox.ts, email.ts, platform.ts).
+ * A delivery that fails (queue deleted, message refused, endpoint disabled, HTTP retries used
+ * up) goes to the subscription's dead-letter queue when it has a RedrivePolicy, and is dropped
+ * otherwise, as on AWS; it never fails the Publish.
  */
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
+import { effectiveSubscriptionDeliveryPolicy } from "./delivery-policy.js";
 import { matchesFilterPolicy, validateFilterPolicy, validateFilterPolicyScope } from "./domain/filter-policy.js";
 import {
+  buildConfirmation,
+  buildNotification,
   httpConfirmation,
   httpNotification,
   lambdaEvent,
@@ -22,16 +28,20 @@ import {
   subscribeUrl,
   unsubscribeUrl,
   type EnvelopeSigner,
-  type HttpDelivery,
   type NotificationInput,
   type SnsMessageAttributes,
   type SqsDelivery,
 } from "./domain/messages.js";
 import { signingCertUrl } from "./domain/signing.js";
+import { CONFIRMATION_EMAIL_SUBJECT, DEFAULT_EMAIL_SUBJECT, emailConfirmationText, emailNotificationText, emailSender, snsPrettyJson } from "./email.js";
+import { attributesForRecord } from "./outbox.js";
+import { endpointArn, isEnabled, parseEndpointArn, platformPayload, type PlatformEndpoint } from "./platform.js";
+import { deliverWithRetries } from "./retry.js";
+import { smsDeliveryOptions } from "./sms.js";
 import type { Subscription, Topic } from "./store.js";
 import { subscriptionArn, topicArn, type SnsContext } from "./topics.js";
 
-const DELIVERED = new Set(["sqs", "lambda", "http", "https"]);
+const DELIVERED = new Set(["sqs", "lambda", "http", "https", "email", "email-json", "sms", "application"]);
 
 export interface PublishedMessage {
   messageId: string;
@@ -119,24 +129,20 @@ async function deliverToLambda(ctx: SnsContext, sub: Subscription, notification:
   await ctx.invoke("lambda", "Invoke", { FunctionName: sub.endpoint, InvocationType: "Event", Payload: payload }, { account: arn.account, region: arn.region });
 }
 
-/** POSTs to an HTTP/S subscriber; resolves whether it answered 2xx (network errors count as no). */
-export async function postToEndpoint(endpoint: string, delivery: HttpDelivery): Promise<boolean> {
-  try {
-    const res = await fetch(endpoint, { method: "POST", headers: delivery.headers, body: delivery.body });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 function signerFor(ctx: SnsContext, topic: Topic): EnvelopeSigner {
   const identity = ctx.store.signingIdentity();
   return { identity, version: topic.attributes.SignatureVersion === "2" ? "2" : "1", certUrl: signingCertUrl(ctx.config.endpoint, identity.certificate) };
 }
 
-/** Subscribe to an HTTP/S endpoint: AWS POSTs a SubscriptionConfirmation carrying the token. */
-export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, token: string): Promise<boolean> {
+function retryPolicyOf(sub: Subscription, topic: Topic) {
+  return effectiveSubscriptionDeliveryPolicy(sub.attributes.DeliveryPolicy, topic.attributes.DeliveryPolicy);
+}
+
+/**
+ * Subscribe to an HTTP/S endpoint: AWS POSTs a SubscriptionConfirmation carrying the token,
+ * retried like any message (a failed confirmation has no dead-letter queue: it is dropped).
+ */
+export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, token: string): void {
   const arn = topicArn(topic);
   const delivery = httpConfirmation({
     type: "SubscriptionConfirmation",
@@ -148,7 +154,121 @@ export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub:
     timestamp: snsTimestamp(ctx.clock),
     signer: signerFor(ctx, topic),
   });
-  return postToEndpoint(sub.endpoint, delivery);
+  deliverWithRetries(ctx, { endpoint: sub.endpoint, delivery, policy: retryPolicyOf(sub, topic).healthyRetryPolicy });
+}
+
+/** Subscribe an email address: the confirmation email, with the link that confirms (token in it). */
+export function sendEmailConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, token: string): void {
+  const arn = topicArn(topic);
+  const messageId = randomUUID();
+  const timestamp = snsTimestamp(ctx.clock);
+  const confirmUrl = subscribeUrl(ctx.config.endpoint, arn, token);
+  const body =
+    sub.protocol === "email-json"
+      ? snsPrettyJson(
+          buildConfirmation({ type: "SubscriptionConfirmation", messageId, topicArn: arn, subscriptionArn: subscriptionArn(sub), token, subscribeUrl: confirmUrl, timestamp, signer: signerFor(ctx, topic) }),
+        )
+      : emailConfirmationText(arn, confirmUrl);
+  ctx.store.outbox.record(
+    topic.account,
+    topic.region,
+    "email",
+    sub.endpoint,
+    {
+      Type: "SubscriptionConfirmation",
+      Address: sub.endpoint,
+      Protocol: sub.protocol,
+      MessageId: messageId,
+      TopicArn: arn,
+      SubscriptionArn: subscriptionArn(sub),
+      Token: token,
+      SubscribeURL: confirmUrl,
+      From: emailSender(topic),
+      Subject: CONFIRMATION_EMAIL_SUBJECT,
+      Body: body,
+      Timestamp: timestamp,
+    },
+    ctx.clock.now(),
+  );
+}
+
+/** An SMS text: recorded unless the number opted out (AWS then does not send it). */
+export function recordSms(
+  ctx: SnsContext,
+  scope: { account: string; region: string },
+  phoneNumber: string,
+  fields: { messageId: string; message: string; subject?: string | undefined; attributes?: SnsMessageAttributes | undefined; messageStructure?: string | undefined; topicArn?: string; subscriptionArn?: string },
+): boolean {
+  if (ctx.store.sms.isOptedOut(scope.account, scope.region, phoneNumber)) return false;
+  const options = smsDeliveryOptions(ctx.store.sms.attributes(scope.account, scope.region), fields.attributes);
+  const attributes = attributesForRecord(fields.attributes);
+  ctx.store.outbox.record(
+    scope.account,
+    scope.region,
+    "sms",
+    phoneNumber,
+    {
+      PhoneNumber: phoneNumber,
+      ...(fields.topicArn !== undefined ? { TopicArn: fields.topicArn } : {}),
+      ...(fields.subscriptionArn !== undefined ? { SubscriptionArn: fields.subscriptionArn } : {}),
+      MessageId: fields.messageId,
+      Message: fields.message,
+      ...(attributes !== undefined ? { MessageAttributes: attributes } : {}),
+      ...(fields.messageStructure !== undefined ? { MessageStructure: fields.messageStructure } : {}),
+      ...(fields.subject !== undefined ? { Subject: fields.subject } : {}),
+      ...options,
+      Timestamp: snsTimestamp(ctx.clock),
+    },
+    ctx.clock.now(),
+  );
+  return true;
+}
+
+/** A push to an enabled platform endpoint: the payload the push service would get. */
+export function recordPush(
+  ctx: SnsContext,
+  endpoint: PlatformEndpoint,
+  fields: {
+    messageId: string;
+    message: string;
+    structured: Record<string, string> | undefined;
+    subject?: string | undefined;
+    attributes?: SnsMessageAttributes | undefined;
+    messageStructure?: string | undefined;
+    topicArn?: string;
+    subscriptionArn?: string;
+  },
+): void {
+  const target = endpointArn(endpoint);
+  const attributes = attributesForRecord(fields.attributes);
+  ctx.store.outbox.record(
+    endpoint.account,
+    endpoint.region,
+    "application",
+    target,
+    {
+      TargetArn: target,
+      ...(fields.topicArn !== undefined ? { TopicArn: fields.topicArn } : {}),
+      ...(fields.subscriptionArn !== undefined ? { SubscriptionArn: fields.subscriptionArn } : {}),
+      MessageId: fields.messageId,
+      Message: fields.message,
+      ...(attributes !== undefined ? { MessageAttributes: attributes } : {}),
+      ...(fields.messageStructure !== undefined ? { MessageStructure: fields.messageStructure } : {}),
+      ...(fields.subject !== undefined ? { Subject: fields.subject } : {}),
+      Platform: endpoint.platform,
+      Token: endpoint.attributes.Token ?? "",
+      Payload: platformPayload(endpoint.platform, fields.message, fields.structured),
+      Timestamp: snsTimestamp(ctx.clock),
+    },
+    ctx.clock.now(),
+  );
+}
+
+/** The enabled endpoint an `application` subscription names, or undefined (deleted or disabled). */
+function liveEndpoint(ctx: SnsContext, arn: string): PlatformEndpoint | undefined {
+  const ref = parseEndpointArn(arn);
+  const endpoint = ref === undefined ? undefined : ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id);
+  return endpoint !== undefined && isEnabled(endpoint) ? endpoint : undefined;
 }
 
 export async function deliver(ctx: SnsContext, published: PublishedMessage): Promise<DeliveryReport> {
@@ -159,7 +279,9 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
   const signer = published.fifo === undefined ? signerFor(ctx, topic) : undefined;
   for (const sub of ctx.store.subscriptionsOf(topic)) {
     if (!sub.confirmed || !DELIVERED.has(sub.protocol)) continue;
-    const message = messageForProtocol(published.message, published.structured, sub.protocol);
+    const endpoint = sub.protocol === "application" ? liveEndpoint(ctx, sub.endpoint) : undefined;
+    const protocolKey = sub.protocol === "application" ? (parseEndpointArn(sub.endpoint)?.platform ?? "application") : sub.protocol;
+    const message = messageForProtocol(published.message, published.structured, protocolKey);
     if (!matches(sub, message, published.attributes)) continue;
     const subArn = subscriptionArn(sub);
     const notification: NotificationInput = {
@@ -174,13 +296,75 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
       fifo: published.fifo,
       signer,
     };
-    if (sub.protocol === "http" || sub.protocol === "https") {
-      void postToEndpoint(sub.endpoint, httpNotification(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
-      report.delivered.push(subArn);
-      continue;
+    const raw = sub.attributes.RawMessageDelivery === "true";
+    switch (sub.protocol) {
+      case "http":
+      case "https": {
+        const policy = retryPolicyOf(sub, topic);
+        const delivery = httpNotification(notification, { rawMessageDelivery: raw });
+        delivery.headers["content-type"] = policy.requestPolicy.headerContentType;
+        deliverWithRetries(ctx, {
+          endpoint: sub.endpoint,
+          delivery,
+          policy: policy.healthyRetryPolicy,
+          onExhausted: async () => void (await sendToSubscriptionDlq(ctx, sub, notification)),
+        });
+        report.delivered.push(subArn);
+        continue;
+      }
+      case "email":
+      case "email-json": {
+        const body = sub.protocol === "email" ? emailNotificationText(message, notification.unsubscribeUrl) : snsPrettyJson(buildNotification(notification));
+        ctx.store.outbox.record(
+          topic.account,
+          topic.region,
+          "email",
+          sub.endpoint,
+          {
+            Type: "Notification",
+            Address: sub.endpoint,
+            Protocol: sub.protocol,
+            MessageId: published.messageId,
+            TopicArn: arn,
+            SubscriptionArn: subArn,
+            From: emailSender(topic),
+            Subject: published.subject ?? DEFAULT_EMAIL_SUBJECT,
+            Body: body,
+            Timestamp: timestamp,
+          },
+          ctx.clock.now(),
+        );
+        report.delivered.push(subArn);
+        continue;
+      }
+      case "sms":
+        recordSms(ctx, topic, sub.endpoint, { messageId: published.messageId, message, subject: published.subject, attributes: published.attributes, topicArn: arn, subscriptionArn: subArn });
+        report.delivered.push(subArn);
+        continue;
+      case "application":
+        if (endpoint !== undefined) {
+          recordPush(ctx, endpoint, {
+            messageId: published.messageId,
+            message: published.message,
+            structured: published.structured,
+            subject: published.subject,
+            attributes: published.attributes,
+            ...(published.structured !== undefined ? { messageStructure: "json" } : {}),
+            topicArn: arn,
+            subscriptionArn: subArn,
+          });
+          report.delivered.push(subArn);
+          continue;
+        }
+        // A deleted or disabled endpoint is a client-side error: no retry, dead-letter queue if any.
+        report.failed.push(subArn);
+        if (await sendToSubscriptionDlq(ctx, sub, notification)) report.deadLettered.push(subArn);
+        continue;
+      default:
+        break;
     }
     try {
-      if (sub.protocol === "sqs") await sendToQueue(ctx, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
+      if (sub.protocol === "sqs") await sendToQueue(ctx, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: raw }));
       else await deliverToLambda(ctx, sub, notification);
       report.delivered.push(subArn);
     } catch {

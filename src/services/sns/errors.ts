@@ -10,6 +10,9 @@ export { invalidParameter, snsErrors };
 export const errors = defineErrors({
   TopicNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "Topic does not exist" },
   SubscriptionNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "Subscription does not exist" },
+  PlatformApplicationNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "PlatformApplication does not exist" },
+  EndpointNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "Endpoint does not exist" },
+  EndpointDisabled: { code: "EndpointDisabledException", queryCode: "EndpointDisabled", status: 400, message: "Endpoint is disabled" },
   ResourceNotFound: { code: "ResourceNotFoundException", queryCode: "ResourceNotFound", status: 404, message: "Resource does not exist" },
   EmptyBatchRequest: {
     code: "EmptyBatchRequestException",

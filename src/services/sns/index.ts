@@ -1,7 +1,20 @@
 import { defineService } from "../../core/service.js";
 import type { SnsOperations } from "../../generated/sns.js";
 import { addPermission, removePermission } from "./handlers/permissions.js";
+import {
+  createPlatformApplication,
+  createPlatformEndpoint,
+  deleteEndpoint,
+  deletePlatformApplication,
+  getEndpointAttributes,
+  getPlatformApplicationAttributes,
+  listEndpointsByPlatformApplication,
+  listPlatformApplications,
+  setEndpointAttributes,
+  setPlatformApplicationAttributes,
+} from "./handlers/platform.js";
 import { publish, publishBatch } from "./handlers/publish.js";
+import { checkIfPhoneNumberIsOptedOut, getSMSAttributes, listPhoneNumbersOptedOut, optInPhoneNumber, setSMSAttributes } from "./handlers/sms.js";
 import {
   confirmSubscription,
   getSubscriptionAttributes,
@@ -45,5 +58,20 @@ export default defineService<SnsOperations, SnsStore>({
     ListTagsForResource: listTagsForResource,
     AddPermission: addPermission,
     RemovePermission: removePermission,
+    CreatePlatformApplication: createPlatformApplication,
+    GetPlatformApplicationAttributes: getPlatformApplicationAttributes,
+    SetPlatformApplicationAttributes: setPlatformApplicationAttributes,
+    ListPlatformApplications: listPlatformApplications,
+    DeletePlatformApplication: deletePlatformApplication,
+    CreatePlatformEndpoint: createPlatformEndpoint,
+    GetEndpointAttributes: getEndpointAttributes,
+    SetEndpointAttributes: setEndpointAttributes,
+    ListEndpointsByPlatformApplication: listEndpointsByPlatformApplication,
+    DeleteEndpoint: deleteEndpoint,
+    SetSMSAttributes: setSMSAttributes,
+    GetSMSAttributes: getSMSAttributes,
+    CheckIfPhoneNumberIsOptedOut: checkIfPhoneNumberIsOptedOut,
+    ListPhoneNumbersOptedOut: listPhoneNumbersOptedOut,
+    OptInPhoneNumber: optInPhoneNumber,
   },
 });

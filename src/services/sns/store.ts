@@ -1,9 +1,12 @@
 /**
  * SNS state: topics, subscriptions and the FIFO publish deduplication records, keyed by
- * (account, region). A thin repository: rules live in the handlers and the domain modules.
+ * (account, region); mobile push, SMS settings and the outbox in their own repositories. A thin repository: rules live in the handlers and the domain modules.
  */
 import type { Database, StateLayer } from "../../state/database.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
+import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
+import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
+import { SmsStore, SMS_MIGRATION } from "./sms.js";
 
 export const SNS_MIGRATIONS: readonly string[] = [
   `CREATE TABLE sns_topics (
@@ -43,6 +46,11 @@ export const SNS_MIGRATIONS: readonly string[] = [
     expires_at      INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, topic, dedup_id)
   ) WITHOUT ROWID;`,
+  // 2: mobile push applications and endpoints, SMS settings and opt-outs, and the outbox of
+  // texts, pushes and emails that one machine records instead of sending.
+  `${PLATFORM_MIGRATION}
+  ${SMS_MIGRATION}
+  ${OUTBOX_MIGRATION}`,
 ];
 
 export interface TopicRef {
@@ -131,12 +139,18 @@ const TKEY = "account_id = ? AND region = ? AND name = ?";
 
 export class SnsStore {
   readonly db: Database;
+  readonly platform: PlatformStore;
+  readonly sms: SmsStore;
+  readonly outbox: Outbox;
   private seq = 0;
   private signing: SigningIdentity | undefined;
 
   constructor(readonly state: StateLayer) {
     state.migrate("sns", SNS_MIGRATIONS);
     this.db = state.db;
+    this.platform = new PlatformStore(this.db);
+    this.sms = new SmsStore(this.db);
+    this.outbox = new Outbox(this.db);
     const row = this.db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM sns_subscriptions").get();
     this.seq = row?.seq ?? 0;
   }

@@ -4,6 +4,7 @@
  */
 import type { AddPermissionInput, AddPermissionOutput, RemovePermissionInput, RemovePermissionOutput } from "../../../generated/sns.js";
 import { invalidParameter } from "../errors.js";
+import { OUT_OF_SCOPE } from "../topic-policy.js";
 import { resolveTopic, topicArn, type SnsContext } from "../topics.js";
 
 const ACTIONS = new Set([
@@ -36,7 +37,8 @@ function policyOf(text: string | undefined): PolicyDocument {
 export function addPermission(input: AddPermissionInput, ctx: SnsContext): AddPermissionOutput {
   const topic = resolveTopic(ctx, input.TopicArn);
   if (input.AWSAccountId.length === 0) throw invalidParameter("Invalid parameter: AWSAccountId");
-  if (input.ActionName.length === 0 || input.ActionName.some((a) => !ACTIONS.has(a))) throw invalidParameter("Invalid parameter: ActionName");
+  if (input.ActionName.length === 0) throw invalidParameter("Invalid parameter: ActionName");
+  if (input.ActionName.some((a) => !ACTIONS.has(a))) throw invalidParameter(`Invalid parameter: ${OUT_OF_SCOPE}`);
   const policy = policyOf(topic.attributes.Policy);
   if (policy.Statement.some((s) => s.Sid === input.Label)) throw invalidParameter("Invalid parameter: Statement already exists");
   policy.Statement.push({

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { parseArn } from "../../../core/arn.js";
 import { AwsError } from "../../../core/errors.js";
 import type { PublishBatchInput, PublishBatchOutput, PublishInput, PublishOutput } from "../../../generated/sns.js";
 import {
   findDuplicatePublish,
+  messageForProtocol,
   nextTopicSequenceNumber,
   parseMessageStructure,
   resolvePublishIds,
@@ -10,8 +12,10 @@ import {
   PUBLISH_DEDUPLICATION_INTERVAL_MS,
   type SnsMessageAttributes,
 } from "../domain/messages.js";
-import { deliver, type PublishedMessage } from "../delivery.js";
+import { deliver, recordPush, recordSms, type PublishedMessage } from "../delivery.js";
 import { errors, invalidParameter } from "../errors.js";
+import { isEnabled, parseEndpointArn } from "../platform.js";
+import { checkPublishPhoneNumber } from "../sms.js";
 import type { Topic } from "../store.js";
 import { resolveTopic, type SnsContext } from "../topics.js";
 
@@ -105,17 +109,76 @@ function accept(ctx: SnsContext, topic: Topic, entry: PublishEntry): { MessageId
   });
 }
 
+/**
+ * MessageStructure=json for a push straight to an endpoint: the platform's own entry may stand
+ * without a "default" (AWS's direct-publish examples send only {"GCM": ...} or {"APNS": ...}).
+ */
+function endpointMessageStructure(message: string, messageStructure: string | undefined, platform: string): Record<string, string> | undefined {
+  if (messageStructure === "json") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      const own = (parsed as Record<string, unknown>)[platform];
+      if (typeof own === "string" && (parsed as Record<string, unknown>).default === undefined) {
+        const byProtocol: Record<string, string> = {};
+        for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) if (typeof value === "string") byProtocol[key] = value;
+        return byProtocol;
+      }
+    }
+  }
+  return parseMessageStructure(message, messageStructure);
+}
+
+/** Publish with TargetArn naming a platform endpoint: one push, recorded in the outbox. */
+function publishToEndpoint(input: PublishInput, target: string, ctx: SnsContext): PublishOutput {
+  validateMessageAttributes(input.MessageAttributes);
+  validatePublishMessage({ message: input.Message, subject: input.Subject, attributes: input.MessageAttributes });
+  const ref = parseEndpointArn(target);
+  const endpoint = ref === undefined ? undefined : ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id);
+  if (endpoint === undefined) throw invalidParameter("Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified");
+  // Checked before the message is parsed: AWS answers EndpointDisabled even for a malformed JSON body.
+  if (!isEnabled(endpoint)) throw errors.EndpointDisabled();
+  const structured = endpointMessageStructure(input.Message, input.MessageStructure, endpoint.platform);
+  const messageId = randomUUID();
+  recordPush(ctx, endpoint, {
+    messageId,
+    message: input.Message,
+    structured,
+    subject: input.Subject,
+    attributes: input.MessageAttributes,
+    messageStructure: input.MessageStructure,
+  });
+  return { MessageId: messageId };
+}
+
+/** Publish with PhoneNumber: one SMS text, recorded in the outbox (not for opted-out numbers). */
+function publishSms(input: PublishInput, phoneNumber: string, ctx: SnsContext): PublishOutput {
+  checkPublishPhoneNumber(phoneNumber);
+  validateMessageAttributes(input.MessageAttributes);
+  validatePublishMessage({ message: input.Message, subject: input.Subject, attributes: input.MessageAttributes });
+  const structured = parseMessageStructure(input.Message, input.MessageStructure);
+  const messageId = randomUUID();
+  recordSms(ctx, ctx, phoneNumber, {
+    messageId,
+    message: messageForProtocol(input.Message, structured, "sms"),
+    subject: input.Subject,
+    attributes: input.MessageAttributes,
+    messageStructure: input.MessageStructure,
+  });
+  return { MessageId: messageId };
+}
+
 export async function publish(input: PublishInput, ctx: SnsContext): Promise<PublishOutput> {
   const target = input.TopicArn ?? input.TargetArn;
   if (target === undefined) {
-    if (input.PhoneNumber !== undefined) {
-      // SMS goes nowhere on one machine; the number is checked and the publish accepted.
-      if (!/^\+\d{7,15}$/.test(input.PhoneNumber)) throw invalidParameter(`Invalid parameter: PhoneNumber Reason: ${input.PhoneNumber} is not valid to publish to`);
-      validatePublishMessage({ message: input.Message, subject: input.Subject, attributes: input.MessageAttributes });
-      return { MessageId: randomUUID() };
-    }
+    if (input.PhoneNumber !== undefined) return publishSms(input, input.PhoneNumber, ctx);
     throw invalidParameter("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter");
   }
+  if (input.TopicArn === undefined && parseArn(target)?.resource.startsWith("endpoint/")) return publishToEndpoint(input, target, ctx);
   const topic = resolveTopic(ctx, target, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
   const accepted = accept(ctx, topic, input);
   if (accepted.published !== undefined) await deliver(ctx, accepted.published);

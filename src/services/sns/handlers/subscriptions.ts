@@ -18,7 +18,10 @@ import type {
 } from "../../../generated/sns.js";
 import { validateFilterPolicy, validateFilterPolicyScope, type FilterPolicyOperation } from "../domain/filter-policy.js";
 import { generateConfirmationToken } from "../domain/messages.js";
-import { sendSubscriptionConfirmation } from "../delivery.js";
+import { sendEmailConfirmation, sendSubscriptionConfirmation } from "../delivery.js";
+import { effectiveSubscriptionDeliveryPolicy, normalizeSubscriptionDeliveryPolicy } from "../delivery-policy.js";
+import { parseEndpointArn } from "../platform.js";
+import { isE164 } from "../sms.js";
 import { invalidParameter } from "../errors.js";
 import type { Subscription } from "../store.js";
 import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, topicArn, type SnsContext } from "../topics.js";
@@ -53,15 +56,36 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
       if (!/^[^@\s]+@[^@\s]+$/.test(value)) throw invalidParameter("Invalid parameter: Email address");
       return value;
     case "sms":
-      if (!/^\+?\d{7,15}$/.test(value.replace(/[\s()-]/g, ""))) throw invalidParameter(`Invalid parameter: Invalid SMS endpoint: ${value}`);
+      // AWS accepts spaces, dots, dashes and parentheses in the number, and names the endpoint
+      // in its refusal without the usual "Invalid parameter:" prefix.
+      if (!isE164(value.replace(/[\s().-]/g, ""))) throw invalidParameter(`Invalid SMS endpoint: ${value}`);
       return value;
     default:
       return value;
   }
 }
 
+/**
+ * RedrivePolicy: `{"deadLetterTargetArn": "<SQS queue ARN>"}`; a FIFO topic's subscriptions
+ * need a FIFO queue (AWS's wording for both refusals).
+ */
+function checkRedrivePolicy(value: string, prefix: string, fifoTopic: boolean): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw invalidParameter(`${prefix}RedrivePolicy: failed to parse JSON.`);
+  }
+  const target = typeof parsed === "object" && parsed !== null ? (parsed as { deadLetterTargetArn?: unknown }).deadLetterTargetArn : undefined;
+  const arn = typeof target === "string" ? parseArn(target) : undefined;
+  if (arn === undefined || arn.service !== "sqs" || arn.resource === "") throw invalidParameter(`${prefix}RedrivePolicy: deadLetterTargetArn is an invalid arn`);
+  if (fifoTopic && !arn.resource.endsWith(".fifo")) {
+    throw invalidParameter(`${prefix}RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.`);
+  }
+}
+
 /** Validates one subscription attribute and returns the value to keep. */
-function checkAttribute(name: string, value: string, all: Readonly<Record<string, string>>, operation: FilterPolicyOperation): string {
+function checkAttribute(name: string, value: string, all: Readonly<Record<string, string>>, operation: FilterPolicyOperation, fifoTopic: boolean): string {
   const prefix = operation === "Subscribe" ? "Invalid parameter: Attributes Reason: " : "Invalid parameter: ";
   switch (name) {
     case "RawMessageDelivery": {
@@ -78,7 +102,10 @@ function checkAttribute(name: string, value: string, all: Readonly<Record<string
       return value;
     }
     case "DeliveryPolicy":
+      return normalizeSubscriptionDeliveryPolicy(value, prefix);
     case "RedrivePolicy":
+      if (value !== "") checkRedrivePolicy(value, prefix, fifoTopic);
+      return value;
     case "ReplayPolicy":
       if (value !== "") {
         try {
@@ -105,9 +132,16 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(requested)) {
     if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter(`Invalid parameter: Attributes Reason: Unknown attribute ${name}`);
-    attributes[name] = checkAttribute(name, value, requested, "Subscribe");
+    attributes[name] = checkAttribute(name, value, requested, "Subscribe", topic.fifo);
   }
   if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
+  if (protocol === "application") {
+    const ref = parseEndpointArn(endpoint);
+    if (ref === undefined || ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id) === undefined) {
+      // Sic: AWS runs "arn" and the ARN together.
+      throw invalidParameter(`Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn${endpoint}`);
+    }
+  }
   const confirmed = !NEEDS_CONFIRMATION.has(protocol);
   const sub = ctx.store.transaction(() => {
     const existing = ctx.store.subscriptionsOf(topic).find((s) => s.protocol === protocol && s.endpoint === endpoint);
@@ -134,7 +168,10 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   });
   if (!sub.confirmed && sub.token !== undefined && (protocol === "http" || protocol === "https")) {
     // Sent without waiting: AWS answers Subscribe before the endpoint has seen the confirmation.
-    void sendSubscriptionConfirmation(ctx, topic, sub, sub.token);
+    sendSubscriptionConfirmation(ctx, topic, sub, sub.token);
+  }
+  if (!sub.confirmed && sub.token !== undefined && (protocol === "email" || protocol === "email-json")) {
+    sendEmailConfirmation(ctx, topic, sub, sub.token);
   }
   if (!sub.confirmed && input.ReturnSubscriptionArn !== true) return { SubscriptionArn: "pending confirmation" };
   return { SubscriptionArn: subscriptionArn(sub) };
@@ -174,8 +211,14 @@ export function listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput, c
 
 export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput, ctx: SnsContext): GetSubscriptionAttributesOutput {
   const sub = resolveSubscription(ctx, input.SubscriptionArn);
+  // Only HTTP/S subscriptions have a delivery policy of their own to show.
+  const effective: Record<string, string> =
+    sub.protocol === "http" || sub.protocol === "https"
+      ? { EffectiveDeliveryPolicy: JSON.stringify(effectiveSubscriptionDeliveryPolicy(sub.attributes.DeliveryPolicy, ctx.store.getTopic({ account: sub.account, region: sub.region, name: sub.topic })?.attributes.DeliveryPolicy)) }
+      : {};
   return {
     Attributes: {
+      ...effective,
       RawMessageDelivery: "false",
       ...sub.attributes,
       SubscriptionArn: subscriptionArn(sub),
@@ -196,7 +239,8 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter("Invalid parameter: AttributeName");
   const value = input.AttributeValue ?? "";
   const next = { ...sub.attributes, [name]: value };
-  const checked = checkAttribute(name, value, next, "SetSubscriptionAttributes");
+  const fifoTopic = ctx.store.getTopic({ account: sub.account, region: sub.region, name: sub.topic })?.fifo ?? false;
+  const checked = checkAttribute(name, value, next, "SetSubscriptionAttributes", fifoTopic);
   const attributes = { ...sub.attributes };
   if (checked === "" && name !== "RawMessageDelivery") delete attributes[name];
   else attributes[name] = checked;

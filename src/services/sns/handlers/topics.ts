@@ -10,7 +10,9 @@ import type {
   SetTopicAttributesInput,
   SetTopicAttributesOutput,
 } from "../../../generated/sns.js";
+import { effectiveTopicDeliveryPolicy, normalizeTopicDeliveryPolicy } from "../delivery-policy.js";
 import { invalidParameter } from "../errors.js";
+import { validateTopicPolicy } from "../topic-policy.js";
 import { pageOf, parseTopicArn, resolveTopic, topicArn, type SnsContext } from "../topics.js";
 import { tagMap, validateTags } from "./tags.js";
 
@@ -70,22 +72,6 @@ function defaultPolicy(arn: string, account: string): string {
   });
 }
 
-const EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
-  http: {
-    defaultHealthyRetryPolicy: {
-      minDelayTarget: 20,
-      maxDelayTarget: 20,
-      numRetries: 3,
-      numMaxDelayRetries: 0,
-      numNoDelayRetries: 0,
-      numMinDelayRetries: 0,
-      backoffFunction: "linear",
-    },
-    disableSubscriptionOverrides: false,
-    defaultRequestPolicy: { headerContentType: "text/plain; charset=UTF-8" },
-  },
-});
-
 function checkValue(name: string, value: string, prefix: string): string {
   switch (name) {
     case "ContentBasedDeduplication": {
@@ -97,7 +83,10 @@ function checkValue(name: string, value: string, prefix: string): string {
       if (value !== "1" && value !== "2") throw invalidParameter(`${prefix}SignatureVersion`);
       return value;
     case "Policy":
+      if (value !== "") validateTopicPolicy(value, prefix);
+      return value;
     case "DeliveryPolicy":
+      return normalizeTopicDeliveryPolicy(value, prefix);
     case "ArchivePolicy":
       if (value !== "") {
         try {
@@ -179,7 +168,7 @@ export function getTopicAttributes(input: GetTopicAttributesInput, ctx: SnsConte
     SubscriptionsConfirmed: String(subs.filter((s) => s.confirmed).length),
     SubscriptionsPending: String(subs.filter((s) => !s.confirmed).length),
     SubscriptionsDeleted: String(topic.deletedSubscriptions),
-    EffectiveDeliveryPolicy: topic.attributes.DeliveryPolicy ?? EFFECTIVE_DELIVERY_POLICY,
+    EffectiveDeliveryPolicy: JSON.stringify(effectiveTopicDeliveryPolicy(topic.attributes.DeliveryPolicy)),
   };
   return { Attributes: attributes };
 }
