@@ -9,6 +9,7 @@ import type { EventBus, NimbusEventMap } from "./events.js";
 import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
 import type { Identities } from "../auth/credentials.js";
+import type { WireRequest, WireResponse } from "../protocol/wire.js";
 
 export interface Scope {
   readonly account: string;
@@ -94,6 +95,25 @@ export interface CorsHooks<Store = unknown> {
   headers(store: Store, request: CorsRequestFacts): Record<string, string>;
 }
 
+/**
+ * A request a service answers in plain HTTP because its model has no operation for it (S3's
+ * browser-form POST uploads and website endpoints). `handle` gets the raw request, its
+ * path-style path and a handler context; an AwsError it throws is serialized in the service's
+ * protocol, like a handler's.
+ */
+export interface HttpRoute<Store = unknown> {
+  /** The name the request log shows (PostObject, WebsiteGet...). */
+  readonly operation: string;
+  handle(request: WireRequest, ctx: HttpRouteContext<Store>): Promise<WireResponse>;
+}
+
+export interface HttpRouteContext<Store = unknown> extends HandlerContext<Store> {
+  /** The request path with an S3 virtual-hosted bucket put in front. */
+  readonly path: string;
+  /** Such requests carry their credentials in the body (a POST form's policy signature). */
+  readonly identities: Identities;
+}
+
 export interface ServiceDefinition<Store = unknown> {
   readonly handlers: Readonly<Record<string, AnyHandler | undefined>>;
   /** rest-xml response root element names that the models do not carry (an S3 quirk). */
@@ -106,6 +126,8 @@ export interface ServiceDefinition<Store = unknown> {
    */
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   readonly cors?: CorsHooks<Store>;
+  /** Picks the unsigned requests the service answers outside its model (see HttpRoute). */
+  readonly httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -119,6 +141,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   missingParameter?: (member: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
+  httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

@@ -82,8 +82,23 @@ export function virtualHostBucket(host: string, configuredHostname: string): str
   return undefined;
 }
 
+/**
+ * An S3 static-website endpoint: `<bucket>.s3-website.<region>.<domain>` or
+ * `<bucket>.s3-website-<region>.<domain>` (AWS uses both spellings). Undefined for other hosts.
+ */
+export function websiteEndpoint(host: string): { bucket: string; region?: string } | undefined {
+  const hostname = stripPort(host).toLowerCase();
+  const at = hostname.indexOf(".s3-website");
+  if (at <= 0) return undefined;
+  const match = /^\.s3-website(?:[.-]([a-z]{2}(?:-gov)?-[a-z]+-\d+))?\./.exec(hostname.slice(at));
+  return match ? { bucket: hostname.slice(0, at), ...(match[1] ? { region: match[1] } : {}) } : undefined;
+}
+
 /** A service and region named by the host: `sqs.us-east-1.localhost.localstack.cloud`. */
 export function hostService(host: string): { prefix: string; region?: string } | undefined {
+  // A website host names S3 (and its region) after the bucket's own labels.
+  const website = websiteEndpoint(host);
+  if (website) return { prefix: "s3", ...(website.region ? { region: website.region } : {}) };
   const labels = stripPort(host).toLowerCase().split(".");
   if (labels.length < 2 || /^\d+$/.test(labels[0] ?? "")) return undefined;
   const region = labels[1] && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(labels[1]) ? labels[1] : undefined;

@@ -7,7 +7,7 @@ import { AwsError, commonErrors } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
-import type { Caller, CorsRequestFacts, HandlerContext, NimbusConfig, Scope } from "../core/service.js";
+import type { Caller, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope } from "../core/service.js";
 import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import type { Operation } from "../protocol/model.js";
 import type { RestMatch } from "../protocol/rest.js";
@@ -56,6 +56,13 @@ interface Routed {
   readonly match?: RestMatch;
 }
 
+/** A request the service answers in plain HTTP (ServiceDefinition.httpRoute). */
+interface HttpRouted {
+  readonly svc: LoadedService;
+  readonly http: HttpRoute;
+  readonly path: string;
+}
+
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -76,6 +83,10 @@ export class Dispatcher {
         serviceId = id;
         protocol = wire;
       });
+      if ("http" in routed) {
+        operation = routed.http.operation;
+        return await this.runHttp(routed, req, { account, region }, requestId);
+      }
       serviceId = routed.svc.id;
       operation = routed.op.name;
       protocol = routed.protocol;
@@ -128,10 +139,21 @@ export class Dispatcher {
     const handler = svc.definition?.handlers[op.name];
     if (!handler) throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: op.name });
     const uow = this.deps.events.unitOfWork();
-    const ctx: HandlerContext<unknown> = {
+    const ctx = this.handlerContext(svc, op.name, scope, caller, requestId, uow);
+    try {
+      const output = (await (handler as (i: unknown, c: HandlerContext<unknown>) => unknown)(input, ctx)) as Record<string, unknown> | undefined;
+      uow.commit();
+      return output ?? {};
+    } finally {
+      uow.discard();
+    }
+  }
+
+  private handlerContext(svc: LoadedService, operation: string, scope: Scope, caller: Caller, requestId: string, uow: ReturnType<EventBus["unitOfWork"]>): HandlerContext<unknown> {
+    return {
       ...scope,
       service: svc.id,
-      operation: op.name,
+      operation,
       requestId,
       caller,
       store: svc.store,
@@ -141,10 +163,20 @@ export class Dispatcher {
       invoke: this.invoke,
       emit: (type, detail) => uow.emit(type, detail, scope),
     };
+  }
+
+  /** A plain-HTTP request (httpRoute): same context and events as a handler; AwsErrors go to handle()'s catch. */
+  private async runHttp(routed: HttpRouted, req: IncomingWire, scope: Scope, requestId: string): Promise<DispatchResult> {
+    const { svc, http } = routed;
+    const uow = this.deps.events.unitOfWork();
+    const caller: Caller = { accessKeyId: "", sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" };
+    const ctx = { ...this.handlerContext(svc, http.operation, scope, caller, requestId, uow), path: routed.path, identities: this.deps.identities };
     try {
-      const output = (await (handler as (i: unknown, c: HandlerContext<unknown>) => unknown)(input, ctx)) as Record<string, unknown> | undefined;
+      const response = await http.handle(req, ctx);
       uow.commit();
-      return output ?? {};
+      if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
+      addRequestIdHeaders(response, requestId, svc.id);
+      return { response, service: svc.id, operation: http.operation, account: scope.account, region: scope.region, requestId };
     } finally {
       uow.discard();
     }
@@ -167,7 +199,7 @@ export class Dispatcher {
     signingName: string | undefined,
     hostPrefix: string | undefined,
     onService: (id: string, protocol: WireProtocol) => void,
-  ): Promise<Routed> {
+  ): Promise<Routed | HttpRouted> {
     const { registry } = this.deps;
     const { directory } = registry;
     const target = req.headers["x-amz-target"];
@@ -198,6 +230,9 @@ export class Dispatcher {
     if (protocol === "rest-json" || protocol === "rest-xml") {
       const path = this.pathStyle(svc, req);
       if (req.method === "OPTIONS" && svc.definition?.cors) throw new Preflight(svc.definition.cors.preflight(svc.store, this.corsFacts(svc, req)));
+      // What the model has no operation for (S3 form POSTs, website endpoints) comes unsigned.
+      const http = signingName === undefined ? svc.definition?.httpRoute?.(req, path) : undefined;
+      if (http) return { svc, http, path };
       const idHint = req.query.get("x-id");
       const byId = idHint ? svc.model.operation(idHint) : undefined;
       const match = svc.router?.match(req.method, path, req.query, req.headers);

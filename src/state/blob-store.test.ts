@@ -47,7 +47,7 @@ describe("blob store put", () => {
       const blob = await state.blobs.put(body, { hashes: ["md5", "sha1"] });
       assert.equal(blob.id, sha256(body));
       assert.equal(blob.size, body.length);
-      assert.equal(blob.sha256.toString("hex"), blob.id);
+      assert.equal(blob.sha256?.toString("hex"), blob.id);
       assert.equal(blob.md5?.toString("hex"), createHash("md5").update(body).digest("hex"));
       assert.equal(blob.sha1?.toString("hex"), createHash("sha1").update(body).digest("hex"));
       assert.equal(state.blobs.path(blob.id), join(state.blobs.root, blob.id.slice(0, 2), blob.id.slice(2, 4), blob.id));
@@ -81,6 +81,20 @@ describe("blob store put", () => {
       assert.equal(empty.size, 0);
       assert.deepEqual(await readAll(state.blobs.get(empty.id)), Buffer.alloc(0));
       assert.deepEqual(blobFiles(state.blobs.root), [sha256(""), sha256("abcd")].sort());
+    }));
+
+  test("a streamed put with id unique gets a random id and no sha256, identical bodies two files", () =>
+    withState(async (state) => {
+      const a = await state.blobs.put(Readable.from([Buffer.from("same")]), { id: "unique", hashes: ["md5"] });
+      const b = await state.blobs.put(Readable.from([Buffer.from("same")]), { id: "unique" });
+      assert.match(a.id, /^[0-9a-f]{64}$/);
+      assert.notEqual(a.id, b.id);
+      assert.notEqual(a.id, sha256("same"));
+      assert.equal(a.sha256, undefined);
+      assert.equal(a.md5?.toString("hex"), createHash("md5").update("same").digest("hex"));
+      assert.deepEqual(await readAll(state.blobs.get(a.id)), Buffer.from("same"));
+      const withSha = await state.blobs.put(Readable.from([Buffer.from("same")]), { id: "unique", hashes: ["sha256"] });
+      assert.equal(withSha.sha256?.toString("hex"), sha256("same"));
     }));
 
   test("onChunk sees every chunk, for checksums the store does not compute", () =>

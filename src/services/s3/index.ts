@@ -67,7 +67,17 @@ import { deleteBucketReplication, getBucketReplication, putBucketReplication } f
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
 import { withExpectedOwnerChecks } from "./expected-owner.js";
+import {
+  getObjectLegalHold,
+  getObjectLockConfiguration,
+  getObjectRetention,
+  putObjectLegalHold,
+  putObjectLockConfiguration,
+  putObjectRetention,
+} from "./handlers/object-lock.js";
 import { S3Store } from "./store.js";
+import { postObjectRoute } from "./handlers/post-object.js";
+import { websiteRoute } from "./website.js";
 
 export type S3Context = HandlerContext<S3Store>;
 
@@ -86,6 +96,8 @@ export default defineService<S3Operations, S3Store>({
     },
     headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, decodeURIComponent(request.path.slice(1).split("/")[0] ?? "")), request),
   },
+  // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
+  httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   // A ranged GET answers 206 Partial Content; the model has no status member for it.
   responseStatus: (operation, output) => (operation === "GetObject" && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {
@@ -112,6 +124,9 @@ export default defineService<S3Operations, S3Store>({
     GetBucketLifecycleConfiguration: "LifecycleConfiguration",
     GetBucketLogging: "BucketLoggingStatus",
     GetBucketRequestPayment: "RequestPaymentConfiguration",
+    GetObjectLockConfiguration: "ObjectLockConfiguration",
+    GetObjectRetention: "Retention",
+    GetObjectLegalHold: "LegalHold",
     UploadPartCopy: "CopyPartResult",
   },
   handlers: withExpectedOwnerChecks({
@@ -182,5 +197,11 @@ export default defineService<S3Operations, S3Store>({
     GetBucketLogging: getBucketLogging,
     PutBucketRequestPayment: putBucketRequestPayment,
     GetBucketRequestPayment: getBucketRequestPayment,
+    PutObjectLockConfiguration: putObjectLockConfiguration,
+    GetObjectLockConfiguration: getObjectLockConfiguration,
+    PutObjectRetention: putObjectRetention,
+    GetObjectRetention: getObjectRetention,
+    PutObjectLegalHold: putObjectLegalHold,
+    GetObjectLegalHold: getObjectLegalHold,
   }),
 });

@@ -178,6 +178,7 @@ async function ingestStream(
   try {
     blob = await blobs.put(hashing, {
       hashes: ["md5"],
+      id: "unique",
       onChunk: (chunk) => {
         size += chunk.length;
         if (size > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: size, MaxSizeAllowed: maxSize } });

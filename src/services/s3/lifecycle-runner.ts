@@ -10,6 +10,7 @@ import type { ServiceEnvironment } from "../../core/service.js";
 import { dueAction, expirationHeader, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
 import { objectEvent, S3_ORIGIN } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
+import { lockedAgainstLifecycle } from "./object-lock.js";
 
 export const LIFECYCLE_SWEEP_INTERVAL = 60 * 60_000;
 
@@ -105,6 +106,8 @@ export function sweepLifecycle(store: S3Store, now: number): SweepEvent[] {
               return;
             case "ExpiredObjectDeleteMarker":
             case "NoncurrentVersionExpiration":
+              // Object Lock: lifecycle never removes a version under retention or legal hold.
+              if (lockedAgainstLifecycle(store, row, now)) return;
               store.removeVersion(row);
               events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key, versionId: row.version_id });
               return;

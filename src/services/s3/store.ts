@@ -12,6 +12,7 @@ import type { ServiceEnvironment } from "../../core/service.js";
 import type { BlobStore } from "../../state/blob-store.js";
 import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
 import { prefixUpperBound, type KeyScan, type ScanFrom } from "./domain/listing.js";
+import { OBJECT_LOCK_MIGRATION } from "./object-lock.js";
 
 export const S3_MIGRATIONS: readonly string[] = [
   // Bucket names are global across accounts and regions: keyed by name alone, with the
@@ -109,11 +110,13 @@ export const S3_MIGRATIONS: readonly string[] = [
   // Replication status of versions, and finding restores still in progress at start-up.
   `ALTER TABLE s3_objects ADD COLUMN replication_status TEXT;
    CREATE INDEX s3_objects_restores ON s3_objects (restore_completes_at) WHERE restore_completes_at IS NOT NULL;`,
+  // Object Lock: retention and legal hold of versions and of uploads in progress (object-lock.ts).
+  OBJECT_LOCK_MIGRATION,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
 
-export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment";
+export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock";
 
 export interface Tag {
   readonly Key: string;

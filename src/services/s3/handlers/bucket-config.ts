@@ -22,6 +22,7 @@ import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { MAX_BUCKET_TAGS, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
+import { checkVersioningChange } from "../object-lock.js";
 
 export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Context): PutBucketVersioningOutput {
   const { Status, MFADelete } = input.VersioningConfiguration;
@@ -29,6 +30,7 @@ export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Cont
   if (MFADelete !== undefined && MFADelete !== "Enabled" && MFADelete !== "Disabled") throw s3DomainErrors.MalformedXML();
   ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
+    checkVersioningChange(ctx.store, bucket, Status);
     // A bucket that was never versioned stays "unversioned" when asked to suspend nothing.
     if (Status !== undefined && !(Status === "Suspended" && bucket.versioning === null)) ctx.store.setBucketField(bucket.name, "versioning", Status);
     if (MFADelete !== undefined) ctx.store.setBucketField(bucket.name, "mfa_delete", MFADelete);

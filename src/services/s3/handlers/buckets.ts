@@ -17,6 +17,7 @@ import { errors, invalidArgument } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { ownerOf, requireBucket, utcSeconds } from "../objects.js";
 import { canonicalUserId } from "../store.js";
+import { enableObjectLock } from "../object-lock.js";
 
 const US_EAST_1 = "us-east-1";
 // "EU" is the legacy name of eu-west-1 that CreateBucket still accepts.
@@ -66,6 +67,8 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     ctx.store.setConfig(name, "ownership", ownership);
     ctx.store.setConfig(name, "publicAccessBlock", NEW_BUCKET_PUBLIC_ACCESS_BLOCK);
     if (grants !== undefined && !isOwnerOnly(grants, owner)) ctx.store.setConfig(name, "acl", grants);
+    // x-amz-bucket-object-lock-enabled: Object Lock from the start, which turns versioning on.
+    if (input.ObjectLockEnabledForBucket === true) enableObjectLock(ctx.store, name);
   });
   return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/` };
 }

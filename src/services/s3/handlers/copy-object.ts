@@ -10,6 +10,7 @@ import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
+import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
 
 function sourceVersion(ctx: S3Context, bucketName: string, key: string, versionId: string | undefined): ObjectRow {
   const bucket = requireBucket(ctx, bucketName);
@@ -60,6 +61,8 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   }
   // A copy does not keep the source ACL: it gets the one the request names (or the default).
   const acl = requestedObjectAcl(ctx, target, input);
+  // A copy does not keep the source's lock either: the request's lock headers or the target's default retention.
+  const lock = resolveWriteLock(ctx.store, target, input, ctx.clock.now());
   const tags = taggingDirective === "REPLACE" ? JSON.stringify(parseTaggingHeader(input.Tagging)) : source.tags;
   const headers: ObjectHeaders =
     metadataDirective === "REPLACE"
@@ -97,6 +100,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
       encryption: JSON.stringify(encryption),
       owner_account: ctx.account,
     });
+    applyWriteLock(ctx.store, written.seq, lock);
     markPending(ctx.store, bucket, written);
     return written;
   });

@@ -5,6 +5,7 @@ import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { requireBucket, VERSION_ID } from "../objects.js";
+import { assertDeletable } from "../object-lock.js";
 import type { BucketRow } from "../store.js";
 
 /** "You can delete up to 1000 objects in a single DeleteObjects request." */
@@ -16,12 +17,13 @@ export const MAX_DELETE_OBJECTS = 1000;
  * marker (suspended ones as the "null" version). With one: that version goes for good.
  * Deleting what is not there succeeds (204), as S3 does.
  */
-function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined): DeleteObjectOutput {
+function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined, bypassGovernance = false): DeleteObjectOutput {
   const { store } = ctx;
   if (versionId !== undefined) {
     if (versionId === "" || !VERSION_ID.test(versionId)) throw invalidArgument("Invalid version id specified", "versionId", versionId);
     const row = store.version(bucket.name, key, versionId);
     if (!row) return { VersionId: versionId };
+    assertDeletable(store, bucket, row, ctx.clock.now(), bypassGovernance);
     store.removeVersion(row);
     emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:Delete", { key, versionId });
     return { VersionId: versionId, ...(row.delete_marker ? { DeleteMarker: true } : {}) };
@@ -42,7 +44,7 @@ function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: st
 
 export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteObjectOutput {
   requireBucket(ctx, input.Bucket);
-  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId));
+  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true));
 }
 
 export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
@@ -55,7 +57,7 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
     const bucket = requireBucket(ctx, input.Bucket);
     for (const object of objects) {
       try {
-        const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId));
+        const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true));
         deleted.push({
           Key: object.Key,
           ...(object.VersionId !== undefined ? { VersionId: object.VersionId } : {}),

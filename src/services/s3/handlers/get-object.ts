@@ -8,6 +8,7 @@ import type { ObjectRow } from "../store.js";
 import { assertReadable, restoreHeader } from "../restore.js";
 import { checkReadKey, parseEncryption } from "../encryption.js";
 import { expirationOf } from "../lifecycle-runner.js";
+import { lockOutput } from "../object-lock.js";
 
 function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions {
   return {
@@ -72,7 +73,8 @@ function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method:
     bucket,
     row,
     selection: select(input, row),
-    restore: { ...(restore !== undefined ? { Restore: restore } : {}), ...expirationOf(ctx.store, bucket, row) },
+    // Headers of the version's state beyond its content: restore, lifecycle expiry, Object Lock.
+    restore: { ...(restore !== undefined ? { Restore: restore } : {}), ...expirationOf(ctx.store, bucket, row), ...lockOutput(ctx.store, bucket, row) },
   };
 }
 

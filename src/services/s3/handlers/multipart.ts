@@ -26,6 +26,7 @@ import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { checksumMembers, contentHeaders, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import { canonicalUserId, type PartRow, type UploadRow } from "../store.js";
+import { applyWriteLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
 
 /** "5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart upload." */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -47,6 +48,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const now = ctx.clock.now();
   const uploadId = ctx.store.newUploadId(now);
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
+  const lock = resolveWriteLock(ctx.store, bucket, input, now);
   ctx.store.transaction(() => {
     ctx.store.insertUpload({
       ...contentHeaders(input, input.ContentEncoding, tags),
@@ -59,6 +61,8 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
       acl: requestedObjectAcl(ctx, bucket, input),
       encryption: JSON.stringify(encryption),
     });
+    // The lock the completed object will carry (object-lock.ts); default retention is applied at completion.
+    if (lock && (input.ObjectLockMode !== undefined || input.ObjectLockLegalHoldStatus !== undefined)) setUploadLock(ctx.store, uploadId, lock.lock);
   });
   return {
     Bucket: bucket.name,
@@ -77,6 +81,8 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   // Parts of an SSE-C upload carry the same customer key.
   const encryption = parseEncryption(upload.encryption);
   checkReadKey(encryption, input);
+  const lockedUpload = uploadLock(ctx.store, upload.upload_id);
+  requireIntegrity(input, lockedUpload ? { lock: lockedUpload, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now()), "Put Part");
   const received = await ingestBody(
     ctx.store.blobs,
     { ...input, ...(input.ChecksumAlgorithm === undefined && upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}) },
@@ -153,6 +159,8 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   validateWriteConditions(conditions);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
   const parts = selectParts(input, ctx.store.parts(upload.upload_id), upload.checksum_algorithm);
+  const named = uploadLock(ctx.store, upload.upload_id);
+  const lock = named ? { lock: named, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now());
   const etag = multipartETag(parts.map((p) => p.etag));
   const algorithm = upload.checksum_algorithm as ChecksumAlgorithm | null;
   let checksum: string | null = null;
@@ -161,7 +169,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   try {
     // The object is one blob: parts are streamed into it (flat memory), so reads and ranges
     // never have to stitch parts together.
-    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts));
+    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts), { id: "unique" });
   } catch (err) {
     if (err instanceof BlobNotFoundError) throw noSuchUpload(input.UploadId);
     throw err;
@@ -198,6 +206,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
         encryption: upload.encryption,
         owner_account: upload.owner_account,
       });
+      applyWriteLock(ctx.store, written.seq, lock);
       ctx.store.removeUpload(upload.upload_id);
       markPending(ctx.store, current, written);
       return written;

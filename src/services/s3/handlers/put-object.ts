@@ -8,8 +8,10 @@ import { expirationOf } from "../lifecycle-runner.js";
 import { emitObjectEvent } from "../notify.js";
 import { requestedObjectAcl } from "../access.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+import { applyWriteLock, requireIntegrity, resolveWriteLock } from "../object-lock.js";
 
-export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<PutObjectOutput> {
+/** `via` is "Post" for browser-form uploads (handlers/post-object.ts), which reuse this write path. */
+export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put" | "Post" = "Put"): Promise<PutObjectOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
   validateKey(input.Key);
   const conditions = input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {};
@@ -17,6 +19,8 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
   const tags = parseTaggingHeader(input.Tagging);
   const acl = requestedObjectAcl(ctx, bucket, input);
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
+  const lock = resolveWriteLock(ctx.store, bucket, input, ctx.clock.now());
+  if (via === "Put") requireIntegrity(input, lock, "Put Object");
   const received = await ingestBody(ctx.store.blobs, input);
   const headers = contentHeaders(input, received.contentEncoding, tags);
   const row = (() => {
@@ -42,6 +46,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
           encryption: JSON.stringify(encryption),
           owner_account: ctx.account,
         });
+        applyWriteLock(ctx.store, written.seq, lock);
         markPending(ctx.store, current, written);
         return ctx.store.bySeq(written.seq) ?? written;
       });
@@ -50,7 +55,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context): Promise<
       throw err;
     }
   })();
-  emitObjectEvent(ctx, bucket, "s3:ObjectCreated:Put", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+  emitObjectEvent(ctx, bucket, `s3:ObjectCreated:${via}`, { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   return {
     ETag: row.etag,
     ...(bucket.versioning !== null || row.version_id !== "null" ? { VersionId: row.version_id } : {}),

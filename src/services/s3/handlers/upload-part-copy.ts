@@ -35,7 +35,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   const hasher = algorithm ? createHasher(algorithm) : undefined;
   const blobs = ctx.store.blobs;
   const bytes = range ? blobs.get(source.blob_id ?? "", { start: range.start, end: range.end }) : blobs.get(source.blob_id ?? "");
-  const blob = await blobs.put(source.size === 0 ? Buffer.alloc(0) : bytes, { hashes: ["md5"], ...(hasher ? { onChunk: (c: Uint8Array) => hasher.update(c) } : {}) });
+  const blob = await blobs.put(source.size === 0 ? Buffer.alloc(0) : bytes, { hashes: ["md5"], id: "unique", ...(hasher ? { onChunk: (c: Uint8Array) => hasher.update(c) } : {}) });
   if (source.size === 0) bytes.destroy();
   const checksum = hasher ? (await hasher.digest()).toString("base64") : null;
   const etag = `"${(blob.md5 ?? Buffer.alloc(0)).toString("hex")}"`;

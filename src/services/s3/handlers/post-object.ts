@@ -1,0 +1,238 @@
+/**
+ * POST Object: browser-form uploads (multipart/form-data to the bucket, path-style `/bucket`
+ * or virtual-hosted `/`). The fields before the file are read (at most 20 KB, as S3 allows),
+ * the policy and its signature are checked before any file byte is stored, then the file part
+ * streams through the same write path as PutObject (s3:ObjectCreated:Post). Fields after the
+ * file are ignored, as S3 ignores them.
+ *
+ * Keys Nimbus never issued have no known secret, so their signatures cannot be checked (Nimbus
+ * checks no request signature for them); issued keys (STS, IAM) are verified.
+ */
+import { Readable } from "node:stream";
+import { XMLParser } from "fast-xml-parser";
+import { AwsError } from "../../../core/errors.js";
+import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
+import type { PutObjectInput } from "../../../generated/s3.js";
+import type { WireRequest, WireResponse } from "../../../protocol/wire.js";
+import { invalidArgument, noSuchBucket, s3DomainErrors } from "../errors.js";
+import { FormDataError, FormDataReader, FormFieldTooLarge, formDataBoundary, type FormPartHeaders } from "../form-data.js";
+import {
+  checkPostPolicy,
+  contentLengthRange,
+  entityTooLarge,
+  entityTooSmall,
+  missingField,
+  parsePostPolicy,
+  postCredential,
+  postPolicyErrors,
+  verifyPostSignature,
+} from "../post-policy.js";
+import type { S3Store } from "../store.js";
+import { putObject } from "./put-object.js";
+
+/** "The maximum size of the form fields that precede the file" S3 reads before the upload. */
+export const MAX_PRE_FILE_BYTES = 20 * 1024;
+
+/** Form fields that become PutObject members (everything else: x-amz-meta-*, or policy-only). */
+const FIELD_MEMBERS: Readonly<Record<string, keyof PutObjectInput>> = {
+  acl: "ACL",
+  "cache-control": "CacheControl",
+  "content-disposition": "ContentDisposition",
+  "content-encoding": "ContentEncoding",
+  "content-language": "ContentLanguage",
+  "content-type": "ContentType",
+  "x-amz-storage-class": "StorageClass",
+  "x-amz-website-redirect-location": "WebsiteRedirectLocation",
+  "x-amz-server-side-encryption": "ServerSideEncryption",
+  "x-amz-server-side-encryption-aws-kms-key-id": "SSEKMSKeyId",
+  "x-amz-server-side-encryption-context": "SSEKMSEncryptionContext",
+  "x-amz-server-side-encryption-customer-algorithm": "SSECustomerAlgorithm",
+  "x-amz-server-side-encryption-customer-key": "SSECustomerKey",
+  "x-amz-server-side-encryption-customer-key-md5": "SSECustomerKeyMD5",
+  "x-amz-checksum-algorithm": "ChecksumAlgorithm",
+  "x-amz-checksum-crc32": "ChecksumCRC32",
+  "x-amz-checksum-crc32c": "ChecksumCRC32C",
+  "x-amz-checksum-sha1": "ChecksumSHA1",
+  "x-amz-checksum-sha256": "ChecksumSHA256",
+};
+
+const invalidToken = (): AwsError => new AwsError("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
+
+/** The `tagging` field is a Tagging XML document (not PutObject's URL-encoded header). */
+export function taggingFromXml(xml: string): string {
+  let doc: unknown;
+  try {
+    doc = new XMLParser({ parseTagValue: false, isArray: (name) => name === "Tag" }).parse(xml);
+  } catch {
+    throw s3DomainErrors.MalformedXML();
+  }
+  const tags = (doc as { Tagging?: { TagSet?: { Tag?: { Key?: unknown; Value?: unknown }[] } | "" } }).Tagging?.TagSet;
+  if (tags === undefined) throw s3DomainErrors.MalformedXML();
+  const params = new URLSearchParams();
+  for (const tag of tags === "" ? [] : (tags.Tag ?? [])) {
+    if (typeof tag.Key !== "string") throw s3DomainErrors.MalformedXML();
+    params.append(tag.Key, typeof tag.Value === "string" ? tag.Value : "");
+  }
+  return params.toString();
+}
+
+function putInput(bucket: string, key: string, fields: ReadonlyMap<string, string>): PutObjectInput {
+  const input: Record<string, unknown> = { Bucket: bucket, Key: key };
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of fields) {
+    const member = FIELD_MEMBERS[name];
+    if (member !== undefined) input[member] = value;
+    else if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = value;
+  }
+  if (Object.keys(metadata).length > 0) input["Metadata"] = metadata;
+  const expires = fields.get("expires");
+  if (expires !== undefined && !Number.isNaN(Date.parse(expires))) input["Expires"] = new Date(expires);
+  const bucketKey = fields.get("x-amz-server-side-encryption-bucket-key-enabled");
+  if (bucketKey !== undefined) input["BucketKeyEnabled"] = bucketKey.toLowerCase() === "true";
+  const tagging = fields.get("tagging");
+  if (tagging !== undefined) input["Tagging"] = taggingFromXml(tagging);
+  return input as PutObjectInput;
+}
+
+/** The file part's bytes, held to the policy's content-length-range as they stream. */
+async function* sized(chunks: AsyncIterable<Buffer>, range: { min: number; max: number } | undefined): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (range && size > range.max) throw entityTooLarge(size, range.max);
+    yield chunk;
+  }
+  if (range && size < range.min) throw entityTooSmall(size, range.min);
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A success_action_redirect S3 follows: an absolute http(s) URL (anything else is ignored). */
+function redirectTarget(value: string | undefined): URL | undefined {
+  if (value === undefined || value === "") return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ReadForm {
+  readonly fields: Map<string, string>;
+  readonly file: FormPartHeaders | undefined;
+}
+
+/** The fields up to the file part (lower-case names; the first of a repeated name counts). */
+async function readFields(reader: FormDataReader): Promise<ReadForm> {
+  const fields = new Map<string, string>();
+  let budget = MAX_PRE_FILE_BYTES;
+  try {
+    for (let part = await reader.next(); part; part = await reader.next()) {
+      const name = part.name.toLowerCase();
+      if (name === "file") return { fields, file: part };
+      budget -= Buffer.byteLength(part.name);
+      if (budget < 0) throw postPolicyErrors.MaxPostPreDataLengthExceeded();
+      const value = await reader.text(budget);
+      budget -= Buffer.byteLength(value);
+      if (!fields.has(name)) fields.set(name, value);
+    }
+  } catch (err) {
+    if (err instanceof FormDataError) throw postPolicyErrors.MalformedPOSTRequest();
+    if (err instanceof FormFieldTooLarge) throw postPolicyErrors.MaxPostPreDataLengthExceeded();
+    throw err;
+  }
+  return { fields, file: undefined };
+}
+
+/** Who the upload acts as: the policy's signer (checked when Nimbus knows the key's secret), or the anonymous caller. */
+function authorize(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<string, string>, bucket: string): { account: string; range?: { min: number; max: number } } {
+  const policyText = fields.get("policy");
+  if (policyText === undefined) return { account: ctx.account };
+  const credential = postCredential(fields);
+  if (ctx.identities.expired(credential.accessKeyId)) throw new AwsError("ExpiredToken", "The provided token has expired.", 400);
+  const issued = ctx.identities.issued(credential.accessKeyId);
+  if (issued) {
+    verifyPostSignature(credential, issued.secretAccessKey, policyText);
+    if (issued.sessionToken !== undefined && fields.get("x-amz-security-token") !== issued.sessionToken) throw invalidToken();
+  }
+  const policy = parsePostPolicy(policyText);
+  checkPostPolicy(policy, fields, bucket, ctx.clock.now());
+  const range = contentLengthRange(policy);
+  return { account: ctx.identities.accountOf(credential.accessKeyId), ...(range ? { range } : {}) };
+}
+
+export async function postObject(req: WireRequest, ctx: HttpRouteContext<S3Store>, boundary: string): Promise<WireResponse> {
+  const source: AsyncIterable<Uint8Array> = req.stream ?? Readable.from([req.body ?? Buffer.alloc(0)]);
+  const reader = new FormDataReader(source, boundary);
+  try {
+    return await receive(req, ctx, reader);
+  } catch (err) {
+    // The reader holds the request stream (resume() cannot drain it): the rest of the body is
+    // read here, so the error reaches a client that is still sending and the connection stays usable.
+    await reader.drain().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader: FormDataReader): Promise<WireResponse> {
+  const slash = ctx.path.indexOf("/", 1);
+  const bucketName = decodeURIComponent(slash === -1 ? ctx.path.slice(1) : ctx.path.slice(1, slash));
+  const { fields, file } = await readFields(reader);
+  if (!file) throw invalidArgument("POST requires exactly one file upload per request.", "file", 0);
+  const keyField = fields.get("key");
+  if (keyField === undefined) throw missingField("key");
+  if (!ctx.store.bucket(bucketName)) throw noSuchBucket(bucketName);
+  const { account, range } = authorize(ctx, fields, bucketName);
+  // "${filename}" in the key is the name of the file the user chose.
+  const key = keyField.split("${filename}").join(file.filename ?? "");
+  const body = Readable.from(sized(reader.body(), range), { objectMode: false });
+  let out;
+  try {
+    out = await putObject({ ...putInput(bucketName, key, fields), Body: body }, { ...ctx, account, operation: "PostObject" }, "Post");
+  } catch (err) {
+    if (err instanceof FormDataError) throw postPolicyErrors.MalformedPOSTRequest();
+    throw err;
+  }
+  await reader.drain().catch(() => undefined);
+
+  const encodedKey = key.split("/").map(encodeURIComponent).join("/");
+  // Virtual-hosted requests (path "/") are answered with virtual-hosted URLs.
+  const location = ctx.path === req.rawPath ? `http://${req.host}/${encodeURIComponent(bucketName)}/${encodedKey}` : `http://${req.host}/${encodedKey}`;
+  const etag = out.ETag ?? "";
+  const headers: Record<string, string> = { etag, location };
+  if (out.VersionId !== undefined) headers["x-amz-version-id"] = out.VersionId;
+  if (out.ServerSideEncryption !== undefined) headers["x-amz-server-side-encryption"] = out.ServerSideEncryption;
+  if (out.SSEKMSKeyId !== undefined) headers["x-amz-server-side-encryption-aws-kms-key-id"] = out.SSEKMSKeyId;
+
+  const target = redirectTarget(fields.get("success_action_redirect") ?? fields.get("redirect"));
+  if (target) {
+    target.searchParams.append("bucket", bucketName);
+    target.searchParams.append("key", key);
+    target.searchParams.append("etag", etag);
+    return { status: 303, headers: { ...headers, location: target.toString(), "content-length": "0" } };
+  }
+  switch (fields.get("success_action_status")) {
+    case "200":
+      return { status: 200, headers: { ...headers, "content-length": "0" } };
+    case "201": {
+      const xml =
+        '<?xml version="1.0" encoding="UTF-8"?>\n' +
+        `<PostResponse><Location>${xmlEscape(location)}</Location><Bucket>${xmlEscape(bucketName)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>${xmlEscape(etag)}</ETag></PostResponse>`;
+      return { status: 201, headers: { ...headers, "content-type": "application/xml" }, body: xml };
+    }
+    default:
+      // Missing or not one of 200/201/204: an empty 204.
+      return { status: 204, headers };
+  }
+}
+
+/** A form POST to a bucket (no sub-resource in the query): the PostObject route. */
+export function postObjectRoute(request: WireRequest, path: string): HttpRoute<S3Store> | undefined {
+  if (request.method !== "POST" || request.query.size > 0) return undefined;
+  const boundary = formDataBoundary(request.headers["content-type"]);
+  if (boundary === undefined || !/^\/[^/]+\/?$/.test(path)) return undefined;
+  return { operation: "PostObject", handle: (req, ctx) => postObject(req, ctx, boundary) };
+}

@@ -1,0 +1,178 @@
+/**
+ * S3 static website hosting on the website endpoint: the bucket is configured and filled with
+ * the v3 SDK; pages are fetched as a browser would, with plain HTTP to
+ * `<bucket>.s3-website.<region>.localhost.localstack.cloud:<port>` (and the dashed spelling).
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { CreateBucketCommand, PutBucketWebsiteCommand, PutObjectCommand, S3Client, type WebsiteConfiguration } from "@aws-sdk/client-s3";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+interface Reply {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+describe("S3 static website endpoint", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  });
+  after(async () => {
+    s3.destroy();
+    await nimbus.close();
+  });
+
+  function host(bucket: string, dashed = false): string {
+    return dashed ? `${bucket}.s3-website-us-east-1.localhost.localstack.cloud:${nimbus.port}` : `${bucket}.s3-website.us-east-1.localhost.localstack.cloud:${nimbus.port}`;
+  }
+
+  function get(bucket: string, path: string, options: { method?: string; headers?: Record<string, string>; dashed?: boolean } = {}): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: "127.0.0.1", port: nimbus.port, method: options.method ?? "GET", path, headers: { host: host(bucket, options.dashed), ...options.headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  async function site(config: WebsiteConfiguration | undefined, objects: Record<string, string | { body: string; type?: string; redirect?: string }> = {}): Promise<string> {
+    const bucket = uniqueName("site");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const [key, value] of Object.entries(objects)) {
+      const o = typeof value === "string" ? { body: value, type: "text/html" } : value;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: o.body, ContentType: o.type ?? "text/html", ...(o.redirect ? { WebsiteRedirectLocation: o.redirect } : {}) }));
+    }
+    if (config) await s3.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: config }));
+    return bucket;
+  }
+
+  function errorItems(body: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [, name, value] of body.matchAll(/<li>([^:<]+): ([^<]*)<\/li>/g)) if (name && value !== undefined && !(name in out)) out[name] = value;
+    return out;
+  }
+
+  test("index documents for / and dir/, objects by key, HEAD without a body, both host spellings", async () => {
+    const bucket = await site({ IndexDocument: { Suffix: "index.html" } }, {
+      "index.html": "<h1>home</h1>",
+      "docs/index.html": "<h1>docs</h1>",
+      "style.css": { body: "body{}", type: "text/css" },
+    });
+    const home = await get(bucket, "/");
+    assert.equal(home.status, 200);
+    assert.equal(home.body, "<h1>home</h1>");
+    assert.equal(home.headers["content-type"], "text/html");
+    assert.match(String(home.headers["etag"]), /^"[0-9a-f]{32}"$/);
+    assert.equal((await get(bucket, "/docs/")).body, "<h1>docs</h1>");
+    const css = await get(bucket, "/style.css", { dashed: true });
+    assert.equal(css.status, 200);
+    assert.equal(css.headers["content-type"], "text/css");
+    assert.equal(css.body, "body{}");
+    const head = await get(bucket, "/style.css", { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers["content-length"], "6");
+    assert.equal(head.body, "");
+    // A folder asked for without its slash: S3 sends the browser to the folder.
+    const folder = await get(bucket, "/docs");
+    assert.equal(folder.status, 302);
+    assert.equal(folder.headers["location"], "/docs/");
+    // Conditional and ranged reads, as on the REST endpoint.
+    assert.equal((await get(bucket, "/style.css", { headers: { "if-none-match": String(css.headers["etag"]) } })).status, 304);
+    const ranged = await get(bucket, "/style.css", { headers: { range: "bytes=0-3" } });
+    assert.equal(ranged.status, 206);
+    assert.equal(ranged.body, "body");
+  });
+
+  test("a missing key answers S3's 404 page, or the bucket's error document with status 404", async () => {
+    const plain = await site({ IndexDocument: { Suffix: "index.html" } }, { "index.html": "home" });
+    const missing = await get(plain, "/nope.html");
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers["content-type"], "text/html; charset=utf-8");
+    assert.equal(missing.headers["x-amz-error-code"], "NoSuchKey");
+    assert.equal(missing.headers["x-amz-error-message"], "The specified key does not exist.");
+    assert.equal(missing.headers["x-amz-error-detail-key"], "nope.html");
+    assert.match(missing.body, /^<html>\n<head><title>404 Not Found<\/title><\/head>\n<body>\n<h1>404 Not Found<\/h1>\n<ul>\n/);
+    assert.deepEqual({ ...errorItems(missing.body), RequestId: undefined, HostId: undefined }, { Code: "NoSuchKey", Message: "The specified key does not exist.", Key: "nope.html", RequestId: undefined, HostId: undefined });
+
+    const custom = await site({ IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "404.html" } }, { "index.html": "home", "404.html": "<p>lost</p>" });
+    const page = await get(custom, "/where/is/it");
+    assert.equal(page.status, 404);
+    assert.equal(page.body, "<p>lost</p>");
+    assert.equal(page.headers["content-type"], "text/html");
+
+    const broken = await site({ IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "missing-error.html" } }, { "index.html": "home" });
+    const fallback = await get(broken, "/x");
+    assert.equal(fallback.status, 404);
+    assert.match(fallback.body, /<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document<\/h3>\n<ul>\n<li>Code: NoSuchKey<\/li>\n<li>Message: The specified key does not exist.<\/li>\n<li>Key: missing-error.html<\/li>\n<\/ul>/);
+  });
+
+  test("buckets without a website configuration, missing buckets, and methods other than GET/HEAD", async () => {
+    const bare = await site(undefined, { "index.html": "home" });
+    const none = await get(bare, "/");
+    assert.equal(none.status, 404);
+    assert.deepEqual({ ...errorItems(none.body), RequestId: undefined, HostId: undefined }, {
+      Code: "NoSuchWebsiteConfiguration",
+      Message: "The specified bucket does not have a website configuration",
+      BucketName: bare,
+      RequestId: undefined,
+      HostId: undefined,
+    });
+    const ghost = await get(`ghost-${bare}`, "/");
+    assert.equal(ghost.status, 404);
+    assert.equal(errorItems(ghost.body)["Code"], "NoSuchBucket");
+    const bucket = await site({ IndexDocument: { Suffix: "index.html" } }, { "index.html": "home" });
+    const put = await get(bucket, "/index.html", { method: "PUT" });
+    assert.equal(put.status, 405);
+    assert.equal(errorItems(put.body)["Code"], "MethodNotAllowed");
+  });
+
+  test("RedirectAllRequestsTo sends every path to the other host", async () => {
+    const bucket = await site({ RedirectAllRequestsTo: { HostName: "www.example.com", Protocol: "https" } });
+    const reply = await get(bucket, "/a/b.html");
+    assert.equal(reply.status, 301);
+    assert.equal(reply.headers["location"], "https://www.example.com/a/b.html");
+  });
+
+  test("routing rules: by key prefix before the lookup, by error code after it", async () => {
+    const bucket = await site(
+      {
+        IndexDocument: { Suffix: "index.html" },
+        RoutingRules: [
+          { Condition: { KeyPrefixEquals: "docs/" }, Redirect: { ReplaceKeyPrefixWith: "documents/" } },
+          { Condition: { KeyPrefixEquals: "old.html" }, Redirect: { ReplaceKeyWith: "new.html", HttpRedirectCode: "302", HostName: "example.org", Protocol: "https" } },
+          { Condition: { HttpErrorCodeReturnedEquals: "404" }, Redirect: { HostName: "fallback.example.com", ReplaceKeyPrefixWith: "report-404/" } },
+        ],
+      },
+      { "index.html": "home", "docs/kept.html": "never served: the prefix rule wins" },
+    );
+    const moved = await get(bucket, "/docs/kept.html");
+    assert.equal(moved.status, 301);
+    assert.equal(moved.headers["location"], `http://${host(bucket)}/documents/kept.html`);
+    const replaced = await get(bucket, "/old.html");
+    assert.equal(replaced.status, 302);
+    assert.equal(replaced.headers["location"], "https://example.org/new.html");
+    const lost = await get(bucket, "/missing/page.html");
+    assert.equal(lost.status, 301);
+    assert.equal(lost.headers["location"], "http://fallback.example.com/report-404/missing/page.html");
+    assert.equal((await get(bucket, "/")).body, "home");
+  });
+
+  test("an object's x-amz-website-redirect-location answers 301", async () => {
+    const bucket = await site({ IndexDocument: { Suffix: "index.html" } }, { "go.html": { body: "", redirect: "/index.html" }, "away.html": { body: "", redirect: "https://aws.amazon.com/" } });
+    const local = await get(bucket, "/go.html");
+    assert.equal(local.status, 301);
+    assert.equal(local.headers["location"], "/index.html");
+    assert.equal((await get(bucket, "/away.html")).headers["location"], "https://aws.amazon.com/");
+  });
+});
