@@ -11,6 +11,7 @@ import { describeEndpoints, describeLimits } from "./handlers/describe-limits.js
 import { describeTableHandler } from "./handlers/describe-table.js";
 import { getItem } from "./handlers/get-item.js";
 import { listTables } from "./handlers/list-tables.js";
+import { batchExecuteStatement, executeStatement, executeTransaction } from "./handlers/partiql.js";
 import { putItem } from "./handlers/put-item.js";
 import { query } from "./handlers/query.js";
 import { scan } from "./handlers/scan.js";
@@ -67,6 +68,9 @@ export default defineService<DynamodbOperations, DynamoStore>({
     BatchWriteItem: batchWriteItem,
     TransactGetItems: transactGetItems,
     TransactWriteItems: transactWriteItems,
+    ExecuteStatement: executeStatement,
+    BatchExecuteStatement: batchExecuteStatement,
+    ExecuteTransaction: executeTransaction,
     DescribeContinuousBackups: describeContinuousBackups,
     UpdateContinuousBackups: updateContinuousBackups,
     CreateBackup: createBackup,

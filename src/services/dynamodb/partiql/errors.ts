@@ -1,0 +1,81 @@
+import { AwsError, defineErrors } from "../../../core/errors.js";
+import { validationException } from "../domain/index.js";
+
+/**
+ * PartiQL's own errors. A statement the parser cannot read gets the "wasn't well formed"
+ * envelope, with a detail after the colon (or, for text the lexer cannot read at all, nothing
+ * after it), as real DynamoDB answers.
+ */
+export const NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: ";
+
+export const partiqlErrors = defineErrors({
+  // An INSERT of a key that already holds an item; BatchExecuteStatement reports it as "DuplicateItem".
+  DuplicateItem: { code: "DuplicateItemException", status: 400, message: "Duplicate primary key exists in table" },
+});
+
+export const MESSAGES = {
+  leftover: "Unexpected token after expression",
+  unexpectedTerm: "Unexpected term",
+  unexpectedKeyword: "Unexpected keyword",
+  unexpectedOperator: "Unexpected operator",
+  missingRight: "Missing right-hand side expression of infix operator",
+  expectedTypeName: "Expected type name",
+  expectedPath: "Expected identifier for simple path",
+  expectedDml: "Expected data manipulation",
+  aliasing: "Aliasing is not supported",
+  parameterCount: "Number of parameters in request and statement don't match.",
+  whereKey: "Where clause does not contain a mandatory equality on all key attributes",
+  emptyComponent: "Path component cannot be an empty string",
+  tooManyComponents: "A path may contain at most 2 components in the FROM clause",
+  insertOnIndex: "FROM clause may only contain a single table name",
+  writeOnIndex: "This operation is not supported on an index",
+  noIndex: "The table does not have the specified index",
+  consistentGsi: "Strongly consistent read is not supported on Global Secondary Indexes",
+  insertReturning: "RETURNING is not supported in INSERT",
+  insertFormat: "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.",
+  emptyBag: "Empty bags are not supported",
+  bagType: "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags",
+  existsOutside: "EXISTS can only be used in ExecuteTransaction write requests.",
+  existsCondition: "EXISTS() must contain a single item read with additional condition",
+  transactionMixed: "ExecuteTransaction API does not support both read and write operations in the same request.",
+  transactionReturning: "RETURNING clause is not supported in ExecuteTransaction.",
+  transactionIndex: "Reads on indices are not supported within transactions.",
+  transactionSelectKey: "Select statements within ExecuteTransaction must specify the primary key in the where clause.",
+  batchSelectKey: "Select statements within BatchExecuteStatement must specify the primary key in the where clause.",
+  // Not captured from AWS: the documentation says a batch may not mix reads and writes, without the wording.
+  batchMixed: "BatchExecuteStatement statements must be either all reads or all writes.",
+  orderByWhere: "Must have WHERE clause in the statement when using ORDER BY clause.",
+  orderByHash: "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
+  orderByMultiHash: "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.",
+  invalidNextToken: "Invalid NextToken",
+  startKey: "The provided starting key is invalid",
+  duplicateKeys: "Provided list of item keys contains duplicates",
+} as const;
+
+/** "Statement wasn't well formed, can't be processed: <detail>". */
+export class PartiqlSyntaxError extends Error {
+  override readonly name = "PartiqlSyntaxError";
+  constructor(readonly detail: string) {
+    super(NOT_WELL_FORMED + detail);
+  }
+}
+
+export function notWellFormed(detail: string): AwsError {
+  return validationException(NOT_WELL_FORMED + detail);
+}
+
+export function invalid(message: string): AwsError {
+  return validationException(message);
+}
+
+export function keyAbsent(name: string): AwsError {
+  return validationException(`Key attribute should be present in the item: Key ${name}`);
+}
+
+export function keyTypeMismatch(name: string): AwsError {
+  return validationException(`Key attribute's data type should match its data type in table's schema: Key ${name}`);
+}
+
+export function isKeySchemaError(err: AwsError): boolean {
+  return err.message.startsWith("Key attribute should be present in the item:") || err.message.startsWith("Key attribute's data type should match");
+}

@@ -1,0 +1,645 @@
+/**
+ * Turns a parsed PartiQL statement into what the DynamoDB engine already runs: conditions and
+ * update actions in the expression language's bound syntax tree (so that evaluation, update
+ * semantics and their runtime errors are the ones UpdateItem, Query and Scan have), keys, and
+ * for SELECT a read plan: the partitions a WHERE pins (run as Query ranges) or a Scan.
+ *
+ * The checks follow DynamoDB's order: syntax, FROM components, the WHERE and SET values, the
+ * table, then the key.
+ */
+import {
+  attributeValuesEqual,
+  conditionAttributeNames,
+  typeOf,
+  type AttributeValue,
+  type Comparator,
+  type Condition,
+  type DocumentPath,
+  type Item,
+  type KeyCondition,
+  type KeyOperator,
+  type KeySchema,
+  type Operand,
+  type SetValue,
+  type SortKeyCondition,
+  type UpdateAction,
+} from "../domain/index.js";
+import { errors } from "../errors.js";
+import { encodeKeyValue } from "../items.js";
+import type { Select } from "../reads.js";
+import type { ReturnValues } from "../requests.js";
+import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "../table.js";
+import type { Expr, OrderItem, ParsedStatement, PathExpr, ReturningMapping, SelectStatement, Source, Statement } from "./ast.js";
+import { invalid, keyAbsent, keyTypeMismatch, MESSAGES } from "./errors.js";
+import { lineAndColumn } from "./lexer.js";
+import { describe, isValueExpr, parameterValue, toAttributeValue } from "./values.js";
+
+/** Where a statement runs: alone (ExecuteStatement), in a BatchExecuteStatement, or in ExecuteTransaction. */
+export type UseCase = "statement" | "batch" | "transaction";
+
+export type TableLookup = (name: string) => TableMeta | undefined;
+
+/** A projected path and the name its value comes back under (`m.k[1]` comes back as `k[1]`). */
+export interface Projected {
+  readonly path: DocumentPath;
+  readonly name: string;
+}
+
+export interface SelectPlan {
+  readonly kind: "select";
+  readonly meta: TableMeta;
+  readonly index: IndexMeta | undefined;
+  /** Key schema of what is read: the index's when reading an index. */
+  readonly schema: KeySchema;
+  /** undefined for `SELECT *`. */
+  readonly projection: readonly Projected[] | undefined;
+  readonly filter: Condition | undefined;
+  /** One Query range per partition the WHERE pins, in reading order; `[undefined]` is a Scan. */
+  readonly segments: readonly (KeyCondition | undefined)[];
+  readonly descending: boolean;
+  readonly select: Select;
+  /** The table key, when the WHERE is exactly an equality on every key attribute (batch and transaction reads). */
+  readonly key: Item | undefined;
+}
+
+export interface InsertPlan {
+  readonly kind: "insert";
+  readonly meta: TableMeta;
+  readonly item: Item;
+}
+
+export interface UpdatePlan {
+  readonly kind: "update";
+  readonly meta: TableMeta;
+  readonly key: Item;
+  readonly actions: readonly UpdateAction[];
+  /** The WHERE beyond the key; the item must also exist. */
+  readonly condition: Condition | undefined;
+  readonly returnValues: ReturnValues;
+}
+
+export interface DeletePlan {
+  readonly kind: "delete";
+  readonly meta: TableMeta;
+  readonly key: Item;
+  /** The WHERE beyond the key, checked only when the item exists. */
+  readonly condition: Condition | undefined;
+  readonly returnValues: "NONE" | "ALL_OLD";
+}
+
+export interface ExistsPlan {
+  readonly kind: "exists";
+  readonly meta: TableMeta;
+  readonly key: Item;
+  readonly condition: Condition;
+}
+
+export type Plan = SelectPlan | InsertPlan | UpdatePlan | DeletePlan | ExistsPlan;
+
+export function isRead(statement: Statement): boolean {
+  return statement.kind === "select";
+}
+
+const RETURN_VALUES: Readonly<Record<ReturningMapping, ReturnValues>> = {
+  "ALL OLD": "ALL_OLD",
+  "ALL NEW": "ALL_NEW",
+  "MODIFIED OLD": "UPDATED_OLD",
+  "MODIFIED NEW": "UPDATED_NEW",
+};
+
+/** The valid type names of attribute_type, in the order DynamoDB's PartiQL lists them. */
+const TYPE_NAMES = ["N", "BS", "L", "B", "NULL", "M", "S", "SS", "NS", "BOOL"];
+
+const FUNCTION_ARITY: Readonly<Record<string, number>> = {
+  attribute_exists: 1,
+  attribute_not_exists: 1,
+  attribute_type: 2,
+  begins_with: 2,
+  contains: 2,
+  size: 1,
+};
+
+function operandCountError(name: string, count: number) {
+  return invalid(`Incorrect number of operands for operator or function; operator or function: ${name}, number of operands: ${count}`);
+}
+
+function operandTypeError(name: string, type: string) {
+  return invalid(`Incorrect operand type for operator or function; operator or function: ${name}, operand type: ${type}`);
+}
+
+export function documentPath(p: PathExpr): DocumentPath {
+  return [p.root, ...p.steps.map((s) => (s.kind === "name" ? s.name : s.index))];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binding expressions
+
+class Binder {
+  constructor(
+    readonly params: readonly AttributeValue[],
+    readonly text: string,
+  ) {}
+
+  value(e: Expr): AttributeValue {
+    return toAttributeValue(e, this.params);
+  }
+
+  operand(e: Expr): Operand {
+    if (e.kind === "path") return { kind: "path", path: documentPath(e) };
+    if (isValueExpr(e)) return { kind: "value", value: this.value(e) };
+    if (e.kind === "call" && e.name === "size") {
+      if (e.args.length !== 1) throw operandCountError("size", e.args.length);
+      const inner = this.operand(e.args[0] as Expr);
+      if (inner.kind === "value") {
+        const t = typeOf(inner.value);
+        if (t === "N" || t === "BOOL" || t === "NULL") throw operandTypeError("size", t);
+      }
+      return { kind: "size", operand: inner };
+    }
+    throw invalid(`Unsupported operation: ${describe(e)} is not a valid operand`);
+  }
+
+  /** Ordering comparisons and BETWEEN take only strings, numbers and binaries. */
+  private ordered(name: string, ...operands: Operand[]): void {
+    for (const o of operands) {
+      if (o.kind !== "value") continue;
+      const t = typeOf(o.value);
+      if (t !== "S" && t !== "N" && t !== "B") throw operandTypeError(name, t);
+    }
+  }
+
+  condition(e: Expr): Condition {
+    switch (e.kind) {
+      case "and":
+      case "or":
+        return { kind: e.kind, left: this.condition(e.left), right: this.condition(e.right) };
+      case "not":
+        return { kind: "not", operand: this.condition(e.operand) };
+      case "compare": {
+        const left = this.operand(e.left);
+        const right = this.operand(e.right);
+        if (e.op !== "=" && e.op !== "<>") this.ordered(e.op, left, right);
+        return { kind: "compare", op: e.op as Comparator, left, right };
+      }
+      case "between": {
+        const operand = this.operand(e.operand);
+        const lower = this.operand(e.lower);
+        const upper = this.operand(e.upper);
+        this.ordered("BETWEEN", operand, lower, upper);
+        const c: Condition = { kind: "between", operand, lower, upper };
+        return e.negated ? { kind: "not", operand: c } : c;
+      }
+      case "in": {
+        const operand = this.operand(e.operand);
+        let list = e.list;
+        // `IN ?` with a list parameter: the list's elements are the candidates.
+        if (list.length === 1 && list[0]?.kind === "param") {
+          const v = parameterValue(this.params, list[0].index);
+          if (v.L !== undefined) {
+            const c: Condition = { kind: "in", operand, list: v.L.map((value) => ({ kind: "value", value })) };
+            return e.negated ? { kind: "not", operand: c } : c;
+          }
+        }
+        const c: Condition = { kind: "in", operand, list: list.map((x) => this.operand(x)) };
+        return e.negated ? { kind: "not", operand: c } : c;
+      }
+      case "is": {
+        if (e.operand.kind !== "path") throw invalid(`Operator or function requires a document path; operator or function: IS ${e.test}`);
+        const path: Operand = { kind: "path", path: documentPath(e.operand) };
+        if (e.test === "MISSING") return { kind: "function", name: e.negated ? "attribute_exists" : "attribute_not_exists", args: [path] };
+        if (e.test === "NULL") {
+          // NULL is a stored value of type NULL; a missing attribute is not NULL.
+          const c: Condition = { kind: "function", name: "attribute_type", args: [path, { kind: "value", value: { S: "NULL" } }] };
+          return e.negated ? { kind: "not", operand: c } : c;
+        }
+        throw invalid("Unsupported operation: IsType");
+      }
+      case "call":
+        return this.functionCondition(e);
+      default:
+        throw invalid(`Unsupported operation: ${describe(e)} is not a condition`);
+    }
+  }
+
+  private functionCondition(e: Expr & { kind: "call" }): Condition {
+    const name = e.name;
+    if (name === "like") throw invalid("Unsupported operation: Like");
+    const arity = FUNCTION_ARITY[name];
+    if (arity === undefined) throw invalid(`Invalid function name; function: ${name}`);
+    if (name === "size") throw invalid("The function is not allowed to be used this way in an expression; function: size");
+    if (e.args.length !== arity) throw operandCountError(name, e.args.length);
+    const args = e.args.map((a) => this.operand(a));
+    const [first, second] = args as [Operand, Operand | undefined];
+    switch (name) {
+      case "attribute_exists":
+      case "attribute_not_exists":
+      case "attribute_type":
+        if (first.kind !== "path") throw invalid(`Operator or function requires a document path; operator or function: ${name}`);
+        if (name === "attribute_type") {
+          const t = second?.kind === "value" ? second.value : undefined;
+          if (t === undefined || t.S === undefined) throw operandTypeError(name, t === undefined ? "PATH" : typeOf(t));
+          if (!TYPE_NAMES.includes(t.S)) throw invalid(`Invalid attribute type name found; type: ${t.S}, valid types: {${TYPE_NAMES.join(",")}}`);
+        }
+        break;
+      case "begins_with":
+        for (const a of args) {
+          if (a.kind === "value" && a.value.S === undefined && a.value.B === undefined) throw operandTypeError(name, typeOf(a.value));
+        }
+        break;
+    }
+    return { kind: "function", name: name as "attribute_exists", args };
+  }
+
+  /** One SET assignment: an ordinary SET, or ADD/DELETE for `set_add` / `set_delete`. */
+  setAction(target: PathExpr, e: Expr): UpdateAction {
+    const path = documentPath(target);
+    if (e.kind === "call" && (e.name === "set_add" || e.name === "set_delete")) {
+      if (e.args.length !== 2) throw operandCountError(e.name, e.args.length);
+      const [first, second] = e.args as [Expr, Expr];
+      if (first.kind !== "path" || !samePath(documentPath(first), path)) {
+        const at = lineAndColumn(this.text, e.span.start);
+        throw invalid(`The first argument to ${e.name.toUpperCase()} must equal the assignment value at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
+      }
+      if (!isValueExpr(second)) throw invalid(`Unsupported operation: ${describe(second)} is not a valid operand`);
+      const value = this.value(second);
+      const t = typeOf(value);
+      if (t !== "SS" && t !== "NS" && t !== "BS") throw operandTypeError(e.name, t);
+      return { kind: e.name === "set_add" ? "ADD" : "DELETE", path, value };
+    }
+    return { kind: "SET", path, value: this.setValue(e, true) };
+  }
+
+  private setValue(e: Expr, top: boolean): SetValue {
+    if (e.kind === "path") return { kind: "path", path: documentPath(e) };
+    if (isValueExpr(e)) return { kind: "value", value: this.value(e) };
+    if (e.kind === "arith") {
+      if (e.op !== "+" && e.op !== "-") throw invalid(`Unsupported operation: operator ${e.op} in SET`);
+      // The update engine takes one + or - per assignment (`SET a = b + 1`), as UpdateExpression does.
+      if (!top || e.left.kind === "arith" || e.right.kind === "arith") throw invalid("Unsupported operation: more than one arithmetic operator in a SET value");
+      const left = this.setValue(e.left, false);
+      const right = this.setValue(e.right, false);
+      for (const side of [left, right]) {
+        if (side.kind === "value" && side.value.N === undefined) throw operandTypeError(e.op, typeOf(side.value));
+      }
+      return { kind: "arith", op: e.op, left, right };
+    }
+    if (e.kind === "call") {
+      if (e.name !== "list_append" && e.name !== "if_not_exists") throw invalid(`Invalid function name; function: ${e.name}`);
+      if (e.args.length !== 2) throw operandCountError(e.name, e.args.length);
+      const [a, b] = e.args as [Expr, Expr];
+      if (e.name === "if_not_exists") {
+        if (a.kind !== "path") throw invalid("Operator or function requires a document path; operator or function: if_not_exists");
+        return { kind: "if_not_exists", path: documentPath(a), fallback: this.setValue(b, false) };
+      }
+      const left = this.setValue(a, false);
+      const right = this.setValue(b, false);
+      for (const side of [left, right]) {
+        if (side.kind === "value" && side.value.L === undefined) throw operandTypeError("list_append", typeOf(side.value));
+      }
+      return { kind: "list_append", left, right };
+    }
+    throw invalid(`Unsupported operation: ${describe(e)} is not a valid value`);
+  }
+}
+
+function samePath(a: DocumentPath, b: DocumentPath): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+function conjuncts(c: Condition | undefined): Condition[] {
+  if (c === undefined) return [];
+  if (c.kind === "and") return [...conjuncts(c.left), ...conjuncts(c.right)];
+  return [c];
+}
+
+function conjoin(parts: readonly Condition[]): Condition | undefined {
+  let out: Condition | undefined;
+  for (const p of parts) out = out === undefined ? p : { kind: "and", left: out, right: p };
+  return out;
+}
+
+/** `key = value` (either way round) on a top-level attribute named in `names`. */
+function keyEquality(c: Condition, names: readonly string[]): { name: string; value: AttributeValue } | undefined {
+  if (c.kind !== "compare" || c.op !== "=") return undefined;
+  for (const [a, b] of [
+    [c.left, c.right],
+    [c.right, c.left],
+  ] as const) {
+    if (a.kind === "path" && a.path.length === 1 && b.kind === "value" && names.includes(a.path[0] as string)) {
+      return { name: a.path[0] as string, value: b.value };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Splits a WHERE into the table key (an equality on every key attribute, joined by AND) and
+ * the rest, as UPDATE, DELETE and single-item reads need it.
+ */
+function extractKey(where: Condition | undefined, meta: TableMeta): { key: Item; rest: Condition | undefined } {
+  if (where === undefined) throw invalid(MESSAGES.whereKey);
+  const names = keyAttributeNames(tableSchema(meta));
+  const key: Item = {};
+  const rest: Condition[] = [];
+  for (const c of conjuncts(where)) {
+    const eq = keyEquality(c, names);
+    if (eq === undefined) {
+      rest.push(c);
+      continue;
+    }
+    const seen = key[eq.name];
+    if (seen !== undefined && !attributeValuesEqual(seen, eq.value)) {
+      throw invalid(`Multiple conditions on same key ${eq.name}. Only single item Update/Insert/Delete are supported`);
+    }
+    key[eq.name] = eq.value;
+  }
+  if (!names.every((n) => key[n] !== undefined)) throw invalid(MESSAGES.whereKey);
+  return { key, rest: conjoin(rest) };
+}
+
+/** Key values from a WHERE must be scalars of the declared types; an INSERT's item only the latter. */
+function checkKeyTypes(key: Item, meta: TableMeta, fromWhere = true): void {
+  const schema = tableSchema(meta);
+  for (const name of keyAttributeNames(schema)) {
+    const v = key[name];
+    if (v === undefined) throw keyAbsent(name);
+    const t = typeOf(v);
+    if (fromWhere && t !== "S" && t !== "N" && t !== "B") throw invalid(`Key value must be of type S, N, or B. Key name: ${name}, Key type: ${t}`);
+    if (t !== schema.types[name]) throw keyTypeMismatch(name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+function checkComponents(source: Source): void {
+  if (source.components.some((c) => c.length === 0)) throw invalid(MESSAGES.emptyComponent);
+}
+
+function requireTable(lookup: TableLookup, name: string): TableMeta {
+  const meta = lookup(name);
+  if (meta === undefined) throw errors.ResourceNotFound();
+  return meta;
+}
+
+export interface TranslateOptions {
+  readonly useCase: UseCase;
+  readonly consistentRead?: boolean | undefined;
+}
+
+/** Binds a parsed statement to its Parameters and table; throws DynamoDB's validation errors. */
+export function translate(parsed: ParsedStatement, params: readonly AttributeValue[], lookup: TableLookup, options: TranslateOptions): Plan {
+  if (parsed.parameterCount > params.length) throw invalid(MESSAGES.parameterCount);
+  const binder = new Binder(params, parsed.text);
+  const s = parsed.statement;
+  switch (s.kind) {
+    case "select":
+      return translateSelect(s, binder, lookup, options);
+    case "exists": {
+      if (options.useCase !== "transaction") throw invalid(MESSAGES.existsOutside);
+      checkComponents(s.select.from);
+      if (s.select.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
+      if (s.select.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
+      const where = s.select.where === undefined ? undefined : binder.condition(s.select.where);
+      const meta = requireTable(lookup, s.select.from.components[0] as string);
+      let extracted: { key: Item; rest: Condition | undefined };
+      try {
+        extracted = extractKey(where, meta);
+      } catch {
+        throw invalid(MESSAGES.existsCondition);
+      }
+      if (extracted.rest === undefined) throw invalid(MESSAGES.existsCondition);
+      checkKeyTypes(extracted.key, meta);
+      return { kind: "exists", meta, key: extracted.key, condition: extracted.rest };
+    }
+    case "insert": {
+      checkComponents(s.into);
+      if (s.into.components.length > 1) throw invalid(MESSAGES.insertOnIndex);
+      if (s.value.kind !== "struct") throw invalid(MESSAGES.insertFormat);
+      const item = binder.value(s.value).M as Item;
+      const meta = requireTable(lookup, s.into.components[0] as string);
+      checkKeyTypes(item, meta, false);
+      if (s.returning !== undefined) throw invalid(MESSAGES.insertReturning);
+      return { kind: "insert", meta, item };
+    }
+    case "update": {
+      checkComponents(s.target);
+      if (s.target.components.length > 1) throw invalid(MESSAGES.writeOnIndex);
+      const where = s.where === undefined ? undefined : binder.condition(s.where);
+      const actions = s.clauses.map((c) => (c.kind === "set" ? binder.setAction(c.path, c.value) : { kind: "REMOVE" as const, path: documentPath(c.path) }));
+      if (where === undefined) throw invalid(MESSAGES.whereKey);
+      const meta = requireTable(lookup, s.target.components[0] as string);
+      const { key, rest } = extractKey(where, meta);
+      checkKeyTypes(key, meta);
+      const returnValues = s.returning === undefined ? "NONE" : RETURN_VALUES[s.returning];
+      return { kind: "update", meta, key, actions, condition: rest, returnValues };
+    }
+    case "delete": {
+      checkComponents(s.from);
+      if (s.from.components.length > 1) throw invalid(MESSAGES.writeOnIndex);
+      const where = s.where === undefined ? undefined : binder.condition(s.where);
+      if (where === undefined) throw invalid(MESSAGES.whereKey);
+      const meta = requireTable(lookup, s.from.components[0] as string);
+      const { key, rest } = extractKey(where, meta);
+      checkKeyTypes(key, meta);
+      if (s.returning !== undefined && s.returning !== "ALL OLD") {
+        throw invalid(`Invalid returning clause: RETURNING ${s.returning} *. Only RETURNING ALL OLD * is allowed in DELETE statements.`);
+      }
+      return { kind: "delete", meta, key, condition: rest, returnValues: s.returning === undefined ? "NONE" : "ALL_OLD" };
+    }
+  }
+}
+
+/** The name a projected path comes back under: its last name, with the indexes after it. */
+function projectedName(p: PathExpr): string {
+  let name = p.root;
+  let suffix = "";
+  for (const step of p.steps) {
+    if (step.kind === "name") {
+      name = step.name;
+      suffix = "";
+    } else suffix += `[${step.index}]`;
+  }
+  return name + suffix;
+}
+
+function projectionOf(s: SelectStatement): Projected[] | undefined {
+  if (s.projection === "*") return undefined;
+  const out: Projected[] = [];
+  const names = new Set<string>();
+  for (const e of s.projection) {
+    if (e.kind !== "path") throw invalid(`Unsupported operation: ${describe(e)} in the select clause`);
+    const name = projectedName(e);
+    if (names.has(name)) throw invalid(`Duplicate identifiers in select clause: ${name}`);
+    names.add(name);
+    out.push({ path: documentPath(e), name });
+  }
+  return out;
+}
+
+function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup, options: TranslateOptions): SelectPlan {
+  const single = options.useCase !== "statement";
+  checkComponents(s.from);
+  if (s.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
+  const projection = projectionOf(s);
+  const filter = s.where === undefined ? undefined : binder.condition(s.where);
+  if (options.useCase === "transaction" && s.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
+  const meta = requireTable(lookup, s.from.components[0] as string);
+
+  if (single) {
+    const message = options.useCase === "transaction" ? MESSAGES.transactionSelectKey : MESSAGES.batchSelectKey;
+    if (s.from.components.length === 2) throw invalid(message);
+    let extracted: { key: Item; rest: Condition | undefined };
+    try {
+      extracted = extractKey(filter, meta);
+    } catch {
+      throw invalid(message);
+    }
+    if (extracted.rest !== undefined) throw invalid(message);
+    checkKeyTypes(extracted.key, meta);
+    return {
+      kind: "select",
+      meta,
+      index: undefined,
+      schema: tableSchema(meta),
+      projection,
+      filter: undefined,
+      segments: [],
+      descending: false,
+      select: "ALL_ATTRIBUTES",
+      key: extracted.key,
+    };
+  }
+
+  let index: IndexMeta | undefined;
+  if (s.from.components.length === 2) {
+    index = findIndex(meta, s.from.components[1] as string);
+    if (index === undefined) throw invalid(MESSAGES.noIndex);
+  }
+  const schema = index ? indexSchema(meta, index) : tableSchema(meta);
+  const plan = readPlan(filter, schema);
+  const descending = orderOf(s.orderBy, filter, plan, schema);
+  let select: Select = index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES";
+  if (index && index.projection.ProjectionType !== "ALL") {
+    const projected = new Set([...keyAttributeNames(tableSchema(meta)), ...keyAttributeNames(schema), ...(index.projection.NonKeyAttributes ?? [])]);
+    const missingFilter = filter ? [...conditionAttributeNames(filter)].filter((n) => !projected.has(n)) : [];
+    if (missingFilter.length > 0) {
+      throw invalid(`One or more parameter values were invalid: Secondary index ${index.name} does not project one or more filter attributes: [${missingFilter.join(", ")}]`);
+    }
+    const missing = [...new Set((projection ?? []).map((p) => p.path[0] as string))].filter((n) => !projected.has(n));
+    if (missing.length > 0) {
+      if (index.kind === "GSI") {
+        throw invalid(`One or more parameter values were invalid: Global secondary index ${index.name} does not project [${missing.join(", ")}]`);
+      }
+      // A local index fetches what it does not hold from the table, as Query does.
+      select = "ALL_ATTRIBUTES";
+    }
+  }
+  if (index?.kind === "GSI" && options.consistentRead === true) throw invalid(MESSAGES.consistentGsi);
+  const order = s.orderBy?.find((o) => o.path.root === schema.partitionKey && o.path.steps.length === 0);
+  const partitions = plan.partitions === undefined ? undefined : order?.descending ? [...plan.partitions].reverse() : plan.partitions;
+  const segments: (KeyCondition | undefined)[] =
+    partitions === undefined
+      ? [undefined]
+      : partitions.map((value) => ({ partitionKey: { name: schema.partitionKey, value }, sortKey: plan.sortKey }));
+  return { kind: "select", meta, index, schema, projection, filter, segments, descending, select, key: undefined };
+}
+
+interface ReadPlan {
+  /** Distinct partition key values in key order; undefined when the WHERE pins none (a Scan). */
+  readonly partitions: AttributeValue[] | undefined;
+  readonly sortKey: SortKeyCondition | undefined;
+}
+
+const MIRRORED: Readonly<Record<string, KeyOperator>> = { "=": "EQ", "<": "GT", "<=": "GE", ">": "LT", ">=": "LE" };
+const DIRECT: Readonly<Record<string, KeyOperator>> = { "=": "EQ", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE" };
+
+function isKeyPath(o: Operand, name: string): boolean {
+  return o.kind === "path" && o.path.length === 1 && o.path[0] === name;
+}
+
+/** Partition key values one condition pins: `pk = v`, `pk IN [...]`, or an OR whose every branch pins some. */
+function pinnedPartitions(c: Condition, pk: string): AttributeValue[] | undefined {
+  if (c.kind === "or") {
+    const left = pinnedPartitions(c.left, pk);
+    const right = pinnedPartitions(c.right, pk);
+    return left && right ? [...left, ...right] : undefined;
+  }
+  for (const part of conjuncts(c)) {
+    const eq = keyEquality(part, [pk]);
+    if (eq) return [eq.value];
+    if (part.kind === "in" && isKeyPath(part.operand, pk) && part.list.every((o) => o.kind === "value")) {
+      return part.list.map((o) => (o as { value: AttributeValue }).value);
+    }
+    if (part.kind === "or") {
+      const inner = pinnedPartitions(part, pk);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+function sortCondition(parts: readonly Condition[], sk: string): SortKeyCondition | undefined {
+  for (const c of parts) {
+    if (c.kind === "compare" && c.op !== "<>") {
+      if (isKeyPath(c.left, sk) && c.right.kind === "value") return { name: sk, operator: DIRECT[c.op] as KeyOperator, values: [c.right.value] };
+      if (isKeyPath(c.right, sk) && c.left.kind === "value") return { name: sk, operator: MIRRORED[c.op] as KeyOperator, values: [c.left.value] };
+    }
+    if (c.kind === "between" && isKeyPath(c.operand, sk) && c.lower.kind === "value" && c.upper.kind === "value") {
+      return { name: sk, operator: "BETWEEN", values: [c.lower.value, c.upper.value] };
+    }
+    if (c.kind === "function" && c.name === "begins_with" && isKeyPath(c.args[0] as Operand, sk) && c.args[1]?.kind === "value") {
+      return { name: sk, operator: "BEGINS_WITH", values: [c.args[1].value] };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A SELECT whose WHERE pins the partition key with `=` or IN (or an OR of such) reads only
+ * those partitions, narrowed by a sort key condition joined with AND; anything else scans.
+ * The whole WHERE is still checked on every item read.
+ */
+function readPlan(filter: Condition | undefined, schema: KeySchema): ReadPlan {
+  if (filter === undefined) return { partitions: undefined, sortKey: undefined };
+  const pinned = pinnedPartitions(filter, schema.partitionKey);
+  if (pinned === undefined) return { partitions: undefined, sortKey: undefined };
+  const pkType = schema.types[schema.partitionKey];
+  const byKey = new Map<string, AttributeValue>();
+  for (const v of pinned) {
+    if (typeOf(v) !== pkType) throw keyTypeMismatch(schema.partitionKey);
+    byKey.set(encodeKeyValue(v), v);
+  }
+  const partitions = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  let sortKey: SortKeyCondition | undefined;
+  // A sort key range only narrows when the partitions come from the top-level AND.
+  if (schema.sortKey !== undefined && filter.kind !== "or") {
+    sortKey = sortCondition(conjuncts(filter), schema.sortKey);
+    const skType = schema.types[schema.sortKey];
+    if (sortKey && sortKey.values.some((v) => typeOf(v) !== skType)) throw keyTypeMismatch(schema.sortKey);
+  }
+  return { partitions, sortKey };
+}
+
+/**
+ * ORDER BY needs a WHERE that pins the partition key, and may name only key attributes.
+ * Returns whether each partition is read in descending sort key order. As DynamoDB answers,
+ * an ORDER BY that does not name the sort key reads partitions in descending sort key order.
+ */
+function orderOf(orderBy: readonly OrderItem[] | undefined, filter: Condition | undefined, plan: ReadPlan, schema: KeySchema): boolean {
+  if (orderBy === undefined) return false;
+  if (filter === undefined) throw invalid(MESSAGES.orderByWhere);
+  if (plan.partitions === undefined) throw invalid(MESSAGES.orderByHash);
+  const keys = keyAttributeNames(schema);
+  for (const o of orderBy) {
+    const name = projectedName(o.path);
+    if (o.path.steps.length > 0 || !keys.includes(name)) throw invalid(`Attribute ${name} in ORDER BY clause must be part of the primary key`);
+  }
+  const byHash = orderBy.some((o) => o.path.root === schema.partitionKey);
+  if (plan.partitions.length > 1 && !byHash) throw invalid(MESSAGES.orderByMultiHash);
+  const bySort = orderBy.find((o) => o.path.root === schema.sortKey);
+  return bySort ? bySort.descending : true;
+}

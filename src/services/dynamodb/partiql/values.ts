@@ -1,0 +1,115 @@
+/**
+ * PartiQL value literals as DynamoDB AttributeValues: 'string' → S, numbers → N, TRUE/FALSE →
+ * BOOL, NULL → NULL, [...] → L, {'k': v} → M, <<...>> → SS or NS, `?` → the Parameter at its
+ * position. A number DynamoDB cannot store is refused with the ordinary number message and
+ * the place inside the value appended ("... under root.m[1]").
+ */
+import { normalizeNumber, numberProblem, validateAttributeValue, type AttributeValue } from "../domain/index.js";
+import type { Expr } from "./ast.js";
+import { invalid, MESSAGES } from "./errors.js";
+
+/** Whether an expression is a value (a literal, a parameter, or a collection of them). */
+export function isValueExpr(e: Expr): boolean {
+  switch (e.kind) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+    case "param":
+    case "list":
+    case "bag":
+    case "struct":
+      return true;
+    case "negate":
+      return e.operand.kind === "number";
+    default:
+      return false;
+  }
+}
+
+export function parameterValue(params: readonly AttributeValue[], index: number): AttributeValue {
+  const v = params[index];
+  if (v === undefined) throw invalid(MESSAGES.parameterCount);
+  return v;
+}
+
+function number(text: string, where: string): AttributeValue {
+  const problem = numberProblem(text);
+  if (problem !== undefined) throw invalid(`${problem} under ${where}`);
+  return { N: normalizeNumber(text) };
+}
+
+/** The AttributeValue of a value expression (see isValueExpr); `where` names its place for messages. */
+export function toAttributeValue(e: Expr, params: readonly AttributeValue[], where = "root"): AttributeValue {
+  switch (e.kind) {
+    case "string":
+      return { S: e.value };
+    case "number":
+      return number(e.text, where);
+    case "negate":
+      if (e.operand.kind === "number") return number(`-${e.operand.text}`, where);
+      break;
+    case "boolean":
+      return { BOOL: e.value };
+    case "null":
+      return { NULL: true };
+    case "param":
+      return parameterValue(params, e.index);
+    case "list":
+      return { L: e.items.map((item, i) => toAttributeValue(item, params, `${where}[${i}]`)) };
+    case "struct": {
+      const m: Record<string, AttributeValue> = {};
+      for (const f of e.fields) {
+        const key = structKey(f.key, params, where);
+        if (Object.prototype.hasOwnProperty.call(m, key)) throw invalid(`Duplicate keys in tuple. Key: ${key} under ${where}`);
+        m[key] = toAttributeValue(f.value, params, `${where}.${key}`);
+      }
+      return { M: m };
+    }
+    case "bag":
+      return bag(e.items, where);
+    default:
+      break;
+  }
+  throw invalid(`Unsupported data type: ${describe(e)} under ${where}`);
+}
+
+function structKey(key: Expr, params: readonly AttributeValue[], where: string): string {
+  if (key.kind === "string") return key.value;
+  if (key.kind === "param") {
+    const v = parameterValue(params, key.index);
+    if (v.S !== undefined) return v.S;
+  }
+  throw invalid(`Unsupported data type: ${describe(key)} under ${where}`);
+}
+
+/** DynamoDB keeps a bag only as a string set or a number set (binary sets come only as Parameters). */
+function bag(items: readonly Expr[], where: string): AttributeValue {
+  if (items.length === 0) throw invalid(MESSAGES.emptyBag);
+  if (items.every((i) => i.kind === "string")) {
+    return validateAttributeValue({ SS: items.map((i) => (i as { value: string }).value) });
+  }
+  const numbers: string[] = [];
+  for (const [i, item] of items.entries()) {
+    let text: string | undefined;
+    if (item.kind === "number") text = item.text;
+    else if (item.kind === "negate" && item.operand.kind === "number") text = `-${item.operand.text}`;
+    if (text === undefined) throw invalid(MESSAGES.bagType);
+    numbers.push(number(text, `${where}[${i}]`).N as string);
+  }
+  return validateAttributeValue({ NS: numbers });
+}
+
+/** How a non-value expression is named in "Unsupported data type" messages. */
+export function describe(e: Expr): string {
+  switch (e.kind) {
+    case "path":
+      return [e.root, ...e.steps.map((s) => (s.kind === "name" ? `.${s.name}` : `[${s.index}]`))].join("");
+    case "call":
+      return `${e.name}()`;
+    case "missing":
+      return "MISSING";
+    default:
+      return e.kind;
+  }
+}

@@ -1,0 +1,410 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  BatchExecuteStatementCommand,
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DuplicateItemException,
+  DynamoDBClient,
+  ExecuteStatementCommand,
+  ExecuteTransactionCommand,
+  GetItemCommand,
+  IdempotentParameterMismatchException,
+  PutItemCommand,
+  ResourceNotFoundException,
+  TransactionCanceledException,
+  type AttributeValue,
+  type ExecuteStatementCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { failure, startTestNimbus, uniqueName, type SdkError, type TestNimbus } from "./harness.js";
+
+const ENVELOPE = "Statement wasn't well formed, can't be processed: ";
+
+describe("DynamoDB PartiQL", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  /** A table keyed by pk (S), with sk (N) as sort key and a GSI on g when asked. */
+  async function table(opts: { sortKey?: boolean; gsi?: boolean } = {}): Promise<string> {
+    const name = uniqueName("partiql");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          ...(opts.sortKey ? [{ AttributeName: "sk", AttributeType: "N" as const }] : []),
+          ...(opts.gsi ? [{ AttributeName: "g", AttributeType: "S" as const }] : []),
+        ],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, ...(opts.sortKey ? [{ AttributeName: "sk", KeyType: "RANGE" as const }] : [])],
+        ...(opts.gsi
+          ? {
+              GlobalSecondaryIndexes: [
+                { IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["inc"] } },
+              ],
+            }
+          : {}),
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    return name;
+  }
+
+  const run = (Statement: string, rest: Omit<ExecuteStatementCommandInput, "Statement"> = {}) => ddb.send(new ExecuteStatementCommand({ Statement, ...rest }));
+  const put = (TableName: string, Item: Record<string, AttributeValue>) => ddb.send(new PutItemCommand({ TableName, Item }));
+  const get = async (TableName: string, Key: Record<string, AttributeValue>) => (await ddb.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
+
+  async function validation(call: Promise<unknown>, message: string): Promise<void> {
+    const err = await failure(call);
+    assert.equal(err.name, "ValidationException");
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    assert.equal(err.message, message);
+  }
+
+  test("INSERT writes every PartiQL literal kind and Parameters; a second INSERT of the key is DuplicateItemException", async () => {
+    const t = await table();
+    const out = await run(
+      `INSERT INTO "${t}" VALUE {'pk': ?, 's': 'it''s', 'n': 2.50, 'neg': -7, 'b': TRUE, 'nul': NULL, 'l': [1, 'x', [FALSE]], 'm': {'inner': {'deep': 1e3}}, 'ns': <<3, 1>>, 'ss': <<'a', 'b'>>, 'bin': ?}`,
+      { Parameters: [{ S: "k1" }, { B: new Uint8Array([1, 2, 3]) }] },
+    );
+    assert.deepEqual(out.Items, []);
+    const item = await get(t, { pk: { S: "k1" } });
+    assert.deepEqual(item?.s, { S: "it's" });
+    assert.deepEqual(item?.n, { N: "2.5" });
+    assert.deepEqual(item?.neg, { N: "-7" });
+    assert.deepEqual(item?.b, { BOOL: true });
+    assert.deepEqual(item?.nul, { NULL: true });
+    assert.deepEqual(item?.l, { L: [{ N: "1" }, { S: "x" }, { L: [{ BOOL: false }] }] });
+    assert.deepEqual(item?.m, { M: { inner: { M: { deep: { N: "1000" } } } } });
+    assert.deepEqual(new Set(item?.ns?.NS), new Set(["1", "3"]));
+    assert.deepEqual(new Set(item?.ss?.SS), new Set(["a", "b"]));
+    assert.deepEqual([...(item?.bin?.B ?? [])], [1, 2, 3]);
+
+    const dup = await failure(run(`INSERT INTO "${t}" VALUE {'pk': 'k1'}`));
+    assert.ok(dup instanceof DuplicateItemException);
+    assert.equal(dup.message, "Duplicate primary key exists in table");
+    assert.equal(dup.$metadata.httpStatusCode, 400);
+    assert.deepEqual((await get(t, { pk: { S: "k1" } }))?.s, { S: "it's" });
+  });
+
+  test("SELECT projects paths under their last name; * returns whole items", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "p" }, profile: { M: { sub: { S: "deep" }, sib: { S: "keep" } } }, tags: { L: [{ S: "a" }, { S: "b" }] }, n: { N: "1" } });
+    const projected = await run(`SELECT profile.sub, tags[1], n, absent FROM "${t}" WHERE pk = 'p'`);
+    assert.deepEqual(projected.Items, [{ sub: { S: "deep" }, "tags[1]": { S: "b" }, n: { N: "1" } }]);
+    const whole = await run(`SELECT * FROM "${t}" WHERE pk = ?`, { Parameters: [{ S: "p" }] });
+    assert.equal(whole.Items?.length, 1);
+    assert.deepEqual(whole.Items?.[0]?.profile, { M: { sub: { S: "deep" }, sib: { S: "keep" } } });
+    assert.deepEqual((await run(`SELECT * FROM "${t}" WHERE pk = 'none'`)).Items, []);
+    await validation(run(`SELECT profile.sub, sub FROM "${t}"`), "Duplicate identifiers in select clause: sub");
+  });
+
+  test("WHERE operators and functions on keys and non-keys", async () => {
+    const t = await table({ sortKey: true });
+    for (let i = 1; i <= 6; i++) {
+      await put(t, {
+        pk: { S: "w" },
+        sk: { N: String(i) },
+        name: { S: `item-${i}` },
+        ...(i % 2 === 0 ? { even: { BOOL: true } } : {}),
+        tags: { SS: i <= 3 ? ["low"] : ["high"] },
+        doc: { M: { list: { L: [{ N: String(i * 10) }] } } },
+      });
+    }
+    const sks = async (where: string, Parameters?: AttributeValue[]) =>
+      ((await run(`SELECT sk FROM "${t}" WHERE pk = 'w' AND ${where}`, Parameters ? { Parameters } : {})).Items ?? []).map((i) => Number(i.sk?.N));
+    assert.deepEqual(await sks("sk = 3"), [3]);
+    assert.deepEqual(await sks("sk <> 3"), [1, 2, 4, 5, 6]);
+    assert.deepEqual(await sks("sk < 3"), [1, 2]);
+    assert.deepEqual(await sks("sk <= 3"), [1, 2, 3]);
+    assert.deepEqual(await sks("sk > 4"), [5, 6]);
+    assert.deepEqual(await sks("sk >= 4"), [4, 5, 6]);
+    assert.deepEqual(await sks("sk BETWEEN 2 AND 4"), [2, 3, 4]);
+    assert.deepEqual(await sks("sk IN [1, 6, 9]"), [1, 6]);
+    assert.deepEqual(await sks("(sk = 1 OR sk = 2) AND NOT sk = 1"), [2]);
+    assert.deepEqual(await sks(`begins_with("name", 'item-5')`), [5]);
+    assert.deepEqual(await sks("contains(tags, 'high')"), [4, 5, 6]);
+    assert.deepEqual(await sks("attribute_exists(even)"), [2, 4, 6]);
+    assert.deepEqual(await sks("attribute_not_exists(even)"), [1, 3, 5]);
+    assert.deepEqual(await sks("even IS MISSING"), [1, 3, 5]);
+    assert.deepEqual(await sks("even IS NOT MISSING"), [2, 4, 6]);
+    assert.deepEqual(await sks("doc.list[0] > ?", [{ N: "40" }]), [5, 6]);
+    assert.deepEqual(await sks(`"name" = ?`, [{ S: "item-2" }]), [2]);
+    // Without the partition key the same conditions run as a scan.
+    const scanned = await run(`SELECT sk FROM "${t}" WHERE sk > 5 OR "name" = 'item-1'`);
+    assert.deepEqual(scanned.Items?.map((i) => i.sk?.N).sort(), ["1", "6"]);
+  });
+
+  test("a WHERE that pins the partition key reads only that partition (a Query); otherwise a Scan", async () => {
+    const t = await table();
+    for (const pk of ["a", "b", "c", "d", "e"]) await put(t, { pk: { S: pk }, v: { S: pk } });
+    // Limit counts items read: a Query of one partition reads just its item, a Scan reads others first.
+    const query = await run(`SELECT * FROM "${t}" WHERE pk = 'e'`, { Limit: 1 });
+    assert.deepEqual(query.Items, [{ pk: { S: "e" }, v: { S: "e" } }]);
+    const scan = await run(`SELECT * FROM "${t}" WHERE v = 'e'`, { Limit: 1 });
+    assert.deepEqual(scan.Items, []);
+    assert.ok(scan.NextToken);
+    const inList = await run(`SELECT pk FROM "${t}" WHERE pk IN ['d', 'b']`, { ReturnConsumedCapacity: "TOTAL" });
+    assert.deepEqual(inList.Items?.map((i) => i.pk?.S), ["b", "d"]);
+    // Two eventually consistent partition reads of small items: half a unit each.
+    assert.equal(inList.ConsumedCapacity?.CapacityUnits, 1);
+    const consistent = await run(`SELECT pk FROM "${t}" WHERE pk = 'a'`, { ReturnConsumedCapacity: "TOTAL", ConsistentRead: true });
+    assert.deepEqual(consistent.ConsumedCapacity, { TableName: t, CapacityUnits: 1, ReadCapacityUnits: 1 });
+  });
+
+  test("Limit and NextToken page through a result; ORDER BY reverses a partition", async () => {
+    const t = await table({ sortKey: true });
+    for (let i = 1; i <= 7; i++) await put(t, { pk: { S: "pg" }, sk: { N: String(i) } });
+    const seen: string[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const out = await run(`SELECT sk FROM "${t}" WHERE pk = 'pg'`, { Limit: 3, ...(NextToken ? { NextToken } : {}) });
+      seen.push(...(out.Items ?? []).map((i) => i.sk?.N ?? "?"));
+      NextToken = out.NextToken;
+      pages++;
+    } while (NextToken);
+    assert.deepEqual(seen, ["1", "2", "3", "4", "5", "6", "7"]);
+    assert.equal(pages, 3);
+    const desc = await run(`SELECT sk FROM "${t}" WHERE pk = 'pg' ORDER BY sk DESC`);
+    assert.deepEqual(desc.Items?.map((i) => i.sk?.N), ["7", "6", "5", "4", "3", "2", "1"]);
+    await validation(run(`SELECT sk FROM "${t}" ORDER BY sk`), "Must have WHERE clause in the statement when using ORDER BY clause.");
+    await validation(run(`SELECT sk FROM "${t}"`, { NextToken: "garbage" }), "Invalid NextToken");
+  });
+
+  test("SELECT from an index reads the index's partition and projection", async () => {
+    const t = await table({ gsi: true });
+    await put(t, { pk: { S: "1" }, g: { S: "x" }, inc: { S: "kept" }, other: { S: "not projected" } });
+    await put(t, { pk: { S: "2" }, g: { S: "y" } });
+    const out = await run(`SELECT * FROM "${t}"."by-g" WHERE g = 'x'`);
+    assert.deepEqual(out.Items, [{ pk: { S: "1" }, g: { S: "x" }, inc: { S: "kept" } }]);
+    await validation(run(`SELECT other FROM "${t}"."by-g" WHERE g = 'x'`), "One or more parameter values were invalid: Global secondary index by-g does not project [other]");
+    await validation(run(`SELECT * FROM "${t}"."by-g" WHERE g = 'x'`, { ConsistentRead: true }), "Strongly consistent read is not supported on Global Secondary Indexes");
+    await validation(run(`SELECT * FROM "${t}"."no-such" WHERE g = 'x'`), "The table does not have the specified index");
+  });
+
+  test("UPDATE: SET values and paths, arithmetic, list_append, set_add/set_delete, REMOVE, RETURNING", async () => {
+    const t = await table();
+    await put(t, {
+      pk: { S: "u" },
+      n: { N: "5" },
+      profile: { M: { sub: { S: "old" } } },
+      l: { L: [{ N: "1" }] },
+      members: { SS: ["m1", "m2"] },
+      gone: { S: "x" },
+    });
+    const out = await run(
+      `UPDATE "${t}" SET n = n + 10, profile.sub = ?, l = list_append(l, [2, 3]), members = set_add(members, <<'m3'>>) SET fresh = set_add(fresh, <<'f'>>) REMOVE gone WHERE pk = 'u' RETURNING ALL NEW *`,
+      { Parameters: [{ S: "new" }] },
+    );
+    const item = out.Items?.[0];
+    assert.deepEqual(item?.n, { N: "15" });
+    assert.deepEqual(item?.profile, { M: { sub: { S: "new" } } });
+    assert.deepEqual(item?.l, { L: [{ N: "1" }, { N: "2" }, { N: "3" }] });
+    assert.deepEqual(new Set(item?.members?.SS), new Set(["m1", "m2", "m3"]));
+    assert.deepEqual(item?.fresh, { SS: ["f"] });
+    assert.equal(item?.gone, undefined);
+    const modified = await run(`UPDATE "${t}" SET n = n - 1, members = set_delete(members, <<'m1'>>) WHERE pk = 'u' RETURNING MODIFIED OLD *`);
+    assert.deepEqual(modified.Items?.[0]?.n, { N: "15" });
+    assert.deepEqual((await get(t, { pk: { S: "u" } }))?.n, { N: "14" });
+    assert.deepEqual(new Set((await get(t, { pk: { S: "u" } }))?.members?.SS), new Set(["m2", "m3"]));
+    assert.deepEqual((await run(`UPDATE "${t}" SET other = 'o' WHERE pk = 'u'`)).Items, []);
+  });
+
+  test("UPDATE and DELETE conditions: a missing item or a false WHERE is ConditionalCheckFailedException", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "c" }, state: { S: "open" }, n: { N: "1" } });
+    const missing = await failure(run(`UPDATE "${t}" SET x = 1 WHERE pk = 'ghost'`));
+    assert.ok(missing instanceof ConditionalCheckFailedException);
+    assert.equal(missing.message, "The conditional request failed");
+    assert.equal(await get(t, { pk: { S: "ghost" } }), undefined);
+
+    const wrong = await failure<SdkError>(run(`UPDATE "${t}" SET n = 2 WHERE pk = 'c' AND state = 'closed'`, { ReturnValuesOnConditionCheckFailure: "ALL_OLD" }));
+    assert.equal(wrong.name, "ConditionalCheckFailedException");
+    assert.deepEqual(wrong["Item"], { pk: { S: "c" }, state: { S: "open" }, n: { N: "1" } });
+    assert.equal(
+      (await failure(run(`DELETE FROM "${t}" WHERE pk = 'c' AND state = 'closed'`))).name,
+      "ConditionalCheckFailedException",
+    );
+    assert.deepEqual((await run(`DELETE FROM "${t}" WHERE pk = 'nobody' AND state = 'x'`)).Items, []);
+    const deleted = await run(`DELETE FROM "${t}" WHERE pk = 'c' AND state = 'open' RETURNING ALL OLD *`);
+    assert.deepEqual(deleted.Items, [{ pk: { S: "c" }, state: { S: "open" }, n: { N: "1" } }]);
+    assert.equal(await get(t, { pk: { S: "c" } }), undefined);
+  });
+
+  test("errors as DynamoDB sends them", async () => {
+    const t = await table({ sortKey: true });
+    await validation(run(`SELECT * FROM "${t}" WHERE pk = 'a' AND`), `${ENVELOPE}Missing right-hand side expression of infix operator`);
+    await validation(run(`SELEC * FROM "${t}"`), `${ENVELOPE}Expected data manipulation`);
+    await validation(run(`SELECT * FROM "${t}" WHERE pk = ?`), "Number of parameters in request and statement don't match.");
+    await validation(run(`UPDATE "${t}" SET a = 1 WHERE pk = 'a'`), "Where clause does not contain a mandatory equality on all key attributes");
+    await validation(run(`INSERT INTO "${t}" VALUE {'pk': 'a'}`), "Key attribute should be present in the item: Key sk");
+    await validation(run(`INSERT INTO "${t}" VALUE {'pk': 'a', 'sk': 'one'}`), "Key attribute's data type should match its data type in table's schema: Key sk");
+    await validation(run(`SELECT * FROM "${t}" WHERE pk = 'a' LIMIT 5`), "Unsupported clause: LIMIT");
+    await validation(run(`SELECT * FROM "${t}" t`), "Aliasing is not supported");
+    await validation(run(`EXISTS(SELECT * FROM "${t}" WHERE pk = 'a' AND sk = 1 AND x IS MISSING)`), "EXISTS can only be used in ExecuteTransaction write requests.");
+    await validation(
+      run("SELECT * FROM t WHERE x = '" + "a".repeat(8200) + "'"),
+      `1 validation error detected: Value '${"SELECT * FROM t WHERE x = '" + "a".repeat(8200) + "'"}' at 'statement' failed to satisfy constraint: Member must have length less than or equal to 8192`,
+    );
+    const missing = await failure(run(`SELECT * FROM "no-such-table" WHERE pk = 'a'`));
+    assert.ok(missing instanceof ResourceNotFoundException);
+    assert.equal(missing.message, "Requested resource not found");
+  });
+
+  test("BatchExecuteStatement: reads by full key, writes, per-statement errors", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "b1" }, v: { S: "one" } });
+    await put(t, { pk: { S: "b2" }, v: { S: "two" } });
+    const reads = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `SELECT v FROM "${t}" WHERE pk = ?`, Parameters: [{ S: "b1" }] },
+          { Statement: `SELECT * FROM "${t}" WHERE pk = 'b2'`, ConsistentRead: true },
+          { Statement: `SELECT * FROM "${t}" WHERE pk = 'absent'` },
+          { Statement: `SELECT * FROM "${t}" WHERE v = 'one'` },
+          { Statement: `SELECT * FROM "missing-table" WHERE pk = 'x'` },
+        ],
+        ReturnConsumedCapacity: "TOTAL",
+      }),
+    );
+    assert.deepEqual(reads.Responses, [
+      { TableName: t, Item: { v: { S: "one" } } },
+      { TableName: t, Item: { pk: { S: "b2" }, v: { S: "two" } } },
+      { TableName: t },
+      { Error: { Code: "ValidationError", Message: "Select statements within BatchExecuteStatement must specify the primary key in the where clause." } },
+      { Error: { Code: "ResourceNotFound", Message: "Requested resource not found" } },
+    ]);
+    // 0.5 + 1 (consistent) + 0.5 for the read that found nothing.
+    assert.deepEqual(reads.ConsumedCapacity, [{ TableName: t, CapacityUnits: 2, ReadCapacityUnits: 2 }]);
+
+    const writes = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `INSERT INTO "${t}" VALUE {'pk': 'b3', 'v': 'three'}` },
+          { Statement: `INSERT INTO "${t}" VALUE {'pk': 'b1'}` },
+          { Statement: `UPDATE "${t}" SET v = 'changed' WHERE pk = 'b2' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
+          { Statement: `DELETE FROM "${t}" WHERE pk = 'b1' RETURNING ALL OLD *` },
+          { Statement: `SLECT broken` },
+        ],
+      }),
+    );
+    assert.deepEqual(writes.Responses, [
+      { TableName: t },
+      { TableName: t, Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
+      { TableName: t, Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } },
+      { TableName: t, Item: { pk: { S: "b1" }, v: { S: "one" } } },
+      { Error: { Code: "ValidationError", Message: `${ENVELOPE}Expected data manipulation` } },
+    ]);
+    assert.deepEqual((await get(t, { pk: { S: "b3" } }))?.v, { S: "three" });
+    assert.equal(await get(t, { pk: { S: "b1" } }), undefined);
+
+    await validation(
+      ddb.send(new BatchExecuteStatementCommand({ Statements: Array.from({ length: 26 }, (_, i) => ({ Statement: `SELECT * FROM "${t}" WHERE pk = '${i}'` })) })),
+      "1 validation error detected: Value '[26 items]' at 'statements' failed to satisfy constraint: Member must have length less than or equal to 25",
+    );
+    await validation(
+      ddb.send(
+        new BatchExecuteStatementCommand({
+          Statements: [{ Statement: `SELECT * FROM "${t}" WHERE pk = 'b2'` }, { Statement: `DELETE FROM "${t}" WHERE pk = 'b2'` }],
+        }),
+      ),
+      "BatchExecuteStatement statements must be either all reads or all writes.",
+    );
+  });
+
+  test("ExecuteTransaction of writes is all or nothing, with CancellationReasons", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "acct-1" }, balance: { N: "100" } });
+    await put(t, { pk: { S: "acct-2" }, balance: { N: "0" } });
+    await put(t, { pk: { S: "bank" }, active: { BOOL: true } });
+    await ddb.send(
+      new ExecuteTransactionCommand({
+        TransactStatements: [
+          { Statement: `UPDATE "${t}" SET balance = balance - ? WHERE pk = 'acct-1' AND balance >= ?`, Parameters: [{ N: "30" }, { N: "30" }] },
+          { Statement: `UPDATE "${t}" SET balance = balance + ? WHERE pk = 'acct-2'`, Parameters: [{ N: "30" }] },
+          { Statement: `INSERT INTO "${t}" VALUE {'pk': 'log-1', 'amount': 30}` },
+          { Statement: `EXISTS(SELECT * FROM "${t}" WHERE pk = 'bank' AND frozen IS MISSING AND active = TRUE)` },
+        ],
+      }),
+    );
+    assert.deepEqual((await get(t, { pk: { S: "acct-1" } }))?.balance, { N: "70" });
+    assert.deepEqual((await get(t, { pk: { S: "acct-2" } }))?.balance, { N: "30" });
+
+    const err = await failure<SdkError>(
+      ddb.send(
+        new ExecuteTransactionCommand({
+          TransactStatements: [
+            { Statement: `UPDATE "${t}" SET balance = balance - 100 WHERE pk = 'acct-1' AND balance >= 100`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
+            { Statement: `INSERT INTO "${t}" VALUE {'pk': 'log-2'}` },
+            { Statement: `INSERT INTO "${t}" VALUE {'pk': 'log-1'}` },
+            { Statement: `EXISTS(SELECT * FROM "${t}" WHERE pk = 'bank' AND active = FALSE)` },
+          ],
+        }),
+      ),
+    );
+    assert.ok(err instanceof TransactionCanceledException);
+    assert.equal(err.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None, ValidationError, ConditionalCheckFailed]");
+    assert.deepEqual(err["CancellationReasons"], [
+      { Code: "ConditionalCheckFailed", Message: "The conditional request failed", Item: { pk: { S: "acct-1" }, balance: { N: "70" } } },
+      { Code: "None" },
+      { Code: "ValidationError", Message: "Duplicate primary key exists in table" },
+      { Code: "ConditionalCheckFailed", Message: "The conditional request failed" },
+    ]);
+    assert.equal(await get(t, { pk: { S: "log-2" } }), undefined);
+
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `SELECT * FROM "${t}" WHERE pk = 'acct-1'` }, { Statement: `DELETE FROM "${t}" WHERE pk = 'acct-1'` }] })),
+      "ExecuteTransaction API does not support both read and write operations in the same request.",
+    );
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `UPDATE "${t}" SET a = 1 WHERE pk = 'acct-1' RETURNING ALL NEW *` }] })),
+      "Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.",
+    );
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `SELECT * FROM "${t}" WHERE` }] })),
+      `Validation failed in TransactStatements[0]: ${ENVELOPE}Unexpected term`,
+    );
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `EXISTS(SELECT * FROM "${t}" WHERE pk = 'acct-1')` }, { Statement: `DELETE FROM "${t}" WHERE pk = 'x'` }] })),
+      "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read with additional condition",
+    );
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: Array.from({ length: 101 }, (_, i) => ({ Statement: `DELETE FROM "${t}" WHERE pk = '${i}'` })) })),
+      "1 validation error detected: Value '[101 items]' at 'transactStatements' failed to satisfy constraint: Member must have length less than or equal to 100",
+    );
+  });
+
+  test("ExecuteTransaction: ClientRequestToken makes it run once; reads answer one Item per statement", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "ctr" }, n: { N: "0" } });
+    const request = { TransactStatements: [{ Statement: `UPDATE "${t}" SET n = n + 1 WHERE pk = 'ctr'` }], ClientRequestToken: "partiql-token-1" };
+    await ddb.send(new ExecuteTransactionCommand(request));
+    await ddb.send(new ExecuteTransactionCommand(request));
+    assert.deepEqual((await get(t, { pk: { S: "ctr" } }))?.n, { N: "1" });
+    const mismatch = await failure(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `UPDATE "${t}" SET n = n + 2 WHERE pk = 'ctr'` }], ClientRequestToken: "partiql-token-1" })),
+    );
+    assert.ok(mismatch instanceof IdempotentParameterMismatchException);
+
+    const reads = await ddb.send(
+      new ExecuteTransactionCommand({
+        TransactStatements: [{ Statement: `SELECT n FROM "${t}" WHERE pk = 'ctr'` }, { Statement: `SELECT * FROM "${t}" WHERE pk = ?`, Parameters: [{ S: "nobody" }] }],
+        ReturnConsumedCapacity: "TOTAL",
+      }),
+    );
+    assert.deepEqual(reads.Responses, [{ Item: { n: { N: "1" } } }, {}]);
+    assert.equal(reads.ConsumedCapacity?.[0]?.TableName, t);
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `SELECT * FROM "${t}" WHERE n = 1` }] })),
+      "Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.",
+    );
+  });
+});
