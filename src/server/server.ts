@@ -16,6 +16,7 @@ import { createScheduler, type Scheduler } from "../core/scheduler.js";
 import type { NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
+import { isFunctionUrlHost, serveFunctionUrl } from "../services/lambda/function-urls.js";
 import { handleSnsInternalRequest } from "../services/sns/internal-endpoints.js";
 import { openState, type StateLayer } from "../state/database.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
@@ -248,6 +249,8 @@ function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
 }
 
 async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {
+  // Lambda function URLs (<url-id>.lambda-url.<region>.…) are served by Lambda, whatever the path.
+  if (isFunctionUrlHost(req.headers.host ?? (req.headers[":authority"] as string | undefined))) return serveFunctionUrl(req, res, registry);
   const started = performance.now();
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");

@@ -32,6 +32,21 @@ const specs = defineErrors({
     status: 404,
     message: "Statement {sid} is not found in resource policy.",
   },
+  ResourceNotFound: { code: "ResourceNotFoundException", status: 404, message: "The resource you requested does not exist." },
+  // Function URL operations name a missing function this way (CreateFunctionUrlConfig, Update, List).
+  UrlFunctionNotFound: { code: "ResourceNotFoundException", status: 404, message: "Function does not exist" },
+  ProvisionedAliasNotFound: { code: "ResourceNotFoundException", status: 404, message: "Cannot find alias arn: {arn}" },
+  ProvisionedConfigNotFound: {
+    code: "ProvisionedConcurrencyConfigNotFoundException",
+    status: 404,
+    message: "No Provisioned Concurrency Config found for this function",
+  },
+  FunctionUrlExists: {
+    code: "ResourceConflictException",
+    status: 409,
+    message: "Failed to create function url config for [functionArn = {arn}]. Error message:  FunctionUrlConfig exists for this Lambda function",
+  },
+  ResourceConflict: { code: "ResourceConflictException", status: 409, message: "{message}" },
   FunctionExists: { code: "ResourceConflictException", status: 409, message: "Function already exist: {name}" },
   AliasExists: { code: "ResourceConflictException", status: 409, message: "Alias already exists: {arn}" },
   StatementExists: {

@@ -18,12 +18,27 @@ import {
   updateFunctionEventInvokeConfig,
 } from "./handlers/event-invoke-configs.js";
 import { deleteFunction, getAccountSettings, getFunction, getFunctionConfiguration, listFunctions } from "./handlers/functions.js";
+import {
+  createFunctionUrlConfig,
+  deleteFunctionUrlConfig,
+  getFunctionUrlConfig,
+  listFunctionUrlConfigs,
+  updateFunctionUrlConfig,
+} from "./handlers/function-urls.js";
+import {
+  deleteProvisionedConcurrencyConfig,
+  getProvisionedConcurrencyConfig,
+  listProvisionedConcurrencyConfigs,
+  putProvisionedConcurrencyConfig,
+} from "./handlers/provisioned-concurrency.js";
 import { invoke, invokeAsync, invokeWithResponseStream } from "./handlers/invoke.js";
 import { addPermission, getPolicy, removePermission } from "./handlers/permissions.js";
 import { deleteLayerVersion, getLayerVersion, getLayerVersionByArn, listLayers, listLayerVersions, publishLayerVersion } from "./handlers/layers.js";
 import { listTags, tagResource, untagResource } from "./handlers/tags.js";
 import { updateFunctionCode, updateFunctionConfiguration } from "./handlers/update-function.js";
 import { listVersionsByFunction, publishVersion } from "./handlers/versions.js";
+import { resumeAsyncEvents } from "./domain/invoker.js";
+import { startProvisionedMaintenance } from "./provisioned.js";
 import { startPollers } from "./sqs-poller.js";
 import { LambdaStore } from "./store.js";
 
@@ -33,9 +48,12 @@ export default defineService<LambdaOperations, LambdaStore>({
   createStore: (env) => new LambdaStore(env),
   start: (_env, store) => {
     startPollers(store);
+    resumeAsyncEvents(store);
+    const stopProvisioning = startProvisionedMaintenance(store);
     // Registry shutdown is synchronous; the engine kills its process groups as it starts
     // shutting down, and its exit hook covers a Nimbus that exits before that finishes.
     return () => {
+      stopProvisioning();
       void store.shutdown();
     };
   },
@@ -83,5 +101,14 @@ export default defineService<LambdaOperations, LambdaStore>({
     ListEventSourceMappings: listEventSourceMappings,
     UpdateEventSourceMapping: updateEventSourceMapping,
     DeleteEventSourceMapping: deleteEventSourceMapping,
+    CreateFunctionUrlConfig: createFunctionUrlConfig,
+    GetFunctionUrlConfig: getFunctionUrlConfig,
+    UpdateFunctionUrlConfig: updateFunctionUrlConfig,
+    DeleteFunctionUrlConfig: deleteFunctionUrlConfig,
+    ListFunctionUrlConfigs: listFunctionUrlConfigs,
+    PutProvisionedConcurrencyConfig: putProvisionedConcurrencyConfig,
+    GetProvisionedConcurrencyConfig: getProvisionedConcurrencyConfig,
+    DeleteProvisionedConcurrencyConfig: deleteProvisionedConcurrencyConfig,
+    ListProvisionedConcurrencyConfigs: listProvisionedConcurrencyConfigs,
   },
 });

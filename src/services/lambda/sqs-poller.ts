@@ -14,6 +14,13 @@ import { pollStreamOnce, streamOfArn } from "./stream-poller.js";
 
 /** How often an enabled mapping polls its source (Lambda long-polls continuously). */
 export const POLL_INTERVAL_MS = 1000;
+/**
+ * Lambda reads a queue with five concurrent pollers to start with (MaximumConcurrency caps them)
+ * and keeps receiving while there are messages. Here a tick that finds a full batch goes on with
+ * that many pollers until the queue has nothing visible, so a backlog drains at the function's
+ * pace instead of one batch per tick.
+ */
+export const SQS_POLLERS = 5;
 
 interface SqsMessage {
   MessageId: string;
@@ -61,10 +68,16 @@ function record(m: SqsMessage, arn: string, region: string): Record<string, unkn
   };
 }
 
-/** One poll: receive up to BatchSize messages, invoke once, delete what succeeded. Returns how many were received. */
-export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): Promise<number> {
+/** What one poll did: messages received, and whether the function call (if any) succeeded. */
+export interface PollResult {
+  received: number;
+  ok: boolean;
+}
+
+/** One poll: receive up to BatchSize messages, invoke once, delete what succeeded. */
+export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): Promise<PollResult> {
   const mapping = store.getMapping(scope, uuid);
-  if (!mapping || !mapping.enabled) return 0;
+  if (!mapping || !mapping.enabled) return { received: 0, ok: true };
   const queue = await queueUrlOf(store, mapping.eventSourceArn);
   const messages: SqsMessage[] = [];
   while (messages.length < mapping.batchSize) {
@@ -84,7 +97,7 @@ export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): 
     messages.push(...got);
     if (got.length === 0) break;
   }
-  if (messages.length === 0) return 0;
+  if (messages.length === 0) return { received: 0, ok: true };
   const patterns = parsePatterns(mapping.filterPatterns);
   const records = messages.map((m) => ({ message: m, record: record(m, mapping.eventSourceArn, queue.scope.region) }));
   const selected = records.filter((r) => matchesAny(patterns, sqsRecordForMatching(r.record)));
@@ -108,7 +121,22 @@ export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): 
     const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(i + j), ReceiptHandle: m.ReceiptHandle }));
     await store.env.invoke("sqs", "DeleteMessageBatch", { QueueUrl: queue.url, Entries: entries }, queue.scope);
   }
-  return messages.length;
+  return { received: messages.length, ok: mapping.lastProcessingResult === "OK" || selected.length === 0 };
+}
+
+/** One tick of a queue mapping: a poll, and while it finds full batches, several pollers until the backlog is gone. */
+async function drainQueue(store: LambdaStore, scope: Scope, uuid: string): Promise<void> {
+  const first = await pollOnce(store, scope, uuid);
+  const mapping = store.getMapping(scope, uuid);
+  if (!mapping || !first.ok || first.received < mapping.batchSize) return;
+  const poller = async (): Promise<void> => {
+    // A failed call stops this poller: its messages come back after their visibility timeout.
+    while (!store.closing) {
+      const r = await pollOnce(store, scope, uuid);
+      if (!r.ok || r.received === 0) return;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SQS_POLLERS, mapping.maximumConcurrency ?? SQS_POLLERS) }, poller));
 }
 
 /** ReportBatchItemFailures: the function names the messages that failed; the rest succeeded. */
@@ -147,7 +175,7 @@ export function startPoller(store: LambdaStore, scope: Scope, uuid: string): voi
       try {
         const mapping = store.getMapping(scope, uuid);
         if (mapping && streamOfArn(mapping.eventSourceArn)) await pollStreamOnce(store, scope, uuid);
-        else await pollOnce(store, scope, uuid);
+        else await drainQueue(store, scope, uuid);
       } catch {
         // The source is gone or refused: the mapping keeps trying, as Lambda's does.
       }

@@ -88,6 +88,47 @@ export const LAMBDA_MIGRATIONS: readonly string[] = [
      code_blob  TEXT    NOT NULL,
      PRIMARY KEY (account_id, region, name, version)
    ) WITHOUT ROWID;`,
+  // Function URLs: one per function and qualifier ($LATEST or an alias); the URL id is global
+  // (it is the host name), so requests find their function by it alone.
+  `CREATE TABLE lambda_function_urls (
+     account_id TEXT NOT NULL,
+     region     TEXT NOT NULL,
+     name       TEXT NOT NULL,
+     qualifier  TEXT NOT NULL,
+     url_id     TEXT NOT NULL,
+     config     TEXT NOT NULL,
+     PRIMARY KEY (account_id, region, name, qualifier)
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX lambda_function_urls_by_id ON lambda_function_urls (url_id);`,
+  // Provisioned concurrency configurations per published version or alias. What is allocated
+  // lives in the engine (running processes), so only the request is stored.
+  `CREATE TABLE lambda_provisioned_concurrency (
+     account_id    TEXT    NOT NULL,
+     region        TEXT    NOT NULL,
+     name          TEXT    NOT NULL,
+     qualifier     TEXT    NOT NULL,
+     requested     INTEGER NOT NULL,
+     last_modified INTEGER NOT NULL,
+     PRIMARY KEY (account_id, region, name, qualifier)
+   ) WITHOUT ROWID;`,
+  // Asynchronous invocations accepted (202) and not finished: Lambda's internal queue. A row is
+  // written before Invoke answers and removed when the event reaches its end (success, or its
+  // failure handled), so a restart resumes what was pending, at least once. A rowid table: events
+  // due at the same time resume in the order they were accepted.
+  `CREATE TABLE lambda_async_events (
+     account_id  TEXT    NOT NULL,
+     region      TEXT    NOT NULL,
+     id          TEXT    NOT NULL,
+     name        TEXT    NOT NULL,
+     qualifier   TEXT,
+     version     TEXT    NOT NULL,
+     payload     BLOB    NOT NULL,
+     options     TEXT    NOT NULL,
+     attempt     INTEGER NOT NULL,
+     enqueued_at INTEGER NOT NULL,
+     due_at      INTEGER NOT NULL,
+     PRIMARY KEY (account_id, region, id)
+   );`,
 ];
 
 /** One version's configuration as stored: a frozen copy for published versions, live for $LATEST. */
@@ -198,6 +239,61 @@ export interface EventInvokeConfig {
   lastModified: number;
 }
 
+/** CreateFunctionUrlConfig, for one qualifier ("$LATEST" or an alias). Times are epoch ms. */
+export interface FunctionUrlConfig {
+  name: string;
+  qualifier: string;
+  urlId: string;
+  authType: "NONE" | "AWS_IAM";
+  invokeMode: "BUFFERED" | "RESPONSE_STREAM";
+  cors?: UrlCors;
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+export interface UrlCors {
+  AllowCredentials?: boolean;
+  AllowHeaders?: string[];
+  AllowMethods?: string[];
+  AllowOrigins?: string[];
+  ExposeHeaders?: string[];
+  MaxAge?: number;
+}
+
+/** PutProvisionedConcurrencyConfig, for one published version or alias. */
+export interface ProvisionedConfig {
+  name: string;
+  qualifier: string;
+  requested: number;
+  lastModified: number;
+}
+
+/**
+ * What GetProvisionedConcurrencyConfig reports beside the request: IN_PROGRESS while environments
+ * run their Init phase, READY once all did, FAILED when Init failed (with the reason).
+ */
+export interface ProvisionedStatus {
+  status: "IN_PROGRESS" | "READY" | "FAILED";
+  allocated: number;
+  available: number;
+  reason?: string;
+}
+
+/** An asynchronous invocation waiting in Lambda's queue (or running, or between retries). */
+export interface AsyncEventRow {
+  id: string;
+  name: string;
+  /** The qualifier invoked (version or alias), undefined for the unqualified function. */
+  qualifier: string | undefined;
+  /** The version chosen at Invoke (a weighted alias picks once, as Lambda does). */
+  version: string;
+  payload: Buffer;
+  options: { requestId?: string; clientContext?: string };
+  attempt: number;
+  enqueuedAt: number;
+  dueAt: number;
+}
+
 interface FunctionDbRow {
   name: string;
   tags: string;
@@ -221,6 +317,14 @@ export class LambdaStore {
   readonly inflight = new Map<string, number>();
   /** Pollers of enabled SQS event source mappings, by `<account>/<region>/<uuid>`. */
   readonly pollers = new Map<string, () => void>();
+  /** Provisioned concurrency as allocated now, by `<account>/<region>/<name>/<qualifier>` (provisioned.ts). */
+  readonly provisionedStatus = new Map<string, ProvisionedStatus>();
+  /** The provisioned environments asked of the engine per function version, by `<account>/<region>/<name>` (provisioned.ts). */
+  readonly provisionedTargets = new Map<string, Map<string, number>>();
+  /** Bumped per function by each allocation, so only the latest one reports its outcome. */
+  readonly provisionedGenerations = new Map<string, number>();
+  /** Set as shutdown begins: background work (async retries) stops touching the database. */
+  closing = false;
 
   constructor(readonly env: ServiceEnvironment) {
     this.db = env.state.db;
@@ -253,6 +357,7 @@ export class LambdaStore {
   }
 
   async shutdown(): Promise<void> {
+    this.closing = true;
     for (const stop of this.pollers.values()) stop();
     this.pollers.clear();
     const engine = this.engineInstance;
@@ -360,6 +465,7 @@ export class LambdaStore {
       this.db.prepare("DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?").run(scope.account, scope.region, name, version);
       this.db.prepare("DELETE FROM lambda_policies WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?").run(scope.account, scope.region, name, version);
       this.deleteEventInvokeConfig(scope, name, version);
+      this.deleteProvisionedConfig(scope, name, version);
     });
   }
 
@@ -367,7 +473,15 @@ export class LambdaStore {
     this.env.state.transaction(() => {
       for (const v of this.listVersions(scope, name)) this.releaseVersion(v);
       const args = [scope.account, scope.region, name] as const;
-      for (const table of ["lambda_versions", "lambda_aliases", "lambda_policies", "lambda_event_invoke_configs", "lambda_functions"]) {
+      for (const table of [
+        "lambda_versions",
+        "lambda_aliases",
+        "lambda_policies",
+        "lambda_event_invoke_configs",
+        "lambda_function_urls",
+        "lambda_provisioned_concurrency",
+        "lambda_functions",
+      ]) {
         this.db.prepare(`DELETE FROM ${table} WHERE account_id = ? AND region = ? AND name = ?`).run(...args);
       }
     });
@@ -426,6 +540,8 @@ export class LambdaStore {
       this.db.prepare("DELETE FROM lambda_aliases WHERE account_id = ? AND region = ? AND name = ? AND alias = ?").run(scope.account, scope.region, name, alias);
       this.db.prepare("DELETE FROM lambda_policies WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?").run(scope.account, scope.region, name, alias);
       this.deleteEventInvokeConfig(scope, name, alias);
+      this.deleteFunctionUrl(scope, name, alias);
+      this.deleteProvisionedConfig(scope, name, alias);
     });
   }
 
@@ -536,6 +652,141 @@ export class LambdaStore {
     });
   }
 
+  // ---- function URLs ------------------------------------------------------------------------
+
+  getFunctionUrl(scope: Scope, name: string, qualifier: string): FunctionUrlConfig | undefined {
+    const row = this.db
+      .prepare<[string, string, string, string], { config: string }>(
+        "SELECT config FROM lambda_function_urls WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?",
+      )
+      .get(scope.account, scope.region, name, qualifier);
+    return row ? (JSON.parse(row.config) as FunctionUrlConfig) : undefined;
+  }
+
+  /** The URL a request's host names, in whichever account and region it lives. */
+  functionUrlById(urlId: string): { scope: Scope; config: FunctionUrlConfig } | undefined {
+    const row = this.db
+      .prepare<[string], { account_id: string; region: string; config: string }>("SELECT account_id, region, config FROM lambda_function_urls WHERE url_id = ?")
+      .get(urlId);
+    return row ? { scope: { account: row.account_id, region: row.region }, config: JSON.parse(row.config) as FunctionUrlConfig } : undefined;
+  }
+
+  listFunctionUrls(scope: Scope, name: string): FunctionUrlConfig[] {
+    return this.db
+      .prepare<[string, string, string], { config: string }>("SELECT config FROM lambda_function_urls WHERE account_id = ? AND region = ? AND name = ? ORDER BY qualifier")
+      .all(scope.account, scope.region, name)
+      .map((r) => JSON.parse(r.config) as FunctionUrlConfig);
+  }
+
+  putFunctionUrl(scope: Scope, config: FunctionUrlConfig): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO lambda_function_urls (account_id, region, name, qualifier, url_id, config) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, config.name, config.qualifier, config.urlId, JSON.stringify(config));
+  }
+
+  deleteFunctionUrl(scope: Scope, name: string, qualifier: string): void {
+    this.db.prepare("DELETE FROM lambda_function_urls WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?").run(scope.account, scope.region, name, qualifier);
+  }
+
+  // ---- provisioned concurrency ------------------------------------------------------------
+
+  getProvisionedConfig(scope: Scope, name: string, qualifier: string): ProvisionedConfig | undefined {
+    const row = this.db
+      .prepare<[string, string, string, string], ProvisionedDbRow>(
+        "SELECT name, qualifier, requested, last_modified FROM lambda_provisioned_concurrency WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?",
+      )
+      .get(scope.account, scope.region, name, qualifier);
+    return row ? toProvisioned(row) : undefined;
+  }
+
+  listProvisionedConfigs(scope: Scope, name: string): ProvisionedConfig[] {
+    return this.db
+      .prepare<[string, string, string], ProvisionedDbRow>(
+        "SELECT name, qualifier, requested, last_modified FROM lambda_provisioned_concurrency WHERE account_id = ? AND region = ? AND name = ? ORDER BY qualifier",
+      )
+      .all(scope.account, scope.region, name)
+      .map(toProvisioned);
+  }
+
+  /** Every configuration of every account and region: environments are provisioned again at start-up. */
+  allProvisionedConfigs(): Array<{ scope: Scope; config: ProvisionedConfig }> {
+    return this.db
+      .prepare<[], ProvisionedDbRow & { account_id: string; region: string }>(
+        "SELECT account_id, region, name, qualifier, requested, last_modified FROM lambda_provisioned_concurrency",
+      )
+      .all()
+      .map((r) => ({ scope: { account: r.account_id, region: r.region }, config: toProvisioned(r) }));
+  }
+
+  /**
+   * Provisioned concurrency requested in the region by functions without reserved concurrency
+   * (theirs draws on the unreserved pool), leaving out one function, or one of its qualifiers.
+   */
+  provisionedUnreservedTotal(scope: Scope, exceptName = "", exceptQualifier?: string): number {
+    const row = this.db
+      .prepare<[string, string, string, string | null, string | null], { total: number | null }>(
+        `SELECT SUM(p.requested) AS total FROM lambda_provisioned_concurrency p
+         JOIN lambda_functions f ON f.account_id = p.account_id AND f.region = p.region AND f.name = p.name
+         WHERE p.account_id = ? AND p.region = ? AND f.reserved_concurrency IS NULL AND NOT (p.name = ? AND (? IS NULL OR p.qualifier = ?))`,
+      )
+      .get(scope.account, scope.region, exceptName, exceptQualifier ?? null, exceptQualifier ?? null);
+    return row?.total ?? 0;
+  }
+
+  putProvisionedConfig(scope: Scope, config: ProvisionedConfig): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO lambda_provisioned_concurrency (account_id, region, name, qualifier, requested, last_modified) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, config.name, config.qualifier, config.requested, config.lastModified);
+  }
+
+  deleteProvisionedConfig(scope: Scope, name: string, qualifier: string): void {
+    this.db
+      .prepare("DELETE FROM lambda_provisioned_concurrency WHERE account_id = ? AND region = ? AND name = ? AND qualifier = ?")
+      .run(scope.account, scope.region, name, qualifier);
+  }
+
+  // ---- asynchronous invocation queue ------------------------------------------------------
+
+  insertAsyncEvent(scope: Scope, e: AsyncEventRow): void {
+    this.db
+      .prepare(
+        "INSERT INTO lambda_async_events (account_id, region, id, name, qualifier, version, payload, options, attempt, enqueued_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(scope.account, scope.region, e.id, e.name, e.qualifier ?? null, e.version, e.payload, JSON.stringify(e.options), e.attempt, e.enqueuedAt, e.dueAt);
+  }
+
+  /** Records a retry: the attempts made so far and when the next one is due. */
+  rescheduleAsyncEvent(scope: Scope, id: string, attempt: number, dueAt: number): void {
+    this.db.prepare("UPDATE lambda_async_events SET attempt = ?, due_at = ? WHERE account_id = ? AND region = ? AND id = ?").run(attempt, dueAt, scope.account, scope.region, id);
+  }
+
+  deleteAsyncEvent(scope: Scope, id: string): void {
+    this.db.prepare("DELETE FROM lambda_async_events WHERE account_id = ? AND region = ? AND id = ?").run(scope.account, scope.region, id);
+  }
+
+  /** Every pending event, oldest first: what a restart resumes. */
+  allAsyncEvents(): Array<{ scope: Scope; event: AsyncEventRow }> {
+    return this.db
+      .prepare<[], AsyncEventDbRow>(
+        "SELECT account_id, region, id, name, qualifier, version, payload, options, attempt, enqueued_at, due_at FROM lambda_async_events ORDER BY due_at, rowid",
+      )
+      .all()
+      .map((r) => ({
+        scope: { account: r.account_id, region: r.region },
+        event: {
+          id: r.id,
+          name: r.name,
+          qualifier: r.qualifier ?? undefined,
+          version: r.version,
+          payload: r.payload,
+          options: JSON.parse(r.options) as AsyncEventRow["options"],
+          attempt: r.attempt,
+          enqueuedAt: r.enqueued_at,
+          dueAt: r.due_at,
+        },
+      }));
+  }
+
   // ---- event source mappings ----------------------------------------------------------------
 
   getMapping(scope: Scope, uuid: string): MappingConfig | undefined {
@@ -569,6 +820,31 @@ export class LambdaStore {
   deleteMapping(scope: Scope, uuid: string): void {
     this.db.prepare("DELETE FROM lambda_event_source_mappings WHERE account_id = ? AND region = ? AND uuid = ?").run(scope.account, scope.region, uuid);
   }
+}
+
+interface ProvisionedDbRow {
+  name: string;
+  qualifier: string;
+  requested: number;
+  last_modified: number;
+}
+
+function toProvisioned(row: ProvisionedDbRow): ProvisionedConfig {
+  return { name: row.name, qualifier: row.qualifier, requested: row.requested, lastModified: row.last_modified };
+}
+
+interface AsyncEventDbRow {
+  account_id: string;
+  region: string;
+  id: string;
+  name: string;
+  qualifier: string | null;
+  version: string;
+  payload: Buffer;
+  options: string;
+  attempt: number;
+  enqueued_at: number;
+  due_at: number;
 }
 
 interface AliasDbRow {

@@ -85,6 +85,7 @@ export const constraints = {
   runtime: (v: string | undefined) => oneOf("runtime", v, ALL_RUNTIMES),
   timeout: (v: number | undefined) => range("timeout", v, 1, 900),
   memorySize: (v: number | undefined) => range("memorySize", v, 128, 10240),
+  ephemeralStorage: (v: number | undefined) => range("ephemeralStorage.size", v, 512, 10240),
   description: (v: string | undefined) => length("description", v, 0, 256),
   maxItems: (v: number | undefined) => range("maxItems", v, 1, 10000),
 };

@@ -3,7 +3,14 @@
  * to CloudWatch Logs, and asynchronous invocation (queued through the scheduler, retried twice
  * on error one then two minutes later, then sent to the OnFailure destination or the dead-letter
  * queue or topic; successes to the OnSuccess destination).
+ *
+ * The asynchronous queue is durable: an event is written to the database before Invoke answers
+ * 202, its attempts and next due time are recorded as they happen, and it is removed once it has
+ * reached its end. A Nimbus restarted on the same data dir resumes every pending event
+ * (`resumeAsyncEvents`); one that was running when the process stopped runs again, since Lambda
+ * delivers asynchronous events at least once.
  */
+import { randomUUID } from "node:crypto";
 import { parseArn } from "../../../core/arn.js";
 import { AwsError } from "../../../core/errors.js";
 import type { Scope } from "../../../core/service.js";
@@ -154,6 +161,8 @@ const RETRY_DELAYS_MS = [60_000, 120_000];
 const DEFAULT_MAX_AGE_S = 21_600;
 
 interface AsyncJob {
+  /** The queue row's id. */
+  id: string;
   target: ResolvedFunction;
   payload: Buffer;
   options: RunOptions;
@@ -167,22 +176,70 @@ function configFor(store: LambdaStore, scope: Scope, target: ResolvedFunction): 
   return store.getEventInvokeConfig(scope, target.fn.name, target.qualifier ?? "$LATEST");
 }
 
-/** Queues an `Event` invocation; it runs through the scheduler, never inside the request. */
+/** Queues an `Event` invocation, durably; it runs through the scheduler, never inside the request. */
 export function enqueueAsync(store: LambdaStore, scope: Scope, target: ResolvedFunction, payload: Buffer, options: RunOptions): void {
-  schedule(store, scope, { target, payload, options, attempt: 0, enqueuedAt: store.env.clock.now() }, 0);
+  const now = store.env.clock.now();
+  const job: AsyncJob = { id: randomUUID(), target, payload, options, attempt: 0, enqueuedAt: now };
+  store.insertAsyncEvent(scope, {
+    id: job.id,
+    name: target.fn.name,
+    qualifier: target.qualifier,
+    version: target.version.config.version,
+    payload,
+    options: { ...(options.requestId ? { requestId: options.requestId } : {}), ...(options.clientContext ? { clientContext: options.clientContext } : {}) },
+    attempt: 0,
+    enqueuedAt: now,
+    dueAt: now,
+  });
+  schedule(store, scope, job, 0);
+}
+
+/**
+ * Schedules the events a previous run left in the queue (a persistent data dir), each at the
+ * time its next attempt was due. Events of functions or versions deleted since are dropped.
+ * Returns how many were resumed.
+ */
+export function resumeAsyncEvents(store: LambdaStore): number {
+  let resumed = 0;
+  for (const { scope, event } of store.allAsyncEvents()) {
+    const fn = store.getFunction(scope, event.name);
+    const version = fn ? store.getVersion(scope, event.name, event.version) : undefined;
+    if (!fn || !version) {
+      store.deleteAsyncEvent(scope, event.id);
+      continue;
+    }
+    const job: AsyncJob = {
+      id: event.id,
+      target: { fn, version, qualifier: event.qualifier, invokedArn: functionArn(scope, event.name, event.qualifier) },
+      payload: event.payload,
+      options: event.options,
+      attempt: event.attempt,
+      enqueuedAt: event.enqueuedAt,
+    };
+    store.env.scheduler.at(event.dueAt, () => attemptJob(store, scope, job), "lambda async invoke");
+    resumed++;
+  }
+  return resumed;
 }
 
 function schedule(store: LambdaStore, scope: Scope, job: AsyncJob, delay: number): void {
   store.env.scheduler.after(delay, () => attemptJob(store, scope, job), "lambda async invoke");
 }
 
+/** The event reached its end: it leaves the queue (unless Nimbus is stopping, when the database may be gone). */
+function finishJob(store: LambdaStore, scope: Scope, job: AsyncJob): void {
+  if (!store.closing) store.deleteAsyncEvent(scope, job.id);
+}
+
 async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Promise<void> {
+  if (store.closing) return;
   const config = configFor(store, scope, job.target);
   const maxRetries = config?.maximumRetryAttempts ?? RETRY_DELAYS_MS.length;
   const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
   const attempt = job.attempt + 1;
   if (store.env.clock.now() - job.enqueuedAt > maxAgeMs) {
     await onFailure(store, scope, job, config, "EventAgeExceeded", undefined, job.attempt);
+    finishJob(store, scope, job);
     return;
   }
   let result: InvokeResult | undefined;
@@ -190,20 +247,29 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
     // A queued event runs the version as it is now ($LATEST may have new code since).
     const fn = store.getFunction(scope, job.target.fn.name);
     const version = store.getVersion(scope, job.target.fn.name, job.target.version.config.version);
-    if (!fn || !version) return;
+    if (!fn || !version) {
+      finishJob(store, scope, job);
+      return;
+    }
     result = await runFunction(store, scope, { ...job.target, fn, version }, job.payload, job.options);
   } catch {
     // Throttled or the engine refused: Lambda keeps such events and retries them.
   }
+  // Stopped mid-attempt: the row stays as it was, and the next start runs this attempt again.
+  if (store.closing) return;
   if (result && !result.functionError) {
     if (config?.onSuccess) await sendToDestination(store, scope, config.onSuccess, record(store, scope, job, "Success", result, attempt));
+    finishJob(store, scope, job);
     return;
   }
   if (attempt <= maxRetries) {
-    schedule(store, scope, { ...job, attempt }, RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 0);
+    const delay = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 0;
+    store.rescheduleAsyncEvent(scope, job.id, attempt, store.env.clock.now() + delay);
+    schedule(store, scope, { ...job, attempt }, delay);
     return;
   }
   await onFailure(store, scope, job, config, "RetriesExhausted", result, attempt);
+  finishJob(store, scope, job);
 }
 
 async function onFailure(

@@ -16,6 +16,7 @@ import { requireFunction } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
+import { reconcileSoon } from "../provisioned.js";
 import type { AliasRow } from "../store.js";
 import { check, constraints, length, pattern } from "../validation.js";
 
@@ -104,12 +105,16 @@ export function updateAlias(input: UpdateAliasInput, ctx: LambdaContext): Update
     revisionId: randomUUID(),
   };
   ctx.store.putAlias(ctx, updated);
+  // Provisioned concurrency on the alias moves with it to the new version.
+  if (updated.functionVersion !== row.functionVersion && ctx.store.getProvisionedConfig(ctx, row.name, row.alias)) reconcileSoon(ctx.store, ctx, row.name);
   return toOutput(ctx, updated);
 }
 
 export function deleteAlias(input: DeleteAliasInput, ctx: LambdaContext): DeleteAliasOutput {
   const fn = requireFunction(ctx.store, ctx, input.FunctionName);
+  const provisioned = ctx.store.getProvisionedConfig(ctx, fn.name, input.Name);
   ctx.store.deleteAlias(ctx, fn.name, input.Name);
+  if (provisioned) reconcileSoon(ctx.store, ctx, fn.name);
   return {};
 }
 

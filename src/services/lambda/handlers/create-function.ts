@@ -18,6 +18,7 @@ export async function createFunction(input: CreateFunctionInput, ctx: LambdaCont
     ...constraints.handler(input.Handler),
     constraints.timeout(input.Timeout),
     constraints.memorySize(input.MemorySize),
+    constraints.ephemeralStorage(input.EphemeralStorage?.Size),
     constraints.description(input.Description),
     oneOf("packageType", input.PackageType, ["Zip", "Image"]),
   );

@@ -13,6 +13,7 @@ import type {
 import { functionArn, parseFunctionName } from "../domain/arns.js";
 import { primaryVersion, resolveFunction, toConfiguration } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
+import { forgetProvisioned, reconcileSoon } from "../provisioned.js";
 import { stopPoller } from "../sqs-poller.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
@@ -62,6 +63,7 @@ export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaCont
       ctx.store.deleteMapping(ctx, m.uuid);
     }
     await ctx.store.engine.retire(arn);
+    forgetProvisioned(ctx.store, ctx, ref.name);
     return {};
   }
   if (ref.qualifier === "$LATEST") {
@@ -74,8 +76,10 @@ export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaCont
   const referencing = ctx.store.listAliases(ctx, ref.name).filter((a) => a.functionVersion === version || (a.routing !== undefined && version in a.routing));
   if (referencing.length) throw errors.VersionInUse({ aliases: referencing.map((a) => a.alias).join(", ") });
   if (!ctx.store.getVersion(ctx, ref.name, ref.qualifier)) throw errors.FunctionNotFound({ arn: functionArn(ctx, ref.name, ref.qualifier) });
+  const provisioned = ctx.store.getProvisionedConfig(ctx, ref.name, ref.qualifier);
   ctx.store.deleteVersion(ctx, ref.name, ref.qualifier);
   await ctx.store.engine.retire(arn, ref.qualifier);
+  if (provisioned) reconcileSoon(ctx.store, ctx, ref.name);
   return {};
 }
 
@@ -91,7 +95,8 @@ export function getAccountSettings(_input: GetAccountSettingsInput, ctx: LambdaC
       CodeSizeUnzipped: 262_144_000,
       CodeSizeZipped: 52_428_800,
       ConcurrentExecutions: ACCOUNT_CONCURRENCY,
-      UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - ctx.store.reservedTotal(ctx, ""),
+      // Provisioned concurrency of functions without reserved concurrency comes out of the unreserved pool.
+      UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - ctx.store.reservedTotal(ctx, "") - ctx.store.provisionedUnreservedTotal(ctx),
     },
     AccountUsage: { TotalCodeSize: total, FunctionCount: names.length },
   };

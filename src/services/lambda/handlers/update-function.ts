@@ -49,6 +49,7 @@ export function updateFunctionConfiguration(input: UpdateFunctionConfigurationIn
     ...constraints.handler(input.Handler),
     constraints.timeout(input.Timeout),
     constraints.memorySize(input.MemorySize),
+    constraints.ephemeralStorage(input.EphemeralStorage?.Size),
     constraints.description(input.Description),
   );
   const latest = latestOf(ctx, input.FunctionName, input.RevisionId);

@@ -7,11 +7,23 @@
  * Lambda freezes an environment between invocations; this one keeps running, so timers a
  * previous invocation left behind may fire while it is idle. Their output is attributed to the
  * environment's next invocation (before its START line).
+ *
+ * `/tmp` size (EphemeralStorage, 512-10240 MB): Lambda's /tmp is a file system of that size, so
+ * a write past it fails with ENOSPC. Here /tmp is a plain directory on the machine's disk (no
+ * mounts: Nimbus runs unprivileged, and a loop device or tmpfs per environment would cost more
+ * than the process itself), so a write cannot fail at the limit. Instead the directory's size
+ * (apparent file sizes, symlinks not followed) is sampled while an invocation runs and measured
+ * again when it ends. Over the limit, the invocation fails with the error the runtime would have
+ * raised for ENOSPC (Node's `ENOSPC: no space left on device, write`, Python's `[Errno 28]`),
+ * the log says why, and the environment is ended (its /tmp removed), so the next invocation
+ * starts cold with an empty /tmp. A fast writer can overshoot by what it writes in one sampling
+ * period before it is stopped; a function that catches the error itself on Lambda would have
+ * gone on, here it fails.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { readFileSync, type Dirent } from "node:fs";
+import { lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Clock } from "../../../core/clock.js";
 import { AwsError } from "../../../core/errors.js";
@@ -29,6 +41,8 @@ export interface EnvironmentHost {
   readonly initTimeoutMs: number;
   /** RSS sampling period for the memory limit; 0 turns the check off. */
   readonly memoryCheckIntervalMs: number;
+  /** `/tmp` size sampling period while an invocation runs; 0 leaves only the check at its end. */
+  readonly storageCheckIntervalMs: number;
   monotonic(): number;
   log: EngineLog;
   planSpawn(fn: FunctionSpec, identity: EnvironmentIdentity): Promise<SpawnPlan>;
@@ -49,6 +63,8 @@ type Outcome =
   | { kind: "init-error"; body: Buffer; errorType: string }
   | { kind: "init-timeout" }
   | { kind: "entrypoint"; detail: string }
+  // /tmp grew past the function's EphemeralStorage size: ENOSPC on Lambda.
+  | { kind: "storage"; usedBytes: number }
   // The runtime died after an earlier invocation, before taking this one: Lambda would hand
   // the event to a fresh environment, so the engine retries it there.
   | { kind: "lost" };
@@ -93,8 +109,17 @@ const SIGNAL_TEXT: Record<string, string> = {
   SIGSYS: "bad system call",
 };
 
+/** How a provisioned environment's Init phase ended (Environment.prewarm). */
+export type PrewarmOutcome = { ok: true } | { ok: false; errorType: string };
+
 export class Environment {
   readonly id = randomBytes(16).toString("hex");
+  /** Provisioned concurrency: initialized ahead of invocations, never reaped for idleness. */
+  readonly provisioned: boolean;
+  /** Set for a provisioned environment: settles when its Init phase ends. */
+  initialized: Promise<PrewarmOutcome> | undefined;
+  /** A provisioned environment that finished Init and served (the engine replaces it if it dies). */
+  everReady = false;
   readonly logStreamName: string;
   readonly logGroupName: string;
   state: "initializing" | "idle" | "busy" | "dead" = "initializing";
@@ -113,17 +138,21 @@ export class Environment {
   private pendingLog: LogEvent[] = [];
   private current: Invocation | undefined;
   /** Set when Nimbus ends the process on purpose, so its exit is not news. */
-  private killedFor: "timeout" | "oom" | "shutdown" | undefined;
+  private killedFor: "timeout" | "oom" | "storage" | "shutdown" | undefined;
   private maxRssKb = 0;
   private closed: Promise<void> = Promise.resolve();
   private readonly lineBuffers = { stdout: "", stderr: "" };
   private cancelReap: (() => void) | undefined;
+  /** A pending prewarm(): resolved once, when Init ends either way. */
+  private initWaiter: ((outcome: PrewarmOutcome) => void) | undefined;
 
   constructor(
     readonly fn: FunctionSpec,
     readonly fingerprint: string,
     private readonly host: EnvironmentHost,
+    options: { provisioned?: boolean } = {},
   ) {
+    this.provisioned = options.provisioned ?? false;
     const now = new Date(host.clock.now());
     const day = [now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate()].map((n) => String(n).padStart(2, "0")).join("/");
     this.logStreamName = `${day}/[${fn.version}]${this.id}`;
@@ -167,7 +196,19 @@ export class Environment {
           for (const cancel of inv.cancelTimers) cancel();
           // Output the runtime wrote just before answering can still sit in the pipe: give
           // the event loop one turn to read it so it lands in this invocation's log.
-          setImmediate(() => resolvePromise(outcome.kind === "lost" ? this.abandon(inv) : this.finish(inv, outcome, coldStart)));
+          setImmediate(() => {
+            if (outcome.kind === "lost") {
+              resolvePromise(this.abandon(inv));
+              return;
+            }
+            // The environment lives on after these: measure what the invocation left in /tmp.
+            const survives = outcome.kind === "response" || outcome.kind === "error" || outcome.kind === "too-large";
+            if (!survives) {
+              resolvePromise(this.finish(inv, outcome, coldStart));
+              return;
+            }
+            void this.tmpOverLimit().then((used) => resolvePromise(this.finish(inv, used === undefined ? outcome : { kind: "storage", usedBytes: used }, coldStart)));
+          });
         },
       };
       this.current = inv;
@@ -191,6 +232,43 @@ export class Environment {
     });
   }
 
+  /**
+   * Provisioned concurrency: starts the process and runs its Init phase now, without an event
+   * (AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency). Resolves when the runtime asks for
+   * its first event (ready; its first invocation is then warm, with no Init Duration), or when
+   * Init fails, crashes or runs past the Init limit plus the function timeout.
+   */
+  prewarm(): Promise<PrewarmOutcome> {
+    this.initialized ??= new Promise<PrewarmOutcome>((resolvePromise) => {
+      const cancel = this.host.scheduler.after(
+        this.host.initTimeoutMs + this.fn.timeout * 1000,
+        () => {
+          if (this.ready) return;
+          this.killedFor = "timeout";
+          this.resolveInit({ ok: false, errorType: "Sandbox.Timedout" });
+          this.killGroup();
+        },
+        "lambda provisioned init",
+      );
+      this.initWaiter = (outcome) => {
+        cancel();
+        resolvePromise(outcome);
+      };
+      this.start(undefined).catch((err: unknown) => {
+        this.host.log("warn", `lambda environment ${this.id} of ${this.fn.name} could not start: ${String(err)}`);
+        this.resolveInit({ ok: false, errorType: err instanceof EntrypointError ? "Runtime.InvalidEntrypoint" : "Runtime.Unavailable" });
+        void this.destroy("failed");
+      });
+    });
+    return this.initialized;
+  }
+
+  private resolveInit(outcome: PrewarmOutcome): void {
+    const waiter = this.initWaiter;
+    this.initWaiter = undefined;
+    waiter?.(outcome);
+  }
+
   /** Ends the process group (if any) and releases the port and `/tmp`. */
   async destroy(reason: "shutdown" | "reaped" | "retired" | "failed" | "evicted"): Promise<void> {
     this.setReapTimer(undefined);
@@ -203,6 +281,7 @@ export class Environment {
     this.state = "dead";
     this.killGroup();
     await this.closed;
+    this.resolveInit({ ok: false, errorType: "Runtime.ExitError" });
     this.current?.settle({ kind: "exit", code: null, signal: "SIGKILL" });
     this.host.gone(this);
     await this.api?.close();
@@ -225,11 +304,17 @@ export class Environment {
     return this.state === "dead";
   }
 
-  private async start(inv: Invocation): Promise<void> {
-    const identity = { logGroupName: this.logGroupName, logStreamName: this.logStreamName, tmpDir: this.tmpDir };
+  /** Starts the runtime; with an invocation, hands it over (a cold start), without, only runs Init (prewarm). */
+  private async start(inv: Invocation | undefined): Promise<void> {
+    const identity = {
+      logGroupName: this.logGroupName,
+      logStreamName: this.logStreamName,
+      tmpDir: this.tmpDir,
+      initializationType: this.provisioned ? ("provisioned-concurrency" as const) : ("on-demand" as const),
+    };
     const plan = await this.host.planSpawn(this.fn, identity);
     await mkdir(this.tmpDir, { recursive: true });
-    if (inv.done || this.isDead()) return;
+    if (inv?.done || this.isDead()) return;
     const api = await RuntimeApi.listen(
       {
         onReady: () => this.onReady(),
@@ -240,18 +325,19 @@ export class Environment {
         onInitError: (body, errorType) => {
           const type = errorType ?? parseErrorType(body) ?? "Runtime.Unknown";
           this.current?.settle({ kind: "init-error", body, errorType: type });
+          this.resolveInit({ ok: false, errorType: type });
         },
       },
       { now: () => this.host.clock.now(), maxResponseBytes: MAX_SYNC_RESPONSE_BYTES },
     );
     this.api = api;
-    if (inv.done || this.isDead()) {
+    if (inv?.done || this.isDead()) {
       await api.close();
       return;
     }
     plan.env.AWS_LAMBDA_RUNTIME_API = api.address;
     this.spawn(plan);
-    this.dispatch(inv);
+    if (inv) this.dispatch(inv);
   }
 
   private spawn(plan: SpawnPlan): void {
@@ -271,6 +357,7 @@ export class Environment {
       this.flushOutput();
       const wasDead = this.isDead();
       this.state = "dead";
+      this.resolveInit({ ok: false, errorType: "Runtime.ExitError" });
       if (!spawnFailed) this.onExit(code, signal);
       if (!wasDead) this.host.gone(this);
       // Nothing will talk to this environment again: free its port and its /tmp.
@@ -330,6 +417,12 @@ export class Environment {
   private onReady(): void {
     this.ready = true;
     this.initDurationMs = this.host.monotonic() - this.spawnedAt;
+    if (this.initWaiter) {
+      // Provisioned: Init ran ahead of any invocation, so none of them is a cold start.
+      this.initConsumed = true;
+      this.resolveInit({ ok: true });
+      return;
+    }
     if (this.state === "initializing") this.state = "busy";
   }
 
@@ -351,6 +444,33 @@ export class Environment {
       ),
     );
     this.watchMemory(inv);
+    this.watchStorage(inv);
+  }
+
+  /** The /tmp limit while the handler runs: sampled, like memory (see the file comment). */
+  private watchStorage(inv: Invocation): void {
+    const interval = this.host.storageCheckIntervalMs;
+    if (interval <= 0) return;
+    const cancel = this.host.scheduler.every(
+      interval,
+      async () => {
+        if (inv.done) return;
+        const used = await this.tmpOverLimit();
+        if (used === undefined || inv.done) return;
+        this.killedFor = "storage";
+        inv.settle({ kind: "storage", usedBytes: used });
+        this.killGroup();
+      },
+      "lambda ephemeral storage check",
+    );
+    inv.cancelTimers.push(cancel);
+  }
+
+  /** The bytes in this environment's /tmp when they exceed EphemeralStorage, else undefined. */
+  private async tmpOverLimit(): Promise<number | undefined> {
+    const limit = (this.fn.ephemeralStorage ?? 512) * 1024 * 1024;
+    const used = await directorySize(this.tmpDir, limit);
+    return used > limit ? used : undefined;
   }
 
   /** Lambda kills an environment that goes over its memory size; sampled here. */
@@ -502,6 +622,18 @@ export class Environment {
         notes.push(`RequestId: ${id} Error: ${outcome.detail}\nRuntime.InvalidEntrypoint`);
         status = "\tStatus: error\tError Type: Runtime.InvalidEntrypoint";
         break;
+      case "storage": {
+        // What the function's own write raised on Lambda, left uncaught.
+        const python = fn.runtime.startsWith("python");
+        payload = python ? failure("OSError", "[Errno 28] No space left on device") : failure("Error", "ENOSPC: no space left on device, write");
+        this.killedFor ??= "storage";
+        const usedMb = (outcome.usedBytes / 1024 / 1024).toFixed(1);
+        notes.push(
+          `Nimbus: /tmp holds ${usedMb} MB, more than this function's ephemeral storage of ${fn.ephemeralStorage ?? 512} MB; ` +
+            `on Lambda the write fails with ENOSPC. The execution environment is ended.`,
+        );
+        break;
+      }
     }
 
     const timedOut = outcome.kind === "timeout" || outcome.kind === "init-timeout";
@@ -575,6 +707,30 @@ function parseErrorType(body: Buffer): string | undefined {
 /** HTTP header values are bytes: JSON with non-Latin-1 characters travels as its UTF-8 bytes. */
 function headerSafe(value: string | undefined): string | undefined {
   return value === undefined ? undefined : Buffer.from(value, "utf8").toString("latin1");
+}
+
+/**
+ * Apparent size of the files under `dir` (symlinks not followed), stopping once past `stopAt`:
+ * the /tmp check only needs to know whether the limit is crossed.
+ */
+export async function directorySize(dir: string, stopAt = Number.POSITIVE_INFINITY): Promise<number> {
+  let total = 0;
+  const pending = [dir];
+  while (pending.length > 0 && total <= stopAt) {
+    const current = pending.pop() as string;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile()) total += await lstat(path).then((st) => st.size, () => 0);
+    }
+  }
+  return total;
 }
 
 /** Linux only (/proc); elsewhere memory is neither reported nor enforced. */

@@ -507,7 +507,7 @@ describe("environments", () => {
     assert.equal(new Set(results.map((r) => r.environmentId)).size, 3);
     assert.equal(new Set(results.map((r) => json(r))).size, 3);
     assert.ok(results.every((r) => r.coldStart));
-    assert.deepEqual(engine.stats().byFunction[`${fn.arn}:$LATEST`], { total: 3, busy: 0, idle: 3, waiting: 0 });
+    assert.deepEqual(engine.stats().byFunction[`${fn.arn}:$LATEST`], { total: 3, busy: 0, idle: 3, waiting: 0, provisioned: 0 });
     const warm = await engine.invoke(fn, event({}));
     assert.equal(warm.coldStart, false);
     assert.ok(results.some((r) => r.environmentId === warm.environmentId));

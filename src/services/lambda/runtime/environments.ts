@@ -10,6 +10,11 @@
  *
  * Throttling (429 TooManyRequestsException) is the API layer's decision: it knows reserved and
  * account concurrency and can read `stats()`; the engine only queues past `concurrencyLimit`.
+ *
+ * Provisioned concurrency (`provision`): a pool can hold environments started ahead of any
+ * invocation, each having run its Init phase. Invocations take those first and spill over to
+ * on-demand environments; they are never reaped or evicted for idleness, and one that dies
+ * (a timeout, a crash) is replaced, as Lambda keeps the allocation at what was requested.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
@@ -53,6 +58,8 @@ export interface EngineConfig {
   initTimeoutMs?: number;
   /** RSS sampling period for the memory limit; 0 turns the check off. Default 100 ms. */
   memoryCheckIntervalMs?: number;
+  /** `/tmp` size sampling period while an invocation runs (it is also checked at the end); 0 samples never. Default 1000 ms. */
+  storageCheckIntervalMs?: number;
   /** Monotonic milliseconds for measured durations. Default performance.now. */
   monotonicNow?: () => number;
   /** Node.js binary for every nodejs*.x runtime. Default: the one running Nimbus. */
@@ -71,8 +78,15 @@ export interface EngineStats {
   environments: number;
   busy: number;
   idle: number;
-  /** Keyed by `<function ARN>:<version>`. */
-  byFunction: Record<string, { total: number; busy: number; idle: number; waiting: number }>;
+  /** Keyed by `<function ARN>:<version>`; `provisioned`: provisioned environments done with Init. */
+  byFunction: Record<string, { total: number; busy: number; idle: number; waiting: number; provisioned: number }>;
+}
+
+/** What `provision` ended with: environments ready, and the error type of an Init that failed. */
+export interface ProvisionResult {
+  ready: number;
+  failed: number;
+  errorType?: string;
 }
 
 export interface Engine {
@@ -84,6 +98,13 @@ export interface Engine {
    * Idle ones go now, busy ones when their invocation ends. Returns how many were affected.
    */
   retire(functionArn: string, version?: string): Promise<number>;
+  /**
+   * Provisioned concurrency: keeps `count` environments of this function version initialized
+   * ahead of invocations. Starts the missing ones (Init runs now), ends surplus ones (idle ones
+   * at once, busy ones after their invocation); 0 ends them all. Resolves when every kept
+   * environment has finished Init, counting those ready and those whose Init failed.
+   */
+  provision(fn: FunctionSpec, count: number): Promise<ProvisionResult>;
   /** Kills every environment (process groups included) and refuses further invocations. */
   shutdown(): Promise<void>;
   stats(): EngineStats;
@@ -105,6 +126,8 @@ interface Pool {
   fingerprint: string;
   envs: Set<Environment>;
   waiters: Waiter[];
+  /** Provisioned concurrency asked of this pool, with the spec it was asked for. */
+  provisioned?: { fn: FunctionSpec; count: number };
 }
 
 class LambdaEngine implements Engine, EnvironmentHost {
@@ -113,6 +136,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
   readonly baseDir: string;
   readonly initTimeoutMs: number;
   readonly memoryCheckIntervalMs: number;
+  readonly storageCheckIntervalMs: number;
   readonly monotonic: () => number;
   private readonly pools = new Map<string, Pool>();
   /** Environments with a running process, for the exit-time safety net. */
@@ -135,6 +159,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
     this.baseDir = resolve(config.baseDir);
     this.initTimeoutMs = config.initTimeoutMs ?? 10_000;
     this.memoryCheckIntervalMs = config.memoryCheckIntervalMs ?? 100;
+    this.storageCheckIntervalMs = config.storageCheckIntervalMs ?? 1000;
     this.monotonic = config.monotonicNow ?? (() => performance.now());
     this.idleTimeoutMs = config.idleTimeoutMs ?? 10 * 60_000;
     this.maxPerFunction = config.maxConcurrencyPerFunction ?? 50;
@@ -175,7 +200,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
     const now = this.clock.now();
     const expired: Environment[] = [];
     for (const pool of this.pools.values()) {
-      for (const env of pool.envs) if (env.state === "idle" && now - env.lastUsed >= this.idleTimeoutMs) expired.push(env);
+      for (const env of pool.envs) if (env.state === "idle" && !env.provisioned && now - env.lastUsed >= this.idleTimeoutMs) expired.push(env);
     }
     await Promise.all(expired.map((env) => env.destroy("reaped")));
     return expired.length;
@@ -187,10 +212,11 @@ class LambdaEngine implements Engine, EnvironmentHost {
     for (const pool of this.pools.values()) {
       const [fn] = pool.envs;
       if (!fn || fn.fn.arn !== functionArn || (version !== undefined && fn.fn.version !== version)) continue;
+      delete pool.provisioned;
       for (const env of pool.envs) {
         affected++;
         env.retiring = true;
-        if (env.state === "idle") ending.push(env.destroy("retired"));
+        if (env.state === "idle" || env.state === "initializing") ending.push(env.destroy("retired"));
       }
     }
     await Promise.all(ending);
@@ -210,12 +236,37 @@ class LambdaEngine implements Engine, EnvironmentHost {
     process.off("exit", this.onProcessExit);
   }
 
+  async provision(fn: FunctionSpec, count: number): Promise<ProvisionResult> {
+    if (this.shuttingDown) throw runtimeErrors.EngineShutDown();
+    runtimeInfo(fn.runtime);
+    const fingerprint = fingerprintOf(fn);
+    const pool = this.poolFor(fn, fingerprint);
+    if (count > 0) pool.provisioned = { fn, count };
+    else delete pool.provisioned;
+    const kept = [...pool.envs].filter((env) => env.provisioned && !env.retiring && env.state !== "dead");
+    if (kept.length > count) {
+      // Surplus goes idle ones first, then those still in Init, busy ones last (after their invocation).
+      const order = { idle: 0, initializing: 1, busy: 2, dead: 3 } as const;
+      kept.sort((a, b) => order[a.state] - order[b.state]);
+      for (const env of kept.splice(0, kept.length - count)) {
+        env.retiring = true;
+        if (env.state !== "busy") void env.destroy("retired");
+      }
+    }
+    while (kept.length < count) kept.push(this.startProvisioned(pool, fn, fingerprint));
+    const outcomes = await Promise.all(kept.map((env) => env.initialized ?? Promise.resolve({ ok: true as const })));
+    const failure = outcomes.find((o) => !o.ok);
+    const ready = outcomes.filter((o) => o.ok).length;
+    return { ready, failed: outcomes.length - ready, ...(failure && !failure.ok ? { errorType: failure.errorType } : {}) };
+  }
+
   stats(): EngineStats {
     const out: EngineStats = { environments: 0, busy: 0, idle: 0, byFunction: {} };
     for (const pool of this.pools.values()) {
-      const entry = { total: 0, busy: 0, idle: 0, waiting: pool.waiters.length };
+      const entry = { total: 0, busy: 0, idle: 0, waiting: pool.waiters.length, provisioned: 0 };
       for (const env of pool.envs) {
         entry.total++;
+        if (env.provisioned && !env.retiring && (env.state === "idle" || env.state === "busy")) entry.provisioned++;
         if (env.state === "idle") entry.idle++;
         else entry.busy++;
       }
@@ -249,13 +300,20 @@ class LambdaEngine implements Engine, EnvironmentHost {
     const key = poolKey(env.fn);
     const pool = this.pools.get(key);
     if (!pool || !pool.envs.delete(env)) return;
+    // A provisioned environment that was serving (not one ended on purpose, nor one whose Init
+    // failed: that would loop) is replaced, keeping the allocation at what was asked.
+    const target = pool.provisioned;
+    if (env.provisioned && !env.retiring && env.everReady && target && !this.shuttingDown && fingerprintOf(target.fn) === pool.fingerprint) {
+      const live = [...pool.envs].filter((e) => e.provisioned && !e.retiring && e.state !== "dead").length;
+      if (live < target.count) this.startProvisioned(pool, target.fn, pool.fingerprint);
+    }
     // A slot freed up: start an environment for the next waiting invocation.
     const waiter = pool.waiters[0];
     if (waiter && !this.shuttingDown && this.activeCount(pool) < this.maxPerFunction) {
       pool.waiters.shift();
       waiter.resolve(this.startEnvironment(pool, waiter.fn, waiter.fingerprint));
     }
-    if (pool.envs.size === 0 && pool.waiters.length === 0) this.pools.delete(key);
+    if (pool.envs.size === 0 && pool.waiters.length === 0 && !pool.provisioned) this.pools.delete(key);
   }
 
   // ---- pools --------------------------------------------------------------------------------
@@ -278,9 +336,12 @@ class LambdaEngine implements Engine, EnvironmentHost {
   }
 
   private acquire(pool: Pool, fn: FunctionSpec, fingerprint: string, limit: number | undefined): Promise<Environment> {
+    // Provisioned environments first (Lambda routes to them before scaling on demand), then the
+    // most recently used idle one.
     let warm: Environment | undefined;
     for (const env of pool.envs) {
-      if (env.state === "idle" && !env.retiring && env.usable && (!warm || env.lastUsed > warm.lastUsed)) warm = env;
+      if (env.state !== "idle" || env.retiring || !env.usable) continue;
+      if (!warm || (env.provisioned !== warm.provisioned ? env.provisioned : env.lastUsed > warm.lastUsed)) warm = env;
     }
     if (warm) {
       warm.state = "busy";
@@ -305,10 +366,28 @@ class LambdaEngine implements Engine, EnvironmentHost {
     return env;
   }
 
+  /** A provisioned environment: Init runs now; once ready it waits idle (or takes a queued invocation). */
+  private startProvisioned(pool: Pool, fn: FunctionSpec, fingerprint: string): Environment {
+    if (this.live.size >= this.maxEnvironments) this.evictLeastRecentlyUsed();
+    const env = new Environment(fn, fingerprint, this, { provisioned: true });
+    pool.envs.add(env);
+    void env.prewarm().then((outcome) => {
+      if (!outcome.ok) {
+        void env.destroy("failed");
+        return;
+      }
+      env.everReady = true;
+      if (env.state !== "initializing") return;
+      env.state = "busy";
+      this.release(pool, env);
+    });
+    return env;
+  }
+
   private evictLeastRecentlyUsed(): void {
     let oldest: Environment | undefined;
     for (const pool of this.pools.values()) {
-      for (const env of pool.envs) if (env.state === "idle" && (!oldest || env.lastUsed < oldest.lastUsed)) oldest = env;
+      for (const env of pool.envs) if (env.state === "idle" && !env.provisioned && (!oldest || env.lastUsed < oldest.lastUsed)) oldest = env;
     }
     if (oldest) void oldest.destroy("evicted");
   }
@@ -327,6 +406,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
     }
     env.state = "idle";
     env.lastUsed = this.clock.now();
+    if (env.provisioned) return;
     env.setReapTimer(this.scheduler.after(this.idleTimeoutMs, () => this.reap().then(() => undefined), "lambda idle reap"));
   }
 }

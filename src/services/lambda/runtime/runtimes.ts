@@ -75,6 +75,8 @@ export interface EnvironmentIdentity {
   logGroupName: string;
   logStreamName: string;
   tmpDir: string;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE; default "on-demand". */
+  initializationType?: "on-demand" | "provisioned-concurrency";
 }
 
 export async function planSpawn(fn: FunctionSpec, identity: EnvironmentIdentity, settings: RuntimeSettings): Promise<SpawnPlan> {
@@ -152,7 +154,7 @@ export async function planSpawn(fn: FunctionSpec, identity: EnvironmentIdentity,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: fn.version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
-    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_LAMBDA_INITIALIZATION_TYPE: identity.initializationType ?? "on-demand",
     AWS_LAMBDA_LOG_GROUP_NAME: identity.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: identity.logStreamName,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,

@@ -24,7 +24,7 @@ export interface FunctionSpec {
   timeout: number;
   /** MB, 128-10240. */
   memorySize: number;
-  /** MB of `/tmp` (recorded, not enforced). */
+  /** MB of `/tmp` (EphemeralStorage); default 512. Checked by sampling (environment.ts). */
   ephemeralStorage?: number;
   /** The execution role's credentials, given to the function as AWS_ACCESS_KEY_ID etc. */
   credentials?: FunctionCredentials;
