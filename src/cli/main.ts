@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   const options = Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.type }])) as Record<string, { type: "string" | "boolean" }>;
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" }, version: { type: "boolean" } }, allowPositionals: true });
+    parsed = parseArgs({ args: argv, options: { ...{}, ...options, help: { type: "boolean", short: "h" }, version: { type: "boolean" } }, allowPositionals: true });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${helpText()}`);
     return 2;

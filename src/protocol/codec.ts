@@ -145,7 +145,7 @@ export function serializeOutput(svc: CodecService, protocol: WireProtocol, op: O
       const stream = shape && eventStreamMember(model, shape);
       if (shape && stream) {
         const [name, member] = stream;
-        const initial = { ...output, [name]: undefined };
+        const initial = { ...{}, ...output, [name]: undefined };
         headers["content-type"] = "application/vnd.amazon.eventstream";
         return {
           status: 200,
@@ -257,7 +257,7 @@ function serializeRestOutput(
 
 function withNamespace(svc: CodecService, shape: Shape): Shape {
   if (shape.xmlNamespace || !svc.index.xmlNamespace || shape.type !== "structure") return shape;
-  return { ...shape, xmlNamespace: { uri: svc.index.xmlNamespace } };
+  return { ...{}, ...shape, xmlNamespace: { uri: svc.index.xmlNamespace } };
 }
 
 export interface ErrorContext {

@@ -39,7 +39,7 @@ export function applyModelPatches(file: string, raw: PatchableModel): void {
     for (const name of patch.path) ref = ref && structureOf(raw, ref).members?.[name];
     if (!ref) throw new Error(`model patch ${file} ${patch.operation}.${patch.side}.${patch.path.join(".")}: no such member`);
     const target = structureOf(raw, ref) as { members?: Record<string, RawRef> };
-    target.members = { ...target.members, ...patch.members };
+    target.members = { ...{}, ...target.members, ...patch.members };
   }
 }
 

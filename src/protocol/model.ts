@@ -149,9 +149,9 @@ export class ServiceModel {
       const target = this.shapes[ref.shape];
       if (!target) throw new Error(`model ${this.metadata.endpointPrefix}: unknown shape ${ref.shape}`);
       const { shape: _name, ...overrides } = ref;
-      shape = { ...this.resolve(target), ...overrides } as Shape;
+      shape = { ...{}, ...this.resolve(target), ...overrides } as Shape;
     } else {
-      shape = (ref.type ? ref : { ...ref, type: "string" }) as Shape;
+      shape = (ref.type ? ref : { ...{}, ...ref, type: "string" }) as Shape;
     }
     this.cache.set(ref, shape);
     return shape;
@@ -183,7 +183,7 @@ export class ServiceModel {
     let patched = this.queryOps.get(name);
     if (!patched) {
       patched = {
-        ...op,
+        ...{}, ...op,
         input: op.input && traits.input ? this.withTraits(op.input, traits.input) : op.input,
         output: op.output && traits.output ? this.withTraits(op.output, traits.output) : op.output,
       };

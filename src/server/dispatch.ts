@@ -151,7 +151,7 @@ export class Dispatcher {
 
   private handlerContext(svc: LoadedService, operation: string, scope: Scope, caller: Caller, requestId: string, uow: ReturnType<EventBus["unitOfWork"]>): HandlerContext<unknown> {
     return {
-      ...scope,
+      ...{}, ...scope,
       service: svc.id,
       operation,
       requestId,
@@ -170,7 +170,7 @@ export class Dispatcher {
     const { svc, http } = routed;
     const uow = this.deps.events.unitOfWork();
     const caller: Caller = { accessKeyId: "", sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" };
-    const ctx = { ...this.handlerContext(svc, http.operation, scope, caller, requestId, uow), path: routed.path, identities: this.deps.identities };
+    const ctx = { ...{}, ...this.handlerContext(svc, http.operation, scope, caller, requestId, uow), path: routed.path, identities: this.deps.identities };
     try {
       const response = await http.handle(req, ctx);
       uow.commit();

@@ -284,7 +284,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     account: result.account,
     region: result.region,
   };
-  if (result.failure) opts.logger.error({ ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
+  if (result.failure) opts.logger.error({ ...{}, ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
   else opts.logger.info(line);
 }
 

@@ -171,7 +171,7 @@ export function backupDescription(row: BackupRow, status: "AVAILABLE" | "DELETED
       BillingMode: src.billingMode,
     },
     SourceTableFeatureDetails: {
-      ...(src.lsis.length > 0 ? { LocalSecondaryIndexes: src.lsis.map((i) => ({ IndexName: i.name, KeySchema: i.keySchema, Projection: i.projection })) } : {}),
+      ...{}, ...(src.lsis.length > 0 ? { LocalSecondaryIndexes: src.lsis.map((i) => ({ IndexName: i.name, KeySchema: i.keySchema, Projection: i.projection })) } : {}),
       ...(src.gsis.length > 0
         ? {
             GlobalSecondaryIndexes: src.gsis.map((i) => ({

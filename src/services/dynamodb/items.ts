@@ -426,5 +426,5 @@ function appendStreamRecord(
 export function streamRecordEvent(tableName: string, streamArn: string, seq: number, record: unknown): StreamRecordEvent {
   const sequenceNumber = String(seq).padStart(21, "0");
   const r = record as { dynamodb?: Record<string, unknown> };
-  return { tableName, streamArn, sequenceNumber, record: { ...r, dynamodb: { ...r.dynamodb, SequenceNumber: sequenceNumber } } };
+  return { tableName, streamArn, sequenceNumber, record: { ...{}, ...r, dynamodb: { ...{}, ...r.dynamodb, SequenceNumber: sequenceNumber } } };
 }

@@ -90,7 +90,7 @@ export function startRowKey(target: ReadTarget, raw: Record<string, unknown> | u
   if (raw === undefined) return undefined;
   const key = validateItem(raw);
   const names = startKeyNames(target);
-  const types: Record<string, string | undefined> = { ...tableSchema(target.meta).types, ...target.schema.types };
+  const types: Record<string, string | undefined> = { ...{}, ...tableSchema(target.meta).types, ...target.schema.types };
   const bad = Object.keys(key).length !== names.length || names.some((n) => key[n] === undefined || typeOf(key[n] as Item[string]) !== types[n]);
   if (bad) throw validationException("The provided starting key is invalid: The provided key element does not match the schema");
   const base = baseRowKey(tableSchema(target.meta), key);
@@ -178,7 +178,7 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult {
   const { meta, index } = target;
   const indexName = index?.name ?? "";
   const opts: RangeOptions = {
-    ...(req.keyCondition ? keyRange(req.keyCondition) : {}),
+    ...{}, ...(req.keyCondition ? keyRange(req.keyCondition) : {}),
     descending: req.descending === true,
     after: req.start,
   };

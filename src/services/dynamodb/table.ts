@@ -130,7 +130,7 @@ export interface IndexStats {
 
 function throughputDescription(t: Throughput) {
   return {
-    ...(t.lastIncrease !== undefined ? { LastIncreaseDateTime: new Date(t.lastIncrease) } : {}),
+    ...{}, ...(t.lastIncrease !== undefined ? { LastIncreaseDateTime: new Date(t.lastIncrease) } : {}),
     ...(t.lastDecrease !== undefined ? { LastDecreaseDateTime: new Date(t.lastDecrease) } : {}),
     NumberOfDecreasesToday: t.decreasesToday,
     ReadCapacityUnits: t.read,
@@ -209,7 +209,7 @@ export function describeTable(
     ...(meta.restore
       ? {
           RestoreSummary: {
-            ...(meta.restore.sourceBackupArn !== undefined ? { SourceBackupArn: meta.restore.sourceBackupArn } : {}),
+            ...{}, ...(meta.restore.sourceBackupArn !== undefined ? { SourceBackupArn: meta.restore.sourceBackupArn } : {}),
             SourceTableArn: meta.restore.sourceTableArn,
             RestoreDateTime: new Date(meta.restore.restoreDateTime),
             // Restores finish at once here; only the answer to the restore call itself sees it running.

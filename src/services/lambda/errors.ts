@@ -93,6 +93,6 @@ export const errors = new Proxy(specs, {
     const value = target[key as keyof Factories];
     if (typeof value !== "function") return value;
     return (params?: Record<string, unknown>, options: Parameters<typeof value>[1] = {}): AwsError =>
-      value(params, { ...options, fields: { Type: "User", ...(options.fields ?? {}) } });
+      value(params, { ...{}, ...options, fields: { Type: "User", ...(options.fields ?? {}) } });
   },
 }) as Factories;

@@ -89,7 +89,7 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
   const origin = typeof headers["origin"] === "string" ? headers["origin"] : undefined;
   const preflightMethod = headers["access-control-request-method"];
   if (config.cors && req.method === "OPTIONS" && origin !== undefined && typeof preflightMethod === "string") {
-    return { status: 200, headers: { ...preflightHeaders(config.cors, origin, preflightMethod), "x-amzn-requestid": requestId }, body: Buffer.alloc(0) };
+    return { status: 200, headers: { ...{}, ...preflightHeaders(config.cors, origin, preflightMethod), "x-amzn-requestid": requestId }, body: Buffer.alloc(0) };
   }
 
   const body = await readBody(req, MAX_REQUEST_BYTES);

@@ -48,7 +48,7 @@ function record(m: SqsMessage, arn: string, region: string): Record<string, unkn
   const attributes: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(m.MessageAttributes ?? {})) {
     attributes[name] = {
-      ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
+      ...{}, ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
       ...(a.BinaryValue !== undefined ? { binaryValue: Buffer.from(a.BinaryValue).toString("base64") } : {}),
       stringListValues: [],
       binaryListValues: [],
@@ -114,7 +114,7 @@ export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): 
       mapping.lastProcessingResult = "PROBLEM: Function call failed";
     }
     const current = store.getMapping(scope, uuid);
-    if (current) store.putMapping(scope, { ...current, lastProcessingResult: mapping.lastProcessingResult });
+    if (current) store.putMapping(scope, { ...{}, ...current, lastProcessingResult: mapping.lastProcessingResult });
   }
   const done = messages.filter((m) => !failed.has(m.MessageId));
   for (let i = 0; i < done.length; i += 10) {

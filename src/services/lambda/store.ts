@@ -610,7 +610,7 @@ export class LambdaStore {
       this.db
         .prepare("INSERT OR REPLACE INTO lambda_layers (account_id, region, name, next_version) VALUES (?, ?, ?, ?)")
         .run(scope.account, scope.region, config.name, version + 1);
-      const full: LayerVersionConfig = { ...config, version };
+      const full: LayerVersionConfig = { ...{}, ...config, version };
       this.env.state.blobs.retain(codeBlob);
       this.db
         .prepare("INSERT INTO lambda_layer_versions (account_id, region, name, version, config, code_blob) VALUES (?, ?, ?, ?, ?, ?)")

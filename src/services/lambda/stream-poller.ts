@@ -52,7 +52,7 @@ export async function iteratorFor(store: LambdaStore, m: MappingConfig): Promise
 export async function latestPosition(store: LambdaStore, m: MappingConfig): Promise<string | undefined> {
   const source = streamOfArn(m.eventSourceArn);
   if (!source) return undefined;
-  let iterator = await iteratorFor(store, { ...m, position: undefined });
+  let iterator = await iteratorFor(store, { ...{}, ...m, position: undefined });
   let last: string | undefined;
   while (iterator) {
     const out = await store.env.invoke<{ Records?: StreamRecord[]; NextShardIterator?: string }>("dynamodbstreams", "GetRecords", { ShardIterator: iterator }, source.scope);
@@ -69,8 +69,8 @@ function toEventJson(records: StreamRecord[], arn: string): string {
   const withSource = records.map((r) => {
     const created = r.dynamodb?.ApproximateCreationDateTime;
     return {
-      ...r,
-      ...(r.dynamodb ? { dynamodb: { ...r.dynamodb, ...(created instanceof Date ? { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : {}) } } : {}),
+      ...{}, ...r,
+      ...(r.dynamodb ? { dynamodb: { ...{}, ...r.dynamodb, ...(created instanceof Date ? { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : {}) } } : {}),
       eventSourceARN: arn,
     };
   });
@@ -119,7 +119,7 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   const giveUp = !ok && maxRetries >= 0 && attempts > maxRetries;
   const advance = ok || giveUp;
   store.putMapping(scope, {
-    ...current,
+    ...{}, ...current,
     ...(advance ? { position: records[records.length - 1]?.dynamodb?.SequenceNumber ?? current.position, failedAttempts: 0 } : { failedAttempts: attempts }),
     lastProcessingResult: ok ? "OK" : "PROBLEM: Function call failed",
   });

@@ -343,7 +343,7 @@ export class LogsStore {
           `UPDATE logs_streams SET ${set} upload_sequence = upload_sequence + 1
            WHERE account_id = @account AND region = @region AND group_name = @group AND name = @stream`,
         )
-        .run({ ...(hasEvents ? { min, max, now } : {}), account: s.account, region: s.region, group: groupName, stream: streamName });
+        .run({ ...{}, ...(hasEvents ? { min, max, now } : {}), account: s.account, region: s.region, group: groupName, stream: streamName });
       return this.getStream(s, groupName, streamName)?.uploadSequence ?? 0;
     });
   }

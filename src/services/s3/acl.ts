@@ -147,7 +147,7 @@ export function validateGrants(grants: readonly { Grantee?: { Type?: string; ID?
     const type = g.Grantee?.Type;
     if (type !== "CanonicalUser" && type !== "Group" && type !== "AmazonCustomerByEmail") throw errors.MalformedACLError();
     if (!g.Permission || !(PERMISSIONS as readonly string[]).includes(g.Permission)) throw errors.MalformedACLError();
-    const grantee: Grantee = { ...g.Grantee, Type: type };
+    const grantee: Grantee = { ...{}, ...g.Grantee, Type: type };
     if (type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(grantee.URI ?? "")) {
       throw invalidArgument("Invalid group uri", "uri", grantee.URI ?? "");
     }

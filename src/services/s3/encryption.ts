@@ -107,7 +107,7 @@ export function checkReadKey(stored: ObjectEncryption, request: EncryptionReques
 /** Copy sources encrypted with SSE-C need their key in x-amz-copy-source-server-side-encryption-customer-*. */
 export function checkCopySourceKey(stored: ObjectEncryption, request: { CopySourceSSECustomerAlgorithm?: string; CopySourceSSECustomerKey?: string | Uint8Array; CopySourceSSECustomerKeyMD5?: string }): void {
   checkReadKey(stored, {
-    ...(request.CopySourceSSECustomerAlgorithm !== undefined ? { SSECustomerAlgorithm: request.CopySourceSSECustomerAlgorithm } : {}),
+    ...{}, ...(request.CopySourceSSECustomerAlgorithm !== undefined ? { SSECustomerAlgorithm: request.CopySourceSSECustomerAlgorithm } : {}),
     ...(request.CopySourceSSECustomerKey !== undefined ? { SSECustomerKey: request.CopySourceSSECustomerKey } : {}),
     ...(request.CopySourceSSECustomerKeyMD5 !== undefined ? { SSECustomerKeyMD5: request.CopySourceSSECustomerKeyMD5 } : {}),
   });

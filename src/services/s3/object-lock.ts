@@ -155,7 +155,7 @@ export function lockOutput(store: S3Store, bucket: BucketRow, row: ObjectRow): {
   const lock = versionLock(store, row.seq);
   if (!lock) return {};
   return {
-    ...(lock.mode !== null && lock.retainUntil !== null ? { ObjectLockMode: lock.mode, ObjectLockRetainUntilDate: new Date(lock.retainUntil) } : {}),
+    ...{}, ...(lock.mode !== null && lock.retainUntil !== null ? { ObjectLockMode: lock.mode, ObjectLockRetainUntilDate: new Date(lock.retainUntil) } : {}),
     ...(lock.legalHold !== null ? { ObjectLockLegalHoldStatus: lock.legalHold } : {}),
   };
 }

@@ -51,7 +51,7 @@ export function readableVersion(ctx: S3Context, bucket: BucketRow, key: string, 
   if (row.delete_marker) {
     throw errors.MethodNotAllowed(
       {},
-      { fields: { Method: method, ResourceType: "DeleteMarker" }, headers: { ...deleteMarkerHeaders(row), Allow: "DELETE" } },
+      { fields: { Method: method, ResourceType: "DeleteMarker" }, headers: { ...{}, ...deleteMarkerHeaders(row), Allow: "DELETE" } },
     );
   }
   return row;

@@ -443,14 +443,14 @@ export class S3Store {
       "SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0",
       "ORDER BY key",
       bucket,
-      (row) => ({ ...row, versionId: row.version_id }),
+      (row) => ({ ...{}, ...row, versionId: row.version_id }),
     );
   }
 
   /** Every version and delete marker, by key then newest first (ListObjectVersions). */
   versionScan(bucket: string): KeyScan<ObjectEntry> {
     return this.scan<ObjectRow, ObjectEntry>("SELECT * FROM s3_objects WHERE bucket = ?", "ORDER BY key, seq DESC", bucket, (row) => ({
-      ...row,
+      ...{}, ...row,
       versionId: row.version_id,
     }));
   }
@@ -547,7 +547,7 @@ export class S3Store {
 
   uploadScan(bucket: string): KeyScan<UploadEntry> {
     return this.scan<UploadRow, UploadEntry>("SELECT * FROM s3_uploads WHERE bucket = ?", "ORDER BY key, upload_id", bucket, (row) => ({
-      ...row,
+      ...{}, ...row,
       uploadId: row.upload_id,
     }));
   }

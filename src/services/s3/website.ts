@@ -180,7 +180,7 @@ function serveObject(req: WireRequest, ctx: HttpRouteContext<S3Store>, row: Obje
   if (status === 200) {
     const verdict = evaluateReadConditions(
       {
-        ...(req.headers["if-match"] !== undefined ? { ifMatch: req.headers["if-match"] } : {}),
+        ...{}, ...(req.headers["if-match"] !== undefined ? { ifMatch: req.headers["if-match"] } : {}),
         ...(req.headers["if-none-match"] !== undefined ? { ifNoneMatch: req.headers["if-none-match"] } : {}),
         ...(req.headers["if-modified-since"] !== undefined ? { ifModifiedSince: req.headers["if-modified-since"] } : {}),
         ...(req.headers["if-unmodified-since"] !== undefined ? { ifUnmodifiedSince: req.headers["if-unmodified-since"] } : {}),

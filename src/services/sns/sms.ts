@@ -91,11 +91,11 @@ export class SmsStore {
 
   attributes(account: string, region: string): Record<string, string> {
     const row = this.db.prepare<[string, string], { attributes: string }>("SELECT attributes FROM sns_sms_settings WHERE account_id = ? AND region = ?").get(account, region);
-    return { ...DEFAULT_SMS_ATTRIBUTES, ...(row === undefined ? {} : (JSON.parse(row.attributes) as Record<string, string>)) };
+    return { ...{}, ...DEFAULT_SMS_ATTRIBUTES, ...(row === undefined ? {} : (JSON.parse(row.attributes) as Record<string, string>)) };
   }
 
   setAttributes(account: string, region: string, attributes: Readonly<Record<string, string>>): void {
-    const merged = { ...this.attributes(account, region), ...attributes };
+    const merged = { ...{}, ...this.attributes(account, region), ...attributes };
     this.db
       .prepare("INSERT INTO sns_sms_settings (account_id, region, attributes) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET attributes = excluded.attributes")
       .run(account, region, JSON.stringify(merged));

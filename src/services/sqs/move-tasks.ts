@@ -30,7 +30,7 @@ export function moveStep(deps: MoveDeps, account: string, region: string, handle
     if (task === undefined || task.status !== "RUNNING") return true;
     const source = { account, region, name: task.sourceQueue };
     const fail = (reason: string, moved: number) => {
-      store.updateMoveTask({ ...task, status: "FAILED", moved, failureReason: reason });
+      store.updateMoveTask({ ...{}, ...task, status: "FAILED", moved, failureReason: reason });
       return true;
     };
     if (store.getQueue(source) === undefined) return fail("AWS.SimpleQueueService.NonExistentQueue", task.moved);
@@ -64,7 +64,7 @@ export function moveStep(deps: MoveDeps, account: string, region: string, handle
       moved++;
     }
     const more = store.messagesUpTo(source, task.lastSeq, 1).length > 0;
-    store.updateMoveTask({ ...task, status: more ? "RUNNING" : "COMPLETED", moved });
+    store.updateMoveTask({ ...{}, ...task, status: more ? "RUNNING" : "COMPLETED", moved });
     return !more;
   });
   for (const ref of touched) store.waiters.notify(queueKey(ref));

@@ -67,7 +67,7 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     if (done < plan.keys.length) {
       // The rest go back in the shape they were asked in, ready to be sent again.
       const { Keys: _all, ...rest } = plan.request;
-      unprocessed[plan.name] = { ...rest, Keys: plan.keys.slice(done) };
+      unprocessed[plan.name] = { ...{}, ...rest, Keys: plan.keys.slice(done) };
     }
     responses[plan.name] = found;
     const c = done > 0 ? consumed.describe(mode) : undefined;

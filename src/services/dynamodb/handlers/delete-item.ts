@@ -21,7 +21,7 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
     const consumed = writeItem(ctx, meta, old, undefined);
     const capacity = consumed.describe(mode);
     return {
-      ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),
+      ...{}, ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),
       ...(capacity ? { ConsumedCapacity: capacity } : {}),
       ...itemCollectionMetrics(ctx, meta, key, input.ReturnItemCollectionMetrics),
     };

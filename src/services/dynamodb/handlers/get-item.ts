@@ -18,7 +18,7 @@ export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput 
   consumed.table = readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true);
   const capacity = consumed.describe(mode);
   return {
-    ...(item !== undefined ? { Item: paths ? project(paths, item) : item } : {}),
+    ...{}, ...(item !== undefined ? { Item: paths ? project(paths, item) : item } : {}),
     ...(capacity ? { ConsumedCapacity: capacity } : {}),
   };
 }

@@ -21,7 +21,7 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
     const consumed = writeItem(ctx, meta, old, item);
     const capacity = consumed.describe(mode);
     return {
-      ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),
+      ...{}, ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),
       ...(capacity ? { ConsumedCapacity: capacity } : {}),
       ...itemCollectionMetrics(ctx, meta, item, input.ReturnItemCollectionMetrics),
     };

@@ -59,7 +59,7 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   });
   const capacity = result.consumed.describe(mode);
   return {
-    ...(result.items ? { Items: result.items } : {}),
+    ...{}, ...(result.items ? { Items: result.items } : {}),
     Count: result.count,
     ScannedCount: result.scannedCount,
     ...(result.lastEvaluatedKey ? { LastEvaluatedKey: result.lastEvaluatedKey } : {}),

@@ -44,7 +44,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   });
   const capacity = result.consumed.describe(mode);
   return {
-    ...(result.items ? { Items: result.items } : {}),
+    ...{}, ...(result.items ? { Items: result.items } : {}),
     Count: result.count,
     ScannedCount: result.scannedCount,
     ...(result.lastEvaluatedKey ? { LastEvaluatedKey: result.lastEvaluatedKey } : {}),

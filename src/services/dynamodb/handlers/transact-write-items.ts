@@ -164,7 +164,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         let next: Item | undefined;
         if (a.kind === "Put") next = a.item;
         else if (a.kind === "Update") {
-          next = { ...applyUpdate(a.update ?? [], old).item, ...a.key };
+          next = { ...{}, ...applyUpdate(a.update ?? [], old).item, ...a.key };
           checkIndexKeys(a.meta, next);
           assertItemSize(next, "update");
         } else if (a.kind === "ConditionCheck") next = old;

@@ -48,7 +48,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
       : legacy
         ? applyAttributeUpdates(legacy, old)
         : { item: old ?? {}, updatedPaths: [], updatedAttributes: [] };
-    const next: Item = { ...result.item, ...key };
+    const next: Item = { ...{}, ...result.item, ...key };
     checkIndexKeys(meta, next);
     assertItemSize(next, "update");
     const consumed = writeItem(ctx, meta, old, next);
@@ -59,7 +59,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     else if (returnValues === "UPDATED_OLD") attributes = old === undefined ? undefined : updatedValues(result, old);
     else if (returnValues === "UPDATED_NEW") attributes = updatedValues(result, next);
     return {
-      ...attributesOut(attributes),
+      ...{}, ...attributesOut(attributes),
       ...(capacity ? { ConsumedCapacity: capacity } : {}),
       ...itemCollectionMetrics(ctx, meta, next, input.ReturnItemCollectionMetrics),
     };

@@ -154,7 +154,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       } else {
         if (!meta.stream?.enabled) throw validationException(`Table ${meta.name} does not have a stream enabled`);
-        meta.stream = { ...meta.stream, enabled: false };
+        meta.stream = { ...{}, ...meta.stream, enabled: false };
         const changed = streamChanged(meta, false, now);
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       }

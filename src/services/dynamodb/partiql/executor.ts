@@ -201,7 +201,7 @@ function updateRequest(plan: UpdatePlan) {
 function runUpdate(ctx: DynamoContext, plan: UpdatePlan, opts: WriteOptions): WriteResult {
   const out = updateItem(
     {
-      ...updateRequest(plan),
+      ...{}, ...updateRequest(plan),
       ReturnValues: plan.returnValues,
       ReturnConsumedCapacity: opts.returnConsumedCapacity,
       ReturnValuesOnConditionCheckFailure: opts.returnValuesOnConditionCheckFailure,
@@ -225,7 +225,7 @@ function deleteRequest(plan: DeletePlan) {
 function runDelete(ctx: DynamoContext, plan: DeletePlan, opts: WriteOptions): WriteResult {
   const out = deleteItem(
     {
-      ...deleteRequest(plan),
+      ...{}, ...deleteRequest(plan),
       ReturnValues: plan.returnValues,
       ReturnConsumedCapacity: opts.returnConsumedCapacity,
       ReturnValuesOnConditionCheckFailure: opts.returnValuesOnConditionCheckFailure,
@@ -467,9 +467,9 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
         return { Put: { TableName: plan.meta.name, Item: plan.item, ConditionExpression: `attribute_not_exists(${w.name(partitionKeyName(plan))})`, ...w.attributes() } };
       }
       case "update":
-        return { Update: { ...updateRequest(plan), ...onFailure } };
+        return { Update: { ...{}, ...updateRequest(plan), ...onFailure } };
       case "delete":
-        return { Delete: { ...deleteRequest(plan), ...onFailure } };
+        return { Delete: { ...{}, ...deleteRequest(plan), ...onFailure } };
       case "exists": {
         // EXISTS holds when the item is there and satisfies the rest of the WHERE.
         const w = new ExpressionWriter();

@@ -75,7 +75,7 @@ export function sqsRecordForMatching(record: Record<string, unknown>): Record<st
   const body = record["body"];
   if (typeof body !== "string") return record;
   try {
-    return { ...record, body: JSON.parse(body) as unknown };
+    return { ...{}, ...record, body: JSON.parse(body) as unknown };
   } catch {
     return record;
   }

@@ -59,7 +59,7 @@ async function roleCredentials(store: LambdaStore, scope: Scope, config: Version
 export async function specOf(store: LambdaStore, scope: Scope, config: VersionConfig, codeBlob: string): Promise<FunctionSpec> {
   const credentials = await roleCredentials(store, scope, config);
   return {
-    ...(credentials ? { credentials } : {}),
+    ...{}, ...(credentials ? { credentials } : {}),
     name: config.name,
     arn: functionArn(scope, config.name),
     version: config.version,
@@ -90,7 +90,7 @@ export async function runFunction(store: LambdaStore, scope: Scope, target: Reso
   try {
     const spec = await specOf(store, scope, target.version.config, target.version.codeBlob);
     const result = await store.engine.invoke(spec, payload, {
-      ...(options.requestId ? { requestId: options.requestId } : {}),
+      ...{}, ...(options.requestId ? { requestId: options.requestId } : {}),
       invokedFunctionArn: target.invokedArn,
       ...(options.clientContext ? { clientContext: options.clientContext } : {}),
       ...(reserved !== undefined ? { concurrencyLimit: reserved } : {}),
@@ -186,7 +186,7 @@ export function enqueueAsync(store: LambdaStore, scope: Scope, target: ResolvedF
     qualifier: target.qualifier,
     version: target.version.config.version,
     payload,
-    options: { ...(options.requestId ? { requestId: options.requestId } : {}), ...(options.clientContext ? { clientContext: options.clientContext } : {}) },
+    options: { ...{}, ...(options.requestId ? { requestId: options.requestId } : {}), ...(options.clientContext ? { clientContext: options.clientContext } : {}) },
     attempt: 0,
     enqueuedAt: now,
     dueAt: now,
@@ -251,7 +251,7 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
       finishJob(store, scope, job);
       return;
     }
-    result = await runFunction(store, scope, { ...job.target, fn, version }, job.payload, job.options);
+    result = await runFunction(store, scope, { ...{}, ...job.target, fn, version }, job.payload, job.options);
   } catch {
     // Throttled or the engine refused: Lambda keeps such events and retries them.
   }
@@ -265,7 +265,7 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
   if (attempt <= maxRetries) {
     const delay = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 0;
     store.rescheduleAsyncEvent(scope, job.id, attempt, store.env.clock.now() + delay);
-    schedule(store, scope, { ...job, attempt }, delay);
+    schedule(store, scope, { ...{}, ...job, attempt }, delay);
     return;
   }
   await onFailure(store, scope, job, config, "RetriesExhausted", result, attempt);

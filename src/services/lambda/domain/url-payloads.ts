@@ -120,7 +120,7 @@ export function urlEvent(req: UrlRequest, ctx: UrlRequestContext): Record<string
     requestContext: {
       accountId: ctx.accountId,
       apiId: ctx.urlId,
-      ...(ctx.iam ? { authorizer: { iam: { ...ctx.iam, cognitoIdentity: null, principalOrgId: null } } } : {}),
+      ...(ctx.iam ? { authorizer: { iam: { ...{}, ...ctx.iam, cognitoIdentity: null, principalOrgId: null } } } : {}),
       domainName,
       domainPrefix: ctx.urlId,
       http: { method: req.method, path, protocol: req.protocol, sourceIp: req.sourceIp, userAgent: headers["user-agent"] ?? "" },

@@ -98,7 +98,7 @@ export function updateAlias(input: UpdateAliasInput, ctx: LambdaContext): Update
   if (input.FunctionVersion !== undefined) checkVersion(ctx, row.name, version);
   const routing = input.RoutingConfig !== undefined ? checkRouting(ctx, row.name, version, input.RoutingConfig.AdditionalVersionWeights) : row.routing;
   const updated: AliasRow = {
-    ...row,
+    ...{}, ...row,
     functionVersion: version,
     description: input.Description ?? row.description,
     routing,

@@ -25,7 +25,7 @@ import { check, constraints, oneOf, range } from "../validation.js";
 function toOutput(m: MappingConfig, state: string): EventSourceMappingConfiguration {
   const stream = streamOfArn(m.eventSourceArn) !== undefined;
   return {
-    ...(stream
+    ...{}, ...(stream
       ? {
           StartingPosition: m.startingPosition,
           ParallelizationFactor: 1,
@@ -191,7 +191,7 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
     functionArnValue = target.invokedArn;
   }
   const updated: MappingConfig = {
-    ...m,
+    ...{}, ...m,
     functionName,
     functionArn: functionArnValue,
     batchSize: input.BatchSize ?? m.batchSize,

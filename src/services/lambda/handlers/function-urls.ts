@@ -57,7 +57,7 @@ function checkCors(cors: CorsInput): void {
 function corsOf(cors: CorsInput): UrlCors | undefined {
   if (!cors) return undefined;
   const out: UrlCors = {
-    ...(cors.AllowCredentials !== undefined ? { AllowCredentials: cors.AllowCredentials } : {}),
+    ...{}, ...(cors.AllowCredentials !== undefined ? { AllowCredentials: cors.AllowCredentials } : {}),
     ...(cors.AllowHeaders?.length ? { AllowHeaders: [...cors.AllowHeaders] } : {}),
     ...(cors.AllowMethods?.length ? { AllowMethods: [...cors.AllowMethods] } : {}),
     ...(cors.AllowOrigins?.length ? { AllowOrigins: [...cors.AllowOrigins] } : {}),
@@ -141,7 +141,7 @@ export function updateFunctionUrlConfig(input: UpdateFunctionUrlConfigInput, ctx
   const cors = input.Cors !== undefined ? corsOf(input.Cors) : config.cors;
   const { cors: _old, ...rest } = config;
   const updated: FunctionUrlConfig = {
-    ...rest,
+    ...{}, ...rest,
     ...(input.AuthType !== undefined ? { authType: input.AuthType as FunctionUrlConfig["authType"] } : {}),
     ...(input.InvokeMode !== undefined ? { invokeMode: input.InvokeMode as FunctionUrlConfig["invokeMode"] } : {}),
     ...(cors ? { cors } : {}),

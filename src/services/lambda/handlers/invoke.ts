@@ -120,7 +120,7 @@ export async function invokeWithResponseStream(input: InvokeWithResponseStreamIn
     if (!result.functionError && result.payload.length) yield { PayloadChunk: { Payload: result.payload } };
     yield {
       InvokeComplete: {
-        ...(errorCode !== undefined ? { ErrorCode: errorCode } : {}),
+        ...{}, ...(errorCode !== undefined ? { ErrorCode: errorCode } : {}),
         ...(errorDetails !== undefined ? { ErrorDetails: errorDetails } : {}),
         ...(tail !== undefined ? { LogResult: tail } : {}),
       },

@@ -23,7 +23,7 @@ import { check, constraints, length, pattern } from "../validation.js";
 
 function toOutput(ctx: LambdaContext, l: LayerVersionConfig, codeBlob?: string, scope: Scope = ctx): GetLayerVersionOutput {
   return {
-    ...(codeBlob !== undefined
+    ...{}, ...(codeBlob !== undefined
       ? { Content: { Location: `${ctx.config.endpoint}/_nimbus/lambda/code/${codeBlob}.zip`, CodeSha256: l.codeSha256, CodeSize: l.codeSize } }
       : {}),
     LayerArn: layerArn(scope, l.name),

@@ -14,7 +14,7 @@ function functionOf(ctx: LambdaContext, resource: string): ReturnType<typeof req
 
 export function tagResource(input: TagResourceInput, ctx: LambdaContext): TagResourceOutput {
   const fn = functionOf(ctx, input.Resource);
-  const tags = { ...fn.tags, ...input.Tags };
+  const tags = { ...{}, ...fn.tags, ...input.Tags };
   if (Object.keys(tags).length > MAX_TAGS) throw errors.InvalidParameterValue({ message: `Number of tags exceeds resource tag limit.` });
   ctx.store.setTags(ctx, fn.name, tags);
   return {};

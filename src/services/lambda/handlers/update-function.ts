@@ -27,7 +27,7 @@ export async function updateFunctionCode(input: UpdateFunctionCodeInput, ctx: La
   const zip = await loadZip(input, ctx);
   const code = await ctx.store.checkZip(zip);
   const updated: VersionConfig = {
-    ...latest.config,
+    ...{}, ...latest.config,
     codeSha256: code.codeSha256,
     codeSize: code.codeSize,
     unzippedSize: code.unzippedSize,
@@ -58,7 +58,7 @@ export function updateFunctionConfiguration(input: UpdateFunctionConfigurationIn
   const c = latest.config;
   const logging = input.LoggingConfig;
   const updated: VersionConfig = {
-    ...c,
+    ...{}, ...c,
     ...(input.Role !== undefined ? { role: input.Role } : {}),
     ...(input.Handler !== undefined ? { handler: input.Handler } : {}),
     ...(input.Description !== undefined ? { description: input.Description } : {}),

@@ -28,7 +28,7 @@ export function publish(ctx: LambdaContext, name: string, description: string | 
     if (newest && newest.config.version !== "$LATEST" && publishable(newest.config) === publishable(latest.config)) return newest;
     const n = ctx.store.takeVersionNumber(ctx, name);
     const config: VersionConfig = {
-      ...latest.config,
+      ...{}, ...latest.config,
       version: String(n),
       description: description ?? latest.config.description,
       revisionId: randomUUID(),

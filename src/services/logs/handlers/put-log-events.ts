@@ -58,7 +58,7 @@ export function putLogEvents(input: PutLogEventsInput, ctx: LogsContext): PutLog
   ctx.store.liveTail.publish(ctx, input.logGroupName, input.logStreamName, accepted, now);
   if (group.metricFilterCount > 0) publishMetrics(ctx, input.logGroupName, accepted);
   const rejected = {
-    ...(tooNewStart !== undefined ? { tooNewLogEventStartIndex: tooNewStart } : {}),
+    ...{}, ...(tooNewStart !== undefined ? { tooNewLogEventStartIndex: tooNewStart } : {}),
     ...(tooOldEnd !== undefined ? { tooOldLogEventEndIndex: tooOldEnd } : {}),
     ...(expiredEnd !== undefined ? { expiredLogEventEndIndex: expiredEnd } : {}),
   };

@@ -33,7 +33,7 @@ export function validateTags(tags: Record<string, string>, field = "tags"): void
 
 function tagGroup(ctx: LogsContext, scope: Scope, group: LogGroup, tags: Record<string, string>): void {
   validateTags(tags);
-  const merged = { ...group.tags, ...tags };
+  const merged = { ...{}, ...group.tags, ...tags };
   if (Object.keys(merged).length > MAX_TAGS) {
     throw errors.InvalidParameter({ message: `A log group can have at most ${MAX_TAGS} tags.` });
   }

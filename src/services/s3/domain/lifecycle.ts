@@ -173,7 +173,7 @@ function normalizeRule(rule: LifecycleRuleInput): LifecycleRule {
     if (marker === true && hasSize) throw invalidRequest("ExpiredObjectDeleteMarker cannot be specified with Object Size.");
     const days = positive(e.Days, "'Days' for Expiration action must be a positive integer");
     expiration = {
-      ...(days !== undefined ? { days } : {}),
+      ...{}, ...(days !== undefined ? { days } : {}),
       ...(e.Date !== undefined ? { date: midnightDate(e.Date) } : {}),
       ...(marker !== undefined ? { expiredObjectDeleteMarker: marker } : {}),
     };
@@ -189,7 +189,7 @@ function normalizeRule(rule: LifecycleRuleInput): LifecycleRule {
       "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action must be a positive integer",
     );
     noncurrentVersionExpiration = {
-      ...(noncurrentDays !== undefined ? { noncurrentDays } : {}),
+      ...{}, ...(noncurrentDays !== undefined ? { noncurrentDays } : {}),
       ...(newer !== undefined ? { newerNoncurrentVersions: newer } : {}),
     };
   }
@@ -247,7 +247,7 @@ function normalizeRule(rule: LifecycleRuleInput): LifecycleRule {
   }
 
   return {
-    ...(rule.ID !== undefined ? { id: rule.ID } : {}),
+    ...{}, ...(rule.ID !== undefined ? { id: rule.ID } : {}),
     enabled: rule.Status === "Enabled",
     filter,
     ...(expiration ? { expiration } : {}),
@@ -451,7 +451,7 @@ export function nextActionTime(rules: readonly LifecycleRule[], facts: ObjectVer
  * earliest Expiration that applies. Undefined when none does.
  */
 export function expirationHeader(rules: readonly LifecycleRule[], facts: ObjectVersionFacts): string | undefined {
-  const expirations = scheduledActions(rules, { ...facts, isLatest: true, isDeleteMarker: false })
+  const expirations = scheduledActions(rules, { ...{}, ...facts, isLatest: true, isDeleteMarker: false })
     .filter((a) => a.type === "Expiration")
     .sort((a, b) => a.dueAt - b.dueAt);
   const first = expirations[0];

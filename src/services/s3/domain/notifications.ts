@@ -159,7 +159,7 @@ function parseFilterRules(filterRules: readonly FilterRuleInput[]): { prefix?: s
       suffix = value;
     }
   }
-  return { ...(prefix !== undefined ? { prefix } : {}), ...(suffix !== undefined ? { suffix } : {}) };
+  return { ...{}, ...(prefix !== undefined ? { prefix } : {}), ...(suffix !== undefined ? { suffix } : {}) };
 }
 
 /** True when some event could match both patterns. */

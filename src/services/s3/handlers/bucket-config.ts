@@ -41,7 +41,7 @@ export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Cont
 export function getBucketVersioning(input: GetBucketVersioningInput, ctx: S3Context): GetBucketVersioningOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   return {
-    ...(bucket.versioning !== null ? { Status: bucket.versioning } : {}),
+    ...{}, ...(bucket.versioning !== null ? { Status: bucket.versioning } : {}),
     ...(bucket.mfa_delete !== null ? { MFADelete: bucket.mfa_delete } : {}),
   };
 }
@@ -70,7 +70,7 @@ type CorsRules = NonNullable<PutBucketCorsInput["CORSConfiguration"]["CORSRules"
 /** The stored (AWS-shaped) CORS rules as the CORS domain module reads them. */
 export function corsRulesOf(rules: CorsRules): CorsRule[] {
   return rules.map((r) => ({
-    ...(r.ID !== undefined ? { id: r.ID } : {}),
+    ...{}, ...(r.ID !== undefined ? { id: r.ID } : {}),
     allowedOrigins: r.AllowedOrigins ?? [],
     allowedMethods: r.AllowedMethods ?? [],
     ...(r.AllowedHeaders !== undefined ? { allowedHeaders: r.AllowedHeaders } : {}),

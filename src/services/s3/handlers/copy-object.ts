@@ -37,7 +37,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   const encryption = resolveEncryption(input, ctx.store.config(target.name, "encryption"), ctx);
   evaluateCopySourceConditions(
     {
-      ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
+      ...{}, ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
       ...(input.CopySourceIfNoneMatch !== undefined ? { ifNoneMatch: input.CopySourceIfNoneMatch } : {}),
       ...(input.CopySourceIfModifiedSince !== undefined ? { ifModifiedSince: input.CopySourceIfModifiedSince.toUTCString() } : {}),
       ...(input.CopySourceIfUnmodifiedSince !== undefined ? { ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince.toUTCString() } : {}),
@@ -66,7 +66,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   const tags = taggingDirective === "REPLACE" ? JSON.stringify(parseTaggingHeader(input.Tagging)) : source.tags;
   const headers: ObjectHeaders =
     metadataDirective === "REPLACE"
-      ? { ...contentHeaders(input, input.ContentEncoding, []), tags }
+      ? { ...{}, ...contentHeaders(input, input.ContentEncoding, []), tags }
       : {
           content_type: source.content_type,
           content_encoding: source.content_encoding,
@@ -85,7 +85,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
     const bucket = requireBucket(ctx, input.Bucket);
     const again = sourceVersion(ctx, src.bucket, src.key, src.versionId);
     const written = ctx.store.putVersion(bucket, input.Key, {
-      ...headers,
+      ...{}, ...headers,
       delete_marker: 0,
       blob_id: again.blob_id,
       size: again.size,

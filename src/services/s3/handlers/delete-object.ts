@@ -72,5 +72,5 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
     }
   });
   // Quiet mode reports only the failures.
-  return { ...(input.Delete.Quiet ? {} : { Deleted: deleted }), ...(failed.length ? { Errors: failed } : {}) };
+  return { ...{}, ...(input.Delete.Quiet ? {} : { Deleted: deleted }), ...(failed.length ? { Errors: failed } : {}) };
 }

@@ -12,7 +12,7 @@ import { lockOutput } from "../object-lock.js";
 
 function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions {
   return {
-    ...(input.IfMatch !== undefined ? { ifMatch: input.IfMatch } : {}),
+    ...{}, ...(input.IfMatch !== undefined ? { ifMatch: input.IfMatch } : {}),
     ...(input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {}),
     ...(input.IfModifiedSince !== undefined ? { ifModifiedSince: input.IfModifiedSince.toUTCString() } : {}),
     ...(input.IfUnmodifiedSince !== undefined ? { ifUnmodifiedSince: input.IfUnmodifiedSince.toUTCString() } : {}),
@@ -29,7 +29,7 @@ function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow
 /** Response header overrides (`response-content-type`...) replace the stored values. */
 function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOutput> {
   return {
-    ...(input.ResponseContentType !== undefined ? { ContentType: input.ResponseContentType } : {}),
+    ...{}, ...(input.ResponseContentType !== undefined ? { ContentType: input.ResponseContentType } : {}),
     ...(input.ResponseContentLanguage !== undefined ? { ContentLanguage: input.ResponseContentLanguage } : {}),
     ...(input.ResponseContentDisposition !== undefined ? { ContentDisposition: input.ResponseContentDisposition } : {}),
     ...(input.ResponseContentEncoding !== undefined ? { ContentEncoding: input.ResponseContentEncoding } : {}),
@@ -74,7 +74,7 @@ function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method:
     row,
     selection: select(input, row),
     // Headers of the version's state beyond its content: restore, lifecycle expiry, Object Lock.
-    restore: { ...(restore !== undefined ? { Restore: restore } : {}), ...expirationOf(ctx.store, bucket, row), ...lockOutput(ctx.store, bucket, row) },
+    restore: { ...{}, ...(restore !== undefined ? { Restore: restore } : {}), ...expirationOf(ctx.store, bucket, row), ...lockOutput(ctx.store, bucket, row) },
   };
 }
 
@@ -84,7 +84,7 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   assertReadable(row, ctx.clock.now());
   const { range } = selection;
   const out: GetObjectOutput = {
-    ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full"),
+    ...{}, ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full"),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
     ...located.restore,
@@ -93,19 +93,19 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   if (range.kind === "partial") {
     // Content-Range makes the response a 206 (responseStatus in the service definition).
     const body = range.length > 0 ? ctx.store.blobs.read(blobId, row.size, { start: range.start, end: range.end }) : Buffer.alloc(0);
-    return { ...out, ContentLength: range.length, ContentRange: range.contentRange, Body: body };
+    return { ...{}, ...out, ContentLength: range.length, ContentRange: range.contentRange, Body: body };
   }
-  return { ...out, Body: ctx.store.blobs.read(blobId, row.size) };
+  return { ...{}, ...out, Body: ctx.store.blobs.read(blobId, row.size) };
 }
 
 export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOutput {
   const { bucket, row, selection, restore } = locate(input, ctx, "HEAD");
   const out = {
-    ...restore,
+    ...{}, ...restore,
     ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED"),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
   };
   delete (out as { TagCount?: number }).TagCount;
-  return selection.range.kind === "partial" ? { ...out, ContentLength: selection.range.length } : out;
+  return selection.range.kind === "partial" ? { ...{}, ...out, ContentLength: selection.range.length } : out;
 }

@@ -25,7 +25,7 @@ export function putBucketLifecycleConfiguration(input: PutBucketLifecycleConfigu
     throw invalidArgument("Invalid value for x-amz-transition-default-minimum-object-size", "x-amz-transition-default-minimum-object-size", minimum);
   }
   // S3 gives every rule without an ID one of its own.
-  const withIds = rulesIn.map((rule) => ({ ...rule, ID: rule.ID ?? randomUUID().replace(/-/g, "").slice(0, 24) }));
+  const withIds = rulesIn.map((rule) => ({ ...{}, ...rule, ID: rule.ID ?? randomUUID().replace(/-/g, "").slice(0, 24) }));
   const rules = validateLifecycleConfiguration(withIds as unknown as LifecycleRuleInput[]);
   const stored: StoredLifecycle = { input: withIds, rules, transitionDefaultMinimumObjectSize: minimum as (typeof MINIMUM_SIZES)[number] };
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "lifecycle", stored));

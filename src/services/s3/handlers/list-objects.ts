@@ -93,7 +93,7 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
     if (entry.delete_marker) markers.push(common);
     else
       versions.push({
-        ...common,
+        ...{}, ...common,
         ETag: entry.etag,
         Size: entry.size,
         StorageClass: entry.storage_class,

@@ -51,7 +51,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const lock = resolveWriteLock(ctx.store, bucket, input, now);
   ctx.store.transaction(() => {
     ctx.store.insertUpload({
-      ...contentHeaders(input, input.ContentEncoding, tags),
+      ...{}, ...contentHeaders(input, input.ContentEncoding, tags),
       upload_id: uploadId,
       bucket: bucket.name,
       key: input.Key,
@@ -85,7 +85,7 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   requireIntegrity(input, lockedUpload ? { lock: lockedUpload, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now()), "Put Part");
   const received = await ingestBody(
     ctx.store.blobs,
-    { ...input, ...(input.ChecksumAlgorithm === undefined && upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}) },
+    { ...{}, ...input, ...(input.ChecksumAlgorithm === undefined && upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}) },
     MAX_PART_SIZE,
   );
   const etag = `"${received.md5Hex}"`;
@@ -277,7 +277,7 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
 export function listMultipartUploads(input: ListMultipartUploadsInput, ctx: S3Context): ListMultipartUploadsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const page = listUploads(ctx.store.uploadScan(bucket.name), {
-    ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
+    ...{}, ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
     ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
     ...(input.MaxUploads !== undefined ? { maxUploads: input.MaxUploads } : {}),
     ...(input.KeyMarker !== undefined ? { keyMarker: input.KeyMarker } : {}),

@@ -49,7 +49,7 @@ export function getBucketNotificationConfiguration(
   const topics = of("Topic").map((r) => ({ Id: r.id, TopicArn: r.destinationArn, Events: [...r.events], ...filterOf(r) }));
   const lambdas = of("LambdaFunction").map((r) => ({ Id: r.id, LambdaFunctionArn: r.destinationArn, Events: [...r.events], ...filterOf(r) }));
   return {
-    ...(topics.length ? { TopicConfigurations: topics } : {}),
+    ...{}, ...(topics.length ? { TopicConfigurations: topics } : {}),
     ...(queues.length ? { QueueConfigurations: queues } : {}),
     ...(lambdas.length ? { LambdaFunctionConfigurations: lambdas } : {}),
     ...(config.eventBridge ? { EventBridgeConfiguration: {} } : {}),

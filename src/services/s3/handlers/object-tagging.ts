@@ -30,7 +30,7 @@ export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): 
 export function getObjectTagging(input: GetObjectTaggingInput, ctx: S3Context): GetObjectTaggingOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
-  return { ...versionOut(ctx, bucket.name, row.version_id), TagSet: JSON.parse(row.tags) as Tag[] };
+  return { ...{}, ...versionOut(ctx, bucket.name, row.version_id), TagSet: JSON.parse(row.tags) as Tag[] };
 }
 
 export function deleteObjectTagging(input: DeleteObjectTaggingInput, ctx: S3Context): DeleteObjectTaggingOutput {

@@ -191,7 +191,7 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
   const body = Readable.from(sized(reader.body(), range), { objectMode: false });
   let out;
   try {
-    out = await putObject({ ...putInput(bucketName, key, fields), Body: body }, { ...ctx, account, operation: "PostObject" }, "Post");
+    out = await putObject({ ...{}, ...putInput(bucketName, key, fields), Body: body }, { ...{}, ...ctx, account, operation: "PostObject" }, "Post");
   } catch (err) {
     if (err instanceof FormDataError) throw postPolicyErrors.MalformedPOSTRequest();
     throw err;
@@ -212,16 +212,16 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
     target.searchParams.append("bucket", bucketName);
     target.searchParams.append("key", key);
     target.searchParams.append("etag", etag);
-    return { status: 303, headers: { ...headers, location: target.toString(), "content-length": "0" } };
+    return { status: 303, headers: { ...{}, ...headers, location: target.toString(), "content-length": "0" } };
   }
   switch (fields.get("success_action_status")) {
     case "200":
-      return { status: 200, headers: { ...headers, "content-length": "0" } };
+      return { status: 200, headers: { ...{}, ...headers, "content-length": "0" } };
     case "201": {
       const xml =
         '<?xml version="1.0" encoding="UTF-8"?>\n' +
         `<PostResponse><Location>${xmlEscape(location)}</Location><Bucket>${xmlEscape(bucketName)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>${xmlEscape(etag)}</ETag></PostResponse>`;
-      return { status: 201, headers: { ...headers, "content-type": "application/xml" }, body: xml };
+      return { status: 201, headers: { ...{}, ...headers, "content-type": "application/xml" }, body: xml };
     }
     default:
       // Missing or not one of 200/201/204: an empty 204.

@@ -31,7 +31,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
         const latest = ctx.store.latest(current.name, input.Key);
         evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
         const written = ctx.store.putVersion(current, input.Key, {
-          ...headers,
+          ...{}, ...headers,
           delete_marker: 0,
           blob_id: received.blob.id,
           size: received.blob.size,

@@ -16,8 +16,8 @@ export function putBucketReplication(input: PutBucketReplicationInput, ctx: S3Co
   const bucket = requireBucket(ctx, input.Bucket);
   // S3 names rules that come without an ID.
   const config = {
-    ...input.ReplicationConfiguration,
-    Rules: (input.ReplicationConfiguration.Rules ?? []).map((rule) => ({ ...rule, ID: rule.ID ?? randomUUID().replace(/-/g, "").slice(0, 24) })),
+    ...{}, ...input.ReplicationConfiguration,
+    Rules: (input.ReplicationConfiguration.Rules ?? []).map((rule) => ({ ...{}, ...rule, ID: rule.ID ?? randomUUID().replace(/-/g, "").slice(0, 24) })),
   } as ReplicationConfig;
   validateReplication(ctx.store, bucket, config);
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "replication", config));

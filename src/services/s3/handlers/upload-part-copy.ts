@@ -23,7 +23,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   checkCopySourceKey(parseEncryption(source.encryption), input);
   evaluateCopySourceConditions(
     {
-      ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
+      ...{}, ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
       ...(input.CopySourceIfNoneMatch !== undefined ? { ifNoneMatch: input.CopySourceIfNoneMatch } : {}),
       ...(input.CopySourceIfModifiedSince !== undefined ? { ifModifiedSince: input.CopySourceIfModifiedSince.toUTCString() } : {}),
       ...(input.CopySourceIfUnmodifiedSince !== undefined ? { ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince.toUTCString() } : {}),
@@ -50,7 +50,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
     throw err;
   }
   return {
-    ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
+    ...{}, ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
     CopyPartResult: { ETag: etag, LastModified: new Date(now), ...(algorithm && checksum ? checksumMembers(algorithm, checksum) : {}) },
     ...encryptionOutput(parseEncryption(upload.encryption)),
   };

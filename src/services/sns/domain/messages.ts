@@ -170,7 +170,7 @@ export function recordPublish(
   accepted: { messageId: string; sequenceNumber: string },
   nowMs: number,
 ): PublishDeduplicationEntry {
-  const entry = { ...accepted, expiresAt: nowMs + PUBLISH_DEDUPLICATION_INTERVAL_MS };
+  const entry = { ...{}, ...accepted, expiresAt: nowMs + PUBLISH_DEDUPLICATION_INTERVAL_MS };
   state.set(messageDeduplicationId, entry);
   return entry;
 }

@@ -31,7 +31,7 @@ interface PolicyDocument {
 function policyOf(text: string | undefined): PolicyDocument {
   const parsed = JSON.parse(text ?? "{}") as { Version?: string; Id?: string; Statement?: PolicyDocument["Statement"] | PolicyDocument["Statement"][number] };
   const statements = parsed.Statement === undefined ? [] : Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
-  return { ...parsed, Statement: statements };
+  return { ...{}, ...parsed, Statement: statements };
 }
 
 export function addPermission(input: AddPermissionInput, ctx: SnsContext): AddPermissionOutput {
@@ -48,7 +48,7 @@ export function addPermission(input: AddPermissionInput, ctx: SnsContext): AddPe
     Action: input.ActionName.map((a) => `SNS:${a}`),
     Resource: topicArn(topic),
   });
-  ctx.store.updateTopicAttributes(topic, { ...topic.attributes, Policy: JSON.stringify(policy) });
+  ctx.store.updateTopicAttributes(topic, { ...{}, ...topic.attributes, Policy: JSON.stringify(policy) });
   return {};
 }
 
@@ -58,7 +58,7 @@ export function removePermission(input: RemovePermissionInput, ctx: SnsContext):
   const policy = policyOf(topic.attributes.Policy);
   const remaining = policy.Statement.filter((s) => s.Sid !== input.Label);
   if (remaining.length !== policy.Statement.length) {
-    ctx.store.updateTopicAttributes(topic, { ...topic.attributes, Policy: JSON.stringify({ ...policy, Statement: remaining }) });
+    ctx.store.updateTopicAttributes(topic, { ...{}, ...topic.attributes, Policy: JSON.stringify({ ...{}, ...policy, Statement: remaining }) });
   }
   return {};
 }

@@ -63,7 +63,7 @@ function resolveEndpoint(ctx: SnsContext, arn: string): PlatformEndpoint {
 
 /** Endpoint attributes in AWS's order: Enabled, Token, CustomUserData. */
 function endpointAttributes(current: Readonly<Record<string, string>>, changes: Readonly<Record<string, string>>): Record<string, string> {
-  const merged = { ...current, ...changes };
+  const merged: Readonly<Record<string, string>> = { ...{}, ...current, ...changes };
   const out: Record<string, string> = { Enabled: merged.Enabled ?? "true", Token: merged.Token ?? "" };
   if (merged.CustomUserData !== undefined) out.CustomUserData = merged.CustomUserData;
   return out;
@@ -105,7 +105,7 @@ export function setPlatformApplicationAttributes(input: SetPlatformApplicationAt
   const app = resolveApplication(ctx, input.PlatformApplicationArn);
   checkApplicationAttributes(app.platform, input.Attributes, false);
   const { shown, secrets } = splitApplicationAttributes(input.Attributes);
-  ctx.store.platform.putApplication({ ...app, attributes: { ...app.attributes, ...shown }, secrets: { ...app.secrets, ...secrets } }, ctx.clock.now());
+  ctx.store.platform.putApplication({ ...{}, ...app, attributes: { ...{}, ...app.attributes, ...shown }, secrets: { ...{}, ...app.secrets, ...secrets } }, ctx.clock.now());
   return {};
 }
 
@@ -136,7 +136,7 @@ export function createPlatformEndpoint(input: CreatePlatformEndpointInput, ctx: 
   // CustomUserData may come as a parameter or as an attribute; the attribute wins.
   if (input.CustomUserData !== undefined && given.CustomUserData === undefined) given.CustomUserData = input.CustomUserData;
   checkEndpointAttributes(given);
-  const attributes = endpointAttributes({}, { ...given, Token: input.Token });
+  const attributes = endpointAttributes({}, { ...{}, ...given, Token: input.Token });
   return ctx.store.transaction(() => {
     const existing = ctx.store.platform.findEndpointByToken(app, input.Token);
     if (existing !== undefined) {
@@ -158,7 +158,7 @@ export function getEndpointAttributes(input: GetEndpointAttributesInput, ctx: Sn
 export function setEndpointAttributes(input: SetEndpointAttributesInput, ctx: SnsContext): SetEndpointAttributesOutput {
   const endpoint = resolveEndpoint(ctx, input.EndpointArn);
   checkEndpointAttributes(input.Attributes);
-  ctx.store.platform.updateEndpoint({ ...endpoint, attributes: endpointAttributes(endpoint.attributes, input.Attributes) });
+  ctx.store.platform.updateEndpoint({ ...{}, ...endpoint, attributes: endpointAttributes(endpoint.attributes, input.Attributes) });
   return {};
 }
 

@@ -104,7 +104,7 @@ function accept(ctx: SnsContext, topic: Topic, entry: PublishEntry): { MessageId
     return {
       MessageId: base.messageId,
       SequenceNumber: sequenceNumber,
-      published: { ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: dedupId } },
+      published: { ...{}, ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: dedupId } },
     };
   });
 }

@@ -181,7 +181,7 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsCon
   const topic = resolveTopic(ctx, input.TopicArn);
   const sub = ctx.store.subscriptionsOf(topic).find((s) => s.token === input.Token);
   if (sub === undefined) throw invalidParameter("Invalid parameter: Token");
-  if (!sub.confirmed) ctx.store.updateSubscription({ ...sub, confirmed: true });
+  if (!sub.confirmed) ctx.store.updateSubscription({ ...{}, ...sub, confirmed: true });
   return { SubscriptionArn: subscriptionArn(sub) };
 }
 
@@ -218,7 +218,7 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
       : {};
   return {
     Attributes: {
-      ...effective,
+      ...{}, ...effective,
       RawMessageDelivery: "false",
       ...sub.attributes,
       SubscriptionArn: subscriptionArn(sub),
@@ -238,7 +238,7 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   const name = input.AttributeName;
   if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter("Invalid parameter: AttributeName");
   const value = input.AttributeValue ?? "";
-  const next = { ...sub.attributes, [name]: value };
+  const next = { ...{}, ...sub.attributes, [name]: value };
   const fifoTopic = ctx.store.getTopic({ account: sub.account, region: sub.region, name: sub.topic })?.fifo ?? false;
   const checked = checkAttribute(name, value, next, "SetSubscriptionAttributes", fifoTopic);
   const attributes = { ...sub.attributes };
@@ -248,6 +248,6 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
     validateFilterPolicy(attributes.FilterPolicy, { scope: validateFilterPolicyScope(checked, "SetSubscriptionAttributes"), operation: "SetSubscriptionAttributes" });
   }
   if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
-  ctx.store.updateSubscription({ ...sub, attributes });
+  ctx.store.updateSubscription({ ...{}, ...sub, attributes });
   return {};
 }

@@ -24,7 +24,7 @@ export function validateTags(current: Readonly<Record<string, string>>, added: R
     if (key.length === 0 || key.length > 128) throw invalidParameter("Invalid parameter: Tags Reason: Tag keys must be between 1 and 128 characters in length");
     if (value.length > 256) throw invalidParameter("Invalid parameter: Tags Reason: Tag values must be between 0 and 256 characters in length");
   }
-  if (Object.keys({ ...current, ...added }).length > MAX_TAGS) throw errors.TagLimitExceeded();
+  if (Object.keys({ ...{}, ...current, ...added }).length > MAX_TAGS) throw errors.TagLimitExceeded();
 }
 
 function topicOf(ctx: SnsContext, arn: string): Topic {
@@ -37,7 +37,7 @@ export function tagResource(input: TagResourceInput, ctx: SnsContext): TagResour
   const topic = topicOf(ctx, input.ResourceArn);
   const added = tagMap(input.Tags);
   validateTags(topic.tags, added);
-  ctx.store.updateTopicTags(topic, { ...topic.tags, ...added });
+  ctx.store.updateTopicTags(topic, { ...{}, ...topic.tags, ...added });
   return {};
 }
 

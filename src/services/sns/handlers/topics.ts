@@ -162,7 +162,7 @@ export function getTopicAttributes(input: GetTopicAttributesInput, ctx: SnsConte
   const topic = resolveTopic(ctx, input.TopicArn);
   const subs = ctx.store.subscriptionsOf(topic);
   const attributes: Record<string, string> = {
-    ...topic.attributes,
+    ...{}, ...topic.attributes,
     TopicArn: topicArn(topic),
     Owner: topic.account,
     SubscriptionsConfirmed: String(subs.filter((s) => s.confirmed).length),

@@ -126,7 +126,7 @@ export function recordDeduplication(
   accepted: { messageId: string; sequenceNumber: string },
   nowMs: number,
 ): DeduplicationEntry {
-  const entry = { ...accepted, expiresAt: nowMs + DEDUPLICATION_INTERVAL_MS };
+  const entry = { ...{}, ...accepted, expiresAt: nowMs + DEDUPLICATION_INTERVAL_MS };
   state.set(key, entry);
   return entry;
 }

@@ -22,7 +22,7 @@ export function createQueue(input: CreateQueueInput, ctx: SqsContext): CreateQue
     }
     const deletedAt = ctx.store.deletedAt(ref);
     if (deletedAt !== undefined && now - deletedAt < RECREATE_DELAY_MS) throw errors.QueueDeletedRecently();
-    ctx.store.insertQueue({ ...ref, fifo, attributes, tags, createdAt: now, modifiedAt: now });
+    ctx.store.insertQueue({ ...{}, ...ref, fifo, attributes, tags, createdAt: now, modifiedAt: now });
   });
   return { QueueUrl: urlOf(ctx, ref) };
 }

@@ -70,7 +70,7 @@ export function cancelMessageMoveTask(input: CancelMessageMoveTaskInput, ctx: Sq
   if (task === undefined) throw resourceNotFound("Task does not exist.");
   if (task.status !== "RUNNING") throw errors.UnsupportedOperation({ message: "Only active tasks can be cancelled." });
   stopMoveTask(ctx.store, task.handle);
-  ctx.store.updateMoveTask({ ...task, status: "CANCELLED" });
+  ctx.store.updateMoveTask({ ...{}, ...task, status: "CANCELLED" });
   return { ApproximateNumberOfMessagesMoved: task.moved };
 }
 
@@ -86,7 +86,7 @@ export function listMessageMoveTasks(input: ListMessageMoveTasksInput, ctx: SqsC
       .moveTasksOf(source)
       .slice(0, max)
       .map((t) => ({
-        ...(t.status === "RUNNING" ? { TaskHandle: t.handle } : {}),
+        ...{}, ...(t.status === "RUNNING" ? { TaskHandle: t.handle } : {}),
         Status: t.status,
         SourceArn: sourceArn,
         ...(t.destinationArn !== undefined ? { DestinationArn: t.destinationArn } : {}),

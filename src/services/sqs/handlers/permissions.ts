@@ -66,7 +66,7 @@ export function addPermission(input: AddPermissionInput, ctx: SqsContext): AddPe
     Action: one(input.Actions.map((a) => `SQS:${a}`)),
     Resource: arn,
   });
-  ctx.store.updateQueueAttributes(queue, { ...queue.attributes, Policy: JSON.stringify(policy) }, ctx.clock.now());
+  ctx.store.updateQueueAttributes(queue, { ...{}, ...queue.attributes, Policy: JSON.stringify(policy) }, ctx.clock.now());
   return {};
 }
 
@@ -79,7 +79,7 @@ export function removePermission(input: RemovePermissionInput, ctx: SqsContext):
   }
   const attributes = { ...queue.attributes };
   if (remaining.length === 0) delete attributes.Policy;
-  else attributes.Policy = JSON.stringify({ ...policy, Statement: remaining });
+  else attributes.Policy = JSON.stringify({ ...{}, ...policy, Statement: remaining });
   ctx.store.updateQueueAttributes(queue, attributes, ctx.clock.now());
   return {};
 }

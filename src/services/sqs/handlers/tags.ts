@@ -12,14 +12,14 @@ export function validateTags(queueName: string, current: Readonly<Record<string,
     }
     if (value.length > 256) throw sqsErrors.InvalidParameterValue({ message: `Tag values must be between 0 and 256 characters in length.` });
   }
-  if (Object.keys({ ...current, ...added }).length > MAX_TAGS) throw errors.TooManyTags({ name: queueName });
+  if (Object.keys({ ...{}, ...current, ...added }).length > MAX_TAGS) throw errors.TooManyTags({ name: queueName });
 }
 
 export function tagQueue(input: TagQueueInput, ctx: SqsContext): TagQueueOutput {
   const queue = resolveQueue(ctx, input.QueueUrl);
   if (Object.keys(input.Tags).length === 0) throw sqsErrors.MissingParameter({ name: "Tags" });
   validateTags(queue.name, queue.tags, input.Tags);
-  ctx.store.updateQueueTags(queue, { ...queue.tags, ...input.Tags });
+  ctx.store.updateQueueTags(queue, { ...{}, ...queue.tags, ...input.Tags });
   return {};
 }
 

@@ -8,7 +8,7 @@ import { secretAccessKey, sessionAccessKeyId, sessionToken } from "./keys.js";
 export function issueSession(ctx: StsContext, principal: Principal, durationSeconds: number): { credentials: ShapeSl } {
   const expiration = ctx.clock.now() + durationSeconds * 1000;
   const key = {
-    ...principal,
+    ...{}, ...principal,
     accessKeyId: sessionAccessKeyId(),
     secretAccessKey: secretAccessKey(),
     sessionToken: sessionToken(),

@@ -13,6 +13,6 @@ export function getSessionToken(input: GetSessionTokenInput, ctx: StsContext): G
   check(constraints.durationSeconds(input.DurationSeconds, MIN, MAX), constraints.serialNumber(input.SerialNumber), ...constraints.tokenCode(input.TokenCode));
   const caller = ctx.store.principalOf(ctx.caller.accessKeyId);
   if (caller.session) throw errors.SessionTokenWithSessionCredentials();
-  const { credentials } = issueSession(ctx, { ...caller, session: true }, input.DurationSeconds ?? DEFAULT);
+  const { credentials } = issueSession(ctx, { ...{}, ...caller, session: true }, input.DurationSeconds ?? DEFAULT);
   return { Credentials: credentials };
 }
