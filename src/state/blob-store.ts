@@ -262,9 +262,12 @@ export class DiskBlobStore implements BlobStore {
     const digest = createHash("sha256").update(bytes).digest();
     const id = digest.toString("hex");
     const final = this.path(id);
+    // A held blob (pinned or referenced) has its file; anything else is (re)written, and the
+    // rename replaces a leftover of the same bytes atomically. No stat on the hot path.
+    const present = this.isHeld(id);
     this.pin(id, bytes.length);
     try {
-      if (fileSize(final) !== bytes.length) {
+      if (!present) {
         const temp = join(this.root, TEMP_DIR, `${randomUUID()}.part`);
         writeFileSync(temp, bytes, { flag: "wx" });
         this.ensureShard(final);

@@ -69,13 +69,15 @@ export function matchingRule(config: ReplicationConfig, row: ObjectRow): Replica
 }
 
 /** Marks a just-written version PENDING when a rule will replicate it (inside the write's transaction). */
-export function markPending(store: S3Store, bucket: BucketRow, row: ObjectRow): void {
+/** Returns whether the version was marked (its row changed). */
+export function markPending(store: S3Store, bucket: BucketRow, row: ObjectRow): boolean {
   const config = store.config<ReplicationConfig>(bucket.name, "replication");
-  if (!config || row.replication_status === "REPLICA") return;
+  if (!config || row.replication_status === "REPLICA") return false;
   const rule = matchingRule(config, row);
-  if (!rule) return;
-  if (row.delete_marker && rule.DeleteMarkerReplication?.Status !== "Enabled") return;
+  if (!rule) return false;
+  if (row.delete_marker && rule.DeleteMarkerReplication?.Status !== "Enabled") return false;
   store.setReplicationStatus(row.seq, "PENDING");
+  return true;
 }
 
 /** Copies one pending version to its destination. Returns the destination bucket when it did. */

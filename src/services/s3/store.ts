@@ -215,8 +215,15 @@ export function newVersionId(): string {
 
 /** The 64-hex canonical user id S3 shows as Owner.ID; derived from the account so it is stable. */
 export function canonicalUserId(account: string): string {
-  return createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex");
+  let id = canonicalIds.get(account);
+  if (id === undefined) {
+    id = createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex");
+    canonicalIds.set(account, id);
+  }
+  return id;
 }
+/** Every request names its owner; a sha256 each time showed up in profiles. Accounts are few. */
+const canonicalIds = new Map<string, string>();
 
 export class S3Store {
   readonly db: Database;

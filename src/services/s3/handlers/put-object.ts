@@ -47,8 +47,8 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
           owner_account: ctx.account,
         });
         applyWriteLock(ctx.store, written.seq, lock);
-        markPending(ctx.store, current, written);
-        return ctx.store.bySeq(written.seq) ?? written;
+        // Object Lock lives in its own table; only a replication mark changes the row.
+        return markPending(ctx.store, current, written) ? (ctx.store.bySeq(written.seq) ?? written) : written;
       });
     } catch (err) {
       ctx.store.blobs.abandon(received.blob.id);
