@@ -7,7 +7,8 @@
  * UTF-8 bytes, the order S3 lists in; partial indexes keep the current versions apart so a
  * page of ListObjectsV2 never walks old versions or delete markers.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { pooledRandomBytes } from "../../core/random.js";
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { BlobStore } from "../../state/blob-store.js";
 import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
@@ -210,7 +211,7 @@ export type UploadEntry = UploadRow & { readonly uploadId: string };
 
 /** S3 version ids: 32 URL-safe characters. */
 export function newVersionId(): string {
-  return randomBytes(24).toString("base64url");
+  return pooledRandomBytes(24).toString("base64url");
 }
 
 /** The 64-hex canonical user id S3 shows as Owner.ID; derived from the account so it is stable. */
@@ -488,7 +489,7 @@ export class S3Store {
   /** Upload ids sort in initiation order (ListMultipartUploads relies on it). */
   newUploadId(now: number): string {
     this.uploadCounter = (this.uploadCounter + 1) % 1_000_000;
-    return `${now.toString(36).padStart(9, "0")}${this.uploadCounter.toString(36).padStart(4, "0")}${randomBytes(18).toString("base64url")}`;
+    return `${now.toString(36).padStart(9, "0")}${this.uploadCounter.toString(36).padStart(4, "0")}${pooledRandomBytes(18).toString("base64url")}`;
   }
 
   insertUpload(row: UploadRow): void {

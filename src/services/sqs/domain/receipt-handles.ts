@@ -8,7 +8,8 @@
  * garbage or truncated handle fail to decode, as AWS rejects it, instead of pointing at
  * some other message. Handles start with "AQEB" like AWS's do, which some tools sniff.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { pooledRandomBytes } from "../../../core/random.js";
 import { sqsErrors } from "./errors.js";
 
 export interface ReceiptHandleData {
@@ -39,7 +40,7 @@ function field(text: string): Buffer {
 
 /** A fresh receive id; callers that need determinism pass their own. */
 export function randomReceiveId(): string {
-  return randomBytes(12).toString("hex");
+  return pooledRandomBytes(12).toString("hex");
 }
 
 export function encodeReceiptHandle(data: ReceiptHandleData): string {
