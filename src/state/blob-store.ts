@@ -154,6 +154,7 @@ export const SMALL_BLOB_BYTES = 256 * 1024;
 const SMALL_BLOB_CACHE_BYTES = 64 * 1024 * 1024;
 
 const READ_CHUNK_BYTES = 1024 * 1024;
+const WRITE_BUFFER_BYTES = 8 * 1024 * 1024;
 
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
@@ -208,7 +209,8 @@ export class DiskBlobStore implements BlobStore {
     let size = 0;
     // Piped before the first await: a request stream that fails early must meet a listener,
     // not become an uncaught 'error'.
-    const sink = createWriteStream(temp, { flags: "wx" });
+    // A deep buffer lets hashing the next chunks overlap with writing this one (16 KiB default: lockstep).
+    const sink = createWriteStream(temp, { flags: "wx", highWaterMark: WRITE_BUFFER_BYTES });
     const input: Readable | AsyncIterable<unknown> | Iterable<unknown> = source instanceof Uint8Array ? [source] : source;
     const hashing = async function* (chunks: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Uint8Array> {
       for await (const raw of chunks) {

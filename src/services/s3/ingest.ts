@@ -16,7 +16,6 @@ import { SMALL_BLOB_BYTES, type BlobInfo, type BlobStore } from "../../state/blo
 import { createAwsChunkedDecoder, storedContentEncoding, type AwsChunkedDecoder } from "./domain/aws-chunked.js";
 import {
   createHasher,
-  createHashingStream,
   decodeContentMd5,
   decodeChecksumValue,
   verifyChecksum,
@@ -28,6 +27,8 @@ import { errors, invalidArgument, s3DomainErrors } from "./errors.js";
 
 /** "The largest object that can be uploaded in a single PUT is 5 GB." */
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
+
+const STREAM_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface ChecksumHeaders {
   readonly ChecksumAlgorithm?: string;
@@ -158,36 +159,36 @@ async function ingestStream(
   const decoder: AwsChunkedDecoder | undefined = chunked
     ? createAwsChunkedDecoder({ payload: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", minChunkSize: 0 })
     : undefined;
-  const hashing = createHashingStream(algorithm ? [algorithm] : []);
   // The request stream is piped, not handed to a pipeline: a failure must not destroy it (and
   // the socket with it) before the error response is written; the server drains the rest.
-  const head: Transform | PassThrough = decoder ?? new PassThrough();
+  // A deep buffer keeps the socket read while the previous chunks are hashed and written.
+  const head: Transform | PassThrough = decoder ?? new PassThrough({ highWaterMark: STREAM_BUFFER_BYTES });
   const fail = (err: unknown): void => {
     source.unpipe(head);
     head.destroy(err instanceof Error ? err : new Error(String(err)));
   };
   source.on("error", fail);
   source.on("aborted", () => fail(s3DomainErrors.IncompleteBody()));
-  head.on("error", (err) => {
-    source.unpipe(head);
-    hashing.destroy(err);
-  });
-  source.pipe(head).pipe(hashing);
+  head.on("error", () => source.unpipe(head));
+  source.pipe(head);
+  // The checksum is computed in the same pass as the MD5 the blob store takes for the ETag.
+  const hasher = algorithm ? createHasher(algorithm) : undefined;
   let size = 0;
   let blob: BlobInfo;
   try {
-    blob = await blobs.put(hashing, {
+    blob = await blobs.put(head, {
       hashes: ["md5"],
       id: "unique",
       onChunk: (chunk) => {
         size += chunk.length;
         if (size > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: size, MaxSizeAllowed: maxSize } });
+        hasher?.update(chunk);
       },
     });
   } finally {
     source.off("error", fail);
   }
-  return { blob, computed: algorithm ? (await hashing.result).digests[algorithm] : undefined, trailer: decoder?.trailingChecksum };
+  return { blob, computed: hasher ? await hasher.digest() : undefined, trailer: decoder?.trailingChecksum };
 }
 
 /** Hashes a stored blob (a trailer named an algorithm the upload pass did not compute). */
