@@ -90,13 +90,14 @@ describe("S3 Object Lock", () => {
     const bucket = uniqueName("nolock");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "x" }));
+    // Sent one at a time: a request started early could reject before anything awaits it.
     for (const call of [
-      s3.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: "k" })),
-      s3.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: "k" })),
-      s3.send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: "k", LegalHold: { Status: "ON" } })),
-      s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k2", Body: "x", ObjectLockLegalHoldStatus: "ON" })),
+      () => s3.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: "k" })),
+      () => s3.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: "k" })),
+      () => s3.send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: "k", LegalHold: { Status: "ON" } })),
+      () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k2", Body: "x", ObjectLockLegalHoldStatus: "ON" })),
     ]) {
-      const err = await failure(call);
+      const err = await failure(call());
       assert.equal(err.name, "InvalidRequest");
       assert.equal(err.message, "Bucket is missing Object Lock Configuration");
       assert.equal(err.$metadata.httpStatusCode, 400);
