@@ -6,8 +6,9 @@
  * Lambda subscriptions are invoked asynchronously (InvocationType Event) through ctx.invoke;
  * HTTP/S endpoints get the POST AWS sends, without waiting for it (a slow endpoint must not
  * slow Publish), retried on the scheduler per the subscription's effective delivery policy
- * (retry.ts). Email, email-json, SMS and mobile push cannot leave one machine: each is recorded
- * in the outbox with what AWS would have sent (outbox.ts, email.ts, platform.ts).
+ * (retry.ts), pending retries kept in the database so that they outlive a restart. Email,
+ * email-json, SMS and mobile push cannot leave one machine: each is recorded in the outbox
+ * with what AWS would have sent (outbox.ts, email.ts, platform.ts).
  * A delivery that fails (queue deleted, message refused, endpoint disabled, HTTP retries used
  * up) goes to the subscription's dead-letter queue when it has a RedrivePolicy, and is dropped
  * otherwise, as on AWS; it never fails the Publish.
@@ -30,12 +31,12 @@ import {
   type EnvelopeSigner,
   type NotificationInput,
   type SnsMessageAttributes,
-  type SqsDelivery,
 } from "./domain/messages.js";
 import { signingCertUrl } from "./domain/signing.js";
 import { CONFIRMATION_EMAIL_SUBJECT, DEFAULT_EMAIL_SUBJECT, emailConfirmationText, emailNotificationText, emailSender, snsPrettyJson } from "./email.js";
 import { attributesForRecord } from "./outbox.js";
 import { endpointArn, isEnabled, parseEndpointArn, platformPayload, type PlatformEndpoint } from "./platform.js";
+import { deadLetterTargetArn, sendToQueue } from "./queues.js";
 import { deliverWithRetries } from "./retry.js";
 import { smsDeliveryOptions } from "./sms.js";
 import type { Subscription, Topic } from "./store.js";
@@ -78,44 +79,15 @@ function matches(sub: Subscription, body: string, attributes: SnsMessageAttribut
   return matchesFilterPolicy(compiled, { body, attributes: filterable });
 }
 
-/** Sends an SQS delivery to the queue an ARN names, through the SQS service in-process. */
-async function sendToQueue(ctx: SnsContext, queueArn: string, delivery: SqsDelivery): Promise<void> {
-  const arn = parseArn(queueArn);
-  if (arn === undefined || arn.service !== "sqs") throw new Error(`not an SQS ARN: ${queueArn}`);
-  const scope = { account: arn.account, region: arn.region };
-  const { QueueUrl } = await ctx.invoke<{ QueueUrl?: string }>("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
-  // Group and deduplication ids only mean something to a FIFO queue; a standard queue refuses the latter.
-  const fifoQueue = arn.resource.endsWith(".fifo");
-  await ctx.invoke(
-    "sqs",
-    "SendMessage",
-    {
-      QueueUrl,
-      MessageBody: delivery.body,
-      ...(delivery.messageAttributes !== undefined ? { MessageAttributes: delivery.messageAttributes } : {}),
-      ...(fifoQueue && delivery.messageGroupId !== undefined ? { MessageGroupId: delivery.messageGroupId } : {}),
-      ...(fifoQueue && delivery.messageDeduplicationId !== undefined ? { MessageDeduplicationId: delivery.messageDeduplicationId } : {}),
-    },
-    scope,
-  );
-}
-
 /**
  * A subscription's RedrivePolicy names an SQS dead-letter queue for deliveries that failed;
  * the message goes there as the subscription would have received it.
  */
 async function sendToSubscriptionDlq(ctx: SnsContext, sub: Subscription, notification: NotificationInput): Promise<boolean> {
-  const policy = sub.attributes.RedrivePolicy;
-  if (policy === undefined || policy === "") return false;
-  let target: unknown;
+  const target = deadLetterTargetArn(sub.attributes.RedrivePolicy);
+  if (target === undefined) return false;
   try {
-    target = (JSON.parse(policy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
-  } catch {
-    return false;
-  }
-  if (typeof target !== "string") return false;
-  try {
-    await sendToQueue(ctx, target, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
+    await sendToQueue(ctx.invoke, target, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
     return true;
   } catch {
     return false;
@@ -154,7 +126,14 @@ export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub:
     timestamp: snsTimestamp(ctx.clock),
     signer: signerFor(ctx, topic),
   });
-  deliverWithRetries(ctx, { endpoint: sub.endpoint, delivery, policy: retryPolicyOf(sub, topic).healthyRetryPolicy });
+  deliverWithRetries(ctx, {
+    account: sub.account,
+    region: sub.region,
+    subscriptionArn: subscriptionArn(sub),
+    endpoint: sub.endpoint,
+    delivery,
+    policy: retryPolicyOf(sub, topic).healthyRetryPolicy,
+  });
 }
 
 /** Subscribe an email address: the confirmation email, with the link that confirms (token in it). */
@@ -192,6 +171,28 @@ export function sendEmailConfirmation(ctx: SnsContext, topic: Topic, sub: Subscr
   );
 }
 
+/** What an SMS and a push record share: where it came from and the message as published. */
+function recordedMessage(fields: {
+  messageId: string;
+  message: string;
+  subject?: string | undefined;
+  attributes?: SnsMessageAttributes | undefined;
+  messageStructure?: string | undefined;
+  topicArn?: string;
+  subscriptionArn?: string;
+}): Record<string, unknown> {
+  const attributes = attributesForRecord(fields.attributes);
+  return {
+    ...(fields.topicArn !== undefined ? { TopicArn: fields.topicArn } : {}),
+    ...(fields.subscriptionArn !== undefined ? { SubscriptionArn: fields.subscriptionArn } : {}),
+    MessageId: fields.messageId,
+    Message: fields.message,
+    ...(attributes !== undefined ? { MessageAttributes: attributes } : {}),
+    ...(fields.messageStructure !== undefined ? { MessageStructure: fields.messageStructure } : {}),
+    ...(fields.subject !== undefined ? { Subject: fields.subject } : {}),
+  };
+}
+
 /** An SMS text: recorded unless the number opted out (AWS then does not send it). */
 export function recordSms(
   ctx: SnsContext,
@@ -201,7 +202,6 @@ export function recordSms(
 ): boolean {
   if (ctx.store.sms.isOptedOut(scope.account, scope.region, phoneNumber)) return false;
   const options = smsDeliveryOptions(ctx.store.sms.attributes(scope.account, scope.region), fields.attributes);
-  const attributes = attributesForRecord(fields.attributes);
   ctx.store.outbox.record(
     scope.account,
     scope.region,
@@ -209,13 +209,7 @@ export function recordSms(
     phoneNumber,
     {
       PhoneNumber: phoneNumber,
-      ...(fields.topicArn !== undefined ? { TopicArn: fields.topicArn } : {}),
-      ...(fields.subscriptionArn !== undefined ? { SubscriptionArn: fields.subscriptionArn } : {}),
-      MessageId: fields.messageId,
-      Message: fields.message,
-      ...(attributes !== undefined ? { MessageAttributes: attributes } : {}),
-      ...(fields.messageStructure !== undefined ? { MessageStructure: fields.messageStructure } : {}),
-      ...(fields.subject !== undefined ? { Subject: fields.subject } : {}),
+      ...recordedMessage(fields),
       ...options,
       Timestamp: snsTimestamp(ctx.clock),
     },
@@ -240,7 +234,6 @@ export function recordPush(
   },
 ): void {
   const target = endpointArn(endpoint);
-  const attributes = attributesForRecord(fields.attributes);
   ctx.store.outbox.record(
     endpoint.account,
     endpoint.region,
@@ -248,13 +241,7 @@ export function recordPush(
     target,
     {
       TargetArn: target,
-      ...(fields.topicArn !== undefined ? { TopicArn: fields.topicArn } : {}),
-      ...(fields.subscriptionArn !== undefined ? { SubscriptionArn: fields.subscriptionArn } : {}),
-      MessageId: fields.messageId,
-      Message: fields.message,
-      ...(attributes !== undefined ? { MessageAttributes: attributes } : {}),
-      ...(fields.messageStructure !== undefined ? { MessageStructure: fields.messageStructure } : {}),
-      ...(fields.subject !== undefined ? { Subject: fields.subject } : {}),
+      ...recordedMessage(fields),
       Platform: endpoint.platform,
       Token: endpoint.attributes.Token ?? "",
       Payload: platformPayload(endpoint.platform, fields.message, fields.structured),
@@ -303,11 +290,17 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
         const policy = retryPolicyOf(sub, topic);
         const delivery = httpNotification(notification, { rawMessageDelivery: raw });
         delivery.headers["content-type"] = policy.requestPolicy.headerContentType;
+        const dlq = deadLetterTargetArn(sub.attributes.RedrivePolicy);
         deliverWithRetries(ctx, {
+          account: sub.account,
+          region: sub.region,
+          subscriptionArn: subArn,
           endpoint: sub.endpoint,
           delivery,
           policy: policy.healthyRetryPolicy,
-          onExhausted: async () => void (await sendToSubscriptionDlq(ctx, sub, notification)),
+          // Decided now and kept with the retry, so it outlives a restart. The POST's body is
+          // the queue's too (the same envelope, or the raw message): no second signature.
+          deadLetter: dlq === undefined ? undefined : { targetArn: dlq, delivery: sqsDelivery(notification, { rawMessageDelivery: raw, envelope: delivery.body }) },
         });
         report.delivered.push(subArn);
         continue;
@@ -364,7 +357,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
         break;
     }
     try {
-      if (sub.protocol === "sqs") await sendToQueue(ctx, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: raw }));
+      if (sub.protocol === "sqs") await sendToQueue(ctx.invoke, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: raw }));
       else await deliverToLambda(ctx, sub, notification);
       report.delivered.push(subArn);
     } catch {

@@ -26,6 +26,7 @@ import {
 } from "./handlers/subscriptions.js";
 import { listTagsForResource, tagResource, untagResource } from "./handlers/tags.js";
 import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttributes } from "./handlers/topics.js";
+import { resumeHttpRetries } from "./retry.js";
 import { SnsStore } from "./store.js";
 
 export type { SnsContext } from "./topics.js";
@@ -36,7 +37,13 @@ const DEDUP_SWEEP_MS = 5 * 60_000;
 export default defineService<SnsOperations, SnsStore>({
   createStore: (env) => new SnsStore(env.state),
   start(env, store) {
-    return env.scheduler.every(DEDUP_SWEEP_MS, () => void store.pruneDedup(env.clock.now()), "sns:dedup-sweep");
+    const stopSweep = env.scheduler.every(DEDUP_SWEEP_MS, () => void store.pruneDedup(env.clock.now()), "sns:dedup-sweep");
+    // HTTP/S retries a previous run left pending (a persistent data dir) go on where they were.
+    resumeHttpRetries({ clock: env.clock, scheduler: env.scheduler, invoke: env.invoke, store });
+    return () => {
+      store.closing = true;
+      stopSweep();
+    };
   },
   handlers: {
     CreateTopic: createTopic,

@@ -1,11 +1,13 @@
 /**
  * SNS state: topics, subscriptions and the FIFO publish deduplication records, keyed by
- * (account, region); mobile push, SMS settings and the outbox in their own repositories. A thin repository: rules live in the handlers and the domain modules.
+ * (account, region); mobile push, SMS settings, the outbox and pending HTTP/S retries in their
+ * own repositories. A thin repository: rules live in the handlers and the domain modules.
  */
 import type { Database, StateLayer } from "../../state/database.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
 import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
 import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
+import { HttpRetryStore, HTTP_RETRY_MIGRATION } from "./retry-store.js";
 import { SmsStore, SMS_MIGRATION } from "./sms.js";
 
 export const SNS_MIGRATIONS: readonly string[] = [
@@ -51,6 +53,8 @@ export const SNS_MIGRATIONS: readonly string[] = [
   `${PLATFORM_MIGRATION}
   ${SMS_MIGRATION}
   ${OUTBOX_MIGRATION}`,
+  // 3: HTTP/S deliveries waiting for a retry, so that a restart resumes them.
+  HTTP_RETRY_MIGRATION,
 ];
 
 export interface TopicRef {
@@ -142,6 +146,9 @@ export class SnsStore {
   readonly platform: PlatformStore;
   readonly sms: SmsStore;
   readonly outbox: Outbox;
+  readonly retries: HttpRetryStore;
+  /** Set as shutdown begins: HTTP/S answers that arrive later leave the database alone. */
+  closing = false;
   private seq = 0;
   private signing: SigningIdentity | undefined;
 
@@ -151,6 +158,7 @@ export class SnsStore {
     this.platform = new PlatformStore(this.db);
     this.sms = new SmsStore(this.db);
     this.outbox = new Outbox(this.db);
+    this.retries = new HttpRetryStore(this.db);
     const row = this.db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM sns_subscriptions").get();
     this.seq = row?.seq ?? 0;
   }

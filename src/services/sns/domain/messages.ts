@@ -333,11 +333,13 @@ export interface SqsDelivery {
 /**
  * SNS to SQS. Non-raw: the Notification JSON is the body. Raw (RawMessageDelivery=true): the
  * message itself is the body and the attributes travel as SQS message attributes.
+ * `envelope`: the Notification JSON of this very input, already built for another protocol
+ * (an HTTP/S POST body), so it is not signed a second time.
  */
-export function sqsDelivery(input: NotificationInput, options: { rawMessageDelivery: boolean }): SqsDelivery {
+export function sqsDelivery(input: NotificationInput, options: { rawMessageDelivery: boolean; envelope?: string }): SqsDelivery {
   const delivery: SqsDelivery = options.rawMessageDelivery
     ? { body: input.message }
-    : { body: JSON.stringify(buildNotification(input)) };
+    : { body: options.envelope ?? JSON.stringify(buildNotification(input)) };
   if (options.rawMessageDelivery && input.messageAttributes !== undefined && Object.keys(input.messageAttributes).length > 0) {
     delivery.messageAttributes = {};
     for (const [name, attribute] of Object.entries(input.messageAttributes)) {

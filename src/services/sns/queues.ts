@@ -1,0 +1,37 @@
+/** SNS to SQS: subscriptions and dead-letter queues, through the SQS service in-process. */
+import { parseArn } from "../../core/arn.js";
+import type { Invoke } from "../../core/service.js";
+import type { SqsDelivery } from "./domain/messages.js";
+
+/** Sends an SQS delivery to the queue an ARN names; rejects when the queue refuses it or is gone. */
+export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: SqsDelivery): Promise<void> {
+  const arn = parseArn(queueArn);
+  if (arn === undefined || arn.service !== "sqs") throw new Error(`not an SQS ARN: ${queueArn}`);
+  const scope = { account: arn.account, region: arn.region };
+  const { QueueUrl } = await invoke<{ QueueUrl?: string }>("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
+  // Group and deduplication ids only mean something to a FIFO queue; a standard queue refuses the latter.
+  const fifoQueue = arn.resource.endsWith(".fifo");
+  await invoke(
+    "sqs",
+    "SendMessage",
+    {
+      QueueUrl,
+      MessageBody: delivery.body,
+      ...(delivery.messageAttributes !== undefined ? { MessageAttributes: delivery.messageAttributes } : {}),
+      ...(fifoQueue && delivery.messageGroupId !== undefined ? { MessageGroupId: delivery.messageGroupId } : {}),
+      ...(fifoQueue && delivery.messageDeduplicationId !== undefined ? { MessageDeduplicationId: delivery.messageDeduplicationId } : {}),
+    },
+    scope,
+  );
+}
+
+/** The dead-letter queue a subscription's RedrivePolicy names, if it names one. */
+export function deadLetterTargetArn(redrivePolicy: string | undefined): string | undefined {
+  if (redrivePolicy === undefined || redrivePolicy === "") return undefined;
+  try {
+    const target = (JSON.parse(redrivePolicy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
+    return typeof target === "string" ? target : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * HTTP/S retries kept in the database: the row's life (written before the first POST, updated
+ * per attempt, deleted on success or exhaustion) and the resume after a restart, on a real
+ * data dir that is closed and opened again, with a manual clock and a scripted endpoint.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { ManualClock } from "../../core/manual-clock.js";
+import { createScheduler, type Scheduler } from "../../core/scheduler.js";
+import type { Invoke } from "../../core/service.js";
+import { openState, type StateLayer } from "../../state/database.js";
+import { DEFAULT_HTTP_RETRY_POLICY, type RetryPolicy } from "./delivery-policy.js";
+import type { HttpDelivery } from "./domain/messages.js";
+import type { PendingRetry } from "./retry-store.js";
+import { deliverWithRetries, resumeHttpRetries, type HttpDeliveryTarget, type RetryEnv } from "./retry.js";
+import { SnsStore } from "./store.js";
+
+const T0 = Date.parse("2026-01-15T12:00:00.000Z");
+const SUB = "arn:aws:sns:us-east-1:000000000000:orders:6b0e71bd-7e97-4d97-80ce-4a0994e55286";
+const DLQ = "arn:aws:sqs:us-east-1:000000000000:orders-dlq";
+const DELIVERY: HttpDelivery = {
+  headers: { "x-amz-sns-message-type": "Notification", "x-amz-sns-message-id": "m-1", "content-type": "text/plain; charset=UTF-8" },
+  body: '{"Type":"Notification","MessageId":"m-1","Message":"hello"}',
+};
+
+function policy(overrides: Partial<RetryPolicy>): RetryPolicy {
+  return { ...DEFAULT_HTTP_RETRY_POLICY, ...overrides };
+}
+
+function target(overrides: Partial<HttpDeliveryTarget> = {}): HttpDeliveryTarget {
+  return { account: "000000000000", region: "us-east-1", subscriptionArn: SUB, endpoint: "http://127.0.0.1:9/hook", delivery: DELIVERY, policy: DEFAULT_HTTP_RETRY_POLICY, ...overrides };
+}
+
+/** One run of Nimbus: a state layer on the data dir, a store, a scheduler, a scripted endpoint and SQS. */
+class Run {
+  readonly state: StateLayer;
+  readonly store: SnsStore;
+  readonly scheduler: Scheduler;
+  readonly env: RetryEnv;
+  readonly posts: Array<{ endpoint: string; delivery: HttpDelivery; at: number; rows: number }> = [];
+  readonly sent: Array<{ operation: string; input: Record<string, unknown> }> = [];
+  /** What the endpoint answers per attempt (true: 2xx); a promise to hold the answer back. */
+  answer: (attempt: number) => boolean | Promise<boolean> = () => false;
+
+  constructor(
+    dataDir: string,
+    readonly clock: ManualClock,
+  ) {
+    this.state = openState({ inMemory: false, dataDir, clock });
+    this.store = new SnsStore(this.state);
+    this.scheduler = createScheduler(clock);
+    const invoke: Invoke = async <T>(_service: string, operation: string, input: Record<string, unknown>) => {
+      this.sent.push({ operation, input });
+      return (operation === "GetQueueUrl" ? { QueueUrl: "http://localhost:4566/000000000000/orders-dlq" } : {}) as T;
+    };
+    this.env = {
+      clock,
+      scheduler: this.scheduler,
+      invoke,
+      store: this.store,
+      post: async (endpoint, delivery) => {
+        this.posts.push({ endpoint, delivery, at: clock.now(), rows: this.store.retries.all().length });
+        return this.answer(this.posts.length);
+      },
+    };
+  }
+
+  rows(): PendingRetry[] {
+    return this.store.retries.all();
+  }
+
+  stopped = false;
+
+  /** Shutdown as Nimbus does it: the service stops, then the scheduler, then the database. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.store.closing = true;
+    this.scheduler.close();
+    this.state.close();
+  }
+}
+
+describe("HTTP/S retries in the database", () => {
+  let dataDir: string;
+  const runs: Run[] = [];
+  const start = (at = T0): Run => {
+    const run = new Run(dataDir, new ManualClock(at));
+    runs.push(run);
+    return run;
+  };
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "nimbus-sns-retries-"));
+  });
+  afterEach(() => {
+    for (const run of runs.splice(0)) run.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("the row is written before the first POST, follows each attempt and goes on success", async () => {
+    const run = start();
+    run.answer = (attempt) => attempt === 3;
+    deliverWithRetries(run.env, target());
+    assert.equal(run.posts[0]?.rows, 1, "the row exists when the first POST goes out");
+    await run.scheduler.runDue();
+    const [row] = run.rows();
+    assert.deepEqual(row, {
+      account: "000000000000",
+      region: "us-east-1",
+      id: row?.id,
+      subscriptionArn: SUB,
+      endpoint: "http://127.0.0.1:9/hook",
+      delivery: DELIVERY,
+      delays: [20_000, 20_000, 20_000],
+      attempts: 1,
+      dueAt: T0 + 20_000,
+      deadLetter: undefined,
+    });
+    await run.scheduler.advance(20_000);
+    assert.deepEqual(
+      run.rows().map((r) => [r.attempts, r.dueAt - T0]),
+      [[2, 40_000]],
+    );
+    await run.scheduler.advance(20_000);
+    assert.equal(run.posts.length, 3);
+    assert.deepEqual(run.rows(), [], "delivered: the row is gone");
+    await run.scheduler.advance(3_600_000);
+    assert.equal(run.posts.length, 3);
+    assert.ok(run.posts.every((p) => p.delivery.body === DELIVERY.body && p.delivery.headers["x-amz-sns-message-id"] === "m-1"));
+  });
+
+  test("used up: the dead-letter queue gets the message, binary attributes and all, and the row goes", async () => {
+    const run = start();
+    const bytes = new Uint8Array([0, 1, 254, 255]);
+    deliverWithRetries(
+      run.env,
+      target({
+        policy: policy({ numRetries: 1, minDelayTarget: 5, maxDelayTarget: 5 }),
+        deadLetter: {
+          targetArn: DLQ,
+          delivery: { body: "hello", messageAttributes: { colour: { DataType: "String", StringValue: "red" }, blob: { DataType: "Binary", BinaryValue: bytes } } },
+        },
+      }),
+    );
+    assert.deepEqual(run.rows()[0]?.deadLetter, {
+      targetArn: DLQ,
+      delivery: { body: "hello", messageAttributes: { colour: { DataType: "String", StringValue: "red" }, blob: { DataType: "Binary", BinaryValue: bytes } } },
+    });
+    await run.scheduler.advance(4_999);
+    assert.equal(run.posts.length, 1);
+    assert.equal(run.sent.length, 0, "no dead-letter queue while a retry remains");
+    await run.scheduler.advance(1);
+    assert.equal(run.posts.length, 2);
+    assert.deepEqual(
+      run.sent.map((s) => s.operation),
+      ["GetQueueUrl", "SendMessage"],
+    );
+    assert.deepEqual(run.sent[1]?.input, {
+      QueueUrl: "http://localhost:4566/000000000000/orders-dlq",
+      MessageBody: "hello",
+      MessageAttributes: { colour: { DataType: "String", StringValue: "red" }, blob: { DataType: "Binary", BinaryValue: bytes } },
+    });
+    assert.deepEqual(run.rows(), []);
+  });
+
+  test("the dead-letter body is the POST's own unless told otherwise", async () => {
+    const run = start();
+    deliverWithRetries(run.env, target({ deadLetter: { targetArn: DLQ, delivery: { body: DELIVERY.body, messageGroupId: "g", messageDeduplicationId: "d" } } }));
+    assert.deepEqual(run.rows()[0]?.deadLetter, { targetArn: DLQ, delivery: { body: DELIVERY.body, messageGroupId: "g", messageDeduplicationId: "d" } });
+    const stored = run.state.db.prepare<[], { dlq_message: string }>("SELECT dlq_message FROM sns_http_retries").get();
+    assert.equal(stored?.dlq_message, '{"messageGroupId":"g","messageDeduplicationId":"d"}', "the body is not stored twice");
+  });
+
+  test("after a restart the retry keeps its schedule; the attempt in flight counts as failed", async () => {
+    const first = start();
+    deliverWithRetries(first.env, target());
+    await first.scheduler.advance(20_000);
+    assert.equal(first.posts.length, 2);
+    first.stop();
+
+    const second = start(T0 + 25_000);
+    second.answer = () => true;
+    assert.equal(resumeHttpRetries(second.env), 1);
+    await second.scheduler.advance(14_999);
+    assert.equal(second.posts.length, 0, "the second retry is due 40 s after the publish");
+    await second.scheduler.advance(1);
+    assert.deepEqual(
+      second.posts.map((p) => [p.at - T0, p.delivery]),
+      [[40_000, DELIVERY]],
+    );
+    assert.deepEqual(second.rows(), []);
+    await second.scheduler.advance(3_600_000);
+    assert.equal(second.posts.length, 1, "delivered once");
+  });
+
+  test("a retry overdue at start runs at once, and the rest of its schedule counts from then", async () => {
+    const first = start();
+    deliverWithRetries(first.env, target());
+    first.stop();
+
+    const second = start(T0 + 300_000);
+    resumeHttpRetries(second.env);
+    await second.scheduler.runDue();
+    assert.deepEqual(
+      second.posts.map((p) => p.at - T0),
+      [300_000],
+    );
+    assert.deepEqual(
+      second.rows().map((r) => [r.attempts, r.dueAt - T0]),
+      [[2, 320_000]],
+    );
+    await second.scheduler.advance(19_999);
+    assert.equal(second.posts.length, 1);
+    await second.scheduler.advance(1);
+    assert.equal(second.posts.length, 2);
+  });
+
+  test("a delivery whose retries were all sent before the restart goes to the dead-letter queue at start", async () => {
+    const first = start();
+    deliverWithRetries(first.env, target({ policy: policy({ numRetries: 1, minDelayTarget: 5, maxDelayTarget: 5 }), deadLetter: { targetArn: DLQ, delivery: { body: DELIVERY.body } } }));
+    // The last retry is out, its answer not in yet, when the process stops.
+    let answer: (ok: boolean) => void = () => undefined;
+    first.answer = () => new Promise<boolean>((resolve) => (answer = resolve));
+    const advancing = first.scheduler.advance(5_000);
+    while (first.posts.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      first.rows().map((r) => [r.attempts, r.dueAt - T0]),
+      [[2, 5_000]],
+    );
+    first.stop();
+    answer(true);
+    await advancing;
+
+    const second = start(T0 + 6_000);
+    resumeHttpRetries(second.env);
+    await second.scheduler.runDue();
+    assert.equal(second.posts.length, 0, "no retry is left");
+    assert.deepEqual(
+      second.sent.map((s) => [s.operation, s.input.MessageBody]),
+      [
+        ["GetQueueUrl", undefined],
+        ["SendMessage", DELIVERY.body],
+      ],
+    );
+    assert.deepEqual(second.rows(), []);
+  });
+
+  test("an answer that arrives while Nimbus stops leaves the row for the next start", async () => {
+    let answer: (ok: boolean) => void = () => undefined;
+    const first = start();
+    first.answer = () => new Promise<boolean>((resolve) => (answer = resolve));
+    deliverWithRetries(first.env, target());
+    first.store.closing = true;
+    answer(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(first.rows().length, 1);
+  });
+});
