@@ -9,7 +9,7 @@ import { cpus, loadavg } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { Benchmark, BenchContext } from "./lib/benchmark.js";
+import { positiveNumber, type Benchmark, type BenchContext, type BenchOption } from "./lib/benchmark.js";
 import { reapOrphans, stopAll } from "./lib/process.js";
 import { removeScratchDirs } from "./lib/repo.js";
 import type { Report } from "./lib/report.js";
@@ -49,8 +49,30 @@ async function discover(): Promise<Benchmark[]> {
   return found.sort((a, b) => (a.name === "core" ? -1 : b.name === "core" ? 1 : a.name.localeCompare(b.name)));
 }
 
+/**
+ * The benchmarks' own options (Benchmark.options), merged for parseArgs. Two benchmarks may
+ * share an option name (both read it) only with the same type.
+ */
+function benchmarkOptions(benchmarks: readonly Benchmark[]): Map<string, BenchOption> {
+  const merged = new Map<string, BenchOption>();
+  for (const b of benchmarks) {
+    for (const [name, option] of Object.entries(b.options ?? {})) {
+      if (name in OPTIONS) throw new Error(`bench: ${b.name} declares --${name}, a runner option`);
+      const seen = merged.get(name);
+      if (seen !== undefined && seen.type !== option.type) throw new Error(`bench: --${name} is declared with two types`);
+      merged.set(name, seen ?? option);
+    }
+  }
+  return merged;
+}
+
+const optionLine = (name: string, help: string, dflt: string | boolean | undefined, width: number): string =>
+  `  --${name.padEnd(width)} ${help}${dflt !== undefined && dflt !== "" && dflt !== false ? ` (default ${String(dflt)})` : ""}`;
+
 function usage(benchmarks: readonly Benchmark[]): string {
   const width = Math.max(3, ...benchmarks.map((b) => b.name.length));
+  const own = benchmarks.filter((b) => Object.keys(b.options ?? {}).length > 0);
+  const optionWidth = Math.max(12, ...own.flatMap((b) => Object.keys(b.options ?? {}).map((n) => n.length + 1)));
   return [
     "Usage: npm run bench -- <name>... | all [options]",
     "",
@@ -59,18 +81,10 @@ function usage(benchmarks: readonly Benchmark[]): string {
     `  ${"all".padEnd(width)}  every benchmark above, one after the other`,
     "",
     "Options:",
-    ...Object.entries(OPTIONS).map(([name, o]) => {
-      const dflt = o.default !== "" && o.default !== false ? ` (default ${String(o.default)})` : "";
-      return `  --${name.padEnd(12)} ${HELP[name as keyof typeof OPTIONS]}${dflt}`;
-    }),
+    ...Object.entries(OPTIONS).map(([name, o]) => optionLine(name, HELP[name as keyof typeof OPTIONS], o.default, optionWidth)),
+    ...own.flatMap((b) => ["", `Options of ${b.name}:`, ...Object.entries(b.options ?? {}).map(([name, o]) => optionLine(name, o.help, o.default, optionWidth))]),
     "",
   ].join("\n");
-}
-
-function positiveNumber(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(text)}`);
-  return n;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -78,9 +92,11 @@ async function main(argv: string[]): Promise<number> {
   const reaped = reapOrphans();
   if (reaped > 0) log(`bench: killed ${reaped} process group(s) left behind by a harness that was killed`);
   const benchmarks = await discover();
+  const extra = benchmarkOptions(benchmarks);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+    const options = { ...Object.fromEntries([...extra].map(([name, o]) => [name, { type: o.type, ...(o.default !== undefined ? { default: o.default } : {}) }])), ...OPTIONS };
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${usage(benchmarks)}`);
     return 2;
@@ -103,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
     warmupSec: positiveNumber("warmup", values.warmup),
     connections: Math.round(positiveNumber("connections", values.connections)),
     ...(values.amount !== "" ? { amount: Math.round(positiveNumber("amount", values.amount)) } : {}),
+    // parseArgs types `values` from the runner's own OPTIONS only; the benchmarks' are string or boolean.
+    options: Object.fromEntries([...extra.keys()].map((name) => [name, (values as Record<string, string | boolean | undefined>)[name]])),
   };
 
   const reports: Report[] = [];

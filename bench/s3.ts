@@ -3,32 +3,67 @@
  *  (a) 1 KiB PutObject, then GetObject of it: 32 connections of fixed requests (autocannon),
  *      Nimbus against s3rver 3.7 (files on disk), fauxqs 1.9.2 (in memory) and the bare
  *      node:http ceiling answering as many bytes as Nimbus does; runs interleaved.
- *  (b) One 256 MiB PUT and GET over loopback to Nimbus: MB/s and Nimbus's peak RSS (a
- *      streaming store holds far less than the object). S3 must MD5 every byte it stores (the
- *      ETag), so the upload is put against this machine's MD5 speed over the same bytes,
- *      measured in the same run with node:crypto.
+ *  (b) ListObjectsV2 of one page (max-keys 1000 and 100, a prefix matching a 1,000-key slice,
+ *      delimiter "/") while the bucket holds 1,000, 10,000 and 100,000 keys: p50/p99 of one
+ *      connection, Nimbus against fauxqs, to show that a page costs the page, not the bucket.
+ *      The keys go in through many concurrent PUTs of tiny bodies (no emulator loads keys any
+ *      other way from outside); the load rate is reported. s3rver is left out: it writes each
+ *      key as files on disk, so a 100,000-key bucket takes minutes to fill.
+ *  (c) Large objects through Nimbus over loopback: one PUT and GET of --big-mib (1 GiB by
+ *      default), a multipart upload of --multipart-mib (2 GiB, 20 parts, 4 in flight), and with
+ *      --huge one 5 GiB single PUT (S3's maximum): MB/s and Nimbus's resident memory after each,
+ *      whose peak (VmHWM) stays flat as the objects grow if the store streams. S3 must MD5
+ *      every byte it stores (the ETag), so the rates are put against this machine's MD5 speed
+ *      over the same bytes, measured in the same run with node:crypto.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { request, type Agent } from "node:http";
 import { Readable } from "node:stream";
 import { createRequire } from "node:module";
 import { restRequest, signedLookingHeaders } from "./lib/aws-request.js";
-import type { Benchmark, BenchContext } from "./lib/benchmark.js";
+import { flagOption, numberOption, type Benchmark, type BenchContext } from "./lib/benchmark.js";
 import { startCeiling } from "./lib/ceiling.js";
-import { httpCall, keepAliveAgent } from "./lib/http-client.js";
-import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec } from "./lib/load.js";
-import { megabytes, readMemory } from "./lib/memory.js";
+import { checkedCall, forEachLimited, httpCall, keepAliveAgent, xmlValue } from "./lib/http-client.js";
+import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
+import { megabytes, readMemory, type MemorySample } from "./lib/memory.js";
 import { startNimbusProcess } from "./lib/nimbus.js";
-import { ensurePeer } from "./lib/peers.js";
-import { startProcess } from "./lib/process.js";
+import { ensurePeer, startFauxqs } from "./lib/peers.js";
+import { startProcess, type RunningProcess } from "./lib/process.js";
 import { scratchDir } from "./lib/repo.js";
 import { Report } from "./lib/report.js";
 
 const BUCKET = "bench-bucket";
+const LIST_BUCKET = "bench-list";
 const KEY = "obj-1k";
 const SMALL = randomBytes(1024);
-const BIG_MIB = 256;
-const CHUNK = 1024 * 1024;
+const MIB = 1024 * 1024;
+/** S3's largest single PUT: 5 GiB ("EntityTooLarge" above it). */
+const HUGE_MIB = 5 * 1024;
+const MULTIPART_PARTS = 20;
+/** S3's smallest part but the last. */
+const MIN_PART_MIB = 5;
+/** Parts in flight at once, as the SDK's lib-storage Upload does by default. */
+const PART_CONCURRENCY = 4;
+/** Bucket sizes of the listing part, up to --list-keys. */
+const LIST_STAGES = [1_000, 10_000, 100_000];
+/** Concurrent PUTs that fill the listing bucket. */
+const LOAD_CONCURRENCY = 64;
+const TINY = Buffer.from("tiny object body");
+
+/**
+ * The slice every listing reads: prefix "slice/" holds 900 keys of its own and 10 "folders" of
+ * 10 keys each, so with delimiter "/" the full page has 910 entries (10 CommonPrefixes, 900
+ * Contents) and rolling each folder up skips its keys. 1,000 keys: the whole 1,000-key bucket.
+ */
+const SLICE_PREFIX = "slice/";
+const SLICE_KEYS = [
+  ...Array.from({ length: 900 }, (_, i) => `${SLICE_PREFIX}k${String(i).padStart(3, "0")}`),
+  ...Array.from({ length: 100 }, (_, i) => `${SLICE_PREFIX}d${Math.floor(i / 10)}/k${i % 10}`),
+];
+const SLICE_ENTRIES = 910;
+/** Key i of the listing bucket: the slice first, then the rest, half sorting before the slice and half after it. */
+const bucketKey = (i: number): string =>
+  i < SLICE_KEYS.length ? (SLICE_KEYS[i] as string) : `${i % 2 === 0 ? "a" : "z"}/f${String(i).padStart(7, "0")}`;
 
 /**
  * s3rver checks SigV4 only loosely (`allowMismatchedSignatures`) but wants a known access key
@@ -53,9 +88,8 @@ const putSmall = (headers?: Record<string, string>): HttpRequestSpec =>
   withHeaders(restRequest("s3", "PUT", `/${BUCKET}/${KEY}`, { body: SMALL, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(SMALL.length) } }), headers);
 const getSmall = (headers?: Record<string, string>): HttpRequestSpec => withHeaders(restRequest("s3", "GET", `/${BUCKET}/${KEY}`), headers);
 
-async function createBucket(url: string, agent: Agent, label: string, headers?: Record<string, string>): Promise<void> {
-  const res = await httpCall(url, withHeaders(restRequest("s3", "PUT", `/${BUCKET}`, { headers: { "Content-Length": "0" } }), headers), agent);
-  if (res.status !== 200) throw new Error(`bench: ${label}: CreateBucket answered ${res.status}\n${res.body.toString("utf8").slice(0, 500)}`);
+async function createBucket(url: string, agent: Agent, label: string, bucket: string, headers?: Record<string, string>): Promise<void> {
+  await checkedCall(url, withHeaders(restRequest("s3", "PUT", `/${bucket}`, { headers: { "Content-Length": "0" } }), headers), agent, `${label} CreateBucket`);
 }
 
 /** Streams `mib` MiB of `chunk` repeated; the harness never holds the object. */
@@ -65,6 +99,21 @@ function repeated(chunk: Buffer, mib: number): Readable {
       for (let i = 0; i < mib; i++) yield chunk;
     })(),
   );
+}
+
+/** A PUT of `mib` MiB streamed from `chunk`; elapsed ms to the answer, and the answer. */
+async function timedPut(url: string, path: string, chunk: Buffer, mib: number, agent: Agent, label: string): Promise<{ ms: number; etag: string }> {
+  const started = performance.now();
+  const res = await checkedCall(
+    url,
+    {
+      ...restRequest("s3", "PUT", path, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(mib * MIB) } }),
+      body: repeated(chunk, mib),
+    },
+    agent,
+    label,
+  );
+  return { ms: performance.now() - started, etag: String(res.headers.etag ?? "") };
 }
 
 /** GET that counts the bytes and drops them; elapsed ms to the last byte. */
@@ -82,13 +131,211 @@ function timedGet(url: string, path: string): Promise<{ bytes: number; ms: numbe
   });
 }
 
+async function headLength(url: string, path: string, agent: Agent, label: string): Promise<{ length: number; etag: string }> {
+  const res = await checkedCall(url, restRequest("s3", "HEAD", path), agent, `${label} HeadObject`);
+  return { length: Number(res.headers["content-length"]), etag: String(res.headers.etag ?? "") };
+}
+
+async function deleteObject(url: string, path: string, agent: Agent, label: string): Promise<void> {
+  await checkedCall(url, restRequest("s3", "DELETE", path, { expect: { status: 204 } }), agent, `${label} DeleteObject`);
+}
+
+/** Part sizes in MiB: MULTIPART_PARTS equal parts (rounded up), the last takes the rest. */
+function partSizes(totalMib: number, parts = MULTIPART_PARTS): number[] {
+  const count = Math.max(1, Math.min(parts, Math.floor(totalMib / MIN_PART_MIB)));
+  const size = Math.ceil(totalMib / count);
+  const sizes: number[] = [];
+  for (let left = totalMib; left > 0; left -= size) sizes.push(Math.min(size, left));
+  return sizes;
+}
+
+/** CreateMultipartUpload, UploadPart (PART_CONCURRENCY in flight), CompleteMultipartUpload. */
+async function multipartUpload(url: string, path: string, chunk: Buffer, sizes: readonly number[], label: string): Promise<{ uploadMs: number; completeMs: number }> {
+  const agent = keepAliveAgent(PART_CONCURRENCY);
+  try {
+    const created = await checkedCall(url, restRequest("s3", "POST", `${path}?uploads`, { headers: { "Content-Length": "0" } }), agent, `${label} CreateMultipartUpload`);
+    const uploadId = encodeURIComponent(xmlValue(created.body, "UploadId"));
+    const etags: string[] = new Array<string>(sizes.length).fill("");
+    const started = performance.now();
+    await forEachLimited(sizes.length, PART_CONCURRENCY, async (i) => {
+      const mib = sizes[i] ?? 0;
+      const res = await checkedCall(
+        url,
+        {
+          ...restRequest("s3", "PUT", `${path}?partNumber=${i + 1}&uploadId=${uploadId}`, { headers: { "Content-Length": String(mib * MIB) } }),
+          body: repeated(chunk, mib),
+        },
+        agent,
+        `${label} UploadPart ${i + 1}`,
+      );
+      etags[i] = String(res.headers.etag ?? "");
+    });
+    const uploaded = performance.now();
+    const body = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;
+    const done = await checkedCall(
+      url,
+      restRequest("s3", "POST", `${path}?uploadId=${uploadId}`, { body, headers: { "Content-Type": "application/xml", "Content-Length": String(Buffer.byteLength(body)) } }),
+      agent,
+      `${label} CompleteMultipartUpload`,
+    );
+    // S3 may answer 200 and put the error in the body (it has started streaming whitespace).
+    if (!done.body.toString("utf8").includes("<CompleteMultipartUploadResult")) {
+      throw new Error(`bench: ${label}: CompleteMultipartUpload answered 200 without a result\n${done.body.toString("utf8").slice(0, 1000)}`);
+    }
+    return { uploadMs: uploaded - started, completeMs: performance.now() - uploaded };
+  } finally {
+    agent.destroy();
+  }
+}
+
+const listRequest = (maxKeys: number): HttpRequestSpec =>
+  restRequest("s3", "GET", `/${LIST_BUCKET}?list-type=2&prefix=${encodeURIComponent(SLICE_PREFIX)}&delimiter=%2F&max-keys=${maxKeys}`, {
+    expect: { status: 200, bodyIncludes: `<KeyCount>${Math.min(maxKeys, SLICE_ENTRIES)}</KeyCount>` },
+  });
+
+/** PUTs the keys `keys(i)` for i in [from, to) with LOAD_CONCURRENCY in flight; keys/s. */
+async function putKeys(url: string, agent: Agent, label: string, from: number, to: number, key: (i: number) => string): Promise<number> {
+  const started = performance.now();
+  await forEachLimited(to - from, LOAD_CONCURRENCY, async (i) => {
+    const spec = restRequest("s3", "PUT", `/${LIST_BUCKET}/${key(from + i)}`, { body: TINY, headers: { "Content-Type": "text/plain", "Content-Length": String(TINY.length) } });
+    await checkedCall(url, spec, agent, `${label} PutObject`);
+  });
+  return ((to - from) / (performance.now() - started)) * 1000;
+}
+
+interface ListTarget {
+  readonly label: string;
+  readonly url: string;
+}
+
+/** (b): fills the listing bucket stage by stage and measures one page at each size. */
+async function listing(ctx: BenchContext, report: Report, targets: readonly [ListTarget, ListTarget], maxBucketKeys: number): Promise<void> {
+  if (maxBucketKeys < SLICE_KEYS.length) throw new Error(`--list-keys must be at least ${SLICE_KEYS.length}, the slice every listing reads`);
+  const stages = LIST_STAGES.filter((n) => n <= maxBucketKeys);
+  if (!stages.includes(maxBucketKeys)) stages.push(maxBucketKeys);
+  const agent = keepAliveAgent(LOAD_CONCURRENCY);
+  const p50s = new Map<string, number>();
+  for (const t of targets) await createBucket(t.url, agent, t.label, LIST_BUCKET);
+  let loaded = 0;
+  for (const total of stages) {
+    for (const t of targets) {
+      const rate = await putKeys(t.url, agent, t.label, loaded, total, bucketKey);
+      ctx.log(`${t.label}: ${total - loaded} keys more, to ${total}, at ${rate.toFixed(0)} PUT/s`);
+      report.value(`${t.label} PutObject load to ${total.toLocaleString("en-US")} keys`, rate, "PUT/s", { note: `${total - loaded} PUTs of ${TINY.length} B, ${LOAD_CONCURRENCY} in flight, keep-alive` });
+    }
+    loaded = total;
+    for (const maxKeys of [1000, 100]) {
+      const req = listRequest(maxKeys);
+      const [peer, nimbus] = (await compareLoad(
+        targets.map((t) => ({ label: `${t.label} ListObjectsV2 max-keys ${maxKeys}, ${total.toLocaleString("en-US")} keys`, url: t.url, request: req })),
+        { ...ctx, connections: 1, durationSec: Math.min(ctx.durationSec, 3) },
+        ctx.log,
+      )) as [LoadSummary, LoadSummary];
+      report.load(peer, { baseline: peer, note: "1 connection" }).load(nimbus, { baseline: peer, note: "1 connection; ratio to the row above" });
+      for (const [t, s] of [[targets[0], peer], [targets[1], nimbus]] as const) p50s.set(`${t.label}|${maxKeys}|${total}`, s.p50Ms);
+    }
+  }
+  agent.destroy();
+  const first = stages[0] ?? 0;
+  const last = stages[stages.length - 1] ?? 0;
+  if (last > first) {
+    for (const t of targets) {
+      for (const maxKeys of [1000, 100]) {
+        const growth = (p50s.get(`${t.label}|${maxKeys}|${last}`) ?? Number.NaN) / (p50s.get(`${t.label}|${maxKeys}|${first}`) ?? Number.NaN);
+        report.value(`  ${t.label} p50 ${last.toLocaleString("en-US")} keys / ${first.toLocaleString("en-US")} keys, max-keys ${maxKeys}`, growth, "x", {
+          digits: 2,
+          note: "1.00 = the page costs the same whatever the bucket holds",
+        });
+      }
+    }
+  }
+  report.note(
+    `ListObjectsV2: prefix "${SLICE_PREFIX}" delimiter "/", one page; the slice is ${SLICE_KEYS.length} keys (${SLICE_ENTRIES} entries: 10 CommonPrefixes rolling up 100 keys, 900 Contents), ` +
+      `the rest of the bucket sorts before and after it; the ${first.toLocaleString("en-US")}-key bucket is the slice alone. Each figure: 1 connection, ` +
+      `${Math.min(ctx.durationSec, 3)} s per run, median of ${ctx.runs}`,
+  );
+}
+
+/** (c): large objects through Nimbus, memory after each. */
+async function largeObjects(ctx: BenchContext, report: Report, nimbus: RunningProcess): Promise<void> {
+  const bigMib = Math.round(numberOption(ctx.options, "big-mib"));
+  const multipartMib = Math.round(numberOption(ctx.options, "multipart-mib"));
+  const huge = flagOption(ctx.options, "huge");
+  const chunk = randomBytes(MIB);
+  const md5Started = performance.now();
+  const md5 = createHash("md5");
+  for (let i = 0; i < bigMib; i++) md5.update(chunk);
+  md5.digest();
+  const md5Ms = performance.now() - md5Started;
+  const md5Rate = bigMib / (md5Ms / 1000);
+  const memo = (label: string, m: MemorySample, note: string): void =>
+    void report.value(label, megabytes(m.hwmBytes), "MB", { digits: 1, note: `peak (VmHWM); RSS then ${megabytes(m.rssBytes).toFixed(1)} MB; ${note}` });
+  const agent = keepAliveAgent(1);
+  const size = (mib: number): string => (mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`);
+
+  report.value("md5 (node:crypto, this machine)", md5Rate, "MB/s", { note: `${size(bigMib)} in ${md5Ms.toFixed(0)} ms, in the harness process` });
+  memo("nimbus memory before large objects", readMemory(nimbus.pid), "after the 1 KiB load and the listing");
+
+  const bigPath = `/${BUCKET}/big`;
+  const put = await timedPut(nimbus.url, bigPath, chunk, bigMib, agent, `nimbus PUT ${size(bigMib)}`);
+  const afterPut = readMemory(nimbus.pid);
+  const get = await timedGet(nimbus.url, bigPath);
+  if (get.status !== 200 || get.bytes !== bigMib * MIB) throw new Error(`bench: nimbus: ${size(bigMib)} GET answered ${get.status} with ${get.bytes} bytes`);
+  const afterGet = readMemory(nimbus.pid);
+  await deleteObject(nimbus.url, bigPath, agent, "nimbus");
+  const putRate = bigMib / (put.ms / 1000);
+  ctx.log(`${size(bigMib)}: PUT ${put.ms.toFixed(0)} ms, GET ${get.ms.toFixed(0)} ms, MD5 ${md5Ms.toFixed(0)} ms`);
+  report.value(`nimbus PUT ${size(bigMib)}`, putRate, "MB/s", { note: `${(put.ms / 1000).toFixed(2)} s; ${(putRate / md5Rate).toFixed(2)} of MD5 speed` });
+  report.value(`nimbus GET ${size(bigMib)}`, bigMib / (get.ms / 1000), "MB/s", { note: `${(get.ms / 1000).toFixed(2)} s` });
+  memo(`nimbus memory after PUT ${size(bigMib)}`, afterPut, "one loopback connection");
+  memo(`nimbus memory after GET ${size(bigMib)}`, afterGet, "one loopback connection");
+
+  const sizes = partSizes(multipartMib);
+  const mpPath = `/${BUCKET}/multipart`;
+  const mp = await multipartUpload(nimbus.url, mpPath, chunk, sizes, "nimbus");
+  const afterMp = readMemory(nimbus.pid);
+  const head = await headLength(nimbus.url, mpPath, agent, "nimbus");
+  if (head.length !== multipartMib * MIB || !head.etag.endsWith(`-${sizes.length}"`)) {
+    throw new Error(`bench: nimbus: the ${size(multipartMib)} multipart object has length ${head.length} and ETag ${head.etag}`);
+  }
+  await deleteObject(nimbus.url, mpPath, agent, "nimbus");
+  ctx.log(`multipart ${size(multipartMib)}: parts ${mp.uploadMs.toFixed(0)} ms, complete ${mp.completeMs.toFixed(0)} ms`);
+  report.value(`nimbus multipart ${size(multipartMib)}`, multipartMib / ((mp.uploadMs + mp.completeMs) / 1000), "MB/s", {
+    note: `${sizes.length} parts of ${size(sizes[0] ?? 0)}, ${PART_CONCURRENCY} in flight: parts ${(mp.uploadMs / 1000).toFixed(2)} s, CompleteMultipartUpload ${(mp.completeMs / 1000).toFixed(2)} s`,
+  });
+  memo(`nimbus memory after multipart ${size(multipartMib)}`, afterMp, `${PART_CONCURRENCY} parts streaming at once`);
+
+  if (huge) {
+    const hugePath = `/${BUCKET}/huge`;
+    const hp = await timedPut(nimbus.url, hugePath, chunk, HUGE_MIB, agent, `nimbus PUT ${size(HUGE_MIB)}`);
+    const afterHuge = readMemory(nimbus.pid);
+    const h = await headLength(nimbus.url, hugePath, agent, "nimbus");
+    if (h.length !== HUGE_MIB * MIB) throw new Error(`bench: nimbus: the ${size(HUGE_MIB)} object has length ${h.length}`);
+    await deleteObject(nimbus.url, hugePath, agent, "nimbus");
+    ctx.log(`${size(HUGE_MIB)}: PUT ${hp.ms.toFixed(0)} ms`);
+    report.value(`nimbus PUT ${size(HUGE_MIB)} (S3's largest single PUT)`, HUGE_MIB / (hp.ms / 1000), "MB/s", { note: `${(hp.ms / 1000).toFixed(2)} s` });
+    memo(`nimbus memory after PUT ${size(HUGE_MIB)}`, afterHuge, "one loopback connection");
+  }
+  agent.destroy();
+  report.note(
+    `large objects: Nimbus only, --in-memory (metadata in SQLite :memory:, bodies in a temp blob dir); MB = MiB; every upload streams one random 1 MiB chunk repeated, ` +
+      `each object is deleted after it is measured.${huge ? "" : " --huge adds a 5 GiB single PUT."}`,
+  );
+}
+
 export const benchmark: Benchmark = {
   name: "s3",
-  description: "S3 1 KiB PutObject/GetObject vs s3rver, fauxqs and the ceiling; 256 MiB PUT/GET MB/s, RSS, MD5 speed",
+  description: "S3 1 KiB PutObject/GetObject vs s3rver, fauxqs and the ceiling; ListObjectsV2 at 1k-100k keys; 1 GiB, multipart and 5 GiB uploads: MB/s, RSS",
+  options: {
+    "big-mib": { type: "string", default: "1024", help: "size of the single large PUT and GET, in MiB" },
+    "multipart-mib": { type: "string", default: "2048", help: "size of the multipart upload (20 parts, 4 in flight), in MiB" },
+    huge: { type: "boolean", default: false, help: "also a 5 GiB single PUT (S3's maximum) and the memory after it" },
+    "list-keys": { type: "string", default: "100000", help: "largest bucket of the ListObjectsV2 part; stages 1,000, 10,000, 100,000 up to it" },
+  },
   async run(ctx: BenchContext) {
-    const report = new Report("s3: 1 KiB PutObject / GetObject vs s3rver 3.7, fauxqs 1.9.2 and the ceiling; 256 MiB over loopback");
+    const listKeys = Math.round(numberOption(ctx.options, "list-keys"));
+    const report = new Report("s3: 1 KiB PutObject / GetObject vs s3rver 3.7, fauxqs 1.9.2 and the ceiling; ListObjectsV2 as the bucket grows; large objects");
     const s3rver = await ensurePeer("s3rver", "3.7", ctx.log);
-    const fauxqs = await ensurePeer("fauxqs", "1.9.2", ctx.log);
     const s3rverDir = scratchDir("s3rver");
     const s3rverProc = await startProcess({
       name: "s3rver",
@@ -98,19 +345,15 @@ export const benchmark: Benchmark = {
           `new S3rver({ port: ${port}, address: "127.0.0.1", directory: ${JSON.stringify(s3rverDir)}, silent: true, allowMismatchedSignatures: true }).run();`,
       ],
     });
-    // fauxqs's CLI logs every request and listens on 0.0.0.0: its module API, logger off, on loopback.
-    const app = new URL("dist/app.js", `file://${fauxqs.dir}/`).href;
-    const fauxqsProc = await startProcess({
-      name: "fauxqs",
-      args: (port) => ["--input-type=module", "-e", `import { buildApp } from ${JSON.stringify(app)}; await buildApp({ logger: false }).listen({ port: ${port}, host: "127.0.0.1" });`],
-    });
+    const { peer: fauxqs, process: fauxqsProc } = await startFauxqs(ctx.log);
     const nimbus = await startNimbusProcess();
     const agent = keepAliveAgent(4);
     const s3rverHdrs = s3rverHeaders();
-    await createBucket(s3rverProc.url, agent, "s3rver", s3rverHdrs);
-    await createBucket(fauxqsProc.url, agent, "fauxqs");
-    await createBucket(nimbus.url, agent, "nimbus");
+    await createBucket(s3rverProc.url, agent, "s3rver", BUCKET, s3rverHdrs);
+    await createBucket(fauxqsProc.url, agent, "fauxqs", BUCKET);
+    await createBucket(nimbus.url, agent, "nimbus", BUCKET);
 
+    // (a)
     const sizes: string[] = [];
     for (const op of [
       { name: "PutObject 1 KiB", spec: putSmall },
@@ -135,50 +378,19 @@ export const benchmark: Benchmark = {
       report.value(`  nimbus / fauxqs ${op.name}`, pairedRatio(n, f), "x", { digits: 2 });
     }
     agent.destroy();
-    await Promise.all([s3rverProc.stop(), fauxqsProc.stop()]);
-
-    // (b) 256 MiB through Nimbus, against MD5 over the same bytes in this process.
-    const chunk = randomBytes(CHUNK);
-    const md5Started = performance.now();
-    const md5 = createHash("md5");
-    for (let i = 0; i < BIG_MIB; i++) md5.update(chunk);
-    md5.digest();
-    const md5Ms = performance.now() - md5Started;
-    const md5Rate = BIG_MIB / (md5Ms / 1000);
-    const before = readMemory(nimbus.pid);
-    const bigAgent = keepAliveAgent(1);
-    const putStarted = performance.now();
-    const put = await httpCall(
-      nimbus.url,
-      {
-        ...restRequest("s3", "PUT", `/${BUCKET}/big`, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(BIG_MIB * CHUNK) } }),
-        body: repeated(chunk, BIG_MIB),
-      },
-      bigAgent,
+    await s3rverProc.stop();
+    report.note(`answer sizes: ${sizes.join(", ")}; s3rver stores on disk, fauxqs and Nimbus (--in-memory: SQLite :memory:, blobs in a temp dir) as they do by default`);
+    report.note(
+      `1 KiB: ${ctx.connections} connections, ${ctx.durationSec} s per run after ${ctx.warmupSec} s warm-up, medians of ${ctx.runs} interleaved runs; ratio = median of per-run ratios to the ceiling`,
     );
-    const putMs = performance.now() - putStarted;
-    bigAgent.destroy();
-    if (put.status !== 200) throw new Error(`bench: nimbus: 256 MiB PUT answered ${put.status}\n${put.body.toString("utf8").slice(0, 500)}`);
-    const afterPut = readMemory(nimbus.pid);
-    const get = await timedGet(nimbus.url, `/${BUCKET}/big`);
-    if (get.status !== 200 || get.bytes !== BIG_MIB * CHUNK) throw new Error(`bench: nimbus: 256 MiB GET answered ${get.status} with ${get.bytes} bytes`);
-    const afterGet = readMemory(nimbus.pid);
+
+    // (b)
+    await listing(ctx, report, [{ label: `fauxqs ${fauxqs.version}`, url: fauxqsProc.url }, { label: "nimbus", url: nimbus.url }], listKeys);
+    await fauxqsProc.stop();
+
+    // (c)
+    await largeObjects(ctx, report, nimbus);
     await nimbus.stop();
-    const putRate = BIG_MIB / (putMs / 1000);
-    const getRate = BIG_MIB / (get.ms / 1000);
-    ctx.log(`256 MiB: PUT ${putMs.toFixed(0)} ms, GET ${get.ms.toFixed(0)} ms, MD5 ${md5Ms.toFixed(0)} ms`);
-    report
-      .value("md5 (node:crypto, this machine)", md5Rate, "MB/s", { note: `${BIG_MIB} MiB in ${md5Ms.toFixed(0)} ms, in the harness process` })
-      .value("nimbus PUT 256 MiB", putRate, "MB/s", { note: `${(putMs / 1000).toFixed(2)} s; ${(putRate / md5Rate).toFixed(2)} of MD5 speed` })
-      .value("nimbus GET 256 MiB", getRate, "MB/s", { note: `${(get.ms / 1000).toFixed(2)} s` })
-      .value("nimbus RSS before the 256 MiB PUT", megabytes(before.rssBytes), "MB", { digits: 1, note: `peak so far (VmHWM) ${megabytes(before.hwmBytes).toFixed(1)} MB, after the 1 KiB load` })
-      .value("nimbus peak RSS after PUT", megabytes(afterPut.hwmBytes), "MB", { digits: 1, note: `VmHWM; RSS then ${megabytes(afterPut.rssBytes).toFixed(1)} MB` })
-      .value("nimbus peak RSS after GET", megabytes(afterGet.hwmBytes), "MB", { digits: 1, note: `VmHWM; RSS then ${megabytes(afterGet.rssBytes).toFixed(1)} MB` })
-      .note(`answer sizes: ${sizes.join(", ")}; s3rver stores on disk, fauxqs and Nimbus (--in-memory: SQLite :memory:, blobs in a temp dir) as they do by default`)
-      .note(
-        `${ctx.connections} connections, ${ctx.durationSec} s per run after ${ctx.warmupSec} s warm-up, medians of ${ctx.runs} interleaved runs; ratio = median of per-run ratios to the ceiling. ` +
-          `MB = MiB here; the PUT streams one random 1 MiB chunk ${BIG_MIB} times over one loopback connection`,
-      );
     return report;
   },
 };

@@ -18,8 +18,8 @@ import { startCeiling } from "./lib/ceiling.js";
 import { httpCall, jsonCall, keepAliveAgent } from "./lib/http-client.js";
 import type { HttpRequestSpec } from "./lib/load.js";
 import { startNimbusProcess } from "./lib/nimbus.js";
-import { ensurePeer } from "./lib/peers.js";
-import { startProcess, type RunningProcess } from "./lib/process.js";
+import { startFauxqs } from "./lib/peers.js";
+import type { RunningProcess } from "./lib/process.js";
 import { Report } from "./lib/report.js";
 import { median, minMax, percentileOfSorted } from "./lib/stats.js";
 
@@ -143,13 +143,7 @@ export const benchmark: Benchmark = {
   description: "SQS send/receive/delete messages/s (standard, FIFO) vs fauxqs and the ceiling; long-poll wake-up latency",
   async run(ctx: BenchContext) {
     const report = new Report("sqs: SendMessageBatch(10) + ReceiveMessage(10) + DeleteMessageBatch, messages/s (in the req/s column)");
-    const fauxqs = await ensurePeer("fauxqs", "1.9.2", ctx.log);
-    // fauxqs's CLI logs every request and listens on 0.0.0.0: its module API, logger off, on loopback.
-    const app = new URL("dist/app.js", `file://${fauxqs.dir}/`).href;
-    const fauxqsProc = await startProcess({
-      name: "fauxqs",
-      args: (port) => ["--input-type=module", "-e", `import { buildApp } from ${JSON.stringify(app)}; await buildApp({ logger: false }).listen({ port: ${port}, host: "127.0.0.1" });`],
-    });
+    const { peer: fauxqs, process: fauxqsProc } = await startFauxqs(ctx.log);
     const nimbus = await startNimbusProcess();
     const agent = keepAliveAgent(ctx.connections + 2);
     const peers: Target[] = [

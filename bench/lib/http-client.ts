@@ -38,13 +38,67 @@ export function httpCall(baseUrl: string, spec: Omit<HttpRequestSpec, "body"> & 
   });
 }
 
-/** Like httpCall, but throws unless the status is 2xx; returns the body as parsed JSON. */
-export async function jsonCall(baseUrl: string, spec: HttpRequestSpec, agent: Agent, label = baseUrl): Promise<unknown> {
+/** Like httpCall, but throws unless the status is 2xx (naming `label`, the call and the answer). */
+export async function checkedCall(baseUrl: string, spec: Omit<HttpRequestSpec, "body"> & { readonly body?: string | Buffer | Readable }, agent: Agent, label = baseUrl): Promise<HttpAnswer> {
   const res = await httpCall(baseUrl, spec, agent);
   if (res.status < 200 || res.status > 299) {
-    throw new Error(`bench: ${label}: ${spec.method} ${spec.path} ${String(spec.headers["X-Amz-Target"] ?? "")} answered ${res.status}\n${res.body.toString("utf8").slice(0, 1000)}`);
+    const action = typeof spec.body === "string" ? /(?:^|&)Action=([^&]+)/.exec(spec.body)?.[1] : undefined;
+    const what = String(spec.headers["X-Amz-Target"] ?? action ?? "");
+    throw new Error(`bench: ${label}: ${spec.method} ${spec.path} ${what} answered ${res.status}\n${res.body.toString("utf8").slice(0, 1000)}`);
   }
+  return res;
+}
+
+/** Like httpCall, but throws unless the status is 2xx; returns the body as parsed JSON. */
+export async function jsonCall(baseUrl: string, spec: HttpRequestSpec, agent: Agent, label = baseUrl): Promise<unknown> {
+  const res = await checkedCall(baseUrl, spec, agent, label);
   return res.body.length === 0 ? {} : (JSON.parse(res.body.toString("utf8")) as unknown);
+}
+
+/**
+ * The text of every `<tag>` element of an XML answer (query protocol, S3), entities decoded.
+ * Enough for the flat values a benchmark needs (an ARN, an upload id, a count); not a parser.
+ */
+export function xmlValues(xml: string | Buffer, tag: string): string[] {
+  const text = typeof xml === "string" ? xml : xml.toString("utf8");
+  const out: string[] = [];
+  for (const m of text.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, "g"))) {
+    out.push((m[1] ?? "").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"));
+  }
+  return out;
+}
+
+/** The first `<tag>` of an XML answer; throws when there is none. */
+export function xmlValue(xml: string | Buffer, tag: string): string {
+  const v = xmlValues(xml, tag)[0];
+  if (v === undefined) throw new Error(`bench: no <${tag}> in ${(typeof xml === "string" ? xml : xml.toString("utf8")).slice(0, 500)}`);
+  return v;
+}
+
+/**
+ * `concurrency` workers each loop `task(worker)` until `durationMs` has passed (a started task
+ * finishes); for multi-step workloads autocannon cannot drive. Returns the tasks completed and
+ * the time from the start to the last completion.
+ */
+export async function forDuration(
+  concurrency: number,
+  durationMs: number,
+  task: (worker: number) => Promise<void>,
+  now: () => number = () => performance.now(),
+): Promise<{ iterations: number; elapsedMs: number }> {
+  const started = now();
+  const deadline = started + durationMs;
+  let iterations = 0;
+  let lastDone = started;
+  const worker = async (w: number): Promise<void> => {
+    while (now() < deadline) {
+      await task(w);
+      iterations++;
+      lastDone = now();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  return { iterations, elapsedMs: lastDone - started };
 }
 
 /** Runs `task(i)` for i in 0..count-1 with at most `concurrency` in flight. */

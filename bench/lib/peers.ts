@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Log } from "./load.js";
+import { startProcess, type RunningProcess } from "./process.js";
 import { peersDir } from "./repo.js";
 
 export interface PeerPackage {
@@ -69,4 +70,18 @@ function npm(args: readonly string[], cwd: string): Promise<void> {
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`bench: npm ${args.join(" ")} failed with code ${String(code)}`))));
   });
+}
+
+/**
+ * fauxqs 1.9.2 (S3, SQS, SNS in memory) on a free loopback port. Its CLI logs every request
+ * and listens on 0.0.0.0, so it is started through its module API with the logger off.
+ */
+export async function startFauxqs(log: Log = () => {}): Promise<{ peer: PeerPackage; process: RunningProcess }> {
+  const peer = await ensurePeer("fauxqs", "1.9.2", log);
+  const app = new URL("dist/app.js", `file://${peer.dir}/`).href;
+  const process = await startProcess({
+    name: "fauxqs",
+    args: (port) => ["--input-type=module", "-e", `import { buildApp } from ${JSON.stringify(app)}; await buildApp({ logger: false }).listen({ port: ${port}, host: "127.0.0.1" });`],
+  });
+  return { peer, process };
 }

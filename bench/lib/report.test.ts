@@ -58,4 +58,17 @@ describe("Report.render", () => {
     const report = new Report("t").load(bad);
     assert.deepEqual(report.notes, ["warning: flaky: 2 connection errors and 3 non-2xx answers over 1 runs; its figures are suspect"]);
   });
+  test("a text row puts its verdict in the figure column", () => {
+    const text = new Report("t").value("tx", 812.4, "tx/s").text("dynalite TransactWriteItems", "unsupported", { note: "UnknownOperationException" }).render();
+    assert.equal(
+      text,
+      [
+        "== t",
+        "benchmark                          req/s  p50 ms  p99 ms  ratio",
+        "tx                              812 tx/s",
+        "dynalite TransactWriteItems  unsupported                         UnknownOperationException",
+        "",
+      ].join("\n"),
+    );
+  });
 });

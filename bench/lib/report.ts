@@ -17,7 +17,9 @@ export type ReportRow =
       readonly ratio: number | undefined;
       readonly note: string;
     }
-  | { readonly kind: "value"; readonly label: string; readonly value: number; readonly unit: string; readonly digits: number; readonly note: string };
+  | { readonly kind: "value"; readonly label: string; readonly value: number; readonly unit: string; readonly digits: number; readonly note: string }
+  /** An outcome that is not a number: "unsupported", a correctness check's verdict. */
+  | { readonly kind: "text"; readonly label: string; readonly text: string; readonly note: string };
 
 export class Report {
   readonly rows: ReportRow[] = [];
@@ -44,6 +46,11 @@ export class Report {
     return this;
   }
 
+  text(label: string, text: string, options: { note?: string } = {}): this {
+    this.rows.push({ kind: "text", label, text, note: options.note ?? "" });
+    return this;
+  }
+
   note(text: string): this {
     this.notes.push(text);
     return this;
@@ -54,7 +61,9 @@ export class Report {
     const cells = this.rows.map((r) =>
       r.kind === "load"
         ? [r.label, Math.round(r.rps).toString(), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.ratio === undefined ? "" : r.ratio.toFixed(2), r.note]
-        : [r.label, `${r.value.toFixed(r.digits)} ${r.unit}`, "", "", "", r.note],
+        : r.kind === "value"
+          ? [r.label, `${r.value.toFixed(r.digits)} ${r.unit}`, "", "", "", r.note]
+          : [r.label, r.text, "", "", "", r.note],
     );
     const all = [header, ...cells];
     const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
