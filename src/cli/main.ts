@@ -4,9 +4,10 @@
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startNimbus } from "../server/server.js";
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startNimbus, type NimbusOptions } from "../server/server.js";
 import { LOG_LEVELS, type LogLevel } from "../server/logger.js";
 import { VERSION } from "../server/version.js";
+import { DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "../services/lambda/limits.js";
 
 interface Flag {
   readonly name: string;
@@ -24,10 +25,17 @@ export const FLAGS: readonly Flag[] = [
   { name: "in-memory", env: "NIMBUS_IN_MEMORY", type: "boolean", default: "false", help: "Keep all state in memory; nothing survives a restart." },
   { name: "log-level", env: "NIMBUS_LOG_LEVEL", type: "string", default: "info", help: "debug | info | warn | error | silent (info logs one line per request)." },
   { name: "max-body-size", env: "NIMBUS_MAX_BODY_SIZE", type: "string", default: String(DEFAULT_MAX_BODY_BYTES), help: "Largest non-streaming request body in bytes (streamed uploads are not limited by it)." },
+  // Nimbus's caps, not AWS's: every Lambda environment is a process here (a Node.js one ~45 MB).
+  { name: "lambda-max-environments", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS), help: "Lambda execution environments (each a process) in all; past it, starting one first ends the least recently used idle one (busy ones keep running). A Nimbus cap; AWS has none." },
+  { name: "lambda-max-environments-per-function", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION), help: "Concurrent Lambda execution environments per function version; invocations past it wait for one (a warning is logged), where AWS would start more. Reserved concurrency, where set, is used instead. A Nimbus cap; AWS has none." },
+  { name: "lambda-account-concurrency", env: "NIMBUS_LAMBDA_ACCOUNT_CONCURRENCY", type: "string", default: String(DEFAULT_ACCOUNT_CONCURRENCY), help: "Lambda concurrent executions per account and region (AWS's default quota); past it, invocations are throttled with 429 TooManyRequestsException." },
 ];
 
+const INTEGER_FLAGS = ["lambda-max-environments", "lambda-max-environments-per-function", "lambda-account-concurrency"] as const;
+
 export function helpText(): string {
-  const rows = FLAGS.map((f) => `  --${f.name.padEnd(15)} ${f.env.padEnd(22)} ${f.help} (default: ${f.default})`);
+  // The flag and its variable on one line, what it does wrapped under it: the Lambda names are too long for columns.
+  const rows = FLAGS.flatMap((f) => [`  --${f.name}  ${f.env}  (default: ${f.default})`, ...wrap(f.help, 80 - HELP_INDENT.length).map((line) => HELP_INDENT + line)]);
   return [
     `Nimbus ${VERSION}: the AWS cloud on one machine.`,
     ``,
@@ -40,10 +48,67 @@ export function helpText(): string {
   ].join("\n");
 }
 
-function option(values: Record<string, string | boolean | undefined>, flag: Flag): string {
+const HELP_INDENT = "      ";
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The README's flag table: the same list `nimbus --help` prints (a test keeps the README equal to it). */
+export function flagsMarkdown(): string {
+  const cell = (text: string): string => text.replaceAll("|", "\\|");
+  return [
+    "| flag | variable | default | meaning |",
+    "|---|---|---|---|",
+    ...FLAGS.map((f) => `| \`--${f.name}\` | \`${f.env}\` | \`${f.default}\` | ${cell(f.help)} |`),
+    "",
+  ].join("\n");
+}
+
+function option(values: Record<string, string | boolean | undefined>, flag: Flag, env: NodeJS.ProcessEnv): string {
   const v = values[flag.name];
   if (v !== undefined) return String(v);
-  return process.env[flag.env] ?? flag.default;
+  return env[flag.env] ?? flag.default;
+}
+
+/**
+ * What `nimbus start` passes to startNimbus: each flag, else its environment variable, else its
+ * default. Throws an Error whose message is the usage error to print for a bad value.
+ */
+export function startOptions(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): NimbusOptions {
+  const get = (name: string): string => option(values, FLAGS.find((f) => f.name === name) as Flag, env);
+  const logLevel = get("log-level") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+  const integers: Partial<Record<(typeof INTEGER_FLAGS)[number], number>> = {};
+  for (const name of INTEGER_FLAGS) {
+    const text = get(name);
+    if (!/^[1-9][0-9]*$/.test(text)) throw new Error(`--${name} must be a whole number of 1 or more, not "${text}"`);
+    integers[name] = Number(text);
+  }
+  const inMemory = get("in-memory") === "true";
+  return {
+    port: Number(get("port")),
+    host: get("host"),
+    hostname: get("hostname"),
+    inMemory,
+    ...(inMemory ? {} : { dataDir: resolve(get("data-dir")) }),
+    logLevel,
+    maxBodyBytes: Number(get("max-body-size")),
+    lambda: {
+      maxEnvironments: integers["lambda-max-environments"],
+      maxEnvironmentsPerFunction: integers["lambda-max-environments-per-function"],
+      accountConcurrency: integers["lambda-account-concurrency"],
+    },
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -69,31 +134,23 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command: ${command}\n\n${helpText()}`);
     return 2;
   }
-  const get = (name: string): string => option(values as Record<string, string | boolean | undefined>, FLAGS.find((f) => f.name === name) as Flag);
-  const logLevel = get("log-level") as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    process.stderr.write(`--log-level must be one of ${LOG_LEVELS.join(", ")}\n`);
+  let startWith: NimbusOptions;
+  try {
+    startWith = startOptions(values as Record<string, string | boolean | undefined>);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const port = Number(get("port"));
-  const inMemory = get("in-memory") === "true";
-  const dataDir = resolve(get("data-dir"));
   const started = performance.now();
-  const nimbus = await startNimbus({
-    port,
-    host: get("host"),
-    hostname: get("hostname"),
-    inMemory,
-    ...(inMemory ? {} : { dataDir }),
-    logLevel,
-    maxBodyBytes: Number(get("max-body-size")),
-  });
+  const nimbus = await startNimbus(startWith);
   const ready = Math.round(performance.now() - started);
+  const lambda = startWith.lambda;
   process.stdout.write(
     [
       `Nimbus ${VERSION} ready in ${ready} ms`,
       `  endpoint:  ${nimbus.url}`,
-      `  data dir:  ${inMemory ? "(in memory)" : dataDir}`,
+      `  data dir:  ${startWith.dataDir ?? "(in memory)"}`,
+      `  lambda:    at most ${lambda?.maxEnvironmentsPerFunction} environments per function version, ${lambda?.maxEnvironments} in all; account concurrency ${lambda?.accountConcurrency}`,
       `  services:  ${nimbus.registry.ids.filter((id) => nimbus.registry.state(id) !== "not implemented").join(", ")}`,
       `  modeled, answering 501 NotImplemented: ${nimbus.registry.ids.filter((id) => nimbus.registry.state(id) === "not implemented").length} more services`,
       ``,

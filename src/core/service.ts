@@ -10,6 +10,7 @@ import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
 import type { Identities } from "../auth/credentials.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
+import type { Logger } from "../server/logger.js";
 
 export interface Scope {
   readonly account: string;
@@ -30,6 +31,17 @@ export interface NimbusConfig {
   /** Host name clients use (for URLs Nimbus hands out: queue URLs, presigned URLs...). */
   readonly hostname: string;
   readonly port: number;
+  /** `nimbus start --lambda-*`: unset members keep their defaults (services/lambda/limits.ts). */
+  readonly lambda?: LambdaLimits;
+}
+
+export interface LambdaLimits {
+  /** Nimbus's cap on execution environments in all (AWS has none). */
+  readonly maxEnvironments?: number;
+  /** Nimbus's cap on concurrent environments per function version (AWS has none). */
+  readonly maxEnvironmentsPerFunction?: number;
+  /** The account's regional concurrency quota, as AWS sets it per account. */
+  readonly accountConcurrency?: number;
 }
 
 /** What a service gets once at start: shared infrastructure, never another service's internals. */
@@ -42,6 +54,8 @@ export interface ServiceEnvironment {
   readonly events: EventBus;
   readonly invoke: Invoke;
   readonly config: NimbusConfig;
+  /** Nimbus's log (JSON lines, filtered by --log-level): for what a user should know, not per request. */
+  readonly logger: Logger;
 }
 
 export interface Caller {

@@ -13,7 +13,7 @@ import { systemClock, type Clock } from "../core/clock.js";
 import { AwsError, commonErrors } from "../core/errors.js";
 import { createEventBus, type EventBus } from "../core/events.js";
 import { createScheduler, type Scheduler } from "../core/scheduler.js";
-import type { NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
+import type { LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
 import { isFunctionUrlHost, serveFunctionUrl } from "../services/lambda/function-urls.js";
@@ -34,6 +34,8 @@ export interface NimbusOptions {
   readonly logLevel?: LogLevel;
   /** Largest non-streaming request body accepted, in bytes. */
   readonly maxBodyBytes?: number;
+  /** Lambda's environment caps and account concurrency (`nimbus start --lambda-*`). */
+  readonly lambda?: LambdaLimits;
   readonly clock?: Clock;
   /** Replace or add service providers (tests use this to drive the protocol layer directly). */
   readonly services?: Readonly<Record<string, ServiceDefinition>>;
@@ -70,7 +72,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const identities = new Identities(state, clock);
   const hostname = options.hostname ?? "localhost";
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const config: { endpoint: string; hostname: string; port: number } = { endpoint: "", hostname, port: options.port ?? DEFAULT_PORT };
+  const config: { endpoint: string; hostname: string; port: number; lambda?: LambdaLimits } = { endpoint: "", hostname, port: options.port ?? DEFAULT_PORT, lambda: options.lambda };
   let dispatcher: Dispatcher | undefined;
   const environment = (): ServiceEnvironment => ({
     state,
@@ -79,6 +81,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     scheduler,
     events,
     config: config as NimbusConfig,
+    logger,
     invoke: (service, operation, input, scope) => {
       if (!dispatcher) throw new Error("invoke before start");
       return dispatcher.invoke(service, operation, input, scope);

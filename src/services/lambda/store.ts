@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Scope, ServiceEnvironment } from "../../core/service.js";
 import type { Database } from "../../state/database.js";
+import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "./limits.js";
 import { createEngine, type Engine, type FunctionCredentials } from "./runtime/environments.js";
 import { extractZip, type ExtractedCode } from "./runtime/zip.js";
 
@@ -313,8 +314,12 @@ export class LambdaStore {
   logsUnavailable = false;
   /** Execution-role sessions by function and role, renewed before they expire. */
   readonly roleSessions = new Map<string, { credentials: FunctionCredentials; expiration: number }>();
+  /** AssumeRole calls under way, by the same key: concurrent invocations wait for one session. */
+  readonly pendingRoleSessions = new Map<string, Promise<FunctionCredentials | undefined>>();
   /** Invocations running per function (all versions), for reserved-concurrency throttling. */
   readonly inflight = new Map<string, number>();
+  /** Invocations running of functions without reserved concurrency, by `<account>/<region>`, for account-concurrency throttling. */
+  readonly unreservedInflight = new Map<string, number>();
   /** Pollers of enabled SQS event source mappings, by `<account>/<region>/<uuid>`. */
   readonly pollers = new Map<string, () => void>();
   /** Provisioned concurrency as allocated now, by `<account>/<region>/<name>/<qualifier>` (provisioned.ts). */
@@ -346,11 +351,16 @@ export class LambdaStore {
    */
   get engine(): Engine {
     if (!this.engineInstance) {
+      const limits = this.env.config.lambda;
+      const logger = this.env.logger;
       this.engineInstance = createEngine({
         endpointUrl: this.env.config.endpoint,
         clock: this.env.clock,
         scheduler: this.env.scheduler,
         baseDir: join(this.baseDir, "engine"),
+        maxConcurrencyPerFunction: limits?.maxEnvironmentsPerFunction ?? DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION,
+        maxEnvironments: limits?.maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS,
+        log: (level, msg, fields) => logger[level]({ msg, service: "lambda", ...fields }),
       });
     }
     return this.engineInstance;

@@ -1,8 +1,8 @@
 /**
- * Running a resolved function: reserved-concurrency throttling, the engine, shipping the log
- * to CloudWatch Logs, and asynchronous invocation (queued through the scheduler, retried twice
- * on error one then two minutes later, then sent to the OnFailure destination or the dead-letter
- * queue or topic; successes to the OnSuccess destination).
+ * Running a resolved function: reserved and account concurrency throttling, the engine, shipping
+ * the log to CloudWatch Logs, and asynchronous invocation (queued through the scheduler, retried
+ * twice on error one then two minutes later, then sent to the OnFailure destination or the
+ * dead-letter queue or topic; successes to the OnSuccess destination).
  *
  * The asynchronous queue is durable: an event is written to the database before Invoke answers
  * 202, its attempts and next due time are recorded as they happen, and it is removed once it has
@@ -15,6 +15,7 @@ import { parseArn } from "../../../core/arn.js";
 import { AwsError } from "../../../core/errors.js";
 import type { Scope } from "../../../core/service.js";
 import { errors } from "../errors.js";
+import { accountConcurrency } from "../limits.js";
 import type { FunctionCredentials, FunctionSpec, InvokeResult } from "../runtime/types.js";
 import type { EventInvokeConfig, LambdaStore, VersionConfig } from "../store.js";
 import { functionArn } from "./arns.js";
@@ -34,10 +35,21 @@ const CREDENTIAL_MARGIN_MS = 5 * 60_000;
  * role named after the function, so the function's SDK calls act as `assumed-role/<role>/<name>`.
  * Without STS (or for a role it refuses) the engine's default keys are used.
  */
-async function roleCredentials(store: LambdaStore, scope: Scope, config: VersionConfig): Promise<FunctionCredentials | undefined> {
+function roleCredentials(store: LambdaStore, scope: Scope, config: VersionConfig): Promise<FunctionCredentials | undefined> {
   const key = `${scope.account}/${scope.region}/${config.name}/${config.role}`;
   const cached = store.roleSessions.get(key);
-  if (cached && cached.expiration - CREDENTIAL_MARGIN_MS > store.env.clock.now()) return cached.credentials;
+  if (cached && cached.expiration - CREDENTIAL_MARGIN_MS > store.env.clock.now()) return Promise.resolve(cached.credentials);
+  // Concurrent cold invocations share one session: credentials are part of an environment's
+  // configuration, so a second session would retire the environments started with the first.
+  let pending = store.pendingRoleSessions.get(key);
+  if (!pending) {
+    pending = assumeRole(store, scope, config, key).finally(() => store.pendingRoleSessions.delete(key));
+    store.pendingRoleSessions.set(key, pending);
+  }
+  return pending;
+}
+
+async function assumeRole(store: LambdaStore, scope: Scope, config: VersionConfig, key: string): Promise<FunctionCredentials | undefined> {
   const account = config.role.split(":")[4] ?? scope.account;
   try {
     const out = await store.env.invoke<{ Credentials?: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date } }>(
@@ -86,6 +98,15 @@ export async function runFunction(store: LambdaStore, scope: Scope, target: Reso
   if (reserved !== undefined && current >= reserved) {
     throw errors.Throttled(undefined, { fields: { Reason: "ReservedFunctionConcurrentInvocationLimitExceeded" } });
   }
+  // Functions without reserved concurrency share what the others leave of the account's quota.
+  const accountKey = reserved === undefined ? `${scope.account}/${scope.region}` : undefined;
+  if (accountKey !== undefined) {
+    const running = store.unreservedInflight.get(accountKey) ?? 0;
+    if (running >= accountConcurrency(store.env.config) - store.reservedTotal(scope, "")) {
+      throw errors.Throttled(undefined, { fields: { Reason: "ConcurrentInvocationLimitExceeded" } });
+    }
+    store.unreservedInflight.set(accountKey, running + 1);
+  }
   inflight.set(key, current + 1);
   try {
     const spec = await specOf(store, scope, target.version.config, target.version.codeBlob);
@@ -101,6 +122,11 @@ export async function runFunction(store: LambdaStore, scope: Scope, target: Reso
     const n = (inflight.get(key) ?? 1) - 1;
     if (n <= 0) inflight.delete(key);
     else inflight.set(key, n);
+    if (accountKey !== undefined) {
+      const left = (store.unreservedInflight.get(accountKey) ?? 1) - 1;
+      if (left <= 0) store.unreservedInflight.delete(accountKey);
+      else store.unreservedInflight.set(accountKey, left);
+    }
   }
 }
 

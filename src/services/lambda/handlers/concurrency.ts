@@ -9,18 +9,16 @@ import type {
 import { requireFunction } from "../domain/functions.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
+import { accountConcurrency, minUnreserved } from "../limits.js";
 import { check, range } from "../validation.js";
-
-// Lambda's default regional concurrency, of which 100 always stay unreserved.
-const ACCOUNT_CONCURRENCY = 1000;
-const MIN_UNRESERVED = 100;
 
 export function putFunctionConcurrency(input: PutFunctionConcurrencyInput, ctx: LambdaContext): PutFunctionConcurrencyOutput {
   check(range("reservedConcurrentExecutions", input.ReservedConcurrentExecutions, 0, Number.MAX_SAFE_INTEGER));
   const fn = requireFunction(ctx.store, ctx, input.FunctionName);
-  if (ACCOUNT_CONCURRENCY - ctx.store.reservedTotal(ctx, fn.name) - input.ReservedConcurrentExecutions < MIN_UNRESERVED) {
+  const quota = accountConcurrency(ctx.config);
+  if (quota - ctx.store.reservedTotal(ctx, fn.name) - input.ReservedConcurrentExecutions < minUnreserved(quota)) {
     throw errors.InvalidParameterValue({
-      message: `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MIN_UNRESERVED}].`,
+      message: `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minUnreserved(quota)}].`,
     });
   }
   ctx.store.setReservedConcurrency(ctx, fn.name, input.ReservedConcurrentExecutions);

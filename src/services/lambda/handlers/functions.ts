@@ -17,6 +17,7 @@ import { forgetProvisioned, reconcileSoon } from "../provisioned.js";
 import { stopPoller } from "../sqs-poller.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
+import { accountConcurrency } from "../limits.js";
 import { check, constraints, oneOf } from "../validation.js";
 
 export function getFunctionConfiguration(input: GetFunctionConfigurationInput, ctx: LambdaContext): GetFunctionConfigurationOutput {
@@ -83,20 +84,18 @@ export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaCont
   return {};
 }
 
-// Lambda's default account quotas.
-const ACCOUNT_CONCURRENCY = 1000;
-
 export function getAccountSettings(_input: GetAccountSettingsInput, ctx: LambdaContext): GetAccountSettingsOutput {
   const names = ctx.store.listFunctionNames(ctx, undefined, Number.MAX_SAFE_INTEGER);
   const total = names.reduce((sum, name) => sum + ctx.store.listVersions(ctx, name).reduce((s, v) => s + v.config.codeSize, 0), 0);
+  const quota = accountConcurrency(ctx.config);
   return {
     AccountLimit: {
       TotalCodeSize: 80_530_636_800,
       CodeSizeUnzipped: 262_144_000,
       CodeSizeZipped: 52_428_800,
-      ConcurrentExecutions: ACCOUNT_CONCURRENCY,
+      ConcurrentExecutions: quota,
       // Provisioned concurrency of functions without reserved concurrency comes out of the unreserved pool.
-      UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - ctx.store.reservedTotal(ctx, "") - ctx.store.provisionedUnreservedTotal(ctx),
+      UnreservedConcurrentExecutions: quota - ctx.store.reservedTotal(ctx, "") - ctx.store.provisionedUnreservedTotal(ctx),
     },
     AccountUsage: { TotalCodeSize: total, FunctionCount: names.length },
   };

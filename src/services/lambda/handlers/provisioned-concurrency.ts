@@ -13,13 +13,10 @@ import { lambdaTimestamp } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
+import { accountConcurrency, minUnreserved } from "../limits.js";
 import { provisionedKey, provisionedStatus, reconcileSoon } from "../provisioned.js";
 import type { FunctionRow, ProvisionedConfig } from "../store.js";
 import { check, length, pattern, range } from "../validation.js";
-
-// Lambda's default regional concurrency, of which 100 always stay unreserved (as PutFunctionConcurrency).
-const ACCOUNT_CONCURRENCY = 1000;
-const MIN_UNRESERVED = 100;
 
 const UNPUBLISHED = "Provisioned Concurrency Configs cannot be applied to unpublished function versions.";
 
@@ -82,10 +79,11 @@ export function putProvisionedConcurrencyConfig(input: PutProvisionedConcurrency
       throw errors.InvalidParameterValue({ message: "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function" });
     }
   } else {
-    const unreserved = ACCOUNT_CONCURRENCY - ctx.store.reservedTotal(ctx, "") - ctx.store.provisionedUnreservedTotal(ctx, fn.name, qualifier);
-    if (unreserved - requested < MIN_UNRESERVED) {
+    const quota = accountConcurrency(ctx.config);
+    const unreserved = quota - ctx.store.reservedTotal(ctx, "") - ctx.store.provisionedUnreservedTotal(ctx, fn.name, qualifier);
+    if (unreserved - requested < minUnreserved(quota)) {
       throw errors.InvalidParameterValue({
-        message: `Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MIN_UNRESERVED}].`,
+        message: `Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minUnreserved(quota)}].`,
       });
     }
   }

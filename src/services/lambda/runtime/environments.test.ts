@@ -715,6 +715,83 @@ describe("environments", () => {
     }
   });
 
+  test("an invocation waiting on the per-function cap is logged once a minute per function, naming the flag; reserved concurrency waits silently", async () => {
+    const clock = new ManualClock();
+    const logged: Array<{ level: string; message: string; fields: Record<string, unknown> | undefined }> = [];
+    const capped = createEngine({
+      endpointUrl: ENDPOINT,
+      clock,
+      baseDir: join(base, "capped"),
+      maxConcurrencyPerFunction: 1,
+      log: (level, message, fields) => {
+        if (level === "warn") logged.push({ level, message, fields });
+      },
+    });
+    // Holds `hold` invocations until the test opens it, so environments stay busy on cue.
+    const held: http.ServerResponse[] = [];
+    let open = false;
+    const barrier = http.createServer((_req, res) => (open ? res.end("go") : held.push(res)));
+    await new Promise<void>((r) => barrier.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(barrier.address() as { port: number }).port}/`;
+    try {
+      const dir = await code({
+        "index.js": `const id = require("node:crypto").randomUUID();
+          exports.handler = async (event) => { if (event.hold) await (await fetch(process.env.BARRIER_URL)).text(); return id; };`,
+      });
+      const options = { timeout: 900, environment: { BARRIER_URL: url } };
+      const a = spec("cap-a", "nodejs20.x", "index.handler", dir, options);
+      const b = spec("cap-b", "nodejs20.x", "index.handler", dir, options);
+      const reserved = spec("cap-reserved", "nodejs20.x", "index.handler", dir, options);
+      const warning = (fn: FunctionSpec) => ({
+        level: "warn",
+        message:
+          `Lambda function ${fn.name} ($LATEST): all 1 execution environments Nimbus allows per function version are busy, so invocations wait for one to free up, ` +
+          "where AWS would start more (up to the account's concurrency). Raise the cap with --lambda-max-environments-per-function or NIMBUS_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION.",
+        fields: { function: fn.arn, version: "$LATEST", cap: "lambda-max-environments-per-function", limit: 1 },
+      });
+
+      const pending = [capped.invoke(a, event({ hold: true }))];
+      assert.ok(await waitUntil(() => held.length === 1), "the first invocation never reached the barrier");
+      assert.deepEqual(logged, []);
+      pending.push(capped.invoke(a, event({})));
+      assert.deepEqual(logged, [warning(a)]);
+      assert.equal(capped.stats().byFunction[`${a.arn}:$LATEST`]?.waiting, 1);
+      pending.push(capped.invoke(a, event({})));
+      assert.equal(logged.length, 1, "a second wait within the minute is not logged again");
+      clock.advance(59_999);
+      pending.push(capped.invoke(a, event({})));
+      assert.equal(logged.length, 1);
+      clock.advance(1);
+      pending.push(capped.invoke(a, event({})));
+      assert.deepEqual(logged, [warning(a), warning(a)]);
+
+      // Another function has its own minute.
+      pending.push(capped.invoke(b, event({ hold: true })));
+      assert.ok(await waitUntil(() => held.length === 2));
+      pending.push(capped.invoke(b, event({})));
+      assert.deepEqual(logged, [warning(a), warning(a), warning(b)]);
+
+      // Waiting on reserved concurrency is AWS's rule, not Nimbus's cap: nothing is logged.
+      pending.push(capped.invoke(reserved, event({ hold: true }), { concurrencyLimit: 1 }));
+      assert.ok(await waitUntil(() => held.length === 3));
+      pending.push(capped.invoke(reserved, event({}), { concurrencyLimit: 1 }));
+      assert.equal(capped.stats().byFunction[`${reserved.arn}:$LATEST`]?.waiting, 1);
+      assert.equal(logged.length, 3);
+
+      open = true;
+      for (const res of held.splice(0)) res.end("go");
+      const results = await Promise.all(pending);
+      assert.ok(results.every((r) => !r.functionError));
+      // Each function ran everything in its one environment.
+      assert.equal(new Set(results.slice(0, 5).map((r) => r.environmentId)).size, 1);
+      assert.equal(new Set(results.slice(5, 7).map((r) => r.environmentId)).size, 1);
+      assert.equal(new Set(results.slice(7).map((r) => r.environmentId)).size, 1);
+    } finally {
+      barrier.close();
+      await capped.shutdown();
+    }
+  });
+
   test("runtimes leave when Nimbus is killed without a shutdown", async () => {
     // A stand-in Nimbus process runs a function that hangs, then dies by SIGKILL.
     const pidFile = join(base, "orphan.pid");

@@ -9,7 +9,10 @@
  * invocation starts cold, as on Lambda. How the sandbox maps onto the machine: runtimes.ts.
  *
  * Throttling (429 TooManyRequestsException) is the API layer's decision: it knows reserved and
- * account concurrency and can read `stats()`; the engine only queues past `concurrencyLimit`.
+ * account concurrency and can read `stats()`; the engine only queues past `concurrencyLimit`
+ * (reserved concurrency), else past `maxConcurrencyPerFunction`. That second cap is Nimbus's, not
+ * AWS's (every environment is a process on this machine), so waiting on it is logged as a warning
+ * naming the flag that raises it, at most once a minute per function.
  *
  * Provisioned concurrency (`provision`): a pool can hold environments started ahead of any
  * invocation, each having run its Init phase. Invocations take those first and spill over to
@@ -23,6 +26,7 @@ import { performance } from "node:perf_hooks";
 import type { Clock } from "../../../core/clock.js";
 import type { AwsError } from "../../../core/errors.js";
 import { createScheduler } from "../../../core/scheduler.js";
+import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION, LIMIT_SETTINGS } from "../limits.js";
 import { Environment, type EnvironmentHost } from "./environment.js";
 import { runtimeErrors } from "./errors.js";
 import {
@@ -50,9 +54,9 @@ export interface EngineConfig {
   log?: EngineLog;
   /** Idle environments older than this are reaped. Default 10 minutes. */
   idleTimeoutMs?: number;
-  /** Default cap on concurrent environments per function version. Default 50. */
+  /** Cap on concurrent environments per function version without reserved concurrency. Default 50 (`--lambda-max-environments-per-function`). */
   maxConcurrencyPerFunction?: number;
-  /** Past this many environments in all, starting one reaps the least recently used idle one. Default 100. */
+  /** Past this many environments in all, starting one reaps the least recently used idle one. Default 100 (`--lambda-max-environments`). */
   maxEnvironments?: number;
   /** Lambda's Init phase limit; a slower init gets the function timeout on top. Default 10 s. */
   initTimeoutMs?: number;
@@ -117,6 +121,8 @@ export function createEngine(config: EngineConfig): Engine {
 interface Waiter {
   fn: FunctionSpec;
   fingerprint: string;
+  /** Reserved concurrency the invocation runs under; undefined: the engine's per-function cap. */
+  limit: number | undefined;
   resolve: (env: Environment) => void;
   reject: (err: AwsError) => void;
 }
@@ -144,6 +150,8 @@ class LambdaEngine implements Engine, EnvironmentHost {
   private readonly idleTimeoutMs: number;
   private readonly maxPerFunction: number;
   private readonly maxEnvironments: number;
+  /** When the per-function cap was last reported as making an invocation wait, by function ARN. */
+  private readonly capWarnedAt = new Map<string, number>();
   private readonly settings: RuntimeSettings;
   private shuttingDown = false;
   /** Created when none is given; closed at shutdown. */
@@ -162,8 +170,8 @@ class LambdaEngine implements Engine, EnvironmentHost {
     this.storageCheckIntervalMs = config.storageCheckIntervalMs ?? 1000;
     this.monotonic = config.monotonicNow ?? (() => performance.now());
     this.idleTimeoutMs = config.idleTimeoutMs ?? 10 * 60_000;
-    this.maxPerFunction = config.maxConcurrencyPerFunction ?? 50;
-    this.maxEnvironments = config.maxEnvironments ?? 100;
+    this.maxPerFunction = config.maxConcurrencyPerFunction ?? DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION;
+    this.maxEnvironments = config.maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS;
     const runtimeDir = config.runtimeDir ?? defaultRuntimeDir(dirname(fileURLToPath(import.meta.url)));
     this.settings = {
       baseDir: this.baseDir,
@@ -280,7 +288,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
 
   // ---- EnvironmentHost ----------------------------------------------------------------------
 
-  log: EngineLog = (level, message) => this.config.log?.(level, message);
+  log: EngineLog = (level, message, fields) => this.config.log?.(level, message, fields);
 
   planSpawn(fn: FunctionSpec, identity: EnvironmentIdentity): Promise<SpawnPlan> {
     return planSpawn(fn, identity, this.settings);
@@ -309,7 +317,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
     }
     // A slot freed up: start an environment for the next waiting invocation.
     const waiter = pool.waiters[0];
-    if (waiter && !this.shuttingDown && this.activeCount(pool) < this.maxPerFunction) {
+    if (waiter && !this.shuttingDown && this.activeCount(pool) < (waiter.limit ?? this.maxPerFunction)) {
       pool.waiters.shift();
       waiter.resolve(this.startEnvironment(pool, waiter.fn, waiter.fingerprint));
     }
@@ -349,7 +357,26 @@ class LambdaEngine implements Engine, EnvironmentHost {
       return Promise.resolve(warm);
     }
     if (this.activeCount(pool) < (limit ?? this.maxPerFunction)) return Promise.resolve(this.startEnvironment(pool, fn, fingerprint));
-    return new Promise((resolveEnv, reject) => pool.waiters.push({ fn, fingerprint, resolve: resolveEnv, reject }));
+    if (limit === undefined) this.warnCapReached(fn);
+    return new Promise((resolveEnv, reject) => pool.waiters.push({ fn, fingerprint, limit, resolve: resolveEnv, reject }));
+  }
+
+  /**
+   * AWS would start another environment here (up to the account's concurrency); Nimbus makes the
+   * invocation wait. Said once a minute per function, so that a slow burst is not a mystery.
+   */
+  private warnCapReached(fn: FunctionSpec): void {
+    const now = this.clock.now();
+    const last = this.capWarnedAt.get(fn.arn);
+    if (last !== undefined && now - last < CAP_WARNING_INTERVAL_MS) return;
+    this.capWarnedAt.set(fn.arn, now);
+    const { flag, env } = LIMIT_SETTINGS.maxEnvironmentsPerFunction;
+    this.log(
+      "warn",
+      `Lambda function ${fn.name} (${fn.version}): all ${this.maxPerFunction} execution environments Nimbus allows per function version are busy, ` +
+        `so invocations wait for one to free up, where AWS would start more (up to the account's concurrency). Raise the cap with ${flag} or ${env}.`,
+      { function: fn.arn, version: fn.version, cap: flag.slice(2), limit: this.maxPerFunction },
+    );
   }
 
   private activeCount(pool: Pool): number {
@@ -410,6 +437,8 @@ class LambdaEngine implements Engine, EnvironmentHost {
     env.setReapTimer(this.scheduler.after(this.idleTimeoutMs, () => this.reap().then(() => undefined), "lambda idle reap"));
   }
 }
+
+const CAP_WARNING_INTERVAL_MS = 60_000;
 
 function poolKey(fn: FunctionSpec): string {
   return `${fn.arn}:${fn.version}`;

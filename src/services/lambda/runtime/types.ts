@@ -82,7 +82,8 @@ export interface InvokeResult {
   environmentId: string;
 }
 
-export type EngineLog = (level: "debug" | "info" | "warn" | "error", message: string) => void;
+/** `fields`: structured detail for Nimbus's JSON log (function, cap, limit...). */
+export type EngineLog = (level: "debug" | "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 
 /** Timeouts, reaping and memory sampling go through Nimbus's one scheduler. */
 export type { Scheduler } from "../../../core/scheduler.js";
