@@ -103,7 +103,7 @@ async function deliverToLambda(ctx: SnsContext, sub: Subscription, notification:
 
 function signerFor(ctx: SnsContext, topic: Topic): EnvelopeSigner {
   const identity = ctx.store.signingIdentity();
-  return { identity, version: topic.attributes.SignatureVersion === "2" ? "2" : "1", certUrl: signingCertUrl(ctx.config.endpoint, identity.certificate) };
+  return { identity, version: topic.attributes.SignatureVersion === "2" ? "2" : "1", certUrl: signingCertUrl(ctx.config.endpoint, identity.certificate), signed: new Map() };
 }
 
 function retryPolicyOf(sub: Subscription, topic: Topic) {
