@@ -35,10 +35,15 @@ export function tableNameOf(raw: string, field = "tableName"): string {
   return name;
 }
 
-/** Item operations say only "Requested resource not found"; table operations name the table. */
-export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "item" | "table" = "item"): TableMeta {
+/**
+ * Item operations say only "Requested resource not found" and read the shared, frozen
+ * description; table operations name the table and get a copy they may change and save.
+ */
+export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "table"): TableMeta;
+export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style?: "item"): Readonly<TableMeta>;
+export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "item" | "table" = "item"): Readonly<TableMeta> {
   const name = tableNameOf(rawName);
-  const meta = store.getTable(scope, name);
+  const meta = style === "item" ? store.readTable(scope, name) : store.getTable(scope, name);
   if (meta === undefined) throw style === "item" ? errors.ResourceNotFound() : errors.TableNotFound({ name });
   return meta;
 }

@@ -3,6 +3,7 @@ import { after, describe, test } from "node:test";
 import { openState } from "../../state/database.js";
 import { encodeKeyValue } from "./items.js";
 import { DynamoStore, type RangeOptions } from "./store.js";
+import type { TableMeta } from "./table.js";
 
 describe("DynamoStore.range", () => {
   const state = openState({ inMemory: true });
@@ -41,5 +42,39 @@ describe("DynamoStore.range", () => {
     assert.ok(resumeAt);
     assert.equal([...store.range(scope, "t", "", { after: resumeAt })].length, 201);
     assert.deepEqual(store.stats(scope, "t", ""), { count: 602, bytes: 6002 });
+  });
+});
+
+describe("DynamoStore.readTable", () => {
+  const state = openState({ inMemory: true });
+  after(() => state.close());
+  const store = new DynamoStore(state);
+  const scope = { account: "000000000000", region: "us-east-1" };
+  const meta = { name: "cached", createdAt: 1, ttl: { attribute: "exp", enabled: false } } as unknown as TableMeta;
+  store.insertTable(scope, meta);
+
+  test("one frozen description is shared until the row changes; a rolled-back change is never seen", () => {
+    const first = store.readTable(scope, "cached");
+    assert.equal(store.readTable(scope, "cached"), first);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first?.ttl));
+    assert.throws(() => {
+      (first as { ttl: unknown }).ttl = undefined;
+    }, TypeError);
+
+    // getTable hands out a copy that may be changed and saved.
+    const copy = store.getTable(scope, "cached") as TableMeta & { ttl: { enabled: boolean } };
+    copy.ttl.enabled = true;
+    assert.throws(() =>
+      state.transaction(() => {
+        store.saveTable(scope, copy);
+        assert.equal((store.readTable(scope, "cached") as unknown as { ttl: { enabled: boolean } }).ttl.enabled, true);
+        throw new Error("roll back");
+      }),
+    );
+    assert.equal((store.readTable(scope, "cached") as unknown as { ttl: { enabled: boolean } }).ttl.enabled, false);
+    store.saveTable(scope, copy);
+    assert.equal((store.readTable(scope, "cached") as unknown as { ttl: { enabled: boolean } }).ttl.enabled, true);
+    store.deleteTable(scope, "cached");
+    assert.equal(store.readTable(scope, "cached"), undefined);
   });
 });

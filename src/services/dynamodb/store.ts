@@ -131,7 +131,18 @@ export interface RangeOptions {
 
 const PAGE = 256;
 
+const TABLE_CACHE_ENTRIES = 1000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 export class DynamoStore {
+  private readonly tableCache = new Map<string, { readonly text: string; readonly meta: Readonly<TableMeta> }>();
   /** Prepared once per SQL text: item reads and writes are the hot path. */
   private readonly db: { prepare: StateLayer["db"]["prepare"] };
 
@@ -147,11 +158,34 @@ export class DynamoStore {
   // -------------------------------------------------------------------------------------------
   // Tables
 
+  /** A fresh copy of the table's description, for callers that change it and save it back. */
   getTable(scope: Scope, name: string): TableMeta | undefined {
-    const row = this.db
+    const text = this.tableText(scope, name);
+    return text === undefined ? undefined : (JSON.parse(text) as TableMeta);
+  }
+
+  /**
+   * The table as item operations read it: one parsed, frozen description shared for as long as
+   * the stored text is the same (so a rolled-back change is never seen). Parsing it on every
+   * GetItem/PutItem cost more than the item itself. Never mutate it: it is frozen to make sure.
+   */
+  readTable(scope: Scope, name: string): Readonly<TableMeta> | undefined {
+    const text = this.tableText(scope, name);
+    if (text === undefined) return undefined;
+    const key = `${scope.account}\0${scope.region}\0${name}`;
+    const hit = this.tableCache.get(key);
+    if (hit?.text === text) return hit.meta;
+    const meta = deepFreeze(JSON.parse(text) as TableMeta);
+    // Test suites create thousands of tables; the cache only needs the ones in use.
+    if (this.tableCache.size >= TABLE_CACHE_ENTRIES) this.tableCache.clear();
+    this.tableCache.set(key, { text, meta });
+    return meta;
+  }
+
+  private tableText(scope: Scope, name: string): string | undefined {
+    return this.db
       .prepare<[string, string, string], { description: string }>("SELECT description FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?")
-      .get(scope.account, scope.region, name);
-    return row ? (JSON.parse(row.description) as TableMeta) : undefined;
+      .get(scope.account, scope.region, name)?.description;
   }
 
   insertTable(scope: Scope, meta: TableMeta): void {
