@@ -16,6 +16,7 @@
 import { randomUUID } from "node:crypto";
 import type { Agent } from "node:http";
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { makeZip } from "../src/services/lambda/runtime/test-helpers.js";
 import { jsonRequest, restRequest } from "./lib/aws-request.js";
@@ -24,6 +25,7 @@ import { forEachLimited, httpCall, jsonCall, keepAliveAgent } from "./lib/http-c
 import { compareLoad, type HttpRequestSpec } from "./lib/load.js";
 import { megabytes } from "./lib/memory.js";
 import { startNimbusProcess } from "./lib/nimbus.js";
+import { scratchDir } from "./lib/repo.js";
 import { Report } from "./lib/report.js";
 import { minMax, percentileOfSorted } from "./lib/stats.js";
 
@@ -43,7 +45,13 @@ const NODE_CODE = "exports.handler = async (event) => { if (event.holdMs) await 
 const PYTHON_CODE = "def handler(event, context):\n    return {'ok': True, 'echo': event.get('n')}\n";
 const BURST_CODE = `const id = require("node:crypto").randomUUID();
 exports.handler = async () => { await new Promise((r) => setTimeout(r, ${BURST_HOLD_MS})); return id; };`;
-const DRAIN_CODE = "exports.handler = async (event) => ({ records: event.Records.length });";
+/**
+ * Each processed message's `order` goes to a file the bench reads afterwards (the function is a
+ * real local process, so it can append to a path outside /tmp): that is how "none lost, none
+ * processed twice" is checked. A message processed again after a success would appear twice.
+ */
+const DRAIN_CODE =
+  'const fs = require("node:fs"); exports.handler = async (event) => { if (process.env.DRAIN_LOG) fs.appendFileSync(process.env.DRAIN_LOG, event.Records.map((r) => JSON.parse(r.body).order + "\\n").join("")); return { records: event.Records.length }; };';
 
 const lambdaJson = (method: string, path: string, body?: unknown): HttpRequestSpec =>
   restRequest("lambda", method, path, {
@@ -53,7 +61,7 @@ const lambdaJson = (method: string, path: string, body?: unknown): HttpRequestSp
 
 const invokeRequest = (name: string, payload: unknown = {}): HttpRequestSpec => lambdaJson("POST", `/2015-03-31/functions/${name}/invocations`, payload);
 
-async function createFunction(url: string, agent: Agent, name: string, runtime: "nodejs20.x" | "python3.12", code: string): Promise<void> {
+async function createFunction(url: string, agent: Agent, name: string, runtime: "nodejs20.x" | "python3.12", code: string, environment?: Record<string, string>): Promise<void> {
   const zip = await makeZip({ [runtime.startsWith("python") ? "app.py" : "index.js"]: code });
   const res = await httpCall(
     url,
@@ -64,6 +72,7 @@ async function createFunction(url: string, agent: Agent, name: string, runtime: 
       Handler: runtime.startsWith("python") ? "app.handler" : "index.handler",
       Code: { ZipFile: zip.toString("base64") },
       Timeout: 30,
+      ...(environment ? { Environment: { Variables: environment } } : {}),
     }),
     agent,
   );
@@ -165,7 +174,17 @@ async function queueDepth(url: string, agent: Agent, queueUrl: string): Promise<
   return Number(r.Attributes?.["ApproximateNumberOfMessages"] ?? 0) + Number(r.Attributes?.["ApproximateNumberOfMessagesNotVisible"] ?? 0);
 }
 
-async function sqsDrain(url: string, agent: Agent, log: (m: string) => void): Promise<{ fillMs: number; drainMs: number; left: number }> {
+interface DrainResult {
+  fillMs: number;
+  drainMs: number;
+  left: number;
+  /** Messages the function saw, distinct ones among them, and those it never saw. */
+  processed: number;
+  distinct: number;
+  lost: number;
+}
+
+async function sqsDrain(url: string, agent: Agent, log: (m: string) => void): Promise<DrainResult> {
   const queueName = `bench-drain-${randomUUID().slice(0, 8)}`;
   const { QueueUrl: queueUrl = "" } = (await jsonCall(url, sqs("CreateQueue", { QueueName: queueName }), agent)) as { QueueUrl?: string };
   const { Attributes } = (await jsonCall(url, sqs("GetQueueAttributes", { QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }), agent)) as { Attributes?: Record<string, string> };
@@ -179,7 +198,8 @@ async function sqsDrain(url: string, agent: Agent, log: (m: string) => void): Pr
   log(`queued ${DRAIN_MESSAGES} messages in ${fillMs.toFixed(0)} ms`);
 
   const name = `bench-drain-${randomUUID().slice(0, 8)}`;
-  await createFunction(url, agent, name, "nodejs20.x", DRAIN_CODE);
+  const drainLog = join(scratchDir("lambda-drain"), `${name}.log`);
+  await createFunction(url, agent, name, "nodejs20.x", DRAIN_CODE, { DRAIN_LOG: drainLog });
   await invoke(url, agent, name, { Records: [] });
   const drainStart = performance.now();
   const mapping = await httpCall(url, lambdaJson("POST", "/2015-03-31/event-source-mappings/", { FunctionName: name, EventSourceArn: queueArn, BatchSize: 10 }), agent);
@@ -194,7 +214,12 @@ async function sqsDrain(url: string, agent: Agent, log: (m: string) => void): Pr
       log(`drain: ${left} left after ${((lastLog - drainStart) / 1000).toFixed(0)} s`);
     }
   }
-  return { fillMs, drainMs: performance.now() - drainStart, left };
+  const drainMs = performance.now() - drainStart;
+  // Let batches still being answered finish writing before counting.
+  await sleep(2000);
+  const seen = readFileSync(drainLog, "utf8").split("\n").filter((line) => line !== "");
+  const distinct = new Set(seen).size;
+  return { fillMs, drainMs, left, processed: seen.length, distinct, lost: DRAIN_MESSAGES - distinct };
 }
 
 export const benchmark: Benchmark = {
@@ -269,6 +294,11 @@ export const benchmark: Benchmark = {
           ? `STOPPED at the ${DRAIN_LIMIT_MS / 60_000}-minute bound with ${drain.left} left`
           : `${((DRAIN_MESSAGES / drain.drainMs) * 1000).toFixed(0)} messages/s from CreateEventSourceMapping to an empty queue; queued in ${(drain.fillMs / 1000).toFixed(1)} s`,
     });
+    report.text(
+      "SQS mapping: none lost, none processed twice",
+      drain.lost === 0 && drain.processed === drain.distinct ? "held" : "FAILED",
+      { note: `the function saw ${drain.processed} messages, ${drain.distinct} distinct; ${drain.lost} never seen, ${drain.processed - drain.distinct} seen again` },
+    );
 
     agent.destroy();
     await nimbus.stop();
