@@ -183,7 +183,7 @@ function recordedMessage(fields: {
 }): Record<string, unknown> {
   const attributes = attributesForRecord(fields.attributes);
   return {
-    ...(fields.topicArn !== undefined ? { TopicArn: fields.topicArn } : {}),
+    ...{}, ...(fields.topicArn !== undefined ? { TopicArn: fields.topicArn } : {}),
     ...(fields.subscriptionArn !== undefined ? { SubscriptionArn: fields.subscriptionArn } : {}),
     MessageId: fields.messageId,
     Message: fields.message,
