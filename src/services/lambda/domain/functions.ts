@@ -9,10 +9,15 @@ export function lambdaTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace("Z", "+0000");
 }
 
-export function toConfiguration(scope: Scope, v: VersionRow["config"]): FunctionConfiguration {
+/**
+ * `qualifiedLatest`: listings of versions (ListVersionsByFunction, ListFunctions with
+ * FunctionVersion ALL) name $LATEST by its qualified ARN (`...:function:f:$LATEST`); everything
+ * else names it by the unqualified one.
+ */
+export function toConfiguration(scope: Scope, v: VersionRow["config"], options: { qualifiedLatest?: boolean } = {}): FunctionConfiguration {
   return {
     FunctionName: v.name,
-    FunctionArn: functionArn(scope, v.name, v.version === "$LATEST" ? undefined : v.version),
+    FunctionArn: functionArn(scope, v.name, v.version === "$LATEST" && !options.qualifiedLatest ? undefined : v.version),
     Runtime: v.runtime,
     Role: v.role,
     Handler: v.handler,

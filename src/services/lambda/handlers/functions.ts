@@ -46,7 +46,7 @@ export function listFunctions(input: ListFunctionsInput, ctx: LambdaContext): Li
   const versions = names.flatMap((name) =>
     input.FunctionVersion === "ALL" ? ctx.store.listVersions(ctx, name) : [ctx.store.getVersion(ctx, name, "$LATEST")].filter((v) => v !== undefined),
   );
-  const configs = versions.map((v) => toConfiguration(ctx, v.config));
+  const configs = versions.map((v) => toConfiguration(ctx, v.config, { qualifiedLatest: input.FunctionVersion === "ALL" }));
   const { items, next } = page(configs, (c) => c.FunctionArn ?? "", input.Marker, input.MaxItems ?? 50);
   return { Functions: items, ...(next ? { NextMarker: next } : {}) };
 }

@@ -50,15 +50,16 @@ export async function invoke(input: InvokeInput, ctx: LambdaContext): Promise<In
   const clientContext = decodeClientContext(input.ClientContext);
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier);
   const payload = raw.length ? raw : Buffer.from("{}");
-  const executed = target.version.config.version;
   const options = { requestId: ctx.requestId, ...(clientContext ? { clientContext } : {}) };
-  if (type === "DryRun") return { StatusCode: 204, ExecutedVersion: executed };
+  // Lambda answers Event and DryRun with the status code alone: no X-Amz-Executed-Version, so
+  // `aws lambda invoke --invocation-type Event` prints exactly `{ "StatusCode": 202 }`.
+  if (type === "DryRun") return { StatusCode: 204 };
   if (type === "Event") {
     if (target.fn.reservedConcurrency === 0) {
       throw errors.Throttled(undefined, { fields: { Reason: "ReservedFunctionConcurrentInvocationLimitExceeded" } });
     }
     enqueueAsync(ctx.store, ctx, target, payload, options);
-    return { StatusCode: 202, ExecutedVersion: executed };
+    return { StatusCode: 202 };
   }
   const result = await runFunction(ctx.store, ctx, target, payload, options);
   return {

@@ -55,7 +55,7 @@ export function publishVersion(input: PublishVersionInput, ctx: LambdaContext): 
 export function listVersionsByFunction(input: ListVersionsByFunctionInput, ctx: LambdaContext): ListVersionsByFunctionOutput {
   check(constraints.maxItems(input.MaxItems));
   const fn = requireFunction(ctx.store, ctx, input.FunctionName);
-  const all = ctx.store.listVersions(ctx, fn.name).map((v) => toConfiguration(ctx, v.config));
+  const all = ctx.store.listVersions(ctx, fn.name).map((v) => toConfiguration(ctx, v.config, { qualifiedLatest: true }));
   const { items, next } = page(all, (c) => c.Version ?? "", input.Marker, input.MaxItems ?? 50);
   return { Versions: items, ...(next ? { NextMarker: next } : {}) };
 }
