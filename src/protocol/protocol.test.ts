@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { loadModel, type QueryTraits } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
 import { RestRouter } from "./rest.js";
+import { readScalar } from "./xml.js";
 import { hostService, virtualHostBucket } from "./routing.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
@@ -140,4 +141,13 @@ describe("timestamps", () => {
     assert.equal(formatTimestamp(new Date(t), "unixTimestamp"), 1748773230.5);
     assert.equal(formatTimestamp(new Date(t), "rfc822"), "Sun, 01 Jun 2025 10:20:30 GMT");
   });
+});
+
+test("boolean scalars in headers and query strings are read in any case (botocore sends `True`)", () => {
+  const shape = { type: "boolean" } as const;
+  for (const [text, value] of [["true", true], ["True", true], ["TRUE", true], ["false", false], ["False", false], [" true ", true]] as const) {
+    assert.equal(readScalar(shape, text), value, text);
+  }
+  assert.throws(() => readScalar(shape, "yes"));
+  assert.throws(() => readScalar(shape, ""));
 });

@@ -222,10 +222,14 @@ export function readScalar(shape: Shape, text: string): unknown {
       if (text.trim() === "" || (Number.isNaN(n) && text !== "NaN")) throw new ScalarFormatError(shape, text);
       return n;
     }
-    case "boolean":
-      if (text === "true") return true;
-      if (text === "false") return false;
+    case "boolean": {
+      // botocore (AWS CLI v2 2.9, boto3 1.26) writes boolean headers with Python's str():
+      // `x-amz-bucket-object-lock-enabled: True`. AWS accepts any case.
+      const lower = text.trim().toLowerCase();
+      if (lower === "true") return true;
+      if (lower === "false") return false;
       throw new ScalarFormatError(shape, text);
+    }
     case "timestamp": {
       const date = parseTimestamp(text);
       if (!date) throw new ScalarFormatError(shape, text);
