@@ -381,6 +381,15 @@ describe("blob store reads", () => {
       assert.deepEqual(await readAll(body as AsyncIterable<unknown>), bytes);
     }));
 
+  test("the read cache keeps its own copy: a caller reusing its buffer after the put changes nothing", () =>
+    withState(async (state) => {
+      const body = Buffer.from("original bytes");
+      const blob = await state.blobs.put(body);
+      state.blobs.retain(blob.id);
+      body.write("CHANGED");
+      assert.deepEqual(state.blobs.read(blob.id, body.length), Buffer.from("original bytes"));
+    }));
+
   test("a small read comes from the file when it is not cached, and a released blob leaves the cache with its file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-cache-"));
     try {

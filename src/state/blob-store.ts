@@ -279,8 +279,9 @@ export class DiskBlobStore implements BlobStore {
       this.unpin(id);
       throw error;
     }
-    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    this.remember(id, buffer);
+    // A copy: the caller's bytes may be a slice of a larger buffer (a socket read) that caching
+    // would keep alive whole, or may be reused by the caller after the put.
+    if (!this.cache.has(id)) this.remember(id, Buffer.from(bytes));
     const info: BlobInfo = { id, size: bytes.length, sha256: digest };
     for (const name of opts.hashes ?? []) {
       if (name === "md5") info.md5 = createHash("md5").update(bytes).digest();
