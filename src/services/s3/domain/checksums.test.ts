@@ -1,8 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { Crc32 } from "@aws-crypto/crc32";
 import { Crc32c } from "@aws-crypto/crc32c";
 import { AwsError } from "../../../core/errors.js";
@@ -14,7 +12,6 @@ import {
   computeChecksum,
   crc32cUpdate,
   crcCombine,
-  createHashingStream,
   decodeChecksumValue,
   decodeContentMd5,
   defaultChecksumType,
@@ -107,39 +104,6 @@ describe("hashers", () => {
 
   test("etagFromMd5 quotes the lowercase hex", () => {
     assert.equal(etagFromMd5(createHash("md5").update("bar").digest()), '"37b51d194a7513e45b56f6524f2d51f2"');
-  });
-});
-
-describe("createHashingStream", () => {
-  test("passes bytes through unchanged and exposes every digest at the end", async () => {
-    const data = randomBytes(300_000);
-    const hashing = createHashingStream(["MD5", "CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"]);
-    const out: Buffer[] = [];
-    const chunks: Buffer[] = [];
-    for (let pos = 0; pos < data.length; pos += 7919) chunks.push(data.subarray(pos, pos + 7919));
-    await pipeline(Readable.from(chunks), hashing, async function* (source) {
-      for await (const c of source) out.push(c as Buffer);
-    });
-    assert.ok(Buffer.concat(out).equals(data));
-    const result = await hashing.result;
-    assert.equal(result.bytes, data.length);
-    assert.equal(hashing.bytes, data.length);
-    assert.deepEqual(result.digests.MD5, createHash("md5").update(data).digest());
-    assert.deepEqual(result.digests.SHA256, createHash("sha256").update(data).digest());
-    assert.equal(result.digests.CRC32?.readUInt32BE(0), new Crc32().update(data).digest());
-    assert.equal(result.digests.CRC32C?.readUInt32BE(0), new Crc32c().update(data).digest());
-    assert.equal(result.digests.CRC64NVME?.toString("base64"), await computeChecksum("CRC64NVME", data));
-  });
-
-  test("result rejects when the stream fails", async () => {
-    const hashing = createHashingStream(["MD5"]);
-    const failing = new Readable({
-      read() {
-        this.destroy(new Error("socket reset"));
-      },
-    });
-    await assert.rejects(pipeline(failing, hashing, async function* (s) { for await (const _ of s) yield _; }));
-    await assert.rejects(hashing.result);
   });
 });
 

@@ -13,7 +13,6 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import * as zlib from "node:zlib";
-import { Transform, type TransformCallback } from "node:stream";
 import { Crc32 as AwsCrc32 } from "@aws-crypto/crc32";
 import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
 import type { AwsError } from "../../../core/errors.js";
@@ -231,73 +230,6 @@ export function etagFromMd5(md5: Uint8Array): string {
 
 // ---------------------------------------------------------------------------------------------
 // Hashing pass-through stream
-
-export interface HashingResult {
-  /** Bytes that passed through. */
-  readonly bytes: number;
-  /** Raw digests, one per requested algorithm. */
-  readonly digests: Readonly<Partial<Record<ChecksumAlgorithm, Buffer>>>;
-}
-
-/**
- * A Transform that passes bytes through untouched while hashing them. `result` resolves once
- * the stream has flushed (after its last byte was pushed, before 'end'), and rejects if the
- * stream is destroyed with an error.
- */
-export class HashingStream extends Transform {
-  private readonly hashers: StreamingHasher[];
-  private count = 0;
-  readonly result: Promise<HashingResult>;
-  private readonly settle: { resolve: (r: HashingResult) => void; reject: (e: unknown) => void };
-
-  constructor(algorithms: readonly ChecksumAlgorithm[]) {
-    super();
-    this.hashers = [...new Set(algorithms)].map(createHasher);
-    const pending = deferred<HashingResult>();
-    this.result = pending.promise;
-    this.settle = pending;
-    // A caller that never awaits `result` must not crash the process on a stream error.
-    this.result.catch(() => undefined);
-    this.once("error", (err) => pending.reject(err));
-    this.once("close", () => pending.reject(new Error("HashingStream closed before it finished")));
-  }
-
-  get bytes(): number {
-    return this.count;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    for (const hasher of this.hashers) hasher.update(chunk);
-    this.count += chunk.length;
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    Promise.all(this.hashers.map(async (h) => [h.algorithm, await h.digest()] as const)).then(
-      (pairs) => {
-        const digests: Partial<Record<ChecksumAlgorithm, Buffer>> = {};
-        for (const [algorithm, digest] of pairs) digests[algorithm] = digest;
-        this.settle.resolve({ bytes: this.count, digests });
-        callback();
-      },
-      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
-    );
-  }
-}
-
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
-  let resolve: (v: T) => void = () => undefined;
-  let reject: (e: unknown) => void = () => undefined;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-export function createHashingStream(algorithms: readonly ChecksumAlgorithm[]): HashingStream {
-  return new HashingStream(algorithms);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Verification
