@@ -86,24 +86,7 @@ function termPattern(text: string): FilterPattern {
     }
     let value = "";
     if (text.charAt(i) === '"') {
-      i++;
-      let closed = false;
-      while (i < text.length) {
-        const ch = text.charAt(i);
-        if (ch === "\\" && i + 1 < text.length) {
-          value += text.charAt(i + 1);
-          i += 2;
-          continue;
-        }
-        if (ch === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        value += ch;
-        i++;
-      }
-      if (!closed) throw new FilterPatternError("unterminated quoted term");
+      ({ value, end: i } = readQuoted(text, i, "unterminated quoted term"));
     } else {
       while (i < text.length && !/\s/.test(text.charAt(i))) value += text.charAt(i++);
     }
@@ -156,26 +139,9 @@ function tokenize(text: string): Tok[] {
       out.push({ t: "op", v: c });
       i++;
     } else if (c === '"') {
-      let value = "";
-      i++;
-      let closed = false;
-      while (i < text.length) {
-        const ch = text.charAt(i);
-        if (ch === "\\" && i + 1 < text.length) {
-          value += text.charAt(i + 1);
-          i += 2;
-          continue;
-        }
-        if (ch === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        value += ch;
-        i++;
-      }
-      if (!closed) throw new FilterPatternError("unterminated string");
-      out.push({ t: "quoted", v: value });
+      const quoted = readQuoted(text, i, "unterminated string");
+      i = quoted.end;
+      out.push({ t: "quoted", v: quoted.value });
     } else if (c === "%") {
       const end = text.indexOf("%", i + 1);
       if (end < 0) throw new FilterPatternError("unterminated regular expression");
@@ -485,4 +451,16 @@ export function splitFields(message: string): string[] {
     i = j;
   }
   return out;
+}
+
+/** A double-quoted string starting at `start` (backslash escapes the next character); `end` is just past the closing quote. */
+function readQuoted(text: string, start: number, unterminated: string): { value: string; end: number } {
+  let value = "";
+  for (let i = start + 1; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (ch === '"') return { value, end: i + 1 };
+    if (ch === "\\" && i + 1 < text.length) value += text.charAt(++i);
+    else value += ch;
+  }
+  throw new FilterPatternError(unterminated);
 }
