@@ -10,7 +10,7 @@ import { loadModel, type QueryTraits } from "../protocol/model.js";
 import { RestRouter } from "../protocol/rest.js";
 import { ServiceDirectory } from "../protocol/routing.js";
 import type { ServiceDefinition, ServiceEnvironment } from "../core/service.js";
-import { catalog, type CatalogEntry } from "../services/catalog.js";
+import { catalog, type CatalogEntry, type PlainHttpHandler, type PlainHttpRoutes } from "../services/catalog.js";
 
 export interface LoadedService extends CodecService {
   readonly definition: ServiceDefinition | undefined;
@@ -42,6 +42,7 @@ export class ServiceRegistry {
   private readonly loaded = new Map<string, LoadedService>();
   private readonly loading = new Map<string, Promise<LoadedService>>();
   private readonly stops: (() => void)[] = [];
+  private readonly plainRoutes: readonly PlainHttpRoutes[];
 
   constructor(
     private readonly env: () => ServiceEnvironment,
@@ -49,6 +50,18 @@ export class ServiceRegistry {
   ) {
     this.directory = new ServiceDirectory(readIndex());
     for (const entry of catalog) this.entries.set(entry.id, entry);
+    this.plainRoutes = catalog.flatMap((entry) => (entry.plainHttp ? [entry.plainHttp] : []));
+  }
+
+  /**
+   * The service handler for a request outside the AWS protocols (catalog `plainHttp`), if any.
+   * Host rules win over path rules: a function URL owns every path of its host.
+   */
+  plainHttpHandler(host: string, path: string): Promise<PlainHttpHandler> | undefined {
+    const route =
+      this.plainRoutes.find((r) => r.host?.(host)) ?? this.plainRoutes.find((r) => r.pathPrefixes?.some((prefix) => path.startsWith(prefix)));
+    // Synchronous when nothing matches: the common case costs no promise.
+    return route?.handler().then((module) => module.default);
   }
 
   get ids(): string[] {

@@ -16,8 +16,6 @@ import { createScheduler, type Scheduler } from "../core/scheduler.js";
 import type { LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
-import { isFunctionUrlHost, serveFunctionUrl } from "../services/lambda/function-urls.js";
-import { handleSnsInternalRequest } from "../services/sns/internal-endpoints.js";
 import { openState, type StateLayer } from "../state/database.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
@@ -252,13 +250,13 @@ function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
 }
 
 async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {
-  // Lambda function URLs (<url-id>.lambda-url.<region>.…) are served by Lambda, whatever the path.
-  if (isFunctionUrlHost(req.headers.host ?? (req.headers[":authority"] as string | undefined))) return serveFunctionUrl(req, res, registry);
   const started = performance.now();
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
   const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
-  if (rawPath.startsWith("/_aws/sns/") || rawPath.startsWith("/_nimbus/sns/")) return handleSnsInternalRequest(req, res, registry);
+  // Lambda function URLs (by host), SNS's delivery records (by path): see the catalog's plainHttp.
+  const plain = registry.plainHttpHandler(req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "", rawPath);
+  if (plain) return (await plain)(req, res, registry);
   if (rawPath.startsWith("/_nimbus/") || rawPath.startsWith("/_localstack/")) {
     return internalEndpoint(rawPath, res, registry, opts);
   }

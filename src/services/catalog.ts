@@ -3,7 +3,29 @@
  * implemented operations; the rest of its model answers 501 NotImplemented in its own protocol.
  * Adding a service = a line here + `services/<id>/index.ts`.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { ServiceDefinition } from "../core/service.js";
+import type { ServiceRegistry } from "../server/registry.js";
+import { isFunctionUrlHost } from "./lambda/function-urls.js";
+
+/** Answers a request outside the AWS protocols, in plain HTTP. */
+export type PlainHttpHandler = (
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+  registry: ServiceRegistry,
+) => Promise<void>;
+
+/**
+ * Requests a service takes before any AWS API dispatch: by host (Lambda function URLs, whatever
+ * the path) or by path prefix (SNS's records of what it "sent"). The handler module loads on
+ * the first matching request; the matchers run on every request, so they stay cheap.
+ */
+export interface PlainHttpRoutes {
+  readonly host?: (host: string) => boolean;
+  readonly pathPrefixes?: readonly string[];
+  readonly handler: () => Promise<{ default: PlainHttpHandler }>;
+}
 
 export interface CatalogEntry {
   /** Nimbus's id for the service: the model prefix (folder name under services/). */
@@ -19,6 +41,7 @@ export interface CatalogEntry {
   readonly xmlNamespace?: string;
   /** Lazy import of the provider: models and handlers load on first use, not at start-up. */
   readonly provider?: () => Promise<{ default: ServiceDefinition }>;
+  readonly plainHttp?: PlainHttpRoutes;
 }
 
 export const catalog: readonly CatalogEntry[] = [
@@ -27,8 +50,9 @@ export const catalog: readonly CatalogEntry[] = [
   { id: "dynamodb", model: "dynamodb-2012-08-10", provider: () => import("./dynamodb/index.js") },
   { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js") },
   { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js") },
-  { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js") },
-  { id: "lambda", model: "lambda-2015-03-31", provider: () => import("./lambda/index.js") },
+  // (One line per entry: scripts/codegen.mjs reads the ids and models from these lines.)
+  { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js"), plainHttp: { pathPrefixes: ["/_aws/sns/", "/_nimbus/sns/"], handler: () => import("./sns/internal-endpoints.js") } },
+  { id: "lambda", model: "lambda-2015-03-31", provider: () => import("./lambda/index.js"), plainHttp: { host: isFunctionUrlHost, handler: () => import("./lambda/function-urls.js") } },
   { id: "logs", model: "logs-2014-03-28", provider: () => import("./logs/index.js") },
   // The current @aws-sdk/client-cloudwatch speaks JSON 1.0 with this target prefix.
   { id: "monitoring", model: "monitoring-2010-08-01", jsonTargetPrefix: "GraniteServiceVersion20100801" },

@@ -6,7 +6,7 @@
  * `<32-character id>.lambda-url.<region>.<anything>` is taken, so a client that maps the AWS
  * name to Nimbus itself is served too.
  *
- * This module is imported by the server at start-up, so it only matches hosts; the request
+ * The catalog imports this module at start-up to match hosts, so it stays small; the request
  * handling (function-url-server.ts) loads with the Lambda service, on the first such request.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -31,7 +31,7 @@ export interface LambdaServiceSource {
   get(id: "lambda"): { readonly store: unknown } | Promise<{ readonly store: unknown }>;
 }
 
-/** Answers one request to a function URL (the caller checked the host with `isFunctionUrlHost`). */
+/** Answers one request to a function URL (the catalog matched its host with `isFunctionUrlHost`). */
 export async function serveFunctionUrl(
   req: IncomingMessage | Http2ServerRequest,
   res: ServerResponse | Http2ServerResponse,
@@ -40,3 +40,6 @@ export async function serveFunctionUrl(
   const [service, server] = await Promise.all([services.get("lambda"), import("./function-url-server.js")]);
   await server.handleFunctionUrlRequest(service.store as LambdaStore, req, res);
 }
+
+/** The catalog's plainHttp handler for this service. */
+export default serveFunctionUrl;

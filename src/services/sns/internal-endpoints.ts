@@ -152,3 +152,6 @@ export async function handleSnsInternalRequest(req: AnyRequest, res: AnyResponse
 
   sendJson(res, 404, { error: `No internal endpoint at ${method} ${path}` });
 }
+
+/** The catalog's plainHttp handler for this service. */
+export default handleSnsInternalRequest;
