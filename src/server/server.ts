@@ -17,6 +17,7 @@ import type { LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment 
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
 import { openState, type StateLayer } from "../state/database.js";
+import { readBodyUpTo } from "./body.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
 import { ServiceRegistry } from "./registry.js";
@@ -224,29 +225,12 @@ function headerMap(req: AnyRequest): Record<string, string | undefined> {
   return out;
 }
 
-function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > limit) {
-      reject(commonErrors.RequestEntityTooLarge({ size: declared, limit }));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(commonErrors.RequestEntityTooLarge({ size: `more than ${limit}`, limit }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+/** A non-streaming body; past the limit, RequestEntityTooLarge with the declared size when there is one. */
+async function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
+  const body = await readBodyUpTo(req, limit);
+  if (body !== undefined) return body;
+  const declared = Number(req.headers["content-length"] ?? "0");
+  throw commonErrors.RequestEntityTooLarge({ size: declared > limit ? declared : `more than ${limit}`, limit });
 }
 
 async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {

@@ -18,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { parseAuthorization } from "../../auth/sigv4.js";
 import { AwsError } from "../../core/errors.js";
+import { readBodyUpTo } from "../../server/body.js";
 import { resolveFunction } from "./domain/functions.js";
 import { runFunction } from "./domain/invoker.js";
 import { applyCors, preflightHeaders, urlEvent, urlResponse, type UrlRequestContext } from "./domain/url-payloads.js";
@@ -92,7 +93,7 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
     return { status: 200, headers: { ...{}, ...preflightHeaders(config.cors, origin, preflightMethod), "x-amzn-requestid": requestId }, body: Buffer.alloc(0) };
   }
 
-  const body = await readBody(req, MAX_REQUEST_BYTES);
+  const body = await readBodyUpTo(req, MAX_REQUEST_BYTES);
   if (body === undefined) return message(413, `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, requestId);
   const now = store.env.clock.now();
   const traceId = `Root=1-${Math.floor(now / 1000).toString(16).padStart(8, "0")}-${randomBytes(12).toString("hex")}`;
@@ -117,22 +118,3 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
   return response;
 }
 
-/** The request body, or undefined past `limit` bytes. */
-function readBody(req: AnyRequest, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"] ?? "0") > limit) {
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) over = true;
-      if (!over) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}

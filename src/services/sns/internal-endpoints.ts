@@ -16,6 +16,7 @@
  */
 import type http from "node:http";
 import type http2 from "node:http2";
+import { readBodyUpTo } from "../../server/body.js";
 import type { ServiceRegistry } from "../../server/registry.js";
 import type { OutboxKind } from "./outbox.js";
 import { parseEndpointArn } from "./platform.js";
@@ -56,18 +57,6 @@ function sendEmpty(res: AnyResponse, status: number): void {
   res.end();
 }
 
-function readBody(req: AnyRequest): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 /**
  * The SNS store, loading the service on first use. Only types are imported from the store so
@@ -135,7 +124,7 @@ export async function handleSnsInternalRequest(req: AnyRequest, res: AnyResponse
   if (path === "/_nimbus/sns/phone-opt-out" && method === "POST") {
     let body: { phoneNumber?: unknown; accountId?: unknown; region?: unknown };
     try {
-      body = JSON.parse(await readBody(req)) as typeof body;
+      body = JSON.parse((await readBodyUpTo(req, MAX_BODY_BYTES))?.toString("utf8") ?? "") as typeof body;
     } catch {
       sendJson(res, 400, { error: "The body must be a JSON object with a phoneNumber" });
       return;
