@@ -17,7 +17,7 @@ import type { LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment 
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
 import { openState, type StateLayer } from "../state/database.js";
-import { readBodyUpTo } from "./body.js";
+import { readBodyUpTo, sendJson } from "./plain-http.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
 import { ServiceRegistry } from "./registry.js";
@@ -293,17 +293,10 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
 
 function internalEndpoint(path: string, res: AnyResponse, registry: ServiceRegistry, opts: HandleOptions): void {
   const { state } = opts;
-  const send = (status: number, value: unknown): void => {
-    const body = JSON.stringify(value);
-    res.statusCode = status;
-    res.setHeader("content-type", "application/json");
-    res.setHeader("content-length", Buffer.byteLength(body));
-    res.end(body);
-  };
   if (path === "/_nimbus/health" || path === "/_localstack/health") {
     const services: Record<string, string> = {};
     for (const id of registry.ids) services[id] = registry.state(id);
-    send(200, { version: VERSION, edition: "nimbus", uptime: Math.round((Date.now() - opts.startedAt) / 1000), services });
+    sendJson(res, 200, { version: VERSION, edition: "nimbus", uptime: Math.round((Date.now() - opts.startedAt) / 1000), services });
     return;
   }
   // Lambda's GetFunction Code.Location: the deployment package by its content address. The

@@ -18,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { parseAuthorization } from "../../auth/sigv4.js";
 import { AwsError } from "../../core/errors.js";
-import { readBodyUpTo } from "../../server/body.js";
+import { readBodyUpTo } from "../../server/plain-http.js";
 import { resolveFunction } from "./domain/functions.js";
 import { runFunction } from "./domain/invoker.js";
 import { applyCors, preflightHeaders, urlEvent, urlResponse, type UrlRequestContext } from "./domain/url-payloads.js";

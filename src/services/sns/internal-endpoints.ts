@@ -16,7 +16,7 @@
  */
 import type http from "node:http";
 import type http2 from "node:http2";
-import { readBodyUpTo } from "../../server/body.js";
+import { readBodyUpTo, sendJson } from "../../server/plain-http.js";
 import type { ServiceRegistry } from "../../server/registry.js";
 import type { OutboxKind } from "./outbox.js";
 import { parseEndpointArn } from "./platform.js";
@@ -42,14 +42,6 @@ const LISTINGS: Readonly<Record<string, Listing>> = {
   "/_aws/sns/platform-endpoint-messages": { kind: "application", key: "platform_endpoint_messages", filter: "endpointArn" },
   "/_nimbus/sns/email-messages": { kind: "email", key: "email_messages", filter: "address" },
 };
-
-function sendJson(res: AnyResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json");
-  res.setHeader("content-length", Buffer.byteLength(body));
-  res.end(body);
-}
 
 function sendEmpty(res: AnyResponse, status: number): void {
   res.statusCode = status;

@@ -1,8 +1,9 @@
 /**
- * Reading a whole request body with a size limit, for requests that are not streamed: the AWS
- * APIs' non-streaming payloads, Lambda function URL requests, Nimbus's own internal endpoints.
+ * Plain HTTP pieces shared by the API pipeline, Lambda function URLs and Nimbus's own internal
+ * endpoints: a whole request body with a size limit, and a JSON answer.
  */
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import type { Http2ServerResponse } from "node:http2";
 import type { Readable } from "node:stream";
 
 /**
@@ -33,4 +34,13 @@ export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHea
     req.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** A JSON answer with its length. */
+export function sendJson(res: ServerResponse | Http2ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json");
+  res.setHeader("content-length", Buffer.byteLength(body));
+  res.end(body);
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import { readBodyUpTo } from "./body.js";
+import { readBodyUpTo } from "./plain-http.js";
 
 function request(chunks: string[], headers: Record<string, string> = {}): Readable & { headers: Record<string, string> } {
   return Object.assign(Readable.from(chunks.map((c) => Buffer.from(c))), { headers });
