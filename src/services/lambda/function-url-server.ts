@@ -13,7 +13,8 @@
  * - A function error, a timeout or an unreadable response answers 502 "Internal Server Error";
  *   a throttled invocation 429.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { pooledRandomBytes } from "../../core/random.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { parseAuthorization } from "../../auth/sigv4.js";
@@ -96,7 +97,7 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
   const body = await readBodyUpTo(req, MAX_REQUEST_BYTES);
   if (body === undefined) return message(413, `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, requestId);
   const now = store.env.clock.now();
-  const traceId = `Root=1-${Math.floor(now / 1000).toString(16).padStart(8, "0")}-${randomBytes(12).toString("hex")}`;
+  const traceId = `Root=1-${Math.floor(now / 1000).toString(16).padStart(8, "0")}-${pooledRandomBytes(12).toString("hex")}`;
   const event = urlEvent(
     {
       method: req.method ?? "GET",

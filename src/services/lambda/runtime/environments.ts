@@ -19,7 +19,8 @@
  * on-demand environments; they are never reaped or evicted for idleness, and one that dies
  * (a timeout, a crash) is replaced, as Lambda keeps the allocation at what was requested.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { pooledRandomBytes } from "../../../core/random.js";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -296,7 +297,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
 
   traceId(): string {
     const seconds = Math.floor(this.clock.now() / 1000).toString(16).padStart(8, "0");
-    return `Root=1-${seconds}-${randomBytes(12).toString("hex")};Parent=${randomBytes(8).toString("hex")};Sampled=0`;
+    return `Root=1-${seconds}-${pooledRandomBytes(12).toString("hex")};Parent=${pooledRandomBytes(8).toString("hex")};Sampled=0`;
   }
 
   started(env: Environment): void {
