@@ -23,7 +23,7 @@ import {
   type GetProvisionedConcurrencyConfigCommandOutput,
 } from "@aws-sdk/client-lambda";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
-import { ARN_PREFIX, json, rejectsWith, ROLE } from "./lambda-helpers.js";
+import { ARN_PREFIX, ROLE, createNodeFunction, json, rejectsWith } from "./lambda-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 // Init records how the environment was started; each invocation reports it with its process.
@@ -67,9 +67,7 @@ describe("Lambda provisioned concurrency", () => {
   });
 
   async function createPublished(name: string, code = CODE): Promise<void> {
-    await lambda.send(
-      new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: await makeZip({ "index.js": code }) } }),
-    );
+    await createNodeFunction(lambda, name, code);
     await lambda.send(new PublishVersionCommand({ FunctionName: name }));
   }
 

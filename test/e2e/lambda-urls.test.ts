@@ -10,7 +10,6 @@ import { after, before, describe, test } from "node:test";
 import {
   AddPermissionCommand,
   CreateAliasCommand,
-  CreateFunctionCommand,
   CreateFunctionUrlConfigCommand,
   DeleteFunctionCommand,
   DeleteFunctionUrlConfigCommand,
@@ -22,8 +21,7 @@ import {
   UpdateFunctionUrlConfigCommand,
   type FunctionUrlAuthType,
 } from "@aws-sdk/client-lambda";
-import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
-import { ARN_PREFIX, rejectsWith, ROLE } from "./lambda-helpers.js";
+import { ARN_PREFIX, createNodeFunction, rejectsWith } from "./lambda-helpers.js";
 import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 // One function answers every shape the tests need, chosen by the request path.
@@ -66,9 +64,7 @@ describe("Lambda function URLs", () => {
   });
 
   async function createFunction(name: string, code = URL_CODE): Promise<void> {
-    await lambda.send(
-      new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: await makeZip({ "index.js": code }) } }),
-    );
+    await createNodeFunction(lambda, name, code);
   }
 
   /** A request to a function URL: to Nimbus's port, with the URL's host as Host. */

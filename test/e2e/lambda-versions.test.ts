@@ -47,7 +47,7 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/cli
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
-import { rejectsWith, ROLE, ARN_PREFIX, json } from "./lambda-helpers.js";
+import { ARN_PREFIX, ROLE, createNodeFunction, json, rejectsWith } from "./lambda-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 
@@ -70,15 +70,11 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
   });
 
   async function create(name: string, returns: string, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}) {
-    return lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e, ctx) => ({ v: ${JSON.stringify(returns)}, version: ctx.functionVersion, arn: ctx.invokedFunctionArn });` }) },
-        ...extra,
-      }),
+    return createNodeFunction(
+      lambda,
+      name,
+      `exports.handler = async (e, ctx) => ({ v: ${JSON.stringify(returns)}, version: ctx.functionVersion, arn: ctx.invokedFunctionArn });`,
+      extra,
     );
   }
 

@@ -23,7 +23,7 @@ import {
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
-import { rejectsWith, ROLE, ARN_PREFIX, json } from "./lambda-helpers.js";
+import { ARN_PREFIX, ROLE, createNodeFunction, json, rejectsWith } from "./lambda-helpers.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const SCOPE = { account: "000000000000", region: "us-east-1" };
@@ -57,16 +57,7 @@ describe("Lambda functions and invocation", () => {
   });
 
   async function createNode(name: string, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}, code = NODE_CODE) {
-    return lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Code: { ZipFile: await makeZip({ "index.js": code }) },
-        ...extra,
-      }),
-    );
+    return createNodeFunction(lambda, name, code, extra);
   }
 
   test("CreateFunction answers the configuration; the waiters pass; GetFunction and GetFunctionConfiguration read it back", async () => {
