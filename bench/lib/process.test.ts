@@ -31,7 +31,12 @@ describe("startProcess", () => {
 
   test("stop kills the whole process group, grandchildren included", async () => {
     const proc = await startProcess({ name: "parent", args: (port) => ["-e", PARENT_WITH_GRANDCHILD, String(port)] });
-    const grandchild = Number(/grandchild (\d+)/.exec(proc.output())?.[1]);
+    // The child's stdout and its HTTP answer travel separately: under load the line can come second.
+    let grandchild = 0;
+    for (let waited = 0; waited < 5000 && !(grandchild > 0); waited += 20) {
+      grandchild = Number(/grandchild (\d+)/.exec(proc.output())?.[1]);
+      if (!(grandchild > 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.ok(grandchild > 0, proc.output());
     assert.ok(alive(grandchild));
     await proc.stop();
