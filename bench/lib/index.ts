@@ -11,3 +11,4 @@ export * from "./process.js";
 export * from "./repo.js";
 export * from "./report.js";
 export * from "./stats.js";
+export * from "./curl.js";

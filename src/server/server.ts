@@ -6,7 +6,7 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
-import { Duplex, Readable } from "node:stream";
+import { Duplex, Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Identities } from "../auth/credentials.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -17,6 +17,7 @@ import type { LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment 
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
 import { openState, type StateLayer } from "../state/database.js";
+import { isFileStream, sendFile } from "./file-body.js";
 import { readBodyUpTo, sendJson } from "./plain-http.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
@@ -287,6 +288,7 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
     res.end(body);
     return;
   }
+  if (isFileStream(body)) return sendFile(body, res as unknown as Writable);
   const readable = body instanceof Readable ? body : Readable.from(body);
   await pipeline(readable, res as NodeJS.WritableStream);
 }

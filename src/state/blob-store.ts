@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Readable } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Database } from "better-sqlite3";
 
@@ -212,16 +212,24 @@ export class DiskBlobStore implements BlobStore {
     // A deep buffer lets hashing the next chunks overlap with writing this one (16 KiB default: lockstep).
     const sink = createWriteStream(temp, { flags: "wx", highWaterMark: WRITE_BUFFER_BYTES });
     const input: Readable | AsyncIterable<unknown> | Iterable<unknown> = source instanceof Uint8Array ? [source] : source;
-    const hashing = async function* (chunks: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Uint8Array> {
-      for await (const raw of chunks) {
-        const chunk = toBytes(raw);
-        sha256?.update(chunk);
-        for (const hash of extra.values()) hash.update(chunk);
-        onChunk?.(chunk);
-        size += chunk.length;
-        yield chunk;
-      }
-    };
+    // A Transform takes the chunks as they come; an async iterator over a Readable would read()
+    // everything buffered at once, concatenated into a new Buffer: one more copy of every byte.
+    const hashing = new Transform({
+      // Any chunk is taken (an iterable source may yield anything); toBytes refuses non-bytes.
+      writableObjectMode: true,
+      transform(raw: unknown, _encoding, callback) {
+        try {
+          const chunk = toBytes(raw);
+          sha256?.update(chunk);
+          for (const hash of extra.values()) hash.update(chunk);
+          onChunk?.(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        } catch (error) {
+          callback(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+    });
     try {
       if (opts.signal) await pipeline(input, hashing, sink, { signal: opts.signal });
       else await pipeline(input, hashing, sink);
