@@ -205,8 +205,16 @@ export interface PartRow {
   readonly last_modified: number;
 }
 
-/** Listing entries carry `key` as the listing engine expects. */
-export type ObjectEntry = ObjectRow & { readonly versionId: string };
+/**
+ * Listing entries: the columns a listing shows, and `key` as the listing engine expects.
+ * Reading every column of a row costs several times more than these (a thousand-entry page
+ * took 6-20 ms with `SELECT *`, under 2 ms with these).
+ */
+export type ObjectEntry = Pick<
+  ObjectRow,
+  "key" | "version_id" | "is_latest" | "delete_marker" | "etag" | "size" | "last_modified" | "storage_class" | "checksum_algorithm" | "owner_account"
+> & { readonly versionId: string };
+const ENTRY_COLUMNS = "key, version_id, version_id AS versionId, is_latest, delete_marker, etag, size, last_modified, storage_class, checksum_algorithm, owner_account";
 export type UploadEntry = UploadRow & { readonly uploadId: string };
 
 /** S3 version ids: 32 URL-safe characters. */
@@ -447,33 +455,29 @@ export class S3Store {
 
   /** Current, non-deleted objects of a bucket in UTF-8 key order (ListObjects, ListObjectsV2). */
   currentScan(bucket: string): KeyScan<ObjectEntry> {
-    return this.scan<ObjectRow, ObjectEntry>(
-      "SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0",
-      "ORDER BY key",
-      bucket,
-      (row) => ({ ...{}, ...row, versionId: row.version_id }),
-    );
+    return this.scan<ObjectEntry>(`SELECT ${ENTRY_COLUMNS} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0`, "ORDER BY key", bucket);
   }
 
   /** Every version and delete marker, by key then newest first (ListObjectVersions). */
   versionScan(bucket: string): KeyScan<ObjectEntry> {
-    return this.scan<ObjectRow, ObjectEntry>("SELECT * FROM s3_objects WHERE bucket = ?", "ORDER BY key, seq DESC", bucket, (row) => ({
-      ...{}, ...row,
-      versionId: row.version_id,
-    }));
+    return this.scan<ObjectEntry>(`SELECT ${ENTRY_COLUMNS} FROM s3_objects WHERE bucket = ?`, "ORDER BY key, seq DESC", bucket);
   }
 
-  private scan<R extends { key: string }, T extends { readonly key: string }>(select: string, order: string, bucket: string, map: (row: R) => T): KeyScan<T> {
+  private scan<T extends { readonly key: string }>(select: string, order: string, bucket: string): KeyScan<T> {
     const db = this.db;
+    const prepare = this.prepare;
     return function* (from: ScanFrom | undefined, prefix: string) {
       const lower = from ?? { key: prefix, inclusive: true };
       const upper = prefix === "" ? undefined : prefixUpperBound(prefix);
       const sql = `${select} AND key ${lower.inclusive ? ">=" : ">"} ?${upper !== undefined ? " AND key < ?" : ""} ${order}`;
       const params: unknown[] = [bucket, lower.key];
       if (upper !== undefined) params.push(upper);
-      for (const row of db.prepare<unknown[], R>(sql).iterate(...params)) {
+      // The cached statement, unless another scan is still iterating it (a page may hold two).
+      const cached = prepare<unknown[], T>(sql);
+      const statement = cached.busy ? db.prepare<unknown[], T>(sql) : cached;
+      for (const row of statement.iterate(...params)) {
         if (!row.key.startsWith(prefix)) return;
-        yield map(row);
+        yield row;
       }
     };
   }
@@ -554,9 +558,6 @@ export class S3Store {
   }
 
   uploadScan(bucket: string): KeyScan<UploadEntry> {
-    return this.scan<UploadRow, UploadEntry>("SELECT * FROM s3_uploads WHERE bucket = ?", "ORDER BY key, upload_id", bucket, (row) => ({
-      ...{}, ...row,
-      uploadId: row.upload_id,
-    }));
+    return this.scan<UploadEntry>("SELECT *, upload_id AS uploadId FROM s3_uploads WHERE bucket = ?", "ORDER BY key, upload_id", bucket);
   }
 }
