@@ -154,7 +154,7 @@ export const SMALL_BLOB_BYTES = 256 * 1024;
 const SMALL_BLOB_CACHE_BYTES = 64 * 1024 * 1024;
 
 const READ_CHUNK_BYTES = 1024 * 1024;
-const WRITE_BUFFER_BYTES = 8 * 1024 * 1024;
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;

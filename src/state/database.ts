@@ -60,6 +60,12 @@ export function openState(opts: OpenStateOptions): StateLayer {
 
 class SqliteStateLayer implements StateLayer {
   private closed = false;
+  /**
+   * One better-sqlite3 transaction function for every transaction (nested ones become
+   * savepoints). `db.transaction(fn)` builds four wrappers and their properties on each call,
+   * which cost more than the BEGIN and COMMIT of a small write.
+   */
+  private readonly transactionRunner: (fn: () => unknown) => unknown;
 
   private constructor(
     readonly db: Database,
@@ -68,7 +74,18 @@ class SqliteStateLayer implements StateLayer {
     readonly dataDir: string | undefined,
     private readonly clock: Clock,
     private readonly ownedTempDir: string | undefined,
-  ) {}
+  ) {
+    this.transactionRunner = db.transaction((fn: () => unknown) => {
+      const result = fn();
+      if (isPromiseLike(result)) {
+        // better-sqlite3 would commit before the promise settles, with the awaited writes
+        // landing outside the transaction. Roll back instead and say why.
+        Promise.resolve(result).catch(() => undefined);
+        throw new TypeError("state.transaction: the function returned a promise; transactions are synchronous, so do async work (blob puts, invocations) before or after it");
+      }
+      return result;
+    });
+  }
 
   static open(opts: OpenStateOptions): SqliteStateLayer {
     const clock = opts.clock ?? systemClock;
@@ -133,16 +150,7 @@ class SqliteStateLayer implements StateLayer {
   transaction<T>(fn: () => T): T {
     const outermost = !this.db.inTransaction;
     try {
-      return this.db.transaction(() => {
-        const result = fn();
-        if (isPromiseLike(result)) {
-          // better-sqlite3 would commit before the promise settles, with the awaited writes
-          // landing outside the transaction. Roll back instead and say why.
-          Promise.resolve(result).catch(() => undefined);
-          throw new TypeError("state.transaction: the function returned a promise; transactions are synchronous, so do async work (blob puts, invocations) before or after it");
-        }
-        return result;
-      })();
+      return this.transactionRunner(fn) as T;
     } finally {
       // Blob files released in the transaction go only now that its outcome is final.
       if (outermost) this.blobStore.flushDeletions();
