@@ -28,8 +28,10 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
       return ctx.store.transaction(() => {
         // Re-read: the bucket may have gone and the key may have changed while the body streamed.
         const current = requireBucket(ctx, input.Bucket);
-        const latest = ctx.store.latest(current.name, input.Key);
-        evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
+        if (conditions.ifNoneMatch !== undefined) {
+          const latest = ctx.store.latest(current.name, input.Key);
+          evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
+        }
         const written = ctx.store.putVersion(current, input.Key, {
           ...{}, ...headers,
           delete_marker: 0,
