@@ -328,6 +328,25 @@ describe("SQS messages", () => {
     assert.deepEqual(got.Messages?.map((m) => m.Body), ["new"]);
   });
 
+  test("retention: a receive never returns a message past the period, even before the sweep deletes it (standard and FIFO)", async () => {
+    const standard = await queue("ret-now", { MessageRetentionPeriod: "60" });
+    const created = await sqs.send(
+      new CreateQueueCommand({ QueueName: `${uniqueName("ret-now")}.fifo`, Attributes: { MessageRetentionPeriod: "60", FifoQueue: "true", ContentBasedDeduplication: "true" } }),
+    );
+    const fifo = created.QueueUrl ?? "";
+    await sqs.send(new SendMessageCommand({ QueueUrl: standard, MessageBody: "old" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: "old", MessageGroupId: "g" }));
+    // The clock alone moves: no scheduled task (the retention sweep) runs.
+    nimbus.manualClock.advance(30_000);
+    await sqs.send(new SendMessageCommand({ QueueUrl: standard, MessageBody: "new" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: "new", MessageGroupId: "g" }));
+    nimbus.manualClock.advance(30_001);
+    for (const url of [standard, fifo]) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+      assert.deepEqual(got.Messages?.map((m) => m.Body), ["new"], url);
+    }
+  });
+
   test("StartMessageMoveTask redrives a dead-letter queue back to the source, at the requested rate", async () => {
     const dlq = await queue("mv-dlq");
     const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";

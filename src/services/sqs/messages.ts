@@ -21,7 +21,7 @@ import {
 import { decodeReceiptHandleForQueue, encodeReceiptHandle, randomReceiveId } from "./domain/receipt-handles.js";
 import { errors, sqsErrors } from "./errors.js";
 import { arnOf, refFromArn, retentionMs, type SqsContext } from "./queues.js";
-import { queueKey, type Queue, type QueueRef, type StoredMessage } from "./store.js";
+import { queueKey, type FifoRow, type Queue, type QueueRef, type StoredMessage } from "./store.js";
 
 export interface SendEntry {
   MessageBody?: string | undefined;
@@ -158,13 +158,14 @@ function moveToDeadLetterQueue(ctx: SqsContext, queue: Queue, message: StoredMes
   return dlq;
 }
 
-function fifoState(message: StoredMessage): FifoMessageState {
+function fifoState(message: FifoRow): FifoMessageState {
+  const received = message.receivedAt !== null;
   return {
     messageId: message.messageId,
     messageGroupId: message.groupId ?? "",
     sequenceNumber: message.sequenceNumber ?? "0",
-    availableAt: message.receivedAt === undefined ? message.visibleAt : 0,
-    invisibleUntil: message.receivedAt === undefined ? undefined : message.visibleAt,
+    availableAt: received ? 0 : message.visibleAt,
+    invisibleUntil: received ? message.visibleAt : undefined,
   };
 }
 
@@ -173,13 +174,11 @@ function candidates(ctx: SqsContext, queue: Queue, max: number, now: number, mov
   for (;;) {
     let picked: StoredMessage[];
     if (queue.fifo) {
-      const all = ctx.store.allMessages(queue);
-      const byId = new Map(all.map((m) => [m.messageId, m]));
-      picked = selectFifoReceive(all.map(fifoState), max, now)
-        .map((s) => byId.get(s.messageId))
+      picked = selectFifoReceive(ctx.store.fifoStates(queue, now - retentionMs(queue)).map(fifoState), max, now)
+        .map((s) => ctx.store.getMessage(queue, s.messageId))
         .filter((m): m is StoredMessage => m !== undefined);
     } else {
-      picked = ctx.store.visibleMessages(queue, now, max);
+      picked = ctx.store.visibleMessages(queue, now, max, now - retentionMs(queue));
     }
     const victim = picked.find((m) => needsRedrive(queue, m));
     if (victim === undefined) return picked;
@@ -271,7 +270,7 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
       const repeated = repeatAttempt(ctx, queue, attemptId, options, now);
       if (repeated !== undefined) return repeated;
     }
-    ctx.store.expireMessages(queue, now, retentionMs(queue));
+    // Messages past the retention period are never delivered; the sweep (index.ts) deletes them.
     const visibility = options.visibilityTimeout ?? Number(queue.attributes.VisibilityTimeout ?? "30");
     const arn = arnOf(queue);
     const out: ReceivedMessage[] = [];

@@ -222,6 +222,15 @@ function toQueue(row: QueueRow): Queue {
   };
 }
 
+/** The columns of a message FIFO delivery order depends on (null where the message has none). */
+export interface FifoRow {
+  readonly messageId: string;
+  readonly groupId: string | null;
+  readonly sequenceNumber: string | null;
+  readonly visibleAt: number;
+  readonly receivedAt: number | null;
+}
+
 function toMessage(row: MessageRow): StoredMessage {
   return {
     messageId: row.message_id,
@@ -363,14 +372,25 @@ export class SqsStore {
   }
 
   /** Messages a receive may return now, oldest first. */
-  visibleMessages(ref: QueueRef, now: number, limit: number): StoredMessage[] {
-    return this.prepare<[string, string, string, number, number], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND visible_at <= ? ORDER BY seq LIMIT ?`)
-      .all(...key(ref), now, limit)
+  /**
+   * Up to `limit` visible messages of a standard queue, the longest visible first (then in send
+   * order): the order of the visibility index, so a receive reads `limit` rows however long the
+   * backlog is. (Ordering by send order alone sorted every visible message on each receive.)
+   */
+  visibleMessages(ref: QueueRef, now: number, limit: number, sentAfter: number): StoredMessage[] {
+    return this.prepare<[string, string, string, number, number, number], MessageRow>(
+      `SELECT * FROM sqs_messages WHERE ${MKEY} AND visible_at <= ? AND sent_at > ? ORDER BY visible_at, seq LIMIT ?`,
+    )
+      .all(...key(ref), now, sentAfter, limit)
       .map(toMessage);
   }
 
-  allMessages(ref: QueueRef): StoredMessage[] {
-    return this.prepare<[string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} ORDER BY seq`).all(...key(ref)).map(toMessage);
+  /** What FIFO delivery order needs of every message of a queue, in send order; whole rows only for the ones picked. */
+  fifoStates(ref: QueueRef, sentAfter: number): FifoRow[] {
+    return this.prepare<[string, string, string, number], FifoRow>(
+      `SELECT message_id AS messageId, group_id AS groupId, sequence_number AS sequenceNumber, visible_at AS visibleAt, received_at AS receivedAt
+       FROM sqs_messages WHERE ${MKEY} AND sent_at > ? ORDER BY seq`,
+    ).all(...key(ref), sentAfter);
   }
 
   /** When the next hidden (delayed or in-flight) message becomes visible. */
