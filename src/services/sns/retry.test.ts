@@ -51,6 +51,8 @@ class Run {
   ) {
     this.state = openState({ inMemory: false, dataDir, clock });
     this.store = new SnsStore(this.state);
+    // The subscription the retries are for (a second run on the same data dir already has it).
+    if (!this.store.hasSubscription("000000000000", "us-east-1", SUB)) this.subscribe();
     this.scheduler = createScheduler(clock);
     const invoke: Invoke = async <T>(_service: string, operation: string, input: Record<string, unknown>) => {
       this.sent.push({ operation, input });
@@ -66,6 +68,17 @@ class Run {
         return this.answer(this.posts.length);
       },
     };
+  }
+
+  subscribe(): void {
+    this.state.transaction(() => {
+      const topic = { account: "000000000000", region: "us-east-1", name: "orders" };
+      if (!this.store.getTopic(topic)) this.store.insertTopic(topic, {}, {}, T0);
+      this.store.insertSubscription(
+        { account: "000000000000", region: "us-east-1", id: SUB.slice(SUB.lastIndexOf(":") + 1), topic: "orders", protocol: "http", endpoint: "http://127.0.0.1:9/hook", owner: "000000000000", attributes: {}, confirmed: true, token: undefined },
+        T0,
+      );
+    });
   }
 
   rows(): PendingRetry[] {
@@ -130,6 +143,21 @@ describe("HTTP/S retries in the database", () => {
     await run.scheduler.advance(3_600_000);
     assert.equal(run.posts.length, 3);
     assert.ok(run.posts.every((p) => p.delivery.body === DELIVERY.body && p.delivery.headers["x-amz-sns-message-id"] === "m-1"));
+  });
+
+  test("an Unsubscribe stops the pending retries: no more POSTs, nothing for the dead-letter queue, the row goes", async () => {
+    const run = start();
+    run.answer = () => false;
+    deliverWithRetries(run.env, target({ deadLetter: { targetArn: DLQ, delivery: { body: DELIVERY.body } } }));
+    await run.scheduler.advance(20_000);
+    assert.equal(run.posts.length, 2);
+    const sub = run.store.getSubscription("000000000000", "us-east-1", SUB.slice(SUB.lastIndexOf(":") + 1));
+    assert.ok(sub);
+    run.state.transaction(() => run.store.deleteSubscription(sub));
+    await run.scheduler.advance(3_600_000);
+    assert.equal(run.posts.length, 2);
+    assert.deepEqual(run.sent, [], "the dead-letter queue got nothing");
+    assert.deepEqual(run.rows(), []);
   });
 
   test("used up: the dead-letter queue gets the message, binary attributes and all, and the row goes", async () => {

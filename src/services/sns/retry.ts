@@ -13,6 +13,9 @@
  * Success, as AWS defines it for HTTP/S: an answer with a status in 200–499 within 15 seconds.
  * 5xx answers, timeouts and connection failures are failures (server-side errors, retried).
  *
+ * A subscription deleted while its retries are pending gets no more attempts; the message is
+ * dropped, not sent to the dead-letter queue.
+ *
  * Pending retries survive a restart (retry-store.ts): the row is written before the first
  * attempt goes out, updated as each retry is sent, and deleted on success or once the
  * dead-letter queue has the message. A restarted Nimbus (`resumeHttpRetries`) schedules each
@@ -40,7 +43,12 @@ export interface RetryEnv {
   /** Reaches SQS for the dead-letter queue. */
   readonly invoke: Invoke;
   /** `closing` is set as Nimbus shuts down: answers arriving after that leave the rows alone. */
-  readonly store: { readonly retries: HttpRetryStore; readonly closing: boolean };
+  readonly store: {
+    readonly retries: HttpRetryStore;
+    readonly closing: boolean;
+    /** Whether the subscription still exists: an Unsubscribe stops its pending retries. */
+    hasSubscription(account: string, region: string, subscriptionArn: string): boolean;
+  };
   /** Replaces the POST (tests). */
   readonly post?: HttpPost;
 }
@@ -119,6 +127,11 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<boolean>)
     retry.dueAt,
     async () => {
       if ((await attempt) || env.store.closing) return;
+      if (!env.store.hasSubscription(retry.account, retry.region, retry.subscriptionArn)) {
+        // Unsubscribed since: no more retries, and nothing for its dead-letter queue.
+        forget(env, retry);
+        return;
+      }
       if (retry.attempts > retry.delays.length) {
         if (retry.deadLetter !== undefined) {
           // A dead-letter queue that is gone or refuses the message loses it, as on AWS.

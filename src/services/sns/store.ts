@@ -221,6 +221,11 @@ export class SnsStore {
     return row === undefined ? undefined : toSubscription(row);
   }
 
+  hasSubscription(account: string, region: string, subscriptionArn: string): boolean {
+    const id = subscriptionArn.slice(subscriptionArn.lastIndexOf(":") + 1);
+    return this.db.prepare<[string, string, string], { one: number }>("SELECT 1 AS one FROM sns_subscriptions WHERE account_id = ? AND region = ? AND id = ?").get(account, region, id) !== undefined;
+  }
+
   updateSubscription(sub: Subscription): void {
     this.db
       .prepare("UPDATE sns_subscriptions SET attributes = ?, confirmed = ?, token = ? WHERE account_id = ? AND region = ? AND id = ?")
