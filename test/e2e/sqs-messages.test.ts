@@ -285,6 +285,34 @@ describe("SQS messages", () => {
     assert.equal(nimbus.scheduler.pending(), before, "the wait's timeout was cancelled");
   });
 
+  test("a batch is stored in one go: a parked long poll wakes once with every valid entry, a failed entry leaves nothing behind", async () => {
+    const url = await queue("lp-batch");
+    const before = nimbus.scheduler.pending();
+    const receive = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }));
+    await parked(before);
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: "a", MessageBody: "one" },
+          { Id: "bad", MessageBody: "two", DelaySeconds: 901 },
+          { Id: "c", MessageBody: "three" },
+        ],
+      }),
+    );
+    assert.deepEqual(sent.Successful?.map((e) => e.Id), ["a", "c"]);
+    assert.deepEqual(sent.Failed?.map((e) => [e.Id, e.Code, e.SenderFault]), [["bad", "InvalidParameterValue", true]]);
+    const out = await receive;
+    assert.deepEqual(out.Messages?.map((m) => m.Body).sort(), ["one", "three"]);
+    const handles = out.Messages?.map((m) => m.ReceiptHandle ?? "") ?? [];
+    const deleted = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "x", ReceiptHandle: handles[0] }, { Id: "y", ReceiptHandle: "garbage" }, { Id: "z", ReceiptHandle: handles[1] }] }),
+    );
+    assert.deepEqual(deleted.Successful?.map((e) => e.Id), ["x", "z"]);
+    assert.deepEqual(deleted.Failed?.map((e) => [e.Id, e.Code]), [["y", "ReceiptHandleIsInvalid"]]);
+    assert.deepEqual(await counts(url), [0, 0, 0]);
+  });
+
   test("long polling (queue ReceiveMessageWaitTimeSeconds) picks up a delayed message when its delay ends", async () => {
     const url = await queue("lp-delay", { ReceiveMessageWaitTimeSeconds: "20" });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "later", DelaySeconds: 5 }));

@@ -95,7 +95,7 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
     });
     return true;
   });
-  if (delivered) ctx.store.waiters.notify(queueKey(queue));
+  if (delivered) ctx.store.notify(queueKey(queue));
   return result;
 }
 
@@ -287,7 +287,7 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
     }
     return out;
   });
-  for (const dlq of movedTo) ctx.store.waiters.notify(queueKey(dlq));
+  for (const dlq of movedTo) ctx.store.notify(queueKey(dlq));
   return received;
 }
 
@@ -316,7 +316,7 @@ export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: stri
     return queue.fifo;
   });
   // Deleting the in-flight message of a FIFO group lets the next one of the group go.
-  if (freedGroup) ctx.store.waiters.notify(queueKey(queue));
+  if (freedGroup) ctx.store.notify(queueKey(queue));
 }
 
 /**
@@ -337,5 +337,5 @@ export function changeVisibility(ctx: SqsContext, queue: Queue, receiptHandle: s
     ctx.store.setVisibleAt(queue, data.messageId, now + visibilityTimeout * 1000);
     return visibilityTimeout === 0;
   });
-  if (madeVisible) ctx.store.waiters.notify(queueKey(queue));
+  if (madeVisible) ctx.store.notify(queueKey(queue));
 }

@@ -274,8 +274,38 @@ export class SqsStore {
     this.prepare = cachedPrepare(state.db);
   }
 
+  /** Queues whose waiters are woken once the batch in progress has committed. */
+  private batching: Set<string> | undefined;
+
+  /** A transaction; inside `batch`, the batch's own (no savepoint per entry). */
   transaction<T>(fn: () => T): T {
-    return this.state.transaction(fn);
+    return this.batching ? fn() : this.state.transaction(fn);
+  }
+
+  /**
+   * The entries of a batch operation in one transaction instead of one each. An entry may fail
+   * on its own (it becomes a `Failed` row) only because every message operation throws before
+   * it writes: validation, a missing message, an expired receipt. Long polls are woken after
+   * the commit, so none runs inside the batch.
+   */
+  batch<T>(fn: () => T): T {
+    if (this.batching) return fn();
+    const woken = new Set<string>();
+    this.batching = woken;
+    let result: T;
+    try {
+      result = this.state.transaction(fn);
+    } finally {
+      this.batching = undefined;
+    }
+    for (const queue of woken) this.waiters.notify(queue);
+    return result;
+  }
+
+  /** Wakes the long polls of a queue: now, or when the batch in progress commits. */
+  notify(queue: string): void {
+    if (this.batching) this.batching.add(queue);
+    else this.waiters.notify(queue);
   }
 
   // ---- queues ------------------------------------------------------------------------------

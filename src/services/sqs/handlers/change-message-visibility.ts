@@ -19,13 +19,16 @@ export function changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatch
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "ChangeMessageVisibilityBatchRequestEntry");
   const out: ChangeMessageVisibilityBatchOutput = { Successful: [], Failed: [] };
-  for (const entry of input.Entries) {
-    const result = runEntry(entry.Id, () => {
-      if (entry.VisibilityTimeout === undefined) throw sqsErrors.MissingParameter({ name: "VisibilityTimeout" });
-      changeVisibility(ctx, queue, entry.ReceiptHandle, entry.VisibilityTimeout);
-    });
-    if ("ok" in result) out.Successful.push({ Id: entry.Id });
-    else out.Failed.push(result.failed);
-  }
+  // One transaction for the batch (store.batch: entries fail before they write).
+  ctx.store.batch(() => {
+    for (const entry of input.Entries) {
+      const result = runEntry(entry.Id, () => {
+        if (entry.VisibilityTimeout === undefined) throw sqsErrors.MissingParameter({ name: "VisibilityTimeout" });
+        changeVisibility(ctx, queue, entry.ReceiptHandle, entry.VisibilityTimeout);
+      });
+      if ("ok" in result) out.Successful.push({ Id: entry.Id });
+      else out.Failed.push(result.failed);
+    }
+  });
   return out;
 }

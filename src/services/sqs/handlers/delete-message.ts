@@ -13,10 +13,13 @@ export function deleteMessageBatch(input: DeleteMessageBatchInput, ctx: SqsConte
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "DeleteMessageBatchRequestEntry");
   const out: DeleteMessageBatchOutput = { Successful: [], Failed: [] };
-  for (const entry of input.Entries) {
-    const result = runEntry(entry.Id, () => remove(ctx, queue, entry.ReceiptHandle));
-    if ("ok" in result) out.Successful.push({ Id: entry.Id });
-    else out.Failed.push(result.failed);
-  }
+  // One transaction for the batch (store.batch: entries fail before they write).
+  ctx.store.batch(() => {
+    for (const entry of input.Entries) {
+      const result = runEntry(entry.Id, () => remove(ctx, queue, entry.ReceiptHandle));
+      if ("ok" in result) out.Successful.push({ Id: entry.Id });
+      else out.Failed.push(result.failed);
+    }
+  });
   return out;
 }

@@ -10,7 +10,7 @@ export function deleteQueue(input: DeleteQueueInput, ctx: SqsContext): DeleteQue
   const queue = resolveQueue(ctx, input.QueueUrl);
   ctx.store.transaction(() => ctx.store.deleteQueue(queue, ctx.clock.now()));
   // Waiting receives on a deleted queue answer with nothing.
-  ctx.store.waiters.notify(queueKey(queue));
+  ctx.store.notify(queueKey(queue));
   return {};
 }
 

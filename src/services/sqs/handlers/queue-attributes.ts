@@ -39,6 +39,6 @@ export function setQueueAttributes(input: SetQueueAttributesInput, ctx: SqsConte
     if (queue.fifo && changed.includes("DelaySeconds")) ctx.store.redelayUnreceived(queue, Number(attributes.DelaySeconds ?? "0") * 1000);
   });
   // A shorter delay may have made messages receivable for a waiting long poll.
-  ctx.store.waiters.notify(queueKey(queue));
+  ctx.store.notify(queueKey(queue));
   return {};
 }

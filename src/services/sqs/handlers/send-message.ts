@@ -14,10 +14,13 @@ export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext):
   validateBatchEntries(input.Entries, "SendMessageBatchRequestEntry");
   validateBatchSize(input.Entries.map((e) => ({ MessageBody: e.MessageBody, ...(e.MessageAttributes ? { MessageAttributes: e.MessageAttributes } : {}) })));
   const out: SendMessageBatchOutput = { Successful: [], Failed: [] };
-  for (const entry of input.Entries) {
-    const result = runEntry(entry.Id, () => send(ctx, queue, entry, { batch: true }));
-    if ("ok" in result) out.Successful.push({ Id: entry.Id, ...result.ok });
-    else out.Failed.push(result.failed);
-  }
+  // One transaction for the batch (store.batch: entries fail before they write).
+  ctx.store.batch(() => {
+    for (const entry of input.Entries) {
+      const result = runEntry(entry.Id, () => send(ctx, queue, entry, { batch: true }));
+      if ("ok" in result) out.Successful.push({ Id: entry.Id, ...result.ok });
+      else out.Failed.push(result.failed);
+    }
+  });
   return out;
 }
