@@ -29,6 +29,9 @@ describe("storage encoding", () => {
     assert.deepEqual([...(back.b?.B ?? [])], [1, 2, 3]);
     assert.deepEqual(back.bs?.BS?.map((b) => [...b]), [[9], [8, 7]]);
     assert.deepEqual(back.m, item.m);
+    // Without a binary, the plain parse: the same values, strings that look like the markers stay strings.
+    const tricky = { s: { S: '"B":"AQID" and "BS":["x"]' }, m: { M: { B: { S: "x" } } } };
+    assert.deepEqual(parseItem(serializeItem(tricky)), tricky);
   });
 });
 
