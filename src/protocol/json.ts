@@ -43,6 +43,16 @@ export function readJson(model: ServiceModel, shape: Shape, value: unknown): unk
       if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value);
       const src = value as Record<string, unknown>;
       const obj: Record<string, unknown> = {};
+      const own = Object.keys(src);
+      if (own.length === 1) {
+        // A union (DynamoDB's AttributeValue, at every level of every item) or a one-member
+        // input: one lookup instead of a walk of every member the shape has.
+        const name = own[0] as string;
+        const member = model.member(shape, name);
+        const v = src[name];
+        if (member && v !== undefined && v !== null) obj[name] = readJson(model, member, v);
+        return obj;
+      }
       for (const [name, member] of model.members(shape)) {
         const v = src[name];
         if (v === undefined || v === null) continue;
@@ -94,6 +104,16 @@ export function writeJson(model: ServiceModel, shape: Shape, value: unknown, tim
     case "structure": {
       const src = value as Record<string, unknown>;
       const obj: Record<string, unknown> = {};
+      const own = Object.keys(src);
+      if (own.length === 1) {
+        // A union (DynamoDB's AttributeValue, at every level of every item) or a one-member
+        // answer: one lookup instead of a walk of every member the shape has.
+        const name = own[0] as string;
+        const member = model.member(shape, name);
+        const v = src[name];
+        if (member && !member.location && v !== undefined && v !== null) obj[name] = writeJson(model, member, v, timestampFormat);
+        return obj;
+      }
       for (const [name, member] of model.members(shape)) {
         if (member.location) continue;
         const v = src[name];

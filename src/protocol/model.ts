@@ -112,6 +112,7 @@ export class ServiceModel {
   private readonly shapes: Record<string, RawRef>;
   private readonly cache = new WeakMap<object, Shape>();
   private readonly memberCache = new WeakMap<Shape, readonly (readonly [string, Shape])[]>();
+  private readonly memberByName = new WeakMap<Shape, ReadonlyMap<string, Shape>>();
 
   private readonly queryOps = new Map<string, Operation>();
 
@@ -165,6 +166,16 @@ export class ServiceModel {
       this.memberCache.set(shape, list);
     }
     return list;
+  }
+
+  /** One member of a structure by name, resolved; undefined when the structure has none by that name. */
+  member(shape: Shape, name: string): Shape | undefined {
+    let byName = this.memberByName.get(shape);
+    if (!byName) {
+      byName = new Map(this.members(shape));
+      this.memberByName.set(shape, byName);
+    }
+    return byName.get(name);
   }
 
   operation(name: string): Operation | undefined {

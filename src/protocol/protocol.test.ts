@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { loadModel, type QueryTraits } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
 import { RestRouter } from "./rest.js";
+import { readJson, writeJson } from "./json.js";
 import { readScalar } from "./xml.js";
 import { hostService, virtualHostBucket } from "./routing.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
@@ -150,4 +151,34 @@ test("boolean scalars in headers and query strings are read in any case (botocor
   }
   assert.throws(() => readScalar(shape, "yes"));
   assert.throws(() => readScalar(shape, ""));
+});
+
+describe("JSON protocol values", () => {
+  const ddb = loadModel("dynamodb-2012-08-10");
+  const lambda = loadModel("lambda-2015-03-31");
+  const getItem = ddb.operation("GetItem");
+  /** The shape of GetItem's Item (the minified models name shapes "Sr" and the like). */
+  const itemShape = () => {
+    assert.ok(getItem?.output);
+    const shape = ddb.member(ddb.resolve(getItem.output), "Item");
+    assert.ok(shape);
+    return shape;
+  };
+
+  test("one-key structures (AttributeValue unions) read and write like the member walk: unknown keys dropped, binaries converted", () => {
+    const value = { n: { N: "1" }, b: { B: "AQID" }, m: { M: { inner: { SS: ["a"] } } }, junk: { Z: "x" } };
+    const read = readJson(ddb, itemShape(), value) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(read.n, { N: "1" });
+    assert.deepEqual([...(read.b?.B as Buffer)], [1, 2, 3]);
+    assert.deepEqual(read.m, { M: { inner: { SS: ["a"] } } });
+    assert.deepEqual(read.junk, {}, "a key the union does not have");
+    assert.deepEqual(writeJson(ddb, itemShape(), read), { n: { N: "1" }, b: { B: "AQID" }, m: { M: { inner: { SS: ["a"] } } }, junk: {} });
+  });
+
+  test("a one-key output whose member is bound to a header is left out of the body", () => {
+    const invoke = lambda.operation("Invoke");
+    assert.ok(invoke?.output);
+    const output = lambda.resolve(invoke.output);
+    assert.deepEqual(writeJson(lambda, output, { ExecutedVersion: "$LATEST" }), {});
+  });
 });
