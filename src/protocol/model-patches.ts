@@ -14,7 +14,21 @@ export interface MemberPatch {
   readonly members: Readonly<Record<string, RawRef>>;
 }
 
+/**
+ * The headers that frame an aws-chunked upload. S3 reads them on every PutObject and UploadPart,
+ * but the models leave them to the signer, so they are declared here for the body decoder.
+ */
+const S3_UPLOAD_FRAMING: Readonly<Record<string, RawRef>> = {
+  ContentSha256: { location: "header", locationName: "x-amz-content-sha256" },
+  DecodedContentLength: { location: "header", locationName: "x-amz-decoded-content-length" },
+  Trailer: { location: "header", locationName: "x-amz-trailer" },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
+  "s3-2006-03-01": [
+    { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
+    { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
+  ],
   // PITR recovery period (1-35 days), added to DynamoDB in 2025.
   "dynamodb-2012-08-10": [
     { operation: "UpdateContinuousBackups", side: "input", path: ["PointInTimeRecoverySpecification"], members: { RecoveryPeriodInDays: { type: "integer" } } },

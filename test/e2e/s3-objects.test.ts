@@ -282,9 +282,21 @@ describe("S3 objects", () => {
     assert.equal(await signedGot.Body?.transformToString(), "abcd");
 
     const badTrailer = Buffer.concat([Buffer.from(`4\r\nabcd\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n`)]);
-    const bad = await raw(nimbus.port, "PUT", `/${bucket}/bad-trailer.txt`, headers, badTrailer);
+    const bad = await raw(nimbus.port, "PUT", `/${bucket}/bad-trailer.txt`, { ...headers, "x-amz-decoded-content-length": "4" }, badTrailer);
     assert.equal(bad.status, 400);
     assert.match(bad.text, /<Code>BadDigest<\/Code><Message>The CRC32 you specified did not match the calculated checksum.<\/Message>/);
+    // The decoded data must add up to x-amz-decoded-content-length, neither less nor more.
+    const goodTrailer = `x-amz-checksum-crc32:${crc32Base64(Buffer.from("abcd"))}`;
+    for (const declared of ["5", "3"]) {
+      const short = await raw(nimbus.port, "PUT", `/${bucket}/short.txt`, { ...headers, "x-amz-decoded-content-length": declared }, Buffer.from(`4\r\nabcd\r\n0\r\n${goodTrailer}\r\n\r\n`));
+      assert.equal(short.status, 400, declared);
+      assert.match(short.text, /<Code>IncompleteBody<\/Code><Message>You did not provide the number of bytes specified by the Content-Length HTTP header<\/Message>/);
+    }
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "short.txt" })))).status, 404);
+    // A trailer x-amz-trailer did not announce is refused.
+    const undeclared = await raw(nimbus.port, "PUT", `/${bucket}/undeclared.txt`, { ...headers, "x-amz-decoded-content-length": "4", "x-amz-trailer": "x-amz-checksum-sha256" }, Buffer.from(`4\r\nabcd\r\n0\r\n${goodTrailer}\r\n\r\n`));
+    assert.equal(undeclared.status, 400);
+    assert.match(undeclared.text, /<Code>MalformedTrailerError<\/Code>/);
     const broken = await raw(nimbus.port, "PUT", `/${bucket}/broken.txt`, headers, Buffer.from("zz\r\nabcd"));
     assert.equal(broken.status, 400);
     assert.match(broken.text, /<Code>IncompleteBody<\/Code><Message>The request body terminated unexpectedly<\/Message>/);

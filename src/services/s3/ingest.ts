@@ -4,16 +4,25 @@
  * then verify Content-MD5 and x-amz-checksum-* (header or trailer). Memory stays flat: the
  * body is never buffered whole.
  *
- * The handler never sees raw HTTP headers, and the frozen model does not carry
- * x-amz-content-sha256, x-amz-trailer or x-amz-decoded-content-length. The decoder is
- * therefore run in its most general mode (signed chunks with trailers), which reads all three
- * framings the SDKs send; chunk signatures are not verified here (that is the auth layer's
- * job) and the 8 KiB minimum chunk size is not enforced, since S3 enforces it only for signed
- * payloads, which cannot be told apart from unsigned ones without the header.
+ * The frozen model does not carry x-amz-content-sha256, x-amz-trailer or
+ * x-amz-decoded-content-length; protocol/model-patches.ts declares them on PutObject and
+ * UploadPart. The decoder reads the framing x-amz-content-sha256 names (the most general one,
+ * signed chunks with trailers, when it names none, as the Java SDK's UNSIGNED-PAYLOAD with
+ * Content-Encoding aws-chunked does), holds the trailers to x-amz-trailer and the decoded data
+ * to x-amz-decoded-content-length (S3's IncompleteBody when they differ). Chunk signatures are
+ * not verified here (that is the auth layer's job) and the 8 KiB minimum chunk size is not
+ * enforced.
  */
 import { PassThrough, Readable, type Transform } from "node:stream";
 import { SMALL_BLOB_BYTES, type BlobInfo, type BlobStore } from "../../state/blob-store.js";
-import { createAwsChunkedDecoder, storedContentEncoding, type AwsChunkedDecoder } from "./domain/aws-chunked.js";
+import {
+  createAwsChunkedDecoder,
+  isAwsChunkedPayload,
+  parseDecodedContentLength,
+  storedContentEncoding,
+  type AwsChunkedDecoder,
+  type AwsChunkedDecoderOptions,
+} from "./domain/aws-chunked.js";
 import {
   createHasher,
   decodeContentMd5,
@@ -43,6 +52,10 @@ export interface IngestRequest extends ChecksumHeaders {
   readonly ContentEncoding?: string;
   readonly ContentMD5?: string;
   readonly ContentLength?: number;
+  /** x-amz-content-sha256, x-amz-decoded-content-length, x-amz-trailer (model patches). */
+  readonly ContentSha256?: string;
+  readonly DecodedContentLength?: string;
+  readonly Trailer?: string;
 }
 
 export interface IngestResult {
@@ -107,7 +120,7 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
       computed = await hasher.digest();
     }
   } else {
-    const streamed = await ingestStream(blobs, input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]), chunked, algorithm, maxSize);
+    const streamed = await ingestStream(input, blobs, input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]), chunked, algorithm, maxSize);
     ({ blob, computed, trailer } = streamed);
   }
   try {
@@ -149,16 +162,27 @@ async function readWhole(source: Readable): Promise<Buffer> {
 }
 
 /** A large or aws-chunked body, streamed into the blob store while it is decoded and hashed. */
+/** The decoder's options from the framing headers (validated before any byte is read). */
+function framing(input: IngestRequest): AwsChunkedDecoderOptions {
+  const decodedContentLength = parseDecodedContentLength(input.DecodedContentLength);
+  const trailers = input.Trailer?.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0);
+  return {
+    payload: isAwsChunkedPayload(input.ContentSha256) ? input.ContentSha256 : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    minChunkSize: 0,
+    ...(decodedContentLength !== undefined ? { decodedContentLength } : {}),
+    ...(trailers !== undefined && trailers.length > 0 ? { declaredTrailers: trailers } : {}),
+  };
+}
+
 async function ingestStream(
+  input: IngestRequest,
   blobs: BlobStore,
   source: Readable,
   chunked: boolean,
   algorithm: ChecksumAlgorithm | undefined,
   maxSize: number,
 ): Promise<{ blob: BlobInfo; computed: Buffer | undefined; trailer: AwsChunkedDecoder["trailingChecksum"] }> {
-  const decoder: AwsChunkedDecoder | undefined = chunked
-    ? createAwsChunkedDecoder({ payload: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", minChunkSize: 0 })
-    : undefined;
+  const decoder: AwsChunkedDecoder | undefined = chunked ? createAwsChunkedDecoder(framing(input)) : undefined;
   // The request stream is piped, not handed to a pipeline: a failure must not destroy it (and
   // the socket with it) before the error response is written; the server drains the rest.
   // A deep buffer keeps the socket read while the previous chunks are hashed and written.
