@@ -135,6 +135,11 @@ export interface ServiceDefinition<Store = unknown> {
   /** The service's own error for a missing required member, where it is not the protocol's usual one. */
   readonly missingParameter?: (member: string) => AwsError;
   /**
+   * The service's own error for a header, query or path value that is not of its member's type
+   * (`name` is the header or parameter name as sent), where it is not the protocol's usual one.
+   */
+  readonly malformedValue?: (name: string, text: string) => AwsError;
+  /**
    * An HTTP status that follows from an output the model gives no status member
    * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
    */
@@ -153,6 +158,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
   missingParameter?: (member: string) => AwsError;
+  malformedValue?: (name: string, text: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;

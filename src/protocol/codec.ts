@@ -40,6 +40,8 @@ export interface CodecService {
   readonly xmlRootNames?: Readonly<Record<string, string>>;
   /** A status that follows from an output without a status member (S3's 206 for ranges). */
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
+  /** The service's error for a bound value (header, query, path) not of its type (S3's InvalidArgument). */
+  readonly malformedValue?: (name: string, text: string) => AwsError;
 }
 
 export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
@@ -79,6 +81,7 @@ export function parseInput(svc: CodecService, protocol: WireProtocol, op: Operat
         return parseRestInput(svc, protocol, op, req, match ?? { op, labels: {} });
     }
   } catch (err) {
+    if (err instanceof ScalarFormatError && err.location !== undefined && svc.malformedValue) throw svc.malformedValue(err.location, err.text);
     throw badRequestFromParseError(err, protocol);
   }
 }

@@ -4,7 +4,7 @@
  * query string, headers, status code and body.
  */
 import type { Operation, ServiceModel, Shape } from "./model.js";
-import { readScalar } from "./xml.js";
+import { readScalar, ScalarFormatError } from "./xml.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 import type { WireRequest } from "./wire.js";
 
@@ -132,14 +132,27 @@ function readHeaderValue(model: ServiceModel, shape: Shape, text: string): unkno
 }
 
 /** Moves the bound members (labels, query string, headers) of a request into the input. */
+const CONDITIONAL_DATE = /^(x-amz-copy-source-)?if-(un)?modified-since$/;
+
+/** Runs a bound value's read; a value not of its type is marked with the name it was sent under. */
+function named<T>(location: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ScalarFormatError) err.location ??= location;
+    throw err;
+  }
+}
+
 export function readBoundMembers(model: ServiceModel, op: Operation, match: RestMatch, req: WireRequest, input: Record<string, unknown>): void {
   const shape = op.input;
   if (!shape) return;
   for (const [name, member] of model.members(shape)) {
     switch (member.location) {
       case "uri": {
-        const v = match.labels[member.locationName ?? name];
-        if (v !== undefined) input[name] = readScalar(member, v);
+        const label = member.locationName ?? name;
+        const v = match.labels[label];
+        if (v !== undefined) input[name] = named(label, () => readScalar(member, v));
         break;
       }
       case "querystring": {
@@ -158,16 +171,29 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
         const key = member.locationName ?? name;
         if (member.type === "list") {
           const all = req.query.getAll(key);
-          if (all.length) input[name] = all.map((v) => readScalar(model.resolve(member.member ?? {}), v));
+          if (all.length) input[name] = named(key, () => all.map((v) => readScalar(model.resolve(member.member ?? {}), v)));
         } else {
           const v = req.query.get(key);
-          if (v !== null) input[name] = readScalar(member, v);
+          if (v !== null) input[name] = named(key, () => readScalar(member, v));
         }
         break;
       }
       case "header": {
-        const v = req.headers[(member.locationName ?? name).toLowerCase()];
-        if (v !== undefined) input[name] = readHeaderValue(model, member, v);
+        const header = (member.locationName ?? name).toLowerCase();
+        const v = req.headers[header];
+        if (v === undefined) break;
+        // "A recipient MUST ignore the If-Modified-Since header field if the received
+        // field-value is not a valid HTTP-date" (RFC 9110 13.1.3; also If-Unmodified-Since and
+        // S3's x-amz-copy-source-if-* forms): such a condition is absent, not an error.
+        if (member.type === "timestamp" && CONDITIONAL_DATE.test(header)) {
+          try {
+            input[name] = readHeaderValue(model, member, v);
+          } catch (err) {
+            if (!(err instanceof ScalarFormatError)) throw err;
+          }
+          break;
+        }
+        input[name] = named(header, () => readHeaderValue(model, member, v));
         break;
       }
       case "headers": {

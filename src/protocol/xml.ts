@@ -203,6 +203,9 @@ function readMapEntries(model: ServiceModel, shape: Shape, entries: unknown[]): 
 }
 
 export class ScalarFormatError extends Error {
+  /** The header or parameter name, when the value was bound to one (rest protocols). */
+  location: string | undefined;
+
   constructor(readonly shape: Shape, readonly text: string) {
     super(`Value '${text}' is not a valid ${shape.type}`);
   }

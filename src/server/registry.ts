@@ -115,6 +115,7 @@ export class ServiceRegistry {
       store,
       ...(definition?.xmlRootNames ? { xmlRootNames: definition.xmlRootNames } : {}),
       ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
+      ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
     };
     this.loaded.set(id, loaded);
     return loaded;

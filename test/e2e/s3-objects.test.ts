@@ -302,6 +302,25 @@ describe("S3 objects", () => {
     assert.match(broken.text, /<Code>IncompleteBody<\/Code><Message>The request body terminated unexpectedly<\/Message>/);
   });
 
+  test("a header or query value not of its type: S3's InvalidArgument naming it; a malformed conditional date is ignored", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "typed.txt", Body: "typed" }));
+    const maxKeys = await raw(nimbus.port, "GET", `/${bucket}?list-type=2&max-keys=abc`, SIGNED);
+    assert.equal(maxKeys.status, 400);
+    assert.match(maxKeys.text, /<Code>InvalidArgument<\/Code><Message>Argument maxKeys must be an integer between 0 and 2147483647<\/Message>/);
+    assert.match(maxKeys.text, /<ArgumentName>maxKeys<\/ArgumentName><ArgumentValue>abc<\/ArgumentValue>/);
+    const part = await raw(nimbus.port, "GET", `/${bucket}/typed.txt?partNumber=one`, SIGNED);
+    assert.equal(part.status, 400);
+    assert.match(part.text, /<Code>InvalidArgument<\/Code><Message>Part number must be an integer between 1 and 10000, inclusive<\/Message>/);
+    const lock = await raw(nimbus.port, "PUT", `/${uniqueName("typed")}`, { ...SIGNED, "x-amz-bucket-object-lock-enabled": "maybe" });
+    assert.equal(lock.status, 400);
+    assert.match(lock.text, /<Code>InvalidArgument<\/Code>.*<ArgumentName>x-amz-bucket-object-lock-enabled<\/ArgumentName><ArgumentValue>maybe<\/ArgumentValue>/);
+    for (const header of ["if-modified-since", "if-unmodified-since"]) {
+      const ignored = await raw(nimbus.port, "GET", `/${bucket}/typed.txt`, { ...SIGNED, [header]: "not a date" });
+      assert.equal(ignored.status, 200, header);
+      assert.equal(ignored.text, "typed");
+    }
+  });
+
   test("a client that hangs up mid-body stores nothing, and the server carries on", async () => {
     for (const size of [1024, 2 * 1024 * 1024]) {
       const key = `cut-short-${size}`;

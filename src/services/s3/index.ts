@@ -78,6 +78,7 @@ import {
 import { S3Store } from "./store.js";
 import { postObjectRoute } from "./handlers/post-object.js";
 import { websiteRoute } from "./website.js";
+import { malformedValue } from "./malformed-values.js";
 
 export type S3Context = HandlerContext<S3Store>;
 
@@ -98,6 +99,7 @@ export default defineService<S3Operations, S3Store>({
   },
   // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
+  malformedValue,
   // A ranged GET answers 206 Partial Content; the model has no status member for it.
   responseStatus: (operation, output) => (operation === "GetObject" && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {

@@ -14,6 +14,7 @@
  * enforced.
  */
 import { PassThrough, Readable, type Transform } from "node:stream";
+import type { AwsError } from "../../core/errors.js";
 import { SMALL_BLOB_BYTES, type BlobInfo, type BlobStore } from "../../state/blob-store.js";
 import {
   createAwsChunkedDecoder,
@@ -223,6 +224,6 @@ export async function digestBlob(blobs: BlobStore, id: string, algorithm: Checks
   return hasher.digest();
 }
 
-export function partNumberError(value: unknown): Error {
+export function partNumberError(value: unknown): AwsError {
   return invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", value);
 }
