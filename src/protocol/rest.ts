@@ -131,7 +131,6 @@ function readHeaderValue(model: ServiceModel, shape: Shape, text: string): unkno
   return readScalar(shape, text);
 }
 
-/** Moves the bound members (labels, query string, headers) of a request into the input. */
 const CONDITIONAL_DATE = /^(x-amz-copy-source-)?if-(un)?modified-since$/;
 
 /** Runs a bound value's read; a value not of its type is marked with the name it was sent under. */
@@ -144,6 +143,7 @@ function named<T>(location: string, read: () => T): T {
   }
 }
 
+/** Moves the bound members (labels, query string, headers) of a request into the input. */
 export function readBoundMembers(model: ServiceModel, op: Operation, match: RestMatch, req: WireRequest, input: Record<string, unknown>): void {
   const shape = op.input;
   if (!shape) return;

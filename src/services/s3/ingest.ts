@@ -162,7 +162,6 @@ async function readWhole(source: Readable): Promise<Buffer> {
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
-/** A large or aws-chunked body, streamed into the blob store while it is decoded and hashed. */
 /** The decoder's options from the framing headers (validated before any byte is read). */
 function framing(input: IngestRequest): AwsChunkedDecoderOptions {
   const decodedContentLength = parseDecodedContentLength(input.DecodedContentLength);
@@ -175,6 +174,7 @@ function framing(input: IngestRequest): AwsChunkedDecoderOptions {
   };
 }
 
+/** A large or aws-chunked body, streamed into the blob store while it is decoded and hashed. */
 async function ingestStream(
   input: IngestRequest,
   blobs: BlobStore,

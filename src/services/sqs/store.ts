@@ -401,7 +401,6 @@ export class SqsStore {
     return row === undefined ? undefined : toMessage(row);
   }
 
-  /** Messages a receive may return now, oldest first. */
   /**
    * Up to `limit` visible messages of a standard queue, the longest visible first (then in send
    * order): the order of the visibility index, so a receive reads `limit` rows however long the
