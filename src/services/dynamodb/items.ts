@@ -167,8 +167,13 @@ export function checkIndexKeys(meta: TableMeta, item: Item): void {
 // Reading
 
 export function readItem(store: DynamoStore, scope: Scope, meta: TableMeta, key: Item): Item | undefined {
+  return readStoredItem(store, scope, meta, key)?.item;
+}
+
+/** The item with its size as stored (what a read is charged for), so it need not be measured again. */
+export function readStoredItem(store: DynamoStore, scope: Scope, meta: TableMeta, key: Item): { item: Item; size: number } | undefined {
   const row = store.getRow(scope, meta.name, "", baseRowKey(tableSchema(meta), key));
-  return row ? parseItem(row.item) : undefined;
+  return row ? { item: parseItem(row.item), size: row.size } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
