@@ -125,10 +125,14 @@ export function validateKey(meta: TableMeta, raw: Record<string, unknown>): Item
 
 /** A whole item (PutItem, BatchWriteItem Put, the result of UpdateItem). */
 export function validateNewItem(meta: TableMeta, raw: Record<string, unknown>): Item {
+  return validateSizedItem(meta, raw).item;
+}
+
+/** validateNewItem, with the item's size it measured (writeItem can take it instead of measuring again). */
+export function validateSizedItem(meta: TableMeta, raw: Record<string, unknown>): { item: Item; size: number } {
   const item = validateItem(raw);
   checkItemKeys(meta, item);
-  assertItemSize(item, "put");
-  return item;
+  return { item, size: assertItemSize(item, "put") };
 }
 
 export function checkItemKeys(meta: TableMeta, item: Item): void {
@@ -346,6 +350,9 @@ export interface WriteContext extends Scope {
 export interface WriteOptions {
   /** TTL deletions appear in the stream as done by the DynamoDB service principal. */
   readonly byTtl?: boolean;
+  /** The sizes of the old and new items when the caller already has them (else they are measured). */
+  readonly oldSize?: number;
+  readonly newSize?: number;
 }
 
 function expiryOf(meta: TableMeta, item: Item): number | null {
@@ -369,8 +376,8 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
   const { store } = ctx;
   const schema = tableSchema(meta);
   const consumption = new Consumption(meta.name, "write");
-  const oldSize = oldItem ? itemSize(oldItem) : 0;
-  const newSize = newItem ? itemSize(newItem) : 0;
+  const oldSize = oldItem ? (opts.oldSize ?? itemSize(oldItem)) : 0;
+  const newSize = newItem ? (opts.newSize ?? itemSize(newItem)) : 0;
   consumption.table = writeUnits(Math.max(oldSize, newSize));
   const ref = (newItem ?? oldItem) as Item | undefined;
   if (ref === undefined) return consumption;

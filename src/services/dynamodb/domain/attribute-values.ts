@@ -429,10 +429,13 @@ export function itemSize(item: Item): number {
 }
 
 /** Refuses items over 400 KB with the wording of the operation (PutItem vs UpdateItem). */
-export function assertItemSize(item: Item, operation: "put" | "update" = "put"): void {
-  if (itemSize(item) > MAX_ITEM_SIZE) {
+/** Refuses an item over 400 KB; returns its size (callers charge capacity by it). */
+export function assertItemSize(item: Item, operation: "put" | "update" = "put"): number {
+  const size = itemSize(item);
+  if (size > MAX_ITEM_SIZE) {
     throw validationException(operation === "put" ? VALUE_MESSAGES.itemTooLarge : VALUE_MESSAGES.updatedItemTooLarge);
   }
+  return size;
 }
 
 // ---------------------------------------------------------------------------------------------

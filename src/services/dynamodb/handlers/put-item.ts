@@ -1,7 +1,7 @@
 import type { PutItemInput, PutItemOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, expressionAttributes } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, readItem, requireTable, validateNewItem, writeItem } from "../items.js";
+import { capacityMode, readStoredItem, requireTable, validateSizedItem, writeItem } from "../items.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { itemCollectionMetrics } from "../metrics.js";
 
@@ -11,14 +11,15 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const meta = requireTable(ctx.store, ctx, input.TableName);
-  const item = validateNewItem(meta, input.Item);
+  const { item, size } = validateSizedItem(meta, input.Item);
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
   return ctx.store.transaction(() => {
-    const old = readItem(ctx.store, ctx, meta, item);
+    const stored = readStoredItem(ctx.store, ctx, meta, item);
+    const old = stored?.item;
     assertCondition(condition, old, returnOld);
-    const consumed = writeItem(ctx, meta, old, item);
+    const consumed = writeItem(ctx, meta, old, item, { newSize: size, ...(stored ? { oldSize: stored.size } : {}) });
     const capacity = consumed.describe(mode);
     return {
       ...{}, ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),
