@@ -5,7 +5,7 @@
 import { Readable } from "node:stream";
 import { AwsError, commonErrors } from "../core/errors.js";
 import { frameEvents, type EncodedEvent } from "./eventstream.js";
-import { JsonTypeError, readJson, writeJson } from "./json.js";
+import { JsonTypeError, readJson, stringifyJson, writeJson } from "./json.js";
 import type { Operation, ServiceModel, Shape } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
 import { readBoundMembers, writeBoundMembers, type RestMatch } from "./rest.js";
@@ -161,7 +161,7 @@ export function serializeOutput(svc: CodecService, protocol: WireProtocol, op: O
           ),
         };
       }
-      return { status: 200, headers, body: JSON.stringify(shape ? (writeJson(model, shape, output) ?? {}) : {}) };
+      return { status: 200, headers, body: stringifyJson(shape ? (writeJson(model, shape, output) ?? {}) : {}) };
     }
     case "rest-json":
     case "rest-xml":
@@ -238,7 +238,7 @@ function serializeRestOutput(
     if (value === undefined || value === null) return { status, headers, body: "" };
     if (protocol === "rest-json") {
       headers["content-type"] = "application/json";
-      return { status, headers, body: JSON.stringify(writeJson(model, member, value) ?? {}) };
+      return { status, headers, body: stringifyJson(writeJson(model, member, value) ?? {}) };
     }
     headers["content-type"] = "application/xml";
     const out: string[] = [`<?xml version="1.0" encoding="UTF-8"?>\n`];
@@ -248,7 +248,7 @@ function serializeRestOutput(
   const bodyMembers = model.members(shape).filter(([, m]) => !m.location);
   if (protocol === "rest-json") {
     headers["content-type"] = "application/json";
-    return { status, headers, body: JSON.stringify(writeJson(model, shape, output) ?? {}) };
+    return { status, headers, body: stringifyJson(writeJson(model, shape, output) ?? {}) };
   }
   if (bodyMembers.length === 0) return { status, headers, body: "" };
   headers["content-type"] = "application/xml";

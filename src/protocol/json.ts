@@ -8,6 +8,86 @@ import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
 export class JsonTypeError extends Error {}
 
+/**
+ * A value a service already holds in its JSON wire form (DynamoDB keeps items that way). An
+ * answer carries it as is: `stringifyJson` splices the text in instead of parsing and writing
+ * it again. Callers inside the process never see one: `materializeRaw` turns it back into what
+ * a client would have read (the dispatcher does this for `invoke`).
+ */
+export class RawJson {
+  /** How many were ever made: a caller compares it before and after a request to know whether to materialize. */
+  static made = 0;
+
+  constructor(readonly json: string) {
+    RawJson.made++;
+  }
+
+  /** Inside `stringifyJson`, a marker for the splice; anywhere else, the parsed value. */
+  toJSON(): unknown {
+    if (splice === undefined) return JSON.parse(this.json);
+    splice.texts.push(this.json);
+    return `${splice.marker}${splice.texts.length - 1}`;
+  }
+}
+
+/** The RawJson texts of the stringify in progress, and the marker string standing for each. */
+let splice: { texts: string[]; marker: string } | undefined;
+/**
+ * Markers start with U+0000, which JSON.stringify writes as the six characters \u0000, and
+ * carry a random tag: no string of an answer can be mistaken for one.
+ */
+const MARKER = `\u0000${Math.random().toString(36).slice(2, 12)}:`;
+const MARKER_IN_JSON = new RegExp(`"\\\\u0000${MARKER.slice(1)}(\\d+)"`, "g");
+
+/** JSON.stringify, with every RawJson's text spliced in where it stands. */
+export function stringifyJson(value: unknown): string {
+  const outer = splice;
+  const texts: string[] = [];
+  splice = { texts, marker: MARKER };
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } finally {
+    splice = outer;
+  }
+  return texts.length === 0 ? text : text.replace(MARKER_IN_JSON, (_match, index: string) => texts[Number(index)] ?? "null");
+}
+
+/** `value` with every RawJson read back through its shape (blobs as Buffers, and so on). Unchanged values are returned as they are. */
+export function materializeRaw(model: ServiceModel, shape: Shape, value: unknown): unknown {
+  if (value instanceof RawJson) return readJson(model, shape, JSON.parse(value.json));
+  if (value === null || typeof value !== "object" || value instanceof Date || value instanceof Uint8Array) return value;
+  switch (shape.type) {
+    case "structure": {
+      let out: Record<string, unknown> | undefined;
+      for (const [name, member] of model.members(shape)) {
+        const v = (value as Record<string, unknown>)[name];
+        if (v === undefined || v === null) continue;
+        const m = materializeRaw(model, member, v);
+        if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[name] = m;
+      }
+      return out ?? value;
+    }
+    case "list": {
+      const member = model.resolve(shape.member ?? {});
+      const list = value as unknown[];
+      const mapped = list.map((v) => materializeRaw(model, member, v));
+      return mapped.some((m, i) => m !== list[i]) ? mapped : value;
+    }
+    case "map": {
+      const member = model.resolve(shape.value ?? {});
+      let out: Record<string, unknown> | undefined;
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const m = materializeRaw(model, member, v);
+        if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+      }
+      return out ?? value;
+    }
+    default:
+      return value;
+  }
+}
+
 function describe(value: unknown): string {
   if (value === null) return "NULL_VALUE";
   if (Array.isArray(value)) return "START_ARRAY";
@@ -100,6 +180,7 @@ export function readJson(model: ServiceModel, shape: Shape, value: unknown): unk
 /** Converts a handler's output into JSON-ready values, keeping only modeled members. */
 export function writeJson(model: ServiceModel, shape: Shape, value: unknown, timestampFormat: TimestampFormat = "unixTimestamp"): unknown {
   if (value === null || value === undefined) return undefined;
+  if (value instanceof RawJson) return value;
   switch (shape.type) {
     case "structure": {
       const src = value as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { loadModel, type QueryTraits } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
 import { RestRouter } from "./rest.js";
-import { readJson, writeJson } from "./json.js";
+import { materializeRaw, RawJson, readJson, stringifyJson, writeJson } from "./json.js";
 import { readScalar } from "./xml.js";
 import { hostService, virtualHostBucket } from "./routing.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
@@ -180,5 +180,34 @@ describe("JSON protocol values", () => {
     assert.ok(invoke?.output);
     const output = lambda.resolve(invoke.output);
     assert.deepEqual(writeJson(lambda, output, { ExecutedVersion: "$LATEST" }), {});
+  });
+});
+
+describe("RawJson: values kept in their wire form", () => {
+  const ddb = loadModel("dynamodb-2012-08-10");
+  const query = ddb.operation("Query");
+
+  test("stringifyJson splices the stored text where it stands; strings that look like markers stay strings", () => {
+    const item = '{"pk":{"S":"a"},"b":{"B":"AQID"}}';
+    const text = stringifyJson({ Items: [new RawJson(item), new RawJson('{"n":{"N":"1"}}')], Count: 2, note: "\u0000x:0", other: "\\u0000" });
+    assert.equal(text, `{"Items":[${item},{"n":{"N":"1"}}],"Count":2,"note":"\\u0000x:0","other":"\\\\u0000"}`);
+    assert.deepEqual(JSON.parse(text).Items[0], JSON.parse(item));
+    // Outside stringifyJson (a log line, a test's JSON.stringify) a RawJson is its parsed value.
+    assert.equal(JSON.stringify({ a: new RawJson('{"x":1}') }), '{"a":{"x":1}}');
+  });
+
+  test("writeJson passes a RawJson through; materializeRaw reads it back through its shape, leaving everything else as it was", () => {
+    assert.ok(query?.output);
+    const output = ddb.resolve(query.output);
+    const raw = new RawJson('{"pk":{"S":"a"},"b":{"B":"AQID"}}');
+    const written = writeJson(ddb, output, { Items: [raw], Count: 1 }) as { Items: unknown[] };
+    assert.equal(written.Items[0], raw);
+    const plain = { Items: [{ pk: { S: "b" } }], Count: 1 };
+    assert.equal(materializeRaw(ddb, output, plain), plain, "nothing raw: the same object");
+    const read = materializeRaw(ddb, output, { Items: [raw, { pk: { S: "b" } }], Count: 2 }) as { Items: Array<Record<string, { S?: string; B?: Buffer }>> };
+    assert.equal(read.Items[0]?.pk?.S, "a");
+    assert.ok(Buffer.isBuffer(read.Items[0]?.b?.B));
+    assert.deepEqual([...(read.Items[0]?.b?.B ?? [])], [1, 2, 3]);
+    assert.deepEqual(read.Items[1], { pk: { S: "b" } });
   });
 });

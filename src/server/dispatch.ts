@@ -9,6 +9,7 @@ import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
 import type { Caller, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope } from "../core/service.js";
 import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
+import { materializeRaw, RawJson } from "../protocol/json.js";
 import type { Operation } from "../protocol/model.js";
 import type { RestMatch } from "../protocol/rest.js";
 import { credentialScope, hostService, virtualHostBucket } from "../protocol/routing.js";
@@ -190,7 +191,10 @@ export class Dispatcher {
     if (!op) throw new Error(`invoke: ${service} has no operation ${operation}`);
     const protocol = modelProtocol(svc.index.protocol);
     const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal" };
-    return (await this.run(svc, op, input, scope, caller, randomUUID(), protocol)) as T;
+    const made = RawJson.made;
+    const output = await this.run(svc, op, input, scope, caller, randomUUID(), protocol);
+    // Values a handler kept in wire form (DynamoDB items) are read back for callers in the process.
+    return (RawJson.made !== made && op.output ? materializeRaw(svc.model, op.output, output) : output) as T;
   };
 
   /** `onService` learns the service as soon as it is known, so errors can speak its protocol. */

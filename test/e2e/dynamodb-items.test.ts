@@ -40,6 +40,29 @@ describe("DynamoDB items", () => {
     return name;
   }
 
+  test("in-process callers (dispatcher.invoke) get whole items as values, binaries as bytes, though the wire gets the stored JSON", async () => {
+    const name = await table({ sortKey: "S" });
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "p" }, sk: { S: "1" }, b: { B: new Uint8Array([7, 8]) }, m: { M: { n: { N: "2" } } } } }));
+    const scope = { account: "000000000000", region: "us-east-1" };
+    const got = await nimbus.dispatcher.invoke<{ Item?: Record<string, AttributeValue> }>("dynamodb", "GetItem", { TableName: name, Key: { pk: { S: "p" }, sk: { S: "1" } } }, scope);
+    assert.ok(Buffer.isBuffer(got.Item?.b?.B));
+    assert.deepEqual([...(got.Item?.b?.B ?? [])], [7, 8]);
+    assert.deepEqual(got.Item?.m, { M: { n: { N: "2" } } });
+    const queried = await nimbus.dispatcher.invoke<{ Items?: Array<Record<string, AttributeValue>>; Count?: number }>(
+      "dynamodb",
+      "Query",
+      { TableName: name, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: "p" } } },
+      scope,
+    );
+    assert.equal(queried.Count, 1);
+    assert.ok(Buffer.isBuffer(queried.Items?.[0]?.b?.B));
+    assert.deepEqual(queried.Items?.[0]?.sk, { S: "1" });
+    // The wire answer is the same item.
+    const wire = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "p" }, sk: { S: "1" } } }));
+    assert.deepEqual([...(wire.Item?.b?.B ?? [])], [7, 8]);
+    assert.deepEqual(wire.Item?.m, { M: { n: { N: "2" } } });
+  });
+
   test("PutItem and GetItem round-trip every type, numbers normalized, binaries intact", async () => {
     const name = await table();
     const item: Record<string, AttributeValue> = {

@@ -176,8 +176,13 @@ export function readItem(store: DynamoStore, scope: Scope, meta: TableMeta, key:
 
 /** The item with its size as stored (what a read is charged for), so it need not be measured again. */
 export function readStoredItem(store: DynamoStore, scope: Scope, meta: TableMeta, key: Item): { item: Item; size: number } | undefined {
-  const row = store.getRow(scope, meta.name, "", baseRowKey(tableSchema(meta), key));
+  const row = readItemRow(store, scope, meta, key);
   return row ? { item: parseItem(row.item), size: row.size } : undefined;
+}
+
+/** The stored row of an item: its JSON (the wire form, see RawJson) and its size. */
+export function readItemRow(store: DynamoStore, scope: Scope, meta: TableMeta, key: Item): { item: string; size: number } | undefined {
+  return store.getRow(scope, meta.name, "", baseRowKey(tableSchema(meta), key));
 }
 
 // ---------------------------------------------------------------------------------------------

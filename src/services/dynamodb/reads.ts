@@ -17,6 +17,7 @@ import {
   type KeyCondition,
   type KeySchema,
 } from "./domain/index.js";
+import { RawJson } from "../../protocol/json.js";
 import type { DynamoContext } from "./context.js";
 import { baseRowKey, Consumption, encodeKeyValue, parseItem, readItem, readUnits } from "./items.js";
 import type { RangeOptions, RowKey } from "./store.js";
@@ -149,10 +150,15 @@ export interface ReadRequest {
   readonly start?: RowKey | undefined;
   readonly consistent: boolean;
   readonly segment?: { readonly segment: number; readonly total: number } | undefined;
+  /**
+   * Items the read returns whole go out as their stored JSON (RawJson), not parsed and written
+   * again. For operations whose items only go into an answer (Query, Scan).
+   */
+  readonly raw?: boolean;
 }
 
-export interface ReadResult {
-  readonly items: Item[] | undefined;
+export interface ReadResult<T = Item> {
+  readonly items: T[] | undefined;
   readonly count: number;
   readonly scannedCount: number;
   readonly lastEvaluatedKey: Item | undefined;
@@ -173,7 +179,9 @@ export function checkLimit(limit: number | undefined): void {
   check(range("limit", limit, 1));
 }
 
-export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult {
+export function runRead(ctx: DynamoContext, req: ReadRequest & { readonly raw: true }): ReadResult<Item | RawJson>;
+export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult;
+export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item | RawJson> {
   const { target } = req;
   const { meta, index } = target;
   const indexName = index?.name ?? "";
@@ -187,7 +195,7 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult {
     index?.kind === "LSI" &&
     index.projection.ProjectionType !== "ALL" &&
     (req.select === "ALL_ATTRIBUTES" || (req.paths !== undefined && !pathsProjected(meta, index, req.paths)));
-  const items: Item[] = [];
+  const items: Array<Item | RawJson> = [];
   let count = 0;
   let scanned = 0;
   let bytes = 0;
@@ -211,7 +219,7 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult {
     if (fetchFromTable) item = readItem(ctx.store, ctx, meta, item) ?? item;
     if (req.filter && !evaluateCondition(req.filter, item)) continue;
     count++;
-    if (req.select !== "COUNT") items.push(req.paths ? project(req.paths, item) : item);
+    if (req.select !== "COUNT") items.push(req.paths ? project(req.paths, item) : req.raw && !fetchFromTable ? new RawJson(row.item) : item);
   }
   // DynamoDB hands out LastEvaluatedKey whenever it stopped at Limit, even on the last item.
   if (!more && req.limit !== undefined && scanned >= req.limit) more = true;

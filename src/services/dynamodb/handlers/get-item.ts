@@ -1,7 +1,8 @@
 import type { GetItemInput, GetItemOutput } from "../../../generated/dynamodb.js";
-import { checkExpressionParameters, expressionAttributes, project } from "../domain/index.js";
+import { checkExpressionParameters, expressionAttributes, project, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, Consumption, readStoredItem, readUnits, requireTable, validateKey } from "../items.js";
+import { RawJson } from "../../../protocol/json.js";
+import { capacityMode, Consumption, parseItem, readItemRow, readUnits, requireTable, validateKey } from "../items.js";
 import { projectionOf } from "../requests.js";
 
 export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput {
@@ -12,14 +13,15 @@ export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput 
   const attrs = expressionAttributes(input.ExpressionAttributeNames, undefined);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
-  const stored = readStoredItem(ctx.store, ctx, meta, key);
-  const item = stored?.item;
+  const stored = readItemRow(ctx.store, ctx, meta, key);
   const consumed = new Consumption(meta.name, "read");
   // A read is charged for the whole item, whatever the projection returns.
   consumed.table = readUnits(stored?.size ?? 0, input.ConsistentRead === true);
   const capacity = consumed.describe(mode);
+  // The whole item goes out as stored (RawJson: the protocol writes it as is; see query.ts).
+  const item = stored === undefined ? undefined : paths ? project(paths, parseItem(stored.item)) : (new RawJson(stored.item) as unknown as Item);
   return {
-    ...{}, ...(item !== undefined ? { Item: paths ? project(paths, item) : item } : {}),
+    ...{}, ...(item !== undefined ? { Item: item } : {}),
     ...(capacity ? { ConsumedCapacity: capacity } : {}),
   };
 }

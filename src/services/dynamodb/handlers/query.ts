@@ -10,6 +10,7 @@ import {
   parseCondition,
   parseKeyCondition,
   validationException,
+  type Item,
   type KeyCondition,
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
@@ -55,11 +56,14 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
     limit: input.Limit,
     descending: input.ScanIndexForward === false,
     start,
+    raw: true,
     consistent,
   });
   const capacity = result.consumed.describe(mode);
   return {
-    ...{}, ...(result.items ? { Items: result.items } : {}),
+    // Items may be RawJson (their stored wire JSON): the protocol writes them as they are, and
+    // in-process callers get them read back (dispatcher.invoke), so the model's type holds there.
+    ...{}, ...(result.items ? { Items: result.items as Item[] } : {}),
     Count: result.count,
     ScannedCount: result.scannedCount,
     ...(result.lastEvaluatedKey ? { LastEvaluatedKey: result.lastEvaluatedKey } : {}),

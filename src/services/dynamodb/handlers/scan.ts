@@ -1,5 +1,5 @@
 import type { ScanInput, ScanOutput } from "../../../generated/dynamodb.js";
-import { checkExpressionParameters, conditionFromFilter, expressionAttributes, parseCondition, validationException } from "../domain/index.js";
+import { checkExpressionParameters, conditionFromFilter, expressionAttributes, parseCondition, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, requireTable } from "../items.js";
 import { checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
@@ -39,12 +39,15 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
     select,
     limit: input.Limit,
     start: startRowKey(target, input.ExclusiveStartKey),
+    raw: true,
     consistent: input.ConsistentRead === true,
     segment: input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined,
   });
   const capacity = result.consumed.describe(mode);
   return {
-    ...{}, ...(result.items ? { Items: result.items } : {}),
+    // Items may be RawJson (their stored wire JSON): the protocol writes them as they are, and
+    // in-process callers get them read back (dispatcher.invoke), so the model's type holds there.
+    ...{}, ...(result.items ? { Items: result.items as Item[] } : {}),
     Count: result.count,
     ScannedCount: result.scannedCount,
     ...(result.lastEvaluatedKey ? { LastEvaluatedKey: result.lastEvaluatedKey } : {}),
