@@ -217,6 +217,41 @@ export type ObjectEntry = Pick<
 const ENTRY_COLUMNS = "key, version_id, version_id AS versionId, is_latest, delete_marker, etag, size, last_modified, storage_class, checksum_algorithm, owner_account";
 export type UploadEntry = UploadRow & { readonly uploadId: string };
 
+/** Every column of an object row but `seq`, in the order INSERT_OBJECT binds them. */
+const OBJECT_COLUMNS = [
+  "bucket",
+  "key",
+  "version_id",
+  "is_latest",
+  "delete_marker",
+  "blob_id",
+  "size",
+  "etag",
+  "last_modified",
+  "content_type",
+  "content_encoding",
+  "content_disposition",
+  "content_language",
+  "cache_control",
+  "expires",
+  "website_redirect",
+  "metadata",
+  "tags",
+  "storage_class",
+  "checksum_algorithm",
+  "checksum_value",
+  "checksum_type",
+  "parts_count",
+  "part_sizes",
+  "acl",
+  "encryption",
+  "restore_completes_at",
+  "restore_expires_at",
+  "replication_status",
+  "owner_account",
+] as const satisfies readonly (keyof ObjectRow)[];
+const INSERT_OBJECT = `INSERT INTO s3_objects (${OBJECT_COLUMNS.join(", ")}) VALUES (${OBJECT_COLUMNS.map(() => "?").join(", ")})`;
+
 /** S3 version ids: 32 URL-safe characters. */
 export function newVersionId(): string {
   return pooledRandomBytes(24).toString("base64url");
@@ -370,40 +405,7 @@ export class S3Store {
       replication_status: options.replicationStatus ?? null,
       owner_account: object.owner_account,
     };
-    const info = this.prepare(
-      `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, last_modified,
-         content_type, content_encoding, content_disposition, content_language, cache_control, expires, website_redirect,
-         metadata, tags, storage_class, checksum_algorithm, checksum_value, checksum_type, parts_count, part_sizes, acl, encryption, replication_status, owner_account)
-       VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      row.bucket,
-      row.key,
-      row.version_id,
-      row.delete_marker,
-      row.blob_id,
-      row.size,
-      row.etag,
-      row.last_modified,
-      row.content_type,
-      row.content_encoding,
-      row.content_disposition,
-      row.content_language,
-      row.cache_control,
-      row.expires,
-      row.website_redirect,
-      row.metadata,
-      row.tags,
-      row.storage_class,
-      row.checksum_algorithm,
-      row.checksum_value,
-      row.checksum_type,
-      row.parts_count,
-      row.part_sizes,
-      row.acl,
-      row.encryption,
-      row.replication_status,
-      row.owner_account,
-    );
+    const info = this.prepare(INSERT_OBJECT).run(...OBJECT_COLUMNS.map((column) => row[column]));
     return { ...{}, ...row, seq: Number(info.lastInsertRowid) };
   }
 
