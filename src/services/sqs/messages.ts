@@ -21,7 +21,7 @@ import {
 import { decodeReceiptHandleForQueue, encodeReceiptHandle, randomReceiveId } from "./domain/receipt-handles.js";
 import { errors, sqsErrors } from "./errors.js";
 import { arnOf, refFromArn, retentionMs, type SqsContext } from "./queues.js";
-import { queueKey, type FifoRow, type Queue, type QueueRef, type StoredMessage } from "./store.js";
+import { queueKey, type DeliveryState, type FifoRow, type Queue, type QueueRef, type StoredMessage } from "./store.js";
 
 export interface SendEntry {
   MessageBody?: string | undefined;
@@ -295,7 +295,7 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
 // Delete and visibility
 // ---------------------------------------------------------------------------------------------
 
-function isCurrentDelivery(message: StoredMessage, receiveId: string, now: number): boolean {
+function isCurrentDelivery(message: DeliveryState, receiveId: string, now: number): boolean {
   return message.receiptId === receiveId && message.visibleAt > now;
 }
 
@@ -309,7 +309,7 @@ export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: stri
   const data = decodeReceiptHandleForQueue(receiptHandle, arnOf(queue));
   const now = ctx.clock.now();
   const freedGroup = ctx.store.transaction(() => {
-    const message = ctx.store.getMessage(queue, data.messageId);
+    const message = ctx.store.deliveryState(queue, data.messageId);
     if (message === undefined) return false;
     if (queue.fifo && !isCurrentDelivery(message, data.receiveId, now)) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });
     ctx.store.deleteMessage(queue, data.messageId);
@@ -328,7 +328,7 @@ export function changeVisibility(ctx: SqsContext, queue: Queue, receiptHandle: s
   const now = ctx.clock.now();
   validateVisibilityChange(visibilityTimeout, data.receivedAt, now);
   const madeVisible = ctx.store.transaction(() => {
-    const message = ctx.store.getMessage(queue, data.messageId);
+    const message = ctx.store.deliveryState(queue, data.messageId);
     if (message === undefined) throw errors.MessageNotAvailableForVisibilityChange({ handle: receiptHandle });
     if (!isCurrentDelivery(message, data.receiveId, now)) {
       if (queue.fifo) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });

@@ -222,6 +222,12 @@ function toQueue(row: QueueRow): Queue {
   };
 }
 
+/** Who holds a message now: the receive that took it last and when it becomes visible again. */
+export interface DeliveryState {
+  readonly receiptId: string | null;
+  readonly visibleAt: number;
+}
+
 /** The columns of a message FIFO delivery order depends on (null where the message has none). */
 export interface FifoRow {
   readonly messageId: string;
@@ -399,6 +405,13 @@ export class SqsStore {
   getMessage(ref: QueueRef, messageId: string): StoredMessage | undefined {
     const row = this.prepare<[string, string, string, string], MessageRow>(`SELECT * FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).get(...key(ref), messageId);
     return row === undefined ? undefined : toMessage(row);
+  }
+
+  /** What a delete or a visibility change checks a receipt handle against; not the whole message. */
+  deliveryState(ref: QueueRef, messageId: string): DeliveryState | undefined {
+    return this.prepare<[string, string, string, string], DeliveryState>(
+      `SELECT receipt_id AS receiptId, visible_at AS visibleAt FROM sqs_messages WHERE ${MKEY} AND message_id = ?`,
+    ).get(...key(ref), messageId);
   }
 
   /**
