@@ -374,36 +374,15 @@ export class S3Store {
     // The row is built here from what was written: reading a whole row back from SQLite (every
     // column into a new object) costs three times the INSERT.
     const row: Omit<ObjectRow, "seq"> = {
+      ...{},
+      ...object,
       bucket: bucket.name,
       key,
       version_id: versionId,
       is_latest: 1,
-      delete_marker: object.delete_marker,
-      blob_id: object.blob_id ?? null,
-      size: object.size,
-      etag: object.etag,
-      last_modified: object.last_modified,
-      content_type: object.content_type ?? null,
-      content_encoding: object.content_encoding ?? null,
-      content_disposition: object.content_disposition ?? null,
-      content_language: object.content_language ?? null,
-      cache_control: object.cache_control ?? null,
-      expires: object.expires ?? null,
-      website_redirect: object.website_redirect ?? null,
-      metadata: object.metadata,
-      tags: object.tags,
-      storage_class: object.storage_class,
-      checksum_algorithm: object.checksum_algorithm ?? null,
-      checksum_value: object.checksum_value ?? null,
-      checksum_type: object.checksum_type ?? null,
-      parts_count: object.parts_count ?? null,
-      part_sizes: object.part_sizes ?? null,
-      acl: object.acl ?? null,
-      encryption: object.encryption ?? null,
       restore_completes_at: null,
       restore_expires_at: null,
       replication_status: options.replicationStatus ?? null,
-      owner_account: object.owner_account,
     };
     const info = this.prepare(INSERT_OBJECT).run(...OBJECT_COLUMNS.map((column) => row[column]));
     return { ...{}, ...row, seq: Number(info.lastInsertRowid) };
