@@ -1,6 +1,6 @@
 /** `nimbus start` as a user runs it: ready fast, prints where it is, stops cleanly on a signal. */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -18,28 +18,37 @@ function findBin(): string {
 
 const bin = findBin();
 
-test("nimbus start prints endpoint, data dir and services, serves, and exits 0 on SIGTERM", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-cli-"));
-  const child = spawn(process.execPath, [bin, "start", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
+/** Waits for `nimbus start`'s banner (through the services line): the endpoint it names, and the banner. */
+function started(child: ChildProcess): Promise<{ endpoint: string; banner: string }> {
   let out = "";
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /endpoint:\s+(\S+)/.exec(out);
-      if (m?.[1] && out.includes("services:")) resolve(m[1]);
+      if (m?.[1] && out.includes("services:")) resolve({ endpoint: m[1], banner: out });
     });
     child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
+}
+
+/** SIGTERM, then the exit code. */
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+test("nimbus start prints endpoint, data dir and services, serves, and exits 0 on SIGTERM", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-cli-"));
+  const child = spawn(process.execPath, [bin, "start", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
+  const { endpoint, banner: out } = await started(child);
   assert.match(out, /^Nimbus \d+\.\d+\.\d+ ready in \d+ ms/);
   assert.ok(out.includes(`data dir:  ${dataDir}`), out);
   assert.match(out, /services:\s+sts/);
   const health = (await (await fetch(`${endpoint}/_nimbus/health`)).json()) as { services: Record<string, string> };
   assert.equal(health.services["sts"], "available");
-  const code = await new Promise<number | null>((resolve) => {
-    child.on("exit", (c) => resolve(c));
-    child.kill("SIGTERM");
-  });
-  assert.equal(code, 0);
+  assert.equal(await stop(child), 0);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -68,15 +77,7 @@ test("nimbus start takes the Lambda settings from flags and NIMBUS_LAMBDA_* vari
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NIMBUS_LAMBDA_MAX_ENVIRONMENTS: "7", NIMBUS_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION: "240", NIMBUS_LAMBDA_ACCOUNT_CONCURRENCY: "3000" },
   });
-  let out = "";
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /endpoint:\s+(\S+)/.exec(out);
-      if (m?.[1] && out.includes("services:")) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
+  const { endpoint, banner: out } = await started(child);
   try {
     assert.ok(out.includes("  lambda:    at most 240 environments per function version, 250 in all; account concurrency 3000\n"), out);
     const lambda = new LambdaClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "secret" } });
@@ -85,10 +86,7 @@ test("nimbus start takes the Lambda settings from flags and NIMBUS_LAMBDA_* vari
     assert.equal(settings.AccountLimit?.ConcurrentExecutions, 3000);
     assert.equal(settings.AccountLimit?.UnreservedConcurrentExecutions, 3000);
   } finally {
-    await new Promise<void>((resolve) => {
-      child.on("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+    await stop(child);
   }
 });
 
