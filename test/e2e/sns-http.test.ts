@@ -1,53 +1,23 @@
 import assert from "node:assert/strict";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
-
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A subscriber endpoint: hands each POST to the next waiting `next()` call. */
-class Endpoint {
-  private readonly queue: Received[] = [];
-  private readonly waiting: Array<(r: Received) => void> = [];
-  readonly server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      res.end("ok");
-      const item = { headers: req.headers, body };
-      const waiter = this.waiting.shift();
-      if (waiter) waiter(item);
-      else this.queue.push(item);
-    });
-  });
-
-  next(): Promise<Received> {
-    const item = this.queue.shift();
-    if (item) return Promise.resolve(item);
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-}
+import { SubscriberEndpoint } from "./sns-endpoint.js";
 
 describe("SNS to HTTP endpoints", () => {
   let nimbus: TestNimbus;
   let sns: SNSClient;
-  const endpoint = new Endpoint();
+  const endpoint = new SubscriberEndpoint();
   let url = "";
   before(async () => {
     nimbus = await startTestNimbus();
     sns = new SNSClient(nimbus.clientConfig());
-    await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}/hook`;
+    url = `${await endpoint.listen()}/hook`;
   });
   after(async () => {
     sns.destroy();
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => endpoint.server.close(resolve));
+    await endpoint.close();
     await nimbus.close();
   });
 

@@ -6,8 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
@@ -16,50 +14,10 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import type { PendingRetry } from "../../src/services/sns/retry-store.js";
 import type { SnsStore } from "../../src/services/sns/store.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { SubscriberEndpoint } from "./sns-endpoint.js";
 
 const START = Date.parse("2026-01-15T12:00:00.000Z");
 
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A subscriber: accepts confirmations, answers notifications with `status`, hands out requests in order. */
-class Endpoint {
-  readonly received: Received[] = [];
-  status = 500;
-  private readonly waiting: Array<{ path: string; type: string; resolve: (r: Received) => void }> = [];
-  readonly server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      const item = { path: req.url ?? "/", headers: req.headers, body };
-      const type = String(req.headers["x-amz-sns-message-type"]);
-      this.received.push(item);
-      res.statusCode = type === "SubscriptionConfirmation" ? 200 : this.status;
-      res.end("");
-      const index = this.waiting.findIndex((w) => w.path === item.path && w.type === type && this.of(w.path, w.type).length > 0);
-      const waiter = index === -1 ? undefined : this.waiting.splice(index, 1)[0];
-      waiter?.resolve(item);
-    });
-  });
-
-  private of(path: string, type: string): Received[] {
-    return this.received.filter((r) => r.path === path && r.headers["x-amz-sns-message-type"] === type);
-  }
-
-  notifications(path: string): Received[] {
-    return this.of(path, "Notification");
-  }
-
-  /** The first request of `type` to `path`, now or when it comes. */
-  first(path: string, type: string): Promise<Received> {
-    const seen = this.of(path, type)[0];
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiting.push({ path, type, resolve }));
-  }
-}
 
 /** The notification retries a Nimbus holds in its database (confirmations left out). */
 function pendingNotifications(nimbus: TestNimbus): PendingRetry[] {
@@ -69,7 +27,7 @@ function pendingNotifications(nimbus: TestNimbus): PendingRetry[] {
 }
 
 describe("SNS HTTP/S retries across a restart", () => {
-  const endpoint = new Endpoint();
+  const endpoint = new SubscriberEndpoint();
   let base = "";
   let dataDir = "";
   const running: TestNimbus[] = [];
@@ -102,16 +60,15 @@ describe("SNS HTTP/S retries across a restart", () => {
   }
 
   before(async () => {
-    await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}`;
+    endpoint.statusFor = () => 500;
+    base = await endpoint.listen();
   });
   after(async () => {
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => endpoint.server.close(resolve));
+    await endpoint.close();
   });
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), "nimbus-sns-restart-"));
-    endpoint.status = 500;
+    endpoint.statusFor = () => 500;
   });
   afterEach(async () => {
     for (const client of clients.splice(0)) client.destroy();
@@ -138,7 +95,7 @@ describe("SNS HTTP/S retries across a restart", () => {
     assert.equal(row?.dueAt, START + 20_000);
     await stop(first.nimbus);
 
-    endpoint.status = 200;
+    endpoint.statusFor = () => 200;
     const second = await start();
     assert.equal(pendingNotifications(second.nimbus).length, 1, "the row outlived the process");
     await second.nimbus.scheduler.advance(19_999);
@@ -209,7 +166,7 @@ describe("SNS HTTP/S retries across a restart", () => {
     await endpoint.first(path, "Notification");
     await stop(first.nimbus);
 
-    endpoint.status = 200;
+    endpoint.statusFor = () => 200;
     // Down for five minutes: the retry was due 20 s after the publish.
     const { nimbus } = await start(START + 300_000);
     await nimbus.scheduler.runDue();

@@ -16,68 +16,25 @@ import {
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { SubscriberEndpoint } from "./sns-endpoint.js";
 
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/**
- * A subscriber endpoint that answers each POST with the status `statusFor` picks (confirmations
- * are always accepted), and hands requests to `next(path)` in arrival order.
- */
-class Endpoint {
-  readonly received: Received[] = [];
-  private readonly queue: Received[] = [];
-  private readonly waiting: Array<{ path: string; resolve: (r: Received) => void }> = [];
-  statusFor: (r: Received, attempt: number) => number = () => 200;
-  readonly server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      const item = { path: req.url ?? "/", headers: req.headers, body };
-      const attempt = this.received.filter((r) => r.path === item.path && r.headers["x-amz-sns-message-id"] === req.headers["x-amz-sns-message-id"]).length + 1;
-      this.received.push(item);
-      res.statusCode = req.headers["x-amz-sns-message-type"] === "SubscriptionConfirmation" ? 200 : this.statusFor(item, attempt);
-      res.end("");
-      const index = this.waiting.findIndex((w) => w.path === item.path);
-      const waiter = index === -1 ? undefined : this.waiting.splice(index, 1)[0];
-      if (waiter) waiter.resolve(item);
-      else this.queue.push(item);
-    });
-  });
-
-  /** The next request to `path` not handed out yet. */
-  next(path: string): Promise<Received> {
-    const index = this.queue.findIndex((r) => r.path === path);
-    if (index !== -1) return Promise.resolve(this.queue.splice(index, 1)[0] as Received);
-    return new Promise((resolve) => this.waiting.push({ path, resolve }));
-  }
-
-  notifications(path: string): Received[] {
-    return this.received.filter((r) => r.path === path && r.headers["x-amz-sns-message-type"] === "Notification");
-  }
-}
 
 describe("SNS HTTP/S delivery retries, delivery policies and dead-letter queues", () => {
   let nimbus: TestNimbus;
   let sns: SNSClient;
   let sqs: SQSClient;
-  const endpoint = new Endpoint();
+  const endpoint = new SubscriberEndpoint();
   let base = "";
   before(async () => {
     nimbus = await startTestNimbus();
     sns = new SNSClient(nimbus.clientConfig());
     sqs = new SQSClient(nimbus.clientConfig());
-    await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}`;
+    base = await endpoint.listen();
   });
   after(async () => {
     sns.destroy();
     sqs.destroy();
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => endpoint.server.close(resolve));
+    await endpoint.close();
     await nimbus.close();
   });
 
