@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { ReceiveMessageOutput } from "../../generated/sqs.js";
 import { parseRedrivePolicy } from "./domain/attributes.js";
-import { deduplicationKey, findDuplicate, nextSequenceNumber, resolveSendIds, selectFifoReceive, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS, type FifoMessageState } from "./domain/fifo.js";
+import { deduplicationKey, findDuplicate, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
 import { md5OfMessageAttributes, md5OfMessageBody, md5OfMessageSystemAttributes, type MessageAttributeValue } from "./domain/md5.js";
 import {
   selectMessageAttributes,
@@ -21,7 +21,7 @@ import {
 import { decodeReceiptHandleForQueue, encodeReceiptHandle, randomReceiveId } from "./domain/receipt-handles.js";
 import { errors, sqsErrors } from "./errors.js";
 import { arnOf, refFromArn, retentionMs, type SqsContext } from "./queues.js";
-import { queueKey, type DeliveryState, type FifoRow, type Queue, type QueueRef, type StoredMessage } from "./store.js";
+import { queueKey, type DeliveryState, type Queue, type QueueRef, type StoredMessage } from "./store.js";
 
 export interface SendEntry {
   MessageBody?: string | undefined;
@@ -158,25 +158,21 @@ function moveToDeadLetterQueue(ctx: SqsContext, queue: Queue, message: StoredMes
   return dlq;
 }
 
-function fifoState(message: FifoRow): FifoMessageState {
-  const received = message.receivedAt !== null;
-  return {
-    messageId: message.messageId,
-    messageGroupId: message.groupId ?? "",
-    sequenceNumber: message.sequenceNumber ?? "0",
-    availableAt: received ? 0 : message.visibleAt,
-    invisibleUntil: received ? message.visibleAt : undefined,
-  };
-}
-
 /** The messages a receive may take now, after moving the ones that exhausted maxReceiveCount. */
 function candidates(ctx: SqsContext, queue: Queue, max: number, now: number, movedTo: QueueRef[]): StoredMessage[] {
   for (;;) {
     let picked: StoredMessage[];
     if (queue.fifo) {
-      picked = selectFifoReceive(ctx.store.fifoStates(queue, now - retentionMs(queue)).map(fifoState), max, now)
-        .map((s) => ctx.store.getMessage(queue, s.messageId))
-        .filter((m): m is StoredMessage => m !== undefined);
+      // A group is locked while a message of it is in flight; in an unlocked group a message
+      // never received and not yet visible is delayed, and the group delivers nothing past it.
+      const locked = ctx.store.fifoLockedGroups(queue, now);
+      const sentAfter = now - retentionMs(queue);
+      picked = fillFromGroups(
+        ctx.store.fifoGroups(queue).filter((group) => !locked.has(group)),
+        (group, limit) => ctx.store.groupMessages(queue, group, sentAfter, limit).map((m) => ({ ...{}, ...m, availableAt: m.receivedAt === undefined ? m.visibleAt : 0 })),
+        max,
+        now,
+      );
     } else {
       picked = ctx.store.visibleMessages(queue, now, max, now - retentionMs(queue));
     }

@@ -92,6 +92,8 @@ export const SQS_MIGRATIONS: readonly string[] = [
   // both need the queue's messages ordered by those columns, not by visibility time.
   `CREATE INDEX sqs_messages_by_seq ON sqs_messages (account_id, region, queue, seq);
    CREATE INDEX sqs_messages_by_sent ON sqs_messages (account_id, region, queue, sent_at);`,
+  // A FIFO receive reads the oldest messages of the groups it reaches, not the whole queue.
+  `CREATE INDEX sqs_messages_by_group ON sqs_messages (account_id, region, queue, group_id, seq);`,
 ];
 
 export interface QueueRef {
@@ -226,15 +228,6 @@ function toQueue(row: QueueRow): Queue {
 export interface DeliveryState {
   readonly receiptId: string | null;
   readonly visibleAt: number;
-}
-
-/** The columns of a message FIFO delivery order depends on (null where the message has none). */
-export interface FifoRow {
-  readonly messageId: string;
-  readonly groupId: string | null;
-  readonly sequenceNumber: string | null;
-  readonly visibleAt: number;
-  readonly receivedAt: number | null;
 }
 
 function toMessage(row: MessageRow): StoredMessage {
@@ -427,12 +420,29 @@ export class SqsStore {
       .map(toMessage);
   }
 
-  /** What FIFO delivery order needs of every message of a queue, in send order; whole rows only for the ones picked. */
-  fifoStates(ref: QueueRef, sentAfter: number): FifoRow[] {
-    return this.prepare<[string, string, string, number], FifoRow>(
-      `SELECT message_id AS messageId, group_id AS groupId, sequence_number AS sequenceNumber, visible_at AS visibleAt, received_at AS receivedAt
-       FROM sqs_messages WHERE ${MKEY} AND sent_at > ? ORDER BY seq`,
-    ).all(...key(ref), sentAfter);
+  /** The message groups of a FIFO queue, in the order of their oldest message (a covering-index scan). */
+  fifoGroups(ref: QueueRef): string[] {
+    return this.prepare<[string, string, string], string>(`SELECT group_id FROM sqs_messages WHERE ${MKEY} GROUP BY group_id ORDER BY MIN(seq)`)
+      .pluck()
+      .all(...key(ref));
+  }
+
+  /** The groups of a FIFO queue with a message in flight (received, not yet visible again). */
+  fifoLockedGroups(ref: QueueRef, now: number): Set<string> {
+    return new Set(
+      this.prepare<[string, string, string, number], string>(`SELECT DISTINCT group_id FROM sqs_messages WHERE ${MKEY} AND visible_at > ? AND received_at IS NOT NULL`)
+        .pluck()
+        .all(...key(ref), now),
+    );
+  }
+
+  /** The first `limit` messages of one message group sent after `sentAfter`, in send order. */
+  groupMessages(ref: QueueRef, group: string, sentAfter: number, limit: number): StoredMessage[] {
+    return this.prepare<[string, string, string, string, number, number], MessageRow>(
+      `SELECT * FROM sqs_messages INDEXED BY sqs_messages_by_group WHERE ${MKEY} AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ?`,
+    )
+      .all(...key(ref), group, sentAfter, limit)
+      .map(toMessage);
   }
 
   /** When the next hidden (delayed or in-flight) message becomes visible. */

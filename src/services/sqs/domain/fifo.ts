@@ -192,7 +192,28 @@ export function isInFlight(message: FifoMessageState, nowMs: number): boolean {
  * flight is locked until it is deleted or becomes visible. Groups are served in the order of
  * their oldest message, and AWS fills a receive from one group before moving to the next
  * ("For each MessageGroupId, the messages are sorted by time sent").
+ *
+ * `groups` are the unlocked groups in that order; `messagesOf` gives up to `limit` messages of
+ * one group in sequence order, so a store reads only the groups a receive reaches.
  */
+export function fillFromGroups<M extends Pick<FifoMessageState, "availableAt">>(
+  groups: Iterable<string>,
+  messagesOf: (group: string, limit: number) => readonly M[],
+  maxMessages: number,
+  nowMs: number,
+): M[] {
+  const selected: M[] = [];
+  for (const group of groups) {
+    if (selected.length >= maxMessages) break;
+    for (const message of messagesOf(group, maxMessages - selected.length)) {
+      if (message.availableAt > nowMs) break;
+      selected.push(message);
+    }
+  }
+  return selected;
+}
+
+/** `fillFromGroups` over a list of every message of a queue, in any order. */
 export function selectFifoReceive(messages: readonly FifoMessageState[], maxMessages: number, nowMs: number): FifoMessageState[] {
   const groups = new Map<string, FifoMessageState[]>();
   const ordered = [...messages].sort((a, b) => compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber));
@@ -201,14 +222,6 @@ export function selectFifoReceive(messages: readonly FifoMessageState[], maxMess
     if (group === undefined) groups.set(message.messageGroupId, [message]);
     else group.push(message);
   }
-  const selected: FifoMessageState[] = [];
-  for (const group of groups.values()) {
-    if (selected.length >= maxMessages) break;
-    if (group.some((m) => isInFlight(m, nowMs))) continue;
-    for (const message of group) {
-      if (selected.length >= maxMessages || message.availableAt > nowMs) break;
-      selected.push(message);
-    }
-  }
-  return selected;
+  const unlocked = [...groups].filter(([, group]) => !group.some((m) => isInFlight(m, nowMs))).map(([id]) => id);
+  return fillFromGroups(unlocked, (id, limit) => (groups.get(id) ?? []).slice(0, limit), maxMessages, nowMs);
 }
