@@ -280,4 +280,26 @@ describe("SQS", () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  test("a FIFO group keeps its send order across a restart", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-sqs-"));
+    try {
+      const first = await startTestNimbus({ inMemory: false, dataDir });
+      const c1 = new SQSClient(first.clientConfig());
+      const { QueueUrl } = await c1.send(new CreateQueueCommand({ QueueName: "ordered.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } }));
+      for (const body of ["one", "two"]) await c1.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: "g" }));
+      c1.destroy();
+      await first.close();
+
+      const second = await startTestNimbus({ inMemory: false, dataDir });
+      const c2 = new SQSClient(second.clientConfig());
+      await c2.send(new SendMessageCommand({ QueueUrl, MessageBody: "three", MessageGroupId: "g" }));
+      const got = await c2.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      assert.deepEqual(got.Messages?.map((m) => m.Body), ["one", "two", "three"]);
+      c2.destroy();
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
