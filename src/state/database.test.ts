@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "../core/manual-clock.js";
@@ -43,6 +43,41 @@ describe("openState", () => {
       state.close();
       state.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("persistent mode: WAL checkpoints run on the checkpointer thread, not inside commits", async () => {
+    const dir = tempDir();
+    const state = openState({ dataDir: dir, inMemory: false, checkpointIntervalMs: 20 });
+    try {
+      assert.equal(state.db.pragma("wal_autocheckpoint", { simple: true }), 0);
+      state.migrate("t", [QUEUES_V1]);
+      const file = join(dir, "nimbus.db");
+      const before = statSync(file).size;
+      // About 4 MB of rows, far past the 1,000 pages at which a commit would have checkpointed.
+      for (let batch = 0; batch < 40; batch++) {
+        state.transaction(() => {
+          for (let i = 0; i < 100; i++) insertQueue(state, "000000000000", "us-east-1", `${batch}-${i}-${"q".repeat(900)}`);
+        });
+      }
+      // Only a checkpoint copies pages from the WAL into the database file.
+      const deadline = Date.now() + 10_000;
+      while (statSync(file).size < before + 3_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(statSync(file).size >= before + 3_000_000, `the database file grew from ${before} to ${statSync(file).size} bytes`);
+    } finally {
+      state.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("persistent mode with checkpointIntervalMs 0 leaves checkpoints to SQLite", () => {
+    const dir = tempDir();
+    const state = openState({ dataDir: dir, inMemory: false, checkpointIntervalMs: 0 });
+    try {
+      assert.equal(state.db.pragma("wal_autocheckpoint", { simple: true }), 1000);
+    } finally {
+      state.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

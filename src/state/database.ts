@@ -6,6 +6,7 @@ import BetterSqlite3 from "better-sqlite3";
 import type { Database } from "better-sqlite3";
 import { systemClock, type Clock } from "../core/clock.js";
 import { BLOB_MIGRATIONS, DiskBlobStore, type BlobStore } from "./blob-store.js";
+import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
 
 /**
  * The state layer: one SQLite database for all metadata and small payloads, plus the blob
@@ -34,7 +35,16 @@ export interface OpenStateOptions {
   clock?: Clock;
   /** How long a write waits for another connection's lock (a second reader, the sqlite3 shell). */
   busyTimeoutMs?: number;
+  /**
+   * How often the background checkpointer (checkpointer.ts) copies the WAL into the database
+   * file; 0 leaves checkpoints to SQLite, inside the commits. Persistent mode only.
+   */
+  checkpointIntervalMs?: number;
 }
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
+/** SQLite's own default, restored if the checkpointer cannot run. */
+const AUTOCHECKPOINT_PAGES = 1000;
 
 export interface StateLayer {
   readonly db: Database;
@@ -66,6 +76,7 @@ class SqliteStateLayer implements StateLayer {
    * which cost more than the BEGIN and COMMIT of a small write.
    */
   private readonly transactionRunner: (fn: () => unknown) => unknown;
+  private checkpointer: Checkpointer | undefined;
 
   private constructor(
     readonly db: Database,
@@ -111,7 +122,9 @@ class SqliteStateLayer implements StateLayer {
     const db = new BetterSqlite3(join(dataDir, DB_FILE));
     try {
       configure(db, { persistent: true, busyTimeout });
-      return SqliteStateLayer.finish(db, join(dataDir, BLOB_DIR), false, dataDir, clock, undefined);
+      const state = SqliteStateLayer.finish(db, join(dataDir, BLOB_DIR), false, dataDir, clock, undefined);
+      state.startCheckpointer(join(dataDir, DB_FILE), opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS);
+      return state;
     } catch (error) {
       db.close();
       throw error;
@@ -138,6 +151,16 @@ class SqliteStateLayer implements StateLayer {
     return new SqliteStateLayer(db, blobs, inMemory, dataDir, clock, ownedTempDir);
   }
 
+  /** Moves WAL checkpoints off this thread; if the worker fails, SQLite's own come back. */
+  private startCheckpointer(file: string, intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    this.db.pragma("wal_autocheckpoint = 0");
+    this.checkpointer = startCheckpointer(file, intervalMs, () => {
+      this.checkpointer = undefined;
+      if (!this.closed) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    });
+  }
+
   get blobs(): BlobStore {
     return this.blobStore;
   }
@@ -160,6 +183,9 @@ class SqliteStateLayer implements StateLayer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // The worker's connection closes as it ends; the last connection to close folds the WAL in.
+    void this.checkpointer?.stop();
+    this.checkpointer = undefined;
     try {
       this.blobStore.flushDeletions();
       if (!this.inMemory) this.db.pragma("optimize");
