@@ -3,7 +3,10 @@
  * through in-process SendMessage): send, receive with visibility timeouts and redrive to a
  * dead-letter queue, delete, change visibility. Every time comes from the request's clock.
  */
-import { randomUUID } from "node:crypto";
+// Message ids are UUIDs like AWS's, but time-ordered (version 7): the message table's primary
+// key ends with the id, so a queue's consecutive messages share pages, and a batch's sends,
+// receives and deletes each rewrite a page or two instead of one page per message.
+import { v7 as timeOrderedUuid } from "uuid";
 import type { ReceiveMessageOutput } from "../../generated/sqs.js";
 import { parseRedrivePolicy } from "./domain/attributes.js";
 import { deduplicationKey, findDuplicate, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
@@ -73,11 +76,11 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
       }
       sequenceNumber = nextSequenceNumber(current.lastSequence, now);
       ctx.store.setLastSequence(current, sequenceNumber);
-      result.MessageId = randomUUID();
+      result.MessageId = timeOrderedUuid();
       ctx.store.putDedup(current, dedupKey, { messageId: result.MessageId, sequenceNumber, expiresAt: now + DEDUPLICATION_INTERVAL_MS });
       result.SequenceNumber = sequenceNumber;
     } else {
-      result.MessageId = randomUUID();
+      result.MessageId = timeOrderedUuid();
     }
     ctx.store.insertMessage(current, {
       messageId: result.MessageId,
