@@ -8,7 +8,9 @@ export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: Sq
   const arn = parseArn(queueArn);
   if (arn === undefined || arn.service !== "sqs") throw new Error(`not an SQS ARN: ${queueArn}`);
   const scope = { account: arn.account, region: arn.region };
-  const { QueueUrl } = await invoke<{ QueueUrl?: string }>("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
+  // The queue's URL in AWS's own form (SQS accepts it; a queue that is gone answers NonExistentQueue),
+  // rather than a GetQueueUrl round trip per delivery.
+  const QueueUrl = `https://sqs.${arn.region}.amazonaws.com/${arn.account}/${arn.resource}`;
   // Group and deduplication ids only mean something to a FIFO queue; a standard queue refuses the latter.
   const fifoQueue = arn.resource.endsWith(".fifo");
   await invoke(
