@@ -195,11 +195,19 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
     index?.kind === "LSI" &&
     index.projection.ProjectionType !== "ALL" &&
     (req.select === "ALL_ATTRIBUTES" || (req.paths !== undefined && !pathsProjected(meta, index, req.paths)));
+  // Rows that go out as stored need no parsing when nothing is checked against them: no filter,
+  // and a key condition the SQL range already is exactly (begins_with's upper bound is not).
+  const unparsed =
+    req.raw === true &&
+    !fetchFromTable &&
+    req.paths === undefined &&
+    req.filter === undefined &&
+    req.keyCondition?.sortKey?.operator !== "BEGINS_WITH";
   const items: Array<Item | RawJson> = [];
   let count = 0;
   let scanned = 0;
   let bytes = 0;
-  let last: Item | undefined;
+  let last: Item | string | undefined;
   let more = false;
   for (const row of ctx.store.range(ctx, meta.name, indexName, opts)) {
     if (req.segment !== undefined && segmentOf(row.pk, req.segment.total) !== req.segment.segment) continue;
@@ -210,6 +218,14 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
     if (bytes >= PAGE_BYTES) {
       more = true;
       break;
+    }
+    if (unparsed) {
+      scanned++;
+      count++;
+      bytes += row.size;
+      last = row.item;
+      if (req.select !== "COUNT") items.push(new RawJson(row.item));
+      continue;
     }
     let item = parseItem(row.item);
     if (req.keyCondition && !matchesKeyCondition(req.keyCondition, item)) continue;
@@ -231,7 +247,7 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
     items: req.select === "COUNT" ? undefined : items,
     count,
     scannedCount: scanned,
-    lastEvaluatedKey: more && last !== undefined ? lastEvaluatedKey(target, last) : undefined,
+    lastEvaluatedKey: more && last !== undefined ? lastEvaluatedKey(target, typeof last === "string" ? parseItem(last) : last) : undefined,
     consumed,
   };
 }
