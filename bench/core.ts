@@ -13,7 +13,7 @@ import type { Benchmark, BenchContext } from "./lib/benchmark.js";
 import { startCeiling } from "./lib/ceiling.js";
 import { checkRequest, compareLoad } from "./lib/load.js";
 import { megabytes, readMemory } from "./lib/memory.js";
-import { startNimbusProcess } from "./lib/nimbus.js";
+import { startMeasuredNimbus, startNimbusProcess } from "./lib/nimbus.js";
 import { timeStartups, type RunningProcess } from "./lib/process.js";
 import { scratchDir } from "./lib/repo.js";
 import { Report } from "./lib/report.js";
@@ -52,7 +52,7 @@ export const benchmark: Benchmark = {
     // The floor under any of these: Node booting and listening, nothing loaded.
     startupRows.push(await startups(ctx, "start-up (bare node:http)", () => startCeiling()));
 
-    const nimbus = await startNimbusProcess();
+    const nimbus = await startMeasuredNimbus(ctx);
     await sleep(SETTLE_MS);
     const idle = readMemory(nimbus.pid);
     ctx.log(`nimbus idle RSS ${megabytes(idle.rssBytes).toFixed(1)} MB`);

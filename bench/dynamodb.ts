@@ -21,7 +21,7 @@ import { jsonRequest } from "./lib/aws-request.js";
 import { startCeiling } from "./lib/ceiling.js";
 import { forDuration, forEachLimited, httpCall, jsonCall, keepAliveAgent } from "./lib/http-client.js";
 import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec } from "./lib/load.js";
-import { startNimbusProcess } from "./lib/nimbus.js";
+import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { ensurePeer } from "./lib/peers.js";
 import { startProcess, type RunningProcess } from "./lib/process.js";
 import { Report } from "./lib/report.js";
@@ -291,7 +291,7 @@ export const benchmark: Benchmark = {
           args: (port) => [dynalite.bin(), "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
         }),
       },
-      { label: "nimbus", proc: await startNimbusProcess() },
+      { label: "nimbus", proc: await startMeasuredNimbus(ctx) },
     ];
     // Enough sockets for the loaders and the transaction writers; idle ones cost nothing.
     const agent = keepAliveAgent(Math.max(LOAD_CONCURRENCY, TX_WRITERS) + 2);

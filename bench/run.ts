@@ -21,6 +21,7 @@ const OPTIONS = {
   connections: { type: "string", default: "32" },
   amount: { type: "string", default: "" },
   json: { type: "boolean", default: false },
+  persist: { type: "boolean", default: false },
   help: { type: "boolean", default: false },
 } as const;
 
@@ -31,6 +32,7 @@ const HELP: Record<keyof typeof OPTIONS, string> = {
   connections: "concurrent connections",
   amount: "fixed requests per measured run (overrides --duration)",
   json: "print the reports as JSON instead of tables",
+  persist: "Nimbus keeps its state in a fresh data dir (as `nimbus start` does) instead of --in-memory",
   help: "this text",
 };
 
@@ -119,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
     warmupSec: positiveNumber("warmup", values.warmup),
     connections: Math.round(positiveNumber("connections", values.connections)),
     ...(values.amount !== "" ? { amount: Math.round(positiveNumber("amount", values.amount)) } : {}),
+    persist: values.persist === true,
     // parseArgs types `values` from the runner's own OPTIONS only; the benchmarks' are string or boolean.
     options: Object.fromEntries([...extra.keys()].map((name) => [name, (values as Record<string, string | boolean | undefined>)[name]])),
   };
@@ -132,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
       const report = await b.run({ ...ctx, log: (m) => log(`[${b.name}] ${m}`) });
       // Other work on the machine skews every figure; the ratios measured side by side less so.
       report.note(`machine: ${cpus().length} CPUs, 1-min load average ${loadBefore.toFixed(2)} when this benchmark began`);
+      report.note(ctx.persist ? "nimbus kept its state in a data dir (--persist)" : "nimbus ran --in-memory, like the peers (--persist measures a data dir)");
       reports.push(report);
     } catch (err) {
       failed++;

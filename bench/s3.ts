@@ -32,7 +32,7 @@ import { curlGet, curlPut, hasCurl } from "./lib/curl.js";
 import { checkedCall, forEachLimited, httpCall, keepAliveAgent, xmlValue } from "./lib/http-client.js";
 import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
 import { megabytes, readMemory, type MemorySample } from "./lib/memory.js";
-import { startNimbusProcess } from "./lib/nimbus.js";
+import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { ensurePeer, startFauxqs } from "./lib/peers.js";
 import { startProcess, type RunningProcess } from "./lib/process.js";
 import { scratchDir } from "./lib/repo.js";
@@ -395,7 +395,7 @@ export const benchmark: Benchmark = {
       ],
     });
     const { peer: fauxqs, process: fauxqsProc } = await startFauxqs(ctx.log);
-    const nimbus = await startNimbusProcess();
+    const nimbus = await startMeasuredNimbus(ctx);
     const agent = keepAliveAgent(4);
     const s3rverHdrs = s3rverHeaders();
     await createBucket(s3rverProc.url, agent, "s3rver", BUCKET, s3rverHdrs);

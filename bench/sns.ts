@@ -19,7 +19,7 @@ import { jsonRequest, queryRequest } from "./lib/aws-request.js";
 import { numberOption, type Benchmark, type BenchContext } from "./lib/benchmark.js";
 import { checkedCall, forEachLimited, jsonCall, keepAliveAgent, xmlValue } from "./lib/http-client.js";
 import type { HttpRequestSpec } from "./lib/load.js";
-import { startNimbusProcess } from "./lib/nimbus.js";
+import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { startFauxqs } from "./lib/peers.js";
 import { Report } from "./lib/report.js";
 import { median, minMax, percentileOfSorted } from "./lib/stats.js";
@@ -159,7 +159,7 @@ export const benchmark: Benchmark = {
     const samples = SAMPLES_PER_RUN * ctx.runs;
     const report = new Report(`sns: one Publish to a topic with ${subscribers} SQS subscriptions, ms until every queue holds it, vs fauxqs 1.9.2`);
     const { peer: fauxqs, process: fauxqsProc } = await startFauxqs(ctx.log);
-    const nimbus = await startNimbusProcess();
+    const nimbus = await startMeasuredNimbus(ctx);
     // One socket per waiting receive, plus the Publish and the pollers.
     const agent = keepAliveAgent(subscribers + POLL_CONCURRENCY + 2);
     const targets: Target[] = [

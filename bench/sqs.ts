@@ -17,7 +17,7 @@ import type { Benchmark, BenchContext } from "./lib/benchmark.js";
 import { startCeiling } from "./lib/ceiling.js";
 import { httpCall, jsonCall, keepAliveAgent } from "./lib/http-client.js";
 import type { HttpRequestSpec } from "./lib/load.js";
-import { startNimbusProcess } from "./lib/nimbus.js";
+import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { startFauxqs } from "./lib/peers.js";
 import type { RunningProcess } from "./lib/process.js";
 import { Report } from "./lib/report.js";
@@ -144,7 +144,7 @@ export const benchmark: Benchmark = {
   async run(ctx: BenchContext) {
     const report = new Report("sqs: SendMessageBatch(10) + ReceiveMessage(10) + DeleteMessageBatch, messages/s (in the req/s column)");
     const { peer: fauxqs, process: fauxqsProc } = await startFauxqs(ctx.log);
-    const nimbus = await startNimbusProcess();
+    const nimbus = await startMeasuredNimbus(ctx);
     const agent = keepAliveAgent(ctx.connections + 2);
     const peers: Target[] = [
       { label: `fauxqs ${fauxqs.version}`, url: fauxqsProc.url, ceiling: false },

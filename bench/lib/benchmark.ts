@@ -21,6 +21,8 @@ export interface BenchContext extends LoadOptions {
   readonly log: Log;
   /** Values of the benchmarks' own options (`Benchmark.options`), by name, defaults applied. */
   readonly options: BenchOptionValues;
+  /** `--persist`: the measured Nimbus keeps its state in a data dir, as `nimbus start` does. */
+  readonly persist: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startProcess, type ReadyCheck, type RunningProcess } from "./process.js";
-import { repoRoot } from "./repo.js";
+import { repoRoot, scratchDir } from "./repo.js";
 
 export const NIMBUS_HEALTH_PATH = "/_nimbus/health";
 
@@ -32,4 +32,12 @@ export function startNimbusProcess(options: NimbusProcessOptions = {}): Promise<
     args: (port) => [join(root, "bin", "nimbus.js"), "start", "--port", String(port), "--host", "127.0.0.1", "--log-level", "silent", ...storage, ...(options.extraArgs ?? [])],
     ready: { path: NIMBUS_HEALTH_PATH, ok: (status) => status === 200, ...options.ready },
   });
+}
+
+/**
+ * The Nimbus a data-plane benchmark measures: in memory (like the peers), or with `--persist`
+ * on a fresh data dir, the way `nimbus start` runs by default.
+ */
+export function startMeasuredNimbus(ctx: { readonly persist: boolean }): Promise<RunningProcess> {
+  return startNimbusProcess(ctx.persist ? { dataDir: scratchDir("state") } : {});
 }
