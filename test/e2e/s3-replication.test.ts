@@ -11,6 +11,7 @@ import {
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutObjectLockConfigurationCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -127,5 +128,49 @@ describe("S3 replication", () => {
     await nimbus.events.idle();
     const still = await west.send(new GetObjectCommand({ Bucket: destination, Key: "docs/report.txt", VersionId: put.VersionId }));
     assert.equal(await still.Body?.transformToString(), "quarterly");
+  });
+
+  test("replicas keep the source's Object Lock retention and legal hold; an unlocked destination refuses locked versions", async () => {
+    const locked = async (prefix: string): Promise<string> => {
+      const name = uniqueName(prefix);
+      await s3.send(new CreateBucketCommand({ Bucket: name, ObjectLockEnabledForBucket: true }));
+      return name;
+    };
+    const source = await locked("repl-lock-src");
+    const destination = await locked("repl-lock-dst");
+    const plain = await bucket("repl-lock-plain");
+    await s3.send(
+      new PutObjectLockConfigurationCommand({ Bucket: destination, ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } } } }),
+    );
+    const rule = (to: string, prefix: string, priority: number) => ({
+      ID: prefix,
+      Priority: priority,
+      Filter: { Prefix: prefix },
+      Status: "Enabled" as const,
+      Destination: { Bucket: `arn:aws:s3:::${to}` },
+      DeleteMarkerReplication: { Status: "Disabled" as const },
+    });
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [rule(destination, "kept/", 2), rule(plain, "plain/", 1)] } }));
+    const until = new Date(Math.ceil((nimbus.clock.now() + 30 * 86_400_000) / 1000) * 1000);
+    const put = (Key: string, lock: Partial<{ ObjectLockMode: "COMPLIANCE"; ObjectLockRetainUntilDate: Date; ObjectLockLegalHoldStatus: "ON" }>) =>
+      s3.send(new PutObjectCommand({ Bucket: source, Key, Body: "record", ChecksumAlgorithm: "SHA256", ...lock }));
+    const retained = await put("kept/retained.txt", { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: "ON" });
+    const unlocked = await put("kept/plain.txt", {});
+    const refused = await put("plain/held.txt", { ObjectLockLegalHoldStatus: "ON" });
+    await nimbus.events.idle();
+
+    const replica = await s3.send(new HeadObjectCommand({ Bucket: destination, Key: "kept/retained.txt", VersionId: retained.VersionId }));
+    assert.deepEqual([replica.ReplicationStatus, replica.ObjectLockMode, replica.ObjectLockRetainUntilDate?.getTime(), replica.ObjectLockLegalHoldStatus], ["REPLICA", "COMPLIANCE", until.getTime(), "ON"]);
+    const denied = await failure(s3.send(new DeleteObjectCommand({ Bucket: destination, Key: "kept/retained.txt", VersionId: retained.VersionId })));
+    assert.deepEqual([denied.name, denied.status], ["AccessDenied", 403]);
+    // A source version without retention takes the destination's default.
+    const defaulted = await s3.send(new HeadObjectCommand({ Bucket: destination, Key: "kept/plain.txt", VersionId: unlocked.VersionId }));
+    assert.equal(defaulted.ObjectLockMode, "GOVERNANCE");
+    const defaultEnd = nimbus.clock.now() + 86_400_000;
+    assert.ok(Math.abs((defaulted.ObjectLockRetainUntilDate?.getTime() ?? 0) - defaultEnd) < 1000, "one day from the replication");
+    assert.equal(defaulted.ObjectLockLegalHoldStatus, undefined);
+
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "plain/held.txt", VersionId: refused.VersionId }))).ReplicationStatus, "FAILED");
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: plain, Key: "plain/held.txt" })))).status, 404);
   });
 });

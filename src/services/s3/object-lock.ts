@@ -243,6 +243,27 @@ export function applyWriteLock(store: S3Store, seq: number, lock: WriteLock | un
   setVersionLock(store, seq, lock.lock);
 }
 
+/**
+ * The lock a replica gets. S3 applies the source version's retention to the replica, over
+ * the destination's default retention, and carries its legal hold; a source version without
+ * retention takes the destination's default, as a new write there would. A destination
+ * without Object Lock cannot hold a locked version: "refused" (the source reads FAILED).
+ */
+export function replicaLock(store: S3Store, source: ObjectRow, destination: BucketRow, now: number): VersionLock | undefined | "refused" {
+  if (source.delete_marker) return undefined;
+  const own = versionLock(store, source.seq);
+  const config = bucketLockConfiguration(store, destination.name);
+  if (!config) return own !== undefined && (own.mode !== null || own.legalHold === "ON") ? "refused" : undefined;
+  const defaults = config.Rule?.DefaultRetention;
+  const retained = own !== undefined && own.mode !== null && own.retainUntil !== null;
+  const lock: VersionLock = {
+    mode: retained ? own.mode : (defaults?.Mode ?? null),
+    retainUntil: retained ? own.retainUntil : defaults ? defaultRetainUntil(defaults, now) : null,
+    legalHold: own?.legalHold ?? null,
+  };
+  return lock.mode === null && lock.legalHold === null ? undefined : lock;
+}
+
 // --- deletes -------------------------------------------------------------------------------
 
 /** Why a version cannot be permanently deleted now, or undefined when it can. */

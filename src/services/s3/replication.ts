@@ -5,11 +5,13 @@
  * version reads PENDING until the copy is made, then COMPLETED; the copy reads REPLICA and is
  * never replicated further (no chaining). Delete markers follow only with
  * DeleteMarkerReplication enabled; deletions of a specific version never replicate, and
- * objects that existed before the configuration are left alone, as on S3.
+ * objects that existed before the configuration are left alone, as on S3. A replica keeps the
+ * source version's Object Lock retention and legal hold (object-lock.ts replicaLock).
  */
 import type { ServiceEnvironment } from "../../core/service.js";
 import { invalidRequest, s3DomainErrors } from "./errors.js";
 import { objectEvent, S3_ORIGIN } from "./notify.js";
+import { replicaLock, setVersionLock } from "./object-lock.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
 export interface ReplicationRuleInput {
@@ -81,12 +83,13 @@ export function markPending(store: S3Store, bucket: BucketRow, row: ObjectRow): 
 }
 
 /** Copies one pending version to its destination. Returns the destination bucket when it did. */
-export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectRow): BucketRow | undefined {
+export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectRow, now: number): BucketRow | undefined {
   const config = store.config<ReplicationConfig>(source.name, "replication");
   const rule = config ? matchingRule(config, row) : undefined;
   const name = rule ? destinationName(rule.Destination.Bucket) : undefined;
   const destination = name ? store.bucket(name) : undefined;
-  if (!rule || !destination || destination.versioning !== "Enabled") {
+  const lock = destination ? replicaLock(store, row, destination, now) : undefined;
+  if (!rule || !destination || destination.versioning !== "Enabled" || lock === "refused") {
     store.setReplicationStatus(row.seq, "FAILED");
     return undefined;
   }
@@ -116,7 +119,8 @@ export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectR
       encryption: row.encryption,
       owner_account: row.owner_account,
     };
-    store.putVersion(destination, row.key, copy, { versionId: row.version_id, replicationStatus: "REPLICA" });
+    const replica = store.putVersion(destination, row.key, copy, { versionId: row.version_id, replicationStatus: "REPLICA" });
+    if (lock !== undefined) setVersionLock(store, replica.seq, lock);
   }
   store.setReplicationStatus(row.seq, "COMPLETED");
   return destination;
@@ -133,7 +137,7 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
       const source = store.bucket(detail.bucket);
       const row = source ? store.version(detail.bucket, detail.key, detail.versionId ?? "") : undefined;
       if (!source || !row || row.replication_status !== "PENDING") return undefined;
-      return replicateVersion(store, source, row);
+      return replicateVersion(store, source, row, env.clock.now());
     });
     if (!destination) return;
     const row = store.version(destination.name, detail.key, detail.versionId);
