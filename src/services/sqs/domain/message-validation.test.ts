@@ -62,6 +62,17 @@ describe("message body", () => {
     assert.equal(findInvalidCharacter(`Invalid-${String.fromCharCode(0)}-${String.fromCharCode(8)}`), 0);
   });
 
+  test("the allowed set's edges, surrogates included", () => {
+    const allowed = [0x9, 0xa, 0xd, 0x20, 0xd7ff, 0xe000, 0xfffd, 0x10000, 0x1f600, 0x10ffff];
+    const refused = [0x0, 0x8, 0xb, 0xc, 0xe, 0x1f, 0xfffe, 0xffff];
+    for (const cp of allowed) assert.equal(findInvalidCharacter(`a${String.fromCodePoint(cp)}b`), undefined, `#x${cp.toString(16)}`);
+    for (const cp of refused) assert.equal(findInvalidCharacter(`a${String.fromCodePoint(cp)}b`), cp, `#x${cp.toString(16)}`);
+    // A lone surrogate is refused as itself; a pair is one allowed code point.
+    assert.equal(findInvalidCharacter("a\ud800b"), 0xd800);
+    assert.equal(findInvalidCharacter("a\udfffb"), 0xdfff);
+    assert.equal(findInvalidCharacter("\ud83d\ude00"), undefined);
+  });
+
   test("missing or empty body", () => {
     for (const body of [undefined, ""]) {
       assertAwsError(

@@ -15,25 +15,20 @@ export const MAX_VISIBILITY_TIMEOUT = 43_200;
 export const MAX_WAIT_TIME_SECONDS = 20;
 export const MAX_RECEIVE_MESSAGES = 10;
 
-/** The XML 1.0 character set SQS accepts: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
-export function isAllowedCodePoint(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  );
-}
+/**
+ * Outside the XML 1.0 character set SQS accepts: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
+ * #x10000-#x10FFFF. With `u`, a lone surrogate is a code point of its own (and not allowed).
+ */
+const DISALLOWED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
-/** The first code point outside the allowed set (a lone surrogate counts as its own code point). */
+/**
+ * The first code point outside the allowed set (a lone surrogate counts as its own code point).
+ * One regular-expression scan: walking the string code point by code point made a string per
+ * character, which for a 256 KiB body was most of a send's cost.
+ */
 export function findInvalidCharacter(text: string): number | undefined {
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (!isAllowedCodePoint(cp)) return cp;
-  }
-  return undefined;
+  const found = DISALLOWED.exec(text);
+  return found === null ? undefined : found[0].codePointAt(0);
 }
 
 /** How AWS names a character in its errors: `#x0`, `#xFFFF`. */
