@@ -2,14 +2,26 @@
 import type { HandlerContext } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { QueueLookup } from "./domain/attributes.js";
-import { buildQueueUrl, parseQueueArn, parseQueueUrl, queueArn } from "./domain/urls.js";
+import { buildQueueUrl, parseQueueArn, parseQueueUrl, queueArn, type ParsedQueueUrl } from "./domain/urls.js";
 import type { Queue, QueueRef, SqsStore } from "./store.js";
 
 export type SqsContext = HandlerContext<SqsStore>;
 
+/** Parsed QueueUrls: a client sends the same few on every call, and parsing a URL is not free. */
+const parsedUrls = new Map<string, ParsedQueueUrl | undefined>();
+const PARSED_URLS_KEPT = 1024;
+
+function parseQueueUrlOnce(queueUrl: string): ParsedQueueUrl | undefined {
+  if (parsedUrls.has(queueUrl)) return parsedUrls.get(queueUrl);
+  const parsed = parseQueueUrl(queueUrl);
+  if (parsedUrls.size >= PARSED_URLS_KEPT) parsedUrls.clear();
+  parsedUrls.set(queueUrl, parsed === undefined ? undefined : Object.freeze(parsed));
+  return parsed;
+}
+
 /** The queue a QueueUrl names; the URL's account wins, its region if it names one, else the request's. */
 export function refFromUrl(ctx: SqsContext, queueUrl: string): QueueRef {
-  const parsed = parseQueueUrl(queueUrl);
+  const parsed = parseQueueUrlOnce(queueUrl);
   if (parsed === undefined) throw errors.QueueDoesNotExist();
   return { account: parsed.account, region: parsed.region ?? ctx.region, name: parsed.name };
 }

@@ -278,36 +278,29 @@ export class SqsStore {
   private batching: Set<string> | undefined;
 
   /**
-   * Queues read inside the store transaction in progress, so the ten sends of a batch parse
-   * their queue's row once. It lives only as long as that transaction: every write to a queue
-   * row forgets the entry, and a failed nested step clears it, since its writes rolled back.
+   * Queues as last read, so a request, and each send of a batch, does not read and parse its
+   * queue's row again. Every write to a queue row goes through this store and forgets the
+   * entry; a store transaction that fails clears them all, since what it read after its own
+   * writes was rolled back with them.
    */
-  private queueMemo: Map<string, Queue> | undefined;
+  private readonly queueCache = new Map<string, Queue>();
 
-  private withQueueMemo<T>(run: () => T): T {
-    if (this.queueMemo !== undefined) {
-      try {
-        return run();
-      } catch (error) {
-        this.queueMemo.clear();
-        throw error;
-      }
-    }
-    this.queueMemo = new Map();
+  private clearingOnFailure<T>(run: () => T): T {
     try {
       return run();
-    } finally {
-      this.queueMemo = undefined;
+    } catch (error) {
+      this.queueCache.clear();
+      throw error;
     }
   }
 
   private forgetQueue(ref: QueueRef): void {
-    this.queueMemo?.delete(queueKey(ref));
+    this.queueCache.delete(queueKey(ref));
   }
 
   /** A transaction; inside `batch`, the batch's own (no savepoint per entry). */
   transaction<T>(fn: () => T): T {
-    return this.withQueueMemo(this.batching ? fn : () => this.state.transaction(fn));
+    return this.clearingOnFailure(this.batching ? fn : () => this.state.transaction(fn));
   }
 
   /**
@@ -322,7 +315,7 @@ export class SqsStore {
     this.batching = woken;
     let result: T;
     try {
-      result = this.withQueueMemo(() => this.state.transaction(fn));
+      result = this.clearingOnFailure(() => this.state.transaction(fn));
     } finally {
       this.batching = undefined;
     }
@@ -339,12 +332,16 @@ export class SqsStore {
   // ---- queues ------------------------------------------------------------------------------
 
   getQueue(ref: QueueRef): Queue | undefined {
-    const memoKey = this.queueMemo === undefined ? undefined : queueKey(ref);
-    const memo = memoKey === undefined ? undefined : this.queueMemo?.get(memoKey);
-    if (memo !== undefined) return memo;
+    const cacheKey = queueKey(ref);
+    const cached = this.queueCache.get(cacheKey);
+    if (cached !== undefined) return cached;
     const row = this.prepare<[string, string, string], QueueRow>(`SELECT * FROM sqs_queues WHERE ${KEY}`).get(...key(ref));
-    const queue = row === undefined ? undefined : toQueue(row);
-    if (queue !== undefined && memoKey !== undefined) this.queueMemo?.set(memoKey, queue);
+    if (row === undefined) return undefined;
+    // Shared by every request from now on: frozen, so a handler that changed one in place would fail loudly.
+    const queue = toQueue(row);
+    Object.freeze(queue.attributes);
+    Object.freeze(queue.tags);
+    this.queueCache.set(cacheKey, Object.freeze(queue));
     return queue;
   }
 
