@@ -364,8 +364,9 @@ function expiredToken(protocol: WireProtocol, service: string): AwsError {
   return new AwsError("ExpiredToken", "The security token included in the request is expired", 403);
 }
 
+/** S3 names its request ids x-amz-request-id and x-amz-id-2 (and sends no x-amzn-RequestId); the other services x-amzn-RequestId. */
 function addRequestIdHeaders(response: WireResponse, requestId: string, service: string | undefined): void {
-  response.headers["x-amzn-requestid"] = requestId;
+  if (service !== "s3") response.headers["x-amzn-requestid"] = requestId;
   if (service === "s3" || service === undefined) {
     response.headers["x-amz-request-id"] = requestId;
     response.headers["x-amz-id-2"] = hostId(requestId);

@@ -243,6 +243,10 @@ describe("S3 buckets", () => {
     assert.equal(get.headers.get("access-control-allow-origin"), "https://app.example.com");
     assert.match(get.headers.get("access-control-expose-headers") ?? "", /ETag/);
     assert.equal(await get.text(), "<p>hi</p>");
+    // S3's own request-id headers, not the x-amzn-RequestId of the JSON and query services.
+    assert.match(get.headers.get("x-amz-request-id") ?? "", /\S/);
+    assert.match(get.headers.get("x-amz-id-2") ?? "", /\S/);
+    assert.equal(get.headers.get("x-amzn-requestid"), null);
   });
 
   test("bucket policy is validated, stored and deleted", async () => {
