@@ -74,6 +74,16 @@ describe("SQS FIFO queues", () => {
     assert.deepEqual(third.Messages?.map((m) => m.Body), ["a3"]);
   });
 
+  test("a receive serves groups by their oldest message, not by their names, and fills from one group before the next", async () => {
+    const url = await fifo("groups");
+    const send = (body: string, group: string) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: body }));
+    for (const [body, group] of [["z1", "zulu"], ["a1", "alpha"], ["m1", "mike"], ["z2", "zulu"], ["a2", "alpha"]] as const) await send(body, group);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 4 }));
+    assert.deepEqual(got.Messages?.map((m) => m.Body), ["z1", "z2", "a1", "a2"]);
+    const rest = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(rest.Messages?.map((m) => m.Body), ["m1"]);
+  });
+
   test("deduplication within 5 minutes answers the original ids and enqueues nothing", async () => {
     const url = await fifo("dedup");
     const one = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g", MessageDeduplicationId: "same" }));
