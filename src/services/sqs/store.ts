@@ -92,9 +92,11 @@ export const SQS_MIGRATIONS: readonly string[] = [
   // both need the queue's messages ordered by those columns, not by visibility time.
   `CREATE INDEX sqs_messages_by_seq ON sqs_messages (account_id, region, queue, seq);
    CREATE INDEX sqs_messages_by_sent ON sqs_messages (account_id, region, queue, sent_at);`,
-  // A FIFO receive reads the oldest messages of the groups it reaches, not the whole queue.
-  // Partial: most standard-queue messages have no group, and their sends skip this index.
-  `CREATE INDEX sqs_messages_by_group ON sqs_messages (account_id, region, queue, group_id, seq) WHERE group_id IS NOT NULL;`,
+  // A FIFO receive reads the oldest messages of the groups it reaches, not the whole queue, and
+  // finds the groups locked by a message in flight from an index that holds only received ones.
+  // Partial: most standard-queue messages have no group, and their writes skip both indexes.
+  `CREATE INDEX sqs_messages_by_group ON sqs_messages (account_id, region, queue, group_id, seq) WHERE group_id IS NOT NULL;
+   CREATE INDEX sqs_messages_in_flight ON sqs_messages (account_id, region, queue, visible_at, group_id, received_at) WHERE group_id IS NOT NULL AND received_at IS NOT NULL;`,
 ];
 
 export interface QueueRef {
@@ -378,8 +380,11 @@ export class SqsStore {
   }
 
   setLastSequence(ref: QueueRef, sequence: string): void {
-    this.forgetQueue(ref);
     this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
+    // Every FIFO send changes this one column: the cached queue follows instead of being read again.
+    const cacheKey = queueKey(ref);
+    const cached = this.queueCache.get(cacheKey);
+    if (cached !== undefined) this.queueCache.set(cacheKey, Object.freeze({ ...{}, ...cached, lastSequence: sequence }));
   }
 
   deleteQueue(ref: QueueRef, now: number): void {
@@ -514,7 +519,9 @@ export class SqsStore {
   /** The groups of a FIFO queue with a message in flight (received, not yet visible again). */
   fifoLockedGroups(ref: QueueRef, now: number): Set<string> {
     return new Set(
-      this.prepare<[string, string, string, number], string>(`SELECT DISTINCT group_id FROM sqs_messages WHERE ${MKEY} AND visible_at > ? AND received_at IS NOT NULL`)
+      this.prepare<[string, string, string, number], string>(
+        `SELECT DISTINCT group_id FROM sqs_messages INDEXED BY sqs_messages_in_flight WHERE ${MKEY} AND visible_at > ? AND group_id IS NOT NULL AND received_at IS NOT NULL`,
+      )
         .pluck()
         .all(...key(ref), now),
     );
