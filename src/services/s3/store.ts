@@ -12,6 +12,7 @@ import { pooledRandomBytes } from "../../core/random.js";
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { BlobStore } from "../../state/blob-store.js";
 import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
+import { RowCache } from "../../state/row-cache.js";
 import { prefixUpperBound, type KeyScan, type ScanFrom } from "./domain/listing.js";
 import { OBJECT_LOCK_MIGRATION } from "./object-lock.js";
 
@@ -288,17 +289,21 @@ export class S3Store {
     return new S3Store(env.state);
   }
 
+  /** Bucket rows as last read: nearly every request reads its bucket's row first. */
+  private readonly buckets = new RowCache<BucketRow>();
+
   transaction<T>(fn: () => T): T {
-    return this.state.transaction(fn);
+    return this.buckets.guard(() => this.state.transaction(fn));
   }
 
   // --- buckets -----------------------------------------------------------------------------
 
   bucket(name: string): BucketRow | undefined {
-    return this.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE name = ?").get(name);
+    return this.buckets.get(name, () => this.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE name = ?").get(name));
   }
 
   insertBucket(row: Pick<BucketRow, "name" | "account_id" | "region" | "created_at">): void {
+    this.buckets.forget(row.name);
     this.prepare("INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES (?, ?, ?, ?)")
       .run(row.name, row.account_id, row.region, row.created_at);
   }
@@ -319,10 +324,12 @@ export class S3Store {
   }
 
   deleteBucket(name: string): void {
+    this.buckets.forget(name);
     this.prepare("DELETE FROM s3_buckets WHERE name = ?").run(name);
   }
 
   setBucketField(name: string, field: "versioning" | "mfa_delete" | "tags" | "cors" | "notifications", value: string | null): void {
+    this.buckets.forget(name);
     this.prepare(`UPDATE s3_buckets SET ${field} = ? WHERE name = ?`).run(value, name);
   }
 

@@ -5,6 +5,7 @@
  * Also owns the in-process long-poll waiters of each queue (they cannot live in SQLite).
  */
 import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
+import { RowCache } from "../../state/row-cache.js";
 import type { MessageAttributeValue } from "./domain/md5.js";
 import { QueueWaiters } from "./waiters.js";
 
@@ -287,30 +288,16 @@ export class SqsStore {
   /** Queues whose waiters are woken once the batch in progress has committed. */
   private batching: Set<string> | undefined;
 
-  /**
-   * Queues as last read, so a request, and each send of a batch, does not read and parse its
-   * queue's row again. Every write to a queue row goes through this store and forgets the
-   * entry; a store transaction that fails clears them all, since what it read after its own
-   * writes was rolled back with them.
-   */
-  private readonly queueCache = new Map<string, Queue>();
-
-  private clearingOnFailure<T>(run: () => T): T {
-    try {
-      return run();
-    } catch (error) {
-      this.queueCache.clear();
-      throw error;
-    }
-  }
+  /** Queues as last read, so a request, and each send of a batch, does not read and parse its queue's row again. */
+  private readonly queueCache = new RowCache<Queue>();
 
   private forgetQueue(ref: QueueRef): void {
-    this.queueCache.delete(queueKey(ref));
+    this.queueCache.forget(queueKey(ref));
   }
 
   /** A transaction; inside `batch`, the batch's own (no savepoint per entry). */
   transaction<T>(fn: () => T): T {
-    return this.clearingOnFailure(this.batching ? fn : () => this.state.transaction(fn));
+    return this.queueCache.guard(this.batching ? fn : () => this.state.transaction(fn));
   }
 
   /**
@@ -325,7 +312,7 @@ export class SqsStore {
     this.batching = woken;
     let result: T;
     try {
-      result = this.clearingOnFailure(() => this.state.transaction(fn));
+      result = this.queueCache.guard(() => this.state.transaction(fn));
     } finally {
       this.batching = undefined;
     }
@@ -342,17 +329,14 @@ export class SqsStore {
   // ---- queues ------------------------------------------------------------------------------
 
   getQueue(ref: QueueRef): Queue | undefined {
-    const cacheKey = queueKey(ref);
-    const cached = this.queueCache.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const row = this.prepare<[string, string, string], QueueRow>(`SELECT * FROM sqs_queues WHERE ${KEY}`).get(...key(ref));
-    if (row === undefined) return undefined;
-    // Shared by every request from now on: frozen, so a handler that changed one in place would fail loudly.
-    const queue = toQueue(row);
-    Object.freeze(queue.attributes);
-    Object.freeze(queue.tags);
-    this.queueCache.set(cacheKey, Object.freeze(queue));
-    return queue;
+    return this.queueCache.get(queueKey(ref), () => {
+      const row = this.prepare<[string, string, string], QueueRow>(`SELECT * FROM sqs_queues WHERE ${KEY}`).get(...key(ref));
+      if (row === undefined) return undefined;
+      const queue = toQueue(row);
+      Object.freeze(queue.attributes);
+      Object.freeze(queue.tags);
+      return queue;
+    });
   }
 
   insertQueue(queue: Omit<Queue, "purgedAt" | "lastSequence">): void {
@@ -382,9 +366,7 @@ export class SqsStore {
   setLastSequence(ref: QueueRef, sequence: string): void {
     this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
     // Every FIFO send changes this one column: the cached queue follows instead of being read again.
-    const cacheKey = queueKey(ref);
-    const cached = this.queueCache.get(cacheKey);
-    if (cached !== undefined) this.queueCache.set(cacheKey, Object.freeze({ ...{}, ...cached, lastSequence: sequence }));
+    this.queueCache.replace(queueKey(ref), (queue) => ({ ...{}, ...queue, lastSequence: sequence }));
   }
 
   deleteQueue(ref: QueueRef, now: number): void {

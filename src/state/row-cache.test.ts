@@ -1,0 +1,46 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { RowCache } from "./row-cache.js";
+
+describe("RowCache", () => {
+  test("loads once, remembers frozen rows, never remembers a missing one", () => {
+    const cache = new RowCache<{ name: string }>();
+    let loads = 0;
+    const load = () => {
+      loads++;
+      return { name: "orders" };
+    };
+    const first = cache.get("orders", load);
+    assert.equal(cache.get("orders", load), first);
+    assert.equal(loads, 1);
+    assert.ok(Object.isFrozen(first));
+    assert.throws(() => {
+      (first as { name: string }).name = "changed";
+    }, TypeError);
+    assert.equal(cache.get("gone", () => undefined), undefined);
+    assert.equal(cache.get("gone", () => ({ name: "gone" }))?.name, "gone", "a miss is asked again");
+  });
+
+  test("forget and replace follow the store's writes", () => {
+    const cache = new RowCache<{ n: number }>();
+    cache.get("k", () => ({ n: 1 }));
+    cache.replace("k", (row) => ({ n: row.n + 1 }));
+    assert.equal(cache.get("k", () => ({ n: 99 }))?.n, 2);
+    cache.replace("absent", () => ({ n: 5 }));
+    assert.equal(cache.get("absent", () => ({ n: 7 }))?.n, 7, "replace does not add a row");
+    cache.forget("k");
+    assert.equal(cache.get("k", () => ({ n: 3 }))?.n, 3);
+  });
+
+  test("a failed transaction clears everything it might have read after its own writes", () => {
+    const cache = new RowCache<{ n: number }>();
+    assert.equal(cache.guard(() => cache.get("k", () => ({ n: 1 }))?.n), 1);
+    assert.throws(() =>
+      cache.guard(() => {
+        cache.replace("k", () => ({ n: 2 }));
+        throw new Error("rolled back");
+      }),
+    );
+    assert.equal(cache.get("k", () => ({ n: 1 }))?.n, 1, "the uncommitted replacement is gone");
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Rows a service reads on nearly every request (an SQS queue, an S3 bucket), kept between
+ * requests instead of read and parsed again each time.
+ *
+ * Correct only under two rules the owning store keeps: every write to a cached row goes
+ * through the store, which forgets (or replaces) the entry; and every transaction runs through
+ * `guard`, which clears the whole cache when the transaction fails, since what was read or
+ * replaced after the transaction's own writes rolled back with them. Values are frozen: they
+ * are shared by every request, so a handler that changed one in place would fail loudly.
+ */
+export class RowCache<V extends object> {
+  private readonly rows = new Map<string, V>();
+
+  /** The cached row, or `load()`'s (remembered unless undefined). */
+  get(key: string, load: () => V | undefined): V | undefined {
+    const cached = this.rows.get(key);
+    if (cached !== undefined) return cached;
+    const loaded = load();
+    if (loaded !== undefined) this.rows.set(key, Object.freeze(loaded));
+    return loaded;
+  }
+
+  /** Replaces a cached row after a write that changed it (nothing when it is not cached). */
+  replace(key: string, update: (row: V) => V): void {
+    const cached = this.rows.get(key);
+    if (cached !== undefined) this.rows.set(key, Object.freeze(update(cached)));
+  }
+
+  forget(key: string): void {
+    this.rows.delete(key);
+  }
+
+  /** Runs a transaction (or a step of one); clears the cache if it throws. */
+  guard<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      this.rows.clear();
+      throw error;
+    }
+  }
+}
