@@ -10,8 +10,10 @@ import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
 
 /**
  * The state layer: one SQLite database for all metadata and small payloads, plus the blob
- * store for bodies. In-memory mode (tests, `--no-persist`) is the same code on `:memory:`
- * and a temporary blob dir, never a second implementation.
+ * store for bodies. In persistent mode a worker thread holds a second connection that does
+ * nothing but copy the WAL back into the database file (checkpointer.ts). In-memory mode
+ * (tests, `--no-persist`) is the same code on `:memory:` and a temporary blob dir, never a
+ * second implementation.
  *
  * Schema conventions every service follows:
  * - Tables are named `<service>_<thing>` (`sqs_queues`, `s3_objects`) and created by the
@@ -151,14 +153,19 @@ class SqliteStateLayer implements StateLayer {
     return new SqliteStateLayer(db, blobs, inMemory, dataDir, clock, ownedTempDir);
   }
 
-  /** Moves WAL checkpoints off this thread; if the worker fails, SQLite's own come back. */
+  /** Moves WAL checkpoints off this thread; if the worker cannot start or dies, SQLite's own come back. */
   private startCheckpointer(file: string, intervalMs: number): void {
     if (intervalMs <= 0) return;
-    this.db.pragma("wal_autocheckpoint = 0");
-    this.checkpointer = startCheckpointer(file, intervalMs, () => {
+    const fallBack = (): void => {
       this.checkpointer = undefined;
       if (!this.closed) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-    });
+    };
+    this.db.pragma("wal_autocheckpoint = 0");
+    try {
+      this.checkpointer = startCheckpointer(file, intervalMs, fallBack);
+    } catch {
+      fallBack();
+    }
   }
 
   get blobs(): BlobStore {
