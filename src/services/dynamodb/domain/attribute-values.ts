@@ -428,8 +428,7 @@ export function itemSize(item: Item): number {
   return size;
 }
 
-/** Refuses items over 400 KB with the wording of the operation (PutItem vs UpdateItem). */
-/** Refuses an item over 400 KB; returns its size (callers charge capacity by it). */
+/** Refuses an item over 400 KB with the wording of the operation (PutItem vs UpdateItem); returns its size (callers charge capacity by it). */
 export function assertItemSize(item: Item, operation: "put" | "update" = "put"): number {
   const size = itemSize(item);
   if (size > MAX_ITEM_SIZE) {
