@@ -2,7 +2,7 @@ import type { DeleteMessageBatchInput, DeleteMessageBatchOutput, DeleteMessageIn
 import { validateBatchEntries } from "../domain/message-validation.js";
 import { deleteMessage as remove } from "../messages.js";
 import { resolveQueue, type SqsContext } from "../queues.js";
-import { runEntry } from "./batch.js";
+import { runBatch } from "./batch.js";
 
 export function deleteMessage(input: DeleteMessageInput, ctx: SqsContext): DeleteMessageOutput {
   remove(ctx, resolveQueue(ctx, input.QueueUrl), input.ReceiptHandle);
@@ -12,14 +12,5 @@ export function deleteMessage(input: DeleteMessageInput, ctx: SqsContext): Delet
 export function deleteMessageBatch(input: DeleteMessageBatchInput, ctx: SqsContext): DeleteMessageBatchOutput {
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "DeleteMessageBatchRequestEntry");
-  const out: DeleteMessageBatchOutput = { Successful: [], Failed: [] };
-  // One transaction for the batch (store.batch: entries fail before they write).
-  ctx.store.batch(() => {
-    for (const entry of input.Entries) {
-      const result = runEntry(entry.Id, () => remove(ctx, queue, entry.ReceiptHandle));
-      if ("ok" in result) out.Successful.push({ Id: entry.Id });
-      else out.Failed.push(result.failed);
-    }
-  });
-  return out;
+  return runBatch(ctx.store, input.Entries, (entry) => remove(ctx, queue, entry.ReceiptHandle));
 }

@@ -2,7 +2,7 @@ import type { SendMessageBatchInput, SendMessageBatchOutput, SendMessageInput, S
 import { validateBatchEntries, validateBatchSize } from "../domain/message-validation.js";
 import { sendMessage as send } from "../messages.js";
 import { resolveQueue, type SqsContext } from "../queues.js";
-import { runEntry } from "./batch.js";
+import { runBatch } from "./batch.js";
 
 export function sendMessage(input: SendMessageInput, ctx: SqsContext): SendMessageOutput {
   const queue = resolveQueue(ctx, input.QueueUrl);
@@ -13,14 +13,5 @@ export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext):
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "SendMessageBatchRequestEntry");
   validateBatchSize(input.Entries.map((e) => ({ MessageBody: e.MessageBody, ...(e.MessageAttributes ? { MessageAttributes: e.MessageAttributes } : {}) })));
-  const out: SendMessageBatchOutput = { Successful: [], Failed: [] };
-  // One transaction for the batch (store.batch: entries fail before they write).
-  ctx.store.batch(() => {
-    for (const entry of input.Entries) {
-      const result = runEntry(entry.Id, () => send(ctx, queue, entry, { batch: true }));
-      if ("ok" in result) out.Successful.push({ Id: entry.Id, ...result.ok });
-      else out.Failed.push(result.failed);
-    }
-  });
-  return out;
+  return runBatch(ctx.store, input.Entries, (entry) => send(ctx, queue, entry, { batch: true }));
 }
