@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -72,6 +73,20 @@ describe("SQS FIFO queues", () => {
     for (const m of first.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
     const third = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     assert.deepEqual(third.Messages?.map((m) => m.Body), ["a3"]);
+  });
+
+  test("a group stays locked while a later message is in flight, even with an earlier one visible again; then it restarts at its head", async () => {
+    const url = await fifo("lock", { VisibilityTimeout: "30" });
+    for (const body of ["c1", "c2"]) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: "C", MessageDeduplicationId: body }));
+    const both = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(both.Messages?.map((m) => m.Body), ["c1", "c2"]);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: both.Messages?.[1]?.ReceiptHandle, VisibilityTimeout: 60 }));
+    await nimbus.scheduler.advance(30_000);
+    const locked = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.equal(locked.Messages, undefined, "c1 is visible again, but c2 is still in flight");
+    await nimbus.scheduler.advance(30_000);
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(again.Messages?.map((m) => m.Body), ["c1", "c2"]);
   });
 
   test("a receive serves groups by their oldest message, not by their names, and fills from one group before the next", async () => {

@@ -172,9 +172,9 @@ function candidates(ctx: SqsContext, queue: Queue, max: number, now: number, mov
       const sentAfter = now - retentionMs(queue);
       picked = fillFromGroups(
         ctx.store.fifoGroups(queue).filter((group) => !locked.has(group)),
-        (group, limit) => ctx.store.groupMessages(queue, group, sentAfter, limit).map((m) => ({ ...{}, ...m, availableAt: m.receivedAt === undefined ? m.visibleAt : 0 })),
+        (group, limit) => ctx.store.groupMessages(queue, group, sentAfter, limit),
         max,
-        now,
+        (m) => m.receivedAt !== undefined || m.visibleAt <= now,
       );
     } else {
       picked = ctx.store.visibleMessages(queue, now, max, now - retentionMs(queue));

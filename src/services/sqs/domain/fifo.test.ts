@@ -4,7 +4,6 @@ import { createHash } from "node:crypto";
 import { AwsError } from "../../../core/errors.js";
 import {
   DEDUPLICATION_INTERVAL_MS,
-  compareSequenceNumbers,
   contentBasedDeduplicationId,
   deduplicationKey,
   findDuplicate,
@@ -12,10 +11,9 @@ import {
   pruneDeduplication,
   recordDeduplication,
   resolveSendIds,
-  selectFifoReceive,
+  fillFromGroups,
   sendSettingsFromAttributes,
   type DeduplicationState,
-  type FifoMessageState,
   type QueueSendSettings,
 } from "./fifo.js";
 
@@ -146,57 +144,50 @@ describe("sequence numbers", () => {
     const c = nextSequenceNumber(b, t - 10_000);
     const d = nextSequenceNumber(c, t + 1);
     for (const s of [a, b, c, d]) assert.match(s, /^\d{20}$/);
-    assert.equal(compareSequenceNumbers(a, b), -1);
-    assert.equal(compareSequenceNumbers(b, c), -1);
-    assert.equal(compareSequenceNumbers(c, d), -1);
-    assert.equal(compareSequenceNumbers(d, d), 0);
+    const values = [a, b, c, d].map(BigInt);
+    assert.ok(values[0]! < values[1]! && values[1]! < values[2]! && values[2]! < values[3]!);
   });
 });
 
-describe("selectFifoReceive", () => {
-  let seq = 0;
-  const msg = (id: string, group: string, extra: Partial<FifoMessageState> = {}): FifoMessageState => ({
-    messageId: id,
-    messageGroupId: group,
-    sequenceNumber: String(18_000_000_000_000_000_000n + BigInt(++seq)),
-    availableAt: 0,
-    ...extra,
-  });
-  const ids = (list: FifoMessageState[]) => list.map((m) => m.messageId);
+describe("fillFromGroups", () => {
+  interface Msg {
+    id: string;
+    availableAt: number;
+  }
   const NOW = 1_000;
+  const available = (m: Msg) => m.availableAt <= NOW;
+  /** Groups in the order of their oldest message, each with its messages in sequence order. */
+  const queue = (groups: Record<string, Array<string | [string, number]>>) => {
+    const byGroup = new Map(Object.entries(groups).map(([g, list]) => [g, list.map((m): Msg => (typeof m === "string" ? { id: m, availableAt: 0 } : { id: m[0], availableAt: m[1] }))]));
+    const reads: Array<[string, number]> = [];
+    const messagesOf = (group: string, limit: number) => {
+      reads.push([group, limit]);
+      return (byGroup.get(group) ?? []).slice(0, limit);
+    };
+    return { groups: [...byGroup.keys()], messagesOf, reads };
+  };
+  const ids = (list: Msg[]) => list.map((m) => m.id);
 
   test("strict order within a group, filling from one group first", () => {
-    const messages = [msg("a1", "A"), msg("b1", "B"), msg("a2", "A"), msg("b2", "B"), msg("a3", "A")];
-    assert.deepEqual(ids(selectFifoReceive(messages, 10, NOW)), ["a1", "a2", "a3", "b1", "b2"]);
-    assert.deepEqual(ids(selectFifoReceive(messages, 2, NOW)), ["a1", "a2"]);
-    assert.deepEqual(ids(selectFifoReceive(messages, 4, NOW)), ["a1", "a2", "a3", "b1"]);
+    const q = queue({ A: ["a1", "a2", "a3"], B: ["b1", "b2"] });
+    assert.deepEqual(ids(fillFromGroups(q.groups, q.messagesOf, 10, available)), ["a1", "a2", "a3", "b1", "b2"]);
+    assert.deepEqual(ids(fillFromGroups(q.groups, q.messagesOf, 2, available)), ["a1", "a2"]);
+    assert.deepEqual(ids(fillFromGroups(q.groups, q.messagesOf, 4, available)), ["a1", "a2", "a3", "b1"]);
   });
 
-  test("input order does not matter, sequence numbers do", () => {
-    const messages = [msg("a1", "A"), msg("a2", "A"), msg("a3", "A")];
-    assert.deepEqual(ids(selectFifoReceive([...messages].reverse(), 10, NOW)), ["a1", "a2", "a3"]);
-  });
-
-  test("a group with a message in flight is locked; other groups still flow", () => {
-    const messages = [msg("a1", "A", { invisibleUntil: NOW + 30_000 }), msg("a2", "A"), msg("b1", "B")];
-    assert.deepEqual(ids(selectFifoReceive(messages, 10, NOW)), ["b1"]);
-    // Even when an earlier message of the group is visible again while a later one is in flight.
-    const mixed = [msg("c1", "C", { invisibleUntil: NOW - 1 }), msg("c2", "C", { invisibleUntil: NOW + 5 })];
-    assert.deepEqual(ids(selectFifoReceive(mixed, 10, NOW)), []);
-  });
-
-  test("an expired visibility timeout frees the group, head first", () => {
-    const messages = [msg("a1", "A", { invisibleUntil: NOW }), msg("a2", "A")];
-    assert.deepEqual(ids(selectFifoReceive(messages, 10, NOW)), ["a1", "a2"]);
+  test("reads only the groups a receive reaches, and only as many messages as it still takes", () => {
+    const q = queue({ A: ["a1", "a2", "a3"], B: ["b1", "b2"], C: ["c1"] });
+    fillFromGroups(q.groups, q.messagesOf, 4, available);
+    assert.deepEqual(q.reads, [["A", 4], ["B", 1]]);
   });
 
   test("a delayed message holds back the rest of its group", () => {
-    const messages = [msg("a1", "A"), msg("a2", "A", { availableAt: NOW + 1 }), msg("a3", "A"), msg("b1", "B", { availableAt: NOW + 1 }), msg("c1", "C")];
-    assert.deepEqual(ids(selectFifoReceive(messages, 10, NOW)), ["a1", "c1"]);
-    assert.deepEqual(ids(selectFifoReceive(messages, 10, NOW + 1)), ["a1", "a2", "a3", "b1", "c1"]);
+    const q = queue({ A: ["a1", ["a2", NOW + 1], "a3"], B: [["b1", NOW + 1]], C: ["c1"] });
+    assert.deepEqual(ids(fillFromGroups(q.groups, q.messagesOf, 10, available)), ["a1", "c1"]);
+    assert.deepEqual(ids(fillFromGroups(q.groups, q.messagesOf, 10, (m) => m.availableAt <= NOW + 1)), ["a1", "a2", "a3", "b1", "c1"]);
   });
 
   test("empty queue", () => {
-    assert.deepEqual(selectFifoReceive([], 10, NOW), []);
+    assert.deepEqual(fillFromGroups([], () => [], 10, available), []);
   });
 });

@@ -162,29 +162,9 @@ export function nextSequenceNumber(previous: string | undefined, nowMs: number):
   return next.toString().padStart(20, "0");
 }
 
-export function compareSequenceNumbers(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Receive
 // ---------------------------------------------------------------------------------------------
-
-export interface FifoMessageState {
-  messageId: string;
-  messageGroupId: string;
-  sequenceNumber: string;
-  /** Epoch ms after which it may be delivered (send time plus queue delay). */
-  availableAt: number;
-  /** End of the visibility timeout of the latest receive, if any. */
-  invisibleUntil?: number | undefined;
-}
-
-export function isInFlight(message: FifoMessageState, nowMs: number): boolean {
-  return message.invisibleUntil !== undefined && message.invisibleUntil > nowMs;
-}
 
 /**
  * Which messages a ReceiveMessage returns. Within a group messages go strictly in sequence
@@ -196,32 +176,19 @@ export function isInFlight(message: FifoMessageState, nowMs: number): boolean {
  * `groups` are the unlocked groups in that order; `messagesOf` gives up to `limit` messages of
  * one group in sequence order, so a store reads only the groups a receive reaches.
  */
-export function fillFromGroups<M extends Pick<FifoMessageState, "availableAt">>(
+export function fillFromGroups<M>(
   groups: Iterable<string>,
   messagesOf: (group: string, limit: number) => readonly M[],
   maxMessages: number,
-  nowMs: number,
+  available: (message: M) => boolean,
 ): M[] {
   const selected: M[] = [];
   for (const group of groups) {
     if (selected.length >= maxMessages) break;
     for (const message of messagesOf(group, maxMessages - selected.length)) {
-      if (message.availableAt > nowMs) break;
+      if (!available(message)) break;
       selected.push(message);
     }
   }
   return selected;
-}
-
-/** `fillFromGroups` over a list of every message of a queue, in any order. */
-export function selectFifoReceive(messages: readonly FifoMessageState[], maxMessages: number, nowMs: number): FifoMessageState[] {
-  const groups = new Map<string, FifoMessageState[]>();
-  const ordered = [...messages].sort((a, b) => compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber));
-  for (const message of ordered) {
-    const group = groups.get(message.messageGroupId);
-    if (group === undefined) groups.set(message.messageGroupId, [message]);
-    else group.push(message);
-  }
-  const unlocked = [...groups].filter(([, group]) => !group.some((m) => isInFlight(m, nowMs))).map(([id]) => id);
-  return fillFromGroups(unlocked, (id, limit) => (groups.get(id) ?? []).slice(0, limit), maxMessages, nowMs);
 }
