@@ -413,13 +413,11 @@ export class SqsStore {
     let last = this.lastSeq.get(memoKey);
     if (last === undefined) {
       // message_counter is what sends kept before; a move task's last_seq covers the messages it already moved away.
-      const row = this.prepare<[string, string, string, string, string, string, string, string, string], { last: number | null }>(
-        `SELECT MAX(
-           COALESCE((SELECT MAX(seq) FROM sqs_messages WHERE ${MKEY}), 0),
-           COALESCE((SELECT message_counter FROM sqs_queues WHERE ${KEY}), 0),
-           COALESCE((SELECT MAX(last_seq) FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ?), 0)) AS last`,
-      ).get(...key(ref), ...key(ref), ...key(ref));
-      last = row?.last ?? 0;
+      const counter = this.prepare<[string, string, string], number>(`SELECT message_counter FROM sqs_queues WHERE ${KEY}`).pluck().get(...key(ref));
+      const moved = this.prepare<[string, string, string], number | null>(
+        "SELECT MAX(last_seq) FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ?",
+      ).pluck().get(...key(ref));
+      last = Math.max(this.maxSeq(ref), counter ?? 0, moved ?? 0);
     }
     last += 1;
     this.lastSeq.set(memoKey, last);
