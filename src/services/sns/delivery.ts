@@ -12,10 +12,16 @@
  * A delivery that fails (queue deleted, message refused, endpoint disabled, HTTP retries used
  * up) goes to the subscription's dead-letter queue when it has a RedrivePolicy, and is dropped
  * otherwise, as on AWS; it never fails the Publish.
+ * Each delivery's outcome goes to the topic's delivery status log when the topic asks for it
+ * (`<Protocol>SuccessFeedbackRoleArn` and kin; delivery-status-log.ts), for the protocols AWS
+ * logs: SQS, Lambda and application here, HTTP/S once its retries settle (retry.ts).
  */
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
+import type { AwsError } from "../../core/errors.js";
 import { effectiveSubscriptionDeliveryPolicy } from "./delivery-policy.js";
+import { logDeliveryStatus } from "./delivery-status-log.js";
+import { deliveryId, inProcessAnswer, logsDeliveryStatus, statusNotification, type DeliveryOutcome, type StatusNotification } from "./domain/delivery-status.js";
 import { matchesFilterPolicy, validateFilterPolicy, validateFilterPolicyScope } from "./domain/filter-policy.js";
 import {
   buildConfirmation,
@@ -34,6 +40,7 @@ import {
 } from "./domain/messages.js";
 import { signingCertUrl } from "./domain/signing.js";
 import { CONFIRMATION_EMAIL_SUBJECT, DEFAULT_EMAIL_SUBJECT, emailConfirmationText, emailNotificationText, emailSender, snsPrettyJson } from "./email.js";
+import { errors } from "./errors.js";
 import { attributesForRecord } from "./outbox.js";
 import { endpointArn, isEnabled, parseEndpointArn, platformPayload, type PlatformEndpoint } from "./platform.js";
 import { deadLetterTargetArn, sendToQueue } from "./queues.js";
@@ -43,6 +50,9 @@ import type { Subscription, Topic } from "./store.js";
 import { subscriptionArn, topicArn, type SnsContext } from "./topics.js";
 
 const DELIVERED = new Set(["sqs", "lambda", "http", "https", "email", "email-json", "sms", "application"]);
+
+// Nimbus records pushes instead of sending them: no push service answered, and the record says so.
+const PUSH_RECORDED = "Recorded in the Nimbus outbox, not sent to the push service";
 
 export interface PublishedMessage {
   messageId: string;
@@ -258,12 +268,38 @@ function liveEndpoint(ctx: SnsContext, arn: string): PlatformEndpoint | undefine
   return endpoint !== undefined && isEnabled(endpoint) ? endpoint : undefined;
 }
 
+/** Why an `application` subscription's endpoint took no push: AWS's error for a deleted or disabled endpoint. */
+function endpointRefusal(ctx: SnsContext, arn: string): AwsError {
+  const ref = parseEndpointArn(arn);
+  return ref === undefined || ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id) === undefined ? errors.EndpointNotFound() : errors.EndpointDisabled();
+}
+
+/** The status record of a delivery made in-process: one attempt, handed off at `handedOffAt`. */
+async function logHandOff(
+  ctx: SnsContext,
+  topic: Topic,
+  sub: Subscription,
+  feedback: StatusNotification,
+  handedOffAt: number,
+  result: Pick<DeliveryOutcome, "status" | "providerResponse" | "statusCode" | "token">,
+): Promise<void> {
+  await logDeliveryStatus(ctx, topic, sub.protocol, feedback, {
+    ...result,
+    deliveryId: deliveryId(feedback.messageId, subscriptionArn(sub)),
+    destination: sub.endpoint,
+    dwellTimeMs: handedOffAt - Date.parse(feedback.timestamp),
+    attempts: 1,
+  });
+}
+
 export async function deliver(ctx: SnsContext, published: PublishedMessage): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: [], failed: [], deadLettered: [] };
   const { topic } = published;
   const arn = topicArn(topic);
   const timestamp = snsTimestamp(ctx.clock);
   const signer = published.fifo === undefined ? signerFor(ctx, topic) : undefined;
+  // What the delivery status records name, when the topic logs any.
+  const feedback = logsDeliveryStatus(topic.attributes) ? statusNotification({ message: published.message, messageId: published.messageId, topicArn: arn, timestamp }) : undefined;
   for (const sub of ctx.store.subscriptionsOf(topic)) {
     if (!sub.confirmed || !DELIVERED.has(sub.protocol)) continue;
     const endpoint = sub.protocol === "application" ? liveEndpoint(ctx, sub.endpoint) : undefined;
@@ -284,6 +320,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
       signer,
     };
     const raw = sub.attributes.RawMessageDelivery === "true";
+    const handedOffAt = ctx.clock.now();
     switch (sub.protocol) {
       case "http":
       case "https": {
@@ -301,6 +338,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
           // Decided now and kept with the retry, so it outlives a restart. The POST's body is
           // the queue's too (the same envelope, or the raw message): no second signature.
           deadLetter: dlq === undefined ? undefined : { targetArn: dlq, delivery: sqsDelivery(notification, { rawMessageDelivery: raw, envelope: delivery.body }) },
+          notification: feedback,
         });
         report.delivered.push(subArn);
         continue;
@@ -347,23 +385,34 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
             subscriptionArn: subArn,
           });
           report.delivered.push(subArn);
+          if (feedback !== undefined) await logHandOff(ctx, topic, sub, feedback, handedOffAt, { status: "SUCCESS", providerResponse: PUSH_RECORDED, statusCode: 200, token: endpoint.attributes.Token });
           continue;
         }
         // A deleted or disabled endpoint is a client-side error: no retry, dead-letter queue if any.
         report.failed.push(subArn);
+        if (feedback !== undefined) {
+          const refusal = endpointRefusal(ctx, sub.endpoint);
+          await logHandOff(ctx, topic, sub, feedback, handedOffAt, { status: "FAILURE", providerResponse: refusal.message, statusCode: refusal.status });
+        }
         if (await sendToSubscriptionDlq(ctx, sub, notification)) report.deadLettered.push(subArn);
         continue;
       default:
         break;
     }
+    let answer: Parameters<typeof inProcessAnswer>[1];
     try {
-      if (sub.protocol === "sqs") await sendToQueue(ctx.invoke, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: raw }));
-      else await deliverToLambda(ctx, sub, notification);
+      if (sub.protocol === "sqs") answer = { messageId: await sendToQueue(ctx.invoke, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: raw })) };
+      else {
+        await deliverToLambda(ctx, sub, notification);
+        answer = {};
+      }
       report.delivered.push(subArn);
-    } catch {
+    } catch (error) {
+      answer = { error };
       report.failed.push(subArn);
       if (await sendToSubscriptionDlq(ctx, sub, notification)) report.deadLettered.push(subArn);
     }
+    if (feedback !== undefined) await logHandOff(ctx, topic, sub, feedback, handedOffAt, inProcessAnswer(sub.protocol === "sqs" ? "sqs" : "lambda", answer));
   }
   return report;
 }

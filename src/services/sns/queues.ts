@@ -3,8 +3,8 @@ import { parseArn } from "../../core/arn.js";
 import type { Invoke } from "../../core/service.js";
 import type { SqsDelivery } from "./domain/messages.js";
 
-/** Sends an SQS delivery to the queue an ARN names; rejects when the queue refuses it or is gone. */
-export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: SqsDelivery): Promise<void> {
+/** Sends an SQS delivery to the queue an ARN names; resolves with its MessageId, rejects when the queue refuses it or is gone. */
+export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: SqsDelivery): Promise<string | undefined> {
   const arn = parseArn(queueArn);
   if (arn === undefined || arn.service !== "sqs") throw new Error(`not an SQS ARN: ${queueArn}`);
   const scope = { account: arn.account, region: arn.region };
@@ -13,7 +13,7 @@ export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: Sq
   const QueueUrl = `https://sqs.${arn.region}.amazonaws.com/${arn.account}/${arn.resource}`;
   // Group and deduplication ids only mean something to a FIFO queue; a standard queue refuses the latter.
   const fifoQueue = arn.resource.endsWith(".fifo");
-  await invoke(
+  const sent = await invoke<{ MessageId?: string }>(
     "sqs",
     "SendMessage",
     {
@@ -25,6 +25,7 @@ export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: Sq
     },
     scope,
   );
+  return sent.MessageId;
 }
 
 /** The dead-letter queue a subscription's RedrivePolicy names, if it names one. */

@@ -3,10 +3,12 @@
  * Nimbus resumes them (retry.ts). A row holds what the next attempt needs without looking
  * anything up again: the exact POST (headers and body, as the first attempt sent them), the
  * policy's retry schedule, the attempts sent so far, when the next step is due, and what the
- * dead-letter queue gets once the retries are used up. Rows are scoped by the subscription's
- * (account, region) and live from the first attempt until success or exhaustion.
+ * dead-letter queue gets once the retries are used up, and what the delivery status log needs
+ * to describe the outcome. Rows are scoped by the subscription's (account, region) and live
+ * from the first attempt until success or exhaustion.
  */
 import type { Database } from "../../state/database.js";
+import type { StatusNotification } from "./domain/delivery-status.js";
 import type { HttpDelivery, SqsDelivery } from "./domain/messages.js";
 
 export const HTTP_RETRY_MIGRATION = `CREATE TABLE sns_http_retries (
@@ -25,6 +27,9 @@ export const HTTP_RETRY_MIGRATION = `CREATE TABLE sns_http_retries (
     created_at       INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, id)
   ) WITHOUT ROWID;`;
+
+/** The published message as delivery status records name it (JSON); null for confirmations. */
+export const HTTP_RETRY_NOTIFICATION_MIGRATION = "ALTER TABLE sns_http_retries ADD COLUMN notification TEXT;";
 
 /** Where a delivery goes when its retries are used up: the subscription's RedrivePolicy queue. */
 export interface DeadLetter {
@@ -49,6 +54,8 @@ export interface PendingRetry {
    */
   dueAt: number;
   readonly deadLetter: DeadLetter | undefined;
+  /** A notification's message, for its delivery status record; undefined for a confirmation. */
+  readonly notification?: StatusNotification | undefined;
 }
 
 interface RetryRow {
@@ -64,6 +71,7 @@ interface RetryRow {
   due_at: number;
   dlq_arn: string | null;
   dlq_message: string | null;
+  notification: string | null;
 }
 
 /** The dead-letter message; its body is left out when it is the POST's own (it always is today). */
@@ -117,6 +125,7 @@ function toPendingRetry(row: RetryRow): PendingRetry {
     attempts: row.attempts,
     dueAt: row.due_at,
     deadLetter: row.dlq_arn === null || row.dlq_message === null ? undefined : { targetArn: row.dlq_arn, delivery: decodeDeadLetter(row.dlq_message, row.body) },
+    ...(row.notification !== null ? { notification: JSON.parse(row.notification) as StatusNotification } : {}),
   };
 }
 
@@ -128,8 +137,8 @@ export class HttpRetryStore {
   insert(retry: PendingRetry, now: number): void {
     this.db
       .prepare(
-        `INSERT INTO sns_http_retries (account_id, region, id, subscription_arn, endpoint, headers, body, delays, attempts, due_at, dlq_arn, dlq_message, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sns_http_retries (account_id, region, id, subscription_arn, endpoint, headers, body, delays, attempts, due_at, dlq_arn, dlq_message, created_at, notification)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         retry.account,
@@ -145,6 +154,7 @@ export class HttpRetryStore {
         retry.deadLetter?.targetArn ?? null,
         retry.deadLetter === undefined ? null : encodeDeadLetter(retry.deadLetter.delivery, retry.delivery.body),
         now,
+        retry.notification === undefined ? null : JSON.stringify(retry.notification),
       );
   }
 

@@ -13,6 +13,7 @@ import { createScheduler, type Scheduler } from "../../core/scheduler.js";
 import type { Invoke } from "../../core/service.js";
 import { openState, type StateLayer } from "../../state/database.js";
 import { DEFAULT_HTTP_RETRY_POLICY, type RetryPolicy } from "./delivery-policy.js";
+import { deliveryId, type StatusNotification } from "./domain/delivery-status.js";
 import type { HttpDelivery } from "./domain/messages.js";
 import type { PendingRetry } from "./retry-store.js";
 import { deliverWithRetries, resumeHttpRetries, type HttpDeliveryTarget, type RetryEnv } from "./retry.js";
@@ -24,6 +25,14 @@ const DLQ = "arn:aws:sqs:us-east-1:000000000000:orders-dlq";
 const DELIVERY: HttpDelivery = {
   headers: { "x-amz-sns-message-type": "Notification", "x-amz-sns-message-id": "m-1", "content-type": "text/plain; charset=UTF-8" },
   body: '{"Type":"Notification","MessageId":"m-1","Message":"hello"}',
+};
+
+const ROLE = "arn:aws:iam::000000000000:role/SNSFeedback";
+const NOTIFICATION: StatusNotification = {
+  messageMD5Sum: "5d41402abc4b2a76b9719d911017c592",
+  messageId: "m-1",
+  topicArn: "arn:aws:sns:us-east-1:000000000000:orders",
+  timestamp: "2026-01-15T12:00:00.000Z",
 };
 
 function policy(overrides: Partial<RetryPolicy>): RetryPolicy {
@@ -65,9 +74,15 @@ class Run {
       store: this.store,
       post: async (endpoint, delivery) => {
         this.posts.push({ endpoint, delivery, at: clock.now(), rows: this.store.retries.all().length });
-        return this.answer(this.posts.length);
+        const delivered = await this.answer(this.posts.length);
+        return delivered ? { delivered, statusCode: 200, response: "OK" } : { delivered, statusCode: 500, response: "Internal Server Error" };
       },
     };
+  }
+
+  /** Sets the topic's delivery status attributes. */
+  logStatus(attributes: Record<string, string>): void {
+    this.store.updateTopicAttributes({ account: "000000000000", region: "us-east-1", name: "orders" }, attributes);
   }
 
   subscribe(): void {
@@ -271,6 +286,47 @@ describe("HTTP/S retries in the database", () => {
       [["SendMessage", DELIVERY.body]],
     );
     assert.deepEqual(second.rows(), []);
+  });
+
+  test("delivered on the third attempt: one SUCCESS record with the attempts, the dwell time and the answer", async () => {
+    const run = start();
+    run.logStatus({ HTTPSuccessFeedbackRoleArn: ROLE, HTTPSuccessFeedbackSampleRate: "100" });
+    run.answer = (attempt) => attempt === 3;
+    deliverWithRetries(run.env, target({ notification: NOTIFICATION }));
+    assert.deepEqual(run.rows()[0]?.notification, NOTIFICATION, "kept with the row, for a restart");
+    await run.scheduler.advance(40_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      run.sent.map((s) => [s.operation, s.input.logGroupName]),
+      [["PutLogEvents", "sns/us-east-1/000000000000/orders"]],
+    );
+    const [event] = run.sent[0]?.input.logEvents as Array<{ timestamp: number; message: string }>;
+    assert.equal(event?.timestamp, T0 + 40_000);
+    assert.deepEqual(JSON.parse(event?.message ?? "{}"), {
+      notification: { messageMD5Sum: NOTIFICATION.messageMD5Sum, messageId: "m-1", topicArn: NOTIFICATION.topicArn, timestamp: "2026-01-15 12:00:00.000" },
+      delivery: { deliveryId: deliveryId("m-1", SUB), destination: "http://127.0.0.1:9/hook", providerResponse: "OK", dwellTimeMs: 40_000, attempts: 3, statusCode: 200 },
+      status: "SUCCESS",
+    });
+  });
+
+  test("used up: one FAILURE record in the /Failure group once the dead-letter queue has the message; confirmations are not logged", async () => {
+    const run = start();
+    run.logStatus({ HTTPFailureFeedbackRoleArn: ROLE });
+    const used = policy({ numRetries: 1, minDelayTarget: 5, maxDelayTarget: 5 });
+    deliverWithRetries(run.env, target({ policy: used, deadLetter: { targetArn: DLQ, delivery: { body: DELIVERY.body } }, notification: NOTIFICATION }));
+    deliverWithRetries(run.env, target({ policy: used }));
+    await run.scheduler.advance(5_000);
+    assert.deepEqual(
+      run.sent.map((s) => [s.operation, s.input.logGroupName]),
+      [
+        ["SendMessage", undefined],
+        ["PutLogEvents", "sns/us-east-1/000000000000/orders/Failure"],
+      ],
+    );
+    const [event] = run.sent[1]?.input.logEvents as Array<{ message: string }>;
+    const record = JSON.parse(event?.message ?? "{}") as { delivery: Record<string, unknown>; status: string };
+    assert.equal(record.status, "FAILURE");
+    assert.deepEqual(record.delivery, { deliveryId: deliveryId("m-1", SUB), destination: "http://127.0.0.1:9/hook", providerResponse: "Internal Server Error", dwellTimeMs: 5_000, attempts: 2, statusCode: 500 });
   });
 
   test("an answer that arrives while Nimbus stops leaves the row for the next start", async () => {

@@ -16,6 +16,9 @@
  * A subscription deleted while its retries are pending gets no more attempts; the message is
  * dropped, not sent to the dead-letter queue.
  *
+ * A notification's final outcome (delivered, or the retries used up) goes to the topic's
+ * delivery status log when the topic asks for HTTP status logging (delivery-status-log.ts).
+ *
  * Pending retries survive a restart (retry-store.ts): the row is written before the first
  * attempt goes out, updated as each retry is sent, and deleted on success or once the
  * dead-letter queue has the message. A restarted Nimbus (`resumeHttpRetries`) schedules each
@@ -27,40 +30,57 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type { Invoke } from "../../core/service.js";
+import { logDeliveryStatus, type StatusLogEnv } from "./delivery-status-log.js";
 import { retryDelays, type RetryPolicy } from "./delivery-policy.js";
+import { deliveryId, type StatusNotification } from "./domain/delivery-status.js";
 import type { HttpDelivery } from "./domain/messages.js";
 import { sendToQueue } from "./queues.js";
 import type { DeadLetter, HttpRetryStore, PendingRetry } from "./retry-store.js";
+import type { Topic, TopicRef } from "./store.js";
+import { parseTopicArn } from "./topics.js";
 
 /** "The connection will time out in 15 seconds." */
 const HTTP_TIMEOUT_MS = 15_000;
 
-export type HttpPost = (endpoint: string, delivery: HttpDelivery) => Promise<boolean>;
+/** What one POST came back with. */
+export interface HttpAnswer {
+  readonly delivered: boolean;
+  /** Absent when no answer came (the connection failed or timed out). */
+  readonly statusCode?: number | undefined;
+  /** The answer's reason phrase, or why none came: the status log's providerResponse. */
+  readonly response: string;
+}
 
-export interface RetryEnv {
+export type HttpPost = (endpoint: string, delivery: HttpDelivery) => Promise<HttpAnswer>;
+
+export interface RetryEnv extends StatusLogEnv {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
-  /** Reaches SQS for the dead-letter queue. */
+  /** Reaches SQS for the dead-letter queue, and CloudWatch Logs for delivery status. */
   readonly invoke: Invoke;
   /** `closing` is set as Nimbus shuts down: answers arriving after that leave the rows alone. */
-  readonly store: {
+  readonly store: StatusLogEnv["store"] & {
     readonly retries: HttpRetryStore;
     readonly closing: boolean;
     /** Whether the subscription still exists: an Unsubscribe stops its pending retries. */
     hasSubscription(account: string, region: string, subscriptionArn: string): boolean;
+    /** The topic whose attributes say whether to log a notification's outcome. */
+    getTopic(ref: TopicRef): Topic | undefined;
   };
   /** Replaces the POST (tests). */
   readonly post?: HttpPost;
 }
 
-/** POSTs one delivery; resolves whether AWS would count it delivered. Never rejects. */
-export async function postToEndpoint(endpoint: string, delivery: HttpDelivery): Promise<boolean> {
+/** POSTs one delivery; resolves with the answer and whether AWS would count it delivered. Never rejects. */
+export async function postToEndpoint(endpoint: string, delivery: HttpDelivery): Promise<HttpAnswer> {
   try {
     const res = await fetch(endpoint, { method: "POST", headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
     await res.arrayBuffer();
-    return res.status >= 200 && res.status < 500;
-  } catch {
-    return false;
+    return { delivered: res.status >= 200 && res.status < 500, statusCode: res.status, response: res.statusText };
+  } catch (err) {
+    // fetch says only "fetch failed"; the cause names it ("connect ECONNREFUSED 127.0.0.1:9").
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+    return { delivered: false, response: cause instanceof Error ? cause.message : String(cause) };
   }
 }
 
@@ -74,6 +94,8 @@ export interface HttpDeliveryTarget {
   readonly policy: RetryPolicy;
   /** Where the message goes when the last retry has failed too; dropped without one. */
   readonly deadLetter?: DeadLetter | undefined;
+  /** A notification's message, for its delivery status record (confirmations have none). */
+  readonly notification?: StatusNotification | undefined;
 }
 
 /** Sends a delivery and retries it per its policy; returns at once (AWS answers Publish first). */
@@ -91,6 +113,7 @@ export function deliverWithRetries(env: RetryEnv, target: HttpDeliveryTarget): v
     attempts: 1,
     dueAt: now + stepAfter(delays, 1),
     deadLetter: target.deadLetter,
+    notification: target.notification,
   };
   // Written before the POST: a Publish that has answered survives a crash during the first attempt.
   env.store.retries.insert(retry, now);
@@ -104,7 +127,7 @@ export function deliverWithRetries(env: RetryEnv, target: HttpDeliveryTarget): v
 export function resumeHttpRetries(env: RetryEnv): number {
   const pending = env.store.retries.all();
   // The attempt that was in flight when the process stopped has no answer: a failure.
-  for (const retry of pending) followUp(env, retry, Promise.resolve(false));
+  for (const retry of pending) followUp(env, retry, Promise.resolve({ delivered: false, response: "No answer: Nimbus stopped during the attempt" }));
   return pending.length;
 }
 
@@ -113,7 +136,7 @@ function stepAfter(delays: readonly number[], attempts: number): number {
   return delays[attempts - 1] ?? 0;
 }
 
-function post(env: RetryEnv, retry: PendingRetry): Promise<boolean> {
+function post(env: RetryEnv, retry: PendingRetry): Promise<HttpAnswer> {
   return (env.post ?? postToEndpoint)(retry.endpoint, retry.delivery);
 }
 
@@ -122,11 +145,31 @@ function forget(env: RetryEnv, retry: PendingRetry): void {
   if (!env.store.closing) env.store.retries.delete(retry);
 }
 
-function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<boolean>): void {
+/** A notification's final outcome, for the topic's delivery status log. */
+async function logOutcome(env: RetryEnv, retry: PendingRetry, answer: HttpAnswer): Promise<void> {
+  const notification = retry.notification;
+  if (notification === undefined || env.store.closing) return;
+  const topic = env.store.getTopic(parseTopicArn(notification.topicArn));
+  if (topic === undefined) return;
+  // The latest attempt went out one step before the step after it is due.
+  const sentAt = retry.dueAt - stepAfter(retry.delays, retry.attempts);
+  await logDeliveryStatus(env, topic, "http", notification, {
+    status: answer.delivered ? "SUCCESS" : "FAILURE",
+    deliveryId: deliveryId(notification.messageId, retry.subscriptionArn),
+    destination: retry.endpoint,
+    providerResponse: answer.response,
+    dwellTimeMs: sentAt - Date.parse(notification.timestamp),
+    attempts: retry.attempts,
+    statusCode: answer.statusCode,
+  });
+}
+
+function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<HttpAnswer>): void {
   const cancel = env.scheduler.at(
     retry.dueAt,
     async () => {
-      if ((await attempt) || env.store.closing) return;
+      const answer = await attempt;
+      if (answer.delivered || env.store.closing) return;
       if (!env.store.hasSubscription(retry.account, retry.region, retry.subscriptionArn)) {
         // Unsubscribed since: no more retries, and nothing for its dead-letter queue.
         forget(env, retry);
@@ -137,6 +180,7 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<boolean>)
           // A dead-letter queue that is gone or refuses the message loses it, as on AWS.
           await sendToQueue(env.invoke, retry.deadLetter.targetArn, retry.deadLetter.delivery).catch(() => undefined);
         }
+        await logOutcome(env, retry, answer);
         forget(env, retry);
         return;
       }
@@ -152,9 +196,10 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<boolean>)
     },
     "sns:http-retry",
   );
-  void attempt.then((delivered) => {
-    if (!delivered) return;
+  void attempt.then(async (answer) => {
+    if (!answer.delivered) return;
     cancel();
     forget(env, retry);
+    await logOutcome(env, retry, answer);
   });
 }

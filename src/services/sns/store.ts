@@ -3,11 +3,12 @@
  * (account, region); mobile push, SMS settings, the outbox and pending HTTP/S retries in their
  * own repositories. A thin repository: rules live in the handlers and the domain modules.
  */
+import type { Logger } from "../../server/logger.js";
 import type { Database, StateLayer } from "../../state/database.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
 import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
 import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
-import { HttpRetryStore, HTTP_RETRY_MIGRATION } from "./retry-store.js";
+import { HttpRetryStore, HTTP_RETRY_MIGRATION, HTTP_RETRY_NOTIFICATION_MIGRATION } from "./retry-store.js";
 import { SmsStore, SMS_MIGRATION } from "./sms.js";
 
 export const SNS_MIGRATIONS: readonly string[] = [
@@ -55,6 +56,8 @@ export const SNS_MIGRATIONS: readonly string[] = [
   ${OUTBOX_MIGRATION}`,
   // 3: HTTP/S deliveries waiting for a retry, so that a restart resumes them.
   HTTP_RETRY_MIGRATION,
+  // 4: what a retried notification's delivery status record names.
+  HTTP_RETRY_NOTIFICATION_MIGRATION,
 ];
 
 export interface TopicRef {
@@ -152,7 +155,11 @@ export class SnsStore {
   private seq = 0;
   private signing: SigningIdentity | undefined;
 
-  constructor(readonly state: StateLayer) {
+  constructor(
+    readonly state: StateLayer,
+    /** Nimbus's log, for what goes wrong after Publish has answered (delivery status logs). */
+    readonly logger?: Logger,
+  ) {
     state.migrate("sns", SNS_MIGRATIONS);
     this.db = state.db;
     this.platform = new PlatformStore(this.db);
