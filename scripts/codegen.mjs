@@ -4,7 +4,10 @@
  *  - src/generated/service-index.json: routing metadata of every catalog service, so start-up
  *    does not parse ~50 models to know which service a request is for;
  *  - src/generated/<id>.ts: TypeScript input/output types of every operation of each service
- *    that has a provider (services/<id>/index.ts), so the compiler checks handler names and shapes.
+ *    that has a provider (services/<id>/index.ts), so the compiler checks handler names and shapes;
+ *  - src/generated/<model file>.v3-members.json: the scalar members (headers, query parameters, XML and
+ *    JSON fields) that the current v3 client's schema has and the frozen v2 model lacks, as model
+ *    patches (src/protocol/model-patches.ts applies them at run time; the types include them).
  * Output is not committed (it is rebuilt by `npm run build`).
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -47,22 +50,121 @@ for (const entry of entries) {
     // schema carries them (xmlName, xmlFlattened). Record them per operation member path.
     writeFileSync(join(outDir, `${entry.id}.query-traits.json`), JSON.stringify(queryTraits(entry.id, model), null, 1) + "\n");
   }
+  const patches = v3Members(entry.id, model);
+  if (patches.length) {
+    writeFileSync(join(outDir, `${entry.model}.v3-members.json`), JSON.stringify(patches, null, 1) + "\n");
+    applyPatches(model, patches);
+  }
   if (existsSync(join(root, "src", "services", entry.id, "index.ts"))) {
     writeFileSync(join(outDir, `${entry.id}.ts`), generateTypes(entry.id, model));
   }
 }
 writeFileSync(join(outDir, "service-index.json"), JSON.stringify(index, null, 1) + "\n");
 
+// The v3 clients' schemas: a structure is [3, namespace, name, traits, memberNames, memberSchemas],
+// a list [1, ns, name, traits, memberSchema], a map [2, ns, name, traits, keySchema, valueSchema];
+// a scalar is a number code. A member schema is a schema, a code, or [schema, traits], where
+// traits is an object or a bit field (httpLabel and the like: never a member we add).
+function deref(s) {
+  return typeof s === "function" ? s() : s;
+}
+
+function member(ms) {
+  if (Array.isArray(ms) && ms.length === 2 && (typeof ms[1] === "object" || typeof ms[1] === "number") && !(typeof ms[0] === "number" && ms[0] >= 1 && ms[0] <= 9 && typeof ms[1] === "string")) {
+    return { target: deref(ms[0]), traits: ms[1] || {} };
+  }
+  return { target: deref(ms), traits: {} };
+}
+
+function v3Client(id) {
+  try {
+    return require(`@aws-sdk/client-${id}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A scalar code of the v3 schemas as a v2 model type; undefined for anything else. */
+function scalar(code) {
+  if (typeof code !== "number") return undefined;
+  return {
+    0: { type: "string" },
+    1: { type: "long" },
+    2: { type: "boolean" },
+    4: { type: "timestamp" },
+    5: { type: "timestamp", timestampFormat: "iso8601" },
+    6: { type: "timestamp", timestampFormat: "rfc822" },
+    7: { type: "timestamp", timestampFormat: "unixTimestamp" },
+    21: { type: "blob" },
+  }[code];
+}
+
+/** How a v3 member is addressed on the wire, as v2 model traits; undefined for placements we do not add. */
+function placement(traits) {
+  if (typeof traits === "number" && traits !== 0) return undefined;
+  const t = typeof traits === "object" ? traits : {};
+  if (t.httpLabel || t.httpPayload || t.httpPrefixHeaders || t.httpResponseCode || t.eventHeader || t.eventPayload) return undefined;
+  if (t.httpHeader) return { location: "header", locationName: t.httpHeader };
+  if (t.httpQuery) return { location: "querystring", locationName: t.httpQuery };
+  return t.xmlName ? { locationName: t.xmlName } : {};
+}
+
+/**
+ * Members of the current v3 client's schemas that the v2 model lacks, reached through
+ * structures, lists ("[]") and maps ("{}") from each operation's input and output. Only scalar
+ * members are added: a new nested structure would need shapes of its own, and none of Nimbus's
+ * handlers reads one yet. A shared v2 shape is patched once, at the first path reaching it.
+ */
+function v3Members(id, model) {
+  const client = v3Client(id);
+  if (!client) return [];
+  const patches = [];
+  const seen = new Set();
+  const walk = (schema, ref, operation, side, path) => {
+    schema = deref(schema);
+    if (!Array.isArray(schema) || !ref) return;
+    const shape = ref.shape ? model.shapes[ref.shape] : ref;
+    if (schema[0] === 1) return walk(member(schema[4]).target, shape.member, operation, side, [...path, "[]"]);
+    if (schema[0] === 2) return walk(member(schema[5]).target, shape.value, operation, side, [...path, "{}"]);
+    if (schema[0] !== 3 || shape.type !== "structure") return;
+    const key = ref.shape ?? `${operation}.${side}.${path.join(".")}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const members = {};
+    (schema[4] ?? []).forEach((name, i) => {
+      const { target, traits } = member(schema[5][i]);
+      const existing = shape.members?.[name];
+      if (existing) return walk(target, existing, operation, side, [...path, name]);
+      const type = scalar(target);
+      const where = placement(traits);
+      if (type && where) members[name] = { ...type, ...where };
+    });
+    if (Object.keys(members).length) patches.push({ operation, side, path, members });
+  };
+  for (const [op, def] of Object.entries(model.operations)) {
+    const schema = client[`${op}$`];
+    if (!schema) continue;
+    walk(schema[4], def.input, op, "input", []);
+    walk(schema[5], def.output, op, "output", []);
+  }
+  return patches;
+}
+
+/** The patches applied to the model the types are generated from (the run-time twin is applyModelPatches). */
+function applyPatches(model, patches) {
+  for (const patch of patches) {
+    let ref = model.operations[patch.operation][patch.side];
+    for (const step of patch.path) {
+      const shape = ref.shape ? model.shapes[ref.shape] : ref;
+      ref = step === "[]" ? shape.member : step === "{}" ? shape.value : shape.members[step];
+    }
+    const target = ref.shape ? model.shapes[ref.shape] : ref;
+    target.members = { ...target.members, ...patch.members };
+  }
+}
+
 function queryTraits(id, model) {
   const client = require(`@aws-sdk/client-${id}`);
-  const deref = (s) => (typeof s === "function" ? s() : s);
-  // A member schema is a schema, a primitive code, or [schema, traits].
-  const member = (ms) => {
-    if (Array.isArray(ms) && ms.length === 2 && (typeof ms[1] === "object" || ms[1] === 0) && !(typeof ms[0] === "number" && ms[0] >= 1 && ms[0] <= 9 && typeof ms[1] === "string")) {
-      return { target: deref(ms[0]), traits: ms[1] || {} };
-    }
-    return { target: deref(ms), traits: {} };
-  };
   const tree = (schema, depth) => {
     if (!Array.isArray(schema) || depth > 20) return undefined;
     const out = {};

@@ -3,13 +3,21 @@
  * wire contract (parsers drop what they do not declare), so a member the current SDKs send
  * but the model lacks would silently vanish. Each patch adds members to a structure reached
  * from an operation's input or output; a shared shape gains them everywhere it is used.
+ *
+ * Two sources: the codegen's `<model file>.v3-members.json`, every scalar member of the current
+ * v3 client's schema that the v2 model lacks (S3's newer checksums, conditional deletes...),
+ * and MODEL_PATCHES below, written by hand for what no schema declares.
  */
+import { readGenerated } from "./generated.js";
 import type { RawRef } from "./model.js";
 
 export interface MemberPatch {
   readonly operation: string;
   readonly side: "input" | "output";
-  /** Member names leading from the operation's input/output to the structure to extend. */
+  /**
+   * Steps from the operation's input/output to the structure to extend: member names, "[]"
+   * for a list's member and "{}" for a map's value.
+   */
   readonly path: readonly string[];
   readonly members: Readonly<Record<string, RawRef>>;
 }
@@ -48,9 +56,14 @@ interface PatchableModel {
 
 /** Applies the patches for one model file to its raw JSON, in place. Throws when a path no longer exists. */
 export function applyModelPatches(file: string, raw: PatchableModel): void {
-  for (const patch of MODEL_PATCHES[file] ?? []) {
+  const generated = readGenerated<MemberPatch[]>(`${file}.v3-members.json`) ?? [];
+  for (const patch of [...generated, ...(MODEL_PATCHES[file] ?? [])]) {
     let ref = raw.operations[patch.operation]?.[patch.side];
-    for (const name of patch.path) ref = ref && structureOf(raw, ref).members?.[name];
+    for (const step of patch.path) {
+      if (!ref) break;
+      const shape = structureOf(raw, ref);
+      ref = step === "[]" ? shape.member : step === "{}" ? shape.value : shape.members?.[step];
+    }
     if (!ref) throw new Error(`model patch ${file} ${patch.operation}.${patch.side}.${patch.path.join(".")}: no such member`);
     const target = structureOf(raw, ref) as { members?: Record<string, RawRef> };
     target.members = { ...{}, ...target.members, ...patch.members };

@@ -2,10 +2,8 @@
  * The services of this Nimbus: routing metadata for all of them at start-up (from the
  * generated index), and the model, router, provider and store of each one loaded on first use.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CodecService, ServiceIndexEntry } from "../protocol/codec.js";
+import { readGenerated } from "../protocol/generated.js";
 import { loadModel, type QueryTraits } from "../protocol/model.js";
 import { RestRouter } from "../protocol/rest.js";
 import { ServiceDirectory } from "../protocol/routing.js";
@@ -19,16 +17,6 @@ export interface LoadedService extends CodecService {
 }
 
 export type ServiceState = "running" | "available" | "not implemented";
-
-/** Reads a codegen output (src/generated/), from the compiled tree or the source tree. */
-function readGenerated<T>(name: string): T | undefined {
-  // dist/src/server -> src/generated: codegen output is read from the source tree, not copied.
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [join(here, "..", "generated", name), join(here, "..", "..", "..", "src", "generated", name)]) {
-    if (existsSync(candidate)) return JSON.parse(readFileSync(candidate, "utf8")) as T;
-  }
-  return undefined;
-}
 
 function readIndex(): Record<string, ServiceIndexEntry> {
   const index = readGenerated<Record<string, ServiceIndexEntry>>("service-index.json");
