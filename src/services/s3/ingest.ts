@@ -25,7 +25,11 @@ import {
   type AwsChunkedDecoderOptions,
 } from "./domain/aws-chunked.js";
 import {
+  algorithmFromHeaderName,
+  CHECKSUM_ALGORITHMS,
+  checksumMember,
   createHasher,
+  DEFAULT_CHECKSUM_ALGORITHM,
   decodeContentMd5,
   decodeChecksumValue,
   verifyChecksum,
@@ -40,13 +44,8 @@ export const MAX_PUT_SIZE = 5 * 1024 ** 3;
 
 const STREAM_BUFFER_BYTES = 4 * 1024 * 1024;
 
-export interface ChecksumHeaders {
-  readonly ChecksumAlgorithm?: string;
-  readonly ChecksumCRC32?: string;
-  readonly ChecksumCRC32C?: string;
-  readonly ChecksumSHA1?: string;
-  readonly ChecksumSHA256?: string;
-}
+/** x-amz-sdk-checksum-algorithm and the x-amz-checksum-* headers (ChecksumCRC32, ChecksumCRC64NVME...). */
+export type ChecksumHeaders = { readonly ChecksumAlgorithm?: string } & { readonly [A in ChecksumAlgorithm as `Checksum${A}`]?: string };
 
 export interface IngestRequest extends ChecksumHeaders {
   readonly Body?: Uint8Array | Readable;
@@ -63,26 +62,19 @@ export interface IngestResult {
   readonly blob: BlobInfo;
   /** Lowercase hex MD5, the single-part ETag without quotes. */
   readonly md5Hex: string;
-  readonly checksum?: { readonly algorithm: ChecksumAlgorithm; readonly value: string };
+  /** The checksum stored with the body: the one the request declared, or S3's default CRC64NVME. */
+  readonly checksum: { readonly algorithm: ChecksumAlgorithm; readonly value: string };
   /** Content-Encoding to store (aws-chunked removed). */
   readonly contentEncoding: string | undefined;
 }
 
-const HEADER_MEMBERS: readonly [keyof ChecksumHeaders, ChecksumAlgorithm][] = [
-  ["ChecksumCRC32", "CRC32"],
-  ["ChecksumCRC32C", "CRC32C"],
-  ["ChecksumSHA1", "SHA1"],
-  ["ChecksumSHA256", "SHA256"],
-];
-
 /** The x-amz-checksum-* header a request carries (at most one), validated. */
 export function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm; value: string } | undefined {
-  const found = HEADER_MEMBERS.filter(([member]) => input[member] !== undefined);
+  const found = CHECKSUM_ALGORITHMS.filter((algorithm) => input[checksumMember(algorithm)] !== undefined);
   if (found.length > 1) throw s3DomainErrors.MultipleChecksumHeaders();
-  const first = found[0];
-  if (!first) return undefined;
-  const [member, algorithm] = first;
-  const value = (input[member] as string).trim();
+  const algorithm = found[0];
+  if (!algorithm) return undefined;
+  const value = (input[checksumMember(algorithm)] as string).trim();
   decodeChecksumValue(algorithm, value);
   return { algorithm, value };
 }
@@ -106,20 +98,21 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
   if (!chunked && input.ContentLength !== undefined && input.ContentLength > maxSize) {
     throw errors.EntityTooLarge({}, { fields: { ProposedSize: input.ContentLength, MaxSizeAllowed: maxSize } });
   }
-  const algorithm = declared?.algorithm ?? requestedAlgorithm(input.ChecksumAlgorithm) ?? (chunked ? "CRC32" : undefined);
+  // Computed in the same pass as the MD5: the declared checksum, else the one a trailer will
+  // carry, else the CRC64NVME S3 adds to every upload that carries none.
+  const algorithm =
+    declared?.algorithm ?? requestedAlgorithm(input.ChecksumAlgorithm) ?? (chunked ? trailerAlgorithm(input.Trailer) : undefined) ?? DEFAULT_CHECKSUM_ALGORITHM;
   let blob: BlobInfo;
-  let computed: Buffer | undefined;
+  let computed: Buffer;
   let trailer: AwsChunkedDecoder["trailingChecksum"];
   if (!chunked && (!(input.Body instanceof Readable) || (input.ContentLength !== undefined && input.ContentLength <= SMALL_BLOB_BYTES))) {
     // A small plain body is read whole (its Content-Length bounds it) and hashed in one pass.
     const bytes = input.Body instanceof Readable ? await readWhole(input.Body) : Buffer.from(input.Body ?? new Uint8Array());
     if (bytes.length > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: bytes.length, MaxSizeAllowed: maxSize } });
     blob = await blobs.put(bytes, { hashes: ["md5"] });
-    if (algorithm) {
-      const hasher = createHasher(algorithm);
-      hasher.update(bytes);
-      computed = await hasher.digest();
-    }
+    const hasher = createHasher(algorithm);
+    hasher.update(bytes);
+    computed = await hasher.digest();
   } else {
     const streamed = await ingestStream(input, blobs, input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]), chunked, algorithm, maxSize);
     ({ blob, computed, trailer } = streamed);
@@ -129,25 +122,34 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
     if (input.ContentMD5 !== undefined) verifyContentMd5(input.ContentMD5, md5);
     let checksum: IngestResult["checksum"];
     if (declared) {
-      verifyChecksum(declared.algorithm, declared.value, computed ?? Buffer.alloc(0));
+      verifyChecksum(declared.algorithm, declared.value, computed);
       checksum = declared;
     } else if (trailer) {
-      const actual = trailer.algorithm === algorithm && computed ? computed : await digestBlob(blobs, blob.id, trailer.algorithm);
+      const actual = trailer.algorithm === algorithm ? computed : await digestBlob(blobs, blob.id, trailer.algorithm);
       verifyChecksum(trailer.algorithm, trailer.value, actual, { trailing: true });
       checksum = { algorithm: trailer.algorithm, value: trailer.value };
-    } else if (algorithm && computed) {
+    } else {
       checksum = { algorithm, value: computed.toString("base64") };
     }
     return {
       blob,
       md5Hex: md5.toString("hex"),
-      ...(checksum ? { checksum } : {}),
+      checksum,
       contentEncoding: storedContentEncoding(input.ContentEncoding),
     };
   } catch (err) {
     blobs.abandon(blob.id);
     throw err;
   }
+}
+
+/** The algorithm of the first x-amz-checksum-* trailer an x-amz-trailer header announces. */
+function trailerAlgorithm(header: string | undefined): ChecksumAlgorithm | undefined {
+  for (const name of header?.split(",") ?? []) {
+    const algorithm = algorithmFromHeaderName(name.trim());
+    if (algorithm) return algorithm;
+  }
+  return undefined;
 }
 
 /** The body as one Buffer; a client that hangs up before the end gets IncompleteBody. */
@@ -180,9 +182,9 @@ async function ingestStream(
   blobs: BlobStore,
   source: Readable,
   chunked: boolean,
-  algorithm: ChecksumAlgorithm | undefined,
+  algorithm: ChecksumAlgorithm,
   maxSize: number,
-): Promise<{ blob: BlobInfo; computed: Buffer | undefined; trailer: AwsChunkedDecoder["trailingChecksum"] }> {
+): Promise<{ blob: BlobInfo; computed: Buffer; trailer: AwsChunkedDecoder["trailingChecksum"] }> {
   const decoder: AwsChunkedDecoder | undefined = chunked ? createAwsChunkedDecoder(framing(input)) : undefined;
   // The request stream is piped, not handed to a pipeline: a failure must not destroy it (and
   // the socket with it) before the error response is written; the server drains the rest.
@@ -197,7 +199,7 @@ async function ingestStream(
   head.on("error", () => source.unpipe(head));
   source.pipe(head);
   // The checksum is computed in the same pass as the MD5 the blob store takes for the ETag.
-  const hasher = algorithm ? createHasher(algorithm) : undefined;
+  const hasher = createHasher(algorithm);
   let size = 0;
   let blob: BlobInfo;
   try {
@@ -207,13 +209,13 @@ async function ingestStream(
       onChunk: (chunk) => {
         size += chunk.length;
         if (size > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: size, MaxSizeAllowed: maxSize } });
-        hasher?.update(chunk);
+        hasher.update(chunk);
       },
     });
   } finally {
     source.off("error", fail);
   }
-  return { blob, computed: hasher ? await hasher.digest() : undefined, trailer: decoder?.trailingChecksum };
+  return { blob, computed: await hasher.digest(), trailer: decoder?.trailingChecksum };
 }
 
 /** Hashes a stored blob (a trailer named an algorithm the upload pass did not compute). */

@@ -15,6 +15,8 @@
  * delete) and the upload's id, so the object hot path does not carry them.
  */
 import { defineErrors } from "../../core/errors.js";
+import { CHECKSUM_ALGORITHMS, checksumMember } from "./domain/checksums.js";
+import type { ChecksumHeaders } from "./ingest.js";
 import { invalidArgument, invalidRequest, s3DomainErrors } from "./errors.js";
 import type { BucketRow, ObjectRow, S3Store } from "./store.js";
 
@@ -168,14 +170,7 @@ export interface LockHeaders {
   readonly ObjectLockLegalHoldStatus?: string;
 }
 
-export interface IntegrityHeaders {
-  readonly ContentMD5?: string;
-  readonly ChecksumAlgorithm?: string;
-  readonly ChecksumCRC32?: string;
-  readonly ChecksumCRC32C?: string;
-  readonly ChecksumSHA1?: string;
-  readonly ChecksumSHA256?: string;
-}
+export type IntegrityHeaders = ChecksumHeaders & { readonly ContentMD5?: string };
 
 export interface WriteLock {
   readonly lock: VersionLock;
@@ -231,7 +226,7 @@ export function resolveWriteLock(store: S3Store, bucket: BucketRow, input: LockH
  */
 export function requireIntegrity(input: IntegrityHeaders, lock: WriteLock | undefined, what: "Put Object" | "Put Part"): void {
   if (!lock?.hasRetentionOrHold) return;
-  const has = input.ContentMD5 !== undefined || input.ChecksumAlgorithm !== undefined || input.ChecksumCRC32 !== undefined || input.ChecksumCRC32C !== undefined || input.ChecksumSHA1 !== undefined || input.ChecksumSHA256 !== undefined;
+  const has = input.ContentMD5 !== undefined || input.ChecksumAlgorithm !== undefined || CHECKSUM_ALGORITHMS.some((a) => input[checksumMember(a)] !== undefined);
   if (!has) throw invalidRequest(`Content-MD5 OR x-amz-checksum- HTTP header is required for ${what} requests with Object Lock parameters`);
 }
 

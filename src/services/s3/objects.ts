@@ -4,6 +4,7 @@
  * tag sets with their limits.
  */
 import type { AwsError } from "../../core/errors.js";
+import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
 import { encryptionOutput, parseEncryption } from "./encryption.js";
 import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion } from "./errors.js";
 import type { S3Context } from "./index.js";
@@ -130,17 +131,19 @@ export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: bo
     ...(row.storage_class !== "STANDARD" ? { StorageClass: row.storage_class } : {}),
     ...(tags.length > 0 ? { TagCount: tags.length } : {}),
     ...(row.replication_status !== null ? { ReplicationStatus: row.replication_status } : {}),
-    ...(withChecksum ? checksumMembers(row.checksum_algorithm, row.checksum_value) : {}),
+    ...(withChecksum ? checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type) : {}),
     Metadata: JSON.parse(row.metadata) as Record<string, string>,
     ...encryptionOutput(parseEncryption(row.encryption)),
   };
 }
 
-/** A stored checksum as the output member the model has for it (ChecksumCRC32...). */
-export function checksumMembers(algorithm: string | null, value: string | null): Record<string, string> {
-  if (algorithm === null || value === null) return {};
-  const member = { CRC32: "ChecksumCRC32", CRC32C: "ChecksumCRC32C", SHA1: "ChecksumSHA1", SHA256: "ChecksumSHA256" }[algorithm];
-  return member ? { [member]: value } : {};
+/**
+ * A stored checksum as the output member the model has for it (ChecksumCRC32, ChecksumCRC64NVME,
+ * ChecksumSHA512...), with ChecksumType when the output carries one.
+ */
+export function checksumMembers(algorithm: string | null, value: string | null, type?: string | null): Record<string, string> {
+  if (algorithm === null || value === null || !isChecksumAlgorithm(algorithm)) return {};
+  return { [checksumMember(algorithm)]: value, ...(type ? { ChecksumType: type } : {}) };
 }
 
 // --- tags ------------------------------------------------------------------------------------

@@ -114,6 +114,8 @@ export const S3_MIGRATIONS: readonly string[] = [
    CREATE INDEX s3_objects_restores ON s3_objects (restore_completes_at) WHERE restore_completes_at IS NOT NULL;`,
   // Object Lock: retention and legal hold of versions and of uploads in progress (object-lock.ts).
   OBJECT_LOCK_MIGRATION,
+  // The checksum type (COMPOSITE, FULL_OBJECT) a multipart upload was created with.
+  `ALTER TABLE s3_uploads ADD COLUMN checksum_type TEXT;`,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
@@ -192,6 +194,8 @@ export interface UploadRow extends ObjectHeaders {
   readonly initiated: number;
   readonly owner_account: string;
   readonly checksum_algorithm: string | null;
+  /** COMPOSITE or FULL_OBJECT; null when the upload named no algorithm (S3's default CRC64NVME, FULL_OBJECT). */
+  readonly checksum_type: string | null;
   readonly acl: string | null;
   readonly encryption: string | null;
 }
@@ -213,9 +217,10 @@ export interface PartRow {
  */
 export type ObjectEntry = Pick<
   ObjectRow,
-  "key" | "version_id" | "is_latest" | "delete_marker" | "etag" | "size" | "last_modified" | "storage_class" | "checksum_algorithm" | "owner_account"
+  "key" | "version_id" | "is_latest" | "delete_marker" | "etag" | "size" | "last_modified" | "storage_class" | "checksum_algorithm" | "checksum_type" | "owner_account"
 > & { readonly versionId: string };
-const ENTRY_COLUMNS = "key, version_id, version_id AS versionId, is_latest, delete_marker, etag, size, last_modified, storage_class, checksum_algorithm, owner_account";
+const ENTRY_COLUMNS =
+  "key, version_id, version_id AS versionId, is_latest, delete_marker, etag, size, last_modified, storage_class, checksum_algorithm, checksum_type, owner_account";
 export type UploadEntry = UploadRow & { readonly uploadId: string };
 
 /** Every column of an object row but `seq`, in the order INSERT_OBJECT binds them. */
@@ -520,8 +525,8 @@ export class S3Store {
   insertUpload(row: UploadRow): void {
     this.prepare(
         `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, content_type, content_encoding, content_disposition,
-           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, acl, encryption)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, checksum_type, acl, encryption)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.upload_id,
@@ -540,6 +545,7 @@ export class S3Store {
         row.tags,
         row.storage_class,
         row.checksum_algorithm,
+        row.checksum_type,
         row.acl,
         row.encryption,
       );

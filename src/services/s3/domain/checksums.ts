@@ -49,6 +49,17 @@ export function isChecksumAlgorithm(value: string): value is ChecksumAlgorithm {
   return (CHECKSUM_ALGORITHMS as readonly string[]).includes(value);
 }
 
+/** `CRC64NVME` -> `ChecksumCRC64NVME`: the model member of the algorithm's value (headers, XML). */
+export function checksumMember(algorithm: ChecksumAlgorithm): `Checksum${ChecksumAlgorithm}` {
+  return `Checksum${algorithm}`;
+}
+
+/**
+ * The checksum S3 computes and stores for an upload that carries none (since 2025): a
+ * full-object CRC64NVME, returned like one the client sent.
+ */
+export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = "CRC64NVME";
+
 /** `CRC32` -> `x-amz-checksum-crc32`. */
 export function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
   return `x-amz-checksum-${algorithm.toLowerCase()}`;

@@ -225,6 +225,11 @@ function notImplementedHeader(header: string, additionalMessage: string): AwsErr
   return s3DomainErrors.HeaderNotImplemented({}, { fields: { Header: header, additionalMessage } });
 }
 
+/** The If-Match / If-None-Match headers of a write request (PutObject, CompleteMultipartUpload). */
+export function writeConditions(input: { readonly IfMatch?: string; readonly IfNoneMatch?: string }): WriteConditions {
+  return { ...(input.IfMatch !== undefined ? { ifMatch: input.IfMatch } : {}), ...(input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {}) };
+}
+
 /**
  * Checks the form of If-Match / If-None-Match on a write before any data is read: one of them
  * at most, If-None-Match only as `*`, If-Match only as an ETag.

@@ -63,6 +63,26 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "The {type} checksum type cannot be used with the {algorithm} checksum algorithm.",
   },
+  ChecksumModeMismatch: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The upload was created using the {type} checksum mode. The complete request must use the same checksum mode.",
+  },
+  InvalidChecksumType: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Value for x-amz-checksum-type header is invalid.",
+  },
+  ChecksumTypeWithoutAlgorithm: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.",
+  },
+  ObjectSizeMismatch: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The provided 'x-amz-mp-object-size' header value {given} does not match the object size {size}.",
+  },
   InvalidChecksumAlgorithm: {
     code: "InvalidRequest",
     status: 400,

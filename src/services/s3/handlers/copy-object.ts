@@ -107,7 +107,7 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
   emitObjectEvent(ctx, target, "s3:ObjectCreated:Copy", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   const sourceBucket = ctx.store.bucket(src.bucket);
   return {
-    CopyObjectResult: { ETag: row.etag, LastModified: new Date(row.last_modified), ...checksumMembers(row.checksum_algorithm, row.checksum_value) },
+    CopyObjectResult: { ETag: row.etag, LastModified: new Date(row.last_modified), ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type) },
     ...(sourceBucket?.versioning !== null && sourceBucket?.versioning !== undefined ? { CopySourceVersionId: source.version_id } : {}),
     ...(target.versioning !== null ? { VersionId: row.version_id } : {}),
     ...encryptionOutput(encryption),

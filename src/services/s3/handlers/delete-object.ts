@@ -1,5 +1,6 @@
 import type { DeleteObjectInput, DeleteObjectOutput, DeleteObjectsInput, DeleteObjectsOutput } from "../../../generated/s3.js";
 import { AwsError } from "../../../core/errors.js";
+import { evaluateDeleteCondition } from "../domain/conditions.js";
 import { invalidArgument, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
@@ -15,10 +16,15 @@ export const MAX_DELETE_OBJECTS = 1000;
  * Deletes one key, as the bucket's versioning says, inside the caller's transaction.
  * Without a version id: unversioned buckets remove the object, versioned buckets add a delete
  * marker (suspended ones as the "null" version). With one: that version goes for good.
- * Deleting what is not there succeeds (204), as S3 does.
+ * Deleting what is not there succeeds (204), as S3 does. `ifMatch` makes the delete conditional
+ * on the current version's ETag (DeleteObject's If-Match, DeleteObjects' per-object ETag).
  */
-function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined, bypassGovernance = false): DeleteObjectOutput {
+function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined, bypassGovernance: boolean, ifMatch: string | undefined): DeleteObjectOutput {
   const { store } = ctx;
+  if (ifMatch !== undefined) {
+    const latest = store.latest(bucket.name, key);
+    evaluateDeleteCondition(ifMatch, latest === undefined ? undefined : latest.delete_marker ? { deleteMarker: true } : { etag: latest.etag }, key, versionId);
+  }
   if (versionId !== undefined) {
     if (versionId === "" || !VERSION_ID.test(versionId)) throw invalidArgument("Invalid version id specified", "versionId", versionId);
     const row = store.version(bucket.name, key, versionId);
@@ -44,7 +50,7 @@ function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: st
 
 export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteObjectOutput {
   requireBucket(ctx, input.Bucket);
-  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true));
+  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch));
 }
 
 export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
@@ -57,7 +63,7 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
     const bucket = requireBucket(ctx, input.Bucket);
     for (const object of objects) {
       try {
-        const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true));
+        const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true, object.ETag));
         deleted.push({
           Key: object.Key,
           ...(object.VersionId !== undefined ? { VersionId: object.VersionId } : {}),

@@ -14,7 +14,7 @@ export function getObjectAttributes(input: GetObjectAttributesInput, ctx: S3Cont
   }
   if (wanted.size === 0) throw invalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", "");
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
-  const checksum = checksumMembers(row.checksum_algorithm, row.checksum_value);
+  const checksum = checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type);
   return {
     LastModified: new Date(row.last_modified),
     ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),

@@ -13,12 +13,26 @@ import type {
   UploadPartOutput,
 } from "../../../generated/s3.js";
 import { BlobNotFoundError, type BlobStore } from "../../../state/blob-store.js";
-import { compositeChecksum, multipartETag, normalizeETag, type ChecksumAlgorithm } from "../domain/checksums.js";
-import { evaluateWriteConditions, validateWriteConditions } from "../domain/conditions.js";
+import {
+  checksumMember,
+  checksumMismatch,
+  compositeChecksum,
+  createHasher,
+  DEFAULT_CHECKSUM_ALGORITHM,
+  defaultChecksumType,
+  fullObjectChecksum,
+  multipartETag,
+  normalizeETag,
+  stripPartCount,
+  validateChecksumType,
+  type ChecksumAlgorithm,
+  type ChecksumType,
+} from "../domain/checksums.js";
+import { evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import { listMultipartUploads as listUploads } from "../domain/listing.js";
 import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
-import { ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
+import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
 import { requestedObjectAcl } from "../access.js";
 import { abortScheduleOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
@@ -34,6 +48,25 @@ export const MAX_PART_SIZE = 5 * 1024 ** 3;
 export const MAX_PART_NUMBER = 10_000;
 const DEFAULT_MAX_PARTS = 1000;
 
+/**
+ * The checksum an upload's parts and object carry: the algorithm and type it was created with,
+ * or, when it named none, S3's default (a CRC64NVME of the whole object, combined from the parts').
+ */
+export function uploadChecksum(upload: UploadRow): { algorithm: ChecksumAlgorithm; type: ChecksumType } {
+  const named = upload.checksum_algorithm as ChecksumAlgorithm | null;
+  const algorithm = named ?? DEFAULT_CHECKSUM_ALGORITHM;
+  return { algorithm, type: (upload.checksum_type as ChecksumType | null) ?? defaultChecksumType(algorithm) };
+}
+
+/** x-amz-checksum-type on CreateMultipartUpload: COMPOSITE or FULL_OBJECT, with an algorithm that allows it. */
+function requestedChecksumType(value: string | undefined, algorithm: ChecksumAlgorithm | undefined): ChecksumType | null {
+  if (value === undefined) return algorithm ? defaultChecksumType(algorithm) : null;
+  if (value !== "COMPOSITE" && value !== "FULL_OBJECT") throw s3DomainErrors.InvalidChecksumType();
+  if (!algorithm) throw s3DomainErrors.ChecksumTypeWithoutAlgorithm();
+  validateChecksumType(algorithm, value);
+  return value;
+}
+
 function requireUpload(ctx: S3Context, bucket: string, key: string, uploadId: string): UploadRow {
   const upload = ctx.store.upload(bucket, key, uploadId);
   if (!upload) throw noSuchUpload(uploadId);
@@ -44,6 +77,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const bucket = requireBucket(ctx, input.Bucket);
   validateKey(input.Key);
   const algorithm = requestedAlgorithm(input.ChecksumAlgorithm);
+  const checksumType = requestedChecksumType(input.ChecksumType, algorithm);
   const tags = parseTaggingHeader(input.Tagging);
   const now = ctx.clock.now();
   const uploadId = ctx.store.newUploadId(now);
@@ -58,6 +92,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
       initiated: now,
       owner_account: ctx.account,
       checksum_algorithm: algorithm ?? null,
+      checksum_type: checksumType,
       acl: requestedObjectAcl(ctx, bucket, input),
       encryption: JSON.stringify(encryption),
     });
@@ -71,6 +106,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
     ...abortScheduleOf(ctx.store, bucket.name, { key: input.Key, initiated: now }),
     ...encryptionOutput(encryption),
     ...(algorithm ? { ChecksumAlgorithm: algorithm } : {}),
+    ...(checksumType ? { ChecksumType: checksumType } : {}),
   };
 }
 
@@ -83,11 +119,9 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   checkReadKey(encryption, input);
   const lockedUpload = uploadLock(ctx.store, upload.upload_id);
   requireIntegrity(input, lockedUpload ? { lock: lockedUpload, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now()), "Put Part");
-  const received = await ingestBody(
-    ctx.store.blobs,
-    { ...{}, ...input, ...(input.ChecksumAlgorithm === undefined && upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}) },
-    MAX_PART_SIZE,
-  );
+  // A part without a checksum of its own gets the upload's (S3's default CRC64NVME when it names none).
+  const { algorithm } = uploadChecksum(upload);
+  const received = await ingestBody(ctx.store.blobs, { ...{}, ...input, ...(input.ChecksumAlgorithm === undefined ? { ChecksumAlgorithm: algorithm } : {}) }, MAX_PART_SIZE);
   const etag = `"${received.md5Hex}"`;
   try {
     ctx.store.transaction(() => {
@@ -98,7 +132,7 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
         blob_id: received.blob.id,
         size: received.blob.size,
         etag,
-        checksum: received.checksum && (upload.checksum_algorithm === null || received.checksum.algorithm === upload.checksum_algorithm) ? received.checksum.value : null,
+        checksum: received.checksum.algorithm === algorithm ? received.checksum.value : null,
         last_modified: utcSeconds(ctx.clock.now()),
       });
     });
@@ -106,18 +140,11 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
     ctx.store.blobs.abandon(received.blob.id);
     throw err;
   }
-  return { ETag: etag, ...encryptionOutput(encryption), ...(received.checksum ? checksumMembers(received.checksum.algorithm, received.checksum.value) : {}) };
+  return { ETag: etag, ...encryptionOutput(encryption), ...checksumMembers(received.checksum.algorithm, received.checksum.value) };
 }
 
-const PART_CHECKSUM_MEMBERS: readonly ["ChecksumCRC32" | "ChecksumCRC32C" | "ChecksumSHA1" | "ChecksumSHA256", ChecksumAlgorithm][] = [
-  ["ChecksumCRC32", "CRC32"],
-  ["ChecksumCRC32C", "CRC32C"],
-  ["ChecksumSHA1", "SHA1"],
-  ["ChecksumSHA256", "SHA256"],
-];
-
 /** The parts a CompleteMultipartUpload names, checked against what was uploaded, in order. */
-function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly PartRow[], algorithm: string | null): PartRow[] {
+function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly PartRow[], algorithm: ChecksumAlgorithm): PartRow[] {
   const requested = input.MultipartUpload?.Parts ?? [];
   if (requested.length === 0) throw s3DomainErrors.MalformedXML();
   const byNumber = new Map(uploaded.map((p) => [p.part_number, p]));
@@ -130,10 +157,8 @@ function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly Par
     const stored = byNumber.get(number);
     const fields = { UploadId: input.UploadId, PartNumber: number, ETag: part.ETag ?? "" };
     if (!stored || part.ETag === undefined || normalizeETag(part.ETag) !== normalizeETag(stored.etag)) throw errors.InvalidPart({}, { fields });
-    for (const [member, alg] of PART_CHECKSUM_MEMBERS) {
-      const given = part[member];
-      if (given !== undefined && alg === algorithm && stored.checksum !== null && given !== stored.checksum) throw errors.InvalidPart({}, { fields });
-    }
+    const given = part[checksumMember(algorithm)];
+    if (given !== undefined && stored.checksum !== null && given !== stored.checksum) throw errors.InvalidPart({}, { fields });
     selected.push(stored);
   }
   selected.forEach((part, i) => {
@@ -155,24 +180,37 @@ async function* concatenate(blobs: BlobStore, parts: readonly PartRow[]): AsyncG
 
 export async function completeMultipartUpload(input: CompleteMultipartUploadInput, ctx: S3Context): Promise<CompleteMultipartUploadOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
-  const conditions = input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {};
+  const conditions = writeConditions(input);
   validateWriteConditions(conditions);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
-  const parts = selectParts(input, ctx.store.parts(upload.upload_id), upload.checksum_algorithm);
+  const { algorithm, type } = uploadChecksum(upload);
+  if (input.ChecksumType !== undefined && input.ChecksumType !== type) throw s3DomainErrors.ChecksumModeMismatch({ type });
+  const declared = headerChecksum(input);
+  const parts = selectParts(input, ctx.store.parts(upload.upload_id), algorithm);
+  const size = parts.reduce((total, p) => total + p.size, 0);
+  if (input.MpuObjectSize !== undefined && input.MpuObjectSize !== size) throw s3DomainErrors.ObjectSizeMismatch({ given: input.MpuObjectSize, size });
   const named = uploadLock(ctx.store, upload.upload_id);
   const lock = named ? { lock: named, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now());
   const etag = multipartETag(parts.map((p) => p.etag));
-  const algorithm = upload.checksum_algorithm as ChecksumAlgorithm | null;
+  const partChecksums = parts.every((p) => p.checksum !== null) ? parts.map((p) => ({ checksum: p.checksum as string, size: p.size })) : undefined;
+  // A FULL_OBJECT CRC combines the parts' CRCs; parts that carried another checksum (an upload
+  // that named no algorithm) leave it to a CRC of the bytes as they are joined.
   let checksum: string | null = null;
-  if (algorithm !== null && parts.every((p) => p.checksum !== null)) checksum = compositeChecksum(algorithm, parts.map((p) => p.checksum as string));
+  if (partChecksums) checksum = type === "FULL_OBJECT" ? fullObjectChecksum(algorithm, partChecksums) : compositeChecksum(algorithm, partChecksums.map((p) => p.checksum));
+  const hasher = checksum === null && type === "FULL_OBJECT" ? createHasher(algorithm) : undefined;
   let blob;
   try {
     // The object is one blob: parts are streamed into it (flat memory), so reads and ranges
     // never have to stitch parts together.
-    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts), { id: "unique" });
+    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts), { id: "unique", ...(hasher ? { onChunk: (chunk: Uint8Array) => hasher.update(chunk) } : {}) });
   } catch (err) {
     if (err instanceof BlobNotFoundError) throw noSuchUpload(input.UploadId);
     throw err;
+  }
+  if (hasher) checksum = (await hasher.digest()).toString("base64");
+  if (declared && (declared.algorithm !== algorithm || checksum === null || stripPartCount(declared.value) !== stripPartCount(checksum))) {
+    ctx.store.blobs.abandon(blob.id);
+    throw checksumMismatch(declared.algorithm);
   }
   const blobId = blob.id;
   try {
@@ -199,7 +237,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
         last_modified: utcSeconds(ctx.clock.now()),
         checksum_algorithm: checksum !== null ? algorithm : null,
         checksum_value: checksum,
-        checksum_type: checksum !== null ? "COMPOSITE" : null,
+        checksum_type: checksum !== null ? type : null,
         parts_count: parts.length,
         part_sizes: JSON.stringify(parts.map((p) => p.size)),
         acl: upload.acl,
@@ -218,7 +256,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
       Key: input.Key,
       ETag: etag,
       ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
-      ...checksumMembers(row.checksum_algorithm, row.checksum_value),
+      ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
       ...encryptionOutput(parseEncryption(row.encryption)),
     };
   } catch (err) {
@@ -263,7 +301,7 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
             LastModified: new Date(p.last_modified),
             ETag: p.etag,
             Size: p.size,
-            ...(upload.checksum_algorithm !== null ? checksumMembers(upload.checksum_algorithm, p.checksum) : {}),
+            ...checksumMembers(uploadChecksum(upload).algorithm, p.checksum),
           })),
         }
       : {}),
@@ -271,6 +309,7 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
     Owner: owner,
     StorageClass: upload.storage_class,
     ...(upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}),
+    ...(upload.checksum_type !== null ? { ChecksumType: upload.checksum_type } : {}),
   };
 }
 
@@ -306,6 +345,7 @@ export function listMultipartUploads(input: ListMultipartUploadsInput, ctx: S3Co
               Owner: owner,
               Initiator: owner,
               ...(entry.checksum_algorithm !== null ? { ChecksumAlgorithm: entry.checksum_algorithm } : {}),
+              ...(entry.checksum_type !== null ? { ChecksumType: entry.checksum_type } : {}),
             };
           }),
         }

@@ -14,6 +14,7 @@ import { AwsError } from "../../../core/errors.js";
 import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
 import type { PutObjectInput } from "../../../generated/s3.js";
 import type { WireRequest, WireResponse } from "../../../protocol/wire.js";
+import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumMember } from "../domain/checksums.js";
 import { invalidArgument, noSuchBucket, s3DomainErrors } from "../errors.js";
 import { FormDataError, FormDataReader, FormFieldTooLarge, formDataBoundary, type FormPartHeaders } from "../form-data.js";
 import {
@@ -50,10 +51,7 @@ const FIELD_MEMBERS: Readonly<Record<string, keyof PutObjectInput>> = {
   "x-amz-server-side-encryption-customer-key": "SSECustomerKey",
   "x-amz-server-side-encryption-customer-key-md5": "SSECustomerKeyMD5",
   "x-amz-checksum-algorithm": "ChecksumAlgorithm",
-  "x-amz-checksum-crc32": "ChecksumCRC32",
-  "x-amz-checksum-crc32c": "ChecksumCRC32C",
-  "x-amz-checksum-sha1": "ChecksumSHA1",
-  "x-amz-checksum-sha256": "ChecksumSHA256",
+  ...Object.fromEntries(CHECKSUM_ALGORITHMS.map((a) => [checksumHeaderName(a), checksumMember(a)])),
 };
 
 const invalidToken = (): AwsError => new AwsError("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);

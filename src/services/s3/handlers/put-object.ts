@@ -1,5 +1,5 @@
 import type { PutObjectInput, PutObjectOutput } from "../../../generated/s3.js";
-import { evaluateWriteConditions, validateWriteConditions } from "../domain/conditions.js";
+import { evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import type { S3Context } from "../index.js";
 import { encryptionOutput, resolveEncryption } from "../encryption.js";
 import { ingestBody } from "../ingest.js";
@@ -14,7 +14,7 @@ import { applyWriteLock, requireIntegrity, resolveWriteLock } from "../object-lo
 export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put" | "Post" = "Put"): Promise<PutObjectOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
   validateKey(input.Key);
-  const conditions = input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {};
+  const conditions = writeConditions(input);
   validateWriteConditions(conditions);
   const tags = parseTaggingHeader(input.Tagging);
   const acl = requestedObjectAcl(ctx, bucket, input);
@@ -28,7 +28,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
       return ctx.store.transaction(() => {
         // Re-read: the bucket may have gone and the key may have changed while the body streamed.
         const current = requireBucket(ctx, input.Bucket);
-        if (conditions.ifNoneMatch !== undefined) {
+        if (conditions.ifNoneMatch !== undefined || conditions.ifMatch !== undefined) {
           const latest = ctx.store.latest(current.name, input.Key);
           evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
         }
@@ -39,9 +39,9 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
           size: received.blob.size,
           etag: `"${received.md5Hex}"`,
           last_modified: utcSeconds(ctx.clock.now()),
-          checksum_algorithm: received.checksum?.algorithm ?? null,
-          checksum_value: received.checksum?.value ?? null,
-          checksum_type: received.checksum ? "FULL_OBJECT" : null,
+          checksum_algorithm: received.checksum.algorithm,
+          checksum_value: received.checksum.value,
+          checksum_type: "FULL_OBJECT",
           parts_count: null,
           part_sizes: null,
           acl,
@@ -61,7 +61,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
   return {
     ETag: row.etag,
     ...(bucket.versioning !== null || row.version_id !== "null" ? { VersionId: row.version_id } : {}),
-    ...checksumMembers(row.checksum_algorithm, row.checksum_value),
+    ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
     ...encryptionOutput(encryption),
     ...expirationOf(ctx.store, bucket, row),
   };

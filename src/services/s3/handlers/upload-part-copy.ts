@@ -1,5 +1,5 @@
 import type { UploadPartCopyInput, UploadPartCopyOutput } from "../../../generated/s3.js";
-import { createHasher, type ChecksumAlgorithm } from "../domain/checksums.js";
+import { createHasher } from "../domain/checksums.js";
 import { evaluateCopySourceConditions, resolveCopySourceRange } from "../domain/conditions.js";
 import { noSuchUpload } from "../errors.js";
 import type { S3Context } from "../index.js";
@@ -8,7 +8,7 @@ import { checksumMembers, readableVersion, requireBucket, utcSeconds } from "../
 import { assertReadable } from "../restore.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption } from "../encryption.js";
 import { parseCopySource } from "../copy-source.js";
-import { MAX_PART_NUMBER } from "./multipart.js";
+import { MAX_PART_NUMBER, uploadChecksum } from "./multipart.js";
 
 /** A part made of (a range of) an existing object: the way to copy objects over 5 GB. */
 export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context): Promise<UploadPartCopyOutput> {
@@ -31,13 +31,13 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
     { etag: source.etag, lastModified: source.last_modified },
   );
   const range = input.CopySourceRange !== undefined ? resolveCopySourceRange(input.CopySourceRange, source.size) : undefined;
-  const algorithm = upload.checksum_algorithm as ChecksumAlgorithm | null;
-  const hasher = algorithm ? createHasher(algorithm) : undefined;
+  const { algorithm } = uploadChecksum(upload);
+  const hasher = createHasher(algorithm);
   const blobs = ctx.store.blobs;
   const bytes = range ? blobs.get(source.blob_id ?? "", { start: range.start, end: range.end }) : blobs.get(source.blob_id ?? "");
-  const blob = await blobs.put(source.size === 0 ? Buffer.alloc(0) : bytes, { hashes: ["md5"], id: "unique", ...(hasher ? { onChunk: (c: Uint8Array) => hasher.update(c) } : {}) });
+  const blob = await blobs.put(source.size === 0 ? Buffer.alloc(0) : bytes, { hashes: ["md5"], id: "unique", onChunk: (c: Uint8Array) => hasher.update(c) });
   if (source.size === 0) bytes.destroy();
-  const checksum = hasher ? (await hasher.digest()).toString("base64") : null;
+  const checksum = (await hasher.digest()).toString("base64");
   const etag = `"${(blob.md5 ?? Buffer.alloc(0)).toString("hex")}"`;
   const now = utcSeconds(ctx.clock.now());
   try {
@@ -51,7 +51,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   }
   return {
     ...{}, ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
-    CopyPartResult: { ETag: etag, LastModified: new Date(now), ...(algorithm && checksum ? checksumMembers(algorithm, checksum) : {}) },
+    CopyPartResult: { ETag: etag, LastModified: new Date(now), ...checksumMembers(algorithm, checksum) },
     ...encryptionOutput(parseEncryption(upload.encryption)),
   };
 }

@@ -1,0 +1,228 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectAttributesCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const MiB = 1024 * 1024;
+
+async function crc64(data: Uint8Array): Promise<string> {
+  const c = new Crc64Nvme();
+  c.update(data);
+  return Buffer.from(await c.digest()).toString("base64");
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  assert.fail("expected the call to fail");
+}
+
+/**
+ * The checksums of S3's 2025 data-integrity model, which the frozen v2 model lacks and the
+ * codegen adds from the v3 client's schema: CRC64NVME (S3's default for uploads that carry
+ * none), SHA-512 and MD5, checksum types, FULL_OBJECT multipart checksums, and the newer
+ * conditional writes and deletes (If-Match on PutObject, CompleteMultipartUpload, DeleteObject).
+ */
+describe("S3 checksums and conditional writes", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  // The SDK adds a CRC32 of its own unless told not to: this client sends what the test says.
+  let plain: S3Client;
+  let bucket: string;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    plain = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+    bucket = uniqueName("checksums");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  after(async () => {
+    s3.destroy();
+    plain.destroy();
+    await nimbus.close();
+  });
+
+  test("an upload without a checksum gets S3's default full-object CRC64NVME", async () => {
+    const body = randomBytes(3000);
+    const expected = await crc64(body);
+    const put = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "default.bin", Body: body }));
+    assert.equal(put.ChecksumCRC64NVME, expected);
+    assert.equal(put.ChecksumType, "FULL_OBJECT");
+    const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "default.bin", ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumCRC64NVME, expected);
+    assert.equal(head.ChecksumType, "FULL_OBJECT");
+    // The SDK validates the CRC64NVME of a GetObject with checksum mode on.
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "default.bin", ChecksumMode: "ENABLED" }));
+    assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), body);
+    assert.equal(got.ChecksumCRC64NVME, expected);
+    const withoutMode = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "default.bin" }));
+    assert.equal(withoutMode.ChecksumCRC64NVME, undefined);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "default.bin" }));
+    assert.deepEqual(listed.Contents?.[0]?.ChecksumAlgorithm, ["CRC64NVME"]);
+    assert.equal(listed.Contents?.[0]?.ChecksumType, "FULL_OBJECT");
+    const attributes = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: "default.bin", ObjectAttributes: ["Checksum"] }));
+    assert.deepEqual(attributes.Checksum, { ChecksumCRC64NVME: expected, ChecksumType: "FULL_OBJECT" });
+  });
+
+  test("CRC64NVME, SHA-512 and MD5 checksums are verified, stored and returned", async () => {
+    const body = Buffer.from("checksummed with the newer algorithms");
+    const crc = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "crc64.txt", Body: body, ChecksumAlgorithm: "CRC64NVME" }));
+    assert.equal(crc.ChecksumCRC64NVME, await crc64(body));
+    const sha512 = createHash("sha512").update(body).digest("base64");
+    const put = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "sha512.txt", Body: body, ChecksumSHA512: sha512 }));
+    assert.equal(put.ChecksumSHA512, sha512);
+    const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "sha512.txt", ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumSHA512, sha512);
+    assert.equal(head.ChecksumCRC64NVME, undefined);
+    const md5 = createHash("md5").update(body).digest("base64");
+    const withMd5 = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "md5.txt", Body: body, ChecksumMD5: md5 }));
+    assert.equal(withMd5.ChecksumMD5, md5);
+
+    const wrongCrc = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "bad.txt", Body: body, ChecksumCRC64NVME: "AAAAAAAAAAA=" })));
+    assert.equal(wrongCrc.name, "BadDigest");
+    assert.equal(wrongCrc.status, 400);
+    assert.equal(wrongCrc.message, "The CRC64NVME you specified did not match the calculated checksum.");
+    const wrongSha = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "bad.txt", Body: body, ChecksumSHA512: createHash("sha512").update("other").digest("base64") })));
+    assert.equal(wrongSha.name, "BadDigest");
+    const malformed = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "bad.txt", Body: body, ChecksumSHA512: "AAAA" })));
+    assert.equal(malformed.name, "InvalidRequest");
+    assert.equal(malformed.message, "Value for x-amz-checksum-sha512 header is invalid.");
+    const missing = await failure(plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "bad.txt" })));
+    assert.equal(missing.status, 404);
+  });
+
+  test("a FULL_OBJECT multipart upload combines its parts' CRCs into the CRC of the whole object", async () => {
+    const key = "full-object.bin";
+    const part1 = randomBytes(5 * MiB);
+    const part2 = randomBytes(1234);
+    const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "CRC64NVME", ChecksumType: "FULL_OBJECT" }));
+    assert.equal(created.ChecksumType, "FULL_OBJECT");
+    const UploadId = created.UploadId;
+    const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: part1, ChecksumAlgorithm: "CRC64NVME" }));
+    const p2 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: part2, ChecksumAlgorithm: "CRC64NVME" }));
+    assert.equal(p1.ChecksumCRC64NVME, await crc64(part1));
+    const parts = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId }));
+    assert.equal(parts.ChecksumType, "FULL_OBJECT");
+    assert.equal(parts.Parts?.[1]?.ChecksumCRC64NVME, p2.ChecksumCRC64NVME);
+    const whole = await crc64(Buffer.concat([part1, part2]));
+    const wrongMode = await failure(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, ChecksumType: "COMPOSITE", MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } })),
+    );
+    assert.equal(wrongMode.name, "InvalidRequest");
+    assert.equal(wrongMode.message, "The upload was created using the FULL_OBJECT checksum mode. The complete request must use the same checksum mode.");
+    const wrongSize = await failure(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MpuObjectSize: 5, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } })),
+    );
+    assert.equal(wrongSize.name, "InvalidRequest");
+    const wrongWhole = await failure(
+      s3.send(
+        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, ChecksumCRC64NVME: "AAAAAAAAAAA=", MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }),
+      ),
+    );
+    assert.equal(wrongWhole.name, "BadDigest");
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId,
+        ChecksumType: "FULL_OBJECT",
+        ChecksumCRC64NVME: whole,
+        MpuObjectSize: part1.length + part2.length,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag, ChecksumCRC64NVME: p1.ChecksumCRC64NVME }, { PartNumber: 2, ETag: p2.ETag }] },
+      }),
+    );
+    assert.equal(done.ChecksumCRC64NVME, whole);
+    assert.equal(done.ChecksumType, "FULL_OBJECT");
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumCRC64NVME, whole);
+    assert.equal(head.ChecksumType, "FULL_OBJECT");
+  });
+
+  test("a multipart upload that names no algorithm gets a full-object CRC64NVME, whatever its parts carried", async () => {
+    const key = "no-algorithm.bin";
+    const part1 = randomBytes(5 * MiB);
+    const part2 = randomBytes(10);
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    // One part as the current SDK sends it (its default CRC32), one without any checksum.
+    const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: part1 }));
+    const p2 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: part2 }));
+    assert.equal(p2.ChecksumCRC64NVME, await crc64(part2));
+    const done = await plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }));
+    assert.equal(done.ChecksumCRC64NVME, await crc64(Buffer.concat([part1, part2])));
+    assert.equal(done.ChecksumType, "FULL_OBJECT");
+  });
+
+  test("CreateMultipartUpload checks the checksum type against the algorithm", async () => {
+    const sha = await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "x", ChecksumAlgorithm: "SHA256", ChecksumType: "FULL_OBJECT" })));
+    assert.equal(sha.name, "InvalidRequest");
+    assert.equal(sha.message, "The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm.");
+    const crc = await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "x", ChecksumAlgorithm: "CRC64NVME", ChecksumType: "COMPOSITE" })));
+    assert.equal(crc.message, "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.");
+    const composite = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "x", ChecksumAlgorithm: "CRC32C" }));
+    assert.equal(composite.ChecksumType, "COMPOSITE");
+  });
+
+  test("If-Match on PutObject and CompleteMultipartUpload writes only over the named version", async () => {
+    const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cas.txt", Body: "v1" }));
+    const second = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cas.txt", Body: "v2", IfMatch: first.ETag }));
+    const stale = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cas.txt", Body: "v3", IfMatch: first.ETag })));
+    assert.equal(stale.name, "PreconditionFailed");
+    assert.equal(stale.status, 412);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cas.txt" }));
+    assert.equal(await got.Body!.transformToString(), "v2");
+    assert.equal(got.ETag, second.ETag);
+    const absent = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cas-missing.txt", Body: "x", IfMatch: first.ETag })));
+    assert.equal(absent.name, "NoSuchKey");
+    assert.equal(absent.status, 404);
+
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "cas.txt" }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "cas.txt", UploadId, PartNumber: 1, Body: "v4" }));
+    const complete = (ifMatch: string | undefined) =>
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "cas.txt", UploadId, IfMatch: ifMatch, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    assert.equal((await failure(complete(first.ETag))).name, "PreconditionFailed");
+    await complete(second.ETag);
+    const after = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cas.txt" }));
+    assert.equal(await after.Body!.transformToString(), "v4");
+  });
+
+  test("If-Match on DeleteObject and the ETag of a DeleteObjects entry delete only the named version", async () => {
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "del.txt", Body: "keep me" }));
+    const wrong = await failure(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "del.txt", IfMatch: '"00000000000000000000000000000000"' })));
+    assert.equal(wrong.name, "PreconditionFailed");
+    assert.equal(wrong.status, 412);
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "del.txt" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "del.txt", IfMatch: put.ETag }));
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "del.txt" })))).status, 404);
+    const gone = await failure(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "del.txt", IfMatch: "*" })));
+    assert.equal(gone.name, "NoSuchKey");
+
+    const a = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "batch-a", Body: "a" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "batch-b", Body: "b" }));
+    const batch = await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "batch-a", ETag: a.ETag }, { Key: "batch-b", ETag: a.ETag }] } }),
+    );
+    assert.deepEqual(batch.Deleted?.map((d) => d.Key), ["batch-a"]);
+    assert.deepEqual(batch.Errors?.map((e) => [e.Key, e.Code]), [["batch-b", "PreconditionFailed"]]);
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "batch-b" }));
+  });
+});
