@@ -284,6 +284,7 @@ async function logHandOff(
   result: Pick<DeliveryOutcome, "status" | "providerResponse" | "statusCode" | "token">,
 ): Promise<void> {
   await logDeliveryStatus(ctx, topic, sub.protocol, feedback, {
+    ...{},
     ...result,
     deliveryId: deliveryId(feedback.messageId, subscriptionArn(sub)),
     destination: sub.endpoint,

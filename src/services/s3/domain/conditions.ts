@@ -227,7 +227,7 @@ function notImplementedHeader(header: string, additionalMessage: string): AwsErr
 
 /** The If-Match / If-None-Match headers of a write request (PutObject, CompleteMultipartUpload). */
 export function writeConditions(input: { readonly IfMatch?: string; readonly IfNoneMatch?: string }): WriteConditions {
-  return { ...(input.IfMatch !== undefined ? { ifMatch: input.IfMatch } : {}), ...(input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {}) };
+  return { ...{}, ...(input.IfMatch !== undefined ? { ifMatch: input.IfMatch } : {}), ...(input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {}) };
 }
 
 /**
