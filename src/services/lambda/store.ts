@@ -308,8 +308,6 @@ export class LambdaStore {
   private baseDirValue: string | undefined;
   private readonly ownedTempDir: boolean;
   private readonly extracted = new Map<string, Promise<ExtractedCode>>();
-  /** Log groups and streams already created in CloudWatch Logs by this process. */
-  readonly createdLogStreams = new Set<string>();
   /** Set once CloudWatch Logs answered NotImplemented: logs are then skipped. */
   logsUnavailable = false;
   /** Execution-role sessions by function and role, renewed before they expire. */

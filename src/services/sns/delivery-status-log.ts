@@ -6,7 +6,7 @@
  * delays the delivery it describes beyond the in-process calls themselves.
  */
 import type { Clock } from "../../core/clock.js";
-import { AwsError } from "../../core/errors.js";
+import { putLogEvents } from "../../core/log-events.js";
 import type { Invoke } from "../../core/service.js";
 import type { Logger } from "../../server/logger.js";
 import { deliveryStatusEvent, shouldLog, statusLogGroup, statusLogStream, type DeliveryOutcome, type StatusNotification } from "./domain/delivery-status.js";
@@ -18,10 +18,6 @@ export interface StatusLogEnv {
   readonly store: { readonly logger?: Logger | undefined };
 }
 
-function codeOf(err: unknown): string | undefined {
-  return err instanceof AwsError ? err.code : undefined;
-}
-
 /** Logs one delivery's outcome when the topic asks for it (protocol, role, sample rate). Never rejects. */
 export async function logDeliveryStatus(env: StatusLogEnv, topic: Topic, protocol: string, notification: StatusNotification, outcome: DeliveryOutcome): Promise<void> {
   if (!shouldLog(topic.attributes, protocol, outcome)) return;
@@ -29,24 +25,8 @@ export async function logDeliveryStatus(env: StatusLogEnv, topic: Topic, protoco
   const logGroupName = statusLogGroup(notification.topicArn, outcome.status);
   const logStreamName = statusLogStream(logGroupName, protocol);
   const logEvents = [{ timestamp: env.clock.now(), message: deliveryStatusEvent(notification, outcome) }];
-  const put = () => env.invoke("logs", "PutLogEvents", { logGroupName, logStreamName, logEvents }, scope);
-  const create = async (operation: string, input: Record<string, unknown>) => {
-    try {
-      await env.invoke("logs", operation, input, scope);
-    } catch (err) {
-      if (codeOf(err) !== "ResourceAlreadyExistsException") throw err;
-    }
-  };
   try {
-    try {
-      await put();
-    } catch (err) {
-      // The first record of this group and protocol (or the group was deleted since).
-      if (codeOf(err) !== "ResourceNotFoundException") throw err;
-      await create("CreateLogGroup", { logGroupName });
-      await create("CreateLogStream", { logGroupName, logStreamName });
-      await put();
-    }
+    await putLogEvents(env.invoke, scope, logGroupName, logStreamName, logEvents);
   } catch (err) {
     env.store.logger?.warn({ msg: "SNS could not write a delivery status log", service: "sns", logGroupName, error: err instanceof Error ? err.message : String(err) });
   }

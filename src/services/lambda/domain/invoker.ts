@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../../core/arn.js";
 import { AwsError } from "../../../core/errors.js";
+import { putLogEvents } from "../../../core/log-events.js";
 import type { Scope } from "../../../core/service.js";
 import { errors } from "../errors.js";
 import { accountConcurrency } from "../limits.js";
@@ -136,48 +137,17 @@ export function logTail(logs: string): string {
   return bytes.subarray(Math.max(0, bytes.length - 4096)).toString("base64");
 }
 
-function codeOf(err: unknown): string | undefined {
-  return err instanceof AwsError ? err.code : undefined;
-}
-
 /**
  * Writes the invocation's log to `/aws/lambda/<name>` through CloudWatch Logs in-process.
  * Logs never fail an invocation: a Nimbus without CloudWatch Logs just drops them.
  */
 export async function shipLogs(store: LambdaStore, scope: Scope, result: InvokeResult): Promise<void> {
   if (store.logsUnavailable || result.logEvents.length === 0) return;
-  const invoke = store.env.invoke;
-  const { logGroupName, logStreamName } = result;
-  const key = `${scope.account}/${scope.region}/${logGroupName}/${logStreamName}`;
-  const ensure = async (): Promise<void> => {
-    if (store.createdLogStreams.has(key)) return;
-    for (const [op, input] of [
-      ["CreateLogGroup", { logGroupName }],
-      ["CreateLogStream", { logGroupName, logStreamName }],
-    ] as const) {
-      try {
-        await invoke("logs", op, input, scope);
-      } catch (err) {
-        if (codeOf(err) !== "ResourceAlreadyExistsException") throw err;
-      }
-    }
-    store.createdLogStreams.add(key);
-  };
-  const put = (): Promise<unknown> => invoke("logs", "PutLogEvents", { logGroupName, logStreamName, logEvents: result.logEvents }, scope);
   try {
-    await ensure();
-    try {
-      await put();
-    } catch (err) {
-      // The group or stream was deleted since we created it: create it again once.
-      if (codeOf(err) !== "ResourceNotFoundException") throw err;
-      store.createdLogStreams.delete(key);
-      await ensure();
-      await put();
-    }
+    await putLogEvents(store.env.invoke, scope, result.logGroupName, result.logStreamName, result.logEvents);
   } catch (err) {
     // Best effort: any other failure loses this invocation's log lines, never the invocation.
-    if (codeOf(err) === "NotImplemented") store.logsUnavailable = true;
+    if (err instanceof AwsError && err.code === "NotImplemented") store.logsUnavailable = true;
   }
 }
 
