@@ -16,6 +16,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { Xxh3_128, Xxh3_64, Xxh64 } from "@aws-sdk/checksums/xxh";
 import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -109,6 +110,34 @@ describe("S3 checksums and conditional writes", () => {
     assert.equal(malformed.message, "Value for x-amz-checksum-sha512 header is invalid.");
     const missing = await failure(plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "bad.txt" })));
     assert.equal(missing.status, 404);
+  });
+
+  test("the xxHash family (XXHASH64, XXHASH3, XXHASH128) is verified and stored, and makes COMPOSITE multipart checksums", async () => {
+    const body = randomBytes(4096);
+    for (const [algorithm, hasher] of [["XXHASH64", new Xxh64()], ["XXHASH3", new Xxh3_64()], ["XXHASH128", new Xxh3_128()]] as const) {
+      hasher.update(body);
+      const value = Buffer.from(await hasher.digest()).toString("base64");
+      const member = `Checksum${algorithm}` as const;
+      const put = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: `xx/${algorithm}`, Body: body, [member]: value }));
+      assert.equal(put[member], value);
+      const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: `xx/${algorithm}`, ChecksumMode: "ENABLED" }));
+      assert.equal(head[member], value);
+      const wrong = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: `xx/bad`, Body: Buffer.from("other"), [member]: value })));
+      assert.equal(wrong.name, "BadDigest");
+      assert.equal(wrong.message, `The ${algorithm} you specified did not match the calculated checksum.`);
+    }
+    const key = "xx/multipart";
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "XXHASH3" }));
+    const part = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body }));
+    const partHash = new Xxh3_64();
+    partHash.update(body);
+    const partValue = Buffer.from(await partHash.digest());
+    assert.equal(part.ChecksumXXHASH3, partValue.toString("base64"));
+    const done = await plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const composite = new Xxh3_64();
+    composite.update(partValue);
+    assert.equal(done.ChecksumXXHASH3, `${Buffer.from(await composite.digest()).toString("base64")}-1`);
+    assert.equal(done.ChecksumType, "COMPOSITE");
   });
 
   test("a FULL_OBJECT multipart upload combines its parts' CRCs into the CRC of the whole object", async () => {

@@ -91,8 +91,14 @@ describe("hashers", () => {
   });
 
   test("digest lengths match S3's widths", async () => {
-    const lengths = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32, MD5: 16, SHA512: 64 };
+    const lengths = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32, MD5: 16, SHA512: 64, XXHASH64: 8, XXHASH3: 8, XXHASH128: 16 };
     for (const alg of CHECKSUM_ALGORITHMS) assert.equal((await digestOf(alg, Buffer.from("x"))).length, lengths[alg]);
+  });
+
+  test("the xxHash family: the reference values of the empty input, big-endian", async () => {
+    assert.equal((await digestOf("XXHASH64", Buffer.alloc(0))).toString("hex"), "ef46db3751d8e999");
+    assert.equal((await digestOf("XXHASH3", Buffer.alloc(0))).toString("hex"), "2d06800538d394c2");
+    assert.equal((await digestOf("XXHASH128", Buffer.alloc(0))).toString("hex"), "99aa06d3014798d86001c324468d497f");
   });
 
   test("header names map both ways", () => {
@@ -280,11 +286,11 @@ describe("multipart", () => {
     assert.equal(multipartETag(parts), `"${expected}-3"`);
   });
 
-  test("COMPOSITE SHA256: the s3-tests vector and the AWS tutorial's", () => {
+  test("COMPOSITE SHA256: the s3-tests vector and the AWS tutorial's", async () => {
     const sha = [PART_A, PART_B, PART_C].map((p) => createHash("sha256").update(p).digest("base64"));
-    assert.equal(compositeChecksum("SHA256", sha), "uWBwpe1dxI4Vw8Gf0X9ynOdw/SS6VBzfWm9giiv1sf4=-3");
+    assert.equal(await compositeChecksum("SHA256", sha), "uWBwpe1dxI4Vw8Gf0X9ynOdw/SS6VBzfWm9giiv1sf4=-3");
     assert.equal(
-      compositeChecksum("SHA256", [
+      await compositeChecksum("SHA256", [
         "QLl8R4i4+SaJlrl8ZIcutc5TbZtwt2NwB8lTXkd3GH0=",
         "xCdgs1K5Bm4jWETYw/CmGYr+m6O2DcGfpckx5NVokvE=",
         "f5wsfsa5bB+yXuwzqG1Bst91uYneqGD3CCidpb54mAo=",
@@ -293,22 +299,22 @@ describe("multipart", () => {
     );
   });
 
-  test("COMPOSITE of one part: checksum of the checksum, -1 (s3-tests vector)", () => {
+  test("COMPOSITE of one part: checksum of the checksum, -1 (s3-tests vector)", async () => {
     const part = createHash("sha256").update(Buffer.alloc(1024, "A")).digest("base64");
-    assert.equal(compositeChecksum("SHA256", [part]), "Ok6Cs5b96ux6+MWQkJO7UBT5sKPBeXBLwvj/hK89smg=-1");
+    assert.equal(await compositeChecksum("SHA256", [part]), "Ok6Cs5b96ux6+MWQkJO7UBT5sKPBeXBLwvj/hK89smg=-1");
   });
 
   test("COMPOSITE CRC32/CRC32C: CRC of the concatenated 4-byte part CRCs", async () => {
     const parts = ["JRTCyQ==", "QoZTGg==", "YAgjqw=="];
     const concatenated = Buffer.concat(parts.map((p) => Buffer.from(p, "base64")));
-    assert.equal(compositeChecksum("CRC32", parts), `${await computeChecksum("CRC32", concatenated)}-3`);
-    assert.equal(compositeChecksum("CRC32C", parts), `${await computeChecksum("CRC32C", concatenated)}-3`);
+    assert.equal(await compositeChecksum("CRC32", parts), `${await computeChecksum("CRC32", concatenated)}-3`);
+    assert.equal(await compositeChecksum("CRC32C", parts), `${await computeChecksum("CRC32C", concatenated)}-3`);
   });
 
-  test("COMPOSITE accepts part values that already carry -N", () => {
+  test("COMPOSITE accepts part values that already carry -N", async () => {
     assert.equal(stripPartCount("abc=-12"), "abc=");
     assert.equal(stripPartCount("abc="), "abc=");
-    assert.equal(compositeChecksum("CRC32", ["JRTCyQ==-1"]), compositeChecksum("CRC32", ["JRTCyQ=="]));
+    assert.equal(await compositeChecksum("CRC32", ["JRTCyQ==-1"]), await compositeChecksum("CRC32", ["JRTCyQ=="]));
   });
 
   test("FULL_OBJECT CRC32 and CRC64NVME from part CRCs (s3-tests vectors), no -N", () => {

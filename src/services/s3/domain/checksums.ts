@@ -15,14 +15,12 @@ import { createHash, type Hash } from "node:crypto";
 import * as zlib from "node:zlib";
 import { Crc32 as AwsCrc32 } from "@aws-crypto/crc32";
 import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
+import { Xxh3_128, Xxh3_64, Xxh64 } from "@aws-sdk/checksums/xxh";
 import type { AwsError } from "../../../core/errors.js";
 import { s3DomainErrors } from "./errors.js";
 
-/**
- * The algorithms S3 accepts in x-amz-checksum-* and x-amz-sdk-checksum-algorithm, minus the
- * xxHash family (no maintained xxHash implementation is a direct dependency yet).
- */
-export const CHECKSUM_ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "MD5", "SHA512"] as const;
+/** The algorithms S3 accepts in x-amz-checksum-* and x-amz-sdk-checksum-algorithm. */
+export const CHECKSUM_ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "MD5", "SHA512", "XXHASH64", "XXHASH3", "XXHASH128"] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 /** The algorithms a trailing checksum may use (x-amz-trailer), per the S3 user guide. */
@@ -31,7 +29,7 @@ export const TRAILER_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32
 /** CRCs linearize, so only they can form a FULL_OBJECT checksum of a multipart upload. */
 export const FULL_OBJECT_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME"];
 /** CRC64NVME is always FULL_OBJECT; every other algorithm can be COMPOSITE. */
-export const COMPOSITE_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "SHA1", "SHA256", "MD5", "SHA512"];
+export const COMPOSITE_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "SHA1", "SHA256", "MD5", "SHA512", "XXHASH64", "XXHASH3", "XXHASH128"];
 
 export type ChecksumType = "COMPOSITE" | "FULL_OBJECT";
 
@@ -43,6 +41,9 @@ export const DIGEST_LENGTHS: Readonly<Record<ChecksumAlgorithm, number>> = {
   SHA256: 32,
   MD5: 16,
   SHA512: 64,
+  XXHASH64: 8,
+  XXHASH3: 8,
+  XXHASH128: 16,
 };
 
 export function isChecksumAlgorithm(value: string): value is ChecksumAlgorithm {
@@ -191,9 +192,12 @@ class Crc32cHasher implements StreamingHasher {
   }
 }
 
-class Crc64NvmeHasher implements StreamingHasher {
-  readonly algorithm = "CRC64NVME" as const;
-  private readonly impl = new Crc64Nvme();
+/** One of the AWS SDK's own checksum classes: CRC64NVME and the xxHash family. */
+class SdkHasher implements StreamingHasher {
+  constructor(
+    readonly algorithm: ChecksumAlgorithm,
+    private readonly impl: { update(data: Uint8Array): void; digest(): Promise<Uint8Array> },
+  ) {}
   update(data: Uint8Array): void {
     this.impl.update(data);
   }
@@ -209,7 +213,7 @@ export function createHasher(algorithm: ChecksumAlgorithm): StreamingHasher {
     case "CRC32C":
       return new Crc32cHasher();
     case "CRC64NVME":
-      return new Crc64NvmeHasher();
+      return new SdkHasher(algorithm, new Crc64Nvme());
     case "SHA1":
       return new NodeHasher(algorithm, "sha1");
     case "SHA256":
@@ -218,6 +222,12 @@ export function createHasher(algorithm: ChecksumAlgorithm): StreamingHasher {
       return new NodeHasher(algorithm, "md5");
     case "SHA512":
       return new NodeHasher(algorithm, "sha512");
+    case "XXHASH64":
+      return new SdkHasher(algorithm, new Xxh64());
+    case "XXHASH3":
+      return new SdkHasher(algorithm, new Xxh3_64());
+    case "XXHASH128":
+      return new SdkHasher(algorithm, new Xxh3_128());
   }
 }
 
@@ -389,35 +399,11 @@ export function multipartETag(partETags: readonly string[]): string {
  * A COMPOSITE checksum: the checksum of the concatenated binary part checksums, base64, then
  * "-<number of parts>" (what CompleteMultipartUpload and HeadObject return).
  */
-export function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): string {
+export async function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): Promise<string> {
   if (!COMPOSITE_ALGORITHMS.includes(algorithm)) {
     throw s3DomainErrors.ChecksumTypeMismatch({ type: "COMPOSITE", algorithm: algorithm.toLowerCase() });
   }
-  const raw = partChecksums.map((c) => decodeChecksumValue(algorithm, stripPartCount(c)));
-  let digest: Buffer;
-  switch (algorithm) {
-    case "CRC32": {
-      let value = 0;
-      const fallback = nativeCrc32 ? undefined : new AwsCrc32();
-      for (const piece of raw) {
-        if (fallback) fallback.update(piece);
-        else if (nativeCrc32) value = nativeCrc32(piece, value);
-      }
-      digest = crcBytes(fallback ? fallback.digest() : value);
-      break;
-    }
-    case "CRC32C": {
-      let register = 0xffffffff;
-      for (const piece of raw) register = crc32cUpdate(register, piece);
-      digest = crcBytes((register ^ 0xffffffff) >>> 0);
-      break;
-    }
-    default: {
-      const hash = createHash(algorithm === "SHA1" ? "sha1" : algorithm === "SHA256" ? "sha256" : algorithm === "MD5" ? "md5" : "sha512");
-      for (const piece of raw) hash.update(piece);
-      digest = hash.digest();
-    }
-  }
+  const digest = await digestOf(algorithm, partChecksums.map((c) => decodeChecksumValue(algorithm, stripPartCount(c))));
   return `${digest.toString("base64")}-${partChecksums.length}`;
 }
 

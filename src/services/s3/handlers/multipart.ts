@@ -196,7 +196,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   // A FULL_OBJECT CRC combines the parts' CRCs; parts that carried another checksum (an upload
   // that named no algorithm) leave it to a CRC of the bytes as they are joined.
   let checksum: string | null = null;
-  if (partChecksums) checksum = type === "FULL_OBJECT" ? fullObjectChecksum(algorithm, partChecksums) : compositeChecksum(algorithm, partChecksums.map((p) => p.checksum));
+  if (partChecksums) checksum = type === "FULL_OBJECT" ? fullObjectChecksum(algorithm, partChecksums) : await compositeChecksum(algorithm, partChecksums.map((p) => p.checksum));
   const hasher = checksum === null && type === "FULL_OBJECT" ? createHasher(algorithm) : undefined;
   let blob;
   try {
