@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -209,6 +210,20 @@ describe("S3 checksums and conditional writes", () => {
     assert.equal(crc.message, "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.");
     const composite = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "x", ChecksumAlgorithm: "CRC32C" }));
     assert.equal(composite.ChecksumType, "COMPOSITE");
+  });
+
+  test("a copy keeps its source's checksum, or gets the algorithm the request names", async () => {
+    const body = Buffer.from("copied with checksums");
+    const sha = createHash("sha256").update(body).digest("base64");
+    await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "copy/src", Body: body, ChecksumSHA256: sha }));
+    const kept = await plain.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/kept", CopySource: `${bucket}/copy/src` }));
+    assert.equal(kept.CopyObjectResult?.ChecksumSHA256, sha);
+    assert.equal(kept.CopyObjectResult?.ChecksumType, "FULL_OBJECT");
+    const recomputed = await plain.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/crc", CopySource: `${bucket}/copy/src`, ChecksumAlgorithm: "CRC64NVME" }));
+    assert.equal(recomputed.CopyObjectResult?.ChecksumCRC64NVME, await crc64(body));
+    assert.equal(recomputed.CopyObjectResult?.ChecksumSHA256, undefined);
+    const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "copy/crc", ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumCRC64NVME, await crc64(body));
   });
 
   test("If-Match on PutObject and CompleteMultipartUpload writes only over the named version", async () => {

@@ -1,5 +1,7 @@
 import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js";
+import { DEFAULT_CHECKSUM_ALGORITHM, digestOf } from "../domain/checksums.js";
 import { evaluateCopySourceConditions } from "../domain/conditions.js";
+import { digestBlob, requestedAlgorithm } from "../ingest.js";
 import { parseCopySource } from "../copy-source.js";
 import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
@@ -27,7 +29,22 @@ function sourceVersion(ctx: S3Context, bucketName: string, key: string, versionI
   }
 }
 
-export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOutput {
+/**
+ * The checksum a copy gets: its source's, unless the request names another algorithm
+ * (x-amz-checksum-algorithm) or the source has none (written before S3 added its default
+ * CRC64NVME); then the copy's bytes are hashed, as S3 recalculates them, into a FULL_OBJECT value.
+ */
+type ChecksumColumns = Pick<ObjectRow, "checksum_algorithm" | "checksum_value" | "checksum_type">;
+
+async function copyChecksum(ctx: S3Context, input: CopyObjectInput, source: ObjectRow): Promise<ChecksumColumns | undefined> {
+  const requested = requestedAlgorithm(input.ChecksumAlgorithm);
+  if (requested === undefined ? source.checksum_algorithm !== null : requested === source.checksum_algorithm && source.checksum_type === "FULL_OBJECT") return undefined;
+  const algorithm = requested ?? DEFAULT_CHECKSUM_ALGORITHM;
+  const digest = source.blob_id === null || source.size === 0 ? await digestOf(algorithm, Buffer.alloc(0)) : await digestBlob(ctx.store.blobs, source.blob_id, algorithm);
+  return { checksum_algorithm: algorithm, checksum_value: digest.toString("base64"), checksum_type: "FULL_OBJECT" };
+}
+
+export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promise<CopyObjectOutput> {
   const target = requireBucket(ctx, input.Bucket);
   validateKey(input.Key);
   const src = parseCopySource(input.CopySource);
@@ -80,10 +97,13 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
           storage_class: storageClass ?? "STANDARD",
         };
   if (metadataDirective === "REPLACE" && storageClass === undefined) headers.storage_class = "STANDARD";
+  const recomputed = await copyChecksum(ctx, input, source);
   // Bodies are content-addressed: the copy is one more reference to the same blob.
   const row = ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     const again = sourceVersion(ctx, src.bucket, src.key, src.versionId);
+    // A checksum computed before the transaction is the copy's only if the source kept its bytes meanwhile.
+    const checksum: ChecksumColumns = recomputed && again.blob_id === source.blob_id ? recomputed : again;
     const written = ctx.store.putVersion(bucket, input.Key, {
       ...{}, ...headers,
       delete_marker: 0,
@@ -91,9 +111,9 @@ export function copyObject(input: CopyObjectInput, ctx: S3Context): CopyObjectOu
       size: again.size,
       etag: again.etag,
       last_modified: utcSeconds(ctx.clock.now()),
-      checksum_algorithm: again.checksum_algorithm,
-      checksum_value: again.checksum_value,
-      checksum_type: again.checksum_type,
+      checksum_algorithm: checksum.checksum_algorithm,
+      checksum_value: checksum.checksum_value,
+      checksum_type: checksum.checksum_type,
       parts_count: again.parts_count,
       part_sizes: again.part_sizes,
       acl,
