@@ -37,16 +37,6 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
   ],
-  // PITR recovery period (1-35 days), added to DynamoDB in 2025.
-  "dynamodb-2012-08-10": [
-    { operation: "UpdateContinuousBackups", side: "input", path: ["PointInTimeRecoverySpecification"], members: { RecoveryPeriodInDays: { type: "integer" } } },
-    {
-      operation: "DescribeContinuousBackups",
-      side: "output",
-      path: ["ContinuousBackupsDescription", "PointInTimeRecoveryDescription"],
-      members: { RecoveryPeriodInDays: { type: "integer" } },
-    },
-  ],
 };
 
 interface PatchableModel {

@@ -211,3 +211,34 @@ describe("RawJson: values kept in their wire form", () => {
     assert.deepEqual(read.Items[1], { pk: { S: "b" } });
   });
 });
+
+describe("members the frozen v2 models lack, from the v3 clients' schemas (codegen's v3-members)", () => {
+  const s3 = loadModel("s3-2006-03-01");
+  const shapeOf = (operation: string, side: "input" | "output") => {
+    const op = s3.operation(operation);
+    const ref = side === "input" ? op?.input : op?.output;
+    assert.ok(ref);
+    return ref;
+  };
+
+  test("header members keep their placement and type", () => {
+    const put = shapeOf("PutObject", "input");
+    assert.deepEqual(put.members?.ChecksumCRC64NVME, { type: "string", location: "header", locationName: "x-amz-checksum-crc64nvme" });
+    assert.deepEqual(put.members?.IfMatch, { type: "string", location: "header", locationName: "If-Match" });
+    assert.equal(shapeOf("CompleteMultipartUpload", "input").members?.MpuObjectSize?.type, "long");
+  });
+
+  test("members inside lists are added to the list's member structure, which every user of the shape shares", () => {
+    const parts = s3.member(shapeOf("ListParts", "output"), "Parts");
+    assert.ok(parts?.member);
+    assert.ok(s3.resolve(parts.member).members?.ChecksumCRC64NVME);
+    const listed = s3.member(shapeOf("ListObjectsV2", "output"), "Contents");
+    assert.ok(listed?.member);
+    assert.ok(s3.resolve(listed.member).members?.ChecksumType);
+  });
+
+  test("what the v2 model already has is left as it was", () => {
+    // The v2 model's own member (no type of its own: a string), not the v3 schema's.
+    assert.deepEqual(shapeOf("PutObject", "input").members?.ChecksumCRC32, { location: "header", locationName: "x-amz-checksum-crc32" });
+  });
+});
