@@ -199,6 +199,8 @@ describe("S3 objects", () => {
     const suffix = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "range.txt", Range: "bytes=-3" }));
     assert.equal(await suffix.Body?.transformToString(), "789");
     assert.equal(suffix.ContentRange, "bytes 7-9/10");
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "range.txt", Range: "bytes=2-5" }));
+    assert.deepEqual([head.$metadata.httpStatusCode, head.ContentLength, head.ContentRange], [206, 4, "bytes 2-5/10"]);
     const err = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "range.txt", Range: "bytes=10-20" })));
     assert.deepEqual(
       [err.name, err.message, err.status, err.error["RangeRequested"], err.error["ActualObjectSize"]],
@@ -403,6 +405,7 @@ describe("S3 objects", () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "tagged.txt" }));
     await got.Body?.transformToString();
     assert.equal(got.TagCount, 2);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "tagged.txt" }))).TagCount, 2);
     await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt", Tagging: { TagSet: [{ Key: "k", Value: "v" }] } }));
     assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }))).TagSet, [{ Key: "k", Value: "v" }]);
     const tooMany = await failure(

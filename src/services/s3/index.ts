@@ -101,7 +101,7 @@ export default defineService<S3Operations, S3Store>({
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   malformedValue,
   // A ranged GET answers 206 Partial Content; the model has no status member for it.
-  responseStatus: (operation, output) => (operation === "GetObject" && output["ContentRange"] !== undefined ? 206 : undefined),
+  responseStatus: (operation, output) => ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {
     ListBuckets: "ListAllMyBucketsResult",
     ListObjects: "ListBucketResult",

@@ -106,6 +106,6 @@ export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOu
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
   };
-  delete (out as { TagCount?: number }).TagCount;
-  return selection.range.kind === "partial" ? { ...{}, ...out, ContentLength: selection.range.length } : out;
+  // A satisfiable Range (or a part) changes only the length and adds Content-Range (a 206, as for GET).
+  return selection.range.kind === "partial" ? { ...{}, ...out, ContentLength: selection.range.length, ContentRange: selection.range.contentRange } : out;
 }
