@@ -186,6 +186,20 @@ describe("S3 checksums and conditional writes", () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
     assert.equal(head.ChecksumCRC64NVME, whole);
     assert.equal(head.ChecksumType, "FULL_OBJECT");
+    // GetObjectAttributes pages through the parts and their checksums.
+    const attributes = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ["ObjectParts", "Checksum"], MaxParts: 1 }));
+    assert.deepEqual(attributes.Checksum, { ChecksumCRC64NVME: whole, ChecksumType: "FULL_OBJECT" });
+    assert.deepEqual(attributes.ObjectParts, {
+      TotalPartsCount: 2,
+      PartNumberMarker: "0",
+      NextPartNumberMarker: "1",
+      MaxParts: 1,
+      IsTruncated: true,
+      Parts: [{ PartNumber: 1, Size: part1.length, ChecksumCRC64NVME: p1.ChecksumCRC64NVME }],
+    });
+    const next = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ["ObjectParts"], PartNumberMarker: "1" }));
+    assert.deepEqual(next.ObjectParts?.Parts, [{ PartNumber: 2, Size: part2.length, ChecksumCRC64NVME: p2.ChecksumCRC64NVME }]);
+    assert.equal(next.ObjectParts?.IsTruncated, false);
   });
 
   test("a multipart upload that names no algorithm gets a full-object CRC64NVME, whatever its parts carried", async () => {

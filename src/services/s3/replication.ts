@@ -115,6 +115,7 @@ export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectR
       checksum_type: row.checksum_type,
       parts_count: row.parts_count,
       part_sizes: row.part_sizes,
+      part_checksums: row.part_checksums,
       acl: row.acl,
       encryption: row.encryption,
       owner_account: row.owner_account,

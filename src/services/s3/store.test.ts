@@ -25,6 +25,7 @@ function object(blobId: string | null, size: number, extra: Partial<NewObject> =
     checksum_type: null,
     parts_count: null,
     part_sizes: null,
+    part_checksums: null,
     acl: null,
     encryption: null,
     owner_account: "000000000000",

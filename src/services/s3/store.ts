@@ -114,8 +114,10 @@ export const S3_MIGRATIONS: readonly string[] = [
    CREATE INDEX s3_objects_restores ON s3_objects (restore_completes_at) WHERE restore_completes_at IS NOT NULL;`,
   // Object Lock: retention and legal hold of versions and of uploads in progress (object-lock.ts).
   OBJECT_LOCK_MIGRATION,
-  // The checksum type (COMPOSITE, FULL_OBJECT) a multipart upload was created with.
-  `ALTER TABLE s3_uploads ADD COLUMN checksum_type TEXT;`,
+  // Multipart checksums: the type (COMPOSITE, FULL_OBJECT) an upload was created with, and the
+  // parts' checksums of a completed object (GetObjectAttributes' ObjectParts).
+  `ALTER TABLE s3_uploads ADD COLUMN checksum_type TEXT;
+   ALTER TABLE s3_objects ADD COLUMN part_checksums TEXT;`,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
@@ -173,6 +175,8 @@ export interface ObjectRow extends ObjectHeaders {
   readonly parts_count: number | null;
   /** JSON array of the part sizes of a multipart object, for GetObject/HeadObject partNumber. */
   readonly part_sizes: string | null;
+  /** JSON array of the parts' checksums (base64, algorithm checksum_algorithm), in part order; null unless every part had one. */
+  readonly part_checksums: string | null;
   /** JSON array of grants; null is the default (the owner's FULL_CONTROL). */
   readonly acl: string | null;
   /** JSON of how the object is encrypted (encryption.ts); null is SSE-S3. */
@@ -249,6 +253,7 @@ const OBJECT_COLUMNS = [
   "checksum_type",
   "parts_count",
   "part_sizes",
+  "part_checksums",
   "acl",
   "encryption",
   "restore_completes_at",
@@ -456,6 +461,7 @@ export class S3Store {
       checksum_type: null,
       parts_count: null,
       part_sizes: null,
+      part_checksums: null,
       acl: null,
       encryption: null,
       owner_account: owner,

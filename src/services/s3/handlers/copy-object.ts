@@ -34,14 +34,14 @@ function sourceVersion(ctx: S3Context, bucketName: string, key: string, versionI
  * (x-amz-checksum-algorithm) or the source has none (written before S3 added its default
  * CRC64NVME); then the copy's bytes are hashed, as S3 recalculates them, into a FULL_OBJECT value.
  */
-type ChecksumColumns = Pick<ObjectRow, "checksum_algorithm" | "checksum_value" | "checksum_type">;
+type ChecksumColumns = Pick<ObjectRow, "checksum_algorithm" | "checksum_value" | "checksum_type" | "part_checksums">;
 
 async function copyChecksum(ctx: S3Context, input: CopyObjectInput, source: ObjectRow): Promise<ChecksumColumns | undefined> {
   const requested = requestedAlgorithm(input.ChecksumAlgorithm);
   if (requested === undefined ? source.checksum_algorithm !== null : requested === source.checksum_algorithm && source.checksum_type === "FULL_OBJECT") return undefined;
   const algorithm = requested ?? DEFAULT_CHECKSUM_ALGORITHM;
   const digest = source.blob_id === null || source.size === 0 ? await digestOf(algorithm, Buffer.alloc(0)) : await digestBlob(ctx.store.blobs, source.blob_id, algorithm);
-  return { checksum_algorithm: algorithm, checksum_value: digest.toString("base64"), checksum_type: "FULL_OBJECT" };
+  return { checksum_algorithm: algorithm, checksum_value: digest.toString("base64"), checksum_type: "FULL_OBJECT", part_checksums: null };
 }
 
 export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promise<CopyObjectOutput> {
@@ -116,6 +116,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
       checksum_type: checksum.checksum_type,
       parts_count: again.parts_count,
       part_sizes: again.part_sizes,
+      part_checksums: checksum.part_checksums,
       acl,
       encryption: JSON.stringify(encryption),
       owner_account: ctx.account,

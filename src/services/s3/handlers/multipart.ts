@@ -240,6 +240,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
         checksum_type: checksum !== null ? type : null,
         parts_count: parts.length,
         part_sizes: JSON.stringify(parts.map((p) => p.size)),
+        part_checksums: partChecksums ? JSON.stringify(partChecksums.map((p) => p.checksum)) : null,
         acl: upload.acl,
         encryption: upload.encryption,
         owner_account: upload.owner_account,

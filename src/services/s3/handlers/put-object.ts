@@ -44,6 +44,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
           checksum_type: "FULL_OBJECT",
           parts_count: null,
           part_sizes: null,
+          part_checksums: null,
           acl,
           encryption: JSON.stringify(encryption),
           owner_account: ctx.account,
