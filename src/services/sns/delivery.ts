@@ -5,10 +5,11 @@
  * receives right after Publish sees the message, as it would a few milliseconds later on AWS.
  * Lambda subscriptions are invoked asynchronously (InvocationType Event) through ctx.invoke;
  * HTTP/S endpoints get the POST AWS sends, without waiting for it (a slow endpoint must not
- * slow Publish), retried on the scheduler per the subscription's effective delivery policy
- * (retry.ts), pending retries kept in the database so that they outlive a restart. Email,
- * email-json, SMS and mobile push cannot leave one machine: each is recorded in the outbox
- * with what AWS would have sent (outbox.ts, email.ts, platform.ts).
+ * slow Publish), retried and throttled on the scheduler per the subscription's effective
+ * delivery policy (retry.ts), pending retries and POSTs waiting for a throttle slot kept in
+ * the database so that they outlive a restart. Email, email-json, SMS and mobile push cannot
+ * leave one machine: each is recorded in the outbox with what AWS would have sent (outbox.ts,
+ * email.ts, platform.ts).
  * A delivery that fails (queue deleted, message refused, endpoint disabled, HTTP retries used
  * up) goes to the subscription's dead-letter queue when it has a RedrivePolicy, and is dropped
  * otherwise, as on AWS; it never fails the Publish.
@@ -123,6 +124,7 @@ function retryPolicyOf(sub: Subscription, topic: Topic) {
 /**
  * Subscribe to an HTTP/S endpoint: AWS POSTs a SubscriptionConfirmation carrying the token,
  * retried like any message (a failed confirmation has no dead-letter queue: it is dropped).
+ * The throttle policy paces notifications; the confirmation, sent once, takes none of their slots.
  */
 export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, token: string): void {
   const arn = topicArn(topic);
@@ -336,6 +338,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
           endpoint: sub.endpoint,
           delivery,
           policy: policy.healthyRetryPolicy,
+          maxReceivesPerSecond: policy.throttlePolicy?.maxReceivesPerSecond,
           // Decided now and kept with the retry, so it outlives a restart. The POST's body is
           // the queue's too (the same envelope, or the raw message): no second signature.
           deadLetter: dlq === undefined ? undefined : { targetArn: dlq, delivery: sqsDelivery(notification, { rawMessageDelivery: raw, envelope: delivery.body }) },

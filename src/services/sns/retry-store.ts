@@ -4,8 +4,9 @@
  * anything up again: the exact POST (headers and body, as the first attempt sent them), the
  * policy's retry schedule, the attempts sent so far, when the next step is due, and what the
  * dead-letter queue gets once the retries are used up, and what the delivery status log needs
- * to describe the outcome. Rows are scoped by the subscription's (account, region) and live
- * from the first attempt until success or exhaustion.
+ * to describe the outcome, and the subscription's throttle policy rate. Rows are scoped by the
+ * subscription's (account, region) and live from the publish until success or exhaustion; a
+ * POST held back by the throttle policy waits here too, its row due at the slot it waits for.
  */
 import type { Database } from "../../state/database.js";
 import type { StatusNotification } from "./domain/delivery-status.js";
@@ -31,6 +32,9 @@ export const HTTP_RETRY_MIGRATION = `CREATE TABLE sns_http_retries (
 /** The published message as delivery status records name it (JSON); null for confirmations. */
 export const HTTP_RETRY_NOTIFICATION_MIGRATION = "ALTER TABLE sns_http_retries ADD COLUMN notification TEXT;";
 
+/** The subscription's throttlePolicy.maxReceivesPerSecond; null without one. */
+export const HTTP_RETRY_THROTTLE_MIGRATION = "ALTER TABLE sns_http_retries ADD COLUMN max_receives_per_second INTEGER;";
+
 /** Where a delivery goes when its retries are used up: the subscription's RedrivePolicy queue. */
 export interface DeadLetter {
   readonly targetArn: string;
@@ -46,16 +50,19 @@ export interface PendingRetry {
   readonly delivery: HttpDelivery;
   /** The policy's whole schedule in ms: `delays[i]` comes before retry i + 1. */
   readonly delays: readonly number[];
-  /** POSTs sent so far, the first delivery included. */
+  /** POSTs sent so far, the first delivery included (0 while the first waits for a throttle slot). */
   attempts: number;
   /**
    * When the step after the latest attempt is due: the next retry, or, once every retry has
-   * been sent, the hand-over to the dead-letter queue.
+   * been sent, the hand-over to the dead-letter queue; for a POST held back by the throttle
+   * policy, the slot it waits for.
    */
   dueAt: number;
   readonly deadLetter: DeadLetter | undefined;
   /** A notification's message, for its delivery status record; undefined for a confirmation. */
   readonly notification?: StatusNotification | undefined;
+  /** The subscription's throttlePolicy rate; undefined: no limit. */
+  readonly maxReceivesPerSecond?: number | undefined;
 }
 
 interface RetryRow {
@@ -72,6 +79,7 @@ interface RetryRow {
   dlq_arn: string | null;
   dlq_message: string | null;
   notification: string | null;
+  max_receives_per_second: number | null;
 }
 
 /** The dead-letter message; its body is left out when it is the POST's own (it always is today). */
@@ -126,6 +134,7 @@ function toPendingRetry(row: RetryRow): PendingRetry {
     dueAt: row.due_at,
     deadLetter: row.dlq_arn === null || row.dlq_message === null ? undefined : { targetArn: row.dlq_arn, delivery: decodeDeadLetter(row.dlq_message, row.body) },
     ...(row.notification !== null ? { notification: JSON.parse(row.notification) as StatusNotification } : {}),
+    ...(row.max_receives_per_second !== null ? { maxReceivesPerSecond: row.max_receives_per_second } : {}),
   };
 }
 
@@ -137,8 +146,8 @@ export class HttpRetryStore {
   insert(retry: PendingRetry, now: number): void {
     this.db
       .prepare(
-        `INSERT INTO sns_http_retries (account_id, region, id, subscription_arn, endpoint, headers, body, delays, attempts, due_at, dlq_arn, dlq_message, created_at, notification)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sns_http_retries (account_id, region, id, subscription_arn, endpoint, headers, body, delays, attempts, due_at, dlq_arn, dlq_message, created_at, notification, max_receives_per_second)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         retry.account,
@@ -155,10 +164,11 @@ export class HttpRetryStore {
         retry.deadLetter === undefined ? null : encodeDeadLetter(retry.deadLetter.delivery, retry.delivery.body),
         now,
         retry.notification === undefined ? null : JSON.stringify(retry.notification),
+        retry.maxReceivesPerSecond ?? null,
       );
   }
 
-  /** Records an attempt sent and when the step after it is due. */
+  /** Records an attempt sent and when the step after it is due (or the throttle slot the next POST waits for). */
   advance(retry: PendingRetry): void {
     this.db.prepare(`UPDATE sns_http_retries SET attempts = ?, due_at = ? WHERE ${KEY}`).run(retry.attempts, retry.dueAt, retry.account, retry.region, retry.id);
   }

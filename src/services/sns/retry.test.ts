@@ -35,6 +35,16 @@ const NOTIFICATION: StatusNotification = {
   timestamp: "2026-01-15T12:00:00.000Z",
 };
 
+/** Another notification to the same endpoint. */
+function delivery(messageId: string): HttpDelivery {
+  return { headers: { ...DELIVERY.headers, "x-amz-sns-message-id": messageId }, body: `{"Type":"Notification","MessageId":"${messageId}","Message":"hello"}` };
+}
+
+/** Lets the answers already in reach their handlers (a row goes once its POST is answered). */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function policy(overrides: Partial<RetryPolicy>): RetryPolicy {
   return { ...DEFAULT_HTTP_RETRY_POLICY, ...overrides };
 }
@@ -327,6 +337,144 @@ describe("HTTP/S retries in the database", () => {
     const record = JSON.parse(event?.message ?? "{}") as { delivery: Record<string, unknown>; status: string };
     assert.equal(record.status, "FAILURE");
     assert.deepEqual(record.delivery, { deliveryId: deliveryId("m-1", SUB), destination: "http://127.0.0.1:9/hook", providerResponse: "Internal Server Error", dwellTimeMs: 5_000, attempts: 2, statusCode: 500 });
+  });
+
+  test("throttled: POSTs over maxReceivesPerSecond wait for their slot in a row written at once with no attempt sent", async () => {
+    const run = start();
+    run.logStatus({ HTTPSuccessFeedbackRoleArn: ROLE, HTTPSuccessFeedbackSampleRate: "100" });
+    run.answer = () => true;
+    for (const id of ["m-1", "m-2", "m-3"]) deliverWithRetries(run.env, target({ delivery: delivery(id), maxReceivesPerSecond: 2, notification: { ...NOTIFICATION, messageId: id } }));
+    await settle();
+    assert.deepEqual(
+      run.posts.map((p) => [p.at - T0, p.delivery.headers["x-amz-sns-message-id"]]),
+      [
+        [0, "m-1"],
+        [0, "m-2"],
+      ],
+    );
+    assert.deepEqual(
+      run.rows().map((r) => [r.delivery.headers["x-amz-sns-message-id"], r.attempts, r.dueAt - T0, r.maxReceivesPerSecond]),
+      [["m-3", 0, 1_000, 2]],
+    );
+    await run.scheduler.advance(999);
+    assert.equal(run.posts.length, 2, "not before a second has passed");
+    await run.scheduler.advance(1);
+    await settle();
+    assert.deepEqual(
+      run.posts.map((p) => [p.at - T0, p.delivery.body]),
+      [
+        [0, delivery("m-1").body],
+        [0, delivery("m-2").body],
+        [1_000, delivery("m-3").body],
+      ],
+    );
+    assert.deepEqual(run.rows(), []);
+    // The wait counts in the dwell time; it is no attempt.
+    const records = run.sent.map((s) => JSON.parse((s.input.logEvents as Array<{ message: string }>)[0]?.message ?? "{}") as { delivery: { dwellTimeMs: number; attempts: number } });
+    assert.deepEqual(
+      records.map((r) => [r.delivery.dwellTimeMs, r.delivery.attempts]),
+      [
+        [0, 1],
+        [0, 1],
+        [1_000, 1],
+      ],
+    );
+  });
+
+  test("throttled: a retry takes a slot too, behind the POSTs already waiting, and its schedule goes on from when it went out", async () => {
+    const run = start();
+    const flaky = delivery("flaky");
+    run.answer = () => run.posts.at(-1)?.delivery !== flaky;
+    const throttled = { maxReceivesPerSecond: 1, policy: policy({ numRetries: 2, minDelayTarget: 1, maxDelayTarget: 1 }) };
+    deliverWithRetries(run.env, target({ ...throttled, delivery: flaky }));
+    deliverWithRetries(run.env, target({ ...throttled, delivery: delivery("m-2") }));
+    deliverWithRetries(run.env, target({ ...throttled, delivery: delivery("m-3") }));
+    await run.scheduler.advance(1_000);
+    // Its first retry fell due at 1 s, when m-2 had that slot and m-3 the next.
+    assert.deepEqual(
+      run.rows().map((r) => [r.delivery.body, r.attempts, r.dueAt - T0]),
+      [
+        [delivery("m-3").body, 0, 2_000],
+        [flaky.body, 1, 3_000],
+      ],
+    );
+    await run.scheduler.advance(5_000);
+    assert.deepEqual(
+      run.posts.map((p) => [p.at - T0, p.delivery.headers["x-amz-sns-message-id"]]),
+      [
+        [0, "flaky"],
+        [1_000, "m-2"],
+        [2_000, "m-3"],
+        [3_000, "flaky"],
+        [4_000, "flaky"],
+      ],
+    );
+    assert.deepEqual(run.rows(), [], "the second retry was the last");
+  });
+
+  test("throttled: POSTs waiting for their slot survive a restart and are still paced after it", async () => {
+    const first = start();
+    first.answer = () => true;
+    for (const id of ["m-1", "m-2", "m-3"]) deliverWithRetries(first.env, target({ delivery: delivery(id), maxReceivesPerSecond: 1 }));
+    await settle();
+    assert.equal(first.posts.length, 1);
+    first.stop();
+
+    const second = start(T0 + 500);
+    second.answer = () => true;
+    assert.equal(resumeHttpRetries(second.env), 2);
+    await second.scheduler.advance(499);
+    assert.equal(second.posts.length, 0, "not before its slot");
+    await second.scheduler.advance(1);
+    await second.scheduler.advance(999);
+    assert.equal(second.posts.length, 1);
+    await second.scheduler.advance(1);
+    assert.deepEqual(
+      second.posts.map((p) => [p.at - T0, p.delivery.headers["x-amz-sns-message-id"]]),
+      [
+        [1_000, "m-2"],
+        [2_000, "m-3"],
+      ],
+    );
+    await settle();
+    assert.deepEqual(second.rows(), []);
+    await second.scheduler.advance(3_600_000);
+    assert.equal(second.posts.length, 2, "each sent once");
+  });
+
+  test("throttled: POSTs overdue at start go out at the rate, not all at once", async () => {
+    const first = start();
+    for (const id of ["m-1", "m-2", "m-3"]) deliverWithRetries(first.env, target({ delivery: delivery(id), maxReceivesPerSecond: 1 }));
+    first.stop();
+
+    const second = start(T0 + 60_000);
+    second.answer = () => true;
+    resumeHttpRetries(second.env);
+    await second.scheduler.advance(2_000);
+    assert.deepEqual(
+      second.posts.map((p) => [p.at - T0, p.delivery.headers["x-amz-sns-message-id"]]),
+      [
+        // In the order they fell due: m-2 and m-3 waited for slots at 1 s and 2 s; m-1 was in
+        // flight, its answer lost with the process, its first retry due at 20 s.
+        [60_000, "m-2"],
+        [61_000, "m-3"],
+        [62_000, "m-1"],
+      ],
+    );
+  });
+
+  test("throttled: unsubscribed while waiting for its slot, a POST is never sent and its row goes", async () => {
+    const run = start();
+    run.answer = () => true;
+    deliverWithRetries(run.env, target({ maxReceivesPerSecond: 1 }));
+    deliverWithRetries(run.env, target({ maxReceivesPerSecond: 1, deadLetter: { targetArn: DLQ, delivery: { body: DELIVERY.body } } }));
+    const sub = run.store.getSubscription("000000000000", "us-east-1", SUB.slice(SUB.lastIndexOf(":") + 1));
+    assert.ok(sub);
+    run.state.transaction(() => run.store.deleteSubscription(sub));
+    await run.scheduler.advance(3_600_000);
+    assert.equal(run.posts.length, 1);
+    assert.deepEqual(run.sent, []);
+    assert.deepEqual(run.rows(), []);
   });
 
   test("an answer that arrives while Nimbus stops leaves the row for the next start", async () => {

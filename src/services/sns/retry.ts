@@ -19,12 +19,18 @@
  * A notification's final outcome (delivered, or the retries used up) goes to the topic's
  * delivery status log when the topic asks for HTTP status logging (delivery-status-log.ts).
  *
+ * A subscription with a throttle policy gets at most maxReceivesPerSecond POSTs a second, first
+ * attempts and retries alike (throttle.ts). A POST over the rate waits for the subscription's
+ * next free slot: its row is due at that slot, a task on the scheduler sends it then, and the
+ * retry schedule after it counts from when it went out. Without a throttle policy nothing waits.
+ *
  * Pending retries survive a restart (retry-store.ts): the row is written before the first
  * attempt goes out, updated as each retry is sent, and deleted on success or once the
  * dead-letter queue has the message. A restarted Nimbus (`resumeHttpRetries`) schedules each
  * row's follow-up at its due time, counting the attempt that was in flight as failed, since
  * its answer was lost with the process: delivery is at least once, so a notification may
- * arrive twice, never not at all (or, retries used up, in the dead-letter queue).
+ * arrive twice, never not at all (or, retries used up, in the dead-letter queue). A row that was
+ * waiting for a throttle slot resumes the same way: no answer, so the POST it waited for is sent.
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
@@ -37,6 +43,7 @@ import type { HttpDelivery } from "./domain/messages.js";
 import { sendToQueue } from "./queues.js";
 import type { DeadLetter, HttpRetryStore, PendingRetry } from "./retry-store.js";
 import type { Topic, TopicRef } from "./store.js";
+import type { DeliveryThrottle } from "./throttle.js";
 import { parseTopicArn } from "./topics.js";
 
 /** "The connection will time out in 15 seconds." */
@@ -61,6 +68,7 @@ export interface RetryEnv extends StatusLogEnv {
   /** `closing` is set as Nimbus shuts down: answers arriving after that leave the rows alone. */
   readonly store: StatusLogEnv["store"] & {
     readonly retries: HttpRetryStore;
+    readonly throttle: DeliveryThrottle;
     readonly closing: boolean;
     /** Whether the subscription still exists: an Unsubscribe stops its pending retries. */
     hasSubscription(account: string, region: string, subscriptionArn: string): boolean;
@@ -96,6 +104,8 @@ export interface HttpDeliveryTarget {
   readonly deadLetter?: DeadLetter | undefined;
   /** A notification's message, for its delivery status record (confirmations have none). */
   readonly notification?: StatusNotification | undefined;
+  /** The subscription's throttlePolicy.maxReceivesPerSecond; undefined: no limit. */
+  readonly maxReceivesPerSecond?: number | undefined;
 }
 
 /** Sends a delivery and retries it per its policy; returns at once (AWS answers Publish first). */
@@ -110,11 +120,21 @@ export function deliverWithRetries(env: RetryEnv, target: HttpDeliveryTarget): v
     endpoint: target.endpoint,
     delivery: target.delivery,
     delays,
-    attempts: 1,
-    dueAt: now + stepAfter(delays, 1),
+    attempts: 0,
+    dueAt: now,
     deadLetter: target.deadLetter,
     notification: target.notification,
+    maxReceivesPerSecond: target.maxReceivesPerSecond,
   };
+  const at = slot(env, retry, now);
+  if (at > now) {
+    // Over the subscription's rate: the row waits for its slot, no attempt sent yet.
+    retry.dueAt = at;
+    env.store.retries.insert(retry, now);
+    sendAtSlot(env, retry);
+    return;
+  }
+  sent(retry, now);
   // Written before the POST: a Publish that has answered survives a crash during the first attempt.
   env.store.retries.insert(retry, now);
   followUp(env, retry, post(env, retry));
@@ -134,6 +154,47 @@ export function resumeHttpRetries(env: RetryEnv): number {
 /** ms from attempt `attempts` (1 = the first delivery) to the step after it: the next retry, or 0 once none is left. */
 function stepAfter(delays: readonly number[], attempts: number): number {
   return delays[attempts - 1] ?? 0;
+}
+
+/** When a POST wanted at `at` may go: then, or the subscription's next free throttle slot. */
+function slot(env: RetryEnv, retry: PendingRetry, at: number): number {
+  return retry.maxReceivesPerSecond === undefined ? at : env.store.throttle.take(retry.subscriptionArn, retry.maxReceivesPerSecond, at);
+}
+
+/** Counts an attempt sent at `sentAt`; the step after it falls due one delay later. */
+function sent(retry: PendingRetry, sentAt: number): void {
+  retry.attempts += 1;
+  retry.dueAt = sentAt + stepAfter(retry.delays, retry.attempts);
+}
+
+/** Sends the next attempt at `sentAt` (now) and schedules its follow-up; resolves once it is answered. */
+async function send(env: RetryEnv, retry: PendingRetry, sentAt: number): Promise<void> {
+  sent(retry, sentAt);
+  env.store.retries.advance(retry);
+  const next = post(env, retry);
+  followUp(env, retry, next);
+  // Awaited so a test's advance() returns with the attempt answered.
+  await next;
+}
+
+/** A POST held back by the throttle policy: sent from a task at its slot, the row's due time. */
+function sendAtSlot(env: RetryEnv, retry: PendingRetry): void {
+  const at = retry.dueAt;
+  env.scheduler.at(
+    at,
+    async () => {
+      if (!env.store.closing && subscribed(env, retry)) await send(env, retry, at);
+    },
+    "sns:http-throttled",
+  );
+}
+
+/** Whether the retry's subscription still exists; one unsubscribed since gets no more POSTs and loses its row. */
+function subscribed(env: RetryEnv, retry: PendingRetry): boolean {
+  if (env.store.hasSubscription(retry.account, retry.region, retry.subscriptionArn)) return true;
+  // Nothing for its dead-letter queue either.
+  forget(env, retry);
+  return false;
 }
 
 function post(env: RetryEnv, retry: PendingRetry): Promise<HttpAnswer> {
@@ -169,12 +230,7 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<HttpAnswe
     retry.dueAt,
     async () => {
       const answer = await attempt;
-      if (answer.delivered || env.store.closing) return;
-      if (!env.store.hasSubscription(retry.account, retry.region, retry.subscriptionArn)) {
-        // Unsubscribed since: no more retries, and nothing for its dead-letter queue.
-        forget(env, retry);
-        return;
-      }
+      if (answer.delivered || env.store.closing || !subscribed(env, retry)) return;
       if (retry.attempts > retry.delays.length) {
         if (retry.deadLetter !== undefined) {
           // A dead-letter queue that is gone or refuses the message loses it, as on AWS.
@@ -185,14 +241,14 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<HttpAnswe
         return;
       }
       // A retry resumed late (Nimbus was down past its due time) restarts the schedule from now.
-      const sentAt = Math.max(retry.dueAt, env.clock.now());
-      retry.attempts += 1;
-      retry.dueAt = sentAt + stepAfter(retry.delays, retry.attempts);
+      const at = slot(env, retry, Math.max(retry.dueAt, env.clock.now()));
+      if (at <= env.clock.now()) {
+        await send(env, retry, at);
+        return;
+      }
+      retry.dueAt = at;
       env.store.retries.advance(retry);
-      const next = post(env, retry);
-      followUp(env, retry, next);
-      // Awaited so a test's advance() returns with the retry answered.
-      await next;
+      sendAtSlot(env, retry);
     },
     "sns:http-retry",
   );

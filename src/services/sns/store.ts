@@ -8,8 +8,9 @@ import type { Database, StateLayer } from "../../state/database.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
 import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
 import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
-import { HttpRetryStore, HTTP_RETRY_MIGRATION, HTTP_RETRY_NOTIFICATION_MIGRATION } from "./retry-store.js";
+import { HttpRetryStore, HTTP_RETRY_MIGRATION, HTTP_RETRY_NOTIFICATION_MIGRATION, HTTP_RETRY_THROTTLE_MIGRATION } from "./retry-store.js";
 import { SmsStore, SMS_MIGRATION } from "./sms.js";
+import { DeliveryThrottle } from "./throttle.js";
 
 export const SNS_MIGRATIONS: readonly string[] = [
   `CREATE TABLE sns_topics (
@@ -58,6 +59,8 @@ export const SNS_MIGRATIONS: readonly string[] = [
   HTTP_RETRY_MIGRATION,
   // 4: what a retried notification's delivery status record names.
   HTTP_RETRY_NOTIFICATION_MIGRATION,
+  // 5: the throttle policy rate a waiting or retried HTTP/S delivery is sent at.
+  HTTP_RETRY_THROTTLE_MIGRATION,
 ];
 
 export interface TopicRef {
@@ -150,6 +153,8 @@ export class SnsStore {
   readonly sms: SmsStore;
   readonly outbox: Outbox;
   readonly retries: HttpRetryStore;
+  /** The HTTP/S subscriptions' throttle policy slots (in memory: who sent when in the last second). */
+  readonly throttle = new DeliveryThrottle();
   /** Set as shutdown begins: HTTP/S answers that arrive later leave the database alone. */
   closing = false;
   private seq = 0;
