@@ -101,7 +101,9 @@ describe("blob store put", () => {
     withState(async (state) => {
       const seen: string[] = [];
       await state.blobs.put(Readable.from([Buffer.from("one"), Buffer.from("two")]), {
-        onChunk: (chunk) => seen.push(Buffer.from(chunk).toString()),
+        onChunk: (chunk) => {
+          seen.push(Buffer.from(chunk).toString());
+        },
       });
       assert.deepEqual(seen, ["one", "two"]);
     }));

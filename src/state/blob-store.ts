@@ -61,9 +61,10 @@ export interface BlobPutOptions {
   id?: "content" | "unique";
   /**
    * Sees every chunk in order, for checksums this store does not know (CRC32C, CRC64NVME)
-   * or size limits: throwing aborts the put and removes its temp file.
+   * or size limits: throwing aborts the put and removes its temp file. A returned promise
+   * holds the stream until it settles (backpressure from a hasher on another thread).
    */
-  onChunk?: (chunk: Uint8Array) => void;
+  onChunk?: (chunk: Uint8Array) => void | Promise<void>;
   /** Aborts the put (client disconnected); the temp file is removed. */
   signal?: AbortSignal;
 }
@@ -222,9 +223,10 @@ export class DiskBlobStore implements BlobStore {
           const chunk = toBytes(raw);
           sha256?.update(chunk);
           for (const hash of extra.values()) hash.update(chunk);
-          onChunk?.(chunk);
+          const held = onChunk?.(chunk);
           size += chunk.length;
-          callback(null, chunk);
+          if (held) held.then(() => callback(null, chunk), (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+          else callback(null, chunk);
         } catch (error) {
           callback(error instanceof Error ? error : new Error(String(error)));
         }

@@ -38,6 +38,7 @@ import {
   isChecksumAlgorithm,
 } from "./domain/checksums.js";
 import { errors, invalidArgument, s3DomainErrors } from "./errors.js";
+import { createStreamHasher, discardHasher, hashChunk } from "./hash-worker.js";
 
 /** "The largest object that can be uploaded in a single PUT is 5 GB." */
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
@@ -198,8 +199,9 @@ async function ingestStream(
   source.on("aborted", () => fail(s3DomainErrors.IncompleteBody()));
   head.on("error", () => source.unpipe(head));
   source.pipe(head);
-  // The checksum is computed in the same pass as the MD5 the blob store takes for the ETag.
-  const hasher = createHasher(algorithm);
+  // The checksum is computed in the same pass as the MD5 the blob store takes for the ETag,
+  // on the checksum worker (hash-worker.ts).
+  const hasher = createStreamHasher(algorithm);
   let size = 0;
   let blob: BlobInfo;
   try {
@@ -209,13 +211,23 @@ async function ingestStream(
       onChunk: (chunk) => {
         size += chunk.length;
         if (size > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: size, MaxSizeAllowed: maxSize } });
-        hasher.update(chunk);
+        return hashChunk(hasher, chunk);
       },
     });
+  } catch (err) {
+    discardHasher(hasher);
+    throw err;
   } finally {
     source.off("error", fail);
   }
-  return { blob, computed: await hasher.digest(), trailer: decoder?.trailingChecksum };
+  let computed: Buffer;
+  try {
+    computed = await hasher.digest();
+  } catch (err) {
+    blobs.abandon(blob.id);
+    throw err;
+  }
+  return { blob, computed, trailer: decoder?.trailingChecksum };
 }
 
 /** Hashes a stored blob (a trailer named an algorithm the upload pass did not compute). */

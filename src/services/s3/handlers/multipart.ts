@@ -17,7 +17,6 @@ import {
   checksumMember,
   checksumMismatch,
   compositeChecksum,
-  createHasher,
   DEFAULT_CHECKSUM_ALGORITHM,
   defaultChecksumType,
   fullObjectChecksum,
@@ -32,6 +31,7 @@ import { evaluateWriteConditions, validateWriteConditions, writeConditions } fro
 import { listMultipartUploads as listUploads } from "../domain/listing.js";
 import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
+import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
 import { requestedObjectAcl } from "../access.js";
 import { abortScheduleOf } from "../lifecycle-runner.js";
@@ -197,20 +197,23 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   // that named no algorithm) leave it to a CRC of the bytes as they are joined.
   let checksum: string | null = null;
   if (partChecksums) checksum = type === "FULL_OBJECT" ? fullObjectChecksum(algorithm, partChecksums) : await compositeChecksum(algorithm, partChecksums.map((p) => p.checksum));
-  const hasher = checksum === null && type === "FULL_OBJECT" ? createHasher(algorithm) : undefined;
+  const hasher = checksum === null && type === "FULL_OBJECT" ? createStreamHasher(algorithm) : undefined;
   let blob;
   try {
     // The object is one blob: parts are streamed into it (flat memory), so reads and ranges
     // never have to stitch parts together.
-    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts), { id: "unique", ...(hasher ? { onChunk: (chunk: Uint8Array) => hasher.update(chunk) } : {}) });
+    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts), { id: "unique", ...(hasher ? { onChunk: (chunk: Uint8Array) => hashChunk(hasher, chunk) } : {}) });
   } catch (err) {
+    if (hasher) discardHasher(hasher);
     if (err instanceof BlobNotFoundError) throw noSuchUpload(input.UploadId);
     throw err;
   }
-  if (hasher) checksum = (await hasher.digest()).toString("base64");
-  if (declared && (declared.algorithm !== algorithm || checksum === null || stripPartCount(declared.value) !== stripPartCount(checksum))) {
+  try {
+    if (hasher) checksum = (await hasher.digest()).toString("base64");
+    if (declared && (declared.algorithm !== algorithm || checksum === null || stripPartCount(declared.value) !== stripPartCount(checksum))) throw checksumMismatch(declared.algorithm);
+  } catch (err) {
     ctx.store.blobs.abandon(blob.id);
-    throw checksumMismatch(declared.algorithm);
+    throw err;
   }
   const blobId = blob.id;
   try {

@@ -1,8 +1,8 @@
 import type { UploadPartCopyInput, UploadPartCopyOutput } from "../../../generated/s3.js";
-import { createHasher } from "../domain/checksums.js";
 import { evaluateCopySourceConditions, resolveCopySourceRange } from "../domain/conditions.js";
 import { noSuchUpload } from "../errors.js";
 import type { S3Context } from "../index.js";
+import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { partNumberError } from "../ingest.js";
 import { checksumMembers, readableVersion, requireBucket, utcSeconds } from "../objects.js";
 import { assertReadable } from "../restore.js";
@@ -32,15 +32,22 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   );
   const range = input.CopySourceRange !== undefined ? resolveCopySourceRange(input.CopySourceRange, source.size) : undefined;
   const { algorithm } = uploadChecksum(upload);
-  const hasher = createHasher(algorithm);
+  const hasher = createStreamHasher(algorithm);
   const blobs = ctx.store.blobs;
   const bytes = range ? blobs.get(source.blob_id ?? "", { start: range.start, end: range.end }) : blobs.get(source.blob_id ?? "");
-  const blob = await blobs.put(source.size === 0 ? Buffer.alloc(0) : bytes, { hashes: ["md5"], id: "unique", onChunk: (c: Uint8Array) => hasher.update(c) });
+  let blob;
+  try {
+    blob = await blobs.put(source.size === 0 ? Buffer.alloc(0) : bytes, { hashes: ["md5"], id: "unique", onChunk: (c: Uint8Array) => hashChunk(hasher, c) });
+  } catch (err) {
+    discardHasher(hasher);
+    throw err;
+  }
   if (source.size === 0) bytes.destroy();
-  const checksum = (await hasher.digest()).toString("base64");
   const etag = `"${(blob.md5 ?? Buffer.alloc(0)).toString("hex")}"`;
   const now = utcSeconds(ctx.clock.now());
+  let checksum: string;
   try {
+    checksum = (await hasher.digest()).toString("base64");
     ctx.store.transaction(() => {
       if (!ctx.store.upload(bucket.name, input.Key, input.UploadId)) throw noSuchUpload(input.UploadId);
       ctx.store.putPart({ upload_id: upload.upload_id, part_number: input.PartNumber, blob_id: blob.id, size: blob.size, etag, checksum, last_modified: now });
