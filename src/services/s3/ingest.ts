@@ -1,6 +1,7 @@
 /**
  * Receiving an object or part body: decode aws-chunked framing, stream into the blob store
- * while hashing (MD5 for the ETag, the declared checksum algorithm), enforce the size limit,
+ * while hashing (MD5 for the ETag; the declared checksum algorithm, or S3's default CRC64NVME
+ * when there is none, on the checksum worker for large bodies), enforce the size limit,
  * then verify Content-MD5 and x-amz-checksum-* (header or trailer). Memory stays flat: the
  * body is never buffered whole.
  *
