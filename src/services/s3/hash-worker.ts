@@ -46,7 +46,7 @@ interface SharedWorker {
 let shared: SharedWorker | undefined;
 /**
  * Full batches come back from the worker once hashed and are reused: without this, every MiB
- * became garbage in both threads' heaps, and RSS grew by a hundred MB during a GiB upload.
+ * became garbage in both threads' heaps, and a GiB upload peaked about 60 MB higher.
  */
 const spareBatches: ArrayBuffer[] = [];
 let unavailable = false;

@@ -145,13 +145,14 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
   }
 }
 
+/** The trailers an x-amz-trailer header announces, lower-cased. */
+function declaredTrailers(header: string | undefined): string[] {
+  return header?.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0) ?? [];
+}
+
 /** The algorithm of the first x-amz-checksum-* trailer an x-amz-trailer header announces. */
 function trailerAlgorithm(header: string | undefined): ChecksumAlgorithm | undefined {
-  for (const name of header?.split(",") ?? []) {
-    const algorithm = algorithmFromHeaderName(name.trim());
-    if (algorithm) return algorithm;
-  }
-  return undefined;
+  return declaredTrailers(header).map(algorithmFromHeaderName).find((a) => a !== undefined);
 }
 
 /** The body as one Buffer; a client that hangs up before the end gets IncompleteBody. */
@@ -169,12 +170,12 @@ async function readWhole(source: Readable): Promise<Buffer> {
 /** The decoder's options from the framing headers (validated before any byte is read). */
 function framing(input: IngestRequest): AwsChunkedDecoderOptions {
   const decodedContentLength = parseDecodedContentLength(input.DecodedContentLength);
-  const trailers = input.Trailer?.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0);
+  const trailers = declaredTrailers(input.Trailer);
   return {
     payload: isAwsChunkedPayload(input.ContentSha256) ? input.ContentSha256 : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
     minChunkSize: 0,
     ...(decodedContentLength !== undefined ? { decodedContentLength } : {}),
-    ...(trailers !== undefined && trailers.length > 0 ? { declaredTrailers: trailers } : {}),
+    ...(trailers.length > 0 ? { declaredTrailers: trailers } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The page logic of ListObjects, ListObjectsV2, ListObjectVersions and ListMultipartUploads,
- * over a range scan the store provides.
+ * over a range scan the store provides, and of the part lists (ListParts, GetObjectAttributes).
  *
  * Order: "List results are always returned in UTF-8 binary order", which is Unicode code point
  * order, not JS string (UTF-16 code unit) order: "\uFF61" (UTF-8 EF BD A1) sorts before
@@ -512,5 +512,36 @@ export function listMultipartUploads<T extends UploadEntry>(scan: KeyScan<T>, pa
     maxUploads: echo,
     isTruncated: page.isTruncated,
     ...(encodingType ? { encodingType } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parts (ListParts, GetObjectAttributes' ObjectParts)
+
+/** "Sets the maximum number of parts to return": 1,000 at most, and by default. */
+export const DEFAULT_MAX_PARTS = 1000;
+
+export interface PartsPage<T> {
+  readonly page: T[];
+  readonly PartNumberMarker: number;
+  readonly NextPartNumberMarker?: number;
+  readonly MaxParts: number;
+  readonly IsTruncated: boolean;
+}
+
+/** The parts (in part-number order) after PartNumberMarker, at most MaxParts of them, with the paging members. */
+export function partsPage<T>(parts: readonly T[], partNumber: (part: T) => number, input: { readonly MaxParts?: number; readonly PartNumberMarker?: number }): PartsPage<T> {
+  const max = input.MaxParts ?? DEFAULT_MAX_PARTS;
+  if (!Number.isInteger(max) || max < 0) throw invalidArgument("Argument max-parts must be an integer between 0 and 2147483647", "max-parts", max);
+  const marker = input.PartNumberMarker ?? 0;
+  const after = parts.filter((p) => partNumber(p) > marker);
+  const page = after.slice(0, Math.min(max, DEFAULT_MAX_PARTS));
+  const last = page[page.length - 1];
+  return {
+    page,
+    PartNumberMarker: marker,
+    ...(last !== undefined ? { NextPartNumberMarker: partNumber(last) } : {}),
+    MaxParts: max,
+    IsTruncated: after.length > page.length,
   };
 }

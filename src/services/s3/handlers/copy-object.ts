@@ -38,7 +38,8 @@ type ChecksumColumns = Pick<ObjectRow, "checksum_algorithm" | "checksum_value" |
 
 async function copyChecksum(ctx: S3Context, input: CopyObjectInput, source: ObjectRow): Promise<ChecksumColumns | undefined> {
   const requested = requestedAlgorithm(input.ChecksumAlgorithm);
-  if (requested === undefined ? source.checksum_algorithm !== null : requested === source.checksum_algorithm && source.checksum_type === "FULL_OBJECT") return undefined;
+  const keepsSource = requested === undefined ? source.checksum_algorithm !== null : requested === source.checksum_algorithm && source.checksum_type === "FULL_OBJECT";
+  if (keepsSource) return undefined;
   const algorithm = requested ?? DEFAULT_CHECKSUM_ALGORITHM;
   const digest = source.blob_id === null || source.size === 0 ? await digestOf(algorithm, Buffer.alloc(0)) : await digestBlob(ctx.store.blobs, source.blob_id, algorithm);
   return { checksum_algorithm: algorithm, checksum_value: digest.toString("base64"), checksum_type: "FULL_OBJECT", part_checksums: null };

@@ -1,13 +1,12 @@
 import type { GetObjectAttributesInput, GetObjectAttributesOutput } from "../../../generated/s3.js";
 import { normalizeETag } from "../domain/checksums.js";
+import { partsPage } from "../domain/listing.js";
 import { invalidArgument } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { checksumMembers, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
 
 const ATTRIBUTES = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"];
-
-const DEFAULT_MAX_PARTS = 1000;
 
 /**
  * The parts of a multipart object: their count, and, when the object carries part checksums,
@@ -16,23 +15,11 @@ const DEFAULT_MAX_PARTS = 1000;
 function objectParts(row: ObjectRow, input: GetObjectAttributesInput): NonNullable<GetObjectAttributesOutput["ObjectParts"]> {
   const total = row.parts_count ?? 0;
   if (row.part_checksums === null || row.part_sizes === null || row.checksum_algorithm === null) return { TotalPartsCount: total };
-  const max = input.MaxParts ?? DEFAULT_MAX_PARTS;
-  if (!Number.isInteger(max) || max < 0) throw invalidArgument("Argument max-parts must be an integer between 0 and 2147483647", "max-parts", max);
-  const marker = input.PartNumberMarker ?? 0;
-  if (!Number.isInteger(marker) || marker < 0) throw invalidArgument("Argument part-number-marker must be an integer between 0 and 2147483647", "part-number-marker", input.PartNumberMarker);
   const sizes = JSON.parse(row.part_sizes) as number[];
   const checksums = JSON.parse(row.part_checksums) as string[];
-  const after = sizes.map((size, i) => ({ PartNumber: i + 1, Size: size, ...checksumMembers(row.checksum_algorithm, checksums[i] ?? null) })).slice(marker);
-  const page = after.slice(0, Math.min(max, DEFAULT_MAX_PARTS));
-  const last = page[page.length - 1];
-  return {
-    TotalPartsCount: total,
-    PartNumberMarker: marker,
-    ...(last ? { NextPartNumberMarker: last.PartNumber } : {}),
-    MaxParts: max,
-    IsTruncated: after.length > page.length,
-    Parts: page,
-  };
+  const parts = sizes.map((size, i) => ({ PartNumber: i + 1, Size: size, ...checksumMembers(row.checksum_algorithm, checksums[i] ?? null) }));
+  const { page, ...paging } = partsPage(parts, (p) => p.PartNumber, input);
+  return { TotalPartsCount: total, ...paging, Parts: page };
 }
 
 export function getObjectAttributes(input: GetObjectAttributesInput, ctx: S3Context): GetObjectAttributesOutput {

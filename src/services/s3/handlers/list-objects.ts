@@ -14,7 +14,7 @@ import { canonicalUserId, type ObjectEntry } from "../store.js";
 type Content = NonNullable<ListObjectsV2Output["Contents"]>[number];
 
 /** A listed version's checksum: its algorithm (a list, in the model) and type. */
-function checksumAlgorithmOf(entry: ObjectEntry): { ChecksumAlgorithm?: string[]; ChecksumType?: string } {
+function checksumOfListed(entry: ObjectEntry): { ChecksumAlgorithm?: string[]; ChecksumType?: string } {
   if (entry.checksum_algorithm === null) return {};
   return { ChecksumAlgorithm: [entry.checksum_algorithm], ...(entry.checksum_type !== null ? { ChecksumType: entry.checksum_type } : {}) };
 }
@@ -24,7 +24,7 @@ function content({ entry, key }: ListedEntry<ObjectEntry>, withOwner: boolean): 
     Key: key,
     LastModified: new Date(entry.last_modified),
     ETag: entry.etag,
-    ...checksumAlgorithmOf(entry),
+    ...checksumOfListed(entry),
     Size: entry.size,
     StorageClass: entry.storage_class,
     ...(withOwner ? { Owner: ownerOf(entry.owner_account, canonicalUserId(entry.owner_account)) } : {}),
@@ -103,7 +103,7 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
         ETag: entry.etag,
         Size: entry.size,
         StorageClass: entry.storage_class,
-        ...checksumAlgorithmOf(entry),
+        ...checksumOfListed(entry),
       });
   }
   return {

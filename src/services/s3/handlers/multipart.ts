@@ -28,8 +28,8 @@ import {
   type ChecksumType,
 } from "../domain/checksums.js";
 import { evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
-import { listMultipartUploads as listUploads } from "../domain/listing.js";
-import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors.js";
+import { listMultipartUploads as listUploads, partsPage } from "../domain/listing.js";
+import { errors, noSuchUpload, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
@@ -46,7 +46,6 @@ import { applyWriteLock, requireIntegrity, resolveWriteLock, setUploadLock, uplo
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
 export const MAX_PART_NUMBER = 10_000;
-const DEFAULT_MAX_PARTS = 1000;
 
 /**
  * The checksum an upload's parts and object carry: the algorithm and type it was created with,
@@ -281,23 +280,14 @@ export function abortMultipartUpload(input: AbortMultipartUploadInput, ctx: S3Co
 export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
-  const max = input.MaxParts ?? DEFAULT_MAX_PARTS;
-  if (!Number.isInteger(max) || max < 0) throw invalidArgument("Argument max-parts must be an integer between 0 and 2147483647", "max-parts", max);
-  const marker = input.PartNumberMarker ?? 0;
-  const after = ctx.store.parts(upload.upload_id).filter((p) => p.part_number > marker);
-  const page = after.slice(0, Math.min(max, DEFAULT_MAX_PARTS));
-  const truncated = after.length > page.length;
-  const last = page[page.length - 1];
+  const { page, ...paging } = partsPage(ctx.store.parts(upload.upload_id), (p) => p.part_number, input);
   const owner = ownerOf(upload.owner_account, canonicalUserId(upload.owner_account));
   return {
     Bucket: bucket.name,
     Key: upload.key,
     UploadId: upload.upload_id,
     ...abortScheduleOf(ctx.store, bucket.name, upload),
-    PartNumberMarker: marker,
-    ...(last ? { NextPartNumberMarker: last.part_number } : {}),
-    MaxParts: max,
-    IsTruncated: truncated,
+    ...paging,
     ...(page.length
       ? {
           Parts: page.map((p) => ({
