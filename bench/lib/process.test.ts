@@ -41,6 +41,8 @@ describe("startProcess", () => {
     assert.ok(alive(grandchild));
     await proc.stop();
     assert.equal(alive(proc.pid), false);
+    // SIGKILL is delivered asynchronously: the grandchild (not ours to wait for) dies a moment later.
+    for (let waited = 0; waited < 2000 && alive(grandchild); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(alive(grandchild), false);
   });
 
