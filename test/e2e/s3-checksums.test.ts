@@ -164,6 +164,7 @@ describe("S3 checksums and conditional writes", () => {
       s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MpuObjectSize: 5, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } })),
     );
     assert.equal(wrongSize.name, "InvalidRequest");
+    assert.match(wrongSize.message, /^The provided 'x-amz-mp-object-size' header value 5 does not match what was computed: \d+$/);
     const wrongWhole = await failure(
       s3.send(
         new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, ChecksumCRC64NVME: "AAAAAAAAAAA=", MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }),

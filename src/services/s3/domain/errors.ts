@@ -81,7 +81,7 @@ export const s3DomainErrors = defineErrors({
   ObjectSizeMismatch: {
     code: "InvalidRequest",
     status: 400,
-    message: "The provided 'x-amz-mp-object-size' header value {given} does not match the object size {size}.",
+    message: "The provided 'x-amz-mp-object-size' header value {given} does not match what was computed: {size}",
   },
   InvalidChecksumAlgorithm: {
     code: "InvalidRequest",
