@@ -16,10 +16,10 @@ import {
   UpdateContributorInsightsCommand,
   UpdateKinesisStreamingDestinationCommand,
   UpdateTableCommand,
-  type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { AwsError } from "../../src/core/errors.js";
 import type { ServiceDefinition } from "../../src/core/service.js";
+import { indexedTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const ACCOUNT = "000000000000";
@@ -30,34 +30,18 @@ function tableArn(name: string): string {
   return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
 }
 
-/** pk (S) + sk (N), a GSI on g (hash only) and an LSI on l, on demand. */
-function table(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
-  return {
-    TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "N" },
-      { AttributeName: "g", AttributeType: "S" },
-      { AttributeName: "l", AttributeType: "S" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    GlobalSecondaryIndexes: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
-    LocalSecondaryIndexes: [
-      {
-        IndexName: "byL",
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "l", KeyType: "RANGE" },
-        ],
-        Projection: { ProjectionType: "KEYS_ONLY" },
-      },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-    ...extra,
-  };
+/** A Nimbus and a DynamoDB client for one suite, started before its tests and closed after them. */
+function suite(options: Parameters<typeof startTestNimbus>[0] = {}): { nimbus: TestNimbus; ddb: DynamoDBClient } {
+  const env = {} as { nimbus: TestNimbus; ddb: DynamoDBClient };
+  before(async () => {
+    env.nimbus = await startTestNimbus(options);
+    env.ddb = new DynamoDBClient(env.nimbus.clientConfig());
+  });
+  after(async () => {
+    env.ddb.destroy();
+    await env.nimbus.close();
+  });
+  return env;
 }
 
 function grant(resource: string, action: string | string[] = "dynamodb:GetItem", extra: Record<string, unknown> = {}): string {
@@ -76,28 +60,19 @@ async function fails(call: Promise<unknown>, name: string, message: string, stat
 }
 
 describe("DynamoDB resource-based policies", () => {
-  let nimbus: TestNimbus;
-  let ddb: DynamoDBClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
-  });
+  const env = suite();
 
   test("Put, Get, Delete on a table: canonical document, RevisionIds, idempotent re-Put", async () => {
     const name = uniqueName("pol");
     const arn = tableArn(name);
-    await ddb.send(new CreateTableCommand(table(name)));
-    await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+    await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
 
     const pretty = JSON.stringify(JSON.parse(grant(arn, ["dynamodb:GetItem"])), null, 2);
-    const put = await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: pretty }));
-    const first = String(nimbus.manualClock.now());
+    const put = await env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: pretty }));
+    const first = String(env.nimbus.manualClock.now());
     assert.equal(put.RevisionId, first, "a RevisionId is the epoch ms of the change");
-    const got = await ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }));
+    const got = await env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }));
     assert.equal(got.RevisionId, first);
     assert.equal(
       got.Policy,
@@ -105,54 +80,54 @@ describe("DynamoDB resource-based policies", () => {
     );
 
     // The same policy in another spelling (minified, string Action, account id) is a no-op.
-    nimbus.manualClock.advance(1000);
-    const again = await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:GetItem", { Principal: { AWS: "111122223333" } }) }));
+    env.nimbus.manualClock.advance(1000);
+    const again = await env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:GetItem", { Principal: { AWS: "111122223333" } }) }));
     assert.equal(again.RevisionId, first);
 
-    const changed = await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:Query"), ExpectedRevisionId: first }));
-    const second = String(nimbus.manualClock.now());
+    const changed = await env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:Query"), ExpectedRevisionId: first }));
+    const second = String(env.nimbus.manualClock.now());
     assert.equal(changed.RevisionId, second);
     assert.ok(Number(second) > Number(first));
 
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:Scan"), ExpectedRevisionId: first })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:Scan"), ExpectedRevisionId: first })),
       "PolicyNotFoundException",
       `Resource-based policy not found for the provided ResourceArn: Requested update for policy with revision id ${first}, but the policy associated to target table ${name} has revision id ${second}.`,
     );
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:Scan"), ExpectedRevisionId: "NO_POLICY" })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:Scan"), ExpectedRevisionId: "NO_POLICY" })),
       "PolicyNotFoundException",
       `Resource-based policy not found for the provided ResourceArn: Requested policy update expecting none to be present for table ${name}, but a policy exists with revision id ${second}.`,
     );
     await fails(
-      ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: "unknown" })),
+      env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: "unknown" })),
       "PolicyNotFoundException",
       `Resource-based policy not found for the provided ResourceArn: Requested update for policy with revision id unknown, but the policy associated to target table ${name} has revision id ${second}.`,
     );
-    assert.equal((await ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }))).RevisionId, second, "refused changes leave the policy alone");
+    assert.equal((await env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }))).RevisionId, second, "refused changes leave the policy alone");
 
-    nimbus.manualClock.advance(1000);
-    const deleted = await ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: second }));
+    env.nimbus.manualClock.advance(1000);
+    const deleted = await env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: second }));
     assert.equal(deleted.RevisionId, second, "Delete answers the removed policy's RevisionId");
-    await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
+    await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
     // Deleting again succeeds and answers the deletion's own RevisionId.
-    const tombstone = String(nimbus.manualClock.now());
-    assert.equal((await ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }))).RevisionId, tombstone);
+    const tombstone = String(env.nimbus.manualClock.now());
+    assert.equal((await env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }))).RevisionId, tombstone);
 
-    const fresh = await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn), ExpectedRevisionId: "NO_POLICY" }));
+    const fresh = await env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn), ExpectedRevisionId: "NO_POLICY" }));
     assert.ok(Number(fresh.RevisionId) > Number(tombstone));
   });
 
   test("a table that never had a policy: Delete is an empty 200, ExpectedRevisionId has nothing to match", async () => {
     const name = uniqueName("pol");
     const arn = tableArn(name);
-    await ddb.send(new CreateTableCommand(table(name)));
-    const out = await ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+    const out = await env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }));
     assert.equal(out.$metadata.httpStatusCode, 200);
     assert.equal(out.RevisionId, undefined);
     for (const call of [
-      ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: "123456789" })),
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn), ExpectedRevisionId: "123456789" })),
+      env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: "123456789" })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn), ExpectedRevisionId: "123456789" })),
     ]) {
       await fails(
         call,
@@ -165,47 +140,47 @@ describe("DynamoDB resource-based policies", () => {
   test("a stream has its own policy slot; indexes have none", async () => {
     const name = uniqueName("pol");
     const arn = tableArn(name);
-    const created = await ddb.send(new CreateTableCommand(table(name, { StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })));
+    const created = await env.ddb.send(new CreateTableCommand(indexedTable(name, { StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })));
     const streamArn = created.TableDescription?.LatestStreamArn ?? "";
     const streamPolicy = grant(streamArn, ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]);
-    const put = await ddb.send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: streamPolicy }));
-    assert.equal((await ddb.send(new GetResourcePolicyCommand({ ResourceArn: streamArn }))).RevisionId, put.RevisionId);
-    await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
-    await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn) }));
+    const put = await env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: streamPolicy }));
+    assert.equal((await env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: streamArn }))).RevisionId, put.RevisionId);
+    await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
+    await env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn) }));
 
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: grant(streamArn, "dynamodb:PutItem") })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: grant(streamArn, "dynamodb:PutItem") })),
       "ValidationException",
       `${INVALID}Invalid policy document: The following action names are invalid: "dynamodb:PutItem"`,
     );
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, ["dynamodb:GetRecords", "dynamodb:DescribeStream"]) })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, ["dynamodb:GetRecords", "dynamodb:DescribeStream"]) })),
       "ValidationException",
       `${INVALID}Invalid policy document: The following action names are invalid: "dynamodb:GetRecords", "dynamodb:DescribeStream"`,
     );
     await fails(
-      ddb.send(new GetResourcePolicyCommand({ ResourceArn: `${arn}/stream/2000-01-01T00:00:00.000` })),
+      env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: `${arn}/stream/2000-01-01T00:00:00.000` })),
       "ResourceNotFoundException",
       `Requested resource not found: Stream: 2000-01-01T00:00:00.000 not found for Table: ${name}`,
     );
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: `${arn}/index/byG`, Policy: grant(arn) })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: `${arn}/index/byG`, Policy: grant(arn) })),
       "ValidationException",
       `${INVALID}Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}/index/byG`,
     );
 
     // The table's policy and its stream's go with the table.
-    await ddb.send(new DeleteTableCommand({ TableName: name }));
-    await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "ResourceNotFoundException", `Requested resource not found: Table: ${name} not found`);
-    await fails(ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn })), "ResourceNotFoundException", `Requested resource not found: Table: ${name} not found`);
-    await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: streamArn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${streamArn}`);
-    await ddb.send(new CreateTableCommand(table(name)));
-    await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
+    await env.ddb.send(new DeleteTableCommand({ TableName: name }));
+    await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "ResourceNotFoundException", `Requested resource not found: Table: ${name} not found`);
+    await fails(env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn })), "ResourceNotFoundException", `Requested resource not found: Table: ${name} not found`);
+    await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: streamArn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${streamArn}`);
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+    await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
   });
 
   test("ResourceArn forms DynamoDB refuses", async () => {
     const name = uniqueName("pol");
-    await ddb.send(new CreateTableCommand(table(name)));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
     const cases: [string, string, string][] = [
       [name, "ValidationException", `${INVALID}ARNs must start with 'arn:': ${name}`],
       [`arn:aws:dynamodb:${REGION}:111122223333:table/${name}`, "ValidationException", "This action is only supported by accounts that match the resource owner’s account."],
@@ -215,97 +190,88 @@ describe("DynamoDB resource-based policies", () => {
       [tableArn(name.toUpperCase()), "ResourceNotFoundException", `Requested resource not found: Table: ${name.toUpperCase()} not found`],
     ];
     for (const [resourceArn, error, message] of cases) {
-      await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: resourceArn })), error, message);
-      await fails(ddb.send(new PutResourcePolicyCommand({ ResourceArn: resourceArn, Policy: grant(tableArn(name)) })), error, message);
-      await fails(ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: resourceArn })), error, message);
+      await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: resourceArn })), error, message);
+      await fails(env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: resourceArn, Policy: grant(tableArn(name)) })), error, message);
+      await fails(env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: resourceArn })), error, message);
     }
   });
 
   test("policy documents DynamoDB refuses", async () => {
     const name = uniqueName("pol");
     const arn = tableArn(name);
-    await ddb.send(new CreateTableCommand(table(name)));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
     const base = grant(arn);
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: base.replace("{", `{${" ".repeat(20_481 - base.length)}`) })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: base.replace("{", `{${" ".repeat(20_481 - base.length)}`) })),
       "ValidationException",
       `${INVALID}Maximum policy size of 20480 bytes exceeded`,
     );
-    await fails(ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: "{not json" })), "ValidationException", `${INVALID}Invalid policy document: This policy contains invalid Json`);
+    await fails(env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: "{not json" })), "ValidationException", `${INVALID}Invalid policy document: This policy contains invalid Json`);
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "dynamodb:GetItem" }] }) })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "dynamodb:GetItem" }] }) })),
       "ValidationException",
       `${INVALID}Invalid policy document: Missing required field Resource`,
     );
     await fails(
-      ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:GetItem", { Principal: "*" }) })),
+      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn, "dynamodb:GetItem", { Principal: "*" }) })),
       "ValidationException",
       "Resource-based policy grants unbounded access in one or more elements. Please revise the policy to ensure least-privilege form of access",
     );
-    await fails(ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
+    await fails(env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", `Resource-based policy not found for the provided ResourceArn: ${arn}`);
   });
 
   test("a policy that would lock the caller out needs ConfirmRemoveSelfResourceAccess", async () => {
     const name = uniqueName("pol");
     const arn = tableArn(name);
-    await ddb.send(new CreateTableCommand(table(name)));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
     const lockout = JSON.stringify({
       Version: "2012-10-17",
       Statement: [{ Effect: "Deny", Principal: "*", Action: ["dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"], Resource: arn }],
     });
     const message = "The new resource policy will not allow you to update the resource policy in the future.";
-    await fails(ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: lockout })), "AccessDeniedException", message);
-    await fails(ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: lockout, ConfirmRemoveSelfResourceAccess: false })), "AccessDeniedException", message);
-    const out = await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: lockout, ConfirmRemoveSelfResourceAccess: true }));
-    assert.equal((await ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }))).RevisionId, out.RevisionId);
+    await fails(env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: lockout })), "AccessDeniedException", message);
+    await fails(env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: lockout, ConfirmRemoveSelfResourceAccess: false })), "AccessDeniedException", message);
+    const out = await env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: lockout, ConfirmRemoveSelfResourceAccess: true }));
+    assert.equal((await env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }))).RevisionId, out.RevisionId);
   });
 
   test("CreateTable's ResourcePolicy is attached with the table, or refuses the table", async () => {
     const name = uniqueName("pol");
     const arn = tableArn(name);
-    await ddb.send(new CreateTableCommand(table(name, { ResourcePolicy: grant(arn) })));
-    const got = await ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }));
-    assert.equal(got.RevisionId, String(nimbus.manualClock.now()));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name, { ResourcePolicy: grant(arn) })));
+    const got = await env.ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn }));
+    assert.equal(got.RevisionId, String(env.nimbus.manualClock.now()));
     assert.equal((JSON.parse(got.Policy ?? "{}") as { Statement: { Action: string }[] }).Statement[0]?.Action, "dynamodb:GetItem");
 
     const refused = uniqueName("pol");
     await fails(
-      ddb.send(new CreateTableCommand(table(refused, { ResourcePolicy: "{not json" }))),
+      env.ddb.send(new CreateTableCommand(indexedTable(refused, { ResourcePolicy: "{not json" }))),
       "ValidationException",
       `${INVALID}Invalid policy document: This policy contains invalid Json`,
     );
-    await fails(ddb.send(new DescribeTableCommand({ TableName: refused })), "ResourceNotFoundException", `Requested resource not found: Table: ${refused} not found`);
+    await fails(env.ddb.send(new DescribeTableCommand({ TableName: refused })), "ResourceNotFoundException", `Requested resource not found: Table: ${refused} not found`);
   });
 });
 
 describe("DynamoDB Contributor Insights", () => {
-  let nimbus: TestNimbus;
-  let ddb: DynamoDBClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
-  });
+  const env = suite();
 
   test("a table: DISABLED, ENABLING to ENABLED with DynamoDB's rule names, mode changes, DISABLING to DISABLED", async () => {
     const name = uniqueName("ci");
-    await ddb.send(new CreateTableCommand(table(name)));
-    const fresh = await ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+    const fresh = await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
     assert.equal(fresh.ContributorInsightsStatus, "DISABLED");
     assert.equal(fresh.TableName, name);
     assert.equal(fresh.ContributorInsightsRuleList, undefined);
     assert.equal(fresh.LastUpdateDateTime, undefined);
     assert.equal(fresh.ContributorInsightsMode, undefined);
 
-    const enabled = await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE" }));
+    const enabled = await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE" }));
     assert.equal(enabled.ContributorInsightsStatus, "ENABLING");
     assert.equal(enabled.ContributorInsightsMode, "ACCESSED_AND_THROTTLED_KEYS");
     assert.equal(enabled.IndexName, undefined);
-    const at = nimbus.manualClock.now();
-    const described = await ddb.send(new DescribeContributorInsightsCommand({ TableName: tableArn(name) }));
+    const at = env.nimbus.manualClock.now();
+    const described = await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: tableArn(name) }));
     assert.equal(described.ContributorInsightsStatus, "ENABLED");
     assert.deepEqual(described.ContributorInsightsRuleList, [
       `DynamoDBContributorInsights-PKC-${name}-${at}`,
@@ -316,67 +282,67 @@ describe("DynamoDB Contributor Insights", () => {
     assert.equal(described.LastUpdateDateTime?.getTime(), at);
 
     // A mode change re-enables under the same rules; ENABLE without a mode goes back to the default.
-    nimbus.manualClock.advance(5000);
-    const throttled = await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE", ContributorInsightsMode: "THROTTLED_KEYS" }));
+    env.nimbus.manualClock.advance(5000);
+    const throttled = await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE", ContributorInsightsMode: "THROTTLED_KEYS" }));
     assert.equal(throttled.ContributorInsightsStatus, "ENABLING");
-    const narrowed = await ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
+    const narrowed = await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
     assert.deepEqual(narrowed.ContributorInsightsRuleList, [`DynamoDBContributorInsights-PKT-${name}-${at}`, `DynamoDBContributorInsights-SKT-${name}-${at}`]);
     assert.equal(narrowed.ContributorInsightsMode, "THROTTLED_KEYS");
     assert.equal(narrowed.LastUpdateDateTime?.getTime(), at + 5000);
-    const same = await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE", ContributorInsightsMode: "THROTTLED_KEYS" }));
+    const same = await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE", ContributorInsightsMode: "THROTTLED_KEYS" }));
     assert.equal(same.ContributorInsightsStatus, "ENABLED", "enabling again in the same mode changes nothing");
-    const back = await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE" }));
+    const back = await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE" }));
     assert.equal(back.ContributorInsightsMode, "ACCESSED_AND_THROTTLED_KEYS");
 
-    const disabled = await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "DISABLE", ContributorInsightsMode: "THROTTLED_KEYS" }));
+    const disabled = await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "DISABLE", ContributorInsightsMode: "THROTTLED_KEYS" }));
     assert.equal(disabled.ContributorInsightsStatus, "DISABLING");
     assert.equal(disabled.ContributorInsightsMode, "ACCESSED_AND_THROTTLED_KEYS", "DISABLE answers the mode in force");
-    const off = await ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
+    const off = await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
     assert.equal(off.ContributorInsightsStatus, "DISABLED");
     assert.equal(off.ContributorInsightsRuleList, undefined);
     assert.equal(off.ContributorInsightsMode, "ACCESSED_AND_THROTTLED_KEYS");
-    assert.equal(off.LastUpdateDateTime?.getTime(), nimbus.manualClock.now());
+    assert.equal(off.LastUpdateDateTime?.getTime(), env.nimbus.manualClock.now());
 
     // Enabled afresh, the rules are new ones.
-    nimbus.manualClock.advance(1000);
-    await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE" }));
-    const renewed = await ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
-    assert.equal(renewed.ContributorInsightsRuleList?.[0], `DynamoDBContributorInsights-PKC-${name}-${nimbus.manualClock.now()}`);
+    env.nimbus.manualClock.advance(1000);
+    await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE" }));
+    const renewed = await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name }));
+    assert.equal(renewed.ContributorInsightsRuleList?.[0], `DynamoDBContributorInsights-PKC-${name}-${env.nimbus.manualClock.now()}`);
   });
 
   test("a global secondary index: its own status and rules; LSIs and unknown indexes are not found", async () => {
     const name = uniqueName("ci");
-    await ddb.send(new CreateTableCommand(table(name)));
-    const neverOn = await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, IndexName: "byG", ContributorInsightsAction: "DISABLE" }));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+    const neverOn = await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, IndexName: "byG", ContributorInsightsAction: "DISABLE" }));
     assert.equal(neverOn.ContributorInsightsStatus, "DISABLED");
     assert.equal(neverOn.IndexName, "byG");
 
-    const on = await ddb.send(new UpdateContributorInsightsCommand({ TableName: name, IndexName: "byG", ContributorInsightsAction: "ENABLE" }));
+    const on = await env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, IndexName: "byG", ContributorInsightsAction: "ENABLE" }));
     assert.equal(on.ContributorInsightsStatus, "ENABLING");
-    const at = nimbus.manualClock.now();
-    const index = await ddb.send(new DescribeContributorInsightsCommand({ TableName: name, IndexName: "byG" }));
+    const at = env.nimbus.manualClock.now();
+    const index = await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name, IndexName: "byG" }));
     assert.equal(index.IndexName, "byG");
     assert.equal(index.ContributorInsightsStatus, "ENABLED");
     // The index has a partition key only.
     assert.deepEqual(index.ContributorInsightsRuleList, [`DynamoDBContributorInsights-PKC-${name}-byG-${at}`, `DynamoDBContributorInsights-PKT-${name}-byG-${at}`]);
-    assert.equal((await ddb.send(new DescribeContributorInsightsCommand({ TableName: name }))).ContributorInsightsStatus, "DISABLED", "the table is apart from its index");
+    assert.equal((await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name }))).ContributorInsightsStatus, "DISABLED", "the table is apart from its index");
 
     for (const indexName of ["byL", "nope"]) {
       const message = `Requested resource not found: Index: ${indexName} not found for table: ${name}`;
-      await fails(ddb.send(new UpdateContributorInsightsCommand({ TableName: name, IndexName: indexName, ContributorInsightsAction: "ENABLE" })), "ResourceNotFoundException", message);
-      await fails(ddb.send(new DescribeContributorInsightsCommand({ TableName: name, IndexName: indexName })), "ResourceNotFoundException", message);
+      await fails(env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, IndexName: indexName, ContributorInsightsAction: "ENABLE" })), "ResourceNotFoundException", message);
+      await fails(env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name, IndexName: indexName })), "ResourceNotFoundException", message);
     }
 
     // Deleting the index deletes its insights; an index made again under the name starts without.
-    await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] }));
-    await ddb.send(
+    await env.ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] }));
+    await env.ddb.send(
       new UpdateTableCommand({
         TableName: name,
         AttributeDefinitions: [{ AttributeName: "g", AttributeType: "S" }],
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } }],
       }),
     );
-    const recreated = await ddb.send(new DescribeContributorInsightsCommand({ TableName: name, IndexName: "byG" }));
+    const recreated = await env.ddb.send(new DescribeContributorInsightsCommand({ TableName: name, IndexName: "byG" }));
     assert.equal(recreated.ContributorInsightsStatus, "DISABLED");
     assert.equal(recreated.ContributorInsightsMode, undefined);
   });
@@ -384,18 +350,18 @@ describe("DynamoDB Contributor Insights", () => {
   test("errors: missing table, bad action or mode", async () => {
     const missing = uniqueName("ci");
     const message = `Requested resource not found: Table: ${missing} not found`;
-    await fails(ddb.send(new DescribeContributorInsightsCommand({ TableName: missing })), "ResourceNotFoundException", message);
-    await fails(ddb.send(new UpdateContributorInsightsCommand({ TableName: missing, ContributorInsightsAction: "ENABLE" })), "ResourceNotFoundException", message);
-    await fails(ddb.send(new ListContributorInsightsCommand({ TableName: missing })), "ResourceNotFoundException", message);
+    await fails(env.ddb.send(new DescribeContributorInsightsCommand({ TableName: missing })), "ResourceNotFoundException", message);
+    await fails(env.ddb.send(new UpdateContributorInsightsCommand({ TableName: missing, ContributorInsightsAction: "ENABLE" })), "ResourceNotFoundException", message);
+    await fails(env.ddb.send(new ListContributorInsightsCommand({ TableName: missing })), "ResourceNotFoundException", message);
     const name = uniqueName("ci");
-    await ddb.send(new CreateTableCommand(table(name)));
+    await env.ddb.send(new CreateTableCommand(indexedTable(name)));
     await fails(
-      ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "START" as "ENABLE" })),
+      env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "START" as "ENABLE" })),
       "ValidationException",
       "1 validation error detected: Value 'START' at 'contributorInsightsAction' failed to satisfy constraint: Member must satisfy enum value set: [ENABLE, DISABLE]",
     );
     await fails(
-      ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE", ContributorInsightsMode: "ALL" as "THROTTLED_KEYS" })),
+      env.ddb.send(new UpdateContributorInsightsCommand({ TableName: name, ContributorInsightsAction: "ENABLE", ContributorInsightsMode: "ALL" as "THROTTLED_KEYS" })),
       "ValidationException",
       "1 validation error detected: Value 'ALL' at 'contributorInsightsMode' failed to satisfy constraint: Member must satisfy enum value set: [ACCESSED_AND_THROTTLED_KEYS, THROTTLED_KEYS]",
     );
@@ -403,9 +369,9 @@ describe("DynamoDB Contributor Insights", () => {
 
   test("ListContributorInsights lists what is on, table before its indexes, page by page", async () => {
     // An account of its own, so the account-wide list holds only this test's tables.
-    const own = new DynamoDBClient(nimbus.clientConfig({ accessKeyId: "444455556666" }));
+    const own = new DynamoDBClient(env.nimbus.clientConfig({ accessKeyId: "444455556666" }));
     const [a, b, c] = [uniqueName("ci-a"), uniqueName("ci-b"), uniqueName("ci-c")].sort();
-    for (const name of [a, b, c]) await own.send(new CreateTableCommand(table(name as string)));
+    for (const name of [a, b, c]) await own.send(new CreateTableCommand(indexedTable(name as string)));
     assert.deepEqual((await own.send(new ListContributorInsightsCommand({ TableName: a }))).ContributorInsightsSummaries, [], "never configured: not listed");
     await own.send(new UpdateContributorInsightsCommand({ TableName: a, ContributorInsightsAction: "ENABLE" }));
     await own.send(new UpdateContributorInsightsCommand({ TableName: a, IndexName: "byG", ContributorInsightsAction: "ENABLE", ContributorInsightsMode: "THROTTLED_KEYS" }));
@@ -449,50 +415,41 @@ describe("DynamoDB Kinesis streaming destinations", () => {
   const DISABLE_STATE = "Table is not in a valid state to enable Kinesis Streaming Destination: KinesisStreamingDestination must be ACTIVE to perform DISABLE operation.";
 
   describe("without a Kinesis service", () => {
-    let nimbus: TestNimbus;
-    let ddb: DynamoDBClient;
-    before(async () => {
-      nimbus = await startTestNimbus();
-      ddb = new DynamoDBClient(nimbus.clientConfig());
-    });
-    after(async () => {
-      ddb.destroy();
-      await nimbus.close();
-    });
+    const env = suite();
 
     test("Enable is accepted (ENABLING) and the destination fails as DynamoDB fails a stream it cannot use", async () => {
       const name = uniqueName("kds");
-      await ddb.send(new CreateTableCommand(table(name)));
-      const none = await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }));
+      await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+      const none = await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }));
       assert.equal(none.TableName, name);
       assert.deepEqual(none.KinesisDataStreamDestinations, []);
 
-      const out = await ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
+      const out = await env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
       assert.equal(out.$metadata.httpStatusCode, 200);
       assert.equal(out.DestinationStatus, "ENABLING");
       assert.equal(out.StreamArn, STREAM);
       assert.equal(out.TableName, name);
       assert.deepEqual(out.EnableKinesisStreamingConfiguration, {});
-      const failed = await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }));
+      const failed = await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }));
       assert.deepEqual(failed.KinesisDataStreamDestinations, [{ StreamArn: STREAM, DestinationStatus: "ENABLE_FAILED", DestinationStatusDescription: NO_PERMISSION }]);
 
       // A failed entry takes a new Enable (it flips, not doubles); another stream goes first.
-      await ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
-      await ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: OTHER_STREAM }));
-      const both = await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }));
+      await env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
+      await env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: OTHER_STREAM }));
+      const both = await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }));
       assert.deepEqual(
         both.KinesisDataStreamDestinations?.map((d) => `${d.StreamArn}=${d.DestinationStatus}`),
         [`${OTHER_STREAM}=ENABLE_FAILED`, `${STREAM}=ENABLE_FAILED`],
       );
       // A stream in another region fails with its own description.
       const elsewhere = `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/orders`;
-      await ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: elsewhere }));
-      const regional = (await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations?.[0];
+      await env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: elsewhere }));
+      const regional = (await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations?.[0];
       assert.equal(regional?.DestinationStatusDescription, "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in the current region");
 
-      await fails(ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })), "ValidationException", DISABLE_STATE);
+      await fails(env.ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })), "ValidationException", DISABLE_STATE);
       await fails(
-        ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } })),
+        env.ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } })),
         "ValidationException",
         `Table is not in a valid state to enable Kinesis Streaming Destination: Kinesis streaming is not in ACTIVE state. Updates are only allowed in ACTIVE state. TableName: ${name}, kdsArn: ${STREAM}`,
       );
@@ -501,30 +458,30 @@ describe("DynamoDB Kinesis streaming destinations", () => {
     test("errors: missing table, unknown destination, missing or bad configuration", async () => {
       const missing = uniqueName("kds");
       const message = `Requested resource not found: Table: ${missing} not found`;
-      await fails(ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: missing })), "ResourceNotFoundException", message);
-      await fails(ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: missing, StreamArn: STREAM })), "ResourceNotFoundException", message);
-      await fails(ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: missing, StreamArn: STREAM })), "ResourceNotFoundException", message);
+      await fails(env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: missing })), "ResourceNotFoundException", message);
+      await fails(env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: missing, StreamArn: STREAM })), "ResourceNotFoundException", message);
+      await fails(env.ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: missing, StreamArn: STREAM })), "ResourceNotFoundException", message);
       await fails(
-        ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: missing, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } })),
+        env.ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: missing, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } })),
         "ResourceNotFoundException",
         message,
       );
 
       const name = uniqueName("kds");
-      await ddb.send(new CreateTableCommand(table(name)));
-      await fails(ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })), "ValidationException", DISABLE_STATE);
+      await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+      await fails(env.ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })), "ValidationException", DISABLE_STATE);
       await fails(
-        ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } })),
+        env.ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } })),
         "ValidationException",
         `Table is not in a valid state to enable Kinesis Streaming Destination: No streaming destination with streamArn: ${STREAM} found for table with tableName: ${name}`,
       );
       await fails(
-        ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })),
+        env.ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })),
         "ValidationException",
         "Streaming destination cannot be updated with given parameters: UpdateKinesisStreamingConfiguration cannot be null or contain only null values",
       );
       await fails(
-        ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, EnableKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "SECOND" as "MILLISECOND" } })),
+        env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, EnableKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "SECOND" as "MILLISECOND" } })),
         "ValidationException",
         "1 validation error detected: Value 'SECOND' at 'enableKinesisStreamingConfiguration.approximateCreationDateTimePrecision' failed to satisfy constraint: Member must satisfy enum value set: [MILLISECOND, MICROSECOND]",
       );
@@ -532,8 +489,6 @@ describe("DynamoDB Kinesis streaming destinations", () => {
   });
 
   describe("with a Kinesis service registered", () => {
-    let nimbus: TestNimbus;
-    let ddb: DynamoDBClient;
     const asked: string[] = [];
     // A stand-in Kinesis that knows two ACTIVE streams, as DescribeStreamSummary tells them.
     const kinesis: ServiceDefinition = {
@@ -548,68 +503,61 @@ describe("DynamoDB Kinesis streaming destinations", () => {
         },
       } as unknown as ServiceDefinition["handlers"],
     };
-    before(async () => {
-      nimbus = await startTestNimbus({ services: { kinesis } });
-      ddb = new DynamoDBClient(nimbus.clientConfig());
-    });
-    after(async () => {
-      ddb.destroy();
-      await nimbus.close();
-    });
+    const env = suite({ services: { kinesis } });
 
     test("ENABLING to ACTIVE, one live destination, precision updates, DISABLING to DISABLED", async () => {
       const name = uniqueName("kds");
-      await ddb.send(new CreateTableCommand(table(name)));
-      const tableId = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableId ?? "";
-      const enabled = await ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
+      await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+      const tableId = (await env.ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableId ?? "";
+      const enabled = await env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
       assert.equal(enabled.DestinationStatus, "ENABLING");
       assert.deepEqual(asked, [STREAM], "DynamoDB asked Kinesis about the stream");
       // Active, and without a precision until one is set (MILLISECOND is the default).
-      assert.deepEqual((await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
+      assert.deepEqual((await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
         { StreamArn: STREAM, DestinationStatus: "ACTIVE" },
       ]);
 
-      await fails(ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })), "ValidationException", ENABLE_STATE);
-      await fails(ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: OTHER_STREAM })), "ValidationException", ENABLE_STATE);
+      await fails(env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM })), "ValidationException", ENABLE_STATE);
+      await fails(env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: OTHER_STREAM })), "ValidationException", ENABLE_STATE);
       await fails(
-        ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MILLISECOND" } })),
+        env.ddb.send(new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MILLISECOND" } })),
         "ValidationException",
         `Invalid Request: Precision is already set to the desired value of MILLISECOND for tableId: ${tableId}, kdsArn: ${STREAM}`,
       );
-      const updated = await ddb.send(
+      const updated = await env.ddb.send(
         new UpdateKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM, UpdateKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } }),
       );
       assert.equal(updated.DestinationStatus, "UPDATING");
       assert.deepEqual(updated.UpdateKinesisStreamingConfiguration, { ApproximateCreationDateTimePrecision: "MICROSECOND" });
-      assert.deepEqual((await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
+      assert.deepEqual((await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
         { StreamArn: STREAM, DestinationStatus: "ACTIVE", ApproximateCreationDateTimePrecision: "MICROSECOND" },
       ]);
 
-      const disabled = await ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
+      const disabled = await env.ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: STREAM }));
       assert.equal(disabled.DestinationStatus, "DISABLING");
-      assert.deepEqual((await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
+      assert.deepEqual((await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
         { StreamArn: STREAM, DestinationStatus: "DISABLED" },
       ]);
 
       // Another stream may now be enabled, with its precision; a missing stream fails.
-      const again = await ddb.send(
+      const again = await env.ddb.send(
         new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: OTHER_STREAM, EnableKinesisStreamingConfiguration: { ApproximateCreationDateTimePrecision: "MICROSECOND" } }),
       );
       assert.deepEqual(again.EnableKinesisStreamingConfiguration, { ApproximateCreationDateTimePrecision: "MICROSECOND" });
-      assert.deepEqual((await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
+      assert.deepEqual((await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, [
         { StreamArn: OTHER_STREAM, DestinationStatus: "ACTIVE", ApproximateCreationDateTimePrecision: "MICROSECOND" },
         { StreamArn: STREAM, DestinationStatus: "DISABLED" },
       ]);
-      await ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: OTHER_STREAM }));
+      await env.ddb.send(new DisableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: OTHER_STREAM }));
       const gone = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/gone`;
-      await ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: gone }));
-      const first = (await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations?.[0];
+      await env.ddb.send(new EnableKinesisStreamingDestinationCommand({ TableName: name, StreamArn: gone }));
+      const first = (await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations?.[0];
       assert.deepEqual(first, { StreamArn: gone, DestinationStatus: "ENABLE_FAILED", DestinationStatusDescription: NO_PERMISSION });
 
       // The destinations go with the table.
-      await ddb.send(new DeleteTableCommand({ TableName: name }));
-      await ddb.send(new CreateTableCommand(table(name)));
-      assert.deepEqual((await ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, []);
+      await env.ddb.send(new DeleteTableCommand({ TableName: name }));
+      await env.ddb.send(new CreateTableCommand(indexedTable(name)));
+      assert.deepEqual((await env.ddb.send(new DescribeKinesisStreamingDestinationCommand({ TableName: name }))).KinesisDataStreamDestinations, []);
     });
   });
 });
