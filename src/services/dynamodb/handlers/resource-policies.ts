@@ -122,7 +122,7 @@ export function putResourcePolicy(input: PutResourcePolicyInput, ctx: DynamoCont
 
 export function getResourcePolicy(input: GetResourcePolicyInput, ctx: DynamoContext): GetResourcePolicyOutput {
   const target = targetOf(ctx, input.ResourceArn);
-  // A stream outlives its table's name: asking for its policy is not asking for the table.
+  // With its table gone, DynamoDB answers a stream's policy as missing, not the table.
   if (target.kind === "stream" && ctx.store.readTable(ctx, target.tableName) === undefined) throw errors.PolicyNotFound({ detail: target.arn });
   const entry = tableOf(ctx, target).resourcePolicies?.[target.arn];
   if (entry?.document === undefined) throw errors.PolicyNotFound({ detail: target.arn });
