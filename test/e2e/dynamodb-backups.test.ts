@@ -31,41 +31,12 @@ import {
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type { AwsError } from "../../src/core/errors.js";
+import { indexedTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const SCOPE = { account: "000000000000", region: "us-east-1" };
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-/** pk (S) + sk (N), a GSI on g and an LSI on l. */
-function indexedTable(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
-  return {
-    TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "N" },
-      { AttributeName: "g", AttributeType: "S" },
-      { AttributeName: "l", AttributeType: "S" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    GlobalSecondaryIndexes: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
-    LocalSecondaryIndexes: [
-      {
-        IndexName: "byL",
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "l", KeyType: "RANGE" },
-        ],
-        Projection: { ProjectionType: "KEYS_ONLY" },
-      },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-    ...extra,
-  };
-}
 
 function simpleTable(name: string): CreateTableCommandInput {
   return {

@@ -22,4 +22,6 @@ export const errors = defineErrors({
     message: "Request token already used with different parameters",
   },
   LimitExceeded: { code: "LimitExceededException", status: 400, message: "{message}" },
+  PolicyNotFound: { code: "PolicyNotFoundException", status: 400, message: "Resource-based policy not found for the provided ResourceArn: {detail}" },
+  AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
 });

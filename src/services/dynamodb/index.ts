@@ -4,16 +4,24 @@ import { batchGetItem } from "./handlers/batch-get-item.js";
 import { batchWriteItem } from "./handlers/batch-write-item.js";
 import { createBackup, deleteBackup, describeBackup, listBackups, restoreTableFromBackup, restoreTableToPointInTime } from "./handlers/backups.js";
 import { describeContinuousBackups, updateContinuousBackups } from "./handlers/continuous-backups.js";
+import { describeContributorInsights, listContributorInsights, updateContributorInsights } from "./handlers/contributor-insights.js";
 import { createTable } from "./handlers/create-table.js";
 import { deleteItem } from "./handlers/delete-item.js";
 import { deleteTable } from "./handlers/delete-table.js";
 import { describeEndpoints, describeLimits } from "./handlers/describe-limits.js";
 import { describeTableHandler } from "./handlers/describe-table.js";
 import { getItem } from "./handlers/get-item.js";
+import {
+  describeKinesisStreamingDestination,
+  disableKinesisStreamingDestination,
+  enableKinesisStreamingDestination,
+  updateKinesisStreamingDestination,
+} from "./handlers/kinesis-destinations.js";
 import { listTables } from "./handlers/list-tables.js";
 import { batchExecuteStatement, executeStatement, executeTransaction } from "./handlers/partiql.js";
 import { putItem } from "./handlers/put-item.js";
 import { query } from "./handlers/query.js";
+import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from "./handlers/resource-policies.js";
 import { scan } from "./handlers/scan.js";
 import { listTagsOfResource, tagResource, untagResource } from "./handlers/tags.js";
 import { transactGetItems } from "./handlers/transact-get-items.js";
@@ -79,5 +87,15 @@ export default defineService<DynamodbOperations, DynamoStore>({
     DeleteBackup: deleteBackup,
     RestoreTableFromBackup: restoreTableFromBackup,
     RestoreTableToPointInTime: restoreTableToPointInTime,
+    PutResourcePolicy: putResourcePolicy,
+    GetResourcePolicy: getResourcePolicy,
+    DeleteResourcePolicy: deleteResourcePolicy,
+    UpdateContributorInsights: updateContributorInsights,
+    DescribeContributorInsights: describeContributorInsights,
+    ListContributorInsights: listContributorInsights,
+    EnableKinesisStreamingDestination: enableKinesisStreamingDestination,
+    DisableKinesisStreamingDestination: disableKinesisStreamingDestination,
+    DescribeKinesisStreamingDestination: describeKinesisStreamingDestination,
+    UpdateKinesisStreamingDestination: updateKinesisStreamingDestination,
   },
 });

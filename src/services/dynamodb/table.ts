@@ -75,6 +75,37 @@ export interface TableMeta {
   pitrRecoveryPeriodDays?: number;
   /** Set on a table made by RestoreTableFromBackup or RestoreTableToPointInTime. */
   restore?: RestoreInfo;
+  /** Resource-based policies by resource ARN: the table's and its stream's (handlers/resource-policies.ts). */
+  resourcePolicies?: Record<string, ResourcePolicyMeta>;
+  /** Contributor Insights by index name, "" for the table itself (handlers/contributor-insights.ts). */
+  contributorInsights?: Record<string, ContributorInsightsMeta>;
+  /** Kinesis streaming destinations, newest first (handlers/kinesis-destinations.ts). */
+  kinesisDestinations?: KinesisDestinationMeta[];
+}
+
+/** A policy is stored, validated and returned; Nimbus does not enforce IAM yet. */
+export interface ResourcePolicyMeta {
+  /** Canonical document; absent once deleted (the entry keeps the deletion's RevisionId). */
+  document?: string;
+  /** Epoch ms of the change, as DynamoDB's RevisionIds are. */
+  revisionId: string;
+  confirmRemoveSelfResourceAccess?: boolean;
+}
+
+export interface ContributorInsightsMeta {
+  enabled: boolean;
+  mode: string;
+  /** Epoch ms the CloudWatch rules were made; their names end with it. */
+  rulesCreatedAt: number;
+  updatedAt: number;
+}
+
+export interface KinesisDestinationMeta {
+  readonly streamArn: string;
+  status: "ACTIVE" | "DISABLED" | "ENABLE_FAILED";
+  description?: string;
+  /** ApproximateCreationDateTimePrecision once set; absent means MILLISECOND. */
+  precision?: string;
 }
 
 export interface RestoreInfo {

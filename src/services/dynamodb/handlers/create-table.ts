@@ -4,6 +4,7 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { streamChanged } from "../items.js";
+import { attachCreatePolicy } from "./resource-policies.js";
 import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { check, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 
@@ -186,6 +187,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     tableClass: input.TableClass ?? "STANDARD",
     deletionProtection: input.DeletionProtectionEnabled ?? false,
   };
+  attachCreatePolicy(ctx, meta, input.ResourcePolicy);
 
   ctx.store.transaction(() => {
     if (ctx.store.getTable(ctx, meta.name) !== undefined) throw errors.TableExists({ name: meta.name });

@@ -123,6 +123,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${name} not found for table: ${meta.name}` });
         }
         meta.gsis = meta.gsis.filter((g) => g.name !== name);
+        // Its Contributor Insights go with it; an index made again under the name starts without.
+        if (meta.contributorInsights) delete meta.contributorInsights[name];
         ctx.store.deleteIndexRows(ctx, meta.name, name);
       } else if (update.Update) {
         const u = update.Update;
