@@ -20,6 +20,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
 import type { AwsError } from "../../core/errors.js";
+import { outboundDenied, outboundRefusal, topicDataProtection } from "./data-protection.js";
 import { effectiveSubscriptionDeliveryPolicy } from "./delivery-policy.js";
 import { logDeliveryStatus } from "./delivery-status-log.js";
 import { deliveryId, inProcessAnswer, logsDeliveryStatus, statusNotification, type DeliveryOutcome, type StatusNotification } from "./domain/delivery-status.js";
@@ -303,6 +304,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
   const signer = published.fifo === undefined ? signerFor(ctx, topic) : undefined;
   // What the delivery status records name, when the topic logs any.
   const feedback = logsDeliveryStatus(topic.attributes) ? statusNotification({ message: published.message, messageId: published.messageId, topicArn: arn, timestamp }) : undefined;
+  const policy = topicDataProtection(topic);
   for (const sub of ctx.store.subscriptionsOf(topic)) {
     if (!sub.confirmed || !DELIVERED.has(sub.protocol)) continue;
     const endpoint = sub.protocol === "application" ? liveEndpoint(ctx, sub.endpoint) : undefined;
@@ -324,6 +326,12 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
     };
     const raw = sub.attributes.RawMessageDelivery === "true";
     const handedOffAt = ctx.clock.now();
+    if (outboundDenied(policy, sub, message)) {
+      // Not delivered, not dead-lettered (the policy forbids this subscriber the data); the status log says why.
+      report.failed.push(subArn);
+      if (feedback !== undefined) await logHandOff(ctx, topic, sub, feedback, handedOffAt, { status: "FAILURE", providerResponse: outboundRefusal(subArn), statusCode: 403 });
+      continue;
+    }
     switch (sub.protocol) {
       case "http":
       case "https": {
