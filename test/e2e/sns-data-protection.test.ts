@@ -19,6 +19,7 @@ import {
   SubscribeCommand,
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { sampled } from "../../src/services/sns/domain/delivery-status.js";
 import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -156,6 +157,23 @@ describe("SNS message data protection", () => {
       const denied = await failure<SNSServiceException>(other.send(new PublishCommand({ TopicArn: arn, Message: `credit card ${CARD}` })));
       assert.equal(denied.name, "AuthorizationErrorException");
       assert.deepEqual(await bodies(url), [`credit card ${CARD}`]);
+    });
+
+    test("a role session is named by its assumed-role ARN", async () => {
+      const sts = new STSClient(nimbus.clientConfig());
+      const session = uniqueName("publisher");
+      const creds = (await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/publisher", RoleSessionName: session }))).Credentials;
+      sts.destroy();
+      assert.ok(creds?.AccessKeyId && creds.SecretAccessKey && creds.SessionToken);
+      const role = new SNSClient(nimbus.clientConfig({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken }));
+      try {
+        const arn = await topic("dp-role", policy([statement({ Principal: [`arn:aws:sts::000000000000:assumed-role/publisher/${session}`] })]));
+        const denied = await failure<SNSServiceException>(role.send(new PublishCommand({ TopicArn: arn, Message: `card ${CARD}` })));
+        assert.equal(denied.name, "AuthorizationErrorException");
+        await sns.send(new PublishCommand({ TopicArn: arn, Message: `card ${CARD}` }));
+      } finally {
+        role.destroy();
+      }
     });
 
     test("PublishBatch: a denied entry fails alone, with AWS's code", async () => {

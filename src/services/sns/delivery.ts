@@ -13,6 +13,9 @@
  * A delivery that fails (queue deleted, message refused, endpoint disabled, HTTP retries used
  * up) goes to the subscription's dead-letter queue when it has a RedrivePolicy, and is dropped
  * otherwise, as on AWS; it never fails the Publish.
+ * A topic's data protection policy may forbid a subscription's principal the data a message
+ * carries (an Outbound Deny, data-protection.ts): that delivery is not made, counts as failed,
+ * and is logged with a 403, as AWS does.
  * Each delivery's outcome goes to the topic's delivery status log when the topic asks for it
  * (`<Protocol>SuccessFeedbackRoleArn` and kin; delivery-status-log.ts), for the protocols AWS
  * logs: SQS, Lambda and application here, HTTP/S once its retries settle (retry.ts).

@@ -2,7 +2,8 @@
  * SMS: account-level SMS settings (SetSMSAttributes), the opted-out phone numbers, and the
  * rules a phone number must follow. Texts themselves go to the outbox: nothing reaches a
  * carrier from one machine. A number opts out on AWS when its owner replies STOP; Nimbus takes
- * that reply through its internal endpoint (see internal-endpoints.ts).
+ * that reply through its internal endpoint (see internal-endpoints.ts). The SMS sandbox's
+ * destination numbers live here too; their one-time passwords are texts like any other.
  */
 import type { Database } from "../../state/database.js";
 import { invalidParameter } from "./errors.js";

@@ -226,7 +226,7 @@ export function coversWholeMessage(text: string, findings: readonly IdentifierFi
 }
 
 export interface InboundResult {
-  /** The statement whose Deny refused the message, if one did. */
+  /** Whether an Inbound Deny statement found its data in the message. */
   readonly denied: boolean;
   /** The message after the Deidentify statements. */
   readonly message: string;
