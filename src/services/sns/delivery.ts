@@ -13,6 +13,9 @@
  * A delivery that fails (queue deleted, message refused, endpoint disabled, HTTP retries used
  * up) goes to the subscription's dead-letter queue when it has a RedrivePolicy, and is dropped
  * otherwise, as on AWS; it never fails the Publish.
+ * A topic's data protection policy may forbid a subscription's principal the data a message
+ * carries (an Outbound Deny, data-protection.ts): that delivery is not made, counts as failed,
+ * and is logged with a 403, as AWS does.
  * Each delivery's outcome goes to the topic's delivery status log when the topic asks for it
  * (`<Protocol>SuccessFeedbackRoleArn` and kin; delivery-status-log.ts), for the protocols AWS
  * logs: SQS, Lambda and application here, HTTP/S once its retries settle (retry.ts).
@@ -20,6 +23,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
 import type { AwsError } from "../../core/errors.js";
+import { outboundDenied, outboundRefusal, topicDataProtection } from "./data-protection.js";
 import { effectiveSubscriptionDeliveryPolicy } from "./delivery-policy.js";
 import { logDeliveryStatus } from "./delivery-status-log.js";
 import { deliveryId, inProcessAnswer, logsDeliveryStatus, statusNotification, type DeliveryOutcome, type StatusNotification } from "./domain/delivery-status.js";
@@ -303,6 +307,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
   const signer = published.fifo === undefined ? signerFor(ctx, topic) : undefined;
   // What the delivery status records name, when the topic logs any.
   const feedback = logsDeliveryStatus(topic.attributes) ? statusNotification({ message: published.message, messageId: published.messageId, topicArn: arn, timestamp }) : undefined;
+  const policy = topicDataProtection(topic);
   for (const sub of ctx.store.subscriptionsOf(topic)) {
     if (!sub.confirmed || !DELIVERED.has(sub.protocol)) continue;
     const endpoint = sub.protocol === "application" ? liveEndpoint(ctx, sub.endpoint) : undefined;
@@ -324,6 +329,12 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
     };
     const raw = sub.attributes.RawMessageDelivery === "true";
     const handedOffAt = ctx.clock.now();
+    if (outboundDenied(policy, sub, message)) {
+      // Not delivered, not dead-lettered (the policy forbids this subscriber the data); the status log says why.
+      report.failed.push(subArn);
+      if (feedback !== undefined) await logHandOff(ctx, topic, sub, feedback, handedOffAt, { status: "FAILURE", providerResponse: outboundRefusal(subArn), statusCode: 403 });
+      continue;
+    }
     switch (sub.protocol) {
       case "http":
       case "https": {

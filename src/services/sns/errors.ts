@@ -38,6 +38,30 @@ export const errors = defineErrors({
     status: 400,
     message: "The Id of a batch entry in a batch request doesn't abide by the specification.",
   },
+  // Message data protection: an Inbound Deny statement matched, or a Deidentify statement found
+  // the whole message sensitive. The developer guide names the code (AuthorizationError) but
+  // elides the message; this wording follows the outbound refusal the guide quotes
+  // ("The topic's data protection policy prohibits this message from being delivered to ...").
+  DataProtectionDenied: {
+    code: "AuthorizationErrorException",
+    queryCode: "AuthorizationError",
+    status: 403,
+    message: "The topic's data protection policy prohibits this message from being published to {topicArn}",
+  },
+  // VerifySMSSandboxPhoneNumber with the wrong one-time password. The model gives the shape
+  // (Message, Status) and no awsQueryError code; the wording is Nimbus's (unconfirmed).
+  Verification: {
+    code: "VerificationException",
+    status: 400,
+    message: "Invalid one-time password",
+  },
+  // CreateSMSSandboxPhoneNumber for a number that replied STOP (wording unconfirmed).
+  OptedOut: {
+    code: "OptedOutException",
+    queryCode: "OptedOut",
+    status: 400,
+    message: "Phone number is opted out",
+  },
   TagLimitExceeded: {
     code: "TagLimitExceededException",
     queryCode: "TagLimitExceeded",

@@ -1,5 +1,6 @@
 import { defineService } from "../../core/service.js";
 import type { SnsOperations } from "../../generated/sns.js";
+import { getDataProtectionPolicy, putDataProtectionPolicy } from "./handlers/data-protection.js";
 import { addPermission, removePermission } from "./handlers/permissions.js";
 import {
   createPlatformApplication,
@@ -24,6 +25,14 @@ import {
   subscribe,
   unsubscribe,
 } from "./handlers/subscriptions.js";
+import {
+  createSMSSandboxPhoneNumber,
+  deleteSMSSandboxPhoneNumber,
+  getSMSSandboxAccountStatus,
+  listOriginationNumbers,
+  listSMSSandboxPhoneNumbers,
+  verifySMSSandboxPhoneNumber,
+} from "./handlers/sms-sandbox.js";
 import { listTagsForResource, tagResource, untagResource } from "./handlers/tags.js";
 import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttributes } from "./handlers/topics.js";
 import { resumeHttpRetries } from "./retry.js";
@@ -35,7 +44,7 @@ export type { SnsContext } from "./topics.js";
 const DEDUP_SWEEP_MS = 5 * 60_000;
 
 export default defineService<SnsOperations, SnsStore>({
-  createStore: (env) => new SnsStore(env.state, env.logger),
+  createStore: (env) => new SnsStore(env.state, env.logger, env.identities),
   start(env, store) {
     const stopSweep = env.scheduler.every(DEDUP_SWEEP_MS, () => void store.pruneDedup(env.clock.now()), "sns:dedup-sweep");
     // HTTP/S retries a previous run left pending (a persistent data dir) go on where they were.
@@ -80,5 +89,13 @@ export default defineService<SnsOperations, SnsStore>({
     CheckIfPhoneNumberIsOptedOut: checkIfPhoneNumberIsOptedOut,
     ListPhoneNumbersOptedOut: listPhoneNumbersOptedOut,
     OptInPhoneNumber: optInPhoneNumber,
+    GetSMSSandboxAccountStatus: getSMSSandboxAccountStatus,
+    CreateSMSSandboxPhoneNumber: createSMSSandboxPhoneNumber,
+    VerifySMSSandboxPhoneNumber: verifySMSSandboxPhoneNumber,
+    DeleteSMSSandboxPhoneNumber: deleteSMSSandboxPhoneNumber,
+    ListSMSSandboxPhoneNumbers: listSMSSandboxPhoneNumbers,
+    ListOriginationNumbers: listOriginationNumbers,
+    PutDataProtectionPolicy: putDataProtectionPolicy,
+    GetDataProtectionPolicy: getDataProtectionPolicy,
   },
 });

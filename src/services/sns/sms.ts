@@ -2,7 +2,8 @@
  * SMS: account-level SMS settings (SetSMSAttributes), the opted-out phone numbers, and the
  * rules a phone number must follow. Texts themselves go to the outbox: nothing reaches a
  * carrier from one machine. A number opts out on AWS when its owner replies STOP; Nimbus takes
- * that reply through its internal endpoint (see internal-endpoints.ts).
+ * that reply through its internal endpoint (see internal-endpoints.ts). The SMS sandbox's
+ * destination numbers live here too; their one-time passwords are texts like any other.
  */
 import type { Database } from "../../state/database.js";
 import { invalidParameter } from "./errors.js";
@@ -20,9 +21,18 @@ export function checkPublishPhoneNumber(phoneNumber: string): void {
   if (!isE164(phoneNumber)) throw invalidParameter(`Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);
 }
 
+const INCORRECTLY_FORMATTED = "Invalid parameter: PhoneNumber Reason: input incorrectly formatted";
+
 /** CheckIfPhoneNumberIsOptedOut / OptInPhoneNumber rule. */
 export function checkPhoneNumberFormat(phoneNumber: string): void {
-  if (!isE164(phoneNumber)) throw invalidParameter("Invalid parameter: PhoneNumber Reason: input incorrectly formatted");
+  if (!isE164(phoneNumber)) throw invalidParameter(INCORRECTLY_FORMATTED);
+}
+
+/** The SMS sandbox operations' PhoneNumber: the model's pattern and length (20), with the opt-out operations' refusal. */
+const SANDBOX_NUMBER = /^(\+[0-9]{8,}|[0-9]{0,9})$/;
+
+export function checkSandboxPhoneNumber(phoneNumber: string): void {
+  if (phoneNumber.length > 20 || !SANDBOX_NUMBER.test(phoneNumber)) throw invalidParameter(INCORRECTLY_FORMATTED);
 }
 
 export const SMS_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set([
@@ -86,6 +96,26 @@ export const SMS_MIGRATION = `CREATE TABLE sns_sms_settings (
     PRIMARY KEY (account_id, region, phone_number)
   ) WITHOUT ROWID;`;
 
+/** Destination numbers added to the SMS sandbox, with the one-time password last sent to each. */
+export const SMS_SANDBOX_MIGRATION = `CREATE TABLE sns_sms_sandbox_numbers (
+    account_id   TEXT    NOT NULL,
+    region       TEXT    NOT NULL,
+    phone_number TEXT    NOT NULL,
+    status       TEXT    NOT NULL,
+    otp          TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, phone_number)
+  ) WITHOUT ROWID;`;
+
+export type SandboxNumberStatus = "Pending" | "Verified";
+
+export interface SandboxNumber {
+  readonly phoneNumber: string;
+  readonly status: SandboxNumberStatus;
+  readonly otp: string;
+}
+
 export class SmsStore {
   constructor(private readonly db: Database) {}
 
@@ -120,6 +150,38 @@ export class SmsStore {
 
   optIn(account: string, region: string, phoneNumber: string): void {
     this.db.prepare("DELETE FROM sns_opted_out WHERE account_id = ? AND region = ? AND phone_number = ?").run(account, region, phoneNumber);
+  }
+
+  sandboxNumber(account: string, region: string, phoneNumber: string): SandboxNumber | undefined {
+    const row = this.db
+      .prepare<[string, string, string], { status: SandboxNumberStatus; otp: string }>("SELECT status, otp FROM sns_sms_sandbox_numbers WHERE account_id = ? AND region = ? AND phone_number = ?")
+      .get(account, region, phoneNumber);
+    return row === undefined ? undefined : { phoneNumber, status: row.status, otp: row.otp };
+  }
+
+  /** Adds the number (Pending) or keeps its place in the list with a new password and status. */
+  putSandboxNumber(account: string, region: string, number: SandboxNumber, createdAt: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO sns_sms_sandbox_numbers (account_id, region, phone_number, status, otp, created_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sns_sms_sandbox_numbers))
+         ON CONFLICT DO UPDATE SET status = excluded.status, otp = excluded.otp`,
+      )
+      .run(account, region, number.phoneNumber, number.status, number.otp, createdAt);
+  }
+
+  deleteSandboxNumber(account: string, region: string, phoneNumber: string): boolean {
+    return this.db.prepare("DELETE FROM sns_sms_sandbox_numbers WHERE account_id = ? AND region = ? AND phone_number = ?").run(account, region, phoneNumber).changes > 0;
+  }
+
+  /** In the order they were added. */
+  listSandboxNumbers(account: string, region: string): { phoneNumber: string; status: SandboxNumberStatus }[] {
+    return this.db
+      .prepare<[string, string], { phone_number: string; status: SandboxNumberStatus }>(
+        "SELECT phone_number, status FROM sns_sms_sandbox_numbers WHERE account_id = ? AND region = ? ORDER BY seq",
+      )
+      .all(account, region)
+      .map((r) => ({ phoneNumber: r.phone_number, status: r.status }));
   }
 
   listOptedOut(account: string, region: string): string[] {

@@ -3,13 +3,14 @@
  * (account, region); mobile push, SMS settings, the outbox and pending HTTP/S retries in their
  * own repositories. A thin repository: rules live in the handlers and the domain modules.
  */
+import type { Identities } from "../../auth/credentials.js";
 import type { Logger } from "../../server/logger.js";
 import type { Database, StateLayer } from "../../state/database.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
 import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
 import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
 import { HttpRetryStore, HTTP_RETRY_MIGRATION, HTTP_RETRY_NOTIFICATION_MIGRATION, HTTP_RETRY_THROTTLE_MIGRATION } from "./retry-store.js";
-import { SmsStore, SMS_MIGRATION } from "./sms.js";
+import { SmsStore, SMS_MIGRATION, SMS_SANDBOX_MIGRATION } from "./sms.js";
 import { DeliveryThrottle } from "./throttle.js";
 
 export const SNS_MIGRATIONS: readonly string[] = [
@@ -61,6 +62,8 @@ export const SNS_MIGRATIONS: readonly string[] = [
   HTTP_RETRY_NOTIFICATION_MIGRATION,
   // 5: the throttle policy rate a waiting or retried HTTP/S delivery is sent at.
   HTTP_RETRY_THROTTLE_MIGRATION,
+  // 6: destination phone numbers of the SMS sandbox and their one-time passwords.
+  SMS_SANDBOX_MIGRATION,
 ];
 
 export interface TopicRef {
@@ -164,6 +167,8 @@ export class SnsStore {
     readonly state: StateLayer,
     /** Nimbus's log, for what goes wrong after Publish has answered (delivery status logs). */
     readonly logger?: Logger,
+    /** Who holds an access key: the publisher a data protection policy's Principal names. */
+    readonly identities?: Identities,
   ) {
     state.migrate("sns", SNS_MIGRATIONS);
     this.db = state.db;

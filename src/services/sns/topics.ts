@@ -38,6 +38,14 @@ export function resolveSubscription(ctx: SnsContext, arn: string): Subscription 
   return sub;
 }
 
+/**
+ * The IAM principal that subscribed (GetSubscriptionAttributes' SubscriptionPrincipal, and whom
+ * an Outbound data protection statement names): Nimbus keeps the subscribing account, so its root.
+ */
+export function subscriptionPrincipal(sub: Pick<Subscription, "owner">): string {
+  return `arn:aws:iam::${sub.owner}:root`;
+}
+
 /** What ListSubscriptions shows: pending subscriptions have no ARN yet. */
 export function listedArn(sub: Subscription): string {
   return sub.confirmed ? subscriptionArn(sub) : "PendingConfirmation";

@@ -89,9 +89,15 @@ export function shouldLog(attributes: Readonly<Record<string, string>>, protocol
   if (prefix === undefined) return false;
   if (outcome.status === "FAILURE") return !!attributes[`${prefix}FailureFeedbackRoleArn`];
   if (!attributes[`${prefix}SuccessFeedbackRoleArn`]) return false;
-  const rate = Number(attributes[`${prefix}SuccessFeedbackSampleRate`] ?? "0");
-  // Sampled by the delivery id, not at random, so a test (or a retried delivery) always gets the same answer.
-  return Number.isFinite(rate) && createHash("md5").update(outcome.deliveryId).digest().readUInt32BE(0) % 100 < rate;
+  return sampled(outcome.deliveryId, Number(attributes[`${prefix}SuccessFeedbackSampleRate`] ?? "0"));
+}
+
+/**
+ * Whether the record named `id` is in a `rate` percent sample. Sampled by the id, not at random,
+ * so a test (or a retried delivery) always gets the same answer.
+ */
+export function sampled(id: string, rate: number): boolean {
+  return Number.isFinite(rate) && createHash("md5").update(id).digest().readUInt32BE(0) % 100 < rate;
 }
 
 export function statusLogGroup(topicArn: string, status: DeliveryStatus): string {

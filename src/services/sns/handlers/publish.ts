@@ -12,7 +12,9 @@ import {
   PUBLISH_DEDUPLICATION_INTERVAL_MS,
   type SnsMessageAttributes,
 } from "../domain/messages.js";
+import { protectInbound, topicDataProtection, writeAudit, type InboundAudit } from "../data-protection.js";
 import { deliver, recordPush, recordSms, type PublishedMessage } from "../delivery.js";
+import type { DataProtectionPolicy } from "../domain/data-protection-policy.js";
 import { errors, invalidParameter } from "../errors.js";
 import { isEnabled, parseEndpointArn } from "../platform.js";
 import { checkPublishPhoneNumber } from "../sms.js";
@@ -66,10 +68,19 @@ function validateMessageAttributes(attributes: SnsMessageAttributes | undefined)
  * Validates one message and assigns its ids. A FIFO duplicate within the deduplication
  * interval answers the original ids and is not delivered again (`published` undefined).
  */
-function accept(ctx: SnsContext, topic: Topic, entry: PublishEntry): { MessageId: string; SequenceNumber?: string; published?: PublishedMessage } {
+function accept(
+  ctx: SnsContext,
+  topic: Topic,
+  entry: PublishEntry,
+  policy: DataProtectionPolicy | undefined,
+): { MessageId: string; SequenceNumber?: string; published?: PublishedMessage; audit?: InboundAudit | undefined } {
   validateMessageAttributes(entry.MessageAttributes);
   validatePublishMessage({ message: entry.Message, subject: entry.Subject, attributes: entry.MessageAttributes });
-  const structured = parseMessageStructure(entry.Message, entry.MessageStructure);
+  const asPublished = parseMessageStructure(entry.Message, entry.MessageStructure);
+  // The topic's data protection policy: a refusal here leaves no trace (no sequence number, no deduplication record).
+  const inbound = policy === undefined ? undefined : protectInbound(ctx, topic, policy, entry.Message);
+  const message = inbound?.message ?? entry.Message;
+  const structured = message === entry.Message ? asPublished : parseMessageStructure(message, entry.MessageStructure);
   const ids = resolvePublishIds({
     fifoTopic: topic.fifo,
     contentBasedDeduplication: topic.attributes.ContentBasedDeduplication === "true",
@@ -80,14 +91,14 @@ function accept(ctx: SnsContext, topic: Topic, entry: PublishEntry): { MessageId
   const base = {
     messageId: randomUUID(),
     topic,
-    message: entry.Message,
+    message,
     structured,
     subject: entry.Subject,
     attributes: entry.MessageAttributes,
     fifo: undefined,
   } satisfies PublishedMessage;
   if (!topic.fifo || ids.messageGroupId === undefined || ids.messageDeduplicationId === undefined) {
-    return { MessageId: base.messageId, published: base };
+    return { MessageId: base.messageId, published: base, audit: inbound?.audit };
   }
   const groupId = ids.messageGroupId;
   const dedupId = ids.messageDeduplicationId;
@@ -105,6 +116,7 @@ function accept(ctx: SnsContext, topic: Topic, entry: PublishEntry): { MessageId
       MessageId: base.messageId,
       SequenceNumber: sequenceNumber,
       published: { ...{}, ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: dedupId } },
+      audit: inbound?.audit,
     };
   });
 }
@@ -180,8 +192,11 @@ export async function publish(input: PublishInput, ctx: SnsContext): Promise<Pub
   }
   if (input.TopicArn === undefined && parseArn(target)?.resource.startsWith("endpoint/")) return publishToEndpoint(input, target, ctx);
   const topic = resolveTopic(ctx, target, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
-  const accepted = accept(ctx, topic, input);
-  if (accepted.published !== undefined) await deliver(ctx, accepted.published);
+  const accepted = accept(ctx, topic, input, topicDataProtection(topic));
+  if (accepted.published !== undefined) {
+    if (accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
+    await deliver(ctx, accepted.published);
+  }
   return { MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) };
 }
 
@@ -201,11 +216,13 @@ export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): P
   }
   const out: Required<PublishBatchOutput> = { Successful: [], Failed: [] };
   const toDeliver: PublishedMessage[] = [];
+  const policy = topicDataProtection(topic);
   for (const entry of entries) {
     try {
-      const accepted = accept(ctx, topic, entry);
+      const accepted = accept(ctx, topic, entry, policy);
       out.Successful.push({ Id: entry.Id, MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) });
       if (accepted.published !== undefined) toDeliver.push(accepted.published);
+      if (accepted.published !== undefined && accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
       out.Failed.push({ Id: entry.Id, Code: err.queryCode ?? err.code, Message: err.message, SenderFault: err.type === "Sender" });

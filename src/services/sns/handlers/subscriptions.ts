@@ -24,7 +24,7 @@ import { parseEndpointArn } from "../platform.js";
 import { isE164 } from "../sms.js";
 import { invalidParameter } from "../errors.js";
 import type { Subscription } from "../store.js";
-import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, topicArn, type SnsContext } from "../topics.js";
+import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, subscriptionPrincipal, topicArn, type SnsContext } from "../topics.js";
 
 const PROTOCOLS = new Set(["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"]);
 /** These need the endpoint's owner to confirm; the others are confirmed when created. */
@@ -228,7 +228,7 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
       Endpoint: sub.endpoint,
       PendingConfirmation: String(!sub.confirmed),
       ConfirmationWasAuthenticated: String(sub.confirmed),
-      SubscriptionPrincipal: `arn:aws:iam::${sub.owner}:root`,
+      SubscriptionPrincipal: subscriptionPrincipal(sub),
     },
   };
 }

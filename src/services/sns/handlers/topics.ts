@@ -11,6 +11,7 @@ import type {
   SetTopicAttributesOutput,
 } from "../../../generated/sns.js";
 import { effectiveTopicDeliveryPolicy, normalizeTopicDeliveryPolicy } from "../delivery-policy.js";
+import { parseDataProtectionPolicy } from "../domain/data-protection-policy.js";
 import { invalidParameter } from "../errors.js";
 import { validateTopicPolicy } from "../topic-policy.js";
 import { pageOf, parseTopicArn, resolveTopic, topicArn, type SnsContext } from "../topics.js";
@@ -20,6 +21,7 @@ const NAME_RE = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** Attributes a topic accepts in CreateTopic and SetTopicAttributes (FIFO-only ones checked apart). */
 const SETTABLE = new Set([
+  "DataProtectionPolicy",
   "DeliveryPolicy",
   "DisplayName",
   "Policy",
@@ -87,6 +89,10 @@ function checkValue(name: string, value: string, prefix: string): string {
       return value;
     case "DeliveryPolicy":
       return normalizeTopicDeliveryPolicy(value, prefix);
+    case "DataProtectionPolicy":
+      // AWS names the policy itself in its refusals, whichever way it came.
+      if (value !== "") parseDataProtectionPolicy(value);
+      return value;
     case "ArchivePolicy":
       if (value !== "") {
         try {
@@ -102,7 +108,8 @@ function checkValue(name: string, value: string, prefix: string): string {
 }
 
 export function createTopic(input: CreateTopicInput, ctx: SnsContext): CreateTopicOutput {
-  const requested = { ...(input.Attributes ?? {}) };
+  // CreateTopic's DataProtectionPolicy member is the topic's DataProtectionPolicy attribute.
+  const requested: Record<string, string> = { ...{}, ...(input.Attributes ?? {}), ...(input.DataProtectionPolicy !== undefined ? { DataProtectionPolicy: input.DataProtectionPolicy } : {}) };
   const fifo = (requested.FifoTopic ?? "").toLowerCase() === "true";
   const name = input.Name;
   if (fifo) {
