@@ -75,6 +75,8 @@ export interface TableMeta {
   pitrRecoveryPeriodDays?: number;
   /** Set on a table made by RestoreTableFromBackup or RestoreTableToPointInTime. */
   restore?: RestoreInfo;
+  /** The ImportTable job filling the table: it is CREATING until the import ends. */
+  importArn?: string;
 }
 
 export interface RestoreInfo {
