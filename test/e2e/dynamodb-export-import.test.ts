@@ -24,7 +24,7 @@ import {
   type ImportTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const MINUTE = 60_000;
 /** Jobs start this long after their call (TRANSFER_START_DELAY_MS). */
@@ -65,6 +65,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
   let nimbus: TestNimbus;
   let ddb: DynamoDBClient;
   let s3: S3Client;
+  const logs = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
 
   before(async () => {
     nimbus = await startTestNimbus();
@@ -366,6 +367,10 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.deepEqual(started.S3BucketSource, { S3Bucket: bucketName, S3BucketOwner: "000000000000", S3KeyPrefix: `round/AWSDynamoDB/${exportId}/` });
     assert.equal(started.StartTime?.getTime(), now);
     assert.equal((await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableStatus, "CREATING");
+    // Items of a table that is still CREATING are out of reach.
+    const early = await failure(ddb.send(new PutItemCommand({ TableName: target, Item: { pk: { S: "x" }, sk: { N: "1" } } })));
+    assert.equal(early.name, "ResourceNotFoundException");
+    assert.equal(early.message, "Requested resource not found");
 
     await nimbus.scheduler.advance(JOB_DELAY);
     const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started.ImportArn }))).ImportTableDescription ?? {};
@@ -470,6 +475,17 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.equal(done?.ProcessedItemCount, 4);
     assert.equal(done?.ImportedItemCount, 2);
     assert.deepEqual((await ddb.send(new ScanCommand({ TableName: target }))).Items, [{ pk: { S: "k" }, sk: { N: "1" }, v: { S: "second" } }]);
+    // Each error is logged to CloudWatch Logs, in /aws-dynamodb/imports, stream <import id>/error.
+    const importId = (started?.ImportArn ?? "").split("/").pop() ?? "";
+    const events = (await logs.ok("GetLogEvents", { logGroupName: "/aws-dynamodb/imports", logStreamName: `${importId}/error`, startFromHead: true }))["events"] as { message: string }[];
+    const logged = events.map((e) => JSON.parse(e.message) as Record<string, unknown>);
+    assert.equal(logged.length, 2);
+    assert.deepEqual(logged[1], {
+      itemS3Pointer: { bucket: bucketName, key: "in/data.json", itemIndex: 2 },
+      importArn: started?.ImportArn,
+      errorMessages: ["One or more parameter values were invalid: Missing the key pk in the item"],
+    });
+    assert.deepEqual((logged[0] as { itemS3Pointer: unknown }).itemS3Pointer, { bucket: bucketName, key: "in/data.json", itemIndex: 1 });
   });
 
   test("export errors: PITR off, no such table, ExportTime outside the window, ION, unknown export ARN", async () => {
@@ -517,6 +533,31 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.match(d.FailureMessage ?? "", /^The specified bucket does not exist \(Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket; Request ID: [0-9A-F]{16}; Proxy: null\)$/);
     assert.equal(d.ExportManifest, undefined);
     assert.equal(d.EndTime?.getTime(), d.StartTime ? d.StartTime.getTime() + JOB_DELAY : undefined);
+  });
+
+  test("S3BucketOwner and encryption go to S3: another owner ends FAILED with S3AccessDenied; KMS encrypts the objects", async () => {
+    const table = uniqueName("exp-owner");
+    const tableArn = await tableWithPitr(table);
+    const bucketName = await bucket();
+    const foreign = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3BucketOwner: "111122223333" }))).ExportDescription;
+    assert.equal(foreign?.S3BucketOwner, "111122223333");
+    const key = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555";
+    const kms = (
+      await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3BucketOwner: "000000000000", S3SseAlgorithm: "KMS", S3SseKmsKeyId: key }))
+    ).ExportDescription;
+    assert.equal(kms?.S3SseAlgorithm, "KMS");
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const denied = await describeExport(foreign?.ExportArn ?? "");
+    assert.equal(denied.ExportStatus, "FAILED");
+    assert.equal(denied.FailureCode, "S3AccessDenied");
+    assert.match(denied.FailureMessage ?? "", /^Access Denied \(Service: Amazon S3; Status Code: 403; Error Code: AccessDenied;/);
+    const encrypted = await describeExport(kms?.ExportArn ?? "");
+    assert.equal(encrypted.ExportStatus, "COMPLETED");
+    assert.equal(encrypted.S3SseKmsKeyId, key);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: encrypted.ExportManifest }));
+    await got.Body?.transformToByteArray();
+    assert.equal(got.ServerSideEncryption, "aws:kms");
+    assert.equal(got.SSEKMSKeyId, key);
   });
 
   test("ClientToken: the same export request answers the same export; other parameters are an ExportConflictException", async () => {

@@ -174,6 +174,8 @@ class ImportJob {
     this.batch = [];
     if (items.length === 0) return;
     this.env.store.transaction(() => {
+      // Deleted (or deleted and made again) while importing: its rows must not outlive it.
+      if (this.env.store.readTable(this.scope, this.meta.name)?.id !== this.meta.id) throw new TableGone(this.meta.name);
       for (const item of items) writeItem(this.writer, this.meta, readItem(this.env.store, this.scope, this.meta, item), item);
     });
     this.counters.importedItemCount += items.length;
@@ -211,9 +213,16 @@ class ImportJob {
       if (csv?.unfinished()) this.error(key, index, "Invalid CSV: the object ends inside a quoted field");
     } catch (err) {
       // An object that cannot be read (not gzip, say): one error, the rest of it skipped.
-      if (err instanceof AwsError || err instanceof S3Failure) throw err;
+      if (err instanceof AwsError || err instanceof S3Failure || err instanceof TableGone) throw err;
       this.error(key, index, err instanceof Error ? err.message : String(err));
     }
+  }
+}
+
+/** The table being imported into was deleted: the import ends FAILED. */
+class TableGone extends Error {
+  constructor(readonly tableName: string) {
+    super(`Table not found: ${tableName}`);
   }
 }
 
@@ -256,19 +265,25 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
   if (row === undefined || row.record.status !== "IN_PROGRESS") return;
   const r = row.record;
   const meta = env.store.getTable(scope, r.tableName);
+  const gone = (name: string) => ({ ...{}, ...r, status: "FAILED" as const, endTime: env.clock.now(), failureCode: "TableNotFoundException", failureMessage: `Table not found: ${name}` });
   if (meta === undefined || meta.id !== r.tableId) {
-    transfers.save(scope, arn, { ...{}, ...r, status: "FAILED", endTime: env.clock.now(), failureCode: "TableNotFoundException", failureMessage: `Table not found: ${r.tableName}` });
+    transfers.save(scope, arn, gone(r.tableName));
     return;
   }
   const job = new ImportJob(env, scope, r, meta);
   let failure: S3Failure | undefined;
   try {
-    for await (const o of sourceObjects(env, scope, r)) await job.object(o.key, o.size);
+    try {
+      for await (const o of sourceObjects(env, scope, r)) await job.object(o.key, o.size);
+    } catch (err) {
+      if (!(err instanceof S3Failure)) throw err;
+      failure = err;
+    }
     job.flush();
   } catch (err) {
-    if (!(err instanceof S3Failure)) throw err;
-    failure = err;
-    job.flush();
+    if (!(err instanceof TableGone)) throw err;
+    transfers.save(scope, arn, { ...{}, ...gone(r.tableName), ...job.counters });
+    return;
   }
   const dropTable = failure !== undefined && job.counters.importedItemCount === 0;
   env.store.transaction(() => {
