@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { describe, test } from "node:test";
 import { linesOf } from "./imports.js";
-import { CsvRecords, csvItem, dataFileId, ImportLineError, incrementalLine, isBlankRecord, itemLine, parseItemLine, transferArn, transferId } from "./transfer-formats.js";
+import { tableChildArn } from "./table.js";
+import { CsvRecords, csvItem, dataFileId, ImportLineError, incrementalLine, isBlankRecord, itemLine, parseItemLine, transferId } from "./transfer-formats.js";
 
 describe("DynamoDB JSON lines", () => {
   test("an item line is {\"Item\":...} with numbers as written (38 digits), binaries in base64 and sets kept", () => {
@@ -95,7 +96,7 @@ describe("line splitting of streamed objects", () => {
 
 describe("names", () => {
   test("export and import ARNs carry the start time and an id; data files 26 base32 characters", () => {
-    const arn = transferArn("arn:aws:dynamodb:us-east-1:000000000000:table/T", "export", 1768478400123, Buffer.from([0xa1, 0xb2, 0xc3, 0xd4]));
+    const arn = tableChildArn("arn:aws:dynamodb:us-east-1:000000000000:table/T", "export", 1768478400123, Buffer.from([0xa1, 0xb2, 0xc3, 0xd4]));
     assert.equal(arn, "arn:aws:dynamodb:us-east-1:000000000000:table/T/export/01768478400123-a1b2c3d4");
     assert.equal(transferId(arn), "01768478400123-a1b2c3d4");
     assert.match(dataFileId(), /^[a-z2-7]{26}$/);

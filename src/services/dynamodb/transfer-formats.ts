@@ -164,11 +164,6 @@ export function dataFileId(random: Buffer = randomBytes(26)): string {
   return out;
 }
 
-/** `<table arn>/<kind>/<start epoch ms, 14 digits>-<8 hex>`: the ARN of an export or import. */
-export function transferArn(tableArn: string, kind: "export" | "import", now: number, random: Buffer = randomBytes(4)): string {
-  return `${tableArn}/${kind}/${String(now).padStart(14, "0")}-${random.toString("hex")}`;
-}
-
 /** The export or import id: the last element of its ARN. */
 export function transferId(arn: string): string {
   return arn.slice(arn.lastIndexOf("/") + 1);

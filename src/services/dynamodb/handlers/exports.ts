@@ -11,7 +11,8 @@ import { backupErrors, requireSourceTable, restorableWindow } from "../backups.j
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
-import { transferArn, type ExportViewType } from "../transfer-formats.js";
+import { type ExportViewType } from "../transfer-formats.js";
+import { tableChildArn } from "../table.js";
 import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
 import { check, length, oneOf, range, type Check } from "../validation.js";
 
@@ -77,7 +78,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     incremental = { from, to, viewType: (spec?.ExportViewType ?? "NEW_AND_OLD_IMAGES") as ExportViewType };
   }
 
-  const arn = transferArn(meta.arn, "export", now);
+  const arn = tableChildArn(meta.arn, "export", now);
   const record: ExportRecord = {
     arn,
     status: "IN_PROGRESS",

@@ -3,7 +3,7 @@ import type { DescribeImportInput, DescribeImportOutput, ImportTableInput, Impor
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
-import { transferArn } from "../transfer-formats.js";
+import { tableChildArn } from "../table.js";
 import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
 import { check, length, oneOf, range } from "../validation.js";
 import { createTable } from "./create-table.js";
@@ -76,7 +76,7 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
     const meta = ctx.store.getTable(ctx, params.TableName);
     // createTable inserted it in this same transaction.
     if (meta === undefined) throw new Error(`import: table ${params.TableName} vanished after CreateTable`);
-    const arn = transferArn(meta.arn, "import", now);
+    const arn = tableChildArn(meta.arn, "import", now);
     meta.importArn = arn;
     ctx.store.saveTable(ctx, meta);
     const made: ImportRecord = {
