@@ -428,7 +428,9 @@ describe("DynamoDB export to S3 and import from S3", () => {
 
   test("CSV import with HeaderList and a delimiter: the first line is data; bad lines are counted and the import FAILS with ItemValidationError", async () => {
     const bucketName = await bucket();
-    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "semi.csv", Body: "a;1;first\n;2;no partition key\nb;x;not a number\nc;3;\"unterminated\n" }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucketName, Key: "semi.csv", Body: 'a;1;first\n;2;no partition key\nb;x;not a number\n"d"x;4;text after a closing quote\ne;5;fine\nc;3;"unterminated\n' }),
+    );
     const target = uniqueName("imp-hdr");
     const started = (
       await ddb.send(
@@ -446,12 +448,15 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.equal(done?.ImportStatus, "FAILED");
     assert.equal(done?.FailureCode, "ItemValidationError");
     assert.equal(done?.FailureMessage, "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details.");
-    assert.equal(done?.ImportedItemCount, 1);
-    assert.equal(done?.ErrorCount, 3);
-    assert.equal(done?.ProcessedItemCount, 3);
+    assert.equal(done?.ImportedItemCount, 2);
+    assert.equal(done?.ErrorCount, 4);
+    assert.equal(done?.ProcessedItemCount, 5);
     // The table keeps what was imported and is usable.
     assert.equal((await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableStatus, "ACTIVE");
-    assert.deepEqual((await ddb.send(new ScanCommand({ TableName: target }))).Items, [{ pk: { S: "a" }, sk: { N: "1" }, text: { S: "first" } }]);
+    assert.deepEqual(comparable((await ddb.send(new ScanCommand({ TableName: target }))).Items ?? []), comparable([
+      { pk: { S: "a" }, sk: { N: "1" }, text: { S: "first" } },
+      { pk: { S: "e" }, sk: { N: "5" }, text: { S: "fine" } },
+    ]));
   });
 
   test("DynamoDB JSON import: malformed lines and items without the key are errors; items sharing a key overwrite each other", async () => {

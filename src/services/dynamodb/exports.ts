@@ -25,7 +25,7 @@ import { itemSize, type Item } from "./domain/index.js";
 import { keyOf, parseItem } from "./items.js";
 import { tableSchema, type TableMeta } from "./table.js";
 import { dataFileId, incrementalLine, itemLine, transferId, type ExportViewType } from "./transfer-formats.js";
-import { s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
+import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const exportErrors = defineErrors({
   // The messages of these three are not published; the exceptions' documented descriptions stand in.
@@ -113,13 +113,19 @@ export async function runExport(env: TransferEnv, scope: Scope, arn: string): Pr
   if (row === undefined || row.record.status !== "IN_PROGRESS") return;
   const record = row.record;
   let outcome: Partial<ExportRecord>;
+  let broken: unknown;
   try {
     outcome = await writeExport(env, scope, record);
   } catch (err) {
-    if (!(err instanceof S3Failure)) throw err;
-    outcome = { status: "FAILED", failureCode: err.failureCode, failureMessage: err.message };
+    if (err instanceof S3Failure) outcome = { status: "FAILED", failureCode: err.failureCode, failureMessage: err.message };
+    else {
+      broken = err;
+      outcome = { status: "FAILED", ...INTERNAL_FAILURE };
+    }
   }
   transfers.save(scope, arn, { ...{}, ...record, ...outcome, endTime: env.clock.now() });
+  // Logged by the scheduler.
+  if (broken !== undefined) throw broken;
 }
 
 interface Line {
@@ -208,7 +214,14 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
     });
     // A read or gzip error destroys the body, which fails the PutObject below.
     const body = pipeline(createReadStream(file), createGzip(), hashing, () => undefined);
-    const stored = await put(dataKey, body);
+    let stored: { ETag?: string };
+    try {
+      stored = await put(dataKey, body);
+    } catch (err) {
+      // S3 may refuse before it has read the body to the end: close the file.
+      body.destroy();
+      throw err;
+    }
     const filesManifest = `${JSON.stringify({
       itemCount: written.count,
       md5Checksum: digest.digest("base64"),

@@ -21,7 +21,7 @@ import type { Item } from "./domain/index.js";
 import { readItem, validateSizedItem, writeItem, type WriteContext } from "./items.js";
 import type { TableMeta } from "./table.js";
 import { CsvRecords, csvItem, ImportLineError, isBlankRecord, parseItemLine, transferId } from "./transfer-formats.js";
-import { s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
+import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const importErrors = defineErrors({
   // The messages of these two are not published; the exceptions' documented descriptions stand in.
@@ -200,7 +200,17 @@ class ImportJob {
           index++;
           continue;
         }
-        const record = csvRecord(csv, line);
+        let record: string[] | undefined;
+        try {
+          record = csv.push(line);
+        } catch (err) {
+          // A malformed record is one bad item; the next line starts afresh.
+          csv.reset();
+          if (!(err instanceof ImportLineError)) throw err;
+          this.counters.processedItemCount++;
+          this.error(key, index++, err.message);
+          continue;
+        }
         if (record === undefined || isBlankRecord(record)) continue;
         if (header === undefined) {
           header = record;
@@ -223,15 +233,6 @@ class ImportJob {
 class TableGone extends Error {
   constructor(readonly tableName: string) {
     super(`Table not found: ${tableName}`);
-  }
-}
-
-function csvRecord(csv: CsvRecords, line: string): string[] | undefined {
-  try {
-    return csv.push(line);
-  } catch (err) {
-    csv.reset();
-    throw err;
   }
 }
 
@@ -258,6 +259,20 @@ function isExportBookkeeping(key: string): boolean {
   return /(^|\/)AWSDynamoDB\/[^/]+\/(_started|manifest-(summary|files)\.(json|checksum))$/.test(key);
 }
 
+/** The import is over: its table becomes ACTIVE, or is dropped when nothing came into it because S3 failed. */
+function finishTable(env: TransferEnv, scope: Scope, r: ImportRecord, drop: boolean): void {
+  env.store.transaction(() => {
+    const current = env.store.getTable(scope, r.tableName);
+    if (current === undefined || current.id !== r.tableId) return;
+    if (drop) {
+      env.store.deleteTable(scope, r.tableName);
+      return;
+    }
+    delete current.importArn;
+    env.store.saveTable(scope, current);
+  });
+}
+
 /** Runs an import that is IN_PROGRESS to its end, COMPLETED or FAILED. */
 export async function runImport(env: TransferEnv, scope: Scope, arn: string): Promise<void> {
   const transfers = transferStore(env);
@@ -281,21 +296,16 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
     }
     job.flush();
   } catch (err) {
-    if (!(err instanceof TableGone)) throw err;
-    transfers.save(scope, arn, { ...{}, ...gone(r.tableName), ...job.counters });
-    return;
-  }
-  const dropTable = failure !== undefined && job.counters.importedItemCount === 0;
-  env.store.transaction(() => {
-    const current = env.store.getTable(scope, r.tableName);
-    if (current === undefined || current.id !== r.tableId) return;
-    if (dropTable) {
-      env.store.deleteTable(scope, r.tableName);
+    if (err instanceof TableGone) {
+      transfers.save(scope, arn, { ...{}, ...gone(r.tableName), ...job.counters });
       return;
     }
-    delete current.importArn;
-    env.store.saveTable(scope, current);
-  });
+    // Broken on something else: FAILED rather than IN_PROGRESS for ever; the table keeps what it got.
+    finishTable(env, scope, r, false);
+    transfers.save(scope, arn, { ...{}, ...r, ...job.counters, status: "FAILED", endTime: env.clock.now(), ...INTERNAL_FAILURE });
+    throw err;
+  }
+  finishTable(env, scope, r, failure !== undefined && job.counters.importedItemCount === 0);
   const end = { ...{}, ...r, ...job.counters, endTime: env.clock.now() };
   const record: ImportRecord =
     failure !== undefined

@@ -70,6 +70,12 @@ export async function s3<T>(env: TransferEnv, scope: Scope, operation: string, i
   }
 }
 
+/**
+ * What a job that broke on something other than S3 reports (a Nimbus bug, a full disk): it ends
+ * FAILED instead of staying IN_PROGRESS for ever, with the description AWS gives InternalServerError.
+ */
+export const INTERNAL_FAILURE = { failureCode: "InternalServerError", failureMessage: "An error occurred on the server side." } as const;
+
 /** Schedules a job's run; a failure it does not handle itself is logged by the scheduler. */
 export function scheduleJob(env: TransferEnv, at: number, label: string, run: () => Promise<void>): void {
   env.scheduler.at(at, run, label);
