@@ -111,8 +111,14 @@ interface Counters {
   errorCount: number;
 }
 
+/**
+ * No item is bigger than 400 KB, so a line far longer than that is not an item: reading stops
+ * there rather than hold an object without line breaks in memory.
+ */
+export const MAX_LINE_CHARS = 4 * 1024 * 1024;
+
 /** The lines of a stream, without their line ends (LF or CRLF), decoded as UTF-8 across chunk boundaries. */
-export async function* linesOf(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* linesOf(stream: AsyncIterable<Buffer | string>, maxLine = MAX_LINE_CHARS): AsyncGenerator<string> {
   const decoder = new StringDecoder("utf8");
   let rest = "";
   const cut = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
@@ -124,6 +130,7 @@ export async function* linesOf(stream: AsyncIterable<Buffer | string>): AsyncGen
       start = end + 1;
     }
     rest = rest.slice(start);
+    if (rest.length > maxLine) throw new ImportLineError(`A line is longer than ${maxLine} characters: the rest of the object is skipped`);
   }
   rest += decoder.end();
   if (rest !== "") yield cut(rest);

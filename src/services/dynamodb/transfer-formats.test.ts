@@ -92,6 +92,15 @@ describe("line splitting of streamed objects", () => {
     for await (const line of linesOf(Readable.from(chunks))) lines.push(line);
     assert.deepEqual(lines, ["one", "two", "three €", "last"]);
   });
+
+  test("a line longer than the cap stops the reading instead of filling memory", async () => {
+    const read = async () => {
+      for await (const _line of linesOf(Readable.from([Buffer.from("short\n"), Buffer.from("x".repeat(20)), Buffer.from("y".repeat(20))]), 32)) {
+        // drained
+      }
+    };
+    await assert.rejects(read, (err: Error) => err instanceof ImportLineError && /longer than 32 characters/.test(err.message));
+  });
 });
 
 describe("names", () => {

@@ -14,32 +14,27 @@ import { exportDescription, exportErrors, runExport, type ExportRecord } from ".
 import { type ExportViewType } from "../transfer-formats.js";
 import { tableChildArn } from "../table.js";
 import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
-import { check, length, oneOf, range, type Check } from "../validation.js";
+import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
 
 const MINUTE_MS = 60_000;
 /** An incremental export covers at least 15 minutes and at most 24 hours of changes. */
 const MIN_INCREMENTAL_MS = 15 * MINUTE_MS;
 const MAX_INCREMENTAL_MS = 24 * 60 * MINUTE_MS;
-const S3_BUCKET = /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/;
-
-function pattern(field: string, value: string | undefined, re: RegExp, shown: string): Check {
-  return { field, value, failure: value !== undefined && !re.test(value) ? `Member must satisfy regular expression pattern: ${shown}` : undefined };
-}
 
 export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, ctx: DynamoContext): ExportTableToPointInTimeOutput {
   const spec = input.IncrementalExportSpecification;
   check(
     length("tableArn", input.TableArn, 1, 1024),
     length("s3Bucket", input.S3Bucket, 0, 255),
-    pattern("s3Bucket", input.S3Bucket, S3_BUCKET, "^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$"),
-    pattern("s3BucketOwner", input.S3BucketOwner, /^[0-9]{12}$/, "[0-9]{12}"),
+    pattern("s3Bucket", input.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
+    pattern("s3BucketOwner", input.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
     length("s3Prefix", input.S3Prefix, 0, 1024),
     oneOf("s3SseAlgorithm", input.S3SseAlgorithm, ["AES256", "KMS"]),
     length("s3SseKmsKeyId", input.S3SseKmsKeyId, 1, 2048),
     oneOf("exportFormat", input.ExportFormat, ["DYNAMODB_JSON", "ION"]),
     oneOf("exportType", input.ExportType, ["FULL_EXPORT", "INCREMENTAL_EXPORT"]),
     oneOf("incrementalExportSpecification.exportViewType", spec?.ExportViewType, ["NEW_IMAGE", "NEW_AND_OLD_IMAGES"]),
-    pattern("clientToken", input.ClientToken, /^[^$]+$/, "^[^\\$]+$"),
+    pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
   );
   if (input.ExportFormat === "ION") {
     throw validationException("ExportFormat ION is not supported by Nimbus: no Amazon Ion library is installed. Use DYNAMODB_JSON.");

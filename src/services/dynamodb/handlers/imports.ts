@@ -5,7 +5,7 @@ import { validationException } from "../domain/index.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
 import { tableChildArn } from "../table.js";
 import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
-import { check, length, oneOf, range } from "../validation.js";
+import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
 import { createTable } from "./create-table.js";
 
 const MAX_HEADERS = 255;
@@ -18,19 +18,13 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
   const headers = csv?.HeaderList;
   check(
     length("s3BucketSource.s3Bucket", source.S3Bucket, 0, 255),
+    pattern("s3BucketSource.s3Bucket", source.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
     length("s3BucketSource.s3KeyPrefix", source.S3KeyPrefix, 0, 1024),
-    {
-      field: "s3BucketSource.s3BucketOwner",
-      value: source.S3BucketOwner,
-      failure: source.S3BucketOwner !== undefined && !/^[0-9]{12}$/.test(source.S3BucketOwner) ? "Member must satisfy regular expression pattern: [0-9]{12}" : undefined,
-    },
+    pattern("s3BucketSource.s3BucketOwner", source.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
     oneOf("inputFormat", input.InputFormat, ["DYNAMODB_JSON", "ION", "CSV"]),
     oneOf("inputCompressionType", input.InputCompressionType, ["GZIP", "ZSTD", "NONE"]),
-    {
-      field: "inputFormatOptions.csv.delimiter",
-      value: csv?.Delimiter,
-      failure: csv?.Delimiter !== undefined && !/^[,;:|\t ]$/.test(csv.Delimiter) ? "Member must satisfy regular expression pattern: [,;:|\\t ]" : undefined,
-    },
+    pattern("inputFormatOptions.csv.delimiter", csv?.Delimiter, /^[,;:|\t ]$/, "[,;:|\\t ]"),
+    pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
     {
       field: "inputFormatOptions.csv.headerList",
       value: headers,
