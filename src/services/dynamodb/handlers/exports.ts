@@ -11,8 +11,8 @@ import { backupErrors, requireSourceTable, restorableWindow } from "../backups.j
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
-import { type ExportViewType } from "../transfer-formats.js";
 import { tableChildArn } from "../table.js";
+import type { ExportViewType } from "../transfer-formats.js";
 import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
 

@@ -54,19 +54,8 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
   const params = input.TableCreationParameters;
   const record = ctx.store.transaction(() => {
     // CreateTable's rules and errors (ResourceInUseException "Table already exists: <name>").
-    createTable(
-      {
-        TableName: params.TableName,
-        AttributeDefinitions: params.AttributeDefinitions,
-        KeySchema: params.KeySchema,
-        ...(params.BillingMode !== undefined ? { BillingMode: params.BillingMode } : {}),
-        ...(params.ProvisionedThroughput !== undefined ? { ProvisionedThroughput: params.ProvisionedThroughput } : {}),
-        ...(params.OnDemandThroughput !== undefined ? { OnDemandThroughput: params.OnDemandThroughput } : {}),
-        ...(params.SSESpecification !== undefined ? { SSESpecification: params.SSESpecification } : {}),
-        ...(params.GlobalSecondaryIndexes !== undefined ? { GlobalSecondaryIndexes: params.GlobalSecondaryIndexes } : {}),
-      },
-      ctx,
-    );
+    // TableCreationParameters is a part of CreateTable's request.
+    createTable(params, ctx);
     const meta = ctx.store.getTable(ctx, params.TableName);
     // createTable inserted it in this same transaction.
     if (meta === undefined) throw new Error(`import: table ${params.TableName} vanished after CreateTable`);
