@@ -10,7 +10,6 @@
  * change after T (absent when that image is null). History older than the recovery period is
  * never needed for a restore inside the window, so it is pruned.
  */
-import { randomBytes } from "node:crypto";
 import type { CreateTableInput } from "../../generated/dynamodb.js";
 import { defineErrors } from "../../core/errors.js";
 import type { Scope } from "../../core/service.js";
@@ -20,7 +19,7 @@ import type { DynamoContext } from "./context.js";
 import { createTable } from "./handlers/create-table.js";
 import { parseItem, tableNameOf, writeItem } from "./items.js";
 import { historyKey, type BackupRow, type DynamoStore } from "./store.js";
-import { describeTable, type RestoreInfo, type TableMeta } from "./table.js";
+import { describeTable, tableChildArn, type RestoreInfo, type TableMeta } from "./table.js";
 import { check, oneOf, range } from "./validation.js";
 
 // Backup and restore errors, with the messages DynamoDB sends.
@@ -100,8 +99,8 @@ export function pruneBackups(store: DynamoStore, now: number): void {
 // Backups
 
 /** `<table arn>/backup/<creation epoch ms, 14 digits>-<8 hex>`, as DynamoDB names them. */
-export function backupArn(tableArn: string, now: number, random: Buffer = randomBytes(4)): string {
-  return `${tableArn}/backup/${String(now).padStart(14, "0")}-${random.toString("hex")}`;
+export function backupArn(tableArn: string, now: number, random?: Buffer): string {
+  return tableChildArn(tableArn, "backup", now, random);
 }
 
 /** The creation time an ARN of ours carries (used to resume a listing after a deleted backup). */

@@ -29,6 +29,9 @@ import { transactWriteItems } from "./handlers/transact-write-items.js";
 import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
 import { updateItem } from "./handlers/update-item.js";
 import { updateTable } from "./handlers/update-table.js";
+import { describeExport, exportTableToPointInTime, listExports } from "./handlers/exports.js";
+import { describeImport, importTable, listImports } from "./handlers/imports.js";
+import { resumeTransfers } from "./transfers-resume.js";
 import { DynamoStore } from "./store.js";
 import { PITR_PRUNE_INTERVAL_MS, pruneBackups } from "./backups.js";
 import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
@@ -47,6 +50,8 @@ export default defineService<DynamodbOperations, DynamoStore>({
     );
     const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", () => publishStreams(env, store));
     const cancelPrune = env.scheduler.every(PITR_PRUNE_INTERVAL_MS, () => pruneBackups(store, env.clock.now()), "dynamodb:backup-prune");
+    // Exports and imports that were running when Nimbus stopped start again from the beginning.
+    resumeTransfers({ store, clock: env.clock, scheduler: env.scheduler, invoke: env.invoke });
     return () => {
       cancelSweep();
       cancelPrune();
@@ -97,5 +102,11 @@ export default defineService<DynamodbOperations, DynamoStore>({
     DisableKinesisStreamingDestination: disableKinesisStreamingDestination,
     DescribeKinesisStreamingDestination: describeKinesisStreamingDestination,
     UpdateKinesisStreamingDestination: updateKinesisStreamingDestination,
+    ExportTableToPointInTime: exportTableToPointInTime,
+    DescribeExport: describeExport,
+    ListExports: listExports,
+    ImportTable: importTable,
+    DescribeImport: describeImport,
+    ListImports: listImports,
   },
 });

@@ -45,6 +45,8 @@ export function requireTable(store: DynamoStore, scope: Scope, rawName: string, 
   const name = tableNameOf(rawName);
   const meta = style === "item" ? store.readTable(scope, name) : store.getTable(scope, name);
   if (meta === undefined) throw style === "item" ? errors.ResourceNotFound() : errors.TableNotFound({ name });
+  // Items of a table that is not ACTIVE yet (ImportTable still filling it) are out of reach, as on AWS.
+  if (style === "item" && meta.importArn !== undefined) throw errors.ResourceNotFound();
   return meta;
 }
 

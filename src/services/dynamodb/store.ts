@@ -101,6 +101,23 @@ export const DYNAMODB_MIGRATIONS: readonly string[] = [
     before     TEXT                 -- the item before this change; NULL when it did not exist
   );
   CREATE INDEX dynamodb_item_history_by_time ON dynamodb_item_history (account_id, region, table_id, changed_at);`,
+  // Exports to S3 and imports from S3 (transfer-store.ts): one row per job, its description as JSON.
+  `CREATE TABLE dynamodb_transfers (
+    account_id   TEXT    NOT NULL,
+    region       TEXT    NOT NULL,
+    arn          TEXT    NOT NULL, -- <table arn>/export/... or <table arn>/import/...
+    kind         TEXT    NOT NULL, -- export | import
+    table_arn    TEXT    NOT NULL,
+    client_token TEXT    NOT NULL,
+    fingerprint  TEXT    NOT NULL, -- the request's parameters, for ClientToken idempotency
+    status       TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    record       TEXT    NOT NULL, -- JSON ExportRecord | ImportRecord
+    PRIMARY KEY (account_id, region, arn)
+  ) WITHOUT ROWID;
+  CREATE INDEX dynamodb_transfers_by_time ON dynamodb_transfers (account_id, region, kind, created_at, arn);
+  CREATE INDEX dynamodb_transfers_by_token ON dynamodb_transfers (account_id, region, kind, client_token);
+  CREATE INDEX dynamodb_transfers_pending ON dynamodb_transfers (status) WHERE status = 'IN_PROGRESS';`,
 ];
 
 export interface ItemRow {

@@ -2,6 +2,7 @@
  * A table's definition as DynamoDB keeps it (stored as JSON in `dynamodb_tables`), and the
  * TableDescription built from it.
  */
+import { randomBytes } from "node:crypto";
 import type { Scope } from "../../core/service.js";
 import type { KeySchema } from "./domain/index.js";
 
@@ -81,6 +82,8 @@ export interface TableMeta {
   contributorInsights?: Record<string, ContributorInsightsMeta>;
   /** Kinesis streaming destinations, newest first (handlers/kinesis-destinations.ts). */
   kinesisDestinations?: KinesisDestinationMeta[];
+  /** The ImportTable job filling the table: it is CREATING until the import ends. */
+  importArn?: string;
 }
 
 /** A policy is stored, validated and returned; Nimbus does not enforce IAM yet. */
@@ -117,6 +120,11 @@ export interface RestoreInfo {
 
 export function tableArn(scope: Scope, name: string): string {
   return `arn:aws:dynamodb:${scope.region}:${scope.account}:table/${name}`;
+}
+
+/** `<table arn>/<kind>/<epoch ms, 14 digits>-<8 hex>`: how DynamoDB names a table's backups, exports and imports. */
+export function tableChildArn(tableArn: string, kind: "backup" | "export" | "import", now: number, random: Buffer = randomBytes(4)): string {
+  return `${tableArn}/${kind}/${String(now).padStart(14, "0")}-${random.toString("hex")}`;
 }
 
 function typeOfAttribute(meta: TableMeta, name: string): KeyAttributeType {

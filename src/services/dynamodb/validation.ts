@@ -51,6 +51,16 @@ export function oneOf(field: string, value: string | undefined, allowed: readonl
   };
 }
 
+/** `shown` is the pattern as DynamoDB quotes it in the message. */
+export function pattern(field: string, value: string | undefined, re: RegExp, shown: string): Check {
+  return { field, value, failure: value !== undefined && !re.test(value) ? `Member must satisfy regular expression pattern: ${shown}` : undefined };
+}
+
+/** S3 bucket names and owners as ExportTableToPointInTime and ImportTable check them. */
+export const S3_BUCKET_PATTERN = { re: /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/, shown: "^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$" } as const;
+export const S3_BUCKET_OWNER_PATTERN = { re: /^[0-9]{12}$/, shown: "[0-9]{12}" } as const;
+export const CLIENT_TOKEN_PATTERN = { re: /^[^$]+$/, shown: "^[^\\$]+$" } as const;
+
 const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
 
 export function tableNameChecks(name: string | undefined, field = "tableName"): Check[] {

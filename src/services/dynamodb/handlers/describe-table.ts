@@ -5,5 +5,6 @@ import { describeTable } from "../table.js";
 
 export function describeTableHandler(input: DescribeTableInput, ctx: DynamoContext): DescribeTableOutput {
   const meta = requireTable(ctx.store, ctx, input.TableName, "table");
-  return { Table: describeTable(meta, "ACTIVE", (index) => ctx.store.stats(ctx, meta.name, index)) };
+  // A table that ImportTable is filling stays CREATING until the import ends.
+  return { Table: describeTable(meta, meta.importArn !== undefined ? "CREATING" : "ACTIVE", (index) => ctx.store.stats(ctx, meta.name, index)) };
 }

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import type {
+  DescribeExportInput,
+  DescribeExportOutput,
+  ExportTableToPointInTimeInput,
+  ExportTableToPointInTimeOutput,
+  ListExportsInput,
+  ListExportsOutput,
+} from "../../../generated/dynamodb.js";
+import { backupErrors, requireSourceTable, restorableWindow } from "../backups.js";
+import type { DynamoContext } from "../context.js";
+import { validationException } from "../domain/index.js";
+import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
+import { tableChildArn } from "../table.js";
+import type { ExportViewType } from "../transfer-formats.js";
+import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
+import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
+
+const MINUTE_MS = 60_000;
+/** An incremental export covers at least 15 minutes and at most 24 hours of changes. */
+const MIN_INCREMENTAL_MS = 15 * MINUTE_MS;
+const MAX_INCREMENTAL_MS = 24 * 60 * MINUTE_MS;
+
+export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, ctx: DynamoContext): ExportTableToPointInTimeOutput {
+  const spec = input.IncrementalExportSpecification;
+  check(
+    length("tableArn", input.TableArn, 1, 1024),
+    length("s3Bucket", input.S3Bucket, 0, 255),
+    pattern("s3Bucket", input.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
+    pattern("s3BucketOwner", input.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
+    length("s3Prefix", input.S3Prefix, 0, 1024),
+    oneOf("s3SseAlgorithm", input.S3SseAlgorithm, ["AES256", "KMS"]),
+    length("s3SseKmsKeyId", input.S3SseKmsKeyId, 1, 2048),
+    oneOf("exportFormat", input.ExportFormat, ["DYNAMODB_JSON", "ION"]),
+    oneOf("exportType", input.ExportType, ["FULL_EXPORT", "INCREMENTAL_EXPORT"]),
+    oneOf("incrementalExportSpecification.exportViewType", spec?.ExportViewType, ["NEW_IMAGE", "NEW_AND_OLD_IMAGES"]),
+    pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
+  );
+  if (input.ExportFormat === "ION") {
+    throw validationException("ExportFormat ION is not supported by Nimbus: no Amazon Ion library is installed. Use DYNAMODB_JSON.");
+  }
+  const type = (input.ExportType ?? "FULL_EXPORT") as ExportRecord["exportType"];
+  if (type === "FULL_EXPORT" && spec !== undefined) {
+    throw validationException("IncrementalExportSpecification can only be specified when ExportType is INCREMENTAL_EXPORT");
+  }
+  if (type === "INCREMENTAL_EXPORT") {
+    if (input.ExportTime !== undefined) throw validationException("ExportTime cannot be specified when ExportType is INCREMENTAL_EXPORT");
+    if (spec?.ExportFromTime === undefined) throw validationException("IncrementalExportSpecification.ExportFromTime must be specified when ExportType is INCREMENTAL_EXPORT");
+  }
+
+  const print = fingerprint(input as unknown as Record<string, unknown>);
+  const token = input.ClientToken;
+  const repeated = repeatedRequest<ExportRecord>(ctx, ctx, "export", token, print, () => exportErrors.ExportConflict({ token }));
+  if (repeated !== undefined) return { ExportDescription: exportDescription(repeated) };
+
+  const now = ctx.clock.now();
+  const meta = requireSourceTable(ctx.store, ctx, input.TableArn);
+  const window = restorableWindow(meta, now);
+  if (window === undefined) throw backupErrors.PointInTimeRecoveryUnavailable({ name: meta.name });
+  // An export reads the table up to the present: the window ends now, not 5 minutes ago.
+  const within = (t: number) => t >= window.earliest && t <= now;
+  let exportTime: number | undefined;
+  let incremental: ExportRecord["incremental"];
+  if (type === "FULL_EXPORT") {
+    exportTime = input.ExportTime?.getTime() ?? now;
+    if (!within(exportTime)) throw exportErrors.InvalidExportTime();
+  } else {
+    const from = (spec?.ExportFromTime as Date).getTime();
+    const to = spec?.ExportToTime?.getTime() ?? now;
+    if (!within(from) || !within(to)) throw exportErrors.InvalidExportTime();
+    if (to - from < MIN_INCREMENTAL_MS) throw validationException("The incremental export period must be at least 15 minutes: ExportToTime must be at least 15 minutes after ExportFromTime");
+    if (to - from > MAX_INCREMENTAL_MS) throw validationException("The incremental export period must not exceed 24 hours: ExportToTime must be at most 24 hours after ExportFromTime");
+    incremental = { from, to, viewType: (spec?.ExportViewType ?? "NEW_AND_OLD_IMAGES") as ExportViewType };
+  }
+
+  const arn = tableChildArn(meta.arn, "export", now);
+  const record: ExportRecord = {
+    arn,
+    status: "IN_PROGRESS",
+    tableArn: meta.arn,
+    tableId: meta.id,
+    tableName: meta.name,
+    startTime: now,
+    ...(exportTime !== undefined ? { exportTime } : {}),
+    clientToken: token ?? randomUUID(),
+    s3Bucket: input.S3Bucket,
+    ...(input.S3BucketOwner !== undefined ? { s3BucketOwner: input.S3BucketOwner } : {}),
+    ...(input.S3Prefix !== undefined ? { s3Prefix: input.S3Prefix } : {}),
+    s3SseAlgorithm: (input.S3SseAlgorithm ?? "AES256") as ExportRecord["s3SseAlgorithm"],
+    ...(input.S3SseKmsKeyId !== undefined ? { s3SseKmsKeyId: input.S3SseKmsKeyId } : {}),
+    exportFormat: "DYNAMODB_JSON",
+    exportType: type,
+    ...(incremental ? { incremental } : {}),
+  };
+  transferStore(ctx).insert(ctx, "export", { arn, clientToken: record.clientToken, fingerprint: print, createdAt: now, record });
+  const scope = { account: ctx.account, region: ctx.region };
+  scheduleJob(ctx, now + TRANSFER_START_DELAY_MS, "dynamodb:export", () => runExport(ctx, scope, arn));
+  return { ExportDescription: exportDescription(record) };
+}
+
+export function describeExport(input: DescribeExportInput, ctx: DynamoContext): DescribeExportOutput {
+  check(length("exportArn", input.ExportArn, 37, 1024));
+  const row = transferStore(ctx).get<ExportRecord>(ctx, "export", input.ExportArn);
+  if (row === undefined) throw exportErrors.ExportNotFound({ arn: input.ExportArn });
+  return { ExportDescription: exportDescription(row.record) };
+}
+
+/** ListExports pages hold at most 25 exports. */
+const MAX_EXPORTS_PAGE = 25;
+
+export function listExports(input: ListExportsInput, ctx: DynamoContext): ListExportsOutput {
+  check(length("tableArn", input.TableArn, 1, 1024), range("maxResults", input.MaxResults, 1, MAX_EXPORTS_PAGE));
+  const page = transferPage<ExportRecord>(ctx, ctx, "export", input.TableArn, input.NextToken, input.MaxResults ?? MAX_EXPORTS_PAGE);
+  return {
+    ExportSummaries: page.records.map((r) => ({ ExportArn: r.arn, ExportStatus: r.status, ExportType: r.exportType })),
+    ...(page.NextToken !== undefined ? { NextToken: page.NextToken } : {}),
+  };
+}

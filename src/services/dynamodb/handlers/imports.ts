@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import type { DescribeImportInput, DescribeImportOutput, ImportTableInput, ImportTableOutput, ListImportsInput, ListImportsOutput } from "../../../generated/dynamodb.js";
+import type { DynamoContext } from "../context.js";
+import { validationException } from "../domain/index.js";
+import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
+import { tableChildArn } from "../table.js";
+import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
+import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
+import { createTable } from "./create-table.js";
+
+const MAX_HEADERS = 255;
+/** ListImports pages hold at most 25 imports. */
+const MAX_IMPORTS_PAGE = 25;
+
+export function importTable(input: ImportTableInput, ctx: DynamoContext): ImportTableOutput {
+  const source = input.S3BucketSource;
+  const csv = input.InputFormatOptions?.Csv;
+  const headers = csv?.HeaderList;
+  check(
+    length("s3BucketSource.s3Bucket", source.S3Bucket, 0, 255),
+    pattern("s3BucketSource.s3Bucket", source.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
+    length("s3BucketSource.s3KeyPrefix", source.S3KeyPrefix, 0, 1024),
+    pattern("s3BucketSource.s3BucketOwner", source.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
+    oneOf("inputFormat", input.InputFormat, ["DYNAMODB_JSON", "ION", "CSV"]),
+    oneOf("inputCompressionType", input.InputCompressionType, ["GZIP", "ZSTD", "NONE"]),
+    pattern("inputFormatOptions.csv.delimiter", csv?.Delimiter, /^[,;:|\t ]$/, "[,;:|\\t ]"),
+    pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
+    {
+      field: "inputFormatOptions.csv.headerList",
+      value: headers,
+      failure:
+        headers === undefined
+          ? undefined
+          : headers.length < 1
+            ? "Member must have length greater than or equal to 1"
+            : headers.length > MAX_HEADERS
+              ? `Member must have length less than or equal to ${MAX_HEADERS}`
+              : undefined,
+    },
+  );
+  if (input.InputFormat === "ION") {
+    throw validationException("InputFormat ION is not supported by Nimbus: no Amazon Ion library is installed. Use DYNAMODB_JSON or CSV.");
+  }
+  if (input.InputCompressionType === "ZSTD") {
+    throw validationException("InputCompressionType ZSTD is not supported by Nimbus: the zlib of Node.js 20 has no Zstandard decoder. Use GZIP or NONE.");
+  }
+
+  const print = fingerprint(input as unknown as Record<string, unknown>);
+  const token = input.ClientToken;
+  const repeated = repeatedRequest<ImportRecord>(ctx, ctx, "import", token, print, () => importErrors.ImportConflict({ token }));
+  if (repeated !== undefined) return { ImportTableDescription: importDescription(ctx, repeated) };
+
+  const now = ctx.clock.now();
+  const params = input.TableCreationParameters;
+  const record = ctx.store.transaction(() => {
+    // CreateTable's rules and errors (ResourceInUseException "Table already exists: <name>").
+    // TableCreationParameters is a part of CreateTable's request.
+    createTable(params, ctx);
+    const meta = ctx.store.getTable(ctx, params.TableName);
+    // createTable inserted it in this same transaction.
+    if (meta === undefined) throw new Error(`import: table ${params.TableName} vanished after CreateTable`);
+    const arn = tableChildArn(meta.arn, "import", now);
+    meta.importArn = arn;
+    ctx.store.saveTable(ctx, meta);
+    const made: ImportRecord = {
+      arn,
+      status: "IN_PROGRESS",
+      tableArn: meta.arn,
+      tableId: meta.id,
+      tableName: meta.name,
+      clientToken: token ?? randomUUID(),
+      source: {
+        S3Bucket: source.S3Bucket,
+        S3BucketOwner: source.S3BucketOwner ?? ctx.account,
+        ...(source.S3KeyPrefix !== undefined ? { S3KeyPrefix: source.S3KeyPrefix } : {}),
+      },
+      inputFormat: input.InputFormat as ImportRecord["inputFormat"],
+      ...(input.InputFormatOptions !== undefined ? { formatOptions: input.InputFormatOptions } : {}),
+      compression: (input.InputCompressionType ?? "NONE") as ImportRecord["compression"],
+      creation: params,
+      startTime: now,
+      processedSizeBytes: 0,
+      processedItemCount: 0,
+      importedItemCount: 0,
+      errorCount: 0,
+    };
+    transferStore(ctx).insert(ctx, "import", { arn, clientToken: made.clientToken, fingerprint: print, createdAt: now, record: made });
+    return made;
+  });
+  const scope = { account: ctx.account, region: ctx.region };
+  scheduleJob(ctx, now + TRANSFER_START_DELAY_MS, "dynamodb:import", () => runImport(ctx, scope, record.arn));
+  return { ImportTableDescription: importDescription(ctx, record) };
+}
+
+export function describeImport(input: DescribeImportInput, ctx: DynamoContext): DescribeImportOutput {
+  check(length("importArn", input.ImportArn, 37, 1024));
+  const row = transferStore(ctx).get<ImportRecord>(ctx, "import", input.ImportArn);
+  if (row === undefined) throw importErrors.ImportNotFound({ arn: input.ImportArn });
+  return { ImportTableDescription: importDescription(ctx, row.record) };
+}
+
+export function listImports(input: ListImportsInput, ctx: DynamoContext): ListImportsOutput {
+  check(length("tableArn", input.TableArn, 1, 1024), range("pageSize", input.PageSize, 1, MAX_IMPORTS_PAGE));
+  const page = transferPage<ImportRecord>(ctx, ctx, "import", input.TableArn, input.NextToken, input.PageSize ?? MAX_IMPORTS_PAGE);
+  return {
+    ImportSummaryList: page.records.map((r) => importSummary(ctx, r)),
+    ...(page.NextToken !== undefined ? { NextToken: page.NextToken } : {}),
+  };
+}

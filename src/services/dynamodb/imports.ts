@@ -1,0 +1,331 @@
+/**
+ * Imports from S3 (ImportTable): the job that reads every object under the source prefix
+ * through S3's own ListObjectsV2 and GetObject, line by line (gunzip'd when GZIP), and writes
+ * the items into the new table, which stays CREATING until the job ends.
+ *
+ * As DynamoDB does: a line that cannot make an item is counted in ErrorCount, logged to
+ * CloudWatch Logs (`/aws-dynamodb/imports`, stream `<import id>/error`) and skipped, and the
+ * import ends FAILED with ItemValidationError; an object that cannot be read (not gzip, say)
+ * counts one error and the rest of it is skipped; items sharing a key overwrite each other.
+ * An S3 failure before any item was imported (no such bucket, access denied) ends the import
+ * FAILED with `S3<code>` and the table is not kept.
+ */
+import { Readable, pipeline } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import { createGunzip } from "node:zlib";
+import { AwsError, defineErrors } from "../../core/errors.js";
+import { putLogEvents, type LogEvent } from "../../core/log-events.js";
+import type { Scope } from "../../core/service.js";
+import type { ImportTableInput } from "../../generated/dynamodb.js";
+import type { Item } from "./domain/index.js";
+import { readItem, validateSizedItem, writeItem, type WriteContext } from "./items.js";
+import type { TableMeta } from "./table.js";
+import { CsvRecords, csvItem, ImportLineError, isBlankRecord, parseItemLine, transferId } from "./transfer-formats.js";
+import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
+
+export const importErrors = defineErrors({
+  // The messages of these two are not published; the exceptions' documented descriptions stand in.
+  ImportNotFound: { code: "ImportNotFoundException", status: 400, message: "Import not found: {arn}" },
+  ImportConflict: {
+    code: "ImportConflictException",
+    status: 400,
+    message: "There was a conflict when importing from the specified S3 source: the client token {token} was already used with different parameters",
+  },
+});
+
+export type ImportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";
+
+/** An import as `dynamodb_transfers` keeps it (times in epoch ms). */
+export interface ImportRecord {
+  readonly arn: string;
+  readonly status: ImportStatus;
+  readonly tableArn: string;
+  readonly tableId: string;
+  readonly tableName: string;
+  readonly clientToken: string;
+  readonly source: { readonly S3Bucket: string; readonly S3BucketOwner: string; readonly S3KeyPrefix?: string };
+  readonly inputFormat: "DYNAMODB_JSON" | "CSV";
+  readonly formatOptions?: ImportTableInput["InputFormatOptions"];
+  readonly compression: "GZIP" | "NONE";
+  readonly creation: ImportTableInput["TableCreationParameters"];
+  readonly startTime: number;
+  readonly endTime?: number;
+  readonly processedSizeBytes: number;
+  readonly processedItemCount: number;
+  readonly importedItemCount: number;
+  readonly errorCount: number;
+  readonly failureCode?: string;
+  readonly failureMessage?: string;
+}
+
+export const IMPORT_LOG_GROUP = "/aws-dynamodb/imports";
+const ITEM_VALIDATION_MESSAGE = "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details.";
+/** Nimbus keeps at most this many error log events per import. */
+const MAX_LOGGED_ERRORS = 1000;
+const WRITE_BATCH = 256;
+
+export function importLogGroupArn(scope: Scope): string {
+  return `arn:aws:logs:${scope.region}:${scope.account}:log-group:${IMPORT_LOG_GROUP}:*`;
+}
+
+export function importDescription(scope: Scope, r: ImportRecord) {
+  return {
+    ImportArn: r.arn,
+    ImportStatus: r.status,
+    TableArn: r.tableArn,
+    TableId: r.tableId,
+    ClientToken: r.clientToken,
+    S3BucketSource: r.source,
+    ErrorCount: r.errorCount,
+    CloudWatchLogGroupArn: importLogGroupArn(scope),
+    InputFormat: r.inputFormat,
+    ...(r.formatOptions !== undefined ? { InputFormatOptions: r.formatOptions } : {}),
+    InputCompressionType: r.compression,
+    TableCreationParameters: r.creation,
+    StartTime: new Date(r.startTime),
+    ...(r.endTime !== undefined ? { EndTime: new Date(r.endTime) } : {}),
+    ProcessedSizeBytes: r.processedSizeBytes,
+    ProcessedItemCount: r.processedItemCount,
+    ImportedItemCount: r.importedItemCount,
+    ...(r.failureCode !== undefined ? { FailureCode: r.failureCode, FailureMessage: r.failureMessage } : {}),
+  };
+}
+
+export function importSummary(scope: Scope, r: ImportRecord) {
+  return {
+    ImportArn: r.arn,
+    ImportStatus: r.status,
+    TableArn: r.tableArn,
+    S3BucketSource: r.source,
+    CloudWatchLogGroupArn: importLogGroupArn(scope),
+    InputFormat: r.inputFormat,
+    StartTime: new Date(r.startTime),
+    ...(r.endTime !== undefined ? { EndTime: new Date(r.endTime) } : {}),
+  };
+}
+
+interface Counters {
+  processedSizeBytes: number;
+  processedItemCount: number;
+  importedItemCount: number;
+  errorCount: number;
+}
+
+/**
+ * No item is bigger than 400 KB, so a line far longer than that is not an item: reading stops
+ * there rather than hold an object without line breaks in memory.
+ */
+export const MAX_LINE_CHARS = 4 * 1024 * 1024;
+
+/** The lines of a stream, without their line ends (LF or CRLF), decoded as UTF-8 across chunk boundaries. */
+export async function* linesOf(stream: AsyncIterable<Buffer | string>, maxLine = MAX_LINE_CHARS): AsyncGenerator<string> {
+  const decoder = new StringDecoder("utf8");
+  let rest = "";
+  const cut = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
+  for await (const chunk of stream) {
+    rest += typeof chunk === "string" ? chunk : decoder.write(chunk);
+    let start = 0;
+    for (let end = rest.indexOf("\n"); end >= 0; end = rest.indexOf("\n", start)) {
+      yield cut(rest.slice(start, end));
+      start = end + 1;
+    }
+    rest = rest.slice(start);
+    if (rest.length > maxLine) throw new ImportLineError(`A line is longer than ${maxLine} characters: the rest of the object is skipped`);
+  }
+  rest += decoder.end();
+  if (rest !== "") yield cut(rest);
+}
+
+class ImportJob {
+  readonly counters: Counters = { processedSizeBytes: 0, processedItemCount: 0, importedItemCount: 0, errorCount: 0 };
+  readonly log: LogEvent[] = [];
+  private batch: Item[] = [];
+  private readonly keyTypes: Record<string, string>;
+  private readonly writer: WriteContext;
+
+  constructor(
+    private readonly env: TransferEnv,
+    private readonly scope: Scope,
+    private readonly r: ImportRecord,
+    private readonly meta: TableMeta,
+  ) {
+    this.keyTypes = Object.fromEntries(r.creation.AttributeDefinitions.map((d) => [d.AttributeName, d.AttributeType]));
+    // An imported table has no stream, so no stream record is ever emitted.
+    this.writer = { account: scope.account, region: scope.region, store: env.store, clock: env.clock, emit: () => undefined };
+  }
+
+  private error(key: string, itemIndex: number, message: string): void {
+    this.counters.errorCount++;
+    if (this.log.length >= MAX_LOGGED_ERRORS) return;
+    const event = { itemS3Pointer: { bucket: this.r.source.S3Bucket, key, itemIndex }, importArn: this.r.arn, errorMessages: [message] };
+    this.log.push({ timestamp: this.env.clock.now(), message: JSON.stringify(event) });
+  }
+
+  /** Validates one item against the table and queues it for writing; a bad item is counted and logged. */
+  private take(key: string, itemIndex: number, raw: () => Record<string, unknown> | undefined): void {
+    try {
+      const item = raw();
+      if (item === undefined) return;
+      this.counters.processedItemCount++;
+      this.batch.push(validateSizedItem(this.meta, item).item);
+      if (this.batch.length >= WRITE_BATCH) this.flush();
+    } catch (err) {
+      if (!(err instanceof ImportLineError) && !(err instanceof AwsError)) throw err;
+      if (err instanceof ImportLineError) this.counters.processedItemCount++;
+      this.error(key, itemIndex, err.message);
+    }
+  }
+
+  flush(): void {
+    const items = this.batch;
+    this.batch = [];
+    if (items.length === 0) return;
+    this.env.store.transaction(() => {
+      // Deleted (or deleted and made again) while importing: its rows must not outlive it.
+      if (this.env.store.readTable(this.scope, this.meta.name)?.id !== this.meta.id) throw new TableGone(this.meta.name);
+      for (const item of items) writeItem(this.writer, this.meta, readItem(this.env.store, this.scope, this.meta, item), item);
+    });
+    this.counters.importedItemCount += items.length;
+  }
+
+  async object(key: string, size: number): Promise<void> {
+    const got = await s3<{ Body?: Buffer | Readable }>(this.env, this.scope, "GetObject", {
+      Bucket: this.r.source.S3Bucket,
+      Key: key,
+      ExpectedBucketOwner: this.r.source.S3BucketOwner,
+    });
+    this.counters.processedSizeBytes += size;
+    const raw = got.Body instanceof Readable ? got.Body : Readable.from([got.Body ?? Buffer.alloc(0)]);
+    const body = this.r.compression === "GZIP" ? pipeline(raw, createGunzip(), () => undefined) : raw;
+    const csv = this.r.inputFormat === "CSV" ? new CsvRecords(this.r.formatOptions?.Csv?.Delimiter ?? ",") : undefined;
+    let header = this.r.formatOptions?.Csv?.HeaderList;
+    let index = 0;
+    try {
+      for await (const line of linesOf(body)) {
+        if (csv === undefined) {
+          this.take(key, index, () => parseItemLine(line));
+          index++;
+          continue;
+        }
+        let record: string[] | undefined;
+        try {
+          record = csv.push(line);
+        } catch (err) {
+          // A malformed record is one bad item; the next line starts afresh.
+          csv.reset();
+          if (!(err instanceof ImportLineError)) throw err;
+          this.counters.processedItemCount++;
+          this.error(key, index++, err.message);
+          continue;
+        }
+        if (record === undefined || isBlankRecord(record)) continue;
+        if (header === undefined) {
+          header = record;
+          continue;
+        }
+        const columns = header;
+        this.take(key, index, () => csvItem(columns, record, this.keyTypes));
+        index++;
+      }
+      if (csv?.unfinished()) this.error(key, index, "Invalid CSV: the object ends inside a quoted field");
+    } catch (err) {
+      // An object that cannot be read (not gzip, say): one error, the rest of it skipped.
+      if (err instanceof AwsError || err instanceof S3Failure || err instanceof TableGone) throw err;
+      this.error(key, index, err instanceof Error ? err.message : String(err));
+    }
+  }
+}
+
+/** The table being imported into was deleted: the import ends FAILED. */
+class TableGone extends Error {
+  constructor(readonly tableName: string) {
+    super(`Table not found: ${tableName}`);
+  }
+}
+
+/** Objects under the source prefix, in key order; an export's own bookkeeping objects are passed over. */
+async function* sourceObjects(env: TransferEnv, scope: Scope, r: ImportRecord): AsyncGenerator<{ key: string; size: number }> {
+  let token: string | undefined;
+  do {
+    const page = await s3<{ Contents?: { Key?: string; Size?: number }[]; NextContinuationToken?: string; IsTruncated?: boolean }>(env, scope, "ListObjectsV2", {
+      Bucket: r.source.S3Bucket,
+      ExpectedBucketOwner: r.source.S3BucketOwner,
+      ...(r.source.S3KeyPrefix !== undefined ? { Prefix: r.source.S3KeyPrefix } : {}),
+      ...(token !== undefined ? { ContinuationToken: token } : {}),
+    });
+    for (const o of page.Contents ?? []) {
+      if (o.Key === undefined || o.Key.endsWith("/") || isExportBookkeeping(o.Key)) continue;
+      yield { key: o.Key, size: o.Size ?? 0 };
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+}
+
+/** "Exports from point in time are supported as an import source": their manifests and markers are not data. */
+function isExportBookkeeping(key: string): boolean {
+  return /(^|\/)AWSDynamoDB\/[^/]+\/(_started|manifest-(summary|files)\.(json|checksum))$/.test(key);
+}
+
+/** The import is over: its table becomes ACTIVE, or is dropped when nothing came into it because S3 failed. */
+function finishTable(env: TransferEnv, scope: Scope, r: ImportRecord, drop: boolean): void {
+  env.store.transaction(() => {
+    const current = env.store.getTable(scope, r.tableName);
+    if (current === undefined || current.id !== r.tableId) return;
+    if (drop) {
+      env.store.deleteTable(scope, r.tableName);
+      return;
+    }
+    delete current.importArn;
+    env.store.saveTable(scope, current);
+  });
+}
+
+/** Runs an import that is IN_PROGRESS to its end, COMPLETED or FAILED. */
+export async function runImport(env: TransferEnv, scope: Scope, arn: string): Promise<void> {
+  const transfers = transferStore(env);
+  const row = transfers.get<ImportRecord>(scope, "import", arn);
+  if (row === undefined || row.record.status !== "IN_PROGRESS") return;
+  const r = row.record;
+  const meta = env.store.getTable(scope, r.tableName);
+  const gone = (name: string) => ({ ...{}, ...r, status: "FAILED" as const, endTime: env.clock.now(), failureCode: "TableNotFoundException", failureMessage: `Table not found: ${name}` });
+  if (meta === undefined || meta.id !== r.tableId) {
+    transfers.save(scope, arn, gone(r.tableName));
+    return;
+  }
+  const job = new ImportJob(env, scope, r, meta);
+  let failure: S3Failure | undefined;
+  try {
+    try {
+      for await (const o of sourceObjects(env, scope, r)) await job.object(o.key, o.size);
+    } catch (err) {
+      if (!(err instanceof S3Failure)) throw err;
+      failure = err;
+    }
+    job.flush();
+  } catch (err) {
+    if (err instanceof TableGone) {
+      transfers.save(scope, arn, { ...{}, ...gone(r.tableName), ...job.counters });
+      return;
+    }
+    // Broken on something else: FAILED rather than IN_PROGRESS for ever; the table keeps what it got.
+    finishTable(env, scope, r, false);
+    transfers.save(scope, arn, { ...{}, ...r, ...job.counters, status: "FAILED", endTime: env.clock.now(), ...INTERNAL_FAILURE });
+    throw err;
+  }
+  finishTable(env, scope, r, failure !== undefined && job.counters.importedItemCount === 0);
+  const end = { ...{}, ...r, ...job.counters, endTime: env.clock.now() };
+  const record: ImportRecord =
+    failure !== undefined
+      ? { ...{}, ...end, status: "FAILED", failureCode: failure.failureCode, failureMessage: failure.message }
+      : job.counters.errorCount > 0
+        ? { ...{}, ...end, status: "FAILED", failureCode: "ItemValidationError", failureMessage: ITEM_VALIDATION_MESSAGE }
+        : { ...{}, ...end, status: "COMPLETED" };
+  transfers.save(scope, arn, record);
+  if (job.log.length > 0) {
+    try {
+      await putLogEvents(env.invoke, scope, IMPORT_LOG_GROUP, `${transferId(arn)}/error`, job.log);
+    } catch {
+      // The error log is a courtesy: the import's outcome does not depend on CloudWatch Logs.
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * What exports to S3 and imports from S3 share: the environment their jobs run in (they run on
+ * the scheduler after the call has answered, as on AWS, and resume after a restart), S3 reached
+ * only through S3's own operations in-process, ClientToken idempotency, and list pages.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Clock } from "../../core/clock.js";
+import { AwsError } from "../../core/errors.js";
+import type { Scheduler } from "../../core/scheduler.js";
+import type { Invoke, Scope } from "../../core/service.js";
+import { validationException } from "./domain/index.js";
+import type { DynamoStore } from "./store.js";
+import { TransferStore, type TransferKind, type TransferRow } from "./transfer-store.js";
+
+/** What a transfer job needs: a handler context and the service environment both provide it. */
+export interface TransferEnv {
+  readonly store: DynamoStore;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly invoke: Invoke;
+}
+
+/** A job starts this long after its call (AWS takes minutes; tests advance the clock past it). */
+export const TRANSFER_START_DELAY_MS = 10_000;
+/** "A client token is valid for 8 hours after the first request that uses it is completed." */
+export const CLIENT_TOKEN_WINDOW_MS = 8 * 60 * 60 * 1000;
+
+export function transferStore(env: { readonly store: DynamoStore }): TransferStore {
+  return new TransferStore(env.store.state);
+}
+
+export function fingerprint(input: Record<string, unknown>): string {
+  const { ClientToken: _token, ...rest } = input;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
+}
+
+/**
+ * The earlier job a ClientToken names, when the same request comes again within the window;
+ * `conflict` is thrown when the token was used with other parameters.
+ */
+export function repeatedRequest<R>(env: TransferEnv, scope: Scope, kind: TransferKind, token: string | undefined, print: string, conflict: () => AwsError): R | undefined {
+  if (token === undefined) return undefined;
+  const previous = transferStore(env).byToken<R>(scope, kind, token, env.clock.now() - CLIENT_TOKEN_WINDOW_MS);
+  if (previous === undefined) return undefined;
+  if (previous.fingerprint !== print) throw conflict();
+  return previous.record;
+}
+
+/** An S3 operation failed: the job ends FAILED with `S3<code>` and S3's message, as DynamoDB reports it. */
+export class S3Failure extends Error {
+  constructor(
+    readonly failureCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls S3 in-process; an S3 error becomes an S3Failure worded as DynamoDB words it. */
+export async function s3<T>(env: TransferEnv, scope: Scope, operation: string, input: Record<string, unknown>): Promise<T> {
+  try {
+    return await env.invoke<T>("s3", operation, input, scope);
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    const requestId = randomBytes(8).toString("hex").toUpperCase();
+    throw new S3Failure(
+      `S3${err.code}`,
+      `${err.message} (Service: Amazon S3; Status Code: ${err.status}; Error Code: ${err.code}; Request ID: ${requestId}; Proxy: null)`,
+    );
+  }
+}
+
+/**
+ * What a job that broke on something other than S3 reports (a Nimbus bug, a full disk): it ends
+ * FAILED instead of staying IN_PROGRESS for ever, with the description AWS gives InternalServerError.
+ */
+export const INTERNAL_FAILURE = { failureCode: "InternalServerError", failureMessage: "An error occurred on the server side." } as const;
+
+/** Schedules a job's run; a failure it does not handle itself is logged by the scheduler. */
+export function scheduleJob(env: TransferEnv, at: number, label: string, run: () => Promise<void>): void {
+  env.scheduler.at(at, run, label);
+}
+
+// ---------------------------------------------------------------------------------------------
+// List pages
+
+interface PagePosition {
+  readonly createdAt: number;
+  readonly arn: string;
+}
+
+function pageToken(row: PagePosition): string {
+  return Buffer.from(JSON.stringify([row.createdAt, row.arn])).toString("base64");
+}
+
+function pagePosition(token: string | undefined): PagePosition | undefined {
+  if (token === undefined) return undefined;
+  try {
+    const [createdAt, arn] = JSON.parse(Buffer.from(token, "base64").toString("utf8")) as unknown[];
+    if (typeof createdAt === "number" && typeof arn === "string") return { createdAt, arn };
+  } catch {
+    // falls through to the error below
+  }
+  throw validationException("Invalid NextToken");
+}
+
+/** One page of ListExports or ListImports: at most `limit` jobs, with a NextToken when more follow. */
+export function transferPage<R>(env: TransferEnv, scope: Scope, kind: TransferKind, tableArn: string | undefined, nextToken: string | undefined, limit: number) {
+  const rows: TransferRow<R>[] = transferStore(env).list<R>(scope, kind, tableArn, pagePosition(nextToken), limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { records: page.map((r) => r.record), ...(rows.length > limit && last !== undefined ? { NextToken: pageToken(last) } : {}) };
+}

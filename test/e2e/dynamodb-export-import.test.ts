@@ -1,0 +1,734 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { gunzipSync, gzipSync } from "node:zlib";
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeExportCommand,
+  DescribeImportCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ExportTableToPointInTimeCommand,
+  ImportTableCommand,
+  ListExportsCommand,
+  ListImportsCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateContinuousBackupsCommand,
+  type AttributeValue,
+  type ExportDescription,
+  type ImportTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const MINUTE = 60_000;
+/** Jobs start this long after their call (TRANSFER_START_DELAY_MS). */
+const JOB_DELAY = 10_000;
+
+type Item = Record<string, AttributeValue>;
+
+function keyedTable(name: string) {
+  return {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" as const },
+      { AttributeName: "sk", AttributeType: "N" as const },
+    ],
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" as const },
+      { AttributeName: "sk", KeyType: "RANGE" as const },
+    ],
+    BillingMode: "PAY_PER_REQUEST" as const,
+  };
+}
+
+/** Items as the wire shows them, binaries in base64, ordered by key: comparable across tables and files. */
+function comparable(items: readonly Item[]): string[] {
+  return items
+    .map((i) => JSON.stringify(i, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v)))
+    .map((text) => JSON.stringify(sortKeys(JSON.parse(text))))
+    .sort();
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sortKeys(x)]));
+  return v;
+}
+
+describe("DynamoDB export to S3 and import from S3", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  let s3: S3Client;
+  const logs = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
+
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  });
+
+  after(async () => {
+    ddb.destroy();
+    s3.destroy();
+    await nimbus.close();
+  });
+
+  async function tableWithPitr(name: string): Promise<string> {
+    const made = await ddb.send(new CreateTableCommand(keyedTable(name)));
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    return made.TableDescription?.TableArn ?? "";
+  }
+
+  async function bucket(): Promise<string> {
+    const name = uniqueName("exports").toLowerCase();
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    return name;
+  }
+
+  async function objectBytes(bucketName: string, key: string): Promise<Buffer> {
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: key }));
+    return Buffer.from((await got.Body?.transformToByteArray()) ?? new Uint8Array());
+  }
+
+  async function keysUnder(bucketName: string, prefix: string): Promise<string[]> {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucketName, Prefix: prefix }));
+    return (listed.Contents ?? []).map((o) => o.Key ?? "").sort();
+  }
+
+  async function describeExport(arn: string): Promise<ExportDescription> {
+    return (await ddb.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription ?? {};
+  }
+
+  /** The data lines of a completed export, through its manifests. */
+  async function exportLines(bucketName: string, d: ExportDescription): Promise<unknown[]> {
+    const summary = JSON.parse((await objectBytes(bucketName, d.ExportManifest ?? "")).toString()) as { manifestFilesS3Key: string };
+    const files = (await objectBytes(bucketName, summary.manifestFilesS3Key)).toString().trim().split("\n").map((l) => JSON.parse(l) as { dataFileS3Key: string });
+    const lines: unknown[] = [];
+    for (const f of files) {
+      const text = gunzipSync(await objectBytes(bucketName, f.dataFileS3Key)).toString();
+      for (const line of text.split("\n")) if (line !== "") lines.push(JSON.parse(line));
+    }
+    return lines;
+  }
+
+  const richItems: Item[] = [
+    {
+      pk: { S: "alpha" },
+      sk: { N: "1" },
+      big: { N: "12345678901234567890123456789012345678" },
+      tiny: { N: "-0.000000000000000000000000000000000000012345" },
+      bin: { B: new Uint8Array([0, 1, 2, 254, 255]) },
+      ss: { SS: ["x", "y"] },
+      ns: { NS: ["1", "99999999999999999999999999999999999999"] },
+      bs: { BS: [new Uint8Array([1]), new Uint8Array([2, 3])] },
+      m: { M: { nested: { L: [{ S: "deep" }, { BOOL: true }, { NULL: true }] } } },
+    },
+    { pk: { S: "beta" }, sk: { N: "2" }, text: { S: "héllo, \"quoted\"\nnew line" } },
+    { pk: { S: "beta" }, sk: { N: "-3.5" }, empty: { S: "" } },
+  ];
+
+  test("a full export writes AWS's layout to S3: _started, gzip'd JSON lines, both manifests and their checksums", async () => {
+    const table = uniqueName("exp-full");
+    const tableArn = await tableWithPitr(table);
+    for (const item of richItems) await ddb.send(new PutItemCommand({ TableName: table, Item: item }));
+    const bucketName = await bucket();
+    const now = nimbus.clock.now();
+
+    const started = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3Prefix: "snapshots/2026" }))).ExportDescription ?? {};
+    assert.equal(started.ExportStatus, "IN_PROGRESS");
+    assert.match(started.ExportArn ?? "", new RegExp(`^${tableArn}/export/\\d{14}-[0-9a-f]{8}$`));
+    assert.equal(started.TableArn, tableArn);
+    assert.equal(started.ExportFormat, "DYNAMODB_JSON");
+    assert.equal(started.ExportType, "FULL_EXPORT");
+    assert.equal(started.S3SseAlgorithm, "AES256");
+    assert.equal(started.ExportTime?.getTime(), now);
+    assert.equal(started.StartTime?.getTime(), now);
+    assert.match(started.ClientToken ?? "", /^[0-9a-f-]{36}$/);
+    assert.equal(started.ItemCount, undefined);
+    // Nothing is written before the job runs: the work happens after the call, as on AWS.
+    assert.deepEqual(await keysUnder(bucketName, ""), []);
+    assert.equal((await describeExport(started.ExportArn ?? "")).ExportStatus, "IN_PROGRESS");
+
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = await describeExport(started.ExportArn ?? "");
+    assert.equal(done.ExportStatus, "COMPLETED");
+    assert.equal(done.ItemCount, 3);
+    assert.ok((done.BilledSizeBytes ?? 0) > 0);
+    assert.equal(done.EndTime?.getTime(), now + JOB_DELAY);
+    const exportId = (started.ExportArn ?? "").split("/").pop() ?? "";
+    const folder = `snapshots/2026/AWSDynamoDB/${exportId}`;
+    assert.equal(done.ExportManifest, `${folder}/manifest-summary.json`);
+
+    const keys = await keysUnder(bucketName, "");
+    const dataKeys = keys.filter((k) => k.startsWith(`${folder}/data/`));
+    assert.equal(dataKeys.length, 1);
+    assert.match(dataKeys[0] ?? "", /\/data\/[a-z2-7]{26}\.json\.gz$/);
+    assert.deepEqual(
+      keys.filter((k) => !k.startsWith(`${folder}/data/`)),
+      [`${folder}/_started`, `${folder}/manifest-files.checksum`, `${folder}/manifest-files.json`, `${folder}/manifest-summary.checksum`, `${folder}/manifest-summary.json`],
+    );
+    assert.equal((await objectBytes(bucketName, `${folder}/_started`)).length, 0);
+
+    const summaryText = (await objectBytes(bucketName, `${folder}/manifest-summary.json`)).toString();
+    const summary = JSON.parse(summaryText) as Record<string, unknown>;
+    assert.deepEqual(summary, {
+      version: "2020-06-30",
+      exportArn: started.ExportArn,
+      startTime: new Date(now).toISOString(),
+      endTime: new Date(now + JOB_DELAY).toISOString(),
+      tableArn,
+      tableId: started.TableId,
+      exportTime: new Date(now).toISOString(),
+      s3Bucket: bucketName,
+      s3Prefix: "snapshots/2026",
+      s3SseAlgorithm: "AES256",
+      s3SseKmsKeyId: null,
+      manifestFilesS3Key: `${folder}/manifest-files.json`,
+      billedSizeBytes: done.BilledSizeBytes,
+      itemCount: 3,
+      outputFormat: "DYNAMODB_JSON",
+      exportType: "FULL_EXPORT",
+    });
+    assert.equal((await objectBytes(bucketName, `${folder}/manifest-summary.checksum`)).toString(), createHash("md5").update(summaryText).digest("hex"));
+
+    const filesText = (await objectBytes(bucketName, `${folder}/manifest-files.json`)).toString();
+    const files = filesText.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const gz = await objectBytes(bucketName, dataKeys[0] ?? "");
+    const head = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: dataKeys[0] }));
+    await head.Body?.transformToByteArray();
+    assert.deepEqual(files, [
+      { itemCount: 3, md5Checksum: createHash("md5").update(gz).digest("base64"), etag: (head.ETag ?? "").replace(/"/g, ""), dataFileS3Key: dataKeys[0] },
+    ]);
+    assert.equal((await objectBytes(bucketName, `${folder}/manifest-files.checksum`)).toString(), createHash("md5").update(filesText).digest("hex"));
+
+    // One {"Item": ...} per line, in DynamoDB JSON: 38-digit numbers as written, binaries in base64, sets kept.
+    const lines = gunzipSync(gz).toString().split("\n").filter((l) => l !== "");
+    assert.equal(lines.length, 3);
+    const exported = lines.map((l) => (JSON.parse(l) as { Item: Item }).Item);
+    assert.deepEqual(comparable(exported), comparable(richItems));
+    const alpha = lines.find((l) => l.includes('"alpha"')) ?? "";
+    assert.ok(alpha.startsWith('{"Item":{'));
+    assert.ok(alpha.includes('"big":{"N":"12345678901234567890123456789012345678"}'));
+    assert.ok(alpha.includes('"bin":{"B":"AAEC/v8="}'));
+    assert.ok(alpha.includes('"bs":{"BS":["AQ==","AgM="]}'));
+  });
+
+  test("an export at a past ExportTime holds the table as it was then", async () => {
+    const table = uniqueName("exp-past");
+    const tableArn = await tableWithPitr(table);
+    const start = nimbus.clock.now();
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" }, sk: { N: "1" }, v: { S: "old" } } }));
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "b" }, sk: { N: "1" }, v: { S: "kept" } } }));
+    nimbus.manualClock.advance(MINUTE);
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" }, sk: { N: "1" }, v: { S: "new" } } }));
+    await ddb.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: "b" }, sk: { N: "1" } } }));
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "c" }, sk: { N: "1" }, v: { S: "later" } } }));
+    const bucketName = await bucket();
+
+    const arn =
+      (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportTime: new Date(start + 30_000) }))).ExportDescription?.ExportArn ?? "";
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = await describeExport(arn);
+    assert.equal(done.ExportStatus, "COMPLETED");
+    assert.equal(done.ExportTime?.getTime(), start + 30_000);
+    assert.equal(done.ItemCount, 2);
+    // No prefix: the objects start at AWSDynamoDB/.
+    assert.match(done.ExportManifest ?? "", /^AWSDynamoDB\/\d{14}-[0-9a-f]{8}\/manifest-summary\.json$/);
+    const items = (await exportLines(bucketName, done)).map((l) => (l as { Item: Item }).Item);
+    assert.deepEqual(comparable(items), comparable([
+      { pk: { S: "a" }, sk: { N: "1" }, v: { S: "old" } },
+      { pk: { S: "b" }, sk: { N: "1" }, v: { S: "kept" } },
+    ]));
+  });
+
+  test("an incremental export holds the changes of its window: inserts, updates with both images, deletes", async () => {
+    const table = uniqueName("exp-incr");
+    const tableArn = await tableWithPitr(table);
+    const put = (pk: string, v: string) => ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, sk: { N: "0" }, v: { S: v } } }));
+    await put("untouched", "x");
+    await put("upd", "v1");
+    await put("del", "gone soon");
+    nimbus.manualClock.advance(MINUTE);
+    const from = nimbus.clock.now();
+    await put("ins", "fresh");
+    await put("upd", "v2");
+    await ddb.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: "del" }, sk: { N: "0" } } }));
+    await put("brief", "created and deleted");
+    await ddb.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: "brief" }, sk: { N: "0" } } }));
+    nimbus.manualClock.advance(17 * MINUTE);
+    // After the window's end: not in the export.
+    await put("upd", "v3");
+    const to = from + 16 * MINUTE;
+    const bucketName = await bucket();
+
+    const started =
+      (
+        await ddb.send(
+          new ExportTableToPointInTimeCommand({
+            TableArn: tableArn,
+            S3Bucket: bucketName,
+            S3Prefix: "incr",
+            ExportType: "INCREMENTAL_EXPORT",
+            IncrementalExportSpecification: { ExportFromTime: new Date(from), ExportToTime: new Date(to) },
+          }),
+        )
+      ).ExportDescription ?? {};
+    assert.equal(started.ExportType, "INCREMENTAL_EXPORT");
+    assert.equal(started.ExportTime, undefined);
+    assert.deepEqual(started.IncrementalExportSpecification, { ExportFromTime: new Date(from), ExportToTime: new Date(to), ExportViewType: "NEW_AND_OLD_IMAGES" });
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = await describeExport(started.ExportArn ?? "");
+    assert.equal(done.ExportStatus, "COMPLETED");
+    assert.equal(done.ItemCount, 3);
+
+    const micros = { N: String(from * 1000) };
+    const lines = (await exportLines(bucketName, done)) as { Keys: Item }[];
+    const byKey = Object.fromEntries(lines.map((l) => [l.Keys["pk"]?.S, l]));
+    assert.deepEqual(Object.keys(byKey).sort(), ["del", "ins", "upd"]);
+    assert.deepEqual(byKey["ins"], { Metadata: { WriteTimestampMicros: micros }, Keys: { pk: { S: "ins" }, sk: { N: "0" } }, NewImage: { pk: { S: "ins" }, sk: { N: "0" }, v: { S: "fresh" } } });
+    assert.deepEqual(byKey["upd"], {
+      Metadata: { WriteTimestampMicros: micros },
+      Keys: { pk: { S: "upd" }, sk: { N: "0" } },
+      NewImage: { pk: { S: "upd" }, sk: { N: "0" }, v: { S: "v2" } },
+      OldImage: { pk: { S: "upd" }, sk: { N: "0" }, v: { S: "v1" } },
+    });
+    assert.deepEqual(byKey["del"], { Metadata: { WriteTimestampMicros: micros }, Keys: { pk: { S: "del" }, sk: { N: "0" } }, OldImage: { pk: { S: "del" }, sk: { N: "0" }, v: { S: "gone soon" } } });
+
+    const summary = JSON.parse((await objectBytes(bucketName, done.ExportManifest ?? "")).toString()) as Record<string, unknown>;
+    assert.equal(summary["version"], "2023-08-01");
+    assert.equal(summary["exportType"], "INCREMENTAL_EXPORT");
+    assert.equal(summary["outputView"], "NEW_AND_OLD_IMAGES");
+    assert.equal(summary["exportFromTime"], new Date(from).toISOString());
+    assert.equal(summary["exportToTime"], new Date(to).toISOString());
+    assert.equal("exportTime" in summary, false);
+
+    // The window's rules.
+    const short = await failure(
+      ddb.send(
+        new ExportTableToPointInTimeCommand({
+          TableArn: tableArn,
+          S3Bucket: bucketName,
+          ExportType: "INCREMENTAL_EXPORT",
+          IncrementalExportSpecification: { ExportFromTime: new Date(from), ExportToTime: new Date(from + 14 * MINUTE) },
+        }),
+      ),
+    );
+    assert.equal(short.name, "ValidationException");
+    assert.equal(short.$metadata.httpStatusCode, 400);
+    assert.match(short.message, /at least 15 minutes/);
+    const early = await failure(
+      ddb.send(
+        new ExportTableToPointInTimeCommand({
+          TableArn: tableArn,
+          S3Bucket: bucketName,
+          ExportType: "INCREMENTAL_EXPORT",
+          IncrementalExportSpecification: { ExportFromTime: new Date(from - 10 * MINUTE), ExportToTime: new Date(from + 10 * MINUTE) },
+        }),
+      ),
+    );
+    assert.equal(early.name, "InvalidExportTimeException");
+    assert.equal(early.message, "The specified ExportTime is outside of the point in time recovery window.");
+  });
+
+  test("an export imports back into a new table: CREATING while importing, the same items afterwards", async () => {
+    const source = uniqueName("imp-src");
+    const tableArn = await tableWithPitr(source);
+    for (const item of richItems) await ddb.send(new PutItemCommand({ TableName: source, Item: item }));
+    const bucketName = await bucket();
+    const exportArn = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3Prefix: "round" }))).ExportDescription?.ExportArn ?? "";
+    await nimbus.scheduler.advance(JOB_DELAY);
+    assert.equal((await describeExport(exportArn)).ExportStatus, "COMPLETED");
+
+    const target = uniqueName("imp-dst");
+    const exportId = exportArn.split("/").pop() ?? "";
+    const now = nimbus.clock.now();
+    // The export's folder, manifests and all: DynamoDB takes a point-in-time export as an import source.
+    const started =
+      (
+        await ddb.send(
+          new ImportTableCommand({
+            S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: `round/AWSDynamoDB/${exportId}/` },
+            InputFormat: "DYNAMODB_JSON",
+            InputCompressionType: "GZIP",
+            TableCreationParameters: keyedTable(target),
+          }),
+        )
+      ).ImportTableDescription ?? {};
+    assert.equal(started.ImportStatus, "IN_PROGRESS");
+    assert.match(started.ImportArn ?? "", new RegExp(`^arn:aws:dynamodb:us-east-1:000000000000:table/${target}/import/\\d{14}-[0-9a-f]{8}$`));
+    assert.equal(started.TableArn, `arn:aws:dynamodb:us-east-1:000000000000:table/${target}`);
+    assert.equal(started.CloudWatchLogGroupArn, "arn:aws:logs:us-east-1:000000000000:log-group:/aws-dynamodb/imports:*");
+    assert.deepEqual(started.S3BucketSource, { S3Bucket: bucketName, S3BucketOwner: "000000000000", S3KeyPrefix: `round/AWSDynamoDB/${exportId}/` });
+    assert.equal(started.StartTime?.getTime(), now);
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableStatus, "CREATING");
+    // Items of a table that is still CREATING are out of reach.
+    const early = await failure(ddb.send(new PutItemCommand({ TableName: target, Item: { pk: { S: "x" }, sk: { N: "1" } } })));
+    assert.equal(early.name, "ResourceNotFoundException");
+    assert.equal(early.message, "Requested resource not found");
+
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started.ImportArn }))).ImportTableDescription ?? {};
+    assert.equal(done.ImportStatus, "COMPLETED");
+    assert.equal(done.ImportedItemCount, 3);
+    assert.equal(done.ProcessedItemCount, 3);
+    assert.equal(done.ErrorCount, 0);
+    assert.equal(done.EndTime?.getTime(), now + JOB_DELAY);
+    const dataKey = (await keysUnder(bucketName, `round/AWSDynamoDB/${exportId}/data/`))[0] ?? "";
+    assert.equal(done.ProcessedSizeBytes, (await objectBytes(bucketName, dataKey)).length);
+    assert.equal(done.FailureCode, undefined);
+    const described = (await ddb.send(new DescribeTableCommand({ TableName: target }))).Table;
+    assert.equal(described?.TableStatus, "ACTIVE");
+    assert.equal(described?.ItemCount, 3);
+    const copied = (await ddb.send(new ScanCommand({ TableName: target }))).Items ?? [];
+    assert.deepEqual(comparable(copied), comparable((await ddb.send(new ScanCommand({ TableName: source }))).Items ?? []));
+  });
+
+  test("CSV import: header line, quoted fields over several lines, key columns typed, the rest strings", async () => {
+    const bucketName = await bucket();
+    const csv = 'pk,sk,name,note,score\nu1,1,"Smith, J","said ""hi""",10\r\nu2,2,Doe,"two\nlines",\n\n';
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "csv/one.csv", Body: csv }));
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "csv/two.csv.gz", Body: gzipSync("pk,score,sk\nu3,7,3\n") }));
+    const target = uniqueName("imp-csv");
+    // Two objects, one gzip'd, one not: all objects of an import share one compression, so two imports.
+    const plain = (
+      await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "csv/one" }, InputFormat: "CSV", TableCreationParameters: keyedTable(target) }))
+    ).ImportTableDescription;
+    assert.equal(plain?.InputCompressionType, "NONE");
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: plain?.ImportArn }))).ImportTableDescription;
+    assert.equal(done?.ImportStatus, "COMPLETED");
+    assert.equal(done?.ImportedItemCount, 2);
+    const items = (await ddb.send(new ScanCommand({ TableName: target }))).Items ?? [];
+    assert.deepEqual(comparable(items), comparable([
+      { pk: { S: "u1" }, sk: { N: "1" }, name: { S: "Smith, J" }, note: { S: 'said "hi"' }, score: { S: "10" } },
+      { pk: { S: "u2" }, sk: { N: "2" }, name: { S: "Doe" }, note: { S: "two\nlines" } },
+    ]));
+
+    const zipped = uniqueName("imp-csvgz");
+    const gz = (
+      await ddb.send(
+        new ImportTableCommand({
+          S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "csv/two" },
+          InputFormat: "CSV",
+          InputCompressionType: "GZIP",
+          TableCreationParameters: keyedTable(zipped),
+        }),
+      )
+    ).ImportTableDescription;
+    await nimbus.scheduler.advance(JOB_DELAY);
+    assert.equal((await ddb.send(new DescribeImportCommand({ ImportArn: gz?.ImportArn }))).ImportTableDescription?.ImportStatus, "COMPLETED");
+    assert.deepEqual((await ddb.send(new ScanCommand({ TableName: zipped }))).Items, [{ pk: { S: "u3" }, score: { S: "7" }, sk: { N: "3" } }]);
+  });
+
+  test("CSV import with HeaderList and a delimiter: the first line is data; bad lines are counted and the import FAILS with ItemValidationError", async () => {
+    const bucketName = await bucket();
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucketName, Key: "semi.csv", Body: 'a;1;first\n;2;no partition key\nb;x;not a number\n"d"x;4;text after a closing quote\ne;5;fine\nc;3;"unterminated\n' }),
+    );
+    const target = uniqueName("imp-hdr");
+    const started = (
+      await ddb.send(
+        new ImportTableCommand({
+          S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "semi.csv" },
+          InputFormat: "CSV",
+          InputFormatOptions: { Csv: { Delimiter: ";", HeaderList: ["pk", "sk", "text"] } },
+          TableCreationParameters: keyedTable(target),
+        }),
+      )
+    ).ImportTableDescription;
+    assert.deepEqual(started?.InputFormatOptions, { Csv: { Delimiter: ";", HeaderList: ["pk", "sk", "text"] } });
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription;
+    assert.equal(done?.ImportStatus, "FAILED");
+    assert.equal(done?.FailureCode, "ItemValidationError");
+    assert.equal(done?.FailureMessage, "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details.");
+    assert.equal(done?.ImportedItemCount, 2);
+    assert.equal(done?.ErrorCount, 4);
+    assert.equal(done?.ProcessedItemCount, 5);
+    // The table keeps what was imported and is usable.
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableStatus, "ACTIVE");
+    assert.deepEqual(comparable((await ddb.send(new ScanCommand({ TableName: target }))).Items ?? []), comparable([
+      { pk: { S: "a" }, sk: { N: "1" }, text: { S: "first" } },
+      { pk: { S: "e" }, sk: { N: "5" }, text: { S: "fine" } },
+    ]));
+  });
+
+  test("DynamoDB JSON import: malformed lines and items without the key are errors; items sharing a key overwrite each other", async () => {
+    const bucketName = await bucket();
+    const lines = [
+      '{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"first"}}}',
+      "not json",
+      '{"Item":{"sk":{"N":"2"}}}',
+      '{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"second"}}}',
+      "",
+    ];
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/data.json", Body: lines.join("\n") }));
+    const target = uniqueName("imp-json");
+    const started = (
+      await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "in/" }, InputFormat: "DYNAMODB_JSON", TableCreationParameters: keyedTable(target) }))
+    ).ImportTableDescription;
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription;
+    assert.equal(done?.ImportStatus, "FAILED");
+    assert.equal(done?.ErrorCount, 2);
+    assert.equal(done?.ProcessedItemCount, 4);
+    assert.equal(done?.ImportedItemCount, 2);
+    assert.deepEqual((await ddb.send(new ScanCommand({ TableName: target }))).Items, [{ pk: { S: "k" }, sk: { N: "1" }, v: { S: "second" } }]);
+    // Each error is logged to CloudWatch Logs, in /aws-dynamodb/imports, stream <import id>/error.
+    const importId = (started?.ImportArn ?? "").split("/").pop() ?? "";
+    const events = (await logs.ok("GetLogEvents", { logGroupName: "/aws-dynamodb/imports", logStreamName: `${importId}/error`, startFromHead: true }))["events"] as { message: string }[];
+    const logged = events.map((e) => JSON.parse(e.message) as Record<string, unknown>);
+    assert.equal(logged.length, 2);
+    assert.deepEqual(logged[1], {
+      itemS3Pointer: { bucket: bucketName, key: "in/data.json", itemIndex: 2 },
+      importArn: started?.ImportArn,
+      errorMessages: ["One or more parameter values were invalid: Missing the key pk in the item"],
+    });
+    assert.deepEqual((logged[0] as { itemS3Pointer: unknown }).itemS3Pointer, { bucket: bucketName, key: "in/data.json", itemIndex: 1 });
+  });
+
+  test("export errors: PITR off, no such table, ExportTime outside the window, ION, unknown export ARN", async () => {
+    const table = uniqueName("exp-err");
+    const made = await ddb.send(new CreateTableCommand(keyedTable(table)));
+    const tableArn = made.TableDescription?.TableArn ?? "";
+    const bucketName = await bucket();
+
+    const noPitr = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName })));
+    assert.equal(noPitr.name, "PointInTimeRecoveryUnavailableException");
+    assert.equal(noPitr.$metadata.httpStatusCode, 400);
+    assert.equal(noPitr.message, `Point in time recovery is not enabled for table '${table}'`);
+
+    const missing = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: `${tableArn}-nope`, S3Bucket: bucketName })));
+    assert.equal(missing.name, "TableNotFoundException");
+    assert.equal(missing.message, `Table not found: ${table}-nope`);
+
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    const future = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportTime: new Date(nimbus.clock.now() + MINUTE) })));
+    assert.equal(future.name, "InvalidExportTimeException");
+    assert.equal(future.$metadata.httpStatusCode, 400);
+    const beforePitr = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportTime: new Date(nimbus.clock.now() - MINUTE) })));
+    assert.equal(beforePitr.name, "InvalidExportTimeException");
+
+    const ion = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportFormat: "ION" })));
+    assert.equal(ion.name, "ValidationException");
+    assert.match(ion.message, /ION is not supported by Nimbus/);
+    const badType = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportType: "PARTIAL" as "FULL_EXPORT" })));
+    assert.equal(badType.message, "1 validation error detected: Value 'PARTIAL' at 'exportType' failed to satisfy constraint: Member must satisfy enum value set: [FULL_EXPORT, INCREMENTAL_EXPORT]");
+
+    const unknown = await failure(ddb.send(new DescribeExportCommand({ ExportArn: `${tableArn}/export/01234567890123-abcdef01` })));
+    assert.equal(unknown.name, "ExportNotFoundException");
+    assert.equal(unknown.$metadata.httpStatusCode, 400);
+    assert.equal(unknown.message, `Export not found: ${tableArn}/export/01234567890123-abcdef01`);
+  });
+
+  test("an export to a bucket that does not exist ends FAILED with S3NoSuchBucket", async () => {
+    const table = uniqueName("exp-nobucket");
+    const tableArn = await tableWithPitr(table);
+    const arn = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: "no-such-bucket-for-nimbus" }))).ExportDescription?.ExportArn ?? "";
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const d = await describeExport(arn);
+    assert.equal(d.ExportStatus, "FAILED");
+    assert.equal(d.FailureCode, "S3NoSuchBucket");
+    assert.match(d.FailureMessage ?? "", /^The specified bucket does not exist \(Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket; Request ID: [0-9A-F]{16}; Proxy: null\)$/);
+    assert.equal(d.ExportManifest, undefined);
+    assert.equal(d.EndTime?.getTime(), d.StartTime ? d.StartTime.getTime() + JOB_DELAY : undefined);
+  });
+
+  test("S3BucketOwner and encryption go to S3: another owner ends FAILED with S3AccessDenied; KMS encrypts the objects", async () => {
+    const table = uniqueName("exp-owner");
+    const tableArn = await tableWithPitr(table);
+    const bucketName = await bucket();
+    const foreign = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3BucketOwner: "111122223333" }))).ExportDescription;
+    assert.equal(foreign?.S3BucketOwner, "111122223333");
+    const key = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555";
+    const kms = (
+      await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3BucketOwner: "000000000000", S3SseAlgorithm: "KMS", S3SseKmsKeyId: key }))
+    ).ExportDescription;
+    assert.equal(kms?.S3SseAlgorithm, "KMS");
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const denied = await describeExport(foreign?.ExportArn ?? "");
+    assert.equal(denied.ExportStatus, "FAILED");
+    assert.equal(denied.FailureCode, "S3AccessDenied");
+    assert.match(denied.FailureMessage ?? "", /^Access Denied \(Service: Amazon S3; Status Code: 403; Error Code: AccessDenied;/);
+    const encrypted = await describeExport(kms?.ExportArn ?? "");
+    assert.equal(encrypted.ExportStatus, "COMPLETED");
+    assert.equal(encrypted.S3SseKmsKeyId, key);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: encrypted.ExportManifest }));
+    await got.Body?.transformToByteArray();
+    assert.equal(got.ServerSideEncryption, "aws:kms");
+    assert.equal(got.SSEKMSKeyId, key);
+  });
+
+  test("ClientToken: the same export request answers the same export; other parameters are an ExportConflictException", async () => {
+    const table = uniqueName("exp-token");
+    const tableArn = await tableWithPitr(table);
+    const bucketName = await bucket();
+    const token = uniqueName("token");
+    const first = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ClientToken: token }))).ExportDescription;
+    assert.equal(first?.ClientToken, token);
+    const again = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ClientToken: token }))).ExportDescription;
+    assert.equal(again?.ExportArn, first?.ExportArn);
+    const conflict = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3Prefix: "other", ClientToken: token })));
+    assert.equal(conflict.name, "ExportConflictException");
+    assert.equal(conflict.$metadata.httpStatusCode, 400);
+    await nimbus.scheduler.advance(JOB_DELAY);
+    // Once done, the same request still names the same (now completed) export.
+    const later = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ClientToken: token }))).ExportDescription;
+    assert.equal(later?.ExportArn, first?.ExportArn);
+    assert.equal(later?.ExportStatus, "COMPLETED");
+  });
+
+  test("ListExports filters by table and pages with MaxResults and NextToken", async () => {
+    const table = uniqueName("exp-list");
+    const tableArn = await tableWithPitr(table);
+    const bucketName = await bucket();
+    const arns: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      arns.push((await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3Prefix: `p${i}` }))).ExportDescription?.ExportArn ?? "");
+      nimbus.manualClock.advance(1);
+    }
+    const first = await ddb.send(new ListExportsCommand({ TableArn: tableArn, MaxResults: 2 }));
+    assert.deepEqual(first.ExportSummaries, arns.slice(0, 2).map((ExportArn) => ({ ExportArn, ExportStatus: "IN_PROGRESS", ExportType: "FULL_EXPORT" })));
+    assert.ok(first.NextToken);
+    const second = await ddb.send(new ListExportsCommand({ TableArn: tableArn, MaxResults: 2, NextToken: first.NextToken }));
+    assert.deepEqual(second.ExportSummaries?.map((s) => s.ExportArn), arns.slice(2));
+    assert.equal(second.NextToken, undefined);
+    const tooMany = await failure(ddb.send(new ListExportsCommand({ MaxResults: 26 })));
+    assert.equal(tooMany.message, "1 validation error detected: Value '26' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 25");
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const completed = await ddb.send(new ListExportsCommand({ TableArn: tableArn }));
+    assert.deepEqual(completed.ExportSummaries?.map((s) => s.ExportStatus), ["COMPLETED", "COMPLETED", "COMPLETED"]);
+  });
+
+  test("import errors: the table exists, ION and ZSTD, unknown import ARN, ClientToken reuse", async () => {
+    const bucketName = await bucket();
+    const existing = uniqueName("imp-exists");
+    await ddb.send(new CreateTableCommand(keyedTable(existing)));
+    const base: ImportTableCommandInput = { S3BucketSource: { S3Bucket: bucketName }, InputFormat: "DYNAMODB_JSON", TableCreationParameters: keyedTable(existing) };
+    const exists = await failure(ddb.send(new ImportTableCommand(base)));
+    assert.equal(exists.name, "ResourceInUseException");
+    assert.equal(exists.$metadata.httpStatusCode, 400);
+    assert.equal(exists.message, `Table already exists: ${existing}`);
+
+    const fresh = uniqueName("imp-new");
+    const ion = await failure(ddb.send(new ImportTableCommand({ ...base, InputFormat: "ION", TableCreationParameters: keyedTable(fresh) })));
+    assert.equal(ion.name, "ValidationException");
+    const zstd = await failure(ddb.send(new ImportTableCommand({ ...base, InputCompressionType: "ZSTD", TableCreationParameters: keyedTable(fresh) })));
+    assert.equal(zstd.name, "ValidationException");
+    assert.match(zstd.message, /ZSTD is not supported by Nimbus/);
+    const delimiter = await failure(ddb.send(new ImportTableCommand({ ...base, InputFormat: "CSV", InputFormatOptions: { Csv: { Delimiter: "#" } }, TableCreationParameters: keyedTable(fresh) })));
+    assert.equal(delimiter.message, "1 validation error detected: Value '#' at 'inputFormatOptions.csv.delimiter' failed to satisfy constraint: Member must satisfy regular expression pattern: [,;:|\\t ]");
+    // Nothing was created by the refused calls.
+    assert.equal((await failure(ddb.send(new DescribeTableCommand({ TableName: fresh })))).name, "ResourceNotFoundException");
+
+    const unknown = await failure(ddb.send(new DescribeImportCommand({ ImportArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${fresh}/import/01234567890123-abcdef01` })));
+    assert.equal(unknown.name, "ImportNotFoundException");
+    assert.equal(unknown.$metadata.httpStatusCode, 400);
+
+    const token = uniqueName("token");
+    const first = (await ddb.send(new ImportTableCommand({ ...base, ClientToken: token, TableCreationParameters: keyedTable(fresh) }))).ImportTableDescription;
+    const again = (await ddb.send(new ImportTableCommand({ ...base, ClientToken: token, TableCreationParameters: keyedTable(fresh) }))).ImportTableDescription;
+    assert.equal(again?.ImportArn, first?.ImportArn);
+    const conflict = await failure(ddb.send(new ImportTableCommand({ ...base, ClientToken: token, InputFormat: "CSV", TableCreationParameters: keyedTable(fresh) })));
+    assert.equal(conflict.name, "ImportConflictException");
+    assert.equal(conflict.$metadata.httpStatusCode, 400);
+    await nimbus.scheduler.advance(JOB_DELAY);
+  });
+
+  test("an import from a bucket that does not exist ends FAILED with S3NoSuchBucket and leaves no table", async () => {
+    const target = uniqueName("imp-nobucket");
+    const started = (
+      await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: "no-such-bucket-for-nimbus", S3KeyPrefix: "x" }, InputFormat: "CSV", TableCreationParameters: keyedTable(target) }))
+    ).ImportTableDescription;
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableStatus, "CREATING");
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription;
+    assert.equal(done?.ImportStatus, "FAILED");
+    assert.equal(done?.FailureCode, "S3NoSuchBucket");
+    assert.match(done?.FailureMessage ?? "", /^The specified bucket does not exist \(Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket;/);
+    assert.equal(done?.ImportedItemCount, 0);
+    assert.equal(done?.TableArn, started?.TableArn);
+    const gone = await failure(ddb.send(new DescribeTableCommand({ TableName: target })));
+    assert.equal(gone.name, "ResourceNotFoundException");
+  });
+
+  test("ListImports filters by table and pages with PageSize and NextToken", async () => {
+    const bucketName = await bucket();
+    const arns: string[] = [];
+    const tables: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const target = uniqueName(`imp-list${i}`);
+      tables.push(target);
+      arns.push(
+        (await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "none/" }, InputFormat: "CSV", TableCreationParameters: keyedTable(target) })))
+          .ImportTableDescription?.ImportArn ?? "",
+      );
+      nimbus.manualClock.advance(1);
+    }
+    const one = await ddb.send(new ListImportsCommand({ TableArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${tables[1]}` }));
+    assert.deepEqual(one.ImportSummaryList?.map((s) => s.ImportArn), [arns[1]]);
+    assert.equal(one.ImportSummaryList?.[0]?.InputFormat, "CSV");
+    assert.equal(one.ImportSummaryList?.[0]?.ImportStatus, "IN_PROGRESS");
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await ddb.send(new ListImportsCommand({ PageSize: 1, ...(token ? { NextToken: token } : {}) }));
+      assert.ok((page.ImportSummaryList?.length ?? 0) <= 1);
+      seen.push(...(page.ImportSummaryList ?? []).map((s) => s.ImportArn ?? ""));
+      token = page.NextToken;
+    } while (token);
+    for (const arn of arns) assert.ok(seen.includes(arn));
+    await nimbus.scheduler.advance(JOB_DELAY);
+    // No object under the prefix: the import completes with nothing imported.
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: arns[0] }))).ImportTableDescription;
+    assert.equal(done?.ImportStatus, "COMPLETED");
+    assert.equal(done?.ImportedItemCount, 0);
+  });
+});
+
+test("exports and imports survive a restart: a job running when Nimbus stopped runs again", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-ddb-transfers-"));
+  const table = uniqueName("exp-durable");
+  const bucketName = uniqueName("durable").toLowerCase();
+  try {
+    const first = await startTestNimbus({ inMemory: false, dataDir });
+    const ddb = new DynamoDBClient(first.clientConfig());
+    const s3 = new S3Client({ ...first.clientConfig(), forcePathStyle: true });
+    const made = await ddb.send(new CreateTableCommand(keyedTable(table)));
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" }, sk: { N: "1" } } }));
+    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "csv/in.csv", Body: "pk,sk\nz,9\n" }));
+    const exportArn = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: made.TableDescription?.TableArn ?? "", S3Bucket: bucketName }))).ExportDescription?.ExportArn ?? "";
+    const importArn =
+      (await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "csv/" }, InputFormat: "CSV", TableCreationParameters: keyedTable(`${table}-in`) })))
+        .ImportTableDescription?.ImportArn ?? "";
+    ddb.destroy();
+    s3.destroy();
+    await first.close();
+
+    const second = await startTestNimbus({ inMemory: false, dataDir });
+    const again = new DynamoDBClient(second.clientConfig());
+    try {
+      assert.equal((await again.send(new DescribeExportCommand({ ExportArn: exportArn }))).ExportDescription?.ExportStatus, "IN_PROGRESS");
+      assert.equal((await again.send(new DescribeImportCommand({ ImportArn: importArn }))).ImportTableDescription?.ImportStatus, "IN_PROGRESS");
+      await second.scheduler.advance(JOB_DELAY);
+      const exported = (await again.send(new DescribeExportCommand({ ExportArn: exportArn }))).ExportDescription;
+      assert.equal(exported?.ExportStatus, "COMPLETED");
+      assert.equal(exported?.ItemCount, 1);
+      assert.equal((await again.send(new DescribeImportCommand({ ImportArn: importArn }))).ImportTableDescription?.ImportedItemCount, 1);
+      assert.deepEqual((await again.send(new ScanCommand({ TableName: `${table}-in` }))).Items, [{ pk: { S: "z" }, sk: { N: "9" } }]);
+    } finally {
+      again.destroy();
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
