@@ -10,6 +10,16 @@ import { deleteTable } from "./handlers/delete-table.js";
 import { describeEndpoints, describeLimits } from "./handlers/describe-limits.js";
 import { describeTableHandler } from "./handlers/describe-table.js";
 import { getItem } from "./handlers/get-item.js";
+import {
+  createGlobalTable,
+  describeGlobalTable,
+  describeGlobalTableSettings,
+  describeTableReplicaAutoScaling,
+  listGlobalTables,
+  updateGlobalTable,
+  updateGlobalTableSettings,
+  updateTableReplicaAutoScaling,
+} from "./handlers/global-tables.js";
 import { listTables } from "./handlers/list-tables.js";
 import { batchExecuteStatement, executeStatement, executeTransaction } from "./handlers/partiql.js";
 import { putItem } from "./handlers/put-item.js";
@@ -79,5 +89,13 @@ export default defineService<DynamodbOperations, DynamoStore>({
     DeleteBackup: deleteBackup,
     RestoreTableFromBackup: restoreTableFromBackup,
     RestoreTableToPointInTime: restoreTableToPointInTime,
+    CreateGlobalTable: createGlobalTable,
+    DescribeGlobalTable: describeGlobalTable,
+    ListGlobalTables: listGlobalTables,
+    UpdateGlobalTable: updateGlobalTable,
+    DescribeGlobalTableSettings: describeGlobalTableSettings,
+    UpdateGlobalTableSettings: updateGlobalTableSettings,
+    DescribeTableReplicaAutoScaling: describeTableReplicaAutoScaling,
+    UpdateTableReplicaAutoScaling: updateTableReplicaAutoScaling,
   },
 });

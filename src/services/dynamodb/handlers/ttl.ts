@@ -3,6 +3,7 @@ import { validationException } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { expiryFor, parseItem, requireTable } from "../items.js";
 import { check, length } from "../validation.js";
+import { syncReplicas } from "../global-tables.js";
 
 export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContext): UpdateTimeToLiveOutput {
   const spec = input.TimeToLiveSpecification;
@@ -21,6 +22,8 @@ export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContex
     for (const row of ctx.store.range(ctx, meta.name, "", {})) {
       ctx.store.setExpiry(ctx, meta.name, row, expiryFor(meta, parseItem(row.item)));
     }
+    // A global table's TTL setting is the same in every replica.
+    syncReplicas(ctx, meta);
   });
   return { TimeToLiveSpecification: { Enabled: spec.Enabled, AttributeName: spec.AttributeName } };
 }

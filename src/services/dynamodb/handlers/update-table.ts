@@ -6,6 +6,7 @@ import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from 
 import { describeTable, indexSchema, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
 import { check, oneOf, range, tableNameChecks } from "../validation.js";
 import { checkKeySchema, checkProjection, streamLabel } from "./create-table.js";
+import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 
@@ -154,6 +155,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       } else {
         if (!meta.stream?.enabled) throw validationException(`Table ${meta.name} does not have a stream enabled`);
+        checkStreamDisable(meta);
         meta.stream = { ...{}, ...meta.stream, enabled: false };
         const changed = streamChanged(meta, false, now);
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
@@ -167,6 +169,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (input.TableClass !== undefined) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
     if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
+    if (input.ReplicaUpdates !== undefined) applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now);
+    syncReplicas(ctx, meta);
 
     ctx.store.saveTable(ctx, meta);
     return { TableDescription: describeTable(meta, "UPDATING", (index) => ctx.store.stats(ctx, meta.name, index)) };
@@ -178,7 +182,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
  * than the definition are left out of the index, as DynamoDB's backfill does (it reports them
  * as violations instead of failing).
  */
-function backfill(ctx: DynamoContext, meta: TableMeta, index: IndexMeta): void {
+export function backfill(ctx: DynamoContext, meta: TableMeta, index: IndexMeta): void {
   const schema = indexSchema(meta, index);
   for (const row of ctx.store.range(ctx, meta.name, "", {})) {
     const item = parseItem(row.item);
