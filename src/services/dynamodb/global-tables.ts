@@ -347,11 +347,18 @@ export function checkLegacyMember(ctx: DynamoContext, name: string, region: stri
   if (!meta.stream?.enabled || meta.stream.viewType !== "NEW_AND_OLD_IMAGES") {
     throw validationException(`${INVALID}Table: ${name} in region: ${region} must have DynamoDB Streams enabled with StreamViewType NEW_AND_OLD_IMAGES`);
   }
-  if (ctx.store.stats(there, name, "").count > 0) throw validationException(`${INVALID}Table: ${name} in region: ${region} is not empty`);
+  checkLegacyEmpty(ctx, name, [region]);
   if (like !== undefined && keyShape(like) !== keyShape(meta)) {
     throw validationException(`${INVALID}Table: ${name} in region: ${region} does not have the same key schema as the global table`);
   }
   return meta;
+}
+
+/** A legacy global table takes a new replica only while all its replicas are empty. */
+export function checkLegacyEmpty(ctx: DynamoContext, name: string, regions: readonly string[]): void {
+  for (const region of regions) {
+    if (ctx.store.stats(inRegion(ctx, region), name, "").count > 0) throw validationException(`${INVALID}Table: ${name} in region: ${region} is not empty`);
+  }
 }
 
 function keyShape(meta: TableMeta): string {

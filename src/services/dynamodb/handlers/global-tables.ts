@@ -27,6 +27,7 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import {
+  checkLegacyEmpty,
   checkLegacyMember,
   globalTableDescription,
   inRegion,
@@ -98,6 +99,7 @@ export function updateGlobalTable(input: UpdateGlobalTableInput, ctx: DynamoCont
         const region = u.Create.RegionName;
         if (group.regions.includes(region)) throw errors.ReplicaAlreadyExists({ message: `Replica already exists in region: ${region} for global table: ${name}` });
         checkLegacyMember(ctx, name, region, member);
+        checkLegacyEmpty(ctx, name, group.regions);
         group.regions.push(region);
       } else if (u.Delete) {
         const region = u.Delete.RegionName;
