@@ -256,6 +256,22 @@ describe("DynamoDB global tables", () => {
     assert.deepEqual(described.TableAutoScalingDescription?.Replicas?.[1]?.ReplicaProvisionedWriteCapacityAutoScalingSettings?.ScalingPolicies, [
       { TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 } },
     ]);
+
+    // Write capacity is the same everywhere; a replica's read override stays its own.
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: provisioned, ProvisionedThroughput: { ReadCapacityUnits: 6, WriteCapacityUnits: 8 } }));
+    await ddb(WEST).send(new UpdateTableCommand({ TableName: provisioned, DeletionProtectionEnabled: false }));
+    const throughput = async (r: string) => (await ddb(r).send(new DescribeTableCommand({ TableName: provisioned }))).Table?.ProvisionedThroughput;
+    assert.deepEqual([(await throughput(EAST))?.ReadCapacityUnits, (await throughput(EAST))?.WriteCapacityUnits], [6, 8]);
+    assert.deepEqual([(await throughput(WEST))?.ReadCapacityUnits, (await throughput(WEST))?.WriteCapacityUnits], [9, 8]);
+
+    // An on-demand global table cannot become provisioned without write auto scaling.
+    const onDemand = uniqueName("gt-ondemand");
+    await globalTable(onDemand, [WEST]);
+    const toProvisioned = await failure(
+      ddb(WEST).send(new UpdateTableCommand({ TableName: onDemand, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
+    );
+    assert.equal(toProvisioned.name, "ValidationException");
+    assert.equal(toProvisioned.message, "One or more parameter values were invalid: Table write capacity should either be Pay-Per-Request or AutoScaled.");
   });
 
   test("a replica's stream cannot be disabled; settings and TTL changed in one replica reach the others", async () => {

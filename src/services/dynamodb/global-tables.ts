@@ -99,10 +99,15 @@ function checkOverrides(meta: TableMeta, m: ReplicaMember): void {
   }
 }
 
-/** The replica's index definitions: the table's, with the replica's read overrides. */
-function replicaIndexes(source: TableMeta, o: ReplicaOverrides): IndexMeta[] {
+/**
+ * The replica's index definitions: the table's, with the replica's read overrides. Where the
+ * changed replica (`from`) overrides a read capacity itself, its value is its own, so the other
+ * replicas keep theirs.
+ */
+function replicaIndexes(source: TableMeta, from: ReplicaOverrides, o: ReplicaOverrides, current: TableMeta | undefined): IndexMeta[] {
   return source.gsis.map((g) => {
-    const read = o.indexes?.[g.name]?.readCapacityUnits;
+    const kept = from.indexes?.[g.name]?.readCapacityUnits !== undefined ? current?.gsis.find((i) => i.name === g.name)?.provisioned?.read : undefined;
+    const read = o.indexes?.[g.name]?.readCapacityUnits ?? kept;
     return {
       ...{},
       ...structuredClone(g),
@@ -116,16 +121,17 @@ function replicaIndexes(source: TableMeta, o: ReplicaOverrides): IndexMeta[] {
  * protection and tags), with its own overrides applied. Also used to keep replicas in step
  * after an UpdateTable or UpdateTimeToLive in any of them.
  */
-function replicaSettings(source: TableMeta, region: string, account: string) {
+function replicaSettings(source: TableMeta, sourceRegion: string, region: string, account: string, current?: TableMeta) {
+  const from = source.global?.overrides[sourceRegion] ?? {};
   const o = source.global?.overrides[region] ?? {};
-  const read = o.readCapacityUnits ?? source.provisioned.read;
+  const read = o.readCapacityUnits ?? (from.readCapacityUnits !== undefined && current !== undefined ? current.provisioned.read : source.provisioned.read);
   return {
     attributeDefinitions: structuredClone(source.attributeDefinitions),
     billingMode: source.billingMode,
     ...(source.payPerRequestSince !== undefined ? { payPerRequestSince: source.payPerRequestSince } : {}),
     provisioned: { ...{}, ...structuredClone(source.provisioned), read },
     ...(source.onDemand !== undefined ? { onDemand: structuredClone(source.onDemand) } : {}),
-    gsis: replicaIndexes(source, o),
+    gsis: replicaIndexes(source, from, o, current),
     ...(source.ttl !== undefined ? { ttl: structuredClone(source.ttl) } : {}),
     ...(o.kmsMasterKeyId !== undefined
       ? { sse: { enabled: true, type: "KMS", kmsKeyArn: o.kmsMasterKeyId } }
@@ -134,6 +140,12 @@ function replicaSettings(source: TableMeta, region: string, account: string) {
         : {}),
     tableClass: o.tableClass ?? source.tableClass,
   };
+}
+
+/** "A global table must be in on-demand mode or provisioned with auto scaling enabled." */
+function checkWriteCapacity(meta: TableMeta): void {
+  const writesScale = meta.autoScaling?.write !== undefined && meta.autoScaling.write.AutoScalingDisabled !== true;
+  if (meta.billingMode === "PROVISIONED" && !writesScale) throw validationException(GLOBAL_MESSAGES.writeCapacity);
 }
 
 function copyGroup(global: GlobalMeta, sourceUntil: number | undefined): GlobalMeta {
@@ -162,8 +174,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
     throw validationException(GLOBAL_MESSAGES.replicaExists(meta.name));
   }
   checkOverrides(meta, m);
-  const writesScale = meta.autoScaling?.write !== undefined && meta.autoScaling.write.AutoScalingDisabled !== true;
-  if (meta.billingMode === "PROVISIONED" && !writesScale) throw validationException(GLOBAL_MESSAGES.writeCapacity);
+  checkWriteCapacity(meta);
 
   if (!meta.stream?.enabled) {
     const label = streamLabel(now);
@@ -181,7 +192,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   const label = streamLabel(now);
   const replica: TableMeta = {
     ...{},
-    ...replicaSettings(meta, region, ctx.account),
+    ...replicaSettings(meta, ctx.region, region, ctx.account),
     name: meta.name,
     id: randomUUID(),
     arn,
@@ -271,6 +282,7 @@ export function leaveOnDelete(ctx: DynamoContext, meta: TableMeta, now: number):
 /** Carries a changed table's settings (UpdateTable, UpdateTimeToLive...) into the other replicas of a current global table. */
 export function syncReplicas(ctx: DynamoContext, meta: TableMeta): void {
   if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return;
+  checkWriteCapacity(meta);
   for (const region of meta.global.regions) if (region !== ctx.region) syncReplica(ctx, meta, region);
 }
 
@@ -279,7 +291,7 @@ function syncReplica(ctx: DynamoContext, meta: TableMeta, region: string): void 
   const replica = ctx.store.getTable(there, meta.name);
   if (replica === undefined) return;
   const before = replica;
-  const after: TableMeta = { ...{}, ...replica, ...replicaSettings(meta, region, ctx.account), autoScaling: structuredClone(meta.autoScaling) };
+  const after: TableMeta = { ...{}, ...replica, ...replicaSettings(meta, ctx.region, region, ctx.account, replica), autoScaling: structuredClone(meta.autoScaling) };
   if (after.autoScaling === undefined) delete after.autoScaling;
   // Index rows follow the index definitions; TTL changes re-index the items' expiry.
   for (const g of before.gsis) if (!after.gsis.some((i) => i.name === g.name)) there.store.deleteIndexRows(there, meta.name, g.name);
