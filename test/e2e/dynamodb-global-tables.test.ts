@@ -30,7 +30,7 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const EAST = "us-east-1";
 const WEST = "us-west-2";
@@ -46,6 +46,16 @@ function tableInput(name: string, extra: Partial<CreateTableCommandInput> = {}):
     KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
     GlobalSecondaryIndexes: [{ IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
     BillingMode: "PAY_PER_REQUEST",
+    ...extra,
+  };
+}
+
+function provisionedInput(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
+  return {
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
     ...extra,
   };
 }
@@ -79,21 +89,7 @@ describe("DynamoDB global tables", () => {
   /** DynamoDB Streams of one region, in its JSON 1.0 protocol (no streams client is installed). */
   async function streamRecords(region: string, streamArn: string): Promise<StreamRecord[]> {
     await nimbus.events.idle();
-    const call = async (operation: string, body: Record<string, unknown>) => {
-      const res = await fetch(`${nimbus.url}/`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/x-amz-json-1.0",
-          "x-amz-target": `DynamoDBStreams_20120810.${operation}`,
-          "x-amz-date": "20260115T120000Z",
-          authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-        },
-        body: JSON.stringify(body),
-      });
-      const json = (await res.json()) as Record<string, unknown>;
-      assert.equal(res.status, 200, JSON.stringify(json));
-      return json;
-    };
+    const call = jsonService(() => nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb", region }).ok;
     const described = await call("DescribeStream", { StreamArn: streamArn });
     const shard = (described.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
     const it = await call("GetShardIterator", { StreamArn: streamArn, ShardId: shard, ShardIteratorType: "TRIM_HORIZON" });
@@ -226,14 +222,7 @@ describe("DynamoDB global tables", () => {
     }
 
     const provisioned = uniqueName("gt-prov");
-    await ddb(EAST).send(
-      new CreateTableCommand({
-        TableName: provisioned,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
-      }),
-    );
+    await ddb(EAST).send(new CreateTableCommand(provisionedInput(provisioned)));
     const unscaled = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
     assert.equal(unscaled.name, "ValidationException");
     assert.equal(unscaled.message, "One or more parameter values were invalid: Table write capacity should either be Pay-Per-Request or AutoScaled.");
@@ -432,15 +421,7 @@ describe("DynamoDB global tables", () => {
   test("legacy settings: DescribeGlobalTableSettings and UpdateGlobalTableSettings; a 2019.11.21 table is no legacy global table", async () => {
     const name = uniqueName("gt-settings");
     for (const r of [EAST, WEST]) {
-      await ddb(r).send(
-        new CreateTableCommand({
-          TableName: name,
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-          ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
-          StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
-        }),
-      );
+      await ddb(r).send(new CreateTableCommand(provisionedInput(name, { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } })));
     }
     await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
     const updated = await ddb(EAST).send(

@@ -136,6 +136,17 @@ export interface RestoreInfo {
   readonly restoreDateTime: number;
 }
 
+/** Switches the table's billing mode; on-demand drops the provisioned throughput of table and indexes. */
+export function setBillingMode(meta: TableMeta, mode: TableMeta["billingMode"], now: number): void {
+  if (mode === meta.billingMode) return;
+  meta.billingMode = mode;
+  if (mode === "PAY_PER_REQUEST") {
+    meta.payPerRequestSince = now;
+    meta.provisioned = { read: 0, write: 0, decreasesToday: 0 };
+    for (const g of meta.gsis) delete g.provisioned;
+  }
+}
+
 export function tableArn(scope: Scope, name: string): string {
   return `arn:aws:dynamodb:${scope.region}:${scope.account}:table/${name}`;
 }

@@ -37,7 +37,7 @@ import {
   syncReplicas,
 } from "../global-tables.js";
 import { requireTable } from "../items.js";
-import { LEGACY_GLOBAL_VERSION, type AutoScalingSettings, type GlobalMeta, type TableMeta } from "../table.js";
+import { LEGACY_GLOBAL_VERSION, setBillingMode, type AutoScalingSettings, type GlobalMeta, type TableMeta } from "../table.js";
 import { check, oneOf, range, tableNameChecks } from "../validation.js";
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -185,14 +185,7 @@ export function updateGlobalTableSettings(input: UpdateGlobalTableSettingsInput,
       throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
     }
     for (const { region, there, meta } of members) {
-      if (billing !== meta.billingMode) {
-        meta.billingMode = billing;
-        if (billing === "PAY_PER_REQUEST") {
-          meta.payPerRequestSince = now;
-          meta.provisioned = { read: 0, write: 0, decreasesToday: 0 };
-          for (const g of meta.gsis) delete g.provisioned;
-        }
-      }
+      setBillingMode(meta, billing, now);
       const write = input.GlobalTableProvisionedWriteCapacityUnits;
       if (write !== undefined) meta.provisioned = { ...{}, ...meta.provisioned, write, ...(write > meta.provisioned.write ? { lastIncrease: now } : {}) };
       for (const g of input.GlobalTableGlobalSecondaryIndexSettingsUpdate ?? []) {

@@ -3,7 +3,7 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
-import { describeTable, indexSchema, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
+import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
 import { check, oneOf, range, tableNameChecks } from "../validation.js";
 import { checkKeySchema, checkProjection, streamLabel } from "./create-table.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
@@ -77,14 +77,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       }
       meta.provisioned = changeThroughput(meta.provisioned, read, write, now);
     }
-    if (billingMode !== meta.billingMode) {
-      meta.billingMode = billingMode;
-      if (billingMode === "PAY_PER_REQUEST") {
-        meta.payPerRequestSince = now;
-        meta.provisioned = { read: 0, write: 0, decreasesToday: 0 };
-        for (const g of meta.gsis) delete g.provisioned;
-      }
-    }
+    setBillingMode(meta, billingMode, now);
 
     let onlineChanges = 0;
     for (const update of input.GlobalSecondaryIndexUpdates ?? []) {
