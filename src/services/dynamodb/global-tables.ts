@@ -250,18 +250,26 @@ function leaveGroup(ctx: DynamoContext, meta: TableMeta, region: string): void {
   saveGroup(ctx, meta, group.regions);
 }
 
-/** UpdateTable's ReplicaUpdates, applied to `meta` (saved by the caller) and the other regions. */
-export function applyReplicaUpdates(ctx: DynamoContext, meta: TableMeta, updates: NonNullable<UpdateTableInput["ReplicaUpdates"]>, now: number): void {
+/**
+ * UpdateTable's ReplicaUpdates, applied to `meta` (saved by the caller) and the other regions;
+ * returns the regions of the replicas created (the answer shows them CREATING, as DynamoDB's does;
+ * they are ACTIVE by the time anyone describes the table).
+ */
+export function applyReplicaUpdates(ctx: DynamoContext, meta: TableMeta, updates: NonNullable<UpdateTableInput["ReplicaUpdates"]>, now: number): string[] {
+  const created: string[] = [];
   for (const u of updates) {
     const actions = [u.Create, u.Update, u.Delete].filter((a) => a !== undefined);
     if (actions.length !== 1) throw validationException(`${INVALID}One of Create, Update or Delete must be specified in a ReplicationGroupUpdate`);
     const region = (actions[0] as { RegionName: string }).RegionName;
     if (region === ctx.region) throw validationException(GLOBAL_MESSAGES.localRegion);
     if (meta.global?.version === LEGACY_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.legacyTable(meta.name));
-    if (u.Create) createReplica(ctx, meta, u.Create, now);
-    else if (u.Update) updateReplica(ctx, meta, u.Update);
+    if (u.Create) {
+      createReplica(ctx, meta, u.Create, now);
+      created.push(region);
+    } else if (u.Update) updateReplica(ctx, meta, u.Update);
     else deleteReplica(ctx, meta, region);
   }
+  return created;
 }
 
 /** UpdateTable's stream rule for replicas: their stream stays on. */

@@ -208,6 +208,8 @@ export function describeTable(
   meta: TableMeta,
   status: "CREATING" | "ACTIVE" | "DELETING" | "UPDATING",
   stats: (index: string) => IndexStats,
+  /** Replicas the answering request is creating (UpdateTable ReplicaUpdates): they show CREATING. */
+  creatingReplicas: readonly string[] = [],
 ) {
   const table = stats("");
   const indexArn = (name: string) => `${meta.arn}/index/${name}`;
@@ -269,7 +271,7 @@ export function describeTable(
     ...(meta.tableClass !== "STANDARD" ? { TableClassSummary: { TableClass: meta.tableClass } } : {}),
     DeletionProtectionEnabled: meta.deletionProtection,
     ...(meta.onDemand ? { OnDemandThroughput: meta.onDemand } : {}),
-    ...replicasDescription(meta),
+    ...replicasDescription(meta, creatingReplicas),
     ...(meta.restore
       ? {
           RestoreSummary: {
@@ -285,12 +287,12 @@ export function describeTable(
 }
 
 /** The replica of one region as DescribeTable lists it under Replicas. */
-export function replicaDescription(meta: TableMeta, region: string) {
+export function replicaDescription(meta: TableMeta, region: string, status = "ACTIVE") {
   const o = meta.global?.overrides[region] ?? {};
   const indexes = Object.entries(o.indexes ?? {});
   return {
     RegionName: region,
-    ReplicaStatus: "ACTIVE",
+    ReplicaStatus: status,
     ...(o.kmsMasterKeyId !== undefined ? { KMSMasterKeyId: o.kmsMasterKeyId } : {}),
     ...(o.readCapacityUnits !== undefined ? { ProvisionedThroughputOverride: { ReadCapacityUnits: o.readCapacityUnits } } : {}),
     ...(o.maxReadRequestUnits !== undefined ? { OnDemandThroughputOverride: { MaxReadRequestUnits: o.maxReadRequestUnits } } : {}),
@@ -308,7 +310,10 @@ export function replicaDescription(meta: TableMeta, region: string) {
 }
 
 /** Replicas and GlobalTableVersion: only version 2019.11.21 shows them in DescribeTable. */
-function replicasDescription(meta: TableMeta) {
+function replicasDescription(meta: TableMeta, creating: readonly string[]) {
   if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return {};
-  return { GlobalTableVersion: CURRENT_GLOBAL_VERSION, Replicas: meta.global.regions.map((r) => replicaDescription(meta, r)) };
+  return {
+    GlobalTableVersion: CURRENT_GLOBAL_VERSION,
+    Replicas: meta.global.regions.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE")),
+  };
 }

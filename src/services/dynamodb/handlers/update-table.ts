@@ -162,11 +162,11 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (input.TableClass !== undefined) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
     if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
-    if (input.ReplicaUpdates !== undefined) applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now);
+    const creating = input.ReplicaUpdates !== undefined ? applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now) : [];
     syncReplicas(ctx, meta);
 
     ctx.store.saveTable(ctx, meta);
-    return { TableDescription: describeTable(meta, "UPDATING", (index) => ctx.store.stats(ctx, meta.name, index)) };
+    return { TableDescription: describeTable(meta, "UPDATING", (index) => ctx.store.stats(ctx, meta.name, index), creating) };
   });
 }
 
