@@ -142,6 +142,11 @@ describe("DynamoDB global tables", () => {
       new QueryCommand({ TableName: name, IndexName: "by-g", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } }),
     );
     assert.equal(byIndex.Count, 1);
+
+    // Another UpdateTable in the replica keeps each replica's own table class.
+    await ddb(WEST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));
+    assert.equal((await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table?.TableClassSummary, undefined);
+    assert.deepEqual((await ddb(WEST).send(new DescribeTableCommand({ TableName: name }))).Table?.TableClassSummary, { TableClass: "STANDARD_INFREQUENT_ACCESS" });
   });
 
   test("every write in any replica reaches every other replica, each stream shows it once, nothing loops", async () => {

@@ -138,7 +138,7 @@ function replicaSettings(source: TableMeta, sourceRegion: string, region: string
       : source.sse?.enabled
         ? { sse: { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: `arn:aws:kms:${region}:${account}:key/aws/dynamodb` } }
         : {}),
-    tableClass: o.tableClass ?? source.tableClass,
+    tableClass: o.tableClass ?? (from.tableClass !== undefined && current !== undefined ? current.tableClass : source.tableClass),
   };
 }
 
