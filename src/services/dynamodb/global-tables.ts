@@ -199,7 +199,6 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
     createdAt: now,
     keySchema: structuredClone(meta.keySchema),
     lsis: structuredClone(meta.lsis),
-    tableClass: group.overrides[region]?.tableClass ?? meta.tableClass,
     deletionProtection: false,
     global: copyGroup(group, undefined),
   };
@@ -322,14 +321,13 @@ export function legacyArn(account: string, name: string): string {
   return `arn:aws:dynamodb::${account}:global-table/${name}`;
 }
 
-export function globalTableDescription(account: string, meta: TableMeta) {
-  const group = meta.global;
+export function globalTableDescription(account: string, name: string, group: GlobalMeta) {
   return {
-    ReplicationGroup: (group?.regions ?? []).map((r) => ({ RegionName: r })),
-    GlobalTableArn: legacyArn(account, meta.name),
-    CreationDateTime: new Date(group?.createdAt ?? meta.createdAt),
+    ReplicationGroup: group.regions.map((r) => ({ RegionName: r })),
+    GlobalTableArn: legacyArn(account, name),
+    CreationDateTime: new Date(group.createdAt),
     GlobalTableStatus: "ACTIVE",
-    GlobalTableName: meta.name,
+    GlobalTableName: name,
   };
 }
 

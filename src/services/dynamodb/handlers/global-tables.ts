@@ -43,7 +43,11 @@ import { check, oneOf, range, tableNameChecks } from "../validation.js";
 const INVALID = "One or more parameter values were invalid: ";
 
 export function createGlobalTable(input: CreateGlobalTableInput, ctx: DynamoContext): CreateGlobalTableOutput {
-  check(...tableNameChecks(input.GlobalTableName, "globalTableName"));
+  check(...tableNameChecks(input.GlobalTableName, "globalTableName"), {
+    field: "replicationGroup",
+    value: "[]",
+    failure: input.ReplicationGroup.length === 0 ? "Member must have length greater than or equal to 1" : undefined,
+  });
   const regions = input.ReplicationGroup.map((r) => r.RegionName ?? "");
   if (new Set(regions).size !== regions.length) throw validationException(`${INVALID}Duplicate region in ReplicationGroup`);
   const name = input.GlobalTableName;
@@ -57,19 +61,14 @@ export function createGlobalTable(input: CreateGlobalTableInput, ctx: DynamoCont
     }
     const group: GlobalMeta = { version: LEGACY_GLOBAL_VERSION, regions, createdAt: ctx.clock.now(), overrides: {} };
     saveLegacyGroup(ctx, name, group, []);
-    return { GlobalTableDescription: globalTableDescription(ctx.account, withGroup(first, group)) };
+    return { GlobalTableDescription: globalTableDescription(ctx.account, name, group) };
   });
-}
-
-function withGroup(meta: TableMeta | undefined, group: GlobalMeta): TableMeta {
-  // ReplicationGroup has at least one member (the model requires it), so `meta` is set.
-  if (meta === undefined) throw validationException(`${INVALID}ReplicationGroup must not be empty`);
-  return { ...{}, ...meta, global: group };
 }
 
 export function describeGlobalTable(input: DescribeGlobalTableInput, ctx: DynamoContext): DescribeGlobalTableOutput {
   check(...tableNameChecks(input.GlobalTableName, "globalTableName"));
-  return { GlobalTableDescription: globalTableDescription(ctx.account, requireLegacy(ctx, input.GlobalTableName)) };
+  const member = requireLegacy(ctx, input.GlobalTableName);
+  return { GlobalTableDescription: globalTableDescription(ctx.account, member.name, member.global as GlobalMeta) };
 }
 
 export function listGlobalTables(input: ListGlobalTablesInput, ctx: DynamoContext): ListGlobalTablesOutput {
@@ -110,7 +109,7 @@ export function updateGlobalTable(input: UpdateGlobalTableInput, ctx: DynamoCont
     }
     // Removing a replica leaves its table in place, a regional table again; the last one ends the global table.
     saveLegacyGroup(ctx, name, group.regions.length > 0 ? group : undefined, left);
-    return { GlobalTableDescription: globalTableDescription(ctx.account, { ...{}, ...member, global: group }) };
+    return { GlobalTableDescription: globalTableDescription(ctx.account, name, group) };
   });
 }
 
