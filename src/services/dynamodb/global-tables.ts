@@ -24,7 +24,7 @@ import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { backfill } from "./handlers/update-table.js";
 import { streamLabel } from "./handlers/create-table.js";
-import { expiryFor, parseItem, streamChanged, writeItem } from "./items.js";
+import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
 import {
   CURRENT_GLOBAL_VERSION,
   LEGACY_GLOBAL_VERSION,
@@ -271,9 +271,9 @@ export function applyReplicaUpdates(ctx: DynamoContext, meta: TableMeta, updates
   return created;
 }
 
-/** UpdateTable's stream rule for replicas: their stream stays on. */
+/** UpdateTable's stream rule for replicas (of either version): replication needs their stream on. */
 export function checkStreamDisable(meta: TableMeta): void {
-  if (meta.global?.version === CURRENT_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.disableStream);
+  if (meta.global !== undefined) throw validationException(GLOBAL_MESSAGES.disableStream);
 }
 
 /**
@@ -311,7 +311,7 @@ function syncReplica(ctx: DynamoContext, meta: TableMeta, region: string): void 
 /** Fills new indexes and refreshes TTL expiry from the replica's items. */
 function reindex(there: DynamoContext, meta: TableMeta, indexes: readonly IndexMeta[], ttl: boolean): void {
   for (const index of indexes) backfill(there, meta, index);
-  if (ttl) for (const row of there.store.range(there, meta.name, "", {})) there.store.setExpiry(there, meta.name, row, expiryFor(meta, parseItem(row.item)));
+  if (ttl) reindexExpiry(there.store, there, meta);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -376,6 +376,11 @@ export function expiryFor(meta: TableMeta, item: Item): number | null {
   return expiryOf(meta, item);
 }
 
+/** Indexes the expiry of every item of the table again (its TTL setting changed), so the sweeper finds them without a scan. */
+export function reindexExpiry(store: DynamoStore, scope: Scope, meta: TableMeta): void {
+  for (const row of store.range(scope, meta.name, "", {})) store.setExpiry(scope, meta.name, row, expiryOf(meta, parseItem(row.item)));
+}
+
 /**
  * Replaces `oldItem` by `newItem` (either may be undefined: insert, delete) in the table and
  * every index, appends the stream record, and returns the write capacity it consumed.
