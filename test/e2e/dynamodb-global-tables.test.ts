@@ -425,6 +425,28 @@ describe("DynamoDB global tables", () => {
     assert.ok(await item(EU, name, "y"), "the removed replica keeps its table and items");
   });
 
+  test("legacy: a table of another key schema cannot join; DeleteTable of a replica leaves the global table", async () => {
+    const name = uniqueName("gt-legacy-drop");
+    const streamed = { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } as const;
+    await ddb(EAST).send(new CreateTableCommand(provisionedInput(name, streamed)));
+    await ddb(WEST).send(
+      new CreateTableCommand(provisionedInput(name, { ...streamed, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "N" }] })),
+    );
+    const mismatch = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] })));
+    assert.equal(mismatch.name, "ValidationException");
+    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
+    await ddb(WEST).send(new CreateTableCommand(provisionedInput(name, streamed)));
+    await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
+
+    const off = await failure(ddb(WEST).send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } })));
+    assert.equal(off.message, "One or more parameter values were invalid: Disabling Stream is not allowed for a Global Table replica.");
+    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
+    const described = await ddb(EAST).send(new DescribeGlobalTableCommand({ GlobalTableName: name }));
+    assert.deepEqual(described.GlobalTableDescription?.ReplicationGroup, [{ RegionName: EAST }]);
+    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "still" } } }));
+    assert.equal((await item(EAST, name, "still"))?.["aws:rep:updateregion"]?.S, EAST);
+  });
+
   test("legacy settings: DescribeGlobalTableSettings and UpdateGlobalTableSettings; a 2019.11.21 table is no legacy global table", async () => {
     const name = uniqueName("gt-settings");
     for (const r of [EAST, WEST]) {
