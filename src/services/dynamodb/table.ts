@@ -287,7 +287,7 @@ export function describeTable(
 }
 
 /** The replica of one region as DescribeTable lists it under Replicas. */
-export function replicaDescription(meta: TableMeta, region: string, status = "ACTIVE") {
+function replicaDescription(meta: TableMeta, region: string, status = "ACTIVE") {
   const o = meta.global?.overrides[region] ?? {};
   const indexes = Object.entries(o.indexes ?? {});
   return {
