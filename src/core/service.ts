@@ -74,8 +74,11 @@ export interface HandlerContext<Store = unknown> extends Scope {
   readonly scheduler: Scheduler;
   readonly config: NimbusConfig;
   readonly invoke: Invoke;
-  /** Emits an event on the bus; delivered only after this operation succeeded. */
-  emit<K extends keyof NimbusEventMap>(type: K, detail: NimbusEventMap[K]): void;
+  /**
+   * Emits an event on the bus; delivered only after this operation succeeded. `scope` defaults to
+   * the request's; an operation that changes another region (DynamoDB global tables) names it.
+   */
+  emit<K extends keyof NimbusEventMap>(type: K, detail: NimbusEventMap[K], scope?: Scope): void;
 }
 
 /** Operation types produced by codegen: `{ [Operation]: { input: I; output: O } }`. */

@@ -162,7 +162,7 @@ export class Dispatcher {
       scheduler: this.deps.scheduler,
       config: this.deps.config,
       invoke: this.invoke,
-      emit: (type, detail) => uow.emit(type, detail, scope),
+      emit: (type, detail, at) => uow.emit(type, detail, at ?? scope),
     };
   }
 

@@ -46,10 +46,10 @@ export function uniqueName(prefix: string): string {
  * Headers of a request signed for `service`, for tests that send raw HTTP. Nimbus reads the
  * scope but does not verify the signature unless enforcement is on, so a fixed one will do.
  */
-export function signedHeaders(service: string, accessKeyId = "AKIAIOSFODNN7EXAMPLE"): Record<string, string> {
+export function signedHeaders(service: string, accessKeyId = "AKIAIOSFODNN7EXAMPLE", region = "us-east-1"): Record<string, string> {
   return {
     "x-amz-date": "20260115T120000Z",
-    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260115/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`,
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260115/${region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`,
   };
 }
 
@@ -79,11 +79,14 @@ export interface JsonReply {
  * A small client for a JSON-protocol service whose v3 client is not installed (CloudWatch
  * Logs), signed like the SDK would sign it. `nimbus` is read at call time (tests start it in before()).
  */
-export function jsonService(nimbus: () => TestNimbus, opts: { readonly targetPrefix: string; readonly version: "1.0" | "1.1"; readonly signingName: string }) {
+export function jsonService(
+  nimbus: () => TestNimbus,
+  opts: { readonly targetPrefix: string; readonly version: "1.0" | "1.1"; readonly signingName: string; readonly region?: string },
+) {
   async function call(operation: string, input: Record<string, unknown>, accessKeyId?: string): Promise<JsonReply> {
     const res = await fetch(nimbus().url, {
       method: "POST",
-      headers: { "content-type": `application/x-amz-json-${opts.version}`, "x-amz-target": `${opts.targetPrefix}.${operation}`, ...signedHeaders(opts.signingName, accessKeyId) },
+      headers: { "content-type": `application/x-amz-json-${opts.version}`, "x-amz-target": `${opts.targetPrefix}.${operation}`, ...signedHeaders(opts.signingName, accessKeyId, opts.region) },
       body: JSON.stringify(input),
     });
     const text = await res.text();

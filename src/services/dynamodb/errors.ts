@@ -24,4 +24,12 @@ export const errors = defineErrors({
   LimitExceeded: { code: "LimitExceededException", status: 400, message: "{message}" },
   PolicyNotFound: { code: "PolicyNotFoundException", status: 400, message: "Resource-based policy not found for the provided ResourceArn: {detail}" },
   AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
+  // Global tables. DynamoDB answers the legacy (2017.11.29) operations about a name that is no
+  // legacy global table with "Global table with name '<name>' does not exist."
+  GlobalTableNotFound: { code: "GlobalTableNotFoundException", status: 400, message: "Global table with name '{name}' does not exist." },
+  GlobalTableAlreadyExists: { code: "GlobalTableAlreadyExistsException", status: 400, message: "Global table with name '{name}' already exists." },
+  GlobalTableTableNotFound: { code: "TableNotFoundException", status: 400, message: "{message}" },
+  ReplicaAlreadyExists: { code: "ReplicaAlreadyExistsException", status: 400, message: "{message}" },
+  ReplicaNotFound: { code: "ReplicaNotFoundException", status: 400, message: "{message}" },
+  IndexNotFound: { code: "IndexNotFoundException", status: 400, message: "{message}" },
 });

@@ -12,6 +12,16 @@ import { describeEndpoints, describeLimits } from "./handlers/describe-limits.js
 import { describeTableHandler } from "./handlers/describe-table.js";
 import { getItem } from "./handlers/get-item.js";
 import {
+  createGlobalTable,
+  describeGlobalTable,
+  describeGlobalTableSettings,
+  describeTableReplicaAutoScaling,
+  listGlobalTables,
+  updateGlobalTable,
+  updateGlobalTableSettings,
+  updateTableReplicaAutoScaling,
+} from "./handlers/global-tables.js";
+import {
   describeKinesisStreamingDestination,
   disableKinesisStreamingDestination,
   enableKinesisStreamingDestination,
@@ -108,5 +118,13 @@ export default defineService<DynamodbOperations, DynamoStore>({
     ImportTable: importTable,
     DescribeImport: describeImport,
     ListImports: listImports,
+    CreateGlobalTable: createGlobalTable,
+    DescribeGlobalTable: describeGlobalTable,
+    ListGlobalTables: listGlobalTables,
+    UpdateGlobalTable: updateGlobalTable,
+    DescribeGlobalTableSettings: describeGlobalTableSettings,
+    UpdateGlobalTableSettings: updateGlobalTableSettings,
+    DescribeTableReplicaAutoScaling: describeTableReplicaAutoScaling,
+    UpdateTableReplicaAutoScaling: updateTableReplicaAutoScaling,
   },
 });

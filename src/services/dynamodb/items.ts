@@ -23,6 +23,7 @@ import { errors } from "./errors.js";
 import type { DynamoStore, RowKey } from "./store.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { checkTableName } from "./validation.js";
+import { replicateWrite, stampLegacyReplication } from "./replication.js";
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -351,7 +352,8 @@ export function streamChanged(meta: TableMeta, enabled: boolean, at: number): St
 export interface WriteContext extends Scope {
   readonly store: DynamoStore;
   readonly clock: Clock;
-  emit(type: "dynamodb:StreamRecord", detail: StreamRecordEvent): void;
+  /** `scope` names another region: a global table's replica written by replication. */
+  emit(type: "dynamodb:StreamRecord", detail: StreamRecordEvent, scope?: Scope): void;
 }
 
 export interface WriteOptions {
@@ -360,6 +362,8 @@ export interface WriteOptions {
   /** The sizes of the old and new items when the caller already has them (else they are measured). */
   readonly oldSize?: number;
   readonly newSize?: number;
+  /** A global table's replica applying another region's write: it is not replicated again. */
+  readonly replicated?: boolean;
 }
 
 function expiryOf(meta: TableMeta, item: Item): number | null {
@@ -374,17 +378,23 @@ export function expiryFor(meta: TableMeta, item: Item): number | null {
   return expiryOf(meta, item);
 }
 
+/** Indexes the expiry of every item of the table again (its TTL setting changed), so the sweeper finds them without a scan. */
+export function reindexExpiry(store: DynamoStore, scope: Scope, meta: TableMeta): void {
+  for (const row of store.range(scope, meta.name, "", {})) store.setExpiry(scope, meta.name, row, expiryOf(meta, parseItem(row.item)));
+}
+
 /**
  * Replaces `oldItem` by `newItem` (either may be undefined: insert, delete) in the table and
  * every index, appends the stream record, and returns the write capacity it consumed.
  * Must run inside a store transaction when combined with a read-check (conditions).
  */
-export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | undefined, newItem: Item | undefined, opts: WriteOptions = {}): Consumption {
+export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | undefined, written: Item | undefined, opts: WriteOptions = {}): Consumption {
   const { store } = ctx;
+  const newItem = opts.replicated === true ? written : stampLegacyReplication(meta, written, ctx.region, ctx.clock.now());
   const schema = tableSchema(meta);
   const consumption = new Consumption(meta.name, "write");
   const oldSize = oldItem ? (opts.oldSize ?? itemSize(oldItem)) : 0;
-  const newSize = newItem ? (opts.newSize ?? itemSize(newItem)) : 0;
+  const newSize = newItem ? (newItem === written ? (opts.newSize ?? itemSize(newItem)) : itemSize(newItem)) : 0;
   consumption.table = writeUnits(Math.max(oldSize, newSize));
   const ref = (newItem ?? oldItem) as Item | undefined;
   if (ref === undefined) return consumption;
@@ -413,6 +423,7 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
   if (meta.pitrSince !== undefined && !unchanged) store.recordItemVersion(ctx, meta.id, key, oldItem ? serializeItem(oldItem) : null, ctx.clock.now());
   const streamArn = meta.stream?.enabled ? meta.stream.arn : undefined;
   if (streamArn !== undefined && !unchanged) appendStreamRecord(ctx, meta, streamArn, schema, oldItem, newItem, opts);
+  if (meta.global !== undefined && opts.replicated !== true && !unchanged) replicateWrite(ctx, meta, ref, newItem);
   return consumption;
 }
 
@@ -449,7 +460,7 @@ function appendStreamRecord(
     ...(opts.byTtl ? { userIdentity: { Type: "Service", PrincipalId: "dynamodb.amazonaws.com" } } : {}),
   };
   const seq = ctx.store.appendStreamRecord(ctx, streamArn, meta.name, serializeItem(record as unknown as Item), now);
-  ctx.emit("dynamodb:StreamRecord", streamRecordEvent(meta.name, streamArn, seq, jsonItem(record as unknown as Item)));
+  ctx.emit("dynamodb:StreamRecord", streamRecordEvent(meta.name, streamArn, seq, jsonItem(record as unknown as Item)), { account: ctx.account, region: ctx.region });
 }
 
 /** Sequence numbers are fixed-width decimal strings that grow with each record of a shard. */

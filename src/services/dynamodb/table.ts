@@ -84,6 +84,10 @@ export interface TableMeta {
   kinesisDestinations?: KinesisDestinationMeta[];
   /** The ImportTable job filling the table: it is CREATING until the import ends. */
   importArn?: string;
+  /** Set on every replica of a global table (each region keeps its own copy). */
+  global?: GlobalMeta;
+  /** UpdateTableReplicaAutoScaling's settings, recorded and answered (Nimbus scales nothing). */
+  autoScaling?: AutoScalingMeta;
 }
 
 /** A policy is stored, validated and returned; Nimbus does not enforce IAM yet. */
@@ -111,11 +115,70 @@ export interface KinesisDestinationMeta {
   precision?: string;
 }
 
+export const CURRENT_GLOBAL_VERSION = "2019.11.21";
+export const LEGACY_GLOBAL_VERSION = "2017.11.29";
+
+/** What a replica's own settings change from the table's (UpdateTable ReplicaUpdates' overrides). */
+export interface ReplicaOverrides {
+  kmsMasterKeyId?: string;
+  readCapacityUnits?: number;
+  maxReadRequestUnits?: number;
+  tableClass?: string;
+  indexes?: Record<string, { readCapacityUnits?: number; maxReadRequestUnits?: number }>;
+}
+
+export interface GlobalMeta {
+  readonly version: typeof CURRENT_GLOBAL_VERSION | typeof LEGACY_GLOBAL_VERSION;
+  /** Every region with a replica, this one included, in the order they joined. */
+  regions: string[];
+  /** Epoch ms the global table was made (DescribeGlobalTable's CreationDateTime). */
+  readonly createdAt: number;
+  /**
+   * Epoch ms until which this replica may not be deleted: it was the source of a new replica,
+   * and "Replica cannot be deleted because it has acted as a source region for new replica(s)
+   * being added to the table in the last 24 hours."
+   */
+  sourceUntil?: number;
+  /** Per-region overrides (the same map on every replica). */
+  overrides: Record<string, ReplicaOverrides>;
+}
+
+export interface AutoScalingSettings {
+  MinimumUnits?: number;
+  MaximumUnits?: number;
+  AutoScalingDisabled?: boolean;
+  AutoScalingRoleArn?: string;
+  ScalingPolicies?: {
+    PolicyName?: string;
+    TargetTrackingScalingPolicyConfiguration: { DisableScaleIn?: boolean; ScaleInCooldown?: number; ScaleOutCooldown?: number; TargetValue: number };
+  }[];
+}
+
+export interface AutoScalingMeta {
+  write?: AutoScalingSettings;
+  /** Per region: the replica's read settings. */
+  read?: Record<string, AutoScalingSettings>;
+  indexWrite?: Record<string, AutoScalingSettings>;
+  /** Per region, per index. */
+  indexRead?: Record<string, Record<string, AutoScalingSettings>>;
+}
+
 export interface RestoreInfo {
   readonly sourceBackupArn?: string;
   readonly sourceTableArn: string;
   /** The backup's creation time, or the point in time restored to (epoch ms). */
   readonly restoreDateTime: number;
+}
+
+/** Switches the table's billing mode; on-demand drops the provisioned throughput of table and indexes. */
+export function setBillingMode(meta: TableMeta, mode: TableMeta["billingMode"], now: number): void {
+  if (mode === meta.billingMode) return;
+  meta.billingMode = mode;
+  if (mode === "PAY_PER_REQUEST") {
+    meta.payPerRequestSince = now;
+    meta.provisioned = { read: 0, write: 0, decreasesToday: 0 };
+    for (const g of meta.gsis) delete g.provisioned;
+  }
 }
 
 export function tableArn(scope: Scope, name: string): string {
@@ -184,6 +247,8 @@ export function describeTable(
   meta: TableMeta,
   status: "CREATING" | "ACTIVE" | "DELETING" | "UPDATING",
   stats: (index: string) => IndexStats,
+  /** Replicas the answering request is creating (UpdateTable ReplicaUpdates): they show CREATING. */
+  creatingReplicas: readonly string[] = [],
 ) {
   const table = stats("");
   const indexArn = (name: string) => `${meta.arn}/index/${name}`;
@@ -245,6 +310,7 @@ export function describeTable(
     ...(meta.tableClass !== "STANDARD" ? { TableClassSummary: { TableClass: meta.tableClass } } : {}),
     DeletionProtectionEnabled: meta.deletionProtection,
     ...(meta.onDemand ? { OnDemandThroughput: meta.onDemand } : {}),
+    ...replicasDescription(meta, creatingReplicas),
     ...(meta.restore
       ? {
           RestoreSummary: {
@@ -256,5 +322,37 @@ export function describeTable(
           },
         }
       : {}),
+  };
+}
+
+/** The replica of one region as DescribeTable lists it under Replicas. */
+function replicaDescription(meta: TableMeta, region: string, status = "ACTIVE") {
+  const o = meta.global?.overrides[region] ?? {};
+  const indexes = Object.entries(o.indexes ?? {});
+  return {
+    RegionName: region,
+    ReplicaStatus: status,
+    ...(o.kmsMasterKeyId !== undefined ? { KMSMasterKeyId: o.kmsMasterKeyId } : {}),
+    ...(o.readCapacityUnits !== undefined ? { ProvisionedThroughputOverride: { ReadCapacityUnits: o.readCapacityUnits } } : {}),
+    ...(o.maxReadRequestUnits !== undefined ? { OnDemandThroughputOverride: { MaxReadRequestUnits: o.maxReadRequestUnits } } : {}),
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map(([name, i]) => ({
+            IndexName: name,
+            ...(i.readCapacityUnits !== undefined ? { ProvisionedThroughputOverride: { ReadCapacityUnits: i.readCapacityUnits } } : {}),
+            ...(i.maxReadRequestUnits !== undefined ? { OnDemandThroughputOverride: { MaxReadRequestUnits: i.maxReadRequestUnits } } : {}),
+          })),
+        }
+      : {}),
+    ...(o.tableClass !== undefined ? { ReplicaTableClassSummary: { TableClass: o.tableClass } } : {}),
+  };
+}
+
+/** Replicas and GlobalTableVersion: only version 2019.11.21 shows them in DescribeTable. */
+function replicasDescription(meta: TableMeta, creating: readonly string[]) {
+  if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return {};
+  return {
+    GlobalTableVersion: CURRENT_GLOBAL_VERSION,
+    Replicas: meta.global.regions.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE")),
   };
 }

@@ -34,7 +34,7 @@ export function sweepExpired(env: Pick<ServiceEnvironment, "clock" | "events">, 
             store.setExpiry(scope, d.table, d.key, expiry);
             continue;
           }
-          writeItem({ ...{}, ...scope, store, clock: env.clock, emit: (type, detail) => uow.emit(type, detail, scope) }, meta, item, undefined, { byTtl: true });
+          writeItem({ ...{}, ...scope, store, clock: env.clock, emit: (type, detail, at) => uow.emit(type, detail, at ?? scope) }, meta, item, undefined, { byTtl: true });
           deleted++;
         }
       }),

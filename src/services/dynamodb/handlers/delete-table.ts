@@ -1,6 +1,6 @@
 import type { DeleteTableInput, DeleteTableOutput } from "../../../generated/dynamodb.js";
 import { createSystemBackup } from "../backups.js";
-import { validationException } from "../domain/index.js";
+import { deletionProtected, leaveOnDelete } from "../global-tables.js";
 import type { DynamoContext } from "../context.js";
 import { requireTable, streamChanged } from "../items.js";
 import { describeTable } from "../table.js";
@@ -8,9 +8,8 @@ import { describeTable } from "../table.js";
 export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): DeleteTableOutput {
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
-    if (meta.deletionProtection) {
-      throw validationException("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
-    }
+    if (meta.deletionProtection) throw deletionProtected();
+    leaveOnDelete(ctx, meta, ctx.clock.now());
     const description = describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index));
     // With PITR on, DynamoDB keeps a SYSTEM backup of the deleted table for 35 days.
     createSystemBackup(ctx.store, ctx, meta, ctx.clock.now());

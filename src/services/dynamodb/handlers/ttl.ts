@@ -1,8 +1,9 @@
 import type { DescribeTimeToLiveInput, DescribeTimeToLiveOutput, UpdateTimeToLiveInput, UpdateTimeToLiveOutput } from "../../../generated/dynamodb.js";
 import { validationException } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { expiryFor, parseItem, requireTable } from "../items.js";
+import { reindexExpiry, requireTable } from "../items.js";
 import { check, length } from "../validation.js";
+import { syncReplicas } from "../global-tables.js";
 
 export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContext): UpdateTimeToLiveOutput {
   const spec = input.TimeToLiveSpecification;
@@ -17,10 +18,9 @@ export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContex
     }
     meta.ttl = { attribute: spec.AttributeName, enabled: spec.Enabled };
     ctx.store.saveTable(ctx, meta);
-    // Index the expiry of the items already there, so the sweeper finds them without a scan.
-    for (const row of ctx.store.range(ctx, meta.name, "", {})) {
-      ctx.store.setExpiry(ctx, meta.name, row, expiryFor(meta, parseItem(row.item)));
-    }
+    reindexExpiry(ctx.store, ctx, meta);
+    // A global table's TTL setting is the same in every replica.
+    syncReplicas(ctx, meta);
   });
   return { TimeToLiveSpecification: { Enabled: spec.Enabled, AttributeName: spec.AttributeName } };
 }

@@ -3,9 +3,10 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
-import { describeTable, indexSchema, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
+import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
 import { check, oneOf, range, tableNameChecks } from "../validation.js";
 import { checkKeySchema, checkProjection, streamLabel } from "./create-table.js";
+import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 
@@ -76,14 +77,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       }
       meta.provisioned = changeThroughput(meta.provisioned, read, write, now);
     }
-    if (billingMode !== meta.billingMode) {
-      meta.billingMode = billingMode;
-      if (billingMode === "PAY_PER_REQUEST") {
-        meta.payPerRequestSince = now;
-        meta.provisioned = { read: 0, write: 0, decreasesToday: 0 };
-        for (const g of meta.gsis) delete g.provisioned;
-      }
-    }
+    setBillingMode(meta, billingMode, now);
 
     let onlineChanges = 0;
     for (const update of input.GlobalSecondaryIndexUpdates ?? []) {
@@ -156,6 +150,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       } else {
         if (!meta.stream?.enabled) throw validationException(`Table ${meta.name} does not have a stream enabled`);
+        checkStreamDisable(meta);
         meta.stream = { ...{}, ...meta.stream, enabled: false };
         const changed = streamChanged(meta, false, now);
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
@@ -169,9 +164,11 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (input.TableClass !== undefined) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
     if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
+    const creating = input.ReplicaUpdates !== undefined ? applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now) : [];
+    syncReplicas(ctx, meta);
 
     ctx.store.saveTable(ctx, meta);
-    return { TableDescription: describeTable(meta, "UPDATING", (index) => ctx.store.stats(ctx, meta.name, index)) };
+    return { TableDescription: describeTable(meta, "UPDATING", (index) => ctx.store.stats(ctx, meta.name, index), creating) };
   });
 }
 
@@ -180,7 +177,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
  * than the definition are left out of the index, as DynamoDB's backfill does (it reports them
  * as violations instead of failing).
  */
-function backfill(ctx: DynamoContext, meta: TableMeta, index: IndexMeta): void {
+export function backfill(ctx: DynamoContext, meta: TableMeta, index: IndexMeta): void {
   const schema = indexSchema(meta, index);
   for (const row of ctx.store.range(ctx, meta.name, "", {})) {
     const item = parseItem(row.item);

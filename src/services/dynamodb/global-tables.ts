@@ -1,0 +1,396 @@
+/**
+ * DynamoDB global tables: a table of one name in several regions of one account, kept equal by
+ * replication (./replication.ts). Each replica is a real table of its region (ListTables,
+ * DescribeTable, GetItem, Query see it there) and carries the group in `TableMeta.global`.
+ *
+ * Version 2019.11.21 (current) is driven by UpdateTable ReplicaUpdates: DynamoDB creates the
+ * replica table itself (with the data already there), turns the stream on with
+ * NEW_AND_OLD_IMAGES when it is off (a stream already on keeps its view type), keeps the table
+ * settings (key schema, GSIs, billing, write capacity, TTL) the same in every replica and lets
+ * each replica override its read capacity, table class and KMS key. Version 2017.11.29
+ * (legacy) joins tables the user made in each region (CreateGlobalTable, UpdateGlobalTable).
+ *
+ * Messages quoted from DynamoDB: "Cannot add, delete, or update the local region through
+ * ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.", "Disabling Stream
+ * is not allowed for a Global Table replica.", "Replica cannot be deleted because it has acted
+ * as a source region for new replica(s) being added to the table in the last 24 hours." The
+ * others follow DynamoDB's style where its wording could not be found (see GLOBAL_MESSAGES).
+ */
+import { randomUUID } from "node:crypto";
+import type { Scope } from "../../core/service.js";
+import type { UpdateTableInput } from "../../generated/dynamodb.js";
+import { validationException } from "./domain/index.js";
+import { errors } from "./errors.js";
+import type { DynamoContext } from "./context.js";
+import { backfill } from "./handlers/update-table.js";
+import { streamLabel } from "./handlers/create-table.js";
+import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
+import {
+  CURRENT_GLOBAL_VERSION,
+  LEGACY_GLOBAL_VERSION,
+  tableArn,
+  type GlobalMeta,
+  type IndexMeta,
+  type ReplicaOverrides,
+  type TableMeta,
+} from "./table.js";
+
+const INVALID = "One or more parameter values were invalid: ";
+/** A region that was the source of a new replica cannot delete its table for 24 hours. */
+export const SOURCE_HOLD_MS = 24 * 60 * 60 * 1000;
+
+export const GLOBAL_MESSAGES = {
+  localRegion: "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.",
+  disableStream: `${INVALID}Disabling Stream is not allowed for a Global Table replica.`,
+  sourceHold: "Replica cannot be deleted because it has acted as a source region for new replica(s) being added to the table in the last 24 hours.",
+  // Unconfirmed wordings (DynamoDB's could not be found): the closest documented form.
+  replicaExists: (name: string) => `Failed to create a the new replica of table with name: '${name}' because one or more replicas already existed as tables.`,
+  notReplica: "Update global table operation failed because one or more replicas were not part of the global table.",
+  writeCapacity: `${INVALID}Table write capacity should either be Pay-Per-Request or AutoScaled.`,
+  legacyTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${LEGACY_GLOBAL_VERSION}; use UpdateGlobalTable to change its replicas.`,
+  currentTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${CURRENT_GLOBAL_VERSION}.`,
+} as const;
+
+/** The handler context, speaking for another region of the same account (its events go there too). */
+export function inRegion(ctx: DynamoContext, region: string): DynamoContext {
+  const scope: Scope = { account: ctx.account, region };
+  return { ...{}, ...ctx, region, emit: (type, detail, at) => ctx.emit(type, detail, at ?? scope) };
+}
+
+export function deletionProtected(): Error {
+  return validationException("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version 2019.11.21: UpdateTable ReplicaUpdates
+
+type ReplicaUpdate = NonNullable<UpdateTableInput["ReplicaUpdates"]>[number];
+type ReplicaMember = NonNullable<ReplicaUpdate["Create"]>;
+
+function overridesOf(m: ReplicaMember, previous: ReplicaOverrides = {}): ReplicaOverrides {
+  const indexes: NonNullable<ReplicaOverrides["indexes"]> = { ...{}, ...previous.indexes };
+  for (const g of m.GlobalSecondaryIndexes ?? []) {
+    indexes[g.IndexName] = {
+      ...{},
+      ...indexes[g.IndexName],
+      ...(g.ProvisionedThroughputOverride?.ReadCapacityUnits !== undefined ? { readCapacityUnits: g.ProvisionedThroughputOverride.ReadCapacityUnits } : {}),
+      ...(g.OnDemandThroughputOverride?.MaxReadRequestUnits !== undefined ? { maxReadRequestUnits: g.OnDemandThroughputOverride.MaxReadRequestUnits } : {}),
+    };
+  }
+  return {
+    ...{},
+    ...previous,
+    ...(m.KMSMasterKeyId !== undefined ? { kmsMasterKeyId: m.KMSMasterKeyId } : {}),
+    ...(m.ProvisionedThroughputOverride?.ReadCapacityUnits !== undefined ? { readCapacityUnits: m.ProvisionedThroughputOverride.ReadCapacityUnits } : {}),
+    ...(m.OnDemandThroughputOverride?.MaxReadRequestUnits !== undefined ? { maxReadRequestUnits: m.OnDemandThroughputOverride.MaxReadRequestUnits } : {}),
+    ...(m.TableClassOverride !== undefined ? { tableClass: m.TableClassOverride } : {}),
+    ...(Object.keys(indexes).length > 0 ? { indexes } : {}),
+  };
+}
+
+function checkOverrides(meta: TableMeta, m: ReplicaMember): void {
+  for (const g of m.GlobalSecondaryIndexes ?? []) {
+    if (!meta.gsis.some((i) => i.name === g.IndexName)) {
+      throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${g.IndexName} not found for table: ${meta.name}` });
+    }
+  }
+  if (m.ProvisionedThroughputOverride !== undefined && meta.billingMode === "PAY_PER_REQUEST") {
+    throw validationException(`${INVALID}ProvisionedThroughputOverride cannot be specified when BillingMode is PAY_PER_REQUEST`);
+  }
+}
+
+/**
+ * The replica's index definitions: the table's, with the replica's read overrides. Where the
+ * changed replica (`from`) overrides a read capacity itself, its value is its own, so the other
+ * replicas keep theirs.
+ */
+function replicaIndexes(source: TableMeta, from: ReplicaOverrides, o: ReplicaOverrides, current: TableMeta | undefined): IndexMeta[] {
+  return source.gsis.map((g) => {
+    const kept = from.indexes?.[g.name]?.readCapacityUnits !== undefined ? current?.gsis.find((i) => i.name === g.name)?.provisioned?.read : undefined;
+    const read = o.indexes?.[g.name]?.readCapacityUnits ?? kept;
+    return {
+      ...{},
+      ...structuredClone(g),
+      ...(g.provisioned !== undefined && read !== undefined ? { provisioned: { ...{}, ...g.provisioned, read } } : {}),
+    };
+  });
+}
+
+/**
+ * What a replica takes from the table (everything but its identity, stream, PITR, deletion
+ * protection and tags), with its own overrides applied. Also used to keep replicas in step
+ * after an UpdateTable or UpdateTimeToLive in any of them.
+ */
+function replicaSettings(source: TableMeta, sourceRegion: string, region: string, account: string, current?: TableMeta) {
+  const from = source.global?.overrides[sourceRegion] ?? {};
+  const o = source.global?.overrides[region] ?? {};
+  const read = o.readCapacityUnits ?? (from.readCapacityUnits !== undefined && current !== undefined ? current.provisioned.read : source.provisioned.read);
+  return {
+    attributeDefinitions: structuredClone(source.attributeDefinitions),
+    billingMode: source.billingMode,
+    ...(source.payPerRequestSince !== undefined ? { payPerRequestSince: source.payPerRequestSince } : {}),
+    provisioned: { ...{}, ...structuredClone(source.provisioned), read },
+    ...(source.onDemand !== undefined ? { onDemand: structuredClone(source.onDemand) } : {}),
+    gsis: replicaIndexes(source, from, o, current),
+    ...(source.ttl !== undefined ? { ttl: structuredClone(source.ttl) } : {}),
+    ...(o.kmsMasterKeyId !== undefined
+      ? { sse: { enabled: true, type: "KMS", kmsKeyArn: o.kmsMasterKeyId } }
+      : source.sse?.enabled
+        ? { sse: { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: `arn:aws:kms:${region}:${account}:key/aws/dynamodb` } }
+        : {}),
+    tableClass: o.tableClass ?? (from.tableClass !== undefined && current !== undefined ? current.tableClass : source.tableClass),
+  };
+}
+
+/** "A global table must be in on-demand mode or provisioned with auto scaling enabled." */
+function checkWriteCapacity(meta: TableMeta): void {
+  const writesScale = meta.autoScaling?.write !== undefined && meta.autoScaling.write.AutoScalingDisabled !== true;
+  if (meta.billingMode === "PROVISIONED" && !writesScale) throw validationException(GLOBAL_MESSAGES.writeCapacity);
+}
+
+function copyGroup(global: GlobalMeta, sourceUntil: number | undefined): GlobalMeta {
+  const { sourceUntil: _own, ...shared } = structuredClone(global);
+  return { ...{}, ...shared, ...(sourceUntil !== undefined ? { sourceUntil } : {}) };
+}
+
+/** Writes `meta.global` (the group) into every other member; a member left alone stops being global. */
+function saveGroup(ctx: DynamoContext, meta: TableMeta, also: readonly string[] = []): void {
+  const regions = new Set([...(meta.global?.regions ?? []), ...also]);
+  for (const region of regions) {
+    if (region === ctx.region) continue;
+    const scope = { account: ctx.account, region };
+    const other = ctx.store.getTable(scope, meta.name);
+    if (other === undefined) continue;
+    if (meta.global === undefined || !meta.global.regions.includes(region)) delete other.global;
+    else other.global = copyGroup(meta.global, other.global?.sourceUntil);
+    ctx.store.saveTable(scope, other);
+  }
+}
+
+function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, now: number): void {
+  const region = m.RegionName;
+  const there = inRegion(ctx, region);
+  if (meta.global?.regions.includes(region) || ctx.store.getTable(there, meta.name) !== undefined) {
+    throw validationException(GLOBAL_MESSAGES.replicaExists(meta.name));
+  }
+  checkOverrides(meta, m);
+  checkWriteCapacity(meta);
+
+  if (!meta.stream?.enabled) {
+    const label = streamLabel(now);
+    meta.stream = { enabled: true, viewType: "NEW_AND_OLD_IMAGES", label, arn: `${meta.arn}/stream/${label}` };
+    const changed = streamChanged(meta, true, now);
+    if (changed) ctx.emit("dynamodb:StreamChanged", changed);
+  }
+  const group: GlobalMeta = meta.global ?? { version: CURRENT_GLOBAL_VERSION, regions: [ctx.region], createdAt: now, overrides: {} };
+  group.regions.push(region);
+  group.overrides[region] = overridesOf(m);
+  group.sourceUntil = now + SOURCE_HOLD_MS;
+  meta.global = group;
+
+  const arn = tableArn(there, meta.name);
+  const label = streamLabel(now);
+  const replica: TableMeta = {
+    ...{},
+    ...replicaSettings(meta, ctx.region, region, ctx.account),
+    name: meta.name,
+    id: randomUUID(),
+    arn,
+    createdAt: now,
+    keySchema: structuredClone(meta.keySchema),
+    lsis: structuredClone(meta.lsis),
+    deletionProtection: false,
+    global: copyGroup(group, undefined),
+  };
+  // The items already there are copied in (no stream records: the replica's stream starts after).
+  for (const row of ctx.store.range(ctx, meta.name, "", {})) writeItem(there, replica, undefined, parseItem(row.item), { replicated: true });
+  replica.stream = { enabled: true, viewType: meta.stream.viewType ?? "NEW_AND_OLD_IMAGES", label, arn: `${arn}/stream/${label}` };
+  ctx.store.insertTable(there, replica);
+  const changed = streamChanged(replica, true, now);
+  if (changed) there.emit("dynamodb:StreamChanged", changed);
+  saveGroup(ctx, meta);
+}
+
+function updateReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember): void {
+  const group = meta.global;
+  if (group === undefined || !group.regions.includes(m.RegionName)) throw validationException(GLOBAL_MESSAGES.notReplica);
+  checkOverrides(meta, m);
+  group.overrides[m.RegionName] = overridesOf(m, group.overrides[m.RegionName]);
+  saveGroup(ctx, meta);
+  syncReplica(ctx, meta, m.RegionName);
+}
+
+function deleteReplica(ctx: DynamoContext, meta: TableMeta, region: string): void {
+  const group = meta.global;
+  if (group === undefined || !group.regions.includes(region)) throw validationException(GLOBAL_MESSAGES.notReplica);
+  const there = inRegion(ctx, region);
+  const replica = ctx.store.getTable(there, meta.name);
+  if (replica?.deletionProtection) throw deletionProtected();
+  if (replica !== undefined) dropTable(there, replica);
+  leaveGroup(ctx, meta, region);
+}
+
+/** Deletes a replica's table in its region, as DeleteTable does (its stream is disabled). */
+function dropTable(there: DynamoContext, replica: TableMeta): void {
+  there.store.deleteTable(there, replica.name);
+  const changed = replica.stream?.enabled ? streamChanged(replica, false, there.clock.now()) : undefined;
+  if (changed) there.emit("dynamodb:StreamChanged", changed);
+}
+
+/** `region` leaves meta's group; the member left alone becomes a regional table again (its stream stays on). */
+function leaveGroup(ctx: DynamoContext, meta: TableMeta, region: string): void {
+  const group = meta.global;
+  if (group === undefined) return;
+  group.regions = group.regions.filter((r) => r !== region);
+  delete group.overrides[region];
+  // A legacy global table may have a single replica; a current one is global only with two or more.
+  const gone = group.version === CURRENT_GLOBAL_VERSION ? group.regions.length < 2 : group.regions.length === 0;
+  if (gone) delete meta.global;
+  saveGroup(ctx, meta, group.regions);
+}
+
+/**
+ * UpdateTable's ReplicaUpdates, applied to `meta` (saved by the caller) and the other regions;
+ * returns the regions of the replicas created (the answer shows them CREATING, as DynamoDB's does;
+ * they are ACTIVE by the time anyone describes the table).
+ */
+export function applyReplicaUpdates(ctx: DynamoContext, meta: TableMeta, updates: NonNullable<UpdateTableInput["ReplicaUpdates"]>, now: number): string[] {
+  const created: string[] = [];
+  for (const u of updates) {
+    const actions = [u.Create, u.Update, u.Delete].filter((a) => a !== undefined);
+    if (actions.length !== 1) throw validationException(`${INVALID}One of Create, Update or Delete must be specified in a ReplicationGroupUpdate`);
+    const region = (actions[0] as { RegionName: string }).RegionName;
+    if (region === ctx.region) throw validationException(GLOBAL_MESSAGES.localRegion);
+    if (meta.global?.version === LEGACY_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.legacyTable(meta.name));
+    if (u.Create) {
+      createReplica(ctx, meta, u.Create, now);
+      created.push(region);
+    } else if (u.Update) updateReplica(ctx, meta, u.Update);
+    else deleteReplica(ctx, meta, region);
+  }
+  return created;
+}
+
+/** UpdateTable's stream rule for replicas (of either version): replication needs their stream on. */
+export function checkStreamDisable(meta: TableMeta): void {
+  if (meta.global !== undefined) throw validationException(GLOBAL_MESSAGES.disableStream);
+}
+
+/**
+ * DeleteTable of a replica (either version): the table goes and its region leaves the group,
+ * unless it sourced a new replica in the last 24 hours.
+ */
+export function leaveOnDelete(ctx: DynamoContext, meta: TableMeta, now: number): void {
+  if (meta.global === undefined) return;
+  if (meta.global.sourceUntil !== undefined && now < meta.global.sourceUntil) throw validationException(GLOBAL_MESSAGES.sourceHold);
+  leaveGroup(ctx, meta, ctx.region);
+}
+
+/** Carries a changed table's settings (UpdateTable, UpdateTimeToLive...) into the other replicas of a current global table. */
+export function syncReplicas(ctx: DynamoContext, meta: TableMeta): void {
+  if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return;
+  checkWriteCapacity(meta);
+  for (const region of meta.global.regions) if (region !== ctx.region) syncReplica(ctx, meta, region);
+}
+
+function syncReplica(ctx: DynamoContext, meta: TableMeta, region: string): void {
+  const there = inRegion(ctx, region);
+  const replica = ctx.store.getTable(there, meta.name);
+  if (replica === undefined) return;
+  const before = replica;
+  const after: TableMeta = { ...{}, ...replica, ...replicaSettings(meta, ctx.region, region, ctx.account, replica), autoScaling: structuredClone(meta.autoScaling) };
+  if (after.autoScaling === undefined) delete after.autoScaling;
+  // Index rows follow the index definitions; TTL changes re-index the items' expiry.
+  for (const g of before.gsis) if (!after.gsis.some((i) => i.name === g.name)) there.store.deleteIndexRows(there, meta.name, g.name);
+  const added = after.gsis.filter((g) => !before.gsis.some((i) => i.name === g.name));
+  const ttlChanged = JSON.stringify(before.ttl) !== JSON.stringify(after.ttl);
+  there.store.saveTable(there, after);
+  if (added.length > 0 || ttlChanged) reindex(there, after, added, ttlChanged);
+}
+
+/** Fills new indexes and refreshes TTL expiry from the replica's items. */
+function reindex(there: DynamoContext, meta: TableMeta, indexes: readonly IndexMeta[], ttl: boolean): void {
+  for (const index of indexes) backfill(there, meta, index);
+  if (ttl) reindexExpiry(there.store, there, meta);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version 2017.11.29 (legacy)
+
+export function legacyArn(account: string, name: string): string {
+  return `arn:aws:dynamodb::${account}:global-table/${name}`;
+}
+
+export function globalTableDescription(account: string, name: string, group: GlobalMeta) {
+  return {
+    ReplicationGroup: group.regions.map((r) => ({ RegionName: r })),
+    GlobalTableArn: legacyArn(account, name),
+    CreationDateTime: new Date(group.createdAt),
+    GlobalTableStatus: "ACTIVE",
+    GlobalTableName: name,
+  };
+}
+
+/** A legacy global table by name: any member of it in this account (the caller's region first). */
+export function requireLegacy(ctx: DynamoContext, name: string): TableMeta {
+  const here = ctx.store.getTable(ctx, name);
+  const member =
+    here?.global?.version === LEGACY_GLOBAL_VERSION
+      ? here
+      : ctx.store
+          .allTables()
+          .find((t) => t.scope.account === ctx.account && t.meta.name === name && t.meta.global?.version === LEGACY_GLOBAL_VERSION)?.meta;
+  if (member === undefined) throw errors.GlobalTableNotFound({ name });
+  return member;
+}
+
+/** Every legacy global table of the account, by name: one member's description of it. */
+export function legacyGlobalTables(ctx: DynamoContext): TableMeta[] {
+  const byName = new Map<string, TableMeta>();
+  for (const t of ctx.store.allTables()) {
+    if (t.scope.account === ctx.account && t.meta.global?.version === LEGACY_GLOBAL_VERSION && !byName.has(t.meta.name)) byName.set(t.meta.name, t.meta);
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * What a table must be to join a legacy global table: there, "empty, have the same name as the
+ * global table, have the same key schema, have DynamoDB Streams enabled" (with new and old images).
+ */
+export function checkLegacyMember(ctx: DynamoContext, name: string, region: string, like: TableMeta | undefined): TableMeta {
+  const there = inRegion(ctx, region);
+  const meta = ctx.store.getTable(there, name);
+  if (meta === undefined) throw errors.GlobalTableTableNotFound({ message: `Table: ${name} not found in region: ${region}` });
+  if (meta.global?.version === CURRENT_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.currentTable(name));
+  if (!meta.stream?.enabled || meta.stream.viewType !== "NEW_AND_OLD_IMAGES") {
+    throw validationException(`${INVALID}Table: ${name} in region: ${region} must have DynamoDB Streams enabled with StreamViewType NEW_AND_OLD_IMAGES`);
+  }
+  checkLegacyEmpty(ctx, name, [region]);
+  if (like !== undefined && keyShape(like) !== keyShape(meta)) {
+    throw validationException(`${INVALID}Table: ${name} in region: ${region} does not have the same key schema as the global table`);
+  }
+  return meta;
+}
+
+/** A legacy global table takes a new replica only while all its replicas are empty. */
+export function checkLegacyEmpty(ctx: DynamoContext, name: string, regions: readonly string[]): void {
+  for (const region of regions) {
+    if (ctx.store.stats(inRegion(ctx, region), name, "").count > 0) throw validationException(`${INVALID}Table: ${name} in region: ${region} is not empty`);
+  }
+}
+
+function keyShape(meta: TableMeta): string {
+  return JSON.stringify(meta.keySchema.map((k) => [k.AttributeName, k.KeyType, meta.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName)?.AttributeType]));
+}
+
+/** Saves `group` into every listed member and forgets it in the members that left. */
+export function saveLegacyGroup(ctx: DynamoContext, name: string, group: GlobalMeta | undefined, left: readonly string[]): void {
+  for (const region of [...(group?.regions ?? []), ...left]) {
+    const there = inRegion(ctx, region);
+    const meta = ctx.store.getTable(there, name);
+    if (meta === undefined) continue;
+    if (group !== undefined && group.regions.includes(region)) meta.global = structuredClone(group);
+    else delete meta.global;
+    ctx.store.saveTable(there, meta);
+  }
+}

@@ -1,0 +1,513 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  BatchWriteItemCommand,
+  CreateGlobalTableCommand,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  DescribeGlobalTableCommand,
+  DescribeGlobalTableSettingsCommand,
+  DescribeTableCommand,
+  DescribeTableReplicaAutoScalingCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ExecuteStatementCommand,
+  GetItemCommand,
+  ListGlobalTablesCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateGlobalTableCommand,
+  UpdateGlobalTableSettingsCommand,
+  UpdateItemCommand,
+  UpdateTableCommand,
+  UpdateTableReplicaAutoScalingCommand,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const EAST = "us-east-1";
+const WEST = "us-west-2";
+const EU = "eu-west-1";
+
+function tableInput(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
+  return {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "g", AttributeType: "S" },
+    ],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    GlobalSecondaryIndexes: [{ IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+    BillingMode: "PAY_PER_REQUEST",
+    ...extra,
+  };
+}
+
+function provisionedInput(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
+  return {
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+    ...extra,
+  };
+}
+
+interface StreamRecord {
+  eventName: string;
+  awsRegion: string;
+  userIdentity?: { Type: string; PrincipalId: string };
+  dynamodb: { Keys: Record<string, unknown>; NewImage?: Record<string, unknown>; OldImage?: Record<string, unknown> };
+}
+
+describe("DynamoDB global tables", () => {
+  let nimbus: TestNimbus;
+  const clients = new Map<string, DynamoDBClient>();
+  const ddb = (region: string): DynamoDBClient => {
+    let c = clients.get(region);
+    if (c === undefined) {
+      c = new DynamoDBClient(nimbus.clientConfig({ region }));
+      clients.set(region, c);
+    }
+    return c;
+  };
+  before(async () => {
+    nimbus = await startTestNimbus();
+  });
+  after(async () => {
+    for (const c of clients.values()) c.destroy();
+    await nimbus.close();
+  });
+
+  /** DynamoDB Streams of one region, in its JSON 1.0 protocol (no streams client is installed). */
+  async function streamRecords(region: string, streamArn: string): Promise<StreamRecord[]> {
+    await nimbus.events.idle();
+    const call = jsonService(() => nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb", region }).ok;
+    const described = await call("DescribeStream", { StreamArn: streamArn });
+    const shard = (described.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
+    const it = await call("GetShardIterator", { StreamArn: streamArn, ShardId: shard, ShardIteratorType: "TRIM_HORIZON" });
+    return (await call("GetRecords", { ShardIterator: it.ShardIterator })).Records as StreamRecord[];
+  }
+
+  async function globalTable(name: string, regions: string[], extra: Partial<CreateTableCommandInput> = {}): Promise<void> {
+    await ddb(EAST).send(new CreateTableCommand(tableInput(name, extra)));
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: regions.map((RegionName) => ({ Create: { RegionName } })) }));
+  }
+
+  const item = async (region: string, name: string, pk: string) => (await ddb(region).send(new GetItemCommand({ TableName: name, Key: { pk: { S: pk } } }))).Item;
+
+  test("ReplicaUpdates Create makes a real table in the other region, with the data, schema, indexes, billing and a stream", async () => {
+    const name = uniqueName("gt-create");
+    await ddb(EAST).send(new CreateTableCommand(tableInput(name)));
+    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "before" }, g: { S: "x" }, v: { N: "1" } } }));
+
+    const updated = await ddb(EAST).send(
+      new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST, TableClassOverride: "STANDARD_INFREQUENT_ACCESS" } }] }),
+    );
+    assert.equal(updated.TableDescription?.GlobalTableVersion, "2019.11.21");
+    // The answer shows the new replica being created; it is ACTIVE by the time anyone describes it.
+    assert.deepEqual(
+      updated.TableDescription?.Replicas?.map((r) => [r.RegionName, r.ReplicaStatus]),
+      [
+        [EAST, "ACTIVE"],
+        [WEST, "CREATING"],
+      ],
+    );
+    // Streams were off: DynamoDB turns them on with new and old images.
+    assert.deepEqual(updated.TableDescription?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+
+    assert.ok((await ddb(WEST).send(new ListTablesCommand({}))).TableNames?.includes(name));
+    const west = (await ddb(WEST).send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(west?.TableArn, `arn:aws:dynamodb:${WEST}:000000000000:table/${name}`);
+    assert.deepEqual(west?.KeySchema, [{ AttributeName: "pk", KeyType: "HASH" }]);
+    assert.deepEqual(west?.AttributeDefinitions?.map((d) => d.AttributeName), ["pk", "g"]);
+    assert.equal(west?.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
+    assert.equal(west?.GlobalSecondaryIndexes?.[0]?.IndexName, "by-g");
+    assert.deepEqual(west?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+    assert.match(west?.LatestStreamArn ?? "", new RegExp(`^arn:aws:dynamodb:${WEST}:000000000000:table/${name}/stream/`));
+    assert.equal(west?.GlobalTableVersion, "2019.11.21");
+    assert.deepEqual(west?.Replicas?.map((r) => r.ReplicaStatus), ["ACTIVE", "ACTIVE"]);
+    assert.deepEqual(west?.Replicas?.find((r) => r.RegionName === WEST)?.ReplicaTableClassSummary, { TableClass: "STANDARD_INFREQUENT_ACCESS" });
+    assert.deepEqual(west?.TableClassSummary, { TableClass: "STANDARD_INFREQUENT_ACCESS" });
+    assert.equal(west?.ItemCount, 1);
+    assert.deepEqual(await item(WEST, name, "before"), { pk: { S: "before" }, g: { S: "x" }, v: { N: "1" } });
+    const byIndex = await ddb(WEST).send(
+      new QueryCommand({ TableName: name, IndexName: "by-g", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } }),
+    );
+    assert.equal(byIndex.Count, 1);
+
+    // Another UpdateTable in the replica keeps each replica's own table class.
+    await ddb(WEST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));
+    assert.equal((await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table?.TableClassSummary, undefined);
+    assert.deepEqual((await ddb(WEST).send(new DescribeTableCommand({ TableName: name }))).Table?.TableClassSummary, { TableClass: "STANDARD_INFREQUENT_ACCESS" });
+  });
+
+  test("every write in any replica reaches every other replica, each stream shows it once, nothing loops", async () => {
+    const name = uniqueName("gt-repl");
+    await globalTable(name, [WEST, EU]);
+    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));
+    for (const r of [WEST, EU]) assert.deepEqual(await item(r, name, "a"), { pk: { S: "a" }, v: { N: "1" } });
+
+    await ddb(WEST).send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" } }, UpdateExpression: "SET v = v + :one", ExpressionAttributeValues: { ":one": { N: "1" } } }));
+    for (const r of [EAST, EU]) assert.deepEqual(await item(r, name, "a"), { pk: { S: "a" }, v: { N: "2" } });
+
+    await ddb(EU).send(
+      new BatchWriteItemCommand({
+        RequestItems: { [name]: [{ PutRequest: { Item: { pk: { S: "b" } } } }, { PutRequest: { Item: { pk: { S: "c" } } } }] },
+      }),
+    );
+    await ddb(EAST).send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: name, Item: { pk: { S: "d" }, by: { S: "transaction" } } } },
+          { Delete: { TableName: name, Key: { pk: { S: "b" } } } },
+        ],
+      }),
+    );
+    await ddb(WEST).send(new ExecuteStatementCommand({ Statement: `INSERT INTO "${name}" VALUE {'pk': 'e', 'by': 'partiql'}` }));
+    await ddb(EU).send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: "c" } } }));
+    for (const r of [EAST, WEST, EU]) {
+      assert.equal(await item(r, name, "b"), undefined);
+      assert.equal(await item(r, name, "c"), undefined);
+      assert.deepEqual(await item(r, name, "d"), { pk: { S: "d" }, by: { S: "transaction" } });
+      assert.deepEqual(await item(r, name, "e"), { pk: { S: "e" }, by: { S: "partiql" } });
+      assert.equal((await ddb(r).send(new DescribeTableCommand({ TableName: name }))).Table?.ItemCount, 3);
+    }
+
+    // Each region's stream holds each change exactly once: 1 put, 1 update, 2 puts, put+delete, insert, delete.
+    for (const r of [EAST, WEST, EU]) {
+      const arn = (await ddb(r).send(new DescribeTableCommand({ TableName: name }))).Table?.LatestStreamArn ?? "";
+      const records = await streamRecords(r, arn);
+      assert.deepEqual(
+        records.map((x) => `${x.eventName}:${Object.values(x.dynamodb.Keys).map((k) => (k as { S: string }).S).join()}`),
+        ["INSERT:a", "MODIFY:a", "INSERT:b", "INSERT:c", "INSERT:d", "REMOVE:b", "INSERT:e", "REMOVE:c"],
+        r,
+      );
+      assert.ok(records.every((x) => x.awsRegion === r));
+      assert.deepEqual(records[1]?.dynamodb.OldImage, { pk: { S: "a" }, v: { N: "1" } });
+    }
+  });
+
+  test("concurrent writes to one item: the last writer wins in every replica", async () => {
+    const name = uniqueName("gt-lww");
+    await globalTable(name, [WEST]);
+    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "k" }, who: { S: "east" } } }));
+    await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "k" }, who: { S: "west" } } }));
+    assert.deepEqual(await item(EAST, name, "k"), { pk: { S: "k" }, who: { S: "west" } });
+    assert.deepEqual(await item(WEST, name, "k"), { pk: { S: "k" }, who: { S: "west" } });
+    // A conditional write in one region sees the other region's write (it is already there).
+    const err = await failure(
+      ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "k" } }, ConditionExpression: "who = :me", ExpressionAttributeValues: { ":me": { S: "east" } } })),
+    );
+    assert.equal(err.name, "ConditionalCheckFailedException");
+  });
+
+  test("ReplicaUpdates errors: the local region, a region that has the table, an unknown replica, provisioned writes without auto scaling", async () => {
+    const name = uniqueName("gt-err");
+    await ddb(EAST).send(new CreateTableCommand(tableInput(name)));
+    const local = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: EAST } }] })));
+    assert.equal(local.name, "ValidationException");
+    assert.equal(local.$metadata.httpStatusCode, 400);
+    assert.equal(local.message, "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.");
+
+    await ddb(WEST).send(new CreateTableCommand(tableInput(name)));
+    const taken = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
+    assert.equal(taken.name, "ValidationException");
+    assert.equal(taken.message, `Failed to create a the new replica of table with name: '${name}' because one or more replicas already existed as tables.`);
+
+    for (const update of [{ Delete: { RegionName: EU } }, { Update: { RegionName: EU } }]) {
+      const missing = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [update] })));
+      assert.equal(missing.name, "ValidationException");
+      assert.equal(missing.message, "Update global table operation failed because one or more replicas were not part of the global table.");
+    }
+
+    const provisioned = uniqueName("gt-prov");
+    await ddb(EAST).send(new CreateTableCommand(provisionedInput(provisioned)));
+    const unscaled = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
+    assert.equal(unscaled.name, "ValidationException");
+    assert.equal(unscaled.message, "One or more parameter values were invalid: Table write capacity should either be Pay-Per-Request or AutoScaled.");
+    const scaled = await ddb(EAST).send(
+      new UpdateTableReplicaAutoScalingCommand({
+        TableName: provisioned,
+        ProvisionedWriteCapacityAutoScalingUpdate: { MinimumUnits: 5, MaximumUnits: 50, ScalingPolicyUpdate: { TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 } } },
+      }),
+    );
+    assert.equal(scaled.TableAutoScalingDescription?.Replicas?.[0]?.ReplicaProvisionedWriteCapacityAutoScalingSettings?.MaximumUnits, 50);
+    await ddb(EAST).send(
+      new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: WEST, ProvisionedThroughputOverride: { ReadCapacityUnits: 9 } } }] }),
+    );
+    const west = (await ddb(WEST).send(new DescribeTableCommand({ TableName: provisioned }))).Table;
+    assert.equal(west?.ProvisionedThroughput?.ReadCapacityUnits, 9);
+    assert.equal(west?.ProvisionedThroughput?.WriteCapacityUnits, 5);
+    assert.deepEqual(west?.Replicas?.find((r) => r.RegionName === WEST)?.ProvisionedThroughputOverride, { ReadCapacityUnits: 9 });
+    const described = await ddb(WEST).send(new DescribeTableReplicaAutoScalingCommand({ TableName: provisioned }));
+    assert.deepEqual(described.TableAutoScalingDescription?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+    assert.deepEqual(described.TableAutoScalingDescription?.Replicas?.[1]?.ReplicaProvisionedWriteCapacityAutoScalingSettings?.ScalingPolicies, [
+      { TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 } },
+    ]);
+
+    // Write capacity is the same everywhere; a replica's read override stays its own.
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: provisioned, ProvisionedThroughput: { ReadCapacityUnits: 6, WriteCapacityUnits: 8 } }));
+    await ddb(WEST).send(new UpdateTableCommand({ TableName: provisioned, DeletionProtectionEnabled: false }));
+    const throughput = async (r: string) => (await ddb(r).send(new DescribeTableCommand({ TableName: provisioned }))).Table?.ProvisionedThroughput;
+    assert.deepEqual([(await throughput(EAST))?.ReadCapacityUnits, (await throughput(EAST))?.WriteCapacityUnits], [6, 8]);
+    assert.deepEqual([(await throughput(WEST))?.ReadCapacityUnits, (await throughput(WEST))?.WriteCapacityUnits], [9, 8]);
+
+    // An on-demand global table cannot become provisioned without write auto scaling.
+    const onDemand = uniqueName("gt-ondemand");
+    await globalTable(onDemand, [WEST]);
+    const toProvisioned = await failure(
+      ddb(WEST).send(new UpdateTableCommand({ TableName: onDemand, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
+    );
+    assert.equal(toProvisioned.name, "ValidationException");
+    assert.equal(toProvisioned.message, "One or more parameter values were invalid: Table write capacity should either be Pay-Per-Request or AutoScaled.");
+  });
+
+  test("a replica's stream cannot be disabled; settings and TTL changed in one replica reach the others", async () => {
+    const name = uniqueName("gt-sync");
+    await globalTable(name, [WEST]);
+    const off = await failure(ddb(WEST).send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } })));
+    assert.equal(off.name, "ValidationException");
+    assert.equal(off.message, "One or more parameter values were invalid: Disabling Stream is not allowed for a Global Table replica.");
+
+    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "p" }, h: { S: "hello" } } }));
+    await ddb(WEST).send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "h", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "by-h", KeySchema: [{ AttributeName: "h", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } } }],
+      }),
+    );
+    const east = (await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.deepEqual(east?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort(), ["by-g", "by-h"]);
+    const found = await ddb(EAST).send(
+      new QueryCommand({ TableName: name, IndexName: "by-h", KeyConditionExpression: "h = :h", ExpressionAttributeValues: { ":h": { S: "hello" } } }),
+    );
+    assert.deepEqual(found.Items, [{ pk: { S: "p" }, h: { S: "hello" } }]);
+
+    await ddb(EAST).send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "exp" } }));
+    assert.deepEqual((await ddb(WEST).send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription, {
+      TimeToLiveStatus: "ENABLED",
+      AttributeName: "exp",
+    });
+    const now = Math.floor(nimbus.clock.now() / 1000);
+    await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "t" }, exp: { N: String(now + 10) } } }));
+    assert.ok(await item(EAST, name, "t"));
+    await nimbus.scheduler.advance(60_000);
+    assert.equal(await item(EAST, name, "t"), undefined);
+    assert.equal(await item(WEST, name, "t"), undefined);
+    // The TTL deletion is the service's in one region; the other region received a replicated delete.
+    const removes = await Promise.all(
+      [EAST, WEST].map(async (r) => {
+        const arn = (await ddb(r).send(new DescribeTableCommand({ TableName: name }))).Table?.LatestStreamArn ?? "";
+        return (await streamRecords(r, arn)).filter((x) => x.eventName === "REMOVE");
+      }),
+    );
+    assert.deepEqual(removes.map((r) => r.length), [1, 1]);
+    assert.equal(removes.filter((r) => r[0]?.userIdentity?.PrincipalId === "dynamodb.amazonaws.com").length, 1);
+  });
+
+  test("replica Delete removes the table there; the table left alone is regional again and keeps its stream", async () => {
+    const name = uniqueName("gt-del");
+    await globalTable(name, [WEST]);
+    await ddb(WEST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }));
+    const protectedErr = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Delete: { RegionName: WEST } }] })));
+    assert.equal(protectedErr.name, "ValidationException");
+    assert.equal(protectedErr.message, "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    await ddb(WEST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));
+
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Delete: { RegionName: WEST } }] }));
+    const gone = await failure(ddb(WEST).send(new DescribeTableCommand({ TableName: name })));
+    assert.equal(gone.name, "ResourceNotFoundException");
+    const east = (await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(east?.Replicas, undefined);
+    assert.equal(east?.GlobalTableVersion, undefined);
+    assert.deepEqual(east?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "alone" } } }));
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+  });
+
+  test("DeleteTable: the source region waits 24 hours after adding a replica; another replica may go at once", async () => {
+    const name = uniqueName("gt-drop");
+    await globalTable(name, [WEST, EU]);
+    const early = await failure(ddb(EAST).send(new DeleteTableCommand({ TableName: name })));
+    assert.equal(early.name, "ValidationException");
+    assert.equal(early.message, "Replica cannot be deleted because it has acted as a source region for new replica(s) being added to the table in the last 24 hours.");
+
+    await ddb(EU).send(new DeleteTableCommand({ TableName: name }));
+    const east = (await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.deepEqual(east?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+    await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "after" } } }));
+    assert.ok(await item(EAST, name, "after"));
+
+    await nimbus.scheduler.advance(24 * 60 * 60 * 1000);
+    await ddb(EAST).send(new DeleteTableCommand({ TableName: name }));
+    const west = (await ddb(WEST).send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(west?.GlobalTableVersion, undefined);
+    assert.equal(west?.ItemCount, 1);
+  });
+
+  test("legacy 2017.11.29: CreateGlobalTable, DescribeGlobalTable, ListGlobalTables, UpdateGlobalTable and their errors", async () => {
+    const name = uniqueName("gt-legacy");
+    const legacyTable = (extra: Partial<CreateTableCommandInput> = {}) =>
+      tableInput(name, { GlobalSecondaryIndexes: undefined, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" }, ...extra });
+
+    const notFound = await failure(ddb(EAST).send(new DescribeGlobalTableCommand({ GlobalTableName: name })));
+    assert.equal(notFound.name, "GlobalTableNotFoundException");
+    assert.equal(notFound.$metadata.httpStatusCode, 400);
+    assert.equal(notFound.message, `Global table with name '${name}' does not exist.`);
+
+    await ddb(EAST).send(new CreateTableCommand(legacyTable()));
+    const missing = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] })));
+    assert.equal(missing.name, "TableNotFoundException");
+    await ddb(WEST).send(new CreateTableCommand(legacyTable({ StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })));
+    const keysOnly = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] })));
+    assert.equal(keysOnly.name, "ValidationException");
+    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
+    await ddb(WEST).send(new CreateTableCommand(legacyTable()));
+
+    const created = await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
+    assert.deepEqual(created.GlobalTableDescription?.ReplicationGroup, [{ RegionName: EAST }, { RegionName: WEST }]);
+    assert.equal(created.GlobalTableDescription?.GlobalTableArn, `arn:aws:dynamodb::000000000000:global-table/${name}`);
+    assert.equal(created.GlobalTableDescription?.GlobalTableStatus, "ACTIVE");
+    const again = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }] })));
+    assert.equal(again.name, "GlobalTableAlreadyExistsException");
+    // DescribeTable does not show a legacy global table's replicas.
+    assert.equal((await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table?.GlobalTableVersion, undefined);
+
+    // Replication stamps the legacy bookkeeping attributes.
+    await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "x" } } }));
+    const copied = await item(EAST, name, "x");
+    assert.equal(copied?.["aws:rep:updateregion"]?.S, WEST);
+    assert.equal(copied?.["aws:rep:deleting"]?.BOOL, false);
+    assert.equal(copied?.["aws:rep:updatetime"]?.N, (nimbus.clock.now() / 1000).toFixed(6));
+
+    await ddb(EU).send(new CreateTableCommand(legacyTable()));
+    const exists = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
+    assert.equal(exists.name, "ReplicaAlreadyExistsException");
+    const absent = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Delete: { RegionName: EU } }] })));
+    assert.equal(absent.name, "ReplicaNotFoundException");
+    // A replica joins only while the global table is empty.
+    const notEmpty = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: EU } }] })));
+    assert.equal(notEmpty.name, "ValidationException");
+    await ddb(EAST).send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: "x" } } }));
+    assert.equal(await item(WEST, name, "x"), undefined);
+    const grown = await ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: EU } }] }));
+    assert.deepEqual(grown.GlobalTableDescription?.ReplicationGroup?.map((r) => r.RegionName), [EAST, WEST, EU]);
+    await ddb(EU).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "y" } } }));
+    assert.ok(await item(WEST, name, "y"));
+
+    const other = uniqueName("gt-legacy");
+    await ddb(EAST).send(new CreateTableCommand({ ...legacyTable(), TableName: other }));
+    await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: other, ReplicationGroup: [{ RegionName: EAST }] }));
+    const ours = (await ddb(EAST).send(new ListGlobalTablesCommand({}))).GlobalTables?.filter((t) => t.GlobalTableName === name || t.GlobalTableName === other);
+    assert.equal(ours?.length, 2);
+    const inEu = await ddb(EAST).send(new ListGlobalTablesCommand({ RegionName: EU }));
+    assert.ok(inEu.GlobalTables?.some((t) => t.GlobalTableName === name));
+    assert.ok(!inEu.GlobalTables?.some((t) => t.GlobalTableName === other));
+    const first = await ddb(EAST).send(new ListGlobalTablesCommand({ Limit: 1 }));
+    assert.equal(first.GlobalTables?.length, 1);
+    assert.equal(first.LastEvaluatedGlobalTableName, first.GlobalTables?.[0]?.GlobalTableName);
+    const next = await ddb(EAST).send(new ListGlobalTablesCommand({ Limit: 1, ExclusiveStartGlobalTableName: first.LastEvaluatedGlobalTableName }));
+    assert.ok((next.GlobalTables?.[0]?.GlobalTableName ?? "") > (first.LastEvaluatedGlobalTableName ?? ""));
+
+    const shrunk = await ddb(WEST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Delete: { RegionName: EU } }] }));
+    assert.deepEqual(shrunk.GlobalTableDescription?.ReplicationGroup?.map((r) => r.RegionName), [EAST, WEST]);
+    await ddb(EU).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "eu-only" } } }));
+    assert.equal(await item(EAST, name, "eu-only"), undefined);
+    assert.ok(await item(EU, name, "y"), "the removed replica keeps its table and items");
+  });
+
+  test("legacy: a table of another key schema cannot join; DeleteTable of a replica leaves the global table", async () => {
+    const name = uniqueName("gt-legacy-drop");
+    const streamed = { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } as const;
+    await ddb(EAST).send(new CreateTableCommand(provisionedInput(name, streamed)));
+    await ddb(WEST).send(
+      new CreateTableCommand(provisionedInput(name, { ...streamed, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "N" }] })),
+    );
+    const mismatch = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] })));
+    assert.equal(mismatch.name, "ValidationException");
+    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
+    await ddb(WEST).send(new CreateTableCommand(provisionedInput(name, streamed)));
+    await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
+
+    const off = await failure(ddb(WEST).send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } })));
+    assert.equal(off.message, "One or more parameter values were invalid: Disabling Stream is not allowed for a Global Table replica.");
+    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
+    const described = await ddb(EAST).send(new DescribeGlobalTableCommand({ GlobalTableName: name }));
+    assert.deepEqual(described.GlobalTableDescription?.ReplicationGroup, [{ RegionName: EAST }]);
+    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "still" } } }));
+    assert.equal((await item(EAST, name, "still"))?.["aws:rep:updateregion"]?.S, EAST);
+  });
+
+  test("legacy settings: DescribeGlobalTableSettings and UpdateGlobalTableSettings; a 2019.11.21 table is no legacy global table", async () => {
+    const name = uniqueName("gt-settings");
+    for (const r of [EAST, WEST]) {
+      await ddb(r).send(new CreateTableCommand(provisionedInput(name, { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } })));
+    }
+    await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
+    const updated = await ddb(EAST).send(
+      new UpdateGlobalTableSettingsCommand({
+        GlobalTableName: name,
+        GlobalTableProvisionedWriteCapacityUnits: 12,
+        ReplicaSettingsUpdate: [{ RegionName: WEST, ReplicaProvisionedReadCapacityUnits: 7 }],
+      }),
+    );
+    assert.deepEqual(
+      updated.ReplicaSettings?.map((r) => [r.RegionName, r.ReplicaProvisionedReadCapacityUnits, r.ReplicaProvisionedWriteCapacityUnits]),
+      [
+        [EAST, 5, 12],
+        [WEST, 7, 12],
+      ],
+    );
+    const described = await ddb(WEST).send(new DescribeGlobalTableSettingsCommand({ GlobalTableName: name }));
+    assert.equal(described.ReplicaSettings?.[1]?.ReplicaBillingModeSummary?.BillingMode, "PROVISIONED");
+    assert.equal((await ddb(WEST).send(new DescribeTableCommand({ TableName: name }))).Table?.ProvisionedThroughput?.WriteCapacityUnits, 12);
+    const unknown = await failure(ddb(EAST).send(new UpdateGlobalTableSettingsCommand({ GlobalTableName: name, ReplicaSettingsUpdate: [{ RegionName: EU, ReplicaProvisionedReadCapacityUnits: 1 }] })));
+    assert.equal(unknown.name, "ReplicaNotFoundException");
+
+    const current = uniqueName("gt-v2");
+    await globalTable(current, [WEST]);
+    const v1 = await failure(ddb(EAST).send(new DescribeGlobalTableSettingsCommand({ GlobalTableName: current })));
+    assert.equal(v1.name, "GlobalTableNotFoundException");
+    assert.equal(v1.message, `Global table with name '${current}' does not exist.`);
+  });
+});
+
+test("a global table and its replication survive a restart on the same data dir", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-gt-"));
+  const name = uniqueName("gt-persist");
+  try {
+    const first = await startTestNimbus({ inMemory: false, dataDir });
+    const east = new DynamoDBClient(first.clientConfig({ region: EAST }));
+    await east.send(new CreateTableCommand(tableInput(name)));
+    await east.send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST } }] }));
+    await east.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "one" } } }));
+    east.destroy();
+    await first.close();
+
+    const second = await startTestNimbus({ inMemory: false, dataDir });
+    const west = new DynamoDBClient(second.clientConfig({ region: WEST }));
+    const eastAgain = new DynamoDBClient(second.clientConfig({ region: EAST }));
+    try {
+      const described = (await west.send(new DescribeTableCommand({ TableName: name }))).Table;
+      assert.deepEqual(described?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+      assert.ok((await west.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "one" } } }))).Item);
+      await west.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "two" } } }));
+      assert.ok((await eastAgain.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "two" } } }))).Item);
+    } finally {
+      west.destroy();
+      eastAgain.destroy();
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
