@@ -36,6 +36,7 @@ import {
   putBucketRequestPayment,
   getBucketEncryption,
   getBucketPolicy,
+  getBucketPolicyStatus,
   getBucketWebsite,
   putBucketAccelerateConfiguration,
   putBucketEncryption,
@@ -67,6 +68,7 @@ import { deleteBucketReplication, getBucketReplication, putBucketReplication } f
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
 import { withExpectedOwnerChecks } from "./expected-owner.js";
+import { analyticsConfigurations, intelligentTieringConfigurations, inventoryConfigurations, metricsConfigurations } from "./handlers/id-configs.js";
 import {
   getObjectLegalHold,
   getObjectLockConfiguration,
@@ -130,6 +132,10 @@ export default defineService<S3Operations, S3Store>({
     GetObjectRetention: "Retention",
     GetObjectLegalHold: "LegalHold",
     UploadPartCopy: "CopyPartResult",
+    ListBucketAnalyticsConfigurations: "ListBucketAnalyticsConfigurationResult",
+    ListBucketInventoryConfigurations: "ListInventoryConfigurationsResult",
+    ListBucketMetricsConfigurations: "ListMetricsConfigurationsResult",
+    ListBucketIntelligentTieringConfigurations: "ListBucketIntelligentTieringConfigurationsOutput",
   },
   handlers: withExpectedOwnerChecks({
     CreateBucket: createBucket,
@@ -205,5 +211,22 @@ export default defineService<S3Operations, S3Store>({
     GetObjectRetention: getObjectRetention,
     PutObjectLegalHold: putObjectLegalHold,
     GetObjectLegalHold: getObjectLegalHold,
+    GetBucketPolicyStatus: getBucketPolicyStatus,
+    PutBucketAnalyticsConfiguration: analyticsConfigurations.put,
+    GetBucketAnalyticsConfiguration: analyticsConfigurations.get,
+    DeleteBucketAnalyticsConfiguration: analyticsConfigurations.delete,
+    ListBucketAnalyticsConfigurations: analyticsConfigurations.list,
+    PutBucketInventoryConfiguration: inventoryConfigurations.put,
+    GetBucketInventoryConfiguration: inventoryConfigurations.get,
+    DeleteBucketInventoryConfiguration: inventoryConfigurations.delete,
+    ListBucketInventoryConfigurations: inventoryConfigurations.list,
+    PutBucketMetricsConfiguration: metricsConfigurations.put,
+    GetBucketMetricsConfiguration: metricsConfigurations.get,
+    DeleteBucketMetricsConfiguration: metricsConfigurations.delete,
+    ListBucketMetricsConfigurations: metricsConfigurations.list,
+    PutBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.put,
+    GetBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.get,
+    DeleteBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.delete,
+    ListBucketIntelligentTieringConfigurations: intelligentTieringConfigurations.list,
   }),
 });

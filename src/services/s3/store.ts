@@ -122,7 +122,10 @@ export const S3_MIGRATIONS: readonly string[] = [
 
 export type Versioning = "Enabled" | "Suspended";
 
-export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock";
+export type BucketConfigKind =
+  | "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock"
+  // Configurations kept by Id, each row a JSON map Id -> configuration (handlers/id-configs.ts).
+  | "analytics" | "inventory" | "metrics" | "intelligentTiering";
 
 export interface Tag {
   readonly Key: string;
