@@ -60,7 +60,8 @@ function limitsValues(key: string, values: Json[]): boolean {
 function conditionLimits(condition: Json | undefined): boolean {
   if (typeof condition !== "object" || condition === null || Array.isArray(condition)) return false;
   for (const [rawOperator, block] of Object.entries(condition)) {
-    const operator = rawOperator.toLowerCase().replace(/^for(any|all)values:/, "");
+    // ForAllValues holds for a request without the key, so only ForAnyValue narrows.
+    const operator = rawOperator.toLowerCase().replace(/^foranyvalue:/, "");
     if (!LIMITING_OPERATORS.has(operator)) continue;
     if (typeof block !== "object" || block === null || Array.isArray(block)) continue;
     for (const [rawKey, value] of Object.entries(block)) {
