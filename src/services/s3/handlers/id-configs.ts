@@ -15,10 +15,6 @@ import {
   validateIntelligentTiering,
   validateInventory,
   validateMetrics,
-  type AnalyticsConfiguration,
-  type IntelligentTieringConfiguration,
-  type InventoryConfiguration,
-  type MetricsConfiguration,
 } from "../id-configs.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
@@ -40,27 +36,18 @@ interface ListPage {
   readonly NextContinuationToken?: string;
 }
 
-interface FamilySpec<C extends { readonly Id: string }, M extends string> {
-  readonly kind: BucketConfigKind;
-  /** The input member of Put and output member of Get ("AnalyticsConfiguration"); List's is `${member}List`. */
-  readonly member: M;
-  readonly validate: (config: C, id: string) => void;
-}
-
-function idConfigFamily<C extends { readonly Id: string }, M extends string>(spec: FamilySpec<C, M>) {
-  const { kind, member } = spec;
+/**
+ * The four handlers of one kind. `member` names the document in Put's input and Get's output
+ * ("AnalyticsConfiguration"); List's output holds the page as `${member}List`.
+ */
+function idConfigFamily<C extends { readonly Id: string }, M extends string>(kind: BucketConfigKind, member: M, validate: (config: C, id: string) => void) {
   const stored = (ctx: S3Context, bucket: string): C[] => ctx.store.config<C[]>(bucket, kind) ?? [];
-  const find = (ctx: S3Context, input: IdInput): C => {
-    const config = stored(ctx, requireBucket(ctx, input.Bucket).name).find((c) => c.Id === input.Id);
-    if (config === undefined) throw errors.NoSuchConfiguration();
-    return config;
-  };
 
   return {
     put(input: IdInput & { readonly [K in M]: C }, ctx: S3Context): Record<string, never> {
       requireBucket(ctx, input.Bucket);
       const config = input[member];
-      spec.validate(config, input.Id);
+      validate(config, input.Id);
       ctx.store.transaction(() => {
         const bucket = requireBucket(ctx, input.Bucket).name;
         const others = stored(ctx, bucket).filter((c) => c.Id !== input.Id);
@@ -71,14 +58,17 @@ function idConfigFamily<C extends { readonly Id: string }, M extends string>(spe
     },
 
     get(input: IdInput, ctx: S3Context): { [K in M]: C } {
-      return { [member]: find(ctx, input) } as { [K in M]: C };
+      const config = stored(ctx, requireBucket(ctx, input.Bucket).name).find((c) => c.Id === input.Id);
+      if (config === undefined) throw errors.NoSuchConfiguration();
+      return { [member]: config } as { [K in M]: C };
     },
 
     delete(input: IdInput, ctx: S3Context): Record<string, never> {
       ctx.store.transaction(() => {
-        find(ctx, input);
         const bucket = requireBucket(ctx, input.Bucket).name;
-        const rest = stored(ctx, bucket).filter((c) => c.Id !== input.Id);
+        const all = stored(ctx, bucket);
+        const rest = all.filter((c) => c.Id !== input.Id);
+        if (rest.length === all.length) throw errors.NoSuchConfiguration();
         if (rest.length) ctx.store.setConfig(bucket, kind, rest);
         else ctx.store.deleteConfig(bucket, kind);
       });
@@ -103,26 +93,7 @@ function idConfigFamily<C extends { readonly Id: string }, M extends string>(spe
   };
 }
 
-export const analyticsConfigurations = idConfigFamily<AnalyticsConfiguration, "AnalyticsConfiguration">({
-  kind: "analytics",
-  member: "AnalyticsConfiguration",
-  validate: validateAnalytics,
-});
-
-export const inventoryConfigurations = idConfigFamily<InventoryConfiguration, "InventoryConfiguration">({
-  kind: "inventory",
-  member: "InventoryConfiguration",
-  validate: validateInventory,
-});
-
-export const metricsConfigurations = idConfigFamily<MetricsConfiguration, "MetricsConfiguration">({
-  kind: "metrics",
-  member: "MetricsConfiguration",
-  validate: validateMetrics,
-});
-
-export const intelligentTieringConfigurations = idConfigFamily<IntelligentTieringConfiguration, "IntelligentTieringConfiguration">({
-  kind: "intelligentTiering",
-  member: "IntelligentTieringConfiguration",
-  validate: validateIntelligentTiering,
-});
+export const analyticsConfigurations = idConfigFamily("analytics", "AnalyticsConfiguration", validateAnalytics);
+export const inventoryConfigurations = idConfigFamily("inventory", "InventoryConfiguration", validateInventory);
+export const metricsConfigurations = idConfigFamily("metrics", "MetricsConfiguration", validateMetrics);
+export const intelligentTieringConfigurations = idConfigFamily("intelligentTiering", "IntelligentTieringConfiguration", validateIntelligentTiering);
