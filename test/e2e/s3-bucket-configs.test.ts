@@ -1,5 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import {
   CreateBucketCommand,
   DeleteBucketAnalyticsConfigurationCommand,
@@ -12,15 +14,18 @@ import {
   GetBucketInventoryConfigurationCommand,
   GetBucketMetricsConfigurationCommand,
   GetBucketPolicyStatusCommand,
+  GetObjectCommand,
   ListBucketAnalyticsConfigurationsCommand,
   ListBucketIntelligentTieringConfigurationsCommand,
   ListBucketInventoryConfigurationsCommand,
   ListBucketMetricsConfigurationsCommand,
+  ListObjectsV2Command,
   PutBucketAnalyticsConfigurationCommand,
   PutBucketIntelligentTieringConfigurationCommand,
   PutBucketInventoryConfigurationCommand,
   PutBucketMetricsConfigurationCommand,
   PutBucketPolicyCommand,
+  PutObjectCommand,
   S3Client,
   type AnalyticsConfiguration,
   type IntelligentTieringConfiguration,
@@ -290,5 +295,63 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     assert.equal(await status({ Principal: "*", Condition: { StringLike: { "aws:SourceVpc": "vpc-*" } } }), true);
     assert.equal(await status({ Principal: "*", Condition: { StringNotEquals: { "aws:SourceVpc": "vpc-91237329" } } }), true);
     assert.equal(await status({ Principal: "*", Effect: "Deny" }), false);
+  });
+
+  test("inventory reports: a gzipped CSV, manifest.json, manifest.checksum and symlink.txt in the destination, once per period", async () => {
+    const HOUR = 3_600_000;
+    const source = await bucket("inv-src");
+    const destination = await bucket("inv-dst");
+    const bodies: Record<string, string> = { "data/a.txt": "hello", "data/b c\"q.txt": "second object", "other/x.txt": "not in the report" };
+    for (const [key, body] of Object.entries(bodies)) await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: body }));
+    const config: InventoryConfiguration = {
+      Id: "daily-report",
+      IsEnabled: true,
+      Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${destination}`, Format: "CSV", Prefix: "reports" } },
+      Filter: { Prefix: "data/" },
+      IncludedObjectVersions: "Current",
+      OptionalFields: ["ETag", "Size", "StorageClass", "LastModifiedDate"],
+      Schedule: { Frequency: "Daily" },
+    };
+    await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: source, Id: config.Id, InventoryConfiguration: config }));
+    const keys = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: destination }))).Contents ?? []).map((o) => o.Key ?? "");
+    const read = async (key: string) => Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: destination, Key: key }))).Body!.transformToByteArray());
+    assert.deepEqual(await keys(), []);
+
+    await nimbus.scheduler.advance(HOUR); // 2026-01-15T13:00Z: the first sweep after the configuration
+    const base = `reports/${source}/daily-report`;
+    const written = await keys();
+    assert.equal(written.length, 4, written.join(" "));
+    const dataKey = written.find((k) => k.startsWith(`${base}/data/`)) ?? "";
+    assert.match(dataKey, /^reports\/.+\/daily-report\/data\/[0-9a-f-]{36}\.csv\.gz$/);
+    assert.ok(written.includes(`${base}/2026-01-15T13-00Z/manifest.json`));
+    assert.ok(written.includes(`${base}/2026-01-15T13-00Z/manifest.checksum`));
+    assert.ok(written.includes(`${base}/hive/dt=2026-01-15-13-00/symlink.txt`));
+
+    const data = await read(dataKey);
+    const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
+    const etag = (body: string) => md5(Buffer.from(body));
+    const modified = new Date(Date.parse("2026-01-15T12:00:00.000Z")).toISOString();
+    assert.equal(
+      gunzipSync(data).toString("utf8"),
+      `"${source}","data/a.txt","5","${modified}","${etag("hello")}","STANDARD"\n` +
+        `"${source}","data/b%20c%22q.txt","13","${modified}","${etag("second object")}","STANDARD"\n`,
+    );
+    const manifestBytes = await read(`${base}/2026-01-15T13-00Z/manifest.json`);
+    assert.deepEqual(JSON.parse(manifestBytes.toString("utf8")), {
+      sourceBucket: source,
+      destinationBucket: `arn:aws:s3:::${destination}`,
+      version: "2016-11-30",
+      creationTimestamp: String(Date.parse("2026-01-15T13:00:00.000Z")),
+      fileFormat: "CSV",
+      fileSchema: "Bucket, Key, Size, LastModifiedDate, ETag, StorageClass",
+      files: [{ key: dataKey, size: data.length, MD5checksum: md5(data) }],
+    });
+    assert.equal((await read(`${base}/2026-01-15T13-00Z/manifest.checksum`)).toString("utf8"), md5(manifestBytes));
+    assert.equal((await read(`${base}/hive/dt=2026-01-15-13-00/symlink.txt`)).toString("utf8"), `s3://${destination}/${dataKey}\n`);
+
+    await nimbus.scheduler.advance(10 * HOUR); // 23:00 the same day: the day's report is out
+    assert.equal((await keys()).length, 4);
+    await nimbus.scheduler.advance(HOUR); // 2026-01-16T00:00Z: the next day's report
+    assert.deepEqual((await keys()).filter((k) => k.endsWith("manifest.json")), [`${base}/2026-01-15T13-00Z/manifest.json`, `${base}/2026-01-16T00-00Z/manifest.json`]);
   });
 });

@@ -75,12 +75,15 @@ export function validateAnalytics(config: AnalyticsConfiguration, id: string): v
 export const INVENTORY_FORMATS = ["CSV", "ORC", "Parquet"] as const;
 export const INVENTORY_FREQUENCIES = ["Daily", "Weekly"] as const;
 export const INVENTORY_VERSIONS = ["All", "Current"] as const;
-/** InventoryOptionalField of the current S3 model. */
+/**
+ * InventoryOptionalField of the current S3 model, in the order report columns come (the
+ * manifest example's fileSchema up to ObjectOwner; the fields added since then after it).
+ */
 export const INVENTORY_OPTIONAL_FIELDS = [
   "Size",
   "LastModifiedDate",
-  "StorageClass",
   "ETag",
+  "StorageClass",
   "IsMultipartUploaded",
   "ReplicationStatus",
   "EncryptionStatus",
@@ -88,11 +91,11 @@ export const INVENTORY_OPTIONAL_FIELDS = [
   "ObjectLockMode",
   "ObjectLockLegalHoldStatus",
   "IntelligentTieringAccessTier",
-  "IntelligentTieringReferenceDate",
   "BucketKeyStatus",
   "ChecksumAlgorithm",
   "ObjectAccessControlList",
   "ObjectOwner",
+  "IntelligentTieringReferenceDate",
   "LifecycleExpirationDate",
   "ObjectLockEventHoldStatus",
   "ObjectLockEventHoldDuration",

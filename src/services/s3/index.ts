@@ -64,6 +64,7 @@ import { startNotifications } from "./notify.js";
 import { startLifecycle } from "./lifecycle-runner.js";
 import { startRestores } from "./restore-runner.js";
 import { startReplication } from "./replication.js";
+import { startInventory } from "./inventory-runner.js";
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./handlers/replication-config.js";
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
@@ -87,7 +88,7 @@ export type S3Context = HandlerContext<S3Store>;
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
   start: (env, store) => {
-    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store)];
+    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store), startInventory(env, store)];
     return () => stops.forEach((stop) => stop());
   },
   // The response root elements S3 sends, which the models do not name.

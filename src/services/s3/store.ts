@@ -125,7 +125,9 @@ export type Versioning = "Enabled" | "Suspended";
 export type BucketConfigKind =
   | "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock"
   // Configurations kept by Id, each row a JSON map Id -> configuration (handlers/id-configs.ts).
-  | "analytics" | "inventory" | "metrics" | "intelligentTiering";
+  | "analytics" | "inventory" | "metrics" | "intelligentTiering"
+  // When each inventory configuration last delivered a report (inventory-runner.ts).
+  | "inventoryDeliveries";
 
 export interface Tag {
   readonly Key: string;
