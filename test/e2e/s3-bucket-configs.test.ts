@@ -266,6 +266,8 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     assert.deepEqual(await rejected(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: "m", ExpectedBucketOwner: "111111111111" }))), denied);
     assert.deepEqual(await rejected(s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
     assert.deepEqual(await rejected(s3.send(new GetBucketPolicyStatusCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
+    assert.deepEqual(await rejected(s3.send(new ListBucketIntelligentTieringConfigurationsCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
+    assert.deepEqual(await rejected(s3.send(new DeleteBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "a", ExpectedBucketOwner: "111111111111" }))), denied);
 
     await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: name, Id: "i", InventoryConfiguration: inventory("i") }));
     await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "t", IntelligentTieringConfiguration: tiering("t") }));

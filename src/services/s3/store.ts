@@ -124,7 +124,7 @@ export type Versioning = "Enabled" | "Suspended";
 
 export type BucketConfigKind =
   | "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock"
-  // Configurations kept by Id, each row a JSON map Id -> configuration (handlers/id-configs.ts).
+  // Configurations kept by Id, each row the bucket's documents of the kind sorted by Id (handlers/id-configs.ts).
   | "analytics" | "inventory" | "metrics" | "intelligentTiering"
   // When each inventory configuration last delivered a report (inventory-runner.ts).
   | "inventoryDeliveries";
