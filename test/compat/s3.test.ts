@@ -283,4 +283,43 @@ print(json.dumps(out))
     await cli("s3", "rm", `s3://${bucket}/tree/a/mid.txt`);
     assert.deepEqual(lines(await cli("s3", "sync", `s3://${bucket}/tree/`, down, "--delete", "--no-progress")), [`delete: ${local("a", "mid.txt")}`]);
   });
+
+  test("bucket configurations by Id with the CLI and boto3: inventory, Intelligent-Tiering, metrics, policy status", async () => {
+    const bucket = uniqueName("cli-configs");
+    await cli("s3api", "create-bucket", "--bucket", bucket);
+    const inventory = {
+      Id: "weekly",
+      IsEnabled: true,
+      Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::reports", Format: "CSV", Prefix: "inv" } },
+      IncludedObjectVersions: "Current",
+      OptionalFields: ["Size", "ETag"],
+      Schedule: { Frequency: "Weekly" },
+    };
+    await cli("s3api", "put-bucket-inventory-configuration", "--bucket", bucket, "--id", "weekly", "--inventory-configuration", JSON.stringify(inventory));
+    assert.deepEqual(JSON.parse(await cli("s3api", "list-bucket-inventory-configurations", "--bucket", bucket)), { IsTruncated: false, InventoryConfigurationList: [inventory] });
+    const tiering = { Id: "archive", Status: "Enabled", Tierings: [{ Days: 90, AccessTier: "ARCHIVE_ACCESS" }] };
+    await cli("s3api", "put-bucket-intelligent-tiering-configuration", "--bucket", bucket, "--id", "archive", "--intelligent-tiering-configuration", JSON.stringify(tiering));
+    assert.deepEqual(JSON.parse(await cli("s3api", "get-bucket-intelligent-tiering-configuration", "--bucket", bucket, "--id", "archive")), {
+      IntelligentTieringConfiguration: tiering,
+    });
+    assert.equal(
+      await cliError("s3api", "get-bucket-metrics-configuration", "--bucket", bucket, "--id", "none"),
+      "An error occurred (NoSuchConfiguration) when calling the GetBucketMetricsConfiguration operation: The specified configuration does not exist.",
+    );
+    const r = await boto3(
+      nimbus.url,
+      `
+s3 = boto3.client("s3", endpoint_url=ENDPOINT)
+bucket = ${JSON.stringify(bucket)}
+s3.put_bucket_metrics_configuration(Bucket=bucket, Id="docs", MetricsConfiguration={"Id": "docs", "Filter": {"Prefix": "docs/"}})
+metrics = s3.list_bucket_metrics_configurations(Bucket=bucket)
+policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % bucket}]}
+s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+status = s3.get_bucket_policy_status(Bucket=bucket)
+print(json.dumps({"metrics": metrics["MetricsConfigurationList"], "truncated": metrics["IsTruncated"], "public": status["PolicyStatus"]["IsPublic"]}))
+`,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { metrics: [{ Id: "docs", Filter: { Prefix: "docs/" } }], truncated: false, public: true });
+  });
 });

@@ -92,6 +92,15 @@ export const errors = defineErrors({
     message: "Cross S3 location logging not allowed.",
   },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
+  // Analytics, inventory, metrics and Intelligent-Tiering configurations (handlers/id-configs.ts).
+  NoSuchConfiguration: { code: "NoSuchConfiguration", status: 404, message: "The specified configuration does not exist." },
+  TooManyConfigurations: {
+    code: "TooManyConfigurations",
+    status: 400,
+    message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit.",
+  },
+  IdMismatch: { code: "IdMismatch", status: 400, message: "Document ID does not match the specified configuration ID." },
+  InvalidS3DestinationBucket: { code: "InvalidS3DestinationBucket", status: 400, message: "Invalid bucket ARN." },
 });
 
 export function noSuchBucket(bucket: string): AwsError {

@@ -36,6 +36,7 @@ import {
   putBucketRequestPayment,
   getBucketEncryption,
   getBucketPolicy,
+  getBucketPolicyStatus,
   getBucketWebsite,
   putBucketAccelerateConfiguration,
   putBucketEncryption,
@@ -63,10 +64,12 @@ import { startNotifications } from "./notify.js";
 import { startLifecycle } from "./lifecycle-runner.js";
 import { startRestores } from "./restore-runner.js";
 import { startReplication } from "./replication.js";
+import { startInventory } from "./inventory-runner.js";
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./handlers/replication-config.js";
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
 import { withExpectedOwnerChecks } from "./expected-owner.js";
+import { analyticsConfigurations, intelligentTieringConfigurations, inventoryConfigurations, metricsConfigurations } from "./handlers/id-configs.js";
 import {
   getObjectLegalHold,
   getObjectLockConfiguration,
@@ -85,7 +88,7 @@ export type S3Context = HandlerContext<S3Store>;
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
   start: (env, store) => {
-    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store)];
+    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store), startInventory(env, store)];
     return () => stops.forEach((stop) => stop());
   },
   // The response root elements S3 sends, which the models do not name.
@@ -130,6 +133,10 @@ export default defineService<S3Operations, S3Store>({
     GetObjectRetention: "Retention",
     GetObjectLegalHold: "LegalHold",
     UploadPartCopy: "CopyPartResult",
+    ListBucketAnalyticsConfigurations: "ListBucketAnalyticsConfigurationResult",
+    ListBucketInventoryConfigurations: "ListInventoryConfigurationsResult",
+    ListBucketMetricsConfigurations: "ListMetricsConfigurationsResult",
+    ListBucketIntelligentTieringConfigurations: "ListBucketIntelligentTieringConfigurationsOutput",
   },
   handlers: withExpectedOwnerChecks({
     CreateBucket: createBucket,
@@ -205,5 +212,22 @@ export default defineService<S3Operations, S3Store>({
     GetObjectRetention: getObjectRetention,
     PutObjectLegalHold: putObjectLegalHold,
     GetObjectLegalHold: getObjectLegalHold,
+    GetBucketPolicyStatus: getBucketPolicyStatus,
+    PutBucketAnalyticsConfiguration: analyticsConfigurations.put,
+    GetBucketAnalyticsConfiguration: analyticsConfigurations.get,
+    DeleteBucketAnalyticsConfiguration: analyticsConfigurations.delete,
+    ListBucketAnalyticsConfigurations: analyticsConfigurations.list,
+    PutBucketInventoryConfiguration: inventoryConfigurations.put,
+    GetBucketInventoryConfiguration: inventoryConfigurations.get,
+    DeleteBucketInventoryConfiguration: inventoryConfigurations.delete,
+    ListBucketInventoryConfigurations: inventoryConfigurations.list,
+    PutBucketMetricsConfiguration: metricsConfigurations.put,
+    GetBucketMetricsConfiguration: metricsConfigurations.get,
+    DeleteBucketMetricsConfiguration: metricsConfigurations.delete,
+    ListBucketMetricsConfigurations: metricsConfigurations.list,
+    PutBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.put,
+    GetBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.get,
+    DeleteBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.delete,
+    ListBucketIntelligentTieringConfigurations: intelligentTieringConfigurations.list,
   }),
 });

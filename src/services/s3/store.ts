@@ -122,7 +122,12 @@ export const S3_MIGRATIONS: readonly string[] = [
 
 export type Versioning = "Enabled" | "Suspended";
 
-export type BucketConfigKind = "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock";
+export type BucketConfigKind =
+  | "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock"
+  // Configurations kept by Id, each row the bucket's documents of the kind sorted by Id (handlers/id-configs.ts).
+  | "analytics" | "inventory" | "metrics" | "intelligentTiering"
+  // When each inventory configuration last delivered a report (inventory-runner.ts).
+  | "inventoryDeliveries";
 
 export interface Tag {
   readonly Key: string;

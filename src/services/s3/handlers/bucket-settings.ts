@@ -20,6 +20,8 @@ import type {
   GetBucketEncryptionOutput,
   GetBucketPolicyInput,
   GetBucketPolicyOutput,
+  GetBucketPolicyStatusInput,
+  GetBucketPolicyStatusOutput,
   GetBucketWebsiteInput,
   GetBucketWebsiteOutput,
   PutBucketAccelerateConfigurationInput,
@@ -35,6 +37,7 @@ import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument, invalidRequest, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
+import { isPublicPolicy } from "../policy-status.js";
 
 // --- policy ------------------------------------------------------------------------------------
 
@@ -93,6 +96,13 @@ export function getBucketPolicy(input: GetBucketPolicyInput, ctx: S3Context): Ge
   const policy = ctx.store.config<string>(bucket.name, "policy");
   if (policy === undefined) throw errors.NoSuchBucketPolicy({}, { fields: { BucketName: bucket.name } });
   return { Policy: policy };
+}
+
+export function getBucketPolicyStatus(input: GetBucketPolicyStatusInput, ctx: S3Context): GetBucketPolicyStatusOutput {
+  const bucket = requireBucket(ctx, input.Bucket);
+  const policy = ctx.store.config<string>(bucket.name, "policy");
+  if (policy === undefined) throw errors.NoSuchBucketPolicy({}, { fields: { BucketName: bucket.name } });
+  return { PolicyStatus: { IsPublic: isPublicPolicy(policy) } };
 }
 
 export function deleteBucketPolicy(input: DeleteBucketPolicyInput, ctx: S3Context): DeleteBucketPolicyOutput {

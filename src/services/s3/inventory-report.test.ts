@@ -1,0 +1,86 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import type { InventoryConfiguration } from "./id-configs.js";
+import { inventoryCsv, inventoryReport, inventoryRows, inventorySchema } from "./inventory-report.js";
+import { periodStart } from "./inventory-runner.js";
+import type { ObjectRow } from "./store.js";
+
+const T = Date.parse("2026-03-04T05:06:07.000Z");
+
+function row(key: string, changes: Partial<ObjectRow> = {}): ObjectRow {
+  return {
+    ...{
+      seq: 1, bucket: "src", key, version_id: "null", is_latest: 1, delete_marker: 0, blob_id: "b", size: 3, etag: '"abc"', last_modified: T,
+      content_type: null, content_encoding: null, content_disposition: null, content_language: null, cache_control: null, expires: null,
+      website_redirect: null, metadata: "{}", tags: "[]", storage_class: "STANDARD", checksum_algorithm: "CRC64NVME", checksum_value: "x",
+      checksum_type: "FULL_OBJECT", parts_count: null, part_sizes: null, part_checksums: null, acl: null, encryption: null,
+      restore_completes_at: null, restore_expires_at: null, replication_status: null, owner_account: "000000000000",
+    },
+    ...changes,
+  };
+}
+
+const config = (changes: Partial<InventoryConfiguration> = {}): InventoryConfiguration => ({
+  ...{
+    Id: "inv",
+    IsEnabled: true,
+    Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV" } },
+    IncludedObjectVersions: "Current",
+    Schedule: { Frequency: "Daily" },
+  },
+  ...changes,
+});
+
+describe("inventory reports", () => {
+  test("the schema: fixed columns, version columns for All, optional fields in S3's order whatever order they were asked in", () => {
+    assert.deepEqual(inventorySchema(config()), ["Bucket", "Key"]);
+    assert.deepEqual(inventorySchema(config({ IncludedObjectVersions: "All", OptionalFields: ["StorageClass", "Size", "ETag"] })), [
+      "Bucket", "Key", "VersionId", "IsLatest", "IsDeleteMarker", "Size", "ETag", "StorageClass",
+    ]);
+  });
+
+  test("Current lists current objects only; All lists noncurrent versions and delete markers; the prefix filters", () => {
+    const rows = [row("a/1", { is_latest: 0, version_id: "v1" }), row("a/1", { delete_marker: 1, version_id: "v2" }), row("a/2"), row("b/3")];
+    assert.deepEqual(inventoryRows(rows, config()).map((r) => r.key), ["a/2", "b/3"]);
+    assert.deepEqual(inventoryRows(rows, config({ IncludedObjectVersions: "All", Filter: { Prefix: "a/" } })).map((r) => [r.key, r.version_id]), [
+      ["a/1", "v1"], ["a/1", "v2"], ["a/2", "null"],
+    ]);
+  });
+
+  test("rows are quoted CSV with URL-encoded keys, empty values where a delete marker has none", () => {
+    const schema = inventorySchema(config({ IncludedObjectVersions: "All", OptionalFields: ["Size", "ETag", "IsMultipartUploaded", "EncryptionStatus", "ChecksumAlgorithm", "ObjectOwner"] }));
+    const csv = inventoryCsv("src", [row('x "y".txt', { parts_count: 2 }), row("gone", { delete_marker: 1, version_id: "v9", is_latest: 1 })], schema);
+    assert.equal(
+      csv,
+      '"src","x%20%22y%22.txt","","true","false","3","abc","true","SSE-S3","CRC64NVME",""\n' + '"src","gone","v9","true","true","","","","","CRC64NVME",""\n',
+    );
+  });
+
+  test("the report's objects: data file, manifest naming it with size and MD5, the manifest's checksum, the Hive symlink", () => {
+    const objects = inventoryReport("src", config({ Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "p/" } } }), [row("k")], T, "id-1");
+    assert.deepEqual(objects.map((o) => o.key), [
+      "p/src/inv/data/id-1.csv.gz",
+      "p/src/inv/2026-03-04T05-06Z/manifest.json",
+      "p/src/inv/2026-03-04T05-06Z/manifest.checksum",
+      "p/src/inv/hive/dt=2026-03-04-05-06/symlink.txt",
+    ]);
+    const [data, manifest, checksum, symlink] = objects.map((o) => o.body);
+    assert.ok(data && manifest && checksum && symlink);
+    assert.equal(gunzipSync(data).toString(), '"src","k"\n');
+    const parsed = JSON.parse(manifest.toString()) as { files: unknown[]; fileSchema: string; creationTimestamp: string };
+    assert.deepEqual(parsed.files, [{ key: "p/src/inv/data/id-1.csv.gz", size: data.length, MD5checksum: createHash("md5").update(data).digest("hex") }]);
+    assert.equal(parsed.fileSchema, "Bucket, Key");
+    assert.equal(parsed.creationTimestamp, String(T));
+    assert.equal(checksum.toString(), createHash("md5").update(manifest).digest("hex"));
+    assert.equal(symlink.toString(), "s3://dst/p/src/inv/data/id-1.csv.gz\n");
+  });
+
+  test("a report is due once per UTC day (Daily) or per week from Sunday 00:00 UTC (Weekly)", () => {
+    // 2026-03-04 is a Wednesday; the Sunday before is 2026-03-01.
+    assert.equal(periodStart("Daily", T), Date.parse("2026-03-04T00:00:00Z"));
+    assert.equal(periodStart("Weekly", T), Date.parse("2026-03-01T00:00:00Z"));
+    assert.equal(periodStart("Weekly", Date.parse("2026-03-01T00:00:00Z")), Date.parse("2026-03-01T00:00:00Z"));
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * An S3 Inventory report in CSV as the User Guide describes it ("Locating your inventory list",
+ * "Inventory list"): a gzipped data file of quoted, comma-separated rows without a header, a
+ * manifest.json naming the data files with their size and MD5, manifest.checksum (the MD5 of
+ * the manifest) and the Hive symlink.txt, under
+ *   destination-prefix/source-bucket/config-ID/YYYY-MM-DDTHH-MMZ/manifest.json
+ *   destination-prefix/source-bucket/config-ID/data/<uuid>.csv.gz
+ *   destination-prefix/source-bucket/config-ID/hive/dt=YYYY-MM-DD-HH-MM/symlink.txt
+ */
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { s3UrlEncode } from "./domain/listing.js";
+import { INVENTORY_OPTIONAL_FIELDS, type InventoryConfiguration } from "./id-configs.js";
+import type { ObjectEncryption } from "./encryption.js";
+import type { ObjectRow } from "./store.js";
+
+export const MANIFEST_VERSION = "2016-11-30";
+
+/** The columns of a report: the fixed ones, then the optional fields asked for, in S3's order. */
+export function inventorySchema(config: InventoryConfiguration): string[] {
+  const versions = config.IncludedObjectVersions === "All" ? ["VersionId", "IsLatest", "IsDeleteMarker"] : [];
+  const asked = new Set<string>(config.OptionalFields ?? []);
+  return ["Bucket", "Key", ...versions, ...INVENTORY_OPTIONAL_FIELDS.filter((f) => asked.has(f))];
+}
+
+/** The versions a report lists: current objects, or every version and delete marker; by key, newest first. */
+export function inventoryRows(rows: readonly ObjectRow[], config: InventoryConfiguration): ObjectRow[] {
+  const prefix = config.Filter?.Prefix ?? "";
+  const all = config.IncludedObjectVersions === "All";
+  return rows.filter((r) => r.key.startsWith(prefix) && (all || (r.is_latest === 1 && r.delete_marker === 0)));
+}
+
+function encryptionStatus(row: ObjectRow): string {
+  const encryption = row.encryption === null ? {} : (JSON.parse(row.encryption) as ObjectEncryption);
+  if (encryption.customerKeyMd5 !== undefined) return "SSE-C";
+  if (encryption.sse === "aws:kms") return "SSE-KMS";
+  if (encryption.sse === "aws:kms:dsse") return "DSSE-KMS";
+  return "SSE-S3";
+}
+
+/** One column of one row; fields Nimbus keeps no data for are empty. */
+function field(name: string, bucket: string, row: ObjectRow): string {
+  const marker = row.delete_marker === 1;
+  switch (name) {
+    case "Bucket":
+      return bucket;
+    case "Key":
+      return s3UrlEncode(row.key);
+    case "VersionId":
+      return row.version_id === "null" ? "" : row.version_id;
+    case "IsLatest":
+      return String(row.is_latest === 1);
+    case "IsDeleteMarker":
+      return String(marker);
+    case "Size":
+      return marker ? "" : String(row.size);
+    case "LastModifiedDate":
+      return new Date(row.last_modified).toISOString();
+    case "ETag":
+      return marker ? "" : row.etag.replace(/"/g, "");
+    case "StorageClass":
+      return marker ? "" : row.storage_class;
+    case "IsMultipartUploaded":
+      return marker ? "" : String(row.parts_count !== null);
+    case "ReplicationStatus":
+      return row.replication_status ?? "";
+    case "EncryptionStatus":
+      return marker ? "" : encryptionStatus(row);
+    case "ChecksumAlgorithm":
+      return row.checksum_algorithm ?? "";
+    default:
+      return "";
+  }
+}
+
+const quote = (value: string): string => `"${value.replace(/"/g, '""')}"`;
+
+export function inventoryCsv(bucket: string, rows: readonly ObjectRow[], schema: readonly string[]): string {
+  return rows.map((row) => schema.map((name) => quote(field(name, bucket, row))).join(",") + "\n").join("");
+}
+
+export interface ReportObject {
+  readonly key: string;
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+/** `2016-11-06T21-32Z` (manifest folder) and `2016-11-06-21-32` (Hive partition) of a scan start. */
+function stamps(at: number): { folder: string; hive: string } {
+  const iso = new Date(at).toISOString(); // 2016-11-06T21:32:00.000Z
+  const [date = "", time = ""] = iso.split("T");
+  const hhmm = time.slice(0, 5).replace(":", "-");
+  return { folder: `${date}T${hhmm}Z`, hive: `${date}-${hhmm}` };
+}
+
+/** The objects of one report, data file first and manifest.json last-but-one, as S3 writes them. */
+export function inventoryReport(
+  source: string,
+  config: InventoryConfiguration,
+  versions: readonly ObjectRow[],
+  scanStart: number,
+  dataFileId: string,
+): ReportObject[] {
+  const destination = config.Destination.S3BucketDestination;
+  const destinationBucket = destination.Bucket.slice(destination.Bucket.lastIndexOf(":") + 1);
+  const base = [destination.Prefix?.replace(/\/+$/, ""), source, config.Id].filter((p) => p !== undefined && p !== "").join("/");
+  const schema = inventorySchema(config);
+  const data = gzipSync(Buffer.from(inventoryCsv(source, inventoryRows(versions, config), schema), "utf8"));
+  const dataKey = `${base}/data/${dataFileId}.csv.gz`;
+  const { folder, hive } = stamps(scanStart);
+  const manifest = Buffer.from(
+    JSON.stringify(
+      {
+        sourceBucket: source,
+        destinationBucket: destination.Bucket,
+        version: MANIFEST_VERSION,
+        creationTimestamp: String(scanStart),
+        fileFormat: "CSV",
+        fileSchema: schema.join(", "),
+        files: [{ key: dataKey, size: data.length, MD5checksum: createHash("md5").update(data).digest("hex") }],
+      },
+      null,
+      2,
+    ),
+    "utf8",
+  );
+  return [
+    { key: dataKey, body: data, contentType: "application/x-gzip" },
+    { key: `${base}/${folder}/manifest.json`, body: manifest, contentType: "application/json" },
+    { key: `${base}/${folder}/manifest.checksum`, body: Buffer.from(createHash("md5").update(manifest).digest("hex"), "utf8"), contentType: "text/plain" },
+    { key: `${base}/hive/dt=${hive}/symlink.txt`, body: Buffer.from(`s3://${destinationBucket}/${dataKey}\n`, "utf8"), contentType: "text/plain" },
+  ];
+}
