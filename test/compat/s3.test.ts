@@ -314,6 +314,7 @@ bucket = ${JSON.stringify(bucket)}
 s3.put_bucket_metrics_configuration(Bucket=bucket, Id="docs", MetricsConfiguration={"Id": "docs", "Filter": {"Prefix": "docs/"}})
 metrics = s3.list_bucket_metrics_configurations(Bucket=bucket)
 policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % bucket}]}
+s3.delete_public_access_block(Bucket=bucket)
 s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
 status = s3.get_bucket_policy_status(Bucket=bucket)
 print(json.dumps({"metrics": metrics["MetricsConfigurationList"], "truncated": metrics["IsTruncated"], "public": status["PolicyStatus"]["IsPublic"]}))

@@ -9,6 +9,7 @@ import {
   DeleteBucketIntelligentTieringConfigurationCommand,
   DeleteBucketInventoryConfigurationCommand,
   DeleteBucketMetricsConfigurationCommand,
+  DeletePublicAccessBlockCommand,
   GetBucketAnalyticsConfigurationCommand,
   GetBucketIntelligentTieringConfigurationCommand,
   GetBucketInventoryConfigurationCommand,
@@ -283,6 +284,8 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
   test("GetBucketPolicyStatus: NoSuchBucketPolicy without a policy; IsPublic as Block Public Access judges the policy", async () => {
     const name = await bucket("policy-status");
     assert.deepEqual(await rejected(s3.send(new GetBucketPolicyStatusCommand({ Bucket: name }))), ["NoSuchBucketPolicy", 404, "The bucket policy does not exist"]);
+    // A new bucket blocks public policies; these checks need them.
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: name }));
     const status = async (statement: Record<string, unknown>): Promise<boolean | undefined> => {
       const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${name}/*`, ...statement }] };
       await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: JSON.stringify(policy) }));

@@ -19,6 +19,7 @@ import {
   CreateMultipartUploadCommand,
   AbortMultipartUploadCommand,
   PutBucketPolicyCommand,
+  PutPublicAccessBlockCommand,
   GetBucketPolicyCommand,
   DeleteBucketPolicyCommand,
   PutBucketAccelerateConfigurationCommand,
@@ -258,6 +259,19 @@ describe("S3 buckets", () => {
       Version: "2012-10-17",
       Statement: [{ Sid: "Public", Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${name}/*`] }],
     });
+    // A new bucket blocks public policies (BlockPublicPolicy), as S3 does since April 2023.
+    const blocked = await failure(s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: policy })));
+    assert.deepEqual(
+      [blocked.name, blocked.status, blocked.message],
+      [
+        "AccessDenied",
+        403,
+        `User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${name}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
+      ],
+    );
+    const own = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${name}/*` }] });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: own }));
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket: name, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true } }));
     await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: policy }));
     assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket: name }))).Policy, policy);
     const notJson = await failure(s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: "file://policy.json" })));

@@ -28,6 +28,11 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  PublicPolicyBlocked: {
+    code: "AccessDenied",
+    status: 403,
+    message: 'User: {principal} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::{bucket}" because public policies are blocked by the BlockPublicPolicy block public access setting.',
+  },
   NoSuchVersion: { code: "NoSuchVersion", status: 404, message: "The specified version does not exist." },
   NoSuchUpload: {
     code: "NoSuchUpload",

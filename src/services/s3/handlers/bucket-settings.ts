@@ -33,6 +33,7 @@ import type {
   PutBucketWebsiteInput,
   PutBucketWebsiteOutput,
 } from "../../../generated/s3.js";
+import { publicAccessBlock } from "../access.js";
 import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument, invalidRequest, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
@@ -87,6 +88,11 @@ export function validateBucketPolicy(text: string, bucket: string): void {
 export function putBucketPolicy(input: PutBucketPolicyInput, ctx: S3Context): PutBucketPolicyOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   validateBucketPolicy(input.Policy, bucket.name);
+  // New buckets block public policies (S3's default since April 2023): a public one is refused
+  // until the bucket's public access block allows it, as tutorials for public websites show.
+  if (publicAccessBlock(ctx, bucket)?.BlockPublicPolicy === true && isPublicPolicy(input.Policy)) {
+    throw errors.PublicPolicyBlocked({ principal: ctx.store.identities?.principalOf(ctx.caller.accessKeyId).arn ?? `arn:aws:iam::${ctx.account}:root`, bucket: bucket.name });
+  }
   ctx.store.transaction(() => ctx.store.setConfig(requireBucket(ctx, input.Bucket).name, "policy", input.Policy));
   return {};
 }
