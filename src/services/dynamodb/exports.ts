@@ -4,6 +4,7 @@
  *
  *   <prefix>/AWSDynamoDB/<export id>/_started                   written first: the bucket is writable
  *   <prefix>/AWSDynamoDB/<export id>/data/<26 base32>.json.gz    the items, gzip'd JSON lines
+ *                                         (or .ion.gz)          ...or Ion text lines (ExportFormat ION)
  *   <prefix>/AWSDynamoDB/<export id>/manifest-files.json         one JSON line per data file
  *   <prefix>/AWSDynamoDB/<export id>/manifest-summary.json       the export's summary
  *   ...and a `.checksum` (MD5, hex) beside each manifest.
@@ -24,7 +25,7 @@ import { itemsAt } from "./backups.js";
 import { itemSize, type Item } from "./domain/index.js";
 import { keyOf, parseItem } from "./items.js";
 import { tableSchema, type TableMeta } from "./table.js";
-import { dataFileId, incrementalLine, itemLine, transferId, type ExportViewType } from "./transfer-formats.js";
+import { dataFileId, EXPORT_LINE_FORMATS, transferId, type ExportLineFormat, type ExportViewType } from "./transfer-formats.js";
 import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const exportErrors = defineErrors({
@@ -57,7 +58,7 @@ export interface ExportRecord {
   readonly s3Prefix?: string;
   readonly s3SseAlgorithm: "AES256" | "KMS";
   readonly s3SseKmsKeyId?: string;
-  readonly exportFormat: "DYNAMODB_JSON";
+  readonly exportFormat: "DYNAMODB_JSON" | "ION";
   readonly exportType: "FULL_EXPORT" | "INCREMENTAL_EXPORT";
   readonly incremental?: { readonly from: number; readonly to: number; readonly viewType: ExportViewType };
   readonly manifest?: string;
@@ -161,11 +162,11 @@ function writeLines(file: string, lines: Iterable<Line>): { count: number; bytes
   return { count, bytes };
 }
 
-function* fullLines(env: TransferEnv, scope: Scope, meta: TableMeta, at: number): Generator<Line> {
-  for (const item of itemsAt(env.store, scope, meta, at)) yield { text: itemLine(item), size: itemSize(item) };
+function* fullLines(env: TransferEnv, scope: Scope, meta: TableMeta, at: number, format: ExportLineFormat): Generator<Line> {
+  for (const item of itemsAt(env.store, scope, meta, at)) yield { text: format.item(item), size: itemSize(item) };
 }
 
-function* incrementalLines(env: TransferEnv, scope: Scope, meta: TableMeta, spec: NonNullable<ExportRecord["incremental"]>): Generator<Line> {
+function* incrementalLines(env: TransferEnv, scope: Scope, meta: TableMeta, spec: NonNullable<ExportRecord["incremental"]>, format: ExportLineFormat): Generator<Line> {
   const transfers = transferStore(env);
   const schema = tableSchema(meta);
   for (const change of transfers.changesBetween(scope, meta.id, spec.from, spec.to)) {
@@ -176,7 +177,7 @@ function* incrementalLines(env: TransferEnv, scope: Scope, meta: TableMeta, spec
     const ref: Item | undefined = newImage ?? oldImage;
     // Created and deleted again inside the window: nothing to show.
     if (ref === undefined) continue;
-    yield { text: incrementalLine({ keys: keyOf(schema, ref), oldImage, newImage, writtenAt: change.lastChangedAt }, spec.viewType), size: itemSize(ref) };
+    yield { text: format.change({ keys: keyOf(schema, ref), oldImage, newImage, writtenAt: change.lastChangedAt }, spec.viewType), size: itemSize(ref) };
   }
 }
 
@@ -202,9 +203,10 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
   }
   const dir = mkdtempSync(join(tmpdir(), "nimbus-ddb-export-"));
   try {
-    const file = join(dir, "data.json");
-    const written = writeLines(file, r.incremental ? incrementalLines(env, scope, meta, r.incremental) : fullLines(env, scope, meta, r.exportTime ?? r.startTime));
-    const dataKey = `${folder}/data/${dataFileId()}.json.gz`;
+    const format = EXPORT_LINE_FORMATS[r.exportFormat];
+    const file = join(dir, `data.${format.extension}`);
+    const written = writeLines(file, r.incremental ? incrementalLines(env, scope, meta, r.incremental, format) : fullLines(env, scope, meta, r.exportTime ?? r.startTime, format));
+    const dataKey = `${folder}/data/${dataFileId()}.${format.extension}.gz`;
     const digest = createHash("md5");
     const hashing = new Transform({
       transform(chunk: Buffer, _encoding, done) {

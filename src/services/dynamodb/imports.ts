@@ -1,6 +1,7 @@
 /**
  * Imports from S3 (ImportTable): the job that reads every object under the source prefix
- * through S3's own ListObjectsV2 and GetObject, line by line (gunzip'd when GZIP), and writes
+ * through S3's own ListObjectsV2 and GetObject, line by line (gunzip'd when GZIP; an Ion line
+ * may hold several top-level values, each an item), and writes
  * the items into the new table, which stays CREATING until the job ends.
  *
  * As DynamoDB does: a line that cannot make an item is counted in ErrorCount, logged to
@@ -20,7 +21,7 @@ import type { ImportTableInput } from "../../generated/dynamodb.js";
 import type { Item } from "./domain/index.js";
 import { readItem, validateSizedItem, writeItem, type WriteContext } from "./items.js";
 import type { TableMeta } from "./table.js";
-import { CsvRecords, csvItem, ImportLineError, isBlankRecord, parseItemLine, transferId } from "./transfer-formats.js";
+import { CsvRecords, csvItem, ImportLineError, ionLineItems, isBlankRecord, parseItemLine, transferId } from "./transfer-formats.js";
 import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const importErrors = defineErrors({
@@ -44,7 +45,7 @@ export interface ImportRecord {
   readonly tableName: string;
   readonly clientToken: string;
   readonly source: { readonly S3Bucket: string; readonly S3BucketOwner: string; readonly S3KeyPrefix?: string };
-  readonly inputFormat: "DYNAMODB_JSON" | "CSV";
+  readonly inputFormat: "DYNAMODB_JSON" | "ION" | "CSV";
   readonly formatOptions?: ImportTableInput["InputFormatOptions"];
   readonly compression: "GZIP" | "NONE";
   readonly creation: ImportTableInput["TableCreationParameters"];
@@ -202,6 +203,10 @@ class ImportJob {
     let index = 0;
     try {
       for await (const line of linesOf(body)) {
+        if (this.r.inputFormat === "ION") {
+          for (const item of ionLineItems(line)) this.take(key, index++, item);
+          continue;
+        }
         if (csv === undefined) {
           this.take(key, index, () => parseItemLine(line));
           index++;

@@ -36,9 +36,6 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     oneOf("incrementalExportSpecification.exportViewType", spec?.ExportViewType, ["NEW_IMAGE", "NEW_AND_OLD_IMAGES"]),
     pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
   );
-  if (input.ExportFormat === "ION") {
-    throw validationException("ExportFormat ION is not supported by Nimbus: no Amazon Ion library is installed. Use DYNAMODB_JSON.");
-  }
   const type = (input.ExportType ?? "FULL_EXPORT") as ExportRecord["exportType"];
   if (type === "FULL_EXPORT" && spec !== undefined) {
     throw validationException("IncrementalExportSpecification can only be specified when ExportType is INCREMENTAL_EXPORT");
@@ -88,7 +85,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     ...(input.S3Prefix !== undefined ? { s3Prefix: input.S3Prefix } : {}),
     s3SseAlgorithm: (input.S3SseAlgorithm ?? "AES256") as ExportRecord["s3SseAlgorithm"],
     ...(input.S3SseKmsKeyId !== undefined ? { s3SseKmsKeyId: input.S3SseKmsKeyId } : {}),
-    exportFormat: "DYNAMODB_JSON",
+    exportFormat: (input.ExportFormat ?? "DYNAMODB_JSON") as ExportRecord["exportFormat"],
     exportType: type,
     ...(incremental ? { incremental } : {}),
   };

@@ -38,9 +38,6 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
               : undefined,
     },
   );
-  if (input.InputFormat === "ION") {
-    throw validationException("InputFormat ION is not supported by Nimbus: no Amazon Ion library is installed. Use DYNAMODB_JSON or CSV.");
-  }
   if (input.InputCompressionType === "ZSTD") {
     throw validationException("InputCompressionType ZSTD is not supported by Nimbus: the zlib of Node.js 20 has no Zstandard decoder. Use GZIP or NONE.");
   }
