@@ -146,6 +146,21 @@ describe("DynamoDB export to S3 and import from S3", () => {
     return (await ddb.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription ?? {};
   }
 
+  /** Imports the objects the source names into a new table `target` and runs the job to its end. */
+  async function importToEnd(target: string, input: Omit<ImportTableCommandInput, "TableCreationParameters">) {
+    const started = (await ddb.send(new ImportTableCommand({ ...input, TableCreationParameters: keyedTable(target) }))).ImportTableDescription ?? {};
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started.ImportArn }))).ImportTableDescription ?? {};
+    return { started, done };
+  }
+
+  /** The error log events of an import: CloudWatch Logs group /aws-dynamodb/imports, stream `<import id>/error`. */
+  async function importErrors(importArn: string | undefined) {
+    const importId = (importArn ?? "").split("/").pop() ?? "";
+    const events = (await logs.ok("GetLogEvents", { logGroupName: "/aws-dynamodb/imports", logStreamName: `${importId}/error`, startFromHead: true }))["events"] as { message: string }[];
+    return events.map((e) => JSON.parse(e.message) as { itemS3Pointer: { bucket: string; key: string; itemIndex: number }; importArn: string; errorMessages: string[] });
+  }
+
   /** The data lines of a completed export, through its manifests, as text. */
   async function exportTextLines(bucketName: string, d: ExportDescription): Promise<string[]> {
     const summary = JSON.parse((await objectBytes(bucketName, d.ExportManifest ?? "")).toString()) as { manifestFilesS3Key: string };
@@ -532,18 +547,14 @@ describe("DynamoDB export to S3 and import from S3", () => {
     ];
     await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "ion/items.ion", Body: lines.join("\n") }));
     const target = uniqueName("imp-ion");
-    const started = (
-      await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "ion/" }, InputFormat: "ION", TableCreationParameters: keyedTable(target) }))
-    ).ImportTableDescription;
-    assert.equal(started?.InputCompressionType, "NONE");
-    await nimbus.scheduler.advance(JOB_DELAY);
-    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription;
-    assert.equal(done?.ImportStatus, "FAILED");
-    assert.equal(done?.FailureCode, "ItemValidationError");
-    assert.equal(done?.FailureMessage, "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details.");
-    assert.equal(done?.ErrorCount, 4);
-    assert.equal(done?.ProcessedItemCount, 7);
-    assert.equal(done?.ImportedItemCount, 3);
+    const { started, done } = await importToEnd(target, { S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "ion/" }, InputFormat: "ION" });
+    assert.equal(started.InputCompressionType, "NONE");
+    assert.equal(done.ImportStatus, "FAILED");
+    assert.equal(done.FailureCode, "ItemValidationError");
+    assert.equal(done.FailureMessage, "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details.");
+    assert.equal(done.ErrorCount, 4);
+    assert.equal(done.ProcessedItemCount, 7);
+    assert.equal(done.ImportedItemCount, 3);
     assert.deepEqual(comparable((await ddb.send(new ScanCommand({ TableName: target }))).Items ?? []), comparable([
       {
         pk: { S: "a" },
@@ -556,11 +567,8 @@ describe("DynamoDB export to S3 and import from S3", () => {
       { pk: { S: "e" }, sk: { N: "5" } },
     ]));
 
-    const importId = (started?.ImportArn ?? "").split("/").pop() ?? "";
-    const events = (await logs.ok("GetLogEvents", { logGroupName: "/aws-dynamodb/imports", logStreamName: `${importId}/error`, startFromHead: true }))["events"] as { message: string }[];
-    const logged = events.map((e) => JSON.parse(e.message) as { itemS3Pointer: { itemIndex: number }; errorMessages: string[] });
     assert.deepEqual(
-      logged.map((l) => [l.itemS3Pointer.itemIndex, l.errorMessages]),
+      (await importErrors(started.ImportArn)).map((l) => [l.itemS3Pointer.itemIndex, l.errorMessages]),
       [
         [1, ["Invalid Ion text: expected field name (or close struct '}') not found"]],
         [2, ["Unsupported Ion type timestamp: DynamoDB items hold string, decimal, blob, bool, null, struct and list values"]],
@@ -705,27 +713,21 @@ describe("DynamoDB export to S3 and import from S3", () => {
     ];
     await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/data.json", Body: lines.join("\n") }));
     const target = uniqueName("imp-json");
-    const started = (
-      await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "in/" }, InputFormat: "DYNAMODB_JSON", TableCreationParameters: keyedTable(target) }))
-    ).ImportTableDescription;
-    await nimbus.scheduler.advance(JOB_DELAY);
-    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription;
-    assert.equal(done?.ImportStatus, "FAILED");
-    assert.equal(done?.ErrorCount, 2);
-    assert.equal(done?.ProcessedItemCount, 4);
-    assert.equal(done?.ImportedItemCount, 2);
+    const { started, done } = await importToEnd(target, { S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "in/" }, InputFormat: "DYNAMODB_JSON" });
+    assert.equal(done.ImportStatus, "FAILED");
+    assert.equal(done.ErrorCount, 2);
+    assert.equal(done.ProcessedItemCount, 4);
+    assert.equal(done.ImportedItemCount, 2);
     assert.deepEqual((await ddb.send(new ScanCommand({ TableName: target }))).Items, [{ pk: { S: "k" }, sk: { N: "1" }, v: { S: "second" } }]);
     // Each error is logged to CloudWatch Logs, in /aws-dynamodb/imports, stream <import id>/error.
-    const importId = (started?.ImportArn ?? "").split("/").pop() ?? "";
-    const events = (await logs.ok("GetLogEvents", { logGroupName: "/aws-dynamodb/imports", logStreamName: `${importId}/error`, startFromHead: true }))["events"] as { message: string }[];
-    const logged = events.map((e) => JSON.parse(e.message) as Record<string, unknown>);
+    const logged = await importErrors(started.ImportArn);
     assert.equal(logged.length, 2);
     assert.deepEqual(logged[1], {
       itemS3Pointer: { bucket: bucketName, key: "in/data.json", itemIndex: 2 },
-      importArn: started?.ImportArn,
+      importArn: started.ImportArn,
       errorMessages: ["One or more parameter values were invalid: Missing the key pk in the item"],
     });
-    assert.deepEqual((logged[0] as { itemS3Pointer: unknown }).itemS3Pointer, { bucket: bucketName, key: "in/data.json", itemIndex: 1 });
+    assert.deepEqual(logged[0]?.itemS3Pointer, { bucket: bucketName, key: "in/data.json", itemIndex: 1 });
   });
 
   test("export errors: PITR off, no such table, ExportTime outside the window, an unknown format, unknown export ARN", async () => {
