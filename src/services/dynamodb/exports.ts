@@ -4,7 +4,7 @@
  *
  *   <prefix>/AWSDynamoDB/<export id>/_started                   written first: the bucket is writable
  *   <prefix>/AWSDynamoDB/<export id>/data/<26 base32>.json.gz    the items, gzip'd JSON lines
- *                                         (or .ion.gz)          ...or Ion text lines (ExportFormat ION)
+ *   <prefix>/AWSDynamoDB/<export id>/data/<26 base32>.ion.gz     ...or gzip'd Ion text lines (ExportFormat ION)
  *   <prefix>/AWSDynamoDB/<export id>/manifest-files.json         one JSON line per data file
  *   <prefix>/AWSDynamoDB/<export id>/manifest-summary.json       the export's summary
  *   ...and a `.checksum` (MD5, hex) beside each manifest.

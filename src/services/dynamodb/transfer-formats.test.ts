@@ -154,6 +154,16 @@ describe("Amazon Ion lines", () => {
     assert.equal(problem("{Item:{v:123456789012345678901234567890123456789.}}"), "AwsError: Attempting to store more than 38 significant digits in a Number");
   });
 
+  test("nesting: 32 levels are an item, 33 are DynamoDB's nesting error; nesting too deep for the Ion reader is a bad line, not a crash", () => {
+    const nested = (levels: number) => `{Item:{a:${"[".repeat(levels - 1)}"x"${"]".repeat(levels - 1)}}}`;
+    assert.equal(readBack(nested(32)).length, 1);
+    assert.throws(
+      () => readBack(nested(33)),
+      (err: Error) => err instanceof ImportLineError && err.message === "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
+    );
+    assert.throws(() => readBack(nested(200_000)), (err: Error) => err instanceof ImportLineError && /^Invalid Ion text: /.test(err.message));
+  });
+
   test("incremental lines carry Metadata, Keys and the images in Ion, mapped as items are", () => {
     const keys = { pk: { S: "k" } };
     const oldImage = { pk: { S: "k" }, v: { NS: ["1"] } };
