@@ -50,6 +50,11 @@ for (const entry of entries) {
     // schema carries them (xmlName, xmlFlattened). Record them per operation member path.
     writeFileSync(join(outDir, `${entry.id}.query-traits.json`), JSON.stringify(queryTraits(entry.id, model), null, 1) + "\n");
   }
+  const added = v3Operations(entry.id, model);
+  if (added) {
+    writeFileSync(join(outDir, `${entry.model}.v3-operations.json`), JSON.stringify(added, null, 1) + "\n");
+    mergeOperations(model, added);
+  }
   const patches = v3Members(entry.id, model);
   if (patches.length) {
     writeFileSync(join(outDir, `${entry.model}.v3-members.json`), JSON.stringify(patches, null, 1) + "\n");
@@ -148,6 +153,60 @@ function v3Members(id, model) {
     walk(schema[5], def.output, op, "output", []);
   }
   return patches;
+}
+
+/** A v3 schema (a scalar code or a list, map or structure) as a v2 model ref, its structures, lists and maps named in `shapes`. */
+function v2Ref(schema, shapes) {
+  schema = deref(schema);
+  if (typeof schema === "number") {
+    // 64 + code: a list of that scalar; 128 + code: a map of string to it.
+    if (schema >= 128) return { type: "map", key: { type: "string" }, value: v2Ref(schema - 128, shapes) };
+    if (schema >= 64) return { type: "list", member: v2Ref(schema - 64, shapes) };
+    return scalar(schema) ?? { type: "string" };
+  }
+  if (!Array.isArray(schema)) return { type: "string" };
+  const name = schema[2];
+  if (!shapes[name]) {
+    shapes[name] = {};
+    if (schema[0] === 1) shapes[name] = { type: "list", member: v2Ref(member(schema[4]).target, shapes) };
+    else if (schema[0] === 2) shapes[name] = { type: "map", key: { type: "string" }, value: v2Ref(member(schema[5]).target, shapes) };
+    else {
+      const names = schema[4] ?? [];
+      const members = {};
+      names.forEach((n, i) => (members[n] = v2Ref(member(schema[5][i]).target, shapes)));
+      // The last element counts the required members, which come first.
+      const required = typeof schema[6] === "number" ? names.slice(0, schema[6]) : [];
+      shapes[name] = { type: "structure", ...(required.length ? { required } : {}), members };
+    }
+  }
+  return { shape: name };
+}
+
+/**
+ * Whole operations of the current v3 client that the frozen v2 model lacks (DynamoDB's bulk
+ * operations, say), as v2 operations and shapes. Only for JSON-protocol services, whose
+ * operations need no HTTP bindings; a shape whose name the v2 model already has keeps the v2 one.
+ */
+function v3Operations(id, model) {
+  const client = v3Client(id);
+  if (!client || model.metadata.protocol !== "json") return undefined;
+  const operations = {};
+  const shapes = {};
+  for (const [key, schema] of Object.entries(client)) {
+    if (!key.endsWith("$") || !Array.isArray(schema) || schema[0] !== 9) continue;
+    const op = schema[2];
+    if (model.operations[op]) continue;
+    const own = {};
+    operations[op] = { name: op, http: { method: "POST", requestUri: "/" }, input: v2Ref(schema[4], own), output: v2Ref(schema[5], own) };
+    for (const [name, shape] of Object.entries(own)) if (!model.shapes[name]) shapes[name] = shape;
+  }
+  return Object.keys(operations).length ? { operations, shapes } : undefined;
+}
+
+/** The codegen twin of the run-time merge in applyModelPatches. */
+function mergeOperations(model, added) {
+  Object.assign(model.operations, added.operations);
+  for (const [name, shape] of Object.entries(added.shapes)) model.shapes[name] ??= shape;
 }
 
 /** The patches applied to the model the types are generated from (the run-time twin is applyModelPatches). */

@@ -6,7 +6,8 @@
  *
  * Two sources: the codegen's `<model file>.v3-members.json`, every scalar member of the current
  * v3 client's schema that the v2 model lacks (S3's newer checksums, conditional deletes...),
- * and MODEL_PATCHES below, written by hand for what no schema declares.
+ * and MODEL_PATCHES below, written by hand for what no schema declares. Whole operations the v2
+ * model lacks come from the codegen's `<model file>.v3-operations.json`.
  */
 import { readGenerated } from "./generated.js";
 import type { RawRef } from "./model.js";
@@ -46,6 +47,12 @@ interface PatchableModel {
 
 /** Applies the patches for one model file to its raw JSON, in place. Throws when a path no longer exists. */
 export function applyModelPatches(file: string, raw: PatchableModel): void {
+  // Whole operations the v2 model lacks (codegen's v3-operations), before members are added to any.
+  const added = readGenerated<{ operations: PatchableModel["operations"]; shapes: PatchableModel["shapes"] }>(`${file}.v3-operations.json`);
+  if (added !== undefined) {
+    Object.assign(raw.operations, added.operations);
+    for (const [name, shape] of Object.entries(added.shapes)) raw.shapes[name] ??= shape;
+  }
   const generated = readGenerated<MemberPatch[]>(`${file}.v3-members.json`) ?? [];
   for (const patch of [...generated, ...(MODEL_PATCHES[file] ?? [])]) {
     let ref = raw.operations[patch.operation]?.[patch.side];

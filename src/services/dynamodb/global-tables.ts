@@ -16,6 +16,8 @@
  * as a source region for new replica(s) being added to the table in the last 24 hours." The
  * others follow DynamoDB's style where its wording could not be found (see GLOBAL_MESSAGES).
  */
+import { GLOBAL_TABLE_REFUSAL } from "./bulk-puts.js";
+import { transferStore } from "./transfers.js";
 import { randomUUID } from "node:crypto";
 import type { Scope } from "../../core/service.js";
 import type { UpdateTableInput } from "../../generated/dynamodb.js";
@@ -173,6 +175,8 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   if (meta.global?.regions.includes(region) || ctx.store.getTable(there, meta.name) !== undefined) {
     throw validationException(GLOBAL_MESSAGES.replicaExists(meta.name));
   }
+  // "You cannot add a replica to a table that has a bulk put items operation in progress."
+  if (transferStore(ctx).activeCount(ctx, "bulk", meta.arn) > 0) throw validationException(`${GLOBAL_TABLE_REFUSAL}: a bulk put items operation is in progress on table ${meta.name}`);
   checkOverrides(meta, m);
   checkWriteCapacity(meta);
 

@@ -137,29 +137,38 @@ export async function* linesOf(stream: AsyncIterable<Buffer | string>, maxLine =
   if (rest !== "") yield cut(rest);
 }
 
-class ImportJob {
+/** Where a job reads items from: ImportRecord's fields, which a bulk put's record shares. */
+export type ItemSource = Pick<ImportRecord, "source" | "inputFormat" | "formatOptions" | "compression">;
+
+/** One line (or Ion value) of an S3 object that could not make an item. */
+export interface ItemError {
+  readonly key: string;
+  readonly itemIndex: number;
+  readonly message: string;
+}
+
+/**
+ * Reads the items of S3 objects (ImportTable's and StartBulkPutItems' jobs) and writes them into
+ * a table through writeItem; a bad line is counted and handed to `onError`.
+ */
+export class ImportJob {
   readonly counters: Counters = { processedSizeBytes: 0, processedItemCount: 0, importedItemCount: 0, errorCount: 0 };
-  readonly log: LogEvent[] = [];
   private batch: Item[] = [];
   private readonly keyTypes: Record<string, string>;
-  private readonly writer: WriteContext;
 
   constructor(
     private readonly env: TransferEnv,
     private readonly scope: Scope,
-    private readonly r: ImportRecord,
+    private readonly r: ItemSource,
     private readonly meta: TableMeta,
+    private readonly onError: (error: ItemError) => void,
   ) {
-    this.keyTypes = Object.fromEntries(r.creation.AttributeDefinitions.map((d) => [d.AttributeName, d.AttributeType]));
-    // An imported table has no stream, so no stream record is ever emitted.
-    this.writer = { account: scope.account, region: scope.region, store: env.store, clock: env.clock, emit: () => undefined };
+    this.keyTypes = Object.fromEntries(meta.attributeDefinitions.map((d) => [d.AttributeName, d.AttributeType]));
   }
 
   private error(key: string, itemIndex: number, message: string): void {
     this.counters.errorCount++;
-    if (this.log.length >= MAX_LOGGED_ERRORS) return;
-    const event = { itemS3Pointer: { bucket: this.r.source.S3Bucket, key, itemIndex }, importArn: this.r.arn, errorMessages: [message] };
-    this.log.push({ timestamp: this.env.clock.now(), message: JSON.stringify(event) });
+    this.onError({ key, itemIndex, message });
   }
 
   /** Validates one item against the table and queues it for writing; a bad item is counted and logged. */
@@ -181,11 +190,17 @@ class ImportJob {
     const items = this.batch;
     this.batch = [];
     if (items.length === 0) return;
-    this.env.store.transaction(() => {
-      // Deleted (or deleted and made again) while importing: its rows must not outlive it.
-      if (this.env.store.readTable(this.scope, this.meta.name)?.id !== this.meta.id) throw new TableGone(this.meta.name);
-      for (const item of items) writeItem(this.writer, this.meta, readItem(this.env.store, this.scope, this.meta, item), item);
-    });
+    const write = (emit: WriteContext["emit"]) =>
+      this.env.store.transaction(() => {
+        // Deleted (or deleted and made again) while importing: its rows must not outlive it.
+        if (this.env.store.readTable(this.scope, this.meta.name)?.id !== this.meta.id) throw new TableGone(this.meta.name);
+        const writer: WriteContext = { ...{}, ...this.scope, store: this.env.store, clock: this.env.clock, emit };
+        for (const item of items) writeItem(writer, this.meta, readItem(this.env.store, this.scope, this.meta, item), item);
+      });
+    // Stream records (and replication) of the table's writes go out once the batch has committed.
+    const events = this.env.store.events;
+    if (events === undefined) write(() => undefined);
+    else events.withUnitOfWork((uow) => write((type, detail, at) => uow.emit(type, detail, at ?? this.scope)));
     this.counters.importedItemCount += items.length;
   }
 
@@ -242,14 +257,14 @@ class ImportJob {
 }
 
 /** The table being imported into was deleted: the import ends FAILED. */
-class TableGone extends Error {
+export class TableGone extends Error {
   constructor(readonly tableName: string) {
     super(`Table not found: ${tableName}`);
   }
 }
 
 /** Objects under the source prefix, in key order; an export's own bookkeeping objects are passed over. */
-async function* sourceObjects(env: TransferEnv, scope: Scope, r: ImportRecord): AsyncGenerator<{ key: string; size: number }> {
+export async function* sourceObjects(env: TransferEnv, scope: Scope, r: Pick<ImportRecord, "source">): AsyncGenerator<{ key: string; size: number }> {
   let token: string | undefined;
   do {
     const page = await s3<{ Contents?: { Key?: string; Size?: number }[]; NextContinuationToken?: string; IsTruncated?: boolean }>(env, scope, "ListObjectsV2", {
@@ -297,7 +312,12 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
     transfers.save(scope, arn, gone(r.tableName));
     return;
   }
-  const job = new ImportJob(env, scope, r, meta);
+  const log: LogEvent[] = [];
+  const job = new ImportJob(env, scope, r, meta, (e) => {
+    if (log.length >= MAX_LOGGED_ERRORS) return;
+    const event = { itemS3Pointer: { bucket: r.source.S3Bucket, key: e.key, itemIndex: e.itemIndex }, importArn: r.arn, errorMessages: [e.message] };
+    log.push({ timestamp: env.clock.now(), message: JSON.stringify(event) });
+  });
   let failure: S3Failure | undefined;
   try {
     try {
@@ -326,9 +346,9 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
         ? { ...{}, ...end, status: "FAILED", failureCode: "ItemValidationError", failureMessage: ITEM_VALIDATION_MESSAGE }
         : { ...{}, ...end, status: "COMPLETED" };
   transfers.save(scope, arn, record);
-  if (job.log.length > 0) {
+  if (log.length > 0) {
     try {
-      await putLogEvents(env.invoke, scope, IMPORT_LOG_GROUP, `${transferId(arn)}/error`, job.log);
+      await putLogEvents(env.invoke, scope, IMPORT_LOG_GROUP, `${transferId(arn)}/error`, log);
     } catch {
       // The error log is a courtesy: the import's outcome does not depend on CloudWatch Logs.
     }

@@ -41,6 +41,7 @@ import { updateItem } from "./handlers/update-item.js";
 import { updateTable } from "./handlers/update-table.js";
 import { describeExport, exportTableToPointInTime, listExports } from "./handlers/exports.js";
 import { describeImport, importTable, listImports } from "./handlers/imports.js";
+import { cancelBulkOperation, describeBulkOperation, listBulkOperations, startBulkPutItems } from "./handlers/bulk-operations.js";
 import { resumeTransfers } from "./transfers-resume.js";
 import { DynamoStore } from "./store.js";
 import { PITR_PRUNE_INTERVAL_MS, pruneBackups } from "./backups.js";
@@ -48,7 +49,7 @@ import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
 import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
 
 export default defineService<DynamodbOperations, DynamoStore>({
-  createStore: (env) => new DynamoStore(env.state),
+  createStore: (env) => new DynamoStore(env.state, env.events),
   start: (env, store) => {
     const cancelSweep = env.scheduler.every(
       TTL_SWEEP_INTERVAL_MS,
@@ -60,7 +61,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
     );
     const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", () => publishStreams(env, store));
     const cancelPrune = env.scheduler.every(PITR_PRUNE_INTERVAL_MS, () => pruneBackups(store, env.clock.now()), "dynamodb:backup-prune");
-    // Exports and imports that were running when Nimbus stopped start again from the beginning.
+    // Exports, imports and bulk puts that were running when Nimbus stopped start again from the beginning.
     resumeTransfers({ store, clock: env.clock, scheduler: env.scheduler, invoke: env.invoke });
     return () => {
       cancelSweep();
@@ -118,6 +119,10 @@ export default defineService<DynamodbOperations, DynamoStore>({
     ImportTable: importTable,
     DescribeImport: describeImport,
     ListImports: listImports,
+    StartBulkPutItems: startBulkPutItems,
+    DescribeBulkOperation: describeBulkOperation,
+    ListBulkOperations: listBulkOperations,
+    CancelBulkOperation: cancelBulkOperation,
     CreateGlobalTable: createGlobalTable,
     DescribeGlobalTable: describeGlobalTable,
     ListGlobalTables: listGlobalTables,

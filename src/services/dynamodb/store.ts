@@ -8,6 +8,7 @@
  * encoded as text whose plain byte order is DynamoDB's order (strings as they are, numbers by
  * numberSortKey, binaries as lower-case hex); '' stands for "no sort key".
  */
+import type { EventBus } from "../../core/events.js";
 import type { Scope } from "../../core/service.js";
 import { cachedPrepare, type StateLayer } from "../../state/database.js";
 import { compareStrings } from "./domain/index.js";
@@ -163,7 +164,11 @@ export class DynamoStore {
   /** Prepared once per SQL text: item reads and writes are the hot path. */
   private readonly db: { prepare: StateLayer["db"]["prepare"] };
 
-  constructor(readonly state: StateLayer) {
+  constructor(
+    readonly state: StateLayer,
+    /** The bus, for jobs that write items after their call has answered (bulk puts): their stream records. */
+    readonly events?: EventBus,
+  ) {
     state.migrate("dynamodb", DYNAMODB_MIGRATIONS);
     this.db = { prepare: cachedPrepare(state.db) };
   }

@@ -186,7 +186,7 @@ export function tableArn(scope: Scope, name: string): string {
 }
 
 /** `<table arn>/<kind>/<epoch ms, 14 digits>-<8 hex>`: how DynamoDB names a table's backups, exports and imports. */
-export function tableChildArn(tableArn: string, kind: "backup" | "export" | "import", now: number, random: Buffer = randomBytes(4)): string {
+export function tableChildArn(tableArn: string, kind: "backup" | "export" | "import" | "bulk-operation", now: number, random: Buffer = randomBytes(4)): string {
   return `${tableArn}/${kind}/${String(now).padStart(14, "0")}-${random.toString("hex")}`;
 }
 

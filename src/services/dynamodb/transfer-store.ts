@@ -6,7 +6,7 @@
 import type { Scope } from "../../core/service.js";
 import { cachedPrepare, type StateLayer } from "../../state/database.js";
 
-export type TransferKind = "export" | "import";
+export type TransferKind = "export" | "import" | "bulk";
 
 export interface TransferRow<R> {
   readonly scope: Scope;
@@ -109,12 +109,22 @@ export class TransferStore {
       .map((r) => rowOf<R>(r));
   }
 
-  /** Jobs of every account and region still running (to resume after a restart). */
+  /** Jobs of every account and region still running or being cancelled (to resume after a restart). */
   inProgress<R>(kind: TransferKind): TransferRow<R>[] {
     return this.db
-      .prepare<[string], SqlRow>(`SELECT ${COLUMNS} FROM dynamodb_transfers WHERE status = 'IN_PROGRESS' AND kind = ? ORDER BY created_at`)
+      .prepare<[string], SqlRow>(`SELECT ${COLUMNS} FROM dynamodb_transfers WHERE status IN ('IN_PROGRESS', 'CANCELLING') AND kind = ? ORDER BY created_at`)
       .all(kind)
       .map((r) => rowOf<R>(r));
+  }
+
+  /** How many jobs of this kind are running or being cancelled, in the scope or on one table of it. */
+  activeCount(scope: Scope, kind: TransferKind, tableArn?: string): number {
+    const row = this.db
+      .prepare<unknown[], { n: number }>(
+        `SELECT COUNT(*) AS n FROM dynamodb_transfers WHERE account_id = ? AND region = ? AND kind = ? AND status IN ('IN_PROGRESS', 'CANCELLING')${tableArn !== undefined ? " AND table_arn = ?" : ""}`,
+      )
+      .get(scope.account, scope.region, kind, ...(tableArn !== undefined ? [tableArn] : []));
+    return row?.n ?? 0;
   }
 
   // -------------------------------------------------------------------------------------------

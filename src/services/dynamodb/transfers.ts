@@ -76,6 +76,13 @@ export async function s3<T>(env: TransferEnv, scope: Scope, operation: string, i
  */
 export const INTERNAL_FAILURE = { failureCode: "InternalServerError", failureMessage: "An error occurred on the server side." } as const;
 
+/** ImportTable and StartBulkPutItems refuse ZSTD alike: Node.js 20 cannot decompress it. */
+export function refuseZstd(compression: string | undefined): void {
+  if (compression === "ZSTD") {
+    throw validationException("InputCompressionType ZSTD is not supported by Nimbus: the zlib of Node.js 20 has no Zstandard decoder. Use GZIP or NONE.");
+  }
+}
+
 /** Schedules a job's run; a failure it does not handle itself is logged by the scheduler. */
 export function scheduleJob(env: TransferEnv, at: number, label: string, run: () => Promise<void>): void {
   env.scheduler.at(at, run, label);

@@ -4,7 +4,7 @@ import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
 import { tableChildArn } from "../table.js";
-import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
+import { fingerprint, refuseZstd, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
 import { createTable } from "./create-table.js";
 
@@ -38,9 +38,7 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
               : undefined,
     },
   );
-  if (input.InputCompressionType === "ZSTD") {
-    throw validationException("InputCompressionType ZSTD is not supported by Nimbus: the zlib of Node.js 20 has no Zstandard decoder. Use GZIP or NONE.");
-  }
+  refuseZstd(input.InputCompressionType);
 
   const print = fingerprint(input as unknown as Record<string, unknown>);
   const token = input.ClientToken;
