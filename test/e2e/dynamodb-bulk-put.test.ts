@@ -16,6 +16,7 @@ import {
   type StartBulkPutItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { indexedTable } from "./dynamodb-fixtures.js";
 import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /** Jobs start this long after their call (TRANSFER_START_DELAY_MS). */
@@ -39,25 +40,9 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     await nimbus.close();
   });
 
-  /** A table keyed by pk (S) and sk (N), with a GSI on `color` and a NEW_AND_OLD_IMAGES stream. */
+  /** indexedTable (pk, sk, a GSI byG on g, an LSI byL on l) with a NEW_AND_OLD_IMAGES stream; answers the stream's ARN. */
   async function table(name: string): Promise<string> {
-    const made = await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "N" },
-          { AttributeName: "color", AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-        GlobalSecondaryIndexes: [{ IndexName: "by-color", KeySchema: [{ AttributeName: "color", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
-      }),
-    );
+    const made = await ddb.send(new CreateTableCommand(indexedTable(name, { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } })));
     return made.TableDescription?.LatestStreamArn ?? "";
   }
 
@@ -83,11 +68,11 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
   test("items land in an existing table with its index and stream; bad lines are counted and reported in the output bucket", async () => {
     const name = uniqueName("bulk-put");
     const streamArn = await table(name);
-    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, color: { S: "old" } } }));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, g: { S: "old" } } }));
     const bucketName = await bucket();
     const lines = [
-      '{"Item":{"pk":{"S":"a"},"sk":{"N":"1"},"color":{"S":"red"}}}',
-      '{"Item":{"pk":{"S":"b"},"sk":{"N":"2"},"color":{"S":"red"},"n":{"N":"42"}}}',
+      '{"Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"red"}}}',
+      '{"Item":{"pk":{"S":"b"},"sk":{"N":"2"},"g":{"S":"red"},"l":{"S":"low"},"n":{"N":"42"}}}',
       '{"Item":{"sk":{"N":"3"}}}',
       "not json",
     ];
@@ -118,9 +103,11 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     assert.equal(done.ProcessedInputBytes, done.TotalInputBytes);
 
     const got = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } } }));
-    assert.equal(got.Item?.color?.S, "red");
-    const byColor = await ddb.send(new QueryCommand({ TableName: name, IndexName: "by-color", KeyConditionExpression: "color = :c", ExpressionAttributeValues: { ":c": { S: "red" } } }));
+    assert.equal(got.Item?.g?.S, "red");
+    const byColor = await ddb.send(new QueryCommand({ TableName: name, IndexName: "byG", KeyConditionExpression: "g = :c", ExpressionAttributeValues: { ":c": { S: "red" } } }));
     assert.deepEqual(byColor.Items?.map((i) => i.pk?.S).sort(), ["a", "b"]);
+    const byL = await ddb.send(new QueryCommand({ TableName: name, IndexName: "byL", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: "b" } } }));
+    assert.deepEqual(byL.Items, [{ pk: { S: "b" }, sk: { N: "2" }, l: { S: "low" } }]);
     assert.equal((await ddb.send(new ScanCommand({ TableName: name }))).Count, 2);
 
     // The stream shows the overwrite as MODIFY (with the old image) and the new item as INSERT.
@@ -128,7 +115,7 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     const iterator = await streams.ok("GetShardIterator", { StreamArn: streamArn, ShardId: shards[0]?.ShardId, ShardIteratorType: "TRIM_HORIZON" });
     const records = (await streams.ok("GetRecords", { ShardIterator: iterator["ShardIterator"] }))["Records"] as { eventName: string; dynamodb: { OldImage?: Record<string, { S?: string }> } }[];
     assert.deepEqual(records.map((r) => r.eventName), ["INSERT", "MODIFY", "INSERT"]);
-    assert.equal(records[1]?.dynamodb.OldImage?.["color"]?.S, "old");
+    assert.equal(records[1]?.dynamodb.OldImage?.["g"]?.S, "old");
 
     // The ERROR report: one JSON line per item not written, under the output prefix.
     const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: bucketName, Prefix: "out/" }))).Contents ?? []).map((o) => o.Key);
@@ -150,7 +137,7 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     const name = uniqueName("bulk-ion");
     await table(name);
     const bucketName = await bucket();
-    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/a.ion.gz", Body: gzipSync('$ion_1_0 {Item:{pk:"x",sk:1.,color:"blue"}}\n$ion_1_0 {Item:{pk:"y",sk:2}}\n') }));
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/a.ion.gz", Body: gzipSync('$ion_1_0 {Item:{pk:"x",sk:1.,g:"blue"}}\n$ion_1_0 {Item:{pk:"y",sk:2}}\n') }));
     const started = (await ddb.send(new StartBulkPutItemsCommand(request(name, bucketName, { InputS3Configuration: { S3Bucket: bucketName, S3KeyPrefix: "in/", InputFormat: "ION", InputCompressionType: "GZIP" } })))).BulkOperationDescription ?? {};
     await nimbus.scheduler.advance(JOB_DELAY);
     const done = await describe(started.BulkOperationArn);

@@ -3,7 +3,7 @@
  * the scheduler after the call has answered, as on AWS, and resume after a restart), S3 reached
  * only through S3's own operations in-process, ClientToken idempotency, and list pages.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { AwsError } from "../../core/errors.js";
 import type { Scheduler } from "../../core/scheduler.js";
@@ -81,6 +81,51 @@ export function refuseZstd(compression: string | undefined): void {
   if (compression === "ZSTD") {
     throw validationException("InputCompressionType ZSTD is not supported by Nimbus: the zlib of Node.js 20 has no Zstandard decoder. Use GZIP or NONE.");
   }
+}
+
+/**
+ * The fields a job's record starts with: its table, its ClientToken (one is made when the request
+ * has none) and its S3 source, whose owner defaults to the caller's account.
+ */
+export function startedTransfer(
+  scope: Scope,
+  table: { readonly arn: string; readonly id: string; readonly name: string },
+  arn: string,
+  token: string | undefined,
+  source: { readonly S3Bucket: string; readonly S3BucketOwner?: string; readonly S3KeyPrefix?: string },
+) {
+  return {
+    arn,
+    status: "IN_PROGRESS" as const,
+    tableArn: table.arn,
+    tableId: table.id,
+    tableName: table.name,
+    clientToken: token ?? randomUUID(),
+    source: {
+      S3Bucket: source.S3Bucket,
+      S3BucketOwner: source.S3BucketOwner ?? scope.account,
+      ...(source.S3KeyPrefix !== undefined ? { S3KeyPrefix: source.S3KeyPrefix } : {}),
+    },
+  };
+}
+
+/** Keeps a new job's record (inside the caller's transaction) and returns it. */
+export function insertTransfer<R extends { readonly arn: string; readonly status: string; readonly tableArn: string; readonly clientToken: string }>(
+  env: TransferEnv,
+  scope: Scope,
+  kind: TransferKind,
+  print: string,
+  createdAt: number,
+  record: R,
+): R {
+  transferStore(env).insert(scope, kind, { arn: record.arn, clientToken: record.clientToken, fingerprint: print, createdAt, record });
+  return record;
+}
+
+/** Runs a new job once its call has answered, TRANSFER_START_DELAY_MS after `now`. */
+export function startJob(env: TransferEnv, scope: Scope, now: number, label: string, arn: string, run: (env: TransferEnv, scope: Scope, arn: string) => Promise<void>): void {
+  const at = { account: scope.account, region: scope.region };
+  scheduleJob(env, now + TRANSFER_START_DELAY_MS, label, () => run(env, at, arn));
 }
 
 /** Schedules a job's run; a failure it does not handle itself is logged by the scheduler. */

@@ -61,6 +61,19 @@ export const S3_BUCKET_PATTERN = { re: /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/, sho
 export const S3_BUCKET_OWNER_PATTERN = { re: /^[0-9]{12}$/, shown: "[0-9]{12}" } as const;
 export const CLIENT_TOKEN_PATTERN = { re: /^[^$]+$/, shown: "^[^\\$]+$" } as const;
 
+/**
+ * An S3 location's bucket, owner and key prefix, checked as ExportTableToPointInTime, ImportTable
+ * and StartBulkPutItems check them; `path` leads each field's name ("s3BucketSource.").
+ */
+export function s3LocationChecks(path: string, bucket: string | undefined, owner: string | undefined, prefixField: string, prefix: string | undefined): Check[] {
+  return [
+    length(`${path}s3Bucket`, bucket, 0, 255),
+    pattern(`${path}s3Bucket`, bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
+    pattern(`${path}s3BucketOwner`, owner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
+    length(`${path}${prefixField}`, prefix, 0, 1024),
+  ];
+}
+
 const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
 
 export function tableNameChecks(name: string | undefined, field = "tableName"): Check[] {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   CancelBulkOperationInput,
   CancelBulkOperationOutput,
@@ -15,8 +14,8 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import { requireTable } from "../items.js";
 import { tableChildArn } from "../table.js";
-import { fingerprint, refuseZstd, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
-import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
+import { fingerprint, insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
+import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 
 /** Nimbus's page size for ListBulkOperations when MaxResults is not given (AWS's is not published). */
 const MAX_BULK_PAGE = 100;
@@ -26,16 +25,10 @@ export function startBulkPutItems(input: StartBulkPutItemsInput, ctx: DynamoCont
   const out = input.OutputS3Configuration;
   check(
     length("tableName", input.TableName, 1, 1024),
-    length("inputS3Configuration.s3Bucket", source.S3Bucket, 0, 255),
-    pattern("inputS3Configuration.s3Bucket", source.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
-    pattern("inputS3Configuration.s3BucketOwner", source.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
-    length("inputS3Configuration.s3KeyPrefix", source.S3KeyPrefix, 0, 1024),
+    ...s3LocationChecks("inputS3Configuration.", source.S3Bucket, source.S3BucketOwner, "s3KeyPrefix", source.S3KeyPrefix),
     oneOf("inputS3Configuration.inputFormat", source.InputFormat, ["DYNAMODB_JSON", "ION"]),
     oneOf("inputS3Configuration.inputCompressionType", source.InputCompressionType, ["GZIP", "ZSTD", "NONE"]),
-    length("outputS3Configuration.s3Bucket", out.S3Bucket, 0, 255),
-    pattern("outputS3Configuration.s3Bucket", out.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
-    pattern("outputS3Configuration.s3BucketOwner", out.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
-    length("outputS3Configuration.s3KeyPrefix", out.S3KeyPrefix, 0, 1024),
+    ...s3LocationChecks("outputS3Configuration.", out.S3Bucket, out.S3BucketOwner, "s3KeyPrefix", out.S3KeyPrefix),
     oneOf("outputS3Configuration.s3SseAlgorithm", out.S3SseAlgorithm, ["AES256", "KMS"]),
     ...out.OutputType.map((t) => oneOf("outputS3Configuration.outputType", t, ["ERROR", "CONDITION_CHECK_FAILURE"])),
     oneOf("performanceTier", input.PerformanceTier, ["STANDARD", "ACCELERATED"]),
@@ -58,17 +51,8 @@ export function startBulkPutItems(input: StartBulkPutItemsInput, ctx: DynamoCont
     if (meta.importArn !== undefined) throw errors.ResourceInUse({ message: `Table is being created: ${meta.name}` });
     const arn = tableChildArn(meta.arn, "bulk-operation", now);
     const made: BulkRecord = {
-      arn,
-      status: "IN_PROGRESS",
-      tableArn: meta.arn,
-      tableId: meta.id,
-      tableName: meta.name,
-      clientToken: token ?? randomUUID(),
-      source: {
-        S3Bucket: source.S3Bucket,
-        S3BucketOwner: source.S3BucketOwner ?? ctx.account,
-        ...(source.S3KeyPrefix !== undefined ? { S3KeyPrefix: source.S3KeyPrefix } : {}),
-      },
+      ...{},
+      ...startedTransfer(ctx, meta, arn, token, source),
       inputFormat: source.InputFormat as BulkRecord["inputFormat"],
       compression: (source.InputCompressionType ?? "NONE") as BulkRecord["compression"],
       output: out,
@@ -79,11 +63,9 @@ export function startBulkPutItems(input: StartBulkPutItemsInput, ctx: DynamoCont
       processedInputBytes: 0,
       failedItemCount: 0,
     };
-    transferStore(ctx).insert(ctx, "bulk", { arn, clientToken: made.clientToken, fingerprint: print, createdAt: now, record: made });
-    return made;
+    return insertTransfer(ctx, ctx, "bulk", print, now, made);
   });
-  const scope = { account: ctx.account, region: ctx.region };
-  scheduleJob(ctx, now + TRANSFER_START_DELAY_MS, "dynamodb:bulk-put", () => runBulkPut(ctx, scope, record.arn));
+  startJob(ctx, ctx, now, "dynamodb:bulk-put", record.arn, runBulkPut);
   return { BulkOperationDescription: bulkDescription(record) };
 }
 

@@ -13,8 +13,8 @@ import { validationException } from "../domain/index.js";
 import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
 import { tableChildArn } from "../table.js";
 import type { ExportViewType } from "../transfer-formats.js";
-import { fingerprint, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
-import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
+import { fingerprint, insertTransfer, repeatedRequest, startJob, transferPage, transferStore } from "../transfers.js";
+import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 
 const MINUTE_MS = 60_000;
 /** An incremental export covers at least 15 minutes and at most 24 hours of changes. */
@@ -25,10 +25,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
   const spec = input.IncrementalExportSpecification;
   check(
     length("tableArn", input.TableArn, 1, 1024),
-    length("s3Bucket", input.S3Bucket, 0, 255),
-    pattern("s3Bucket", input.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
-    pattern("s3BucketOwner", input.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
-    length("s3Prefix", input.S3Prefix, 0, 1024),
+    ...s3LocationChecks("", input.S3Bucket, input.S3BucketOwner, "s3Prefix", input.S3Prefix),
     oneOf("s3SseAlgorithm", input.S3SseAlgorithm, ["AES256", "KMS"]),
     length("s3SseKmsKeyId", input.S3SseKmsKeyId, 1, 2048),
     oneOf("exportFormat", input.ExportFormat, ["DYNAMODB_JSON", "ION"]),
@@ -89,9 +86,8 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     exportType: type,
     ...(incremental ? { incremental } : {}),
   };
-  transferStore(ctx).insert(ctx, "export", { arn, clientToken: record.clientToken, fingerprint: print, createdAt: now, record });
-  const scope = { account: ctx.account, region: ctx.region };
-  scheduleJob(ctx, now + TRANSFER_START_DELAY_MS, "dynamodb:export", () => runExport(ctx, scope, arn));
+  insertTransfer(ctx, ctx, "export", print, now, record);
+  startJob(ctx, ctx, now, "dynamodb:export", arn, runExport);
   return { ExportDescription: exportDescription(record) };
 }
 

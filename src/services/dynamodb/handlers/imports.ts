@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { DescribeImportInput, DescribeImportOutput, ImportTableInput, ImportTableOutput, ListImportsInput, ListImportsOutput } from "../../../generated/dynamodb.js";
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
 import { tableChildArn } from "../table.js";
-import { fingerprint, refuseZstd, repeatedRequest, scheduleJob, TRANSFER_START_DELAY_MS, transferPage, transferStore } from "../transfers.js";
-import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, S3_BUCKET_OWNER_PATTERN, S3_BUCKET_PATTERN } from "../validation.js";
+import { fingerprint, insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
+import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 import { createTable } from "./create-table.js";
 
 const MAX_HEADERS = 255;
@@ -17,10 +16,7 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
   const csv = input.InputFormatOptions?.Csv;
   const headers = csv?.HeaderList;
   check(
-    length("s3BucketSource.s3Bucket", source.S3Bucket, 0, 255),
-    pattern("s3BucketSource.s3Bucket", source.S3Bucket, S3_BUCKET_PATTERN.re, S3_BUCKET_PATTERN.shown),
-    length("s3BucketSource.s3KeyPrefix", source.S3KeyPrefix, 0, 1024),
-    pattern("s3BucketSource.s3BucketOwner", source.S3BucketOwner, S3_BUCKET_OWNER_PATTERN.re, S3_BUCKET_OWNER_PATTERN.shown),
+    ...s3LocationChecks("s3BucketSource.", source.S3Bucket, source.S3BucketOwner, "s3KeyPrefix", source.S3KeyPrefix),
     oneOf("inputFormat", input.InputFormat, ["DYNAMODB_JSON", "ION", "CSV"]),
     oneOf("inputCompressionType", input.InputCompressionType, ["GZIP", "ZSTD", "NONE"]),
     pattern("inputFormatOptions.csv.delimiter", csv?.Delimiter, /^[,;:|\t ]$/, "[,;:|\\t ]"),
@@ -58,17 +54,8 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
     meta.importArn = arn;
     ctx.store.saveTable(ctx, meta);
     const made: ImportRecord = {
-      arn,
-      status: "IN_PROGRESS",
-      tableArn: meta.arn,
-      tableId: meta.id,
-      tableName: meta.name,
-      clientToken: token ?? randomUUID(),
-      source: {
-        S3Bucket: source.S3Bucket,
-        S3BucketOwner: source.S3BucketOwner ?? ctx.account,
-        ...(source.S3KeyPrefix !== undefined ? { S3KeyPrefix: source.S3KeyPrefix } : {}),
-      },
+      ...{},
+      ...startedTransfer(ctx, meta, arn, token, source),
       inputFormat: input.InputFormat as ImportRecord["inputFormat"],
       ...(input.InputFormatOptions !== undefined ? { formatOptions: input.InputFormatOptions } : {}),
       compression: (input.InputCompressionType ?? "NONE") as ImportRecord["compression"],
@@ -79,11 +66,9 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
       importedItemCount: 0,
       errorCount: 0,
     };
-    transferStore(ctx).insert(ctx, "import", { arn, clientToken: made.clientToken, fingerprint: print, createdAt: now, record: made });
-    return made;
+    return insertTransfer(ctx, ctx, "import", print, now, made);
   });
-  const scope = { account: ctx.account, region: ctx.region };
-  scheduleJob(ctx, now + TRANSFER_START_DELAY_MS, "dynamodb:import", () => runImport(ctx, scope, record.arn));
+  startJob(ctx, ctx, now, "dynamodb:import", record.arn, runImport);
   return { ImportTableDescription: importDescription(ctx, record) };
 }
 
