@@ -242,3 +242,30 @@ describe("members the frozen v2 models lack, from the v3 clients' schemas (codeg
     assert.deepEqual(shapeOf("PutObject", "input").members?.ChecksumCRC32, { location: "header", locationName: "x-amz-checksum-crc32" });
   });
 });
+
+describe("whole operations the frozen v2 models lack, from the v3 clients' schemas (codegen's v3-operations)", () => {
+  const ddb = loadModel("dynamodb-2012-08-10");
+
+  test("DynamoDB's bulk operations exist, with their nested structures, lists and required members", () => {
+    const start = ddb.operation("StartBulkPutItems");
+    assert.ok(start?.input);
+    const input = ddb.resolve(start.input);
+    assert.deepEqual(input.required, ["InputS3Configuration", "OutputS3Configuration", "TableName"]);
+    const output = ddb.member(input, "OutputS3Configuration");
+    assert.ok(output);
+    const outputType = ddb.member(ddb.resolve(output), "OutputType");
+    assert.equal(outputType?.type, "list");
+    assert.equal(ddb.member(input, "MaxWriteRequestUnits")?.type, "long");
+    const described = ddb.operation("DescribeBulkOperation");
+    assert.ok(described?.output);
+    const description = ddb.member(ddb.resolve(described.output), "BulkOperationDescription");
+    assert.ok(description);
+    assert.equal(ddb.member(ddb.resolve(description), "StartTime")?.type, "timestamp");
+    for (const name of ["ListBulkOperations", "CancelBulkOperation"]) assert.ok(ddb.operation(name), name);
+  });
+
+  test("operations the v2 model has are not replaced", () => {
+    assert.ok(ddb.operation("PutItem")?.input);
+    assert.equal(ddb.resolve(ddb.operation("PutItem")?.input ?? {}).required?.includes("Item"), true);
+  });
+});
