@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import {
@@ -101,6 +104,8 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     assert.ok(done.EndTime instanceof Date);
     assert.ok((done.TotalInputBytes ?? 0) > 0);
     assert.equal(done.ProcessedInputBytes, done.TotalInputBytes);
+    // a: 3 + 4 + 4 bytes, b: 3 + 4 + 4 + 4 + 3 (names and values as DynamoDB sizes them).
+    assert.deepEqual(done.BulkOperationUsage, [{ TableName: name, BulkPutBytes: 29, Table: { BulkPutBytes: 29 } }]);
 
     const got = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } } }));
     assert.equal(got.Item?.g?.S, "red");
@@ -245,4 +250,47 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     const listed = (await ddb.send(new ListBulkOperationsCommand({}))).BulkOperationsSummaryList ?? [];
     assert.equal(listed.filter((s) => s.BulkOperationArn?.includes(`table/${plain}/`)).length, 0);
   });
+});
+
+test("bulk puts survive a restart: one running when Nimbus stopped runs again, one being cancelled ends CANCELLED", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-ddb-bulk-"));
+  const name = uniqueName("bulk-durable");
+  const bucketName = uniqueName("bulk-durable").toLowerCase();
+  try {
+    const first = await startTestNimbus({ inMemory: false, dataDir });
+    const ddb = new DynamoDBClient(first.clientConfig());
+    const s3 = new S3Client({ ...first.clientConfig(), forcePathStyle: true });
+    await ddb.send(new CreateTableCommand(indexedTable(name)));
+    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/a.json", Body: '{"Item":{"pk":{"S":"z"},"sk":{"N":"9"}}}\n' }));
+    const input: StartBulkPutItemsCommandInput = {
+      TableName: name,
+      InputS3Configuration: { S3Bucket: bucketName, S3KeyPrefix: "in/", InputFormat: "DYNAMODB_JSON" },
+      OutputS3Configuration: { S3Bucket: bucketName, OutputType: ["ERROR"] },
+    };
+    const running = (await ddb.send(new StartBulkPutItemsCommand(input))).BulkOperationDescription?.BulkOperationArn;
+    first.manualClock.advance(1000);
+    const cancelling = (await ddb.send(new StartBulkPutItemsCommand(input))).BulkOperationDescription?.BulkOperationArn;
+    await ddb.send(new CancelBulkOperationCommand({ BulkOperationArn: cancelling }));
+    ddb.destroy();
+    s3.destroy();
+    await first.close();
+
+    const second = await startTestNimbus({ inMemory: false, dataDir });
+    const again = new DynamoDBClient(second.clientConfig());
+    const status = async (arn: string | undefined) => (await again.send(new DescribeBulkOperationCommand({ BulkOperationArn: arn }))).BulkOperationDescription?.BulkOperationStatus;
+    try {
+      assert.equal(await status(running), "IN_PROGRESS");
+      assert.equal(await status(cancelling), "CANCELLING");
+      await second.scheduler.advance(JOB_DELAY);
+      assert.equal(await status(running), "COMPLETED");
+      assert.equal(await status(cancelling), "CANCELLED");
+      assert.deepEqual((await again.send(new ScanCommand({ TableName: name }))).Items, [{ pk: { S: "z" }, sk: { N: "9" } }]);
+    } finally {
+      again.destroy();
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -38,6 +38,8 @@ export interface BulkRecord extends ItemSource {
   readonly processedInputBytes: number;
   readonly totalInputBytes?: number;
   readonly failedItemCount: number;
+  /** The sizes of the items written (BulkOperationUsage's BulkPutBytes of the table). */
+  readonly bulkPutBytes?: number;
   readonly failureCode?: string;
   readonly failureMessage?: string;
   /** Where the ERROR report went, when one was written. */
@@ -68,6 +70,8 @@ export function bulkDescription(r: BulkRecord) {
     ProcessedInputBytes: r.processedInputBytes,
     ...(r.totalInputBytes !== undefined ? { TotalInputBytes: r.totalInputBytes } : {}),
     FailedItemCount: r.failedItemCount,
+    // Only the table's bytes: Nimbus does not measure what each index's projection took.
+    BulkOperationUsage: [{ TableName: r.tableName, BulkPutBytes: r.bulkPutBytes ?? 0, Table: { BulkPutBytes: r.bulkPutBytes ?? 0 } }],
     ...(r.failureCode !== undefined ? { FailureCode: r.failureCode, FailureMessage: r.failureMessage } : {}),
     ...(r.maxWriteRequestUnits !== undefined ? { MaxWriteRequestUnits: r.maxWriteRequestUnits } : {}),
     PerformanceTier: r.performanceTier,
@@ -138,7 +142,12 @@ export async function runBulkPut(env: TransferEnv, scope: Scope, arn: string): P
       ...{},
       ...latest,
       ...(counters !== undefined
-        ? { processedItemCount: counters.processedItemCount, processedInputBytes: counters.processedSizeBytes, failedItemCount: counters.errorCount }
+        ? {
+            processedItemCount: counters.processedItemCount,
+            processedInputBytes: counters.processedSizeBytes,
+            failedItemCount: counters.errorCount,
+            bulkPutBytes: job?.writtenBytes ?? 0,
+          }
         : {}),
       endTime: env.clock.now(),
       ...patch,

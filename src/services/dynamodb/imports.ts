@@ -153,7 +153,10 @@ export interface ItemError {
  */
 export class ImportJob {
   readonly counters: Counters = { processedSizeBytes: 0, processedItemCount: 0, importedItemCount: 0, errorCount: 0 };
+  /** The sizes of the items written, as DynamoDB measures them (a bulk put's BulkPutBytes). */
+  writtenBytes = 0;
   private batch: Item[] = [];
+  private batchBytes = 0;
   private readonly keyTypes: Record<string, string>;
 
   constructor(
@@ -177,7 +180,9 @@ export class ImportJob {
       const item = raw();
       if (item === undefined) return;
       this.counters.processedItemCount++;
-      this.batch.push(validateSizedItem(this.meta, item).item);
+      const sized = validateSizedItem(this.meta, item);
+      this.batch.push(sized.item);
+      this.batchBytes += sized.size;
       if (this.batch.length >= WRITE_BATCH) this.flush();
     } catch (err) {
       if (!(err instanceof ImportLineError) && !(err instanceof AwsError)) throw err;
@@ -188,7 +193,9 @@ export class ImportJob {
 
   flush(): void {
     const items = this.batch;
+    const bytes = this.batchBytes;
     this.batch = [];
+    this.batchBytes = 0;
     if (items.length === 0) return;
     const write = (emit: WriteContext["emit"]) =>
       this.env.store.transaction(() => {
@@ -202,6 +209,7 @@ export class ImportJob {
     if (events === undefined) write(() => undefined);
     else events.withUnitOfWork((uow) => write((type, detail, at) => uow.emit(type, detail, at ?? this.scope)));
     this.counters.importedItemCount += items.length;
+    this.writtenBytes += bytes;
   }
 
   async object(key: string, size: number): Promise<void> {
