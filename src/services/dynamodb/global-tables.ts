@@ -16,16 +16,16 @@
  * as a source region for new replica(s) being added to the table in the last 24 hours." The
  * others follow DynamoDB's style where its wording could not be found (see GLOBAL_MESSAGES).
  */
-import { GLOBAL_TABLE_REFUSAL } from "./bulk-puts.js";
-import { transferStore } from "./transfers.js";
 import { randomUUID } from "node:crypto";
 import type { Scope } from "../../core/service.js";
 import type { UpdateTableInput } from "../../generated/dynamodb.js";
+import { GLOBAL_TABLE_REFUSAL } from "./bulk-puts.js";
 import { validationException } from "./domain/index.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { backfill } from "./handlers/update-table.js";
 import { streamLabel } from "./handlers/create-table.js";
+import { transferStore } from "./transfers.js";
 import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
 import {
   CURRENT_GLOBAL_VERSION,

@@ -1,6 +1,5 @@
 import type { DescribeImportInput, DescribeImportOutput, ImportTableInput, ImportTableOutput, ListImportsInput, ListImportsOutput } from "../../../generated/dynamodb.js";
 import type { DynamoContext } from "../context.js";
-import { validationException } from "../domain/index.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
 import { tableChildArn } from "../table.js";
 import { fingerprint, insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
