@@ -83,7 +83,14 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/part-2.json.gz", Body: gzipSync('{"Item":{"pk":{"S":"c"},"sk":{"N":"3"}}}\n') }));
 
 
-    const started = (await ddb.send(new StartBulkPutItemsCommand(request(name, bucketName, { MaxWriteRequestUnits: 500 })))).BulkOperationDescription ?? {};
+    const started =
+      (
+        await ddb.send(
+          new StartBulkPutItemsCommand(
+            request(name, bucketName, { MaxWriteRequestUnits: 500, OutputS3Configuration: { S3Bucket: bucketName, S3KeyPrefix: "out", OutputType: ["ERROR"], S3SseAlgorithm: "AES256" } }),
+          ),
+        )
+      ).BulkOperationDescription ?? {};
     assert.equal(started.BulkOperationStatus, "IN_PROGRESS");
     assert.match(started.BulkOperationArn ?? "", new RegExp(`^arn:aws:dynamodb:us-east-1:000000000000:table/${name}/bulk-operation/`));
     assert.deepEqual(started.TableDetails?.map((t) => t.TableName), [name]);
@@ -126,7 +133,9 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: bucketName, Prefix: "out/" }))).Contents ?? []).map((o) => o.Key);
     const id = started.BulkOperationArn?.split("/").pop() ?? "";
     assert.deepEqual(keys, [`out/AWSDynamoDB/${id}/ERROR/part-00000.json`]);
-    const report = await (await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: keys[0] }))).Body?.transformToString();
+    const reportObject = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: keys[0] }));
+    assert.equal(reportObject.ServerSideEncryption, "AES256");
+    const report = await reportObject.Body?.transformToString();
     const entries = (report ?? "").trim().split("\n").map((l) => JSON.parse(l) as { itemS3Pointer: { bucket: string; key: string; itemIndex: number }; outputType: string; errorMessages: string[] });
     assert.equal(entries.length, 3);
     assert.deepEqual(entries.map((e) => [e.itemS3Pointer.key, e.itemS3Pointer.itemIndex, e.outputType]), [
@@ -138,12 +147,14 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
     assert.match(entries[0]?.errorMessages[0] ?? "", /key/i);
   });
 
-  test("ION input with GZIP: every item is written, COMPLETED, no report", async () => {
+  test("ION input with GZIP, the table named by its ARN: every item is written, COMPLETED, no report", async () => {
     const name = uniqueName("bulk-ion");
     await table(name);
+    const tableArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
     const bucketName = await bucket();
     await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/a.ion.gz", Body: gzipSync('$ion_1_0 {Item:{pk:"x",sk:1.,g:"blue"}}\n$ion_1_0 {Item:{pk:"y",sk:2}}\n') }));
-    const started = (await ddb.send(new StartBulkPutItemsCommand(request(name, bucketName, { InputS3Configuration: { S3Bucket: bucketName, S3KeyPrefix: "in/", InputFormat: "ION", InputCompressionType: "GZIP" } })))).BulkOperationDescription ?? {};
+    const started = (await ddb.send(new StartBulkPutItemsCommand(request(tableArn, bucketName, { InputS3Configuration: { S3Bucket: bucketName, S3KeyPrefix: "in/", InputFormat: "ION", InputCompressionType: "GZIP" } })))).BulkOperationDescription ?? {};
+    assert.deepEqual(started.TableDetails?.map((t) => t.TableName), [name]);
     await nimbus.scheduler.advance(JOB_DELAY);
     const done = await describe(started.BulkOperationArn);
     assert.equal(done.BulkOperationStatus, "COMPLETED");
