@@ -92,8 +92,8 @@ const MAX_REPORTED = 10_000;
 
 /**
  * One line of the ERROR report: where the item was (bucket, key, index of the item in the
- * object, from 0) and why it was not written. The layout is Nimbus's reading of the developer
- * guide (BulkPutItems.Output), not a copy of a published sample.
+ * object, from 0) and why it was not written. AWS's exact report layout (BulkPutItems.Output)
+ * could not be read; this one follows ImportTable's error events (itemS3Pointer, errorMessages).
  */
 export function reportLine(bucket: string, e: ItemError): string {
   return JSON.stringify({ itemS3Pointer: { bucket, key: e.key, itemIndex: e.itemIndex }, outputType: "ERROR", errorMessages: [e.message] });
@@ -110,7 +110,7 @@ async function writeReport(env: TransferEnv, scope: Scope, r: BulkRecord, lines:
   const out = r.output;
   const key = reportKey(out.S3KeyPrefix, r.arn);
   await s3(env, scope, "PutObject", {
-    // The output bucket defaults to the input's.
+    // The API reference marks the output S3Bucket optional without saying what stands in; Nimbus uses the input's.
     Bucket: out.S3Bucket ?? r.source.S3Bucket,
     Key: key,
     Body: Buffer.from(lines.map((l) => `${l}\n`).join("")),
@@ -135,12 +135,12 @@ export async function runBulkPut(env: TransferEnv, scope: Scope, arn: string): P
   const reportErrors = r.output.OutputType.includes("ERROR");
   const meta = env.store.getTable(scope, r.tableName);
   let job: ImportJob | undefined;
-  const end = (patch: Partial<BulkRecord>) => {
-    const latest = current() ?? r;
+  // Saved over the latest record, so that a CANCELLING written meanwhile is not lost.
+  const save = (patch: Partial<BulkRecord>) => {
     const counters = job?.counters;
     transfers.save(scope, arn, {
       ...{},
-      ...latest,
+      ...(current() ?? r),
       ...(counters !== undefined
         ? {
             processedItemCount: counters.processedItemCount,
@@ -149,10 +149,10 @@ export async function runBulkPut(env: TransferEnv, scope: Scope, arn: string): P
             bulkPutBytes: job?.writtenBytes ?? 0,
           }
         : {}),
-      endTime: env.clock.now(),
       ...patch,
     });
   };
+  const end = (patch: Partial<BulkRecord>) => save({ ...{}, endTime: env.clock.now(), ...patch });
   if (r.status === "CANCELLING") return end({ status: "CANCELLED" });
   if (meta === undefined || meta.id !== r.tableId) return end({ status: "FAILED", failureCode: "TableNotFoundException", failureMessage: `Table not found: ${r.tableName}` });
   job = new ImportJob(env, scope, r, meta, (e) => {
@@ -161,11 +161,13 @@ export async function runBulkPut(env: TransferEnv, scope: Scope, arn: string): P
   try {
     const objects: { key: string; size: number }[] = [];
     for await (const o of sourceObjects(env, scope, r)) objects.push(o);
-    transfers.save(scope, arn, { ...{}, ...(current() ?? r), totalInputBytes: objects.reduce((n, o) => n + o.size, 0) });
+    save({ totalInputBytes: objects.reduce((n, o) => n + o.size, 0) });
     for (const o of objects) {
       if (current()?.status === "CANCELLING") break;
       await job.object(o.key, o.size);
+      // Each object's items are committed and counted before the next one (DescribeBulkOperation shows progress).
       job.flush();
+      save({});
     }
     job.flush();
     if (current()?.status === "CANCELLING") return end({ status: "CANCELLED" });
