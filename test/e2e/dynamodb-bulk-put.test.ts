@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import {
   CancelBulkOperationCommand,
@@ -19,8 +16,8 @@ import {
   type StartBulkPutItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { indexedTable } from "./dynamodb-fixtures.js";
-import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { acrossRestart, dynamoDbAndS3Suite, indexedTable } from "./dynamodb-fixtures.js";
+import { failure, jsonService, uniqueName, type TestNimbus } from "./harness.js";
 
 /** Jobs start this long after their call (TRANSFER_START_DELAY_MS). */
 const JOB_DELAY = 10_000;
@@ -30,18 +27,7 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
   let ddb: DynamoDBClient;
   let s3: S3Client;
   const streams = jsonService(() => nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb" });
-
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-  });
-
-  after(async () => {
-    ddb.destroy();
-    s3.destroy();
-    await nimbus.close();
-  });
+  dynamoDbAndS3Suite((c) => ({ nimbus, ddb, s3 } = c));
 
   /** indexedTable (pk, sk, a GSI byG on g, an LSI byL on l) with a NEW_AND_OLD_IMAGES stream; answers the stream's ARN. */
   async function table(name: string): Promise<string> {
@@ -264,44 +250,32 @@ describe("DynamoDB bulk put items (StartBulkPutItems) from S3 into an existing t
 });
 
 test("bulk puts survive a restart: one running when Nimbus stopped runs again, one being cancelled ends CANCELLED", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-ddb-bulk-"));
   const name = uniqueName("bulk-durable");
   const bucketName = uniqueName("bulk-durable").toLowerCase();
-  try {
-    const first = await startTestNimbus({ inMemory: false, dataDir });
-    const ddb = new DynamoDBClient(first.clientConfig());
-    const s3 = new S3Client({ ...first.clientConfig(), forcePathStyle: true });
-    await ddb.send(new CreateTableCommand(indexedTable(name)));
-    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
-    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/a.json", Body: '{"Item":{"pk":{"S":"z"},"sk":{"N":"9"}}}\n' }));
-    const input: StartBulkPutItemsCommandInput = {
-      TableName: name,
-      InputS3Configuration: { S3Bucket: bucketName, S3KeyPrefix: "in/", InputFormat: "DYNAMODB_JSON" },
-      OutputS3Configuration: { S3Bucket: bucketName, OutputType: ["ERROR"] },
-    };
-    const running = (await ddb.send(new StartBulkPutItemsCommand(input))).BulkOperationDescription?.BulkOperationArn;
-    first.manualClock.advance(1000);
-    const cancelling = (await ddb.send(new StartBulkPutItemsCommand(input))).BulkOperationDescription?.BulkOperationArn;
-    await ddb.send(new CancelBulkOperationCommand({ BulkOperationArn: cancelling }));
-    ddb.destroy();
-    s3.destroy();
-    await first.close();
-
-    const second = await startTestNimbus({ inMemory: false, dataDir });
-    const again = new DynamoDBClient(second.clientConfig());
-    const status = async (arn: string | undefined) => (await again.send(new DescribeBulkOperationCommand({ BulkOperationArn: arn }))).BulkOperationDescription?.BulkOperationStatus;
-    try {
+  await acrossRestart(
+    async ({ nimbus, ddb, s3 }) => {
+      await ddb.send(new CreateTableCommand(indexedTable(name)));
+      await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+      await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/a.json", Body: '{"Item":{"pk":{"S":"z"},"sk":{"N":"9"}}}\n' }));
+      const input: StartBulkPutItemsCommandInput = {
+        TableName: name,
+        InputS3Configuration: { S3Bucket: bucketName, S3KeyPrefix: "in/", InputFormat: "DYNAMODB_JSON" },
+        OutputS3Configuration: { S3Bucket: bucketName, OutputType: ["ERROR"] },
+      };
+      const running = (await ddb.send(new StartBulkPutItemsCommand(input))).BulkOperationDescription?.BulkOperationArn;
+      nimbus.manualClock.advance(1000);
+      const cancelling = (await ddb.send(new StartBulkPutItemsCommand(input))).BulkOperationDescription?.BulkOperationArn;
+      await ddb.send(new CancelBulkOperationCommand({ BulkOperationArn: cancelling }));
+      return { running, cancelling };
+    },
+    async ({ nimbus, ddb }, { running, cancelling }) => {
+      const status = async (arn: string | undefined) => (await ddb.send(new DescribeBulkOperationCommand({ BulkOperationArn: arn }))).BulkOperationDescription?.BulkOperationStatus;
       assert.equal(await status(running), "IN_PROGRESS");
       assert.equal(await status(cancelling), "CANCELLING");
-      await second.scheduler.advance(JOB_DELAY);
+      await nimbus.scheduler.advance(JOB_DELAY);
       assert.equal(await status(running), "COMPLETED");
       assert.equal(await status(cancelling), "CANCELLED");
-      assert.deepEqual((await again.send(new ScanCommand({ TableName: name }))).Items, [{ pk: { S: "z" }, sk: { N: "9" } }]);
-    } finally {
-      again.destroy();
-      await second.close();
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+      assert.deepEqual((await ddb.send(new ScanCommand({ TableName: name }))).Items, [{ pk: { S: "z" }, sk: { N: "9" } }]);
+    },
+  );
 });

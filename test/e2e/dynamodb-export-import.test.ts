@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
   CreateTableCommand,
@@ -26,7 +23,8 @@ import {
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Decimal } from "decimal.js";
 import { IonTypes, loadAll, type dom } from "ion-js";
-import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { acrossRestart, dynamoDbAndS3Suite } from "./dynamodb-fixtures.js";
+import { failure, jsonService, uniqueName, type TestNimbus } from "./harness.js";
 
 const MINUTE = 60_000;
 /** Jobs start this long after their call (TRANSFER_START_DELAY_MS). */
@@ -107,18 +105,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
   let ddb: DynamoDBClient;
   let s3: S3Client;
   const logs = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
-
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-  });
-
-  after(async () => {
-    ddb.destroy();
-    s3.destroy();
-    await nimbus.close();
-  });
+  dynamoDbAndS3Suite((c) => ({ nimbus, ddb, s3 } = c));
 
   async function tableWithPitr(name: string): Promise<string> {
     const made = await ddb.send(new CreateTableCommand(keyedTable(name)));
@@ -928,42 +915,30 @@ describe("DynamoDB export to S3 and import from S3", () => {
 });
 
 test("exports and imports survive a restart: a job running when Nimbus stopped runs again", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-ddb-transfers-"));
   const table = uniqueName("exp-durable");
   const bucketName = uniqueName("durable").toLowerCase();
-  try {
-    const first = await startTestNimbus({ inMemory: false, dataDir });
-    const ddb = new DynamoDBClient(first.clientConfig());
-    const s3 = new S3Client({ ...first.clientConfig(), forcePathStyle: true });
-    const made = await ddb.send(new CreateTableCommand(keyedTable(table)));
-    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
-    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" }, sk: { N: "1" } } }));
-    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
-    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "csv/in.csv", Body: "pk,sk\nz,9\n" }));
-    const exportArn = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: made.TableDescription?.TableArn ?? "", S3Bucket: bucketName }))).ExportDescription?.ExportArn ?? "";
-    const importArn =
-      (await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "csv/" }, InputFormat: "CSV", TableCreationParameters: keyedTable(`${table}-in`) })))
-        .ImportTableDescription?.ImportArn ?? "";
-    ddb.destroy();
-    s3.destroy();
-    await first.close();
-
-    const second = await startTestNimbus({ inMemory: false, dataDir });
-    const again = new DynamoDBClient(second.clientConfig());
-    try {
+  await acrossRestart(
+    async ({ ddb, s3 }) => {
+      const made = await ddb.send(new CreateTableCommand(keyedTable(table)));
+      await ddb.send(new UpdateContinuousBackupsCommand({ TableName: table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" }, sk: { N: "1" } } }));
+      await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+      await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "csv/in.csv", Body: "pk,sk\nz,9\n" }));
+      const exportArn = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: made.TableDescription?.TableArn ?? "", S3Bucket: bucketName }))).ExportDescription?.ExportArn ?? "";
+      const importArn =
+        (await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "csv/" }, InputFormat: "CSV", TableCreationParameters: keyedTable(`${table}-in`) })))
+          .ImportTableDescription?.ImportArn ?? "";
+      return { exportArn, importArn };
+    },
+    async ({ nimbus, ddb: again }, { exportArn, importArn }) => {
       assert.equal((await again.send(new DescribeExportCommand({ ExportArn: exportArn }))).ExportDescription?.ExportStatus, "IN_PROGRESS");
       assert.equal((await again.send(new DescribeImportCommand({ ImportArn: importArn }))).ImportTableDescription?.ImportStatus, "IN_PROGRESS");
-      await second.scheduler.advance(JOB_DELAY);
+      await nimbus.scheduler.advance(JOB_DELAY);
       const exported = (await again.send(new DescribeExportCommand({ ExportArn: exportArn }))).ExportDescription;
       assert.equal(exported?.ExportStatus, "COMPLETED");
       assert.equal(exported?.ItemCount, 1);
       assert.equal((await again.send(new DescribeImportCommand({ ImportArn: importArn }))).ImportTableDescription?.ImportedItemCount, 1);
       assert.deepEqual((await again.send(new ScanCommand({ TableName: `${table}-in` }))).Items, [{ pk: { S: "z" }, sk: { N: "9" } }]);
-    } finally {
-      again.destroy();
-      await second.close();
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    },
+  );
 });
