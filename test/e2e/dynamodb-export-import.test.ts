@@ -5,6 +5,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import {
   CreateTableCommand,
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeExportCommand,
   DescribeImportCommand,
   DescribeTableCommand,
@@ -16,6 +17,7 @@ import {
   PutItemCommand,
   ScanCommand,
   UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
   type AttributeValue,
   type ExportDescription,
   type ImportTableCommandInput,
@@ -429,6 +431,12 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const early = await failure(ddb.send(new PutItemCommand({ TableName: target, Item: { pk: { S: "x" }, sk: { N: "1" } } })));
     assert.equal(early.name, "ResourceNotFoundException");
     assert.equal(early.message, "Requested resource not found");
+    // ...and the table itself cannot be changed or deleted until it is ACTIVE.
+    const inUse = `Attempt to change a resource which is still in use: Table is being created: ${target}`;
+    const deleting = await failure(ddb.send(new DeleteTableCommand({ TableName: target })));
+    assert.deepEqual([deleting.name, deleting.$metadata.httpStatusCode, deleting.message], ["ResourceInUseException", 400, inUse]);
+    const updating = await failure(ddb.send(new UpdateTableCommand({ TableName: target, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })));
+    assert.deepEqual([updating.name, updating.$metadata.httpStatusCode, updating.message], ["ResourceInUseException", 400, inUse]);
 
     await nimbus.scheduler.advance(JOB_DELAY);
     const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started.ImportArn }))).ImportTableDescription ?? {};

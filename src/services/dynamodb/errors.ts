@@ -10,6 +10,8 @@ export const errors = defineErrors({
   ResourceNotFoundMessage: { code: "ResourceNotFoundException", status: 400, message: "{message}" },
   TableExists: { code: "ResourceInUseException", status: 400, message: "Table already exists: {name}" },
   ResourceInUse: { code: "ResourceInUseException", status: 400, message: "{message}" },
+  // A table that is not ACTIVE yet (ImportTable still filling it) cannot be changed or deleted.
+  TableBeingCreated: { code: "ResourceInUseException", status: 400, message: "Attempt to change a resource which is still in use: Table is being created: {name}" },
   ConditionalCheckFailed: { code: "ConditionalCheckFailedException", status: 400, message: "The conditional request failed" },
   TransactionCanceled: {
     code: "TransactionCanceledException",

@@ -48,7 +48,7 @@ export function startBulkPutItems(input: StartBulkPutItemsInput, ctx: DynamoCont
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     if (meta.global !== undefined) throw validationException(GLOBAL_TABLE_REFUSAL);
     // A table ImportTable is still filling is CREATING: the operation needs it ACTIVE.
-    if (meta.importArn !== undefined) throw errors.ResourceInUse({ message: `Table is being created: ${meta.name}` });
+    if (meta.importArn !== undefined) throw errors.TableBeingCreated({ name: meta.name });
     const arn = tableChildArn(meta.arn, "bulk-operation", now);
     const made: BulkRecord = {
       ...{},

@@ -2,12 +2,14 @@ import type { DeleteTableInput, DeleteTableOutput } from "../../../generated/dyn
 import { createSystemBackup } from "../backups.js";
 import { deletionProtected, leaveOnDelete } from "../global-tables.js";
 import type { DynamoContext } from "../context.js";
+import { errors } from "../errors.js";
 import { requireTable, streamChanged } from "../items.js";
 import { describeTable } from "../table.js";
 
 export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): DeleteTableOutput {
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+    if (meta.importArn !== undefined) throw errors.TableBeingCreated({ name: meta.name });
     if (meta.deletionProtection) throw deletionProtected();
     leaveOnDelete(ctx, meta, ctx.clock.now());
     const description = describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index));

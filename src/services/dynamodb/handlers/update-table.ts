@@ -48,6 +48,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+    if (meta.importArn !== undefined) throw errors.TableBeingCreated({ name: meta.name });
 
     if (input.AttributeDefinitions !== undefined) {
       const defs = new Map<string, AttributeDefinition>(meta.attributeDefinitions.map((d) => [d.AttributeName, d]));
