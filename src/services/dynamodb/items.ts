@@ -72,6 +72,16 @@ export function serializeItem(item: Item): string {
 }
 
 /**
+ * What a client token stands for (TransactWriteItems' ClientRequestToken, the ClientToken of
+ * exports, imports and bulk puts): the sha256 of the request without its token, binaries as
+ * base64, so the same token with other parameters can be told apart.
+ */
+export function requestFingerprint(input: object, tokenMember: string): string {
+  const { [tokenMember]: _token, ...rest } = input as Record<string, unknown>;
+  return createHash("sha256").update(serializeItem(rest as Item)).digest("hex");
+}
+
+/**
  * Inside an item a string under "B" and a list under "BS" are always binaries (map values are
  * objects). Only text that holds one needs the reviver, which costs more than the parse itself:
  * `"B":"` and `"BS":[` cannot occur inside a JSON string (its quotes are escaped), and an

@@ -3,14 +3,15 @@
  * the scheduler after the call has answered, as on AWS, and resume after a restart), S3 reached
  * only through S3's own operations in-process, ClientToken idempotency, and list pages.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { AwsError } from "../../core/errors.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type { Invoke, Scope } from "../../core/service.js";
-import { validationException } from "./domain/index.js";
 import type { DynamoStore } from "./store.js";
+import { validationException } from "./domain/index.js";
 import { TransferStore, type TransferKind, type TransferRow } from "./transfer-store.js";
+import { pageToken, pageTokenPosition } from "./validation.js";
 
 /** What a transfer job needs: a handler context and the service environment both provide it. */
 export interface TransferEnv {
@@ -27,11 +28,6 @@ export const CLIENT_TOKEN_WINDOW_MS = 8 * 60 * 60 * 1000;
 
 export function transferStore(env: { readonly store: DynamoStore }): TransferStore {
   return new TransferStore(env.store.state);
-}
-
-export function fingerprint(input: Record<string, unknown>): string {
-  const { ClientToken: _token, ...rest } = input;
-  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
 }
 
 /**
@@ -141,25 +137,15 @@ interface PagePosition {
   readonly arn: string;
 }
 
-function pageToken(row: PagePosition): string {
-  return Buffer.from(JSON.stringify([row.createdAt, row.arn])).toString("base64");
-}
-
-function pagePosition(token: string | undefined): PagePosition | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const [createdAt, arn] = JSON.parse(Buffer.from(token, "base64").toString("utf8")) as unknown[];
-    if (typeof createdAt === "number" && typeof arn === "string") return { createdAt, arn };
-  } catch {
-    // falls through to the error below
-  }
-  throw validationException("Invalid NextToken");
+function positionOf(token: string): PagePosition {
+  const [createdAt, arn] = pageTokenPosition(token, ["number", "string"]) as [number, string];
+  return { createdAt, arn };
 }
 
 /** One page of ListExports or ListImports: at most `limit` jobs, with a NextToken when more follow. */
 export function transferPage<R>(env: TransferEnv, scope: Scope, kind: TransferKind, tableArn: string | undefined, nextToken: string | undefined, limit: number) {
-  const rows: TransferRow<R>[] = transferStore(env).list<R>(scope, kind, tableArn, pagePosition(nextToken), limit + 1);
+  const rows: TransferRow<R>[] = transferStore(env).list<R>(scope, kind, tableArn, nextToken === undefined ? undefined : positionOf(nextToken), limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { records: page.map((r) => r.record), ...(rows.length > limit && last !== undefined ? { NextToken: pageToken(last) } : {}) };
+  return { records: page.map((r) => r.record), ...(rows.length > limit && last !== undefined ? { NextToken: pageToken([last.createdAt, last.arn]) } : {}) };
 }

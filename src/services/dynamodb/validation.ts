@@ -89,3 +89,20 @@ export function checkTableName(name: string, field = "tableName"): void {
 
 export const RETURN_VALUES = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"] as const;
 export const SELECT_VALUES = ["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"] as const;
+
+/** The NextToken of a listing Nimbus pages itself: base64 of a JSON tuple naming the last entry answered. */
+export function pageToken(position: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(position)).toString("base64");
+}
+
+/** The tuple a pageToken holds, with members of these types; anything else is DynamoDB's "Invalid NextToken". */
+export function pageTokenPosition(token: string, types: readonly ("string" | "number")[]): unknown[] {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(token, "base64").toString("utf8"));
+  } catch {
+    parts = undefined;
+  }
+  if (!Array.isArray(parts) || parts.length !== types.length || parts.some((p, i) => typeof p !== types[i])) throw validationException("Invalid NextToken");
+  return parts;
+}

@@ -12,9 +12,9 @@ import { bulkDescription, bulkSummary, GLOBAL_TABLE_REFUSAL, isActive, runBulkPu
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
-import { requireTable } from "../items.js";
+import { requestFingerprint, requireTable } from "../items.js";
 import { tableChildArn } from "../table.js";
-import { fingerprint, insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
+import { insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 
 /** Nimbus's page size for ListBulkOperations when MaxResults is not given (AWS's is not published). */
@@ -38,7 +38,7 @@ export function startBulkPutItems(input: StartBulkPutItemsInput, ctx: DynamoCont
   if (out.OutputType.length === 0) throw validationException("1 validation error detected: Value '[]' at 'outputS3Configuration.outputType' failed to satisfy constraint: Member must have length greater than or equal to 1");
   refuseZstd(source.InputCompressionType);
 
-  const print = fingerprint(input as unknown as Record<string, unknown>);
+  const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;
   const repeated = repeatedRequest<BulkRecord>(ctx, ctx, "bulk", token, print, () => errors.IdempotentParameterMismatch());
   if (repeated !== undefined) return { BulkOperationDescription: bulkDescription(repeated) };

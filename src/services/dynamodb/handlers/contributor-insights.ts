@@ -12,12 +12,11 @@ import type {
   UpdateContributorInsightsInput,
   UpdateContributorInsightsOutput,
 } from "../../../generated/dynamodb.js";
-import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { requireTable } from "../items.js";
 import type { ContributorInsightsMeta, KeyElement, TableMeta } from "../table.js";
-import { check, oneOf, range, tableNameChecks } from "../validation.js";
+import { check, oneOf, pageToken, pageTokenPosition, range, tableNameChecks } from "../validation.js";
 
 const MODES = ["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"];
 const DEFAULT_MODE = "ACCESSED_AND_THROTTLED_KEYS";
@@ -122,21 +121,8 @@ function allTables(ctx: DynamoContext): TableMeta[] {
   return ctx.store.listTables(ctx, undefined, Number.MAX_SAFE_INTEGER).flatMap((name) => ctx.store.getTable(ctx, name) ?? []);
 }
 
-function tokenOf(l: Listed): string {
-  return Buffer.from(JSON.stringify([l.table, l.index])).toString("base64");
-}
-
 function afterToken(list: Listed[], token: string): Listed[] {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(token, "base64").toString("utf8"));
-  } catch {
-    key = undefined;
-  }
-  if (!Array.isArray(key) || key.length !== 2 || typeof key[0] !== "string" || typeof key[1] !== "string") {
-    throw validationException("Invalid NextToken");
-  }
-  const [table, index] = key as [string, string];
+  const [table, index] = pageTokenPosition(token, ["string", "string"]) as [string, string];
   const at = list.findIndex((l) => l.table === table && l.index === index);
   // The entry the token names is gone (index or table deleted): go on with the next table.
   return at >= 0 ? list.slice(at + 1) : list.filter((l) => l.table > table);
@@ -157,6 +143,6 @@ export function listContributorInsights(input: ListContributorInsightsInput, ctx
       ContributorInsightsStatus: "ENABLED",
       ContributorInsightsMode: l.entry?.mode,
     })),
-    ...(live.length > page.length && last !== undefined ? { NextToken: tokenOf(last) } : {}),
+    ...(live.length > page.length && last !== undefined ? { NextToken: pageToken([last.table, last.index]) } : {}),
   };
 }

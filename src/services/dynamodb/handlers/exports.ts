@@ -13,7 +13,8 @@ import { validationException } from "../domain/index.js";
 import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
 import { tableChildArn } from "../table.js";
 import type { ExportViewType } from "../transfer-formats.js";
-import { fingerprint, insertTransfer, repeatedRequest, startJob, transferPage, transferStore } from "../transfers.js";
+import { insertTransfer, repeatedRequest, startJob, transferPage, transferStore } from "../transfers.js";
+import { requestFingerprint } from "../items.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 
 const MINUTE_MS = 60_000;
@@ -42,7 +43,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     if (spec?.ExportFromTime === undefined) throw validationException("IncrementalExportSpecification.ExportFromTime must be specified when ExportType is INCREMENTAL_EXPORT");
   }
 
-  const print = fingerprint(input as unknown as Record<string, unknown>);
+  const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;
   const repeated = repeatedRequest<ExportRecord>(ctx, ctx, "export", token, print, () => exportErrors.ExportConflict({ token }));
   if (repeated !== undefined) return { ExportDescription: exportDescription(repeated) };

@@ -2,7 +2,8 @@ import type { DescribeImportInput, DescribeImportOutput, ImportTableInput, Impor
 import type { DynamoContext } from "../context.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
 import { tableChildArn } from "../table.js";
-import { fingerprint, insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
+import { insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
+import { requestFingerprint } from "../items.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 import { createTable } from "./create-table.js";
 
@@ -35,7 +36,7 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
   );
   refuseZstd(input.InputCompressionType);
 
-  const print = fingerprint(input as unknown as Record<string, unknown>);
+  const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;
   const repeated = repeatedRequest<ImportRecord>(ctx, ctx, "import", token, print, () => importErrors.ImportConflict({ token }));
   if (repeated !== undefined) return { ImportTableDescription: importDescription(ctx, repeated) };

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { TransactWriteItemsInput, TransactWriteItemsOutput } from "../../../generated/dynamodb.js";
 import type { AwsError } from "../../../core/errors.js";
 import {
@@ -25,6 +24,7 @@ import {
   Consumption,
   jsonItem,
   readItem,
+  requestFingerprint,
   requireTable,
   serializeItem,
   validateKey,
@@ -107,11 +107,6 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], positi
   return { kind, meta, key, condition, returnOld, ...(update ? { update } : {}) };
 }
 
-function fingerprint(input: TransactWriteItemsInput): string {
-  const { ClientRequestToken: _token, ...rest } = input;
-  return createHash("sha256").update(serializeItem(rest as unknown as Item)).digest("hex");
-}
-
 export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoContext): TransactWriteItemsOutput {
   const count = input.TransactItems.length;
   check({
@@ -135,7 +130,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
   }
   if (aggregateSize(actions) > MAX_TRANSACTION_BYTES) throw tooLarge();
   const now = ctx.clock.now();
-  const print = input.ClientRequestToken !== undefined ? fingerprint(input) : undefined;
+  const print = input.ClientRequestToken !== undefined ? requestFingerprint(input, "ClientRequestToken") : undefined;
 
   return ctx.store.transaction(() => {
     if (input.ClientRequestToken !== undefined && print !== undefined) {
