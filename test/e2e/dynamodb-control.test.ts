@@ -385,6 +385,7 @@ describe("DynamoDB Contributor Insights", () => {
     const second = await own.send(new ListContributorInsightsCommand({ TableName: a, MaxResults: 1, NextToken: first.NextToken }));
     assert.deepEqual(second.ContributorInsightsSummaries, [{ TableName: a, IndexName: "byG", ContributorInsightsStatus: "ENABLED", ContributorInsightsMode: "THROTTLED_KEYS" }]);
     assert.equal(second.NextToken, undefined, "the last page has no NextToken");
+    await fails(own.send(new ListContributorInsightsCommand({ TableName: a, NextToken: "garbage" })), "ValidationException", "Invalid NextToken");
 
     const pages: string[][] = [];
     let token: string | undefined;

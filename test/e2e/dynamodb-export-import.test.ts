@@ -831,6 +831,8 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const second = await ddb.send(new ListExportsCommand({ TableArn: tableArn, MaxResults: 2, NextToken: first.NextToken }));
     assert.deepEqual(second.ExportSummaries?.map((s) => s.ExportArn), arns.slice(2));
     assert.equal(second.NextToken, undefined);
+    const garbage = await failure(ddb.send(new ListExportsCommand({ TableArn: tableArn, NextToken: "garbage" })));
+    assert.deepEqual([garbage.name, garbage.message], ["ValidationException", "Invalid NextToken"]);
     const tooMany = await failure(ddb.send(new ListExportsCommand({ MaxResults: 26 })));
     assert.equal(tooMany.message, "1 validation error detected: Value '26' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 25");
     await nimbus.scheduler.advance(JOB_DELAY);
