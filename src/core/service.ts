@@ -74,6 +74,8 @@ export interface HandlerContext<Store = unknown> extends Scope {
   readonly scheduler: Scheduler;
   readonly config: NimbusConfig;
   readonly invoke: Invoke;
+  /** Issued access keys and the principals behind them: who the caller is (access-denied messages name it). */
+  readonly identities: Identities;
   /**
    * Emits an event on the bus; delivered only after this operation succeeded. `scope` defaults to
    * the request's; an operation that changes another region (DynamoDB global tables) names it.
@@ -127,8 +129,6 @@ export interface HttpRoute<Store = unknown> {
 export interface HttpRouteContext<Store = unknown> extends HandlerContext<Store> {
   /** The request path with an S3 virtual-hosted bucket put in front. */
   readonly path: string;
-  /** Such requests carry their credentials in the body (a POST form's policy signature). */
-  readonly identities: Identities;
 }
 
 export interface ServiceDefinition<Store = unknown> {

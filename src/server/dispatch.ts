@@ -162,6 +162,7 @@ export class Dispatcher {
       scheduler: this.deps.scheduler,
       config: this.deps.config,
       invoke: this.invoke,
+      identities: this.deps.identities,
       emit: (type, detail, at) => uow.emit(type, detail, at ?? scope),
     };
   }
@@ -171,7 +172,7 @@ export class Dispatcher {
     const { svc, http } = routed;
     const uow = this.deps.events.unitOfWork();
     const caller: Caller = { accessKeyId: "", sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" };
-    const ctx = { ...{}, ...this.handlerContext(svc, http.operation, scope, caller, requestId, uow), path: routed.path, identities: this.deps.identities };
+    const ctx = { ...{}, ...this.handlerContext(svc, http.operation, scope, caller, requestId, uow), path: routed.path };
     try {
       const response = await http.handle(req, ctx);
       uow.commit();

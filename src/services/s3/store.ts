@@ -8,7 +8,6 @@
  * page of ListObjectsV2 never walks old versions or delete markers.
  */
 import { createHash } from "node:crypto";
-import type { Identities } from "../../auth/credentials.js";
 import { pooledRandomBytes } from "../../core/random.js";
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { BlobStore } from "../../state/blob-store.js";
@@ -294,11 +293,7 @@ export class S3Store {
   private uploadCounter = 0;
   private eventCounter = 0n;
 
-  constructor(
-    readonly state: StateLayer,
-    /** Who holds an access key: the principal S3's access-denied messages name. */
-    readonly identities?: Identities,
-  ) {
+  constructor(readonly state: StateLayer) {
     state.migrate("s3", S3_MIGRATIONS);
     this.db = state.db;
     this.prepare = cachedPrepare(state.db);
@@ -306,7 +301,7 @@ export class S3Store {
   }
 
   static create(env: ServiceEnvironment): S3Store {
-    return new S3Store(env.state, env.identities);
+    return new S3Store(env.state);
   }
 
   /** Bucket rows as last read: nearly every request reads its bucket's row first. */

@@ -27,7 +27,7 @@ export function topicDataProtection(topic: Topic): DataProtectionPolicy | undefi
 
 /** The IAM principal calling: an issued key's user or role, else the account's root. */
 export function callerPrincipal(ctx: SnsContext): string {
-  return ctx.store.identities?.principalOf(ctx.caller.accessKeyId).arn ?? `arn:aws:iam::${ctx.account}:root`;
+  return ctx.identities.principalOf(ctx.caller.accessKeyId).arn;
 }
 
 export interface InboundAudit {

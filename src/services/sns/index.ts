@@ -44,7 +44,7 @@ export type { SnsContext } from "./topics.js";
 const DEDUP_SWEEP_MS = 5 * 60_000;
 
 export default defineService<SnsOperations, SnsStore>({
-  createStore: (env) => new SnsStore(env.state, env.logger, env.identities),
+  createStore: (env) => new SnsStore(env.state, env.logger),
   start(env, store) {
     const stopSweep = env.scheduler.every(DEDUP_SWEEP_MS, () => void store.pruneDedup(env.clock.now()), "sns:dedup-sweep");
     // HTTP/S retries a previous run left pending (a persistent data dir) go on where they were.

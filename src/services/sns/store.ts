@@ -3,7 +3,6 @@
  * (account, region); mobile push, SMS settings, the outbox and pending HTTP/S retries in their
  * own repositories. A thin repository: rules live in the handlers and the domain modules.
  */
-import type { Identities } from "../../auth/credentials.js";
 import type { Logger } from "../../server/logger.js";
 import type { Database, StateLayer } from "../../state/database.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
@@ -167,8 +166,6 @@ export class SnsStore {
     readonly state: StateLayer,
     /** Nimbus's log, for what goes wrong after Publish has answered (delivery status logs). */
     readonly logger?: Logger,
-    /** Who holds an access key: the publisher a data protection policy's Principal names. */
-    readonly identities?: Identities,
   ) {
     state.migrate("sns", SNS_MIGRATIONS);
     this.db = state.db;

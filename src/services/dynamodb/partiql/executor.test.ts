@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import { Identities } from "../../../auth/credentials.js";
 import { AwsError } from "../../../core/errors.js";
 import { ManualClock } from "../../../core/manual-clock.js";
 import { createScheduler } from "../../../core/scheduler.js";
@@ -26,6 +27,7 @@ const ctx: DynamoContext = {
   scheduler: createScheduler(clock),
   config: { endpoint: "http://localhost:4566", hostname: "localhost", port: 4566 },
   invoke: () => Promise.reject(new Error("no invocation in these tests")),
+  identities: new Identities(state, clock),
   emit: () => undefined,
 };
 

@@ -91,7 +91,7 @@ export function putBucketPolicy(input: PutBucketPolicyInput, ctx: S3Context): Pu
   // New buckets block public policies (S3's default since April 2023): a public one is refused
   // until the bucket's public access block allows it, as tutorials for public websites show.
   if (publicAccessBlock(ctx, bucket)?.BlockPublicPolicy === true && isPublicPolicy(input.Policy)) {
-    throw errors.PublicPolicyBlocked({ principal: ctx.store.identities?.principalOf(ctx.caller.accessKeyId).arn ?? `arn:aws:iam::${ctx.account}:root`, bucket: bucket.name });
+    throw errors.PublicPolicyBlocked({ principal: ctx.identities.principalOf(ctx.caller.accessKeyId).arn, bucket: bucket.name });
   }
   ctx.store.transaction(() => ctx.store.setConfig(requireBucket(ctx, input.Bucket).name, "policy", input.Policy));
   return {};
