@@ -376,11 +376,9 @@ export function attributeValuesEqual(a: AttributeValue, b: AttributeValue): bool
 // Sizes
 
 function utf8Length(s: string): number {
-  // ASCII fast path: most names and many values are plain ASCII.
-  let i = 0;
-  const n = s.length;
-  for (; i < n; i++) if (s.charCodeAt(i) > 0x7f) break;
-  return i === n ? n : Buffer.byteLength(s, "utf8");
+  // V8 counts a one-byte string natively in constant time; a JS loop over the characters looking
+  // for non-ASCII ones cost 2.7 µs for a 1 KB value (a tenth of a whole PutItem).
+  return Buffer.byteLength(s, "utf8");
 }
 
 /**
