@@ -33,10 +33,21 @@ const S3_UPLOAD_FRAMING: Readonly<Record<string, RawRef>> = {
   Trailer: { location: "header", locationName: "x-amz-trailer" },
 };
 
+/**
+ * GetObjectTorrent's response headers in S3's documented sample ("Content-Disposition:
+ * attachment; filename=Nelson.torrent; Content-Type: application/x-bittorrent"); the model's
+ * output has only the body and x-amz-request-charged.
+ */
+const S3_TORRENT_HEADERS: Readonly<Record<string, RawRef>> = {
+  ContentType: { location: "header", locationName: "Content-Type" },
+  ContentDisposition: { location: "header", locationName: "Content-Disposition" },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
+    { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
   ],
 };
 

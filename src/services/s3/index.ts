@@ -46,6 +46,7 @@ import {
 import { copyObject } from "./handlers/copy-object.js";
 import { deleteObject, deleteObjects } from "./handlers/delete-object.js";
 import { getObject, headObject } from "./handlers/get-object.js";
+import { getObjectTorrent } from "./handlers/get-object-torrent.js";
 import { listObjects, listObjectsV2, listObjectVersions } from "./handlers/list-objects.js";
 import {
   abortMultipartUpload,
@@ -147,6 +148,7 @@ export default defineService<S3Operations, S3Store>({
     PutObject: putObject,
     GetObject: getObject,
     HeadObject: headObject,
+    GetObjectTorrent: getObjectTorrent,
     DeleteObject: deleteObject,
     DeleteObjects: deleteObjects,
     CopyObject: copyObject,

@@ -18,6 +18,11 @@ export function requireBucket(ctx: S3Context, name: string): BucketRow {
   return bucket;
 }
 
+/** The object's path-style URL on this Nimbus (CompleteMultipartUpload's Location, a torrent's web seed). */
+export function objectUrl(endpoint: string, bucket: string, key: string): string {
+  return `${endpoint}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
 /** "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes long." */
 export const MAX_KEY_BYTES = 1024;
 

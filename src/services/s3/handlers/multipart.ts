@@ -38,7 +38,7 @@ import { abortScheduleOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { checksumMembers, contentHeaders, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+import { checksumMembers, contentHeaders, objectUrl, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import { canonicalUserId, type PartRow, type UploadRow } from "../store.js";
 import { applyWriteLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
 
@@ -254,7 +254,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
     });
     emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
     return {
-      Location: `${ctx.config.endpoint}/${encodeURIComponent(bucket.name)}/${input.Key.split("/").map(encodeURIComponent).join("/")}`,
+      Location: objectUrl(ctx.config.endpoint, bucket.name, input.Key),
       Bucket: bucket.name,
       Key: input.Key,
       ETag: etag,
