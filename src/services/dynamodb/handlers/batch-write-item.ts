@@ -1,3 +1,4 @@
+import { crc32 } from "@aws-crypto/crc32";
 import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generated/dynamodb.js";
 import { validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
@@ -13,9 +14,27 @@ const MAX_REQUESTS = 25;
  */
 export const MAX_BATCH_WRITE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * How DynamoDB's Java front end prints a WriteRequest in a message: the class name and an
+ * identity hash, here a CRC32 of the request (stable, and as opaque as AWS's).
+ */
+function javaObjectName(request: unknown): string {
+  return `com.amazonaws.dynamodb.v20120810.WriteRequest@${crc32(Buffer.from(serializeItem(request as Item))).toString(16)}`;
+}
+
 export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): BatchWriteItemOutput {
   const tables = Object.keys(input.RequestItems);
   check({ field: "requestItems", value: "{}", failure: tables.length === 0 ? "Member must have length greater than or equal to 1" : undefined });
+  // A table's own list is a modelled constraint (1..25 requests), reported with the whole map
+  // as Coral prints it; 25 across several tables is the service's own limit below.
+  const listed = tables.map((t) => input.RequestItems[t] ?? []);
+  if (listed.some((requests) => requests.length < 1 || requests.length > MAX_REQUESTS)) {
+    check({
+      field: "requestItems",
+      value: `{${tables.map((t, i) => `${t}=[${(listed[i] ?? []).map(javaObjectName).join(", ")}]`).join(", ")}}`,
+      failure: `Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_REQUESTS}, Member must have length greater than or equal to 1]`,
+    });
+  }
   const mode = capacityMode(input.ReturnConsumedCapacity);
   let total = 0;
   for (const t of tables) total += input.RequestItems[t]?.length ?? 0;
