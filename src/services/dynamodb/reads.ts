@@ -189,6 +189,8 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
     ...{}, ...(req.keyCondition ? keyRange(req.keyCondition) : {}),
     descending: req.descending === true,
     after: req.start,
+    // Limit rows and one more, which tells whether to hand out LastEvaluatedKey (a segment skips rows).
+    expected: req.limit !== undefined && req.segment === undefined ? req.limit + 1 : undefined,
   };
   // An LSI fetches what it does not project from the table (more reads, as on AWS).
   const fetchFromTable =

@@ -145,6 +145,12 @@ export interface RangeOptions {
   readonly descending?: boolean;
   /** Resume strictly after (or before, descending) this row. */
   readonly after?: RowKey | undefined;
+  /**
+   * Rows the caller expects to take (a read's Limit and one more): the first page fetches no
+   * more than that, so `Limit: 1` on a long partition reads a row, not a full page of items.
+   * Later pages are full; the hint never changes which rows come out.
+   */
+  readonly expected?: number | undefined;
 }
 
 const PAGE = 256;
@@ -312,6 +318,7 @@ export class DynamoStore {
     const partition = opts.pk !== undefined;
     const orderBy = partition ? `sk ${order}, tpk ${order}, tsk ${order}` : `pk ${order}, sk ${order}, tpk ${order}, tsk ${order}`;
     let after = opts.after;
+    let pageSize = opts.expected === undefined ? PAGE : Math.max(1, Math.min(PAGE, opts.expected));
     for (;;) {
       const where: string[] = ["account_id = ?", "region = ?", "table_name = ?", "index_name = ?"];
       const args: unknown[] = [scope.account, scope.region, table, index];
@@ -345,11 +352,12 @@ export class DynamoStore {
         args.push(after.pk, after.sk, after.tpk, after.tsk);
       }
       const rows = this.db
-        .prepare<unknown[], ItemRow>(`SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${PAGE}`)
-        .all(...args);
+        .prepare<unknown[], ItemRow>(`SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT ?`)
+        .all(...args, pageSize);
       for (const row of rows) yield row;
-      if (rows.length < PAGE) return;
+      if (rows.length < pageSize) return;
       after = rows[rows.length - 1];
+      pageSize = PAGE;
     }
   }
 
