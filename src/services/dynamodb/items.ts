@@ -63,19 +63,18 @@ export function encodeKeyValue(v: AttributeValue | undefined): string {
   return "";
 }
 
-/** Whether a value holds a binary anywhere (B, BS, or inside a list or map). */
-function holdsBinary(v: AttributeValue): boolean {
-  if (v.B !== undefined || v.BS !== undefined) return true;
-  if (v.L !== undefined) return v.L.some(holdsBinary);
-  if (v.M !== undefined) for (const k in v.M) if (holdsBinary(v.M[k] as AttributeValue)) return true;
+/** Whether a value (an item, or any request) holds bytes anywhere. */
+function holdsBinary(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (value instanceof Uint8Array) return true;
+  if (Array.isArray(value)) return value.some(holdsBinary);
+  for (const key in value) if (holdsBinary((value as Record<string, unknown>)[key])) return true;
   return false;
 }
 
 export function serializeItem(item: Item): string {
   // A replacer costs a call per key and value; only binaries need one.
-  let binary = false;
-  for (const name in item) if (holdsBinary(item[name] as AttributeValue)) binary = true;
-  if (!binary) return JSON.stringify(item);
+  if (!holdsBinary(item)) return JSON.stringify(item);
   // Buffer.toJSON runs before a replacer sees the value, so look at the holder's original.
   return JSON.stringify(item, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
