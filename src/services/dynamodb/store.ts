@@ -318,7 +318,9 @@ export class DynamoStore {
     const partition = opts.pk !== undefined;
     const orderBy = partition ? `sk ${order}, tpk ${order}, tsk ${order}` : `pk ${order}, sk ${order}, tpk ${order}, tsk ${order}`;
     let after = opts.after;
-    let pageSize = opts.expected === undefined ? PAGE : Math.max(1, Math.min(PAGE, opts.expected));
+    // Written into the SQL, not bound: SQLite re-prepares a statement whose bound LIMIT changed,
+    // which doubled a Query's cost. At most PAGE texts per shape, each prepared once.
+    let pageSize = opts.expected === undefined ? PAGE : Math.max(1, Math.min(PAGE, Math.trunc(opts.expected)));
     for (;;) {
       const where: string[] = ["account_id = ?", "region = ?", "table_name = ?", "index_name = ?"];
       const args: unknown[] = [scope.account, scope.region, table, index];
@@ -352,8 +354,8 @@ export class DynamoStore {
         args.push(after.pk, after.sk, after.tpk, after.tsk);
       }
       const rows = this.db
-        .prepare<unknown[], ItemRow>(`SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT ?`)
-        .all(...args, pageSize);
+        .prepare<unknown[], ItemRow>(`SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${pageSize}`)
+        .all(...args);
       for (const row of rows) yield row;
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1];
