@@ -267,6 +267,17 @@ function toMessage(v: MessageValues): StoredMessage {
 const KEY = "account_id = ? AND region = ? AND name = ?";
 const MKEY = "account_id = ? AND region = ? AND queue = ?";
 
+/**
+ * A LIMIT for the SQL text instead of a bound `?`: SQLite (3.53) reads a bound LIMIT while it
+ * plans, so binding it again expires the statement and every run re-prepared it, which cost a
+ * receive's query 10-15 µs, several times the query itself. The limits are small integers
+ * (MaxNumberOfMessages, a move task's rate), so each has its own cached statement.
+ */
+function limitClause(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`sqs store: LIMIT ${limit} is not a count`);
+  return `LIMIT ${limit}`;
+}
+
 function key(ref: QueueRef): [string, string, string] {
   return [ref.account, ref.region, ref.name];
 }
@@ -472,8 +483,8 @@ export class SqsStore {
    * backlog is. (Ordering by send order alone sorted every visible message on each receive.)
    */
   visibleMessages(ref: QueueRef, now: number, limit: number, sentAfter: number): StoredMessage[] {
-    return this.messages<[string, string, string, number, number, number]>(`WHERE ${MKEY} AND visible_at <= ? AND sent_at > ? ORDER BY visible_at, seq LIMIT ?`)
-      .all(...key(ref), now, sentAfter, limit)
+    return this.messages<[string, string, string, number, number]>(`WHERE ${MKEY} AND visible_at <= ? AND sent_at > ? ORDER BY visible_at, seq ${limitClause(limit)}`)
+      .all(...key(ref), now, sentAfter)
       .map(toMessage);
   }
 
@@ -509,10 +520,10 @@ export class SqsStore {
 
   /** The first `limit` messages of one message group sent after `sentAfter`, in send order. */
   groupMessages(ref: QueueRef, group: string, sentAfter: number, limit: number): StoredMessage[] {
-    return this.messages<[string, string, string, string, number, number]>(
-      `INDEXED BY sqs_messages_by_group WHERE ${MKEY} AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ?`,
+    return this.messages<[string, string, string, string, number]>(
+      `INDEXED BY sqs_messages_by_group WHERE ${MKEY} AND group_id = ? AND sent_at > ? ORDER BY seq ${limitClause(limit)}`,
     )
-      .all(...key(ref), group, sentAfter, limit)
+      .all(...key(ref), group, sentAfter)
       .map(toMessage);
   }
 
@@ -616,8 +627,8 @@ export class SqsStore {
 
   /** Messages of a queue up to a sequence position, oldest first. */
   messagesUpTo(ref: QueueRef, lastSeq: number, limit: number): StoredMessage[] {
-    return this.messages<[string, string, string, number, number]>(`WHERE ${MKEY} AND seq <= ? ORDER BY seq LIMIT ?`)
-      .all(...key(ref), lastSeq, limit)
+    return this.messages<[string, string, string, number]>(`WHERE ${MKEY} AND seq <= ? ORDER BY seq ${limitClause(limit)}`)
+      .all(...key(ref), lastSeq)
       .map(toMessage);
   }
 
