@@ -1,7 +1,7 @@
 /**
  * CRC-32 (the zlib / ISO-HDLC polynomial). zlib.crc32 (Node >= 20.15) is native and ~40x
  * faster than the table-driven @aws-crypto/crc32 (3.4 GB/s vs 86 MB/s measured); the package
- * is the fallback on older Node 20 releases.
+ * is the fallback on older Node 20 releases and the tests' oracle.
  */
 import { crc32 as tableCrc32 } from "@aws-crypto/crc32";
 import * as zlib from "node:zlib";
