@@ -306,13 +306,17 @@ function isCurrentDelivery(message: DeliveryState, receiveId: string, now: numbe
  */
 export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: string): void {
   const data = decodeReceiptHandleForQueue(receiptHandle, arnOf(queue));
+  if (!queue.fifo) {
+    // Any handle deletes, so there is nothing to read first.
+    ctx.store.deleteMessage(queue, data.messageId);
+    return;
+  }
   const now = ctx.clock.now();
   const freedGroup = ctx.store.transaction(() => {
-    const message = ctx.store.deliveryState(queue, data.messageId);
-    if (message === undefined) return false;
-    if (queue.fifo && !isCurrentDelivery(message, data.receiveId, now)) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });
-    ctx.store.deleteMessage(queue, data.messageId);
-    return queue.fifo;
+    if (ctx.store.deleteDelivery(queue, data.messageId, data.receiveId, now)) return true;
+    // Nothing deleted: the message is gone already, or this handle's delivery is over.
+    if (ctx.store.deliveryState(queue, data.messageId) !== undefined) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });
+    return false;
   });
   // Deleting the in-flight message of a FIFO group lets the next one of the group go.
   if (freedGroup) ctx.store.notify(queueKey(queue));

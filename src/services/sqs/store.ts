@@ -555,6 +555,15 @@ export class SqsStore {
     this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
   }
 
+  /**
+   * Deletes a message only while the receive `receiptId` holds it (in flight under that receive,
+   * the FIFO rule for a receipt handle); true if it did.
+   */
+  deleteDelivery(ref: QueueRef, messageId: string, receiptId: string, now: number): boolean {
+    return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ? AND receipt_id = ? AND visible_at > ?`)
+      .run(...key(ref), messageId, receiptId, now).changes > 0;
+  }
+
   /** PurgeQueue: every message sent before the purge. */
   purgeMessages(ref: QueueRef, sentBefore: number): number {
     return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
