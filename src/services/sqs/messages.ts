@@ -6,8 +6,8 @@
 // Message ids are UUIDs like AWS's, but time-ordered (version 7): the message table's primary
 // key ends with the id, so a queue's consecutive messages share pages, and a batch's sends,
 // receives and deletes each rewrite a page or two instead of one page per message.
-import { v7 as timeOrderedUuid } from "uuid";
 import type { ReceiveMessageOutput } from "../../generated/sqs.js";
+import { timeOrderedUuid } from "../../core/random.js";
 import { parseRedrivePolicy } from "./domain/attributes.js";
 import { deduplicationKey, findDuplicate, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
 import { md5OfMessageAttributes, md5OfMessageBody, md5OfMessageSystemAttributes, type MessageAttributeValue } from "./domain/md5.js";
