@@ -274,9 +274,12 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
     const arn = arnOf(queue);
     const out: ReceivedMessage[] = [];
     const receipts: Array<{ messageId: string; receiveId: string; receivedAt: number }> = [];
-    for (const message of candidates(ctx, queue, options.max, now, movedTo)) {
-      const receiveId = randomReceiveId();
-      ctx.store.markReceived(queue, message.messageId, { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
+    const picked = candidates(ctx, queue, options.max, now, movedTo);
+    // One receive id for the messages of one receive: a handle names its message too, so each
+    // handle is still unique, and a later receive of any of them gets a new id.
+    const receiveId = randomReceiveId();
+    ctx.store.markReceived(queue, picked.map((message) => message.messageId), { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
+    for (const message of picked) {
       receipts.push({ messageId: message.messageId, receiveId, receivedAt: now });
       out.push(receivedView(message, { arn, receiveId, receivedAt: now, receiveCount: message.receiveCount + 1, firstReceive: message.firstReceive ?? now }, options));
     }
@@ -305,12 +308,12 @@ function isCurrentDelivery(message: DeliveryState, receiveId: string, now: numbe
  * might not be deleted" is AWS's hedge; deleting is what consumers rely on).
  */
 export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: string): void {
-  const data = decodeReceiptHandleForQueue(receiptHandle, arnOf(queue));
   if (!queue.fifo) {
     // Any handle deletes, so there is nothing to read first.
-    ctx.store.deleteMessage(queue, data.messageId);
+    ctx.store.deleteMessage(queue, standardDeleteTarget(queue, receiptHandle));
     return;
   }
+  const data = decodeReceiptHandleForQueue(receiptHandle, arnOf(queue));
   const now = ctx.clock.now();
   const freedGroup = ctx.store.transaction(() => {
     if (ctx.store.deleteDelivery(queue, data.messageId, data.receiveId, now)) return true;
@@ -320,6 +323,14 @@ export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: stri
   });
   // Deleting the in-flight message of a FIFO group lets the next one of the group go.
   if (freedGroup) ctx.store.notify(queueKey(queue));
+}
+
+/**
+ * The message a DeleteMessage on a standard queue deletes: the one its handle names, with any
+ * handle the queue issued (ReceiptHandleIsInvalid for any other).
+ */
+export function standardDeleteTarget(queue: Queue, receiptHandle: string): string {
+  return decodeReceiptHandleForQueue(receiptHandle, arnOf(queue)).messageId;
 }
 
 /**

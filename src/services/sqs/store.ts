@@ -278,6 +278,11 @@ function limitClause(limit: number): string {
   return `LIMIT ${limit}`;
 }
 
+/** `?, ?, ?` for an IN list of `count` values: one cached statement per count (batches hold up to 10). */
+function placeholders(count: number): string {
+  return count === 1 ? "?" : `${"?, ".repeat(count - 1)}?`;
+}
+
 function key(ref: QueueRef): [string, string, string] {
   return [ref.account, ref.region, ref.name];
 }
@@ -534,12 +539,17 @@ export class SqsStore {
     return row?.at ?? undefined;
   }
 
-  markReceived(ref: QueueRef, messageId: string, at: { now: number; visibleAt: number; receiptId: string }): void {
+  /**
+   * One receive takes these messages: one statement for all of them (one per message cost
+   * ~1 µs more per message), all under the receive's id.
+   */
+  markReceived(ref: QueueRef, messageIds: readonly string[], at: { now: number; visibleAt: number; receiptId: string }): void {
+    if (messageIds.length === 0) return;
     this.prepare(
         `UPDATE sqs_messages SET receive_count = receive_count + 1, first_receive = COALESCE(first_receive, ?), received_at = ?, receipt_id = ?, visible_at = ?
-         WHERE ${MKEY} AND message_id = ?`,
+         WHERE ${MKEY} AND message_id IN (${placeholders(messageIds.length)})`,
       )
-      .run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), messageId);
+      .run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), ...messageIds);
   }
 
   setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
@@ -553,6 +563,12 @@ export class SqsStore {
 
   deleteMessage(ref: QueueRef, messageId: string): void {
     this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
+  }
+
+  /** Deletes messages in one statement, those of a standard queue's DeleteMessageBatch (any handle deletes there). */
+  deleteMessages(ref: QueueRef, messageIds: readonly string[]): void {
+    if (messageIds.length === 0) return;
+    this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id IN (${placeholders(messageIds.length)})`).run(...key(ref), ...messageIds);
   }
 
   /**
