@@ -9,7 +9,7 @@
 import type { ReceiveMessageOutput } from "../../generated/sqs.js";
 import { timeOrderedUuid } from "../../core/random.js";
 import { parseRedrivePolicy } from "./domain/attributes.js";
-import { deduplicationKey, findDuplicate, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
+import { deduplicationKey, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
 import { md5OfMessageAttributes, md5OfMessageBody, md5OfMessageSystemAttributes, type MessageAttributeValue } from "./domain/md5.js";
 import {
   selectMessageAttributes,
@@ -66,18 +66,16 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
     let sequenceNumber: string | undefined;
     if (current.fifo && ids.messageGroupId !== undefined && ids.messageDeduplicationId !== undefined) {
       const dedupKey = deduplicationKey(settings.deduplicationScope, ids.messageGroupId, ids.messageDeduplicationId);
-      const previous = ctx.store.getDedup(current, dedupKey);
-      const duplicate = previous === undefined ? undefined : findDuplicate(new Map([[dedupKey, previous]]), dedupKey, now);
+      sequenceNumber = nextSequenceNumber(current.lastSequence, now);
+      result.MessageId = timeOrderedUuid();
+      const duplicate = ctx.store.claimDedup(current, dedupKey, { messageId: result.MessageId, sequenceNumber, expiresAt: now + DEDUPLICATION_INTERVAL_MS }, now);
       if (duplicate !== undefined) {
         // A duplicate is accepted but not enqueued; AWS answers with the original ids.
         result.MessageId = duplicate.messageId;
         result.SequenceNumber = duplicate.sequenceNumber;
         return false;
       }
-      sequenceNumber = nextSequenceNumber(current.lastSequence, now);
       ctx.store.setLastSequence(current, sequenceNumber);
-      result.MessageId = timeOrderedUuid();
-      ctx.store.putDedup(current, dedupKey, { messageId: result.MessageId, sequenceNumber, expiresAt: now + DEDUPLICATION_INTERVAL_MS });
       result.SequenceNumber = sequenceNumber;
     } else {
       result.MessageId = timeOrderedUuid();

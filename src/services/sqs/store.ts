@@ -140,6 +140,13 @@ export type NewMessage = Omit<StoredMessage, "seq" | "receiveCount" | "firstRece
   readonly receiveCount?: number;
 };
 
+/** A FIFO send recorded for deduplication: what a duplicate of it answers, until `expiresAt`. */
+export interface DedupEntry {
+  readonly messageId: string;
+  readonly sequenceNumber: string;
+  readonly expiresAt: number;
+}
+
 export interface ReceiveAttempt {
   readonly receipts: ReadonlyArray<{ messageId: string; receiveId: string; receivedAt: number }>;
   readonly expiresAt: number;
@@ -603,20 +610,26 @@ export class SqsStore {
 
   // ---- FIFO deduplication ------------------------------------------------------------------
 
-  getDedup(ref: QueueRef, dedupKey: string): { messageId: string; sequenceNumber: string; expiresAt: number } | undefined {
+  /**
+   * Records an accepted send under its deduplication key, unless a send within the
+   * deduplication interval holds the key (its entry has not expired: `expires_at > now`); then
+   * this send is its duplicate, nothing is written, and the earlier send's entry is returned.
+   * One statement for a send that is no duplicate, instead of a read and then a write.
+   */
+  claimDedup(ref: QueueRef, dedupKey: string, entry: DedupEntry, now: number): DedupEntry | undefined {
+    const claimed = this.prepare(
+        `INSERT INTO sqs_dedup (account_id, region, queue, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at
+         WHERE sqs_dedup.expires_at <= ?`,
+      )
+      .run(...key(ref), dedupKey, entry.messageId, entry.sequenceNumber, entry.expiresAt, now).changes > 0;
+    if (claimed) return undefined;
     const row = this.prepare<[string, string, string, string], { message_id: string; sequence_number: string; expires_at: number }>(
         `SELECT message_id, sequence_number, expires_at FROM sqs_dedup WHERE ${MKEY} AND dedup_key = ?`,
       )
       .get(...key(ref), dedupKey);
-    return row === undefined ? undefined : { messageId: row.message_id, sequenceNumber: row.sequence_number, expiresAt: row.expires_at };
-  }
-
-  putDedup(ref: QueueRef, dedupKey: string, entry: { messageId: string; sequenceNumber: string; expiresAt: number }): void {
-    this.prepare(
-        `INSERT INTO sqs_dedup (account_id, region, queue, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
-      )
-      .run(...key(ref), dedupKey, entry.messageId, entry.sequenceNumber, entry.expiresAt);
+    if (row === undefined) throw new Error(`sqs store: deduplication key of ${queueKey(ref)} neither claimed nor held`);
+    return { messageId: row.message_id, sequenceNumber: row.sequence_number, expiresAt: row.expires_at };
   }
 
   // ---- message move tasks (redrive out of a dead-letter queue) ------------------------------
