@@ -24,7 +24,7 @@ import {
 import { decodeReceiptHandleForQueue, encodeReceiptHandle, randomReceiveId } from "./domain/receipt-handles.js";
 import { errors, sqsErrors } from "./errors.js";
 import { arnOf, refFromArn, retentionMs, type SqsContext } from "./queues.js";
-import { queueKey, type DeliveryState, type Queue, type QueueRef, type StoredMessage } from "./store.js";
+import { queueKey, type DeliveryState, type NewMessage, type Queue, type QueueRef, type StoredMessage } from "./store.js";
 
 export interface SendEntry {
   MessageBody?: string | undefined;
@@ -43,8 +43,18 @@ export interface SendResult {
   SequenceNumber?: string;
 }
 
+export interface SendOptions {
+  /** An entry of SendMessageBatch: AWS words a missing MessageGroupId differently there. */
+  batch?: boolean;
+  /**
+   * Collects the message to store instead of storing it: the caller stores what it collected,
+   * in order, before its batch commits (SendMessageBatch, one INSERT for all its entries).
+   */
+  into?: NewMessage[];
+}
+
 /** Validates and stores one message; wakes the queue's long polls once it is committed. */
-export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, options: { batch?: boolean } = {}): SendResult {
+export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, options: SendOptions = {}): SendResult {
   validateMessageBody(entry.MessageBody);
   const body = entry.MessageBody ?? "";
   validateMessageDelaySeconds(entry.DelaySeconds, queue.fifo);
@@ -80,7 +90,7 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
     } else {
       result.MessageId = timeOrderedUuid();
     }
-    ctx.store.insertMessage(current, {
+    const message: NewMessage = {
       messageId: result.MessageId,
       body,
       attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
@@ -93,7 +103,9 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
       dedupId: ids.messageDeduplicationId,
       sequenceNumber,
       dlqSourceArn: undefined,
-    });
+    };
+    if (options.into) options.into.push(message);
+    else ctx.store.insertMessage(current, message);
     return true;
   });
   if (delivered) ctx.store.notify(queueKey(queue));

@@ -448,12 +448,18 @@ export class SqsStore {
   }
 
   insertMessage(ref: QueueRef, message: NewMessage): void {
-    this.prepare(
-        `INSERT INTO sqs_messages (account_id, region, queue, message_id, seq, body, attributes, system_attributes, md5_body, sender_id,
-           sent_at, visible_at, receive_count, group_id, dedup_id, sequence_number, dlq_source_arn)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    this.insertMessages(ref, [message]);
+  }
+
+  /**
+   * Messages of one queue, in order, in one INSERT: a SendMessageBatch's (one statement per
+   * message cost ~1 µs more per message, and more on a FIFO queue).
+   */
+  insertMessages(ref: QueueRef, messages: readonly NewMessage[]): void {
+    if (messages.length === 0) return;
+    const values: unknown[] = [];
+    for (const message of messages) {
+      values.push(
         ...key(ref),
         message.messageId,
         this.nextSeq(ref),
@@ -470,6 +476,13 @@ export class SqsStore {
         message.sequenceNumber ?? null,
         message.dlqSourceArn ?? null,
       );
+    }
+    this.prepare(
+        `INSERT INTO sqs_messages (account_id, region, queue, message_id, seq, body, attributes, system_attributes, md5_body, sender_id,
+           sent_at, visible_at, receive_count, group_id, dedup_id, sequence_number, dlq_source_arn)
+         VALUES ${new Array<string>(messages.length).fill(`(${placeholders(17)})`).join(", ")}`,
+      )
+      .run(...values);
   }
 
   /** A statement reading whole messages (as MessageValues), `rest` being what follows `FROM sqs_messages`. */
