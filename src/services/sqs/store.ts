@@ -337,19 +337,35 @@ export class SqsStore {
     this.prepare = cachedPrepare(state.db);
   }
 
-  /** Queues whose waiters are woken once the batch in progress has committed. */
-  private batching: Set<string> | undefined;
+  /**
+   * The batch in progress: the queues whose waiters are woken once it has committed, and the
+   * last FIFO sequence number it gave out per queue, written to the queue rows once, before
+   * it commits, instead of once per message.
+   */
+  private batching: { woken: Set<string>; lastSequences: Map<string, { ref: QueueRef; sequence: string }> } | undefined;
 
   /** Queues as last read, so a request, and each send of a batch, does not read and parse its queue's row again. */
   private readonly queueCache = new RowCache<Queue>();
 
   private forgetQueue(ref: QueueRef): void {
+    // What the batch has not written yet would be read back stale from the row.
+    this.writeLastSequences();
     this.queueCache.forget(queueKey(ref));
   }
 
   /** A transaction; inside `batch`, the batch's own (no savepoint per entry). */
   transaction<T>(fn: () => T): T {
-    return this.queueCache.guard(this.batching ? fn : () => this.state.transaction(fn));
+    if (!this.batching) return this.queueCache.guard(() => this.state.transaction(fn));
+    return this.queueCache.guard(() => {
+      try {
+        return fn();
+      } catch (error) {
+        // The entry fails alone and the cache forgets every queue (guard): write the batch's
+        // sequence numbers first, so that the next entry does not read an older one back.
+        this.writeLastSequences();
+        throw error;
+      }
+    });
   }
 
   /**
@@ -360,21 +376,27 @@ export class SqsStore {
    */
   batch<T>(fn: () => T): T {
     if (this.batching) return fn();
-    const woken = new Set<string>();
-    this.batching = woken;
+    const batching = { woken: new Set<string>(), lastSequences: new Map<string, { ref: QueueRef; sequence: string }>() };
+    this.batching = batching;
     let result: T;
     try {
-      result = this.queueCache.guard(() => this.state.transaction(fn));
+      result = this.queueCache.guard(() =>
+        this.state.transaction(() => {
+          const out = fn();
+          this.writeLastSequences();
+          return out;
+        }),
+      );
     } finally {
       this.batching = undefined;
     }
-    for (const queue of woken) this.waiters.notify(queue);
+    for (const queue of batching.woken) this.waiters.notify(queue);
     return result;
   }
 
   /** Wakes the long polls of a queue: now, or when the batch in progress commits. */
   notify(queue: string): void {
-    if (this.batching) this.batching.add(queue);
+    if (this.batching) this.batching.woken.add(queue);
     else this.waiters.notify(queue);
   }
 
@@ -416,9 +438,25 @@ export class SqsStore {
   }
 
   setLastSequence(ref: QueueRef, sequence: string): void {
-    this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
+    const memoKey = queueKey(ref);
     // Every FIFO send changes this one column: the cached queue follows instead of being read again.
-    this.queueCache.replace(queueKey(ref), (queue) => ({ ...{}, ...queue, lastSequence: sequence }));
+    const cached = this.queueCache.replace(memoKey, (queue) => ({ ...{}, ...queue, lastSequence: sequence }));
+    // In a batch the cached queue is what the next entries read, and the row is written once.
+    if (cached && this.batching) {
+      this.batching.lastSequences.set(memoKey, { ref, sequence });
+      return;
+    }
+    this.batching?.lastSequences.delete(memoKey);
+    this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
+  }
+
+  /** Writes the sequence numbers the batch in progress gave out and has not written yet. */
+  private writeLastSequences(): void {
+    if (this.batching === undefined) return;
+    for (const { ref, sequence } of this.batching.lastSequences.values()) {
+      this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
+    }
+    this.batching.lastSequences.clear();
   }
 
   deleteQueue(ref: QueueRef, now: number): void {
