@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pooledRandomBytes } from "./random.js";
+import { pooledRandomBytes, timeOrderedUuid } from "./random.js";
 
 test("pooled random bytes: the sizes asked for, never the same bytes twice, across pool refills", () => {
   const seen = new Set<string>();
@@ -17,4 +17,23 @@ test("pooled random bytes: the sizes asked for, never the same bytes twice, acro
   const copy = Buffer.from(kept);
   for (let i = 0; i < 1000; i++) pooledRandomBytes(64);
   assert.deepEqual(kept, copy);
+});
+
+test("time-ordered UUIDs: version 7 with the RFC 9562 variant, the epoch ms in the first 48 bits, never repeated", () => {
+  const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const seen = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
+    const id = timeOrderedUuid(1_700_000_000_000 + Math.floor(i / 100));
+    assert.match(id, V7);
+    assert.equal(parseInt(id.slice(0, 8) + id.slice(9, 13), 16), 1_700_000_000_000 + Math.floor(i / 100));
+    assert.equal(seen.has(id), false);
+    seen.add(id);
+  }
+  const before = Date.now();
+  const now = timeOrderedUuid();
+  const ms = parseInt(now.slice(0, 8) + now.slice(9, 13), 16);
+  assert.ok(ms >= before && ms <= Date.now());
+  // Ordered by millisecond as text too, which is how the SQS message table sorts them.
+  assert.ok(timeOrderedUuid(1_700_000_000_001) > timeOrderedUuid(1_700_000_000_000));
+  assert.ok(timeOrderedUuid(2 ** 40) > timeOrderedUuid(2 ** 40 - 1));
 });

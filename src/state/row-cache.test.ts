@@ -24,9 +24,9 @@ describe("RowCache", () => {
   test("forget and replace follow the store's writes", () => {
     const cache = new RowCache<{ n: number }>();
     cache.get("k", () => ({ n: 1 }));
-    cache.replace("k", (row) => ({ n: row.n + 1 }));
+    assert.equal(cache.replace("k", (row) => ({ n: row.n + 1 })), true);
     assert.equal(cache.get("k", () => ({ n: 99 }))?.n, 2);
-    cache.replace("absent", () => ({ n: 5 }));
+    assert.equal(cache.replace("absent", () => ({ n: 5 })), false);
     assert.equal(cache.get("absent", () => ({ n: 7 }))?.n, 7, "replace does not add a row");
     cache.forget("k");
     assert.equal(cache.get("k", () => ({ n: 3 }))?.n, 3);

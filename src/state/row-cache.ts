@@ -20,10 +20,12 @@ export class RowCache<V extends object> {
     return loaded;
   }
 
-  /** Replaces a cached row after a write that changed it (nothing when it is not cached). */
-  replace(key: string, update: (row: V) => V): void {
+  /** Replaces a cached row after a write that changed it (nothing when it is not cached); true if it was cached. */
+  replace(key: string, update: (row: V) => V): boolean {
     const cached = this.rows.get(key);
-    if (cached !== undefined) this.rows.set(key, Object.freeze(update(cached)));
+    if (cached === undefined) return false;
+    this.rows.set(key, Object.freeze(update(cached)));
+    return true;
   }
 
   forget(key: string): void {

@@ -10,6 +10,7 @@ import {
   ListQueueTagsCommand,
   PurgeQueueCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
@@ -281,21 +282,30 @@ describe("SQS", () => {
     }
   });
 
-  test("a FIFO group keeps its send order across a restart", async () => {
+  test("a FIFO group keeps its send order and its growing sequence numbers across a restart", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "nimbus-sqs-"));
     try {
       const first = await startTestNimbus({ inMemory: false, dataDir });
       const c1 = new SQSClient(first.clientConfig());
       const { QueueUrl } = await c1.send(new CreateQueueCommand({ QueueName: "ordered.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } }));
       for (const body of ["one", "two"]) await c1.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: "g" }));
+      // A batch writes the queue's last sequence number once, when it commits.
+      const batch = await c1.send(
+        new SendMessageBatchCommand({ QueueUrl, Entries: ["three", "four"].map((body) => ({ Id: body, MessageBody: body, MessageGroupId: "g" })) }),
+      );
+      const batchSequences = batch.Successful?.map((e) => BigInt(e.SequenceNumber ?? "0")) ?? [];
+      assert.equal(batchSequences.length, 2);
+      assert.ok((batchSequences[1] ?? 0n) > (batchSequences[0] ?? 0n));
       c1.destroy();
       await first.close();
 
+      // The clock restarts at the same instant: only the stored sequence number keeps the next one growing.
       const second = await startTestNimbus({ inMemory: false, dataDir });
       const c2 = new SQSClient(second.clientConfig());
-      await c2.send(new SendMessageCommand({ QueueUrl, MessageBody: "three", MessageGroupId: "g" }));
+      const five = await c2.send(new SendMessageCommand({ QueueUrl, MessageBody: "five", MessageGroupId: "g" }));
+      assert.ok(BigInt(five.SequenceNumber ?? "0") > (batchSequences[1] ?? 0n));
       const got = await c2.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-      assert.deepEqual(got.Messages?.map((m) => m.Body), ["one", "two", "three"]);
+      assert.deepEqual(got.Messages?.map((m) => m.Body), ["one", "two", "three", "four", "five"]);
       c2.destroy();
       await second.close();
     } finally {

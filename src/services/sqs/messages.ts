@@ -6,10 +6,10 @@
 // Message ids are UUIDs like AWS's, but time-ordered (version 7): the message table's primary
 // key ends with the id, so a queue's consecutive messages share pages, and a batch's sends,
 // receives and deletes each rewrite a page or two instead of one page per message.
-import { v7 as timeOrderedUuid } from "uuid";
 import type { ReceiveMessageOutput } from "../../generated/sqs.js";
+import { timeOrderedUuid } from "../../core/random.js";
 import { parseRedrivePolicy } from "./domain/attributes.js";
-import { deduplicationKey, findDuplicate, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
+import { deduplicationKey, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
 import { md5OfMessageAttributes, md5OfMessageBody, md5OfMessageSystemAttributes, type MessageAttributeValue } from "./domain/md5.js";
 import {
   selectMessageAttributes,
@@ -24,7 +24,7 @@ import {
 import { decodeReceiptHandleForQueue, encodeReceiptHandle, randomReceiveId } from "./domain/receipt-handles.js";
 import { errors, sqsErrors } from "./errors.js";
 import { arnOf, refFromArn, retentionMs, type SqsContext } from "./queues.js";
-import { queueKey, type DeliveryState, type Queue, type QueueRef, type StoredMessage } from "./store.js";
+import { queueKey, type DeliveryState, type NewMessage, type Queue, type QueueRef, type StoredMessage } from "./store.js";
 
 export interface SendEntry {
   MessageBody?: string | undefined;
@@ -43,8 +43,18 @@ export interface SendResult {
   SequenceNumber?: string;
 }
 
+export interface SendOptions {
+  /** An entry of SendMessageBatch: AWS words a missing MessageGroupId differently there. */
+  batch?: boolean;
+  /**
+   * Collects the message to store instead of storing it: the caller stores what it collected,
+   * in order, before its batch commits (SendMessageBatch, one INSERT for all its entries).
+   */
+  into?: NewMessage[];
+}
+
 /** Validates and stores one message; wakes the queue's long polls once it is committed. */
-export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, options: { batch?: boolean } = {}): SendResult {
+export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, options: SendOptions = {}): SendResult {
   validateMessageBody(entry.MessageBody);
   const body = entry.MessageBody ?? "";
   validateMessageDelaySeconds(entry.DelaySeconds, queue.fifo);
@@ -66,23 +76,21 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
     let sequenceNumber: string | undefined;
     if (current.fifo && ids.messageGroupId !== undefined && ids.messageDeduplicationId !== undefined) {
       const dedupKey = deduplicationKey(settings.deduplicationScope, ids.messageGroupId, ids.messageDeduplicationId);
-      const previous = ctx.store.getDedup(current, dedupKey);
-      const duplicate = previous === undefined ? undefined : findDuplicate(new Map([[dedupKey, previous]]), dedupKey, now);
+      sequenceNumber = nextSequenceNumber(current.lastSequence, now);
+      result.MessageId = timeOrderedUuid();
+      const duplicate = ctx.store.claimDedup(current, dedupKey, { messageId: result.MessageId, sequenceNumber, expiresAt: now + DEDUPLICATION_INTERVAL_MS }, now);
       if (duplicate !== undefined) {
         // A duplicate is accepted but not enqueued; AWS answers with the original ids.
         result.MessageId = duplicate.messageId;
         result.SequenceNumber = duplicate.sequenceNumber;
         return false;
       }
-      sequenceNumber = nextSequenceNumber(current.lastSequence, now);
       ctx.store.setLastSequence(current, sequenceNumber);
-      result.MessageId = timeOrderedUuid();
-      ctx.store.putDedup(current, dedupKey, { messageId: result.MessageId, sequenceNumber, expiresAt: now + DEDUPLICATION_INTERVAL_MS });
       result.SequenceNumber = sequenceNumber;
     } else {
       result.MessageId = timeOrderedUuid();
     }
-    ctx.store.insertMessage(current, {
+    const message: NewMessage = {
       messageId: result.MessageId,
       body,
       attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
@@ -95,7 +103,9 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
       dedupId: ids.messageDeduplicationId,
       sequenceNumber,
       dlqSourceArn: undefined,
-    });
+    };
+    if (options.into) options.into.push(message);
+    else ctx.store.insertMessage(current, message);
     return true;
   });
   if (delivered) ctx.store.notify(queueKey(queue));
@@ -274,9 +284,12 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
     const arn = arnOf(queue);
     const out: ReceivedMessage[] = [];
     const receipts: Array<{ messageId: string; receiveId: string; receivedAt: number }> = [];
-    for (const message of candidates(ctx, queue, options.max, now, movedTo)) {
-      const receiveId = randomReceiveId();
-      ctx.store.markReceived(queue, message.messageId, { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
+    const picked = candidates(ctx, queue, options.max, now, movedTo);
+    // One receive id for the messages of one receive: a handle names its message too, so each
+    // handle is still unique, and a later receive of any of them gets a new id.
+    const receiveId = randomReceiveId();
+    ctx.store.markReceived(queue, picked.map((message) => message.messageId), { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
+    for (const message of picked) {
       receipts.push({ messageId: message.messageId, receiveId, receivedAt: now });
       out.push(receivedView(message, { arn, receiveId, receivedAt: now, receiveCount: message.receiveCount + 1, firstReceive: message.firstReceive ?? now }, options));
     }
@@ -305,17 +318,29 @@ function isCurrentDelivery(message: DeliveryState, receiveId: string, now: numbe
  * might not be deleted" is AWS's hedge; deleting is what consumers rely on).
  */
 export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: string): void {
+  if (!queue.fifo) {
+    // Any handle deletes, so there is nothing to read first.
+    ctx.store.deleteMessage(queue, standardDeleteTarget(queue, receiptHandle));
+    return;
+  }
   const data = decodeReceiptHandleForQueue(receiptHandle, arnOf(queue));
   const now = ctx.clock.now();
   const freedGroup = ctx.store.transaction(() => {
-    const message = ctx.store.deliveryState(queue, data.messageId);
-    if (message === undefined) return false;
-    if (queue.fifo && !isCurrentDelivery(message, data.receiveId, now)) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });
-    ctx.store.deleteMessage(queue, data.messageId);
-    return queue.fifo;
+    if (ctx.store.deleteDelivery(queue, data.messageId, data.receiveId, now)) return true;
+    // Nothing deleted: the message is gone already, or this handle's delivery is over.
+    if (ctx.store.deliveryState(queue, data.messageId) !== undefined) throw sqsErrors.ReceiptHandleExpired({ handle: receiptHandle });
+    return false;
   });
   // Deleting the in-flight message of a FIFO group lets the next one of the group go.
   if (freedGroup) ctx.store.notify(queueKey(queue));
+}
+
+/**
+ * The message a DeleteMessage on a standard queue deletes: the one its handle names, with any
+ * handle the queue issued (ReceiptHandleIsInvalid for any other).
+ */
+export function standardDeleteTarget(queue: Queue, receiptHandle: string): string {
+  return decodeReceiptHandleForQueue(receiptHandle, arnOf(queue)).messageId;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { SendMessageBatchInput, SendMessageBatchOutput, SendMessageInput, S
 import { validateBatchEntries, validateBatchSize } from "../domain/message-validation.js";
 import { sendMessage as send } from "../messages.js";
 import { resolveQueue, type SqsContext } from "../queues.js";
+import type { NewMessage } from "../store.js";
 import { runBatch } from "./batch.js";
 
 export function sendMessage(input: SendMessageInput, ctx: SqsContext): SendMessageOutput {
@@ -13,5 +14,11 @@ export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext):
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "SendMessageBatchRequestEntry");
   validateBatchSize(input.Entries.map((e) => ({ MessageBody: e.MessageBody, ...(e.MessageAttributes ? { MessageAttributes: e.MessageAttributes } : {}) })));
-  return runBatch(ctx.store, input.Entries, (entry) => send(ctx, queue, entry, { batch: true }));
+  // The accepted messages are stored by one INSERT, in entry order, inside the batch's transaction.
+  return ctx.store.batch(() => {
+    const accepted: NewMessage[] = [];
+    const result = runBatch(ctx.store, input.Entries, (entry) => send(ctx, queue, entry, { batch: true, into: accepted }));
+    ctx.store.insertMessages(queue, accepted);
+    return result;
+  });
 }
