@@ -1,4 +1,4 @@
-import { crc32 } from "@aws-crypto/crc32";
+import { crc32 } from "../../../core/crc32.js";
 import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generated/dynamodb.js";
 import { validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
