@@ -7,6 +7,7 @@
 import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
 import { RowCache } from "../../state/row-cache.js";
 import type { MessageAttributeValue } from "./domain/md5.js";
+import { GroupHeads, type GroupHead } from "./group-heads.js";
 import { QueueWaiters } from "./waiters.js";
 
 export const SQS_MIGRATIONS: readonly string[] = [
@@ -347,16 +348,29 @@ export class SqsStore {
   /** Queues as last read, so a request, and each send of a batch, does not read and parse its queue's row again. */
   private readonly queueCache = new RowCache<Queue>();
 
+  /** The heads of the FIFO message groups of each queue a receive has read, in step with the writes here. */
+  private readonly groupHeads = new GroupHeads();
+
   private forgetQueue(ref: QueueRef): void {
     // What the batch has not written yet would be read back stale from the row.
     this.writeLastSequences();
     this.queueCache.forget(queueKey(ref));
   }
 
+  /** Runs a transaction (or a step of one); when it fails, the caches forget what its writes changed. */
+  private guard<T>(run: () => T): T {
+    try {
+      return this.queueCache.guard(run);
+    } catch (error) {
+      this.groupHeads.clear();
+      throw error;
+    }
+  }
+
   /** A transaction; inside `batch`, the batch's own (no savepoint per entry). */
   transaction<T>(fn: () => T): T {
-    if (!this.batching) return this.queueCache.guard(() => this.state.transaction(fn));
-    return this.queueCache.guard(() => {
+    if (!this.batching) return this.guard(() => this.state.transaction(fn));
+    return this.guard(() => {
       try {
         return fn();
       } catch (error) {
@@ -380,7 +394,7 @@ export class SqsStore {
     this.batching = batching;
     let result: T;
     try {
-      result = this.queueCache.guard(() =>
+      result = this.guard(() =>
         this.state.transaction(() => {
           const out = fn();
           this.writeLastSequences();
@@ -462,6 +476,7 @@ export class SqsStore {
   deleteQueue(ref: QueueRef, now: number): void {
     this.forgetQueue(ref);
     this.lastSeq.delete(queueKey(ref));
+    this.groupHeads.forget(queueKey(ref));
     this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
     this.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
     this.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(...key(ref));
@@ -524,12 +539,16 @@ export class SqsStore {
    */
   insertMessages(ref: QueueRef, messages: readonly NewMessage[]): void {
     if (messages.length === 0) return;
+    const memoKey = queueKey(ref);
     const values: unknown[] = [];
+    const groups: Array<[string, GroupHead]> = [];
     for (const message of messages) {
+      const seq = this.nextSeq(ref);
+      if (message.groupId !== undefined) groups.push([message.groupId, { seq, messageId: message.messageId }]);
       values.push(
         ...key(ref),
         message.messageId,
-        this.nextSeq(ref),
+        seq,
         message.body,
         encodeAttributes(message.attributes),
         encodeAttributes(message.systemAttributes),
@@ -545,6 +564,7 @@ export class SqsStore {
       );
     }
     this.prepare(INSERT_MESSAGES(messages.length)).run(...values);
+    for (const [group, head] of groups) this.groupHeads.inserted(memoKey, group, head);
   }
 
   /** A statement reading whole messages (as MessageValues), `rest` being what follows `FROM sqs_messages`. */
@@ -577,22 +597,40 @@ export class SqsStore {
   }
 
   /**
-   * The message groups of a FIFO queue, in the order of their oldest message. A skip scan of
-   * the group index: one seek per group for its id and one for its oldest message, so a
-   * backlog of a million messages in a few groups costs a few seeks, not a million rows.
+   * The message groups of a FIFO queue, in the order of their oldest message: from the heads
+   * kept in step with the writes (group-heads.ts), which reads a head again only after its
+   * message was deleted. Loading them is a skip scan of the group index, one seek per group
+   * for its id and one for its oldest message, so a backlog of a million messages in a few
+   * groups costs a few seeks, not a million rows.
    */
   fifoGroups(ref: QueueRef): string[] {
-    return this.prepare<[string, string, string, string, string, string, string, string, string], string>(
-      `WITH RECURSIVE grp(id) AS (
-         SELECT MIN(group_id) FROM sqs_messages WHERE ${MKEY} AND group_id IS NOT NULL
-         UNION ALL
-         SELECT (SELECT MIN(group_id) FROM sqs_messages WHERE ${MKEY} AND group_id > grp.id) FROM grp WHERE grp.id IS NOT NULL
-       )
-       SELECT id FROM grp WHERE id IS NOT NULL
-       ORDER BY (SELECT MIN(seq) FROM sqs_messages WHERE ${MKEY} AND group_id = grp.id)`,
-    )
-      .pluck()
-      .all(...key(ref), ...key(ref), ...key(ref));
+    const toHead = (row: [number, string] | undefined): GroupHead | undefined => (row === undefined ? undefined : { seq: row[0], messageId: row[1] });
+    return this.groupHeads.ordered(
+      queueKey(ref),
+      () =>
+        this.prepare<[string, string, string, string, string, string, string, string, string, string, string, string], [string, number, string]>(
+          `WITH RECURSIVE grp(id) AS (
+             SELECT MIN(group_id) FROM sqs_messages WHERE ${MKEY} AND group_id IS NOT NULL
+             UNION ALL
+             SELECT (SELECT MIN(group_id) FROM sqs_messages WHERE ${MKEY} AND group_id > grp.id) FROM grp WHERE grp.id IS NOT NULL
+           )
+           SELECT id,
+             (SELECT seq FROM sqs_messages INDEXED BY sqs_messages_by_group WHERE ${MKEY} AND group_id = grp.id ORDER BY seq LIMIT 1),
+             (SELECT message_id FROM sqs_messages INDEXED BY sqs_messages_by_group WHERE ${MKEY} AND group_id = grp.id ORDER BY seq LIMIT 1)
+           FROM grp WHERE id IS NOT NULL`,
+        )
+          .raw(true)
+          .all(...key(ref), ...key(ref), ...key(ref), ...key(ref))
+          .map(([group, seq, messageId]) => [group, { seq, messageId }] as const),
+      (group) =>
+        toHead(
+          this.prepare<[string, string, string, string], [number, string]>(
+            `SELECT seq, message_id FROM sqs_messages INDEXED BY sqs_messages_by_group WHERE ${MKEY} AND group_id = ? ORDER BY seq LIMIT 1`,
+          )
+            .raw(true)
+            .get(...key(ref), group),
+        ),
+    );
   }
 
   /** The groups of a FIFO queue with a message in flight (received, not yet visible again). */
@@ -641,12 +679,14 @@ export class SqsStore {
 
   deleteMessage(ref: QueueRef, messageId: string): void {
     this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
+    this.groupHeads.deleted(queueKey(ref), messageId);
   }
 
   /** Deletes messages in one statement, those of a standard queue's DeleteMessageBatch (any handle deletes there). */
   deleteMessages(ref: QueueRef, messageIds: readonly string[]): void {
     if (messageIds.length === 0) return;
     this.prepare(DELETE_MESSAGES(messageIds.length)).run(...key(ref), ...messageIds);
+    this.groupHeads.forget(queueKey(ref));
   }
 
   /**
@@ -654,17 +694,21 @@ export class SqsStore {
    * the FIFO rule for a receipt handle); true if it did.
    */
   deleteDelivery(ref: QueueRef, messageId: string, receiptId: string, now: number): boolean {
-    return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ? AND receipt_id = ? AND visible_at > ?`)
+    const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ? AND receipt_id = ? AND visible_at > ?`)
       .run(...key(ref), messageId, receiptId, now).changes > 0;
+    if (deleted) this.groupHeads.deleted(queueKey(ref), messageId);
+    return deleted;
   }
 
   /** PurgeQueue: every message sent before the purge. */
   purgeMessages(ref: QueueRef, sentBefore: number): number {
+    this.groupHeads.forget(queueKey(ref));
     return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
   }
 
   /** Retention: messages older than the queue's MessageRetentionPeriod are gone. */
   expireMessages(ref: QueueRef, now: number, retentionMs: number): number {
+    this.groupHeads.forget(queueKey(ref));
     return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
   }
 
