@@ -3,17 +3,12 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { AwsError } from "../../../core/errors.js";
 import {
-  DEDUPLICATION_INTERVAL_MS,
   contentBasedDeduplicationId,
   deduplicationKey,
-  findDuplicate,
   nextSequenceNumber,
-  pruneDeduplication,
-  recordDeduplication,
   resolveSendIds,
   fillFromGroups,
   sendSettingsFromAttributes,
-  type DeduplicationState,
   type QueueSendSettings,
 } from "./fifo.js";
 
@@ -106,20 +101,6 @@ describe("send ids", () => {
 });
 
 describe("deduplication", () => {
-  test("a duplicate within 5 minutes reports the original message", () => {
-    const state: DeduplicationState = new Map();
-    const t0 = 1_000_000;
-    const key = deduplicationKey("queue", "g", "d1");
-    assert.equal(findDuplicate(state, key, t0), undefined);
-    recordDeduplication(state, key, { messageId: "m1", sequenceNumber: "18000000000000000001" }, t0);
-    assert.deepEqual(findDuplicate(state, key, t0 + DEDUPLICATION_INTERVAL_MS - 1), {
-      messageId: "m1",
-      sequenceNumber: "18000000000000000001",
-      expiresAt: t0 + DEDUPLICATION_INTERVAL_MS,
-    });
-    assert.equal(findDuplicate(state, key, t0 + DEDUPLICATION_INTERVAL_MS), undefined);
-  });
-
   test("scope queue: same id in two groups is a duplicate; scope messageGroup: it is not", () => {
     assert.equal(deduplicationKey("queue", "g1", "d"), deduplicationKey("queue", "g2", "d"));
     assert.notEqual(deduplicationKey("messageGroup", "g1", "d"), deduplicationKey("messageGroup", "g2", "d"));
@@ -127,13 +108,6 @@ describe("deduplication", () => {
     assert.notEqual(deduplicationKey("messageGroup", "ab", "c"), deduplicationKey("messageGroup", "a", "bc"));
   });
 
-  test("pruning drops expired entries only", () => {
-    const state: DeduplicationState = new Map();
-    recordDeduplication(state, "a", { messageId: "1", sequenceNumber: "1" }, 0);
-    recordDeduplication(state, "b", { messageId: "2", sequenceNumber: "2" }, 60_000);
-    assert.equal(pruneDeduplication(state, DEDUPLICATION_INTERVAL_MS), 1);
-    assert.deepEqual([...state.keys()], ["b"]);
-  });
 });
 
 describe("sequence numbers", () => {

@@ -97,50 +97,9 @@ export function resolveSendIds(settings: QueueSendSettings, input: SendIdsInput,
 // Deduplication
 // ---------------------------------------------------------------------------------------------
 
-export interface DeduplicationEntry {
-  /** The accepted message a duplicate send reports (AWS returns the original MessageId). */
-  messageId: string;
-  sequenceNumber: string;
-  /** Epoch ms; the interval runs from the first accepted send and is not extended by duplicates. */
-  expiresAt: number;
-}
-
-/** Deduplication state of one queue; the store persists it. */
-export type DeduplicationState = Map<string, DeduplicationEntry>;
-
 /** With scope "messageGroup" the same dedup id in two groups are two different messages. */
 export function deduplicationKey(scope: DeduplicationScope, messageGroupId: string, messageDeduplicationId: string): string {
   return scope === "messageGroup" ? `${messageGroupId}\u0000${messageDeduplicationId}` : messageDeduplicationId;
-}
-
-/** The earlier send this one duplicates, if it is still inside the interval. */
-export function findDuplicate(state: ReadonlyMap<string, DeduplicationEntry>, key: string, nowMs: number): DeduplicationEntry | undefined {
-  const entry = state.get(key);
-  return entry !== undefined && entry.expiresAt > nowMs ? entry : undefined;
-}
-
-/** Records an accepted send. Tracking continues after the message is received and deleted. */
-export function recordDeduplication(
-  state: DeduplicationState,
-  key: string,
-  accepted: { messageId: string; sequenceNumber: string },
-  nowMs: number,
-): DeduplicationEntry {
-  const entry = { ...{}, ...accepted, expiresAt: nowMs + DEDUPLICATION_INTERVAL_MS };
-  state.set(key, entry);
-  return entry;
-}
-
-/** Drops expired entries; returns how many were removed. */
-export function pruneDeduplication(state: DeduplicationState, nowMs: number): number {
-  let removed = 0;
-  for (const [key, entry] of state) {
-    if (entry.expiresAt <= nowMs) {
-      state.delete(key);
-      removed++;
-    }
-  }
-  return removed;
 }
 
 // ---------------------------------------------------------------------------------------------
