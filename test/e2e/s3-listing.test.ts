@@ -1,7 +1,8 @@
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { uniqueName } from "./harness.js";
+import { s3BucketSuite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -29,19 +30,11 @@ const KEYS = [
 ];
 
 describe("S3 listing", () => {
-  let nimbus: TestNimbus;
   let s3: S3Client;
   let bucket: string;
+  s3BucketSuite("listing", (fixture) => ({ s3, bucket } = fixture));
   before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-    bucket = uniqueName("listing");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     for (const key of KEYS) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
   });
 
   test("ListObjectsV2 lists every key in UTF-8 byte order", async () => {

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import * as zlib from "node:zlib";
@@ -17,7 +17,8 @@ import {
   PutObjectCommand,
   GetObjectAttributesCommand,
 } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
+import { s3BucketSuite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -41,16 +42,7 @@ describe("S3 multipart uploads", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   let bucket: string;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-    bucket = uniqueName("multipart");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3BucketSuite("multipart", (fixture) => ({ nimbus, s3, bucket } = fixture));
 
   test("create, upload parts, list parts, complete: bytes, md5-of-md5s ETag and metadata", async () => {
     const part1 = randomBytes(5 * MiB);

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomBytes, type Hash as NodeHash, type Hmac } from "node:crypto";
 import { request } from "node:http";
@@ -24,6 +24,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { s3BucketSuite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -88,16 +89,7 @@ describe("S3 objects", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   let bucket: string;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-    bucket = uniqueName("objects");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3BucketSuite("objects", (fixture) => ({ nimbus, s3, bucket } = fixture));
 
   test("put and get with content headers, metadata and response overrides", async () => {
     const put = await s3.send(

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import {
@@ -10,7 +10,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { decodeBencode, type BencodeDecoded } from "../../src/services/s3/domain/bencode.js";
-import { failure, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
+import { s3BucketSuite } from "./s3-fixtures.js";
 
 type Dict = { [key: string]: BencodeDecoded };
 
@@ -34,16 +35,7 @@ describe("S3 GetObjectTorrent", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   let bucket: string;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-    bucket = uniqueName("torrent");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3BucketSuite("torrent", (fixture) => ({ nimbus, s3, bucket } = fixture));
 
   test("a 600 KiB object: a bencoded v1 metainfo whose pieces are the SHA-1s of its 256 KiB pieces", async () => {
     const body = randomBytes(600 * 1024);
