@@ -77,7 +77,7 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
     if (current.fifo && ids.messageGroupId !== undefined && ids.messageDeduplicationId !== undefined) {
       const dedupKey = deduplicationKey(settings.deduplicationScope, ids.messageGroupId, ids.messageDeduplicationId);
       sequenceNumber = nextSequenceNumber(current.lastSequence, now);
-      result.MessageId = timeOrderedUuid();
+      result.MessageId = timeOrderedUuid(now);
       const duplicate = ctx.store.claimDedup(current, dedupKey, { messageId: result.MessageId, sequenceNumber, expiresAt: now + DEDUPLICATION_INTERVAL_MS }, now);
       if (duplicate !== undefined) {
         // A duplicate is accepted but not enqueued; AWS answers with the original ids.
@@ -88,7 +88,7 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
       ctx.store.setLastSequence(current, sequenceNumber);
       result.SequenceNumber = sequenceNumber;
     } else {
-      result.MessageId = timeOrderedUuid();
+      result.MessageId = timeOrderedUuid(now);
     }
     const message: NewMessage = {
       messageId: result.MessageId,
