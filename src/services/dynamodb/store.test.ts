@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { openState } from "../../state/database.js";
 import { encodeKeyValue } from "./items.js";
-import { DynamoStore, type RangeOptions } from "./store.js";
+import { DYNAMODB_MIGRATIONS, DynamoStore, type RangeOptions } from "./store.js";
 import type { TableMeta } from "./table.js";
 
 describe("DynamoStore.range", () => {
@@ -76,5 +76,29 @@ describe("DynamoStore.readTable", () => {
     assert.equal((store.readTable(scope, "cached") as unknown as { ttl: { enabled: boolean } }).ttl.enabled, true);
     store.deleteTable(scope, "cached");
     assert.equal(store.readTable(scope, "cached"), undefined);
+  });
+});
+
+describe("DynamoStore migrations", () => {
+  test("a data dir whose items table had no rowid keeps its items, their TTL and their order", () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("dynamodb", DYNAMODB_MIGRATIONS.slice(0, -1));
+      const insert = state.db.prepare(
+        "INSERT INTO dynamodb_items (account_id, region, table_name, index_name, pk, sk, tpk, tsk, item, size, expires_at) VALUES ('000000000000', 'us-east-1', 't', '', 'p', ?, 'p', ?, ?, 3, ?)",
+      );
+      for (const [sk, expires] of [["b", null], ["a", 100], ["c", null]] as const) insert.run(sk, sk, JSON.stringify({ sk }), expires);
+      const store = new DynamoStore(state);
+      const scope = { account: "000000000000", region: "us-east-1" };
+      assert.deepEqual([...store.range(scope, "t", "", { pk: "p" })].map((r) => r.sk), ["a", "b", "c"]);
+      assert.deepEqual(store.expired(200, 0, 10).map((e) => e.key.sk), ["a"]);
+      // The key is still unique: a put of the same key overwrites in place.
+      store.putRow(scope, "t", "", { pk: "p", sk: "a", tpk: "p", tsk: "a" }, "{}", 2, null);
+      assert.equal(store.stats(scope, "t", "").count, 3);
+      assert.equal(store.getRow(scope, "t", "", { pk: "p", sk: "a", tpk: "p", tsk: "a" })?.size, 2);
+      assert.deepEqual(store.expired(200, 0, 10), []);
+    } finally {
+      state.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { openState } from "../../state/database.js";
-import { SqsStore, type NewMessage, type QueueRef } from "./store.js";
+import { SQS_MIGRATIONS, SqsStore, type NewMessage, type QueueRef } from "./store.js";
 
 /** The order of a FIFO queue's groups straight from the messages, to check the kept heads against. */
 function groupsFromRows(store: SqsStore, ref: QueueRef): string[] {
@@ -106,6 +106,30 @@ describe("SqsStore FIFO group order", () => {
       }
       assert.deepEqual(store.fifoGroups(queue), groupsFromRows(store, queue), `step ${step}`);
       if (step % 50 === 0) assert.deepEqual(store.fifoGroups(other), groupsFromRows(store, other), `step ${step} (other queue)`);
+    }
+  });
+});
+
+describe("SqsStore migrations", () => {
+  test("a data dir whose messages table had no rowid keeps its messages, and its indexes", () => {
+    const state = openState({ inMemory: true });
+    try {
+      state.migrate("sqs", SQS_MIGRATIONS.slice(0, -1));
+      const ref = { account: "000000000000", region: "us-east-1", name: "kept" };
+      state.db
+        .prepare(
+          `INSERT INTO sqs_messages (account_id, region, queue, message_id, seq, body, md5_body, sender_id, sent_at, visible_at, group_id)
+           VALUES (?, ?, ?, 'm1', 1, 'first', 'md5', 'sender', 10, 10, NULL), (?, ?, ?, 'm2', 2, 'second', 'md5', 'sender', 20, 20, 'g')`,
+        )
+        .run(ref.account, ref.region, ref.name, ref.account, ref.region, ref.name);
+      const store = new SqsStore(state);
+      assert.equal(store.getMessage(ref, "m1")?.body, "first");
+      assert.equal(store.getMessage(ref, "m2")?.seq, 2);
+      assert.ok(state.db.prepare("SELECT rowid FROM sqs_messages").all().length === 2, "a rowid table now");
+      const indexes = state.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sqs_messages' AND sql IS NOT NULL ORDER BY name").pluck().all();
+      assert.deepEqual(indexes, ["sqs_messages_by_group", "sqs_messages_by_sent", "sqs_messages_by_seq", "sqs_messages_by_visibility", "sqs_messages_in_flight"]);
+    } finally {
+      state.close();
     }
   });
 });

@@ -99,6 +99,44 @@ export const SQS_MIGRATIONS: readonly string[] = [
   // Partial: most standard-queue messages have no group, and their writes skip both indexes.
   `CREATE INDEX sqs_messages_by_group ON sqs_messages (account_id, region, queue, group_id, seq) WHERE group_id IS NOT NULL;
    CREATE INDEX sqs_messages_in_flight ON sqs_messages (account_id, region, queue, visible_at, group_id, received_at) WHERE group_id IS NOT NULL AND received_at IS NOT NULL;`,
+  // Messages move to a rowid table. A WITHOUT ROWID table keeps each whole row in its key's
+  // b-tree, which suits rows of a few dozen bytes; a message body is often a KiB or more (an
+  // SNS envelope is about one), so a page held three or four rows and every send split pages:
+  // a 900-byte SendMessage cost 4 times a 20-byte one. In a rowid table the row is appended
+  // and only the indexes hold the key. Same columns, same indexes, same statements.
+  `CREATE TABLE sqs_messages_rowid (
+    account_id        TEXT    NOT NULL,
+    region            TEXT    NOT NULL,
+    queue             TEXT    NOT NULL,
+    message_id        TEXT    NOT NULL,
+    seq               INTEGER NOT NULL,
+    body              TEXT    NOT NULL,
+    attributes        TEXT,
+    system_attributes TEXT,
+    md5_body          TEXT    NOT NULL,
+    sender_id         TEXT    NOT NULL,
+    sent_at           INTEGER NOT NULL,
+    visible_at        INTEGER NOT NULL,
+    receive_count     INTEGER NOT NULL DEFAULT 0,
+    first_receive     INTEGER,
+    received_at       INTEGER,
+    receipt_id        TEXT,
+    group_id          TEXT,
+    dedup_id          TEXT,
+    sequence_number   TEXT,
+    dlq_source_arn    TEXT,
+    UNIQUE (account_id, region, queue, message_id)
+  );
+  INSERT INTO sqs_messages_rowid SELECT account_id, region, queue, message_id, seq, body, attributes, system_attributes, md5_body, sender_id,
+    sent_at, visible_at, receive_count, first_receive, received_at, receipt_id, group_id, dedup_id, sequence_number, dlq_source_arn
+    FROM sqs_messages ORDER BY account_id, region, queue, seq;
+  DROP TABLE sqs_messages;
+  ALTER TABLE sqs_messages_rowid RENAME TO sqs_messages;
+  CREATE INDEX sqs_messages_by_visibility ON sqs_messages (account_id, region, queue, visible_at, seq);
+  CREATE INDEX sqs_messages_by_seq ON sqs_messages (account_id, region, queue, seq);
+  CREATE INDEX sqs_messages_by_sent ON sqs_messages (account_id, region, queue, sent_at);
+  CREATE INDEX sqs_messages_by_group ON sqs_messages (account_id, region, queue, group_id, seq) WHERE group_id IS NOT NULL;
+  CREATE INDEX sqs_messages_in_flight ON sqs_messages (account_id, region, queue, visible_at, group_id, received_at) WHERE group_id IS NOT NULL AND received_at IS NOT NULL;`,
 ];
 
 export interface QueueRef {
