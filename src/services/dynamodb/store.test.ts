@@ -80,10 +80,15 @@ describe("DynamoStore.readTable", () => {
 });
 
 describe("DynamoStore migrations", () => {
-  test("a data dir whose items table had no rowid keeps its items, their TTL and their order", () => {
+  test("a data dir whose items and stream records had no rowid keeps them, their TTL and their order", () => {
     const state = openState({ inMemory: true });
     try {
-      state.migrate("dynamodb", DYNAMODB_MIGRATIONS.slice(0, -1));
+      state.migrate("dynamodb", DYNAMODB_MIGRATIONS.slice(0, DYNAMODB_MIGRATIONS.findIndex((m) => m.includes("dynamodb_items_rowid"))));
+      const record = state.db.prepare(
+        "INSERT INTO dynamodb_stream_records (account_id, region, stream_arn, seq, table_name, record, created_at) VALUES ('000000000000', 'us-east-1', 'arn:s', ?, 't', ?, ?)",
+      );
+      record.run(1, '{"n":1}', 10);
+      record.run(2, '{"n":2}', 20);
       const insert = state.db.prepare(
         "INSERT INTO dynamodb_items (account_id, region, table_name, index_name, pk, sk, tpk, tsk, item, size, expires_at) VALUES ('000000000000', 'us-east-1', 't', '', 'p', ?, 'p', ?, ?, 3, ?)",
       );
@@ -97,6 +102,10 @@ describe("DynamoStore migrations", () => {
       assert.equal(store.stats(scope, "t", "").count, 3);
       assert.equal(store.getRow(scope, "t", "", { pk: "p", sk: "a", tpk: "p", tsk: "a" })?.size, 2);
       assert.deepEqual(store.expired(200, 0, 10), []);
+      assert.deepEqual(store.streamRecords().map((r) => [r.seq, r.record]), [[1, '{"n":1}'], [2, '{"n":2}']]);
+      assert.equal(store.appendStreamRecord(scope, "arn:s", "t", '{"n":3}', 30), 3);
+      store.trimStreamRecords(15);
+      assert.deepEqual(store.streamRecords().map((r) => r.seq), [2, 3]);
     } finally {
       state.close();
     }

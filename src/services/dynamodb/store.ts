@@ -141,6 +141,23 @@ export const DYNAMODB_MIGRATIONS: readonly string[] = [
   DROP TABLE dynamodb_items;
   ALTER TABLE dynamodb_items_rowid RENAME TO dynamodb_items;
   CREATE INDEX dynamodb_items_expiry ON dynamodb_items (expires_at) WHERE expires_at IS NOT NULL;`,
+  // Stream records likewise (a record carries up to two images of an item), with an index on
+  // their age: the retention trim every minute read the whole table without one.
+  `CREATE TABLE dynamodb_stream_records_rowid (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    stream_arn TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    table_name TEXT    NOT NULL,
+    record     TEXT    NOT NULL, -- JSON stream record
+    created_at INTEGER NOT NULL,
+    UNIQUE (account_id, region, stream_arn, seq)
+  );
+  INSERT INTO dynamodb_stream_records_rowid SELECT account_id, region, stream_arn, seq, table_name, record, created_at
+    FROM dynamodb_stream_records ORDER BY account_id, region, stream_arn, seq;
+  DROP TABLE dynamodb_stream_records;
+  ALTER TABLE dynamodb_stream_records_rowid RENAME TO dynamodb_stream_records;
+  CREATE INDEX dynamodb_stream_records_age ON dynamodb_stream_records (created_at);`,
 ];
 
 export interface ItemRow {

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Scope } from "../../core/service.js";
-import type { StateLayer } from "../../state/database.js";
+import { cachedPrepare, type StateLayer } from "../../state/database.js";
 
 export const DYNAMODBSTREAMS_MIGRATIONS: readonly string[] = [
   `CREATE TABLE dynamodbstreams_streams (
@@ -30,6 +30,23 @@ export const DYNAMODBSTREAMS_MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, stream_arn, seq)
   ) WITHOUT ROWID;
+  CREATE INDEX dynamodbstreams_records_age ON dynamodbstreams_records (created_at);`,
+  // Records move to a rowid table: a record is often a KiB or more (an item's old and new
+  // images), and WITHOUT ROWID kept each in the key's b-tree, a few to a page.
+  `CREATE TABLE dynamodbstreams_records_rowid (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    stream_arn TEXT    NOT NULL,
+    seq        TEXT    NOT NULL, -- fixed-width decimal, so text order is numeric order
+    record     TEXT    NOT NULL, -- JSON record, binaries in base64
+    size       INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (account_id, region, stream_arn, seq)
+  );
+  INSERT INTO dynamodbstreams_records_rowid SELECT account_id, region, stream_arn, seq, record, size, created_at
+    FROM dynamodbstreams_records ORDER BY account_id, region, stream_arn, seq;
+  DROP TABLE dynamodbstreams_records;
+  ALTER TABLE dynamodbstreams_records_rowid RENAME TO dynamodbstreams_records;
   CREATE INDEX dynamodbstreams_records_age ON dynamodbstreams_records (created_at);`,
 ];
 
@@ -72,13 +89,14 @@ export function shardIdOf(stream: StreamRow): string {
 }
 
 export class StreamsStore {
-  private readonly db;
+  /** Statements prepared once each: a stream-enabled table's every write adds a record here. */
+  private readonly db: { prepare: StateLayer["db"]["prepare"] };
   /** Resolves once the streams DynamoDB had before this service started have been received. */
   ready: Promise<void> = Promise.resolve();
 
   constructor(readonly state: StateLayer) {
     state.migrate("dynamodbstreams", DYNAMODBSTREAMS_MIGRATIONS);
-    this.db = state.db;
+    this.db = { prepare: cachedPrepare(state.db) };
   }
 
   upsertStream(scope: Scope, s: StreamRow): void {

@@ -114,7 +114,7 @@ describe("SqsStore migrations", () => {
   test("a data dir whose messages table had no rowid keeps its messages, and its indexes", () => {
     const state = openState({ inMemory: true });
     try {
-      state.migrate("sqs", SQS_MIGRATIONS.slice(0, -1));
+      state.migrate("sqs", SQS_MIGRATIONS.slice(0, SQS_MIGRATIONS.findIndex((m) => m.includes("sqs_messages_rowid"))));
       const ref = { account: "000000000000", region: "us-east-1", name: "kept" };
       state.db
         .prepare(
