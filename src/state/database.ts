@@ -259,6 +259,11 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
+/** What a store needs of the database when its statements come from `cachedPrepare`. */
+export interface PreparedStatements {
+  prepare: Database["prepare"];
+}
+
 /**
  * `db.prepare` that compiles each SQL text once. Hot paths (item reads, message receives,
  * object lookups) run the same statements on every request. A cached statement must not be

@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Scope, ServiceEnvironment } from "../../core/service.js";
-import type { Database } from "../../state/database.js";
+import { cachedPrepare, type PreparedStatements } from "../../state/database.js";
 import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "./limits.js";
 import { createEngine, type Engine, type FunctionCredentials } from "./runtime/environments.js";
 import { extractZip, type ExtractedCode } from "./runtime/zip.js";
@@ -303,7 +303,8 @@ interface FunctionDbRow {
 }
 
 export class LambdaStore {
-  readonly db: Database;
+  /** Statements prepared once each: every invocation reads its function. */
+  readonly db: PreparedStatements;
   private engineInstance: Engine | undefined;
   private baseDirValue: string | undefined;
   private readonly ownedTempDir: boolean;
@@ -330,7 +331,7 @@ export class LambdaStore {
   closing = false;
 
   constructor(readonly env: ServiceEnvironment) {
-    this.db = env.state.db;
+    this.db = { prepare: cachedPrepare(env.state.db) };
     env.state.migrate("lambda", LAMBDA_MIGRATIONS);
     this.ownedTempDir = env.state.dataDir === undefined;
   }

@@ -4,7 +4,7 @@
  * the push service or the mail server, so tests and the internal endpoints can read them back.
  * Rows are scoped by (account, region) and kept until cleared.
  */
-import type { Database } from "../../state/database.js";
+import type { PreparedStatements } from "../../state/database.js";
 import type { SnsMessageAttributes } from "./domain/messages.js";
 
 export type OutboxKind = "sms" | "application" | "email";
@@ -37,7 +37,7 @@ export function attributesForRecord(attributes: SnsMessageAttributes | undefined
 }
 
 export class Outbox {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: PreparedStatements) {}
 
   record(account: string, region: string, kind: OutboxKind, target: string, record: OutboxRecord, now: number): void {
     this.db

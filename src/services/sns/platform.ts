@@ -8,7 +8,7 @@
  *   endpoint     arn:aws:sns:<region>:<account>:endpoint/<PLATFORM>/<name>/<uuid>
  */
 import { parseArn } from "../../core/arn.js";
-import type { Database } from "../../state/database.js";
+import type { PreparedStatements } from "../../state/database.js";
 import { invalidParameter } from "./errors.js";
 
 /** Push services CreatePlatformApplication accepts. */
@@ -212,7 +212,7 @@ const AKEY = "account_id = ? AND region = ? AND platform = ? AND name = ?";
 export class PlatformStore {
   private seq: number;
 
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: PreparedStatements) {
     this.seq = db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM sns_platform_endpoints").get()?.seq ?? 0;
   }
 

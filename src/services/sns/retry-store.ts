@@ -8,7 +8,7 @@
  * subscription's (account, region) and live from the publish until success or exhaustion; a
  * POST held back by the throttle policy waits here too, its row due at the slot it waits for.
  */
-import type { Database } from "../../state/database.js";
+import type { PreparedStatements } from "../../state/database.js";
 import type { StatusNotification } from "./domain/delivery-status.js";
 import type { HttpDelivery, SqsDelivery } from "./domain/messages.js";
 
@@ -141,7 +141,7 @@ function toPendingRetry(row: RetryRow): PendingRetry {
 const KEY = "account_id = ? AND region = ? AND id = ?";
 
 export class HttpRetryStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: PreparedStatements) {}
 
   insert(retry: PendingRetry, now: number): void {
     this.db

@@ -5,7 +5,7 @@
  * that reply through its internal endpoint (see internal-endpoints.ts). The SMS sandbox's
  * destination numbers live here too; their one-time passwords are texts like any other.
  */
-import type { Database } from "../../state/database.js";
+import type { PreparedStatements } from "../../state/database.js";
 import { invalidParameter } from "./errors.js";
 import type { SnsMessageAttributes } from "./domain/messages.js";
 
@@ -117,7 +117,7 @@ export interface SandboxNumber {
 }
 
 export class SmsStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: PreparedStatements) {}
 
   attributes(account: string, region: string): Record<string, string> {
     const row = this.db.prepare<[string, string], { attributes: string }>("SELECT attributes FROM sns_sms_settings WHERE account_id = ? AND region = ?").get(account, region);

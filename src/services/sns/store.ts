@@ -4,7 +4,7 @@
  * own repositories. A thin repository: rules live in the handlers and the domain modules.
  */
 import type { Logger } from "../../server/logger.js";
-import type { Database, StateLayer } from "../../state/database.js";
+import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
 import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
 import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
@@ -150,7 +150,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
 const TKEY = "account_id = ? AND region = ? AND name = ?";
 
 export class SnsStore {
-  readonly db: Database;
+  /** Statements prepared once each: Publish reads the topic and its subscriptions every time. */
+  readonly db: PreparedStatements;
   readonly platform: PlatformStore;
   readonly sms: SmsStore;
   readonly outbox: Outbox;
@@ -168,7 +169,7 @@ export class SnsStore {
     readonly logger?: Logger,
   ) {
     state.migrate("sns", SNS_MIGRATIONS);
-    this.db = state.db;
+    this.db = { prepare: cachedPrepare(state.db) };
     this.platform = new PlatformStore(this.db);
     this.sms = new SmsStore(this.db);
     this.outbox = new Outbox(this.db);
