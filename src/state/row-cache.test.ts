@@ -43,4 +43,22 @@ describe("RowCache", () => {
     );
     assert.equal(cache.get("k", () => ({ n: 1 }))?.n, 1, "the uncommitted replacement is gone");
   });
+
+  test("a bounded cache lets its longest-held row go first, and clear forgets all", () => {
+    const cache = new RowCache<{ n: number }>(2);
+    let loads = 0;
+    const load = (n: number) => () => {
+      loads++;
+      return { n };
+    };
+    cache.get("a", load(1));
+    cache.get("b", load(2));
+    cache.get("c", load(3));
+    assert.equal(loads, 3);
+    assert.equal(cache.get("b", load(20))?.n, 2, "still held");
+    assert.equal(cache.get("c", load(30))?.n, 3, "still held");
+    assert.equal(cache.get("a", load(10))?.n, 10, "let go, so loaded again");
+    cache.clear();
+    assert.equal(cache.get("b", load(200))?.n, 200);
+  });
 });

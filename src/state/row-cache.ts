@@ -11,12 +11,18 @@
 export class RowCache<V extends object> {
   private readonly rows = new Map<string, V>();
 
+  /** At most `limit` rows are kept; past it the longest-held goes first. */
+  constructor(private readonly limit = Infinity) {}
+
   /** The cached row, or `load()`'s (remembered unless undefined). */
   get(key: string, load: () => V | undefined): V | undefined {
     const cached = this.rows.get(key);
     if (cached !== undefined) return cached;
     const loaded = load();
-    if (loaded !== undefined) this.rows.set(key, Object.freeze(loaded));
+    if (loaded !== undefined) {
+      if (this.rows.size >= this.limit) this.rows.delete(this.rows.keys().next().value as string);
+      this.rows.set(key, Object.freeze(loaded));
+    }
     return loaded;
   }
 
@@ -30,6 +36,11 @@ export class RowCache<V extends object> {
 
   forget(key: string): void {
     this.rows.delete(key);
+  }
+
+  /** Forgets every row: for a write the store cannot map to one key. */
+  clear(): void {
+    this.rows.clear();
   }
 
   /** Runs a transaction (or a step of one); clears the cache if it throws. */

@@ -134,6 +134,42 @@ describe("S3Store", () => {
     assert.ok(store.newUploadId(1) > id, "upload ids sort in initiation order");
   });
 
+  test("the current version read through the cache follows every write, and a rolled-back one", async () => {
+    const b = bucket("Enabled");
+    const fromTable = (key: string) =>
+      state.db.prepare<[string, string], { etag: string; tags: string; acl: string | null }>("SELECT etag, tags, acl FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1").get(b.name, key);
+    const current = (key: string) => {
+      const row = store.latest(b.name, key);
+      return row === undefined ? undefined : { etag: row.etag, tags: row.tags, acl: row.acl };
+    };
+    const blob = await state.blobs.put(Buffer.from("body"));
+    const v1 = store.transaction(() => store.putVersion(b, "k", object(blob.id, blob.size, { etag: '"v1"' })));
+    assert.deepEqual(current("k"), fromTable("k"));
+    store.transaction(() => store.putVersion(b, "k", object(blob.id, blob.size, { etag: '"v2"' })));
+    assert.equal(current("k")?.etag, '"v2"');
+    const v2 = store.latest(b.name, "k") as NonNullable<ReturnType<typeof store.latest>>;
+    store.setObjectTags(v2.seq, '[{"Key":"a","Value":"b"}]');
+    store.setObjectAcl(v2.seq, "[]");
+    assert.deepEqual(current("k"), fromTable("k"));
+    assert.equal(current("k")?.acl, "[]");
+    assert.throws(() =>
+      store.transaction(() => {
+        store.putVersion(b, "k", object(blob.id, blob.size, { etag: '"v3"' }));
+        assert.equal(store.latest(b.name, "k")?.etag, '"v3"', "seen inside its own transaction");
+        throw new Error("rolled back");
+      }),
+    );
+    assert.equal(current("k")?.etag, '"v2"', "the rolled-back version is forgotten");
+    store.transaction(() => store.removeVersion(store.latest(b.name, "k") as NonNullable<ReturnType<typeof store.latest>>));
+    assert.equal(current("k")?.etag, '"v1"', "the older version is current again");
+    assert.equal(store.latest(b.name, "k")?.seq, v1.seq);
+    store.transaction(() => store.removeVersion(v1));
+    assert.equal(current("k"), undefined);
+    const other = await state.blobs.put(Buffer.from("other body"));
+    store.transaction(() => store.putVersion(b, "other", object(other.id, other.size)));
+    assert.ok(Object.isFrozen(store.latest(b.name, "other")), "cached rows are shared, so frozen");
+  });
+
   test("a data dir from the first schema is brought up to date", () => {
     const old = openState({ inMemory: true });
     try {

@@ -283,6 +283,9 @@ export function canonicalUserId(account: string): string {
   return id;
 }
 /** Every request names its owner; a sha256 each time showed up in profiles. Accounts are few. */
+/** Current versions kept in memory for reads (a few MB of rows at most). */
+const LATEST_ROWS_CACHED = 10_000;
+
 const canonicalIds = new Map<string, string>();
 
 export class S3Store {
@@ -306,9 +309,15 @@ export class S3Store {
 
   /** Bucket rows as last read: nearly every request reads its bucket's row first. */
   private readonly buckets = new RowCache<BucketRow>();
+  /**
+   * The current version of recently read keys, by `<bucket>/<key>` (a bucket name has no "/"):
+   * a GET or HEAD reads it first, and reading a row of 30 columns cost a third of a small GET.
+   * Every write to s3_objects below forgets what it changes.
+   */
+  private readonly latestRows = new RowCache<ObjectRow>(LATEST_ROWS_CACHED);
 
   transaction<T>(fn: () => T): T {
-    return this.buckets.guard(() => this.state.transaction(fn));
+    return this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn)));
   }
 
   // --- buckets -----------------------------------------------------------------------------
@@ -371,8 +380,9 @@ export class S3Store {
 
   /** The newest version of a key (possibly a delete marker). */
   latest(bucket: string, key: string): ObjectRow | undefined {
-    return this.prepare<[string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1")
-      .get(bucket, key);
+    return this.latestRows.get(`${bucket}/${key}`, () =>
+      this.prepare<[string, string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1").get(bucket, key),
+    );
   }
 
   version(bucket: string, key: string, versionId: string): ObjectRow | undefined {
@@ -387,6 +397,7 @@ export class S3Store {
    */
   putVersion(bucket: BucketRow, key: string, object: NewObject, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
     const versionId = options.versionId ?? (bucket.versioning === "Enabled" ? newVersionId() : "null");
+    this.latestRows.forget(`${bucket.name}/${key}`);
     if (versionId === "null") {
       const old = this.prepare<[string, string], { blob_id: string | null }>("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null' RETURNING blob_id").get(bucket.name, key);
       if (old?.blob_id) this.blobs.release(old.blob_id);
@@ -410,6 +421,11 @@ export class S3Store {
     return { ...{}, ...row, seq: Number(info.lastInsertRowid) };
   }
 
+  /** After a change to a version known only by its seq: rare (ACLs, tags, restores), so every cached row goes. */
+  private forgetVersion(): void {
+    this.latestRows.clear();
+  }
+
   /** Deletes one version row (and its blob reference); the next newest becomes current. */
   removeVersion(row: ObjectRow): void {
     this.removeRow(row);
@@ -422,11 +438,13 @@ export class S3Store {
   }
 
   private removeRow(row: ObjectRow): void {
+    this.latestRows.forget(`${row.bucket}/${row.key}`);
     this.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
     if (row.blob_id !== null) this.blobs.release(row.blob_id);
   }
 
   setObjectAcl(seq: number, acl: string | null): void {
+    this.forgetVersion();
     this.prepare("UPDATE s3_objects SET acl = ? WHERE seq = ?").run(acl, seq);
   }
 
@@ -436,10 +454,12 @@ export class S3Store {
   }
 
   setReplicationStatus(seq: number, status: string): void {
+    this.forgetVersion();
     this.prepare("UPDATE s3_objects SET replication_status = ? WHERE seq = ?").run(status, seq);
   }
 
   setStorageClass(seq: number, storageClass: string): void {
+    this.forgetVersion();
     this.prepare("UPDATE s3_objects SET storage_class = ? WHERE seq = ?").run(storageClass, seq);
   }
 
@@ -483,10 +503,12 @@ export class S3Store {
   }
 
   setRestore(seq: number, completesAt: number, expiresAt: number): void {
+    this.forgetVersion();
     this.prepare("UPDATE s3_objects SET restore_completes_at = ?, restore_expires_at = ? WHERE seq = ?").run(completesAt, expiresAt, seq);
   }
 
   setObjectTags(seq: number, tags: string): void {
+    this.forgetVersion();
     this.prepare("UPDATE s3_objects SET tags = ? WHERE seq = ?").run(tags, seq);
   }
 
