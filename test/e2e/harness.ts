@@ -5,6 +5,9 @@ import assert from "node:assert/strict";
  * and tests can run in parallel.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ManualClock } from "../../src/core/manual-clock.js";
 import type { ServiceDefinition } from "../../src/core/service.js";
 import { startNimbus, type Nimbus, type NimbusOptions } from "../../src/server/server.js";
@@ -36,6 +39,40 @@ export async function startTestNimbus(options: { services?: Record<string, Servi
       };
     },
   });
+}
+
+/**
+ * Runs `first` against a Nimbus that keeps its data, stops it, then `second` (with what `first`
+ * returned) against a new one on the same data directory. Each Nimbus, with the clients `open`
+ * made for it, is closed however its part ends, so a failed assertion fails the test instead of
+ * leaving a server open; the directory goes at the end.
+ */
+export async function acrossRestart<C, T>(
+  open: (nimbus: TestNimbus) => C,
+  close: (clients: C) => void,
+  first: (clients: C) => Promise<T>,
+  second: (clients: C, state: T) => Promise<void>,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-restart-"));
+  const onDataDir = async <R>(run: (clients: C) => Promise<R>): Promise<R> => {
+    const nimbus = await startTestNimbus({ inMemory: false, dataDir });
+    try {
+      const clients = open(nimbus);
+      try {
+        return await run(clients);
+      } finally {
+        close(clients);
+      }
+    } finally {
+      await nimbus.close();
+    }
+  };
+  try {
+    const state = await onDataDir(first);
+    await onDataDir((clients) => second(clients, state));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 export function uniqueName(prefix: string): string {

@@ -20,10 +20,7 @@ import {
   RemovePermissionCommand,
   UntagQueueCommand,
 } from "@aws-sdk/client-sqs";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { acrossRestart, signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("SQS", () => {
   let nimbus: TestNimbus;
@@ -250,66 +247,58 @@ describe("SQS", () => {
     assert.equal(missing.message, "Value read for parameter Label is invalid. Reason: can't find label on existing policy.");
   });
 
-  test("queues, messages and in-flight state survive a restart on a data dir", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-sqs-"));
-    try {
-      const first = await startTestNimbus({ inMemory: false, dataDir });
-      const c1 = new SQSClient(first.clientConfig());
-      const { QueueUrl: url1 } = await c1.send(new CreateQueueCommand({ QueueName: "durable", Attributes: { VisibilityTimeout: "60" } }));
-      await c1.send(new SendMessageCommand({ QueueUrl: url1, MessageBody: "kept" }));
-      await c1.send(new SendMessageCommand({ QueueUrl: url1, MessageBody: "in flight" }));
-      const inFlight = await c1.send(new ReceiveMessageCommand({ QueueUrl: url1 }));
-      assert.equal(inFlight.Messages?.[0]?.Body, "kept");
-      c1.destroy();
-      await first.close();
+  const sqsOn = (nimbus: TestNimbus) => ({ nimbus, sqs: new SQSClient(nimbus.clientConfig()) });
+  const destroySqs = (c: { sqs: SQSClient }) => c.sqs.destroy();
 
-      const second = await startTestNimbus({ inMemory: false, dataDir });
-      const c2 = new SQSClient(second.clientConfig());
-      const { QueueUrl: url2 } = await c2.send(new GetQueueUrlCommand({ QueueName: "durable" }));
-      assert.ok(url2);
-      const now = await c2.send(new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10 }));
-      assert.deepEqual(now.Messages?.map((m) => m.Body), ["in flight"], "the received message is still invisible");
-      await second.scheduler.advance(60_000);
-      const later = await c2.send(new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
-      assert.deepEqual(later.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]), [
-        ["kept", "2"],
-        ["in flight", "2"],
-      ]);
-      c2.destroy();
-      await second.close();
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+  test("queues, messages and in-flight state survive a restart on a data dir", async () => {
+    await acrossRestart(
+      sqsOn,
+      destroySqs,
+      async ({ sqs: c1 }) => {
+        const { QueueUrl: url1 } = await c1.send(new CreateQueueCommand({ QueueName: "durable", Attributes: { VisibilityTimeout: "60" } }));
+        await c1.send(new SendMessageCommand({ QueueUrl: url1, MessageBody: "kept" }));
+        await c1.send(new SendMessageCommand({ QueueUrl: url1, MessageBody: "in flight" }));
+        const inFlight = await c1.send(new ReceiveMessageCommand({ QueueUrl: url1 }));
+        assert.equal(inFlight.Messages?.[0]?.Body, "kept");
+      },
+      async ({ nimbus: second, sqs: c2 }) => {
+        const { QueueUrl: url2 } = await c2.send(new GetQueueUrlCommand({ QueueName: "durable" }));
+        assert.ok(url2);
+        const now = await c2.send(new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10 }));
+        assert.deepEqual(now.Messages?.map((m) => m.Body), ["in flight"], "the received message is still invisible");
+        await second.scheduler.advance(60_000);
+        const later = await c2.send(new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+        assert.deepEqual(later.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]), [
+          ["kept", "2"],
+          ["in flight", "2"],
+        ]);
+      },
+    );
   });
 
   test("a FIFO group keeps its send order and its growing sequence numbers across a restart", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-sqs-"));
-    try {
-      const first = await startTestNimbus({ inMemory: false, dataDir });
-      const c1 = new SQSClient(first.clientConfig());
-      const { QueueUrl } = await c1.send(new CreateQueueCommand({ QueueName: "ordered.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } }));
-      for (const body of ["one", "two"]) await c1.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: "g" }));
-      // A batch writes the queue's last sequence number once, when it commits.
-      const batch = await c1.send(
-        new SendMessageBatchCommand({ QueueUrl, Entries: ["three", "four"].map((body) => ({ Id: body, MessageBody: body, MessageGroupId: "g" })) }),
-      );
-      const batchSequences = batch.Successful?.map((e) => BigInt(e.SequenceNumber ?? "0")) ?? [];
-      assert.equal(batchSequences.length, 2);
-      assert.ok((batchSequences[1] ?? 0n) > (batchSequences[0] ?? 0n));
-      c1.destroy();
-      await first.close();
-
+    await acrossRestart(
+      sqsOn,
+      destroySqs,
+      async ({ sqs: c1 }) => {
+        const { QueueUrl } = await c1.send(new CreateQueueCommand({ QueueName: "ordered.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } }));
+        for (const body of ["one", "two"]) await c1.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: "g" }));
+        // A batch writes the queue's last sequence number once, when it commits.
+        const batch = await c1.send(
+          new SendMessageBatchCommand({ QueueUrl, Entries: ["three", "four"].map((body) => ({ Id: body, MessageBody: body, MessageGroupId: "g" })) }),
+        );
+        const batchSequences = batch.Successful?.map((e) => BigInt(e.SequenceNumber ?? "0")) ?? [];
+        assert.equal(batchSequences.length, 2);
+        assert.ok((batchSequences[1] ?? 0n) > (batchSequences[0] ?? 0n));
+        return { QueueUrl, last: batchSequences[1] ?? 0n };
+      },
       // The clock restarts at the same instant: only the stored sequence number keeps the next one growing.
-      const second = await startTestNimbus({ inMemory: false, dataDir });
-      const c2 = new SQSClient(second.clientConfig());
-      const five = await c2.send(new SendMessageCommand({ QueueUrl, MessageBody: "five", MessageGroupId: "g" }));
-      assert.ok(BigInt(five.SequenceNumber ?? "0") > (batchSequences[1] ?? 0n));
-      const got = await c2.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-      assert.deepEqual(got.Messages?.map((m) => m.Body), ["one", "two", "three", "four", "five"]);
-      c2.destroy();
-      await second.close();
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+      async ({ sqs: c2 }, { QueueUrl, last }) => {
+        const five = await c2.send(new SendMessageCommand({ QueueUrl, MessageBody: "five", MessageGroupId: "g" }));
+        assert.ok(BigInt(five.SequenceNumber ?? "0") > last);
+        const got = await c2.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+        assert.deepEqual(got.Messages?.map((m) => m.Body), ["one", "two", "three", "four", "five"]);
+      },
+    );
   });
 });
