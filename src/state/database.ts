@@ -19,8 +19,12 @@ import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
  * - Tables are named `<service>_<thing>` (`sqs_queues`, `s3_objects`) and created by the
  *   service's own migrations: `state.migrate("sqs", SQS_MIGRATIONS)`. Migrations are
  *   append-only: never edit one that has shipped, add the next.
- * - Every service table starts its primary key with `account_id TEXT, region TEXT`, because
- *   every AWS resource lives in one account and one region, and lookups always know both.
+ * - Every service table starts its key with `account_id TEXT, region TEXT`, because every AWS
+ *   resource lives in one account and one region, and lookups always know both.
+ * - Small rows (queues, tables, subscriptions) live in WITHOUT ROWID tables keyed by that key.
+ *   Rows that are often a KiB or more (messages, items, stream records) live in rowid tables with
+ *   the key as a UNIQUE index: WITHOUT ROWID stores the whole row in the key's b-tree, only a few
+ *   such rows fit a page, and every insert between them splits pages (2-4x the cost per write).
  * - Global resources say so in a comment on the table and keep `account_id` but no region:
  *   S3 bucket names are unique across all accounts and regions (the bucket row records its
  *   owner and its region as data), IAM users/roles/policies belong to an account, not a region.
