@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
@@ -33,7 +33,8 @@ import {
   type InventoryConfiguration,
   type MetricsConfiguration,
 } from "@aws-sdk/client-s3";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 /** Name, HTTP status and message of an SDK error, for one deepEqual. */
 async function rejected(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
@@ -84,14 +85,7 @@ function tiering(id: string, archiveDays = 90, deepDays = 180): IntelligentTieri
 describe("S3 analytics, inventory, metrics and Intelligent-Tiering configurations, policy status", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
   async function bucket(prefix: string): Promise<string> {
     const name = uniqueName(prefix);

@@ -35,7 +35,8 @@ import {
   PutBucketRequestPaymentCommand,
   GetBucketRequestPaymentCommand,
 } from "@aws-sdk/client-s3";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -52,17 +53,14 @@ describe("S3 buckets", () => {
   let s3: S3Client;
   let other: S3Client;
   let west: S3Client;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
+  before(() => {
     other = new S3Client({ ...nimbus.clientConfig({ accessKeyId: "111111111111" }), forcePathStyle: true });
     west = new S3Client({ ...nimbus.clientConfig({ region: "eu-west-1" }), forcePathStyle: true });
   });
-  after(async () => {
-    s3.destroy();
+  after(() => {
     other.destroy();
     west.destroy();
-    await nimbus.close();
   });
 
   test("create, head, list, locate and delete a bucket", async () => {

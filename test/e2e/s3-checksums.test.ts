@@ -4,7 +4,6 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -19,7 +18,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { Xxh3_128, Xxh3_64, Xxh64 } from "@aws-sdk/checksums/xxh";
 import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import type { TestNimbus } from "./harness.js";
+import { s3BucketSuite } from "./s3-fixtures.js";
 
 const MiB = 1024 * 1024;
 
@@ -51,17 +51,12 @@ describe("S3 checksums and conditional writes", () => {
   // The SDK adds a CRC32 of its own unless told not to: this client sends what the test says.
   let plain: S3Client;
   let bucket: string;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  s3BucketSuite("checksums", (fixture) => ({ nimbus, s3, bucket } = fixture));
+  before(() => {
     plain = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
-    bucket = uniqueName("checksums");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   });
-  after(async () => {
-    s3.destroy();
+  after(() => {
     plain.destroy();
-    await nimbus.close();
   });
 
   test("an upload without a checksum gets S3's default full-object CRC64NVME", async () => {

@@ -1,7 +1,8 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type LifecycleRule, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -16,14 +17,7 @@ describe("S3 lifecycle rules", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   const scope = { account: "000000000000", region: "us-east-1" };
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
   const putLifecycle = (bucket: string, rules: unknown[]) =>
     s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules as LifecycleRule[] } }));

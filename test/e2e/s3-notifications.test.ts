@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { type PutBucketNotificationConfigurationCommandInput, CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 interface EventRecord {
   eventVersion: string;
@@ -34,15 +35,12 @@ describe("S3 event notifications", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   let sqs: SQSClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
+  before(() => {
     sqs = new SQSClient(nimbus.clientConfig());
   });
-  after(async () => {
-    s3.destroy();
+  after(() => {
     sqs.destroy();
-    await nimbus.close();
   });
 
   const scope = { account: "000000000000", region: "us-east-1" };

@@ -28,7 +28,8 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 const DAY = 86_400_000;
 const LOCKED = "Access Denied because object protected by object lock.";
@@ -38,15 +39,12 @@ describe("S3 Object Lock", () => {
   let s3: S3Client;
   /** Sends no checksum unless an operation requires one, as older SDKs and other tools do. */
   let plain: S3Client;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
+  before(() => {
     plain = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED" });
   });
-  after(async () => {
-    s3.destroy();
+  after(() => {
     plain.destroy();
-    await nimbus.close();
   });
 
   async function lockedBucket(): Promise<string> {

@@ -3,7 +3,7 @@
  * with a POST policy signed as AWS documents it (HMAC-SHA256 of the base64 policy under the
  * SigV4 signing key), sent with plain HTTP; the stored objects are read back with the v3 SDK.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
@@ -18,7 +18,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 interface Reply {
   readonly status: number;
@@ -51,14 +52,7 @@ function xmlValue(xml: string, tag: string): string | undefined {
 describe("S3 POST Object (browser-form uploads)", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
   /** Sends a FormData the way a browser does, to `path` on `host` (virtual-hosted tests set it). */
   async function post(path: string, form: FormData, host?: string): Promise<Reply> {

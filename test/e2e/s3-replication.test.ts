@@ -14,7 +14,8 @@ import {
   PutObjectLockConfigurationCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -32,15 +33,12 @@ describe("S3 replication", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   let west: S3Client;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
+  before(() => {
     west = new S3Client({ ...nimbus.clientConfig({ region: "eu-west-1" }), forcePathStyle: true });
   });
-  after(async () => {
-    s3.destroy();
+  after(() => {
     west.destroy();
-    await nimbus.close();
   });
 
   async function bucket(prefix: string, client = s3, versioned = true): Promise<string> {

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CopyObjectCommand,
@@ -14,7 +14,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -29,14 +30,7 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; messa
 describe("S3 versioning", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
   async function versionedBucket(): Promise<string> {
     const bucket = uniqueName("versions");

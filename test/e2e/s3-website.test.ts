@@ -3,11 +3,12 @@
  * the v3 SDK; pages are fetched as a browser would, with plain HTTP to
  * `<bucket>.s3-website.<region>.localhost.localstack.cloud:<port>` (and the dashed spelling).
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { CreateBucketCommand, PutBucketWebsiteCommand, PutObjectCommand, S3Client, type WebsiteConfiguration } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
 
 interface Reply {
   readonly status: number;
@@ -18,14 +19,7 @@ interface Reply {
 describe("S3 static website endpoint", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
-  });
-  after(async () => {
-    s3.destroy();
-    await nimbus.close();
-  });
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
   function host(bucket: string, dashed = false): string {
     return dashed ? `${bucket}.s3-website-us-east-1.localhost.localstack.cloud:${nimbus.port}` : `${bucket}.s3-website.us-east-1.localhost.localstack.cloud:${nimbus.port}`;
