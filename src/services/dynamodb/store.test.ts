@@ -80,13 +80,19 @@ describe("DynamoStore.readTable", () => {
 });
 
 describe("DynamoStore migrations", () => {
-  test("a data dir whose items and stream records had no rowid keeps them, their TTL and their order", () => {
+  test("a data dir whose items, stream records and backed-up items had no rowid keeps them, their TTL and their order", () => {
     const state = openState({ inMemory: true });
     try {
       state.migrate("dynamodb", DYNAMODB_MIGRATIONS.slice(0, DYNAMODB_MIGRATIONS.findIndex((m) => m.includes("dynamodb_items_rowid"))));
       const record = state.db.prepare(
         "INSERT INTO dynamodb_stream_records (account_id, region, stream_arn, seq, table_name, record, created_at) VALUES ('000000000000', 'us-east-1', 'arn:s', ?, 't', ?, ?)",
       );
+      state.db
+        .prepare("INSERT INTO dynamodb_backup_items (account_id, region, backup_arn, pk, sk, item, size) VALUES ('000000000000', 'us-east-1', 'arn:b', ?, '', ?, 1)")
+        .run("k2", '{"k":2}');
+      state.db
+        .prepare("INSERT INTO dynamodb_backup_items (account_id, region, backup_arn, pk, sk, item, size) VALUES ('000000000000', 'us-east-1', 'arn:b', ?, '', ?, 1)")
+        .run("k1", '{"k":1}');
       record.run(1, '{"n":1}', 10);
       record.run(2, '{"n":2}', 20);
       const insert = state.db.prepare(
@@ -106,6 +112,7 @@ describe("DynamoStore migrations", () => {
       assert.equal(store.appendStreamRecord(scope, "arn:s", "t", '{"n":3}', 30), 3);
       store.trimStreamRecords(15);
       assert.deepEqual(store.streamRecords().map((r) => r.seq), [2, 3]);
+      assert.deepEqual([...store.backupItems(scope, "arn:b")], ['{"k":1}', '{"k":2}'], "backed-up items kept, in key order");
     } finally {
       state.close();
     }

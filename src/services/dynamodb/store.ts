@@ -158,6 +158,22 @@ export const DYNAMODB_MIGRATIONS: readonly string[] = [
   DROP TABLE dynamodb_stream_records;
   ALTER TABLE dynamodb_stream_records_rowid RENAME TO dynamodb_stream_records;
   CREATE INDEX dynamodb_stream_records_age ON dynamodb_stream_records (created_at);`,
+  // Backed-up items likewise: a backup copies the table's items in one statement, which took
+  // 2 to 5 times as long into a WITHOUT ROWID table (50,000 items of 1 KB: 1.5-1.8 s against 0.3-0.7 s).
+  `CREATE TABLE dynamodb_backup_items_rowid (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    backup_arn TEXT    NOT NULL,
+    pk         TEXT    NOT NULL,
+    sk         TEXT    NOT NULL,
+    item       TEXT    NOT NULL,
+    size       INTEGER NOT NULL,
+    UNIQUE (account_id, region, backup_arn, pk, sk)
+  );
+  INSERT INTO dynamodb_backup_items_rowid SELECT account_id, region, backup_arn, pk, sk, item, size
+    FROM dynamodb_backup_items ORDER BY account_id, region, backup_arn, pk, sk;
+  DROP TABLE dynamodb_backup_items;
+  ALTER TABLE dynamodb_backup_items_rowid RENAME TO dynamodb_backup_items;`,
 ];
 
 export interface ItemRow {
