@@ -10,7 +10,7 @@
  */
 import type { EventBus } from "../../core/events.js";
 import type { Scope } from "../../core/service.js";
-import { cachedPrepare, type StateLayer } from "../../state/database.js";
+import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
 import { compareStrings } from "./domain/index.js";
 import type { TableMeta } from "./table.js";
 
@@ -137,7 +137,8 @@ export const DYNAMODB_MIGRATIONS: readonly string[] = [
     expires_at INTEGER,          -- TTL attribute (epoch seconds), base rows of tables with TTL on
     UNIQUE (account_id, region, table_name, index_name, pk, sk, tpk, tsk)
   );
-  INSERT INTO dynamodb_items_rowid SELECT account_id, region, table_name, index_name, pk, sk, tpk, tsk, item, size, expires_at FROM dynamodb_items;
+  INSERT INTO dynamodb_items_rowid SELECT account_id, region, table_name, index_name, pk, sk, tpk, tsk, item, size, expires_at
+    FROM dynamodb_items ORDER BY account_id, region, table_name, index_name, pk, sk, tpk, tsk;
   DROP TABLE dynamodb_items;
   ALTER TABLE dynamodb_items_rowid RENAME TO dynamodb_items;
   CREATE INDEX dynamodb_items_expiry ON dynamodb_items (expires_at) WHERE expires_at IS NOT NULL;`,
@@ -223,7 +224,7 @@ function deepFreeze<T>(value: T): T {
 export class DynamoStore {
   private readonly tableCache = new Map<string, { readonly text: string; readonly meta: Readonly<TableMeta> }>();
   /** Prepared once per SQL text: item reads and writes are the hot path. */
-  private readonly db: { prepare: StateLayer["db"]["prepare"] };
+  private readonly db: PreparedStatements;
 
   constructor(
     readonly state: StateLayer,

@@ -4,7 +4,7 @@
  * DynamoStore so that the transfer jobs own their SQL.
  */
 import type { Scope } from "../../core/service.js";
-import { cachedPrepare, type StateLayer } from "../../state/database.js";
+import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
 
 export type TransferKind = "export" | "import" | "bulk";
 
@@ -52,7 +52,7 @@ export interface WindowChange {
 }
 
 export class TransferStore {
-  private readonly db: { prepare: StateLayer["db"]["prepare"] };
+  private readonly db: PreparedStatements;
 
   constructor(state: StateLayer) {
     this.db = { prepare: cachedPrepare(state.db) };

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Scope } from "../../core/service.js";
-import { cachedPrepare, type StateLayer } from "../../state/database.js";
+import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
 
 export const DYNAMODBSTREAMS_MIGRATIONS: readonly string[] = [
   `CREATE TABLE dynamodbstreams_streams (
@@ -90,7 +90,7 @@ export function shardIdOf(stream: StreamRow): string {
 
 export class StreamsStore {
   /** Statements prepared once each: a stream-enabled table's every write adds a record here. */
-  private readonly db: { prepare: StateLayer["db"]["prepare"] };
+  private readonly db: PreparedStatements;
   /** Resolves once the streams DynamoDB had before this service started have been received. */
   ready: Promise<void> = Promise.resolve();
 
