@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { buffer } from "node:stream/consumers";
 import { gunzipSync } from "node:zlib";
 import type { InventoryConfiguration } from "./id-configs.js";
 import { inventoryCsv, inventoryReport, inventoryRows, inventorySchema } from "./inventory-report.js";
@@ -43,31 +44,34 @@ describe("inventory reports", () => {
 
   test("Current lists current objects only; All lists noncurrent versions and delete markers; the prefix filters", () => {
     const rows = [row("a/1", { is_latest: 0, version_id: "v1" }), row("a/1", { delete_marker: 1, version_id: "v2" }), row("a/2"), row("b/3")];
-    assert.deepEqual(inventoryRows(rows, config()).map((r) => r.key), ["a/2", "b/3"]);
-    assert.deepEqual(inventoryRows(rows, config({ IncludedObjectVersions: "All", Filter: { Prefix: "a/" } })).map((r) => [r.key, r.version_id]), [
+    assert.deepEqual([...inventoryRows(rows, config())].map((r) => r.key), ["a/2", "b/3"]);
+    assert.deepEqual([...inventoryRows(rows, config({ IncludedObjectVersions: "All", Filter: { Prefix: "a/" } }))].map((r) => [r.key, r.version_id]), [
       ["a/1", "v1"], ["a/1", "v2"], ["a/2", "null"],
     ]);
   });
 
   test("rows are quoted CSV with URL-encoded keys, empty values where a delete marker has none", () => {
     const schema = inventorySchema(config({ IncludedObjectVersions: "All", OptionalFields: ["Size", "ETag", "IsMultipartUploaded", "EncryptionStatus", "ChecksumAlgorithm", "ObjectOwner"] }));
-    const csv = inventoryCsv("src", [row('x "y".txt', { parts_count: 2 }), row("gone", { delete_marker: 1, version_id: "v9", is_latest: 1 })], schema);
+    const csv = [...inventoryCsv("src", [row('x "y".txt', { parts_count: 2 }), row("gone", { delete_marker: 1, version_id: "v9", is_latest: 1 })], schema)].join("");
     assert.equal(
       csv,
       '"src","x%20%22y%22.txt","","true","false","3","abc","true","SSE-S3","CRC64NVME",""\n' + '"src","gone","v9","true","true","","","","","CRC64NVME",""\n',
     );
   });
 
-  test("the report's objects: data file, manifest naming it with size and MD5, the manifest's checksum, the Hive symlink", () => {
-    const objects = inventoryReport("src", config({ Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "p/" } } }), [row("k")], T, "id-1");
-    assert.deepEqual(objects.map((o) => o.key), [
+  test("the report's objects: data file, manifest naming it with size and MD5, the manifest's checksum, the Hive symlink", async () => {
+    const report = inventoryReport("src", config({ Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "p/" } } }), [row("k")], T, "id-1");
+    assert.throws(() => report.manifest(), /not been read to its end/);
+    const data = await buffer(report.data.body);
+    const objects = report.manifest();
+    assert.deepEqual([report.data.key, ...objects.map((o) => o.key)], [
       "p/src/inv/data/id-1.csv.gz",
       "p/src/inv/2026-03-04T05-06Z/manifest.json",
       "p/src/inv/2026-03-04T05-06Z/manifest.checksum",
       "p/src/inv/hive/dt=2026-03-04-05-06/symlink.txt",
     ]);
-    const [data, manifest, checksum, symlink] = objects.map((o) => o.body);
-    assert.ok(data && manifest && checksum && symlink);
+    const [manifest, checksum, symlink] = objects.map((o) => o.body);
+    assert.ok(manifest && checksum && symlink);
     assert.equal(gunzipSync(data).toString(), '"src","k"\n');
     const parsed = JSON.parse(manifest.toString()) as { files: unknown[]; fileSchema: string; creationTimestamp: string };
     assert.deepEqual(parsed.files, [{ key: "p/src/inv/data/id-1.csv.gz", size: data.length, MD5checksum: createHash("md5").update(data).digest("hex") }]);
@@ -75,6 +79,26 @@ describe("inventory reports", () => {
     assert.equal(parsed.creationTimestamp, String(T));
     assert.equal(checksum.toString(), createHash("md5").update(manifest).digest("hex"));
     assert.equal(symlink.toString(), "s3://dst/p/src/inv/data/id-1.csv.gz\n");
+  });
+
+  test("a large report streams: its lines are read as the data file is, and the manifest names what was streamed", async () => {
+    let read = 0;
+    function* versions(): Generator<ObjectRow> {
+      for (let i = 0; i < 20_000; i++) {
+        read++;
+        yield row(`key-${i}`);
+      }
+    }
+    const report = inventoryReport("src", config(), versions(), T, "big");
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(read < 20_000, `unread, the data file holds back its source (read ${read} of 20,000)`);
+    const data = await buffer(report.data.body);
+    assert.equal(read, 20_000);
+    const lines = gunzipSync(data).toString().split("\n");
+    assert.equal(lines.length, 20_001);
+    assert.equal(lines[19_999], '"src","key-19999"');
+    const manifest = JSON.parse((report.manifest()[0] as { body: Buffer }).body.toString()) as { files: Array<{ size: number; MD5checksum: string }> };
+    assert.deepEqual(manifest.files.map((f) => [f.size, f.MD5checksum]), [[data.length, createHash("md5").update(data).digest("hex")]]);
   });
 
   test("a report is due once per UTC day (Daily) or per week from Sunday 00:00 UTC (Weekly)", () => {

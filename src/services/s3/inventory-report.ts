@@ -8,7 +8,8 @@
  *   destination-prefix/source-bucket/config-ID/hive/dt=YYYY-MM-DD-HH-MM/symlink.txt
  */
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
+import { pipeline, Readable, Transform } from "node:stream";
+import { createGzip } from "node:zlib";
 import { s3UrlEncode } from "./domain/listing.js";
 import { INVENTORY_OPTIONAL_FIELDS, type InventoryConfiguration } from "./id-configs.js";
 import type { ObjectEncryption } from "./encryption.js";
@@ -24,10 +25,10 @@ export function inventorySchema(config: InventoryConfiguration): string[] {
 }
 
 /** The versions a report lists: current objects, or every version and delete marker; by key, newest first. */
-export function inventoryRows(rows: readonly ObjectRow[], config: InventoryConfiguration): ObjectRow[] {
+export function* inventoryRows(rows: Iterable<ObjectRow>, config: InventoryConfiguration): Generator<ObjectRow> {
   const prefix = config.Filter?.Prefix ?? "";
   const all = config.IncludedObjectVersions === "All";
-  return rows.filter((r) => r.key.startsWith(prefix) && (all || (r.is_latest === 1 && r.delete_marker === 0)));
+  for (const r of rows) if (r.key.startsWith(prefix) && (all || (r.is_latest === 1 && r.delete_marker === 0))) yield r;
 }
 
 function encryptionStatus(row: ObjectRow): string {
@@ -75,8 +76,9 @@ function field(name: string, bucket: string, row: ObjectRow): string {
 
 const quote = (value: string): string => `"${value.replace(/"/g, '""')}"`;
 
-export function inventoryCsv(bucket: string, rows: readonly ObjectRow[], schema: readonly string[]): string {
-  return rows.map((row) => schema.map((name) => quote(field(name, bucket, row))).join(",") + "\n").join("");
+/** The data file's lines, one per version. */
+export function* inventoryCsv(bucket: string, rows: Iterable<ObjectRow>, schema: readonly string[]): Generator<string> {
+  for (const row of rows) yield schema.map((name) => quote(field(name, bucket, row))).join(",") + "\n";
 }
 
 export interface ReportObject {
@@ -93,41 +95,73 @@ function stamps(at: number): { folder: string; hive: string } {
   return { folder: `${date}T${hhmm}Z`, hive: `${date}-${hhmm}` };
 }
 
-/** The objects of one report, data file first and manifest.json last-but-one, as S3 writes them. */
+export interface InventoryReport {
+  /** The gzipped CSV data file, made as it is read: the versions are read a page at a time while it streams. */
+  readonly data: { readonly key: string; readonly body: Readable; readonly contentType: string };
+  /** manifest.json (naming the data file with its size and MD5), manifest.checksum and the Hive symlink, once `data` has been read to its end. */
+  manifest(): ReportObject[];
+}
+
+/**
+ * One report, as S3 writes it: the data file first, then manifest.json, its checksum and the
+ * symlink. The data file streams, so memory stays flat whatever the bucket holds.
+ */
 export function inventoryReport(
   source: string,
   config: InventoryConfiguration,
-  versions: readonly ObjectRow[],
+  versions: Iterable<ObjectRow>,
   scanStart: number,
   dataFileId: string,
-): ReportObject[] {
+): InventoryReport {
   const destination = config.Destination.S3BucketDestination;
   const destinationBucket = destination.Bucket.slice(destination.Bucket.lastIndexOf(":") + 1);
   const base = [destination.Prefix?.replace(/\/+$/, ""), source, config.Id].filter((p) => p !== undefined && p !== "").join("/");
   const schema = inventorySchema(config);
-  const data = gzipSync(Buffer.from(inventoryCsv(source, inventoryRows(versions, config), schema), "utf8"));
   const dataKey = `${base}/data/${dataFileId}.csv.gz`;
-  const { folder, hive } = stamps(scanStart);
-  const manifest = Buffer.from(
-    JSON.stringify(
-      {
-        sourceBucket: source,
-        destinationBucket: destination.Bucket,
-        version: MANIFEST_VERSION,
-        creationTimestamp: String(scanStart),
-        fileFormat: "CSV",
-        fileSchema: schema.join(", "),
-        files: [{ key: dataKey, size: data.length, MD5checksum: createHash("md5").update(data).digest("hex") }],
-      },
-      null,
-      2,
-    ),
-    "utf8",
-  );
-  return [
-    { key: dataKey, body: data, contentType: "application/x-gzip" },
-    { key: `${base}/${folder}/manifest.json`, body: manifest, contentType: "application/json" },
-    { key: `${base}/${folder}/manifest.checksum`, body: Buffer.from(createHash("md5").update(manifest).digest("hex"), "utf8"), contentType: "text/plain" },
-    { key: `${base}/hive/dt=${hive}/symlink.txt`, body: Buffer.from(`s3://${destinationBucket}/${dataKey}\n`, "utf8"), contentType: "text/plain" },
-  ];
+  // What the manifest says of the data file: counted and hashed as the gzip output goes by.
+  const md5 = createHash("md5");
+  let size = 0;
+  let ended = false;
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      md5.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+    flush(callback) {
+      ended = true;
+      callback();
+    },
+  });
+  const lines = Readable.from(inventoryCsv(source, inventoryRows(versions, config), schema), { objectMode: false });
+  // Errors (a failed read) reach the reader through `measure`, which pipeline destroys with them.
+  const body = pipeline(lines, createGzip(), measure, () => {});
+  return {
+    data: { key: dataKey, body, contentType: "application/x-gzip" },
+    manifest() {
+      if (!ended) throw new Error("inventory report: the data file has not been read to its end");
+      const { folder, hive } = stamps(scanStart);
+      const manifest = Buffer.from(
+        JSON.stringify(
+          {
+            sourceBucket: source,
+            destinationBucket: destination.Bucket,
+            version: MANIFEST_VERSION,
+            creationTimestamp: String(scanStart),
+            fileFormat: "CSV",
+            fileSchema: schema.join(", "),
+            files: [{ key: dataKey, size, MD5checksum: md5.digest("hex") }],
+          },
+          null,
+          2,
+        ),
+        "utf8",
+      );
+      return [
+        { key: `${base}/${folder}/manifest.json`, body: manifest, contentType: "application/json" },
+        { key: `${base}/${folder}/manifest.checksum`, body: Buffer.from(createHash("md5").update(manifest).digest("hex"), "utf8"), contentType: "text/plain" },
+        { key: `${base}/hive/dt=${hive}/symlink.txt`, body: Buffer.from(`s3://${destinationBucket}/${dataKey}\n`, "utf8"), contentType: "text/plain" },
+      ];
+    },
+  };
 }

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { InventoryConfiguration } from "./id-configs.js";
-import { inventoryReport } from "./inventory-report.js";
+import { inventoryReport, type InventoryReport, type ReportObject } from "./inventory-report.js";
 import type { S3Store } from "./store.js";
 
 export const INVENTORY_SWEEP_INTERVAL = 60 * 60_000;
@@ -37,14 +37,16 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
       const target = store.bucket(destination.Bucket.slice(destination.Bucket.lastIndexOf(":") + 1));
       if (!target || !store.bucket(source)) continue;
       try {
-        for (const object of inventoryReport(source, config, store.allVersions(source), now, randomUUID())) {
-          await env.invoke(
+        const put = (object: ReportObject | InventoryReport["data"]) =>
+          env.invoke(
             "s3",
             "PutObject",
             { Bucket: target.name, Key: object.key, Body: object.body, ContentType: object.contentType },
             { account: target.account_id, region: target.region },
           );
-        }
+        const report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID());
+        await put(report.data);
+        for (const object of report.manifest()) await put(object);
       } catch (error) {
         env.logger.warn({ msg: "s3 inventory report not delivered", bucket: source, id: config.Id, error: String(error) });
         continue;

@@ -69,6 +69,19 @@ export function abortScheduleOf(store: S3Store, bucket: string, upload: { key: s
   return schedule ? { AbortDate: new Date(schedule.abortAt), ...(schedule.ruleId !== undefined ? { AbortRuleId: schedule.ruleId } : {}) } : {};
 }
 
+/** The versions of each key in turn (rows come by key, newest first): one key's at a time in memory, not the bucket's. */
+function* keyGroups(rows: Iterable<ObjectRow>): Generator<ObjectRow[]> {
+  let group: ObjectRow[] = [];
+  for (const row of rows) {
+    if (group.length > 0 && (group[0] as ObjectRow).key !== row.key) {
+      yield group;
+      group = [];
+    }
+    group.push(row);
+  }
+  if (group.length > 0) yield group;
+}
+
 /** One pass over every bucket with a lifecycle configuration. Returns the events to publish. */
 export function sweepLifecycle(store: S3Store, now: number): SweepEvent[] {
   const events: SweepEvent[] = [];
@@ -82,13 +95,7 @@ export function sweepLifecycle(store: S3Store, now: number): SweepEvent[] {
         versioning: bucket.versioning ?? "Unversioned",
         ...(config.transitionDefaultMinimumObjectSize ? { transitionDefaultMinimumSize: config.transitionDefaultMinimumObjectSize } : {}),
       };
-      const byKey = new Map<string, ObjectRow[]>();
-      for (const row of store.allVersions(bucketName)) {
-        const list = byKey.get(row.key);
-        if (list) list.push(row);
-        else byKey.set(row.key, [row]);
-      }
-      for (const versions of byKey.values()) {
+      for (const versions of keyGroups(store.versionsOf(bucketName))) {
         const facts = factsOf(versions);
         versions.forEach((row, i) => {
           const action = dueAction(config.rules, facts[i] as ObjectVersionFacts, now, options);

@@ -283,6 +283,8 @@ export function canonicalUserId(account: string): string {
   return id;
 }
 /** Every request names its owner; a sha256 each time showed up in profiles. Accounts are few. */
+/** Versions read per page by versionsOf. */
+const VERSION_PAGE = 1000;
 /** Current versions kept in memory for reads (a few MB of rows at most). */
 const LATEST_ROWS_CACHED = 10_000;
 
@@ -448,9 +450,23 @@ export class S3Store {
     this.prepare("UPDATE s3_objects SET acl = ? WHERE seq = ?").run(acl, seq);
   }
 
-  /** Every version of every key, by key then newest first (lifecycle sweeps). */
-  allVersions(bucket: string): ObjectRow[] {
-    return this.prepare<[string], ObjectRow>("SELECT * FROM s3_objects WHERE bucket = ? ORDER BY key, seq DESC").all(bucket);
+  /**
+   * Every version and delete marker of a bucket, by key then newest first (lifecycle sweeps,
+   * inventory reports), read a page at a time so a bucket of millions of versions never sits in
+   * memory whole. No statement stays open between pages: the caller may write as it goes, and a
+   * version it adds to a key already passed (a delete marker) is not read again.
+   */
+  *versionsOf(bucket: string): Generator<ObjectRow> {
+    let rows = this.prepare<[string], ObjectRow>(`SELECT * FROM s3_objects WHERE bucket = ? ORDER BY key, seq DESC LIMIT ${VERSION_PAGE}`).all(bucket);
+    for (;;) {
+      yield* rows;
+      const last = rows[rows.length - 1];
+      if (rows.length < VERSION_PAGE || last === undefined) return;
+      // A range on key alone keeps to the (bucket, key, seq) index; the rest of the last key comes next.
+      rows = this.prepare<[string, string, string, number], ObjectRow>(
+        `SELECT * FROM s3_objects WHERE bucket = ? AND key >= ? AND NOT (key = ? AND seq >= ?) ORDER BY key, seq DESC LIMIT ${VERSION_PAGE}`,
+      ).all(bucket, last.key, last.key, last.seq);
+    }
   }
 
   setReplicationStatus(seq: number, status: string): void {
