@@ -36,6 +36,7 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
       if ((last.get(config.Id) ?? -Infinity) >= periodStart(config.Schedule.Frequency, now)) continue;
       const target = store.bucket(destination.Bucket.slice(destination.Bucket.lastIndexOf(":") + 1));
       if (!target || !store.bucket(source)) continue;
+      let report: InventoryReport | undefined;
       try {
         const put = (object: ReportObject | InventoryReport["data"]) =>
           env.invoke(
@@ -44,10 +45,12 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
             { Bucket: target.name, Key: object.key, Body: object.body, ContentType: object.contentType },
             { account: target.account_id, region: target.region },
           );
-        const report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID());
+        report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID());
         await put(report.data);
         for (const object of report.manifest()) await put(object);
       } catch (error) {
+        // A PutObject refused before reading the data file leaves it (and its gzip stream) open.
+        report?.data.body.destroy();
         env.logger.warn({ msg: "s3 inventory report not delivered", bucket: source, id: config.Id, error: String(error) });
         continue;
       }
