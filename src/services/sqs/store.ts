@@ -499,16 +499,18 @@ export class SqsStore {
       return;
     }
     this.batching?.lastSequences.delete(memoKey);
-    this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
+    this.writeLastSequence(ref, sequence);
   }
 
   /** Writes the sequence numbers the batch in progress gave out and has not written yet. */
   private writeLastSequences(): void {
     if (this.batching === undefined) return;
-    for (const { ref, sequence } of this.batching.lastSequences.values()) {
-      this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
-    }
+    for (const { ref, sequence } of this.batching.lastSequences.values()) this.writeLastSequence(ref, sequence);
     this.batching.lastSequences.clear();
+  }
+
+  private writeLastSequence(ref: QueueRef, sequence: string): void {
+    this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
   }
 
   deleteQueue(ref: QueueRef, now: number): void {
