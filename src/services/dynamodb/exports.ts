@@ -17,9 +17,8 @@ import { createHash } from "node:crypto";
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline, Transform } from "node:stream";
-import { createGzip } from "node:zlib";
 import { defineErrors } from "../../core/errors.js";
+import { measuredGzip } from "../../core/measured-gzip.js";
 import type { Scope } from "../../core/service.js";
 import { itemsAt } from "./backups.js";
 import { itemSize, type Item } from "./domain/index.js";
@@ -207,26 +206,19 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
     const file = join(dir, `data.${format.extension}`);
     const written = writeLines(file, r.incremental ? incrementalLines(env, scope, meta, r.incremental, format) : fullLines(env, scope, meta, r.exportTime ?? r.startTime, format));
     const dataKey = `${folder}/data/${dataFileId()}.${format.extension}.gz`;
-    const digest = createHash("md5");
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        digest.update(chunk);
-        done(null, chunk);
-      },
-    });
     // A read or gzip error destroys the body, which fails the PutObject below.
-    const body = pipeline(createReadStream(file), createGzip(), hashing, () => undefined);
+    const data = measuredGzip(createReadStream(file));
     let stored: { ETag?: string };
     try {
-      stored = await put(dataKey, body);
+      stored = await put(dataKey, data.body);
     } catch (err) {
       // S3 may refuse before it has read the body to the end: close the file.
-      body.destroy();
+      data.body.destroy();
       throw err;
     }
     const filesManifest = `${JSON.stringify({
       itemCount: written.count,
-      md5Checksum: digest.digest("base64"),
+      md5Checksum: data.measured().md5.toString("base64"),
       etag: (stored.ETag ?? "").replace(/"/g, ""),
       dataFileS3Key: dataKey,
     })}\n`;

@@ -8,8 +8,8 @@
  *   destination-prefix/source-bucket/config-ID/hive/dt=YYYY-MM-DD-HH-MM/symlink.txt
  */
 import { createHash } from "node:crypto";
-import { pipeline, Readable, Transform } from "node:stream";
-import { createGzip } from "node:zlib";
+import { Readable } from "node:stream";
+import { measuredGzip } from "../../core/measured-gzip.js";
 import { s3UrlEncode } from "./domain/listing.js";
 import { INVENTORY_OPTIONAL_FIELDS, type InventoryConfiguration } from "./id-configs.js";
 import type { ObjectEncryption } from "./encryption.js";
@@ -118,28 +118,11 @@ export function inventoryReport(
   const base = [destination.Prefix?.replace(/\/+$/, ""), source, config.Id].filter((p) => p !== undefined && p !== "").join("/");
   const schema = inventorySchema(config);
   const dataKey = `${base}/data/${dataFileId}.csv.gz`;
-  // What the manifest says of the data file: counted and hashed as the gzip output goes by.
-  const md5 = createHash("md5");
-  let size = 0;
-  let ended = false;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      md5.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-    flush(callback) {
-      ended = true;
-      callback();
-    },
-  });
-  const lines = Readable.from(inventoryCsv(source, inventoryRows(versions, config), schema), { objectMode: false });
-  // Errors (a failed read) reach the reader through `measure`, which pipeline destroys with them.
-  const body = pipeline(lines, createGzip(), measure, () => {});
+  const data = measuredGzip(Readable.from(inventoryCsv(source, inventoryRows(versions, config), schema), { objectMode: false }));
   return {
-    data: { key: dataKey, body, contentType: "application/x-gzip" },
+    data: { key: dataKey, body: data.body, contentType: "application/x-gzip" },
     manifest() {
-      if (!ended) throw new Error("inventory report: the data file has not been read to its end");
+      const { size, md5 } = data.measured();
       const { folder, hive } = stamps(scanStart);
       const manifest = Buffer.from(
         JSON.stringify(
@@ -150,7 +133,7 @@ export function inventoryReport(
             creationTimestamp: String(scanStart),
             fileFormat: "CSV",
             fileSchema: schema.join(", "),
-            files: [{ key: dataKey, size, MD5checksum: md5.digest("hex") }],
+            files: [{ key: dataKey, size, MD5checksum: md5.toString("hex") }],
           },
           null,
           2,
