@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { openState } from "../../state/database.js";
+import { stateBeforeMigration } from "../../state/migration-fixture.js";
 import { encodeKeyValue } from "./items.js";
 import { DYNAMODB_MIGRATIONS, DynamoStore, type RangeOptions } from "./store.js";
 import type { TableMeta } from "./table.js";
@@ -81,9 +82,8 @@ describe("DynamoStore.readTable", () => {
 
 describe("DynamoStore migrations", () => {
   test("a data dir whose items, stream records and backed-up items had no rowid keeps them, their TTL and their order", () => {
-    const state = openState({ inMemory: true });
+    const state = stateBeforeMigration("dynamodb", DYNAMODB_MIGRATIONS, "dynamodb_items_rowid");
     try {
-      state.migrate("dynamodb", DYNAMODB_MIGRATIONS.slice(0, DYNAMODB_MIGRATIONS.findIndex((m) => m.includes("dynamodb_items_rowid"))));
       const record = state.db.prepare(
         "INSERT INTO dynamodb_stream_records (account_id, region, stream_arn, seq, table_name, record, created_at) VALUES ('000000000000', 'us-east-1', 'arn:s', ?, 't', ?, ?)",
       );

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { openState } from "../../state/database.js";
+import { stateBeforeMigration } from "../../state/migration-fixture.js";
 import { DYNAMODBSTREAMS_MIGRATIONS, StreamsStore } from "./store.js";
 
 describe("StreamsStore migrations", () => {
   test("a data dir whose records had no rowid keeps them, in order, still unique by sequence number", () => {
-    const state = openState({ inMemory: true });
+    const state = stateBeforeMigration("dynamodbstreams", DYNAMODBSTREAMS_MIGRATIONS, "dynamodbstreams_records_rowid");
     try {
-      state.migrate("dynamodbstreams", DYNAMODBSTREAMS_MIGRATIONS.slice(0, DYNAMODBSTREAMS_MIGRATIONS.findIndex((m) => m.includes("dynamodbstreams_records_rowid"))));
       const insert = state.db.prepare(
         "INSERT INTO dynamodbstreams_records (account_id, region, stream_arn, seq, record, size, created_at) VALUES ('000000000000', 'us-east-1', 'arn:s', ?, ?, 3, ?)",
       );

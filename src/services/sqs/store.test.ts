@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { openState } from "../../state/database.js";
+import { stateBeforeMigration } from "../../state/migration-fixture.js";
 import { SQS_MIGRATIONS, SqsStore, type NewMessage, type QueueRef } from "./store.js";
 
 /** The order of a FIFO queue's groups straight from the messages, to check the kept heads against. */
@@ -112,9 +113,8 @@ describe("SqsStore FIFO group order", () => {
 
 describe("SqsStore migrations", () => {
   test("a data dir whose messages table had no rowid keeps its messages, and its indexes", () => {
-    const state = openState({ inMemory: true });
+    const state = stateBeforeMigration("sqs", SQS_MIGRATIONS, "sqs_messages_rowid");
     try {
-      state.migrate("sqs", SQS_MIGRATIONS.slice(0, SQS_MIGRATIONS.findIndex((m) => m.includes("sqs_messages_rowid"))));
       const ref = { account: "000000000000", region: "us-east-1", name: "kept" };
       state.db
         .prepare(
