@@ -103,6 +103,32 @@ export const sigv4Errors = defineErrors({
     message:
       "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
   },
+  S3ContentSha256Mismatch: {
+    code: "XAmzContentSHA256Mismatch",
+    status: 400,
+    message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  },
+  S3InvalidToken: { code: "InvalidToken", status: 400, message: "The provided token is malformed or otherwise invalid." },
+  // A session token that is missing, wrong or was never issued (STS answers these words).
+  InvalidClientTokenId: { code: "InvalidClientTokenId", status: 403, message: "The security token included in the request is invalid." },
+  UnrecognizedClientException: {
+    code: "UnrecognizedClientException",
+    status: 400,
+    message: "The security token included in the request is invalid.",
+    queryCode: "InvalidClientTokenId",
+  },
+  // An unsigned request to an operation that needs credentials (AWS's common errors).
+  MissingAuthenticationToken: {
+    code: "MissingAuthenticationToken",
+    status: 403,
+    message: "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
+  },
+  MissingAuthenticationTokenException: {
+    code: "MissingAuthenticationTokenException",
+    status: 403,
+    message: "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
+    queryCode: "MissingAuthenticationToken",
+  },
   S3MissingContentSha256: {
     code: "InvalidRequest",
     status: 400,
@@ -145,4 +171,15 @@ export function s3ParseError(
 ): SigV4ParseError {
   const factory = sigv4Errors[name];
   return asParseError(factory(detail === undefined ? {} : { detail }, fields ? { fields } : {}));
+}
+
+/** A session token the request carries that does not belong to its access key (or none where one is needed). */
+export function invalidSessionToken(style: SignatureErrorStyle): AwsError {
+  if (style === "s3") return sigv4Errors.S3InvalidToken();
+  return style === "query" ? sigv4Errors.InvalidClientTokenId() : sigv4Errors.UnrecognizedClientException();
+}
+
+/** An unsigned request where AWS requires a signature. */
+export function missingAuthenticationToken(style: "query" | "json"): AwsError {
+  return style === "query" ? sigv4Errors.MissingAuthenticationToken() : sigv4Errors.MissingAuthenticationTokenException();
 }

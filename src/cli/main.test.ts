@@ -83,6 +83,12 @@ describe("nimbus start options", () => {
     assert.equal(startOptions({ "data-dir": "state" }, {}).dataDir, resolve("state"));
     assert.throws(() => startOptions({ "log-level": "loud" }, {}), { message: "--log-level must be one of debug, info, warn, error, silent" });
   });
+
+  test("--enforce-signatures turns verification on, with the root secret from its flag or variable", () => {
+    assert.equal(startOptions({}, {}).auth, undefined);
+    assert.deepEqual(startOptions({ "enforce-signatures": true }, {}).auth, { enforceSignatures: true, rootSecretAccessKey: "test" });
+    assert.deepEqual(startOptions({}, { NIMBUS_ENFORCE_SIGNATURES: "true", NIMBUS_ROOT_SECRET_ACCESS_KEY: "s3cr3t" }).auth, { enforceSignatures: true, rootSecretAccessKey: "s3cr3t" });
+  });
 });
 
 describe("nimbus --help and the README", () => {

@@ -9,6 +9,7 @@ import type { EventBus, NimbusEventMap } from "./events.js";
 import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
 import type { Identities } from "../auth/credentials.js";
+import type { AuthConfig, VerifiedSignature } from "../auth/enforcement.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Logger } from "../server/logger.js";
 
@@ -33,6 +34,8 @@ export interface NimbusConfig {
   readonly port: number;
   /** `nimbus start --lambda-*`: unset members keep their defaults (services/lambda/limits.ts). */
   readonly lambda?: LambdaLimits;
+  /** `nimbus start --enforce-signatures`: absent, signatures are not verified (auth/enforcement.ts). */
+  readonly auth?: AuthConfig;
 }
 
 export interface LambdaLimits {
@@ -62,6 +65,8 @@ export interface Caller {
   readonly accessKeyId: string;
   readonly sourceIp: string;
   readonly userAgent: string;
+  /** Set when signatures are enforced and the request's was verified: what its streamed body must match. */
+  readonly signature?: VerifiedSignature;
 }
 
 export interface HandlerContext<Store = unknown> extends Scope {
@@ -150,6 +155,8 @@ export interface ServiceDefinition<Store = unknown> {
   readonly cors?: CorsHooks<Store>;
   /** Picks the unsigned requests the service answers outside its model (see HttpRoute). */
   readonly httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
+  /** Operations AWS serves without a signature (STS AssumeRoleWithWebIdentity), when signatures are enforced. */
+  readonly unsignedOperations?: readonly string[];
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -165,6 +172,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
+  unsignedOperations?: readonly string[];
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

@@ -6,6 +6,8 @@ export interface WireRequest {
   /** Path as sent on the wire (percent-encoded), without the query string. */
   readonly rawPath: string;
   readonly query: URLSearchParams;
+  /** The query string exactly as sent (after `?`), for signature checks; absent for in-process requests. */
+  readonly rawQuery?: string;
   /** Lower-cased header names; repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly host: string;

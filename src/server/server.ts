@@ -14,6 +14,7 @@ import { AwsError, commonErrors } from "../core/errors.js";
 import { createEventBus, type EventBus } from "../core/events.js";
 import { createScheduler, type Scheduler } from "../core/scheduler.js";
 import type { LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
+import type { AuthConfig } from "../auth/enforcement.js";
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
 import { openState, type StateLayer } from "../state/database.js";
@@ -36,6 +37,8 @@ export interface NimbusOptions {
   readonly maxBodyBytes?: number;
   /** Lambda's environment caps and account concurrency (`nimbus start --lambda-*`). */
   readonly lambda?: LambdaLimits;
+  /** Signature enforcement (`nimbus start --enforce-signatures`); absent, signatures are not verified. */
+  readonly auth?: AuthConfig;
   readonly clock?: Clock;
   /** Replace or add service providers (tests use this to drive the protocol layer directly). */
   readonly services?: Readonly<Record<string, ServiceDefinition>>;
@@ -72,7 +75,13 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const identities = new Identities(state, clock);
   const hostname = options.hostname ?? "localhost";
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const config: { endpoint: string; hostname: string; port: number; lambda?: LambdaLimits } = { endpoint: "", hostname, port: options.port ?? DEFAULT_PORT, lambda: options.lambda };
+  const config: { endpoint: string; hostname: string; port: number; lambda?: LambdaLimits; auth?: AuthConfig } = {
+    endpoint: "",
+    hostname,
+    port: options.port ?? DEFAULT_PORT,
+    lambda: options.lambda,
+    ...(options.auth?.enforceSignatures ? { auth: options.auth } : {}),
+  };
   let dispatcher: Dispatcher | undefined;
   const environment = (): ServiceEnvironment => ({
     state,
@@ -246,10 +255,12 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     return internalEndpoint(rawPath, res, registry, opts);
   }
   const headers = headerMap(req);
+  const rawQuery = q === -1 ? "" : rawUrl.slice(q + 1);
   const wire: IncomingWire = {
     method: req.method ?? "GET",
     rawPath,
-    query: new URLSearchParams(q === -1 ? "" : rawUrl.slice(q + 1)),
+    query: new URLSearchParams(rawQuery),
+    rawQuery,
     headers,
     host: headers["host"] ?? (req.headers[":authority"] as string | undefined) ?? "",
     sourceIp: req.socket?.remoteAddress ?? "127.0.0.1",

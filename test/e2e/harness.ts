@@ -22,8 +22,9 @@ export interface TestNimbus extends Nimbus {
   };
 }
 
-export async function startTestNimbus(options: { services?: Record<string, ServiceDefinition> } & Partial<NimbusOptions> = {}): Promise<TestNimbus> {
-  const manualClock = new ManualClock(Date.parse("2026-01-15T12:00:00.000Z"));
+/** `startTime` sets the manual clock (default 2026-01-15 12:00 UTC); verified signatures need the real time. */
+export async function startTestNimbus(options: { services?: Record<string, ServiceDefinition>; startTime?: number } & Partial<NimbusOptions> = {}): Promise<TestNimbus> {
+  const manualClock = new ManualClock(options.startTime ?? Date.parse("2026-01-15T12:00:00.000Z"));
   const nimbus = await startNimbus({ port: 0, host: "127.0.0.1", inMemory: true, logLevel: "silent", clock: manualClock, ...options });
   return Object.assign(nimbus, {
     manualClock,

@@ -17,7 +17,8 @@ import { randomUUID } from "node:crypto";
 import { pooledRandomBytes } from "../../core/random.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { parseAuthorization } from "../../auth/sigv4.js";
+import { verifyRequest } from "../../auth/enforcement.js";
+import { parseAuthorization, sha256Hex } from "../../auth/sigv4.js";
 import { AwsError } from "../../core/errors.js";
 import { readBodyUpTo } from "../../server/plain-http.js";
 import { resolveFunction } from "./domain/functions.js";
@@ -75,8 +76,8 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
   const headers = req.headers as Record<string, string | string[] | undefined>;
 
   let iam: UrlRequestContext["iam"];
+  let signed: ReturnType<typeof parseAuthorization>;
   if (config.authType === "AWS_IAM") {
-    let signed: ReturnType<typeof parseAuthorization>;
     try {
       const q = rawUrl.indexOf("?");
       signed = parseAuthorization(headers, q === -1 ? "" : rawUrl.slice(q + 1));
@@ -96,6 +97,21 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
 
   const body = await readBodyUpTo(req, MAX_REQUEST_BYTES);
   if (body === undefined) return message(413, `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, requestId);
+  // With signatures enforced, an AWS_IAM URL checks the signature (over the body's SHA-256) as AWS does.
+  const auth = store.env.config.auth;
+  if (iam && auth?.enforceSignatures && signed) {
+    const q = rawUrl.indexOf("?");
+    try {
+      verifyRequest(
+        { method: req.method ?? "GET", rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q), query: q === -1 ? "" : rawUrl.slice(q + 1), headers, host: host ?? "" },
+        signed,
+        { identities: store.env.identities, auth, now: store.env.clock.now(), bodySha256: () => sha256Hex(body) },
+      );
+    } catch (err) {
+      if (err instanceof AwsError) return message(403, err.message, requestId);
+      throw err;
+    }
+  }
   const now = store.env.clock.now();
   const traceId = `Root=1-${Math.floor(now / 1000).toString(16).padStart(8, "0")}-${pooledRandomBytes(12).toString("hex")}`;
   const event = urlEvent(

@@ -14,11 +14,14 @@
  * not verified here (that is the auth layer's job) and the 8 KiB minimum chunk size is not
  * enforced.
  */
+import { createHash, type Hash } from "node:crypto";
 import { PassThrough, Readable, type Transform } from "node:stream";
+import { contentSha256Mismatch, type VerifiedSignature } from "../../auth/enforcement.js";
 import type { AwsError } from "../../core/errors.js";
 import { SMALL_BLOB_BYTES, type BlobInfo, type BlobStore } from "../../state/blob-store.js";
 import {
   createAwsChunkedDecoder,
+  createSigV4ChunkVerifier,
   isAwsChunkedPayload,
   parseDecodedContentLength,
   storedContentEncoding,
@@ -88,7 +91,11 @@ export function requestedAlgorithm(value: string | undefined): ChecksumAlgorithm
   return upper;
 }
 
-export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize = MAX_PUT_SIZE): Promise<IngestResult> {
+/**
+ * `signature` is the request's, when signatures are enforced (auth/enforcement.ts): the body
+ * must then match the x-amz-content-sha256 it signed, or each chunk its chunk signature.
+ */
+export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize = MAX_PUT_SIZE, signature?: VerifiedSignature): Promise<IngestResult> {
   if (input.ContentMD5 !== undefined) {
     // A malformed Content-MD5 is refused before any data is read.
     decodeContentMd5(input.ContentMD5);
@@ -111,12 +118,14 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
     // A small plain body is read whole (its Content-Length bounds it) and hashed in one pass.
     const bytes = input.Body instanceof Readable ? await readWhole(input.Body) : Buffer.from(input.Body ?? new Uint8Array());
     if (bytes.length > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: bytes.length, MaxSizeAllowed: maxSize } });
+    if (signature?.bodySha256 !== undefined) checkBodySha256(signature.bodySha256, createHash("sha256").update(bytes));
     blob = await blobs.put(bytes, { hashes: ["md5"] });
     const hasher = createHasher(algorithm);
     hasher.update(bytes);
     computed = await hasher.digest();
   } else {
-    const streamed = await ingestStream(input, blobs, input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]), chunked, algorithm, maxSize);
+    const body = input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]);
+    const streamed = await ingestStream(input, blobs, body, chunked, algorithm, maxSize, signature);
     ({ blob, computed, trailer } = streamed);
   }
   try {
@@ -168,15 +177,25 @@ async function readWhole(source: Readable): Promise<Buffer> {
 }
 
 /** The decoder's options from the framing headers (validated before any byte is read). */
-function framing(input: IngestRequest): AwsChunkedDecoderOptions {
+function framing(input: IngestRequest, signature: VerifiedSignature | undefined): AwsChunkedDecoderOptions {
   const decodedContentLength = parseDecodedContentLength(input.DecodedContentLength);
   const trailers = declaredTrailers(input.Trailer);
+  const payload = isAwsChunkedPayload(input.ContentSha256) ? input.ContentSha256 : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+  // A verified request's signed chunks chain from its signature.
+  const signedChunks = signature !== undefined && signature.payloadHash === payload && !payload.startsWith("STREAMING-UNSIGNED");
   return {
-    payload: isAwsChunkedPayload(input.ContentSha256) ? input.ContentSha256 : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    payload,
     minChunkSize: 0,
     ...(decodedContentLength !== undefined ? { decodedContentLength } : {}),
     ...(trailers.length > 0 ? { declaredTrailers: trailers } : {}),
+    ...(signedChunks ? { verifier: createSigV4ChunkVerifier({ ...{}, ...signature.chunkSigning, seedSignature: signature.seedSignature }) } : {}),
   };
+}
+
+/** S3's XAmzContentSHA256Mismatch when the body is not what x-amz-content-sha256 declared. */
+function checkBodySha256(declared: string, hash: Hash): void {
+  const computed = hash.digest("hex");
+  if (computed !== declared) throw contentSha256Mismatch(declared, computed);
 }
 
 /** A large or aws-chunked body, streamed into the blob store while it is decoded and hashed. */
@@ -187,8 +206,10 @@ async function ingestStream(
   chunked: boolean,
   algorithm: ChecksumAlgorithm,
   maxSize: number,
+  signature: VerifiedSignature | undefined,
 ): Promise<{ blob: BlobInfo; computed: Buffer; trailer: AwsChunkedDecoder["trailingChecksum"] }> {
-  const decoder: AwsChunkedDecoder | undefined = chunked ? createAwsChunkedDecoder(framing(input)) : undefined;
+  const decoder: AwsChunkedDecoder | undefined = chunked ? createAwsChunkedDecoder(framing(input, signature)) : undefined;
+  const sha256 = !chunked && signature?.bodySha256 !== undefined ? createHash("sha256") : undefined;
   // The request stream is piped, not handed to a pipeline: a failure must not destroy it (and
   // the socket with it) before the error response is written; the server drains the rest.
   // A deep buffer keeps the socket read while the previous chunks are hashed and written.
@@ -213,6 +234,7 @@ async function ingestStream(
       onChunk: (chunk) => {
         size += chunk.length;
         if (size > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: size, MaxSizeAllowed: maxSize } });
+        sha256?.update(chunk);
         return hashChunk(hasher, chunk);
       },
     });
@@ -225,6 +247,7 @@ async function ingestStream(
   let computed: Buffer;
   try {
     computed = await hasher.digest();
+    if (sha256 && signature?.bodySha256 !== undefined) checkBodySha256(signature.bodySha256, sha256);
   } catch (err) {
     blobs.abandon(blob.id);
     throw err;

@@ -11,6 +11,8 @@ export type StsContext = HandlerContext<Identities>;
 
 export default defineService<StsOperations, Identities>({
   createStore: (env) => env.identities,
+  // Callers of these prove who they are with a web identity or SAML token, not a signature.
+  unsignedOperations: ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"],
   handlers: {
     GetCallerIdentity: getCallerIdentity,
     GetSessionToken: getSessionToken,

@@ -5,11 +5,13 @@
  * streams through the same write path as PutObject (s3:ObjectCreated:Post). Fields after the
  * file are ignored, as S3 ignores them.
  *
- * Keys Nimbus never issued have no known secret, so their signatures cannot be checked (Nimbus
- * checks no request signature for them); issued keys (STS, IAM) are verified.
+ * Issued keys (STS, IAM) are always verified, since Nimbus knows their secret; keys Nimbus never
+ * issued only when signatures are enforced (auth/enforcement.ts), with the root secret.
  */
 import { Readable } from "node:stream";
 import { XMLParser } from "fast-xml-parser";
+import { signingSecret } from "../../../auth/enforcement.js";
+import { invalidSessionToken } from "../../../auth/sigv4-errors.js";
 import { AwsError } from "../../../core/errors.js";
 import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
 import type { PutObjectInput } from "../../../generated/s3.js";
@@ -53,8 +55,6 @@ const FIELD_MEMBERS: Readonly<Record<string, keyof PutObjectInput>> = {
   "x-amz-checksum-algorithm": "ChecksumAlgorithm",
   ...Object.fromEntries(CHECKSUM_ALGORITHMS.map((a) => [checksumHeaderName(a), checksumMember(a)])),
 };
-
-const invalidToken = (): AwsError => new AwsError("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
 
 /** The `tagging` field is a Tagging XML document (not PutObject's URL-encoded header). */
 export function taggingFromXml(xml: string): string {
@@ -151,10 +151,14 @@ function authorize(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<string, s
   if (policyText === undefined) return { account: ctx.account };
   const credential = postCredential(fields);
   if (ctx.identities.expired(credential.accessKeyId)) throw new AwsError("ExpiredToken", "The provided token has expired.", 400);
+  const token = fields.get("x-amz-security-token");
   const issued = ctx.identities.issued(credential.accessKeyId);
-  if (issued) {
+  const auth = ctx.config.auth;
+  if (auth?.enforceSignatures) {
+    verifyPostSignature(credential, signingSecret(ctx.identities, auth, credential.accessKeyId, token, "s3"), policyText);
+  } else if (issued) {
     verifyPostSignature(credential, issued.secretAccessKey, policyText);
-    if (issued.sessionToken !== undefined && fields.get("x-amz-security-token") !== issued.sessionToken) throw invalidToken();
+    if (issued.sessionToken !== undefined && token !== issued.sessionToken) throw invalidSessionToken("s3");
   }
   const policy = parsePostPolicy(policyText);
   checkPostPolicy(policy, fields, bucket, ctx.clock.now());

@@ -21,7 +21,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
   const lock = resolveWriteLock(ctx.store, bucket, input, ctx.clock.now());
   if (via === "Put") requireIntegrity(input, lock, "Put Object");
-  const received = await ingestBody(ctx.store.blobs, input);
+  const received = await ingestBody(ctx.store.blobs, input, undefined, ctx.caller.signature);
   const headers = contentHeaders(input, received.contentEncoding, tags);
   const row = (() => {
     try {

@@ -1,0 +1,334 @@
+/**
+ * Signature enforcement (`--enforce-signatures`): the real v3 clients signing with the right and
+ * the wrong secret, session credentials from STS, presigned URLs, signed and streamed S3 bodies,
+ * unsigned requests, and the clock. The server's clock starts at the real time, since the SDKs
+ * sign with it.
+ */
+import assert from "node:assert/strict";
+import { createHash, createHmac } from "node:crypto";
+import { request } from "node:http";
+import { after, before, describe, test } from "node:test";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { CreateFunctionUrlConfigCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateBucketCommand, CreateMultipartUploadCommand, CompleteMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { createNodeFunction } from "./lambda-helpers.js";
+
+const ROOT = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "test" };
+const WRONG = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "not-the-secret" };
+const S3_MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
+const MISMATCH = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const INVALID_TOKEN = "The security token included in the request is invalid.";
+
+interface RawReply {
+  readonly status: number;
+  readonly text: string;
+}
+
+function send(port: number, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("signature enforcement", () => {
+  let nimbus: TestNimbus;
+  let bucket: string;
+  const clients: { destroy(): void }[] = [];
+  const config = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = ROOT) => ({
+    endpoint: nimbus.url,
+    region: "us-east-1",
+    credentials,
+    maxAttempts: 1,
+  });
+  const s3 = (credentials = ROOT): S3Client => {
+    const client = new S3Client({ ...config(credentials), forcePathStyle: true });
+    clients.push(client);
+    return client;
+  };
+  const signer = (service: string, credentials = ROOT) => new SignatureV4({ service, region: "us-east-1", credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: service !== "s3" });
+  const host = (): string => `127.0.0.1:${nimbus.port}`;
+
+  before(async () => {
+    nimbus = await startTestNimbus({ startTime: Date.now(), auth: { enforceSignatures: true, rootSecretAccessKey: "test" } });
+    bucket = uniqueName("signed");
+    await s3().send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  after(async () => {
+    for (const client of clients) client.destroy();
+    await nimbus.close();
+  });
+
+  test("S3: the root secret signs; any other is refused with SignatureDoesNotMatch", async () => {
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "a b/ü+1.txt", Body: "signed body" }));
+    const got = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: "a b/ü+1.txt" }));
+    assert.equal(await got.Body?.transformToString(), "signed body");
+    const listed = await s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "a b/", Delimiter: "/", MaxKeys: 5 }));
+    assert.equal(listed.KeyCount, 1);
+
+    const err = await failure(s3(WRONG).send(new PutObjectCommand({ Bucket: bucket, Key: "refused.txt", Body: "x" })));
+    assert.equal(err.name, "SignatureDoesNotMatch");
+    assert.equal(err.message, S3_MISMATCH);
+    assert.equal(err.$metadata.httpStatusCode, 403);
+    assert.equal(err["AWSAccessKeyId"], WRONG.accessKeyId);
+    assert.match(String(err["StringToSign"]), /^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/s3\/aws4_request\n[0-9a-f]{64}$/);
+    // Nothing was stored.
+    const missing = await failure(s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "refused.txt" })));
+    assert.equal(missing.$metadata.httpStatusCode, 404);
+  });
+
+  test("S3: a multipart upload's parts are checked like any request", async () => {
+    const key = "multi.bin";
+    const { UploadId } = await s3().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const part = await s3().send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 7) }));
+    const refused = await failure(s3(WRONG).send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: Buffer.alloc(10) })));
+    assert.equal(refused.name, "SignatureDoesNotMatch");
+    await s3().send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    assert.equal(head.ContentLength, 1024);
+  });
+
+  test("S3: a body that is not the x-amz-content-sha256 it signed is refused", async () => {
+    for (const size of [100, 300_000]) {
+      const body = Buffer.alloc(size, 1);
+      const claimed = createHash("sha256").update("something else").digest("hex");
+      const path = `/${bucket}/sha-${size}`;
+      const signed = await signer("s3").sign({ method: "PUT", protocol: "http:", hostname: "127.0.0.1", port: nimbus.port, path, query: {}, headers: { host: host(), "x-amz-content-sha256": claimed, "content-length": String(size) }, body });
+      const reply = await send(nimbus.port, "PUT", path, signed.headers, body);
+      assert.equal(reply.status, 400, reply.text);
+      assert.match(reply.text, /<Code>XAmzContentSHA256Mismatch<\/Code><Message>The provided 'x-amz-content-sha256' header does not match what was computed.<\/Message>/);
+      assert.match(reply.text, new RegExp(`<ClientComputedContentSHA256>${claimed}</ClientComputedContentSHA256><S3ComputedContentSHA256>${createHash("sha256").update(body).digest("hex")}</S3ComputedContentSHA256>`));
+      assert.equal((await failure(s3().send(new HeadObjectCommand({ Bucket: bucket, Key: `sha-${size}` })))).$metadata.httpStatusCode, 404);
+
+      // The same request with the body's own digest is stored.
+      const honest = createHash("sha256").update(body).digest("hex");
+      const ok = await signer("s3").sign({ method: "PUT", protocol: "http:", hostname: "127.0.0.1", port: nimbus.port, path, query: {}, headers: { host: host(), "x-amz-content-sha256": honest, "content-length": String(size) }, body });
+      assert.equal((await send(nimbus.port, "PUT", path, ok.headers, body)).status, 200);
+    }
+  });
+
+  test("S3: signed aws-chunked bodies are checked chunk by chunk", async () => {
+    // STREAMING-AWS4-HMAC-SHA256-PAYLOAD, as the Java SDK sends it: each chunk signed over the one before.
+    const upload = async (key: string, tamper: boolean): Promise<RawReply> => {
+      const chunks = [Buffer.alloc(65_536, 3), Buffer.alloc(1000, 4)];
+      const path = `/${bucket}/${key}`;
+      const now = new Date();
+      const signed = await signer("s3").sign(
+        {
+          method: "PUT",
+          protocol: "http:",
+          hostname: "127.0.0.1",
+          port: nimbus.port,
+          path,
+          query: {},
+          headers: { host: host(), "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": String(66_536) },
+        },
+        { signingDate: now },
+      );
+      const seed = /Signature=([0-9a-f]{64})/.exec(signed.headers["authorization"] ?? "")?.[1] ?? "";
+      const amzDate = signed.headers["x-amz-date"] ?? "";
+      const day = amzDate.slice(0, 8);
+      const scope = `${day}/us-east-1/s3/aws4_request`;
+      const hmac = (key: Buffer | string, text: string): Buffer => createHmac("sha256", key).update(text).digest();
+      const signingKey = hmac(hmac(hmac(hmac(`AWS4${ROOT.secretAccessKey}`, day), "us-east-1"), "s3"), "aws4_request");
+      const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
+      let previous = seed;
+      const framed: Buffer[] = [];
+      for (const data of [...chunks, Buffer.alloc(0)]) {
+        const signature = hmac(signingKey, ["AWS4-HMAC-SHA256-PAYLOAD", amzDate, scope, previous, sha(Buffer.alloc(0)), sha(data)].join("\n")).toString("hex");
+        previous = signature;
+        const sent = tamper && data.length === 1000 ? Buffer.alloc(1000, 5) : data;
+        framed.push(Buffer.from(`${data.length.toString(16)};chunk-signature=${signature}\r\n`), sent, Buffer.from("\r\n"));
+      }
+      const body = Buffer.concat(framed);
+      return send(nimbus.port, "PUT", path, { ...signed.headers, "content-length": String(body.length) }, body);
+    };
+    const ok = await upload("chunked-ok", false);
+    assert.equal(ok.status, 200, ok.text);
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "chunked-ok" }));
+    assert.equal(head.ContentLength, 66_536);
+
+    const tampered = await upload("chunked-tampered", true);
+    assert.equal(tampered.status, 403, tampered.text);
+    assert.match(tampered.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+    assert.equal((await failure(s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "chunked-tampered" })))).$metadata.httpStatusCode, 404);
+  });
+
+  test("S3: presigned URLs work as signed, and a changed one is refused", async () => {
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "shared.txt", Body: "shared" }));
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "private.txt", Body: "private" }));
+    // As the v3 presigner does: S3 presigned URLs sign UNSIGNED-PAYLOAD (carried in the query).
+    const presign = (credentials = ROOT) =>
+      signer("s3", credentials).presign(
+        { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: nimbus.port, path: `/${bucket}/shared.txt`, query: {}, headers: { host: host(), "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } },
+        { expiresIn: 60 },
+      );
+    const url = await presign();
+    const query = new URLSearchParams(url.query as Record<string, string>).toString();
+    const got = await send(nimbus.port, "GET", `${url.path}?${query}`, {});
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.text, "shared");
+
+    const otherKey = await send(nimbus.port, "GET", `/${bucket}/private.txt?${query}`, {});
+    assert.equal(otherKey.status, 403);
+    assert.match(otherKey.text, /<Code>SignatureDoesNotMatch<\/Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.<\/Message>/);
+    assert.match(otherKey.text, /<CanonicalRequest>GET\n\/[^\n]+\/private.txt\n/);
+
+    const wrongSecret = await presign(WRONG);
+    const refused = await send(nimbus.port, "GET", `${wrongSecret.path}?${new URLSearchParams(wrongSecret.query as Record<string, string>).toString()}`, {});
+    assert.equal(refused.status, 403);
+  });
+
+  test("S3: a browser-form POST's policy is checked with the root secret", async () => {
+    const upload = async (secret: string, key: string): Promise<number> => {
+      const now = new Date();
+      const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+      const day = amzDate.slice(0, 8);
+      const credential = `${ROOT.accessKeyId}/${day}/us-east-1/s3/aws4_request`;
+      const policy = Buffer.from(
+        JSON.stringify({
+          expiration: new Date(now.getTime() + 600_000).toISOString(),
+          conditions: [{ bucket }, ["starts-with", "$key", "form/"], { "x-amz-algorithm": "AWS4-HMAC-SHA256" }, { "x-amz-credential": credential }, { "x-amz-date": amzDate }],
+        }),
+      ).toString("base64");
+      const hmac = (k: Buffer | string, text: string): Buffer => createHmac("sha256", k).update(text).digest();
+      const signingKey = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), "us-east-1"), "s3"), "aws4_request");
+      const form = new FormData();
+      for (const [name, value] of Object.entries({ key, "x-amz-algorithm": "AWS4-HMAC-SHA256", "x-amz-credential": credential, "x-amz-date": amzDate, policy, "x-amz-signature": hmac(signingKey, policy).toString("hex") })) form.append(name, value);
+      form.append("file", new Blob(["from a form"]));
+      return (await fetch(`${nimbus.url}/${bucket}`, { method: "POST", body: form })).status;
+    };
+    assert.equal(await upload(ROOT.secretAccessKey, "form/ok.txt"), 204);
+    assert.equal(await upload(WRONG.secretAccessKey, "form/refused.txt"), 403);
+    assert.equal((await failure(s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "form/refused.txt" })))).$metadata.httpStatusCode, 404);
+  });
+
+  test("S3: a request signed more than 15 minutes from the server's time is refused", async () => {
+    // A fresh client for each: after the first refusal the SDK corrects its clock from the Date header, as against AWS.
+    const skewed = (): S3Client => {
+      const client = new S3Client({ ...config(), forcePathStyle: true, systemClockOffset: -16 * 60_000 });
+      clients.push(client);
+      return client;
+    };
+    const err = await failure(skewed().send(new HeadObjectCommand({ Bucket: bucket, Key: "shared.txt" })));
+    assert.equal(err.$metadata.httpStatusCode, 403);
+    const list = await failure(skewed().send(new ListObjectsV2Command({ Bucket: bucket })));
+    assert.equal(list.name, "RequestTimeTooSkewed");
+    assert.equal(list.message, "The difference between the request time and the current time is too large.");
+  });
+
+  test("S3: anonymous requests are still answered (bucket policies and ACLs decide them)", async () => {
+    const reply = await send(nimbus.port, "GET", `/${bucket}?list-type=2&max-keys=1`, {});
+    assert.equal(reply.status, 200, reply.text);
+  });
+
+  test("JSON services (DynamoDB, SQS): InvalidSignatureException for a wrong secret, MissingAuthenticationToken unsigned", async () => {
+    const dynamodb = new DynamoDBClient(config());
+    const badDynamo = new DynamoDBClient(config(WRONG));
+    const sqs = new SQSClient(config());
+    const badSqs = new SQSClient(config(WRONG));
+    clients.push(dynamodb, badDynamo, sqs, badSqs);
+    await dynamodb.send(new ListTablesCommand({}));
+    const dErr = await failure(badDynamo.send(new ListTablesCommand({})));
+    assert.equal(dErr.name, "InvalidSignatureException");
+    assert.equal(dErr.message, MISMATCH);
+    assert.equal(dErr.$metadata.httpStatusCode, 400);
+
+    const queue = uniqueName("signed");
+    await sqs.send(new CreateQueueCommand({ QueueName: queue }));
+    const qErr = await failure(badSqs.send(new ListQueuesCommand({ QueueNamePrefix: queue })));
+    assert.equal(qErr.$metadata.httpStatusCode, 400);
+    // SQS is query-compatible: the SDK reads the query code from x-amzn-query-error.
+    assert.equal(qErr.name, "SignatureDoesNotMatch");
+
+    const unsigned = await fetch(nimbus.url, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables" }, body: "{}" });
+    assert.equal(unsigned.status, 403);
+    const body = (await unsigned.json()) as Record<string, string>;
+    assert.equal(String(body["__type"]).split("#").pop(), "MissingAuthenticationTokenException");
+    assert.equal(body["message"], "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.");
+  });
+
+  test("query services (SNS, STS): SignatureDoesNotMatch for a wrong secret, MissingAuthenticationToken unsigned", async () => {
+    const sns = new SNSClient(config());
+    const badSns = new SNSClient(config(WRONG));
+    clients.push(sns, badSns);
+    await sns.send(new ListTopicsCommand({}));
+    const err = await failure(badSns.send(new ListTopicsCommand({})));
+    assert.equal(err.name, "SignatureDoesNotMatch");
+    assert.equal(err.$metadata.httpStatusCode, 403);
+    assert.match(err.message, /^The request signature we calculated does not match the signature you provided\. Check your AWS Secret Access Key and signing method\. Consult the service documentation for details\.\n\nThe Canonical String for this request should have been\n'POST\n\/\n\n/);
+
+    const unsigned = await fetch(nimbus.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=ListTopics&Version=2010-03-31" });
+    assert.equal(unsigned.status, 403);
+    assert.match(await unsigned.text(), /<Code>MissingAuthenticationToken<\/Code>\s*<Message>The request must contain either a valid \(registered\) AWS access key ID or X\.509 certificate\.<\/Message>/);
+    // STS's web-identity operations are called unsigned on AWS: not refused for that.
+    const webIdentity = await fetch(nimbus.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=s&WebIdentityToken=t" });
+    assert.notEqual(webIdentity.status, 403);
+  });
+
+  test("STS session credentials: signed with their own secret, and only with their session token", async () => {
+    const sts = new STSClient(config());
+    clients.push(sts);
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/app", RoleSessionName: "signed" }));
+    assert.ok(Credentials?.AccessKeyId && Credentials.SecretAccessKey && Credentials.SessionToken);
+    const session = { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
+    const asRole = new STSClient(config(session));
+    clients.push(asRole);
+    assert.equal((await asRole.send(new GetCallerIdentityCommand({}))).Account, "111122223333");
+
+    // The root secret is not theirs.
+    const rootSecret = new STSClient(config({ ...session, secretAccessKey: "test" }));
+    const noToken = new STSClient(config({ accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey }));
+    const wrongToken = new S3Client({ ...config({ ...session, sessionToken: "not-the-token" }), forcePathStyle: true });
+    clients.push(rootSecret, noToken, wrongToken);
+    const mismatch = await failure(rootSecret.send(new GetCallerIdentityCommand({})));
+    assert.equal(mismatch.name, "SignatureDoesNotMatch");
+    const missing = await failure(noToken.send(new GetCallerIdentityCommand({})));
+    assert.equal(missing.name, "InvalidClientTokenId");
+    assert.equal(missing.message, INVALID_TOKEN);
+    assert.equal(missing.$metadata.httpStatusCode, 403);
+    const s3Token = await failure(wrongToken.send(new HeadObjectCommand({ Bucket: bucket, Key: "shared.txt" })));
+    assert.equal(s3Token.$metadata.httpStatusCode, 400);
+    const listed = await failure(wrongToken.send(new ListObjectsV2Command({ Bucket: bucket })));
+    assert.equal(listed.name, "InvalidToken");
+    assert.equal(listed.message, "The provided token is malformed or otherwise invalid.");
+  });
+
+  test("Lambda function URLs with AWS_IAM auth check the signature over the body", async () => {
+    const lambda = new LambdaClient(config());
+    clients.push(lambda);
+    const name = uniqueName("signed-url");
+    await createNodeFunction(lambda, name, `exports.handler = async (event) => ({ statusCode: 200, body: event.requestContext.authorizer.iam.accessKey + ":" + event.body });`);
+    const { FunctionUrl = "" } = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, AuthType: "AWS_IAM" }));
+    const urlHost = new URL(FunctionUrl).host;
+    const call = async (credentials: typeof ROOT, body: string, sent = body): Promise<RawReply> => {
+      const signed = await signer("lambda", credentials).sign({ method: "POST", protocol: "http:", hostname: urlHost.split(":")[0] ?? "", path: "/invoke", query: { a: "1" }, headers: { host: urlHost, "content-type": "text/plain" }, body });
+      return send(nimbus.port, "POST", "/invoke?a=1", { ...signed.headers, "content-length": String(Buffer.byteLength(sent)) }, Buffer.from(sent));
+    };
+    const ok = await call(ROOT, "hello");
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.text, `${ROOT.accessKeyId}:hello`);
+    const wrong = await call(WRONG, "hello");
+    assert.equal(wrong.status, 403);
+    assert.equal(JSON.parse(wrong.text).Message, MISMATCH);
+    // A body other than the one signed.
+    assert.equal((await call(ROOT, "hello", "HELLO")).status, 403);
+  });
+
+  test("another account's root user signs with the root secret too", async () => {
+    const sts = new STSClient(config({ accessKeyId: "123456789012", secretAccessKey: "test" }));
+    clients.push(sts);
+    assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, "123456789012");
+  });
+});
