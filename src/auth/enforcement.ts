@@ -85,8 +85,8 @@ export function verifyRequest(
   const style = signatureErrorStyle(parsed.service);
   const secret = signingSecret(options.identities, options.auth, parsed.accessKeyId, parsed.securityToken, style);
   const payloadHash = resolvePayloadHash(parsed, request.headers, request.query, options.bodySha256);
-  // The client signed the Host it sent; HTTP/2 sends it as :authority.
-  const headers = request.headers["host"] === undefined ? { ...{}, ...request.headers, host: request.host } : request.headers;
+  // HTTP/2 carries the host as :authority, which the v3 SDK signs under that name.
+  const headers = request.headers["host"] === undefined ? { ...{}, ...request.headers, host: request.host, ":authority": request.host } : request.headers;
   const result = verifySignature({ method: request.method, path: request.rawPath, query: request.query, headers, payloadHash }, secret, parsed, options.now);
   if (!result.ok) throw result.error;
   return {

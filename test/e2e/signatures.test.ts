@@ -15,6 +15,7 @@ import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Hash } from "@smithy/hash-node";
+import { NodeHttp2Handler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { createNodeFunction } from "./lambda-helpers.js";
@@ -240,6 +241,10 @@ describe("signature enforcement", () => {
     const badSqs = new SQSClient(config(WRONG));
     clients.push(dynamodb, badDynamo, sqs, badSqs);
     await dynamodb.send(new ListTablesCommand({}));
+    // Over HTTP/2 (h2c) the SDK signs the :authority pseudo-header in place of Host.
+    const overH2 = new DynamoDBClient({ ...config(), requestHandler: new NodeHttp2Handler() });
+    clients.push(overH2);
+    assert.ok(Array.isArray((await overH2.send(new ListTablesCommand({}))).TableNames));
     const dErr = await failure(badDynamo.send(new ListTablesCommand({})));
     assert.equal(dErr.name, "InvalidSignatureException");
     assert.equal(dErr.message, MISMATCH);
