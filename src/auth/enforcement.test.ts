@@ -8,7 +8,7 @@ import { Identities } from "./credentials.js";
 import { signingSecret, verifyRequest, type AuthConfig } from "./enforcement.js";
 import { parseAuthorization, sha256Hex } from "./sigv4.js";
 
-const AUTH: AuthConfig = { enforceSignatures: true, rootSecretAccessKey: "root-secret" };
+const AUTH: AuthConfig = { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "root-secret" };
 const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
 
 function identities(): Identities {

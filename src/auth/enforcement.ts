@@ -35,6 +35,8 @@ import {
 
 export interface AuthConfig {
   readonly enforceSignatures: boolean;
+  /** Resource policies decide cross-account and anonymous requests (S3 bucket policies and ACLs: s3/authorization.ts). */
+  readonly enforcePolicies: boolean;
   /** The secret of every access key Nimbus did not issue (each acts as its account's root user). */
   readonly rootSecretAccessKey: string;
 }

@@ -84,10 +84,11 @@ describe("nimbus start options", () => {
     assert.throws(() => startOptions({ "log-level": "loud" }, {}), { message: "--log-level must be one of debug, info, warn, error, silent" });
   });
 
-  test("--enforce-signatures turns verification on, with the root secret from its flag or variable", () => {
+  test("--enforce-signatures and --enforce-policies turn enforcement on, with the root secret from its flag or variable", () => {
     assert.equal(startOptions({}, {}).auth, undefined);
-    assert.deepEqual(startOptions({ "enforce-signatures": true }, {}).auth, { enforceSignatures: true, rootSecretAccessKey: "test" });
-    assert.deepEqual(startOptions({}, { NIMBUS_ENFORCE_SIGNATURES: "true", NIMBUS_ROOT_SECRET_ACCESS_KEY: "s3cr3t" }).auth, { enforceSignatures: true, rootSecretAccessKey: "s3cr3t" });
+    assert.deepEqual(startOptions({ "enforce-signatures": true }, {}).auth, { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "test" });
+    assert.deepEqual(startOptions({}, { NIMBUS_ENFORCE_SIGNATURES: "true", NIMBUS_ROOT_SECRET_ACCESS_KEY: "s3cr3t" }).auth, { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "s3cr3t" });
+    assert.deepEqual(startOptions({ "enforce-policies": true }, {}).auth, { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" });
   });
 });
 

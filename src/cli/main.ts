@@ -27,6 +27,7 @@ export const FLAGS: readonly Flag[] = [
   { name: "max-body-size", env: "NIMBUS_MAX_BODY_SIZE", type: "string", default: String(DEFAULT_MAX_BODY_BYTES), help: "Largest non-streaming request body in bytes (streamed uploads are not limited by it)." },
   // Nimbus's caps, not AWS's: every Lambda environment is a process here (a Node.js one ~45 MB).
   { name: "enforce-signatures", env: "NIMBUS_ENFORCE_SIGNATURES", type: "boolean", default: "false", help: "Verify every request's SigV4 signature, time and session token as AWS does, and refuse unsigned requests to services other than S3. Keys Nimbus issued (STS) are checked with their own secret, every other access key with --root-secret-access-key." },
+  { name: "enforce-policies", env: "NIMBUS_ENFORCE_POLICIES", type: "boolean", default: "false", help: "Let resource policies decide who may do what, as AWS does: S3 bucket policies, ACLs and Block Public Access admit other accounts and anonymous (unsigned) callers, and a bucket policy's explicit Deny refuses anyone. Off, each account reaches only its own buckets and unsigned requests act as the default account." },
   { name: "root-secret-access-key", env: "NIMBUS_ROOT_SECRET_ACCESS_KEY", type: "string", default: "test", help: "With --enforce-signatures: the secret access key of every access key Nimbus did not issue (each acts as the root user of its account)." },
   { name: "lambda-max-environments", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS), help: "Lambda execution environments (each a process) in all; past it, starting one first ends the least recently used idle one (busy ones keep running). A Nimbus cap; AWS has none." },
   { name: "lambda-max-environments-per-function", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION), help: "Concurrent Lambda execution environments per function version; invocations past it wait for one (a warning is logged), where AWS would start more. Reserved concurrency, where set, is used instead. A Nimbus cap; AWS has none." },
@@ -97,6 +98,8 @@ export function startOptions(values: Record<string, string | boolean | undefined
     integers[name] = Number(text);
   }
   const inMemory = get("in-memory") === "true";
+  const enforceSignatures = get("enforce-signatures") === "true";
+  const enforcePolicies = get("enforce-policies") === "true";
   return {
     port: Number(get("port")),
     host: get("host"),
@@ -105,7 +108,7 @@ export function startOptions(values: Record<string, string | boolean | undefined
     ...(inMemory ? {} : { dataDir: resolve(get("data-dir")) }),
     logLevel,
     maxBodyBytes: Number(get("max-body-size")),
-    ...(get("enforce-signatures") === "true" ? { auth: { enforceSignatures: true, rootSecretAccessKey: get("root-secret-access-key") } } : {}),
+    ...(enforceSignatures || enforcePolicies ? { auth: { enforceSignatures, enforcePolicies, rootSecretAccessKey: get("root-secret-access-key") } } : {}),
     lambda: {
       maxEnvironments: integers["lambda-max-environments"],
       maxEnvironmentsPerFunction: integers["lambda-max-environments-per-function"],

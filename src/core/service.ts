@@ -34,7 +34,7 @@ export interface NimbusConfig {
   readonly port: number;
   /** `nimbus start --lambda-*`: unset members keep their defaults (services/lambda/limits.ts). */
   readonly lambda?: LambdaLimits;
-  /** `nimbus start --enforce-signatures`: absent, signatures are not verified (auth/enforcement.ts). */
+  /** `nimbus start --enforce-signatures` / `--enforce-policies` (auth/enforcement.ts); absent, neither is enforced. */
   readonly auth?: AuthConfig;
 }
 
@@ -67,6 +67,8 @@ export interface Caller {
   readonly userAgent: string;
   /** Set when signatures are enforced and the request's was verified: what its streamed body must match. */
   readonly signature?: VerifiedSignature;
+  /** An in-process call from another service (ctx.invoke): it acts as its scope's account. */
+  readonly internal?: boolean;
 }
 
 export interface HandlerContext<Store = unknown> extends Scope {

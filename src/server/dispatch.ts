@@ -201,7 +201,7 @@ export class Dispatcher {
     const op = svc.model.operation(operation);
     if (!op) throw new Error(`invoke: ${service} has no operation ${operation}`);
     const protocol = modelProtocol(svc.index.protocol);
-    const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal" };
+    const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal", internal: true };
     const made = RawJson.made;
     const output = await this.run(svc, op, input, scope, caller, randomUUID(), protocol);
     // Values a handler kept in wire form (DynamoDB items) are read back for callers in the process.

@@ -37,7 +37,7 @@ export interface NimbusOptions {
   readonly maxBodyBytes?: number;
   /** Lambda's environment caps and account concurrency (`nimbus start --lambda-*`). */
   readonly lambda?: LambdaLimits;
-  /** Signature enforcement (`nimbus start --enforce-signatures`); absent, signatures are not verified. */
+  /** `nimbus start --enforce-signatures` / `--enforce-policies`; absent, neither is enforced. */
   readonly auth?: AuthConfig;
   readonly clock?: Clock;
   /** Replace or add service providers (tests use this to drive the protocol layer directly). */
@@ -80,7 +80,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     hostname,
     port: options.port ?? DEFAULT_PORT,
     lambda: options.lambda,
-    ...(options.auth?.enforceSignatures ? { auth: options.auth } : {}),
+    ...(options.auth?.enforceSignatures || options.auth?.enforcePolicies ? { auth: options.auth } : {}),
   };
   let dispatcher: Dispatcher | undefined;
   const environment = (): ServiceEnvironment => ({

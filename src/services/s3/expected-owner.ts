@@ -2,7 +2,8 @@
  * x-amz-expected-bucket-owner (and x-amz-source-expected-bucket-owner on copies): a request
  * that names an account other than the bucket's owner fails with 403 AccessDenied before the
  * operation runs, so a client never writes into a bucket someone else re-created under a name
- * it used to own. Every S3 operation on a bucket accepts the header, so the check wraps them all.
+ * it used to own. Every S3 operation on a bucket accepts the header, so the check runs before
+ * every handler (index.ts).
  */
 import { errors } from "./errors.js";
 import type { S3Context } from "./index.js";
@@ -26,19 +27,4 @@ export function checkExpectedOwners(input: OwnerHeaders, ctx: S3Context): void {
   if (input.ExpectedSourceBucketOwner !== undefined && input.CopySource !== undefined) {
     checkOwner(ctx, parseCopySource(input.CopySource).bucket, input.ExpectedSourceBucketOwner);
   }
-}
-
-type AnyS3Handler = (input: never, ctx: S3Context) => unknown;
-
-/** Wraps every handler of the map with the expected-owner check. */
-export function withExpectedOwnerChecks<T extends Record<string, AnyS3Handler | undefined>>(handlers: T): T {
-  const out: Record<string, AnyS3Handler> = {};
-  for (const [name, handler] of Object.entries(handlers)) {
-    if (!handler) continue;
-    out[name] = (input: never, ctx: S3Context) => {
-      checkExpectedOwners(input as OwnerHeaders, ctx);
-      return handler(input, ctx);
-    };
-  }
-  return out as T;
 }

@@ -69,7 +69,8 @@ import { startInventory } from "./inventory-runner.js";
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./handlers/replication-config.js";
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
-import { withExpectedOwnerChecks } from "./expected-owner.js";
+import { checkExpectedOwners } from "./expected-owner.js";
+import { authorizeOperation, checkedHandlers } from "./authorization.js";
 import { analyticsConfigurations, intelligentTieringConfigurations, inventoryConfigurations, metricsConfigurations } from "./handlers/id-configs.js";
 import {
   getObjectLegalHold,
@@ -139,7 +140,7 @@ export default defineService<S3Operations, S3Store>({
     ListBucketMetricsConfigurations: "ListMetricsConfigurationsResult",
     ListBucketIntelligentTieringConfigurations: "ListBucketIntelligentTieringConfigurationsOutput",
   },
-  handlers: withExpectedOwnerChecks({
+  handlers: checkedHandlers({
     CreateBucket: createBucket,
     HeadBucket: headBucket,
     ListBuckets: listBuckets,
@@ -231,5 +232,8 @@ export default defineService<S3Operations, S3Store>({
     GetBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.get,
     DeleteBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.delete,
     ListBucketIntelligentTieringConfigurations: intelligentTieringConfigurations.list,
+  }, (operation, input, ctx) => {
+    checkExpectedOwners(input, ctx);
+    authorizeOperation(operation, input, ctx);
   }),
 });

@@ -11,6 +11,7 @@
 import { Readable } from "node:stream";
 import { XMLParser } from "fast-xml-parser";
 import { signingSecret } from "../../../auth/enforcement.js";
+import { authorize, enforcesPolicies } from "../authorization.js";
 import { invalidSessionToken } from "../../../auth/sigv4-errors.js";
 import { AwsError } from "../../../core/errors.js";
 import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
@@ -146,9 +147,9 @@ async function readFields(reader: FormDataReader): Promise<ReadForm> {
 }
 
 /** Who the upload acts as: the policy's signer (checked when Nimbus knows the key's secret), or the anonymous caller. */
-function authorize(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<string, string>, bucket: string): { account: string; range?: { min: number; max: number } } {
+function authorizeForm(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<string, string>, bucket: string): { account: string; accessKeyId: string; range?: { min: number; max: number } } {
   const policyText = fields.get("policy");
-  if (policyText === undefined) return { account: ctx.account };
+  if (policyText === undefined) return { account: ctx.account, accessKeyId: "" };
   const credential = postCredential(fields);
   if (ctx.identities.expired(credential.accessKeyId)) throw new AwsError("ExpiredToken", "The provided token has expired.", 400);
   const token = fields.get("x-amz-security-token");
@@ -163,7 +164,7 @@ function authorize(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<string, s
   const policy = parsePostPolicy(policyText);
   checkPostPolicy(policy, fields, bucket, ctx.clock.now());
   const range = contentLengthRange(policy);
-  return { account: ctx.identities.accountOf(credential.accessKeyId), ...(range ? { range } : {}) };
+  return { account: ctx.identities.accountOf(credential.accessKeyId), accessKeyId: credential.accessKeyId, ...(range ? { range } : {}) };
 }
 
 export async function postObject(req: WireRequest, ctx: HttpRouteContext<S3Store>, boundary: string): Promise<WireResponse> {
@@ -186,14 +187,18 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
   if (!file) throw invalidArgument("POST requires exactly one file upload per request.", "file", 0);
   const keyField = fields.get("key");
   if (keyField === undefined) throw missingField("key");
-  if (!ctx.store.bucket(bucketName)) throw noSuchBucket(bucketName);
-  const { account, range } = authorize(ctx, fields, bucketName);
+  const bucket = ctx.store.bucket(bucketName);
+  if (!bucket) throw noSuchBucket(bucketName);
+  const { account, accessKeyId, range } = authorizeForm(ctx, fields, bucketName);
   // "${filename}" in the key is the name of the file the user chose.
   const key = keyField.split("${filename}").join(file.filename ?? "");
+  // The form acts as its policy's signer, or anonymously without a policy.
+  const putCtx = { ...{}, ...ctx, account, operation: "PostObject", caller: { ...{}, ...ctx.caller, accessKeyId } };
+  if (enforcesPolicies(ctx)) authorize(putCtx, bucket, "s3:PutObject", key, putInput(bucketName, key, fields));
   const body = Readable.from(sized(reader.body(), range), { objectMode: false });
   let out;
   try {
-    out = await putObject({ ...{}, ...putInput(bucketName, key, fields), Body: body }, { ...{}, ...ctx, account, operation: "PostObject" }, "Post");
+    out = await putObject({ ...{}, ...putInput(bucketName, key, fields), Body: body }, putCtx, "Post");
   } catch (err) {
     if (err instanceof FormDataError) throw postPolicyErrors.MalformedPOSTRequest();
     throw err;

@@ -1,0 +1,252 @@
+/**
+ * Who may act on a bucket when resource policies are enforced (`nimbus start --enforce-policies`).
+ *
+ * S3 decides as "How Amazon S3 authorizes a request" (S3 User Guide) describes, without identity
+ * policies: Nimbus has no IAM yet, so a principal's own account lets it do anything.
+ * - An explicit Deny in the bucket policy refuses anyone, the owner account included; its root
+ *   user can still read, replace and delete the policy itself, as on AWS.
+ * - The bucket owner's account may do everything else.
+ * - Other accounts and anonymous (unsigned) callers need an Allow from the bucket policy, or an
+ *   ACL grant while ACLs are enabled (Object Ownership other than BucketOwnerEnforced), less what
+ *   Block Public Access takes away: IgnorePublicAcls drops grants to AllUsers and
+ *   AuthenticatedUsers, RestrictPublicBuckets a public policy's grants to callers outside the
+ *   owner account.
+ * Every request is plain HTTP, so aws:SecureTransport is false, as AWS would see it.
+ *
+ * Without enforcement each account only reaches its own buckets (requireBucket refuses the rest)
+ * and unsigned requests act as the default account.
+ */
+import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
+import type { Caller } from "../../core/service.js";
+import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, type Grant } from "./acl.js";
+import { accountOwner, bucketOwnership, publicAccessBlock } from "./access.js";
+import { parseCopySource } from "./copy-source.js";
+import { errors } from "./errors.js";
+import type { S3Context } from "./index.js";
+import { isPublicPolicy } from "./policy-status.js";
+import { canonicalUserId, type BucketRow } from "./store.js";
+
+/** What an S3 request carries that condition keys and versioned actions read. */
+interface AccessInput {
+  readonly Bucket?: string;
+  readonly Key?: string;
+  readonly VersionId?: string;
+  readonly CopySource?: string;
+  readonly Prefix?: string;
+  readonly Delimiter?: string;
+  readonly MaxKeys?: number;
+  readonly ACL?: string;
+  readonly ServerSideEncryption?: string;
+  readonly SSEKMSKeyId?: string;
+  readonly StorageClass?: string;
+  readonly MetadataDirective?: string;
+}
+
+/** Operations whose IAM action is not `s3:<operation>` ("Required permissions for Amazon S3 API operations"). */
+const ACTIONS: Readonly<Record<string, string>> = {
+  HeadBucket: "ListBucket",
+  ListObjects: "ListBucket",
+  ListObjectsV2: "ListBucket",
+  ListObjectVersions: "ListBucketVersions",
+  ListMultipartUploads: "ListBucketMultipartUploads",
+  ListParts: "ListMultipartUploadParts",
+  HeadObject: "GetObject",
+  GetObjectTorrent: "GetObject",
+  CreateMultipartUpload: "PutObject",
+  UploadPart: "PutObject",
+  UploadPartCopy: "PutObject",
+  CompleteMultipartUpload: "PutObject",
+  CopyObject: "PutObject",
+  PutBucketCors: "PutBucketCORS",
+  GetBucketCors: "GetBucketCORS",
+  DeleteBucketCors: "PutBucketCORS",
+  PutBucketLifecycleConfiguration: "PutLifecycleConfiguration",
+  GetBucketLifecycleConfiguration: "GetLifecycleConfiguration",
+  DeleteBucketLifecycle: "PutLifecycleConfiguration",
+  PutBucketNotificationConfiguration: "PutBucketNotification",
+  GetBucketNotificationConfiguration: "GetBucketNotification",
+  PutBucketEncryption: "PutEncryptionConfiguration",
+  GetBucketEncryption: "GetEncryptionConfiguration",
+  DeleteBucketEncryption: "PutEncryptionConfiguration",
+  PutBucketReplication: "PutReplicationConfiguration",
+  GetBucketReplication: "GetReplicationConfiguration",
+  DeleteBucketReplication: "PutReplicationConfiguration",
+  PutBucketAccelerateConfiguration: "PutAccelerateConfiguration",
+  GetBucketAccelerateConfiguration: "GetAccelerateConfiguration",
+  DeleteBucketTagging: "PutBucketTagging",
+  DeleteBucketOwnershipControls: "PutBucketOwnershipControls",
+  PutPublicAccessBlock: "PutBucketPublicAccessBlock",
+  GetPublicAccessBlock: "GetBucketPublicAccessBlock",
+  DeletePublicAccessBlock: "PutBucketPublicAccessBlock",
+  PutObjectLockConfiguration: "PutBucketObjectLockConfiguration",
+  GetObjectLockConfiguration: "GetBucketObjectLockConfiguration",
+};
+
+/** Analytics, inventory, metrics and Intelligent-Tiering configurations: Put/Delete need s3:Put<Kind>Configuration, Get/List s3:Get<Kind>Configuration. */
+const ID_CONFIG = /^(Put|Get|Delete|List)Bucket(Analytics|Inventory|Metrics|IntelligentTiering)Configurations?$/;
+
+/** Object actions that have a version form, used when the request names a version. */
+const VERSIONED = new Set(["GetObject", "DeleteObject", "GetObjectAcl", "PutObjectAcl", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes"]);
+
+/** What the owner account's root user may do whatever its bucket policy says. */
+const POLICY_ACTIONS = new Set(["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]);
+
+/** The IAM action an S3 operation needs: `s3:GetObject`, or `s3:GetObjectVersion` when it names a version. */
+export function s3Action(operation: string, input: Pick<AccessInput, "VersionId"> = {}): string {
+  const config = ID_CONFIG.exec(operation);
+  let action = config ? `${config[1] === "Get" || config[1] === "List" ? "Get" : "Put"}${config[2]}Configuration` : (ACTIONS[operation] ?? operation);
+  if (input.VersionId !== undefined && VERSIONED.has(action)) action = action.replace(/^(Get|Put|Delete)Object/, "$1ObjectVersion");
+  return `s3:${action}`;
+}
+
+/** The ACL permission that also grants an action, and whether the bucket's or the object's ACL holds it. */
+function aclPermission(action: string): { on: "bucket" | "object"; permission: string } | undefined {
+  switch (action) {
+    case "s3:ListBucket":
+    case "s3:ListBucketVersions":
+    case "s3:ListBucketMultipartUploads":
+      return { on: "bucket", permission: "READ" };
+    case "s3:PutObject":
+    case "s3:DeleteObject":
+    case "s3:DeleteObjectVersion":
+    case "s3:AbortMultipartUpload":
+      return { on: "bucket", permission: "WRITE" };
+    case "s3:GetBucketAcl":
+      return { on: "bucket", permission: "READ_ACP" };
+    case "s3:PutBucketAcl":
+      return { on: "bucket", permission: "WRITE_ACP" };
+    case "s3:GetObject":
+    case "s3:GetObjectVersion":
+      return { on: "object", permission: "READ" };
+    case "s3:GetObjectAcl":
+    case "s3:GetObjectVersionAcl":
+      return { on: "object", permission: "READ_ACP" };
+    case "s3:PutObjectAcl":
+    case "s3:PutObjectVersionAcl":
+      return { on: "object", permission: "WRITE_ACP" };
+    default:
+      return undefined;
+  }
+}
+
+export function enforcesPolicies(ctx: Pick<S3Context, "config">): boolean {
+  return ctx.config.auth?.enforcePolicies === true;
+}
+
+/** The caller as policies see it: unsigned requests are anonymous; in-process calls act as their account's root. */
+export function requestPrincipal(ctx: Pick<S3Context, "identities" | "account">, caller: Caller): RequestPrincipal {
+  if (caller.internal) return awsPrincipal(ctx.account, `arn:aws:iam::${ctx.account}:root`, ctx.account);
+  if (!caller.accessKeyId) return { type: "anonymous" };
+  const principal = ctx.identities.principalOf(caller.accessKeyId);
+  return awsPrincipal(principal.account, principal.arn, principal.userId);
+}
+
+function awsPrincipal(account: string, arn: string, userId: string): RequestPrincipal {
+  return { type: "aws", account, arn, userId, canonicalUserId: canonicalUserId(account) };
+}
+
+/** The global and S3 condition keys of a request (lower-cased, as policy.ts reads them). */
+function conditionKeys(ctx: S3Context, principal: RequestPrincipal, input: AccessInput): Record<string, string | undefined> {
+  const now = ctx.clock.now();
+  const aws =
+    principal.type === "aws"
+      ? {
+          "aws:principalaccount": principal.account,
+          "aws:principalarn": principal.arn,
+          "aws:userid": principal.userId,
+          "aws:principaltype": principal.arn.includes(":assumed-role/") ? "AssumedRole" : principal.arn.endsWith(":root") ? "Account" : "User",
+          ...(principal.arn.includes(":user/") ? { "aws:username": principal.arn.slice(principal.arn.lastIndexOf("/") + 1) } : {}),
+        }
+      : { "aws:principaltype": "Anonymous" };
+  return {
+    ...{}, ...aws,
+    "aws:securetransport": "false",
+    "aws:sourceip": ctx.caller.sourceIp.replace(/^::ffff:/, ""),
+    "aws:currenttime": new Date(now).toISOString(),
+    "aws:epochtime": String(Math.floor(now / 1000)),
+    "aws:useragent": ctx.caller.userAgent,
+    "s3:prefix": input.Prefix,
+    "s3:delimiter": input.Delimiter,
+    "s3:max-keys": input.MaxKeys === undefined ? undefined : String(input.MaxKeys),
+    "s3:versionid": input.VersionId,
+    "s3:x-amz-acl": input.ACL,
+    "s3:x-amz-server-side-encryption": input.ServerSideEncryption,
+    "s3:x-amz-server-side-encryption-aws-kms-key-id": input.SSEKMSKeyId,
+    "s3:x-amz-storage-class": input.StorageClass,
+    "s3:x-amz-copy-source": input.CopySource,
+    "s3:x-amz-metadata-directive": input.MetadataDirective,
+  };
+}
+
+/** Whether the bucket's or the object's ACL grants the action to the caller. */
+function aclGrants(ctx: S3Context, bucket: BucketRow, action: string, principal: RequestPrincipal, key: string | undefined, versionId: string | undefined, ignorePublic: boolean): boolean {
+  const needed = aclPermission(action);
+  if (!needed || bucketOwnership(ctx, bucket) === "BucketOwnerEnforced") return false;
+  let grants: readonly Grant[];
+  if (needed.on === "bucket") {
+    grants = ctx.store.config<Grant[]>(bucket.name, "acl") ?? cannedAclGrants("private", accountOwner(bucket.account_id));
+  } else {
+    const row = key === undefined ? undefined : versionId === undefined ? ctx.store.latest(bucket.name, key) : ctx.store.version(bucket.name, key, versionId);
+    if (!row || row.delete_marker) return false;
+    grants = row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", accountOwner(row.owner_account));
+  }
+  return grants.some((grant) => {
+    if (grant.Permission !== needed.permission && grant.Permission !== "FULL_CONTROL") return false;
+    const { Type, ID, URI } = grant.Grantee;
+    if (Type === "CanonicalUser") return principal.type === "aws" && ID === principal.canonicalUserId;
+    if (Type !== "Group" || ignorePublic) return false;
+    return URI === ALL_USERS || (URI === AUTHENTICATED_USERS && principal.type === "aws");
+  });
+}
+
+/** Throws AccessDenied unless the caller may perform `action` on the bucket (or the object `key` in it). */
+export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key: string | undefined, input: AccessInput, principal = requestPrincipal(ctx, ctx.caller)): void {
+  const policy = ctx.store.config<string>(bucket.name, "policy");
+  const resource = key === undefined ? `arn:aws:s3:::${bucket.name}` : `arn:aws:s3:::${bucket.name}/${key}`;
+  const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: conditionKeys(ctx, principal, input) });
+  const ownAccount = principal.type === "aws" && principal.account === bucket.account_id;
+  if (decision === "Deny" && !(ownAccount && principal.arn.endsWith(":root") && POLICY_ACTIONS.has(action))) throw errors.AccessDenied();
+  if (ownAccount) return;
+  const block = publicAccessBlock(ctx, bucket);
+  if (decision === "Allow" && !(block?.RestrictPublicBuckets && policy !== undefined && isPublicPolicy(policy))) return;
+  if (aclGrants(ctx, bucket, action, principal, key, input.VersionId, block?.IgnorePublicAcls === true)) return;
+  throw errors.AccessDenied();
+}
+
+/**
+ * The checks an operation makes before it runs, when policies are enforced. DeleteObjects
+ * checks each key as it deletes it (delete-object.ts).
+ */
+export function authorizeOperation(operation: string, input: AccessInput, ctx: S3Context): void {
+  if (!enforcesPolicies(ctx) || operation === "DeleteObjects") return;
+  if (operation === "ListBuckets" || operation === "CreateBucket") {
+    // Both act on the caller's own account, which an anonymous caller does not have.
+    if (requestPrincipal(ctx, ctx.caller).type === "anonymous") throw errors.AccessDenied();
+    return;
+  }
+  const bucket = input.Bucket === undefined ? undefined : ctx.store.bucket(input.Bucket);
+  // A bucket that does not exist is the handler's NoSuchBucket.
+  if (!bucket) return;
+  authorize(ctx, bucket, s3Action(operation, input), input.Key, input);
+  if ((operation === "CopyObject" || operation === "UploadPartCopy") && input.CopySource !== undefined) {
+    const source = parseCopySource(input.CopySource);
+    const sourceBucket = ctx.store.bucket(source.bucket);
+    const version = source.versionId === undefined ? {} : { VersionId: source.versionId };
+    if (sourceBucket) authorize(ctx, sourceBucket, s3Action("GetObject", version), source.key, version);
+  }
+}
+
+type AnyS3Handler = (input: never, ctx: S3Context) => unknown;
+
+/** Every handler of the map, with `check` run first (the expected-owner and access checks, index.ts). */
+export function checkedHandlers<T extends Record<string, AnyS3Handler | undefined>>(handlers: T, check: (operation: string, input: never, ctx: S3Context) => void): T {
+  const out: Record<string, AnyS3Handler> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    if (!handler) continue;
+    out[name] = (input: never, ctx: S3Context) => {
+      check(name, input, ctx);
+      return handler(input, ctx);
+    };
+  }
+  return out as T;
+}

@@ -1,0 +1,169 @@
+/**
+ * S3 access decisions with `--enforce-policies`: bucket policies (Allow to other accounts and to
+ * anyone, explicit Deny for everyone, conditions), ACL grants, Block Public Access, per-key
+ * DeleteObjects results, copies that read another account's bucket, website and form uploads.
+ * Account 111111111111 owns the buckets; 222222222222 is another account; unsigned requests are
+ * anonymous.
+ */
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import { describe, test } from "node:test";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketPolicyCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  DeletePublicAccessBlockCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
+  PutBucketWebsiteCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { failure, uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
+
+const OWNER = "111111111111";
+const OTHER = "222222222222";
+
+function unsigned(nimbus: TestNimbus, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: nimbus.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("S3 with enforced policies", () => {
+  let nimbus: TestNimbus;
+  const clients: S3Client[] = [];
+  s3Suite((fixture) => ({ nimbus } = fixture), { auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  const client = (accessKeyId: string): S3Client => {
+    const made = new S3Client({ ...nimbus.clientConfig({ accessKeyId }), forcePathStyle: true, maxAttempts: 1 });
+    clients.push(made);
+    return made;
+  };
+  const owner = (): S3Client => client(OWNER);
+  const other = (): S3Client => client(OTHER);
+  const denied = async (call: Promise<unknown>): Promise<void> => {
+    const err = await failure(call);
+    assert.equal(err.name, "AccessDenied");
+    assert.equal(err.message, "Access Denied");
+    assert.equal(err.$metadata.httpStatusCode, 403);
+  };
+  const bucketWith = async (objects: Record<string, string>): Promise<string> => {
+    const bucket = uniqueName("policies");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const [Key, Body] of Object.entries(objects)) await owner().send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
+    return bucket;
+  };
+  const policy = (bucket: string, statements: object[]) => new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+
+  test("another account needs the bucket policy's Allow, for exactly what it allows", async () => {
+    const bucket = await bucketWith({ "shared/a.txt": "a", "private/b.txt": "b" });
+    await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "shared/a.txt" })));
+    await denied(other().send(new ListObjectsV2Command({ Bucket: bucket })));
+
+    await owner().send(
+      policy(bucket, [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER}:root` }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/shared/*` },
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { "s3:prefix": "shared/*" } } },
+      ]),
+    );
+    const got = await other().send(new GetObjectCommand({ Bucket: bucket, Key: "shared/a.txt" }));
+    assert.equal(await got.Body?.transformToString(), "a");
+    await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "private/b.txt" })));
+    await denied(other().send(new PutObjectCommand({ Bucket: bucket, Key: "shared/c.txt", Body: "c" })));
+    // The condition on s3:prefix: listing shared/ is allowed, the whole bucket is not.
+    assert.deepEqual((await other().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "shared/" }))).Contents?.map((o) => o.Key), ["shared/a.txt"]);
+    await denied(other().send(new ListObjectsV2Command({ Bucket: bucket })));
+    // The owner account itself needs no Allow.
+    assert.equal((await owner().send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount, 2);
+  });
+
+  test("anonymous callers: a public policy admits them once Block Public Access allows it; RestrictPublicBuckets shuts them out again", async () => {
+    const bucket = await bucketWith({ "site/index.html": "<h1>hi</h1>" });
+    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/site/index.html`)).status, 403);
+    assert.equal((await unsigned(nimbus, "GET", "/")).status, 403, "ListBuckets needs an account");
+
+    await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    await owner().send(policy(bucket, [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
+    const read = await unsigned(nimbus, "GET", `/${bucket}/site/index.html`);
+    assert.equal(read.status, 200);
+    assert.equal(read.text, "<h1>hi</h1>");
+    const write = await unsigned(nimbus, "PUT", `/${bucket}/site/evil.html`, { "content-length": "4" }, "evil");
+    assert.equal(write.status, 403);
+    assert.match(write.text, /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+
+    await owner().send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { RestrictPublicBuckets: true } }));
+    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/site/index.html`)).status, 403);
+  });
+
+  test("an explicit Deny refuses the owner account too, but its root user can still remove the policy", async () => {
+    const bucket = await bucketWith({ "keep/a.txt": "a" });
+    await owner().send(policy(bucket, [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }]));
+    // Nimbus speaks plain HTTP, so aws:SecureTransport is false, as AWS would see such a request.
+    await denied(owner().send(new GetObjectCommand({ Bucket: bucket, Key: "keep/a.txt" })));
+    await denied(owner().send(new DeleteObjectCommand({ Bucket: bucket, Key: "keep/a.txt" })));
+    await owner().send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "keep/a.txt" }))).Body?.transformToString(), "a");
+  });
+
+  test("ACL grants admit others while ACLs are enabled; IgnorePublicAcls drops the public ones", async () => {
+    const bucket = await bucketWith({});
+    await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    await owner().send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerPreferred" }] } }));
+    await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "public.txt", Body: "for everyone", ACL: "public-read" }));
+    await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "private.txt", Body: "owner only" }));
+    await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "authenticated.txt", Body: "signed callers", ACL: "authenticated-read" }));
+    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/public.txt`)).text, "for everyone");
+    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/private.txt`)).status, 403);
+    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/authenticated.txt`)).status, 403);
+    assert.equal(await (await other().send(new GetObjectCommand({ Bucket: bucket, Key: "authenticated.txt" }))).Body?.transformToString(), "signed callers");
+    await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" })));
+
+    await owner().send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { IgnorePublicAcls: true } }));
+    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/public.txt`)).status, 403);
+  });
+
+  test("DeleteObjects decides key by key: refused keys come back as AccessDenied errors", async () => {
+    const bucket = await bucketWith({ "tmp/a": "a", "keep/b": "b" });
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:DeleteObject", Resource: `arn:aws:s3:::${bucket}/tmp/*` }]));
+    const out = await other().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "tmp/a" }, { Key: "keep/b" }] } }));
+    assert.deepEqual(out.Deleted?.map((d) => d.Key), ["tmp/a"]);
+    assert.deepEqual(out.Errors?.map((e) => [e.Key, e.Code, e.Message]), [["keep/b", "AccessDenied", "Access Denied"]]);
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "keep/b" }))).Body?.transformToString(), "b");
+  });
+
+  test("a copy reads its source as the caller: another account's source needs that bucket's Allow", async () => {
+    const source = await bucketWith({ "report.csv": "a,b" });
+    const target = uniqueName("policies-target");
+    await other().send(new CreateBucketCommand({ Bucket: target }));
+    await denied(other().send(new CopyObjectCommand({ Bucket: target, Key: "copy.csv", CopySource: `${source}/report.csv` })));
+    await owner().send(policy(source, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${source}/*` }]));
+    await other().send(new CopyObjectCommand({ Bucket: target, Key: "copy.csv", CopySource: `${source}/report.csv` }));
+    assert.equal(await (await other().send(new GetObjectCommand({ Bucket: target, Key: "copy.csv" }))).Body?.transformToString(), "a,b");
+  });
+
+  test("website endpoints serve only what anyone may read", async () => {
+    const bucket = await bucketWith({ "index.html": "home" });
+    await owner().send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
+    const host = `${bucket}.s3-website.us-east-1.localhost.localstack.cloud:${nimbus.port}`;
+    const refused = await unsigned(nimbus, "GET", "/", { host });
+    assert.equal(refused.status, 403);
+    assert.match(refused.text, /AccessDenied/);
+    await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
+    const served = await unsigned(nimbus, "GET", "/", { host });
+    assert.equal(served.status, 200);
+    assert.equal(served.text, "home");
+  });
+});
