@@ -88,6 +88,19 @@ describe("principals, actions and resources", () => {
     assert.equal(evaluatePolicy(doc({ Federated: "cognito-identity.amazonaws.com" }), get(anonymous)), "NotApplicable");
   });
 
+  test("Service names a service acting for its resource; \"*\" and {AWS: \"*\"} name services too, AWS account names do not", () => {
+    const sns: RequestPrincipal = { type: "service", service: "sns.amazonaws.com" };
+    const send = (conditions: RequestContext["conditions"] = {}) => req(sns, "sqs:SendMessage", `arn:aws:sqs:us-east-1:${OWNER}:q`, conditions);
+    const topic = `arn:aws:sns:us-east-1:${OWNER}:t`;
+    const fromTopic = policy({ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*", Condition: { ArnEquals: { "aws:SourceArn": topic } } });
+    assert.equal(evaluatePolicy(fromTopic, send({ "aws:sourcearn": topic })), "Allow");
+    assert.equal(evaluatePolicy(fromTopic, send({ "aws:sourcearn": `${topic}-other` })), "NotApplicable");
+    assert.equal(evaluatePolicy(fromTopic, req(user(OWNER), "sqs:SendMessage", `arn:aws:sqs:us-east-1:${OWNER}:q`, { "aws:sourcearn": topic })), "NotApplicable");
+    assert.equal(evaluatePolicy(policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sqs:*", Resource: "*" }), send()), "Allow");
+    assert.equal(evaluatePolicy(policy({ Effect: "Allow", Principal: { AWS: OWNER }, Action: "sqs:*", Resource: "*" }), send()), "NotApplicable");
+    assert.equal(evaluatePolicy(policy({ Effect: "Deny", NotPrincipal: { Service: "sns.amazonaws.com" }, Action: "sqs:*", Resource: "*" }), send()), "NotApplicable");
+  });
+
   test("a statement without Principal applies to anyone", () => {
     const doc = policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" });
     assert.equal(evaluatePolicy(doc, get(anonymous)), "Allow");

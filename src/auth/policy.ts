@@ -9,9 +9,10 @@ import { parseArn } from "../core/arn.js";
 
 export type Decision = "Allow" | "Deny" | "NotApplicable";
 
-/** Who is asking. `anonymous` is an unsigned request. */
+/** Who is asking. `anonymous` is an unsigned request; `service` an AWS service acting for one of its resources (sns.amazonaws.com for a topic). */
 export type RequestPrincipal =
   | { readonly type: "anonymous" }
+  | { readonly type: "service"; readonly service: string }
   | {
       readonly type: "aws";
       /** 12 digits. */
@@ -271,7 +272,7 @@ function namesAccount(name: string, account: string): boolean {
 /** A role ARN also names its sessions, whose ARNs drop the role's path. */
 function namesPrincipal(name: string, principal: RequestPrincipal): boolean {
   if (name === "*") return true;
-  if (principal.type === "anonymous") return false;
+  if (principal.type !== "aws") return false;
   if (namesAccount(name, principal.account) || name === principal.arn) return true;
   const role = parseArn(name);
   const roleName = role?.service === "iam" ? /^role\/(?:.*\/)?([^/]+)$/.exec(role.resource)?.[1] : undefined;
@@ -284,13 +285,14 @@ function namesPrincipal(name: string, principal: RequestPrincipal): boolean {
   );
 }
 
-/** `"*"` or `{AWS, CanonicalUser, Service, Federated}`; service and federated principals never sign these requests. */
+/** `"*"` or `{AWS, CanonicalUser, Service, Federated}`; federated principals never make these requests. */
 function principalMatches(element: unknown, principal: RequestPrincipal, names: (name: string) => boolean = (n) => namesPrincipal(n, principal)): boolean {
   if (element === "*") return true;
   if (!isObject(element)) return false;
   return Object.entries(element).some(([kind, value]) => {
     if (kind === "AWS") return strings(value).some(names);
     if (kind === "CanonicalUser") return principal.type === "aws" && principal.canonicalUserId !== undefined && strings(value).includes(principal.canonicalUserId);
+    if (kind === "Service") return principal.type === "service" && strings(value).includes(principal.service);
     return false;
   });
 }
@@ -302,7 +304,7 @@ function principalMatches(element: unknown, principal: RequestPrincipal, names: 
  */
 function exemptedBy(notPrincipal: unknown, principal: RequestPrincipal): boolean {
   if (!principalMatches(notPrincipal, principal)) return false;
-  if (principal.type === "anonymous") return true;
+  if (principal.type !== "aws") return true;
   // CanonicalUser names the account too: a canonical user id is the account's own.
   return principalMatches(notPrincipal, principal, (n) => n === "*" || namesAccount(n, principal.account));
 }

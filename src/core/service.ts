@@ -18,13 +18,23 @@ export interface Scope {
   readonly region: string;
 }
 
-/** Calls another service's operation in-process: validation plus handler, no HTTP. */
+/** Calls another service's operation in-process: validation plus handler, no HTTP. `as` is the service principal the call acts as, where AWS's would act as one. */
 export type Invoke = <T = Record<string, unknown>>(
   service: string,
   operation: string,
   input: Record<string, unknown>,
   scope: Scope,
+  as?: ServiceCaller,
 ) => Promise<T>;
+
+/** An AWS service acting for one of its resources, as resource policies see it (sns.amazonaws.com delivering for a topic). */
+export interface ServiceCaller {
+  /** The service principal, e.g. `sns.amazonaws.com`. */
+  readonly service: string;
+  /** aws:SourceArn and aws:SourceAccount: the resource the service acts for, and its account. */
+  readonly sourceArn: string;
+  readonly sourceAccount: string;
+}
 
 export interface NimbusConfig {
   /** The base URL clients use to reach this Nimbus, e.g. http://localhost:4566. */
@@ -67,8 +77,9 @@ export interface Caller {
   readonly userAgent: string;
   /** Set when signatures are enforced and the request's was verified: what its streamed body must match. */
   readonly signature?: VerifiedSignature;
-  /** An in-process call from another service (ctx.invoke): it acts as its scope's account. */
+  /** An in-process call from another service (ctx.invoke): it acts as its scope's account, or as `service`. */
   readonly internal?: boolean;
+  readonly service?: ServiceCaller;
 }
 
 export interface HandlerContext<Store = unknown> extends Scope {

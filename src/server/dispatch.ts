@@ -7,7 +7,7 @@ import { AwsError, commonErrors } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
-import type { Caller, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope } from "../core/service.js";
+import type { Caller, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope, ServiceCaller } from "../core/service.js";
 import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import { materializeRaw, RawJson } from "../protocol/json.js";
 import type { Operation } from "../protocol/model.js";
@@ -195,13 +195,13 @@ export class Dispatcher {
   }
 
   /** In-process invocation of another service's operation: no HTTP, same validation and handler. */
-  readonly invoke = async <T = Record<string, unknown>>(service: string, operation: string, input: Record<string, unknown>, scope: Scope): Promise<T> => {
+  readonly invoke = async <T = Record<string, unknown>>(service: string, operation: string, input: Record<string, unknown>, scope: Scope, as?: ServiceCaller): Promise<T> => {
     if (!this.deps.registry.has(service)) throw new Error(`invoke: unknown service ${service}`);
     const svc = await this.deps.registry.get(service);
     const op = svc.model.operation(operation);
     if (!op) throw new Error(`invoke: ${service} has no operation ${operation}`);
     const protocol = modelProtocol(svc.index.protocol);
-    const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal", internal: true };
+    const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal", internal: true, ...(as ? { service: as } : {}) };
     const made = RawJson.made;
     const output = await this.run(svc, op, input, scope, caller, randomUUID(), protocol);
     // Values a handler kept in wire form (DynamoDB items) are read back for callers in the process.

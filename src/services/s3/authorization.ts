@@ -16,8 +16,8 @@
  * Without enforcement each account only reaches its own buckets (requireBucket refuses the rest)
  * and unsigned requests act as the default account.
  */
+import { enforcesPolicies as enforced, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
-import type { Caller } from "../../core/service.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, type Grant } from "./acl.js";
 import { accountOwner, bucketOwnership, publicAccessBlock } from "./access.js";
 import { parseCopySource } from "./copy-source.js";
@@ -130,41 +130,18 @@ function aclPermission(action: string): { on: "bucket" | "object"; permission: s
 }
 
 export function enforcesPolicies(ctx: Pick<S3Context, "config">): boolean {
-  return ctx.config.auth?.enforcePolicies === true;
+  return enforced(ctx.config);
 }
 
-/** The caller as policies see it: unsigned requests are anonymous; in-process calls act as their account's root. */
-export function requestPrincipal(ctx: Pick<S3Context, "identities" | "account">, caller: Caller): RequestPrincipal {
-  if (caller.internal) return awsPrincipal(ctx.account, `arn:aws:iam::${ctx.account}:root`, ctx.account);
-  if (!caller.accessKeyId) return { type: "anonymous" };
-  const principal = ctx.identities.principalOf(caller.accessKeyId);
-  return awsPrincipal(principal.account, principal.arn, principal.userId);
+/** The caller as bucket policies and ACLs see it (auth/access.ts), with its account's canonical user id. */
+function callerOf(ctx: S3Context): RequestPrincipal {
+  return requestPrincipal(ctx.identities, ctx.account, ctx.caller, canonicalUserId);
 }
 
-function awsPrincipal(account: string, arn: string, userId: string): RequestPrincipal {
-  return { type: "aws", account, arn, userId, canonicalUserId: canonicalUserId(account) };
-}
-
-/** The global and S3 condition keys of a request (lower-cased, as policy.ts reads them). */
+/** The global keys and S3's own (lower-cased, as policy.ts reads them). */
 function conditionKeys(ctx: S3Context, principal: RequestPrincipal, input: AccessInput): Record<string, string | undefined> {
-  const now = ctx.clock.now();
-  const aws =
-    principal.type === "aws"
-      ? {
-          "aws:principalaccount": principal.account,
-          "aws:principalarn": principal.arn,
-          "aws:userid": principal.userId,
-          "aws:principaltype": principal.arn.includes(":assumed-role/") ? "AssumedRole" : principal.arn.endsWith(":root") ? "Account" : "User",
-          ...(principal.arn.includes(":user/") ? { "aws:username": principal.arn.slice(principal.arn.lastIndexOf("/") + 1) } : {}),
-        }
-      : { "aws:principaltype": "Anonymous" };
   return {
-    ...{}, ...aws,
-    "aws:securetransport": "false",
-    "aws:sourceip": ctx.caller.sourceIp.replace(/^::ffff:/, ""),
-    "aws:currenttime": new Date(now).toISOString(),
-    "aws:epochtime": String(Math.floor(now / 1000)),
-    "aws:useragent": ctx.caller.userAgent,
+    ...{}, ...globalConditionKeys(ctx.clock.now(), ctx.caller, principal),
     "s3:prefix": input.Prefix,
     "s3:delimiter": input.Delimiter,
     "s3:max-keys": input.MaxKeys === undefined ? undefined : String(input.MaxKeys),
@@ -200,7 +177,7 @@ function aclGrants(ctx: S3Context, bucket: BucketRow, action: string, principal:
 }
 
 /** Throws AccessDenied unless the caller may perform `action` on the bucket (or the object `key` in it). */
-export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key: string | undefined, input: AccessInput, principal = requestPrincipal(ctx, ctx.caller)): void {
+export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key: string | undefined, input: AccessInput, principal = callerOf(ctx)): void {
   const policy = ctx.store.config<string>(bucket.name, "policy");
   const resource = key === undefined ? `arn:aws:s3:::${bucket.name}` : `arn:aws:s3:::${bucket.name}/${key}`;
   const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: conditionKeys(ctx, principal, input) });
@@ -221,7 +198,7 @@ export function authorizeOperation(operation: string, input: AccessInput, ctx: S
   if (!enforcesPolicies(ctx) || operation === "DeleteObjects") return;
   if (operation === "ListBuckets" || operation === "CreateBucket") {
     // Both act on the caller's own account, which an anonymous caller does not have.
-    if (requestPrincipal(ctx, ctx.caller).type === "anonymous") throw errors.AccessDenied();
+    if (callerOf(ctx).type === "anonymous") throw errors.AccessDenied();
     return;
   }
   const bucket = input.Bucket === undefined ? undefined : ctx.store.bucket(input.Bucket);

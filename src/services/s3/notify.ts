@@ -5,6 +5,7 @@
  * in-process calls to SQS SendMessage, SNS Publish and Lambda Invoke (asynchronous), with the
  * message S3 sends.
  */
+import { AwsError } from "../../core/errors.js";
 import { parseArn } from "../../core/arn.js";
 import type { Invoke, ServiceEnvironment } from "../../core/service.js";
 import { hostId } from "../../protocol/codec.js";
@@ -87,14 +88,16 @@ export function notificationRules(bucket: BucketRow): NormalizedNotificationConf
   return bucket.notifications ? (JSON.parse(bucket.notifications) as NormalizedNotificationConfiguration) : { rules: [], eventBridge: false };
 }
 
-async function deliver(invoke: Invoke, rule: NotificationRule, body: string): Promise<void> {
+/** Sends an event to a destination. A queue receives it from s3.amazonaws.com for the bucket, which its policy must allow when policies are enforced. */
+async function deliver(invoke: Invoke, rule: NotificationRule, body: string, bucket: Pick<BucketRow, "name" | "account_id">): Promise<void> {
   const arn = parseArn(rule.destinationArn);
   if (!arn) throw new Error(`bad destination ARN ${rule.destinationArn}`);
   const scope = { account: arn.account, region: arn.region };
   switch (rule.destinationType) {
     case "Queue": {
       const { QueueUrl } = await invoke<{ QueueUrl: string }>("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
-      await invoke("sqs", "SendMessage", { QueueUrl, MessageBody: body }, scope);
+      const s3 = { service: "s3.amazonaws.com", sourceArn: `arn:aws:s3:::${bucket.name}`, sourceAccount: bucket.account_id };
+      await invoke("sqs", "SendMessage", { QueueUrl, MessageBody: body }, scope, s3);
       return;
     }
     case "Topic":
@@ -131,9 +134,17 @@ export async function validateDestination(ctx: S3Context, rule: NotificationRule
   }
 }
 
-export async function sendTestEvent(ctx: S3Context, rule: NotificationRule, bucket: string): Promise<void> {
-  const body = JSON.stringify(buildTestEvent({ bucket, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
-  await deliver(ctx.invoke, rule, body);
+/** The s3:TestEvent a new destination gets; a queue that refuses it (its policy) fails the configuration, in S3's words. */
+export async function sendTestEvent(ctx: S3Context, rule: NotificationRule, bucket: BucketRow): Promise<void> {
+  const body = JSON.stringify(buildTestEvent({ bucket: bucket.name, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
+  try {
+    await deliver(ctx.invoke, rule, body, bucket);
+  } catch (err) {
+    if (err instanceof AwsError && err.code === "AccessDenied" && rule.destinationType === "Queue") {
+      throw destinationValidationError(rule.destinationArn, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket");
+    }
+    throw err;
+  }
 }
 
 /** Subscribes the delivery of object events; returns the unsubscribe. */
@@ -165,7 +176,7 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
           },
           ...(detail.restore ? { restore: { lifecycleRestorationExpiryTime: detail.restore.expiresAt, lifecycleRestoreStorageClass: detail.restore.storageClass } } : {}),
         });
-        return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])));
+        return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])), bucket);
       }),
     );
   });

@@ -102,7 +102,7 @@ async function sendToSubscriptionDlq(ctx: SnsContext, sub: Subscription, notific
   const target = deadLetterTargetArn(sub.attributes.RedrivePolicy);
   if (target === undefined) return false;
   try {
-    await sendToQueue(ctx.invoke, target, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }));
+    await sendToQueue(ctx.invoke, target, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }), notification.topicArn);
     return true;
   } catch {
     return false;
@@ -416,7 +416,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
     }
     let answer: Parameters<typeof inProcessAnswer>[1];
     try {
-      if (sub.protocol === "sqs") answer = { messageId: await sendToQueue(ctx.invoke, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: raw })) };
+      if (sub.protocol === "sqs") answer = { messageId: await sendToQueue(ctx.invoke, sub.endpoint, sqsDelivery(notification, { rawMessageDelivery: raw }), notification.topicArn) };
       else {
         await deliverToLambda(ctx, sub, notification);
         answer = {};

@@ -4,9 +4,15 @@ import type { Invoke } from "../../core/service.js";
 import type { SqsDelivery } from "./domain/messages.js";
 
 /** Sends an SQS delivery to the queue an ARN names; resolves with its MessageId, rejects when the queue refuses it or is gone. */
-export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: SqsDelivery): Promise<string | undefined> {
+/**
+ * Sends a delivery to a queue as SNS does for `topicArn`: as the service principal
+ * sns.amazonaws.com with the topic as aws:SourceArn, which the queue's policy must allow when
+ * policies are enforced.
+ */
+export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: SqsDelivery, topicArn: string): Promise<string | undefined> {
   const arn = parseArn(queueArn);
   if (arn === undefined || arn.service !== "sqs") throw new Error(`not an SQS ARN: ${queueArn}`);
+  const sns = { service: "sns.amazonaws.com", sourceArn: topicArn, sourceAccount: parseArn(topicArn)?.account ?? arn.account };
   const scope = { account: arn.account, region: arn.region };
   // The queue's URL in AWS's own form (SQS accepts it; a queue that is gone answers NonExistentQueue),
   // rather than a GetQueueUrl round trip per delivery.
@@ -24,6 +30,7 @@ export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: Sq
       ...(fifoQueue && delivery.messageDeduplicationId !== undefined ? { MessageDeduplicationId: delivery.messageDeduplicationId } : {}),
     },
     scope,
+    sns,
   );
   return sent.MessageId;
 }

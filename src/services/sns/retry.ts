@@ -234,7 +234,8 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<HttpAnswe
       if (retry.attempts > retry.delays.length) {
         if (retry.deadLetter !== undefined) {
           // A dead-letter queue that is gone or refuses the message loses it, as on AWS.
-          await sendToQueue(env.invoke, retry.deadLetter.targetArn, retry.deadLetter.delivery).catch(() => undefined);
+          const topicArn = retry.subscriptionArn.slice(0, retry.subscriptionArn.lastIndexOf(":"));
+          await sendToQueue(env.invoke, retry.deadLetter.targetArn, retry.deadLetter.delivery, topicArn).catch(() => undefined);
         }
         await logOutcome(env, retry, answer);
         forget(env, retry);

@@ -1,4 +1,6 @@
 /** Finding a queue from what a request names (URL, name, ARN) and naming it back. */
+import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
+import { evaluatePolicy } from "../../auth/policy.js";
 import type { HandlerContext } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { QueueLookup } from "./domain/attributes.js";
@@ -29,7 +31,31 @@ export function refFromUrl(ctx: SqsContext, queueUrl: string): QueueRef {
 export function resolveQueue(ctx: SqsContext, queueUrl: string): Queue {
   const queue = ctx.store.getQueue(refFromUrl(ctx, queueUrl));
   if (queue === undefined) throw errors.QueueDoesNotExist();
+  if (enforcesPolicies(ctx.config)) authorizeQueue(ctx, queue, queue.attributes["Policy"]);
   return queue;
+}
+
+/** The IAM action of an SQS operation: a batch needs its single form's (sqs:SendMessage for SendMessageBatch). */
+function sqsAction(operation: string): string {
+  return `sqs:${operation.endsWith("Batch") ? operation.slice(0, -"Batch".length) : operation}`;
+}
+
+/**
+ * With policies enforced (auth/access.ts): the queue's own account may do anything its queue
+ * policy does not explicitly deny; other accounts, anonymous callers and services (SNS and S3
+ * delivering for a topic or bucket) need the policy's Allow, as on AWS, where a topic cannot
+ * fill a queue whose policy does not let it.
+ */
+export function authorizeQueue(ctx: SqsContext, ref: QueueRef, policy: string | undefined): void {
+  const principal = requestPrincipal(ctx.identities, ctx.account, ctx.caller);
+  const action = sqsAction(ctx.operation);
+  const resource = arnOf(ref);
+  const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: globalConditionKeys(ctx.clock.now(), ctx.caller, principal) });
+  const ownAccount = principal.type === "aws" && principal.account === ref.account;
+  if (decision === "Allow" || (decision === "NotApplicable" && ownAccount)) return;
+  const who = principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous";
+  const fields = { principal: who, action: action.toLowerCase(), resource };
+  throw decision === "Deny" ? errors.AccessDeniedExplicitly(fields) : errors.AccessDenied(fields);
 }
 
 export function urlOf(ctx: SqsContext, ref: QueueRef): string {

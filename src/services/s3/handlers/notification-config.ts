@@ -18,15 +18,14 @@ export async function putBucketNotificationConfiguration(
   const config = normalizeNotificationConfiguration(input.NotificationConfiguration, () => randomUUID());
   if (!input.SkipDestinationValidation) {
     for (const rule of config.rules) await validateDestination(ctx, rule, bucket.name);
+    // S3 confirms each new destination with an s3:TestEvent message; one that may not receive
+    // it from this bucket (its policy, when policies are enforced) fails the configuration.
+    for (const rule of config.rules) await sendTestEvent(ctx, rule, bucket);
   }
   ctx.store.transaction(() => {
     const current = requireBucket(ctx, input.Bucket);
     ctx.store.setBucketField(current.name, "notifications", config.rules.length || config.eventBridge ? JSON.stringify(config) : null);
   });
-  // S3 confirms each new destination with an s3:TestEvent message.
-  if (!input.SkipDestinationValidation) {
-    for (const rule of config.rules) await sendTestEvent(ctx, rule, bucket.name);
-  }
   return {};
 }
 

@@ -1,9 +1,12 @@
 import type { GetQueueUrlInput, GetQueueUrlOutput } from "../../../generated/sqs.js";
 import { errors } from "../errors.js";
-import { urlOf, type SqsContext } from "../queues.js";
+import { enforcesPolicies } from "../../../auth/access.js";
+import { authorizeQueue, urlOf, type SqsContext } from "../queues.js";
 
 export function getQueueUrl(input: GetQueueUrlInput, ctx: SqsContext): GetQueueUrlOutput {
   const ref = { account: input.QueueOwnerAWSAccountId ?? ctx.account, region: ctx.region, name: input.QueueName };
-  if (ctx.store.getQueue(ref) === undefined) throw errors.QueueDoesNotExist();
+  const queue = ctx.store.getQueue(ref);
+  if (queue === undefined) throw errors.QueueDoesNotExist();
+  if (enforcesPolicies(ctx.config)) authorizeQueue(ctx, queue, queue.attributes["Policy"]);
   return { QueueUrl: urlOf(ctx, ref) };
 }

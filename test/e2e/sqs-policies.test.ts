@@ -1,0 +1,103 @@
+/**
+ * SQS queue policies with `--enforce-policies`: other accounts and anonymous callers need the
+ * queue policy's Allow, an explicit Deny refuses the owner too, and the services that fill
+ * queues (SNS for a topic, S3 for a bucket) are refused unless the policy lets them in, as on
+ * AWS. Account 111111111111 owns the queues; 222222222222 is another account.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const OWNER = "111111111111";
+const OTHER = "222222222222";
+
+describe("SQS with enforced policies", () => {
+  let nimbus: TestNimbus;
+  const clients: { destroy(): void }[] = [];
+  before(async () => {
+    nimbus = await startTestNimbus({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  });
+  after(async () => {
+    for (const client of clients) client.destroy();
+    await nimbus.close();
+  });
+  const sqs = (account: string): SQSClient => {
+    const client = new SQSClient({ ...nimbus.clientConfig({ accessKeyId: account }), maxAttempts: 1 });
+    clients.push(client);
+    return client;
+  };
+  const queue = async (): Promise<{ url: string; arn: string }> => {
+    const { QueueUrl = "" } = await sqs(OWNER).send(new CreateQueueCommand({ QueueName: uniqueName("policies") }));
+    const { Attributes } = await sqs(OWNER).send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    return { url: QueueUrl, arn: Attributes?.["QueueArn"] ?? "" };
+  };
+  const setPolicy = (url: string, statements: object[]) =>
+    sqs(OWNER).send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } }));
+  const bodies = async (url: string): Promise<string[]> => {
+    const { Messages = [] } = await sqs(OWNER).send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    return Messages.map((m) => m.Body ?? "");
+  };
+
+  test("another account needs the queue policy's Allow, for exactly the actions it allows", async () => {
+    const { url, arn } = await queue();
+    const refused = await failure(sqs(OTHER).send(new SendMessageCommand({ QueueUrl: url, MessageBody: "hello" })));
+    assert.equal(refused.name, "AccessDenied");
+    assert.equal(refused.$metadata.httpStatusCode, 403);
+    assert.equal(refused.message, `User: arn:aws:iam::${OTHER}:root is not authorized to perform: sqs:sendmessage on resource: ${arn} because no resource-based policy allows the sqs:sendmessage action`);
+
+    await setPolicy(url, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "sqs:SendMessage", Resource: arn }]);
+    await sqs(OTHER).send(new SendMessageCommand({ QueueUrl: url, MessageBody: "hello" }));
+    // A batch needs the single action.
+    const batch = await sqs(OTHER).send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "1", MessageBody: "second" }] }));
+    assert.equal(batch.Successful?.length, 1);
+    assert.equal((await failure(sqs(OTHER).send(new ReceiveMessageCommand({ QueueUrl: url })))).name, "AccessDenied");
+    assert.deepEqual((await bodies(url)).sort(), ["hello", "second"]);
+  });
+
+  test("an explicit Deny refuses the owner account too", async () => {
+    const { url, arn } = await queue();
+    await setPolicy(url, [{ Effect: "Deny", Principal: "*", Action: "sqs:PurgeQueue", Resource: arn }]);
+    const err = await failure(sqs(OWNER).send(new PurgeQueueCommand({ QueueUrl: url })));
+    assert.equal(err.name, "AccessDenied");
+    assert.equal(err.message, `User: arn:aws:iam::${OWNER}:root is not authorized to perform: sqs:purgequeue on resource: ${arn} with an explicit deny in a resource-based policy`);
+    await sqs(OWNER).send(new SendMessageCommand({ QueueUrl: url, MessageBody: "still allowed" }));
+  });
+
+  test("SNS fills a subscribed queue only when the queue policy lets the topic send", async () => {
+    const sns = new SNSClient({ ...nimbus.clientConfig({ accessKeyId: OWNER }), maxAttempts: 1 });
+    clients.push(sns);
+    const { url, arn } = await queue();
+    const { TopicArn = "" } = await sns.send(new CreateTopicCommand({ Name: uniqueName("policies") }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: arn, Attributes: { RawMessageDelivery: "true" } }));
+    await sns.send(new PublishCommand({ TopicArn, Message: "lost: the queue does not let SNS in" }));
+    assert.deepEqual(await bodies(url), []);
+
+    await setPolicy(url, [{ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnEquals: { "aws:SourceArn": TopicArn } } }]);
+    await sns.send(new PublishCommand({ TopicArn, Message: "delivered" }));
+    assert.deepEqual(await bodies(url), ["delivered"]);
+  });
+
+  test("S3 event notifications: a queue that does not let the bucket send fails the configuration", async () => {
+    const s3 = new S3Client({ ...nimbus.clientConfig({ accessKeyId: OWNER }), forcePathStyle: true, maxAttempts: 1 });
+    clients.push(s3);
+    const { url, arn } = await queue();
+    const bucket = uniqueName("policies");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const configure = () =>
+      s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn: arn, Events: ["s3:ObjectCreated:*"] }] } }));
+    const err = await failure(configure());
+    assert.equal(err.name, "InvalidArgument");
+    assert.equal(err.message, "Unable to validate the following destination configurations");
+    assert.equal(err["ArgumentName"], arn);
+    assert.equal(err["ArgumentValue"], "Permissions on the destination queue do not allow S3 to publish notifications from this bucket");
+
+    await setPolicy(url, [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:*:*:${bucket}` }, StringEquals: { "aws:SourceAccount": OWNER } } }]);
+    await configure();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "new.txt", Body: "x" }));
+    const events = (await bodies(url)).map((b) => JSON.parse(b) as { Event?: string; Records?: { eventName: string }[] });
+    assert.deepEqual(events.map((e) => e.Event ?? e.Records?.[0]?.eventName), ["s3:TestEvent", "ObjectCreated:Put"]);
+  });
+});
