@@ -16,7 +16,7 @@
  * Without enforcement each account only reaches its own buckets (requireBucket refuses the rest)
  * and unsigned requests act as the default account.
  */
-import { enforcesPolicies as enforced, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
+import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, type Grant } from "./acl.js";
 import { accountOwner, bucketOwnership, publicAccessBlock } from "./access.js";
@@ -129,10 +129,6 @@ function aclPermission(action: string): { on: "bucket" | "object"; permission: s
   }
 }
 
-export function enforcesPolicies(ctx: Pick<S3Context, "config">): boolean {
-  return enforced(ctx.config);
-}
-
 /** The caller as bucket policies and ACLs see it (auth/access.ts), with its account's canonical user id. */
 function callerOf(ctx: S3Context): RequestPrincipal {
   return requestPrincipal(ctx.identities, ctx.account, ctx.caller, canonicalUserId);
@@ -176,8 +172,9 @@ function aclGrants(ctx: S3Context, bucket: BucketRow, action: string, principal:
   });
 }
 
-/** Throws AccessDenied unless the caller may perform `action` on the bucket (or the object `key` in it). */
+/** Throws AccessDenied unless the caller may perform `action` on the bucket (or the object `key` in it); nothing when policies are not enforced. */
 export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key: string | undefined, input: AccessInput, principal = callerOf(ctx)): void {
+  if (!enforcesPolicies(ctx.config)) return;
   const policy = ctx.store.config<string>(bucket.name, "policy");
   const resource = key === undefined ? `arn:aws:s3:::${bucket.name}` : `arn:aws:s3:::${bucket.name}/${key}`;
   const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: conditionKeys(ctx, principal, input) });
@@ -195,7 +192,7 @@ export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key
  * checks each key as it deletes it (delete-object.ts).
  */
 export function authorizeOperation(operation: string, input: AccessInput, ctx: S3Context): void {
-  if (!enforcesPolicies(ctx) || operation === "DeleteObjects") return;
+  if (!enforcesPolicies(ctx.config) || operation === "DeleteObjects") return;
   if (operation === "ListBuckets" || operation === "CreateBucket") {
     // Both act on the caller's own account, which an anonymous caller does not have.
     if (callerOf(ctx).type === "anonymous") throw errors.AccessDenied();

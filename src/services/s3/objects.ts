@@ -3,7 +3,7 @@
  * read addresses (with S3's delete-marker answers), the content headers an object keeps, and
  * tag sets with their limits.
  */
-import { enforcesPolicies } from "./authorization.js";
+import { enforcesPolicies } from "../../auth/access.js";
 import type { AwsError } from "../../core/errors.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
 import { encryptionOutput, parseEncryption } from "./encryption.js";
@@ -16,7 +16,7 @@ export function requireBucket(ctx: S3Context, name: string): BucketRow {
   const bucket = ctx.store.bucket(name);
   if (!bucket) throw noSuchBucket(name);
   // Enforced policies decided before the handler ran (authorization.ts); otherwise an account only reaches its own buckets.
-  if (bucket.account_id !== ctx.account && !enforcesPolicies(ctx)) throw errors.AccessDenied();
+  if (bucket.account_id !== ctx.account && !enforcesPolicies(ctx.config)) throw errors.AccessDenied();
   return bucket;
 }
 

@@ -8,7 +8,7 @@
  * Public-read is not checked: Nimbus serves unsigned requests as the default account, as its
  * REST endpoint does.
  */
-import { authorize, enforcesPolicies } from "./authorization.js";
+import { authorize } from "./authorization.js";
 import { AwsError } from "../../core/errors.js";
 import type { HttpRoute, HttpRouteContext } from "../../core/service.js";
 import { hostId } from "../../protocol/codec.js";
@@ -254,13 +254,11 @@ export async function serveWebsite(req: WireRequest, ctx: HttpRouteContext<S3Sto
   const suffix = config.IndexDocument?.Suffix;
   const key = documentKey(requestedKey, suffix);
   // Website endpoints are anonymous: with policies enforced, the bucket must be readable by anyone.
-  if (enforcesPolicies(ctx)) {
-    try {
-      authorize(ctx, bucket, "s3:GetObject", key, {});
-    } catch (err) {
-      if (!(err instanceof AwsError)) throw err;
-      return failure(req, ctx, config, bucket.name, requestedKey, pageFromAwsError(err), request);
-    }
+  try {
+    authorize(ctx, bucket, "s3:GetObject", key, {});
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    return failure(req, ctx, config, bucket.name, requestedKey, pageFromAwsError(err), request);
   }
   const row = currentObject(ctx.store, bucket.name, key);
   if (!row) {

@@ -31,7 +31,7 @@ export function refFromUrl(ctx: SqsContext, queueUrl: string): QueueRef {
 export function resolveQueue(ctx: SqsContext, queueUrl: string): Queue {
   const queue = ctx.store.getQueue(refFromUrl(ctx, queueUrl));
   if (queue === undefined) throw errors.QueueDoesNotExist();
-  if (enforcesPolicies(ctx.config)) authorizeQueue(ctx, queue, queue.attributes["Policy"]);
+  authorizeQueue(ctx, queue);
   return queue;
 }
 
@@ -46,12 +46,14 @@ function sqsAction(operation: string): string {
  * delivering for a topic or bucket) need the policy's Allow, as on AWS, where a topic cannot
  * fill a queue whose policy does not let it.
  */
-export function authorizeQueue(ctx: SqsContext, ref: QueueRef, policy: string | undefined): void {
+export function authorizeQueue(ctx: SqsContext, queue: Queue): void {
+  if (!enforcesPolicies(ctx.config)) return;
+  const policy = queue.attributes["Policy"];
   const principal = requestPrincipal(ctx.identities, ctx.account, ctx.caller);
   const action = sqsAction(ctx.operation);
-  const resource = arnOf(ref);
+  const resource = arnOf(queue);
   const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: globalConditionKeys(ctx.clock.now(), ctx.caller, principal) });
-  const ownAccount = principal.type === "aws" && principal.account === ref.account;
+  const ownAccount = principal.type === "aws" && principal.account === queue.account;
   if (decision === "Allow" || (decision === "NotApplicable" && ownAccount)) return;
   const who = principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous";
   const fields = { principal: who, action: action.toLowerCase(), resource };

@@ -1,4 +1,4 @@
-import { authorize, enforcesPolicies, s3Action } from "../authorization.js";
+import { authorize, s3Action } from "../authorization.js";
 import type { DeleteObjectInput, DeleteObjectOutput, DeleteObjectsInput, DeleteObjectsOutput } from "../../../generated/s3.js";
 import { AwsError } from "../../../core/errors.js";
 import { evaluateDeleteCondition } from "../domain/conditions.js";
@@ -65,7 +65,7 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
     for (const object of objects) {
       try {
         // Each key is authorized on its own: a refused one is an AccessDenied entry among the results.
-        if (enforcesPolicies(ctx)) authorize(ctx, bucket, s3Action("DeleteObject", object), object.Key, object);
+        authorize(ctx, bucket, s3Action("DeleteObject", object), object.Key, object);
         const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true, object.ETag));
         deleted.push({
           Key: object.Key,

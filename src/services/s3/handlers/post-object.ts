@@ -11,7 +11,7 @@
 import { Readable } from "node:stream";
 import { XMLParser } from "fast-xml-parser";
 import { signingSecret } from "../../../auth/enforcement.js";
-import { authorize, enforcesPolicies } from "../authorization.js";
+import { authorize } from "../authorization.js";
 import { invalidSessionToken } from "../../../auth/sigv4-errors.js";
 import { AwsError } from "../../../core/errors.js";
 import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
@@ -194,7 +194,7 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
   const key = keyField.split("${filename}").join(file.filename ?? "");
   // The form acts as its policy's signer, or anonymously without a policy.
   const putCtx = { ...{}, ...ctx, account, operation: "PostObject", caller: { ...{}, ...ctx.caller, accessKeyId } };
-  if (enforcesPolicies(ctx)) authorize(putCtx, bucket, "s3:PutObject", key, putInput(bucketName, key, fields));
+  authorize(putCtx, bucket, "s3:PutObject", key, putInput(bucketName, key, fields));
   const body = Readable.from(sized(reader.body(), range), { objectMode: false });
   let out;
   try {
