@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
  * and tests can run in parallel.
  */
 import { randomUUID } from "node:crypto";
+import { request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,4 +144,17 @@ export function jsonService(
     assert.equal(r.body["message"], message);
   }
   return { call, ok, fails };
+}
+
+/** A plain HTTP request to the test Nimbus (unsigned, or signed by the test itself): status and body text. */
+export function httpRequest(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }

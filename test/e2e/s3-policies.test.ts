@@ -6,7 +6,6 @@
  * anonymous.
  */
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { describe, test } from "node:test";
 import {
   CopyObjectCommand,
@@ -24,23 +23,13 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { failure, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, httpRequest, uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
-function unsigned(nimbus: TestNimbus, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: nimbus.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const unsigned = (nimbus: TestNimbus, method: string, path: string, headers: Record<string, string> = {}, body?: string) => httpRequest(nimbus.port, method, path, headers, body);
 
 describe("S3 with enforced policies", () => {
   let nimbus: TestNimbus;

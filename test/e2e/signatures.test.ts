@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { CreateFunctionUrlConfigCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -17,7 +16,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { Hash } from "@smithy/hash-node";
 import { NodeHttp2Handler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, httpRequest as send, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { createNodeFunction } from "./lambda-helpers.js";
 
 const ROOT = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "test" };
@@ -26,22 +25,7 @@ const S3_MISMATCH = "The request signature we calculated does not match the sign
 const MISMATCH = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 
-interface RawReply {
-  readonly status: number;
-  readonly text: string;
-}
-
-function send(port: number, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+type RawReply = Awaited<ReturnType<typeof send>>;
 
 describe("signature enforcement", () => {
   let nimbus: TestNimbus;
