@@ -6,7 +6,7 @@
  */
 import type { Caller, NimbusConfig } from "../core/service.js";
 import type { Identities } from "./credentials.js";
-import type { RequestPrincipal } from "./policy.js";
+import { evaluatePolicy, type RequestPrincipal } from "./policy.js";
 
 export function enforcesPolicies(config: NimbusConfig): boolean {
   return config.auth?.enforcePolicies === true;
@@ -48,4 +48,30 @@ export function globalConditionKeys(now: number, caller: Caller, principal: Requ
     "aws:epochtime": String(Math.floor(now / 1000)),
     "aws:useragent": caller.userAgent,
   };
+}
+
+/** What a refused request is told: who asked, and whether a Deny said no or no Allow said yes. */
+export interface Refusal {
+  /** The caller's ARN, a service principal's name, or `anonymous`. */
+  readonly principal: string;
+  readonly explicit: boolean;
+}
+
+/**
+ * A resource's policy deciding a request, as SQS queue and SNS topic policies do: the
+ * resource's own account may do anything the policy does not explicitly deny; other accounts,
+ * anonymous callers and services (SNS delivering for a topic, S3 for a bucket) need its Allow.
+ * Undefined when the request may go on.
+ */
+export function resourcePolicyRefusal(
+  request: { readonly identities: Identities; readonly account: string; readonly caller: Caller; readonly now: number },
+  resource: { readonly arn: string; readonly account: string; readonly policy: string | undefined },
+  action: string,
+): Refusal | undefined {
+  const principal = requestPrincipal(request.identities, request.account, request.caller);
+  const conditions = globalConditionKeys(request.now, request.caller, principal);
+  const decision = resource.policy === undefined ? "NotApplicable" : evaluatePolicy(resource.policy, { principal, action, resource: resource.arn, conditions });
+  const ownAccount = principal.type === "aws" && principal.account === resource.account;
+  if (decision === "Allow" || (decision === "NotApplicable" && ownAccount)) return undefined;
+  return { principal: principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous", explicit: decision === "Deny" };
 }

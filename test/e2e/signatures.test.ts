@@ -264,6 +264,10 @@ describe("signature enforcement", () => {
     // STS's web-identity operations are called unsigned on AWS: not refused for that.
     const webIdentity = await fetch(nimbus.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=s&WebIdentityToken=t" });
     assert.notEqual(webIdentity.status, 403);
+    // Nor are SNS's SubscribeURL and UnsubscribeURL, which endpoints follow unsigned: the token is the authority.
+    const confirm = await fetch(`${nimbus.url}/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:none&Token=t`);
+    assert.equal(confirm.status, 404);
+    assert.match(await confirm.text(), /<Code>NotFound<\/Code>/);
   });
 
   test("STS session credentials: signed with their own secret, and only with their session token", async () => {

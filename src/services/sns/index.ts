@@ -45,6 +45,8 @@ const DEDUP_SWEEP_MS = 5 * 60_000;
 
 export default defineService<SnsOperations, SnsStore>({
   createStore: (env) => new SnsStore(env.state, env.logger),
+  // The SubscribeURL and UnsubscribeURL in SNS's messages are followed unsigned: their token or ARN is the authority.
+  unsignedOperations: ["ConfirmSubscription", "Unsubscribe"],
   start(env, store) {
     const stopSweep = env.scheduler.every(DEDUP_SWEEP_MS, () => void store.pruneDedup(env.clock.now()), "sns:dedup-sweep");
     // HTTP/S retries a previous run left pending (a persistent data dir) go on where they were.

@@ -1,4 +1,5 @@
 /** Topic and subscription ARNs, lookups, and the attribute views SNS answers with. */
+import { enforcesPolicies, resourcePolicyRefusal } from "../../auth/access.js";
 import { parseArn } from "../../core/arn.js";
 import type { HandlerContext } from "../../core/service.js";
 import { errors, invalidParameter } from "./errors.js";
@@ -26,7 +27,29 @@ export function parseTopicArn(arn: string, parameter = "TopicArn"): TopicRef {
 export function resolveTopic(ctx: SnsContext, arn: string, parameter = "TopicArn"): Topic {
   const topic = ctx.store.getTopic(parseTopicArn(arn, parameter));
   if (topic === undefined) throw errors.TopicNotFound();
+  authorizeTopic(ctx, topic);
   return topic;
+}
+
+/** The topic policy's action for an operation: SNS:Publish for Publish and PublishBatch. */
+function snsAction(operation: string): string {
+  return `SNS:${operation === "PublishBatch" ? "Publish" : operation}`;
+}
+
+/**
+ * With policies enforced (auth/access.ts): the topic's account may do what its policy does not
+ * explicitly deny; other accounts and services (S3 publishing for a bucket) need its Allow. The
+ * default policy allows the owner account only (its AWS:SourceOwner condition).
+ */
+function authorizeTopic(ctx: SnsContext, topic: Topic): void {
+  // A confirmation's token is its authority: endpoints confirm with an unsigned GET of the SubscribeURL.
+  if (!enforcesPolicies(ctx.config) || ctx.operation === "ConfirmSubscription") return;
+  const action = snsAction(ctx.operation);
+  const resource = topicArn(topic);
+  const refusal = resourcePolicyRefusal({ ...{}, ...ctx, now: ctx.clock.now() }, { arn: resource, account: topic.account, policy: topic.attributes["Policy"] }, action);
+  if (refusal === undefined) return;
+  const fields = { principal: refusal.principal, action, resource };
+  throw refusal.explicit ? errors.AuthorizationErrorExplicitly(fields) : errors.AuthorizationError(fields);
 }
 
 export function resolveSubscription(ctx: SnsContext, arn: string): Subscription {

@@ -1,6 +1,5 @@
 /** Finding a queue from what a request names (URL, name, ARN) and naming it back. */
-import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
-import { evaluatePolicy } from "../../auth/policy.js";
+import { enforcesPolicies, resourcePolicyRefusal } from "../../auth/access.js";
 import type { HandlerContext } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { QueueLookup } from "./domain/attributes.js";
@@ -48,16 +47,12 @@ function sqsAction(operation: string): string {
  */
 export function authorizeQueue(ctx: SqsContext, queue: Queue): void {
   if (!enforcesPolicies(ctx.config)) return;
-  const policy = queue.attributes["Policy"];
-  const principal = requestPrincipal(ctx.identities, ctx.account, ctx.caller);
   const action = sqsAction(ctx.operation);
   const resource = arnOf(queue);
-  const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: globalConditionKeys(ctx.clock.now(), ctx.caller, principal) });
-  const ownAccount = principal.type === "aws" && principal.account === queue.account;
-  if (decision === "Allow" || (decision === "NotApplicable" && ownAccount)) return;
-  const who = principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous";
-  const fields = { principal: who, action: action.toLowerCase(), resource };
-  throw decision === "Deny" ? errors.AccessDeniedExplicitly(fields) : errors.AccessDenied(fields);
+  const refusal = resourcePolicyRefusal({ ...{}, ...ctx, now: ctx.clock.now() }, { arn: resource, account: queue.account, policy: queue.attributes["Policy"] }, action);
+  if (refusal === undefined) return;
+  const fields = { principal: refusal.principal, action: action.toLowerCase(), resource };
+  throw refusal.explicit ? errors.AccessDeniedExplicitly(fields) : errors.AccessDenied(fields);
 }
 
 export function urlOf(ctx: SqsContext, ref: QueueRef): string {

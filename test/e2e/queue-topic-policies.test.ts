@@ -1,20 +1,21 @@
 /**
- * SQS queue policies with `--enforce-policies`: other accounts and anonymous callers need the
- * queue policy's Allow, an explicit Deny refuses the owner too, and the services that fill
- * queues (SNS for a topic, S3 for a bucket) are refused unless the policy lets them in, as on
- * AWS. Account 111111111111 owns the queues; 222222222222 is another account.
+ * SQS queue and SNS topic policies with `--enforce-policies`: other accounts and anonymous
+ * callers need the policy's Allow, an explicit Deny refuses the owner too, and the services that
+ * fill queues and topics (SNS for a topic, S3 for a bucket) are refused unless the policy lets
+ * them in, as on AWS. Account 111111111111 owns the queues and topics; 222222222222 is another
+ * account.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { AddPermissionCommand, CreateTopicCommand, PublishCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
-describe("SQS with enforced policies", () => {
+describe("SQS and SNS with enforced policies", () => {
   let nimbus: TestNimbus;
   const clients: { destroy(): void }[] = [];
   before(async () => {
@@ -33,6 +34,11 @@ describe("SQS with enforced policies", () => {
     const { QueueUrl = "" } = await sqs(OWNER).send(new CreateQueueCommand({ QueueName: uniqueName("policies") }));
     const { Attributes } = await sqs(OWNER).send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
     return { url: QueueUrl, arn: Attributes?.["QueueArn"] ?? "" };
+  };
+  const sns = (account: string): SNSClient => {
+    const client = new SNSClient({ ...nimbus.clientConfig({ accessKeyId: account }), maxAttempts: 1 });
+    clients.push(client);
+    return client;
   };
   const setPolicy = (url: string, statements: object[]) =>
     sqs(OWNER).send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } }));
@@ -67,16 +73,14 @@ describe("SQS with enforced policies", () => {
   });
 
   test("SNS fills a subscribed queue only when the queue policy lets the topic send", async () => {
-    const sns = new SNSClient({ ...nimbus.clientConfig({ accessKeyId: OWNER }), maxAttempts: 1 });
-    clients.push(sns);
     const { url, arn } = await queue();
-    const { TopicArn = "" } = await sns.send(new CreateTopicCommand({ Name: uniqueName("policies") }));
-    await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: arn, Attributes: { RawMessageDelivery: "true" } }));
-    await sns.send(new PublishCommand({ TopicArn, Message: "lost: the queue does not let SNS in" }));
+    const { TopicArn = "" } = await sns(OWNER).send(new CreateTopicCommand({ Name: uniqueName("policies") }));
+    await sns(OWNER).send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: arn, Attributes: { RawMessageDelivery: "true" } }));
+    await sns(OWNER).send(new PublishCommand({ TopicArn, Message: "lost: the queue does not let SNS in" }));
     assert.deepEqual(await bodies(url), []);
 
     await setPolicy(url, [{ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnEquals: { "aws:SourceArn": TopicArn } } }]);
-    await sns.send(new PublishCommand({ TopicArn, Message: "delivered" }));
+    await sns(OWNER).send(new PublishCommand({ TopicArn, Message: "delivered" }));
     assert.deepEqual(await bodies(url), ["delivered"]);
   });
 
@@ -99,5 +103,34 @@ describe("SQS with enforced policies", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "new.txt", Body: "x" }));
     const events = (await bodies(url)).map((b) => JSON.parse(b) as { Event?: string; Records?: { eventName: string }[] });
     assert.deepEqual(events.map((e) => e.Event ?? e.Records?.[0]?.eventName), ["s3:TestEvent", "ObjectCreated:Put"]);
+  });
+
+  test("a topic's default policy admits its own account only; AddPermission lets another account publish", async () => {
+    const { TopicArn = "" } = await sns(OWNER).send(new CreateTopicCommand({ Name: uniqueName("policies") }));
+    const refused = await failure(sns(OTHER).send(new PublishCommand({ TopicArn, Message: "hi" })));
+    assert.equal(refused.name, "AuthorizationErrorException");
+    assert.equal(refused.$metadata.httpStatusCode, 403);
+    assert.equal(refused.message, `User: arn:aws:iam::${OTHER}:root is not authorized to perform: SNS:Publish on resource: ${TopicArn} because no resource-based policy allows the SNS:Publish action`);
+    await sns(OWNER).send(new AddPermissionCommand({ TopicArn, Label: "other-publishes", AWSAccountId: [OTHER], ActionName: ["Publish"] }));
+    assert.ok((await sns(OTHER).send(new PublishCommand({ TopicArn, Message: "hi" }))).MessageId);
+    assert.equal((await failure(sns(OTHER).send(new SubscribeCommand({ TopicArn, Protocol: "email", Endpoint: "a@example.com" })))).name, "AuthorizationErrorException");
+  });
+
+  test("S3 event notifications to a topic need the topic policy to let the bucket publish", async () => {
+    const s3 = new S3Client({ ...nimbus.clientConfig({ accessKeyId: OWNER }), forcePathStyle: true, maxAttempts: 1 });
+    clients.push(s3);
+    const { TopicArn = "" } = await sns(OWNER).send(new CreateTopicCommand({ Name: uniqueName("policies") }));
+    const bucket = uniqueName("policies");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const configure = () => s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { TopicConfigurations: [{ TopicArn, Events: ["s3:ObjectCreated:*"] }] } }));
+    const err = await failure(configure());
+    assert.equal(err.name, "InvalidArgument");
+    assert.equal(err["ArgumentValue"], "Permissions on the destination topic do not allow S3 to publish notifications from this bucket");
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "SNS:Publish", Resource: TopicArn, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:*:*:${bucket}` } } }],
+    };
+    await sns(OWNER).send(new SetTopicAttributesCommand({ TopicArn, AttributeName: "Policy", AttributeValue: JSON.stringify(policy) }));
+    await configure();
   });
 });
