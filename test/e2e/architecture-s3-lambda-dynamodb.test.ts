@@ -1,7 +1,10 @@
 /**
  * The study guide's serverless pattern end to end: an object uploaded to S3 triggers a Lambda
  * function (a real Node.js process) through an event notification, and the function writes
- * to DynamoDB with the AWS SDK, reaching Nimbus through AWS_ENDPOINT_URL.
+ * to DynamoDB with the AWS SDK, reaching Nimbus through AWS_ENDPOINT_URL. It runs twice: as
+ * Nimbus starts by default, and with signatures and policies enforced, where S3 may invoke the
+ * function only once its policy allows it (AddPermission), and the function's own calls are
+ * signed with its execution role's session credentials.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -9,7 +12,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/cli
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const HANDLER = `
 const { DynamoDBClient, PutItemCommand } = require("@aws-sdk/client-dynamodb");
@@ -29,10 +32,13 @@ exports.handler = async (event) => {
   return { written: event.Records.length };
 };`;
 
-describe("S3 upload → Lambda → DynamoDB", () => {
+const ENFORCED = { enforceSignatures: true, enforcePolicies: true, rootSecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+
+for (const enforced of [false, true]) describe(`S3 upload → Lambda → DynamoDB${enforced ? ", signatures and policies enforced" : ""}`, () => {
   let nimbus: TestNimbus;
   before(async () => {
-    nimbus = await startTestNimbus();
+    // Verified signatures need the server's clock at the real time the SDKs sign with.
+    nimbus = await startTestNimbus(enforced ? { startTime: Date.now(), auth: ENFORCED } : {});
   });
   after(() => nimbus.close());
 
@@ -57,14 +63,22 @@ describe("S3 upload → Lambda → DynamoDB", () => {
         Code: { ZipFile: await makeZip({ "index.js": HANDLER }) },
       }),
     );
-    await lambda.send(new AddPermissionCommand({ FunctionName: fn, StatementId: "s3", Action: "lambda:InvokeFunction", Principal: "s3.amazonaws.com", SourceArn: `arn:aws:s3:::${bucket}` }));
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: bucket,
-        NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: created.FunctionArn, Events: ["s3:ObjectCreated:*"], Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "photos/" }] } } }] },
-      }),
-    );
+    const notify = () =>
+      s3.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: bucket,
+          NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: created.FunctionArn, Events: ["s3:ObjectCreated:*"], Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "photos/" }] } } }] },
+        }),
+      );
+    if (enforced) {
+      // Without the function's permission S3 may not invoke it, and says so as it does on AWS.
+      const refused = await failure(notify());
+      assert.equal(refused.name, "InvalidArgument");
+      assert.equal(refused["ArgumentValue"], `Not authorized to invoke function [${created.FunctionArn}]`);
+    }
+    await lambda.send(new AddPermissionCommand({ FunctionName: fn, StatementId: "s3", Action: "lambda:InvokeFunction", Principal: "s3.amazonaws.com", SourceArn: `arn:aws:s3:::${bucket}` }));
+    await notify();
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "photos/red flower.jpg", Body: "x".repeat(1234) }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other/skip.txt", Body: "not under the prefix" }));
 

@@ -88,7 +88,7 @@ export function notificationRules(bucket: BucketRow): NormalizedNotificationConf
   return bucket.notifications ? (JSON.parse(bucket.notifications) as NormalizedNotificationConfiguration) : { rules: [], eventBridge: false };
 }
 
-/** Sends an event to a destination. Queues and topics receive it from s3.amazonaws.com for the bucket, which their policies must allow when policies are enforced. */
+/** Sends an event to a destination, as s3.amazonaws.com for the bucket, which the queue's, topic's or function's policy must allow when policies are enforced. */
 async function deliver(invoke: Invoke, rule: NotificationRule, body: string, bucket: Pick<BucketRow, "name" | "account_id">): Promise<void> {
   const arn = parseArn(rule.destinationArn);
   if (!arn) throw new Error(`bad destination ARN ${rule.destinationArn}`);
@@ -104,7 +104,7 @@ async function deliver(invoke: Invoke, rule: NotificationRule, body: string, buc
       await invoke("sns", "Publish", { TopicArn: rule.destinationArn, Message: body, Subject: "Amazon S3 Notification" }, scope, s3);
       return;
     case "LambdaFunction":
-      await invoke("lambda", "Invoke", { FunctionName: rule.destinationArn, InvocationType: "Event", Payload: Buffer.from(body) }, scope);
+      await invoke("lambda", "Invoke", { FunctionName: rule.destinationArn, InvocationType: "Event", Payload: Buffer.from(body) }, scope, s3);
       return;
   }
 }
@@ -134,15 +134,19 @@ export async function validateDestination(ctx: S3Context, rule: NotificationRule
   }
 }
 
-/** The s3:TestEvent a new destination gets; a queue or topic that refuses it (its policy) fails the configuration, in S3's words. */
+/** The s3:TestEvent a new destination gets; one that refuses it (its policy) fails the configuration, in S3's words. */
 export async function sendTestEvent(ctx: S3Context, rule: NotificationRule, bucket: BucketRow): Promise<void> {
   const body = JSON.stringify(buildTestEvent({ bucket: bucket.name, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
   try {
     await deliver(ctx.invoke, rule, body, bucket);
   } catch (err) {
-    if (err instanceof AwsError && err.status === 403 && rule.destinationType !== "LambdaFunction") {
-      const kind = rule.destinationType === "Queue" ? "queue" : "topic";
-      throw destinationValidationError(rule.destinationArn, `Permissions on the destination ${kind} do not allow S3 to publish notifications from this bucket`);
+    if (err instanceof AwsError && err.status === 403) {
+      throw destinationValidationError(
+        rule.destinationArn,
+        rule.destinationType === "LambdaFunction"
+          ? `Not authorized to invoke function [${rule.destinationArn}]`
+          : `Permissions on the destination ${rule.destinationType === "Queue" ? "queue" : "topic"} do not allow S3 to publish notifications from this bucket`,
+      );
     }
     throw err;
   }

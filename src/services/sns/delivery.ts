@@ -113,7 +113,9 @@ async function deliverToLambda(ctx: SnsContext, sub: Subscription, notification:
   const arn = parseArn(sub.endpoint);
   if (arn === undefined) throw new Error(`not a Lambda ARN: ${sub.endpoint}`);
   const payload = Buffer.from(JSON.stringify(lambdaEvent(notification)), "utf8");
-  await ctx.invoke("lambda", "Invoke", { FunctionName: sub.endpoint, InvocationType: "Event", Payload: payload }, { account: arn.account, region: arn.region });
+  // As sns.amazonaws.com for the topic: the function's policy must allow it when policies are enforced.
+  const sns = { service: "sns.amazonaws.com", sourceArn: notification.topicArn, sourceAccount: parseArn(notification.topicArn)?.account ?? arn.account };
+  await ctx.invoke("lambda", "Invoke", { FunctionName: sub.endpoint, InvocationType: "Event", Payload: payload }, { account: arn.account, region: arn.region }, sns);
 }
 
 function signerFor(ctx: SnsContext, topic: Topic): EnvelopeSigner {

@@ -8,7 +8,8 @@ import type {
 } from "../../../generated/lambda.js";
 import { AwsError } from "../../../core/errors.js";
 import { toBuffer } from "../domain/code.js";
-import { resolveFunction } from "../domain/functions.js";
+import { enforcesPolicies, resourcePolicyRefusal } from "../../../auth/access.js";
+import { resolveFunction, type ResolvedFunction } from "../domain/functions.js";
 import { enqueueAsync, logTail, runFunction } from "../domain/invoker.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
@@ -40,6 +41,22 @@ function decodeClientContext(value: string | undefined): string | undefined {
   return text;
 }
 
+/**
+ * With policies enforced (auth/access.ts): the services that invoke functions (S3 and SNS, for a
+ * bucket or topic) need the function policy's Allow (AddPermission), as on AWS; the function's
+ * own account needs none (identity policies are not evaluated). The policy of the qualifier
+ * invoked decides: an alias's own, or the function's for an unqualified call.
+ */
+function authorizeInvoke(ctx: LambdaContext, target: ResolvedFunction): void {
+  if (!enforcesPolicies(ctx.config)) return;
+  const policy = ctx.store.getPolicy(ctx, target.fn.name, target.qualifier ?? "");
+  const document = policy === undefined ? undefined : JSON.stringify({ Version: "2012-10-17", Statement: policy.statements });
+  const refusal = resourcePolicyRefusal({ ...{}, ...ctx, now: ctx.clock.now() }, { arn: target.invokedArn, account: ctx.account, policy: document }, "lambda:InvokeFunction");
+  if (refusal === undefined) return;
+  const fields = { principal: refusal.principal, resource: target.invokedArn };
+  throw refusal.explicit ? errors.InvokeDeniedExplicitly(fields) : errors.InvokeDenied(fields);
+}
+
 export async function invoke(input: InvokeInput, ctx: LambdaContext): Promise<InvokeOutput> {
   const type = input.InvocationType ?? "RequestResponse";
   check(oneOf("invocationType", type, ["Event", "RequestResponse", "DryRun"]), oneOf("logType", input.LogType, ["None", "Tail"]));
@@ -49,6 +66,7 @@ export async function invoke(input: InvokeInput, ctx: LambdaContext): Promise<In
   checkJson(raw);
   const clientContext = decodeClientContext(input.ClientContext);
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier);
+  authorizeInvoke(ctx, target);
   const payload = raw.length ? raw : Buffer.from("{}");
   const options = { requestId: ctx.requestId, ...(clientContext ? { clientContext } : {}) };
   // Lambda answers Event and DryRun with the status code alone: no X-Amz-Executed-Version, so
@@ -99,6 +117,7 @@ export async function invokeWithResponseStream(input: InvokeWithResponseStreamIn
   checkJson(raw);
   const clientContext = decodeClientContext(input.ClientContext);
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, input.Qualifier);
+  authorizeInvoke(ctx, target);
   if (type === "DryRun") return { StatusCode: 204, ExecutedVersion: target.version.config.version };
   const result = await runFunction(ctx.store, ctx, target, raw.length ? raw : Buffer.from("{}"), {
     requestId: ctx.requestId,
