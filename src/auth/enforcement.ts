@@ -14,8 +14,9 @@
  *   when the body is buffered, in S3's ingest when it streams, chunk by chunk for signed
  *   aws-chunked bodies);
  * - **unsigned requests** are refused (MissingAuthenticationToken), except by S3, whose anonymous
- *   requests bucket policies and ACLs decide (not evaluated yet), and for the operations AWS
- *   serves unsigned (STS AssumeRoleWithWebIdentity...), which a service declares.
+ *   requests bucket policies and ACLs decide (with `--enforce-policies`, s3/authorization.ts), and
+ *   for the operations AWS serves unsigned (STS AssumeRoleWithWebIdentity, SNS ConfirmSubscription
+ *   and Unsubscribe), which a service declares.
  *
  * Legacy SigV2 requests (S3 clients still send them) are not verified.
  */
@@ -35,7 +36,7 @@ import {
 
 export interface AuthConfig {
   readonly enforceSignatures: boolean;
-  /** Resource policies decide cross-account and anonymous requests (S3 bucket policies and ACLs: s3/authorization.ts). */
+  /** Resource policies decide who may act (`--enforce-policies`): S3 bucket policies and ACLs, SQS queue, SNS topic and Lambda function policies (auth/access.ts). */
   readonly enforcePolicies: boolean;
   /** The secret of every access key Nimbus did not issue (each acts as its account's root user). */
   readonly rootSecretAccessKey: string;

@@ -3,6 +3,7 @@
  * README carries the same table (`nimbus --help` prints it).
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_ROOT_SECRET_ACCESS_KEY } from "../auth/enforcement.js";
 import { resolve } from "node:path";
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startNimbus, type NimbusOptions } from "../server/server.js";
 import { LOG_LEVELS, type LogLevel } from "../server/logger.js";
@@ -28,7 +29,7 @@ export const FLAGS: readonly Flag[] = [
   // Nimbus's caps, not AWS's: every Lambda environment is a process here (a Node.js one ~45 MB).
   { name: "enforce-signatures", env: "NIMBUS_ENFORCE_SIGNATURES", type: "boolean", default: "false", help: "Verify every request's SigV4 signature, time and session token as AWS does, and refuse unsigned requests to services other than S3. Keys Nimbus issued (STS) are checked with their own secret, every other access key with --root-secret-access-key." },
   { name: "enforce-policies", env: "NIMBUS_ENFORCE_POLICIES", type: "boolean", default: "false", help: "Let resource policies decide who may do what, as AWS does: S3 bucket policies (with ACLs and Block Public Access), SQS queue, SNS topic and Lambda function policies admit other accounts, anonymous (unsigned) callers and services (SNS, S3 notifications), and an explicit Deny refuses anyone. Off, each account reaches only its own buckets and unsigned requests act as the default account." },
-  { name: "root-secret-access-key", env: "NIMBUS_ROOT_SECRET_ACCESS_KEY", type: "string", default: "test", help: "With --enforce-signatures: the secret access key of every access key Nimbus did not issue (each acts as the root user of its account)." },
+  { name: "root-secret-access-key", env: "NIMBUS_ROOT_SECRET_ACCESS_KEY", type: "string", default: DEFAULT_ROOT_SECRET_ACCESS_KEY, help: "With --enforce-signatures: the secret access key of every access key Nimbus did not issue (each acts as the root user of its account)." },
   { name: "lambda-max-environments", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS), help: "Lambda execution environments (each a process) in all; past it, starting one first ends the least recently used idle one (busy ones keep running). A Nimbus cap; AWS has none." },
   { name: "lambda-max-environments-per-function", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION), help: "Concurrent Lambda execution environments per function version; invocations past it wait for one (a warning is logged), where AWS would start more. Reserved concurrency, where set, is used instead. A Nimbus cap; AWS has none." },
   { name: "lambda-account-concurrency", env: "NIMBUS_LAMBDA_ACCOUNT_CONCURRENCY", type: "string", default: String(DEFAULT_ACCOUNT_CONCURRENCY), help: "Lambda concurrent executions per account and region (AWS's default quota); past it, invocations are throttled with 429 TooManyRequestsException." },

@@ -100,7 +100,7 @@ export class Dispatcher {
       const auth = this.deps.config.auth;
       const signature = auth?.enforceSignatures ? await this.authenticate(req, svc, op.name, scope, auth) : undefined;
       await this.bufferUnlessStreaming(req, svc, op);
-      // A streamed S3 body is checked against its declared digest as it is stored (s3/ingest.ts).
+      // A buffered S3 body must be what its signed x-amz-content-sha256 says; a streamed one is checked as it is stored (s3/ingest.ts).
       if (signature?.bodySha256 !== undefined && req.body) {
         const computed = sha256Hex(req.body);
         if (computed !== signature.bodySha256) throw contentSha256Mismatch(signature.bodySha256, computed);

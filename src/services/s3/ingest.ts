@@ -10,9 +10,10 @@
  * UploadPart. The decoder reads the framing x-amz-content-sha256 names (the most general one,
  * signed chunks with trailers, when it names none, as the Java SDK's UNSIGNED-PAYLOAD with
  * Content-Encoding aws-chunked does), holds the trailers to x-amz-trailer and the decoded data
- * to x-amz-decoded-content-length (S3's IncompleteBody when they differ). Chunk signatures are
- * not verified here (that is the auth layer's job) and the 8 KiB minimum chunk size is not
- * enforced.
+ * to x-amz-decoded-content-length (S3's IncompleteBody when they differ). When signatures are
+ * enforced (auth/enforcement.ts), signed chunks are checked against their signature chain and a
+ * plain body against the hex x-amz-content-sha256 it was signed with; otherwise neither is. The
+ * 8 KiB minimum chunk size is not enforced.
  */
 import { createHash, type Hash } from "node:crypto";
 import { PassThrough, Readable, type Transform } from "node:stream";

@@ -1,6 +1,6 @@
 /**
- * Topic access policies are recorded, not enforced (Nimbus has no IAM evaluation yet), but
- * SetTopicAttributes / CreateTopic refuse what AWS refuses: a document that is not a policy
+ * Topic access policies are recorded, and decide requests when policies are enforced (topics.ts
+ * authorizeTopic). SetTopicAttributes / CreateTopic refuse what AWS refuses: a document that is not a policy
  * ("Policy Error: null", AWS's words for any malformed document) and actions outside the
  * topic's scope ("Policy statement action out of service scope!", e.g. kms:* or SNS:CreateTopic).
  */
