@@ -142,6 +142,22 @@ describe("S3 with enforced policies", () => {
     assert.equal(await (await other().send(new GetObjectCommand({ Bucket: target, Key: "copy.csv" }))).Body?.transformToString(), "a,b");
   });
 
+  test("a browser-form POST without a signed policy is anonymous: it needs the bucket policy's Allow", async () => {
+    const bucket = await bucketWith({});
+    const upload = async (key: string): Promise<number> => {
+      const form = new FormData();
+      form.append("key", key);
+      form.append("file", new Blob(["from a form"]));
+      return (await fetch(`${nimbus.url}/${bucket}`, { method: "POST", body: form })).status;
+    };
+    assert.equal(await upload("uploads/a.txt"), 403);
+    await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/uploads/*` }]));
+    assert.equal(await upload("uploads/a.txt"), 204);
+    assert.equal(await upload("elsewhere/b.txt"), 403);
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "uploads/a.txt" }))).Body?.transformToString(), "from a form");
+  });
+
   test("website endpoints serve only what anyone may read", async () => {
     const bucket = await bucketWith({ "index.html": "home" });
     await owner().send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
