@@ -1,8 +1,8 @@
 /**
  * The caller and the global condition keys (`aws:*`) that resource policies see, for every
  * service that decides requests by them when policies are enforced (`--enforce-policies`):
- * S3 bucket policies (s3/authorization.ts, with ACLs), SQS queue, SNS topic and Lambda function
- * policies (resourcePolicyRefusal). Identity policies are not evaluated (Nimbus has no IAM yet),
+ * S3 bucket policies (s3/authorization.ts, with ACLs), DynamoDB table, SQS queue, SNS topic and
+ * Lambda function policies (resourcePolicyRefusal). Identity policies are not evaluated (Nimbus has no IAM yet),
  * so a principal's own account lets it do anything its resource policies do not deny.
  */
 import type { Caller, NimbusConfig } from "../core/service.js";

@@ -36,7 +36,7 @@ import {
 
 export interface AuthConfig {
   readonly enforceSignatures: boolean;
-  /** Resource policies decide who may act (`--enforce-policies`): S3 bucket policies and ACLs, SQS queue, SNS topic and Lambda function policies (auth/access.ts). */
+  /** Resource policies decide who may act (`--enforce-policies`): S3 bucket policies and ACLs, DynamoDB table, SQS queue, SNS topic and Lambda function policies (auth/access.ts). */
   readonly enforcePolicies: boolean;
   /** The secret of every access key Nimbus did not issue (each acts as its account's root user). */
   readonly rootSecretAccessKey: string;

@@ -191,3 +191,15 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
 }): ServiceDefinition<Store> {
   return def as unknown as ServiceDefinition<Store>;
 }
+
+type HandlerOf<C> = (input: never, ctx: C) => unknown;
+
+/**
+ * Every handler of a map passed through `wrap`, which is told the operation's name: for what a
+ * service does before each of its operations (S3's access checks, DynamoDB's table account).
+ */
+export function wrapHandlers<C, T extends Record<string, HandlerOf<C> | undefined>>(handlers: T, wrap: (operation: string, handler: HandlerOf<C>) => HandlerOf<C>): T {
+  const out: Record<string, HandlerOf<C>> = {};
+  for (const [name, handler] of Object.entries(handlers)) if (handler) out[name] = wrap(name, handler as HandlerOf<C>);
+  return out as T;
+}

@@ -32,6 +32,7 @@ import { batchExecuteStatement, executeStatement, executeTransaction } from "./h
 import { putItem } from "./handlers/put-item.js";
 import { query } from "./handlers/query.js";
 import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from "./handlers/resource-policies.js";
+import { tableScopedHandlers } from "./access.js";
 import { scan } from "./handlers/scan.js";
 import { listTagsOfResource, tagResource, untagResource } from "./handlers/tags.js";
 import { transactGetItems } from "./handlers/transact-get-items.js";
@@ -69,7 +70,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
       offSync();
     };
   },
-  handlers: {
+  handlers: tableScopedHandlers({
     CreateTable: createTable,
     DescribeTable: describeTableHandler,
     ListTables: listTables,
@@ -131,5 +132,5 @@ export default defineService<DynamodbOperations, DynamoStore>({
     UpdateGlobalTableSettings: updateGlobalTableSettings,
     DescribeTableReplicaAutoScaling: describeTableReplicaAutoScaling,
     UpdateTableReplicaAutoScaling: updateTableReplicaAutoScaling,
-  },
+  }),
 });

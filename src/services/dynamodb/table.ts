@@ -90,7 +90,7 @@ export interface TableMeta {
   autoScaling?: AutoScalingMeta;
 }
 
-/** A policy is stored, validated and returned; Nimbus does not enforce IAM yet. */
+/** A policy is stored, validated and returned; with `--enforce-policies` a table's decides its requests (access.ts). */
 export interface ResourcePolicyMeta {
   /** Canonical document; absent once deleted (the entry keeps the deletion's RevisionId). */
   document?: string;

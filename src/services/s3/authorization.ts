@@ -18,6 +18,7 @@
  */
 import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
+import { wrapHandlers } from "../../core/service.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, type Grant } from "./acl.js";
 import { accountOwner, bucketOwnership, publicAccessBlock } from "./access.js";
 import { parseCopySource } from "./copy-source.js";
@@ -210,17 +211,10 @@ export function authorizeOperation(operation: string, input: AccessInput, ctx: S
   }
 }
 
-type AnyS3Handler = (input: never, ctx: S3Context) => unknown;
-
 /** Every handler of the map, with `check` run first (the expected-owner and access checks, index.ts). */
-export function checkedHandlers<T extends Record<string, AnyS3Handler | undefined>>(handlers: T, check: (operation: string, input: never, ctx: S3Context) => void): T {
-  const out: Record<string, AnyS3Handler> = {};
-  for (const [name, handler] of Object.entries(handlers)) {
-    if (!handler) continue;
-    out[name] = (input: never, ctx: S3Context) => {
-      check(name, input, ctx);
-      return handler(input, ctx);
-    };
-  }
-  return out as T;
+export function checkedHandlers<T extends Record<string, ((input: never, ctx: S3Context) => unknown) | undefined>>(handlers: T, check: (operation: string, input: never, ctx: S3Context) => void): T {
+  return wrapHandlers<S3Context, T>(handlers, (operation, handler) => (input, ctx) => {
+    check(operation, input, ctx);
+    return handler(input, ctx);
+  });
 }

@@ -3,8 +3,8 @@
  * stream (each its own slot with its own RevisionId), kept in the table's description so it
  * goes with the table. Indexes have none: a table's policy covers them.
  *
- * Nimbus does not enforce IAM yet: the policy is stored, validated and returned, not applied.
- * AWS applies a Put within seconds and refuses another change for 15 s after one; Nimbus
+ * With `--enforce-policies` a table's policy decides table and item requests (access.ts); the
+ * stream's is stored, validated and returned, not applied. AWS applies a Put within seconds and refuses another change for 15 s after one; Nimbus
  * applies at once and has no such window.
  */
 import type {
