@@ -5,28 +5,16 @@
  * Account 111111111111 owns the table; 222222222222 is another account.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutResourcePolicyCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { accountsSuite, failure, uniqueName } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
 describe("DynamoDB with enforced policies", () => {
-  let nimbus: TestNimbus;
-  const clients: DynamoDBClient[] = [];
-  before(async () => {
-    nimbus = await startTestNimbus({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
-  });
-  after(async () => {
-    for (const client of clients) client.destroy();
-    await nimbus.close();
-  });
-  const ddb = (account: string): DynamoDBClient => {
-    const client = new DynamoDBClient({ ...nimbus.clientConfig({ accessKeyId: account }), maxAttempts: 1 });
-    clients.push(client);
-    return client;
-  };
+  const suite = accountsSuite({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  const ddb = (account: string): DynamoDBClient => suite.client((config) => new DynamoDBClient(config), account);
   const table = async (): Promise<string> => {
     const name = uniqueName("policies");
     const out = await ddb(OWNER).send(

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
  * and tests can run in parallel.
  */
 import { randomUUID } from "node:crypto";
+import { after, before } from "node:test";
 import { request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -157,4 +158,36 @@ export function httpRequest(port: number, method: string, path: string, headers:
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/** What `accountsSuite` gives a suite's tests: the server, and v3 clients acting as an account. */
+export interface AccountsSuite {
+  nimbus(): TestNimbus;
+  /** A client signed with `account` as its access key (so it acts as that account), retries off; closed after the suite. */
+  client<C extends { destroy(): void }>(make: (config: ReturnType<TestNimbus["clientConfig"]> & { maxAttempts: number }) => C, account: string): C;
+}
+
+/** A suite's Nimbus, started with `options` before its tests and closed after them with every client made through it. */
+export function accountsSuite(options: Parameters<typeof startTestNimbus>[0]): AccountsSuite {
+  let nimbus: TestNimbus | undefined;
+  const clients: { destroy(): void }[] = [];
+  before(async () => {
+    nimbus = await startTestNimbus(options);
+  });
+  after(async () => {
+    for (const client of clients) client.destroy();
+    await nimbus?.close();
+  });
+  const started = (): TestNimbus => {
+    assert.ok(nimbus, "the suite's Nimbus has not started");
+    return nimbus;
+  };
+  return {
+    nimbus: started,
+    client(make, account) {
+      const client = make({ ...started().clientConfig({ accessKeyId: account }), maxAttempts: 1 });
+      clients.push(client);
+      return client;
+    },
+  };
 }

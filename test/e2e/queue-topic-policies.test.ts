@@ -6,39 +6,24 @@
  * account.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AddPermissionCommand, CreateTopicCommand, PublishCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { accountsSuite, failure, uniqueName } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
 describe("SQS and SNS with enforced policies", () => {
-  let nimbus: TestNimbus;
-  const clients: { destroy(): void }[] = [];
-  before(async () => {
-    nimbus = await startTestNimbus({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
-  });
-  after(async () => {
-    for (const client of clients) client.destroy();
-    await nimbus.close();
-  });
-  const sqs = (account: string): SQSClient => {
-    const client = new SQSClient({ ...nimbus.clientConfig({ accessKeyId: account }), maxAttempts: 1 });
-    clients.push(client);
-    return client;
-  };
+  const suite = accountsSuite({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  const sqs = (account: string): SQSClient => suite.client((config) => new SQSClient(config), account);
+  const sns = (account: string): SNSClient => suite.client((config) => new SNSClient(config), account);
+  const s3 = (account: string): S3Client => suite.client((config) => new S3Client({ ...config, forcePathStyle: true }), account);
   const queue = async (): Promise<{ url: string; arn: string }> => {
     const { QueueUrl = "" } = await sqs(OWNER).send(new CreateQueueCommand({ QueueName: uniqueName("policies") }));
     const { Attributes } = await sqs(OWNER).send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
     return { url: QueueUrl, arn: Attributes?.["QueueArn"] ?? "" };
-  };
-  const sns = (account: string): SNSClient => {
-    const client = new SNSClient({ ...nimbus.clientConfig({ accessKeyId: account }), maxAttempts: 1 });
-    clients.push(client);
-    return client;
   };
   const setPolicy = (url: string, statements: object[]) =>
     sqs(OWNER).send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } }));
@@ -85,13 +70,12 @@ describe("SQS and SNS with enforced policies", () => {
   });
 
   test("S3 event notifications: a queue that does not let the bucket send fails the configuration", async () => {
-    const s3 = new S3Client({ ...nimbus.clientConfig({ accessKeyId: OWNER }), forcePathStyle: true, maxAttempts: 1 });
-    clients.push(s3);
+    const owner = s3(OWNER);
     const { url, arn } = await queue();
     const bucket = uniqueName("policies");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await owner.send(new CreateBucketCommand({ Bucket: bucket }));
     const configure = () =>
-      s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn: arn, Events: ["s3:ObjectCreated:*"] }] } }));
+      owner.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn: arn, Events: ["s3:ObjectCreated:*"] }] } }));
     const err = await failure(configure());
     assert.equal(err.name, "InvalidArgument");
     assert.equal(err.message, "Unable to validate the following destination configurations");
@@ -100,7 +84,7 @@ describe("SQS and SNS with enforced policies", () => {
 
     await setPolicy(url, [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:*:*:${bucket}` }, StringEquals: { "aws:SourceAccount": OWNER } } }]);
     await configure();
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "new.txt", Body: "x" }));
+    await owner.send(new PutObjectCommand({ Bucket: bucket, Key: "new.txt", Body: "x" }));
     const events = (await bodies(url)).map((b) => JSON.parse(b) as { Event?: string; Records?: { eventName: string }[] });
     assert.deepEqual(events.map((e) => e.Event ?? e.Records?.[0]?.eventName), ["s3:TestEvent", "ObjectCreated:Put"]);
   });
@@ -117,12 +101,11 @@ describe("SQS and SNS with enforced policies", () => {
   });
 
   test("S3 event notifications to a topic need the topic policy to let the bucket publish", async () => {
-    const s3 = new S3Client({ ...nimbus.clientConfig({ accessKeyId: OWNER }), forcePathStyle: true, maxAttempts: 1 });
-    clients.push(s3);
+    const owner = s3(OWNER);
     const { TopicArn = "" } = await sns(OWNER).send(new CreateTopicCommand({ Name: uniqueName("policies") }));
     const bucket = uniqueName("policies");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const configure = () => s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { TopicConfigurations: [{ TopicArn, Events: ["s3:ObjectCreated:*"] }] } }));
+    await owner.send(new CreateBucketCommand({ Bucket: bucket }));
+    const configure = () => owner.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { TopicConfigurations: [{ TopicArn, Events: ["s3:ObjectCreated:*"] }] } }));
     const err = await failure(configure());
     assert.equal(err.name, "InvalidArgument");
     assert.equal(err["ArgumentValue"], "Permissions on the destination topic do not allow S3 to publish notifications from this bucket");

@@ -16,12 +16,12 @@ export interface S3Bucket extends S3Fixture {
  * For a suite whose tests make their own buckets: `ready` gets the server and client before the
  * suite's tests (and before its own `before` hooks, registered after this call); they are closed
  * after them, before the suite's own `after` hooks. The one place an S3 suite starts and closes a
- * Nimbus (started with `options`, when given).
+ * Nimbus.
  */
-export function s3Suite(ready: (fixture: S3Fixture) => void, options?: Parameters<typeof startTestNimbus>[0]): void {
+export function s3Suite(ready: (fixture: S3Fixture) => void): void {
   let fixture: S3Fixture | undefined;
   before(async () => {
-    const nimbus = await startTestNimbus(options);
+    const nimbus = await startTestNimbus();
     fixture = { nimbus, s3: new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true }) };
     ready(fixture);
   });

@@ -23,23 +23,15 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { failure, httpRequest, uniqueName, type TestNimbus } from "./harness.js";
-import { s3Suite } from "./s3-fixtures.js";
+import { accountsSuite, failure, httpRequest, uniqueName } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
-const unsigned = (nimbus: TestNimbus, method: string, path: string, headers: Record<string, string> = {}, body?: string) => httpRequest(nimbus.port, method, path, headers, body);
-
 describe("S3 with enforced policies", () => {
-  let nimbus: TestNimbus;
-  const clients: S3Client[] = [];
-  s3Suite((fixture) => ({ nimbus } = fixture), { auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
-  const client = (accessKeyId: string): S3Client => {
-    const made = new S3Client({ ...nimbus.clientConfig({ accessKeyId }), forcePathStyle: true, maxAttempts: 1 });
-    clients.push(made);
-    return made;
-  };
+  const suite = accountsSuite({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  const client = (account: string): S3Client => suite.client((config) => new S3Client({ ...config, forcePathStyle: true }), account);
+  const unsigned = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => httpRequest(suite.nimbus().port, method, path, headers, body);
   const owner = (): S3Client => client(OWNER);
   const other = (): S3Client => client(OTHER);
   const denied = async (call: Promise<unknown>): Promise<void> => {
@@ -80,20 +72,20 @@ describe("S3 with enforced policies", () => {
 
   test("anonymous callers: a public policy admits them once Block Public Access allows it; RestrictPublicBuckets shuts them out again", async () => {
     const bucket = await bucketWith({ "site/index.html": "<h1>hi</h1>" });
-    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/site/index.html`)).status, 403);
-    assert.equal((await unsigned(nimbus, "GET", "/")).status, 403, "ListBuckets needs an account");
+    assert.equal((await unsigned("GET", `/${bucket}/site/index.html`)).status, 403);
+    assert.equal((await unsigned("GET", "/")).status, 403, "ListBuckets needs an account");
 
     await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
     await owner().send(policy(bucket, [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
-    const read = await unsigned(nimbus, "GET", `/${bucket}/site/index.html`);
+    const read = await unsigned("GET", `/${bucket}/site/index.html`);
     assert.equal(read.status, 200);
     assert.equal(read.text, "<h1>hi</h1>");
-    const write = await unsigned(nimbus, "PUT", `/${bucket}/site/evil.html`, { "content-length": "4" }, "evil");
+    const write = await unsigned("PUT", `/${bucket}/site/evil.html`, { "content-length": "4" }, "evil");
     assert.equal(write.status, 403);
     assert.match(write.text, /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
 
     await owner().send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { RestrictPublicBuckets: true } }));
-    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/site/index.html`)).status, 403);
+    assert.equal((await unsigned("GET", `/${bucket}/site/index.html`)).status, 403);
   });
 
   test("an explicit Deny refuses the owner account too, but its root user can still remove the policy", async () => {
@@ -113,14 +105,14 @@ describe("S3 with enforced policies", () => {
     await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "public.txt", Body: "for everyone", ACL: "public-read" }));
     await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "private.txt", Body: "owner only" }));
     await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "authenticated.txt", Body: "signed callers", ACL: "authenticated-read" }));
-    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/public.txt`)).text, "for everyone");
-    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/private.txt`)).status, 403);
-    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/authenticated.txt`)).status, 403);
+    assert.equal((await unsigned("GET", `/${bucket}/public.txt`)).text, "for everyone");
+    assert.equal((await unsigned("GET", `/${bucket}/private.txt`)).status, 403);
+    assert.equal((await unsigned("GET", `/${bucket}/authenticated.txt`)).status, 403);
     assert.equal(await (await other().send(new GetObjectCommand({ Bucket: bucket, Key: "authenticated.txt" }))).Body?.transformToString(), "signed callers");
     await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" })));
 
     await owner().send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { IgnorePublicAcls: true } }));
-    assert.equal((await unsigned(nimbus, "GET", `/${bucket}/public.txt`)).status, 403);
+    assert.equal((await unsigned("GET", `/${bucket}/public.txt`)).status, 403);
   });
 
   test("DeleteObjects decides key by key: refused keys come back as AccessDenied errors", async () => {
@@ -148,7 +140,7 @@ describe("S3 with enforced policies", () => {
       const form = new FormData();
       form.append("key", key);
       form.append("file", new Blob(["from a form"]));
-      return (await fetch(`${nimbus.url}/${bucket}`, { method: "POST", body: form })).status;
+      return (await fetch(`${suite.nimbus().url}/${bucket}`, { method: "POST", body: form })).status;
     };
     assert.equal(await upload("uploads/a.txt"), 403);
     await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
@@ -161,13 +153,13 @@ describe("S3 with enforced policies", () => {
   test("website endpoints serve only what anyone may read", async () => {
     const bucket = await bucketWith({ "index.html": "home" });
     await owner().send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
-    const host = `${bucket}.s3-website.us-east-1.localhost.localstack.cloud:${nimbus.port}`;
-    const refused = await unsigned(nimbus, "GET", "/", { host });
+    const host = `${bucket}.s3-website.us-east-1.localhost.localstack.cloud:${suite.nimbus().port}`;
+    const refused = await unsigned("GET", "/", { host });
     assert.equal(refused.status, 403);
     assert.match(refused.text, /AccessDenied/);
     await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
     await owner().send(policy(bucket, [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
-    const served = await unsigned(nimbus, "GET", "/", { host });
+    const served = await unsigned("GET", "/", { host });
     assert.equal(served.status, 200);
     assert.equal(served.text, "home");
   });
