@@ -269,8 +269,13 @@ const OBJECT_COLUMNS = [
 const INSERT_OBJECT = `INSERT INTO s3_objects (${OBJECT_COLUMNS.join(", ")}) VALUES (${OBJECT_COLUMNS.map(() => "?").join(", ")})`;
 
 /** S3 version ids: 32 URL-safe characters. */
+/**
+ * A version id of 32 characters from [A-Za-z0-9._], the alphabet S3's own show. Never a leading
+ * `-`: the CLI would read `--version-id -abc...` as an option (a flaky CLI test found that
+ * base64url did it one time in 64).
+ */
 export function newVersionId(): string {
-  return pooledRandomBytes(24).toString("base64url");
+  return pooledRandomBytes(24).toString("base64url").replaceAll("-", ".");
 }
 
 /** The 64-hex canonical user id S3 shows as Owner.ID; derived from the account so it is stable. */
