@@ -44,7 +44,7 @@ describe("S3 versioning", () => {
     const v1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "doc", Body: "one" }));
     nimbus.manualClock.advance(1000);
     const v2 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "doc", Body: "two" }));
-    assert.match(v1.VersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    assert.match(v1.VersionId ?? "", /^[A-Za-z0-9._]{32}$/);
     assert.notEqual(v1.VersionId, v2.VersionId);
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc" }))).Body?.transformToString(), "two");
     const old = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: v1.VersionId }));
@@ -53,7 +53,7 @@ describe("S3 versioning", () => {
 
     const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc" }));
     assert.equal(marker.DeleteMarker, true);
-    assert.match(marker.VersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    assert.match(marker.VersionId ?? "", /^[A-Za-z0-9._]{32}$/);
     const gone = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc" })));
     assert.deepEqual([gone.name, gone.message, gone.status], ["NoSuchKey", "The specified key does not exist.", 404]);
     const headGone = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "doc" })));
@@ -122,7 +122,7 @@ describe("S3 versioning", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "b", Body: "b1" }));
     const copy = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: `${bucket}/a?versionId=${a1.VersionId}` }));
     assert.equal(copy.CopySourceVersionId, a1.VersionId);
-    assert.match(copy.VersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    assert.match(copy.VersionId ?? "", /^[A-Za-z0-9._]{32}$/);
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "c" }))).Body?.transformToString(), "a1");
 
     const page1 = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 2 }));
@@ -139,7 +139,7 @@ describe("S3 versioning", () => {
     const deleted = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "b" }, { Key: "a", VersionId: a1.VersionId }] } }));
     const byKey = new Map(deleted.Deleted?.map((d) => [d.Key, d]));
     assert.equal(byKey.get("b")?.DeleteMarker, true);
-    assert.match(byKey.get("b")?.DeleteMarkerVersionId ?? "", /^[A-Za-z0-9_-]{32}$/);
+    assert.match(byKey.get("b")?.DeleteMarkerVersionId ?? "", /^[A-Za-z0-9._]{32}$/);
     assert.equal(byKey.get("a")?.VersionId, a1.VersionId);
 
     const notEmpty = await failure(s3.send(new DeleteBucketCommand({ Bucket: bucket })));
