@@ -5,7 +5,7 @@
  * Lambda function policies (resourcePolicyRefusal). Identity policies are not evaluated (Nimbus has no IAM yet),
  * so a principal's own account lets it do anything its resource policies do not deny.
  */
-import type { Caller, NimbusConfig } from "../core/service.js";
+import type { Caller, HandlerContext, NimbusConfig } from "../core/service.js";
 import type { Identities } from "./credentials.js";
 import { evaluatePolicy, type RequestPrincipal } from "./policy.js";
 
@@ -51,28 +51,26 @@ export function globalConditionKeys(now: number, caller: Caller, principal: Requ
   };
 }
 
-/** What a refused request is told: who asked, and whether a Deny said no or no Allow said yes. */
-export interface Refusal {
-  /** The caller's ARN, a service principal's name, or `anonymous`. */
-  readonly principal: string;
-  readonly explicit: boolean;
-}
-
 /**
- * A resource's policy deciding a request, as SQS queue and SNS topic policies do: the
- * resource's own account may do anything the policy does not explicitly deny; other accounts,
- * anonymous callers and services (SNS delivering for a topic, S3 for a bucket) need its Allow.
- * Undefined when the request may go on.
+ * A resource's policy deciding a request, as DynamoDB table, SQS queue, SNS topic and Lambda
+ * function policies do: the resource's own account may do anything the policy does not
+ * explicitly deny; other accounts, anonymous callers and services (SNS delivering for a topic,
+ * S3 for a bucket) need its Allow. Undefined when the request may go on; otherwise AWS's
+ * sentence for the refusal, which each service sends under its own error code. `shownAction`
+ * is the action as the service spells it there (SQS writes `sqs:sendmessage`).
  */
 export function resourcePolicyRefusal(
-  request: { readonly identities: Identities; readonly account: string; readonly caller: Caller; readonly now: number },
+  ctx: Pick<HandlerContext, "identities" | "account" | "caller" | "clock">,
   resource: { readonly arn: string; readonly account: string; readonly policy: string | undefined },
   action: string,
-): Refusal | undefined {
-  const principal = requestPrincipal(request.identities, request.account, request.caller);
-  const conditions = globalConditionKeys(request.now, request.caller, principal);
+  shownAction = action,
+): string | undefined {
+  const principal = requestPrincipal(ctx.identities, ctx.account, ctx.caller);
+  const conditions = globalConditionKeys(ctx.clock.now(), ctx.caller, principal);
   const decision = resource.policy === undefined ? "NotApplicable" : evaluatePolicy(resource.policy, { principal, action, resource: resource.arn, conditions });
   const ownAccount = principal.type === "aws" && principal.account === resource.account;
   if (decision === "Allow" || (decision === "NotApplicable" && ownAccount)) return undefined;
-  return { principal: principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous", explicit: decision === "Deny" };
+  const who = principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous";
+  const why = decision === "Deny" ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the ${shownAction} action`;
+  return `User: ${who} is not authorized to perform: ${shownAction} on resource: ${resource.arn} ${why}`;
 }

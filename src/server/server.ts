@@ -80,7 +80,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     hostname,
     port: options.port ?? DEFAULT_PORT,
     lambda: options.lambda,
-    ...(options.auth?.enforceSignatures || options.auth?.enforcePolicies ? { auth: options.auth } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   };
   let dispatcher: Dispatcher | undefined;
   const environment = (): ServiceEnvironment => ({

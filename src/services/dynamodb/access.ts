@@ -38,10 +38,8 @@ function authorizeTable(ctx: DynamoContext, scope: { account: string; region: st
   if (meta === undefined) return;
   const resource = index === undefined ? table : `${table}/index/${index}`;
   const action = `dynamodb:${operation}`;
-  const refusal = resourcePolicyRefusal({ ...{}, ...ctx, now: ctx.clock.now() }, { arn: resource, account: scope.account, policy: meta.resourcePolicies?.[table]?.document }, action);
-  if (refusal === undefined) return;
-  const why = refusal.explicit ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the ${action} action`;
-  throw errors.AccessDenied({ message: `User: ${refusal.principal} is not authorized to perform: ${action} on resource: ${resource} ${why}` });
+  const refusal = resourcePolicyRefusal(ctx, { arn: resource, account: scope.account, policy: meta.resourcePolicies?.[table]?.document }, action);
+  if (refusal !== undefined) throw errors.AccessDenied({ message: refusal });
 }
 
 /** Every handler of the map, run in the account its TableName names, once the table's policy allows it. */

@@ -6,17 +6,8 @@ import { defineErrors, type AwsError } from "../../core/errors.js";
  */
 const specs = defineErrors({
   FunctionNotFound: { code: "ResourceNotFoundException", status: 404, message: "Function not found: {arn}" },
-  // A function policy that does not let a service (S3, SNS) or another caller invoke it, when policies are enforced.
-  InvokeDenied: {
-    code: "AccessDeniedException",
-    status: 403,
-    message: "User: {principal} is not authorized to perform: lambda:InvokeFunction on resource: {resource} because no resource-based policy allows the lambda:InvokeFunction action",
-  },
-  InvokeDeniedExplicitly: {
-    code: "AccessDeniedException",
-    status: 403,
-    message: "User: {principal} is not authorized to perform: lambda:InvokeFunction on resource: {resource} with an explicit deny in a resource-based policy",
-  },
+  // A function policy that does not let a service (S3, SNS) or another caller invoke it, in auth/access.ts's words.
+  AccessDenied: { code: "AccessDeniedException", status: 403, message: "{message}" },
   AliasNotFound: { code: "ResourceNotFoundException", status: 404, message: "Alias not found: {arn}" },
   MappingNotFound: {
     code: "ResourceNotFoundException",

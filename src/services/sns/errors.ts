@@ -38,19 +38,8 @@ export const errors = defineErrors({
     status: 400,
     message: "The Id of a batch entry in a batch request doesn't abide by the specification.",
   },
-  // A topic policy that does not allow (or explicitly denies) a caller from outside the topic's account, or a service.
-  AuthorizationError: {
-    code: "AuthorizationErrorException",
-    queryCode: "AuthorizationError",
-    status: 403,
-    message: "User: {principal} is not authorized to perform: {action} on resource: {resource} because no resource-based policy allows the {action} action",
-  },
-  AuthorizationErrorExplicitly: {
-    code: "AuthorizationErrorException",
-    queryCode: "AuthorizationError",
-    status: 403,
-    message: "User: {principal} is not authorized to perform: {action} on resource: {resource} with an explicit deny in a resource-based policy",
-  },
+  // A topic policy that does not allow (or explicitly denies) a caller, in auth/access.ts's words.
+  AuthorizationError: { code: "AuthorizationErrorException", queryCode: "AuthorizationError", status: 403, message: "{message}" },
   // Message data protection: an Inbound Deny statement matched, or a Deidentify statement found
   // the whole message sensitive. The developer guide names the code (AuthorizationError) but
   // elides the message; this wording follows the outbound refusal the guide quotes

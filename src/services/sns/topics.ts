@@ -46,10 +46,8 @@ function authorizeTopic(ctx: SnsContext, topic: Topic): void {
   if (!enforcesPolicies(ctx.config) || ctx.operation === "ConfirmSubscription") return;
   const action = snsAction(ctx.operation);
   const resource = topicArn(topic);
-  const refusal = resourcePolicyRefusal({ ...{}, ...ctx, now: ctx.clock.now() }, { arn: resource, account: topic.account, policy: topic.attributes["Policy"] }, action);
-  if (refusal === undefined) return;
-  const fields = { principal: refusal.principal, action, resource };
-  throw refusal.explicit ? errors.AuthorizationErrorExplicitly(fields) : errors.AuthorizationError(fields);
+  const refusal = resourcePolicyRefusal(ctx, { arn: resource, account: topic.account, policy: topic.attributes["Policy"] }, action);
+  if (refusal !== undefined) throw errors.AuthorizationError({ message: refusal });
 }
 
 export function resolveSubscription(ctx: SnsContext, arn: string): Subscription {

@@ -39,19 +39,8 @@ export const errors = defineErrors({
     status: 400,
     message: "Too many tags added for queue {name}.",
   },
-  /** A queue policy that does not allow (or explicitly denies) a caller from outside the queue's account, or a service. */
-  AccessDenied: {
-    code: "AccessDenied",
-    queryCode: "AccessDenied",
-    status: 403,
-    message: "User: {principal} is not authorized to perform: {action} on resource: {resource} because no resource-based policy allows the {action} action",
-  },
-  AccessDeniedExplicitly: {
-    code: "AccessDenied",
-    queryCode: "AccessDenied",
-    status: 403,
-    message: "User: {principal} is not authorized to perform: {action} on resource: {resource} with an explicit deny in a resource-based policy",
-  },
+  /** A queue policy that does not allow (or explicitly denies) a caller, in auth/access.ts's words. */
+  AccessDenied: { code: "AccessDenied", queryCode: "AccessDenied", status: 403, message: "{message}" },
   UnsupportedOperation: {
     code: "UnsupportedOperation",
     queryCode: "AWS.SimpleQueueService.UnsupportedOperation",

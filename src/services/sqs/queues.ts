@@ -49,10 +49,8 @@ export function authorizeQueue(ctx: SqsContext, queue: Queue): void {
   if (!enforcesPolicies(ctx.config)) return;
   const action = sqsAction(ctx.operation);
   const resource = arnOf(queue);
-  const refusal = resourcePolicyRefusal({ ...{}, ...ctx, now: ctx.clock.now() }, { arn: resource, account: queue.account, policy: queue.attributes["Policy"] }, action);
-  if (refusal === undefined) return;
-  const fields = { principal: refusal.principal, action: action.toLowerCase(), resource };
-  throw refusal.explicit ? errors.AccessDeniedExplicitly(fields) : errors.AccessDenied(fields);
+  const refusal = resourcePolicyRefusal(ctx, { arn: resource, account: queue.account, policy: queue.attributes["Policy"] }, action, action.toLowerCase());
+  if (refusal !== undefined) throw errors.AccessDenied({ message: refusal });
 }
 
 export function urlOf(ctx: SqsContext, ref: QueueRef): string {

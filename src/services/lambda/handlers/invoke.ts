@@ -51,10 +51,8 @@ function authorizeInvoke(ctx: LambdaContext, target: ResolvedFunction): void {
   if (!enforcesPolicies(ctx.config)) return;
   const policy = ctx.store.getPolicy(ctx, target.fn.name, target.qualifier ?? "");
   const document = policy === undefined ? undefined : JSON.stringify({ Version: "2012-10-17", Statement: policy.statements });
-  const refusal = resourcePolicyRefusal({ ...{}, ...ctx, now: ctx.clock.now() }, { arn: target.invokedArn, account: ctx.account, policy: document }, "lambda:InvokeFunction");
-  if (refusal === undefined) return;
-  const fields = { principal: refusal.principal, resource: target.invokedArn };
-  throw refusal.explicit ? errors.InvokeDeniedExplicitly(fields) : errors.InvokeDenied(fields);
+  const refusal = resourcePolicyRefusal(ctx, { arn: target.invokedArn, account: ctx.account, policy: document }, "lambda:InvokeFunction");
+  if (refusal !== undefined) throw errors.AccessDenied({ message: refusal });
 }
 
 export async function invoke(input: InvokeInput, ctx: LambdaContext): Promise<InvokeOutput> {
