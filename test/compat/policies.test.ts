@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { startTestNimbus, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { ENFORCE_POLICIES, startTestNimbus, uniqueName, type TestNimbus } from "../e2e/harness.js";
 import { aws, boto3 } from "./tools.js";
 
 const OWNER = { AWS_ACCESS_KEY_ID: "111111111111" };
@@ -14,7 +14,7 @@ const OTHER = { AWS_ACCESS_KEY_ID: "222222222222" };
 describe("enforced policies with the AWS CLI v2 and boto3", () => {
   let nimbus: TestNimbus;
   before(async () => {
-    nimbus = await startTestNimbus({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+    nimbus = await startTestNimbus({ auth: ENFORCE_POLICIES });
   });
   after(() => nimbus.close());
 

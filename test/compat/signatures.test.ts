@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startTestNimbus, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, TEST_SECRET_ACCESS_KEY } from "../e2e/harness.js";
 import { aws, boto3 } from "./tools.js";
 
 // The secret tools.ts gives the CLI and boto3, made the root secret here.
-const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const SECRET = TEST_SECRET_ACCESS_KEY;
 const WRONG = { AWS_SECRET_ACCESS_KEY: "not-the-secret" };
 
 describe("signature enforcement with the AWS CLI v2 and boto3", () => {

@@ -12,7 +12,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/cli
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { ENFORCE_ALL, failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const HANDLER = `
 const { DynamoDBClient, PutItemCommand } = require("@aws-sdk/client-dynamodb");
@@ -32,13 +32,11 @@ exports.handler = async (event) => {
   return { written: event.Records.length };
 };`;
 
-const ENFORCED = { enforceSignatures: true, enforcePolicies: true, rootSecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
-
 for (const enforced of [false, true]) describe(`S3 upload → Lambda → DynamoDB${enforced ? ", signatures and policies enforced" : ""}`, () => {
   let nimbus: TestNimbus;
   before(async () => {
     // Verified signatures need the server's clock at the real time the SDKs sign with.
-    nimbus = await startTestNimbus(enforced ? { startTime: Date.now(), auth: ENFORCED } : {});
+    nimbus = await startTestNimbus(enforced ? { startTime: Date.now(), auth: ENFORCE_ALL } : {});
   });
   after(() => nimbus.close());
 

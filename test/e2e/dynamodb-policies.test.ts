@@ -7,13 +7,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutResourcePolicyCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
-import { accountsSuite, failure, uniqueName } from "./harness.js";
+import { accountsSuite, ENFORCE_POLICIES, failure, uniqueName } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
 describe("DynamoDB with enforced policies", () => {
-  const suite = accountsSuite({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  const suite = accountsSuite({ auth: ENFORCE_POLICIES });
   const ddb = (account: string): DynamoDBClient => suite.client((config) => new DynamoDBClient(config), account);
   const table = async (): Promise<string> => {
     const name = uniqueName("policies");

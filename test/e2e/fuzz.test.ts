@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import AWS from "aws-sdk";
-import { startTestNimbus, type TestNimbus } from "./harness.js";
+import { ENFORCE_ALL, startTestNimbus, TEST_SECRET_ACCESS_KEY, type TestNimbus } from "./harness.js";
 
 interface Shape {
   type?: string;
@@ -36,10 +36,8 @@ function generator(seed: number) {
 
 const STRINGS = ["", "a", "x".repeat(300), "ü\u0000😀", "-1", "1e400", "NaN", "true", "null", "{}", "[", "<a>&", "%", "../..", "#n", ":v", "a = :v", "SET #a = :v", "attribute_exists(a)"];
 
-// The v2 clients sign with the secret made the root secret here: the second run also drives
-// signature and policy checks with every shape of input.
-const ENFORCED = { enforceSignatures: true, enforcePolicies: true, rootSecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
-
+// The second run drives the signature and policy checks with every shape of input: the v2
+// clients sign with the root secret ENFORCE_ALL names.
 for (const enforced of [false, true]) describe(`random input for every operation${enforced ? ", signatures and policies enforced" : ""}`, () => {
   let nimbus: TestNimbus;
   const rand = generator(20261128);
@@ -91,7 +89,7 @@ for (const enforced of [false, true]) describe(`random input for every operation
     const config = {
       endpoint: nimbus.url,
       region: "us-east-1",
-      credentials: new AWS.Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+      credentials: new AWS.Credentials("AKIAIOSFODNN7EXAMPLE", TEST_SECRET_ACCESS_KEY),
       paramValidation: false,
       maxRetries: 0,
       s3ForcePathStyle: true,
@@ -114,7 +112,7 @@ for (const enforced of [false, true]) describe(`random input for every operation
   const call = (c: AWS.Service, operation: string, params: unknown) => c.makeRequest(operation, params as Record<string, unknown>).promise();
 
   before(async () => {
-    nimbus = await startTestNimbus(enforced ? { startTime: Date.now(), auth: ENFORCED } : {});
+    nimbus = await startTestNimbus(enforced ? { startTime: Date.now(), auth: ENFORCE_ALL } : {});
     const queue = `${nimbus.url}/000000000000/fuzz`;
     known = {
       QueueUrl: [queue, `${nimbus.url}/000000000000/fuzz.fifo`, `${nimbus.url}/000000000000/missing`, `${nimbus.url}/x`, `${nimbus.url}/`],

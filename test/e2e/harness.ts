@@ -10,9 +10,18 @@ import { request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AuthConfig } from "../../src/auth/enforcement.js";
 import { ManualClock } from "../../src/core/manual-clock.js";
 import type { ServiceDefinition } from "../../src/core/service.js";
 import { startNimbus, type Nimbus, type NimbusOptions } from "../../src/server/server.js";
+
+/** The secret clientConfig (and the compat tools) sign with by default. */
+export const TEST_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+/** `--enforce-policies` alone: access keys are taken at their word, policies decide. */
+export const ENFORCE_POLICIES: AuthConfig = { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY };
+/** Both switches, with the default clients' secret as the root secret (start the clock at Date.now(): signatures carry the real time). */
+export const ENFORCE_ALL: AuthConfig = { enforceSignatures: true, enforcePolicies: true, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY };
 
 export interface TestNimbus extends Nimbus {
   readonly manualClock: ManualClock;
@@ -36,7 +45,7 @@ export async function startTestNimbus(options: { services?: Record<string, Servi
         region: o.region ?? "us-east-1",
         credentials: {
           accessKeyId: o.accessKeyId ?? "AKIAIOSFODNN7EXAMPLE",
-          secretAccessKey: o.secretAccessKey ?? "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+          secretAccessKey: o.secretAccessKey ?? TEST_SECRET_ACCESS_KEY,
           ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}),
         },
       };

@@ -10,13 +10,13 @@ import { describe, test } from "node:test";
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AddPermissionCommand, CreateTopicCommand, PublishCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { accountsSuite, failure, uniqueName } from "./harness.js";
+import { accountsSuite, ENFORCE_POLICIES, failure, uniqueName } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
 describe("SQS and SNS with enforced policies", () => {
-  const suite = accountsSuite({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  const suite = accountsSuite({ auth: ENFORCE_POLICIES });
   const sqs = (account: string): SQSClient => suite.client((config) => new SQSClient(config), account);
   const sns = (account: string): SNSClient => suite.client((config) => new SNSClient(config), account);
   const s3 = (account: string): S3Client => suite.client((config) => new S3Client({ ...config, forcePathStyle: true }), account);

@@ -23,13 +23,13 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { accountsSuite, failure, httpRequest, uniqueName } from "./harness.js";
+import { accountsSuite, ENFORCE_POLICIES, failure, httpRequest, uniqueName } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
 describe("S3 with enforced policies", () => {
-  const suite = accountsSuite({ auth: { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: "test" } });
+  const suite = accountsSuite({ auth: ENFORCE_POLICIES });
   const client = (account: string): S3Client => suite.client((config) => new S3Client({ ...config, forcePathStyle: true }), account);
   const unsigned = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => httpRequest(suite.nimbus().port, method, path, headers, body);
   const owner = (): S3Client => client(OWNER);
