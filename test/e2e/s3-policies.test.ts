@@ -15,6 +15,7 @@ import {
   DeleteObjectsCommand,
   DeletePublicAccessBlockCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
@@ -68,6 +69,28 @@ describe("S3 with enforced policies", () => {
     await denied(other().send(new ListObjectsV2Command({ Bucket: bucket })));
     // The owner account itself needs no Allow.
     assert.equal((await owner().send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount, 2);
+  });
+
+  test("a missing key is a 404 only to a caller who may list the bucket; to anyone else a 403", async () => {
+    const bucket = await bucketWith({ "a.txt": "a" });
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
+    assert.equal(await (await other().send(new GetObjectCommand({ Bucket: bucket, Key: "a.txt" }))).Body?.transformToString(), "a");
+    await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "missing.txt" })));
+    const head = await failure(other().send(new HeadObjectCommand({ Bucket: bucket, Key: "missing.txt" })));
+    assert.equal(head.$metadata.httpStatusCode, 403);
+    // The owner account may list its bucket.
+    assert.equal((await failure(owner().send(new GetObjectCommand({ Bucket: bucket, Key: "missing.txt" })))).name, "NoSuchKey");
+
+    await owner().send(
+      policy(bucket, [
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}` },
+      ]),
+    );
+    const missing = await failure(other().send(new GetObjectCommand({ Bucket: bucket, Key: "missing.txt" })));
+    assert.equal(missing.name, "NoSuchKey");
+    assert.equal(missing.$metadata.httpStatusCode, 404);
+    assert.equal((await failure(other().send(new HeadObjectCommand({ Bucket: bucket, Key: "missing.txt" })))).$metadata.httpStatusCode, 404);
   });
 
   test("anonymous callers: a public policy admits them once Block Public Access allows it; RestrictPublicBuckets shuts them out again", async () => {
@@ -162,5 +185,16 @@ describe("S3 with enforced policies", () => {
     const served = await unsigned("GET", "/", { host });
     assert.equal(served.status, 200);
     assert.equal(served.text, "home");
+    // A missing page: 403 while anyone may read but not list, 404 once anyone may list too.
+    assert.equal((await unsigned("GET", "/nothing.html", { host })).status, 403);
+    await owner().send(
+      policy(bucket, [
+        { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
+        { Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}` },
+      ]),
+    );
+    const missing = await unsigned("GET", "/nothing.html", { host });
+    assert.equal(missing.status, 404);
+    assert.match(missing.text, /NoSuchKey/);
   });
 });

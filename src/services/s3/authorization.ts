@@ -89,6 +89,12 @@ const ID_CONFIG = /^(Put|Get|Delete|List)Bucket(Analytics|Inventory|Metrics|Inte
 /** Object actions that have a version form, used when the request names a version. */
 const VERSIONED = new Set(["GetObject", "DeleteObject", "GetObjectAcl", "PutObjectAcl", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes"]);
 
+/**
+ * Reads whose answer for a missing key depends on s3:ListBucket: 404 NoSuchKey to a caller who
+ * may list the bucket, 403 AccessDenied to one who may not (so a missing key tells nothing).
+ */
+const MISSING_KEY_NEEDS_LIST = new Set(["GetObject", "HeadObject", "GetObjectAttributes"]);
+
 /** What the owner account's root user may do whatever its bucket policy says. */
 const POLICY_ACTIONS = new Set(["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]);
 
@@ -203,6 +209,10 @@ export function authorizeOperation(operation: string, input: AccessInput, ctx: S
   // A bucket that does not exist is the handler's NoSuchBucket.
   if (!bucket) return;
   authorize(ctx, bucket, s3Action(operation, input), input.Key, input);
+  if (MISSING_KEY_NEEDS_LIST.has(operation) && input.Key !== undefined && input.VersionId === undefined) {
+    const current = ctx.store.latest(bucket.name, input.Key);
+    if (!current || current.delete_marker) authorize(ctx, bucket, "s3:ListBucket", undefined, {});
+  }
   if ((operation === "CopyObject" || operation === "UploadPartCopy") && input.CopySource !== undefined) {
     const source = parseCopySource(input.CopySource);
     const sourceBucket = ctx.store.bucket(source.bucket);

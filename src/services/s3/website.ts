@@ -266,6 +266,13 @@ export async function serveWebsite(req: WireRequest, ctx: HttpRouteContext<S3Sto
     if (suffix !== undefined && requestedKey !== "" && currentObject(ctx.store, bucket.name, `${requestedKey}/${suffix}`)) {
       return { status: 302, headers: { location: `/${encodeKey(requestedKey)}/`, "content-length": "0" } };
     }
+    // A missing key is a 404 only to a caller who may list the bucket; to anyone else a 403.
+    try {
+      authorize(ctx, bucket, "s3:ListBucket", undefined, {});
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      return failure(req, ctx, config, bucket.name, requestedKey, pageFromAwsError(err), request);
+    }
     return failure(req, ctx, config, bucket.name, requestedKey, { status: 404, code: "NoSuchKey", message: s3DomainErrors.specs.NoSuchKey.message, details: { Key: key } }, request);
   }
   if (row.website_redirect !== null) return redirect(301, row.website_redirect);
