@@ -73,7 +73,8 @@ for (const enforced of [false, true]) describe(`S3 upload → Lambda → DynamoD
       // Without the function's permission S3 may not invoke it, and says so as it does on AWS.
       const refused = await failure(notify());
       assert.equal(refused.name, "InvalidArgument");
-      assert.equal(refused["ArgumentValue"], `Not authorized to invoke function [${created.FunctionArn}]`);
+      assert.equal(refused["ArgumentName1"], `${created.FunctionArn}, null`);
+      assert.equal(refused["ArgumentValue1"], `Not authorized to invoke function [${created.FunctionArn}]`);
     }
     await lambda.send(new AddPermissionCommand({ FunctionName: fn, StatementId: "s3", Action: "lambda:InvokeFunction", Principal: "s3.amazonaws.com", SourceArn: `arn:aws:s3:::${bucket}` }));
     await notify();

@@ -79,8 +79,8 @@ describe("SQS and SNS with enforced policies", () => {
     const err = await failure(configure());
     assert.equal(err.name, "InvalidArgument");
     assert.equal(err.message, "Unable to validate the following destination configurations");
-    assert.equal(err["ArgumentName"], arn);
-    assert.equal(err["ArgumentValue"], "Permissions on the destination queue do not allow S3 to publish notifications from this bucket");
+    assert.equal(err["ArgumentName1"], arn);
+    assert.equal(err["ArgumentValue1"], "Permissions on the destination queue do not allow S3 to publish notifications from this bucket");
 
     await setPolicy(url, [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:*:*:${bucket}` }, StringEquals: { "aws:SourceAccount": OWNER } } }]);
     await configure();
@@ -108,7 +108,7 @@ describe("SQS and SNS with enforced policies", () => {
     const configure = () => owner.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { TopicConfigurations: [{ TopicArn, Events: ["s3:ObjectCreated:*"] }] } }));
     const err = await failure(configure());
     assert.equal(err.name, "InvalidArgument");
-    assert.equal(err["ArgumentValue"], "Permissions on the destination topic do not allow S3 to publish notifications from this bucket");
+    assert.equal(err["ArgumentValue1"], "Permissions on the destination topic do not allow S3 to publish notifications from this bucket");
     const policy = {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "SNS:Publish", Resource: TopicArn, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:*:*:${bucket}` } } }],

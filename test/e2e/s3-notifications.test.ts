@@ -138,13 +138,40 @@ describe("S3 event notifications", () => {
     const bucket = uniqueName("notify-bad");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const missing = "arn:aws:sqs:us-east-1:000000000000:no-such-queue";
-    const err = await invokeFailure(putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn: missing, Events: ["s3:ObjectCreated:*"] }] } }));
-    assert.deepEqual(
-      [err.name, err.message, err.status, err.fields["ArgumentName"]],
-      ["InvalidArgument", "Unable to validate the following destination configurations", 400, missing],
-    );
+    const missingTopic = "arn:aws:sns:us-east-1:000000000000:no-such-topic";
+    const missingFunction = "arn:aws:lambda:us-east-1:000000000000:function:no-such-function";
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("overlap") }));
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const fifo = await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName("notify-fifo")}.fifo`, Attributes: { FifoQueue: "true" } }));
+    const fifoArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: fifo.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    // Every destination that fails is named, numbered, with S3's reason; the good one is not.
+    const err = await invokeFailure(
+      putConfig({
+        Bucket: bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            { QueueArn: missing, Events: ["s3:ObjectCreated:*"] },
+            { QueueArn: arn, Events: ["s3:ObjectRemoved:*"] },
+            { QueueArn: fifoArn, Events: ["s3:ObjectRestore:*"] },
+          ],
+          TopicConfigurations: [{ TopicArn: missingTopic, Events: ["s3:ObjectTagging:*"] }],
+          LambdaFunctionConfigurations: [{ LambdaFunctionArn: missingFunction, Events: ["s3:ObjectAcl:Put"] }],
+        },
+      }),
+    );
+    assert.deepEqual([err.name, err.message, err.status], ["InvalidArgument", "Unable to validate the following destination configurations", 400]);
+    const named = Object.fromEntries(Object.entries(err.fields).filter(([k]) => /^Argument(Name|Value)\d*$/.test(k)));
+    assert.deepEqual(named, {
+      ArgumentName1: missing,
+      ArgumentValue1: "The destination queue does not exist",
+      ArgumentName2: fifoArn,
+      ArgumentValue2: "Permissions on the destination queue do not allow S3 to publish notifications from this bucket",
+      ArgumentName3: missingTopic,
+      ArgumentValue3: "The destination topic does not exist",
+      ArgumentName4: `${missingFunction}, null`,
+      ArgumentValue4: `Not authorized to invoke function [${missingFunction}]`,
+    });
+    assert.deepEqual((await getConfig(bucket))["QueueConfigurations"], undefined, "nothing was stored");
     const overlap = await invokeFailure(
       putConfig({
         Bucket: bucket,

@@ -13,7 +13,6 @@ import {
   buildS3EventMessage,
   buildS3EventRecord,
   buildTestEvent,
-  destinationValidationError,
   formatSequencer,
   matchingNotificationRules,
   type NormalizedNotificationConfiguration,
@@ -110,12 +109,19 @@ async function deliver(invoke: Invoke, rule: NotificationRule, body: string, buc
 }
 
 /**
- * Checks that a destination exists, as S3 does when a configuration is saved, and sends it
- * the s3:TestEvent message.
+ * Why S3 cannot use a configuration's destination, or undefined when it can. S3 checks that the
+ * queue or topic exists (a function it cannot see is one it may not invoke), then confirms the
+ * destination with an s3:TestEvent, which its policy must let the bucket send when policies
+ * are enforced. The reasons are S3's own words.
  */
-export async function validateDestination(ctx: S3Context, rule: NotificationRule, bucket: string): Promise<void> {
+export async function destinationProblem(ctx: S3Context, rule: NotificationRule, bucket: BucketRow): Promise<string | undefined> {
   const arn = parseArn(rule.destinationArn);
-  if (!arn) throw destinationValidationError(rule.destinationArn, "The destination ARN is not valid");
+  const refused =
+    rule.destinationType === "LambdaFunction"
+      ? `Not authorized to invoke function [${rule.destinationArn}]`
+      : `Permissions on the destination ${rule.destinationType === "Queue" ? "queue" : "topic"} do not allow S3 to publish notifications from this bucket`;
+  const missing = rule.destinationType === "LambdaFunction" ? refused : `The destination ${rule.destinationType === "Queue" ? "queue" : "topic"} does not exist`;
+  if (!arn) return missing;
   const scope = { account: arn.account, region: arn.region };
   try {
     switch (rule.destinationType) {
@@ -129,27 +135,19 @@ export async function validateDestination(ctx: S3Context, rule: NotificationRule
         await ctx.invoke("lambda", "GetFunction", { FunctionName: rule.destinationArn }, scope);
         break;
     }
-  } catch {
-    throw destinationValidationError(rule.destinationArn, "The destination does not exist or cannot be reached");
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    return missing;
   }
-}
-
-/** The s3:TestEvent a new destination gets; one that refuses it (its policy) fails the configuration, in S3's words. */
-export async function sendTestEvent(ctx: S3Context, rule: NotificationRule, bucket: BucketRow): Promise<void> {
   const body = JSON.stringify(buildTestEvent({ bucket: bucket.name, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
   try {
     await deliver(ctx.invoke, rule, body, bucket);
   } catch (err) {
-    if (err instanceof AwsError && err.status === 403) {
-      throw destinationValidationError(
-        rule.destinationArn,
-        rule.destinationType === "LambdaFunction"
-          ? `Not authorized to invoke function [${rule.destinationArn}]`
-          : `Permissions on the destination ${rule.destinationType === "Queue" ? "queue" : "topic"} do not allow S3 to publish notifications from this bucket`,
-      );
-    }
-    throw err;
+    // A policy that refuses the bucket, or a destination S3 cannot publish to (a FIFO queue).
+    if (!(err instanceof AwsError)) throw err;
+    return refused;
   }
+  return undefined;
 }
 
 /** Subscribes the delivery of object events; returns the unsubscribe. */

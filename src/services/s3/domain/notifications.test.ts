@@ -160,13 +160,18 @@ describe("normalizeNotificationConfiguration", () => {
     );
   });
 
-  test("destination validation error", () => {
-    const err = destinationValidationError(QUEUE, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket");
+  test("destination validation error: every failed destination numbered, a function's ARN with ', null'", () => {
+    const err = destinationValidationError([
+      { destinationType: "Queue", arn: QUEUE, reason: "Permissions on the destination queue do not allow S3 to publish notifications from this bucket" },
+      { destinationType: "LambdaFunction", arn: FUNCTION, reason: `Not authorized to invoke function [${FUNCTION}]` },
+    ]);
     assert.equal(err.code, "InvalidArgument");
     assert.equal(err.message, "Unable to validate the following destination configurations");
     assert.deepEqual(err.fields, {
-      ArgumentName: QUEUE,
-      ArgumentValue: "Permissions on the destination queue do not allow S3 to publish notifications from this bucket",
+      ArgumentName1: QUEUE,
+      ArgumentValue1: "Permissions on the destination queue do not allow S3 to publish notifications from this bucket",
+      ArgumentName2: `${FUNCTION}, null`,
+      ArgumentValue2: `Not authorized to invoke function [${FUNCTION}]`,
     });
   });
 });

@@ -99,7 +99,7 @@ const ARN_FIELDS: Record<DestinationType, { field: string; service: string }> = 
 /**
  * Validates a PutBucketNotificationConfiguration body and flattens it. Configurations without
  * an Id get one from `generateId` (S3 assigns one). Destination existence and permissions are
- * checked by the caller, which can report them with `destinationValidationError`.
+ * checked by the caller, which reports them all at once with `destinationValidationError`.
  */
 export function normalizeNotificationConfiguration(
   input: NotificationConfigurationInput,
@@ -204,13 +204,26 @@ function validateNoOverlap(rules: readonly NotificationRule[]): void {
   }
 }
 
+/** A destination S3 could not validate, and S3's reason. */
+export interface DestinationFailure {
+  readonly destinationType: DestinationType;
+  readonly arn: string;
+  readonly reason: string;
+}
+
 /**
- * The error S3 answers when a destination does not exist or does not let S3 publish to it:
- * InvalidArgument "Unable to validate the following destination configurations", with the ARN
- * as ArgumentName and the reason as ArgumentValue.
+ * The error S3 answers when destinations do not exist or do not let S3 publish to them:
+ * InvalidArgument "Unable to validate the following destination configurations", listing every
+ * failed destination as ArgumentName1/ArgumentValue1, ArgumentName2/... (its ARN and the reason).
+ * S3 writes a function's ARN with ", null" after it.
  */
-export function destinationValidationError(arn: string, reason: string): AwsError {
-  return invalidArgument("Unable to validate the following destination configurations", arn, reason);
+export function destinationValidationError(failures: readonly DestinationFailure[]): AwsError {
+  const fields: Record<string, string> = {};
+  failures.forEach((failure, i) => {
+    fields[`ArgumentName${i + 1}`] = failure.destinationType === "LambdaFunction" ? `${failure.arn}, null` : failure.arn;
+    fields[`ArgumentValue${i + 1}`] = failure.reason;
+  });
+  return s3DomainErrors.InvalidArgument({ message: "Unable to validate the following destination configurations" }, { fields });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ import type {
   PutBucketNotificationConfigurationOutput,
 } from "../../../generated/s3.js";
 import { randomUUID } from "node:crypto";
-import { normalizeNotificationConfiguration, type NotificationRule } from "../domain/notifications.js";
+import { destinationValidationError, normalizeNotificationConfiguration, type DestinationFailure, type NotificationRule } from "../domain/notifications.js";
 import type { S3Context } from "../index.js";
-import { notificationRules, sendTestEvent, validateDestination } from "../notify.js";
+import { destinationProblem, notificationRules } from "../notify.js";
 import { requireBucket } from "../objects.js";
 
 export async function putBucketNotificationConfiguration(
@@ -17,10 +17,13 @@ export async function putBucketNotificationConfiguration(
   const bucket = requireBucket(ctx, input.Bucket);
   const config = normalizeNotificationConfiguration(input.NotificationConfiguration, () => randomUUID());
   if (!input.SkipDestinationValidation) {
-    for (const rule of config.rules) await validateDestination(ctx, rule, bucket.name);
-    // S3 confirms each new destination with an s3:TestEvent message; one that may not receive
-    // it from this bucket (its policy, when policies are enforced) fails the configuration.
-    for (const rule of config.rules) await sendTestEvent(ctx, rule, bucket);
+    // Every destination is checked, and S3 names all that fail in one error.
+    const failures: DestinationFailure[] = [];
+    for (const rule of config.rules) {
+      const reason = await destinationProblem(ctx, rule, bucket);
+      if (reason !== undefined) failures.push({ destinationType: rule.destinationType, arn: rule.destinationArn, reason });
+    }
+    if (failures.length > 0) throw destinationValidationError(failures);
   }
   ctx.store.transaction(() => {
     const current = requireBucket(ctx, input.Bucket);
