@@ -18,7 +18,8 @@
  *   for the operations AWS serves unsigned (STS AssumeRoleWithWebIdentity, SNS ConfirmSubscription
  *   and Unsubscribe), which a service declares.
  *
- * Legacy SigV2 requests (S3 clients still send them) are not verified.
+ * Legacy SigV2 requests, which S3 clients still send (boto3's presigned URLs), are checked the
+ * same way by sigv2.ts, with the same secrets.
  */
 import type { Identities } from "./credentials.js";
 import { invalidSessionToken, sigv4Errors, type SignatureErrorStyle } from "./sigv4-errors.js";

@@ -97,6 +97,11 @@ export const sigv4Errors = defineErrors({
     status: 400,
     message: "Unsupported Authorization Type",
   },
+  S3QueryAuthIncomplete: {
+    code: "AccessDenied",
+    status: 403,
+    message: "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters",
+  },
   S3MultipleAuthMechanisms: {
     code: "InvalidArgument",
     status: 400,

@@ -837,7 +837,8 @@ function computeWithUri(
   return { canonicalRequest: canonical, stringToSign: toSign, signature: createHmac("sha256", key).update(toSign).digest("hex") };
 }
 
-function signaturesEqual(provided: string, computed: string): boolean {
+/** Constant-time comparison of two signatures. */
+export function signaturesEqual(provided: string, computed: string): boolean {
   if (provided.length !== computed.length) return false;
   return timingSafeEqual(Buffer.from(provided, "latin1"), Buffer.from(computed, "latin1"));
 }
@@ -845,7 +846,8 @@ function signaturesEqual(provided: string, computed: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Verification
 
-function isoSeconds(ms: number): string {
+/** Epoch ms as S3 writes times in its errors: ISO 8601 to the second. */
+export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
@@ -923,7 +925,8 @@ function checkTime(parsed: ParsedAuthorization, now: number, style: SignatureErr
   return undefined;
 }
 
-function spacedHex(s: string): string {
+/** A string's UTF-8 bytes as S3 lists them in SignatureDoesNotMatch (`41 57 53`). */
+export function spacedHex(s: string): string {
   const bytes = Buffer.from(s, "utf8");
   let out = "";
   for (const byte of bytes) out += (out.length > 0 ? " " : "") + (byte < 16 ? "0" : "") + byte.toString(16);

@@ -3,6 +3,7 @@
  * the SigV4 credential scope (header or presigned query), the host name, and for unsigned
  * requests the Action parameter or the path. Pure functions over the service index.
  */
+import { parseSigV2, type SigV2Authorization } from "../auth/sigv2.js";
 import { parseAuthorization, type ParsedAuthorization } from "../auth/sigv4.js";
 import type { ServiceIndexEntry } from "./codec.js";
 import type { WireRequest } from "./wire.js";
@@ -10,6 +11,8 @@ import type { WireRequest } from "./wire.js";
 export interface CredentialScope {
   /** The parsed SigV4 authorization (absent for legacy SigV2 requests). */
   readonly sigv4?: ParsedAuthorization;
+  /** A legacy SigV2 header or presigned URL (S3's clients). */
+  readonly sigv2?: SigV2Authorization;
   readonly accessKeyId: string;
   readonly date: string;
   readonly region: string;
@@ -24,9 +27,8 @@ export interface CredentialScope {
 export function credentialScope(req: Pick<WireRequest, "headers" | "query">): CredentialScope | undefined {
   const parsed = parseAuthorization(req.headers, req.query);
   if (parsed) return { sigv4: parsed, accessKeyId: parsed.accessKeyId, date: parsed.date, region: parsed.region, service: parsed.service };
-  const auth = req.headers["authorization"];
-  const v2 = auth?.startsWith("AWS ") ? auth.slice(4).split(":")[0] : (req.query.get("AWSAccessKeyId") ?? undefined);
-  return v2 ? { accessKeyId: v2, date: "", region: "", service: "" } : undefined;
+  const v2 = parseSigV2(req.headers, req.query);
+  return v2 ? { sigv2: v2, accessKeyId: v2.accessKeyId, date: "", region: "", service: "" } : undefined;
 }
 
 export class ServiceDirectory {

@@ -16,7 +16,8 @@ import { credentialScope, hostService, virtualHostBucket, type CredentialScope }
 import { coralMessage, findMissingMembers, type Violation } from "../protocol/validate.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Identities } from "../auth/credentials.js";
-import { contentSha256Mismatch, verifyRequest, type AuthConfig, type VerifiedSignature } from "../auth/enforcement.js";
+import { contentSha256Mismatch, signingSecret, verifyRequest, type AuthConfig, type VerifiedSignature } from "../auth/enforcement.js";
+import { presignedV2Expired, sigV2SessionToken, verifySigV2, type SigV2Authorization } from "../auth/sigv2.js";
 import { missingAuthenticationToken } from "../auth/sigv4-errors.js";
 import { presignedUrlExpired, sha256Hex, signatureErrorStyle } from "../auth/sigv4.js";
 import type { LoadedService, ServiceRegistry } from "./registry.js";
@@ -95,7 +96,7 @@ export class Dispatcher {
       protocol = routed.protocol;
       const { svc, op } = routed;
       if (this.deps.identities.expired(accessKeyId)) throw expiredToken(protocol, svc.id);
-      const expiredUrl = svc.id === "s3" && scope?.sigv4 ? presignedUrlExpired(scope.sigv4, this.deps.clock.now()) : undefined;
+      const expiredUrl = svc.id !== "s3" ? undefined : scope?.sigv4 ? presignedUrlExpired(scope.sigv4, this.deps.clock.now()) : scope?.sigv2 ? presignedV2Expired(scope.sigv2, this.deps.clock.now()) : undefined;
       if (expiredUrl) throw expiredUrl;
       const auth = this.deps.config.auth;
       const signature = auth?.enforceSignatures ? await this.authenticate(req, svc, op.name, scope, auth) : undefined;
@@ -277,8 +278,11 @@ export class Dispatcher {
       if (svc.id === "s3" || svc.definition?.unsignedOperations?.includes(operation)) return undefined;
       throw missingAuthenticationToken(signatureErrorStyle(svc.index.signingName) === "query" ? "query" : "json");
     }
-    // Legacy SigV2 (S3) is not verified.
-    if (!scope.sigv4) return undefined;
+    if (!scope.sigv4) {
+      // Legacy SigV2: S3's alone (other services' clients have not sent it for years).
+      if (scope.sigv2 && svc.id === "s3") this.verifySigV2(req, svc, scope.sigv2, auth);
+      return undefined;
+    }
     if (svc.id !== "s3") await this.buffer(req);
     return verifyRequest(req.rawQuery === undefined ? req : { ...{}, ...req, query: req.rawQuery }, scope.sigv4, {
       identities: this.deps.identities,
@@ -286,6 +290,14 @@ export class Dispatcher {
       now: this.deps.clock.now(),
       bodySha256: () => sha256Hex(req.body ?? Buffer.alloc(0)),
     });
+  }
+
+  private verifySigV2(req: IncomingWire, svc: LoadedService, sigv2: SigV2Authorization, auth: AuthConfig): void {
+    const path = this.pathStyle(svc, req);
+    // A bucket's own resource ends in "/" (`/bucket/`), as the path of a virtual-hosted request to it does.
+    const request = { method: req.method, resourcePath: path.indexOf("/", 1) === -1 && path !== "/" ? `${path}/` : path, query: req.query, headers: req.headers };
+    const secret = signingSecret(this.deps.identities, auth, sigv2.accessKeyId, sigV2SessionToken(request), "s3");
+    verifySigV2(request, sigv2, secret, this.deps.clock.now());
   }
 
   /** The request path with an S3 virtual-hosted bucket put in front, as path-style addressing has it. */

@@ -580,6 +580,14 @@ describe("S3 objects", () => {
     assert.equal(expired.status, 403);
     assert.match(expired.text, /<Error><Code>AccessDenied<\/Code><Message>Request has expired<\/Message><X-Amz-Expires>900<\/X-Amz-Expires><Expires>/);
 
+    // boto3's generate_presigned_url makes SigV2 URLs (AWSAccessKeyId, Signature, Expires in epoch seconds): expired too.
+    const nowSeconds = Math.floor(nimbus.manualClock.now() / 1000);
+    const v2 = (expires: number) => `/${bucket}/presigned/upload.txt?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=c2lnbmF0dXJl&Expires=${expires}`;
+    assert.equal((await raw(nimbus.port, "GET", v2(nowSeconds + 60), {})).text, "via presigned url");
+    const expiredV2 = await raw(nimbus.port, "GET", v2(nowSeconds - 1), {});
+    assert.equal(expiredV2.status, 403);
+    assert.match(expiredV2.text, new RegExp(`<Error><Code>AccessDenied</Code><Message>Request has expired</Message><Expires>${new Date((nowSeconds - 1) * 1000).toISOString().replace(".000", "")}</Expires><ServerTime>`));
+
     const virtual = await raw(nimbus.port, "GET", "/presigned/upload.txt", { ...SIGNED, host: `${bucket}.s3.localhost.localstack.cloud:${nimbus.port}` });
     assert.equal(virtual.status, 200);
     assert.equal(virtual.text, "via presigned url");
