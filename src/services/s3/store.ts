@@ -268,7 +268,6 @@ const OBJECT_COLUMNS = [
 ] as const satisfies readonly (keyof ObjectRow)[];
 const INSERT_OBJECT = `INSERT INTO s3_objects (${OBJECT_COLUMNS.join(", ")}) VALUES (${OBJECT_COLUMNS.map(() => "?").join(", ")})`;
 
-/** S3 version ids: 32 URL-safe characters. */
 /**
  * A version id of 32 characters from [A-Za-z0-9._], the alphabet S3's own show. Never a leading
  * `-`: the CLI would read `--version-id -abc...` as an option (a flaky CLI test found that
@@ -278,7 +277,11 @@ export function newVersionId(): string {
   return pooledRandomBytes(24).toString("base64url").replaceAll("-", ".");
 }
 
-/** The 64-hex canonical user id S3 shows as Owner.ID; derived from the account so it is stable. */
+/**
+ * The 64-hex canonical user id S3 shows as Owner.ID; derived from the account so it is stable.
+ * Every request names its owner and a sha256 each time showed up in profiles; accounts are few,
+ * so the ids are kept.
+ */
 export function canonicalUserId(account: string): string {
   let id = canonicalIds.get(account);
   if (id === undefined) {
@@ -287,7 +290,6 @@ export function canonicalUserId(account: string): string {
   }
   return id;
 }
-/** Every request names its owner; a sha256 each time showed up in profiles. Accounts are few. */
 /** Versions read per page by versionsOf. */
 const VERSION_PAGE = 1000;
 /** Current versions kept in memory for reads (a few MB of rows at most). */
