@@ -11,6 +11,7 @@
 import type { EventBus } from "../../core/events.js";
 import type { Scope } from "../../core/service.js";
 import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
+import { RowCache } from "../../state/row-cache.js";
 import { compareStrings } from "./domain/index.js";
 import type { TableMeta } from "./table.js";
 
@@ -221,8 +222,16 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function tableKey(scope: Scope, name: string): string {
+  return `${scope.account}\0${scope.region}\0${name}`;
+}
+
 export class DynamoStore {
-  private readonly tableCache = new Map<string, { readonly text: string; readonly meta: Readonly<TableMeta> }>();
+  /**
+   * Tables as item operations read them, by `account\0region\0name`: every write of a table row
+   * below forgets its entry, and `transaction` clears them all when it rolls back (row-cache.ts).
+   */
+  private readonly tables = new RowCache<TableMeta>(TABLE_CACHE_ENTRIES);
   /** Prepared once per SQL text: item reads and writes are the hot path. */
   private readonly db: PreparedStatements;
 
@@ -236,7 +245,7 @@ export class DynamoStore {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.state.transaction(fn);
+    return this.tables.guard(() => this.state.transaction(fn));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -249,21 +258,16 @@ export class DynamoStore {
   }
 
   /**
-   * The table as item operations read it: one parsed, frozen description shared for as long as
-   * the stored text is the same (so a rolled-back change is never seen). Parsing it on every
-   * GetItem/PutItem cost more than the item itself. Never mutate it: it is frozen to make sure.
+   * The table as item operations read it: one parsed, frozen description, kept until the table
+   * is written (reading and parsing it on every GetItem/PutItem cost more than the item itself,
+   * and even reading its text to compare cost a tenth of a GetItem). Never mutate it: it is
+   * frozen to make sure.
    */
   readTable(scope: Scope, name: string): Readonly<TableMeta> | undefined {
-    const text = this.tableText(scope, name);
-    if (text === undefined) return undefined;
-    const key = `${scope.account}\0${scope.region}\0${name}`;
-    const hit = this.tableCache.get(key);
-    if (hit?.text === text) return hit.meta;
-    const meta = deepFreeze(JSON.parse(text) as TableMeta);
-    // Test suites create thousands of tables; the cache only needs the ones in use.
-    if (this.tableCache.size >= TABLE_CACHE_ENTRIES) this.tableCache.clear();
-    this.tableCache.set(key, { text, meta });
-    return meta;
+    return this.tables.get(tableKey(scope, name), () => {
+      const text = this.tableText(scope, name);
+      return text === undefined ? undefined : deepFreeze(JSON.parse(text) as TableMeta);
+    });
   }
 
   private tableText(scope: Scope, name: string): string | undefined {
@@ -273,18 +277,21 @@ export class DynamoStore {
   }
 
   insertTable(scope: Scope, meta: TableMeta): void {
+    this.tables.forget(tableKey(scope, meta.name));
     this.db
       .prepare("INSERT INTO dynamodb_tables (account_id, region, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
       .run(scope.account, scope.region, meta.name, JSON.stringify(meta), meta.createdAt);
   }
 
   saveTable(scope: Scope, meta: TableMeta): void {
+    this.tables.forget(tableKey(scope, meta.name));
     this.db
       .prepare("UPDATE dynamodb_tables SET description = ? WHERE account_id = ? AND region = ? AND name = ?")
       .run(JSON.stringify(meta), scope.account, scope.region, meta.name);
   }
 
   deleteTable(scope: Scope, name: string): void {
+    this.tables.forget(tableKey(scope, name));
     const args = [scope.account, scope.region, name];
     this.db.prepare("DELETE FROM dynamodb_items WHERE account_id = ? AND region = ? AND table_name = ?").run(...args);
     this.db.prepare("DELETE FROM dynamodb_tags WHERE account_id = ? AND region = ? AND table_name = ?").run(...args);
