@@ -19,6 +19,7 @@ import {
   type Item,
   type KeySchema,
 } from "./domain/index.js";
+import { bareTableName } from "./access.js";
 import { errors } from "./errors.js";
 import type { DynamoStore, RowKey } from "./store.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
@@ -30,8 +31,7 @@ import { replicateWrite, stampLegacyReplication } from "./replication.js";
 
 /** TableName may be a name or a table ARN (accepted by item operations since 2024). */
 export function tableNameOf(raw: string, field = "tableName"): string {
-  const arn = /^arn:aws[\w-]*:dynamodb:[^:]*:\d{12}:table\/([^/]+)$/.exec(raw);
-  const name = arn?.[1] ?? raw;
+  const name = bareTableName(raw);
   checkTableName(name, field);
   return name;
 }

@@ -1,4 +1,5 @@
 import type { BatchGetItemInput, BatchGetItemOutput } from "../../../generated/dynamodb.js";
+import { tableContext } from "../access.js";
 import { expressionAttributes, itemSize, project, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, validateKey, type ConsumedCapacityOut } from "../items.js";
@@ -25,7 +26,9 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
         "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
       );
     }
-    const meta = requireTable(ctx.store, ctx, name);
+    // A table named by ARN is read in its account; the name stays the key of what comes back.
+    const scope = tableContext(ctx, name, "BatchGetItem");
+    const meta = requireTable(ctx.store, scope, name);
     const attrs = expressionAttributes(request.ExpressionAttributeNames, undefined);
     const paths = projectionOf(request, attrs);
     attrs.assertAllUsed();
@@ -38,7 +41,7 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
       seen.add(id);
       return key;
     });
-    return { name, meta, paths, keys, consistent: request.ConsistentRead === true, request };
+    return { name, scope, meta, paths, keys, consistent: request.ConsistentRead === true, request };
   });
 
   const responses: Record<string, Item[]> = {};
@@ -49,11 +52,11 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
   let full = false;
   for (const plan of plans) {
     const found: Item[] = [];
-    const consumed = new Consumption(plan.meta.name, "read");
+    const consumed = new Consumption(plan.name, "read");
     let done = 0;
     for (const key of plan.keys) {
       if (full) break;
-      const item = readItem(ctx.store, ctx, plan.meta, key);
+      const item = readItem(ctx.store, plan.scope, plan.meta, key);
       const size = item ? itemSize(item) : 0;
       if (item && bytes + size > MAX_BATCH_GET_BYTES) {
         full = true;

@@ -1,10 +1,11 @@
 import { crc32 } from "../../../core/crc32.js";
 import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generated/dynamodb.js";
+import { tableContext } from "../access.js";
 import { validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, readItem, requireTable, serializeItem, validateKey, validateNewItem, writeItem, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, validateKey, validateNewItem, writeItem, type ConsumedCapacityOut } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
-import { tableSchema, type TableMeta } from "../table.js";
+import { tableSchema } from "../table.js";
 import { check } from "../validation.js";
 
 const MAX_REQUESTS = 25;
@@ -42,7 +43,9 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
 
   // Everything is validated before anything is written: one bad request refuses the batch.
   const plans = tables.map((name) => {
-    const meta = requireTable(ctx.store, ctx, name);
+    // A table named by ARN is written in its account (its stream too); the name stays the key of what comes back.
+    const scope = tableContext(ctx, name, "BatchWriteItem");
+    const meta = requireTable(ctx.store, scope, name);
     const seen = new Set<string>();
     const writes = (input.RequestItems[name] ?? []).map((request) => {
       const put = request.PutRequest;
@@ -57,7 +60,7 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
       seen.add(id);
       return { put: put !== undefined, item };
     });
-    return { meta, writes };
+    return { name, scope, meta, writes };
   });
   // Measured only after every item passed the 400 KB rule, on the request as it travelled.
   if (Buffer.byteLength(serializeItem(input.RequestItems as unknown as Item)) > MAX_BATCH_WRITE_BYTES) {
@@ -67,16 +70,15 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
   return ctx.store.transaction(() => {
     const capacity: ConsumedCapacityOut[] = [];
     const metrics: Record<string, NonNullable<ReturnType<typeof itemCollectionMetrics>["ItemCollectionMetrics"]>[]> = {};
-    for (const { meta, writes } of plans) {
-      let consumed: ReturnType<typeof writeItem> | undefined;
+    for (const { name, scope, meta, writes } of plans) {
+      const consumed = new Consumption(name, "write");
       for (const w of writes) {
-        const old = readItem(ctx.store, ctx, meta, w.item);
-        const c = writeItem(ctx, meta, old, w.put ? w.item : undefined);
-        if (consumed) consumed.merge(c);
-        else consumed = c;
-        collect(metrics, ctx, meta, w.item, input.ReturnItemCollectionMetrics);
+        const old = readItem(ctx.store, scope, meta, w.item);
+        consumed.merge(writeItem(scope, meta, old, w.put ? w.item : undefined));
+        const m = itemCollectionMetrics(scope, meta, w.item, input.ReturnItemCollectionMetrics).ItemCollectionMetrics;
+        if (m !== undefined) (metrics[name] ??= []).push(m);
       }
-      const described = consumed?.describe(mode);
+      const described = consumed.describe(mode);
       if (described) capacity.push(described);
     }
     return {
@@ -85,16 +87,4 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
       ...(Object.keys(metrics).length > 0 ? { ItemCollectionMetrics: metrics } : {}),
     };
   });
-}
-
-function collect(
-  into: Record<string, NonNullable<ReturnType<typeof itemCollectionMetrics>["ItemCollectionMetrics"]>[]>,
-  ctx: DynamoContext,
-  meta: TableMeta,
-  item: Item,
-  raw: string | undefined,
-): void {
-  const m = itemCollectionMetrics(ctx, meta, item, raw).ItemCollectionMetrics;
-  if (m === undefined) return;
-  (into[meta.name] ??= []).push(m);
 }

@@ -1,4 +1,5 @@
 import type { TransactGetItemsInput, TransactGetItemsOutput } from "../../../generated/dynamodb.js";
+import { tableContext, type TableReach } from "../access.js";
 import { expressionAttributes, itemSize, project, validationException } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, validateKey, type ConsumedCapacityOut } from "../items.js";
@@ -8,7 +9,8 @@ import { check } from "../validation.js";
 
 const MAX_ACTIONS = 100;
 
-export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContext): TransactGetItemsOutput {
+/** `reach` finds each entry's table (in the account its ARN names) and checks it for GetItem; PartiQL checked its own action. */
+export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContext, reach: TableReach = tableContext): TransactGetItemsOutput {
   const count = input.TransactItems.length;
   check({
     field: "transactItems",
@@ -18,26 +20,27 @@ export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContex
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const seen = new Set<string>();
   const plans = input.TransactItems.map(({ Get: get }) => {
-    const meta = requireTable(ctx.store, ctx, get.TableName);
+    const scope = reach(ctx, get.TableName, "GetItem");
+    const meta = requireTable(ctx.store, scope, get.TableName);
     const key = validateKey(meta, get.Key);
     const attrs = expressionAttributes(get.ExpressionAttributeNames, undefined);
     const paths = projectionOf(get, attrs);
     attrs.assertAllUsed();
     const row = baseRowKey(tableSchema(meta), key);
-    const id = `${meta.name}\u0000${row.pk}\u0000${row.sk}`;
+    const id = `${meta.arn}\u0000${row.pk}\u0000${row.sk}`;
     if (seen.has(id)) throw validationException("Transaction request cannot include multiple operations on one item");
     seen.add(id);
-    return { meta, key, paths };
+    return { table: get.TableName, scope, meta, key, paths };
   });
   // One snapshot: every read sees the same committed state.
   return ctx.store.transaction(() => {
     const byTable = new Map<string, Consumption>();
     const responses = plans.map((p) => {
-      const item = readItem(ctx.store, ctx, p.meta, p.key);
-      let c = byTable.get(p.meta.name);
+      const item = readItem(ctx.store, p.scope, p.meta, p.key);
+      let c = byTable.get(p.table);
       if (c === undefined) {
-        c = new Consumption(p.meta.name, "read");
-        byTable.set(p.meta.name, c);
+        c = new Consumption(p.table, "read");
+        byTable.set(p.table, c);
       }
       c.table += 2 * readUnits(item ? itemSize(item) : 0, true);
       return item === undefined ? {} : { Item: p.paths ? project(p.paths, item) : item };

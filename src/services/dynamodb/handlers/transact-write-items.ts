@@ -1,5 +1,6 @@
 import type { TransactWriteItemsInput, TransactWriteItemsOutput } from "../../../generated/dynamodb.js";
 import type { AwsError } from "../../../core/errors.js";
+import { tableContext, type TableReach } from "../access.js";
 import {
   applyUpdate,
   assertItemSize,
@@ -59,6 +60,9 @@ export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
 
 interface Action {
   readonly kind: "ConditionCheck" | "Put" | "Delete" | "Update";
+  /** The table as the entry names it (its name or ARN), and the context of its account. */
+  readonly table: string;
+  readonly scope: DynamoContext;
   readonly meta: TableMeta;
   readonly key: Item;
   readonly condition: Condition | undefined;
@@ -73,7 +77,10 @@ interface Reason {
   Item?: unknown;
 }
 
-function prepare(entry: TransactWriteItemsInput["TransactItems"][number], position: number, ctx: DynamoContext): Action {
+/** The action each entry is checked for on its table. */
+const ITEM_ACTIONS: Readonly<Record<Action["kind"], string>> = { ConditionCheck: "ConditionCheckItem", Put: "PutItem", Delete: "DeleteItem", Update: "UpdateItem" };
+
+function prepare(entry: TransactWriteItemsInput["TransactItems"][number], position: number, ctx: DynamoContext, reach: TableReach): Action {
   const present = (["ConditionCheck", "Put", "Delete", "Update"] as const).filter((k) => entry[k] !== undefined);
   if (present.length !== 1) {
     throw validationException("TransactItems can only contain one of Check, Put, Update or Delete");
@@ -90,7 +97,9 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], positi
     ReturnValuesOnConditionCheckFailure?: string;
   };
   const returnOld = checkReturnValuesOnFailure(op.ReturnValuesOnConditionCheckFailure);
-  const meta = requireTable(ctx.store, ctx, op.TableName);
+  const table = op.TableName;
+  const scope = reach(ctx, table, ITEM_ACTIONS[kind]);
+  const meta = requireTable(ctx.store, scope, table);
   const attrs = expressionAttributes(op.ExpressionAttributeNames, op.ExpressionAttributeValues);
   if (kind === "ConditionCheck" && op.ConditionExpression === undefined) {
     throw validationException(`1 validation error detected: Value null at 'transactItems.${position + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`);
@@ -100,14 +109,18 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], positi
   attrs.assertAllUsed();
   if (kind === "Put") {
     const item = validateNewItem(meta, op.Item ?? {});
-    return { kind, meta, key: item, item, condition, returnOld };
+    return { kind, table, scope, meta, key: item, item, condition, returnOld };
   }
   const key = validateKey(meta, op.Key ?? {});
   if (update) assertKeyNotUpdated(update, keyAttributeNames(tableSchema(meta)));
-  return { kind, meta, key, condition, returnOld, ...(update ? { update } : {}) };
+  return { kind, table, scope, meta, key, condition, returnOld, ...(update ? { update } : {}) };
 }
 
-export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoContext): TransactWriteItemsOutput {
+/**
+ * `reach` finds each entry's table (in the account its ARN names) and checks it for the entry's
+ * item action; PartiQL checked its own. All tables share one database: one transaction.
+ */
+export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoContext, reach: TableReach = tableContext): TransactWriteItemsOutput {
   const count = input.TransactItems.length;
   check({
     field: "transactItems",
@@ -120,11 +133,11 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     failure: input.ClientRequestToken !== undefined && (input.ClientRequestToken.length < 1 || input.ClientRequestToken.length > 36) ? "Member must have length less than or equal to 36" : undefined,
   });
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  const actions = input.TransactItems.map((entry, i) => prepare(entry, i, ctx));
+  const actions = input.TransactItems.map((entry, i) => prepare(entry, i, ctx, reach));
   const seen = new Set<string>();
   for (const a of actions) {
     const row = baseRowKey(tableSchema(a.meta), a.key);
-    const id = `${a.meta.name}\u0000${row.pk}\u0000${row.sk}`;
+    const id = `${a.meta.arn}\u0000${row.pk}\u0000${row.sk}`;
     if (seen.has(id)) throw validationException("Transaction request cannot include multiple operations on one item");
     seen.add(id);
   }
@@ -138,10 +151,10 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
       if (previous !== undefined) {
         if (previous.fingerprint !== print) throw errors.IdempotentParameterMismatch();
         // The same request again within the window: it already happened, nothing is written twice.
-        return capacityOut(actions.map((a) => ({ meta: a.meta, consumed: chargeOnly(a, ctx) })), mode);
+        return capacityOut(actions.map((a) => ({ table: a.table, consumed: chargeOnly(a) })), mode);
       }
     }
-    const olds = actions.map((a) => readItem(ctx.store, ctx, a.meta, a.key));
+    const olds = actions.map((a) => readItem(ctx.store, a.scope, a.meta, a.key));
     const reasons: Reason[] = [];
     const results: (Item | undefined)[] = [];
     actions.forEach((a, i) => {
@@ -176,11 +189,11 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     }
     if (aggregateSize(actions, results) > MAX_TRANSACTION_BYTES) throw tooLarge();
     const consumed = actions.map((a, i) => {
-      if (a.kind === "ConditionCheck") return { meta: a.meta, consumed: chargeOnly(a, ctx, olds[i]) };
-      const c = writeItem(ctx, a.meta, olds[i], a.kind === "Delete" ? undefined : results[i]);
+      if (a.kind === "ConditionCheck") return { table: a.table, consumed: chargeOnly(a, olds[i]) };
+      const c = writeItem(a.scope, a.meta, olds[i], a.kind === "Delete" ? undefined : results[i]);
       // Transactions cost twice the units of the same plain writes.
       c.scale(2);
-      return { meta: a.meta, consumed: c };
+      return { table: a.table, consumed: c };
     });
     if (input.ClientRequestToken !== undefined && print !== undefined) {
       ctx.store.saveToken(ctx, input.ClientRequestToken, print, now, now - IDEMPOTENCY_WINDOW_MS);
@@ -189,20 +202,21 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
   });
 }
 
-function chargeOnly(a: Action, ctx: DynamoContext, old?: Item): Consumption {
-  const c = new Consumption(a.meta.name, "write");
-  const item = old ?? readItem(ctx.store, ctx, a.meta, a.key);
+function chargeOnly(a: Action, old?: Item): Consumption {
+  const c = new Consumption(a.table, "write");
+  const item = old ?? readItem(a.scope.store, a.scope, a.meta, a.key);
   c.table = 2 * writeUnits(item ? itemSize(item) : 0);
   return c;
 }
 
-function capacityOut(entries: { meta: TableMeta; consumed: Consumption }[], mode: ReturnType<typeof capacityMode>): TransactWriteItemsOutput {
+/** One ConsumedCapacity per table, under the name the request gave it. */
+function capacityOut(entries: { table: string; consumed: Consumption }[], mode: ReturnType<typeof capacityMode>): TransactWriteItemsOutput {
   if (mode === "NONE") return {};
   const byTable = new Map<string, Consumption>();
   for (const e of entries) {
-    const existing = byTable.get(e.meta.name);
-    if (existing) existing.merge(e.consumed);
-    else byTable.set(e.meta.name, e.consumed);
+    const sum = byTable.get(e.table) ?? new Consumption(e.table, "write");
+    sum.merge(e.consumed);
+    byTable.set(e.table, sum);
   }
   const out: ConsumedCapacityOut[] = [];
   for (const c of byTable.values()) {

@@ -3,6 +3,10 @@
  * range per partition the WHERE pins, else a Scan); writes and transactions go through the
  * PutItem, UpdateItem, DeleteItem, TransactWriteItems and TransactGetItems handlers with the
  * conditions and updates written back as expressions, so PartiQL shares their semantics.
+ *
+ * A statement may name its table by ARN (`"arn:aws:dynamodb:...:table/T"`): it runs in the ARN's
+ * account, once the table's policy allows its PartiQL action (access.ts); the item handlers it
+ * runs through then reach that table unchecked, as AWS checks only the PartiQL action.
  */
 import { createHash } from "node:crypto";
 import { AwsError } from "../../../core/errors.js";
@@ -16,6 +20,7 @@ import type {
   TransactWriteItemsInput,
 } from "../../../generated/dynamodb.js";
 import { getPath, itemSize, validateAttributeValue, type AttributeValue, type Item } from "../domain/index.js";
+import { bareTableName, tableContext, tableScope } from "../access.js";
 import type { DynamoContext } from "../context.js";
 import { errors } from "../errors.js";
 import { deleteItem } from "../handlers/delete-item.js";
@@ -28,18 +33,35 @@ import { runRead, startRowKey, type ReadTarget } from "../reads.js";
 import { checkReturnValuesOnFailure } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { check, length, oneOf, range } from "../validation.js";
-import type { ParsedStatement } from "./ast.js";
+import type { ParsedStatement, Statement } from "./ast.js";
 import { invalid, isKeySchemaError, MESSAGES, partiqlErrors } from "./errors.js";
 import { ExpressionWriter } from "./expressions.js";
 import { parseStatement } from "./parser.js";
-import { isRead, translate, type DeletePlan, type InsertPlan, type Plan, type Projected, type SelectPlan, type TableLookup, type UpdatePlan } from "./translator.js";
+import { isRead, sourceOf, translate, type DeletePlan, type InsertPlan, type Plan, type Projected, type SelectPlan, type TableLookup, type UpdatePlan } from "./translator.js";
 
 const MAX_STATEMENT_LENGTH = 8192;
 const MAX_BATCH = 25;
 const MAX_TRANSACTION = 100;
 
+/** Tables as statements name them: a table ARN is looked up in the ARN's account. */
 function lookupIn(ctx: DynamoContext): TableLookup {
-  return (name) => ctx.store.getTable(ctx, name);
+  return (name) => ctx.store.getTable(tableScope(ctx, name), bareTableName(name));
+}
+
+/** What a statement is checked for on its table (or the index it reads); EXISTS reads. */
+const ACTIONS: Readonly<Record<Statement["kind"], string>> = {
+  select: "PartiQLSelect",
+  exists: "PartiQLSelect",
+  insert: "PartiQLInsert",
+  update: "PartiQLUpdate",
+  delete: "PartiQLDelete",
+};
+
+/** The context a statement runs in: its table's account, once the table's policy allows the statement. */
+function statementContext(ctx: DynamoContext, parsed: ParsedStatement): DynamoContext {
+  const { components } = sourceOf(parsed.statement);
+  const index = parsed.statement.kind === "select" && components.length === 2 ? components[1] : undefined;
+  return tableContext(ctx, components[0] as string, ACTIONS[parsed.statement.kind], index);
 }
 
 function statementCheck(field: string, statement: string) {
@@ -179,7 +201,7 @@ function runInsert(ctx: DynamoContext, plan: InsertPlan, opts: WriteOptions): Wr
   const condition = `attribute_not_exists(${w.name(partitionKeyName(plan))})`;
   try {
     const out = putItem(
-      { TableName: plan.meta.name, Item: plan.item, ConditionExpression: condition, ...w.attributes(), ReturnConsumedCapacity: opts.returnConsumedCapacity },
+      { TableName: plan.table, Item: plan.item, ConditionExpression: condition, ...w.attributes(), ReturnConsumedCapacity: opts.returnConsumedCapacity },
       ctx,
     );
     return { item: undefined, capacity: out.ConsumedCapacity as ConsumedCapacityOut | undefined };
@@ -195,7 +217,7 @@ function updateRequest(plan: UpdatePlan) {
   const exists = `attribute_exists(${w.name(partitionKeyName(plan))})`;
   const UpdateExpression = w.update(plan.actions);
   const ConditionExpression = plan.condition ? `${exists} AND (${w.condition(plan.condition)})` : exists;
-  return { TableName: plan.meta.name, Key: plan.key, UpdateExpression, ConditionExpression, ...w.attributes() };
+  return { TableName: plan.table, Key: plan.key, UpdateExpression, ConditionExpression, ...w.attributes() };
 }
 
 function runUpdate(ctx: DynamoContext, plan: UpdatePlan, opts: WriteOptions): WriteResult {
@@ -216,10 +238,10 @@ function runUpdate(ctx: DynamoContext, plan: UpdatePlan, opts: WriteOptions): Wr
  * must satisfy the rest of the WHERE.
  */
 function deleteRequest(plan: DeletePlan) {
-  if (plan.condition === undefined) return { TableName: plan.meta.name, Key: plan.key };
+  if (plan.condition === undefined) return { TableName: plan.table, Key: plan.key };
   const w = new ExpressionWriter();
   const ConditionExpression = `attribute_not_exists(${w.name(partitionKeyName(plan))}) OR (${w.condition(plan.condition)})`;
-  return { TableName: plan.meta.name, Key: plan.key, ConditionExpression, ...w.attributes() };
+  return { TableName: plan.table, Key: plan.key, ConditionExpression, ...w.attributes() };
 }
 
 function runDelete(ctx: DynamoContext, plan: DeletePlan, opts: WriteOptions): WriteResult {
@@ -258,10 +280,11 @@ export function executeStatement(input: ExecuteStatementInput, ctx: DynamoContex
   checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const parsed = parseStatement(input.Statement);
+  const scope = statementContext(ctx, parsed);
   const params = parametersOf(input.Parameters, "parameters");
   const plan = translate(parsed, params, lookupIn(ctx), { useCase: "statement", consistentRead: input.ConsistentRead });
   if (plan.kind === "select") {
-    return runSelect(ctx, plan, {
+    return runSelect(scope, plan, {
       statement: input.Statement,
       params,
       limit: input.Limit,
@@ -271,7 +294,7 @@ export function executeStatement(input: ExecuteStatementInput, ctx: DynamoContex
     });
   }
   if (plan.kind === "exists") throw invalid(MESSAGES.existsOutside);
-  const result = runWrite(ctx, plan, {
+  const result = runWrite(scope, plan, {
     returnConsumedCapacity: input.ReturnConsumedCapacity,
     returnValuesOnConditionCheckFailure: input.ReturnValuesOnConditionCheckFailure,
   });
@@ -323,11 +346,11 @@ export function mergeCapacity(entries: readonly ConsumedCapacityOut[]): Consumed
   return [...byTable.values()];
 }
 
-type BatchEntry = { readonly plan: Plan; readonly consistent: boolean } | { readonly error: AwsError };
+type BatchEntry = { readonly plan: Plan; readonly consistent: boolean; readonly scope: DynamoContext } | { readonly error: AwsError };
 
 function keyId(plan: { meta: Plan["meta"] }, key: Item): string {
   const row = baseRowKey(tableSchema(plan.meta), key);
-  return `${plan.meta.name}\u0000${row.pk}\u0000${row.sk}`;
+  return `${plan.meta.arn}\u0000${row.pk}\u0000${row.sk}`;
 }
 
 export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: DynamoContext): BatchExecuteStatementOutput {
@@ -348,11 +371,13 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
   const entries: BatchEntry[] = input.Statements.map((s, i) => {
     const p = parsed[i] as ParsedStatement | AwsError;
     if (p instanceof AwsError) return { error: p };
+    // Outside attempt: a table whose policy refuses its statement refuses the whole batch.
+    const scope = statementContext(ctx, p);
     const result = attempt(() => {
       const params = parametersOf(s.Parameters, `statements.${i + 1}.member.parameters`);
       return translate(p, params, lookup, { useCase: "batch", consistentRead: s.ConsistentRead });
     });
-    return result instanceof AwsError ? { error: result } : { plan: result, consistent: s.ConsistentRead === true };
+    return result instanceof AwsError ? { error: result } : { plan: result, consistent: s.ConsistentRead === true, scope };
   });
 
   // Reading one item twice is refused; writes to one item run one after the other, each
@@ -369,10 +394,10 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
   const responses = entries.map((e) => {
     if ("error" in e) return { Error: { Code: batchErrorCode(e.error.code), Message: e.error.message } };
     const plan = e.plan;
-    const TableName = plan.meta.name;
+    const TableName = plan.table;
     try {
       if (plan.kind === "select") {
-        const item = readItem(ctx.store, ctx, plan.meta, plan.key as Item);
+        const item = readItem(ctx.store, e.scope, plan.meta, plan.key as Item);
         const consumed = new Consumption(TableName, "read");
         consumed.table = readUnits(item ? itemSize(item) : 0, e.consistent);
         const c = consumed.describe(mode);
@@ -381,8 +406,9 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
       }
       if (plan.kind === "exists") throw invalid(MESSAGES.existsOutside);
       // ReturnValuesOnConditionCheckFailure has no effect on a batch member: its Error carries no Item.
-      const result = runWrite(ctx, plan, { returnConsumedCapacity: input.ReturnConsumedCapacity, returnValuesOnConditionCheckFailure: undefined });
-      if (result.capacity) capacities.push(result.capacity);
+      const result = runWrite(e.scope, plan, { returnConsumedCapacity: input.ReturnConsumedCapacity, returnValuesOnConditionCheckFailure: undefined });
+      // The item handlers name the table by its name; the batch answers under the name it was given.
+      if (result.capacity) capacities.push({ ...{}, ...result.capacity, TableName });
       return { TableName, ...(result.item !== undefined && Object.keys(result.item).length > 0 ? { Item: result.item } : {}) };
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
@@ -440,6 +466,8 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
   });
   const reads = parsed.map((p) => isRead(p.statement));
   if (reads.includes(true) && reads.includes(false)) throw invalid(MESSAGES.transactionMixed);
+  // Each table's policy must allow its statement; the transaction then reaches the tables unchecked.
+  for (const p of parsed) statementContext(ctx, p);
   const lookup = lookupIn(ctx);
   const plans = input.TransactStatements.map((s, i) => {
     try {
@@ -464,7 +492,7 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
     switch (plan.kind) {
       case "insert": {
         const w = new ExpressionWriter();
-        return { Put: { TableName: plan.meta.name, Item: plan.item, ConditionExpression: `attribute_not_exists(${w.name(partitionKeyName(plan))})`, ...w.attributes() } };
+        return { Put: { TableName: plan.table, Item: plan.item, ConditionExpression: `attribute_not_exists(${w.name(partitionKeyName(plan))})`, ...w.attributes() } };
       }
       case "update":
         return { Update: { ...{}, ...updateRequest(plan), ...onFailure } };
@@ -474,7 +502,7 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
         // EXISTS holds when the item is there and satisfies the rest of the WHERE.
         const w = new ExpressionWriter();
         const ConditionExpression = `attribute_exists(${w.name(partitionKeyName(plan))}) AND (${w.condition(plan.condition)})`;
-        return { ConditionCheck: { TableName: plan.meta.name, Key: plan.key, ConditionExpression, ...w.attributes(), ...onFailure } };
+        return { ConditionCheck: { TableName: plan.table, Key: plan.key, ConditionExpression, ...w.attributes(), ...onFailure } };
       }
       case "select":
         // Unreachable: a transaction of reads and writes was refused above.
@@ -485,6 +513,7 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
     const out = transactWriteItems(
       { TransactItems: items, ReturnConsumedCapacity: input.ReturnConsumedCapacity, ...(input.ClientRequestToken !== undefined ? { ClientRequestToken: input.ClientRequestToken } : {}) },
       ctx,
+      tableScope,
     );
     return out.ConsumedCapacity ? { ConsumedCapacity: out.ConsumedCapacity } : {};
   } catch (err) {
@@ -499,8 +528,9 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
 
 function readTransaction(ctx: DynamoContext, plans: SelectPlan[], returnConsumedCapacity: string | undefined, mode: ReturnType<typeof capacityMode>): ExecuteTransactionOutput {
   const out = transactGetItems(
-    { TransactItems: plans.map((p) => ({ Get: { TableName: p.meta.name, Key: p.key as Item } })), ReturnConsumedCapacity: returnConsumedCapacity },
+    { TransactItems: plans.map((p) => ({ Get: { TableName: p.table, Key: p.key as Item } })), ReturnConsumedCapacity: returnConsumedCapacity },
     ctx,
+    tableScope,
   );
   const responses = (out.Responses ?? []).map((r, i) => (r.Item ? { Item: project(r.Item as Item, plans[i]?.projection) } : {}));
   return { Responses: responses, ...(mode !== "NONE" && out.ConsumedCapacity ? { ConsumedCapacity: out.ConsumedCapacity } : {}) };

@@ -45,9 +45,14 @@ export interface Projected {
   readonly name: string;
 }
 
-export interface SelectPlan {
-  readonly kind: "select";
+/** What a plan acts on: the table as the statement names it (its name, or its ARN: another account's table) and its description. */
+interface TablePlan {
+  readonly table: string;
   readonly meta: TableMeta;
+}
+
+export interface SelectPlan extends TablePlan {
+  readonly kind: "select";
   readonly index: IndexMeta | undefined;
   /** Key schema of what is read: the index's when reading an index. */
   readonly schema: KeySchema;
@@ -62,15 +67,13 @@ export interface SelectPlan {
   readonly key: Item | undefined;
 }
 
-export interface InsertPlan {
+export interface InsertPlan extends TablePlan {
   readonly kind: "insert";
-  readonly meta: TableMeta;
   readonly item: Item;
 }
 
-export interface UpdatePlan {
+export interface UpdatePlan extends TablePlan {
   readonly kind: "update";
-  readonly meta: TableMeta;
   readonly key: Item;
   readonly actions: readonly UpdateAction[];
   /** The WHERE beyond the key; the item must also exist. */
@@ -78,23 +81,37 @@ export interface UpdatePlan {
   readonly returnValues: ReturnValues;
 }
 
-export interface DeletePlan {
+export interface DeletePlan extends TablePlan {
   readonly kind: "delete";
-  readonly meta: TableMeta;
   readonly key: Item;
   /** The WHERE beyond the key, checked only when the item exists. */
   readonly condition: Condition | undefined;
   readonly returnValues: "NONE" | "ALL_OLD";
 }
 
-export interface ExistsPlan {
+export interface ExistsPlan extends TablePlan {
   readonly kind: "exists";
-  readonly meta: TableMeta;
   readonly key: Item;
   readonly condition: Condition;
 }
 
 export type Plan = SelectPlan | InsertPlan | UpdatePlan | DeletePlan | ExistsPlan;
+
+/** The table (and index) a statement names, as written: a table may be named by its ARN. */
+export function sourceOf(statement: Statement): Source {
+  switch (statement.kind) {
+    case "select":
+      return statement.from;
+    case "exists":
+      return statement.select.from;
+    case "insert":
+      return statement.into;
+    case "update":
+      return statement.target;
+    case "delete":
+      return statement.from;
+  }
+}
 
 export function isRead(statement: Statement): boolean {
   return statement.kind === "select";
@@ -395,6 +412,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
   if (parsed.parameterCount > params.length) throw invalid(MESSAGES.parameterCount);
   const binder = new Binder(params, parsed.text);
   const s = parsed.statement;
+  const table = sourceOf(s).components[0] as string;
   switch (s.kind) {
     case "select":
       return translateSelect(s, binder, lookup, options);
@@ -404,7 +422,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       if (s.select.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
       if (s.select.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
       const where = s.select.where === undefined ? undefined : binder.condition(s.select.where);
-      const meta = requireTable(lookup, s.select.from.components[0] as string);
+      const meta = requireTable(lookup, table);
       let extracted: { key: Item; rest: Condition | undefined };
       try {
         extracted = extractKey(where, meta);
@@ -413,17 +431,17 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       }
       if (extracted.rest === undefined) throw invalid(MESSAGES.existsCondition);
       checkKeyTypes(extracted.key, meta);
-      return { kind: "exists", meta, key: extracted.key, condition: extracted.rest };
+      return { kind: "exists", table, meta, key: extracted.key, condition: extracted.rest };
     }
     case "insert": {
       checkComponents(s.into);
       if (s.into.components.length > 1) throw invalid(MESSAGES.insertOnIndex);
       if (s.value.kind !== "struct") throw invalid(MESSAGES.insertFormat);
       const item = binder.value(s.value).M as Item;
-      const meta = requireTable(lookup, s.into.components[0] as string);
+      const meta = requireTable(lookup, table);
       checkKeyTypes(item, meta, false);
       if (s.returning !== undefined) throw invalid(MESSAGES.insertReturning);
-      return { kind: "insert", meta, item };
+      return { kind: "insert", table, meta, item };
     }
     case "update": {
       checkComponents(s.target);
@@ -431,24 +449,24 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       const where = s.where === undefined ? undefined : binder.condition(s.where);
       const actions = s.clauses.map((c) => (c.kind === "set" ? binder.setAction(c.path, c.value) : { kind: "REMOVE" as const, path: documentPath(c.path) }));
       if (where === undefined) throw invalid(MESSAGES.whereKey);
-      const meta = requireTable(lookup, s.target.components[0] as string);
+      const meta = requireTable(lookup, table);
       const { key, rest } = extractKey(where, meta);
       checkKeyTypes(key, meta);
       const returnValues = s.returning === undefined ? "NONE" : RETURN_VALUES[s.returning];
-      return { kind: "update", meta, key, actions, condition: rest, returnValues };
+      return { kind: "update", table, meta, key, actions, condition: rest, returnValues };
     }
     case "delete": {
       checkComponents(s.from);
       if (s.from.components.length > 1) throw invalid(MESSAGES.writeOnIndex);
       const where = s.where === undefined ? undefined : binder.condition(s.where);
       if (where === undefined) throw invalid(MESSAGES.whereKey);
-      const meta = requireTable(lookup, s.from.components[0] as string);
+      const meta = requireTable(lookup, table);
       const { key, rest } = extractKey(where, meta);
       checkKeyTypes(key, meta);
       if (s.returning !== undefined && s.returning !== "ALL OLD") {
         throw invalid(`Invalid returning clause: RETURNING ${s.returning} *. Only RETURNING ALL OLD * is allowed in DELETE statements.`);
       }
-      return { kind: "delete", meta, key, condition: rest, returnValues: s.returning === undefined ? "NONE" : "ALL_OLD" };
+      return { kind: "delete", table, meta, key, condition: rest, returnValues: s.returning === undefined ? "NONE" : "ALL_OLD" };
     }
   }
 }
@@ -487,7 +505,8 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
   const projection = projectionOf(s);
   const filter = s.where === undefined ? undefined : binder.condition(s.where);
   if (options.useCase === "transaction" && s.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
-  const meta = requireTable(lookup, s.from.components[0] as string);
+  const table = s.from.components[0] as string;
+  const meta = requireTable(lookup, table);
 
   if (single) {
     const message = options.useCase === "transaction" ? MESSAGES.transactionSelectKey : MESSAGES.batchSelectKey;
@@ -502,6 +521,7 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
     checkKeyTypes(extracted.key, meta);
     return {
       kind: "select",
+      table,
       meta,
       index: undefined,
       schema: tableSchema(meta),
@@ -545,7 +565,7 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
     partitions === undefined
       ? [undefined]
       : partitions.map((value) => ({ partitionKey: { name: schema.partitionKey, value }, sortKey: plan.sortKey }));
-  return { kind: "select", meta, index, schema, projection, filter, segments, descending, select, key: undefined };
+  return { kind: "select", table, meta, index, schema, projection, filter, segments, descending, select, key: undefined };
 }
 
 interface ReadPlan {
