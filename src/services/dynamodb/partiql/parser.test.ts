@@ -56,6 +56,11 @@ describe("PartiQL lexer", () => {
 });
 
 describe("PartiQL statements", () => {
+  test("a table named by its ARN in double quotes is one component, an index after it another", () => {
+    const arn = "arn:aws:dynamodb:us-east-1:222222222222:table/Orders";
+    assert.deepEqual(select(`SELECT * FROM "${arn}"."by-status" WHERE pk = ?`).from.components, [arn, "by-status"]);
+  });
+
   test("SELECT with projection, index source, WHERE and ORDER BY", () => {
     const s = select(`select a, "b".c[2], d['e'] from "T"."idx" where pk = ? and x > 1 order by sk desc, pk`);
     assert.deepEqual(s.from.components, ["T", "idx"]);
