@@ -4,7 +4,8 @@
  * the action (on the index's ARN for an index query); an explicit Deny refuses the owner too.
  * Batches, transactions and PartiQL statements name tables by ARN inside the request: each table
  * is checked for the batch's action, each transaction entry's item action, or the statement's
- * PartiQL action. Without enforcement an ARN still reaches the other account's table.
+ * PartiQL action. A stream ARN reaches the stream in its table's account, which the stream's own
+ * policy opens to others. Without enforcement an ARN still reaches the other account's table.
  * Account 111111111111 owns the table; 222222222222 is another account.
  */
 import assert from "node:assert/strict";
@@ -120,6 +121,45 @@ describe("DynamoDB with enforced policies", () => {
     assert.deepEqual(tablesOf(got.ConsumedCapacity), [arn, mine].sort());
     // The policy allows batches, not GetItem.
     await refused(ddb(OTHER).send(new GetItemCommand({ TableName: arn, Key: { pk: { S: "a" } } })), "GetItem", arn);
+  });
+
+  test("another account reads a table's stream through its ARN once the stream's own policy allows it", async () => {
+    const streams = jsonService(suite.nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb" });
+    const name = uniqueName("policies");
+    const created = await ddb(OWNER).send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+      }),
+    );
+    const tableArn = created.TableDescription?.TableArn ?? "";
+    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    await ddb(OWNER).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "s" } } }));
+    const deniedTo = async (action: string, input: Record<string, unknown>): Promise<void> => {
+      const r = await streams.call(action, input, OTHER);
+      assert.equal(r.status, 400);
+      assert.equal(String(r.body["__type"]).split("#").pop(), "AccessDeniedException");
+      assert.equal(r.body["message"], `User: arn:aws:iam::${OTHER}:root is not authorized to perform: dynamodb:${action} on resource: ${streamArn} because no resource-based policy allows the dynamodb:${action} action`);
+    };
+    await deniedTo("DescribeStream", { StreamArn: streamArn });
+    // The table's policy is the table's: it does not open the stream.
+    await ddb(OWNER).send(allow(tableArn, ["dynamodb:GetItem"]));
+    await deniedTo("DescribeStream", { StreamArn: streamArn });
+
+    await ddb(OWNER).send(allow(streamArn, ["dynamodb:DescribeStream", "dynamodb:GetShardIterator"]));
+    const described = await streams.call("DescribeStream", { StreamArn: streamArn }, OTHER);
+    assert.equal(described.status, 200, JSON.stringify(described.body));
+    const shardId = described.body["StreamDescription"]["Shards"][0]["ShardId"];
+    const iterator = await streams.call("GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }, OTHER);
+    assert.equal(iterator.status, 200, JSON.stringify(iterator.body));
+    await deniedTo("GetRecords", { ShardIterator: iterator.body["ShardIterator"] });
+    await ddb(OWNER).send(allow(streamArn, ["dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"]));
+    const records = await streams.call("GetRecords", { ShardIterator: iterator.body["ShardIterator"] }, OTHER);
+    assert.equal(records.status, 200, JSON.stringify(records.body));
+    assert.deepEqual(records.body["Records"].map((r: { dynamodb: { NewImage: unknown } }) => r.dynamodb.NewImage), [{ pk: { S: "s" } }]);
   });
 
   test("a table ARN that names no table is ResourceNotFoundException, as a name is", async () => {
@@ -248,5 +288,9 @@ describe("DynamoDB table ARNs in batches without enforced policies", () => {
       records.body["Records"].map((r: { eventName: string; dynamodb: { NewImage: unknown } }) => [r.eventName, r.dynamodb.NewImage]),
       [["INSERT", { pk: { S: "b" } }], ["INSERT", { pk: { S: "t" } }]],
     );
+    // The other account reads the stream through its ARN too.
+    const read = await streams.call("DescribeStream", { StreamArn: streamArn }, OTHER);
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.equal(read.body["StreamDescription"]["TableName"], name);
   });
 });

@@ -2,10 +2,11 @@
  * DynamoDB resource-based policy documents: validated as PutResourcePolicy and CreateTable's
  * ResourcePolicy validate them, and kept in the canonical form GetResourcePolicy answers.
  *
- * Nimbus does not evaluate IAM yet, so a policy is stored, validated and returned, never
- * enforced: a Deny here denies nothing. The one evaluation done is the self-lockout check
- * (a Deny that would stop this caller from changing the policy again), which AWS runs at
- * PutResourcePolicy time whether or not anything is enforced afterwards.
+ * With `--enforce-policies` a table's policy decides other accounts' requests to the table
+ * (access.ts) and a stream's policy their reads of the stream (dynamodbstreams/handlers.ts);
+ * without it a policy is stored, validated and returned, and denies nothing. The self-lockout
+ * check (a Deny that would stop this caller from changing the policy again) runs at
+ * PutResourcePolicy time either way, as on AWS.
  */
 import { validationException } from "./domain/index.js";
 

@@ -3,6 +3,8 @@ import { defineErrors } from "../../core/errors.js";
 // DynamoDB Streams errors (JSON 1.0), as the service sends them.
 export const errors = defineErrors({
   Validation: { code: "ValidationException", status: 400, message: "{message}" },
+  // The sentence of auth/access.ts resourcePolicyRefusal, as DynamoDB sends it.
+  AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
   StreamNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Stream: {arn} not found" },
   ShardNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Shard: {shard} in Stream: {arn} not found" },
   ExpiredIterator: { code: "ExpiredIteratorException", status: 400, message: "Shard iterator has expired" },

@@ -8,6 +8,9 @@ import type {
   ListStreamsInput,
   ListStreamsOutput,
 } from "../../generated/dynamodbstreams.js";
+import { enforcesPolicies, resourcePolicyRefusal } from "../../auth/access.js";
+import { AwsError } from "../../core/errors.js";
+import type { Scope } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { StreamsContext } from "./index.js";
 import { shardIdOf, type StreamRow } from "./store.js";
@@ -26,11 +29,34 @@ function coral(field: string, value: unknown, failure: string): never {
   invalid(`1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${failure}`);
 }
 
-function requireStream(ctx: StreamsContext, arn: string): StreamRow {
+/** A stream ARN names its table's account: another account reads it through the ARN, as DynamoDB's cross-account access does. */
+const STREAM_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/[^/]+\/stream\/[^/]+$/;
+
+/**
+ * The stream an ARN names, in its table's account, and that account's scope (where its records
+ * are). With policies enforced, the stream's own resource policy must let another account
+ * `action` (DescribeStream, GetShardIterator, GetRecords); its account may do what it does not deny.
+ */
+async function requireStream(ctx: StreamsContext, arn: string, action: string): Promise<{ stream: StreamRow; scope: Scope }> {
   if (arn.length < 37 || arn.length > 1024) coral("streamArn", arn, arn.length < 37 ? "Member must have length greater than or equal to 37" : "Member must have length less than or equal to 1024");
-  const stream = ctx.store.stream(ctx, arn);
+  const scope = { account: STREAM_ARN.exec(arn)?.[1] ?? ctx.account, region: ctx.region };
+  const stream = ctx.store.stream(scope, arn);
   if (stream === undefined) throw errors.StreamNotFound({ arn });
-  return stream;
+  if (enforcesPolicies(ctx.config)) {
+    const refusal = resourcePolicyRefusal(ctx, { arn, account: scope.account, policy: await streamPolicy(ctx, arn, scope) }, `dynamodb:${action}`);
+    if (refusal !== undefined) throw errors.AccessDenied({ message: refusal });
+  }
+  return { stream, scope };
+}
+
+/** The stream's resource policy, which DynamoDB keeps with its table (GetResourcePolicy, as the table's account). */
+async function streamPolicy(ctx: StreamsContext, arn: string, scope: Scope): Promise<string | undefined> {
+  try {
+    return (await ctx.invoke<{ Policy?: string }>("dynamodb", "GetResourcePolicy", { ResourceArn: arn }, scope)).Policy;
+  } catch (err) {
+    if (err instanceof AwsError && err.code === "PolicyNotFoundException") return undefined;
+    throw err;
+  }
 }
 
 const SEQ_WIDTH = 21;
@@ -56,9 +82,9 @@ export async function listStreams(input: ListStreamsInput, ctx: StreamsContext):
 
 export async function describeStream(input: DescribeStreamInput, ctx: StreamsContext): Promise<DescribeStreamOutput> {
   await ctx.store.ready;
-  const stream = requireStream(ctx, input.StreamArn);
+  const { stream, scope } = await requireStream(ctx, input.StreamArn, "DescribeStream");
   const shardId = shardIdOf(stream);
-  const { first, last } = ctx.store.bounds(ctx, stream.streamArn);
+  const { first, last } = ctx.store.bounds(scope, stream.streamArn);
   const shards =
     input.ExclusiveStartShardId !== undefined && input.ExclusiveStartShardId >= shardId
       ? []
@@ -116,9 +142,9 @@ export async function getShardIterator(input: GetShardIteratorInput, ctx: Stream
   if (!ITERATOR_TYPES.includes(input.ShardIteratorType)) {
     coral("shardIteratorType", input.ShardIteratorType, `Member must satisfy enum value set: [${ITERATOR_TYPES.join(", ")}]`);
   }
-  const stream = requireStream(ctx, input.StreamArn);
+  const { stream, scope } = await requireStream(ctx, input.StreamArn, "GetShardIterator");
   if (input.ShardId !== shardIdOf(stream)) throw errors.ShardNotFound({ shard: input.ShardId, arn: stream.streamArn });
-  const { first, last } = ctx.store.bounds(ctx, stream.streamArn);
+  const { first, last } = ctx.store.bounds(scope, stream.streamArn);
   let position: string;
   switch (input.ShardIteratorType) {
     case "TRIM_HORIZON":
@@ -158,8 +184,8 @@ export async function getRecords(input: GetRecordsInput, ctx: StreamsContext): P
   }
   const it = decodeIterator(input.ShardIterator);
   if (ctx.clock.now() - it.t > ITERATOR_TTL_MS) throw errors.ExpiredIterator();
-  const stream = requireStream(ctx, it.a);
-  const rows = ctx.store.records(ctx, stream.streamArn, it.p, input.Limit ?? 1000);
+  const { stream, scope } = await requireStream(ctx, it.a, "GetRecords");
+  const rows = ctx.store.records(scope, stream.streamArn, it.p, input.Limit ?? 1000);
   const records: OutRecord[] = [];
   let bytes = 0;
   let position = it.p;
@@ -173,7 +199,7 @@ export async function getRecords(input: GetRecordsInput, ctx: StreamsContext): P
     records.push(record);
   }
   // A disabled stream's shard closes once everything has been read: no next iterator.
-  const closed = !stream.enabled && ctx.store.records(ctx, stream.streamArn, position, 1).length === 0;
+  const closed = !stream.enabled && ctx.store.records(scope, stream.streamArn, position, 1).length === 0;
   return {
     Records: records,
     ...(closed ? {} : { NextShardIterator: encodeIterator({ a: it.a, s: it.s, p: position, t: ctx.clock.now() }) }),
