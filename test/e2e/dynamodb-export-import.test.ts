@@ -840,7 +840,42 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.deepEqual(completed.ExportSummaries?.map((s) => s.ExportStatus), ["COMPLETED", "COMPLETED", "COMPLETED"]);
   });
 
-  test("import errors: the table exists, ZSTD, unknown import ARN, ClientToken reuse", async () => {
+  test("ZSTD import: Zstandard objects are decoded; one that is not Zstandard is one error", async () => {
+    const bucketName = await bucket();
+    // Two DynamoDB JSON lines, compressed by the zstd command-line tool (zstd -c).
+    const zstd = Buffer.from("KLUv/QRY7QEA1AJ7Ikl0ZW0iOnsicGsiOnsiUyI6InoxIn0sInNOIjoiMSJ9fX0KMm4yIn19fQoFAFuRyLwAyLepR087x5zyFOY=", "base64");
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "zstd/a.json.zst", Body: zstd }));
+    const target = uniqueName("imp-zstd");
+    const started = (
+      await ddb.send(
+        new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "zstd/" }, InputFormat: "DYNAMODB_JSON", InputCompressionType: "ZSTD", TableCreationParameters: keyedTable(target) }),
+      )
+    ).ImportTableDescription;
+    assert.equal(started?.InputCompressionType, "ZSTD");
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription;
+    assert.equal(done?.ImportStatus, "COMPLETED");
+    assert.equal(done?.ImportedItemCount, 2);
+    assert.deepEqual(comparable((await ddb.send(new ScanCommand({ TableName: target }))).Items ?? []), comparable([
+      { pk: { S: "z1" }, sk: { N: "1" } },
+      { pk: { S: "z2" }, sk: { N: "2" }, n: { N: "2" } },
+    ]));
+
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "zstd/b.json.zst", Body: "not zstd at all" }));
+    const broken = uniqueName("imp-zstd-bad");
+    const again = (
+      await ddb.send(
+        new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "zstd/" }, InputFormat: "DYNAMODB_JSON", InputCompressionType: "ZSTD", TableCreationParameters: keyedTable(broken) }),
+      )
+    ).ImportTableDescription;
+    await nimbus.scheduler.advance(JOB_DELAY);
+    const failed = (await ddb.send(new DescribeImportCommand({ ImportArn: again?.ImportArn }))).ImportTableDescription;
+    assert.equal(failed?.ImportStatus, "FAILED");
+    assert.equal(failed?.ErrorCount, 1);
+    assert.equal(failed?.ImportedItemCount, 2);
+  });
+
+  test("import errors: the table exists, unknown import ARN, ClientToken reuse", async () => {
     const bucketName = await bucket();
     const existing = uniqueName("imp-exists");
     await ddb.send(new CreateTableCommand(keyedTable(existing)));
@@ -851,9 +886,6 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.equal(exists.message, `Table already exists: ${existing}`);
 
     const fresh = uniqueName("imp-new");
-    const zstd = await failure(ddb.send(new ImportTableCommand({ ...base, InputCompressionType: "ZSTD", TableCreationParameters: keyedTable(fresh) })));
-    assert.equal(zstd.name, "ValidationException");
-    assert.match(zstd.message, /ZSTD is not supported by Nimbus/);
     const delimiter = await failure(ddb.send(new ImportTableCommand({ ...base, InputFormat: "CSV", InputFormatOptions: { Csv: { Delimiter: "#" } }, TableCreationParameters: keyedTable(fresh) })));
     assert.equal(delimiter.message, "1 validation error detected: Value '#' at 'inputFormatOptions.csv.delimiter' failed to satisfy constraint: Member must satisfy regular expression pattern: [,;:|\\t ]");
     // Nothing was created by the refused calls.

@@ -1,7 +1,7 @@
 /**
  * Bulk put items (StartBulkPutItems): a job that reads items from S3 with ImportTable's reader
- * (ImportJob: DYNAMODB_JSON or ION lines, gunzip'd when GZIP) and writes them into an existing
- * table through writeItem, so indexes, streams and point-in-time history see them as they see
+ * (ImportJob: DYNAMODB_JSON or ION lines, gunzip'd when GZIP, Zstandard-decoded when ZSTD) and
+ * writes them into an existing table through writeItem, so indexes, streams and point-in-time history see them as they see
  * a PutItem's. Items that cannot be written are counted in FailedItemCount and, when the
  * OutputType asks for ERROR, reported as JSON lines in the output bucket.
  *

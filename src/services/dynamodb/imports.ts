@@ -1,7 +1,7 @@
 /**
  * Imports from S3 (ImportTable): the job that reads every object under the source prefix
- * through S3's own ListObjectsV2 and GetObject, line by line (gunzip'd when GZIP; an Ion line
- * may hold several top-level values, each an item), and writes
+ * through S3's own ListObjectsV2 and GetObject, line by line (gunzip'd when GZIP,
+ * Zstandard-decoded when ZSTD; an Ion line may hold several top-level values, each an item), and writes
  * the items into the new table, which stays CREATING until the job ends.
  *
  * As DynamoDB does: a line that cannot make an item is counted in ErrorCount, logged to
@@ -11,9 +11,10 @@
  * An S3 failure before any item was imported (no such bucket, access denied) ends the import
  * FAILED with `S3<code>` and the table is not kept.
  */
-import { Readable, pipeline } from "node:stream";
+import { Readable, Transform, pipeline } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
+import { Decompress as ZstdDecompress } from "fzstd";
 import { AwsError, defineErrors } from "../../core/errors.js";
 import { putLogEvents, type LogEvent } from "../../core/log-events.js";
 import type { Scope } from "../../core/service.js";
@@ -220,7 +221,7 @@ export class ImportJob {
     });
     this.counters.processedSizeBytes += size;
     const raw = got.Body instanceof Readable ? got.Body : Readable.from([got.Body ?? Buffer.alloc(0)]);
-    const body = this.r.compression === "GZIP" ? pipeline(raw, createGunzip(), () => undefined) : raw;
+    const body = decompressed(raw, this.r.compression);
     const csv = this.r.inputFormat === "CSV" ? new CsvRecords(this.r.formatOptions?.Csv?.Delimiter ?? ",") : undefined;
     let header = this.r.formatOptions?.Csv?.HeaderList;
     let index = 0;
@@ -361,4 +362,37 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
       // The error log is a courtesy: the import's outcome does not depend on CloudWatch Logs.
     }
   }
+}
+
+/** An object's bytes as the job reads them: gunzip'd for GZIP, Zstandard-decoded for ZSTD. */
+function decompressed(raw: Readable, compression: string | undefined): Readable {
+  if (compression === "GZIP") return pipeline(raw, createGunzip(), () => undefined);
+  if (compression === "ZSTD") return pipeline(raw, zstdDecoder(), () => undefined);
+  return raw;
+}
+
+/** A streaming Zstandard decoder: Node.js 20's zlib has none, so fzstd's, as a Transform. */
+function zstdDecoder(): Transform {
+  const decoder = new ZstdDecompress();
+  const transform = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        decoder.push(chunk);
+        callback();
+      } catch (err) {
+        callback(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+    flush(callback) {
+      try {
+        decoder.push(new Uint8Array(0), true);
+        callback();
+      } catch (err) {
+        callback(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+  });
+  // A copy: the decoder may reuse the memory of what it hands out.
+  decoder.ondata = (data) => transform.push(Buffer.from(data));
+  return transform;
 }

@@ -9,7 +9,6 @@ import { AwsError } from "../../core/errors.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type { Invoke, Scope } from "../../core/service.js";
 import type { DynamoStore } from "./store.js";
-import { validationException } from "./domain/index.js";
 import { TransferStore, type TransferKind, type TransferRow } from "./transfer-store.js";
 import { pageToken, pageTokenPosition } from "./validation.js";
 
@@ -71,13 +70,6 @@ export async function s3<T>(env: TransferEnv, scope: Scope, operation: string, i
  * FAILED instead of staying IN_PROGRESS for ever, with the description AWS gives InternalServerError.
  */
 export const INTERNAL_FAILURE = { failureCode: "InternalServerError", failureMessage: "An error occurred on the server side." } as const;
-
-/** ImportTable and StartBulkPutItems refuse ZSTD alike: Node.js 20 cannot decompress it. */
-export function refuseZstd(compression: string | undefined): void {
-  if (compression === "ZSTD") {
-    throw validationException("InputCompressionType ZSTD is not supported by Nimbus: the zlib of Node.js 20 has no Zstandard decoder. Use GZIP or NONE.");
-  }
-}
 
 /**
  * The fields a job's record starts with: its table, its ClientToken (one is made when the request

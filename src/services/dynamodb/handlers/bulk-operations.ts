@@ -14,7 +14,7 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import { requestFingerprint, requireTable } from "../items.js";
 import { tableChildArn } from "../table.js";
-import { insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
+import { insertTransfer, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 
 /** Nimbus's page size for ListBulkOperations when MaxResults is not given (AWS's is not published). */
@@ -36,7 +36,6 @@ export function startBulkPutItems(input: StartBulkPutItemsInput, ctx: DynamoCont
     pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
   );
   if (out.OutputType.length === 0) throw validationException("1 validation error detected: Value '[]' at 'outputS3Configuration.outputType' failed to satisfy constraint: Member must have length greater than or equal to 1");
-  refuseZstd(source.InputCompressionType);
 
   const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;

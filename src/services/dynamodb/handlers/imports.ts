@@ -2,7 +2,7 @@ import type { DescribeImportInput, DescribeImportOutput, ImportTableInput, Impor
 import type { DynamoContext } from "../context.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
 import { tableChildArn } from "../table.js";
-import { insertTransfer, refuseZstd, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
+import { insertTransfer, repeatedRequest, startedTransfer, startJob, transferPage, transferStore } from "../transfers.js";
 import { requestFingerprint } from "../items.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 import { createTable } from "./create-table.js";
@@ -34,7 +34,6 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
               : undefined,
     },
   );
-  refuseZstd(input.InputCompressionType);
 
   const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;
