@@ -125,12 +125,13 @@ describe("DynamoDB resource-based policies", () => {
     const out = await env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }));
     assert.equal(out.$metadata.httpStatusCode, 200);
     assert.equal(out.RevisionId, undefined);
+    // One call at a time: a rejection nobody awaits yet fails the test run.
     for (const call of [
-      env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: "123456789" })),
-      env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn), ExpectedRevisionId: "123456789" })),
+      () => env.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: arn, ExpectedRevisionId: "123456789" })),
+      () => env.ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: grant(arn), ExpectedRevisionId: "123456789" })),
     ]) {
       await fails(
-        call,
+        call(),
         "PolicyNotFoundException",
         `Resource-based policy not found for the provided ResourceArn: Requested update for policy with revision id 123456789, but table ${name} has no associated policy.`,
       );

@@ -164,12 +164,13 @@ describe("DynamoDB with enforced policies", () => {
 
   test("a table ARN that names no table is ResourceNotFoundException, as a name is", async () => {
     const missing = `arn:aws:dynamodb:us-east-1:${OWNER}:table/${uniqueName("missing")}`;
+    // One call at a time: a rejection nobody awaits yet fails the test run.
     for (const call of [
-      ddb(OTHER).send(new BatchGetItemCommand({ RequestItems: { [missing]: { Keys: [{ pk: { S: "a" } }] } } })),
-      ddb(OTHER).send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: missing, Item: { pk: { S: "a" } } } }] })),
-      ddb(OTHER).send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${missing}" WHERE pk = 'a'` })),
+      () => ddb(OTHER).send(new BatchGetItemCommand({ RequestItems: { [missing]: { Keys: [{ pk: { S: "a" } }] } } })),
+      () => ddb(OTHER).send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: missing, Item: { pk: { S: "a" } } } }] })),
+      () => ddb(OTHER).send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${missing}" WHERE pk = 'a'` })),
     ]) {
-      const err = await failure(call);
+      const err = await failure(call());
       assert.equal(err.name, "ResourceNotFoundException");
       assert.equal(err.$metadata.httpStatusCode, 400);
       assert.equal(err.message, "Requested resource not found");
