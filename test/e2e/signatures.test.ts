@@ -216,6 +216,27 @@ describe("signature enforcement", () => {
     const undated = await send(nimbus.port, "GET", meta, { authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n\n${meta}`)}` });
     assert.equal(undated.status, 403);
     assert.match(undated.text, /<Message>AWS authentication requires a valid Date or x-amz-date header<\/Message>/);
+
+    // A virtual-hosted request signs its bucket as the resource's first segment.
+    const virtualHost = `${bucket}.s3.localhost.localstack.cloud:${nimbus.port}`;
+    const listed = await send(nimbus.port, "GET", "/?prefix=v2", { host: virtualHost, date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n/${bucket}/`)}` });
+    assert.equal(listed.status, 200, listed.text);
+    assert.match(listed.text, /<Key>v2-header.txt<\/Key>/);
+
+    // Session credentials: botocore carries the token as x-amz-security-token, which the signature covers.
+    const sts = new STSClient(config());
+    clients.push(sts);
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/v2", RoleSessionName: "v2" }));
+    const token = Credentials?.SessionToken ?? "";
+    const withToken = (secret: string) =>
+      `${path}?AWSAccessKeyId=${Credentials?.AccessKeyId}&Expires=${expires}&x-amz-security-token=${encodeURIComponent(token)}&Signature=${encodeURIComponent(sign(secret, `GET\n\n\n${expires}\nx-amz-security-token:${token}\n${path}`))}`;
+    const session = await send(nimbus.port, "GET", withToken(Credentials?.SecretAccessKey ?? ""), {});
+    assert.equal(session.status, 200, session.text);
+    assert.equal(session.text, "version two");
+    assert.equal((await send(nimbus.port, "GET", withToken(ROOT.secretAccessKey), {})).status, 403, "the root secret is not the session's");
+    const tokenless = await send(nimbus.port, "GET", `${path}?AWSAccessKeyId=${Credentials?.AccessKeyId}&Expires=${expires}&Signature=${encodeURIComponent(sign(Credentials?.SecretAccessKey ?? "", `GET\n\n\n${expires}\n${path}`))}`, {});
+    assert.equal(tokenless.status, 400);
+    assert.match(tokenless.text, /<Code>InvalidToken<\/Code>/);
   });
 
   test("S3: a browser-form POST's policy is checked with the root secret", async () => {
