@@ -18,6 +18,11 @@ const HANDLER = `
 const { DynamoDBClient, PutItemCommand } = require("@aws-sdk/client-dynamodb");
 const db = new DynamoDBClient({});
 exports.handler = async (event) => {
+  // S3 never runs a function with its s3:TestEvent; one that got it (or anything else) says so.
+  if (!Array.isArray(event.Records)) {
+    await db.send(new PutItemCommand({ TableName: process.env.TABLE, Item: { key: { S: "unexpected-event" }, event: { S: JSON.stringify(event) } } }));
+    return { written: 0 };
+  }
   for (const record of event.Records) {
     await db.send(new PutItemCommand({
       TableName: process.env.TABLE,
@@ -93,6 +98,8 @@ for (const enforced of [false, true]) describe(`S3 upload → Lambda → DynamoD
     assert.deepEqual(item, { key: { S: "photos/red flower.jpg" }, bucket: { S: bucket }, size: { N: "1234" }, event: { S: "ObjectCreated:Put" } });
     const skipped = await dynamo.send(new GetItemCommand({ TableName: table, Key: { key: { S: "other/skip.txt" } } }));
     assert.equal(skipped.Item, undefined, "the prefix filter kept the other object from triggering the function");
+    const unexpected = await dynamo.send(new GetItemCommand({ TableName: table, Key: { key: { S: "unexpected-event" } } }));
+    assert.equal(unexpected.Item, undefined, "configuring the notification did not run the function");
     s3.destroy();
     lambda.destroy();
     dynamo.destroy();

@@ -87,8 +87,12 @@ export function notificationRules(bucket: BucketRow): NormalizedNotificationConf
   return bucket.notifications ? (JSON.parse(bucket.notifications) as NormalizedNotificationConfiguration) : { rules: [], eventBridge: false };
 }
 
-/** Sends an event to a destination, as s3.amazonaws.com for the bucket, which the queue's, topic's or function's policy must allow when policies are enforced. */
-async function deliver(invoke: Invoke, rule: NotificationRule, body: string, bucket: Pick<BucketRow, "name" | "account_id">): Promise<void> {
+/**
+ * Sends an event to a destination, as s3.amazonaws.com for the bucket, which the queue's, topic's
+ * or function's policy must allow when policies are enforced. `DryRun` only asks Lambda whether
+ * S3 may invoke the function, without running it.
+ */
+async function deliver(invoke: Invoke, rule: NotificationRule, body: string, bucket: Pick<BucketRow, "name" | "account_id">, lambdaInvocation: "Event" | "DryRun" = "Event"): Promise<void> {
   const arn = parseArn(rule.destinationArn);
   if (!arn) throw new Error(`bad destination ARN ${rule.destinationArn}`);
   const scope = { account: arn.account, region: arn.region };
@@ -103,16 +107,17 @@ async function deliver(invoke: Invoke, rule: NotificationRule, body: string, buc
       await invoke("sns", "Publish", { TopicArn: rule.destinationArn, Message: body, Subject: "Amazon S3 Notification" }, scope, s3);
       return;
     case "LambdaFunction":
-      await invoke("lambda", "Invoke", { FunctionName: rule.destinationArn, InvocationType: "Event", Payload: Buffer.from(body) }, scope, s3);
+      await invoke("lambda", "Invoke", { FunctionName: rule.destinationArn, InvocationType: lambdaInvocation, Payload: Buffer.from(body) }, scope, s3);
       return;
   }
 }
 
 /**
  * Why S3 cannot use a configuration's destination, or undefined when it can. S3 checks that the
- * queue or topic exists (a function it cannot see is one it may not invoke), then confirms the
- * destination with an s3:TestEvent, which its policy must let the bucket send when policies
- * are enforced. The reasons are S3's own words.
+ * queue or topic exists (a function it cannot see is one it may not invoke), then sends a queue
+ * or topic an s3:TestEvent, which its policy must let the bucket send when policies are
+ * enforced; a function is not run, only asked (a dry-run invoke) whether its policy lets S3
+ * invoke it. The reasons are S3's own words.
  */
 export async function destinationProblem(ctx: S3Context, rule: NotificationRule, bucket: BucketRow): Promise<string | undefined> {
   const arn = parseArn(rule.destinationArn);
@@ -141,7 +146,7 @@ export async function destinationProblem(ctx: S3Context, rule: NotificationRule,
   }
   const body = JSON.stringify(buildTestEvent({ bucket: bucket.name, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
   try {
-    await deliver(ctx.invoke, rule, body, bucket);
+    await deliver(ctx.invoke, rule, body, bucket, "DryRun");
   } catch (err) {
     // A policy that refuses the bucket, or a destination S3 cannot publish to (a FIFO queue).
     if (!(err instanceof AwsError)) throw err;
