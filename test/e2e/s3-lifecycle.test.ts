@@ -16,7 +16,6 @@ const DAY = 24 * HOUR;
 describe("S3 lifecycle rules", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
-  const scope = { account: "000000000000", region: "us-east-1" };
   s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
   const putLifecycle = (bucket: string, rules: unknown[]) =>

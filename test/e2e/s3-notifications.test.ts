@@ -43,7 +43,6 @@ describe("S3 event notifications", () => {
     sqs.destroy();
   });
 
-  const scope = { account: "000000000000", region: "us-east-1" };
   async function putConfig(input: Record<string, unknown>): Promise<void> {
     await s3.send(new PutBucketNotificationConfigurationCommand(input as unknown as PutBucketNotificationConfigurationCommandInput));
   }
