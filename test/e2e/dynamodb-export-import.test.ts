@@ -845,15 +845,19 @@ describe("DynamoDB export to S3 and import from S3", () => {
     // Two DynamoDB JSON lines, compressed by the zstd command-line tool (zstd -c).
     const zstd = Buffer.from("KLUv/QRY7QEA1AJ7Ikl0ZW0iOnsicGsiOnsiUyI6InoxIn0sInNOIjoiMSJ9fX0KMm4yIn19fQoFAFuRyLwAyLepR087x5zyFOY=", "base64");
     await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "zstd/a.json.zst", Body: zstd }));
+    // Everything under zstd/ into a new table; the import as it started and as it ended.
+    const importAll = async (target: string) => {
+      const started = (
+        await ddb.send(
+          new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "zstd/" }, InputFormat: "DYNAMODB_JSON", InputCompressionType: "ZSTD", TableCreationParameters: keyedTable(target) }),
+        )
+      ).ImportTableDescription;
+      await nimbus.scheduler.advance(JOB_DELAY);
+      return { started, done: (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription };
+    };
     const target = uniqueName("imp-zstd");
-    const started = (
-      await ddb.send(
-        new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "zstd/" }, InputFormat: "DYNAMODB_JSON", InputCompressionType: "ZSTD", TableCreationParameters: keyedTable(target) }),
-      )
-    ).ImportTableDescription;
+    const { started, done } = await importAll(target);
     assert.equal(started?.InputCompressionType, "ZSTD");
-    await nimbus.scheduler.advance(JOB_DELAY);
-    const done = (await ddb.send(new DescribeImportCommand({ ImportArn: started?.ImportArn }))).ImportTableDescription;
     assert.equal(done?.ImportStatus, "COMPLETED");
     assert.equal(done?.ImportedItemCount, 2);
     assert.deepEqual(comparable((await ddb.send(new ScanCommand({ TableName: target }))).Items ?? []), comparable([
@@ -862,14 +866,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     ]));
 
     await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "zstd/b.json.zst", Body: "not zstd at all" }));
-    const broken = uniqueName("imp-zstd-bad");
-    const again = (
-      await ddb.send(
-        new ImportTableCommand({ S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "zstd/" }, InputFormat: "DYNAMODB_JSON", InputCompressionType: "ZSTD", TableCreationParameters: keyedTable(broken) }),
-      )
-    ).ImportTableDescription;
-    await nimbus.scheduler.advance(JOB_DELAY);
-    const failed = (await ddb.send(new DescribeImportCommand({ ImportArn: again?.ImportArn }))).ImportTableDescription;
+    const failed = (await importAll(uniqueName("imp-zstd-bad"))).done;
     assert.equal(failed?.ImportStatus, "FAILED");
     assert.equal(failed?.ErrorCount, 1);
     assert.equal(failed?.ImportedItemCount, 2);

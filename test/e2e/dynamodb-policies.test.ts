@@ -27,12 +27,25 @@ import {
   TransactWriteItemsCommand,
   type ConsumedCapacity,
 } from "@aws-sdk/client-dynamodb";
-import { accountsSuite, ENFORCE_POLICIES, failure, jsonService, uniqueName } from "./harness.js";
+import { accountsSuite, ENFORCE_POLICIES, failure, jsonService, uniqueName, type TestNimbus } from "./harness.js";
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
 
 const nameOf = (arn: string): string => arn.split("/").pop() ?? "";
+/** DynamoDB Streams over JSON, as @aws-sdk/client-dynamodb-streams sends it. */
+const streamsApi = (nimbus: () => TestNimbus) => jsonService(nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb" });
+/** A table keyed by pk whose stream records new images. */
+const streamingTable = (client: DynamoDBClient, name: string) =>
+  client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+    }),
+  );
 const tablesOf = (capacity: ConsumedCapacity[] | undefined): string[] => (capacity ?? []).map((c) => c.TableName ?? "").sort();
 
 describe("DynamoDB with enforced policies", () => {
@@ -124,17 +137,9 @@ describe("DynamoDB with enforced policies", () => {
   });
 
   test("another account reads a table's stream through its ARN once the stream's own policy allows it", async () => {
-    const streams = jsonService(suite.nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb" });
+    const streams = streamsApi(suite.nimbus);
     const name = uniqueName("policies");
-    const created = await ddb(OWNER).send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
-      }),
-    );
+    const created = await streamingTable(ddb(OWNER), name);
     const tableArn = created.TableDescription?.TableArn ?? "";
     const streamArn = created.TableDescription?.LatestStreamArn ?? "";
     await ddb(OWNER).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "s" } } }));
@@ -258,19 +263,11 @@ describe("DynamoDB with enforced policies", () => {
 describe("DynamoDB table ARNs in batches without enforced policies", () => {
   const suite = accountsSuite({});
   const ddb = (account: string): DynamoDBClient => suite.client((config) => new DynamoDBClient(config), account);
-  const streams = jsonService(suite.nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb" });
+  const streams = streamsApi(suite.nimbus);
 
   test("a batch or transaction by ARN reads and writes the other account's table, and its stream records the writes", async () => {
     const name = uniqueName("arn-batch");
-    const created = await ddb(OWNER).send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
-      }),
-    );
+    const created = await streamingTable(ddb(OWNER), name);
     const arn = created.TableDescription?.TableArn ?? "";
     await ddb(OTHER).send(new BatchWriteItemCommand({ RequestItems: { [arn]: [{ PutRequest: { Item: { pk: { S: "b" } } } }] } }));
     await ddb(OTHER).send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: arn, Item: { pk: { S: "t" } } } }] }));
