@@ -7,7 +7,7 @@
  */
 import { AwsError } from "../../core/errors.js";
 import { parseArn } from "../../core/arn.js";
-import type { Invoke, ServiceEnvironment } from "../../core/service.js";
+import type { Invoke, Scope, ServiceEnvironment } from "../../core/service.js";
 import { hostId } from "../../protocol/codec.js";
 import {
   buildS3EventMessage,
@@ -87,15 +87,21 @@ export function notificationRules(bucket: BucketRow): NormalizedNotificationConf
   return bucket.notifications ? (JSON.parse(bucket.notifications) as NormalizedNotificationConfiguration) : { rules: [], eventBridge: false };
 }
 
+/** Where a destination lives: its parsed ARN and the account and region calls to it run in. */
+function destinationOf(rule: NotificationRule): { arn: NonNullable<ReturnType<typeof parseArn>>; scope: Scope } {
+  const arn = parseArn(rule.destinationArn);
+  // Configurations are stored only once their ARNs parse (normalizeNotificationConfiguration).
+  if (!arn) throw new Error(`bad destination ARN ${rule.destinationArn}`);
+  return { arn, scope: { account: arn.account, region: arn.region } };
+}
+
 /**
  * Sends an event to a destination, as s3.amazonaws.com for the bucket, which the queue's, topic's
  * or function's policy must allow when policies are enforced. `DryRun` only asks Lambda whether
  * S3 may invoke the function, without running it.
  */
 async function deliver(invoke: Invoke, rule: NotificationRule, body: string, bucket: Pick<BucketRow, "name" | "account_id">, lambdaInvocation: "Event" | "DryRun" = "Event"): Promise<void> {
-  const arn = parseArn(rule.destinationArn);
-  if (!arn) throw new Error(`bad destination ARN ${rule.destinationArn}`);
-  const scope = { account: arn.account, region: arn.region };
+  const { arn, scope } = destinationOf(rule);
   const s3 = { service: "s3.amazonaws.com", sourceArn: `arn:aws:s3:::${bucket.name}`, sourceAccount: bucket.account_id };
   switch (rule.destinationType) {
     case "Queue": {
@@ -112,46 +118,37 @@ async function deliver(invoke: Invoke, rule: NotificationRule, body: string, buc
   }
 }
 
+/** Whether a call to another service answered; its AWS error means no. */
+async function answered(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return true;
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    return false;
+  }
+}
+
 /**
- * Why S3 cannot use a configuration's destination, or undefined when it can. S3 checks that the
- * queue or topic exists (a function it cannot see is one it may not invoke), then sends a queue
- * or topic an s3:TestEvent, which its policy must let the bucket send when policies are
- * enforced; a function is not run, only asked (a dry-run invoke) whether its policy lets S3
- * invoke it. The reasons are S3's own words.
+ * Why S3 cannot use a configuration's destination, or undefined when it can, in S3's words. A
+ * function is not run: a dry-run invoke asks whether its policy lets S3 invoke it, and a function
+ * S3 cannot see is one it may not invoke. A queue or topic must exist, then take an
+ * s3:TestEvent, which its policy must let the bucket send when policies are enforced.
  */
 export async function destinationProblem(ctx: S3Context, rule: NotificationRule, bucket: BucketRow): Promise<string | undefined> {
-  const arn = parseArn(rule.destinationArn);
-  const refused =
-    rule.destinationType === "LambdaFunction"
-      ? `Not authorized to invoke function [${rule.destinationArn}]`
-      : `Permissions on the destination ${rule.destinationType === "Queue" ? "queue" : "topic"} do not allow S3 to publish notifications from this bucket`;
-  const missing = rule.destinationType === "LambdaFunction" ? refused : `The destination ${rule.destinationType === "Queue" ? "queue" : "topic"} does not exist`;
-  if (!arn) return missing;
-  const scope = { account: arn.account, region: arn.region };
-  try {
-    switch (rule.destinationType) {
-      case "Queue":
-        await ctx.invoke("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
-        break;
-      case "Topic":
-        await ctx.invoke("sns", "GetTopicAttributes", { TopicArn: rule.destinationArn }, scope);
-        break;
-      case "LambdaFunction":
-        await ctx.invoke("lambda", "GetFunction", { FunctionName: rule.destinationArn }, scope);
-        break;
-    }
-  } catch (err) {
-    if (!(err instanceof AwsError)) throw err;
-    return missing;
-  }
   const body = JSON.stringify(buildTestEvent({ bucket: bucket.name, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
-  try {
-    await deliver(ctx.invoke, rule, body, bucket, "DryRun");
-  } catch (err) {
-    // A policy that refuses the bucket, or a destination S3 cannot publish to (a FIFO queue).
-    if (!(err instanceof AwsError)) throw err;
-    return refused;
+  if (rule.destinationType === "LambdaFunction") {
+    return (await answered(deliver(ctx.invoke, rule, body, bucket, "DryRun"))) ? undefined : `Not authorized to invoke function [${rule.destinationArn}]`;
   }
+  const noun = rule.destinationType === "Queue" ? "queue" : "topic";
+  const { arn, scope } = destinationOf(rule);
+  const lookup =
+    rule.destinationType === "Queue"
+      ? ctx.invoke("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope)
+      : ctx.invoke("sns", "GetTopicAttributes", { TopicArn: rule.destinationArn }, scope);
+  if (!(await answered(lookup))) return `The destination ${noun} does not exist`;
+  // A policy that refuses the bucket, or a destination S3 cannot publish to (a FIFO queue).
+  if (!(await answered(deliver(ctx.invoke, rule, body, bucket)))) return `Permissions on the destination ${noun} do not allow S3 to publish notifications from this bucket`;
   return undefined;
 }
 
