@@ -253,13 +253,19 @@ export async function serveWebsite(req: WireRequest, ctx: HttpRouteContext<S3Sto
   }
   const suffix = config.IndexDocument?.Suffix;
   const key = documentKey(requestedKey, suffix);
-  // Website endpoints are anonymous: with policies enforced, the bucket must be readable by anyone.
-  try {
-    authorize(ctx, bucket, "s3:GetObject", key, {});
-  } catch (err) {
-    if (!(err instanceof AwsError)) throw err;
-    return failure(req, ctx, config, bucket.name, requestedKey, pageFromAwsError(err), request);
-  }
+  /** The page for an action the (anonymous) visitor may not take, when policies are enforced. */
+  const refusal = (action: string, resourceKey: string | undefined): WireResponse | undefined => {
+    try {
+      authorize(ctx, bucket, action, resourceKey, {});
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      return failure(req, ctx, config, bucket.name, requestedKey, pageFromAwsError(err), request);
+    }
+  };
+  // Website endpoints are anonymous: the bucket must be readable by anyone.
+  const unreadable = refusal("s3:GetObject", key);
+  if (unreadable) return unreadable;
   const row = currentObject(ctx.store, bucket.name, key);
   if (!row) {
     // `/dir` with a `dir/index.html`: S3 sends the browser to the folder.
@@ -267,13 +273,7 @@ export async function serveWebsite(req: WireRequest, ctx: HttpRouteContext<S3Sto
       return { status: 302, headers: { location: `/${encodeKey(requestedKey)}/`, "content-length": "0" } };
     }
     // A missing key is a 404 only to a caller who may list the bucket; to anyone else a 403.
-    try {
-      authorize(ctx, bucket, "s3:ListBucket", undefined, {});
-    } catch (err) {
-      if (!(err instanceof AwsError)) throw err;
-      return failure(req, ctx, config, bucket.name, requestedKey, pageFromAwsError(err), request);
-    }
-    return failure(req, ctx, config, bucket.name, requestedKey, { status: 404, code: "NoSuchKey", message: s3DomainErrors.specs.NoSuchKey.message, details: { Key: key } }, request);
+    return refusal("s3:ListBucket", undefined) ?? failure(req, ctx, config, bucket.name, requestedKey, { status: 404, code: "NoSuchKey", message: s3DomainErrors.specs.NoSuchKey.message, details: { Key: key } }, request);
   }
   if (row.website_redirect !== null) return redirect(301, row.website_redirect);
   try {
