@@ -79,15 +79,20 @@ export function sigV2StringToSign(request: SigV2Request, auth: SigV2Authorizatio
   const amz = new Map<string, string>();
   if (auth.presigned) for (const [name, value] of query) if (name.toLowerCase().startsWith("x-amz-")) amz.set(name.toLowerCase(), value.trim());
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && name.startsWith("x-amz-")) amz.set(name, value.trim());
-  const amzLines = [...amz].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${name}:${value}\n`);
+  const amzLines = [...amz].sort(byName).map(([name, value]) => `${name}:${value}\n`);
   const subresources = [...query]
     .filter(([name]) => SIGNED_SUBRESOURCES.has(name))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(byName)
     .map(([name, value]) => (value === "" ? name : `${name}=${value}`));
   const resource = subresources.length > 0 ? `${request.resourcePath}?${subresources.join("&")}` : request.resourcePath;
   const contentMd5 = headers["content-md5"] ?? fromUrl("content-md5") ?? "";
   const contentType = headers["content-type"] ?? fromUrl("content-type") ?? "";
   return `${request.method}\n${contentMd5.trim()}\n${contentType.trim()}\n${date.trim()}\n${amzLines.join("")}${resource}`;
+}
+
+/** Name-value pairs in byte order of their (ASCII) names. */
+function byName([a]: readonly [string, string], [b]: readonly [string, string]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function sigV2Signature(secretAccessKey: string, stringToSign: string): string {
