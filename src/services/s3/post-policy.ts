@@ -6,9 +6,10 @@
  * V2: base64 HMAC-SHA1 under the secret), expiry, each condition, and that no field escapes
  * the policy. Pure functions over the form's fields; the upload itself is post-object.ts.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { AwsError, defineErrors } from "../../core/errors.js";
-import { amzDateToMs, signingKey, SIGV4_ALGORITHM, SIGV4_TERMINATOR } from "../../auth/sigv4.js";
+import { sigV2Signature } from "../../auth/sigv2.js";
+import { amzDateToMs, signaturesEqual, signingKey, SIGV4_ALGORITHM, SIGV4_TERMINATOR, spacedHex } from "../../auth/sigv4.js";
 import { S3_SIGNATURE_MISMATCH_MESSAGE } from "../../auth/sigv4-errors.js";
 import { errors, invalidArgument } from "./errors.js";
 
@@ -229,7 +230,7 @@ export function postCredential(fields: ReadonlyMap<string, string>): PostCredent
 
 /** The signature a form's policy should carry under `secretAccessKey`. */
 export function postPolicySignature(credential: PostCredential, secretAccessKey: string, policyBase64: string): string {
-  if (credential.version === 2) return createHmac("sha1", secretAccessKey).update(policyBase64, "utf8").digest("base64");
+  if (credential.version === 2) return sigV2Signature(secretAccessKey, policyBase64);
   const key = signingKey(secretAccessKey, credential.date ?? "", credential.region ?? "", credential.service ?? "");
   return createHmac("sha256", key).update(policyBase64, "utf8").digest("hex");
 }
@@ -237,9 +238,7 @@ export function postPolicySignature(credential: PostCredential, secretAccessKey:
 /** SignatureDoesNotMatch with the members S3 adds, when the form's signature is not the policy's. */
 export function verifyPostSignature(credential: PostCredential, secretAccessKey: string, policyBase64: string): void {
   const expected = postPolicySignature(credential, secretAccessKey, policyBase64);
-  const a = Buffer.from(expected, "latin1");
-  const b = Buffer.from(credential.signature, "latin1");
-  if (a.length === b.length && timingSafeEqual(a, b)) return;
+  if (signaturesEqual(credential.signature, expected)) return;
   throw postPolicyErrors.SignatureDoesNotMatch(
     {},
     {
@@ -247,7 +246,7 @@ export function verifyPostSignature(credential: PostCredential, secretAccessKey:
         AWSAccessKeyId: credential.accessKeyId,
         StringToSign: policyBase64,
         SignatureProvided: credential.signature,
-        StringToSignBytes: Buffer.from(policyBase64, "utf8").toString("hex").replace(/(..)(?!$)/g, "$1 "),
+        StringToSignBytes: spacedHex(policyBase64),
       },
     },
   );
