@@ -374,23 +374,18 @@ function decompressed(raw: Readable, compression: string | undefined): Readable 
 /** A streaming Zstandard decoder: Node.js 20's zlib has none, so fzstd's, as a Transform. */
 function zstdDecoder(): Transform {
   const decoder = new ZstdDecompress();
+  // The decoder throws on bytes that are not Zstandard: the stream fails with that error.
+  const feed = (chunk: Uint8Array, final: boolean, callback: (error?: Error) => void): void => {
+    try {
+      decoder.push(chunk, final);
+      callback();
+    } catch (err) {
+      callback(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
   const transform = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      try {
-        decoder.push(chunk);
-        callback();
-      } catch (err) {
-        callback(err instanceof Error ? err : new Error(String(err)));
-      }
-    },
-    flush(callback) {
-      try {
-        decoder.push(new Uint8Array(0), true);
-        callback();
-      } catch (err) {
-        callback(err instanceof Error ? err : new Error(String(err)));
-      }
-    },
+    transform: (chunk: Buffer, _encoding, callback) => feed(chunk, false, callback),
+    flush: (callback) => feed(new Uint8Array(0), true, callback),
   });
   // A copy: the decoder may reuse the memory of what it hands out.
   decoder.ondata = (data) => transform.push(Buffer.from(data));
