@@ -143,75 +143,133 @@ function named<T>(location: string, read: () => T): T {
   }
 }
 
+/** One member bound to a request or response location, with its wire name worked out once. */
+interface Binding {
+  readonly name: string;
+  readonly member: Shape;
+  /** The label, query key, lower-cased header name or header prefix. */
+  readonly key: string;
+}
+
+/**
+ * A structure's HTTP bindings grouped by location, in model order. Worked out once per shape:
+ * walking every member of GetObject's input (over thirty) and lower-casing each header name
+ * on every request showed up in profiles.
+ */
+interface Bindings {
+  readonly uri: readonly Binding[];
+  readonly query: readonly Binding[];
+  /** A map member bound to the whole query string, with the keys bound elsewhere. */
+  readonly queryMap: (Binding & { readonly bound: ReadonlySet<string> }) | undefined;
+  readonly header: readonly Binding[];
+  readonly headerMaps: readonly Binding[];
+  /** Output members by name (header, headers and statusCode only). */
+  readonly outputs: ReadonlyMap<string, Binding>;
+}
+
+const bindingCache = new WeakMap<Shape, Bindings>();
+
+function bindingsOf(model: ServiceModel, shape: Shape): Bindings {
+  let bindings = bindingCache.get(shape);
+  if (bindings) return bindings;
+  const uri: Binding[] = [];
+  const query: Binding[] = [];
+  const header: Binding[] = [];
+  const headerMaps: Binding[] = [];
+  const outputs = new Map<string, Binding>();
+  let queryMap: Binding | undefined;
+  for (const [name, member] of model.members(shape)) {
+    const wireName = member.locationName ?? name;
+    switch (member.location) {
+      case "uri":
+        uri.push({ name, member, key: wireName });
+        break;
+      case "querystring":
+        if (member.type === "map") queryMap = { name, member, key: wireName };
+        else query.push({ name, member, key: wireName });
+        break;
+      case "header":
+        header.push({ name, member, key: wireName.toLowerCase() });
+        outputs.set(name, { name, member, key: wireName.toLowerCase() });
+        break;
+      case "headers":
+        headerMaps.push({ name, member, key: (member.locationName ?? "").toLowerCase() });
+        outputs.set(name, { name, member, key: (member.locationName ?? "").toLowerCase() });
+        break;
+      case "statusCode":
+        outputs.set(name, { name, member, key: name });
+        break;
+      default:
+        break;
+    }
+  }
+  bindings = {
+    uri,
+    query,
+    queryMap: queryMap && { ...{}, ...queryMap, bound: new Set(query.map((b) => b.key)) },
+    header,
+    headerMaps,
+    outputs,
+  };
+  bindingCache.set(shape, bindings);
+  return bindings;
+}
+
 /** Moves the bound members (labels, query string, headers) of a request into the input. */
 export function readBoundMembers(model: ServiceModel, op: Operation, match: RestMatch, req: WireRequest, input: Record<string, unknown>): void {
   const shape = op.input;
   if (!shape) return;
-  for (const [name, member] of model.members(shape)) {
-    switch (member.location) {
-      case "uri": {
-        const label = member.locationName ?? name;
-        const v = match.labels[label];
-        if (v !== undefined) input[name] = named(label, () => readScalar(member, v));
-        break;
-      }
-      case "querystring": {
-        if (member.type === "map") {
-          // A map bound to the query string collects every parameter not bound elsewhere.
-          const bound = new Set(model.members(shape).filter(([, m]) => m.location === "querystring" && m.type !== "map").map(([n, m]) => m.locationName ?? n));
-          const map: Record<string, unknown> = {};
-          const valueShape = model.resolve(member.value ?? {});
-          for (const key of new Set(req.query.keys())) {
-            if (bound.has(key)) continue;
-            map[key] = valueShape.type === "list" ? req.query.getAll(key) : req.query.get(key);
-          }
-          if (Object.keys(map).length) input[name] = map;
-          break;
-        }
-        const key = member.locationName ?? name;
-        if (member.type === "list") {
-          const all = req.query.getAll(key);
-          if (all.length) input[name] = named(key, () => all.map((v) => readScalar(model.resolve(member.member ?? {}), v)));
-        } else {
-          const v = req.query.get(key);
-          if (v !== null) input[name] = named(key, () => readScalar(member, v));
-        }
-        break;
-      }
-      case "header": {
-        const header = (member.locationName ?? name).toLowerCase();
-        const v = req.headers[header];
-        if (v === undefined) break;
-        // "A recipient MUST ignore the If-Modified-Since header field if the received
-        // field-value is not a valid HTTP-date" (RFC 9110 13.1.3; also If-Unmodified-Since and
-        // S3's x-amz-copy-source-if-* forms): such a condition is absent, not an error.
-        if (member.type === "timestamp" && CONDITIONAL_DATE.test(header)) {
-          try {
-            input[name] = readHeaderValue(model, member, v);
-          } catch (err) {
-            if (!(err instanceof ScalarFormatError)) throw err;
-          }
-          break;
-        }
-        input[name] = named(header, () => readHeaderValue(model, member, v));
-        break;
-      }
-      case "headers": {
-        const prefix = (member.locationName ?? "").toLowerCase();
-        const map: Record<string, string> = {};
-        let any = false;
-        for (const [h, v] of Object.entries(req.headers)) {
-          if (v !== undefined && h.startsWith(prefix)) {
-            map[h.slice(prefix.length)] = v;
-            any = true;
-          }
-        }
-        if (any) input[name] = map;
-        break;
-      }
-      default:
-        break;
+  const bindings = bindingsOf(model, shape);
+  for (const { name, member, key } of bindings.uri) {
+    const v = match.labels[key];
+    if (v !== undefined) input[name] = named(key, () => readScalar(member, v));
+  }
+  for (const { name, member, key } of bindings.query) {
+    if (member.type === "list") {
+      const all = req.query.getAll(key);
+      if (all.length) input[name] = named(key, () => all.map((v) => readScalar(model.resolve(member.member ?? {}), v)));
+    } else {
+      const v = req.query.get(key);
+      if (v !== null) input[name] = named(key, () => readScalar(member, v));
     }
+  }
+  if (bindings.queryMap) {
+    // A map bound to the query string collects every parameter not bound elsewhere.
+    const { name, member, bound } = bindings.queryMap;
+    const map: Record<string, unknown> = {};
+    const valueShape = model.resolve(member.value ?? {});
+    for (const key of new Set(req.query.keys())) {
+      if (bound.has(key)) continue;
+      map[key] = valueShape.type === "list" ? req.query.getAll(key) : req.query.get(key);
+    }
+    if (Object.keys(map).length) input[name] = map;
+  }
+  for (const { name, member, key } of bindings.header) {
+    const v = req.headers[key];
+    if (v === undefined) continue;
+    // "A recipient MUST ignore the If-Modified-Since header field if the received
+    // field-value is not a valid HTTP-date" (RFC 9110 13.1.3; also If-Unmodified-Since and
+    // S3's x-amz-copy-source-if-* forms): such a condition is absent, not an error.
+    if (member.type === "timestamp" && CONDITIONAL_DATE.test(key)) {
+      try {
+        input[name] = readHeaderValue(model, member, v);
+      } catch (err) {
+        if (!(err instanceof ScalarFormatError)) throw err;
+      }
+      continue;
+    }
+    input[name] = named(key, () => readHeaderValue(model, member, v));
+  }
+  for (const { name, key: prefix } of bindings.headerMaps) {
+    const map: Record<string, string> = {};
+    let any = false;
+    for (const [h, v] of Object.entries(req.headers)) {
+      if (v !== undefined && h.startsWith(prefix)) {
+        map[h.slice(prefix.length)] = v;
+        any = true;
+      }
+    }
+    if (any) input[name] = map;
   }
 }
 
@@ -226,27 +284,21 @@ function headerText(model: ServiceModel, shape: Shape, value: unknown): string {
   return String(value);
 }
 
-/** Moves header and status-code members of an output into the response. */
+/**
+ * Moves header and status-code members of an output into the response. The output's own
+ * members are walked (a handful), not the shape's (GetObject's has over forty).
+ */
 export function writeBoundMembers(model: ServiceModel, shape: Shape, output: Record<string, unknown>, headers: Record<string, string>): number | undefined {
+  const outputs = bindingsOf(model, shape).outputs;
   let status: number | undefined;
-  for (const [name, member] of model.members(shape)) {
+  for (const name in output) {
+    const binding = outputs.get(name);
     const v = output[name];
-    if (v === undefined || v === null) continue;
-    switch (member.location) {
-      case "header":
-        headers[(member.locationName ?? name).toLowerCase()] = headerText(model, member, v);
-        break;
-      case "headers": {
-        const prefix = (member.locationName ?? "").toLowerCase();
-        for (const [k, hv] of Object.entries(v as Record<string, string>)) headers[`${prefix}${k.toLowerCase()}`] = String(hv);
-        break;
-      }
-      case "statusCode":
-        status = Number(v);
-        break;
-      default:
-        break;
-    }
+    if (binding === undefined || v === undefined || v === null) continue;
+    const { member, key } = binding;
+    if (member.location === "header") headers[key] = headerText(model, member, v);
+    else if (member.location === "statusCode") status = Number(v);
+    else for (const [k, hv] of Object.entries(v as Record<string, string>)) headers[`${key}${k.toLowerCase()}`] = String(hv);
   }
   return status;
 }

@@ -325,8 +325,15 @@ export class S3Store {
    */
   private readonly latestRows = new RowCache<ObjectRow>(LATEST_ROWS_CACHED);
 
+  /**
+   * Bucket sub-resource documents as stored (`value` null when never set), by `<bucket>/<kind>`:
+   * reads and writes ask for lifecycle, encryption or replication every time, and most
+   * buckets have none. Callers get a fresh parse, so they may change what they are given.
+   */
+  private readonly configs = new RowCache<{ readonly value: string | null }>(LATEST_ROWS_CACHED);
+
   transaction<T>(fn: () => T): T {
-    return this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn)));
+    return this.configs.guard(() => this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn))));
   }
 
   // --- buckets -----------------------------------------------------------------------------
@@ -358,6 +365,8 @@ export class S3Store {
 
   deleteBucket(name: string): void {
     this.buckets.forget(name);
+    // Its configuration rows go with it (ON DELETE CASCADE).
+    this.configs.clear();
     this.prepare("DELETE FROM s3_buckets WHERE name = ?").run(name);
   }
 
@@ -368,11 +377,14 @@ export class S3Store {
 
   /** A bucket sub-resource document, parsed; undefined when it was never set. */
   config<T>(bucket: string, kind: BucketConfigKind): T | undefined {
-    const row = this.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind);
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    const stored = this.configs.get(`${bucket}/${kind}`, () => ({
+      value: this.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind)?.value ?? null,
+    }));
+    return stored === undefined || stored.value === null ? undefined : (JSON.parse(stored.value) as T);
   }
 
   setConfig(bucket: string, kind: BucketConfigKind, value: unknown): void {
+    this.configs.forget(`${bucket}/${kind}`);
     this.prepare("INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
       .run(bucket, kind, JSON.stringify(value));
   }
@@ -382,6 +394,7 @@ export class S3Store {
   }
 
   deleteConfig(bucket: string, kind: BucketConfigKind): void {
+    this.configs.forget(`${bucket}/${kind}`);
     this.prepare("DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?").run(bucket, kind);
   }
 
