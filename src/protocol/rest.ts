@@ -30,11 +30,31 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** Routes of one method sharing one path pattern: the pattern is run once for all of them. */
+interface PathGroup {
+  readonly pattern: RegExp;
+  readonly routes: Route[];
+}
+
 export class RestRouter {
   private readonly routes: Route[] = [];
+  /**
+   * Routes by method, then by path pattern. S3 binds some fifty GET operations to three
+   * patterns (`/`, `/{Bucket}`, `/{Bucket}/{Key+}`) told apart by the query string, so
+   * matching runs three regular expressions instead of fifty.
+   */
+  private readonly byMethod = new Map<string, PathGroup[]>();
 
   constructor(private readonly model: ServiceModel) {
-    for (const op of model.operations.values()) this.routes.push(this.compile(op));
+    for (const op of model.operations.values()) {
+      const route = this.compile(op);
+      this.routes.push(route);
+      let groups = this.byMethod.get(route.method);
+      if (!groups) this.byMethod.set(route.method, (groups = []));
+      const group = groups.find((g) => g.pattern.source === route.pattern.source);
+      if (group) group.routes.push(route);
+      else groups.push({ pattern: route.pattern, routes: [route] });
+    }
   }
 
   private compile(op: Operation): Route {
@@ -79,29 +99,30 @@ export class RestRouter {
   /** The most specific operation for the request, or undefined. `path` is the raw wire path. */
   match(method: string, path: string, query: URLSearchParams, headers: Readonly<Record<string, string | undefined>>): RestMatch | undefined {
     let best: { route: Route; groups: RegExpExecArray; score: number } | undefined;
-    for (const route of this.routes) {
-      if (route.method !== method) continue;
-      const groups = route.pattern.exec(path);
+    for (const group of this.byMethod.get(method) ?? []) {
+      const groups = group.pattern.exec(path);
       if (!groups) continue;
-      let ok = true;
-      for (const [k, v] of route.queryLiterals) {
-        const actual = query.get(k);
-        if (actual === null || (v !== undefined && actual !== v)) {
-          ok = false;
-          break;
+      for (const route of group.routes) {
+        let ok = true;
+        for (const [k, v] of route.queryLiterals) {
+          const actual = query.get(k);
+          if (actual === null || (v !== undefined && actual !== v)) {
+            ok = false;
+            break;
+          }
         }
+        if (!ok) continue;
+        if (route.requiredQuery.some((k) => !query.has(k))) continue;
+        if (route.requiredHeaders.some((h) => headers[h] === undefined)) continue;
+        const score =
+          route.queryLiterals.length * 1_000_000 +
+          (route.requiredQuery.length + route.requiredHeaders.length) * 10_000 +
+          route.literalLength * 10 -
+          route.labels.length -
+          // A deprecated operation bound to the same request yields to its successor.
+          (route.op.deprecated ? 1 : 0);
+        if (!best || score > best.score) best = { route, groups, score };
       }
-      if (!ok) continue;
-      if (route.requiredQuery.some((k) => !query.has(k))) continue;
-      if (route.requiredHeaders.some((h) => headers[h] === undefined)) continue;
-      const score =
-        route.queryLiterals.length * 1_000_000 +
-        (route.requiredQuery.length + route.requiredHeaders.length) * 10_000 +
-        route.literalLength * 10 -
-        route.labels.length -
-        // A deprecated operation bound to the same request yields to its successor.
-        (route.op.deprecated ? 1 : 0);
-      if (!best || score > best.score) best = { route, groups, score };
     }
     if (!best) return undefined;
     const labels: Record<string, string> = {};

@@ -96,8 +96,24 @@ export function websiteEndpoint(host: string): { bucket: string; region?: string
   return match ? { bucket: hostname.slice(0, at), ...(match[1] ? { region: match[1] } : {}) } : undefined;
 }
 
+export type HostService = Readonly<{ prefix: string; region?: string }>;
+
+/** Hosts seen lately and what they name (null: nothing); a client sends the same few every time. */
+const hostServices = new Map<string, HostService | null>();
+const HOSTS_REMEMBERED = 1024;
+
 /** A service and region named by the host: `sqs.us-east-1.localhost.localstack.cloud`. */
-export function hostService(host: string): { prefix: string; region?: string } | undefined {
+export function hostService(host: string): HostService | undefined {
+  let known = hostServices.get(host);
+  if (known === undefined) {
+    known = serviceOfHost(host) ?? null;
+    if (hostServices.size >= HOSTS_REMEMBERED) hostServices.clear();
+    hostServices.set(host, known === null ? null : Object.freeze(known));
+  }
+  return known ?? undefined;
+}
+
+function serviceOfHost(host: string): { prefix: string; region?: string } | undefined {
   // A website host names S3 (and its region) after the bucket's own labels.
   const website = websiteEndpoint(host);
   if (website) return { prefix: "s3", ...(website.region ? { region: website.region } : {}) };

@@ -21,6 +21,17 @@ describe("RowCache", () => {
     assert.equal(cache.get("gone", () => ({ name: "gone" }))?.name, "gone", "a miss is asked again");
   });
 
+  test("a row `keep` refuses is returned but not remembered", () => {
+    const cache = new RowCache<{ size: number }>();
+    let loads = 0;
+    const load = () => ({ size: ++loads * 1000 });
+    const small = (row: { size: number }) => row.size < 1500;
+    assert.equal(cache.get("k", load, small)?.size, 1000);
+    assert.equal(cache.get("k", load, small)?.size, 1000, "remembered");
+    assert.equal(cache.get("big", () => ({ size: 5000 }), small)?.size, 5000);
+    assert.equal(cache.get("big", () => ({ size: 6000 }), small)?.size, 6000, "read again");
+  });
+
   test("forget and replace follow the store's writes", () => {
     const cache = new RowCache<{ n: number }>();
     cache.get("k", () => ({ n: 1 }));

@@ -14,12 +14,12 @@ export class RowCache<V extends object> {
   /** At most `limit` rows are kept; past it the longest-held goes first. */
   constructor(private readonly limit = Infinity) {}
 
-  /** The cached row, or `load()`'s (remembered unless undefined). */
-  get(key: string, load: () => V | undefined): V | undefined {
+  /** The cached row, or `load()`'s (remembered unless undefined, or unless `keep` says no). */
+  get(key: string, load: () => V | undefined, keep?: (row: V) => boolean): V | undefined {
     const cached = this.rows.get(key);
     if (cached !== undefined) return cached;
     const loaded = load();
-    if (loaded !== undefined) {
+    if (loaded !== undefined && (keep === undefined || keep(loaded))) {
       if (this.rows.size >= this.limit) this.rows.delete(this.rows.keys().next().value as string);
       this.rows.set(key, Object.freeze(loaded));
     }

@@ -46,6 +46,47 @@ describe("DynamoStore.range", () => {
   });
 });
 
+describe("DynamoStore item rows read from the cache", () => {
+  const state = openState({ inMemory: true });
+  after(() => state.close());
+  const store = new DynamoStore(state);
+  const scope = { account: "000000000000", region: "us-east-1" };
+  const key = (pk: string, sk = "") => ({ pk, sk, tpk: pk, tsk: sk });
+  const itemOf = (k: ReturnType<typeof key>) => store.getRow(scope, "t", "", k)?.item;
+
+  test("reads follow puts, deletes, rolled-back transactions and a deleted table", () => {
+    store.putRow(scope, "t", "", key("a"), '{"v":1}', 7, null);
+    assert.equal(itemOf(key("a")), '{"v":1}');
+    store.putRow(scope, "t", "", key("a"), '{"v":2}', 7, null);
+    assert.equal(itemOf(key("a")), '{"v":2}', "an overwrite replaces the cached row");
+    assert.throws(() =>
+      store.transaction(() => {
+        store.putRow(scope, "t", "", key("a"), '{"v":3}', 7, null);
+        assert.equal(itemOf(key("a")), '{"v":3}');
+        throw new Error("roll back");
+      }),
+    );
+    assert.equal(itemOf(key("a")), '{"v":2}', "the rolled-back write is not seen");
+    store.deleteRow(scope, "t", "", key("a"));
+    assert.equal(itemOf(key("a")), undefined);
+    store.putRow(scope, "t", "", key("b"), "{}", 2, null);
+    assert.equal(itemOf(key("b")), "{}");
+    store.deleteTable(scope, "t");
+    assert.equal(itemOf(key("b")), undefined, "a deleted table's items are gone");
+  });
+
+  test("keys that would join to the same text stay apart, and large items are read each time", () => {
+    store.putRow(scope, "t", "", key("ab", "c"), '"ab|c"', 1, null);
+    store.putRow(scope, "t", "", key("a", "bc"), '"a|bc"', 1, null);
+    assert.equal(itemOf(key("ab", "c")), '"ab|c"');
+    assert.equal(itemOf(key("a", "bc")), '"a|bc"');
+    const big = JSON.stringify("x".repeat(10_000));
+    store.putRow(scope, "t", "", key("big"), big, big.length, null);
+    assert.equal(itemOf(key("big")), big);
+    assert.equal(itemOf(key("big")), big);
+  });
+});
+
 describe("DynamoStore.readTable", () => {
   const state = openState({ inMemory: true });
   after(() => state.close());

@@ -213,6 +213,10 @@ export interface RangeOptions {
 const PAGE = 256;
 
 const TABLE_CACHE_ENTRIES = 1000;
+/** Item rows kept for reads, and the longest item text kept (memory stays under ~40 MB). */
+const ITEM_CACHE_ENTRIES = 10_000;
+const ITEM_CACHED_CHARS = 4096;
+const smallItem = (row: ItemRow): boolean => row.item.length <= ITEM_CACHED_CHARS;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
@@ -244,8 +248,15 @@ export class DynamoStore {
     this.db = { prepare: cachedPrepare(state.db) };
   }
 
+  /**
+   * Base-table rows of small items lately read or written, by table and key: GetItem, and the
+   * read of the old item every write makes, skip SQLite for a key in use. putRow and deleteRow
+   * keep it current, deleting a table clears it, and `transaction` clears it on rollback.
+   */
+  private readonly items = new RowCache<ItemRow>(ITEM_CACHE_ENTRIES);
+
   transaction<T>(fn: () => T): T {
-    return this.tables.guard(() => this.state.transaction(fn));
+    return this.items.guard(() => this.tables.guard(() => this.state.transaction(fn)));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -292,6 +303,7 @@ export class DynamoStore {
 
   deleteTable(scope: Scope, name: string): void {
     this.tables.forget(tableKey(scope, name));
+    this.items.clear();
     const args = [scope.account, scope.region, name];
     this.db.prepare("DELETE FROM dynamodb_items WHERE account_id = ? AND region = ? AND table_name = ?").run(...args);
     this.db.prepare("DELETE FROM dynamodb_tags WHERE account_id = ? AND region = ? AND table_name = ?").run(...args);
@@ -330,12 +342,15 @@ export class DynamoStore {
   // Items
 
   getRow(scope: Scope, table: string, index: string, key: RowKey): ItemRow | undefined {
-    return this.db
-      .prepare<[string, string, string, string, string, string, string, string], ItemRow>(
-        `SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items
-         WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
-      )
-      .get(scope.account, scope.region, table, index, key.pk, key.sk, key.tpk, key.tsk);
+    const read = (): ItemRow | undefined =>
+      this.db
+        .prepare<[string, string, string, string, string, string, string, string], ItemRow>(
+          `SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items
+           WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
+        )
+        .get(scope.account, scope.region, table, index, key.pk, key.sk, key.tpk, key.tsk);
+    const cached = itemKey(scope, table, index, key);
+    return cached === undefined ? read() : this.items.get(cached, read, smallItem);
   }
 
   putRow(scope: Scope, table: string, index: string, key: RowKey, item: string, size: number, expiresAt: number | null): void {
@@ -349,9 +364,16 @@ export class DynamoStore {
          DO UPDATE SET item = excluded.item, size = excluded.size, expires_at = excluded.expires_at`,
       )
       .run(scope.account, scope.region, table, index, key.pk, key.sk, key.tpk, key.tsk, item, size, expiresAt);
+    const cached = itemKey(scope, table, index, key);
+    if (cached !== undefined) {
+      const row: ItemRow = { pk: key.pk, sk: key.sk, tpk: key.tpk, tsk: key.tsk, item, size };
+      if (!smallItem(row) || !this.items.replace(cached, () => row)) this.items.forget(cached);
+    }
   }
 
   deleteRow(scope: Scope, table: string, index: string, key: RowKey): void {
+    const cached = itemKey(scope, table, index, key);
+    if (cached !== undefined) this.items.forget(cached);
     this.db
       .prepare(
         `DELETE FROM dynamodb_items
@@ -361,6 +383,7 @@ export class DynamoStore {
   }
 
   deleteIndexRows(scope: Scope, table: string, index: string): void {
+    if (index === "") this.items.clear();
     this.db
       .prepare("DELETE FROM dynamodb_items WHERE account_id = ? AND region = ? AND table_name = ? AND index_name = ?")
       .run(scope.account, scope.region, table, index);
@@ -710,4 +733,13 @@ function backupRow(r: BackupSqlRow): BackupRow {
 
 export function historyKey(pk: string, sk: string): string {
   return `${pk}\u0000${sk}`;
+}
+
+/**
+ * The item cache's key of a base-table row (index '', tpk/tsk equal to pk/sk); undefined for
+ * index rows, which are not cached. The key's length keeps (pk, sk) pairs apart.
+ */
+function itemKey(scope: Scope, table: string, index: string, key: RowKey): string | undefined {
+  if (index !== "" || key.tpk !== key.pk || key.tsk !== key.sk) return undefined;
+  return `${scope.account}\0${scope.region}\0${table}\0${key.pk.length}\0${key.pk}${key.sk}`;
 }
