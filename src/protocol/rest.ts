@@ -209,14 +209,18 @@ function bindingsOf(model: ServiceModel, shape: Shape): Bindings {
         if (member.type === "map") queryMap = { name, member, key: wireName };
         else query.push({ name, member, key: wireName });
         break;
-      case "header":
-        header.push({ name, member, key: wireName.toLowerCase() });
-        outputs.set(name, { name, member, key: wireName.toLowerCase() });
+      case "header": {
+        const binding = { name, member, key: wireName.toLowerCase() };
+        header.push(binding);
+        outputs.set(name, binding);
         break;
-      case "headers":
-        headerMaps.push({ name, member, key: (member.locationName ?? "").toLowerCase() });
-        outputs.set(name, { name, member, key: (member.locationName ?? "").toLowerCase() });
+      }
+      case "headers": {
+        const binding = { name, member, key: (member.locationName ?? "").toLowerCase() };
+        headerMaps.push(binding);
+        outputs.set(name, binding);
         break;
+      }
       case "statusCode":
         outputs.set(name, { name, member, key: name });
         break;
