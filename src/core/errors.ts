@@ -42,8 +42,8 @@ export class AwsError extends Error {
     readonly status = 400,
     options: AwsErrorOptions = {},
   ) {
-    // An AWS error is an answer, not a fault: nothing prints its stack, and capturing one cost
-    // a tenth of a request that ends in NoSuchKey or ConditionalCheckFailedException.
+    // An AWS error is an answer, not a fault: nothing prints its stack, and capturing one (async
+    // frames included) was a third of the cost of a GetObject answered with NoSuchKey.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
