@@ -32,6 +32,27 @@ describe("RowCache", () => {
     assert.equal(cache.get("big", () => ({ size: 6000 }), small)?.size, 6000, "read again");
   });
 
+  test("a cache that remembers misses answers them from memory until the key is forgotten", () => {
+    const cache = new RowCache<{ n: number }>(Infinity, true);
+    let loads = 0;
+    const missing = () => {
+      loads++;
+      return undefined;
+    };
+    assert.equal(cache.get("k", missing), undefined);
+    assert.equal(cache.get("k", missing), undefined);
+    assert.equal(loads, 1, "the miss is remembered");
+    assert.equal(cache.replace("k", () => ({ n: 1 })), false, "a remembered miss is not a row to replace");
+    cache.forget("k");
+    assert.equal(cache.get("k", () => ({ n: 2 }))?.n, 2, "an insert forgets the miss");
+    assert.throws(() =>
+      cache.guard(() => {
+        throw new Error("roll back");
+      }),
+    );
+    assert.equal(cache.get("k", () => ({ n: 3 }))?.n, 3, "a failed transaction clears misses too");
+  });
+
   test("forget and replace follow the store's writes", () => {
     const cache = new RowCache<{ n: number }>();
     cache.get("k", () => ({ n: 1 }));

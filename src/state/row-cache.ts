@@ -8,20 +8,30 @@
  * replaced after the transaction's own writes rolled back with them. Values are frozen: they
  * are shared by every request, so a handler that changed one in place would fail loudly.
  */
-export class RowCache<V extends object> {
-  private readonly rows = new Map<string, V>();
+/** What a cache that remembers misses holds for a row that does not exist. */
+const MISSING = Symbol("missing row");
 
-  /** At most `limit` rows are kept; past it the longest-held goes first. */
-  constructor(private readonly limit = Infinity) {}
+export class RowCache<V extends object> {
+  private readonly rows = new Map<string, V | typeof MISSING>();
+
+  /**
+   * At most `limit` rows are kept; past it the longest-held goes first. With `rememberMissing`,
+   * a row that does not exist is remembered too (the store must then forget a key when it
+   * inserts it, as it does when it changes it).
+   */
+  constructor(
+    private readonly limit = Infinity,
+    private readonly rememberMissing = false,
+  ) {}
 
   /** The cached row, or `load()`'s (remembered unless undefined, or unless `keep` says no). */
   get(key: string, load: () => V | undefined, keep?: (row: V) => boolean): V | undefined {
     const cached = this.rows.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return cached === MISSING ? undefined : cached;
     const loaded = load();
-    if (loaded !== undefined && (keep === undefined || keep(loaded))) {
+    if (loaded === undefined ? this.rememberMissing : keep === undefined || keep(loaded)) {
       if (this.rows.size >= this.limit) this.rows.delete(this.rows.keys().next().value as string);
-      this.rows.set(key, Object.freeze(loaded));
+      this.rows.set(key, loaded === undefined ? MISSING : Object.freeze(loaded));
     }
     return loaded;
   }
@@ -29,7 +39,7 @@ export class RowCache<V extends object> {
   /** Replaces a cached row after a write that changed it (nothing when it is not cached); true if it was cached. */
   replace(key: string, update: (row: V) => V): boolean {
     const cached = this.rows.get(key);
-    if (cached === undefined) return false;
+    if (cached === undefined || cached === MISSING) return false;
     this.rows.set(key, Object.freeze(update(cached)));
     return true;
   }

@@ -143,6 +143,23 @@ describe("S3 objects", () => {
     assert.deepEqual([err.name, err.message, err.status, err.error["Key"]], ["NoSuchKey", "The specified key does not exist.", 404, key]);
   });
 
+  test("a key that was missing is found once put, and missing again once deleted (a HEAD checking for it each time)", async () => {
+    const key = "appears/and/goes.txt";
+    const missing = async () => {
+      const err = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+      assert.deepEqual([err.name, err.status], ["NotFound", 404]);
+    };
+    await missing();
+    await missing();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "now here" }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength, 8);
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    await missing();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "appears/source.txt", Body: "copied in" }));
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: `${bucket}/appears/source.txt` }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength, 9, "a copy is found too");
+  });
+
   test("a multi-MiB streamed upload (aws-chunked with a trailing CRC32) and download keep every byte", async () => {
     const size = 12 * 1024 * 1024 + 12345;
     const data = randomBytes(size);

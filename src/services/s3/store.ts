@@ -321,16 +321,17 @@ export class S3Store {
   /**
    * The current version of recently read keys, by `<bucket>/<key>` (a bucket name has no "/"):
    * a GET or HEAD reads it first, and reading a row of 30 columns cost a third of a small GET.
-   * Every write to s3_objects below forgets what it changes.
+   * Keys with no version are remembered too (a HEAD that checks whether a key exists). Every
+   * write to s3_objects below forgets what it changes, and its one INSERT is putVersion's.
    */
-  private readonly latestRows = new RowCache<ObjectRow>(LATEST_ROWS_CACHED);
+  private readonly latestRows = new RowCache<ObjectRow>(LATEST_ROWS_CACHED, true);
 
   /**
-   * Bucket sub-resource documents as stored (`value` null when never set), by `<bucket>/<kind>`:
+   * Bucket sub-resource documents as stored, and the ones never set, by `<bucket>/<kind>`:
    * reads and writes ask for lifecycle, encryption or replication every time, and most
    * buckets have none. Callers get a fresh parse, so they may change what they are given.
    */
-  private readonly configs = new RowCache<{ readonly value: string | null }>(LATEST_ROWS_CACHED);
+  private readonly configs = new RowCache<{ readonly value: string }>(LATEST_ROWS_CACHED, true);
 
   transaction<T>(fn: () => T): T {
     return this.configs.guard(() => this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn))));
@@ -377,10 +378,10 @@ export class S3Store {
 
   /** A bucket sub-resource document, parsed; undefined when it was never set. */
   config<T>(bucket: string, kind: BucketConfigKind): T | undefined {
-    const stored = this.configs.get(`${bucket}/${kind}`, () => ({
-      value: this.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind)?.value ?? null,
-    }));
-    return stored === undefined || stored.value === null ? undefined : (JSON.parse(stored.value) as T);
+    const stored = this.configs.get(`${bucket}/${kind}`, () =>
+      this.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind),
+    );
+    return stored === undefined ? undefined : (JSON.parse(stored.value) as T);
   }
 
   setConfig(bucket: string, kind: BucketConfigKind, value: unknown): void {
