@@ -365,10 +365,10 @@ export class DynamoStore {
       )
       .run(scope.account, scope.region, table, index, key.pk, key.sk, key.tpk, key.tsk, item, size, expiresAt);
     const cached = itemKey(scope, table, index, key);
-    if (cached !== undefined) {
-      const row: ItemRow = { pk: key.pk, sk: key.sk, tpk: key.tpk, tsk: key.tsk, item, size };
-      if (!smallItem(row) || !this.items.replace(cached, () => row)) this.items.forget(cached);
-    }
+    if (cached === undefined) return;
+    const row: ItemRow = { pk: key.pk, sk: key.sk, tpk: key.tpk, tsk: key.tsk, item, size };
+    if (smallItem(row)) this.items.replace(cached, () => row);
+    else this.items.forget(cached);
   }
 
   deleteRow(scope: Scope, table: string, index: string, key: RowKey): void {
