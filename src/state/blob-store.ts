@@ -176,8 +176,8 @@ export class DiskBlobStore implements BlobStore {
   private readonly stmts: {
     refs: { get(id: string): { refs: number } | undefined };
     insertOrIncrement: { run(id: string, size: number): unknown };
-    decrement: { run(id: string): unknown };
-    delete: { run(id: string): unknown };
+    decrement: { run(id: string): { changes: number } };
+    deleteLast: { run(id: string): { changes: number } };
     allIds: { pluck(): { iterate(): IterableIterator<unknown> } };
   };
 
@@ -192,7 +192,7 @@ export class DiskBlobStore implements BlobStore {
         "INSERT INTO _blobs (id, size, refs) VALUES (?, ?, 1) ON CONFLICT (id) DO UPDATE SET refs = refs + 1",
       ),
       decrement: db.prepare<[string]>("UPDATE _blobs SET refs = refs - 1 WHERE id = ?"),
-      delete: db.prepare<[string]>("DELETE FROM _blobs WHERE id = ?"),
+      deleteLast: db.prepare<[string]>("DELETE FROM _blobs WHERE id = ? AND refs = 1"),
       allIds: db.prepare("SELECT id FROM _blobs"),
     };
   }
@@ -389,13 +389,11 @@ export class DiskBlobStore implements BlobStore {
 
   release(id: string): void {
     this.path(id);
-    const row = this.stmts.refs.get(id);
-    if (row === undefined) throw new Error(`release of blob ${id}, which has no references`);
-    if (row.refs > 1) {
-      this.stmts.decrement.run(id);
+    // Most blobs have one reference: dropping the last one is a single statement.
+    if (this.stmts.deleteLast.run(id).changes === 0) {
+      if (this.stmts.decrement.run(id).changes === 0) throw new Error(`release of blob ${id}, which has no references`);
       return;
     }
-    this.stmts.delete.run(id);
     this.candidates.add(id);
     this.flushDeletions();
   }

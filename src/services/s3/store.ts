@@ -425,7 +425,10 @@ export class S3Store {
       const old = this.prepare<[string, string], { blob_id: string | null }>("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null' RETURNING blob_id").get(bucket.name, key);
       if (old?.blob_id) this.blobs.release(old.blob_id);
     }
-    this.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
+    // A bucket never versioned holds only "null" versions, and the key's was just deleted.
+    if (bucket.versioning !== null || versionId !== "null") {
+      this.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
+    }
     if (object.blob_id !== null) this.blobs.retain(object.blob_id);
     // The row is built here from what was written: reading a whole row back from SQLite (every
     // column into a new object) costs three times the INSERT.
