@@ -165,16 +165,23 @@ function trailerAlgorithm(header: string | undefined): ChecksumAlgorithm | undef
   return declaredTrailers(header).map(algorithmFromHeaderName).find((a) => a !== undefined);
 }
 
-/** The body as one Buffer; a client that hangs up before the end gets IncompleteBody. */
-async function readWhole(source: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of source) chunks.push(chunk as Buffer);
-  } catch {
-    throw s3DomainErrors.IncompleteBody();
-  }
-  if (source.readableAborted) throw s3DomainErrors.IncompleteBody();
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+/**
+ * The body as one Buffer; a client that hangs up before the end gets IncompleteBody. Read by
+ * events: an async iterator's promise per chunk showed up in profiles of small PUTs.
+ */
+function readWhole(source: Readable): Promise<Buffer> {
+  if (source.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (source.destroyed) return Promise.reject(s3DomainErrors.IncompleteBody());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    source.on("data", (chunk: Buffer) => chunks.push(chunk));
+    source.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    source.once("error", () => reject(s3DomainErrors.IncompleteBody()));
+    // Destroyed without an error: the body stopped short.
+    source.once("close", () => {
+      if (!source.readableEnded) reject(s3DomainErrors.IncompleteBody());
+    });
+  });
 }
 
 /** The decoder's options from the framing headers (validated before any byte is read). */
