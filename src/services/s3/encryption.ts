@@ -129,6 +129,18 @@ export function encryptionOutput(enc: ObjectEncryption): {
   };
 }
 
-export function parseEncryption(json: string | null): ObjectEncryption {
-  return json === null ? { sse: "AES256" } : (JSON.parse(json) as ObjectEncryption);
+const SSE_S3: Readonly<ObjectEncryption> = Object.freeze({ sse: "AES256" });
+/** Parsed settings by their stored text: most objects of a bucket share one, and a GET needs it twice. */
+const parsedEncryption = new Map<string, Readonly<ObjectEncryption>>();
+const PARSED_ENCRYPTION_KEPT = 1024;
+
+export function parseEncryption(json: string | null): Readonly<ObjectEncryption> {
+  if (json === null) return SSE_S3;
+  let parsed = parsedEncryption.get(json);
+  if (parsed === undefined) {
+    if (parsedEncryption.size >= PARSED_ENCRYPTION_KEPT) parsedEncryption.clear();
+    parsed = Object.freeze(JSON.parse(json) as ObjectEncryption);
+    parsedEncryption.set(json, parsed);
+  }
+  return parsed;
 }
