@@ -217,6 +217,27 @@ describe("S3 objects", () => {
     );
   });
 
+  test("partNumber=1 of an object put in one piece is a range over all of it: 206 with Content-Range, no parts count", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "one-part.txt", Body: "0123456789" }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "one-part.txt", PartNumber: 1 }));
+    assert.equal(await got.Body?.transformToString(), "0123456789");
+    assert.deepEqual(
+      [got.$metadata.httpStatusCode, got.ContentRange, got.ContentLength, got.PartsCount],
+      [206, "bytes 0-9/10", 10, undefined],
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "one-part.txt", PartNumber: 1 }));
+    assert.deepEqual([head.$metadata.httpStatusCode, head.ContentRange, head.ContentLength, head.PartsCount], [206, "bytes 0-9/10", 10, undefined]);
+    // An empty object has no byte to name: the whole (empty) object, 200.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "one-part-empty.txt", Body: "" }));
+    const empty = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "one-part-empty.txt", PartNumber: 1 }));
+    assert.deepEqual([empty.$metadata.httpStatusCode, empty.ContentRange, await empty.Body?.transformToString()], [200, undefined, ""]);
+    const second = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "one-part.txt", PartNumber: 2 })));
+    assert.deepEqual(
+      [second.name, second.message, second.status, second.error["PartNumberRequested"], second.error["ActualPartCount"]],
+      ["InvalidPartNumber", "The requested partnumber is not satisfiable", 416, "2", "1"],
+    );
+  });
+
   test("conditional reads: 304 NotModified and 412 PreconditionFailed", async () => {
     const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cond.txt", Body: "conditional" }));
     const notModified = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", IfNoneMatch: put.ETag })));

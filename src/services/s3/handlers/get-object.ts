@@ -46,7 +46,9 @@ interface Selection {
 
 /**
  * What bytes a read asks for: a Range, or a part (`partNumber`) of the object as it was
- * uploaded. A single-part object has exactly one part, the whole object.
+ * uploaded. A single-part object has exactly one part, the whole object, which S3 still answers
+ * as a range (206 with `Content-Range: bytes 0-<size-1>/<size>`, no x-amz-mp-parts-count), except
+ * for an empty object, where there is no byte to name.
  */
 function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Selection {
   if (input.PartNumber === undefined) return { range: resolveRange(input.Range, row.size) };
@@ -56,7 +58,7 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
   if (input.PartNumber > sizes.length) {
     throw errors.InvalidPartNumber({}, { fields: { PartNumberRequested: input.PartNumber, ActualPartCount: sizes.length } });
   }
-  if (row.part_sizes === null) return { range: { kind: "full" } };
+  if (row.part_sizes === null) return { range: row.size === 0 ? { kind: "full" } : resolveRange("bytes=0-", row.size) };
   const start = sizes.slice(0, input.PartNumber - 1).reduce((a, b) => a + b, 0);
   const length = sizes[input.PartNumber - 1] ?? 0;
   const end = start + length - 1;
