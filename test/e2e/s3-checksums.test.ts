@@ -29,12 +29,12 @@ async function crc64(data: Uint8Array): Promise<string> {
   return Buffer.from(await c.digest()).toString("base64");
 }
 
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
     await promise;
   } catch (err) {
     const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, error: e as unknown as Record<string, unknown> };
   }
   assert.fail("expected the call to fail");
 }
@@ -257,6 +257,31 @@ describe("S3 checksums and conditional writes", () => {
     await complete(second.ETag);
     const after = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cas.txt" }));
     assert.equal(await after.Body!.transformToString(), "v4");
+  });
+
+  test("If-None-Match and If-Match on CopyObject are about the destination key, as on PutObject", async () => {
+    const source = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy-cas-src.txt", Body: "source" }));
+    const copy = (Key: string, conditions: { IfMatch?: string; IfNoneMatch?: string }) =>
+      s3.send(new CopyObjectCommand({ Bucket: bucket, Key, CopySource: `${bucket}/copy-cas-src.txt`, ...conditions }));
+    // If-None-Match: * copies only onto a key that has no object.
+    await copy("copy-cas-new.txt", { IfNoneMatch: "*" });
+    const exists = await failure(copy("copy-cas-new.txt", { IfNoneMatch: "*" }));
+    assert.deepEqual(
+      [exists.name, exists.message, exists.status, exists.error["Condition"]],
+      ["PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412, "If-None-Match"],
+    );
+    // If-Match copies only over the destination's named version; a missing destination is NoSuchKey.
+    const dest = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy-cas-dest.txt", Body: "old" }));
+    const stale = await failure(copy("copy-cas-dest.txt", { IfMatch: source.ETag }));
+    assert.deepEqual([stale.name, stale.status, stale.error["Condition"]], ["PreconditionFailed", 412, "If-Match"]);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "copy-cas-dest.txt" }))).Body!.transformToString(), "old");
+    await copy("copy-cas-dest.txt", { IfMatch: dest.ETag });
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "copy-cas-dest.txt" }))).Body!.transformToString(), "source");
+    const absent = await failure(copy("copy-cas-absent.txt", { IfMatch: dest.ETag }));
+    assert.deepEqual([absent.name, absent.message, absent.status, absent.error["Key"]], ["NoSuchKey", "The specified key does not exist.", 404, "copy-cas-absent.txt"]);
+    // The values PutObject refuses, CopyObject refuses too.
+    const notStar = await failure(copy("copy-cas-dest.txt", { IfNoneMatch: source.ETag }));
+    assert.deepEqual([notStar.name, notStar.status, notStar.error["Header"]], ["NotImplemented", 501, "If-None-Match"]);
   });
 
   test("If-Match on DeleteObject and the ETag of a DeleteObjects entry delete only the named version", async () => {

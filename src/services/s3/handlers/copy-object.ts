@@ -1,6 +1,6 @@
 import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js";
 import { DEFAULT_CHECKSUM_ALGORITHM, digestOf } from "../domain/checksums.js";
-import { evaluateCopySourceConditions } from "../domain/conditions.js";
+import { evaluateCopySourceConditions, evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import { digestBlob, requestedAlgorithm } from "../ingest.js";
 import { parseCopySource } from "../copy-source.js";
 import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
@@ -49,6 +49,9 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   const target = requireBucket(ctx, input.Bucket);
   validateKey(input.Key);
   const src = parseCopySource(input.CopySource);
+  // If-Match / If-None-Match are about the destination key, as on PutObject; x-amz-copy-source-if-* about the source.
+  const conditions = writeConditions(input);
+  validateWriteConditions(conditions);
   const source = sourceVersion(ctx, src.bucket, src.key, src.versionId);
   assertReadable(source, ctx.clock.now());
   checkCopySourceKey(parseEncryption(source.encryption), input);
@@ -103,6 +106,10 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   const row = ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     const again = sourceVersion(ctx, src.bucket, src.key, src.versionId);
+    if (conditions.ifNoneMatch !== undefined || conditions.ifMatch !== undefined) {
+      const latest = ctx.store.latest(bucket.name, input.Key);
+      evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
+    }
     // A checksum computed before the transaction is the copy's only if the source kept its bytes meanwhile.
     const checksum: ChecksumColumns = recomputed && again.blob_id === source.blob_id ? recomputed : again;
     const written = ctx.store.putVersion(bucket, input.Key, {
