@@ -236,6 +236,49 @@ describe("S3 checksums and conditional writes", () => {
     assert.equal(head.ChecksumCRC64NVME, await crc64(body));
   });
 
+  test("a copy of a multipart object is one object: the MD5 of its bytes as ETag, no parts, a full-object checksum", async () => {
+    const part1 = randomBytes(5 * MiB);
+    const part2 = Buffer.from("the last part");
+    const whole = Buffer.concat([part1, part2]);
+    const md5 = `"${createHash("md5").update(whole).digest("hex")}"`;
+    const upload = async (key: string, ChecksumAlgorithm?: "SHA256") => {
+      const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm }));
+      const p1 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: part1, ChecksumAlgorithm }));
+      const p2 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: part2, ChecksumAlgorithm }));
+      const parts = [{ PartNumber: 1, ETag: p1.ETag, ChecksumSHA256: p1.ChecksumSHA256 }, { PartNumber: 2, ETag: p2.ETag, ChecksumSHA256: p2.ChecksumSHA256 }];
+      return plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    };
+    // A COMPOSITE SHA-256 source: the copy gets the SHA-256 of its bytes.
+    const composite = await upload("copy-mpu/sha.bin", "SHA256");
+    assert.match(composite.ETag ?? "", /-2"$/);
+    assert.equal(composite.ChecksumType, "COMPOSITE");
+    const copied = await plain.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy-mpu/sha-copy.bin", CopySource: `${bucket}/copy-mpu/sha.bin` }));
+    const sha = createHash("sha256").update(whole).digest("base64");
+    assert.deepEqual(
+      [copied.CopyObjectResult?.ETag, copied.CopyObjectResult?.ChecksumSHA256, copied.CopyObjectResult?.ChecksumType],
+      [md5, sha, "FULL_OBJECT"],
+    );
+    const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "copy-mpu/sha-copy.bin", ChecksumMode: "ENABLED" }));
+    assert.deepEqual([head.ETag, head.ChecksumSHA256, head.ChecksumType, head.PartsCount], [md5, sha, "FULL_OBJECT", undefined]);
+    const attributes = await plain.send(
+      new GetObjectAttributesCommand({ Bucket: bucket, Key: "copy-mpu/sha-copy.bin", ObjectAttributes: ["ETag", "ObjectParts", "ObjectSize"] }),
+    );
+    assert.deepEqual([attributes.ETag, attributes.ObjectParts, attributes.ObjectSize], [md5.slice(1, -1), undefined, whole.length]);
+    // The copy has one part, all of it.
+    const second = await failure(plain.send(new GetObjectCommand({ Bucket: bucket, Key: "copy-mpu/sha-copy.bin", PartNumber: 2 })));
+    assert.deepEqual([second.name, second.status, second.error["ActualPartCount"]], ["InvalidPartNumber", 416, "1"]);
+    const got = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: "copy-mpu/sha-copy.bin", ChecksumMode: "ENABLED" }));
+    assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(whole));
+    // A FULL_OBJECT source (S3's default CRC64NVME) keeps its checksum, which already is the whole object's.
+    const full = await upload("copy-mpu/crc.bin");
+    const crcCopy = await plain.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy-mpu/crc-copy.bin", CopySource: `${bucket}/copy-mpu/crc.bin` }));
+    assert.deepEqual(
+      [crcCopy.CopyObjectResult?.ETag, crcCopy.CopyObjectResult?.ChecksumCRC64NVME, crcCopy.CopyObjectResult?.ChecksumType],
+      [md5, full.ChecksumCRC64NVME, "FULL_OBJECT"],
+    );
+    assert.equal(full.ChecksumCRC64NVME, await crc64(whole));
+  });
+
   test("If-Match on PutObject and CompleteMultipartUpload writes only over the named version", async () => {
     const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cas.txt", Body: "v1" }));
     const second = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cas.txt", Body: "v2", IfMatch: first.ETag }));

@@ -1,5 +1,5 @@
 import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js";
-import { DEFAULT_CHECKSUM_ALGORITHM, digestOf } from "../domain/checksums.js";
+import { DEFAULT_CHECKSUM_ALGORITHM, digestOf, etagFromMd5, isChecksumAlgorithm, type ChecksumAlgorithm } from "../domain/checksums.js";
 import { evaluateCopySourceConditions, evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import { digestBlob, requestedAlgorithm } from "../ingest.js";
 import { parseCopySource } from "../copy-source.js";
@@ -30,19 +30,33 @@ function sourceVersion(ctx: S3Context, bucketName: string, key: string, versionI
 }
 
 /**
- * The checksum a copy gets: its source's, unless the request names another algorithm
- * (x-amz-checksum-algorithm) or the source has none (written before S3 added its default
- * CRC64NVME); then the copy's bytes are hashed, as S3 recalculates them, into a FULL_OBJECT value.
+ * What a copy's bytes are described by. S3 does a copy "as a single action, regardless of
+ * whether the object was uploaded in a single request or as part of a multipart upload. With a
+ * copy command, the checksum of the object is a direct checksum of the full object" (user guide,
+ * Checking object integrity): the copy of a multipart object has no parts, the MD5 of its bytes as
+ * ETag (no `-N`), and a FULL_OBJECT checksum. The source's checksum is kept when it already is one
+ * of the whole object in the algorithm wanted; otherwise the copy's bytes are hashed with the
+ * algorithm the request names (x-amz-checksum-algorithm), the source's, or S3's default CRC64NVME
+ * (for a source written before S3 added it).
  */
-type ChecksumColumns = Pick<ObjectRow, "checksum_algorithm" | "checksum_value" | "checksum_type" | "part_checksums">;
+type CopiedColumns = Pick<ObjectRow, "etag" | "checksum_algorithm" | "checksum_value" | "checksum_type" | "parts_count" | "part_sizes" | "part_checksums">;
 
-async function copyChecksum(ctx: S3Context, input: CopyObjectInput, source: ObjectRow): Promise<ChecksumColumns | undefined> {
+async function copiedColumns(ctx: S3Context, input: CopyObjectInput, source: ObjectRow): Promise<CopiedColumns> {
+  const digest = (algorithm: ChecksumAlgorithm): Promise<Buffer> =>
+    source.blob_id === null || source.size === 0 ? digestOf(algorithm, Buffer.alloc(0)) : digestBlob(ctx.store.blobs, source.blob_id, algorithm);
   const requested = requestedAlgorithm(input.ChecksumAlgorithm);
-  const keepsSource = requested === undefined ? source.checksum_algorithm !== null : requested === source.checksum_algorithm && source.checksum_type === "FULL_OBJECT";
-  if (keepsSource) return undefined;
-  const algorithm = requested ?? DEFAULT_CHECKSUM_ALGORITHM;
-  const digest = source.blob_id === null || source.size === 0 ? await digestOf(algorithm, Buffer.alloc(0)) : await digestBlob(ctx.store.blobs, source.blob_id, algorithm);
-  return { checksum_algorithm: algorithm, checksum_value: digest.toString("base64"), checksum_type: "FULL_OBJECT", part_checksums: null };
+  const sourceAlgorithm = source.checksum_algorithm !== null && isChecksumAlgorithm(source.checksum_algorithm) ? source.checksum_algorithm : undefined;
+  const keepsChecksum = sourceAlgorithm !== undefined && source.checksum_type !== "COMPOSITE" && (requested === undefined || requested === sourceAlgorithm);
+  const algorithm = requested ?? sourceAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM;
+  return {
+    etag: source.parts_count === null ? source.etag : etagFromMd5(await digest("MD5")),
+    ...(keepsChecksum
+      ? { checksum_algorithm: source.checksum_algorithm, checksum_value: source.checksum_value, checksum_type: source.checksum_type }
+      : { checksum_algorithm: algorithm, checksum_value: (await digest(algorithm)).toString("base64"), checksum_type: "FULL_OBJECT" }),
+    parts_count: null,
+    part_sizes: null,
+    part_checksums: null,
+  };
 }
 
 export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promise<CopyObjectOutput> {
@@ -101,7 +115,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
           storage_class: storageClass ?? "STANDARD",
         };
   if (metadataDirective === "REPLACE" && storageClass === undefined) headers.storage_class = "STANDARD";
-  const recomputed = await copyChecksum(ctx, input, source);
+  const copied = await copiedColumns(ctx, input, source);
   // Bodies are content-addressed: the copy is one more reference to the same blob.
   const row = ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
@@ -110,21 +124,21 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
       const latest = ctx.store.latest(bucket.name, input.Key);
       evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
     }
-    // A checksum computed before the transaction is the copy's only if the source kept its bytes meanwhile.
-    const checksum: ChecksumColumns = recomputed && again.blob_id === source.blob_id ? recomputed : again;
+    // What was hashed before the transaction describes the copy only if the source kept its bytes meanwhile.
+    const columns: CopiedColumns = again.blob_id === source.blob_id ? copied : again;
     const written = ctx.store.putVersion(bucket, input.Key, {
       ...{}, ...headers,
       delete_marker: 0,
       blob_id: again.blob_id,
       size: again.size,
-      etag: again.etag,
       last_modified: utcSeconds(ctx.clock.now()),
-      checksum_algorithm: checksum.checksum_algorithm,
-      checksum_value: checksum.checksum_value,
-      checksum_type: checksum.checksum_type,
-      parts_count: again.parts_count,
-      part_sizes: again.part_sizes,
-      part_checksums: checksum.part_checksums,
+      etag: columns.etag,
+      checksum_algorithm: columns.checksum_algorithm,
+      checksum_value: columns.checksum_value,
+      checksum_type: columns.checksum_type,
+      parts_count: columns.parts_count,
+      part_sizes: columns.part_sizes,
+      part_checksums: columns.part_checksums,
       acl,
       encryption: JSON.stringify(encryption),
       owner_account: ctx.account,
