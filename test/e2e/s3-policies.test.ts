@@ -106,6 +106,13 @@ describe("S3 with enforced policies", () => {
     const write = await unsigned("PUT", `/${bucket}/site/evil.html`, { "content-length": "4" }, "evil");
     assert.equal(write.status, 403);
     assert.match(write.text, /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+    // response-* overrides need a signed request, even where anyone may read.
+    const overridden = await unsigned("GET", `/${bucket}/site/index.html?response-content-type=text%2Fplain`);
+    assert.equal(overridden.status, 400);
+    assert.match(overridden.text, /<Code>InvalidRequest<\/Code><Message>Request specific response headers cannot be used for anonymous GET requests\.<\/Message>/);
+    assert.equal((await unsigned("HEAD", `/${bucket}/site/index.html?response-cache-control=no-cache`)).status, 400);
+    const signed = await other().send(new GetObjectCommand({ Bucket: bucket, Key: "site/index.html", ResponseContentType: "text/plain" }));
+    assert.equal(signed.ContentType, "text/plain");
 
     await owner().send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { RestrictPublicBuckets: true } }));
     assert.equal((await unsigned("GET", `/${bucket}/site/index.html`)).status, 403);

@@ -141,6 +141,11 @@ function callerOf(ctx: S3Context): RequestPrincipal {
   return requestPrincipal(ctx.identities, ctx.account, ctx.caller, canonicalUserId);
 }
 
+/** An unsigned request: neither an access key nor an in-process caller. */
+export function isAnonymous(ctx: S3Context): boolean {
+  return callerOf(ctx).type === "anonymous";
+}
+
 /** The global keys and S3's own (lower-cased, as policy.ts reads them). */
 function conditionKeys(ctx: S3Context, principal: RequestPrincipal, input: AccessInput): Record<string, string | undefined> {
   return {

@@ -97,6 +97,8 @@ export const errors = defineErrors({
     message: "Cross S3 location logging not allowed.",
   },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
+  // "These parameters cannot be used with an unsigned (anonymous) request." (GetObject, response-*).
+  AnonymousResponseOverrides: { code: "InvalidRequest", status: 400, message: "Request specific response headers cannot be used for anonymous GET requests." },
   // Analytics, inventory, metrics and Intelligent-Tiering configurations (handlers/id-configs.ts).
   NoSuchConfiguration: { code: "NoSuchConfiguration", status: 404, message: "The specified configuration does not exist." },
   TooManyConfigurations: {

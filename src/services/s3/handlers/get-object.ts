@@ -1,5 +1,6 @@
 import type { GetObjectInput, GetObjectOutput, HeadObjectInput, HeadObjectOutput } from "../../../generated/s3.js";
 import { evaluateReadConditions, resolveRange, type RangeResolution, type ReadConditions } from "../domain/conditions.js";
+import { isAnonymous } from "../authorization.js";
 import { errors, invalidRequest } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { partNumberError } from "../ingest.js";
@@ -66,6 +67,8 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
 }
 
 function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
+  // Overrides need a signed request (Authorization header or presigned URL).
+  if (isAnonymous(ctx) && Object.keys(overrides(input)).length > 0) throw errors.AnonymousResponseOverrides();
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId, method);
   checkReadKey(parseEncryption(row.encryption), input);
