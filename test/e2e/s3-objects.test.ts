@@ -572,6 +572,14 @@ describe("S3 objects", () => {
       s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") })),
     );
     assert.deepEqual([wrongKey.name, wrongKey.status], ["AccessDenied", 403]);
+    // GetObjectAttributes reads the object's metadata, which needs the key too.
+    const attributesNoKey = await failure(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: "sse/customer", ObjectAttributes: ["ETag", "ObjectSize"] })));
+    assert.deepEqual(
+      [attributesNoKey.name, attributesNoKey.message, attributesNoKey.status],
+      ["InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.", 400],
+    );
+    const attributes = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: "sse/customer", ObjectAttributes: ["ETag", "ObjectSize"], ...ssec }));
+    assert.deepEqual([attributes.ETag, attributes.ObjectSize], [put.ETag?.slice(1, -1), 6]);
     const copied = await s3.send(
       new CopyObjectCommand({
         Bucket: bucket,

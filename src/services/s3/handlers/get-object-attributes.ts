@@ -1,6 +1,7 @@
 import type { GetObjectAttributesInput, GetObjectAttributesOutput } from "../../../generated/s3.js";
 import { normalizeETag } from "../domain/checksums.js";
 import { partsPage } from "../domain/listing.js";
+import { checkReadKey, parseEncryption } from "../encryption.js";
 import { invalidArgument } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { checksumMembers, readableVersion, requireBucket } from "../objects.js";
@@ -30,6 +31,8 @@ export function getObjectAttributes(input: GetObjectAttributesInput, ctx: S3Cont
   }
   if (wanted.size === 0) throw invalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", "");
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
+  // "If you encrypt an object by using ... SSE-C ..., then when you retrieve the metadata from the object, you must use the following headers".
+  checkReadKey(parseEncryption(row.encryption), input);
   const checksum = checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type);
   return {
     LastModified: new Date(row.last_modified),
