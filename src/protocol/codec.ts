@@ -271,6 +271,9 @@ export interface ErrorContext {
 
 /** Serializes an AWS error in the protocol the client spoke. `svc` is absent for unroutable requests. */
 export function serializeError(svc: CodecService | undefined, protocol: WireProtocol, err: AwsError, ctx: ErrorContext): WireResponse {
+  // A 304 is the validators alone: an error document's Content-Type would replace the stored
+  // object's in a cache that revalidated (RFC 9111 section 4.3.4).
+  if (err.status === 304) return { status: 304, headers: { ...err.headers } };
   const headers: Record<string, string> = { ...err.headers };
   const code = err.code;
   const fields = Object.entries(err.fields).filter(([, v]) => v !== undefined && v !== null);

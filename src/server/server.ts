@@ -309,7 +309,8 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
   for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
   const body = response.body;
   if (body === undefined || head) {
-    if (!head) res.setHeader("content-length", "0");
+    // A 304 may only carry the length a 200 would have had (RFC 9110 section 8.6), so none.
+    if (!head && response.status !== 304) res.setHeader("content-length", "0");
     endThisTurn(() => res.end());
     return;
   }

@@ -245,6 +245,12 @@ describe("S3 objects", () => {
     assert.deepEqual([notModified.name, notModified.status], ["Unknown", 304]);
     const since = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", IfModifiedSince: new Date("2026-01-15T12:00:00Z") })));
     assert.equal(since.status, 304);
+    // On the wire a 304 is the validators alone: no error document's Content-Type or Content-Length.
+    const wire = await raw(nimbus.port, "GET", `/${bucket}/cond.txt`, { ...SIGNED, "if-none-match": put.ETag ?? "" });
+    assert.deepEqual(
+      [wire.status, wire.headers["etag"], wire.headers["content-type"], wire.headers["content-length"], wire.text],
+      [304, put.ETag, undefined, undefined, ""],
+    );
     const failed = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", IfMatch: '"0123"' })));
     assert.deepEqual(
       [failed.name, failed.message, failed.status, failed.error["Condition"]],
