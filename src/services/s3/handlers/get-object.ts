@@ -68,7 +68,7 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
 
 function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
   // Overrides need a signed request (Authorization header or presigned URL).
-  if (isAnonymous(ctx) && Object.keys(overrides(input)).length > 0) throw errors.AnonymousResponseOverrides();
+  if (Object.keys(overrides(input)).length > 0 && isAnonymous(ctx)) throw errors.AnonymousResponseOverrides();
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId, method);
   checkReadKey(parseEncryption(row.encryption), input);
