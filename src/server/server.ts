@@ -292,16 +292,24 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
  * wake-up serves them all. A lone request waits for nothing: the turn ends as soon as its
  * handler has run. Order is kept, so pipelined responses on one connection stay in order.
  */
-let pendingEnds: (() => void)[] = [];
+let pendingEnds: { res: AnyResponse; body: string | Buffer | undefined }[] = [];
 
-function endThisTurn(end: () => void): void {
-  if (pendingEnds.push(end) === 1) setImmediate(endPending);
+function endThisTurn(res: AnyResponse, body?: string | Buffer): void {
+  if (pendingEnds.push({ res, body }) === 1) setImmediate(endPending);
 }
 
 function endPending(): void {
   const ends = pendingEnds;
   pendingEnds = [];
-  for (const end of ends) end();
+  for (const { res, body } of ends) {
+    // One response that cannot be written must not hold back the others.
+    try {
+      if (body === undefined) res.end();
+      else res.end(body);
+    } catch {
+      res.destroy();
+    }
+  }
 }
 
 async function send(res: AnyResponse, response: WireResponse, head: boolean): Promise<void> {
@@ -311,12 +319,12 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
   if (body === undefined || head) {
     // A 304 may only carry the length a 200 would have had (RFC 9110 section 8.6), so none.
     if (!head && response.status !== 304) res.setHeader("content-length", "0");
-    endThisTurn(() => res.end());
+    endThisTurn(res);
     return;
   }
   if (typeof body === "string" || Buffer.isBuffer(body)) {
     if (!res.hasHeader("content-length")) res.setHeader("content-length", Buffer.byteLength(body));
-    endThisTurn(() => res.end(body));
+    endThisTurn(res, body);
     return;
   }
   if (isFileStream(body)) return sendFile(body, res as unknown as Writable);

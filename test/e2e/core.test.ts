@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -99,5 +100,37 @@ describe("core", () => {
     for (let i = 0; i < 200 && second.registry.state("sqs") !== "running"; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(second.registry.state("sqs"), "running", "a used service is loaded, so its retention sweep runs");
     await second.close();
+  });
+
+  test("responses written together at the end of a turn come back whole and in order, pipelined ones included", async () => {
+    const nimbus = await startTestNimbus();
+    after(() => nimbus.close());
+    const names = ["first", "second", "third", "fourth"];
+    const request = (name: string): string =>
+      `GET /?Action=AssumeRole&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=${name} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
+    // Four requests in one write: node answers them one after another on the connection.
+    const pipelined = await new Promise<string>((resolve, reject) => {
+      const socket = connect(nimbus.port, "127.0.0.1", () => socket.write(names.map(request).join("")));
+      let text = "";
+      socket.on("data", (chunk: Buffer) => {
+        text += chunk.toString("utf8");
+        if (text.split("</AssumeRoleResponse>").length > names.length) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on("error", reject);
+    });
+    const order = [...pipelined.matchAll(/assumed-role\/r\/(\w+)</g)].map((m) => m[1]);
+    assert.deepEqual(order, names);
+    assert.equal(pipelined.match(/HTTP\/1\.1 200 OK/g)?.length, names.length);
+    // Many connections at once: every answer is its own.
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const res = await fetch(`${nimbus.url}/?Action=AssumeRole&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=s${i}`);
+        return (await res.text()).includes(`assumed-role/r/s${i}<`);
+      }),
+    );
+    assert.ok(answers.every(Boolean));
   });
 });
