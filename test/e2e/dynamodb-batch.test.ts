@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   CreateTableCommand,
@@ -108,6 +109,23 @@ describe("DynamoDB batches and transactions", () => {
     const noTable = await failure<DynamoDBServiceException>(ddb.send(new BatchWriteItemCommand({ RequestItems: { "missing-table": [{ PutRequest: { Item: { id: { S: "x" } } } }] } })));
     assert.equal(noTable.name, "ResourceNotFoundException");
     assert.equal(noTable.message, "Requested resource not found");
+  });
+
+  test("a BatchWriteItem PutRequest without its table key, or with it mistyped, does not match the schema", async () => {
+    // BatchWriteItem words these as a Key that does not fit (PutItem names the attribute); an
+    // empty key value keeps its own message, as everywhere.
+    const name = await table();
+    const put = (item: Record<string, AttributeValue>) => ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: [{ PutRequest: { Item: item } }] } }));
+    const items: Record<string, AttributeValue>[] = [{}, { other: { S: "a" } }, { id: { N: "5" } }, { id: { L: [{ S: "x" }] } }];
+    for (const item of items) {
+      const err = await failure<DynamoDBServiceException>(put(item));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.message, "The provided key element does not match the schema", JSON.stringify(item));
+    }
+    const empty = await failure<DynamoDBServiceException>(put({ id: { S: "" } }));
+    assert.equal(empty.message, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id");
+    const single = await failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: { id: { N: "5" } } })));
+    assert.equal(single.message, "One or more parameter values were invalid: Type mismatch for key id expected: S actual: N");
   });
 
   test("TransactWriteItems is all or nothing, with cancellation reasons in order", async () => {

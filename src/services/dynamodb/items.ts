@@ -131,13 +131,14 @@ export function keyOf(schema: KeySchema, item: Item): Item {
 // Validation against the schema
 
 const INVALID = "One or more parameter values were invalid: ";
+const KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema";
 
 /** `Key` of GetItem/DeleteItem/UpdateItem...: exactly the key attributes, of the declared types. */
 export function validateKey(meta: TableMeta, raw: Record<string, unknown>): Item {
   const key = validateItem(raw);
   const schema = tableSchema(meta);
   const names = keyAttributeNames(schema);
-  const mismatch = () => validationException("The provided key element does not match the schema");
+  const mismatch = () => validationException(KEY_SCHEMA_MISMATCH);
   if (Object.keys(key).length !== names.length) throw mismatch();
   names.forEach((name, i) => {
     const v = key[name];
@@ -147,25 +148,34 @@ export function validateKey(meta: TableMeta, raw: Record<string, unknown>): Item
   return key;
 }
 
+/**
+ * How a new item's missing or wrongly typed table key is worded: PutItem and TransactWriteItems
+ * name the attribute ("Missing the key pk in the item", "Type mismatch for key pk ..."), while a
+ * BatchWriteItem PutRequest says only "The provided key element does not match the schema".
+ */
+export type KeyWording = "item" | "schema";
+
 /** A whole item (PutItem, BatchWriteItem Put, the result of UpdateItem). */
-export function validateNewItem(meta: TableMeta, raw: Record<string, unknown>): Item {
-  return validateSizedItem(meta, raw).item;
+export function validateNewItem(meta: TableMeta, raw: Record<string, unknown>, wording: KeyWording = "item"): Item {
+  return validateSizedItem(meta, raw, wording).item;
 }
 
 /** validateNewItem, with the item's size it measured (writeItem can take it instead of measuring again). */
-export function validateSizedItem(meta: TableMeta, raw: Record<string, unknown>): { item: Item; size: number } {
+export function validateSizedItem(meta: TableMeta, raw: Record<string, unknown>, wording: KeyWording = "item"): { item: Item; size: number } {
   const item = validateItem(raw);
-  checkItemKeys(meta, item);
+  checkItemKeys(meta, item, wording);
   return { item, size: assertItemSize(item, "put") };
 }
 
-export function checkItemKeys(meta: TableMeta, item: Item): void {
+export function checkItemKeys(meta: TableMeta, item: Item, wording: KeyWording = "item"): void {
   const schema = tableSchema(meta);
   keyAttributeNames(schema).forEach((name, i) => {
     const v = item[name];
-    if (v === undefined) throw validationException(`${INVALID}Missing the key ${name} in the item`);
+    if (v === undefined) throw validationException(wording === "schema" ? KEY_SCHEMA_MISMATCH : `${INVALID}Missing the key ${name} in the item`);
     const actual = typeOf(v);
-    if (actual !== schema.types[name]) throw validationException(`${INVALID}Type mismatch for key ${name} expected: ${schema.types[name]} actual: ${actual}`);
+    if (actual !== schema.types[name]) {
+      throw validationException(wording === "schema" ? KEY_SCHEMA_MISMATCH : `${INVALID}Type mismatch for key ${name} expected: ${schema.types[name]} actual: ${actual}`);
+    }
     checkKeyAttributeValue(name, v, i === 0 ? "partition" : "sort");
   });
   checkIndexKeys(meta, item);

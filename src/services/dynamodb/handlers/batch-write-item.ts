@@ -53,7 +53,7 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
       if ((put === undefined) === (del === undefined)) {
         throw validationException("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
       }
-      const item: Item = put ? validateNewItem(meta, put.Item) : validateKey(meta, (del as { Key: Record<string, unknown> }).Key);
+      const item: Item = put ? validateNewItem(meta, put.Item, "schema") : validateKey(meta, (del as { Key: Record<string, unknown> }).Key);
       const row = baseRowKey(tableSchema(meta), item);
       const id = `${row.pk}\u0000${row.sk}`;
       if (seen.has(id)) throw validationException("Provided list of item keys contains duplicates");
