@@ -124,6 +124,53 @@ describe("DynamoDB items", () => {
     assert.equal(noTable.$metadata.httpStatusCode, 400);
   });
 
+  /** pk/sk with an LSI lsi1 and a GSI gsi1 both keyed on lsi1sk (the LSI declared first), and a GSI gsib on a binary. */
+  async function indexedTable(): Promise<string> {
+    const name = uniqueName("items-idx");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "S" },
+          { AttributeName: "lsi1sk", AttributeType: "S" },
+          { AttributeName: "bidx", AttributeType: "B" },
+        ],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: "lsi1",
+            KeySchema: [
+              { AttributeName: "pk", KeyType: "HASH" },
+              { AttributeName: "lsi1sk", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "ALL" },
+          },
+        ],
+        GlobalSecondaryIndexes: [
+          { IndexName: "gsib", KeySchema: [{ AttributeName: "bidx", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
+          { IndexName: "gsi1", KeySchema: [{ AttributeName: "lsi1sk", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    return name;
+  }
+
+  test("a bad secondary index key value names the first of its indexes by name", async () => {
+    const name = await indexedTable();
+    const put = (value: AttributeValue) => failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "p" }, sk: { S: "s" }, lsi1sk: value } })));
+    assert.equal((await put({ N: "5" })).message, "One or more parameter values were invalid: Type mismatch for Index Key lsi1sk Expected: S Actual: N IndexName: gsi1");
+    assert.equal((await put({ L: [{ S: "x" }] })).message, "One or more parameter values were invalid: Type mismatch for Index Key lsi1sk Expected: S Actual: L IndexName: gsi1");
+    assert.equal(
+      (await put({ S: "" })).message,
+      "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: gsi1, IndexKey: lsi1sk",
+    );
+  });
+
   test("ConditionExpression failures, with the old item when asked for", async () => {
     const name = await table();
     await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));

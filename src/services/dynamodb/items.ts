@@ -181,9 +181,13 @@ export function checkItemKeys(meta: TableMeta, item: Item, wording: KeyWording =
   checkIndexKeys(meta, item);
 }
 
-/** Index key attributes are optional (sparse indexes), but when present must have the declared type. */
+/**
+ * Index key attributes are optional (sparse indexes), but when present must have the declared type.
+ * DynamoDB looks at the indexes in the order of their names: an attribute that keys a GSI "gsi1"
+ * and an LSI "lsi1" is reported with IndexName: gsi1.
+ */
 export function checkIndexKeys(meta: TableMeta, item: Item): void {
-  for (const index of allIndexes(meta)) {
+  for (const index of allIndexes(meta).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const schema = indexSchema(meta, index);
     for (const name of keyAttributeNames(schema)) {
       const v = item[name];
