@@ -171,6 +171,26 @@ describe("DynamoDB items", () => {
     );
   });
 
+  test("an UpdateItem that would empty a secondary index key is refused in the update's own words", async () => {
+    const name = await indexedTable();
+    const update = (attribute: string, value: AttributeValue, pk: string) =>
+      failure<DynamoDBServiceException>(
+        ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: pk }, sk: { S: "s" } }, UpdateExpression: "SET #a = :v", ExpressionAttributeNames: { "#a": attribute }, ExpressionAttributeValues: { ":v": value } })),
+      );
+    const words = (kind: string) =>
+      `One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty ${kind} value.`;
+    // A new item and an existing one alike, and without naming the index.
+    assert.equal((await update("bidx", { B: new Uint8Array(0) }, "fresh")).message, words("binary"));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "old" }, sk: { S: "s" }, lsi1sk: { S: "x" } } }));
+    const emptied = await update("lsi1sk", { S: "" }, "old");
+    assert.equal(emptied.name, "ValidationException");
+    assert.equal(emptied.message, words("string"));
+    // A wrong type is worded as for a put.
+    assert.equal((await update("lsi1sk", { N: "1" }, "old")).message, "One or more parameter values were invalid: Type mismatch for Index Key lsi1sk Expected: S Actual: N IndexName: gsi1");
+    const kept = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "old" }, sk: { S: "s" } } }));
+    assert.deepEqual(kept.Item?.lsi1sk, { S: "x" });
+  });
+
   test("ConditionExpression failures, with the old item when asked for", async () => {
     const name = await table();
     await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));

@@ -182,11 +182,27 @@ export function checkItemKeys(meta: TableMeta, item: Item, wording: KeyWording =
 }
 
 /**
+ * An empty string or binary where an index key goes. A written item names the index and key; an
+ * UpdateItem (or a transaction's Update) that would leave one empty is worded without them.
+ */
+export function emptyIndexKeyMessage(value: AttributeValue, cause: "item" | "update", index: string, key: string): string {
+  const kind = value.S !== undefined ? "string" : "binary";
+  return cause === "update"
+    ? `One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty ${kind} value.`
+    : `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${kind} value. IndexName: ${index}, IndexKey: ${key}`;
+}
+
+export function isEmptyKeyValue(v: AttributeValue): boolean {
+  return (v.S !== undefined && v.S.length === 0) || (v.B !== undefined && v.B.byteLength === 0);
+}
+
+/**
  * Index key attributes are optional (sparse indexes), but when present must have the declared type.
  * DynamoDB looks at the indexes in the order of their names: an attribute that keys a GSI "gsi1"
- * and an LSI "lsi1" is reported with IndexName: gsi1.
+ * and an LSI "lsi1" is reported with IndexName: gsi1. `cause` says whether the item was written
+ * as it is or made by an update expression (which words an empty key value differently).
  */
-export function checkIndexKeys(meta: TableMeta, item: Item): void {
+export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "update" = "item"): void {
   for (const index of allIndexes(meta).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const schema = indexSchema(meta, index);
     for (const name of keyAttributeNames(schema)) {
@@ -196,11 +212,7 @@ export function checkIndexKeys(meta: TableMeta, item: Item): void {
       if (actual !== schema.types[name]) {
         throw validationException(`${INVALID}Type mismatch for Index Key ${name} Expected: ${schema.types[name]} Actual: ${actual} IndexName: ${index.name}`);
       }
-      if ((v.S !== undefined && v.S.length === 0) || (v.B !== undefined && v.B.byteLength === 0)) {
-        throw validationException(
-          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${v.S !== undefined ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${name}`,
-        );
-      }
+      if (isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, cause, index.name, name));
     }
   }
 }

@@ -49,7 +49,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
         ? applyAttributeUpdates(legacy, old)
         : { item: old ?? {}, updatedPaths: [], updatedAttributes: [] };
     const next: Item = { ...{}, ...result.item, ...key };
-    checkIndexKeys(meta, next);
+    checkIndexKeys(meta, next, "update");
     assertItemSize(next, "update");
     const consumed = writeItem(ctx, meta, old, next);
     const capacity = consumed.describe(mode);
