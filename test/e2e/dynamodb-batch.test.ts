@@ -12,6 +12,7 @@ import {
   TransactGetItemsCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
@@ -185,6 +186,61 @@ describe("DynamoDB batches and transactions", () => {
     );
     assert.equal(sameItem.name, "ValidationException");
     assert.equal(sameItem.message, "Transaction request cannot include multiple operations on one item");
+  });
+
+  test("in a transaction, bad key values refuse the request but a key that does not fit the schema cancels its action", async () => {
+    const name = await table();
+    const indexed = uniqueName("tx-idx");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: indexed,
+        AttributeDefinitions: [
+          { AttributeName: "id", AttributeType: "S" },
+          { AttributeName: "g", AttributeType: "S" },
+        ],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const write = (item: NonNullable<TransactWriteItemsCommandInput["TransactItems"]>[number]) =>
+      failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: name, Item: { id: { S: "fine" } } } }, item] })));
+    const cancelled = async (item: Parameters<typeof write>[0], message: string) => {
+      const err = await write(item);
+      assert.ok(err instanceof TransactionCanceledException, `${message}: ${err.name} ${err.message}`);
+      assert.equal(err.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]");
+      assert.deepEqual(err.CancellationReasons, [{ Code: "None" }, { Code: "ValidationError", Message: message }]);
+    };
+    const refused = async (item: Parameters<typeof write>[0], message: string) => {
+      const err = await write(item);
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.message, message);
+    };
+    const schema = "The provided key element does not match the schema";
+    await cancelled({ Put: { TableName: name, Item: { id: { N: "5" } } } }, "One or more parameter values were invalid: Type mismatch for key id expected: S actual: N");
+    await cancelled({ Put: { TableName: indexed, Item: { id: { S: "a" }, g: { L: [] } } } }, "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: L IndexName: byG");
+    await cancelled({ Update: { TableName: indexed, Key: { id: { S: "a" } }, UpdateExpression: "SET g = :v", ExpressionAttributeValues: { ":v": { N: "5" } } } }, "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: byG");
+    await cancelled({ Update: { TableName: name, Key: { id: { N: "5" } }, UpdateExpression: "SET a = :v", ExpressionAttributeValues: { ":v": { S: "x" } } } }, schema);
+    await cancelled({ Delete: { TableName: name, Key: { id: { L: [{ S: "x" }] } } } }, schema);
+    await cancelled({ ConditionCheck: { TableName: name, Key: { id: { N: "5" } }, ConditionExpression: "attribute_not_exists(id)" } }, schema);
+    await refused({ Put: { TableName: name, Item: { id: { S: "" } } } }, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id");
+    await refused({ Delete: { TableName: name, Key: { id: { S: "" } } } }, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id");
+    await refused(
+      { Put: { TableName: indexed, Item: { id: { S: "a" }, g: { S: "" } } } },
+      "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: byG, IndexKey: g",
+    );
+    await refused(
+      { Update: { TableName: indexed, Key: { id: { S: "a" } }, UpdateExpression: "SET g = :v", ExpressionAttributeValues: { ":v": { S: "" } } } },
+      "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value.",
+    );
+    const fine = await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "fine" } } }));
+    assert.equal(fine.Item, undefined, "nothing of a cancelled transaction is written");
+
+    const get = await failure<DynamoDBServiceException>(
+      ddb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: name, Key: { id: { S: "a" } } } }, { Get: { TableName: name, Key: {} } }] })),
+    );
+    assert.ok(get instanceof TransactionCanceledException);
+    assert.deepEqual(get.CancellationReasons, [{ Code: "None" }, { Code: "ValidationError", Message: schema }]);
   });
 
   test("ClientRequestToken makes TransactWriteItems idempotent for 10 minutes", async () => {

@@ -10,6 +10,7 @@ import {
   assertItemSize,
   attributeValuesEqual,
   checkKeyAttributeValue,
+  isValidationException,
   itemSize,
   numberSortKey,
   typeOf,
@@ -136,16 +137,55 @@ const KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema"
 /** `Key` of GetItem/DeleteItem/UpdateItem...: exactly the key attributes, of the declared types. */
 export function validateKey(meta: TableMeta, raw: Record<string, unknown>): Item {
   const key = validateItem(raw);
+  checkKeyValues(meta, key, false);
+  const mismatch = keySchemaMismatch(meta, key);
+  if (mismatch !== undefined) throw validationException(mismatch);
+  return key;
+}
+
+/** Why a Key does not fit the table's key schema (other attributes, one missing or mistyped); undefined when it fits. */
+export function keySchemaMismatch(meta: TableMeta, key: Item): string | undefined {
   const schema = tableSchema(meta);
   const names = keyAttributeNames(schema);
-  const mismatch = () => validationException(KEY_SCHEMA_MISMATCH);
-  if (Object.keys(key).length !== names.length) throw mismatch();
-  names.forEach((name, i) => {
+  if (Object.keys(key).length !== names.length) return KEY_SCHEMA_MISMATCH;
+  for (const name of names) {
     const v = key[name];
-    if (v === undefined || typeOf(v) !== schema.types[name]) throw mismatch();
-    checkKeyAttributeValue(name, v, i === 0 ? "partition" : "sort");
+    if (v === undefined || typeOf(v) !== schema.types[name]) return KEY_SCHEMA_MISMATCH;
+  }
+  return undefined;
+}
+
+/**
+ * The rules on key values themselves (no empty string or binary, 2048 and 1024 bytes at most) for
+ * the table's keys in an item or Key that have their declared type, and with `indexes` the empty
+ * values of index keys. DynamoDB checks these before it compares the item with the schema: a
+ * transaction refuses them outright, where a key that does not fit cancels only its own action.
+ */
+export function checkKeyValues(meta: TableMeta, item: Item, indexes: boolean): void {
+  const schema = tableSchema(meta);
+  keyAttributeNames(schema).forEach((name, i) => {
+    const v = item[name];
+    if (v !== undefined && typeOf(v) === schema.types[name]) checkKeyAttributeValue(name, v, i === 0 ? "partition" : "sort");
   });
-  return key;
+  if (!indexes) return;
+  for (const index of indexesByName(meta)) {
+    const indexKeys = indexSchema(meta, index);
+    for (const name of keyAttributeNames(indexKeys)) {
+      const v = item[name];
+      if (v !== undefined && typeOf(v) === indexKeys.types[name] && isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, { index: index.name, key: name }));
+    }
+  }
+}
+
+/** What checkItemKeys refuses in an item that passed checkKeyValues (a table key missing or mistyped, an index key mistyped); undefined when it fits. */
+export function itemKeysMismatch(meta: TableMeta, item: Item): string | undefined {
+  try {
+    checkItemKeys(meta, item);
+    return undefined;
+  } catch (err) {
+    if (isValidationException(err)) return err.message;
+    throw err;
+  }
 }
 
 /**
@@ -181,15 +221,19 @@ export function checkItemKeys(meta: TableMeta, item: Item, wording: KeyWording =
   checkIndexKeys(meta, item);
 }
 
+function indexesByName(meta: TableMeta): IndexMeta[] {
+  return allIndexes(meta).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * An empty string or binary where an index key goes. A written item names the index and key; an
  * UpdateItem (or a transaction's Update) that would leave one empty is worded without them.
  */
-export function emptyIndexKeyMessage(value: AttributeValue, cause: "item" | "update", index: string, key: string): string {
+export function emptyIndexKeyMessage(value: AttributeValue, written?: { readonly index: string; readonly key: string }): string {
   const kind = value.S !== undefined ? "string" : "binary";
-  return cause === "update"
+  return written === undefined
     ? `One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty ${kind} value.`
-    : `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${kind} value. IndexName: ${index}, IndexKey: ${key}`;
+    : `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${kind} value. IndexName: ${written.index}, IndexKey: ${written.key}`;
 }
 
 export function isEmptyKeyValue(v: AttributeValue): boolean {
@@ -203,7 +247,7 @@ export function isEmptyKeyValue(v: AttributeValue): boolean {
  * as it is or made by an update expression (which words an empty key value differently).
  */
 export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "update" = "item"): void {
-  for (const index of allIndexes(meta).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const index of indexesByName(meta)) {
     const schema = indexSchema(meta, index);
     for (const name of keyAttributeNames(schema)) {
       const v = item[name];
@@ -212,7 +256,7 @@ export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "upd
       if (actual !== schema.types[name]) {
         throw validationException(`${INVALID}Type mismatch for Index Key ${name} Expected: ${schema.types[name]} Actual: ${actual} IndexName: ${index.name}`);
       }
-      if (isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, cause, index.name, name));
+      if (isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, cause === "item" ? { index: index.name, key: name } : undefined));
     }
   }
 }

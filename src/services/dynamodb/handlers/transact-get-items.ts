@@ -1,8 +1,9 @@
 import type { TransactGetItemsInput, TransactGetItemsOutput } from "../../../generated/dynamodb.js";
 import { tableContext, type TableReach } from "../access.js";
-import { expressionAttributes, itemSize, project, validationException } from "../domain/index.js";
+import { expressionAttributes, itemSize, project, validateItem, validationException } from "../domain/index.js";
+import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, validateKey, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, checkKeyValues, Consumption, keySchemaMismatch, readItem, readUnits, requireTable, type ConsumedCapacityOut } from "../items.js";
 import { projectionOf } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { check } from "../validation.js";
@@ -22,16 +23,25 @@ export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContex
   const plans = input.TransactItems.map(({ Get: get }) => {
     const scope = reach(ctx, get.TableName, "GetItem");
     const meta = requireTable(ctx.store, scope, get.TableName);
-    const key = validateKey(meta, get.Key);
+    // A bad key value refuses the request; a Key that does not fit the schema cancels the transaction with a ValidationError reason for it.
+    const key = validateItem(get.Key);
+    checkKeyValues(meta, key, false);
+    const mismatch = keySchemaMismatch(meta, key);
     const attrs = expressionAttributes(get.ExpressionAttributeNames, undefined);
     const paths = projectionOf(get, attrs);
     attrs.assertAllUsed();
-    const row = baseRowKey(tableSchema(meta), key);
-    const id = `${meta.arn}\u0000${row.pk}\u0000${row.sk}`;
-    if (seen.has(id)) throw validationException("Transaction request cannot include multiple operations on one item");
-    seen.add(id);
-    return { table: get.TableName, scope, meta, key, paths };
+    if (mismatch === undefined) {
+      const row = baseRowKey(tableSchema(meta), key);
+      const id = `${meta.arn}\u0000${row.pk}\u0000${row.sk}`;
+      if (seen.has(id)) throw validationException("Transaction request cannot include multiple operations on one item");
+      seen.add(id);
+    }
+    return { table: get.TableName, scope, meta, key, paths, mismatch };
   });
+  if (plans.some((p) => p.mismatch !== undefined)) {
+    const reasons = plans.map((p) => (p.mismatch !== undefined ? { Code: "ValidationError", Message: p.mismatch } : { Code: "None" }));
+    throw errors.TransactionCanceled({ reasons: reasons.map((r) => r.Code).join(", ") }, { fields: { CancellationReasons: reasons } });
+  }
   // One snapshot: every read sees the same committed state.
   return ctx.store.transaction(() => {
     const byTable = new Map<string, Consumption>();

@@ -11,6 +11,7 @@ import {
   itemSize,
   parseCondition,
   parseUpdate,
+  validateItem,
   validationException,
   type Condition,
   type Item,
@@ -22,20 +23,23 @@ import {
   baseRowKey,
   capacityMode,
   checkIndexKeys,
+  checkKeyValues,
   Consumption,
+  emptyIndexKeyMessage,
+  isEmptyKeyValue,
+  itemKeysMismatch,
   jsonItem,
+  keySchemaMismatch,
   readItem,
   requestFingerprint,
   requireTable,
   serializeItem,
-  validateKey,
-  validateNewItem,
   writeItem,
   writeUnits,
   type ConsumedCapacityOut,
 } from "../items.js";
 import { checkReturnValuesOnFailure } from "../requests.js";
-import { keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
+import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
 import { check } from "../validation.js";
 
 const MAX_ACTIONS = 100;
@@ -69,6 +73,8 @@ interface Action {
   readonly returnOld: boolean;
   readonly item?: Item;
   readonly update?: UpdateAction[];
+  /** The item or Key does not fit the table's schema: this action alone is cancelled, with this ValidationError. */
+  readonly mismatch?: string;
 }
 
 interface Reason {
@@ -107,13 +113,32 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], positi
   const update = kind === "Update" ? parseUpdate(op.UpdateExpression ?? "", attrs) : undefined;
   const condition = op.ConditionExpression !== undefined ? parseCondition(op.ConditionExpression, attrs, "ConditionExpression") : undefined;
   attrs.assertAllUsed();
+  // Bad key values are refused before the transaction starts; an item or Key that does not fit
+  // the schema only cancels its own action (AWS: a "ValidationError" cancellation reason).
   if (kind === "Put") {
-    const item = validateNewItem(meta, op.Item ?? {});
-    return { kind, table, scope, meta, key: item, item, condition, returnOld };
+    const item = validateItem(op.Item ?? {});
+    checkKeyValues(meta, item, true);
+    assertItemSize(item, "put");
+    const mismatch = itemKeysMismatch(meta, item);
+    return { kind, table, scope, meta, key: item, item, condition, returnOld, ...(mismatch !== undefined ? { mismatch } : {}) };
   }
-  const key = validateKey(meta, op.Key ?? {});
-  if (update) assertKeyNotUpdated(update, keyAttributeNames(tableSchema(meta)));
-  return { kind, table, scope, meta, key, condition, returnOld, ...(update ? { update } : {}) };
+  const key = validateItem(op.Key ?? {});
+  checkKeyValues(meta, key, false);
+  const mismatch = keySchemaMismatch(meta, key);
+  if (update) {
+    assertKeyNotUpdated(update, keyAttributeNames(tableSchema(meta)));
+    refuseEmptyIndexKeys(meta, update);
+  }
+  return { kind, table, scope, meta, key, condition, returnOld, ...(update ? { update } : {}), ...(mismatch !== undefined ? { mismatch } : {}) };
+}
+
+/** An Update that sets an index key to an empty value written in the request is refused before the transaction starts. */
+function refuseEmptyIndexKeys(meta: TableMeta, update: readonly UpdateAction[]): void {
+  const indexKeys = new Set(allIndexes(meta).flatMap((index) => keyAttributeNames(indexSchema(meta, index))));
+  for (const a of update) {
+    if (a.kind !== "SET" || a.path.length !== 1 || a.value.kind !== "value" || !indexKeys.has(a.path[0] as string)) continue;
+    if (isEmptyKeyValue(a.value.value)) throw validationException(emptyIndexKeyMessage(a.value.value));
+  }
 }
 
 /**
@@ -136,6 +161,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
   const actions = input.TransactItems.map((entry, i) => prepare(entry, i, ctx, reach));
   const seen = new Set<string>();
   for (const a of actions) {
+    if (a.mismatch !== undefined) continue;
     const row = baseRowKey(tableSchema(a.meta), a.key);
     const id = `${a.meta.arn}\u0000${row.pk}\u0000${row.sk}`;
     if (seen.has(id)) throw validationException("Transaction request cannot include multiple operations on one item");
@@ -154,11 +180,16 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         return capacityOut(actions.map((a) => ({ table: a.table, consumed: chargeOnly(a) })), mode);
       }
     }
-    const olds = actions.map((a) => readItem(ctx.store, a.scope, a.meta, a.key));
+    const olds = actions.map((a) => (a.mismatch === undefined ? readItem(ctx.store, a.scope, a.meta, a.key) : undefined));
     const reasons: Reason[] = [];
     const results: (Item | undefined)[] = [];
     actions.forEach((a, i) => {
       const old = olds[i];
+      if (a.mismatch !== undefined) {
+        reasons.push({ Code: "ValidationError", Message: a.mismatch });
+        results.push(undefined);
+        return;
+      }
       if (a.condition !== undefined && !evaluateCondition(a.condition, old)) {
         reasons.push({
           Code: "ConditionalCheckFailed",
@@ -173,7 +204,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         if (a.kind === "Put") next = a.item;
         else if (a.kind === "Update") {
           next = { ...{}, ...applyUpdate(a.update ?? [], old).item, ...a.key };
-          checkIndexKeys(a.meta, next);
+          checkIndexKeys(a.meta, next, "update");
           assertItemSize(next, "update");
         } else if (a.kind === "ConditionCheck") next = old;
         reasons.push({ Code: "None" });
