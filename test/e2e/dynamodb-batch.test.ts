@@ -105,8 +105,32 @@ describe("DynamoDB batches and transactions", () => {
       ),
     );
     assert.equal(acrossTables.message, "Too many items requested for the BatchWriteItem call");
-    const tooManyKeys = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: Array.from({ length: 101 }, (_, i) => ({ id: { S: `k${i}` } })) } } })));
-    assert.equal(tooManyKeys.message, "Too many items requested for the BatchGetItem call");
+    const keys = (n: number, prefix = "k") => Array.from({ length: n }, (_, i) => ({ id: { S: `${prefix}${i}` } }));
+    // One table's Keys is a modelled constraint (1..100 keys); 100 in all is the service's own limit, across tables.
+    const tooManyKeys = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: keys(101) } } })));
+    assert.equal(tooManyKeys.message, `1 validation error detected: Value at 'RequestItems.${a}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100`);
+    const noKeys = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: [] } } })));
+    assert.equal(noKeys.name, "ValidationException");
+    assert.equal(noKeys.message, `1 validation error detected: Value at 'RequestItems.${a}.member.Keys' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+    const keysAcross = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: keys(60) }, [b]: { Keys: keys(60) } } })));
+    assert.equal(keysAcross.message, "Too many items requested for the BatchGetItem call");
+    const noTables = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: {} })));
+    assert.equal(noTables.message, "1 validation error detected: Value at 'RequestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    const badName = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { "bad!name": { Keys: [{ pk: { S: "a" } }] } } })));
+    assert.equal(
+      badName.message,
+      `1 validation error detected: Value '{"bad!name":{"Keys":[{"pk":{"S":"a"}}]}}' at 'requestItems' failed to satisfy constraint: ` +
+        "Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]",
+    );
+    // A projection expression for one table and AttributesToGet for another is a mix too.
+    const mixed = await failure<DynamoDBServiceException>(
+      ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: keys(1), ProjectionExpression: "v" }, [b]: { Keys: keys(1), AttributesToGet: ["id"] } } })),
+    );
+    assert.equal(mixed.name, "ValidationException");
+    assert.equal(
+      mixed.message,
+      "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+    );
     const noTable = await failure<DynamoDBServiceException>(ddb.send(new BatchWriteItemCommand({ RequestItems: { "missing-table": [{ PutRequest: { Item: { id: { S: "x" } } } }] } })));
     assert.equal(noTable.name, "ResourceNotFoundException");
     assert.equal(noTable.message, "Requested resource not found");

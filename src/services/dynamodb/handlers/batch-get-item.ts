@@ -1,31 +1,54 @@
 import type { BatchGetItemInput, BatchGetItemOutput } from "../../../generated/dynamodb.js";
-import { tableContext } from "../access.js";
+import type { AwsError } from "../../../core/errors.js";
+import { bareTableName, tableContext } from "../access.js";
 import { expressionAttributes, itemSize, project, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, validateKey, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, serializeItem, validateKey, type ConsumedCapacityOut } from "../items.js";
 import { projectionOf } from "../requests.js";
 import { tableSchema } from "../table.js";
-import { check } from "../validation.js";
+import { tableNameChecks } from "../validation.js";
 
 const MAX_KEYS = 100;
 /** "A single operation can retrieve up to 16 MB of data"; the keys beyond come back unprocessed. */
 export const MAX_BATCH_GET_BYTES = 16 * 1024 * 1024;
 
+/**
+ * DynamoDB's newer validation front end, which answers BatchGetItem in every region since
+ * September 2026 (the conformance suite's sweeps): it names the member path and no value.
+ */
+function memberConstraint(path: string, constraint: string): AwsError {
+  return validationException(`1 validation error detected: Value at '${path}' failed to satisfy constraint: ${constraint}`);
+}
+
 export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): BatchGetItemOutput {
   const tables = Object.keys(input.RequestItems);
-  check({ field: "requestItems", value: "{}", failure: tables.length === 0 ? "Member must have length greater than or equal to 1" : undefined });
+  if (tables.length === 0) throw memberConstraint("RequestItems", "Member must have length greater than or equal to 1");
+  // A malformed name is a constraint on the map's keys, printed with the map as JSON (a table ARN is checked as one).
+  if (tables.some((t) => bareTableName(t) === t && tableNameChecks(t).some((c) => c.failure !== undefined))) {
+    throw validationException(
+      `1 validation error detected: Value '${serializeItem(input.RequestItems as unknown as Item)}' at 'requestItems' failed to satisfy constraint: ` +
+        "Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]",
+    );
+  }
+  for (const t of tables) {
+    const count = input.RequestItems[t]?.Keys.length ?? 0;
+    if (count < 1) throw memberConstraint(`RequestItems.${t}.member.Keys`, "Member must have length greater than or equal to 1");
+    if (count > MAX_KEYS) throw memberConstraint(`RequestItems.${t}.member.Keys`, `Member must have length less than or equal to ${MAX_KEYS}`);
+  }
   const mode = capacityMode(input.ReturnConsumedCapacity);
   let total = 0;
   for (const t of tables) total += input.RequestItems[t]?.Keys.length ?? 0;
   if (total > MAX_KEYS) throw validationException("Too many items requested for the BatchGetItem call");
+  // Expression and legacy projections may not be mixed, within one table's entry or across tables.
+  const requests = Object.values(input.RequestItems);
+  if (requests.some((r) => r.ProjectionExpression !== undefined) && requests.some((r) => r.AttributesToGet !== undefined)) {
+    throw validationException(
+      "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+    );
+  }
 
   const plans = tables.map((name) => {
     const request = input.RequestItems[name] as BatchGetItemInput["RequestItems"][string];
-    if (request.ProjectionExpression !== undefined && request.AttributesToGet !== undefined) {
-      throw validationException(
-        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
-      );
-    }
     // A table named by ARN is read in its account; the name stays the key of what comes back.
     const scope = tableContext(ctx, name, "BatchGetItem");
     const meta = requireTable(ctx.store, scope, name);
