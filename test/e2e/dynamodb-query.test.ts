@@ -203,6 +203,22 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(noPartition.message, "Query condition missed key schema element: customer");
   });
 
+  test("Select SPECIFIC_ATTRIBUTES needs something to project, in Query's words and in Scan's", async () => {
+    const name = await ordersTable();
+    const message = "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";
+    const query = await failure<DynamoDBServiceException>(
+      ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, Select: "SPECIFIC_ATTRIBUTES" })),
+    );
+    assert.equal(query.name, "ValidationException");
+    assert.equal(query.message, `1 validation error detected: ${message}`);
+    const scan = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Select: "SPECIFIC_ATTRIBUTES" })));
+    assert.equal(scan.name, "ValidationException");
+    assert.equal(scan.message, message);
+    const projected = await ddb.send(new ScanCommand({ TableName: name, Select: "SPECIFIC_ATTRIBUTES", AttributesToGet: ["what"] }));
+    assert.equal(projected.Count, 5);
+    assert.ok(projected.Items?.every((i) => Object.keys(i).join() === "what"));
+  });
+
   test("GSI and LSI queries follow writes, projections and the consistent-read rule", async () => {
     const name = await ordersTable();
     const open = await ddb.send(

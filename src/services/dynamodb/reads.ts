@@ -47,10 +47,15 @@ export function readTarget(meta: TableMeta, indexName: string | undefined, consi
   return { meta, index, schema: indexSchema(meta, index) };
 }
 
-export function checkSelect(target: ReadTarget, select: string | undefined, paths: DocumentPath[] | undefined, usesAttributesToGet: boolean): Select {
+export function checkSelect(operation: "Query" | "Scan", target: ReadTarget, select: string | undefined, paths: DocumentPath[] | undefined, usesAttributesToGet: boolean): Select {
   check(oneOf("select", select, SELECT_VALUES));
   const projecting = paths !== undefined;
   const chosen = (select ?? (projecting ? "SPECIFIC_ATTRIBUTES" : target.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES")) as Select;
+  if (chosen === "SPECIFIC_ATTRIBUTES" && !projecting) {
+    // Query words it as a constraint, Scan bare (moto's AWS-verified tests; Scan in most regions as of 2026-09).
+    const message = "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";
+    throw validationException(operation === "Query" ? `1 validation error detected: ${message}` : message);
+  }
   if (projecting && chosen !== "SPECIFIC_ATTRIBUTES") {
     throw validationException(`Cannot specify the ${usesAttributesToGet ? "AttributesToGet" : "ProjectionExpression"} when choosing to get ${chosen}`);
   }

@@ -36,7 +36,7 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
   checkFilterKeys(filter, target, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
-  const select = checkSelect(target, input.Select, paths, input.AttributesToGet !== undefined);
+  const select = checkSelect("Query", target, input.Select, paths, input.AttributesToGet !== undefined);
   const consistent = input.ConsistentRead === true;
   const start = startRowKey(target, input.ExclusiveStartKey);
   if (start !== undefined && input.ExclusiveStartKey !== undefined) {

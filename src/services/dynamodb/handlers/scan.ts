@@ -31,7 +31,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
       : conditionFromFilter(input.ScanFilter, input.ConditionalOperator);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
-  const select = checkSelect(target, input.Select, paths, input.AttributesToGet !== undefined);
+  const select = checkSelect("Scan", target, input.Select, paths, input.AttributesToGet !== undefined);
   const result = runRead(ctx, {
     target,
     filter,
