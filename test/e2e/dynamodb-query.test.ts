@@ -183,7 +183,26 @@ describe("DynamoDB Query and Scan", () => {
         new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, ExclusiveStartKey: { customer: { S: "alice" } } }),
       ),
     );
-    assert.equal(badStart.message, "The provided starting key is invalid: The provided key element does not match the schema");
+    assert.equal(badStart.message, "The provided starting key is invalid");
+    // With a sort key condition, the start key's sort key must satisfy it, then its partition must be the one queried.
+    const startAt = (condition: string, start: Record<string, AttributeValue>) =>
+      failure<DynamoDBServiceException>(
+        ddb.send(
+          new QueryCommand({ TableName: name, KeyConditionExpression: `customer = :c AND ${condition}`, ExpressionAttributeNames: { "#o": "order" }, ExpressionAttributeValues: { ":c": { S: "alice" }, ":z": { N: "2" } }, ExclusiveStartKey: start }),
+        ),
+      );
+    assert.equal((await startAt("#o > :z", { customer: { S: "alice" }, order: { N: "1" } })).message, "The provided starting key does not match the range key predicate");
+    assert.equal((await startAt("#o > :z", { customer: { S: "bob" }, order: { N: "1" } })).message, "The provided starting key does not match the range key predicate");
+    assert.equal((await startAt("#o <= :z", { customer: { S: "bob" }, order: { N: "1" } })).message, "The query can return at most one row and cannot be restarted");
+    const resumed = await ddb.send(
+      new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c AND #o <= :z", ExpressionAttributeNames: { "#o": "order" }, ExpressionAttributeValues: { ":c": { S: "alice" }, ":z": { N: "2" } }, ExclusiveStartKey: { customer: { S: "alice" }, order: { N: "1.5" } } }),
+    );
+    assert.deepEqual(orderNumbers(resumed.Items), ["2"]);
+    // A Scan of the table says more about a start key that does not fit; a Scan of an index does not.
+    const scanStart = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, ExclusiveStartKey: { customer: { S: "alice" } } })));
+    assert.equal(scanStart.message, "The provided starting key is invalid: The provided key element does not match the schema");
+    const indexStart = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, IndexName: "byStatus", ExclusiveStartKey: { customer: { S: "alice" }, order: { N: "1" } } })));
+    assert.equal(indexStart.message, "The provided starting key is invalid");
 
     const filterOnKey = await failure<DynamoDBServiceException>(
       ddb.send(

@@ -91,14 +91,22 @@ function startKeyNames(target: ReadTarget): string[] {
   return names;
 }
 
-/** ExclusiveStartKey: the table's key plus, when reading an index, the index's key. */
-export function startRowKey(target: ReadTarget, raw: Record<string, unknown> | undefined): RowKey | undefined {
+/**
+ * ExclusiveStartKey: the table's key plus, when reading an index, the index's key. One that does
+ * not fit is "The provided starting key is invalid" for a Query or a Scan of an index, and a Scan
+ * of the table adds ": The provided key element does not match the schema" (dynalite's tests,
+ * run against AWS; the conformance suite's captures).
+ */
+export function startRowKey(target: ReadTarget, raw: Record<string, unknown> | undefined, operation: "Query" | "Scan"): RowKey | undefined {
   if (raw === undefined) return undefined;
   const key = validateItem(raw);
   const names = startKeyNames(target);
   const types: Record<string, string | undefined> = { ...{}, ...tableSchema(target.meta).types, ...target.schema.types };
   const bad = Object.keys(key).length !== names.length || names.some((n) => key[n] === undefined || typeOf(key[n] as Item[string]) !== types[n]);
-  if (bad) throw validationException("The provided starting key is invalid: The provided key element does not match the schema");
+  if (bad) {
+    const detail = operation === "Scan" && target.index === undefined ? ": The provided key element does not match the schema" : "";
+    throw validationException(`The provided starting key is invalid${detail}`);
+  }
   const base = baseRowKey(tableSchema(target.meta), key);
   if (target.index === undefined) return base;
   const s = target.schema;

@@ -38,15 +38,8 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   checkFilterKeys(filter, target, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
   const select = checkSelect("Query", target, input.Select, paths, input.AttributesToGet !== undefined);
   const consistent = input.ConsistentRead === true;
-  const start = startRowKey(target, input.ExclusiveStartKey);
-  if (start !== undefined && input.ExclusiveStartKey !== undefined) {
-    const startItem = validateItem(input.ExclusiveStartKey);
-    const sortName = keyCondition.sortKey?.name;
-    const outside =
-      !matchesKeyCondition({ partitionKey: keyCondition.partitionKey }, startItem) ||
-      (keyCondition.sortKey !== undefined && sortName !== undefined && startItem[sortName] !== undefined && !matchesSortKey(keyCondition.sortKey, startItem[sortName]));
-    if (outside) throw validationException("The provided starting key is outside query boundaries based on provided conditions");
-  }
+  const start = startRowKey(target, input.ExclusiveStartKey, "Query");
+  if (start !== undefined && input.ExclusiveStartKey !== undefined) checkStartKeyInQuery(keyCondition, validateItem(input.ExclusiveStartKey));
   const result = runRead(ctx, {
     target,
     keyCondition,
@@ -69,4 +62,22 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
     ...(result.lastEvaluatedKey ? { LastEvaluatedKey: result.lastEvaluatedKey } : {}),
     ...(capacity ? { ConsumedCapacity: capacity } : {}),
   };
+}
+
+/**
+ * A start key must lie in what the query reads. With a sort key condition, DynamoDB checks the
+ * sort key first ("does not match the range key predicate") and then the partition ("The query
+ * can return at most one row and cannot be restarted"); without one, a start key in another
+ * partition is "outside query boundaries" (dynalite's tests, run against AWS).
+ */
+function checkStartKeyInQuery(keyCondition: KeyCondition, startItem: Item): void {
+  const inPartition = matchesKeyCondition({ partitionKey: keyCondition.partitionKey }, startItem);
+  const sort = keyCondition.sortKey;
+  if (sort === undefined) {
+    if (!inPartition) throw validationException("The provided starting key is outside query boundaries based on provided conditions");
+    return;
+  }
+  const sortValue = startItem[sort.name];
+  if (sortValue !== undefined && !matchesSortKey(sort, sortValue)) throw validationException("The provided starting key does not match the range key predicate");
+  if (!inPartition) throw validationException("The query can return at most one row and cannot be restarted");
 }

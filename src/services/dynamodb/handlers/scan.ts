@@ -38,7 +38,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
     paths,
     select,
     limit: input.Limit,
-    start: startRowKey(target, input.ExclusiveStartKey),
+    start: startRowKey(target, input.ExclusiveStartKey, "Scan"),
     raw: true,
     consistent: input.ConsistentRead === true,
     segment: input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined,

@@ -141,7 +141,7 @@ export function runSelect(ctx: DynamoContext, plan: SelectPlan, opts: SelectOpti
     const token = decodeToken(opts.nextToken);
     if (token.h !== binding || token.s < 0 || token.s >= plan.segments.length) throw invalid(MESSAGES.startKey);
     try {
-      start = startRowKey(target, parseItem(JSON.stringify(token.k)));
+      start = startRowKey(target, parseItem(JSON.stringify(token.k)), "Query");
     } catch {
       throw invalid(MESSAGES.startKey);
     }
