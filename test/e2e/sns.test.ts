@@ -228,26 +228,68 @@ describe("SNS", () => {
     assert.deepEqual((await receiveAll(q2.url)).map((m) => m.Body), ["for queues"]);
   });
 
-  test("PublishBatch delivers each entry and reports failures per entry", async () => {
+  test("PublishBatch delivers each entry; a malformed entry fails the whole request", async () => {
     const arn = await topic("batch");
     const q = await queue("batch-q");
     await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
     const out = await sns.send(
-      new PublishBatchCommand({
-        TopicArn: arn,
-        PublishBatchRequestEntries: [
-          { Id: "one", Message: "first" },
-          { Id: "bad", Message: "x", MessageAttributes: { n: { DataType: "Number", StringValue: "abc" } } },
-          { Id: "two", Message: "second" },
-        ],
-      }),
+      new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "one", Message: "first" }, { Id: "two", Message: "second" }] }),
     );
     assert.deepEqual(out.Successful?.map((s) => s.Id), ["one", "two"]);
-    assert.deepEqual(out.Failed, [{ Id: "bad", Code: "InvalidParameter", Message: "Invalid parameter: MessageAttributes Reason: Could not cast message attribute 'n' value to number.", SenderFault: true }]);
+    assert.deepEqual(out.Failed, []);
     assert.deepEqual((await receiveAll(q.url)).map((m) => m.Body).sort(), ["first", "second"]);
+
+    // AWS answers the first bad entry's error for the request and publishes nothing.
+    const bad = await failure<SNSServiceException>(
+      sns.send(
+        new PublishBatchCommand({
+          TopicArn: arn,
+          PublishBatchRequestEntries: [
+            { Id: "one", Message: "first" },
+            { Id: "bad", Message: "x", MessageAttributes: { n: { DataType: "Number", StringValue: "abc" } } },
+          ],
+        }),
+      ),
+    );
+    assert.equal(bad.name, "InvalidParameterValueException");
+    assert.equal(bad.$metadata.httpStatusCode, 400);
+    assert.equal(bad.message, "Could not cast message attribute 'n' value to number.");
+    assert.deepEqual(await receiveAll(q.url), []);
+
     const dup = await failure<SNSServiceException>(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "1" }, { Id: "a", Message: "2" }] })));
     assert.equal(dup.name, "BatchEntryIdsNotDistinctException");
     assert.equal(dup.$metadata.httpStatusCode, 400);
+  });
+
+  test("message attribute errors are ParameterValueInvalid, for Publish and PublishBatch alike", async () => {
+    const arn = await topic("attrs");
+    const cases: Array<[Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }>, string]> = [
+      [{ "a^b": { DataType: "String", StringValue: "v" } }, "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots."],
+      [{ "a..b": { DataType: "String", StringValue: "v" } }, "Message attribute name can not have successive '.' character."],
+      [{ attr1: { DataType: "Foo", StringValue: "v" } }, "The message attribute 'attr1' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."],
+      [{ attr1: { DataType: "String", StringValue: "" } }, "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'."],
+      [{ attr1: { DataType: "Binary", StringValue: "v" } }, "The message attribute 'attr1' with type 'Binary' must use field 'Binary'."],
+    ];
+    for (const [MessageAttributes, message] of cases) {
+      for (const send of [
+        () => sns.send(new PublishCommand({ TopicArn: arn, Message: "m", MessageAttributes })),
+        () => sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "ok", Message: "m" }, { Id: "bad", Message: "m", MessageAttributes }] })),
+      ]) {
+        const e = await failure<SNSServiceException>(send());
+        assert.equal(e.name, "InvalidParameterValueException", message);
+        assert.equal(e.$metadata.httpStatusCode, 400);
+        assert.equal(e.message, message);
+      }
+    }
+  });
+
+  test("PublishBatch to a FIFO topic: an entry without MessageGroupId fails the request", async () => {
+    const arn = await topic("batch-fifo", { FifoTopic: "true", ContentBasedDeduplication: "true" });
+    const e = await failure<SNSServiceException>(
+      sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "1", Message: "grouped", MessageGroupId: "g" }, { Id: "2", Message: "no group" }] })),
+    );
+    assert.equal(e.name, "InvalidParameterException");
+    assert.equal(e.message, "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
   });
 
   test("Publish errors: missing topic, empty message", async () => {

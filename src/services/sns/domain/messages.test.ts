@@ -23,6 +23,7 @@ import {
   sqsDelivery,
   subscribeUrl,
   unsubscribeUrl,
+  validateMessageAttributes,
   validatePublishMessage,
   type EnvelopeSigner,
   type NotificationInput,
@@ -87,6 +88,43 @@ describe("Publish rules", () => {
       assertInvalid(() => validatePublishMessage({ message: "x", subject }), "Invalid parameter: Subject");
     }
     validatePublishMessage({ message: "x", subject: "x".repeat(99) });
+  });
+
+  test("message attributes: ParameterValueInvalid with SNS's bare sentences (recorded against AWS, Nov 2024)", () => {
+    const check = (attributes: Parameters<typeof validateMessageAttributes>[0], message: string) =>
+      assert.throws(
+        () => validateMessageAttributes(attributes),
+        (e: unknown) => e instanceof AwsError && e.code === "InvalidParameterValueException" && e.queryCode === "ParameterValueInvalid" && e.status === 400 && e.message === message,
+        message,
+      );
+    const s = { DataType: "String", StringValue: "v" };
+    check({ ["a".repeat(257)]: s }, "Length of message attribute name must be less than 256 bytes.");
+    check({ "a^b": s }, "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.");
+    check({ "a b": s }, "Invalid non-alphanumeric character '#x20' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.");
+    check({ ".ab": s }, "Invalid message attribute name starting with character '.' was found.");
+    check({ "ab.": s }, "Invalid message attribute name ending with character '.' was found.");
+    check({ "a..b": s }, "Message attribute name can not have successive '.' character.");
+    for (const DataType of ["Foo", "string", "String.", "StringX"]) {
+      check({ attr1: { DataType, StringValue: "v" } }, "The message attribute 'attr1' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.");
+    }
+    check({ attr1: { DataType: "String" } }, "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'.");
+    check({ attr1: { DataType: "String", StringValue: "" } }, "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'.");
+    check({ attr1: { DataType: "Binary", BinaryValue: new Uint8Array(0) } }, "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'Binary'.");
+    check({ attr1: { DataType: "String", BinaryValue: new Uint8Array([1]) } }, "The message attribute 'attr1' with type 'String' must use field 'String'.");
+    check({ attr1: { DataType: "Number", BinaryValue: new Uint8Array([1]) } }, "The message attribute 'attr1' with type 'Number' must use field 'String'.");
+    check({ attr1: { DataType: "Binary", StringValue: "v" } }, "The message attribute 'attr1' with type 'Binary' must use field 'Binary'.");
+    check({ price: { DataType: "Number", StringValue: "error" } }, "Could not cast message attribute 'price' value to number.");
+    validateMessageAttributes({
+      "AWS.SNS.SMS.SMSType": { DataType: "String", StringValue: "Transactional" },
+      "a-b_c.d": { DataType: "Number.float", StringValue: "1.5e3" },
+      list: { DataType: "String.Array", StringValue: '["a", 1, true, null]' },
+      blob: { DataType: "Binary.gif", BinaryValue: new Uint8Array([1]) },
+      [`${"a".repeat(256)}`]: s,
+    });
+  });
+
+  test("the subject and the message are checked before the attributes", () => {
+    assertInvalid(() => validatePublishMessage({ message: "", attributes: { "a b": { DataType: "String", StringValue: "v" } } }), "Invalid parameter: Empty message");
   });
 
   test("size counts body and attributes; the topic's MaximumMessageSize raises the limit", () => {

@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../../../core/clock.js";
-import { invalidParameter } from "./errors.js";
+import { invalidParameter, snsErrors } from "./errors.js";
 import { signSnsMessage, type SignatureVersion, type SigningIdentity, type SnsMessageType } from "./signing.js";
 
 export interface SnsMessageAttribute {
@@ -49,7 +49,69 @@ export function publishSize(message: string, attributes: SnsMessageAttributes | 
   return size;
 }
 
-/** Message and Subject rules of Publish. */
+const invalidAttribute = (message: string) => snsErrors.ParameterValueInvalid({ message });
+
+/** Letters, digits, '_', '-' and '.', with no leading, trailing or doubled '.' (checked apart). */
+const ATTRIBUTE_NAME_CHARACTER = /[A-Za-z0-9_.-]/;
+const ATTRIBUTE_TYPE_RE = /^(String|Number|Binary)(\..+)?$/;
+const NUMBER_RE = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+function validateAttributeName(name: string): void {
+  if (Buffer.byteLength(name, "utf8") > 256) throw invalidAttribute("Length of message attribute name must be less than 256 bytes.");
+  if (name.startsWith(".")) throw invalidAttribute("Invalid message attribute name starting with character '.' was found.");
+  if (name.endsWith(".")) throw invalidAttribute("Invalid message attribute name ending with character '.' was found.");
+  let previous = "";
+  for (const character of name) {
+    if (!ATTRIBUTE_NAME_CHARACTER.test(character)) {
+      const code = (character.codePointAt(0) ?? 0).toString(16).toUpperCase();
+      throw invalidAttribute(
+        `Invalid non-alphanumeric character '#x${code}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`,
+      );
+    }
+    if (character === "." && previous === ".") throw invalidAttribute("Message attribute name can not have successive '.' character.");
+    previous = character;
+  }
+}
+
+/**
+ * MessageAttributes of Publish and PublishBatch. SNS answers ParameterValueInvalid with a bare
+ * sentence (no "Invalid parameter:" prefix), checking each attribute's name, then its type, then
+ * that the value sits in the field its type uses (recorded against real SNS, Nov 2024).
+ */
+export function validateMessageAttributes(attributes: SnsMessageAttributes | undefined): void {
+  for (const [name, attribute] of Object.entries(attributes ?? {})) {
+    validateAttributeName(name);
+    const type = attribute.DataType;
+    if (!ATTRIBUTE_TYPE_RE.test(type)) {
+      throw invalidAttribute(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    }
+    const empty = () => invalidAttribute(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+    if (attribute.StringValue === undefined && attribute.BinaryValue === undefined) throw empty();
+    if (type.startsWith("Binary")) {
+      if (attribute.BinaryValue === undefined) throw invalidAttribute(`The message attribute '${name}' with type '${type}' must use field 'Binary'.`);
+      if (attribute.BinaryValue.length === 0) throw empty();
+      continue;
+    }
+    const value = attribute.StringValue;
+    if (value === undefined) throw invalidAttribute(`The message attribute '${name}' with type '${type}' must use field 'String'.`);
+    if (value === "") throw empty();
+    if (type.startsWith("Number") && !NUMBER_RE.test(value)) throw invalidAttribute(`Could not cast message attribute '${name}' value to number.`);
+    if (type === "String.Array" && !isJsonArray(value)) {
+      // No recording of this refusal was found; worded like its siblings.
+      throw invalidAttribute(`The message attribute '${name}' with type 'String.Array' must be a JSON array.`);
+    }
+  }
+}
+
+function isJsonArray(text: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+/** Message, Subject and MessageAttributes rules of Publish, in the order SNS checks them. */
 export function validatePublishMessage(input: {
   message: string | undefined;
   subject?: string | undefined;
@@ -64,6 +126,7 @@ export function validatePublishMessage(input: {
     }
   }
   if (input.message === undefined || input.message.length === 0) throw invalidParameter("Invalid parameter: Empty message");
+  validateMessageAttributes(input.attributes);
   if (publishSize(input.message, input.attributes) > (input.maximumMessageSize ?? DEFAULT_MAXIMUM_MESSAGE_SIZE)) {
     throw invalidParameter("Invalid parameter: Message too long");
   }

@@ -10,6 +10,7 @@ import {
   resolvePublishIds,
   validatePublishMessage,
   PUBLISH_DEDUPLICATION_INTERVAL_MS,
+  type FifoPublishIds,
   type SnsMessageAttributes,
 } from "../domain/messages.js";
 import { protectInbound, topicDataProtection, writeAudit, type InboundAudit } from "../data-protection.js";
@@ -30,57 +31,14 @@ interface PublishEntry {
   MessageGroupId?: string | undefined;
 }
 
-const NUMBER_RE = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
-
-/** Message attribute rules of Publish, with SNS's "Invalid parameter: MessageAttributes Reason:" wording. */
-function validateMessageAttributes(attributes: SnsMessageAttributes | undefined): void {
-  const fail = (reason: string) => invalidParameter(`Invalid parameter: MessageAttributes Reason: ${reason}`);
-  for (const [name, attribute] of Object.entries(attributes ?? {})) {
-    const type = attribute.DataType;
-    const logical = type.split(".")[0];
-    if (type !== "String.Array" && logical !== "String" && logical !== "Number" && logical !== "Binary") {
-      throw fail(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
-    }
-    if (logical === "Binary") {
-      if (attribute.BinaryValue === undefined || attribute.BinaryValue.length === 0) {
-        throw fail(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
-      }
-      continue;
-    }
-    const value = attribute.StringValue;
-    if (value === undefined || value === "") {
-      throw fail(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
-    }
-    if (logical === "Number" && !NUMBER_RE.test(value)) throw fail(`Could not cast message attribute '${name}' value to number.`);
-    if (type === "String.Array") {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        parsed = undefined;
-      }
-      if (!Array.isArray(parsed)) throw fail(`The message attribute '${name}' with type 'String.Array' must be a JSON array.`);
-    }
-  }
+/** What Publish checks before anything is published, for one message: Publish fails as a whole on any of it. */
+interface ValidEntry {
+  structured: Record<string, string> | undefined;
+  ids: FifoPublishIds;
 }
 
-/**
- * Validates one message and assigns its ids. A FIFO duplicate within the deduplication
- * interval answers the original ids and is not delivered again (`published` undefined).
- */
-function accept(
-  ctx: SnsContext,
-  topic: Topic,
-  entry: PublishEntry,
-  policy: DataProtectionPolicy | undefined,
-): { MessageId: string; SequenceNumber?: string; published?: PublishedMessage; audit?: InboundAudit | undefined } {
-  validateMessageAttributes(entry.MessageAttributes);
+function validateEntry(topic: Topic, entry: PublishEntry): ValidEntry {
   validatePublishMessage({ message: entry.Message, subject: entry.Subject, attributes: entry.MessageAttributes });
-  const asPublished = parseMessageStructure(entry.Message, entry.MessageStructure);
-  // The topic's data protection policy: a refusal here leaves no trace (no sequence number, no deduplication record).
-  const inbound = policy === undefined ? undefined : protectInbound(ctx, topic, policy, entry.Message);
-  const message = inbound?.message ?? entry.Message;
-  const structured = message === entry.Message ? asPublished : parseMessageStructure(message, entry.MessageStructure);
   const ids = resolvePublishIds({
     fifoTopic: topic.fifo,
     contentBasedDeduplication: topic.attributes.ContentBasedDeduplication === "true",
@@ -88,6 +46,25 @@ function accept(
     messageGroupId: entry.MessageGroupId,
     messageDeduplicationId: entry.MessageDeduplicationId,
   });
+  return { structured: parseMessageStructure(entry.Message, entry.MessageStructure), ids };
+}
+
+/**
+ * Assigns a validated message its ids. A FIFO duplicate within the deduplication interval
+ * answers the original ids and is not delivered again (`published` undefined).
+ */
+function accept(
+  ctx: SnsContext,
+  topic: Topic,
+  entry: PublishEntry,
+  valid: ValidEntry,
+  policy: DataProtectionPolicy | undefined,
+): { MessageId: string; SequenceNumber?: string; published?: PublishedMessage; audit?: InboundAudit | undefined } {
+  const { ids } = valid;
+  // The topic's data protection policy: a refusal here leaves no trace (no sequence number, no deduplication record).
+  const inbound = policy === undefined ? undefined : protectInbound(ctx, topic, policy, entry.Message);
+  const message = inbound?.message ?? entry.Message;
+  const structured = message === entry.Message ? valid.structured : parseMessageStructure(message, entry.MessageStructure);
   const base = {
     messageId: randomUUID(),
     topic,
@@ -147,7 +124,6 @@ function endpointMessageStructure(message: string, messageStructure: string | un
 
 /** Publish with TargetArn naming a platform endpoint: one push, recorded in the outbox. */
 function publishToEndpoint(input: PublishInput, target: string, ctx: SnsContext): PublishOutput {
-  validateMessageAttributes(input.MessageAttributes);
   validatePublishMessage({ message: input.Message, subject: input.Subject, attributes: input.MessageAttributes });
   const ref = parseEndpointArn(target);
   const endpoint = ref === undefined ? undefined : ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id);
@@ -170,7 +146,6 @@ function publishToEndpoint(input: PublishInput, target: string, ctx: SnsContext)
 /** Publish with PhoneNumber: one SMS text, recorded in the outbox (not for opted-out numbers). */
 function publishSms(input: PublishInput, phoneNumber: string, ctx: SnsContext): PublishOutput {
   checkPublishPhoneNumber(phoneNumber);
-  validateMessageAttributes(input.MessageAttributes);
   validatePublishMessage({ message: input.Message, subject: input.Subject, attributes: input.MessageAttributes });
   const structured = parseMessageStructure(input.Message, input.MessageStructure);
   const messageId = randomUUID();
@@ -192,7 +167,7 @@ export async function publish(input: PublishInput, ctx: SnsContext): Promise<Pub
   }
   if (input.TopicArn === undefined && parseArn(target)?.resource.startsWith("endpoint/")) return publishToEndpoint(input, target, ctx);
   const topic = resolveTopic(ctx, target, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
-  const accepted = accept(ctx, topic, input, topicDataProtection(topic));
+  const accepted = accept(ctx, topic, input, validateEntry(topic, input), topicDataProtection(topic));
   if (accepted.published !== undefined) {
     if (accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
     await deliver(ctx, accepted.published);
@@ -214,12 +189,15 @@ export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): P
     if (ids.has(entry.Id)) throw errors.BatchEntryIdsNotDistinct();
     ids.add(entry.Id);
   }
+  // A malformed entry fails the whole request (AWS answers the error, not a `Failed` row); `Failed`
+  // is for what goes wrong while publishing a valid entry (a data protection refusal).
+  const valid = entries.map((entry) => validateEntry(topic, entry));
   const out: Required<PublishBatchOutput> = { Successful: [], Failed: [] };
   const toDeliver: PublishedMessage[] = [];
   const policy = topicDataProtection(topic);
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
     try {
-      const accepted = accept(ctx, topic, entry, policy);
+      const accepted = accept(ctx, topic, entry, valid[index] as ValidEntry, policy);
       out.Successful.push({ Id: entry.Id, MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) });
       if (accepted.published !== undefined) toDeliver.push(accepted.published);
       if (accepted.published !== undefined && accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
