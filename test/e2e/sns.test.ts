@@ -256,6 +256,21 @@ describe("SNS", () => {
     assert.equal(bad.message, "Could not cast message attribute 'n' value to number.");
     assert.deepEqual(await receiveAll(q.url), []);
 
+    const tooLong = await failure<SNSServiceException>(
+      sns.send(
+        new PublishBatchCommand({
+          TopicArn: arn,
+          PublishBatchRequestEntries: [
+            { Id: "a", Message: "x".repeat(200_000) },
+            { Id: "b", Message: "y".repeat(200_000) },
+          ],
+        }),
+      ),
+    );
+    assert.equal(tooLong.name, "BatchRequestTooLongException");
+    assert.equal(tooLong.$metadata.httpStatusCode, 400);
+    assert.deepEqual(await receiveAll(q.url), []);
+
     const dup = await failure<SNSServiceException>(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "1" }, { Id: "a", Message: "2" }] })));
     assert.equal(dup.name, "BatchEntryIdsNotDistinctException");
     assert.equal(dup.$metadata.httpStatusCode, 400);

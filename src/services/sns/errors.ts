@@ -32,6 +32,14 @@ export const errors = defineErrors({
     status: 400,
     message: "Two or more batch entries in the request have the same Id.",
   },
+  // PublishBatch over the topic's size limit in total (256 KiB). No recording of AWS's refusal was
+  // found; the message is the model's description of the error.
+  BatchRequestTooLong: {
+    code: "BatchRequestTooLongException",
+    queryCode: "BatchRequestTooLong",
+    status: 400,
+    message: "The length of all the batch messages put together is more than the limit.",
+  },
   InvalidBatchEntryId: {
     code: "InvalidBatchEntryIdException",
     queryCode: "InvalidBatchEntryId",

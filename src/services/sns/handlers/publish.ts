@@ -7,6 +7,8 @@ import {
   messageForProtocol,
   nextTopicSequenceNumber,
   parseMessageStructure,
+  publishSize,
+  DEFAULT_MAXIMUM_MESSAGE_SIZE,
   resolvePublishIds,
   validatePublishMessage,
   PUBLISH_DEDUPLICATION_INTERVAL_MS,
@@ -192,6 +194,8 @@ export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): P
   // A malformed entry fails the whole request (AWS answers the error, not a `Failed` row); `Failed`
   // is for what goes wrong while publishing a valid entry (a data protection refusal).
   const valid = entries.map((entry) => validateEntry(topic, entry));
+  const size = entries.reduce((sum, entry) => sum + publishSize(entry.Message, entry.MessageAttributes), 0);
+  if (size > DEFAULT_MAXIMUM_MESSAGE_SIZE) throw errors.BatchRequestTooLong();
   const out: Required<PublishBatchOutput> = { Successful: [], Failed: [] };
   const toDeliver: PublishedMessage[] = [];
   const policy = topicDataProtection(topic);
