@@ -307,11 +307,19 @@ describe("SNS", () => {
     assert.equal(e.message, "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
   });
 
-  test("Publish errors: missing topic, empty message", async () => {
+  test("Publish errors: missing topic, malformed topic ARN, empty message", async () => {
     const arn = await topic("perr");
     const missing = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: `${arn}-gone`, Message: "x" })));
     assert.equal(missing.name, "NotFoundException");
     assert.equal(missing.message, "Topic does not exist");
+    for (const [TopicArn, elements] of [["randomstring", 1], ["randomstring:1", 2], ["", 1]] as const) {
+      const malformed = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn, Message: "x" })));
+      assert.equal(malformed.name, "InvalidParameterException");
+      assert.equal(malformed.$metadata.httpStatusCode, 400);
+      assert.equal(malformed.message, `Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not ${elements}`);
+    }
+    const attrs = await failure<SNSServiceException>(sns.send(new GetTopicAttributesCommand({ TopicArn: "randomstring" })));
+    assert.equal(attrs.message, "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1");
     const empty = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: arn, Message: "" })));
     assert.equal(empty.name, "InvalidParameterException");
     assert.equal(empty.message, "Invalid parameter: Empty message");

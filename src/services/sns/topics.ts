@@ -15,8 +15,15 @@ export function subscriptionArn(sub: Pick<Subscription, "account" | "region" | "
   return `arn:aws:sns:${sub.region}:${sub.account}:${sub.topic}:${sub.id}`;
 }
 
-/** A topic ARN, or InvalidParameter naming the parameter (`Invalid parameter: TopicArn`). */
+/**
+ * A topic ARN, or InvalidParameter naming the parameter (`Invalid parameter: TopicArn`). Too few
+ * ':'-separated parts get AWS's reason: `... Reason: An ARN must have at least 6 elements, not 1`
+ * (recorded for TopicArn in Publish and GetTopicAttributes, "" counting as one element; other
+ * parameters keep the bare form, no recording of theirs was found).
+ */
 export function parseTopicArn(arn: string, parameter = "TopicArn"): TopicRef {
+  const elements = arn.split(":").length;
+  if (elements < 6 && parameter === "TopicArn") throw invalidParameter(`Invalid parameter: ${parameter} Reason: An ARN must have at least 6 elements, not ${elements}`);
   const parsed = parseArn(arn);
   if (parsed === undefined || parsed.service !== "sns" || !/^\d{12}$/.test(parsed.account) || parsed.region === "" || !/^[\w-]+(\.fifo)?$/.test(parsed.resource)) {
     throw invalidParameter(`Invalid parameter: ${parameter}`);
