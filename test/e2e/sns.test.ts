@@ -269,6 +269,7 @@ describe("SNS", () => {
     );
     assert.equal(tooLong.name, "BatchRequestTooLongException");
     assert.equal(tooLong.$metadata.httpStatusCode, 400);
+    assert.equal(tooLong.message, "The length of all the messages put together is more than the limit.");
     assert.deepEqual(await receiveAll(q.url), []);
 
     const dup = await failure<SNSServiceException>(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "1" }, { Id: "a", Message: "2" }] })));

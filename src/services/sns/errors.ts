@@ -32,13 +32,12 @@ export const errors = defineErrors({
     status: 400,
     message: "Two or more batch entries in the request have the same Id.",
   },
-  // PublishBatch over the topic's size limit in total (256 KiB). No recording of AWS's refusal was
-  // found; the message is the model's description of the error.
+  // PublishBatch over the topic's size limit in total (256 KiB), recorded against AWS (Sep 2024).
   BatchRequestTooLong: {
     code: "BatchRequestTooLongException",
     queryCode: "BatchRequestTooLong",
     status: 400,
-    message: "The length of all the batch messages put together is more than the limit.",
+    message: "The length of all the messages put together is more than the limit.",
   },
   InvalidBatchEntryId: {
     code: "InvalidBatchEntryIdException",
