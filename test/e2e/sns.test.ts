@@ -136,8 +136,20 @@ describe("SNS", () => {
     const gone = await failure<SNSServiceException>(sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sqsSub })));
     assert.equal(gone.name, "NotFoundException");
     assert.equal(gone.message, "Subscription does not exist");
+    // Unsubscribe is idempotent: AWS answers OK for a subscription that is gone.
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: sqsSub }));
     const after = (await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
     assert.equal(after.SubscriptionsDeleted, "1");
+    for (const [SubscriptionArn, message] of [
+      ["randomstring", "Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1"],
+      ["arn:aws:sns:us-east-1:random", "Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 5"],
+      ["arn:aws:sns:us-east-1:111111111111:random", "Invalid parameter: SubscriptionId"],
+    ]) {
+      const malformed = await failure<SNSServiceException>(sns.send(new UnsubscribeCommand({ SubscriptionArn })));
+      assert.equal(malformed.name, "InvalidParameterException");
+      assert.equal(malformed.$metadata.httpStatusCode, 400);
+      assert.equal(malformed.message, message);
+    }
   });
 
   test("Subscribe validates protocol, endpoint and filter policy", async () => {

@@ -57,11 +57,18 @@ function authorizeTopic(ctx: SnsContext, topic: Topic): void {
   if (refusal !== undefined) throw errors.AuthorizationError({ message: refusal });
 }
 
-export function resolveSubscription(ctx: SnsContext, arn: string): Subscription {
+/** Where a subscription ARN points (`arn:aws:sns:<region>:<account>:<topic>:<id>`), if it is one. */
+export function subscriptionRef(arn: string): { account: string; region: string; id: string } | undefined {
   const parsed = parseArn(arn);
   const parts = parsed?.resource.split(":") ?? [];
-  if (parsed === undefined || parsed.service !== "sns" || parts.length !== 2) throw invalidParameter("Invalid parameter: SubscriptionArn");
-  const sub = ctx.store.getSubscription(parsed.account, parsed.region, parts[1] ?? "");
+  if (parsed === undefined || parsed.service !== "sns" || parts.length !== 2) return undefined;
+  return { account: parsed.account, region: parsed.region, id: parts[1] ?? "" };
+}
+
+export function resolveSubscription(ctx: SnsContext, arn: string): Subscription {
+  const ref = subscriptionRef(arn);
+  if (ref === undefined) throw invalidParameter("Invalid parameter: SubscriptionArn");
+  const sub = ctx.store.getSubscription(ref.account, ref.region, ref.id);
   if (sub === undefined) throw errors.SubscriptionNotFound();
   return sub;
 }

@@ -24,7 +24,7 @@ import { parseEndpointArn } from "../platform.js";
 import { isE164 } from "../sms.js";
 import { invalidParameter } from "../errors.js";
 import type { Subscription } from "../store.js";
-import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, subscriptionPrincipal, topicArn, type SnsContext } from "../topics.js";
+import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, subscriptionPrincipal, subscriptionRef, topicArn, type SnsContext } from "../topics.js";
 
 const PROTOCOLS = new Set(["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"]);
 /** These need the endpoint's owner to confirm; the others are confirmed when created. */
@@ -185,9 +185,19 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsCon
   return { SubscriptionArn: subscriptionArn(sub) };
 }
 
+/**
+ * Unsubscribe is idempotent: a subscription that no longer exists (or never did) answers OK. A
+ * malformed ARN is refused with AWS's reasons (recorded Oct 2025): too few parts, "An ARN must
+ * have at least 6 elements, not N"; a topic ARN without a subscription id, "SubscriptionId".
+ */
 export function unsubscribe(input: UnsubscribeInput, ctx: SnsContext): UnsubscribeOutput {
-  const sub = resolveSubscription(ctx, input.SubscriptionArn);
-  ctx.store.transaction(() => ctx.store.deleteSubscription(sub));
+  const arn = input.SubscriptionArn;
+  const elements = arn.split(":").length;
+  if (elements < 6) throw invalidParameter(`Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not ${elements}`);
+  const ref = subscriptionRef(arn);
+  if (ref === undefined) throw invalidParameter(elements === 6 ? "Invalid parameter: SubscriptionId" : "Invalid parameter: SubscriptionArn");
+  const sub = ctx.store.getSubscription(ref.account, ref.region, ref.id);
+  if (sub !== undefined) ctx.store.transaction(() => ctx.store.deleteSubscription(sub));
   return {};
 }
 
