@@ -331,6 +331,21 @@ describe("SNS", () => {
       assert.equal(malformed.$metadata.httpStatusCode, 400);
       assert.equal(malformed.message, `Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not ${elements}`);
     }
+    // Another region's topic: the regional endpoint refuses it, for Publish and PublishBatch.
+    const elsewhere = new SNSClient(nimbus.clientConfig({ region: "eu-west-1" }));
+    try {
+      for (const send of [
+        () => elsewhere.send(new PublishCommand({ TopicArn: arn, Message: "x" })),
+        () => elsewhere.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "x" }] })),
+      ]) {
+        const e = await failure<SNSServiceException>(send());
+        assert.equal(e.name, "InvalidParameterException");
+        assert.equal(e.$metadata.httpStatusCode, 400);
+        assert.equal(e.message, "Invalid parameter: TopicArn");
+      }
+    } finally {
+      elsewhere.destroy();
+    }
     const attrs = await failure<SNSServiceException>(sns.send(new GetTopicAttributesCommand({ TopicArn: "randomstring" })));
     assert.equal(attrs.message, "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1");
     const empty = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: arn, Message: "" })));
