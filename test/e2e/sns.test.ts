@@ -320,7 +320,7 @@ describe("SNS", () => {
     assert.equal(e.message, "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
   });
 
-  test("Publish errors: missing topic, malformed topic ARN, empty message", async () => {
+  test("Publish errors: missing topic, malformed topic ARN, another region's topic, empty message", async () => {
     const arn = await topic("perr");
     const missing = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: `${arn}-gone`, Message: "x" })));
     assert.equal(missing.name, "NotFoundException");
@@ -331,12 +331,17 @@ describe("SNS", () => {
       assert.equal(malformed.$metadata.httpStatusCode, 400);
       assert.equal(malformed.message, `Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not ${elements}`);
     }
-    // Another region's topic: the regional endpoint refuses it, for Publish and PublishBatch.
+    // Another region's topic: the regional endpoint refuses it, whatever the operation.
     const elsewhere = new SNSClient(nimbus.clientConfig({ region: "eu-west-1" }));
     try {
       for (const send of [
         () => elsewhere.send(new PublishCommand({ TopicArn: arn, Message: "x" })),
         () => elsewhere.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "a", Message: "x" }] })),
+        () => elsewhere.send(new GetTopicAttributesCommand({ TopicArn: arn })),
+        () => elsewhere.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "DisplayName", AttributeValue: "x" })),
+        () => elsewhere.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: "arn:aws:sqs:eu-west-1:000000000000:q" })),
+        () => elsewhere.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn })),
+        () => elsewhere.send(new DeleteTopicCommand({ TopicArn: arn })),
       ]) {
         const e = await failure<SNSServiceException>(send());
         assert.equal(e.name, "InvalidParameterException");
@@ -346,6 +351,7 @@ describe("SNS", () => {
     } finally {
       elsewhere.destroy();
     }
+    assert.ok((await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes, "the other region's DeleteTopic left the topic alone");
     const attrs = await failure<SNSServiceException>(sns.send(new GetTopicAttributesCommand({ TopicArn: "randomstring" })));
     assert.equal(attrs.message, "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1");
     const empty = await failure<SNSServiceException>(sns.send(new PublishCommand({ TopicArn: arn, Message: "" })));

@@ -31,8 +31,18 @@ export function parseTopicArn(arn: string, parameter = "TopicArn"): TopicRef {
   return { account: parsed.account, region: parsed.region, name: parsed.resource };
 }
 
+/**
+ * A topic ARN of the request's region. A regional endpoint sees only its own region's topics:
+ * another region's ARN is an invalid parameter, for every topic operation (recorded May 2025).
+ */
+export function regionalTopicRef(ctx: SnsContext, arn: string, parameter = "TopicArn"): TopicRef {
+  const ref = parseTopicArn(arn, parameter);
+  if (ref.region !== ctx.region) throw invalidParameter(`Invalid parameter: ${parameter}`);
+  return ref;
+}
+
 export function resolveTopic(ctx: SnsContext, arn: string, parameter = "TopicArn"): Topic {
-  const topic = ctx.store.getTopic(parseTopicArn(arn, parameter));
+  const topic = ctx.store.getTopic(regionalTopicRef(ctx, arn, parameter));
   if (topic === undefined) throw errors.TopicNotFound();
   authorizeTopic(ctx, topic);
   return topic;

@@ -22,7 +22,7 @@ import { errors, invalidParameter } from "../errors.js";
 import { isEnabled, parseEndpointArn } from "../platform.js";
 import { checkPublishPhoneNumber } from "../sms.js";
 import type { Topic } from "../store.js";
-import { parseTopicArn, resolveTopic, type SnsContext } from "../topics.js";
+import { resolveTopic, type SnsContext } from "../topics.js";
 
 interface PublishEntry {
   Message: string;
@@ -161,12 +161,6 @@ function publishSms(input: PublishInput, phoneNumber: string, ctx: SnsContext): 
   return { MessageId: messageId };
 }
 
-/** A regional endpoint publishes only to its own region's topics: another region's ARN is an invalid parameter (recorded Nov 2023). */
-function resolvePublishTopic(ctx: SnsContext, arn: string, parameter: string): Topic {
-  if (parseTopicArn(arn, parameter).region !== ctx.region) throw invalidParameter(`Invalid parameter: ${parameter}`);
-  return resolveTopic(ctx, arn, parameter);
-}
-
 export async function publish(input: PublishInput, ctx: SnsContext): Promise<PublishOutput> {
   const target = input.TopicArn ?? input.TargetArn;
   if (target === undefined) {
@@ -174,7 +168,7 @@ export async function publish(input: PublishInput, ctx: SnsContext): Promise<Pub
     throw invalidParameter("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter");
   }
   if (input.TopicArn === undefined && parseArn(target)?.resource.startsWith("endpoint/")) return publishToEndpoint(input, target, ctx);
-  const topic = resolvePublishTopic(ctx, target, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
+  const topic = resolveTopic(ctx, target, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
   const accepted = accept(ctx, topic, input, validateEntry(topic, input), topicDataProtection(topic));
   if (accepted.published !== undefined) {
     if (accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
@@ -187,7 +181,7 @@ const BATCH_ID_RE = /^[A-Za-z0-9_-]{1,80}$/;
 const MAX_BATCH = 10;
 
 export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): Promise<PublishBatchOutput> {
-  const topic = resolvePublishTopic(ctx, input.TopicArn, "TopicArn");
+  const topic = resolveTopic(ctx, input.TopicArn);
   const entries = input.PublishBatchRequestEntries;
   if (entries.length === 0) throw errors.EmptyBatchRequest();
   if (entries.length > MAX_BATCH) throw errors.TooManyEntriesInBatchRequest();

@@ -14,7 +14,7 @@ import { effectiveTopicDeliveryPolicy, normalizeTopicDeliveryPolicy } from "../d
 import { parseDataProtectionPolicy } from "../domain/data-protection-policy.js";
 import { invalidParameter } from "../errors.js";
 import { validateTopicPolicy } from "../topic-policy.js";
-import { pageOf, parseTopicArn, resolveTopic, topicArn, type SnsContext } from "../topics.js";
+import { pageOf, regionalTopicRef, resolveTopic, topicArn, type SnsContext } from "../topics.js";
 import { tagMap, validateTags } from "./tags.js";
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,256}$/;
@@ -152,7 +152,7 @@ export function createTopic(input: CreateTopicInput, ctx: SnsContext): CreateTop
 
 /** DeleteTopic is idempotent: deleting a topic that does not exist succeeds. */
 export function deleteTopic(input: DeleteTopicInput, ctx: SnsContext): DeleteTopicOutput {
-  const ref = parseTopicArn(input.TopicArn);
+  const ref = regionalTopicRef(ctx, input.TopicArn);
   ctx.store.transaction(() => ctx.store.deleteTopic(ref));
   return {};
 }
