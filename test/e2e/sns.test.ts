@@ -377,6 +377,25 @@ describe("SNS", () => {
     assert.match(got[0]?.Attributes?.MessageDeduplicationId ?? "", /^[0-9a-f]{64}$/);
   });
 
+  test("MessageGroupId: a standard topic passes it to a standard queue (fair queues), a FIFO topic does not", async () => {
+    const standard = await topic("fair");
+    const q = await queue("fair-q");
+    await sns.send(new SubscribeCommand({ TopicArn: standard, Protocol: "sqs", Endpoint: q.arn }));
+    await sns.send(new PublishCommand({ TopicArn: standard, Message: "tenant message", MessageGroupId: "my-group-id-1" }));
+    await sns.send(new PublishBatchCommand({ TopicArn: standard, PublishBatchRequestEntries: [{ Id: "b", Message: "batched", MessageGroupId: "my-group-id-2" }] }));
+    const got = await receiveAll(q.url);
+    assert.deepEqual(got.map((m) => [JSON.parse(m.Body ?? "{}").Message, m.Attributes?.MessageGroupId]).sort(), [["batched", "my-group-id-2"], ["tenant message", "my-group-id-1"]]);
+    assert.equal(JSON.parse(got[0]?.Body ?? "{}").MessageGroupId, undefined, "the envelope has no MessageGroupId field");
+
+    const fifo = await topic("fair-fifo", { FifoTopic: "true", ContentBasedDeduplication: "true" });
+    const q2 = await queue("fair-std-q");
+    await sns.send(new SubscribeCommand({ TopicArn: fifo, Protocol: "sqs", Endpoint: q2.arn }));
+    await sns.send(new PublishCommand({ TopicArn: fifo, Message: "ordered", MessageGroupId: "g" }));
+    const [fromFifo] = await receiveAll(q2.url);
+    assert.equal(JSON.parse(fromFifo?.Body ?? "{}").Message, "ordered");
+    assert.equal(fromFifo?.Attributes?.MessageGroupId, undefined);
+  });
+
   test("a failed delivery goes to the subscription's dead-letter queue", async () => {
     const arn = await topic("sub-dlq");
     const target = await queue("sub-target");

@@ -67,6 +67,8 @@ export interface PublishedMessage {
   subject: string | undefined;
   attributes: SnsMessageAttributes | undefined;
   fifo: { sequenceNumber: string; messageGroupId: string; messageDeduplicationId?: string | undefined } | undefined;
+  /** Standard topics: the publish's MessageGroupId, which standard queues keep (fair queues). */
+  messageGroupId?: string | undefined;
 }
 
 export interface DeliveryReport {
@@ -327,6 +329,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
       unsubscribeUrl: unsubscribeUrl(ctx.config.endpoint, subArn),
       messageAttributes: published.attributes,
       fifo: published.fifo,
+      messageGroupId: published.messageGroupId,
       signer,
     };
     const raw = sub.attributes.RawMessageDelivery === "true";

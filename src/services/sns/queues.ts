@@ -17,8 +17,10 @@ export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: Sq
   // The queue's URL in AWS's own form (SQS accepts it; a queue that is gone answers NonExistentQueue),
   // rather than a GetQueueUrl round trip per delivery.
   const QueueUrl = `https://sqs.${arn.region}.amazonaws.com/${arn.account}/${arn.resource}`;
-  // Group and deduplication ids only mean something to a FIFO queue; a standard queue refuses the latter.
+  // A FIFO topic's group and deduplication ids only mean something to a FIFO queue (a standard
+  // queue refuses the latter); a standard topic's group id goes to a standard queue's fair queueing.
   const fifoQueue = arn.resource.endsWith(".fifo");
+  const groupId = fifoQueue ? delivery.messageGroupId : delivery.fairQueueGroupId;
   const sent = await invoke<{ MessageId?: string }>(
     "sqs",
     "SendMessage",
@@ -26,7 +28,7 @@ export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: Sq
       QueueUrl,
       MessageBody: delivery.body,
       ...(delivery.messageAttributes !== undefined ? { MessageAttributes: delivery.messageAttributes } : {}),
-      ...(fifoQueue && delivery.messageGroupId !== undefined ? { MessageGroupId: delivery.messageGroupId } : {}),
+      ...(groupId !== undefined ? { MessageGroupId: groupId } : {}),
       ...(fifoQueue && delivery.messageDeduplicationId !== undefined ? { MessageDeduplicationId: delivery.messageDeduplicationId } : {}),
     },
     scope,

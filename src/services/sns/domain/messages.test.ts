@@ -352,6 +352,15 @@ describe("deliveries", () => {
     assert.equal(JSON.parse(delivery.body).SequenceNumber, "10000000000000000001");
   });
 
+  test("SQS from a standard topic keeps the publish's MessageGroupId for fair queues, outside the envelope", () => {
+    const delivery = sqsDelivery({ ...input, messageGroupId: "tenant-1" }, { rawMessageDelivery: false });
+    assert.equal(delivery.fairQueueGroupId, "tenant-1");
+    assert.equal(delivery.messageGroupId, undefined);
+    assert.equal(JSON.parse(delivery.body).MessageGroupId, undefined);
+    const fifo = sqsDelivery({ ...input, signer: undefined, fifo: { sequenceNumber: "10000000000000000001", messageGroupId: "g1" } }, { rawMessageDelivery: false });
+    assert.equal(fifo.fairQueueGroupId, undefined, "a FIFO topic's group is for FIFO queues only");
+  });
+
   test("Lambda event", () => {
     const event = lambdaEvent(input);
     assert.equal(event.Records.length, 1);

@@ -278,6 +278,8 @@ export interface NotificationInput {
   messageAttributes?: SnsMessageAttributes | undefined;
   /** FIFO topics: no signature, a SequenceNumber instead. */
   fifo?: { sequenceNumber: string; messageGroupId: string; messageDeduplicationId?: string | undefined } | undefined;
+  /** Standard topics: the publish's MessageGroupId (no envelope field; standard queues keep it). */
+  messageGroupId?: string | undefined;
   /** Required unless `fifo` is set. */
   signer?: EnvelopeSigner | undefined;
 }
@@ -400,6 +402,11 @@ export interface SqsDelivery {
   /** FIFO topic to FIFO queue: the publish's group and deduplication ids carry over. */
   messageGroupId?: string;
   messageDeduplicationId?: string;
+  /**
+   * Standard topic to standard queue: a publish's MessageGroupId becomes the queue message's
+   * (fair queues); a FIFO topic's group does not reach a standard queue (both recorded Aug 2025).
+   */
+  fairQueueGroupId?: string;
 }
 
 /**
@@ -424,6 +431,8 @@ export function sqsDelivery(input: NotificationInput, options: { rawMessageDeliv
   if (input.fifo !== undefined) {
     delivery.messageGroupId = input.fifo.messageGroupId;
     if (input.fifo.messageDeduplicationId !== undefined) delivery.messageDeduplicationId = input.fifo.messageDeduplicationId;
+  } else if (input.messageGroupId !== undefined) {
+    delivery.fairQueueGroupId = input.messageGroupId;
   }
   return delivery;
 }

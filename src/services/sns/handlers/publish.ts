@@ -75,6 +75,7 @@ function accept(
     subject: entry.Subject,
     attributes: entry.MessageAttributes,
     fifo: undefined,
+    messageGroupId: topic.fifo ? undefined : entry.MessageGroupId,
   } satisfies PublishedMessage;
   if (!topic.fifo || ids.messageGroupId === undefined || ids.messageDeduplicationId === undefined) {
     return { MessageId: base.messageId, published: base, audit: inbound?.audit };
