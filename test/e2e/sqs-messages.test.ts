@@ -393,7 +393,9 @@ describe("SQS messages", () => {
     const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 2 }));
     assert.ok(TaskHandle);
     const twice = await failure<SQSServiceException>(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })));
-    assert.equal(twice.name, "UnsupportedOperation");
+    assert.equal(twice.name, "InvalidParameterValue");
+    assert.equal(twice.$metadata.httpStatusCode, 400);
+    assert.equal(twice.message, "There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
     await nimbus.scheduler.advance(1_000);
     const running = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results?.[0];
     assert.equal(running?.Status, "RUNNING");
@@ -411,5 +413,27 @@ describe("SQS messages", () => {
     assert.equal(back.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1", "a redriven message starts counting again");
     const cancelDone = await failure<SQSServiceException>(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
     assert.equal(cancelDone.name, "UnsupportedOperation");
+  });
+
+  test("CancelMessageMoveTask: a malformed handle, a handle of a missing queue, a handle of no task", async () => {
+    const invalid = await failure<SQSServiceException>(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: "foobared" })));
+    assert.equal(invalid.name, "InvalidParameterValue");
+    assert.equal(invalid.$metadata.httpStatusCode, 400);
+    assert.equal(invalid.message, "Value for parameter TaskHandle is invalid.");
+
+    const handle = (sourceArn: string) => Buffer.from(JSON.stringify({ taskId: "0bc2e3d4-0000-4000-8000-000000000000", sourceArn })).toString("base64");
+    const noQueue = await failure<SQSServiceException>(
+      sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(`arn:aws:sqs:us-east-1:000000000000:${uniqueName("gone")}`) })),
+    );
+    assert.equal(noQueue.name, "ResourceNotFoundException");
+    assert.equal(noQueue.$metadata.httpStatusCode, 404);
+    assert.equal(noQueue.message, "The resource that you specified for the SourceArn parameter doesn't exist.");
+
+    const url = await queue("mv-notask");
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const noTask = await failure<SQSServiceException>(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(arn) })));
+    assert.equal(noTask.name, "ResourceNotFoundException");
+    assert.equal(noTask.$metadata.httpStatusCode, 404);
+    assert.equal(noTask.message, "Task does not exist.");
   });
 });

@@ -42,7 +42,8 @@ export function startMessageMoveTask(input: StartMessageMoveTaskInput, ctx: SqsC
   const handle = encodeTaskHandle({ id, sourceArn });
   ctx.store.transaction(() => {
     if (ctx.store.moveTasksOf(source).some((t) => t.status === "RUNNING")) {
-      throw errors.UnsupportedOperation({ message: "There is already a task running. Only one active task is allowed for a source queue arn at a given time." });
+      // InvalidParameterValue, as recorded against AWS (Jan 2024), not UnsupportedOperation.
+      throw sqsErrors.InvalidParameterValue({ message: "There is already a task running. Only one active task is allowed for a source queue arn at a given time." });
     }
     ctx.store.insertMoveTask({
       account: source.account,
@@ -63,10 +64,16 @@ export function startMessageMoveTask(input: StartMessageMoveTaskInput, ctx: SqsC
   return { TaskHandle: handle };
 }
 
+/**
+ * AWS's answers, recorded Jan 2024: a handle that is not one is an invalid parameter value; a
+ * handle naming a source queue that does not exist, ResourceNotFound for SourceArn; a handle of
+ * an existing queue but no such task, ResourceNotFound "Task does not exist.".
+ */
 export function cancelMessageMoveTask(input: CancelMessageMoveTaskInput, ctx: SqsContext): CancelMessageMoveTaskOutput {
   const decoded = decodeTaskHandle(input.TaskHandle);
-  const ref = decoded === undefined ? undefined : refFromArn(decoded.sourceArn);
-  const task = ref === undefined ? undefined : ctx.store.getMoveTask(ref.account, ref.region, input.TaskHandle);
+  if (decoded === undefined) throw sqsErrors.InvalidParameterValue({ message: "Value for parameter TaskHandle is invalid." });
+  const source = queueByArn(ctx, decoded.sourceArn, "SourceArn");
+  const task = ctx.store.getMoveTask(source.account, source.region, input.TaskHandle);
   if (task === undefined) throw resourceNotFound("Task does not exist.");
   if (task.status !== "RUNNING") throw errors.UnsupportedOperation({ message: "Only active tasks can be cancelled." });
   stopMoveTask(ctx.store, task.handle);
