@@ -49,8 +49,21 @@ describe("SQS FIFO queues", () => {
     assert.equal(noDedup.message, "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
     const delay = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", MessageGroupId: "g", MessageDeduplicationId: "d", DelaySeconds: 5 })));
     assert.equal(delay.message, "Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
-    const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "a", MessageBody: "x", MessageDeduplicationId: "d" }] }));
-    assert.deepEqual(batch.Failed, [{ Id: "a", SenderFault: true, Code: "InvalidParameterValue", Message: "The request must contain the parameter MessageGroupId." }]);
+    // In a batch, one entry without the ids fails the whole request: nothing is sent.
+    const ok = { Id: "ok", MessageBody: "x", MessageGroupId: "g", MessageDeduplicationId: "d-ok" };
+    const batchNoGroup = await failure<SQSServiceException>(
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [ok, { Id: "a", MessageBody: "x", MessageDeduplicationId: "d" }] })),
+    );
+    assert.equal(batchNoGroup.name, "InvalidParameterValue");
+    assert.equal(batchNoGroup.$metadata.httpStatusCode, 400);
+    assert.equal(batchNoGroup.message, "The request must contain the parameter MessageGroupId.");
+    const batchNoDedup = await failure<SQSServiceException>(
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [ok, { Id: "a", MessageBody: "x", MessageGroupId: "g" }] })),
+    );
+    assert.equal(batchNoDedup.name, "InvalidParameterValue");
+    assert.equal(batchNoDedup.message, "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+    const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    assert.equal(left.Attributes?.ApproximateNumberOfMessages, "0");
   });
 
   test("strict order within a group; a group with a message in flight is locked; groups interleave", async () => {

@@ -6,6 +6,7 @@ import {
   contentBasedDeduplicationId,
   deduplicationKey,
   nextSequenceNumber,
+  requireBatchSendIds,
   resolveSendIds,
   fillFromGroups,
   sendSettingsFromAttributes,
@@ -27,6 +28,20 @@ const FIFO_CBD: QueueSendSettings = { ...FIFO, contentBasedDeduplication: true }
 const STANDARD: QueueSendSettings = { fifo: false, contentBasedDeduplication: false, deduplicationScope: "queue" };
 
 describe("send ids", () => {
+  test("a FIFO batch needs every entry's ids, checked before any entry is sent", () => {
+    const withIds = { MessageGroupId: "g", MessageDeduplicationId: "d" };
+    requireBatchSendIds(FIFO, [withIds]);
+    requireBatchSendIds(FIFO_CBD, [{ MessageGroupId: "g" }]);
+    requireBatchSendIds(STANDARD, [{}]);
+    assertAwsError(() => requireBatchSendIds(FIFO, [withIds, { MessageDeduplicationId: "d" }]), "InvalidParameterValueException", "The request must contain the parameter MessageGroupId.", "InvalidParameterValue");
+    assertAwsError(
+      () => requireBatchSendIds(FIFO, [withIds, { MessageGroupId: "g" }]),
+      "InvalidParameterValueException",
+      "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+      "InvalidParameterValue",
+    );
+  });
+
   test("settings from queue attributes", () => {
     assert.deepEqual(
       sendSettingsFromAttributes({ FifoQueue: "true", ContentBasedDeduplication: "true", DeduplicationScope: "messageGroup" }),

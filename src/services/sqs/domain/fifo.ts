@@ -58,6 +58,29 @@ export interface SendIds {
 }
 
 /**
+ * SendMessageBatch on a FIFO queue: an entry without MessageGroupId, or without
+ * MessageDeduplicationId when content-based deduplication is off, fails the whole request with
+ * InvalidParameterValue, not just its entry (recorded against AWS, Aug 2023). The other entry
+ * checks (resolveSendIds) still fail only their entry.
+ */
+export function requireBatchSendIds(settings: QueueSendSettings, entries: ReadonlyArray<{ MessageGroupId?: string | undefined; MessageDeduplicationId?: string | undefined }>): void {
+  if (!settings.fifo) return;
+  for (const entry of entries) {
+    if (entry.MessageGroupId === undefined || entry.MessageGroupId === "") {
+      throw sqsErrors.InvalidParameterValue({ message: "The request must contain the parameter MessageGroupId." });
+    }
+  }
+  if (settings.contentBasedDeduplication) return;
+  for (const entry of entries) {
+    if (entry.MessageDeduplicationId === undefined) {
+      throw sqsErrors.InvalidParameterValue({
+        message: "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+      });
+    }
+  }
+}
+
+/**
  * Validates MessageGroupId / MessageDeduplicationId for a send and returns the ids to store.
  * FIFO: a group id is required (MissingParameter for SendMessage; inside SendMessageBatch AWS
  * reports the same sentence as InvalidParameterValue), and a dedup id unless content-based

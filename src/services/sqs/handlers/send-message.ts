@@ -1,4 +1,5 @@
 import type { SendMessageBatchInput, SendMessageBatchOutput, SendMessageInput, SendMessageOutput } from "../../../generated/sqs.js";
+import { requireBatchSendIds, sendSettingsFromAttributes } from "../domain/fifo.js";
 import { validateBatchEntries, validateBatchSize } from "../domain/message-validation.js";
 import { sendMessage as send } from "../messages.js";
 import { resolveQueue, type SqsContext } from "../queues.js";
@@ -13,6 +14,7 @@ export function sendMessage(input: SendMessageInput, ctx: SqsContext): SendMessa
 export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext): SendMessageBatchOutput {
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "SendMessageBatchRequestEntry");
+  requireBatchSendIds(sendSettingsFromAttributes(queue.attributes), input.Entries);
   validateBatchSize(input.Entries.map((e) => ({ MessageBody: e.MessageBody, ...(e.MessageAttributes ? { MessageAttributes: e.MessageAttributes } : {}) })));
   // The accepted messages are stored by one INSERT, in entry order, inside the batch's transaction.
   return ctx.store.batch(() => {
