@@ -224,7 +224,7 @@ describe("SQS", () => {
     await sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "read", AWSAccountIds: ["111122223333", "444455556666"], Actions: ["ReceiveMessage", "DeleteMessage"] }));
     const policy = JSON.parse((await attrs(url, "Policy")).Policy ?? "{}") as { Statement: unknown[] };
     assert.deepEqual(policy, {
-      Version: "2012-10-17",
+      Version: "2008-10-17",
       Id: `${arn}/SQSDefaultPolicy`,
       Statement: [
         { Sid: "send-from-partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "SQS:SendMessage", Resource: arn },
@@ -240,11 +240,14 @@ describe("SQS", () => {
     const dup = await failure<SQSServiceException>(sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "read", AWSAccountIds: ["111122223333"], Actions: ["SendMessage"] })));
     assert.equal(dup.name, "InvalidParameterValue");
     assert.equal(dup.message, "Value read for parameter Label is invalid. Reason: Already exists.");
+    const absent = await failure<SQSServiceException>(sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "never-added" })));
+    assert.equal(absent.name, "InvalidParameterValue");
+    assert.equal(absent.message, "Value never-added for parameter Label is invalid. Reason: can't find label on existing policy.");
     await sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "send-from-partner" }));
     await sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "read" }));
     assert.equal((await attrs(url, "Policy")).Policy, undefined);
     const missing = await failure<SQSServiceException>(sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: "read" })));
-    assert.equal(missing.message, "Value read for parameter Label is invalid. Reason: can't find label on existing policy.");
+    assert.equal(missing.message, "Value read for parameter Label is invalid. Reason: can't find label.", "no policy left: AWS's shorter reason");
   });
 
   const sqsOn = (nimbus: TestNimbus) => ({ nimbus, sqs: new SQSClient(nimbus.clientConfig()) });

@@ -1,6 +1,7 @@
 /**
  * AddPermission / RemovePermission: statements in the queue's Policy attribute, one per label,
- * shaped as AWS writes them (Sid = label, principals as account root ARNs, "SQS:" actions).
+ * shaped as AWS writes them (Sid = label, principals as account root ARNs, "SQS:" actions), in a
+ * policy AddPermission starts at Version "2008-10-17" (recorded against AWS, Jun 2023).
  */
 import type { AddPermissionInput, AddPermissionOutput, RemovePermissionInput, RemovePermissionOutput } from "../../../generated/sqs.js";
 import { sqsErrors } from "../errors.js";
@@ -36,10 +37,10 @@ function one<T>(items: T[]): T | T[] {
 }
 
 function currentPolicy(policy: string | undefined, arn: string): PolicyDocument {
-  if (policy === undefined || policy === "") return { Version: "2012-10-17", Id: `${arn}/SQSDefaultPolicy`, Statement: [] };
+  if (policy === undefined || policy === "") return { Version: "2008-10-17", Id: `${arn}/SQSDefaultPolicy`, Statement: [] };
   const parsed = JSON.parse(policy) as { Version?: string; Id?: string; Statement?: Statement | Statement[] };
   const statements = parsed.Statement === undefined ? [] : Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
-  return { Version: parsed.Version ?? "2012-10-17", ...(parsed.Id !== undefined ? { Id: parsed.Id } : {}), Statement: statements };
+  return { Version: parsed.Version ?? "2008-10-17", ...(parsed.Id !== undefined ? { Id: parsed.Id } : {}), Statement: statements };
 }
 
 export function addPermission(input: AddPermissionInput, ctx: SqsContext): AddPermissionOutput {
@@ -75,7 +76,9 @@ export function removePermission(input: RemovePermissionInput, ctx: SqsContext):
   const policy = currentPolicy(queue.attributes.Policy, arnOf(queue));
   const remaining = policy.Statement.filter((s) => s.Sid !== input.Label);
   if (remaining.length === policy.Statement.length) {
-    throw sqsErrors.InvalidParameterValueFor({ value: input.Label, name: "Label", reason: "can't find label on existing policy." });
+    // AWS words it apart when the queue has no policy at all (recorded Jun 2023).
+    const hasPolicy = queue.attributes.Policy !== undefined && queue.attributes.Policy !== "";
+    throw sqsErrors.InvalidParameterValueFor({ value: input.Label, name: "Label", reason: hasPolicy ? "can't find label on existing policy." : "can't find label." });
   }
   const attributes = { ...queue.attributes };
   if (remaining.length === 0) delete attributes.Policy;
