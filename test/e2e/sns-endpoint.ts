@@ -62,11 +62,17 @@ export class SubscriberEndpoint {
     return new Promise((resolve) => this.waiting.push({ matches, resolve }));
   }
 
-  /** The first request of `type` to `path` (handed out or not), now or when it comes. */
+  /**
+   * The first request of `type` to `path` (handed out or not), now or when it comes; it counts
+   * as handed out either way, so `next` does not answer it again.
+   */
   first(path: string, type: string): Promise<Received> {
     const matches = (r: Received): boolean => r.path === path && typeOf(r) === type;
     const seen = this.received.find(matches);
-    if (seen !== undefined) return Promise.resolve(seen);
+    if (seen !== undefined) {
+      this.handedOut.add(seen);
+      return Promise.resolve(seen);
+    }
     return new Promise((resolve) => this.waiting.push({ matches, resolve }));
   }
 
