@@ -29,14 +29,14 @@ function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow
 
 /** Response header overrides (`response-content-type`...) replace the stored values. */
 function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOutput> {
-  return {
-    ...{}, ...(input.ResponseContentType !== undefined ? { ContentType: input.ResponseContentType } : {}),
-    ...(input.ResponseContentLanguage !== undefined ? { ContentLanguage: input.ResponseContentLanguage } : {}),
-    ...(input.ResponseContentDisposition !== undefined ? { ContentDisposition: input.ResponseContentDisposition } : {}),
-    ...(input.ResponseContentEncoding !== undefined ? { ContentEncoding: input.ResponseContentEncoding } : {}),
-    ...(input.ResponseCacheControl !== undefined ? { CacheControl: input.ResponseCacheControl } : {}),
-    ...(input.ResponseExpires !== undefined ? { Expires: input.ResponseExpires } : {}),
-  };
+  const out: Partial<GetObjectOutput> = {};
+  if (input.ResponseContentType !== undefined) out.ContentType = input.ResponseContentType;
+  if (input.ResponseContentLanguage !== undefined) out.ContentLanguage = input.ResponseContentLanguage;
+  if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = input.ResponseContentDisposition;
+  if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = input.ResponseContentEncoding;
+  if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
+  if (input.ResponseExpires !== undefined) out.Expires = input.ResponseExpires;
+  return out;
 }
 
 interface Selection {
@@ -88,19 +88,19 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   const { bucket, row, selection } = located;
   assertReadable(row, ctx.clock.now());
   const { range } = selection;
-  const out: GetObjectOutput = {
-    ...{}, ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full"),
-    ...overrides(input),
-    ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
-    ...located.restore,
-  };
+  const out: GetObjectOutput = objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full");
+  Object.assign(out, overrides(input), located.restore);
+  if (selection.partsCount !== undefined) out.PartsCount = selection.partsCount;
   const blobId = row.blob_id ?? "";
   if (range.kind === "partial") {
     // Content-Range makes the response a 206 (responseStatus in the service definition).
-    const body = range.length > 0 ? ctx.store.blobs.read(blobId, row.size, { start: range.start, end: range.end }) : Buffer.alloc(0);
-    return { ...{}, ...out, ContentLength: range.length, ContentRange: range.contentRange, Body: body };
+    out.Body = range.length > 0 ? ctx.store.blobs.read(blobId, row.size, { start: range.start, end: range.end }) : Buffer.alloc(0);
+    out.ContentLength = range.length;
+    out.ContentRange = range.contentRange;
+    return out;
   }
-  return { ...{}, ...out, Body: ctx.store.blobs.read(blobId, row.size) };
+  out.Body = ctx.store.blobs.read(blobId, row.size);
+  return out;
 }
 
 export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOutput {
