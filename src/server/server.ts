@@ -228,8 +228,10 @@ function resumeServices(state: StateLayer, registry: ServiceRegistry, logger: Lo
 
 function headerMap(req: AnyRequest): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (k.startsWith(":")) continue;
+  const headers = req.headers;
+  for (const k in headers) {
+    if (k.charCodeAt(0) === 58 /* : an HTTP/2 pseudo-header */) continue;
+    const v = headers[k];
     out[k] = Array.isArray(v) ? v.join(", ") : v;
   }
   return out;
@@ -314,7 +316,8 @@ function endPending(): void {
 
 async function send(res: AnyResponse, response: WireResponse, head: boolean): Promise<void> {
   res.statusCode = response.status;
-  for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
+  const headers = response.headers;
+  for (const k in headers) res.setHeader(k, headers[k] as string);
   const body = response.body;
   if (body === undefined || head) {
     // A 304 may only carry the length a 200 would have had (RFC 9110 section 8.6), so none.
