@@ -196,7 +196,23 @@ function typeOfAttribute(meta: TableMeta, name: string): KeyAttributeType {
   return def?.AttributeType ?? "S";
 }
 
+/**
+ * Schemas worked out from the frozen descriptions item operations read (store.readTable), by
+ * their key schema: an item operation asks for its table's several times.
+ */
+const frozenSchemas = new WeakMap<readonly KeyElement[], KeySchema>();
+
 function schemaFrom(meta: TableMeta, keySchema: readonly KeyElement[]): KeySchema {
+  if (!Object.isFrozen(meta)) return deriveSchema(meta, keySchema);
+  let schema = frozenSchemas.get(keySchema);
+  if (schema === undefined) {
+    schema = Object.freeze(deriveSchema(meta, keySchema));
+    frozenSchemas.set(keySchema, schema);
+  }
+  return schema;
+}
+
+function deriveSchema(meta: TableMeta, keySchema: readonly KeyElement[]): KeySchema {
   const hash = keySchema.find((k) => k.KeyType === "HASH")?.AttributeName ?? "";
   const range = keySchema.find((k) => k.KeyType === "RANGE")?.AttributeName;
   const types: Record<string, KeyAttributeType> = { [hash]: typeOfAttribute(meta, hash) };
