@@ -508,13 +508,16 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
     }
   }
 
-  // A write that changes nothing (same item put again, an update to the same values) leaves no stream record.
-  const unchanged = oldItem !== undefined && newItem !== undefined && attributeValuesEqual({ M: oldItem }, { M: newItem });
-  // Point-in-time recovery keeps each change's before-image; a table without PITR pays one check.
-  if (meta.pitrSince !== undefined && !unchanged) store.recordItemVersion(ctx, meta.id, key, oldItem ? serializeItem(oldItem) : null, ctx.clock.now());
   const streamArn = meta.stream?.enabled ? meta.stream.arn : undefined;
-  if (streamArn !== undefined && !unchanged) appendStreamRecord(ctx, meta, streamArn, schema, oldItem, newItem, opts);
-  if (meta.global !== undefined && opts.replicated !== true && !unchanged) replicateWrite(ctx, meta, ref, newItem);
+  const replicates = meta.global !== undefined && opts.replicated !== true;
+  // Only what follows cares whether anything changed; a plain table does not compare the items.
+  if (meta.pitrSince === undefined && streamArn === undefined && !replicates) return consumption;
+  // A write that changes nothing (same item put again, an update to the same values) leaves no stream record.
+  if (oldItem !== undefined && newItem !== undefined && attributeValuesEqual({ M: oldItem }, { M: newItem })) return consumption;
+  // Point-in-time recovery keeps each change's before-image.
+  if (meta.pitrSince !== undefined) store.recordItemVersion(ctx, meta.id, key, oldItem ? serializeItem(oldItem) : null, ctx.clock.now());
+  if (streamArn !== undefined) appendStreamRecord(ctx, meta, streamArn, schema, oldItem, newItem, opts);
+  if (replicates) replicateWrite(ctx, meta, ref, newItem);
   return consumption;
 }
 
