@@ -402,7 +402,6 @@ class Preflight {
   constructor(readonly headers: Record<string, string>) {}
 }
 
-/** Session credentials past their expiration, as each family of services words it. */
 /**
  * S3's refusal of a presigned URL (SigV4 or SigV2) past its expiry: checked whether or not
  * signatures are enforced, since applications and their tests rely on links expiring.
@@ -412,6 +411,7 @@ function expiredPresignedUrl(scope: CredentialScope, now: number): AwsError | un
   return scope.sigv2 ? presignedV2Expired(scope.sigv2, now) : undefined;
 }
 
+/** Session credentials past their expiration, as each family of services words it. */
 function expiredToken(protocol: WireProtocol, service: string): AwsError {
   if (service === "s3") return new AwsError("ExpiredToken", "The provided token has expired.", 400);
   if (protocol === "json" || protocol === "rest-json") return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 403);
