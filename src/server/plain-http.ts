@@ -11,13 +11,19 @@ import type { Readable } from "node:stream";
  * that many bytes have come). The rest of a too-large body is read and dropped, so the
  * connection stays usable for the answer.
  */
-export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHeaders }, limit: number): Promise<Buffer | undefined> {
+export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHeaders; readonly complete?: boolean }, limit: number): Promise<Buffer | undefined> {
+  if (Number(req.headers["content-length"] ?? "0") > limit) {
+    req.resume();
+    return Promise.resolve(undefined);
+  }
+  // A body that has all arrived (a small request comes with its headers) is taken as it lies:
+  // no listeners, and no turns of the event loop for the stream to flow.
+  if (req.complete === true && !req.readableFlowing && req.readableLength <= limit) {
+    const chunks: Buffer[] = [];
+    for (let chunk = req.read() as Buffer | null; chunk !== null; chunk = req.read() as Buffer | null) chunks.push(chunk);
+    return Promise.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+  }
   return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"] ?? "0") > limit) {
-      req.resume();
-      resolve(undefined);
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
