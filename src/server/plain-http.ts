@@ -16,13 +16,9 @@ export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHea
     req.resume();
     return Promise.resolve(undefined);
   }
-  // A body that has all arrived (a small request comes with its headers) is taken as it lies:
-  // no listeners, and no turns of the event loop for the stream to flow.
-  if (req.complete === true && !req.readableFlowing && req.readableLength <= limit) {
-    const chunks: Buffer[] = [];
-    for (let chunk = req.read() as Buffer | null; chunk !== null; chunk = req.read() as Buffer | null) chunks.push(chunk);
-    return Promise.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-  }
+  const declared = req.headers["content-length"] === undefined || req.headers["transfer-encoding"] !== undefined ? undefined : Number(req.headers["content-length"]);
+  const arrived = req.readableLength <= limit ? arrivedBody(req, declared) : undefined;
+  if (arrived !== undefined) return Promise.resolve(arrived);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -40,6 +36,21 @@ export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHea
     req.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/**
+ * The whole body of a request that has all arrived, taken as it lies in the stream's buffer: no
+ * listeners, and no turns of the event loop for the stream to flow. A small request comes with
+ * its headers, and node runs the handler's promises between parsing the body and marking the
+ * message complete, so a buffer holding every declared byte counts as arrived too. Undefined
+ * when some of it is still to come, or someone reads it already.
+ */
+export function arrivedBody(req: Readable & { readonly complete?: boolean }, declaredLength: number | undefined): Buffer | undefined {
+  if (req.readableFlowing === true || req.readableObjectMode) return undefined;
+  if (req.complete !== true && (declaredLength === undefined || req.readableLength !== declaredLength)) return undefined;
+  const chunks: Buffer[] = [];
+  for (let chunk = req.read() as Buffer | null; chunk !== null; chunk = req.read() as Buffer | null) chunks.push(chunk);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 /** A JSON answer with its length. */

@@ -19,6 +19,7 @@ import { createHash, type Hash } from "node:crypto";
 import { PassThrough, Readable, type Transform } from "node:stream";
 import { contentSha256Mismatch, type VerifiedSignature } from "../../auth/enforcement.js";
 import type { AwsError } from "../../core/errors.js";
+import { arrivedBody } from "../../server/plain-http.js";
 import { SMALL_BLOB_BYTES, type BlobInfo, type BlobStore } from "../../state/blob-store.js";
 import {
   createAwsChunkedDecoder,
@@ -117,7 +118,7 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
   let trailer: AwsChunkedDecoder["trailingChecksum"];
   if (!chunked && (!(input.Body instanceof Readable) || (input.ContentLength !== undefined && input.ContentLength <= SMALL_BLOB_BYTES))) {
     // A small plain body is read whole (its Content-Length bounds it) and hashed in one pass.
-    const bytes = input.Body instanceof Readable ? await readWhole(input.Body) : Buffer.from(input.Body ?? new Uint8Array());
+    const bytes = input.Body instanceof Readable ? await readWhole(input.Body, input.ContentLength) : Buffer.from(input.Body ?? new Uint8Array());
     if (bytes.length > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: bytes.length, MaxSizeAllowed: maxSize } });
     if (signature?.bodySha256 !== undefined) checkBodySha256(signature.bodySha256, createHash("sha256").update(bytes));
     blob = await blobs.put(bytes, { hashes: ["md5"] });
@@ -169,9 +170,11 @@ function trailerAlgorithm(header: string | undefined): ChecksumAlgorithm | undef
  * The body as one Buffer; a client that hangs up before the end gets IncompleteBody. Read by
  * events: an async iterator's promise per chunk showed up in profiles of small PUTs.
  */
-function readWhole(source: Readable): Promise<Buffer> {
+function readWhole(source: Readable, declaredLength: number | undefined): Promise<Buffer> {
   if (source.readableEnded) return Promise.resolve(Buffer.alloc(0));
   if (source.destroyed) return Promise.reject(s3DomainErrors.IncompleteBody());
+  const arrived = arrivedBody(source, declaredLength);
+  if (arrived !== undefined) return Promise.resolve(arrived);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     source.on("data", (chunk: Buffer) => chunks.push(chunk));
