@@ -480,7 +480,9 @@ describe("parseAuthorization", () => {
         { "x-amz-security-token": "token" },
       ),
     );
-    assert.deepEqual(parsed, {
+    // The parameters as the interface names them (SignedHeaders is split when first asked for).
+    const { accessKeyId, date, region, service, signedHeaders, signature, amzDate, presigned, securityToken } = parsed ?? ({} as ParsedAuthorization);
+    assert.deepEqual({ accessKeyId, date, region, service, signedHeaders, signature, amzDate, presigned, securityToken }, {
       accessKeyId: "123456789012",
       date: "20150830",
       region: "eu-west-1",
@@ -560,12 +562,18 @@ describe("parseAuthorization", () => {
     });
 
     test("host must be signed", () => {
-      expectParseError(
-        sts("Credential=AKID/20150830/us-east-1/sts/aws4_request, SignedHeaders=x-amz-date, Signature=ab"),
-        "SignatureDoesNotMatch",
-        403,
-        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
-      );
+      for (const names of ["x-amz-date", "hostx;x-amz-date", "x-amz-date;my-host", "authority"]) {
+        expectParseError(
+          sts(`Credential=AKID/20150830/us-east-1/sts/aws4_request, SignedHeaders=${names}, Signature=ab`),
+          "SignatureDoesNotMatch",
+          403,
+          "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+        );
+      }
+      for (const names of ["X-Amz-Date;HOST", ":authority;x-amz-date", "a;host;b"]) {
+        const parsed = sts(`Credential=AKID/20150830/us-east-1/sts/aws4_request, SignedHeaders=${names}, Signature=ab`)();
+        assert.deepEqual(parsed?.signedHeaders, names.toLowerCase().split(";"));
+      }
     });
 
     test("a date that is not ISO-8601 basic format", () => {
