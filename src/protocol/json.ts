@@ -37,7 +37,8 @@ let splice: { texts: string[]; marker: string } | undefined;
  * carry a random tag: no string of an answer can be mistaken for one.
  */
 const MARKER = `\u0000${Math.random().toString(36).slice(2, 12)}:`;
-const MARKER_IN_JSON = new RegExp(`"\\\\u0000${MARKER.slice(1)}(\\d+)"`, "g");
+/** A marker as JSON.stringify writes it, up to its index: `"\u0000<tag>:`. */
+const MARKER_IN_JSON = `"\\u0000${MARKER.slice(1)}`;
 
 /** JSON.stringify, with every RawJson's text spliced in where it stands. */
 export function stringifyJson(value: unknown): string {
@@ -50,7 +51,16 @@ export function stringifyJson(value: unknown): string {
   } finally {
     splice = outer;
   }
-  return texts.length === 0 ? text : text.replace(MARKER_IN_JSON, (_match, index: string) => texts[Number(index)] ?? "null");
+  if (texts.length === 0) return text;
+  // Found with indexOf rather than a global regular expression: half the cost of an answer's splice.
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf(MARKER_IN_JSON); at >= 0; at = text.indexOf(MARKER_IN_JSON, from)) {
+    const close = text.indexOf('"', at + MARKER_IN_JSON.length);
+    out += text.slice(from, at) + (texts[Number(text.slice(at + MARKER_IN_JSON.length, close))] ?? "null");
+    from = close + 1;
+  }
+  return out + text.slice(from);
 }
 
 /** `value` with every RawJson read back through its shape (blobs as Buffers, and so on). Unchanged values are returned as they are. */
