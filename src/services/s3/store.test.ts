@@ -72,6 +72,24 @@ describe("S3Store", () => {
     assert.equal(state.blobs.has(second.blob_id as string), true);
   });
 
+  test("an overwrite in a bucket never versioned rewrites the key's row in place; a suspended bucket's replaces it", async () => {
+    const b = bucket();
+    const first = await put(b, "k", "first");
+    state.transaction(() => store.setRestore(first.seq, 1_000, 2_000));
+    const second = await put(b, "k", "second");
+    assert.equal(second.seq, first.seq, "the same row");
+    const stored = store.latest(b.name, "k");
+    assert.deepEqual(stored, second, "what putVersion answers is what was stored");
+    assert.equal(stored?.restore_completes_at, null, "the new body is not restored");
+    assert.equal(state.blobs.refs(first.blob_id as string), 0);
+    assert.equal([...store.currentScan(b.name)(undefined, "")].length, 1);
+    const suspended = bucket("Suspended");
+    const s1 = await put(suspended, "k", "one");
+    const s2 = await put(suspended, "k", "two");
+    assert.notEqual(s2.seq, s1.seq, "a bucket that was ever versioned may hold other versions of the key");
+    assert.equal(store.latest(suspended.name, "k")?.seq, s2.seq);
+  });
+
   test("a rolled-back write keeps no reference", async () => {
     const b = bucket();
     const blob = await state.blobs.put(Buffer.from("rolled back"));

@@ -267,6 +267,9 @@ const OBJECT_COLUMNS = [
   "owner_account",
 ] as const satisfies readonly (keyof ObjectRow)[];
 const INSERT_OBJECT = `INSERT INTO s3_objects (${OBJECT_COLUMNS.join(", ")}) VALUES (${OBJECT_COLUMNS.map(() => "?").join(", ")})`;
+/** What an overwrite in place rewrites: every column but the version's identity, none of which an index holds. */
+const REWRITTEN_COLUMNS = OBJECT_COLUMNS.filter((column) => !["bucket", "key", "version_id", "is_latest", "delete_marker"].includes(column));
+const REWRITE_OBJECT = `UPDATE s3_objects SET ${REWRITTEN_COLUMNS.map((column) => `${column} = ?`).join(", ")} WHERE seq = ?`;
 
 /**
  * A version id of 32 characters from [A-Za-z0-9._], the alphabet S3's own show. Never a leading
@@ -421,6 +424,8 @@ export class S3Store {
   putVersion(bucket: BucketRow, key: string, object: NewObject, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
     const versionId = options.versionId ?? (bucket.versioning === "Enabled" ? newVersionId() : "null");
     this.latestRows.forget(`${bucket.name}/${key}`);
+    const rewritten = versionId === "null" && bucket.versioning === null && object.delete_marker === 0 ? this.rewriteInPlace(bucket, key, object, options) : undefined;
+    if (rewritten !== undefined) return rewritten;
     if (versionId === "null") {
       const old = this.prepare<[string, string], { blob_id: string | null }>("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null' RETURNING blob_id").get(bucket.name, key);
       if (old?.blob_id) this.blobs.release(old.blob_id);
@@ -445,6 +450,36 @@ export class S3Store {
     };
     const info = this.prepare(INSERT_OBJECT).run(...OBJECT_COLUMNS.map((column) => row[column]));
     return { ...{}, ...row, seq: Number(info.lastInsertRowid) };
+  }
+
+  /**
+   * An overwrite of a key in a bucket never versioned, which holds one row per key: the row is
+   * rewritten where it stands and keeps its seq, so no index changes (a DELETE and an INSERT
+   * touched all four, and were most of a small PUT's SQL). Nothing holds an unversioned row's seq
+   * across writes: Object Lock and replication need versioning, and a restore's timer checks the
+   * row's restore columns, which start over here. Undefined when the key has no row yet.
+   */
+  private rewriteInPlace(bucket: BucketRow, key: string, object: NewObject, options: { replicationStatus?: string }): ObjectRow | undefined {
+    const old = this.prepare<[string, string], { seq: number; blob_id: string | null }>(
+      "SELECT seq, blob_id FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'",
+    ).get(bucket.name, key);
+    if (old === undefined) return undefined;
+    if (old.blob_id) this.blobs.release(old.blob_id);
+    if (object.blob_id !== null) this.blobs.retain(object.blob_id);
+    const row: ObjectRow = {
+      ...{},
+      ...object,
+      bucket: bucket.name,
+      key,
+      version_id: "null",
+      is_latest: 1,
+      restore_completes_at: null,
+      restore_expires_at: null,
+      replication_status: options.replicationStatus ?? null,
+      seq: old.seq,
+    };
+    this.prepare(REWRITE_OBJECT).run(...REWRITTEN_COLUMNS.map((column) => row[column]), old.seq);
+    return row;
   }
 
   /** After a change to a version known only by its seq: rare (ACLs, tags, restores), so every cached row goes. */
