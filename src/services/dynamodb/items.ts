@@ -167,14 +167,7 @@ export function checkKeyValues(meta: TableMeta, item: Item, indexes: boolean): v
     const v = item[name];
     if (v !== undefined && typeOf(v) === schema.types[name]) checkKeyAttributeValue(name, v, i === 0 ? "partition" : "sort");
   });
-  if (!indexes) return;
-  for (const index of indexesByName(meta)) {
-    const indexKeys = indexSchema(meta, index);
-    for (const name of keyAttributeNames(indexKeys)) {
-      const v = item[name];
-      if (v !== undefined && typeOf(v) === indexKeys.types[name] && isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, { index: index.name, key: name }));
-    }
-  }
+  if (indexes) checkIndexKeyValues(meta, item, "item", "skip");
 }
 
 /** What checkItemKeys refuses in an item that passed checkKeyValues (a table key missing or mistyped, an index key mistyped); undefined when it fits. */
@@ -221,8 +214,15 @@ export function checkItemKeys(meta: TableMeta, item: Item, wording: KeyWording =
   checkIndexKeys(meta, item);
 }
 
-function indexesByName(meta: TableMeta): IndexMeta[] {
-  return allIndexes(meta).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Sorted once per frozen description (the ones item operations read), since every write asks. */
+const sortedIndexes = new WeakMap<TableMeta, readonly IndexMeta[]>();
+
+function indexesByName(meta: TableMeta): readonly IndexMeta[] {
+  const cached = sortedIndexes.get(meta);
+  if (cached !== undefined) return cached;
+  const sorted = allIndexes(meta).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (Object.isFrozen(meta)) sortedIndexes.set(meta, sorted);
+  return sorted;
 }
 
 /**
@@ -247,6 +247,11 @@ export function isEmptyKeyValue(v: AttributeValue): boolean {
  * as it is or made by an update expression (which words an empty key value differently).
  */
 export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "update" = "item"): void {
+  checkIndexKeyValues(meta, item, cause, "refuse");
+}
+
+/** checkIndexKeys, or with `mistyped` "skip" only the empty values of index keys of their declared type (checkKeyValues). */
+function checkIndexKeyValues(meta: TableMeta, item: Item, cause: "item" | "update", mistyped: "refuse" | "skip"): void {
   for (const index of indexesByName(meta)) {
     const schema = indexSchema(meta, index);
     for (const name of keyAttributeNames(schema)) {
@@ -254,6 +259,7 @@ export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "upd
       if (v === undefined) continue;
       const actual = typeOf(v);
       if (actual !== schema.types[name]) {
+        if (mistyped === "skip") continue;
         throw validationException(`${INVALID}Type mismatch for Index Key ${name} Expected: ${schema.types[name]} Actual: ${actual} IndexName: ${index.name}`);
       }
       if (isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, cause === "item" ? { index: index.name, key: name } : undefined));
