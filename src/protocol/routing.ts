@@ -5,6 +5,7 @@
  */
 import { parseSigV2, type SigV2Authorization } from "../auth/sigv2.js";
 import { parseAuthorization, type ParsedAuthorization } from "../auth/sigv4.js";
+import { RowCache } from "../state/row-cache.js";
 import type { ServiceIndexEntry } from "./codec.js";
 import type { WireRequest } from "./wire.js";
 
@@ -98,19 +99,12 @@ export function websiteEndpoint(host: string): { bucket: string; region?: string
 
 export type HostService = Readonly<{ prefix: string; region?: string }>;
 
-/** Hosts seen lately and what they name (null: nothing); a client sends the same few every time. */
-const hostServices = new Map<string, HostService | null>();
-const HOSTS_REMEMBERED = 1024;
+/** Hosts seen lately and what they name, nothing included; a client sends the same few every time. */
+const hostServices = new RowCache<HostService>(1024, true);
 
 /** A service and region named by the host: `sqs.us-east-1.localhost.localstack.cloud`. */
 export function hostService(host: string): HostService | undefined {
-  let known = hostServices.get(host);
-  if (known === undefined) {
-    known = serviceOfHost(host) ?? null;
-    if (hostServices.size >= HOSTS_REMEMBERED) hostServices.clear();
-    hostServices.set(host, known === null ? null : Object.freeze(known));
-  }
-  return known ?? undefined;
+  return hostServices.get(host, () => serviceOfHost(host));
 }
 
 function serviceOfHost(host: string): { prefix: string; region?: string } | undefined {

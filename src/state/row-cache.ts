@@ -7,6 +7,9 @@
  * `guard`, which clears the whole cache when the transaction fails, since what was read or
  * replaced after the transaction's own writes rolled back with them. Values are frozen: they
  * are shared by every request, so a handler that changed one in place would fail loudly.
+ *
+ * It also serves as a bounded memo of a pure function's answers (a Host header's service, a
+ * stored setting's parse), where nothing can go stale and neither rule applies.
  */
 /** What a cache that remembers misses holds for a row that does not exist. */
 const MISSING = Symbol("missing row");

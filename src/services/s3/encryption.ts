@@ -8,6 +8,7 @@
  * - SSE-C: the customer's key is never stored, only its MD5, and reads must present the same key.
  */
 import { createHash } from "node:crypto";
+import { RowCache } from "../../state/row-cache.js";
 import { errors, invalidArgument, invalidRequest } from "./errors.js";
 
 export interface ObjectEncryption {
@@ -130,17 +131,10 @@ export function encryptionOutput(enc: ObjectEncryption): {
 }
 
 const SSE_S3: Readonly<ObjectEncryption> = Object.freeze({ sse: "AES256" });
-/** Parsed settings by their stored text: most objects of a bucket share one, and a GET needs it twice. */
-const parsedEncryption = new Map<string, Readonly<ObjectEncryption>>();
-const PARSED_ENCRYPTION_KEPT = 1024;
+/** Parsed settings by their stored text, frozen: most objects of a bucket share one, and a GET needs it twice. */
+const parsedEncryption = new RowCache<ObjectEncryption>(1024);
 
 export function parseEncryption(json: string | null): Readonly<ObjectEncryption> {
   if (json === null) return SSE_S3;
-  let parsed = parsedEncryption.get(json);
-  if (parsed === undefined) {
-    if (parsedEncryption.size >= PARSED_ENCRYPTION_KEPT) parsedEncryption.clear();
-    parsed = Object.freeze(JSON.parse(json) as ObjectEncryption);
-    parsedEncryption.set(json, parsed);
-  }
-  return parsed;
+  return parsedEncryption.get(json, () => JSON.parse(json) as ObjectEncryption) ?? SSE_S3;
 }
