@@ -424,17 +424,6 @@ export class S3Store {
   putVersion(bucket: BucketRow, key: string, object: NewObject, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
     const versionId = options.versionId ?? (bucket.versioning === "Enabled" ? newVersionId() : "null");
     this.latestRows.forget(`${bucket.name}/${key}`);
-    const rewritten = versionId === "null" && bucket.versioning === null && object.delete_marker === 0 ? this.rewriteInPlace(bucket, key, object, options) : undefined;
-    if (rewritten !== undefined) return rewritten;
-    if (versionId === "null") {
-      const old = this.prepare<[string, string], { blob_id: string | null }>("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null' RETURNING blob_id").get(bucket.name, key);
-      if (old?.blob_id) this.blobs.release(old.blob_id);
-    }
-    // A bucket never versioned holds only "null" versions, and the key's was just deleted.
-    if (bucket.versioning !== null || versionId !== "null") {
-      this.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
-    }
-    if (object.blob_id !== null) this.blobs.retain(object.blob_id);
     // The row is built here from what was written: reading a whole row back from SQLite (every
     // column into a new object) costs three times the INSERT.
     const row: Omit<ObjectRow, "seq"> = {
@@ -448,38 +437,39 @@ export class S3Store {
       restore_expires_at: null,
       replication_status: options.replicationStatus ?? null,
     };
+    // A bucket never versioned holds one row per key, the "null" version.
+    const unversioned = versionId === "null" && bucket.versioning === null;
+    if (unversioned && object.delete_marker === 0) {
+      const rewritten = this.rewriteInPlace(row);
+      if (rewritten !== undefined) return rewritten;
+    }
+    if (versionId === "null") {
+      const old = this.prepare<[string, string], { blob_id: string | null }>("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null' RETURNING blob_id").get(bucket.name, key);
+      if (old?.blob_id) this.blobs.release(old.blob_id);
+    }
+    // In a bucket never versioned, the key's only version was just deleted.
+    if (!unversioned) this.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
+    if (object.blob_id !== null) this.blobs.retain(object.blob_id);
     const info = this.prepare(INSERT_OBJECT).run(...OBJECT_COLUMNS.map((column) => row[column]));
     return { ...{}, ...row, seq: Number(info.lastInsertRowid) };
   }
 
   /**
-   * An overwrite of a key in a bucket never versioned, which holds one row per key: the row is
-   * rewritten where it stands and keeps its seq, so no index changes (a DELETE and an INSERT
-   * touched all four, and were most of a small PUT's SQL). Nothing holds an unversioned row's seq
-   * across writes: Object Lock and replication need versioning, and a restore's timer checks the
-   * row's restore columns, which start over here. Undefined when the key has no row yet.
+   * An overwrite of a key in a bucket never versioned: its row is rewritten where it stands and
+   * keeps its seq, so no index changes (a DELETE and an INSERT touched all four, and were most of
+   * a small PUT's SQL). Nothing holds an unversioned row's seq across writes: Object Lock and
+   * replication need versioning, and a restore's timer checks the row's restore columns, which
+   * start over here. Undefined when the key has no row yet.
    */
-  private rewriteInPlace(bucket: BucketRow, key: string, object: NewObject, options: { replicationStatus?: string }): ObjectRow | undefined {
+  private rewriteInPlace(row: Omit<ObjectRow, "seq">): ObjectRow | undefined {
     const old = this.prepare<[string, string], { seq: number; blob_id: string | null }>(
       "SELECT seq, blob_id FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'",
-    ).get(bucket.name, key);
+    ).get(row.bucket, row.key);
     if (old === undefined) return undefined;
     if (old.blob_id) this.blobs.release(old.blob_id);
-    if (object.blob_id !== null) this.blobs.retain(object.blob_id);
-    const row: ObjectRow = {
-      ...{},
-      ...object,
-      bucket: bucket.name,
-      key,
-      version_id: "null",
-      is_latest: 1,
-      restore_completes_at: null,
-      restore_expires_at: null,
-      replication_status: options.replicationStatus ?? null,
-      seq: old.seq,
-    };
+    if (row.blob_id !== null) this.blobs.retain(row.blob_id);
     this.prepare(REWRITE_OBJECT).run(...REWRITTEN_COLUMNS.map((column) => row[column]), old.seq);
-    return row;
+    return { ...{}, ...row, seq: old.seq };
   }
 
   /** After a change to a version known only by its seq: rare (ACLs, tags, restores), so every cached row goes. */
