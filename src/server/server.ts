@@ -315,21 +315,25 @@ function endPending(): void {
 }
 
 async function send(res: AnyResponse, response: WireResponse, head: boolean): Promise<void> {
-  res.statusCode = response.status;
   const headers = response.headers;
-  for (const k in headers) res.setHeader(k, headers[k] as string);
-  const body = response.body;
-  if (body === undefined || head) {
+  const body = head ? undefined : response.body;
+  if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) {
+    // The whole answer is known: its headers go to writeHead in one object, which node
+    // serialises as it is (setHeader per header also keeps a case-folded map for later reads).
+    const out: Record<string, string | number> = {};
+    let length = false;
+    for (const k in headers) {
+      out[k] = headers[k] as string;
+      if (k.length === 14 && k.toLowerCase() === "content-length") length = true;
+    }
     // A 304 may only carry the length a 200 would have had (RFC 9110 section 8.6), so none.
-    if (!head && response.status !== 304) res.setHeader("content-length", "0");
-    endThisTurn(res);
-    return;
-  }
-  if (typeof body === "string" || Buffer.isBuffer(body)) {
-    if (!res.hasHeader("content-length")) res.setHeader("content-length", Buffer.byteLength(body));
+    if (!length && !head && response.status !== 304) out["content-length"] = body === undefined ? "0" : Buffer.byteLength(body);
+    res.writeHead(response.status, out);
     endThisTurn(res, body);
     return;
   }
+  res.statusCode = response.status;
+  for (const k in headers) res.setHeader(k, headers[k] as string);
   if (isFileStream(body)) return sendFile(body, res as unknown as Writable);
   const readable = body instanceof Readable ? body : Readable.from(body);
   await pipeline(readable, res as NodeJS.WritableStream);
