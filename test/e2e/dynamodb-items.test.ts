@@ -319,6 +319,11 @@ describe("DynamoDB items", () => {
     assert.deepEqual(eventual.ConsumedCapacity, { TableName: name, CapacityUnits: 1, ReadCapacityUnits: 1, Table: { CapacityUnits: 1, ReadCapacityUnits: 1 } });
     const none = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "none" } }, ReturnConsumedCapacity: "TOTAL" }));
     assert.equal(none.ConsumedCapacity?.CapacityUnits, 0.5);
+    // A put that replaces an item is charged for the larger of the two.
+    const small = await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, data: { S: "y" } }, ReturnConsumedCapacity: "TOTAL" }));
+    assert.equal(small.ConsumedCapacity?.CapacityUnits, 5);
+    const again = await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, data: { S: "x".repeat(5000) } }, ReturnConsumedCapacity: "TOTAL" }));
+    assert.equal(again.ConsumedCapacity?.CapacityUnits, 5);
     const del = await ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnConsumedCapacity: "TOTAL" }));
     assert.equal(del.ConsumedCapacity?.CapacityUnits, 5);
     const d = await ddb.send(new DescribeTableCommand({ TableName: name }));

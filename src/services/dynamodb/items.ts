@@ -456,7 +456,11 @@ export interface WriteContext extends Scope {
 export interface WriteOptions {
   /** TTL deletions appear in the stream as done by the DynamoDB service principal. */
   readonly byTtl?: boolean;
-  /** The sizes of the old and new items when the caller already has them (else they are measured). */
+  /**
+   * The sizes of the old and new items when the caller already has them (else they are
+   * measured). With `oldSize`, an absent old item may be one the caller did not parse because
+   * writeReadsOldItem said nothing would look into it: it is charged for, nothing more.
+   */
   readonly oldSize?: number;
   readonly newSize?: number;
   /** A global table's replica applying another region's write: it is not replicated again. */
@@ -485,12 +489,22 @@ export function reindexExpiry(store: DynamoStore, scope: Scope, meta: TableMeta)
  * every index, appends the stream record, and returns the write capacity it consumed.
  * Must run inside a store transaction when combined with a read-check (conditions).
  */
+/** Whether the table records its changes (point-in-time recovery, a stream, replicas), for which writeItem compares old and new items. */
+function recordsChanges(meta: TableMeta): boolean {
+  return meta.pitrSince !== undefined || meta.stream?.enabled === true || meta.global !== undefined;
+}
+
+/** Whether writeItem looks into the old item (index rows, recorded changes); if not, a put only needs its size. */
+export function writeReadsOldItem(meta: TableMeta): boolean {
+  return meta.lsis.length > 0 || meta.gsis.length > 0 || recordsChanges(meta);
+}
+
 export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | undefined, written: Item | undefined, opts: WriteOptions = {}): Consumption {
   const { store } = ctx;
   const newItem = opts.replicated === true ? written : stampLegacyReplication(meta, written, ctx.region, ctx.clock.now());
   const schema = tableSchema(meta);
   const consumption = new Consumption(meta.name, "write");
-  const oldSize = oldItem ? (opts.oldSize ?? itemSize(oldItem)) : 0;
+  const oldSize = opts.oldSize ?? (oldItem ? itemSize(oldItem) : 0);
   const newSize = newItem ? (newItem === written ? (opts.newSize ?? itemSize(newItem)) : itemSize(newItem)) : 0;
   consumption.table = writeUnits(Math.max(oldSize, newSize));
   const ref = (newItem ?? oldItem) as Item | undefined;
@@ -514,10 +528,10 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
     }
   }
 
+  // Only what follows cares whether anything changed; a plain table does not compare the items.
+  if (!recordsChanges(meta)) return consumption;
   const streamArn = meta.stream?.enabled ? meta.stream.arn : undefined;
   const replicates = meta.global !== undefined && opts.replicated !== true;
-  // Only what follows cares whether anything changed; a plain table does not compare the items.
-  if (meta.pitrSince === undefined && streamArn === undefined && !replicates) return consumption;
   // A write that changes nothing (same item put again, an update to the same values) leaves no stream record.
   if (oldItem !== undefined && newItem !== undefined && attributeValuesEqual({ M: oldItem }, { M: newItem })) return consumption;
   // Point-in-time recovery keeps each change's before-image.

@@ -1,7 +1,7 @@
 import type { PutItemInput, PutItemOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, expressionAttributes } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, readStoredItem, requireTable, validateSizedItem, writeItem } from "../items.js";
+import { capacityMode, parseItem, readItemRow, requireTable, validateSizedItem, writeItem, writeReadsOldItem } from "../items.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { itemCollectionMetrics } from "../metrics.js";
 
@@ -16,10 +16,11 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
   return ctx.store.transaction(() => {
-    const stored = readStoredItem(ctx.store, ctx, meta, item);
-    const old = stored?.item;
+    const stored = readItemRow(ctx.store, ctx, meta, item);
+    // The old item is parsed only for what looks into it; capacity needs its size alone.
+    const old = stored !== undefined && (condition !== undefined || returnValues === "ALL_OLD" || writeReadsOldItem(meta)) ? parseItem(stored.item) : undefined;
     assertCondition(condition, old, returnOld);
-    const consumed = writeItem(ctx, meta, old, item, { newSize: size, ...(stored ? { oldSize: stored.size } : {}) });
+    const consumed = writeItem(ctx, meta, old, item, { newSize: size, oldSize: stored?.size ?? 0 });
     const capacity = consumed.describe(mode);
     return {
       ...{}, ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),
