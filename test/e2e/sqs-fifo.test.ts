@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -146,6 +147,47 @@ describe("SQS FIFO queues", () => {
     const err = await failure<SQSServiceException>(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handle })));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, `Value ${handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
+  });
+
+  test("DeleteMessageBatch on a FIFO queue: current handles delete, an expired one fails while its message is there", async () => {
+    const url = await fifo("batch-delete", { VisibilityTimeout: "10" });
+    const entries = ["a", "b", "c"].map((body, i) => ({ Id: body, MessageBody: body, MessageGroupId: `g${i}`, MessageDeduplicationId: body }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+    const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? [];
+    assert.deepEqual(first.map((m) => m.Body), ["a", "b", "c"]);
+    const [a, b, c] = first.map((m) => m.ReceiptHandle ?? "");
+    // c's window closes and c is received again: its first handle is over, its message still there.
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: a ?? "" }));
+    await nimbus.scheduler.advance(10_000);
+    const again = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? [];
+    assert.deepEqual(again.map((m) => m.Body), ["b", "c"]);
+    const [b2, c2] = again.map((m) => m.ReceiptHandle ?? "");
+    const out = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: "deleted-before", ReceiptHandle: a ?? "" },
+          { Id: "current", ReceiptHandle: b2 ?? "" },
+          { Id: "stale", ReceiptHandle: c ?? "" },
+          { Id: "garbage", ReceiptHandle: "not a handle" },
+        ],
+      }),
+    );
+    assert.deepEqual(out.Successful?.map((e) => e.Id), ["deleted-before", "current"]);
+    assert.deepEqual(
+      out.Failed?.map((f) => [f.Id, f.Code, f.SenderFault]),
+      [
+        ["garbage", "ReceiptHandleIsInvalid", true],
+        ["stale", "InvalidParameterValue", true],
+      ],
+    );
+    assert.equal(out.Failed?.[1]?.Message, `Value ${c} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
+    // b's stale first handle names a deleted message now: it succeeds; c's current one deletes c.
+    const last = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "b-old", ReceiptHandle: b ?? "" }, { Id: "c", ReceiptHandle: c2 ?? "" }] }));
+    assert.deepEqual(last.Successful?.map((e) => e.Id), ["b-old", "c"]);
+    assert.deepEqual(last.Failed ?? [], []);
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+    assert.deepEqual(attrs.Attributes, { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" });
   });
 
   test("a FIFO dead-letter queue must be FIFO", async () => {

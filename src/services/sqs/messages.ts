@@ -7,6 +7,7 @@
 // key ends with the id, so a queue's consecutive messages share pages, and a batch's sends,
 // receives and deletes each rewrite a page or two instead of one page per message.
 import type { ReceiveMessageOutput } from "../../generated/sqs.js";
+import type { AwsError } from "../../core/errors.js";
 import { timeOrderedUuid } from "../../core/random.js";
 import { parseRedrivePolicy } from "./domain/attributes.js";
 import { deduplicationKey, nextSequenceNumber, fillFromGroups, resolveSendIds, sendSettingsFromAttributes, DEDUPLICATION_INTERVAL_MS } from "./domain/fifo.js";
@@ -333,6 +334,50 @@ export function deleteMessage(ctx: SqsContext, queue: Queue, receiptHandle: stri
   });
   // Deleting the in-flight message of a FIFO group lets the next one of the group go.
   if (freedGroup) ctx.store.notify(queueKey(queue));
+}
+
+/** A FIFO receipt handle of a DeleteMessageBatch entry, decoded. */
+export interface FifoDelivery {
+  readonly id: string;
+  readonly handle: string;
+  readonly messageId: string;
+  readonly receiveId: string;
+}
+
+/** Decodes a FIFO batch entry's handle; ReceiptHandleIsInvalid for a handle this queue did not issue. */
+export function fifoDelivery(queue: Queue, id: string, handle: string): FifoDelivery {
+  const data = decodeReceiptHandleForQueue(handle, arnOf(queue));
+  return { id, handle, messageId: data.messageId, receiveId: data.receiveId };
+}
+
+/**
+ * deleteMessage for the entries of a FIFO DeleteMessageBatch, their deletes in one statement
+ * (one each cost a statement per message). An entry fails, with the error returned by its Id,
+ * when its message is still in the queue once the batch has deleted what it could: its handle's
+ * delivery is over. Any other entry succeeds (deletes are idempotent).
+ */
+export function deleteFifoDeliveries(ctx: SqsContext, queue: Queue, deliveries: readonly FifoDelivery[]): Map<string, AwsError> {
+  const now = ctx.clock.now();
+  const byMessage = new Map<string, string>();
+  // A message named again with another receive's handle: at most one of them can delete it.
+  const again: FifoDelivery[] = [];
+  for (const d of deliveries) {
+    const receiveId = byMessage.get(d.messageId);
+    if (receiveId === undefined) byMessage.set(d.messageId, d.receiveId);
+    else if (receiveId !== d.receiveId) again.push(d);
+  }
+  const refused = new Map<string, AwsError>();
+  const deletedAny = ctx.store.transaction(() => {
+    const deleted = ctx.store.deleteDeliveries(queue, byMessage, now);
+    for (const d of again) if (ctx.store.deleteDelivery(queue, d.messageId, d.receiveId, now)) deleted.add(d.messageId);
+    for (const d of deliveries) {
+      if (!deleted.has(d.messageId) && ctx.store.deliveryState(queue, d.messageId) !== undefined) refused.set(d.id, sqsErrors.ReceiptHandleExpired({ handle: d.handle }));
+    }
+    return deleted.size > 0;
+  });
+  // Deleting the in-flight messages of FIFO groups lets the next ones go.
+  if (deletedAny) ctx.store.notify(queueKey(queue));
+  return refused;
 }
 
 /**

@@ -357,6 +357,12 @@ const MARK_RECEIVED = byCount(
    WHERE ${MKEY} AND message_id IN (${placeholders(count)})`,
 );
 const DELETE_MESSAGES = byCount((count) => `DELETE FROM sqs_messages WHERE ${MKEY} AND message_id IN (${placeholders(count)})`);
+// The message id picks the row (its unique key; `+visible_at` keeps the planner off the
+// visibility index), the CASE holds each message to the receive its handle names.
+const DELETE_DELIVERIES = byCount(
+  (count) => `DELETE FROM sqs_messages WHERE ${MKEY} AND message_id IN (${placeholders(count)})
+   AND receipt_id = CASE message_id ${"WHEN ? THEN ? ".repeat(count)}END AND +visible_at > ? RETURNING message_id`,
+);
 
 function key(ref: QueueRef): [string, string, string] {
   return [ref.account, ref.region, ref.name];
@@ -737,6 +743,24 @@ export class SqsStore {
     const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ? AND receipt_id = ? AND visible_at > ?`)
       .run(...key(ref), messageId, receiptId, now).changes > 0;
     if (deleted) this.groupHeads.deleted(queueKey(ref), messageId);
+    return deleted;
+  }
+
+  /**
+   * deleteDelivery for many messages in one statement (a FIFO queue's DeleteMessageBatch);
+   * returns the ids of the messages it deleted. A message named twice must name one receive.
+   */
+  deleteDeliveries(ref: QueueRef, deliveries: ReadonlyMap<string, string>, now: number): Set<string> {
+    if (deliveries.size === 0) return new Set();
+    const pairs: string[] = [];
+    for (const [messageId, receiptId] of deliveries) pairs.push(messageId, receiptId);
+    const deleted = new Set(
+      this.prepare<unknown[], string>(DELETE_DELIVERIES(deliveries.size))
+        .pluck()
+        .all(...key(ref), ...deliveries.keys(), ...pairs, now),
+    );
+    const memoKey = queueKey(ref);
+    for (const messageId of deleted) this.groupHeads.deleted(memoKey, messageId);
     return deleted;
   }
 

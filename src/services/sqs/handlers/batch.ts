@@ -15,9 +15,14 @@ export function runEntry<T>(id: string, fn: () => T): { ok: T } | { failed: Batc
     return { ok: fn() };
   } catch (err) {
     if (!(err instanceof AwsError)) throw err;
-    // Batch entries report the query-protocol code (what AWS puts in BatchResultErrorEntry.Code).
-    return { failed: { Id: id, SenderFault: err.type === "Sender", Code: err.queryCode ?? err.code, Message: err.message } };
+    return { failed: batchFailure(id, err) };
   }
+}
+
+/** An entry's AWS error as its `Failed` row. */
+export function batchFailure(id: string, err: AwsError): BatchFailure {
+  // Batch entries report the query-protocol code (what AWS puts in BatchResultErrorEntry.Code).
+  return { Id: id, SenderFault: err.type === "Sender", Code: err.queryCode ?? err.code, Message: err.message };
 }
 
 /**
