@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, test } from "node:test";
-import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { X509Certificate } from "node:crypto";
+import {
+  ConfirmSubscriptionCommand,
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
+import { verifySnsMessageSignature } from "../../src/services/sns/domain/signing.js";
+import { DEV_SIGNING_CERTIFICATE_PEM } from "../../src/services/sns/domain/signing-identity.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { SubscriberEndpoint } from "./sns-endpoint.js";
 
@@ -71,5 +83,36 @@ describe("SNS to HTTP endpoints", () => {
     assert.match(res.text, /<SubscriptionArn>arn:aws:sns:us-east-1:000000000000:http-url-[0-9a-f]{8}:[0-9a-f-]{36}<\/SubscriptionArn>/);
     const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
     assert.notEqual(listed.Subscriptions?.[0]?.SubscriptionArn, "PendingConfirmation");
+  });
+
+  test("Unsubscribe POSTs a signed UnsubscribeConfirmation to the endpoint", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-unsub") }))).TopicArn;
+    const path = "/hook?via=unsubscribe";
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=unsubscribe` }));
+    const token = (JSON.parse((await endpoint.first(path, "SubscriptionConfirmation")).body) as { Token: string }).Token;
+    const subscriptionArn = (await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }))).SubscriptionArn ?? "";
+
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+    const received = await endpoint.first(path, "UnsubscribeConfirmation");
+    assert.equal(received.headers["x-amz-sns-topic-arn"], topicArn);
+    assert.equal(received.headers["x-amz-sns-subscription-arn"], subscriptionArn);
+    assert.equal(received.headers["content-type"], "text/plain; charset=UTF-8");
+    const doc = JSON.parse(received.body) as Record<string, string>;
+    // The developer guide's fields, in its order.
+    assert.deepEqual(Object.keys(doc), ["Type", "MessageId", "Token", "TopicArn", "Message", "SubscribeURL", "Timestamp", "SignatureVersion", "Signature", "SigningCertURL"]);
+    assert.equal(doc.Type, "UnsubscribeConfirmation");
+    assert.equal(doc.MessageId, received.headers["x-amz-sns-message-id"]);
+    assert.equal(doc.TopicArn, topicArn);
+    assert.equal(
+      doc.Message,
+      `You have chosen to deactivate subscription ${subscriptionArn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`,
+    );
+    assert.notEqual(doc.Token, token, "a fresh token");
+    assert.equal(doc.SubscribeURL, `${nimbus.url}/?Action=ConfirmSubscription&TopicArn=${topicArn}&Token=${doc.Token}`);
+    assert.equal(doc.Timestamp, new Date(nimbus.clock.now()).toISOString());
+    assert.equal(doc.SignatureVersion, "1");
+    assert.equal(verifySnsMessageSignature(doc as never, doc.Signature ?? "", new X509Certificate(DEV_SIGNING_CERTIFICATE_PEM), "1"), true);
+    const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    assert.deepEqual(listed.Subscriptions, []);
   });
 });

@@ -31,6 +31,7 @@ import { matchesFilterPolicy, validateFilterPolicy, validateFilterPolicyScope } 
 import {
   buildConfirmation,
   buildNotification,
+  generateConfirmationToken,
   httpConfirmation,
   httpNotification,
   lambdaEvent,
@@ -135,9 +136,22 @@ function retryPolicyOf(sub: Subscription, topic: Topic) {
  * The throttle policy paces notifications; the confirmation, sent once, takes none of their slots.
  */
 export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, token: string): void {
+  sendHttpConfirmation(ctx, topic, sub, "SubscriptionConfirmation", token);
+}
+
+/**
+ * Unsubscribe from an HTTP/S endpoint: AWS POSTs an UnsubscribeConfirmation (developer guide,
+ * "HTTP/HTTPS unsubscribe confirmation JSON format"), naming the subscription, with a fresh
+ * token and SubscribeURL. Sent once: the subscription it would be retried for is gone.
+ */
+export function sendUnsubscribeConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription): void {
+  sendHttpConfirmation(ctx, topic, sub, "UnsubscribeConfirmation", generateConfirmationToken());
+}
+
+function sendHttpConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, type: "SubscriptionConfirmation" | "UnsubscribeConfirmation", token: string): void {
   const arn = topicArn(topic);
   const delivery = httpConfirmation({
-    type: "SubscriptionConfirmation",
+    type,
     messageId: randomUUID(),
     topicArn: arn,
     subscriptionArn: subscriptionArn(sub),

@@ -18,7 +18,7 @@ import type {
 } from "../../../generated/sns.js";
 import { validateFilterPolicy, validateFilterPolicyScope, type FilterPolicyOperation } from "../domain/filter-policy.js";
 import { generateConfirmationToken } from "../domain/messages.js";
-import { sendEmailConfirmation, sendSubscriptionConfirmation } from "../delivery.js";
+import { sendEmailConfirmation, sendSubscriptionConfirmation, sendUnsubscribeConfirmation } from "../delivery.js";
 import { effectiveSubscriptionDeliveryPolicy, normalizeSubscriptionDeliveryPolicy } from "../delivery-policy.js";
 import { parseEndpointArn } from "../platform.js";
 import { isE164 } from "../sms.js";
@@ -189,6 +189,7 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsCon
  * Unsubscribe is idempotent: a subscription that no longer exists (or never did) answers OK. A
  * malformed ARN is refused with AWS's reasons (recorded Oct 2025): too few parts, "An ARN must
  * have at least 6 elements, not N"; a topic ARN without a subscription id, "SubscriptionId".
+ * An HTTP/S endpoint is told it was unsubscribed (an UnsubscribeConfirmation POST).
  */
 export function unsubscribe(input: UnsubscribeInput, ctx: SnsContext): UnsubscribeOutput {
   const arn = input.SubscriptionArn;
@@ -197,7 +198,10 @@ export function unsubscribe(input: UnsubscribeInput, ctx: SnsContext): Unsubscri
   const ref = subscriptionRef(arn);
   if (ref === undefined) throw invalidParameter(elements === 6 ? "Invalid parameter: SubscriptionId" : "Invalid parameter: SubscriptionArn");
   const sub = ctx.store.getSubscription(ref.account, ref.region, ref.id);
-  if (sub !== undefined) ctx.store.transaction(() => ctx.store.deleteSubscription(sub));
+  if (sub === undefined) return {};
+  ctx.store.transaction(() => ctx.store.deleteSubscription(sub));
+  const topic = ctx.store.getTopic({ account: sub.account, region: sub.region, name: sub.topic });
+  if (topic !== undefined && (sub.protocol === "http" || sub.protocol === "https")) sendUnsubscribeConfirmation(ctx, topic, sub);
   return {};
 }
 
