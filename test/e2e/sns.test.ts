@@ -377,6 +377,28 @@ describe("SNS", () => {
     assert.match(got[0]?.Attributes?.MessageDeduplicationId ?? "", /^[0-9a-f]{64}$/);
   });
 
+  test("FIFO deduplication scope: FifoThroughputScope=MessageGroup deduplicates within each group, Topic across the topic", async () => {
+    // The queue deduplicates per group too, so what it holds is what the topic let through.
+    const q = await queue("scope-q", { FifoQueue: "true", DeduplicationScope: "messageGroup", FifoThroughputLimit: "perMessageGroupId" });
+    const perGroup = await topic("scope-group", { FifoTopic: "true", FifoThroughputScope: "MessageGroup" });
+    await sns.send(new SubscribeCommand({ TopicArn: perGroup, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
+    const g1 = await sns.send(new PublishCommand({ TopicArn: perGroup, Message: "g1 first", MessageGroupId: "g1", MessageDeduplicationId: "same" }));
+    const g2 = await sns.send(new PublishCommand({ TopicArn: perGroup, Message: "g2 first", MessageGroupId: "g2", MessageDeduplicationId: "same" }));
+    const again = await sns.send(new PublishCommand({ TopicArn: perGroup, Message: "g1 again", MessageGroupId: "g1", MessageDeduplicationId: "same" }));
+    assert.notEqual(g2.MessageId, g1.MessageId, "another group: another message");
+    assert.equal(again.MessageId, g1.MessageId, "the same group: a duplicate");
+    assert.equal(again.SequenceNumber, g1.SequenceNumber);
+    assert.deepEqual((await receiveAll(q.url)).map((m) => m.Body).sort(), ["g1 first", "g2 first"]);
+
+    const q2 = await queue("scope-q2", { FifoQueue: "true", DeduplicationScope: "messageGroup", FifoThroughputLimit: "perMessageGroupId" });
+    const perTopic = await topic("scope-topic", { FifoTopic: "true", FifoThroughputScope: "Topic" });
+    await sns.send(new SubscribeCommand({ TopicArn: perTopic, Protocol: "sqs", Endpoint: q2.arn, Attributes: { RawMessageDelivery: "true" } }));
+    const t1 = await sns.send(new PublishCommand({ TopicArn: perTopic, Message: "g1 first", MessageGroupId: "g1", MessageDeduplicationId: "same" }));
+    const t2 = await sns.send(new PublishCommand({ TopicArn: perTopic, Message: "g2 first", MessageGroupId: "g2", MessageDeduplicationId: "same" }));
+    assert.equal(t2.MessageId, t1.MessageId, "scope Topic: the same id in another group is a duplicate");
+    assert.deepEqual((await receiveAll(q2.url)).map((m) => m.Body), ["g1 first"]);
+  });
+
   test("MessageGroupId: a standard topic passes it to a standard queue (fair queues), a FIFO topic does not", async () => {
     const standard = await topic("fair");
     const q = await queue("fair-q");

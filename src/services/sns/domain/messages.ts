@@ -208,6 +208,16 @@ export function resolvePublishIds(input: {
   return { messageGroupId: input.messageGroupId, messageDeduplicationId: snsContentDeduplicationId(input.message) };
 }
 
+/**
+ * What a FIFO publish is deduplicated by. A topic's FifoThroughputScope decides (API reference,
+ * Publish MessageDeduplicationId): "Topic" (the default) across the whole topic, "MessageGroup"
+ * within each message group, where the same id in two groups names two messages. Neither id
+ * may hold a NUL (letters, digits and punctuation only), so it cannot join two pairs alike.
+ */
+export function publishDeduplicationKey(fifoThroughputScope: string | undefined, messageGroupId: string, messageDeduplicationId: string): string {
+  return fifoThroughputScope === "MessageGroup" ? `${messageGroupId}\u0000${messageDeduplicationId}` : messageDeduplicationId;
+}
+
 /** FIFO topics deduplicate within 5 minutes, like FIFO queues. */
 export const PUBLISH_DEDUPLICATION_INTERVAL_MS = 5 * 60 * 1000;
 

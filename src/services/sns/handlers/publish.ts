@@ -7,6 +7,7 @@ import {
   messageForProtocol,
   nextTopicSequenceNumber,
   parseMessageStructure,
+  publishDeduplicationKey,
   publishSize,
   DEFAULT_MAXIMUM_MESSAGE_SIZE,
   resolvePublishIds,
@@ -81,21 +82,21 @@ function accept(
     return { MessageId: base.messageId, published: base, audit: inbound?.audit };
   }
   const groupId = ids.messageGroupId;
-  const dedupId = ids.messageDeduplicationId;
+  const dedupKey = publishDeduplicationKey(topic.attributes.FifoThroughputScope, groupId, ids.messageDeduplicationId);
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const current = ctx.store.getTopic(topic);
     if (current === undefined) throw errors.TopicNotFound();
-    const previous = ctx.store.getDedup(topic, dedupId);
-    const duplicate = previous === undefined ? undefined : findDuplicatePublish(new Map([[dedupId, previous]]), dedupId, now);
+    const previous = ctx.store.getDedup(topic, dedupKey);
+    const duplicate = previous === undefined ? undefined : findDuplicatePublish(new Map([[dedupKey, previous]]), dedupKey, now);
     if (duplicate !== undefined) return { MessageId: duplicate.messageId, SequenceNumber: duplicate.sequenceNumber };
     const sequenceNumber = nextTopicSequenceNumber(current.lastSequence);
     ctx.store.setLastSequence(topic, sequenceNumber);
-    ctx.store.putDedup(topic, dedupId, { messageId: base.messageId, sequenceNumber, expiresAt: now + PUBLISH_DEDUPLICATION_INTERVAL_MS });
+    ctx.store.putDedup(topic, dedupKey, { messageId: base.messageId, sequenceNumber, expiresAt: now + PUBLISH_DEDUPLICATION_INTERVAL_MS });
     return {
       MessageId: base.messageId,
       SequenceNumber: sequenceNumber,
-      published: { ...{}, ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: dedupId } },
+      published: { ...{}, ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: ids.messageDeduplicationId } },
       audit: inbound?.audit,
     };
   });
