@@ -169,6 +169,27 @@ describe("SNS", () => {
     assert.equal(missing.name, "NotFoundException");
   });
 
+  test("RawMessageDelivery is refused, whatever its value, for protocols without raw delivery", async () => {
+    const arn = await topic("raw-proto");
+    const subscribe = await failure<SNSServiceException>(
+      sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "email", Endpoint: "raw@example.com", Attributes: { RawMessageDelivery: "true" } })),
+    );
+    assert.equal(subscribe.name, "InvalidParameterException");
+    assert.equal(subscribe.$metadata.httpStatusCode, 400);
+    assert.equal(subscribe.message, "Invalid parameter: Attributes Reason: Delivery protocol [email] does not support raw message delivery.");
+
+    const lambda = (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "lambda", Endpoint: "arn:aws:lambda:us-east-1:000000000000:function:raw" }))).SubscriptionArn;
+    const set = await failure<SNSServiceException>(sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: lambda, AttributeName: "RawMessageDelivery", AttributeValue: "false" })));
+    assert.equal(set.name, "InvalidParameterException");
+    assert.equal(set.$metadata.httpStatusCode, 400);
+    assert.equal(set.message, "Invalid parameter: Delivery protocol [lambda] does not support raw message delivery.");
+
+    // The protocols that have it take it.
+    const q = await queue("raw-proto-q");
+    const sub = (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "false" } }))).SubscriptionArn;
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: sub, AttributeName: "RawMessageDelivery", AttributeValue: "true" }));
+  });
+
   test("fan-out: one publish reaches every matching queue, raw or enveloped, filtered by policy", async () => {
     const arn = await topic("fanout");
     const raw = await queue("raw");

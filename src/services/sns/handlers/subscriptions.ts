@@ -84,13 +84,25 @@ function checkRedrivePolicy(value: string, prefix: string, fifoTopic: boolean): 
   }
 }
 
+/** The protocols whose deliveries can drop the JSON envelope (RawMessageDelivery). */
+const RAW_PROTOCOLS = new Set(["sqs", "http", "https", "firehose"]);
+
+/** What an attribute's rules depend on: the subscription's protocol and whether its topic is FIFO. */
+interface AttributeTarget {
+  protocol: string;
+  fifoTopic: boolean;
+}
+
 /** Validates one subscription attribute and returns the value to keep. */
-function checkAttribute(name: string, value: string, all: Readonly<Record<string, string>>, operation: FilterPolicyOperation, fifoTopic: boolean): string {
+function checkAttribute(name: string, value: string, all: Readonly<Record<string, string>>, operation: FilterPolicyOperation, target: AttributeTarget): string {
   const prefix = operation === "Subscribe" ? "Invalid parameter: Attributes Reason: " : "Invalid parameter: ";
   switch (name) {
     case "RawMessageDelivery": {
       const lower = value.toLowerCase();
       if (lower !== "true" && lower !== "false") throw invalidParameter(`${prefix}RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
+      // Refused whatever the value, "false" too (AWS SDK integration test, application
+      // protocol; Subscribe's wording recorded against AWS for email).
+      if (!RAW_PROTOCOLS.has(target.protocol)) throw invalidParameter(`${prefix}Delivery protocol [${target.protocol}] does not support raw message delivery.`);
       return lower;
     }
     case "FilterPolicyScope":
@@ -104,7 +116,7 @@ function checkAttribute(name: string, value: string, all: Readonly<Record<string
     case "DeliveryPolicy":
       return normalizeSubscriptionDeliveryPolicy(value, prefix);
     case "RedrivePolicy":
-      if (value !== "") checkRedrivePolicy(value, prefix, fifoTopic);
+      if (value !== "") checkRedrivePolicy(value, prefix, target.fifoTopic);
       return value;
     case "ReplayPolicy":
       if (value !== "") {
@@ -132,7 +144,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(requested)) {
     if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter(`Invalid parameter: Attributes Reason: Unknown attribute ${name}`);
-    attributes[name] = checkAttribute(name, value, requested, "Subscribe", topic.fifo);
+    attributes[name] = checkAttribute(name, value, requested, "Subscribe", { protocol, fifoTopic: topic.fifo });
   }
   if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
   if (protocol === "application") {
@@ -254,7 +266,7 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   const value = input.AttributeValue ?? "";
   const next = { ...{}, ...sub.attributes, [name]: value };
   const fifoTopic = ctx.store.getTopic({ account: sub.account, region: sub.region, name: sub.topic })?.fifo ?? false;
-  const checked = checkAttribute(name, value, next, "SetSubscriptionAttributes", fifoTopic);
+  const checked = checkAttribute(name, value, next, "SetSubscriptionAttributes", { protocol: sub.protocol, fifoTopic });
   const attributes = { ...sub.attributes };
   if (checked === "" && name !== "RawMessageDelivery") delete attributes[name];
   else attributes[name] = checked;
