@@ -9,12 +9,13 @@ import {
   ListSubscriptionsByTopicCommand,
   PublishCommand,
   SNSClient,
+  SNSServiceException,
   SubscribeCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import { verifySnsMessageSignature } from "../../src/services/sns/domain/signing.js";
 import { DEV_SIGNING_CERTIFICATE_PEM } from "../../src/services/sns/domain/signing-identity.js";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { SubscriberEndpoint } from "./sns-endpoint.js";
 
 describe("SNS to HTTP endpoints", () => {
@@ -114,5 +115,28 @@ describe("SNS to HTTP endpoints", () => {
     assert.equal(verifySnsMessageSignature(doc as never, doc.Signature ?? "", new X509Certificate(DEV_SIGNING_CERTIFICATE_PEM), "1"), true);
     const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
     assert.deepEqual(listed.Subscriptions, []);
+  });
+
+  test("the UnsubscribeConfirmation's token restores the subscription, once", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-restore") }))).TopicArn;
+    const path = "/hook?via=restore";
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=restore` }));
+    const token = (JSON.parse((await endpoint.first(path, "SubscriptionConfirmation")).body) as { Token: string }).Token;
+    const subscriptionArn = (await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }))).SubscriptionArn ?? "";
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+    const restoreToken = (JSON.parse((await endpoint.first(path, "UnsubscribeConfirmation")).body) as { Token: string }).Token;
+
+    const restored = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: restoreToken }));
+    assert.equal(restored.SubscriptionArn, subscriptionArn, "restored under its old ARN");
+    const attrs = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
+    assert.equal(attrs.Attributes?.PendingConfirmation, "false");
+    const published = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "back again" }));
+    const notification = await endpoint.first(path, "Notification");
+    assert.equal(notification.headers["x-amz-sns-message-id"], published.MessageId);
+
+    const again = await failure<SNSServiceException>(sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: restoreToken })));
+    assert.equal(again.name, "InvalidParameterException");
+    assert.equal(again.$metadata.httpStatusCode, 400);
+    assert.equal(again.message, "Invalid parameter: Token");
   });
 });

@@ -142,10 +142,14 @@ export function sendSubscriptionConfirmation(ctx: SnsContext, topic: Topic, sub:
 /**
  * Unsubscribe from an HTTP/S endpoint: AWS POSTs an UnsubscribeConfirmation (developer guide,
  * "HTTP/HTTPS unsubscribe confirmation JSON format"), naming the subscription, with a fresh
- * token and SubscribeURL. Sent once: the subscription it would be retried for is gone.
+ * token and SubscribeURL. Sent once: the subscription it would be retried for is gone. The
+ * token is kept with the subscription, since ConfirmSubscription with it (or a visit to the
+ * SubscribeURL) restores it.
  */
 export function sendUnsubscribeConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription): void {
-  sendHttpConfirmation(ctx, topic, sub, "UnsubscribeConfirmation", generateConfirmationToken());
+  const token = generateConfirmationToken();
+  ctx.store.keepUnsubscribed(sub, token, ctx.clock.now());
+  sendHttpConfirmation(ctx, topic, sub, "UnsubscribeConfirmation", token);
 }
 
 function sendHttpConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, type: "SubscriptionConfirmation" | "UnsubscribeConfirmation", token: string): void {

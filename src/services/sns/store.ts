@@ -63,6 +63,17 @@ export const SNS_MIGRATIONS: readonly string[] = [
   HTTP_RETRY_THROTTLE_MIGRATION,
   // 6: destination phone numbers of the SMS sandbox and their one-time passwords.
   SMS_SANDBOX_MIGRATION,
+  // 7: HTTP/S subscriptions unsubscribed, by the token of their UnsubscribeConfirmation, which
+  // ConfirmSubscription takes to restore them.
+  `CREATE TABLE sns_unsubscribed (
+    account_id   TEXT    NOT NULL,
+    region       TEXT    NOT NULL,
+    topic        TEXT    NOT NULL,
+    token        TEXT    NOT NULL,
+    subscription TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, topic, token)
+  ) WITHOUT ROWID;`,
 ];
 
 export interface TopicRef {
@@ -214,6 +225,7 @@ export class SnsStore {
   deleteTopic(ref: TopicRef): void {
     this.db.prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.db.prepare("DELETE FROM sns_dedup WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
+    this.db.prepare("DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.db.prepare(`DELETE FROM sns_topics WHERE ${TKEY}`).run(ref.account, ref.region, ref.name);
   }
 
@@ -252,6 +264,23 @@ export class SnsStore {
     this.db
       .prepare(`UPDATE sns_topics SET deleted_subscriptions = deleted_subscriptions + 1 WHERE ${TKEY}`)
       .run(sub.account, sub.region, sub.topic);
+  }
+
+  /** Keeps an unsubscribed subscription under the token that can restore it (see takeUnsubscribed). */
+  keepUnsubscribed(sub: Subscription, token: string, now: number): void {
+    this.db
+      .prepare("INSERT INTO sns_unsubscribed (account_id, region, topic, token, subscription, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(sub.account, sub.region, sub.topic, token, JSON.stringify(sub), now);
+  }
+
+  /** The unsubscribed subscription `token` restores, forgotten as it is handed out. */
+  takeUnsubscribed(ref: TopicRef, token: string): Subscription | undefined {
+    const row = this.db
+      .prepare<[string, string, string, string], { subscription: string }>(
+        "DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND topic = ? AND token = ? RETURNING subscription",
+      )
+      .get(ref.account, ref.region, ref.name, token);
+    return row === undefined ? undefined : (JSON.parse(row.subscription) as Subscription);
   }
 
   subscriptionsOf(ref: TopicRef): Subscription[] {

@@ -189,10 +189,23 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   return { SubscriptionArn: subscriptionArn(sub) };
 }
 
+/**
+ * Confirms a pending subscription by its token, or restores an unsubscribed HTTP/S one by the
+ * token of its UnsubscribeConfirmation ("To cancel this operation and restore the subscription,
+ * visit the SubscribeURL"): as it was, under its old ARN, confirmed.
+ */
 export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsContext): ConfirmSubscriptionOutput {
   const topic = resolveTopic(ctx, input.TopicArn);
   const sub = ctx.store.subscriptionsOf(topic).find((s) => s.token === input.Token);
-  if (sub === undefined) throw invalidParameter("Invalid parameter: Token");
+  if (sub === undefined) {
+    const restored = ctx.store.transaction(() => {
+      const unsubscribed = ctx.store.takeUnsubscribed(topic, input.Token);
+      if (unsubscribed !== undefined) ctx.store.insertSubscription({ ...{}, ...unsubscribed, confirmed: true }, ctx.clock.now());
+      return unsubscribed;
+    });
+    if (restored === undefined) throw invalidParameter("Invalid parameter: Token");
+    return { SubscriptionArn: subscriptionArn(restored) };
+  }
   if (!sub.confirmed) ctx.store.updateSubscription({ ...{}, ...sub, confirmed: true });
   return { SubscriptionArn: subscriptionArn(sub) };
 }
