@@ -15,11 +15,10 @@
  *      successful transactions. dynalite 4 has no transactions (UnknownOperationException); it
  *      is probed, and reported as unsupported while it answers so.
  */
-import type { Agent } from "node:http";
 import { flagOption, type Benchmark, type BenchContext } from "./lib/benchmark.js";
 import { jsonRequest } from "./lib/aws-request.js";
 import { startCeiling } from "./lib/ceiling.js";
-import { forDuration, forEachLimited, httpCall, jsonCall, keepAliveAgent } from "./lib/http-client.js";
+import { forDuration, forEachLimited, httpCall, jsonCall, keepAliveAgent, type HttpAgent } from "./lib/http-client.js";
 import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec } from "./lib/load.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { ensurePeer } from "./lib/peers.js";
@@ -65,7 +64,7 @@ const tableDefinition = (name: string): unknown => ({
   ProvisionedThroughput: { ReadCapacityUnits: 1000, WriteCapacityUnits: 1000 },
 });
 
-async function createTable(url: string, agent: Agent, label: string, name: string): Promise<void> {
+async function createTable(url: string, agent: HttpAgent, label: string, name: string): Promise<void> {
   await jsonCall(url, ddb("CreateTable", tableDefinition(name)), agent, label);
   // Both are created ACTIVE at once (dynalite with --createTableMs 0); wait anyway, briefly.
   for (let i = 0; i < 100; i++) {
@@ -77,7 +76,7 @@ async function createTable(url: string, agent: Agent, label: string, name: strin
 }
 
 /** Writes partitions [from, to) of PARTITION_ITEMS items each; returns the elapsed ms. */
-async function loadPartitions(url: string, agent: Agent, label: string, from: number, to: number, bytes: number): Promise<number> {
+async function loadPartitions(url: string, agent: HttpAgent, label: string, from: number, to: number, bytes: number): Promise<number> {
   const started = performance.now();
   const batchesPerPartition = Math.ceil(PARTITION_ITEMS / BATCH);
   await forEachLimited((to - from) * batchesPerPartition, LOAD_CONCURRENCY, async (i) => {
@@ -122,7 +121,7 @@ const transaction = (keys: readonly number[]): HttpRequestSpec =>
   });
 
 /** The sum of every counter of the pool (a missing counter is 0), by consistent Scan. */
-async function counterSum(url: string, agent: Agent, label: string): Promise<number> {
+async function counterSum(url: string, agent: HttpAgent, label: string): Promise<number> {
   let sum = 0;
   let start: unknown;
   do {
@@ -154,7 +153,7 @@ interface TxRun {
 const bump = (m: Map<string, number>, key: string): void => void m.set(key, (m.get(key) ?? 0) + 1);
 
 /** One run of TX_WRITERS writers for `durationMs`, then the lost-update check. */
-async function transactions(url: string, agent: Agent, label: string, durationMs: number): Promise<TxRun> {
+async function transactions(url: string, agent: HttpAgent, label: string, durationMs: number): Promise<TxRun> {
   const before = await counterSum(url, agent, label);
   let succeeded = 0;
   let canceled = 0;
@@ -194,7 +193,7 @@ async function transactions(url: string, agent: Agent, label: string, durationMs
 }
 
 /** Whether a server knows TransactWriteItems: dynalite 4 answers UnknownOperationException. */
-async function transactionsSupported(url: string, agent: Agent): Promise<{ ok: boolean; answer: string }> {
+async function transactionsSupported(url: string, agent: HttpAgent): Promise<{ ok: boolean; answer: string }> {
   const res = await httpCall(url, transaction([0]), agent);
   const text = res.body.toString("utf8");
   return { ok: res.status === 200, answer: `${res.status} ${text.slice(0, 200)}` };
@@ -203,7 +202,7 @@ async function transactionsSupported(url: string, agent: Agent): Promise<{ ok: b
 const tally = (m: ReadonlyMap<string, number>): string => [...m].map(([k, n]) => `${k} ${n}`).join(", ");
 
 /** (c) for the servers that support transactions; one row each, runs interleaved. */
-async function transactionBench(ctx: BenchContext, report: Report, servers: readonly Server[], agent: Agent): Promise<void> {
+async function transactionBench(ctx: BenchContext, report: Report, servers: readonly Server[], agent: HttpAgent): Promise<void> {
   const able: Server[] = [];
   for (const s of servers) {
     await createTable(s.proc.url, agent, s.label, TX_TABLE);

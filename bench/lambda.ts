@@ -14,14 +14,13 @@
  * figures are printed as reference lines, labelled as such, never as measurements.
  */
 import { randomUUID } from "node:crypto";
-import type { Agent } from "node:http";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { makeZip } from "../src/services/lambda/runtime/test-helpers.js";
 import { jsonRequest, restRequest } from "./lib/aws-request.js";
 import type { Benchmark, BenchContext } from "./lib/benchmark.js";
-import { forEachLimited, httpCall, jsonCall, keepAliveAgent } from "./lib/http-client.js";
+import { forEachLimited, httpCall, jsonCall, keepAliveAgent, type HttpAgent } from "./lib/http-client.js";
 import { compareLoad, type HttpRequestSpec } from "./lib/load.js";
 import { megabytes } from "./lib/memory.js";
 import { startNimbusProcess } from "./lib/nimbus.js";
@@ -61,7 +60,7 @@ const lambdaJson = (method: string, path: string, body?: unknown): HttpRequestSp
 
 const invokeRequest = (name: string, payload: unknown = {}): HttpRequestSpec => lambdaJson("POST", `/2015-03-31/functions/${name}/invocations`, payload);
 
-async function createFunction(url: string, agent: Agent, name: string, runtime: "nodejs20.x" | "python3.12", code: string, environment?: Record<string, string>): Promise<void> {
+async function createFunction(url: string, agent: HttpAgent, name: string, runtime: "nodejs20.x" | "python3.12", code: string, environment?: Record<string, string>): Promise<void> {
   const zip = await makeZip({ [runtime.startsWith("python") ? "app.py" : "index.js"]: code });
   const res = await httpCall(
     url,
@@ -79,7 +78,7 @@ async function createFunction(url: string, agent: Agent, name: string, runtime: 
   if (res.status !== 201) throw new Error(`bench: CreateFunction ${name} answered ${res.status}\n${res.body.toString("utf8").slice(0, 1000)}`);
 }
 
-async function invoke(url: string, agent: Agent, name: string, payload: unknown = {}): Promise<Buffer> {
+async function invoke(url: string, agent: HttpAgent, name: string, payload: unknown = {}): Promise<Buffer> {
   const res = await httpCall(url, invokeRequest(name, payload), agent);
   if (res.status !== 200 || res.headers["x-amz-function-error"] !== undefined) {
     throw new Error(`bench: Invoke ${name} answered ${res.status} ${String(res.headers["x-amz-function-error"] ?? "")}\n${res.body.toString("utf8").slice(0, 1000)}`);
@@ -87,7 +86,7 @@ async function invoke(url: string, agent: Agent, name: string, payload: unknown 
   return res.body;
 }
 
-async function deleteFunction(url: string, agent: Agent, name: string): Promise<void> {
+async function deleteFunction(url: string, agent: HttpAgent, name: string): Promise<void> {
   await httpCall(url, lambdaJson("DELETE", `/2015-03-31/functions/${name}`), agent);
 }
 
@@ -97,7 +96,7 @@ interface ColdSamples {
 }
 
 /** Fresh functions, one after the other: CreateFunction, first Invoke. One unmeasured warm-up first (module loading, the interpreter lookup). */
-async function coldStarts(url: string, agent: Agent, runtime: "nodejs20.x" | "python3.12", code: string, log: (m: string) => void): Promise<ColdSamples> {
+async function coldStarts(url: string, agent: HttpAgent, runtime: "nodejs20.x" | "python3.12", code: string, log: (m: string) => void): Promise<ColdSamples> {
   const out: ColdSamples = { total: [], invokeOnly: [] };
   for (let i = -1; i < COLD_SAMPLES; i++) {
     const name = `bench-cold-${runtime.replace(/\W/g, "")}-${randomUUID().slice(0, 8)}`;
@@ -167,7 +166,7 @@ async function burst(url: string, name: string): Promise<Burst> {
 
 const sqs = (op: string, body: unknown): HttpRequestSpec => jsonRequest("sqs", `AmazonSQS.${op}`, body);
 
-async function queueDepth(url: string, agent: Agent, queueUrl: string): Promise<number> {
+async function queueDepth(url: string, agent: HttpAgent, queueUrl: string): Promise<number> {
   const r = (await jsonCall(url, sqs("GetQueueAttributes", { QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }), agent)) as {
     Attributes?: Record<string, string>;
   };
@@ -184,7 +183,7 @@ interface DrainResult {
   lost: number;
 }
 
-async function sqsDrain(url: string, agent: Agent, log: (m: string) => void): Promise<DrainResult> {
+async function sqsDrain(url: string, agent: HttpAgent, log: (m: string) => void): Promise<DrainResult> {
   const queueName = `bench-drain-${randomUUID().slice(0, 8)}`;
   const { QueueUrl: queueUrl = "" } = (await jsonCall(url, sqs("CreateQueue", { QueueName: queueName }), agent)) as { QueueUrl?: string };
   const { Attributes } = (await jsonCall(url, sqs("GetQueueAttributes", { QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }), agent)) as { Attributes?: Record<string, string> };

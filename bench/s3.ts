@@ -22,14 +22,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { request, type Agent } from "node:http";
+import { request } from "node:http";
 import { Readable } from "node:stream";
 import { createRequire } from "node:module";
 import { restRequest, signedLookingHeaders } from "./lib/aws-request.js";
 import { flagOption, numberOption, type Benchmark, type BenchContext } from "./lib/benchmark.js";
 import { startCeiling, startStreamCeiling } from "./lib/ceiling.js";
 import { curlGet, curlPut, hasCurl } from "./lib/curl.js";
-import { checkedCall, forEachLimited, httpCall, keepAliveAgent, xmlValue } from "./lib/http-client.js";
+import { checkedCall, forEachLimited, httpCall, keepAliveAgent, xmlValue, type HttpAgent } from "./lib/http-client.js";
 import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
 import { megabytes, readMemory, type MemorySample } from "./lib/memory.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
@@ -94,7 +94,7 @@ const putSmall = (headers?: Record<string, string>): HttpRequestSpec =>
   withHeaders(restRequest("s3", "PUT", `/${BUCKET}/${KEY}`, { body: SMALL, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(SMALL.length) } }), headers);
 const getSmall = (headers?: Record<string, string>): HttpRequestSpec => withHeaders(restRequest("s3", "GET", `/${BUCKET}/${KEY}`), headers);
 
-async function createBucket(url: string, agent: Agent, label: string, bucket: string, headers?: Record<string, string>): Promise<void> {
+async function createBucket(url: string, agent: HttpAgent, label: string, bucket: string, headers?: Record<string, string>): Promise<void> {
   await checkedCall(url, withHeaders(restRequest("s3", "PUT", `/${bucket}`, { headers: { "Content-Length": "0" } }), headers), agent, `${label} CreateBucket`);
 }
 
@@ -108,7 +108,7 @@ function repeated(chunk: Buffer, mib: number): Readable {
 }
 
 /** A PUT of `mib` MiB streamed from `chunk`; elapsed ms to the answer, and the answer. */
-async function timedPut(url: string, path: string, chunk: Buffer, mib: number, agent: Agent, label: string): Promise<{ ms: number; etag: string }> {
+async function timedPut(url: string, path: string, chunk: Buffer, mib: number, agent: HttpAgent, label: string): Promise<{ ms: number; etag: string }> {
   const started = performance.now();
   const res = await checkedCall(
     url,
@@ -147,12 +147,12 @@ function timedGet(url: string, path: string): Promise<{ bytes: number; ms: numbe
   });
 }
 
-async function headLength(url: string, path: string, agent: Agent, label: string): Promise<{ length: number; etag: string }> {
+async function headLength(url: string, path: string, agent: HttpAgent, label: string): Promise<{ length: number; etag: string }> {
   const res = await checkedCall(url, restRequest("s3", "HEAD", path), agent, `${label} HeadObject`);
   return { length: Number(res.headers["content-length"]), etag: String(res.headers.etag ?? "") };
 }
 
-async function deleteObject(url: string, path: string, agent: Agent, label: string): Promise<void> {
+async function deleteObject(url: string, path: string, agent: HttpAgent, label: string): Promise<void> {
   await checkedCall(url, restRequest("s3", "DELETE", path, { expect: { status: 204 } }), agent, `${label} DeleteObject`);
 }
 
@@ -210,7 +210,7 @@ const listRequest = (maxKeys: number): HttpRequestSpec =>
   });
 
 /** PUTs the keys `keys(i)` for i in [from, to) with LOAD_CONCURRENCY in flight; keys/s. */
-async function putKeys(url: string, agent: Agent, label: string, from: number, to: number, key: (i: number) => string): Promise<number> {
+async function putKeys(url: string, agent: HttpAgent, label: string, from: number, to: number, key: (i: number) => string): Promise<number> {
   const started = performance.now();
   await forEachLimited(to - from, LOAD_CONCURRENCY, async (i) => {
     const spec = restRequest("s3", "PUT", `/${LIST_BUCKET}/${key(from + i)}`, { body: TINY, headers: { "Content-Type": "text/plain", "Content-Length": String(TINY.length) } });
@@ -330,7 +330,7 @@ async function largeObjects(ctx: BenchContext, report: Report, nimbus: RunningPr
     get = await timedGet(nimbus.url, bigPath);
     afterGet = readMemory(nimbus.pid);
     const putRate = bigMib / (put.ms / 1000);
-    report.value(`nimbus PUT ${size(bigMib)}`, putRate, "MB/s", { note: `${(put.ms / 1000).toFixed(2)} s; ${(putRate / md5Rate).toFixed(2)} of MD5 speed; node:http client (no curl here)` });
+    report.value(`nimbus PUT ${size(bigMib)}`, putRate, "MB/s", { note: `${(put.ms / 1000).toFixed(2)} s; ${(putRate / md5Rate).toFixed(2)} of MD5 speed; undici client (no curl here)` });
     report.value(`nimbus GET ${size(bigMib)}`, bigMib / (get.ms / 1000), "MB/s", { note: `${(get.ms / 1000).toFixed(2)} s; node:http client (no curl here), its own bottleneck` });
   }
   if (get.status !== 200 || get.bytes !== bigMib * MIB) throw new Error(`bench: nimbus: ${size(bigMib)} GET answered ${get.status} with ${get.bytes} bytes`);

@@ -13,11 +13,10 @@
  * emptied after every publish, so each one starts from empty queues. SNS speaks the query
  * protocol, SQS JSON 1.0, as current SDKs do; the default (non-raw) envelope is delivered.
  */
-import type { Agent } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { jsonRequest, queryRequest } from "./lib/aws-request.js";
 import { numberOption, type Benchmark, type BenchContext } from "./lib/benchmark.js";
-import { checkedCall, forEachLimited, jsonCall, keepAliveAgent, xmlValue } from "./lib/http-client.js";
+import { checkedCall, forEachLimited, jsonCall, keepAliveAgent, xmlValue, type HttpAgent } from "./lib/http-client.js";
 import type { HttpRequestSpec } from "./lib/load.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { startFauxqs } from "./lib/peers.js";
@@ -57,7 +56,7 @@ interface Sample {
 // Module-level on purpose: every published message is told apart by its number.
 let seq = 0;
 
-async function setUp(t: Target, agent: Agent, subscribers: number): Promise<void> {
+async function setUp(t: Target, agent: HttpAgent, subscribers: number): Promise<void> {
   const created = await checkedCall(t.url, sns("CreateTopic", { Name: "bench-fanout" }), agent, `${t.label} CreateTopic`);
   t.topicArn = xmlValue(created.body, "TopicArn");
   t.queueUrls = new Array<string>(subscribers).fill("");
@@ -74,12 +73,12 @@ async function setUp(t: Target, agent: Agent, subscribers: number): Promise<void
   });
 }
 
-async function publish(t: Target, agent: Agent, message: string): Promise<void> {
+async function publish(t: Target, agent: HttpAgent, message: string): Promise<void> {
   await checkedCall(t.url, sns("Publish", { TopicArn: t.topicArn, Message: message }), agent, `${t.label} Publish`);
 }
 
 /** Receives and deletes everything visible, so the next sample starts from empty queues. */
-async function drain(t: Target, agent: Agent): Promise<void> {
+async function drain(t: Target, agent: HttpAgent): Promise<void> {
   await forEachLimited(t.queueUrls.length, POLL_CONCURRENCY, async (i) => {
     const queueUrl = t.queueUrls[i] ?? "";
     for (;;) {
@@ -94,7 +93,7 @@ async function drain(t: Target, agent: Agent): Promise<void> {
 }
 
 /** Publish, then GetQueueAttributes rounds over the queues still without the message. */
-async function polled(t: Target, agent: Agent): Promise<Sample> {
+async function polled(t: Target, agent: HttpAgent): Promise<Sample> {
   const started = performance.now();
   await publish(t, agent, `fanout-${seq++}`);
   const publishMs = performance.now() - started;
@@ -120,7 +119,7 @@ async function polled(t: Target, agent: Agent): Promise<Sample> {
 }
 
 /** One waiting ReceiveMessage per queue, then Publish; each answer's arrival is timed. */
-async function longPolled(t: Target, agent: Agent): Promise<Sample> {
+async function longPolled(t: Target, agent: HttpAgent): Promise<Sample> {
   const message = `fanout-${seq++}`;
   const receives = t.queueUrls.map((queueUrl) =>
     jsonCall(t.url, sqs("ReceiveMessage", { QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 20 }), agent, t.label).then((r) => {

@@ -4,18 +4,17 @@
  *      each loop SendMessageBatch (10) -> ReceiveMessage (up to 10) -> DeleteMessageBatch (what
  *      was received), on a standard and on a FIFO queue (one message group per client). A
  *      workflow whose next request depends on the last answer is beyond autocannon, so a small
- *      keep-alive node:http driver runs it; the ceiling figure is the same driver making the
- *      same three requests per 10 messages against the bare node:http server.
+ *      keep-alive undici driver runs it (lib/http-client.ts); the ceiling figure is the same
+ *      driver making the same three requests per 10 messages against the bare node:http server.
  *  (b) Long-poll wake-up: a ReceiveMessage waiting with WaitTimeSeconds=20 on an empty queue,
  *      then a SendMessage; the time from the send's acknowledgement to the receive's answer.
  * SQS speaks the JSON 1.0 protocol here (X-Amz-Target AmazonSQS.*), as current SDKs do.
  */
-import type { Agent } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { jsonRequest } from "./lib/aws-request.js";
 import type { Benchmark, BenchContext } from "./lib/benchmark.js";
 import { startCeiling } from "./lib/ceiling.js";
-import { httpCall, jsonCall, keepAliveAgent } from "./lib/http-client.js";
+import { httpCall, jsonCall, keepAliveAgent, type HttpAgent } from "./lib/http-client.js";
 import type { HttpRequestSpec } from "./lib/load.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { startFauxqs } from "./lib/peers.js";
@@ -49,7 +48,7 @@ interface WorkflowRun {
 // Module-level on purpose: queue names and FIFO deduplication ids must never repeat in one harness.
 let seq = 0;
 
-async function createQueue(t: Target, agent: Agent, name: string, fifo: boolean): Promise<string> {
+async function createQueue(t: Target, agent: HttpAgent, name: string, fifo: boolean): Promise<string> {
   if (t.ceiling) return `${t.url}/000000000000/${name}`;
   const attrs = fifo ? { FifoQueue: "true" } : {};
   const r = (await jsonCall(t.url, sqs("CreateQueue", { QueueName: name, Attributes: attrs }), agent, t.label)) as { QueueUrl?: string };
@@ -58,7 +57,7 @@ async function createQueue(t: Target, agent: Agent, name: string, fifo: boolean)
 }
 
 /** One measured run: `clients` loops of send, receive, delete for `durationMs`. */
-async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: number, durationMs: number, agent: Agent): Promise<WorkflowRun> {
+async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: number, durationMs: number, agent: HttpAgent): Promise<WorkflowRun> {
   let messages = 0;
   let failures = 0;
   let sentCount = 0;
@@ -111,7 +110,7 @@ async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: num
 }
 
 /** Long-poll wake-up samples: send acknowledged -> waiting receive answered, in ms. */
-async function wakeUps(t: Target, agent: Agent, samples: number, log: (m: string) => void): Promise<{ fromAck: number[]; fromSend: number[] }> {
+async function wakeUps(t: Target, agent: HttpAgent, samples: number, log: (m: string) => void): Promise<{ fromAck: number[]; fromSend: number[] }> {
   const queueUrl = await createQueue(t, agent, `bench-long-poll-${seq++}`, false);
   const fromAck: number[] = [];
   const fromSend: number[] = [];

@@ -1,11 +1,13 @@
 /**
  * A small keep-alive HTTP client for work autocannon cannot do: preparing data before a load,
  * multi-step workflows whose next request depends on the last answer (SQS send, receive,
- * delete), and single timed requests (long-poll wake-up, large uploads). node:http with a
- * keep-alive agent: the lightest client Node has, so the harness stays a small share of the CPU.
+ * delete), and single timed requests (long-poll wake-up, large uploads). undici, which costs
+ * the harness about two thirds of what node:http's client does per request: on two cores the
+ * client shares the machine with the server, and with node:http the SQS workflow's driver, not
+ * the fastest peer, was the limit (fauxqs ran at the bare server's rate).
  */
-import { Agent, request } from "node:http";
 import type { Readable } from "node:stream";
+import { Agent, request, type Dispatcher } from "undici";
 import type { HttpRequestSpec } from "./load.js";
 
 export interface HttpAnswer {
@@ -14,28 +16,26 @@ export interface HttpAnswer {
   readonly body: Buffer;
 }
 
-/** A keep-alive pool; `maxSockets` should match the concurrency the caller drives. */
-export function keepAliveAgent(maxSockets = 32): Agent {
-  return new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+/** A pool of keep-alive connections per origin. */
+export type HttpAgent = Agent;
+
+/** A keep-alive pool; `connections` should match the concurrency the caller drives. */
+export function keepAliveAgent(connections = 32): HttpAgent {
+  return new Agent({ connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
 }
 
 /**
  * Sends one request over `agent` and collects the answer. `body` may be a stream (a large
  * upload); then `spec.headers` must carry its Content-Length.
  */
-export function httpCall(baseUrl: string, spec: Omit<HttpRequestSpec, "body"> & { readonly body?: string | Buffer | Readable }, agent: Agent): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(baseUrl + spec.path, { method: spec.method, headers: { ...spec.headers }, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    const body = spec.body;
-    if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) req.end(body);
-    else body.pipe(req);
+export async function httpCall(baseUrl: string, spec: Omit<HttpRequestSpec, "body"> & { readonly body?: string | Buffer | Readable }, agent: HttpAgent): Promise<HttpAnswer> {
+  const res = await request(baseUrl + spec.path, {
+    method: spec.method as Dispatcher.HttpMethod,
+    headers: spec.headers,
+    body: spec.body ?? null,
+    dispatcher: agent,
   });
+  return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
 }
 
 /** Like httpCall, but throws unless the status is 2xx (naming `label`, the call and the answer). */
