@@ -400,6 +400,37 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(badSegment.message, "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 4 is not less than TotalSegments: 4");
   });
 
+  test("a parallel Scan refuses an ExclusiveStartKey from another segment, and resumes from one of its own", async () => {
+    const name = uniqueName("scan-seg");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    for (let i = 0; i < 10; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: String(i) } } }));
+    const second = await ddb.send(new ScanCommand({ TableName: name, Segment: 1, TotalSegments: 2 }));
+    const foreign = second.Items?.[0]?.id;
+    assert.ok(foreign, "segment 1 holds an item");
+    const err = await failure<DynamoDBServiceException>(
+      ddb.send(new ScanCommand({ TableName: name, Segment: 0, TotalSegments: 2, ExclusiveStartKey: { id: foreign } })),
+    );
+    assert.equal(err.name, "ValidationException");
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    assert.equal(
+      err.message,
+      "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 0",
+    );
+    // The segment's own key is fine: the page goes on after it.
+    const resumed = await ddb.send(new ScanCommand({ TableName: name, Segment: 1, TotalSegments: 2, ExclusiveStartKey: { id: foreign } }));
+    assert.equal(resumed.Count, (second.Count ?? 0) - 1);
+    // With one segment every key is the segment's own.
+    const whole = await ddb.send(new ScanCommand({ TableName: name, Segment: 0, TotalSegments: 1, ExclusiveStartKey: { id: foreign } }));
+    assert.equal(whole.$metadata.httpStatusCode, 200);
+  });
+
   test("a Query page stops at 1 MB of items read", async () => {
     const name = uniqueName("big");
     await ddb.send(

@@ -162,7 +162,7 @@ export interface ReadRequest {
   readonly descending?: boolean;
   readonly start?: RowKey | undefined;
   readonly consistent: boolean;
-  readonly segment?: { readonly segment: number; readonly total: number } | undefined;
+  readonly segment?: ScanSegment | undefined;
   /**
    * Items the read returns whole go out as their stored JSON (RawJson), not parsed and written
    * again. For operations whose items only go into an answer (Query, Scan).
@@ -186,6 +186,24 @@ export function segmentOf(pk: string, total: number): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % total;
+}
+
+/** Segment and TotalSegments of a parallel Scan. */
+export interface ScanSegment {
+  readonly segment: number;
+  readonly total: number;
+}
+
+/**
+ * A parallel Scan resumes only inside its own segment: AWS refuses an ExclusiveStartKey whose
+ * partition belongs to another segment instead of scanning on from it (dynalite's tests, run
+ * against AWS).
+ */
+export function checkStartSegment(start: RowKey | undefined, segment: ScanSegment | undefined): void {
+  if (start === undefined || segment === undefined || segmentOf(start.pk, segment.total) === segment.segment) return;
+  throw validationException(
+    `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${segment.total} Segment: ${segment.segment}`,
+  );
 }
 
 export function checkLimit(limit: number | undefined): void {

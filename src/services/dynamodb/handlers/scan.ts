@@ -2,7 +2,7 @@ import type { ScanInput, ScanOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, conditionFromFilter, expressionAttributes, parseCondition, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, requireTable } from "../items.js";
-import { checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
+import { checkLimit, checkSelect, checkStartSegment, readTarget, runRead, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 import { check, range } from "../validation.js";
 
@@ -32,16 +32,19 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
   const select = checkSelect("Scan", target, input.Select, paths, input.AttributesToGet !== undefined);
+  const segment = input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined;
+  const start = startRowKey(target, input.ExclusiveStartKey, "Scan");
+  checkStartSegment(start, segment);
   const result = runRead(ctx, {
     target,
     filter,
     paths,
     select,
     limit: input.Limit,
-    start: startRowKey(target, input.ExclusiveStartKey, "Scan"),
+    start,
     raw: true,
     consistent: input.ConsistentRead === true,
-    segment: input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined,
+    segment,
   });
   const capacity = result.consumed.describe(mode);
   return {
