@@ -9,6 +9,8 @@ import {
   DynamoDBServiceException,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
@@ -189,6 +191,56 @@ describe("DynamoDB items", () => {
     assert.equal((await update("lsi1sk", { N: "1" }, "old")).message, "One or more parameter values were invalid: Type mismatch for Index Key lsi1sk Expected: S Actual: N IndexName: gsi1");
     const kept = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "old" }, sk: { S: "s" } } }));
     assert.deepEqual(kept.Item?.lsi1sk, { S: "x" });
+  });
+
+  test("an update that writes a key attribute, or into one, names it as part of the key; other paths into keys are refused as non-scalar", async () => {
+    const name = await indexedTable();
+    const key = { pk: { S: "p" }, sk: { S: "s" } };
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, lsi1sk: { S: "x" }, m: { M: { a: { S: "1" } } } } }));
+    const refused = async (send: () => Promise<unknown>, message: string): Promise<void> => {
+      const err = await failure<DynamoDBServiceException>(send());
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      assert.equal(err.message, message);
+    };
+    const update = (expression: string, values?: Record<string, AttributeValue>) => () =>
+      ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: expression, ExpressionAttributeValues: values, ExpressionAttributeNames: expression.includes("#k") ? { "#k": "pk" } : undefined }));
+    const partOfKey = (attribute: string) => `One or more parameter values were invalid: Cannot update attribute ${attribute}. This attribute is part of the key`;
+    const scalar = (what: string) => `Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: ${what}`;
+    const one = { ":v": { S: "v" } };
+    await refused(update("SET pk = :v", one), partOfKey("pk"));
+    await refused(update("SET #k = :v", one), partOfKey("pk"));
+    await refused(update("SET pk.a = :v", one), partOfKey("pk"));
+    await refused(update("SET pk[0] = :v", one), partOfKey("pk"));
+    await refused(update("REMOVE sk"), partOfKey("sk"));
+    await refused(update("REMOVE sk.a"), partOfKey("sk"));
+    await refused(update("ADD pk :n", { ":n": { N: "1" } }), partOfKey("pk"));
+    await refused(update("DELETE sk :s", { ":s": { SS: ["a"] } }), partOfKey("sk"));
+    // Reading into a table key, or writing or reading into an index key.
+    await refused(update("SET m = pk.a"), scalar("Key: pk"));
+    await refused(update("SET m = if_not_exists(sk[0], :v)", one), scalar("Key: sk"));
+    await refused(update("SET lsi1sk.a = :v", one), scalar("IndexKey: lsi1sk"));
+    await refused(update("ADD lsi1sk[1] :n", { ":n": { N: "1" } }), scalar("IndexKey: lsi1sk"));
+    await refused(update("SET m = list_append(m, bidx.c)"), scalar("IndexKey: bidx"));
+    // Projections and filters alike.
+    await refused(() => ddb.send(new GetItemCommand({ TableName: name, Key: key, ProjectionExpression: "#k.a", ExpressionAttributeNames: { "#k": "pk" } })), scalar("Key: pk"));
+    await refused(() => ddb.send(new GetItemCommand({ TableName: name, Key: key, ProjectionExpression: "m, lsi1sk[0]" })), scalar("IndexKey: lsi1sk"));
+    await refused(() => ddb.send(new ScanCommand({ TableName: name, FilterExpression: "attribute_exists(sk.a)" })), scalar("Key: sk"));
+    await refused(() => ddb.send(new ScanCommand({ TableName: name, ProjectionExpression: "bidx[0]" })), scalar("IndexKey: bidx"));
+    await refused(
+      () => ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "pk = :p", FilterExpression: "lsi1sk.a = :p", ExpressionAttributeValues: { ":p": { S: "p" } } })),
+      scalar("IndexKey: lsi1sk"),
+    );
+    // In a Query a filter on the key is refused first, in its own words.
+    await refused(
+      () => ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "pk = :p", FilterExpression: "attribute_exists(sk.a)", ExpressionAttributeValues: { ":p": { S: "p" } } })),
+      "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk",
+    );
+    // Paths into other attributes, and key attributes whole, are fine.
+    const fine = await ddb.send(new GetItemCommand({ TableName: name, Key: key, ProjectionExpression: "pk, lsi1sk, m.a" }));
+    assert.deepEqual(fine.Item, { pk: { S: "p" }, lsi1sk: { S: "x" }, m: { M: { a: { S: "1" } } } });
+    const kept = await ddb.send(new GetItemCommand({ TableName: name, Key: key }));
+    assert.deepEqual(kept.Item, { ...key, lsi1sk: { S: "x" }, m: { M: { a: { S: "1" } } } });
   });
 
   test("ConditionExpression failures, with the old item when asked for", async () => {

@@ -17,6 +17,7 @@ import {
   validateItem,
   validationException,
   type AttributeValue,
+  type DocumentPath,
   type Item,
   type KeySchema,
 } from "./domain/index.js";
@@ -263,6 +264,26 @@ function checkIndexKeyValues(meta: TableMeta, item: Item, cause: "item" | "updat
         throw validationException(`${INVALID}Type mismatch for Index Key ${name} Expected: ${schema.types[name]} Actual: ${actual} IndexName: ${index.name}`);
       }
       if (isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, cause === "item" ? { index: index.name, key: name } : undefined));
+    }
+  }
+}
+
+const SCALAR_KEYS = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: ";
+
+/**
+ * Key attributes are scalars, so a path that goes into one (`pk.a`, `pk[0]`) is refused in a
+ * projection, a filter or an update expression, naming a table key "Key" and any other index
+ * key "IndexKey" (dynalite's tests, run against AWS).
+ */
+export function checkKeyPaths(meta: TableMeta, paths: Iterable<DocumentPath>): void {
+  const nested = new Set<string>();
+  for (const path of paths) if (path.length > 1) nested.add(path[0] as string);
+  if (nested.size === 0) return;
+  const tableKeys = keyAttributeNames(tableSchema(meta));
+  for (const name of tableKeys) if (nested.has(name)) throw validationException(`${SCALAR_KEYS}Key: ${name}`);
+  for (const index of indexesByName(meta)) {
+    for (const name of keyAttributeNames(indexSchema(meta, index))) {
+      if (nested.has(name) && !tableKeys.includes(name)) throw validationException(`${SCALAR_KEYS}IndexKey: ${name}`);
     }
   }
 }

@@ -2,7 +2,7 @@ import type { GetItemInput, GetItemOutput } from "../../../generated/dynamodb.js
 import { checkExpressionParameters, expressionAttributes, project, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { RawJson } from "../../../protocol/json.js";
-import { capacityMode, Consumption, parseItem, readItemRow, readUnits, requireTable, validateKey } from "../items.js";
+import { capacityMode, checkKeyPaths, Consumption, parseItem, readItemRow, readUnits, requireTable, validateKey } from "../items.js";
 import { projectionOf } from "../requests.js";
 
 export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput {
@@ -13,6 +13,7 @@ export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput 
   const attrs = expressionAttributes(input.ExpressionAttributeNames, undefined);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
+  checkKeyPaths(meta, paths ?? []);
   const stored = readItemRow(ctx.store, ctx, meta, key);
   const consumed = new Consumption(meta.name, "read");
   // A read is charged for the whole item, whatever the projection returns.

@@ -2,6 +2,7 @@ import type { QueryInput, QueryOutput } from "../../../generated/dynamodb.js";
 import {
   checkExpressionParameters,
   conditionFromFilter,
+  conditionPaths,
   expressionAttributes,
   keyConditionFromKeyConditions,
   matchesKeyCondition,
@@ -14,7 +15,7 @@ import {
   type KeyCondition,
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, requireTable } from "../items.js";
+import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
 import { checkFilterKeys, checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 
@@ -35,7 +36,10 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
       : conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
+  // A projection into a key is refused before a filter on one, and that before a filter into an index key.
+  checkKeyPaths(meta, paths ?? []);
   checkFilterKeys(filter, target, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
+  if (filter !== undefined) checkKeyPaths(meta, conditionPaths(filter));
   const select = checkSelect("Query", target, input.Select, paths, input.AttributesToGet !== undefined);
   const consistent = input.ConsistentRead === true;
   const start = startRowKey(target, input.ExclusiveStartKey, "Query");

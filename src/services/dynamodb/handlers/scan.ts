@@ -1,7 +1,7 @@
 import type { ScanInput, ScanOutput } from "../../../generated/dynamodb.js";
-import { checkExpressionParameters, conditionFromFilter, expressionAttributes, parseCondition, validationException, type Item } from "../domain/index.js";
+import { checkExpressionParameters, conditionFromFilter, conditionPaths, expressionAttributes, parseCondition, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, requireTable } from "../items.js";
+import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
 import { checkLimit, checkSelect, checkStartSegment, readTarget, runRead, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 import { check, range } from "../validation.js";
@@ -35,6 +35,8 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   const segment = input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined;
   const start = startRowKey(target, input.ExclusiveStartKey, "Scan");
   checkStartSegment(start, segment);
+  checkKeyPaths(meta, paths ?? []);
+  if (filter !== undefined) checkKeyPaths(meta, conditionPaths(filter));
   const result = runRead(ctx, {
     target,
     filter,

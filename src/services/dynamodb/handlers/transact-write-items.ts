@@ -11,6 +11,7 @@ import {
   itemSize,
   parseCondition,
   parseUpdate,
+  updatePaths,
   validateItem,
   validationException,
   type Condition,
@@ -23,6 +24,7 @@ import {
   baseRowKey,
   capacityMode,
   checkIndexKeys,
+  checkKeyPaths,
   checkKeyValues,
   Consumption,
   emptyIndexKeyMessage,
@@ -127,6 +129,7 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], positi
   const mismatch = keySchemaMismatch(meta, key);
   if (update) {
     assertKeyNotUpdated(update, keyAttributeNames(tableSchema(meta)));
+    checkKeyPaths(meta, updatePaths(update));
     refuseEmptyIndexKeys(meta, update);
   }
   return { kind, table, scope, meta, key, condition, returnOld, ...(update ? { update } : {}), ...(mismatch !== undefined ? { mismatch } : {}) };

@@ -8,13 +8,14 @@ import {
   expressionAttributes,
   parseUpdate,
   updatedValues,
+  updatePaths,
   validateAttributeUpdates,
   validationException,
   type Item,
   type UpdateResult,
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkIndexKeys, readItem, requireTable, validateKey, writeItem } from "../items.js";
+import { capacityMode, checkIndexKeys, checkKeyPaths, readItem, requireTable, validateKey, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
@@ -31,7 +32,11 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
-  if (actions) assertKeyNotUpdated(actions, keyNames);
+  if (actions) {
+    // Writing a key attribute, even inside it, is refused first (`SET pk.a = :v` names pk as part of the key).
+    assertKeyNotUpdated(actions, keyNames);
+    checkKeyPaths(meta, updatePaths(actions));
+  }
   const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;
   if (legacy) {
     for (const name of Object.keys(legacy)) {

@@ -390,6 +390,26 @@ export function updatedValues(result: UpdateResult, item: Item | undefined): Ite
   return project(result.updatedPaths, item);
 }
 
+/** Every document path an update names: the paths it writes and the paths its SET values read. */
+export function updatePaths(actions: readonly UpdateAction[]): DocumentPath[] {
+  const out: DocumentPath[] = [];
+  const read = (v: SetValue): void => {
+    if (v.kind === "path") out.push(v.path);
+    else if (v.kind === "if_not_exists") {
+      out.push(v.path);
+      read(v.fallback);
+    } else if (v.kind === "arith" || v.kind === "list_append") {
+      read(v.left);
+      read(v.right);
+    }
+  };
+  for (const a of actions) {
+    out.push(a.path);
+    if (a.kind === "SET") read(a.value);
+  }
+  return out;
+}
+
 /** "Cannot update attribute pk. This attribute is part of the key" for any action on a key. */
 export function assertKeyNotUpdated(actions: readonly UpdateAction[], keyAttributes: readonly string[]): void {
   for (const a of actions) {
