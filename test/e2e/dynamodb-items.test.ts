@@ -11,6 +11,7 @@ import {
   PutItemCommand,
   QueryCommand,
   ScanCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
@@ -332,6 +333,32 @@ describe("DynamoDB items", () => {
       ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET cnt = cnt + :s", ExpressionAttributeValues: { ":s": { S: "x" } } })),
     );
     assert.equal(wrongType.message, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S");
+  });
+
+  test("an update that creates its item reads the key attributes in it (UpdateItem and TransactWriteItems)", async () => {
+    const name = await table({ sortKey: "N" });
+    const key = { pk: { S: "new" }, sk: { N: "41" } };
+    const created = await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: key,
+        UpdateExpression: "SET twin = pk, nextSk = sk + :one, kept = if_not_exists(pk, :other)",
+        ExpressionAttributeValues: { ":one": { N: "1" }, ":other": { S: "other" } },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    assert.equal(created.$metadata.httpStatusCode, 200);
+    assert.deepEqual(created.Attributes, { ...key, twin: { S: "new" }, nextSk: { N: "42" }, kept: { S: "new" } });
+    // The condition is still on the item as stored: there is none, so the key does not exist there.
+    const guarded = await failure<DynamoDBServiceException>(
+      ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "other" }, sk: { N: "1" } }, UpdateExpression: "SET twin = pk", ConditionExpression: "attribute_exists(pk)" })),
+    );
+    assert.equal(guarded.name, "ConditionalCheckFailedException");
+    assert.equal(guarded.$metadata.httpStatusCode, 400);
+    const txKey = { pk: { S: "tx" }, sk: { N: "7" } };
+    await ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: { TableName: name, Key: txKey, UpdateExpression: "SET twin = sk" } }] }));
+    const written = await ddb.send(new GetItemCommand({ TableName: name, Key: txKey, ConsistentRead: true }));
+    assert.deepEqual(written.Item, { ...txKey, twin: { N: "7" } });
   });
 
   test("optimistic locking with a version attribute", async () => {

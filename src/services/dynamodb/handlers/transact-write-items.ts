@@ -206,7 +206,8 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         let next: Item | undefined;
         if (a.kind === "Put") next = a.item;
         else if (a.kind === "Update") {
-          next = { ...{}, ...applyUpdate(a.update ?? [], old).item, ...a.key };
+          // A missing item starts as its key, as in UpdateItem.
+          next = applyUpdate(a.update ?? [], old ?? a.key).item;
           checkIndexKeys(a.meta, next, "update");
           assertItemSize(next, "update");
         } else if (a.kind === "ConditionCheck") next = old;

@@ -48,12 +48,14 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   return ctx.store.transaction(() => {
     const old = readItem(ctx.store, ctx, meta, key);
     assertCondition(condition, old, returnOld);
+    // A missing item starts as its key, which the update's operands can read (`SET twin = pk`).
+    const start = old ?? key;
     const result: UpdateResult = actions
-      ? applyUpdate(actions, old)
+      ? applyUpdate(actions, start)
       : legacy
-        ? applyAttributeUpdates(legacy, old)
-        : { item: old ?? {}, updatedPaths: [], updatedAttributes: [] };
-    const next: Item = { ...{}, ...result.item, ...key };
+        ? applyAttributeUpdates(legacy, start)
+        : { item: start, updatedPaths: [], updatedAttributes: [] };
+    const next: Item = result.item;
     checkIndexKeys(meta, next, "update");
     assertItemSize(next, "update");
     const consumed = writeItem(ctx, meta, old, next);

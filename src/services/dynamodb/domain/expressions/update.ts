@@ -264,10 +264,11 @@ function setSize(v: AttributeValue): number {
 }
 
 /**
- * Applies bound update actions to an item (undefined when the item does not exist yet: the
- * update then starts from an empty item, to which the handler adds the key). DynamoDB evaluates
- * every SET operand against the item as it was before the update, and list indexes in REMOVE
- * refer to the original positions; a SET past the end of a list appends.
+ * Applies bound update actions to an item. An item that does not exist yet starts as its key
+ * (the handler passes it): DynamoDB creates the item with its key attributes, and the update's
+ * operands can read them (dynalite's tests, run against AWS). Undefined starts from nothing.
+ * DynamoDB evaluates every SET operand against the item as it was before the update, and list
+ * indexes in REMOVE refer to the original positions; a SET past the end of a list appends.
  */
 export function applyUpdate(actions: readonly UpdateAction[], item: Item | undefined): UpdateResult {
   const original = item ?? {};
