@@ -244,6 +244,27 @@ describe("DynamoDB items", () => {
     assert.deepEqual(kept.Item, { ...key, lsi1sk: { S: "x" }, m: { M: { a: { S: "1" } } } });
   });
 
+  test("an update expression that gives an index key a value of the wrong type is refused before the item is read or paths are checked", async () => {
+    const name = await indexedTable();
+    const mismatch = (actual: string) => `One or more parameter values were invalid: Type mismatch for Index Key lsi1sk Expected: S Actual: ${actual} IndexName: gsi1`;
+    const cases: [string, Record<string, AttributeValue>, string][] = [
+      // The item is missing and the condition fails; m.a is no path of it: the type is wrong first.
+      ["SET m.a = :x ADD lsi1sk :n", { ":x": { S: "x" }, ":n": { N: "1" } }, mismatch("N")],
+      // Arithmetic makes a number, list_append a list, whatever they read; lsi1sk[1] goes into the key it sets.
+      ["SET m = lsi1sk[1], lsi1sk = :n + :n", { ":n": { N: "1" } }, mismatch("N")],
+      ["SET lsi1sk = list_append(:l, :l)", { ":l": { L: [] } }, mismatch("L")],
+      ["DELETE lsi1sk :s", { ":s": { SS: ["a"] } }, mismatch("SS")],
+    ];
+    for (const [expression, values, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(
+        ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "none" }, sk: { S: "s" } }, UpdateExpression: expression, ConditionExpression: "attribute_exists(pk)", ExpressionAttributeValues: values })),
+      );
+      assert.equal(err.name, "ValidationException", expression);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      assert.equal(err.message, message, expression);
+    }
+  });
+
   test("ConditionExpression failures, with the old item when asked for", async () => {
     const name = await table();
     await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));

@@ -7,6 +7,7 @@ import {
   checkExpressionParameters,
   expressionAttributes,
   parseUpdate,
+  typedWrites,
   updatedValues,
   updatePaths,
   validateAttributeUpdates,
@@ -35,6 +36,9 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   if (actions) {
     // Writing a key attribute, even inside it, is refused first (`SET pk.a = :v` names pk as part of the key).
     assertKeyNotUpdated(actions, keyNames);
+    // An index key given a value of the wrong type by the expression itself is refused before
+    // the item is read, and before paths into keys (dynalite's tests, run against AWS).
+    checkIndexKeys(meta, typedWrites(actions), "update");
     checkKeyPaths(meta, updatePaths(actions));
   }
   const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;

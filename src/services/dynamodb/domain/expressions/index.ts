@@ -37,7 +37,7 @@ export {
   type KeySchema,
   type SortKeyCondition,
 } from "./key-condition.js";
-export { applyUpdate, assertKeyNotUpdated, parseUpdate, updatedValues, updatePaths, UPDATE_MESSAGES, type UpdateResult } from "./update.js";
+export { applyUpdate, assertKeyNotUpdated, parseUpdate, typedWrites, updatedValues, updatePaths, UPDATE_MESSAGES, type UpdateResult } from "./update.js";
 export { parseProjection, project } from "./projection.js";
 export { getPath } from "./paths.js";
 export {

@@ -411,6 +411,24 @@ export function updatePaths(actions: readonly UpdateAction[]): DocumentPath[] {
   return out;
 }
 
+/**
+ * The top-level attributes an update writes whose type the expression alone tells: a value it
+ * carries (SET, ADD, DELETE), arithmetic (a number), list_append (a list). Values read from the
+ * item are left out. Arithmetic and list_append stand as placeholder values of their type.
+ */
+export function typedWrites(actions: readonly UpdateAction[]): Item {
+  const out: Item = {};
+  for (const a of actions) {
+    if (a.path.length !== 1 || a.kind === "REMOVE") continue;
+    const name = a.path[0] as string;
+    if (a.kind !== "SET") out[name] = a.value;
+    else if (a.value.kind === "value") out[name] = a.value.value;
+    else if (a.value.kind === "arith") out[name] = { N: "0" };
+    else if (a.value.kind === "list_append") out[name] = { L: [] };
+  }
+  return out;
+}
+
 /** "Cannot update attribute pk. This attribute is part of the key" for any action on a key. */
 export function assertKeyNotUpdated(actions: readonly UpdateAction[], keyAttributes: readonly string[]): void {
   for (const a of actions) {
