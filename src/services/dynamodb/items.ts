@@ -505,11 +505,6 @@ export function reindexExpiry(store: DynamoStore, scope: Scope, meta: TableMeta)
   for (const row of store.range(scope, meta.name, "", {})) store.setExpiry(scope, meta.name, row, expiryOf(meta, parseItem(row.item)));
 }
 
-/**
- * Replaces `oldItem` by `newItem` (either may be undefined: insert, delete) in the table and
- * every index, appends the stream record, and returns the write capacity it consumed.
- * Must run inside a store transaction when combined with a read-check (conditions).
- */
 /** Whether the table records its changes (point-in-time recovery, a stream, replicas), for which writeItem compares old and new items. */
 function recordsChanges(meta: TableMeta): boolean {
   return meta.pitrSince !== undefined || meta.stream?.enabled === true || meta.global !== undefined;
@@ -520,6 +515,11 @@ export function writeReadsOldItem(meta: TableMeta): boolean {
   return meta.lsis.length > 0 || meta.gsis.length > 0 || recordsChanges(meta);
 }
 
+/**
+ * Replaces `oldItem` by `newItem` (either may be undefined: insert, delete) in the table and
+ * every index, appends the stream record, and returns the write capacity it consumed.
+ * Must run inside a store transaction when combined with a read-check (conditions).
+ */
 export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | undefined, written: Item | undefined, opts: WriteOptions = {}): Consumption {
   const { store } = ctx;
   const newItem = opts.replicated === true ? written : stampLegacyReplication(meta, written, ctx.region, ctx.clock.now());
