@@ -14,6 +14,7 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
+import { idTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB batches and transactions", () => {
@@ -31,14 +32,7 @@ describe("DynamoDB batches and transactions", () => {
 
   async function table(): Promise<string> {
     const name = uniqueName("tx");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(idTable(name)));
     return name;
   }
 

@@ -4,6 +4,16 @@ import { DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dy
 import { S3Client } from "@aws-sdk/client-s3";
 import { acrossRestart as restartOnDataDir, startTestNimbus, type TestNimbus } from "./harness.js";
 
+/** A table keyed by one partition key `id` of type `type`, on demand. */
+export function idTable(name: string, type: "S" | "N" | "B" = "S"): CreateTableCommandInput {
+  return {
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: "id", AttributeType: type }],
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}
+
 /** pk (S) + sk (N), a GSI on g and an LSI on l. */
 export function indexedTable(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
   return {

@@ -12,6 +12,7 @@ import {
   DeleteItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
+import { idTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB Query and Scan", () => {
@@ -362,14 +363,7 @@ describe("DynamoDB Query and Scan", () => {
 
   test("Scan with filter, Limit pagination and parallel segments", async () => {
     const name = uniqueName("scan");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "N" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(idTable(name, "N")));
     for (let i = 0; i < 30; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { N: String(i) }, even: { BOOL: i % 2 === 0 } } }));
     const evens = await ddb.send(new ScanCommand({ TableName: name, FilterExpression: "even = :t", ExpressionAttributeValues: { ":t": { BOOL: true } } }));
     assert.equal(evens.Count, 15);
@@ -402,14 +396,7 @@ describe("DynamoDB Query and Scan", () => {
 
   test("a parallel Scan refuses an ExclusiveStartKey from another segment, and resumes from one of its own", async () => {
     const name = uniqueName("scan-seg");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(idTable(name)));
     for (let i = 0; i < 10; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: String(i) } } }));
     const second = await ddb.send(new ScanCommand({ TableName: name, Segment: 1, TotalSegments: 2 }));
     const foreign = second.Items?.[0]?.id;
