@@ -34,6 +34,16 @@ describe("SNS to HTTP endpoints", () => {
     await nimbus.close();
   });
 
+  /** A new topic with an HTTP subscription confirmed by its token; `via` tells its endpoint's path apart. */
+  async function confirmedSubscription(via: string): Promise<{ topicArn: string; path: string; token: string; subscriptionArn: string }> {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName(`http-${via}`) }))).TopicArn ?? "";
+    const path = `/hook?via=${via}`;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=${via}` }));
+    const token = (JSON.parse((await endpoint.first(path, "SubscriptionConfirmation")).body) as { Token: string }).Token;
+    const subscriptionArn = (await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }))).SubscriptionArn ?? "";
+    return { topicArn, path, token, subscriptionArn };
+  }
+
   test("subscription confirmation, ConfirmSubscription with the token, then notifications", async () => {
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http") }))).TopicArn;
     const sub = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: url }));
@@ -87,11 +97,7 @@ describe("SNS to HTTP endpoints", () => {
   });
 
   test("Unsubscribe POSTs a signed UnsubscribeConfirmation to the endpoint", async () => {
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-unsub") }))).TopicArn;
-    const path = "/hook?via=unsubscribe";
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=unsubscribe` }));
-    const token = (JSON.parse((await endpoint.first(path, "SubscriptionConfirmation")).body) as { Token: string }).Token;
-    const subscriptionArn = (await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }))).SubscriptionArn ?? "";
+    const { topicArn, path, token, subscriptionArn } = await confirmedSubscription("unsubscribe");
 
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
     const received = await endpoint.first(path, "UnsubscribeConfirmation");
@@ -118,11 +124,7 @@ describe("SNS to HTTP endpoints", () => {
   });
 
   test("the UnsubscribeConfirmation's token restores the subscription, once", async () => {
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-restore") }))).TopicArn;
-    const path = "/hook?via=restore";
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=restore` }));
-    const token = (JSON.parse((await endpoint.first(path, "SubscriptionConfirmation")).body) as { Token: string }).Token;
-    const subscriptionArn = (await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }))).SubscriptionArn ?? "";
+    const { topicArn, path, subscriptionArn } = await confirmedSubscription("restore");
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
     const restoreToken = (JSON.parse((await endpoint.first(path, "UnsubscribeConfirmation")).body) as { Token: string }).Token;
 
