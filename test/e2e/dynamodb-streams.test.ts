@@ -154,3 +154,84 @@ describe("DynamoDB Streams and TTL", () => {
     assert.deepEqual(removes[0]?.dynamodb.OldImage, { pk: { S: "soon" }, expires: { N: String(now + 30) } });
   });
 });
+
+describe("DynamoDB Streams request constraints", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  async function streams(operation: string, body: Record<string, unknown>): Promise<{ status: number; json: { __type?: string; message?: string } & Record<string, unknown> }> {
+    const res = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `DynamoDBStreams_20120810.${operation}`,
+        "x-amz-date": "20260115T120000Z",
+        authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as { __type?: string; message?: string } & Record<string, unknown> };
+  }
+
+  async function refused(operation: string, body: Record<string, unknown>, message: string): Promise<void> {
+    const res = await streams(operation, body);
+    assert.equal(res.status, 400);
+    assert.match(String(res.json.__type), /#ValidationException$/);
+    assert.equal(res.json.message, message);
+  }
+
+  test("the API reference's lengths and ranges are checked before the stream is looked up, every failure in one message", async () => {
+    const name = uniqueName("limits");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn;
+    assert.ok(streamArn);
+    const described = await streams("DescribeStream", { StreamArn: streamArn });
+    const shardId = (described.json.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
+    assert.ok(shardId);
+
+    const c = "failed to satisfy constraint";
+    await refused("DescribeStream", { StreamArn: streamArn, Limit: 0 }, `1 validation error detected: Value '0' at 'limit' ${c}: Member must have value greater than or equal to 1`);
+    await refused(
+      "DescribeStream",
+      { StreamArn: streamArn, ExclusiveStartShardId: "shardId-1" },
+      `1 validation error detected: Value 'shardId-1' at 'exclusiveStartShardId' ${c}: Member must have length greater than or equal to 28`,
+    );
+    // The limit is a cap, not a constraint: 1000 shards asked for, the one there is returned.
+    assert.equal((await streams("DescribeStream", { StreamArn: streamArn, Limit: 1000 })).status, 200);
+
+    await refused(
+      "GetShardIterator",
+      { StreamArn: streamArn, ShardId: "shardId-1", ShardIteratorType: "AT_SEQUENCE_NUMBER", SequenceNumber: "1" },
+      `2 validation errors detected: Value 'shardId-1' at 'shardId' ${c}: Member must have length greater than or equal to 28; ` +
+        `Value '1' at 'sequenceNumber' ${c}: Member must have length greater than or equal to 21`,
+    );
+    await refused(
+      "GetShardIterator",
+      { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: "1".repeat(41) },
+      `1 validation error detected: Value '${"1".repeat(41)}' at 'sequenceNumber' ${c}: Member must have length less than or equal to 40`,
+    );
+
+    await refused(
+      "ListStreams",
+      { TableName: "a b", ExclusiveStartStreamArn: "arn:short" },
+      `2 validation errors detected: Value 'a b' at 'tableName' ${c}: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; ` +
+        `Value 'arn:short' at 'exclusiveStartStreamArn' ${c}: Member must have length greater than or equal to 37`,
+    );
+  });
+});

@@ -25,9 +25,49 @@ function invalid(message: string): never {
   throw errors.Validation({ message });
 }
 
-function coral(field: string, value: unknown, failure: string): never {
-  invalid(`1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${failure}`);
+/** One member's failed constraint, in Coral's words ("Member must have length greater than or equal to 28"). */
+interface Constraint {
+  readonly field: string;
+  readonly value: unknown;
+  readonly failure: string | undefined;
 }
+
+function length(field: string, value: string | undefined, min: number, max: number): Constraint {
+  const failure =
+    value === undefined || (value.length >= min && value.length <= max)
+      ? undefined
+      : value.length < min
+        ? `Member must have length greater than or equal to ${min}`
+        : `Member must have length less than or equal to ${max}`;
+  return { field, value, failure };
+}
+
+function range(field: string, value: number | undefined, min: number, max?: number): Constraint {
+  const failure =
+    value === undefined || (value >= min && (max === undefined || value <= max))
+      ? undefined
+      : value < min
+        ? `Member must have value greater than or equal to ${min}`
+        : `Member must have value less than or equal to ${String(max)}`;
+  return { field, value, failure };
+}
+
+/**
+ * The API reference's constraints on a request's members, checked before anything is looked up;
+ * every failure is listed in one ValidationException ("2 validation errors detected: ...; ..."), as Coral does.
+ */
+function check(...constraints: Constraint[]): void {
+  const failed = constraints.filter((c) => c.failure !== undefined);
+  if (failed.length === 0) return;
+  const n = failed.length;
+  const parts = failed.map((c) => `Value '${String(c.value)}' at '${c.field}' failed to satisfy constraint: ${String(c.failure)}`);
+  invalid(`${n} validation error${n === 1 ? "" : "s"} detected: ${parts.join("; ")}`);
+}
+
+/** Stream ARNs are 37 to 1024 characters; shard ids 28 to 65; sequence numbers 21 to 40 digits. */
+const streamArnLength = (field: string, arn: string | undefined): Constraint => length(field, arn, 37, 1024);
+const shardIdLength = (field: string, id: string | undefined): Constraint => length(field, id, 28, 65);
+const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
 
 /** A stream ARN names its table's account: another account reads it through the ARN, as DynamoDB's cross-account access does. */
 const STREAM_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/[^/]+\/stream\/[^/]+$/;
@@ -38,7 +78,6 @@ const STREAM_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/[^/]+\/stream\
  * `action` (DescribeStream, GetShardIterator, GetRecords); its account may do what it does not deny.
  */
 async function requireStream(ctx: StreamsContext, arn: string, action: string): Promise<{ stream: StreamRow; scope: Scope }> {
-  if (arn.length < 37 || arn.length > 1024) coral("streamArn", arn, arn.length < 37 ? "Member must have length greater than or equal to 37" : "Member must have length less than or equal to 1024");
   const scope = { account: STREAM_ARN.exec(arn)?.[1] ?? ctx.account, region: ctx.region };
   const stream = ctx.store.stream(scope, arn);
   if (stream === undefined) throw errors.StreamNotFound({ arn });
@@ -68,9 +107,13 @@ function seq(n: string): string {
 
 export async function listStreams(input: ListStreamsInput, ctx: StreamsContext): Promise<ListStreamsOutput> {
   await ctx.store.ready;
-  if (input.Limit !== undefined && (input.Limit < 1 || input.Limit > 100)) {
-    coral("limit", input.Limit, input.Limit < 1 ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 100");
-  }
+  const table = input.TableName;
+  check(
+    length("tableName", table, 3, 255),
+    { field: "tableName", value: table, failure: table !== undefined && !TABLE_NAME.test(table) ? "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" : undefined },
+    range("limit", input.Limit, 1, 100),
+    streamArnLength("exclusiveStartStreamArn", input.ExclusiveStartStreamArn),
+  );
   const limit = input.Limit ?? 100;
   const rows = ctx.store.streams(ctx, input.TableName, input.ExclusiveStartStreamArn, limit + 1);
   const page = rows.slice(0, limit);
@@ -82,6 +125,7 @@ export async function listStreams(input: ListStreamsInput, ctx: StreamsContext):
 
 export async function describeStream(input: DescribeStreamInput, ctx: StreamsContext): Promise<DescribeStreamOutput> {
   await ctx.store.ready;
+  check(streamArnLength("streamArn", input.StreamArn), range("limit", input.Limit, 1), shardIdLength("exclusiveStartShardId", input.ExclusiveStartShardId));
   const { stream, scope } = await requireStream(ctx, input.StreamArn, "DescribeStream");
   const shardId = shardIdOf(stream);
   const { first, last } = ctx.store.bounds(scope, stream.streamArn);
@@ -127,7 +171,6 @@ function encodeIterator(it: Iterator): string {
 }
 
 function decodeIterator(text: string): Iterator {
-  if (text.length < 1 || text.length > 2048) coral("shardIterator", text, text.length < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 2048");
   try {
     const it = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Iterator>;
     if (typeof it.a === "string" && typeof it.s === "string" && typeof it.p === "string" && typeof it.t === "number") return it as Iterator;
@@ -139,9 +182,16 @@ function decodeIterator(text: string): Iterator {
 
 export async function getShardIterator(input: GetShardIteratorInput, ctx: StreamsContext): Promise<GetShardIteratorOutput> {
   await ctx.store.ready;
-  if (!ITERATOR_TYPES.includes(input.ShardIteratorType)) {
-    coral("shardIteratorType", input.ShardIteratorType, `Member must satisfy enum value set: [${ITERATOR_TYPES.join(", ")}]`);
-  }
+  check(
+    streamArnLength("streamArn", input.StreamArn),
+    shardIdLength("shardId", input.ShardId),
+    {
+      field: "shardIteratorType",
+      value: input.ShardIteratorType,
+      failure: ITERATOR_TYPES.includes(input.ShardIteratorType) ? undefined : `Member must satisfy enum value set: [${ITERATOR_TYPES.join(", ")}]`,
+    },
+    length("sequenceNumber", input.SequenceNumber, 21, 40),
+  );
   const { stream, scope } = await requireStream(ctx, input.StreamArn, "GetShardIterator");
   if (input.ShardId !== shardIdOf(stream)) throw errors.ShardNotFound({ shard: input.ShardId, arn: stream.streamArn });
   const { first, last } = ctx.store.bounds(scope, stream.streamArn);
@@ -179,9 +229,7 @@ type OutRecord = NonNullable<GetRecordsOutput["Records"]>[number];
 
 export async function getRecords(input: GetRecordsInput, ctx: StreamsContext): Promise<GetRecordsOutput> {
   await ctx.store.ready;
-  if (input.Limit !== undefined && (input.Limit < 1 || input.Limit > 1000)) {
-    coral("limit", input.Limit, input.Limit < 1 ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 1000");
-  }
+  check(length("shardIterator", input.ShardIterator, 1, 2048), range("limit", input.Limit, 1, 1000));
   const it = decodeIterator(input.ShardIterator);
   if (ctx.clock.now() - it.t > ITERATOR_TTL_MS) throw errors.ExpiredIterator();
   const { stream, scope } = await requireStream(ctx, it.a, "GetRecords");
