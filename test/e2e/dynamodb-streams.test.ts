@@ -5,13 +5,14 @@ import {
   DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  DynamoDBServiceException,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /**
  * No DynamoDB Streams client is installed, so these tests speak its JSON 1.0 protocol by hand
@@ -152,6 +153,41 @@ describe("DynamoDB Streams and TTL", () => {
     assert.equal(removes.length, 2);
     assert.deepEqual(removes[0]?.userIdentity, { Type: "Service", PrincipalId: "dynamodb.amazonaws.com" });
     assert.deepEqual(removes[0]?.dynamodb.OldImage, { pk: { S: "soon" }, expires: { N: String(now + 30) } });
+  });
+
+  test("UpdateTimeToLive: another attribute while enabled, then AWS's one-hour interval between changes", async () => {
+    const name = uniqueName("ttlrule");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const update = (Enabled: boolean, AttributeName: string) => ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled, AttributeName } }));
+    const refusal = async (Enabled: boolean, AttributeName: string, message: string) => {
+      const err = await failure<DynamoDBServiceException>(update(Enabled, AttributeName));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      assert.equal(err.message, message);
+    };
+    await update(true, "expires");
+    // What the request asks is judged before the interval.
+    await refusal(true, "other", "TimeToLive is active on a different AttributeName: current AttributeName is expires");
+    await refusal(false, "other", "TimeToLive is active on a different AttributeName: current AttributeName is expires");
+    await refusal(true, "expires", "TimeToLive is already enabled");
+    const tooSoon = "Time to live has been modified multiple times within a fixed interval";
+    await refusal(false, "expires", tooSoon);
+    await nimbus.scheduler.advance(60 * 60 * 1000 - 1000);
+    await refusal(false, "expires", tooSoon);
+    await nimbus.scheduler.advance(1000);
+    await update(false, "expires");
+    // Disabling starts the interval again; the refused attempts did not.
+    await refusal(true, "other", tooSoon);
+    await refusal(false, "expires", "TimeToLive is already disabled");
+    await nimbus.scheduler.advance(60 * 60 * 1000);
+    assert.deepEqual((await update(true, "other")).TimeToLiveSpecification, { Enabled: true, AttributeName: "other" });
   });
 });
 

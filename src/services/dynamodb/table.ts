@@ -69,7 +69,8 @@ export interface TableMeta {
   sse?: { enabled: boolean; type?: string; kmsKeyArn?: string };
   tableClass: string;
   deletionProtection: boolean;
-  ttl?: { attribute: string; enabled: boolean };
+  /** `changedAt`: epoch ms of the last UpdateTimeToLive that changed it (absent on tables from before it was kept). */
+  ttl?: { attribute: string; enabled: boolean; changedAt?: number };
   /** Epoch ms since point-in-time recovery is on. */
   pitrSince?: number;
   /** PITR's RecoveryPeriodInDays (1-35); 35 when unset. */

@@ -5,18 +5,26 @@ import { reindexExpiry, requireTable } from "../items.js";
 import { check, length } from "../validation.js";
 import { syncReplicas } from "../global-tables.js";
 
+/** "It can take up to one hour for the change to fully process": another UpdateTimeToLive within that hour is refused. */
+export const TTL_CHANGE_INTERVAL_MS = 60 * 60 * 1000;
+
 export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContext): UpdateTimeToLiveOutput {
   const spec = input.TimeToLiveSpecification;
   check(length("timeToLiveSpecification.attributeName", spec.AttributeName, 1, 255));
   ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     const current = meta.ttl;
+    // What the request asks is checked before how recently TTL last changed, as AWS does.
+    if (current?.enabled && current.attribute !== spec.AttributeName) {
+      throw validationException(`TimeToLive is active on a different AttributeName: current AttributeName is ${current.attribute}`);
+    }
     if (spec.Enabled && current?.enabled) throw validationException("TimeToLive is already enabled");
     if (!spec.Enabled && !current?.enabled) throw validationException("TimeToLive is already disabled");
-    if (!spec.Enabled && current !== undefined && current.attribute !== spec.AttributeName) {
-      throw validationException(`TimeToLive attribute name does not match the current attribute name: ${current.attribute}`);
+    const now = ctx.clock.now();
+    if (current?.changedAt !== undefined && now - current.changedAt < TTL_CHANGE_INTERVAL_MS) {
+      throw validationException("Time to live has been modified multiple times within a fixed interval");
     }
-    meta.ttl = { attribute: spec.AttributeName, enabled: spec.Enabled };
+    meta.ttl = { attribute: spec.AttributeName, enabled: spec.Enabled, changedAt: now };
     ctx.store.saveTable(ctx, meta);
     reindexExpiry(ctx.store, ctx, meta);
     // A global table's TTL setting is the same in every replica.
