@@ -176,6 +176,17 @@ export const DYNAMODB_MIGRATIONS: readonly string[] = [
     FROM dynamodb_backup_items ORDER BY account_id, region, backup_arn, pk, sk;
   DROP TABLE dynamodb_backup_items;
   ALTER TABLE dynamodb_backup_items_rowid RENAME TO dynamodb_backup_items;`,
+  // Each stream's last sequence number, kept apart from its records: numbered from the newest
+  // retained record, a stream quiet for a day started again at 1 once the trim had emptied it.
+  `CREATE TABLE dynamodb_stream_positions (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    stream_arn TEXT    NOT NULL,
+    last_seq   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, stream_arn)
+  ) WITHOUT ROWID;
+  INSERT INTO dynamodb_stream_positions SELECT account_id, region, stream_arn, MAX(seq)
+    FROM dynamodb_stream_records GROUP BY account_id, region, stream_arn;`,
 ];
 
 export interface ItemRow {
@@ -522,13 +533,15 @@ export class DynamoStore {
     this.db.prepare("DELETE FROM dynamodb_stream_records WHERE created_at < ?").run(before);
   }
 
+  /** Numbers the record after the stream's last one, trimmed or not: a shard's sequence numbers only grow. */
   appendStreamRecord(scope: Scope, streamArn: string, table: string, record: string, now: number): number {
     const row = this.db
-      .prepare<[string, string, string], { seq: number | null }>(
-        "SELECT MAX(seq) AS seq FROM dynamodb_stream_records WHERE account_id = ? AND region = ? AND stream_arn = ?",
+      .prepare<[string, string, string], { last_seq: number }>(
+        `INSERT INTO dynamodb_stream_positions (account_id, region, stream_arn, last_seq) VALUES (?, ?, ?, 1)
+         ON CONFLICT (account_id, region, stream_arn) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
       )
       .get(scope.account, scope.region, streamArn);
-    const seq = (row?.seq ?? 0) + 1;
+    const seq = row?.last_seq ?? 1;
     this.db
       .prepare("INSERT INTO dynamodb_stream_records (account_id, region, stream_arn, seq, table_name, record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(scope.account, scope.region, streamArn, seq, table, record, now);
