@@ -2,58 +2,16 @@
  * DynamoDB constraints the model does not carry, with AWS's Coral wording:
  * "1 validation error detected: Value 'x' at 'tableName' failed to satisfy constraint: ...".
  */
+import { constraintMessage, length, pattern, type Check } from "../../protocol/constraints.js";
 import { validationException } from "./domain/index.js";
 
-export interface Check {
-  readonly field: string;
-  readonly value: unknown;
-  readonly failure: string | undefined;
-}
-
-function shown(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (Array.isArray(value)) return `[${value.map(shown).join(", ")}]`;
-  return String(value);
-}
+export type { Check } from "../../protocol/constraints.js";
+export { length, oneOf, pattern, range } from "../../protocol/constraints.js";
 
 /** Throws ValidationException listing every failed constraint, as DynamoDB does. */
 export function check(...checks: (Check | undefined)[]): void {
-  const failed = checks.filter((c): c is Check => c !== undefined && c.failure !== undefined);
-  if (failed.length === 0) return;
-  const n = failed.length;
-  const parts = failed.map((c) =>
-    c.value === null || c.value === undefined
-      ? `Value null at '${c.field}' failed to satisfy constraint: ${c.failure}`
-      : `Value '${shown(c.value)}' at '${c.field}' failed to satisfy constraint: ${c.failure}`,
-  );
-  throw validationException(`${n} validation error${n === 1 ? "" : "s"} detected: ${parts.join("; ")}`);
-}
-
-export function length(field: string, value: string | undefined, min: number, max: number): Check {
-  let failure: string | undefined;
-  if (value !== undefined && value.length < min) failure = `Member must have length greater than or equal to ${min}`;
-  else if (value !== undefined && value.length > max) failure = `Member must have length less than or equal to ${max}`;
-  return { field, value, failure };
-}
-
-export function range(field: string, value: number | undefined, min: number, max?: number): Check {
-  let failure: string | undefined;
-  if (value !== undefined && value < min) failure = `Member must have value greater than or equal to ${min}`;
-  else if (value !== undefined && max !== undefined && value > max) failure = `Member must have value less than or equal to ${max}`;
-  return { field, value, failure };
-}
-
-export function oneOf(field: string, value: string | undefined, allowed: readonly string[]): Check {
-  return {
-    field,
-    value,
-    failure: value !== undefined && !allowed.includes(value) ? `Member must satisfy enum value set: [${allowed.join(", ")}]` : undefined,
-  };
-}
-
-/** `shown` is the pattern as DynamoDB quotes it in the message. */
-export function pattern(field: string, value: string | undefined, re: RegExp, shown: string): Check {
-  return { field, value, failure: value !== undefined && !re.test(value) ? `Member must satisfy regular expression pattern: ${shown}` : undefined };
+  const message = constraintMessage(checks);
+  if (message !== undefined) throw validationException(message);
 }
 
 /** S3 bucket names and owners as ExportTableToPointInTime and ImportTable check them. */

@@ -10,6 +10,7 @@ import type {
 } from "../../generated/dynamodbstreams.js";
 import { enforcesPolicies, resourcePolicyRefusal } from "../../auth/access.js";
 import { AwsError } from "../../core/errors.js";
+import { constraintMessage, length, oneOf, pattern, range, type Check } from "../../protocol/constraints.js";
 import type { Scope } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { StreamsContext } from "./index.js";
@@ -25,48 +26,15 @@ function invalid(message: string): never {
   throw errors.Validation({ message });
 }
 
-/** One member's failed constraint, in Coral's words ("Member must have length greater than or equal to 28"). */
-interface Constraint {
-  readonly field: string;
-  readonly value: unknown;
-  readonly failure: string | undefined;
-}
-
-function length(field: string, value: string | undefined, min: number, max: number): Constraint {
-  const failure =
-    value === undefined || (value.length >= min && value.length <= max)
-      ? undefined
-      : value.length < min
-        ? `Member must have length greater than or equal to ${min}`
-        : `Member must have length less than or equal to ${max}`;
-  return { field, value, failure };
-}
-
-function range(field: string, value: number | undefined, min: number, max?: number): Constraint {
-  const failure =
-    value === undefined || (value >= min && (max === undefined || value <= max))
-      ? undefined
-      : value < min
-        ? `Member must have value greater than or equal to ${min}`
-        : `Member must have value less than or equal to ${String(max)}`;
-  return { field, value, failure };
-}
-
-/**
- * The API reference's constraints on a request's members, checked before anything is looked up;
- * every failure is listed in one ValidationException ("2 validation errors detected: ...; ..."), as Coral does.
- */
-function check(...constraints: Constraint[]): void {
-  const failed = constraints.filter((c) => c.failure !== undefined);
-  if (failed.length === 0) return;
-  const n = failed.length;
-  const parts = failed.map((c) => `Value '${String(c.value)}' at '${c.field}' failed to satisfy constraint: ${String(c.failure)}`);
-  invalid(`${n} validation error${n === 1 ? "" : "s"} detected: ${parts.join("; ")}`);
+/** The API reference's constraints on a request's members, checked before anything is looked up; every failure in one ValidationException. */
+function check(...checks: Check[]): void {
+  const message = constraintMessage(checks);
+  if (message !== undefined) invalid(message);
 }
 
 /** Stream ARNs are 37 to 1024 characters; shard ids 28 to 65; sequence numbers 21 to 40 digits. */
-const streamArnLength = (field: string, arn: string | undefined): Constraint => length(field, arn, 37, 1024);
-const shardIdLength = (field: string, id: string | undefined): Constraint => length(field, id, 28, 65);
+const streamArnLength = (field: string, arn: string | undefined): Check => length(field, arn, 37, 1024);
+const shardIdLength = (field: string, id: string | undefined): Check => length(field, id, 28, 65);
 const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
 
 /** A stream ARN names its table's account: another account reads it through the ARN, as DynamoDB's cross-account access does. */
@@ -110,7 +78,7 @@ export async function listStreams(input: ListStreamsInput, ctx: StreamsContext):
   const table = input.TableName;
   check(
     length("tableName", table, 3, 255),
-    { field: "tableName", value: table, failure: table !== undefined && !TABLE_NAME.test(table) ? "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" : undefined },
+    pattern("tableName", table, TABLE_NAME, "[a-zA-Z0-9_.-]+"),
     range("limit", input.Limit, 1, 100),
     streamArnLength("exclusiveStartStreamArn", input.ExclusiveStartStreamArn),
   );
@@ -185,11 +153,7 @@ export async function getShardIterator(input: GetShardIteratorInput, ctx: Stream
   check(
     streamArnLength("streamArn", input.StreamArn),
     shardIdLength("shardId", input.ShardId),
-    {
-      field: "shardIteratorType",
-      value: input.ShardIteratorType,
-      failure: ITERATOR_TYPES.includes(input.ShardIteratorType) ? undefined : `Member must satisfy enum value set: [${ITERATOR_TYPES.join(", ")}]`,
-    },
+    oneOf("shardIteratorType", input.ShardIteratorType, ITERATOR_TYPES),
     length("sequenceNumber", input.SequenceNumber, 21, 40),
   );
   const { stream, scope } = await requireStream(ctx, input.StreamArn, "GetShardIterator");

@@ -3,43 +3,15 @@
  * Coral-style ValidationException for member constraints, InvalidParameterValueException for
  * Lambda's own rules (runtimes, environment size, reserved variables).
  */
+import { constraintMessage, length, oneOf, pattern, range, type Check } from "../../protocol/constraints.js";
 import { errors } from "./errors.js";
 
-interface Check {
-  readonly field: string;
-  readonly value: unknown;
-  readonly failure: string | undefined;
-}
-
-export function range(field: string, value: number | undefined, min: number, max: number): Check {
-  let failure: string | undefined;
-  if (value !== undefined && value < min) failure = `Member must have value greater than or equal to ${min}`;
-  else if (value !== undefined && value > max) failure = `Member must have value less than or equal to ${max}`;
-  return { field, value, failure };
-}
-
-export function length(field: string, value: string | undefined, min: number, max: number): Check {
-  let failure: string | undefined;
-  if (value !== undefined && value.length < min) failure = `Member must have length greater than or equal to ${min}`;
-  else if (value !== undefined && value.length > max) failure = `Member must have length less than or equal to ${max}`;
-  return { field, value, failure };
-}
-
-export function pattern(field: string, value: string | undefined, re: RegExp, source: string): Check {
-  return { field, value, failure: value !== undefined && !re.test(value) ? `Member must satisfy regular expression pattern: ${source}` : undefined };
-}
-
-export function oneOf(field: string, value: string | undefined, allowed: readonly string[]): Check {
-  return { field, value, failure: value !== undefined && !allowed.includes(value) ? `Member must satisfy enum value set: [${allowed.join(", ")}]` : undefined };
-}
+export { length, oneOf, pattern, range } from "../../protocol/constraints.js";
 
 /** Throws ValidationException listing every failed constraint, as Lambda does. */
 export function check(...checks: Check[]): void {
-  const failed = checks.filter((c) => c.failure);
-  if (!failed.length) return;
-  const n = failed.length;
-  const parts = failed.map((c) => `Value '${String(c.value)}' at '${c.field}' failed to satisfy constraint: ${c.failure}`);
-  throw errors.Validation({ message: `${n} validation error${n === 1 ? "" : "s"} detected: ${parts.join("; ")}` });
+  const message = constraintMessage(checks);
+  if (message !== undefined) throw errors.Validation({ message });
 }
 
 // Runtimes Lambda accepts for new functions (and the Nimbus engine can run: node, python, provided).
