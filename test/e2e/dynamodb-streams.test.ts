@@ -30,7 +30,7 @@ describe("DynamoDB Streams and TTL", () => {
     await nimbus.close();
   });
 
-  async function streams(operation: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
+  async function streams(operation: string, body: Record<string, unknown>): Promise<{ status: number; json: { __type?: string; message?: string } & Record<string, unknown> }> {
     const res = await fetch(`${nimbus.url}/`, {
       method: "POST",
       headers: {
@@ -41,7 +41,23 @@ describe("DynamoDB Streams and TTL", () => {
       },
       body: JSON.stringify(body),
     });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    return { status: res.status, json: (await res.json()) as { __type?: string; message?: string } & Record<string, unknown> };
+  }
+
+  /** A new table keyed by pk with a stream of `viewType`; its stream's ARN. */
+  async function streamingTable(name: string, viewType: "KEYS_ONLY" | "NEW_AND_OLD_IMAGES"): Promise<string> {
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn;
+    assert.ok(streamArn);
+    return streamArn;
   }
 
   interface StreamRecord {
@@ -62,17 +78,8 @@ describe("DynamoDB Streams and TTL", () => {
 
   test("writes appear in the table's stream in order, with the images of its view type", async () => {
     const name = uniqueName("stream");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
-      }),
-    );
-    const streamArn = created.TableDescription?.LatestStreamArn;
-    assert.ok(streamArn);
+    const streamArn = await streamingTable(name, "NEW_AND_OLD_IMAGES");
+    const label = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.LatestStreamLabel;
     await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, v: { N: "1" } } }));
     await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" } }, UpdateExpression: "SET v = :two", ExpressionAttributeValues: { ":two": { N: "2" } } }));
     // Writing the same values again changes nothing and adds no record.
@@ -82,7 +89,7 @@ describe("DynamoDB Streams and TTL", () => {
 
     const listed = await streams("ListStreams", { TableName: name });
     assert.equal(listed.status, 200);
-    assert.deepEqual(listed.json.Streams, [{ StreamArn: streamArn, TableName: name, StreamLabel: created.TableDescription?.LatestStreamLabel }]);
+    assert.deepEqual(listed.json.Streams, [{ StreamArn: streamArn, TableName: name, StreamLabel: label }]);
     const described = await streams("DescribeStream", { StreamArn: streamArn });
     const d = described.json.StreamDescription as Record<string, unknown>;
     assert.equal(d.StreamStatus, "ENABLED");
@@ -157,17 +164,7 @@ describe("DynamoDB Streams and TTL", () => {
 
   test("sequence numbers keep growing after a quiet stream's records are all trimmed, and no write is lost", async () => {
     const name = uniqueName("quiet");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
-      }),
-    );
-    const streamArn = created.TableDescription?.LatestStreamArn;
-    assert.ok(streamArn);
+    const streamArn = await streamingTable(name, "KEYS_ONLY");
     await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "old" } } }));
     await nimbus.events.idle();
     const [old] = await readAll(streamArn);
@@ -220,33 +217,6 @@ describe("DynamoDB Streams and TTL", () => {
     await nimbus.scheduler.advance(60 * 60 * 1000);
     assert.deepEqual((await update(true, "other")).TimeToLiveSpecification, { Enabled: true, AttributeName: "other" });
   });
-});
-
-describe("DynamoDB Streams request constraints", () => {
-  let nimbus: TestNimbus;
-  let ddb: DynamoDBClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
-  });
-
-  async function streams(operation: string, body: Record<string, unknown>): Promise<{ status: number; json: { __type?: string; message?: string } & Record<string, unknown> }> {
-    const res = await fetch(`${nimbus.url}/`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-amz-json-1.0",
-        "x-amz-target": `DynamoDBStreams_20120810.${operation}`,
-        "x-amz-date": "20260115T120000Z",
-        authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, json: (await res.json()) as { __type?: string; message?: string } & Record<string, unknown> };
-  }
 
   async function refused(operation: string, body: Record<string, unknown>, message: string): Promise<void> {
     const res = await streams(operation, body);
@@ -257,17 +227,7 @@ describe("DynamoDB Streams request constraints", () => {
 
   test("the API reference's lengths and ranges are checked before the stream is looked up, every failure in one message", async () => {
     const name = uniqueName("limits");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
-      }),
-    );
-    const streamArn = created.TableDescription?.LatestStreamArn;
-    assert.ok(streamArn);
+    const streamArn = await streamingTable(name, "KEYS_ONLY");
     const described = await streams("DescribeStream", { StreamArn: streamArn });
     const shardId = (described.json.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
     assert.ok(shardId);
