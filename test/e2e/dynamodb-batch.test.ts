@@ -14,7 +14,7 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { idTable } from "./dynamodb-fixtures.js";
+import { hashTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB batches and transactions", () => {
@@ -32,7 +32,7 @@ describe("DynamoDB batches and transactions", () => {
 
   async function table(): Promise<string> {
     const name = uniqueName("tx");
-    await ddb.send(new CreateTableCommand(idTable(name)));
+    await ddb.send(new CreateTableCommand(hashTable(name)));
     return name;
   }
 

@@ -4,13 +4,14 @@ import { DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dy
 import { S3Client } from "@aws-sdk/client-s3";
 import { acrossRestart as restartOnDataDir, startTestNimbus, type TestNimbus } from "./harness.js";
 
-/** A table keyed by one partition key `id` of type `type`, on demand. */
-export function idTable(name: string, type: "S" | "N" | "B" = "S"): CreateTableCommandInput {
+/** A table keyed by one partition key (`key`, of `type`), on demand. */
+export function hashTable(name: string, key = "id", type: "S" | "N" | "B" = "S", extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
   return {
     TableName: name,
-    AttributeDefinitions: [{ AttributeName: "id", AttributeType: type }],
-    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: key, AttributeType: type }],
+    KeySchema: [{ AttributeName: key, KeyType: "HASH" }],
     BillingMode: "PAY_PER_REQUEST",
+    ...extra,
   };
 }
 

@@ -12,7 +12,7 @@ import {
   DeleteItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { idTable } from "./dynamodb-fixtures.js";
+import { hashTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB Query and Scan", () => {
@@ -363,7 +363,7 @@ describe("DynamoDB Query and Scan", () => {
 
   test("Scan with filter, Limit pagination and parallel segments", async () => {
     const name = uniqueName("scan");
-    await ddb.send(new CreateTableCommand(idTable(name, "N")));
+    await ddb.send(new CreateTableCommand(hashTable(name, "id", "N")));
     for (let i = 0; i < 30; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { N: String(i) }, even: { BOOL: i % 2 === 0 } } }));
     const evens = await ddb.send(new ScanCommand({ TableName: name, FilterExpression: "even = :t", ExpressionAttributeValues: { ":t": { BOOL: true } } }));
     assert.equal(evens.Count, 15);
@@ -396,7 +396,7 @@ describe("DynamoDB Query and Scan", () => {
 
   test("a parallel Scan refuses an ExclusiveStartKey from another segment, and resumes from one of its own", async () => {
     const name = uniqueName("scan-seg");
-    await ddb.send(new CreateTableCommand(idTable(name)));
+    await ddb.send(new CreateTableCommand(hashTable(name)));
     for (let i = 0; i < 10; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: String(i) } } }));
     const second = await ddb.send(new ScanCommand({ TableName: name, Segment: 1, TotalSegments: 2 }));
     const foreign = second.Items?.[0]?.id;

@@ -12,6 +12,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
+import { hashTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /**
@@ -46,15 +47,7 @@ describe("DynamoDB Streams and TTL", () => {
 
   /** A new table keyed by pk with a stream of `viewType`; its stream's ARN. */
   async function streamingTable(name: string, viewType: "KEYS_ONLY" | "NEW_AND_OLD_IMAGES"): Promise<string> {
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
-      }),
-    );
+    const created = await ddb.send(new CreateTableCommand(hashTable(name, "pk", "S", { StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } })));
     const streamArn = created.TableDescription?.LatestStreamArn;
     assert.ok(streamArn);
     return streamArn;
@@ -124,14 +117,7 @@ describe("DynamoDB Streams and TTL", () => {
 
   test("TTL: the scheduler deletes expired items, and the stream shows a REMOVE by the service", async () => {
     const name = uniqueName("ttl");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(hashTable(name, "pk")));
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
     const enabled = await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "OLD_IMAGE" } }));
     const streamArn = enabled.TableDescription?.LatestStreamArn;
@@ -185,14 +171,7 @@ describe("DynamoDB Streams and TTL", () => {
 
   test("UpdateTimeToLive: another attribute while enabled, then AWS's one-hour interval between changes", async () => {
     const name = uniqueName("ttlrule");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(hashTable(name, "pk")));
     const update = (Enabled: boolean, AttributeName: string) => ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled, AttributeName } }));
     const refusal = async (Enabled: boolean, AttributeName: string, message: string) => {
       const err = await failure<DynamoDBServiceException>(update(Enabled, AttributeName));
