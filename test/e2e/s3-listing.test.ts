@@ -102,6 +102,16 @@ describe("S3 listing", () => {
     );
   });
 
+  // AWS, as recorded in LocalStack's test_list_objects_v2_continuation_start_after snapshot
+  // ("exc-continuation-token"): 400 InvalidArgument with ArgumentName and no ArgumentValue.
+  test("ListObjectsV2 refuses an empty continuation token", async () => {
+    const empty = await failure(s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: "" })));
+    assert.deepEqual(
+      [empty.name, empty.message, empty.status, empty.error["ArgumentName"], empty.error["ArgumentValue"]],
+      ["InvalidArgument", "The continuation token provided is incorrect", 400, "continuation-token", undefined],
+    );
+  });
+
   test("EncodingType=url encodes keys and prefixes", async () => {
     const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "docs/", EncodingType: "url" }));
     assert.equal(out.EncodingType, "url");

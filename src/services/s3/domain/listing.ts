@@ -245,7 +245,8 @@ export function encodeContinuationToken(after: string): string {
 }
 
 export function decodeContinuationToken(token: string): string {
-  const bad = (): AwsError => invalidArgument("The continuation token provided is incorrect", "continuation-token", token);
+  // An empty token is refused like a made-up one, without an ArgumentValue (as S3 answers it).
+  const bad = (): AwsError => invalidArgument("The continuation token provided is incorrect", "continuation-token", token === "" ? undefined : token);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) throw bad();
   const raw = Buffer.from(token, "base64");
   if (raw.length < 5 || raw[0] !== TOKEN_VERSION) throw bad();
@@ -295,8 +296,8 @@ export function listObjectsV2<T extends { readonly key: string }>(scan: KeyScan<
   const { echo, limit } = pageSize(params.maxKeys, "maxKeys", MAX_KEYS_MESSAGE);
   const prefix = params.prefix ?? "";
   const delimiter = params.delimiter ? params.delimiter : undefined;
-  // An empty token is treated as absent (and echoed); a token wins over StartAfter.
-  const after = params.continuationToken ? decodeContinuationToken(params.continuationToken) : params.startAfter || undefined;
+  // A token (even an empty one, which is refused) wins over StartAfter.
+  const after = params.continuationToken !== undefined ? decodeContinuationToken(params.continuationToken) : params.startAfter || undefined;
   const page = listPage({ scan, prefix, delimiter, limit, after });
   const { entries: contents, commonPrefixes, last } = splitPage(page, encode);
   return {
