@@ -193,6 +193,26 @@ describe("S3 multipart uploads", () => {
     assert.deepEqual(next.Uploads?.map((u) => u.UploadId), [second, ids["logs/b"], ids["top"]]);
   });
 
+  // AWS, as recorded in LocalStack's test_list_multiparts_next_marker snapshot: without a
+  // key-marker the upload-id-marker is ignored and echoed empty; with one, an upload-id-marker
+  // that is not an upload of that key is refused.
+  test("ListMultipartUploads ignores a lone upload-id-marker and refuses one of another key", async () => {
+    const name = uniqueName("mpu-markers");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const a = (await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: "a" }))).UploadId ?? "";
+    const b = (await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: "b" }))).UploadId ?? "";
+    const lone = await s3.send(new ListMultipartUploadsCommand({ Bucket: name, UploadIdMarker: b }));
+    assert.equal(lone.UploadIdMarker, "");
+    assert.deepEqual(lone.Uploads?.map((u) => u.UploadId), [a, b]);
+    const own = await s3.send(new ListMultipartUploadsCommand({ Bucket: name, KeyMarker: "b", UploadIdMarker: b }));
+    assert.equal(own.Uploads, undefined);
+    const err = await failure(s3.send(new ListMultipartUploadsCommand({ Bucket: name, KeyMarker: "a", UploadIdMarker: b })));
+    assert.deepEqual(
+      [err.name, err.status, err.message, err.error["ArgumentName"], err.error["ArgumentValue"]],
+      ["InvalidArgument", 400, "Invalid uploadId marker", "upload-id-marker", b],
+    );
+  });
+
   test("a CRC32 upload gets a COMPOSITE checksum of its parts", async () => {
     const key = "checksummed";
     const part1 = randomBytes(5 * MiB);

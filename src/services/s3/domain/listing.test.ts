@@ -452,7 +452,9 @@ describe("ListMultipartUploads", () => {
 
   test("upload-id-marker is ignored without key-marker; delimiter gives CommonPrefixes", () => {
     const scan = scanOf(uploads);
-    assert.equal(listMultipartUploads(scan, { uploadIdMarker: "u03" }).uploads.length, 5);
+    const ignored = listMultipartUploads(scan, { uploadIdMarker: "u03" });
+    assert.equal(ignored.uploads.length, 5);
+    assert.equal(ignored.uploadIdMarker, "");
     const page = listMultipartUploads(scan, { prefix: "photos/", delimiter: "/" });
     assert.deepEqual(page.commonPrefixes, ["photos/2006/", "photos/2007/"]);
     assert.deepEqual(page.uploads, []);

@@ -508,7 +508,8 @@ export function listMultipartUploads<T extends UploadEntry>(scan: KeyScan<T>, pa
     prefix: encode(prefix),
     ...(delimiter !== undefined ? { delimiter: encode(delimiter) } : {}),
     keyMarker: encode(params.keyMarker ?? ""),
-    uploadIdMarker: params.uploadIdMarker ?? "",
+    // An ignored upload-id-marker is not echoed either.
+    uploadIdMarker: uploadIdMarker ?? "",
     ...(next ?? {}),
     maxUploads: echo,
     isTruncated: page.isTruncated,

@@ -29,7 +29,7 @@ import {
 } from "../domain/checksums.js";
 import { evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import { listMultipartUploads as listUploads, partsPage } from "../domain/listing.js";
-import { errors, noSuchUpload, s3DomainErrors } from "../errors.js";
+import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
@@ -307,8 +307,19 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
   };
 }
 
+/**
+ * With a key-marker, S3 refuses an upload-id-marker that names no upload of that key (AWS's
+ * answer, recorded in LocalStack's test_list_multiparts_next_marker snapshot).
+ */
+function checkUploadIdMarker(ctx: S3Context, bucket: string, input: ListMultipartUploadsInput): void {
+  const { KeyMarker: key, UploadIdMarker: uploadId } = input;
+  if (!key || !uploadId || ctx.store.upload(bucket, key, uploadId)) return;
+  throw invalidArgument("Invalid uploadId marker", "upload-id-marker", uploadId);
+}
+
 export function listMultipartUploads(input: ListMultipartUploadsInput, ctx: S3Context): ListMultipartUploadsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
+  checkUploadIdMarker(ctx, bucket.name, input);
   const page = listUploads(ctx.store.uploadScan(bucket.name), {
     ...{}, ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
     ...(input.Delimiter !== undefined ? { delimiter: input.Delimiter } : {}),
