@@ -188,6 +188,10 @@ describe("S3 buckets", () => {
     assert.deepEqual(tags.TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }]);
     const dup = await failure(s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "a", Value: "1" }, { Key: "a", Value: "2" }] } })));
     assert.deepEqual([dup.name, dup.message, dup.status], ["InvalidTag", "Cannot provide multiple Tags with the same key", 400]);
+    // AWS (moto's AWS-verified test_put_bucket_tagging): the aws: prefix is reserved; elsewhere in a key it is fine.
+    const system = await failure(s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "aws:sometag", Value: "nope" }] } })));
+    assert.deepEqual([system.name, system.message, system.status], ["InvalidTag", "System tags cannot be added/updated by requester", 400]);
+    await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "something:aws:stuff", Value: "this is fine" }] } }));
     const deleted = await s3.send(new DeleteBucketTaggingCommand({ Bucket: name }));
     assert.equal(deleted.$metadata.httpStatusCode, 204);
     assert.equal((await failure(s3.send(new GetBucketTaggingCommand({ Bucket: name })))).name, "NoSuchTagSet");

@@ -447,7 +447,14 @@ describe("S3 objects", () => {
     const tooMany = await failure(
       s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt", Tagging: { TagSet: Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: "v" })) } })),
     );
-    assert.deepEqual([tooMany.name, tooMany.message, tooMany.status], ["InvalidTag", "Object tags cannot be greater than 10", 400]);
+    // AWS answers BadRequest here (boto/boto3#1213, moto's AWS-verified put_object_tagging tests).
+    assert.deepEqual([tooMany.name, tooMany.message, tooMany.status], ["BadRequest", "Object tags cannot be greater than 10", 400]);
+    // Keys in the reserved aws: prefix, in the header and in a tag set (moto's AWS-verified test_put_object_with_tagging).
+    const reserved = ["InvalidTag", "Your TagKey cannot be prefixed with aws:", 400];
+    const inHeader = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "tagged.txt", Body: "t", Tagging: "aws:foo=bar" })));
+    assert.deepEqual([inHeader.name, inHeader.message, inHeader.status], reserved);
+    const inSet = await failure(s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt", Tagging: { TagSet: [{ Key: "aws:foo", Value: "bar" }] } })));
+    assert.deepEqual([inSet.name, inSet.message, inSet.status], reserved);
     const deleted = await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }));
     assert.equal(deleted.$metadata.httpStatusCode, 204);
     assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }))).TagSet ?? [], []);

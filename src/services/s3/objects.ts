@@ -8,7 +8,7 @@ import type { AwsError } from "../../core/errors.js";
 import type { GetObjectOutput } from "../../generated/s3.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
 import { encryptionOutput, parseEncryption } from "./encryption.js";
-import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion } from "./errors.js";
+import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion, s3DomainErrors } from "./errors.js";
 import type { S3Context } from "./index.js";
 import type { BucketRow, ObjectHeaders, ObjectRow, Tag } from "./store.js";
 
@@ -165,13 +165,25 @@ function invalidTag(message: string): AwsError {
   return errors.InvalidTag({ message });
 }
 
-/** Checks a tag set against S3's limits: count, key 128 and value 256 characters, unique keys. */
+/**
+ * Checks a tag set against S3's limits: count, key 128 and value 256 characters, no key in the
+ * reserved `aws:` prefix, unique keys. Objects and buckets answer differently (AWS, in moto's
+ * AWS-verified tests and in captured SDK errors): too many object tags is 400 BadRequest, too many
+ * bucket tags InvalidTag; a reserved key is "Your TagKey cannot be prefixed with aws:" on an
+ * object and "System tags cannot be added/updated by requester" on a bucket.
+ */
 export function validateTags(tags: readonly Tag[], max: number): void {
-  if (tags.length > max) throw invalidTag(max === MAX_OBJECT_TAGS ? "Object tags cannot be greater than 10" : "Bucket tag count cannot be greater than 50");
+  const onObject = max === MAX_OBJECT_TAGS;
+  if (tags.length > max) {
+    throw onObject ? s3DomainErrors.BadRequest({ message: "Object tags cannot be greater than 10" }) : invalidTag("Bucket tag count cannot be greater than 50");
+  }
   const seen = new Set<string>();
   for (const tag of tags) {
     if (tag.Key.length === 0 || tag.Key.length > 128) throw invalidTag("The TagKey you have provided is invalid");
     if (tag.Value.length > 256) throw invalidTag("The TagValue you have provided is invalid");
+    if (tag.Key.startsWith("aws:")) {
+      throw invalidTag(onObject ? "Your TagKey cannot be prefixed with aws:" : "System tags cannot be added/updated by requester");
+    }
     if (seen.has(tag.Key)) throw invalidTag("Cannot provide multiple Tags with the same key");
     seen.add(tag.Key);
   }
