@@ -14,6 +14,7 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  PutBucketVersioningCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -394,6 +395,29 @@ describe("S3 objects", () => {
     assert.deepEqual(quiet.Errors, [{ Key: "d/x", VersionId: "not a version", Code: "InvalidArgument", Message: "Invalid version id specified" }]);
     const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "d/" }));
     assert.equal(left.KeyCount, 0);
+  });
+
+  // AWS, as recorded in LocalStack's test_delete_objects and test_delete_objects_versioned
+  // snapshots: a version id that names no version is an error entry, not a deletion.
+  test("DeleteObjects reports a version that does not exist as NoSuchVersion", async () => {
+    const fake = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD";
+    const noSuchVersion = (Key: string) => ({ Key, VersionId: fake, Code: "NoSuchVersion", Message: "The specified version does not exist." });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "nv/test-delete", Body: "test-delete" }));
+    const unversioned = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "nv/test-delete", VersionId: fake }] } }));
+    assert.equal(unversioned.$metadata.httpStatusCode, 200);
+    assert.equal(unversioned.Deleted, undefined);
+    assert.deepEqual(unversioned.Errors, [noSuchVersion("nv/test-delete")]);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "nv/test-delete" }))).ContentLength, 11);
+    const versioned = uniqueName("nv");
+    await s3.send(new CreateBucketCommand({ Bucket: versioned }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: "Enabled" } }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: "test-delete", Body: "test-delete" }));
+    const both = await s3.send(
+      new DeleteObjectsCommand({ Bucket: versioned, Delete: { Objects: [{ Key: "test-delete", VersionId: fake }, { Key: "wrong-key-2", VersionId: fake }] } }),
+    );
+    assert.deepEqual(both.Errors?.sort((x, y) => (x.Key ?? "").localeCompare(y.Key ?? "")), [noSuchVersion("test-delete"), noSuchVersion("wrong-key-2")]);
+    const real = await s3.send(new DeleteObjectsCommand({ Bucket: versioned, Delete: { Objects: [{ Key: "test-delete", VersionId: put.VersionId }] } }));
+    assert.deepEqual(real.Deleted, [{ Key: "test-delete", VersionId: put.VersionId }]);
   });
 
   test("copy with the COPY and REPLACE metadata directives", async () => {

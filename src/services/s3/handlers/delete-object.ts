@@ -2,7 +2,7 @@ import { authorize, s3Action } from "../authorization.js";
 import type { DeleteObjectInput, DeleteObjectOutput, DeleteObjectsInput, DeleteObjectsOutput } from "../../../generated/s3.js";
 import { AwsError } from "../../../core/errors.js";
 import { evaluateDeleteCondition } from "../domain/conditions.js";
-import { invalidArgument, s3DomainErrors } from "../errors.js";
+import { invalidArgument, noSuchVersion, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
@@ -54,6 +54,17 @@ export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteOb
   return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch));
 }
 
+/**
+ * DeleteObjects reports a version id that names no version of the key as a NoSuchVersion entry
+ * (AWS, as recorded in LocalStack's test_delete_objects and test_delete_objects_versioned
+ * snapshots), where DeleteObject answers 204. "null" always names one; a malformed id is left to
+ * deleteOne's InvalidArgument.
+ */
+function missingVersion(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined): boolean {
+  if (versionId === undefined || versionId === "null" || !VERSION_ID.test(versionId)) return false;
+  return ctx.store.version(bucket.name, key, versionId) === undefined;
+}
+
 export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
   requireBucket(ctx, input.Bucket);
   const objects = input.Delete.Objects ?? [];
@@ -66,6 +77,7 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
       try {
         // Each key is authorized on its own: a refused one is an AccessDenied entry among the results.
         authorize(ctx, bucket, s3Action("DeleteObject", object), object.Key, object);
+        if (missingVersion(ctx, bucket, object.Key, object.VersionId)) throw noSuchVersion(object.Key, object.VersionId as string);
         const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true, object.ETag));
         deleted.push({
           Key: object.Key,
