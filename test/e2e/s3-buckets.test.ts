@@ -176,6 +176,10 @@ describe("S3 buckets", () => {
     assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Enabled");
     await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Suspended" } }));
     assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Suspended");
+    // AWS, as recorded in LocalStack's test_bucket_versioning_crud snapshot (put-versioning-empty).
+    const empty = await failure(s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: {} })));
+    assert.deepEqual([empty.name, empty.message, empty.status], ["IllegalVersioningConfigurationException", "The Versioning element must be specified", 400]);
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Suspended");
   });
 
   test("bucket tagging", async () => {

@@ -33,6 +33,12 @@ export const errors = defineErrors({
     status: 403,
     message: 'User: {principal} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::{bucket}" because public policies are blocked by the BlockPublicPolicy block public access setting.',
   },
+  // PutBucketVersioning with neither Status nor MFADelete (LocalStack's test_bucket_versioning_crud snapshot of AWS).
+  IllegalVersioningConfiguration: {
+    code: "IllegalVersioningConfigurationException",
+    status: 400,
+    message: "The Versioning element must be specified",
+  },
   NoSuchVersion: { code: "NoSuchVersion", status: 404, message: "The specified version does not exist." },
   NoSuchUpload: {
     code: "NoSuchUpload",

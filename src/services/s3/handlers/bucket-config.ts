@@ -26,6 +26,7 @@ import { checkVersioningChange } from "../object-lock.js";
 
 export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Context): PutBucketVersioningOutput {
   const { Status, MFADelete } = input.VersioningConfiguration;
+  if (Status === undefined && MFADelete === undefined) throw errors.IllegalVersioningConfiguration();
   if (Status !== undefined && Status !== "Enabled" && Status !== "Suspended") throw s3DomainErrors.MalformedXML();
   if (MFADelete !== undefined && MFADelete !== "Enabled" && MFADelete !== "Disabled") throw s3DomainErrors.MalformedXML();
   ctx.store.transaction(() => {
