@@ -397,6 +397,26 @@ describe("S3 objects", () => {
     assert.equal(left.KeyCount, 0);
   });
 
+  // AWS, as recorded in LocalStack's test_get_object_with_version_unversioned_bucket and
+  // test_delete_object snapshots: a bucket never versioned has no version but "null", so any
+  // other version id is invalid rather than missing.
+  test("a version id other than null is invalid in a bucket never versioned", async () => {
+    const fake = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD";
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "test-version", Body: "test-version" }));
+    for (const call of [
+      () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: "test-version", VersionId: fake })),
+      () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "test-version", VersionId: fake })),
+    ]) {
+      const err = await failure(call());
+      assert.deepEqual(
+        [err.name, err.status, err.message, err.error["ArgumentName"], err.error["ArgumentValue"]],
+        ["InvalidArgument", 400, "Invalid version id specified", "versionId", fake],
+      );
+    }
+    const nullVersion = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "test-version", VersionId: "null" }));
+    assert.equal(await nullVersion.Body?.transformToString(), "test-version");
+  });
+
   // AWS, as recorded in LocalStack's test_delete_objects and test_delete_objects_versioned
   // snapshots: a version id that names no version is an error entry, not a deletion.
   test("DeleteObjects reports a version that does not exist as NoSuchVersion", async () => {

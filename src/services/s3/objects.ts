@@ -43,6 +43,16 @@ function deleteMarkerHeaders(row: ObjectRow): Record<string, string> {
 }
 
 /**
+ * Refuses a version id S3 could not have issued: a malformed one, or in a bucket that was never
+ * versioned any but "null" (AWS answers both with InvalidArgument, as LocalStack's
+ * test_get_object_with_version_unversioned_bucket and test_delete_object snapshots record).
+ */
+export function validateVersionId(bucket: BucketRow, versionId: string): void {
+  const issuable = versionId !== "" && VERSION_ID.test(versionId) && (bucket.versioning !== null || versionId === "null");
+  if (!issuable) throw invalidArgument("Invalid version id specified", "versionId", versionId);
+}
+
+/**
  * The object version a read names. Without a version id: the current version, or 404
  * NoSuchKey (with x-amz-delete-marker when the current version is a delete marker). With one:
  * that version, 404 NoSuchVersion, or 405 MethodNotAllowed when it is a delete marker.
@@ -54,7 +64,7 @@ export function readableVersion(ctx: S3Context, bucket: BucketRow, key: string, 
     if (row.delete_marker) throw noSuchKey(key, deleteMarkerHeaders(row));
     return row;
   }
-  if (versionId === "" || !VERSION_ID.test(versionId)) throw invalidArgument("Invalid version id specified", "versionId", versionId);
+  validateVersionId(bucket, versionId);
   const row = ctx.store.version(bucket.name, key, versionId);
   if (!row) throw noSuchVersion(key, versionId);
   if (row.delete_marker) {

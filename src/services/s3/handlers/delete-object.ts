@@ -2,11 +2,11 @@ import { authorize, s3Action } from "../authorization.js";
 import type { DeleteObjectInput, DeleteObjectOutput, DeleteObjectsInput, DeleteObjectsOutput } from "../../../generated/s3.js";
 import { AwsError } from "../../../core/errors.js";
 import { evaluateDeleteCondition } from "../domain/conditions.js";
-import { invalidArgument, noSuchVersion, s3DomainErrors } from "../errors.js";
+import { noSuchVersion, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { requireBucket, VERSION_ID } from "../objects.js";
+import { requireBucket, validateVersionId, VERSION_ID } from "../objects.js";
 import { assertDeletable } from "../object-lock.js";
 import type { BucketRow } from "../store.js";
 
@@ -27,7 +27,7 @@ function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: st
     evaluateDeleteCondition(ifMatch, latest === undefined ? undefined : latest.delete_marker ? { deleteMarker: true } : { etag: latest.etag }, key, versionId);
   }
   if (versionId !== undefined) {
-    if (versionId === "" || !VERSION_ID.test(versionId)) throw invalidArgument("Invalid version id specified", "versionId", versionId);
+    validateVersionId(bucket, versionId);
     const row = store.version(bucket.name, key, versionId);
     if (!row) return { VersionId: versionId };
     assertDeletable(store, bucket, row, ctx.clock.now(), bypassGovernance);
