@@ -193,6 +193,21 @@ describe("S3 multipart uploads", () => {
     assert.deepEqual(next.Uploads?.map((u) => u.UploadId), [second, ids["logs/b"], ids["top"]]);
   });
 
+  // AWS, as recorded in LocalStack's test_list_multiparts_next_marker snapshot: both next
+  // markers are always sent, "" on an empty listing and the last upload on a last page.
+  test("ListMultipartUploads always sends NextKeyMarker and NextUploadIdMarker", async () => {
+    const name = uniqueName("mpu-next");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const empty = await s3.send(new ListMultipartUploadsCommand({ Bucket: name }));
+    assert.deepEqual([empty.NextKeyMarker, empty.NextUploadIdMarker, empty.IsTruncated], ["", "", false]);
+    await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: "a" }));
+    const last = (await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: "b" }))).UploadId;
+    const all = await s3.send(new ListMultipartUploadsCommand({ Bucket: name }));
+    assert.deepEqual([all.NextKeyMarker, all.NextUploadIdMarker, all.IsTruncated], ["b", last, false]);
+    const pastTheEnd = await s3.send(new ListMultipartUploadsCommand({ Bucket: name, KeyMarker: "b" }));
+    assert.deepEqual([pastTheEnd.NextKeyMarker, pastTheEnd.NextUploadIdMarker], ["", ""]);
+  });
+
   // AWS, as recorded in LocalStack's test_list_multiparts_next_marker snapshot: without a
   // key-marker the upload-id-marker is ignored and echoed empty; with one, an upload-id-marker
   // that is not an upload of that key is refused.

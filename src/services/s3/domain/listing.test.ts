@@ -448,6 +448,12 @@ describe("ListMultipartUploads", () => {
     const second = listMultipartUploads(scan, { maxUploads: 2, keyMarker: "video.mp4", uploadIdMarker: "u03" });
     assert.deepEqual(second.uploads.map((u) => u.entry.uploadId), ["u04"]);
     assert.equal(second.isTruncated, false);
+    // A last page still names its last upload; a page without uploads names none.
+    assert.deepEqual([second.nextKeyMarker, second.nextUploadIdMarker], ["video.mp4", "u04"]);
+    const grouped = listMultipartUploads(scan, { delimiter: "/" });
+    assert.deepEqual([grouped.nextKeyMarker, grouped.nextUploadIdMarker], ["video.mp4", "u04"]);
+    const none = listMultipartUploads(scan, { prefix: "photos/", delimiter: "/" });
+    assert.deepEqual([none.nextKeyMarker, none.nextUploadIdMarker], ["", ""]);
   });
 
   test("upload-id-marker is ignored without key-marker; delimiter gives CommonPrefixes", () => {

@@ -468,8 +468,8 @@ export interface ListMultipartUploadsPage<T> {
   readonly delimiter?: string;
   readonly keyMarker: string;
   readonly uploadIdMarker: string;
-  readonly nextKeyMarker?: string;
-  readonly nextUploadIdMarker?: string;
+  readonly nextKeyMarker: string;
+  readonly nextUploadIdMarker: string;
   readonly maxUploads: number;
   readonly isTruncated: boolean;
   readonly encodingType?: EncodingType;
@@ -495,13 +495,13 @@ export function listMultipartUploads<T extends UploadEntry>(scan: KeyScan<T>, pa
     ...(uploadIdMarker !== undefined ? { skipAtAfter: (entry: T) => compareUtf8(entry.uploadId, uploadIdMarker) <= 0 } : {}),
   });
   const { entries: uploads, commonPrefixes, last } = splitPage(page, encode);
-  let next: { nextKeyMarker: string; nextUploadIdMarker?: string } | undefined;
-  if (page.isTruncated && last) {
-    next =
-      last.kind === "entry"
-        ? { nextKeyMarker: encode(last.entry.key), nextUploadIdMarker: last.entry.uploadId }
-        : { nextKeyMarker: encode(last.prefix) };
-  }
+  // S3 always sends both next markers: the page's last upload, or "" when it has none (AWS, as
+  // LocalStack's test_list_multiparts_next_marker snapshot records, also on a last page). A page
+  // truncated on a CommonPrefix gets that prefix, for the next request to resume after it (S3
+  // sends "" there too, which would make a paginator start over).
+  const lastUpload = uploads[uploads.length - 1];
+  let next = { nextKeyMarker: lastUpload?.key ?? "", nextUploadIdMarker: lastUpload?.entry.uploadId ?? "" };
+  if (page.isTruncated && last?.kind === "prefix") next = { nextKeyMarker: encode(last.prefix), nextUploadIdMarker: "" };
   return {
     uploads,
     commonPrefixes,
@@ -510,7 +510,7 @@ export function listMultipartUploads<T extends UploadEntry>(scan: KeyScan<T>, pa
     keyMarker: encode(params.keyMarker ?? ""),
     // An ignored upload-id-marker is not echoed either.
     uploadIdMarker: uploadIdMarker ?? "",
-    ...(next ?? {}),
+    ...next,
     maxUploads: echo,
     isTruncated: page.isTruncated,
     ...(encodingType ? { encodingType } : {}),
