@@ -6,11 +6,18 @@
 import { crc32 as tableCrc32 } from "@aws-crypto/crc32";
 import * as zlib from "node:zlib";
 
-/** The native CRC-32, which can also continue from an earlier value; undefined where Node lacks it. */
-export const nativeCrc32: ((data: Uint8Array, value?: number) => number) | undefined =
-  typeof (zlib as { crc32?: unknown }).crc32 === "function"
-    ? (zlib as unknown as { crc32: (data: Uint8Array, value?: number) => number }).crc32
-    : undefined;
+const zlibCrc32 =
+  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (zlib as unknown as { crc32: (data: Uint8Array, value?: number) => number }).crc32 : undefined;
+
+/**
+ * The native CRC-32, which can also continue from an earlier value; undefined where Node lacks
+ * it. Empty data leaves the value as it is: zlib answers 0, its initial value, for a buffer
+ * without memory behind it (an empty view of an empty ArrayBuffer, as randomBytes(0) is), so a
+ * running CRC would start over.
+ */
+export const nativeCrc32: ((data: Uint8Array, value?: number) => number) | undefined = zlibCrc32
+  ? (data, value) => (data.length === 0 ? (value ?? 0) : zlibCrc32(data, value))
+  : undefined;
 
 /** The CRC-32 of `data`, an unsigned 32-bit integer. */
 export const crc32: (data: Uint8Array) => number = nativeCrc32 ? (data) => nativeCrc32(data) : tableCrc32;
