@@ -40,34 +40,62 @@ export function isFileStream(stream: unknown): stream is ReadStream & { fd: numb
  * chunk while the previous one is written. The stream object itself is never read: it is
  * destroyed at the end, which closes the descriptor.
  */
-export async function sendFile(file: ReadStream & { fd: number }, out: Writable): Promise<void> {
-  const start = (file as { start?: number }).start ?? 0;
-  const end = (file as { end?: number }).end ?? Number.POSITIVE_INFINITY;
-  let position = start;
-  let writing: Promise<boolean> | undefined;
-  let current: Buffer | undefined = take();
+export function sendFile(file: ReadStream & { fd: number }, out: Writable): Promise<void> {
+  return sendFiles([file], out);
+}
+
+/**
+ * sendFile for the file ranges `files` yields, one after another, as one body (a composed
+ * blob's parts): each is opened when reached and destroyed once sent; `whole` (the stream the
+ * files make up) is destroyed at the end.
+ */
+export async function sendFiles(files: Iterable<ReadStream>, out: Writable, whole?: { destroy(): void }): Promise<void> {
+  // The buffer to read into next, and the write in flight (which the next read overlaps).
+  const state: Sending = { spare: take() };
   try {
-    for (;;) {
-      const wanted = Math.min(CHUNK_BYTES, end - position + 1);
-      if (wanted <= 0) break;
-      const n = await readAt(file.fd, current, wanted, position);
-      if (n === 0) break;
-      position += n;
-      if (writing && !(await writing)) return;
-      if (out.destroyed) return;
-      const buffer: Buffer = current;
-      writing = write(out, buffer.subarray(0, n)).then((ok) => {
-        give(buffer);
-        return ok;
-      });
-      current = take();
+    for (const file of files) {
+      try {
+        if (!isFileStream(file)) throw new Error("sendFiles: not an unread file stream");
+        if (!(await sendRange(file, out, state))) return;
+      } finally {
+        file.destroy();
+      }
     }
-    if (writing && !(await writing)) return;
+    if (state.writing && !(await state.writing)) return;
     out.end();
   } catch (error) {
     out.destroy(error instanceof Error ? error : new Error(String(error)));
   } finally {
-    if (current) give(current);
-    file.destroy();
+    give(state.spare);
+    whole?.destroy();
+  }
+}
+
+interface Sending {
+  /** Owned by the sender: never in a write. */
+  spare: Buffer;
+  writing?: Promise<boolean>;
+}
+
+/** Writes one file's range to `out` without ending it; false once `out` failed or was destroyed. */
+async function sendRange(file: ReadStream & { fd: number }, out: Writable, state: Sending): Promise<boolean> {
+  const start = (file as { start?: number }).start ?? 0;
+  const end = (file as { end?: number }).end ?? Number.POSITIVE_INFINITY;
+  let position = start;
+  for (;;) {
+    const wanted = Math.min(CHUNK_BYTES, end - position + 1);
+    if (wanted <= 0) return true;
+    const n = await readAt(file.fd, state.spare, wanted, position);
+    if (n === 0) return true;
+    position += n;
+    if (state.writing && !(await state.writing)) return false;
+    if (out.destroyed) return false;
+    const buffer = state.spare;
+    // The buffer goes back to the pool once the socket has taken it; the next read uses another.
+    state.spare = take();
+    state.writing = write(out, buffer.subarray(0, n)).then((ok) => {
+      give(buffer);
+      return ok;
+    });
   }
 }

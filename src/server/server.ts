@@ -18,7 +18,8 @@ import type { AuthConfig } from "../auth/enforcement.js";
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
 import { openState, type StateLayer } from "../state/database.js";
-import { isFileStream, sendFile } from "./file-body.js";
+import { ComposedStream } from "../state/blob-store.js";
+import { isFileStream, sendFile, sendFiles } from "./file-body.js";
 import { readBodyUpTo, sendJson } from "./plain-http.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
@@ -335,6 +336,7 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
   res.statusCode = response.status;
   for (const k in headers) res.setHeader(k, headers[k] as string);
   if (isFileStream(body)) return sendFile(body, res as unknown as Writable);
+  if (body instanceof ComposedStream) return sendFiles(body.files(), res as unknown as Writable, body);
   const readable = body instanceof Readable ? body : Readable.from(body);
   await pipeline(readable, res as NodeJS.WritableStream);
 }

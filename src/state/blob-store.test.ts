@@ -411,6 +411,115 @@ describe("blob store reads", () => {
   });
 });
 
+describe("blob store composed blobs", () => {
+  /** Three parts of distinct bytes, put and retained (as an upload holds its parts). */
+  async function parts(state: StateLayer): Promise<{ bytes: Buffer; parts: { id: string; size: number }[] }> {
+    const chunks = [Buffer.alloc(300_000, 1), Buffer.alloc(200_000, 2), Buffer.from("tail bytes")];
+    const blobs: { id: string; size: number }[] = [];
+    for (const chunk of chunks) blobs.push(await state.blobs.put(Readable.from([chunk]), { id: "unique" }));
+    state.transaction(() => {
+      for (const blob of blobs) state.blobs.retain(blob.id);
+    });
+    return { bytes: Buffer.concat(chunks), parts: blobs.map((b) => ({ id: b.id, size: b.size })) };
+  }
+
+  function compose(state: StateLayer, list: { id: string; size: number }[]): string {
+    return state.transaction(() => {
+      const blob = state.blobs.compose(list);
+      state.blobs.retain(blob.id);
+      return blob.id;
+    });
+  }
+
+  test("reads as the concatenation of its parts, whole and in ranges across their edges, without a file of its own", () =>
+    withState(async (state) => {
+      const { bytes, parts: list } = await parts(state);
+      const before = blobFiles(state.blobs.root);
+      const id = compose(state, list);
+      assert.deepEqual(blobFiles(state.blobs.root), before);
+      assert.equal(state.blobs.size(id), bytes.length);
+      assert.equal(state.blobs.has(id), true);
+      assert.deepEqual(await readAll(state.blobs.get(id)), bytes);
+      assert.deepEqual(await readAll(state.blobs.read(id, bytes.length) as Readable), bytes);
+      for (const [start, end] of [
+        [0, 0],
+        [299_999, 300_000],
+        [299_990, 500_005],
+        [500_000, 500_009],
+        [450_000, 10_000_000],
+      ] as const) {
+        assert.deepEqual(await readAll(state.blobs.get(id, { start, end })), bytes.subarray(start, end + 1), `${start}-${end}`);
+      }
+      assert.equal(state.blobs.refs(list[0]?.id ?? ""), 2);
+    }));
+
+  test("one part is that part; compose outside a transaction is refused", () =>
+    withState(async (state) => {
+      const { parts: list } = await parts(state);
+      const only = list.slice(0, 1);
+      assert.equal(compose(state, only), only[0]?.id);
+      assert.throws(() => state.blobs.compose(list), /inside the transaction/);
+    }));
+
+  test("its parts' files go only when neither it nor the upload holds them", () =>
+    withState(async (state) => {
+      const { parts: list } = await parts(state);
+      const id = compose(state, list);
+      // The upload lets go of its parts (CompleteMultipartUpload): the composed blob still holds them.
+      state.transaction(() => {
+        for (const part of list) state.blobs.release(part.id);
+      });
+      assert.equal(blobFiles(state.blobs.root).length, 3);
+      state.transaction(() => state.blobs.release(id));
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+      assert.equal(state.blobs.has(id), false);
+      assert.throws(() => state.blobs.get(id), BlobNotFoundError);
+    }));
+
+  test("a rolled-back compose leaves no parts list and no extra reference", () =>
+    withState(async (state) => {
+      const { parts: list } = await parts(state);
+      let composed = "";
+      assert.throws(() =>
+        state.transaction(() => {
+          composed = state.blobs.compose(list).id;
+          state.blobs.retain(composed);
+          throw new Error("rolled back");
+        }),
+      );
+      assert.equal(state.blobs.has(composed), false);
+      assert.deepEqual(list.map((p) => state.blobs.refs(p.id)), [1, 1, 1]);
+    }));
+
+  test("a read that has started keeps the parts until it closes, though the blob is released meanwhile", () =>
+    withState(async (state) => {
+      const { bytes, parts: list } = await parts(state);
+      const id = compose(state, list);
+      const reading = state.blobs.get(id);
+      state.transaction(() => {
+        state.blobs.release(id);
+        for (const part of list) state.blobs.release(part.id);
+      });
+      assert.equal(blobFiles(state.blobs.root).length, 3);
+      assert.deepEqual(await readAll(reading), bytes);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+    }));
+
+  test("a sweep keeps the parts a composed blob holds, and finds nothing missing", () =>
+    withState(async (state) => {
+      const { parts: list } = await parts(state);
+      compose(state, list);
+      state.transaction(() => {
+        for (const part of list) state.blobs.release(part.id);
+      });
+      const swept = await state.blobs.sweep({ checkMissing: true });
+      assert.equal(swept.removedBlobs, 0);
+      assert.deepEqual(swept.missing, []);
+      assert.equal(blobFiles(state.blobs.root).length, 3);
+    }));
+});
+
 describe("blob store sweep", () => {
   test("removes stale temp files and unreferenced blobs after a restart, keeps referenced ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-test-"));

@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Database } from "better-sqlite3";
 
@@ -42,6 +42,11 @@ import type { Database } from "better-sqlite3";
  * the blob is pinned in memory, so a concurrent release of the same bytes cannot delete it.
  * A caller that decides not to keep a put (bad checksum, failed precondition) calls
  * `abandon(id)`; one that forgets only leaves a file for the next sweep.
+ *
+ * A composed blob (`compose`, S3's CompleteMultipartUpload) is the concatenation of other
+ * blobs, kept as the list of its parts in `_blob_parts` rather than copied: it has no file of
+ * its own, holds a reference to each part, and reads stream the parts in order. Completing a
+ * multi-GiB upload is then a few rows, not a copy of every byte.
  */
 
 export type BlobHashName = "md5" | "sha1" | "sha256";
@@ -103,16 +108,25 @@ export interface BlobStore {
   readonly root: string;
   /** A Buffer or Uint8Array of at most SMALL_BLOB_BYTES is hashed and written synchronously (one write, one rename). */
   put(source: BlobSource, opts?: BlobPutOptions): Promise<BlobInfo>;
-  /** Streams the blob or a range of it. The file is opened now, so a delete after this call does not cut the stream short. */
-  get(id: string, range?: ByteRange): ReadStream;
+  /**
+   * A blob made of `parts` in order, without copying them: pinned like a put until the caller
+   * retains it, in the same transaction, which must be open (the part references commit with
+   * the row that uses it). One part is that part itself.
+   */
+  compose(parts: readonly { readonly id: string; readonly size: number }[]): BlobInfo;
+  /**
+   * Streams the blob or a range of it. The file is opened now (a composed blob's parts are held
+   * until the stream closes), so a delete after this call does not cut the stream short.
+   */
+  get(id: string, range?: ByteRange): Readable;
   /**
    * The blob (or a range of it) for a response body: the bytes themselves when the blob is
    * small (`size` is its known size), from a cache of recently used small blobs, else a stream.
    */
-  read(id: string, size: number, range?: ByteRange): Buffer | ReadStream;
+  read(id: string, size: number, range?: ByteRange): Buffer | Readable;
   size(id: string): number;
   has(id: string): boolean;
-  /** The file itself, for readers that need a path (unzipping Lambda code). Never write to it. */
+  /** The file itself, for readers that need a path (unzipping Lambda code); a composed blob has none. Never write to it. */
   path(id: string): string;
   /** Adds a reference (inside the caller's transaction). The blob must exist. */
   retain(id: string): void;
@@ -142,6 +156,14 @@ export const BLOB_MIGRATIONS: readonly string[] = [
      id   TEXT    PRIMARY KEY,
      size INTEGER NOT NULL,
      refs INTEGER NOT NULL CHECK (refs > 0)
+   ) WITHOUT ROWID`,
+  // The parts of composed blobs, in order (see compose).
+  `CREATE TABLE _blob_parts (
+     id   TEXT    NOT NULL,
+     seq  INTEGER NOT NULL,
+     part TEXT    NOT NULL,
+     size INTEGER NOT NULL,
+     PRIMARY KEY (id, seq)
    ) WITHOUT ROWID`,
 ];
 
@@ -179,6 +201,10 @@ export class DiskBlobStore implements BlobStore {
     decrement: { run(id: string): { changes: number } };
     deleteLast: { run(id: string): { changes: number } };
     allIds: { pluck(): { iterate(): IterableIterator<unknown> } };
+    size: { get(id: string): { size: number } | undefined };
+    parts: { all(id: string): { part: string; size: number }[] };
+    insertPart: { run(id: string, seq: number, part: string, size: number): unknown };
+    deleteParts: { all(id: string): { part: string }[] };
   };
 
   constructor(
@@ -194,6 +220,10 @@ export class DiskBlobStore implements BlobStore {
       decrement: db.prepare<[string]>("UPDATE _blobs SET refs = refs - 1 WHERE id = ?"),
       deleteLast: db.prepare<[string]>("DELETE FROM _blobs WHERE id = ? AND refs = 1"),
       allIds: db.prepare("SELECT id FROM _blobs"),
+      size: db.prepare<[string], { size: number }>("SELECT size FROM _blobs WHERE id = ?"),
+      parts: db.prepare<[string], { part: string; size: number }>("SELECT part, size FROM _blob_parts WHERE id = ? ORDER BY seq"),
+      insertPart: db.prepare<[string, number, string, number]>("INSERT INTO _blob_parts (id, seq, part, size) VALUES (?, ?, ?, ?)"),
+      deleteParts: db.prepare<[string], { part: string }>("DELETE FROM _blob_parts WHERE id = ? RETURNING part"),
     };
   }
 
@@ -300,7 +330,7 @@ export class DiskBlobStore implements BlobStore {
     return info;
   }
 
-  read(id: string, size: number, range?: ByteRange): Buffer | ReadStream {
+  read(id: string, size: number, range?: ByteRange): Buffer | Readable {
     if (size > SMALL_BLOB_BYTES) return this.get(id, range);
     let bytes = this.cache.get(id);
     if (bytes !== undefined) {
@@ -311,8 +341,9 @@ export class DiskBlobStore implements BlobStore {
       try {
         bytes = readFileSync(this.path(id));
       } catch (error) {
-        if (isNotFound(error)) throw new BlobNotFoundError(id);
-        throw error;
+        if (!isNotFound(error)) throw error;
+        // No file: a composed blob (or none, which get refuses).
+        return this.get(id, range);
       }
       this.remember(id, bytes);
     }
@@ -346,31 +377,93 @@ export class DiskBlobStore implements BlobStore {
     this.shardDirs.add(dir);
   }
 
-  get(id: string, range?: ByteRange): ReadStream {
-    const file = this.path(id);
+  compose(parts: readonly { readonly id: string; readonly size: number }[]): BlobInfo {
+    if (!this.db.inTransaction) throw new Error("blob store: compose runs inside the transaction that retains the blob");
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (only !== undefined) {
+      this.pin(only.id, only.size);
+      return { id: only.id, size: only.size };
+    }
+    const id = randomBytes(32).toString("hex");
+    let size = 0;
+    parts.forEach((part, seq) => {
+      this.retain(part.id);
+      this.stmts.insertPart.run(id, seq, part.id, part.size);
+      size += part.size;
+    });
+    this.pin(id, size);
+    // Dropped with the rows if the transaction rolls back before the blob is retained.
+    this.candidates.add(id);
+    return { id, size };
+  }
+
+  get(id: string, range?: ByteRange): Readable {
     if (range !== undefined) checkRange(range);
+    const file = this.openFile(id, range);
+    if (file !== undefined) return file;
+    const parts = this.stmts.parts.all(id);
+    if (parts.length === 0) throw new BlobNotFoundError(id);
+    return this.composed(parts, range);
+  }
+
+  /** A stream of the blob's file (or a range of it), opened now; undefined when it has no file. */
+  private openFile(id: string, range: ByteRange | undefined): ReadStream | undefined {
+    const file = this.path(id);
     let fd: number;
     try {
       fd = openSync(file, "r");
     } catch (error) {
-      if (isNotFound(error)) throw new BlobNotFoundError(id);
+      if (isNotFound(error)) return undefined;
       throw error;
     }
     // 1 MiB reads: a multi-GiB GET then costs a thousand syscalls per GiB instead of sixteen thousand.
     return createReadStream(file, range ? { fd, start: range.start, end: range.end, highWaterMark: READ_CHUNK_BYTES } : { fd, highWaterMark: READ_CHUNK_BYTES });
   }
 
+  /**
+   * The parts' ranges that make up `range` of a composed blob, streamed one after another. The
+   * parts are pinned until the stream closes, so a release meanwhile cannot delete their files.
+   */
+  private composed(parts: readonly { part: string; size: number }[], range: ByteRange | undefined): Readable {
+    const total = parts.reduce((n, p) => n + p.size, 0);
+    const start = range?.start ?? 0;
+    const end = Math.min(range?.end ?? total - 1, total - 1);
+    const pieces: Piece[] = [];
+    let offset = 0;
+    for (const { part, size } of parts) {
+      const from = Math.max(start, offset);
+      const to = Math.min(end, offset + size - 1);
+      if (from <= to) pieces.push({ id: part, size, range: { start: from - offset, end: to - offset } });
+      offset += size;
+    }
+    for (const piece of pieces) this.pin(piece.id, piece.size);
+    const open = (piece: Piece): ReadStream => {
+      const file = this.openFile(piece.id, piece.range);
+      if (file === undefined) throw new BlobNotFoundError(piece.id);
+      return file;
+    };
+    return new ComposedStream(pieces, open, () => {
+      for (const piece of pieces) {
+        this.unpin(piece.id);
+        this.candidates.add(piece.id);
+      }
+      this.flushDeletions();
+    });
+  }
+
   size(id: string): number {
     try {
       return statSync(this.path(id)).size;
     } catch (error) {
-      if (isNotFound(error)) throw new BlobNotFoundError(id);
-      throw error;
+      if (!isNotFound(error)) throw error;
+      const composed = this.stmts.parts.all(id).length > 0 ? this.stmts.size.get(id) : undefined;
+      if (composed === undefined) throw new BlobNotFoundError(id);
+      return composed.size;
     }
   }
 
   has(id: string): boolean {
-    return existsSync(this.path(id));
+    return existsSync(this.path(id)) || this.stmts.parts.all(id).length > 0;
   }
 
   path(id: string): string {
@@ -394,6 +487,8 @@ export class DiskBlobStore implements BlobStore {
       if (this.stmts.decrement.run(id).changes === 0) throw new Error(`release of blob ${id}, which has no references`);
       return;
     }
+    // A composed blob has no file: its parts lose the references it held.
+    for (const { part } of this.stmts.deleteParts.all(id)) this.release(part);
     this.candidates.add(id);
     this.flushDeletions();
   }
@@ -486,6 +581,59 @@ export class DiskBlobStore implements BlobStore {
     }
     this.ensureShard(final);
     renameSync(temp, final);
+  }
+}
+
+interface Piece {
+  readonly id: string;
+  readonly size: number;
+  readonly range: ByteRange;
+}
+
+/**
+ * A composed blob's bytes: its parts' ranges in order, each file opened when it is reached.
+ * Read as any stream, or file by file by a reader that takes the descriptors itself (the
+ * server's sendFiles, which reuses its buffers); `done` runs once, when the stream closes.
+ */
+export class ComposedStream extends Readable {
+  private chunks: AsyncGenerator<Buffer> | undefined;
+
+  constructor(
+    private readonly pieces: readonly Piece[],
+    private readonly open: (piece: Piece) => ReadStream,
+    done: () => void,
+  ) {
+    super();
+    this.once("close", done);
+  }
+
+  /** The parts' file streams, each opened when the iteration reaches it; instead of reading this stream. */
+  *files(): Generator<ReadStream> {
+    for (const piece of this.pieces) yield this.open(piece);
+  }
+
+  override _read(): void {
+    this.chunks ??= this.read_();
+    this.chunks.next().then(
+      (next) => this.push(next.done ? null : next.value),
+      (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  private async *read_(): AsyncGenerator<Buffer> {
+    for (const piece of this.pieces) {
+      const file = this.open(piece);
+      try {
+        for await (const chunk of file) yield chunk as Buffer;
+      } finally {
+        file.destroy();
+      }
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    void this.chunks?.return(undefined);
+    callback(error);
   }
 }
 

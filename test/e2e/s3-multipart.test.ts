@@ -5,7 +5,9 @@ import * as zlib from "node:zlib";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
+  DeleteObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -290,5 +292,35 @@ describe("S3 multipart uploads", () => {
     assert.equal(attributes.ObjectParts?.TotalPartsCount, 2);
     assert.equal(attributes.ObjectSize, 11 * MiB);
     assert.equal(attributes.StorageClass, "STANDARD");
+  });
+
+  test("a completed upload reads across its parts' edges, and its copies outlive it", async () => {
+    const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(123)];
+    const whole = Buffer.concat(parts);
+    const key = "joined.bin";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const etags: string[] = [];
+    for (const [i, body] of parts.entries()) etags.push((await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: i + 1, Body: body }))).ETag ?? "");
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) } }));
+    const read = async (k: string, range?: string): Promise<Buffer> =>
+      Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: k, ...(range ? { Range: range } : {}) }))).Body!.transformToByteArray());
+    assert.ok((await read(key)).equals(whole));
+    // Ranges that start in one part and end in the next, and one that runs past the end.
+    for (const [start, end] of [
+      [5 * MiB - 3, 5 * MiB + 2],
+      [MiB, 10 * MiB + 5],
+      [10 * MiB + 100, 20 * MiB],
+    ] as const) {
+      assert.ok((await read(key, `bytes=${start}-${end}`)).equals(whole.subarray(start, end + 1)), `bytes=${start}-${end}`);
+    }
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "joined-copy.bin", CopySource: `${bucket}/${key}` }));
+    const { UploadId: again } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "rejoined.bin" }));
+    const copied = await s3.send(
+      new UploadPartCopyCommand({ Bucket: bucket, Key: "rejoined.bin", UploadId: again, PartNumber: 1, CopySource: `${bucket}/${key}`, CopySourceRange: `bytes=${MiB}-${7 * MiB - 1}` }),
+    );
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    assert.ok((await read("joined-copy.bin")).equals(whole));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "rejoined.bin", UploadId: again, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult?.ETag }] } }));
+    assert.ok((await read("rejoined.bin")).equals(whole.subarray(MiB, 7 * MiB)));
   });
 });

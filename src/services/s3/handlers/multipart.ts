@@ -196,74 +196,72 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   // that named no algorithm) leave it to a CRC of the bytes as they are joined.
   let checksum: string | null = null;
   if (partChecksums) checksum = type === "FULL_OBJECT" ? fullObjectChecksum(algorithm, partChecksums) : await compositeChecksum(algorithm, partChecksums.map((p) => p.checksum));
-  const hasher = checksum === null && type === "FULL_OBJECT" ? createStreamHasher(algorithm) : undefined;
-  let blob;
-  try {
-    // The object is one blob: parts are streamed into it (flat memory), so reads and ranges
-    // never have to stitch parts together.
-    blob = await ctx.store.blobs.put(concatenate(ctx.store.blobs, parts), { id: "unique", ...(hasher ? { onChunk: (chunk: Uint8Array) => hashChunk(hasher, chunk) } : {}) });
-  } catch (err) {
-    if (hasher) discardHasher(hasher);
-    if (err instanceof BlobNotFoundError) throw noSuchUpload(input.UploadId);
-    throw err;
-  }
-  try {
-    if (hasher) checksum = (await hasher.digest()).toString("base64");
-    if (declared && (declared.algorithm !== algorithm || checksum === null || stripPartCount(declared.value) !== stripPartCount(checksum))) throw checksumMismatch(declared.algorithm);
-  } catch (err) {
-    ctx.store.blobs.abandon(blob.id);
-    throw err;
-  }
-  const blobId = blob.id;
-  try {
-    const row = ctx.store.transaction(() => {
-      const current = requireBucket(ctx, input.Bucket);
-      requireUpload(ctx, current.name, input.Key, input.UploadId);
-      const latest = ctx.store.latest(current.name, input.Key);
-      evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
-      const written = ctx.store.putVersion(current, input.Key, {
-        content_type: upload.content_type,
-        content_encoding: upload.content_encoding,
-        content_disposition: upload.content_disposition,
-        content_language: upload.content_language,
-        cache_control: upload.cache_control,
-        expires: upload.expires,
-        website_redirect: upload.website_redirect,
-        metadata: upload.metadata,
-        tags: upload.tags,
-        storage_class: upload.storage_class,
-        delete_marker: 0,
-        blob_id: blobId,
-        size: blob.size,
-        etag,
-        last_modified: utcSeconds(ctx.clock.now()),
-        checksum_algorithm: checksum !== null ? algorithm : null,
-        checksum_value: checksum,
-        checksum_type: checksum !== null ? type : null,
-        parts_count: parts.length,
-        part_sizes: JSON.stringify(parts.map((p) => p.size)),
-        part_checksums: partChecksums ? JSON.stringify(partChecksums.map((p) => p.checksum)) : null,
-        acl: upload.acl,
-        encryption: upload.encryption,
-        owner_account: upload.owner_account,
-      });
-      applyWriteLock(ctx.store, written.seq, lock);
-      ctx.store.removeUpload(upload.upload_id);
-      markPending(ctx.store, current, written);
-      return written;
+  if (checksum === null && type === "FULL_OBJECT") checksum = await checksumOfParts(ctx, algorithm, parts, input.UploadId);
+  if (declared && (declared.algorithm !== algorithm || checksum === null || stripPartCount(declared.value) !== stripPartCount(checksum))) throw checksumMismatch(declared.algorithm);
+  const row = ctx.store.transaction(() => {
+    const current = requireBucket(ctx, input.Bucket);
+    requireUpload(ctx, current.name, input.Key, input.UploadId);
+    // The object is its parts, composed without copying a byte (blob-store.ts compose). They
+    // are selected again: a part uploaded again meanwhile no longer matches its ETag.
+    const selected = selectParts(input, ctx.store.parts(upload.upload_id), algorithm);
+    const blob = ctx.store.blobs.compose(selected.map((p) => ({ id: p.blob_id, size: p.size })));
+    const latest = ctx.store.latest(current.name, input.Key);
+    evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);
+    const written = ctx.store.putVersion(current, input.Key, {
+      content_type: upload.content_type,
+      content_encoding: upload.content_encoding,
+      content_disposition: upload.content_disposition,
+      content_language: upload.content_language,
+      cache_control: upload.cache_control,
+      expires: upload.expires,
+      website_redirect: upload.website_redirect,
+      metadata: upload.metadata,
+      tags: upload.tags,
+      storage_class: upload.storage_class,
+      delete_marker: 0,
+      blob_id: blob.id,
+      size: blob.size,
+      etag,
+      last_modified: utcSeconds(ctx.clock.now()),
+      checksum_algorithm: checksum !== null ? algorithm : null,
+      checksum_value: checksum,
+      checksum_type: checksum !== null ? type : null,
+      parts_count: parts.length,
+      part_sizes: JSON.stringify(parts.map((p) => p.size)),
+      part_checksums: partChecksums ? JSON.stringify(partChecksums.map((p) => p.checksum)) : null,
+      acl: upload.acl,
+      encryption: upload.encryption,
+      owner_account: upload.owner_account,
     });
-    emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
-    return {
-      Location: objectUrl(ctx.config.endpoint, bucket.name, input.Key),
-      Bucket: bucket.name,
-      Key: input.Key,
-      ETag: etag,
-      ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
-      ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
-      ...encryptionOutput(parseEncryption(row.encryption)),
-    };
+    applyWriteLock(ctx.store, written.seq, lock);
+    ctx.store.removeUpload(upload.upload_id);
+    markPending(ctx.store, current, written);
+    return written;
+  });
+  emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+  return {
+    Location: objectUrl(ctx.config.endpoint, bucket.name, input.Key),
+    Bucket: bucket.name,
+    Key: input.Key,
+    ETag: etag,
+    ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
+    ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
+    ...encryptionOutput(parseEncryption(row.encryption)),
+  };
+}
+
+/**
+ * A FULL_OBJECT checksum of the parts' bytes as they join, read through once: for parts that
+ * carried another algorithm's checksum, whose CRCs cannot be combined.
+ */
+async function checksumOfParts(ctx: S3Context, algorithm: ChecksumAlgorithm, parts: readonly PartRow[], uploadId: string): Promise<string> {
+  const hasher = createStreamHasher(algorithm);
+  try {
+    for await (const chunk of concatenate(ctx.store.blobs, parts)) await hashChunk(hasher, chunk);
+    return (await hasher.digest()).toString("base64");
   } catch (err) {
-    ctx.store.blobs.abandon(blobId);
+    discardHasher(hasher);
+    if (err instanceof BlobNotFoundError) throw noSuchUpload(uploadId);
     throw err;
   }
 }
