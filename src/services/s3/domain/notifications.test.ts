@@ -63,7 +63,7 @@ describe("normalizeNotificationConfiguration", () => {
     const err = thrown(() => normalizeNotificationConfiguration({ QueueConfigurations: [{ QueueArn: TOPIC, Events: ["s3:ObjectCreated:*"] }] }, nextId));
     assert.equal(err.code, "InvalidArgument");
     assert.equal(err.message, "The ARN could not be parsed");
-    assert.deepEqual(err.fields, { ArgumentName: "QueueArn", ArgumentValue: TOPIC });
+    assert.deepEqual(err.fields, { ArgumentName: "Queue", ArgumentValue: TOPIC });
   });
 
   test("unknown events or a configuration without events do not validate against the schema", () => {

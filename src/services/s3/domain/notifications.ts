@@ -90,10 +90,16 @@ export interface NormalizedNotificationConfiguration {
   readonly eventBridge: boolean;
 }
 
+/**
+ * `field` is the ArgumentName S3 sends with "The ARN could not be parsed": the element names of
+ * the older notification API (<Queue>, <Topic>, <CloudFunction>), not the current *Arn ones, as
+ * AWS's answers recorded in LocalStack's test_invalid_sqs_arn, test_invalid_topic_arn and
+ * test_invalid_lambda_arn snapshots show.
+ */
 const ARN_FIELDS: Record<DestinationType, { field: string; service: string }> = {
-  Queue: { field: "QueueArn", service: "sqs" },
-  Topic: { field: "TopicArn", service: "sns" },
-  LambdaFunction: { field: "LambdaFunctionArn", service: "lambda" },
+  Queue: { field: "Queue", service: "sqs" },
+  Topic: { field: "Topic", service: "sns" },
+  LambdaFunction: { field: "CloudFunction", service: "lambda" },
 };
 
 /**

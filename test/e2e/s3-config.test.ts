@@ -1,0 +1,46 @@
+/**
+ * Bucket configuration requests answered as Amazon S3 answers them: error code, HTTP status,
+ * message and the extra <Error> members, each case backed by a recorded AWS answer (named in
+ * the test) or the S3 documentation.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type Event, type NotificationConfiguration, CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
+import { failure, uniqueName } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
+
+/** The error's name, HTTP status and message, and the members S3 added to <Error>. */
+async function refusal(call: Promise<unknown>, ...members: string[]): Promise<unknown[]> {
+  const err = await failure(call);
+  return [err.name, err.$metadata.httpStatusCode, err.message, ...members.map((m) => err[m])];
+}
+
+describe("S3 bucket configuration conformance", () => {
+  let s3: S3Client;
+  s3Suite((fixture) => ({ s3 } = fixture));
+
+  async function newBucket(prefix: string): Promise<string> {
+    const bucket = uniqueName(prefix);
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    return bucket;
+  }
+
+  // AWS, as recorded in LocalStack's test_invalid_sqs_arn, test_invalid_topic_arn and
+  // test_invalid_lambda_arn snapshots: the ArgumentName is the old element name, with or
+  // without destination validation.
+  test("PutBucketNotificationConfiguration: an unparsable ARN names Queue, Topic or CloudFunction", async () => {
+    const bucket = await newBucket("cfg-arn");
+    const events: Event[] = ["s3:ObjectCreated:*"];
+    const cases: [NotificationConfiguration, string, string][] = [
+      [{ QueueConfigurations: [{ QueueArn: "invalid-queue", Events: events }] }, "Queue", "invalid-queue"],
+      [{ TopicConfigurations: [{ TopicArn: "invalid-topic", Events: events }] }, "Topic", "invalid-topic"],
+      [{ LambdaFunctionConfigurations: [{ LambdaFunctionArn: "invalid-function", Events: events }] }, "CloudFunction", "invalid-function"],
+    ];
+    for (const [NotificationConfiguration, name, arn] of cases) {
+      for (const SkipDestinationValidation of [false, true]) {
+        const put = s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration, SkipDestinationValidation }));
+        assert.deepEqual(await refusal(put, "ArgumentName", "ArgumentValue"), ["InvalidArgument", 400, "The ARN could not be parsed", name, arn]);
+      }
+    }
+  });
+});
