@@ -43,4 +43,31 @@ describe("S3 bucket configuration conformance", () => {
       }
     }
   });
+
+  // AWS, as recorded in LocalStack's test_bucket_notification_with_invalid_filter_rules snapshot.
+  test("PutBucketNotificationConfiguration: an unknown filter rule name is named as FilterRule.Name", async () => {
+    const bucket = await newBucket("cfg-filter");
+    const put = s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        SkipDestinationValidation: true,
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            {
+              QueueArn: "arn:aws:sqs:us-east-1:000000000000:my-queue",
+              Events: ["s3:ObjectCreated:*"],
+              Filter: { Key: { FilterRules: [{ Name: "INVALID" as "prefix", Value: "test" }] } },
+            },
+          ],
+        },
+      }),
+    );
+    assert.deepEqual(await refusal(put, "ArgumentName", "ArgumentValue"), [
+      "InvalidArgument",
+      400,
+      "filter rule name must be either prefix or suffix",
+      "FilterRule.Name",
+      "INVALID",
+    ]);
+  });
 });

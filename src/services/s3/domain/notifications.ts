@@ -150,8 +150,10 @@ function parseFilterRules(filterRules: readonly FilterRuleInput[]): { prefix?: s
   for (const rule of filterRules) {
     const name = (rule.Name ?? "").toLowerCase();
     const value = rule.Value ?? "";
+    // S3 names the member and gives the rejected name (LocalStack's
+    // test_bucket_notification_with_invalid_filter_rules snapshot of AWS).
     if (name !== "prefix" && name !== "suffix") {
-      throw invalidArgument("filter rule name must be either prefix or suffix", rule.Name ?? "", value);
+      throw invalidArgument("filter rule name must be either prefix or suffix", "FilterRule.Name", rule.Name ?? "");
     }
     if (value === "") throw invalidArgument("filter value cannot be empty", rule.Name ?? "", value);
     if (Buffer.byteLength(value, "utf8") > MAX_FILTER_VALUE_BYTES) {
