@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type Event, type NotificationConfiguration, CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
+import { type Event, type NotificationConfiguration, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -69,5 +69,38 @@ describe("S3 bucket configuration conformance", () => {
       "FilterRule.Name",
       "INVALID",
     ]);
+  });
+
+  // AWS, as recorded in LocalStack's test_s3_default_bucket_encryption_exc snapshot
+  // (put-bucket-encryption-two-rules, put-bucket-encryption-kms-with-aes).
+  test("PutBucketEncryption: exactly one rule; a KMS key with AES256 names the element without a value", async () => {
+    const bucket = await newBucket("cfg-enc");
+    const twoRules = s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms" }, BucketKeyEnabled: true },
+            { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } },
+          ],
+        },
+      }),
+    );
+    assert.deepEqual(await refusal(twoRules), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
+    const kmsWithAes = s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256", KMSMasterKeyID: "randomkeyid" } }] },
+      }),
+    );
+    assert.deepEqual(await refusal(kmsWithAes, "ArgumentName", "ArgumentValue"), [
+      "InvalidArgument",
+      400,
+      "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse",
+      "ApplyServerSideEncryptionByDefault",
+      undefined,
+    ]);
+    const stored = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    assert.equal(stored.ServerSideEncryptionConfiguration?.Rules?.length, 1, "nothing was stored");
   });
 });

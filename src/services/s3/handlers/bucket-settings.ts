@@ -181,12 +181,15 @@ const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 export function putBucketEncryption(input: PutBucketEncryptionInput, ctx: S3Context): PutBucketEncryptionOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const rules = input.ServerSideEncryptionConfiguration.Rules ?? [];
-  if (rules.length === 0) throw s3DomainErrors.MalformedXML();
+  // Exactly one rule: S3 answers MalformedXML to none and to two (LocalStack's
+  // test_s3_default_bucket_encryption_exc snapshot of AWS: put-bucket-encryption-no-rules, -two-rules).
+  if (rules.length !== 1) throw s3DomainErrors.MalformedXML();
   for (const rule of rules) {
     const algorithm = rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
     if (algorithm !== undefined && !SSE_ALGORITHMS.includes(algorithm)) throw s3DomainErrors.MalformedXML();
+    // S3 names the element but sends no ArgumentValue (same snapshot: put-bucket-encryption-kms-with-aes).
     if (algorithm === "AES256" && rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID !== undefined) {
-      throw invalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault", "");
+      throw invalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault");
     }
   }
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "encryption", input.ServerSideEncryptionConfiguration));
