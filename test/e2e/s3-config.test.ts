@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type Event, type NotificationConfiguration, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
+import { type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, S3Client } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -102,5 +102,24 @@ describe("S3 bucket configuration conformance", () => {
     ]);
     const stored = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
     assert.equal(stored.ServerSideEncryptionConfiguration?.Rules?.length, 1, "nothing was stored");
+  });
+
+  // AWS, as recorded in LocalStack's test_bucket_ownership_controls_exc snapshot
+  // (ownership-wrong-value-at-creation, put-ownership-multiple-rules, put-ownership-wrong-value).
+  test("Object Ownership: a bad value at creation is quoted in the message; a bad document is MalformedXML", async () => {
+    const name = uniqueName("cfg-own");
+    const create = s3.send(new CreateBucketCommand({ Bucket: name, ObjectOwnership: "RandomValue" as ObjectOwnership }));
+    assert.deepEqual(await refusal(create, "ArgumentName", "ArgumentValue"), [
+      "InvalidArgument",
+      400,
+      "Invalid x-amz-object-ownership header: RandomValue",
+      "x-amz-object-ownership",
+      undefined,
+    ]);
+    const bucket = await newBucket("cfg-own");
+    const malformed = "The XML you provided was not well-formed or did not validate against our published schema";
+    for (const Rules of [[{ ObjectOwnership: "BucketOwnerPreferred" }, { ObjectOwnership: "ObjectWriter" }], [{ ObjectOwnership: "RandomValue" }]] as OwnershipControlsRule[][]) {
+      assert.deepEqual(await refusal(s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules } }))), ["MalformedXML", 400, malformed]);
+    }
   });
 });

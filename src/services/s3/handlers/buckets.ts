@@ -54,8 +54,10 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     throw errors.BucketAlreadyOwnedByYou({}, { fields: { BucketName: name } });
   }
   const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
+  // S3 quotes the value in the message and sends no ArgumentValue (LocalStack's
+  // test_bucket_ownership_controls_exc snapshot of AWS: ownership-wrong-value-at-creation).
   if (!(OBJECT_OWNERSHIP as readonly string[]).includes(ownership)) {
-    throw invalidArgument("Invalid x-amz-object-ownership header", "x-amz-object-ownership", ownership);
+    throw invalidArgument(`Invalid x-amz-object-ownership header: ${ownership}`, "x-amz-object-ownership");
   }
   const owner = accountOwner(ctx.account);
   const grants = requestedGrants(input, owner, owner);
