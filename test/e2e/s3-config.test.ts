@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, S3Client } from "@aws-sdk/client-s3";
+import { type BucketAccelerateStatus, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketAccelerateConfigurationCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, S3Client } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -121,5 +121,15 @@ describe("S3 bucket configuration conformance", () => {
     for (const Rules of [[{ ObjectOwnership: "BucketOwnerPreferred" }, { ObjectOwnership: "ObjectWriter" }], [{ ObjectOwnership: "RandomValue" }]] as OwnershipControlsRule[][]) {
       assert.deepEqual(await refusal(s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules } }))), ["MalformedXML", 400, malformed]);
     }
+  });
+
+  // AWS, as recorded in LocalStack's test_bucket_acceleration_configuration_exc snapshot
+  // (put-bucket-accelerate-config-random, put-bucket-accelerate-config-dot-bucket).
+  test("PutBucketAccelerateConfiguration: a dotted bucket name is refused before the Status is looked at", async () => {
+    const plain = await newBucket("cfg-accel");
+    const dotted = await newBucket("cfg.accel");
+    const random = (Bucket: string) => s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: "random" as BucketAccelerateStatus } }));
+    assert.deepEqual(await refusal(random(plain)), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
+    assert.deepEqual(await refusal(random(dotted)), ["InvalidRequest", 400, "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"]);
   });
 });

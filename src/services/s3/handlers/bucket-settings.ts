@@ -121,11 +121,13 @@ export function deleteBucketPolicy(input: DeleteBucketPolicyInput, ctx: S3Contex
 export function putBucketAccelerateConfiguration(input: PutBucketAccelerateConfigurationInput, ctx: S3Context): PutBucketAccelerateConfigurationOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const status = input.AccelerateConfiguration.Status;
-  if (status !== "Enabled" && status !== "Suspended") throw s3DomainErrors.MalformedXML();
   // The accelerate endpoint is <bucket>.s3-accelerate.amazonaws.com under one wildcard certificate.
+  // S3 checks the name before the document: a dotted bucket gets InvalidRequest even for a bad
+  // Status (LocalStack's test_bucket_acceleration_configuration_exc snapshot of AWS).
   if (!isAccelerateCompatibleBucketName(bucket.name)) {
     throw invalidRequest("S3 Transfer Acceleration is not supported for buckets with periods (.) in their names");
   }
+  if (status !== "Enabled" && status !== "Suspended") throw s3DomainErrors.MalformedXML();
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "accelerate", status));
   return {};
 }
