@@ -153,8 +153,11 @@ export interface ServiceDefinition<Store = unknown> {
   readonly handlers: Readonly<Record<string, AnyHandler | undefined>>;
   /** rest-xml response root element names that the models do not carry (an S3 quirk). */
   readonly xmlRootNames?: Readonly<Record<string, string>>;
-  /** The service's own error for a missing required member, where it is not the protocol's usual one. */
-  readonly missingParameter?: (member: string) => AwsError;
+  /**
+   * The service's own error for a missing required member, where it is not the protocol's usual
+   * one. Undefined keeps the protocol's usual error.
+   */
+  readonly missingParameter?: (member: string) => AwsError | undefined;
   /**
    * The service's own error for a header, query or path value that is not of its member's type
    * (`name` is the header or parameter name as sent), where it is not the protocol's usual one.
@@ -180,7 +183,7 @@ export interface ServiceDefinition<Store = unknown> {
 export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
-  missingParameter?: (member: string) => AwsError;
+  missingParameter?: (member: string) => AwsError | undefined;
   malformedValue?: (name: string, text: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;

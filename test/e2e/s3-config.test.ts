@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type BucketAccelerateStatus, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketAccelerateConfigurationCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, S3Client } from "@aws-sdk/client-s3";
+import { type BucketAccelerateStatus, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketAccelerateConfigurationCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -131,5 +131,18 @@ describe("S3 bucket configuration conformance", () => {
     const random = (Bucket: string) => s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: "random" as BucketAccelerateStatus } }));
     assert.deepEqual(await refusal(random(plain)), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
     assert.deepEqual(await refusal(random(dotted)), ["InvalidRequest", 400, "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"]);
+  });
+
+  // AWS, as recorded in LocalStack's test_bucket_policy_exc snapshot.
+  test("PutBucketPolicy: an empty, non-JSON or statement-less policy is MalformedPolicy", async () => {
+    const bucket = await newBucket("cfg-policy");
+    const cases: [string, string][] = [
+      ["", "Policies must be valid JSON and the first byte must be '{'"],
+      ["invalid json", "Policies must be valid JSON and the first byte must be '{'"],
+      ["{}", "Missing required field Statement"],
+    ];
+    for (const [Policy, message] of cases) {
+      assert.deepEqual(await refusal(s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }))), ["MalformedPolicy", 400, message], JSON.stringify(Policy));
+    }
   });
 });

@@ -42,6 +42,7 @@ import {
   putBucketEncryption,
   putBucketPolicy,
   putBucketWebsite,
+  policyNotJson,
 } from "./handlers/bucket-settings.js";
 import { copyObject } from "./handlers/copy-object.js";
 import { deleteObject, deleteObjects } from "./handlers/delete-object.js";
@@ -105,6 +106,9 @@ export default defineService<S3Operations, S3Store>({
   // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   malformedValue,
+  // An empty PutBucketPolicy body leaves the required Policy out; S3 answers it as a policy that
+  // is not JSON (LocalStack's test_bucket_policy_exc snapshot of AWS: put-empty-bucket-policy).
+  missingParameter: (member) => (member === "Policy" ? policyNotJson() : undefined),
   // A ranged GET answers 206 Partial Content; the model has no status member for it.
   responseStatus: (operation, output) => ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {

@@ -33,6 +33,7 @@ import type {
   PutBucketWebsiteInput,
   PutBucketWebsiteOutput,
 } from "../../../generated/s3.js";
+import type { AwsError } from "../../../core/errors.js";
 import { publicAccessBlock } from "../access.js";
 import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument, invalidRequest, s3DomainErrors } from "../errors.js";
@@ -49,6 +50,11 @@ function malformedPolicy(message: string) {
   return errors.MalformedPolicy({ message });
 }
 
+/** What S3 answers a policy that is not a JSON object, an empty one included (no body at all). */
+export function policyNotJson(): AwsError {
+  return malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+}
+
 /** The checks S3 runs on a bucket policy before storing it (no evaluation yet). */
 export function validateBucketPolicy(text: string, bucket: string): void {
   let doc: unknown;
@@ -57,7 +63,7 @@ export function validateBucketPolicy(text: string, bucket: string): void {
   } catch {
     doc = undefined;
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw policyNotJson();
   if (Buffer.byteLength(JSON.stringify(doc), "utf8") > MAX_POLICY_BYTES) throw malformedPolicy("Policy exceeds the maximum allowed document size.");
   const { Statement, Version } = doc as { Statement?: unknown; Version?: unknown };
   if (Version !== undefined && Version !== "2012-10-17" && Version !== "2008-10-17") throw malformedPolicy("Invalid policy document version");
@@ -66,7 +72,7 @@ export function validateBucketPolicy(text: string, bucket: string): void {
   if (statements.length === 0) throw malformedPolicy("Could not parse the policy: Statement is empty!");
   const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   for (const raw of statements) {
-    if (typeof raw !== "object" || raw === null) throw malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+    if (typeof raw !== "object" || raw === null) throw policyNotJson();
     const st = raw as Record<string, unknown>;
     if (st["Effect"] !== "Allow" && st["Effect"] !== "Deny") throw malformedPolicy("Invalid effect: " + String(st["Effect"]));
     if (st["Principal"] === undefined && st["NotPrincipal"] === undefined) throw malformedPolicy("Missing required field Principal");
