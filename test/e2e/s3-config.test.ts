@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type BucketAccelerateStatus, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketEncryptionCommand, PutBucketAccelerateConfigurationCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { type BucketAccelerateStatus, type CORSRule, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, PutBucketAccelerateConfigurationCommand, PutBucketCorsCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -144,5 +144,21 @@ describe("S3 bucket configuration conformance", () => {
     for (const [Policy, message] of cases) {
       assert.deepEqual(await refusal(s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }))), ["MalformedPolicy", 400, message], JSON.stringify(Policy));
     }
+  });
+
+  // AWS, as recorded in LocalStack's test_put_cors_invalid_rules (put-cors-exc, put-cors-exc-empty)
+  // and test_put_cors_empty_origin (get-cors-empty) snapshots.
+  test("PutBucketCors: no rules is MalformedXML; an unknown method is named; an empty origin is kept", async () => {
+    const bucket = await newBucket("cfg-cors");
+    const put = (CORSRules: CORSRule[]) => s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules } }));
+    assert.deepEqual(await refusal(put([])), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
+    assert.deepEqual(await refusal(put([{ AllowedOrigins: ["*", "https://test.com"], AllowedMethods: ["GET", "PUT", "HEAD", "MYMETHOD"] }])), [
+      "InvalidRequest",
+      400,
+      "Found unsupported HTTP method in CORS config. Unsupported method is MYMETHOD",
+    ]);
+    await put([{ AllowedOrigins: [""], AllowedMethods: ["GET", "PUT", "HEAD"] }]);
+    const stored = await s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
+    assert.deepEqual(stored.CORSRules, [{ AllowedOrigins: [""], AllowedMethods: ["GET", "PUT", "HEAD"] }]);
   });
 });

@@ -1,4 +1,6 @@
+import type { AwsError } from "../../core/errors.js";
 import { defineService, type HandlerContext } from "../../core/service.js";
+import { s3DomainErrors } from "./errors.js";
 import { corsHeadersForRequest, evaluatePreflight } from "./domain/cors.js";
 import { bucketCorsRules } from "./handlers/bucket-config.js";
 import type { S3Operations } from "../../generated/s3.js";
@@ -88,6 +90,19 @@ import { malformedValue } from "./malformed-values.js";
 
 export type S3Context = HandlerContext<S3Store>;
 
+/**
+ * S3's answers to required members left out, where they are not the protocol's usual
+ * InvalidRequest. Recorded from AWS in LocalStack's snapshots: an empty PutBucketPolicy body is a
+ * policy that is not JSON (test_bucket_policy_exc: put-empty-bucket-policy), and a CORS
+ * configuration without rules does not validate against the schema (test_put_cors_invalid_rules:
+ * put-cors-exc-empty).
+ */
+function missingMember(member: string): AwsError | undefined {
+  if (member === "Policy") return policyNotJson();
+  if (member === "CORSRule") return s3DomainErrors.MalformedXML();
+  return undefined;
+}
+
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
   start: (env, store) => {
@@ -106,9 +121,7 @@ export default defineService<S3Operations, S3Store>({
   // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   malformedValue,
-  // An empty PutBucketPolicy body leaves the required Policy out; S3 answers it as a policy that
-  // is not JSON (LocalStack's test_bucket_policy_exc snapshot of AWS: put-empty-bucket-policy).
-  missingParameter: (member) => (member === "Policy" ? policyNotJson() : undefined),
+  missingParameter: missingMember,
   // A ranged GET answers 206 Partial Content; the model has no status member for it.
   responseStatus: (operation, output) => ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {
