@@ -18,6 +18,11 @@ export interface AwsErrorSpec {
    * from the JSON shape name (`QueueDoesNotExist` vs `AWS.SimpleQueueService.NonExistentQueue`).
    */
   readonly queryCode?: string;
+  /**
+   * For awsQueryCompatible services: the message query clients see, where AWS words it apart
+   * from the JSON one (SQS's NonExistentQueue adds "for this wsdl version").
+   */
+  readonly queryMessage?: string;
 }
 
 export interface AwsErrorOptions {
@@ -27,6 +32,7 @@ export interface AwsErrorOptions {
   headers?: Record<string, string>;
   type?: "Sender" | "Receiver";
   queryCode?: string;
+  queryMessage?: string;
 }
 
 export class AwsError extends Error {
@@ -35,6 +41,7 @@ export class AwsError extends Error {
   readonly headers: Record<string, string>;
   readonly type: "Sender" | "Receiver";
   readonly queryCode: string | undefined;
+  readonly queryMessage: string | undefined;
 
   constructor(
     readonly code: string,
@@ -55,6 +62,7 @@ export class AwsError extends Error {
     this.headers = options.headers ?? {};
     this.type = options.type ?? (status >= 500 ? "Receiver" : "Sender");
     this.queryCode = options.queryCode;
+    this.queryMessage = options.queryMessage;
   }
 }
 
@@ -75,6 +83,7 @@ export function defineErrors<K extends string>(specs: Record<K, AwsErrorSpec>): 
       new AwsError(spec.code, formatMessage(spec.message, params), spec.status, {
         type: spec.type,
         queryCode: spec.queryCode,
+        queryMessage: spec.queryMessage === undefined ? undefined : formatMessage(spec.queryMessage, params),
         ...options,
       });
   }

@@ -305,24 +305,24 @@ export function serializeError(svc: CodecService | undefined, protocol: WireProt
         break;
       }
       headers["content-type"] = "text/xml";
-      body = xmlErrorResponse(svc, err, ctx.requestId, code);
+      body = xmlErrorResponse(svc, err, ctx.requestId, code, err.message);
       break;
     case "query":
     default:
       headers["content-type"] = "text/xml";
-      body = xmlErrorResponse(svc, err, ctx.requestId, err.queryCode ?? code);
+      body = xmlErrorResponse(svc, err, ctx.requestId, err.queryCode ?? code, err.queryMessage ?? err.message);
       break;
   }
   return { status: err.status, headers, body: ctx.head ? "" : body };
 }
 
-function xmlErrorResponse(svc: CodecService | undefined, err: AwsError, requestId: string, code: string): string {
+function xmlErrorResponse(svc: CodecService | undefined, err: AwsError, requestId: string, code: string, message: string): string {
   const ns = svc?.index.xmlNamespace ? ` xmlns="${escapeXml(svc.index.xmlNamespace)}"` : "";
   const extra = Object.entries(err.fields)
     .filter(([, v]) => v !== undefined && v !== null && typeof v !== "object")
     .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`)
     .join("");
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(err.message)}</Message>${extra}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${extra}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }
 
 /**

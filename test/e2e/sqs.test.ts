@@ -77,6 +77,21 @@ describe("SQS", () => {
     assert.match(await missing.text(), /<Code>MissingParameter<\/Code><Message>The request must contain the parameter QueueUrl.<\/Message>/);
   });
 
+  test("a missing queue: query clients read AWS's longer NonExistentQueue sentence, JSON clients the short one", async () => {
+    const url = `${nimbus.url}/000000000000/${uniqueName("gone")}`;
+    const query = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+      body: `Action=SendMessage&Version=2012-11-05&QueueUrl=${encodeURIComponent(url)}&MessageBody=hello`,
+    });
+    assert.equal(query.status, 400);
+    assert.match(await query.text(), /<Code>AWS.SimpleQueueService.NonExistentQueue<\/Code><Message>The specified queue does not exist for this wsdl version.<\/Message>/);
+    const json = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "hello" })));
+    assert.equal(json.name, "QueueDoesNotExist");
+    assert.equal(json.message, "The specified queue does not exist.");
+    assert.equal(json.$metadata.httpStatusCode, 400);
+  });
+
   test("CreateQueue is idempotent with identical attributes and refuses a different value", async () => {
     const name = uniqueName("idem");
     const first = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "45" } }));

@@ -8,11 +8,16 @@ import { sqsErrors } from "./domain/errors.js";
 export { sqsErrors };
 
 export const errors = defineErrors({
+  /**
+   * Query clients read a longer sentence than JSON ones (both recorded against AWS in
+   * LocalStack's test_sqs snapshot, test_non_existent_queue: queue-does-not-exist-query).
+   */
   QueueDoesNotExist: {
     code: "QueueDoesNotExist",
     queryCode: "AWS.SimpleQueueService.NonExistentQueue",
     status: 400,
     message: "The specified queue does not exist.",
+    queryMessage: "The specified queue does not exist for this wsdl version.",
   },
   QueueDeletedRecently: {
     code: "QueueDeletedRecently",
