@@ -75,6 +75,8 @@ export interface Caller {
   readonly accessKeyId: string;
   readonly sourceIp: string;
   readonly userAgent: string;
+  /** The request's X-Amzn-Trace-Id header (X-Ray), which SNS carries into the SQS messages it delivers. */
+  readonly traceHeader?: string;
   /** Set when signatures are enforced and the request's was verified: what its streamed body must match. */
   readonly signature?: VerifiedSignature;
   /** An in-process call from another service (ctx.invoke): it acts as its scope's account, or as `service`. */

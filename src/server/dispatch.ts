@@ -108,7 +108,14 @@ export class Dispatcher {
       }
       const input = parseInput(svc, protocol, op, req, routed.match);
       queueUrlFromPath(svc.id, op, req, input, this.deps.config);
-      const caller: Caller = { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "", ...(signature ? { signature } : {}) };
+      const traceHeader = req.headers["x-amzn-trace-id"];
+      const caller: Caller = {
+        accessKeyId,
+        sourceIp: req.sourceIp,
+        userAgent: req.headers["user-agent"] ?? "",
+        ...(signature ? { signature } : {}),
+        ...(traceHeader !== undefined ? { traceHeader } : {}),
+      };
       const output = await this.run(svc, op, input, { account, region }, caller, requestId, protocol);
       const response = serializeOutput(svc, protocol, op, output, { requestId });
       if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));

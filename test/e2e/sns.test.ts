@@ -439,6 +439,33 @@ describe("SNS", () => {
     assert.equal(fromFifo?.Attributes?.MessageGroupId, undefined);
   });
 
+  test("a Publish request's X-Amzn-Trace-Id header reaches the queue message as AWSTraceHeader", async () => {
+    const t = await topic("xray");
+    const q = await queue("xray-q");
+    await sns.send(new SubscribeCommand({ TopicArn: t, Protocol: "sqs", Endpoint: q.arn }));
+    const trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+    const traced = new SNSClient(nimbus.clientConfig());
+    traced.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers: Record<string, string> };
+        request.headers["x-amzn-trace-id"] = trace;
+        return next(args);
+      },
+      { step: "finalizeRequest", name: "xrayHeader" },
+    );
+    try {
+      await traced.send(new PublishCommand({ TargetArn: t, Message: "X-Ray propagation test msg" }));
+    } finally {
+      traced.destroy();
+    }
+    await sns.send(new PublishCommand({ TopicArn: t, Message: "untraced" }));
+    const got = await receiveAll(q.url);
+    const byMessage = new Map(got.map((m) => [JSON.parse(m.Body ?? "{}").Message as string, m.Attributes?.AWSTraceHeader]));
+    assert.equal(byMessage.get("X-Ray propagation test msg"), trace);
+    assert.equal(byMessage.has("untraced"), true);
+    assert.equal(byMessage.get("untraced"), undefined);
+  });
+
   test("a failed delivery goes to the subscription's dead-letter queue", async () => {
     const arn = await topic("sub-dlq");
     const target = await queue("sub-target");

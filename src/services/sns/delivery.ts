@@ -70,6 +70,8 @@ export interface PublishedMessage {
   fifo: { sequenceNumber: string; messageGroupId: string; messageDeduplicationId?: string | undefined } | undefined;
   /** Standard topics: the publish's MessageGroupId, which standard queues keep (fair queues). */
   messageGroupId?: string | undefined;
+  /** The Publish request's X-Amzn-Trace-Id header: SQS deliveries carry it as AWSTraceHeader. */
+  traceHeader?: string | undefined;
 }
 
 export interface DeliveryReport {
@@ -348,6 +350,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
       messageAttributes: published.attributes,
       fifo: published.fifo,
       messageGroupId: published.messageGroupId,
+      traceHeader: published.traceHeader,
       signer,
     };
     const raw = sub.attributes.RawMessageDelivery === "true";

@@ -30,6 +30,7 @@ export async function sendToQueue(invoke: Invoke, queueArn: string, delivery: Sq
       ...(delivery.messageAttributes !== undefined ? { MessageAttributes: delivery.messageAttributes } : {}),
       ...(groupId !== undefined ? { MessageGroupId: groupId } : {}),
       ...(fifoQueue && delivery.messageDeduplicationId !== undefined ? { MessageDeduplicationId: delivery.messageDeduplicationId } : {}),
+      ...(delivery.traceHeader !== undefined ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: delivery.traceHeader } } } : {}),
     },
     scope,
     sns,

@@ -290,6 +290,8 @@ export interface NotificationInput {
   fifo?: { sequenceNumber: string; messageGroupId: string; messageDeduplicationId?: string | undefined } | undefined;
   /** Standard topics: the publish's MessageGroupId (no envelope field; standard queues keep it). */
   messageGroupId?: string | undefined;
+  /** The publish's X-Ray trace header, for SQS deliveries (no envelope field). */
+  traceHeader?: string | undefined;
   /** Required unless `fifo` is set. */
   signer?: EnvelopeSigner | undefined;
 }
@@ -417,6 +419,12 @@ export interface SqsDelivery {
    * (fair queues); a FIFO topic's group does not reach a standard queue (both recorded Aug 2025).
    */
   fairQueueGroupId?: string;
+  /**
+   * The Publish request's X-Amzn-Trace-Id header, which the queue message carries as its
+   * AWSTraceHeader system attribute, raw or not (recorded against AWS in LocalStack's test_sns
+   * snapshot, test_publish_sqs_from_sns_with_xray_propagation: xray-msg).
+   */
+  traceHeader?: string;
 }
 
 /**
@@ -444,6 +452,7 @@ export function sqsDelivery(input: NotificationInput, options: { rawMessageDeliv
   } else if (input.messageGroupId !== undefined) {
     delivery.fairQueueGroupId = input.messageGroupId;
   }
+  if (input.traceHeader !== undefined) delivery.traceHeader = input.traceHeader;
   return delivery;
 }
 

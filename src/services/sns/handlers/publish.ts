@@ -77,6 +77,7 @@ function accept(
     attributes: entry.MessageAttributes,
     fifo: undefined,
     messageGroupId: topic.fifo ? undefined : entry.MessageGroupId,
+    traceHeader: ctx.caller.traceHeader,
   } satisfies PublishedMessage;
   if (!topic.fifo || ids.messageGroupId === undefined || ids.messageDeduplicationId === undefined) {
     return { MessageId: base.messageId, published: base, audit: inbound?.audit };
