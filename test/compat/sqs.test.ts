@@ -55,7 +55,7 @@ describe("SQS with the AWS CLI v2 and boto3 (query protocol)", () => {
     assert.equal(missing.code, 254);
     assert.equal(
       missing.stderr.trim(),
-      "An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the GetQueueUrl operation: The specified queue does not exist.",
+      "An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the GetQueueUrl operation: The specified queue does not exist for this wsdl version.",
     );
     const name = uniqueName("cli-err");
     const created = await aws(nimbus.url, ["sqs", "create-queue", "--queue-name", name]);
@@ -104,7 +104,7 @@ except sqs.exceptions.QueueDoesNotExist as e:
       ["x"],
       [url],
       [true, 20],
-      ["AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.", 400],
+      ["AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist for this wsdl version.", 400],
     ]);
   });
 
@@ -159,7 +159,7 @@ except sqs.exceptions.PurgeQueueInProgress as e:
     assert.deepEqual(lines, [
       `${nimbus.url}/000000000000/${name}`,
       ["InvalidParameterValue", "The request include parameter MessageDeduplicationId which is not valid for this queue type"],
-      ["AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.", 400],
+      ["AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist for this wsdl version.", 400],
       ["AWS.SimpleQueueService.PurgeQueueInProgress", 403],
     ]);
   });
