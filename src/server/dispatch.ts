@@ -26,7 +26,8 @@ export const DEFAULT_REGION = "us-east-1";
 
 /** A request whose body has not been read yet: the pipeline decides whether to buffer or stream it. */
 export interface IncomingWire extends WireRequest {
-  readBody(): Promise<Buffer>;
+  /** The whole body: at once when it has all arrived (most requests), else once it has. */
+  readBody(): Buffer | Promise<Buffer>;
   readonly sourceIp: string;
 }
 
@@ -83,10 +84,12 @@ export class Dispatcher {
       region = scope?.region || region;
       const accessKeyId = scope?.accessKeyId ?? "";
       account = this.deps.identities.accountOf(accessKeyId);
-      const routed = await this.route(req, scope?.service, fromHost?.prefix, (id, wire) => {
+      const routing = this.route(req, scope?.service, fromHost?.prefix, (id, wire) => {
         serviceId = id;
         protocol = wire;
       });
+      // Settled at once for a loaded service named by X-Amz-Target: no turn of the event loop.
+      const routed = routing instanceof Promise ? await routing : routing;
       if ("http" in routed) {
         operation = routed.http.operation;
         return await this.runHttp(routed, req, { account, region }, requestId);
@@ -100,7 +103,8 @@ export class Dispatcher {
       if (expiredUrl) throw expiredUrl;
       const auth = this.deps.config.auth;
       const signature = auth?.enforceSignatures ? await this.authenticate(req, svc, op.name, scope, auth) : undefined;
-      await this.bufferUnlessStreaming(req, svc, op);
+      const buffering = this.bufferUnlessStreaming(req, svc, op);
+      if (buffering !== undefined) await buffering;
       // A buffered S3 body must be what its signed x-amz-content-sha256 says; a streamed one is checked as it is stored (s3/ingest.ts).
       if (signature?.bodySha256 !== undefined && req.body) {
         const computed = sha256Hex(req.body);
@@ -160,7 +164,8 @@ export class Dispatcher {
     const uow = this.deps.events.unitOfWork();
     const ctx = this.handlerContext(svc, op.name, scope, caller, requestId, uow);
     try {
-      const output = (await (handler as (i: unknown, c: HandlerContext<unknown>) => unknown)(input, ctx)) as Record<string, unknown> | undefined;
+      const result = (handler as (i: unknown, c: HandlerContext<unknown>) => unknown)(input, ctx);
+      const output = (result instanceof Promise ? await result : result) as Record<string, unknown> | undefined;
       uow.commit();
       return output ?? {};
     } finally {
@@ -217,7 +222,28 @@ export class Dispatcher {
   };
 
   /** `onService` learns the service as soon as it is known, so errors can speak its protocol. */
-  private async route(
+  private route(
+    req: IncomingWire,
+    signingName: string | undefined,
+    hostPrefix: string | undefined,
+    onService: (id: string, protocol: WireProtocol) => void,
+  ): Routed | HttpRouted | Promise<Routed | HttpRouted> {
+    const target = req.headers["x-amz-target"];
+    if (!target) return this.routeUntargeted(req, signingName, hostPrefix, onService);
+    const t = this.deps.registry.directory.fromTarget(target);
+    if (!t) throw commonErrors.UnknownService();
+    const byTarget = (svc: LoadedService): Routed => {
+      onService(svc.id, "json");
+      const op = svc.model.operation(t.operation);
+      if (!op) throw commonErrors.UnknownOperation({ service: svc.index.serviceId, operation: t.operation });
+      return { svc, protocol: "json", op };
+    };
+    const svc = this.deps.registry.get(t.service);
+    return svc instanceof Promise ? svc.then(byTarget) : byTarget(svc);
+  }
+
+  /** route for a request without X-Amz-Target: by signing name, host, Action or path. */
+  private async routeUntargeted(
     req: IncomingWire,
     signingName: string | undefined,
     hostPrefix: string | undefined,
@@ -225,16 +251,6 @@ export class Dispatcher {
   ): Promise<Routed | HttpRouted> {
     const { registry } = this.deps;
     const { directory } = registry;
-    const target = req.headers["x-amz-target"];
-    if (target) {
-      const t = directory.fromTarget(target);
-      if (!t) throw commonErrors.UnknownService();
-      const svc = await registry.get(t.service);
-      onService(svc.id, "json");
-      const op = svc.model.operation(t.operation);
-      if (!op) throw commonErrors.UnknownOperation({ service: svc.index.serviceId, operation: t.operation });
-      return { svc, protocol: "json", op };
-    }
     let serviceId = signingName ? directory.fromSigningName(signingName)[0] : undefined;
     if (signingName && !serviceId) throw commonErrors.UnknownService();
     if (!serviceId && hostPrefix) serviceId = directory.fromEndpointPrefix(hostPrefix);
@@ -348,12 +364,20 @@ export class Dispatcher {
     return req.body;
   }
 
-  private async bufferUnlessStreaming(req: IncomingWire, svc: LoadedService, op: Operation): Promise<void> {
-    if (req.body) return;
+  /** Reads the body unless the operation streams it; a promise only while the body is still arriving. */
+  private bufferUnlessStreaming(req: IncomingWire, svc: LoadedService, op: Operation): Promise<void> | undefined {
+    if (req.body) return undefined;
     const input = op.input;
     const payload = input?.payload ? svc.model.resolve(input.members?.[input.payload] ?? {}) : undefined;
-    if (payload?.streaming && payload.type === "blob" && req.stream) return;
-    req.body = await req.readBody();
+    if (payload?.streaming && payload.type === "blob" && req.stream) return undefined;
+    const body = req.readBody();
+    if (Buffer.isBuffer(body)) {
+      req.body = body;
+      return undefined;
+    }
+    return body.then((arrived) => {
+      req.body = arrived;
+    });
   }
 }
 

@@ -9,16 +9,16 @@ import type { Readable } from "node:stream";
 /**
  * The body, or undefined when it is larger than `limit` bytes (by its Content-Length, or once
  * that many bytes have come). The rest of a too-large body is read and dropped, so the
- * connection stays usable for the answer.
+ * connection stays usable for the answer. A body that has all arrived is answered at once.
  */
-export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHeaders; readonly complete?: boolean }, limit: number): Promise<Buffer | undefined> {
+export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHeaders; readonly complete?: boolean }, limit: number): Buffer | Promise<Buffer | undefined> {
   if (Number(req.headers["content-length"] ?? "0") > limit) {
     req.resume();
     return Promise.resolve(undefined);
   }
   const declared = req.headers["content-length"] === undefined || req.headers["transfer-encoding"] !== undefined ? undefined : Number(req.headers["content-length"]);
   const arrived = req.readableLength <= limit ? arrivedBody(req, declared) : undefined;
-  if (arrived !== undefined) return Promise.resolve(arrived);
+  if (arrived !== undefined) return arrived;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -238,12 +238,18 @@ function headerMap(req: AnyRequest): Record<string, string | undefined> {
   return out;
 }
 
-/** A non-streaming body; past the limit, RequestEntityTooLarge with the declared size when there is one. */
-async function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
-  const body = await readBodyUpTo(req, limit);
-  if (body !== undefined) return body;
-  const declared = Number(req.headers["content-length"] ?? "0");
-  throw commonErrors.RequestEntityTooLarge({ size: declared > limit ? declared : `more than ${limit}`, limit });
+/**
+ * A non-streaming body, at once when it has all arrived; past the limit, RequestEntityTooLarge
+ * with the declared size when there is one.
+ */
+function readBody(req: AnyRequest, limit: number): Buffer | Promise<Buffer> {
+  const body = readBodyUpTo(req, limit);
+  if (Buffer.isBuffer(body)) return body;
+  return body.then((whole) => {
+    if (whole !== undefined) return whole;
+    const declared = Number(req.headers["content-length"] ?? "0");
+    throw commonErrors.RequestEntityTooLarge({ size: declared > limit ? declared : `more than ${limit}`, limit });
+  });
 }
 
 async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {
