@@ -127,7 +127,10 @@ describe("DynamoDB tables", () => {
         "1 validation error detected: Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
       ],
       [
-        { KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "pk", KeyType: "RANGE" }] },
+        {
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "other", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "pk", KeyType: "RANGE" }],
+        },
         "Both the Hash Key and the Range Key element in the KeySchema have the same name",
       ],
     ];
@@ -150,6 +153,71 @@ describe("DynamoDB tables", () => {
       ),
     );
     assert.equal(noRange.message, "One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+  });
+
+  // Requests and answers from dynalite's createTable tests, which were run against DynamoDB.
+  test("CreateTable checks key definitions before key types, and index members with the table's", async () => {
+    const attrs = (...names: string[]) => names.map((n) => ({ AttributeName: n, AttributeType: "S" as const }));
+    const keys = (...pairs: [string, "HASH" | "RANGE"][]) => pairs.map(([AttributeName, KeyType]) => ({ AttributeName, KeyType }));
+    const throughput = { ReadCapacityUnits: 1, WriteCapacityUnits: 1 };
+    const table = (extra: Partial<CreateTableCommandInput>): CreateTableCommandInput => ({
+      TableName: uniqueName("bad"),
+      AttributeDefinitions: attrs("a", "b"),
+      KeySchema: keys(["a", "HASH"], ["b", "RANGE"]),
+      ProvisionedThroughput: throughput,
+      ...extra,
+    });
+    const invalid = "One or more parameter values were invalid: ";
+    const cases: [Partial<CreateTableCommandInput>, string][] = [
+      [{ AttributeDefinitions: attrs("b") }, "Invalid KeySchema: Some index key attribute have no definition"],
+      [{ AttributeDefinitions: attrs("a"), KeySchema: keys(["a", "HASH"], ["a", "HASH"]) }, "Invalid KeySchema: Some index key attribute have no definition"],
+      [{ KeySchema: keys(["a", "HASH"], ["a", "HASH"]) }, "Both the Hash Key and the Range Key element in the KeySchema have the same name"],
+      [{ AttributeDefinitions: attrs("b"), KeySchema: keys(["a", "RANGE"]) }, `${invalid}Some index key attributes are not defined in AttributeDefinitions. Keys: [a], AttributeDefinitions: [b]`],
+      [
+        { LocalSecondaryIndexes: [{ IndexName: "abc", KeySchema: keys(["c", "RANGE"], ["d", "RANGE"]), Projection: {} }] },
+        `${invalid}Some index key attributes are not defined in AttributeDefinitions. Keys: [c, d], AttributeDefinitions: [a, b]`,
+      ],
+      [
+        { LocalSecondaryIndexes: [{ IndexName: "abc", KeySchema: keys(["a", "HASH"], ["c", "RANGE"]), Projection: {} }] },
+        `${invalid}Some index key attributes are not defined in AttributeDefinitions. Keys: [a, c], AttributeDefinitions: [a, b]`,
+      ],
+      [
+        { KeySchema: keys(["a", "HASH"]), GlobalSecondaryIndexes: [{ IndexName: "abc", KeySchema: keys(["c", "RANGE"]), Projection: {}, ProvisionedThroughput: throughput }] },
+        `${invalid}Some index key attributes are not defined in AttributeDefinitions. Keys: [c], AttributeDefinitions: [a, b]`,
+      ],
+      [
+        { GlobalSecondaryIndexes: [{ IndexName: "abc", KeySchema: keys(["a", "HASH"], ["a", "RANGE"]), Projection: {}, ProvisionedThroughput: throughput }] },
+        "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+      ],
+      [
+        { LocalSecondaryIndexes: [{ IndexName: "abc", KeySchema: keys(["a", "HASH"], ["b", "RANGE"]), Projection: { NonKeyAttributes: [], ProjectionType: "abc" as "ALL" } }] },
+        "2 validation errors detected: Value 'abc' at 'localSecondaryIndexes.1.member.projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]; " +
+          "Value '[]' at 'localSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      ],
+      [
+        // Checked before the table's missing range key is.
+        {
+          KeySchema: keys(["a", "HASH"]),
+          LocalSecondaryIndexes: [
+            { IndexName: "abc", KeySchema: keys(["a", "HASH"], ["b", "RANGE"]), Projection: { ProjectionType: "ALL" } },
+            { IndexName: "h;", KeySchema: [], Projection: {} },
+          ],
+        },
+        "3 validation errors detected: Value 'h;' at 'localSecondaryIndexes.2.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+          "Value 'h;' at 'localSecondaryIndexes.2.member.indexName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+          "Value '[]' at 'localSecondaryIndexes.2.member.keySchema' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      ],
+      [
+        { GlobalSecondaryIndexes: [{ IndexName: "abc", KeySchema: keys(["b", "HASH"]), Projection: { ProjectionType: "ALL" }, ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 1 } }] },
+        "1 validation error detected: Value '0' at 'globalSecondaryIndexes.1.member.provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      ],
+    ];
+    for (const [extra, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(table(extra))));
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
   });
 
   test("ListTables pages with Limit and ExclusiveStartTableName", async () => {

@@ -6,7 +6,7 @@ import type { DynamoContext } from "../context.js";
 import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
 import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
-import { check, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
+import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 const MAX_LSI = 5;
@@ -15,6 +15,7 @@ const MAX_NON_KEY_ATTRIBUTES = 100;
 
 type KeySchemaInput = CreateTableInput["KeySchema"];
 type ProjectionInput = NonNullable<CreateTableInput["LocalSecondaryIndexes"]>[number]["Projection"];
+type IndexInput = NonNullable<CreateTableInput["LocalSecondaryIndexes"]>[number] & Partial<Pick<NonNullable<CreateTableInput["GlobalSecondaryIndexes"]>[number], "ProvisionedThroughput">>;
 
 function keySchemaChecks(field: string, schema: KeySchemaInput): Check[] {
   const shown = `[${schema.map((k) => `KeySchemaElement(attributeName=${k.AttributeName}, keyType=${k.KeyType})`).join(", ")}]`;
@@ -28,14 +29,58 @@ function keySchemaChecks(field: string, schema: KeySchemaInput): Check[] {
   return out;
 }
 
+/**
+ * Each index's members, with its position in the list (`globalSecondaryIndexes.2.member.indexName`):
+ * Coral checks them with the table's members, before any rule about what the indexes mean.
+ */
+function indexChecks(field: string, indexes: readonly IndexInput[] | undefined): Check[] {
+  return (indexes ?? []).flatMap((index, i) => {
+    const member = `${field}.${i + 1}.member`;
+    const t = index.ProvisionedThroughput;
+    return [
+      ...tableNameChecks(index.IndexName, `${member}.indexName`),
+      ...keySchemaChecks(`${member}.keySchema`, index.KeySchema),
+      oneOf(`${member}.projection.projectionType`, index.Projection.ProjectionType, ["ALL", "INCLUDE", "KEYS_ONLY"]),
+      count(`${member}.projection.nonKeyAttributes`, index.Projection.NonKeyAttributes, 1, Number.MAX_SAFE_INTEGER),
+      range(`${member}.provisionedThroughput.readCapacityUnits`, t?.ReadCapacityUnits, 1),
+      range(`${member}.provisionedThroughput.writeCapacityUnits`, t?.WriteCapacityUnits, 1),
+    ];
+  });
+}
+
 /** The key-schema rules of DynamoDB, in its order; returns the validated elements. */
 export function checkKeySchema(schema: KeySchemaInput): KeyElement[] {
-  if (schema[0]?.KeyType !== "HASH") throw validationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-  if (schema[1] !== undefined && schema[1].KeyType !== "RANGE") throw validationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
-  if (schema[1] !== undefined && schema[0].AttributeName === schema[1].AttributeName) {
+  if (schema[1] !== undefined && schema[0]?.AttributeName === schema[1].AttributeName) {
     throw validationException("Both the Hash Key and the Range Key element in the KeySchema have the same name");
   }
+  if (schema[0]?.KeyType !== "HASH") throw validationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  if (schema[1] !== undefined && schema[1].KeyType !== "RANGE") throw validationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   return schema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType as "HASH" | "RANGE" }));
+}
+
+/** DynamoDB's sentence for an index (or a one-key table) naming attributes without a definition: its own keys only. */
+function undefinedKeys(keys: readonly string[], defined: readonly string[]): Error {
+  return validationException(`${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [${keys.join(", ")}], AttributeDefinitions: [${defined.join(", ")}]`);
+}
+
+/** An index's key attributes must be defined; DynamoDB checks this before the order of its key types. */
+export function checkIndexKeysDefined(schema: KeySchemaInput, defined: readonly string[]): void {
+  const keys = schema.map((k) => k.AttributeName);
+  if (keys.some((k) => !defined.includes(k))) throw undefinedKeys(keys, defined);
+}
+
+/**
+ * The table's key attributes must be defined, checked before the key types. A two-element
+ * schema gets a shorter sentence, also when it names one attribute twice with one definition
+ * (as dynalite's tests, run against DynamoDB, record).
+ */
+function checkTableKeysDefined(schema: KeySchemaInput, defined: readonly string[]): void {
+  const keys = schema.map((k) => k.AttributeName);
+  const missing = keys.some((k) => !defined.includes(k));
+  if (keys.length === 2 && (missing || (keys[0] === keys[1] && defined.length === 1))) {
+    throw validationException("Invalid KeySchema: Some index key attribute have no definition");
+  }
+  if (missing) throw undefinedKeys(keys, defined);
 }
 
 export function checkProjection(index: string, p: ProjectionInput): Projection {
@@ -75,14 +120,18 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
     oneOf("tableClass", input.TableClass, ["STANDARD", "STANDARD_INFREQUENT_ACCESS"]),
     oneOf("streamSpecification.streamViewType", input.StreamSpecification?.StreamViewType, ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
+    ...indexChecks("localSecondaryIndexes", lsiInput),
+    ...indexChecks("globalSecondaryIndexes", gsiInput),
   );
 
-  const keySchema = checkKeySchema(input.KeySchema);
   const defs = new Map<string, AttributeDefinition>();
   for (const d of attributeDefinitions) {
     if (defs.has(d.AttributeName)) throw validationException("Cannot have two attributes with the same name");
     defs.set(d.AttributeName, { AttributeName: d.AttributeName, AttributeType: d.AttributeType as AttributeDefinition["AttributeType"] });
   }
+  const defined = [...defs.keys()];
+  checkTableKeysDefined(input.KeySchema, defined);
+  const keySchema = checkKeySchema(input.KeySchema);
 
   const billingMode = (input.BillingMode ?? "PROVISIONED") as TableMeta["billingMode"];
   if (billingMode === "PROVISIONED" && input.ProvisionedThroughput === undefined) {
@@ -101,7 +150,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     if (rangeKey === undefined) throw validationException(`${INVALID}Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex`);
     if (lsiInput.length > MAX_LSI) throw validationException(`${INVALID}Number of LocalSecondaryIndexes exceeds per-table limit of ${MAX_LSI}`);
     for (const l of lsiInput) {
-      check(...tableNameChecks(l.IndexName, "localSecondaryIndexes.member.indexName"));
+      checkIndexKeysDefined(l.KeySchema, defined);
       const ks = checkKeySchema(l.KeySchema);
       if (ks.length !== 2) throw validationException(`${INVALID}Index KeySchema does not have a range key for index: ${l.IndexName}`);
       if (ks[0]?.AttributeName !== hashKey) {
@@ -117,7 +166,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     if (gsiInput.length === 0) throw validationException(`${INVALID}List of GlobalSecondaryIndexes is empty`);
     if (gsiInput.length > MAX_GSI) throw validationException(`${INVALID}GlobalSecondaryIndex count exceeds the per-table limit of ${MAX_GSI}`);
     for (const g of gsiInput) {
-      check(...tableNameChecks(g.IndexName, "globalSecondaryIndexes.member.indexName"));
+      checkIndexKeysDefined(g.KeySchema, defined);
       const ks = checkKeySchema(g.KeySchema);
       if (names.has(g.IndexName)) throw validationException(`${INVALID}Duplicate index name: ${g.IndexName}`);
       names.add(g.IndexName);
@@ -138,14 +187,9 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     }
   }
 
-  // Every key attribute of the table and its indexes needs a definition, and every definition a key.
-  const keyNames = [...new Set([...keySchema, ...lsis.flatMap((i) => i.keySchema), ...gsis.flatMap((i) => i.keySchema)].map((k) => k.AttributeName))];
-  if (keyNames.some((n) => !defs.has(n))) {
-    throw validationException(
-      `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [${keyNames.join(", ")}], AttributeDefinitions: [${[...defs.keys()].join(", ")}]`,
-    );
-  }
-  if (defs.size !== keyNames.length) {
+  // Every key attribute is defined (checked above); every definition must key the table or an index.
+  const keyNames = new Set([...keySchema, ...lsis.flatMap((i) => i.keySchema), ...gsis.flatMap((i) => i.keySchema)].map((k) => k.AttributeName));
+  if (defs.size !== keyNames.size) {
     throw validationException(`${INVALID}Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`);
   }
 

@@ -5,7 +5,7 @@ import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
 import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
 import { check, oneOf, range, tableNameChecks } from "../validation.js";
-import { checkKeySchema, checkProjection, streamLabel } from "./create-table.js";
+import { checkIndexKeysDefined, checkKeySchema, checkProjection, streamLabel } from "./create-table.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -88,14 +88,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (meta.gsis.some((g) => g.name === c.IndexName) || meta.lsis.some((l) => l.name === c.IndexName)) {
           throw validationException(`${INVALID}Attempting to create an index which already exists`);
         }
+        checkIndexKeysDefined(c.KeySchema, meta.attributeDefinitions.map((d) => d.AttributeName));
         const ks = checkKeySchema(c.KeySchema);
-        for (const k of ks) {
-          if (!meta.attributeDefinitions.some((d) => d.AttributeName === k.AttributeName)) {
-            throw validationException(
-              `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [${ks.map((x) => x.AttributeName).join(", ")}], AttributeDefinitions: [${meta.attributeDefinitions.map((d) => d.AttributeName).join(", ")}]`,
-            );
-          }
-        }
         if (meta.billingMode === "PROVISIONED" && c.ProvisionedThroughput === undefined) {
           throw validationException(`${INVALID}ProvisionedThroughput must be specified for index: ${c.IndexName}`);
         }
