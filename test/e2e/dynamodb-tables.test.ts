@@ -20,6 +20,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
+  type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
@@ -275,6 +276,76 @@ describe("DynamoDB tables", () => {
       ddb.send(new QueryCommand({ TableName: name, IndexName: "byColor", KeyConditionExpression: "color = :c", ExpressionAttributeValues: { ":c": { S: "red" } } })),
     );
     assert.equal(noIndex.message, "The table does not have the specified index: byColor");
+  });
+
+  // Requests and answers from dynalite's updateTable tests, which were run against DynamoDB.
+  test("UpdateTable checks GlobalSecondaryIndexUpdates before the table, and counts index changes before finding indexes", async () => {
+    const name = uniqueName("gsiupd");
+    await ddb.send(
+      new CreateTableCommand(
+        simpleTable(name, {
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+          GlobalSecondaryIndexes: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+        }),
+      ),
+    );
+    const missing = uniqueName("missing");
+    const invalid = "One or more parameter values were invalid: ";
+    const cases: [UpdateTableCommandInput, string, string][] = [
+      [
+        { TableName: name, GlobalSecondaryIndexUpdates: [] },
+        "ValidationException",
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
+      ],
+      [
+        { TableName: missing, GlobalSecondaryIndexUpdates: [{}] },
+        "ValidationException",
+        `${invalid}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
+      ],
+      [
+        { TableName: missing, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "abc" } }, { Delete: { IndexName: "abc" } }] },
+        "ValidationException",
+        `${invalid}Only one global secondary index update per index is allowed simultaneously. Index: abc`,
+      ],
+      [
+        {
+          TableName: name,
+          AttributeDefinitions: [{ AttributeName: "h", AttributeType: "S" }],
+          GlobalSecondaryIndexUpdates: [
+            { Create: { IndexName: "byH", KeySchema: [{ AttributeName: "h", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } },
+            { Delete: { IndexName: "byH" } },
+          ],
+        },
+        "ValidationException",
+        `${invalid}Only one global secondary index update per index is allowed simultaneously. Index: byH`,
+      ],
+      [
+        {
+          TableName: missing,
+          GlobalSecondaryIndexUpdates: [
+            { Update: { IndexName: "a", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } },
+            { Update: { IndexName: "abc;", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 0 } } },
+          ],
+        },
+        "ValidationException",
+        "3 validation errors detected: Value 'a' at 'globalSecondaryIndexUpdates.1.member.update.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+          "Value 'abc;' at 'globalSecondaryIndexUpdates.2.member.update.indexName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+          "Value '0' at 'globalSecondaryIndexUpdates.2.member.update.provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      ],
+      [
+        { TableName: name, GlobalSecondaryIndexUpdates: ["abc", "abd", "abe", "abf", "abg", "abh"].map((IndexName) => ({ Delete: { IndexName } })) },
+        "LimitExceededException",
+        "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
+      ],
+    ];
+    for (const [input, code, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new UpdateTableCommand(input)));
+      assert.equal(err.name, code, message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+    const table = await ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.deepEqual(table.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName), ["byG"]);
   });
 
   test("tags: TagResource, ListTagsOfResource, UntagResource", async () => {

@@ -29,23 +29,25 @@ function keySchemaChecks(field: string, schema: KeySchemaInput): Check[] {
   return out;
 }
 
+/** A new index's members as Coral checks them; `member` names it ("globalSecondaryIndexes.2.member"). */
+export function indexMemberChecks(member: string, index: IndexInput): Check[] {
+  const t = index.ProvisionedThroughput;
+  return [
+    ...tableNameChecks(index.IndexName, `${member}.indexName`),
+    ...keySchemaChecks(`${member}.keySchema`, index.KeySchema),
+    oneOf(`${member}.projection.projectionType`, index.Projection.ProjectionType, ["ALL", "INCLUDE", "KEYS_ONLY"]),
+    count(`${member}.projection.nonKeyAttributes`, index.Projection.NonKeyAttributes, 1, Number.MAX_SAFE_INTEGER),
+    range(`${member}.provisionedThroughput.readCapacityUnits`, t?.ReadCapacityUnits, 1),
+    range(`${member}.provisionedThroughput.writeCapacityUnits`, t?.WriteCapacityUnits, 1),
+  ];
+}
+
 /**
  * Each index's members, with its position in the list (`globalSecondaryIndexes.2.member.indexName`):
  * Coral checks them with the table's members, before any rule about what the indexes mean.
  */
 function indexChecks(field: string, indexes: readonly IndexInput[] | undefined): Check[] {
-  return (indexes ?? []).flatMap((index, i) => {
-    const member = `${field}.${i + 1}.member`;
-    const t = index.ProvisionedThroughput;
-    return [
-      ...tableNameChecks(index.IndexName, `${member}.indexName`),
-      ...keySchemaChecks(`${member}.keySchema`, index.KeySchema),
-      oneOf(`${member}.projection.projectionType`, index.Projection.ProjectionType, ["ALL", "INCLUDE", "KEYS_ONLY"]),
-      count(`${member}.projection.nonKeyAttributes`, index.Projection.NonKeyAttributes, 1, Number.MAX_SAFE_INTEGER),
-      range(`${member}.provisionedThroughput.readCapacityUnits`, t?.ReadCapacityUnits, 1),
-      range(`${member}.provisionedThroughput.writeCapacityUnits`, t?.WriteCapacityUnits, 1),
-    ];
-  });
+  return (indexes ?? []).flatMap((index, i) => indexMemberChecks(`${field}.${i + 1}.member`, index));
 }
 
 /** The key-schema rules of DynamoDB, in its order; returns the validated elements. */

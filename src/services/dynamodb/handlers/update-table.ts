@@ -4,11 +4,45 @@ import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
 import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
-import { check, oneOf, range, tableNameChecks } from "../validation.js";
-import { checkIndexKeysDefined, checkKeySchema, checkProjection, streamLabel } from "./create-table.js";
+import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
+import { checkIndexKeysDefined, checkKeySchema, checkProjection, indexMemberChecks, streamLabel } from "./create-table.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
 
 const INVALID = "One or more parameter values were invalid: ";
+
+type IndexUpdate = NonNullable<UpdateTableInput["GlobalSecondaryIndexUpdates"]>[number];
+
+/** Each GlobalSecondaryIndexUpdates member's action as Coral checks it ("globalSecondaryIndexUpdates.2.member.update.indexName"). */
+function indexUpdateChecks(updates: readonly IndexUpdate[]): Check[] {
+  return updates.flatMap((u, i) => {
+    const member = `globalSecondaryIndexUpdates.${i + 1}.member`;
+    const t = u.Update?.ProvisionedThroughput;
+    return [
+      ...(u.Update ? tableNameChecks(u.Update.IndexName, `${member}.update.indexName`) : []),
+      range(`${member}.update.provisionedThroughput.readCapacityUnits`, t?.ReadCapacityUnits, 1),
+      range(`${member}.update.provisionedThroughput.writeCapacityUnits`, t?.WriteCapacityUnits, 1),
+      ...(u.Create ? indexMemberChecks(`${member}.create`, u.Create) : []),
+      ...(u.Delete ? tableNameChecks(u.Delete.IndexName, `${member}.delete.indexName`) : []),
+    ];
+  });
+}
+
+/**
+ * What DynamoDB refuses in GlobalSecondaryIndexUpdates before it looks the table up: a member
+ * with no action, two actions on one index (creating and deleting it, say), then more than one
+ * index created or deleted.
+ */
+function checkIndexUpdates(updates: readonly IndexUpdate[]): void {
+  const names = new Set<string>();
+  for (const u of updates) {
+    const name = (u.Update ?? u.Create ?? u.Delete)?.IndexName;
+    if (name === undefined) {
+      throw validationException(`${INVALID}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`);
+    }
+    if (names.has(name)) throw validationException(`${INVALID}Only one global secondary index update per index is allowed simultaneously. Index: ${name}`);
+    names.add(name);
+  }
+}
 
 function changeThroughput(current: Throughput, read: number, write: number, now: number): Throughput {
   const increased = read > current.read || write > current.write;
@@ -29,12 +63,13 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     range("provisionedThroughput.readCapacityUnits", input.ProvisionedThroughput?.ReadCapacityUnits, 1),
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
     oneOf("tableClass", input.TableClass, ["STANDARD", "STANDARD_INFREQUENT_ACCESS"]),
+    ...indexUpdateChecks(input.GlobalSecondaryIndexUpdates ?? []),
   );
   const somethingToDo =
     input.ProvisionedThroughput !== undefined ||
     input.BillingMode !== undefined ||
     input.StreamSpecification !== undefined ||
-    input.GlobalSecondaryIndexUpdates !== undefined ||
+    (input.GlobalSecondaryIndexUpdates ?? []).length > 0 ||
     input.SSESpecification !== undefined ||
     input.ReplicaUpdates !== undefined ||
     input.TableClass !== undefined ||
@@ -45,10 +80,15 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
     );
   }
+  checkIndexUpdates(input.GlobalSecondaryIndexUpdates ?? []);
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     if (meta.importArn !== undefined) throw errors.TableBeingCreated({ name: meta.name });
+    // Counted before any index is looked up: six deletes of missing indexes are this, not "not found".
+    if ((input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length > 1) {
+      throw errors.LimitExceeded({ message: "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table" });
+    }
 
     if (input.AttributeDefinitions !== undefined) {
       const defs = new Map<string, AttributeDefinition>(meta.attributeDefinitions.map((d) => [d.AttributeName, d]));
@@ -80,10 +120,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     }
     setBillingMode(meta, billingMode, now);
 
-    let onlineChanges = 0;
     for (const update of input.GlobalSecondaryIndexUpdates ?? []) {
       if (update.Create) {
-        onlineChanges++;
         const c = update.Create;
         if (meta.gsis.some((g) => g.name === c.IndexName) || meta.lsis.some((l) => l.name === c.IndexName)) {
           throw validationException(`${INVALID}Attempting to create an index which already exists`);
@@ -106,7 +144,6 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         meta.gsis.push(index);
         backfill(ctx, meta, index);
       } else if (update.Delete) {
-        onlineChanges++;
         const name = update.Delete.IndexName;
         if (!meta.gsis.some((g) => g.name === name)) {
           throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${name} not found for table: ${meta.name}` });
@@ -129,9 +166,6 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         }
         if (u.OnDemandThroughput) index.onDemand = u.OnDemandThroughput;
       }
-    }
-    if (onlineChanges > 1) {
-      throw errors.LimitExceeded({ message: "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table" });
     }
 
     const stream = input.StreamSpecification;
