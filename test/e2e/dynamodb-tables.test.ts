@@ -363,6 +363,28 @@ describe("DynamoDB tables", () => {
     assert.equal(missing.name, "ResourceNotFoundException");
   });
 
+  // Requests and answers from dynalite's tagResource and untagResource tests, which were run against DynamoDB.
+  test("TagResource and UntagResource refuse an empty list before looking the table up; UntagResource's not found names nothing", async () => {
+    const missingArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${uniqueName("missing")}`;
+    const cases: [Promise<unknown>, string, string][] = [
+      [ddb.send(new TagResourceCommand({ ResourceArn: missingArn, Tags: [] })), "ValidationException", "Atleast one Tag needs to be provided as Input."],
+      [ddb.send(new UntagResourceCommand({ ResourceArn: missingArn, TagKeys: [] })), "ValidationException", "Atleast one Tag Key needs to be provided as Input."],
+      [ddb.send(new TagResourceCommand({ ResourceArn: "a:b:c:d:e:f/g", Tags: [] })), "ValidationException", "Invalid TableArn: Invalid ResourceArn provided as input a:b:c:d:e:f/g"],
+      [ddb.send(new UntagResourceCommand({ ResourceArn: missingArn, TagKeys: ["a"] })), "ResourceNotFoundException", "Requested resource not found"],
+      [
+        ddb.send(new TagResourceCommand({ ResourceArn: missingArn, Tags: [{ Key: "a", Value: "b" }] })),
+        "ResourceNotFoundException",
+        `Requested resource not found: ResourcArn: ${missingArn} not found`,
+      ],
+    ];
+    for (const [call, code, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(call);
+      assert.equal(err.name, code, message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+  });
+
   test("TTL settings and DescribeLimits", async () => {
     const name = uniqueName("ttl");
     await ddb.send(new CreateTableCommand(simpleTable(name)));

@@ -14,18 +14,30 @@ import { check, length } from "../validation.js";
 
 const MAX_TAGS = 50;
 
-/** Tags belong to tables, named by ARN; a malformed ARN is a ValidationException, another account's table is not found. */
-function tableOfArn(ctx: DynamoContext, arn: string): TableMeta {
+/** A table ARN's region, account and table name; a malformed ARN is a ValidationException. */
+function parseTableArn(arn: string): { region: string; account: string; name: string } {
   check(length("resourceArn", arn, 1, 1283));
   const m = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(arn);
   if (!m) throw validationException(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
-  const meta = m[1] === ctx.region && m[2] === ctx.account ? ctx.store.getTable(ctx, m[3] as string) : undefined;
-  if (meta === undefined) throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: ResourcArn: ${arn} not found` });
+  return { region: m[1] as string, account: m[2] as string, name: m[3] as string };
+}
+
+/**
+ * Tags belong to tables, named by ARN; another account's table is not found. TagResource and
+ * ListTagsOfResource name the ARN when it is not found, UntagResource does not (`notFound`).
+ */
+function tableOfArn(ctx: DynamoContext, arn: string, notFound = () => errors.ResourceNotFoundMessage({ message: `Requested resource not found: ResourcArn: ${arn} not found` })): TableMeta {
+  const { region, account, name } = parseTableArn(arn);
+  const meta = region === ctx.region && account === ctx.account ? ctx.store.getTable(ctx, name) : undefined;
+  if (meta === undefined) throw notFound();
   return meta;
 }
 
 export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagResourceOutput {
   for (const tag of input.Tags) check(length("tags.member.key", tag.Key, 1, 128), length("tags.member.value", tag.Value, 0, 256));
+  // An empty list is refused after the ARN's form is checked and before the table is looked up.
+  parseTableArn(input.ResourceArn);
+  if (input.Tags.length === 0) throw validationException("Atleast one Tag needs to be provided as Input.");
   ctx.store.transaction(() => {
     const meta = tableOfArn(ctx, input.ResourceArn);
     const existing = new Set(ctx.store.tags(ctx, meta.name).map((t) => t.Key));
@@ -37,8 +49,10 @@ export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagRes
 }
 
 export function untagResource(input: UntagResourceInput, ctx: DynamoContext): UntagResourceOutput {
+  parseTableArn(input.ResourceArn);
+  if (input.TagKeys.length === 0) throw validationException("Atleast one Tag Key needs to be provided as Input.");
   ctx.store.transaction(() => {
-    const meta = tableOfArn(ctx, input.ResourceArn);
+    const meta = tableOfArn(ctx, input.ResourceArn, () => errors.ResourceNotFound());
     for (const key of input.TagKeys) ctx.store.deleteTag(ctx, meta.name, key);
   });
   return {};
