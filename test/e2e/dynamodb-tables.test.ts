@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  CreateBackupCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeContinuousBackupsCommand,
@@ -235,6 +236,36 @@ describe("DynamoDB tables", () => {
     const bad = await failure<DynamoDBServiceException>(client.send(new ListTablesCommand({ Limit: 101 })));
     assert.equal(bad.message, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
     client.destroy();
+  });
+
+  // Answers AWS gave (ack-api-quirks' degenerate-input catalogue, us-west-2, 2026-10-09; dynalite's listTables tests).
+  test("an empty name fails the name pattern as well as its length, each member's failures in Coral's order", async () => {
+    const name = uniqueName("names");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    const pattern = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
+    const short = "Member must have length greater than or equal to 3";
+    const cases: [Promise<unknown>, string][] = [
+      [ddb.send(new DescribeTableCommand({ TableName: "" })), `2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: ${short}; Value '' at 'tableName' failed to satisfy constraint: ${pattern}`],
+      [
+        ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "" })),
+        `2 validation errors detected: Value '' at 'exclusiveStartTableName' failed to satisfy constraint: ${pattern}; Value '' at 'exclusiveStartTableName' failed to satisfy constraint: ${short}`,
+      ],
+      [
+        ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "a;", Limit: 500 })),
+        "3 validation errors detected: Value '500' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100; " +
+          `Value 'a;' at 'exclusiveStartTableName' failed to satisfy constraint: ${pattern}; Value 'a;' at 'exclusiveStartTableName' failed to satisfy constraint: ${short}`,
+      ],
+      [
+        ddb.send(new CreateBackupCommand({ TableName: name, BackupName: "" })),
+        `2 validation errors detected: Value '' at 'backupName' failed to satisfy constraint: ${pattern}; Value '' at 'backupName' failed to satisfy constraint: ${short}`,
+      ],
+    ];
+    for (const [call, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(call);
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
   });
 
   test("UpdateTable changes throughput and billing, and adds a GSI filled from existing items", async () => {

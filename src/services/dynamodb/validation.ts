@@ -32,13 +32,16 @@ export function s3LocationChecks(path: string, bucket: string | undefined, owner
   ];
 }
 
-const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
+const TABLE_NAME = { re: /^[a-zA-Z0-9_.-]+$/, shown: "[a-zA-Z0-9_.-]+" } as const;
 
+/** The pattern of table, index and backup names; an empty name fails it as well as the length (AWS lists both). */
+export function namePattern(name: string | undefined, field: string): Check {
+  return pattern(field, name, TABLE_NAME.re, TABLE_NAME.shown);
+}
+
+/** A table or index name's length, then its pattern: the order Coral lists them in for tableName and indexName. */
 export function tableNameChecks(name: string | undefined, field = "tableName"): Check[] {
-  return [
-    length(field, name, 3, 255),
-    { field, value: name, failure: name !== undefined && name.length > 0 && !TABLE_NAME.test(name) ? "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" : undefined },
-  ];
+  return [length(field, name, 3, 255), namePattern(name, field)];
 }
 
 export function checkTableName(name: string, field = "tableName"): void {

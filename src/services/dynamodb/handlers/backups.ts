@@ -29,7 +29,7 @@ import {
 import type { DynamoContext } from "../context.js";
 import { parseItem, tableNameOf } from "../items.js";
 import type { BackupRow } from "../store.js";
-import { check, length, oneOf, range, tableNameChecks } from "../validation.js";
+import { check, length, namePattern, oneOf, range, tableNameChecks } from "../validation.js";
 
 const BACKUP_TYPES = ["USER", "SYSTEM", "AWS_BACKUP", "ALL"] as const;
 
@@ -41,7 +41,8 @@ function requireBackup(ctx: DynamoContext, arn: string): BackupRow {
 }
 
 export function createBackup(input: CreateBackupInput, ctx: DynamoContext): CreateBackupOutput {
-  check(...tableNameChecks(input.BackupName, "backupName"));
+  // Coral lists a backup name's pattern before its length.
+  check(namePattern(input.BackupName, "backupName"), length("backupName", input.BackupName, 3, 255));
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireSourceTable(ctx.store, ctx, input.TableName);
