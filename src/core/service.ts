@@ -10,6 +10,7 @@ import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
 import type { Identities } from "../auth/credentials.js";
 import type { AuthConfig, VerifiedSignature } from "../auth/enforcement.js";
+import type { Violation } from "../protocol/validate.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Logger } from "../server/logger.js";
 
@@ -157,9 +158,9 @@ export interface ServiceDefinition<Store = unknown> {
   readonly xmlRootNames?: Readonly<Record<string, string>>;
   /**
    * The service's own error for a missing required member, where it is not the protocol's usual
-   * one. Undefined keeps the protocol's usual error.
+   * one; `missing` lists every missing member, and undefined leaves the protocol's usual error.
    */
-  readonly missingParameter?: (member: string) => AwsError | undefined;
+  readonly missingParameter?: (member: string, missing: readonly Violation[]) => AwsError | undefined;
   /**
    * The service's own error for a header, query or path value that is not of its member's type
    * (`name` is the header or parameter name as sent), where it is not the protocol's usual one.
@@ -185,7 +186,7 @@ export interface ServiceDefinition<Store = unknown> {
 export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
-  missingParameter?: (member: string) => AwsError | undefined;
+  missingParameter?: (member: string, missing: readonly Violation[]) => AwsError | undefined;
   malformedValue?: (name: string, text: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;

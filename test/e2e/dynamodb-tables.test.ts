@@ -394,6 +394,32 @@ describe("DynamoDB tables", () => {
     assert.equal(missing.name, "ResourceNotFoundException");
   });
 
+  // Answers AWS gave (ack-api-quirks' degenerate-input catalogue, us-west-2, 2026-10-09: tag_empty_entry, tag_key_only,
+  // tag_value_only, untag_empty_key, ct_tags_empty_entry).
+  test("a Tag without its Key or Value, and an empty tag key to remove, get DynamoDB's tag sentences", async () => {
+    const name = uniqueName("tagmembers");
+    const arn = (await ddb.send(new CreateTableCommand(simpleTable(name)))).TableDescription?.TableArn;
+    assert.ok(arn);
+    const partial = (tag: object) => [tag as { Key: string; Value: string }];
+    const keyNull = "The Tag Key provided is invalid, Key: null";
+    const cases: [Promise<unknown>, string][] = [
+      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({}) })), keyNull],
+      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({ Value: "v" }) })), keyNull],
+      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({ Key: "k" }) })), "The Tag Value provided is invalid, Value: null"],
+      [ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [""] })), "The Tag Key provided is invalid, Key: "],
+      [ddb.send(new CreateTableCommand(simpleTable(uniqueName("tagmembers"), { Tags: partial({}) }))), keyNull],
+    ];
+    for (const [call, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(call);
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+    // Other missing members keep Coral's sentence.
+    const noTable = await failure<DynamoDBServiceException>(ddb.send(new DescribeTableCommand({} as { TableName: string })));
+    assert.equal(noTable.message, "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
+  });
+
   // Requests and answers from dynalite's tagResource and untagResource tests, which were run against DynamoDB.
   test("TagResource and UntagResource refuse an empty list before looking the table up; UntagResource's not found names nothing", async () => {
     const missingArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${uniqueName("missing")}`;

@@ -34,7 +34,7 @@ import { query } from "./handlers/query.js";
 import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from "./handlers/resource-policies.js";
 import { tableScopedHandlers } from "./access.js";
 import { scan } from "./handlers/scan.js";
-import { listTagsOfResource, tagResource, untagResource } from "./handlers/tags.js";
+import { listTagsOfResource, missingTagMember, tagResource, untagResource } from "./handlers/tags.js";
 import { transactGetItems } from "./handlers/transact-get-items.js";
 import { transactWriteItems } from "./handlers/transact-write-items.js";
 import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
@@ -70,6 +70,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
       offSync();
     };
   },
+  missingParameter: missingTagMember,
   handlers: tableScopedHandlers({
     CreateTable: createTable,
     DescribeTable: describeTableHandler,

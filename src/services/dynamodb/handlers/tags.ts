@@ -6,6 +6,8 @@ import type {
   UntagResourceInput,
   UntagResourceOutput,
 } from "../../../generated/dynamodb.js";
+import type { AwsError } from "../../../core/errors.js";
+import type { Violation } from "../../../protocol/validate.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
@@ -13,6 +15,21 @@ import type { TableMeta } from "../table.js";
 import { check, length } from "../validation.js";
 
 const MAX_TAGS = 50;
+
+/** Which part of a Tag (CreateTable's or TagResource's) a missing member is, if it is one. */
+function tagPart(v: Violation): string | undefined {
+  return /^tags\.\d+\.member\.(key|value)$/.exec(v.path)?.[1];
+}
+
+/**
+ * A Tag without its Key or Value is refused with DynamoDB's own sentence, not Coral's "must not
+ * be null"; a missing Key is named before a missing Value. Other missing members keep Coral's.
+ */
+export function missingTagMember(_member: string, missing: readonly Violation[]): AwsError | undefined {
+  if (missing.length === 0 || !missing.every((v) => tagPart(v) !== undefined)) return undefined;
+  if (missing.some((v) => tagPart(v) === "key")) return validationException("The Tag Key provided is invalid, Key: null");
+  return validationException("The Tag Value provided is invalid, Value: null");
+}
 
 /** A table ARN's region, account and table name; a malformed ARN is a ValidationException. */
 function parseTableArn(arn: string): { region: string; account: string; name: string } {
@@ -51,6 +68,7 @@ export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagRes
 export function untagResource(input: UntagResourceInput, ctx: DynamoContext): UntagResourceOutput {
   parseTableArn(input.ResourceArn);
   if (input.TagKeys.length === 0) throw validationException("Atleast one Tag Key needs to be provided as Input.");
+  if (input.TagKeys.includes("")) throw validationException("The Tag Key provided is invalid, Key: ");
   ctx.store.transaction(() => {
     const meta = tableOfArn(ctx, input.ResourceArn, () => errors.ResourceNotFound());
     for (const key of input.TagKeys) ctx.store.deleteTag(ctx, meta.name, key);
