@@ -379,6 +379,32 @@ describe("DynamoDB tables", () => {
     assert.deepEqual(table.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName), ["byG"]);
   });
 
+  // The sequence and answers AWS gave (ack-api-quirks DDB-TABLE-050, us-west-2, 2026-10-09).
+  test("UpdateTable StreamSpecification: view type required to enable and refused to disable, before the stream's state", async () => {
+    const name = uniqueName("streamupd");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    const update = (StreamSpecification: UpdateTableCommandInput["StreamSpecification"]) => ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification }));
+    await update({ StreamEnabled: true, StreamViewType: "NEW_IMAGE" });
+    const refusals: [UpdateTableCommandInput["StreamSpecification"], string][] = [
+      [{ StreamEnabled: true, StreamViewType: "NEW_IMAGE" }, `Table already has an enabled stream: TableName: ${name}`],
+      [{ StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" }, `Table already has an enabled stream: TableName: ${name}`],
+      [{ StreamEnabled: true }, "One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required"],
+      [{ StreamEnabled: false, StreamViewType: "KEYS_ONLY" }, "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified"],
+    ];
+    const refuse = async (spec: UpdateTableCommandInput["StreamSpecification"], message: string) => {
+      const err = await failure<DynamoDBServiceException>(update(spec));
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    };
+    for (const [spec, message] of refusals) await refuse(spec, message);
+    await update({ StreamEnabled: false });
+    const table = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(table?.StreamSpecification, undefined);
+    assert.ok(table?.LatestStreamArn);
+    await refuse({ StreamEnabled: false }, `Table has no stream to disable: TableName: ${name}`);
+  });
+
   test("tags: TagResource, ListTagsOfResource, UntagResource", async () => {
     const name = uniqueName("tags");
     const arn = (await ddb.send(new CreateTableCommand(simpleTable(name, { Tags: [{ Key: "a", Value: "1" }] })))).TableDescription?.TableArn;

@@ -170,15 +170,19 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
 
     const stream = input.StreamSpecification;
     if (stream !== undefined) {
+      // What the request says is checked before what the table has (UpdateTable's own wording, not CreateTable's).
+      if (stream.StreamEnabled && stream.StreamViewType === undefined) throw validationException(`${INVALID}If stream is being enabled then UpdateViewType is required`);
+      if (!stream.StreamEnabled && stream.StreamViewType !== undefined) {
+        throw validationException(`${INVALID}If stream is being disabled, then UpdateViewType must not be specified`);
+      }
       if (stream.StreamEnabled) {
         if (meta.stream?.enabled) throw validationException(`Table already has an enabled stream: TableName: ${meta.name}`);
-        if (stream.StreamViewType === undefined) throw validationException(`${INVALID}You must specify a StreamViewType when enabling a DynamoDB stream`);
         const label = streamLabel(now);
         meta.stream = { enabled: true, viewType: stream.StreamViewType, label, arn: `${meta.arn}/stream/${label}` };
         const changed = streamChanged(meta, true, now);
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       } else {
-        if (!meta.stream?.enabled) throw validationException(`Table ${meta.name} does not have a stream enabled`);
+        if (!meta.stream?.enabled) throw validationException(`Table has no stream to disable: TableName: ${meta.name}`);
         checkStreamDisable(meta);
         meta.stream = { ...{}, ...meta.stream, enabled: false };
         const changed = streamChanged(meta, false, now);
