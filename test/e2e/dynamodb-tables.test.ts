@@ -446,6 +446,34 @@ describe("DynamoDB tables", () => {
     assert.equal(noTable.message, "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
   });
 
+  // AWS's sentences as ack-api-quirks' ValidationException catalogue records them (DDB-TABLE-442, us-west-2 and us-east-1, 2026-10-09).
+  test("tags: an aws: prefix, a repeated key and more than 50 tags are ValidationExceptions", async () => {
+    const name = uniqueName("taglimits");
+    const arn = (await ddb.send(new CreateTableCommand(simpleTable(name, { Tags: [{ Key: "t0", Value: "v" }] })))).TableDescription?.TableArn;
+    assert.ok(arn);
+    const tags = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ Key: `t${from + i}`, Value: "v" }));
+    const tooMany = "Number of Tags exceed the current limit for the provided ResourceArn";
+    const cases: [Promise<unknown>, string][] = [
+      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "aws:owner", Value: "me" }] })), "Tag Key cannot be prefixed with aws:, Key: aws:owner"],
+      [
+        ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "a", Value: "1" }, { Key: "a", Value: "2" }] })),
+        "Duplicate Tag Keys provided as input: Duplicate Tag Key found a",
+      ],
+      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags(50, 1) })), tooMany],
+      [ddb.send(new CreateTableCommand(simpleTable(uniqueName("taglimits"), { Tags: tags(51) }))), tooMany],
+      [ddb.send(new CreateTableCommand(simpleTable(uniqueName("taglimits"), { Tags: [{ Key: "aws:x", Value: "v" }] }))), "Tag Key cannot be prefixed with aws:, Key: aws:x"],
+    ];
+    for (const [call, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(call);
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+    // Exactly 50 is allowed, counting the table's own.
+    await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags(49, 1) }));
+    assert.equal((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags?.length, 50);
+  });
+
   // Requests and answers from dynalite's tagResource and untagResource tests, which were run against DynamoDB.
   test("TagResource and UntagResource refuse an empty list before looking the table up; UntagResource's not found names nothing", async () => {
     const missingArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${uniqueName("missing")}`;

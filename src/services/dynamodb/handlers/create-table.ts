@@ -5,6 +5,7 @@ import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
+import { checkTagCount, checkTags } from "./tags.js";
 import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 
@@ -202,7 +203,8 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   if (stream?.StreamEnabled === false && stream.StreamViewType !== undefined) {
     throw validationException(`${INVALID}You cannot modify StreamViewType when disabling a DynamoDB stream`);
   }
-  for (const tag of input.Tags ?? []) check(length("tags.member.key", tag.Key, 1, 128), length("tags.member.value", tag.Value, 0, 256));
+  checkTags(input.Tags ?? []);
+  checkTagCount((input.Tags ?? []).length);
 
   const now = ctx.clock.now();
   const arn = tableArn(ctx, input.TableName);

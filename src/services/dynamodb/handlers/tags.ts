@@ -50,8 +50,27 @@ function tableOfArn(ctx: DynamoContext, arn: string, notFound = () => errors.Res
   return meta;
 }
 
+/**
+ * The tags CreateTable or TagResource is given, as DynamoDB checks them: lengths, then keys that
+ * AWS reserves ("aws:") or that the request repeats.
+ */
+export function checkTags(tags: readonly { Key: string; Value: string }[]): void {
+  for (const tag of tags) check(length("tags.member.key", tag.Key, 1, 128), length("tags.member.value", tag.Value, 0, 256));
+  const seen = new Set<string>();
+  for (const { Key: key } of tags) {
+    if (key.startsWith("aws:")) throw validationException(`Tag Key cannot be prefixed with aws:, Key: ${key}`);
+    if (seen.has(key)) throw validationException(`Duplicate Tag Keys provided as input: Duplicate Tag Key found ${key}`);
+    seen.add(key);
+  }
+}
+
+/** A table holds at most 50 tags; more is a ValidationException, not a LimitExceededException. */
+export function checkTagCount(count: number): void {
+  if (count > MAX_TAGS) throw validationException("Number of Tags exceed the current limit for the provided ResourceArn");
+}
+
 export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagResourceOutput {
-  for (const tag of input.Tags) check(length("tags.member.key", tag.Key, 1, 128), length("tags.member.value", tag.Value, 0, 256));
+  checkTags(input.Tags);
   // An empty list is refused after the ARN's form is checked and before the table is looked up.
   parseTableArn(input.ResourceArn);
   if (input.Tags.length === 0) throw validationException("Atleast one Tag needs to be provided as Input.");
@@ -59,7 +78,7 @@ export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagRes
     const meta = tableOfArn(ctx, input.ResourceArn);
     const existing = new Set(ctx.store.tags(ctx, meta.name).map((t) => t.Key));
     for (const tag of input.Tags) existing.add(tag.Key);
-    if (existing.size > MAX_TAGS) throw errors.LimitExceeded({ message: "The number of tags exceeds the limit of 50" });
+    checkTagCount(existing.size);
     for (const tag of input.Tags) ctx.store.putTag(ctx, meta.name, tag.Key, tag.Value);
   });
   return {};
