@@ -5,7 +5,7 @@ import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
 import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
-import { checkIndexKeysDefined, checkKeySchema, checkProjection, indexMemberChecks, streamLabel } from "./create-table.js";
+import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel } from "./create-table.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -56,30 +56,60 @@ function changeThroughput(current: Throughput, read: number, write: number, now:
   };
 }
 
+/** The members that change a table; AttributeDefinitions only serves a new index. An empty GlobalSecondaryIndexUpdates changes nothing. */
+function changesAsked(input: UpdateTableInput): string[] {
+  const given: Record<string, unknown> = {
+    ProvisionedThroughput: input.ProvisionedThroughput,
+    BillingMode: input.BillingMode,
+    StreamSpecification: input.StreamSpecification,
+    GlobalSecondaryIndexUpdates: (input.GlobalSecondaryIndexUpdates ?? []).length > 0 ? input.GlobalSecondaryIndexUpdates : undefined,
+    SSESpecification: input.SSESpecification,
+    ReplicaUpdates: input.ReplicaUpdates,
+    TableClass: input.TableClass,
+    DeletionProtectionEnabled: input.DeletionProtectionEnabled,
+    OnDemandThroughput: input.OnDemandThroughput,
+  };
+  return Object.keys(given).filter((k) => given[k] !== undefined);
+}
+
+/** Changes DynamoDB makes only alone, in the order it names them, with the name its sentence uses. */
+const SOLE_CHANGES: readonly (readonly [string, string])[] = [
+  ["SSESpecification", "Server-Side Encryption"],
+  ["TableClass", "TableClass"],
+  ["DeletionProtectionEnabled", "DeletionProtection"],
+];
+
+/**
+ * What an UpdateTable request may ask at once, before the table is looked up: something (AWS's
+ * sentence names members Nimbus does not model), an encryption, table class or deletion
+ * protection change alone, OnDemandThroughput with BillingMode at most; then a table class
+ * DynamoDB knows.
+ */
+function checkChanges(input: UpdateTableInput): void {
+  const asked = changesAsked(input);
+  if (asked.length === 0) {
+    throw validationException(
+      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required",
+    );
+  }
+  for (const [member, shown] of SOLE_CHANGES) {
+    if (asked.includes(member) && asked.length > 1) throw validationException(`${INVALID}${shown} modification must be the only operation in the request`);
+  }
+  if (asked.includes("OnDemandThroughput") && asked.some((m) => m !== "OnDemandThroughput" && m !== "BillingMode")) {
+    throw validationException(`${INVALID}OnDemandThroughput can only be combined with BillingMode in an UpdateTable request`);
+  }
+  checkTableClass(input.TableClass);
+}
+
 export function updateTable(input: UpdateTableInput, ctx: DynamoContext): UpdateTableOutput {
   check(
     ...tableNameChecks(input.TableName),
     oneOf("billingMode", input.BillingMode, ["PROVISIONED", "PAY_PER_REQUEST"]),
     range("provisionedThroughput.readCapacityUnits", input.ProvisionedThroughput?.ReadCapacityUnits, 1),
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
-    oneOf("tableClass", input.TableClass, ["STANDARD", "STANDARD_INFREQUENT_ACCESS"]),
     ...indexUpdateChecks(input.GlobalSecondaryIndexUpdates ?? []),
   );
-  const somethingToDo =
-    input.ProvisionedThroughput !== undefined ||
-    input.BillingMode !== undefined ||
-    input.StreamSpecification !== undefined ||
-    (input.GlobalSecondaryIndexUpdates ?? []).length > 0 ||
-    input.SSESpecification !== undefined ||
-    input.ReplicaUpdates !== undefined ||
-    input.TableClass !== undefined ||
-    input.DeletionProtectionEnabled !== undefined ||
-    input.OnDemandThroughput !== undefined;
-  if (!somethingToDo) {
-    throw validationException(
-      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
-    );
-  }
+  checkChanges(input);
   checkIndexUpdates(input.GlobalSecondaryIndexUpdates ?? []);
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
@@ -145,6 +175,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         backfill(ctx, meta, index);
       } else if (update.Delete) {
         const name = update.Delete.IndexName;
+        if (meta.lsis.some((l) => l.name === name)) throw validationException(`Cannot delete an index that is not a GlobalSecondaryIndex: ${name}`);
         if (!meta.gsis.some((g) => g.name === name)) {
           throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${name} not found for table: ${meta.name}` });
         }
