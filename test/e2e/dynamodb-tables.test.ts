@@ -226,6 +226,28 @@ describe("DynamoDB tables", () => {
     }
   });
 
+  // AWS's sentences as ack-api-quirks' ValidationException catalogue records them (DDB-TABLE-442, 2026-10-09).
+  test("CreateTable: a stream's view type, a provisioned GSI's throughput and repeated NonKeyAttributes in CreateTable's words", async () => {
+    const invalid = "One or more parameter values were invalid: ";
+    const gsi = (extra: object) => [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" as const }], Projection: { ProjectionType: "ALL" as const }, ...extra }];
+    const withG = { AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" as const }, { AttributeName: "g", AttributeType: "S" as const }] };
+    const cases: [Partial<CreateTableCommandInput>, string][] = [
+      [{ StreamSpecification: { StreamEnabled: true } }, `${invalid}Table is being created with a stream enabled, UpdateViewType is required`],
+      [{ StreamSpecification: { StreamEnabled: false, StreamViewType: "KEYS_ONLY" } }, `${invalid}Table is being created with a stream disabled, UpdateViewType should not be specified`],
+      [
+        { ...{}, ...withG, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 }, GlobalSecondaryIndexes: gsi({}) },
+        `${invalid}ProvisionedThroughput is not specified for index: byG`,
+      ],
+      [{ ...{}, ...withG, GlobalSecondaryIndexes: gsi({ Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["a", "b", "a"] } }) }, `${invalid}Duplicate element in NonKeyAttributes: a`],
+    ];
+    for (const [extra, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(simpleTable(uniqueName("ctwords"), extra))));
+      assert.equal(err.name, "ValidationException", message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+  });
+
   test("ListTables pages with Limit and ExclusiveStartTableName", async () => {
     const region = "eu-west-3";
     const client = new DynamoDBClient(nimbus.clientConfig({ region }));

@@ -95,6 +95,8 @@ export function checkProjection(index: string, p: ProjectionInput): Projection {
       throw validationException(`${INVALID}ProjectionType is INCLUDE, but NonKeyAttributes is not specified`);
     }
     if (nonKey.length > MAX_NON_KEY_ATTRIBUTES) throw validationException(`${INVALID}Number of NonKeyAttributes in index ${index} exceeds the limit of ${MAX_NON_KEY_ATTRIBUTES}`);
+    const repeated = nonKey.find((name, i) => nonKey.indexOf(name) !== i);
+    if (repeated !== undefined) throw validationException(`${INVALID}Duplicate element in NonKeyAttributes: ${repeated}`);
     return { ProjectionType: "INCLUDE", NonKeyAttributes: [...nonKey] };
   }
   if (nonKey !== undefined) throw validationException(`${INVALID}ProjectionType is ${type}, but NonKeyAttributes is specified`);
@@ -181,7 +183,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
       if (names.has(g.IndexName)) throw validationException(`${INVALID}Duplicate index name: ${g.IndexName}`);
       names.add(g.IndexName);
       if (billingMode === "PROVISIONED" && g.ProvisionedThroughput === undefined) {
-        throw validationException(`${INVALID}ProvisionedThroughput must be specified for index: ${g.IndexName}`);
+        throw validationException(`${INVALID}ProvisionedThroughput is not specified for index: ${g.IndexName}`);
       }
       if (billingMode === "PAY_PER_REQUEST" && g.ProvisionedThroughput !== undefined) {
         throw validationException(`${INVALID}ProvisionedThroughput should not be specified for index: ${g.IndexName} when BillingMode is PAY_PER_REQUEST`);
@@ -205,10 +207,10 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
 
   const stream = input.StreamSpecification;
   if (stream?.StreamEnabled === true && stream.StreamViewType === undefined) {
-    throw validationException(`${INVALID}You must specify a StreamViewType when enabling a DynamoDB stream`);
+    throw validationException(`${INVALID}Table is being created with a stream enabled, UpdateViewType is required`);
   }
   if (stream?.StreamEnabled === false && stream.StreamViewType !== undefined) {
-    throw validationException(`${INVALID}You cannot modify StreamViewType when disabling a DynamoDB stream`);
+    throw validationException(`${INVALID}Table is being created with a stream disabled, UpdateViewType should not be specified`);
   }
   checkTags(input.Tags ?? []);
   checkTagCount((input.Tags ?? []).length);
