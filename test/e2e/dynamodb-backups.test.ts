@@ -174,6 +174,46 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     assert.match(byArn.BackupDetails?.BackupArn ?? "", new RegExp(`table/${name}/backup/`));
   });
 
+  // AWS's answers as ack-api-quirks records them (2026-10-09: DDB-TABLE-100 and -272 restore errors and precedence,
+  // DDB-TABLE-273 and -457 'Invalid Backup ARN', the PITR and ListBackups sentences of the DDB-TABLE-442 catalogue).
+  test("backup and restore refusals in DynamoDB's words and order", async () => {
+    const name = uniqueName("bkorder");
+    const taken = uniqueName("bktaken");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    await ddb.send(new CreateTableCommand(simpleTable(taken)));
+    const tableArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
+    for (const BackupArn of ["", tableArn]) {
+      await fails(ddb.send(new DescribeBackupCommand({ BackupArn })), "ValidationException", "Invalid Backup ARN");
+      await fails(ddb.send(new DeleteBackupCommand({ BackupArn })), "ValidationException", "Invalid Backup ARN");
+      await fails(ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: uniqueName("t") })), "ValidationException", "Invalid Backup ARN");
+    }
+    await fails(
+      ddb.send(new ListBackupsCommand({ TimeRangeLowerBound: new Date(2_000_000_000_000), TimeRangeUpperBound: new Date(1_000_000_000_000) })),
+      "ValidationException",
+      "One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound",
+    );
+    await fails(
+      ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false, RecoveryPeriodInDays: 7 } })),
+      "ValidationException",
+      "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.",
+    );
+    const restore = (extra: object) => ddb.send(new RestoreTableToPointInTimeCommand({ ...{}, SourceTableName: name, TargetTableName: taken, ...extra }));
+    const noTime = "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both";
+    await fails(restore({}), "ValidationException", noTime);
+    await fails(restore({ UseLatestRestorableTime: false }), "ValidationException", noTime);
+    await fails(
+      ddb.send(new RestoreTableToPointInTimeCommand({ TargetTableName: uniqueName("t"), UseLatestRestorableTime: true })),
+      "ValidationException",
+      "The parameter 'TableName' is required but was not present in the request",
+    );
+    // PITR off is named before the target's name being taken; with PITR on, a bad time before it too.
+    await fails(restore({ UseLatestRestorableTime: true }), "PointInTimeRecoveryUnavailableException", `Point in time recovery is not enabled for table '${name}'`);
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    const invalidTime = await failure<DynamoDBServiceException>(restore({ RestoreDateTime: new Date(0) }));
+    assert.equal(invalidTime.name, "InvalidRestoreTimeException");
+    await fails(restore({ UseLatestRestorableTime: true }), "TableAlreadyExistsException", `Table already exists: ${taken}`);
+  });
+
   test("ListBackups: time range, backup type, Limit and ExclusiveStartBackupArn", async () => {
     const a = uniqueName("lista");
     const b = uniqueName("listb");

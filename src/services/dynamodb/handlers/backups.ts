@@ -33,8 +33,11 @@ import { check, length, namePattern, oneOf, range, tableNameChecks } from "../va
 
 const BACKUP_TYPES = ["USER", "SYSTEM", "AWS_BACKUP", "ALL"] as const;
 
+/** A table's backup ARN; anything else (a table's ARN, an empty string) DynamoDB calls invalid before looking. */
+const BACKUP_ARN = /^arn:aws[\w-]*:dynamodb:[^:]+:\d{12}:table\/[a-zA-Z0-9_.-]{3,255}\/backup\/[^/]+$/;
+
 function requireBackup(ctx: DynamoContext, arn: string): BackupRow {
-  check(length("backupArn", arn, 37, 1024));
+  if (!BACKUP_ARN.test(arn)) throw validationException("Invalid Backup ARN");
   const row = ctx.store.getBackup(ctx, arn);
   if (row === undefined) throw backupErrors.BackupNotFound({ arn });
   return row;
@@ -73,6 +76,11 @@ export function listBackups(input: ListBackupsInput, ctx: DynamoContext): ListBa
     oneOf("backupType", input.BackupType, BACKUP_TYPES),
     length("exclusiveStartBackupArn", input.ExclusiveStartBackupArn, 37, 1024),
   );
+  const lower = input.TimeRangeLowerBound?.getTime();
+  const upper = input.TimeRangeUpperBound?.getTime();
+  if (lower !== undefined && upper !== undefined && lower > upper) {
+    throw validationException("One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound");
+  }
   const tableName = input.TableName !== undefined ? tableNameOf(input.TableName) : undefined;
   // USER is the default; ALL means the on-demand kinds, USER and SYSTEM.
   const type = input.BackupType ?? "USER";
@@ -87,7 +95,7 @@ export function listBackups(input: ListBackupsInput, ctx: DynamoContext): ListBa
   const limit = input.Limit ?? Number.MAX_SAFE_INTEGER;
   const rows = ctx.store.listBackups(
     ctx,
-    { tableName, from: input.TimeRangeLowerBound?.getTime(), before: input.TimeRangeUpperBound?.getTime(), types, after },
+    { tableName, from: lower, before: upper, types, after },
     Math.min(limit, 10_000) + 1,
   );
   const page = backupPage(rows, limit);
@@ -114,21 +122,22 @@ export function restoreTableFromBackup(input: RestoreTableFromBackupInput, ctx: 
 export function restoreTableToPointInTime(input: RestoreTableToPointInTimeInput, ctx: DynamoContext): RestoreTableToPointInTimeOutput {
   check(...tableNameChecks(input.TargetTableName, "targetTableName"));
   const rawSource = input.SourceTableArn ?? input.SourceTableName;
-  if (rawSource === undefined) throw validationException("Either SourceTableArn or SourceTableName must be specified");
+  if (rawSource === undefined) throw validationException("The parameter 'TableName' is required but was not present in the request");
   const latest = input.UseLatestRestorableTime === true;
   if (latest && input.RestoreDateTime !== undefined) {
     throw validationException("Only one of RestoreDateTime or UseLatestRestorableTime can be specified");
   }
   if (!latest && input.RestoreDateTime === undefined) {
-    throw validationException("RestoreDateTime must be specified when UseLatestRestorableTime is not true");
+    throw validationException("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
   }
+  // DynamoDB's order: the source, its PITR, the time, and only then whether the target name is free.
   const now = ctx.clock.now();
   const source = requireSourceTable(ctx.store, ctx, rawSource);
-  if (ctx.store.getTable(ctx, input.TargetTableName) !== undefined) throw backupErrors.TableAlreadyExists({ name: input.TargetTableName });
   const window = restorableWindow(source, now);
   if (window === undefined) throw backupErrors.PointInTimeRecoveryUnavailable({ name: source.name });
   const at = latest ? window.latest : (input.RestoreDateTime as Date).getTime();
   if (!(at >= window.earliest && at <= window.latest)) throw backupErrors.InvalidRestoreTime();
+  if (ctx.store.getTable(ctx, input.TargetTableName) !== undefined) throw backupErrors.TableAlreadyExists({ name: input.TargetTableName });
   const description = restoreTable(ctx, source, input.TargetTableName, input, { sourceTableArn: source.arn, restoreDateTime: at }, () =>
     itemsAt(ctx.store, ctx, source, at),
   );

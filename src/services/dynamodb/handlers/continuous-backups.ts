@@ -6,6 +6,7 @@ import type {
 } from "../../../generated/dynamodb.js";
 import { MAX_RECOVERY_PERIOD_DAYS, MIN_RECOVERY_PERIOD_DAYS, recoveryPeriodDays, requireSourceTable, restorableWindow } from "../backups.js";
 import type { DynamoContext } from "../context.js";
+import { validationException } from "../domain/index.js";
 import type { TableMeta } from "../table.js";
 import { check, range } from "../validation.js";
 
@@ -43,6 +44,9 @@ export function describeContinuousBackups(input: DescribeContinuousBackupsInput,
 export function updateContinuousBackups(input: UpdateContinuousBackupsInput, ctx: DynamoContext): UpdateContinuousBackupsOutput {
   const spec = input.PointInTimeRecoverySpecification as PitrSpecification;
   check(range("pointInTimeRecoverySpecification.recoveryPeriodInDays", spec.RecoveryPeriodInDays, MIN_RECOVERY_PERIOD_DAYS, MAX_RECOVERY_PERIOD_DAYS));
+  if (!spec.PointInTimeRecoveryEnabled && spec.RecoveryPeriodInDays !== undefined) {
+    throw validationException("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.");
+  }
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireSourceTable(ctx.store, ctx, input.TableName);
