@@ -15,7 +15,7 @@ import type {
   PutResourcePolicyInput,
   PutResourcePolicyOutput,
 } from "../../../generated/dynamodb.js";
-import { parseArn } from "../../../core/arn.js";
+import { parseArn, type ParsedArn } from "../../../core/arn.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
@@ -34,21 +34,32 @@ interface PolicyTarget {
   readonly streamLabel?: string;
 }
 
-/** The resource an ARN names, from its text alone: a table or a stream of this account and region. */
-function targetOf(ctx: DynamoContext, arn: string): PolicyTarget {
+/** A ResourceArn as DynamoDB first checks it, for policies and tags alike: present, an ARN, of DynamoDB. */
+export function parseDynamoArn(arn: string): ParsedArn {
   check(length("resourceArn", arn, 1, 1283));
   if (!arn.startsWith("arn:")) throw validationException(`${INVALID}ARNs must start with 'arn:': ${arn}`);
   const parsed = parseArn(arn);
   if (parsed === undefined || parsed.service !== "dynamodb") throw validationException(`${INVALID}Provided Arn is not a DynamoDB resource arn: ${arn}`);
+  return parsed;
+}
+
+/** An index has no policy or tags of its own: its ARN is refused by name. */
+export function refuseIndexArn(arn: string, resource: string): void {
+  if (/^table\/[^/]+\/index\/[^/]+$/.test(resource)) {
+    throw validationException(`${INVALID}Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}`);
+  }
+}
+
+/** The resource an ARN names, from its text alone: a table or a stream of this account and region. */
+function targetOf(ctx: DynamoContext, arn: string): PolicyTarget {
+  const parsed = parseDynamoArn(arn);
   if (parsed.account !== ctx.account) throw validationException("This action is only supported by accounts that match the resource owner’s account.");
   if (parsed.partition !== "aws" || parsed.region !== ctx.region) throw validationException(`${INVALID}Invalid resource Arn: ${arn}`);
   const table = /^table\/([^/]+)$/.exec(parsed.resource);
   if (table) return { arn, kind: "table", tableName: table[1] as string };
   const stream = /^table\/([^/]+)\/stream\/([^/]+)$/.exec(parsed.resource);
   if (stream) return { arn, kind: "stream", tableName: stream[1] as string, streamLabel: stream[2] as string };
-  if (/^table\/[^/]+\/index\/[^/]+$/.test(parsed.resource)) {
-    throw validationException(`${INVALID}Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}`);
-  }
+  refuseIndexArn(arn, parsed.resource);
   throw validationException(`${INVALID}Provided Arn is not a DynamoDB resource arn: ${arn}`);
 }
 

@@ -9,6 +9,7 @@ import type {
 import type { AwsError } from "../../../core/errors.js";
 import type { Violation } from "../../../protocol/validate.js";
 import { validationException } from "../domain/index.js";
+import { parseDynamoArn, refuseIndexArn } from "./resource-policies.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import type { TableMeta } from "../table.js";
@@ -31,12 +32,15 @@ export function missingTagMember(_member: string, missing: readonly Violation[])
   return validationException("The Tag Value provided is invalid, Value: null");
 }
 
-/** A table ARN's region, account and table name; a malformed ARN is a ValidationException. */
-function parseTableArn(arn: string): { region: string; account: string; name: string } {
-  check(length("resourceArn", arn, 1, 1283));
+/**
+ * A table ARN's account and table name. What is no ARN, not DynamoDB's or an index's is refused
+ * as policies refuse it; any other ARN that is not a table of this region is an invalid TableArn.
+ */
+function parseTableArn(ctx: DynamoContext, arn: string): { account: string; name: string } {
+  refuseIndexArn(arn, parseDynamoArn(arn).resource);
   const m = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(arn);
-  if (!m) throw validationException(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
-  return { region: m[1] as string, account: m[2] as string, name: m[3] as string };
+  if (!m || m[1] !== ctx.region) throw validationException(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
+  return { account: m[2] as string, name: m[3] as string };
 }
 
 /**
@@ -44,8 +48,8 @@ function parseTableArn(arn: string): { region: string; account: string; name: st
  * ListTagsOfResource name the ARN when it is not found, UntagResource does not (`notFound`).
  */
 function tableOfArn(ctx: DynamoContext, arn: string, notFound = () => errors.ResourceNotFoundMessage({ message: `Requested resource not found: ResourcArn: ${arn} not found` })): TableMeta {
-  const { region, account, name } = parseTableArn(arn);
-  const meta = region === ctx.region && account === ctx.account ? ctx.store.getTable(ctx, name) : undefined;
+  const { account, name } = parseTableArn(ctx, arn);
+  const meta = account === ctx.account ? ctx.store.getTable(ctx, name) : undefined;
   if (meta === undefined) throw notFound();
   return meta;
 }
@@ -72,7 +76,7 @@ export function checkTagCount(count: number): void {
 export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagResourceOutput {
   checkTags(input.Tags);
   // An empty list is refused after the ARN's form is checked and before the table is looked up.
-  parseTableArn(input.ResourceArn);
+  parseTableArn(ctx, input.ResourceArn);
   if (input.Tags.length === 0) throw validationException("Atleast one Tag needs to be provided as Input.");
   ctx.store.transaction(() => {
     const meta = tableOfArn(ctx, input.ResourceArn);
@@ -85,7 +89,7 @@ export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagRes
 }
 
 export function untagResource(input: UntagResourceInput, ctx: DynamoContext): UntagResourceOutput {
-  parseTableArn(input.ResourceArn);
+  parseTableArn(ctx, input.ResourceArn);
   if (input.TagKeys.length === 0) throw validationException("Atleast one Tag Key needs to be provided as Input.");
   if (input.TagKeys.includes("")) throw validationException("The Tag Key provided is invalid, Key: ");
   ctx.store.transaction(() => {
