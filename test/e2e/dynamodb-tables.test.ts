@@ -468,6 +468,41 @@ describe("DynamoDB tables", () => {
     await ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: "PAY_PER_REQUEST", OnDemandThroughput: { MaxReadRequestUnits: 10 } }));
   });
 
+  // AWS's answers as ack-api-quirks records them (2026-10-09: DDB-TABLE-457 gsi_update_name_only_real,
+  // gsi_update_odt_empty_real, gsi_update_odt_empty_ghost; the DDB-TABLE-442 catalogue for throughput on an on-demand index).
+  test("UpdateTable: an on-demand table's index takes only on-demand throughput, and a missing one is not found in Update's words", async () => {
+    const name = uniqueName("gsiodt");
+    await ddb.send(
+      new CreateTableCommand(
+        simpleTable(name, {
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+          GlobalSecondaryIndexes: [{ IndexName: "gsi1", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+        }),
+      ),
+    );
+    const invalid = "One or more parameter values were invalid: ";
+    const onlyUpdates = `${invalid}The only Updates for index: gsi1 when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`;
+    type Update = NonNullable<NonNullable<UpdateTableCommandInput["GlobalSecondaryIndexUpdates"]>[number]["Update"]>;
+    const cases: [Update, string, string][] = [
+      [{ IndexName: "gsi1" }, "ValidationException", onlyUpdates],
+      [{ IndexName: "gsi1", OnDemandThroughput: {} }, "ValidationException", onlyUpdates],
+      [
+        { IndexName: "gsi1", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+        "ValidationException",
+        `${invalid}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: gsi1 when BillingMode is PAY_PER_REQUEST`,
+      ],
+      [{ IndexName: "ghost", OnDemandThroughput: {} }, "ResourceNotFoundException", `Requested resource not found: Index ghost for table ${name}`],
+    ];
+    for (const [Update, code, message] of cases) {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Update }] })));
+      assert.equal(err.name, code, message);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+    const updated = await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "gsi1", OnDemandThroughput: { MaxReadRequestUnits: 20 } } }] }));
+    assert.equal(updated.TableDescription?.GlobalSecondaryIndexes?.[0]?.OnDemandThroughput?.MaxReadRequestUnits, 20);
+  });
+
   test("tags: TagResource, ListTagsOfResource, UntagResource", async () => {
     const name = uniqueName("tags");
     const arn = (await ddb.send(new CreateTableCommand(simpleTable(name, { Tags: [{ Key: "a", Value: "1" }] })))).TableDescription?.TableArn;

@@ -101,6 +101,16 @@ function checkChanges(input: UpdateTableInput): void {
   checkTableClass(input.TableClass);
 }
 
+/** An on-demand table's index takes only on-demand (or warm) throughput changes, and at least one. */
+function checkOnDemandIndexUpdate(u: NonNullable<IndexUpdate["Update"]>): void {
+  if (u.ProvisionedThroughput !== undefined) {
+    throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: ${u.IndexName} when BillingMode is PAY_PER_REQUEST`);
+  }
+  if (u.OnDemandThroughput === undefined || Object.keys(u.OnDemandThroughput).length === 0) {
+    throw validationException(`${INVALID}The only Updates for index: ${u.IndexName} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`);
+  }
+}
+
 export function updateTable(input: UpdateTableInput, ctx: DynamoContext): UpdateTableOutput {
   check(
     ...tableNameChecks(input.TableName),
@@ -186,13 +196,10 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       } else if (update.Update) {
         const u = update.Update;
         const index = meta.gsis.find((g) => g.name === u.IndexName);
-        if (index === undefined) {
-          throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${u.IndexName} not found for table: ${meta.name}` });
-        }
+        // Updating an index words its not-found differently from deleting one.
+        if (index === undefined) throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index ${u.IndexName} for table ${meta.name}` });
+        if (meta.billingMode === "PAY_PER_REQUEST") checkOnDemandIndexUpdate(u);
         if (u.ProvisionedThroughput) {
-          if (meta.billingMode === "PAY_PER_REQUEST") {
-            throw validationException(`${INVALID}ProvisionedThroughput cannot be specified for index: ${u.IndexName} when BillingMode is PAY_PER_REQUEST`);
-          }
           index.provisioned = changeThroughput(index.provisioned ?? { read: 0, write: 0, decreasesToday: 0 }, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
         }
         if (u.OnDemandThroughput) index.onDemand = u.OnDemandThroughput;
