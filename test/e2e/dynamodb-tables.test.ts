@@ -270,24 +270,24 @@ describe("DynamoDB tables", () => {
     await ddb.send(new CreateTableCommand(simpleTable(name)));
     const pattern = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
     const short = "Member must have length greater than or equal to 3";
-    const cases: [Promise<unknown>, string][] = [
-      [ddb.send(new DescribeTableCommand({ TableName: "" })), `2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: ${short}; Value '' at 'tableName' failed to satisfy constraint: ${pattern}`],
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => ddb.send(new DescribeTableCommand({ TableName: "" })), `2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: ${short}; Value '' at 'tableName' failed to satisfy constraint: ${pattern}`],
       [
-        ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "" })),
+        () => ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "" })),
         `2 validation errors detected: Value '' at 'exclusiveStartTableName' failed to satisfy constraint: ${pattern}; Value '' at 'exclusiveStartTableName' failed to satisfy constraint: ${short}`,
       ],
       [
-        ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "a;", Limit: 500 })),
+        () => ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "a;", Limit: 500 })),
         "3 validation errors detected: Value '500' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100; " +
           `Value 'a;' at 'exclusiveStartTableName' failed to satisfy constraint: ${pattern}; Value 'a;' at 'exclusiveStartTableName' failed to satisfy constraint: ${short}`,
       ],
       [
-        ddb.send(new CreateBackupCommand({ TableName: name, BackupName: "" })),
+        () => ddb.send(new CreateBackupCommand({ TableName: name, BackupName: "" })),
         `2 validation errors detected: Value '' at 'backupName' failed to satisfy constraint: ${pattern}; Value '' at 'backupName' failed to satisfy constraint: ${short}`,
       ],
     ];
     for (const [call, message] of cases) {
-      const err = await failure<DynamoDBServiceException>(call);
+      const err = await failure<DynamoDBServiceException>(call());
       assert.equal(err.name, "ValidationException", message);
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);
@@ -526,15 +526,15 @@ describe("DynamoDB tables", () => {
     assert.ok(arn);
     const partial = (tag: object) => [tag as { Key: string; Value: string }];
     const keyNull = "The Tag Key provided is invalid, Key: null";
-    const cases: [Promise<unknown>, string][] = [
-      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({}) })), keyNull],
-      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({ Value: "v" }) })), keyNull],
-      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({ Key: "k" }) })), "The Tag Value provided is invalid, Value: null"],
-      [ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [""] })), "The Tag Key provided is invalid, Key: "],
-      [ddb.send(new CreateTableCommand(simpleTable(uniqueName("tagmembers"), { Tags: partial({}) }))), keyNull],
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({}) })), keyNull],
+      [() => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({ Value: "v" }) })), keyNull],
+      [() => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: partial({ Key: "k" }) })), "The Tag Value provided is invalid, Value: null"],
+      [() => ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [""] })), "The Tag Key provided is invalid, Key: "],
+      [() => ddb.send(new CreateTableCommand(simpleTable(uniqueName("tagmembers"), { Tags: partial({}) }))), keyNull],
     ];
     for (const [call, message] of cases) {
-      const err = await failure<DynamoDBServiceException>(call);
+      const err = await failure<DynamoDBServiceException>(call());
       assert.equal(err.name, "ValidationException", message);
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);
@@ -551,18 +551,18 @@ describe("DynamoDB tables", () => {
     assert.ok(arn);
     const tags = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ Key: `t${from + i}`, Value: "v" }));
     const tooMany = "Number of Tags exceed the current limit for the provided ResourceArn";
-    const cases: [Promise<unknown>, string][] = [
-      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "aws:owner", Value: "me" }] })), "Tag Key cannot be prefixed with aws:, Key: aws:owner"],
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "aws:owner", Value: "me" }] })), "Tag Key cannot be prefixed with aws:, Key: aws:owner"],
       [
-        ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "a", Value: "1" }, { Key: "a", Value: "2" }] })),
+        () => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "a", Value: "1" }, { Key: "a", Value: "2" }] })),
         "Duplicate Tag Keys provided as input: Duplicate Tag Key found a",
       ],
-      [ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags(50, 1) })), tooMany],
-      [ddb.send(new CreateTableCommand(simpleTable(uniqueName("taglimits"), { Tags: tags(51) }))), tooMany],
-      [ddb.send(new CreateTableCommand(simpleTable(uniqueName("taglimits"), { Tags: [{ Key: "aws:x", Value: "v" }] }))), "Tag Key cannot be prefixed with aws:, Key: aws:x"],
+      [() => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags(50, 1) })), tooMany],
+      [() => ddb.send(new CreateTableCommand(simpleTable(uniqueName("taglimits"), { Tags: tags(51) }))), tooMany],
+      [() => ddb.send(new CreateTableCommand(simpleTable(uniqueName("taglimits"), { Tags: [{ Key: "aws:x", Value: "v" }] }))), "Tag Key cannot be prefixed with aws:, Key: aws:x"],
     ];
     for (const [call, message] of cases) {
-      const err = await failure<DynamoDBServiceException>(call);
+      const err = await failure<DynamoDBServiceException>(call());
       assert.equal(err.name, "ValidationException", message);
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);
@@ -587,11 +587,11 @@ describe("DynamoDB tables", () => {
     ];
     for (const [resourceArn, message] of cases) {
       for (const call of [
-        ddb.send(new ListTagsOfResourceCommand({ ResourceArn: resourceArn })),
-        ddb.send(new TagResourceCommand({ ResourceArn: resourceArn, Tags: [{ Key: "k", Value: "v" }] })),
-        ddb.send(new UntagResourceCommand({ ResourceArn: resourceArn, TagKeys: ["k"] })),
+        () => ddb.send(new ListTagsOfResourceCommand({ ResourceArn: resourceArn })),
+        () => ddb.send(new TagResourceCommand({ ResourceArn: resourceArn, Tags: [{ Key: "k", Value: "v" }] })),
+        () => ddb.send(new UntagResourceCommand({ ResourceArn: resourceArn, TagKeys: ["k"] })),
       ]) {
-        const err = await failure<DynamoDBServiceException>(call);
+        const err = await failure<DynamoDBServiceException>(call());
         assert.equal(err.name, "ValidationException", message);
         assert.equal(err.message, message);
         assert.equal(err.$metadata.httpStatusCode, 400);
@@ -602,23 +602,23 @@ describe("DynamoDB tables", () => {
   // Requests and answers from dynalite's tagResource and untagResource tests, which were run against DynamoDB.
   test("TagResource and UntagResource refuse an empty list before looking the table up; UntagResource's not found names nothing", async () => {
     const missingArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${uniqueName("missing")}`;
-    const cases: [Promise<unknown>, string, string][] = [
-      [ddb.send(new TagResourceCommand({ ResourceArn: missingArn, Tags: [] })), "ValidationException", "Atleast one Tag needs to be provided as Input."],
-      [ddb.send(new UntagResourceCommand({ ResourceArn: missingArn, TagKeys: [] })), "ValidationException", "Atleast one Tag Key needs to be provided as Input."],
+    const cases: [() => Promise<unknown>, string, string][] = [
+      [() => ddb.send(new TagResourceCommand({ ResourceArn: missingArn, Tags: [] })), "ValidationException", "Atleast one Tag needs to be provided as Input."],
+      [() => ddb.send(new UntagResourceCommand({ ResourceArn: missingArn, TagKeys: [] })), "ValidationException", "Atleast one Tag Key needs to be provided as Input."],
       [
-        ddb.send(new TagResourceCommand({ ResourceArn: "arn:aws:dynamodb:us-east-1:000000000000:table/ab", Tags: [] })),
+        () => ddb.send(new TagResourceCommand({ ResourceArn: "arn:aws:dynamodb:us-east-1:000000000000:table/ab", Tags: [] })),
         "ValidationException",
         "Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:us-east-1:000000000000:table/ab",
       ],
-      [ddb.send(new UntagResourceCommand({ ResourceArn: missingArn, TagKeys: ["a"] })), "ResourceNotFoundException", "Requested resource not found"],
+      [() => ddb.send(new UntagResourceCommand({ ResourceArn: missingArn, TagKeys: ["a"] })), "ResourceNotFoundException", "Requested resource not found"],
       [
-        ddb.send(new TagResourceCommand({ ResourceArn: missingArn, Tags: [{ Key: "a", Value: "b" }] })),
+        () => ddb.send(new TagResourceCommand({ ResourceArn: missingArn, Tags: [{ Key: "a", Value: "b" }] })),
         "ResourceNotFoundException",
         `Requested resource not found: ResourcArn: ${missingArn} not found`,
       ],
     ];
     for (const [call, code, message] of cases) {
-      const err = await failure<DynamoDBServiceException>(call);
+      const err = await failure<DynamoDBServiceException>(call());
       assert.equal(err.name, code, message);
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);
