@@ -23,6 +23,7 @@ import {
   type CreateTableCommandInput,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
+import { hashTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 /** UpdateTable's answer to a request that changes nothing, as AWS words it since it gained the members Nimbus does not model. */
@@ -42,15 +43,17 @@ describe("DynamoDB tables", () => {
   });
 
 
-  function simpleTable(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
-    return {
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      ...extra,
-    };
-  }
+  const simpleTable = (name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput => hashTable(name, "pk", "S", extra);
+
+  /** simpleTable with one global index, `index`, on g. */
+  const withIndexOnG = (name: string, index: string): CreateTableCommandInput =>
+    simpleTable(name, {
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "g", AttributeType: "S" },
+      ],
+      GlobalSecondaryIndexes: [{ IndexName: index, KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+    });
 
   test("CreateTable, DescribeTable, DeleteTable: the table's life and its description", async () => {
     const name = uniqueName("tbl");
@@ -338,14 +341,7 @@ describe("DynamoDB tables", () => {
   // Requests and answers from dynalite's updateTable tests, which were run against DynamoDB.
   test("UpdateTable checks GlobalSecondaryIndexUpdates before the table, and counts index changes before finding indexes", async () => {
     const name = uniqueName("gsiupd");
-    await ddb.send(
-      new CreateTableCommand(
-        simpleTable(name, {
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
-          GlobalSecondaryIndexes: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
-        }),
-      ),
-    );
+    await ddb.send(new CreateTableCommand(withIndexOnG(name, "byG")));
     const missing = uniqueName("missing");
     const invalid = "One or more parameter values were invalid: ";
     const cases: [UpdateTableCommandInput, string, string][] = [
@@ -472,14 +468,7 @@ describe("DynamoDB tables", () => {
   // gsi_update_odt_empty_real, gsi_update_odt_empty_ghost; the DDB-TABLE-442 catalogue for throughput on an on-demand index).
   test("UpdateTable: an on-demand table's index takes only on-demand throughput, and a missing one is not found in Update's words", async () => {
     const name = uniqueName("gsiodt");
-    await ddb.send(
-      new CreateTableCommand(
-        simpleTable(name, {
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
-          GlobalSecondaryIndexes: [{ IndexName: "gsi1", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
-        }),
-      ),
-    );
+    await ddb.send(new CreateTableCommand(withIndexOnG(name, "gsi1")));
     const invalid = "One or more parameter values were invalid: ";
     const onlyUpdates = `${invalid}The only Updates for index: gsi1 when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`;
     type Update = NonNullable<NonNullable<UpdateTableCommandInput["GlobalSecondaryIndexUpdates"]>[number]["Update"]>;

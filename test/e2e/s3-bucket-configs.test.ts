@@ -34,7 +34,7 @@ import {
   type MetricsConfiguration,
 } from "@aws-sdk/client-s3";
 import { failure, uniqueName, type TestNimbus } from "./harness.js";
-import { s3Suite } from "./s3-fixtures.js";
+import { s3Suite, newBucket } from "./s3-fixtures.js";
 
 /** Name, HTTP status and message of an SDK error, for one deepEqual. */
 async function rejected(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
@@ -87,11 +87,7 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
   let s3: S3Client;
   s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
-  async function bucket(prefix: string): Promise<string> {
-    const name = uniqueName(prefix);
-    await s3.send(new CreateBucketCommand({ Bucket: name }));
-    return name;
-  }
+  const bucket = (prefix: string): Promise<string> => newBucket(s3, prefix);
 
   test("analytics: put, get exactly as sent, list, delete; a missing id is NoSuchConfiguration", async () => {
     const name = await bucket("analytics");

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type BucketAccelerateStatus, type CORSRule, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, PutBucketAccelerateConfigurationCommand, PutBucketCorsCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
-import { s3Suite } from "./s3-fixtures.js";
+import { newBucket, s3Suite } from "./s3-fixtures.js";
 
 /** The error's name, HTTP status and message, and the members S3 added to <Error>. */
 async function refusal(call: Promise<unknown>, ...members: string[]): Promise<unknown[]> {
@@ -19,17 +19,12 @@ describe("S3 bucket configuration conformance", () => {
   let s3: S3Client;
   s3Suite((fixture) => ({ s3 } = fixture));
 
-  async function newBucket(prefix: string): Promise<string> {
-    const bucket = uniqueName(prefix);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    return bucket;
-  }
 
   // AWS, as recorded in LocalStack's test_invalid_sqs_arn, test_invalid_topic_arn and
   // test_invalid_lambda_arn snapshots: the ArgumentName is the old element name, with or
   // without destination validation.
   test("PutBucketNotificationConfiguration: an unparsable ARN names Queue, Topic or CloudFunction", async () => {
-    const bucket = await newBucket("cfg-arn");
+    const bucket = await newBucket(s3, "cfg-arn");
     const events: Event[] = ["s3:ObjectCreated:*"];
     const cases: [NotificationConfiguration, string, string][] = [
       [{ QueueConfigurations: [{ QueueArn: "invalid-queue", Events: events }] }, "Queue", "invalid-queue"],
@@ -46,7 +41,7 @@ describe("S3 bucket configuration conformance", () => {
 
   // AWS, as recorded in LocalStack's test_bucket_notification_with_invalid_filter_rules snapshot.
   test("PutBucketNotificationConfiguration: an unknown filter rule name is named as FilterRule.Name", async () => {
-    const bucket = await newBucket("cfg-filter");
+    const bucket = await newBucket(s3, "cfg-filter");
     const put = s3.send(
       new PutBucketNotificationConfigurationCommand({
         Bucket: bucket,
@@ -74,7 +69,7 @@ describe("S3 bucket configuration conformance", () => {
   // AWS, as recorded in LocalStack's test_s3_default_bucket_encryption_exc snapshot
   // (put-bucket-encryption-two-rules, put-bucket-encryption-kms-with-aes).
   test("PutBucketEncryption: exactly one rule; a KMS key with AES256 names the element without a value", async () => {
-    const bucket = await newBucket("cfg-enc");
+    const bucket = await newBucket(s3, "cfg-enc");
     const twoRules = s3.send(
       new PutBucketEncryptionCommand({
         Bucket: bucket,
@@ -116,7 +111,7 @@ describe("S3 bucket configuration conformance", () => {
       "x-amz-object-ownership",
       undefined,
     ]);
-    const bucket = await newBucket("cfg-own");
+    const bucket = await newBucket(s3, "cfg-own");
     const malformed = "The XML you provided was not well-formed or did not validate against our published schema";
     for (const Rules of [[{ ObjectOwnership: "BucketOwnerPreferred" }, { ObjectOwnership: "ObjectWriter" }], [{ ObjectOwnership: "RandomValue" }]] as OwnershipControlsRule[][]) {
       assert.deepEqual(await refusal(s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules } }))), ["MalformedXML", 400, malformed]);
@@ -126,8 +121,8 @@ describe("S3 bucket configuration conformance", () => {
   // AWS, as recorded in LocalStack's test_bucket_acceleration_configuration_exc snapshot
   // (put-bucket-accelerate-config-random, put-bucket-accelerate-config-dot-bucket).
   test("PutBucketAccelerateConfiguration: a dotted bucket name is refused before the Status is looked at", async () => {
-    const plain = await newBucket("cfg-accel");
-    const dotted = await newBucket("cfg.accel");
+    const plain = await newBucket(s3, "cfg-accel");
+    const dotted = await newBucket(s3, "cfg.accel");
     const random = (Bucket: string) => s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: "random" as BucketAccelerateStatus } }));
     assert.deepEqual(await refusal(random(plain)), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
     assert.deepEqual(await refusal(random(dotted)), ["InvalidRequest", 400, "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"]);
@@ -135,7 +130,7 @@ describe("S3 bucket configuration conformance", () => {
 
   // AWS, as recorded in LocalStack's test_bucket_policy_exc snapshot.
   test("PutBucketPolicy: an empty, non-JSON or statement-less policy is MalformedPolicy", async () => {
-    const bucket = await newBucket("cfg-policy");
+    const bucket = await newBucket(s3, "cfg-policy");
     const cases: [string, string][] = [
       ["", "Policies must be valid JSON and the first byte must be '{'"],
       ["invalid json", "Policies must be valid JSON and the first byte must be '{'"],
@@ -149,7 +144,7 @@ describe("S3 bucket configuration conformance", () => {
   // AWS, as recorded in LocalStack's test_put_cors_invalid_rules (put-cors-exc, put-cors-exc-empty)
   // and test_put_cors_empty_origin (get-cors-empty) snapshots.
   test("PutBucketCors: no rules is MalformedXML; an unknown method is named; an empty origin is kept", async () => {
-    const bucket = await newBucket("cfg-cors");
+    const bucket = await newBucket(s3, "cfg-cors");
     const put = (CORSRules: CORSRule[]) => s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules } }));
     assert.deepEqual(await refusal(put([])), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
     assert.deepEqual(await refusal(put([{ AllowedOrigins: ["*", "https://test.com"], AllowedMethods: ["GET", "PUT", "HEAD", "MYMETHOD"] }])), [

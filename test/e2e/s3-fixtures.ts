@@ -44,8 +44,13 @@ export function s3BucketSuite(prefix: string, ready: (fixture: S3Bucket) => void
   s3Suite((fixture) => ({ nimbus, s3 } = fixture));
   // Runs after s3Suite's `before` (hooks run in the order they are registered).
   before(async () => {
-    const bucket = uniqueName(prefix);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    ready({ nimbus, s3, bucket });
+    ready({ nimbus, s3, bucket: await newBucket(s3, prefix) });
   });
+}
+
+/** A new bucket named after `prefix`. */
+export async function newBucket(s3: S3Client, prefix: string): Promise<string> {
+  const bucket = uniqueName(prefix);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
 }
