@@ -387,13 +387,13 @@ export class DiskBlobStore implements BlobStore {
     const id = randomBytes(32).toString("hex");
     let size = 0;
     parts.forEach((part, seq) => {
-      this.retain(part.id);
+      // A reference of the caller's kind, but not retain(): that would take a pin some read holds.
+      this.stmts.insertOrIncrement.run(part.id, part.size);
       this.stmts.insertPart.run(id, seq, part.id, part.size);
       size += part.size;
     });
+    // Pinned until retained, like a put; a rollback before that takes the rows, and the pin then holds nothing.
     this.pin(id, size);
-    // Dropped with the rows if the transaction rolls back before the blob is retained.
-    this.candidates.add(id);
     return { id, size };
   }
 
