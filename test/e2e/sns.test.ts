@@ -244,6 +244,41 @@ describe("SNS", () => {
     assert.deepEqual((await receiveAll(filtered.url)).map((m) => (JSON.parse(m.Body ?? "{}") as { Message: string }).Message), ["red one"]);
   });
 
+  test("the developer guide's example filter policies accept and reject its example message", async () => {
+    // docs.aws.amazon.com/sns/latest/dg/example-filter-policies.html: the transaction message, once
+    // as attributes and once as a JSON body, against "a policy that accepts" and "a policy that rejects" it.
+    const arn = await topic("doc-example");
+    const accepts = await queue("doc-accepts");
+    const rejects = await queue("doc-rejects");
+    const acceptsBody = await queue("doc-accepts-body");
+    const accepting = { store: ["example_corp"], event: [{ "anything-but": "order_cancelled" }], customer_interests: ["rugby", "football", "baseball"], price_usd: [{ numeric: [">=", 100] }] };
+    const rejecting = { store: ["example_corp"], event: ["order_cancelled"], encrypted: [false], customer_interests: ["basketball", "baseball"] };
+    const subscribe = (endpoint: string, policy: object, scope = "MessageAttributes") =>
+      sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: endpoint, Attributes: { RawMessageDelivery: "true", FilterPolicyScope: scope, FilterPolicy: JSON.stringify(policy) } }));
+    await subscribe(accepts.arn, accepting);
+    await subscribe(rejects.arn, rejecting);
+    await subscribe(acceptsBody.arn, accepting, "MessageBody");
+
+    await sns.send(
+      new PublishCommand({
+        TopicArn: arn,
+        Message: "message-body-with-transaction-details",
+        MessageAttributes: {
+          customer_interests: { DataType: "String.Array", StringValue: '["soccer", "rugby", "hockey"]' },
+          store: { DataType: "String", StringValue: "example_corp" },
+          event: { DataType: "String", StringValue: "order_placed" },
+          price_usd: { DataType: "Number", StringValue: "210.75" },
+        },
+      }),
+    );
+    const body = JSON.stringify({ customer_interests: ["soccer", "rugby", "hockey"], store: "example_corp", event: "order_placed", price_usd: 210.75 });
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: body }));
+
+    assert.deepEqual((await receiveAll(accepts.url)).map((m) => m.Body), ["message-body-with-transaction-details"]);
+    assert.deepEqual((await receiveAll(rejects.url)).map((m) => m.Body), [], "the rejecting policy filters both publishes out");
+    assert.deepEqual((await receiveAll(acceptsBody.url)).map((m) => m.Body), [body]);
+  });
+
   test("MessageBody filter policy scope and MessageStructure=json", async () => {
     const arn = await topic("body");
     const q = await queue("body-q");

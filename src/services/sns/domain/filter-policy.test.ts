@@ -320,6 +320,19 @@ describe("matching message attributes", () => {
     [{ c: ["3"], $or: [{ a: ["1"] }, { b: ["2"] }] }, { a: S("1"), c: S("3") }, true],
     [{ c: ["3"], $or: [{ a: ["1"] }, { b: ["2"] }] }, { a: S("1") }, false],
     [{ $or: [{ a: ["1"] }, { $or: [{ b: ["2"] }, { c: ["3"] }] }] }, { c: S("3") }, true],
+    // docs (example-filter-policies): the transaction message against the accepting and rejecting policies
+    [
+      { store: ["example_corp"], event: [{ "anything-but": "order_cancelled" }], customer_interests: ["rugby", "football", "baseball"], price_usd: [{ numeric: [">=", 100] }] },
+      { customer_interests: A(["soccer", "rugby", "hockey"]), store: S("example_corp"), event: S("order_placed"), price_usd: N("210.75") },
+      true,
+      "docs: accepts",
+    ],
+    [
+      { store: ["example_corp"], event: ["order_cancelled"], encrypted: [false], customer_interests: ["basketball", "baseball"] },
+      { customer_interests: A(["soccer", "rugby", "hockey"]), store: S("example_corp"), event: S("order_placed"), price_usd: N("210.75") },
+      false,
+      "docs: rejects",
+    ],
     // null in a policy never matches an attribute (attributes have no nulls)
     [{ a: [null] }, { a: S("null") }, false],
   ];
