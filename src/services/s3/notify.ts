@@ -13,6 +13,7 @@ import {
   buildS3EventMessage,
   buildS3EventRecord,
   buildTestEvent,
+  eventCarriesSequencer,
   formatSequencer,
   matchingNotificationRules,
   type NormalizedNotificationConfiguration,
@@ -29,7 +30,8 @@ export interface S3ObjectEvent {
   readonly size?: number;
   readonly eTag?: string;
   readonly versionId?: string;
-  readonly sequencer: string;
+  /** Only for the event types S3 orders (eventCarriesSequencer). */
+  readonly sequencer?: string;
   readonly eventTime: number;
   readonly requestId: string;
   readonly sourceIp: string;
@@ -76,7 +78,7 @@ export function objectEvent(
     ...(object.eTag !== undefined ? { eTag: object.eTag } : {}),
     // Version ids appear in events only for buckets with versioning configured.
     ...(object.versionId !== undefined && bucket.versioning !== null ? { versionId: object.versionId } : {}),
-    sequencer: formatSequencer(store.nextSequencer(now)),
+    ...(eventCarriesSequencer(eventName) ? { sequencer: formatSequencer(store.nextSequencer(now)) } : {}),
     eventTime: now,
     ...origin,
     ...(restore ? { restore } : {}),
@@ -177,7 +179,7 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
             ...(detail.size !== undefined ? { size: detail.size } : {}),
             ...(detail.eTag !== undefined ? { eTag: detail.eTag } : {}),
             ...(detail.versionId !== undefined ? { versionId: detail.versionId } : {}),
-            sequencer: detail.sequencer,
+            ...(detail.sequencer !== undefined ? { sequencer: detail.sequencer } : {}),
           },
           ...(detail.restore ? { restore: { lifecycleRestorationExpiryTime: detail.restore.expiresAt, lifecycleRestoreStorageClass: detail.restore.storageClass } } : {}),
         });

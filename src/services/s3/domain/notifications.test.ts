@@ -7,6 +7,7 @@ import {
   buildTestEvent,
   destinationValidationError,
   encodeEventKey,
+  eventCarriesSequencer,
   eventMatches,
   eventPatternsOverlap,
   eventVersionFor,
@@ -232,6 +233,11 @@ describe("messages", () => {
   test("sequencers are 18 upper-case hex digits", () => {
     assert.equal(formatSequencer(0x55aed6dcd90281e5n), "0055AED6DCD90281E5");
     assert.equal(formatSequencer(1), "000000000000000001");
+  });
+
+  test("tag and ACL events carry no sequencer; creations, removals and restores do", () => {
+    for (const event of ["s3:ObjectTagging:Put", "ObjectTagging:Delete", "s3:ObjectAcl:Put"]) assert.equal(eventCarriesSequencer(event), false, event);
+    for (const event of ["s3:ObjectCreated:Put", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:Completed", "s3:LifecycleExpiration:Delete"]) assert.equal(eventCarriesSequencer(event), true, event);
   });
 
   test("an ObjectCreated:Put record has exactly S3's fields and order", () => {

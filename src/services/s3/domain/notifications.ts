@@ -301,6 +301,17 @@ export function formatSequencer(value: bigint | number): string {
   return BigInt(value).toString(16).toUpperCase().padStart(18, "0");
 }
 
+/**
+ * Whether an event type's records carry a sequencer. S3 orders the events that create and
+ * remove objects (and restores); tag and ACL changes arrive with only the key, eTag and
+ * version: AWS's ObjectTagging:Put, ObjectTagging:Delete and ObjectAcl:Put messages recorded in
+ * LocalStack's test_s3_notifications_sqs snapshots have neither sequencer nor size.
+ */
+export function eventCarriesSequencer(eventName: string): boolean {
+  const event = fullEventName(eventName);
+  return !event.startsWith("s3:ObjectTagging:") && event !== "s3:ObjectAcl:Put";
+}
+
 export interface S3EventObject {
   /** The raw key; it is encoded here. */
   readonly key: string;
@@ -310,7 +321,8 @@ export interface S3EventObject {
   readonly eTag?: string;
   /** Only for versioned buckets. */
   readonly versionId?: string;
-  readonly sequencer: string;
+  /** Absent for the event types that carry none (eventCarriesSequencer). */
+  readonly sequencer?: string;
 }
 
 export interface S3EventInput {
@@ -345,7 +357,7 @@ export interface S3EventRecord {
     s3SchemaVersion: "1.0";
     configurationId: string;
     bucket: { name: string; ownerIdentity: { principalId: string }; arn: string };
-    object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer: string };
+    object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer?: string };
   };
   glacierEventData?: {
     restoreEventData: { lifecycleRestorationExpiryTime: string; lifecycleRestoreStorageClass: string };
@@ -360,7 +372,7 @@ export function buildS3EventRecord(input: S3EventInput): S3EventRecord {
     ...(input.object.size !== undefined ? { size: input.object.size } : {}),
     ...(input.object.eTag !== undefined ? { eTag: input.object.eTag.replace(/^"|"$/g, "") } : {}),
     ...(input.object.versionId !== undefined ? { versionId: input.object.versionId } : {}),
-    sequencer: input.object.sequencer,
+    ...(input.object.sequencer !== undefined ? { sequencer: input.object.sequencer } : {}),
   };
   const record: S3EventRecord = {
     eventVersion: eventVersionFor(event),

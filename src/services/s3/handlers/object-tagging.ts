@@ -22,7 +22,8 @@ export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): 
     const bucket = requireBucket(ctx, input.Bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
     ctx.store.setObjectTags(row.seq, JSON.stringify(tags));
-    emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Put", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+    // AWS's ObjectTagging events name the object by key, eTag and version, without its size.
+    emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Put", { key: row.key, eTag: row.etag, versionId: row.version_id });
     return versionOut(ctx, bucket.name, row.version_id);
   });
 }
@@ -38,7 +39,7 @@ export function deleteObjectTagging(input: DeleteObjectTaggingInput, ctx: S3Cont
     const bucket = requireBucket(ctx, input.Bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "DELETE");
     ctx.store.setObjectTags(row.seq, "[]");
-    emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Delete", { key: row.key, versionId: row.version_id });
+    emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Delete", { key: row.key, eTag: row.etag, versionId: row.version_id });
     return versionOut(ctx, bucket.name, row.version_id);
   });
 }
