@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type PutBucketNotificationConfigurationCommandInput, CreateBucketCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
+import { type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { uniqueName, type TestNimbus } from "./harness.js";
@@ -18,6 +18,7 @@ interface EventRecord {
     object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer?: string };
   };
   glacierEventData?: unknown;
+  lifecycleEventData?: unknown;
 }
 
 /** The records of S3 event messages (test events have none). */
@@ -237,6 +238,26 @@ describe("S3 event notifications", () => {
     assert.equal(untagged?.eventName, "ObjectTagging:Delete");
     assert.equal(untagged?.eventVersion, "2.3");
     assert.deepEqual(untagged?.s3.object, { key: "tagged.txt", eTag });
+  });
+
+  test("a lifecycle transition names the storage class the object moved to", async () => {
+    // S3 user guide, "Configuring S3 Lifecycle event notifications": s3:LifecycleTransition
+    // messages also carry lifecycleEventData.transitionEventData.destinationStorageClass.
+    const bucket = uniqueName("notify-transition");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("transitions") }));
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "transitions", QueueArn: queueArn, Events: ["s3:LifecycleTransition"] }] } });
+    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    const rules: LifecycleRule[] = [{ ID: "archive", Status: "Enabled", Filter: {}, Transitions: [{ Days: 1, StorageClass: "GLACIER" }] }];
+    await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "big.bin", Body: Buffer.alloc(200 * 1024, 1) }));
+    await nimbus.scheduler.advance(36 * 3_600_000); // created Jan 15 12:00, moved at Jan 17 00:00
+    const [record] = recordsOf(await receiveAll(QueueUrl ?? ""));
+    assert.equal(record?.eventName, "LifecycleTransition");
+    assert.equal(record?.eventVersion, "2.3");
+    assert.deepEqual(record?.lifecycleEventData, { transitionEventData: { destinationStorageClass: "GLACIER" } });
+    assert.equal(record?.glacierEventData, undefined);
   });
 
   test("an SNS topic destination publishes the event message with S3's subject", async () => {

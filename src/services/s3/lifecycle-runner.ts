@@ -8,7 +8,7 @@
  */
 import type { ServiceEnvironment } from "../../core/service.js";
 import { dueAction, expirationHeader, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
-import { objectEvent, S3_ORIGIN } from "./notify.js";
+import { objectEvent, S3_ORIGIN, type S3EventData } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 import { lockedAgainstLifecycle } from "./object-lock.js";
 
@@ -28,6 +28,7 @@ interface SweepEvent {
   readonly versionId?: string;
   readonly size?: number;
   readonly eTag?: string;
+  readonly data?: S3EventData;
 }
 
 function tagsOf(row: ObjectRow): Record<string, string> {
@@ -119,10 +120,12 @@ export function sweepLifecycle(store: S3Store, now: number): SweepEvent[] {
               events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key, versionId: row.version_id });
               return;
             case "Transition":
-            case "NoncurrentVersionTransition":
-              store.setStorageClass(row.seq, action.storageClass ?? row.storage_class);
-              events.push({ eventName: "s3:LifecycleTransition", bucket: current, key: row.key, versionId: row.version_id, size: row.size, eTag: row.etag });
+            case "NoncurrentVersionTransition": {
+              const storageClass = action.storageClass ?? row.storage_class;
+              store.setStorageClass(row.seq, storageClass);
+              events.push({ eventName: "s3:LifecycleTransition", bucket: current, key: row.key, versionId: row.version_id, size: row.size, eTag: row.etag, data: { transition: { storageClass } } });
               return;
+            }
           }
         });
       }
@@ -142,8 +145,8 @@ export function startLifecycle(env: ServiceEnvironment, store: S3Store): () => v
     () => {
       const now = env.clock.now();
       for (const event of sweepLifecycle(store, now)) {
-        const { bucket, eventName, ...object } = event;
-        env.events.publish("s3:Object", objectEvent(store, bucket, eventName, object, now, S3_ORIGIN), { account: bucket.account_id, region: bucket.region });
+        const { bucket, eventName, data, ...object } = event;
+        env.events.publish("s3:Object", objectEvent(store, bucket, eventName, object, now, S3_ORIGIN, data), { account: bucket.account_id, region: bucket.region });
       }
     },
     "s3 lifecycle sweep",

@@ -38,7 +38,12 @@ export interface S3ObjectEvent {
   readonly principalId: string;
   /** s3:ObjectRestore:Completed: when the restored copy expires and the archive class. */
   readonly restore?: { readonly expiresAt: number; readonly storageClass: string };
+  /** s3:LifecycleTransition: the storage class the object moved to. */
+  readonly transition?: { readonly storageClass: string };
 }
+
+/** The event-type-specific data of a change S3 made itself. */
+export type S3EventData = Pick<S3ObjectEvent, "restore" | "transition">;
 
 declare module "../../core/events.js" {
   interface NimbusEventMap {
@@ -68,7 +73,7 @@ export function objectEvent(
   object: { key: string; size?: number; eTag?: string; versionId?: string },
   now: number,
   origin: { requestId: string; sourceIp: string; principalId: string },
-  restore?: S3ObjectEvent["restore"],
+  data: S3EventData = {},
 ): S3ObjectEvent {
   return {
     eventName,
@@ -81,7 +86,7 @@ export function objectEvent(
     ...(eventCarriesSequencer(eventName) ? { sequencer: formatSequencer(store.nextSequencer(now)) } : {}),
     eventTime: now,
     ...origin,
-    ...(restore ? { restore } : {}),
+    ...data,
   };
 }
 
@@ -182,6 +187,7 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
             ...(detail.sequencer !== undefined ? { sequencer: detail.sequencer } : {}),
           },
           ...(detail.restore ? { restore: { lifecycleRestorationExpiryTime: detail.restore.expiresAt, lifecycleRestoreStorageClass: detail.restore.storageClass } } : {}),
+          ...(detail.transition ? { transition: { destinationStorageClass: detail.transition.storageClass } } : {}),
         });
         return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])), bucket);
       }),

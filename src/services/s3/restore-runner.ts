@@ -22,8 +22,7 @@ export function startRestores(env: ServiceEnvironment, store: S3Store): () => vo
         env.events.publish(
           "s3:Object",
           objectEvent(store, bucket, "s3:ObjectRestore:Completed", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id }, now, S3_ORIGIN, {
-            expiresAt: row.restore_expires_at,
-            storageClass: row.storage_class,
+            restore: { expiresAt: row.restore_expires_at, storageClass: row.storage_class },
           }),
           { account: bucket.account_id, region: bucket.region },
         );

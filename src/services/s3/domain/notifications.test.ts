@@ -320,6 +320,24 @@ describe("messages", () => {
     });
   });
 
+  test("a lifecycle transition carries lifecycleEventData", () => {
+    const record = buildS3EventRecord({
+      eventName: "s3:LifecycleTransition",
+      eventTime: 0,
+      awsRegion: "us-east-1",
+      principalId: "s3.amazonaws.com",
+      sourceIPAddress: "s3.amazonaws.com",
+      requestId: "r",
+      hostId: "h",
+      configurationId: "c",
+      bucket: { name: "b", ownerPrincipalId: "o" },
+      object: { key: "k", size: 5, eTag: "abc", sequencer: formatSequencer(4) },
+      transition: { destinationStorageClass: "GLACIER" },
+    });
+    assert.deepEqual(record.lifecycleEventData, { transitionEventData: { destinationStorageClass: "GLACIER" } });
+    assert.equal(record.glacierEventData, undefined);
+  });
+
   test("the s3:TestEvent message", () => {
     assert.equal(
       JSON.stringify(buildTestEvent({ bucket: "bucketname", time: Date.UTC(2014, 9, 13, 15, 57, 2, 89), requestId: "5582815E1AEA5ADF", hostId: "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE" })),

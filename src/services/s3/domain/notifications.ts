@@ -342,6 +342,8 @@ export interface S3EventInput {
   readonly object: S3EventObject;
   /** glacierEventData for s3:ObjectRestore:Completed. */
   readonly restore?: { readonly lifecycleRestorationExpiryTime: number; readonly lifecycleRestoreStorageClass: string };
+  /** lifecycleEventData for s3:LifecycleTransition. */
+  readonly transition?: { readonly destinationStorageClass: string };
 }
 
 export interface S3EventRecord {
@@ -362,6 +364,7 @@ export interface S3EventRecord {
   glacierEventData?: {
     restoreEventData: { lifecycleRestorationExpiryTime: string; lifecycleRestoreStorageClass: string };
   };
+  lifecycleEventData?: { transitionEventData: { destinationStorageClass: string } };
 }
 
 /** One record, keys in S3's order. */
@@ -402,6 +405,9 @@ export function buildS3EventRecord(input: S3EventInput): S3EventRecord {
       },
     };
   }
+  // S3 user guide, "Configuring S3 Lifecycle event notifications": transition messages also
+  // carry the class the object moved to.
+  if (input.transition) record.lifecycleEventData = { transitionEventData: { destinationStorageClass: input.transition.destinationStorageClass } };
   return record;
 }
 
