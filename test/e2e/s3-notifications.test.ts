@@ -12,9 +12,11 @@ interface EventRecord {
   awsRegion: string;
   eventTime: string;
   eventName: string;
+  userIdentity: { principalId: string };
+  requestParameters: { sourceIPAddress: string };
   s3: {
     configurationId: string;
-    bucket: { name: string; arn: string };
+    bucket: { name: string; arn: string; ownerIdentity: { principalId: string } };
     object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer?: string };
   };
   glacierEventData?: unknown;
@@ -215,6 +217,30 @@ describe("S3 event notifications", () => {
         lifecycleRestoreStorageClass: "DEEP_ARCHIVE",
       },
     });
+    // S3 completes it for the bucket owner (AWS's message in LocalStack's test_restore_object snapshot).
+    assert.equal(record?.userIdentity.principalId, `AmazonCustomer:${record?.s3.bucket.ownerIdentity.principalId}`);
+  });
+
+  test("lifecycle expirations come from s3.amazonaws.com", async () => {
+    // S3 user guide, "Configuring S3 Lifecycle event notifications": its
+    // s3:LifecycleExpiration:Delete example names s3.amazonaws.com as principal and source.
+    const bucket = uniqueName("notify-expire");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("expirations") }));
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "expirations", QueueArn: queueArn, Events: ["s3:LifecycleExpiration:*"] }] } });
+    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    const rules: LifecycleRule[] = [{ ID: "expire", Status: "Enabled", Filter: {}, Expiration: { Days: 1 } }];
+    await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "expiration/delete", Body: "short-lived" }));
+    await nimbus.scheduler.advance(36 * 3_600_000); // created Jan 15 12:00, expired at Jan 17 00:00
+    const [record] = recordsOf(await receiveAll(QueueUrl ?? ""));
+    assert.equal(record?.eventName, "LifecycleExpiration:Delete");
+    assert.equal(record?.eventVersion, "2.3");
+    assert.equal(record?.userIdentity.principalId, "s3.amazonaws.com");
+    assert.equal(record?.requestParameters.sourceIPAddress, "s3.amazonaws.com");
+    assert.deepEqual(Object.keys(record?.s3.object ?? {}), ["key", "sequencer"]);
+    assert.equal(record?.s3.object.key, "expiration%2Fdelete");
   });
 
   test("tagging events name the object by key and eTag, with no size or sequencer", async () => {

@@ -35,6 +35,7 @@ export interface S3ObjectEvent {
   readonly eventTime: number;
   readonly requestId: string;
   readonly sourceIp: string;
+  /** userIdentity.principalId as S3 writes it: "AWS:..." for a requester, bare for S3 itself. */
   readonly principalId: string;
   /** s3:ObjectRestore:Completed: when the restored copy expires and the archive class. */
   readonly restore?: { readonly expiresAt: number; readonly storageClass: string };
@@ -59,11 +60,24 @@ export function emitObjectEvent(
   eventName: string,
   object: { key: string; size?: number; eTag?: string; versionId?: string },
 ): void {
-  ctx.emit("s3:Object", objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: ctx.account }));
+  ctx.emit("s3:Object", objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${ctx.account}` }));
 }
 
-/** Who made a change S3 made itself (lifecycle actions, completed restores). */
+/**
+ * Who made a change S3 made itself (lifecycle actions): s3.amazonaws.com as both principal and
+ * source, as in the s3:LifecycleExpiration:Delete example of the S3 user guide ("Configuring S3
+ * Lifecycle event notifications").
+ */
 export const S3_ORIGIN = { requestId: "s3-internal", sourceIp: "s3.amazonaws.com", principalId: "s3.amazonaws.com" } as const;
+
+/**
+ * Who completes a restore: S3 on behalf of the bucket owner, whose id follows "AmazonCustomer:"
+ * (AWS's ObjectRestore:Completed message in LocalStack's test_restore_object snapshot, where it
+ * is the bucket's ownerIdentity principalId).
+ */
+export function restoreOrigin(bucket: Pick<BucketRow, "account_id">): { requestId: string; sourceIp: string; principalId: string } {
+  return { ...{}, ...S3_ORIGIN, principalId: `AmazonCustomer:${canonicalUserId(bucket.account_id)}` };
+}
 
 /** The event detail for a change made by a request or by S3 itself (lifecycle, restores). */
 export function objectEvent(
@@ -173,7 +187,7 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
           eventName: detail.eventName,
           eventTime: detail.eventTime,
           awsRegion: bucket.region,
-          principalId: `AWS:${detail.principalId}`,
+          principalId: detail.principalId,
           sourceIPAddress: detail.sourceIp,
           requestId: detail.requestId,
           hostId: hostId(detail.requestId),

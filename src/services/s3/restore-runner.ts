@@ -5,7 +5,7 @@
  * since the scheduler keeps nothing across restarts; reads never depend on these timers.
  */
 import type { ServiceEnvironment } from "../../core/service.js";
-import { objectEvent, S3_ORIGIN } from "./notify.js";
+import { objectEvent, restoreOrigin } from "./notify.js";
 import type { S3Store } from "./store.js";
 
 export function startRestores(env: ServiceEnvironment, store: S3Store): () => void {
@@ -21,7 +21,7 @@ export function startRestores(env: ServiceEnvironment, store: S3Store): () => vo
         const now = env.clock.now();
         env.events.publish(
           "s3:Object",
-          objectEvent(store, bucket, "s3:ObjectRestore:Completed", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id }, now, S3_ORIGIN, {
+          objectEvent(store, bucket, "s3:ObjectRestore:Completed", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id }, now, restoreOrigin(bucket), {
             restore: { expiresAt: row.restore_expires_at, storageClass: row.storage_class },
           }),
           { account: bucket.account_id, region: bucket.region },
