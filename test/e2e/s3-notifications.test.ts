@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
+import { type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeletePublicAccessBlockCommand, PutObjectAclCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { uniqueName, type TestNimbus } from "./harness.js";
@@ -264,6 +264,27 @@ describe("S3 event notifications", () => {
     assert.equal(untagged?.eventName, "ObjectTagging:Delete");
     assert.equal(untagged?.eventVersion, "2.3");
     assert.deepEqual(untagged?.s3.object, { key: "tagged.txt", eTag });
+  });
+
+  test("an ACL change announces ObjectAcl:Put; setting the same ACL sends nothing", async () => {
+    // AWS's messages in LocalStack's test_object_put_acl snapshot: ACL="private" on a new
+    // object sent none, each later change one, with the key and eTag only.
+    const bucket = uniqueName("notify-acl");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("acl-events") }));
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "acls", QueueArn: queueArn, Events: ["s3:ObjectAcl:Put"] }] } });
+    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "my_key_acl", Body: "something" }));
+    await s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "my_key_acl", ACL: "private" }));
+    assert.deepEqual(await receiveAll(QueueUrl ?? ""), []);
+    await s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "my_key_acl", ACL: "public-read" }));
+    const records = recordsOf(await receiveAll(QueueUrl ?? ""));
+    assert.deepEqual(records.map((r) => [r.eventName, r.eventVersion]), [["ObjectAcl:Put", "2.3"]]);
+    assert.deepEqual(records[0]?.s3.object, { key: "my_key_acl", eTag: (put.ETag ?? "").replace(/"/g, "") });
+    await s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "my_key_acl", ACL: "public-read" }));
+    assert.deepEqual(await receiveAll(QueueUrl ?? ""), []);
   });
 
   test("a lifecycle transition names the storage class the object moved to", async () => {

@@ -25,6 +25,7 @@ import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, valida
 import { accountOwner, bucketOwnership, publicAccessBlock, requestedGrants } from "../access.js";
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
+import { emitObjectEvent } from "../notify.js";
 import { readableVersion, requireBucket } from "../objects.js";
 import type { BucketRow } from "../store.js";
 
@@ -71,7 +72,11 @@ export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjec
     const owner = accountOwner(row.owner_account);
     const ownership = bucketOwnership(ctx, bucket);
     checkAclAllowed(grants, owner, ownership, publicAccessBlock(ctx, bucket));
-    ctx.store.setObjectAcl(row.seq, ownership === "BucketOwnerEnforced" || isOwnerOnly(grants, owner) ? null : JSON.stringify(grants));
+    const acl = ownership === "BucketOwnerEnforced" || isOwnerOnly(grants, owner) ? null : JSON.stringify(grants);
+    ctx.store.setObjectAcl(row.seq, acl);
+    // S3 announces a changed ACL only: setting the one an object already has sends nothing (AWS's
+    // ObjectAcl:Put messages in LocalStack's test_object_put_acl snapshot).
+    if (acl !== row.acl) emitObjectEvent(ctx, bucket, "s3:ObjectAcl:Put", { key: row.key, eTag: row.etag, versionId: row.version_id });
     return {};
   });
 }
