@@ -134,6 +134,8 @@ describe("S3 event notifications", () => {
     assert.equal(removal?.eventName, "ObjectRemoved:DeleteMarkerCreated");
     assert.equal(removal?.s3.object.versionId, marker.VersionId);
     assert.equal(removal?.s3.object.size, undefined);
+    // A delete marker's eTag is the MD5 of nothing (AWS's DeleteMarkerCreated messages).
+    assert.equal(removal?.s3.object.eTag, "d41d8cd98f00b204e9800998ecf8427e");
   });
 
   test("destinations must exist; overlapping configurations are refused", async () => {

@@ -13,8 +13,10 @@ import {
   buildS3EventMessage,
   buildS3EventRecord,
   buildTestEvent,
+  DELETE_MARKER_ETAG,
   eventCarriesSequencer,
   formatSequencer,
+  isDeleteMarkerEvent,
   matchingNotificationRules,
   type NormalizedNotificationConfiguration,
   type NotificationRule,
@@ -89,12 +91,13 @@ export function objectEvent(
   origin: { requestId: string; sourceIp: string; principalId: string },
   data: S3EventData = {},
 ): S3ObjectEvent {
+  const eTag = isDeleteMarkerEvent(eventName) ? DELETE_MARKER_ETAG : object.eTag;
   return {
     eventName,
     bucket: bucket.name,
     key: object.key,
     ...(object.size !== undefined ? { size: object.size } : {}),
-    ...(object.eTag !== undefined ? { eTag: object.eTag } : {}),
+    ...(eTag !== undefined ? { eTag } : {}),
     // Version ids appear in events only for buckets with versioning configured.
     ...(object.versionId !== undefined && bucket.versioning !== null ? { versionId: object.versionId } : {}),
     ...(eventCarriesSequencer(eventName) ? { sequencer: formatSequencer(store.nextSequencer(now)) } : {}),

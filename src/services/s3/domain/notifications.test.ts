@@ -8,6 +8,7 @@ import {
   destinationValidationError,
   encodeEventKey,
   eventCarriesSequencer,
+  isDeleteMarkerEvent,
   eventMatches,
   eventPatternsOverlap,
   eventVersionFor,
@@ -238,6 +239,12 @@ describe("messages", () => {
   test("tag and ACL events carry no sequencer; creations, removals and restores do", () => {
     for (const event of ["s3:ObjectTagging:Put", "ObjectTagging:Delete", "s3:ObjectAcl:Put"]) assert.equal(eventCarriesSequencer(event), false, event);
     for (const event of ["s3:ObjectCreated:Put", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:Completed", "s3:LifecycleExpiration:Delete"]) assert.equal(eventCarriesSequencer(event), true, event);
+  });
+
+  test("both delete-marker events are recognised, and only they", () => {
+    assert.equal(isDeleteMarkerEvent("s3:ObjectRemoved:DeleteMarkerCreated"), true);
+    assert.equal(isDeleteMarkerEvent("s3:LifecycleExpiration:DeleteMarkerCreated"), true);
+    assert.equal(isDeleteMarkerEvent("s3:ObjectRemoved:Delete"), false);
   });
 
   test("an ObjectCreated:Put record has exactly S3's fields and order", () => {

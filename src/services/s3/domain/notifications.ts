@@ -312,6 +312,18 @@ export function eventCarriesSequencer(eventName: string): boolean {
   return !event.startsWith("s3:ObjectTagging:") && event !== "s3:ObjectAcl:Put";
 }
 
+/**
+ * The eTag of a delete marker in its events: it holds no data, so S3 gives the MD5 of nothing.
+ * AWS's ObjectRemoved:DeleteMarkerCreated messages carry it, as do the "Object Deleted"
+ * (Delete Marker Created) examples of the S3 user guide's "EventBridge event message structure".
+ */
+export const DELETE_MARKER_ETAG = "d41d8cd98f00b204e9800998ecf8427e";
+
+/** s3:ObjectRemoved:DeleteMarkerCreated and s3:LifecycleExpiration:DeleteMarkerCreated. */
+export function isDeleteMarkerEvent(eventName: string): boolean {
+  return eventName.endsWith(":DeleteMarkerCreated");
+}
+
 export interface S3EventObject {
   /** The raw key; it is encoded here. */
   readonly key: string;
