@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeletePublicAccessBlockCommand, PutObjectAclCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -243,6 +244,34 @@ describe("S3 event notifications", () => {
     assert.equal(record?.requestParameters.sourceIPAddress, "s3.amazonaws.com");
     assert.deepEqual(Object.keys(record?.s3.object ?? {}), ["key", "sequencer"]);
     assert.equal(record?.s3.object.key, "expiration%2Fdelete");
+  });
+
+  test("userIdentity names the requester's unique IAM id: an assumed role's AROA...:session", async () => {
+    // S3 user guide, "Event message structure": principalId is the unique ID of the IAM resource
+    // that caused the event; AWS's messages write it "AWS:AROA...:<session name>" for a role.
+    const sts = new STSClient(nimbus.clientConfig());
+    try {
+      const bucket = uniqueName("notify-who");
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("who") }));
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "who", QueueArn: queueArn, Events: ["s3:ObjectCreated:*"] }] } });
+      await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+      const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+      const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${Account}:role/uploader`, RoleSessionName: "alice" }));
+      const creds = assumed.Credentials;
+      const asRole = new S3Client({ ...{}, ...nimbus.clientConfig({ accessKeyId: creds?.AccessKeyId ?? "", secretAccessKey: creds?.SecretAccessKey ?? "", sessionToken: creds?.SessionToken ?? "" }), forcePathStyle: true });
+      try {
+        await asRole.send(new PutObjectCommand({ Bucket: bucket, Key: "by-role.txt", Body: "x" }));
+      } finally {
+        asRole.destroy();
+      }
+      const [record] = recordsOf(await receiveAll(QueueUrl ?? ""));
+      assert.match(assumed.AssumedRoleUser?.AssumedRoleId ?? "", /^AROA\w+:alice$/);
+      assert.equal(record?.userIdentity.principalId, `AWS:${assumed.AssumedRoleUser?.AssumedRoleId}`);
+    } finally {
+      sts.destroy();
+    }
   });
 
   test("tagging events name the object by key and eTag, with no size or sequencer", async () => {

@@ -55,6 +55,16 @@ declare module "../../core/events.js" {
   }
 }
 
+/**
+ * The requester's unique IAM id, which S3 puts after "AWS:" in userIdentity.principalId (S3 user
+ * guide, "Event message structure": "The unique ID of the IAM resource that caused the event";
+ * AWS's messages read "AWS:AIDA..." for a user, "AWS:AROA...:session" for an assumed role). A
+ * call without keys, or from another service in-process, is its account's.
+ */
+function requesterId(ctx: S3Context): string {
+  return ctx.caller.accessKeyId && !ctx.caller.internal ? ctx.identities.principalOf(ctx.caller.accessKeyId).userId : ctx.account;
+}
+
 /** Emits an object event; it is delivered only if the operation succeeds. */
 export function emitObjectEvent(
   ctx: S3Context,
@@ -62,7 +72,7 @@ export function emitObjectEvent(
   eventName: string,
   object: { key: string; size?: number; eTag?: string; versionId?: string },
 ): void {
-  ctx.emit("s3:Object", objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${ctx.account}` }));
+  ctx.emit("s3:Object", objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${requesterId(ctx)}` }));
 }
 
 /**
