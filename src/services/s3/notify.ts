@@ -37,7 +37,7 @@ export interface S3ObjectEvent {
   readonly eventTime: number;
   readonly requestId: string;
   readonly sourceIp: string;
-  /** userIdentity.principalId as S3 writes it: "AWS:..." for a requester, bare for S3 itself. */
+  /** userIdentity.principalId as S3 writes it: "AWS:..." for a requester, s3.amazonaws.com or "AmazonCustomer:..." for S3 itself. */
   readonly principalId: string;
   /** s3:ObjectRestore:Completed: when the restored copy expires and the archive class. */
   readonly restore?: { readonly expiresAt: number; readonly storageClass: string };
