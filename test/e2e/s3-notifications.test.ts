@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeletePublicAccessBlockCommand, PutObjectAclCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
+import { type Event, type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeletePublicAccessBlockCommand, PutObjectAclCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -62,6 +62,20 @@ describe("S3 event notifications", () => {
       return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode ?? 0, fields: e };
     }
     assert.fail("expected the call to fail");
+  }
+
+  /**
+   * A new bucket whose configuration `id` sends `events` to a new queue, the s3:TestEvent
+   * already drained from it.
+   */
+  async function notifiedBucket(bucketPrefix: string, queuePrefix: string, id: string, events: Event[]): Promise<{ bucket: string; QueueUrl: string }> {
+    const bucket = uniqueName(bucketPrefix);
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(queuePrefix) }))).QueueUrl ?? "";
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: id, QueueArn: queueArn, Events: events }] } });
+    await receiveAll(QueueUrl);
+    return { bucket, QueueUrl };
   }
 
   async function receiveAll(queueUrl: string): Promise<Record<string, unknown>[]> {
@@ -197,12 +211,7 @@ describe("S3 event notifications", () => {
   });
 
   test("restores announce themselves when requested and when the copy is ready", async () => {
-    const bucket = uniqueName("notify-restore");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("restores") }));
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "restores", QueueArn: queueArn, Events: ["s3:ObjectRestore:*"] }] } });
-    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    const { bucket, QueueUrl } = await notifiedBucket("notify-restore", "restores", "restores", ["s3:ObjectRestore:*"]);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "archive.bin", Body: "cold", StorageClass: "DEEP_ARCHIVE" }));
     await s3.send(new RestoreObjectCommand({ Bucket: bucket, Key: "archive.bin", RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } }));
     const posted = await receiveAll(QueueUrl ?? "");
@@ -227,12 +236,7 @@ describe("S3 event notifications", () => {
   test("lifecycle expirations come from s3.amazonaws.com", async () => {
     // S3 user guide, "Configuring S3 Lifecycle event notifications": its
     // s3:LifecycleExpiration:Delete example names s3.amazonaws.com as principal and source.
-    const bucket = uniqueName("notify-expire");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("expirations") }));
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "expirations", QueueArn: queueArn, Events: ["s3:LifecycleExpiration:*"] }] } });
-    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    const { bucket, QueueUrl } = await notifiedBucket("notify-expire", "expirations", "expirations", ["s3:LifecycleExpiration:*"]);
     const rules: LifecycleRule[] = [{ ID: "expire", Status: "Enabled", Filter: {}, Expiration: { Days: 1 } }];
     await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "expiration/delete", Body: "short-lived" }));
@@ -277,12 +281,7 @@ describe("S3 event notifications", () => {
   test("tagging events name the object by key and eTag, with no size or sequencer", async () => {
     // AWS's ObjectTagging:Put and ObjectTagging:Delete messages (LocalStack's
     // test_object_tagging_put_event / test_object_tagging_delete_event snapshots).
-    const bucket = uniqueName("notify-tags");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("tag-events") }));
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "tags", QueueArn: queueArn, Events: ["s3:ObjectTagging:*"] }] } });
-    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    const { bucket, QueueUrl } = await notifiedBucket("notify-tags", "tag-events", "tags", ["s3:ObjectTagging:*"]);
     const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "tagged.txt", Body: "tag me" }));
     const eTag = (put.ETag ?? "").replace(/"/g, "");
     await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt", Tagging: { TagSet: [{ Key: "a", Value: "1" }] } }));
@@ -321,12 +320,7 @@ describe("S3 event notifications", () => {
   test("a lifecycle transition names the storage class the object moved to", async () => {
     // S3 user guide, "Configuring S3 Lifecycle event notifications": s3:LifecycleTransition
     // messages also carry lifecycleEventData.transitionEventData.destinationStorageClass.
-    const bucket = uniqueName("notify-transition");
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("transitions") }));
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: "transitions", QueueArn: queueArn, Events: ["s3:LifecycleTransition"] }] } });
-    await receiveAll(QueueUrl ?? ""); // the s3:TestEvent
+    const { bucket, QueueUrl } = await notifiedBucket("notify-transition", "transitions", "transitions", ["s3:LifecycleTransition"]);
     const rules: LifecycleRule[] = [{ ID: "archive", Status: "Enabled", Filter: {}, Transitions: [{ Days: 1, StorageClass: "GLACIER" }] }];
     await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "big.bin", Body: Buffer.alloc(200 * 1024, 1) }));

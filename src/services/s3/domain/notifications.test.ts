@@ -294,31 +294,24 @@ describe("messages", () => {
     );
   });
 
+  /** What the records below share; each adds its event, requester and object. */
+  const recordBase = { eventTime: 0, awsRegion: "us-east-1", requestId: "r", hostId: "h", configurationId: "c", bucket: { name: "b", ownerPrincipalId: "o" } };
+
   test("a removal carries no size or ETag; a restore carries glacierEventData", () => {
     const removed = buildS3EventRecord({
+      ...recordBase,
       eventName: "ObjectRemoved:Delete",
-      eventTime: 0,
-      awsRegion: "us-east-1",
       principalId: "AWS:AIDAEXAMPLE",
       sourceIPAddress: "10.0.0.1",
-      requestId: "r",
-      hostId: "h",
-      configurationId: "c",
-      bucket: { name: "b", ownerPrincipalId: "o" },
       object: { key: "k", sequencer: formatSequencer(2) },
     });
     assert.deepEqual(removed.s3.object, { key: "k", sequencer: "000000000000000002" });
     assert.equal(removed.eventName, "ObjectRemoved:Delete");
     const restored = buildS3EventRecord({
+      ...recordBase,
       eventName: "s3:ObjectRestore:Completed",
-      eventTime: 0,
-      awsRegion: "us-east-1",
       principalId: "AmazonCustomer:A3NL1KOZZKExample",
       sourceIPAddress: "s3.amazonaws.com",
-      requestId: "r",
-      hostId: "h",
-      configurationId: "c",
-      bucket: { name: "b", ownerPrincipalId: "o" },
       object: { key: "k", size: 5, eTag: "abc", sequencer: formatSequencer(3) },
       restore: { lifecycleRestorationExpiryTime: Date.UTC(2024, 0, 2), lifecycleRestoreStorageClass: "GLACIER" },
     });
@@ -329,15 +322,10 @@ describe("messages", () => {
 
   test("a lifecycle transition carries lifecycleEventData", () => {
     const record = buildS3EventRecord({
+      ...recordBase,
       eventName: "s3:LifecycleTransition",
-      eventTime: 0,
-      awsRegion: "us-east-1",
       principalId: "s3.amazonaws.com",
       sourceIPAddress: "s3.amazonaws.com",
-      requestId: "r",
-      hostId: "h",
-      configurationId: "c",
-      bucket: { name: "b", ownerPrincipalId: "o" },
       object: { key: "k", size: 5, eTag: "abc", sequencer: formatSequencer(4) },
       transition: { destinationStorageClass: "GLACIER" },
     });
