@@ -203,6 +203,7 @@ export class DiskBlobStore implements BlobStore {
     allIds: { pluck(): { iterate(): IterableIterator<unknown> } };
     size: { get(id: string): { size: number } | undefined };
     parts: { all(id: string): { part: string; size: number }[] };
+    composed: { get(id: string): unknown };
     insertPart: { run(id: string, seq: number, part: string, size: number): unknown };
     deleteParts: { all(id: string): { part: string }[] };
   };
@@ -222,6 +223,7 @@ export class DiskBlobStore implements BlobStore {
       allIds: db.prepare("SELECT id FROM _blobs"),
       size: db.prepare<[string], { size: number }>("SELECT size FROM _blobs WHERE id = ?"),
       parts: db.prepare<[string], { part: string; size: number }>("SELECT part, size FROM _blob_parts WHERE id = ? ORDER BY seq"),
+      composed: db.prepare<[string]>("SELECT 1 FROM _blob_parts WHERE id = ? LIMIT 1"),
       insertPart: db.prepare<[string, number, string, number]>("INSERT INTO _blob_parts (id, seq, part, size) VALUES (?, ?, ?, ?)"),
       deleteParts: db.prepare<[string], { part: string }>("DELETE FROM _blob_parts WHERE id = ? RETURNING part"),
     };
@@ -456,14 +458,19 @@ export class DiskBlobStore implements BlobStore {
       return statSync(this.path(id)).size;
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      const composed = this.stmts.parts.all(id).length > 0 ? this.stmts.size.get(id) : undefined;
+      const composed = this.isComposed(id) ? this.stmts.size.get(id) : undefined;
       if (composed === undefined) throw new BlobNotFoundError(id);
       return composed.size;
     }
   }
 
   has(id: string): boolean {
-    return existsSync(this.path(id)) || this.stmts.parts.all(id).length > 0;
+    return existsSync(this.path(id)) || this.isComposed(id);
+  }
+
+  /** Whether `id` names a composed blob (one row tells; its parts list may run to thousands). */
+  private isComposed(id: string): boolean {
+    return this.stmts.composed.get(id) !== undefined;
   }
 
   path(id: string): string {
