@@ -276,9 +276,9 @@ const SCALAR_KEYS = "Key attributes must be scalars; list random access '[]' and
  * key "IndexKey" (dynalite's tests, run against AWS).
  */
 export function checkKeyPaths(meta: TableMeta, paths: Iterable<DocumentPath>): void {
-  const nested = new Set<string>();
-  for (const path of paths) if (path.length > 1) nested.add(path[0] as string);
-  if (nested.size === 0) return;
+  let nested: Set<string> | undefined;
+  for (const path of paths) if (path.length > 1) (nested ??= new Set()).add(path[0] as string);
+  if (nested === undefined) return;
   const tableKeys = keyAttributeNames(tableSchema(meta));
   for (const name of tableKeys) if (nested.has(name)) throw validationException(`${SCALAR_KEYS}Key: ${name}`);
   for (const index of indexesByName(meta)) {
