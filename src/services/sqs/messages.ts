@@ -179,10 +179,10 @@ function candidates(ctx: SqsContext, queue: Queue, max: number, now: number, mov
     if (queue.fifo) {
       // A group is locked while a message of it is in flight; in an unlocked group a message
       // never received and not yet visible is delayed, and the group delivers nothing past it.
-      const locked = ctx.store.fifoLockedGroups(queue, now);
+      const locked = ctx.store.fifoLockedAt(queue, now);
       const sentAfter = now - retentionMs(queue);
       picked = fillFromGroups(
-        ctx.store.fifoGroups(queue).filter((group) => !locked.has(group)),
+        ctx.store.fifoGroups(queue).filter((group) => !locked(group)),
         (group, limit) => ctx.store.groupMessages(queue, group, sentAfter, limit),
         max,
         (m) => m.receivedAt !== undefined || m.visibleAt <= now,
@@ -289,7 +289,7 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
     // One receive id for the messages of one receive: a handle names its message too, so each
     // handle is still unique, and a later receive of any of them gets a new id.
     const receiveId = randomReceiveId();
-    ctx.store.markReceived(queue, picked.map((message) => message.messageId), { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
+    ctx.store.markReceived(queue, picked, { now, visibleAt: now + visibility * 1000, receiptId: receiveId });
     for (const message of picked) {
       receipts.push({ messageId: message.messageId, receiveId, receivedAt: now });
       out.push(receivedView(message, { arn, receiveId, receivedAt: now, receiveCount: message.receiveCount + 1, firstReceive: message.firstReceive ?? now }, options));

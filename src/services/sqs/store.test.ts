@@ -14,6 +14,16 @@ function groupsFromRows(store: SqsStore, ref: QueueRef): string[] {
     .all(ref.account, ref.region, ref.name);
 }
 
+/** The groups of a FIFO queue with a message in flight at `now`, straight from the messages. */
+function lockedFromRows(store: SqsStore, ref: QueueRef, now: number): string[] {
+  return store.db
+    .prepare<[string, string, string, number], string>(
+      "SELECT DISTINCT group_id FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? AND group_id IS NOT NULL AND received_at IS NOT NULL AND visible_at > ? ORDER BY group_id",
+    )
+    .pluck()
+    .all(ref.account, ref.region, ref.name, now);
+}
+
 describe("SqsStore FIFO group order", () => {
   const state = openState({ inMemory: true });
   after(() => state.close());
@@ -38,14 +48,14 @@ describe("SqsStore FIFO group order", () => {
     sequenceNumber: undefined,
     dlqSourceArn: undefined,
   });
-  const ids = (ref: QueueRef): Array<{ id: string; receipt: string | null }> =>
+  const ids = (ref: QueueRef): Array<{ id: string; receipt: string | null; group: string }> =>
     store.db
-      .prepare<[string, string, string], { id: string; receipt: string | null }>(
-        "SELECT message_id AS id, receipt_id AS receipt FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? ORDER BY seq",
+      .prepare<[string, string, string], { id: string; receipt: string | null; group: string }>(
+        "SELECT message_id AS id, receipt_id AS receipt, group_id AS \"group\" FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? ORDER BY seq",
       )
       .all(ref.account, ref.region, ref.name);
 
-  test("the kept order matches the messages through sends, receives, deletes, moves, purges and rolled-back writes", () => {
+  test("the kept order and locked groups match the messages through sends, receives, visibility changes, deletes, moves, purges and rolled-back writes", () => {
     // A fixed pseudo-random walk (a 32-bit linear congruential generator, its high bits), so a failure reproduces.
     let seed = 42;
     const random = (n: number): number => {
@@ -65,7 +75,7 @@ describe("SqsStore FIFO group order", () => {
           store.insertMessage(queue, message(`g${random(6)}`, now));
           break;
         case 3:
-          if (pick) store.markReceived(queue, [pick.id], { now, visibleAt: now + 5, receiptId: `r${step}` });
+          if (pick) store.markReceived(queue, [{ messageId: pick.id, groupId: pick.group }], { now, visibleAt: now + 5, receiptId: `r${step}` });
           break;
         case 4:
           if (pick) store.deleteDelivery(queue, pick.id, pick.receipt ?? "none", now);
@@ -94,6 +104,7 @@ describe("SqsStore FIFO group order", () => {
         case 8:
           if (random(20) === 0) store.purgeMessages(queue, now - random(50));
           else if (random(20) === 0) store.expireMessages(queue, now, random(50));
+          else if (pick) store.setVisibleAt(queue, pick.id, now + random(3) * 3);
           break;
         case 9:
           store.deleteMessages(queue, messages.filter(() => random(4) === 0).map((m) => m.id));
@@ -105,7 +116,9 @@ describe("SqsStore FIFO group order", () => {
         store.deleteQueue(queue, now);
         store.insertQueue({ ...queue, fifo: true, attributes: { FifoQueue: "true" }, tags: {}, createdAt: now, modifiedAt: now });
       }
-      assert.deepEqual(store.fifoGroups(queue), groupsFromRows(store, queue), `step ${step}`);
+      const groups = store.fifoGroups(queue);
+      assert.deepEqual(groups, groupsFromRows(store, queue), `step ${step}`);
+      assert.deepEqual(groups.filter(store.fifoLockedAt(queue, now)).sort(), lockedFromRows(store, queue, now), `step ${step} (locked groups)`);
       if (step % 50 === 0) assert.deepEqual(store.fifoGroups(other), groupsFromRows(store, other), `step ${step} (other queue)`);
     }
   });
@@ -127,7 +140,7 @@ describe("SqsStore migrations", () => {
       assert.equal(store.getMessage(ref, "m2")?.seq, 2);
       assert.ok(state.db.prepare("SELECT rowid FROM sqs_messages").all().length === 2, "a rowid table now");
       const indexes = state.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sqs_messages' AND sql IS NOT NULL ORDER BY name").pluck().all();
-      assert.deepEqual(indexes, ["sqs_messages_by_group", "sqs_messages_by_sent", "sqs_messages_by_seq", "sqs_messages_by_visibility", "sqs_messages_in_flight"]);
+      assert.deepEqual(indexes, ["sqs_messages_by_group", "sqs_messages_by_sent", "sqs_messages_by_seq", "sqs_messages_by_visibility"]);
     } finally {
       state.close();
     }

@@ -8,6 +8,7 @@ import { cachedPrepare, type Database, type StateLayer } from "../../state/datab
 import { RowCache } from "../../state/row-cache.js";
 import type { MessageAttributeValue } from "./domain/md5.js";
 import { GroupHeads, type GroupHead } from "./group-heads.js";
+import { InFlightGroups, type InFlightMessage } from "./in-flight-groups.js";
 import { QueueWaiters } from "./waiters.js";
 
 export const SQS_MIGRATIONS: readonly string[] = [
@@ -137,6 +138,9 @@ export const SQS_MIGRATIONS: readonly string[] = [
   CREATE INDEX sqs_messages_by_sent ON sqs_messages (account_id, region, queue, sent_at);
   CREATE INDEX sqs_messages_by_group ON sqs_messages (account_id, region, queue, group_id, seq) WHERE group_id IS NOT NULL;
   CREATE INDEX sqs_messages_in_flight ON sqs_messages (account_id, region, queue, visible_at, group_id, received_at) WHERE group_id IS NOT NULL AND received_at IS NOT NULL;`,
+  // The locked FIFO groups are known in memory (in-flight-groups.ts); the index cost every
+  // receive, delete and visibility change of a FIFO message a write.
+  `DROP INDEX sqs_messages_in_flight;`,
 ];
 
 export interface QueueRef {
@@ -395,6 +399,15 @@ export class SqsStore {
   /** The heads of the FIFO message groups of each queue a receive has read, in step with the writes here. */
   private readonly groupHeads = new GroupHeads();
 
+  /** The FIFO messages in flight of each queue a receive has read, by group, in step with the writes here. */
+  private readonly inFlight = new InFlightGroups();
+
+  /** The in-memory views of a queue's messages, dropped on writes they do not follow. */
+  private forgetMessages(ref: QueueRef): void {
+    this.groupHeads.forget(queueKey(ref));
+    this.inFlight.forget(queueKey(ref));
+  }
+
   private forgetQueue(ref: QueueRef): void {
     // What the batch has not written yet would be read back stale from the row.
     this.writeLastSequences();
@@ -407,6 +420,7 @@ export class SqsStore {
       return this.queueCache.guard(run);
     } catch (error) {
       this.groupHeads.clear();
+      this.inFlight.clear();
       throw error;
     }
   }
@@ -522,7 +536,7 @@ export class SqsStore {
   deleteQueue(ref: QueueRef, now: number): void {
     this.forgetQueue(ref);
     this.lastSeq.delete(queueKey(ref));
-    this.groupHeads.forget(queueKey(ref));
+    this.forgetMessages(ref);
     this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
     this.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
     this.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(...key(ref));
@@ -680,13 +694,14 @@ export class SqsStore {
   }
 
   /** The groups of a FIFO queue with a message in flight (received, not yet visible again). */
-  fifoLockedGroups(ref: QueueRef, now: number): Set<string> {
-    return new Set(
-      this.prepare<[string, string, string, number], string>(
-        `SELECT DISTINCT group_id FROM sqs_messages INDEXED BY sqs_messages_in_flight WHERE ${MKEY} AND visible_at > ? AND group_id IS NOT NULL AND received_at IS NOT NULL`,
+  fifoLockedAt(ref: QueueRef, now: number): (group: string) => boolean {
+    return this.inFlight.lockedAt(queueKey(ref), now, () =>
+      this.prepare<[string, string, string, number], [string, string, number]>(
+        `SELECT message_id, group_id, visible_at FROM sqs_messages WHERE ${MKEY} AND visible_at > ? AND group_id IS NOT NULL AND received_at IS NOT NULL`,
       )
-        .pluck()
-        .all(...key(ref), now),
+        .raw(true)
+        .all(...key(ref), now)
+        .map(([messageId, group, visibleAt]): InFlightMessage => ({ messageId, group, visibleAt })),
     );
   }
 
@@ -709,13 +724,15 @@ export class SqsStore {
    * One receive takes these messages: one statement for all of them (one per message cost
    * ~1 µs more per message), all under the receive's id.
    */
-  markReceived(ref: QueueRef, messageIds: readonly string[], at: { now: number; visibleAt: number; receiptId: string }): void {
-    if (messageIds.length === 0) return;
-    this.prepare(MARK_RECEIVED(messageIds.length)).run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), ...messageIds);
+  markReceived(ref: QueueRef, messages: readonly Pick<StoredMessage, "messageId" | "groupId">[], at: { now: number; visibleAt: number; receiptId: string }): void {
+    if (messages.length === 0) return;
+    this.prepare(MARK_RECEIVED(messages.length)).run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), ...messages.map((m) => m.messageId));
+    this.inFlight.received(queueKey(ref), messages, at.visibleAt);
   }
 
   setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
     this.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, ...key(ref), messageId);
+    this.inFlight.changed(queueKey(ref), messageId, visibleAt);
   }
 
   /** FIFO DelaySeconds changes apply to messages never received: visible at send time + delay. */
@@ -726,13 +743,14 @@ export class SqsStore {
   deleteMessage(ref: QueueRef, messageId: string): void {
     this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
     this.groupHeads.deleted(queueKey(ref), messageId);
+    this.inFlight.deleted(queueKey(ref), messageId);
   }
 
   /** Deletes messages in one statement, those of a standard queue's DeleteMessageBatch (any handle deletes there). */
   deleteMessages(ref: QueueRef, messageIds: readonly string[]): void {
     if (messageIds.length === 0) return;
     this.prepare(DELETE_MESSAGES(messageIds.length)).run(...key(ref), ...messageIds);
-    this.groupHeads.forget(queueKey(ref));
+    this.forgetMessages(ref);
   }
 
   /**
@@ -742,7 +760,10 @@ export class SqsStore {
   deleteDelivery(ref: QueueRef, messageId: string, receiptId: string, now: number): boolean {
     const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ? AND receipt_id = ? AND visible_at > ?`)
       .run(...key(ref), messageId, receiptId, now).changes > 0;
-    if (deleted) this.groupHeads.deleted(queueKey(ref), messageId);
+    if (deleted) {
+      this.groupHeads.deleted(queueKey(ref), messageId);
+      this.inFlight.deleted(queueKey(ref), messageId);
+    }
     return deleted;
   }
 
@@ -760,19 +781,22 @@ export class SqsStore {
         .all(...key(ref), ...deliveries.keys(), ...pairs, now),
     );
     const memoKey = queueKey(ref);
-    for (const messageId of deleted) this.groupHeads.deleted(memoKey, messageId);
+    for (const messageId of deleted) {
+      this.groupHeads.deleted(memoKey, messageId);
+      this.inFlight.deleted(memoKey, messageId);
+    }
     return deleted;
   }
 
   /** PurgeQueue: every message sent before the purge. */
   purgeMessages(ref: QueueRef, sentBefore: number): number {
-    this.groupHeads.forget(queueKey(ref));
+    this.forgetMessages(ref);
     return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
   }
 
   /** Retention: messages older than the queue's MessageRetentionPeriod are gone. */
   expireMessages(ref: QueueRef, now: number, retentionMs: number): number {
-    this.groupHeads.forget(queueKey(ref));
+    this.forgetMessages(ref);
     return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
   }
 
