@@ -6,6 +6,7 @@ import {
   ConfirmSubscriptionCommand,
   CreateTopicCommand,
   GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   PublishCommand,
   SNSClient,
@@ -121,6 +122,40 @@ describe("SNS to HTTP endpoints", () => {
     assert.equal(verifySnsMessageSignature(doc as never, doc.Signature ?? "", new X509Certificate(DEV_SIGNING_CERTIFICATE_PEM), "1"), true);
     const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
     assert.deepEqual(listed.Subscriptions, []);
+  });
+
+  test("a confirmation token is valid for two days; then the pending subscription is gone", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-expiry") }))).TopicArn ?? "";
+    const tokenOf = async (via: string) => {
+      await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=${via}` }));
+      return (JSON.parse((await endpoint.first(`/hook?via=${via}`, "SubscriptionConfirmation")).body) as { Token: string }).Token;
+    };
+    const early = await tokenOf("expiry-early");
+    const late = await tokenOf("expiry-late");
+    await nimbus.scheduler.advance(48 * 3_600_000 - 1);
+    const confirmed = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: early }));
+    assert.match(confirmed.SubscriptionArn ?? "", new RegExp(`^${topicArn}:`), "one millisecond before two days, the token still confirms");
+
+    await nimbus.scheduler.advance(1);
+    const expired = await failure<SNSServiceException>(sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: late })));
+    assert.equal(expired.name, "InvalidParameterException");
+    assert.equal(expired.$metadata.httpStatusCode, 400);
+    assert.equal(expired.message, "Invalid parameter: Token");
+    const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    assert.deepEqual(listed.Subscriptions?.map((s) => s.Endpoint), [`${url}?via=expiry-early`], "the unconfirmed subscription was deleted");
+    const attrs = (await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes ?? {};
+    assert.equal(attrs.SubscriptionsPending, "0");
+    assert.equal(attrs.SubscriptionsConfirmed, "1");
+  });
+
+  test("a pending subscription nobody touches is swept away after two days", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-sweep") }))).TopicArn ?? "";
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=sweep` }));
+    await endpoint.first("/hook?via=sweep", "SubscriptionConfirmation");
+    assert.equal((await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes?.SubscriptionsPending, "1");
+    await nimbus.scheduler.advance(48 * 3_600_000 + 5 * 60_000);
+    assert.equal((await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes?.SubscriptionsPending, "0");
+    assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions, []);
   });
 
   test("the UnsubscribeConfirmation's token restores the subscription, once", async () => {

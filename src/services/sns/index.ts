@@ -19,6 +19,7 @@ import { checkIfPhoneNumberIsOptedOut, getSMSAttributes, listPhoneNumbersOptedOu
 import {
   confirmSubscription,
   getSubscriptionAttributes,
+  PENDING_CONFIRMATION_MS,
   listSubscriptions,
   listSubscriptionsByTopic,
   setSubscriptionAttributes,
@@ -40,15 +41,24 @@ import { SnsStore } from "./store.js";
 
 export type { SnsContext } from "./topics.js";
 
-// FIFO publish deduplication records live 5 minutes; a sweep reclaims the expired ones.
-const DEDUP_SWEEP_MS = 5 * 60_000;
+// FIFO publish deduplication records live 5 minutes, pending subscriptions 48 hours; a sweep
+// reclaims the expired ones (Subscribe and ConfirmSubscription also drop a topic's at once).
+const SWEEP_MS = 5 * 60_000;
 
 export default defineService<SnsOperations, SnsStore>({
   createStore: (env) => new SnsStore(env.state, env.logger),
   // The SubscribeURL and UnsubscribeURL in SNS's messages are followed unsigned: their token or ARN is the authority.
   unsignedOperations: ["ConfirmSubscription", "Unsubscribe"],
   start(env, store) {
-    const stopSweep = env.scheduler.every(DEDUP_SWEEP_MS, () => void store.pruneDedup(env.clock.now()), "sns:dedup-sweep");
+    const stopSweep = env.scheduler.every(
+      SWEEP_MS,
+      () => {
+        const now = env.clock.now();
+        store.pruneDedup(now);
+        store.dropUnconfirmed(now - PENDING_CONFIRMATION_MS);
+      },
+      "sns:sweep",
+    );
     // HTTP/S retries a previous run left pending (a persistent data dir) go on where they were.
     resumeHttpRetries({ clock: env.clock, scheduler: env.scheduler, invoke: env.invoke, store });
     return () => {

@@ -266,6 +266,18 @@ export class SnsStore {
       .run(sub.account, sub.region, sub.topic);
   }
 
+  /**
+   * Forgets the subscriptions still pending confirmation that were made at or before `before`,
+   * of one topic or (without `ref`) of every topic. They were never confirmed, so they do not
+   * count as deleted (SubscriptionsDeleted).
+   */
+  dropUnconfirmed(before: number, ref?: TopicRef): number {
+    if (ref === undefined) return this.db.prepare("DELETE FROM sns_subscriptions WHERE confirmed = 0 AND created_at <= ?").run(before).changes;
+    return this.db
+      .prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ? AND confirmed = 0 AND created_at <= ?")
+      .run(ref.account, ref.region, ref.name, before).changes;
+  }
+
   /** Keeps an unsubscribed subscription under the token that can restore it (see takeUnsubscribed). */
   keepUnsubscribed(sub: Subscription, token: string, now: number): void {
     this.db

@@ -29,6 +29,15 @@ import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, 
 const PROTOCOLS = new Set(["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"]);
 /** These need the endpoint's owner to confirm; the others are confirmed when created. */
 const NEEDS_CONFIRMATION = new Set(["http", "https", "email", "email-json"]);
+/**
+ * How long a pending subscription waits for its confirmation. The API reference (Subscribe, in
+ * the current SDK models) says "Confirmation tokens are valid for two days" (older editions said
+ * three), and the developer guide ("Deleting an Amazon SNS subscription and topic") that "Amazon
+ * SNS automatically deletes unconfirmed subscriptions after 48 hours". Past it the subscription
+ * is gone, so its token is one SNS does not know.
+ */
+export const PENDING_CONFIRMATION_MS = 48 * 3_600_000;
+
 const SUBSCRIPTION_ATTRIBUTES = new Set(["DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy"]);
 
 function checkEndpoint(protocol: string, endpoint: string | undefined): string {
@@ -156,6 +165,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   }
   const confirmed = !NEEDS_CONFIRMATION.has(protocol);
   const sub = ctx.store.transaction(() => {
+    ctx.store.dropUnconfirmed(ctx.clock.now() - PENDING_CONFIRMATION_MS, topic);
     const existing = ctx.store.subscriptionsOf(topic).find((s) => s.protocol === protocol && s.endpoint === endpoint);
     if (existing !== undefined) {
       for (const [name, value] of Object.entries(attributes)) {
@@ -196,6 +206,8 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
  */
 export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsContext): ConfirmSubscriptionOutput {
   const topic = resolveTopic(ctx, input.TopicArn);
+  // An expired token answers like an unknown one: AWS has deleted its subscription by then.
+  ctx.store.dropUnconfirmed(ctx.clock.now() - PENDING_CONFIRMATION_MS, topic);
   const sub = ctx.store.subscriptionsOf(topic).find((s) => s.token === input.Token);
   if (sub === undefined) {
     const restored = ctx.store.transaction(() => {
