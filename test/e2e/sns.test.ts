@@ -169,6 +169,24 @@ describe("SNS", () => {
     assert.equal(missing.name, "NotFoundException");
   });
 
+  test("a firehose subscription needs a SubscriptionRoleArn", async () => {
+    const arn = await topic("firehose-role");
+    const stream = "arn:aws:firehose:us-east-1:000000000000:deliverystream/sns-archive";
+    const attempts: Array<Record<string, string> | undefined> = [undefined, { SubscriptionRoleArn: "" }, { RawMessageDelivery: "true" }];
+    for (const Attributes of attempts) {
+      const refused = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "firehose", Endpoint: stream, ...(Attributes ? { Attributes } : {}) })));
+      assert.equal(refused.name, "InvalidParameterException");
+      assert.equal(refused.$metadata.httpStatusCode, 400);
+      assert.equal(refused.message, "Invalid parameter: Attributes Reason: SubscriptionRoleArn is required for firehose subscriptions");
+    }
+    assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions, []);
+
+    const role = "arn:aws:iam::000000000000:role/sns-firehose";
+    const sub = (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "firehose", Endpoint: stream, Attributes: { SubscriptionRoleArn: role } }))).SubscriptionArn;
+    assert.match(sub ?? "", new RegExp(`^${arn}:`), "confirmed at once");
+    assert.equal((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sub }))).Attributes?.SubscriptionRoleArn, role);
+  });
+
   test("RawMessageDelivery is refused, whatever its value, for protocols without raw delivery", async () => {
     const arn = await topic("raw-proto");
     const subscribe = await failure<SNSServiceException>(

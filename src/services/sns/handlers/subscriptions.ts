@@ -156,6 +156,13 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
     attributes[name] = checkAttribute(name, value, requested, "Subscribe", { protocol, fifoTopic: topic.fifo });
   }
   if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
+  // "Specifying a valid ARN for this attribute is required for Firehose delivery stream
+  // subscriptions" (Subscribe, SubscriptionRoleArn): SNS assumes that role to write to the
+  // stream. No recording of AWS's refusal was found; worded like Subscribe's other
+  // attribute refusals.
+  if (protocol === "firehose" && (attributes.SubscriptionRoleArn ?? "") === "") {
+    throw invalidParameter("Invalid parameter: Attributes Reason: SubscriptionRoleArn is required for firehose subscriptions");
+  }
   if (protocol === "application") {
     const ref = parseEndpointArn(endpoint);
     if (ref === undefined || ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id) === undefined) {
