@@ -169,6 +169,33 @@ describe("SNS", () => {
     assert.equal(missing.name, "NotFoundException");
   });
 
+  test("a FIFO topic takes SQS subscriptions only, FIFO or standard queues", async () => {
+    const arn = await topic("fifo-protocols", { FifoTopic: "true" });
+    const endpoints: Array<[string, string]> = [
+      ["lambda", "arn:aws:lambda:us-east-1:000000000000:function:ordered"],
+      ["http", "http://example.com/hook"],
+      ["https", "https://example.com/hook"],
+      ["email", "fifo@example.com"],
+      ["email-json", "fifo@example.com"],
+      ["sms", "+15555550100"],
+      ["application", "arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/0d5b2c5e-1f2a-4d6f-9a36-2a1c9e1e7a11"],
+      ["firehose", "arn:aws:firehose:us-east-1:000000000000:deliverystream/ordered"],
+    ];
+    for (const [Protocol, Endpoint] of endpoints) {
+      const refused = await failure<SNSServiceException>(
+        sns.send(new SubscribeCommand({ TopicArn: arn, Protocol, Endpoint, ...(Protocol === "firehose" ? { Attributes: { SubscriptionRoleArn: "arn:aws:iam::000000000000:role/r" } } : {}) })),
+      );
+      assert.equal(refused.name, "InvalidParameterException", Protocol);
+      assert.equal(refused.$metadata.httpStatusCode, 400, Protocol);
+      assert.equal(refused.message, `Invalid parameter: Invalid protocol type: ${Protocol}`);
+    }
+    const fifoQueue = await queue("fifo-protocols-q", { FifoQueue: "true" });
+    const standardQueue = await queue("fifo-protocols-std");
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: fifoQueue.arn }));
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: standardQueue.arn }));
+    assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions?.map((s) => s.Endpoint), [fifoQueue.arn, standardQueue.arn]);
+  });
+
   test("a firehose subscription needs a SubscriptionRoleArn", async () => {
     const arn = await topic("firehose-role");
     const stream = "arn:aws:firehose:us-east-1:000000000000:deliverystream/sns-archive";

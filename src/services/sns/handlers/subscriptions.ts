@@ -145,6 +145,10 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   const topic = resolveTopic(ctx, input.TopicArn);
   const protocol = input.Protocol.toLowerCase();
   if (!PROTOCOLS.has(protocol)) throw invalidParameter(`Invalid parameter: Amazon SNS does not support this protocol string: ${input.Protocol}`);
+  // FIFO topics deliver to SQS queues only, FIFO or standard (developer guide, "Message delivery
+  // for FIFO topics"; Firehose's prerequisites ask for "a standard SNS topic"). AWS's refusal
+  // is recorded for lambda (2021) and sms (2024): "Invalid parameter: Invalid protocol type: sms".
+  if (topic.fifo && protocol !== "sqs") throw invalidParameter(`Invalid parameter: Invalid protocol type: ${input.Protocol}`);
   const endpoint = checkEndpoint(protocol, input.Endpoint);
   if (protocol === "sqs" && endpoint.endsWith(".fifo") && !topic.fifo) {
     throw invalidParameter("Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
