@@ -330,8 +330,8 @@ describe("signature enforcement", () => {
     assert.notEqual(webIdentity.status, 403);
     // Nor are SNS's SubscribeURL and UnsubscribeURL, which endpoints follow unsigned: the token is the authority.
     const confirm = await fetch(`${nimbus.url}/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:none&Token=t`);
-    assert.equal(confirm.status, 404);
-    assert.match(await confirm.text(), /<Code>NotFound<\/Code>/);
+    assert.equal(confirm.status, 400);
+    assert.match(await confirm.text(), /<Code>InvalidParameter<\/Code>\s*<Message>Invalid token<\/Message>/);
   });
 
   test("STS session credentials: signed with their own secret, and only with their session token", async () => {

@@ -124,6 +124,22 @@ describe("SNS to HTTP endpoints", () => {
     assert.deepEqual(listed.Subscriptions, []);
   });
 
+  test("ConfirmSubscription judges the token first: malformed, unknown, or for a topic that does not exist", async () => {
+    // AWS's answers, recorded in October 2025 (LocalStack's test_sns_confirm_subscription_wrong_token).
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-tokens") }))).TopicArn ?? "";
+    const wellFormed = "51b2ff3edb475b7d91550e0ab6edf0c1de2a34e6ebaf6c2262a001bcb7e051c43aa00022ceecce70bd2a67b2042da8d8";
+    for (const [TopicArn, Token, message] of [
+      [`${topicArn}-gone`, wellFormed, "Invalid parameter: Token"],
+      [topicArn, "randomtoken", "Invalid token"],
+      [topicArn, wellFormed, "Invalid parameter: Token"],
+    ] as const) {
+      const refused = await failure<SNSServiceException>(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token })));
+      assert.equal(refused.name, "InvalidParameterException", Token);
+      assert.equal(refused.$metadata.httpStatusCode, 400);
+      assert.equal(refused.message, message);
+    }
+  });
+
   test("a confirmation token is valid for two days; then the pending subscription is gone", async () => {
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-expiry") }))).TopicArn ?? "";
     const tokenOf = async (via: string) => {

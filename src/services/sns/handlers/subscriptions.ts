@@ -24,7 +24,18 @@ import { parseEndpointArn } from "../platform.js";
 import { isE164 } from "../sms.js";
 import { invalidParameter } from "../errors.js";
 import type { Subscription } from "../store.js";
-import { listedArn, pageOf, resolveSubscription, resolveTopic, subscriptionArn, subscriptionPrincipal, subscriptionRef, topicArn, type SnsContext } from "../topics.js";
+import {
+  listedArn,
+  pageOf,
+  regionalTopicRef,
+  resolveSubscription,
+  resolveTopic,
+  subscriptionArn,
+  subscriptionPrincipal,
+  subscriptionRef,
+  topicArn,
+  type SnsContext,
+} from "../topics.js";
 
 const PROTOCOLS = new Set(["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"]);
 /** These need the endpoint's owner to confirm; the others are confirmed when created. */
@@ -216,7 +227,13 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
  * visit the SubscribeURL"): as it was, under its old ARN, confirmed.
  */
 export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsContext): ConfirmSubscriptionOutput {
-  const topic = resolveTopic(ctx, input.TopicArn);
+  // The token speaks before the topic (recorded against AWS, Oct 2025, in LocalStack's
+  // test_sns_confirm_subscription_wrong_token): "randomtoken" answers "Invalid token"; a token
+  // of SNS's form that it does not know answers "Invalid parameter: Token", for a topic that
+  // does not exist too. SNS's tokens are hex; that this is the form AWS checks is inferred.
+  if (!/^[0-9a-f]+$/i.test(input.Token)) throw invalidParameter("Invalid token");
+  const topic = ctx.store.getTopic(regionalTopicRef(ctx, input.TopicArn));
+  if (topic === undefined) throw invalidParameter("Invalid parameter: Token");
   // An expired token answers like an unknown one: AWS has deleted its subscription by then.
   ctx.store.dropUnconfirmed(ctx.clock.now() - PENDING_CONFIRMATION_MS, topic);
   const sub = ctx.store.subscriptionsOf(topic).find((s) => s.token === input.Token);
