@@ -73,6 +73,15 @@ describe("nimbus start options", () => {
     assert.match(unknown.stderr, /^Unknown option '--lambda-max-environment'/);
   });
 
+  test("--dynamodb-status-delay is a whole number of milliseconds; 0, the default, sets nothing", () => {
+    assert.equal(startOptions({}, {}).dynamodb, undefined);
+    assert.deepEqual(startOptions({}, { NIMBUS_DYNAMODB_STATUS_DELAY: "5000" }).dynamodb, { statusDelayMs: 5000 });
+    assert.deepEqual(startOptions({ "dynamodb-status-delay": "250" }, { NIMBUS_DYNAMODB_STATUS_DELAY: "5000" }).dynamodb, { statusDelayMs: 250 });
+    for (const bad of ["-1", "1.5", "5s", "", "01"]) {
+      assert.throws(() => startOptions({ "dynamodb-status-delay": bad }, {}), { message: `--dynamodb-status-delay must be a whole number of milliseconds, not "${bad}"` });
+    }
+  });
+
   test("the other settings keep their meaning", () => {
     const options = startOptions({ port: "0", "in-memory": true, "log-level": "warn" }, { NIMBUS_HOST: "127.0.0.1" });
     assert.equal(options.port, 0);

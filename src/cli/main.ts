@@ -33,6 +33,7 @@ export const FLAGS: readonly Flag[] = [
   { name: "lambda-max-environments", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS), help: "Lambda execution environments (each a process) in all; past it, starting one first ends the least recently used idle one (busy ones keep running). A Nimbus cap; AWS has none." },
   { name: "lambda-max-environments-per-function", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION), help: "Concurrent Lambda execution environments per function version; invocations past it wait for one (a warning is logged), where AWS would start more. Reserved concurrency, where set, is used instead. A Nimbus cap; AWS has none." },
   { name: "lambda-account-concurrency", env: "NIMBUS_LAMBDA_ACCOUNT_CONCURRENCY", type: "string", default: String(DEFAULT_ACCOUNT_CONCURRENCY), help: "Lambda concurrent executions per account and region (AWS's default quota); past it, invocations are throttled with 429 TooManyRequestsException." },
+  { name: "dynamodb-status-delay", env: "NIMBUS_DYNAMODB_STATUS_DELAY", type: "string", default: "0", help: "Milliseconds a DynamoDB table stays DELETING after DeleteTable, as AWS's does for seconds; meanwhile AWS's ResourceInUseException refusals apply. 0 drops it at once." },
 ];
 
 const INTEGER_FLAGS = ["lambda-max-environments", "lambda-max-environments-per-function", "lambda-account-concurrency"] as const;
@@ -98,6 +99,8 @@ export function startOptions(values: Record<string, string | boolean | undefined
     if (!/^[1-9][0-9]*$/.test(text)) throw new Error(`--${name} must be a whole number of 1 or more, not "${text}"`);
     integers[name] = Number(text);
   }
+  const statusDelay = get("dynamodb-status-delay");
+  if (!/^(0|[1-9][0-9]*)$/.test(statusDelay)) throw new Error(`--dynamodb-status-delay must be a whole number of milliseconds, not "${statusDelay}"`);
   const inMemory = get("in-memory") === "true";
   const enforceSignatures = get("enforce-signatures") === "true";
   const enforcePolicies = get("enforce-policies") === "true";
@@ -110,6 +113,7 @@ export function startOptions(values: Record<string, string | boolean | undefined
     logLevel,
     maxBodyBytes: Number(get("max-body-size")),
     ...(enforceSignatures || enforcePolicies ? { auth: { enforceSignatures, enforcePolicies, rootSecretAccessKey: get("root-secret-access-key") } } : {}),
+    ...(statusDelay !== "0" ? { dynamodb: { statusDelayMs: Number(statusDelay) } } : {}),
     lambda: {
       maxEnvironments: integers["lambda-max-environments"],
       maxEnvironmentsPerFunction: integers["lambda-max-environments-per-function"],

@@ -47,6 +47,16 @@ export interface NimbusConfig {
   readonly lambda?: LambdaLimits;
   /** `nimbus start --enforce-signatures` / `--enforce-policies` (auth/enforcement.ts); absent, neither is enforced. */
   readonly auth?: AuthConfig;
+  /** `nimbus start --dynamodb-status-delay`: unset members keep their defaults. */
+  readonly dynamodb?: DynamoDbSettings;
+}
+
+export interface DynamoDbSettings {
+  /**
+   * Milliseconds a table stays DELETING after DeleteTable before it is gone. 0 (the default)
+   * drops it at once: test suites make and drop thousands of tables.
+   */
+  readonly statusDelayMs?: number;
 }
 
 export interface LambdaLimits {

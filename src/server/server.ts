@@ -13,7 +13,7 @@ import { systemClock, type Clock } from "../core/clock.js";
 import { AwsError, commonErrors } from "../core/errors.js";
 import { createEventBus, type EventBus } from "../core/events.js";
 import { createScheduler, type Scheduler } from "../core/scheduler.js";
-import type { LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
+import type { DynamoDbSettings, LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
 import type { AuthConfig } from "../auth/enforcement.js";
 import { serializeError } from "../protocol/codec.js";
 import type { WireResponse } from "../protocol/wire.js";
@@ -40,6 +40,8 @@ export interface NimbusOptions {
   readonly lambda?: LambdaLimits;
   /** `nimbus start --enforce-signatures` / `--enforce-policies`; absent, neither is enforced. */
   readonly auth?: AuthConfig;
+  /** `nimbus start --dynamodb-status-delay`. */
+  readonly dynamodb?: DynamoDbSettings;
   readonly clock?: Clock;
   /** Replace or add service providers (tests use this to drive the protocol layer directly). */
   readonly services?: Readonly<Record<string, ServiceDefinition>>;
@@ -76,12 +78,13 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const identities = new Identities(state, clock);
   const hostname = options.hostname ?? "localhost";
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const config: { endpoint: string; hostname: string; port: number; lambda?: LambdaLimits; auth?: AuthConfig } = {
+  const config: { endpoint: string; hostname: string; port: number; lambda?: LambdaLimits; auth?: AuthConfig; dynamodb?: DynamoDbSettings } = {
     endpoint: "",
     hostname,
     port: options.port ?? DEFAULT_PORT,
     lambda: options.lambda,
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
   };
   let dispatcher: Dispatcher | undefined;
   const environment = (): ServiceEnvironment => ({

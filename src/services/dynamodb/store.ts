@@ -339,6 +339,16 @@ export class DynamoStore {
       .map((r) => ({ scope: { account: r.account_id, region: r.region }, meta: JSON.parse(r.description) as TableMeta }));
   }
 
+  /** Tables DeleteTable left DELETING (table-status.ts), of every account and region. */
+  deletingTables(): { scope: Scope; meta: TableMeta }[] {
+    return this.db
+      .prepare<[], { account_id: string; region: string; description: string }>(
+        "SELECT account_id, region, description FROM dynamodb_tables WHERE json_extract(description, '$.transition.status') = 'DELETING'",
+      )
+      .all()
+      .map((r) => ({ scope: { account: r.account_id, region: r.region }, meta: JSON.parse(r.description) as TableMeta }));
+  }
+
   /** Row count and bytes of the table ('') or one of its indexes. */
   stats(scope: Scope, table: string, index: string): { count: number; bytes: number } {
     const row = this.db

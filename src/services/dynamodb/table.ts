@@ -89,7 +89,11 @@ export interface TableMeta {
   global?: GlobalMeta;
   /** UpdateTableReplicaAutoScaling's settings, recorded and answered (Nimbus scales nothing). */
   autoScaling?: AutoScalingMeta;
+  /** The DeleteTable still running (`--dynamodb-status-delay`; table-status.ts). */
+  transition?: TableTransition;
 }
+
+export type TableTransition = { readonly status: "DELETING"; readonly until: number };
 
 /** A policy is stored, validated and returned; with `--enforce-policies` a table's decides its requests (access.ts). */
 export interface ResourcePolicyMeta {

@@ -2,21 +2,29 @@ import type { DeleteTableInput, DeleteTableOutput } from "../../../generated/dyn
 import { createSystemBackup } from "../backups.js";
 import { deletionProtected, leaveOnDelete } from "../global-tables.js";
 import type { DynamoContext } from "../context.js";
-import { errors } from "../errors.js";
 import { requireTable, streamChanged } from "../items.js";
 import { describeTable } from "../table.js";
+import { checkDeletable, scheduleDrop, statusDelay } from "../table-status.js";
 
 export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): DeleteTableOutput {
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
-    if (meta.importArn !== undefined) throw errors.TableBeingCreated({ name: meta.name });
+    const now = ctx.clock.now();
+    checkDeletable(meta, now);
     if (meta.deletionProtection) throw deletionProtected();
-    leaveOnDelete(ctx, meta, ctx.clock.now());
+    leaveOnDelete(ctx, meta, now);
     const description = describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index));
     // With PITR on, DynamoDB keeps a SYSTEM backup of the deleted table for 35 days.
-    createSystemBackup(ctx.store, ctx, meta, ctx.clock.now());
-    ctx.store.deleteTable(ctx, meta.name);
-    const changed = meta.stream?.enabled ? streamChanged(meta, false, ctx.clock.now()) : undefined;
+    createSystemBackup(ctx.store, ctx, meta, now);
+    const delay = statusDelay(ctx.config);
+    if (delay === 0) ctx.store.deleteTable(ctx, meta.name);
+    else {
+      // DescribeTable and ListTables still show it, DELETING, until the delay has passed; its items are out of reach.
+      meta.transition = { status: "DELETING", until: now + delay };
+      ctx.store.saveTable(ctx, meta);
+      scheduleDrop(ctx, ctx, meta);
+    }
+    const changed = meta.stream?.enabled ? streamChanged(meta, false, now) : undefined;
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);
     return { TableDescription: description };
   });

@@ -3,6 +3,7 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
+import { checkUpdatable } from "../table-status.js";
 import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel } from "./create-table.js";
@@ -124,7 +125,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
-    if (meta.importArn !== undefined) throw errors.TableBeingCreated({ name: meta.name });
+    checkUpdatable(meta, now);
     // Counted before any index is looked up: six deletes of missing indexes are this, not "not found".
     if ((input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length > 1) {
       throw errors.LimitExceeded({ message: "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table" });
