@@ -12,7 +12,7 @@ export const errors = defineErrors({
   ResourceInUse: { code: "ResourceInUseException", status: 400, message: "{message}" },
   // A table that is not ACTIVE yet (ImportTable still filling it) cannot be changed or deleted.
   TableBeingCreated: { code: "ResourceInUseException", status: 400, message: "Attempt to change a resource which is still in use: Table is being created: {name}" },
-  // A table that is DELETING: `detail` names what is still running (table-status.ts).
+  // A table that is UPDATING or DELETING: `detail` names what is still running (table-status.ts).
   StillInUse: { code: "ResourceInUseException", status: 400, message: "Attempt to change a resource which is still in use: {detail}" },
   ConditionalCheckFailed: { code: "ConditionalCheckFailedException", status: 400, message: "The conditional request failed" },
   TransactionCanceled: {

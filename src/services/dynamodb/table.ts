@@ -89,11 +89,20 @@ export interface TableMeta {
   global?: GlobalMeta;
   /** UpdateTableReplicaAutoScaling's settings, recorded and answered (Nimbus scales nothing). */
   autoScaling?: AutoScalingMeta;
-  /** The DeleteTable still running (`--dynamodb-status-delay`; table-status.ts). */
+  /** The DeleteTable, or the UpdateTable AWS runs asynchronously, still running (`--dynamodb-status-delay`; table-status.ts). */
   transition?: TableTransition;
 }
 
-export type TableTransition = { readonly status: "DELETING"; readonly until: number };
+export type TableTransition =
+  | { readonly status: "DELETING"; readonly until: number }
+  | { readonly status: "UPDATING"; readonly until: number; readonly cause: UpdateCause };
+
+/** What an UpdateTable is still doing, as AWS's ResourceInUseException messages name it. */
+export type UpdateCause =
+  | { readonly kind: "throughput" }
+  | { readonly kind: "stream"; readonly label: string; readonly operation: "ENABLE" | "DISABLE" }
+  | { readonly kind: "tableClass"; readonly tableClass: string }
+  | { readonly kind: "index"; readonly name: string; readonly operation: "created" | "deleted" };
 
 /** A policy is stored, validated and returned; with `--enforce-policies` a table's decides its requests (access.ts). */
 export interface ResourcePolicyMeta {
@@ -308,7 +317,7 @@ export function describeTable(
               IndexName: i.name,
               KeySchema: i.keySchema,
               Projection: i.projection,
-              IndexStatus: status === "CREATING" ? "CREATING" : status === "DELETING" ? "DELETING" : "ACTIVE",
+              IndexStatus: status === "CREATING" || (status === "UPDATING" && creatingIndex(meta) === i.name) ? "CREATING" : status === "DELETING" ? "DELETING" : "ACTIVE",
               ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : (i.provisioned ?? ZERO)),
               IndexSizeBytes: s.bytes,
               ItemCount: s.count,
@@ -344,6 +353,12 @@ export function describeTable(
         }
       : {}),
   };
+}
+
+/** The GSI an UpdateTable is adding, which shows CREATING while the table is UPDATING. */
+function creatingIndex(meta: TableMeta): string | undefined {
+  const t = meta.transition;
+  return t?.status === "UPDATING" && t.cause.kind === "index" && t.cause.operation === "created" ? t.cause.name : undefined;
 }
 
 /** The replica of one region as DescribeTable lists it under Replicas. */

@@ -3,8 +3,8 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
-import { checkUpdatable } from "../table-status.js";
-import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput } from "../table.js";
+import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput, type UpdateCause } from "../table.js";
+import { checkUpdatable, statusDelay, tableStatus, type UpdateKind } from "../table-status.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel } from "./create-table.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
@@ -102,6 +102,42 @@ function checkChanges(input: UpdateTableInput): void {
   checkTableClass(input.TableClass);
 }
 
+/** Changes AWS makes while the table is UPDATING (DDB-TABLE-002/119: deletion protection and encryption are admitted). */
+const ADMITTED_WHILE_UPDATING = new Set(["DeletionProtectionEnabled", "SSESpecification"]);
+
+/**
+ * Changes AWS makes synchronously: the answer says ACTIVE (DDB-TABLE-017/065/410: deletion
+ * protection at once, encryption with SSEDescription UPDATING, table-level OnDemandThroughput).
+ */
+const SYNCHRONOUS = new Set(["DeletionProtectionEnabled", "SSESpecification", "OnDemandThroughput"]);
+
+/** The change an UPDATING table's refusal names: the first of throughput (or billing mode), stream, table class, index. */
+function updateKind(input: UpdateTableInput): UpdateKind {
+  if (input.ProvisionedThroughput !== undefined || input.BillingMode !== undefined) return "throughput";
+  if (input.StreamSpecification !== undefined) return "stream";
+  if (input.TableClass !== undefined) return "tableClass";
+  if ((input.GlobalSecondaryIndexUpdates ?? []).some((u) => u.Create !== undefined || u.Delete !== undefined)) return "index";
+  return "other";
+}
+
+/**
+ * What keeps the table UPDATING after this request, as AWS runs it asynchronously: a throughput
+ * or billing mode change, a stream switched on or off, another table class, an index made or
+ * dropped. A re-sent billing mode or table class changes nothing and leaves the table ACTIVE.
+ */
+function updateCause(input: UpdateTableInput, before: { billingMode: string; tableClass: string }, meta: TableMeta): UpdateCause | undefined {
+  if (input.ProvisionedThroughput !== undefined || (input.BillingMode !== undefined && input.BillingMode !== before.billingMode)) return { kind: "throughput" };
+  if (input.StreamSpecification !== undefined) {
+    return { kind: "stream", label: meta.stream?.label ?? "", operation: input.StreamSpecification.StreamEnabled ? "ENABLE" : "DISABLE" };
+  }
+  if (input.TableClass !== undefined && input.TableClass !== before.tableClass) return { kind: "tableClass", tableClass: input.TableClass };
+  for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
+    if (u.Create) return { kind: "index", name: u.Create.IndexName, operation: "created" };
+    if (u.Delete) return { kind: "index", name: u.Delete.IndexName, operation: "deleted" };
+  }
+  return undefined;
+}
+
 /** An on-demand table's index takes only on-demand (or warm) throughput changes, and at least one. */
 function checkOnDemandIndexUpdate(u: NonNullable<IndexUpdate["Update"]>): void {
   if (u.ProvisionedThroughput !== undefined) {
@@ -125,7 +161,9 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
-    checkUpdatable(meta, now);
+    const asked = changesAsked(input);
+    checkUpdatable(meta, now, updateKind(input), asked.every((m) => ADMITTED_WHILE_UPDATING.has(m)));
+    const before = { billingMode: meta.billingMode, tableClass: meta.tableClass };
     // Counted before any index is looked up: six deletes of missing indexes are this, not "not found".
     if ((input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length > 1) {
       throw errors.LimitExceeded({ message: "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table" });
@@ -239,8 +277,15 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const creating = input.ReplicaUpdates !== undefined ? applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now) : [];
     syncReplicas(ctx, meta);
 
+    const cause = updateCause(input, before, meta);
+    const delay = statusDelay(ctx.config);
+    if (cause !== undefined && delay > 0) meta.transition = { status: "UPDATING", until: now + delay, cause };
+    else if (meta.transition !== undefined && tableStatus(meta, now) === "ACTIVE") delete meta.transition;
+
     ctx.store.saveTable(ctx, meta);
-    return { TableDescription: describeTable(meta, "UPDATING", (index) => ctx.store.stats(ctx, meta.name, index), creating) };
+    // AWS answers UPDATING even where the change is done at once (a re-sent billing mode), except for the synchronous changes.
+    const answered = cause === undefined && tableStatus(meta, now) === "ACTIVE" && asked.every((m) => SYNCHRONOUS.has(m)) ? "ACTIVE" : "UPDATING";
+    return { TableDescription: describeTable(meta, answered, (index) => ctx.store.stats(ctx, meta.name, index), creating) };
   });
 }
 
