@@ -196,6 +196,50 @@ describe("SNS", () => {
     assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions?.map((s) => s.Endpoint), [fifoQueue.arn, standardQueue.arn]);
   });
 
+  test("MaximumMessageSize: 1,024 to 1,048,576 bytes; Publish and PublishBatch are held to it; above 256 KiB only sqs, firehose and lambda subscriptions", async () => {
+    const invalid = async (call: Promise<unknown>, message: string): Promise<void> => {
+      const refused = await failure<SNSServiceException>(call);
+      assert.equal(refused.name, "InvalidParameterException");
+      assert.equal(refused.$metadata.httpStatusCode, 400);
+      assert.equal(refused.message, message);
+    };
+    for (const bad of ["1023", "1048577", "abc", "1.5"]) {
+      await invalid(sns.send(new CreateTopicCommand({ Name: uniqueName("large-bad"), Attributes: { MaximumMessageSize: bad } })), "Invalid parameter: Attributes Reason: MaximumMessageSize");
+    }
+    const arn = await topic("large", { MaximumMessageSize: "1048576" });
+    assert.equal((await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.MaximumMessageSize, "1048576");
+    const q = await queue("large-q");
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
+    const rule = "A topic with a MaximumMessageSize above 262144 bytes supports up to 100 subscriptions, each firehose, sqs or lambda";
+    await invalid(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "https", Endpoint: "https://example.com/hook" })), `Invalid parameter: Protocol Reason: ${rule}`);
+
+    // 600 KB goes through, to the queue; a byte over the topic's limit does not.
+    const big = "b".repeat(600_000);
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: big }));
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url, WaitTimeSeconds: 1 }));
+    assert.equal(received.Messages?.[0]?.Body?.length, 600_000);
+    await invalid(sns.send(new PublishCommand({ TopicArn: arn, Message: "c".repeat(1_048_577) })), "Invalid parameter: Message too long");
+    const batch = (n: number, size: number) => Array.from({ length: n }, (_, i) => ({ Id: `e${i}`, Message: "d".repeat(size) }));
+    assert.equal((await sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: batch(4, 250_000) }))).Successful?.length, 4);
+    const tooLong = await failure<SNSServiceException>(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: batch(5, 250_000) })));
+    assert.equal(tooLong.name, "BatchRequestTooLongException");
+
+    // Lowered, the topic refuses what it took before; a default topic takes 256 KiB.
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "MaximumMessageSize", AttributeValue: "2048" }));
+    await invalid(sns.send(new PublishCommand({ TopicArn: arn, Message: "e".repeat(2049) })), "Invalid parameter: Message too long");
+    await invalid(sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "MaximumMessageSize", AttributeValue: "0" })), "Invalid parameter: MaximumMessageSize");
+    const plain = await topic("large-default");
+    await invalid(sns.send(new PublishCommand({ TopicArn: plain, Message: "f".repeat(262_145) })), "Invalid parameter: Message too long");
+
+    // A topic with an email subscription cannot be raised above 256 KiB.
+    await sns.send(new SubscribeCommand({ TopicArn: plain, Protocol: "email", Endpoint: "someone@example.com" }));
+    await invalid(
+      sns.send(new SetTopicAttributesCommand({ TopicArn: plain, AttributeName: "MaximumMessageSize", AttributeValue: "262145" })),
+      `Invalid parameter: MaximumMessageSize Reason: ${rule}`,
+    );
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: plain, AttributeName: "MaximumMessageSize", AttributeValue: "262144" }));
+  });
+
   test("a firehose subscription needs a SubscriptionRoleArn", async () => {
     const arn = await topic("firehose-role");
     const stream = "arn:aws:firehose:us-east-1:000000000000:deliverystream/sns-archive";

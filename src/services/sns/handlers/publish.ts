@@ -9,7 +9,6 @@ import {
   parseMessageStructure,
   publishDeduplicationKey,
   publishSize,
-  DEFAULT_MAXIMUM_MESSAGE_SIZE,
   resolvePublishIds,
   validatePublishMessage,
   PUBLISH_DEDUPLICATION_INTERVAL_MS,
@@ -23,7 +22,7 @@ import { errors, invalidParameter } from "../errors.js";
 import { isEnabled, parseEndpointArn } from "../platform.js";
 import { checkPublishPhoneNumber } from "../sms.js";
 import type { Topic } from "../store.js";
-import { resolveTopic, type SnsContext } from "../topics.js";
+import { resolveTopic, topicMaximumMessageSize, type SnsContext } from "../topics.js";
 
 interface PublishEntry {
   Message: string;
@@ -41,7 +40,7 @@ interface ValidEntry {
 }
 
 function validateEntry(topic: Topic, entry: PublishEntry): ValidEntry {
-  validatePublishMessage({ message: entry.Message, subject: entry.Subject, attributes: entry.MessageAttributes });
+  validatePublishMessage({ message: entry.Message, subject: entry.Subject, attributes: entry.MessageAttributes, maximumMessageSize: topicMaximumMessageSize(topic) });
   const ids = resolvePublishIds({
     fifoTopic: topic.fifo,
     contentBasedDeduplication: topic.attributes.ContentBasedDeduplication === "true",
@@ -198,7 +197,8 @@ export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): P
   // is for what goes wrong while publishing a valid entry (a data protection refusal).
   const valid = entries.map((entry) => validateEntry(topic, entry));
   const size = entries.reduce((sum, entry) => sum + publishSize(entry.Message, entry.MessageAttributes), 0);
-  if (size > DEFAULT_MAXIMUM_MESSAGE_SIZE) throw errors.BatchRequestTooLong();
+  // "The combined size of all messages in the batch ... must not exceed the topic's MaximumMessageSize" (PublishBatch).
+  if (size > topicMaximumMessageSize(topic)) throw errors.BatchRequestTooLong();
   const out: Required<PublishBatchOutput> = { Successful: [], Failed: [] };
   const toDeliver: PublishedMessage[] = [];
   const policy = topicDataProtection(topic);

@@ -25,6 +25,7 @@ import { isE164 } from "../sms.js";
 import { invalidParameter } from "../errors.js";
 import type { Subscription } from "../store.js";
 import {
+  checkLargeMessageSubscribe,
   listedArn,
   pageOf,
   regionalTopicRef,
@@ -188,13 +189,15 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   const confirmed = !NEEDS_CONFIRMATION.has(protocol);
   const sub = ctx.store.transaction(() => {
     ctx.store.dropUnconfirmed(ctx.clock.now() - PENDING_CONFIRMATION_MS, topic);
-    const existing = ctx.store.subscriptionsOf(topic).find((s) => s.protocol === protocol && s.endpoint === endpoint);
+    const subscriptions = ctx.store.subscriptionsOf(topic);
+    const existing = subscriptions.find((s) => s.protocol === protocol && s.endpoint === endpoint);
     if (existing !== undefined) {
       for (const [name, value] of Object.entries(attributes)) {
         if (existing.attributes[name] !== value) throw invalidParameter("Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
       }
       return existing;
     }
+    checkLargeMessageSubscribe(topic, protocol, subscriptions);
     const created: Subscription = {
       account: topic.account,
       region: topic.region,

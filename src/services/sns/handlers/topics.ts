@@ -14,7 +14,16 @@ import { effectiveTopicDeliveryPolicy, normalizeTopicDeliveryPolicy } from "../d
 import { parseDataProtectionPolicy } from "../domain/data-protection-policy.js";
 import { invalidParameter } from "../errors.js";
 import { validateTopicPolicy } from "../topic-policy.js";
-import { pageOf, regionalTopicRef, resolveTopic, topicArn, type SnsContext } from "../topics.js";
+import {
+  checkLargeMessageSubscriptions,
+  MAX_MESSAGE_SIZE,
+  MIN_MESSAGE_SIZE,
+  pageOf,
+  regionalTopicRef,
+  resolveTopic,
+  topicArn,
+  type SnsContext,
+} from "../topics.js";
 import { tagMap, validateTags } from "./tags.js";
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,256}$/;
@@ -24,6 +33,7 @@ const SETTABLE = new Set([
   "DataProtectionPolicy",
   "DeliveryPolicy",
   "DisplayName",
+  "MaximumMessageSize",
   "Policy",
   "KmsMasterKeyId",
   "SignatureVersion",
@@ -93,6 +103,12 @@ function checkValue(name: string, value: string, prefix: string): string {
       // AWS names the policy itself in its refusals, whichever way it came.
       if (value !== "") parseDataProtectionPolicy(value);
       return value;
+    case "MaximumMessageSize": {
+      // "any integer value between 1,024 and 1,048,576 bytes" (developer guide, "Publishing large messages").
+      const size = /^[0-9]{1,7}$/.test(value) ? Number(value) : NaN;
+      if (!(size >= MIN_MESSAGE_SIZE && size <= MAX_MESSAGE_SIZE)) throw invalidParameter(`${prefix}MaximumMessageSize`);
+      return String(size);
+    }
     case "ArchivePolicy":
       if (value !== "") {
         try {
@@ -185,6 +201,7 @@ export function setTopicAttributes(input: SetTopicAttributesInput, ctx: SnsConte
   const name = input.AttributeName;
   if (!SETTABLE.has(name) && !(topic.fifo && FIFO_SETTABLE.has(name))) throw invalidParameter("Invalid parameter: AttributeName");
   const value = checkValue(name, input.AttributeValue ?? "", "Invalid parameter: ");
+  if (name === "MaximumMessageSize") checkLargeMessageSubscriptions(Number(value), ctx.store.subscriptionsOf(topic));
   const attributes = { ...topic.attributes };
   if (value === "" && name !== "DisplayName") delete attributes[name];
   else attributes[name] = value;
