@@ -299,7 +299,7 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual(writes.Responses, [
       { TableName: t },
       { TableName: t, Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
-      { TableName: t, Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } },
+      { TableName: t, Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed", Item: { pk: { S: "b2" }, v: { S: "two" } } } },
       { TableName: t, Item: { pk: { S: "b1" }, v: { S: "one" } } },
       { Error: { Code: "ValidationError", Message: `${ENVELOPE}Expected data manipulation` } },
     ]);
@@ -318,6 +318,32 @@ describe("DynamoDB PartiQL", () => {
       ),
       "BatchExecuteStatement statements must be either all reads or all writes.",
     );
+  });
+
+  test("BatchExecuteStatement: ALL_OLD puts the item a member's condition failed on on its Error, NONE and a missing item do not", async () => {
+    // API reference, BatchStatementError.Item: "This will be set if ReturnValuesOnConditionCheckFailure is specified as ALL_OLD."
+    const t = await table();
+    await put(t, { pk: { S: "r1" }, v: { S: "one" }, bin: { B: new Uint8Array([7, 8]) } });
+    await put(t, { pk: { S: "r2" }, v: { S: "two" } });
+    const out = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `UPDATE "${t}" SET v = 'x' WHERE pk = 'r1' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
+          { Statement: `DELETE FROM "${t}" WHERE pk = 'r2' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
+          { Statement: `UPDATE "${t}" SET v = 'x' WHERE pk = 'r2' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "NONE" },
+          { Statement: `UPDATE "${t}" SET v = 'x' WHERE pk = 'ghost'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
+        ],
+      }),
+    );
+    assert.equal(out.$metadata.httpStatusCode, 200);
+    const failed = { Code: "ConditionalCheckFailed", Message: "The conditional request failed" };
+    assert.deepEqual(out.Responses, [
+      { TableName: t, Error: { ...failed, Item: { pk: { S: "r1" }, v: { S: "one" }, bin: { B: new Uint8Array([7, 8]) } } } },
+      { TableName: t, Error: { ...failed, Item: { pk: { S: "r2" }, v: { S: "two" } } } },
+      { TableName: t, Error: failed },
+      { TableName: t, Error: failed },
+    ]);
+    assert.deepEqual((await get(t, { pk: { S: "r1" } }))?.v, { S: "one" });
   });
 
   test("ExecuteTransaction of writes is all or nothing, with CancellationReasons", async () => {

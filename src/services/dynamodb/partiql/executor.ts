@@ -391,7 +391,7 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
   }
 
   const capacities: ConsumedCapacityOut[] = [];
-  const responses = entries.map((e) => {
+  const responses = entries.map((e, i) => {
     if ("error" in e) return { Error: { Code: batchErrorCode(e.error.code), Message: e.error.message } };
     const plan = e.plan;
     const TableName = plan.table;
@@ -405,14 +405,18 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
         return { TableName, ...(item ? { Item: project(item, plan.projection) } : {}) };
       }
       if (plan.kind === "exists") throw invalid(MESSAGES.existsOutside);
-      // ReturnValuesOnConditionCheckFailure has no effect on a batch member: its Error carries no Item.
-      const result = runWrite(e.scope, plan, { returnConsumedCapacity: input.ReturnConsumedCapacity, returnValuesOnConditionCheckFailure: undefined });
+      const result = runWrite(e.scope, plan, {
+        returnConsumedCapacity: input.ReturnConsumedCapacity,
+        returnValuesOnConditionCheckFailure: input.Statements[i]?.ReturnValuesOnConditionCheckFailure,
+      });
       // The item handlers name the table by its name; the batch answers under the name it was given.
       if (result.capacity) capacities.push({ ...{}, ...result.capacity, TableName });
       return { TableName, ...(result.item !== undefined && Object.keys(result.item).length > 0 ? { Item: result.item } : {}) };
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
-      return { TableName, Error: { Code: batchErrorCode(err.code), Message: err.message } };
+      // With ALL_OLD, a failed condition puts the item it failed on on the member's Error (BatchStatementError.Item).
+      const old = err.fields["Item"];
+      return { TableName, Error: { Code: batchErrorCode(err.code), Message: err.message, ...(old !== undefined ? { Item: parseItem(JSON.stringify(old)) } : {}) } };
     }
   });
   return { Responses: responses, ...(mode !== "NONE" ? { ConsumedCapacity: mergeCapacity(capacities) } : {}) };
