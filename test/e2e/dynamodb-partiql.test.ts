@@ -259,6 +259,21 @@ describe("DynamoDB PartiQL", () => {
     assert.equal(missing.message, "Requested resource not found");
   });
 
+  test("arithmetic: a WHERE operand refuses every operator, a SET value all but + and -", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "a" }, n: { N: "5" } });
+    await validation(run(`SELECT * FROM "${t}" WHERE n = 2 + 3`), "Unsupported operator in Condition Expression. Operator: +");
+    await validation(run(`SELECT * FROM "${t}" WHERE pk = 'a' AND n - 1 > 0`), "Unsupported operator in Condition Expression. Operator: -");
+    await validation(run(`UPDATE "${t}" SET x = 1 WHERE pk = 'a' AND n * 2 = 10`), "Unsupported operator in Condition Expression. Operator: *");
+    await validation(run(`DELETE FROM "${t}" WHERE pk = 'a' AND n BETWEEN 1 AND 2 % 3`), "Unsupported operator in Condition Expression. Operator: %");
+    await validation(run(`UPDATE "${t}" SET n = n * 2 WHERE pk = 'a'`), "Unsupported operator in Update Expression. Operator: *");
+    await validation(run(`UPDATE "${t}" SET n = n / 2 WHERE pk = 'a'`), "Unsupported operator in Update Expression. Operator: /");
+    await validation(run(`UPDATE "${t}" SET s = 'a' || 'b' WHERE pk = 'a'`), "Unsupported operator in Update Expression. Operator: ||");
+    assert.deepEqual(await get(t, { pk: { S: "a" } }), { pk: { S: "a" }, n: { N: "5" } });
+    await run(`UPDATE "${t}" SET n = n - 2 WHERE pk = 'a'`);
+    assert.deepEqual((await get(t, { pk: { S: "a" } }))?.n, { N: "3" });
+  });
+
   test("BatchExecuteStatement: reads by full key, writes, per-statement errors", async () => {
     const t = await table();
     await put(t, { pk: { S: "b1" }, v: { S: "one" } });

@@ -173,6 +173,8 @@ class Binder {
       }
       return { kind: "size", operand: inner };
     }
+    // A condition compares paths and values: arithmetic (`WHERE n = 5 + 5`) is refused by its operator.
+    if (e.kind === "arith") throw invalid(`Unsupported operator in Condition Expression. Operator: ${e.op}`);
     throw invalid(`Unsupported operation: ${describe(e)} is not a valid operand`);
   }
 
@@ -290,7 +292,8 @@ class Binder {
     if (e.kind === "path") return { kind: "path", path: documentPath(e) };
     if (isValueExpr(e)) return { kind: "value", value: this.value(e) };
     if (e.kind === "arith") {
-      if (e.op !== "+" && e.op !== "-") throw invalid(`Unsupported operation: operator ${e.op} in SET`);
+      // An update value has only DynamoDB's + and -.
+      if (e.op !== "+" && e.op !== "-") throw invalid(`Unsupported operator in Update Expression. Operator: ${e.op}`);
       // The update engine takes one + or - per assignment (`SET a = b + 1`), as UpdateExpression does.
       if (!top || e.left.kind === "arith" || e.right.kind === "arith") throw invalid("Unsupported operation: more than one arithmetic operator in a SET value");
       const left = this.setValue(e.left, false);
