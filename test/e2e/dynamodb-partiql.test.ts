@@ -259,6 +259,42 @@ describe("DynamoDB PartiQL", () => {
     assert.equal(missing.message, "Requested resource not found");
   });
 
+  test("IS tests a PartiQL type: BOOLEAN, NUMERIC, STRING, BLOB, STRUCT, TUPLE, LIST, NULL, MISSING", async () => {
+    const t = await table({ sortKey: true });
+    const values: Record<string, AttributeValue> = {
+      bool: { BOOL: false },
+      num: { N: "1" },
+      str: { S: "s" },
+      bin: { B: new Uint8Array([1]) },
+      map: { M: {} },
+      list: { L: [] },
+      nul: { NULL: true },
+      set: { SS: ["a"] },
+    };
+    let sk = 0;
+    for (const [name, v] of Object.entries(values)) await put(t, { pk: { S: "is" }, sk: { N: String(++sk) }, name: { S: name }, v });
+    await put(t, { pk: { S: "is" }, sk: { N: String(++sk) }, name: { S: "absent" } });
+    const names = async (test: string) => ((await run(`SELECT "name" FROM "${t}" WHERE pk = 'is' AND v IS ${test}`)).Items ?? []).map((i) => i.name?.S);
+    assert.deepEqual(await names("BOOLEAN"), ["bool"]);
+    assert.deepEqual(await names("BOOL"), ["bool"]);
+    assert.deepEqual(await names("NUMERIC"), ["num"]);
+    assert.deepEqual(await names("STRING"), ["str"]);
+    assert.deepEqual(await names("BLOB"), ["bin"]);
+    assert.deepEqual(await names("STRUCT"), ["map"]);
+    assert.deepEqual(await names("TUPLE"), ["map"]);
+    assert.deepEqual(await names("LIST"), ["list"]);
+    assert.deepEqual(await names("NULL"), ["nul"]);
+    assert.deepEqual(await names("MISSING"), ["absent"]);
+    assert.deepEqual(await names("NOT STRING"), ["bool", "num", "bin", "map", "list", "nul", "set", "absent"]);
+    // A condition of an UPDATE or DELETE too.
+    const refused = await failure(run(`UPDATE "${t}" SET w = 1 WHERE pk = 'is' AND sk = 1 AND v IS NUMERIC`));
+    assert.ok(refused instanceof ConditionalCheckFailedException);
+    assert.equal(refused.$metadata.httpStatusCode, 400);
+    assert.equal(refused.message, "The conditional request failed");
+    await run(`UPDATE "${t}" SET w = 1 WHERE pk = 'is' AND sk = 1 AND v IS BOOLEAN`);
+    assert.deepEqual((await get(t, { pk: { S: "is" }, sk: { N: "1" } }))?.w, { N: "1" });
+  });
+
   test("arithmetic: a WHERE operand refuses every operator, a SET value all but + and -", async () => {
     const t = await table();
     await put(t, { pk: { S: "a" }, n: { N: "5" } });

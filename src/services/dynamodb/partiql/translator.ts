@@ -127,6 +127,22 @@ const RETURN_VALUES: Readonly<Record<ReturningMapping, ReturnValues>> = {
 /** The valid type names of attribute_type, in the order DynamoDB's PartiQL lists them. */
 const TYPE_NAMES = ["N", "BS", "L", "B", "NULL", "M", "S", "SS", "NS", "BOOL"];
 
+/**
+ * The PartiQL types `IS` can test beside MISSING and NULL, as DynamoDB's own PartiQL layer
+ * maps them onto attribute_type (the guide: IS is "TRUE if the operand is a given, PartiQL
+ * data type"). BOOL is PartiQL's alias of BOOLEAN.
+ */
+const IS_TYPES: Readonly<Record<string, string>> = {
+  BOOL: "BOOL",
+  BOOLEAN: "BOOL",
+  NUMERIC: "N",
+  STRING: "S",
+  BLOB: "B",
+  STRUCT: "M",
+  TUPLE: "M",
+  LIST: "L",
+};
+
 const FUNCTION_ARITY: Readonly<Record<string, number>> = {
   attribute_exists: 1,
   attribute_not_exists: 1,
@@ -226,12 +242,12 @@ class Binder {
         if (e.operand.kind !== "path") throw invalid(`Operator or function requires a document path; operator or function: IS ${e.test}`);
         const path: Operand = { kind: "path", path: documentPath(e.operand) };
         if (e.test === "MISSING") return { kind: "function", name: e.negated ? "attribute_exists" : "attribute_not_exists", args: [path] };
-        if (e.test === "NULL") {
-          // NULL is a stored value of type NULL; a missing attribute is not NULL.
-          const c: Condition = { kind: "function", name: "attribute_type", args: [path, { kind: "value", value: { S: "NULL" } }] };
-          return e.negated ? { kind: "not", operand: c } : c;
-        }
-        throw invalid("Unsupported operation: IsType");
+        // NULL is a stored value of type NULL (a missing attribute is not NULL); the other types
+        // IS tests are the DynamoDB types they stand for.
+        const type = e.test === "NULL" ? "NULL" : IS_TYPES[e.test];
+        if (type === undefined) throw invalid("Unsupported operation: IsType");
+        const c: Condition = { kind: "function", name: "attribute_type", args: [path, { kind: "value", value: { S: type } }] };
+        return e.negated ? { kind: "not", operand: c } : c;
       }
       case "call":
         return this.functionCondition(e);
