@@ -295,6 +295,19 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual((await get(t, { pk: { S: "is" }, sk: { N: "1" } }))?.w, { N: "1" });
   });
 
+  test("MISSING is only for IS; IS is only for conditions", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "a" }, n: { N: "1" } });
+    const missing = "MISSING must be compared using IS operator";
+    await validation(run(`SELECT * FROM "${t}" WHERE n = MISSING`), missing);
+    await validation(run(`SELECT * FROM "${t}" WHERE pk = 'a' AND MISSING <> n`), missing);
+    await validation(run(`SELECT * FROM "${t}" WHERE n IN [1, MISSING]`), missing);
+    await validation(run(`UPDATE "${t}" SET n = MISSING WHERE pk = 'a'`), missing);
+    await validation(run(`UPDATE "${t}" SET x = n IS MISSING WHERE pk = 'a'`), "IS operator is not supported in update expressions");
+    await validation(run(`UPDATE "${t}" SET x = n IS NULL WHERE pk = 'a'`), "IS operator is not supported in update expressions");
+    assert.deepEqual(await get(t, { pk: { S: "a" } }), { pk: { S: "a" }, n: { N: "1" } });
+  });
+
   test("arithmetic: a WHERE operand refuses every operator, a SET value all but + and -", async () => {
     const t = await table();
     await put(t, { pk: { S: "a" }, n: { N: "5" } });

@@ -44,6 +44,8 @@ export const MESSAGES = {
   batchSelectKey: "Select statements within BatchExecuteStatement must specify the primary key in the where clause.",
   // Not captured from AWS: the documentation says a batch may not mix reads and writes, without the wording.
   batchMixed: "BatchExecuteStatement statements must be either all reads or all writes.",
+  missingOperand: "MISSING must be compared using IS operator",
+  isInUpdate: "IS operator is not supported in update expressions",
   orderByWhere: "Must have WHERE clause in the statement when using ORDER BY clause.",
   orderByHash: "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
   orderByMultiHash: "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.",

@@ -189,6 +189,7 @@ class Binder {
       }
       return { kind: "size", operand: inner };
     }
+    if (e.kind === "missing") throw invalid(MESSAGES.missingOperand);
     // A condition compares paths and values: arithmetic (`WHERE n = 5 + 5`) is refused by its operator.
     if (e.kind === "arith") throw invalid(`Unsupported operator in Condition Expression. Operator: ${e.op}`);
     throw invalid(`Unsupported operation: ${describe(e)} is not a valid operand`);
@@ -306,6 +307,10 @@ class Binder {
 
   private setValue(e: Expr, top: boolean): SetValue {
     if (e.kind === "path") return { kind: "path", path: documentPath(e) };
+    if (e.kind === "missing") throw invalid(MESSAGES.missingOperand);
+    // PartiQL reads `a IS NOT t` as NOT (a IS t): the NOT is met first.
+    if (e.kind === "not" || (e.kind === "is" && e.negated)) throw invalid("Unsupported operator in Update Expression. Operator: not");
+    if (e.kind === "is") throw invalid(MESSAGES.isInUpdate);
     if (isValueExpr(e)) return { kind: "value", value: this.value(e) };
     if (e.kind === "arith") {
       // An update value has only DynamoDB's + and -.
