@@ -295,6 +295,23 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual((await get(t, { pk: { S: "is" }, sk: { N: "1" } }))?.w, { N: "1" });
   });
 
+  test("a WHERE, and what AND, OR and NOT join, must be conditions, not paths or values", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "a" }, flag: { BOOL: true }, l: { L: [] } });
+    const where = "WHERE clause must contain an expression that resolves to a boolean";
+    await validation(run(`SELECT * FROM "${t}" WHERE flag`), where);
+    await validation(run(`SELECT * FROM "${t}" WHERE TRUE`), where);
+    await validation(run(`SELECT * FROM "${t}" WHERE ?`, { Parameters: [{ BOOL: true }] }), where);
+    await validation(run(`SELECT * FROM "${t}" WHERE size(l)`), where);
+    await validation(run(`DELETE FROM "${t}" WHERE 'a'`), where);
+    await validation(run(`SELECT * FROM "${t}" WHERE NOT flag`), "The argument to NOT must be a Type or Expression");
+    await validation(run(`SELECT * FROM "${t}" WHERE pk = 'a' AND flag`), "The arguments to AND/OR must be Expressions");
+    await validation(run(`UPDATE "${t}" SET x = 1 WHERE pk = 'a' AND (flag OR l[0] = 1)`), "The arguments to AND/OR must be Expressions");
+    // Each side is converted before AND looks at them.
+    await validation(run(`SELECT * FROM "${t}" WHERE flag AND l = MISSING`), "MISSING must be compared using IS operator");
+    assert.deepEqual((await run(`SELECT pk FROM "${t}" WHERE flag = TRUE AND NOT (pk = 'b')`)).Items, [{ pk: { S: "a" } }]);
+  });
+
   test("MISSING is only for IS; IS is only for conditions", async () => {
     const t = await table();
     await put(t, { pk: { S: "a" }, n: { N: "1" } });

@@ -44,6 +44,9 @@ export const MESSAGES = {
   batchSelectKey: "Select statements within BatchExecuteStatement must specify the primary key in the where clause.",
   // Not captured from AWS: the documentation says a batch may not mix reads and writes, without the wording.
   batchMixed: "BatchExecuteStatement statements must be either all reads or all writes.",
+  whereBoolean: "WHERE clause must contain an expression that resolves to a boolean",
+  notOperand: "The argument to NOT must be a Type or Expression",
+  andOrOperand: "The arguments to AND/OR must be Expressions",
   missingOperand: "MISSING must be compared using IS operator",
   isInUpdate: "IS operator is not supported in update expressions",
   orderByWhere: "Must have WHERE clause in the statement when using ORDER BY clause.",

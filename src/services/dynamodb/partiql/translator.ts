@@ -204,13 +204,43 @@ class Binder {
     }
   }
 
+  /** A whole WHERE: a path, a value or size() alone is no condition. */
+  where(e: Expr): Condition {
+    if (e.kind === "call" && e.name === "size") {
+      this.operand(e);
+      throw invalid(MESSAGES.whereBoolean);
+    }
+    const c = this.branch(e);
+    if (c === undefined) throw invalid(MESSAGES.whereBoolean);
+    return c;
+  }
+
+  /**
+   * What AND, OR, NOT or WHERE holds: a condition, or undefined for a path or a value, which
+   * are converted first (so that their own errors come before the caller's).
+   */
+  private branch(e: Expr): Condition | undefined {
+    if (e.kind === "path" || e.kind === "missing" || isValueExpr(e)) {
+      this.operand(e);
+      return undefined;
+    }
+    return this.condition(e);
+  }
+
   condition(e: Expr): Condition {
     switch (e.kind) {
       case "and":
-      case "or":
-        return { kind: e.kind, left: this.condition(e.left), right: this.condition(e.right) };
-      case "not":
-        return { kind: "not", operand: this.condition(e.operand) };
+      case "or": {
+        const left = this.branch(e.left);
+        const right = this.branch(e.right);
+        if (left === undefined || right === undefined) throw invalid(MESSAGES.andOrOperand);
+        return { kind: e.kind, left, right };
+      }
+      case "not": {
+        const operand = this.branch(e.operand);
+        if (operand === undefined) throw invalid(MESSAGES.notOperand);
+        return { kind: "not", operand };
+      }
       case "compare": {
         const left = this.operand(e.left);
         const right = this.operand(e.right);
@@ -445,7 +475,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       checkComponents(s.select.from);
       if (s.select.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
       if (s.select.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
-      const where = s.select.where === undefined ? undefined : binder.condition(s.select.where);
+      const where = s.select.where === undefined ? undefined : binder.where(s.select.where);
       const meta = requireTable(lookup, table);
       let extracted: { key: Item; rest: Condition | undefined };
       try {
@@ -470,7 +500,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
     case "update": {
       checkComponents(s.target);
       if (s.target.components.length > 1) throw invalid(MESSAGES.writeOnIndex);
-      const where = s.where === undefined ? undefined : binder.condition(s.where);
+      const where = s.where === undefined ? undefined : binder.where(s.where);
       const actions = s.clauses.map((c) => (c.kind === "set" ? binder.setAction(c.path, c.value) : { kind: "REMOVE" as const, path: documentPath(c.path) }));
       if (where === undefined) throw invalid(MESSAGES.whereKey);
       const meta = requireTable(lookup, table);
@@ -482,7 +512,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
     case "delete": {
       checkComponents(s.from);
       if (s.from.components.length > 1) throw invalid(MESSAGES.writeOnIndex);
-      const where = s.where === undefined ? undefined : binder.condition(s.where);
+      const where = s.where === undefined ? undefined : binder.where(s.where);
       if (where === undefined) throw invalid(MESSAGES.whereKey);
       const meta = requireTable(lookup, table);
       const { key, rest } = extractKey(where, meta);
@@ -527,7 +557,7 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
   checkComponents(s.from);
   if (s.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
   const projection = projectionOf(s);
-  const filter = s.where === undefined ? undefined : binder.condition(s.where);
+  const filter = s.where === undefined ? undefined : binder.where(s.where);
   if (options.useCase === "transaction" && s.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
   const table = s.from.components[0] as string;
   const meta = requireTable(lookup, table);
