@@ -295,6 +295,25 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual((await get(t, { pk: { S: "is" }, sk: { N: "1" } }))?.w, { N: "1" });
   });
 
+  test("SELECT, UPDATE, DELETE and EXISTS check the names in FROM before looking the table up", async () => {
+    const t = await table({ gsi: true });
+    const name = "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'.";
+    await validation(run(`SELECT * FROM "ab"`), name);
+    await validation(run(`SELECT * FROM "bad name" WHERE pk = 'a'`), name);
+    await validation(run(`SELECT * FROM "${"x".repeat(256)}"`), name);
+    await validation(run(`SELECT * FROM "${t}"."ix" WHERE g = 'a'`), name);
+    await validation(run(`UPDATE "a$b" SET x = 1 WHERE pk = 'a'`), name);
+    await validation(run(`DELETE FROM "${t}"."by/g" WHERE pk = 'a'`), name);
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `EXISTS(SELECT * FROM "t!" WHERE pk = 'a' AND x = 1)` }] })),
+      `Validation failed in TransactStatements[0]: ${name}`,
+    );
+    // A name that fits the rules and names no table is still "not found".
+    const missing = await failure(run(`SELECT * FROM "abc.never-made_1" WHERE pk = 'a'`));
+    assert.ok(missing instanceof ResourceNotFoundException);
+    assert.equal(missing.$metadata.httpStatusCode, 400);
+  });
+
   test("a WHERE, and what AND, OR and NOT join, must be conditions, not paths or values", async () => {
     const t = await table();
     await put(t, { pk: { S: "a" }, flag: { BOOL: true }, l: { L: [] } });

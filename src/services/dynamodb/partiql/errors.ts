@@ -26,6 +26,7 @@ export const MESSAGES = {
   parameterCount: "Number of parameters in request and statement don't match.",
   whereKey: "Where clause does not contain a mandatory equality on all key attributes",
   emptyComponent: "Path component cannot be an empty string",
+  tableName: "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'.",
   tooManyComponents: "A path may contain at most 2 components in the FROM clause",
   insertOnIndex: "FROM clause may only contain a single table name",
   writeOnIndex: "This operation is not supported on an index",

@@ -450,6 +450,19 @@ function checkComponents(source: Source): void {
   if (source.components.some((c) => c.length === 0)) throw invalid(MESSAGES.emptyComponent);
 }
 
+/**
+ * SELECT, UPDATE, DELETE and EXISTS check each FROM component (table and index) against the
+ * naming rules before looking anything up; INSERT INTO does not. A table named by its ARN is
+ * left to the lookup.
+ */
+function checkSourceNames(source: Source): void {
+  if (source.components.length > 2) return;
+  source.components.forEach((c, i) => {
+    if (i === 0 && c.startsWith("arn:")) return;
+    if (c.length < 3 || c.length > 255 || !/^[a-zA-Z0-9_.-]+$/.test(c)) throw invalid(MESSAGES.tableName);
+  });
+}
+
 function requireTable(lookup: TableLookup, name: string): TableMeta {
   const meta = lookup(name);
   if (meta === undefined) throw errors.ResourceNotFound();
@@ -474,6 +487,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       if (options.useCase !== "transaction") throw invalid(MESSAGES.existsOutside);
       checkComponents(s.select.from);
       if (s.select.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
+      checkSourceNames(s.select.from);
       if (s.select.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
       const where = s.select.where === undefined ? undefined : binder.where(s.select.where);
       const meta = requireTable(lookup, table);
@@ -499,6 +513,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
     }
     case "update": {
       checkComponents(s.target);
+      checkSourceNames(s.target);
       if (s.target.components.length > 1) throw invalid(MESSAGES.writeOnIndex);
       const where = s.where === undefined ? undefined : binder.where(s.where);
       const actions = s.clauses.map((c) => (c.kind === "set" ? binder.setAction(c.path, c.value) : { kind: "REMOVE" as const, path: documentPath(c.path) }));
@@ -511,6 +526,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
     }
     case "delete": {
       checkComponents(s.from);
+      checkSourceNames(s.from);
       if (s.from.components.length > 1) throw invalid(MESSAGES.writeOnIndex);
       const where = s.where === undefined ? undefined : binder.where(s.where);
       if (where === undefined) throw invalid(MESSAGES.whereKey);
@@ -556,6 +572,7 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
   const single = options.useCase !== "statement";
   checkComponents(s.from);
   if (s.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
+  checkSourceNames(s.from);
   const projection = projectionOf(s);
   const filter = s.where === undefined ? undefined : binder.where(s.where);
   if (options.useCase === "transaction" && s.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
