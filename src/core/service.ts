@@ -53,9 +53,9 @@ export interface NimbusConfig {
 
 export interface DynamoDbSettings {
   /**
-   * Milliseconds a table stays UPDATING after an UpdateTable that AWS runs asynchronously, and
-   * DELETING after DeleteTable, before it is ACTIVE again or gone. 0 (the default) finishes both
-   * at once: test suites make and drop thousands of tables.
+   * Milliseconds a table stays CREATING after CreateTable, UPDATING after an UpdateTable that AWS
+   * runs asynchronously, and DELETING after DeleteTable, before it is ACTIVE or gone. 0 (the
+   * default) finishes all three at once: test suites make and drop thousands of tables.
    */
   readonly statusDelayMs?: number;
 }

@@ -1,7 +1,8 @@
 /**
- * TableStatus DELETING and UPDATING, with `--dynamodb-status-delay` and without. The refusals
- * are AWS's texts as measured against AWS (ack-api-quirks DynamoDB catalogue: DDB-TABLE-006/008
- * for DELETING, 063/370 for throughput, 002/119 for streams, 444 for the rest).
+ * TableStatus CREATING, DELETING and UPDATING, with `--dynamodb-status-delay` and without. The
+ * refusals are AWS's texts as measured against AWS (ack-api-quirks DynamoDB catalogue:
+ * DDB-TABLE-001/005 for CREATING, 006/008 for DELETING, 063/370 for throughput, 002/119 for
+ * streams, 444 for the rest).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  BatchWriteItemCommand,
+  CreateBackupCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
@@ -17,16 +20,20 @@ import {
   ListTablesCommand,
   PutItemCommand,
   QueryCommand,
+  RestoreTableFromBackupCommand,
   UpdateTableCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
+  type CreateTableCommandInput,
   type DynamoDBServiceException,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { hashTable } from "./dynamodb-fixtures.js";
+import { hashTable, indexedTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const DELAY = 5_000;
+/** The harness's manual clock starts here. */
+const START = Date.parse("2026-01-15T12:00:00.000Z");
 const IN_USE = "Attempt to change a resource which is still in use: ";
 
 async function status(ddb: DynamoDBClient, name: string): Promise<string | undefined> {
@@ -44,6 +51,21 @@ async function inUse(call: Promise<unknown>): Promise<string> {
   assert.equal(err.$metadata.httpStatusCode, 400);
   assert.ok(err.message.startsWith(IN_USE), err.message);
   return err.message.slice(IN_USE.length);
+}
+
+/** What AWS answers an item operation on a table that is not ACTIVE yet, or DELETING. */
+async function notFound(call: Promise<unknown>): Promise<void> {
+  const err = await failure<DynamoDBServiceException>(call);
+  assert.equal(err.name, "ResourceNotFoundException");
+  assert.equal(err.$metadata.httpStatusCode, 400);
+  assert.equal(err.message, "Requested resource not found");
+}
+
+/** CreateTable, then the delay: the table is ACTIVE. */
+async function createActive(nimbus: TestNimbus, ddb: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  assert.equal((await ddb.send(new CreateTableCommand(input))).TableDescription?.TableStatus, "CREATING");
+  await nimbus.scheduler.advance(DELAY);
+  assert.equal(await status(ddb, input.TableName ?? ""), "ACTIVE");
 }
 
 const provisioned = (name: string) => hashTable(name, "id", "S", { BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } });
@@ -81,9 +103,88 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     await nimbus.close();
   });
 
+  test("CreateTable leaves the table CREATING, its GSIs CREATING, its items out of reach, until the delay has passed", async () => {
+    const name = uniqueName("creating");
+    const created = (await ddb.send(new CreateTableCommand(indexedTable(name)))).TableDescription;
+    assert.equal(created?.TableStatus, "CREATING");
+    assert.equal(created?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+
+    const during = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(during?.TableStatus, "CREATING");
+    assert.equal(during?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+    // "For indexes that were created during a CreateTable operation, the Backfilling attribute does not appear" (API reference).
+    assert.equal(during?.GlobalSecondaryIndexes?.[0]?.Backfilling, undefined);
+    assert.equal(await listed(ddb, name), true);
+
+    const key = { pk: { S: "a" }, sk: { N: "1" } };
+    await notFound(ddb.send(new GetItemCommand({ TableName: name, Key: key })));
+    await notFound(ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, g: { S: "x" } } })));
+    await notFound(ddb.send(new QueryCommand({ TableName: name, IndexName: "byG", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } })));
+    await notFound(ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: [{ PutRequest: { Item: key } }] } })));
+
+    // DDB-TABLE-001: UpdateTable of any kind and DeleteTable; DDB-TABLE-005: CreateTable of the name, in these words while CREATING.
+    const creating = `Table is being created: ${name}`;
+    assert.equal(await inUse(ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }))), creating);
+    assert.equal(await inUse(ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } }))), creating);
+    assert.equal(await inUse(ddb.send(new DeleteTableCommand({ TableName: name }))), creating);
+    assert.equal(await inUse(ddb.send(new CreateTableCommand(indexedTable(name)))), creating);
+
+    await nimbus.scheduler.advance(DELAY - 1);
+    assert.equal(await status(ddb, name), "CREATING");
+    await nimbus.scheduler.advance(1);
+    const done = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(done?.TableStatus, "ACTIVE");
+    assert.equal(done?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "ACTIVE");
+    assert.equal(done?.GlobalSecondaryIndexes?.[0]?.Backfilling, undefined);
+    assert.equal(done?.TableId, created?.TableId);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, g: { S: "x" } } }));
+    const byG = await ddb.send(new QueryCommand({ TableName: name, IndexName: "byG", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } }));
+    assert.equal(byG.Count, 1);
+    const dup = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(indexedTable(name))));
+    assert.equal(dup.name, "ResourceInUseException");
+    assert.equal(dup.message, `Table already exists: ${name}`);
+  });
+
+  test("RestoreTableFromBackup makes the table CREATING, restore in progress, until the delay has passed", async () => {
+    const source = uniqueName("restore-src");
+    await createActive(nimbus, ddb, hashTable(source));
+    await ddb.send(new PutItemCommand({ TableName: source, Item: { id: { S: "a" } } }));
+    const backup = (await ddb.send(new CreateBackupCommand({ TableName: source, BackupName: "nightly" }))).BackupDetails?.BackupArn;
+    const target = uniqueName("restored");
+    const restored = (await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: target }))).TableDescription;
+    assert.equal(restored?.TableStatus, "CREATING");
+    assert.equal(restored?.RestoreSummary?.RestoreInProgress, true);
+
+    const during = (await ddb.send(new DescribeTableCommand({ TableName: target }))).Table;
+    assert.equal(during?.TableStatus, "CREATING");
+    assert.equal(during?.RestoreSummary?.RestoreInProgress, true);
+    await notFound(ddb.send(new GetItemCommand({ TableName: target, Key: { id: { S: "a" } } })));
+    assert.equal(await inUse(ddb.send(new DeleteTableCommand({ TableName: target }))), `Table is being created: ${target}`);
+
+    await nimbus.scheduler.advance(DELAY);
+    const done = (await ddb.send(new DescribeTableCommand({ TableName: target }))).Table;
+    assert.equal(done?.TableStatus, "ACTIVE");
+    assert.equal(done?.RestoreSummary?.RestoreInProgress, false);
+    assert.deepEqual((await ddb.send(new GetItemCommand({ TableName: target, Key: { id: { S: "a" } } }))).Item, { id: { S: "a" } });
+  });
+
+  test("waitUntilTableExists waits out CREATING", async () => {
+    const name = uniqueName("wait-created");
+    await ddb.send(new CreateTableCommand(hashTable(name)));
+    // The first poll sees CREATING; the delay passes before the second.
+    const creating = countingClient(nimbus, () => nimbus.scheduler.advance(DELAY));
+    try {
+      const result = await waitUntilTableExists({ client: creating.client, ...WAITER }, { TableName: name });
+      assert.equal(result.state, "SUCCESS");
+      assert.equal(creating.polls(), 2);
+    } finally {
+      creating.client.destroy();
+    }
+  });
+
   test("DeleteTable leaves the table DELETING, still listed, its items out of reach, until the delay has passed", async () => {
     const name = uniqueName("deleting");
-    await ddb.send(new CreateTableCommand(hashTable(name)));
+    await createActive(nimbus, ddb, hashTable(name));
     await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" } } }));
     const deleted = await ddb.send(new DeleteTableCommand({ TableName: name }));
     assert.equal(deleted.TableDescription?.TableStatus, "DELETING");
@@ -91,15 +192,10 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
 
     assert.equal(await status(ddb, name), "DELETING");
     assert.equal(await listed(ddb, name), true);
-    for (const call of [
-      ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "a" } } })),
-      ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "b" } } })),
-      ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "id = :a", ExpressionAttributeValues: { ":a": { S: "a" } } })),
-    ]) {
-      const err = await failure<DynamoDBServiceException>(call);
-      assert.equal(err.name, "ResourceNotFoundException");
-      assert.equal(err.message, "Requested resource not found");
-    }
+    // One at a time: requests sent together would reject before the loop awaits them (an unhandled rejection).
+    await notFound(ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "a" } } })));
+    await notFound(ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "b" } } })));
+    await notFound(ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "id = :a", ExpressionAttributeValues: { ":a": { S: "a" } } })));
     assert.equal(await inUse(ddb.send(new DeleteTableCommand({ TableName: name }))), `Table is being deleted: ${name}`);
     assert.equal(await inUse(ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }))), `Table is being deleted: ${name}`);
     const dup = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(hashTable(name))));
@@ -117,12 +213,13 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     // The name is free again, for a new table without the old one's items.
     const again = await ddb.send(new CreateTableCommand(hashTable(name)));
     assert.notEqual(again.TableDescription?.TableId, deleted.TableDescription?.TableId);
+    await nimbus.scheduler.advance(DELAY);
     assert.equal((await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "a" } } }))).Item, undefined);
   });
 
   test("a throughput change keeps the table UPDATING: reads and writes go on, another change or DeleteTable is refused", async () => {
     const name = uniqueName("iops");
-    await ddb.send(new CreateTableCommand(provisioned(name)));
+    await createActive(nimbus, ddb, provisioned(name));
     const updated = await ddb.send(new UpdateTableCommand(throughput(name, 2)));
     assert.equal(updated.TableDescription?.TableStatus, "UPDATING");
     assert.equal(await status(ddb, name), "UPDATING");
@@ -150,7 +247,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
 
   test("a stream switch keeps the table UPDATING; the refusals name the stream and the operation", async () => {
     const name = uniqueName("stream");
-    await ddb.send(new CreateTableCommand(hashTable(name)));
+    await createActive(nimbus, ddb, hashTable(name));
     await nimbus.scheduler.advance(1_000);
     const enabled = await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" } }));
     assert.equal(enabled.TableDescription?.TableStatus, "UPDATING");
@@ -181,7 +278,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
 
   test("a table class change: a second one is refused naming the class in progress", async () => {
     const name = uniqueName("class");
-    await ddb.send(new CreateTableCommand(hashTable(name)));
+    await createActive(nimbus, ddb, hashTable(name));
     const changed = await ddb.send(new UpdateTableCommand({ TableName: name, TableClass: "STANDARD_INFREQUENT_ACCESS" }));
     assert.equal(changed.TableDescription?.TableStatus, "UPDATING");
     assert.equal(
@@ -195,7 +292,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
 
   test("an index being added shows CREATING while the table is UPDATING; DeleteTable waits for it", async () => {
     const name = uniqueName("index");
-    await ddb.send(new CreateTableCommand(hashTable(name)));
+    await createActive(nimbus, ddb, hashTable(name));
     await ddb.send(
       new UpdateTableCommand({
         TableName: name,
@@ -220,7 +317,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
 
   test("waitUntilTableNotExists waits out DELETING, and waitUntilTableExists waits out UPDATING", async () => {
     const gone = uniqueName("wait-gone");
-    await ddb.send(new CreateTableCommand(hashTable(gone)));
+    await createActive(nimbus, ddb, hashTable(gone));
     await ddb.send(new DeleteTableCommand({ TableName: gone }));
     // The first poll sees DELETING; the delay passes before the second.
     const deleting = countingClient(nimbus, () => nimbus.scheduler.advance(DELAY));
@@ -233,7 +330,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     }
 
     const busy = uniqueName("wait-active");
-    await ddb.send(new CreateTableCommand(provisioned(busy)));
+    await createActive(nimbus, ddb, provisioned(busy));
     await ddb.send(new UpdateTableCommand(throughput(busy, 2)));
     const updating = countingClient(nimbus, () => nimbus.scheduler.advance(DELAY));
     try {
@@ -256,6 +353,27 @@ describe("DynamoDB table statuses with the default delay of 0", () => {
   after(async () => {
     ddb.destroy();
     await nimbus.close();
+  });
+
+  test("CreateTable answers CREATING and the table is ACTIVE at once, its items in reach; the waiter's first poll sees it", async () => {
+    const name = uniqueName("created");
+    const created = (await ddb.send(new CreateTableCommand(indexedTable(name)))).TableDescription;
+    assert.equal(created?.TableStatus, "CREATING");
+    assert.equal(created?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+    const now = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(now?.TableStatus, "ACTIVE");
+    assert.equal(now?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "ACTIVE");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" } } }));
+    const waiter = countingClient(nimbus, async () => {});
+    try {
+      assert.equal((await waitUntilTableExists({ client: waiter.client, ...WAITER }, { TableName: name })).state, "SUCCESS");
+      assert.equal(waiter.polls(), 1);
+    } finally {
+      waiter.client.destroy();
+    }
+    // Nothing is refused as CREATING: the table can be changed or deleted at once.
+    assert.equal((await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } }))).TableDescription?.TableStatus, "UPDATING");
+    assert.equal((await ddb.send(new DeleteTableCommand({ TableName: name }))).TableDescription?.TableStatus, "DELETING");
   });
 
   test("DeleteTable answers DELETING and the table is gone at once; the waiter's first poll sees it", async () => {
@@ -289,29 +407,62 @@ describe("DynamoDB table statuses with the default delay of 0", () => {
   });
 });
 
+/** Runs `body` against a Nimbus on `dataDir` with the delay, its manual clock at `startTime`. */
+async function onDataDir(dataDir: string, startTime: number, body: (nimbus: TestNimbus, ddb: DynamoDBClient) => Promise<void>): Promise<void> {
+  const nimbus = await startTestNimbus({ inMemory: false, dataDir, startTime, dynamodb: { statusDelayMs: DELAY } });
+  const ddb = new DynamoDBClient(nimbus.clientConfig());
+  try {
+    await body(nimbus, ddb);
+  } finally {
+    ddb.destroy();
+    await nimbus.close();
+  }
+}
+
 test("a table left DELETING when Nimbus stopped is dropped once its delay has passed after the restart", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "nimbus-deleting-"));
   const name = uniqueName("restart");
-  const run = async (body: (nimbus: TestNimbus, ddb: DynamoDBClient) => Promise<void>): Promise<void> => {
-    const nimbus = await startTestNimbus({ inMemory: false, dataDir, dynamodb: { statusDelayMs: DELAY } });
-    const ddb = new DynamoDBClient(nimbus.clientConfig());
-    try {
-      await body(nimbus, ddb);
-    } finally {
-      ddb.destroy();
-      await nimbus.close();
-    }
-  };
   try {
-    await run(async (_, ddb) => {
-      await ddb.send(new CreateTableCommand(hashTable(name)));
+    await onDataDir(dataDir, START, async (nimbus, ddb) => {
+      await createActive(nimbus, ddb, hashTable(name));
       await ddb.send(new DeleteTableCommand({ TableName: name }));
     });
-    // The new Nimbus's clock starts where the first's did: the delay has not passed yet.
-    await run(async (nimbus, ddb) => {
+    // The new Nimbus's clock starts where the DeleteTable ran: the delay has not passed yet.
+    await onDataDir(dataDir, START + DELAY, async (nimbus, ddb) => {
       assert.equal(await status(ddb, name), "DELETING");
       await nimbus.scheduler.advance(DELAY);
       assert.equal(await listed(ddb, name), false);
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("a table left CREATING when Nimbus stopped is ACTIVE once its delay has passed, during the restart or before it", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-creating-"));
+  const waiting = uniqueName("restart-wait");
+  const late = uniqueName("restart-late");
+  try {
+    await onDataDir(dataDir, START, async (_, ddb) => {
+      await ddb.send(new CreateTableCommand(hashTable(waiting)));
+      await ddb.send(new CreateTableCommand(hashTable(late)));
+    });
+    // Restarted before the delay has passed: still CREATING, items out of reach, ACTIVE when it has.
+    await onDataDir(dataDir, START, async (nimbus, ddb) => {
+      assert.equal(await status(ddb, waiting), "CREATING");
+      await notFound(ddb.send(new GetItemCommand({ TableName: waiting, Key: { id: { S: "a" } } })));
+      await nimbus.scheduler.advance(DELAY - 1);
+      assert.equal(await status(ddb, waiting), "CREATING");
+      await nimbus.scheduler.advance(1);
+      assert.equal(await status(ddb, waiting), "ACTIVE");
+      await ddb.send(new PutItemCommand({ TableName: waiting, Item: { id: { S: "a" } } }));
+    });
+    // Restarted after it: the table is ACTIVE as soon as the scheduler runs what is due.
+    await onDataDir(dataDir, START + 2 * DELAY, async (nimbus, ddb) => {
+      await nimbus.scheduler.runDue();
+      assert.equal(await status(ddb, late), "ACTIVE");
+      await ddb.send(new PutItemCommand({ TableName: late, Item: { id: { S: "a" } } }));
+      assert.deepEqual((await ddb.send(new GetItemCommand({ TableName: waiting, Key: { id: { S: "a" } } }))).Item, { id: { S: "a" } });
     });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ export const errors = defineErrors({
   ResourceNotFoundMessage: { code: "ResourceNotFoundException", status: 400, message: "{message}" },
   TableExists: { code: "ResourceInUseException", status: 400, message: "Table already exists: {name}" },
   ResourceInUse: { code: "ResourceInUseException", status: 400, message: "{message}" },
-  // A table that is not ACTIVE yet (ImportTable still filling it) cannot be changed or deleted.
+  // A table that is CREATING (--dynamodb-status-delay, or ImportTable still filling it) cannot be changed, deleted or made again (DDB-TABLE-001/005).
   TableBeingCreated: { code: "ResourceInUseException", status: 400, message: "Attempt to change a resource which is still in use: Table is being created: {name}" },
   // A table that is UPDATING or DELETING: `detail` names what is still running (table-status.ts).
   StillInUse: { code: "ResourceInUseException", status: 400, message: "Attempt to change a resource which is still in use: {detail}" },

@@ -44,7 +44,7 @@ import { describeExport, exportTableToPointInTime, listExports } from "./handler
 import { describeImport, importTable, listImports } from "./handlers/imports.js";
 import { cancelBulkOperation, describeBulkOperation, listBulkOperations, startBulkPutItems } from "./handlers/bulk-operations.js";
 import { resumeTransfers } from "./transfers-resume.js";
-import { resumeDrops } from "./table-status.js";
+import { resumeTransitions } from "./table-status.js";
 import { DynamoStore } from "./store.js";
 import { PITR_PRUNE_INTERVAL_MS, pruneBackups } from "./backups.js";
 import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
@@ -65,8 +65,8 @@ export default defineService<DynamodbOperations, DynamoStore>({
     const cancelPrune = env.scheduler.every(PITR_PRUNE_INTERVAL_MS, () => pruneBackups(store, env.clock.now()), "dynamodb:backup-prune");
     // Exports, imports and bulk puts that were running when Nimbus stopped start again from the beginning.
     resumeTransfers({ store, clock: env.clock, scheduler: env.scheduler, invoke: env.invoke });
-    // Tables DeleteTable left DELETING (--dynamodb-status-delay) go when their delay has passed.
-    resumeDrops({ store, clock: env.clock, scheduler: env.scheduler });
+    // Tables left CREATING or DELETING (--dynamodb-status-delay) become ACTIVE or go when their delay has passed.
+    resumeTransitions({ store, clock: env.clock, scheduler: env.scheduler });
     return () => {
       cancelSweep();
       cancelPrune();

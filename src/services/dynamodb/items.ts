@@ -48,9 +48,9 @@ export function requireTable(store: DynamoStore, scope: Scope, rawName: string, 
   const name = tableNameOf(rawName);
   const meta = style === "item" ? store.readTable(scope, name) : store.getTable(scope, name);
   if (meta === undefined) throw style === "item" ? errors.ResourceNotFound() : errors.TableNotFound({ name });
-  // Items of a table that is not ACTIVE yet (ImportTable still filling it) or DELETING are out of
-  // reach, as on AWS (dynalite's getTable, whose suite runs against AWS, answers both so).
-  if (style === "item" && (meta.importArn !== undefined || meta.transition?.status === "DELETING")) throw errors.ResourceNotFound();
+  // Items of a table that is not ACTIVE yet (CREATING, or ImportTable still filling it) or DELETING
+  // are out of reach, as on AWS (dynalite's getTable, whose suite runs against AWS, answers both so).
+  if (style === "item" && (meta.importArn !== undefined || (meta.transition !== undefined && meta.transition.status !== "UPDATING"))) throw errors.ResourceNotFound();
   return meta;
 }
 

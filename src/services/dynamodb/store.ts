@@ -339,11 +339,11 @@ export class DynamoStore {
       .map((r) => ({ scope: { account: r.account_id, region: r.region }, meta: JSON.parse(r.description) as TableMeta }));
   }
 
-  /** Tables DeleteTable left DELETING (table-status.ts), of every account and region. */
-  deletingTables(): { scope: Scope; meta: TableMeta }[] {
+  /** Tables CreateTable left CREATING or DeleteTable left DELETING (table-status.ts), of every account and region. */
+  tablesInTransition(): { scope: Scope; meta: TableMeta }[] {
     return this.db
       .prepare<[], { account_id: string; region: string; description: string }>(
-        "SELECT account_id, region, description FROM dynamodb_tables WHERE json_extract(description, '$.transition.status') = 'DELETING'",
+        "SELECT account_id, region, description FROM dynamodb_tables WHERE json_extract(description, '$.transition.status') IN ('CREATING', 'DELETING')",
       )
       .all()
       .map((r) => ({ scope: { account: r.account_id, region: r.region }, meta: JSON.parse(r.description) as TableMeta }));

@@ -1,12 +1,13 @@
 /**
  * A table's TableStatus, and what DynamoDB refuses while it is not ACTIVE.
  *
- * On AWS, DeleteTable leaves a table DELETING for about 5 s and an UpdateTable that changes
- * throughput, billing mode, the stream, the table class or an index leaves it UPDATING for
- * seconds to minutes. Nimbus keeps either state for `--dynamodb-status-delay` milliseconds
- * (default 0: at once, as test suites that make and drop thousands of tables want). The
- * refusals are AWS's ResourceInUseException texts as measured against AWS (the ack-api-quirks
- * DynamoDB catalogue, DDB-TABLE-006/008/063/119/370/444).
+ * On AWS, CreateTable leaves a table CREATING for about 6 s (longer with indexes), DeleteTable
+ * leaves it DELETING for about 5 s and an UpdateTable that changes throughput, billing mode, the
+ * stream, the table class or an index leaves it UPDATING for seconds to minutes. Nimbus keeps
+ * each state for `--dynamodb-status-delay` milliseconds (default 0: at once, as test suites that
+ * make and drop thousands of tables want). The refusals are AWS's ResourceInUseException texts as
+ * measured against AWS (the ack-api-quirks DynamoDB catalogue, DDB-TABLE-001/005/006/008/063/119/
+ * 370/444).
  */
 import type { Clock } from "../../core/clock.js";
 import type { Scheduler } from "../../core/scheduler.js";
@@ -26,7 +27,9 @@ export function tableStatus(meta: Readonly<TableMeta>, now: number): TableStatus
   if (meta.importArn !== undefined) return "CREATING";
   const t = meta.transition;
   if (t === undefined) return "ACTIVE";
-  if (t.status === "DELETING") return "DELETING";
+  // CREATING and DELETING end when their job runs (finishTransition), so that the status and
+  // what item operations may do change together; UPDATING changes nothing they do and ends lazily.
+  if (t.status !== "UPDATING") return t.status;
   return now < t.until ? "UPDATING" : "ACTIVE";
 }
 
@@ -92,29 +95,39 @@ function updateRefusal(name: string, cause: UpdateCause, kind: UpdateKind): stri
   return `Table is being updated: ${name}`;
 }
 
-export interface DropEnv {
+export interface TransitionEnv {
   readonly store: DynamoStore;
   readonly scheduler: Scheduler;
   readonly clock: Clock;
 }
 
-/** Drops a DELETING table once its delay has passed (at once if it has: a Nimbus restarted after it). */
-export function scheduleDrop(env: DropEnv, scope: Scope, meta: Readonly<TableMeta>): void {
+/**
+ * Ends a CREATING table's wait (it becomes ACTIVE) or a DELETING table's (it is dropped) once
+ * its delay has passed; at once if it has (a Nimbus restarted after it).
+ */
+export function scheduleTransitionEnd(env: TransitionEnv, scope: Scope, meta: Readonly<TableMeta>): void {
   const t = meta.transition;
-  if (t?.status !== "DELETING") return;
+  if (t === undefined || t.status === "UPDATING") return;
   const scopeCopy: Scope = { account: scope.account, region: scope.region };
-  env.scheduler.at(Math.max(t.until, env.clock.now()), () => drop(env.store, scopeCopy, meta.name, meta.id), "dynamodb:delete-table");
+  const label = t.status === "CREATING" ? "dynamodb:create-table" : "dynamodb:delete-table";
+  env.scheduler.at(Math.max(t.until, env.clock.now()), () => finishTransition(env.store, scopeCopy, meta.name, meta.id, t.status), label);
 }
 
-function drop(store: DynamoStore, scope: Scope, name: string, id: string): void {
+function finishTransition(store: DynamoStore, scope: Scope, name: string, id: string, status: "CREATING" | "DELETING"): void {
   store.transaction(() => {
-    // The id tells the table DeleteTable left from one made under its name since (none can be: it is still listed).
-    const meta = store.readTable(scope, name);
-    if (meta?.id === id && meta.transition?.status === "DELETING") store.deleteTable(scope, name);
+    // The id tells the table the request left from one made under its name since (none can be
+    // while it is listed, but a CREATING table's restore or import may have been rolled back).
+    const meta = store.getTable(scope, name);
+    if (meta?.id !== id || meta.transition?.status !== status) return;
+    if (status === "DELETING") store.deleteTable(scope, name);
+    else {
+      delete meta.transition;
+      store.saveTable(scope, meta);
+    }
   });
 }
 
-/** Tables a stopped Nimbus left DELETING are dropped when their delay has passed. */
-export function resumeDrops(env: DropEnv): void {
-  for (const { scope, meta } of env.store.deletingTables()) scheduleDrop(env, scope, meta);
+/** Tables a stopped Nimbus left CREATING or DELETING end their wait when their delay has passed. */
+export function resumeTransitions(env: TransitionEnv): void {
+  for (const { scope, meta } of env.store.tablesInTransition()) scheduleTransitionEnd(env, scope, meta);
 }

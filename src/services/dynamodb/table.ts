@@ -89,11 +89,12 @@ export interface TableMeta {
   global?: GlobalMeta;
   /** UpdateTableReplicaAutoScaling's settings, recorded and answered (Nimbus scales nothing). */
   autoScaling?: AutoScalingMeta;
-  /** The DeleteTable, or the UpdateTable AWS runs asynchronously, still running (`--dynamodb-status-delay`; table-status.ts). */
+  /** The CreateTable, DeleteTable, or UpdateTable AWS runs asynchronously, still running (`--dynamodb-status-delay`; table-status.ts). */
   transition?: TableTransition;
 }
 
 export type TableTransition =
+  | { readonly status: "CREATING"; readonly until: number }
   | { readonly status: "DELETING"; readonly until: number }
   | { readonly status: "UPDATING"; readonly until: number; readonly cause: UpdateCause };
 
@@ -347,7 +348,7 @@ export function describeTable(
             ...{}, ...(meta.restore.sourceBackupArn !== undefined ? { SourceBackupArn: meta.restore.sourceBackupArn } : {}),
             SourceTableArn: meta.restore.sourceTableArn,
             RestoreDateTime: new Date(meta.restore.restoreDateTime),
-            // Restores finish at once here; only the answer to the restore call itself sees it running.
+            // The copy is made at once; the restore is in progress while the table is CREATING (--dynamodb-status-delay).
             RestoreInProgress: status === "CREATING",
           },
         }

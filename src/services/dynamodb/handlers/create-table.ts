@@ -7,6 +7,7 @@ import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
 import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
+import { scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
 import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -245,14 +246,22 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     deletionProtection: input.DeletionProtectionEnabled ?? false,
   };
   attachCreatePolicy(ctx, meta, input.ResourcePolicy);
+  const delay = statusDelay(ctx.config);
+  // With a delay the table stays CREATING, its items out of reach, until it has passed (RestoreTable* and ImportTable come this way too).
+  if (delay > 0) meta.transition = { status: "CREATING", until: now + delay };
 
   ctx.store.transaction(() => {
-    if (ctx.store.getTable(ctx, meta.name) !== undefined) throw errors.TableExists({ name: meta.name });
+    const existing = ctx.store.getTable(ctx, meta.name);
+    if (existing !== undefined) {
+      // AWS words a name still CREATING apart from one in any other state (DDB-TABLE-005).
+      throw tableStatus(existing, now) === "CREATING" ? errors.TableBeingCreated({ name: meta.name }) : errors.TableExists({ name: meta.name });
+    }
     ctx.store.insertTable(ctx, meta);
     for (const tag of input.Tags ?? []) ctx.store.putTag(ctx, meta.name, tag.Key, tag.Value);
   });
+  if (delay > 0) scheduleTransitionEnd(ctx, ctx, meta);
   const changed = meta.stream?.enabled ? streamChanged(meta, true, now) : undefined;
   if (changed) ctx.emit("dynamodb:StreamChanged", changed);
-  // DynamoDB answers CREATING; the table is ACTIVE by the time anyone describes it.
+  // DynamoDB answers CREATING; without a delay the table is ACTIVE by the time anyone describes it.
   return { TableDescription: describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 })) };
 }

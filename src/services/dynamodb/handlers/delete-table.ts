@@ -4,7 +4,7 @@ import { deletionProtected, leaveOnDelete } from "../global-tables.js";
 import type { DynamoContext } from "../context.js";
 import { requireTable, streamChanged } from "../items.js";
 import { describeTable } from "../table.js";
-import { checkDeletable, scheduleDrop, statusDelay } from "../table-status.js";
+import { checkDeletable, scheduleTransitionEnd, statusDelay } from "../table-status.js";
 
 export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): DeleteTableOutput {
   return ctx.store.transaction(() => {
@@ -22,7 +22,7 @@ export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): Delete
       // DescribeTable and ListTables still show it, DELETING, until the delay has passed; its items are out of reach.
       meta.transition = { status: "DELETING", until: now + delay };
       ctx.store.saveTable(ctx, meta);
-      scheduleDrop(ctx, ctx, meta);
+      scheduleTransitionEnd(ctx, ctx, meta);
     }
     const changed = meta.stream?.enabled ? streamChanged(meta, false, now) : undefined;
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);
