@@ -2,7 +2,7 @@
  * TableStatus CREATING, DELETING and UPDATING, with `--dynamodb-status-delay` and without. The
  * refusals are AWS's texts as measured against AWS (ack-api-quirks DynamoDB catalogue:
  * DDB-TABLE-001/005 for CREATING, 006/008 for DELETING, 063/370 for throughput, 002/119 for
- * streams, 444 for the rest).
+ * streams, 148/149/150/159/175/375/376 for indexes, 444 for the rest).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -59,6 +59,21 @@ async function notFound(call: Promise<unknown>): Promise<void> {
   assert.equal(err.name, "ResourceNotFoundException");
   assert.equal(err.$metadata.httpStatusCode, 400);
   assert.equal(err.message, "Requested resource not found");
+}
+
+const indexCreate = (index: string) => ({ IndexName: index, KeySchema: [{ AttributeName: "g", KeyType: "HASH" as const }], Projection: { ProjectionType: "ALL" as const } });
+const addIndex = (name: string, index: string): UpdateTableCommandInput => ({
+  TableName: name,
+  AttributeDefinitions: [{ AttributeName: "g", AttributeType: "S" }],
+  GlobalSecondaryIndexUpdates: [{ Create: indexCreate(index) }],
+});
+
+/** DDB-TABLE-159: one GSI created or deleted at a time. */
+async function oneOnlineIndex(call: Promise<unknown>): Promise<void> {
+  const err = await failure<DynamoDBServiceException>(call);
+  assert.equal(err.name, "LimitExceededException");
+  assert.equal(err.$metadata.httpStatusCode, 400);
+  assert.equal(err.message, "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
 }
 
 /** CreateTable, then the delay: the table is ACTIVE. */
@@ -290,29 +305,95 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     assert.equal(await status(ddb, name), "ACTIVE");
   });
 
-  test("an index being added shows CREATING while the table is UPDATING; DeleteTable waits for it", async () => {
+  test("a GSI UpdateTable adds is CREATING in resource allocation while the table is UPDATING, then backfilling with the table ACTIVE, then ACTIVE", async () => {
     const name = uniqueName("index");
     await createActive(nimbus, ddb, hashTable(name));
-    await ddb.send(
-      new UpdateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "g", AttributeType: "S" }],
-        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } }],
-      }),
-    );
-    const during = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
-    assert.equal(during?.TableStatus, "UPDATING");
-    assert.equal(during?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" }, g: { S: "x" } } }));
+    const added = (await ddb.send(new UpdateTableCommand(addIndex(name, "byG")))).TableDescription;
+    // DDB-TABLE-148: TableStatus UPDATING, the index CREATING with Backfilling false (resource allocation).
+    assert.equal(added?.TableStatus, "UPDATING");
+    assert.equal(added?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+    assert.equal(added?.GlobalSecondaryIndexes?.[0]?.Backfilling, false);
+    const allocating = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(allocating?.TableStatus, "UPDATING");
+    assert.equal(allocating?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+    assert.equal(allocating?.GlobalSecondaryIndexes?.[0]?.Backfilling, false);
     assert.equal(await inUse(ddb.send(new DeleteTableCommand({ TableName: name }))), "Cannot delete table while indexes are being created, updated, or deleted.");
     assert.equal(
       await inUse(ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } }))),
       `Can't change stream status when an index is being created. Table: ${name} Indexes: [byG]`,
     );
+    // DDB-TABLE-149: the new index cannot be deleted before it backfills; DDB-TABLE-159: nor another made meanwhile.
+    assert.equal(
+      await inUse(ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] }))),
+      `Index creation is in resource allocation phase. Retry deletion during backfilling phase or when the index is active. Table: ${name} Index: byG`,
+    );
+    await oneOnlineIndex(ddb.send(new UpdateTableCommand(addIndex(name, "byH"))));
+
+    await nimbus.scheduler.advance(DELAY);
+    const backfilling = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(backfilling?.TableStatus, "ACTIVE");
+    assert.equal(backfilling?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+    assert.equal(backfilling?.GlobalSecondaryIndexes?.[0]?.Backfilling, true);
+    // DDB-TABLE-150: DeleteTable waits for the index though the table is ACTIVE; other changes are admitted.
+    assert.equal(await inUse(ddb.send(new DeleteTableCommand({ TableName: name }))), "Cannot delete table while indexes are being created, updated, or deleted.");
+    await oneOnlineIndex(ddb.send(new UpdateTableCommand(addIndex(name, "byH"))));
+    const protectedAnswer = (await ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }))).TableDescription;
+    assert.equal(protectedAnswer?.TableStatus, "ACTIVE");
+    assert.equal(protectedAnswer?.GlobalSecondaryIndexes?.[0]?.Backfilling, true);
 
     await nimbus.scheduler.advance(DELAY);
     const done = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
     assert.equal(done?.TableStatus, "ACTIVE");
     assert.equal(done?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "ACTIVE");
+    const byG = await ddb.send(new QueryCommand({ TableName: name, IndexName: "byG", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } }));
+    assert.equal(byG.Count, 1);
+    assert.equal((await ddb.send(new DeleteTableCommand({ TableName: name }))).TableDescription?.TableStatus, "DELETING");
+  });
+
+  test("a backfilling GSI may be deleted; a deleted GSI shows DELETING while the table is UPDATING, then is gone", async () => {
+    const name = uniqueName("drop-index");
+    await createActive(nimbus, ddb, hashTable(name));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" }, g: { S: "x" } } }));
+    await ddb.send(new UpdateTableCommand(addIndex(name, "byG")));
+    await nimbus.scheduler.advance(DELAY);
+    // DDB-TABLE-149: admitted once Backfilling is true; the answer shows the table UPDATING and the index DELETING.
+    const dropped = (await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] }))).TableDescription;
+    assert.equal(dropped?.TableStatus, "UPDATING");
+    assert.equal(dropped?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "DELETING");
+    const deleting = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(deleting?.TableStatus, "UPDATING");
+    assert.deepEqual(
+      deleting?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.IndexStatus, g.Backfilling, g.ItemCount]),
+      [["byG", "DELETING", undefined, 1]],
+    );
+    // DDB-TABLE-375/376: table IOPS and DeleteTable wait for the index to go; DDB-TABLE-159: so does another index.
+    assert.equal(
+      await inUse(ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }))),
+      `Can't change table IOPS when an index is being deleted. Table: ${name} Indexes: [byG]`,
+    );
+    assert.equal(await inUse(ddb.send(new DeleteTableCommand({ TableName: name }))), "Cannot delete table while indexes are being created, updated, or deleted.");
+    await oneOnlineIndex(ddb.send(new UpdateTableCommand(addIndex(name, "byH"))));
+
+    await nimbus.scheduler.advance(DELAY);
+    const done = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.equal(done?.TableStatus, "ACTIVE");
+    assert.equal(done?.GlobalSecondaryIndexes, undefined);
+  });
+
+  test("a GSI Create waits for a throughput, stream or table class change, in AWS's words", async () => {
+    const name = uniqueName("index-waits");
+    await createActive(nimbus, ddb, provisioned(name));
+    await ddb.send(new UpdateTableCommand(throughput(name, 2)));
+    const create = { ...addIndex(name, "byG"), GlobalSecondaryIndexUpdates: [{ Create: { ...indexCreate("byG"), ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }] };
+    // DDB-TABLE-175.
+    assert.equal(await inUse(ddb.send(new UpdateTableCommand(create))), `Can't create or delete indexes while table IOPS are being updated. Table: ${name}`);
+    await nimbus.scheduler.advance(DELAY);
+    await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } }));
+    assert.equal(await inUse(ddb.send(new UpdateTableCommand(create))), "Can't create or delete an index when stream status is being updated.");
+    await nimbus.scheduler.advance(DELAY);
+    await ddb.send(new UpdateTableCommand({ TableName: name, TableClass: "STANDARD_INFREQUENT_ACCESS" }));
+    assert.equal(await inUse(ddb.send(new UpdateTableCommand(create))), "Can't create or delete an index when a table class update is in progress.");
   });
 
   test("waitUntilTableNotExists waits out DELETING, and waitUntilTableExists waits out UPDATING", async () => {

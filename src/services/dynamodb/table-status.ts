@@ -14,7 +14,7 @@ import type { Scheduler } from "../../core/scheduler.js";
 import type { NimbusConfig, Scope } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { DynamoStore } from "./store.js";
-import type { TableMeta, UpdateCause } from "./table.js";
+import { buildingPhase, type TableMeta, type UpdateCause } from "./table.js";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
 
@@ -45,9 +45,12 @@ export function checkDeletable(meta: Readonly<TableMeta>, now: number): void {
   if (status === "CREATING") throw errors.TableBeingCreated({ name: meta.name });
   if (status === "DELETING") throw errors.StillInUse({ detail: `Table is being deleted: ${meta.name}` });
   const cause = runningUpdate(meta, now);
+  // A GSI still backfilling keeps the table from deletion though the table is ACTIVE (DDB-TABLE-150).
+  if (cause?.kind === "index" || meta.gsis.some((g) => buildingPhase(g, now) !== undefined)) {
+    throw errors.StillInUse({ detail: "Cannot delete table while indexes are being created, updated, or deleted." });
+  }
   if (cause === undefined) return;
   if (cause.kind === "stream") throw errors.StillInUse({ detail: "Cannot delete table while stream is being enabled/disabled." });
-  if (cause.kind === "index") throw errors.StillInUse({ detail: "Cannot delete table while indexes are being created, updated, or deleted." });
   throw errors.StillInUse({ detail: `Table: ${meta.name} is in the process of being updated.` });
 }
 
@@ -59,13 +62,40 @@ export type UpdateKind = "throughput" | "stream" | "tableClass" | "index" | "oth
  * AWS admits some changes while UPDATING (deletion protection, encryption: `admitted`); the
  * rest get a text that names both the running change and the new one, where AWS's is known.
  */
-export function checkUpdatable(meta: Readonly<TableMeta>, now: number, kind: UpdateKind, admitted: boolean): void {
+export function checkUpdatable(meta: Readonly<TableMeta>, now: number, kind: UpdateKind, admitted: boolean, index?: IndexChange): void {
   const status = tableStatus(meta, now);
   if (status === "CREATING") throw errors.TableBeingCreated({ name: meta.name });
   if (status === "DELETING") throw errors.StillInUse({ detail: `Table is being deleted: ${meta.name}` });
   const cause = runningUpdate(meta, now);
+  if (index !== undefined && (cause === undefined || cause.kind === "index")) checkIndexChange(meta, now, index, cause);
   if (cause === undefined || admitted) return;
   throw errors.StillInUse({ detail: updateRefusal(meta.name, cause, kind) });
+}
+
+export const ONE_ONLINE_INDEX = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
+
+/** The GSI an UpdateTable creates or deletes. */
+export interface IndexChange {
+  readonly operation: "create" | "delete";
+  readonly name: string;
+}
+
+/**
+ * A GSI created or deleted while another is still being created or deleted (DDB-TABLE-149/159):
+ * the new index may be deleted once it backfills, not while its resources are allocated; any
+ * other such change waits for the running one.
+ */
+function checkIndexChange(meta: Readonly<TableMeta>, now: number, change: IndexChange, cause: UpdateCause | undefined): void {
+  if (cause?.kind === "index" && cause.operation === "created" && change.operation === "delete" && change.name === cause.name) {
+    throw errors.StillInUse({
+      detail: `Index creation is in resource allocation phase. Retry deletion during backfilling phase or when the index is active. Table: ${meta.name} Index: ${change.name}`,
+    });
+  }
+  const backfilling = meta.gsis.filter((g) => buildingPhase(g, now)?.backfilling === true);
+  if (change.operation === "delete" && backfilling.some((g) => g.name === change.name)) return;
+  if (cause?.kind === "index" || backfilling.length > 0) {
+    throw errors.LimitExceeded({ message: ONE_ONLINE_INDEX });
+  }
 }
 
 function updateRefusal(name: string, cause: UpdateCause, kind: UpdateKind): string {
@@ -73,16 +103,20 @@ function updateRefusal(name: string, cause: UpdateCause, kind: UpdateKind): stri
     case "throughput":
       if (kind === "throughput") return `Table IOPS are currently being updated. Table: ${name}`;
       if (kind === "stream") return `Can't enable or disable stream while table IOPS are being updated. Table: ${name}`;
+      // DDB-TABLE-175: a GSI Create right after a throughput, stream or table class change.
+      if (kind === "index") return `Can't create or delete indexes while table IOPS are being updated. Table: ${name}`;
       break;
     case "stream": {
       const running = `Table: ${name} Stream: ${cause.label} Operation: ${cause.operation}`;
       if (kind === "throughput") return `Can't change table IOPS when stream status is being updated. ${running}`;
       if (kind === "stream") return `A stream status change is currently in progress. ${running}`;
       if (kind === "tableClass") return `Can't update table class when stream status is being updated. ${running}`;
+      if (kind === "index") return "Can't create or delete an index when stream status is being updated.";
       break;
     }
     case "tableClass":
       if (kind === "tableClass") return `Can't update table class when a table class update is in progress. Table: ${name} TableClassUpdateInProgress: ${cause.tableClass}`;
+      if (kind === "index") return "Can't create or delete an index when a table class update is in progress.";
       break;
     case "index": {
       const running = `Table: ${name} Indexes: [${cause.name}]`;

@@ -43,6 +43,12 @@ export interface IndexMeta {
   readonly projection: Projection;
   provisioned?: Throughput;
   onDemand?: OnDemandThroughput;
+  /**
+   * A GSI UpdateTable is adding (`--dynamodb-status-delay`): CREATING in resource allocation
+   * (Backfilling false, the table UPDATING) until `backfillFrom`, then CREATING and backfilling
+   * (the table ACTIVE again) until `until`, as AWS shows it (DDB-TABLE-148).
+   */
+  building?: { readonly backfillFrom: number; readonly until: number };
 }
 
 export interface StreamMeta {
@@ -103,7 +109,21 @@ export type UpdateCause =
   | { readonly kind: "throughput" }
   | { readonly kind: "stream"; readonly label: string; readonly operation: "ENABLE" | "DISABLE" }
   | { readonly kind: "tableClass"; readonly tableClass: string }
-  | { readonly kind: "index"; readonly name: string; readonly operation: "created" | "deleted" };
+  | { readonly kind: "index"; readonly name: string; readonly operation: "created" }
+  /** `gone` is the deleted GSI as DescribeTable shows it, DELETING, while the update runs. */
+  | { readonly kind: "index"; readonly name: string; readonly operation: "deleted"; readonly gone?: DeletedIndex };
+
+export interface DeletedIndex {
+  readonly index: IndexMeta;
+  readonly itemCount: number;
+  readonly sizeBytes: number;
+}
+
+/** A GSI's IndexStatus and Backfilling at `now`, for a table that is neither CREATING nor DELETING. */
+export function buildingPhase(index: IndexMeta, now: number): { readonly backfilling: boolean } | undefined {
+  const b = index.building;
+  return b !== undefined && now < b.until ? { backfilling: now >= b.backfillFrom } : undefined;
+}
 
 /** A policy is stored, validated and returned; with `--enforce-policies` a table's decides its requests (access.ts). */
 export interface ResourcePolicyMeta {
@@ -280,9 +300,24 @@ export function describeTable(
   stats: (index: string) => IndexStats,
   /** Replicas the answering request is creating (UpdateTable ReplicaUpdates): they show CREATING. */
   creatingReplicas: readonly string[] = [],
+  /** The time whose GSI phases to show (a GSI UpdateTable added with a delay); absent, none is building. */
+  now?: number,
 ) {
   const table = stats("");
   const indexArn = (name: string) => `${meta.arn}/index/${name}`;
+  const gsiDescription = (i: IndexMeta, s: IndexStats, indexStatus: "CREATING" | "ACTIVE" | "DELETING") => ({
+    IndexName: i.name,
+    KeySchema: i.keySchema,
+    Projection: i.projection,
+    IndexStatus: indexStatus,
+    ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : (i.provisioned ?? ZERO)),
+    IndexSizeBytes: s.bytes,
+    ItemCount: s.count,
+    IndexArn: indexArn(i.name),
+    ...(i.onDemand ? { OnDemandThroughput: i.onDemand } : {}),
+  });
+  // A GSI UpdateTable deleted shows DELETING while the table is UPDATING for it.
+  const deleting = status === "UPDATING" ? deletedIndex(meta) : undefined;
   return {
     AttributeDefinitions: meta.attributeDefinitions,
     TableName: meta.name,
@@ -310,22 +345,20 @@ export function describeTable(
           }),
         }
       : {}),
-    ...(meta.gsis.length > 0
+    ...(meta.gsis.length > 0 || deleting !== undefined
       ? {
-          GlobalSecondaryIndexes: meta.gsis.map((i) => {
-            const s = stats(i.name);
-            return {
-              IndexName: i.name,
-              KeySchema: i.keySchema,
-              Projection: i.projection,
-              IndexStatus: status === "CREATING" || (status === "UPDATING" && creatingIndex(meta) === i.name) ? "CREATING" : status === "DELETING" ? "DELETING" : "ACTIVE",
-              ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : (i.provisioned ?? ZERO)),
-              IndexSizeBytes: s.bytes,
-              ItemCount: s.count,
-              IndexArn: indexArn(i.name),
-              ...(i.onDemand ? { OnDemandThroughput: i.onDemand } : {}),
-            };
-          }),
+          GlobalSecondaryIndexes: [
+            ...meta.gsis.map((i) => {
+              const s = stats(i.name);
+              const building = status === "CREATING" || status === "DELETING" || now === undefined ? undefined : buildingPhase(i, now);
+              return {
+                ...gsiDescription(i, s, status === "CREATING" || building !== undefined ? "CREATING" : status === "DELETING" ? "DELETING" : "ACTIVE"),
+                // Only a GSI UpdateTable adds has Backfilling; one CreateTable made never shows it (API reference).
+                ...(building !== undefined ? { Backfilling: building.backfilling } : {}),
+              };
+            }),
+            ...(deleting !== undefined ? [gsiDescription(deleting.index, { count: deleting.itemCount, bytes: deleting.sizeBytes }, "DELETING")] : []),
+          ],
         }
       : {}),
     ...(meta.stream?.enabled
@@ -356,10 +389,9 @@ export function describeTable(
   };
 }
 
-/** The GSI an UpdateTable is adding, which shows CREATING while the table is UPDATING. */
-function creatingIndex(meta: TableMeta): string | undefined {
+function deletedIndex(meta: TableMeta): DeletedIndex | undefined {
   const t = meta.transition;
-  return t?.status === "UPDATING" && t.cause.kind === "index" && t.cause.operation === "created" ? t.cause.name : undefined;
+  return t?.status === "UPDATING" && t.cause.kind === "index" && t.cause.operation === "deleted" ? t.cause.gone : undefined;
 }
 
 /** The replica of one region as DescribeTable lists it under Replicas. */

@@ -6,5 +6,6 @@ import { tableStatus } from "../table-status.js";
 
 export function describeTableHandler(input: DescribeTableInput, ctx: DynamoContext): DescribeTableOutput {
   const meta = requireTable(ctx.store, ctx, input.TableName, "table");
-  return { Table: describeTable(meta, tableStatus(meta, ctx.clock.now()), (index) => ctx.store.stats(ctx, meta.name, index)) };
+  const now = ctx.clock.now();
+  return { Table: describeTable(meta, tableStatus(meta, now), (index) => ctx.store.stats(ctx, meta.name, index), [], now) };
 }

@@ -3,8 +3,8 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
-import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type IndexMeta, type TableMeta, type Throughput, type UpdateCause } from "../table.js";
-import { checkUpdatable, statusDelay, tableStatus, type UpdateKind } from "../table-status.js";
+import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type DeletedIndex, type IndexMeta, type TableMeta, type Throughput, type UpdateCause } from "../table.js";
+import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexChange, type UpdateKind } from "../table-status.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel } from "./create-table.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
@@ -125,7 +125,7 @@ function updateKind(input: UpdateTableInput): UpdateKind {
  * or billing mode change, a stream switched on or off, another table class, an index made or
  * dropped. A re-sent billing mode or table class changes nothing and leaves the table ACTIVE.
  */
-function updateCause(input: UpdateTableInput, before: { billingMode: string; tableClass: string }, meta: TableMeta): UpdateCause | undefined {
+function updateCause(input: UpdateTableInput, before: { billingMode: string; tableClass: string }, meta: TableMeta, gone: DeletedIndex | undefined): UpdateCause | undefined {
   if (input.ProvisionedThroughput !== undefined || (input.BillingMode !== undefined && input.BillingMode !== before.billingMode)) return { kind: "throughput" };
   if (input.StreamSpecification !== undefined) {
     return { kind: "stream", label: meta.stream?.label ?? "", operation: input.StreamSpecification.StreamEnabled ? "ENABLE" : "DISABLE" };
@@ -133,7 +133,16 @@ function updateCause(input: UpdateTableInput, before: { billingMode: string; tab
   if (input.TableClass !== undefined && input.TableClass !== before.tableClass) return { kind: "tableClass", tableClass: input.TableClass };
   for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
     if (u.Create) return { kind: "index", name: u.Create.IndexName, operation: "created" };
-    if (u.Delete) return { kind: "index", name: u.Delete.IndexName, operation: "deleted" };
+    if (u.Delete) return { kind: "index", name: u.Delete.IndexName, operation: "deleted", ...(gone !== undefined ? { gone } : {}) };
+  }
+  return undefined;
+}
+
+/** The GSI this request creates or deletes (one at most: more are refused before any is looked up). */
+function indexChange(input: UpdateTableInput): IndexChange | undefined {
+  for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
+    if (u.Create) return { operation: "create", name: u.Create.IndexName };
+    if (u.Delete) return { operation: "delete", name: u.Delete.IndexName };
   }
   return undefined;
 }
@@ -162,12 +171,14 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     const asked = changesAsked(input);
-    checkUpdatable(meta, now, updateKind(input), asked.every((m) => ADMITTED_WHILE_UPDATING.has(m)));
-    const before = { billingMode: meta.billingMode, tableClass: meta.tableClass };
+    checkUpdatable(meta, now, updateKind(input), asked.every((m) => ADMITTED_WHILE_UPDATING.has(m)), indexChange(input));
     // Counted before any index is looked up: six deletes of missing indexes are this, not "not found".
     if ((input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length > 1) {
-      throw errors.LimitExceeded({ message: "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table" });
+      throw errors.LimitExceeded({ message: ONE_ONLINE_INDEX });
     }
+    const before = { billingMode: meta.billingMode, tableClass: meta.tableClass };
+    const delay = statusDelay(ctx.config);
+    let gone: DeletedIndex | undefined;
 
     if (input.AttributeDefinitions !== undefined) {
       const defs = new Map<string, AttributeDefinition>(meta.attributeDefinitions.map((d) => [d.AttributeName, d]));
@@ -219,6 +230,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
             ? { provisioned: { read: c.ProvisionedThroughput.ReadCapacityUnits, write: c.ProvisionedThroughput.WriteCapacityUnits, decreasesToday: 0 } }
             : {}),
           ...(c.OnDemandThroughput ? { onDemand: c.OnDemandThroughput } : {}),
+          // Resource allocation while the table is UPDATING, then as long again backfilling (DDB-TABLE-148).
+          ...(delay > 0 ? { building: { backfillFrom: now + delay, until: now + 2 * delay } } : {}),
         };
         meta.gsis.push(index);
         backfill(ctx, meta, index);
@@ -227,6 +240,11 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (meta.lsis.some((l) => l.name === name)) throw validationException(`Cannot delete an index that is not a GlobalSecondaryIndex: ${name}`);
         if (!meta.gsis.some((g) => g.name === name)) {
           throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${name} not found for table: ${meta.name}` });
+        }
+        const index = meta.gsis.find((g) => g.name === name);
+        if (delay > 0 && index !== undefined) {
+          const { count, bytes } = ctx.store.stats(ctx, meta.name, name);
+          gone = { index, itemCount: count, sizeBytes: bytes };
         }
         meta.gsis = meta.gsis.filter((g) => g.name !== name);
         // Its Contributor Insights go with it; an index made again under the name starts without.
@@ -277,15 +295,15 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const creating = input.ReplicaUpdates !== undefined ? applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now) : [];
     syncReplicas(ctx, meta);
 
-    const cause = updateCause(input, before, meta);
-    const delay = statusDelay(ctx.config);
+    const cause = updateCause(input, before, meta, gone);
     if (cause !== undefined && delay > 0) meta.transition = { status: "UPDATING", until: now + delay, cause };
     else if (meta.transition !== undefined && tableStatus(meta, now) === "ACTIVE") delete meta.transition;
+    for (const g of meta.gsis) if (g.building !== undefined && now >= g.building.until) delete g.building;
 
     ctx.store.saveTable(ctx, meta);
     // AWS answers UPDATING even where the change is done at once (a re-sent billing mode), except for the synchronous changes.
     const answered = cause === undefined && tableStatus(meta, now) === "ACTIVE" && asked.every((m) => SYNCHRONOUS.has(m)) ? "ACTIVE" : "UPDATING";
-    return { TableDescription: describeTable(meta, answered, (index) => ctx.store.stats(ctx, meta.name, index), creating) };
+    return { TableDescription: describeTable(meta, answered, (index) => ctx.store.stats(ctx, meta.name, index), creating, now) };
   });
 }
 
