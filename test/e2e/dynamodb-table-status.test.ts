@@ -486,6 +486,32 @@ describe("DynamoDB table statuses with the default delay of 0", () => {
     }
     assert.equal((await ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }))).TableDescription?.TableStatus, "ACTIVE");
   });
+
+  test("UpdateTable's answer shows a GSI it adds allocating and one it deletes DELETING, though both are done at once", async () => {
+    const name = uniqueName("gsi-answer");
+    await ddb.send(new CreateTableCommand(indexedTable(name)));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, g: { S: "x" }, h: { S: "y" } } }));
+    const added = await ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "h", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "byH", KeySchema: [{ AttributeName: "h", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } }],
+      }),
+    );
+    assert.equal(added.TableDescription?.TableStatus, "UPDATING");
+    const answered = added.TableDescription?.GlobalSecondaryIndexes?.find((i) => i.IndexName === "byH");
+    assert.deepEqual([answered?.IndexStatus, answered?.Backfilling, answered?.ItemCount, answered?.IndexSizeBytes], ["CREATING", false, 0, 0]);
+    assert.equal(added.TableDescription?.GlobalSecondaryIndexes?.find((i) => i.IndexName === "byG")?.IndexStatus, "ACTIVE");
+    const described = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    const built = described?.GlobalSecondaryIndexes?.find((i) => i.IndexName === "byH");
+    assert.deepEqual([described?.TableStatus, built?.IndexStatus, built?.Backfilling, built?.ItemCount], ["ACTIVE", "ACTIVE", undefined, 1]);
+
+    const dropped = await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] }));
+    const going = dropped.TableDescription?.GlobalSecondaryIndexes?.find((i) => i.IndexName === "byG");
+    assert.deepEqual([dropped.TableDescription?.TableStatus, going?.IndexStatus, going?.ItemCount], ["UPDATING", "DELETING", 1]);
+    const after = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.deepEqual(after?.GlobalSecondaryIndexes?.map((i) => i.IndexName), ["byH"]);
+  });
 });
 
 /** Runs `body` against a Nimbus on `dataDir` with the delay, its manual clock at `startTime`. */

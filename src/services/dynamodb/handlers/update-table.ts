@@ -242,7 +242,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${name} not found for table: ${meta.name}` });
         }
         const index = meta.gsis.find((g) => g.name === name);
-        if (delay > 0 && index !== undefined) {
+        if (index !== undefined) {
           const { count, bytes } = ctx.store.stats(ctx, meta.name, name);
           gone = { index, itemCount: count, sizeBytes: bytes };
         }
@@ -303,8 +303,28 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     ctx.store.saveTable(ctx, meta);
     // AWS answers UPDATING even where the change is done at once (a re-sent billing mode), except for the synchronous changes.
     const answered = cause === undefined && tableStatus(meta, now) === "ACTIVE" && asked.every((m) => SYNCHRONOUS.has(m)) ? "ACTIVE" : "UPDATING";
-    return { TableDescription: describeTable(meta, answered, (index) => ctx.store.stats(ctx, meta.name, index), creating, now) };
+    const shown = delay > 0 ? meta : asAnswered(meta, input, gone, now);
+    const created = delay > 0 ? undefined : input.GlobalSecondaryIndexUpdates?.find((u) => u.Create !== undefined)?.Create?.IndexName;
+    const stats = (index: string) => (index === created ? { count: 0, bytes: 0 } : ctx.store.stats(ctx, meta.name, index));
+    return { TableDescription: describeTable(shown, answered, stats, creating, now) };
   });
+}
+
+/**
+ * The answer of an UpdateTable done at once (no --dynamodb-status-delay) still shows the table as
+ * AWS answers it: a GSI it adds allocating (CREATING, Backfilling false, empty; DDB-TABLE-148),
+ * one it deletes DELETING. A copy for the answer; the stored table is done.
+ */
+function asAnswered(meta: TableMeta, input: UpdateTableInput, gone: DeletedIndex | undefined, now: number): TableMeta {
+  const update = input.GlobalSecondaryIndexUpdates?.find((u) => u.Create !== undefined || u.Delete !== undefined);
+  if (update?.Create !== undefined) {
+    const name = update.Create.IndexName;
+    return { ...{}, ...meta, gsis: meta.gsis.map((g) => (g.name === name ? { ...{}, ...g, building: { backfillFrom: now + 1, until: now + 2 } } : g)) };
+  }
+  if (update?.Delete !== undefined && gone !== undefined) {
+    return { ...{}, ...meta, transition: { status: "UPDATING", until: now + 1, cause: { kind: "index", name: update.Delete.IndexName, operation: "deleted", gone } } };
+  }
+  return meta;
 }
 
 /**
