@@ -517,6 +517,17 @@ export function writeReadsOldItem(meta: TableMeta): boolean {
 }
 
 /**
+ * Runs a single-item write (PutItem, UpdateItem, DeleteItem) in a transaction when writeItem
+ * takes more than one statement for it (index rows, a stream record, a PITR before-image, a
+ * replica). Otherwise writeItem's one statement is atomic by itself and runs alone: nothing
+ * else runs between the read and the write (one thread), and BEGIN and COMMIT were ~4% of a
+ * PutItem's CPU.
+ */
+export function singleItemWrite<T>(store: DynamoStore, meta: TableMeta, write: () => T): T {
+  return writeReadsOldItem(meta) ? store.transaction(write) : write();
+}
+
+/**
  * Replaces `oldItem` by `newItem` (either may be undefined: insert, delete) in the table and
  * every index, appends the stream record, and returns the write capacity it consumed.
  * Must run inside a store transaction when combined with a read-check (conditions).

@@ -1,7 +1,7 @@
 import type { DeleteItemInput, DeleteItemOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, expressionAttributes } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, readItem, requireTable, validateKey, writeItem } from "../items.js";
+import { capacityMode, readItem, requireTable, singleItemWrite, validateKey, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 
@@ -15,7 +15,7 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
-  return ctx.store.transaction(() => {
+  return singleItemWrite(ctx.store, meta, () => {
     const old = readItem(ctx.store, ctx, meta, key);
     assertCondition(condition, old, returnOld);
     const consumed = writeItem(ctx, meta, old, undefined);

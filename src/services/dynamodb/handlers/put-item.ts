@@ -1,7 +1,7 @@
 import type { PutItemInput, PutItemOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, expressionAttributes } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, parseItem, readItemRow, requireTable, validateSizedItem, writeItem, writeReadsOldItem } from "../items.js";
+import { capacityMode, parseItem, readItemRow, requireTable, singleItemWrite, validateSizedItem, writeItem, writeReadsOldItem } from "../items.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { itemCollectionMetrics } from "../metrics.js";
 
@@ -15,7 +15,7 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
-  return ctx.store.transaction(() => {
+  return singleItemWrite(ctx.store, meta, () => {
     const stored = readItemRow(ctx.store, ctx, meta, item);
     // The old item is parsed only for what looks into it; capacity needs its size alone.
     const old = stored !== undefined && (condition !== undefined || returnValues === "ALL_OLD" || writeReadsOldItem(meta)) ? parseItem(stored.item) : undefined;

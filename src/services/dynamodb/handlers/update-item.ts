@@ -16,7 +16,7 @@ import {
   type UpdateResult,
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkIndexKeys, checkKeyPaths, readItem, requireTable, validateKey, writeItem } from "../items.js";
+import { capacityMode, checkIndexKeys, checkKeyPaths, readItem, requireTable, singleItemWrite, validateKey, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
@@ -49,7 +49,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
       }
     }
   }
-  return ctx.store.transaction(() => {
+  return singleItemWrite(ctx.store, meta, () => {
     const old = readItem(ctx.store, ctx, meta, key);
     assertCondition(condition, old, returnOld);
     // A missing item starts as its key, which the update's operands can read (`SET twin = pk`).
