@@ -329,8 +329,15 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
       `Index creation is in resource allocation phase. Retry deletion during backfilling phase or when the index is active. Table: ${name} Index: byG`,
     );
     await oneOnlineIndex(ddb.send(new UpdateTableCommand(addIndex(name, "byH"))));
+    const queryByG = () => ddb.send(new QueryCommand({ TableName: name, IndexName: "byG", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } }));
+    const unreadable = async (): Promise<void> => {
+      const refused = await failure<DynamoDBServiceException>(queryByG());
+      assert.deepEqual([refused.name, refused.$metadata.httpStatusCode, refused.message], ["ValidationException", 400, "Cannot read from backfilling global secondary index"]);
+    };
+    await unreadable();
 
     await nimbus.scheduler.advance(DELAY);
+    await unreadable();
     const backfilling = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
     assert.equal(backfilling?.TableStatus, "ACTIVE");
     assert.equal(backfilling?.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");

@@ -21,7 +21,7 @@ import { RawJson } from "../../protocol/json.js";
 import type { DynamoContext } from "./context.js";
 import { baseRowKey, Consumption, encodeKeyValue, parseItem, readItem, readUnits } from "./items.js";
 import type { RangeOptions, RowKey } from "./store.js";
-import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
+import { buildingPhase, findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { check, oneOf, range, SELECT_VALUES } from "./validation.js";
 
 /** DynamoDB stops a page once it has read 1 MB. */
@@ -36,7 +36,7 @@ export interface ReadTarget {
   readonly schema: KeySchema;
 }
 
-export function readTarget(meta: TableMeta, indexName: string | undefined, consistent: boolean | undefined): ReadTarget {
+export function readTarget(meta: TableMeta, indexName: string | undefined, consistent: boolean | undefined, now: number): ReadTarget {
   if (indexName === undefined) return { meta, index: undefined, schema: tableSchema(meta) };
   check(
     { field: "indexName", value: indexName, failure: indexName.length < 3 ? "Member must have length greater than or equal to 3" : indexName.length > 255 ? "Member must have length less than or equal to 255" : undefined },
@@ -44,6 +44,9 @@ export function readTarget(meta: TableMeta, indexName: string | undefined, consi
   const index = findIndex(meta, indexName);
   if (index === undefined) throw validationException(`The table does not have the specified index: ${indexName}`);
   if (index.kind === "GSI" && consistent === true) throw validationException("Consistent reads are not supported on global secondary indexes");
+  // A GSI an UpdateTable is still adding (--dynamodb-status-delay) cannot be read until it is
+  // ACTIVE (AWS's words, as boto3 users record them).
+  if (buildingPhase(index, now) !== undefined) throw validationException("Cannot read from backfilling global secondary index");
   return { meta, index, schema: indexSchema(meta, index) };
 }
 

@@ -24,7 +24,7 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   checkLimit(input.Limit);
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const meta = requireTable(ctx.store, ctx, input.TableName);
-  const target = readTarget(meta, input.IndexName, input.ConsistentRead);
+  const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   let keyCondition: KeyCondition;
   if (input.KeyConditionExpression !== undefined) keyCondition = parseKeyCondition(input.KeyConditionExpression, attrs, target.schema);

@@ -23,7 +23,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   }
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const meta = requireTable(ctx.store, ctx, input.TableName);
-  const target = readTarget(meta, input.IndexName, input.ConsistentRead);
+  const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const filter =
     input.FilterExpression !== undefined
