@@ -116,13 +116,16 @@ function placement(traits) {
 
 /**
  * Members of the current v3 client's schemas that the v2 model lacks, reached through
- * structures, lists ("[]") and maps ("{}") from each operation's input and output. Only scalar
- * members are added: a new nested structure would need shapes of its own, and none of Nimbus's
- * handlers reads one yet. A shared v2 shape is patched once, at the first path reaching it.
+ * structures, lists ("[]") and maps ("{}") from each operation's input and output. For
+ * JSON-protocol services a new structure, list or map member is written inline too (DynamoDB's
+ * VectorIndexes, say; one whose shape refers to itself is left out, as an inline shape cannot);
+ * elsewhere only scalars, as XML lists would need the names and flattening no v2 shape gives
+ * them. A shared v2 shape is patched once, at the first path reaching it.
  */
 function v3Members(id, model) {
   const client = v3Client(id);
   if (!client) return [];
+  const json = model.metadata.protocol === "json";
   const patches = [];
   const seen = new Set();
   const walk = (schema, ref, operation, side, path) => {
@@ -140,7 +143,7 @@ function v3Members(id, model) {
       const { target, traits } = member(schema[5][i]);
       const existing = shape.members?.[name];
       if (existing) return walk(target, existing, operation, side, [...path, name]);
-      const type = scalar(target);
+      const type = scalar(target) ?? (json ? inline(target, []) : undefined);
       const where = placement(traits);
       if (type && where) members[name] = { ...type, ...where };
     });
@@ -153,6 +156,36 @@ function v3Members(id, model) {
     walk(schema[5], def.output, op, "output", []);
   }
   return patches;
+}
+
+/** A v3 list, map or structure as an inline v2 model shape; undefined for a shape that contains itself. */
+function inline(schema, stack) {
+  schema = deref(schema);
+  if (typeof schema === "number") {
+    if (schema >= 128) return { type: "map", key: { type: "string" }, value: scalar(schema - 128) ?? { type: "string" } };
+    if (schema >= 64) return { type: "list", member: scalar(schema - 64) ?? { type: "string" } };
+    return scalar(schema);
+  }
+  if (!Array.isArray(schema) || stack.includes(schema)) return undefined;
+  const inner = [...stack, schema];
+  if (schema[0] === 1) {
+    const m = inline(member(schema[4]).target, inner);
+    return m && { type: "list", member: m };
+  }
+  if (schema[0] === 2) {
+    const v = inline(member(schema[5]).target, inner);
+    return v && { type: "map", key: { type: "string" }, value: v };
+  }
+  if (schema[0] !== 3) return undefined;
+  const names = schema[4] ?? [];
+  const members = {};
+  for (const [i, n] of names.entries()) {
+    const m = inline(member(schema[5][i]).target, inner);
+    if (m === undefined) return undefined;
+    members[n] = m;
+  }
+  const required = typeof schema[6] === "number" ? names.slice(0, schema[6]) : [];
+  return { type: "structure", ...(required.length ? { required } : {}), members };
 }
 
 /** A v3 schema (a scalar code or a list, map or structure) as a v2 model ref, its structures, lists and maps named in `shapes`. */
