@@ -27,6 +27,7 @@ import type { DynamoStore, RowKey } from "./store.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { checkTableName } from "./validation.js";
 import { replicateWrite, stampLegacyReplication } from "./replication.js";
+import { checkVectorAttributes, sameVectorRow, serializeEntry, vectorRow, type VectorIndexMeta } from "./vectors.js";
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -250,6 +251,7 @@ export function isEmptyKeyValue(v: AttributeValue): boolean {
  */
 export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "update" = "item"): void {
   checkIndexKeyValues(meta, item, cause, "refuse");
+  if (meta.vectorIndexes !== undefined) checkVectorAttributes(meta, meta.vectorIndexes, item, cause);
 }
 
 /** checkIndexKeys, or with `mistyped` "skip" only the empty values of index keys of their declared type (checkKeyValues). */
@@ -339,6 +341,7 @@ export interface ConsumedCapacityOut {
   Table?: { CapacityUnits: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
   GlobalSecondaryIndexes?: Record<string, { CapacityUnits: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }>;
   LocalSecondaryIndexes?: Record<string, { CapacityUnits: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }>;
+  VectorIndexes?: Record<string, { VectorWriteRequestBytes: number }>;
 }
 
 /** Capacity consumed on one table and its indexes during one request. */
@@ -346,6 +349,8 @@ export class Consumption {
   table = 0;
   readonly gsi = new Map<string, number>();
   readonly lsi = new Map<string, number>();
+  /** Bytes written to each vector index: metered apart from capacity units, and reported only with INDEXES. */
+  readonly vector = new Map<string, number>();
 
   constructor(
     readonly tableName: string,
@@ -374,6 +379,7 @@ export class Consumption {
     this.table += other.table;
     for (const [k, v] of other.gsi) this.gsi.set(k, (this.gsi.get(k) ?? 0) + v);
     for (const [k, v] of other.lsi) this.lsi.set(k, (this.lsi.get(k) ?? 0) + v);
+    for (const [k, v] of other.vector) this.vector.set(k, (this.vector.get(k) ?? 0) + v);
   }
 
   describe(mode: CapacityMode): ConsumedCapacityOut | undefined {
@@ -384,6 +390,7 @@ export class Consumption {
       out.Table = units(this.table);
       if (this.gsi.size > 0) out.GlobalSecondaryIndexes = Object.fromEntries([...this.gsi].map(([k, v]) => [k, units(v)]));
       if (this.lsi.size > 0) out.LocalSecondaryIndexes = Object.fromEntries([...this.lsi].map(([k, v]) => [k, units(v)]));
+      if (this.vector.size > 0) out.VectorIndexes = Object.fromEntries([...this.vector].map(([k, v]) => [k, { VectorWriteRequestBytes: v }]));
     }
     return out;
   }
@@ -513,7 +520,7 @@ function recordsChanges(meta: TableMeta): boolean {
 
 /** Whether writeItem looks into the old item (index rows, recorded changes); if not, a put only needs its size. */
 export function writeReadsOldItem(meta: TableMeta): boolean {
-  return meta.lsis.length > 0 || meta.gsis.length > 0 || recordsChanges(meta);
+  return meta.lsis.length > 0 || meta.gsis.length > 0 || meta.vectorIndexes !== undefined || recordsChanges(meta);
 }
 
 /**
@@ -560,6 +567,7 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
       consumption.addIndex(index, writeUnits(before && sameRowKey(before.key, after.key) ? Math.max(before.size, after.size) : after.size));
     }
   }
+  if (meta.vectorIndexes !== undefined) writeVectorRows(ctx, meta, meta.vectorIndexes, key, oldItem, newItem, consumption);
 
   // Only what follows cares whether anything changed; a plain table does not compare the items.
   if (!recordsChanges(meta)) return consumption;
@@ -572,6 +580,32 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
   if (streamArn !== undefined) appendStreamRecord(ctx, meta, streamArn, schema, oldItem, newItem, opts);
   if (replicates) replicateWrite(ctx, meta, ref, newItem);
   return consumption;
+}
+
+/**
+ * Replaces the item's rows in the vector indexes. A write that changes nothing an index keeps
+ * neither writes it nor is charged for it; one that does is charged the larger of the old and
+ * new entries ("VectorWriteRequestBytes ... scales with the size of the data replicated to the
+ * index. If a write doesn't change indexed attributes, no vector write capacity is consumed").
+ */
+function writeVectorRows(
+  ctx: WriteContext,
+  meta: TableMeta,
+  indexes: readonly VectorIndexMeta[],
+  key: RowKey,
+  oldItem: Item | undefined,
+  newItem: Item | undefined,
+  consumption: Consumption,
+): void {
+  for (const index of indexes) {
+    const before = vectorRow(meta, index, oldItem, key);
+    const after = vectorRow(meta, index, newItem, key);
+    if (before && after && sameVectorRow(before, after)) continue;
+    if (before && (!after || before.key.pk !== after.key.pk)) ctx.store.deleteRow(ctx, meta.name, index.name, before.key);
+    if (after) ctx.store.putRow(ctx, meta.name, index.name, after.key, serializeEntry(after.entry, serializeItem), after.size, null);
+    const bytes = Math.max(before?.size ?? 0, after?.size ?? 0);
+    if (bytes > 0) consumption.vector.set(index.name, (consumption.vector.get(index.name) ?? 0) + bytes);
+  }
 }
 
 function appendStreamRecord(

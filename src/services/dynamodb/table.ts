@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Scope } from "../../core/service.js";
 import type { KeySchema } from "./domain/index.js";
+import { vectorIndexDescription, type VectorIndexMeta } from "./vectors.js";
 
 export type KeyAttributeType = "S" | "N" | "B";
 
@@ -71,6 +72,8 @@ export interface TableMeta {
   onDemand?: OnDemandThroughput;
   gsis: IndexMeta[];
   readonly lsis: IndexMeta[];
+  /** CreateTable's VectorIndexes and UpdateTable's VectorIndexUpdates (vectors.ts); absent when there are none. */
+  vectorIndexes?: VectorIndexMeta[];
   stream?: StreamMeta;
   sse?: { enabled: boolean; type?: string; kmsKeyArn?: string };
   tableClass: string;
@@ -361,6 +364,18 @@ export function describeTable(
           ],
         }
       : {}),
+    ...(meta.vectorIndexes !== undefined
+      ? {
+          VectorIndexes: meta.vectorIndexes.map((i) =>
+            vectorIndexDescription(
+              meta,
+              i,
+              status === "CREATING" || (status === "UPDATING" && creatingIndex(meta) === i.name) ? "CREATING" : status === "DELETING" ? "DELETING" : "ACTIVE",
+              stats(i.name),
+            ),
+          ),
+        }
+      : {}),
     ...(meta.stream?.enabled
       ? {
           StreamSpecification: { StreamEnabled: true, StreamViewType: meta.stream.viewType },
@@ -392,6 +407,12 @@ export function describeTable(
 function deletedIndex(meta: TableMeta): DeletedIndex | undefined {
   const t = meta.transition;
   return t?.status === "UPDATING" && t.cause.kind === "index" && t.cause.operation === "deleted" ? t.cause.gone : undefined;
+}
+
+/** The vector index an UpdateTable is adding, which shows CREATING while the table is UPDATING. */
+export function creatingIndex(meta: TableMeta): string | undefined {
+  const t = meta.transition;
+  return t?.status === "UPDATING" && t.cause.kind === "index" && t.cause.operation === "created" ? t.cause.name : undefined;
 }
 
 /** The replica of one region as DescribeTable lists it under Replicas. */

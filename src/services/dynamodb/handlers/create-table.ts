@@ -9,6 +9,7 @@ import { checkTagCount, checkTags } from "./tags.js";
 import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
 import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
+import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, vectorKeyAttributes, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 const MAX_LSI = 5;
@@ -50,6 +51,37 @@ export function indexMemberChecks(member: string, index: IndexInput): Check[] {
  */
 function indexChecks(field: string, indexes: readonly IndexInput[] | undefined): Check[] {
   return (indexes ?? []).flatMap((index, i) => indexMemberChecks(`${field}.${i + 1}.member`, index));
+}
+
+/** A new vector index's members as Coral checks them; `member` names it ("vectorIndexes.1.member"). */
+export function vectorIndexMemberChecks(member: string, index: VectorIndexInput): Check[] {
+  return [
+    ...tableNameChecks(index.IndexName, `${member}.indexName`),
+    length(`${member}.vectorAttribute.attributeName`, index.VectorAttribute.AttributeName, 1, 255),
+    range(`${member}.dimensions`, index.Dimensions, 1),
+    oneOf(`${member}.distanceFunction`, index.DistanceFunction, DISTANCE_FUNCTIONS),
+    oneOf(`${member}.projection.projectionType`, index.Projection.ProjectionType, ["ALL", "INCLUDE", "KEYS_ONLY"]),
+    count(`${member}.projection.nonKeyAttributes`, index.Projection.NonKeyAttributes, 1, Number.MAX_SAFE_INTEGER),
+    count(`${member}.searchSchema`, index.SearchSchema, 1, Number.MAX_SAFE_INTEGER),
+    ...(index.SearchSchema ?? []).flatMap((e, i) => [
+      length(`${member}.searchSchema.${i + 1}.member.attributeName`, e.AttributeName, 1, 255),
+      oneOf(`${member}.searchSchema.${i + 1}.member.searchSchemaElementType`, e.SearchSchemaElementType, ["HASH", "INLINE_FILTER"]),
+    ]),
+  ];
+}
+
+/** A vector index as the table keeps it, its projection checked as an index's. */
+export function vectorIndexOf(index: VectorIndexInput): VectorIndexMeta {
+  return {
+    name: index.IndexName,
+    attribute: index.VectorAttribute.AttributeName,
+    dimensions: index.Dimensions,
+    distanceFunction: index.DistanceFunction as DistanceFunction,
+    projection: checkProjection(index.IndexName, index.Projection),
+    ...(index.SearchSchema !== undefined
+      ? { searchSchema: index.SearchSchema.map((e) => ({ AttributeName: e.AttributeName, SearchSchemaElementType: e.SearchSchemaElementType as SearchSchemaElement["SearchSchemaElementType"] })) }
+      : {}),
+  };
 }
 
 /** The key-schema rules of DynamoDB, in its order; returns the validated elements. */
@@ -134,6 +166,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     oneOf("streamSpecification.streamViewType", input.StreamSpecification?.StreamViewType, ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
     ...indexChecks("localSecondaryIndexes", lsiInput),
     ...indexChecks("globalSecondaryIndexes", gsiInput),
+    ...(input.VectorIndexes ?? []).flatMap((v, i) => vectorIndexMemberChecks(`vectorIndexes.${i + 1}.member`, v)),
   );
 
   const defs = new Map<string, AttributeDefinition>();
@@ -200,8 +233,19 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     }
   }
 
-  // Every key attribute is defined (checked above); every definition must key the table or an index.
-  const keyNames = new Set([...keySchema, ...lsis.flatMap((i) => i.keySchema), ...gsis.flatMap((i) => i.keySchema)].map((k) => k.AttributeName));
+  const vectorIndexes: VectorIndexMeta[] = [];
+  for (const v of input.VectorIndexes ?? []) {
+    if (names.has(v.IndexName)) throw validationException(`${INVALID}Duplicate index name: ${v.IndexName}`);
+    names.add(v.IndexName);
+    vectorIndexes.push(vectorIndexOf(v));
+  }
+  checkNewVectorIndexes(vectorIndexes, [], { billingMode, keySchema, attributeDefinitions: [...defs.values()] });
+
+  // Every key attribute is defined (checked above); every definition must key the table or an index (a vector index's SearchSchema counts).
+  const keyNames = new Set([
+    ...[...keySchema, ...lsis.flatMap((i) => i.keySchema), ...gsis.flatMap((i) => i.keySchema)].map((k) => k.AttributeName),
+    ...vectorKeyAttributes(vectorIndexes),
+  ]);
   if (defs.size !== keyNames.size) {
     throw validationException(`${INVALID}Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`);
   }
@@ -232,6 +276,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     ...(input.OnDemandThroughput ? { onDemand: input.OnDemandThroughput } : {}),
     gsis,
     lsis,
+    ...(vectorIndexes.length > 0 ? { vectorIndexes } : {}),
     ...(stream?.StreamEnabled ? { stream: { enabled: true, viewType: stream.StreamViewType as string, label, arn: `${arn}/stream/${label}` } } : {}),
     ...(input.SSESpecification?.Enabled
       ? {

@@ -6,12 +6,37 @@ import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from 
 import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type DeletedIndex, type IndexMeta, type TableMeta, type Throughput, type UpdateCause } from "../table.js";
 import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexChange, type UpdateKind } from "../table-status.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
-import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel } from "./create-table.js";
+import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel, vectorIndexMemberChecks, vectorIndexOf } from "./create-table.js";
+import { checkNewVectorIndexes, serializeEntry, vectorRow, type VectorIndexMeta } from "../vectors.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 
 type IndexUpdate = NonNullable<UpdateTableInput["GlobalSecondaryIndexUpdates"]>[number];
+type VectorIndexUpdate = NonNullable<UpdateTableInput["VectorIndexUpdates"]>[number];
+
+/** Each VectorIndexUpdates member's action as Coral checks it ("vectorIndexUpdates.1.member.create.dimensions"). */
+function vectorUpdateChecks(updates: readonly VectorIndexUpdate[]): Check[] {
+  return updates.flatMap((u, i) => {
+    const member = `vectorIndexUpdates.${i + 1}.member`;
+    return [
+      ...(u.Create ? vectorIndexMemberChecks(`${member}.create`, u.Create) : []),
+      ...(u.Delete ? tableNameChecks(u.Delete.IndexName, `${member}.delete.indexName`) : []),
+    ];
+  });
+}
+
+/** A VectorIndexUpdates member does one thing: create or delete (Nimbus's wording, after GlobalSecondaryIndexUpdates'). */
+function checkVectorUpdates(updates: readonly VectorIndexUpdate[]): void {
+  for (const u of updates) {
+    if (u.Create === undefined && u.Delete === undefined) {
+      throw validationException(`${INVALID}One of VectorIndexUpdate.Create, VectorIndexUpdate.Delete must not be null`);
+    }
+    if (u.Create !== undefined && u.Delete !== undefined) {
+      throw validationException(`${INVALID}Only one of VectorIndexUpdate.Create, VectorIndexUpdate.Delete can be specified`);
+    }
+  }
+}
 
 /** Each GlobalSecondaryIndexUpdates member's action as Coral checks it ("globalSecondaryIndexUpdates.2.member.update.indexName"). */
 function indexUpdateChecks(updates: readonly IndexUpdate[]): Check[] {
@@ -64,6 +89,7 @@ function changesAsked(input: UpdateTableInput): string[] {
     BillingMode: input.BillingMode,
     StreamSpecification: input.StreamSpecification,
     GlobalSecondaryIndexUpdates: (input.GlobalSecondaryIndexUpdates ?? []).length > 0 ? input.GlobalSecondaryIndexUpdates : undefined,
+    VectorIndexUpdates: (input.VectorIndexUpdates ?? []).length > 0 ? input.VectorIndexUpdates : undefined,
     SSESpecification: input.SSESpecification,
     ReplicaUpdates: input.ReplicaUpdates,
     TableClass: input.TableClass,
@@ -117,6 +143,7 @@ function updateKind(input: UpdateTableInput): UpdateKind {
   if (input.StreamSpecification !== undefined) return "stream";
   if (input.TableClass !== undefined) return "tableClass";
   if ((input.GlobalSecondaryIndexUpdates ?? []).some((u) => u.Create !== undefined || u.Delete !== undefined)) return "index";
+  if ((input.VectorIndexUpdates ?? []).length > 0) return "index";
   return "other";
 }
 
@@ -135,12 +162,20 @@ function updateCause(input: UpdateTableInput, before: { billingMode: string; tab
     if (u.Create) return { kind: "index", name: u.Create.IndexName, operation: "created" };
     if (u.Delete) return { kind: "index", name: u.Delete.IndexName, operation: "deleted", ...(gone !== undefined ? { gone } : {}) };
   }
+  for (const u of input.VectorIndexUpdates ?? []) {
+    if (u.Create) return { kind: "index", name: u.Create.IndexName, operation: "created" };
+    if (u.Delete) return { kind: "index", name: u.Delete.IndexName, operation: "deleted" };
+  }
   return undefined;
 }
 
 /** The GSI this request creates or deletes (one at most: more are refused before any is looked up). */
 function indexChange(input: UpdateTableInput): IndexChange | undefined {
   for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
+    if (u.Create) return { operation: "create", name: u.Create.IndexName };
+    if (u.Delete) return { operation: "delete", name: u.Delete.IndexName };
+  }
+  for (const u of input.VectorIndexUpdates ?? []) {
     if (u.Create) return { operation: "create", name: u.Create.IndexName };
     if (u.Delete) return { operation: "delete", name: u.Delete.IndexName };
   }
@@ -164,16 +199,20 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     range("provisionedThroughput.readCapacityUnits", input.ProvisionedThroughput?.ReadCapacityUnits, 1),
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
     ...indexUpdateChecks(input.GlobalSecondaryIndexUpdates ?? []),
+    ...vectorUpdateChecks(input.VectorIndexUpdates ?? []),
   );
   checkChanges(input);
   checkIndexUpdates(input.GlobalSecondaryIndexUpdates ?? []);
+  checkVectorUpdates(input.VectorIndexUpdates ?? []);
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     const asked = changesAsked(input);
     checkUpdatable(meta, now, updateKind(input), asked.every((m) => ADMITTED_WHILE_UPDATING.has(m)), indexChange(input));
     // Counted before any index is looked up: six deletes of missing indexes are this, not "not found".
-    if ((input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length > 1) {
+    // A vector index counts with the GSIs: "You can add or remove one vector index for each UpdateTable operation."
+    const online = (input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length + (input.VectorIndexUpdates ?? []).length;
+    if (online > 1) {
       throw errors.LimitExceeded({ message: ONE_ONLINE_INDEX });
     }
     const before = { billingMode: meta.billingMode, tableClass: meta.tableClass };
@@ -208,12 +247,16 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       }
       meta.provisioned = changeThroughput(meta.provisioned, read, write, now);
     }
+    if (billingMode !== "PAY_PER_REQUEST" && meta.vectorIndexes !== undefined) {
+      throw validationException(`${INVALID}Vector indexes are only supported for PAY_PER_REQUEST tables`);
+    }
     setBillingMode(meta, billingMode, now);
+    for (const update of input.VectorIndexUpdates ?? []) applyVectorIndexUpdate(ctx, meta, update);
 
     for (const update of input.GlobalSecondaryIndexUpdates ?? []) {
       if (update.Create) {
         const c = update.Create;
-        if (meta.gsis.some((g) => g.name === c.IndexName) || meta.lsis.some((l) => l.name === c.IndexName)) {
+        if (meta.gsis.some((g) => g.name === c.IndexName) || meta.lsis.some((l) => l.name === c.IndexName) || (meta.vectorIndexes ?? []).some((v) => v.name === c.IndexName)) {
           throw validationException(`${INVALID}Attempting to create an index which already exists`);
         }
         checkIndexKeysDefined(c.KeySchema, meta.attributeDefinitions.map((d) => d.AttributeName));
@@ -308,6 +351,38 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const stats = (index: string) => (index === created ? { count: 0, bytes: 0 } : ctx.store.stats(ctx, meta.name, index));
     return { TableDescription: describeTable(shown, answered, stats, creating, now) };
   });
+}
+
+/** Creates or deletes one vector index; a new one is filled from the items already in the table. */
+function applyVectorIndexUpdate(ctx: DynamoContext, meta: TableMeta, update: VectorIndexUpdate): void {
+  const existing = meta.vectorIndexes ?? [];
+  if (update.Create) {
+    const c = update.Create;
+    if (meta.gsis.some((g) => g.name === c.IndexName) || meta.lsis.some((l) => l.name === c.IndexName) || existing.some((v) => v.name === c.IndexName)) {
+      throw validationException(`${INVALID}Attempting to create an index which already exists`);
+    }
+    const index = vectorIndexOf(c);
+    checkNewVectorIndexes([index], existing, meta);
+    meta.vectorIndexes = [...existing, index];
+    backfillVectors(ctx, meta, index);
+  } else if (update.Delete) {
+    const name = update.Delete.IndexName;
+    if (!existing.some((v) => v.name === name)) {
+      throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${name} not found for table: ${meta.name}` });
+    }
+    const kept = existing.filter((v) => v.name !== name);
+    if (kept.length > 0) meta.vectorIndexes = kept;
+    else delete meta.vectorIndexes;
+    ctx.store.deleteIndexRows(ctx, meta.name, name);
+  }
+}
+
+/** Fills a new vector index: items without a vector (or whose vector does not fit) are left out, as sparse indexes are. */
+export function backfillVectors(ctx: DynamoContext, meta: TableMeta, index: VectorIndexMeta): void {
+  for (const row of ctx.store.range(ctx, meta.name, "", {})) {
+    const r = vectorRow(meta, index, parseItem(row.item), row);
+    if (r) ctx.store.putRow(ctx, meta.name, index.name, r.key, serializeEntry(r.entry, serializeItem), r.size, null);
+  }
 }
 
 /**
