@@ -34,6 +34,7 @@ import { query } from "./handlers/query.js";
 import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from "./handlers/resource-policies.js";
 import { tableScopedHandlers } from "./access.js";
 import { scan } from "./handlers/scan.js";
+import { searchVectors } from "./handlers/search-vectors.js";
 import { listTagsOfResource, missingTagMember, tagResource, untagResource } from "./handlers/tags.js";
 import { transactGetItems } from "./handlers/transact-get-items.js";
 import { transactWriteItems } from "./handlers/transact-write-items.js";
@@ -93,6 +94,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
     DeleteItem: deleteItem,
     Query: query,
     Scan: scan,
+    SearchVectors: searchVectors,
     BatchGetItem: batchGetItem,
     BatchWriteItem: batchWriteItem,
     TransactGetItems: transactGetItems,

@@ -35,7 +35,7 @@ import { ExpressionSyntaxError } from "./lexer.js";
 import { parseConditionSyntax } from "./parser.js";
 import { getPath } from "./paths.js";
 
-export type ConditionParameter = "ConditionExpression" | "FilterExpression" | "KeyConditionExpression";
+export type ConditionParameter = "ConditionExpression" | "FilterExpression" | "KeyConditionExpression" | "SearchConditionExpression";
 
 const cache = new ParseCache<RawConditionExpression>();
 

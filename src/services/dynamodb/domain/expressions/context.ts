@@ -110,6 +110,7 @@ export const EXPRESSION_PARAMETERS = {
     expression: ["ProjectionExpression", "FilterExpression"],
     legacy: ["AttributesToGet", "ScanFilter", "ConditionalOperator"],
   },
+  SearchVectors: { expression: ["ProjectionExpression", "SearchConditionExpression"], legacy: [] },
 } as const satisfies Record<string, { expression: readonly string[]; legacy: readonly string[] }>;
 
 export type ExpressionOperation = keyof typeof EXPRESSION_PARAMETERS;
@@ -223,7 +224,8 @@ export type ExpressionParameter =
   | "FilterExpression"
   | "KeyConditionExpression"
   | "UpdateExpression"
-  | "ProjectionExpression";
+  | "ProjectionExpression"
+  | "SearchConditionExpression";
 
 /** "Invalid ConditionExpression: <message>", AWS's form for everything wrong inside an expression. */
 export function invalidExpression(parameter: ExpressionParameter, message: string) {
