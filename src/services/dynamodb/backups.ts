@@ -21,6 +21,7 @@ import { parseItem, tableNameOf, writeItem } from "./items.js";
 import { historyKey, type BackupRow, type DynamoStore } from "./store.js";
 import { describeTable, tableChildArn, type RestoreInfo, type TableMeta } from "./table.js";
 import { check, oneOf, range } from "./validation.js";
+import { vectorIndexInput } from "./vectors.js";
 
 // Backup and restore errors, with the messages DynamoDB sends.
 export const backupErrors = defineErrors({
@@ -182,6 +183,7 @@ export function backupDescription(row: BackupRow, status: "AVAILABLE" | "DELETED
             })),
           }
         : {}),
+      ...(src.vectorIndexes !== undefined ? { VectorIndexes: src.vectorIndexes.map(vectorIndexInput) } : {}),
       ...(src.stream?.enabled ? { StreamDescription: { StreamEnabled: true, StreamViewType: src.stream.viewType } } : {}),
       ...(src.ttl ? { TimeToLiveDescription: { TimeToLiveStatus: src.ttl.enabled ? "ENABLED" : "DISABLED", AttributeName: src.ttl.attribute } } : {}),
       ...(src.sse?.enabled ? { SSEDescription: { Status: "ENABLED", SSEType: src.sse.type ?? "KMS", KMSMasterKeyArn: src.sse.kmsKeyArn } } : {}),
@@ -232,6 +234,7 @@ export interface RestoreOverrides {
   readonly ProvisionedThroughputOverride?: CreateTableInput["ProvisionedThroughput"] | undefined;
   readonly OnDemandThroughputOverride?: CreateTableInput["OnDemandThroughput"] | undefined;
   readonly SSESpecificationOverride?: CreateTableInput["SSESpecification"] | undefined;
+  readonly VectorIndexOverride?: CreateTableInput["VectorIndexes"] | undefined;
 }
 
 export function checkOverrides(o: RestoreOverrides): void {
@@ -269,7 +272,12 @@ export function restoreRequest(source: TableMeta, target: string, o: RestoreOver
       };
     });
   const lsis = o.LocalSecondaryIndexOverride ?? source.lsis.map((l) => ({ IndexName: l.name, KeySchema: l.keySchema, Projection: l.projection }));
-  const used = new Set([...source.keySchema, ...lsis.flatMap((i) => i.KeySchema), ...gsis.flatMap((i) => i.KeySchema)].map((k) => k.AttributeName));
+  // The source's vector indexes come back with the table (their rows are rebuilt from the items).
+  const vectors = o.VectorIndexOverride ?? source.vectorIndexes?.map(vectorIndexInput) ?? [];
+  const used = new Set([
+    ...[...source.keySchema, ...lsis.flatMap((i) => i.KeySchema), ...gsis.flatMap((i) => i.KeySchema)].map((k) => k.AttributeName),
+    ...vectors.flatMap((v) => (v.SearchSchema ?? []).map((e) => e.AttributeName)),
+  ]);
   const onDemand = o.OnDemandThroughputOverride ?? (!provisioned ? source.onDemand : undefined);
   const sse =
     o.SSESpecificationOverride ??
@@ -280,6 +288,7 @@ export function restoreRequest(source: TableMeta, target: string, o: RestoreOver
     KeySchema: source.keySchema,
     ...(lsis.length > 0 ? { LocalSecondaryIndexes: lsis } : {}),
     ...(gsis.length > 0 ? { GlobalSecondaryIndexes: gsis } : {}),
+    ...(vectors.length > 0 ? { VectorIndexes: vectors } : {}),
     BillingMode: billing,
     // Given with on-demand billing it is passed on, so CreateTable's own rule refuses it.
     ...(tableThroughput !== undefined && (provisioned || o.ProvisionedThroughputOverride !== undefined) ? { ProvisionedThroughput: tableThroughput } : {}),
