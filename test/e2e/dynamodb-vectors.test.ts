@@ -365,6 +365,8 @@ test("with --dynamodb-status-delay an added vector index is CREATING and backfil
   try {
     const table = uniqueName("vectors-delay");
     await ddb.send(new CreateTableCommand({ ...vectorTable(table), AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], VectorIndexes: undefined }));
+    // The table itself is CREATING for the delay too.
+    await nimbus.scheduler.advance(delay);
     await ddb.send(new PutItemCommand({ TableName: table, Item: ITEMS[0] as Record<string, AttributeValue> }));
     await ddb.send(
       new UpdateTableCommand({
