@@ -1,7 +1,8 @@
 /**
  * S3 access decisions with `--enforce-policies`: bucket policies (Allow to other accounts and to
  * anyone, explicit Deny for everyone, conditions), ACL grants, Block Public Access, per-key
- * DeleteObjects results, copies that read another account's bucket, website and form uploads.
+ * DeleteObjects results, copies that read another account's bucket, website and form uploads,
+ * Requester Pays.
  * Account 111111111111 owns the buckets; 222222222222 is another account; unsigned requests are
  * anonymous.
  */
@@ -19,6 +20,7 @@ import {
   ListObjectsV2Command,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
+  PutBucketRequestPaymentCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
@@ -203,5 +205,43 @@ describe("S3 with enforced policies", () => {
     const missing = await unsigned("GET", "/nothing.html", { host });
     assert.equal(missing.status, 404);
     assert.match(missing.text, /NoSuchKey/);
+  });
+
+  test("a Requester Pays bucket: others must send x-amz-request-payer: requester, anonymous callers are refused, the owner needs nothing", async () => {
+    // "Downloading objects from Requester Pays buckets" (S3 User Guide): without the header S3 answers 403.
+    const bucket = await bucketWith({ "data.csv": "a,b" });
+    await owner().send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    await owner().send(
+      policy(bucket, [
+        { Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${bucket}/*` },
+        { Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}` },
+      ]),
+    );
+    assert.equal((await unsigned("GET", `/${bucket}/data.csv`)).status, 200, "public before Requester Pays");
+    await owner().send(new PutBucketRequestPaymentCommand({ Bucket: bucket, RequestPaymentConfiguration: { Payer: "Requester" } }));
+
+    await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "data.csv" })));
+    await denied(other().send(new ListObjectsV2Command({ Bucket: bucket })));
+    await denied(other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.csv", Body: "c" })));
+    const headDenied = await failure(other().send(new HeadObjectCommand({ Bucket: bucket, Key: "data.csv" })));
+    assert.equal(headDenied.$metadata.httpStatusCode, 403);
+    const batch = await failure(other().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "data.csv" }] } })));
+    assert.deepEqual([batch.name, batch.$metadata.httpStatusCode], ["AccessDenied", 403]);
+    const anonymous = await unsigned("GET", `/${bucket}/data.csv`, { "x-amz-request-payer": "requester" });
+    assert.equal(anonymous.status, 403);
+    assert.match(anonymous.text, /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+
+    const paid = await other().send(new GetObjectCommand({ Bucket: bucket, Key: "data.csv", RequestPayer: "requester" }));
+    assert.equal(await paid.Body?.transformToString(), "a,b");
+    assert.deepEqual((await other().send(new ListObjectsV2Command({ Bucket: bucket, RequestPayer: "requester" }))).Contents?.map((o) => o.Key), ["data.csv"]);
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.csv", Body: "c", RequestPayer: "requester" }));
+    // A copy out of the bucket needs the acknowledgement for its source too.
+    const target = uniqueName("payer-target");
+    await other().send(new CreateBucketCommand({ Bucket: target }));
+    await denied(other().send(new CopyObjectCommand({ Bucket: target, Key: "copy.csv", CopySource: `${bucket}/data.csv` })));
+    await other().send(new CopyObjectCommand({ Bucket: target, Key: "copy.csv", CopySource: `${bucket}/data.csv`, RequestPayer: "requester" }));
+
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "theirs.csv" }))).Body?.transformToString(), "c");
+    await owner().send(new DeleteObjectCommand({ Bucket: bucket, Key: "theirs.csv" }));
   });
 });

@@ -11,6 +11,7 @@
  *   Block Public Access takes away: IgnorePublicAcls drops grants to AllUsers and
  *   AuthenticatedUsers, RestrictPublicBuckets a public policy's grants to callers outside the
  *   owner account.
+ * - On a Requester Pays bucket, anyone but the owner account must also acknowledge the charge.
  * Every request is plain HTTP, so aws:SecureTransport is false, as AWS would see it.
  *
  * Without enforcement each account only reaches its own buckets (requireBucket refuses the rest)
@@ -41,6 +42,7 @@ interface AccessInput {
   readonly SSEKMSKeyId?: string;
   readonly StorageClass?: string;
   readonly MetadataDirective?: string;
+  readonly RequestPayer?: string;
 }
 
 /** Operations whose IAM action is not `s3:<operation>` ("Required permissions for Amazon S3 API operations"). */
@@ -94,6 +96,14 @@ const VERSIONED = new Set(["GetObject", "DeleteObject", "GetObjectAcl", "PutObje
  * may list the bucket, 403 AccessDenied to one who may not (so a missing key tells nothing).
  */
 const MISSING_KEY_NEEDS_LIST = new Set(["GetObject", "HeadObject", "GetObjectAttributes"]);
+
+/** The operations whose requests carry x-amz-request-payer (the S3 model's RequestPayer member). */
+const REQUEST_PAYER_OPERATIONS = new Set([
+  "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateMultipartUpload", "DeleteObject", "DeleteObjects", "GetBucketAccelerateConfiguration",
+  "GetObject", "GetObjectAcl", "GetObjectAttributes", "GetObjectLegalHold", "GetObjectRetention", "GetObjectTagging", "GetObjectTorrent", "HeadObject",
+  "ListMultipartUploads", "ListObjectVersions", "ListObjects", "ListObjectsV2", "ListParts", "PutObjectAcl", "PutObject", "PutObjectLegalHold",
+  "PutObjectLockConfiguration", "PutObjectRetention", "PutObjectTagging", "RestoreObject", "UploadPartCopy", "UploadPart",
+]);
 
 /** What the owner account's root user may do whatever its bucket policy says. */
 const POLICY_ACTIONS = new Set(["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]);
@@ -200,11 +210,27 @@ export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key
 }
 
 /**
+ * A Requester Pays bucket ("Downloading objects from Requester Pays buckets", S3 User Guide):
+ * anyone but the owner account must send x-amz-request-payer: requester, or S3 answers 403, and
+ * anonymous callers are refused outright ("anonymous access to that bucket is not allowed").
+ */
+function requirePayerAcknowledged(ctx: S3Context, bucket: BucketRow, requestPayer: string | undefined, principal = callerOf(ctx)): void {
+  if (!enforcesPolicies(ctx.config) || ctx.store.config<string>(bucket.name, "requestPayment") !== "Requester") return;
+  if (principal.type === "aws" && principal.account === bucket.account_id) return;
+  if (principal.type === "anonymous" || requestPayer !== "requester") throw errors.AccessDenied();
+}
+
+/**
  * The checks an operation makes before it runs, when policies are enforced. DeleteObjects
- * checks each key as it deletes it (delete-object.ts).
+ * checks Requester Pays here, once for the request, and each key as it deletes it (delete-object.ts).
  */
 export function authorizeOperation(operation: string, input: AccessInput, ctx: S3Context): void {
-  if (!enforcesPolicies(ctx.config) || operation === "DeleteObjects") return;
+  if (!enforcesPolicies(ctx.config)) return;
+  if (operation === "DeleteObjects") {
+    const bucket = input.Bucket === undefined ? undefined : ctx.store.bucket(input.Bucket);
+    if (bucket) requirePayerAcknowledged(ctx, bucket, input.RequestPayer);
+    return;
+  }
   if (operation === "ListBuckets" || operation === "CreateBucket") {
     // Both act on the caller's own account, which an anonymous caller does not have.
     if (callerOf(ctx).type === "anonymous") throw errors.AccessDenied();
@@ -213,6 +239,7 @@ export function authorizeOperation(operation: string, input: AccessInput, ctx: S
   const bucket = input.Bucket === undefined ? undefined : ctx.store.bucket(input.Bucket);
   // A bucket that does not exist is the handler's NoSuchBucket.
   if (!bucket) return;
+  if (REQUEST_PAYER_OPERATIONS.has(operation)) requirePayerAcknowledged(ctx, bucket, input.RequestPayer);
   authorize(ctx, bucket, s3Action(operation, input), input.Key, input);
   if (MISSING_KEY_NEEDS_LIST.has(operation) && input.Key !== undefined && input.VersionId === undefined) {
     const current = ctx.store.latest(bucket.name, input.Key);
@@ -222,7 +249,11 @@ export function authorizeOperation(operation: string, input: AccessInput, ctx: S
     const source = parseCopySource(input.CopySource);
     const sourceBucket = ctx.store.bucket(source.bucket);
     const version = source.versionId === undefined ? {} : { VersionId: source.versionId };
-    if (sourceBucket) authorize(ctx, sourceBucket, s3Action("GetObject", version), source.key, version);
+    if (sourceBucket) {
+      // One x-amz-request-payer covers both buckets of a copy.
+      requirePayerAcknowledged(ctx, sourceBucket, input.RequestPayer);
+      authorize(ctx, sourceBucket, s3Action("GetObject", version), source.key, version);
+    }
   }
 }
 
