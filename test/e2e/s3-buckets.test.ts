@@ -296,6 +296,11 @@ describe("S3 buckets", () => {
     assert.equal((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: name }))).Status, undefined);
     await s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: name, AccelerateConfiguration: { Status: "Enabled" } }));
     assert.equal((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: name }))).Status, "Enabled");
+    // Once set, acceleration is Enabled or Suspended: there is no way back to "never set".
+    await s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: name, AccelerateConfiguration: { Status: "Suspended" } }));
+    assert.equal((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: name }))).Status, "Suspended");
+    const unset = await failure(s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: name, AccelerateConfiguration: { Status: "Disabled" as never } })));
+    assert.deepEqual([unset.name, unset.status], ["MalformedXML", 400]);
     const dotted = `${uniqueName("dotted")}.example`;
     await s3.send(new CreateBucketCommand({ Bucket: dotted }));
     const periods = await failure(s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: dotted, AccelerateConfiguration: { Status: "Enabled" } })));

@@ -651,6 +651,44 @@ describe("S3 objects", () => {
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer-copy" }))).Body?.transformToString(), "secret");
   });
 
+  test("every storage class is kept and answered by HEAD (STANDARD as no header); an unknown one is InvalidStorageClass; a copy onto itself may change it", async () => {
+    for (const StorageClass of ["INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY"] as const) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `classes/${StorageClass}`, Body: "x", StorageClass }));
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: `classes/${StorageClass}` }))).StorageClass, StorageClass);
+    }
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "classes/STANDARD", Body: "x", StorageClass: "STANDARD" }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "classes/STANDARD" }))).StorageClass, undefined);
+    const unknown = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "classes/bogus", Body: "x", StorageClass: "BOGUS" as never })));
+    assert.deepEqual(
+      [unknown.name, unknown.message, unknown.status, unknown.error["StorageClassRequested"]],
+      ["InvalidStorageClass", "The storage class you specified is not valid", 400, "BOGUS"],
+    );
+    // A new storage class is a change that lets an object be copied onto itself (the guide's "copy can change storage class").
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "classes/STANDARD", CopySource: `${bucket}/classes/STANDARD`, StorageClass: "STANDARD_IA" }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "classes/STANDARD" }))).StorageClass, "STANDARD_IA");
+  });
+
+  test("SSE-C: a key whose MD5 is not the one sent is refused, a key of the wrong length too", async () => {
+    // The v3 SDK computes the key's MD5 itself, so the mismatch goes out raw.
+    const key = randomBytes(32);
+    const headers = {
+      ...SIGNED,
+      "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+      "x-amz-server-side-encryption-customer-algorithm": "AES256",
+      "x-amz-server-side-encryption-customer-key": key.toString("base64"),
+    };
+    const mismatch = await raw(nimbus.port, "PUT", `/${bucket}/sse/md5`, { ...headers, "x-amz-server-side-encryption-customer-key-MD5": createHash("md5").update("another key").digest("base64") }, Buffer.from("x"));
+    assert.equal(mismatch.status, 400);
+    assert.match(mismatch.text, /<Code>InvalidArgument<\/Code><Message>The calculated MD5 hash of the key did not match the hash that was provided.<\/Message>/);
+    const short = await raw(nimbus.port, "PUT", `/${bucket}/sse/md5`, { ...headers, "x-amz-server-side-encryption-customer-key": randomBytes(16).toString("base64") }, Buffer.from("x"));
+    assert.equal(short.status, 400);
+    assert.match(short.text, /<Code>InvalidArgument<\/Code><Message>The secret key was invalid for the specified algorithm.<\/Message>/);
+    const missing = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "sse/md5" })));
+    assert.equal(missing.status, 404, "nothing was stored");
+    const stored = await raw(nimbus.port, "PUT", `/${bucket}/sse/md5`, { ...headers, "x-amz-server-side-encryption-customer-key-MD5": createHash("md5").update(key).digest("base64") }, Buffer.from("x"));
+    assert.equal(stored.status, 200, stored.text);
+  });
+
   test("presigned PUT and GET URLs, and virtual-hosted-style addressing", async () => {
     const signer = new SignatureV4({
       service: "s3",

@@ -15,12 +15,14 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   DeletePublicAccessBlockCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketRequestPaymentCommand,
+  PutBucketVersioningCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
@@ -243,5 +245,56 @@ describe("S3 with enforced policies", () => {
 
     assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "theirs.csv" }))).Body?.transformToString(), "c");
     await owner().send(new DeleteObjectCommand({ Bucket: bucket, Key: "theirs.csv" }));
+  });
+
+  test("a policy can require SSE on uploads: a Deny on a missing or other s3:x-amz-server-side-encryption refuses the owner's PutObject", async () => {
+    const bucket = await bucketWith({});
+    await owner().send(
+      policy(bucket, [
+        { Sid: "DenyOtherEncryption", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*`, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } } },
+        { Sid: "DenyUnencrypted", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } } },
+      ]),
+    );
+    await denied(owner().send(new PutObjectCommand({ Bucket: bucket, Key: "plain", Body: "x" })));
+    await denied(owner().send(new PutObjectCommand({ Bucket: bucket, Key: "s3-managed", Body: "x", ServerSideEncryption: "AES256" })));
+    const kms = await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "kms", Body: "x", ServerSideEncryption: "aws:kms" }));
+    assert.equal(kms.ServerSideEncryption, "aws:kms");
+    assert.deepEqual((await owner().send(new ListObjectsV2Command({ Bucket: bucket }))).Contents?.map((o) => o.Key), ["kms"]);
+  });
+
+  test("removing a version for good needs s3:DeleteObjectVersion: s3:DeleteObject only adds a delete marker", async () => {
+    const bucket = await bucketWith({});
+    await owner().send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    const put = await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "doc", Body: "v1" }));
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion"], Resource: `arn:aws:s3:::${bucket}/*` }]));
+    await denied(other().send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc", VersionId: put.VersionId })));
+    const marker = await other().send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc" }));
+    assert.equal(marker.DeleteMarker, true);
+    assert.equal(await (await other().send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: put.VersionId }))).Body?.transformToString(), "v1");
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `arn:aws:s3:::${bucket}/*` }]));
+    const gone = await other().send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc", VersionId: put.VersionId }));
+    assert.equal(gone.VersionId, put.VersionId);
+    const missing = await failure(owner().send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: put.VersionId })));
+    assert.deepEqual([missing.name, missing.$metadata.httpStatusCode], ["NoSuchVersion", 404]);
+  });
+
+  test("with ObjectWriter ownership an upload from another account is owned by that account; the bucket policy can still deny it", async () => {
+    const bucket = uniqueName("policies-writer");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: ["s3:PutObject", "s3:GetObjectAcl"], Resource: `arn:aws:s3:::${bucket}/*` }]));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.txt", Body: "x" }));
+    const acl = await other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "theirs.txt" }));
+    assert.equal(acl.Owner?.DisplayName, OTHER);
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]), [[acl.Owner?.ID, "FULL_CONTROL"]]);
+    await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "mine.txt", Body: "y" }));
+    const ownAcl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "mine.txt" }));
+    assert.notEqual(ownAcl.Owner?.ID, acl.Owner?.ID);
+    await owner().send(
+      policy(bucket, [
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: ["s3:PutObject", "s3:GetObjectAcl"], Resource: `arn:aws:s3:::${bucket}/*` },
+        { Effect: "Deny", Principal: { AWS: OTHER }, Action: "s3:GetObjectAcl", Resource: `arn:aws:s3:::${bucket}/theirs.txt` },
+      ]),
+    );
+    await denied(other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "theirs.txt" })));
   });
 });

@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { uniqueName, type TestNimbus } from "./harness.js";
+import { httpRequest, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
@@ -148,5 +148,34 @@ describe("S3 versioning", () => {
     const objects = [...(all.Versions ?? []), ...(all.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key ?? "", VersionId: v.VersionId }));
     await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
     await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  });
+
+  test("an object written before versioning is the null version; a GET of a deleted key is 404 with x-amz-delete-marker", async () => {
+    const bucket = uniqueName("versions-late");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const before = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "before" }));
+    assert.equal(before.VersionId, undefined, "a bucket never versioned answers no version id");
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    const after = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "after" }));
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: "k" }));
+    assert.deepEqual(
+      versions.Versions?.map((v) => [v.VersionId, v.IsLatest, v.Size]),
+      [
+        [after.VersionId, true, 5],
+        ["null", false, 6],
+      ],
+    );
+    const old = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k", VersionId: "null" }));
+    assert.equal(old.VersionId, "null");
+    assert.equal(await old.Body?.transformToString(), "before");
+
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    // The SDK hides the headers of an error, so read them off the wire.
+    const gone = await fetch(`${nimbus.url}/${bucket}/k`, { headers: signedHeaders("s3") });
+    assert.equal(gone.status, 404);
+    assert.equal(gone.headers.get("x-amz-delete-marker"), "true");
+    assert.equal(gone.headers.get("x-amz-version-id"), marker.VersionId);
+    assert.match(await gone.text(), /<Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>k<\/Key>/);
+    assert.equal((await httpRequest(nimbus.port, "GET", `/${bucket}/k?versionId=null`, signedHeaders("s3"))).text, "before");
   });
 });
