@@ -115,6 +115,27 @@ describe("DynamoDB Streams and TTL", () => {
     assert.equal(missing.json.message, `Requested resource not found: Stream: ${streamArn}x not found`);
   });
 
+  test("GetRecords answers at most 1 MB of records a call, then goes on from NextShardIterator", async () => {
+    const name = uniqueName("stream-mb");
+    const streamArn = await streamingTable(name, "NEW_AND_OLD_IMAGES");
+    // Eight INSERTs of about 300 KB each: three fit in 1 MB, four do not.
+    for (let i = 0; i < 8; i++) await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: `k${i}` }, data: { S: "x".repeat(300_000) } } }));
+    await nimbus.events.idle();
+    const described = await streams("DescribeStream", { StreamArn: streamArn });
+    const shardId = (described.json.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
+    let iterator = (await streams("GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" })).json.ShardIterator;
+    const pages: string[][] = [];
+    while (pages.length < 5) {
+      const page = await streams("GetRecords", { ShardIterator: iterator });
+      assert.equal(page.status, 200);
+      const records = page.json.Records as StreamRecord[];
+      if (records.length === 0) break;
+      pages.push(records.map((r) => (r.dynamodb.Keys as { pk: { S: string } }).pk.S));
+      iterator = page.json.NextShardIterator;
+    }
+    assert.deepEqual(pages, [["k0", "k1", "k2"], ["k3", "k4", "k5"], ["k6", "k7"]]);
+  });
+
   test("TTL: the scheduler deletes expired items, and the stream shows a REMOVE by the service", async () => {
     const name = uniqueName("ttl");
     await ddb.send(new CreateTableCommand(hashTable(name, "pk")));

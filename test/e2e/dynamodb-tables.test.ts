@@ -614,6 +614,38 @@ describe("DynamoDB tables", () => {
     }
   });
 
+  test("encryption at rest: no SSEDescription for the default key; SSESpecification on CreateTable or UpdateTable turns KMS on", async () => {
+    const plain = uniqueName("sse-plain");
+    const created = await ddb.send(new CreateTableCommand(simpleTable(plain)));
+    assert.equal(created.TableDescription?.SSEDescription, undefined);
+    const kms = uniqueName("sse-kms");
+    const withKms = await ddb.send(new CreateTableCommand(simpleTable(kms, { SSESpecification: { Enabled: true, SSEType: "KMS" } })));
+    assert.deepEqual([withKms.TableDescription?.SSEDescription?.Status, withKms.TableDescription?.SSEDescription?.SSEType], ["ENABLED", "KMS"]);
+    assert.match(withKms.TableDescription?.SSEDescription?.KMSMasterKeyArn ?? "", /^arn:aws:kms:us-east-1:000000000000:key\//);
+    const described = (await ddb.send(new DescribeTableCommand({ TableName: kms }))).Table?.SSEDescription;
+    assert.deepEqual(described, withKms.TableDescription?.SSEDescription);
+    const updated = await ddb.send(new UpdateTableCommand({ TableName: plain, SSESpecification: { Enabled: true, SSEType: "KMS" } }));
+    assert.deepEqual([updated.TableDescription?.SSEDescription?.Status, updated.TableDescription?.SSEDescription?.SSEType], ["ENABLED", "KMS"]);
+  });
+
+  test("a table has at most five local secondary indexes", async () => {
+    const lsi = (i: number) => ({ IndexName: `lsi${i}`, KeySchema: [{ AttributeName: "pk", KeyType: "HASH" as const }, { AttributeName: `s${i}`, KeyType: "RANGE" as const }], Projection: { ProjectionType: "KEYS_ONLY" as const } });
+    const table = (count: number): CreateTableCommandInput => ({
+      TableName: uniqueName("lsis"),
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }, ...Array.from({ length: count }, (_, i) => ({ AttributeName: `s${i}`, AttributeType: "S" as const }))],
+      LocalSecondaryIndexes: Array.from({ length: count }, (_, i) => lsi(i)),
+    });
+    const six = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(table(6))));
+    assert.deepEqual(
+      [six.name, six.message, six.$metadata.httpStatusCode],
+      ["ValidationException", "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5", 400],
+    );
+    const five = await ddb.send(new CreateTableCommand(table(5)));
+    assert.equal(five.TableDescription?.LocalSecondaryIndexes?.length, 5);
+  });
+
   test("TTL settings and DescribeLimits", async () => {
     const name = uniqueName("ttl");
     await ddb.send(new CreateTableCommand(simpleTable(name)));
