@@ -11,6 +11,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SetQueueAttributesCommand,
   SQSClient,
   SQSServiceException,
   CancelMessageMoveTaskCommand,
@@ -148,6 +149,21 @@ describe("SQS messages", () => {
     const err = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x", DelaySeconds: 901 })));
     assert.equal(err.name, "InvalidParameterValue");
     assert.equal(err.message, "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.");
+  });
+
+  test("a standard queue's new DelaySeconds applies to messages sent afterwards only", async () => {
+    const url = await queue("redelay", { DelaySeconds: "60" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "sent under 60" }));
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { DelaySeconds: "0" } }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "sent under 0" }));
+    const now = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(now.Messages?.map((m) => m.Body), ["sent under 0"]);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: now.Messages?.[0]?.ReceiptHandle }));
+    await nimbus.scheduler.advance(59_000);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined, "still delayed by the queue's old 60 s");
+    await nimbus.scheduler.advance(1_000);
+    const later = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(later.Messages?.map((m) => m.Body), ["sent under 60"]);
   });
 
   test("ChangeMessageVisibility extends, releases (0) and refuses a deleted message", async () => {

@@ -122,6 +122,37 @@ describe("SQS", () => {
     assert.equal(unknown.message, "Unknown Attribute Bogus.");
   });
 
+  test("queue attributes keep to AWS's ranges: retention 60 s to 14 days, visibility up to 12 h, long polling up to 20 s, KMS data keys 60 s to 24 h", async () => {
+    const ranges: [string, string, string, string][] = [
+      ["MessageRetentionPeriod", "60", "1209600", "59"],
+      ["MessageRetentionPeriod", "60", "1209600", "1209601"],
+      ["VisibilityTimeout", "0", "43200", "43201"],
+      ["ReceiveMessageWaitTimeSeconds", "0", "20", "21"],
+      ["DelaySeconds", "0", "900", "901"],
+      ["MaximumMessageSize", "1024", "1048576", "1048577"],
+      ["KmsDataKeyReusePeriodSeconds", "60", "86400", "59"],
+      ["KmsDataKeyReusePeriodSeconds", "60", "86400", "86401"],
+    ];
+    for (const [attribute, min, max, bad] of ranges) {
+      for (const value of [min, max]) assert.equal((await attrs(await queue("range", { [attribute]: value }), attribute))[attribute], value, `${attribute}=${value}`);
+      const err = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("range"), Attributes: { [attribute]: bad } })));
+      assert.deepEqual([err.name, err.message, err.$metadata.httpStatusCode], ["InvalidAttributeValue", `Invalid value for the parameter ${attribute}.`, 400], `${attribute}=${bad}`);
+    }
+  });
+
+  test("SSE-KMS: KmsMasterKeyId is kept, KmsDataKeyReusePeriodSeconds defaults to 300, and SSE-SQS is off", async () => {
+    const url = await queue("kms", { KmsMasterKeyId: "alias/aws/sqs" });
+    assert.deepEqual(await attrs(url, "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled"), {
+      KmsMasterKeyId: "alias/aws/sqs",
+      KmsDataKeyReusePeriodSeconds: "300",
+      SqsManagedSseEnabled: "false",
+    });
+    // Message bodies are what is encrypted; a consumer reads them as sent.
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "secret", MessageAttributes: { kind: { DataType: "String", StringValue: "plain" } } }));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: ["All"] }));
+    assert.deepEqual([got.Messages?.[0]?.Body, got.Messages?.[0]?.MessageAttributes?.kind?.StringValue], ["secret", "plain"]);
+  });
+
   test("GetQueueAttributes All: every attribute of a standard queue with its defaults", async () => {
     const url = await queue("all");
     const all = await attrs(url, "All");
@@ -197,9 +228,14 @@ describe("SQS", () => {
   test("DeleteQueue: the queue is gone, and its name cannot be reused for 60 seconds", async () => {
     const name = uniqueName("del");
     const { QueueUrl: url } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "still here" }));
+    // A queue with messages in it is deleted all the same.
     await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
     const gone = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })));
     assert.equal(gone.name, "QueueDoesNotExist");
+    // Unlike the guide's era, deleting a queue that is not there is an error.
+    const twice = await failure<SQSServiceException>(sqs.send(new DeleteQueueCommand({ QueueUrl: url })));
+    assert.deepEqual([twice.name, twice.message, twice.$metadata.httpStatusCode], ["QueueDoesNotExist", "The specified queue does not exist.", 400]);
     const soon = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: name })));
     assert.equal(soon.name, "QueueDeletedRecently");
     assert.equal(soon.message, "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
