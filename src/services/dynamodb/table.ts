@@ -355,6 +355,7 @@ export function describeTable(
               const s = stats(i.name);
               const building = status === "CREATING" || status === "DELETING" || now === undefined ? undefined : buildingPhase(i, now);
               return {
+                ...{},
                 ...gsiDescription(i, s, status === "CREATING" || building !== undefined ? "CREATING" : status === "DELETING" ? "DELETING" : "ACTIVE"),
                 // Only a GSI UpdateTable adds has Backfilling; one CreateTable made never shows it (API reference).
                 ...(building !== undefined ? { Backfilling: building.backfilling } : {}),
