@@ -368,12 +368,17 @@ export function deleteFifoDeliveries(ctx: SqsContext, queue: Queue, deliveries: 
   }
   const refused = new Map<string, AwsError>();
   const deletedAny = ctx.store.transaction(() => {
-    const deleted = ctx.store.deleteDeliveries(queue, byMessage, now);
-    for (const d of again) if (ctx.store.deleteDelivery(queue, d.messageId, d.receiveId, now)) deleted.add(d.messageId);
-    for (const d of deliveries) {
-      if (!deleted.has(d.messageId) && ctx.store.deliveryState(queue, d.messageId) !== undefined) refused.set(d.id, sqsErrors.ReceiptHandleExpired({ handle: d.handle }));
+    const { deleted, remaining } = ctx.store.deleteDeliveries(queue, byMessage, now);
+    const left = new Set(remaining);
+    let more = 0;
+    for (const d of again) {
+      if (left.has(d.messageId) && ctx.store.deleteDelivery(queue, d.messageId, d.receiveId, now)) {
+        left.delete(d.messageId);
+        more++;
+      }
     }
-    return deleted.size > 0;
+    for (const d of deliveries) if (left.has(d.messageId)) refused.set(d.id, sqsErrors.ReceiptHandleExpired({ handle: d.handle }));
+    return deleted + more > 0;
   });
   // Deleting the in-flight messages of FIFO groups lets the next ones go.
   if (deletedAny) ctx.store.notify(queueKey(queue));
