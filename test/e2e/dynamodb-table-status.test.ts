@@ -374,6 +374,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
       deleting?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.IndexStatus, g.Backfilling, g.ItemCount]),
       [["byG", "DELETING", undefined, 1]],
     );
+    assert.ok(deleting?.AttributeDefinitions?.some((d) => d.AttributeName === "g"), "still defined while its index is DELETING");
     // DDB-TABLE-375/376: table IOPS and DeleteTable wait for the index to go; DDB-TABLE-159: so does another index.
     assert.equal(
       await inUse(ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }))),
@@ -386,6 +387,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     const done = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
     assert.equal(done?.TableStatus, "ACTIVE");
     assert.equal(done?.GlobalSecondaryIndexes, undefined);
+    assert.deepEqual(done?.AttributeDefinitions?.map((d) => d.AttributeName), ["id"]);
   });
 
   test("a GSI Create waits for a throughput, stream or table class change, in AWS's words", async () => {
@@ -494,7 +496,7 @@ describe("DynamoDB table statuses with the default delay of 0", () => {
     assert.equal((await ddb.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }))).TableDescription?.TableStatus, "ACTIVE");
   });
 
-  test("UpdateTable's answer shows a GSI it adds allocating and one it deletes DELETING, though both are done at once", async () => {
+  test("UpdateTable's answer shows a GSI it adds allocating and one it deletes DELETING, though both are done at once; a deleted GSI's attributes leave AttributeDefinitions", async () => {
     const name = uniqueName("gsi-answer");
     await ddb.send(new CreateTableCommand(indexedTable(name)));
     await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, g: { S: "x" }, h: { S: "y" } } }));
@@ -518,6 +520,19 @@ describe("DynamoDB table statuses with the default delay of 0", () => {
     assert.deepEqual([dropped.TableDescription?.TableStatus, going?.IndexStatus, going?.ItemCount], ["UPDATING", "DELETING", 1]);
     const after = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
     assert.deepEqual(after?.GlobalSecondaryIndexes?.map((i) => i.IndexName), ["byH"]);
+    // g was byG's alone: the answer still defines it, the table no longer does (DDB-TABLE-149), so g may come back as a number.
+    const names = (defs: { AttributeName?: string }[] | undefined) => (defs ?? []).map((d) => d.AttributeName).sort();
+    assert.deepEqual(names(dropped.TableDescription?.AttributeDefinitions), ["g", "h", "l", "pk", "sk"]);
+    assert.deepEqual(names(after?.AttributeDefinitions), ["h", "l", "pk", "sk"]);
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "g", AttributeType: "N" }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "byGNumber", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } } }],
+      }),
+    );
+    const retyped = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.AttributeDefinitions?.find((d) => d.AttributeName === "g");
+    assert.equal(retyped?.AttributeType, "N");
   });
 });
 

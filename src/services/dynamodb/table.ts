@@ -120,6 +120,24 @@ export interface DeletedIndex {
   readonly index: IndexMeta;
   readonly itemCount: number;
   readonly sizeBytes: number;
+  /** The attribute definitions only this index used: dropped from the table, shown while it is DELETING. */
+  readonly attributeDefinitions?: AttributeDefinition[];
+}
+
+/**
+ * Drops the attribute definitions that no key schema uses any more (the table's, its indexes',
+ * its vector indexes' search schemas), as AWS does once an index is deleted ("its attribute is
+ * pruned from AttributeDefinitions", DDB-TABLE-149); a later index may then define the name
+ * with another type. Answers the definitions dropped.
+ */
+export function pruneAttributeDefinitions(meta: TableMeta): AttributeDefinition[] {
+  const used = new Set<string>();
+  for (const k of meta.keySchema) used.add(k.AttributeName);
+  for (const index of allIndexes(meta)) for (const k of index.keySchema) used.add(k.AttributeName);
+  for (const v of meta.vectorIndexes ?? []) for (const e of v.searchSchema ?? []) used.add(e.AttributeName);
+  const dropped = meta.attributeDefinitions.filter((d) => !used.has(d.AttributeName));
+  if (dropped.length > 0) meta.attributeDefinitions = meta.attributeDefinitions.filter((d) => used.has(d.AttributeName));
+  return dropped;
 }
 
 /** A GSI's IndexStatus and Backfilling at `now`, for a table that is neither CREATING nor DELETING. */
@@ -322,7 +340,7 @@ export function describeTable(
   // A GSI UpdateTable deleted shows DELETING while the table is UPDATING for it.
   const deleting = status === "UPDATING" ? deletedIndex(meta) : undefined;
   return {
-    AttributeDefinitions: meta.attributeDefinitions,
+    AttributeDefinitions: deleting?.attributeDefinitions !== undefined ? [...meta.attributeDefinitions, ...deleting.attributeDefinitions] : meta.attributeDefinitions,
     TableName: meta.name,
     KeySchema: meta.keySchema,
     TableStatus: status,

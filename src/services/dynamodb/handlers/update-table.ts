@@ -3,7 +3,7 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
-import { describeTable, indexSchema, setBillingMode, keyAttributeNames, type AttributeDefinition, type DeletedIndex, type IndexMeta, type TableMeta, type Throughput, type UpdateCause } from "../table.js";
+import { describeTable, indexSchema, pruneAttributeDefinitions, setBillingMode, keyAttributeNames, type AttributeDefinition, type DeletedIndex, type IndexMeta, type TableMeta, type Throughput, type UpdateCause } from "../table.js";
 import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexChange, type UpdateKind } from "../table-status.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel, vectorIndexMemberChecks, vectorIndexOf } from "./create-table.js";
@@ -290,6 +290,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           gone = { index, itemCount: count, sizeBytes: bytes };
         }
         meta.gsis = meta.gsis.filter((g) => g.name !== name);
+        const dropped = pruneAttributeDefinitions(meta);
+        if (gone !== undefined && dropped.length > 0) gone = { ...{}, ...gone, attributeDefinitions: dropped };
         // Its Contributor Insights go with it; an index made again under the name starts without.
         if (meta.contributorInsights) delete meta.contributorInsights[name];
         ctx.store.deleteIndexRows(ctx, meta.name, name);
@@ -373,6 +375,7 @@ function applyVectorIndexUpdate(ctx: DynamoContext, meta: TableMeta, update: Vec
     const kept = existing.filter((v) => v.name !== name);
     if (kept.length > 0) meta.vectorIndexes = kept;
     else delete meta.vectorIndexes;
+    pruneAttributeDefinitions(meta);
     ctx.store.deleteIndexRows(ctx, meta.name, name);
   }
 }
