@@ -66,3 +66,12 @@ export class RowCache<V extends object> {
     }
   }
 }
+
+/** Freezes a value and everything in it, for cached rows with nested parts (RowCache freezes the top only). */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -11,7 +11,7 @@
 import type { EventBus } from "../../core/events.js";
 import type { Scope } from "../../core/service.js";
 import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
-import { RowCache } from "../../state/row-cache.js";
+import { deepFreeze, RowCache } from "../../state/row-cache.js";
 import { compareStrings } from "./domain/index.js";
 import type { TableMeta } from "./table.js";
 
@@ -228,14 +228,6 @@ const TABLE_CACHE_ENTRIES = 1000;
 const ITEM_CACHE_ENTRIES = 10_000;
 const ITEM_CACHED_CHARS = 4096;
 const smallItem = (row: ItemRow): boolean => row.item.length <= ITEM_CACHED_CHARS;
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
 
 function tableKey(scope: Scope, name: string): string {
   return `${scope.account}\0${scope.region}\0${name}`;

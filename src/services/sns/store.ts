@@ -5,6 +5,7 @@
  */
 import type { Logger } from "../../server/logger.js";
 import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
+import { deepFreeze, RowCache } from "../../state/row-cache.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
 import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
 import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
@@ -160,6 +161,13 @@ function toSubscription(row: SubscriptionRow): Subscription {
 
 const TKEY = "account_id = ? AND region = ? AND name = ?";
 
+function topicKey(ref: TopicRef): string {
+  return `${ref.account}\u0000${ref.region}\u0000${ref.name}`;
+}
+
+/** Topics whose subscription lists are kept at once; past it the longest-held goes. */
+const TOPICS_CACHED = 1_000;
+
 export class SnsStore {
   /** Statements prepared once each: Publish reads the topic and its subscriptions every time. */
   readonly db: PreparedStatements;
@@ -195,8 +203,18 @@ export class SnsStore {
     return this.signing;
   }
 
+  /**
+   * Each topic's subscriptions as last read (every Publish walks them), kept in step with the
+   * writes here: a write forgets its topic's list, a failed transaction every list.
+   */
+  private readonly topicSubscriptions = new RowCache<readonly Subscription[]>(TOPICS_CACHED);
+
   transaction<T>(fn: () => T): T {
-    return this.state.transaction(fn);
+    return this.topicSubscriptions.guard(() => this.state.transaction(fn));
+  }
+
+  private forgetSubscriptions(account: string, region: string, topic: string): void {
+    this.topicSubscriptions.forget(topicKey({ account, region, name: topic }));
   }
 
   getTopic(ref: TopicRef): Topic | undefined {
@@ -223,6 +241,7 @@ export class SnsStore {
   }
 
   deleteTopic(ref: TopicRef): void {
+    this.forgetSubscriptions(ref.account, ref.region, ref.name);
     this.db.prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.db.prepare("DELETE FROM sns_dedup WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.db.prepare("DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
@@ -234,6 +253,7 @@ export class SnsStore {
   }
 
   insertSubscription(sub: Subscription, createdAt: number): void {
+    this.forgetSubscriptions(sub.account, sub.region, sub.topic);
     this.seq += 1;
     this.db
       .prepare(
@@ -254,12 +274,14 @@ export class SnsStore {
   }
 
   updateSubscription(sub: Subscription): void {
+    this.forgetSubscriptions(sub.account, sub.region, sub.topic);
     this.db
       .prepare("UPDATE sns_subscriptions SET attributes = ?, confirmed = ?, token = ? WHERE account_id = ? AND region = ? AND id = ?")
       .run(JSON.stringify(sub.attributes), sub.confirmed ? 1 : 0, sub.token ?? null, sub.account, sub.region, sub.id);
   }
 
   deleteSubscription(sub: Subscription): void {
+    this.forgetSubscriptions(sub.account, sub.region, sub.topic);
     this.db.prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND id = ?").run(sub.account, sub.region, sub.id);
     this.db
       .prepare(`UPDATE sns_topics SET deleted_subscriptions = deleted_subscriptions + 1 WHERE ${TKEY}`)
@@ -272,10 +294,16 @@ export class SnsStore {
    * count as deleted (SubscriptionsDeleted).
    */
   dropUnconfirmed(before: number, ref?: TopicRef): number {
-    if (ref === undefined) return this.db.prepare("DELETE FROM sns_subscriptions WHERE confirmed = 0 AND created_at <= ?").run(before).changes;
-    return this.db
+    if (ref === undefined) {
+      const dropped = this.db.prepare("DELETE FROM sns_subscriptions WHERE confirmed = 0 AND created_at <= ?").run(before).changes;
+      if (dropped > 0) this.topicSubscriptions.clear();
+      return dropped;
+    }
+    const dropped = this.db
       .prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ? AND confirmed = 0 AND created_at <= ?")
       .run(ref.account, ref.region, ref.name, before).changes;
+    if (dropped > 0) this.forgetSubscriptions(ref.account, ref.region, ref.name);
+    return dropped;
   }
 
   /** Keeps an unsubscribed subscription under the token that can restore it (see takeUnsubscribed). */
@@ -295,11 +323,16 @@ export class SnsStore {
     return row === undefined ? undefined : (JSON.parse(row.subscription) as Subscription);
   }
 
-  subscriptionsOf(ref: TopicRef): Subscription[] {
-    return this.db
-      .prepare<[string, string, string], SubscriptionRow>("SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ? ORDER BY seq")
-      .all(ref.account, ref.region, ref.name)
-      .map(toSubscription);
+  /** The topic's subscriptions, oldest first; shared and frozen: never change one in place. */
+  subscriptionsOf(ref: TopicRef): readonly Subscription[] {
+    return (
+      this.topicSubscriptions.get(topicKey(ref), () =>
+        this.db
+          .prepare<[string, string, string], SubscriptionRow>("SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ? ORDER BY seq")
+          .all(ref.account, ref.region, ref.name)
+          .map((row) => deepFreeze(toSubscription(row))),
+      ) ?? []
+    );
   }
 
   allSubscriptions(account: string, region: string): Subscription[] {
