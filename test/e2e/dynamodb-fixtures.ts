@@ -62,10 +62,10 @@ function destroyClients(c: DynamoDbAndS3): void {
 }
 
 /** For a suite that moves data between DynamoDB and S3: `ready` gets the clients before its tests, which are closed after them. */
-export function dynamoDbAndS3Suite(ready: (clients: DynamoDbAndS3) => void): void {
+export function dynamoDbAndS3Suite(ready: (clients: DynamoDbAndS3) => void, options: Parameters<typeof startTestNimbus>[0] = {}): void {
   let clients: DynamoDbAndS3 | undefined;
   before(async () => {
-    clients = clientsOf(await startTestNimbus());
+    clients = clientsOf(await startTestNimbus(options));
     ready(clients);
   });
   after(async () => {

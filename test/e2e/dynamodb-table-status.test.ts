@@ -28,7 +28,7 @@ import {
   type DynamoDBServiceException,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { hashTable, indexedTable } from "./dynamodb-fixtures.js";
+import { dynamoDbAndS3Suite, hashTable, indexedTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const DELAY = 5_000;
@@ -109,14 +109,7 @@ const WAITER = { minDelay: 0.01, maxDelay: 0.01, maxWaitTime: 10 };
 describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
   let nimbus: TestNimbus;
   let ddb: DynamoDBClient;
-  before(async () => {
-    nimbus = await startTestNimbus({ dynamodb: { statusDelayMs: DELAY } });
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
-  });
+  dynamoDbAndS3Suite((c) => ({ nimbus, ddb } = c), { dynamodb: { statusDelayMs: DELAY } });
 
   test("CreateTable leaves the table CREATING, its GSIs CREATING, its items out of reach, until the delay has passed", async () => {
     const name = uniqueName("creating");
@@ -436,14 +429,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
 describe("DynamoDB table statuses with the default delay of 0", () => {
   let nimbus: TestNimbus;
   let ddb: DynamoDBClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
-  });
+  dynamoDbAndS3Suite((c) => ({ nimbus, ddb } = c));
 
   test("CreateTable answers CREATING and the table is ACTIVE at once, its items in reach; the waiter's first poll sees it", async () => {
     const name = uniqueName("created");
