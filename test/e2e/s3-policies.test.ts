@@ -2,7 +2,7 @@
  * S3 access decisions with `--enforce-policies`: bucket policies (Allow to other accounts and to
  * anyone, explicit Deny for everyone, conditions), ACL grants, Block Public Access, per-key
  * DeleteObjects results, copies that read another account's bucket, website and form uploads,
- * Requester Pays.
+ * Requester Pays, objects another account owns (Object Ownership).
  * Account 111111111111 owns the buckets; 222222222222 is another account; unsigned requests are
  * anonymous.
  */
@@ -24,6 +24,7 @@ import {
   PutBucketRequestPaymentCommand,
   PutBucketVersioningCommand,
   PutBucketWebsiteCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
@@ -296,5 +297,59 @@ describe("S3 with enforced policies", () => {
       ]),
     );
     await denied(other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "theirs.txt" })));
+  });
+  test("with ObjectWriter the bucket owner cannot read another account's object, even through its own policy, unless the object ACL grants it; it can still delete it", async () => {
+    const bucket = uniqueName("policies-writer");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    // The owner's policy lets the other account upload, and (in vain, for objects it does not own) itself read.
+    await owner().send(
+      policy(bucket, [
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` },
+        { Effect: "Allow", Principal: { AWS: OWNER }, Action: ["s3:GetObject", "s3:GetObjectAcl"], Resource: `arn:aws:s3:::${bucket}/*` },
+      ]),
+    );
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "private.txt", Body: "theirs" }));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "read.txt", Body: "readable", ACL: "bucket-owner-read" }));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "full.txt", Body: "all yours", ACL: "bucket-owner-full-control" }));
+
+    await denied(owner().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" })));
+    await denied(owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "private.txt" })));
+    await denied(owner().send(new PutObjectAclCommand({ Bucket: bucket, Key: "private.txt", ACL: "private" })));
+    const head = await failure(owner().send(new HeadObjectCommand({ Bucket: bucket, Key: "private.txt" })));
+    assert.equal(head.$metadata.httpStatusCode, 403);
+    // A copy reads its source as the caller, so the owner cannot copy it out either.
+    await denied(owner().send(new CopyObjectCommand({ Bucket: bucket, Key: "stolen.txt", CopySource: `${bucket}/private.txt` })));
+
+    // bucket-owner-read: the data, not the ACL.
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "read.txt" }))).Body?.transformToString(), "readable");
+    await denied(owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "read.txt" })));
+    // bucket-owner-full-control: data and ACL; the object stays the uploader's.
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "full.txt" }))).Body?.transformToString(), "all yours");
+    const acl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "full.txt" }));
+    assert.equal(acl.Owner?.DisplayName, OTHER);
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.DisplayName, g.Permission]), [[OTHER, "FULL_CONTROL"], [OWNER, "FULL_CONTROL"]]);
+
+    // The uploader reads its own object without any Allow for s3:GetObject.
+    assert.equal(await (await other().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" }))).Body?.transformToString(), "theirs");
+    // The object ACL the owner account grants itself opens it to the bucket owner.
+    await other().send(new PutObjectAclCommand({ Bucket: bucket, Key: "private.txt", ACL: "bucket-owner-read" }));
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" }))).Body?.transformToString(), "theirs");
+
+    // The bucket owner may delete any object in its bucket, whoever owns it.
+    await owner().send(new DeleteObjectCommand({ Bucket: bucket, Key: "private.txt" }));
+    const gone = await failure(other().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" })));
+    assert.equal(gone.$metadata.httpStatusCode, 403);
+  });
+
+  test("with BucketOwnerEnforced (the default) the bucket owner owns every object, whoever uploaded it", async () => {
+    const bucket = await bucketWith({});
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "uploaded.txt", Body: "from the other account" }));
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "uploaded.txt" }))).Body?.transformToString(), "from the other account");
+    const acl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "uploaded.txt" }));
+    assert.equal(acl.Owner?.DisplayName, OWNER);
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.DisplayName, g.Permission]), [[OWNER, "FULL_CONTROL"]]);
+    // The uploader has only what the bucket policy gives it.
+    await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "uploaded.txt" })));
   });
 });

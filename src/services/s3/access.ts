@@ -15,7 +15,7 @@ import {
 import { invalidRequest } from "./errors.js";
 import type { S3Context } from "./index.js";
 import { ownerOf } from "./objects.js";
-import { canonicalUserId, type BucketRow } from "./store.js";
+import { canonicalUserId, type BucketRow, type ObjectRow } from "./store.js";
 
 export function accountOwner(account: string): Owner {
   return ownerOf(account, canonicalUserId(account));
@@ -24,6 +24,16 @@ export function accountOwner(account: string): Owner {
 /** Buckets made before ownership was recorded count as the current default. */
 export function bucketOwnership(ctx: S3Context, bucket: BucketRow): ObjectOwnership {
   return ctx.store.config<ObjectOwnership>(bucket.name, "ownership") ?? "BucketOwnerEnforced";
+}
+
+/**
+ * The account that owns an object ("Controlling ownership of objects", S3 User Guide): with
+ * BucketOwnerEnforced the bucket owner "automatically owns and has full control over every
+ * object in the bucket", whoever wrote it; otherwise the account that wrote it (ObjectWriter, and
+ * BucketOwnerPreferred as Nimbus keeps it).
+ */
+export function objectOwnerAccount(ctx: S3Context, bucket: BucketRow, row: Pick<ObjectRow, "owner_account">): string {
+  return bucketOwnership(ctx, bucket) === "BucketOwnerEnforced" ? bucket.account_id : row.owner_account;
 }
 
 export function publicAccessBlock(ctx: S3Context, bucket: BucketRow): PublicAccessBlock | undefined {

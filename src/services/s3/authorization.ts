@@ -5,7 +5,15 @@
  * policies: Nimbus has no IAM yet, so a principal's own account lets it do anything.
  * - An explicit Deny in the bucket policy refuses anyone, the owner account included; its root
  *   user can still read, replace and delete the policy itself, as on AWS.
- * - The bucket owner's account may do everything else.
+ * - The bucket owner's account may do everything else, but for reading another account's object:
+ *   while ACLs are enabled an object uploaded by another account is that account's (Object
+ *   Ownership ObjectWriter), and "the bucket owner does not have permissions on the objects that
+ *   other accounts own", except that it pays for them, can deny access to them and can delete,
+ *   archive or restore them ("About the resource owner", S3 User Guide). Reading such an object's
+ *   data or ACL, or writing its ACL, takes the object owner's account or a grant in the object ACL
+ *   (bucket-owner-read, bucket-owner-full-control...): the bucket policy can only deny it ("If the
+ *   owners are different, the object owners must use an object ACL to grant permissions", "How
+ *   Amazon S3 authorizes a request for an object operation").
  * - Other accounts and anonymous (unsigned) callers need an Allow from the bucket policy, or an
  *   ACL grant while ACLs are enabled (Object Ownership other than BucketOwnerEnforced), less what
  *   Block Public Access takes away: IgnorePublicAcls drops grants to AllUsers and
@@ -21,12 +29,12 @@ import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../a
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
 import { wrapHandlers } from "../../core/service.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, type Grant } from "./acl.js";
-import { accountOwner, bucketOwnership, publicAccessBlock } from "./access.js";
+import { accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock } from "./access.js";
 import { parseCopySource } from "./copy-source.js";
 import { errors } from "./errors.js";
 import type { S3Context } from "./index.js";
 import { isPublicPolicy } from "./policy-status.js";
-import { canonicalUserId, type BucketRow } from "./store.js";
+import { canonicalUserId, type BucketRow, type ObjectRow } from "./store.js";
 
 /** What an S3 request carries that condition keys and versioned actions read. */
 interface AccessInput {
@@ -173,6 +181,12 @@ function conditionKeys(ctx: S3Context, principal: RequestPrincipal, input: Acces
   };
 }
 
+/** The object (version) a request names, unless it is missing or a delete marker. */
+function namedObject(ctx: S3Context, bucket: BucketRow, key: string | undefined, versionId: string | undefined): ObjectRow | undefined {
+  const row = key === undefined ? undefined : versionId === undefined ? ctx.store.latest(bucket.name, key) : ctx.store.version(bucket.name, key, versionId);
+  return row && !row.delete_marker ? row : undefined;
+}
+
 /** Whether the bucket's or the object's ACL grants the action to the caller. */
 function aclGrants(ctx: S3Context, bucket: BucketRow, action: string, principal: RequestPrincipal, key: string | undefined, versionId: string | undefined, ignorePublic: boolean): boolean {
   const needed = aclPermission(action);
@@ -181,9 +195,9 @@ function aclGrants(ctx: S3Context, bucket: BucketRow, action: string, principal:
   if (needed.on === "bucket") {
     grants = ctx.store.config<Grant[]>(bucket.name, "acl") ?? cannedAclGrants("private", accountOwner(bucket.account_id));
   } else {
-    const row = key === undefined ? undefined : versionId === undefined ? ctx.store.latest(bucket.name, key) : ctx.store.version(bucket.name, key, versionId);
-    if (!row || row.delete_marker) return false;
-    grants = row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", accountOwner(row.owner_account));
+    const row = namedObject(ctx, bucket, key, versionId);
+    if (!row) return false;
+    grants = row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", accountOwner(objectOwnerAccount(ctx, bucket, row)));
   }
   return grants.some((grant) => {
     if (grant.Permission !== needed.permission && grant.Permission !== "FULL_CONTROL") return false;
@@ -194,6 +208,13 @@ function aclGrants(ctx: S3Context, bucket: BucketRow, action: string, principal:
   });
 }
 
+/** The account owning the named object when that is not the bucket owner's (ACLs enabled, another account uploaded it). */
+function foreignObjectOwner(ctx: S3Context, bucket: BucketRow, key: string | undefined, versionId: string | undefined): string | undefined {
+  const row = namedObject(ctx, bucket, key, versionId);
+  const owner = row === undefined ? undefined : objectOwnerAccount(ctx, bucket, row);
+  return owner === bucket.account_id ? undefined : owner;
+}
+
 /** Throws AccessDenied unless the caller may perform `action` on the bucket (or the object `key` in it); nothing when policies are not enforced. */
 export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key: string | undefined, input: AccessInput, principal = callerOf(ctx)): void {
   if (!enforcesPolicies(ctx.config)) return;
@@ -202,6 +223,13 @@ export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key
   const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: conditionKeys(ctx, principal, input) });
   const ownAccount = principal.type === "aws" && principal.account === bucket.account_id;
   if (decision === "Deny" && !(ownAccount && principal.arn.endsWith(":root") && POLICY_ACTIONS.has(action))) throw errors.AccessDenied();
+  const foreign = aclPermission(action)?.on === "object" ? foreignObjectOwner(ctx, bucket, key, input.VersionId) : undefined;
+  if (foreign !== undefined) {
+    // Another account's object: its owner decides, through the object ACL; the bucket policy can only have denied.
+    if (principal.type === "aws" && principal.account === foreign) return;
+    if (aclGrants(ctx, bucket, action, principal, key, input.VersionId, publicAccessBlock(ctx, bucket)?.IgnorePublicAcls === true)) return;
+    throw errors.AccessDenied();
+  }
   if (ownAccount) return;
   const block = publicAccessBlock(ctx, bucket);
   if (decision === "Allow" && !(block?.RestrictPublicBuckets && policy !== undefined && isPublicPolicy(policy))) return;

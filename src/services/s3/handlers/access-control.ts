@@ -22,7 +22,7 @@ import type {
   PutPublicAccessBlockOutput,
 } from "../../../generated/s3.js";
 import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, validateGrants, type Grant, type ObjectOwnership, type PublicAccessBlock } from "../acl.js";
-import { accountOwner, bucketOwnership, publicAccessBlock, requestedGrants } from "../access.js";
+import { accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock, requestedGrants } from "../access.js";
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
@@ -60,7 +60,7 @@ export function putBucketAcl(input: PutBucketAclInput, ctx: S3Context): PutBucke
 export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): GetObjectAclOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
-  const owner = accountOwner(row.owner_account);
+  const owner = accountOwner(objectOwnerAccount(ctx, bucket, row));
   return { Owner: owner, Grants: row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", owner) };
 }
 
@@ -69,7 +69,7 @@ export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjec
   const grants = grantsOf(input, bucket, ctx);
   return ctx.store.transaction(() => {
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
-    const owner = accountOwner(row.owner_account);
+    const owner = accountOwner(objectOwnerAccount(ctx, bucket, row));
     const ownership = bucketOwnership(ctx, bucket);
     checkAclAllowed(grants, owner, ownership, publicAccessBlock(ctx, bucket));
     const acl = ownership === "BucketOwnerEnforced" || isOwnerOnly(grants, owner) ? null : JSON.stringify(grants);
