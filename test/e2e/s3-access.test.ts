@@ -109,6 +109,45 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     assert.deepEqual(ownership.OwnershipControls?.Rules, [{ ObjectOwnership: "BucketOwnerEnforced" }]);
   });
 
+  test("an ACL holds at most 100 grants, and no grant to an e-mail address", async () => {
+    const bucket = uniqueName("acl-limits");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "doc.txt", Body: "x" }));
+    const { Owner: owner } = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+    const grants = (n: number) => Array.from({ length: n }, () => ({ Grantee: { Type: "CanonicalUser" as const, ID: owner?.ID }, Permission: "READ" as const }));
+    const malformed = ["MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema", 400];
+
+    await s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "doc.txt", AccessControlPolicy: { Owner: owner, Grants: grants(100) } }));
+    assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "doc.txt" }))).Grants?.length, 100);
+    const objectBody = await failure(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "doc.txt", AccessControlPolicy: { Owner: owner, Grants: grants(101) } })));
+    assert.deepEqual([objectBody.name, objectBody.message, objectBody.status], malformed);
+    const bucketBody = await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, AccessControlPolicy: { Owner: owner, Grants: grants(101) } })));
+    assert.deepEqual([bucketBody.name, bucketBody.message, bucketBody.status], malformed);
+    const headers = await failure(
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other.txt", Body: "y", GrantRead: Array.from({ length: 101 }, () => `id="${owner?.ID}"`).join(", ") })),
+    );
+    assert.deepEqual([headers.name, headers.message, headers.status], malformed);
+
+    // "As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists" (405).
+    const methodNotAllowed = ["MethodNotAllowed", "The specified method is not allowed against this resource.", 405];
+    const emailHeader = await failure(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "doc.txt", GrantRead: 'emailAddress="someone@example.com"' })));
+    assert.deepEqual([emailHeader.name, emailHeader.message, emailHeader.status], methodNotAllowed);
+    const emailBody = await failure(
+      s3.send(
+        new PutBucketAclCommand({
+          Bucket: bucket,
+          AccessControlPolicy: { Owner: owner, Grants: [{ Grantee: { Type: "AmazonCustomerByEmail", EmailAddress: "someone@example.com" }, Permission: "READ" }] },
+        }),
+      ),
+    );
+    assert.deepEqual([emailBody.name, emailBody.message, emailBody.status], methodNotAllowed);
+    const emailUpload = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other.txt", Body: "y", GrantFullControl: 'emailAddress="someone@example.com"' })));
+    assert.deepEqual([emailUpload.name, emailUpload.message, emailUpload.status], methodNotAllowed);
+    // Nothing refused was kept.
+    assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "doc.txt" }))).Grants?.length, 100);
+    assert.equal((await s3.send(new GetBucketAclCommand({ Bucket: bucket }))).Grants?.length, 1);
+  });
+
   test("a bucket with settings can still be deleted once empty", async () => {
     const bucket = uniqueName("acl-delete");
     await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "BucketOwnerPreferred" }));

@@ -31,13 +31,14 @@ describe("canned ACLs", () => {
     assert.match(code(() => cannedAclGrants("world-writable", owner)), /^InvalidArgument 400/);
   });
 
-  test("grant headers name canonical users, groups and e-mail addresses", () => {
-    const grants = grantsFromHeaders({ GrantRead: `uri="${ALL_USERS}", id="${owner.ID}"`, GrantWriteACP: 'emailAddress="a@example.com"' });
+  test("grant headers name canonical users and groups; e-mail addresses are refused since October 2025", () => {
+    const grants = grantsFromHeaders({ GrantRead: `uri="${ALL_USERS}", id="${owner.ID}"`, GrantWriteACP: `id="${bucketOwner.ID}"` });
     assert.deepEqual(grants, [
       { Grantee: { Type: "Group", URI: ALL_USERS }, Permission: "READ" },
       { Grantee: { Type: "CanonicalUser", ID: owner.ID }, Permission: "READ" },
-      { Grantee: { Type: "AmazonCustomerByEmail", EmailAddress: "a@example.com" }, Permission: "WRITE_ACP" },
+      { Grantee: { Type: "CanonicalUser", ID: bucketOwner.ID }, Permission: "WRITE_ACP" },
     ]);
+    assert.equal(code(() => grantsFromHeaders({ GrantWriteACP: 'emailAddress="a@example.com"' })), "MethodNotAllowed 405 The specified method is not allowed against this resource.");
     assert.equal(grantsFromHeaders({}), undefined);
     assert.match(code(() => grantsFromHeaders({ GrantRead: 'uri="http://example.com/group"' })), /^InvalidArgument 400 Invalid group uri/);
     assert.match(code(() => grantsFromHeaders({ GrantRead: "nonsense" })), /^InvalidArgument 400/);
@@ -47,6 +48,12 @@ describe("canned ACLs", () => {
     assert.match(code(() => validateGrants([{ Grantee: { Type: "CanonicalUser", ID: owner.ID }, Permission: "ALL" }])), /^MalformedACLError 400/);
     assert.match(code(() => validateGrants([{ Grantee: { Type: "Robot" }, Permission: "READ" }])), /^MalformedACLError 400/);
     assert.equal(validateGrants([{ Grantee: { Type: "Group", URI: LOG_DELIVERY }, Permission: "WRITE" }]).length, 1);
+    assert.match(code(() => validateGrants([{ Grantee: { Type: "AmazonCustomerByEmail", EmailAddress: "a@example.com" }, Permission: "READ" }])), /^MethodNotAllowed 405/);
+    // Up to 100 grants, in a body or in headers.
+    const grant = { Grantee: { Type: "CanonicalUser", ID: owner.ID }, Permission: "READ" };
+    assert.equal(validateGrants(Array.from({ length: 100 }, () => grant)).length, 100);
+    assert.match(code(() => validateGrants(Array.from({ length: 101 }, () => grant))), /^MalformedACLError 400 The XML you provided was not well-formed/);
+    assert.match(code(() => grantsFromHeaders({ GrantRead: Array.from({ length: 101 }, () => `id="${owner.ID}"`).join(", ") })), /^MalformedACLError 400/);
   });
 
   test("Object Ownership and Block Public Access decide whether an ACL may be set", () => {

@@ -8,6 +8,10 @@
  * equivalent "private" of the owner's own write) fails with AccessControlListNotSupported.
  * With BlockPublicAcls on, an ACL that grants AllUsers or AuthenticatedUsers is refused with
  * AccessDenied.
+ *
+ * "An ACL can have up to 100 grants" (Access control list (ACL) overview, S3 User Guide); S3
+ * refuses more with MalformedACLError (400), as observed by Ceph (ceph/ceph#16291, "rgw: acl
+ * grants num limit"). Grants to e-mail addresses are refused with 405 (errors.ts).
  */
 import type { AwsError } from "../../core/errors.js";
 import { errors, invalidArgument } from "./errors.js";
@@ -15,6 +19,8 @@ import { errors, invalidArgument } from "./errors.js";
 export const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 export const AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 export const LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+
+export const MAX_GRANTS = 100;
 
 export const PERMISSIONS = ["FULL_CONTROL", "READ", "WRITE", "READ_ACP", "WRITE_ACP"] as const;
 
@@ -130,6 +136,7 @@ export function grantsFromHeaders(headers: GrantHeaders): Grant[] | undefined {
       if (!m) throw invalidArgument("Invalid grant header value", header, value);
       const kind = (m[1] as string).toLowerCase();
       const target = m[2] as string;
+      if (kind === "emailaddress") throw errors.EmailGranteeNotSupported();
       const grantee: Grantee =
         kind === "id" ? { Type: "CanonicalUser", ID: target } : kind === "uri" ? { Type: "Group", URI: target } : { Type: "AmazonCustomerByEmail", EmailAddress: target };
       if (grantee.Type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(target)) {
@@ -138,21 +145,28 @@ export function grantsFromHeaders(headers: GrantHeaders): Grant[] | undefined {
       grants.push({ Grantee: grantee, Permission: permission });
     }
   }
-  return found ? grants : undefined;
+  return found ? checkGrantCount(grants) : undefined;
+}
+
+function checkGrantCount(grants: Grant[]): Grant[] {
+  if (grants.length > MAX_GRANTS) throw errors.MalformedACLError();
+  return grants;
 }
 
 /** Validates grants from an AccessControlPolicy body. */
 export function validateGrants(grants: readonly { Grantee?: { Type?: string; ID?: string; DisplayName?: string; URI?: string; EmailAddress?: string }; Permission?: string }[]): Grant[] {
-  return grants.map((g) => {
+  const valid = grants.map((g): Grant => {
     const type = g.Grantee?.Type;
     if (type !== "CanonicalUser" && type !== "Group" && type !== "AmazonCustomerByEmail") throw errors.MalformedACLError();
     if (!g.Permission || !(PERMISSIONS as readonly string[]).includes(g.Permission)) throw errors.MalformedACLError();
+    if (type === "AmazonCustomerByEmail") throw errors.EmailGranteeNotSupported();
     const grantee: Grantee = { ...{}, ...g.Grantee, Type: type };
     if (type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(grantee.URI ?? "")) {
       throw invalidArgument("Invalid group uri", "uri", grantee.URI ?? "");
     }
     return { Grantee: grantee, Permission: g.Permission };
   });
+  return checkGrantCount(valid);
 }
 
 export function isPublic(grants: readonly Grant[]): boolean {

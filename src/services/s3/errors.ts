@@ -79,6 +79,14 @@ export const errors = defineErrors({
     status: 400,
     message: "The XML you provided was not well-formed or did not validate against our published schema",
   },
+  // A grant to an e-mail address (x-amz-grant-*: emailAddress=..., or Grantee xsi:type
+  // AmazonCustomerByEmail). The API reference (PutBucketAcl, PutObjectAcl): "As of October 1, 2025,
+  // Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt
+  // to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an HTTP
+  // 405 (Method Not Allowed) error." The eight Regions that took them are those the notice names;
+  // no other Region ever did, so every Region refuses them now. The docs give no message: this is
+  // S3's MethodNotAllowed wording (unconfirmed for this case).
+  EmailGranteeNotSupported: { code: "MethodNotAllowed", status: 405, message: "The specified method is not allowed against this resource." },
   OwnershipControlsNotFound: { code: "OwnershipControlsNotFoundError", status: 404, message: "The bucket ownership controls were not found" },
   NoSuchPublicAccessBlockConfiguration: {
     code: "NoSuchPublicAccessBlockConfiguration",
