@@ -126,6 +126,8 @@ export interface BlobStore {
   read(id: string, size: number, range?: ByteRange): Buffer | Readable;
   size(id: string): number;
   has(id: string): boolean;
+  /** Whether `id` names a composed blob: one that cannot itself be a part of another composition. */
+  isComposed(id: string): boolean;
   /** The file itself, for readers that need a path (unzipping Lambda code); a composed blob has none. Never write to it. */
   path(id: string): string;
   /** Adds a reference (inside the caller's transaction). The blob must exist. */
@@ -468,8 +470,8 @@ export class DiskBlobStore implements BlobStore {
     return existsSync(this.path(id)) || this.isComposed(id);
   }
 
-  /** Whether `id` names a composed blob (one row tells; its parts list may run to thousands). */
-  private isComposed(id: string): boolean {
+  /** One row tells; its parts list may run to thousands. */
+  isComposed(id: string): boolean {
     return this.stmts.composed.get(id) !== undefined;
   }
 

@@ -294,6 +294,50 @@ describe("S3 multipart uploads", () => {
     assert.equal(attributes.StorageClass, "STANDARD");
   });
 
+  test("a copy source over 5 GiB: CopyObject and a whole-object UploadPartCopy are refused, a range of it is copied", async () => {
+    // 1025 parts of 5 MiB (5,374,607,360 bytes) copied from one object: a whole-object
+    // UploadPartCopy shares the source's file, so the object is built without writing 5 GiB.
+    const body = randomBytes(5 * MiB);
+    const sourceKey = uniqueName("copy-limit-source");
+    const source = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: sourceKey, Body: body, ChecksumAlgorithm: "CRC32" }));
+    const bigKey = uniqueName("copy-limit-big");
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: bigKey, ChecksumAlgorithm: "CRC32" }));
+    const numbers = Array.from({ length: 1025 }, (_, i) => i + 1);
+    const parts: { PartNumber: number; ETag?: string; ChecksumCRC32?: string }[] = [];
+    for (let i = 0; i < numbers.length; i += 16) {
+      const batch = await Promise.all(
+        numbers.slice(i, i + 16).map(async (PartNumber) => {
+          const out = await s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: bigKey, UploadId, PartNumber, CopySource: `${bucket}/${sourceKey}` }));
+          return { PartNumber, ETag: out.CopyPartResult?.ETag, ChecksumCRC32: out.CopyPartResult?.ChecksumCRC32 };
+        }),
+      );
+      parts.push(...batch);
+    }
+    assert.equal(parts[0]?.ETag, source.ETag);
+    assert.equal(parts[0]?.ChecksumCRC32, crc32(body).toString("base64"));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: bigKey, UploadId, MultipartUpload: { Parts: parts } }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: bigKey }))).ContentLength, 1025 * 5 * MiB);
+
+    const tooLarge = ["InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120", 400];
+    const copy = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: uniqueName("copy-limit-copy"), CopySource: `${bucket}/${bigKey}` })));
+    assert.deepEqual([copy.name, copy.message, copy.status], tooLarge);
+    const target = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: uniqueName("copy-limit-parts") }));
+    const wholePart = await failure(s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: target.Key, UploadId: target.UploadId, PartNumber: 1, CopySource: `${bucket}/${bigKey}` })));
+    assert.deepEqual([wholePart.name, wholePart.message, wholePart.status], tooLarge);
+    // A range of it (here the last 5 MiB + 10 bytes, across two parts) is how an object over 5 GiB is copied.
+    const ranged = await s3.send(
+      new UploadPartCopyCommand({ Bucket: bucket, Key: target.Key, UploadId: target.UploadId, PartNumber: 1, CopySource: `${bucket}/${bigKey}`, CopySourceRange: `bytes=${1024 * 5 * MiB - 10}-${1025 * 5 * MiB - 1}` }),
+    );
+    assert.equal(ranged.CopyPartResult?.ETag, `"${md5(Buffer.concat([body.subarray(body.length - 10), body])).toString("hex")}"`);
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: target.Key, UploadId: target.UploadId }));
+
+    // The big object holds the source's bytes, not the source: it reads on once the source is gone.
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: sourceKey }));
+    const tail = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: bigKey, Range: `bytes=${1025 * 5 * MiB - 4}-` }));
+    assert.deepEqual(Buffer.from(await (tail.Body?.transformToByteArray() ?? new Uint8Array())), body.subarray(body.length - 4));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: bigKey }));
+  });
+
   test("a completed upload reads across its parts' edges, and its copies outlive it", async () => {
     const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(123)];
     const whole = Buffer.concat(parts);

@@ -1,4 +1,12 @@
-import { invalidArgument } from "./errors.js";
+import { errors, invalidArgument } from "./errors.js";
+
+/** The most a copy reads from its source in one request: a CopyObject's whole source, an UploadPartCopy's part (5 GiB). */
+export const MAX_COPY_SOURCE_SIZE = 5 * 1024 ** 3;
+
+/** Throws InvalidRequest when a copy would read more than 5 GiB of its source; larger objects are copied part by part with UploadPartCopy ranges. */
+export function checkCopySourceSize(bytes: number): void {
+  if (bytes > MAX_COPY_SOURCE_SIZE) throw errors.CopySourceTooLarge();
+}
 
 /** x-amz-copy-source: `bucket/key` or `/bucket/key`, URL-encoded, optionally `?versionId=`. */
 export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {

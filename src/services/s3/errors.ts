@@ -110,6 +110,10 @@ export const errors = defineErrors({
     status: 403,
     message: "Cross S3 location logging not allowed.",
   },
+  // CopyObject of a source over 5 GiB ("You can create a copy of your object up to 5 GB in a single
+  // atomic operation", S3 User Guide, Copying objects); AWS's answer as recorded in
+  // seqeralabs/nf-tower#362, rclone/rclone#2375, cloudyr/aws.s3#302 (InvalidRequest, 400).
+  CopySourceTooLarge: { code: "InvalidRequest", status: 400, message: "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120" },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
   // "These parameters cannot be used with an unsigned (anonymous) request." (GetObject, response-*).
   AnonymousResponseOverrides: { code: "InvalidRequest", status: 400, message: "Request specific response headers cannot be used for anonymous GET requests." },

@@ -2,7 +2,7 @@ import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js
 import { DEFAULT_CHECKSUM_ALGORITHM, digestOf, etagFromMd5, isChecksumAlgorithm, type ChecksumAlgorithm } from "../domain/checksums.js";
 import { evaluateCopySourceConditions, evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import { digestBlob, requestedAlgorithm } from "../ingest.js";
-import { parseCopySource } from "../copy-source.js";
+import { checkCopySourceSize, parseCopySource } from "../copy-source.js";
 import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requestedObjectAcl } from "../access.js";
@@ -68,6 +68,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   validateWriteConditions(conditions);
   const source = sourceVersion(ctx, src.bucket, src.key, src.versionId);
   assertReadable(source, ctx.clock.now());
+  checkCopySourceSize(source.size);
   checkCopySourceKey(parseEncryption(source.encryption), input);
   const encryption = resolveEncryption(input, ctx.store.config(target.name, "encryption"), ctx);
   evaluateCopySourceConditions(

@@ -1,14 +1,30 @@
 import type { UploadPartCopyInput, UploadPartCopyOutput } from "../../../generated/s3.js";
 import { evaluateCopySourceConditions, resolveCopySourceRange } from "../domain/conditions.js";
-import { noSuchUpload } from "../errors.js";
+import { noSuchKey, noSuchUpload } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { partNumberError } from "../ingest.js";
 import { checksumMembers, readableVersion, requireBucket, utcSeconds } from "../objects.js";
 import { assertReadable } from "../restore.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption } from "../encryption.js";
-import { parseCopySource } from "../copy-source.js";
+import { checkCopySourceSize, parseCopySource } from "../copy-source.js";
+import type { ObjectRow } from "../store.js";
 import { MAX_PART_NUMBER, uploadChecksum } from "./multipart.js";
+import type { ChecksumAlgorithm } from "../domain/checksums.js";
+
+/**
+ * The part a copy of a whole source can be without reading it: the source's own file, shared
+ * (the blob store counts references), with the source's ETag and checksum when those already
+ * describe its bytes as the part needs them: an ETag that is the MD5 of the bytes (not a
+ * multipart `-N` one) and a FULL_OBJECT checksum in the upload's algorithm. A composed source
+ * (a copy of a multipart object) cannot be a part of another composition.
+ */
+function sharedPart(ctx: S3Context, source: ObjectRow, algorithm: ChecksumAlgorithm): { blobId: string; etag: string; checksum: string } | undefined {
+  if (source.blob_id === null || source.size === 0 || source.parts_count !== null || !/^"[0-9a-f]{32}"$/.test(source.etag)) return undefined;
+  if (source.checksum_algorithm !== algorithm || source.checksum_value === null || (source.checksum_type !== null && source.checksum_type !== "FULL_OBJECT")) return undefined;
+  if (ctx.store.blobs.isComposed(source.blob_id)) return undefined;
+  return { blobId: source.blob_id, etag: source.etag, checksum: source.checksum_value };
+}
 
 /** A part made of (a range of) an existing object: the way to copy objects over 5 GB. */
 export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context): Promise<UploadPartCopyOutput> {
@@ -31,7 +47,23 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
     { etag: source.etag, lastModified: source.last_modified },
   );
   const range = input.CopySourceRange !== undefined ? resolveCopySourceRange(input.CopySourceRange, source.size) : undefined;
+  checkCopySourceSize(range ? range.end - range.start + 1 : source.size);
   const { algorithm } = uploadChecksum(upload);
+  const shared = range ? undefined : sharedPart(ctx, source, algorithm);
+  if (shared) {
+    const now = utcSeconds(ctx.clock.now());
+    ctx.store.transaction(() => {
+      if (!ctx.store.upload(bucket.name, input.Key, input.UploadId)) throw noSuchUpload(input.UploadId);
+      // The source may have gone while the checks ran; its file with it once nothing holds it.
+      if (!ctx.store.blobs.has(shared.blobId)) throw noSuchKey(src.key);
+      ctx.store.putPart({ upload_id: upload.upload_id, part_number: input.PartNumber, blob_id: shared.blobId, size: source.size, etag: shared.etag, checksum: shared.checksum, last_modified: now });
+    });
+    return {
+      ...{}, ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
+      CopyPartResult: { ETag: shared.etag, LastModified: new Date(now), ...checksumMembers(algorithm, shared.checksum) },
+      ...encryptionOutput(parseEncryption(upload.encryption)),
+    };
+  }
   const hasher = createStreamHasher(algorithm);
   const blobs = ctx.store.blobs;
   const bytes = range ? blobs.get(source.blob_id ?? "", { start: range.start, end: range.end }) : blobs.get(source.blob_id ?? "");
