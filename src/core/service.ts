@@ -8,7 +8,7 @@ import type { AwsError } from "./errors.js";
 import type { EventBus, NimbusEventMap } from "./events.js";
 import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
-import type { Identities } from "../auth/credentials.js";
+import type { Identities, Principal } from "../auth/credentials.js";
 import type { AuthConfig, VerifiedSignature } from "../auth/enforcement.js";
 import type { Violation } from "../protocol/validate.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
@@ -163,6 +163,45 @@ export interface HttpRouteContext<Store = unknown> extends HandlerContext<Store>
   readonly path: string;
 }
 
+/**
+ * A request a service answered, once its response has been sent: what an access log records
+ * (S3 server access logging). Timings are measured, not read from the clock.
+ */
+export interface CompletedRequest {
+  readonly request: WireRequest & { readonly sourceIp: string; readonly httpVersion?: string };
+  /** The request path with an S3 virtual-hosted bucket put in front. */
+  readonly path: string;
+  /** Epoch ms (the injectable clock) at which the request was received. */
+  readonly receivedAt: number;
+  readonly requestId: string;
+  /** Who signed the request; undefined for an unsigned (anonymous) request. */
+  readonly principal: Principal | undefined;
+  readonly signatureVersion: "SigV4" | "SigV2" | undefined;
+  /** The operation (or plain-HTTP route) the request was routed to; undefined when routing failed. */
+  readonly operation: string | undefined;
+  readonly status: number;
+  /** The AWS error code of a failed request. */
+  readonly errorCode: string | undefined;
+  readonly responseHeaders: Readonly<Record<string, string>>;
+  /** Response body bytes sent (the declared length for a streamed body). */
+  readonly bytesSent: number;
+  /** Milliseconds from the request's arrival to the last byte of the response. */
+  readonly totalMs: number;
+  /** Milliseconds from the request's arrival to the response being ready to send. */
+  readonly turnAroundMs: number;
+}
+
+/** A service's log of the requests it answered (S3 server access logging). */
+export interface RequestLog<Store = unknown> {
+  /**
+   * Whether this request is logged. It runs on every request the service answers, so it must
+   * be one cheap check; `path` computes the path-style path, only when the check needs it.
+   */
+  wants(store: Store, path: () => string): boolean;
+  /** Called after the response was sent, for a request `wants` took. */
+  record(store: Store, request: CompletedRequest): void;
+}
+
 export interface ServiceDefinition<Store = unknown> {
   readonly handlers: Readonly<Record<string, AnyHandler | undefined>>;
   /** rest-xml response root element names that the models do not carry (an S3 quirk). */
@@ -187,6 +226,7 @@ export interface ServiceDefinition<Store = unknown> {
   readonly httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   /** Operations AWS serves without a signature (STS AssumeRoleWithWebIdentity), when signatures are enforced. */
   readonly unsignedOperations?: readonly string[];
+  readonly requestLog?: RequestLog<Store>;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -203,6 +243,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   unsignedOperations?: readonly string[];
+  requestLog?: RequestLog<Store>;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

@@ -7,7 +7,7 @@ import { AwsError, commonErrors } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
-import type { Caller, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope, ServiceCaller } from "../core/service.js";
+import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope, ServiceCaller } from "../core/service.js";
 import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import { materializeRaw, RawJson } from "../protocol/json.js";
 import type { Operation } from "../protocol/model.js";
@@ -29,7 +29,12 @@ export interface IncomingWire extends WireRequest {
   /** The whole body: at once when it has all arrived (most requests), else once it has. */
   readBody(): Buffer | Promise<Buffer>;
   readonly sourceIp: string;
+  /** `1.1` or `2.0`, as the request line said. */
+  readonly httpVersion?: string;
 }
+
+/** What the server knows once a response has gone: the rest of what a request log records. */
+export type SentResponse = Pick<CompletedRequest, "bytesSent" | "totalMs" | "turnAroundMs">;
 
 export interface DispatchResult {
   readonly response: WireResponse;
@@ -40,6 +45,8 @@ export interface DispatchResult {
   readonly requestId: string;
   /** Set when the handler failed unexpectedly (logged as an error). */
   readonly failure?: unknown;
+  /** Set when the service logs this request (RequestLog): to be told what was sent, once it has been. */
+  readonly sent?: (response: SentResponse) => void;
 }
 
 export interface DispatcherDeps {
@@ -73,14 +80,16 @@ export class Dispatcher {
 
   async handle(req: IncomingWire): Promise<DispatchResult> {
     const requestId = randomUUID();
+    const receivedAt = this.deps.clock.now();
     const fromHost = hostService(req.host);
     let region = fromHost?.region || DEFAULT_REGION;
     let account = this.deps.identities.accountOf("");
     let protocol: WireProtocol = guessProtocol(req);
     let serviceId: string | undefined;
     let operation: string | undefined;
+    let scope: CredentialScope | undefined;
     try {
-      const scope = credentialScope(req);
+      scope = credentialScope(req);
       region = scope?.region || region;
       const accessKeyId = scope?.accessKeyId ?? "";
       account = this.deps.identities.accountOf(accessKeyId);
@@ -92,7 +101,8 @@ export class Dispatcher {
       const routed = routing instanceof Promise ? await routing : routing;
       if ("http" in routed) {
         operation = routed.http.operation;
-        return await this.runHttp(routed, req, { account, region }, requestId);
+        const result = await this.runHttp(routed, req, { account, region }, requestId);
+        return this.logged(result, routed.svc, req, { receivedAt, scope, errorCode: undefined });
       }
       serviceId = routed.svc.id;
       operation = routed.op.name;
@@ -124,18 +134,19 @@ export class Dispatcher {
       const response = serializeOutput(svc, protocol, op, output, { requestId });
       if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
       addRequestIdHeaders(response, requestId, svc.id);
-      return { response, service: serviceId, operation, account, region, requestId };
+      return this.logged({ response, service: serviceId, operation, account, region, requestId }, svc, req, { receivedAt, scope, errorCode: undefined });
     } catch (err) {
       if (err instanceof Preflight) {
         const response: WireResponse = { status: 200, headers: { ...err.headers }, body: "" };
         addRequestIdHeaders(response, requestId, serviceId);
-        return { response, service: serviceId, operation: "OPTIONS", account, region, requestId };
+        const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
+        return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId }, svc, req, { receivedAt, scope, errorCode: undefined });
       }
       const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
       const response = serializeError(svc, protocol, awsError, { requestId, head: req.method === "HEAD" });
       addRequestIdHeaders(response, requestId, serviceId);
-      return {
+      const result = {
         response,
         service: serviceId,
         operation,
@@ -144,7 +155,41 @@ export class Dispatcher {
         requestId,
         ...(err instanceof AwsError ? {} : { failure: err }),
       };
+      return this.logged(result, svc, req, { receivedAt, scope, errorCode: awsError.code });
     }
+  }
+
+  /**
+   * The result, with `sent` set when the service logs the request (S3 server access logging).
+   * A service without a request log pays one property read; S3's `wants` is one cheap check.
+   */
+  private logged(
+    result: DispatchResult,
+    svc: LoadedService | undefined,
+    req: IncomingWire,
+    facts: { receivedAt: number; scope: CredentialScope | undefined; errorCode: string | undefined },
+  ): DispatchResult {
+    const log = svc?.definition?.requestLog;
+    if (log === undefined || svc === undefined) return result;
+    let path: string | undefined;
+    const pathOf = (): string => (path ??= this.pathStyle(svc, req));
+    if (!log.wants(svc.store, pathOf)) return result;
+    const { scope } = facts;
+    const sent = (response: SentResponse): void =>
+      log.record(svc.store, {
+        ...response,
+        request: req,
+        path: pathOf(),
+        receivedAt: facts.receivedAt,
+        requestId: result.requestId,
+        principal: scope ? this.deps.identities.principalOf(scope.accessKeyId) : undefined,
+        signatureVersion: scope?.sigv4 ? "SigV4" : scope?.sigv2 ? "SigV2" : undefined,
+        operation: result.operation,
+        status: result.response.status,
+        errorCode: facts.errorCode,
+        responseHeaders: result.response.headers,
+      });
+    return { ...result, sent };
   }
 
   /** Validation plus handler, with events committed only when the handler succeeded. */

@@ -276,14 +276,24 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     headers,
     host: headers["host"] ?? (req.headers[":authority"] as string | undefined) ?? "",
     sourceIp: req.socket?.remoteAddress ?? "127.0.0.1",
+    httpVersion: req.httpVersion,
     stream: req as Readable,
     readBody: () => readBody(req, opts.maxBodyBytes),
   };
   const result = await dispatcher.handle(wire);
+  const answered = performance.now();
   // Whatever the handler left unread of a request body is drained so the connection stays usable.
   if (!req.readableEnded) req.resume();
   await send(res, result.response, wire.method === "HEAD");
-  const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+  const finished = performance.now();
+  const latencyMs = Math.round((finished - started) * 100) / 100;
+  if (result.sent) {
+    try {
+      result.sent({ bytesSent: wire.method === "HEAD" ? 0 : bodyBytes(result.response), totalMs: finished - started, turnAroundMs: answered - started });
+    } catch (err) {
+      opts.logger.error({ msg: "request log failed", requestId: result.requestId, error: String(err) });
+    }
+  }
   const line = {
     requestId: result.requestId,
     service: result.service,
@@ -295,6 +305,14 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   if (result.failure) opts.logger.error({ ...{}, ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
   else opts.logger.info(line);
+}
+
+/** A response body's length: counted when it was whole, else as its Content-Length declared it. */
+function bodyBytes(response: WireResponse): number {
+  const body = response.body;
+  if (body === undefined) return 0;
+  if (typeof body === "string" || Buffer.isBuffer(body)) return Buffer.byteLength(body);
+  return Number(response.headers["content-length"] ?? response.headers["Content-Length"] ?? 0) || 0;
 }
 
 /**
