@@ -69,6 +69,7 @@ import { startLifecycle } from "./lifecycle-runner.js";
 import { startRestores } from "./restore-runner.js";
 import { startReplication } from "./replication.js";
 import { startInventory } from "./inventory-runner.js";
+import { s3RequestLog, startAccessLogs } from "./access-log.js";
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from "./handlers/replication-config.js";
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
@@ -106,7 +107,7 @@ function missingMember(member: string): AwsError | undefined {
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
   start: (env, store) => {
-    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store), startInventory(env, store)];
+    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store), startInventory(env, store), startAccessLogs(env, store)];
     return () => stops.forEach((stop) => stop());
   },
   // The response root elements S3 sends, which the models do not name.
@@ -122,6 +123,8 @@ export default defineService<S3Operations, S3Store>({
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   malformedValue,
   missingParameter: missingMember,
+  // Server access logging: each request to a bucket that logs, once answered.
+  requestLog: s3RequestLog,
   // A ranged GET answers 206 Partial Content; the model has no status member for it.
   responseStatus: (operation, output) => ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined ? 206 : undefined),
   xmlRootNames: {

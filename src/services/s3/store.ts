@@ -118,9 +118,36 @@ export const S3_MIGRATIONS: readonly string[] = [
   // parts' checksums of a completed object (GetObjectAttributes' ObjectParts).
   `ALTER TABLE s3_uploads ADD COLUMN checksum_type TEXT;
    ALTER TABLE s3_objects ADD COLUMN part_checksums TEXT;`,
+  // Server access log records waiting for delivery (access-log.ts). Each names where it goes, as
+  // the source's logging configuration said when the request was made: no reference to the
+  // buckets, so a record outlives a configuration changed or removed before delivery.
+  `CREATE TABLE s3_access_log_records (
+     seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+     source_bucket  TEXT    NOT NULL,
+     source_account TEXT    NOT NULL,
+     source_region  TEXT    NOT NULL,
+     target_bucket  TEXT    NOT NULL,
+     target_prefix  TEXT    NOT NULL,
+     key_format     TEXT    NOT NULL,
+     time           INTEGER NOT NULL,
+     line           TEXT    NOT NULL
+   );`,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
+
+/** A server access log record waiting for delivery. */
+export interface AccessLogRow {
+  readonly seq: number;
+  readonly source_bucket: string;
+  readonly source_account: string;
+  readonly source_region: string;
+  readonly target_bucket: string;
+  readonly target_prefix: string;
+  readonly key_format: string;
+  readonly time: number;
+  readonly line: string;
+}
 
 export type BucketConfigKind =
   | "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock"
@@ -313,6 +340,7 @@ export class S3Store {
     this.db = state.db;
     this.prepare = cachedPrepare(state.db);
     this.blobs = state.blobs;
+    this.loggingBuckets = new Set(this.bucketsWithConfig("logging"));
   }
 
   static create(env: ServiceEnvironment): S3Store {
@@ -335,6 +363,13 @@ export class S3Store {
    * buckets have none. Callers get a fresh parse, so they may change what they are given.
    */
   private readonly configs = new RowCache<{ readonly value: string }>(LATEST_ROWS_CACHED, true);
+
+  /**
+   * The buckets with server access logging on, so a request to any other bucket is told apart by
+   * one look-up (none at all while no bucket logs). It may name a bucket whose logging went in a
+   * rolled-back transaction; the configuration itself is read before anything is recorded.
+   */
+  private readonly loggingBuckets: Set<string>;
 
   transaction<T>(fn: () => T): T {
     return this.configs.guard(() => this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn))));
@@ -371,6 +406,7 @@ export class S3Store {
     this.buckets.forget(name);
     // Its configuration rows go with it (ON DELETE CASCADE).
     this.configs.clear();
+    this.loggingBuckets.delete(name);
     this.prepare("DELETE FROM s3_buckets WHERE name = ?").run(name);
   }
 
@@ -389,6 +425,7 @@ export class S3Store {
 
   setConfig(bucket: string, kind: BucketConfigKind, value: unknown): void {
     this.configs.forget(`${bucket}/${kind}`);
+    if (kind === "logging") this.loggingBuckets.add(bucket);
     this.prepare("INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
       .run(bucket, kind, JSON.stringify(value));
   }
@@ -399,7 +436,31 @@ export class S3Store {
 
   deleteConfig(bucket: string, kind: BucketConfigKind): void {
     this.configs.forget(`${bucket}/${kind}`);
+    if (kind === "logging") this.loggingBuckets.delete(bucket);
     this.prepare("DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?").run(bucket, kind);
+  }
+
+  // --- server access logs ------------------------------------------------------------------
+
+  /** Whether requests to `bucket` may be logged; `bucket` is computed only when some bucket logs. */
+  logsRequests(bucket: () => string): boolean {
+    return this.loggingBuckets.size !== 0 && this.loggingBuckets.has(bucket());
+  }
+
+  appendAccessLog(row: Omit<AccessLogRow, "seq">): void {
+    this.prepare(
+      `INSERT INTO s3_access_log_records (source_bucket, source_account, source_region, target_bucket, target_prefix, key_format, time, line)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(row.source_bucket, row.source_account, row.source_region, row.target_bucket, row.target_prefix, row.key_format, row.time, row.line);
+  }
+
+  /** Records waiting for delivery, oldest first. */
+  pendingAccessLogs(): AccessLogRow[] {
+    return this.prepare<[], AccessLogRow>("SELECT * FROM s3_access_log_records ORDER BY seq").all();
+  }
+
+  deleteAccessLogs(seqs: readonly number[]): void {
+    this.prepare("DELETE FROM s3_access_log_records WHERE seq IN (SELECT value FROM json_each(?))").run(JSON.stringify(seqs));
   }
 
   // --- objects -----------------------------------------------------------------------------

@@ -220,8 +220,8 @@ type LoggingEnabled = NonNullable<GetBucketLoggingOutput["LoggingEnabled"]>;
 
 /**
  * Where access logs would go. The target must be an existing bucket of the same owner (and,
- * on S3, the same region); an empty BucketLoggingStatus turns logging off. Log records are not
- * written yet.
+ * on S3, the same region); an empty BucketLoggingStatus turns logging off. The records are
+ * made and delivered by access-log.ts.
  */
 export function putBucketLogging(input: PutBucketLoggingInput, ctx: S3Context): PutBucketLoggingOutput {
   const bucket = requireBucket(ctx, input.Bucket);

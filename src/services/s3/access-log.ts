@@ -1,0 +1,212 @@
+/**
+ * S3 server access logging (S3 User Guide, "Logging requests with server access logging"):
+ * every request to a bucket with logging on, whoever made it and however it ended, becomes one
+ * log record; records are kept in the state layer until a sweep on the scheduler (injected
+ * clock) writes them, as log objects, into the target bucket under the target prefix. AWS
+ * delivers on a best-effort basis, usually within a few hours; Nimbus every five minutes.
+ *
+ * A record is made from what the request path and the dispatcher saw (RequestLog in
+ * core/service.ts), so no handler knows about logging; a request to a bucket without logging
+ * costs one look-up in a set, and none while no bucket logs.
+ */
+import { randomBytes } from "node:crypto";
+import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
+import type { GetBucketLoggingOutput } from "../../generated/s3.js";
+import { accessLogLine, logKeyFormat, logObjectKey, logOperation, type AccessLogRecord, type LogKeyFormat } from "./domain/access-log.js";
+import { canonicalUserId, type AccessLogRow, type BucketRow, type S3Store } from "./store.js";
+
+export const ACCESS_LOG_DELIVERY_INTERVAL = 5 * 60_000;
+
+/**
+ * The requester AWS shows for its log delivery's own writes. Nimbus's guess: AWS documents that
+ * logging a bucket into itself logs the deliveries too, not how their requester reads.
+ */
+const LOG_DELIVERY_REQUESTER = "svc:logging.s3.amazonaws.com";
+
+type LoggingEnabled = NonNullable<GetBucketLoggingOutput["LoggingEnabled"]>;
+
+/** The bucket a path-style path names (`/bucket/key...`). */
+function bucketOf(path: string): string {
+  const slash = path.indexOf("/", 1);
+  return safeDecode(slash === -1 ? path.slice(1) : path.slice(1, slash));
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export const s3RequestLog: RequestLog<S3Store> = {
+  wants: (store, path) => store.logsRequests(() => bucketOf(path())),
+  record: (store, request) => recordRequest(store, request),
+};
+
+function recordRequest(store: S3Store, request: CompletedRequest): void {
+  const { path } = request;
+  const slash = path.indexOf("/", 1);
+  const bucket = store.bucket(bucketOf(path));
+  const config = bucket && store.config<LoggingEnabled>(bucket.name, "logging");
+  if (!bucket || !config) return;
+  const rawKey = slash === -1 ? "" : path.slice(slash + 1);
+  const key = rawKey === "" ? undefined : safeDecode(rawKey);
+  const wire = request.request;
+  const query = wire.rawQuery ?? wire.query.toString();
+  const principal = request.principal;
+  append(store, bucket, config, {
+    bucketOwner: canonicalUserId(bucket.account_id),
+    bucket: bucket.name,
+    time: request.receivedAt,
+    remoteIp: wire.sourceIp.startsWith("::ffff:") ? wire.sourceIp.slice(7) : wire.sourceIp,
+    // The root user shows as its canonical id, IAM users and roles by their ARN.
+    requester: principal === undefined ? undefined : principal.arn.endsWith(":root") ? canonicalUserId(principal.account) : principal.arn,
+    requestId: request.requestId,
+    operation: logOperation(wire.method, request.operation, key !== undefined),
+    key,
+    requestUri: `${wire.method} ${wire.rawPath}${query ? `?${query}` : ""} HTTP/${wire.httpVersion ?? "1.1"}`,
+    status: request.status,
+    errorCode: request.errorCode,
+    bytesSent: request.bytesSent,
+    objectSize: objectSize(request),
+    totalMs: request.totalMs,
+    turnAroundMs: request.turnAroundMs,
+    referer: wire.headers["referer"],
+    userAgent: wire.headers["user-agent"],
+    versionId: wire.query.get("versionId") ?? undefined,
+    hostId: request.responseHeaders["x-amz-id-2"] ?? "",
+    signatureVersion: request.signatureVersion,
+    authenticationType: request.signatureVersion === undefined ? undefined : wire.headers["authorization"] !== undefined ? "AuthHeader" : "QueryString",
+    hostHeader: wire.host,
+  });
+}
+
+function append(store: S3Store, bucket: BucketRow, config: LoggingEnabled, record: AccessLogRecord): void {
+  store.appendAccessLog({
+    source_bucket: bucket.name,
+    source_account: bucket.account_id,
+    source_region: bucket.region,
+    target_bucket: config.TargetBucket,
+    target_prefix: config.TargetPrefix,
+    key_format: logKeyFormat(config),
+    time: record.time,
+    line: accessLogLine(record),
+  });
+}
+
+/** Object Size: the object's whole size where a request read or wrote one. */
+function objectSize(request: CompletedRequest): number | undefined {
+  if (request.status >= 300) return undefined;
+  const headers = request.responseHeaders;
+  switch (request.operation) {
+    case "GetObject":
+    case "HeadObject": {
+      // A range's Content-Range ends with the whole size.
+      const range = headers["content-range"];
+      const size = range === undefined ? headers["content-length"] : range.slice(range.lastIndexOf("/") + 1);
+      return size === undefined ? undefined : Number(size);
+    }
+    case "PutObject":
+    case "UploadPart": {
+      const sent = request.request.headers["x-amz-decoded-content-length"] ?? request.request.headers["content-length"];
+      return sent === undefined ? undefined : Number(sent);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** One log object's worth of records: same source, same destination, and for EventTime the same day. */
+interface Batch {
+  readonly first: AccessLogRow;
+  readonly rows: AccessLogRow[];
+}
+
+const DAY = 86_400_000;
+
+function batches(rows: readonly AccessLogRow[]): Batch[] {
+  const byDestination = new Map<string, Batch>();
+  for (const row of rows) {
+    const day = row.key_format === "EventTime" ? Math.floor(row.time / DAY) : 0;
+    const id = JSON.stringify([row.source_bucket, row.target_bucket, row.target_prefix, row.key_format, day]);
+    const batch = byDestination.get(id);
+    if (batch) batch.rows.push(row);
+    else byDestination.set(id, { first: row, rows: [row] });
+  }
+  return [...byDestination.values()];
+}
+
+/**
+ * Writes every waiting record into its target bucket, one log object per batch, through
+ * PutObject as the target's owner (so the objects raise their events like any write). A target
+ * that no longer exists loses its records, as on AWS. A delivery into a bucket that itself logs
+ * is logged there, as AWS logs it; that record waits for the next sweep, so a bucket that logs
+ * into itself gets one more log object per sweep, never a loop within one.
+ */
+export async function deliverAccessLogs(env: ServiceEnvironment, store: S3Store): Promise<void> {
+  const rows = store.pendingAccessLogs();
+  if (rows.length === 0) return;
+  const now = env.clock.now();
+  for (const { first, rows: batch } of batches(rows)) {
+    const target = store.bucket(first.target_bucket);
+    if (target) {
+      const key = logObjectKey(
+        first.key_format as LogKeyFormat,
+        first.target_prefix,
+        { account: first.source_account, region: first.source_region, bucket: first.source_bucket },
+        now,
+        first.time,
+        randomBytes(8).toString("hex").toUpperCase(),
+      );
+      const body = `${batch.map((row) => row.line).join("\n")}\n`;
+      try {
+        await env.invoke(
+          "s3",
+          "PutObject",
+          { Bucket: target.name, Key: key, Body: Buffer.from(body), ContentType: "text/plain" },
+          { account: target.account_id, region: target.region },
+        );
+        logDelivery(store, target, key, Buffer.byteLength(body), now);
+      } catch (error) {
+        env.logger.warn({ msg: "s3 access log not delivered", bucket: first.source_bucket, target: target.name, error: String(error) });
+      }
+    }
+    store.deleteAccessLogs(batch.map((row) => row.seq));
+  }
+}
+
+/** The record of a log object's delivery, for a target bucket that logs too. */
+function logDelivery(store: S3Store, target: BucketRow, key: string, size: number, now: number): void {
+  const config = store.config<LoggingEnabled>(target.name, "logging");
+  if (!config) return;
+  const requestId = randomBytes(8).toString("hex").toUpperCase();
+  append(store, target, config, {
+    bucketOwner: canonicalUserId(target.account_id),
+    bucket: target.name,
+    time: now,
+    remoteIp: "-",
+    requester: LOG_DELIVERY_REQUESTER,
+    requestId,
+    operation: "REST.PUT.OBJECT",
+    key,
+    requestUri: `PUT /${target.name}/${key.split("/").map(encodeURIComponent).join("/")} HTTP/1.1`,
+    status: 200,
+    errorCode: undefined,
+    bytesSent: 0,
+    objectSize: size,
+    totalMs: 0,
+    turnAroundMs: undefined,
+    referer: undefined,
+    userAgent: undefined,
+    versionId: undefined,
+    hostId: "",
+    signatureVersion: "SigV4",
+    authenticationType: "AuthHeader",
+    hostHeader: undefined,
+  });
+}
+
+export function startAccessLogs(env: ServiceEnvironment, store: S3Store): () => void {
+  return env.scheduler.every(ACCESS_LOG_DELIVERY_INTERVAL, () => deliverAccessLogs(env, store), "s3 server access logs");
+}
