@@ -40,7 +40,7 @@ function safeDecode(text: string): string {
 }
 
 export const s3RequestLog: RequestLog<S3Store> = {
-  wants: (store, path) => store.logsRequests(() => bucketOf(path())),
+  wants: (store, path) => store.anyBucketLogs() && store.logsRequests(bucketOf(path())),
   record: (store, request) => recordRequest(store, request),
 };
 

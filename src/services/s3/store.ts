@@ -442,9 +442,14 @@ export class S3Store {
 
   // --- server access logs ------------------------------------------------------------------
 
-  /** Whether requests to `bucket` may be logged; `bucket` is computed only when some bucket logs. */
-  logsRequests(bucket: () => string): boolean {
-    return this.loggingBuckets.size !== 0 && this.loggingBuckets.has(bucket());
+  /** Whether any bucket logs its requests: while none does, no request needs its bucket named. */
+  anyBucketLogs(): boolean {
+    return this.loggingBuckets.size !== 0;
+  }
+
+  /** Whether requests to `bucket` may be logged. */
+  logsRequests(bucket: string): boolean {
+    return this.loggingBuckets.has(bucket);
   }
 
   appendAccessLog(row: Omit<AccessLogRow, "seq">): void {
