@@ -177,6 +177,7 @@ export class Dispatcher {
     const { scope } = facts;
     const sent = (response: SentResponse): void =>
       log.record(svc.store, {
+        ...{},
         ...response,
         request: req,
         path: pathOf(),
@@ -189,7 +190,7 @@ export class Dispatcher {
         errorCode: facts.errorCode,
         responseHeaders: result.response.headers,
       });
-    return { ...result, sent };
+    return { ...{}, ...result, sent };
   }
 
   /** Validation plus handler, with events committed only when the handler succeeded. */
