@@ -9,8 +9,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketPolicyCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -28,6 +30,7 @@ import {
   PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { accountsSuite, ENFORCE_POLICIES, failure, httpRequest, uniqueName } from "./harness.js";
 
@@ -339,6 +342,50 @@ describe("S3 with enforced policies", () => {
     await owner().send(new DeleteObjectCommand({ Bucket: bucket, Key: "private.txt" }));
     const gone = await failure(other().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" })));
     assert.equal(gone.$metadata.httpStatusCode, 403);
+  });
+
+  test("with BucketOwnerPreferred an upload from another account with bucket-owner-full-control becomes the bucket owner's; without it the uploader owns it", async () => {
+    const bucket = uniqueName("policies-preferred");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "BucketOwnerPreferred" }));
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "handed-over.txt", Body: "for the bucket owner", ACL: "bucket-owner-full-control" }));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "kept.txt", Body: "the uploader's" }));
+    // A copy and a multipart upload with the canned ACL hand their object over too.
+    await other().send(new CopyObjectCommand({ Bucket: bucket, Key: "copied.txt", CopySource: `${bucket}/kept.txt`, ACL: "bucket-owner-full-control" }));
+    const upload = await other().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "multipart.txt", ACL: "bucket-owner-full-control" }));
+    const part = await other().send(new UploadPartCommand({ Bucket: bucket, Key: "multipart.txt", UploadId: upload.UploadId, PartNumber: 1, Body: "in parts" }));
+    await other().send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "multipart.txt", UploadId: upload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }),
+    );
+
+    for (const Key of ["handed-over.txt", "copied.txt", "multipart.txt"]) {
+      const acl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key }));
+      assert.equal(acl.Owner?.DisplayName, OWNER, Key);
+      // The bucket owner alone: the uploader keeps no grant.
+      assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.DisplayName, g.Permission]), [[OWNER, "FULL_CONTROL"]], Key);
+      // Its object like any other: the uploader reads it only through the bucket policy, which allows it nothing but uploads.
+      await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key })));
+      await denied(other().send(new GetObjectAclCommand({ Bucket: bucket, Key })));
+    }
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "handed-over.txt" }))).Body?.transformToString(), "for the bucket owner");
+    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "multipart.txt" }))).Body?.transformToString(), "in parts");
+    await owner().send(new PutObjectAclCommand({ Bucket: bucket, Key: "handed-over.txt", ACL: "private" }));
+
+    // Without the canned ACL the object stays the uploader's (as with ObjectWriter).
+    const kept = await other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "kept.txt" }));
+    assert.equal(kept.Owner?.DisplayName, OTHER);
+    await denied(owner().send(new GetObjectCommand({ Bucket: bucket, Key: "kept.txt" })));
+
+    const listed = await owner().send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }));
+    assert.deepEqual(
+      listed.Contents?.map((c) => [c.Key, c.Owner?.DisplayName]),
+      [["copied.txt", OWNER], ["handed-over.txt", OWNER], ["kept.txt", OTHER], ["multipart.txt", OWNER]],
+    );
+
+    // Ownership is settled when the object is written: going to ObjectWriter gives nothing back.
+    await owner().send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "ObjectWriter" }] } }));
+    assert.equal((await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "handed-over.txt" }))).Owner?.DisplayName, OWNER);
+    assert.equal((await other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "kept.txt" }))).Owner?.DisplayName, OTHER);
   });
 
   test("with BucketOwnerEnforced (the default) the bucket owner owns every object, whoever uploaded it", async () => {

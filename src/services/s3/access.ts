@@ -29,8 +29,9 @@ export function bucketOwnership(ctx: S3Context, bucket: BucketRow): ObjectOwners
 /**
  * The account that owns an object ("Controlling ownership of objects", S3 User Guide): with
  * BucketOwnerEnforced the bucket owner "automatically owns and has full control over every
- * object in the bucket", whoever wrote it; otherwise the account that wrote it (ObjectWriter, and
- * BucketOwnerPreferred as Nimbus keeps it).
+ * object in the bucket", whoever wrote it; otherwise the owner the write recorded (objectWrite).
+ * Enforced is decided here, when the object is read, not recorded at the write: it covers the
+ * objects written before the bucket was set to BucketOwnerEnforced as well.
  */
 export function objectOwnerAccount(ctx: S3Context, bucket: BucketRow, row: Pick<ObjectRow, "owner_account">): string {
   return bucketOwnership(ctx, bucket) === "BucketOwnerEnforced" ? bucket.account_id : row.owner_account;
@@ -49,14 +50,27 @@ export function requestedGrants(input: GrantHeaders & { ACL?: string }, owner: O
   return input.ACL !== undefined ? cannedAclGrants(input.ACL, owner, bucketOwner) : fromHeaders;
 }
 
+/** What a write records about an object's ownership: its ACL (JSON; null for the owner's FULL_CONTROL alone) and owning account. */
+export interface ObjectWrite {
+  readonly acl: string | null;
+  readonly ownerAccount: string;
+}
+
 /**
- * The ACL (JSON) to store for an object written by this request; null for the default (the
- * owner's FULL_CONTROL). Throws when the bucket does not accept it.
+ * The ACL and owner of an object this request writes; throws when the bucket does not accept the
+ * ACL. The writer owns the object, but for BucketOwnerPreferred: "Objects uploaded to the bucket
+ * change ownership to the bucket owner if the objects are uploaded with the
+ * bucket-owner-full-control canned ACL" (OwnershipControlsRule, S3 API Reference). The bucket
+ * owner then holds the object alone, the uploader keeping no grant. Only the canned ACL moves
+ * ownership, as the guide words it; the same grants named in x-amz-grant-* headers do not.
  */
-export function requestedObjectAcl(ctx: S3Context, bucket: BucketRow, input: GrantHeaders & { ACL?: string }): string | null {
-  const owner = accountOwner(ctx.account);
-  const grants = requestedGrants(input, owner, accountOwner(bucket.account_id));
-  if (grants === undefined) return null;
-  checkAclAllowed(grants, owner, bucketOwnership(ctx, bucket), publicAccessBlock(ctx, bucket));
-  return bucketOwnership(ctx, bucket) === "BucketOwnerEnforced" ? null : JSON.stringify(grants);
+export function objectWrite(ctx: S3Context, bucket: BucketRow, input: GrantHeaders & { ACL?: string }): ObjectWrite {
+  const writer = accountOwner(ctx.account);
+  const grants = requestedGrants(input, writer, accountOwner(bucket.account_id));
+  if (grants === undefined) return { acl: null, ownerAccount: ctx.account };
+  const ownership = bucketOwnership(ctx, bucket);
+  checkAclAllowed(grants, writer, ownership, publicAccessBlock(ctx, bucket));
+  if (ownership === "BucketOwnerEnforced") return { acl: null, ownerAccount: ctx.account };
+  if (ownership === "BucketOwnerPreferred" && input.ACL === "bucket-owner-full-control") return { acl: null, ownerAccount: bucket.account_id };
+  return { acl: JSON.stringify(grants), ownerAccount: ctx.account };
 }

@@ -132,6 +132,9 @@ export const S3_MIGRATIONS: readonly string[] = [
      time           INTEGER NOT NULL,
      line           TEXT    NOT NULL
    );`,
+  // The account that will own an upload's object when it is not the initiator's (Object
+  // Ownership BucketOwnerPreferred, access.ts objectWrite); null for the initiator.
+  `ALTER TABLE s3_uploads ADD COLUMN object_owner TEXT;`,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
@@ -228,7 +231,10 @@ export interface UploadRow extends ObjectHeaders {
   readonly bucket: string;
   readonly key: string;
   readonly initiated: number;
+  /** The initiator. */
   readonly owner_account: string;
+  /** The account the completed object will belong to when not the initiator (BucketOwnerPreferred); null for the initiator. */
+  readonly object_owner: string | null;
   readonly checksum_algorithm: string | null;
   /** COMPOSITE or FULL_OBJECT; null when the upload named no algorithm (S3's default CRC64NVME, FULL_OBJECT). */
   readonly checksum_type: string | null;
@@ -689,8 +695,9 @@ export class S3Store {
   insertUpload(row: UploadRow): void {
     this.prepare(
         `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, content_type, content_encoding, content_disposition,
-           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, checksum_type, acl, encryption)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, checksum_type, acl, encryption,
+           object_owner)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.upload_id,
@@ -712,6 +719,7 @@ export class S3Store {
         row.checksum_type,
         row.acl,
         row.encryption,
+        row.object_owner,
       );
   }
 

@@ -5,7 +5,7 @@ import { digestBlob, requestedAlgorithm } from "../ingest.js";
 import { checkCopySourceSize, parseCopySource } from "../copy-source.js";
 import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
-import { requestedObjectAcl } from "../access.js";
+import { objectWrite } from "../access.js";
 import { assertReadable } from "../restore.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
@@ -96,7 +96,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
     );
   }
   // A copy does not keep the source ACL: it gets the one the request names (or the default).
-  const acl = requestedObjectAcl(ctx, target, input);
+  const { acl, ownerAccount } = objectWrite(ctx, target, input);
   // A copy does not keep the source's lock either: the request's lock headers or the target's default retention.
   const lock = resolveWriteLock(ctx.store, target, input, ctx.clock.now());
   const tags = taggingDirective === "REPLACE" ? JSON.stringify(parseTaggingHeader(input.Tagging)) : source.tags;
@@ -142,7 +142,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
       part_checksums: columns.part_checksums,
       acl,
       encryption: JSON.stringify(encryption),
-      owner_account: ctx.account,
+      owner_account: ownerAccount,
     });
     applyWriteLock(ctx.store, written.seq, lock);
     markPending(ctx.store, bucket, written);

@@ -33,7 +33,7 @@ import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
-import { requestedObjectAcl } from "../access.js";
+import { objectWrite } from "../access.js";
 import { abortScheduleOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
@@ -82,6 +82,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const uploadId = ctx.store.newUploadId(now);
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
   const lock = resolveWriteLock(ctx.store, bucket, input, now);
+  const { acl, ownerAccount } = objectWrite(ctx, bucket, input);
   ctx.store.transaction(() => {
     ctx.store.insertUpload({
       ...{}, ...contentHeaders(input, input.ContentEncoding, tags),
@@ -92,7 +93,8 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
       owner_account: ctx.account,
       checksum_algorithm: algorithm ?? null,
       checksum_type: checksumType,
-      acl: requestedObjectAcl(ctx, bucket, input),
+      acl,
+      object_owner: ownerAccount !== ctx.account ? ownerAccount : null,
       encryption: JSON.stringify(encryption),
     });
     // The lock the completed object will carry (object-lock.ts); default retention is applied at completion.
@@ -231,7 +233,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
       part_checksums: partChecksums ? JSON.stringify(partChecksums.map((p) => p.checksum)) : null,
       acl: upload.acl,
       encryption: upload.encryption,
-      owner_account: upload.owner_account,
+      owner_account: upload.object_owner ?? upload.owner_account,
     });
     applyWriteLock(ctx.store, written.seq, lock);
     ctx.store.removeUpload(upload.upload_id);

@@ -6,7 +6,7 @@ import { ingestBody } from "../ingest.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
 import { emitObjectEvent } from "../notify.js";
-import { requestedObjectAcl } from "../access.js";
+import { objectWrite } from "../access.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import { applyWriteLock, requireIntegrity, resolveWriteLock } from "../object-lock.js";
 
@@ -17,7 +17,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
   const tags = parseTaggingHeader(input.Tagging);
-  const acl = requestedObjectAcl(ctx, bucket, input);
+  const { acl, ownerAccount } = objectWrite(ctx, bucket, input);
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
   const lock = resolveWriteLock(ctx.store, bucket, input, ctx.clock.now());
   if (via === "Put") requireIntegrity(input, lock, "Put Object");
@@ -47,7 +47,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
           part_checksums: null,
           acl,
           encryption: JSON.stringify(encryption),
-          owner_account: ctx.account,
+          owner_account: ownerAccount,
         });
         applyWriteLock(ctx.store, written.seq, lock);
         // Object Lock lives in its own table; only a replication mark changes the row.
