@@ -20,7 +20,9 @@ import {
   GetObjectAclCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketRequestPaymentCommand,
@@ -398,5 +400,27 @@ describe("S3 with enforced policies", () => {
     assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.DisplayName, g.Permission]), [[OWNER, "FULL_CONTROL"]]);
     // The uploader has only what the bucket policy gives it.
     await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "uploaded.txt" })));
+  });
+
+  test("with BucketOwnerEnforced listings show the bucket owner as Owner of every object and version, whoever wrote it", async () => {
+    const bucket = await bucketWith({ "mine.txt": "the owner's" });
+    await owner().send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    await owner().send(
+      policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${bucket}/*` }]),
+    );
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.txt", Body: "uploaded by the other account" }));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "gone.txt", Body: "then deleted" }));
+    await other().send(new DeleteObjectCommand({ Bucket: bucket, Key: "gone.txt" }));
+
+    const v2 = await owner().send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }));
+    assert.deepEqual(v2.Contents?.map((c) => [c.Key, c.Owner?.DisplayName]), [["mine.txt", OWNER], ["theirs.txt", OWNER]]);
+    assert.equal(new Set(v2.Contents?.map((c) => c.Owner?.ID)).size, 1);
+    const withoutOwner = await owner().send(new ListObjectsV2Command({ Bucket: bucket }));
+    assert.deepEqual(withoutOwner.Contents?.map((c) => c.Owner), [undefined, undefined]);
+    const v1 = await owner().send(new ListObjectsCommand({ Bucket: bucket }));
+    assert.deepEqual(v1.Contents?.map((c) => [c.Key, c.Owner?.DisplayName, c.Owner?.ID]), [["mine.txt", OWNER, v2.Contents?.[0]?.Owner?.ID], ["theirs.txt", OWNER, v2.Contents?.[0]?.Owner?.ID]]);
+    const versions = await owner().send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual(versions.Versions?.map((v) => [v.Key, v.Owner?.DisplayName]), [["gone.txt", OWNER], ["mine.txt", OWNER], ["theirs.txt", OWNER]]);
+    assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.Key, m.Owner?.DisplayName]), [["gone.txt", OWNER]]);
   });
 });

@@ -34,7 +34,12 @@ export function bucketOwnership(ctx: S3Context, bucket: BucketRow): ObjectOwners
  * objects written before the bucket was set to BucketOwnerEnforced as well.
  */
 export function objectOwnerAccount(ctx: S3Context, bucket: BucketRow, row: Pick<ObjectRow, "owner_account">): string {
-  return bucketOwnership(ctx, bucket) === "BucketOwnerEnforced" ? bucket.account_id : row.owner_account;
+  return objectOwners(ctx, bucket)(row);
+}
+
+/** objectOwnerAccount for many objects of one bucket (listings), its Object Ownership read once. */
+export function objectOwners(ctx: S3Context, bucket: BucketRow): (row: Pick<ObjectRow, "owner_account">) => string {
+  return bucketOwnership(ctx, bucket) === "BucketOwnerEnforced" ? () => bucket.account_id : (row) => row.owner_account;
 }
 
 export function publicAccessBlock(ctx: S3Context, bucket: BucketRow): PublicAccessBlock | undefined {

@@ -7,9 +7,10 @@ import type {
   ListObjectVersionsOutput,
 } from "../../../generated/s3.js";
 import { listObjectsV1, listObjectsV2 as listV2, listObjectVersions as listVersions, type ListedEntry } from "../domain/listing.js";
+import { accountOwner, objectOwners } from "../access.js";
 import type { S3Context } from "../index.js";
-import { ownerOf, requireBucket } from "../objects.js";
-import { canonicalUserId, type ObjectEntry } from "../store.js";
+import { requireBucket } from "../objects.js";
+import type { ObjectEntry } from "../store.js";
 
 type Content = NonNullable<ListObjectsV2Output["Contents"]>[number];
 
@@ -19,7 +20,12 @@ function checksumOfListed(entry: ObjectEntry): { ChecksumAlgorithm?: string[]; C
   return { ChecksumAlgorithm: [entry.checksum_algorithm], ...(entry.checksum_type !== null ? { ChecksumType: entry.checksum_type } : {}) };
 }
 
-function content({ entry, key }: ListedEntry<ObjectEntry>, withOwner: boolean): Content {
+/**
+ * `ownerOf` is the bucket's objectOwners, or undefined when the listing shows no owner. With
+ * BucketOwnerEnforced every object is the bucket owner's, whoever uploaded it ("Controlling
+ * ownership of objects", S3 User Guide), and listings say so.
+ */
+function content({ entry, key }: ListedEntry<ObjectEntry>, ownerOf: ((row: ObjectEntry) => string) | undefined): Content {
   return {
     Key: key,
     LastModified: new Date(entry.last_modified),
@@ -27,7 +33,7 @@ function content({ entry, key }: ListedEntry<ObjectEntry>, withOwner: boolean): 
     ...checksumOfListed(entry),
     Size: entry.size,
     StorageClass: entry.storage_class,
-    ...(withOwner ? { Owner: ownerOf(entry.owner_account, canonicalUserId(entry.owner_account)) } : {}),
+    ...(ownerOf !== undefined ? { Owner: accountOwner(ownerOf(entry)) } : {}),
   };
 }
 
@@ -41,9 +47,10 @@ export function listObjectsV2(input: ListObjectsV2Input, ctx: S3Context): ListOb
     continuationToken: input.ContinuationToken,
     encodingType: input.EncodingType,
   });
+  const owners = input.FetchOwner === true ? objectOwners(ctx, bucket) : undefined;
   return {
     IsTruncated: page.isTruncated,
-    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, input.FetchOwner === true)) } : {}),
+    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, owners)) } : {}),
     Name: bucket.name,
     Prefix: page.prefix,
     ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
@@ -66,12 +73,13 @@ export function listObjects(input: ListObjectsInput, ctx: S3Context): ListObject
     marker: input.Marker,
     encodingType: input.EncodingType,
   });
+  const owners = objectOwners(ctx, bucket);
   return {
     IsTruncated: page.isTruncated,
     Marker: page.marker,
     ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
     // ListObjects (V1) always includes the owner.
-    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, true)) } : {}),
+    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, owners)) } : {}),
     Name: bucket.name,
     Prefix: page.prefix,
     ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
@@ -93,8 +101,10 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
   });
   const versions: NonNullable<ListObjectVersionsOutput["Versions"]> = [];
   const markers: NonNullable<ListObjectVersionsOutput["DeleteMarkers"]> = [];
+  const owners = objectOwners(ctx, bucket);
   for (const { entry, key } of page.versions) {
-    const owner = ownerOf(entry.owner_account, canonicalUserId(entry.owner_account));
+    // A delete marker too: under BucketOwnerEnforced it is the bucket owner's like every version.
+    const owner = accountOwner(owners(entry));
     const common = { Key: key, VersionId: entry.version_id, IsLatest: entry.is_latest === 1, LastModified: new Date(entry.last_modified), Owner: owner };
     if (entry.delete_marker) markers.push(common);
     else
