@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Scope } from "../../core/service.js";
 import type { KeySchema } from "./domain/index.js";
-import { vectorIndexDescription, type VectorIndexMeta } from "./vectors.js";
+import { vectorIndexDescription, vectorKeyAttributes, type VectorIndexMeta } from "./vectors.js";
 
 export type KeyAttributeType = "S" | "N" | "B";
 
@@ -125,16 +125,25 @@ export interface DeletedIndex {
 }
 
 /**
+ * The attributes some key schema names: the table's, its indexes', its vector indexes'
+ * SearchSchemas. AttributeDefinitions holds exactly these.
+ */
+export function keyedAttributes(table: Pick<TableMeta, "keySchema" | "lsis" | "gsis" | "vectorIndexes">): Set<string> {
+  const names = new Set<string>();
+  for (const k of table.keySchema) names.add(k.AttributeName);
+  for (const index of [...table.lsis, ...table.gsis]) for (const k of index.keySchema) names.add(k.AttributeName);
+  for (const name of vectorKeyAttributes(table.vectorIndexes)) names.add(name);
+  return names;
+}
+
+/**
  * Drops the attribute definitions that no key schema uses any more (the table's, its indexes',
  * its vector indexes' search schemas), as AWS does once an index is deleted ("its attribute is
  * pruned from AttributeDefinitions", DDB-TABLE-149); a later index may then define the name
  * with another type. Answers the definitions dropped.
  */
 export function pruneAttributeDefinitions(meta: TableMeta): AttributeDefinition[] {
-  const used = new Set<string>();
-  for (const k of meta.keySchema) used.add(k.AttributeName);
-  for (const index of allIndexes(meta)) for (const k of index.keySchema) used.add(k.AttributeName);
-  for (const v of meta.vectorIndexes ?? []) for (const e of v.searchSchema ?? []) used.add(e.AttributeName);
+  const used = keyedAttributes(meta);
   const dropped = meta.attributeDefinitions.filter((d) => !used.has(d.AttributeName));
   if (dropped.length > 0) meta.attributeDefinitions = meta.attributeDefinitions.filter((d) => used.has(d.AttributeName));
   return dropped;

@@ -6,10 +6,10 @@ import type { DynamoContext } from "../context.js";
 import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
-import { describeTable, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
+import { describeTable, keyedAttributes, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
 import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
-import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, vectorKeyAttributes, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
+import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 const MAX_LSI = 5;
@@ -242,11 +242,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   checkNewVectorIndexes(vectorIndexes, [], { billingMode, keySchema, attributeDefinitions: [...defs.values()] });
 
   // Every key attribute is defined (checked above); every definition must key the table or an index (a vector index's SearchSchema counts).
-  const keyNames = new Set([
-    ...[...keySchema, ...lsis.flatMap((i) => i.keySchema), ...gsis.flatMap((i) => i.keySchema)].map((k) => k.AttributeName),
-    ...vectorKeyAttributes(vectorIndexes),
-  ]);
-  if (defs.size !== keyNames.size) {
+  if (defs.size !== keyedAttributes({ keySchema, lsis, gsis, vectorIndexes }).size) {
     throw validationException(`${INVALID}Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`);
   }
 
