@@ -102,7 +102,7 @@ export class Dispatcher {
       if ("http" in routed) {
         operation = routed.http.operation;
         const result = await this.runHttp(routed, req, { account, region }, requestId);
-        return this.logged(result, routed.svc, req, { receivedAt, scope, errorCode: undefined });
+        return this.logged(result, routed.svc, req, receivedAt, scope);
       }
       serviceId = routed.svc.id;
       operation = routed.op.name;
@@ -134,13 +134,13 @@ export class Dispatcher {
       const response = serializeOutput(svc, protocol, op, output, { requestId });
       if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
       addRequestIdHeaders(response, requestId, svc.id);
-      return this.logged({ response, service: serviceId, operation, account, region, requestId }, svc, req, { receivedAt, scope, errorCode: undefined });
+      return this.logged({ response, service: serviceId, operation, account, region, requestId }, svc, req, receivedAt, scope);
     } catch (err) {
       if (err instanceof Preflight) {
         const response: WireResponse = { status: 200, headers: { ...err.headers }, body: "" };
         addRequestIdHeaders(response, requestId, serviceId);
         const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
-        return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId }, svc, req, { receivedAt, scope, errorCode: undefined });
+        return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId }, svc, req, receivedAt, scope);
       }
       const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
@@ -155,7 +155,7 @@ export class Dispatcher {
         requestId,
         ...(err instanceof AwsError ? {} : { failure: err }),
       };
-      return this.logged(result, svc, req, { receivedAt, scope, errorCode: awsError.code });
+      return this.logged(result, svc, req, receivedAt, scope, awsError.code);
     }
   }
 
@@ -167,27 +167,28 @@ export class Dispatcher {
     result: DispatchResult,
     svc: LoadedService | undefined,
     req: IncomingWire,
-    facts: { receivedAt: number; scope: CredentialScope | undefined; errorCode: string | undefined },
+    receivedAt: number,
+    scope: CredentialScope | undefined,
+    errorCode?: string,
   ): DispatchResult {
     const log = svc?.definition?.requestLog;
     if (log === undefined || svc === undefined) return result;
     let path: string | undefined;
     const pathOf = (): string => (path ??= this.pathStyle(svc, req));
     if (!log.wants(svc.store, pathOf)) return result;
-    const { scope } = facts;
     const sent = (response: SentResponse): void =>
       log.record(svc.store, {
         ...{},
         ...response,
         request: req,
         path: pathOf(),
-        receivedAt: facts.receivedAt,
+        receivedAt,
         requestId: result.requestId,
         principal: scope ? this.deps.identities.principalOf(scope.accessKeyId) : undefined,
         signatureVersion: scope?.sigv4 ? "SigV4" : scope?.sigv2 ? "SigV2" : undefined,
         operation: result.operation,
         status: result.response.status,
-        errorCode: facts.errorCode,
+        errorCode,
         responseHeaders: result.response.headers,
       });
     return { ...{}, ...result, sent };
