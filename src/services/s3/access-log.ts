@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
 import type { GetBucketLoggingOutput } from "../../generated/s3.js";
 import { accessLogLine, logKeyFormat, logObjectKey, logOperation, type AccessLogRecord, type LogKeyFormat } from "./domain/access-log.js";
+import { splitBucketPath } from "./objects.js";
 import { canonicalUserId, type AccessLogRow, type BucketRow, type S3Store } from "./store.js";
 
 export const ACCESS_LOG_DELIVERY_INTERVAL = 5 * 60_000;
@@ -25,12 +26,6 @@ const LOG_DELIVERY_REQUESTER = "svc:logging.s3.amazonaws.com";
 
 type LoggingEnabled = NonNullable<GetBucketLoggingOutput["LoggingEnabled"]>;
 
-/** The bucket a path-style path names (`/bucket/key...`). */
-function bucketOf(path: string): string {
-  const slash = path.indexOf("/", 1);
-  return safeDecode(slash === -1 ? path.slice(1) : path.slice(1, slash));
-}
-
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
@@ -40,18 +35,16 @@ function safeDecode(text: string): string {
 }
 
 export const s3RequestLog: RequestLog<S3Store> = {
-  wants: (store, path) => store.anyBucketLogs() && store.logsRequests(bucketOf(path())),
+  wants: (store, path) => store.anyBucketLogs() && store.logsRequests(safeDecode(splitBucketPath(path()).bucket)),
   record: (store, request) => recordRequest(store, request),
 };
 
 function recordRequest(store: S3Store, request: CompletedRequest): void {
-  const { path } = request;
-  const slash = path.indexOf("/", 1);
-  const bucket = store.bucket(bucketOf(path));
+  const path = splitBucketPath(request.path);
+  const bucket = store.bucket(safeDecode(path.bucket));
   const config = bucket && store.config<LoggingEnabled>(bucket.name, "logging");
   if (!bucket || !config) return;
-  const rawKey = slash === -1 ? "" : path.slice(slash + 1);
-  const key = rawKey === "" ? undefined : safeDecode(rawKey);
+  const key = path.key === "" ? undefined : safeDecode(path.key);
   const wire = request.request;
   const query = wire.rawQuery ?? wire.query.toString();
   const principal = request.principal;

@@ -88,6 +88,7 @@ import { S3Store } from "./store.js";
 import { postObjectRoute } from "./handlers/post-object.js";
 import { websiteRoute } from "./website.js";
 import { malformedValue } from "./malformed-values.js";
+import { splitBucketPath } from "./objects.js";
 
 export type S3Context = HandlerContext<S3Store>;
 
@@ -114,10 +115,10 @@ export default defineService<S3Operations, S3Store>({
   // Browsers ask before cross-origin requests; the bucket's CORS rules answer (path-style path).
   cors: {
     preflight: (store, request) => {
-      const [bucket = "", ...key] = request.path.slice(1).split("/");
-      return evaluatePreflight(bucketCorsRules(store, decodeURIComponent(bucket)), request, key.join("/") ? "OBJECT" : "BUCKET");
+      const { bucket, key } = splitBucketPath(request.path);
+      return evaluatePreflight(bucketCorsRules(store, decodeURIComponent(bucket)), request, key ? "OBJECT" : "BUCKET");
     },
-    headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, decodeURIComponent(request.path.slice(1).split("/")[0] ?? "")), request),
+    headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, decodeURIComponent(splitBucketPath(request.path).bucket)), request),
   },
   // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),

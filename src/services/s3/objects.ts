@@ -12,6 +12,16 @@ import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion, s3Doma
 import type { S3Context } from "./index.js";
 import type { BucketRow, ObjectHeaders, ObjectRow, Tag } from "./store.js";
 
+/**
+ * A path-style path (`/bucket/key...`, as S3's routes and the CORS and request-log hooks see
+ * every request) split at its first slash: the bucket and the key, both still URL-encoded, the
+ * key "" when the path names none.
+ */
+export function splitBucketPath(path: string): { readonly bucket: string; readonly key: string } {
+  const slash = path.indexOf("/", 1);
+  return slash === -1 ? { bucket: path.slice(1), key: "" } : { bucket: path.slice(1, slash), key: path.slice(slash + 1) };
+}
+
 /** The bucket, if it exists and belongs to the caller's account (no bucket policies yet). */
 export function requireBucket(ctx: S3Context, name: string): BucketRow {
   const bucket = ctx.store.bucket(name);

@@ -19,6 +19,7 @@ import { parseEncryption } from "./encryption.js";
 import { errors, s3DomainErrors } from "./errors.js";
 import { assertReadable } from "./restore.js";
 import type { ObjectRow, S3Store } from "./store.js";
+import { splitBucketPath } from "./objects.js";
 
 export interface RoutingRule {
   readonly Condition?: { readonly KeyPrefixEquals?: string; readonly HttpErrorCodeReturnedEquals?: string };
@@ -224,11 +225,11 @@ function failure(req: WireRequest, ctx: HttpRouteContext<S3Store>, config: Websi
 }
 
 export async function serveWebsite(req: WireRequest, ctx: HttpRouteContext<S3Store>): Promise<WireResponse> {
-  const slash = ctx.path.indexOf("/", 1);
-  const bucketName = decodeURIComponent(slash === -1 ? ctx.path.slice(1) : ctx.path.slice(1, slash));
+  const path = splitBucketPath(ctx.path);
+  const bucketName = decodeURIComponent(path.bucket);
   let requestedKey: string;
   try {
-    requestedKey = slash === -1 ? "" : decodeURIComponent(ctx.path.slice(slash + 1));
+    requestedKey = decodeURIComponent(path.key);
   } catch {
     return errorResponse({ status: 400, code: "InvalidURI", message: "Couldn't parse the specified URI.", details: { URI: req.rawPath } }, ctx.requestId);
   }
