@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
 import type { GetBucketLoggingOutput } from "../../generated/s3.js";
-import { accessLogLine, logKeyFormat, logObjectKey, logOperation, type AccessLogRecord, type LogKeyFormat } from "./domain/access-log.js";
+import { accessLogLine, logDay, logKeyFormat, logObjectKey, logOperation, type AccessLogRecord, type LogKeyFormat } from "./domain/access-log.js";
 import { splitBucketPath } from "./objects.js";
 import { canonicalUserId, type AccessLogRow, type BucketRow, type S3Store } from "./store.js";
 
@@ -116,12 +116,10 @@ interface Batch {
   readonly rows: AccessLogRow[];
 }
 
-const DAY = 86_400_000;
-
 function batches(rows: readonly AccessLogRow[]): Batch[] {
   const byDestination = new Map<string, Batch>();
   for (const row of rows) {
-    const day = row.key_format === "EventTime" ? Math.floor(row.time / DAY) : 0;
+    const day = row.key_format === "EventTime" ? logDay(row.time) : 0;
     const id = JSON.stringify([row.source_bucket, row.target_bucket, row.target_prefix, row.key_format, day]);
     const batch = byDestination.get(id);
     if (batch) batch.rows.push(row);

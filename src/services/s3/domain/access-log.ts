@@ -174,6 +174,11 @@ function keyTime(ms: number): string {
 
 const DAY = 86_400_000;
 
+/** The start (epoch ms, UTC) of the day `ms` falls in: an EventTime log object holds one such day. */
+export function logDay(ms: number): number {
+  return Math.floor(ms / DAY) * DAY;
+}
+
 export interface LogObjectSource {
   readonly account: string;
   readonly region: string;
@@ -189,7 +194,7 @@ export interface LogObjectSource {
  */
 export function logObjectKey(format: LogKeyFormat, prefix: string, source: LogObjectSource, deliveredAt: number, eventDay: number, unique: string): string {
   if (format === "SimplePrefix") return `${prefix}${keyTime(deliveredAt)}-${unique}`;
-  const at = format === "EventTime" ? Math.floor(eventDay / DAY) * DAY : deliveredAt;
+  const at = format === "EventTime" ? logDay(eventDay) : deliveredAt;
   const stamp = keyTime(at);
   const [yyyy, mm, dd] = stamp.split("-");
   return `${prefix}${source.account}/${source.region}/${source.bucket}/${yyyy}/${mm}/${dd}/${stamp}-${unique}`;
