@@ -152,32 +152,36 @@ function updateKind(input: UpdateTableInput): UpdateKind {
  * or billing mode change, a stream switched on or off, another table class, an index made or
  * dropped. A re-sent billing mode or table class changes nothing and leaves the table ACTIVE.
  */
-function updateCause(input: UpdateTableInput, before: { billingMode: string; tableClass: string }, meta: TableMeta, gone: DeletedIndex | undefined): UpdateCause | undefined {
+function updateCause(
+  input: UpdateTableInput,
+  before: { billingMode: string; tableClass: string },
+  meta: TableMeta,
+  change: RequestedIndexChange | undefined,
+  gone: DeletedIndex | undefined,
+): UpdateCause | undefined {
   if (input.ProvisionedThroughput !== undefined || (input.BillingMode !== undefined && input.BillingMode !== before.billingMode)) return { kind: "throughput" };
   if (input.StreamSpecification !== undefined) {
     return { kind: "stream", label: meta.stream?.label ?? "", operation: input.StreamSpecification.StreamEnabled ? "ENABLE" : "DISABLE" };
   }
   if (input.TableClass !== undefined && input.TableClass !== before.tableClass) return { kind: "tableClass", tableClass: input.TableClass };
-  for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
-    if (u.Create) return { kind: "index", name: u.Create.IndexName, operation: "created" };
-    if (u.Delete) return { kind: "index", name: u.Delete.IndexName, operation: "deleted", ...(gone !== undefined ? { gone } : {}) };
-  }
-  for (const u of input.VectorIndexUpdates ?? []) {
-    if (u.Create) return { kind: "index", name: u.Create.IndexName, operation: "created" };
-    if (u.Delete) return { kind: "index", name: u.Delete.IndexName, operation: "deleted" };
-  }
-  return undefined;
+  if (change === undefined) return undefined;
+  if (change.operation === "create") return { kind: "index", name: change.name, operation: "created" };
+  // `gone` is set for a GSI only: a vector index shows no DELETING entry.
+  return { kind: "index", name: change.name, operation: "deleted", ...(gone !== undefined ? { gone } : {}) };
 }
 
-/** The GSI this request creates or deletes (one at most: more are refused before any is looked up). */
-function indexChange(input: UpdateTableInput): IndexChange | undefined {
+/** An index change a request asks for, and whether the index is a vector index. */
+type RequestedIndexChange = IndexChange & { readonly vector: boolean };
+
+/** The GSI or vector index this request creates or deletes (one at most: more are refused before any is looked up). */
+function indexChange(input: UpdateTableInput): RequestedIndexChange | undefined {
   for (const u of input.GlobalSecondaryIndexUpdates ?? []) {
-    if (u.Create) return { operation: "create", name: u.Create.IndexName };
-    if (u.Delete) return { operation: "delete", name: u.Delete.IndexName };
+    if (u.Create) return { operation: "create", name: u.Create.IndexName, vector: false };
+    if (u.Delete) return { operation: "delete", name: u.Delete.IndexName, vector: false };
   }
   for (const u of input.VectorIndexUpdates ?? []) {
-    if (u.Create) return { operation: "create", name: u.Create.IndexName };
-    if (u.Delete) return { operation: "delete", name: u.Delete.IndexName };
+    if (u.Create) return { operation: "create", name: u.Create.IndexName, vector: true };
+    if (u.Delete) return { operation: "delete", name: u.Delete.IndexName, vector: true };
   }
   return undefined;
 }
@@ -208,7 +212,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
   return ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     const asked = changesAsked(input);
-    checkUpdatable(meta, now, updateKind(input), asked.every((m) => ADMITTED_WHILE_UPDATING.has(m)), indexChange(input));
+    const change = indexChange(input);
+    checkUpdatable(meta, now, updateKind(input), asked.every((m) => ADMITTED_WHILE_UPDATING.has(m)), change);
     // Counted before any index is looked up: six deletes of missing indexes are this, not "not found".
     // A vector index counts with the GSIs: "You can add or remove one vector index for each UpdateTable operation."
     const online = (input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length + (input.VectorIndexUpdates ?? []).length;
@@ -340,7 +345,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const creating = input.ReplicaUpdates !== undefined ? applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now) : [];
     syncReplicas(ctx, meta);
 
-    const cause = updateCause(input, before, meta, gone);
+    const cause = updateCause(input, before, meta, change, gone);
     if (cause !== undefined && delay > 0) meta.transition = { status: "UPDATING", until: now + delay, cause };
     else if (meta.transition !== undefined && tableStatus(meta, now) === "ACTIVE") delete meta.transition;
     for (const g of meta.gsis) if (g.building !== undefined && now >= g.building.until) delete g.building;
@@ -348,8 +353,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     ctx.store.saveTable(ctx, meta);
     // AWS answers UPDATING even where the change is done at once (a re-sent billing mode), except for the synchronous changes.
     const answered = cause === undefined && tableStatus(meta, now) === "ACTIVE" && asked.every((m) => SYNCHRONOUS.has(m)) ? "ACTIVE" : "UPDATING";
-    const shown = delay > 0 ? meta : asAnswered(meta, input, gone, now);
-    const created = delay > 0 ? undefined : input.GlobalSecondaryIndexUpdates?.find((u) => u.Create !== undefined)?.Create?.IndexName;
+    const shown = delay > 0 ? meta : asAnswered(meta, change, gone, now);
+    const created = delay === 0 && change?.operation === "create" && !change.vector ? change.name : undefined;
     const stats = (index: string) => (index === created ? { count: 0, bytes: 0 } : ctx.store.stats(ctx, meta.name, index));
     return { TableDescription: describeTable(shown, answered, stats, creating, now) };
   });
@@ -393,16 +398,13 @@ export function backfillVectors(ctx: DynamoContext, meta: TableMeta, index: Vect
  * AWS answers it: a GSI it adds allocating (CREATING, Backfilling false, empty; DDB-TABLE-148),
  * one it deletes DELETING. A copy for the answer; the stored table is done.
  */
-function asAnswered(meta: TableMeta, input: UpdateTableInput, gone: DeletedIndex | undefined, now: number): TableMeta {
-  const update = input.GlobalSecondaryIndexUpdates?.find((u) => u.Create !== undefined || u.Delete !== undefined);
-  if (update?.Create !== undefined) {
-    const name = update.Create.IndexName;
-    return { ...{}, ...meta, gsis: meta.gsis.map((g) => (g.name === name ? { ...{}, ...g, building: { backfillFrom: now + 1, until: now + 2 } } : g)) };
+function asAnswered(meta: TableMeta, change: RequestedIndexChange | undefined, gone: DeletedIndex | undefined, now: number): TableMeta {
+  if (change === undefined || change.vector) return meta;
+  if (change.operation === "create") {
+    return { ...{}, ...meta, gsis: meta.gsis.map((g) => (g.name === change.name ? { ...{}, ...g, building: { backfillFrom: now + 1, until: now + 2 } } : g)) };
   }
-  if (update?.Delete !== undefined && gone !== undefined) {
-    return { ...{}, ...meta, transition: { status: "UPDATING", until: now + 1, cause: { kind: "index", name: update.Delete.IndexName, operation: "deleted", gone } } };
-  }
-  return meta;
+  if (gone === undefined) return meta;
+  return { ...{}, ...meta, transition: { status: "UPDATING", until: now + 1, cause: { kind: "index", name: change.name, operation: "deleted", gone } } };
 }
 
 /**
