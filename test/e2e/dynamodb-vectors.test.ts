@@ -204,34 +204,20 @@ describe("DynamoDB vector indexes", () => {
     );
     await validation(search({ IndexName: "nope" }), "The table does not have the specified index: nope");
     await validation(search({ IndexName: "byCos" }), "SearchConditionExpression must be provided when SearchSchema has a HASH key");
-    await validation(
-      search({ IndexName: "byCos", SearchConditionExpression: "cat > :c", ExpressionAttributeValues: { ":c": { S: "x" } } }),
-      "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression",
-    );
-    await validation(
-      search({ IndexName: "byCos", SearchConditionExpression: "cat = :c OR color = :c", ExpressionAttributeValues: { ":c": { S: "x" } } }),
-      "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression",
-    );
-    await validation(
-      search({ IndexName: "byCos", SearchConditionExpression: "cat = :c AND title = :c", ExpressionAttributeValues: { ":c": { S: "x" } } }),
-      "SearchConditionExpression must not contain any attributes that is not in SearchSchema. Invalid attribute: title",
-    );
-    await validation(
-      search({ IndexName: "byCos", SearchConditionExpression: "cat = :c AND cat = :c", ExpressionAttributeValues: { ":c": { S: "x" } } }),
-      "Invalid SearchConditionExpression: SearchConditionExpression must only contain one condition per attribute",
-    );
-    await validation(
-      search({ IndexName: "byCos", SearchConditionExpression: "cat = :n", ExpressionAttributeValues: { ":n": { N: "1" } } }),
-      "Type of 'cat' attribute in SearchConditionExpression (N) does not match type in search schema (S)",
-    );
-    await validation(
-      search({ IndexName: "byCos", SearchConditionExpression: "cat = :zz", ExpressionAttributeValues: { ":c": { S: "x" } } }),
-      "Invalid SearchConditionExpression: An expression attribute value used in expression is not defined; attribute value: :zz",
-    );
-    await validation(
-      search({ IndexName: "byCos", SearchConditionExpression: "cat = :c", ExpressionAttributeValues: { ":c": { S: "x" }, ":unused": { S: "y" } } }),
-      "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}",
-    );
+    const x = { ":c": { S: "x" } };
+    // [SearchConditionExpression, ExpressionAttributeValues, DynamoDB's message] on byCos.
+    const conditions: [string, Record<string, AttributeValue>, string][] = [
+      ["cat > :c", x, "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression"],
+      ["cat = :c OR color = :c", x, "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression"],
+      ["cat = :c AND title = :c", x, "SearchConditionExpression must not contain any attributes that is not in SearchSchema. Invalid attribute: title"],
+      ["cat = :c AND cat = :c", x, "Invalid SearchConditionExpression: SearchConditionExpression must only contain one condition per attribute"],
+      ["cat = :n", { ":n": { N: "1" } }, "Type of 'cat' attribute in SearchConditionExpression (N) does not match type in search schema (S)"],
+      ["cat = :zz", x, "Invalid SearchConditionExpression: An expression attribute value used in expression is not defined; attribute value: :zz"],
+      ["cat = :c", { ...x, ":unused": { S: "y" } }, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}"],
+    ];
+    for (const [SearchConditionExpression, ExpressionAttributeValues, message] of conditions) {
+      await validation(search({ IndexName: "byCos", SearchConditionExpression, ExpressionAttributeValues }), message);
+    }
     await validation(search({ ExpressionAttributeNames: { "#n": "x" } }), "ExpressionAttributeNames can only be specified when using expressions");
 
     const missing = await failure(search({ TableName: uniqueName("missing") }));
