@@ -19,6 +19,7 @@ import {
   PutObjectCommand,
   GetObjectAttributesCommand,
 } from "@aws-sdk/client-s3";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
 
@@ -193,6 +194,47 @@ describe("S3 multipart uploads", () => {
     assert.equal(page.NextUploadIdMarker, ids["logs/a"]);
     const next = await s3.send(new ListMultipartUploadsCommand({ Bucket: listBucket, KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker }));
     assert.deepEqual(next.Uploads?.map((u) => u.UploadId), [second, ids["logs/b"], ids["top"]]);
+  });
+
+  // S3 API Reference, Initiator: "If the principal is an IAM User, it provides a user ARN value";
+  // ListParts' Owner: "If multipart upload is initiated by an IAM user, this element provides the
+  // parent account ID". A session shows as its ARN, its role/session as name (Nimbus's reading).
+  test("an upload started by an assumed role: Initiator is the session, Owner its account", async () => {
+    const name = uniqueName("mpu-initiator");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const sts = new STSClient(nimbus.clientConfig());
+    let account = "";
+    let session = "";
+    let uploadId: string | undefined;
+    try {
+      account = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? "";
+      const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/uploader`, RoleSessionName: "alice" }));
+      session = assumed.AssumedRoleUser?.Arn ?? "";
+      const creds = assumed.Credentials;
+      const asRole = new S3Client({
+        ...{},
+        ...nimbus.clientConfig({ accessKeyId: creds?.AccessKeyId ?? "", secretAccessKey: creds?.SecretAccessKey ?? "", sessionToken: creds?.SessionToken ?? "" }),
+        forcePathStyle: true,
+      });
+      try {
+        uploadId = (await asRole.send(new CreateMultipartUploadCommand({ Bucket: name, Key: "by-role.bin" }))).UploadId;
+      } finally {
+        asRole.destroy();
+      }
+    } finally {
+      sts.destroy();
+    }
+    assert.equal(session, `arn:aws:sts::${account}:assumed-role/uploader/alice`);
+    const owner = { ID: createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex"), DisplayName: account };
+    const initiator = { ID: session, DisplayName: "uploader/alice" };
+    const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: name }));
+    assert.deepEqual(listed.Uploads?.map((u) => [u.Key, u.Owner, u.Initiator]), [["by-role.bin", owner, initiator]]);
+    const parts = await s3.send(new ListPartsCommand({ Bucket: name, Key: "by-role.bin", UploadId: uploadId }));
+    assert.deepEqual([parts.Owner, parts.Initiator], [owner, initiator]);
+    // The account's root user is its own initiator.
+    const root = await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: "by-root.bin" }));
+    const byRoot = await s3.send(new ListPartsCommand({ Bucket: name, Key: "by-root.bin", UploadId: root.UploadId }));
+    assert.deepEqual([byRoot.Owner, byRoot.Initiator], [owner, owner]);
   });
 
   // AWS, as recorded in LocalStack's test_list_multiparts_next_marker snapshot: both next

@@ -7,6 +7,7 @@
  * anonymous.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import {
   CompleteMultipartUploadCommand,
@@ -20,9 +21,11 @@ import {
   GetObjectAclCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
+  ListPartsCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketRequestPaymentCommand,
@@ -38,6 +41,11 @@ import { accountsSuite, ENFORCE_POLICIES, failure, httpRequest, uniqueName } fro
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
+/** An account as S3 names it: Nimbus's canonical user id (services/s3/store.ts) and the account as display name. */
+const canonical = (account: string): { ID: string; DisplayName: string } => ({
+  ID: createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex"),
+  DisplayName: account,
+});
 
 describe("S3 with enforced policies", () => {
   const suite = accountsSuite({ auth: ENFORCE_POLICIES });
@@ -422,5 +430,39 @@ describe("S3 with enforced policies", () => {
     const versions = await owner().send(new ListObjectVersionsCommand({ Bucket: bucket }));
     assert.deepEqual(versions.Versions?.map((v) => [v.Key, v.Owner?.DisplayName]), [["gone.txt", OWNER], ["mine.txt", OWNER], ["theirs.txt", OWNER]]);
     assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.Key, m.Owner?.DisplayName]), [["gone.txt", OWNER]]);
+  });
+
+  test("ListParts and ListMultipartUploads: Owner is whoever will own the object under the bucket's Object Ownership, Initiator the account that started the upload", async () => {
+    const bucket = await bucketWith({});
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
+    const theirs = await other().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "theirs.bin" }));
+    const mine = await owner().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "mine.bin" }));
+    const parties = async (): Promise<[string | undefined, unknown, unknown][]> =>
+      ((await owner().send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []).map((u) => [u.Key, u.Owner, u.Initiator]);
+    const partsOf = async (Key: string, UploadId: string | undefined): Promise<[unknown, unknown]> => {
+      const listed = await owner().send(new ListPartsCommand({ Bucket: bucket, Key, UploadId }));
+      return [listed.Owner, listed.Initiator];
+    };
+
+    // BucketOwnerEnforced (the default): the bucket owner will own the object, whoever uploads it.
+    assert.deepEqual(await parties(), [
+      ["mine.bin", canonical(OWNER), canonical(OWNER)],
+      ["theirs.bin", canonical(OWNER), canonical(OTHER)],
+    ]);
+    assert.deepEqual(await partsOf("theirs.bin", theirs.UploadId), [canonical(OWNER), canonical(OTHER)]);
+    assert.deepEqual(await partsOf("mine.bin", mine.UploadId), [canonical(OWNER), canonical(OWNER)]);
+
+    // ObjectWriter: the uploader will.
+    await owner().send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "ObjectWriter" }] } }));
+    assert.deepEqual(await partsOf("theirs.bin", theirs.UploadId), [canonical(OTHER), canonical(OTHER)]);
+
+    // BucketOwnerPreferred: the bucket owner, for an upload started with bucket-owner-full-control.
+    await owner().send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerPreferred" }] } }));
+    await other().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "handed-over.bin", ACL: "bucket-owner-full-control" }));
+    assert.deepEqual(await parties(), [
+      ["handed-over.bin", canonical(OWNER), canonical(OTHER)],
+      ["mine.bin", canonical(OWNER), canonical(OWNER)],
+      ["theirs.bin", canonical(OTHER), canonical(OTHER)],
+    ]);
   });
 });

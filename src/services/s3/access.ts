@@ -42,6 +42,35 @@ export function objectOwners(ctx: S3Context, bucket: BucketRow): (row: Pick<Obje
   return bucketOwnership(ctx, bucket) === "BucketOwnerEnforced" ? () => bucket.account_id : (row) => row.owner_account;
 }
 
+/**
+ * The ARN a CreateMultipartUpload records as its initiator: the caller's, when it is not an
+ * account's root user; null for a root user, an in-process call or an anonymous request, which
+ * show as their account.
+ */
+export function initiatorArn(ctx: S3Context): string | null {
+  const { caller } = ctx;
+  if (caller.internal || caller.service || !caller.accessKeyId) return null;
+  const { arn } = ctx.identities.principalOf(caller.accessKeyId);
+  return arn.endsWith(":root") ? null : arn;
+}
+
+/**
+ * ListParts' and ListMultipartUploads' Initiator (S3 API Reference, Initiator and ListParts): "If
+ * the initiator is an AWS account, this element provides the same information as the Owner
+ * element"; "If the principal is an IAM User, it provides a user ARN value", with the user's name
+ * as DisplayName (AWS's answers in the AWS CLI's list-parts example and in versity/versitygw#900
+ * and #2142). An assumed-role session shows the same way, its ARN and `role/session` as name:
+ * Nimbus's reading, as AWS documents only users.
+ */
+export function initiatorOf(account: string, arn: string | null): Owner {
+  if (arn === null) return accountOwner(account);
+  // arn:partition:service:region:account:resource
+  const resource = arn.split(":").slice(5).join(":");
+  const slash = resource.indexOf("/");
+  const name = resource.startsWith("user/") ? resource.slice(resource.lastIndexOf("/") + 1) : resource.slice(slash + 1);
+  return { ID: arn, DisplayName: name };
+}
+
 export function publicAccessBlock(ctx: S3Context, bucket: BucketRow): PublicAccessBlock | undefined {
   return ctx.store.config<PublicAccessBlock>(bucket.name, "publicAccessBlock");
 }

@@ -141,7 +141,7 @@ describe("S3Store", () => {
     const id = store.newUploadId(0);
     const blob = await state.blobs.put(Buffer.from("part body"));
     state.transaction(() => {
-      store.insertUpload({ ...object(null, 0), upload_id: id, bucket: b.name, key: "k", initiated: 0, owner_account: "000000000000", object_owner: null, checksum_algorithm: null, acl: null, encryption: null });
+      store.insertUpload({ ...object(null, 0), upload_id: id, bucket: b.name, key: "k", initiated: 0, owner_account: "000000000000", object_owner: null, initiator: null, checksum_algorithm: null, acl: null, encryption: null });
       store.putPart({ upload_id: id, part_number: 1, blob_id: blob.id, size: blob.size, etag: '"p"', checksum: null, last_modified: 0 });
     });
     assert.equal(state.blobs.refs(blob.id), 1);

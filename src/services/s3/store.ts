@@ -135,6 +135,9 @@ export const S3_MIGRATIONS: readonly string[] = [
   // The account that will own an upload's object when it is not the initiator's (Object
   // Ownership BucketOwnerPreferred, access.ts objectWrite); null for the initiator.
   `ALTER TABLE s3_uploads ADD COLUMN object_owner TEXT;`,
+  // The ARN of an upload's initiator when it is not an account's root user (an IAM user, an
+  // assumed role): ListParts' and ListMultipartUploads' Initiator (access.ts initiatorOf).
+  `ALTER TABLE s3_uploads ADD COLUMN initiator TEXT;`,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
@@ -231,8 +234,10 @@ export interface UploadRow extends ObjectHeaders {
   readonly bucket: string;
   readonly key: string;
   readonly initiated: number;
-  /** The initiator. */
+  /** The initiator's account. */
   readonly owner_account: string;
+  /** The initiator's ARN when it is not the account's root user; null for the root. */
+  readonly initiator: string | null;
   /** The account the completed object will belong to when not the initiator (BucketOwnerPreferred); null for the initiator. */
   readonly object_owner: string | null;
   readonly checksum_algorithm: string | null;
@@ -696,8 +701,8 @@ export class S3Store {
     this.prepare(
         `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, content_type, content_encoding, content_disposition,
            content_language, cache_control, expires, website_redirect, metadata, tags, storage_class, checksum_algorithm, checksum_type, acl, encryption,
-           object_owner)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           object_owner, initiator)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.upload_id,
@@ -720,6 +725,7 @@ export class S3Store {
         row.acl,
         row.encryption,
         row.object_owner,
+        row.initiator,
       );
   }
 

@@ -33,13 +33,14 @@ import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
-import { objectWrite } from "../access.js";
+import { accountOwner, initiatorArn, initiatorOf, objectOwners, objectWrite } from "../access.js";
 import { abortScheduleOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { checksumMembers, contentHeaders, objectUrl, ownerOf, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
-import { canonicalUserId, type PartRow, type UploadRow } from "../store.js";
+import { checksumMembers, contentHeaders, objectUrl, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+import type { BucketRow, PartRow, UploadRow } from "../store.js";
+import type { Owner } from "../acl.js";
 import { applyWriteLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
 
 /** "5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart upload." */
@@ -91,6 +92,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
       key: input.Key,
       initiated: now,
       owner_account: ctx.account,
+      initiator: initiatorArn(ctx),
       checksum_algorithm: algorithm ?? null,
       checksum_type: checksumType,
       acl,
@@ -281,7 +283,6 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
   const bucket = requireBucket(ctx, input.Bucket);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
   const { page, ...paging } = partsPage(ctx.store.parts(upload.upload_id), (p) => p.part_number, input);
-  const owner = ownerOf(upload.owner_account, canonicalUserId(upload.owner_account));
   return {
     Bucket: bucket.name,
     Key: upload.key,
@@ -299,12 +300,32 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
           })),
         }
       : {}),
-    Initiator: owner,
-    Owner: owner,
+    ...uploadParties(uploadOwners(ctx, bucket), upload),
     StorageClass: upload.storage_class,
     ...(upload.checksum_algorithm !== null ? { ChecksumAlgorithm: upload.checksum_algorithm } : {}),
     ...(upload.checksum_type !== null ? { ChecksumType: upload.checksum_type } : {}),
   };
+}
+
+type UploadOwners = (upload: Pick<UploadRow, "owner_account" | "object_owner">) => string;
+
+/**
+ * The account that will own an upload's object: the one the upload recorded (its initiator's, or
+ * the bucket owner's under BucketOwnerPreferred with bucket-owner-full-control), as Object
+ * Ownership reads it (access.ts objectOwners): with BucketOwnerEnforced the bucket owner's.
+ */
+function uploadOwners(ctx: S3Context, bucket: BucketRow): UploadOwners {
+  const owners = objectOwners(ctx, bucket);
+  return (upload) => owners({ owner_account: upload.object_owner ?? upload.owner_account });
+}
+
+/**
+ * Owner and Initiator of an upload. Owner "identifies the object owner, after the object is
+ * created. If multipart upload is initiated by an IAM user, this element provides the parent
+ * account ID" (ListParts, S3 API Reference): the account, never the initiating user.
+ */
+function uploadParties(owners: UploadOwners, upload: UploadRow): { Owner: Owner; Initiator: Owner } {
+  return { Owner: accountOwner(owners(upload)), Initiator: initiatorOf(upload.owner_account, upload.initiator) };
 }
 
 /**
@@ -328,6 +349,7 @@ export function listMultipartUploads(input: ListMultipartUploadsInput, ctx: S3Co
     ...(input.UploadIdMarker !== undefined ? { uploadIdMarker: input.UploadIdMarker } : {}),
     ...(input.EncodingType !== undefined ? { encodingType: input.EncodingType } : {}),
   });
+  const owners = uploadOwners(ctx, bucket);
   return {
     Bucket: bucket.name,
     KeyMarker: page.keyMarker,
@@ -340,19 +362,15 @@ export function listMultipartUploads(input: ListMultipartUploadsInput, ctx: S3Co
     IsTruncated: page.isTruncated,
     ...(page.uploads.length
       ? {
-          Uploads: page.uploads.map(({ entry, key }) => {
-            const owner = ownerOf(entry.owner_account, canonicalUserId(entry.owner_account));
-            return {
-              UploadId: entry.upload_id,
-              Key: key,
-              Initiated: new Date(entry.initiated),
-              StorageClass: entry.storage_class,
-              Owner: owner,
-              Initiator: owner,
-              ...(entry.checksum_algorithm !== null ? { ChecksumAlgorithm: entry.checksum_algorithm } : {}),
-              ...(entry.checksum_type !== null ? { ChecksumType: entry.checksum_type } : {}),
-            };
-          }),
+          Uploads: page.uploads.map(({ entry, key }) => ({
+            UploadId: entry.upload_id,
+            Key: key,
+            Initiated: new Date(entry.initiated),
+            StorageClass: entry.storage_class,
+            ...uploadParties(owners, entry),
+            ...(entry.checksum_algorithm !== null ? { ChecksumAlgorithm: entry.checksum_algorithm } : {}),
+            ...(entry.checksum_type !== null ? { ChecksumType: entry.checksum_type } : {}),
+          })),
         }
       : {}),
     ...(page.commonPrefixes.length ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: p })) } : {}),
