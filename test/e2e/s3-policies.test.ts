@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -26,6 +27,7 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   ListPartsCommand,
+  PutBucketInventoryConfigurationCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketRequestPaymentCommand,
@@ -464,5 +466,47 @@ describe("S3 with enforced policies", () => {
       ["mine.bin", canonical(OWNER), canonical(OWNER)],
       ["theirs.bin", canonical(OTHER), canonical(OTHER)],
     ]);
+  });
+
+  test("an inventory report's ObjectOwner is each object's owner's canonical id, as the bucket's Object Ownership says when the report is made", async () => {
+    const HOUR = 3_600_000;
+    const bucket = uniqueName("policies-inventory");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    const reports = await bucketWith({});
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` }]));
+    await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "mine.txt", Body: "the owner's" }));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.txt", Body: "the other account's" }));
+    await owner().send(
+      new PutBucketInventoryConfigurationCommand({
+        Bucket: bucket,
+        Id: "owners",
+        InventoryConfiguration: {
+          Id: "owners",
+          IsEnabled: true,
+          Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${reports}`, Format: "CSV" } },
+          IncludedObjectVersions: "Current",
+          OptionalFields: ["ObjectOwner"],
+          Schedule: { Frequency: "Daily" },
+        },
+      }),
+    );
+    /** The rows of the newest report's data file. */
+    const latestReport = async (): Promise<string[]> => {
+      const keys = ((await owner().send(new ListObjectsV2Command({ Bucket: reports }))).Contents ?? []).map((o) => o.Key ?? "");
+      const manifest = keys.filter((k) => k.endsWith("/manifest.json")).sort().at(-1) ?? "";
+      const read = async (Key: string) => Buffer.from((await (await owner().send(new GetObjectCommand({ Bucket: reports, Key }))).Body?.transformToByteArray()) ?? []);
+      const { files, fileSchema } = JSON.parse((await read(manifest)).toString("utf8")) as { files: { key: string }[]; fileSchema: string };
+      assert.equal(fileSchema, "Bucket, Key, ObjectOwner");
+      return gunzipSync(await read(files[0]?.key ?? "")).toString("utf8").trimEnd().split("\n");
+    };
+
+    await suite.nimbus().scheduler.advance(HOUR);
+    // ObjectWriter: the account that wrote each object owns it.
+    assert.deepEqual(await latestReport(), [`"${bucket}","mine.txt","${canonical(OWNER).ID}"`, `"${bucket}","theirs.txt","${canonical(OTHER).ID}"`]);
+
+    // BucketOwnerEnforced: the bucket owner owns every object, those written before too.
+    await owner().send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
+    await suite.nimbus().scheduler.advance(24 * HOUR); // the next day's report
+    assert.deepEqual(await latestReport(), [`"${bucket}","mine.txt","${canonical(OWNER).ID}"`, `"${bucket}","theirs.txt","${canonical(OWNER).ID}"`]);
   });
 });

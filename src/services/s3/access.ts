@@ -22,7 +22,7 @@ export function accountOwner(account: string): Owner {
 }
 
 /** Buckets made before ownership was recorded count as the current default. */
-export function bucketOwnership(ctx: S3Context, bucket: BucketRow): ObjectOwnership {
+export function bucketOwnership(ctx: Pick<S3Context, "store">, bucket: BucketRow): ObjectOwnership {
   return ctx.store.config<ObjectOwnership>(bucket.name, "ownership") ?? "BucketOwnerEnforced";
 }
 
@@ -37,8 +37,8 @@ export function objectOwnerAccount(ctx: S3Context, bucket: BucketRow, row: Pick<
   return objectOwners(ctx, bucket)(row);
 }
 
-/** objectOwnerAccount for many objects of one bucket (listings), its Object Ownership read once. */
-export function objectOwners(ctx: S3Context, bucket: BucketRow): (row: Pick<ObjectRow, "owner_account">) => string {
+/** objectOwnerAccount for many objects of one bucket (listings, inventory reports), its Object Ownership read once. */
+export function objectOwners(ctx: Pick<S3Context, "store">, bucket: BucketRow): (row: Pick<ObjectRow, "owner_account">) => string {
   return bucketOwnership(ctx, bucket) === "BucketOwnerEnforced" ? () => bucket.account_id : (row) => row.owner_account;
 }
 

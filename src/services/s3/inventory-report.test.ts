@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import type { InventoryConfiguration } from "./id-configs.js";
 import { inventoryCsv, inventoryReport, inventoryRows, inventorySchema } from "./inventory-report.js";
 import { periodStart } from "./inventory-runner.js";
-import type { ObjectRow } from "./store.js";
+import { canonicalUserId, type ObjectRow } from "./store.js";
 
 const T = Date.parse("2026-03-04T05:06:07.000Z");
 
@@ -22,6 +22,8 @@ function row(key: string, changes: Partial<ObjectRow> = {}): ObjectRow {
     ...changes,
   };
 }
+
+const ownerOf = (r: ObjectRow): string => canonicalUserId(r.owner_account);
 
 const config = (changes: Partial<InventoryConfiguration> = {}): InventoryConfiguration => ({
   ...{
@@ -50,17 +52,19 @@ describe("inventory reports", () => {
     ]);
   });
 
-  test("rows are quoted CSV with URL-encoded keys, empty values where a delete marker has none", () => {
+  test("rows are quoted CSV with URL-encoded keys, empty values where a delete marker has none, each version's owner as a canonical user id", () => {
     const schema = inventorySchema(config({ IncludedObjectVersions: "All", OptionalFields: ["Size", "ETag", "IsMultipartUploaded", "EncryptionStatus", "ChecksumAlgorithm", "ObjectOwner"] }));
-    const csv = [...inventoryCsv("src", [row('x "y".txt', { parts_count: 2 }), row("gone", { delete_marker: 1, version_id: "v9", is_latest: 1 })], schema)].join("");
+    const rows = [row('x "y".txt', { parts_count: 2 }), row("gone", { delete_marker: 1, version_id: "v9", is_latest: 1, owner_account: "111122223333" })];
+    const csv = [...inventoryCsv("src", rows, schema, ownerOf)].join("");
+    const [first, marker] = [canonicalUserId("000000000000"), canonicalUserId("111122223333")];
     assert.equal(
       csv,
-      '"src","x%20%22y%22.txt","","true","false","3","abc","true","SSE-S3","CRC64NVME",""\n' + '"src","gone","v9","true","true","","","","","CRC64NVME",""\n',
+      `"src","x%20%22y%22.txt","","true","false","3","abc","true","SSE-S3","CRC64NVME","${first}"\n` + `"src","gone","v9","true","true","","","","","CRC64NVME","${marker}"\n`,
     );
   });
 
   test("the report's objects: data file, manifest naming it with size and MD5, the manifest's checksum, the Hive symlink", async () => {
-    const report = inventoryReport("src", config({ Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "p/" } } }), [row("k")], T, "id-1");
+    const report = inventoryReport("src", config({ Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "p/" } } }), [row("k")], T, "id-1", ownerOf);
     assert.throws(() => report.manifest(), /not been read to its end/);
     const data = await buffer(report.data.body);
     const objects = report.manifest();
@@ -89,7 +93,7 @@ describe("inventory reports", () => {
         yield row(`key-${i}`);
       }
     }
-    const report = inventoryReport("src", config(), versions(), T, "big");
+    const report = inventoryReport("src", config(), versions(), T, "big", ownerOf);
     for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
     assert.ok(read < 20_000, `unread, the data file holds back its source (read ${read} of 20,000)`);
     const data = await buffer(report.data.body);

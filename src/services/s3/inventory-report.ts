@@ -39,8 +39,11 @@ function encryptionStatus(row: ObjectRow): string {
   return "SSE-S3";
 }
 
+/** The canonical user id of a version's owner (ObjectOwner), as the bucket's Object Ownership reads it. */
+export type OwnerOf = (row: ObjectRow) => string;
+
 /** One column of one row; fields Nimbus keeps no data for are empty. */
-function field(name: string, bucket: string, row: ObjectRow): string {
+function field(name: string, bucket: string, row: ObjectRow, ownerOf: OwnerOf): string {
   const marker = row.delete_marker === 1;
   switch (name) {
     case "Bucket":
@@ -69,6 +72,8 @@ function field(name: string, bucket: string, row: ObjectRow): string {
       return marker ? "" : encryptionStatus(row);
     case "ChecksumAlgorithm":
       return row.checksum_algorithm ?? "";
+    case "ObjectOwner":
+      return ownerOf(row);
     default:
       return "";
   }
@@ -77,8 +82,8 @@ function field(name: string, bucket: string, row: ObjectRow): string {
 const quote = (value: string): string => `"${value.replace(/"/g, '""')}"`;
 
 /** The data file's lines, one per version. */
-export function* inventoryCsv(bucket: string, rows: Iterable<ObjectRow>, schema: readonly string[]): Generator<string> {
-  for (const row of rows) yield schema.map((name) => quote(field(name, bucket, row))).join(",") + "\n";
+export function* inventoryCsv(bucket: string, rows: Iterable<ObjectRow>, schema: readonly string[], ownerOf: OwnerOf): Generator<string> {
+  for (const row of rows) yield schema.map((name) => quote(field(name, bucket, row, ownerOf))).join(",") + "\n";
 }
 
 export interface ReportObject {
@@ -112,13 +117,14 @@ export function inventoryReport(
   versions: Iterable<ObjectRow>,
   scanStart: number,
   dataFileId: string,
+  ownerOf: OwnerOf,
 ): InventoryReport {
   const destination = config.Destination.S3BucketDestination;
   const destinationBucket = destination.Bucket.slice(destination.Bucket.lastIndexOf(":") + 1);
   const base = [destination.Prefix?.replace(/\/+$/, ""), source, config.Id].filter((p) => p !== undefined && p !== "").join("/");
   const schema = inventorySchema(config);
   const dataKey = `${base}/data/${dataFileId}.csv.gz`;
-  const data = measuredGzip(Readable.from(inventoryCsv(source, inventoryRows(versions, config), schema), { objectMode: false }));
+  const data = measuredGzip(Readable.from(inventoryCsv(source, inventoryRows(versions, config), schema, ownerOf), { objectMode: false }));
   return {
     data: { key: dataKey, body: data.body, contentType: "application/x-gzip" },
     manifest() {

@@ -9,8 +9,9 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { InventoryConfiguration } from "./id-configs.js";
+import { objectOwners } from "./access.js";
 import { inventoryReport, type InventoryReport, type ReportObject } from "./inventory-report.js";
-import type { S3Store } from "./store.js";
+import { canonicalUserId, type S3Store } from "./store.js";
 
 export const INVENTORY_SWEEP_INTERVAL = 60 * 60_000;
 const DAY = 86_400_000;
@@ -35,7 +36,9 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
       if (!config.IsEnabled || destination.Format !== "CSV") continue;
       if ((last.get(config.Id) ?? -Infinity) >= periodStart(config.Schedule.Frequency, now)) continue;
       const target = store.bucket(destination.Bucket.slice(destination.Bucket.lastIndexOf(":") + 1));
-      if (!target || !store.bucket(source)) continue;
+      const bucket = store.bucket(source);
+      if (!target || !bucket) continue;
+      const owners = objectOwners({ store }, bucket);
       let report: InventoryReport | undefined;
       try {
         const put = (object: ReportObject | InventoryReport["data"]) =>
@@ -45,7 +48,7 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
             { Bucket: target.name, Key: object.key, Body: object.body, ContentType: object.contentType },
             { account: target.account_id, region: target.region },
           );
-        report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID());
+        report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID(), (row) => canonicalUserId(owners(row)));
         await put(report.data);
         for (const object of report.manifest()) await put(object);
       } catch (error) {
