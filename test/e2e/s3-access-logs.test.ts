@@ -4,9 +4,11 @@ import { createHash } from "node:crypto";
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutBucketLoggingCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
   type TargetObjectKeyFormat,
@@ -68,12 +70,17 @@ async function logObjects(s3: S3Client, bucket: string, prefix = ""): Promise<st
   return (listed.Contents ?? []).map((o) => o.Key ?? "");
 }
 
-async function records(s3: S3Client, bucket: string, key: string): Promise<LogRecord[]> {
+/** A log object's lines, as delivered. */
+async function lines(s3: S3Client, bucket: string, key: string): Promise<string[]> {
   const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   assert.equal(got.ContentType, "text/plain");
   const text = (await got.Body?.transformToString()) ?? "";
   assert.ok(text.endsWith("\n"));
-  return text.trimEnd().split("\n").map(parseRecord);
+  return text.trimEnd().split("\n");
+}
+
+async function records(s3: S3Client, bucket: string, key: string): Promise<LogRecord[]> {
+  return (await lines(s3, bucket, key)).map(parseRecord);
 }
 
 async function enableLogging(s3: S3Client, source: string, target: string, prefix: string, format?: TargetObjectKeyFormat): Promise<void> {
@@ -153,6 +160,73 @@ describe("S3 server access logging", () => {
     // Delivered records are gone: the next sweep writes nothing.
     await nimbus.scheduler.advance(DELIVERY_INTERVAL);
     assert.equal((await logObjects(s3, target)).length, 1);
+  });
+
+  // S3 User Guide, "Amazon S3 server access log format": Operation is REST.HTTP_method.resource_type
+  // "or BATCH.DELETE.OBJECT". AWS's records of a multi-object delete (a bucket's log of 24/Feb/2021
+  // in hortonworks-spark/cloud-integration's S3LogRecordParser.scala): one BATCH.DELETE.OBJECT
+  // record per key, with the request's id, requester and host id, a bare - for the request line,
+  // referer and user agent, 204; then the request's REST.POST.MULTI_OBJECT_DELETE record.
+  test("DeleteObjects: a BATCH.DELETE.OBJECT record per deleted key, then the REST.POST.MULTI_OBJECT_DELETE record", async () => {
+    const plain = await newBucket(s3, "batch");
+    const versioned = await newBucket(s3, "batch-versioned");
+    const target = await newBucket(s3, "logs");
+    await s3.send(new PutObjectCommand({ Bucket: plain, Key: "a.txt", Body: "hello" }));
+    await s3.send(new PutObjectCommand({ Bucket: plain, Key: "dir/b c.txt", Body: "hi" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: "Enabled" } }));
+    const version = (await s3.send(new PutObjectCommand({ Bucket: versioned, Key: "v.txt", Body: "version" }))).VersionId ?? "";
+    await s3.send(new PutObjectCommand({ Bucket: versioned, Key: "w.txt", Body: "marked" }));
+    await enableLogging(s3, plain, target, "plain/");
+    await enableLogging(s3, versioned, target, "versioned/");
+
+    const deleted = await s3.send(new DeleteObjectsCommand({ Bucket: plain, Delete: { Objects: [{ Key: "a.txt" }, { Key: "dir/b c.txt" }, { Key: "missing.txt" }] } }));
+    assert.deepEqual(deleted.Deleted?.map((d) => d.Key), ["a.txt", "dir/b c.txt", "missing.txt"]);
+    // Quiet mode answers only the failures; the log still has every deleted key.
+    const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: versioned, Delete: { Quiet: true, Objects: [{ Key: "v.txt", VersionId: version }, { Key: "w.txt" }] } }));
+    assert.equal(quiet.Deleted, undefined);
+    await nimbus.scheduler.advance(DELIVERY_INTERVAL);
+
+    const [plainKey] = await logObjects(s3, target, "plain/");
+    const plainLines = (await lines(s3, target, plainKey ?? "")).filter((l) => !l.includes(" REST.PUT.LOGGING_STATUS "));
+    const [a, b, missing, post, ...rest] = plainLines.map(parseRecord);
+    assert.deepEqual(rest, []);
+    assert.ok(a && b && missing && post);
+    assert.deepEqual(
+      [post.operation, post.key, post.status, post.requestId, post.requester],
+      ["REST.POST.MULTI_OBJECT_DELETE", "-", "200", deleted.$metadata.requestId, OWNER],
+    );
+    assert.ok(post.requestUri.startsWith(`POST /${plain}/?delete`) && post.requestUri.endsWith(" HTTP/1.1"), post.requestUri);
+    assert.match(post.userAgent, /aws-sdk-js/);
+    assert.deepEqual(
+      [a, b, missing].map((r) => [r.operation, r.key, r.requestUri, r.status, r.errorCode, r.bytesSent, r.objectSize, r.totalTime, r.turnAroundTime, r.referer, r.userAgent, r.versionId]),
+      [
+        ["BATCH.DELETE.OBJECT", "a.txt", "-", "204", "-", "-", "5", "-", "-", "-", "-", "-"],
+        ["BATCH.DELETE.OBJECT", "dir/b%20c.txt", "-", "204", "-", "-", "2", "-", "-", "-", "-", "-"],
+        ["BATCH.DELETE.OBJECT", "missing.txt", "-", "204", "-", "-", "-", "-", "-", "-", "-", "-"],
+      ],
+    );
+    for (const r of [a, b, missing]) {
+      // The request's parties, time and host id.
+      assert.deepEqual(
+        [r.bucketOwner, r.bucket, r.time, r.remoteIp, r.requester, r.requestId, r.hostId, r.signatureVersion, r.authenticationType, r.hostHeader],
+        [post.bucketOwner, post.bucket, post.time, post.remoteIp, post.requester, post.requestId, post.hostId, "SigV4", "AuthHeader", post.hostHeader],
+      );
+    }
+    // No request line, referer or user agent of their own: a bare -, not "-".
+    assert.ok(plainLines[0]?.includes(" BATCH.DELETE.OBJECT a.txt - 204 - - 5 - - - - - "), plainLines[0]);
+
+    const [versionedKey] = await logObjects(s3, target, "versioned/");
+    const [v, w, quietPost, ...more] = requests(await records(s3, target, versionedKey ?? ""));
+    assert.deepEqual(more, []);
+    // A version removed for good: the version named and its size; a delete marker added: neither.
+    assert.deepEqual(
+      [v, w, quietPost].map((r) => [r?.operation, r?.key, r?.status, r?.objectSize, r?.versionId, r?.requestId]),
+      [
+        ["BATCH.DELETE.OBJECT", "v.txt", "204", "7", version, quiet.$metadata.requestId],
+        ["BATCH.DELETE.OBJECT", "w.txt", "204", "-", "-", quiet.$metadata.requestId],
+        ["REST.POST.MULTI_OBJECT_DELETE", "-", "200", "-", "-", quiet.$metadata.requestId],
+      ],
+    );
   });
 
   test("PartitionedPrefix keys: account/region/bucket/YYYY/MM/DD, by event day (00-00-00) or by delivery time", async () => {

@@ -1,18 +1,20 @@
 /**
  * S3 server access logging (S3 User Guide, "Logging requests with server access logging"):
  * every request to a bucket with logging on, whoever made it and however it ended, becomes one
- * log record; records are kept in the state layer until a sweep on the scheduler (injected
+ * log record (a multi-object delete one more per key it deleted); records are kept in the state layer until a sweep on the scheduler (injected
  * clock) writes them, as log objects, into the target bucket under the target prefix. AWS
  * delivers on a best-effort basis, usually within a few hours; Nimbus every five minutes.
  *
  * A record is made from what the request path and the dispatcher saw (RequestLog in
- * core/service.ts), so no handler knows about logging; a request to a bucket without logging
- * costs one look-up in a set, and none while no bucket logs.
+ * core/service.ts), so handlers do not know about logging, but for DeleteObjects: only it knows
+ * which keys it deleted, and keeps them for their records (batchDeleteLog). A request to a bucket
+ * without logging costs one look-up in a set, and none while no bucket logs.
  */
 import { randomBytes } from "node:crypto";
 import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
 import type { GetBucketLoggingOutput } from "../../generated/s3.js";
-import { accessLogLine, logDay, logKeyFormat, logObjectKey, logOperation, type AccessLogRecord, type LogKeyFormat } from "./domain/access-log.js";
+import { accessLogLine, batchDeleteRecord, logDay, logKeyFormat, logObjectKey, logOperation, type AccessLogRecord, type BatchDeleted, type LogKeyFormat } from "./domain/access-log.js";
+import type { S3Context } from "./index.js";
 import { splitBucketPath } from "./objects.js";
 import { canonicalUserId, type AccessLogRow, type BucketRow, type S3Store } from "./store.js";
 
@@ -39,7 +41,17 @@ export const s3RequestLog: RequestLog<S3Store> = {
   record: (store, request) => recordRequest(store, request),
 };
 
+/**
+ * Where a DeleteObjects request keeps the keys it deletes for their BATCH.DELETE.OBJECT records,
+ * when its bucket logs requests; undefined otherwise, so a bucket without logging pays one look-up
+ * in a set. In-process calls are not HTTP requests and are not logged.
+ */
+export function batchDeleteLog(ctx: S3Context, bucket: string): BatchDeleted[] | undefined {
+  return !ctx.caller.internal && ctx.store.logsRequests(bucket) ? [] : undefined;
+}
+
 function recordRequest(store: S3Store, request: CompletedRequest): void {
+  const batch = request.operation === "DeleteObjects" ? store.takeBatchDeletes(request.requestId) : undefined;
   const path = splitBucketPath(request.path);
   const bucket = store.bucket(safeDecode(path.bucket));
   const config = bucket && store.config<LoggingEnabled>(bucket.name, "logging");
@@ -48,7 +60,7 @@ function recordRequest(store: S3Store, request: CompletedRequest): void {
   const wire = request.request;
   const query = wire.rawQuery ?? wire.query.toString();
   const principal = request.principal;
-  append(store, bucket, config, {
+  const record: AccessLogRecord = {
     bucketOwner: canonicalUserId(bucket.account_id),
     bucket: bucket.name,
     time: request.receivedAt,
@@ -72,7 +84,10 @@ function recordRequest(store: S3Store, request: CompletedRequest): void {
     signatureVersion: request.signatureVersion,
     authenticationType: request.signatureVersion === undefined ? undefined : wire.headers["authorization"] !== undefined ? "AuthHeader" : "QueryString",
     hostHeader: wire.host,
-  });
+  };
+  // AWS writes the keys' records before the request's.
+  for (const deleted of batch ?? []) append(store, bucket, config, batchDeleteRecord(record, deleted));
+  append(store, bucket, config, record);
 }
 
 function append(store: S3Store, bucket: BucketRow, config: LoggingEnabled, record: AccessLogRecord): void {

@@ -13,6 +13,7 @@ import type { ServiceEnvironment } from "../../core/service.js";
 import type { BlobStore } from "../../state/blob-store.js";
 import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
 import { RowCache } from "../../state/row-cache.js";
+import type { BatchDeleted } from "./domain/access-log.js";
 import { prefixUpperBound, type KeyScan, type ScanFrom } from "./domain/listing.js";
 import { OBJECT_LOCK_MIGRATION } from "./object-lock.js";
 
@@ -331,6 +332,12 @@ export function canonicalUserId(account: string): string {
   }
   return id;
 }
+/**
+ * DeleteObjects requests whose deleted keys wait for their access log record. A request's are
+ * taken when it is recorded; this bounds what a request never recorded (logging turned off while
+ * it ran) leaves behind.
+ */
+const BATCH_DELETES_KEPT = 1000;
 /** Versions read per page by versionsOf. */
 const VERSION_PAGE = 1000;
 /** Current versions kept in memory for reads (a few MB of rows at most). */
@@ -381,6 +388,7 @@ export class S3Store {
    * rolled-back transaction; the configuration itself is read before anything is recorded.
    */
   private readonly loggingBuckets: Set<string>;
+  private readonly batchDeletes = new Map<string, readonly BatchDeleted[]>();
 
   transaction<T>(fn: () => T): T {
     return this.configs.guard(() => this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn))));
@@ -461,6 +469,22 @@ export class S3Store {
   /** Whether requests to `bucket` may be logged. */
   logsRequests(bucket: string): boolean {
     return this.loggingBuckets.has(bucket);
+  }
+
+  /** The keys a DeleteObjects request deleted, for its access log records (access-log.ts), until it is recorded. */
+  noteBatchDeletes(requestId: string, deleted: readonly BatchDeleted[]): void {
+    if (this.batchDeletes.size >= BATCH_DELETES_KEPT) {
+      const oldest = this.batchDeletes.keys().next();
+      if (!oldest.done) this.batchDeletes.delete(oldest.value);
+    }
+    this.batchDeletes.set(requestId, deleted);
+  }
+
+  /** The keys noteBatchDeletes kept for a request, forgotten as they are taken. */
+  takeBatchDeletes(requestId: string): readonly BatchDeleted[] | undefined {
+    const deleted = this.batchDeletes.get(requestId);
+    if (deleted !== undefined) this.batchDeletes.delete(requestId);
+    return deleted;
   }
 
   appendAccessLog(row: Omit<AccessLogRow, "seq">): void {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { accessLogLine, logKey, logKeyFormat, logObjectKey, logOperation, logTime, type AccessLogRecord } from "./access-log.js";
+import { accessLogLine, batchDeleteRecord, logKey, logKeyFormat, logObjectKey, logOperation, logTime, type AccessLogRecord } from "./access-log.js";
 
 const record: AccessLogRecord = {
   bucketOwner: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
@@ -47,6 +47,26 @@ test("anonymous requests, zero bytes, keys with spaces and quotes in a user agen
   assert.match(line, / "x\\"y z" /);
   assert.equal(line.includes("\n"), false);
   assert.equal(logKey(undefined), "-");
+});
+
+test("a multi-object delete's record per key, as AWS writes BATCH.DELETE.OBJECT: the request's parties, no request line, referer or user agent, 204, no bytes or times", () => {
+  const post: AccessLogRecord = {
+    ...record,
+    operation: "REST.POST.MULTI_OBJECT_DELETE",
+    requestUri: "POST /amzn-s3-demo-bucket1?delete HTTP/1.1",
+    bytesSent: 116,
+    totalMs: 73,
+    turnAroundMs: 70,
+    referer: "https://example.com/",
+  };
+  const head =
+    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be amzn-s3-demo-bucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 " +
+    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE BATCH.DELETE.OBJECT";
+  const tail = "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 - AuthHeader amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com - - - -";
+  // A key that held nothing (or got a delete marker): as in AWS's records of 24/Feb/2021.
+  assert.equal(accessLogLine(batchDeleteRecord(post, { key: "fork-0004/test/", versionId: undefined, objectSize: undefined })), `${head} fork-0004/test/ - 204 - - - - - - - - ${tail}`);
+  // A version removed for good: its size, and the version the request named.
+  assert.equal(accessLogLine(batchDeleteRecord(post, { key: "a b.txt", versionId: "v1", objectSize: 5 })), `${head} a%20b.txt - 204 - - 5 - - - - v1 ${tail}`);
 });
 
 test("the time field is UTC with a two-digit day", () => {

@@ -19,13 +19,16 @@ export interface AccessLogRecord {
   readonly operation: string;
   /** The object key, decoded; undefined when the operation takes none. */
   readonly key: string | undefined;
-  /** `GET /bucket/key?query HTTP/1.1` */
-  readonly requestUri: string;
+  /**
+   * `GET /bucket/key?query HTTP/1.1`; undefined for a record no request line of its own goes with
+   * (BATCH.DELETE.OBJECT), whose referer and user agent are then a bare `-` as well.
+   */
+  readonly requestUri: string | undefined;
   readonly status: number;
   readonly errorCode: string | undefined;
   readonly bytesSent: number;
   readonly objectSize: number | undefined;
-  readonly totalMs: number;
+  readonly totalMs: number | undefined;
   readonly turnAroundMs: number | undefined;
   readonly referer: string | undefined;
   readonly userAgent: string | undefined;
@@ -54,8 +57,9 @@ function field(value: string | number | undefined): string {
   return String(value).replace(/[\r\n]+/g, " ");
 }
 
-/** A quoted field (request line, referer, user agent): `"-"` when absent. */
-function quoted(value: string | undefined): string {
+/** A quoted field (request line, referer, user agent): `"-"` when absent, a bare `-` when `bare`. */
+function quoted(value: string | undefined, bare = false): string {
+  if (bare && value === undefined) return "-";
   return `"${field(value).replaceAll('"', '\\"')}"`;
 }
 
@@ -72,6 +76,7 @@ export function logKey(key: string | undefined): string {
  * as AWS writes it for requests from outside AWS.
  */
 export function accessLogLine(r: AccessLogRecord): string {
+  const bare = r.requestUri === undefined;
   return [
     field(r.bucketOwner),
     field(r.bucket),
@@ -81,15 +86,15 @@ export function accessLogLine(r: AccessLogRecord): string {
     field(r.requestId),
     field(r.operation),
     logKey(r.key),
-    quoted(r.requestUri),
+    quoted(r.requestUri, bare),
     field(r.status),
     field(r.errorCode),
     r.bytesSent > 0 ? String(r.bytesSent) : "-",
     field(r.objectSize),
-    field(Math.round(r.totalMs)),
+    r.totalMs === undefined ? "-" : String(Math.round(r.totalMs)),
     r.turnAroundMs === undefined ? "-" : String(Math.round(r.turnAroundMs)),
-    quoted(r.referer),
-    quoted(r.userAgent),
+    quoted(r.referer, bare),
+    quoted(r.userAgent, bare),
     field(r.versionId),
     field(r.hostId),
     field(r.signatureVersion),
@@ -101,6 +106,43 @@ export function accessLogLine(r: AccessLogRecord): string {
     "-", // aclRequired
     "-", // Source region
   ].join(" ");
+}
+
+/** A key a DeleteObjects request deleted: the version it named, the size of what it removed for good. */
+export interface BatchDeleted {
+  readonly key: string;
+  readonly versionId: string | undefined;
+  /** The removed version's size; undefined when nothing with data was removed (a delete marker was added, or the key held nothing). */
+  readonly objectSize: number | undefined;
+}
+
+/**
+ * The record of one key a multi-object delete deleted. Besides the request's REST.POST.
+ * MULTI_OBJECT_DELETE record AWS writes a BATCH.DELETE.OBJECT record per key ("Amazon S3 server
+ * access log format", S3 User Guide, Operation), before the request's, with its Bucket Owner,
+ * Time, Remote IP, Requester, Request ID, Host Id, signature, authentication and Host Header;
+ * no request line, referer or user agent (bare `-`), status 204, no bytes sent and no times.
+ * That is how AWS's records read in a bucket's log of 24/Feb/2021 kept in
+ * hortonworks-spark/cloud-integration (S3LogRecordParser.scala) and, with the removed object's
+ * size, in noobaa/noobaa-core's test_bucket_log_based_replication.test.js.
+ */
+export function batchDeleteRecord(request: AccessLogRecord, deleted: BatchDeleted): AccessLogRecord {
+  return {
+    ...{},
+    ...request,
+    operation: "BATCH.DELETE.OBJECT",
+    key: deleted.key,
+    requestUri: undefined,
+    status: 204,
+    errorCode: undefined,
+    bytesSent: 0,
+    objectSize: deleted.objectSize,
+    totalMs: undefined,
+    turnAroundMs: undefined,
+    referer: undefined,
+    userAgent: undefined,
+    versionId: deleted.versionId,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { requireBucket, validateVersionId, VERSION_ID } from "../objects.js";
 import { assertDeletable } from "../object-lock.js";
+import { batchDeleteLog } from "../access-log.js";
 import type { BucketRow } from "../store.js";
 
 /** "You can delete up to 1000 objects in a single DeleteObjects request." */
@@ -19,8 +20,16 @@ export const MAX_DELETE_OBJECTS = 1000;
  * marker (suspended ones as the "null" version). With one: that version goes for good.
  * Deleting what is not there succeeds (204), as S3 does. `ifMatch` makes the delete conditional
  * on the current version's ETag (DeleteObject's If-Match, DeleteObjects' per-object ETag).
+ * `removed` is the size of the version removed for good, for the access log.
  */
-function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined, bypassGovernance: boolean, ifMatch: string | undefined): DeleteObjectOutput {
+function deleteOne(
+  ctx: S3Context,
+  bucket: BucketRow,
+  key: string,
+  versionId: string | undefined,
+  bypassGovernance: boolean,
+  ifMatch: string | undefined,
+): { out: DeleteObjectOutput; removed?: number } {
   const { store } = ctx;
   if (ifMatch !== undefined) {
     const latest = store.latest(bucket.name, key);
@@ -29,29 +38,28 @@ function deleteOne(ctx: S3Context, bucket: BucketRow, key: string, versionId: st
   if (versionId !== undefined) {
     validateVersionId(bucket, versionId);
     const row = store.version(bucket.name, key, versionId);
-    if (!row) return { VersionId: versionId };
+    if (!row) return { out: { VersionId: versionId } };
     assertDeletable(store, bucket, row, ctx.clock.now(), bypassGovernance);
     store.removeVersion(row);
     emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:Delete", { key, versionId });
-    return { VersionId: versionId, ...(row.delete_marker ? { DeleteMarker: true } : {}) };
+    return row.delete_marker ? { out: { VersionId: versionId, DeleteMarker: true } } : { out: { VersionId: versionId }, removed: row.size };
   }
   if (bucket.versioning === null) {
     const row = store.version(bucket.name, key, "null");
-    if (row) {
-      store.removeVersion(row);
-      emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:Delete", { key });
-    }
-    return {};
+    if (!row) return { out: {} };
+    store.removeVersion(row);
+    emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:Delete", { key });
+    return { out: {}, removed: row.size };
   }
   const marker = store.putDeleteMarker(bucket, key, ctx.clock.now(), ctx.account);
   markPending(store, bucket, marker);
   emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:DeleteMarkerCreated", { key, versionId: marker.version_id });
-  return { DeleteMarker: true, VersionId: marker.version_id };
+  return { out: { DeleteMarker: true, VersionId: marker.version_id } };
 }
 
 export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteObjectOutput {
   requireBucket(ctx, input.Bucket);
-  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch));
+  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch).out);
 }
 
 /**
@@ -71,6 +79,7 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
   if (objects.length === 0 || objects.length > MAX_DELETE_OBJECTS) throw s3DomainErrors.MalformedXML();
   const deleted: NonNullable<DeleteObjectsOutput["Deleted"]> = [];
   const failed: NonNullable<DeleteObjectsOutput["Errors"]> = [];
+  const logged = batchDeleteLog(ctx, input.Bucket);
   ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     for (const object of objects) {
@@ -78,7 +87,8 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
         // Each key is authorized on its own: a refused one is an AccessDenied entry among the results.
         authorize(ctx, bucket, s3Action("DeleteObject", object), object.Key, object);
         if (missingVersion(ctx, bucket, object.Key, object.VersionId)) throw noSuchVersion(object.Key, object.VersionId as string);
-        const out = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true, object.ETag));
+        const { out, removed } = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true, object.ETag));
+        logged?.push({ key: object.Key, versionId: object.VersionId, objectSize: removed });
         deleted.push({
           Key: object.Key,
           ...(object.VersionId !== undefined ? { VersionId: object.VersionId } : {}),
@@ -92,6 +102,7 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
       }
     }
   });
+  if (logged !== undefined && logged.length > 0) ctx.store.noteBatchDeletes(ctx.requestId, logged);
   // Quiet mode reports only the failures.
   return { ...{}, ...(input.Delete.Quiet ? {} : { Deleted: deleted }), ...(failed.length ? { Errors: failed } : {}) };
 }
