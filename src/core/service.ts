@@ -195,9 +195,10 @@ export interface CompletedRequest {
 export interface RequestLog<Store = unknown> {
   /**
    * Whether this request is logged. It runs on every request the service answers, so it must
-   * be one cheap check; `path` computes the path-style path, only when the check needs it.
+   * be one cheap check; `path` computes the path-style path, only when the check needs it;
+   * `headers` are the request's (S3 logs a copy in its source bucket as well).
    */
-  wants(store: Store, path: () => string): boolean;
+  wants(store: Store, path: () => string, headers: WireRequest["headers"]): boolean;
   /** Called after the response was sent, for a request `wants` took. */
   record(store: Store, request: CompletedRequest): void;
 }

@@ -175,7 +175,7 @@ export class Dispatcher {
     if (log === undefined || svc === undefined) return result;
     let path: string | undefined;
     const pathOf = (): string => (path ??= this.pathStyle(svc, req));
-    if (!log.wants(svc.store, pathOf)) return result;
+    if (!log.wants(svc.store, pathOf, req.headers)) return result;
     const sent = (response: SentResponse): void =>
       log.record(svc.store, {
         ...{},

@@ -2,7 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -12,6 +14,7 @@ import {
   PutObjectCommand,
   S3Client,
   type TargetObjectKeyFormat,
+  UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { acrossRestart, ENFORCE_POLICIES, failure, httpRequest, startTestNimbus, type TestNimbus } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
@@ -227,6 +230,57 @@ describe("S3 server access logging", () => {
         ["REST.POST.MULTI_OBJECT_DELETE", "-", "200", "-", "-", quiet.$metadata.requestId],
       ],
     );
+  });
+
+  // S3 User Guide, "Amazon S3 server access log format", Additional logging for copy operations: "A
+  // copy operation involves a GET and a PUT. For that reason, we log two records"; the GET's names
+  // the bucket storing the object copied, its key and size, and the version only when the copy
+  // source named one. AWS's record of 17/Sep/2010 (kdgm/logstash-plugins, s3_access_log_spec.rb)
+  // has no request line, referer, user agent or times.
+  test("a copy logs its GET half in the source bucket's log: REST.COPY.OBJECT_GET, REST.COPY.PART_GET for UploadPartCopy", async () => {
+    const source = await newBucket(s3, "copy-src");
+    const unlogged = await newBucket(s3, "copy-dst");
+    const target = await newBucket(s3, "logs");
+    await s3.send(new PutBucketVersioningCommand({ Bucket: source, VersioningConfiguration: { Status: "Enabled" } }));
+    const first = (await s3.send(new PutObjectCommand({ Bucket: source, Key: "song.mp3", Body: "first take" }))).VersionId ?? "";
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "song.mp3", Body: "second, longer take" }));
+    await enableLogging(s3, source, target, "");
+
+    // Into a bucket that does not log: the GET half alone, in the source's log.
+    const out = await s3.send(new CopyObjectCommand({ Bucket: unlogged, Key: "copy.mp3", CopySource: `${source}/song.mp3` }));
+    // Within the source, of a version named: both halves, the GET first.
+    const within = await s3.send(new CopyObjectCommand({ Bucket: source, Key: "old.mp3", CopySource: `${source}/song.mp3?versionId=${first}` }));
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: unlogged, Key: "parts.mp3" }));
+    const part = await s3.send(
+      new UploadPartCopyCommand({ Bucket: unlogged, Key: "parts.mp3", UploadId: upload.UploadId, PartNumber: 1, CopySource: `${source}/song.mp3`, CopySourceRange: "bytes=0-5" }),
+    );
+    // A copy that failed: its own record, no GET half.
+    const failed = await failure(s3.send(new CopyObjectCommand({ Bucket: source, Key: "none.mp3", CopySource: `${source}/missing.mp3` })));
+    assert.equal(failed.name, "NoSuchKey");
+    await nimbus.scheduler.advance(DELIVERY_INTERVAL);
+
+    const keys = await logObjects(s3, target);
+    assert.equal(keys.length, 1);
+    const logged = requests(await records(s3, target, keys[0] ?? ""));
+    assert.deepEqual(
+      logged.map((r) => [r.bucket, r.operation, r.key, r.status, r.errorCode, r.objectSize, r.versionId, r.requestId]),
+      [
+        [source, "REST.COPY.OBJECT_GET", "song.mp3", "200", "-", "19", "-", out.$metadata.requestId],
+        [source, "REST.COPY.OBJECT_GET", "song.mp3", "200", "-", "10", first, within.$metadata.requestId],
+        [source, "REST.COPY.OBJECT", "old.mp3", "200", "-", "-", "-", within.$metadata.requestId],
+        // The part's source: the whole object's size, whatever range was read.
+        [source, "REST.COPY.PART_GET", "song.mp3", "200", "-", "19", "-", part.$metadata.requestId],
+        [source, "REST.COPY.OBJECT", "none.mp3", "404", "NoSuchKey", "-", "-", failed.$metadata.requestId],
+      ],
+    );
+    const [get, , copy] = logged;
+    assert.ok(get && copy);
+    assert.deepEqual(
+      [get.bucketOwner, get.requester, get.requestUri, get.bytesSent, get.totalTime, get.turnAroundTime, get.referer, get.userAgent, get.signatureVersion, get.authenticationType],
+      [OWNER, OWNER, "-", "-", "-", "-", "-", "-", "SigV4", "AuthHeader"],
+    );
+    assert.ok(copy.requestUri.startsWith(`PUT /${source}/old.mp3`), copy.requestUri);
+    assert.match(copy.userAgent, /aws-sdk-js/);
   });
 
   test("PartitionedPrefix keys: account/region/bucket/YYYY/MM/DD, by event day (00-00-00) or by delivery time", async () => {

@@ -1,7 +1,8 @@
 /**
  * S3 server access logging (S3 User Guide, "Logging requests with server access logging"):
  * every request to a bucket with logging on, whoever made it and however it ended, becomes one
- * log record (a multi-object delete one more per key it deleted); records are kept in the state layer until a sweep on the scheduler (injected
+ * log record (a multi-object delete one more per key it deleted, a copy one more in its source
+ * bucket's log); records are kept in the state layer until a sweep on the scheduler (injected
  * clock) writes them, as log objects, into the target bucket under the target prefix. AWS
  * delivers on a best-effort basis, usually within a few hours; Nimbus every five minutes.
  *
@@ -13,7 +14,20 @@
 import { randomBytes } from "node:crypto";
 import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
 import type { GetBucketLoggingOutput } from "../../generated/s3.js";
-import { accessLogLine, batchDeleteRecord, logDay, logKeyFormat, logObjectKey, logOperation, type AccessLogRecord, type BatchDeleted, type LogKeyFormat } from "./domain/access-log.js";
+import {
+  accessLogLine,
+  batchDeleteRecord,
+  copyGetOperation,
+  copyGetRecord,
+  logDay,
+  logKeyFormat,
+  logObjectKey,
+  logOperation,
+  type AccessLogRecord,
+  type BatchDeleted,
+  type LogKeyFormat,
+} from "./domain/access-log.js";
+import { parseCopySource } from "./copy-source.js";
 import type { S3Context } from "./index.js";
 import { splitBucketPath } from "./objects.js";
 import { canonicalUserId, type AccessLogRow, type BucketRow, type S3Store } from "./store.js";
@@ -37,9 +51,26 @@ function safeDecode(text: string): string {
 }
 
 export const s3RequestLog: RequestLog<S3Store> = {
-  wants: (store, path) => store.anyBucketLogs() && store.logsRequests(safeDecode(splitBucketPath(path()).bucket)),
+  wants: (store, path, headers) =>
+    store.anyBucketLogs() && (store.logsRequests(safeDecode(splitBucketPath(path()).bucket)) || copySourceLogs(store, headers["x-amz-copy-source"])),
   record: (store, request) => recordRequest(store, request),
 };
+
+/** The x-amz-copy-source a request names, if it parses. */
+function copySource(header: string | undefined): ReturnType<typeof parseCopySource> | undefined {
+  if (header === undefined) return undefined;
+  try {
+    return parseCopySource(header);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a copy's source bucket logs requests: the copy's GET half goes to its log. */
+function copySourceLogs(store: S3Store, header: string | undefined): boolean {
+  const source = copySource(header);
+  return source !== undefined && store.logsRequests(source.bucket);
+}
 
 /**
  * Where a DeleteObjects request keeps the keys it deletes for their BATCH.DELETE.OBJECT records,
@@ -54,8 +85,10 @@ function recordRequest(store: S3Store, request: CompletedRequest): void {
   const batch = request.operation === "DeleteObjects" ? store.takeBatchDeletes(request.requestId) : undefined;
   const path = splitBucketPath(request.path);
   const bucket = store.bucket(safeDecode(path.bucket));
-  const config = bucket && store.config<LoggingEnabled>(bucket.name, "logging");
-  if (!bucket || !config) return;
+  if (!bucket) return;
+  const config = store.config<LoggingEnabled>(bucket.name, "logging");
+  const copyGet = copyGetOperation(request.operation);
+  if (!config && copyGet === undefined) return;
   const key = path.key === "" ? undefined : safeDecode(path.key);
   const wire = request.request;
   const query = wire.rawQuery ?? wire.query.toString();
@@ -85,9 +118,39 @@ function recordRequest(store: S3Store, request: CompletedRequest): void {
     authenticationType: request.signatureVersion === undefined ? undefined : wire.headers["authorization"] !== undefined ? "AuthHeader" : "QueryString",
     hostHeader: wire.host,
   };
+  if (copyGet !== undefined) logCopySource(store, request, copyGet, record);
+  if (!config) return;
   // AWS writes the keys' records before the request's.
   for (const deleted of batch ?? []) append(store, bucket, config, batchDeleteRecord(record, deleted));
   append(store, bucket, config, record);
+}
+
+/**
+ * A successful copy's GET half, in its source bucket's log when that bucket logs (copyGetRecord),
+ * before the copy's own record. The object's size is read from the version the copy answered
+ * with (x-amz-copy-source-version-id), or the current one. A copy that failed gets no GET record:
+ * which half failed is not something the request's answer tells.
+ */
+function logCopySource(store: S3Store, request: CompletedRequest, operation: string, record: AccessLogRecord): void {
+  if (request.status >= 300) return;
+  const source = copySource(request.request.headers["x-amz-copy-source"]);
+  const bucket = source && store.bucket(source.bucket);
+  const config = bucket && store.config<LoggingEnabled>(bucket.name, "logging");
+  if (!source || !bucket || !config) return;
+  const version = source.versionId ?? request.responseHeaders["x-amz-copy-source-version-id"];
+  const row = version === undefined ? store.latest(bucket.name, source.key) : store.version(bucket.name, source.key, version);
+  append(
+    store,
+    bucket,
+    config,
+    copyGetRecord(record, operation, {
+      bucketOwner: canonicalUserId(bucket.account_id),
+      bucket: bucket.name,
+      key: source.key,
+      versionId: source.versionId,
+      objectSize: row && !row.delete_marker ? row.size : undefined,
+    }),
+  );
 }
 
 function append(store: S3Store, bucket: BucketRow, config: LoggingEnabled, record: AccessLogRecord): void {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { accessLogLine, batchDeleteRecord, logKey, logKeyFormat, logObjectKey, logOperation, logTime, type AccessLogRecord } from "./access-log.js";
+import { accessLogLine, batchDeleteRecord, copyGetOperation, copyGetRecord, logKey, logKeyFormat, logObjectKey, logOperation, logTime, type AccessLogRecord } from "./access-log.js";
 
 const record: AccessLogRecord = {
   bucketOwner: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
@@ -67,6 +67,30 @@ test("a multi-object delete's record per key, as AWS writes BATCH.DELETE.OBJECT:
   assert.equal(accessLogLine(batchDeleteRecord(post, { key: "fork-0004/test/", versionId: undefined, objectSize: undefined })), `${head} fork-0004/test/ - 204 - - - - - - - - ${tail}`);
   // A version removed for good: its size, and the version the request named.
   assert.equal(accessLogLine(batchDeleteRecord(post, { key: "a b.txt", versionId: "v1", objectSize: 5 })), `${head} a%20b.txt - 204 - - 5 - - - - v1 ${tail}`);
+});
+
+test("a copy's GET half: the source bucket and its owner, the source key and size, no request line, referer, user agent or times", () => {
+  const copy: AccessLogRecord = {
+    ...record,
+    operation: "REST.COPY.OBJECT",
+    key: "copy.mp3",
+    requestUri: "PUT /amzn-s3-demo-bucket1/copy.mp3 HTTP/1.1",
+    bytesSent: 234,
+    totalMs: 40,
+    turnAroundMs: 39,
+  };
+  const owner = "2cf7e6b06335c0689c6d29163df5bb001c96870cd78609e3845f1ed76a632621";
+  const read = { bucketOwner: owner, bucket: "media", key: "10010150/2010-08-29-0930.mp3", versionId: undefined, objectSize: 13538337 };
+  assert.equal(copyGetOperation("CopyObject"), "REST.COPY.OBJECT_GET");
+  assert.equal(copyGetOperation("UploadPartCopy"), "REST.COPY.PART_GET");
+  assert.equal(copyGetOperation("PutObject"), undefined);
+  // The fields up to the version id as in AWS's record of 17/Sep/2010 (kdgm/logstash-plugins' s3_access_log_spec.rb).
+  assert.equal(
+    accessLogLine(copyGetRecord(copy, "REST.COPY.OBJECT_GET", read)),
+    `${owner} media [06/Feb/2019:00:00:38 +0000] 192.0.2.3 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE ` +
+      "REST.COPY.OBJECT_GET 10010150/2010-08-29-0930.mp3 - 200 - - 13538337 - - - - - " +
+      "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 - AuthHeader amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com - - - -",
+  );
 });
 
 test("the time field is UTC with a two-digit day", () => {
