@@ -5,10 +5,14 @@ import {
   DeleteBucketCommand,
   DeletePublicAccessBlockCommand,
   GetBucketAclCommand,
+  GetBucketLoggingCommand,
   GetBucketOwnershipControlsCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
   PutBucketAclCommand,
+  PutBucketLoggingCommand,
   PutBucketOwnershipControlsCommand,
   PutObjectAclCommand,
   PutObjectCommand,
@@ -43,7 +47,8 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     assert.deepEqual(block.PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
     const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
     assert.match(acl.Owner?.ID ?? "", /^[0-9a-f]{64}$/);
-    assert.deepEqual(acl.Grants, [{ Grantee: { Type: "CanonicalUser", ID: acl.Owner?.ID, DisplayName: acl.Owner?.DisplayName }, Permission: "FULL_CONTROL" }]);
+    assert.deepEqual(acl.Owner, { ID: acl.Owner?.ID });
+    assert.deepEqual(acl.Grants, [{ Grantee: { Type: "CanonicalUser", ID: acl.Owner?.ID }, Permission: "FULL_CONTROL" }]);
 
     const refused = await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" })));
     assert.deepEqual([refused.name, refused.message, refused.status], ["AccessControlListNotSupported", "The bucket does not allow ACLs", 400]);
@@ -146,6 +151,44 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     // Nothing refused was kept.
     assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "doc.txt" }))).Grants?.length, 100);
     assert.equal((await s3.send(new GetBucketAclCommand({ Bucket: bucket }))).Grants?.length, 1);
+  });
+
+  // "Beginning November 21, 2025, Amazon S3 will stop returning DisplayName" (S3 API Reference,
+  // Owner and Grantee): no owner or grantee in any answer has one, even one sent in a request.
+  test("owners and grantees carry no DisplayName, as S3 answers since November 21, 2025", async () => {
+    const bucket = uniqueName("no-display-name");
+    const target = uniqueName("no-display-name-logs");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    await s3.send(new CreateBucketCommand({ Bucket: target }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "doc.txt", Body: "x" }));
+    const { Owner: owner } = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+    assert.deepEqual(owner, { ID: owner?.ID });
+    const named = { Type: "CanonicalUser" as const, ID: owner?.ID, DisplayName: "someone" };
+    const policy = { Owner: { ID: owner?.ID, DisplayName: "someone" }, Grants: [{ Grantee: named, Permission: "FULL_CONTROL" as const }, { Grantee: named, Permission: "READ" as const }] };
+    await s3.send(new PutBucketAclCommand({ Bucket: bucket, AccessControlPolicy: policy }));
+    await s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "doc.txt", AccessControlPolicy: policy }));
+    const unnamed = [
+      { Grantee: { Type: "CanonicalUser", ID: owner?.ID }, Permission: "FULL_CONTROL" },
+      { Grantee: { Type: "CanonicalUser", ID: owner?.ID }, Permission: "READ" },
+    ];
+    const bucketAcl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+    assert.deepEqual([bucketAcl.Owner, bucketAcl.Grants], [{ ID: owner?.ID }, unnamed]);
+    const objectAcl = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "doc.txt" }));
+    assert.deepEqual([objectAcl.Owner, objectAcl.Grants], [{ ID: owner?.ID }, unnamed]);
+
+    const buckets = await s3.send(new ListBucketsCommand({}));
+    assert.deepEqual(buckets.Owner, { ID: owner?.ID });
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }));
+    assert.deepEqual(listed.Contents?.map((c) => c.Owner), [{ ID: owner?.ID }]);
+
+    await s3.send(
+      new PutBucketLoggingCommand({
+        Bucket: bucket,
+        BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: "logs/", TargetGrants: [{ Grantee: named, Permission: "READ" }] } },
+      }),
+    );
+    const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
+    assert.deepEqual(logging.LoggingEnabled?.TargetGrants, [{ Grantee: { Type: "CanonicalUser", ID: owner?.ID }, Permission: "READ" }]);
   });
 
   test("a bucket with settings can still be deleted once empty", async () => {

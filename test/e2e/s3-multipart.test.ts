@@ -225,7 +225,7 @@ describe("S3 multipart uploads", () => {
       sts.destroy();
     }
     assert.equal(session, `arn:aws:sts::${account}:assumed-role/uploader/alice`);
-    const owner = { ID: createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex"), DisplayName: account };
+    const owner = { ID: createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex") };
     const initiator = { ID: session, DisplayName: "uploader/alice" };
     const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: name }));
     assert.deepEqual(listed.Uploads?.map((u) => [u.Key, u.Owner, u.Initiator]), [["by-role.bin", owner, initiator]]);

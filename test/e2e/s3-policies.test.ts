@@ -43,11 +43,12 @@ import { accountsSuite, ENFORCE_POLICIES, failure, httpRequest, uniqueName } fro
 
 const OWNER = "111111111111";
 const OTHER = "222222222222";
-/** An account as S3 names it: Nimbus's canonical user id (services/s3/store.ts) and the account as display name. */
-const canonical = (account: string): { ID: string; DisplayName: string } => ({
+/** An account as S3 names it: Nimbus's canonical user id (services/s3/store.ts), with no DisplayName since November 2025. */
+const canonical = (account: string): { ID: string } => ({
   ID: createHash("sha256").update(`nimbus-canonical-user:${account}`).digest("hex"),
-  DisplayName: account,
 });
+const OWNER_ID = canonical(OWNER).ID;
+const OTHER_ID = canonical(OTHER).ID;
 
 describe("S3 with enforced policies", () => {
   const suite = accountsSuite({ auth: ENFORCE_POLICIES });
@@ -300,7 +301,7 @@ describe("S3 with enforced policies", () => {
     await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: ["s3:PutObject", "s3:GetObjectAcl"], Resource: `arn:aws:s3:::${bucket}/*` }]));
     await other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.txt", Body: "x" }));
     const acl = await other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "theirs.txt" }));
-    assert.equal(acl.Owner?.DisplayName, OTHER);
+    assert.equal(acl.Owner?.ID, OTHER_ID);
     assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]), [[acl.Owner?.ID, "FULL_CONTROL"]]);
     await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "mine.txt", Body: "y" }));
     const ownAcl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "mine.txt" }));
@@ -341,8 +342,8 @@ describe("S3 with enforced policies", () => {
     // bucket-owner-full-control: data and ACL; the object stays the uploader's.
     assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "full.txt" }))).Body?.transformToString(), "all yours");
     const acl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "full.txt" }));
-    assert.equal(acl.Owner?.DisplayName, OTHER);
-    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.DisplayName, g.Permission]), [[OTHER, "FULL_CONTROL"], [OWNER, "FULL_CONTROL"]]);
+    assert.equal(acl.Owner?.ID, OTHER_ID);
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]), [[OTHER_ID, "FULL_CONTROL"], [OWNER_ID, "FULL_CONTROL"]]);
 
     // The uploader reads its own object without any Allow for s3:GetObject.
     assert.equal(await (await other().send(new GetObjectCommand({ Bucket: bucket, Key: "private.txt" }))).Body?.transformToString(), "theirs");
@@ -372,9 +373,9 @@ describe("S3 with enforced policies", () => {
 
     for (const Key of ["handed-over.txt", "copied.txt", "multipart.txt"]) {
       const acl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key }));
-      assert.equal(acl.Owner?.DisplayName, OWNER, Key);
+      assert.equal(acl.Owner?.ID, OWNER_ID, Key);
       // The bucket owner alone: the uploader keeps no grant.
-      assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.DisplayName, g.Permission]), [[OWNER, "FULL_CONTROL"]], Key);
+      assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]), [[OWNER_ID, "FULL_CONTROL"]], Key);
       // Its object like any other: the uploader reads it only through the bucket policy, which allows it nothing but uploads.
       await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key })));
       await denied(other().send(new GetObjectAclCommand({ Bucket: bucket, Key })));
@@ -385,19 +386,19 @@ describe("S3 with enforced policies", () => {
 
     // Without the canned ACL the object stays the uploader's (as with ObjectWriter).
     const kept = await other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "kept.txt" }));
-    assert.equal(kept.Owner?.DisplayName, OTHER);
+    assert.equal(kept.Owner?.ID, OTHER_ID);
     await denied(owner().send(new GetObjectCommand({ Bucket: bucket, Key: "kept.txt" })));
 
     const listed = await owner().send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }));
     assert.deepEqual(
-      listed.Contents?.map((c) => [c.Key, c.Owner?.DisplayName]),
-      [["copied.txt", OWNER], ["handed-over.txt", OWNER], ["kept.txt", OTHER], ["multipart.txt", OWNER]],
+      listed.Contents?.map((c) => [c.Key, c.Owner?.ID]),
+      [["copied.txt", OWNER_ID], ["handed-over.txt", OWNER_ID], ["kept.txt", OTHER_ID], ["multipart.txt", OWNER_ID]],
     );
 
     // Ownership is settled when the object is written: going to ObjectWriter gives nothing back.
     await owner().send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "ObjectWriter" }] } }));
-    assert.equal((await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "handed-over.txt" }))).Owner?.DisplayName, OWNER);
-    assert.equal((await other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "kept.txt" }))).Owner?.DisplayName, OTHER);
+    assert.equal((await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "handed-over.txt" }))).Owner?.ID, OWNER_ID);
+    assert.equal((await other().send(new GetObjectAclCommand({ Bucket: bucket, Key: "kept.txt" }))).Owner?.ID, OTHER_ID);
   });
 
   test("with BucketOwnerEnforced (the default) the bucket owner owns every object, whoever uploaded it", async () => {
@@ -406,8 +407,8 @@ describe("S3 with enforced policies", () => {
     await other().send(new PutObjectCommand({ Bucket: bucket, Key: "uploaded.txt", Body: "from the other account" }));
     assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "uploaded.txt" }))).Body?.transformToString(), "from the other account");
     const acl = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key: "uploaded.txt" }));
-    assert.equal(acl.Owner?.DisplayName, OWNER);
-    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.DisplayName, g.Permission]), [[OWNER, "FULL_CONTROL"]]);
+    assert.equal(acl.Owner?.ID, OWNER_ID);
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]), [[OWNER_ID, "FULL_CONTROL"]]);
     // The uploader has only what the bucket policy gives it.
     await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "uploaded.txt" })));
   });
@@ -423,15 +424,15 @@ describe("S3 with enforced policies", () => {
     await other().send(new DeleteObjectCommand({ Bucket: bucket, Key: "gone.txt" }));
 
     const v2 = await owner().send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }));
-    assert.deepEqual(v2.Contents?.map((c) => [c.Key, c.Owner?.DisplayName]), [["mine.txt", OWNER], ["theirs.txt", OWNER]]);
+    assert.deepEqual(v2.Contents?.map((c) => [c.Key, c.Owner?.ID]), [["mine.txt", OWNER_ID], ["theirs.txt", OWNER_ID]]);
     assert.equal(new Set(v2.Contents?.map((c) => c.Owner?.ID)).size, 1);
     const withoutOwner = await owner().send(new ListObjectsV2Command({ Bucket: bucket }));
     assert.deepEqual(withoutOwner.Contents?.map((c) => c.Owner), [undefined, undefined]);
     const v1 = await owner().send(new ListObjectsCommand({ Bucket: bucket }));
-    assert.deepEqual(v1.Contents?.map((c) => [c.Key, c.Owner?.DisplayName, c.Owner?.ID]), [["mine.txt", OWNER, v2.Contents?.[0]?.Owner?.ID], ["theirs.txt", OWNER, v2.Contents?.[0]?.Owner?.ID]]);
+    assert.deepEqual(v1.Contents?.map((c) => [c.Key, c.Owner]), [["mine.txt", canonical(OWNER)], ["theirs.txt", canonical(OWNER)]]);
     const versions = await owner().send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    assert.deepEqual(versions.Versions?.map((v) => [v.Key, v.Owner?.DisplayName]), [["gone.txt", OWNER], ["mine.txt", OWNER], ["theirs.txt", OWNER]]);
-    assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.Key, m.Owner?.DisplayName]), [["gone.txt", OWNER]]);
+    assert.deepEqual(versions.Versions?.map((v) => [v.Key, v.Owner?.ID]), [["gone.txt", OWNER_ID], ["mine.txt", OWNER_ID], ["theirs.txt", OWNER_ID]]);
+    assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.Key, m.Owner?.ID]), [["gone.txt", OWNER_ID]]);
   });
 
   test("ListParts and ListMultipartUploads: Owner is whoever will own the object under the bucket's Object Ownership, Initiator the account that started the upload", async () => {

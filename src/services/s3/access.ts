@@ -14,11 +14,10 @@ import {
 } from "./acl.js";
 import { invalidRequest } from "./errors.js";
 import type { S3Context } from "./index.js";
-import { ownerOf } from "./objects.js";
 import { canonicalUserId, type BucketRow, type ObjectRow } from "./store.js";
 
 export function accountOwner(account: string): Owner {
-  return ownerOf(account, canonicalUserId(account));
+  return { ID: canonicalUserId(account) };
 }
 
 /** Buckets made before ownership was recorded count as the current default. */
@@ -60,9 +59,11 @@ export function initiatorArn(ctx: S3Context): string | null {
  * element"; "If the principal is an IAM User, it provides a user ARN value", with the user's name
  * as DisplayName (AWS's answers in the AWS CLI's list-parts example and in versity/versitygw#900
  * and #2142). An assumed-role session shows the same way, its ARN and `role/session` as name:
- * Nimbus's reading, as AWS documents only users.
+ * Nimbus's reading, as AWS documents only users. An account's Initiator is its Owner, which lost
+ * its DisplayName on November 21, 2025; the Initiator type's own DisplayName carries no such
+ * notice, so a user's name stays.
  */
-export function initiatorOf(account: string, arn: string | null): Owner {
+export function initiatorOf(account: string, arn: string | null): { ID: string; DisplayName?: string } {
   if (arn === null) return accountOwner(account);
   // arn:partition:service:region:account:resource
   const resource = arn.split(":").slice(5).join(":");

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { AwsError } from "../../core/errors.js";
 import { ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY, cannedAclGrants, checkAclAllowed, grantsFromHeaders, isOwnerOnly, NEW_BUCKET_PUBLIC_ACCESS_BLOCK, validateGrants } from "./acl.js";
 
-const owner = { ID: "a".repeat(64), DisplayName: "owner" };
-const bucketOwner = { ID: "b".repeat(64), DisplayName: "bucket-owner" };
+const owner = { ID: "a".repeat(64) };
+const bucketOwner = { ID: "b".repeat(64) };
 
 function code(fn: () => unknown): string {
   try {

@@ -54,15 +54,31 @@ export const NEW_BUCKET_PUBLIC_ACCESS_BLOCK: PublicAccessBlock = {
   RestrictPublicBuckets: true,
 };
 
+/**
+ * An owner as S3 answers it: its canonical user id. "Beginning November 21, 2025, Amazon S3 will
+ * stop returning DisplayName" (S3 API Reference, Owner and Grantee): owners and grantees carry
+ * no DisplayName in any answer.
+ */
 export interface Owner {
   readonly ID: string;
-  readonly DisplayName: string;
 }
 
 const ownerGrant = (owner: Owner, permission = "FULL_CONTROL"): Grant => ({
-  Grantee: { Type: "CanonicalUser", ID: owner.ID, DisplayName: owner.DisplayName },
+  Grantee: { Type: "CanonicalUser", ID: owner.ID },
   Permission: permission,
 });
+
+/**
+ * Grants as S3 answers them: without the DisplayName an AccessControlPolicy or a logging
+ * configuration may have sent (or that grants stored before Nimbus dropped it still hold).
+ */
+export function withoutDisplayNames<T extends { readonly Grantee?: object | undefined }>(grants: readonly T[]): T[] {
+  return grants.map((grant) => {
+    if (grant.Grantee === undefined || !("DisplayName" in grant.Grantee)) return grant;
+    const { DisplayName: _dropped, ...grantee } = grant.Grantee as { DisplayName?: unknown };
+    return { ...{}, ...grant, Grantee: grantee };
+  });
+}
 const groupGrant = (uri: string, permission: string): Grant => ({ Grantee: { Type: "Group", URI: uri }, Permission: permission });
 
 export const CANNED_ACLS = [
@@ -160,7 +176,8 @@ export function validateGrants(grants: readonly { Grantee?: { Type?: string; ID?
     if (type !== "CanonicalUser" && type !== "Group" && type !== "AmazonCustomerByEmail") throw errors.MalformedACLError();
     if (!g.Permission || !(PERMISSIONS as readonly string[]).includes(g.Permission)) throw errors.MalformedACLError();
     if (type === "AmazonCustomerByEmail") throw errors.EmailGranteeNotSupported();
-    const grantee: Grantee = { ...{}, ...g.Grantee, Type: type };
+    const { DisplayName: _dropped, ...given } = g.Grantee ?? {};
+    const grantee: Grantee = { ...{}, ...given, Type: type };
     if (type === "Group" && ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].includes(grantee.URI ?? "")) {
       throw invalidArgument("Invalid group uri", "uri", grantee.URI ?? "");
     }

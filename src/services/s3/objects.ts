@@ -221,7 +221,3 @@ export function parseTaggingHeader(header: string | undefined): Tag[] {
 export function utcSeconds(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
-
-export function ownerOf(account: string, canonicalId: string): { ID: string; DisplayName: string } {
-  return { ID: canonicalId, DisplayName: account };
-}

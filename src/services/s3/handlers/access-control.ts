@@ -21,7 +21,7 @@ import type {
   PutPublicAccessBlockInput,
   PutPublicAccessBlockOutput,
 } from "../../../generated/s3.js";
-import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, validateGrants, type Grant, type ObjectOwnership, type PublicAccessBlock } from "../acl.js";
+import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, validateGrants, withoutDisplayNames, type Grant, type ObjectOwnership, type PublicAccessBlock } from "../acl.js";
 import { accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock, requestedGrants } from "../access.js";
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
@@ -46,7 +46,7 @@ function bucketGrants(ctx: S3Context, bucket: BucketRow): Grant[] {
 
 export function getBucketAcl(input: GetBucketAclInput, ctx: S3Context): GetBucketAclOutput {
   const bucket = requireBucket(ctx, input.Bucket);
-  return { Owner: accountOwner(bucket.account_id), Grants: bucketGrants(ctx, bucket) };
+  return { Owner: accountOwner(bucket.account_id), Grants: withoutDisplayNames(bucketGrants(ctx, bucket)) };
 }
 
 export function putBucketAcl(input: PutBucketAclInput, ctx: S3Context): PutBucketAclOutput {
@@ -61,7 +61,7 @@ export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): GetObjec
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
   const owner = accountOwner(objectOwnerAccount(ctx, bucket, row));
-  return { Owner: owner, Grants: row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", owner) };
+  return { Owner: owner, Grants: row.acl !== null ? withoutDisplayNames(JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", owner) };
 }
 
 export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjectAclOutput {

@@ -35,6 +35,7 @@ import type {
 } from "../../../generated/s3.js";
 import type { AwsError } from "../../../core/errors.js";
 import { publicAccessBlock } from "../access.js";
+import { withoutDisplayNames } from "../acl.js";
 import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument, invalidRequest, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
@@ -244,7 +245,8 @@ export function putBucketLogging(input: PutBucketLoggingInput, ctx: S3Context): 
 export function getBucketLogging(input: GetBucketLoggingInput, ctx: S3Context): GetBucketLoggingOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const enabled = ctx.store.config<LoggingEnabled>(bucket.name, "logging");
-  return enabled ? { LoggingEnabled: enabled } : {};
+  if (enabled === undefined) return {};
+  return { LoggingEnabled: enabled.TargetGrants ? { ...{}, ...enabled, TargetGrants: withoutDisplayNames(enabled.TargetGrants) } : enabled };
 }
 
 // --- requester pays ----------------------------------------------------------------------------

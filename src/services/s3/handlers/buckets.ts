@@ -15,8 +15,7 @@ import { accountOwner, requestedGrants } from "../access.js";
 import { validateBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument } from "../errors.js";
 import type { S3Context } from "../index.js";
-import { ownerOf, requireBucket, utcSeconds } from "../objects.js";
-import { canonicalUserId } from "../store.js";
+import { requireBucket, utcSeconds } from "../objects.js";
 import { enableObjectLock } from "../object-lock.js";
 
 const US_EAST_1 = "us-east-1";
@@ -115,7 +114,7 @@ export function listBuckets(input: ListBucketsInput, ctx: S3Context): ListBucket
   const truncated = max !== undefined && all.length > page.length && last !== undefined;
   return {
     Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.created_at), BucketRegion: b.region })),
-    Owner: ownerOf(ctx.account, canonicalUserId(ctx.account)),
+    Owner: accountOwner(ctx.account),
     ...(truncated ? { ContinuationToken: Buffer.from(last.name, "utf8").toString("base64url") } : {}),
     ...(input.Prefix !== undefined ? { Prefix: input.Prefix } : {}),
   };
