@@ -26,6 +26,22 @@ export const errors = defineErrors({
     message: "Request token already used with different parameters",
   },
   LimitExceeded: { code: "LimitExceededException", status: 400, message: "{message}" },
+  // UpdateTable's capacity limits (capacity-limits.ts). The decrease text is AWS's as measured
+  // (ack-api-quirks DDB-TABLE-184/326: times in Java's FULL en_US style); the switch text is the
+  // one AWS sent under the old once-a-day rule ("limited to once in 1 day(s)", Serverless users'
+  // captures of 2019), with the count of today's rule put in the way the TableClass limit words
+  // its own ("limited to 2 times in 30 day(s)", DDB-TABLE-443).
+  DecreaseLimit: {
+    code: "LimitExceededException",
+    status: 400,
+    message:
+      "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most once every 3600 seconds. Number of decreases today: {count}. Last decrease at {last}. Next decrease can be made at {next}",
+  },
+  PayPerRequestSwitchLimit: {
+    code: "LimitExceededException",
+    status: 400,
+    message: "Subscriber limit exceeded: Update to PayPerRequest mode are limited to {times} in 1 day(s). Last update at {last}. Next update can be made at {next}",
+  },
   PolicyNotFound: { code: "PolicyNotFoundException", status: 400, message: "Resource-based policy not found for the provided ResourceArn: {detail}" },
   AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
   // Global tables. DynamoDB answers the legacy (2017.11.29) operations about a name that is no

@@ -131,6 +131,7 @@ function replicaSettings(source: TableMeta, sourceRegion: string, region: string
     attributeDefinitions: structuredClone(source.attributeDefinitions),
     billingMode: source.billingMode,
     ...(source.payPerRequestSince !== undefined ? { payPerRequestSince: source.payPerRequestSince } : {}),
+    ...(source.payPerRequestSwitches !== undefined ? { payPerRequestSwitches: [...source.payPerRequestSwitches] } : {}),
     provisioned: { ...{}, ...structuredClone(source.provisioned), read },
     ...(source.onDemand !== undefined ? { onDemand: structuredClone(source.onDemand) } : {}),
     gsis: replicaIndexes(source, from, o, current),

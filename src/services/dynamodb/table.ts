@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Scope } from "../../core/service.js";
+import { decreasesToday, recordPayPerRequestSwitch } from "./capacity-limits.js";
 import type { KeySchema } from "./domain/index.js";
 import { vectorIndexDescription, vectorKeyAttributes, type VectorIndexMeta } from "./vectors.js";
 
@@ -67,7 +68,10 @@ export interface TableMeta {
   attributeDefinitions: AttributeDefinition[];
   readonly keySchema: KeyElement[];
   billingMode: "PROVISIONED" | "PAY_PER_REQUEST";
+  /** Epoch ms of the last switch to on-demand (the creation of a table made on demand): LastUpdateToPayPerRequestDateTime. */
   payPerRequestSince?: number;
+  /** Epoch ms of the switches to on-demand in the last 24 hours, oldest first (capacity-limits.ts: AWS admits four). */
+  payPerRequestSwitches?: number[];
   provisioned: Throughput;
   onDemand?: OnDemandThroughput;
   gsis: IndexMeta[];
@@ -235,14 +239,22 @@ export interface RestoreInfo {
   readonly restoreDateTime: number;
 }
 
-/** Switches the table's billing mode; on-demand drops the provisioned throughput of table and indexes. */
+/**
+ * Switches the table's billing mode (callers check the switch limit first: capacity-limits.ts).
+ * On-demand drops the units of table and indexes; the table keeps its increase and decrease
+ * bookkeeping, which DescribeTable still shows (DDB-TABLE-055). Back to provisioned, the table
+ * keeps when it last went on demand: BillingModeSummary stays, saying PROVISIONED.
+ */
 export function setBillingMode(meta: TableMeta, mode: TableMeta["billingMode"], now: number): void {
   if (mode === meta.billingMode) return;
   meta.billingMode = mode;
   if (mode === "PAY_PER_REQUEST") {
     meta.payPerRequestSince = now;
-    meta.provisioned = { read: 0, write: 0, decreasesToday: 0 };
+    recordPayPerRequestSwitch(meta, now);
+    meta.provisioned = { ...{}, ...meta.provisioned, read: 0, write: 0 };
     for (const g of meta.gsis) delete g.provisioned;
+  } else {
+    meta.payPerRequestSince ??= meta.createdAt;
   }
 }
 
@@ -311,14 +323,35 @@ export interface IndexStats {
   readonly bytes: number;
 }
 
-function throughputDescription(t: Throughput) {
+/** `now` (when known) puts NumberOfDecreasesToday back to 0 on a new UTC day. */
+function throughputDescription(t: Throughput, now: number | undefined) {
   return {
     ...{}, ...(t.lastIncrease !== undefined ? { LastIncreaseDateTime: new Date(t.lastIncrease) } : {}),
     ...(t.lastDecrease !== undefined ? { LastDecreaseDateTime: new Date(t.lastDecrease) } : {}),
-    NumberOfDecreasesToday: t.decreasesToday,
+    NumberOfDecreasesToday: decreasesToday(t, now),
     ReadCapacityUnits: t.read,
     WriteCapacityUnits: t.write,
   };
+}
+
+/**
+ * BillingModeSummary: on-demand tables have one, and so has a provisioned table that once was on
+ * demand (BillingMode PROVISIONED, the time it last went on demand); a table made provisioned
+ * and never switched has none (DDB-TABLE-025/055).
+ */
+function billingModeSummary(meta: TableMeta) {
+  if (meta.billingMode === "PROVISIONED" && meta.payPerRequestSince === undefined) return {};
+  return { BillingModeSummary: { BillingMode: meta.billingMode, LastUpdateToPayPerRequestDateTime: new Date(meta.payPerRequestSince ?? meta.createdAt) } };
+}
+
+/**
+ * CreateTable's answer, and that of an UpdateTable that switches the billing mode, name the mode
+ * alone: LastUpdateToPayPerRequestDateTime shows in DescribeTable once the change is done
+ * (DDB-TABLE-033/060/183).
+ */
+export function withBillingModeAlone<T extends { BillingModeSummary?: { BillingMode: string } }>(description: T): T {
+  const summary = description.BillingModeSummary;
+  return summary === undefined ? description : { ...{}, ...description, BillingModeSummary: { BillingMode: summary.BillingMode } };
 }
 
 const ZERO: Throughput = { read: 0, write: 0, decreasesToday: 0 };
@@ -330,7 +363,7 @@ export function describeTable(
   stats: (index: string) => IndexStats,
   /** Replicas the answering request is creating (UpdateTable ReplicaUpdates): they show CREATING. */
   creatingReplicas: readonly string[] = [],
-  /** The time whose GSI phases to show (a GSI UpdateTable added with a delay); absent, none is building. */
+  /** The time whose GSI phases and decrease counts to show (a GSI UpdateTable added with a delay); absent, none is building. */
   now?: number,
 ) {
   const table = stats("");
@@ -340,7 +373,7 @@ export function describeTable(
     KeySchema: i.keySchema,
     Projection: i.projection,
     IndexStatus: indexStatus,
-    ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : (i.provisioned ?? ZERO)),
+    ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : (i.provisioned ?? ZERO), now),
     IndexSizeBytes: s.bytes,
     ItemCount: s.count,
     IndexArn: indexArn(i.name),
@@ -354,19 +387,13 @@ export function describeTable(
     KeySchema: meta.keySchema,
     TableStatus: status,
     CreationDateTime: new Date(meta.createdAt),
-    ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? ZERO : meta.provisioned),
+    // On demand the units are 0, the bookkeeping of the provisioned days stays.
+    ProvisionedThroughput: throughputDescription(meta.billingMode === "PAY_PER_REQUEST" ? { ...{}, ...meta.provisioned, read: 0, write: 0 } : meta.provisioned, now),
     TableSizeBytes: table.bytes,
     ItemCount: table.count,
     TableArn: meta.arn,
     TableId: meta.id,
-    ...(meta.billingMode === "PAY_PER_REQUEST"
-      ? {
-          BillingModeSummary: {
-            BillingMode: "PAY_PER_REQUEST",
-            LastUpdateToPayPerRequestDateTime: new Date(meta.payPerRequestSince ?? meta.createdAt),
-          },
-        }
-      : {}),
+    ...billingModeSummary(meta),
     ...(meta.lsis.length > 0
       ? {
           LocalSecondaryIndexes: meta.lsis.map((i) => {

@@ -6,7 +6,7 @@ import type { DynamoContext } from "../context.js";
 import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
-import { describeTable, keyedAttributes, tableArn, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
+import { describeTable, keyedAttributes, tableArn, withBillingModeAlone, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
 import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
@@ -304,5 +304,5 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   const changed = meta.stream?.enabled ? streamChanged(meta, true, now) : undefined;
   if (changed) ctx.emit("dynamodb:StreamChanged", changed);
   // DynamoDB answers CREATING; without a delay the table is ACTIVE by the time anyone describes it.
-  return { TableDescription: describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 })) };
+  return { TableDescription: withBillingModeAlone(describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 }))) };
 }

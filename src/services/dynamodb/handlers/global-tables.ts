@@ -37,6 +37,7 @@ import {
   syncReplicas,
 } from "../global-tables.js";
 import { requireTable } from "../items.js";
+import { checkPayPerRequestSwitch } from "../capacity-limits.js";
 import { LEGACY_GLOBAL_VERSION, setBillingMode, type AutoScalingSettings, type GlobalMeta, type TableMeta } from "../table.js";
 import { check, oneOf, range, tableNameChecks } from "../validation.js";
 
@@ -183,6 +184,7 @@ export function updateGlobalTableSettings(input: UpdateGlobalTableSettingsInput,
     if (billing === "PAY_PER_REQUEST" && (input.GlobalTableProvisionedWriteCapacityUnits !== undefined || input.ReplicaSettingsUpdate?.some((r) => r.ReplicaProvisionedReadCapacityUnits !== undefined))) {
       throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
     }
+    if (billing === "PAY_PER_REQUEST" && member.billingMode === "PROVISIONED") checkPayPerRequestSwitch(member, now);
     for (const { region, there, meta } of members) {
       setBillingMode(meta, billing, now);
       const write = input.GlobalTableProvisionedWriteCapacityUnits;

@@ -3,7 +3,21 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
-import { describeTable, indexSchema, pruneAttributeDefinitions, setBillingMode, keyAttributeNames, type AttributeDefinition, type DeletedIndex, type IndexMeta, type TableMeta, type Throughput, type UpdateCause } from "../table.js";
+import { checkDecrease, checkPayPerRequestSwitch, decreasesToday } from "../capacity-limits.js";
+import {
+  describeTable,
+  indexSchema,
+  pruneAttributeDefinitions,
+  setBillingMode,
+  keyAttributeNames,
+  withBillingModeAlone,
+  type AttributeDefinition,
+  type DeletedIndex,
+  type IndexMeta,
+  type TableMeta,
+  type Throughput,
+  type UpdateCause,
+} from "../table.js";
 import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexChange, type UpdateKind } from "../table-status.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel, vectorIndexMemberChecks, vectorIndexOf } from "./create-table.js";
@@ -70,15 +84,23 @@ function checkIndexUpdates(updates: readonly IndexUpdate[]): void {
   }
 }
 
-function changeThroughput(current: Throughput, read: number, write: number, now: number): Throughput {
+/**
+ * New units for a provisioned table or GSI. A change that lowers either unit is one decrease
+ * (both at once, or one down and the other up, count once: DDB-TABLE-157), refused beyond the
+ * day's allowance (capacity-limits.ts); `current` undefined is a GSI getting units as the table
+ * leaves on-demand, which is neither an increase nor a decrease (DDB-TABLE-055).
+ */
+function changeThroughput(current: Throughput | undefined, read: number, write: number, now: number): Throughput {
+  if (current === undefined) return { read, write, decreasesToday: 0 };
   const increased = read > current.read || write > current.write;
   const decreased = read < current.read || write < current.write;
+  if (decreased) checkDecrease(current, now);
   return {
     read,
     write,
     ...(increased ? { lastIncrease: now } : current.lastIncrease !== undefined ? { lastIncrease: current.lastIncrease } : {}),
     ...(decreased ? { lastDecrease: now } : current.lastDecrease !== undefined ? { lastDecrease: current.lastDecrease } : {}),
-    decreasesToday: current.decreasesToday + (decreased ? 1 : 0),
+    decreasesToday: decreasesToday(current, now) + (decreased ? 1 : 0),
   };
 }
 
@@ -243,6 +265,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (billingMode === "PROVISIONED" && meta.billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput === undefined) {
       throw validationException(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
     }
+    if (billingMode === "PAY_PER_REQUEST" && meta.billingMode === "PROVISIONED") checkPayPerRequestSwitch(meta, now);
     if (input.ProvisionedThroughput !== undefined) {
       const { ReadCapacityUnits: read, WriteCapacityUnits: write } = input.ProvisionedThroughput;
       if (meta.billingMode === "PROVISIONED" && read === meta.provisioned.read && write === meta.provisioned.write && input.BillingMode === undefined) {
@@ -250,7 +273,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
         );
       }
-      meta.provisioned = changeThroughput(meta.provisioned, read, write, now);
+      // Units given with the switch from on-demand set the table up; they change nothing provisioned.
+      meta.provisioned = meta.billingMode === "PAY_PER_REQUEST" ? { ...{}, ...meta.provisioned, read, write } : changeThroughput(meta.provisioned, read, write, now);
     }
     if (billingMode !== "PAY_PER_REQUEST" && meta.vectorIndexes !== undefined) {
       throw validationException(`${INVALID}Vector indexes are only supported for PAY_PER_REQUEST tables`);
@@ -307,7 +331,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (index === undefined) throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index ${u.IndexName} for table ${meta.name}` });
         if (meta.billingMode === "PAY_PER_REQUEST") checkOnDemandIndexUpdate(u);
         if (u.ProvisionedThroughput) {
-          index.provisioned = changeThroughput(index.provisioned ?? { read: 0, write: 0, decreasesToday: 0 }, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
+          index.provisioned = changeThroughput(index.provisioned, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
         }
         if (u.OnDemandThroughput) index.onDemand = u.OnDemandThroughput;
       }
@@ -356,7 +380,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const shown = delay > 0 ? meta : asAnswered(meta, change, gone, now);
     const created = delay === 0 && change?.operation === "create" && !change.vector ? change.name : undefined;
     const stats = (index: string) => (index === created ? { count: 0, bytes: 0 } : ctx.store.stats(ctx, meta.name, index));
-    return { TableDescription: describeTable(shown, answered, stats, creating, now) };
+    const description = describeTable(shown, answered, stats, creating, now);
+    return { TableDescription: meta.billingMode !== before.billingMode ? withBillingModeAlone(description) : description };
   });
 }
 
