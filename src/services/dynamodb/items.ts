@@ -433,6 +433,38 @@ function sameRowKey(a: RowKey, b: RowKey): boolean {
   return a.pk === b.pk && a.sk === b.sk && a.tpk === b.tpk && a.tsk === b.tsk;
 }
 
+/** What replacing `oldItem` by `newItem` does to one index: the row it drops, the row it writes, the write units that costs. */
+interface IndexWrite {
+  readonly drop?: IndexRow;
+  readonly put?: IndexRow;
+  readonly units: number;
+}
+
+function indexWrite(meta: TableMeta, index: IndexMeta, oldItem: Item | undefined, newItem: Item | undefined): IndexWrite {
+  const before = indexRow(meta, index, oldItem);
+  const after = indexRow(meta, index, newItem);
+  if (before !== undefined && after !== undefined && sameRowKey(before.key, after.key)) {
+    // An index whose projected attributes did not change is not written (and not charged).
+    if (attributeValuesEqual({ M: before.item }, { M: after.item })) return { units: 0 };
+    return { put: after, units: writeUnits(Math.max(before.size, after.size)) };
+  }
+  const units = (before !== undefined ? writeUnits(before.size) : 0) + (after !== undefined ? writeUnits(after.size) : 0);
+  return { drop: before, put: after, units };
+}
+
+/**
+ * The write units a write would take from each GSI it changes, worked out without writing
+ * (throttling.ts asks before a write whether every such GSI has capacity left).
+ */
+export function gsiWriteUnits(meta: TableMeta, oldItem: Item | undefined, newItem: Item | undefined): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const index of meta.gsis) {
+    const change = indexWrite(meta, index, oldItem, newItem);
+    if (change.units > 0) units.set(index.name, change.units);
+  }
+  return units;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -554,18 +586,10 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
   else store.putRow(ctx, meta.name, "", key, serializeItem(newItem), newSize, expiryOf(meta, newItem));
 
   for (const index of allIndexes(meta)) {
-    const before = indexRow(meta, index, oldItem);
-    const after = indexRow(meta, index, newItem);
-    if (before && (!after || !sameRowKey(before.key, after.key))) {
-      store.deleteRow(ctx, meta.name, index.name, before.key);
-      consumption.addIndex(index, writeUnits(before.size));
-    }
-    if (after) {
-      // An index whose projected attributes did not change is not written (and not charged).
-      if (before && sameRowKey(before.key, after.key) && attributeValuesEqual({ M: before.item }, { M: after.item })) continue;
-      store.putRow(ctx, meta.name, index.name, after.key, serializeItem(after.item), after.size, null);
-      consumption.addIndex(index, writeUnits(before && sameRowKey(before.key, after.key) ? Math.max(before.size, after.size) : after.size));
-    }
+    const change = indexWrite(meta, index, oldItem, newItem);
+    if (change.drop) store.deleteRow(ctx, meta.name, index.name, change.drop.key);
+    if (change.put) store.putRow(ctx, meta.name, index.name, change.put.key, serializeItem(change.put.item), change.put.size, null);
+    if (change.units > 0) consumption.addIndex(index, change.units);
   }
   if (meta.vectorIndexes !== undefined) writeVectorRows(ctx, meta, meta.vectorIndexes, key, oldItem, newItem, consumption);
 
