@@ -47,7 +47,7 @@ export interface NimbusConfig {
   readonly lambda?: LambdaLimits;
   /** `nimbus start --enforce-signatures` / `--enforce-policies` (auth/enforcement.ts); absent, neither is enforced. */
   readonly auth?: AuthConfig;
-  /** `nimbus start --dynamodb-status-delay`: unset members keep their defaults. */
+  /** `nimbus start --dynamodb-status-delay` / `--dynamodb-throttling`: unset members keep their defaults. */
   readonly dynamodb?: DynamoDbSettings;
 }
 
@@ -58,6 +58,11 @@ export interface DynamoDbSettings {
    * default) finishes all three at once: test suites make and drop thousands of tables.
    */
   readonly statusDelayMs?: number;
+  /**
+   * Reads and writes are throttled by each table's and GSI's capacity (services/dynamodb/
+   * throttling.ts). Off (the default), capacity is reported but never enforced.
+   */
+  readonly throttling?: boolean;
 }
 
 export interface LambdaLimits {

@@ -40,7 +40,7 @@ export interface NimbusOptions {
   readonly lambda?: LambdaLimits;
   /** `nimbus start --enforce-signatures` / `--enforce-policies`; absent, neither is enforced. */
   readonly auth?: AuthConfig;
-  /** `nimbus start --dynamodb-status-delay`. */
+  /** `nimbus start --dynamodb-status-delay` / `--dynamodb-throttling`. */
   readonly dynamodb?: DynamoDbSettings;
   readonly clock?: Clock;
   /** Replace or add service providers (tests use this to drive the protocol layer directly). */

@@ -42,6 +42,23 @@ export const errors = defineErrors({
     status: 400,
     message: "Subscriber limit exceeded: Update to PayPerRequest mode are limited to {times} in 1 day(s). Last update at {last}. Next update can be made at {next}",
   },
+  // Throughput throttling (--dynamodb-throttling; throttling.ts), with ThrottlingReasons. The table's
+  // and the GSI-write texts are what DynamoDB answers (quoted alike in many captures; the GSI one
+  // ends without a full stop); the GSI-read text is the developer guide's ("Diagnosing
+  // throttling", Example 1), the on-demand maximum's too (Example 2, a ThrottlingException).
+  TableThroughputExceeded: {
+    code: "ProvisionedThroughputExceededException",
+    status: 400,
+    message: "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.",
+  },
+  IndexWriteThroughputExceeded: {
+    code: "ProvisionedThroughputExceededException",
+    status: 400,
+    message:
+      "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API",
+  },
+  IndexReadThroughputExceeded: { code: "ProvisionedThroughputExceededException", status: 400, message: "The level of configured provisioned throughput for the index was exceeded" },
+  MaxOnDemandThroughputExceeded: { code: "ThrottlingException", status: 400, message: "Throughput exceeds the maximum OnDemandThroughput configured on table or index" },
   PolicyNotFound: { code: "PolicyNotFoundException", status: 400, message: "Resource-based policy not found for the provided ResourceArn: {detail}" },
   AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
   // Global tables. DynamoDB answers the legacy (2017.11.29) operations about a name that is no

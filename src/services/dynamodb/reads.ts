@@ -22,6 +22,7 @@ import type { DynamoContext } from "./context.js";
 import { baseRowKey, Consumption, encodeKeyValue, parseItem, readItem, readUnits } from "./items.js";
 import type { RangeOptions, RowKey } from "./store.js";
 import { buildingPhase, findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
+import { throttleOf } from "./throttling.js";
 import { check, oneOf, range, SELECT_VALUES } from "./validation.js";
 
 /** DynamoDB stops a page once it has read 1 MB. */
@@ -219,6 +220,9 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
   const { target } = req;
   const { meta, index } = target;
   const indexName = index?.name ?? "";
+  // A Query or Scan of a GSI draws on the GSI's read capacity, of an LSI on the table's.
+  const throttle = throttleOf(ctx);
+  throttle?.admit(meta, "read", index);
   const opts: RangeOptions = {
     ...{}, ...(req.keyCondition ? keyRange(req.keyCondition) : {}),
     descending: req.descending === true,
@@ -279,6 +283,7 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
   const units = readUnits(bytes, req.consistent);
   if (index) consumed.addIndex(index, units);
   else consumed.table = units;
+  throttle?.charge(meta, consumed);
   return {
     items: req.select === "COUNT" ? undefined : items,
     count,

@@ -14,6 +14,7 @@ import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../s
 import { deepFreeze, RowCache } from "../../state/row-cache.js";
 import { compareStrings } from "./domain/index.js";
 import type { TableMeta } from "./table.js";
+import { CapacityBuckets } from "./throttling.js";
 
 export const DYNAMODB_MIGRATIONS: readonly string[] = [
   `CREATE TABLE dynamodb_tables (
@@ -241,6 +242,8 @@ export class DynamoStore {
   private readonly tables = new RowCache<TableMeta>(TABLE_CACHE_ENTRIES);
   /** Prepared once per SQL text: item reads and writes are the hot path. */
   private readonly db: PreparedStatements;
+  /** Read and write capacity left per table and GSI, when --dynamodb-throttling is on (throttling.ts); in memory only. */
+  readonly capacity = new CapacityBuckets();
 
   constructor(
     readonly state: StateLayer,

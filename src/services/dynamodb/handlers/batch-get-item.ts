@@ -6,6 +6,7 @@ import type { DynamoContext } from "../context.js";
 import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, serializeItem, validateKey, type ConsumedCapacityOut } from "../items.js";
 import { projectionOf } from "../requests.js";
 import { tableSchema } from "../table.js";
+import { throttleOf } from "../throttling.js";
 import { tableNameChecks } from "../validation.js";
 
 const MAX_KEYS = 100;
@@ -73,12 +74,21 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
   // Items count at their full stored size, as read (and charged), before any projection.
   let bytes = 0;
   let full = false;
+  const throttle = throttleOf(ctx);
+  let refusal: AwsError | undefined;
+  let read = 0;
   for (const plan of plans) {
     const found: Item[] = [];
     const consumed = new Consumption(plan.name, "read");
     let done = 0;
     for (const key of plan.keys) {
       if (full) break;
+      // A table out of read capacity (--dynamodb-throttling) leaves its remaining keys unprocessed.
+      const refused = throttle?.refusal(plan.meta, "read");
+      if (refused !== undefined) {
+        refusal ??= refused;
+        break;
+      }
       const item = readItem(ctx.store, plan.scope, plan.meta, key);
       const size = item ? itemSize(item) : 0;
       if (item && bytes + size > MAX_BATCH_GET_BYTES) {
@@ -87,9 +97,12 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
       }
       bytes += size;
       done++;
-      consumed.table += readUnits(size, plan.consistent);
+      const units = readUnits(size, plan.consistent);
+      consumed.table += units;
+      throttle?.draw(plan.meta, "read", units);
       if (item) found.push(plan.paths ? project(plan.paths, item) : item);
     }
+    read += done;
     if (done < plan.keys.length) {
       // The rest go back in the shape they were asked in, ready to be sent again.
       const { Keys: _all, ...rest } = plan.request;
@@ -99,5 +112,9 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     const c = done > 0 ? consumed.describe(mode) : undefined;
     if (c) capacity.push(c);
   }
+  // "If none of the items can be processed due to insufficient provisioned throughput on all of
+  // the tables in the request, then BatchGetItem returns a ProvisionedThroughputExceededException"
+  // (ThrottlingException for other throttling: API reference).
+  if (read === 0 && refusal !== undefined) throw refusal;
   return { Responses: responses, UnprocessedKeys: unprocessed, ...(mode !== "NONE" ? { ConsumedCapacity: capacity } : {}) };
 }

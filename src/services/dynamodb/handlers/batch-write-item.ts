@@ -1,4 +1,5 @@
 import { crc32 } from "../../../core/crc32.js";
+import type { AwsError } from "../../../core/errors.js";
 import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generated/dynamodb.js";
 import { tableContext } from "../access.js";
 import { validationException, type Item } from "../domain/index.js";
@@ -6,6 +7,7 @@ import type { DynamoContext } from "../context.js";
 import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, validateKey, validateNewItem, writeItem, type ConsumedCapacityOut } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { tableSchema } from "../table.js";
+import { throttleOf } from "../throttling.js";
 import { check } from "../validation.js";
 
 const MAX_REQUESTS = 25;
@@ -58,7 +60,7 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
       const id = `${row.pk}\u0000${row.sk}`;
       if (seen.has(id)) throw validationException("Provided list of item keys contains duplicates");
       seen.add(id);
-      return { put: put !== undefined, item };
+      return { put: put !== undefined, item, request };
     });
     return { name, scope, meta, writes };
   });
@@ -67,22 +69,43 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
     throw validationException("Request size has exceeded the maximum allowed size of 16 MB for the BatchWriteItem call");
   }
 
+  const throttle = throttleOf(ctx);
   return ctx.store.transaction(() => {
     const capacity: ConsumedCapacityOut[] = [];
     const metrics: Record<string, NonNullable<ReturnType<typeof itemCollectionMetrics>["ItemCollectionMetrics"]>[]> = {};
+    // Writes throttled (--dynamodb-throttling) go back as they were asked, to be sent again.
+    const unprocessed: NonNullable<BatchWriteItemOutput["UnprocessedItems"]> = {};
+    let refusal: AwsError | undefined;
+    let written = 0;
     for (const { name, scope, meta, writes } of plans) {
       const consumed = new Consumption(name, "write");
+      let done = 0;
       for (const w of writes) {
         const old = readItem(ctx.store, scope, meta, w.item);
-        consumed.merge(writeItem(scope, meta, old, w.put ? w.item : undefined));
+        const next = w.put ? w.item : undefined;
+        const refused = throttle === undefined ? undefined : (throttle.refusal(meta, "write") ?? throttle.gsiWriteRefusal(meta, old, next));
+        if (refused !== undefined) {
+          refusal ??= refused;
+          (unprocessed[name] ??= []).push(w.request);
+          continue;
+        }
+        const c = writeItem(scope, meta, old, next);
+        throttle?.charge(meta, c);
+        consumed.merge(c);
+        done++;
         const m = itemCollectionMetrics(scope, meta, w.item, input.ReturnItemCollectionMetrics).ItemCollectionMetrics;
         if (m !== undefined) (metrics[name] ??= []).push(m);
       }
-      const described = consumed.describe(mode);
+      written += done;
+      const described = done > 0 ? consumed.describe(mode) : undefined;
       if (described) capacity.push(described);
     }
+    // "If none of the items can be processed due to insufficient provisioned throughput on all of
+    // the tables in the request, then BatchWriteItem returns a ProvisionedThroughputExceededException"
+    // (ThrottlingException for other throttling: API reference).
+    if (written === 0 && refusal !== undefined) throw refusal;
     return {
-      UnprocessedItems: {},
+      UnprocessedItems: unprocessed,
       ...(mode !== "NONE" ? { ConsumedCapacity: capacity } : {}),
       ...(Object.keys(metrics).length > 0 ? { ItemCollectionMetrics: metrics } : {}),
     };

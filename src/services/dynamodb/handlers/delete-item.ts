@@ -3,6 +3,7 @@ import { checkExpressionParameters, expressionAttributes } from "../domain/index
 import type { DynamoContext } from "../context.js";
 import { capacityMode, readItem, requireTable, singleItemWrite, validateKey, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
+import { throttleOf } from "../throttling.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 
 export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteItemOutput {
@@ -15,10 +16,14 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
+  const throttle = throttleOf(ctx);
+  throttle?.admit(meta, "write");
   return singleItemWrite(ctx.store, meta, () => {
     const old = readItem(ctx.store, ctx, meta, key);
     assertCondition(condition, old, returnOld);
+    throttle?.admitGsiWrites(meta, old, undefined);
     const consumed = writeItem(ctx, meta, old, undefined);
+    throttle?.charge(meta, consumed);
     const capacity = consumed.describe(mode);
     return {
       ...{}, ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),

@@ -4,6 +4,7 @@ import type { DynamoContext } from "../context.js";
 import { RawJson } from "../../../protocol/json.js";
 import { capacityMode, checkKeyPaths, Consumption, parseItem, readItemRow, readUnits, requireTable, validateKey } from "../items.js";
 import { projectionOf } from "../requests.js";
+import { throttleOf } from "../throttling.js";
 
 export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput {
   checkExpressionParameters("GetItem", input);
@@ -14,10 +15,13 @@ export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput 
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
   checkKeyPaths(meta, paths ?? []);
+  const throttle = throttleOf(ctx);
+  throttle?.admit(meta, "read");
   const stored = readItemRow(ctx.store, ctx, meta, key);
   const consumed = new Consumption(meta.name, "read");
   // A read is charged for the whole item, whatever the projection returns.
   consumed.table = readUnits(stored?.size ?? 0, input.ConsistentRead === true);
+  throttle?.charge(meta, consumed);
   const capacity = consumed.describe(mode);
   // The whole item goes out as stored (RawJson: the protocol writes it as is; see query.ts).
   const item = stored === undefined ? undefined : paths ? project(paths, parseItem(stored.item)) : (new RawJson(stored.item) as unknown as Item);

@@ -4,6 +4,7 @@ import type { DynamoContext } from "../context.js";
 import { capacityMode, parseItem, readItemRow, requireTable, singleItemWrite, validateSizedItem, writeItem, writeReadsOldItem } from "../items.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { itemCollectionMetrics } from "../metrics.js";
+import { throttleOf } from "../throttling.js";
 
 export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput {
   checkExpressionParameters("PutItem", input);
@@ -15,12 +16,17 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
+  const throttle = throttleOf(ctx);
+  throttle?.admit(meta, "write");
   return singleItemWrite(ctx.store, meta, () => {
     const stored = readItemRow(ctx.store, ctx, meta, item);
     // The old item is parsed only for what looks into it; capacity needs its size alone.
     const old = stored !== undefined && (condition !== undefined || returnValues === "ALL_OLD" || writeReadsOldItem(meta)) ? parseItem(stored.item) : undefined;
     assertCondition(condition, old, returnOld);
+    // A table with GSIs has its old item parsed above (writeReadsOldItem).
+    throttle?.admitGsiWrites(meta, old, item);
     const consumed = writeItem(ctx, meta, old, item, { newSize: size, oldSize: stored?.size ?? 0 });
+    throttle?.charge(meta, consumed);
     const capacity = consumed.describe(mode);
     return {
       ...{}, ...(returnValues === "ALL_OLD" ? attributesOut(old) : {}),

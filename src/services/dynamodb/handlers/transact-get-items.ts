@@ -6,6 +6,7 @@ import type { DynamoContext } from "../context.js";
 import { baseRowKey, capacityMode, checkKeyValues, Consumption, keySchemaMismatch, readItem, readUnits, requireTable, type ConsumedCapacityOut } from "../items.js";
 import { projectionOf } from "../requests.js";
 import { tableSchema } from "../table.js";
+import { throttledTransaction, throttleOf } from "../throttling.js";
 import { check } from "../validation.js";
 
 const MAX_ACTIONS = 100;
@@ -42,6 +43,10 @@ export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContex
     const reasons = plans.map((p) => (p.mismatch !== undefined ? { Code: "ValidationError", Message: p.mismatch } : { Code: "None" }));
     throw errors.TransactionCanceled({ reasons: reasons.map((r) => r.Code).join(", ") }, { fields: { CancellationReasons: reasons } });
   }
+  // A table out of read capacity (--dynamodb-throttling) cancels the transaction before anything is read.
+  const throttle = throttleOf(ctx);
+  const cancelled = throttle === undefined ? undefined : throttledTransaction(plans.map((p) => throttle.refusal(p.meta, "read")));
+  if (cancelled !== undefined) throw cancelled;
   // One snapshot: every read sees the same committed state.
   return ctx.store.transaction(() => {
     const byTable = new Map<string, Consumption>();
@@ -52,7 +57,10 @@ export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContex
         c = new Consumption(p.table, "read");
         byTable.set(p.table, c);
       }
-      c.table += 2 * readUnits(item ? itemSize(item) : 0, true);
+      // Transactions cost twice the units of the same plain reads.
+      const units = 2 * readUnits(item ? itemSize(item) : 0, true);
+      c.table += units;
+      throttle?.draw(p.meta, "read", units);
       return item === undefined ? {} : { Item: p.paths ? project(p.paths, item) : item };
     });
     const capacity: ConsumedCapacityOut[] = [];

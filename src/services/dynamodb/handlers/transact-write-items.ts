@@ -42,6 +42,7 @@ import {
 } from "../items.js";
 import { checkReturnValuesOnFailure } from "../requests.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
+import { throttledTransaction, throttleOf } from "../throttling.js";
 import { check } from "../validation.js";
 
 const MAX_ACTIONS = 100;
@@ -224,12 +225,20 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     }
     if (aggregateSize(actions, results) > MAX_TRANSACTION_BYTES) throw tooLarge();
     const consumed = actions.map((a, i) => {
-      if (a.kind === "ConditionCheck") return { table: a.table, consumed: chargeOnly(a, olds[i]) };
+      if (a.kind === "ConditionCheck") return { table: a.table, meta: a.meta, consumed: chargeOnly(a, olds[i]) };
       const c = writeItem(a.scope, a.meta, olds[i], a.kind === "Delete" ? undefined : results[i]);
       // Transactions cost twice the units of the same plain writes.
       c.scale(2);
-      return { table: a.table, consumed: c };
+      return { table: a.table, meta: a.meta, consumed: c };
     });
+    const throttle = throttleOf(ctx);
+    if (throttle !== undefined) {
+      // An action whose table or GSI has no capacity left cancels the transaction; what it wrote
+      // above is rolled back with it. Otherwise every action draws its (doubled) units.
+      const cancelled = throttledTransaction(consumed.map((e) => throttle.consumedRefusal(e.meta, e.consumed)));
+      if (cancelled !== undefined) throw cancelled;
+      for (const e of consumed) throttle.charge(e.meta, e.consumed);
+    }
     if (input.ClientRequestToken !== undefined && print !== undefined) {
       ctx.store.saveToken(ctx, input.ClientRequestToken, print, now, now - IDEMPOTENCY_WINDOW_MS);
     }

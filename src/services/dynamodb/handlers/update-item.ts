@@ -20,6 +20,7 @@ import { capacityMode, checkIndexKeys, checkKeyPaths, readItem, requireTable, si
 import { itemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
+import { throttleOf } from "../throttling.js";
 
 export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateItemOutput {
   checkExpressionParameters("UpdateItem", input);
@@ -49,6 +50,8 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
       }
     }
   }
+  const throttle = throttleOf(ctx);
+  throttle?.admit(meta, "write");
   return singleItemWrite(ctx.store, meta, () => {
     const old = readItem(ctx.store, ctx, meta, key);
     assertCondition(condition, old, returnOld);
@@ -62,7 +65,9 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     const next: Item = result.item;
     checkIndexKeys(meta, next, "update");
     assertItemSize(next, "update");
+    throttle?.admitGsiWrites(meta, old, next);
     const consumed = writeItem(ctx, meta, old, next);
+    throttle?.charge(meta, consumed);
     const capacity = consumed.describe(mode);
     let attributes: Item | undefined;
     if (returnValues === "ALL_OLD") attributes = old;
