@@ -82,6 +82,13 @@ describe("nimbus start options", () => {
     }
   });
 
+  test("--dynamodb-throttling is off unless its flag or variable turns it on; it goes with the status delay", () => {
+    assert.equal(startOptions({}, { NIMBUS_DYNAMODB_THROTTLING: "false" }).dynamodb, undefined);
+    assert.deepEqual(startOptions({ "dynamodb-throttling": true }, {}).dynamodb, { throttling: true });
+    assert.deepEqual(startOptions({}, { NIMBUS_DYNAMODB_THROTTLING: "true" }).dynamodb, { throttling: true });
+    assert.deepEqual(startOptions({ "dynamodb-throttling": true, "dynamodb-status-delay": "100" }, {}).dynamodb, { statusDelayMs: 100, throttling: true });
+  });
+
   test("the other settings keep their meaning", () => {
     const options = startOptions({ port: "0", "in-memory": true, "log-level": "warn" }, { NIMBUS_HOST: "127.0.0.1" });
     assert.equal(options.port, 0);

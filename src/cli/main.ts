@@ -34,6 +34,7 @@ export const FLAGS: readonly Flag[] = [
   { name: "lambda-max-environments-per-function", env: "NIMBUS_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION", type: "string", default: String(DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION), help: "Concurrent Lambda execution environments per function version; invocations past it wait for one (a warning is logged), where AWS would start more. Reserved concurrency, where set, is used instead. A Nimbus cap; AWS has none." },
   { name: "lambda-account-concurrency", env: "NIMBUS_LAMBDA_ACCOUNT_CONCURRENCY", type: "string", default: String(DEFAULT_ACCOUNT_CONCURRENCY), help: "Lambda concurrent executions per account and region (AWS's default quota); past it, invocations are throttled with 429 TooManyRequestsException." },
   { name: "dynamodb-status-delay", env: "NIMBUS_DYNAMODB_STATUS_DELAY", type: "string", default: "0", help: "Milliseconds a DynamoDB table stays CREATING after CreateTable (and a restore), UPDATING after UpdateTable (throughput, billing mode, stream, table class or index change) and DELETING after DeleteTable, as AWS's take seconds; meanwhile AWS's ResourceInUseException refusals apply. 0 finishes all three at once." },
+  { name: "dynamodb-throttling", env: "NIMBUS_DYNAMODB_THROTTLING", type: "boolean", default: "false", help: "Throttle DynamoDB reads and writes as AWS does: each table and GSI has read and write capacity buckets (its provisioned units, or an on-demand table's MaxReadRequestUnits and MaxWriteRequestUnits, per second) holding up to 300 seconds of unused capacity and drawn by what ReturnConsumedCapacity reports. Past them a request fails with ProvisionedThroughputExceededException (ThrottlingException for an on-demand maximum), a transaction is cancelled and BatchGetItem and BatchWriteItem hand back what they could not do. The buckets live in memory and start full." },
 ];
 
 const INTEGER_FLAGS = ["lambda-max-environments", "lambda-max-environments-per-function", "lambda-account-concurrency"] as const;
@@ -101,6 +102,7 @@ export function startOptions(values: Record<string, string | boolean | undefined
   }
   const statusDelay = get("dynamodb-status-delay");
   if (!/^(0|[1-9][0-9]*)$/.test(statusDelay)) throw new Error(`--dynamodb-status-delay must be a whole number of milliseconds, not "${statusDelay}"`);
+  const throttling = get("dynamodb-throttling") === "true";
   const inMemory = get("in-memory") === "true";
   const enforceSignatures = get("enforce-signatures") === "true";
   const enforcePolicies = get("enforce-policies") === "true";
@@ -113,7 +115,9 @@ export function startOptions(values: Record<string, string | boolean | undefined
     logLevel,
     maxBodyBytes: Number(get("max-body-size")),
     ...(enforceSignatures || enforcePolicies ? { auth: { enforceSignatures, enforcePolicies, rootSecretAccessKey: get("root-secret-access-key") } } : {}),
-    ...(statusDelay !== "0" ? { dynamodb: { statusDelayMs: Number(statusDelay) } } : {}),
+    ...(statusDelay !== "0" || throttling
+      ? { dynamodb: { ...{}, ...(statusDelay !== "0" ? { statusDelayMs: Number(statusDelay) } : {}), ...(throttling ? { throttling } : {}) } }
+      : {}),
     lambda: {
       maxEnvironments: integers["lambda-max-environments"],
       maxEnvironmentsPerFunction: integers["lambda-max-environments-per-function"],
