@@ -188,28 +188,42 @@ function inline(schema, stack) {
   return { type: "structure", ...(required.length ? { required } : {}), members };
 }
 
-/** A v3 schema (a scalar code or a list, map or structure) as a v2 model ref, its structures, lists and maps named in `shapes`. */
-function v2Ref(schema, shapes) {
+/**
+ * A v3 schema (a scalar code or a list, map or structure) as a v2 model ref, its structures,
+ * lists and maps named in `shapes`. With `rest`, a structure's members keep their HTTP bindings
+ * (restPlacement) and a payload member names the structure's payload.
+ */
+function v2Ref(schema, shapes, rest = false) {
   schema = deref(schema);
   if (typeof schema === "number") {
     // 64 + code: a list of that scalar; 128 + code: a map of string to it.
-    if (schema >= 128) return { type: "map", key: { type: "string" }, value: v2Ref(schema - 128, shapes) };
-    if (schema >= 64) return { type: "list", member: v2Ref(schema - 64, shapes) };
+    if (schema >= 128) return { type: "map", key: { type: "string" }, value: v2Ref(schema - 128, shapes, rest) };
+    if (schema >= 64) return { type: "list", member: v2Ref(schema - 64, shapes, rest) };
     return scalar(schema) ?? { type: "string" };
   }
   if (!Array.isArray(schema)) return { type: "string" };
+  // A named scalar with traits, [0, namespace, name, traits, code]: S3's StreamingBlob (42, a streamed blob).
+  if (schema[0] === 0) return schema[4] === 42 ? { type: "blob", streaming: true } : (scalar(schema[4]) ?? { type: "string" });
   const name = schema[2];
   if (!shapes[name]) {
     shapes[name] = {};
-    if (schema[0] === 1) shapes[name] = { type: "list", member: v2Ref(member(schema[4]).target, shapes) };
-    else if (schema[0] === 2) shapes[name] = { type: "map", key: { type: "string" }, value: v2Ref(member(schema[5]).target, shapes) };
+    if (schema[0] === 1) shapes[name] = { type: "list", member: v2Ref(member(schema[4]).target, shapes, rest) };
+    else if (schema[0] === 2) shapes[name] = { type: "map", key: { type: "string" }, value: v2Ref(member(schema[5]).target, shapes, rest) };
     else {
       const names = schema[4] ?? [];
       const members = {};
-      names.forEach((n, i) => (members[n] = v2Ref(member(schema[5][i]).target, shapes)));
+      let payload;
+      names.forEach((n, i) => {
+        const { target, traits } = member(schema[5][i]);
+        const ref = v2Ref(target, shapes, rest);
+        if (!rest) return (members[n] = ref);
+        const { payload: isPayload, ...where } = restPlacement(n, traits);
+        if (isPayload) payload = n;
+        members[n] = { ...ref, ...where };
+      });
       // The last element counts the required members, which come first.
       const required = typeof schema[6] === "number" ? names.slice(0, schema[6]) : [];
-      shapes[name] = { type: "structure", ...(required.length ? { required } : {}), members };
+      shapes[name] = { type: "structure", ...(required.length ? { required } : {}), ...(payload ? { payload } : {}), members };
     }
   }
   return { shape: name };
@@ -217,12 +231,17 @@ function v2Ref(schema, shapes) {
 
 /**
  * Whole operations of the current v3 client that the frozen v2 model lacks (DynamoDB's bulk
- * operations, say), as v2 operations and shapes. Only for JSON-protocol services, whose
- * operations need no HTTP bindings; a shape whose name the v2 model already has keeps the v2 one.
+ * operations, S3's object annotations, say), as v2 operations and shapes; a shape whose name the
+ * v2 model already has keeps the v2 one. JSON-protocol operations need no HTTP bindings; a REST
+ * operation keeps its method and requestUri and its members their labels, headers, query keys
+ * and payload, so the router tells it from the older operations sharing its path (an S3
+ * `PUT /{Bucket}/{Key+}?renameObject` is not a PutObject) even while no handler serves it.
  */
 function v3Operations(id, model) {
   const client = v3Client(id);
-  if (!client || model.metadata.protocol !== "json") return undefined;
+  const protocol = model.metadata.protocol;
+  if (!client || !["json", "rest-xml", "rest-json"].includes(protocol)) return undefined;
+  const rest = protocol !== "json";
   const operations = {};
   const shapes = {};
   for (const [key, schema] of Object.entries(client)) {
@@ -230,10 +249,48 @@ function v3Operations(id, model) {
     const op = schema[2];
     if (model.operations[op]) continue;
     const own = {};
-    operations[op] = { name: op, http: { method: "POST", requestUri: "/" }, input: v2Ref(schema[4], own), output: v2Ref(schema[5], own) };
+    const input = v2Ref(schema[4], own, rest);
+    const output = v2Ref(schema[5], own, rest);
+    operations[op] = { name: op, http: rest ? restHttp(id, schema[3]?.http, own[input.shape]) : { method: "POST", requestUri: "/" }, input, output };
     for (const [name, shape] of Object.entries(own)) if (!model.shapes[name]) shapes[name] = shape;
   }
   return Object.keys(operations).length ? { operations, shapes } : undefined;
+}
+
+/**
+ * A v3 REST operation's [method, requestUri, status] as a v2 `http`. The v3 S3 client leaves the
+ * bucket out of the path (its endpoint rules put it in the host or the path); the v2 model, which
+ * Nimbus routes path-style requests by, has it as the first label: `/{Key+}?renameObject`
+ * becomes `/{Bucket}/{Key+}?renameObject`, `/?abac` becomes `/{Bucket}?abac`.
+ */
+function restHttp(id, http, input) {
+  const [method = "POST", uri = "/", responseCode] = http ?? [];
+  let requestUri = uri;
+  if (id === "s3" && input?.members?.Bucket?.location === "uri" && !uri.includes("{Bucket}")) {
+    requestUri = uri === "/" ? "/{Bucket}" : uri.startsWith("/?") ? `/{Bucket}${uri.slice(1)}` : `/{Bucket}${uri}`;
+  }
+  return { method, requestUri, ...(responseCode !== undefined ? { responseCode } : {}) };
+}
+
+/**
+ * Where a member of a v3 REST operation goes on the wire, as v2 model traits: the numeric traits
+ * are a bit field whose first bit is httpLabel and fifth httpPayload (@smithy/core's
+ * translateTraits).
+ */
+function restPlacement(name, traits) {
+  if (typeof traits === "number") {
+    if (traits & 1) return { location: "uri", locationName: name };
+    if (traits & 16) return { payload: true };
+    return {};
+  }
+  const t = traits ?? {};
+  if (t.httpLabel) return { location: "uri", locationName: name };
+  if (t.httpPayload) return { payload: true };
+  if (t.httpHeader) return { location: "header", locationName: t.httpHeader };
+  if (t.httpQuery) return { location: "querystring", locationName: t.httpQuery };
+  if (t.httpPrefixHeaders) return { location: "headers", locationName: t.httpPrefixHeaders };
+  if (t.httpResponseCode) return { location: "statusCode" };
+  return t.xmlName ? { locationName: t.xmlName } : {};
 }
 
 /** The codegen twin of the run-time merge in applyModelPatches. */
