@@ -43,8 +43,20 @@ const S3_TORRENT_HEADERS: Readonly<Record<string, RawRef>> = {
   ContentDisposition: { location: "header", locationName: "Content-Disposition" },
 };
 
+/**
+ * Tags given at CreateBucket (CreateBucketConfiguration.Tags, a TagSet of <Tag> elements as in
+ * PutBucketTagging): a list member, which the generated v3 members leave out for XML services.
+ */
+const S3_CREATE_BUCKET_TAGS: Readonly<Record<string, RawRef>> = {
+  Tags: {
+    type: "list",
+    member: { locationName: "Tag", type: "structure", required: ["Key", "Value"], members: { Key: { type: "string" }, Value: { type: "string" } } },
+  },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
+    { operation: "CreateBucket", side: "input", path: ["CreateBucketConfiguration"], members: S3_CREATE_BUCKET_TAGS },
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },

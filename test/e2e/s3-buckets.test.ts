@@ -201,6 +201,47 @@ describe("S3 buckets", () => {
     assert.equal((await failure(s3.send(new GetBucketTaggingCommand({ Bucket: name })))).name, "NoSuchTagSet");
   });
 
+  test("tags given at CreateBucket are the bucket's tags, checked as PutBucketTagging checks them", async () => {
+    const name = uniqueName("create-tags");
+    await s3.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { Tags: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }] } }));
+    assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: name }))).TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }]);
+    const refused = uniqueName("create-tags-bad");
+    const system = await failure(s3.send(new CreateBucketCommand({ Bucket: refused, CreateBucketConfiguration: { Tags: [{ Key: "aws:sometag", Value: "nope" }] } })));
+    assert.deepEqual([system.name, system.message, system.status], ["InvalidTag", "System tags cannot be added/updated by requester", 400]);
+    // Nothing was created by the refused request.
+    assert.equal((await failure(s3.send(new HeadBucketCommand({ Bucket: refused })))).status, 404);
+  });
+
+  // Account regional namespaces (S3 User Guide, "Namespaces for general purpose buckets", March 2026).
+  test("account regional namespace: the name carries the caller's account and Region, which no global name may", async () => {
+    const prefix = uniqueName("ns").slice(0, 30);
+    const mine = `${prefix}-000000000000-us-east-1-an`;
+    const created = await s3.send(new CreateBucketCommand({ Bucket: mine, BucketNamespace: "account-regional" }));
+    assert.equal(created.Location, `/${mine}`);
+    await s3.send(new PutObjectCommand({ Bucket: mine, Key: "k", Body: "x" }));
+    // Re-created by its owner: 409 even in us-east-1, unlike a global bucket.
+    const again = await failure(s3.send(new CreateBucketCommand({ Bucket: mine, BucketNamespace: "account-regional" })));
+    assert.deepEqual([again.name, again.status], ["BucketAlreadyOwnedByYou", 409]);
+    // Another account's suffix, or another Region's, is not the caller's to use.
+    for (const name of [`${prefix}-111111111111-us-east-1-an`, `${prefix}-000000000000-eu-west-1-an`, "-000000000000-us-east-1-an".slice(1)]) {
+      const wrong = await failure(s3.send(new CreateBucketCommand({ Bucket: name, BucketNamespace: "account-regional" })));
+      assert.deepEqual([wrong.name, wrong.message, wrong.status], ["InvalidBucketName", "The specified bucket is not valid.", 400], name);
+    }
+    const west = `${prefix}-000000000000-eu-west-1-an`;
+    const inWest = await failure(s3.send(new CreateBucketCommand({ Bucket: west, BucketNamespace: "account-regional", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })));
+    assert.equal(inWest.name, "IllegalLocationConstraintException");
+    // The global namespace takes no name with an account regional suffix, the caller's or anyone's.
+    for (const client of [s3, other]) {
+      const global = await failure(client.send(new CreateBucketCommand({ Bucket: `${prefix}2-000000000000-us-east-1-an` })));
+      assert.deepEqual(
+        [global.name, global.message, global.status],
+        ["InvalidBucketName", "General purpose buckets created in the global namespace must not include an account Regional namespace suffix in their names.", 400],
+      );
+    }
+    const unknown = await failure(s3.send(new CreateBucketCommand({ Bucket: uniqueName("ns-bad"), BucketNamespace: "galactic" as never })));
+    assert.deepEqual([unknown.name, unknown.status], ["InvalidArgument", 400]);
+  });
+
   test("CORS configuration is validated, stored and returned", async () => {
     const name = uniqueName("cors");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

@@ -21,6 +21,12 @@ export const errors = defineErrors({
     message: "Your previous request to create the named bucket succeeded and you already own it.",
   },
   BucketNotEmpty: { code: "BucketNotEmpty", status: 409, message: "The bucket you tried to delete is not empty" },
+  // The S3 console's sentence for it (March 2026); the API's own wording is not recorded anywhere found.
+  AccountRegionalSuffixInGlobalName: {
+    code: "InvalidBucketName",
+    status: 400,
+    message: "General purpose buckets created in the global namespace must not include an account Regional namespace suffix in their names.",
+  },
   InvalidLocationConstraint: { code: "InvalidLocationConstraint", status: 400, message: "The specified location-constraint is not valid" },
   IllegalLocationConstraint: {
     code: "IllegalLocationConstraintException",

@@ -47,9 +47,15 @@ export function getBucketVersioning(input: GetBucketVersioningInput, ctx: S3Cont
   };
 }
 
-export function putBucketTagging(input: PutBucketTaggingInput, ctx: S3Context): PutBucketTaggingOutput {
-  const tags: Tag[] = (input.Tagging.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
+/** A bucket's tag set, from PutBucketTagging or CreateBucket's CreateBucketConfiguration, checked as S3 checks bucket tags. */
+export function bucketTags(tagSet: readonly { Key: string; Value: string }[]): Tag[] {
+  const tags: Tag[] = tagSet.map((t) => ({ Key: t.Key, Value: t.Value }));
   validateTags(tags, MAX_BUCKET_TAGS);
+  return tags;
+}
+
+export function putBucketTagging(input: PutBucketTaggingInput, ctx: S3Context): PutBucketTaggingOutput {
+  const tags = bucketTags(input.Tagging.TagSet ?? []);
   ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "tags", JSON.stringify(tags)));
   return {};
 }

@@ -12,10 +12,11 @@ import type {
 } from "../../../generated/s3.js";
 import { isOwnerOnly, NEW_BUCKET_PUBLIC_ACCESS_BLOCK, OBJECT_OWNERSHIP } from "../acl.js";
 import { accountOwner, requestedGrants } from "../access.js";
-import { validateBucketName } from "../domain/bucket-names.js";
+import { invalidBucketName, validateBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requireBucket, utcSeconds } from "../objects.js";
+import { bucketTags } from "./bucket-config.js";
 import { enableObjectLock } from "../object-lock.js";
 
 const US_EAST_1 = "us-east-1";
@@ -45,11 +46,16 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     }
     if (region !== ctx.region) throw errors.IllegalLocationConstraint({ constraint });
   }
+  const accountRegional = checkNamespace(input, ctx.account, region);
+  // Tags at creation: a member model-patches.ts adds to the v2 model (the generated type lacks it).
+  const given = (input.CreateBucketConfiguration as { Tags?: { Key: string; Value: string }[] } | undefined)?.Tags;
+  const tags = given === undefined ? undefined : bucketTags(given);
   const existing = ctx.store.bucket(name);
   if (existing) {
     if (existing.account_id !== ctx.account) throw errors.BucketAlreadyExists({}, { fields: { BucketName: name } });
-    // A legacy of us-east-1: re-creating your own bucket there answers 200 and changes nothing.
-    if (existing.region === US_EAST_1 && region === US_EAST_1) return { Location: `/${name}` };
+    // A legacy of us-east-1: re-creating your own bucket there answers 200 and changes nothing;
+    // not for an account regional one, which answers 409 from every Region.
+    if (existing.region === US_EAST_1 && region === US_EAST_1 && !accountRegional) return { Location: `/${name}` };
     throw errors.BucketAlreadyOwnedByYou({}, { fields: { BucketName: name } });
   }
   const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
@@ -68,11 +74,42 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     ctx.store.setConfig(name, "ownership", ownership);
     ctx.store.setConfig(name, "publicAccessBlock", NEW_BUCKET_PUBLIC_ACCESS_BLOCK);
     if (grants !== undefined && !isOwnerOnly(grants, owner)) ctx.store.setConfig(name, "acl", grants);
+    if (tags !== undefined && tags.length > 0) ctx.store.setBucketField(name, "tags", JSON.stringify(tags));
     // x-amz-bucket-object-lock-enabled: Object Lock from the start, which turns versioning on.
     if (input.ObjectLockEnabledForBucket === true) enableObjectLock(ctx.store, name);
   });
   return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/` };
 }
+
+/**
+ * The bucket's namespace (S3 User Guide, "Namespaces for general purpose buckets", March 2026):
+ * with `x-amz-bucket-namespace: account-regional` the name must end in the caller's account
+ * regional suffix, `-<account id>-<region>-an` (the Region the bucket is made in); in the shared
+ * global namespace, the default, a name may not end in such a suffix, whoever's it is, so no
+ * account can take another's. Both refusals are InvalidBucketName: the rules are naming rules
+ * ("Account regional namespace naming rules"), and the global one carries the sentence the S3
+ * console shows for it; AWS's API wording of either is not recorded anywhere found. Returns
+ * whether the bucket is account regional.
+ */
+function checkNamespace(input: CreateBucketInput, account: string, region: string): boolean {
+  const namespace = input.BucketNamespace ?? "global";
+  if (namespace !== "global" && namespace !== "account-regional") {
+    throw invalidArgument(`Invalid x-amz-bucket-namespace header: ${namespace}`, "x-amz-bucket-namespace");
+  }
+  const name = input.Bucket;
+  if (namespace === "global") {
+    if (ACCOUNT_REGIONAL_SUFFIX.test(name)) {
+      throw errors.AccountRegionalSuffixInGlobalName({}, { fields: { BucketName: name } });
+    }
+    return false;
+  }
+  const suffix = `-${account}-${region}-an`;
+  if (!name.endsWith(suffix) || name.length === suffix.length) throw invalidBucketName(name);
+  return true;
+}
+
+/** An account regional suffix: `-<12-digit account>-<region code>-an`. */
+const ACCOUNT_REGIONAL_SUFFIX = /-\d{12}-[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+-an$/;
 
 export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOutput {
   const bucket = requireBucket(ctx, input.Bucket);
