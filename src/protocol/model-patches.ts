@@ -54,8 +54,17 @@ const S3_CREATE_BUCKET_TAGS: Readonly<Record<string, RawRef>> = {
   },
 };
 
+/**
+ * A default encryption rule's BlockedEncryptionTypes (SSE-C blocking, 2025-2026): a structure
+ * holding a flattened list of <EncryptionType>, which the generated v3 members leave out for XML.
+ */
+const S3_BLOCKED_ENCRYPTION_TYPES: Readonly<Record<string, RawRef>> = {
+  BlockedEncryptionTypes: { type: "structure", members: { EncryptionType: { type: "list", flattened: true, member: { type: "string" } } } },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
+    { operation: "PutBucketEncryption", side: "input", path: ["ServerSideEncryptionConfiguration", "Rules", "[]"], members: S3_BLOCKED_ENCRYPTION_TYPES },
     { operation: "CreateBucket", side: "input", path: ["CreateBucketConfiguration"], members: S3_CREATE_BUCKET_TAGS },
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },

@@ -364,10 +364,23 @@ describe("S3 buckets", () => {
     assert.equal((await failure(s3.send(new GetBucketWebsiteCommand({ Bucket: name })))).name, "NoSuchWebsiteConfiguration");
 
     const defaults = await s3.send(new GetBucketEncryptionCommand({ Bucket: name }));
-    assert.deepEqual(defaults.ServerSideEncryptionConfiguration?.Rules, [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }]);
+    // SSE-S3, and SSE-C writes blocked (every new bucket since April 2026).
+    const blocked = { EncryptionType: ["SSE-C" as const] };
+    assert.deepEqual(defaults.ServerSideEncryptionConfiguration?.Rules, [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false, BlockedEncryptionTypes: blocked }]);
     const kms = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms" as const, KMSMasterKeyID: "alias/my-key" }, BucketKeyEnabled: true }] };
     await s3.send(new PutBucketEncryptionCommand({ Bucket: name, ServerSideEncryptionConfiguration: kms }));
-    assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration, kms);
+    // A rule that does not name the blocked types keeps the bucket's.
+    const kmsRule = { ...kms.Rules[0], BlockedEncryptionTypes: blocked };
+    assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration, { Rules: [kmsRule] });
+    const unblocked = { Rules: [{ ...kms.Rules[0], BlockedEncryptionTypes: { EncryptionType: ["NONE" as const] } }] };
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: name, ServerSideEncryptionConfiguration: unblocked }));
+    assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration, unblocked);
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: name, ServerSideEncryptionConfiguration: kms }));
+    assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration, unblocked);
+    const badType = await failure(
+      s3.send(new PutBucketEncryptionCommand({ Bucket: name, ServerSideEncryptionConfiguration: { Rules: [{ ...kms.Rules[0], BlockedEncryptionTypes: { EncryptionType: ["SSE-KMS" as never] } }] } })),
+    );
+    assert.deepEqual([badType.name, badType.status], ["MalformedXML", 400]);
     await s3.send(new DeleteBucketEncryptionCommand({ Bucket: name }));
     assert.deepEqual((await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, "AES256");
   });

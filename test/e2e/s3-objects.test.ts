@@ -98,6 +98,14 @@ describe("S3 objects", () => {
   let s3: S3Client;
   let bucket: string;
   s3BucketSuite("objects", (fixture) => ({ nimbus, s3, bucket } = fixture));
+  /** Unblocks (NONE) or blocks (SSE-C) writes with customer-provided keys, the bucket default encrypting with SSE-S3. */
+  const customerKeys = (name: string, type: "NONE" | "SSE-C") =>
+    s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: name,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BlockedEncryptionTypes: { EncryptionType: [type] } }] },
+      }),
+    );
 
   test("put and get with content headers, metadata and response overrides", async () => {
     const put = await s3.send(
@@ -622,6 +630,11 @@ describe("S3 objects", () => {
 
     const key = randomBytes(32);
     const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    // SSE-C is blocked in every new bucket since April 2026: a write asking for it is refused until
+    // the bucket's default encryption unblocks it.
+    const blocked = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/customer", Body: "secret", ...ssec })));
+    assert.deepEqual([blocked.name, blocked.status], ["AccessDenied", 403]);
+    await customerKeys(bucket, "NONE");
     const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/customer", Body: "secret", ...ssec }));
     assert.deepEqual([put.SSECustomerAlgorithm, put.SSECustomerKeyMD5, put.ServerSideEncryption], ["AES256", ssec.SSECustomerKeyMD5, undefined]);
     const withKey = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", ...ssec }));
@@ -656,6 +669,10 @@ describe("S3 objects", () => {
     );
     assert.equal(copied.ServerSideEncryption, "AES256");
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer-copy" }))).Body?.transformToString(), "secret");
+    // Blocked again: what was written stays readable with its key, and only new SSE-C writes are refused.
+    await customerKeys(bucket, "SSE-C");
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", ...ssec }))).Body?.transformToString(), "secret");
+    assert.equal((await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "sse/customer-2", CopySource: `${bucket}/sse/customer-copy`, ...ssec })))).status, 403);
   });
 
   test("every storage class is kept and answered by HEAD (STANDARD as no header); an unknown one is InvalidStorageClass; a copy onto itself may change it", async () => {
@@ -676,6 +693,7 @@ describe("S3 objects", () => {
   });
 
   test("SSE-C: a key whose MD5 is not the one sent is refused, a key of the wrong length too", async () => {
+    await customerKeys(bucket, "NONE");
     // The v3 SDK computes the key's MD5 itself, so the mismatch goes out raw.
     const key = randomBytes(32);
     const headers = {

@@ -8,6 +8,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
+  PutBucketEncryptionCommand,
 } from "@aws-sdk/client-s3";
 import { decodeBencode, type BencodeDecoded } from "../../src/services/s3/domain/bencode.js";
 import { failure, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
@@ -124,6 +125,13 @@ describe("S3 GetObjectTorrent", () => {
 
   test("an object encrypted with a customer-provided key gets no torrent", async () => {
     const key = randomBytes(32);
+    // SSE-C writes are blocked in new buckets (April 2026) until the bucket unblocks them.
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BlockedEncryptionTypes: { EncryptionType: ["NONE"] } }] },
+      }),
+    );
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,

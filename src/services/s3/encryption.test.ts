@@ -30,7 +30,11 @@ describe("server-side encryption", () => {
     const key = randomBytes(32);
     const md5 = createHash("md5").update(key).digest("base64");
     const request = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: md5 };
-    const stored = resolveEncryption(request, undefined, scope);
+    // Blocked by default (April 2026); a bucket whose default encryption says NONE takes the write.
+    assert.equal(failure(() => resolveEncryption(request, undefined, scope)), "AccessDenied 403 Access Denied");
+    assert.equal(failure(() => resolveEncryption(request, { Rules: [{ BlockedEncryptionTypes: { EncryptionType: ["SSE-C"] } }] }, scope)), "AccessDenied 403 Access Denied");
+    const unblocked = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BlockedEncryptionTypes: { EncryptionType: ["NONE"] } }] };
+    const stored = resolveEncryption(request, unblocked, scope);
     assert.deepEqual(stored, { customerKeyMd5: md5 });
     assert.deepEqual(encryptionOutput(stored), { SSECustomerAlgorithm: "AES256", SSECustomerKeyMD5: md5 });
     assert.equal(failure(() => checkReadKey(stored, request)), "ok");

@@ -5,7 +5,8 @@
  * - SSE-S3 (AES256), the default of every bucket since January 2023;
  * - SSE-KMS (aws:kms, aws:kms:dsse) with the key named, or the bucket's default key, or the
  *   AWS managed key aws/s3;
- * - SSE-C: the customer's key is never stored, only its MD5, and reads must present the same key.
+ * - SSE-C: the customer's key is never stored, only its MD5, and reads must present the same key;
+ *   writes are refused unless the bucket's default encryption unblocks SSE-C (blocksCustomerKeys).
  */
 import { createHash } from "node:crypto";
 import { RowCache } from "../../state/row-cache.js";
@@ -32,6 +33,18 @@ export interface EncryptionRequest {
 interface DefaultEncryptionRule {
   ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string };
   BucketKeyEnabled?: boolean;
+  BlockedEncryptionTypes?: { EncryptionType?: string[] };
+}
+
+/**
+ * Whether a bucket refuses writes that ask for SSE-C: "Starting April 2026, Amazon S3
+ * automatically disables server-side encryption with customer-provided keys (SSE-C) for all new
+ * general purpose buckets"; a bucket takes them again once its default encryption's
+ * BlockedEncryptionTypes is NONE (S3 User Guide, "Blocking or unblocking SSE-C for a general
+ * purpose bucket"). A bucket without a configuration, or with one that names neither, blocks.
+ */
+export function blocksCustomerKeys(bucketDefault: { Rules?: DefaultEncryptionRule[] } | undefined): boolean {
+  return !(bucketDefault?.Rules?.[0]?.BlockedEncryptionTypes?.EncryptionType?.includes("NONE") ?? false);
 }
 
 const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
@@ -70,6 +83,8 @@ export function resolveEncryption(
     if (request.ServerSideEncryption !== undefined) {
       throw invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", request.ServerSideEncryption);
     }
+    // "rejected with an HTTP 403 AccessDenied error" (the wording beyond the code is not recorded).
+    if (blocksCustomerKeys(bucketDefault)) throw errors.AccessDenied();
     return { customerKeyMd5 };
   }
   const sse = request.ServerSideEncryption;
