@@ -1,11 +1,13 @@
 /**
  * SNS state: topics, subscriptions and the FIFO publish deduplication records, keyed by
- * (account, region); mobile push, SMS settings, the outbox and pending HTTP/S retries in their
- * own repositories. A thin repository: rules live in the handlers and the domain modules.
+ * (account, region); mobile push, SMS settings, the outbox, pending HTTP/S retries, and FIFO
+ * topics' message archives and replays in their own repositories. A thin repository: rules live
+ * in the handlers and the domain modules.
  */
 import type { Logger } from "../../server/logger.js";
 import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
 import { deepFreeze, RowCache } from "../../state/row-cache.js";
+import { ArchiveStore, ARCHIVE_MIGRATION } from "./archive-store.js";
 import { devSigningIdentity, type SigningIdentity } from "./domain/signing.js";
 import { Outbox, OUTBOX_MIGRATION } from "./outbox.js";
 import { PlatformStore, PLATFORM_MIGRATION } from "./platform.js";
@@ -75,6 +77,10 @@ export const SNS_MIGRATIONS: readonly string[] = [
     created_at   INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, topic, token)
   ) WITHOUT ROWID;`,
+  // 8: FIFO topics' message archives and subscriptions' replays, and since when each topic has
+  // archived (BeginningArchiveTime never goes back before it; null: no ArchivePolicy).
+  `${ARCHIVE_MIGRATION}
+  ALTER TABLE sns_topics ADD COLUMN archive_since INTEGER;`,
 ];
 
 export interface TopicRef {
@@ -90,6 +96,8 @@ export interface Topic extends TopicRef {
   readonly createdAt: number;
   readonly lastSequence: string | undefined;
   readonly deletedSubscriptions: number;
+  /** Since when the topic's ArchivePolicy has archived its messages; undefined without one. */
+  readonly archiveSince: number | undefined;
 }
 
 export interface Subscription {
@@ -114,6 +122,7 @@ interface TopicRow {
   created_at: number;
   last_sequence: string | null;
   deleted_subscriptions: number;
+  archive_since: number | null;
 }
 
 interface SubscriptionRow {
@@ -141,6 +150,7 @@ function toTopic(row: TopicRow): Topic {
     createdAt: row.created_at,
     lastSequence: row.last_sequence ?? undefined,
     deletedSubscriptions: row.deleted_subscriptions,
+    archiveSince: row.archive_since ?? undefined,
   };
 }
 
@@ -175,6 +185,7 @@ export class SnsStore {
   readonly sms: SmsStore;
   readonly outbox: Outbox;
   readonly retries: HttpRetryStore;
+  readonly archive: ArchiveStore;
   /** The HTTP/S subscriptions' throttle policy slots (in memory: who sent when in the last second). */
   readonly throttle = new DeliveryThrottle();
   /** Set as shutdown begins: HTTP/S answers that arrive later leave the database alone. */
@@ -193,6 +204,7 @@ export class SnsStore {
     this.sms = new SmsStore(this.db);
     this.outbox = new Outbox(this.db);
     this.retries = new HttpRetryStore(this.db);
+    this.archive = new ArchiveStore(this.db);
     const row = this.db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM sns_subscriptions").get();
     this.seq = row?.seq ?? 0;
   }
@@ -232,6 +244,11 @@ export class SnsStore {
     this.db.prepare(`UPDATE sns_topics SET attributes = ? WHERE ${TKEY}`).run(JSON.stringify(attributes), ref.account, ref.region, ref.name);
   }
 
+  /** Records since when the topic archives its messages (undefined: it no longer does). */
+  setArchiveSince(ref: TopicRef, since: number | undefined): void {
+    this.db.prepare(`UPDATE sns_topics SET archive_since = ? WHERE ${TKEY}`).run(since ?? null, ref.account, ref.region, ref.name);
+  }
+
   updateTopicTags(ref: TopicRef, tags: Record<string, string>): void {
     this.db.prepare(`UPDATE sns_topics SET tags = ? WHERE ${TKEY}`).run(JSON.stringify(tags), ref.account, ref.region, ref.name);
   }
@@ -245,6 +262,7 @@ export class SnsStore {
     this.db.prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.db.prepare("DELETE FROM sns_dedup WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.db.prepare("DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
+    this.archive.deleteTopic(ref);
     this.db.prepare(`DELETE FROM sns_topics WHERE ${TKEY}`).run(ref.account, ref.region, ref.name);
   }
 
@@ -283,6 +301,7 @@ export class SnsStore {
   deleteSubscription(sub: Subscription): void {
     this.forgetSubscriptions(sub.account, sub.region, sub.topic);
     this.db.prepare("DELETE FROM sns_subscriptions WHERE account_id = ? AND region = ? AND id = ?").run(sub.account, sub.region, sub.id);
+    this.archive.deleteReplay(sub.account, sub.region, sub.id);
     this.db
       .prepare(`UPDATE sns_topics SET deleted_subscriptions = deleted_subscriptions + 1 WHERE ${TKEY}`)
       .run(sub.account, sub.region, sub.topic);
