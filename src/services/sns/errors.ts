@@ -71,6 +71,19 @@ export const errors = defineErrors({
     status: 400,
     message: "Phone number is opted out",
   },
+  // DeleteTopic of a topic whose ArchivePolicy is active: "you can not delete a topic with an
+  // active message archive policy" (developer guide, "Amazon SNS message archiving for FIFO topic
+  // owners"). The model names InvalidStateException for DeleteTopic (awsQueryError InvalidState,
+  // 400); the message is AWS's as quoted from real runs by the Terraform AWS provider's
+  // TestAccSNSTopic_fifoWithArchivePolicy ("Invalid state: Cannot delete a topic with an
+  // ArchivePolicy") and the ACK SNS controller ("InvalidState: Cannot delete a topic with an
+  // ArchivePolicy").
+  ArchivedTopic: {
+    code: "InvalidStateException",
+    queryCode: "InvalidState",
+    status: 400,
+    message: "Invalid state: Cannot delete a topic with an ArchivePolicy",
+  },
   TagLimitExceeded: {
     code: "TagLimitExceededException",
     queryCode: "TagLimitExceeded",

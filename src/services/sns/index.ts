@@ -41,8 +41,10 @@ import { SnsStore } from "./store.js";
 
 export type { SnsContext } from "./topics.js";
 
-// FIFO publish deduplication records live 5 minutes, pending subscriptions 48 hours; a sweep
-// reclaims the expired ones (Subscribe and ConfirmSubscription also drop a topic's at once).
+// FIFO publish deduplication records live 5 minutes, pending subscriptions 48 hours, archived
+// messages their topic's retention period; a sweep reclaims the expired ones (Subscribe and
+// ConfirmSubscription also drop a topic's pending subscriptions at once; replays skip archived
+// messages past their retention before the sweep has deleted them).
 const SWEEP_MS = 5 * 60_000;
 
 export default defineService<SnsOperations, SnsStore>({
@@ -56,6 +58,7 @@ export default defineService<SnsOperations, SnsStore>({
         const now = env.clock.now();
         store.pruneDedup(now);
         store.dropUnconfirmed(now - PENDING_CONFIRMATION_MS);
+        store.archive.prune(now);
       },
       "sns:sweep",
     );

@@ -2,6 +2,7 @@
 import { enforcesPolicies, resourcePolicyRefusal } from "../../auth/access.js";
 import { parseArn } from "../../core/arn.js";
 import type { HandlerContext } from "../../core/service.js";
+import { parseArchivePolicy, type ArchiveWindow } from "./domain/archive.js";
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE } from "./domain/messages.js";
 import { errors, invalidParameter } from "./errors.js";
 import type { SnsStore, Subscription, Topic, TopicRef } from "./store.js";
@@ -143,4 +144,13 @@ export function checkLargeMessageSubscribe(topic: Topic, protocol: string, subsc
   if (topicMaximumMessageSize(topic) <= DEFAULT_MAXIMUM_MESSAGE_SIZE) return;
   if (!LARGE_MESSAGE_PROTOCOLS.has(protocol)) throw invalidParameter(`Invalid parameter: Protocol Reason: ${largeMessageRule}`);
   if (subscriptions.length >= LARGE_MESSAGE_SUBSCRIPTIONS) throw invalidParameter(`Invalid parameter: Reason: ${largeMessageRule}`);
+}
+
+/** The topic's active message archive (ArchivePolicy), if it has one. */
+export function topicArchive(topic: Topic): ArchiveWindow | undefined {
+  const policy = topic.attributes.ArchivePolicy;
+  if (policy === undefined || topic.archiveSince === undefined) return undefined;
+  // Validated when it was set: a policy kept on the topic always names its retention period.
+  const retentionDays = parseArchivePolicy(policy, "");
+  return retentionDays === undefined ? undefined : { since: topic.archiveSince, retentionDays };
 }

@@ -17,12 +17,13 @@ import {
 } from "../domain/messages.js";
 import { protectInbound, topicDataProtection, writeAudit, type InboundAudit } from "../data-protection.js";
 import { deliver, recordPush, recordSms, type PublishedMessage } from "../delivery.js";
+import { archiveExpiry } from "../domain/archive.js";
 import type { DataProtectionPolicy } from "../domain/data-protection-policy.js";
 import { errors, invalidParameter } from "../errors.js";
 import { isEnabled, parseEndpointArn } from "../platform.js";
 import { checkPublishPhoneNumber } from "../sms.js";
 import type { Topic } from "../store.js";
-import { resolveTopic, topicMaximumMessageSize, type SnsContext } from "../topics.js";
+import { resolveTopic, topicArchive, topicMaximumMessageSize, type SnsContext } from "../topics.js";
 
 interface PublishEntry {
   Message: string;
@@ -53,7 +54,10 @@ function validateEntry(topic: Topic, entry: PublishEntry): ValidEntry {
 
 /**
  * Assigns a validated message its ids. A FIFO duplicate within the deduplication interval
- * answers the original ids and is not delivered again (`published` undefined).
+ * answers the original ids and is not delivered again (`published` undefined). A FIFO topic
+ * with an ArchivePolicy archives the message with its sequence number, in the same
+ * transaction: "Message archiving provides the ability to archive a single copy of all messages
+ * published to your topic" (developer guide), whether or not any subscription takes it.
  */
 function accept(
   ctx: SnsContext,
@@ -93,6 +97,25 @@ function accept(
     const sequenceNumber = nextTopicSequenceNumber(current.lastSequence);
     ctx.store.setLastSequence(topic, sequenceNumber);
     ctx.store.putDedup(topic, dedupKey, { messageId: base.messageId, sequenceNumber, expiresAt: now + PUBLISH_DEDUPLICATION_INTERVAL_MS });
+    const archive = topicArchive(current);
+    if (archive !== undefined) {
+      ctx.store.archive.archive(
+        topic,
+        {
+          messageId: base.messageId,
+          sequenceNumber,
+          messageGroupId: groupId,
+          messageDeduplicationId: ids.messageDeduplicationId,
+          publishedAt: now,
+          message: base.message,
+          structured: base.structured,
+          subject: base.subject,
+          attributes: base.attributes,
+          traceHeader: base.traceHeader,
+        },
+        archiveExpiry(now, archive.retentionDays),
+      );
+    }
     return {
       MessageId: base.messageId,
       SequenceNumber: sequenceNumber,
