@@ -19,10 +19,14 @@
  * Each delivery's outcome goes to the topic's delivery status log when the topic asks for it
  * (`<Protocol>SuccessFeedbackRoleArn` and kin; delivery-status-log.ts), for the protocols AWS
  * logs: SQS, Lambda and application here, HTTP/S once its retries settle (retry.ts).
+ * A FIFO topic's subscription with a ReplayPolicy (replay.ts) takes its messages from the
+ * replay while the replay runs, and none published after the policy's EndingPoint once it has
+ * finished; a replayed message comes through here too, to that one subscription.
  */
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
 import type { AwsError } from "../../core/errors.js";
+import { isActive, type Replay } from "./archive-store.js";
 import { outboundDenied, outboundRefusal, topicDataProtection } from "./data-protection.js";
 import { effectiveSubscriptionDeliveryPolicy } from "./delivery-policy.js";
 import { logDeliveryStatus } from "./delivery-status-log.js";
@@ -55,6 +59,9 @@ import { smsDeliveryOptions } from "./sms.js";
 import type { Subscription, Topic } from "./store.js";
 import { subscriptionArn, topicArn, type SnsContext } from "./topics.js";
 
+/** What a delivery needs of its context: a request's, or a replay's running on the scheduler. */
+export type DeliveryEnv = Pick<SnsContext, "store" | "clock" | "scheduler" | "invoke" | "config">;
+
 const DELIVERED = new Set(["sqs", "lambda", "http", "https", "email", "email-json", "sms", "application"]);
 
 // Nimbus records pushes instead of sending them: no push service answered, and the record says so.
@@ -72,6 +79,22 @@ export interface PublishedMessage {
   messageGroupId?: string | undefined;
   /** The Publish request's X-Amzn-Trace-Id header: SQS deliveries carry it as AWSTraceHeader. */
   traceHeader?: string | undefined;
+  /** Epoch ms of the publish, when known (FIFO topics): the notification's Timestamp, a replayed one's too. */
+  publishedAt?: number | undefined;
+}
+
+/**
+ * Whether a live message of a FIFO topic goes to a subscription with this replay. Not while the
+ * replay runs: the message is in the archive, and the replay hands it on in its turn. Not when
+ * the replay already handed it on (a replay that caught up while the message was on its way).
+ * Not when published after the replay's EndingPoint: "While the subscription is paused, newly
+ * published messages will not be delivered to the subscribed endpoint" (developer guide).
+ */
+function receivesLive(replay: Replay | undefined, fifo: NonNullable<PublishedMessage["fifo"]>, publishedAt: number): boolean {
+  if (replay === undefined) return true;
+  if (isActive(replay)) return false;
+  if (replay.cursor !== undefined && BigInt(fifo.sequenceNumber) <= BigInt(replay.cursor)) return false;
+  return replay.end === undefined || publishedAt <= replay.end;
 }
 
 export interface DeliveryReport {
@@ -103,7 +126,7 @@ function matches(sub: Subscription, body: string, attributes: SnsMessageAttribut
  * A subscription's RedrivePolicy names an SQS dead-letter queue for deliveries that failed;
  * the message goes there as the subscription would have received it.
  */
-async function sendToSubscriptionDlq(ctx: SnsContext, sub: Subscription, notification: NotificationInput): Promise<boolean> {
+async function sendToSubscriptionDlq(ctx: DeliveryEnv, sub: Subscription, notification: NotificationInput): Promise<boolean> {
   const target = deadLetterTargetArn(sub.attributes.RedrivePolicy);
   if (target === undefined) return false;
   try {
@@ -114,7 +137,7 @@ async function sendToSubscriptionDlq(ctx: SnsContext, sub: Subscription, notific
   }
 }
 
-async function deliverToLambda(ctx: SnsContext, sub: Subscription, notification: NotificationInput): Promise<void> {
+async function deliverToLambda(ctx: DeliveryEnv, sub: Subscription, notification: NotificationInput): Promise<void> {
   const arn = parseArn(sub.endpoint);
   if (arn === undefined) throw new Error(`not a Lambda ARN: ${sub.endpoint}`);
   const payload = Buffer.from(JSON.stringify(lambdaEvent(notification)), "utf8");
@@ -123,7 +146,7 @@ async function deliverToLambda(ctx: SnsContext, sub: Subscription, notification:
   await ctx.invoke("lambda", "Invoke", { FunctionName: sub.endpoint, InvocationType: "Event", Payload: payload }, { account: arn.account, region: arn.region }, sns);
 }
 
-function signerFor(ctx: SnsContext, topic: Topic): EnvelopeSigner {
+function signerFor(ctx: DeliveryEnv, topic: Topic): EnvelopeSigner {
   const identity = ctx.store.signingIdentity();
   return { identity, version: topic.attributes.SignatureVersion === "2" ? "2" : "1", certUrl: signingCertUrl(ctx.config.endpoint, identity.certificate), signed: new Map() };
 }
@@ -235,7 +258,7 @@ function recordedMessage(fields: {
 
 /** An SMS text: recorded unless the number opted out (AWS then does not send it). */
 export function recordSms(
-  ctx: SnsContext,
+  ctx: DeliveryEnv,
   scope: { account: string; region: string },
   phoneNumber: string,
   fields: { messageId: string; message: string; subject?: string | undefined; attributes?: SnsMessageAttributes | undefined; messageStructure?: string | undefined; topicArn?: string; subscriptionArn?: string },
@@ -260,7 +283,7 @@ export function recordSms(
 
 /** A push to an enabled platform endpoint: the payload the push service would get. */
 export function recordPush(
-  ctx: SnsContext,
+  ctx: DeliveryEnv,
   endpoint: PlatformEndpoint,
   fields: {
     messageId: string;
@@ -292,21 +315,21 @@ export function recordPush(
 }
 
 /** The enabled endpoint an `application` subscription names, or undefined (deleted or disabled). */
-function liveEndpoint(ctx: SnsContext, arn: string): PlatformEndpoint | undefined {
+function liveEndpoint(ctx: DeliveryEnv, arn: string): PlatformEndpoint | undefined {
   const ref = parseEndpointArn(arn);
   const endpoint = ref === undefined ? undefined : ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id);
   return endpoint !== undefined && isEnabled(endpoint) ? endpoint : undefined;
 }
 
 /** Why an `application` subscription's endpoint took no push: AWS's error for a deleted or disabled endpoint. */
-function endpointRefusal(ctx: SnsContext, arn: string): AwsError {
+function endpointRefusal(ctx: DeliveryEnv, arn: string): AwsError {
   const ref = parseEndpointArn(arn);
   return ref === undefined || ctx.store.platform.getEndpoint(ref.account, ref.region, ref.id) === undefined ? errors.EndpointNotFound() : errors.EndpointDisabled();
 }
 
 /** The status record of a delivery made in-process: one attempt, handed off at `handedOffAt`. */
 async function logHandOff(
-  ctx: SnsContext,
+  ctx: DeliveryEnv,
   topic: Topic,
   sub: Subscription,
   feedback: StatusNotification,
@@ -323,17 +346,27 @@ async function logHandOff(
   });
 }
 
-export async function deliver(ctx: SnsContext, published: PublishedMessage): Promise<DeliveryReport> {
+/**
+ * Delivers a published message to the topic's subscriptions, or, with `replayTo`, an archived
+ * one to that subscription alone: "A replayed message retains the same content, MessageId, and
+ * Timestamp as the original" and "includes a Replayed attribute" (developer guide).
+ */
+export async function deliver(ctx: DeliveryEnv, published: PublishedMessage, options: { replayTo?: Subscription } = {}): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: [], failed: [], deadLettered: [] };
   const { topic } = published;
   const arn = topicArn(topic);
-  const timestamp = snsTimestamp(ctx.clock);
+  const publishedAt = published.publishedAt ?? ctx.clock.now();
+  const timestamp = new Date(publishedAt).toISOString();
+  const replaying = options.replayTo !== undefined;
+  // Read once, before the first delivery awaits anything: a replay that finishes meanwhile has a cursor that says so.
+  const replays = !replaying && published.fifo !== undefined ? ctx.store.archive.replaysOf(topic) : undefined;
   const signer = published.fifo === undefined ? signerFor(ctx, topic) : undefined;
   // What the delivery status records name, when the topic logs any.
   const feedback = logsDeliveryStatus(topic.attributes) ? statusNotification({ message: published.message, messageId: published.messageId, topicArn: arn, timestamp }) : undefined;
   const policy = topicDataProtection(topic);
-  for (const sub of ctx.store.subscriptionsOf(topic)) {
+  for (const sub of options.replayTo !== undefined ? [options.replayTo] : ctx.store.subscriptionsOf(topic)) {
     if (!sub.confirmed || !DELIVERED.has(sub.protocol)) continue;
+    if (replays !== undefined && published.fifo !== undefined && !receivesLive(replays.get(sub.id), published.fifo, publishedAt)) continue;
     const endpoint = sub.protocol === "application" ? liveEndpoint(ctx, sub.endpoint) : undefined;
     const protocolKey = sub.protocol === "application" ? (parseEndpointArn(sub.endpoint)?.platform ?? "application") : sub.protocol;
     const message = messageForProtocol(published.message, published.structured, protocolKey);
@@ -352,6 +385,7 @@ export async function deliver(ctx: SnsContext, published: PublishedMessage): Pro
       messageGroupId: published.messageGroupId,
       traceHeader: published.traceHeader,
       signer,
+      ...(replaying ? { replayed: true } : {}),
     };
     const raw = sub.attributes.RawMessageDelivery === "true";
     const handedOffAt = ctx.clock.now();

@@ -36,6 +36,7 @@ import {
 } from "./handlers/sms-sandbox.js";
 import { listTagsForResource, tagResource, untagResource } from "./handlers/tags.js";
 import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttributes } from "./handlers/topics.js";
+import { resumeReplays } from "./replay.js";
 import { resumeHttpRetries } from "./retry.js";
 import { SnsStore } from "./store.js";
 
@@ -64,6 +65,8 @@ export default defineService<SnsOperations, SnsStore>({
     );
     // HTTP/S retries a previous run left pending (a persistent data dir) go on where they were.
     resumeHttpRetries({ clock: env.clock, scheduler: env.scheduler, invoke: env.invoke, store });
+    // So do message replays that were running.
+    resumeReplays({ store, clock: env.clock, scheduler: env.scheduler, invoke: env.invoke, config: env.config });
     return () => {
       store.closing = true;
       stopSweep();

@@ -294,6 +294,8 @@ export interface NotificationInput {
   traceHeader?: string | undefined;
   /** Required unless `fifo` is set. */
   signer?: EnvelopeSigner | undefined;
+  /** A message replayed from a FIFO topic's archive. */
+  replayed?: boolean | undefined;
 }
 
 export interface EnvelopeAttribute {
@@ -348,6 +350,10 @@ export function buildNotification(input: NotificationInput): Record<string, unkn
   envelope.UnsubscribeURL = input.unsubscribeUrl;
   const attributes = envelopeAttributes(input.messageAttributes);
   if (attributes !== undefined) envelope.MessageAttributes = attributes;
+  // "To verify that a message has been replayed, the boolean attribute Replayed is added to each
+  // replayed message" (developer guide, message replay). No example shows where in the envelope
+  // AWS puts it; Nimbus adds it last, as a JSON boolean. A raw delivery has no envelope to carry it.
+  if (input.replayed === true) envelope.Replayed = true;
   return envelope;
 }
 

@@ -119,7 +119,7 @@ function accept(
     return {
       MessageId: base.messageId,
       SequenceNumber: sequenceNumber,
-      published: { ...{}, ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: ids.messageDeduplicationId } },
+      published: { ...{}, ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: ids.messageDeduplicationId }, publishedAt: now },
       audit: inbound?.audit,
     };
   });
