@@ -134,6 +134,8 @@ function replicaSettings(source: TableMeta, sourceRegion: string, region: string
     ...(source.payPerRequestSwitches !== undefined ? { payPerRequestSwitches: [...source.payPerRequestSwitches] } : {}),
     provisioned: { ...{}, ...structuredClone(source.provisioned), read },
     ...(source.onDemand !== undefined ? { onDemand: structuredClone(source.onDemand) } : {}),
+    // "The warm throughput settings you set will automatically apply to all replica tables" (developer guide, "Understanding DynamoDB warm throughput").
+    ...(source.warm !== undefined ? { warm: structuredClone(source.warm) } : {}),
     gsis: replicaIndexes(source, from, o, current),
     ...(source.ttl !== undefined ? { ttl: structuredClone(source.ttl) } : {}),
     ...(o.kmsMasterKeyId !== undefined

@@ -14,7 +14,8 @@ import type { Scheduler } from "../../core/scheduler.js";
 import type { NimbusConfig, Scope } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { DynamoStore } from "./store.js";
-import { buildingPhase, type TableMeta, type UpdateCause } from "./table.js";
+import { buildingPhase, indexWarmFloor, tableWarmFloor, type TableMeta, type UpdateCause } from "./table.js";
+import { warmAt } from "./warm-throughput.js";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
 
@@ -49,9 +50,20 @@ export function checkDeletable(meta: Readonly<TableMeta>, now: number): void {
   if (cause?.kind === "index" || meta.gsis.some((g) => buildingPhase(g, now) !== undefined)) {
     throw errors.StillInUse({ detail: "Cannot delete table while indexes are being created, updated, or deleted." });
   }
-  if (cause === undefined) return;
+  if (cause === undefined) {
+    // A warm throughput increase keeps the table ACTIVE but from deletion (DDB-TABLE-410); AWS's
+    // text is not recorded, so this is the one it sends during an encryption change, which keeps
+    // the table ACTIVE alike (DDB-TABLE-120).
+    if (warmIncreaseRunning(meta, now)) throw errors.StillInUse({ detail: `Table: ${meta.name} is in the process of being updated.` });
+    return;
+  }
   if (cause.kind === "stream") throw errors.StillInUse({ detail: "Cannot delete table while stream is being enabled/disabled." });
   throw errors.StillInUse({ detail: `Table: ${meta.name} is in the process of being updated.` });
+}
+
+/** Whether a warm throughput increase of the table or a GSI is still running at `now`. */
+function warmIncreaseRunning(meta: Readonly<TableMeta>, now: number): boolean {
+  return warmAt(meta.warm, tableWarmFloor(meta), now).updating || meta.gsis.some((g) => warmAt(g.warm, indexWarmFloor(meta, g), now).updating);
 }
 
 /** What an UpdateTable request changes, as the refusals tell changes apart. */

@@ -7,6 +7,7 @@ import type { Scope } from "../../core/service.js";
 import { decreasesToday, recordPayPerRequestSwitch } from "./capacity-limits.js";
 import type { KeySchema } from "./domain/index.js";
 import { vectorIndexDescription, vectorKeyAttributes, type VectorIndexMeta } from "./vectors.js";
+import { ON_DEMAND_WARM, pinWarm, raiseWarm, warmDescription, warmFloor, type WarmThroughputMeta, type WarmUnits } from "./warm-throughput.js";
 
 export type KeyAttributeType = "S" | "N" | "B";
 
@@ -45,6 +46,8 @@ export interface IndexMeta {
   readonly projection: Projection;
   provisioned?: Throughput;
   onDemand?: OnDemandThroughput;
+  /** Absent on indexes from before it was kept: their start value (warm-throughput.ts). */
+  warm?: WarmThroughputMeta;
   /**
    * A GSI UpdateTable is adding (`--dynamodb-status-delay`): CREATING in resource allocation
    * (Backfilling false, the table UPDATING) until `backfillFrom`, then CREATING and backfilling
@@ -74,6 +77,8 @@ export interface TableMeta {
   payPerRequestSwitches?: number[];
   provisioned: Throughput;
   onDemand?: OnDemandThroughput;
+  /** Absent on tables from before it was kept (and tables restored or imported): their start value (warm-throughput.ts). */
+  warm?: WarmThroughputMeta;
   gsis: IndexMeta[];
   readonly lsis: IndexMeta[];
   /** CreateTable's VectorIndexes and UpdateTable's VectorIndexUpdates (vectors.ts); absent when there are none. */
@@ -247,15 +252,41 @@ export interface RestoreInfo {
  */
 export function setBillingMode(meta: TableMeta, mode: TableMeta["billingMode"], now: number): void {
   if (mode === meta.billingMode) return;
+  // Warm throughput outlives the units it started from: "12000/4000 after a switch to PPR and kept after switching back" (DDB-TABLE-061).
+  pinWarms(meta, now);
   meta.billingMode = mode;
   if (mode === "PAY_PER_REQUEST") {
     meta.payPerRequestSince = now;
     recordPayPerRequestSwitch(meta, now);
     meta.provisioned = { ...{}, ...meta.provisioned, read: 0, write: 0 };
-    for (const g of meta.gsis) delete g.provisioned;
+    if (meta.warm !== undefined) meta.warm = raiseWarm(meta.warm, ON_DEMAND_WARM);
+    for (const g of meta.gsis) {
+      delete g.provisioned;
+      if (g.warm !== undefined) g.warm = raiseWarm(g.warm, ON_DEMAND_WARM);
+    }
   } else {
     meta.payPerRequestSince ??= meta.createdAt;
   }
+}
+
+/** Where the table's warm throughput starts without a request (warm-throughput.ts). */
+export function tableWarmFloor(meta: Pick<TableMeta, "billingMode" | "provisioned">): WarmUnits {
+  return warmFloor(meta.billingMode, meta.provisioned);
+}
+
+/** Where a GSI's warm throughput starts without a request. */
+export function indexWarmFloor(meta: Pick<TableMeta, "billingMode">, index: Pick<IndexMeta, "provisioned">): WarmUnits {
+  return warmFloor(meta.billingMode, index.provisioned);
+}
+
+/**
+ * Writes down the warm throughput of the table and its GSIs as it is at `now` (an increase that
+ * is done folded in, none kept as the start value), before a change that moves the units it
+ * starts from: a decrease, a billing switch.
+ */
+export function pinWarms(meta: TableMeta, now: number): void {
+  meta.warm = pinWarm(meta.warm, tableWarmFloor(meta), now);
+  for (const g of meta.gsis) g.warm = pinWarm(g.warm, indexWarmFloor(meta, g), now);
 }
 
 export function tableArn(scope: Scope, name: string): string {
@@ -378,6 +409,7 @@ export function describeTable(
     ItemCount: s.count,
     IndexArn: indexArn(i.name),
     ...(i.onDemand ? { OnDemandThroughput: i.onDemand } : {}),
+    WarmThroughput: warmDescription(i.warm, indexWarmFloor(meta, i), now),
   });
   // A GSI UpdateTable deleted shows DELETING while the table is UPDATING for it.
   const deleting = status === "UPDATING" ? deletedIndex(meta) : undefined;
@@ -444,7 +476,9 @@ export function describeTable(
     ...(meta.tableClass !== "STANDARD" ? { TableClassSummary: { TableClass: meta.tableClass } } : {}),
     DeletionProtectionEnabled: meta.deletionProtection,
     ...(meta.onDemand ? { OnDemandThroughput: meta.onDemand } : {}),
-    ...replicasDescription(meta, creatingReplicas),
+    // Always shown, Status ACTIVE unless an increase is running (DDB-TABLE-032, "Check your DynamoDB table's current warm throughput").
+    WarmThroughput: warmDescription(meta.warm, tableWarmFloor(meta), now),
+    ...replicasDescription(meta, creatingReplicas, now),
     ...(meta.restore
       ? {
           RestoreSummary: {
@@ -471,7 +505,7 @@ export function creatingIndex(meta: TableMeta): string | undefined {
 }
 
 /** The replica of one region as DescribeTable lists it under Replicas. */
-function replicaDescription(meta: TableMeta, region: string, status = "ACTIVE") {
+function replicaDescription(meta: TableMeta, region: string, status: string, now: number | undefined) {
   const o = meta.global?.overrides[region] ?? {};
   const indexes = Object.entries(o.indexes ?? {});
   return {
@@ -490,14 +524,16 @@ function replicaDescription(meta: TableMeta, region: string, status = "ACTIVE") 
         }
       : {}),
     ...(o.tableClass !== undefined ? { ReplicaTableClassSummary: { TableClass: o.tableClass } } : {}),
+    // Every replica has the table's warm throughput: "the warm throughput settings you set will automatically apply to all replica tables" (DDB-TABLE-201/229).
+    WarmThroughput: warmDescription(meta.warm, tableWarmFloor(meta), now),
   };
 }
 
 /** Replicas and GlobalTableVersion: only version 2019.11.21 shows them in DescribeTable. */
-function replicasDescription(meta: TableMeta, creating: readonly string[]) {
+function replicasDescription(meta: TableMeta, creating: readonly string[], now: number | undefined) {
   if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return {};
   return {
     GlobalTableVersion: CURRENT_GLOBAL_VERSION,
-    Replicas: meta.global.regions.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE")),
+    Replicas: meta.global.regions.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE", now)),
   };
 }

@@ -10,6 +10,7 @@ import { describeTable, keyedAttributes, tableArn, withBillingModeAlone, type At
 import { scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
 import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
+import { initialWarm, isEmptyWarm, warmFloor, type WarmRequest, type WarmThroughputMeta, type WarmUnits } from "../warm-throughput.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 const MAX_LSI = 5;
@@ -186,6 +187,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   if (billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput !== undefined) {
     throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
   }
+  const tableWarm = warmOf(input.WarmThroughput, billingMode, input.ProvisionedThroughput, { kind: "table" }, ctx.region);
 
   const hashKey = keySchema[0]?.AttributeName as string;
   const rangeKey = keySchema[1]?.AttributeName;
@@ -222,6 +224,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
       if (billingMode === "PAY_PER_REQUEST" && g.ProvisionedThroughput !== undefined) {
         throw validationException(`${INVALID}ProvisionedThroughput should not be specified for index: ${g.IndexName} when BillingMode is PAY_PER_REQUEST`);
       }
+      const warm = warmOf(g.WarmThroughput, billingMode, g.ProvisionedThroughput, { kind: "index", name: g.IndexName }, ctx.region);
       gsis.push({
         name: g.IndexName,
         kind: "GSI",
@@ -229,6 +232,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
         projection: checkProjection(g.IndexName, g.Projection),
         ...(g.ProvisionedThroughput ? { provisioned: throughput(g.ProvisionedThroughput) } : {}),
         ...(g.OnDemandThroughput ? { onDemand: g.OnDemandThroughput } : {}),
+        warm: { read: warm.read, write: warm.write },
       });
     }
   }
@@ -270,6 +274,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     ...(billingMode === "PAY_PER_REQUEST" ? { payPerRequestSince: now } : {}),
     provisioned: input.ProvisionedThroughput ? throughput(input.ProvisionedThroughput) : { read: 0, write: 0, decreasesToday: 0 },
     ...(input.OnDemandThroughput ? { onDemand: input.OnDemandThroughput } : {}),
+    warm: { read: tableWarm.read, write: tableWarm.write },
     gsis,
     lsis,
     ...(vectorIndexes.length > 0 ? { vectorIndexes } : {}),
@@ -290,6 +295,12 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   const delay = statusDelay(ctx.config);
   // With a delay the table stays CREATING, its items out of reach, until it has passed (RestoreTable* and ImportTable come this way too).
   if (delay > 0) meta.transition = { status: "CREATING", until: now + delay };
+  // The warm throughput asked for is being applied while the table is made: UPDATING until then.
+  if (delay > 0) {
+    const warming = (w: WarmThroughputMeta): WarmThroughputMeta => ({ read: w.read, write: w.write, pending: { read: w.read, write: w.write, until: now + delay } });
+    if (warmAsked(input.WarmThroughput) && meta.warm !== undefined) meta.warm = warming(meta.warm);
+    for (const g of gsis) if (warmAsked(gsiInput?.find((i) => i.IndexName === g.name)?.WarmThroughput) && g.warm !== undefined) g.warm = warming(g.warm);
+  }
 
   ctx.store.transaction(() => {
     const existing = ctx.store.getTable(ctx, meta.name);
@@ -304,5 +315,45 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   const changed = meta.stream?.enabled ? streamChanged(meta, true, now) : undefined;
   if (changed) ctx.emit("dynamodb:StreamChanged", changed);
   // DynamoDB answers CREATING; without a delay the table is ACTIVE by the time anyone describes it.
-  return { TableDescription: withBillingModeAlone(describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 }))) };
+  return { TableDescription: warmAsCreated(withBillingModeAlone(describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 }))), input) };
+}
+
+/** A WarmThroughput with a member: an empty one is taken as not sent (DDB-TABLE-456: the index gets the start value). */
+function warmAsked(w: WarmRequest | undefined): w is WarmRequest {
+  return w !== undefined && !isEmptyWarm(w);
+}
+
+/** The warm throughput a new table or GSI starts with: the request's, checked against the start value, or that. */
+function warmOf(
+  requested: WarmRequest | undefined,
+  billingMode: string,
+  units: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined,
+  subject: { kind: "table" } | { kind: "index"; name: string },
+  region: string,
+): WarmUnits {
+  const floor = warmFloor(billingMode, units !== undefined ? { read: units.ReadCapacityUnits, write: units.WriteCapacityUnits } : undefined);
+  return requested !== undefined ? initialWarm(requested, billingMode, floor, subject, region) : floor;
+}
+
+/**
+ * CreateTable's answer shows WarmThroughput only for the table or GSI whose request set it, with
+ * Status UPDATING; DescribeTable shows it for all (DDB-TABLE-032/033; the developer guide's
+ * "Create a new DynamoDB table with higher warm throughput" example answer).
+ */
+function warmAsCreated(description: ReturnType<typeof describeTable>, input: CreateTableInput) {
+  const { WarmThroughput: warm, GlobalSecondaryIndexes: gsis, ...rest } = description;
+  const updating = (w: typeof warm) => ({ ...{}, ...w, Status: "UPDATING" });
+  return {
+    ...{},
+    ...rest,
+    ...(gsis !== undefined
+      ? {
+          GlobalSecondaryIndexes: gsis.map((g) => {
+            const { WarmThroughput: indexWarm, ...index } = g;
+            return warmAsked(input.GlobalSecondaryIndexes?.find((i) => i.IndexName === g.IndexName)?.WarmThroughput) ? { ...{}, ...index, WarmThroughput: updating(indexWarm) } : index;
+          }),
+        }
+      : {}),
+    ...(warmAsked(input.WarmThroughput) ? { WarmThroughput: updating(warm) } : {}),
+  };
 }

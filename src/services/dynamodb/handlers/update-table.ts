@@ -7,9 +7,12 @@ import { checkDecrease, checkPayPerRequestSwitch, decreasesToday } from "../capa
 import {
   describeTable,
   indexSchema,
+  indexWarmFloor,
+  pinWarms,
   pruneAttributeDefinitions,
   setBillingMode,
   keyAttributeNames,
+  tableWarmFloor,
   withBillingModeAlone,
   type AttributeDefinition,
   type DeletedIndex,
@@ -23,6 +26,7 @@ import { check, oneOf, range, tableNameChecks, type Check } from "../validation.
 import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel, vectorIndexMemberChecks, vectorIndexOf } from "./create-table.js";
 import { checkNewVectorIndexes, serializeEntry, vectorRow, type VectorIndexMeta } from "../vectors.js";
 import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
+import { checkIndexWarmMembers, initialWarm, isEmptyWarm, raiseWarm, requestWarm, warmFloor, type WarmThroughputMeta, type WarmUnits } from "../warm-throughput.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 
@@ -117,6 +121,8 @@ function changesAsked(input: UpdateTableInput): string[] {
     TableClass: input.TableClass,
     DeletionProtectionEnabled: input.DeletionProtectionEnabled,
     OnDemandThroughput: input.OnDemandThroughput,
+    // WarmThroughput {} beside another member is dropped, not refused (DDB-TABLE-456).
+    WarmThroughput: isEmptyWarm(input.WarmThroughput) ? undefined : input.WarmThroughput,
   };
   return Object.keys(given).filter((k) => given[k] !== undefined);
 }
@@ -137,6 +143,9 @@ const SOLE_CHANGES: readonly (readonly [string, string])[] = [
 function checkChanges(input: UpdateTableInput): void {
   const asked = changesAsked(input);
   if (asked.length === 0) {
+    // AWS answers WarmThroughput {} alone with HTTP 500 InternalFailure (DDB-TABLE-437); Nimbus
+    // refuses it in the words AWS uses for a GSI's empty WarmThroughput (DDB-TABLE-456).
+    if (isEmptyWarm(input.WarmThroughput)) throw validationException(`${INVALID}WarmThroughput must have at least one of ReadUnitsPerSecond or WriteUnitsPerSecond specified`);
     throw validationException(
       "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required",
     );
@@ -147,17 +156,51 @@ function checkChanges(input: UpdateTableInput): void {
   if (asked.includes("OnDemandThroughput") && asked.some((m) => m !== "OnDemandThroughput" && m !== "BillingMode")) {
     throw validationException(`${INVALID}OnDemandThroughput can only be combined with BillingMode in an UpdateTable request`);
   }
+  checkWarmAlone(input, asked);
   checkTableClass(input.TableClass);
 }
 
-/** Changes AWS makes while the table is UPDATING (DDB-TABLE-002/119: deletion protection and encryption are admitted). */
-const ADMITTED_WHILE_UPDATING = new Set(["DeletionProtectionEnabled", "SSESpecification"]);
+/**
+ * WarmThroughput goes alone, named after SSE, TableClass, DeletionProtection and OnDemandThroughput
+ * when they come with it (DDB-TABLE-433); GSI Updates may come along (the developer guide's
+ * "Increase your existing DynamoDB table's warm throughput" raises a table's and a GSI's in one
+ * request), a GSI Create may not. A GSI Delete with it is refused as any other member is (AWS's
+ * answer to that pair is not recorded).
+ */
+function checkWarmAlone(input: UpdateTableInput, asked: readonly string[]): void {
+  if (!asked.includes("WarmThroughput")) return;
+  const updates = input.GlobalSecondaryIndexUpdates ?? [];
+  const others = asked.filter((m) => m !== "WarmThroughput" && !(m === "GlobalSecondaryIndexUpdates" && updates.every((u) => u.Delete === undefined)));
+  if (others.length > 0) throw validationException(`${INVALID}WarmThroughput must be the only operation in the request`);
+  if (updates.some((u) => u.Create !== undefined)) throw validationException(`${INVALID}Create global secondary index cannot be specified when updating WarmThroughput`);
+}
+
+/** GlobalSecondaryIndexUpdates that only raise warm throughput: like the table's, they keep the table and its indexes ACTIVE (DDB-TABLE-155). */
+function onlyIndexWarm(input: UpdateTableInput): boolean {
+  const updates = input.GlobalSecondaryIndexUpdates ?? [];
+  return (
+    updates.length > 0 &&
+    updates.every((u) => u.Update !== undefined && u.Update.WarmThroughput !== undefined && u.Update.ProvisionedThroughput === undefined && u.Update.OnDemandThroughput === undefined)
+  );
+}
+
+/** Whether every member asked is one that `kinds` names; GSI Updates that only raise warm throughput count as WarmThroughput. */
+function allOf(input: UpdateTableInput, asked: readonly string[], kinds: ReadonlySet<string>): boolean {
+  return asked.every((m) => kinds.has(m) || (m === "GlobalSecondaryIndexUpdates" && kinds.has("WarmThroughput") && onlyIndexWarm(input)));
+}
+
+/**
+ * Changes AWS makes while the table is UPDATING (DDB-TABLE-002/119: deletion protection and
+ * encryption are admitted; DDB-TABLE-119/369: a warm throughput increase, during a stream or billing change).
+ */
+const ADMITTED_WHILE_UPDATING = new Set(["DeletionProtectionEnabled", "SSESpecification", "WarmThroughput"]);
 
 /**
  * Changes AWS makes synchronously: the answer says ACTIVE (DDB-TABLE-017/065/410: deletion
- * protection at once, encryption with SSEDescription UPDATING, table-level OnDemandThroughput).
+ * protection at once, encryption with SSEDescription UPDATING, table-level OnDemandThroughput;
+ * DDB-TABLE-059/179: warm throughput, with WarmThroughput.Status UPDATING).
  */
-const SYNCHRONOUS = new Set(["DeletionProtectionEnabled", "SSESpecification", "OnDemandThroughput"]);
+const SYNCHRONOUS = new Set(["DeletionProtectionEnabled", "SSESpecification", "OnDemandThroughput", "WarmThroughput"]);
 
 /** The change an UPDATING table's refusal names: the first of throughput (or billing mode), stream, table class, index. */
 function updateKind(input: UpdateTableInput): UpdateKind {
@@ -213,7 +256,7 @@ function checkOnDemandIndexUpdate(u: NonNullable<IndexUpdate["Update"]>): void {
   if (u.ProvisionedThroughput !== undefined) {
     throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: ${u.IndexName} when BillingMode is PAY_PER_REQUEST`);
   }
-  if (u.OnDemandThroughput === undefined || Object.keys(u.OnDemandThroughput).length === 0) {
+  if ((u.OnDemandThroughput === undefined || Object.keys(u.OnDemandThroughput).length === 0) && u.WarmThroughput === undefined) {
     throw validationException(`${INVALID}The only Updates for index: ${u.IndexName} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`);
   }
 }
@@ -227,6 +270,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     ...indexUpdateChecks(input.GlobalSecondaryIndexUpdates ?? []),
     ...vectorUpdateChecks(input.VectorIndexUpdates ?? []),
   );
+  // Before any other rule, even for a table that does not exist (DDB-TABLE-456).
+  for (const u of input.GlobalSecondaryIndexUpdates ?? []) if (u.Update !== undefined) checkIndexWarmMembers(u.Update.IndexName, u.Update.WarmThroughput);
   checkChanges(input);
   checkIndexUpdates(input.GlobalSecondaryIndexUpdates ?? []);
   checkVectorUpdates(input.VectorIndexUpdates ?? []);
@@ -235,7 +280,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     const asked = changesAsked(input);
     const change = indexChange(input);
-    checkUpdatable(meta, now, updateKind(input), asked.every((m) => ADMITTED_WHILE_UPDATING.has(m)), change);
+    checkUpdatable(meta, now, updateKind(input), allOf(input, asked, ADMITTED_WHILE_UPDATING), change);
     // Counted before any index is looked up: six deletes of missing indexes are this, not "not found".
     // A vector index counts with the GSIs: "You can add or remove one vector index for each UpdateTable operation."
     const online = (input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Create !== undefined || u.Delete !== undefined).length + (input.VectorIndexUpdates ?? []).length;
@@ -245,6 +290,9 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const before = { billingMode: meta.billingMode, tableClass: meta.tableClass };
     const delay = statusDelay(ctx.config);
     let gone: DeletedIndex | undefined;
+    // Warm throughput as it is now, before units it starts from move; what a request raised is answered as it was (""= the table).
+    pinWarms(meta, now);
+    const warmAnswered = new Map<string, WarmUnits>();
 
     if (input.AttributeDefinitions !== undefined) {
       const defs = new Map<string, AttributeDefinition>(meta.attributeDefinitions.map((d) => [d.AttributeName, d]));
@@ -280,6 +328,15 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       throw validationException(`${INVALID}Vector indexes are only supported for PAY_PER_REQUEST tables`);
     }
     setBillingMode(meta, billingMode, now);
+    // Provisioned units above the warm throughput raise it (warm-throughput-scenarios, "Warm throughput for a provisioned table").
+    if (input.ProvisionedThroughput !== undefined) {
+      meta.warm = raiseWarm(meta.warm ?? tableWarmFloor(meta), { read: input.ProvisionedThroughput.ReadCapacityUnits, write: input.ProvisionedThroughput.WriteCapacityUnits });
+    }
+    if (asked.includes("WarmThroughput") && input.WarmThroughput !== undefined) {
+      const current = meta.warm ?? tableWarmFloor(meta);
+      meta.warm = requestWarm(current, input.WarmThroughput, { kind: "table" }, now, delay, ctx.region);
+      warmAnswered.set("", current);
+    }
     for (const update of input.VectorIndexUpdates ?? []) applyVectorIndexUpdate(ctx, meta, update);
 
     for (const update of input.GlobalSecondaryIndexUpdates ?? []) {
@@ -302,6 +359,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
             ? { provisioned: { read: c.ProvisionedThroughput.ReadCapacityUnits, write: c.ProvisionedThroughput.WriteCapacityUnits, decreasesToday: 0 } }
             : {}),
           ...(c.OnDemandThroughput ? { onDemand: c.OnDemandThroughput } : {}),
+          ...(c.WarmThroughput !== undefined ? { warm: newIndexWarm(meta, c, now, delay, ctx.region, warmAnswered) } : {}),
           // Resource allocation while the table is UPDATING, then as long again backfilling (DDB-TABLE-148).
           ...(delay > 0 ? { building: { backfillFrom: now + delay, until: now + 2 * delay } } : {}),
         };
@@ -332,8 +390,14 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (meta.billingMode === "PAY_PER_REQUEST") checkOnDemandIndexUpdate(u);
         if (u.ProvisionedThroughput) {
           index.provisioned = changeThroughput(index.provisioned, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
+          index.warm = raiseWarm(index.warm ?? indexWarmFloor(meta, index), { read: index.provisioned.read, write: index.provisioned.write });
         }
         if (u.OnDemandThroughput) index.onDemand = u.OnDemandThroughput;
+        if (u.WarmThroughput !== undefined) {
+          const current = index.warm ?? indexWarmFloor(meta, index);
+          index.warm = requestWarm(current, u.WarmThroughput, { kind: "index", name: index.name }, now, delay, ctx.region);
+          warmAnswered.set(index.name, current);
+        }
       }
     }
 
@@ -376,13 +440,48 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
 
     ctx.store.saveTable(ctx, meta);
     // AWS answers UPDATING even where the change is done at once (a re-sent billing mode), except for the synchronous changes.
-    const answered = cause === undefined && tableStatus(meta, now) === "ACTIVE" && asked.every((m) => SYNCHRONOUS.has(m)) ? "ACTIVE" : "UPDATING";
-    const shown = delay > 0 ? meta : asAnswered(meta, change, gone, now);
+    const answered = cause === undefined && tableStatus(meta, now) === "ACTIVE" && allOf(input, asked, SYNCHRONOUS) ? "ACTIVE" : "UPDATING";
+    const shown = delay > 0 ? meta : withWarmAnswered(asAnswered(meta, change, gone, now), warmAnswered, now);
     const created = delay === 0 && change?.operation === "create" && !change.vector ? change.name : undefined;
     const stats = (index: string) => (index === created ? { count: 0, bytes: 0 } : ctx.store.stats(ctx, meta.name, index));
     const description = describeTable(shown, answered, stats, creating, now);
     return { TableDescription: meta.billingMode !== before.billingMode ? withBillingModeAlone(description) : description };
   });
+}
+
+/**
+ * The warm throughput of a GSI an UpdateTable creates: checked as CreateTable checks one, and
+ * being applied (UPDATING) while the index is made.
+ */
+function newIndexWarm(
+  meta: TableMeta,
+  c: NonNullable<IndexUpdate["Create"]>,
+  now: number,
+  delay: number,
+  region: string,
+  answered: Map<string, WarmUnits>,
+): WarmThroughputMeta {
+  const units = meta.billingMode === "PROVISIONED" && c.ProvisionedThroughput ? { read: c.ProvisionedThroughput.ReadCapacityUnits, write: c.ProvisionedThroughput.WriteCapacityUnits } : undefined;
+  const warm = initialWarm(c.WarmThroughput ?? {}, meta.billingMode, warmFloor(meta.billingMode, units), { kind: "index", name: c.IndexName }, region);
+  if (isEmptyWarm(c.WarmThroughput)) return { read: warm.read, write: warm.write };
+  answered.set(c.IndexName, warm);
+  return { read: warm.read, write: warm.write, ...(delay > 0 ? { pending: { read: warm.read, write: warm.write, until: now + delay } } : {}) };
+}
+
+/**
+ * Without a delay a warm throughput increase is done at once, but the answer shows it as AWS's
+ * does: the values before it, Status UPDATING (DDB-TABLE-179/155). A copy for the answer.
+ */
+function withWarmAnswered(meta: TableMeta, answered: ReadonlyMap<string, WarmUnits>, now: number): TableMeta {
+  if (answered.size === 0) return meta;
+  const shown = (warm: WarmThroughputMeta | undefined, was: WarmUnits | undefined): WarmThroughputMeta | undefined =>
+    warm === undefined || was === undefined ? warm : { read: was.read, write: was.write, pending: { read: warm.read, write: warm.write, until: now + 1 } };
+  return {
+    ...{},
+    ...meta,
+    ...(answered.has("") ? { warm: shown(meta.warm, answered.get("")) } : {}),
+    gsis: meta.gsis.map((g) => (answered.has(g.name) ? { ...{}, ...g, warm: shown(g.warm, answered.get(g.name)) } : g)),
+  };
 }
 
 /** Creates or deletes one vector index; a new one is filled from the items already in the table. */
