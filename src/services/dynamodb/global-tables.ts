@@ -10,6 +10,9 @@
  * each replica override its read capacity, table class and KMS key. Version 2017.11.29
  * (legacy) joins tables the user made in each region (CreateGlobalTable, UpdateGlobalTable).
  *
+ * Multi-Region strong consistency (MultiRegionConsistency STRONG, witnesses) is made and undone by
+ * the same UpdateTable ReplicaUpdates; its rules are in its own section below.
+ *
  * Messages quoted from DynamoDB: "Cannot add, delete, or update the local region through
  * ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.", "Disabling Stream
  * is not allowed for a Global Table replica.", "Replica cannot be deleted because it has acted
@@ -26,6 +29,7 @@ import type { DynamoContext } from "./context.js";
 import { backfill } from "./handlers/update-table.js";
 import { streamLabel } from "./handlers/create-table.js";
 import { transferStore } from "./transfers.js";
+import type { Check } from "./validation.js";
 import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
 import {
   CURRENT_GLOBAL_VERSION,
@@ -182,8 +186,10 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   if (transferStore(ctx).activeCount(ctx, "bulk", meta.arn) > 0) throw validationException(`${GLOBAL_TABLE_REFUSAL}: a bulk put items operation is in progress on table ${meta.name}`);
   checkOverrides(meta, m);
   checkWriteCapacity(meta);
+  // "MRSC global tables do not use DynamoDB Streams for replication, so Streams are not enabled by default on MRSC replicas."
+  const strong = meta.global?.consistency === "STRONG";
 
-  if (!meta.stream?.enabled) {
+  if (!meta.stream?.enabled && !strong) {
     const label = streamLabel(now);
     meta.stream = { enabled: true, viewType: "NEW_AND_OLD_IMAGES", label, arn: `${meta.arn}/stream/${label}` };
     const changed = streamChanged(meta, true, now);
@@ -211,9 +217,9 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   };
   // The items already there are copied in (no stream records: the replica's stream starts after).
   for (const row of ctx.store.range(ctx, meta.name, "", {})) writeItem(there, replica, undefined, parseItem(row.item), { replicated: true });
-  replica.stream = { enabled: true, viewType: meta.stream.viewType ?? "NEW_AND_OLD_IMAGES", label, arn: `${arn}/stream/${label}` };
+  if (!strong) replica.stream = { enabled: true, viewType: meta.stream?.viewType ?? "NEW_AND_OLD_IMAGES", label, arn: `${arn}/stream/${label}` };
   ctx.store.insertTable(there, replica);
-  const changed = streamChanged(replica, true, now);
+  const changed = replica.stream?.enabled ? streamChanged(replica, true, now) : undefined;
   if (changed) there.emit("dynamodb:StreamChanged", changed);
   saveGroup(ctx, meta);
 }
@@ -256,19 +262,31 @@ function leaveGroup(ctx: DynamoContext, meta: TableMeta, region: string): void {
   saveGroup(ctx, meta, group.regions);
 }
 
+/** UpdateTable's MultiRegionConsistency and GlobalTableWitnessUpdates, which go with its ReplicaUpdates. */
+export interface ConsistencyRequest {
+  readonly mode?: string;
+  readonly witnesses: readonly WitnessUpdate[];
+}
+
 /**
  * UpdateTable's ReplicaUpdates, applied to `meta` (saved by the caller) and the other regions;
- * returns the regions of the replicas created (the answer shows them CREATING, as DynamoDB's does;
- * they are ACTIVE by the time anyone describes the table).
+ * returns the regions of the replicas (and the witness) created (the answer shows them CREATING,
+ * as DynamoDB's does; they are ACTIVE by the time anyone describes the table).
  */
-export function applyReplicaUpdates(ctx: DynamoContext, meta: TableMeta, updates: NonNullable<UpdateTableInput["ReplicaUpdates"]>, now: number): string[] {
+export function applyReplicaUpdates(
+  ctx: DynamoContext,
+  meta: TableMeta,
+  updates: NonNullable<UpdateTableInput["ReplicaUpdates"]>,
+  now: number,
+  consistency: ConsistencyRequest = { witnesses: [] },
+): string[] {
+  if (meta.global?.consistency === "STRONG" || consistency.mode !== undefined || consistency.witnesses.length > 0) {
+    for (const u of updates) checkReplicaUpdate(ctx, meta, u);
+    return applyConsistency(ctx, meta, updates, consistency, now);
+  }
   const created: string[] = [];
   for (const u of updates) {
-    const actions = [u.Create, u.Update, u.Delete].filter((a) => a !== undefined);
-    if (actions.length !== 1) throw validationException(`${INVALID}One of Create, Update or Delete must be specified in a ReplicationGroupUpdate`);
-    const region = (actions[0] as { RegionName: string }).RegionName;
-    if (region === ctx.region) throw validationException(GLOBAL_MESSAGES.localRegion);
-    if (meta.global?.version === LEGACY_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.legacyTable(meta.name));
+    const region = checkReplicaUpdate(ctx, meta, u);
     if (u.Create) {
       createReplica(ctx, meta, u.Create, now);
       created.push(region);
@@ -278,9 +296,19 @@ export function applyReplicaUpdates(ctx: DynamoContext, meta: TableMeta, updates
   return created;
 }
 
-/** UpdateTable's stream rule for replicas (of either version): replication needs their stream on. */
+/** A ReplicationGroupUpdate's own rules: one action, another region, a current global table; answers its region. */
+function checkReplicaUpdate(ctx: DynamoContext, meta: TableMeta, u: ReplicaUpdate): string {
+  const actions = [u.Create, u.Update, u.Delete].filter((a) => a !== undefined);
+  if (actions.length !== 1) throw validationException(`${INVALID}One of Create, Update or Delete must be specified in a ReplicationGroupUpdate`);
+  const region = (actions[0] as { RegionName: string }).RegionName;
+  if (region === ctx.region) throw validationException(GLOBAL_MESSAGES.localRegion);
+  if (meta.global?.version === LEGACY_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.legacyTable(meta.name));
+  return region;
+}
+
+/** UpdateTable's stream rule for replicas (of either version): replication needs their stream on, but for a STRONG group's. */
 export function checkStreamDisable(meta: TableMeta): void {
-  if (meta.global !== undefined) throw validationException(GLOBAL_MESSAGES.disableStream);
+  if (meta.global !== undefined && meta.global.consistency !== "STRONG") throw validationException(GLOBAL_MESSAGES.disableStream);
 }
 
 /**
@@ -289,6 +317,8 @@ export function checkStreamDisable(meta: TableMeta): void {
  */
 export function leaveOnDelete(ctx: DynamoContext, meta: TableMeta, now: number): void {
   if (meta.global === undefined) return;
+  // A STRONG group goes only as a whole, by UpdateTable (DDB-TABLE-260).
+  if (meta.global.consistency === "STRONG") throw validationException(STRONG_MESSAGES.oneReplica);
   if (meta.global.sourceUntil !== undefined && now < meta.global.sourceUntil) throw validationException(GLOBAL_MESSAGES.sourceHold);
   leaveGroup(ctx, meta, ctx.region);
 }
@@ -319,6 +349,153 @@ function syncReplica(ctx: DynamoContext, meta: TableMeta, region: string): void 
 function reindex(there: DynamoContext, meta: TableMeta, indexes: readonly IndexMeta[], ttl: boolean): void {
   for (const index of indexes) backfill(there, meta, index);
   if (ttl) reindexExpiry(there.store, there, meta);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-Region strong consistency (MRSC): UpdateTable MultiRegionConsistency, GlobalTableWitnessUpdates
+//
+// From the developer guide ("How DynamoDB global tables work", "Multi-Region strong consistency")
+// and the ack-api-quirks DynamoDB catalogue, which measured AWS (DDB-TABLE-202/257/258/259/260/261):
+// a STRONG group is made in one UpdateTable from a table that "contains no data", by "one replica
+// and a witness, or two replicas" (three regions, the witness in a region of neither replica); it
+// cannot be added to, nor lose a single replica or its witness ("You can delete two replicas, or
+// delete one replica and a witness, ... converting the remaining replica to a single-Region DynamoDB
+// table"); its mode never changes. "Time to Live (TTL) is not supported for MRSC global tables",
+// nor are "Local secondary indexes (LSIs)"; streams are not turned on for it. MRSC is available
+// in the US, EU and AP Region sets; the guide adds that a group "cannot span Region sets", but AWS
+// was measured accepting an eu-west-1 replica with a us-east-2 witness of a us-west-2 table
+// (DDB-TABLE-257), so Nimbus refuses only regions outside the three sets, as AWS does.
+
+type WitnessUpdate = NonNullable<UpdateTableInput["GlobalTableWitnessUpdates"]>[number];
+
+/** The regions of the US, EU and AP Region sets MRSC is available in. */
+export const MRSC_REGIONS: ReadonlySet<string> = new Set([
+  "us-east-1",
+  "us-east-2",
+  "us-west-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-central-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+]);
+
+/**
+ * AWS's texts as the catalogue records them (DDB-TABLE-257/260, DDB-TABLE-442's message list), but
+ * for the last four, whose AWS wording is not recorded anywhere we could find: those say the
+ * documented rule in DynamoDB's manner.
+ */
+export const STRONG_MESSAGES = {
+  alone: `${INVALID}Requests that modify replicas or witnesses must not also modify other fields`,
+  needsStrong: "MultiRegionConsistency must be set as STRONG when GlobalTableWitnessUpdates parameter is present.",
+  onlyCreates: "Only Replica Create actions are supported when MultiRegionConsistency parameter is provided.",
+  replicaCount: "Unsupported replica count for global tables with MultiRegionConsistency set to STRONG.",
+  regions: (regions: readonly string[]) => `Unsupported Region(s) specified for global tables with MultiRegionConsistency set to STRONG: [${regions.join(", ")}].`,
+  sameAction: "Cannot target multiple regions with the same action",
+  witnessHere: "Cannot add a witness in the same region as an existing replica when creating a global table with MultiRegionConsistency set to STRONG.",
+  existing: "MultiRegionConsistency parameter is unsupported on existing global table",
+  addReplica: "Cannot add replicas to a global table with strong MultiRegionConsistency",
+  witnessesLeft: "Update table delete operation does not include all witnesses.",
+  oneReplica: "Deletion of only one table replica is not supported for global tables with MultiRegionConsistency set to STRONG.",
+  notWitness: (regions: readonly string[]) =>
+    `Update global table operation failed because one or more witnesses were not part of the global table. Please retry the request without these witnesses: [${regions.join(", ")}].`,
+  // Nimbus's wording, after the guide's sentences (AWS's texts not recorded):
+  witnessAction: `${INVALID}One of Create or Delete must be specified in a GlobalTableWitnessGroupUpdate`,
+  notEmpty: (name: string) => `${INVALID}Table ${name} contains items: a global table with MultiRegionConsistency set to STRONG can only be created from an empty table.`,
+  lsi: `${INVALID}Local secondary indexes are not supported for global tables with MultiRegionConsistency set to STRONG.`,
+  ttl: `${INVALID}Time to Live (TTL) is not supported for global tables with MultiRegionConsistency set to STRONG.`,
+} as const;
+
+/** GlobalTableWitnessUpdates as Coral checks it: at most one ("Member must have length less than or equal to 1", DDB-TABLE-257). */
+export function witnessUpdatesCheck(witnesses: readonly WitnessUpdate[] | undefined): Check {
+  const member = (a: { RegionName: string } | undefined, action: string) => (a === undefined ? "null" : `${action}GlobalTableWitnessGroupMemberAction(regionName=${a.RegionName})`);
+  const shown = (witnesses ?? []).map((w) => `GlobalTableWitnessGroupUpdate(create=${member(w.Create, "Create")}, delete=${member(w.Delete, "Delete")})`);
+  return { field: "globalTableWitnessUpdates", value: `[${shown.join(", ")}]`, failure: (witnesses ?? []).length > 1 ? "Member must have length less than or equal to 1" : undefined };
+}
+
+/**
+ * What UpdateTable refuses about MultiRegionConsistency and witnesses before it looks the table up,
+ * once the request asks a change (`asked`; the two alone are "At least one of ... is required").
+ */
+export function checkConsistencyRequest(input: UpdateTableInput, asked: readonly string[]): void {
+  const witnesses = input.GlobalTableWitnessUpdates ?? [];
+  const mode = input.MultiRegionConsistency;
+  if (mode === undefined && witnesses.length === 0) return;
+  if (asked.some((m) => m !== "ReplicaUpdates")) throw validationException(STRONG_MESSAGES.alone);
+  if (witnesses.some((w) => (w.Create === undefined) === (w.Delete === undefined))) throw validationException(STRONG_MESSAGES.witnessAction);
+  if (witnesses.some((w) => w.Create !== undefined) && mode !== "STRONG") throw validationException(STRONG_MESSAGES.needsStrong);
+  if (mode !== undefined && (input.ReplicaUpdates ?? []).some((u) => u.Create === undefined)) throw validationException(STRONG_MESSAGES.onlyCreates);
+}
+
+/** ReplicaUpdates with MultiRegionConsistency or witnesses, or on a STRONG group. */
+function applyConsistency(ctx: DynamoContext, meta: TableMeta, updates: readonly ReplicaUpdate[], consistency: ConsistencyRequest, now: number): string[] {
+  const strong = meta.global?.consistency === "STRONG";
+  if (consistency.mode === "STRONG") checkStrongShape(ctx, updates, consistency.witnesses);
+  // STRONG or EVENTUAL, the mode of a global table is not changed (DDB-TABLE-202/260).
+  if (consistency.mode !== undefined && meta.global !== undefined) throw validationException(STRONG_MESSAGES.existing);
+  if (strong) return changeStrongGroup(ctx, meta, updates, consistency.witnesses);
+  const strangers = consistency.witnesses.flatMap((w) => (w.Delete !== undefined ? [w.Delete.RegionName] : []));
+  if (strangers.length > 0) throw validationException(STRONG_MESSAGES.notWitness(strangers));
+  if (consistency.mode === "STRONG") return createStrongGroup(ctx, meta, updates, consistency.witnesses, now);
+  // EVENTUAL, the default, on a table that is no global table yet: an ordinary replica.
+  return applyReplicaUpdates(ctx, meta, updates as NonNullable<UpdateTableInput["ReplicaUpdates"]>, now);
+}
+
+/** Three regions: the table's, and two replica Creates or one and a witness, in the MRSC regions; the witness in a region of neither. */
+function checkStrongShape(ctx: DynamoContext, updates: readonly ReplicaUpdate[], witnesses: readonly WitnessUpdate[]): void {
+  const replicas = updates.flatMap((u) => (u.Create !== undefined ? [u.Create.RegionName] : []));
+  const witness = witnesses.flatMap((w) => (w.Create !== undefined ? [w.Create.RegionName] : []));
+  if (replicas.length + witness.length !== 2) throw validationException(STRONG_MESSAGES.replicaCount);
+  const unsupported = [...new Set([ctx.region, ...replicas, ...witness])].filter((r) => !MRSC_REGIONS.has(r));
+  if (unsupported.length > 0) throw validationException(STRONG_MESSAGES.regions(unsupported));
+  if (new Set([...replicas, ...witness]).size < replicas.length + witness.length) throw validationException(STRONG_MESSAGES.sameAction);
+  if (witness.includes(ctx.region)) throw validationException(STRONG_MESSAGES.witnessHere);
+}
+
+/** A regional table becomes a STRONG group: its replicas made (no streams turned on), its witness named. */
+function createStrongGroup(ctx: DynamoContext, meta: TableMeta, updates: readonly ReplicaUpdate[], witnesses: readonly WitnessUpdate[], now: number): string[] {
+  if (ctx.store.stats(ctx, meta.name, "").count > 0) throw validationException(STRONG_MESSAGES.notEmpty(meta.name));
+  if (meta.lsis.length > 0) throw validationException(STRONG_MESSAGES.lsi);
+  if (meta.ttl?.enabled) throw validationException(STRONG_MESSAGES.ttl);
+  const witness = witnesses.find((w) => w.Create !== undefined)?.Create?.RegionName;
+  meta.global = { version: CURRENT_GLOBAL_VERSION, regions: [ctx.region], createdAt: now, overrides: {}, consistency: "STRONG", ...(witness !== undefined ? { witness } : {}) };
+  const created: string[] = [];
+  for (const u of updates) {
+    if (u.Create === undefined) continue;
+    createReplica(ctx, meta, u.Create, now);
+    created.push(u.Create.RegionName);
+  }
+  return witness !== undefined ? [...created, witness] : created;
+}
+
+/**
+ * ReplicaUpdates on a STRONG group: no Create; Deletes only of every other replica and the
+ * witness at once, which leaves this replica a regional table (DDB-TABLE-260/261); Updates as for
+ * any replica.
+ */
+function changeStrongGroup(ctx: DynamoContext, meta: TableMeta, updates: readonly ReplicaUpdate[], witnesses: readonly WitnessUpdate[]): string[] {
+  const group = meta.global as GlobalMeta;
+  if (updates.some((u) => u.Create !== undefined)) throw validationException(STRONG_MESSAGES.addReplica);
+  const witnessDeletes = witnesses.flatMap((w) => (w.Delete !== undefined ? [w.Delete.RegionName] : []));
+  const strangers = witnessDeletes.filter((r) => r !== group.witness);
+  if (strangers.length > 0) throw validationException(STRONG_MESSAGES.notWitness(strangers));
+  const deletes = updates.flatMap((u) => (u.Delete !== undefined ? [u.Delete.RegionName] : []));
+  if (deletes.some((r) => !group.regions.includes(r))) throw validationException(GLOBAL_MESSAGES.notReplica);
+  if (deletes.length > 0 || witnessDeletes.length > 0) {
+    if (deletes.length > 0 && group.witness !== undefined && witnessDeletes.length === 0) throw validationException(STRONG_MESSAGES.witnessesLeft);
+    if (group.regions.some((r) => r !== ctx.region && !deletes.includes(r)) || deletes.length === 0) throw validationException(STRONG_MESSAGES.oneReplica);
+    delete group.witness;
+    for (const region of deletes) deleteReplica(ctx, meta, region);
+  }
+  for (const u of updates) if (u.Update !== undefined) updateReplica(ctx, meta, u.Update);
+  return [];
+}
+
+/** UpdateTimeToLive on a replica of a STRONG group: "Time to Live (TTL) is not supported for MRSC global tables." */
+export function checkTtlAllowed(meta: TableMeta): void {
+  if (meta.global?.consistency === "STRONG") throw validationException(STRONG_MESSAGES.ttl);
 }
 
 // ---------------------------------------------------------------------------------------------

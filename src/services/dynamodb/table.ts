@@ -215,6 +215,10 @@ export interface GlobalMeta {
   sourceUntil?: number;
   /** Per-region overrides (the same map on every replica). */
   overrides: Record<string, ReplicaOverrides>;
+  /** MultiRegionConsistency STRONG (global-tables.ts); absent is EVENTUAL, which DescribeTable does not show. */
+  consistency?: "STRONG";
+  /** The witness region of a STRONG group of two replicas: no table there, only DescribeTable's GlobalTableWitnesses. */
+  witness?: string;
 }
 
 export interface AutoScalingSettings {
@@ -529,11 +533,17 @@ function replicaDescription(meta: TableMeta, region: string, status: string, now
   };
 }
 
-/** Replicas and GlobalTableVersion: only version 2019.11.21 shows them in DescribeTable. */
+/**
+ * Replicas and GlobalTableVersion: only version 2019.11.21 shows them in DescribeTable; a STRONG
+ * group adds MultiRegionConsistency (EVENTUAL is never shown) and its witness (DDB-TABLE-201/259).
+ */
 function replicasDescription(meta: TableMeta, creating: readonly string[], now: number | undefined) {
   if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return {};
+  const witness = meta.global.witness;
   return {
     GlobalTableVersion: CURRENT_GLOBAL_VERSION,
     Replicas: meta.global.regions.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE", now)),
+    ...(meta.global.consistency === "STRONG" ? { MultiRegionConsistency: "STRONG" } : {}),
+    ...(witness !== undefined ? { GlobalTableWitnesses: [{ RegionName: witness, WitnessStatus: creating.includes(witness) ? "CREATING" : "ACTIVE" }] } : {}),
   };
 }

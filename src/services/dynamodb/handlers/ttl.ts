@@ -3,7 +3,7 @@ import { validationException } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { reindexExpiry, requireTable } from "../items.js";
 import { check, length } from "../validation.js";
-import { syncReplicas } from "../global-tables.js";
+import { checkTtlAllowed, syncReplicas } from "../global-tables.js";
 
 /** "It can take up to one hour for the change to fully process": another UpdateTimeToLive within that hour is refused. */
 export const TTL_CHANGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -13,6 +13,7 @@ export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContex
   check(length("timeToLiveSpecification.attributeName", spec.AttributeName, 1, 255));
   ctx.store.transaction(() => {
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+    checkTtlAllowed(meta);
     const current = meta.ttl;
     // What the request asks is checked before how recently TTL last changed, as AWS does.
     if (current?.enabled && current.attribute !== spec.AttributeName) {

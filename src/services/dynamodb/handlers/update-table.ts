@@ -25,7 +25,7 @@ import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexC
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel, vectorIndexMemberChecks, vectorIndexOf } from "./create-table.js";
 import { checkNewVectorIndexes, serializeEntry, vectorRow, type VectorIndexMeta } from "../vectors.js";
-import { applyReplicaUpdates, checkStreamDisable, syncReplicas } from "../global-tables.js";
+import { applyReplicaUpdates, checkConsistencyRequest, checkStreamDisable, syncReplicas, witnessUpdatesCheck } from "../global-tables.js";
 import { checkIndexWarmMembers, initialWarm, isEmptyWarm, raiseWarm, requestWarm, warmFloor, type WarmThroughputMeta, type WarmUnits } from "../warm-throughput.js";
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -127,6 +127,28 @@ function changesAsked(input: UpdateTableInput): string[] {
   return Object.keys(given).filter((k) => given[k] !== undefined);
 }
 
+/**
+ * AWS's sentence for a request that asks no change. It names members Nimbus does not model, and
+ * leaves out those the request sends: MultiRegionConsistency sent alone is not named (DDB-TABLE-442).
+ */
+function atLeastOne(input: UpdateTableInput): string {
+  const members = [
+    "ProvisionedThroughput",
+    "BillingMode",
+    "UpdateStreamEnabled",
+    "GlobalSecondaryIndexUpdates",
+    "SSESpecification",
+    "ReplicaUpdates",
+    "MultiAccountReplicaReady",
+    "ReplicaTransitRoleArn",
+    ...(input.MultiRegionConsistency === undefined ? ["MultiRegionConsistency"] : []),
+    "DeletionProtectionEnabled",
+    "OnDemandThroughput",
+    "WarmThroughput",
+  ];
+  return `At least one of ${members.join(", ")} or TableClass is required`;
+}
+
 /** Changes DynamoDB makes only alone, in the order it names them, with the name its sentence uses. */
 const SOLE_CHANGES: readonly (readonly [string, string])[] = [
   ["SSESpecification", "Server-Side Encryption"],
@@ -146,10 +168,9 @@ function checkChanges(input: UpdateTableInput): void {
     // AWS answers WarmThroughput {} alone with HTTP 500 InternalFailure (DDB-TABLE-437); Nimbus
     // refuses it in the words AWS uses for a GSI's empty WarmThroughput (DDB-TABLE-456).
     if (isEmptyWarm(input.WarmThroughput)) throw validationException(`${INVALID}WarmThroughput must have at least one of ReadUnitsPerSecond or WriteUnitsPerSecond specified`);
-    throw validationException(
-      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required",
-    );
+    throw validationException(atLeastOne(input));
   }
+  checkConsistencyRequest(input, asked);
   for (const [member, shown] of SOLE_CHANGES) {
     if (asked.includes(member) && asked.length > 1) throw validationException(`${INVALID}${shown} modification must be the only operation in the request`);
   }
@@ -269,6 +290,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
     ...indexUpdateChecks(input.GlobalSecondaryIndexUpdates ?? []),
     ...vectorUpdateChecks(input.VectorIndexUpdates ?? []),
+    oneOf("multiRegionConsistency", input.MultiRegionConsistency, ["EVENTUAL", "STRONG"]),
+    witnessUpdatesCheck(input.GlobalTableWitnessUpdates),
   );
   // Before any other rule, even for a table that does not exist (DDB-TABLE-456).
   for (const u of input.GlobalSecondaryIndexUpdates ?? []) if (u.Update !== undefined) checkIndexWarmMembers(u.Update.IndexName, u.Update.WarmThroughput);
@@ -430,7 +453,10 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (input.TableClass !== undefined) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
     if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
-    const creating = input.ReplicaUpdates !== undefined ? applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now) : [];
+    const creating =
+      input.ReplicaUpdates !== undefined
+        ? applyReplicaUpdates(ctx, meta, input.ReplicaUpdates, now, { witnesses: input.GlobalTableWitnessUpdates ?? [], ...(input.MultiRegionConsistency !== undefined ? { mode: input.MultiRegionConsistency } : {}) })
+        : [];
     syncReplicas(ctx, meta);
 
     const cause = updateCause(input, before, meta, change, gone);
