@@ -85,6 +85,7 @@ export class ServiceRegistry {
   private async load(id: string): Promise<LoadedService> {
     const entry = this.entries.get(id);
     if (!entry) throw new Error(`unknown service ${id}`);
+    for (const first of entry.startsAfter ?? []) await this.get(first);
     const index = this.directory.index[id];
     if (!index) throw new Error(`service ${id} is missing from the generated index; run the codegen`);
     const model = loadModel(entry.model, index.queryCompatible ? readGenerated<QueryTraits>(`${id}.query-traits.json`) : undefined);

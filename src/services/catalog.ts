@@ -42,13 +42,20 @@ export interface CatalogEntry {
   /** Lazy import of the provider: models and handlers load on first use, not at start-up. */
   readonly provider?: () => Promise<{ default: ServiceDefinition }>;
   readonly plainHttp?: PlainHttpRoutes;
+  /**
+   * Services whose listeners this one's start talks to: they are loaded and started before it,
+   * whichever is asked for first. Services load concurrently (a restart resumes all of them at
+   * once), so without it an event published by this start could find no one listening yet.
+   */
+  readonly startsAfter?: readonly string[];
 }
 
 export const catalog: readonly CatalogEntry[] = [
   { id: "sts", model: "sts-2011-06-15", provider: () => import("./sts/index.js") },
   { id: "s3", model: "s3-2006-03-01", xmlNamespace: "http://s3.amazonaws.com/doc/2006-03-01/", provider: () => import("./s3/index.js") },
   { id: "dynamodb", model: "dynamodb-2012-08-10", provider: () => import("./dynamodb/index.js") },
-  { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js") },
+  // Its start asks DynamoDB for the stream records it has not received (dynamodb:StreamSyncRequested).
+  { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js"), startsAfter: ["dynamodb"] },
   { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js") },
   // (One line per entry: scripts/codegen.mjs reads the ids and models from these lines.)
   { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js"), plainHttp: { pathPrefixes: ["/_aws/sns/", "/_nimbus/sns/"], handler: () => import("./sns/internal-endpoints.js") } },
