@@ -82,3 +82,33 @@ export function dynamoDbAndS3Suite(ready: (clients: DynamoDbAndS3) => void, opti
 export function acrossRestart<T>(first: (c: DynamoDbAndS3) => Promise<T>, second: (c: DynamoDbAndS3, state: T) => Promise<void>): Promise<void> {
   return restartOnDataDir(clientsOf, destroyClients, first, second);
 }
+
+/**
+ * For a suite that talks to DynamoDB in several regions (global tables): a started Nimbus and
+ * one client per region, made on first use and closed with the server after the suite's tests.
+ * `maxAttempts` 1 shows refusals without the SDK's retries.
+ */
+export function regionalDynamoSuite(options: { maxAttempts?: number } = {}): { nimbus: () => TestNimbus; ddb: (region: string) => DynamoDBClient } {
+  let nimbus: TestNimbus | undefined;
+  const clients = new Map<string, DynamoDBClient>();
+  const started = (): TestNimbus => {
+    if (nimbus === undefined) throw new Error("the suite's Nimbus is not started yet");
+    return nimbus;
+  };
+  before(async () => {
+    nimbus = await startTestNimbus();
+  });
+  after(async () => {
+    for (const c of clients.values()) c.destroy();
+    await nimbus?.close();
+  });
+  const ddb = (region: string): DynamoDBClient => {
+    let c = clients.get(region);
+    if (c === undefined) {
+      c = new DynamoDBClient({ ...started().clientConfig({ region }), ...options });
+      clients.set(region, c);
+    }
+    return c;
+  };
+  return { nimbus: started, ddb };
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   BatchWriteItemCommand,
   CreateGlobalTableCommand,
@@ -30,7 +30,8 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, jsonService, startTestNimbus, uniqueName } from "./harness.js";
+import { regionalDynamoSuite } from "./dynamodb-fixtures.js";
 
 const EAST = "us-east-1";
 const WEST = "us-west-2";
@@ -68,28 +69,12 @@ interface StreamRecord {
 }
 
 describe("DynamoDB global tables", () => {
-  let nimbus: TestNimbus;
-  const clients = new Map<string, DynamoDBClient>();
-  const ddb = (region: string): DynamoDBClient => {
-    let c = clients.get(region);
-    if (c === undefined) {
-      c = new DynamoDBClient(nimbus.clientConfig({ region }));
-      clients.set(region, c);
-    }
-    return c;
-  };
-  before(async () => {
-    nimbus = await startTestNimbus();
-  });
-  after(async () => {
-    for (const c of clients.values()) c.destroy();
-    await nimbus.close();
-  });
+  const { nimbus, ddb } = regionalDynamoSuite();
 
   /** DynamoDB Streams of one region, in its JSON 1.0 protocol (no streams client is installed). */
   async function streamRecords(region: string, streamArn: string): Promise<StreamRecord[]> {
-    await nimbus.events.idle();
-    const call = jsonService(() => nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb", region }).ok;
+    await nimbus().events.idle();
+    const call = jsonService(nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb", region }).ok;
     const described = await call("DescribeStream", { StreamArn: streamArn });
     const shard = (described.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
     const it = await call("GetShardIterator", { StreamArn: streamArn, ShardId: shard, ShardIteratorType: "TRIM_HORIZON" });
@@ -297,10 +282,10 @@ describe("DynamoDB global tables", () => {
       TimeToLiveStatus: "ENABLED",
       AttributeName: "exp",
     });
-    const now = Math.floor(nimbus.clock.now() / 1000);
+    const now = Math.floor(nimbus().clock.now() / 1000);
     await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "t" }, exp: { N: String(now + 10) } } }));
     assert.ok(await item(EAST, name, "t"));
-    await nimbus.scheduler.advance(60_000);
+    await nimbus().scheduler.advance(60_000);
     assert.equal(await item(EAST, name, "t"), undefined);
     assert.equal(await item(WEST, name, "t"), undefined);
     // The TTL deletion is the service's in one region; the other region received a replicated delete.
@@ -347,7 +332,7 @@ describe("DynamoDB global tables", () => {
     await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "after" } } }));
     assert.ok(await item(EAST, name, "after"));
 
-    await nimbus.scheduler.advance(24 * 60 * 60 * 1000);
+    await nimbus().scheduler.advance(24 * 60 * 60 * 1000);
     await ddb(EAST).send(new DeleteTableCommand({ TableName: name }));
     const west = (await ddb(WEST).send(new DescribeTableCommand({ TableName: name }))).Table;
     assert.equal(west?.GlobalTableVersion, undefined);
@@ -387,7 +372,7 @@ describe("DynamoDB global tables", () => {
     const copied = await item(EAST, name, "x");
     assert.equal(copied?.["aws:rep:updateregion"]?.S, WEST);
     assert.equal(copied?.["aws:rep:deleting"]?.BOOL, false);
-    assert.equal(copied?.["aws:rep:updatetime"]?.N, (nimbus.clock.now() / 1000).toFixed(6));
+    assert.equal(copied?.["aws:rep:updatetime"]?.N, (nimbus().clock.now() / 1000).toFixed(6));
 
     await ddb(EU).send(new CreateTableCommand(legacyTable()));
     const exists = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));

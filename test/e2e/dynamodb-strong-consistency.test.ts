@@ -5,12 +5,11 @@
  * DynamoDB catalogue measured them (DDB-TABLE-201/202/257/258/259/260/261).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
@@ -21,8 +20,8 @@ import {
   type TableDescription,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { hashTable, indexedTable } from "./dynamodb-fixtures.js";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { hashTable, indexedTable, regionalDynamoSuite } from "./dynamodb-fixtures.js";
+import { failure, uniqueName } from "./harness.js";
 
 const EAST = "us-east-1";
 const OHIO = "us-east-2";
@@ -33,23 +32,7 @@ const STRONG_SUFFIX = "for global tables with MultiRegionConsistency set to STRO
 const ONE_REPLICA = `Deletion of only one table replica is not supported ${STRONG_SUFFIX}.`;
 
 describe("DynamoDB multi-Region strong consistency", () => {
-  let nimbus: TestNimbus;
-  const clients = new Map<string, DynamoDBClient>();
-  const ddb = (region: string): DynamoDBClient => {
-    let c = clients.get(region);
-    if (c === undefined) {
-      c = new DynamoDBClient({ ...nimbus.clientConfig({ region }), maxAttempts: 1 });
-      clients.set(region, c);
-    }
-    return c;
-  };
-  before(async () => {
-    nimbus = await startTestNimbus();
-  });
-  after(async () => {
-    for (const c of clients.values()) c.destroy();
-    await nimbus.close();
-  });
+  const { ddb } = regionalDynamoSuite({ maxAttempts: 1 });
 
   const described = async (region: string, name: string): Promise<TableDescription | undefined> => (await ddb(region).send(new DescribeTableCommand({ TableName: name }))).Table;
   const update = (name: string, input: Omit<UpdateTableCommandInput, "TableName">) => ddb(EAST).send(new UpdateTableCommand({ TableName: name, ...input }));

@@ -10,7 +10,7 @@
  * (`nimbus.scheduler.runDue()` or `advance()`), as on AWS it is Pending "while the replay initiates".
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CreateTopicCommand,
   DeleteTopicCommand,
@@ -26,7 +26,8 @@ import {
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SnsStore } from "../../src/services/sns/store.js";
-import { acrossRestart, failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { acrossRestart, failure, uniqueName, type TestNimbus } from "./harness.js";
+import { snsSuite } from "./sns-fixtures.js";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -43,16 +44,7 @@ describe("SNS FIFO message archiving and replay", () => {
   let sns: SNSClient;
   let sqs: SQSClient;
 
-  before(async () => {
-    nimbus = await startTestNimbus();
-    sns = new SNSClient(nimbus.clientConfig());
-    sqs = new SQSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    sns.destroy();
-    sqs.destroy();
-    await nimbus.close();
-  });
+  snsSuite((fixture) => ({ nimbus, sns, sqs } = fixture));
 
   const iso = (ms: number) => new Date(ms).toISOString();
 

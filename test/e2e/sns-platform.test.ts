@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CheckIfPhoneNumberIsOptedOutCommand,
   ConfirmSubscriptionCommand,
@@ -26,7 +26,8 @@ import {
   type SNSServiceException,
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, uniqueName, type TestNimbus } from "./harness.js";
+import { snsSuite } from "./sns-fixtures.js";
 
 type Messages = Record<string, Array<Record<string, unknown>>>;
 
@@ -34,16 +35,7 @@ describe("SNS mobile push, SMS and email (recorded, read back on internal endpoi
   let nimbus: TestNimbus;
   let sns: SNSClient;
   let sqs: SQSClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    sns = new SNSClient(nimbus.clientConfig());
-    sqs = new SQSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    sns.destroy();
-    sqs.destroy();
-    await nimbus.close();
-  });
+  snsSuite((fixture) => ({ nimbus, sns, sqs } = fixture));
 
   async function internal(path: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(`${nimbus.url}${path}`, init);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   AddPermissionCommand,
   CreateTopicCommand,
@@ -25,22 +25,14 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, Rece
 import { verifySnsMessageSignature } from "../../src/services/sns/domain/signing.js";
 import { DEV_SIGNING_CERTIFICATE_PEM } from "../../src/services/sns/domain/signing-identity.js";
 import { X509Certificate } from "node:crypto";
-import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { uniqueName, type TestNimbus, failure } from "./harness.js";
+import { snsSuite } from "./sns-fixtures.js";
 
 describe("SNS", () => {
   let nimbus: TestNimbus;
   let sns: SNSClient;
   let sqs: SQSClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    sns = new SNSClient(nimbus.clientConfig());
-    sqs = new SQSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    sns.destroy();
-    sqs.destroy();
-    await nimbus.close();
-  });
+  snsSuite((fixture) => ({ nimbus, sns, sqs } = fixture));
 
 
   async function topic(prefix: string, attributes?: Record<string, string>): Promise<string> {

@@ -1,0 +1,32 @@
+/** The set-up SNS test files share: a started Nimbus with an SNS client and an SQS client for the queues they fan out to. */
+import { after, before } from "node:test";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { startTestNimbus, type TestNimbus } from "./harness.js";
+
+export interface SnsFixture {
+  readonly nimbus: TestNimbus;
+  readonly sns: SNSClient;
+  readonly sqs: SQSClient;
+}
+
+/**
+ * `ready` gets the server and clients before the suite's tests (and before its own `before`
+ * hooks, registered after this call); they are closed after them. The one place an SNS suite
+ * starts and closes a Nimbus.
+ */
+export function snsSuite(ready: (fixture: SnsFixture) => void): void {
+  let fixture: SnsFixture | undefined;
+  before(async () => {
+    const nimbus = await startTestNimbus();
+    fixture = { nimbus, sns: new SNSClient(nimbus.clientConfig()), sqs: new SQSClient(nimbus.clientConfig()) };
+    ready(fixture);
+  });
+  after(async () => {
+    // Nothing to close when the server did not start.
+    if (fixture === undefined) return;
+    fixture.sns.destroy();
+    fixture.sqs.destroy();
+    await fixture.nimbus.close();
+  });
+}
