@@ -250,8 +250,10 @@ function v3Operations(id, model) {
     if (model.operations[op]) continue;
     const own = {};
     const input = v2Ref(schema[4], own, rest);
-    const output = v2Ref(schema[5], own, rest);
-    operations[op] = { name: op, http: rest ? restHttp(id, schema[3]?.http, own[input.shape]) : { method: "POST", requestUri: "/" }, input, output };
+    // Smithy's Unit output (the v3 schema's "unit") is no output at all, as the v2 models leave it out.
+    const output = deref(schema[5]) === "unit" ? undefined : v2Ref(schema[5], own, rest);
+    const http = rest ? restHttp(id, schema[3]?.http, own[input.shape]) : { method: "POST", requestUri: "/" };
+    operations[op] = { name: op, http, input, ...(output ? { output } : {}) };
     for (const [name, shape] of Object.entries(own)) if (!model.shapes[name]) shapes[name] = shape;
   }
   return Object.keys(operations).length ? { operations, shapes } : undefined;
