@@ -360,3 +360,67 @@ describe("conditions", () => {
     assert.equal(evaluatePolicy(unknown, get(anonymous, { "aws:username": "x" })), "NotApplicable");
   });
 });
+
+describe("keys looked up on demand", () => {
+  /** A request whose `lookup` answers from `values` and records every key it was asked for. */
+  const lazily = (values: Record<string, string | string[]>, action = "s3:GetObject", resource = "arn:aws:s3:::b/k") => {
+    const asked: string[] = [];
+    const request: RequestContext = {
+      ...req(anonymous, action, resource, { "aws:username": "alice" }),
+      lookup: (key) => {
+        asked.push(key);
+        return values[key];
+      },
+    };
+    return { request, asked };
+  };
+
+  test("a key the conditions lack is looked up by its name as the policy spells it, tag keys keeping their case", () => {
+    const doc = allowGetIf({ StringEquals: { "s3:ExistingObjectTag/Env": "prod" } });
+    const found = lazily({ "s3:ExistingObjectTag/Env": "prod" });
+    assert.equal(evaluatePolicy(doc, found.request), "Allow");
+    assert.deepEqual(found.asked, ["s3:ExistingObjectTag/Env"]);
+    assert.equal(evaluatePolicy(doc, lazily({ "s3:ExistingObjectTag/Env": "dev" }).request), "NotApplicable");
+    // A key the lookup does not know is absent: the positive operator fails, the negated one holds.
+    assert.equal(evaluatePolicy(doc, lazily({}).request), "NotApplicable");
+    const notProd = allowGetIf({ StringNotEquals: { "s3:ExistingObjectTag/Env": "prod" } });
+    assert.equal(evaluatePolicy(notProd, lazily({}).request), "Allow");
+  });
+
+  test("nothing is looked up for a statement whose principal, action or resource leaves it out, nor for keys the conditions hold", () => {
+    const doc = policy(
+      { Effect: "Deny", Principal: { AWS: OTHER }, Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/team": "red" } } },
+      { Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: "*", Condition: { StringEquals: { "s3:RequestObjectTag/team": "red" } } },
+      { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::other/*", Condition: { StringEquals: { "s3:BucketTag/team": "red" } } },
+      { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: { "aws:username": "alice" } } },
+    );
+    const { request, asked } = lazily({ "aws:ResourceTag/team": "red", "s3:RequestObjectTag/team": "red", "s3:BucketTag/team": "red" });
+    assert.equal(evaluatePolicy(doc, request), "Allow");
+    assert.deepEqual(asked, []);
+  });
+
+  test("a multivalued key from the lookup under ForAllValues and ForAnyValue (s3:RequestObjectTagKeys)", () => {
+    // "Tagging and access control policies", example 2: only the listed tag keys may be added.
+    const onlyThese = policy({ Effect: "Allow", Principal: "*", Action: "s3:PutObjectTagging", Resource: "*", Condition: { "ForAllValues:StringEquals": { "s3:RequestObjectTagKeys": ["Owner", "CreationDate"] } } });
+    const atLeastOne = policy({ Effect: "Allow", Principal: "*", Action: "s3:PutObjectTagging", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "s3:RequestObjectTagKeys": ["Owner", "CreationDate"] } } });
+    const tagging = (keys?: string[]) => lazily(keys === undefined ? {} : { "s3:RequestObjectTagKeys": keys }, "s3:PutObjectTagging").request;
+    assert.equal(evaluatePolicy(onlyThese, tagging(["Owner"])), "Allow");
+    assert.equal(evaluatePolicy(onlyThese, tagging(["Owner", "CreationDate"])), "Allow");
+    assert.equal(evaluatePolicy(onlyThese, tagging(["Owner", "Project"])), "NotApplicable");
+    // ForAllValues holds for a request without tags; the guide pairs it with a Null check for that.
+    assert.equal(evaluatePolicy(onlyThese, tagging()), "Allow");
+    assert.equal(evaluatePolicy(atLeastOne, tagging(["Project", "Owner"])), "Allow");
+    assert.equal(evaluatePolicy(atLeastOne, tagging(["Project"])), "NotApplicable");
+    assert.equal(evaluatePolicy(atLeastOne, tagging()), "NotApplicable");
+    const tagsRequired = policy({ Effect: "Allow", Principal: "*", Action: "s3:PutObjectTagging", Resource: "*", Condition: { Null: { "s3:RequestObjectTagKeys": "false" } } });
+    assert.equal(evaluatePolicy(tagsRequired, tagging(["Owner"])), "Allow");
+    assert.equal(evaluatePolicy(tagsRequired, tagging([])), "NotApplicable");
+  });
+
+  test("a policy variable reads a looked-up key too", () => {
+    const doc = policy({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:ResourceTag/team}/*" });
+    assert.equal(evaluatePolicy(doc, lazily({ "aws:ResourceTag/team": "blue" }, "s3:GetObject", "arn:aws:s3:::b/blue/k").request), "Allow");
+    assert.equal(evaluatePolicy(doc, lazily({ "aws:ResourceTag/team": "blue" }, "s3:GetObject", "arn:aws:s3:::b/red/k").request), "NotApplicable");
+    assert.equal(evaluatePolicy(doc, lazily({}, "s3:GetObject", "arn:aws:s3:::b/blue/k").request), "NotApplicable");
+  });
+});

@@ -25,6 +25,9 @@ export type RequestPrincipal =
       readonly canonicalUserId?: string;
     };
 
+/** A condition key's value in the request: one string, a set of them (multivalued keys), or absent. */
+export type ConditionValue = string | readonly string[] | undefined;
+
 export interface RequestContext {
   readonly principal: RequestPrincipal;
   /** e.g. "s3:GetObject" (matched case-insensitively, wildcards * and ? in the policy). */
@@ -32,7 +35,13 @@ export interface RequestContext {
   /** e.g. "arn:aws:s3:::bucket/key" (case-sensitive, wildcards * and ? in the policy). */
   readonly resource: string;
   /** Condition keys, LOWER-CASED; a key absent from the map is absent from the request. Multi-valued keys are arrays. */
-  readonly conditions: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly conditions: Readonly<Record<string, ConditionValue>>;
+  /**
+   * The keys too costly to gather for every request (S3's object and bucket tags), asked for only
+   * when a statement that otherwise applies, or a policy variable, names one that `conditions`
+   * lacks. It gets the key as the policy spells it, so a tag key keeps its case.
+   */
+  readonly lookup?: (key: string) => ConditionValue;
 }
 
 /** The parsed JSON of a policy, loose: callers validate policies when they are stored, not here. */
@@ -43,7 +52,8 @@ export interface PolicyDocument {
   readonly [element: string]: unknown;
 }
 
-type Conditions = RequestContext["conditions"];
+/** A key's value in the request, by its name as the policy spells it (`conditions`, then `lookup`). */
+type Conditions = (key: string) => ConditionValue;
 type JsonObject = { readonly [key: string]: unknown };
 
 function isObject(v: unknown): v is JsonObject {
@@ -71,7 +81,7 @@ function resolveVariable(body: string, conditions: Conditions): string | undefin
   if (body === "*" || body === "?" || body === "$") return body;
   const m = /^\s*([^\s,']+)\s*(?:,\s*'((?:[^']|'')*)'\s*)?$/.exec(body);
   if (m === null) return undefined;
-  const value = conditions[(m[1] ?? "").toLowerCase()];
+  const value = conditions(m[1] ?? "");
   if (typeof value === "string") return value;
   return m[2]?.replace(/''/g, "'");
 }
@@ -216,7 +226,7 @@ const OPERATORS: Record<string, { compare: Compare; negated: boolean }> = {
 const TAKES_VARIABLES = /^(string|arn)/;
 
 /** The request's values for a key; undefined when absent or an empty set, which IAM treats alike. */
-function requestValues(value: string | readonly string[] | undefined): readonly string[] | undefined {
+function requestValues(value: ConditionValue): readonly string[] | undefined {
   if (value === undefined) return undefined;
   const values = typeof value === "string" ? [value] : value;
   return values.length === 0 ? undefined : values;
@@ -227,22 +237,22 @@ function requestValues(value: string | readonly string[] | undefined): readonly 
  * not, a negated operator holds and a positive one does not ("Condition operators", IAM User
  * Guide). Present: ForAllValues needs every request value to pass, otherwise one is enough.
  */
-function keyHolds(operator: string, key: string, policyValues: string[], request: RequestContext, variables: boolean): boolean {
+function keyHolds(operator: string, key: string, policyValues: string[], conditions: Conditions, variables: boolean): boolean {
   const m = /^(?:(forallvalues|foranyvalue):)?(.+?)(ifexists)?$/.exec(operator.toLowerCase());
   if (m === null) return false;
   const [, set, base = "", ifExists] = m;
-  const values = requestValues(request.conditions[key.toLowerCase()]);
+  const values = requestValues(conditions(key));
   if (base === "null") {
     return ifExists === undefined && policyValues.some((p) => (p.toLowerCase() === "true") === (values === undefined));
   }
   const op = OPERATORS[base];
   if (op === undefined) return false;
   if (values === undefined) return ifExists !== undefined || set === "forallvalues" || (set === undefined && op.negated);
-  const conditions = variables && TAKES_VARIABLES.test(base) ? request.conditions : undefined;
+  const expand = variables && TAKES_VARIABLES.test(base) ? conditions : undefined;
   const passes = (v: string): boolean =>
     op.negated
-      ? policyValues.every((p) => op.compare(p, v, conditions) === false)
-      : policyValues.some((p) => op.compare(p, v, conditions) === true);
+      ? policyValues.every((p) => op.compare(p, v, expand) === false)
+      : policyValues.some((p) => op.compare(p, v, expand) === true);
   if (set === "forallvalues") return values.every(passes);
   // A negated operator without a set prefix negates the whole positive test.
   if (set === undefined && op.negated) return values.every(passes);
@@ -250,11 +260,11 @@ function keyHolds(operator: string, key: string, policyValues: string[], request
 }
 
 /** Every operator and every key within it must hold; an unknown operator never does. */
-function conditionsHold(condition: unknown, request: RequestContext, variables: boolean): boolean {
+function conditionsHold(condition: unknown, conditions: Conditions, variables: boolean): boolean {
   if (condition === undefined) return true;
   if (!isObject(condition)) return false;
   return Object.entries(condition).every(
-    ([operator, block]) => isObject(block) && Object.entries(block).every(([key, value]) => keyHolds(operator, key, strings(value), request, variables)),
+    ([operator, block]) => isObject(block) && Object.entries(block).every(([key, value]) => keyHolds(operator, key, strings(value), conditions, variables)),
   );
 }
 
@@ -331,12 +341,13 @@ function resourceApplies(s: JsonObject, resource: string, conditions: Conditions
   return true;
 }
 
-function statementApplies(s: JsonObject, request: RequestContext, variables: boolean): boolean {
+/** Principal, action and resource first: a condition, whose keys may be costly to look up, only for a statement they leave standing. */
+function statementApplies(s: JsonObject, request: RequestContext, conditions: Conditions, variables: boolean): boolean {
   return (
     principalApplies(s, request.principal) &&
     actionApplies(s, request.action) &&
-    resourceApplies(s, request.resource, variables ? request.conditions : undefined) &&
-    conditionsHold(s["Condition"], request, variables)
+    resourceApplies(s, request.resource, variables ? conditions : undefined) &&
+    conditionsHold(s["Condition"], conditions, variables)
   );
 }
 
@@ -357,10 +368,12 @@ export function evaluatePolicy(policy: string | PolicyDocument, request: Request
   // Policy variables came with Version 2012-10-17; in older policies `${aws:username}` is plain text.
   const variables = doc.Version === "2012-10-17";
   const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]).filter(isObject);
+  const { conditions: known, lookup } = request;
+  const conditions: Conditions = (key) => known[key.toLowerCase()] ?? lookup?.(key);
   let decision: Decision = "NotApplicable";
   for (const s of statements) {
     if (s["Effect"] !== "Allow" && s["Effect"] !== "Deny") continue;
-    if (!statementApplies(s, request, variables)) continue;
+    if (!statementApplies(s, request, conditions, variables)) continue;
     if (s["Effect"] === "Deny") return "Deny";
     decision = "Allow";
   }
