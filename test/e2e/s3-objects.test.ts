@@ -22,10 +22,8 @@ import {
   RestoreObjectCommand,
   GetObjectAttributesCommand,
   PutBucketEncryptionCommand,
-  GetBucketAbacCommand,
   GetBucketMetadataConfigurationCommand,
   GetObjectAnnotationCommand,
-  PutBucketAbacCommand,
   PutObjectAnnotationCommand,
   RenameObjectCommand,
   UpdateObjectEncryptionCommand,
@@ -782,8 +780,6 @@ describe("S3 objects", () => {
       new PutObjectAnnotationCommand({ Bucket: bucket, Key: "newer-ops.txt", AnnotationName: "note", AnnotationPayload: "replaced?" }),
       new GetObjectAnnotationCommand({ Bucket: bucket, Key: "newer-ops.txt", AnnotationName: "note" }),
       new RenameObjectCommand({ Bucket: bucket, Key: "renamed.txt", RenameSource: "newer-ops.txt" }),
-      new PutBucketAbacCommand({ Bucket: bucket, AbacStatus: { Status: "Enabled" } }),
-      new GetBucketAbacCommand({ Bucket: bucket }),
       new GetBucketMetadataConfigurationCommand({ Bucket: bucket }),
     ];
     for (const command of commands) {

@@ -1,6 +1,6 @@
 /**
- * A bucket's ACL settings (Object Ownership, Block Public Access) as stored, and the ACL a
- * write asks for, checked against them.
+ * A bucket's access settings (Object Ownership, Block Public Access, ABAC) as stored, and the
+ * ACL a write asks for, checked against them.
  */
 import {
   cannedAclGrants,
@@ -70,6 +70,11 @@ export function initiatorOf(account: string, arn: string | null): { ID: string; 
   const slash = resource.indexOf("/");
   const name = resource.startsWith("user/") ? resource.slice(resource.lastIndexOf("/") + 1) : resource.slice(slash + 1);
   return { ID: arn, DisplayName: name };
+}
+
+/** "By default, ABAC is disabled for all Amazon S3 general purpose buckets" ("Enabling ABAC in general purpose buckets", S3 User Guide). */
+export function abacEnabled(ctx: Pick<S3Context, "store">, bucket: string): boolean {
+  return ctx.store.config<string>(bucket, "abac") === "Enabled";
 }
 
 export function publicAccessBlock(ctx: S3Context, bucket: BucketRow): PublicAccessBlock | undefined {

@@ -139,6 +139,21 @@ export const errors = defineErrors({
   // SSE-C one from the user guide: "Torrents are not supported for objects encrypted using SSE-C.").
   TorrentOfSseCObject: { code: "InvalidRequest", status: 400, message: "Torrents are not supported for objects encrypted using SSE-C." },
   TorrentTooLarge: { code: "InvalidRequest", status: 400, message: "You can get torrent only for objects that are less than 5 GB in size." },
+  // PutBucketTagging and DeleteBucketTagging on a bucket with ABAC enabled: "You can nolonger use the
+  // PutBucketTagging and DeleteBucketTagging actions to tag your bucket" (PutBucketAbac, S3 API
+  // Reference). The reference gives no error; code, status and wording are AWS's answers as a public
+  // s3-tests suite written to run against AWS asserts them (400 BadRequest), not documented by AWS.
+  AbacBucketTagging: {
+    code: "BadRequest",
+    status: 400,
+    message:
+      "This S3 general purpose bucket has attribute-based access control (ABAC) enabled. To add tags to this bucket, initiate a TagResource request. To delete tags from this bucket, initiate an UntagResource request.",
+  },
+  AbacBucketTaggingDelete: {
+    code: "BadRequest",
+    status: 400,
+    message: "This S3 general purpose bucket has attribute-based access control (ABAC) enabled. To delete tags from this bucket, initiate an UntagResource request.",
+  },
 });
 
 export function noSuchBucket(bucket: string): AwsError {

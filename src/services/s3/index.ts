@@ -16,6 +16,7 @@ import {
   putObjectAcl,
   putPublicAccessBlock,
 } from "./handlers/access-control.js";
+import { getBucketAbac, putBucketAbac } from "./handlers/bucket-abac.js";
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./handlers/buckets.js";
 import {
   deleteBucketCors,
@@ -191,6 +192,8 @@ export default defineService<S3Operations, S3Store>({
     PutBucketTagging: putBucketTagging,
     GetBucketTagging: getBucketTagging,
     DeleteBucketTagging: deleteBucketTagging,
+    PutBucketAbac: putBucketAbac,
+    GetBucketAbac: getBucketAbac,
     PutBucketCors: putBucketCors,
     GetBucketCors: getBucketCors,
     DeleteBucketCors: deleteBucketCors,

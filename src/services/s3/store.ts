@@ -158,6 +158,8 @@ export interface AccessLogRow {
 
 export type BucketConfigKind =
   | "policy" | "website" | "accelerate" | "encryption" | "ownership" | "acl" | "publicAccessBlock" | "lifecycle" | "replication" | "logging" | "requestPayment" | "objectLock"
+  // PutBucketAbac's status, "Enabled" or "Disabled" (handlers/bucket-abac.ts).
+  | "abac"
   // Configurations kept by Id, each row the bucket's documents of the kind sorted by Id (handlers/id-configs.ts).
   | "analytics" | "inventory" | "metrics" | "intelligentTiering"
   // When each inventory configuration last delivered a report (inventory-runner.ts).

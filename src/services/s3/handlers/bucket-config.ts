@@ -20,6 +20,7 @@ import type {
 import { validateCorsConfiguration, type CorsRule } from "../domain/cors.js";
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
+import { abacEnabled } from "../access.js";
 import { MAX_BUCKET_TAGS, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
 import { checkVersioningChange } from "../object-lock.js";
@@ -54,9 +55,14 @@ export function bucketTags(tagSet: readonly { Key: string; Value: string }[]): T
   return tags;
 }
 
+/** With ABAC enabled a bucket's tags change only through S3 Control's TagResource and UntagResource (bucket-abac.ts). */
 export function putBucketTagging(input: PutBucketTaggingInput, ctx: S3Context): PutBucketTaggingOutput {
   const tags = bucketTags(input.Tagging.TagSet ?? []);
-  ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "tags", JSON.stringify(tags)));
+  ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    if (abacEnabled(ctx, bucket.name)) throw errors.AbacBucketTagging();
+    ctx.store.setBucketField(bucket.name, "tags", JSON.stringify(tags));
+  });
   return {};
 }
 
@@ -68,7 +74,11 @@ export function getBucketTagging(input: GetBucketTaggingInput, ctx: S3Context): 
 }
 
 export function deleteBucketTagging(input: DeleteBucketTaggingInput, ctx: S3Context): DeleteBucketTaggingOutput {
-  ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "tags", null));
+  ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    if (abacEnabled(ctx, bucket.name)) throw errors.AbacBucketTaggingDelete();
+    ctx.store.setBucketField(bucket.name, "tags", null);
+  });
   return {};
 }
 
