@@ -20,7 +20,9 @@
  *   AuthenticatedUsers, RestrictPublicBuckets a public policy's grants to callers outside the
  *   owner account.
  * - On a Requester Pays bucket, anyone but the owner account must also acknowledge the charge.
- * Every request is plain HTTP, so aws:SecureTransport is false, as AWS would see it.
+ * Every request is plain HTTP, so aws:SecureTransport is false, as AWS would see it. The tag
+ * condition keys (object tags, the tags a request sets, the bucket's tags under ABAC) are read
+ * only when a statement names one (tag-conditions.ts).
  *
  * Without enforcement each account only reaches its own buckets (requireBucket refuses the rest)
  * and unsigned requests act as the default account.
@@ -29,12 +31,13 @@ import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../a
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
 import { wrapHandlers } from "../../core/service.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, type Grant } from "./acl.js";
-import { accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock } from "./access.js";
+import { abacEnabled, accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock } from "./access.js";
 import { parseCopySource } from "./copy-source.js";
 import { errors } from "./errors.js";
 import type { S3Context } from "./index.js";
 import { isPublicPolicy } from "./policy-status.js";
-import { canonicalUserId, type BucketRow, type ObjectRow } from "./store.js";
+import { canonicalUserId, type BucketRow, type ObjectRow, type Tag } from "./store.js";
+import { requestTags, tagConditionLookup, type TagSources } from "./tag-conditions.js";
 
 /** What an S3 request carries that condition keys and versioned actions read. */
 interface AccessInput {
@@ -51,6 +54,8 @@ interface AccessInput {
   readonly StorageClass?: string;
   readonly MetadataDirective?: string;
   readonly RequestPayer?: string;
+  /** x-amz-tagging (PutObject, CopyObject, CreateMultipartUpload, form uploads) or PutObjectTagging's body. */
+  readonly Tagging?: string | { readonly TagSet?: readonly Tag[] };
 }
 
 /** Operations whose IAM action is not `s3:<operation>` ("Required permissions for Amazon S3 API operations"). */
@@ -181,6 +186,18 @@ function conditionKeys(ctx: S3Context, principal: RequestPrincipal, input: Acces
   };
 }
 
+/** The tags a request's condition keys may ask about, each read only if one does. */
+function tagSources(ctx: S3Context, bucket: BucketRow, key: string | undefined, input: AccessInput): TagSources {
+  return {
+    object: () => {
+      const row = namedObject(ctx, bucket, key, input.VersionId);
+      return row === undefined ? undefined : (JSON.parse(row.tags) as Tag[]);
+    },
+    request: () => requestTags(input.Tagging),
+    bucket: () => (abacEnabled(ctx, bucket.name) && bucket.tags !== null ? (JSON.parse(bucket.tags) as Tag[]) : undefined),
+  };
+}
+
 /** The object (version) a request names, unless it is missing or a delete marker. */
 function namedObject(ctx: S3Context, bucket: BucketRow, key: string | undefined, versionId: string | undefined): ObjectRow | undefined {
   const row = key === undefined ? undefined : versionId === undefined ? ctx.store.latest(bucket.name, key) : ctx.store.version(bucket.name, key, versionId);
@@ -220,7 +237,10 @@ export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key
   if (!enforcesPolicies(ctx.config)) return;
   const policy = ctx.store.config<string>(bucket.name, "policy");
   const resource = key === undefined ? `arn:aws:s3:::${bucket.name}` : `arn:aws:s3:::${bucket.name}/${key}`;
-  const decision = policy === undefined ? "NotApplicable" : evaluatePolicy(policy, { principal, action, resource, conditions: conditionKeys(ctx, principal, input) });
+  const decision =
+    policy === undefined
+      ? "NotApplicable"
+      : evaluatePolicy(policy, { principal, action, resource, conditions: conditionKeys(ctx, principal, input), lookup: tagConditionLookup(action, tagSources(ctx, bucket, key, input)) });
   const ownAccount = principal.type === "aws" && principal.account === bucket.account_id;
   if (decision === "Deny" && !(ownAccount && principal.arn.endsWith(":root") && POLICY_ACTIONS.has(action))) throw errors.AccessDenied();
   const foreign = aclPermission(action)?.on === "object" ? foreignObjectOwner(ctx, bucket, key, input.VersionId) : undefined;
