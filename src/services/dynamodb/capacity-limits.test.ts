@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { thrownAwsError } from "../../core/aws-error-fixture.js";
 import { AwsError } from "../../core/errors.js";
 import {
   checkDecrease,
@@ -16,15 +17,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MIDNIGHT = Date.parse("2026-10-09T00:00:00.000Z");
 
-function refusal(run: () => void): AwsError {
-  try {
-    run();
-  } catch (err) {
-    assert.ok(err instanceof AwsError);
-    return err;
-  }
-  assert.fail("expected a refusal");
-}
+const refusal = thrownAwsError;
 
 describe("the times in DynamoDB's limit messages", () => {
   test("Java's FULL en_US style, as the decrease message prints them (DDB-TABLE-184/326)", () => {

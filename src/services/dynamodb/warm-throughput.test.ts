@@ -1,20 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { thrownAwsError } from "../../core/aws-error-fixture.js";
 import { AwsError } from "../../core/errors.js";
 import { checkIndexWarmMembers, initialWarm, isEmptyWarm, ON_DEMAND_WARM, pinWarm, raiseWarm, requestWarm, warmAt, warmDescription, warmFloor } from "./warm-throughput.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 const NOW = Date.parse("2026-01-15T12:00:00.000Z");
 
-function refusal(run: () => void): AwsError {
-  try {
-    run();
-  } catch (err) {
-    assert.ok(err instanceof AwsError);
-    return err;
-  }
-  assert.fail("expected a refusal");
-}
+const refusal = thrownAwsError;
 
 describe("where warm throughput starts", () => {
   test("on demand at 12,000 reads and 4,000 writes a second, provisioned at its units", () => {
