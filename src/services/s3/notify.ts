@@ -4,6 +4,13 @@
  * delivers each one, after commit, to the configurations of the bucket that match it, through
  * in-process calls to SQS SendMessage, SNS Publish and Lambda Invoke (asynchronous), with the
  * message S3 sends.
+ *
+ * A request's event that some configuration will send is also written, in the write's own
+ * transaction, to an outbox the listener empties once it has sent it; what a kill -9 left there
+ * between the commit and the sending goes out when the service starts again. So a committed
+ * write's notifications arrive at least once, as S3's do ("Amazon S3 event notifications are
+ * designed to be delivered at least once", S3 User Guide); one sent just before a kill may come
+ * twice.
  */
 import { AwsError } from "../../core/errors.js";
 import { parseArn } from "../../core/arn.js";
@@ -27,6 +34,8 @@ import { canonicalUserId, type BucketRow, type S3Store } from "./store.js";
 export interface S3ObjectEvent {
   /** With the "s3:" prefix: s3:ObjectCreated:Put, s3:ObjectRemoved:DeleteMarkerCreated... */
   readonly eventName: string;
+  /** Its row in the notification outbox, when a configuration sends it (emitObjectEvent). */
+  readonly owed?: number;
   readonly bucket: string;
   readonly key: string;
   readonly size?: number;
@@ -72,7 +81,10 @@ export function emitObjectEvent(
   eventName: string,
   object: { key: string; size?: number; eTag?: string; versionId?: string },
 ): void {
-  ctx.emit("s3:Object", objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${requesterId(ctx)}` }));
+  const event = objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${requesterId(ctx)}` });
+  // Owed in the write's transaction when some configuration will send it (a bucket without any pays one check).
+  const owes = bucket.notifications !== null && matchingNotificationRules(notificationRules(bucket).rules, eventName, object.key).length > 0;
+  ctx.emit("s3:Object", owes ? { ...{}, ...event, owed: ctx.store.oweNotification(JSON.stringify(event)) } : event);
 }
 
 /**
@@ -186,38 +198,72 @@ export async function destinationProblem(ctx: S3Context, rule: NotificationRule,
   return undefined;
 }
 
-/** Subscribes the delivery of object events; returns the unsubscribe. */
+/**
+ * Subscribes the delivery of object events, and sends the notifications a previous run owed
+ * (those in the outbox now: a request served from here on owes its own, which its event sends);
+ * returns the unsubscribe.
+ */
 export function startNotifications(env: ServiceEnvironment, store: S3Store): () => void {
-  return env.events.subscribe("s3:Object", async (event) => {
-    const detail = event.detail;
-    const bucket = store.bucket(detail.bucket);
-    if (!bucket) return;
-    const config = notificationRules(bucket);
-    const rules = matchingNotificationRules(config.rules, detail.eventName, detail.key);
-    await Promise.all(
-      rules.map((rule) => {
-        const record = buildS3EventRecord({
-          eventName: detail.eventName,
-          eventTime: detail.eventTime,
-          awsRegion: bucket.region,
-          principalId: detail.principalId,
-          sourceIPAddress: detail.sourceIp,
-          requestId: detail.requestId,
-          hostId: hostId(detail.requestId),
-          configurationId: rule.id,
-          bucket: { name: bucket.name, ownerPrincipalId: canonicalUserId(bucket.account_id) },
-          object: {
-            key: detail.key,
-            ...(detail.size !== undefined ? { size: detail.size } : {}),
-            ...(detail.eTag !== undefined ? { eTag: detail.eTag } : {}),
-            ...(detail.versionId !== undefined ? { versionId: detail.versionId } : {}),
-            ...(detail.sequencer !== undefined ? { sequencer: detail.sequencer } : {}),
+  const leftovers = store.owedNotifications();
+  const cancel =
+    leftovers.length === 0
+      ? () => {}
+      : env.scheduler.at(
+          env.clock.now(),
+          async () => {
+            for (const { seq, event } of leftovers) await sendOwed(env, store, seq, JSON.parse(event) as S3ObjectEvent);
           },
-          ...(detail.restore ? { restore: { lifecycleRestorationExpiryTime: detail.restore.expiresAt, lifecycleRestoreStorageClass: detail.restore.storageClass } } : {}),
-          ...(detail.transition ? { transition: { destinationStorageClass: detail.transition.storageClass } } : {}),
-        });
-        return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])), bucket);
-      }),
-    );
+          "s3 notifications owed",
+        );
+  const unsubscribe = env.events.subscribe("s3:Object", async (event) => {
+    const detail = event.detail;
+    if (detail.owed === undefined) return sendNotifications(env, store, detail);
+    await sendOwed(env, store, detail.owed, detail);
   });
+  return () => {
+    cancel();
+    unsubscribe();
+  };
+}
+
+/** Sends an owed notification, then forgets it, whether or not a destination took it (S3 does not retry one that refuses). */
+async function sendOwed(env: ServiceEnvironment, store: S3Store, seq: number, detail: S3ObjectEvent): Promise<void> {
+  try {
+    await sendNotifications(env, store, detail);
+  } finally {
+    store.notificationSent(seq);
+  }
+}
+
+/** Sends an object event to the bucket's configurations that match it. */
+async function sendNotifications(env: ServiceEnvironment, store: S3Store, detail: S3ObjectEvent): Promise<void> {
+  const bucket = store.bucket(detail.bucket);
+  if (!bucket) return;
+  const config = notificationRules(bucket);
+  const rules = matchingNotificationRules(config.rules, detail.eventName, detail.key);
+  await Promise.all(
+    rules.map((rule) => {
+      const record = buildS3EventRecord({
+        eventName: detail.eventName,
+        eventTime: detail.eventTime,
+        awsRegion: bucket.region,
+        principalId: detail.principalId,
+        sourceIPAddress: detail.sourceIp,
+        requestId: detail.requestId,
+        hostId: hostId(detail.requestId),
+        configurationId: rule.id,
+        bucket: { name: bucket.name, ownerPrincipalId: canonicalUserId(bucket.account_id) },
+        object: {
+          key: detail.key,
+          ...(detail.size !== undefined ? { size: detail.size } : {}),
+          ...(detail.eTag !== undefined ? { eTag: detail.eTag } : {}),
+          ...(detail.versionId !== undefined ? { versionId: detail.versionId } : {}),
+          ...(detail.sequencer !== undefined ? { sequencer: detail.sequencer } : {}),
+        },
+        ...(detail.restore ? { restore: { lifecycleRestorationExpiryTime: detail.restore.expiresAt, lifecycleRestoreStorageClass: detail.restore.storageClass } } : {}),
+        ...(detail.transition ? { transition: { destinationStorageClass: detail.transition.storageClass } } : {}),
+      });
+      return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])), bucket);
+    }),
+  );
 }

@@ -139,6 +139,12 @@ export const S3_MIGRATIONS: readonly string[] = [
   // The ARN of an upload's initiator when it is not an account's root user (an IAM user, an
   // assumed role): ListParts' and ListMultipartUploads' Initiator (access.ts initiatorOf).
   `ALTER TABLE s3_uploads ADD COLUMN initiator TEXT;`,
+  // Event notifications a committed write owes its bucket's destinations, until they are sent
+  // (notify.ts): a kill between the commit and the sending leaves them here for the next start.
+  `CREATE TABLE s3_notification_outbox (
+     seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+     event  TEXT    NOT NULL
+   );`,
 ];
 
 export type Versioning = "Enabled" | "Suspended";
@@ -459,6 +465,23 @@ export class S3Store {
     this.configs.forget(`${bucket}/${kind}`);
     if (kind === "logging") this.loggingBuckets.delete(bucket);
     this.prepare("DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?").run(bucket, kind);
+  }
+
+  // --- event notifications owed ------------------------------------------------------------
+
+  /** Records an event notification owed, in the caller's transaction; its seq. */
+  oweNotification(event: string): number {
+    return Number(this.prepare("INSERT INTO s3_notification_outbox (event) VALUES (?)").run(event).lastInsertRowid);
+  }
+
+  /** Forgets a notification once it was sent (or could not be). */
+  notificationSent(seq: number): void {
+    this.prepare("DELETE FROM s3_notification_outbox WHERE seq = ?").run(seq);
+  }
+
+  /** The notifications owed, oldest first. */
+  owedNotifications(): { seq: number; event: string }[] {
+    return this.prepare<[], { seq: number; event: string }>("SELECT seq, event FROM s3_notification_outbox ORDER BY seq").all();
   }
 
   // --- server access logs ------------------------------------------------------------------
