@@ -6,9 +6,10 @@
  * storage class transitions, and aborting incomplete multipart uploads. Lifecycle actions are
  * due at midnight UTC, so an hourly sweep acts within the hour, as S3 does "asynchronously".
  */
+import type { EventScope } from "../../core/events.js";
 import type { ServiceEnvironment } from "../../core/service.js";
 import { dueAction, expirationHeader, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
-import { objectEvent, S3_ORIGIN, type S3EventData } from "./notify.js";
+import { objectEvent, owed, S3_ORIGIN, type S3EventData, type S3ObjectEvent } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 import { lockedAgainstLifecycle } from "./object-lock.js";
 
@@ -83,12 +84,16 @@ function* keyGroups(rows: Iterable<ObjectRow>): Generator<ObjectRow[]> {
   if (group.length > 0) yield group;
 }
 
-/** One pass over every bucket with a lifecycle configuration. Returns the events to publish. */
-export function sweepLifecycle(store: S3Store, now: number): SweepEvent[] {
-  const events: SweepEvent[] = [];
+/**
+ * One pass over every bucket with a lifecycle configuration. Returns the events to publish, each
+ * owed in its bucket's transaction when a notification configuration will send it (notify.ts).
+ */
+export function sweepLifecycle(store: S3Store, now: number): { event: S3ObjectEvent; scope: EventScope }[] {
+  const out: { event: S3ObjectEvent; scope: EventScope }[] = [];
   for (const bucketName of store.bucketsWithConfig("lifecycle")) {
     const config = store.config<StoredLifecycle>(bucketName, "lifecycle");
     if (!config) continue;
+    const events: SweepEvent[] = [];
     store.transaction(() => {
       const bucket = store.bucket(bucketName);
       if (!bucket) return;
@@ -133,9 +138,12 @@ export function sweepLifecycle(store: S3Store, now: number): SweepEvent[] {
         const schedule = uploadAbortSchedule(config.rules, { key: upload.key, initiated: upload.initiated });
         if (schedule && schedule.abortAt <= now) store.removeUpload(upload.upload_id);
       }
+      for (const { bucket, eventName, data, ...object } of events) {
+        out.push({ event: owed(store, bucket, objectEvent(store, bucket, eventName, object, now, S3_ORIGIN, data)), scope: { account: bucket.account_id, region: bucket.region } });
+      }
     });
   }
-  return events;
+  return out;
 }
 
 /** Schedules the hourly sweep; events go out on the bus once each bucket's changes committed. */
@@ -143,11 +151,7 @@ export function startLifecycle(env: ServiceEnvironment, store: S3Store): () => v
   return env.scheduler.every(
     LIFECYCLE_SWEEP_INTERVAL,
     () => {
-      const now = env.clock.now();
-      for (const event of sweepLifecycle(store, now)) {
-        const { bucket, eventName, data, ...object } = event;
-        env.events.publish("s3:Object", objectEvent(store, bucket, eventName, object, now, S3_ORIGIN, data), { account: bucket.account_id, region: bucket.region });
-      }
+      for (const { event, scope } of sweepLifecycle(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
     },
     "s3 lifecycle sweep",
   );

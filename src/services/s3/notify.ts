@@ -5,8 +5,8 @@
  * in-process calls to SQS SendMessage, SNS Publish and Lambda Invoke (asynchronous), with the
  * message S3 sends.
  *
- * A request's event that some configuration will send is also written, in the write's own
- * transaction, to an outbox the listener empties once it has sent it; what a kill -9 left there
+ * A request's or a lifecycle action's event that some configuration will send is also written,
+ * in the change's own transaction, to an outbox the listener empties once it has sent it; what a kill -9 left there
  * between the commit and the sending goes out when the service starts again. So a committed
  * write's notifications arrive at least once, as S3's do ("Amazon S3 event notifications are
  * designed to be delivered at least once", S3 User Guide); one sent just before a kill may come
@@ -82,9 +82,16 @@ export function emitObjectEvent(
   object: { key: string; size?: number; eTag?: string; versionId?: string },
 ): void {
   const event = objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${requesterId(ctx)}` });
-  // Owed in the write's transaction when some configuration will send it (a bucket without any pays one check).
-  const owes = bucket.notifications !== null && matchingNotificationRules(notificationRules(bucket).rules, eventName, object.key).length > 0;
-  ctx.emit("s3:Object", owes ? { ...{}, ...event, owed: ctx.store.oweNotification(JSON.stringify(event)) } : event);
+  ctx.emit("s3:Object", owed(ctx.store, bucket, event));
+}
+
+/**
+ * The event, owed in the outbox when some configuration of the bucket will send it (a bucket
+ * without any pays one check). Called in the transaction of the change it tells of.
+ */
+export function owed(store: S3Store, bucket: BucketRow, event: S3ObjectEvent): S3ObjectEvent {
+  const sends = bucket.notifications !== null && matchingNotificationRules(notificationRules(bucket).rules, event.eventName, event.key).length > 0;
+  return sends ? { ...{}, ...event, owed: store.oweNotification(JSON.stringify(event)) } : event;
 }
 
 /**
