@@ -11,9 +11,12 @@ import {
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutBucketNotificationConfigurationCommand,
   PutObjectLockConfigurationCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { S3Store } from "../../src/services/s3/store.js";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -170,5 +173,33 @@ describe("S3 replication", () => {
 
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "plain/held.txt", VersionId: refused.VersionId }))).ReplicationStatus, "FAILED");
     assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: plain, Key: "plain/held.txt" })))).status, 404);
+  });
+  test("a replica is an event of its destination bucket: the destination's notification goes out, owed with the copy until sent", async () => {
+    const source = await bucket("crr-notify-src");
+    const destination = await bucket("crr-notify-dst", west);
+    const sqs = new SQSClient(nimbus.clientConfig({ region: "eu-west-1" }));
+    try {
+      const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("replicas") }))).QueueUrl ?? "";
+      const QueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      await west.send(new PutBucketNotificationConfigurationCommand({ Bucket: destination, NotificationConfiguration: { QueueConfigurations: [{ QueueArn, Events: ["s3:ObjectCreated:*"] }] } }));
+      await nimbus.events.idle();
+      for (const m of (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? []) {
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+      await s3.send(
+        new PutBucketReplicationCommand({
+          Bucket: source,
+          ReplicationConfiguration: { Role: ROLE, Rules: [{ ID: "all", Priority: 1, Filter: {}, Status: "Enabled", Destination: { Bucket: `arn:aws:s3:::${destination}` } }] },
+        }),
+      );
+      await s3.send(new PutObjectCommand({ Bucket: source, Key: "copied.txt", Body: "x" }));
+      await nimbus.events.idle();
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      const records = (got.Messages ?? []).flatMap((m) => (JSON.parse(m.Body ?? "{}") as { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] }).Records);
+      assert.deepEqual(records.map((r) => [r.eventName, r.s3.bucket.name, r.s3.object.key]), [["ObjectCreated:Put", destination, "copied.txt"]]);
+      assert.deepEqual(((await nimbus.registry.get("s3")).store as S3Store).owedNotifications(), []);
+    } finally {
+      sqs.destroy();
+    }
   });
 });

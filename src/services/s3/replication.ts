@@ -10,7 +10,7 @@
  */
 import type { ServiceEnvironment } from "../../core/service.js";
 import { invalidRequest, s3DomainErrors } from "./errors.js";
-import { objectEvent, S3_ORIGIN } from "./notify.js";
+import { objectEvent, owed, S3_ORIGIN } from "./notify.js";
 import { replicaLock, setVersionLock } from "./object-lock.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
@@ -134,20 +134,18 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
     const created = detail.eventName.startsWith("s3:ObjectCreated:");
     const marker = detail.eventName === "s3:ObjectRemoved:DeleteMarkerCreated";
     if ((!created && !marker) || detail.versionId === undefined) return;
-    const destination = store.transaction(() => {
+    const replicated = store.transaction(() => {
       const source = store.bucket(detail.bucket);
       const row = source ? store.version(detail.bucket, detail.key, detail.versionId ?? "") : undefined;
       if (!source || !row || row.replication_status !== "PENDING") return undefined;
-      return replicateVersion(store, source, row, env.clock.now());
+      const destination = replicateVersion(store, source, row, env.clock.now());
+      const replica = destination ? store.version(destination.name, detail.key, detail.versionId ?? "") : undefined;
+      if (!destination || !replica) return undefined;
+      // The copy is an event of the destination bucket in its own right, owed with the copy (notify.ts).
+      const eventName = replica.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put";
+      const object = { key: replica.key, size: replica.size, eTag: replica.etag, versionId: replica.version_id };
+      return { event: owed(store, destination, objectEvent(store, destination, eventName, object, env.clock.now(), S3_ORIGIN)), scope: { account: destination.account_id, region: destination.region } };
     });
-    if (!destination) return;
-    const row = store.version(destination.name, detail.key, detail.versionId);
-    if (!row) return;
-    // The copy is an event of the destination bucket in its own right.
-    env.events.publish(
-      "s3:Object",
-      objectEvent(store, destination, row.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id }, env.clock.now(), S3_ORIGIN),
-      { account: destination.account_id, region: destination.region },
-    );
+    if (replicated) env.events.publish("s3:Object", replicated.event, replicated.scope);
   });
 }
