@@ -79,11 +79,11 @@ describe("S3 event notifications", () => {
     return { bucket, QueueUrl };
   }
 
-  async function receiveAll(queueUrl: string): Promise<Record<string, unknown>[]> {
-    await nimbus.events.idle();
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+  async function receiveAll(queueUrl: string, client = sqs, server = nimbus): Promise<Record<string, unknown>[]> {
+    await server.events.idle();
+    const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
     // Deleted once read: the clock moves in these tests, and unacknowledged messages would come back.
-    for (const m of out.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+    for (const m of out.Messages ?? []) await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
     return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
   }
 
@@ -232,6 +232,76 @@ describe("S3 event notifications", () => {
     });
     // S3 completes it for the bucket owner (AWS's message in LocalStack's test_restore_object snapshot).
     assert.equal(record?.userIdentity.principalId, `AmazonCustomer:${record?.s3.bucket.ownerIdentity.principalId}`);
+
+    // The copy expires at midnight UTC after a day (Jan 17): s3:ObjectRestore:Delete, from S3 itself.
+    const expiresAt = Math.ceil((requestedAt + 36 * 3_600_000) / 86_400_000) * 86_400_000;
+    await nimbus.scheduler.advance(expiresAt - nimbus.manualClock.now() - 1);
+    assert.deepEqual(await receiveAll(QueueUrl ?? ""), []);
+    await nimbus.scheduler.advance(1);
+    const [expired, ...more] = recordsOf(await receiveAll(QueueUrl ?? ""));
+    assert.equal(more.length, 0);
+    assert.equal(expired?.eventName, "ObjectRestore:Delete");
+    assert.equal(expired?.eventVersion, "2.3");
+    assert.equal(expired?.eventTime, new Date(expiresAt).toISOString());
+    assert.equal(expired?.userIdentity.principalId, "s3.amazonaws.com");
+    assert.equal(expired?.s3.object.key, "archive.bin");
+    assert.ok((expired?.s3.object.sequencer ?? "") > (record?.s3.object.sequencer ?? ""), "ordered after the completion");
+    assert.deepEqual(((await nimbus.registry.get("s3")).store as S3Store).owedNotifications(), []);
+  });
+
+  test("a restore's completion and expiry are owed when it is requested: a restart loses neither, an extension moves the expiry", async () => {
+    const collect = async (n: TestNimbus, queues: SQSClient, QueueUrl: string): Promise<string[]> => recordsOf(await receiveAll(QueueUrl, queues, n)).map((r) => `${r.eventName} ${r.eventTime}`);
+    await acrossRestart(
+      (n) => ({ n, s3: new S3Client({ ...n.clientConfig(), forcePathStyle: true }), sqs: new SQSClient(n.clientConfig()) }),
+      (c) => {
+        c.s3.destroy();
+        c.sqs.destroy();
+      },
+      async ({ n, s3: client, sqs: queues }) => {
+        const bucket = uniqueName("restore-owed");
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        const QueueUrl = (await queues.send(new CreateQueueCommand({ QueueName: uniqueName("restore-owed") }))).QueueUrl ?? "";
+        const QueueArn = (await queues.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: "cold.bin", Body: "cold", StorageClass: "GLACIER" }));
+        // Requested before any configuration wants the events: whether one does is decided when they are due.
+        await client.send(new RestoreObjectCommand({ Bucket: bucket, Key: "cold.bin", RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } }));
+        await client.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn, Events: ["s3:ObjectRestore:*"] }] } }));
+        await receiveAll(QueueUrl, queues, n); // the s3:TestEvent
+        const store = (await n.registry.get("s3")).store as S3Store;
+        assert.deepEqual(store.owedNotifications().map((o) => [JSON.parse(o.event).eventName, o.due_at]), [
+          ["s3:ObjectRestore:Completed", n.manualClock.now() + 5 * 3_600_000], // Glacier Flexible Retrieval, Standard: 3-5 hours
+          ["s3:ObjectRestore:Delete", Date.UTC(2026, 0, 17)],
+        ]);
+        return { bucket, QueueUrl, requestedAt: n.manualClock.now() };
+      },
+      async ({ n, s3: client, sqs: queues }, { bucket, QueueUrl, requestedAt }) => {
+        await n.registry.get("s3");
+        await n.scheduler.advance(requestedAt + 5 * 3_600_000 - n.manualClock.now());
+        await n.events.idle();
+        assert.deepEqual(await collect(n, queues, QueueUrl), [`ObjectRestore:Completed ${new Date(requestedAt + 5 * 3_600_000).toISOString()}`]);
+        // Restoring the restored copy again moves its expiry, and the notification with it.
+        await client.send(new RestoreObjectCommand({ Bucket: bucket, Key: "cold.bin", RestoreRequest: { Days: 3 } }));
+        await n.scheduler.advance(Date.UTC(2026, 0, 17) - n.manualClock.now());
+        await n.events.idle();
+        assert.deepEqual(await collect(n, queues, QueueUrl), []);
+        await n.scheduler.advance(Date.UTC(2026, 0, 19) - n.manualClock.now());
+        await n.events.idle();
+        assert.deepEqual(await collect(n, queues, QueueUrl), [`ObjectRestore:Delete ${new Date(Date.UTC(2026, 0, 19)).toISOString()}`]);
+        assert.deepEqual(((await n.registry.get("s3")).store as S3Store).owedNotifications(), []);
+      },
+    );
+  });
+
+  test("a restore's notifications are dropped with its version", async () => {
+    const { bucket, QueueUrl } = await notifiedBucket("restore-gone", "restore-gone", "restores", ["s3:ObjectRestore:*"]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "gone.bin", Body: "cold", StorageClass: "GLACIER" }));
+    await s3.send(new RestoreObjectCommand({ Bucket: bucket, Key: "gone.bin", RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Expedited" } } }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "gone.bin" }));
+    await receiveAll(QueueUrl);
+    await nimbus.scheduler.advance(3 * 86_400_000);
+    assert.deepEqual(recordsOf(await receiveAll(QueueUrl)), []);
+    const store = (await nimbus.registry.get("s3")).store as S3Store;
+    assert.deepEqual(store.owedNotifications().filter((o) => o.event.includes(bucket)), []);
   });
 
   test("lifecycle expirations come from s3.amazonaws.com", async () => {

@@ -29,6 +29,7 @@ import {
   type NotificationRule,
 } from "./domain/notifications.js";
 import type { S3Context } from "./index.js";
+import { restoreNotificationHolds } from "./restore-runner.js";
 import { canonicalUserId, type BucketRow, type S3Store } from "./store.js";
 
 export interface S3ObjectEvent {
@@ -208,27 +209,57 @@ export async function destinationProblem(ctx: S3Context, rule: NotificationRule,
 /**
  * Subscribes the delivery of object events, and sends the notifications a previous run owed
  * (those in the outbox now: a request served from here on owes its own, which its event sends);
- * returns the unsubscribe.
+ * one owed for later (a restore's, restore-runner.ts) is sent when it is due, if it still holds
+ * then. Returns the unsubscribe.
  */
 export function startNotifications(env: ServiceEnvironment, store: S3Store): () => void {
-  const leftovers = store.owedNotifications();
-  const cancel =
-    leftovers.length === 0
-      ? () => {}
-      : env.scheduler.at(
-          env.clock.now(),
-          async () => {
-            for (const { seq, event } of leftovers) await sendOwed(env, store, seq, JSON.parse(event) as S3ObjectEvent);
-          },
-          "s3 notifications owed",
-        );
+  const cancels = new Set<() => void>();
+  const sendDue = async (seq: number): Promise<void> => {
+    const owed = store.owedNotification(seq);
+    if (owed === undefined) return;
+    if (!restoreNotificationHolds(store, owed)) return store.notificationSent(seq);
+    const event = JSON.parse(owed.event) as S3ObjectEvent;
+    // One owed for later is ordered among the key's events by when it happened, not when it was owed.
+    const sequencer = owed.due_at !== null && event.sequencer !== undefined ? { sequencer: formatSequencer(store.nextSequencer(env.clock.now())) } : {};
+    await sendOwed(env, store, seq, { ...{}, ...event, ...sequencer });
+  };
+  const arm = (seq: number, at: number): void => {
+    const cancel = env.scheduler.at(
+      at,
+      () => {
+        cancels.delete(cancel);
+        return sendDue(seq);
+      },
+      "s3 notification due",
+    );
+    cancels.add(cancel);
+  };
+  store.onNotificationDue(arm);
+  const now = env.clock.now();
+  const leftovers: number[] = [];
+  for (const owed of store.owedNotifications()) {
+    if (owed.due_at !== null && owed.due_at > now) arm(owed.seq, owed.due_at);
+    else leftovers.push(owed.seq);
+  }
+  if (leftovers.length > 0) {
+    cancels.add(
+      env.scheduler.at(
+        now,
+        async () => {
+          for (const seq of leftovers) await sendDue(seq);
+        },
+        "s3 notifications owed",
+      ),
+    );
+  }
   const unsubscribe = env.events.subscribe("s3:Object", async (event) => {
     const detail = event.detail;
     if (detail.owed === undefined) return sendNotifications(env, store, detail);
     await sendOwed(env, store, detail.owed, detail);
   });
   return () => {
-    cancel();
+    store.onNotificationDue(undefined);
+    for (const cancel of cancels) cancel();
     unsubscribe();
   };
 }

@@ -220,7 +220,7 @@ describe("S3Store", () => {
       const upgraded = new S3Store(old);
       const columns = (old.db.prepare("PRAGMA table_info(s3_objects)").all() as { name: string }[]).map((c) => c.name);
       assert.ok(columns.includes("replication_status"));
-      assert.equal(upgraded.pendingRestores(0).length, 0);
+      assert.equal(upgraded.restoresOwingNothing(0).length, 0);
     } finally {
       old.close();
     }

@@ -145,7 +145,25 @@ export const S3_MIGRATIONS: readonly string[] = [
      seq    INTEGER PRIMARY KEY AUTOINCREMENT,
      event  TEXT    NOT NULL
    );`,
+  // Notifications owed for later: a restore's s3:ObjectRestore:Completed when its copy is ready
+  // and s3:ObjectRestore:Delete when the copy expires (restore-runner.ts), owed when the restore
+  // is requested, so a restart (or a server that was down at the time) does not lose them.
+  // object_seq names the version whose restore they tell of, checked again when they are due.
+  `ALTER TABLE s3_notification_outbox ADD COLUMN due_at INTEGER;
+   ALTER TABLE s3_notification_outbox ADD COLUMN object_seq INTEGER;
+   CREATE INDEX s3_notification_outbox_objects ON s3_notification_outbox (object_seq) WHERE object_seq IS NOT NULL;`,
 ];
+
+/** A notification in the outbox (notify.ts). */
+export interface OwedNotification {
+  readonly seq: number;
+  /** The S3ObjectEvent, as JSON. */
+  readonly event: string;
+  /** When it is to go; null: at once. */
+  readonly due_at: number | null;
+  /** The version whose restore it tells of (restore-runner.ts); null for any other. */
+  readonly object_seq: number | null;
+}
 
 export type Versioning = "Enabled" | "Suspended";
 
@@ -469,9 +487,23 @@ export class S3Store {
 
   // --- event notifications owed ------------------------------------------------------------
 
-  /** Records an event notification owed, in the caller's transaction; its seq. */
-  oweNotification(event: string): number {
-    return Number(this.prepare("INSERT INTO s3_notification_outbox (event) VALUES (?)").run(event).lastInsertRowid);
+  /**
+   * Records an event notification owed, in the caller's transaction; its seq. One owed for
+   * later (`due`) is announced to the listener set by onNotificationDue, which arms its sending.
+   */
+  oweNotification(event: string, due?: { readonly at: number; readonly objectSeq: number }): number {
+    const seq = Number(
+      this.prepare("INSERT INTO s3_notification_outbox (event, due_at, object_seq) VALUES (?, ?, ?)").run(event, due?.at ?? null, due?.objectSeq ?? null).lastInsertRowid,
+    );
+    if (due !== undefined) this.dueListener?.(seq, due.at);
+    return seq;
+  }
+
+  private dueListener: ((seq: number, at: number) => void) | undefined;
+
+  /** Who arms the sending of notifications owed for later (notify.ts startNotifications). */
+  onNotificationDue(listener: ((seq: number, at: number) => void) | undefined): void {
+    this.dueListener = listener;
   }
 
   /** Forgets a notification once it was sent (or could not be). */
@@ -480,8 +512,17 @@ export class S3Store {
   }
 
   /** The notifications owed, oldest first. */
-  owedNotifications(): { seq: number; event: string }[] {
-    return this.prepare<[], { seq: number; event: string }>("SELECT seq, event FROM s3_notification_outbox ORDER BY seq").all();
+  owedNotifications(): OwedNotification[] {
+    return this.prepare<[], OwedNotification>("SELECT * FROM s3_notification_outbox ORDER BY seq").all();
+  }
+
+  owedNotification(seq: number): OwedNotification | undefined {
+    return this.prepare<[number], OwedNotification>("SELECT * FROM s3_notification_outbox WHERE seq = ?").get(seq);
+  }
+
+  /** The notifications owed for later about a version's restore. */
+  owedForObject(objectSeq: number): OwedNotification[] {
+    return this.prepare<[number], OwedNotification>("SELECT * FROM s3_notification_outbox WHERE object_seq = ? ORDER BY seq").all(objectSeq);
   }
 
   // --- server access logs ------------------------------------------------------------------
@@ -685,8 +726,15 @@ export class S3Store {
   }
 
   /** Object versions whose requested restore has not finished yet at `now`. */
-  pendingRestores(now: number): ObjectRow[] {
-    return this.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE restore_completes_at IS NOT NULL AND restore_completes_at > ?").all(now);
+  /**
+   * Versions with a restore in progress or a restored copy not yet expired, about which no
+   * notification is owed: restores requested before notifications were owed when requested.
+   */
+  restoresOwingNothing(now: number): ObjectRow[] {
+    return this.prepare<[number], ObjectRow>(
+      `SELECT * FROM s3_objects o WHERE restore_completes_at IS NOT NULL AND restore_expires_at > ?
+         AND NOT EXISTS (SELECT 1 FROM s3_notification_outbox WHERE object_seq = o.seq)`,
+    ).all(now);
   }
 
   bySeq(seq: number): ObjectRow | undefined {

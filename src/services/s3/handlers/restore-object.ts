@@ -4,11 +4,13 @@ import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
 import { readableVersion, requireBucket } from "../objects.js";
+import { oweRestoreNotifications } from "../restore-runner.js";
 import { DAY, isArchived, isRestored, restoreDelay, restoreInProgress } from "../restore.js";
 
 /**
  * Starts (or extends) a temporary copy of an archived object. The copy becomes readable after
- * the tier's retrieval time and expires at midnight UTC after the requested number of days.
+ * the tier's retrieval time and expires at midnight UTC after the requested number of days;
+ * the notifications of its completion and expiry are owed now, due then.
  */
 export function restoreObject(input: RestoreObjectInput, ctx: S3Context): RestoreObjectOutput {
   const request = input.RestoreRequest;
@@ -25,12 +27,16 @@ export function restoreObject(input: RestoreObjectInput, ctx: S3Context): Restor
     if (restoreInProgress(row, now)) throw errors.RestoreAlreadyInProgress();
     if (isRestored(row, now)) {
       // A restore of an already restored copy only moves its expiry.
-      ctx.store.setRestore(row.seq, row.restore_completes_at ?? now, ceilToMidnightUtc(now + days * DAY));
+      const expires = ceilToMidnightUtc(now + days * DAY);
+      ctx.store.setRestore(row.seq, row.restore_completes_at ?? now, expires);
+      oweRestoreNotifications(ctx, bucket, { ...{}, ...row, restore_expires_at: expires });
       return {};
     }
     if (tier === "Expedited" && row.storage_class === "DEEP_ARCHIVE") throw errors.InvalidObjectState({}, { fields: { StorageClass: row.storage_class } });
     const completes = now + restoreDelay(row.storage_class, tier);
-    ctx.store.setRestore(row.seq, completes, ceilToMidnightUtc(completes + days * DAY));
+    const expires = ceilToMidnightUtc(completes + days * DAY);
+    ctx.store.setRestore(row.seq, completes, expires);
+    oweRestoreNotifications(ctx, bucket, { ...{}, ...row, restore_completes_at: completes, restore_expires_at: expires });
     emitObjectEvent(ctx, bucket, "s3:ObjectRestore:Post", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
     return {};
   });
