@@ -84,6 +84,23 @@ export const errors = defineErrors({
     status: 400,
     message: "Invalid state: Cannot delete a topic with an ArchivePolicy",
   },
+  // The resource quotas (quotas.ts). Code and status are the SDK model's (awsQueryError
+  // TopicLimitExceeded / SubscriptionLimitExceeded, 403); the model describes them as "the customer
+  // already owns the maximum allowed number of topics" (subscriptions). No recording of the
+  // message AWS sends was found (AWS's docs, the SDK models, LocalStack's and moto's code, public
+  // issues and pages): these are Nimbus's, after that description, naming the quota reached.
+  TopicLimitExceeded: {
+    code: "TopicLimitExceededException",
+    queryCode: "TopicLimitExceeded",
+    status: 403,
+    message: "Topic limit exceeded: the account already owns the maximum allowed number of {kind} topics in this Region ({limit})",
+  },
+  SubscriptionLimitExceeded: {
+    code: "SubscriptionLimitExceededException",
+    queryCode: "SubscriptionLimitExceeded",
+    status: 403,
+    message: "Subscription limit exceeded: the topic already has the maximum allowed number of subscriptions for a {kind} topic ({limit})",
+  },
   TagLimitExceeded: {
     code: "TagLimitExceededException",
     queryCode: "TagLimitExceeded",

@@ -15,6 +15,9 @@ import { HttpRetryStore, HTTP_RETRY_MIGRATION, HTTP_RETRY_NOTIFICATION_MIGRATION
 import { SmsStore, SMS_MIGRATION, SMS_SANDBOX_MIGRATION } from "./sms.js";
 import { DeliveryThrottle } from "./throttle.js";
 
+/** Whether a topic row is a FIFO topic, as toTopic decides it (the FifoTopic attribute). */
+const FIFO_SQL = "(json_extract(attributes, '$.FifoTopic') IS 'true')";
+
 export const SNS_MIGRATIONS: readonly string[] = [
   `CREATE TABLE sns_topics (
     account_id    TEXT    NOT NULL,
@@ -81,6 +84,18 @@ export const SNS_MIGRATIONS: readonly string[] = [
   // archived (BeginningArchiveTime never goes back before it; null: no ArchivePolicy).
   `${ARCHIVE_MIGRATION}
   ALTER TABLE sns_topics ADD COLUMN archive_since INTEGER;`,
+  // 9: how many standard and FIFO topics each account owns in each Region, kept with every
+  // insert and delete of a topic, so CreateTopic checks its quota (quotas.ts) without counting
+  // up to 100,000 rows; counted once here for the topics an older data dir already has.
+  `CREATE TABLE sns_topic_counts (
+    account_id TEXT    NOT NULL,
+    region     TEXT    NOT NULL,
+    fifo       INTEGER NOT NULL,
+    topics     INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, fifo)
+  ) WITHOUT ROWID;
+  INSERT INTO sns_topic_counts (account_id, region, fifo, topics)
+    SELECT account_id, region, ${FIFO_SQL}, COUNT(*) FROM sns_topics GROUP BY 1, 2, 3;`,
 ];
 
 export interface TopicRef {
@@ -238,6 +253,22 @@ export class SnsStore {
     this.db
       .prepare("INSERT INTO sns_topics (account_id, region, name, attributes, tags, created_at) VALUES (?, ?, ?, ?, ?, ?)")
       .run(ref.account, ref.region, ref.name, JSON.stringify(attributes), JSON.stringify(tags), createdAt);
+    this.countTopics(ref, attributes.FifoTopic === "true", 1);
+  }
+
+  /** How many topics of a kind (FIFO or standard) the account owns in the Region. */
+  topicCount(account: string, region: string, fifo: boolean): number {
+    const row = this.db
+      .prepare<[string, string, number], { topics: number }>("SELECT topics FROM sns_topic_counts WHERE account_id = ? AND region = ? AND fifo = ?")
+      .get(account, region, fifo ? 1 : 0);
+    return row?.topics ?? 0;
+  }
+
+  /** Keeps sns_topic_counts in step with sns_topics; called in the same transaction as the row's write. */
+  private countTopics(ref: TopicRef, fifo: boolean, delta: 1 | -1): void {
+    this.db
+      .prepare("INSERT INTO sns_topic_counts (account_id, region, fifo, topics) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET topics = topics + excluded.topics")
+      .run(ref.account, ref.region, fifo ? 1 : 0, delta);
   }
 
   updateTopicAttributes(ref: TopicRef, attributes: Record<string, string>): void {
@@ -263,7 +294,11 @@ export class SnsStore {
     this.db.prepare("DELETE FROM sns_dedup WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.db.prepare("DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND topic = ?").run(ref.account, ref.region, ref.name);
     this.archive.deleteTopic(ref);
-    this.db.prepare(`DELETE FROM sns_topics WHERE ${TKEY}`).run(ref.account, ref.region, ref.name);
+    // DeleteTopic is idempotent: only a topic that was there frees a place in its quota.
+    const deleted = this.db
+      .prepare<[string, string, string], { fifo: number }>(`DELETE FROM sns_topics WHERE ${TKEY} RETURNING ${FIFO_SQL} AS fifo`)
+      .get(ref.account, ref.region, ref.name);
+    if (deleted !== undefined) this.countTopics(ref, deleted.fifo === 1, -1);
   }
 
   listTopics(account: string, region: string): Topic[] {

@@ -24,6 +24,7 @@ import { effectiveSubscriptionDeliveryPolicy, normalizeSubscriptionDeliveryPolic
 import { parseEndpointArn } from "../platform.js";
 import { isE164 } from "../sms.js";
 import { invalidParameter } from "../errors.js";
+import { checkSubscriptionQuota } from "../quotas.js";
 import { startReplay } from "../replay.js";
 import type { Subscription, Topic } from "../store.js";
 import {
@@ -212,6 +213,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
       return existing;
     }
     checkLargeMessageSubscribe(topic, protocol, subscriptions);
+    checkSubscriptionQuota(topic.fifo, subscriptions.length);
     created = {
       account: topic.account,
       region: topic.region,
@@ -260,7 +262,10 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsCon
   if (sub === undefined) {
     const restored = ctx.store.transaction(() => {
       const unsubscribed = ctx.store.takeUnsubscribed(topic, input.Token);
-      if (unsubscribed !== undefined) ctx.store.insertSubscription({ ...{}, ...unsubscribed, confirmed: true }, ctx.clock.now());
+      if (unsubscribed === undefined) return undefined;
+      // A restored subscription is one more on the topic (the model lists SubscriptionLimitExceeded for ConfirmSubscription).
+      checkSubscriptionQuota(topic.fifo, ctx.store.subscriptionsOf(topic).length);
+      ctx.store.insertSubscription({ ...{}, ...unsubscribed, confirmed: true }, ctx.clock.now());
       return unsubscribed;
     });
     if (restored === undefined) throw invalidParameter("Invalid parameter: Token");

@@ -14,6 +14,7 @@ import { effectiveTopicDeliveryPolicy, normalizeTopicDeliveryPolicy } from "../d
 import { beginningArchiveTime, parseArchivePolicy } from "../domain/archive.js";
 import { parseDataProtectionPolicy } from "../domain/data-protection-policy.js";
 import { errors, invalidParameter } from "../errors.js";
+import { checkTopicQuota } from "../quotas.js";
 import { validateTopicPolicy } from "../topic-policy.js";
 import {
   checkLargeMessageSubscriptions,
@@ -168,6 +169,8 @@ export function createTopic(input: CreateTopicInput, ctx: SnsContext): CreateTop
       if (fifo !== existing.fifo) throw invalidParameter("Invalid parameter: Attributes Reason: Topic already exists with different attributes");
       return;
     }
+    // Only a new topic counts: CreateTopic of one the account owns answers its ARN at the quota too.
+    checkTopicQuota(fifo, ctx.store.topicCount(ctx.account, ctx.region, fifo));
     ctx.store.insertTopic(ref, { DisplayName: "", Policy: defaultPolicy(arn, ctx.account), ...attributes }, tags, ctx.clock.now());
     if (attributes.ArchivePolicy !== undefined) ctx.store.setArchiveSince(ref, ctx.clock.now());
   });
