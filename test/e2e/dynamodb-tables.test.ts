@@ -662,6 +662,30 @@ describe("DynamoDB tables", () => {
     assert.equal(limits.TableMaxReadCapacityUnits, 40000);
   });
 
+  test("2,500 tables per account and Region: the next CreateTable is refused, another Region is not, a delete frees a place", async () => {
+    // An account of its own, so that no other test's tables count against its quota.
+    const config = { ...nimbus.clientConfig(), credentials: { accessKeyId: "320000000001", secretAccessKey: "test" } };
+    const own = new DynamoDBClient(config);
+    const elsewhere = new DynamoDBClient({ ...config, region: "eu-west-1" });
+    try {
+      for (let start = 0; start < 2500; start += 100) {
+        await Promise.all(Array.from({ length: 100 }, (_, k) => own.send(new CreateTableCommand(simpleTable(`quota-${start + k}`)))));
+      }
+      const refused = await failure<DynamoDBServiceException>(own.send(new CreateTableCommand(simpleTable("quota-2500"))));
+      assert.equal(refused.name, "LimitExceededException");
+      assert.equal(refused.$metadata.httpStatusCode, 400);
+      assert.equal(refused.message, "Subscriber limit exceeded: There is a limit of 2500 tables per subscriber");
+      // An existing name is still refused for what it is.
+      assert.equal((await failure<DynamoDBServiceException>(own.send(new CreateTableCommand(simpleTable("quota-0"))))).name, "ResourceInUseException");
+      await elsewhere.send(new CreateTableCommand(simpleTable("quota-2500")));
+      await own.send(new DeleteTableCommand({ TableName: "quota-0" }));
+      await own.send(new CreateTableCommand(simpleTable("quota-2500")));
+    } finally {
+      own.destroy();
+      elsewhere.destroy();
+    }
+  });
+
   test("deletion protection refuses DeleteTable until it is turned off", async () => {
     const name = uniqueName("protected");
     await ddb.send(new CreateTableCommand(simpleTable(name, { DeletionProtectionEnabled: true })));

@@ -293,6 +293,13 @@ export class DynamoStore {
       .get(scope.account, scope.region, name)?.description;
   }
 
+  /** How many tables the account has in the Region, in any state. */
+  tableCount(scope: Scope): number {
+    return this.db
+      .prepare<[string, string], { n: number }>("SELECT COUNT(*) AS n FROM dynamodb_tables WHERE account_id = ? AND region = ?")
+      .get(scope.account, scope.region)?.n ?? 0;
+  }
+
   insertTable(scope: Scope, meta: TableMeta): void {
     this.tables.forget(tableKey(scope, meta.name));
     this.db

@@ -16,6 +16,11 @@ const INVALID = "One or more parameter values were invalid: ";
 const MAX_LSI = 5;
 const MAX_GSI = 20;
 const MAX_NON_KEY_ATTRIBUTES = 100;
+/**
+ * Tables per account per Region: "the default quota is 2,500 tables" (developer guide, "Quotas in
+ * Amazon DynamoDB", Tables). Restores and imports make tables too, and count alike.
+ */
+export const MAX_TABLES = 2500;
 
 type KeySchemaInput = CreateTableInput["KeySchema"];
 type ProjectionInput = NonNullable<CreateTableInput["LocalSecondaryIndexes"]>[number]["Projection"];
@@ -308,6 +313,10 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
       // AWS words a name still CREATING apart from one in any other state (DDB-TABLE-005).
       throw tableStatus(existing, now) === "CREATING" ? errors.TableBeingCreated({ name: meta.name }) : errors.TableExists({ name: meta.name });
     }
+    // AWS's wording of this refusal, from when the quota was 256 ("Subscriber limit exceeded:
+    // There is a limit of 256 tables per subscriber", quoted in terraform-provider-aws's
+    // table-creation retry); the number is today's default.
+    if (ctx.store.tableCount(ctx) >= MAX_TABLES) throw errors.LimitExceeded({ message: `Subscriber limit exceeded: There is a limit of ${MAX_TABLES} tables per subscriber` });
     ctx.store.insertTable(ctx, meta);
     for (const tag of input.Tags ?? []) ctx.store.putTag(ctx, meta.name, tag.Key, tag.Value);
   });
