@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -18,7 +18,13 @@ import {
   ListMessageMoveTasksCommand,
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
-import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { IN_FLIGHT_QUOTA } from "../../src/services/sqs/messages.js";
+import type { NewMessage, SqsStore } from "../../src/services/sqs/store.js";
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+
+const SCOPE = { account: "000000000000", region: "us-east-1" };
+/** The only OverLimit message recorded from real SQS (errors.ts says where). */
+const OVER_LIMIT_MESSAGE = "Too many messages have been received without being deleted.\nPlease delete your received messages or let them timeout before receiving more.";
 
 describe("SQS messages", () => {
   let nimbus: TestNimbus;
@@ -451,5 +457,122 @@ describe("SQS messages", () => {
     assert.equal(noTask.name, "ResourceNotFoundException");
     assert.equal(noTask.$metadata.httpStatusCode, 404);
     assert.equal(noTask.message, "Task does not exist.");
+  });
+
+  describe("the in-flight quota", () => {
+    /**
+     * Puts `count` messages of a standard queue in flight the fast way: SendMessageBatch and
+     * ReceiveMessage through the handlers in-process (dispatcher.invoke), 12,000 of each for the
+     * quota, instead of over HTTP. The messages are sent and received as any client's would be.
+     */
+    async function fillInFlight(url: string, count: number): Promise<string[]> {
+      for (let sent = 0; sent < count; sent += 10) {
+        const Entries = Array.from({ length: 10 }, (_, k) => ({ Id: `m${k}`, MessageBody: `message ${sent + k}` }));
+        await nimbus.dispatcher.invoke("sqs", "SendMessageBatch", { QueueUrl: url, Entries }, SCOPE);
+      }
+      const handles: string[] = [];
+      for (let received = 0; received < count; ) {
+        const got = await nimbus.dispatcher.invoke<{ Messages?: Array<{ ReceiptHandle: string }> }>("sqs", "ReceiveMessage", { QueueUrl: url, MaxNumberOfMessages: 10 }, SCOPE);
+        const messages = got.Messages ?? [];
+        assert.ok(messages.length > 0, `nothing received after ${received}`);
+        if (received === 0) handles.push(...messages.map((m) => m.ReceiptHandle));
+        received += messages.length;
+      }
+      return handles;
+    }
+
+    test("a standard queue at 120,000 messages in flight: a short poll is refused with OverLimit (JSON and query), a long poll answers nothing; deletes, visibility changes and timeouts make room", async () => {
+      const url = await queue("quota");
+      const handles = await fillInFlight(url, IN_FLIGHT_QUOTA);
+      // Messages waiting beyond the quota change nothing: the quota counts those in flight.
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 5 }, (_, k) => ({ Id: `w${k}`, MessageBody: `waiting ${k}` })) }));
+      assert.deepEqual(await counts(url), [5, IN_FLIGHT_QUOTA, 0]);
+
+      const refused = await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 })));
+      assert.equal(refused.name, "OverLimit");
+      assert.equal(refused.message, OVER_LIMIT_MESSAGE);
+      assert.equal(refused.$metadata.httpStatusCode, 403);
+
+      const query = await fetch(`${nimbus.url}/`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+        body: `Action=ReceiveMessage&Version=2012-11-05&QueueUrl=${encodeURIComponent(url)}&MaxNumberOfMessages=10`,
+      });
+      assert.equal(query.status, 403);
+      const xml = await query.text();
+      assert.match(xml, /<Type>Sender<\/Type><Code>OverLimit<\/Code>/);
+      assert.ok(xml.includes(`<Message>${OVER_LIMIT_MESSAGE}</Message>`), xml);
+
+      // Long polling: no error, nothing received once the wait runs out.
+      const pending = nimbus.scheduler.pending();
+      const polled = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
+      await parked(pending);
+      await nimbus.scheduler.advance(2_000);
+      assert.equal((await polled).Messages, undefined);
+      assert.deepEqual(await counts(url), [5, IN_FLIGHT_QUOTA, 0]);
+
+      // A message made visible (VisibilityTimeout 0) leaves room for exactly one more: a receive of 10 takes 1.
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handles[0], VisibilityTimeout: 0 }));
+      assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages?.length, 1);
+      assert.equal((await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url })))).name, "OverLimit");
+      // So does a deleted one; a visibility timeout extended keeps its message in flight.
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handles[1] }));
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handles[2], VisibilityTimeout: 600 }));
+      assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages?.length, 1);
+      assert.equal((await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url })))).name, "OverLimit");
+      assert.deepEqual(await counts(url), [4, IN_FLIGHT_QUOTA, 0]);
+
+      // A long poll at the quota waits, and receives when a message's visibility timeout runs out.
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handles[3], VisibilityTimeout: 5 }));
+      const waiting = nimbus.scheduler.pending();
+      const woken = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }));
+      await parked(waiting);
+      await nimbus.scheduler.advance(5_000);
+      assert.equal((await woken).Messages?.length, 1);
+
+      // The default visibility timeout (30 s) runs out for the filled messages: they are visible again, and receives take 10.
+      await nimbus.scheduler.advance(25_000);
+      assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages?.length, 10);
+    });
+
+    test("a FIFO queue at 120,000 messages in flight answers nothing, without an error, until messages leave flight", async () => {
+      const name = `${uniqueName("quota")}.fifo`;
+      const { QueueUrl: url } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true" } }));
+      assert.ok(url);
+      // Filled through the store: a FIFO receive takes one group's messages and locks the group,
+      // so the handlers would need 12,000 groups and receives that each look through all of them.
+      const store = (await nimbus.registry.get("sqs")).store as SqsStore;
+      const ref = { ...SCOPE, name };
+      const now = nimbus.clock.now();
+      store.transaction(() => {
+        for (let sent = 0; sent < IN_FLIGHT_QUOTA; sent += 500) {
+          const chunk: NewMessage[] = Array.from({ length: 500 }, (_, k) => ({
+            messageId: randomUUID(),
+            body: "busy",
+            attributes: undefined,
+            systemAttributes: undefined,
+            md5Body: createHash("md5").update("busy").digest("hex"),
+            senderId: SCOPE.account,
+            sentAt: now,
+            visibleAt: now,
+            groupId: `busy-${(sent + k) % 1000}`,
+            dedupId: `busy-${sent + k}`,
+            sequenceNumber: String(sent + k + 1).padStart(20, "0"),
+            dlqSourceArn: undefined,
+          }));
+          store.insertMessages(ref, chunk);
+          store.markReceived(ref, chunk, { now, visibleAt: now + 30_000, receiptId: `fill${sent}` });
+        }
+      });
+      // A group with no message in flight has one waiting; the quota holds it back.
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "free", MessageGroupId: "free", MessageDeduplicationId: "free-1" }));
+      assert.deepEqual(await counts(url), [1, IN_FLIGHT_QUOTA, 0]);
+      const empty = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+      assert.equal(empty.Messages, undefined);
+
+      await nimbus.scheduler.advance(30_000);
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+      assert.equal(got.Messages?.length, 10);
+    });
   });
 });

@@ -38,6 +38,19 @@ export const errors = defineErrors({
     status: 400,
     message: "Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.",
   },
+  /**
+   * ReceiveMessage by short polling on a standard queue at the in-flight quota (messages.ts).
+   * Code and status from the model (awsQueryError `OverLimit`, 403; the same code for JSON
+   * clients). AWS documents no message; this is the only one recorded from real SQS, a query
+   * answer of 2014 quoted whole in Cbsoftware/pressureNET-server issue #74, where a line
+   * break separates the two sentences, kept here as recorded.
+   */
+  OverLimit: {
+    code: "OverLimit",
+    queryCode: "OverLimit",
+    status: 403,
+    message: "Too many messages have been received without being deleted.\nPlease delete your received messages or let them timeout before receiving more.",
+  },
   TooManyTags: {
     code: "InvalidParameterValueException",
     queryCode: "InvalidParameterValue",

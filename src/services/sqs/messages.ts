@@ -125,7 +125,20 @@ export interface ReceiveOptions {
   messageAttributeNames: readonly string[] | undefined;
   /** FIFO only; ignored on standard queues. */
   receiveRequestAttemptId?: string | undefined;
+  /** WaitTimeSeconds above 0 (the request's or the queue's): at the in-flight quota it answers nothing instead of OverLimit. */
+  longPoll?: boolean;
 }
+
+/**
+ * The in-flight quota of a queue: messages received and not deleted, not visible again yet.
+ * Standard queues: "a maximum of approximately 120,000 in flight messages ... If you reach this
+ * quota while using short polling, Amazon SQS returns the OverLimit error message. If you use
+ * long polling, Amazon SQS returns no error messages" (SQS Developer Guide, Amazon SQS
+ * standard queue quotas, quotas-queues.html). FIFO queues: "a maximum of 120,000 in-flight
+ * messages ... If this limit is reached, Amazon SQS does not return an error" (Amazon SQS FIFO
+ * queue quotas, quotas-fifo.html; it was 20,000 before). AWS raises it on request; Nimbus does not.
+ */
+export const IN_FLIGHT_QUOTA = 120_000;
 
 /** "The length of time during which the ReceiveRequestAttemptId is valid": 5 minutes. */
 const RECEIVE_ATTEMPT_INTERVAL_MS = 5 * 60_000;
@@ -268,10 +281,14 @@ function repeatAttempt(ctx: SqsContext, queue: Queue, attemptId: string, options
   return out;
 }
 
-/** One receive attempt, in one transaction; empty when the queue has nothing (or is gone). */
+/**
+ * One receive attempt, in one transaction; empty when the queue has nothing (or is gone), or
+ * when it is at the in-flight quota, except for a short poll of a standard queue: OverLimit.
+ */
 export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptions): ReceivedMessage[] {
   const now = ctx.clock.now();
   const movedTo: QueueRef[] = [];
+  let overLimit = false;
   const received = ctx.store.transaction(() => {
     const queue = ctx.store.getQueue(ref);
     if (queue === undefined) return [];
@@ -285,7 +302,14 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
     const arn = arnOf(queue);
     const out: ReceivedMessage[] = [];
     const receipts: Array<{ messageId: string; receiveId: string; receivedAt: number }> = [];
-    const picked = candidates(ctx, queue, options.max, now, movedTo);
+    // A receive near the quota takes only what still fits (the quota is a maximum).
+    const room = ctx.store.inFlightRoom(queue, now, IN_FLIGHT_QUOTA, options.max);
+    if (room === 0) {
+      // Thrown once the transaction is over: a failed one makes the store read its views again.
+      overLimit = !queue.fifo && options.longPoll !== true;
+      return out;
+    }
+    const picked = candidates(ctx, queue, room, now, movedTo);
     // One receive id for the messages of one receive: a handle names its message too, so each
     // handle is still unique, and a later receive of any of them gets a new id.
     const receiveId = randomReceiveId();
@@ -300,6 +324,7 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
     }
     return out;
   });
+  if (overLimit) throw errors.OverLimit();
   for (const dlq of movedTo) ctx.store.notify(queueKey(dlq));
   return received;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { openState } from "../../state/database.js";
 import { stateBeforeMigration } from "../../state/migration-fixture.js";
+import { IN_FLIGHT_QUOTA } from "./messages.js";
 import { SQS_MIGRATIONS, SqsStore, type NewMessage, type QueueRef } from "./store.js";
 
 /** The order of a FIFO queue's groups straight from the messages, to check the kept heads against. */
@@ -141,6 +142,169 @@ describe("SqsStore migrations", () => {
       assert.ok(state.db.prepare("SELECT rowid FROM sqs_messages").all().length === 2, "a rowid table now");
       const indexes = state.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sqs_messages' AND sql IS NOT NULL ORDER BY name").pluck().all();
       assert.deepEqual(indexes, ["sqs_messages_by_group", "sqs_messages_by_sent", "sqs_messages_by_seq", "sqs_messages_by_visibility"]);
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe("SqsStore in-flight quota", () => {
+  const account = "000000000000";
+  const region = "us-east-1";
+  let id = 0;
+  const message = (now: number): NewMessage => ({
+    messageId: `q${String(++id).padStart(7, "0")}`,
+    body: "b",
+    attributes: undefined,
+    systemAttributes: undefined,
+    md5Body: "",
+    senderId: account,
+    sentAt: now,
+    visibleAt: now,
+    groupId: undefined,
+    dedupId: undefined,
+    sequenceNumber: undefined,
+    dlqSourceArn: undefined,
+  });
+  /** Messages in flight at `now` as ApproximateNumberOfMessagesNotVisible counts them, less the delayed ones. */
+  const inFlightFromRows = (store: SqsStore, ref: QueueRef, now: number): number => store.counts(ref, now).inFlight;
+  const rows = (store: SqsStore, ref: QueueRef): Array<{ id: string; receipt: string | null; visibleAt: number }> =>
+    store.db
+      .prepare<[string, string, string], { id: string; receipt: string | null; visibleAt: number }>(
+        "SELECT message_id AS id, receipt_id AS receipt, visible_at AS visibleAt FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? ORDER BY seq",
+      )
+      .all(ref.account, ref.region, ref.name);
+
+  test("a queue with 120,000 messages in flight has no room; a delete, a visibility set to 0 or a timeout running out makes some, an extension does not", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new SqsStore(state);
+      const queue = { account, region, name: "at-quota" };
+      store.insertQueue({ ...queue, fifo: false, attributes: {}, tags: {}, createdAt: 0, modifiedAt: 0 });
+      const now = 1_000_000;
+      const visibleAt = now + 30_000;
+      // Sent and received in chunks within one transaction, as 12,000 receives of 10 would leave them.
+      store.transaction(() => {
+        for (let sent = 0; sent < IN_FLIGHT_QUOTA; sent += 500) {
+          const chunk = Array.from({ length: 500 }, () => message(now - 1));
+          store.insertMessages(queue, chunk);
+          store.markReceived(queue, chunk, { now, visibleAt, receiptId: `r${sent}` });
+        }
+      });
+      assert.equal(inFlightFromRows(store, queue, now), IN_FLIGHT_QUOTA);
+      assert.equal(store.inFlightRoom(queue, now, IN_FLIGHT_QUOTA, 10), 0);
+      // Visible messages beyond the in-flight ones change nothing.
+      store.insertMessages(queue, [message(now), message(now)]);
+      assert.equal(store.inFlightRoom(queue, now, IN_FLIGHT_QUOTA, 10), 0);
+
+      const [first, second, third] = rows(store, queue);
+      assert.ok(first && second && third);
+      store.deleteMessage(queue, first.id);
+      assert.equal(store.inFlightRoom(queue, now + 1, IN_FLIGHT_QUOTA, 10), 1, "a deleted message is no longer in flight");
+      store.setVisibleAt(queue, second.id, now + 1);
+      assert.equal(store.inFlightRoom(queue, now + 1, IN_FLIGHT_QUOTA, 10), 2, "a message made visible (VisibilityTimeout 0) is no longer in flight");
+      store.setVisibleAt(queue, third.id, now + 600_000);
+      assert.equal(store.inFlightRoom(queue, now + 1, IN_FLIGHT_QUOTA, 10), 2, "an extended message is still in flight");
+      assert.equal(inFlightFromRows(store, queue, now + 1), IN_FLIGHT_QUOTA - 2);
+      // A receive of the two messages made visible fills the quota again.
+      store.markReceived(queue, [second, ...rows(store, queue).slice(-1)].map((m) => ({ messageId: m.id, groupId: undefined })), {
+        now: now + 1,
+        visibleAt,
+        receiptId: "again",
+      });
+      assert.equal(store.inFlightRoom(queue, now + 1, IN_FLIGHT_QUOTA, 10), 0);
+      // The visibility timeout runs out: all but the extended one are visible again.
+      assert.equal(store.inFlightRoom(queue, visibleAt, IN_FLIGHT_QUOTA, 10), 10);
+      assert.equal(inFlightFromRows(store, queue, visibleAt), 1);
+    } finally {
+      state.close();
+    }
+  });
+
+  test("the room kept in memory matches the messages through sends, receives, visibility changes, deletes, moves, purges, expiry and rolled-back writes", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new SqsStore(state);
+      const queue = { account, region, name: "walk" };
+      const other = { account, region, name: "walk-dlq" };
+      for (const ref of [queue, other]) store.insertQueue({ ...ref, fifo: false, attributes: {}, tags: {}, createdAt: 0, modifiedAt: 0 });
+      // A small quota, so that the queue crosses it both ways and the kept messages are read, followed and dropped.
+      const limit = 16;
+      let seed = 7;
+      const random = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 16) % n;
+      };
+      let now = 10_000;
+      for (let step = 0; step < 4000; step++) {
+        now += random(4);
+        const messages = rows(store, queue);
+        const pick = messages[random(Math.max(1, messages.length))];
+        const inFlight = messages.filter((m) => m.receipt !== null && m.visibleAt > now);
+        switch (random(11)) {
+          case 0:
+          case 1:
+            store.batch(() => store.insertMessages(queue, Array.from({ length: 1 + random(6) }, () => message(now - random(30)))));
+            break;
+          case 2:
+          case 3: {
+            const visible = messages.filter((m) => m.visibleAt <= now).slice(0, 1 + random(10));
+            store.markReceived(queue, visible.map((m) => ({ messageId: m.id, groupId: undefined })), { now, visibleAt: now + 1 + random(60), receiptId: `r${step}` });
+            break;
+          }
+          case 4: {
+            // ChangeMessageVisibility: a message in flight, 0 making it visible now; or, as the
+            // store allows, a received one already visible again, which goes back in flight.
+            const received = random(4) === 0 ? messages.filter((m) => m.receipt !== null && m.visibleAt <= now) : inFlight;
+            const target = received[random(Math.max(1, received.length))];
+            if (target) store.setVisibleAt(queue, target.id, random(3) === 0 ? now : now + random(30));
+            break;
+          }
+          case 5:
+            if (pick) store.deleteMessage(queue, pick.id);
+            break;
+          case 6:
+            store.deleteMessages(queue, [...messages.filter(() => random(5) === 0).map((m) => m.id), "never-sent"]);
+            break;
+          case 7:
+            if (pick) store.deleteDelivery(queue, pick.id, random(4) === 0 ? "stale" : (pick.receipt ?? "none"), now);
+            else store.deleteDeliveries(queue, new Map(), now);
+            if (inFlight.length > 1) store.deleteDeliveries(queue, new Map(inFlight.slice(0, 2).map((m) => [m.id, messages.find((r) => r.id === m.id)?.receipt ?? ""])), now);
+            break;
+          case 8:
+            // A redrive: out of this queue into the dead-letter queue.
+            if (pick) {
+              store.transaction(() => {
+                store.deleteMessage(queue, pick.id);
+                store.insertMessage(other, message(now));
+              });
+            }
+            break;
+          case 9:
+            assert.throws(() =>
+              store.transaction(() => {
+                store.insertMessage(queue, message(now));
+                if (pick) store.deleteMessage(queue, pick.id);
+                const target = inFlight[0];
+                if (target) store.setVisibleAt(queue, target.id, now);
+                throw new Error("rolled back");
+              }),
+            );
+            break;
+          case 10:
+            if (random(15) === 0) store.purgeMessages(queue, now - random(40));
+            else if (random(15) === 0) store.expireMessages(queue, now, 20 + random(40));
+            else if (random(60) === 0) {
+              store.deleteQueue(queue, now);
+              store.insertQueue({ ...queue, fifo: false, attributes: {}, tags: {}, createdAt: now, modifiedAt: now });
+            }
+            break;
+        }
+        const wanted = 1 + random(10);
+        const expected = Math.min(wanted, Math.max(0, limit - inFlightFromRows(store, queue, now)));
+        assert.equal(store.inFlightRoom(queue, now, limit, wanted), expected, `step ${step}: ${rows(store, queue).length} messages`);
+        if (step % 97 === 0) assert.equal(store.inFlightRoom(other, now, limit, wanted), Math.min(wanted, limit - inFlightFromRows(store, other, now)), `step ${step} (other queue)`);
+      }
     } finally {
       state.close();
     }

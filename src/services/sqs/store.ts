@@ -8,6 +8,7 @@ import { cachedPrepare, type Database, type StateLayer } from "../../state/datab
 import { RowCache } from "../../state/row-cache.js";
 import type { MessageAttributeValue } from "./domain/md5.js";
 import { GroupHeads, type GroupHead } from "./group-heads.js";
+import { InFlightCount } from "./in-flight-count.js";
 import { InFlightGroups, type InFlightMessage } from "./in-flight-groups.js";
 import { QueueWaiters } from "./waiters.js";
 
@@ -402,6 +403,17 @@ export class SqsStore {
   /** The FIFO messages in flight of each queue a receive has read, by group, in step with the writes here. */
   private readonly inFlight = new InFlightGroups();
 
+  /** How many messages each queue holds and, near the in-flight quota, which are in flight, in step with the writes here. */
+  private readonly inFlightCount = new InFlightCount<QueueRef>({
+    size: (ref) => this.countMessages(ref),
+    inFlight: (ref, now) =>
+      this.prepare<[string, string, string, number], [string, number]>(
+        `SELECT message_id, visible_at FROM sqs_messages WHERE ${MKEY} AND visible_at > ? AND received_at IS NOT NULL`,
+      )
+        .raw(true)
+        .all(...key(ref), now),
+  });
+
   /** The in-memory views of a queue's messages, dropped on writes they do not follow. */
   private forgetMessages(ref: QueueRef): void {
     this.groupHeads.forget(queueKey(ref));
@@ -421,6 +433,7 @@ export class SqsStore {
     } catch (error) {
       this.groupHeads.clear();
       this.inFlight.clear();
+      this.inFlightCount.clear();
       throw error;
     }
   }
@@ -537,6 +550,7 @@ export class SqsStore {
     this.forgetQueue(ref);
     this.lastSeq.delete(queueKey(ref));
     this.forgetMessages(ref);
+    this.inFlightCount.forget(queueKey(ref));
     this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
     this.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
     this.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(...key(ref));
@@ -625,6 +639,7 @@ export class SqsStore {
     }
     this.prepare(INSERT_MESSAGES(messages.length)).run(...values);
     for (const [group, head] of groups) this.groupHeads.inserted(memoKey, group, head);
+    this.inFlightCount.inserted(memoKey, messages.length);
   }
 
   /** A statement reading whole messages (as MessageValues), `rest` being what follows `FROM sqs_messages`. */
@@ -726,13 +741,19 @@ export class SqsStore {
    */
   markReceived(ref: QueueRef, messages: readonly Pick<StoredMessage, "messageId" | "groupId">[], at: { now: number; visibleAt: number; receiptId: string }): void {
     if (messages.length === 0) return;
-    this.prepare(MARK_RECEIVED(messages.length)).run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), ...messages.map((m) => m.messageId));
-    this.inFlight.received(queueKey(ref), messages, at.visibleAt);
+    const ids = messages.map((m) => m.messageId);
+    this.prepare(MARK_RECEIVED(messages.length)).run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), ...ids);
+    const memoKey = queueKey(ref);
+    this.inFlight.received(memoKey, messages, at.visibleAt);
+    this.inFlightCount.received(memoKey, ids, at.visibleAt);
   }
 
+  /** A received message's new visibility time (ChangeMessageVisibility). */
   setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
     this.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, ...key(ref), messageId);
-    this.inFlight.changed(queueKey(ref), messageId, visibleAt);
+    const memoKey = queueKey(ref);
+    this.inFlight.changed(memoKey, messageId, visibleAt);
+    this.inFlightCount.changed(memoKey, messageId, visibleAt);
   }
 
   /** FIFO DelaySeconds changes apply to messages never received: visible at send time + delay. */
@@ -741,16 +762,19 @@ export class SqsStore {
   }
 
   deleteMessage(ref: QueueRef, messageId: string): void {
-    this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId);
-    this.groupHeads.deleted(queueKey(ref), messageId);
-    this.inFlight.deleted(queueKey(ref), messageId);
+    const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId).changes;
+    const memoKey = queueKey(ref);
+    this.groupHeads.deleted(memoKey, messageId);
+    this.inFlight.deleted(memoKey, messageId);
+    if (deleted > 0) this.inFlightCount.deletedMessage(memoKey, messageId);
   }
 
   /** Deletes messages in one statement, those of a standard queue's DeleteMessageBatch (any handle deletes there). */
   deleteMessages(ref: QueueRef, messageIds: readonly string[]): void {
     if (messageIds.length === 0) return;
-    this.prepare(DELETE_MESSAGES(messageIds.length)).run(...key(ref), ...messageIds);
+    const deleted = this.prepare(DELETE_MESSAGES(messageIds.length)).run(...key(ref), ...messageIds).changes;
     this.forgetMessages(ref);
+    this.inFlightCount.deleted(queueKey(ref), messageIds, deleted);
   }
 
   /**
@@ -761,8 +785,10 @@ export class SqsStore {
     const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ? AND receipt_id = ? AND visible_at > ?`)
       .run(...key(ref), messageId, receiptId, now).changes > 0;
     if (deleted) {
-      this.groupHeads.deleted(queueKey(ref), messageId);
-      this.inFlight.deleted(queueKey(ref), messageId);
+      const memoKey = queueKey(ref);
+      this.groupHeads.deleted(memoKey, messageId);
+      this.inFlight.deleted(memoKey, messageId);
+      this.inFlightCount.deletedMessage(memoKey, messageId);
     }
     return deleted;
   }
@@ -786,24 +812,42 @@ export class SqsStore {
     for (const [receiptId, ids] of byReceipt) deleted += this.prepare(DELETE_DELIVERIES(ids.length)).run(...key(ref), ...ids, receiptId, now).changes;
     const remaining = deleted === deliveries.size ? [] : this.prepare<unknown[], string>(PRESENT_MESSAGES(deliveries.size)).pluck().all(...key(ref), ...deliveries.keys());
     const memoKey = queueKey(ref);
+    const gone: string[] = [];
     for (const messageId of deliveries.keys()) {
       if (remaining.includes(messageId)) continue;
       this.groupHeads.deleted(memoKey, messageId);
       this.inFlight.deleted(memoKey, messageId);
+      gone.push(messageId);
     }
+    this.inFlightCount.deleted(memoKey, gone, deleted);
     return { deleted, remaining };
   }
 
   /** PurgeQueue: every message sent before the purge. */
   purgeMessages(ref: QueueRef, sentBefore: number): number {
     this.forgetMessages(ref);
-    return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
+    const purged = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
+    this.inFlightCount.removed(queueKey(ref), purged);
+    return purged;
   }
 
   /** Retention: messages older than the queue's MessageRetentionPeriod are gone. */
   expireMessages(ref: QueueRef, now: number, retentionMs: number): number {
     this.forgetMessages(ref);
-    return this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
+    const expired = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
+    this.inFlightCount.removed(queueKey(ref), expired);
+    return expired;
+  }
+
+  /**
+   * How many of `wanted` more messages of a queue may go in flight at `now` under the in-flight
+   * quota `limit`: `wanted` while the queue holds fewer than `limit - wanted` messages (the
+   * usual case, a comparison), else from the messages in flight kept in memory (in-flight-count.ts).
+   * In flight means what ApproximateNumberOfMessagesNotVisible counts less the delayed messages:
+   * received and not visible again yet.
+   */
+  inFlightRoom(ref: QueueRef, now: number, limit: number, wanted: number): number {
+    return this.inFlightCount.room(queueKey(ref), ref, now, limit, wanted);
   }
 
   counts(ref: QueueRef, now: number): MessageCounts {

@@ -29,6 +29,7 @@ export async function receiveMessage(input: ReceiveMessageInput, ctx: SqsContext
       systemAttributeNames: resolveMessageSystemAttributeNames(input.AttributeNames, input.MessageSystemAttributeNames),
       messageAttributeNames: input.MessageAttributeNames,
       receiveRequestAttemptId: input.ReceiveRequestAttemptId,
+      longPoll: wait > 0,
     },
     wait,
   );
