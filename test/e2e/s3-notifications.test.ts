@@ -70,11 +70,8 @@ describe("S3 event notifications", () => {
    * already drained from it.
    */
   async function notifiedBucket(bucketPrefix: string, queuePrefix: string, id: string, events: Event[]): Promise<{ bucket: string; QueueUrl: string }> {
-    const bucket = uniqueName(bucketPrefix);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(queuePrefix) }))).QueueUrl ?? "";
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: id, QueueArn: queueArn, Events: events }] } });
+    const { bucket, QueueUrl, QueueArn } = await bucketAndQueue(s3, sqs, bucketPrefix, queuePrefix);
+    await putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: id, QueueArn, Events: events }] } });
     await receiveAll(QueueUrl);
     return { bucket, QueueUrl };
   }
@@ -85,6 +82,31 @@ describe("S3 event notifications", () => {
     // Deleted once read: the clock moves in these tests, and unacknowledged messages would come back.
     for (const m of out.Messages ?? []) await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
     return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
+  }
+
+  /** Runs `first` on a Nimbus with a data dir, then `second` on one started again on it, each with its S3 and SQS clients. */
+  function acrossS3Restart<T>(
+    first: (c: { n: TestNimbus; s3: S3Client; sqs: SQSClient }) => Promise<T>,
+    second: (c: { n: TestNimbus; s3: S3Client; sqs: SQSClient }, state: T) => Promise<void>,
+  ): Promise<void> {
+    return acrossRestart(
+      (n) => ({ n, s3: new S3Client({ ...n.clientConfig(), forcePathStyle: true }), sqs: new SQSClient(n.clientConfig()) }),
+      (c) => {
+        c.s3.destroy();
+        c.sqs.destroy();
+      },
+      first,
+      second,
+    );
+  }
+
+  /** A new bucket and a new queue, with the queue's ARN (no configuration yet). */
+  async function bucketAndQueue(client: S3Client, queues: SQSClient, bucketPrefix: string, queuePrefix = bucketPrefix): Promise<{ bucket: string; QueueUrl: string; QueueArn: string }> {
+    const bucket = uniqueName(bucketPrefix);
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    const QueueUrl = (await queues.send(new CreateQueueCommand({ QueueName: uniqueName(queuePrefix) }))).QueueUrl ?? "";
+    const QueueArn = (await queues.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    return { bucket, QueueUrl, QueueArn };
   }
 
   test("object created and removed events reach an SQS queue, filtered by prefix and suffix", async () => {
@@ -251,17 +273,9 @@ describe("S3 event notifications", () => {
 
   test("a restore's completion and expiry are owed when it is requested: a restart loses neither, an extension moves the expiry", async () => {
     const collect = async (n: TestNimbus, queues: SQSClient, QueueUrl: string): Promise<string[]> => recordsOf(await receiveAll(QueueUrl, queues, n)).map((r) => `${r.eventName} ${r.eventTime}`);
-    await acrossRestart(
-      (n) => ({ n, s3: new S3Client({ ...n.clientConfig(), forcePathStyle: true }), sqs: new SQSClient(n.clientConfig()) }),
-      (c) => {
-        c.s3.destroy();
-        c.sqs.destroy();
-      },
+    await acrossS3Restart(
       async ({ n, s3: client, sqs: queues }) => {
-        const bucket = uniqueName("restore-owed");
-        await client.send(new CreateBucketCommand({ Bucket: bucket }));
-        const QueueUrl = (await queues.send(new CreateQueueCommand({ QueueName: uniqueName("restore-owed") }))).QueueUrl ?? "";
-        const QueueArn = (await queues.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+        const { bucket, QueueUrl, QueueArn } = await bucketAndQueue(client, queues, "restore-owed");
         await client.send(new PutObjectCommand({ Bucket: bucket, Key: "cold.bin", Body: "cold", StorageClass: "GLACIER" }));
         // Requested before any configuration wants the events: whether one does is decided when they are due.
         await client.send(new RestoreObjectCommand({ Bucket: bucket, Key: "cold.bin", RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } }));
@@ -448,17 +462,9 @@ describe("S3 event notifications", () => {
         }
       }
     };
-    await acrossRestart(
-      (n) => ({ n, s3: new S3Client({ ...n.clientConfig(), forcePathStyle: true }), sqs: new SQSClient(n.clientConfig()) }),
-      (c) => {
-        c.s3.destroy();
-        c.sqs.destroy();
-      },
+    await acrossS3Restart(
       async ({ n, s3: client, sqs: queues }) => {
-        const bucket = uniqueName("owed");
-        await client.send(new CreateBucketCommand({ Bucket: bucket }));
-        const QueueUrl = (await queues.send(new CreateQueueCommand({ QueueName: uniqueName("owed") }))).QueueUrl ?? "";
-        const QueueArn = (await queues.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+        const { bucket, QueueUrl, QueueArn } = await bucketAndQueue(client, queues, "owed");
         await client.send(
           new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn, Events: ["s3:ObjectCreated:*", "s3:LifecycleExpiration:*"] }] } }),
         );
