@@ -5,9 +5,10 @@
  *    does not parse ~50 models to know which service a request is for;
  *  - src/generated/<id>.ts: TypeScript input/output types of every operation of each service
  *    that has a provider (services/<id>/index.ts), so the compiler checks handler names and shapes;
- *  - src/generated/<model file>.v3-members.json: the scalar members (headers, query parameters, XML and
- *    JSON fields) that the current v3 client's schema has and the frozen v2 model lacks, as model
- *    patches (src/protocol/model-patches.ts applies them at run time; the types include them).
+ *  - src/generated/<model file>.v3-members.json: the members (headers, query parameters, XML and
+ *    JSON fields, nested structures, lists and maps) that the current v3 client's schema has and
+ *    the frozen v2 model lacks, as model patches (src/protocol/model-patches.ts applies them at
+ *    run time; the types include them).
  * Output is not committed (it is rebuilt by `npm run build`).
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -20,6 +21,19 @@ const require = createRequire(import.meta.url);
 const apis = join(dirname(require.resolve("aws-sdk/package.json")), "apis");
 const outDir = join(root, "src", "generated");
 mkdirSync(outDir, { recursive: true });
+
+/** The traits a bit field stands for, bit 0 first (@smithy/core's translateTraits). */
+const TRAIT_BITS = ["httpLabel", "idempotent", "idempotencyToken", "sensitive", "httpPayload", "httpResponseCode", "httpQueryParams"];
+
+/** Protocols whose responses (and for query and rest-xml, requests) are XML. */
+const XML_PROTOCOLS = new Set(["rest-xml", "query", "ec2"]);
+
+/**
+ * Protocols whose new structure, list and map members are written inline (v3Members). Not ec2:
+ * its request keys follow ec2QueryName, which the inline shapes do not carry, and no Nimbus
+ * provider answers an EC2 operation to test them against; its new scalars are still added.
+ */
+const NESTED_PROTOCOLS = new Set(["json", "rest-json", "rest-xml", "query"]);
 
 const catalogSource = readFileSync(join(root, "src", "services", "catalog.ts"), "utf8");
 // Each catalog line is `{ id: "...", model: "...", <more string fields> ... }`.
@@ -67,18 +81,25 @@ for (const entry of entries) {
 writeFileSync(join(outDir, "service-index.json"), JSON.stringify(index, null, 1) + "\n");
 
 // The v3 clients' schemas: a structure is [3, namespace, name, traits, memberNames, memberSchemas],
-// a list [1, ns, name, traits, memberSchema], a map [2, ns, name, traits, keySchema, valueSchema];
-// a scalar is a number code. A member schema is a schema, a code, or [schema, traits], where
-// traits is an object or a bit field (httpLabel and the like: never a member we add).
+// a union [4, ...] likewise, a list [1, ns, name, traits, memberSchema], a map [2, ns, name,
+// traits, keySchema, valueSchema], a named scalar [0, ns, name, traits, code] (a sensitive string,
+// a streaming blob); a scalar is a number code. A member schema is a schema, a code, or
+// [schema, traits], where traits is an object or a bit field of the common ones (TRAIT_BITS).
 function deref(s) {
   return typeof s === "function" ? s() : s;
 }
 
 function member(ms) {
   if (Array.isArray(ms) && ms.length === 2 && (typeof ms[1] === "object" || typeof ms[1] === "number") && !(typeof ms[0] === "number" && ms[0] >= 1 && ms[0] <= 9 && typeof ms[1] === "string")) {
-    return { target: deref(ms[0]), traits: ms[1] || {} };
+    return { target: deref(ms[0]), traits: traitsOf(ms[1]) };
   }
   return { target: deref(ms), traits: {} };
+}
+
+/** A member's or shape's traits as an object, whichever way the schema wrote them. */
+function traitsOf(traits) {
+  if (typeof traits !== "number") return traits ?? {};
+  return Object.fromEntries(TRAIT_BITS.filter((_, bit) => (traits >> bit) & 1).map((name) => [name, 1]));
 }
 
 function v3Client(id) {
@@ -104,28 +125,76 @@ function scalar(code) {
   }[code];
 }
 
-/** How a v3 member is addressed on the wire, as v2 model traits; undefined for placements we do not add. */
+/** A scalar code, or a named scalar's (a sensitive string or blob), as a v2 model type; undefined for anything else. */
+function scalarOf(schema) {
+  schema = deref(schema);
+  // A streaming blob (42) is only ever a payload, which a patch cannot add.
+  return scalar(Array.isArray(schema) && schema[0] === 0 ? schema[4] : schema);
+}
+
+/**
+ * How a new v3 member is addressed on the wire, as v2 model traits; undefined for placements a
+ * patch cannot add: a patch only adds members to a structure, so it cannot give an operation
+ * a new URI label, payload or status code (nor an event stream a new header or payload).
+ */
 function placement(traits) {
-  if (typeof traits === "number" && traits !== 0) return undefined;
-  const t = typeof traits === "object" ? traits : {};
-  if (t.httpLabel || t.httpPayload || t.httpPrefixHeaders || t.httpResponseCode || t.eventHeader || t.eventPayload) return undefined;
-  if (t.httpHeader) return { location: "header", locationName: t.httpHeader };
-  if (t.httpQuery) return { location: "querystring", locationName: t.httpQuery };
-  return t.xmlName ? { locationName: t.xmlName } : {};
+  if (traits.eventHeader || traits.eventPayload) return undefined;
+  const { payload, ...where } = restPlacement(undefined, traits);
+  if (payload || where.location === "uri" || where.location === "statusCode") return undefined;
+  return where;
+}
+
+/**
+ * Whether a member's type can travel where it is bound. A header or a query key carries a
+ * scalar or a list of scalars (rest.ts joins and splits them), a query-string map
+ * (httpQueryParams) a map of scalars or of lists of them, a header prefix a map of strings.
+ * Anything else bound there is left out; the v3 schemas bind nothing else.
+ */
+function bindable(type, where) {
+  const flat = (t) => t !== undefined && !["structure", "list", "map"].includes(t.type);
+  const flatOrList = (t) => flat(t) || (t?.type === "list" && flat(t.member));
+  if (where.location === "header" || (where.location === "querystring" && where.locationName !== undefined)) return flatOrList(type);
+  if (where.location === "querystring") return type.type === "map" && flatOrList(type.value);
+  if (where.location === "headers") return type.type === "map" && flat(type.value);
+  return true;
+}
+
+/**
+ * A v3 member's traits that shape its body form, as v2 model traits: in XML its element name
+ * (xmlName), flattening, namespace and whether it is an attribute, which xml.ts and query.ts
+ * read as locationName, flattened, xmlNamespace and xmlAttribute; nothing in JSON. Undefined
+ * for a trait Nimbus's parsers cannot honour: restJson1's jsonName (json.ts reads a member by
+ * its own name), so such a member is left out rather than read under the wrong key. The
+ * current clients use none.
+ */
+function bodyTraits(traits, protocol) {
+  if (protocol === "rest-json" && traits.jsonName) return undefined;
+  if (!XML_PROTOCOLS.has(protocol)) return {};
+  // [prefix, uri], as @aws-sdk/core's XML serializer reads it.
+  const [prefix, uri] = traits.xmlNamespace ?? [];
+  return {
+    ...(traits.xmlName ? { locationName: traits.xmlName } : {}),
+    ...(traits.xmlFlattened ? { flattened: true } : {}),
+    ...(traits.xmlAttribute ? { xmlAttribute: true } : {}),
+    ...(uri ? { xmlNamespace: { ...(prefix ? { prefix } : {}), uri } } : {}),
+  };
 }
 
 /**
  * Members of the current v3 client's schemas that the v2 model lacks, reached through
- * structures, lists ("[]") and maps ("{}") from each operation's input and output. For
- * JSON-protocol services a new structure, list or map member is written inline too (DynamoDB's
- * VectorIndexes, say; one whose shape refers to itself is left out, as an inline shape cannot);
- * elsewhere only scalars, as XML lists would need the names and flattening no v2 shape gives
- * them. A shared v2 shape is patched once, at the first path reaching it.
+ * structures, lists ("[]") and maps ("{}") from each operation's input and output. Scalars are
+ * added for every protocol; for the NESTED_PROTOCOLS a new structure, list or map member is
+ * written inline too (DynamoDB's VectorIndexes, Lambda's MetricsConfig, S3's EventHoldDuration;
+ * one whose shape refers to itself is left out, as an inline shape cannot), with the XML traits
+ * of each of its members for rest-xml and query. A member bound to a header or the query string
+ * keeps its binding where its type can travel there (bindable). A shared v2 shape is patched
+ * once, at the first path reaching it.
  */
 function v3Members(id, model) {
   const client = v3Client(id);
   if (!client) return [];
-  const json = model.metadata.protocol === "json";
+  const protocol = model.metadata.protocol;
+  const nested = NESTED_PROTOCOLS.has(protocol);
   const patches = [];
   const seen = new Set();
   const walk = (schema, ref, operation, side, path) => {
@@ -134,7 +203,7 @@ function v3Members(id, model) {
     const shape = ref.shape ? model.shapes[ref.shape] : ref;
     if (schema[0] === 1) return walk(member(schema[4]).target, shape.member, operation, side, [...path, "[]"]);
     if (schema[0] === 2) return walk(member(schema[5]).target, shape.value, operation, side, [...path, "{}"]);
-    if (schema[0] !== 3 || shape.type !== "structure") return;
+    if ((schema[0] !== 3 && schema[0] !== 4) || shape.type !== "structure") return;
     const key = ref.shape ?? `${operation}.${side}.${path.join(".")}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -143,9 +212,10 @@ function v3Members(id, model) {
       const { target, traits } = member(schema[5][i]);
       const existing = shape.members?.[name];
       if (existing) return walk(target, existing, operation, side, [...path, name]);
-      const type = scalar(target) ?? (json ? inline(target, []) : undefined);
+      const type = nested ? inline(target, [], protocol) : scalarOf(target);
       const where = placement(traits);
-      if (type && where) members[name] = { ...type, ...where };
+      const body = where?.location === undefined ? bodyTraits(traits, protocol) : {};
+      if (type && where && body && bindable(type, where)) members[name] = withMemberTraits(type, { ...where, ...body });
     });
     if (Object.keys(members).length) patches.push({ operation, side, path, members });
   };
@@ -158,8 +228,27 @@ function v3Members(id, model) {
   return patches;
 }
 
-/** A v3 list, map or structure as an inline v2 model shape; undefined for a shape that contains itself. */
-function inline(schema, stack) {
+/**
+ * An inline shape with its member's traits. A flattened list's items are named after the
+ * member (@aws-sdk/core's XML serializer ignores the list member's xmlName then), while xml.ts
+ * and query.ts prefer the list member's locationName: it is dropped so both agree.
+ */
+function withMemberTraits(type, traits) {
+  const ref = { ...type, ...traits };
+  if (ref.type === "list" && ref.flattened && ref.member?.locationName !== undefined) {
+    const { locationName: _ignored, ...item } = ref.member;
+    ref.member = item;
+  }
+  return ref;
+}
+
+/**
+ * A v3 schema as an inline v2 model shape, its members carrying their body traits for
+ * `protocol` (bodyTraits); undefined for a shape that contains itself or a member Nimbus
+ * cannot read. Traits of HTTP bindings inside it are ignored, as Smithy ignores them below the
+ * top level.
+ */
+function inline(schema, stack, protocol) {
   schema = deref(schema);
   if (typeof schema === "number") {
     if (schema >= 128) return { type: "map", key: { type: "string" }, value: scalar(schema - 128) ?? { type: "string" } };
@@ -167,25 +256,36 @@ function inline(schema, stack) {
     return scalar(schema);
   }
   if (!Array.isArray(schema) || stack.includes(schema)) return undefined;
+  if (schema[0] === 0) return scalarOf(schema);
   const inner = [...stack, schema];
+  const part = (ms) => {
+    const { target, traits } = member(ms);
+    const type = inline(target, inner, protocol);
+    const body = bodyTraits(traits, protocol);
+    return type && body && withMemberTraits(type, body);
+  };
   if (schema[0] === 1) {
-    const m = inline(member(schema[4]).target, inner);
+    const m = part(schema[4]);
     return m && { type: "list", member: m };
   }
   if (schema[0] === 2) {
-    const v = inline(member(schema[5]).target, inner);
-    return v && { type: "map", key: { type: "string" }, value: v };
+    const k = part(schema[4]);
+    const v = part(schema[5]);
+    return k && v && { type: "map", key: k, value: v };
   }
-  if (schema[0] !== 3) return undefined;
+  // A union (4) is written as a structure, as the v2 models write one: one member set at a time.
+  if (schema[0] !== 3 && schema[0] !== 4) return undefined;
   const names = schema[4] ?? [];
   const members = {};
   for (const [i, n] of names.entries()) {
-    const m = inline(member(schema[5][i]).target, inner);
+    const m = part(schema[5][i]);
     if (m === undefined) return undefined;
     members[n] = m;
   }
   const required = typeof schema[6] === "number" ? names.slice(0, schema[6]) : [];
-  return { type: "structure", ...(required.length ? { required } : {}), members };
+  // A structure's own namespace (its xmlns attribute); its own xmlName names only a document's root.
+  const { xmlNamespace } = bodyTraits(traitsOf(schema[3]), protocol) ?? {};
+  return { type: "structure", ...(required.length ? { required } : {}), ...(xmlNamespace ? { xmlNamespace } : {}), members };
 }
 
 /**
@@ -274,23 +374,16 @@ function restHttp(id, http, input) {
   return { method, requestUri, ...(responseCode !== undefined ? { responseCode } : {}) };
 }
 
-/**
- * Where a member of a v3 REST operation goes on the wire, as v2 model traits: the numeric traits
- * are a bit field whose first bit is httpLabel and fifth httpPayload (@smithy/core's
- * translateTraits).
- */
+/** Where a member of a v3 REST operation goes on the wire, as v2 model traits (`traits` as member() gives them). */
 function restPlacement(name, traits) {
-  if (typeof traits === "number") {
-    if (traits & 1) return { location: "uri", locationName: name };
-    if (traits & 16) return { payload: true };
-    return {};
-  }
   const t = traits ?? {};
   if (t.httpLabel) return { location: "uri", locationName: name };
   if (t.httpPayload) return { payload: true };
   if (t.httpHeader) return { location: "header", locationName: t.httpHeader };
   if (t.httpQuery) return { location: "querystring", locationName: t.httpQuery };
   if (t.httpPrefixHeaders) return { location: "headers", locationName: t.httpPrefixHeaders };
+  // A map of the whole query string, as the v2 models write one: bound to it without a name.
+  if (t.httpQueryParams) return { location: "querystring" };
   if (t.httpResponseCode) return { location: "statusCode" };
   return t.xmlName ? { locationName: t.xmlName } : {};
 }

@@ -4,9 +4,10 @@
  * but the model lacks would silently vanish. Each patch adds members to a structure reached
  * from an operation's input or output; a shared shape gains them everywhere it is used.
  *
- * Two sources: the codegen's `<model file>.v3-members.json`, every scalar member of the current
- * v3 client's schema that the v2 model lacks (S3's newer checksums, conditional deletes...),
- * and MODEL_PATCHES below, written by hand for what no schema declares. Whole operations the v2
+ * Two sources: the codegen's `<model file>.v3-members.json`, every member of the current v3
+ * client's schema that the v2 model lacks (S3's newer checksums and CreateBucket tags, Lambda's
+ * event source mapping MetricsConfig...), nested ones with their XML names and flattening, and
+ * MODEL_PATCHES below, written by hand for what no schema declares. Whole operations the v2
  * model lacks come from the codegen's `<model file>.v3-operations.json`.
  */
 import { readGenerated } from "./generated.js";
@@ -43,29 +44,8 @@ const S3_TORRENT_HEADERS: Readonly<Record<string, RawRef>> = {
   ContentDisposition: { location: "header", locationName: "Content-Disposition" },
 };
 
-/**
- * Tags given at CreateBucket (CreateBucketConfiguration.Tags, a TagSet of <Tag> elements as in
- * PutBucketTagging): a list member, which the generated v3 members leave out for XML services.
- */
-const S3_CREATE_BUCKET_TAGS: Readonly<Record<string, RawRef>> = {
-  Tags: {
-    type: "list",
-    member: { locationName: "Tag", type: "structure", required: ["Key", "Value"], members: { Key: { type: "string" }, Value: { type: "string" } } },
-  },
-};
-
-/**
- * A default encryption rule's BlockedEncryptionTypes (SSE-C blocking, 2025-2026): a structure
- * holding a flattened list of <EncryptionType>, which the generated v3 members leave out for XML.
- */
-const S3_BLOCKED_ENCRYPTION_TYPES: Readonly<Record<string, RawRef>> = {
-  BlockedEncryptionTypes: { type: "structure", members: { EncryptionType: { type: "list", flattened: true, member: { type: "string" } } } },
-};
-
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
-    { operation: "PutBucketEncryption", side: "input", path: ["ServerSideEncryptionConfiguration", "Rules", "[]"], members: S3_BLOCKED_ENCRYPTION_TYPES },
-    { operation: "CreateBucket", side: "input", path: ["CreateBucketConfiguration"], members: S3_CREATE_BUCKET_TAGS },
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },

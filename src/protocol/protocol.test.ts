@@ -5,7 +5,7 @@ import { loadModel, type QueryTraits } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
 import { RestRouter } from "./rest.js";
 import { materializeRaw, RawJson, readJson, stringifyJson, writeJson } from "./json.js";
-import { readScalar } from "./xml.js";
+import { parseXmlDocument, readElement, readScalar, rootElement, writeElement } from "./xml.js";
 import { hostService, virtualHostBucket } from "./routing.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
@@ -240,6 +240,71 @@ describe("members the frozen v2 models lack, from the v3 clients' schemas (codeg
   test("what the v2 model already has is left as it was", () => {
     // The v2 model's own member (no type of its own: a string), not the v3 schema's.
     assert.deepEqual(shapeOf("PutObject", "input").members?.ChecksumCRC32, { location: "header", locationName: "x-amz-checksum-crc32" });
+  });
+});
+
+describe("nested members the frozen v2 models lack, written inline with their wire traits (codegen's v3-members)", () => {
+  /** The structure a path of member names reaches from an operation's input or output. */
+  const reach = (model: ReturnType<typeof loadModel>, operation: string, side: "input" | "output", path: readonly string[]) => {
+    const op = model.operation(operation);
+    let shape = side === "input" ? op?.input : op?.output;
+    for (const step of path) {
+      assert.ok(shape, `${operation}.${side}: no ${step}`);
+      shape = step === "[]" ? model.resolve(shape.member ?? {}) : model.member(shape, step);
+    }
+    assert.ok(shape, `${operation}.${side}.${path.join(".")}`);
+    return shape;
+  };
+  const readXml = (model: ReturnType<typeof loadModel>, shape: ReturnType<typeof reach>, xml: string) => {
+    const [, content] = rootElement(parseXmlDocument(xml)) ?? [];
+    return readElement(model, shape, content);
+  };
+
+  test("rest-json: Lambda reads and writes an event source mapping's MetricsConfig, on Create's input and every answer sharing its output shape", () => {
+    const lambda = loadModel("lambda-2015-03-31");
+    const input = reach(lambda, "CreateEventSourceMapping", "input", []);
+    const read = readJson(lambda, input, { FunctionName: "f", MetricsConfig: { Metrics: ["EventCount"] }, ProvisionedPollerConfig: { MinimumPollers: 2 } });
+    assert.deepEqual(read, { FunctionName: "f", MetricsConfig: { Metrics: ["EventCount"] }, ProvisionedPollerConfig: { MinimumPollers: 2 } });
+    const output = reach(lambda, "ListEventSourceMappings", "output", ["EventSourceMappings", "[]"]);
+    assert.deepEqual(writeJson(lambda, output, { UUID: "u", MetricsConfig: { Metrics: ["EventCount"] } }), { UUID: "u", MetricsConfig: { Metrics: ["EventCount"] } });
+    assert.deepEqual(reach(lambda, "GetFunctionConfiguration", "output", ["TenancyConfig"]).required, ["TenantIsolationMode"]);
+  });
+
+  test("rest-xml: a flattened list inside a new structure is read and written under the member's own element name", () => {
+    const s3 = loadModel("s3-2006-03-01");
+    const filter = reach(s3, "PutBucketReplication", "input", ["ReplicationConfiguration", "Rules", "[]", "Filter"]);
+    const xml = "<Filter><Not><Or><Prefix>logs/</Prefix><Prefix>tmp/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></Or></Not></Filter>";
+    const read = readXml(s3, filter, xml);
+    assert.deepEqual(read, { Not: { Or: { Prefixes: ["logs/", "tmp/"], Tags: [{ Key: "k", Value: "v" }] } } });
+    const out: string[] = [];
+    writeElement(s3, filter, read, "Filter", out, { timestampFormat: "iso8601" });
+    assert.equal(out.join(""), xml);
+  });
+
+  test("rest-xml: a wrapped list keeps its items' element name (CreateBucket's Tags of <Tag>), and a hand patch is no longer needed", () => {
+    const s3 = loadModel("s3-2006-03-01");
+    const configuration = reach(s3, "CreateBucket", "input", ["CreateBucketConfiguration"]);
+    const read = readXml(s3, configuration, "<CreateBucketConfiguration><Tags><Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>b</Key><Value>2</Value></Tag></Tags></CreateBucketConfiguration>");
+    assert.deepEqual(read, { Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] });
+    const rule = reach(s3, "PutBucketEncryption", "input", ["ServerSideEncryptionConfiguration", "Rules", "[]"]);
+    assert.deepEqual(readXml(s3, rule, "<Rule><BlockedEncryptionTypes><EncryptionType>SSE-C</EncryptionType></BlockedEncryptionTypes></Rule>"), {
+      BlockedEncryptionTypes: { EncryptionType: ["SSE-C"] },
+    });
+  });
+
+  test("query: new nested input members are read from their dotted keys, new output members written as XML", () => {
+    const cfn = loadModel("cloudformation-2010-05-15");
+    const createStack = cfn.operation("CreateStack");
+    assert.ok(createStack);
+    assert.deepEqual(parseQueryInput(cfn, "query", createStack, new URLSearchParams("StackName=s&DeploymentConfig.Mode=REVERT_DRIFT&DeploymentConfig.DisableRollback=true")), {
+      StackName: "s",
+      DeploymentConfig: { Mode: "REVERT_DRIFT", DisableRollback: true },
+    });
+    const sts = loadModel("sts-2011-06-15");
+    const assume = sts.operation("AssumeRoleWithWebIdentity");
+    assert.ok(assume);
+    const xml = serializeQueryOutput(sts, "query", assume, { TrustedIdentityPropagationContext: { TransactionContext: { IdentityProvider: { idp: "x" } } } }, "rid", "https://sts.amazonaws.com/doc/2011-06-15/");
+    assert.match(xml, /<TrustedIdentityPropagationContext><TransactionContext><IdentityProvider><entry><key>idp<\/key><value>x<\/value><\/entry><\/IdentityProvider><\/TransactionContext><\/TrustedIdentityPropagationContext>/);
   });
 });
 

@@ -182,8 +182,6 @@ export function deleteBucketWebsite(input: DeleteBucketWebsiteInput, ctx: S3Cont
 
 type EncryptionConfiguration = NonNullable<GetBucketEncryptionOutput["ServerSideEncryptionConfiguration"]>;
 
-type EncryptionRule = NonNullable<EncryptionConfiguration["Rules"]>[number] & { BlockedEncryptionTypes?: { EncryptionType?: string[] } };
-
 /** SSE-C writes refused: every bucket's setting unless told otherwise (encryption.ts blocksCustomerKeys). */
 const SSE_C_BLOCKED = { EncryptionType: ["SSE-C"] };
 
@@ -192,7 +190,7 @@ const SSE_C_BLOCKED = { EncryptionType: ["SSE-C"] };
  * refuses SSE-C writes (since April 2026).
  */
 const DEFAULT_ENCRYPTION: EncryptionConfiguration = {
-  Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false, BlockedEncryptionTypes: SSE_C_BLOCKED } as EncryptionRule],
+  Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false, BlockedEncryptionTypes: SSE_C_BLOCKED }],
 };
 
 const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
@@ -200,7 +198,7 @@ const ENCRYPTION_TYPES = ["NONE", "SSE-C"];
 
 /** A bucket's encryption configuration as S3 answers it: one stored before SSE-C blocking shows the block it has. */
 function withBlockedTypes(configuration: EncryptionConfiguration): EncryptionConfiguration {
-  const rules = (configuration.Rules ?? []) as EncryptionRule[];
+  const rules = configuration.Rules ?? [];
   if (rules.every((rule) => rule.BlockedEncryptionTypes !== undefined)) return configuration;
   return { ...{}, ...configuration, Rules: rules.map((rule) => (rule.BlockedEncryptionTypes !== undefined ? rule : { ...{}, ...rule, BlockedEncryptionTypes: SSE_C_BLOCKED })) };
 }
@@ -219,16 +217,16 @@ export function putBucketEncryption(input: PutBucketEncryptionInput, ctx: S3Cont
       throw invalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault");
     }
     // "Valid Values: NONE | SSE-C" (API Reference, BlockedEncryptionTypes); as for SSEAlgorithm, anything else is MalformedXML.
-    const types = (rule as EncryptionRule).BlockedEncryptionTypes?.EncryptionType;
+    const types = rule.BlockedEncryptionTypes?.EncryptionType;
     if (types !== undefined && (types.length === 0 || types.some((t) => !ENCRYPTION_TYPES.includes(t)))) throw s3DomainErrors.MalformedXML();
   }
   // A rule that does not say keeps the bucket's SSE-C setting: unblocking is only ever explicit
   // ("you must explicitly enable it by setting BlockedEncryptionTypes to NONE"). Nimbus's reading.
-  const current = (withBlockedTypes(ctx.store.config<EncryptionConfiguration>(bucket.name, "encryption") ?? DEFAULT_ENCRYPTION).Rules?.[0] as EncryptionRule).BlockedEncryptionTypes;
+  const current = withBlockedTypes(ctx.store.config<EncryptionConfiguration>(bucket.name, "encryption") ?? DEFAULT_ENCRYPTION).Rules?.[0]?.BlockedEncryptionTypes;
   const configuration = {
     ...{},
     ...input.ServerSideEncryptionConfiguration,
-    Rules: rules.map((rule) => ((rule as EncryptionRule).BlockedEncryptionTypes !== undefined ? rule : { ...{}, ...rule, BlockedEncryptionTypes: current })),
+    Rules: rules.map((rule) => (rule.BlockedEncryptionTypes !== undefined ? rule : { ...{}, ...rule, BlockedEncryptionTypes: current })),
   };
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "encryption", configuration));
   return {};

@@ -47,8 +47,8 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     if (region !== ctx.region) throw errors.IllegalLocationConstraint({ constraint });
   }
   const accountRegional = checkNamespace(input, ctx.account, region);
-  // Tags at creation: a member model-patches.ts adds to the v2 model (the generated type lacks it).
-  const given = (input.CreateBucketConfiguration as { Tags?: { Key: string; Value: string }[] } | undefined)?.Tags;
+  // Tags at creation: a member the codegen adds to the v2 model from the v3 schema.
+  const given = input.CreateBucketConfiguration?.Tags;
   const tags = given === undefined ? undefined : bucketTags(given);
   const existing = ctx.store.bucket(name);
   if (existing) {
