@@ -51,6 +51,12 @@ function shown(value: unknown): string {
   return String(value);
 }
 
+/** A list each of whose items must be one of `allowed`: Coral names the list and nests the items' constraint. */
+export function eachOneOf(field: string, value: readonly string[] | undefined, allowed: readonly string[]): Check {
+  const failed = value !== undefined && value.some((v) => !allowed.includes(v));
+  return { field, value, failure: failed ? `Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(", ")}]]` : undefined };
+}
+
 /** Coral's sentence for the checks that failed; undefined when all hold. */
 export function constraintMessage(checks: readonly (Check | undefined)[]): string | undefined {
   const failed = checks.filter((c): c is Check => c !== undefined && c.failure !== undefined);

@@ -159,6 +159,10 @@ export interface VersionConfig {
   deadLetterTargetArn?: string;
   kmsKeyArn?: string;
   vpc?: { SubnetIds: string[]; SecurityGroupIds: string[] };
+  /** TenancyConfig.TenantIsolationMode: set at creation only ("PER_TENANT"). */
+  tenantIsolationMode?: string;
+  /** DurableConfig as given (durable functions): kept and answered, not enforced. */
+  durable?: { KMSKeyArn?: string; RetentionPeriodInDays?: number; ExecutionTimeout?: number };
   layers: string[];
   /** The layer versions' packages, held by this function version even if the layer version is deleted. */
   layerCode?: Array<{ arn: string; blob: string; codeSize: number; unzippedSize: number }>;
@@ -215,6 +219,14 @@ export interface MappingConfig {
   maximumRetryAttempts?: number;
   /** Stream sources: failed invocations of the batch at the position. */
   failedAttempts?: number;
+  /** MetricsConfig.Metrics as last given: which CloudWatch metrics the mapping would publish. */
+  metrics?: string[];
+  /** LoggingConfig.SystemLogLevel as last given. */
+  systemLogLevel?: string;
+  /** ProvisionedPollerConfig as last given (provisioned mode). */
+  provisionedPollers?: { MinimumPollers?: number; MaximumPollers?: number; PollerGroupName?: string };
+  /** The mapping's own tags (CreateEventSourceMapping Tags, TagResource on its ARN). */
+  tags?: Record<string, string>;
 }
 
 export interface LayerVersionConfig {

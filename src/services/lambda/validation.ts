@@ -3,7 +3,7 @@
  * Coral-style ValidationException for member constraints, InvalidParameterValueException for
  * Lambda's own rules (runtimes, environment size, reserved variables).
  */
-import { constraintMessage, length, oneOf, pattern, range, type Check } from "../../protocol/constraints.js";
+import { constraintMessage, count, eachOneOf, length, oneOf, pattern, range, type Check } from "../../protocol/constraints.js";
 import { errors } from "./errors.js";
 
 export { length, oneOf, pattern, range } from "../../protocol/constraints.js";
@@ -60,6 +60,22 @@ export const constraints = {
   ephemeralStorage: (v: number | undefined) => range("ephemeralStorage.size", v, 512, 10240),
   description: (v: string | undefined) => length("description", v, 0, 256),
   maxItems: (v: number | undefined) => range("maxItems", v, 1, 10000),
+  // Members newer than the v2 model (API Reference: EventSourceMappingMetricsConfig,
+  // EventSourceMappingLoggingConfig, ProvisionedPollerConfig, DurableConfig, TenancyConfig).
+  eventSourceMappingMetrics: (v: string[] | undefined) => [
+    count("metricsConfig.metrics", v, 0, 3),
+    eachOneOf("metricsConfig.metrics", v, ["EventCount", "ErrorCount", "KafkaMetrics"]),
+  ],
+  eventSourceMappingLogLevel: (v: string | undefined) => oneOf("loggingConfig.systemLogLevel", v, ["DEBUG", "INFO", "WARN"]),
+  provisionedPollers: (v: { MinimumPollers?: number; MaximumPollers?: number } | undefined) => [
+    range("provisionedPollerConfig.minimumPollers", v?.MinimumPollers, 1, 200),
+    range("provisionedPollerConfig.maximumPollers", v?.MaximumPollers, 1, 10000),
+  ],
+  durable: (v: { RetentionPeriodInDays?: number; ExecutionTimeout?: number } | undefined) => [
+    range("durableConfig.retentionPeriodInDays", v?.RetentionPeriodInDays, 1, 90),
+    range("durableConfig.executionTimeout", v?.ExecutionTimeout, 1, 31622400),
+  ],
+  tenantIsolationMode: (v: string | undefined) => oneOf("tenancyConfig.tenantIsolationMode", v, ["PER_TENANT"]),
 };
 
 /** Lambda's own rules on the runtime, checked after the enum. */

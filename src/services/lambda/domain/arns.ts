@@ -12,6 +12,16 @@ export function functionArn(scope: Scope, name: string, qualifier?: string): str
   return `arn:aws:lambda:${scope.region}:${scope.account}:function:${name}${qualifier !== undefined ? `:${qualifier}` : ""}`;
 }
 
+export function eventSourceMappingArn(scope: Scope, uuid: string): string {
+  return `arn:aws:lambda:${scope.region}:${scope.account}:event-source-mapping:${uuid}`;
+}
+
+/** The UUID of an event source mapping's ARN, undefined for any other resource. */
+export function eventSourceMappingOfArn(arn: string): { region: string; account: string; uuid: string } | undefined {
+  const m = /^arn:aws[a-zA-Z-]*:lambda:([^:]+):(\d{12}):event-source-mapping:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(arn);
+  return m ? { region: m[1] ?? "", account: m[2] ?? "", uuid: m[3] ?? "" } : undefined;
+}
+
 export function parseFunctionName(scope: Scope, value: string, qualifier?: string): FunctionRef {
   check(...constraints.functionName(value));
   let rest = value;

@@ -1,7 +1,7 @@
 import type { Scope } from "../../../core/service.js";
 import type { FunctionConfiguration } from "../generated-types.js";
 import { errors } from "../errors.js";
-import type { LambdaStore, FunctionRow, VersionRow } from "../store.js";
+import type { LambdaStore, FunctionRow, VersionConfig, VersionRow } from "../store.js";
 import { functionArn, isVersionQualifier, parseFunctionName } from "./arns.js";
 
 /** Lambda's timestamp format for LastModified: ISO 8601 with a `+0000` offset. */
@@ -32,6 +32,8 @@ export function toConfiguration(scope: Scope, v: VersionRow["config"], options: 
     ...(v.environment ? { Environment: { Variables: v.environment } } : {}),
     ...(v.deadLetterTargetArn ? { DeadLetterConfig: { TargetArn: v.deadLetterTargetArn } } : {}),
     ...(v.kmsKeyArn ? { KMSKeyArn: v.kmsKeyArn } : {}),
+    ...(v.tenantIsolationMode ? { TenancyConfig: { TenantIsolationMode: v.tenantIsolationMode } } : {}),
+    ...(v.durable ? { DurableConfig: v.durable } : {}),
     TracingConfig: { Mode: v.tracingMode },
     RevisionId: v.revisionId,
     ...(v.layers.length ? { Layers: v.layers.map((Arn) => ({ Arn, CodeSize: v.layerCode?.find((l) => l.arn === Arn)?.codeSize ?? 0 })) } : {}),
@@ -49,6 +51,28 @@ export function toConfiguration(scope: Scope, v: VersionRow["config"], options: 
       ...(v.systemLogLevel ? { SystemLogLevel: v.systemLogLevel } : {}),
     },
   };
+}
+
+/** DurableConfig as stored: the members given, nothing else (Nimbus runs no durable executions). */
+export function durableOf(config: NonNullable<VersionConfig["durable"]>): NonNullable<VersionConfig["durable"]> {
+  return {
+    ...{},
+    ...(config.KMSKeyArn !== undefined ? { KMSKeyArn: config.KMSKeyArn } : {}),
+    ...(config.RetentionPeriodInDays !== undefined ? { RetentionPeriodInDays: config.RetentionPeriodInDays } : {}),
+    ...(config.ExecutionTimeout !== undefined ? { ExecutionTimeout: config.ExecutionTimeout } : {}),
+  };
+}
+
+/**
+ * Lambda Managed Instances run a function on a capacity provider's EC2 instances, which Nimbus
+ * has none of (CreateCapacityProvider answers 501): refused by name rather than dropped, as
+ * container images are.
+ */
+export function rejectCapacityProvider(config: object | undefined): void {
+  if (config === undefined) return;
+  throw errors.InvalidParameterValue({
+    message: "Nimbus runs functions on its own execution engine; Lambda Managed Instances (CapacityProviderConfig) are not supported.",
+  });
 }
 
 export interface ResolvedFunction {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CreateFunctionInput, CreateFunctionOutput } from "../../../generated/lambda.js";
 import { parseFunctionName } from "../domain/arns.js";
 import { loadZip } from "../domain/code.js";
-import { toConfiguration } from "../domain/functions.js";
+import { durableOf, rejectCapacityProvider, toConfiguration } from "../domain/functions.js";
 import { resolveLayers } from "../domain/layers.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
@@ -21,11 +21,14 @@ export async function createFunction(input: CreateFunctionInput, ctx: LambdaCont
     constraints.ephemeralStorage(input.EphemeralStorage?.Size),
     constraints.description(input.Description),
     oneOf("packageType", input.PackageType, ["Zip", "Image"]),
+    constraints.tenantIsolationMode(input.TenancyConfig?.TenantIsolationMode),
+    ...constraints.durable(input.DurableConfig),
   );
   const ref = parseFunctionName(ctx, input.FunctionName);
   if (input.PackageType === "Image") {
     throw errors.InvalidParameterValue({ message: "Nimbus runs Zip package types only; container images (PackageType Image) are not supported." });
   }
+  rejectCapacityProvider(input.CapacityProviderConfig);
   if (input.Runtime === undefined || input.Handler === undefined) {
     throw errors.InvalidParameterValue({ message: "Runtime and Handler are mandatory parameters for functions created with deployment packages." });
   }
@@ -61,6 +64,8 @@ export async function createFunction(input: CreateFunctionInput, ctx: LambdaCont
     ...(input.DeadLetterConfig?.TargetArn ? { deadLetterTargetArn: input.DeadLetterConfig.TargetArn } : {}),
     ...(input.KMSKeyArn ? { kmsKeyArn: input.KMSKeyArn } : {}),
     ...(input.VpcConfig ? { vpc: { SubnetIds: input.VpcConfig.SubnetIds ?? [], SecurityGroupIds: input.VpcConfig.SecurityGroupIds ?? [] } } : {}),
+    ...(input.TenancyConfig ? { tenantIsolationMode: input.TenancyConfig.TenantIsolationMode } : {}),
+    ...(input.DurableConfig ? { durable: durableOf(input.DurableConfig) } : {}),
     layers: input.Layers ?? [],
     ...(input.Layers?.length ? { layerCode: resolveLayers(ctx.store, input.Layers, code.unzippedSize) } : {}),
   };

@@ -11,6 +11,8 @@ import type {
   UpdateEventSourceMappingInput,
   UpdateEventSourceMappingOutput,
 } from "../../../generated/lambda.js";
+import type { Scope } from "../../../core/service.js";
+import { eventSourceMappingArn } from "../domain/arns.js";
 import { parsePatterns } from "../domain/filters.js";
 import { primaryVersion, resolveFunction } from "../domain/functions.js";
 import { page } from "../domain/paging.js";
@@ -22,7 +24,7 @@ import { iteratorFor, latestPosition, streamOfArn } from "../stream-poller.js";
 import type { MappingConfig } from "../store.js";
 import { check, constraints, oneOf, range } from "../validation.js";
 
-function toOutput(m: MappingConfig, state: string): EventSourceMappingConfiguration {
+function toOutput(scope: Scope, m: MappingConfig, state: string): EventSourceMappingConfiguration {
   const stream = streamOfArn(m.eventSourceArn) !== undefined;
   return {
     ...{}, ...(stream
@@ -38,6 +40,7 @@ function toOutput(m: MappingConfig, state: string): EventSourceMappingConfigurat
         }
       : {}),
     UUID: m.uuid,
+    EventSourceMappingArn: eventSourceMappingArn(scope, m.uuid),
     BatchSize: m.batchSize,
     MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
     EventSourceArn: m.eventSourceArn,
@@ -48,6 +51,40 @@ function toOutput(m: MappingConfig, state: string): EventSourceMappingConfigurat
     FunctionResponseTypes: m.functionResponseTypes,
     ...(m.filterPatterns.length ? { FilterCriteria: { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) } } : {}),
     ...(m.maximumConcurrency !== undefined ? { ScalingConfig: { MaximumConcurrency: m.maximumConcurrency } } : {}),
+    ...(m.metrics !== undefined ? { MetricsConfig: { Metrics: m.metrics } } : {}),
+    ...(m.systemLogLevel !== undefined ? { LoggingConfig: { SystemLogLevel: m.systemLogLevel } } : {}),
+    ...(m.provisionedPollers !== undefined ? { ProvisionedPollerConfig: m.provisionedPollers } : {}),
+  };
+}
+
+type MappingSettings = Pick<UpdateEventSourceMappingInput, "MetricsConfig" | "LoggingConfig" | "ProvisionedPollerConfig">;
+
+/**
+ * The settings Create and Update share that Nimbus keeps and answers without acting on them:
+ * which metrics the mapping publishes, its system log level (Lambda documents it for Kafka
+ * sources), its provisioned pollers. Each replaces what was there when given.
+ */
+function mappingSettings(input: MappingSettings): Partial<MappingConfig> {
+  check(
+    ...constraints.eventSourceMappingMetrics(input.MetricsConfig?.Metrics),
+    constraints.eventSourceMappingLogLevel(input.LoggingConfig?.SystemLogLevel),
+    ...constraints.provisionedPollers(input.ProvisionedPollerConfig),
+  );
+  const pollers = input.ProvisionedPollerConfig;
+  return {
+    ...{},
+    ...(input.MetricsConfig !== undefined ? { metrics: input.MetricsConfig.Metrics ?? [] } : {}),
+    ...(input.LoggingConfig?.SystemLogLevel !== undefined ? { systemLogLevel: input.LoggingConfig.SystemLogLevel } : {}),
+    ...(pollers !== undefined
+      ? {
+          provisionedPollers: {
+            ...{},
+            ...(pollers.MinimumPollers !== undefined ? { MinimumPollers: pollers.MinimumPollers } : {}),
+            ...(pollers.MaximumPollers !== undefined ? { MaximumPollers: pollers.MaximumPollers } : {}),
+            ...(pollers.PollerGroupName !== undefined ? { PollerGroupName: pollers.PollerGroupName } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -77,8 +114,9 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     range("batchSize", input.BatchSize, 1, 10000),
     range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300),
   );
+  const settings = mappingSettings(input);
   const arn = input.EventSourceArn;
-  if (arn !== undefined && streamOfArn(arn)) return createStreamMapping(input, arn, ctx);
+  if (arn !== undefined && streamOfArn(arn)) return createStreamMapping(input, arn, settings, ctx);
   if (arn === undefined || !queueOfArn(arn)) {
     throw errors.InvalidParameterValue({
       message: "Nimbus supports event source mappings for Amazon SQS queues and DynamoDB streams; EventSourceArn must be the ARN of one.",
@@ -111,14 +149,21 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     lastProcessingResult: "No records processed",
     filterPatterns: filterPatterns(input.FilterCriteria),
     ...(input.ScalingConfig?.MaximumConcurrency !== undefined ? { maximumConcurrency: input.ScalingConfig.MaximumConcurrency } : {}),
+    ...settings,
+    ...(input.Tags !== undefined ? { tags: input.Tags } : {}),
   };
   ctx.store.putMapping(ctx, mapping);
   if (mapping.enabled) startPoller(ctx.store, ctx, mapping.uuid);
-  return toOutput(mapping, "Creating");
+  return toOutput(ctx, mapping, "Creating");
 }
 
 // DynamoDB Streams mappings: batches of up to 10,000 records, 100 by default.
-async function createStreamMapping(input: CreateEventSourceMappingInput, arn: string, ctx: LambdaContext): Promise<CreateEventSourceMappingOutput> {
+async function createStreamMapping(
+  input: CreateEventSourceMappingInput,
+  arn: string,
+  settings: Partial<MappingConfig>,
+  ctx: LambdaContext,
+): Promise<CreateEventSourceMappingOutput> {
   check(
     oneOf("startingPosition", input.StartingPosition, ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"]),
     range("maximumRetryAttempts", input.MaximumRetryAttempts, -1, 10000),
@@ -141,6 +186,8 @@ async function createStreamMapping(input: CreateEventSourceMappingInput, arn: st
     filterPatterns: filterPatterns(input.FilterCriteria),
     startingPosition: input.StartingPosition,
     ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
+    ...settings,
+    ...(input.Tags !== undefined ? { tags: input.Tags } : {}),
   };
   try {
     if (input.StartingPosition === "LATEST") {
@@ -154,7 +201,7 @@ async function createStreamMapping(input: CreateEventSourceMappingInput, arn: st
   }
   ctx.store.putMapping(ctx, mapping);
   if (mapping.enabled) startPoller(ctx.store, ctx, mapping.uuid);
-  return toOutput(mapping, "Creating");
+  return toOutput(ctx, mapping, "Creating");
 }
 
 function requireMapping(ctx: LambdaContext, uuid: string): MappingConfig {
@@ -165,7 +212,7 @@ function requireMapping(ctx: LambdaContext, uuid: string): MappingConfig {
 
 export function getEventSourceMapping(input: GetEventSourceMappingInput, ctx: LambdaContext): GetEventSourceMappingOutput {
   const m = requireMapping(ctx, input.UUID);
-  return toOutput(m, stateOf(m));
+  return toOutput(ctx, m, stateOf(m));
 }
 
 export function listEventSourceMappings(input: ListEventSourceMappingsInput, ctx: LambdaContext): ListEventSourceMappingsOutput {
@@ -175,13 +222,14 @@ export function listEventSourceMappings(input: ListEventSourceMappingsInput, ctx
   const all = ctx.store
     .listMappings(ctx)
     .filter((m) => (fnName === undefined || m.functionName === fnName) && (input.EventSourceArn === undefined || m.eventSourceArn === input.EventSourceArn))
-    .map((m) => toOutput(m, stateOf(m)));
+    .map((m) => toOutput(ctx, m, stateOf(m)));
   const { items, next } = page(all, (m) => m.UUID ?? "", input.Marker, input.MaxItems ?? 100);
   return { EventSourceMappings: items, ...(next ? { NextMarker: next } : {}) };
 }
 
 export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, ctx: LambdaContext): UpdateEventSourceMappingOutput {
   check(range("batchSize", input.BatchSize, 1, 10000), range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300));
+  const settings = mappingSettings(input);
   const m = requireMapping(ctx, input.UUID);
   let functionName = m.functionName;
   let functionArnValue = m.functionArn;
@@ -200,18 +248,19 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
     ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
     functionResponseTypes: input.FunctionResponseTypes ?? m.functionResponseTypes,
     filterPatterns: input.FilterCriteria ? filterPatterns(input.FilterCriteria) : m.filterPatterns,
+    ...settings,
     lastModified: ctx.clock.now(),
   };
   if (!streamOfArn(updated.eventSourceArn)) checkBatching(updated.batchSize, updated.maximumBatchingWindowInSeconds);
   ctx.store.putMapping(ctx, updated);
   if (updated.enabled) startPoller(ctx.store, ctx, updated.uuid);
   else stopPoller(ctx.store, ctx, updated.uuid);
-  return toOutput(updated, "Updating");
+  return toOutput(ctx, updated, "Updating");
 }
 
 export function deleteEventSourceMapping(input: DeleteEventSourceMappingInput, ctx: LambdaContext): DeleteEventSourceMappingOutput {
   const m = requireMapping(ctx, input.UUID);
   stopPoller(ctx.store, ctx, m.uuid);
   ctx.store.deleteMapping(ctx, m.uuid);
-  return toOutput(m, "Deleting");
+  return toOutput(ctx, m, "Deleting");
 }

@@ -1,9 +1,10 @@
 import type { ListTagsInput, ListTagsOutput, TagResourceInput, TagResourceOutput, UntagResourceInput, UntagResourceOutput } from "../../../generated/lambda.js";
+import { eventSourceMappingOfArn } from "../domain/arns.js";
 import { requireFunction } from "../domain/functions.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
 
-// Tags belong to the function (unqualified ARN); Lambda allows 50 per resource.
+// Tags belong to the function (unqualified ARN) or to an event source mapping; Lambda allows 50 per resource.
 const MAX_TAGS = 50;
 
 function functionOf(ctx: LambdaContext, resource: string): ReturnType<typeof requireFunction> {
@@ -12,22 +13,35 @@ function functionOf(ctx: LambdaContext, resource: string): ReturnType<typeof req
   return requireFunction(ctx.store, ctx, resource);
 }
 
+/** The tags of the resource an ARN names, and how to replace them. */
+function taggedResource(ctx: LambdaContext, resource: string): { tags: Record<string, string>; save: (tags: Record<string, string>) => void } {
+  const ref = eventSourceMappingOfArn(resource);
+  if (ref) {
+    // A mapping of another account or Region is not found here, as a function's is not.
+    const mapping = ref.account === ctx.account && ref.region === ctx.region ? ctx.store.getMapping(ctx, ref.uuid) : undefined;
+    if (!mapping) throw errors.MappingNotFound();
+    return { tags: mapping.tags ?? {}, save: (tags) => ctx.store.putMapping(ctx, { ...{}, ...mapping, tags }) };
+  }
+  const fn = functionOf(ctx, resource);
+  return { tags: fn.tags, save: (tags) => ctx.store.setTags(ctx, fn.name, tags) };
+}
+
 export function tagResource(input: TagResourceInput, ctx: LambdaContext): TagResourceOutput {
-  const fn = functionOf(ctx, input.Resource);
-  const tags = { ...{}, ...fn.tags, ...input.Tags };
+  const resource = taggedResource(ctx, input.Resource);
+  const tags = { ...{}, ...resource.tags, ...input.Tags };
   if (Object.keys(tags).length > MAX_TAGS) throw errors.InvalidParameterValue({ message: `Number of tags exceeds resource tag limit.` });
-  ctx.store.setTags(ctx, fn.name, tags);
+  resource.save(tags);
   return {};
 }
 
 export function untagResource(input: UntagResourceInput, ctx: LambdaContext): UntagResourceOutput {
-  const fn = functionOf(ctx, input.Resource);
-  const tags = { ...fn.tags };
+  const resource = taggedResource(ctx, input.Resource);
+  const tags = { ...resource.tags };
   for (const key of input.TagKeys) delete tags[key];
-  ctx.store.setTags(ctx, fn.name, tags);
+  resource.save(tags);
   return {};
 }
 
 export function listTags(input: ListTagsInput, ctx: LambdaContext): ListTagsOutput {
-  return { Tags: functionOf(ctx, input.Resource).tags };
+  return { Tags: taggedResource(ctx, input.Resource).tags };
 }

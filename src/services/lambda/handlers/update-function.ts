@@ -6,7 +6,7 @@ import type {
   UpdateFunctionConfigurationOutput,
 } from "../../../generated/lambda.js";
 import { loadZip } from "../domain/code.js";
-import { requireFunction, toConfiguration } from "../domain/functions.js";
+import { durableOf, rejectCapacityProvider, requireFunction, toConfiguration } from "../domain/functions.js";
 import { resolveLayers } from "../domain/layers.js";
 import { errors } from "../errors.js";
 import type { LambdaContext } from "../index.js";
@@ -51,9 +51,11 @@ export function updateFunctionConfiguration(input: UpdateFunctionConfigurationIn
     constraints.memorySize(input.MemorySize),
     constraints.ephemeralStorage(input.EphemeralStorage?.Size),
     constraints.description(input.Description),
+    ...constraints.durable(input.DurableConfig),
   );
   const latest = latestOf(ctx, input.FunctionName, input.RevisionId);
   if (input.Runtime !== undefined) checkRuntime(input.Runtime);
+  rejectCapacityProvider(input.CapacityProviderConfig);
   checkEnvironment(input.Environment?.Variables);
   const c = latest.config;
   const logging = input.LoggingConfig;
@@ -74,6 +76,7 @@ export function updateFunctionConfiguration(input: UpdateFunctionConfigurationIn
     ...(logging?.LogGroup !== undefined ? { logGroup: logging.LogGroup } : {}),
     ...(logging?.ApplicationLogLevel !== undefined ? { applicationLogLevel: logging.ApplicationLogLevel } : {}),
     ...(logging?.SystemLogLevel !== undefined ? { systemLogLevel: logging.SystemLogLevel } : {}),
+    ...(input.DurableConfig !== undefined ? { durable: durableOf(input.DurableConfig) } : {}),
     lastModified: ctx.clock.now(),
     revisionId: randomUUID(),
   };
