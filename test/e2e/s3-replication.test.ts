@@ -131,6 +131,44 @@ describe("S3 replication", () => {
     assert.equal(await still.Body?.transformToString(), "quarterly");
   });
 
+  test("a rule's Not filter keeps matching objects out, by prefix, by tag or by any of an Or, also inside And; the configuration reads back whole", async () => {
+    const source = await bucket("not-src");
+    const destination = await bucket("not-dst");
+    const rules = [
+      {
+        ID: "logs-but-debug",
+        Priority: 2,
+        Filter: { And: { Prefix: "logs/", Tags: [{ Key: "keep", Value: "yes" }], Not: { Prefix: "logs/debug/" } } },
+        Status: "Enabled" as const,
+        Destination: { Bucket: `arn:aws:s3:::${destination}` },
+        DeleteMarkerReplication: { Status: "Disabled" as const },
+      },
+      {
+        ID: "all-but",
+        Priority: 1,
+        Filter: { Not: { Or: { Prefixes: ["tmp/", "cache/"], Tags: [{ Key: "class", Value: "scratch" }] } } },
+        Status: "Enabled" as const,
+        Destination: { Bucket: `arn:aws:s3:::${destination}` },
+        DeleteMarkerReplication: { Status: "Disabled" as const },
+      },
+    ];
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: rules } }));
+    assert.deepEqual((await s3.send(new GetBucketReplicationCommand({ Bucket: source }))).ReplicationConfiguration?.Rules?.map((r) => r.Filter), rules.map((r) => r.Filter));
+    const put = async (Key: string, Tagging?: string): Promise<void> => {
+      await s3.send(new PutObjectCommand({ Bucket: source, Key, Body: Key, ...(Tagging !== undefined ? { Tagging } : {}) }));
+    };
+    await put("logs/app.log", "keep=yes");
+    await put("logs/debug/trace.log", "keep=yes&class=scratch"); // out of the first rule, and out of the second by its tag
+    await put("logs/debug/other.log", "keep=yes"); // out of the first rule, in the second
+    await put("tmp/x");
+    await put("cache/y");
+    await put("data/z", "class=scratch");
+    await put("data/kept");
+    await nimbus.events.idle();
+    const replicated = ((await s3.send(new ListObjectVersionsCommand({ Bucket: destination }))).Versions ?? []).map((v) => v.Key).sort();
+    assert.deepEqual(replicated, ["data/kept", "logs/app.log", "logs/debug/other.log"]);
+  });
+
   test("replicas keep the source's Object Lock retention and legal hold; an unlocked destination refuses locked versions", async () => {
     const locked = async (prefix: string): Promise<string> => {
       const name = uniqueName(prefix);

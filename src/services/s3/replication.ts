@@ -14,11 +14,24 @@ import { objectEvent, owed, S3_ORIGIN } from "./notify.js";
 import { replicaLock, setVersionLock } from "./object-lock.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
+type TagFilter = { Key: string; Value: string };
+
+/**
+ * A rule's exclusions (ReplicationRuleNotOperator, in Filter or in Filter.And): "filters that
+ * exclude matching objects from the replication rule"; with Or, "an object is excluded from the
+ * replication rule if it matches any of the specified filters" (the v3 S3 model's documentation).
+ */
+interface NotFilter {
+  Prefix?: string;
+  Tag?: TagFilter;
+  Or?: { Prefixes?: string[]; Tags?: TagFilter[] };
+}
+
 export interface ReplicationRuleInput {
   ID?: string;
   Priority?: number;
   Prefix?: string;
-  Filter?: { Prefix?: string; Tag?: { Key: string; Value: string }; And?: { Prefix?: string; Tags?: { Key: string; Value: string }[] } };
+  Filter?: { Prefix?: string; Tag?: TagFilter; Not?: NotFilter; And?: { Prefix?: string; Tags?: TagFilter[]; Not?: NotFilter } };
   Status: string;
   Destination: { Bucket: string; StorageClass?: string; Account?: string };
   DeleteMarkerReplication?: { Status?: string };
@@ -58,10 +71,18 @@ function ruleMatches(rule: ReplicationRuleInput, row: ObjectRow): boolean {
   if (rule.Status !== "Enabled") return false;
   const prefix = rule.Filter?.And?.Prefix ?? rule.Filter?.Prefix ?? rule.Prefix ?? "";
   if (!row.key.startsWith(prefix)) return false;
+  let parsed: Tag[] | undefined;
+  const tags = (): Tag[] => (parsed ??= JSON.parse(row.tags) as Tag[]);
+  const tagged = (w: TagFilter): boolean => tags().some((t) => t.Key === w.Key && t.Value === w.Value);
   const wanted = [...(rule.Filter?.Tag ? [rule.Filter.Tag] : []), ...(rule.Filter?.And?.Tags ?? [])];
-  if (wanted.length === 0) return true;
-  const tags = JSON.parse(row.tags) as Tag[];
-  return wanted.every((w) => tags.some((t) => t.Key === w.Key && t.Value === w.Value));
+  if (!wanted.every(tagged)) return false;
+  return ![rule.Filter?.Not, rule.Filter?.And?.Not].some((not) => not !== undefined && excludes(not, row.key, tagged));
+}
+
+function excludes(not: NotFilter, key: string, tagged: (tag: TagFilter) => boolean): boolean {
+  const prefixes = [...(not.Prefix !== undefined ? [not.Prefix] : []), ...(not.Or?.Prefixes ?? [])];
+  const tags = [...(not.Tag ? [not.Tag] : []), ...(not.Or?.Tags ?? [])];
+  return prefixes.some((p) => key.startsWith(p)) || tags.some(tagged);
 }
 
 /** The rule that applies to a version: the highest Priority, as S3 resolves overlapping rules. */
