@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { AwsError } from "../../core/errors.js";
-import { checkRetentionChange, defaultRetainUntil, lockBlocksDelete, parseRetention, requireIntegrity, validateLockConfiguration, type VersionLock } from "./object-lock.js";
+import { checkRetentionChange, defaultRetainUntil, lockBlocksDelete, nextRetention, parseRetention, requireIntegrity, validateLockConfiguration, type VersionLock } from "./object-lock.js";
 
 const NOW = Date.parse("2026-01-15T12:00:00Z");
 const DAY = 86_400_000;
@@ -77,5 +77,61 @@ describe("retention rules", () => {
     requireIntegrity({ ChecksumAlgorithm: "CRC32" }, lock, "Put Part");
     requireIntegrity({}, undefined, "Put Object");
     requireIntegrity({}, { lock: { mode: null, retainUntil: null, legalHold: null }, hasRetentionOrHold: false }, "Put Object");
+  });
+});
+
+describe("event holds", () => {
+  const held: VersionLock = { mode: "COMPLIANCE", retainUntil: null, legalHold: null, eventHold: "ON", holdDuration: { Days: 2 } };
+
+  test("DefaultEventHold: alone or beside a default retention; one period, in range", () => {
+    assert.deepEqual(validateLockConfiguration({ ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { DefaultEventHold: { Days: 1 } } } }), {
+      ObjectLockEnabled: "Enabled",
+      Rule: { DefaultRetention: { DefaultEventHold: { Days: 1 } } },
+    });
+    assert.deepEqual(validateLockConfiguration({ ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Years: 1, DefaultEventHold: { Years: 100 } } } }), {
+      ObjectLockEnabled: "Enabled",
+      Rule: { DefaultRetention: { Mode: "GOVERNANCE", Years: 1, DefaultEventHold: { Years: 100 } } },
+    });
+    assert.throws(() => validateLockConfiguration({ ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: {} } }), code("MalformedXML"));
+    assert.throws(() => validateLockConfiguration({ ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { DefaultEventHold: {} } } }), code("MalformedXML"));
+    assert.throws(() => validateLockConfiguration({ ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { DefaultEventHold: { Days: 36_501 } } } }), code("InvalidArgument"));
+  });
+
+  test("an active hold blocks deletes whatever the bypass; a released one does not", () => {
+    assert.equal(lockBlocksDelete(held, NOW, true), "event-hold");
+    assert.equal(lockBlocksDelete({ ...held, eventHold: "OFF" }, NOW, true), undefined);
+  });
+
+  test("release: retained from the release for the duration, never shorter than a running retention", () => {
+    assert.deepEqual(nextRetention(held, { EventHold: "OFF" }, undefined, NOW, false), { ...held, eventHold: "OFF", retainUntil: NOW + 2 * DAY });
+    const longer = { ...held, retainUntil: NOW + 10 * DAY };
+    assert.equal(nextRetention(longer, { EventHold: "OFF" }, undefined, NOW, false).retainUntil, NOW + 10 * DAY);
+    // Releasing a version that is not held changes nothing.
+    const plain: VersionLock = { mode: null, retainUntil: null, legalHold: "ON" };
+    assert.deepEqual(nextRetention(plain, { EventHold: "OFF" }, undefined, NOW, false), plain);
+  });
+
+  test("placing and changing a hold", () => {
+    assert.deepEqual(nextRetention(undefined, { EventHold: "ON" }, { DefaultEventHold: { Years: 1 } }, NOW, false), {
+      mode: "GOVERNANCE",
+      retainUntil: null,
+      legalHold: null,
+      eventHold: "ON",
+      holdDuration: { Years: 1 },
+    });
+    assert.throws(() => nextRetention(undefined, { EventHold: "ON" }, undefined, NOW, false), code("InvalidArgument"));
+    assert.throws(() => nextRetention(held, { EventHold: "ON", EventHoldDuration: { Days: 1 } }, undefined, NOW, true), code("AccessDenied"));
+    assert.throws(() => nextRetention(held, { EventHold: "ON", Mode: "GOVERNANCE" }, undefined, NOW, true), code("AccessDenied"));
+    assert.equal(nextRetention(held, { EventHold: "ON", EventHoldDuration: { Days: 3 } }, undefined, NOW, false).holdDuration?.Days, 3);
+    const governance: VersionLock = { ...held, mode: "GOVERNANCE" };
+    assert.throws(() => nextRetention(governance, { EventHold: "ON", EventHoldDuration: { Days: 1 } }, undefined, NOW, false), code("AccessDenied"));
+    assert.equal(nextRetention(governance, { EventHold: "ON", EventHoldDuration: { Days: 1 } }, undefined, NOW, true).holdDuration?.Days, 1);
+    assert.throws(() => nextRetention(undefined, { EventHold: "OFF", EventHoldDuration: { Days: 1 } }, undefined, NOW, false), code("InvalidArgument", "An event hold duration requires the event hold to be ON."));
+    assert.throws(() => nextRetention(undefined, { EventHold: "ON", EventHoldDuration: { Days: 1, Years: 1 } }, undefined, NOW, false), code("MalformedXML"));
+  });
+
+  test("a fixed retention change keeps the hold", () => {
+    const next = nextRetention(held, { Mode: "COMPLIANCE", RetainUntilDate: new Date(NOW + DAY) }, undefined, NOW, false);
+    assert.deepEqual([next.eventHold, next.retainUntil], ["ON", NOW + DAY]);
   });
 });

@@ -15,7 +15,7 @@ import { cachedPrepare, type Database, type StateLayer } from "../../state/datab
 import { RowCache } from "../../state/row-cache.js";
 import type { BatchDeleted } from "./domain/access-log.js";
 import { prefixUpperBound, type KeyScan, type ScanFrom } from "./domain/listing.js";
-import { OBJECT_LOCK_MIGRATION } from "./object-lock.js";
+import { EVENT_HOLD_MIGRATION, OBJECT_LOCK_MIGRATION } from "./object-lock.js";
 
 export const S3_MIGRATIONS: readonly string[] = [
   // Bucket names are global across accounts and regions: keyed by name alone, with the
@@ -152,6 +152,8 @@ export const S3_MIGRATIONS: readonly string[] = [
   `ALTER TABLE s3_notification_outbox ADD COLUMN due_at INTEGER;
    ALTER TABLE s3_notification_outbox ADD COLUMN object_seq INTEGER;
    CREATE INDEX s3_notification_outbox_objects ON s3_notification_outbox (object_seq) WHERE object_seq IS NOT NULL;`,
+  // Object Lock event holds of versions and of uploads in progress (object-lock.ts).
+  EVENT_HOLD_MIGRATION,
 ];
 
 /** A notification in the outbox (notify.ts). */

@@ -41,7 +41,7 @@ import { markPending } from "../replication.js";
 import { checksumMembers, contentHeaders, objectUrl, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import type { BucketRow, PartRow, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
-import { applyWriteLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
+import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
 
 /** "5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart upload." */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -100,7 +100,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
       encryption: JSON.stringify(encryption),
     });
     // The lock the completed object will carry (object-lock.ts); default retention is applied at completion.
-    if (lock && (input.ObjectLockMode !== undefined || input.ObjectLockLegalHoldStatus !== undefined)) setUploadLock(ctx.store, uploadId, lock.lock);
+    if (lock && namesLock(input)) setUploadLock(ctx.store, uploadId, lock.lock);
   });
   return {
     Bucket: bucket.name,

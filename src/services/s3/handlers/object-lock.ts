@@ -17,11 +17,11 @@ import { s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import {
   bucketLockConfiguration,
-  checkRetentionChange,
   enableObjectLock,
+  nextRetention,
   objectLockErrors,
-  parseRetention,
   requireLockEnabled,
+  retentionOutput,
   setVersionLock,
   validateLockConfiguration,
   versionLock,
@@ -50,12 +50,10 @@ export function putObjectRetention(input: PutObjectRetentionInput, ctx: S3Contex
   const now = ctx.clock.now();
   ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
-    requireLockEnabled(ctx.store, bucket);
+    const config = requireLockEnabled(ctx.store, bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
-    const next = parseRetention(input.Retention, now);
     const current = versionLock(ctx.store, row.seq);
-    checkRetentionChange(current, next, now, input.BypassGovernanceRetention === true);
-    setVersionLock(ctx.store, row.seq, { mode: next?.mode ?? null, retainUntil: next?.retainUntil ?? null, legalHold: current?.legalHold ?? null });
+    setVersionLock(ctx.store, row.seq, nextRetention(current, input.Retention, config.Rule?.DefaultRetention, now, input.BypassGovernanceRetention === true));
   });
   return {};
 }
@@ -64,9 +62,9 @@ export function getObjectRetention(input: GetObjectRetentionInput, ctx: S3Contex
   const bucket = requireBucket(ctx, input.Bucket);
   requireLockEnabled(ctx.store, bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
-  const lock = versionLock(ctx.store, row.seq);
-  if (!lock || lock.mode === null || lock.retainUntil === null) throw objectLockErrors.NoSuchObjectLockConfiguration();
-  return { Retention: { Mode: lock.mode, RetainUntilDate: new Date(lock.retainUntil) } };
+  const retention = retentionOutput(versionLock(ctx.store, row.seq));
+  if (!retention) throw objectLockErrors.NoSuchObjectLockConfiguration();
+  return { Retention: retention };
 }
 
 export function putObjectLegalHold(input: PutObjectLegalHoldInput, ctx: S3Context): PutObjectLegalHoldOutput {
@@ -77,7 +75,7 @@ export function putObjectLegalHold(input: PutObjectLegalHoldInput, ctx: S3Contex
     requireLockEnabled(ctx.store, bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
     const current = versionLock(ctx.store, row.seq);
-    setVersionLock(ctx.store, row.seq, { mode: current?.mode ?? null, retainUntil: current?.retainUntil ?? null, legalHold: status });
+    setVersionLock(ctx.store, row.seq, { ...(current ?? { mode: null, retainUntil: null }), legalHold: status });
   });
   return {};
 }
