@@ -13,6 +13,14 @@
  *   GSI count apart, a change that lowers either unit is one decrease, after the 4th the next is
  *   admitted 3600 s after the last accepted one (or at 00:00 UTC, when the count starts again),
  *   and a refused attempt moves nothing (ack-api-quirks DDB-TABLE-157/184/185/326).
+ * - Throughput quotas (DescribeLimits): 40,000 read and 40,000 write units for a table and for each
+ *   GSI, provisioned or as an on-demand or warm maximum; 80,000 of each for the provisioned tables
+ *   and GSIs of an account in a Region together, on-demand ones not counted (developer guide,
+ *   "Quotas in Amazon DynamoDB", Throughput default quotas; the texts: DDB-TABLE-171/443).
+ * - Table class: "Updates to TableClass are limited to 2 times in 30 day(s)", and once they are
+ *   spent a re-send of the class the table has is refused too (DDB-TABLE-443).
+ * - Encryption (SSESpecification): four changes in a 24-hour window that starts at the first of
+ *   them, then one every 21,600 seconds until the window ends (DDB-TABLE-081/141).
  */
 import { errors } from "./errors.js";
 import type { TableMeta, Throughput } from "./table.js";
@@ -77,6 +85,152 @@ export function checkDecrease(t: Pick<Throughput, "decreasesToday" | "lastDecrea
 }
 
 // ---------------------------------------------------------------------------------------------
+// Throughput quotas
+
+/** TableMaxReadCapacityUnits and TableMaxWriteCapacityUnits, as DescribeLimits answers them: a table's, and each GSI's. */
+export const TABLE_MAX_UNITS = 40_000;
+/** AccountMaxReadCapacityUnits and AccountMaxWriteCapacityUnits: the provisioned tables and GSIs of an account in a Region, together. */
+export const ACCOUNT_MAX_UNITS = 80_000;
+
+export interface Units {
+  readonly read: number;
+  readonly write: number;
+}
+
+/**
+ * Provisioned units above the per-table (or, `index` named, per-index) maximum; the read units
+ * are named first where both are above.
+ */
+export function checkProvisionedMaximum(units: Units, index: string | undefined, region: string): void {
+  const over = units.read > TABLE_MAX_UNITS ? (["ReadCapacityUnits", units.read] as const) : units.write > TABLE_MAX_UNITS ? (["WriteCapacityUnits", units.write] as const) : undefined;
+  if (over === undefined) return;
+  const params = { member: over[0], units: over[1], region, max: TABLE_MAX_UNITS };
+  throw index === undefined ? errors.TableMaxExceeded(params) : errors.IndexMaxExceeded({ ...params, index });
+}
+
+/** What OnDemandThroughput and WarmThroughput may ask of a table or GSI: no more than its provisioned maximum. */
+export interface RequestedUnits {
+  readonly feature: "OnDemandThroughput" | "WarmThroughput";
+  readonly read?: number;
+  readonly write?: number;
+}
+
+const REQUESTED_MEMBERS = {
+  OnDemandThroughput: ["MaxReadRequestUnits", "MaxWriteRequestUnits"],
+  WarmThroughput: ["ReadUnitsPerSecond", "WriteUnitsPerSecond"],
+} as const;
+
+/**
+ * An on-demand maximum or a warm throughput above TableMax*CapacityUnits: "You can pre-warm your
+ * table up to the table or index quota limit for your account in that Region", and an on-demand
+ * maximum is bounded alike. `index` names a GSI, which each feature's text names its own way
+ * (DDB-TABLE-171); -1, an on-demand maximum cleared, is no request.
+ */
+export function checkRequestedUnits(requested: RequestedUnits, index: string | undefined, region: string): void {
+  const [readMember, writeMember] = REQUESTED_MEMBERS[requested.feature];
+  const over =
+    (requested.read ?? 0) > TABLE_MAX_UNITS
+      ? ([readMember, "TableMaxReadCapacityUnits"] as const)
+      : (requested.write ?? 0) > TABLE_MAX_UNITS
+        ? ([writeMember, "TableMaxWriteCapacityUnits"] as const)
+        : undefined;
+  if (over === undefined) return;
+  const subject = index === undefined ? "table" : requested.feature === "OnDemandThroughput" ? `index : ${index}` : `index ${index}`;
+  throw errors.RequestedUnitsExceeded({ member: over[0], feature: requested.feature, subject, quota: over[1], region });
+}
+
+/** An OnDemandThroughput (of the table, or of the GSI `index`) above TableMax*CapacityUnits. */
+export function checkOnDemandMaximum(o: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number } | undefined, index: string | undefined, region: string): void {
+  if (o !== undefined) checkRequestedUnits({ feature: "OnDemandThroughput", read: o.MaxReadRequestUnits, write: o.MaxWriteRequestUnits }, index, region);
+}
+
+/** The units a table reserves against the account's quota: its own and its GSIs', when it is provisioned. */
+export function reservedUnits(meta: Pick<TableMeta, "billingMode" | "provisioned" | "gsis">): Units {
+  if (meta.billingMode !== "PROVISIONED") return { read: 0, write: 0 };
+  return meta.gsis.reduce((sum, g) => ({ read: sum.read + (g.provisioned?.read ?? 0), write: sum.write + (g.provisioned?.write ?? 0) }), { read: meta.provisioned.read, write: meta.provisioned.write });
+}
+
+/**
+ * Refuses a request that would take the account's provisioned units (`reserved`, every table and
+ * GSI of the Region as stored) above its quota by `requested` more; the read units are named
+ * first. A request that reserves no more (a decrease, an on-demand table) is never refused.
+ */
+export function checkAccountMaximum(reserved: Units, requested: Units, region: string): void {
+  for (const [member, have, more] of [
+    ["ReadCapacityUnits", reserved.read, requested.read],
+    ["WriteCapacityUnits", reserved.write, requested.write],
+  ] as const) {
+    if (more > 0 && have + more > ACCOUNT_MAX_UNITS) throw errors.AccountMaxExceeded({ member, region, reserved: have, max: ACCOUNT_MAX_UNITS, requested: more });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table class
+
+/** TableClass changes a table admits in any 30 days. */
+const TABLE_CLASS_UPDATES = 2;
+const TABLE_CLASS_DAYS = 30;
+
+/** The table class changes of the 30 days before `now`, oldest first. */
+export function recentTableClassUpdates(meta: Pick<TableMeta, "tableClassUpdates">, now: number): number[] {
+  return (meta.tableClassUpdates ?? []).filter((t) => t > now - TABLE_CLASS_DAYS * DAY_MS);
+}
+
+/**
+ * Refuses a TableClass update once two changes fall in the last 30 days, a re-send of the class
+ * the table has included (DDB-TABLE-443: "no-op re-sends are also rejected once spent"). The text
+ * names no time; the next change is admitted when the older of the two is 30 days old.
+ */
+export function checkTableClassUpdate(meta: Pick<TableMeta, "tableClassUpdates">, now: number): void {
+  if (recentTableClassUpdates(meta, now).length >= TABLE_CLASS_UPDATES) throw errors.TableClassLimit({ times: TABLE_CLASS_UPDATES, days: TABLE_CLASS_DAYS });
+}
+
+/**
+ * Keeps a change of the table class (and those still in the window) on the table. Callers keep
+ * only real changes: a re-send of the class the table has changes nothing, and the catalogue's
+ * refusals all followed two real changes (whether a re-send spends one is not recorded; Nimbus
+ * takes it not to).
+ */
+export function recordTableClassUpdate(meta: Pick<TableMeta, "tableClassUpdates">, now: number): void {
+  meta.tableClassUpdates = [...recentTableClassUpdates(meta, now), now];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encryption changes
+
+/** Encryption changes a window admits before the one-every-six-hours rule (the text says so itself). */
+const FREE_ENCRYPTION_CHANGES = 4;
+const ENCRYPTION_INTERVAL_MS = 21_600_000;
+
+/** The changes of the 24-hour window `now` falls in, which began with the first of them; none once it has ended. */
+export function encryptionWindow(meta: Pick<TableMeta, "encryptionChanges">, now: number): number[] {
+  const changes = meta.encryptionChanges ?? [];
+  const start = changes[0];
+  return start !== undefined && now < start + DAY_MS ? changes : [];
+}
+
+/**
+ * Refuses an SSESpecification update past the window's four, until 21,600 s after the last
+ * accepted change (or the end of the window, when four are free again). AWS checks this before
+ * anything about the keys the request names (DDB-TABLE-081).
+ */
+export function checkEncryptionChange(meta: Pick<TableMeta, "encryptionChanges">, now: number): void {
+  const changes = encryptionWindow(meta, now);
+  const first = changes[0];
+  const last = changes.at(-1);
+  if (changes.length < FREE_ENCRYPTION_CHANGES || first === undefined || last === undefined) return;
+  const end = first + DAY_MS;
+  const next = Math.min(last + ENCRYPTION_INTERVAL_MS, end);
+  if (now >= next) return;
+  throw errors.EncryptionChangeLimit({ end: javaInstant(end), count: changes.length, last: javaInstant(last), next: javaInstant(next) });
+}
+
+/** Keeps the change on the table (the table row is JSON: it survives a restart). */
+export function recordEncryptionChange(meta: Pick<TableMeta, "encryptionChanges">, now: number): void {
+  meta.encryptionChanges = [...encryptionWindow(meta, now), now];
+}
+
+// ---------------------------------------------------------------------------------------------
 // The times in the messages, as DynamoDB's Java front end prints them
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
@@ -98,4 +252,14 @@ export function javaDateString(ms: number): string {
   const day = (WEEKDAYS[d.getUTCDay()] ?? "").slice(0, 3);
   const month = (MONTHS[d.getUTCMonth()] ?? "").slice(0, 3);
   return `${day} ${month} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+/**
+ * java.time.Instant#toString, as the encryption message prints its times: ISO-8601 in UTC with
+ * the milliseconds AWS shows ("2026-10-09T23:13:00.402Z", DDB-TABLE-081/141). Instant leaves out
+ * a fraction of zero ("2026-10-09T23:13:00Z"), which no recorded message happens to show.
+ */
+export function javaInstant(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? iso.replace(".000Z", "Z") : iso;
 }

@@ -300,6 +300,27 @@ export class DynamoStore {
       .get(scope.account, scope.region)?.n ?? 0;
   }
 
+  /**
+   * The units the account's provisioned tables and their GSIs hold in the Region, as stored
+   * (capacity-limits.ts reservedUnits, summed in SQL: CreateTable and UpdateTable ask, not item
+   * operations).
+   */
+  reservedUnits(scope: Scope): { read: number; write: number } {
+    const provisioned = "account_id = ? AND region = ? AND json_extract(description, '$.billingMode') = 'PROVISIONED'";
+    const row = this.db
+      .prepare<[string, string, string, string], { read: number; write: number }>(
+        `SELECT COALESCE(SUM(r), 0) AS read, COALESCE(SUM(w), 0) AS write FROM (
+           SELECT json_extract(description, '$.provisioned.read') AS r, json_extract(description, '$.provisioned.write') AS w
+             FROM dynamodb_tables WHERE ${provisioned}
+           UNION ALL
+           SELECT json_extract(g.value, '$.provisioned.read'), json_extract(g.value, '$.provisioned.write')
+             FROM dynamodb_tables, json_each(description, '$.gsis') AS g WHERE ${provisioned}
+         )`,
+      )
+      .get(scope.account, scope.region, scope.account, scope.region);
+    return { read: row?.read ?? 0, write: row?.write ?? 0 };
+  }
+
   insertTable(scope: Scope, meta: TableMeta): void {
     this.tables.forget(tableKey(scope, meta.name));
     this.db

@@ -85,7 +85,11 @@ export interface TableMeta {
   vectorIndexes?: VectorIndexMeta[];
   stream?: StreamMeta;
   sse?: { enabled: boolean; type?: string; kmsKeyArn?: string };
+  /** Epoch ms of the SSESpecification changes of the current 24-hour window, the first opening it (capacity-limits.ts: AWS admits four, then one every 6 hours). */
+  encryptionChanges?: number[];
   tableClass: string;
+  /** Epoch ms of the TableClass changes in the last 30 days, oldest first (capacity-limits.ts: AWS admits two). */
+  tableClassUpdates?: number[];
   deletionProtection: boolean;
   /** `changedAt`: epoch ms of the last UpdateTimeToLive that changed it (absent on tables from before it was kept). */
   ttl?: { attribute: string; enabled: boolean; changedAt?: number };

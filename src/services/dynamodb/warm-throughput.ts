@@ -18,18 +18,17 @@
  *   UPDATING for `--dynamodb-status-delay`; the UpdateTable answer shows the old values, UPDATING.
  *   A second request while one runs is accepted and its values are the ones applied.
  * - Pre-warming goes "up to the table or index quota limit for your account": above
- *   TableMaxRead/WriteCapacityUnits (40,000, DescribeLimits) is a LimitExceededException.
+ *   TableMaxRead/WriteCapacityUnits (40,000, DescribeLimits; capacity-limits.ts) is a
+ *   LimitExceededException.
  */
+import { checkRequestedUnits } from "./capacity-limits.js";
 import { validationException } from "./domain/index.js";
-import { errors } from "./errors.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 const ON_DEMAND_INITIAL_DOC = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial";
 
 /** Where a new on-demand table or GSI starts (warm-throughput-scenarios, "Warm throughput for an on-demand table"). */
 export const ON_DEMAND_WARM: WarmUnits = { read: 12_000, write: 4_000 };
-/** TableMaxReadCapacityUnits and TableMaxWriteCapacityUnits, as DescribeLimits answers them. */
-export const TABLE_MAX_UNITS = 40_000;
 
 export interface WarmUnits {
   readonly read: number;
@@ -97,12 +96,12 @@ export function raiseWarm(warm: WarmThroughputMeta, units: WarmUnits): WarmThrou
   };
 }
 
-/** Above the account's per-table quota: "You can pre-warm your table up to the table or index quota limit for your account in that Region." */
+/**
+ * Above the account's per-table quota (capacity-limits.ts). AWS's text for an index is recorded
+ * (DDB-TABLE-154/171); the table's follows OnDemandThroughput's "for table" form.
+ */
 function checkQuota(units: WarmUnits, subject: WarmSubject, region: string): void {
-  const over = units.read > TABLE_MAX_UNITS ? (["ReadUnitsPerSecond", "TableMaxReadCapacityUnits"] as const) : units.write > TABLE_MAX_UNITS ? (["WriteUnitsPerSecond", "TableMaxWriteCapacityUnits"] as const) : undefined;
-  if (over === undefined) return;
-  // AWS's text for an index (DDB-TABLE-154/171); the table's follows OnDemandThroughput's "for table" form.
-  throw errors.LimitExceeded({ message: `Subscriber limit exceeded: Requested ${over[0]} for WarmThroughput for ${subjectOf(subject)} exceeds ${over[1]} of the account in region ${region}` });
+  checkRequestedUnits({ feature: "WarmThroughput", read: units.read, write: units.write }, subject.kind === "index" ? subject.name : undefined, region);
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { DescribeEndpointsInput, DescribeEndpointsOutput, DescribeLimitsInput, DescribeLimitsOutput } from "../../../generated/dynamodb.js";
+import { ACCOUNT_MAX_UNITS, TABLE_MAX_UNITS } from "../capacity-limits.js";
 import type { DynamoContext } from "../context.js";
 
-// DynamoDB's default account quotas for provisioned capacity (per region).
+// DynamoDB's default account quotas for provisioned capacity (per region), which CreateTable and UpdateTable enforce (capacity-limits.ts).
 export function describeLimits(_input: DescribeLimitsInput, _ctx: DynamoContext): DescribeLimitsOutput {
   return {
-    AccountMaxReadCapacityUnits: 80_000,
-    AccountMaxWriteCapacityUnits: 80_000,
-    TableMaxReadCapacityUnits: 40_000,
-    TableMaxWriteCapacityUnits: 40_000,
+    AccountMaxReadCapacityUnits: ACCOUNT_MAX_UNITS,
+    AccountMaxWriteCapacityUnits: ACCOUNT_MAX_UNITS,
+    TableMaxReadCapacityUnits: TABLE_MAX_UNITS,
+    TableMaxWriteCapacityUnits: TABLE_MAX_UNITS,
   };
 }
 

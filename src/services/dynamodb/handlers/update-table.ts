@@ -3,7 +3,19 @@ import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
-import { checkDecrease, checkPayPerRequestSwitch, decreasesToday } from "../capacity-limits.js";
+import {
+  checkAccountMaximum,
+  checkDecrease,
+  checkEncryptionChange,
+  checkOnDemandMaximum,
+  checkPayPerRequestSwitch,
+  checkProvisionedMaximum,
+  checkTableClassUpdate,
+  decreasesToday,
+  recordEncryptionChange,
+  recordTableClassUpdate,
+  reservedUnits,
+} from "../capacity-limits.js";
 import {
   describeTable,
   indexSchema,
@@ -23,7 +35,17 @@ import {
 } from "../table.js";
 import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexChange, type UpdateKind } from "../table-status.js";
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
-import { checkIndexKeysDefined, checkKeySchema, checkProjection, checkTableClass, indexMemberChecks, streamLabel, vectorIndexMemberChecks, vectorIndexOf } from "./create-table.js";
+import {
+  checkIndexKeysDefined,
+  checkKeySchema,
+  checkProjection,
+  checkTableClass,
+  indexMemberChecks,
+  MAX_GSI,
+  streamLabel,
+  vectorIndexMemberChecks,
+  vectorIndexOf,
+} from "./create-table.js";
 import { checkNewVectorIndexes, serializeEntry, vectorRow, type VectorIndexMeta } from "../vectors.js";
 import { applyReplicaUpdates, checkConsistencyRequest, checkStreamDisable, syncReplicas, witnessUpdatesCheck } from "../global-tables.js";
 import { checkIndexWarmMembers, initialWarm, isEmptyWarm, raiseWarm, requestWarm, warmFloor, type WarmThroughputMeta, type WarmUnits } from "../warm-throughput.js";
@@ -310,9 +332,16 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (online > 1) {
       throw errors.LimitExceeded({ message: ONE_ONLINE_INDEX });
     }
+    // The table's change quotas come before anything about the values asked: AWS refuses an
+    // encryption change past its quota even where the key named is wrong (DDB-TABLE-081). Each
+    // of these changes is made alone (checkChanges).
+    if (input.SSESpecification !== undefined) checkEncryptionChange(meta, now);
+    if (input.TableClass !== undefined) checkTableClassUpdate(meta, now);
+    const reservedBefore = reservedUnits(meta);
     const before = { billingMode: meta.billingMode, tableClass: meta.tableClass };
     const delay = statusDelay(ctx.config);
     let gone: DeletedIndex | undefined;
+    let made: IndexMeta | undefined;
     // Warm throughput as it is now, before units it starts from move; what a request raised is answered as it was (""= the table).
     pinWarms(meta, now);
     const warmAnswered = new Map<string, WarmUnits>();
@@ -344,6 +373,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
         );
       }
+      checkProvisionedMaximum({ read, write }, undefined, ctx.region);
       // Units given with the switch from on-demand set the table up; they change nothing provisioned.
       meta.provisioned = meta.billingMode === "PAY_PER_REQUEST" ? { ...{}, ...meta.provisioned, read, write } : changeThroughput(meta.provisioned, read, write, now);
     }
@@ -351,6 +381,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       throw validationException(`${INVALID}Vector indexes are only supported for PAY_PER_REQUEST tables`);
     }
     setBillingMode(meta, billingMode, now);
+    checkOnDemandMaximum(input.OnDemandThroughput, undefined, ctx.region);
     // Provisioned units above the warm throughput raise it (warm-throughput-scenarios, "Warm throughput for a provisioned table").
     if (input.ProvisionedThroughput !== undefined) {
       meta.warm = raiseWarm(meta.warm ?? tableWarmFloor(meta), { read: input.ProvisionedThroughput.ReadCapacityUnits, write: input.ProvisionedThroughput.WriteCapacityUnits });
@@ -373,11 +404,19 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (meta.billingMode === "PROVISIONED" && c.ProvisionedThroughput === undefined) {
           throw validationException(`${INVALID}ProvisionedThroughput must be specified for index: ${c.IndexName}`);
         }
+        const projection = checkProjection(c.IndexName, c.Projection);
+        // What the request asks checked, then the quotas: the count of GSIs (a ValidationException at
+        // CreateTable, a LimitExceededException here: DDB-TABLE-443), then the new index's maximums.
+        if (meta.gsis.length >= MAX_GSI) throw errors.IndexCountLimit({ max: MAX_GSI });
+        if (meta.billingMode === "PROVISIONED" && c.ProvisionedThroughput !== undefined) {
+          checkProvisionedMaximum({ read: c.ProvisionedThroughput.ReadCapacityUnits, write: c.ProvisionedThroughput.WriteCapacityUnits }, c.IndexName, ctx.region);
+        }
+        checkOnDemandMaximum(c.OnDemandThroughput, c.IndexName, ctx.region);
         const index: IndexMeta = {
           name: c.IndexName,
           kind: "GSI",
           keySchema: ks,
-          projection: checkProjection(c.IndexName, c.Projection),
+          projection,
           ...(c.ProvisionedThroughput && meta.billingMode === "PROVISIONED"
             ? { provisioned: { read: c.ProvisionedThroughput.ReadCapacityUnits, write: c.ProvisionedThroughput.WriteCapacityUnits, decreasesToday: 0 } }
             : {}),
@@ -387,7 +426,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           ...(delay > 0 ? { building: { backfillFrom: now + delay, until: now + 2 * delay } } : {}),
         };
         meta.gsis.push(index);
-        backfill(ctx, meta, index);
+        made = index;
       } else if (update.Delete) {
         const name = update.Delete.IndexName;
         if (meta.lsis.some((l) => l.name === name)) throw validationException(`Cannot delete an index that is not a GlobalSecondaryIndex: ${name}`);
@@ -412,10 +451,14 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (index === undefined) throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index ${u.IndexName} for table ${meta.name}` });
         if (meta.billingMode === "PAY_PER_REQUEST") checkOnDemandIndexUpdate(u);
         if (u.ProvisionedThroughput) {
+          checkProvisionedMaximum({ read: u.ProvisionedThroughput.ReadCapacityUnits, write: u.ProvisionedThroughput.WriteCapacityUnits }, index.name, ctx.region);
           index.provisioned = changeThroughput(index.provisioned, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
           index.warm = raiseWarm(index.warm ?? indexWarmFloor(meta, index), { read: index.provisioned.read, write: index.provisioned.write });
         }
-        if (u.OnDemandThroughput) index.onDemand = u.OnDemandThroughput;
+        if (u.OnDemandThroughput) {
+          checkOnDemandMaximum(u.OnDemandThroughput, index.name, ctx.region);
+          index.onDemand = u.OnDemandThroughput;
+        }
         if (u.WarmThroughput !== undefined) {
           const current = index.warm ?? indexWarmFloor(meta, index);
           index.warm = requestWarm(current, u.WarmThroughput, { kind: "index", name: index.name }, now, delay, ctx.region);
@@ -423,6 +466,17 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         }
       }
     }
+
+    // What the table and its GSIs now reserve against the account's quota, before anything is
+    // announced. AWS's text is recorded from CreateTable (DDB-TABLE-171/443); an UpdateTable that
+    // reserves more (an increase, a GSI made, a switch to provisioned) is taken to be held to the
+    // same quota, which DescribeLimits gives for all provisioned tables and GSIs, with the units it
+    // adds as the "Requested".
+    const reservedAfter = reservedUnits(meta);
+    const more = { read: reservedAfter.read - reservedBefore.read, write: reservedAfter.write - reservedBefore.write };
+    if (more.read > 0 || more.write > 0) checkAccountMaximum(ctx.store.reservedUnits(ctx), more, ctx.region);
+    // A new GSI is filled once nothing can refuse it any more.
+    if (made !== undefined) backfill(ctx, meta, made);
 
     const stream = input.StreamSpecification;
     if (stream !== undefined) {
@@ -446,11 +500,16 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       }
     }
     if (input.SSESpecification !== undefined) {
+      // Every change counts, a re-send of the key the table has too: AWS re-encrypts for it (DDB-TABLE-141).
+      recordEncryptionChange(meta, now);
       meta.sse = input.SSESpecification.Enabled
         ? { enabled: true, type: input.SSESpecification.SSEType ?? "KMS", kmsKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/aws/dynamodb` }
         : { enabled: false };
     }
-    if (input.TableClass !== undefined) meta.tableClass = input.TableClass;
+    if (input.TableClass !== undefined && input.TableClass !== meta.tableClass) {
+      recordTableClassUpdate(meta, now);
+      meta.tableClass = input.TableClass;
+    }
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
     if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
     const creating =
