@@ -105,7 +105,7 @@ export function checkProvisionedMaximum(units: Units, index: string | undefined,
   const over = units.read > TABLE_MAX_UNITS ? (["ReadCapacityUnits", units.read] as const) : units.write > TABLE_MAX_UNITS ? (["WriteCapacityUnits", units.write] as const) : undefined;
   if (over === undefined) return;
   const params = { member: over[0], units: over[1], region, max: TABLE_MAX_UNITS };
-  throw index === undefined ? errors.TableMaxExceeded(params) : errors.IndexMaxExceeded({ ...params, index });
+  throw index === undefined ? errors.TableMaxExceeded(params) : errors.IndexMaxExceeded({ ...{}, ...params, index });
 }
 
 /** What OnDemandThroughput and WarmThroughput may ask of a table or GSI: no more than its provisioned maximum. */

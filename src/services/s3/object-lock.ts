@@ -160,7 +160,7 @@ export function validateLockConfiguration(config: { ObjectLockEnabled?: string; 
     }
     stored = Days !== undefined ? { Mode: Mode as LockMode, Days } : { Mode: Mode as LockMode, Years: Years as number };
   }
-  if (DefaultEventHold !== undefined) stored = { ...stored, DefaultEventHold: xmlHoldDuration(DefaultEventHold, "DefaultEventHold") };
+  if (DefaultEventHold !== undefined) stored = { ...{}, ...stored, DefaultEventHold: xmlHoldDuration(DefaultEventHold, "DefaultEventHold") };
   return { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: stored } };
 }
 
@@ -365,9 +365,9 @@ export function resolveWriteLock(store: S3Store, bucket: BucketRow, input: LockH
       holdDuration: holdDuration ?? null,
     };
   } else {
-    lock = { ...fallback, legalHold: null };
+    lock = { ...{}, ...fallback, legalHold: null };
   }
-  lock = { ...lock, legalHold: (hold as LegalHold | undefined) ?? null };
+  lock = { ...{}, ...lock, legalHold: (hold as LegalHold | undefined) ?? null };
   return { lock, hasRetentionOrHold: named || lock.mode !== null || lock.eventHold === "ON" };
 }
 
@@ -405,6 +405,7 @@ export function replicaLock(store: S3Store, source: ObjectRow, destination: Buck
   if (!config) return own !== undefined && (own.mode !== null || own.legalHold === "ON" || own.eventHold === "ON") ? "refused" : undefined;
   const retained = own !== undefined && ((own.mode !== null && own.retainUntil !== null) || (own.eventHold ?? null) !== null);
   const lock: VersionLock = {
+    ...{},
     ...(retained
       ? { mode: own.mode, retainUntil: own.retainUntil, eventHold: own.eventHold ?? null, holdDuration: own.holdDuration ?? null }
       : defaultLock(config.Rule?.DefaultRetention, now)),
@@ -512,11 +513,11 @@ export function nextRetention(current: VersionLock | undefined, retention: Reten
     let released: VersionLock = current ?? { mode: null, retainUntil: null, legalHold: null };
     if (held && current !== undefined) {
       const end = defaultRetainUntil(current.holdDuration ?? {}, now);
-      released = { ...current, mode: current.mode ?? HOLD_MODE_FALLBACK, retainUntil: running !== null && running > end ? running : end, eventHold: "OFF" };
+      released = { ...{}, ...current, mode: current.mode ?? HOLD_MODE_FALLBACK, retainUntil: running !== null && running > end ? running : end, eventHold: "OFF" };
     }
     if (fixed === undefined) return released;
     checkRetentionChange(released, fixed, now, bypassGovernance);
-    return { ...released, mode: fixed.mode, retainUntil: fixed.retainUntil };
+    return { ...{}, ...released, mode: fixed.mode, retainUntil: fixed.retainUntil };
   }
 
   const holdDuration = duration ?? (held ? current?.holdDuration : undefined) ?? defaults?.DefaultEventHold;
@@ -545,6 +546,7 @@ export function retentionOutput(lock: VersionLock | undefined): { Mode?: string;
   const hold = lock.eventHold ?? null;
   if (!retained && hold === null) return undefined;
   return {
+    ...{},
     ...(lock.mode !== null ? { Mode: lock.mode } : {}),
     ...(lock.retainUntil !== null ? { RetainUntilDate: new Date(lock.retainUntil) } : {}),
     ...(hold !== null ? { EventHold: hold } : {}),

@@ -75,7 +75,7 @@ export function putObjectLegalHold(input: PutObjectLegalHoldInput, ctx: S3Contex
     requireLockEnabled(ctx.store, bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
     const current = versionLock(ctx.store, row.seq);
-    setVersionLock(ctx.store, row.seq, { ...(current ?? { mode: null, retainUntil: null }), legalHold: status });
+    setVersionLock(ctx.store, row.seq, { ...{}, ...(current ?? { mode: null, retainUntil: null }), legalHold: status });
   });
   return {};
 }
