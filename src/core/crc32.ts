@@ -7,7 +7,7 @@ import { crc32 as tableCrc32 } from "@aws-crypto/crc32";
 import * as zlib from "node:zlib";
 
 const zlibCrc32 =
-  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (zlib as unknown as { crc32: (data: Uint8Array, value?: number) => number }).crc32 : undefined;
+  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (zlib as unknown as { crc32: (data: Uint8Array | string, value?: number) => number }).crc32 : undefined;
 
 /**
  * The native CRC-32, which can also continue from an earlier value; undefined where Node lacks
@@ -21,3 +21,6 @@ export const nativeCrc32: ((data: Uint8Array, value?: number) => number) | undef
 
 /** The CRC-32 of `data`, an unsigned 32-bit integer. */
 export const crc32: (data: Uint8Array) => number = nativeCrc32 ? (data) => nativeCrc32(data) : tableCrc32;
+
+/** The CRC-32 of a text's UTF-8 bytes (zlib encodes a string itself: no Buffer is made). */
+export const crc32Utf8: (text: string) => number = zlibCrc32 ? (text) => zlibCrc32(text) : (text) => tableCrc32(Buffer.from(text, "utf8"));

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { crc32 as awsCrc32 } from "@aws-crypto/crc32";
 import { after, before, describe, test } from "node:test";
 import {
   CreateBackupCommand,
@@ -24,7 +25,7 @@ import {
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { hashTable } from "./dynamodb-fixtures.js";
-import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 /** UpdateTable's answer to a request that changes nothing, as AWS words it since it gained the members Nimbus does not model. */
 const NOTHING_TO_UPDATE =
@@ -683,6 +684,28 @@ describe("DynamoDB tables", () => {
     } finally {
       own.destroy();
       elsewhere.destroy();
+    }
+  });
+
+  test("DynamoDB answers carry x-amz-crc32, the CRC-32 of the body's bytes, errors and non-ASCII text too", async () => {
+    const call = (target: string, body: unknown) =>
+      fetch(nimbus.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${target}`, ...signedHeaders("dynamodb") },
+        body: JSON.stringify(body),
+      });
+    const name = uniqueName("crc");
+    const table = { TableName: name, AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }], KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" };
+    const answers = [
+      await call("CreateTable", table),
+      await call("PutItem", { TableName: name, Item: { k: { S: "clé" }, v: { S: "Grüße, 世界 😀" } } }),
+      await call("GetItem", { TableName: name, Key: { k: { S: "clé" } } }),
+      await call("DescribeTable", { TableName: "no-such-table" }),
+    ];
+    assert.deepEqual(answers.map((res) => res.status), [200, 200, 200, 400]);
+    for (const res of answers) {
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.equal(res.headers.get("x-amz-crc32"), String(awsCrc32(bytes)));
     }
   });
 
