@@ -26,7 +26,6 @@ import {
   GetObjectAnnotationCommand,
   PutObjectAnnotationCommand,
   RenameObjectCommand,
-  UpdateObjectEncryptionCommand,
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -770,13 +769,12 @@ describe("S3 objects", () => {
     assert.ok(body.equals(old));
   });
   // Operations newer than the v2 model Nimbus routes by share their paths with older ones
-  // (UpdateObjectEncryption is PUT /{Bucket}/{Key+}?encryption, PutObject without the key): each
-  // is told apart and answered 501 NotImplemented, never served as the older one.
+  // (RenameObject is PUT /{Bucket}/{Key+}?renameObject, PutObject without the key): each is told
+  // apart and answered 501 NotImplemented, never served as the older one.
   test("operations Nimbus does not serve yet answer 501 NotImplemented and change nothing", async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "newer-ops.txt", Body: "kept" }));
     const before = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "newer-ops.txt" }));
     const commands = [
-      new UpdateObjectEncryptionCommand({ Bucket: bucket, Key: "newer-ops.txt", ObjectEncryption: { SSEKMS: { KMSKeyArn: "arn:aws:kms:us-east-1:000000000000:key/k" } } }),
       new PutObjectAnnotationCommand({ Bucket: bucket, Key: "newer-ops.txt", AnnotationName: "note", AnnotationPayload: "replaced?" }),
       new GetObjectAnnotationCommand({ Bucket: bucket, Key: "newer-ops.txt", AnnotationName: "note" }),
       new RenameObjectCommand({ Bucket: bucket, Key: "renamed.txt", RenameSource: "newer-ops.txt" }),

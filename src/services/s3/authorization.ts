@@ -115,7 +115,7 @@ const REQUEST_PAYER_OPERATIONS = new Set([
   "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateMultipartUpload", "DeleteObject", "DeleteObjects", "GetBucketAccelerateConfiguration",
   "GetObject", "GetObjectAcl", "GetObjectAttributes", "GetObjectLegalHold", "GetObjectRetention", "GetObjectTagging", "GetObjectTorrent", "HeadObject",
   "ListMultipartUploads", "ListObjectVersions", "ListObjects", "ListObjectsV2", "ListParts", "PutObjectAcl", "PutObject", "PutObjectLegalHold",
-  "PutObjectLockConfiguration", "PutObjectRetention", "PutObjectTagging", "RestoreObject", "UploadPartCopy", "UploadPart",
+  "PutObjectLockConfiguration", "PutObjectRetention", "PutObjectTagging", "RestoreObject", "UpdateObjectEncryption", "UploadPartCopy", "UploadPart",
 ]);
 
 /** What the owner account's root user may do whatever its bucket policy says. */

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { AwsError } from "../../core/errors.js";
-import { checkReadKey, encryptionOutput, resolveEncryption } from "./encryption.js";
+import { checkEncryptionUpdatable, checkReadKey, encryptionOutput, requestedEncryptionUpdate, resolveEncryption } from "./encryption.js";
 
 const scope = { account: "000000000000", region: "eu-west-1" };
 
@@ -46,5 +46,21 @@ describe("server-side encryption", () => {
       "InvalidArgument 400 The calculated MD5 hash of the key did not match the hash that was provided.",
     );
     assert.equal(failure(() => resolveEncryption({ SSECustomerAlgorithm: "AES256", SSECustomerKey: "c2hvcnQ=" }, undefined, scope)), "InvalidArgument 400 The secret key was invalid for the specified algorithm.");
+  });
+
+  test("UpdateObjectEncryption: only SSE-KMS with a full key ARN of the bucket owner's account, from SSE-S3 or SSE-KMS", () => {
+    const arn = "arn:aws:kms:eu-west-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    assert.deepEqual(requestedEncryptionUpdate({ SSEKMS: { KMSKeyArn: arn, BucketKeyEnabled: true } }, "000000000000"), { sse: "aws:kms", kmsKeyId: arn, bucketKeyEnabled: true });
+    assert.deepEqual(requestedEncryptionUpdate({ SSEKMS: { KMSKeyArn: arn, BucketKeyEnabled: false } }, "000000000000"), { sse: "aws:kms", kmsKeyId: arn });
+    assert.match(failure(() => requestedEncryptionUpdate({}, "000000000000")), /^InvalidRequest 400 Requests that modify an object encryption configuration require a valid new encryption type\./);
+    assert.match(failure(() => requestedEncryptionUpdate({ SSEKMS: {} }, "000000000000")), /^InvalidRequest 400 Requests that modify an object's encryption type to SSE-KMS require an AWS KMS key/);
+    for (const id of ["alias/aws/s3", "1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:eu-west-1:000000000000:alias/k", "arn:aws:s3:eu-west-1:000000000000:key/k"]) {
+      assert.match(failure(() => requestedEncryptionUpdate({ SSEKMS: { KMSKeyArn: id } }, "000000000000")), /^InvalidRequest 400 Requests that modify an object's encryption type to SSE-KMS require a valid AWS KMS key/, id);
+    }
+    assert.match(failure(() => requestedEncryptionUpdate({ SSEKMS: { KMSKeyArn: arn } }, "111122223333")), /^AccessDenied 403 The AWS KMS key in the request must be owned by the same account as the bucket\./);
+    assert.equal(failure(() => checkEncryptionUpdatable({ sse: "AES256" })), "ok");
+    assert.equal(failure(() => checkEncryptionUpdatable({ sse: "aws:kms", kmsKeyId: arn })), "ok");
+    assert.match(failure(() => checkEncryptionUpdatable({ sse: "aws:kms:dsse", kmsKeyId: arn })), /^InvalidRequest 400 The UpdateObjectEncryption operation doesn't support source objects/);
+    assert.match(failure(() => checkEncryptionUpdatable({ customerKeyMd5: "x" })), /^InvalidRequest 400 The UpdateObjectEncryption operation doesn't support source objects/);
   });
 });

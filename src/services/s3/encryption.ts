@@ -7,6 +7,7 @@
  *   AWS managed key aws/s3;
  * - SSE-C: the customer's key is never stored, only its MD5, and reads must present the same key;
  *   writes are refused unless the bucket's default encryption unblocks SSE-C (blocksCustomerKeys).
+ * UpdateObjectEncryption later moves an SSE-S3 or SSE-KMS version to SSE-KMS in place.
  */
 import { createHash } from "node:crypto";
 import { RowCache } from "../../state/row-cache.js";
@@ -105,6 +106,40 @@ export function resolveEncryption(
     request.SSEKMSKeyId ?? (sse === undefined ? rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID : undefined) ?? awsManagedS3Key(scope.account, scope.region);
   const bucketKeyEnabled = request.BucketKeyEnabled ?? (sse === undefined ? rule?.BucketKeyEnabled : undefined);
   return { sse: algorithm, kmsKeyId, ...(bucketKeyEnabled !== undefined ? { bucketKeyEnabled } : {}) };
+}
+
+/** UpdateObjectEncryption's ObjectEncryption: a union whose only member S3 takes is SSEKMS. */
+export interface EncryptionUpdate {
+  readonly SSEKMS?: { readonly KMSKeyArn?: string; readonly BucketKeyEnabled?: boolean };
+}
+
+/**
+ * The pattern of SSEKMSEncryption.KMSKeyArn (S3 API Reference): "You must specify the full AWS KMS
+ * key ARN. The KMS key ID and KMS key alias aren't supported." The group is the key's account.
+ */
+const KMS_KEY_ARN = /^arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:([0-9]{12}):key\/.+$/;
+
+/**
+ * What UpdateObjectEncryption asks for, checked before any object is looked at. SSE-KMS is the only
+ * target ("you cannot specify SSE-S3 encryption as the requested new encryption type"), with a key
+ * ARN of the bucket owner's account ("restricted to KMS keys that are owned by the bucket owner's
+ * AWS account"). An S3 Bucket Key only when asked for ("If this value isn't specified, it defaults
+ * to false"), and then kept only when on, so that reads send
+ * x-amz-server-side-encryption-bucket-key-enabled only for an object that uses one.
+ */
+export function requestedEncryptionUpdate(update: EncryptionUpdate | undefined, bucketOwner: string): ObjectEncryption {
+  const kms = update?.SSEKMS;
+  if (kms === undefined) throw errors.NewEncryptionTypeRequired();
+  if (kms.KMSKeyArn === undefined || kms.KMSKeyArn === "") throw errors.KmsKeyArnRequired();
+  const account = KMS_KEY_ARN.exec(kms.KMSKeyArn)?.[1];
+  if (account === undefined) throw errors.KmsKeyArnInvalid();
+  if (account !== bucketOwner) throw errors.KmsKeyOfAnotherAccount();
+  return { sse: "aws:kms", kmsKeyId: kms.KMSKeyArn, ...(kms.BucketKeyEnabled === true ? { bucketKeyEnabled: true } : {}) };
+}
+
+/** Whether a version's encryption may be changed: SSE-S3 and SSE-KMS may, DSSE-KMS and SSE-C may not. */
+export function checkEncryptionUpdatable(current: ObjectEncryption): void {
+  if (current.customerKeyMd5 !== undefined || current.sse === "aws:kms:dsse") throw errors.UnsupportedSourceEncryption();
 }
 
 /** A read of an SSE-C object must present the key it was written with. */

@@ -149,6 +149,42 @@ export const errors = defineErrors({
     message:
       "This S3 general purpose bucket has attribute-based access control (ABAC) enabled. To add tags to this bucket, initiate a TagResource request. To delete tags from this bucket, initiate an UntagResource request.",
   },
+  // UpdateObjectEncryption's refusals: the messages of the Errors list of its API Reference page
+  // (and of the S3 model the SDKs carry), which says only "you might receive one of the following
+  // messages". No answer of AWS's is recorded beyond that list. Its first message, for unencrypted
+  // objects, never applies here: every Nimbus object is encrypted (SSE-S3 at the least).
+  UnsupportedSourceEncryption: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The UpdateObjectEncryption operation doesn't support source objects with the encryption type DSSE-KMS or SSE-C. Only source objects encrypted with SSE-S3 or SSE-KMS are supported.",
+  },
+  NewEncryptionTypeRequired: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Requests that modify an object encryption configuration require a valid new encryption type. Valid values are SSEKMS. Modify the request to specify SSE-KMS for the updated encryption type, and then try again.",
+  },
+  KmsKeyArnRequired: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Requests that modify an object's encryption type to SSE-KMS require an AWS KMS key Amazon Resource Name (ARN). Modify the request to specify a KMS key ARN, and then try again.",
+  },
+  KmsKeyArnInvalid: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Requests that modify an object's encryption type to SSE-KMS require a valid AWS KMS key Amazon Resource Name (ARN). Confirm that you have a correctly formatted KMS key ARN in your request, and then try again.",
+  },
+  KmsKeyOfAnotherAccount: {
+    code: "AccessDenied",
+    status: 403,
+    message: "The AWS KMS key in the request must be owned by the same account as the bucket. Modify the request to specify a KMS key from the same account, and then try again.",
+  },
+  // The page's apostrophe in "can’t" is typographic; kept as written.
+  EncryptionLocked: {
+    code: "AccessDenied",
+    status: 403,
+    message:
+      "The encryption type for the specified object can’t be updated because that object is protected by S3 Object Lock. If the object has a governance-mode retention period or a legal hold, you must first remove the Object Lock status on the object before you issue your UpdateObjectEncryption request. You can't use the UpdateObjectEncryption operation with objects that have an Object Lock compliance mode retention period applied to them.",
+  },
   AbacBucketTaggingDelete: {
     code: "BadRequest",
     status: 400,

@@ -1,6 +1,6 @@
 import type { AwsError } from "../../core/errors.js";
 import { defineService, type HandlerContext } from "../../core/service.js";
-import { s3DomainErrors } from "./errors.js";
+import { errors, s3DomainErrors } from "./errors.js";
 import { corsHeadersForRequest, evaluatePreflight } from "./domain/cors.js";
 import { bucketCorsRules } from "./handlers/bucket-config.js";
 import type { S3Operations } from "../../generated/s3.js";
@@ -65,6 +65,7 @@ import { putObject } from "./handlers/put-object.js";
 import { getObjectAttributes } from "./handlers/get-object-attributes.js";
 import { restoreObject } from "./handlers/restore-object.js";
 import { uploadPartCopy } from "./handlers/upload-part-copy.js";
+import { updateObjectEncryption } from "./handlers/update-object-encryption.js";
 import { startNotifications } from "./notify.js";
 import { startLifecycle } from "./lifecycle-runner.js";
 import { startRestores } from "./restore-runner.js";
@@ -103,6 +104,10 @@ export type S3Context = HandlerContext<S3Store>;
 function missingMember(member: string): AwsError | undefined {
   if (member === "Policy") return policyNotJson();
   if (member === "CORSRule") return s3DomainErrors.MalformedXML();
+  // UpdateObjectEncryption: no encryption type (an empty <ObjectEncryption/>, or one naming only
+  // SSE-S3, which the model no longer has) and an SSE-KMS without its key (errors.ts).
+  if (member === "ObjectEncryption") return errors.NewEncryptionTypeRequired();
+  if (member === "KMSKeyArn") return errors.KmsKeyArnRequired();
   return undefined;
 }
 
@@ -222,6 +227,7 @@ export default defineService<S3Operations, S3Store>({
     DeletePublicAccessBlock: deletePublicAccessBlock,
     UploadPartCopy: uploadPartCopy,
     GetObjectAttributes: getObjectAttributes,
+    UpdateObjectEncryption: updateObjectEncryption,
     RestoreObject: restoreObject,
     PutBucketLifecycleConfiguration: putBucketLifecycleConfiguration,
     GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,

@@ -748,6 +748,12 @@ export class S3Store {
     this.prepare("UPDATE s3_objects SET restore_completes_at = ?, restore_expires_at = ? WHERE seq = ?").run(completesAt, expiresAt, seq);
   }
 
+  /** UpdateObjectEncryption: the version's encryption changes in place (same version id, ETag and LastModified). */
+  setEncryption(seq: number, encryption: string): void {
+    this.forgetVersion();
+    this.prepare("UPDATE s3_objects SET encryption = ? WHERE seq = ?").run(encryption, seq);
+  }
+
   setObjectTags(seq: number, tags: string): void {
     this.forgetVersion();
     this.prepare("UPDATE s3_objects SET tags = ? WHERE seq = ?").run(tags, seq);
