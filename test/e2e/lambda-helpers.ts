@@ -1,7 +1,10 @@
 /** What the Lambda end-to-end suites share: the test role, ARNs, payload helpers, error assertions. */
 import assert from "node:assert/strict";
-import { CreateFunctionCommand, type CreateFunctionCommandInput, type CreateFunctionCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
+import { after, before } from "node:test";
+import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput, type CreateFunctionCommandOutput } from "@aws-sdk/client-lambda";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { startTestNimbus, type TestNimbus } from "./harness.js";
 
 export const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 export const ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
@@ -36,4 +39,27 @@ export async function createNodeFunction(
       ...extra,
     }),
   );
+}
+
+export interface LambdaSqsFixture {
+  readonly nimbus: TestNimbus;
+  readonly lambda: LambdaClient;
+  readonly sqs: SQSClient;
+}
+
+/** A Nimbus of the suite's own with Lambda and SQS clients, which `ready` gets before the suite's tests. */
+export function lambdaSqsSuite(ready: (fixture: LambdaSqsFixture) => void): void {
+  let fixture: LambdaSqsFixture | undefined;
+  before(async () => {
+    const nimbus = await startTestNimbus();
+    fixture = { nimbus, lambda: new LambdaClient(nimbus.clientConfig()), sqs: new SQSClient(nimbus.clientConfig()) };
+    ready(fixture);
+  });
+  after(async () => {
+    // Nothing to close when the server did not start.
+    if (fixture === undefined) return;
+    fixture.lambda.destroy();
+    fixture.sqs.destroy();
+    await fixture.nimbus.close();
+  });
 }

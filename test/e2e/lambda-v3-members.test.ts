@@ -4,7 +4,7 @@
  * them and reads them back; Nimbus keeps and answers them as AWS does.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
@@ -24,24 +24,14 @@ import {
   type TenantIsolationMode,
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { ARN_PREFIX, createNodeFunction, rejectsWith } from "./lambda-helpers.js";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { ARN_PREFIX, createNodeFunction, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
 
 describe("Lambda members newer than the v2 model, with the v3 client", () => {
   let nimbus: TestNimbus;
   let lambda: LambdaClient;
   let sqs: SQSClient;
-
-  before(async () => {
-    nimbus = await startTestNimbus();
-    lambda = new LambdaClient(nimbus.clientConfig());
-    sqs = new SQSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    lambda.destroy();
-    sqs.destroy();
-    await nimbus.close();
-  });
+  lambdaSqsSuite((fixture) => ({ nimbus, lambda, sqs } = fixture));
 
   async function queueArn(): Promise<string> {
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("v3-q") }))).QueueUrl ?? "";

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   AddPermissionCommand,
   CreateAliasCommand,
@@ -47,8 +47,8 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/cli
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
-import { ARN_PREFIX, ROLE, createNodeFunction, json, rejectsWith } from "./lambda-helpers.js";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { ARN_PREFIX, ROLE, createNodeFunction, json, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
 
 
 
@@ -57,17 +57,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
   let nimbus: TestNimbus;
   let lambda: LambdaClient;
   let sqs: SQSClient;
-
-  before(async () => {
-    nimbus = await startTestNimbus();
-    lambda = new LambdaClient(nimbus.clientConfig());
-    sqs = new SQSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    lambda.destroy();
-    sqs.destroy();
-    await nimbus.close();
-  });
+  lambdaSqsSuite((fixture) => ({ nimbus, lambda, sqs } = fixture));
 
   async function create(name: string, returns: string, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}) {
     return createNodeFunction(
