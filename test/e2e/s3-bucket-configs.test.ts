@@ -349,4 +349,30 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     await nimbus.scheduler.advance(HOUR); // 2026-01-16T00:00Z: the next day's report
     assert.deepEqual((await keys()).filter((k) => k.endsWith("manifest.json")), [`${base}/2026-01-15T13-00Z/manifest.json`, `${base}/2026-01-16T00-00Z/manifest.json`]);
   });
+
+  test("inventory reports name each version's Object Lock retention and holds, and its Bucket Key status", async () => {
+    const source = uniqueName("inv-lock");
+    await s3.send(new CreateBucketCommand({ Bucket: source, ObjectLockEnabledForBucket: true }));
+    const destination = await bucket("inv-lock-dst");
+    const until = new Date(Date.parse("2027-01-01T00:00:00.000Z"));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "kept", Body: "k", ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: "OFF" }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "held", Body: "h", ObjectLockLegalHoldStatus: "ON", ServerSideEncryption: "aws:kms", BucketKeyEnabled: true }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "plain", Body: "p" }));
+    const config: InventoryConfiguration = {
+      Id: "locks",
+      IsEnabled: true,
+      Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${destination}`, Format: "CSV" } },
+      IncludedObjectVersions: "Current",
+      OptionalFields: ["ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "BucketKeyStatus"],
+      Schedule: { Frequency: "Daily" },
+    };
+    await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: source, Id: config.Id, InventoryConfiguration: config }));
+    await nimbus.scheduler.advance(3_600_000);
+    const dataKey = ((await s3.send(new ListObjectsV2Command({ Bucket: destination }))).Contents ?? []).map((o) => o.Key ?? "").find((k) => k.includes("/data/")) ?? "";
+    const data = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: destination, Key: dataKey }))).Body!.transformToByteArray());
+    assert.equal(
+      gunzipSync(data).toString("utf8"),
+      `"${source}","held","","","ON","ENABLED"\n` + `"${source}","kept","${until.toISOString()}","COMPLIANCE","OFF",""\n` + `"${source}","plain","","","",""\n`,
+    );
+  });
 });

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { buffer } from "node:stream/consumers";
 import { gunzipSync } from "node:zlib";
 import type { InventoryConfiguration } from "./id-configs.js";
-import { inventoryCsv, inventoryReport, inventoryRows, inventorySchema } from "./inventory-report.js";
+import { inventoryCsv, inventoryReport, inventoryRows, inventorySchema, type VersionFacts } from "./inventory-report.js";
+import type { VersionLock } from "./object-lock.js";
 import { periodStart } from "./inventory-runner.js";
 import { canonicalUserId, type ObjectRow } from "./store.js";
 
@@ -23,7 +24,7 @@ function row(key: string, changes: Partial<ObjectRow> = {}): ObjectRow {
   };
 }
 
-const ownerOf = (r: ObjectRow): string => canonicalUserId(r.owner_account);
+const facts: VersionFacts = { ownerOf: (r: ObjectRow): string => canonicalUserId(r.owner_account), lockOf: () => undefined };
 
 const config = (changes: Partial<InventoryConfiguration> = {}): InventoryConfiguration => ({
   ...{
@@ -55,7 +56,7 @@ describe("inventory reports", () => {
   test("rows are quoted CSV with URL-encoded keys, empty values where a delete marker has none, each version's owner as a canonical user id", () => {
     const schema = inventorySchema(config({ IncludedObjectVersions: "All", OptionalFields: ["Size", "ETag", "IsMultipartUploaded", "EncryptionStatus", "ChecksumAlgorithm", "ObjectOwner"] }));
     const rows = [row('x "y".txt', { parts_count: 2 }), row("gone", { delete_marker: 1, version_id: "v9", is_latest: 1, owner_account: "111122223333" })];
-    const csv = [...inventoryCsv("src", rows, schema, ownerOf)].join("");
+    const csv = [...inventoryCsv("src", rows, schema, facts)].join("");
     const [first, marker] = [canonicalUserId("000000000000"), canonicalUserId("111122223333")];
     assert.equal(
       csv,
@@ -63,8 +64,32 @@ describe("inventory reports", () => {
     );
   });
 
+  test("Object Lock columns come from each version's lock; the Bucket Key status from its SSE-KMS encryption (in S3's column order)", () => {
+    const schema = inventorySchema(
+      config({ IncludedObjectVersions: "All", OptionalFields: ["ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "ObjectLockEventHoldStatus", "BucketKeyStatus"] }),
+    );
+    const locks: Record<string, VersionLock> = {
+      kept: { mode: "COMPLIANCE", retainUntil: Date.UTC(2027, 0, 1), legalHold: "OFF" },
+      held: { mode: null, retainUntil: null, legalHold: "ON", eventHold: "ON", holdDuration: { Days: 30 } },
+    };
+    const rows = [
+      row("kept", { encryption: JSON.stringify({ sse: "aws:kms", kmsKeyId: "k", bucketKeyEnabled: true }) }),
+      row("held", { encryption: JSON.stringify({ sse: "aws:kms", kmsKeyId: "k" }) }),
+      row("plain"),
+      row("kept", { delete_marker: 1, version_id: "v2" }),
+    ];
+    const csv = [...inventoryCsv("src", rows, schema, { ...{}, ...facts, lockOf: (r) => (r.delete_marker === 1 ? locks["kept"] : locks[r.key]) })].join("");
+    assert.equal(
+      csv,
+      `"src","kept","","true","false","2027-01-01T00:00:00.000Z","COMPLIANCE","OFF","ENABLED",""\n` +
+        `"src","held","","true","false","","","ON","DISABLED","ON"\n` +
+        `"src","plain","","true","false","","","","",""\n` +
+        `"src","kept","v2","true","true","","","","",""\n`,
+    );
+  });
+
   test("the report's objects: data file, manifest naming it with size and MD5, the manifest's checksum, the Hive symlink", async () => {
-    const report = inventoryReport("src", config({ Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "p/" } } }), [row("k")], T, "id-1", ownerOf);
+    const report = inventoryReport("src", config({ Destination: { S3BucketDestination: { Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "p/" } } }), [row("k")], T, "id-1", facts);
     assert.throws(() => report.manifest(), /not been read to its end/);
     const data = await buffer(report.data.body);
     const objects = report.manifest();
@@ -93,7 +118,7 @@ describe("inventory reports", () => {
         yield row(`key-${i}`);
       }
     }
-    const report = inventoryReport("src", config(), versions(), T, "big", ownerOf);
+    const report = inventoryReport("src", config(), versions(), T, "big", facts);
     for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
     assert.ok(read < 20_000, `unread, the data file holds back its source (read ${read} of 20,000)`);
     const data = await buffer(report.data.body);

@@ -13,6 +13,7 @@ import { measuredGzip } from "../../core/measured-gzip.js";
 import { s3UrlEncode } from "./domain/listing.js";
 import { INVENTORY_OPTIONAL_FIELDS, type InventoryConfiguration } from "./id-configs.js";
 import type { ObjectEncryption } from "./encryption.js";
+import type { VersionLock } from "./object-lock.js";
 import type { ObjectRow } from "./store.js";
 
 export const MANIFEST_VERSION = "2016-11-30";
@@ -31,6 +32,13 @@ export function* inventoryRows(rows: Iterable<ObjectRow>, config: InventoryConfi
   for (const r of rows) if (r.key.startsWith(prefix) && (all || (r.is_latest === 1 && r.delete_marker === 0))) yield r;
 }
 
+/** "Set to ENABLED or DISABLED by an S3 Bucket Key for SSE-KMS" (S3 user guide, inventory list fields): empty for other encryption. */
+function bucketKeyStatus(row: ObjectRow): string {
+  const encryption = row.encryption === null ? {} : (JSON.parse(row.encryption) as ObjectEncryption);
+  if (encryption.sse !== "aws:kms" && encryption.sse !== "aws:kms:dsse") return "";
+  return encryption.bucketKeyEnabled === true ? "ENABLED" : "DISABLED";
+}
+
 function encryptionStatus(row: ObjectRow): string {
   const encryption = row.encryption === null ? {} : (JSON.parse(row.encryption) as ObjectEncryption);
   if (encryption.customerKeyMd5 !== undefined) return "SSE-C";
@@ -39,11 +47,16 @@ function encryptionStatus(row: ObjectRow): string {
   return "SSE-S3";
 }
 
-/** The canonical user id of a version's owner (ObjectOwner), as the bucket's Object Ownership reads it. */
-export type OwnerOf = (row: ObjectRow) => string;
+/** What a report reads about a version beyond its row. */
+export interface VersionFacts {
+  /** The canonical user id of the version's owner (ObjectOwner), as the bucket's Object Ownership reads it. */
+  ownerOf(row: ObjectRow): string;
+  /** Its Object Lock retention and holds (object-lock.ts), if any. */
+  lockOf(row: ObjectRow): VersionLock | undefined;
+}
 
 /** One column of one row; fields Nimbus keeps no data for are empty. */
-function field(name: string, bucket: string, row: ObjectRow, ownerOf: OwnerOf): string {
+function field(name: string, bucket: string, row: ObjectRow, facts: VersionFacts): string {
   const marker = row.delete_marker === 1;
   switch (name) {
     case "Bucket":
@@ -70,10 +83,24 @@ function field(name: string, bucket: string, row: ObjectRow, ownerOf: OwnerOf): 
       return row.replication_status ?? "";
     case "EncryptionStatus":
       return marker ? "" : encryptionStatus(row);
+    case "BucketKeyStatus":
+      return marker ? "" : bucketKeyStatus(row);
+    // A delete marker has no lock; a version without one leaves the columns empty. The event
+    // hold's duration is left empty too: S3 documents the field but not how a duration is written.
+    case "ObjectLockRetainUntilDate": {
+      const until = marker ? null : (facts.lockOf(row)?.retainUntil ?? null);
+      return until === null ? "" : new Date(until).toISOString();
+    }
+    case "ObjectLockMode":
+      return (marker ? null : facts.lockOf(row)?.mode) ?? "";
+    case "ObjectLockLegalHoldStatus":
+      return (marker ? null : facts.lockOf(row)?.legalHold) ?? "";
+    case "ObjectLockEventHoldStatus":
+      return (marker ? null : facts.lockOf(row)?.eventHold) ?? "";
     case "ChecksumAlgorithm":
       return row.checksum_algorithm ?? "";
     case "ObjectOwner":
-      return ownerOf(row);
+      return facts.ownerOf(row);
     default:
       return "";
   }
@@ -82,8 +109,8 @@ function field(name: string, bucket: string, row: ObjectRow, ownerOf: OwnerOf): 
 const quote = (value: string): string => `"${value.replace(/"/g, '""')}"`;
 
 /** The data file's lines, one per version. */
-export function* inventoryCsv(bucket: string, rows: Iterable<ObjectRow>, schema: readonly string[], ownerOf: OwnerOf): Generator<string> {
-  for (const row of rows) yield schema.map((name) => quote(field(name, bucket, row, ownerOf))).join(",") + "\n";
+export function* inventoryCsv(bucket: string, rows: Iterable<ObjectRow>, schema: readonly string[], facts: VersionFacts): Generator<string> {
+  for (const row of rows) yield schema.map((name) => quote(field(name, bucket, row, facts))).join(",") + "\n";
 }
 
 export interface ReportObject {
@@ -117,14 +144,14 @@ export function inventoryReport(
   versions: Iterable<ObjectRow>,
   scanStart: number,
   dataFileId: string,
-  ownerOf: OwnerOf,
+  facts: VersionFacts,
 ): InventoryReport {
   const destination = config.Destination.S3BucketDestination;
   const destinationBucket = destination.Bucket.slice(destination.Bucket.lastIndexOf(":") + 1);
   const base = [destination.Prefix?.replace(/\/+$/, ""), source, config.Id].filter((p) => p !== undefined && p !== "").join("/");
   const schema = inventorySchema(config);
   const dataKey = `${base}/data/${dataFileId}.csv.gz`;
-  const data = measuredGzip(Readable.from(inventoryCsv(source, inventoryRows(versions, config), schema, ownerOf), { objectMode: false }));
+  const data = measuredGzip(Readable.from(inventoryCsv(source, inventoryRows(versions, config), schema, facts), { objectMode: false }));
   return {
     data: { key: dataKey, body: data.body, contentType: "application/x-gzip" },
     manifest() {

@@ -11,6 +11,7 @@ import type { ServiceEnvironment } from "../../core/service.js";
 import type { InventoryConfiguration } from "./id-configs.js";
 import { objectOwners } from "./access.js";
 import { inventoryReport, type InventoryReport, type ReportObject } from "./inventory-report.js";
+import { versionLock } from "./object-lock.js";
 import { canonicalUserId, type S3Store } from "./store.js";
 
 export const INVENTORY_SWEEP_INTERVAL = 60 * 60_000;
@@ -48,7 +49,10 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
             { Bucket: target.name, Key: object.key, Body: object.body, ContentType: object.contentType },
             { account: target.account_id, region: target.region },
           );
-        report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID(), (row) => canonicalUserId(owners(row)));
+        report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID(), {
+          ownerOf: (row) => canonicalUserId(owners(row)),
+          lockOf: (row) => versionLock(store, row.seq),
+        });
         await put(report.data);
         for (const object of report.manifest()) await put(object);
       } catch (error) {
