@@ -24,6 +24,7 @@ import {
   PutBucketAnalyticsConfigurationCommand,
   PutBucketIntelligentTieringConfigurationCommand,
   PutBucketInventoryConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketMetricsConfigurationCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -350,7 +351,7 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     assert.deepEqual((await keys()).filter((k) => k.endsWith("manifest.json")), [`${base}/2026-01-15T13-00Z/manifest.json`, `${base}/2026-01-16T00-00Z/manifest.json`]);
   });
 
-  test("inventory reports name each version's Object Lock retention and holds, and its Bucket Key status", async () => {
+  test("inventory reports name each version's Object Lock retention and holds, its Bucket Key status and its lifecycle expiration", async () => {
     const source = uniqueName("inv-lock");
     await s3.send(new CreateBucketCommand({ Bucket: source, ObjectLockEnabledForBucket: true }));
     const destination = await bucket("inv-lock-dst");
@@ -363,16 +364,22 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
       IsEnabled: true,
       Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${destination}`, Format: "CSV" } },
       IncludedObjectVersions: "Current",
-      OptionalFields: ["ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "BucketKeyStatus"],
+      OptionalFields: ["ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "BucketKeyStatus", "LifecycleExpirationDate"],
       Schedule: { Frequency: "Daily" },
     };
     await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: source, Id: config.Id, InventoryConfiguration: config }));
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({ Bucket: source, LifecycleConfiguration: { Rules: [{ ID: "plain", Status: "Enabled", Filter: { Prefix: "plain" }, Expiration: { Days: 30 } }] } }),
+    );
     await nimbus.scheduler.advance(3_600_000);
     const dataKey = ((await s3.send(new ListObjectsV2Command({ Bucket: destination }))).Contents ?? []).map((o) => o.Key ?? "").find((k) => k.includes("/data/")) ?? "";
     const data = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: destination, Key: dataKey }))).Body!.transformToByteArray());
     assert.equal(
       gunzipSync(data).toString("utf8"),
-      `"${source}","held","","","ON","ENABLED"\n` + `"${source}","kept","${until.toISOString()}","COMPLIANCE","OFF",""\n` + `"${source}","plain","","","",""\n`,
+      `"${source}","held","","","ON","ENABLED",""\n` +
+        `"${source}","kept","${until.toISOString()}","COMPLIANCE","OFF","",""\n` +
+        // Written 2026-01-15T12:00Z: 30 days on, rounded up to the next midnight UTC, as lifecycle rounds.
+        `"${source}","plain","","","","","2026-02-15T00:00:00.000Z"\n`,
     );
   });
 });

@@ -24,7 +24,7 @@ function row(key: string, changes: Partial<ObjectRow> = {}): ObjectRow {
   };
 }
 
-const facts: VersionFacts = { ownerOf: (r: ObjectRow): string => canonicalUserId(r.owner_account), lockOf: () => undefined };
+const facts: VersionFacts = { ownerOf: (r: ObjectRow): string => canonicalUserId(r.owner_account), lockOf: () => undefined, expiresAt: () => undefined };
 
 const config = (changes: Partial<InventoryConfiguration> = {}): InventoryConfiguration => ({
   ...{

@@ -53,6 +53,8 @@ export interface VersionFacts {
   ownerOf(row: ObjectRow): string;
   /** Its Object Lock retention and holds (object-lock.ts), if any. */
   lockOf(row: ObjectRow): VersionLock | undefined;
+  /** When a lifecycle rule will expire it (lifecycle-runner.ts), if one will. */
+  expiresAt(row: ObjectRow): number | undefined;
 }
 
 /** One column of one row; fields Nimbus keeps no data for are empty. */
@@ -101,6 +103,11 @@ function field(name: string, bucket: string, row: ObjectRow, facts: VersionFacts
       return row.checksum_algorithm ?? "";
     case "ObjectOwner":
       return facts.ownerOf(row);
+    // "Populated only if the object is to be expired by an applicable lifecycle rule" (S3 user guide, inventory list fields).
+    case "LifecycleExpirationDate": {
+      const at = facts.expiresAt(row);
+      return at === undefined ? "" : new Date(at).toISOString();
+    }
     default:
       return "";
   }

@@ -11,6 +11,7 @@ import type { ServiceEnvironment } from "../../core/service.js";
 import type { InventoryConfiguration } from "./id-configs.js";
 import { objectOwners } from "./access.js";
 import { inventoryReport, type InventoryReport, type ReportObject } from "./inventory-report.js";
+import { expirationDates } from "./lifecycle-runner.js";
 import { versionLock } from "./object-lock.js";
 import { canonicalUserId, type S3Store } from "./store.js";
 
@@ -52,6 +53,7 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
         report = inventoryReport(source, config, store.versionsOf(source), now, randomUUID(), {
           ownerOf: (row) => canonicalUserId(owners(row)),
           lockOf: (row) => versionLock(store, row.seq),
+          expiresAt: expirationDates(store, source),
         });
         await put(report.data);
         for (const object of report.manifest()) await put(object);

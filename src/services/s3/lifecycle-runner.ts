@@ -8,7 +8,7 @@
  */
 import type { EventScope } from "../../core/events.js";
 import type { ServiceEnvironment } from "../../core/service.js";
-import { dueAction, expirationHeader, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
+import { dueAction, expirationHeader, firstExpiration, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
 import { objectEvent, owed, S3_ORIGIN, type S3EventData, type S3ObjectEvent } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 import { lockedAgainstLifecycle } from "./object-lock.js";
@@ -56,12 +56,27 @@ function factsOf(versions: readonly ObjectRow[]): ObjectVersionFacts[] {
   });
 }
 
+/** What lifecycle rules read of a current version. */
+function currentFacts(row: ObjectRow): ObjectVersionFacts {
+  return { key: row.key, size: row.size, tags: tagsOf(row), isDeleteMarker: false, isLatest: true, lastModified: row.last_modified };
+}
+
 /** x-amz-expiration for a current version, when a lifecycle rule will expire it. */
 export function expirationOf(store: S3Store, bucket: BucketRow, row: ObjectRow): { Expiration?: string } {
   const config = store.config<StoredLifecycle>(bucket.name, "lifecycle");
   if (!config || row.delete_marker) return {};
-  const header = expirationHeader(config.rules, { key: row.key, size: row.size, tags: tagsOf(row), isDeleteMarker: false, isLatest: true, lastModified: row.last_modified });
+  const header = expirationHeader(config.rules, currentFacts(row));
   return header !== undefined ? { Expiration: header } : {};
+}
+
+/**
+ * When the bucket's lifecycle rules will expire each current version (undefined: never, or not
+ * current), for a whole report: the configuration is read once.
+ */
+export function expirationDates(store: S3Store, bucket: string): (row: ObjectRow) => number | undefined {
+  const rules = store.config<StoredLifecycle>(bucket, "lifecycle")?.rules;
+  if (rules === undefined) return () => undefined;
+  return (row) => (row.is_latest !== 1 || row.delete_marker === 1 ? undefined : firstExpiration(rules, currentFacts(row))?.dueAt);
 }
 
 /** x-amz-abort-date / x-amz-abort-rule-id of a multipart upload. */

@@ -451,12 +451,17 @@ export function nextActionTime(rules: readonly LifecycleRule[], facts: ObjectVer
  * earliest Expiration that applies. Undefined when none does.
  */
 export function expirationHeader(rules: readonly LifecycleRule[], facts: ObjectVersionFacts): string | undefined {
+  const first = firstExpiration(rules, facts);
+  if (!first) return undefined;
+  return `expiry-date="${new Date(first.dueAt).toUTCString()}", rule-id="${first.ruleId ?? ""}"`;
+}
+
+/** When a rule will first expire a current version, and which rule (x-amz-expiration, inventory's LifecycleExpirationDate). */
+export function firstExpiration(rules: readonly LifecycleRule[], facts: ObjectVersionFacts): { readonly dueAt: number; readonly ruleId?: string } | undefined {
   const expirations = scheduledActions(rules, { ...{}, ...facts, isLatest: true, isDeleteMarker: false })
     .filter((a) => a.type === "Expiration")
     .sort((a, b) => a.dueAt - b.dueAt);
-  const first = expirations[0];
-  if (!first) return undefined;
-  return `expiry-date="${new Date(first.dueAt).toUTCString()}", rule-id="${first.ruleId ?? ""}"`;
+  return expirations[0];
 }
 
 /**
