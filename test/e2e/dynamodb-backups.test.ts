@@ -38,6 +38,12 @@ const SCOPE = { account: "000000000000", region: "us-east-1" };
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
+/** InvalidRestoreTimeException's text: the time asked for and both bounds, in whole seconds (DDB-TABLE-100/272). */
+function invalidTime(at: number, earliest: number, latest: number): string {
+  const second = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  return `RestoreDateTime '${second(at)}' must be within EarliestRestorableDateTime '${second(earliest)}' and LatestRestorableDateTime '${second(latest)}'`;
+}
+
 function simpleTable(name: string): CreateTableCommandInput {
   return {
     TableName: name,
@@ -209,9 +215,81 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     // PITR off is named before the target's name being taken; with PITR on, a bad time before it too.
     await fails(restore({ UseLatestRestorableTime: true }), "PointInTimeRecoveryUnavailableException", `Point in time recovery is not enabled for table '${name}'`);
     await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
-    const invalidTime = await failure<DynamoDBServiceException>(restore({ RestoreDateTime: new Date(0) }));
-    assert.equal(invalidTime.name, "InvalidRestoreTimeException");
+    const enabled = nimbus.clock.now();
+    // Right after enabling, both bounds are the enable time (DDB-TABLE-086).
+    await fails(restore({ RestoreDateTime: new Date(0) }), "InvalidRestoreTimeException", invalidTime(0, enabled, enabled));
     await fails(restore({ UseLatestRestorableTime: true }), "TableAlreadyExistsException", `Table already exists: ${taken}`);
+  });
+
+  // DDB-TABLE-272/100/274 (the shape of a RestoreTableToPointInTime request) and DDB-TABLE-273/BACKUP-012 (another account's backup).
+  test("restore request shapes: one source, one time, this account, this Region unless SSE is given", async () => {
+    const name = uniqueName("shape");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    const arn = `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
+    const pitr = (extra: object) => ddb.send(new RestoreTableToPointInTimeCommand({ ...{}, TargetTableName: uniqueName("t"), UseLatestRestorableTime: true, ...extra }));
+    await fails(pitr({ SourceTableName: name, SourceTableArn: arn }), "ValidationException", "Invalid Request: Must provide exactly one of: sourceTableArn, sourceTableName");
+    await fails(
+      pitr({ SourceTableName: name, RestoreDateTime: new Date(nimbus.clock.now()) }),
+      "ValidationException",
+      "Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set for point-in-time restore request. Please specify either RestoreDateTime time or UseLatestRestorableTime",
+    );
+    await fails(pitr({ SourceTableArn: `arn:aws:dynamodb:us-east-1:000000000000:${name}` }), "ValidationException", "sourceTableArn is not a valid ARN");
+    await fails(
+      pitr({ SourceTableArn: `arn:aws:dynamodb:us-east-1:111111111111:table/${name}` }),
+      "ValidationException",
+      "This action is only supported by accounts that match the resource owner’s account.",
+    );
+    const crossRegion = "Invalid Request: sseSpecificationOverride must be provided for cross-region restores";
+    await fails(pitr({ SourceTableArn: `arn:aws:dynamodb:us-west-2:000000000000:table/${name}` }), "ValidationException", crossRegion);
+    // With the override the source is looked for in its own Region, where there is none of the name.
+    await fails(
+      pitr({ SourceTableArn: `arn:aws:dynamodb:us-west-2:000000000000:table/${name}`, SSESpecificationOverride: { Enabled: true, SSEType: "KMS" } }),
+      "TableNotFoundException",
+      `Table not found: ${name}`,
+    );
+    const backup = (await ddb.send(new CreateBackupCommand({ TableName: name, BackupName: "shape" }))).BackupDetails?.BackupArn ?? "";
+    const elsewhere = backup.replace(":us-east-1:", ":us-west-2:");
+    await fails(ddb.send(new RestoreTableFromBackupCommand({ BackupArn: elsewhere, TargetTableName: uniqueName("t") })), "ValidationException", crossRegion);
+    const foreign = backup.replace(":000000000000:", ":111111111111:");
+    const denied = await failure<DynamoDBServiceException>(ddb.send(new RestoreTableFromBackupCommand({ BackupArn: foreign, TargetTableName: uniqueName("t") })));
+    assert.equal(denied.name, "AccessDeniedException");
+    assert.equal(denied.message, "Access is denied");
+    assert.equal(denied.$metadata.httpStatusCode, 400);
+  });
+
+  test("cross-region restores: with SSESpecificationOverride, from a backup and a PITR table of another Region (DDB-TABLE-274)", async () => {
+    const west = new DynamoDBClient({ ...{}, ...nimbus.clientConfig(), region: "us-west-2" });
+    try {
+      const name = uniqueName("west");
+      await west.send(new CreateTableCommand(simpleTable(name)));
+      await west.send(new PutItemCommand({ TableName: name, Item: { id: { S: "w" }, v: { N: "1" } } }));
+      await west.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      const backup = (await west.send(new CreateBackupCommand({ TableName: name, BackupName: "west" }))).BackupDetails?.BackupArn ?? "";
+      const fromBackup = uniqueName("east-b");
+      const out = await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: fromBackup, SSESpecificationOverride: { Enabled: true, SSEType: "KMS" } }));
+      assert.match(out.TableDescription?.TableArn ?? "", /:us-east-1:/);
+      assert.equal(out.TableDescription?.SSEDescription?.Status, "ENABLED");
+      assert.deepEqual(await contents(fromBackup), ["w=1"]);
+      const fromPitr = uniqueName("east-p");
+      await ddb.send(
+        new RestoreTableToPointInTimeCommand({
+          SourceTableArn: `arn:aws:dynamodb:us-west-2:000000000000:table/${name}`,
+          TargetTableName: fromPitr,
+          UseLatestRestorableTime: true,
+          SSESpecificationOverride: { Enabled: true, SSEType: "KMS" },
+        }),
+      );
+      assert.deepEqual(await contents(fromPitr), ["w=1"]);
+      // By name, the source is looked for in the caller's Region only.
+      await fails(
+        ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: name, TargetTableName: uniqueName("t"), UseLatestRestorableTime: true })),
+        "TableNotFoundException",
+        `Table not found: ${name}`,
+      );
+    } finally {
+      west.destroy();
+    }
   });
 
   test("ListBackups: time range, backup type, Limit and ExclusiveStartBackupArn", async () => {
@@ -292,7 +370,8 @@ describe("DynamoDB backups and point-in-time recovery", () => {
 
     const table = (await ddb.send(new DescribeTableCommand({ TableName: target }))).Table;
     assert.equal(table?.TableStatus, "ACTIVE");
-    assert.equal(table?.RestoreSummary?.RestoreInProgress, false);
+    // DDB-TABLE-216: nothing marks an ACTIVE table as restored.
+    assert.equal(table?.RestoreSummary, undefined);
     assert.equal(table?.ItemCount, 5);
     assert.notEqual(table?.TableId, (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableId);
     assert.deepEqual(table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.ItemCount]), [["byG", 5]]);
@@ -343,34 +422,83 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     assert.equal(out?.SSEDescription?.Status, "ENABLED");
     assert.equal((await ddb.send(new GetItemCommand({ TableName: target, Key: { pk: { S: "p" }, sk: { N: "1" } } }))).Item?.g?.S, "x");
 
-    // A subset of the indexes, with a different projection.
+    // DDB-TABLE-280: an index override may rename a source index (same keys and projection).
     const subset = uniqueName("ovr-s");
+    const byG = { KeySchema: [{ AttributeName: "g", KeyType: "HASH" as const }], Projection: { ProjectionType: "ALL" as const } };
     const s = (
-      await ddb.send(
-        new RestoreTableFromBackupCommand({
-          TargetTableName: subset,
-          BackupArn: backup,
-          GlobalSecondaryIndexOverride: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
-        }),
-      )
+      await ddb.send(new RestoreTableFromBackupCommand({ TargetTableName: subset, BackupArn: backup, GlobalSecondaryIndexOverride: [{ ...{}, IndexName: "renamed", ...byG }] }))
     ).TableDescription;
-    assert.deepEqual(s?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]), [["byG", "KEYS_ONLY"]]);
+    assert.deepEqual(s?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]), [["renamed", "ALL"]]);
     assert.deepEqual(s?.LocalSecondaryIndexes?.map((i) => i.IndexName), ["byL"]);
-    const viaIndex = await ddb.send(new QueryCommand({ TableName: subset, IndexName: "byG", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } }));
-    assert.deepEqual(viaIndex.Items, [{ pk: { S: "p" }, sk: { N: "1" }, g: { S: "x" } }]);
+    const viaIndex = await ddb.send(new QueryCommand({ TableName: subset, IndexName: "renamed", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } }));
+    assert.deepEqual(viaIndex.Items, [{ pk: { S: "p" }, sk: { N: "1" }, g: { S: "x" }, l: { S: "y" } }]);
 
-    await fails(
-      ddb.send(new RestoreTableFromBackupCommand({ TargetTableName: uniqueName("ovr-bad"), BackupArn: backup, BillingModeOverride: "PROVISIONED" })),
-      "ValidationException",
-      "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED",
+    // DDB-TABLE-273/280: AWS's refusals of override combinations; no target is made.
+    const bad = uniqueName("ovr-bad");
+    const refused = (extra: object, message: string) =>
+      fails(ddb.send(new RestoreTableFromBackupCommand({ ...{}, TargetTableName: bad, BackupArn: backup, ...extra })), "ValidationException", message);
+    await refused({ BillingModeOverride: "PROVISIONED" }, "Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED");
+    await refused({ ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }, "Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
+    await refused(
+      { BillingModeOverride: "PAY_PER_REQUEST", ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+      "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST",
     );
-    await fails(
-      ddb.send(
-        new RestoreTableFromBackupCommand({ TargetTableName: uniqueName("ovr-bad"), BackupArn: backup, ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }),
-      ),
-      "ValidationException",
-      "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
+    await refused({ OnDemandThroughputOverride: { MaxReadRequestUnits: 0, MaxWriteRequestUnits: 0 } }, "Invalid Request: Requested MaxReadRequestUnits for OnDemandThroughput is outside of valid range");
+    await refused(
+      { BillingModeOverride: "PROVISIONED", ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 }, OnDemandThroughputOverride: { MaxReadRequestUnits: 5 } },
+      "Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST",
     );
+    const unmatched = (index: string) => `Invalid Request: Index ${index} does not match a secondary index that existed in the source table and cannot be created during the restore operation`;
+    await refused({ GlobalSecondaryIndexOverride: [{ ...{}, IndexName: "byG", ...byG, Projection: { ProjectionType: "KEYS_ONLY" } }] }, unmatched("byG"));
+    await refused({ GlobalSecondaryIndexOverride: [{ IndexName: "byL2", KeySchema: [{ AttributeName: "l", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }] }, unmatched("byL2"));
+    await refused(
+      { LocalSecondaryIndexOverride: [{ IndexName: "byL", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "g", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }] },
+      unmatched("byL"),
+    );
+    await refused(
+      { BillingModeOverride: "PROVISIONED", ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 }, GlobalSecondaryIndexOverride: [{ ...{}, IndexName: "byG", ...byG }] },
+      "Invalid Request: Must specify provisioned throughput for index byG",
+    );
+    await fails(ddb.send(new DescribeTableCommand({ TableName: bad })), "ResourceNotFoundException", `Requested resource not found: Table: ${bad} not found`);
+  });
+
+  test("what a restore keeps and drops; SSESpecificationOverride {} and Enabled=false; OnDemandThroughputOverride {}", async () => {
+    const name = uniqueName("keep");
+    await ddb.send(
+      new CreateTableCommand({
+        ...simpleTable(name),
+        TableClass: "STANDARD_INFREQUENT_ACCESS",
+        DeletionProtectionEnabled: true,
+        SSESpecification: { Enabled: true, SSEType: "KMS" },
+        OnDemandThroughput: { MaxReadRequestUnits: 100, MaxWriteRequestUnits: 50 },
+        Tags: [{ Key: "k", Value: "v" }],
+      }),
+    );
+    const backup = (await ddb.send(new CreateBackupCommand({ TableName: name, BackupName: "keep" }))).BackupDetails?.BackupArn ?? "";
+    // DDB-TABLE-215: SSE, billing and the on-demand maxima stay; table class and deletion protection go.
+    const target = uniqueName("keep-t");
+    const kept = (await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: target }))).TableDescription;
+    assert.equal(kept?.TableClassSummary, undefined);
+    assert.equal(kept?.DeletionProtectionEnabled, false);
+    assert.equal(kept?.SSEDescription?.Status, "ENABLED");
+    assert.equal(kept?.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
+    assert.deepEqual(kept?.OnDemandThroughput, { MaxReadRequestUnits: 100, MaxWriteRequestUnits: 50 });
+    // DDB-TABLE-276 and -463: both restore with the AWS-owned key.
+    for (const SSESpecificationOverride of [{ Enabled: false }, {}]) {
+      const plain = uniqueName("keep-p");
+      const out = (await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: plain, SSESpecificationOverride }))).TableDescription;
+      assert.equal(out?.SSEDescription, undefined);
+    }
+    // DDB-TABLE-463: OnDemandThroughputOverride {} is refused as a restore already running, yet the restore is made (the override ignored).
+    const odt = uniqueName("keep-o");
+    await fails(
+      ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: odt, OnDemandThroughputOverride: {} })),
+      "TableInUseException",
+      `Table: ${odt} is already being restored from backup: ${backup}`,
+    );
+    const made = (await ddb.send(new DescribeTableCommand({ TableName: odt }))).Table;
+    assert.equal(made?.TableStatus, "ACTIVE");
+    assert.deepEqual(made?.OnDemandThroughput, { MaxReadRequestUnits: 100, MaxWriteRequestUnits: 50 });
   });
 
   test("RestoreTableToPointInTime rebuilds the table as it was at the requested time", async () => {
@@ -428,22 +556,21 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     const latest = await restoreAt("latest", { SourceTableArn: tableArn });
     assert.deepEqual(await contents(latest.target), ["a=10", "c=3", "d=4"]);
     assert.equal(latest.description?.RestoreSummary?.RestoreDateTime?.getTime(), now - 5 * MINUTE);
-    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: latest.target }))).Table?.RestoreSummary?.RestoreInProgress, false);
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: latest.target }))).Table?.RestoreSummary, undefined);
 
     // PITR is not carried over to the restored table.
     const restoredPitr = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: latest.target }));
     assert.equal(restoredPitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus, "DISABLED");
 
-    const invalid = "An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.";
     await fails(
       ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: name, TargetTableName: uniqueName("x"), RestoreDateTime: new Date(enabledAt - 1000) })),
       "InvalidRestoreTimeException",
-      invalid,
+      invalidTime(enabledAt - 1000, enabledAt, now - 5 * MINUTE),
     );
     await fails(
       ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: name, TargetTableName: uniqueName("x"), RestoreDateTime: new Date(now - 4 * MINUTE) })),
       "InvalidRestoreTimeException",
-      invalid,
+      invalidTime(now - 4 * MINUTE, enabledAt, now - 5 * MINUTE),
     );
     await fails(
       ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: "no-such-table", TargetTableName: uniqueName("x"), UseLatestRestorableTime: true })),
@@ -479,7 +606,7 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     await fails(
       ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: name, TargetTableName: uniqueName("x"), RestoreDateTime: new Date(reenabledAt - MINUTE) })),
       "InvalidRestoreTimeException",
-      "An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.",
+      invalidTime(reenabledAt - MINUTE, reenabledAt, nimbus.clock.now() - 5 * MINUTE),
     );
     const target = uniqueName("pitr-off-t");
     await ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: name, TargetTableName: target, RestoreDateTime: new Date(reenabledAt) }));
@@ -520,7 +647,7 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     await fails(
       ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: name, TargetTableName: uniqueName("x"), RestoreDateTime: new Date(enabledAt + DAY / 2) })),
       "InvalidRestoreTimeException",
-      "An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.",
+      invalidTime(enabledAt + DAY / 2, now - 2 * DAY, now - 5 * MINUTE),
     );
     // Enabling again without a period goes back to the default 35 days.
     await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));

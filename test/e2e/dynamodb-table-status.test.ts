@@ -13,7 +13,9 @@ import {
   BatchWriteItemCommand,
   CreateBackupCommand,
   CreateTableCommand,
+  DeleteBackupCommand,
   DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -172,8 +174,77 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     await nimbus.scheduler.advance(DELAY);
     const done = (await ddb.send(new DescribeTableCommand({ TableName: target }))).Table;
     assert.equal(done?.TableStatus, "ACTIVE");
-    assert.equal(done?.RestoreSummary?.RestoreInProgress, false);
+    // DDB-TABLE-216: from the first ACTIVE answer on, no RestoreSummary.
+    assert.equal(done?.RestoreSummary, undefined);
     assert.deepEqual((await ddb.send(new GetItemCommand({ TableName: target, Key: { id: { S: "a" } } }))).Item, { id: { S: "a" } });
+  });
+
+  test("while a restore runs: the target name, the backup and the backup side of the target are taken (DDB-TABLE-219/217, DDB-BACKUP-010)", async () => {
+    const source = uniqueName("inuse-src");
+    await createActive(nimbus, ddb, hashTable(source));
+    const backup = (await ddb.send(new CreateBackupCommand({ TableName: source, BackupName: "one" }))).BackupDetails?.BackupArn ?? "";
+    const other = (await ddb.send(new CreateBackupCommand({ TableName: source, BackupName: "two" }))).BackupDetails?.BackupArn ?? "";
+    const target = uniqueName("inuse-t");
+    await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: target }));
+    const refused = async (call: Promise<unknown>, name: string, message: string) => {
+      const err = await failure<DynamoDBServiceException>(call);
+      assert.equal(err.name, name);
+      assert.equal(err.message, message);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+    };
+    await refused(
+      ddb.send(new RestoreTableFromBackupCommand({ BackupArn: other, TargetTableName: target })),
+      "TableInUseException",
+      `Table: ${target} is already being restored from backup: ${backup}`,
+    );
+    await refused(ddb.send(new CreateTableCommand(hashTable(target))), "ResourceInUseException", `Table is being used: ${target}`);
+    await refused(
+      ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: uniqueName("inuse-2") })),
+      "BackupInUseException",
+      `Backup is being used to restore another table: ${backup}`,
+    );
+    await refused(ddb.send(new DeleteBackupCommand({ BackupArn: backup })), "BackupInUseException", `Backup is being used to restore table: ${backup}`);
+    await refused(ddb.send(new CreateBackupCommand({ TableName: target, BackupName: "early" })), "TableNotFoundException", `Table not found: ${target}`);
+    await refused(ddb.send(new DescribeContinuousBackupsCommand({ TableName: target })), "TableNotFoundException", `Table not found: ${target}`);
+
+    await nimbus.scheduler.advance(DELAY);
+    assert.equal(await status(ddb, target), "ACTIVE");
+    await refused(ddb.send(new RestoreTableFromBackupCommand({ BackupArn: other, TargetTableName: target })), "TableAlreadyExistsException", `Table already exists: ${target}`);
+    await ddb.send(new CreateBackupCommand({ TableName: target, BackupName: "late" }));
+    await ddb.send(new DeleteBackupCommand({ BackupArn: backup }));
+  });
+
+  test("a DELETING table's name is TableAlreadyExists to a restore (DDB-TABLE-275); CreateBackup on a CREATING table is TableNotFound (DDB-BACKUP-001)", async () => {
+    const source = uniqueName("del-src");
+    await createActive(nimbus, ddb, hashTable(source));
+    const backup = (await ddb.send(new CreateBackupCommand({ TableName: source, BackupName: "bkp" }))).BackupDetails?.BackupArn ?? "";
+    const doomed = uniqueName("del-t");
+    await createActive(nimbus, ddb, hashTable(doomed));
+    await ddb.send(new DeleteTableCommand({ TableName: doomed }));
+    const taken = await failure<DynamoDBServiceException>(ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup, TargetTableName: doomed })));
+    assert.equal(taken.name, "TableAlreadyExistsException");
+    assert.equal(taken.message, `Table already exists: ${doomed}`);
+    const fresh = uniqueName("creating");
+    await ddb.send(new CreateTableCommand(hashTable(fresh)));
+    const early = await failure<DynamoDBServiceException>(ddb.send(new CreateBackupCommand({ TableName: fresh, BackupName: "bkp" })));
+    assert.equal(early.name, "TableNotFoundException");
+    assert.equal(early.message, `Table not found: ${fresh}`);
+    await nimbus.scheduler.advance(DELAY);
+  });
+
+  test("at most 50 restores run at once in an account and Region (DDB-TABLE-350)", async () => {
+    const source = uniqueName("many-src");
+    await createActive(nimbus, ddb, hashTable(source));
+    const backups: string[] = [];
+    for (let i = 0; i < 51; i++) backups.push((await ddb.send(new CreateBackupCommand({ TableName: source, BackupName: `bkp${i}` }))).BackupDetails?.BackupArn ?? "");
+    for (const arn of backups.slice(0, 50)) await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: arn, TargetTableName: uniqueName("many") }));
+    const over = await failure<DynamoDBServiceException>(ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backups[50], TargetTableName: uniqueName("many") })));
+    assert.equal(over.name, "LimitExceededException");
+    assert.equal(over.message, "Subscriber limit exceeded: Only 50 restore operations can be done simultaneously");
+    assert.equal(over.$metadata.httpStatusCode, 400);
+    await nimbus.scheduler.advance(DELAY);
+    await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backups[50], TargetTableName: uniqueName("many") }));
+    await nimbus.scheduler.advance(DELAY);
   });
 
   test("waitUntilTableExists waits out CREATING", async () => {

@@ -225,7 +225,7 @@ describe("the CreateTable request a restore makes", () => {
     deletionProtection: true,
   });
 
-  test("without overrides: the source's keys, indexes, capacity, encryption and class; no stream, TTL or protection", () => {
+  test("without overrides: the source's keys, indexes, capacity and encryption; no stream, TTL, protection or table class (DDB-TABLE-215)", () => {
     assert.deepEqual(restoreRequest(provisioned, "t2", {}), {
       TableName: "t2",
       AttributeDefinitions: provisioned.attributeDefinitions,
@@ -237,7 +237,6 @@ describe("the CreateTable request a restore makes", () => {
       BillingMode: "PROVISIONED",
       ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 6 },
       SSESpecification: { Enabled: true, SSEType: "KMS", KMSMasterKeyId: "arn:aws:kms:us-east-1:000000000000:key/k" },
-      TableClass: "STANDARD_INFREQUENT_ACCESS",
     });
   });
 

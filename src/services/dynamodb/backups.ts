@@ -13,12 +13,13 @@
 import type { CreateTableInput } from "../../generated/dynamodb.js";
 import { defineErrors } from "../../core/errors.js";
 import type { Scope } from "../../core/service.js";
-import type { Item } from "./domain/index.js";
+import { validationException, type Item } from "./domain/index.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { createTable } from "./handlers/create-table.js";
 import { parseItem, tableNameOf, writeItem } from "./items.js";
 import { historyKey, type BackupRow, type DynamoStore } from "./store.js";
+import { restoring } from "./table-status.js";
 import { describeTable, tableChildArn, type RestoreInfo, type TableMeta } from "./table.js";
 import { check, oneOf, range } from "./validation.js";
 import { vectorIndexInput } from "./vectors.js";
@@ -32,13 +33,34 @@ export const backupErrors = defineErrors({
     status: 400,
     message: "Point in time recovery is not enabled for table '{name}'",
   },
+  // Both bounds quoted, times in seconds (DDB-TABLE-100/272/086). The catalogue records the text up
+  // to "...and LatestRestor"; its end is taken to quote the latest bound as it quotes the earliest.
   InvalidRestoreTime: {
     code: "InvalidRestoreTimeException",
     status: 400,
-    // The exception's documented description; the service's own wording is not published.
-    message: "An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.",
+    message: "RestoreDateTime '{at}' must be within EarliestRestorableDateTime '{earliest}' and LatestRestorableDateTime '{latest}'",
   },
+  // A backup feeds one restore at a time: a second restore and DeleteBackup are refused until its target is ACTIVE (DDB-BACKUP-010, DDB-TABLE-282).
+  BackupInUseByRestore: { code: "BackupInUseException", status: 400, message: "Backup is being used to restore another table: {arn}" },
+  BackupInUseByDelete: { code: "BackupInUseException", status: 400, message: "Backup is being used to restore table: {arn}" },
+  // A target whose own restore is still CREATING (DDB-TABLE-219, -217, -463).
+  TableBeingRestored: { code: "TableInUseException", status: 400, message: "Table: {name} is already being restored from backup: {arn}" },
+  // At most 50 restores at once per account (DDB-TABLE-350; the text as DDB-TABLE-442's LimitExceeded list records it).
+  RestoreLimit: { code: "LimitExceededException", status: 400, message: "Subscriber limit exceeded: Only {max} restore operations can be done simultaneously" },
 });
+
+/** Restores that may run at once in an account and Region (DDB-TABLE-350). */
+export const MAX_CONCURRENT_RESTORES = 50;
+
+/** ISO-8601 in whole seconds, as DynamoDB quotes restore times ('2026-10-06T23:16:32Z'). */
+export function restoreTimeText(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** RestoreTableFromBackup's own refusals start "Invalid Request: " (DDB-TABLE-273/280, DDB-TABLE-442's list). */
+export function invalidRequest(detail: string): Error {
+  return validationException(`Invalid Request: ${detail}`);
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** RecoveryPeriodInDays: 1 to 35, 35 when not given. */
@@ -51,13 +73,17 @@ export const PITR_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** ListBackups pages hold "at most 1 MB worth of items". */
 const LIST_PAGE_BYTES = 1024 * 1024;
 
-/** Backup, restore and continuous-backup operations say TableNotFoundException, not ResourceNotFoundException. */
+/**
+ * Backup, restore and continuous-backup operations say TableNotFoundException, not ResourceNotFoundException.
+ * A table whose restore is still CREATING is not found to them either (DDB-TABLE-217).
+ */
 export function requireSourceTable(store: DynamoStore, scope: Scope, raw: string): TableMeta {
   const name = tableNameOf(raw);
   const meta = store.getTable(scope, name);
-  if (meta === undefined) throw errors.BackupTableNotFound({ name });
+  if (meta === undefined || restoring(meta)) throw errors.BackupTableNotFound({ name });
   return meta;
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Point-in-time recovery window
@@ -237,19 +263,67 @@ export interface RestoreOverrides {
   readonly VectorIndexOverride?: CreateTableInput["VectorIndexes"] | undefined;
 }
 
-export function checkOverrides(o: RestoreOverrides): void {
+type KeyInput = readonly { readonly AttributeName?: string | undefined; readonly KeyType?: string | undefined }[];
+type ProjectionInput = { readonly ProjectionType?: string | undefined; readonly NonKeyAttributes?: readonly string[] | undefined } | undefined;
+
+function sameIndex(source: { keySchema: KeyInput; projection: ProjectionInput }, keys: KeyInput, projection: ProjectionInput): boolean {
+  const sorted = (p: ProjectionInput) => [...(p?.NonKeyAttributes ?? [])].sort().join("\u0000");
+  return (
+    keys.length === source.keySchema.length &&
+    keys.every((k, i) => k.AttributeName === source.keySchema[i]?.AttributeName && k.KeyType === source.keySchema[i]?.KeyType) &&
+    projection?.ProjectionType === source.projection?.ProjectionType &&
+    sorted(projection) === sorted(source.projection)
+  );
+}
+
+/**
+ * RestoreTableFromBackup's override rules, as AWS answers them (DDB-TABLE-273, -280): the
+ * throughput overrides follow the effective billing mode, and an index override must have the
+ * keys and projection of one of the source's indexes (it may rename it: no index is created by a
+ * restore).
+ */
+export function checkOverrides(source: Readonly<TableMeta>, o: RestoreOverrides): void {
   check(
     oneOf("billingModeOverride", o.BillingModeOverride, ["PROVISIONED", "PAY_PER_REQUEST"]),
     range("provisionedThroughputOverride.readCapacityUnits", o.ProvisionedThroughputOverride?.ReadCapacityUnits, 1),
     range("provisionedThroughputOverride.writeCapacityUnits", o.ProvisionedThroughputOverride?.WriteCapacityUnits, 1),
     oneOf("sSESpecificationOverride.sSEType", o.SSESpecificationOverride?.SSEType, ["AES256", "KMS"]),
   );
+  const billing = o.BillingModeOverride ?? source.billingMode;
+  const throughput = o.ProvisionedThroughputOverride;
+  if (throughput !== undefined && o.BillingModeOverride === "PAY_PER_REQUEST") throw invalidRequest("Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST");
+  if (throughput !== undefined && billing !== "PROVISIONED") throw invalidRequest("Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
+  // Recorded on an on-demand backup; a provisioned source keeps its own capacity when none is given.
+  if (throughput === undefined && o.BillingModeOverride === "PROVISIONED" && source.billingMode !== "PROVISIONED") {
+    throw invalidRequest("Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED");
+  }
+  const onDemand = o.OnDemandThroughputOverride;
+  if (onDemand !== undefined) {
+    const first = onDemand.MaxReadRequestUnits === undefined && onDemand.MaxWriteRequestUnits !== undefined ? "MaxWriteRequestUnits" : "MaxReadRequestUnits";
+    if (billing === "PROVISIONED") throw invalidRequest(`Cannot override ${first} for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST`);
+    for (const member of ["MaxReadRequestUnits", "MaxWriteRequestUnits"] as const) {
+      const units = onDemand[member];
+      if (units !== undefined && units < 1) throw invalidRequest(`Requested ${member} for OnDemandThroughput is outside of valid range`);
+    }
+  }
+  const unmatched = (name: string | undefined) =>
+    invalidRequest(`Index ${name} does not match a secondary index that existed in the source table and cannot be created during the restore operation`);
+  for (const g of o.GlobalSecondaryIndexOverride ?? []) {
+    if (!source.gsis.some((s) => sameIndex(s, g.KeySchema ?? [], g.Projection))) throw unmatched(g.IndexName);
+    if (g.ProvisionedThroughput !== undefined && o.BillingModeOverride === "PAY_PER_REQUEST") {
+      throw invalidRequest(`Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST for index ${g.IndexName}`);
+    }
+    if (g.ProvisionedThroughput === undefined && billing === "PROVISIONED") throw invalidRequest(`Must specify provisioned throughput for index ${g.IndexName}`);
+  }
+  for (const l of o.LocalSecondaryIndexOverride ?? []) {
+    if (!source.lsis.some((s) => sameIndex(s, l.KeySchema ?? [], l.Projection))) throw unmatched(l.IndexName);
+  }
 }
 
 /**
  * The CreateTable request that makes the restored table: the source's key schema, indexes,
- * capacity, encryption and table class, each replaced by its override when given. Streams,
- * TTL, PITR, tags and deletion protection are not restored (AWS: "set up manually").
+ * capacity and encryption, each replaced by its override when given. Streams, TTL, PITR, tags,
+ * deletion protection, the resource policy and the table class are not restored (DDB-TABLE-215).
  */
 export function restoreRequest(source: TableMeta, target: string, o: RestoreOverrides): CreateTableInput {
   const billing = (o.BillingModeOverride ?? source.billingMode) as TableMeta["billingMode"];
@@ -294,8 +368,31 @@ export function restoreRequest(source: TableMeta, target: string, o: RestoreOver
     ...(tableThroughput !== undefined && (provisioned || o.ProvisionedThroughputOverride !== undefined) ? { ProvisionedThroughput: tableThroughput } : {}),
     ...(onDemand ? { OnDemandThroughput: onDemand } : {}),
     ...(sse ? { SSESpecification: sse } : {}),
-    TableClass: source.tableClass,
+    // The table class is not restored: the target is STANDARD (DDB-TABLE-215).
   };
+}
+
+/**
+ * The target name must be free: a name taken by a table whose own restore from a backup is
+ * still CREATING is TableInUseException, any other table of the name (ACTIVE, DELETING...)
+ * TableAlreadyExistsException (DDB-TABLE-219, -275, -100).
+ */
+export function checkRestoreTarget(ctx: DynamoContext, target: string): void {
+  const existing = ctx.store.getTable(ctx, target);
+  if (existing === undefined) return;
+  const from = existing.restore?.sourceBackupArn;
+  if (from !== undefined && restoring(existing)) throw backupErrors.TableBeingRestored({ name: target, arn: from });
+  throw backupErrors.TableAlreadyExists({ name: target });
+}
+
+/** The restores still running (their target CREATING), of every account and Region. */
+export function runningRestores(store: DynamoStore): { scope: Scope; meta: TableMeta }[] {
+  return store.tablesInTransition().filter(({ meta }) => restoring(meta));
+}
+
+/** DeleteBackup and a second restore wait for the backup's restore to end (DDB-BACKUP-010). */
+export function restoringFrom(store: DynamoStore, backupArn: string): boolean {
+  return runningRestores(store).some(({ meta }) => meta.restore?.sourceBackupArn === backupArn);
 }
 
 /**
@@ -303,10 +400,13 @@ export function restoreRequest(source: TableMeta, target: string, o: RestoreOver
  * transaction; answers the TableDescription of the restore call (CREATING, restore in progress).
  */
 export function restoreTable(ctx: DynamoContext, source: TableMeta, target: string, o: RestoreOverrides, info: RestoreInfo, items: () => Iterable<Item>) {
-  checkOverrides(o);
+  checkOverrides(source, o);
   const request = restoreRequest(source, target, o);
   return ctx.store.transaction(() => {
-    if (ctx.store.getTable(ctx, target) !== undefined) throw backupErrors.TableAlreadyExists({ name: target });
+    checkRestoreTarget(ctx, target);
+    if (info.sourceBackupArn !== undefined && restoringFrom(ctx.store, info.sourceBackupArn)) throw backupErrors.BackupInUseByRestore({ arn: info.sourceBackupArn });
+    const running = runningRestores(ctx.store).filter(({ scope }) => scope.account === ctx.account && scope.region === ctx.region).length;
+    if (running >= MAX_CONCURRENT_RESTORES) throw backupErrors.RestoreLimit({ max: MAX_CONCURRENT_RESTORES });
     createTable(request, ctx);
     const meta = ctx.store.getTable(ctx, target);
     // createTable inserted it in this same transaction.

@@ -177,3 +177,8 @@ function finishTransition(store: DynamoStore, scope: Scope, name: string, id: st
 export function resumeTransitions(env: TransitionEnv): void {
   for (const { scope, meta } of env.store.tablesInTransition()) scheduleTransitionEnd(env, scope, meta);
 }
+
+/** Whether the table is the target of a restore still running (CREATING: --dynamodb-status-delay). */
+export function restoring(meta: Readonly<TableMeta>): boolean {
+  return meta.restore !== undefined && meta.transition?.status === "CREATING";
+}

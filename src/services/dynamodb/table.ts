@@ -487,14 +487,15 @@ export function describeTable(
     // Always shown, Status ACTIVE unless an increase is running (DDB-TABLE-032, "Check your DynamoDB table's current warm throughput").
     WarmThroughput: warmDescription(meta.warm, tableWarmFloor(meta), now),
     ...replicasDescription(meta, creatingReplicas, now),
-    ...(meta.restore
+    // Only while the restore runs (CREATING: --dynamodb-status-delay): from the first ACTIVE
+    // answer on, nothing marks the table as restored (DDB-TABLE-216).
+    ...(meta.restore && status === "CREATING"
       ? {
           RestoreSummary: {
             ...{}, ...(meta.restore.sourceBackupArn !== undefined ? { SourceBackupArn: meta.restore.sourceBackupArn } : {}),
             SourceTableArn: meta.restore.sourceTableArn,
             RestoreDateTime: new Date(meta.restore.restoreDateTime),
-            // The copy is made at once; the restore is in progress while the table is CREATING (--dynamodb-status-delay).
-            RestoreInProgress: status === "CREATING",
+            RestoreInProgress: true,
           },
         }
       : {}),

@@ -21,11 +21,18 @@ import {
   backupErrors,
   backupPage,
   backupSource,
+  checkRestoreTarget,
+  invalidRequest,
   itemsAt,
   requireSourceTable,
   restorableWindow,
   restoreTable,
+  restoreTimeText,
+  restoringFrom,
 } from "../backups.js";
+import { errors } from "../errors.js";
+import { tableStatus } from "../table-status.js";
+import type { Scope } from "../../../core/service.js";
 import type { DynamoContext } from "../context.js";
 import { parseItem, tableNameOf } from "../items.js";
 import type { BackupRow } from "../store.js";
@@ -34,13 +41,28 @@ import { check, length, namePattern, oneOf, range, tableNameChecks } from "../va
 const BACKUP_TYPES = ["USER", "SYSTEM", "AWS_BACKUP", "ALL"] as const;
 
 /** A table's backup ARN; anything else (a table's ARN, an empty string) DynamoDB calls invalid before looking. */
-const BACKUP_ARN = /^arn:aws[\w-]*:dynamodb:[^:]+:\d{12}:table\/[a-zA-Z0-9_.-]{3,255}\/backup\/[^/]+$/;
+const BACKUP_ARN = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/[a-zA-Z0-9_.-]{3,255}\/backup\/[^/]+$/;
+/** A table ARN, as RestoreTableToPointInTime reads SourceTableArn. */
+const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)$/;
 
-function requireBackup(ctx: DynamoContext, arn: string): BackupRow {
-  if (!BACKUP_ARN.test(arn)) throw validationException("Invalid Backup ARN");
-  const row = ctx.store.getBackup(ctx, arn);
+/**
+ * The backup an ARN names, looked up in the caller's Region (`scope` for a cross-region restore).
+ * Another account's ARN is AccessDeniedException 'Access is denied' (DDB-BACKUP-012, DDB-TABLE-273).
+ */
+function requireBackup(ctx: DynamoContext, arn: string, scope: Scope = ctx): BackupRow {
+  const m = BACKUP_ARN.exec(arn);
+  if (m === null) throw validationException("Invalid Backup ARN");
+  if (m[2] !== ctx.account) throw errors.AccessDenied({ message: "Access is denied" });
+  const row = ctx.store.getBackup(scope, arn);
   if (row === undefined) throw backupErrors.BackupNotFound({ arn });
   return row;
+}
+
+/** The Region an ARN names when it is not the caller's: a restore from there needs SSESpecificationOverride (DDB-TABLE-274). */
+function crossRegionScope(ctx: DynamoContext, region: string | undefined, sse: unknown): Scope {
+  if (region === undefined || region === ctx.region) return ctx;
+  if (sse === undefined) throw invalidRequest("sseSpecificationOverride must be provided for cross-region restores");
+  return { account: ctx.account, region };
 }
 
 export function createBackup(input: CreateBackupInput, ctx: DynamoContext): CreateBackupOutput {
@@ -49,6 +71,8 @@ export function createBackup(input: CreateBackupInput, ctx: DynamoContext): Crea
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireSourceTable(ctx.store, ctx, input.TableName);
+    // A table still CREATING is not found to CreateBackup, in the missing table's words (DDB-BACKUP-001).
+    if (tableStatus(meta, now) === "CREATING") throw errors.BackupTableNotFound({ name: meta.name });
     const arn = backupArn(meta.arn, now);
     const copied = ctx.store.createBackup(ctx, { arn, name: input.BackupName, tableName: meta.name, type: "USER", createdAt: now, source: JSON.stringify(meta) });
     // DynamoDB answers CREATING; the copy is complete by the time anyone describes it.
@@ -65,6 +89,7 @@ export function describeBackup(input: DescribeBackupInput, ctx: DynamoContext): 
 export function deleteBackup(input: DeleteBackupInput, ctx: DynamoContext): DeleteBackupOutput {
   return ctx.store.transaction(() => {
     const row = requireBackup(ctx, input.BackupArn);
+    if (restoringFrom(ctx.store, row.arn)) throw backupErrors.BackupInUseByDelete({ arn: row.arn });
     ctx.store.deleteBackup(ctx, row.arn);
     return { BackupDescription: backupDescription(row, "DELETED") };
   });
@@ -104,42 +129,63 @@ export function listBackups(input: ListBackupsInput, ctx: DynamoContext): ListBa
 
 export function restoreTableFromBackup(input: RestoreTableFromBackupInput, ctx: DynamoContext): RestoreTableFromBackupOutput {
   check(...tableNameChecks(input.TargetTableName, "targetTableName"));
-  const row = requireBackup(ctx, input.BackupArn);
+  const region = BACKUP_ARN.exec(input.BackupArn)?.[1];
+  const backupScope = crossRegionScope(ctx, region, input.SSESpecificationOverride);
+  const row = requireBackup(ctx, input.BackupArn, backupScope);
   const source = backupSource(row);
+  // OnDemandThroughputOverride {} on an on-demand restore: AWS starts the restore (without the
+  // override) and yet answers that the target is already being restored from the backup (DDB-TABLE-463).
+  const odt = input.OnDemandThroughputOverride;
+  const emptyOdt = odt !== undefined && odt.MaxReadRequestUnits === undefined && odt.MaxWriteRequestUnits === undefined;
+  const onDemand = (input.BillingModeOverride ?? source.billingMode) === "PAY_PER_REQUEST";
+  const overrides = emptyOdt && onDemand ? { ...{}, ...input, OnDemandThroughputOverride: undefined } : input;
   const description = restoreTable(
     ctx,
     source,
     input.TargetTableName,
-    input,
+    overrides,
     { sourceBackupArn: row.arn, sourceTableArn: source.arn, restoreDateTime: row.createdAt },
     function* () {
-      for (const text of ctx.store.backupItems(ctx, row.arn)) yield parseItem(text);
+      for (const text of ctx.store.backupItems(backupScope, row.arn)) yield parseItem(text);
     },
   );
+  if (emptyOdt && onDemand) throw backupErrors.TableBeingRestored({ name: input.TargetTableName, arn: row.arn });
   return { TableDescription: description };
 }
 
+const BOTH_TIMES =
+  "Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set for point-in-time restore request. Please specify either RestoreDateTime time or UseLatestRestorableTime";
+
 export function restoreTableToPointInTime(input: RestoreTableToPointInTimeInput, ctx: DynamoContext): RestoreTableToPointInTimeOutput {
   check(...tableNameChecks(input.TargetTableName, "targetTableName"));
+  // The request's shape first (DDB-TABLE-100, -272): one source, one time.
+  if (input.SourceTableArn !== undefined && input.SourceTableName !== undefined) throw invalidRequest("Must provide exactly one of: sourceTableArn, sourceTableName");
   const rawSource = input.SourceTableArn ?? input.SourceTableName;
   if (rawSource === undefined) throw validationException("The parameter 'TableName' is required but was not present in the request");
   const latest = input.UseLatestRestorableTime === true;
-  if (latest && input.RestoreDateTime !== undefined) {
-    throw validationException("Only one of RestoreDateTime or UseLatestRestorableTime can be specified");
-  }
+  if (latest && input.RestoreDateTime !== undefined) throw validationException(BOTH_TIMES);
   if (!latest && input.RestoreDateTime === undefined) {
     throw validationException("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
   }
+  let sourceScope: Scope = ctx;
+  if (input.SourceTableArn !== undefined) {
+    const m = TABLE_ARN.exec(input.SourceTableArn);
+    if (m === null) throw validationException("sourceTableArn is not a valid ARN");
+    if (m[2] !== ctx.account) throw validationException("This action is only supported by accounts that match the resource owner’s account.");
+    sourceScope = crossRegionScope(ctx, m[1], input.SSESpecificationOverride);
+  }
   // DynamoDB's order: the source, its PITR, the time, and only then whether the target name is free.
   const now = ctx.clock.now();
-  const source = requireSourceTable(ctx.store, ctx, rawSource);
+  const source = requireSourceTable(ctx.store, sourceScope, rawSource);
   const window = restorableWindow(source, now);
   if (window === undefined) throw backupErrors.PointInTimeRecoveryUnavailable({ name: source.name });
   const at = latest ? window.latest : (input.RestoreDateTime as Date).getTime();
-  if (!(at >= window.earliest && at <= window.latest)) throw backupErrors.InvalidRestoreTime();
-  if (ctx.store.getTable(ctx, input.TargetTableName) !== undefined) throw backupErrors.TableAlreadyExists({ name: input.TargetTableName });
+  if (!(at >= window.earliest && at <= window.latest)) {
+    throw backupErrors.InvalidRestoreTime({ at: restoreTimeText(at), earliest: restoreTimeText(window.earliest), latest: restoreTimeText(window.latest) });
+  }
+  checkRestoreTarget(ctx, input.TargetTableName);
   const description = restoreTable(ctx, source, input.TargetTableName, input, { sourceTableArn: source.arn, restoreDateTime: at }, () =>
-    itemsAt(ctx.store, ctx, source, at),
+    itemsAt(ctx.store, sourceScope, source, at),
   );
   return { TableDescription: description };
 }

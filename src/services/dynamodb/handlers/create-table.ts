@@ -8,7 +8,7 @@ import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
 import { describeTable, keyedAttributes, tableArn, withBillingModeAlone, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
-import { scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
+import { restoring, scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
 import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
 import { initialWarm, isEmptyWarm, warmFloor, type WarmRequest, type WarmThroughputMeta, type WarmUnits } from "../warm-throughput.js";
@@ -314,6 +314,8 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     const existing = ctx.store.getTable(ctx, meta.name);
     if (existing !== undefined) {
       // AWS words a name still CREATING apart from one in any other state (DDB-TABLE-005).
+      // A restore target still CREATING is "being used" (DDB-TABLE-219).
+      if (restoring(existing)) throw errors.ResourceInUse({ message: `Table is being used: ${meta.name}` });
       throw tableStatus(existing, now) === "CREATING" ? errors.TableBeingCreated({ name: meta.name }) : errors.TableExists({ name: meta.name });
     }
     // AWS's wording of this refusal, from when the quota was 256 ("Subscriber limit exceeded:
