@@ -306,6 +306,8 @@ describe("DynamoDB global tables", () => {
     const protectedErr = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Delete: { RegionName: WEST } }] })));
     assert.equal(protectedErr.name, "ValidationException");
     assert.equal(protectedErr.message, "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    // DeletionProtectionEnabled changes again 15 s after a change (DDB-TABLE-003).
+    nimbus().manualClock.advance(15_000);
     await ddb(WEST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));
 
     await ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Delete: { RegionName: WEST } }] }));

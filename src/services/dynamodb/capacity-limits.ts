@@ -254,6 +254,16 @@ export function javaDateString(ms: number): string {
   return `${day} ${month} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
+/** DeletionProtectionEnabled: the next update 15 s after a change (DDB-TABLE-003/054; a re-send of the value changes nothing and starts no wait: DDB-TABLE-383). */
+const DELETION_PROTECTION_COOLDOWN_MS = 15_000;
+
+/** Refuses any DeletionProtectionEnabled update within 15 s of the last change, a re-send of the value too (DDB-TABLE-054). */
+export function checkDeletionProtectionUpdate(meta: Pick<TableMeta, "name" | "deletionProtectionChangedAt">, now: number): void {
+  const changed = meta.deletionProtectionChangedAt;
+  if (changed === undefined || now >= changed + DELETION_PROTECTION_COOLDOWN_MS) return;
+  throw errors.DeletionProtectionCooldown({ name: meta.name, next: javaInstant(changed + DELETION_PROTECTION_COOLDOWN_MS) });
+}
+
 /**
  * java.time.Instant#toString, as the encryption message prints its times: ISO-8601 in UTC with
  * the milliseconds AWS shows ("2026-10-09T23:13:00.402Z", DDB-TABLE-081/141). Instant leaves out

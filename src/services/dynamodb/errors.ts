@@ -81,6 +81,13 @@ export const errors = defineErrors({
     message:
       "Subscriber limit exceeded: Encryption mode changes are limited in the 24h window ending at {end}. After the first 4 change, each subsequent change in the same window can be performed at most once every 21600 seconds. Number of updates today: {count}. Last change at {last}. Next changes can be made at {next}.",
   },
+  // A DeletionProtectionEnabled update within 15 s of the last change, a re-send of the value too: a
+  // per-table cooldown, the time is the change's plus 15 s as java.time.Instant prints it (DDB-TABLE-003/054).
+  DeletionProtectionCooldown: {
+    code: "ThrottlingException",
+    status: 400,
+    message: "Deletion protection setting for table {name} modified within the previous 15000 milliseconds. Please try again after {next}",
+  },
   // UpdateTable's; CreateTable refuses the same count with a ValidationException (DDB-TABLE-443).
   IndexCountLimit: { code: "LimitExceededException", status: 400, message: "Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of {max}" },
   // Throughput throttling (--dynamodb-throttling; throttling.ts), with ThrottlingReasons. The table's

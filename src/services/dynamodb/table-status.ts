@@ -14,7 +14,7 @@ import type { Scheduler } from "../../core/scheduler.js";
 import type { NimbusConfig, Scope } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { DynamoStore } from "./store.js";
-import { buildingPhase, indexWarmFloor, tableWarmFloor, type TableMeta, type UpdateCause } from "./table.js";
+import { buildingPhase, indexWarmFloor, sseUpdating, tableWarmFloor, type TableMeta, type UpdateCause } from "./table.js";
 import { warmAt } from "./warm-throughput.js";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
@@ -51,10 +51,10 @@ export function checkDeletable(meta: Readonly<TableMeta>, now: number): void {
     throw errors.StillInUse({ detail: "Cannot delete table while indexes are being created, updated, or deleted." });
   }
   if (cause === undefined) {
-    // A warm throughput increase keeps the table ACTIVE but from deletion (DDB-TABLE-410); AWS's
-    // text is not recorded, so this is the one it sends during an encryption change, which keeps
-    // the table ACTIVE alike (DDB-TABLE-120).
-    if (warmIncreaseRunning(meta, now)) throw errors.StillInUse({ detail: `Table: ${meta.name} is in the process of being updated.` });
+    // A warm throughput increase or an encryption change keeps the table ACTIVE but from deletion
+    // (DDB-TABLE-410/069/120), in the text AWS sends during the encryption change (recorded for
+    // the warm throughput increase too: DDB-TABLE-069).
+    if (warmIncreaseRunning(meta, now) || sseUpdating(meta, now)) throw errors.StillInUse({ detail: `Table: ${meta.name} is in the process of being updated.` });
     return;
   }
   if (cause.kind === "stream") throw errors.StillInUse({ detail: "Cannot delete table while stream is being enabled/disabled." });
@@ -67,7 +67,7 @@ function warmIncreaseRunning(meta: Readonly<TableMeta>, now: number): boolean {
 }
 
 /** What an UpdateTable request changes, as the refusals tell changes apart. */
-export type UpdateKind = "throughput" | "stream" | "tableClass" | "index" | "other";
+export type UpdateKind = "throughput" | "stream" | "tableClass" | "index" | "onDemand" | "other";
 
 /**
  * UpdateTable's refusals: a table still being made or deleted, or an update still running.
@@ -117,6 +117,8 @@ function updateRefusal(name: string, cause: UpdateCause, kind: UpdateKind): stri
       if (kind === "stream") return `Can't enable or disable stream while table IOPS are being updated. Table: ${name}`;
       // DDB-TABLE-175: a GSI Create right after a throughput, stream or table class change.
       if (kind === "index") return `Can't create or delete indexes while table IOPS are being updated. Table: ${name}`;
+      // DDB-TABLE-369: during a billing mode switch (AWS's text during a throughput change alone is not recorded).
+      if (kind === "onDemand" && cause.billingMode === true) return "OnDemandThroughput cannot be updated while BillingMode update is in progress";
       break;
     case "stream": {
       const running = `Table: ${name} Stream: ${cause.label} Operation: ${cause.operation}`;
@@ -129,6 +131,9 @@ function updateRefusal(name: string, cause: UpdateCause, kind: UpdateKind): stri
     case "tableClass":
       if (kind === "tableClass") return `Can't update table class when a table class update is in progress. Table: ${name} TableClassUpdateInProgress: ${cause.tableClass}`;
       if (kind === "index") return "Can't create or delete an index when a table class update is in progress.";
+      // DDB-TABLE-286.
+      if (kind === "stream") return `Can't change stream status when a table class update is in progress. Table: ${name} TableClassUpdateInProgress: ${cause.tableClass}`;
+      if (kind === "onDemand") return `OnDemandThroughput cannot be updated while TableClass update is in progress. TableClassUpdateInProgress: ${cause.tableClass}`;
       break;
     case "index": {
       const running = `Table: ${name} Indexes: [${cause.name}]`;

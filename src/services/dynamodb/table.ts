@@ -85,12 +85,26 @@ export interface TableMeta {
   vectorIndexes?: VectorIndexMeta[];
   stream?: StreamMeta;
   sse?: { enabled: boolean; type?: string; kmsKeyArn?: string };
+  /**
+   * An encryption change still being applied: SSEDescription shows Status UPDATING with the
+   * encryption before it (`from`, absent for the AWS owned key) while TableStatus stays ACTIVE
+   * (DDB-TABLE-065/140/371). `to` is the encryption asked for: only a re-send of it is admitted meanwhile.
+   */
+  sseUpdate?: SseUpdate;
   /** Epoch ms of the SSESpecification changes of the current 24-hour window, the first opening it (capacity-limits.ts: AWS admits four, then one every 6 hours). */
   encryptionChanges?: number[];
   tableClass: string;
+  /**
+   * TableClassSummary is shown once TableClass was sent to CreateTable, or changed by UpdateTable
+   * (LastUpdateDateTime: `updatedAt`); a table never given one shows none, STANDARD as it is
+   * (DDB-TABLE-026/365).
+   */
+  tableClassSummary?: { updatedAt?: number };
   /** Epoch ms of the TableClass changes in the last 30 days, oldest first (capacity-limits.ts: AWS admits two). */
   tableClassUpdates?: number[];
   deletionProtection: boolean;
+  /** Epoch ms of the last UpdateTable that changed DeletionProtectionEnabled: DynamoDB takes the next one 15 s later (DDB-TABLE-003). */
+  deletionProtectionChangedAt?: number;
   /** `changedAt`: epoch ms of the last UpdateTimeToLive that changed it (absent on tables from before it was kept). */
   ttl?: { attribute: string; enabled: boolean; changedAt?: number };
   /** Epoch ms since point-in-time recovery is on. */
@@ -122,12 +136,52 @@ export type TableTransition =
 
 /** What an UpdateTable is still doing, as AWS's ResourceInUseException messages name it. */
 export type UpdateCause =
-  | { readonly kind: "throughput" }
+  /** `billingMode`: a switch of billing mode, which OnDemandThroughput's refusal names (DDB-TABLE-369). */
+  | { readonly kind: "throughput"; readonly billingMode?: boolean }
   | { readonly kind: "stream"; readonly label: string; readonly operation: "ENABLE" | "DISABLE" }
-  | { readonly kind: "tableClass"; readonly tableClass: string }
+  /** `previous`: the class (and summary) DescribeTable shows until the switch is done (DDB-TABLE-284). */
+  | { readonly kind: "tableClass"; readonly tableClass: string; readonly previous?: TableClassShown }
   | { readonly kind: "index"; readonly name: string; readonly operation: "created" }
   /** `gone` is the deleted GSI as DescribeTable shows it, DELETING, while the update runs. */
   | { readonly kind: "index"; readonly name: string; readonly operation: "deleted"; readonly gone?: DeletedIndex };
+
+export interface TableClassShown {
+  readonly tableClass: string;
+  readonly summary?: { readonly updatedAt?: number };
+}
+
+export interface SseUpdate {
+  readonly until: number;
+  readonly from?: { readonly type: string; readonly kmsKeyArn?: string };
+  readonly to: { readonly enabled: boolean; readonly type?: string; readonly kmsKeyArn?: string };
+}
+
+/** Whether an encryption change is still being applied at `now`. */
+export function sseUpdating(meta: Pick<TableMeta, "sseUpdate">, now: number): boolean {
+  return meta.sseUpdate !== undefined && now < meta.sseUpdate.until;
+}
+
+/**
+ * SSEDescription: absent for the AWS owned key (never {Status: DISABLED}: DDB-TABLE-079); while a
+ * change is applied, Status UPDATING with the encryption before it (DDB-TABLE-140/371).
+ */
+function sseDescription(meta: TableMeta, now: number | undefined) {
+  const u = meta.sseUpdate;
+  if (u !== undefined && now !== undefined && now < u.until) {
+    return { SSEDescription: { Status: "UPDATING", ...(u.from !== undefined ? { SSEType: u.from.type, KMSMasterKeyArn: u.from.kmsKeyArn } : {}) } };
+  }
+  return meta.sse?.enabled ? { SSEDescription: { Status: "ENABLED", SSEType: meta.sse.type ?? "KMS", KMSMasterKeyArn: meta.sse.kmsKeyArn } } : {};
+}
+
+/** TableClassSummary: the class before a switch until it is done (DDB-TABLE-284); absent for a table never given a class (DDB-TABLE-026). */
+function tableClassDescription(meta: TableMeta, now: number | undefined) {
+  const t = meta.transition;
+  const switching = t?.status === "UPDATING" && t.cause.kind === "tableClass" && now !== undefined && now < t.until ? t.cause.previous : undefined;
+  const shown: TableClassShown = switching ?? { tableClass: meta.tableClass, ...(meta.tableClassSummary !== undefined ? { summary: meta.tableClassSummary } : {}) };
+  if (shown.tableClass === "STANDARD" && shown.summary === undefined) return {};
+  const updatedAt = shown.summary?.updatedAt;
+  return { TableClassSummary: { TableClass: shown.tableClass, ...(updatedAt !== undefined ? { LastUpdateDateTime: new Date(updatedAt) } : {}) } };
+}
 
 export interface DeletedIndex {
   readonly index: IndexMeta;
@@ -480,8 +534,8 @@ export function describeTable(
       : meta.stream?.label !== undefined
         ? { LatestStreamLabel: meta.stream.label, LatestStreamArn: meta.stream.arn }
         : {}),
-    ...(meta.sse?.enabled ? { SSEDescription: { Status: "ENABLED", SSEType: meta.sse.type ?? "KMS", KMSMasterKeyArn: meta.sse.kmsKeyArn } } : {}),
-    ...(meta.tableClass !== "STANDARD" ? { TableClassSummary: { TableClass: meta.tableClass } } : {}),
+    ...sseDescription(meta, now),
+    ...tableClassDescription(meta, now),
     DeletionProtectionEnabled: meta.deletionProtection,
     ...(meta.onDemand ? { OnDemandThroughput: meta.onDemand } : {}),
     // Always shown, Status ACTIVE unless an increase is running (DDB-TABLE-032, "Check your DynamoDB table's current warm throughput").

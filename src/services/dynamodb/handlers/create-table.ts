@@ -155,6 +155,31 @@ export function checkTableClass(tableClass: string | undefined): void {
   }
 }
 
+type SseSpecification = NonNullable<CreateTableInput["SSESpecification"]>;
+
+/**
+ * Whether an SSESpecification turns KMS encryption on: Enabled, or without it SSEType KMS
+ * ({SSEType: KMS} alone enables it, {} does not: DDB-TABLE-044).
+ */
+export function sseEnabled(sse: SseSpecification): boolean {
+  return sse.Enabled ?? sse.SSEType === "KMS";
+}
+
+/**
+ * CreateTable's rules for an SSESpecification, in AWS's words and order (DDB-TABLE-036/031):
+ * nothing but Enabled when it is false, SSEType named first; no AES256; a key needs SSEType KMS.
+ */
+function checkSseSpecification(sse: SseSpecification | undefined): void {
+  if (sse === undefined) return;
+  if (sse.Enabled === false) {
+    if (sse.SSEType !== undefined) throw validationException(`${INVALID}SSEType can not be specified if Enabled is false`);
+    if (sse.KMSMasterKeyId !== undefined) throw validationException(`${INVALID}KMSMasterKeyId can not be specified if Enabled is false`);
+    return;
+  }
+  if (sse.SSEType === "AES256") throw validationException(`${INVALID}SSEType AES256 is not supported`);
+  if (sse.KMSMasterKeyId !== undefined && sse.SSEType !== "KMS") throw validationException(`${INVALID}SSEType KMS is required if KMSMasterKeyId is specified`);
+}
+
 export function streamLabel(now: number): string {
   // DynamoDB labels a stream with its creation time, without the zone designator.
   return new Date(now).toISOString().replace(/Z$/, "");
@@ -172,6 +197,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     range("provisionedThroughput.readCapacityUnits", input.ProvisionedThroughput?.ReadCapacityUnits, 1),
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
     oneOf("streamSpecification.streamViewType", input.StreamSpecification?.StreamViewType, ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
+    oneOf("sSESpecification.sSEType", input.SSESpecification?.SSEType, ["AES256", "KMS"]),
     ...indexChecks("localSecondaryIndexes", lsiInput),
     ...indexChecks("globalSecondaryIndexes", gsiInput),
     ...(input.VectorIndexes ?? []).flatMap((v, i) => vectorIndexMemberChecks(`vectorIndexes.${i + 1}.member`, v)),
@@ -264,6 +290,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   if (stream?.StreamEnabled === false && stream.StreamViewType !== undefined) {
     throw validationException(`${INVALID}Table is being created with a stream disabled, UpdateViewType should not be specified`);
   }
+  checkSseSpecification(input.SSESpecification);
   checkTags(input.Tags ?? []);
   checkTagCount((input.Tags ?? []).length);
   checkThroughputQuotas(input, billingMode, ctx.region);
@@ -287,7 +314,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     lsis,
     ...(vectorIndexes.length > 0 ? { vectorIndexes } : {}),
     ...(stream?.StreamEnabled ? { stream: { enabled: true, viewType: stream.StreamViewType as string, label, arn: `${arn}/stream/${label}` } } : {}),
-    ...(input.SSESpecification?.Enabled
+    ...(input.SSESpecification !== undefined && sseEnabled(input.SSESpecification)
       ? {
           sse: {
             enabled: true,
@@ -297,6 +324,8 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
         }
       : {}),
     tableClass: input.TableClass ?? "STANDARD",
+    // Sent, STANDARD too, it shows in TableClassSummary (DDB-TABLE-026).
+    ...(input.TableClass !== undefined ? { tableClassSummary: {} } : {}),
     deletionProtection: input.DeletionProtectionEnabled ?? false,
   };
   attachCreatePolicy(ctx, meta, input.ResourcePolicy);

@@ -6,6 +6,7 @@ import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from 
 import {
   checkAccountMaximum,
   checkDecrease,
+  checkDeletionProtectionUpdate,
   checkEncryptionChange,
   checkOnDemandMaximum,
   checkPayPerRequestSwitch,
@@ -24,11 +25,13 @@ import {
   pruneAttributeDefinitions,
   setBillingMode,
   keyAttributeNames,
+  sseUpdating,
   tableWarmFloor,
   withBillingModeAlone,
   type AttributeDefinition,
   type DeletedIndex,
   type IndexMeta,
+  type SseUpdate,
   type TableMeta,
   type Throughput,
   type UpdateCause,
@@ -42,6 +45,7 @@ import {
   checkTableClass,
   indexMemberChecks,
   MAX_GSI,
+  sseEnabled,
   streamLabel,
   vectorIndexMemberChecks,
   vectorIndexOf,
@@ -252,6 +256,7 @@ function updateKind(input: UpdateTableInput): UpdateKind {
   if (input.TableClass !== undefined) return "tableClass";
   if ((input.GlobalSecondaryIndexUpdates ?? []).some((u) => u.Create !== undefined || u.Delete !== undefined)) return "index";
   if ((input.VectorIndexUpdates ?? []).length > 0) return "index";
+  if (input.OnDemandThroughput !== undefined) return "onDemand";
   return "other";
 }
 
@@ -262,16 +267,20 @@ function updateKind(input: UpdateTableInput): UpdateKind {
  */
 function updateCause(
   input: UpdateTableInput,
-  before: { billingMode: string; tableClass: string },
+  before: { billingMode: string; tableClass: string; tableClassSummary?: { updatedAt?: number } },
   meta: TableMeta,
   change: RequestedIndexChange | undefined,
   gone: DeletedIndex | undefined,
 ): UpdateCause | undefined {
-  if (input.ProvisionedThroughput !== undefined || (input.BillingMode !== undefined && input.BillingMode !== before.billingMode)) return { kind: "throughput" };
+  const switched = input.BillingMode !== undefined && input.BillingMode !== before.billingMode;
+  if (input.ProvisionedThroughput !== undefined || switched) return { kind: "throughput", ...(switched ? { billingMode: true } : {}) };
   if (input.StreamSpecification !== undefined) {
     return { kind: "stream", label: meta.stream?.label ?? "", operation: input.StreamSpecification.StreamEnabled ? "ENABLE" : "DISABLE" };
   }
-  if (input.TableClass !== undefined && input.TableClass !== before.tableClass) return { kind: "tableClass", tableClass: input.TableClass };
+  if (input.TableClass !== undefined && input.TableClass !== before.tableClass) {
+    const previous = { tableClass: before.tableClass, ...(before.tableClassSummary !== undefined ? { summary: before.tableClassSummary } : {}) };
+    return { kind: "tableClass", tableClass: input.TableClass, previous };
+  }
   if (change === undefined) return undefined;
   if (change.operation === "create") return { kind: "index", name: change.name, operation: "created" };
   // `gone` is set for a GSI only: a vector index shows no DELETING entry.
@@ -332,13 +341,22 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (online > 1) {
       throw errors.LimitExceeded({ message: ONE_ONLINE_INDEX });
     }
+    // DeletionProtectionEnabled waits 15 s after a change, and is otherwise admitted whatever runs (DDB-TABLE-003/002).
+    if (input.DeletionProtectionEnabled !== undefined) checkDeletionProtectionUpdate(meta, now);
     // The table's change quotas come before anything about the values asked: AWS refuses an
-    // encryption change past its quota even where the key named is wrong (DDB-TABLE-081). Each
-    // of these changes is made alone (checkChanges).
-    if (input.SSESpecification !== undefined) checkEncryptionChange(meta, now);
+    // encryption change past its quota even where the key named is wrong (DDB-TABLE-081). Only an
+    // encryption change that would change nothing is refused before: Enabled false again was
+    // answered "already encrypted by default" on a table whose four changes were spent
+    // (DDB-TABLE-079). Each of these changes is made alone (checkChanges).
+    const sseAsked = input.SSESpecification !== undefined ? encryptionAsked(input.SSESpecification, ctx) : undefined;
+    if (sseAsked !== undefined && input.SSESpecification !== undefined) {
+      checkEncryptionRequest(meta, input.SSESpecification, sseAsked, now);
+      checkEncryptionChange(meta, now);
+    }
     if (input.TableClass !== undefined) checkTableClassUpdate(meta, now);
     const reservedBefore = reservedUnits(meta);
-    const before = { billingMode: meta.billingMode, tableClass: meta.tableClass };
+    const before = { billingMode: meta.billingMode, tableClass: meta.tableClass, ...(meta.tableClassSummary !== undefined ? { tableClassSummary: meta.tableClassSummary } : {}) };
+    const sseBefore = meta.sse?.enabled ? { type: meta.sse.type ?? "KMS", ...(meta.sse.kmsKeyArn !== undefined ? { kmsKeyArn: meta.sse.kmsKeyArn } : {}) } : undefined;
     const delay = statusDelay(ctx.config);
     let gone: DeletedIndex | undefined;
     let made: IndexMeta | undefined;
@@ -499,18 +517,26 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       }
     }
-    if (input.SSESpecification !== undefined) {
-      // Every change counts, a re-send of the key the table has too: AWS re-encrypts for it (DDB-TABLE-141).
+    let sseAnswered: SseUpdate | undefined;
+    if (sseAsked !== undefined) {
+      // Every change counts, a re-send of the key the table has by alias or id too: AWS re-encrypts for it (DDB-TABLE-141).
       recordEncryptionChange(meta, now);
-      meta.sse = input.SSESpecification.Enabled
-        ? { enabled: true, type: input.SSESpecification.SSEType ?? "KMS", kmsKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/aws/dynamodb` }
-        : { enabled: false };
+      meta.sse = sseAsked;
+      // Applied while the table stays ACTIVE: SSEDescription UPDATING with the encryption before it,
+      // in the answer even without a delay (DDB-TABLE-065/140/371).
+      sseAnswered = { until: now + Math.max(delay, 1), ...(sseBefore !== undefined ? { from: sseBefore } : {}), to: sseAsked };
+      if (delay > 0) meta.sseUpdate = sseAnswered;
+      else delete meta.sseUpdate;
     }
     if (input.TableClass !== undefined && input.TableClass !== meta.tableClass) {
       recordTableClassUpdate(meta, now);
       meta.tableClass = input.TableClass;
+      meta.tableClassSummary = { updatedAt: now };
     }
-    if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
+    if (input.DeletionProtectionEnabled !== undefined && input.DeletionProtectionEnabled !== meta.deletionProtection) {
+      meta.deletionProtection = input.DeletionProtectionEnabled;
+      meta.deletionProtectionChangedAt = now;
+    }
     if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
     const creating =
       input.ReplicaUpdates !== undefined
@@ -526,12 +552,59 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     ctx.store.saveTable(ctx, meta);
     // AWS answers UPDATING even where the change is done at once (a re-sent billing mode), except for the synchronous changes.
     const answered = cause === undefined && tableStatus(meta, now) === "ACTIVE" && allOf(input, asked, SYNCHRONOUS) ? "ACTIVE" : "UPDATING";
-    const shown = delay > 0 ? meta : withWarmAnswered(asAnswered(meta, change, gone, now), warmAnswered, now);
+    const shown = delay > 0 ? meta : withEarlierAnswered(withWarmAnswered(asAnswered(meta, change, gone, now), warmAnswered, now), before, cause, sseAnswered);
     const created = delay === 0 && change?.operation === "create" && !change.vector ? change.name : undefined;
     const stats = (index: string) => (index === created ? { count: 0, bytes: 0 } : ctx.store.stats(ctx, meta.name, index));
     const description = describeTable(shown, answered, stats, creating, now);
     return { TableDescription: meta.billingMode !== before.billingMode ? withBillingModeAlone(description) : description };
   });
+}
+
+/** The encryption an SSESpecification asks for (the AWS managed key when it names none). */
+function encryptionAsked(sse: NonNullable<UpdateTableInput["SSESpecification"]>, ctx: DynamoContext): SseUpdate["to"] {
+  return sseEnabled(sse)
+    ? { enabled: true, type: sse.SSEType ?? "KMS", kmsKeyArn: sse.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/aws/dynamodb` }
+    : { enabled: false };
+}
+
+const KMS_KEY_ARN = /^arn:[^:]+:kms:[^:]*:[^:]*:key\//;
+
+/**
+ * What DynamoDB refuses of an encryption change before it counts it: another change while one is
+ * being applied (an identical re-send is admitted: DDB-TABLE-065); Enabled false on a table with
+ * the AWS owned key (DDB-TABLE-079/018); the key the table has named by its ARN, which alone is
+ * compared (by alias or key id it re-encrypts: DDB-TABLE-082/141). Nimbus resolves no alias, so
+ * only an ARN is compared.
+ */
+function checkEncryptionRequest(meta: TableMeta, sse: NonNullable<UpdateTableInput["SSESpecification"]>, asked: SseUpdate["to"], now: number): void {
+  const running = meta.sseUpdate;
+  if (running !== undefined && sseUpdating(meta, now)) {
+    const same = running.to.enabled === asked.enabled && running.to.type === asked.type && running.to.kmsKeyArn === asked.kmsKeyArn;
+    if (!same) throw errors.StillInUse({ detail: "Server-Side Encryption is still being updated" });
+  }
+  if (!asked.enabled && sse.Enabled === false && meta.sse?.enabled !== true) throw validationException(`${INVALID}Table is already encrypted by default`);
+  if (asked.enabled && meta.sse?.enabled === true && sse.KMSMasterKeyId !== undefined && KMS_KEY_ARN.test(sse.KMSMasterKeyId) && sse.KMSMasterKeyId === meta.sse.kmsKeyArn) {
+    throw validationException(`${INVALID}Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key`);
+  }
+}
+
+/**
+ * Without a delay a table class switch and an encryption change are done at once, but the answer
+ * shows them as AWS's does: the class before it (DDB-TABLE-284), SSEDescription UPDATING with the
+ * encryption before it (DDB-TABLE-140). A copy for the answer.
+ */
+function withEarlierAnswered(
+  meta: TableMeta,
+  before: { tableClass: string; tableClassSummary?: { updatedAt?: number } },
+  cause: UpdateCause | undefined,
+  sse: SseUpdate | undefined,
+): TableMeta {
+  let shown = meta;
+  if (cause?.kind === "tableClass") {
+    const { tableClassSummary: _after, ...rest } = meta;
+    shown = { ...{}, ...rest, tableClass: before.tableClass, ...(before.tableClassSummary !== undefined ? { tableClassSummary: before.tableClassSummary } : {}) };
+  }
+  return sse === undefined ? shown : { ...{}, ...shown, sseUpdate: sse };
 }
 
 /**
