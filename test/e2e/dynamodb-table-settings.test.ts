@@ -98,6 +98,36 @@ describe("DynamoDB encryption, table class and deletion protection", () => {
     }
   });
 
+  test("UpdateTable takes throughput without a stream change or an index deletion, though nothing runs (DDB-TABLE-382/433); a switch to on-demand takes a stream along", async () => {
+    const name = uniqueName("iops");
+    await ddb().send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PROVISIONED",
+        ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 10 },
+        GlobalSecondaryIndexes: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }],
+      }),
+    );
+    const stream = { StreamEnabled: true, StreamViewType: "KEYS_ONLY" as const };
+    const units = { ReadCapacityUnits: 11, WriteCapacityUnits: 11 };
+    const streamRefused = ["ValidationException", 400, `${INVALID}You cannot modify stream status while updating table IOPS`];
+    assert.deepEqual(await refusal(ddb().send(update(name, { ProvisionedThroughput: units, StreamSpecification: stream }))), streamRefused);
+    assert.deepEqual(await refusal(ddb().send(update(name, { BillingMode: "PROVISIONED", ProvisionedThroughput: units, StreamSpecification: stream }))), streamRefused);
+    assert.deepEqual(await refusal(ddb().send(update(name, { ProvisionedThroughput: units, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] }))), [
+      "ValidationException",
+      400,
+      `${INVALID}You cannot create or delete index while updating table IOPS`,
+    ]);
+    // Nothing was applied.
+    const unchanged = await describeTable(name);
+    assert.deepEqual([unchanged?.ProvisionedThroughput?.ReadCapacityUnits, unchanged?.StreamSpecification, unchanged?.GlobalSecondaryIndexes?.length], [10, undefined, 1]);
+
+    const both = (await ddb().send(update(name, { BillingMode: "PAY_PER_REQUEST", StreamSpecification: stream }))).TableDescription;
+    assert.deepEqual([both?.BillingModeSummary?.BillingMode, both?.StreamSpecification], ["PAY_PER_REQUEST", stream]);
+  });
+
   test("UpdateTable answers an encryption change with SSEDescription UPDATING and the encryption before it, TableStatus ACTIVE (DDB-TABLE-140/371)", async () => {
     const name = uniqueName("sse-phases");
     await ddb().send(new CreateTableCommand(hashTable(name)));

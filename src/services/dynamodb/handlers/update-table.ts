@@ -204,7 +204,21 @@ function checkChanges(input: UpdateTableInput): void {
     throw validationException(`${INVALID}OnDemandThroughput can only be combined with BillingMode in an UpdateTable request`);
   }
   checkWarmAlone(input, asked);
+  checkIopsAlone(input);
   checkTableClass(input.TableClass);
+}
+
+/**
+ * Throughput goes without a stream change or an index deletion, though no throughput update is
+ * running yet (DDB-TABLE-382/433): a stream with ProvisionedThroughput or BillingMode PROVISIONED,
+ * a GSI Delete with ProvisionedThroughput. A switch to on-demand takes a stream along.
+ */
+function checkIopsAlone(input: UpdateTableInput): void {
+  const iops = input.ProvisionedThroughput !== undefined || input.BillingMode === "PROVISIONED";
+  if (iops && input.StreamSpecification !== undefined) throw validationException(`${INVALID}You cannot modify stream status while updating table IOPS`);
+  if (input.ProvisionedThroughput !== undefined && (input.GlobalSecondaryIndexUpdates ?? []).some((u) => u.Delete !== undefined)) {
+    throw validationException(`${INVALID}You cannot create or delete index while updating table IOPS`);
+  }
 }
 
 /**
