@@ -16,7 +16,14 @@ import {
   DeleteBackupCommand,
   DeleteTableCommand,
   DescribeContinuousBackupsCommand,
+  DescribeContributorInsightsCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  GetResourcePolicyCommand,
+  ListTagsOfResourceCommand,
+  PutResourcePolicyCommand,
+  TagResourceCommand,
+  UpdateTimeToLiveCommand,
   DynamoDBClient,
   GetItemCommand,
   ListTablesCommand,
@@ -179,7 +186,7 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     assert.deepEqual((await ddb.send(new GetItemCommand({ TableName: target, Key: { id: { S: "a" } } }))).Item, { id: { S: "a" } });
   });
 
-  test("while a restore runs: the target name, the backup and the backup side of the target are taken (DDB-TABLE-219/217, DDB-BACKUP-010)", async () => {
+  test("while a restore runs: the target name, the backup and the backup side of the target are taken, its settings not found (DDB-TABLE-219/217, DDB-BACKUP-010)", async () => {
     const source = uniqueName("inuse-src");
     await createActive(nimbus, ddb, hashTable(source));
     const backup = (await ddb.send(new CreateBackupCommand({ TableName: source, BackupName: "one" }))).BackupDetails?.BackupArn ?? "";
@@ -206,12 +213,30 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     await refused(ddb.send(new DeleteBackupCommand({ BackupArn: backup })), "BackupInUseException", `Backup is being used to restore table: ${backup}`);
     await refused(ddb.send(new CreateBackupCommand({ TableName: target, BackupName: "early" })), "TableNotFoundException", `Table not found: ${target}`);
     await refused(ddb.send(new DescribeContinuousBackupsCommand({ TableName: target })), "TableNotFoundException", `Table not found: ${target}`);
+    // The calls on its settings find no table yet, though DescribeTable shows it (DDB-TABLE-217).
+    const arn = (await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableArn ?? "";
+    const missing = `Requested resource not found: Table: ${target} not found`;
+    for (const call of [
+      () => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] })),
+      () => ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn })),
+      () => ddb.send(new UpdateTimeToLiveCommand({ TableName: target, TimeToLiveSpecification: { Enabled: true, AttributeName: "ttl" } })),
+      () => ddb.send(new DescribeTimeToLiveCommand({ TableName: target })),
+      () => ddb.send(new UpdateTableCommand({ TableName: target, DeletionProtectionEnabled: true })),
+      () => ddb.send(new UpdateTableCommand({ TableName: target, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })),
+      () => ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "dynamodb:GetItem", Resource: arn }] }) })),
+      () => ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })),
+      () => ddb.send(new DescribeContributorInsightsCommand({ TableName: target })),
+    ]) {
+      await refused(call(), "ResourceNotFoundException", missing);
+    }
 
     await nimbus.scheduler.advance(DELAY);
     assert.equal(await status(ddb, target), "ACTIVE");
     await refused(ddb.send(new RestoreTableFromBackupCommand({ BackupArn: other, TargetTableName: target })), "TableAlreadyExistsException", `Table already exists: ${target}`);
     await ddb.send(new CreateBackupCommand({ TableName: target, BackupName: "late" }));
     await ddb.send(new DeleteBackupCommand({ BackupArn: backup }));
+    await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] }));
+    assert.deepEqual((await ddb.send(new DescribeTimeToLiveCommand({ TableName: target }))).TimeToLiveDescription, { TimeToLiveStatus: "DISABLED" });
   });
 
   test("a DELETING table's name is TableAlreadyExists to a restore (DDB-TABLE-275); CreateBackup on a CREATING table is TableNotFound (DDB-BACKUP-001)", async () => {

@@ -23,6 +23,7 @@ import {
 } from "./domain/index.js";
 import { bareTableName } from "./access.js";
 import { errors } from "./errors.js";
+import { restoring } from "./table-status.js";
 import type { DynamoStore, RowKey } from "./store.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { checkTableName } from "./validation.js";
@@ -43,12 +44,14 @@ export function tableNameOf(raw: string, field = "tableName"): string {
  * Item operations say only "Requested resource not found" and read the shared, frozen
  * description; table operations name the table and get a copy they may change and save.
  */
-export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "table"): TableMeta;
+export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "table" | "settings"): TableMeta;
 export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style?: "item"): Readonly<TableMeta>;
-export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "item" | "table" = "item"): Readonly<TableMeta> {
+export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "item" | "table" | "settings" = "item"): Readonly<TableMeta> {
   const name = tableNameOf(rawName);
   const meta = style === "item" ? store.readTable(scope, name) : store.getTable(scope, name);
-  if (meta === undefined) throw style === "item" ? errors.ResourceNotFound() : errors.TableNotFound({ name });
+  // "settings": the calls on a table's settings (UpdateTable, TTL, Contributor Insights) find no
+  // table that a restore is still making, though DescribeTable shows it (DDB-TABLE-217).
+  if (meta === undefined || (style === "settings" && restoring(meta))) throw style === "item" ? errors.ResourceNotFound() : errors.TableNotFound({ name });
   // Items of a table that is not ACTIVE yet (CREATING, or ImportTable still filling it) or DELETING
   // are out of reach, as on AWS (dynalite's getTable, whose suite runs against AWS, answers both so).
   if (style === "item" && (meta.importArn !== undefined || (meta.transition !== undefined && meta.transition.status !== "UPDATING"))) throw errors.ResourceNotFound();

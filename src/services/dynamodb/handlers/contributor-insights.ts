@@ -48,7 +48,7 @@ function indexMember(index: string): { IndexName?: string } {
 
 export function describeContributorInsights(input: DescribeContributorInsightsInput, ctx: DynamoContext): DescribeContributorInsightsOutput {
   if (input.IndexName !== undefined) check(...tableNameChecks(input.IndexName, "indexName"));
-  const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+  const meta = requireTable(ctx.store, ctx, input.TableName, "settings");
   const index = input.IndexName ?? "";
   keySchemaOf(meta, index);
   const entry = meta.contributorInsights?.[index];
@@ -72,7 +72,7 @@ export function updateContributorInsights(input: UpdateContributorInsightsInput,
   );
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
-    const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+    const meta = requireTable(ctx.store, ctx, input.TableName, "settings");
     const index = input.IndexName ?? "";
     keySchemaOf(meta, index);
     const entry = meta.contributorInsights?.[index];
@@ -111,7 +111,7 @@ interface Listed {
 
 /** Every table of the scope (or the one named) and its GSIs, table first: the order of the pages. */
 function candidates(ctx: DynamoContext, tableName: string | undefined): Listed[] {
-  const tables = tableName !== undefined ? [requireTable(ctx.store, ctx, tableName, "table")] : allTables(ctx);
+  const tables = tableName !== undefined ? [requireTable(ctx.store, ctx, tableName, "settings")] : allTables(ctx);
   return tables.flatMap((meta) =>
     ["", ...meta.gsis.map((g) => g.name)].map((index) => ({ table: meta.name, index, entry: meta.contributorInsights?.[index] })),
   );

@@ -21,6 +21,7 @@ import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { checkPolicy, policyAsReturned } from "../resource-policy.js";
 import type { ResourcePolicyMeta, TableMeta } from "../table.js";
+import { restoring } from "../table-status.js";
 import { check, length } from "../validation.js";
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -66,7 +67,8 @@ function targetOf(ctx: DynamoContext, arn: string): PolicyTarget {
 /** The table behind the target; a stream must be the table's latest one. */
 function tableOf(ctx: DynamoContext, target: PolicyTarget): TableMeta {
   const meta = ctx.store.getTable(ctx, target.tableName);
-  if (meta === undefined) throw errors.TableNotFound({ name: target.tableName });
+  // A restore still making the table: no policy to read or put yet (DDB-TABLE-217).
+  if (meta === undefined || restoring(meta)) throw errors.TableNotFound({ name: target.tableName });
   if (target.kind === "stream" && meta.stream?.arn !== target.arn) {
     throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Stream: ${target.streamLabel} not found for Table: ${target.tableName}` });
   }

@@ -13,6 +13,7 @@ import { parseDynamoArn, refuseIndexArn } from "./resource-policies.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import type { TableMeta } from "../table.js";
+import { restoring } from "../table-status.js";
 import { check, length } from "../validation.js";
 
 const MAX_TAGS = 50;
@@ -51,6 +52,8 @@ function tableOfArn(ctx: DynamoContext, arn: string, notFound = () => errors.Res
   const { account, name } = parseTableArn(ctx, arn);
   const meta = account === ctx.account ? ctx.store.getTable(ctx, name) : undefined;
   if (meta === undefined) throw notFound();
+  // A restore still making the table: its tags are not found yet, in the words of a missing table (DDB-TABLE-217).
+  if (restoring(meta)) throw errors.TableNotFound({ name });
   return meta;
 }
 

@@ -12,7 +12,7 @@ export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContex
   const spec = input.TimeToLiveSpecification;
   check(length("timeToLiveSpecification.attributeName", spec.AttributeName, 1, 255));
   ctx.store.transaction(() => {
-    const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+    const meta = requireTable(ctx.store, ctx, input.TableName, "settings");
     checkTtlAllowed(meta);
     const current = meta.ttl;
     // What the request asks is checked before how recently TTL last changed, as AWS does.
@@ -35,7 +35,7 @@ export function updateTimeToLive(input: UpdateTimeToLiveInput, ctx: DynamoContex
 }
 
 export function describeTimeToLive(input: DescribeTimeToLiveInput, ctx: DynamoContext): DescribeTimeToLiveOutput {
-  const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+  const meta = requireTable(ctx.store, ctx, input.TableName, "settings");
   if (meta.ttl?.enabled) return { TimeToLiveDescription: { TimeToLiveStatus: "ENABLED", AttributeName: meta.ttl.attribute } };
   return { TimeToLiveDescription: { TimeToLiveStatus: "DISABLED" } };
 }

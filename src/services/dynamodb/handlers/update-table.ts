@@ -345,7 +345,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
   checkVectorUpdates(input.VectorIndexUpdates ?? []);
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
-    const meta = requireTable(ctx.store, ctx, input.TableName, "table");
+    const meta = requireTable(ctx.store, ctx, input.TableName, "settings");
     const asked = changesAsked(input);
     const change = indexChange(input);
     checkUpdatable(meta, now, updateKind(input), allOf(input, asked, ADMITTED_WHILE_UPDATING), change);
