@@ -27,7 +27,7 @@ import { validationException } from "./domain/index.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { backfill } from "./handlers/update-table.js";
-import { streamLabel } from "./handlers/create-table.js";
+import { awsManagedKeyArn, streamLabel } from "./handlers/create-table.js";
 import { transferStore } from "./transfers.js";
 import type { Check } from "./validation.js";
 import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
@@ -145,7 +145,7 @@ function replicaSettings(source: TableMeta, sourceRegion: string, region: string
     ...(o.kmsMasterKeyId !== undefined
       ? { sse: { enabled: true, type: "KMS", kmsKeyArn: o.kmsMasterKeyId } }
       : source.sse?.enabled
-        ? { sse: { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: `arn:aws:kms:${region}:${account}:key/aws/dynamodb` } }
+        ? { sse: { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: awsManagedKeyArn(region, account) } }
         : {}),
     tableClass: o.tableClass ?? (from.tableClass !== undefined && current !== undefined ? current.tableClass : source.tableClass),
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CreateTableInput, CreateTableOutput } from "../../../generated/dynamodb.js";
+import type { Scope } from "../../../core/service.js";
 import { checkAccountMaximum, checkOnDemandMaximum, checkProvisionedMaximum, reservedUnits } from "../capacity-limits.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
@@ -165,6 +166,16 @@ export function sseEnabled(sse: SseSpecification): boolean {
   return sse.Enabled ?? sse.SSEType === "KMS";
 }
 
+/** The AWS managed key of DynamoDB (alias aws/dynamodb) in an account and Region. */
+export function awsManagedKeyArn(region: string, account: string): string {
+  return `arn:aws:kms:${region}:${account}:key/aws/dynamodb`;
+}
+
+/** The encryption an SSESpecification asks for: KMS with the key it names, else the AWS managed key; or the AWS owned key. */
+export function sseAsked(sse: SseSpecification, scope: Scope): NonNullable<TableMeta["sse"]> {
+  return sseEnabled(sse) ? { enabled: true, type: sse.SSEType ?? "KMS", kmsKeyArn: sse.KMSMasterKeyId ?? awsManagedKeyArn(scope.region, scope.account) } : { enabled: false };
+}
+
 /**
  * CreateTable's rules for an SSESpecification, in AWS's words and order (DDB-TABLE-036/031):
  * nothing but Enabled when it is false, SSEType named first; no AES256; a key needs SSEType KMS.
@@ -314,15 +325,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     lsis,
     ...(vectorIndexes.length > 0 ? { vectorIndexes } : {}),
     ...(stream?.StreamEnabled ? { stream: { enabled: true, viewType: stream.StreamViewType as string, label, arn: `${arn}/stream/${label}` } } : {}),
-    ...(input.SSESpecification !== undefined && sseEnabled(input.SSESpecification)
-      ? {
-          sse: {
-            enabled: true,
-            type: input.SSESpecification.SSEType ?? "KMS",
-            kmsKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/aws/dynamodb`,
-          },
-        }
-      : {}),
+    ...(input.SSESpecification !== undefined && sseEnabled(input.SSESpecification) ? { sse: sseAsked(input.SSESpecification, ctx) } : {}),
     tableClass: input.TableClass ?? "STANDARD",
     // Sent, STANDARD too, it shows in TableClassSummary (DDB-TABLE-026).
     ...(input.TableClass !== undefined ? { tableClassSummary: {} } : {}),

@@ -45,7 +45,7 @@ import {
   checkTableClass,
   indexMemberChecks,
   MAX_GSI,
-  sseEnabled,
+  sseAsked,
   streamLabel,
   vectorIndexMemberChecks,
   vectorIndexOf,
@@ -362,9 +362,9 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     // encryption change that would change nothing is refused before: Enabled false again was
     // answered "already encrypted by default" on a table whose four changes were spent
     // (DDB-TABLE-079). Each of these changes is made alone (checkChanges).
-    const sseAsked = input.SSESpecification !== undefined ? encryptionAsked(input.SSESpecification, ctx) : undefined;
-    if (sseAsked !== undefined && input.SSESpecification !== undefined) {
-      checkEncryptionRequest(meta, input.SSESpecification, sseAsked, now);
+    const sseWanted = input.SSESpecification !== undefined ? sseAsked(input.SSESpecification, ctx) : undefined;
+    if (sseWanted !== undefined && input.SSESpecification !== undefined) {
+      checkEncryptionRequest(meta, input.SSESpecification, sseWanted, now);
       checkEncryptionChange(meta, now);
     }
     if (input.TableClass !== undefined) checkTableClassUpdate(meta, now);
@@ -532,13 +532,13 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       }
     }
     let sseAnswered: SseUpdate | undefined;
-    if (sseAsked !== undefined) {
+    if (sseWanted !== undefined) {
       // Every change counts, a re-send of the key the table has by alias or id too: AWS re-encrypts for it (DDB-TABLE-141).
       recordEncryptionChange(meta, now);
-      meta.sse = sseAsked;
+      meta.sse = sseWanted;
       // Applied while the table stays ACTIVE: SSEDescription UPDATING with the encryption before it,
       // in the answer even without a delay (DDB-TABLE-065/140/371).
-      sseAnswered = { until: now + Math.max(delay, 1), ...(sseBefore !== undefined ? { from: sseBefore } : {}), to: sseAsked };
+      sseAnswered = { until: now + Math.max(delay, 1), ...(sseBefore !== undefined ? { from: sseBefore } : {}), to: sseWanted };
       if (delay > 0) meta.sseUpdate = sseAnswered;
       else delete meta.sseUpdate;
     }
@@ -572,13 +572,6 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     const description = describeTable(shown, answered, stats, creating, now);
     return { TableDescription: meta.billingMode !== before.billingMode ? withBillingModeAlone(description) : description };
   });
-}
-
-/** The encryption an SSESpecification asks for (the AWS managed key when it names none). */
-function encryptionAsked(sse: NonNullable<UpdateTableInput["SSESpecification"]>, ctx: DynamoContext): SseUpdate["to"] {
-  return sseEnabled(sse)
-    ? { enabled: true, type: sse.SSEType ?? "KMS", kmsKeyArn: sse.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/aws/dynamodb` }
-    : { enabled: false };
 }
 
 const KMS_KEY_ARN = /^arn:[^:]+:kms:[^:]*:[^:]*:key\//;
