@@ -13,23 +13,16 @@ import {
   DynamoDBClient,
   UpdateTableCommand,
   type CreateTableCommandInput,
-  type DynamoDBServiceException,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { hashTable } from "./dynamodb-fixtures.js";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { refusal, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 const IN_USE = "Attempt to change a resource which is still in use: ";
 const KEY = "arn:aws:kms:us-east-1:000000000000:key/0e89ef16-bbf9-456f-be05-8000c64aa7d3";
 const OTHER_KEY = "arn:aws:kms:us-east-1:000000000000:key/5494d1e8-65e0-4fdc-9814-07e049320145";
 const AWS_MANAGED = "arn:aws:kms:us-east-1:000000000000:key/aws/dynamodb";
-
-/** The error a call gets: name, HTTP status and message. */
-async function refusal(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
-  const err = await failure<DynamoDBServiceException>(call);
-  return [err.name, err.$metadata.httpStatusCode, err.message];
-}
 
 /** One attempt per call: the SDK retries ThrottlingException (and LimitExceededException) with backoff. */
 function client(nimbus: TestNimbus): DynamoDBClient {

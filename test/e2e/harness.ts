@@ -118,6 +118,12 @@ export async function failure<E = SdkError>(call: Promise<unknown>): Promise<E> 
   assert.fail("expected the call to fail");
 }
 
+/** The error a call fails with as [name, HTTP status, message], for one deepEqual. */
+export async function refusal(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
+  const err = await failure(call);
+  return [err.name, err.$metadata.httpStatusCode, err.message];
+}
+
 export interface JsonReply {
   readonly status: number;
   // Response bodies are JSON of many shapes; tests read them field by field.

@@ -34,14 +34,8 @@ import {
   type InventoryConfiguration,
   type MetricsConfiguration,
 } from "@aws-sdk/client-s3";
-import { failure, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, refusal, uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite, newBucket } from "./s3-fixtures.js";
-
-/** Name, HTTP status and message of an SDK error, for one deepEqual. */
-async function rejected(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
-  const err = await failure(call);
-  return [err.name, err.$metadata.httpStatusCode, err.message];
-}
 
 const MALFORMED: [string, number, string] = ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"];
 const NO_SUCH_CONFIGURATION: [string, number, string] = ["NoSuchConfiguration", 404, "The specified configuration does not exist."];
@@ -106,22 +100,22 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     await s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report", AnalyticsConfiguration: { Id: "b-report", Filter: { Prefix: "p/" }, StorageClassAnalysis: {} } }));
     assert.deepEqual((await s3.send(new GetBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report" }))).AnalyticsConfiguration, { Id: "b-report", Filter: { Prefix: "p/" }, StorageClassAnalysis: {} });
     await s3.send(new DeleteBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report" }));
-    assert.deepEqual(await rejected(s3.send(new GetBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report" }))), NO_SUCH_CONFIGURATION);
-    assert.deepEqual(await rejected(s3.send(new DeleteBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report" }))), NO_SUCH_CONFIGURATION);
+    assert.deepEqual(await refusal(s3.send(new GetBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report" }))), NO_SUCH_CONFIGURATION);
+    assert.deepEqual(await refusal(s3.send(new DeleteBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report" }))), NO_SUCH_CONFIGURATION);
     assert.deepEqual((await s3.send(new ListBucketAnalyticsConfigurationsCommand({ Bucket: name }))).AnalyticsConfigurationList?.map((c) => c.Id), ["a-report"]);
   });
 
   test("analytics: the Id in the query string must be the body's; schema values and the export bucket ARN are checked", async () => {
     const name = await bucket("analytics-bad");
     const put = (id: string, config: AnalyticsConfiguration) => s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket: name, Id: id, AnalyticsConfiguration: config }));
-    assert.deepEqual(await rejected(put("one", analytics("other"))), MALFORMED);
+    assert.deepEqual(await refusal(put("one", analytics("other"))), MALFORMED);
     const exported = analytics("x").StorageClassAnalysis?.DataExport;
     assert.ok(exported);
-    assert.deepEqual(await rejected(put("x", { Id: "x", StorageClassAnalysis: { DataExport: { ...exported, OutputSchemaVersion: "V_2" as "V_1" } } })), MALFORMED);
+    assert.deepEqual(await refusal(put("x", { Id: "x", StorageClassAnalysis: { DataExport: { ...exported, OutputSchemaVersion: "V_2" as "V_1" } } })), MALFORMED);
     const badArn = { ...exported, Destination: { S3BucketDestination: { Format: "CSV" as const, Bucket: "analytics-exports" } } };
-    assert.deepEqual(await rejected(put("x", { Id: "x", StorageClassAnalysis: { DataExport: badArn } })), ["InvalidS3DestinationBucket", 400, "Invalid bucket ARN."]);
+    assert.deepEqual(await refusal(put("x", { Id: "x", StorageClassAnalysis: { DataExport: badArn } })), ["InvalidS3DestinationBucket", 400, "Invalid bucket ARN."]);
     const duplicateTags = { And: { Tags: [{ Key: "k", Value: "1" }, { Key: "k", Value: "2" }] } };
-    assert.deepEqual(await rejected(put("x", { Id: "x", Filter: duplicateTags, StorageClassAnalysis: {} })), ["InvalidRequest", 400, "Duplicate Tag Keys are not allowed."]);
+    assert.deepEqual(await refusal(put("x", { Id: "x", Filter: duplicateTags, StorageClassAnalysis: {} })), ["InvalidRequest", 400, "Duplicate Tag Keys are not allowed."]);
     assert.deepEqual((await s3.send(new ListBucketAnalyticsConfigurationsCommand({ Bucket: name }))).AnalyticsConfigurationList, undefined);
   });
 
@@ -152,7 +146,7 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     const name = await bucket("metrics-limit");
     const put = (id: string) => s3.send(new PutBucketMetricsConfigurationCommand({ Bucket: name, Id: id, MetricsConfiguration: { Id: id } }));
     for (let i = 0; i < 1000; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => put(`m${i + j}`)));
-    assert.deepEqual(await rejected(put("one-too-many")), [
+    assert.deepEqual(await refusal(put("one-too-many")), [
       "TooManyConfigurations",
       400,
       "You are attempting to create a new configuration but have already reached the 1,000-configuration limit.",
@@ -182,16 +176,16 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     const base = inventory("bad");
     const destination = base.Destination?.S3BucketDestination;
     assert.ok(destination);
-    assert.deepEqual(await rejected(put("bad", { ...base, Destination: { S3BucketDestination: { ...destination, Format: "JSON" as "CSV" } } })), MALFORMED);
-    assert.deepEqual(await rejected(put("bad", { ...base, Schedule: { Frequency: "Monthly" as "Daily" } })), MALFORMED);
-    assert.deepEqual(await rejected(put("bad", { ...base, IncludedObjectVersions: "Some" as "All" })), MALFORMED);
-    assert.deepEqual(await rejected(put("bad", { ...base, OptionalFields: ["Size", "Colour" as "Size"] })), MALFORMED);
+    assert.deepEqual(await refusal(put("bad", { ...base, Destination: { S3BucketDestination: { ...destination, Format: "JSON" as "CSV" } } })), MALFORMED);
+    assert.deepEqual(await refusal(put("bad", { ...base, Schedule: { Frequency: "Monthly" as "Daily" } })), MALFORMED);
+    assert.deepEqual(await refusal(put("bad", { ...base, IncludedObjectVersions: "Some" as "All" })), MALFORMED);
+    assert.deepEqual(await refusal(put("bad", { ...base, OptionalFields: ["Size", "Colour" as "Size"] })), MALFORMED);
     // A schema error wins over a mismatched Id, which wins over a bad ARN.
-    assert.deepEqual(await rejected(put("other", { ...base, Schedule: { Frequency: "Monthly" as "Daily" } })), MALFORMED);
-    assert.deepEqual(await rejected(put("other", inventory("bad", "not-an-arn"))), ["IdMismatch", 400, "Document ID does not match the specified configuration ID."]);
-    assert.deepEqual(await rejected(put("bad", inventory("bad", "inventory-reports"))), ["InvalidS3DestinationBucket", 400, "Invalid bucket ARN."]);
+    assert.deepEqual(await refusal(put("other", { ...base, Schedule: { Frequency: "Monthly" as "Daily" } })), MALFORMED);
+    assert.deepEqual(await refusal(put("other", inventory("bad", "not-an-arn"))), ["IdMismatch", 400, "Document ID does not match the specified configuration ID."]);
+    assert.deepEqual(await refusal(put("bad", inventory("bad", "inventory-reports"))), ["InvalidS3DestinationBucket", 400, "Invalid bucket ARN."]);
     await s3.send(new DeleteBucketInventoryConfigurationCommand({ Bucket: name, Id: "daily" }));
-    assert.deepEqual(await rejected(s3.send(new GetBucketInventoryConfigurationCommand({ Bucket: name, Id: "daily" }))), NO_SUCH_CONFIGURATION);
+    assert.deepEqual(await refusal(s3.send(new GetBucketInventoryConfigurationCommand({ Bucket: name, Id: "daily" }))), NO_SUCH_CONFIGURATION);
     assert.deepEqual((await s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: name }))).InventoryConfigurationList?.map((c) => c.Id), ["weekly"]);
   });
 
@@ -211,12 +205,12 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     const listed = await s3.send(new ListBucketMetricsConfigurationsCommand({ Bucket: name }));
     assert.deepEqual(listed.MetricsConfigurationList?.map((c) => c.Id), ["EntireBucket", "by-and", "by-ap", "by-prefix", "by.tag_1"]);
     const put = (id: string, config: MetricsConfiguration) => s3.send(new PutBucketMetricsConfigurationCommand({ Bucket: name, Id: id, MetricsConfiguration: config }));
-    assert.deepEqual(await rejected(put("one", { Id: "two" })), MALFORMED);
+    assert.deepEqual(await refusal(put("one", { Id: "two" })), MALFORMED);
     const longId = "x".repeat(65);
-    assert.deepEqual(await rejected(put(longId, { Id: longId })), ["InvalidArgument", 400, "Invalid argument."]);
-    assert.deepEqual(await rejected(put("has space", { Id: "has space" })), ["InvalidArgument", 400, "Invalid argument."]);
+    assert.deepEqual(await refusal(put(longId, { Id: longId })), ["InvalidArgument", 400, "Invalid argument."]);
+    assert.deepEqual(await refusal(put("has space", { Id: "has space" })), ["InvalidArgument", 400, "Invalid argument."]);
     await s3.send(new DeleteBucketMetricsConfigurationCommand({ Bucket: name, Id: "EntireBucket" }));
-    assert.deepEqual(await rejected(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: "EntireBucket" }))), NO_SUCH_CONFIGURATION);
+    assert.deepEqual(await refusal(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: "EntireBucket" }))), NO_SUCH_CONFIGURATION);
   });
 
   test("Intelligent-Tiering: round trip; ARCHIVE_ACCESS 90-730 days, DEEP_ARCHIVE_ACCESS 180-730 days, Enabled/Disabled", async () => {
@@ -232,34 +226,34 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
       s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: id, IntelligentTieringConfiguration: config }));
     const archiveRange = "The minimum number of days specified for Archive Access tier must be at least 90 days. The maximum can be up to 2 years (730 days).";
     const deepRange = "The minimum number of days specified for Deep Archive Access tier must be at least 180 days. The maximum can be up to 2 years (730 days).";
-    assert.deepEqual(await rejected(put("t", tiering("t", 89))), ["InvalidArgument", 400, archiveRange]);
-    assert.deepEqual(await rejected(put("t", tiering("t", 731))), ["InvalidArgument", 400, archiveRange]);
-    assert.deepEqual(await rejected(put("t", tiering("t", 90, 179))), ["InvalidArgument", 400, deepRange]);
-    assert.deepEqual(await rejected(put("t", tiering("t", 90, 731))), ["InvalidArgument", 400, deepRange]);
-    assert.deepEqual(await rejected(put("t", { ...tiering("t"), Status: "Paused" as "Enabled" })), MALFORMED);
-    assert.deepEqual(await rejected(put("t", { ...tiering("t"), Tierings: [{ AccessTier: "GLACIER" as "ARCHIVE_ACCESS", Days: 90 }] })), MALFORMED);
-    assert.deepEqual(await rejected(put("t", tiering("u"))), MALFORMED);
+    assert.deepEqual(await refusal(put("t", tiering("t", 89))), ["InvalidArgument", 400, archiveRange]);
+    assert.deepEqual(await refusal(put("t", tiering("t", 731))), ["InvalidArgument", 400, archiveRange]);
+    assert.deepEqual(await refusal(put("t", tiering("t", 90, 179))), ["InvalidArgument", 400, deepRange]);
+    assert.deepEqual(await refusal(put("t", tiering("t", 90, 731))), ["InvalidArgument", 400, deepRange]);
+    assert.deepEqual(await refusal(put("t", { ...tiering("t"), Status: "Paused" as "Enabled" })), MALFORMED);
+    assert.deepEqual(await refusal(put("t", { ...tiering("t"), Tierings: [{ AccessTier: "GLACIER" as "ARCHIVE_ACCESS", Days: 90 }] })), MALFORMED);
+    assert.deepEqual(await refusal(put("t", tiering("u"))), MALFORMED);
     await s3.send(new DeleteBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "archive" }));
-    assert.deepEqual(await rejected(s3.send(new GetBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "archive" }))), NO_SUCH_CONFIGURATION);
+    assert.deepEqual(await refusal(s3.send(new GetBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "archive" }))), NO_SUCH_CONFIGURATION);
   });
 
   test("NoSuchBucket, the expected bucket owner, and configurations deleted with their bucket", async () => {
     const missing = uniqueName("no-such-bucket");
     const noBucket: [string, number, string] = ["NoSuchBucket", 404, "The specified bucket does not exist"];
-    assert.deepEqual(await rejected(s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket: missing, Id: "a", AnalyticsConfiguration: { Id: "a", StorageClassAnalysis: {} } }))), noBucket);
-    assert.deepEqual(await rejected(s3.send(new GetBucketInventoryConfigurationCommand({ Bucket: missing, Id: "a" }))), noBucket);
-    assert.deepEqual(await rejected(s3.send(new DeleteBucketMetricsConfigurationCommand({ Bucket: missing, Id: "a" }))), noBucket);
-    assert.deepEqual(await rejected(s3.send(new ListBucketIntelligentTieringConfigurationsCommand({ Bucket: missing }))), noBucket);
-    assert.deepEqual(await rejected(s3.send(new GetBucketPolicyStatusCommand({ Bucket: missing }))), noBucket);
+    assert.deepEqual(await refusal(s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket: missing, Id: "a", AnalyticsConfiguration: { Id: "a", StorageClassAnalysis: {} } }))), noBucket);
+    assert.deepEqual(await refusal(s3.send(new GetBucketInventoryConfigurationCommand({ Bucket: missing, Id: "a" }))), noBucket);
+    assert.deepEqual(await refusal(s3.send(new DeleteBucketMetricsConfigurationCommand({ Bucket: missing, Id: "a" }))), noBucket);
+    assert.deepEqual(await refusal(s3.send(new ListBucketIntelligentTieringConfigurationsCommand({ Bucket: missing }))), noBucket);
+    assert.deepEqual(await refusal(s3.send(new GetBucketPolicyStatusCommand({ Bucket: missing }))), noBucket);
 
     const name = await bucket("owned");
     await s3.send(new PutBucketMetricsConfigurationCommand({ Bucket: name, Id: "m", MetricsConfiguration: { Id: "m" }, ExpectedBucketOwner: "000000000000" }));
     const denied: [string, number, string] = ["AccessDenied", 403, "Access Denied"];
-    assert.deepEqual(await rejected(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: "m", ExpectedBucketOwner: "111111111111" }))), denied);
-    assert.deepEqual(await rejected(s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
-    assert.deepEqual(await rejected(s3.send(new GetBucketPolicyStatusCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
-    assert.deepEqual(await rejected(s3.send(new ListBucketIntelligentTieringConfigurationsCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
-    assert.deepEqual(await rejected(s3.send(new DeleteBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "a", ExpectedBucketOwner: "111111111111" }))), denied);
+    assert.deepEqual(await refusal(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: "m", ExpectedBucketOwner: "111111111111" }))), denied);
+    assert.deepEqual(await refusal(s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
+    assert.deepEqual(await refusal(s3.send(new GetBucketPolicyStatusCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
+    assert.deepEqual(await refusal(s3.send(new ListBucketIntelligentTieringConfigurationsCommand({ Bucket: name, ExpectedBucketOwner: "111111111111" }))), denied);
+    assert.deepEqual(await refusal(s3.send(new DeleteBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "a", ExpectedBucketOwner: "111111111111" }))), denied);
 
     await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: name, Id: "i", InventoryConfiguration: inventory("i") }));
     await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "t", IntelligentTieringConfiguration: tiering("t") }));
@@ -274,7 +268,7 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
 
   test("GetBucketPolicyStatus: NoSuchBucketPolicy without a policy; IsPublic as Block Public Access judges the policy", async () => {
     const name = await bucket("policy-status");
-    assert.deepEqual(await rejected(s3.send(new GetBucketPolicyStatusCommand({ Bucket: name }))), ["NoSuchBucketPolicy", 404, "The bucket policy does not exist"]);
+    assert.deepEqual(await refusal(s3.send(new GetBucketPolicyStatusCommand({ Bucket: name }))), ["NoSuchBucketPolicy", 404, "The bucket policy does not exist"]);
     // A new bucket blocks public policies; these checks need them.
     await s3.send(new DeletePublicAccessBlockCommand({ Bucket: name }));
     const status = async (statement: Record<string, unknown>): Promise<boolean | undefined> => {

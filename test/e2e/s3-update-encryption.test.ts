@@ -17,7 +17,7 @@ import {
   UpdateObjectEncryptionCommand,
   type UpdateObjectEncryptionCommandInput,
 } from "@aws-sdk/client-s3";
-import { accountsSuite, acrossRestart, ENFORCE_POLICIES, failure, httpRequest, signedHeaders, type TestNimbus, uniqueName } from "./harness.js";
+import { accountsSuite, acrossRestart, ENFORCE_POLICIES, httpRequest, refusal, signedHeaders, type TestNimbus, uniqueName } from "./harness.js";
 import { newBucket, s3BucketSuite } from "./s3-fixtures.js";
 
 const ACCOUNT = "000000000000";
@@ -40,11 +40,6 @@ const LOCKED =
 
 const toKms = (Bucket: string, Key: string, KMSKeyArn: string, extra: Partial<UpdateObjectEncryptionCommandInput> = {}, BucketKeyEnabled?: boolean) =>
   new UpdateObjectEncryptionCommand({ ...extra, Bucket, Key, ObjectEncryption: { SSEKMS: { KMSKeyArn, ...(BucketKeyEnabled === undefined ? {} : { BucketKeyEnabled }) } } });
-
-async function refusal(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
-  const err = await failure(call);
-  return [err.name, err.$metadata.httpStatusCode, err.message];
-}
 
 /** The request body as the v3 client writes it, for the members it cannot send. */
 function rawUpdate(nimbus: TestNimbus, bucket: string, key: string, inner: string): Promise<{ status: number; text: string }> {
