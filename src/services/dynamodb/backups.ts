@@ -14,6 +14,7 @@ import type { CreateTableInput } from "../../generated/dynamodb.js";
 import { defineErrors } from "../../core/errors.js";
 import type { Scope } from "../../core/service.js";
 import { validationException, type Item } from "./domain/index.js";
+import { javaInstant } from "./capacity-limits.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { createTable } from "./handlers/create-table.js";
@@ -54,7 +55,7 @@ export const MAX_CONCURRENT_RESTORES = 50;
 
 /** ISO-8601 in whole seconds, as DynamoDB quotes restore times ('2026-10-06T23:16:32Z'). */
 export function restoreTimeText(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  return javaInstant(Math.floor(ms / 1000) * 1000);
 }
 
 /** RestoreTableFromBackup's own refusals start "Invalid Request: " (DDB-TABLE-273/280, DDB-TABLE-442's list). */
@@ -83,7 +84,6 @@ export function requireSourceTable(store: DynamoStore, scope: Scope, raw: string
   if (meta === undefined || restoring(meta)) throw errors.BackupTableNotFound({ name });
   return meta;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Point-in-time recovery window
