@@ -17,7 +17,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Xxh3_128, Xxh3_64, Xxh64 } from "@aws-sdk/checksums/xxh";
-import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
+import { Crc64Nvme } from "@aws-sdk/checksums/crc";
 import type { TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
 

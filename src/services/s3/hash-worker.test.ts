@@ -48,4 +48,18 @@ describe("checksums on the worker thread", () => {
     assert.ok(held > 0, "64 MiB handed over at memcpy speed must outrun the worker");
     assert.deepEqual(await hasher.digest(), await digestOf("CRC64NVME", Array.from({ length: 256 }, () => chunk)));
   });
+
+  test("an upload's hashers fed together digest what each would alone; a small body hashes on this thread", async () => {
+    const body = randomBytes(3 * 1024 * 1024 + 77);
+    const hashers = [createStreamHasher("MD5"), createStreamHasher("CRC64NVME")];
+    for (let pos = 0; pos < body.length; pos += 100_000) await hashChunk(hashers, body.subarray(pos, pos + 100_000));
+    const [md5, crc] = await Promise.all(hashers.map((h) => h.digest()));
+    assert.deepEqual(md5, await digestOf("MD5", body));
+    assert.deepEqual(crc, await digestOf("CRC64NVME", body));
+    const small = createStreamHasher("CRC64NVME", 4096);
+    assert.notEqual(small.constructor.name, "OffThreadHasher");
+    const large = createStreamHasher("CRC64NVME", 4 * 1024 * 1024);
+    assert.equal(large.constructor.name, "OffThreadHasher");
+    discardHasher(large);
+  });
 });

@@ -1,17 +1,20 @@
 /**
- * Checksums of streamed uploads computed on a worker thread, beside the request thread.
+ * Hashes of streamed uploads computed on worker threads, beside the request thread.
  *
- * A streamed PUT or part hashes every byte twice: MD5 for the ETag (in the blob store) and the
- * upload's checksum, which S3 computes even when the client sends none (its default CRC64NVME).
- * In JavaScript CRC64NVME runs at about 430 MB/s here, slower than MD5 (700 MB/s), so on the
- * request thread it cost a third of a large PUT's throughput. Here the bytes are copied in
- * 1 MiB batches to one shared worker that keeps a hasher per upload; the request thread only
- * copies, MD5s and writes. CRC32 stays on the request thread: Node's zlib computes it natively
- * at gigabytes per second, faster than the copy.
+ * A streamed PUT or part hashes every byte twice: MD5 for the ETag and the upload's checksum,
+ * which S3 computes even when the client sends none (its default CRC64NVME). On the request
+ * thread, which also reads the socket and writes the file, the two held a large PUT to about a
+ * quarter of this machine's MD5 speed. Here the bytes are copied in 1 MiB batches to a pool of
+ * (at most) two workers, each keeping a hasher per job; a new job goes to the worker with the
+ * fewest, so an upload's MD5 and checksum run side by side on two cores while the request
+ * thread only copies and writes. CRC32 stays on the request thread: Node's zlib computes it
+ * natively at gigabytes per second, faster than the copy. Small bodies hash on the request
+ * thread too: handing a few KiB over costs more than hashing them.
  *
- * If the worker cannot start or dies, uploads hash on the request thread again; an upload
+ * If a worker cannot start or dies, uploads hash on the request thread again; an upload
  * whose hasher was on the dying worker fails (its digest rejects) rather than store a wrong value.
  */
+import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { createHasher, type ChecksumAlgorithm, type StreamingHasher } from "./domain/checksums.js";
 
@@ -19,6 +22,10 @@ import { createHasher, type ChecksumAlgorithm, type StreamingHasher } from "./do
 const BATCH_BYTES = 1024 * 1024;
 /** Batches an upload may have queued at the worker before its stream waits: memory stays flat. */
 const MAX_QUEUED_BATCHES = 8;
+/** Bodies smaller than this hash on the request thread (see above). */
+const OFF_THREAD_MIN_BYTES = 1024 * 1024;
+/** One worker per hash of an upload (MD5 and its checksum), fewer on a machine with fewer cores. */
+const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
 
 type Request =
   | { readonly id: number; readonly start: ChecksumAlgorithm }
@@ -43,7 +50,7 @@ interface SharedWorker {
   dead?: Error;
 }
 
-let shared: SharedWorker | undefined;
+const pool: SharedWorker[] = [];
 /**
  * Full batches come back from the worker once hashed and are reused: without this, every MiB
  * became garbage in both threads' heaps, and a GiB upload peaked about 60 MB higher.
@@ -52,14 +59,18 @@ const spareBatches: ArrayBuffer[] = [];
 let unavailable = false;
 let nextId = 1;
 
+/** The pool's worker with the fewest jobs, started if the pool is not full; undefined once workers have failed. */
 function hashWorker(): SharedWorker | undefined {
-  if (shared || unavailable) return shared;
+  if (unavailable) return undefined;
+  const idle = pool.find((w) => w.jobs.size === 0);
+  if (idle || pool.length >= POOL_SIZE) return idle ?? pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   try {
     const worker = new Worker(new URL(import.meta.url), { workerData: { nimbusHashWorker: true } satisfies WorkerInput });
     const state: SharedWorker = { worker, jobs: new Map() };
     const fail = (error: Error): void => {
       unavailable = true;
-      shared = undefined;
+      const at = pool.indexOf(state);
+      if (at >= 0) pool.splice(at, 1);
       state.dead ??= error;
       for (const job of state.jobs.values()) job.settle(error);
       state.jobs.clear();
@@ -70,11 +81,12 @@ function hashWorker(): SharedWorker | undefined {
     // Idle, the worker does not keep the process alive; an upload hashing on it does (see
     // OffThreadHasher). After the listeners: a "message" listener refs the worker's port again.
     worker.unref();
-    shared = state;
+    pool.push(state);
+    return state;
   } catch {
     unavailable = true;
+    return undefined;
   }
-  return shared;
 }
 
 class OffThreadHasher implements StreamingHasher {
@@ -173,19 +185,26 @@ function newBatch(): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * A hasher for a streamed body: on the worker thread for every algorithm but CRC32, on this
- * thread when the worker is not available. Feed it through `hashChunk` (which holds the stream
- * while the worker is behind), and call `discardHasher` if it will never be digested.
+ * A hasher for a streamed body of `expectedBytes` (undefined: not known yet): on a worker thread
+ * for every algorithm but CRC32 when the body is large, on this thread otherwise or when no
+ * worker is available. Feed it through `hashChunk` (which holds the stream while the worker is
+ * behind), and call `discardHasher` if it will never be digested.
  */
-export function createStreamHasher(algorithm: ChecksumAlgorithm): StreamingHasher {
-  const worker = algorithm === "CRC32" ? undefined : hashWorker();
+export function createStreamHasher(algorithm: ChecksumAlgorithm, expectedBytes?: number): StreamingHasher {
+  const large = expectedBytes === undefined || expectedBytes >= OFF_THREAD_MIN_BYTES;
+  const worker = algorithm === "CRC32" || !large ? undefined : hashWorker();
   return worker ? new OffThreadHasher(algorithm, worker) : createHasher(algorithm);
 }
 
-/** Hashes a chunk; a promise when the stream should wait for the worker to catch up. */
-export function hashChunk(hasher: StreamingHasher, chunk: Uint8Array): Promise<void> | undefined {
-  hasher.update(chunk);
-  return hasher instanceof OffThreadHasher ? hasher.backlog() : undefined;
+/** Hashes a chunk with each hasher; a promise when the stream should wait for a worker to catch up. */
+export function hashChunk(hashers: StreamingHasher | readonly StreamingHasher[], chunk: Uint8Array): Promise<void> | undefined {
+  let held: Promise<void> | undefined;
+  for (const hasher of Array.isArray(hashers) ? hashers : [hashers]) {
+    hasher.update(chunk);
+    const backlog = hasher instanceof OffThreadHasher ? hasher.backlog() : undefined;
+    if (backlog) held = held ? Promise.all([held, backlog]).then(() => undefined) : backlog;
+  }
+  return held;
 }
 
 export function discardHasher(hasher: StreamingHasher): void {

@@ -233,33 +233,38 @@ async function ingestStream(
   source.on("aborted", () => fail(s3DomainErrors.IncompleteBody()));
   head.on("error", () => source.unpipe(head));
   source.pipe(head);
-  // The checksum is computed in the same pass as the MD5 the blob store takes for the ETag,
-  // on the checksum worker (hash-worker.ts).
-  const hasher = createStreamHasher(algorithm);
+  // The ETag's MD5 and the checksum are computed in the same pass as the write, on the hash
+  // workers when the body is large (hash-worker.ts); a small one's MD5 the blob store takes.
+  const expectedBytes = chunked ? parseDecodedContentLength(input.DecodedContentLength) : input.ContentLength;
+  const md5 = expectedBytes !== undefined && expectedBytes <= SMALL_BLOB_BYTES ? undefined : createStreamHasher("MD5", expectedBytes);
+  const hashers = md5 ? [md5, createStreamHasher(algorithm, expectedBytes)] : [createStreamHasher(algorithm, expectedBytes)];
   let size = 0;
   let blob: BlobInfo;
   try {
     blob = await blobs.put(head, {
-      hashes: ["md5"],
+      hashes: md5 ? [] : ["md5"],
       id: "unique",
       onChunk: (chunk) => {
         size += chunk.length;
         if (size > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: size, MaxSizeAllowed: maxSize } });
         sha256?.update(chunk);
-        return hashChunk(hasher, chunk);
+        return hashChunk(hashers, chunk);
       },
     });
   } catch (err) {
-    discardHasher(hasher);
+    hashers.forEach(discardHasher);
     throw err;
   } finally {
     source.off("error", fail);
   }
   let computed: Buffer;
   try {
-    computed = await hasher.digest();
+    const digests = await Promise.all(hashers.map((h) => h.digest()));
+    if (md5) blob.md5 = digests[0];
+    computed = digests[digests.length - 1] as Buffer;
     if (sha256 && signature?.bodySha256 !== undefined) checkBodySha256(signature.bodySha256, sha256);
   } catch (err) {
+    hashers.forEach(discardHasher);
     blobs.abandon(blob.id);
     throw err;
   }

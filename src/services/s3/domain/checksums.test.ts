@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { Crc32 } from "@aws-crypto/crc32";
 import { Crc32c } from "@aws-crypto/crc32c";
+import { Crc64Nvme } from "@aws-sdk/checksums/crc";
 import { AwsError } from "../../../core/errors.js";
 import {
   CHECKSUM_ALGORITHMS,
@@ -10,7 +11,8 @@ import {
   checksumHeaderName,
   compositeChecksum,
   computeChecksum,
-  crc32cUpdate,
+  createHasher,
+  crc32c,
   crcCombine,
   decodeChecksumValue,
   decodeContentMd5,
@@ -62,7 +64,7 @@ describe("hashers", () => {
     assert.equal(await computeChecksum("MD5", Buffer.alloc(0)), "1B2M2Y8AsgTpgAmY7PhCfg==");
   });
 
-  test("CRC32 and CRC32C agree with @aws-crypto on random data split at random points", async () => {
+  test("CRC32, CRC32C and CRC64NVME agree with @aws-crypto and the AWS SDK on random data split at random points", async () => {
     for (let round = 0; round < 20; round++) {
       const data = randomBytes(1 + Math.floor(Math.random() * 5000));
       const pieces: Buffer[] = [];
@@ -72,10 +74,27 @@ describe("hashers", () => {
         pos += n;
       }
       const crc32 = new Crc32().update(data).digest();
-      const crc32c = new Crc32c().update(data).digest();
+      const crc32cValue = new Crc32c().update(data).digest();
+      const crc64 = new Crc64Nvme();
+      crc64.update(data);
       assert.equal((await digestOf("CRC32", pieces)).readUInt32BE(0), crc32);
-      assert.equal((await digestOf("CRC32C", pieces)).readUInt32BE(0), crc32c);
-      assert.equal(((crc32cUpdate(0xffffffff, data) ^ 0xffffffff) >>> 0), crc32c);
+      assert.equal((await digestOf("CRC32C", pieces)).readUInt32BE(0), crc32cValue);
+      assert.equal(crc32c(data), crc32cValue);
+      assert.deepEqual(await digestOf("CRC64NVME", pieces), Buffer.from(await crc64.digest()));
+    }
+  });
+
+  test("uploads hashed at the same time keep their own CRC64NVME and CRC32C (one WebAssembly instance serves them all)", async () => {
+    for (const algorithm of ["CRC64NVME", "CRC32C"] as const) {
+      const a = randomBytes(70_000);
+      const b = randomBytes(50_000);
+      const [ha, hb] = [createHasher(algorithm), createHasher(algorithm)];
+      for (let pos = 0; pos < a.length; pos += 10_000) {
+        ha.update(a.subarray(pos, pos + 10_000));
+        hb.update(b.subarray(pos, pos + 10_000));
+      }
+      assert.deepEqual(await hb.digest(), await digestOf(algorithm, b));
+      assert.deepEqual(await ha.digest(), await digestOf(algorithm, a));
     }
   });
 

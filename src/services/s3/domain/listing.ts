@@ -15,7 +15,7 @@
  * filtered out from results if it is not lexicographically greater than the key-marker").
  */
 import type { AwsError } from "../../../core/errors.js";
-import { crc32cUpdate } from "./checksums.js";
+import { crc32c } from "./checksums.js";
 import { invalidArgument } from "./errors.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ const TOKEN_VERSION = 1;
 export function encodeContinuationToken(after: string): string {
   const body = Buffer.concat([Buffer.from([TOKEN_VERSION]), Buffer.from(after, "utf8")]);
   const check = Buffer.alloc(4);
-  check.writeUInt32BE((crc32cUpdate(0xffffffff, body) ^ 0xffffffff) >>> 0, 0);
+  check.writeUInt32BE(crc32c(body), 0);
   return Buffer.concat([body, check]).toString("base64");
 }
 
@@ -251,7 +251,7 @@ export function decodeContinuationToken(token: string): string {
   const raw = Buffer.from(token, "base64");
   if (raw.length < 5 || raw[0] !== TOKEN_VERSION) throw bad();
   const body = raw.subarray(0, raw.length - 4);
-  const expected = (crc32cUpdate(0xffffffff, body) ^ 0xffffffff) >>> 0;
+  const expected = crc32c(body);
   if (raw.readUInt32BE(raw.length - 4) !== expected) throw bad();
   return body.subarray(1).toString("utf8");
 }
