@@ -233,8 +233,11 @@ export interface ServiceDefinition<Store = unknown> {
   /** Operations AWS serves without a signature (STS AssumeRoleWithWebIdentity), when signatures are enforced. */
   readonly unsignedOperations?: readonly string[];
   readonly requestLog?: RequestLog<Store>;
-  /** Headers the service adds to each of its answers, errors too, once the body is final (DynamoDB's x-amz-crc32). */
-  readonly responseHeaders?: (response: WireResponse) => void;
+  /**
+   * What the service does to each of its answers, errors too, once the body is final: DynamoDB
+   * compresses large ones when the request allows it and adds x-amz-crc32.
+   */
+  readonly finishResponse?: (response: WireResponse, request: WireRequest) => void;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -252,7 +255,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   unsignedOperations?: readonly string[];
   requestLog?: RequestLog<Store>;
-  responseHeaders?: (response: WireResponse) => void;
+  finishResponse?: (response: WireResponse, request: WireRequest) => void;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

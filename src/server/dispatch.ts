@@ -134,7 +134,7 @@ export class Dispatcher {
       const response = serializeOutput(svc, protocol, op, output, { requestId });
       if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
       addRequestIdHeaders(response, requestId, svc.id);
-      svc.definition?.responseHeaders?.(response);
+      svc.definition?.finishResponse?.(response, req);
       return this.logged({ response, service: serviceId, operation, account, region, requestId }, svc, req, receivedAt, scope);
     } catch (err) {
       if (err instanceof Preflight) {
@@ -147,7 +147,7 @@ export class Dispatcher {
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
       const response = serializeError(svc, protocol, awsError, { requestId, head: req.method === "HEAD" });
       addRequestIdHeaders(response, requestId, serviceId);
-      svc?.definition?.responseHeaders?.(response);
+      svc?.definition?.finishResponse?.(response, req);
       const result = {
         response,
         service: serviceId,

@@ -1,6 +1,6 @@
 import { crc32, crc32Utf8 } from "../../core/crc32.js";
 import { defineService } from "../../core/service.js";
-import type { WireResponse } from "../../protocol/wire.js";
+import type { WireRequest, WireResponse } from "../../protocol/wire.js";
 import type { DynamodbOperations } from "../../generated/dynamodb.js";
 import { batchGetItem } from "./handlers/batch-get-item.js";
 import { batchWriteItem } from "./handlers/batch-write-item.js";
@@ -42,6 +42,7 @@ import { transactGetItems } from "./handlers/transact-get-items.js";
 import { transactWriteItems } from "./handlers/transact-write-items.js";
 import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
 import { updateItem } from "./handlers/update-item.js";
+import { encodeBody } from "./response-encoding.js";
 import { updateTable } from "./handlers/update-table.js";
 import { describeExport, exportTableToPointInTime, listExports } from "./handlers/exports.js";
 import { describeImport, importTable, listImports } from "./handlers/imports.js";
@@ -54,19 +55,27 @@ import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
 import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
 
 /**
- * DynamoDB puts the CRC-32 of each answer's body, errors' too, in x-amz-crc32 (decimal), and the
- * SDKs that find it check it and retry a mismatch (botocore's "crc32" retry policy for DynamoDB;
- * the Go SDK v2's "DynamoDB responses can include a X-Amz-Crc32 header with the CRC32 checksum
- * value of the response body", enabled by default).
+ * DynamoDB compresses a large successful answer when the request allows it (response-encoding.ts),
+ * then puts the CRC-32 of the body's bytes as sent, errors' too, in x-amz-crc32 (decimal), and
+ * the SDKs that find it check it and retry a mismatch (botocore's "crc32" retry policy for
+ * DynamoDB; the Go SDK v2's "DynamoDB responses can include a X-Amz-Crc32 header with the CRC32
+ * checksum value of the response body", enabled by default).
  */
-function crc32Header(response: WireResponse): void {
+function finishResponse(response: WireResponse, request: WireRequest): void {
+  if (response.status === 200 && (typeof response.body === "string" || Buffer.isBuffer(response.body))) {
+    const { body, encoding } = encodeBody(response.body, request.headers["accept-encoding"]);
+    if (encoding !== undefined) {
+      response.body = body;
+      response.headers["content-encoding"] = encoding;
+    }
+  }
   if (typeof response.body === "string") response.headers["x-amz-crc32"] = String(crc32Utf8(response.body));
   else if (Buffer.isBuffer(response.body)) response.headers["x-amz-crc32"] = String(crc32(response.body));
 }
 
 export default defineService<DynamodbOperations, DynamoStore>({
   createStore: (env) => new DynamoStore(env.state, env.events),
-  responseHeaders: crc32Header,
+  finishResponse,
   start: (env, store) => {
     const cancelSweep = env.scheduler.every(
       TTL_SWEEP_INTERVAL_MS,
