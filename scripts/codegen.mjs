@@ -37,6 +37,20 @@ const NESTED_PROTOCOLS = new Set(["json", "rest-json", "rest-xml", "query"]);
 
 const catalogSource = readFileSync(join(root, "src", "services", "catalog.ts"), "utf8");
 // Each catalog line is `{ id: "...", model: "...", <more string fields> ... }`.
+/** The v3 package of a service whose v2 id is not its package's name (client-api-gateway...). */
+const V3_PACKAGES = {
+  apigateway: "api-gateway",
+  monitoring: "cloudwatch",
+  states: "sfn",
+  logs: "cloudwatch-logs",
+  dynamodbstreams: "dynamodb-streams",
+  events: "eventbridge",
+  "cognito-idp": "cognito-identity-provider",
+  elasticloadbalancing: "elastic-load-balancing",
+  elasticloadbalancingv2: "elastic-load-balancing-v2",
+  secretsmanager: "secrets-manager",
+};
+
 const entries = [...catalogSource.matchAll(/^\s*\{ id: .*$/gm)].map((line) =>
   Object.fromEntries([...line[0].matchAll(/(\w+): "([^"]*)"/g)].map((m) => [m[1], m[2]])),
 );
@@ -104,7 +118,7 @@ function traitsOf(traits) {
 
 function v3Client(id) {
   try {
-    return require(`@aws-sdk/client-${id}`);
+    return require(`@aws-sdk/client-${V3_PACKAGES[id] ?? id}`);
   } catch {
     return undefined;
   }
@@ -408,7 +422,8 @@ function applyPatches(model, patches) {
 }
 
 function queryTraits(id, model) {
-  const client = require(`@aws-sdk/client-${id}`);
+  const client = v3Client(id);
+  if (!client) throw new Error(`codegen: ${id} is query-compatible and needs its v3 client's XML names; install its @aws-sdk/client package`);
   const tree = (schema, depth) => {
     if (!Array.isArray(schema) || depth > 20) return undefined;
     const out = {};
