@@ -15,6 +15,7 @@ import {
   GetBucketInventoryConfigurationCommand,
   GetBucketMetricsConfigurationCommand,
   GetBucketPolicyStatusCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
   ListBucketAnalyticsConfigurationsCommand,
   ListBucketIntelligentTieringConfigurationsCommand,
@@ -375,5 +376,46 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
         // Written 2026-01-15T12:00Z: 30 days on, rounded up to the next midnight UTC, as lifecycle rounds.
         `"${source}","plain","","","","","2026-02-15T00:00:00.000Z"\n`,
     );
+  });
+
+  test("inventory reports carry each object's ACL as base64-encoded JSON, the grants GetObjectAcl answers", async () => {
+    const source = uniqueName("inv-acl");
+    // ACLs need an Object Ownership other than BucketOwnerEnforced, and a public grant needs public ACLs unblocked.
+    await s3.send(new CreateBucketCommand({ Bucket: source, ObjectOwnership: "BucketOwnerPreferred" }));
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: source }));
+    const destination = await bucket("inv-acl-dst");
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "private", Body: "p" }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "public", Body: "r", ACL: "public-read" }));
+    const answered = await s3.send(new GetObjectAclCommand({ Bucket: source, Key: "public" }));
+    const owner = answered.Owner?.ID ?? "";
+    assert.ok(owner);
+    const config: InventoryConfiguration = {
+      Id: "acls",
+      IsEnabled: true,
+      Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${destination}`, Format: "CSV" } },
+      IncludedObjectVersions: "Current",
+      OptionalFields: ["ObjectOwner", "ObjectAccessControlList"],
+      Schedule: { Frequency: "Daily" },
+    };
+    await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: source, Id: config.Id, InventoryConfiguration: config }));
+    await nimbus.scheduler.advance(3_600_000);
+    const dataKey = ((await s3.send(new ListObjectsV2Command({ Bucket: destination }))).Contents ?? []).map((o) => o.Key ?? "").find((k) => k.includes("/data/")) ?? "";
+    const data = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: destination, Key: dataKey }))).Body!.transformToByteArray());
+    // Bucket, Key, ObjectAccessControlList, ObjectOwner: no value holds a comma or a quote.
+    const rows = gunzipSync(data).toString("utf8").trim().split("\n").map((line) => line.split(",").map((value) => value.slice(1, -1)));
+    assert.deepEqual(rows.map(([, key, , objectOwner]) => [key, objectOwner]), [["private", owner], ["public", owner]]);
+    // As a user reads the field: "An inventory report displays the value for the Object ACL field as a base64-encoded string".
+    const acl = (key: string): unknown => JSON.parse(Buffer.from(rows.find((r) => r[1] === key)?.[2] ?? "", "base64").toString("utf8"));
+    const ownerGrant = { canonicalId: owner, permission: "FULL_CONTROL", type: "CanonicalUser" };
+    assert.deepEqual(acl("private"), { version: "2022-11-10", status: "AVAILABLE", grants: [ownerGrant] });
+    assert.deepEqual(acl("public"), {
+      version: "2022-11-10",
+      status: "AVAILABLE",
+      grants: [ownerGrant, { uri: "http://acs.amazonaws.com/groups/global/AllUsers", permission: "READ", type: "Group" }],
+    });
+    const asField = answered.Grants?.map(({ Grantee: g, Permission: permission }) =>
+      g?.Type === "Group" ? { uri: g.URI, permission, type: g.Type } : { canonicalId: g?.ID, permission, type: g?.Type },
+    );
+    assert.deepEqual((acl("public") as { grants: unknown }).grants, asField);
   });
 });

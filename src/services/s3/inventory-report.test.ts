@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { buffer } from "node:stream/consumers";
 import { gunzipSync } from "node:zlib";
+import { cannedAclGrants } from "./acl.js";
 import type { InventoryConfiguration } from "./id-configs.js";
 import { inventoryCsv, inventoryReport, inventoryRows, inventorySchema, type VersionFacts } from "./inventory-report.js";
 import type { VersionLock } from "./object-lock.js";
@@ -86,6 +87,45 @@ describe("inventory reports", () => {
         `"src","plain","","true","false","","","","",""\n` +
         `"src","kept","v2","true","true","","","","",""\n`,
     );
+  });
+
+  test("the Object ACL column is base64 of S3's JSON: the stored grants, the owner's FULL_CONTROL for a private object, empty for a delete marker", () => {
+    const schema = inventorySchema(config({ IncludedObjectVersions: "All", OptionalFields: ["ObjectAccessControlList", "ObjectOwner"] }));
+    const [owner, other] = [canonicalUserId("000000000000"), canonicalUserId("111122223333")];
+    const explicit = [
+      { Grantee: { Type: "CanonicalUser", ID: owner }, Permission: "FULL_CONTROL" },
+      // Grants stored before Nimbus dropped DisplayName may still hold one; the report never shows it.
+      { Grantee: { Type: "CanonicalUser", ID: other, DisplayName: "other" }, Permission: "READ" },
+    ];
+    const rows = [
+      row("private"),
+      row("public", { acl: JSON.stringify(cannedAclGrants("public-read", { ID: owner })) }),
+      row("shared", { acl: JSON.stringify(explicit) }),
+      row("gone", { delete_marker: 1, version_id: "v2" }),
+    ];
+    const lines = [...inventoryCsv("src", rows, schema, facts)];
+    // No value here holds a comma or a quote: splitting and unquoting reads the CSV.
+    const columns = lines.map((line) => line.trim().split(",").slice(5).map((value) => value.slice(1, -1)));
+    // A user reads the column as S3 says: base64, then JSON.
+    const decoded = columns.map(([acl]) => (acl === "" ? "" : Buffer.from(acl ?? "", "base64").toString("utf8")));
+    assert.ok(columns.slice(0, 3).every(([acl]) => /^[A-Za-z0-9+/]+=*$/.test(acl ?? "")));
+    assert.equal(
+      decoded[1],
+      `{"version":"2022-11-10","status":"AVAILABLE","grants":[{"canonicalId":"${owner}","permission":"FULL_CONTROL","type":"CanonicalUser"},` +
+        `{"uri":"http://acs.amazonaws.com/groups/global/AllUsers","permission":"READ","type":"Group"}]}`,
+    );
+    assert.deepEqual(JSON.parse(decoded[0] ?? ""), { version: "2022-11-10", status: "AVAILABLE", grants: [{ canonicalId: owner, permission: "FULL_CONTROL", type: "CanonicalUser" }] });
+    assert.deepEqual(JSON.parse(decoded[2] ?? ""), {
+      version: "2022-11-10",
+      status: "AVAILABLE",
+      grants: [
+        { canonicalId: owner, permission: "FULL_CONTROL", type: "CanonicalUser" },
+        { canonicalId: other, permission: "READ", type: "CanonicalUser" },
+      ],
+    });
+    // "A delete marker isn't associated with an access control list (ACL) value": the column is empty; its owner stays.
+    assert.deepEqual(columns[3], ["", owner]);
+    assert.deepEqual(columns.slice(0, 3).map(([, objectOwner]) => objectOwner), [owner, owner, owner]);
   });
 
   test("the report's objects: data file, manifest naming it with size and MD5, the manifest's checksum, the Hive symlink", async () => {

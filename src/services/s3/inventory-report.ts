@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { measuredGzip } from "../../core/measured-gzip.js";
 import { s3UrlEncode } from "./domain/listing.js";
+import { cannedAclGrants, type Grant } from "./acl.js";
 import { INVENTORY_OPTIONAL_FIELDS, type InventoryConfiguration } from "./id-configs.js";
 import type { ObjectEncryption } from "./encryption.js";
 import type { VersionLock } from "./object-lock.js";
@@ -55,6 +56,37 @@ export interface VersionFacts {
   lockOf(row: ObjectRow): VersionLock | undefined;
   /** When a lifecycle rule will expire it (lifecycle-runner.ts), if one will. */
   expiresAt(row: ObjectRow): number | undefined;
+}
+
+/** The Object ACL field's `version`, "in date format yyyy-mm-dd": 2022-11-10 in every example S3 gives. */
+const OBJECT_ACL_VERSION = "2022-11-10";
+
+/**
+ * The Object ACL field ("Working with the Object ACL field", S3 User Guide): "The Object ACL field
+ * in Amazon S3 Inventory reports is defined in JSON format", with `version`, `status` ("AVAILABLE
+ * or UNAVAILABLE") and `grants`: a Group's uri, permission and type; a CanonicalUser's
+ * canonicalId, permission and type. The keys follow the page's JSON example (its other examples
+ * order them otherwise; a JSON reader does not care). "An inventory report displays the value for
+ * the Object ACL field as a base64-encoded string", of compact JSON as the encoded examples decode.
+ *
+ * "When the status for the Object ACL is UNAVAILABLE, the value of the Object Owner field in the
+ * inventory report is also UNAVAILABLE": S3 does not say when that happens, and Nimbus keeps
+ * every object's ACL, so the status is always AVAILABLE and ObjectOwner always a canonical id.
+ *
+ * "An S3 Inventory report includes ACLs that are associated with objects in your source bucket,
+ * even when ACLs are disabled for the bucket" (Amazon S3 Inventory list): the grants stored with
+ * the version, whatever the bucket's Object Ownership is now. A version stored without grants is
+ * private, FULL_CONTROL to its owner, as GetObjectAcl answers. The translated pages add that S3
+ * names an e-mail grantee as the CanonicalUser of that account; Nimbus refuses e-mail grantees
+ * when an ACL is set (acl.ts), so only CanonicalUser and Group grants are ever stored. Grantees
+ * carry no DisplayName: it is not one of the field's attributes.
+ */
+function objectAcl(row: ObjectRow, facts: VersionFacts): string {
+  const grants = row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", { ID: facts.ownerOf(row) });
+  const listed = grants.map(({ Grantee: grantee, Permission: permission }) =>
+    grantee.Type === "Group" ? { uri: grantee.URI, permission, type: "Group" } : { canonicalId: grantee.ID, permission, type: "CanonicalUser" },
+  );
+  return Buffer.from(JSON.stringify({ version: OBJECT_ACL_VERSION, status: "AVAILABLE", grants: listed }), "utf8").toString("base64");
 }
 
 /** One column of one row; fields Nimbus keeps no data for are empty. */
@@ -103,6 +135,10 @@ function field(name: string, bucket: string, row: ObjectRow, facts: VersionFacts
       return row.checksum_algorithm ?? "";
     case "ObjectOwner":
       return facts.ownerOf(row);
+    // "A delete marker isn't associated with an access control list (ACL) value" (S3 User Guide,
+    // "Working with delete markers"); the inventory pages say nothing more, so the column is empty.
+    case "ObjectAccessControlList":
+      return marker ? "" : objectAcl(row, facts);
     // "Populated only if the object is to be expired by an applicable lifecycle rule" (S3 user guide, inventory list fields).
     case "LifecycleExpirationDate": {
       const at = facts.expiresAt(row);
