@@ -103,6 +103,7 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     );
     const privateAgain = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "shared.txt" }));
     assert.equal(privateAgain.Grants?.length, 1);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "kept.txt", Body: "x", ACL: "public-read" }));
 
     const enforce = await failure(
       s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } })),
@@ -112,6 +113,11 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
     const ownership = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
     assert.deepEqual(ownership.OwnershipControls?.Rules, [{ ObjectOwnership: "BucketOwnerEnforced" }]);
+    // ACLs off: reading one "always return[s] a response that shows full control for the bucket
+    // owner", also for an object written public-read before.
+    const disabled = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "kept.txt" }));
+    assert.deepEqual(disabled.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.ID, g.Permission]), [["CanonicalUser", acl.Owner?.ID, "FULL_CONTROL"]]);
+    assert.equal(disabled.Owner?.ID, acl.Owner?.ID);
   });
 
   test("an ACL holds at most 100 grants, and no grant to an e-mail address", async () => {

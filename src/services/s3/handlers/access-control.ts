@@ -61,7 +61,11 @@ export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): GetObjec
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
   const owner = accountOwner(objectOwnerAccount(ctx, bucket, row));
-  return { Owner: owner, Grants: row.acl !== null ? withoutDisplayNames(JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", owner) };
+  // With ACLs disabled, "Requests to read ACLs always return a response that shows full control
+  // for the bucket owner" (S3 user guide, Object Ownership troubleshooting), also for an object
+  // that kept grants from before (they stay stored: inventory reports still list them).
+  const enforced = bucketOwnership(ctx, bucket) === "BucketOwnerEnforced";
+  return { Owner: owner, Grants: row.acl !== null && !enforced ? withoutDisplayNames(JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", owner) };
 }
 
 export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjectAclOutput {
