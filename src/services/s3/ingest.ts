@@ -234,7 +234,8 @@ async function ingestStream(
   head.on("error", () => source.unpipe(head));
   source.pipe(head);
   // The ETag's MD5 and the checksum are computed in the same pass as the write, on the hash
-  // workers when the body is large (hash-worker.ts); a small one's MD5 the blob store takes.
+  // workers when the body is large (hash-worker.ts); for a small body the blob store takes the
+  // MD5 as it writes.
   const expectedBytes = chunked ? parseDecodedContentLength(input.DecodedContentLength) : input.ContentLength;
   const md5 = expectedBytes !== undefined && expectedBytes <= SMALL_BLOB_BYTES ? undefined : createStreamHasher("MD5", expectedBytes);
   const hashers = md5 ? [md5, createStreamHasher(algorithm, expectedBytes)] : [createStreamHasher(algorithm, expectedBytes)];
