@@ -42,7 +42,6 @@ import { transactGetItems } from "./handlers/transact-get-items.js";
 import { transactWriteItems } from "./handlers/transact-write-items.js";
 import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
 import { updateItem } from "./handlers/update-item.js";
-import { encodeBody } from "./response-encoding.js";
 import { updateTable } from "./handlers/update-table.js";
 import { describeExport, exportTableToPointInTime, listExports } from "./handlers/exports.js";
 import { describeImport, importTable, listImports } from "./handlers/imports.js";
@@ -51,6 +50,7 @@ import { resumeTransfers } from "./transfers-resume.js";
 import { resumeTransitions } from "./table-status.js";
 import { DynamoStore } from "./store.js";
 import { PITR_PRUNE_INTERVAL_MS, pruneBackups } from "./backups.js";
+import { encodeBody } from "./response-encoding.js";
 import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
 import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
 
