@@ -92,6 +92,11 @@ export const CANNED_ACLS = [
   "log-delivery-write",
 ] as const;
 
+/** The grants stored with an object version (its `acl` column), or its owner's private ACL when it stores none. */
+export function versionGrants(acl: string | null, owner: Owner): Grant[] {
+  return acl !== null ? (JSON.parse(acl) as Grant[]) : cannedAclGrants("private", owner);
+}
+
 /** The grants a canned ACL stands for. `bucketOwner` matters for the bucket-owner-* ACLs of objects. */
 export function cannedAclGrants(acl: string, owner: Owner, bucketOwner: Owner = owner): Grant[] {
   const grants = [ownerGrant(owner)];

@@ -30,7 +30,7 @@
 import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
 import { wrapHandlers } from "../../core/service.js";
-import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, type Grant } from "./acl.js";
+import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, versionGrants, type Grant } from "./acl.js";
 import { abacEnabled, accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock } from "./access.js";
 import { parseCopySource } from "./copy-source.js";
 import { errors } from "./errors.js";
@@ -214,7 +214,7 @@ function aclGrants(ctx: S3Context, bucket: BucketRow, action: string, principal:
   } else {
     const row = namedObject(ctx, bucket, key, versionId);
     if (!row) return false;
-    grants = row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", accountOwner(objectOwnerAccount(ctx, bucket, row)));
+    grants = versionGrants(row.acl, accountOwner(objectOwnerAccount(ctx, bucket, row)));
   }
   return grants.some((grant) => {
     if (grant.Permission !== needed.permission && grant.Permission !== "FULL_CONTROL") return false;

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { measuredGzip } from "../../core/measured-gzip.js";
 import { s3UrlEncode } from "./domain/listing.js";
-import { cannedAclGrants, type Grant } from "./acl.js";
+import { versionGrants } from "./acl.js";
 import { INVENTORY_OPTIONAL_FIELDS, type InventoryConfiguration } from "./id-configs.js";
 import type { ObjectEncryption } from "./encryption.js";
 import type { VersionLock } from "./object-lock.js";
@@ -82,8 +82,7 @@ const OBJECT_ACL_VERSION = "2022-11-10";
  * carry no DisplayName: it is not one of the field's attributes.
  */
 function objectAcl(row: ObjectRow, facts: VersionFacts): string {
-  const grants = row.acl !== null ? (JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", { ID: facts.ownerOf(row) });
-  const listed = grants.map(({ Grantee: grantee, Permission: permission }) =>
+  const listed = versionGrants(row.acl, { ID: facts.ownerOf(row) }).map(({ Grantee: grantee, Permission: permission }) =>
     grantee.Type === "Group" ? { uri: grantee.URI, permission, type: "Group" } : { canonicalId: grantee.ID, permission, type: "CanonicalUser" },
   );
   return Buffer.from(JSON.stringify({ version: OBJECT_ACL_VERSION, status: "AVAILABLE", grants: listed }), "utf8").toString("base64");

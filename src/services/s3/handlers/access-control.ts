@@ -21,7 +21,7 @@ import type {
   PutPublicAccessBlockInput,
   PutPublicAccessBlockOutput,
 } from "../../../generated/s3.js";
-import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, validateGrants, withoutDisplayNames, type Grant, type ObjectOwnership, type PublicAccessBlock } from "../acl.js";
+import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, validateGrants, versionGrants, withoutDisplayNames, type Grant, type ObjectOwnership, type PublicAccessBlock } from "../acl.js";
 import { accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock, requestedGrants } from "../access.js";
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
@@ -65,7 +65,7 @@ export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): GetObjec
   // for the bucket owner" (S3 user guide, Object Ownership troubleshooting), also for an object
   // that kept grants from before (they stay stored: inventory reports still list them).
   const enforced = bucketOwnership(ctx, bucket) === "BucketOwnerEnforced";
-  return { Owner: owner, Grants: row.acl !== null && !enforced ? withoutDisplayNames(JSON.parse(row.acl) as Grant[]) : cannedAclGrants("private", owner) };
+  return { Owner: owner, Grants: enforced ? cannedAclGrants("private", owner) : withoutDisplayNames(versionGrants(row.acl, owner)) };
 }
 
 export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjectAclOutput {
