@@ -54,12 +54,13 @@ export function negotiateEncoding(header: string | undefined): ResponseEncoding 
     if (seen === undefined || q > seen.q) named.set(coding, { q, position: seen?.position ?? position });
   });
   const wildcard = named.get("*");
+  // In CODINGS order, and only a strictly better offer replaces the one kept: `*` alone gives gzip.
   let best: { coding: ResponseEncoding; offer: Offer } | undefined;
-  CODINGS.forEach((coding, order) => {
+  CODINGS.forEach((coding) => {
     const own = named.get(coding);
     const offer: Offer | undefined = own
       ? { q: own.q, wildcard: 0, position: own.position }
-      : wildcard && { q: wildcard.q, wildcard: 1, position: wildcard.position + order / 10 };
+      : wildcard && { q: wildcard.q, wildcard: 1, position: wildcard.position };
     if (offer === undefined || offer.q <= 0) return;
     const better =
       best === undefined ||
