@@ -219,7 +219,8 @@ async function ingestStream(
   maxSize: number,
   signature: VerifiedSignature | undefined,
 ): Promise<{ blob: BlobInfo; computed: Buffer; trailer: AwsChunkedDecoder["trailingChecksum"] }> {
-  const decoder: AwsChunkedDecoder | undefined = chunked ? createAwsChunkedDecoder(framing(input, signature)) : undefined;
+  const framed = chunked ? framing(input, signature) : undefined;
+  const decoder: AwsChunkedDecoder | undefined = framed ? createAwsChunkedDecoder(framed) : undefined;
   const sha256 = !chunked && signature?.bodySha256 !== undefined ? createHash("sha256") : undefined;
   // The request stream is piped, not handed to a pipeline: a failure must not destroy it (and
   // the socket with it) before the error response is written; the server drains the rest.
@@ -236,7 +237,7 @@ async function ingestStream(
   // The ETag's MD5 and the checksum are computed in the same pass as the write, on the hash
   // workers when the body is large (hash-worker.ts); for a small body the blob store takes the
   // MD5 as it writes.
-  const expectedBytes = chunked ? parseDecodedContentLength(input.DecodedContentLength) : input.ContentLength;
+  const expectedBytes = framed ? framed.decodedContentLength : input.ContentLength;
   const md5 = expectedBytes !== undefined && expectedBytes <= SMALL_BLOB_BYTES ? undefined : createStreamHasher("MD5", expectedBytes);
   const hashers = md5 ? [md5, createStreamHasher(algorithm, expectedBytes)] : [createStreamHasher(algorithm, expectedBytes)];
   let size = 0;
