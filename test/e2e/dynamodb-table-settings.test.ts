@@ -15,6 +15,7 @@ import {
   type CreateTableCommandInput,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
+import { awsManagedKeyArn } from "../../src/core/kms-keys.js";
 import { hashTable } from "./dynamodb-fixtures.js";
 import { refusal, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -22,7 +23,8 @@ const INVALID = "One or more parameter values were invalid: ";
 const IN_USE = "Attempt to change a resource which is still in use: ";
 const KEY = "arn:aws:kms:us-east-1:000000000000:key/0e89ef16-bbf9-456f-be05-8000c64aa7d3";
 const OTHER_KEY = "arn:aws:kms:us-east-1:000000000000:key/5494d1e8-65e0-4fdc-9814-07e049320145";
-const AWS_MANAGED = "arn:aws:kms:us-east-1:000000000000:key/aws/dynamodb";
+/** DynamoDB's AWS managed key (alias aws/dynamodb), named by its key ARN as AWS names it. */
+const AWS_MANAGED = awsManagedKeyArn("dynamodb", { account: "000000000000", region: "us-east-1" });
 
 /** One attempt per call: the SDK retries ThrottlingException (and LimitExceededException) with backoff. */
 function client(nimbus: TestNimbus): DynamoDBClient {
@@ -81,6 +83,13 @@ describe("DynamoDB encryption, table class and deletion protection", () => {
     const keyOnly = uniqueName("sse-key");
     await ddb().send(new CreateTableCommand(hashTable(keyOnly, "id", "S", { SSESpecification: { SSEType: "KMS", KMSMasterKeyId: KEY } })));
     assert.deepEqual((await describeTable(keyOnly))?.SSEDescription, { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: KEY });
+    // A key named by its id, or the managed key by its alias, is answered by its key ARN.
+    const byId = uniqueName("sse-key-id");
+    await ddb().send(new CreateTableCommand(hashTable(byId, "id", "S", { SSESpecification: { Enabled: true, SSEType: "KMS", KMSMasterKeyId: KEY.slice(KEY.indexOf("/") + 1) } })));
+    assert.deepEqual((await describeTable(byId))?.SSEDescription, { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: KEY });
+    const byAlias = uniqueName("sse-alias");
+    await ddb().send(new CreateTableCommand(hashTable(byAlias, "id", "S", { SSESpecification: { Enabled: true, SSEType: "KMS", KMSMasterKeyId: "alias/aws/dynamodb" } })));
+    assert.deepEqual((await describeTable(byAlias))?.SSEDescription, { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: AWS_MANAGED });
   });
 
   test("CreateTable's StreamSpecification without StreamEnabled is refused as Coral refuses a missing member (DDB-TABLE-035)", async () => {

@@ -30,6 +30,7 @@ import {
 import { SignatureV4 } from "@smithy/signature-v4";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
+import { awsManagedKeyArn, kmsKeyArn } from "../../src/core/kms-keys.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -598,15 +599,20 @@ describe("S3 objects", () => {
     }
   });
 
-  test("server-side encryption: SSE-S3 by default, SSE-KMS echoed, SSE-C needs the key to read", async () => {
+  test("server-side encryption: SSE-S3 by default, SSE-KMS by the key's ARN, SSE-C needs the key to read", async () => {
     const plain = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/default", Body: "x" }));
     assert.equal(plain.ServerSideEncryption, "AES256");
-    const kms = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/kms", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: "alias/my-key" }));
-    assert.deepEqual([kms.ServerSideEncryption, kms.SSEKMSKeyId], ["aws:kms", "alias/my-key"]);
+    // Whatever form names the key (here its id), S3 answers with the key's ARN.
+    const keyArn = "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const kms = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/kms", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }));
+    assert.deepEqual([kms.ServerSideEncryption, kms.SSEKMSKeyId], ["aws:kms", keyArn]);
     const kmsHead = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "sse/kms" }));
-    assert.deepEqual([kmsHead.ServerSideEncryption, kmsHead.SSEKMSKeyId], ["aws:kms", "alias/my-key"]);
+    assert.deepEqual([kmsHead.ServerSideEncryption, kmsHead.SSEKMSKeyId], ["aws:kms", keyArn]);
+    const aliased = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/alias", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: "alias/my-key" }));
+    assert.equal(aliased.SSEKMSKeyId, kmsKeyArn("alias/my-key", { account: "000000000000", region: "us-east-1" }));
     const managed = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/managed", Body: "x", ServerSideEncryption: "aws:kms" }));
-    assert.equal(managed.SSEKMSKeyId, "arn:aws:kms:us-east-1:000000000000:alias/aws/s3");
+    assert.equal(managed.SSEKMSKeyId, awsManagedKeyArn("s3", { account: "000000000000", region: "us-east-1" }));
+    assert.match(managed.SSEKMSKeyId ?? "", /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
     const keyWithoutKms = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/bad", Body: "x", SSEKMSKeyId: "alias/my-key" })));
     assert.deepEqual(
       [keyWithoutKms.name, keyWithoutKms.message, keyWithoutKms.status],
@@ -623,7 +629,7 @@ describe("S3 objects", () => {
       }),
     );
     const byDefault = await s3.send(new PutObjectCommand({ Bucket: kmsBucket, Key: "k", Body: "x" }));
-    assert.deepEqual([byDefault.ServerSideEncryption, byDefault.SSEKMSKeyId, byDefault.BucketKeyEnabled], ["aws:kms", "alias/bucket-key", true]);
+    assert.deepEqual([byDefault.ServerSideEncryption, byDefault.SSEKMSKeyId, byDefault.BucketKeyEnabled], ["aws:kms", kmsKeyArn("alias/bucket-key", { account: "000000000000", region: "us-east-1" }), true]);
 
     const key = randomBytes(32);
     const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };

@@ -27,7 +27,7 @@ import { validationException } from "./domain/index.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { backfill } from "./handlers/update-table.js";
-import { awsManagedKeyArn, streamLabel } from "./handlers/create-table.js";
+import { streamLabel, tableKeyArn } from "./handlers/create-table.js";
 import { transferStore } from "./transfers.js";
 import type { Check } from "./validation.js";
 import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
@@ -143,9 +143,9 @@ function replicaSettings(source: TableMeta, sourceRegion: string, region: string
     gsis: replicaIndexes(source, from, o, current),
     ...(source.ttl !== undefined ? { ttl: structuredClone(source.ttl) } : {}),
     ...(o.kmsMasterKeyId !== undefined
-      ? { sse: { enabled: true, type: "KMS", kmsKeyArn: o.kmsMasterKeyId } }
+      ? { sse: { enabled: true, type: "KMS", kmsKeyArn: tableKeyArn(o.kmsMasterKeyId, { account, region }) } }
       : source.sse?.enabled
-        ? { sse: { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: awsManagedKeyArn(region, account) } }
+        ? { sse: { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: tableKeyArn(undefined, { account, region }) } }
         : {}),
     tableClass: o.tableClass ?? (from.tableClass !== undefined && current !== undefined ? current.tableClass : source.tableClass),
   };

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { AwsError } from "../../core/errors.js";
+import { awsManagedKeyArn, kmsKeyArn } from "../../core/kms-keys.js";
 import { checkEncryptionUpdatable, checkReadKey, encryptionOutput, requestedEncryptionUpdate, resolveEncryption } from "./encryption.js";
 
 const scope = { account: "000000000000", region: "eu-west-1" };
@@ -20,9 +21,14 @@ describe("server-side encryption", () => {
   test("request headers win over the bucket default, which wins over SSE-S3", () => {
     assert.deepEqual(resolveEncryption({}, undefined, scope), { sse: "AES256" });
     const bucketKms = { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/default" }, BucketKeyEnabled: true }] };
-    assert.deepEqual(resolveEncryption({}, bucketKms, scope), { sse: "aws:kms", kmsKeyId: "alias/default", bucketKeyEnabled: true });
+    assert.deepEqual(resolveEncryption({}, bucketKms, scope), { sse: "aws:kms", kmsKeyId: kmsKeyArn("alias/default", scope), bucketKeyEnabled: true });
     assert.deepEqual(resolveEncryption({ ServerSideEncryption: "AES256" }, bucketKms, scope), { sse: "AES256" });
-    assert.deepEqual(resolveEncryption({ ServerSideEncryption: "aws:kms" }, undefined, scope), { sse: "aws:kms", kmsKeyId: "arn:aws:kms:eu-west-1:000000000000:alias/aws/s3" });
+    assert.deepEqual(resolveEncryption({ ServerSideEncryption: "aws:kms" }, undefined, scope), { sse: "aws:kms", kmsKeyId: awsManagedKeyArn("s3", scope) });
+    // Whatever form names the key, objects record (and answer) its ARN.
+    const keyId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    const arn = `arn:aws:kms:eu-west-1:000000000000:key/${keyId}`;
+    for (const named of [keyId, arn]) assert.equal(resolveEncryption({ ServerSideEncryption: "aws:kms", SSEKMSKeyId: named }, undefined, scope).kmsKeyId, arn);
+    assert.match(awsManagedKeyArn("s3", scope), /^arn:aws:kms:eu-west-1:000000000000:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(failure(() => resolveEncryption({ ServerSideEncryption: "rot13" }, undefined, scope)), "InvalidArgument 400 The encryption method specified is not supported");
   });
 

@@ -10,6 +10,7 @@
  * UpdateObjectEncryption later moves an SSE-S3 or SSE-KMS version to SSE-KMS in place.
  */
 import { createHash } from "node:crypto";
+import { awsManagedKeyArn, kmsKeyArn } from "../../core/kms-keys.js";
 import { RowCache } from "../../state/row-cache.js";
 import { errors, invalidArgument, invalidRequest } from "./errors.js";
 
@@ -49,11 +50,6 @@ export function blocksCustomerKeys(bucketDefault: { Rules?: DefaultEncryptionRul
 }
 
 const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
-
-/** The AWS managed key S3 uses when aws:kms is asked for without a key. */
-export function awsManagedS3Key(account: string, region: string): string {
-  return `arn:aws:kms:${region}:${account}:alias/aws/s3`;
-}
 
 function customerKey(request: EncryptionRequest, prefix = "x-amz-server-side-encryption-customer"): string | undefined {
   const { SSECustomerAlgorithm: algorithm, SSECustomerKey: key, SSECustomerKeyMD5: md5 } = request;
@@ -102,8 +98,9 @@ export function resolveEncryption(
   const rule = bucketDefault?.Rules?.[0];
   const algorithm = sse ?? rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? "AES256";
   if (algorithm === "AES256") return { sse: algorithm };
-  const kmsKeyId =
-    request.SSEKMSKeyId ?? (sse === undefined ? rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID : undefined) ?? awsManagedS3Key(scope.account, scope.region);
+  // The key named (the request's, else the bucket default's), or the AWS managed key aws/s3; by its ARN, as S3 reports it.
+  const named = request.SSEKMSKeyId ?? (sse === undefined ? rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID : undefined);
+  const kmsKeyId = named === undefined ? awsManagedKeyArn("s3", scope) : kmsKeyArn(named, scope);
   const bucketKeyEnabled = request.BucketKeyEnabled ?? (sse === undefined ? rule?.BucketKeyEnabled : undefined);
   return { sse: algorithm, kmsKeyId, ...(bucketKeyEnabled !== undefined ? { bucketKeyEnabled } : {}) };
 }

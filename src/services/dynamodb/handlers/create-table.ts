@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CreateTableInput, CreateTableOutput } from "../../../generated/dynamodb.js";
+import { awsManagedKeyArn, kmsKeyArn } from "../../../core/kms-keys.js";
 import type { Scope } from "../../../core/service.js";
 import { checkAccountMaximum, checkOnDemandMaximum, checkProvisionedMaximum, reservedUnits } from "../capacity-limits.js";
 import { validationException } from "../domain/index.js";
@@ -166,14 +167,14 @@ export function sseEnabled(sse: SseSpecification): boolean {
   return sse.Enabled ?? sse.SSEType === "KMS";
 }
 
-/** The AWS managed key of DynamoDB (alias aws/dynamodb) in an account and Region. */
-export function awsManagedKeyArn(region: string, account: string): string {
-  return `arn:aws:kms:${region}:${account}:key/aws/dynamodb`;
+/** The key a table is encrypted with: the one named (by its ARN, as SSEDescription.KMSMasterKeyArn names it), else DynamoDB's AWS managed key (alias aws/dynamodb). */
+export function tableKeyArn(named: string | undefined, scope: Scope): string {
+  return named === undefined ? awsManagedKeyArn("dynamodb", scope) : kmsKeyArn(named, scope);
 }
 
 /** The encryption an SSESpecification asks for: KMS with the key it names, else the AWS managed key; or the AWS owned key. */
 export function sseAsked(sse: SseSpecification, scope: Scope): NonNullable<TableMeta["sse"]> {
-  return sseEnabled(sse) ? { enabled: true, type: sse.SSEType ?? "KMS", kmsKeyArn: sse.KMSMasterKeyId ?? awsManagedKeyArn(scope.region, scope.account) } : { enabled: false };
+  return sseEnabled(sse) ? { enabled: true, type: sse.SSEType ?? "KMS", kmsKeyArn: tableKeyArn(sse.KMSMasterKeyId, scope) } : { enabled: false };
 }
 
 /**
