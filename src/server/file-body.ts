@@ -46,14 +46,20 @@ export function sendFile(file: ReadStream & { fd: number }, out: Writable): Prom
 
 /**
  * sendFile for the file ranges `files` yields, one after another, as one body (a composed
- * blob's parts): each is opened when reached and destroyed once sent; `whole` (the stream the
- * files make up) is destroyed at the end.
+ * blob's parts, where a part kept in the database comes as its bytes): each is opened when
+ * reached and destroyed once sent; `whole` (the stream the files make up) is destroyed at the end.
  */
-export async function sendFiles(files: Iterable<ReadStream>, out: Writable, whole?: { destroy(): void }): Promise<void> {
+export async function sendFiles(files: Iterable<ReadStream | Buffer>, out: Writable, whole?: { destroy(): void }): Promise<void> {
   // The buffer to read into next, and the write in flight (which the next read overlaps).
   const state: Sending = { spare: take() };
   try {
     for (const file of files) {
+      if (Buffer.isBuffer(file)) {
+        if (state.writing && !(await state.writing)) return;
+        if (out.destroyed) return;
+        state.writing = write(out, file);
+        continue;
+      }
       try {
         if (!isFileStream(file)) throw new Error("sendFiles: not an unread file stream");
         if (!(await sendRange(file, out, state))) return;

@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { openState, type StateLayer } from "./database.js";
-import { BlobNotFoundError, SMALL_BLOB_BYTES } from "./blob-store.js";
+import { BlobNotFoundError, ComposedStream, INLINE_BLOB_BYTES, SMALL_BLOB_BYTES } from "./blob-store.js";
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
@@ -31,8 +31,9 @@ function tempFiles(root: string): string[] {
   return readdirSync(join(root, "tmp"));
 }
 
+/** A store where every blob has a file (the tests of inline blobs say otherwise). */
 async function withState(fn: (state: StateLayer) => Promise<void>): Promise<void> {
-  const state = openState({ inMemory: true });
+  const state = openState({ inMemory: true, inlineBlobBytes: 0 });
   try {
     await fn(state);
   } finally {
@@ -395,11 +396,11 @@ describe("blob store reads", () => {
   test("a small read comes from the file when it is not cached, and a released blob leaves the cache with its file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-cache-"));
     try {
-      const first = openState({ inMemory: false, dataDir: dir });
+      const first = openState({ inMemory: false, dataDir: dir, inlineBlobBytes: 0 });
       const put = await first.blobs.put(Buffer.from("kept across a restart"));
       first.transaction(() => first.blobs.retain(put.id));
       first.close();
-      const state = openState({ inMemory: false, dataDir: dir });
+      const state = openState({ inMemory: false, dataDir: dir, inlineBlobBytes: 0 });
       assert.deepEqual(state.blobs.read(put.id, 21), Buffer.from("kept across a restart"));
       state.transaction(() => state.blobs.release(put.id));
       assert.equal(state.blobs.has(put.id), false);
@@ -524,7 +525,7 @@ describe("blob store sweep", () => {
   test("removes stale temp files and unreferenced blobs after a restart, keeps referenced ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-test-"));
     try {
-      let state = openState({ dataDir: dir, inMemory: false });
+      let state = openState({ dataDir: dir, inMemory: false, inlineBlobBytes: 0 });
       const kept = await state.blobs.put(Buffer.from("committed"));
       state.transaction(() => state.blobs.retain(kept.id));
       const orphan = await state.blobs.put(Buffer.from("put but never committed"));
@@ -534,7 +535,7 @@ describe("blob store sweep", () => {
       state.close();
       unlinkSync(join(dir, "blobs", lost.id.slice(0, 2), lost.id.slice(2, 4), lost.id));
 
-      state = openState({ dataDir: dir, inMemory: false });
+      state = openState({ dataDir: dir, inMemory: false, inlineBlobBytes: 0 });
       const result = await state.blobs.sweep({ checkMissing: true });
       assert.deepEqual(result, { removedBlobs: 1, removedTemp: 1, missing: [lost.id] });
       assert.equal(state.blobs.has(orphan.id), false);
@@ -601,4 +602,122 @@ describe("blob store memory", () => {
       assert.ok(peak < 32 * 1024 * 1024, `memory grew by ${peak} bytes while streaming`);
       assert.equal(existsSync(state.blobs.path(blob.id)), true);
     }));
+});
+
+describe("blob store inline blobs", () => {
+  const dataRows = (state: StateLayer): number => (state.db.prepare("SELECT count(*) AS n FROM _blob_data").get() as { n: number }).n;
+
+  async function withInline(fn: (state: StateLayer) => Promise<void>): Promise<void> {
+    const state = openState({ inMemory: true });
+    try {
+      await fn(state);
+    } finally {
+      state.close();
+    }
+  }
+
+  test("a small put has no file: its bytes are read from the put until it is retained, then from its row, which the last release deletes", () =>
+    withInline(async (state) => {
+      const body = Buffer.alloc(INLINE_BLOB_BYTES, 7);
+      const blob = await state.blobs.put(body, { hashes: ["md5"] });
+      assert.equal(blob.id, sha256(body));
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+      assert.equal(dataRows(state), 0);
+      assert.equal(state.blobs.has(blob.id), true);
+      assert.equal(state.blobs.size(blob.id), body.length);
+      assert.deepEqual(await readAll(state.blobs.get(blob.id, { start: 1, end: 3 })), body.subarray(1, 4));
+      state.transaction(() => state.blobs.retain(blob.id));
+      assert.equal(dataRows(state), 1);
+      // A second reference writes nothing more; the file system is never touched.
+      const again = await state.blobs.put(Buffer.from(body));
+      state.transaction(() => state.blobs.retain(again.id));
+      assert.deepEqual([state.blobs.refs(blob.id), dataRows(state)], [2, 1]);
+      assert.deepEqual(await readAll(state.blobs.get(blob.id)), body);
+      assert.deepEqual(state.blobs.read(blob.id, body.length, { start: 10, end: 20 }), body.subarray(10, 21));
+      state.transaction(() => state.blobs.release(blob.id));
+      assert.equal(dataRows(state), 1);
+      state.transaction(() => state.blobs.release(blob.id));
+      assert.deepEqual([state.blobs.has(blob.id), dataRows(state)], [false, 0]);
+      assert.throws(() => state.blobs.get(blob.id), BlobNotFoundError);
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+      // One byte more is a file.
+      const large = await state.blobs.put(Buffer.alloc(INLINE_BLOB_BYTES + 1, 8));
+      assert.deepEqual(blobFiles(state.blobs.root), [large.id]);
+    }));
+
+  test("a rolled-back retain writes no row, abandon leaves nothing, and a read begun before a release is not cut short", () =>
+    withInline(async (state) => {
+      const rolled = await state.blobs.put(Buffer.from("rolled back"));
+      assert.throws(() =>
+        state.transaction(() => {
+          state.blobs.retain(rolled.id);
+          throw new Error("rolled back");
+        }),
+      );
+      assert.deepEqual([state.blobs.has(rolled.id), dataRows(state)], [false, 0]);
+      const abandoned = await state.blobs.put(Buffer.from("abandoned"));
+      state.blobs.abandon(abandoned.id);
+      assert.equal(state.blobs.has(abandoned.id), false);
+      const kept = await state.blobs.put(Buffer.from("read while released"));
+      state.transaction(() => state.blobs.retain(kept.id));
+      const reading = state.blobs.get(kept.id);
+      state.transaction(() => state.blobs.release(kept.id));
+      assert.deepEqual(await readAll(reading), Buffer.from("read while released"));
+    }));
+
+  test("a put not yet retained survives the release of the same bytes' last reference", () =>
+    withInline(async (state) => {
+      const first = await state.blobs.put(Buffer.from("shared bytes"));
+      state.transaction(() => state.blobs.retain(first.id));
+      const second = await state.blobs.put(Buffer.from("shared bytes"));
+      state.transaction(() => state.blobs.release(first.id));
+      assert.equal(dataRows(state), 0);
+      state.transaction(() => state.blobs.retain(second.id));
+      assert.deepEqual(await readAll(state.blobs.get(second.id)), Buffer.from("shared bytes"));
+      assert.equal(dataRows(state), 1);
+    }));
+
+  test("a composed blob reads an inline last part from its row, also part by part", () =>
+    withInline(async (state) => {
+      const chunks = [Buffer.alloc(300_000, 1), Buffer.from("tail bytes")];
+      const parts = [await state.blobs.put(Readable.from([chunks[0] as Buffer]), { id: "unique" }), await state.blobs.put(chunks[1] as Buffer)];
+      const id = state.transaction(() => {
+        for (const part of parts) state.blobs.retain(part.id);
+        const blob = state.blobs.compose(parts);
+        state.blobs.retain(blob.id);
+        return blob.id;
+      });
+      const bytes = Buffer.concat(chunks);
+      assert.deepEqual(await readAll(state.blobs.get(id)), bytes);
+      assert.deepEqual(await readAll(state.blobs.get(id, { start: 299_995, end: 300_004 })), bytes.subarray(299_995, 300_005));
+      const composed = state.blobs.get(id, { start: 299_998, end: 300_003 }) as ComposedStream;
+      const pieces = [...composed.files()];
+      assert.deepEqual(pieces.at(-1), Buffer.from("tail"));
+      for (const piece of pieces) if (!Buffer.isBuffer(piece)) piece.destroy();
+      composed.destroy();
+    }));
+
+  test("inline blobs persist across a restart, and small files of an older data dir are still read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-inline-"));
+    try {
+      const older = openState({ inMemory: false, dataDir: dir, inlineBlobBytes: 0 });
+      const file = await older.blobs.put(Buffer.from("a file from before inline blobs"));
+      older.transaction(() => older.blobs.retain(file.id));
+      older.close();
+      const first = openState({ inMemory: false, dataDir: dir });
+      const inline = await first.blobs.put(Buffer.from("kept in the database"));
+      first.transaction(() => first.blobs.retain(inline.id));
+      first.close();
+      const state = openState({ inMemory: false, dataDir: dir });
+      assert.deepEqual(await state.blobs.sweep({ checkMissing: true }), { removedBlobs: 0, removedTemp: 0, missing: [] });
+      assert.deepEqual(state.blobs.read(inline.id, 20), Buffer.from("kept in the database"));
+      assert.deepEqual(state.blobs.read(file.id, 30), Buffer.from("a file from before inline blobs"));
+      assert.deepEqual(blobFiles(state.blobs.root), [file.id]);
+      state.transaction(() => state.blobs.release(file.id));
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+      state.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "../core/manual-clock.js";
+import { INLINE_BLOB_BYTES } from "./blob-store.js";
 import { openState, type StateLayer } from "./database.js";
 
 function tempDir(): string {
@@ -95,7 +96,8 @@ describe("openState", () => {
     assert.equal(state.db.pragma("foreign_keys", { simple: true }), 1);
     state.migrate("t", [QUEUES_V1]);
     insertQueue(state, "000000000000", "us-east-1", "q");
-    const blob = await state.blobs.put(Buffer.from("in memory"));
+    // A body large enough for a file (a small one is a row of the database).
+    const blob = await state.blobs.put(Buffer.alloc(INLINE_BLOB_BYTES + 1, 1));
     state.transaction(() => state.blobs.retain(blob.id));
     assert.ok(existsSync(state.blobs.path(blob.id)));
     const root = state.blobs.root;

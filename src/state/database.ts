@@ -46,6 +46,8 @@ export interface OpenStateOptions {
    * file; 0 leaves checkpoints to SQLite, inside the commits. Persistent mode only.
    */
   checkpointIntervalMs?: number;
+  /** Buffered blob puts up to this size are kept in the database (blob-store.ts); 0 gives each a file. Default INLINE_BLOB_BYTES. */
+  inlineBlobBytes?: number;
 }
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
@@ -113,7 +115,7 @@ class SqliteStateLayer implements StateLayer {
       try {
         db = new BetterSqlite3(":memory:");
         configure(db, { persistent: false, busyTimeout });
-        return SqliteStateLayer.finish(db, join(tempDir, BLOB_DIR), true, undefined, clock, tempDir);
+        return SqliteStateLayer.finish(db, join(tempDir, BLOB_DIR), true, undefined, clock, tempDir, opts.inlineBlobBytes);
       } catch (error) {
         db?.close();
         rmSync(tempDir, { recursive: true, force: true });
@@ -128,7 +130,7 @@ class SqliteStateLayer implements StateLayer {
     const db = new BetterSqlite3(join(dataDir, DB_FILE));
     try {
       configure(db, { persistent: true, busyTimeout });
-      const state = SqliteStateLayer.finish(db, join(dataDir, BLOB_DIR), false, dataDir, clock, undefined);
+      const state = SqliteStateLayer.finish(db, join(dataDir, BLOB_DIR), false, dataDir, clock, undefined, opts.inlineBlobBytes);
       state.startCheckpointer(join(dataDir, DB_FILE), opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS);
       return state;
     } catch (error) {
@@ -144,6 +146,7 @@ class SqliteStateLayer implements StateLayer {
     dataDir: string | undefined,
     clock: Clock,
     ownedTempDir: string | undefined,
+    inlineBlobBytes: number | undefined,
   ): SqliteStateLayer {
     db.exec(`CREATE TABLE IF NOT EXISTS _migrations (
       service    TEXT    NOT NULL,
@@ -153,7 +156,7 @@ class SqliteStateLayer implements StateLayer {
       PRIMARY KEY (service, version)
     ) WITHOUT ROWID`);
     applyMigrations(db, clock, "_blobs", BLOB_MIGRATIONS);
-    const blobs = new DiskBlobStore(db, blobRoot);
+    const blobs = new DiskBlobStore(db, blobRoot, inlineBlobBytes);
     return new SqliteStateLayer(db, blobs, inMemory, dataDir, clock, ownedTempDir);
   }
 

@@ -32,8 +32,8 @@ const START = Date.parse("2026-01-15T12:00:00.000Z");
 
 /**
  * The state layer's own bookkeeping, read beside the running server once it is idle: blob
- * reference counts equal the rows that hold them, every referenced blob has its file, and the
- * start-up sweep left no file nobody references (nor a temp file).
+ * reference counts equal the rows that hold them, every referenced blob has its file (or, inline,
+ * its whole row), and the start-up sweep left no file nobody references (nor a temp file).
  */
 function checkBlobs(dataDir: string): void {
   const db = new BetterSqlite3(join(dataDir, "nimbus.db"), { readonly: true, fileMustExist: true });
@@ -56,7 +56,14 @@ function checkBlobs(dataDir: string): void {
       .pluck()
       .all();
     assert.deepEqual(dangling, [], "no row names a blob without a reference");
-    const files = db.prepare("SELECT id, size FROM _blobs WHERE id NOT IN (SELECT id FROM _blob_parts)").all() as { id: string; size: number }[];
+    const inline = db
+      .prepare("SELECT d.id FROM _blob_data d LEFT JOIN _blobs b ON b.id = d.id WHERE b.id IS NULL OR length(d.bytes) <> b.size")
+      .pluck()
+      .all();
+    assert.deepEqual(inline, [], "every inline blob's bytes are whole and referenced");
+    const files = db
+      .prepare("SELECT id, size FROM _blobs WHERE id NOT IN (SELECT id FROM _blob_parts) AND id NOT IN (SELECT id FROM _blob_data)")
+      .all() as { id: string; size: number }[];
     const root = join(dataDir, "blobs");
     for (const { id, size } of files) {
       const file = join(root, id.slice(0, 2), id.slice(2, 4), id);

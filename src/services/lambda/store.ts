@@ -5,7 +5,7 @@
  * archive (zip.ts names directories by the archive's SHA-256).
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { buffer } from "node:stream/consumers";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Scope, ServiceEnvironment } from "../../core/service.js";
@@ -391,7 +391,7 @@ export class LambdaStore {
   codeDir(blobId: string): Promise<string> {
     let pending = this.extracted.get(blobId);
     if (!pending) {
-      pending = readFile(this.env.state.blobs.path(blobId)).then((zip) => extractZip(zip, join(this.baseDir, "code")));
+      pending = buffer(this.env.state.blobs.get(blobId)).then((zip) => extractZip(zip, join(this.baseDir, "code")));
       this.extracted.set(blobId, pending);
       pending.catch(() => this.extracted.delete(blobId));
     }

@@ -121,10 +121,7 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
     const bytes = input.Body instanceof Readable ? await readWhole(input.Body, input.ContentLength) : Buffer.from(input.Body ?? new Uint8Array());
     if (bytes.length > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: bytes.length, MaxSizeAllowed: maxSize } });
     if (signature?.bodySha256 !== undefined) checkBodySha256(signature.bodySha256, createHash("sha256").update(bytes));
-    blob = await blobs.put(bytes, { hashes: ["md5"] });
-    const hasher = createHasher(algorithm);
-    hasher.update(bytes);
-    computed = await hasher.digest();
+    ({ blob, computed } = await storeWhole(blobs, bytes, algorithm));
   } else {
     const body = input.Body instanceof Readable ? input.Body : Readable.from([Buffer.from(input.Body ?? new Uint8Array())]);
     const streamed = await ingestStream(input, blobs, body, chunked, algorithm, maxSize, signature);
@@ -187,6 +184,26 @@ function readWhole(source: Readable, declaredLength: number | undefined): Promis
   });
 }
 
+/** A whole body into the blob store as one buffer (content-addressed, an inline blob when small), with its MD5 and checksum. */
+async function storeWhole(blobs: BlobStore, bytes: Buffer, algorithm: ChecksumAlgorithm): Promise<{ blob: BlobInfo; computed: Buffer }> {
+  const blob = await blobs.put(bytes, { hashes: ["md5"] });
+  const hasher = createHasher(algorithm);
+  hasher.update(bytes);
+  return { blob, computed: await hasher.digest() };
+}
+
+/** A decoded body of at most `maxSize` bytes as one Buffer; the decoder's own errors (chunk signatures, lengths) as they come. */
+async function readDecoded(decoded: Readable, maxSize: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of decoded) {
+    size += (chunk as Buffer).length;
+    if (size > maxSize) throw errors.EntityTooLarge({}, { fields: { ProposedSize: size, MaxSizeAllowed: maxSize } });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** The decoder's options from the framing headers (validated before any byte is read). */
 function framing(input: IngestRequest, signature: VerifiedSignature | undefined): AwsChunkedDecoderOptions {
   const decodedContentLength = parseDecodedContentLength(input.DecodedContentLength);
@@ -238,6 +255,17 @@ async function ingestStream(
   // workers when the body is large (hash-worker.ts); for a small body the blob store takes the
   // MD5 as it writes.
   const expectedBytes = framed ? framed.decodedContentLength : input.ContentLength;
+  if (decoder !== undefined && expectedBytes !== undefined && expectedBytes <= SMALL_BLOB_BYTES) {
+    // A small aws-chunked body (the v3 SDK's default PutObject) is decoded whole and stored as one
+    // buffer, as a small plain body is: one write, or a row for an inline blob, rather than a stream.
+    let bytes: Buffer;
+    try {
+      bytes = await readDecoded(head, maxSize);
+    } finally {
+      source.off("error", fail);
+    }
+    return { ...{}, ...(await storeWhole(blobs, bytes, algorithm)), trailer: decoder.trailingChecksum };
+  }
   const md5 = expectedBytes !== undefined && expectedBytes <= SMALL_BLOB_BYTES ? undefined : createStreamHasher("MD5", expectedBytes);
   const hashers = md5 ? [md5, createStreamHasher(algorithm, expectedBytes)] : [createStreamHasher(algorithm, expectedBytes)];
   let size = 0;

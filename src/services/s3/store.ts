@@ -635,8 +635,13 @@ export class S3Store {
       "SELECT seq, blob_id FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null'",
     ).get(row.bucket, row.key);
     if (old === undefined) return undefined;
-    if (old.blob_id) this.blobs.release(old.blob_id);
-    if (row.blob_id !== null) this.blobs.retain(row.blob_id);
+    if (old.blob_id !== null && old.blob_id === row.blob_id) {
+      // The same bytes again: the row keeps the reference it holds, and the put's pin goes.
+      this.blobs.abandon(row.blob_id);
+    } else {
+      if (old.blob_id) this.blobs.release(old.blob_id);
+      if (row.blob_id !== null) this.blobs.retain(row.blob_id);
+    }
     this.prepare(REWRITE_OBJECT).run(...REWRITTEN_COLUMNS.map((column) => row[column]), old.seq);
     return { ...{}, ...row, seq: old.seq };
   }
