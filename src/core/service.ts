@@ -94,6 +94,12 @@ export interface Caller {
   readonly userAgent: string;
   /** The request's X-Amzn-Trace-Id header (X-Ray), which SNS carries into the SQS messages it delivers. */
   readonly traceHeader?: string;
+  /**
+   * Set when the request itself names its Region (a SigV4 credential scope, or a regional host
+   * name), as a request to an AWS endpoint always does; unset when Nimbus assumed its default
+   * Region (unsigned and SigV2 requests to a plain host), so nothing may be refused for it.
+   */
+  readonly regionNamed?: true;
   /** Set when signatures are enforced and the request's was verified: what its streamed body must match. */
   readonly signature?: VerifiedSignature;
   /** An in-process call from another service (ctx.invoke): it acts as its scope's account, or as `service`. */

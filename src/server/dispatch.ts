@@ -127,6 +127,7 @@ export class Dispatcher {
         accessKeyId,
         sourceIp: req.sourceIp,
         userAgent: req.headers["user-agent"] ?? "",
+        ...(scope?.region || fromHost?.region ? { regionNamed: true as const } : {}),
         ...(signature ? { signature } : {}),
         ...(traceHeader !== undefined ? { traceHeader } : {}),
       };

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteBucketCorsCommand,
@@ -9,6 +10,7 @@ import {
   GetBucketLocationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   HeadBucketCommand,
   ListBucketsCommand,
   PutBucketCorsCommand,
@@ -102,6 +104,47 @@ describe("S3 buckets", () => {
       [again.name, again.message, again.status, again.error["BucketName"]],
       ["BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", 409, name],
     );
+  });
+
+  // Row 14 of the study guide's S3 checklist: a bucket is served by its own Region's endpoint only.
+  test("a bucket reached through another Region answers 301 PermanentRedirect naming its Region; followRegionRedirects gets through", async () => {
+    const name = uniqueName("redirect");
+    await west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await west.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "in eu-west-1" }));
+    const get = await failure(s3.send(new GetObjectCommand({ Bucket: name, Key: "k" })));
+    assert.deepEqual(
+      [get.name, get.message, get.status, get.error["Endpoint"], get.error["Bucket"]],
+      [
+        "PermanentRedirect",
+        "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
+        301,
+        `${name}.s3.eu-west-1.amazonaws.com`,
+        name,
+      ],
+    );
+    const regionHeader = (e: Record<string, unknown>) => (e["$response"] as { headers: Record<string, string> }).headers["x-amz-bucket-region"];
+    assert.equal(regionHeader(get.error), "eu-west-1");
+    // A HEAD answer has no body: the status and the header say it all.
+    const head = await failure(s3.send(new HeadBucketCommand({ Bucket: name })));
+    assert.deepEqual([head.status, regionHeader(head.error)], [301, "eu-west-1"]);
+    // Writes are refused before anything is stored.
+    const put = await failure(s3.send(new PutObjectCommand({ Bucket: name, Key: "other", Body: "x" })));
+    assert.deepEqual([put.name, put.status], ["PermanentRedirect", 301]);
+    assert.equal((await failure(west.send(new GetObjectCommand({ Bucket: name, Key: "other" })))).name, "NoSuchKey");
+    // GetBucketLocation answers from any Region; a copy may read its source from another Region.
+    assert.equal((await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint, "eu-west-1");
+    const home = uniqueName("copy-home");
+    await s3.send(new CreateBucketCommand({ Bucket: home }));
+    await s3.send(new CopyObjectCommand({ Bucket: home, Key: "copy", CopySource: `${name}/k` }));
+    // The SDK's own redirect handling reads x-amz-bucket-region and retries in that Region.
+    const following = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true, followRegionRedirects: true });
+    try {
+      const body = await (await following.send(new GetObjectCommand({ Bucket: name, Key: "k" }))).Body?.transformToString();
+      assert.equal(body, "in eu-west-1");
+      assert.equal((await following.send(new HeadBucketCommand({ Bucket: name }))).BucketRegion, "eu-west-1");
+    } finally {
+      following.destroy();
+    }
   });
 
   test("bucket names are checked and global across accounts", async () => {

@@ -34,6 +34,14 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  // A bucket reached through another Region's endpoint: 301 with the bucket's endpoint and Region
+  // (S3 API Reference, "List of error codes": PermanentRedirect, 301 Moved Permanently; the
+  // sentence is the one S3 sends, as recorded in the SDKs' and tools' fixtures of real answers).
+  PermanentRedirect: {
+    code: "PermanentRedirect",
+    status: 301,
+    message: "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
+  },
   PublicPolicyBlocked: {
     code: "AccessDenied",
     status: 403,

@@ -76,6 +76,7 @@ import { deleteBucketReplication, getBucketReplication, putBucketReplication } f
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
 import { checkExpectedOwners } from "./expected-owner.js";
+import { checkBucketRegion } from "./bucket-region.js";
 import { authorizeOperation, checkedHandlers } from "./authorization.js";
 import { analyticsConfigurations, intelligentTieringConfigurations, inventoryConfigurations, metricsConfigurations } from "./handlers/id-configs.js";
 import {
@@ -263,6 +264,7 @@ export default defineService<S3Operations, S3Store>({
     DeleteBucketIntelligentTieringConfiguration: intelligentTieringConfigurations.delete,
     ListBucketIntelligentTieringConfigurations: intelligentTieringConfigurations.list,
   }, (operation, input, ctx) => {
+    checkBucketRegion(operation, input, ctx);
     checkExpectedOwners(input, ctx);
     authorizeOperation(operation, input, ctx);
   }),
