@@ -6,6 +6,7 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -177,5 +178,43 @@ describe("S3 versioning", () => {
     assert.equal(gone.headers.get("x-amz-version-id"), marker.VersionId);
     assert.match(await gone.text(), /<Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>k<\/Key>/);
     assert.equal((await httpRequest(nimbus.port, "GET", `/${bucket}/k?versionId=null`, signedHeaders("s3"))).text, "before");
+  });
+  // Row 41 of the study guide's S3 checklist: MFA delete guards versioning changes and permanent deletes.
+  test("MFA delete: enabling it, changing versioning and deleting a version for good need x-amz-mfa; a delete marker does not", async () => {
+    const bucket = await versionedBucket();
+    const MFA = "arn:aws:iam::000000000000:mfa/root-account-mfa-device 123456";
+    const mfaRequired = ["AccessDenied", "Mfa Authentication must be used for this request", 403];
+    const enable = await failure(s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled", MFADelete: "Enabled" } })));
+    assert.deepEqual([enable.name, enable.message, enable.status], mfaRequired);
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).MFADelete, undefined);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, MFA, VersioningConfiguration: { Status: "Enabled", MFADelete: "Enabled" } }));
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).MFADelete, "Enabled");
+
+    const suspend = await failure(s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Suspended" } })));
+    assert.deepEqual([suspend.name, suspend.message, suspend.status], mfaRequired);
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status, "Enabled");
+
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "doc", Body: "kept" }));
+    // A delete without a version id only adds a delete marker: no MFA needed.
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc" }));
+    assert.equal(marker.DeleteMarker, true);
+    const removeVersion = await failure(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc", VersionId: put.VersionId })));
+    assert.deepEqual([removeVersion.name, removeVersion.message, removeVersion.status], mfaRequired);
+    const removeMarker = await failure(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc", VersionId: marker.VersionId })));
+    assert.deepEqual([removeMarker.name, removeMarker.status], ["AccessDenied", 403]);
+    // DeleteObjects fails whole when one entry names a version, even beside a plain key.
+    const batch = await failure(s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "other" }, { Key: "doc", VersionId: put.VersionId }] } })));
+    assert.deepEqual([batch.name, batch.message, batch.status], mfaRequired);
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual([versions.Versions?.map((v) => v.VersionId), versions.DeleteMarkers?.map((m) => m.VersionId)], [[put.VersionId], [marker.VersionId]]);
+
+    // With the header, each goes through.
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, MFA, Delete: { Objects: [{ Key: "doc", VersionId: marker.VersionId }] } }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "doc", VersionId: put.VersionId, MFA }));
+    assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }))).Versions, undefined);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, MFA, VersioningConfiguration: { Status: "Suspended", MFADelete: "Disabled" } }));
+    const after = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    assert.deepEqual([after.Status, after.MFADelete], ["Suspended", "Disabled"]);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
   });
 });

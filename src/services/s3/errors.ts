@@ -34,6 +34,11 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  // A versioning change or a version's permanent deletion without x-amz-mfa on a bucket with MFA
+  // delete (mfa-delete.ts). The User Guide says only that "the request fails"; code, status and
+  // sentence are S3's answer as the AWS CLI prints it ("An error occurred (AccessDenied) when
+  // calling the DeleteObject operation: Mfa Authentication must be used for this request").
+  MfaRequired: { code: "AccessDenied", status: 403, message: "Mfa Authentication must be used for this request" },
   // A bucket reached through another Region's endpoint: 301 with the bucket's endpoint and Region
   // (S3 API Reference, "List of error codes": PermanentRedirect, 301 Moved Permanently; the
   // sentence is the one S3 sends, as recorded in the SDKs' and tools' fixtures of real answers).

@@ -24,6 +24,7 @@ import { abacEnabled } from "../access.js";
 import { MAX_BUCKET_TAGS, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
 import { checkVersioningChange } from "../object-lock.js";
+import { checkVersioningMfa } from "../mfa-delete.js";
 
 export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Context): PutBucketVersioningOutput {
   const { Status, MFADelete } = input.VersioningConfiguration;
@@ -32,6 +33,7 @@ export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Cont
   if (MFADelete !== undefined && MFADelete !== "Enabled" && MFADelete !== "Disabled") throw s3DomainErrors.MalformedXML();
   ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
+    checkVersioningMfa(bucket, MFADelete, input.MFA);
     checkVersioningChange(ctx.store, bucket, Status);
     // A bucket that was never versioned stays "unversioned" when asked to suspend nothing.
     if (Status !== undefined && !(Status === "Suspended" && bucket.versioning === null)) ctx.store.setBucketField(bucket.name, "versioning", Status);

@@ -8,6 +8,7 @@ import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { requireBucket, validateVersionId, VERSION_ID } from "../objects.js";
 import { assertDeletable } from "../object-lock.js";
+import { checkVersionDeleteMfa } from "../mfa-delete.js";
 import { batchDeleteLog } from "../access-log.js";
 import type { BucketRow } from "../store.js";
 
@@ -58,7 +59,7 @@ function deleteOne(
 }
 
 export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteObjectOutput {
-  requireBucket(ctx, input.Bucket);
+  checkVersionDeleteMfa(requireBucket(ctx, input.Bucket), input.VersionId !== undefined, input.MFA);
   return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch).out);
 }
 
@@ -74,9 +75,10 @@ function missingVersion(ctx: S3Context, bucket: BucketRow, key: string, versionI
 }
 
 export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
-  requireBucket(ctx, input.Bucket);
+  const target = requireBucket(ctx, input.Bucket);
   const objects = input.Delete.Objects ?? [];
   if (objects.length === 0 || objects.length > MAX_DELETE_OBJECTS) throw s3DomainErrors.MalformedXML();
+  checkVersionDeleteMfa(target, objects.some((o) => o.VersionId !== undefined), input.MFA);
   const deleted: NonNullable<DeleteObjectsOutput["Deleted"]> = [];
   const failed: NonNullable<DeleteObjectsOutput["Errors"]> = [];
   const logged = batchDeleteLog(ctx, input.Bucket);
