@@ -233,6 +233,34 @@ describe("S3 event notifications", () => {
     assert.equal(empty["QueueConfigurations"], undefined);
   });
 
+  // Integration 1 of the study guide: S3 notifies queues, topics and functions of its own Region only.
+  test("a destination in another Region is refused, before its existence is checked and with validation skipped", async () => {
+    const bucket = uniqueName("notify-region");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const westSqs = new SQSClient(nimbus.clientConfig({ region: "eu-west-1" }));
+    try {
+      const { QueueUrl } = await westSqs.send(new CreateQueueCommand({ QueueName: uniqueName("notify-west") }));
+      const westQueue = (await westSqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      const destinations: Record<string, unknown>[] = [
+        { QueueConfigurations: [{ QueueArn: westQueue, Events: ["s3:ObjectCreated:*"] }] },
+        { TopicConfigurations: [{ TopicArn: "arn:aws:sns:eu-west-1:000000000000:no-such-topic", Events: ["s3:ObjectCreated:*"] }] },
+        { LambdaFunctionConfigurations: [{ LambdaFunctionArn: "arn:aws:lambda:us-west-2:000000000000:function:fn", Events: ["s3:ObjectCreated:*"] }] },
+      ];
+      for (const NotificationConfiguration of destinations) {
+        for (const skip of [{}, { SkipDestinationValidation: true }]) {
+          const err = await invokeFailure(putConfig({ Bucket: bucket, NotificationConfiguration, ...skip }));
+          assert.deepEqual(
+            [err.name, err.message, err.status],
+            ["InvalidArgument", "The notification destination service region is not valid for the bucket location constraint", 400],
+          );
+        }
+      }
+      assert.equal((await getConfig(bucket))["QueueConfigurations"], undefined);
+    } finally {
+      westSqs.destroy();
+    }
+  });
+
   test("restores announce themselves when requested and when the copy is ready", async () => {
     const { bucket, QueueUrl } = await notifiedBucket("notify-restore", "restores", "restores", ["s3:ObjectRestore:*"]);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "archive.bin", Body: "cold", StorageClass: "DEEP_ARCHIVE" }));

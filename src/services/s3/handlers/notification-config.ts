@@ -5,7 +5,7 @@ import type {
   PutBucketNotificationConfigurationOutput,
 } from "../../../generated/s3.js";
 import { randomUUID } from "node:crypto";
-import { destinationValidationError, normalizeNotificationConfiguration, type DestinationFailure, type NotificationRule } from "../domain/notifications.js";
+import { checkDestinationRegions, destinationValidationError, normalizeNotificationConfiguration, type DestinationFailure, type NotificationRule } from "../domain/notifications.js";
 import type { S3Context } from "../index.js";
 import { destinationProblem, notificationRules } from "../notify.js";
 import { requireBucket } from "../objects.js";
@@ -16,6 +16,7 @@ export async function putBucketNotificationConfiguration(
 ): Promise<PutBucketNotificationConfigurationOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
   const config = normalizeNotificationConfiguration(input.NotificationConfiguration, () => randomUUID());
+  checkDestinationRegions(config.rules, bucket.region);
   if (!input.SkipDestinationValidation) {
     // Every destination is checked, and S3 names all that fail in one error.
     const failures: DestinationFailure[] = [];
