@@ -114,7 +114,26 @@ export const errors = defineErrors({
   },
   UnexpectedContent: { code: "UnexpectedContent", status: 400, message: "This request does not support content" },
   InvalidObjectState: { code: "InvalidObjectState", status: 403, message: "The operation is not valid for the object's storage class" },
+  // GetObject (and CopyObject from) an object in the S3 Intelligent-Tiering Archive Access or Deep
+  // Archive Access tier, with <StorageClass>INTELLIGENT_TIERING</StorageClass> and the
+  // <AccessTier> (GetObject's API Reference sample, "If an object is archived with the S3
+  // Intelligent-Tiering Archive or S3 Intelligent-Tiering Deep Archive tiers"). That sample reads
+  // "The action is not valid for the object's access tier", as its storage-class sample reads
+  // "The action ..." where S3 sends "The operation ..." (above); users quote S3's answer as "The
+  // operation is not valid for the object's access tier" (the University of Arizona HPC FAQ,
+  // "What does this file transfer error mean"), which is what this sends. Also an Expedited
+  // restore from Deep Archive Access, which "Not available" (Managing S3 Intelligent-Tiering,
+  // retrieval table); S3's answer to that one is not recorded anywhere found.
+  InvalidObjectStateAccessTier: { code: "InvalidObjectState", status: 403, message: "The operation is not valid for the object's access tier" },
   RestoreNotAllowed: { code: "InvalidObjectState", status: 403, message: "Restore is not allowed for the object's current storage class" },
+  // RestoreObject of an INTELLIGENT_TIERING object with Days: "restore requests for S3
+  // Intelligent-Tiering objects don't accept the days value" (Managing S3 Intelligent-Tiering);
+  // S3's answer as quoted in s3tools/s3cmd#1377 ("S3 error: 400 (InvalidArgument)").
+  IntelligentTieringRestoreDays: {
+    code: "InvalidArgument",
+    status: 400,
+    message: "INTELLIGENT_TIERING objects are not subject to restore expiry. Do not specify Days when restoring this object",
+  },
   RestoreAlreadyInProgress: { code: "RestoreAlreadyInProgress", status: 409, message: "Object restore is already in progress" },
   TooManyBuckets: { code: "TooManyBuckets", status: 400, message: "You have attempted to create more buckets than allowed" },
   NoSuchLifecycleConfiguration: { code: "NoSuchLifecycleConfiguration", status: 404, message: "The lifecycle configuration does not exist" },

@@ -20,12 +20,18 @@ function row(key: string, changes: Partial<ObjectRow> = {}): ObjectRow {
       website_redirect: null, metadata: "{}", tags: "[]", storage_class: "STANDARD", checksum_algorithm: "CRC64NVME", checksum_value: "x",
       checksum_type: "FULL_OBJECT", parts_count: null, part_sizes: null, part_checksums: null, acl: null, encryption: null,
       restore_completes_at: null, restore_expires_at: null, replication_status: null, owner_account: "000000000000",
+      accessed_at: null, archive_tier: null,
     },
     ...changes,
   };
 }
 
-const facts: VersionFacts = { ownerOf: (r: ObjectRow): string => canonicalUserId(r.owner_account), lockOf: () => undefined, expiresAt: () => undefined };
+const facts: VersionFacts = {
+  ownerOf: (r: ObjectRow): string => canonicalUserId(r.owner_account),
+  lockOf: () => undefined,
+  expiresAt: () => undefined,
+  accessTierOf: () => undefined,
+};
 
 const config = (changes: Partial<InventoryConfiguration> = {}): InventoryConfiguration => ({
   ...{
@@ -86,6 +92,17 @@ describe("inventory reports", () => {
         `"src","held","","true","false","","","ON","DISABLED","ON"\n` +
         `"src","plain","","true","false","","","","",""\n` +
         `"src","kept","v2","true","true","","","","",""\n`,
+    );
+  });
+
+  test("the Intelligent-Tiering access tier column: the tier as inventory names it for INTELLIGENT_TIERING versions, empty for others", () => {
+    const schema = inventorySchema(config({ OptionalFields: ["StorageClass", "IntelligentTieringAccessTier"] }));
+    const tiers = { cold: "DEEP_ARCHIVE_ACCESS", warm: "INFREQUENT", hot: "FREQUENT" } as const;
+    const rows = [row("cold", { storage_class: "INTELLIGENT_TIERING" }), row("hot", { storage_class: "INTELLIGENT_TIERING" }), row("std"), row("warm", { storage_class: "INTELLIGENT_TIERING" })];
+    const accessTierOf = (r: ObjectRow) => (r.storage_class === "INTELLIGENT_TIERING" ? tiers[r.key as keyof typeof tiers] : undefined);
+    assert.equal(
+      [...inventoryCsv("src", rows, schema, { ...{}, ...facts, accessTierOf })].join(""),
+      `"src","cold","INTELLIGENT_TIERING","DEEP_ARCHIVE"\n"src","hot","INTELLIGENT_TIERING","FREQUENT"\n"src","std","STANDARD",""\n"src","warm","INTELLIGENT_TIERING","INFREQUENT"\n`,
     );
   });
 

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { measuredGzip } from "../../core/measured-gzip.js";
 import { s3UrlEncode } from "./domain/listing.js";
+import { inventoryAccessTier, type AccessTier } from "./domain/access-tiers.js";
 import { versionGrants } from "./acl.js";
 import { INVENTORY_OPTIONAL_FIELDS, type InventoryConfiguration } from "./id-configs.js";
 import type { ObjectEncryption } from "./encryption.js";
@@ -56,6 +57,8 @@ export interface VersionFacts {
   lockOf(row: ObjectRow): VersionLock | undefined;
   /** When a lifecycle rule will expire it (lifecycle-runner.ts), if one will. */
   expiresAt(row: ObjectRow): number | undefined;
+  /** Its S3 Intelligent-Tiering access tier (intelligent-tiering.ts); undefined for other storage classes. */
+  accessTierOf(row: ObjectRow): AccessTier | undefined;
 }
 
 /** The Object ACL field's `version`, "in date format yyyy-mm-dd": 2022-11-10 in every example S3 gives. */
@@ -130,6 +133,12 @@ function field(name: string, bucket: string, row: ObjectRow, facts: VersionFacts
       return (marker ? null : facts.lockOf(row)?.legalHold) ?? "";
     case "ObjectLockEventHoldStatus":
       return (marker ? null : facts.lockOf(row)?.eventHold) ?? "";
+    // "Access tier ... of the object if it was stored in the S3 Intelligent-Tiering storage class":
+    // empty for other classes and for delete markers. Reading it is no access.
+    case "IntelligentTieringAccessTier": {
+      const tier = facts.accessTierOf(row);
+      return tier === undefined ? "" : inventoryAccessTier(tier);
+    }
     case "ChecksumAlgorithm":
       return row.checksum_algorithm ?? "";
     case "ObjectOwner":

@@ -12,6 +12,7 @@ import type { InventoryConfiguration } from "./id-configs.js";
 import { objectOwners } from "./access.js";
 import { inventoryReport, type InventoryReport, type ReportObject } from "./inventory-report.js";
 import { expirationDates } from "./lifecycle-runner.js";
+import { accessTiers } from "./intelligent-tiering.js";
 import { versionLock } from "./object-lock.js";
 import { canonicalUserId, type S3Store } from "./store.js";
 
@@ -54,6 +55,7 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
           ownerOf: (row) => canonicalUserId(owners(row)),
           lockOf: (row) => versionLock(store, row.seq),
           expiresAt: expirationDates(store, source),
+          accessTierOf: accessTiers(store, source, now),
         });
         await put(report.data);
         for (const object of report.manifest()) await put(object);

@@ -142,7 +142,7 @@ export function sweepLifecycle(store: S3Store, now: number): { event: S3ObjectEv
             case "Transition":
             case "NoncurrentVersionTransition": {
               const storageClass = action.storageClass ?? row.storage_class;
-              store.setStorageClass(row.seq, storageClass);
+              store.setStorageClass(row.seq, storageClass, now);
               events.push({ eventName: "s3:LifecycleTransition", bucket: current, key: row.key, versionId: row.version_id, size: row.size, eTag: row.etag, data: { transition: { storageClass } } });
               return;
             }

@@ -31,13 +31,15 @@ export function oweRestoreNotifications(ctx: Pick<S3Context, "store" | "clock">,
 function oweAhead(store: S3Store, bucket: BucketRow, row: ObjectRow, now: number): void {
   const completes = row.restore_completes_at;
   const expires = row.restore_expires_at;
-  if (completes === null || expires === null) return;
+  if (completes === null) return;
   const object = { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id };
   const owe = (eventName: string, at: number, origin: Parameters<typeof objectEvent>[5], data?: Parameters<typeof objectEvent>[6]): void => {
     store.oweNotification(JSON.stringify(objectEvent(store, bucket, eventName, object, at, origin, data)), { at, objectSeq: row.seq });
   };
-  if (completes > now) owe(COMPLETED, completes, restoreOrigin(bucket), { restore: { expiresAt: expires, storageClass: row.storage_class } });
-  if (expires > now) owe(EXPIRED, expires, S3_ORIGIN);
+  // An Intelligent-Tiering restore (no expiry) moves the object back to Frequent Access: a
+  // completion without restore data (none is documented for it), and no copy to expire.
+  if (completes > now) owe(COMPLETED, completes, restoreOrigin(bucket), expires !== null ? { restore: { expiresAt: expires, storageClass: row.storage_class } } : undefined);
+  if (expires !== null && expires > now) owe(EXPIRED, expires, S3_ORIGIN);
 }
 
 /**

@@ -2,11 +2,15 @@
  * Archived storage classes: GLACIER and DEEP_ARCHIVE objects cannot be read until a restore
  * made a temporary copy available, which happens after the retrieval tier's delay and lasts
  * the requested number of days. Both moments are stored as times and compared with the clock,
- * so nothing has to run when they pass.
+ * so nothing has to run when they pass. INTELLIGENT_TIERING objects in the Archive Access or
+ * Deep Archive Access tier cannot be read either; their restore has the same delays and no
+ * expiry (intelligent-tiering.ts).
  */
 import type { AwsError } from "../../core/errors.js";
+import type { ArchiveTier } from "./domain/access-tiers.js";
 import { errors } from "./errors.js";
-import type { ObjectRow } from "./store.js";
+import { archiveTier, INTELLIGENT_TIERING } from "./intelligent-tiering.js";
+import type { ObjectRow, S3Store } from "./store.js";
 
 export const ARCHIVED_CLASSES = ["GLACIER", "DEEP_ARCHIVE"];
 const MINUTE = 60_000;
@@ -15,10 +19,13 @@ export const DAY = 24 * HOUR;
 
 /**
  * Upper ends of the documented retrieval times: Expedited 1-5 minutes (Flexible Retrieval
- * only), Standard 3-5 hours (12 hours for Deep Archive), Bulk 5-12 hours (48 hours).
+ * only), Standard 3-5 hours (12 hours for Deep Archive), Bulk 5-12 hours (48 hours). The
+ * Intelligent-Tiering Archive Access and Deep Archive Access tiers have the same ones ("S3
+ * Intelligent-Tiering Archive Access tier: 1–5 minutes, 3–5 hours, 5–12 hours; Deep Archive
+ * Access tier: Not available, Within 12 hours, Within 48 hours", Managing S3 Intelligent-Tiering).
  */
-export function restoreDelay(storageClass: string, tier: string): number {
-  const deep = storageClass === "DEEP_ARCHIVE";
+export function restoreDelay(archive: string, tier: string): number {
+  const deep = archive === "DEEP_ARCHIVE" || archive === "DEEP_ARCHIVE_ACCESS";
   switch (tier) {
     case "Expedited":
       return 5 * MINUTE;
@@ -48,11 +55,25 @@ export function restoreHeader(row: ObjectRow, now: number): string | undefined {
   return undefined;
 }
 
-/** GetObject (and CopyObject from) an archived object that is not restored. */
-export function assertReadable(row: ObjectRow, now: number): void {
-  if (isArchived(row) && !isRestored(row, now)) throw invalidObjectState(row);
+/**
+ * GetObject (and CopyObject from) an archived object that is not restored. Objects of other
+ * classes than these three pay a few string comparisons, no SQL.
+ */
+export function assertReadable(store: S3Store, row: ObjectRow, now: number): void {
+  if (isArchived(row)) {
+    if (!isRestored(row, now)) throw invalidObjectState(row);
+    return;
+  }
+  if (row.storage_class !== INTELLIGENT_TIERING) return;
+  const tier = archiveTier(store, row, now);
+  if (tier !== undefined) throw inArchiveTier(tier);
 }
 
 export function invalidObjectState(row: ObjectRow): AwsError {
   return errors.InvalidObjectState({}, { fields: { StorageClass: row.storage_class } });
+}
+
+/** An INTELLIGENT_TIERING object in an archive tier: its StorageClass and AccessTier, in that order (GetObject's sample). */
+export function inArchiveTier(tier: ArchiveTier): AwsError {
+  return errors.InvalidObjectStateAccessTier({}, { fields: { StorageClass: INTELLIGENT_TIERING, AccessTier: tier } });
 }

@@ -154,6 +154,11 @@ export const S3_MIGRATIONS: readonly string[] = [
    CREATE INDEX s3_notification_outbox_objects ON s3_notification_outbox (object_seq) WHERE object_seq IS NOT NULL;`,
   // Object Lock event holds of versions and of uploads in progress (object-lock.ts).
   EVENT_HOLD_MIGRATION,
+  // S3 Intelligent-Tiering access tiers (intelligent-tiering.ts): when an INTELLIGENT_TIERING
+  // version was last accessed, when that is not its last_modified, and the archive tier it was
+  // moved to, which holds until a restore whatever the bucket's configurations become.
+  `ALTER TABLE s3_objects ADD COLUMN accessed_at INTEGER;
+   ALTER TABLE s3_objects ADD COLUMN archive_tier TEXT;`,
 ];
 
 /** A notification in the outbox (notify.ts). */
@@ -248,15 +253,26 @@ export interface ObjectRow extends ObjectHeaders {
   readonly acl: string | null;
   /** JSON of how the object is encrypted (encryption.ts); null is SSE-S3. */
   readonly encryption: string | null;
-  /** Archived objects (GLACIER, DEEP_ARCHIVE): when a requested restore finishes and when the copy expires. */
+  /**
+   * Archived objects (GLACIER, DEEP_ARCHIVE): when a requested restore finishes and when the copy
+   * expires. An Intelligent-Tiering archive tier's restore has no expiry: the object is back in
+   * Frequent Access when it finishes.
+   */
   readonly restore_completes_at: number | null;
   readonly restore_expires_at: number | null;
+  /** INTELLIGENT_TIERING versions: the last access that counts for tiering, when later than last_modified (null: last_modified). */
+  readonly accessed_at: number | null;
+  /** INTELLIGENT_TIERING versions moved to ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS (intelligent-tiering.ts). */
+  readonly archive_tier: string | null;
   /** PENDING / COMPLETED / FAILED on a replicated source version, REPLICA on a copy. */
   readonly replication_status: string | null;
   readonly owner_account: string;
 }
 
-export type NewObject = Omit<ObjectRow, "seq" | "is_latest" | "version_id" | "bucket" | "key" | "restore_completes_at" | "restore_expires_at" | "replication_status">;
+export type NewObject = Omit<
+  ObjectRow,
+  "seq" | "is_latest" | "version_id" | "bucket" | "key" | "restore_completes_at" | "restore_expires_at" | "replication_status" | "accessed_at" | "archive_tier"
+>;
 
 export interface UploadRow extends ObjectHeaders {
   readonly upload_id: string;
@@ -332,6 +348,8 @@ const OBJECT_COLUMNS = [
   "restore_expires_at",
   "replication_status",
   "owner_account",
+  "accessed_at",
+  "archive_tier",
 ] as const satisfies readonly (keyof ObjectRow)[];
 const INSERT_OBJECT = `INSERT INTO s3_objects (${OBJECT_COLUMNS.join(", ")}) VALUES (${OBJECT_COLUMNS.map(() => "?").join(", ")})`;
 /** What an overwrite in place rewrites: every column but the version's identity, none of which an index holds. */
@@ -605,6 +623,9 @@ export class S3Store {
       restore_completes_at: null,
       restore_expires_at: null,
       replication_status: options.replicationStatus ?? null,
+      // A new version is a new object: its tiering clock starts at its creation.
+      accessed_at: null,
+      archive_tier: null,
     };
     // A bucket never versioned holds one row per key, the "null" version.
     const unversioned = versionId === "null" && bucket.versioning === null;
@@ -697,10 +718,29 @@ export class S3Store {
     this.prepare("UPDATE s3_objects SET replication_status = ? WHERE seq = ?").run(status, seq);
   }
 
-  setStorageClass(seq: number, storageClass: string): void {
+  /**
+   * A lifecycle transition. An object "transitioned to S3 Intelligent-Tiering begins its
+   * lifecycle in" the Frequent Access tier (S3 User Guide, "How S3 Intelligent-Tiering works"):
+   * its tiering clock starts at `now`, and it leaves any archive tier behind.
+   */
+  setStorageClass(seq: number, storageClass: string, now: number): void {
     this.forgetVersion();
-    this.prepare("UPDATE s3_objects SET storage_class = ? WHERE seq = ?").run(storageClass, seq);
+    this.prepare("UPDATE s3_objects SET storage_class = ?, accessed_at = ?, archive_tier = NULL WHERE seq = ?")
+      .run(storageClass, storageClass === "INTELLIGENT_TIERING" ? now : null, seq);
   }
+
+  /** An access that resets an INTELLIGENT_TIERING version's days without access (intelligent-tiering.ts). */
+  setAccessedAt(row: Pick<ObjectRow, "seq" | "bucket" | "key">, at: number): void {
+    this.latestRows.forget(`${row.bucket}/${row.key}`);
+    this.prepare("UPDATE s3_objects SET accessed_at = ? WHERE seq = ?").run(at, row.seq);
+  }
+
+  /** An INTELLIGENT_TIERING version moved to an archive tier: a restore that ended before is over. */
+  setArchiveTier(row: Pick<ObjectRow, "seq" | "bucket" | "key">, tier: string): void {
+    this.latestRows.forget(`${row.bucket}/${row.key}`);
+    this.prepare("UPDATE s3_objects SET archive_tier = ?, restore_completes_at = NULL, restore_expires_at = NULL WHERE seq = ?").run(tier, row.seq);
+  }
+
 
   /** A delete marker as the key's new current version. Inside a transaction. */
   putDeleteMarker(bucket: BucketRow, key: string, now: number, owner: string, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
@@ -748,7 +788,7 @@ export class S3Store {
     return this.prepare<[number], ObjectRow>("SELECT * FROM s3_objects WHERE seq = ?").get(seq);
   }
 
-  setRestore(seq: number, completesAt: number, expiresAt: number): void {
+  setRestore(seq: number, completesAt: number, expiresAt: number | null): void {
     this.forgetVersion();
     this.prepare("UPDATE s3_objects SET restore_completes_at = ?, restore_expires_at = ? WHERE seq = ?").run(completesAt, expiresAt, seq);
   }

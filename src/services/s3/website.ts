@@ -18,6 +18,7 @@ import { evaluateReadConditions, resolveRange } from "./domain/conditions.js";
 import { parseEncryption } from "./encryption.js";
 import { errors, s3DomainErrors } from "./errors.js";
 import { assertReadable } from "./restore.js";
+import { noteAccess } from "./intelligent-tiering.js";
 import type { ObjectRow, S3Store } from "./store.js";
 import { splitBucketPath } from "./objects.js";
 
@@ -173,7 +174,7 @@ function objectHeaders(row: ObjectRow): Record<string, string> {
 
 /** Serves a stored object: conditions, ranges, archived and SSE-C objects as S3 answers them. */
 function serveObject(req: WireRequest, ctx: HttpRouteContext<S3Store>, row: ObjectRow, status = 200): WireResponse {
-  assertReadable(row, ctx.clock.now());
+  assertReadable(ctx.store, row, ctx.clock.now());
   // The website endpoint has no way to present a customer key.
   if (parseEncryption(row.encryption).customerKeyMd5 !== undefined) {
     throw s3DomainErrors.InvalidRequest({ message: "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object." });
@@ -190,6 +191,8 @@ function serveObject(req: WireRequest, ctx: HttpRouteContext<S3Store>, row: Obje
       { etag: row.etag, lastModified: row.last_modified },
     );
     if (verdict === "not-modified") return { status: 304, headers: { etag: row.etag, "last-modified": headers["last-modified"] as string } };
+    // A download through the website endpoint is a GET of the object: Intelligent-Tiering counts it as access.
+    if (req.method === "GET") noteAccess(ctx.store, row, ctx.clock.now());
     const range = resolveRange(req.headers["range"], row.size);
     if (range.kind === "partial") {
       headers["content-range"] = range.contentRange;

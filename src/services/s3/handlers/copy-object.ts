@@ -7,6 +7,7 @@ import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { objectWrite } from "../access.js";
 import { assertReadable } from "../restore.js";
+import { noteAccess } from "../intelligent-tiering.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
@@ -67,7 +68,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
   const source = sourceVersion(ctx, src.bucket, src.key, src.versionId);
-  assertReadable(source, ctx.clock.now());
+  assertReadable(ctx.store, source, ctx.clock.now());
   checkCopySourceSize(source.size);
   checkCopySourceKey(parseEncryption(source.encryption), input);
   const encryption = resolveEncryption(input, ctx.store.config(target.name, "encryption"), ctx);
@@ -127,6 +128,8 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
     }
     // What was hashed before the transaction describes the copy only if the source kept its bytes meanwhile.
     const columns: CopiedColumns = again.blob_id === source.blob_id ? copied : again;
+    // Intelligent-Tiering: "the source objects of the copy ... are tiered up".
+    noteAccess(ctx.store, again, ctx.clock.now());
     const written = ctx.store.putVersion(bucket, input.Key, {
       ...{}, ...headers,
       delete_marker: 0,

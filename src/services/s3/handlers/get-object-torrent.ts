@@ -32,7 +32,7 @@ export async function getObjectTorrent(input: GetObjectTorrentInput, ctx: S3Cont
   const row = readableVersion(ctx, bucket, input.Key, undefined);
   checkTorrentable(row);
   // The torrent is made from the bytes, which an archived object does not have until restored.
-  assertReadable(row, ctx.clock.now());
+  assertReadable(ctx.store, row, ctx.clock.now());
   const pieces = row.blob_id === null || row.size === 0 ? Buffer.alloc(0) : await pieceHashes(ctx.store.blobs.get(row.blob_id));
   const body = torrentFile({
     bucket: bucket.name,

@@ -7,6 +7,7 @@ import { partNumberError } from "../ingest.js";
 import { objectOutput, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
 import { assertReadable, restoreHeader } from "../restore.js";
+import { archiveTier, noteAccess } from "../intelligent-tiering.js";
 import { checkReadKey, parseEncryption } from "../encryption.js";
 import { expirationOf } from "../lifecycle-runner.js";
 import { lockOutput } from "../object-lock.js";
@@ -86,7 +87,9 @@ function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method:
 export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutput {
   const located = locate(input, ctx, "GET");
   const { bucket, row, selection } = located;
-  assertReadable(row, ctx.clock.now());
+  const now = ctx.clock.now();
+  assertReadable(ctx.store, row, now);
+  noteAccess(ctx.store, row, now);
   const { range } = selection;
   const out: GetObjectOutput = objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full");
   Object.assign(out, overrides(input), located.restore);
@@ -103,10 +106,21 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   return out;
 }
 
+/**
+ * x-amz-archive-status: "If an object is stored using the S3 Intelligent-Tiering storage class and
+ * is in one of the archive tiers, the HEAD object response shows the current archive tier" (Managing
+ * S3 Intelligent-Tiering), during its restore too (that page's sample response). HEAD is no access.
+ */
+function archiveStatus(ctx: S3Context, row: ObjectRow): Pick<HeadObjectOutput, "ArchiveStatus"> {
+  const tier = archiveTier(ctx.store, row, ctx.clock.now());
+  return tier !== undefined ? { ArchiveStatus: tier } : {};
+}
+
 export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOutput {
   const { bucket, row, selection, restore } = locate(input, ctx, "HEAD");
   const out = {
     ...{}, ...restore,
+    ...archiveStatus(ctx, row),
     ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED"),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),

@@ -17,6 +17,7 @@ import {
   validateMetrics,
 } from "../id-configs.js";
 import type { S3Context } from "../index.js";
+import { settleBucket } from "../intelligent-tiering.js";
 import { requireBucket } from "../objects.js";
 import type { BucketConfigKind } from "../store.js";
 
@@ -40,7 +41,12 @@ interface ListPage {
  * The four handlers of one kind. `member` names the document in Put's input and Get's output
  * ("AnalyticsConfiguration"); List's output holds the page as `${member}List`.
  */
-function idConfigFamily<C extends { readonly Id: string }, M extends string>(kind: BucketConfigKind, member: M, validate: (config: C, id: string) => void) {
+function idConfigFamily<C extends { readonly Id: string }, M extends string>(
+  kind: BucketConfigKind,
+  member: M,
+  validate: (config: C, id: string) => void,
+  beforeChange?: (ctx: S3Context, bucket: string) => void,
+) {
   const stored = (ctx: S3Context, bucket: string): C[] => ctx.store.config<C[]>(bucket, kind) ?? [];
 
   return {
@@ -52,6 +58,7 @@ function idConfigFamily<C extends { readonly Id: string }, M extends string>(kin
         const bucket = requireBucket(ctx, input.Bucket).name;
         const others = stored(ctx, bucket).filter((c) => c.Id !== input.Id);
         if (others.length >= MAX_CONFIGURATIONS) throw errors.TooManyConfigurations();
+        beforeChange?.(ctx, bucket);
         ctx.store.setConfig(bucket, kind, [...others, config].sort((a, b) => (a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0)));
       });
       return {};
@@ -69,6 +76,7 @@ function idConfigFamily<C extends { readonly Id: string }, M extends string>(kin
         const all = stored(ctx, bucket);
         const rest = all.filter((c) => c.Id !== input.Id);
         if (rest.length === all.length) throw errors.NoSuchConfiguration();
+        beforeChange?.(ctx, bucket);
         if (rest.length) ctx.store.setConfig(bucket, kind, rest);
         else ctx.store.deleteConfig(bucket, kind);
       });
@@ -96,4 +104,8 @@ function idConfigFamily<C extends { readonly Id: string }, M extends string>(kin
 export const analyticsConfigurations = idConfigFamily("analytics", "AnalyticsConfiguration", validateAnalytics);
 export const inventoryConfigurations = idConfigFamily("inventory", "InventoryConfiguration", validateInventory);
 export const metricsConfigurations = idConfigFamily("metrics", "MetricsConfiguration", validateMetrics);
-export const intelligentTieringConfigurations = idConfigFamily("intelligentTiering", "IntelligentTieringConfiguration", validateIntelligentTiering);
+// What the configurations did while in force stays done: objects they moved to an archive tier
+// are written down before they change (intelligent-tiering.ts).
+export const intelligentTieringConfigurations = idConfigFamily("intelligentTiering", "IntelligentTieringConfiguration", validateIntelligentTiering, (ctx, bucket) =>
+  settleBucket(ctx.store, bucket, ctx.clock.now()),
+);

@@ -7,6 +7,7 @@ import type {
   PutObjectTaggingOutput,
 } from "../../../generated/s3.js";
 import type { S3Context } from "../index.js";
+import { settleVersion } from "../intelligent-tiering.js";
 import { emitObjectEvent } from "../notify.js";
 import { MAX_OBJECT_TAGS, readableVersion, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
@@ -21,6 +22,8 @@ export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): 
   return ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
+    // A tag filter may have moved it to an archive tier, where it stays whatever its tags become.
+    settleVersion(ctx.store, row, ctx.clock.now());
     ctx.store.setObjectTags(row.seq, JSON.stringify(tags));
     // AWS's ObjectTagging events name the object by key, eTag and version, without its size.
     emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Put", { key: row.key, eTag: row.etag, versionId: row.version_id });
@@ -38,6 +41,7 @@ export function deleteObjectTagging(input: DeleteObjectTaggingInput, ctx: S3Cont
   return ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "DELETE");
+    settleVersion(ctx.store, row, ctx.clock.now());
     ctx.store.setObjectTags(row.seq, "[]");
     emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Delete", { key: row.key, eTag: row.etag, versionId: row.version_id });
     return versionOut(ctx, bucket.name, row.version_id);

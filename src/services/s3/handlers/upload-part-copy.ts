@@ -6,6 +6,7 @@ import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js"
 import { partNumberError } from "../ingest.js";
 import { checksumMembers, readableVersion, requireBucket, utcSeconds } from "../objects.js";
 import { assertReadable } from "../restore.js";
+import { noteAccess } from "../intelligent-tiering.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption } from "../encryption.js";
 import { checkCopySourceSize, parseCopySource } from "../copy-source.js";
 import type { ObjectRow } from "../store.js";
@@ -35,7 +36,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   const src = parseCopySource(input.CopySource);
   const sourceBucket = requireBucket(ctx, src.bucket);
   const source = readableVersion(ctx, sourceBucket, src.key, src.versionId);
-  assertReadable(source, ctx.clock.now());
+  assertReadable(ctx.store, source, ctx.clock.now());
   checkCopySourceKey(parseEncryption(source.encryption), input);
   evaluateCopySourceConditions(
     {
@@ -57,6 +58,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
       // The source may have gone while the checks ran; its file with it once nothing holds it.
       if (!ctx.store.blobs.has(shared.blobId)) throw noSuchKey(src.key);
       ctx.store.putPart({ upload_id: upload.upload_id, part_number: input.PartNumber, blob_id: shared.blobId, size: source.size, etag: shared.etag, checksum: shared.checksum, last_modified: now });
+      noteAccess(ctx.store, source, ctx.clock.now());
     });
     return {
       ...{}, ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
@@ -83,6 +85,8 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
     ctx.store.transaction(() => {
       if (!ctx.store.upload(bucket.name, input.Key, input.UploadId)) throw noSuchUpload(input.UploadId);
       ctx.store.putPart({ upload_id: upload.upload_id, part_number: input.PartNumber, blob_id: blob.id, size: blob.size, etag, checksum, last_modified: now });
+      // Intelligent-Tiering: the source of an UploadPartCopy is "tiered up".
+      noteAccess(ctx.store, source, ctx.clock.now());
     });
   } catch (err) {
     blobs.abandon(blob.id);
