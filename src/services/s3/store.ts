@@ -741,7 +741,6 @@ export class S3Store {
     this.prepare("UPDATE s3_objects SET archive_tier = ?, restore_completes_at = NULL, restore_expires_at = NULL WHERE seq = ?").run(tier, row.seq);
   }
 
-
   /** A delete marker as the key's new current version. Inside a transaction. */
   putDeleteMarker(bucket: BucketRow, key: string, now: number, owner: string, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
     return this.putVersion(bucket, key, {
