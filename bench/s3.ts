@@ -438,7 +438,7 @@ export const benchmark: Benchmark = {
     }
     agent.destroy();
     await s3rverProc.stop();
-    report.note(`answer sizes: ${sizes.join(", ")}; s3rver stores on disk, fauxqs and Nimbus (--in-memory: SQLite :memory:, blobs in a temp dir) as they do by default`);
+    report.note(`answer sizes: ${sizes.join(", ")}; s3rver stores on disk, fauxqs and Nimbus (--in-memory: SQLite :memory:, bodies of up to 16 KiB in it, larger ones in a temp blob dir) as they do by default`);
     report.note(
       `1 KiB: ${ctx.connections} connections, ${ctx.durationSec} s per run after ${ctx.warmupSec} s warm-up, medians of ${ctx.runs} interleaved runs; ratio = median of per-run ratios to the ceiling`,
     );
