@@ -27,6 +27,13 @@ function blobFiles(root: string): string[] {
   return out.sort();
 }
 
+/** A buffered put and its retain, committed: a blob some row holds. */
+async function putRetained(state: StateLayer, body: Buffer): Promise<{ id: string }> {
+  const blob = await state.blobs.put(body);
+  state.transaction(() => state.blobs.retain(blob.id));
+  return blob;
+}
+
 function tempFiles(root: string): string[] {
   return readdirSync(join(root, "tmp"));
 }
@@ -397,8 +404,7 @@ describe("blob store reads", () => {
     const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-cache-"));
     try {
       const first = openState({ inMemory: false, dataDir: dir, inlineBlobBytes: 0 });
-      const put = await first.blobs.put(Buffer.from("kept across a restart"));
-      first.transaction(() => first.blobs.retain(put.id));
+      const put = await putRetained(first, Buffer.from("kept across a restart"));
       first.close();
       const state = openState({ inMemory: false, dataDir: dir, inlineBlobBytes: 0 });
       assert.deepEqual(state.blobs.read(put.id, 21), Buffer.from("kept across a restart"));
@@ -701,12 +707,10 @@ describe("blob store inline blobs", () => {
     const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-inline-"));
     try {
       const older = openState({ inMemory: false, dataDir: dir, inlineBlobBytes: 0 });
-      const file = await older.blobs.put(Buffer.from("a file from before inline blobs"));
-      older.transaction(() => older.blobs.retain(file.id));
+      const file = await putRetained(older, Buffer.from("a file from before inline blobs"));
       older.close();
       const first = openState({ inMemory: false, dataDir: dir });
-      const inline = await first.blobs.put(Buffer.from("kept in the database"));
-      first.transaction(() => first.blobs.retain(inline.id));
+      const inline = await putRetained(first, Buffer.from("kept in the database"));
       first.close();
       const state = openState({ inMemory: false, dataDir: dir });
       assert.deepEqual(await state.blobs.sweep({ checkMissing: true }), { removedBlobs: 0, removedTemp: 0, missing: [] });
