@@ -373,8 +373,18 @@ describe("SNS", () => {
     const arn2 = await topic("structure");
     const q2 = await queue("structure-q");
     await sns.send(new SubscribeCommand({ TopicArn: arn2, Protocol: "sqs", Endpoint: q2.arn, Attributes: { RawMessageDelivery: "true" } }));
-    await sns.send(new PublishCommand({ TopicArn: arn2, MessageStructure: "json", Message: JSON.stringify({ default: "for everyone", sqs: "for queues" }) }));
-    assert.deepEqual((await receiveAll(q2.url)).map((m) => m.Body), ["for queues"]);
+    const enveloped = await queue("structure-env-q");
+    const filter = JSON.stringify({ kind: ["order"] });
+    await sns.send(new SubscribeCommand({ TopicArn: arn2, Protocol: "sqs", Endpoint: enveloped.arn, Attributes: { FilterPolicy: filter } }));
+    const kind = (StringValue: string) => ({ kind: { DataType: "String", StringValue } });
+    await sns.send(new PublishCommand({ TopicArn: arn2, MessageStructure: "json", Message: JSON.stringify({ default: "for everyone", sqs: "for queues" }), MessageAttributes: kind("order") }));
+    await sns.send(new PublishCommand({ TopicArn: arn2, MessageStructure: "json", Message: JSON.stringify({ default: "filtered out" }), MessageAttributes: kind("refund") }));
+    // "Message attributes are sent only when the message structure is String, not JSON" (developer
+    // guide): neither the raw delivery nor the envelope carries them; the filter policy still reads them.
+    const raw = (await receiveAll(q2.url)).map((m) => [m.Body, m.MessageAttributes]).sort();
+    assert.deepEqual(raw, [["filtered out", undefined], ["for queues", undefined]]);
+    const envelopes = (await receiveAll(enveloped.url)).map((m) => JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
+    assert.deepEqual(envelopes.map((e) => [e["Message"], e["MessageAttributes"]]), [["for queues", undefined]]);
   });
 
   test("PublishBatch delivers each entry; a malformed entry fails the whole request", async () => {

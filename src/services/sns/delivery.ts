@@ -380,7 +380,10 @@ export async function deliver(ctx: DeliveryEnv, published: PublishedMessage, opt
       subject: published.subject,
       timestamp,
       unsubscribeUrl: unsubscribeUrl(ctx.config.endpoint, subArn),
-      messageAttributes: published.attributes,
+      // "Message attributes are sent only when the message structure is String, not JSON"
+      // (developer guide, Amazon SNS message attributes): a MessageStructure=json publish reaches
+      // queues, functions and HTTP endpoints without them, though filter policies still read them.
+      messageAttributes: published.structured === undefined ? published.attributes : undefined,
       fifo: published.fifo,
       messageGroupId: published.messageGroupId,
       traceHeader: published.traceHeader,
