@@ -218,7 +218,7 @@ describe("S3 POST Object (browser-form uploads)", () => {
       await post(`/${name}`, signedForm(name, { key: "a" }, { data: "x", name: "a" }, { conditions: [["starts-with", "$Content-Type", "image/"]] })),
       403,
       "AccessDenied",
-      'Invalid according to Policy: Policy Condition failed: ["starts-with", "$content-type", "image/"]',
+      'Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]',
     );
     const form = signedForm(name, { key: "a" }, undefined);
     form.append("x-amz-meta-sneaky", "1");

@@ -40,11 +40,11 @@ describe("parsePostPolicy", () => {
     );
     assert.equal(policy.expiration, Date.parse(EXPIRES));
     assert.deepEqual(policy.conditions, [
-      { kind: "eq", field: "bucket", value: "b" },
-      { kind: "eq", field: "key", value: "k" },
-      { kind: "starts-with", field: "content-type", prefix: "image/" },
+      { kind: "eq", field: "bucket", written: "bucket", value: "b" },
+      { kind: "eq", field: "key", written: "Key", value: "k" },
+      { kind: "starts-with", field: "content-type", written: "Content-Type", prefix: "image/" },
       { kind: "content-length-range", min: 1, max: 100 },
-      { kind: "eq", field: "x-amz-meta-n", value: "5" },
+      { kind: "eq", field: "x-amz-meta-n", written: "x-amz-meta-n", value: "5" },
     ]);
     assert.deepEqual(contentLengthRange(policy), { min: 1, max: 100 });
   });
@@ -99,6 +99,8 @@ describe("checkPostPolicy", () => {
     assert.throws(() => checkPostPolicy(policy, fields(), "other", NOW), awsError("AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["eq", "$bucket", "photos"]'));
     assert.throws(() => checkPostPolicy(policy, fields({ key: "admin/a" }), "photos", NOW), awsError("AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "user/"]'));
     assert.throws(() => checkPostPolicy(policy, fields({ acl: "private" }), "photos", NOW), awsError("AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "public-read"]'));
+    // The field name as the policy wrote it, though fields match it whatever their case.
+    assert.throws(() => checkPostPolicy(policy, fields({ "content-type": "text/plain" }), "photos", NOW), awsError("AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]'));
   });
 
   test("Content-Type lists must meet a starts-with condition value by value", () => {

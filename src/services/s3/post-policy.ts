@@ -25,9 +25,14 @@ export const postPolicyErrors = defineErrors({
   },
 });
 
+/**
+ * `field` is the form field a condition names, lower-cased (form field names are
+ * case-insensitive); `written` is the name as the policy wrote it, which S3 quotes back when the
+ * condition fails (`["starts-with", "$Content-Type", "image/"]`).
+ */
 export type PolicyCondition =
-  | { readonly kind: "eq"; readonly field: string; readonly value: string }
-  | { readonly kind: "starts-with"; readonly field: string; readonly prefix: string }
+  | { readonly kind: "eq"; readonly field: string; readonly written: string; readonly value: string }
+  | { readonly kind: "starts-with"; readonly field: string; readonly written: string; readonly prefix: string }
   | { readonly kind: "content-length-range"; readonly min: number; readonly max: number };
 
 export interface PostPolicy {
@@ -43,10 +48,10 @@ function invalidPolicy(detail: string): AwsError {
   return postPolicyErrors.InvalidPolicyDocument({ detail });
 }
 
-/** The field a condition names: `$key` -> `key`; form field names are case-insensitive. */
-function conditionField(raw: unknown): string {
+/** The field a condition names: `$Key` -> `key`, written `Key`. */
+function conditionField(raw: unknown): { field: string; written: string } {
   if (typeof raw !== "string" || !raw.startsWith("$")) throw invalidPolicy("Invalid Condition: field names must start with '$'.");
-  return raw.slice(1).toLowerCase();
+  return { field: raw.slice(1).toLowerCase(), written: raw.slice(1) };
 }
 
 function conditionValue(raw: unknown): string {
@@ -68,15 +73,15 @@ function parseCondition(raw: unknown): PolicyCondition {
       return { kind: "content-length-range", min, max };
     }
     if (raw.length !== 3) throw invalidPolicy(`Invalid Condition: ${JSON.stringify(raw)}`);
-    if (name === "eq") return { kind: "eq", field: conditionField(a), value: conditionValue(b) };
-    if (name === "starts-with") return { kind: "starts-with", field: conditionField(a), prefix: conditionValue(b) };
+    if (name === "eq") return { kind: "eq", ...conditionField(a), value: conditionValue(b) };
+    if (name === "starts-with") return { kind: "starts-with", ...conditionField(a), prefix: conditionValue(b) };
     throw invalidPolicy(`Invalid Condition: unknown condition type ${JSON.stringify(op)}.`);
   }
   if (typeof raw === "object" && raw !== null) {
     const entries = Object.entries(raw);
     if (entries.length !== 1) throw invalidPolicy("Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.");
     const [field, value] = entries[0] as [string, unknown];
-    return { kind: "eq", field: field.toLowerCase(), value: conditionValue(value) };
+    return { kind: "eq", field: field.toLowerCase(), written: field, value: conditionValue(value) };
   }
   throw invalidPolicy("Invalid Condition: conditions must be objects or arrays.");
 }
@@ -125,13 +130,17 @@ export function parsePostPolicy(base64: string): PostPolicy {
   return { expiration: at, conditions: conditions.map(parseCondition) };
 }
 
-/** How S3 quotes a failed condition in its message: `["eq", "$key", "a"]`. */
+/**
+ * How S3 quotes a failed condition in its message: `["eq", "$key", "a"]`, a simple condition as
+ * an `eq`, the field name as the policy wrote it (S3 answered `["starts-with", "$Content-Type",
+ * "image/"]` to the policies of browser uploaders whose forms lacked the type).
+ */
 export function describeCondition(condition: PolicyCondition): string {
   switch (condition.kind) {
     case "eq":
-      return `["eq", "$${condition.field}", ${JSON.stringify(condition.value)}]`;
+      return `["eq", "$${condition.written}", ${JSON.stringify(condition.value)}]`;
     case "starts-with":
-      return `["starts-with", "$${condition.field}", ${JSON.stringify(condition.prefix)}]`;
+      return `["starts-with", "$${condition.written}", ${JSON.stringify(condition.prefix)}]`;
     case "content-length-range":
       return `["content-length-range", ${condition.min}, ${condition.max}]`;
   }
