@@ -19,6 +19,7 @@ import {
   computeSignature,
   computeTrailerSignature,
   deriveSigningKey,
+  hoistedPresignHeaders,
   isStreamingPayload,
   parseAuthorization,
   resolvePayloadHash,
@@ -848,6 +849,22 @@ describe("verifySignature time checks", () => {
       403,
       "Request is not yet valid",
     );
+  });
+
+});
+
+describe("hoistedPresignHeaders", () => {
+  test("x-amz-* parameters other than SigV4's own and the checksums become headers; a sent header wins", () => {
+    const query = new URLSearchParams(
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD&X-Amz-Credential=AK%2F20260115%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260115T120000Z&X-Amz-Expires=60&X-Amz-Security-Token=t&X-Amz-Signature=00&X-Amz-SignedHeaders=host" +
+        "&x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32&x-amz-meta-Owner=me&x-amz-tagging=a%3D1%26b%3D2&x-amz-acl=private&x-amz-storage-class=STANDARD_IA&x-id=PutObject&response-content-type=text%2Fplain",
+    );
+    assert.deepEqual(hoistedPresignHeaders(query, { host: "h", "x-amz-acl": "public-read" }), {
+      "x-amz-meta-owner": "me",
+      "x-amz-tagging": "a=1&b=2",
+      "x-amz-storage-class": "STANDARD_IA",
+    });
+    assert.equal(hoistedPresignHeaders(new URLSearchParams("X-Amz-Signature=00&x-amz-checksum-crc32=AAAAAA%3D%3D"), {}), undefined);
   });
 });
 

@@ -886,6 +886,45 @@ export function presignedUrlExpired(parsed: ParsedAuthorization, now: number): A
   });
 }
 
+/** The query parameters of SigV4 query authentication itself: never request headers. */
+const PRESIGN_AUTH_PARAMETERS: ReadonlySet<string> = new Set([
+  "x-amz-algorithm",
+  "x-amz-credential",
+  "x-amz-date",
+  "x-amz-expires",
+  "x-amz-signedheaders",
+  "x-amz-signature",
+  "x-amz-security-token",
+  "x-amz-content-sha256",
+]);
+
+/**
+ * The `x-amz-*` request headers a presigner moved into an S3 presigned URL's query string
+ * (the v3 SDK hoists every `x-amz-*` header it does not sign: metadata, ACL, tagging, storage
+ * class...), which S3 applies as if they had been sent as headers: an object PUT through a URL
+ * presigned with `Metadata` gets that metadata (aws/aws-sdk-js-v3#4694, where an SDK maintainer
+ * saw S3 store the hoisted `x-amz-meta-*`). A header the request really carries wins.
+ *
+ * Checksums are the exception: S3 ignores `x-amz-checksum-*` and `x-amz-sdk-checksum-algorithm`
+ * in the query string (S3 User Guide, "Uploading objects with presigned URLs": presigned URLs do
+ * not support the additional checksum algorithms; LocalStack#12164 found the same against AWS).
+ * That matters because the v3 SDK since 3.729.0 signs the CRC32 of an empty body
+ * (`x-amz-checksum-crc32=AAAAAA==`) into every presigned PutObject URL made without a Body, and
+ * S3 accepts any body sent to it.
+ */
+export function hoistedPresignHeaders(query: URLSearchParams, headers: RequestHeaders): Record<string, string> | undefined {
+  let hoisted: Record<string, string> | undefined;
+  for (const [name, value] of query) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith("x-amz-") || PRESIGN_AUTH_PARAMETERS.has(lower)) continue;
+    if (lower.startsWith("x-amz-checksum-") || lower === "x-amz-sdk-checksum-algorithm") continue;
+    if (headers[lower] !== undefined) continue;
+    hoisted ??= {};
+    hoisted[lower] ??= value;
+  }
+  return hoisted;
+}
+
 /** The time checks AWS makes before it looks at the signature. */
 function checkTime(parsed: ParsedAuthorization, now: number, style: SignatureErrorStyle): AwsError | undefined {
   const signedAt = amzDateToMs(parsed.amzDate);

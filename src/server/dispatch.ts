@@ -19,7 +19,7 @@ import type { Identities } from "../auth/credentials.js";
 import { contentSha256Mismatch, signingSecret, verifyRequest, type AuthConfig, type VerifiedSignature } from "../auth/enforcement.js";
 import { presignedV2Expired, sigV2SessionToken, verifySigV2, type SigV2Authorization } from "../auth/sigv2.js";
 import { missingAuthenticationToken } from "../auth/sigv4-errors.js";
-import { presignedUrlExpired, sha256Hex, signatureErrorStyle } from "../auth/sigv4.js";
+import { hoistedPresignHeaders, presignedUrlExpired, sha256Hex, signatureErrorStyle } from "../auth/sigv4.js";
 import type { LoadedService, ServiceRegistry } from "./registry.js";
 
 export const DEFAULT_REGION = "us-east-1";
@@ -120,7 +120,7 @@ export class Dispatcher {
         const computed = sha256Hex(req.body);
         if (computed !== signature.bodySha256) throw contentSha256Mismatch(signature.bodySha256, computed);
       }
-      const input = parseInput(svc, protocol, op, req, routed.match);
+      const input = parseInput(svc, protocol, op, svc.id === "s3" ? withHoistedHeaders(req, scope) : req, routed.match);
       queueUrlFromPath(svc.id, op, req, input, this.deps.config);
       const traceHeader = req.headers["x-amzn-trace-id"];
       const caller: Caller = {
@@ -490,6 +490,13 @@ class Preflight {
 function expiredPresignedUrl(scope: CredentialScope, now: number): AwsError | undefined {
   if (scope.sigv4) return presignedUrlExpired(scope.sigv4, now);
   return scope.sigv2 ? presignedV2Expired(scope.sigv2, now) : undefined;
+}
+
+/** An S3 request as S3 reads it: a SigV4 presigned URL's hoisted `x-amz-*` parameters count as headers. */
+function withHoistedHeaders(req: IncomingWire, scope: CredentialScope | undefined): WireRequest {
+  if (scope?.sigv4?.presigned !== true) return req;
+  const hoisted = hoistedPresignHeaders(req.query, req.headers);
+  return hoisted === undefined ? req : { ...{}, ...req, headers: { ...{}, ...req.headers, ...hoisted } };
 }
 
 /** Session credentials past their expiration, as each family of services words it. */
