@@ -925,6 +925,22 @@ export function hoistedPresignHeaders(query: URLSearchParams, headers: RequestHe
   return hoisted;
 }
 
+/**
+ * The `x-amz-*` headers of an S3 presigned request that its X-Amz-SignedHeaders leaves out,
+ * sorted: S3 refuses such a request (AccessDenied "There were headers present in the request
+ * which were not signed", naming them in HeadersNotSigned) so that whoever holds a URL cannot
+ * add an ACL, metadata or encryption the signer did not put in it. `x-amz-content-sha256` may
+ * come unsigned.
+ */
+export function unsignedAmzHeaders(headers: RequestHeaders, signedHeaders: readonly string[]): string[] {
+  const unsigned: string[] = [];
+  for (const name of Object.keys(headers)) {
+    if (!name.startsWith("x-amz-") || name === "x-amz-content-sha256" || headers[name] === undefined) continue;
+    if (!signedHeaders.includes(name)) unsigned.push(name);
+  }
+  return unsigned.sort();
+}
+
 /** The time checks AWS makes before it looks at the signature. */
 function checkTime(parsed: ParsedAuthorization, now: number, style: SignatureErrorStyle): AwsError | undefined {
   const signedAt = amzDateToMs(parsed.amzDate);
@@ -1027,6 +1043,10 @@ export function verifySignature(
   const style = options.errorStyle ?? signatureErrorStyle(parsed.service);
   const timeError = checkTime(parsed, now, style);
   if (timeError !== undefined) return { ok: false, error: timeError };
+  if (style === "s3" && parsed.presigned) {
+    const unsigned = unsignedAmzHeaders(request.headers, parsed.signedHeaders);
+    if (unsigned.length > 0) return { ok: false, error: sigv4Errors.S3HeadersNotSigned({}, { fields: { HeadersNotSigned: unsigned.join(", ") } }) };
+  }
 
   const computed = computeWithUri(request, secretAccessKey, parsed, undefined);
   if (signaturesEqual(parsed.signature, computed.signature)) {
