@@ -129,7 +129,7 @@ describe("S3 POST Object (browser-form uploads)", () => {
     assert.equal(reply.status, 201, reply.body);
     const etag = `"${createHash("md5").update("PNGDATA").digest("hex")}"`;
     assert.equal(reply.headers["etag"], etag);
-    const location = `http://127.0.0.1:${nimbus.port}/${name}/user/eric/photo%20one.png`;
+    const location = `http://127.0.0.1:${nimbus.port}/${name}/user%2Feric%2Fphoto%20one.png`;
     assert.equal(reply.headers["location"], location);
     assert.equal(reply.headers["content-type"], "application/xml");
     assert.equal(

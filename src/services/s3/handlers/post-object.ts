@@ -205,7 +205,10 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
   }
   await reader.drain().catch(() => undefined);
 
-  const encodedKey = key.split("/").map(encodeURIComponent).join("/");
+  // S3's Location percent-encodes the whole key, its slashes too (`.../uploads%2Fphoto.jpg`): in
+  // the 201 body and the 204 header alike (an SDK maintainer's wire trace in boto/boto3#2851;
+  // PostResponse bodies quoted in jamhall/s3rver#504 and waynehoover/s3_direct_upload#93).
+  const encodedKey = encodeURIComponent(key);
   // Virtual-hosted requests (path "/") are answered with virtual-hosted URLs.
   const location = ctx.path === req.rawPath ? `http://${req.host}/${encodeURIComponent(bucketName)}/${encodedKey}` : `http://${req.host}/${encodedKey}`;
   const etag = out.ETag ?? "";
