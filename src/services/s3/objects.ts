@@ -36,6 +36,16 @@ export function objectUrl(endpoint: string, bucket: string, key: string): string
   return `${endpoint}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
 }
 
+/**
+ * The Location CompleteMultipartUpload answers: the object's URL with the key form-encoded, a
+ * `/` as `%2F` and a space as `+` (S3's answers in aws/aws-sdk-js#811, #1158 and #1707 and
+ * aws/aws-sdk-go#645; lib-storage's Upload decodes the `%2F` since aws/aws-sdk-js-v3#5668).
+ */
+export function completedUploadLocation(endpoint: string, bucket: string, key: string): string {
+  // URLSearchParams writes application/x-www-form-urlencoded: the one encoding with both rules.
+  return `${endpoint}/${encodeURIComponent(bucket)}/${new URLSearchParams({ key }).toString().slice("key=".length)}`;
+}
+
 /** "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes long." */
 export const MAX_KEY_BYTES = 1024;
 

@@ -38,7 +38,7 @@ import { abortScheduleOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { checksumMembers, contentHeaders, objectUrl, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
 import type { BucketRow, PartRow, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
 import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
@@ -244,7 +244,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   });
   emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   return {
-    Location: objectUrl(ctx.config.endpoint, bucket.name, input.Key),
+    Location: completedUploadLocation(ctx.config.endpoint, bucket.name, input.Key),
     Bucket: bucket.name,
     Key: input.Key,
     ETag: etag,
