@@ -218,6 +218,8 @@ export interface ServiceDefinition<Store = unknown> {
   readonly handlers: Readonly<Record<string, AnyHandler | undefined>>;
   /** rest-xml response root element names that the models do not carry (an S3 quirk). */
   readonly xmlRootNames?: Readonly<Record<string, string>>;
+  /** rest-xml outputs whose root element's text is one member (S3's GetBucketLocation): operation -> member. */
+  readonly xmlTextRoots?: Readonly<Record<string, string>>;
   /**
    * The service's own error for a missing required member, where it is not the protocol's usual
    * one; `missing` lists every missing member, and undefined leaves the protocol's usual error.
@@ -254,6 +256,7 @@ export interface ServiceDefinition<Store = unknown> {
 export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
+  xmlTextRoots?: Readonly<Record<string, string>>;
   missingParameter?: (member: string, missing: readonly Violation[]) => AwsError | undefined;
   malformedValue?: (name: string, text: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;

@@ -10,7 +10,7 @@ import type { Operation, ServiceModel, Shape } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
 import { readBoundMembers, writeBoundMembers, type RestMatch } from "./rest.js";
 import type { WireRequest, WireResponse } from "./wire.js";
-import { escapeXml, parseXmlDocument, readElement, rootElement, ScalarFormatError, writeElement, XmlSyntaxError } from "./xml.js";
+import { escapeAttribute, escapeXml, parseXmlDocument, readElement, rootElement, ScalarFormatError, writeElement, XmlSyntaxError } from "./xml.js";
 
 export type WireProtocol = "query" | "ec2" | "json" | "rest-json" | "rest-xml";
 
@@ -38,6 +38,11 @@ export interface CodecService {
    * A named S3 quirk table lives with the S3 service, not here.
    */
   readonly xmlRootNames?: Readonly<Record<string, string>>;
+  /**
+   * rest-xml outputs that are one member written as the root element's text, which the models
+   * cannot express: operation -> member (S3's GetBucketLocation).
+   */
+  readonly xmlTextRoots?: Readonly<Record<string, string>>;
   /** A status that follows from an output without a status member (S3's 206 for ranges). */
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   /** The service's error for a bound value (header, query, path) not of its type (S3's InvalidArgument). */
@@ -254,6 +259,15 @@ function serializeRestOutput(
   headers["content-type"] = "application/xml";
   const root = svc.xmlRootNames?.[op.name] ?? shape.locationName ?? `${op.name}Result`;
   const out: string[] = [`<?xml version="1.0" encoding="UTF-8"?>\n`];
+  const textMember = svc.xmlTextRoots?.[op.name];
+  if (textMember !== undefined) {
+    // botocore reads only the root's text here (its parse_get_bucket_location handler), so a
+    // nested member element would reach boto3 and the CLI as null.
+    const ns = svc.index.xmlNamespace ? ` xmlns="${escapeAttribute(svc.index.xmlNamespace)}"` : "";
+    const text = output[textMember];
+    out.push(text === undefined || text === null ? `<${root}${ns}/>` : `<${root}${ns}>${escapeXml(String(text))}</${root}>`);
+    return { status, headers, body: out.join("") };
+  }
   writeElement(model, withNamespace(svc, shape), output, root, out, { timestampFormat: "iso8601" });
   return { status, headers, body: out.join("") };
 }

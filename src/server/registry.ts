@@ -103,6 +103,7 @@ export class ServiceRegistry {
       definition,
       store,
       ...(definition?.xmlRootNames ? { xmlRootNames: definition.xmlRootNames } : {}),
+      ...(definition?.xmlTextRoots ? { xmlTextRoots: definition.xmlTextRoots } : {}),
       ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
       ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
     };

@@ -323,4 +323,22 @@ print(json.dumps({"metrics": metrics["MetricsConfigurationList"], "truncated": m
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { metrics: [{ Id: "docs", Filter: { Prefix: "docs/" } }], truncated: false, public: true });
   });
+
+  test("boto3 get_bucket_location: the Region of an eu-west-1 bucket, None for us-east-1", async () => {
+    // botocore reads only the text of the root element (<LocationConstraint>eu-west-1</...>).
+    const eu = uniqueName("boto-eu");
+    const us = uniqueName("boto-us");
+    const r = await boto3(
+      nimbus.url,
+      `
+eu = boto3.client("s3", endpoint_url=ENDPOINT, region_name="eu-west-1")
+eu.create_bucket(Bucket=${JSON.stringify(eu)}, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+s3 = boto3.client("s3", endpoint_url=ENDPOINT)
+s3.create_bucket(Bucket=${JSON.stringify(us)})
+print(json.dumps([s3.get_bucket_location(Bucket=b).get("LocationConstraint") for b in (${JSON.stringify(eu)}, ${JSON.stringify(us)})]))
+`,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), ["eu-west-1", null]);
+  });
 });

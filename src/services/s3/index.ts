@@ -168,6 +168,8 @@ export default defineService<S3Operations, S3Store>({
     ListBucketMetricsConfigurations: "ListMetricsConfigurationsResult",
     ListBucketIntelligentTieringConfigurations: "ListBucketIntelligentTieringConfigurationsOutput",
   },
+  // S3 sends the Region as the text of the root element; the models cannot say so.
+  xmlTextRoots: { GetBucketLocation: "LocationConstraint" },
   handlers: checkedHandlers({
     CreateBucket: createBucket,
     HeadBucket: headBucket,
