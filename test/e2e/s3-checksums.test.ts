@@ -347,4 +347,39 @@ describe("S3 checksums and conditional writes", () => {
     assert.deepEqual(batch.Errors?.map((e) => [e.Key, e.Code]), [["batch-b", "PreconditionFailed"]]);
     await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "batch-b" }));
   });
+
+  test("a read of one part (partNumber) answers that part's checksum for a COMPOSITE object, none for a FULL_OBJECT one of several parts", async () => {
+    // boto3's and the CLI's ranged downloads ask per part; the part's own checksum lets a client check its bytes.
+    const part1 = randomBytes(5 * MiB);
+    const part2 = Buffer.from("the second part");
+    const sha = (b: Buffer) => createHash("sha256").update(b).digest("base64");
+    const key = "part-read/sha.bin";
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "SHA256" }));
+    const p1 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: part1, ChecksumAlgorithm: "SHA256" }));
+    const p2 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: part2, ChecksumAlgorithm: "SHA256" }));
+    const parts = [{ PartNumber: 1, ETag: p1.ETag, ChecksumSHA256: p1.ChecksumSHA256 }, { PartNumber: 2, ETag: p2.ETag, ChecksumSHA256: p2.ChecksumSHA256 }];
+    await plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    const got = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: key, PartNumber: 2, ChecksumMode: "ENABLED" }));
+    assert.equal(Buffer.from(await got.Body!.transformToByteArray()).toString(), "the second part");
+    assert.deepEqual([got.ChecksumSHA256, got.PartsCount, got.ContentRange], [sha(part2), 2, `bytes ${5 * MiB}-${5 * MiB + part2.length - 1}/${5 * MiB + part2.length}`]);
+    const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: 1, ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumSHA256, sha(part1));
+    // The whole object still answers its checksum of checksums.
+    assert.match((await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }))).ChecksumSHA256 ?? "", /=-2$/);
+
+    const full = "part-read/crc.bin";
+    const up = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: full, ChecksumAlgorithm: "CRC32", ChecksumType: "FULL_OBJECT" }));
+    const f1 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: full, UploadId: up.UploadId, PartNumber: 1, Body: part1, ChecksumAlgorithm: "CRC32" }));
+    const f2 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: full, UploadId: up.UploadId, PartNumber: 2, Body: part2, ChecksumAlgorithm: "CRC32" }));
+    await plain.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: full,
+        UploadId: up.UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: f1.ETag, ChecksumCRC32: f1.ChecksumCRC32 }, { PartNumber: 2, ETag: f2.ETag, ChecksumCRC32: f2.ChecksumCRC32 }] },
+      }),
+    );
+    const fullHead = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: full, PartNumber: 1, ChecksumMode: "ENABLED" }));
+    assert.deepEqual([fullHead.ChecksumCRC32, fullHead.PartsCount], [undefined, 2]);
+  });
 });

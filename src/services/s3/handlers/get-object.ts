@@ -4,7 +4,7 @@ import { isAnonymous } from "../authorization.js";
 import { errors, invalidRequest } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { partNumberError } from "../ingest.js";
-import { objectOutput, readableVersion, requireBucket } from "../objects.js";
+import { checksumMembers, objectOutput, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
 import { assertReadable, restoreHeader } from "../restore.js";
 import { archiveTier, noteAccess } from "../intelligent-tiering.js";
@@ -44,6 +44,8 @@ interface Selection {
   readonly range: RangeResolution;
   /** x-amz-mp-parts-count, answered when a part of a multipart object is asked for. */
   readonly partsCount?: number;
+  /** The part of a multipart object asked for, counted from 1. */
+  readonly partNumber?: number;
 }
 
 /**
@@ -64,7 +66,20 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
   const start = sizes.slice(0, input.PartNumber - 1).reduce((a, b) => a + b, 0);
   const length = sizes[input.PartNumber - 1] ?? 0;
   const end = start + length - 1;
-  return { range: { kind: "partial", start, end, length, contentRange: `bytes ${start}-${end}/${row.size}` }, partsCount: sizes.length };
+  return { range: { kind: "partial", start, end, length, contentRange: `bytes ${start}-${end}/${row.size}` }, partsCount: sizes.length, partNumber: input.PartNumber };
+}
+
+/**
+ * The checksum a read of one part of a multipart object answers: that part's own checksum when
+ * the object's checksum is built from its parts' (COMPOSITE), or is the one part's (a FULL_OBJECT
+ * upload of one part); none for a part of a FULL_OBJECT upload of several parts, whose checksum
+ * covers no single part (LocalStack's AWS-validated snapshots, localstack/localstack#12842).
+ */
+function partChecksum(row: ObjectRow, partNumber: number): Record<string, string> {
+  if (row.part_checksums === null || row.parts_count === null) return {};
+  if (row.checksum_type !== "COMPOSITE" && row.parts_count !== 1) return {};
+  const checksums = JSON.parse(row.part_checksums) as (string | null)[];
+  return checksumMembers(row.checksum_algorithm, checksums[partNumber - 1] ?? null, row.checksum_type);
 }
 
 function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
@@ -92,6 +107,7 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   noteAccess(ctx.store, row, now);
   const { range } = selection;
   const out: GetObjectOutput = objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full");
+  if (input.ChecksumMode === "ENABLED" && selection.partNumber !== undefined) Object.assign(out, partChecksum(row, selection.partNumber));
   Object.assign(out, overrides(input), located.restore);
   if (selection.partsCount !== undefined) out.PartsCount = selection.partsCount;
   const blobId = row.blob_id ?? "";
@@ -121,7 +137,8 @@ export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOu
   const out = {
     ...{}, ...restore,
     ...archiveStatus(ctx, row),
-    ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED"),
+    ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && selection.partNumber === undefined),
+    ...(input.ChecksumMode === "ENABLED" && selection.partNumber !== undefined ? partChecksum(row, selection.partNumber) : {}),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
   };
