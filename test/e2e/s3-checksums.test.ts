@@ -382,4 +382,23 @@ describe("S3 checksums and conditional writes", () => {
     const fullHead = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: full, PartNumber: 1, ChecksumMode: "ENABLED" }));
     assert.deepEqual([fullHead.ChecksumCRC32, fullHead.PartsCount], [undefined, 2]);
   });
+
+  test("GetObjectAttributes answers a COMPOSITE checksum without the -<part count> that HeadObject shows", async () => {
+    const part1 = randomBytes(5 * MiB);
+    const part2 = Buffer.from("tail");
+    const key = "attributes/composite.bin";
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "SHA256" }));
+    const p1 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: part1, ChecksumAlgorithm: "SHA256" }));
+    const p2 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: part2, ChecksumAlgorithm: "SHA256" }));
+    const parts = [{ PartNumber: 1, ETag: p1.ETag, ChecksumSHA256: p1.ChecksumSHA256 }, { PartNumber: 2, ETag: p2.ETag, ChecksumSHA256: p2.ChecksumSHA256 }];
+    const done = await plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    const ofParts = createHash("sha256")
+      .update(Buffer.concat([Buffer.from(p1.ChecksumSHA256 ?? "", "base64"), Buffer.from(p2.ChecksumSHA256 ?? "", "base64")]))
+      .digest("base64");
+    assert.deepEqual([done.ChecksumSHA256, done.ChecksumType], [`${ofParts}-2`, "COMPOSITE"]);
+    const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumSHA256, `${ofParts}-2`);
+    const attributes = await plain.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ["Checksum"] }));
+    assert.deepEqual(attributes.Checksum, { ChecksumSHA256: ofParts, ChecksumType: "COMPOSITE" });
+  });
 });

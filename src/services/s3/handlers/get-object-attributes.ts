@@ -1,5 +1,5 @@
 import type { GetObjectAttributesInput, GetObjectAttributesOutput } from "../../../generated/s3.js";
-import { normalizeETag } from "../domain/checksums.js";
+import { normalizeETag, stripPartCount } from "../domain/checksums.js";
 import { partsPage } from "../domain/listing.js";
 import { checkReadKey, parseEncryption } from "../encryption.js";
 import { invalidArgument } from "../errors.js";
@@ -33,7 +33,10 @@ export function getObjectAttributes(input: GetObjectAttributesInput, ctx: S3Cont
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
   // "If you encrypt an object by using ... SSE-C ..., then when you retrieve the metadata from the object, you must use the following headers".
   checkReadKey(parseEncryption(row.encryption), input);
-  const checksum = checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type);
+  // A COMPOSITE checksum comes without its -<part count> here, unlike in HeadObject and
+  // CompleteMultipartUpload (real S3, 2026-09-03, recorded in floci-io/floci#3083).
+  const value = row.checksum_type === "COMPOSITE" && row.checksum_value !== null ? stripPartCount(row.checksum_value) : row.checksum_value;
+  const checksum = checksumMembers(row.checksum_algorithm, value, row.checksum_type);
   return {
     LastModified: new Date(row.last_modified),
     ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
