@@ -176,6 +176,22 @@ describe("S3 event notifications", () => {
     assert.equal(removal?.s3.object.eTag, "d41d8cd98f00b204e9800998ecf8427e");
   });
 
+  test("keys arrive form-encoded with their slashes kept, as S3 writes them", async () => {
+    // AWS's s3:LifecycleExpiration:Delete example (S3 User Guide) reads "key":"expiration/delete";
+    // "red flower.jpg" -> "red+flower.jpg" ("Event message structure"); ":" -> %3A, "=" -> %3D.
+    const { bucket, QueueUrl } = await notifiedBucket("notify-keys", "key-events", "keys", ["s3:ObjectCreated:*"]);
+    const keys = {
+      "dir/a b+c.txt": "dir/a+b%2Bc.txt",
+      "dt=2018-05-04/10:47:07 (1).log": "dt%3D2018-05-04/10%3A47%3A07+%281%29.log",
+      "unicode/ü 日本.txt": "unicode/%C3%BC+%E6%97%A5%E6%9C%AC.txt",
+    };
+    for (const key of Object.keys(keys)) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "k" }));
+    const sent = recordsOf(await receiveAll(QueueUrl)).map((r) => r.s3.object.key);
+    assert.deepEqual(sent.sort(), Object.values(keys).sort());
+    // Decoded as a form value, each is the key written.
+    assert.deepEqual(sent.map((k) => decodeURIComponent(k.replace(/\+/g, " "))).sort(), Object.keys(keys).sort());
+  });
+
   test("destinations must exist; overlapping configurations are refused", async () => {
     const bucket = uniqueName("notify-bad");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -360,7 +376,7 @@ describe("S3 event notifications", () => {
     assert.equal(record?.userIdentity.principalId, "s3.amazonaws.com");
     assert.equal(record?.requestParameters.sourceIPAddress, "s3.amazonaws.com");
     assert.deepEqual(Object.keys(record?.s3.object ?? {}), ["key", "sequencer"]);
-    assert.equal(record?.s3.object.key, "expiration%2Fdelete");
+    assert.equal(record?.s3.object.key, "expiration/delete");
     // Owed in the sweep's transaction, forgotten once sent.
     assert.deepEqual(((await nimbus.registry.get("s3")).store as S3Store).owedNotifications(), []);
   });

@@ -213,10 +213,10 @@ describe("matching", () => {
 describe("messages", () => {
   test("keys are form-encoded as S3 sends them", () => {
     assert.equal(encodeEventKey("red flower.jpg"), "red+flower.jpg");
-    assert.equal(encodeEventKey("test/key"), "test%2Fkey");
+    assert.equal(encodeEventKey("test/key"), "test/key");
     assert.equal(encodeEventKey("this im + age blah.txt"), "this+im+%2B+age+blah.txt");
-    assert.equal(encodeEventKey("test/10:47:07.2015-1450022300.log.bz2"), "test%2F10%3A47%3A07.2015-1450022300.log.bz2");
-    assert.equal(encodeEventKey("something/dt=2018-05-04/_SUCCESS"), "something%2Fdt%3D2018-05-04%2F_SUCCESS");
+    assert.equal(encodeEventKey("test/10:47:07.2015-1450022300.log.bz2"), "test/10%3A47%3A07.2015-1450022300.log.bz2");
+    assert.equal(encodeEventKey("something/dt=2018-05-04/_SUCCESS"), "something/dt%3D2018-05-04/_SUCCESS");
     assert.equal(encodeEventKey("(1) copé*.txt"), "%281%29+cop%C3%A9*.txt");
   });
 

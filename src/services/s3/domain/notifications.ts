@@ -6,9 +6,8 @@
  * eventVersion 2.1 (2.2 for replication events; 2.3 for lifecycle, Intelligent-Tiering, object
  * tagging, object ACL and restore-deletion events), eventSource aws:s3, eventTime in ISO-8601
  * with milliseconds, eventName without the "s3:" prefix, and the object key URL-encoded the
- * way S3 encodes it: like a form value ("red flower.jpg" -> "red+flower.jpg", "test/key" ->
- * "test%2Fkey" as in the Lambda console's S3 template), every byte but letters, digits and
- * ". - * _" percent-encoded.
+ * way S3 encodes it: like a form value ("red flower.jpg" -> "red+flower.jpg"), every byte but
+ * letters, digits, ". - * _" and "/" percent-encoded (see encodeEventKey).
  *
  * Overlap rules: two configurations on a bucket may not both fire for one event on one key.
  * They overlap when their event types overlap (equal, or one is the other's `:*` family) and
@@ -276,9 +275,17 @@ export function matchingNotificationRules(rules: readonly NotificationRule[], ev
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-const FORM_SAFE = /[A-Za-z0-9.\-*_]/;
+const FORM_SAFE = /[A-Za-z0-9.\-*_/]/;
 
-/** The key as S3 writes it in event messages (form encoding: space -> "+", "/" -> "%2F"). */
+/**
+ * The key as S3 writes it in event messages: form encoding (space -> "+", "+" -> "%2B",
+ * ":" -> "%3A", "=" -> "%3D", UTF-8 bytes percent-encoded) except that "/" stays as it is.
+ * AWS's own s3:LifecycleExpiration:Delete example (S3 User Guide, "Configuring S3 Lifecycle
+ * event notifications") carries "key":"expiration/delete", and messages captured from S3 show
+ * the slash unencoded (minio/minio#11665: "in reality the slash character is not encoded,
+ * while otherwise using query-style encoding"). The "test%2Fkey" of the Lambda console's
+ * template is a hand-written sample, not a message S3 sent.
+ */
 export function encodeEventKey(key: string): string {
   let out = "";
   for (const ch of key) {
