@@ -247,6 +247,10 @@ describe("S3 event notifications", () => {
     );
     const empty = await getConfig(bucket);
     assert.equal(empty["QueueConfigurations"], undefined);
+    // moto's test_put_bucket_notification_errors (written against AWS): an unknown event name.
+    const unknown = await invokeFailure(putConfig({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn: arn, Events: ["notarealeventname"] }] } }));
+    assert.deepEqual([unknown.name, unknown.message, unknown.status], ["InvalidArgument", "The event is not supported for notifications", 400]);
+    assert.equal((await getConfig(bucket))["QueueConfigurations"], undefined);
   });
 
   // Integration 1 of the study guide: S3 notifies queues, topics and functions of its own Region only.

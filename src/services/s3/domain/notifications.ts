@@ -126,8 +126,11 @@ export function normalizeNotificationConfiguration(
     if (!new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`).test(arn)) {
       throw invalidArgument("The ARN could not be parsed", field, arn);
     }
+    // An event S3 does not know is InvalidArgument "The event is not supported for
+    // notifications", not a schema error (moto's test_put_bucket_notification_errors, written
+    // against AWS; the same words in other S3 emulators' checks).
     for (const event of config.Events) {
-      if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw s3DomainErrors.MalformedXML();
+      if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw invalidArgument("The event is not supported for notifications");
     }
     const { prefix, suffix } = parseFilterRules(config.Filter?.Key?.FilterRules ?? []);
     rules.push({
