@@ -7,6 +7,7 @@ import { enforcesPolicies } from "../../auth/access.js";
 import type { AwsError } from "../../core/errors.js";
 import type { GetObjectOutput } from "../../generated/s3.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
+import { formEncode } from "./domain/listing.js";
 import { encryptionOutput, parseEncryption } from "./encryption.js";
 import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion, s3DomainErrors } from "./errors.js";
 import type { S3Context } from "./index.js";
@@ -42,8 +43,7 @@ export function objectUrl(endpoint: string, bucket: string, key: string): string
  * aws/aws-sdk-go#645; lib-storage's Upload decodes the `%2F` since aws/aws-sdk-js-v3#5668).
  */
 export function completedUploadLocation(endpoint: string, bucket: string, key: string): string {
-  // URLSearchParams writes application/x-www-form-urlencoded: the one encoding with both rules.
-  return `${endpoint}/${encodeURIComponent(bucket)}/${new URLSearchParams({ key }).toString().slice("key=".length)}`;
+  return `${endpoint}/${encodeURIComponent(bucket)}/${formEncode(key)}`;
 }
 
 /** "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes long." */

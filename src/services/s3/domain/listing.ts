@@ -206,6 +206,15 @@ function pageSize(value: number | undefined, argumentName: string, message: stri
 const UNRESERVED = /[A-Za-z0-9\-_.~/]/;
 
 /**
+ * application/x-www-form-urlencoded, as S3 writes keys in a few answers (CompleteMultipartUpload's
+ * Location, event records): a space is "+", every UTF-8 byte but letters, digits and "* - . _"
+ * percent-encoded (upper-case hex), a "/" too.
+ */
+export function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice("v=".length);
+}
+
+/**
  * S3's `encoding-type=url`: every UTF-8 byte percent-encoded (upper-case hex) except letters,
  * digits, "-", "_", ".", "~" and "/"; a space is "%20", "+" is "%2B" (s3-tests pins
  * 'quux ab/' -> 'quux%20ab/' and 'foo+1/' -> 'foo%2B1/'; AWS's example: 'test_file(3).png'

@@ -16,6 +16,7 @@
  */
 import type { AwsError } from "../../../core/errors.js";
 import { invalidArgument, s3DomainErrors } from "./errors.js";
+import { formEncode } from "./listing.js";
 
 export const NOTIFICATION_EVENTS = [
   "s3:ReducedRedundancyLostObject",
@@ -278,8 +279,6 @@ export function matchingNotificationRules(rules: readonly NotificationRule[], ev
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-const FORM_SAFE = /[A-Za-z0-9.\-*_/]/;
-
 /**
  * The key as S3 writes it in event messages: form encoding (space -> "+", "+" -> "%2B",
  * ":" -> "%3A", "=" -> "%3D", UTF-8 bytes percent-encoded) except that "/" stays as it is.
@@ -290,13 +289,7 @@ const FORM_SAFE = /[A-Za-z0-9.\-*_/]/;
  * template is a hand-written sample, not a message S3 sent.
  */
 export function encodeEventKey(key: string): string {
-  let out = "";
-  for (const ch of key) {
-    if (ch === " ") out += "+";
-    else if (FORM_SAFE.test(ch)) out += ch;
-    else for (const byte of Buffer.from(ch, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
+  return formEncode(key).replaceAll("%2F", "/");
 }
 
 /** The eventVersion S3 stamps on an event type. */
