@@ -40,10 +40,14 @@ function configurations(store: S3Store, bucket: string): IntelligentTieringConfi
   return store.config<IntelligentTieringConfiguration[]>(bucket, "intelligentTiering") ?? [];
 }
 
+/** Whether S3 follows the version's accesses: an INTELLIGENT_TIERING object of 128 KB or more. */
+function monitored(row: ObjectRow): boolean {
+  return row.storage_class === INTELLIGENT_TIERING && row.delete_marker === 0 && row.size >= MONITORED_MIN_SIZE;
+}
+
 /** The access tier of an INTELLIGENT_TIERING version at `now`; undefined for other storage classes and delete markers. */
 export function accessTier(store: S3Store, row: ObjectRow, now: number): AccessTier | undefined {
-  if (row.storage_class !== INTELLIGENT_TIERING || row.delete_marker === 1) return undefined;
-  return accessTierAt(factsOf(row), configurations(store, row.bucket), now);
+  return accessTiers(store, row.bucket, now)(row);
 }
 
 /** The archive tier an INTELLIGENT_TIERING version is in at `now`, if it is in one. */
@@ -52,10 +56,12 @@ export function archiveTier(store: S3Store, row: ObjectRow, now: number): Archiv
   return isArchiveTier(tier) ? tier : undefined;
 }
 
-/** The tiers of a bucket's versions for a whole report (inventory-runner.ts): the configurations are read once. */
+/** The tiers of a bucket's versions (a whole report, inventory-runner.ts, or one version): the configurations are read once. */
 export function accessTiers(store: S3Store, bucket: string, now: number): (row: ObjectRow) => AccessTier | undefined {
-  const configs = configurations(store, bucket);
-  return (row) => (row.storage_class !== INTELLIGENT_TIERING || row.delete_marker === 1 ? undefined : accessTierAt(factsOf(row), configs, now));
+  // Read at the first INTELLIGENT_TIERING version: a HEAD of any other object parses nothing.
+  let configs: IntelligentTieringConfiguration[] | undefined;
+  return (row) =>
+    row.storage_class !== INTELLIGENT_TIERING || row.delete_marker === 1 ? undefined : accessTierAt(factsOf(row), (configs ??= configurations(store, bucket)), now);
 }
 
 /**
@@ -64,7 +70,7 @@ export function accessTiers(store: S3Store, bucket: string, now: number): (row: 
  * monitor, cost nothing.
  */
 export function noteAccess(store: S3Store, row: ObjectRow, now: number): void {
-  if (row.storage_class !== INTELLIGENT_TIERING || row.size < MONITORED_MIN_SIZE) return;
+  if (!monitored(row)) return;
   if (now - lastAccess(factsOf(row), now) < DAY_MS) return;
   store.setAccessedAt(row, now);
 }
@@ -84,13 +90,11 @@ export function settleBucket(store: S3Store, bucket: string, now: number): void 
   const configs = configurations(store, bucket);
   if (configs.length === 0) return;
   // A page of versions at a time, so a bucket of millions never sits in memory whole.
-  for (const row of store.versionsOf(bucket)) {
-    if (row.storage_class === INTELLIGENT_TIERING && row.delete_marker === 0 && row.size >= MONITORED_MIN_SIZE) settleRow(store, row, configs, now);
-  }
+  for (const row of store.versionsOf(bucket)) if (monitored(row)) settleRow(store, row, configs, now);
 }
 
 /** Before a version's tags change (inside that transaction): a tag filter may have moved it. */
 export function settleVersion(store: S3Store, row: ObjectRow, now: number): void {
-  if (row.storage_class !== INTELLIGENT_TIERING || row.size < MONITORED_MIN_SIZE) return;
+  if (!monitored(row)) return;
   settleRow(store, row, configurations(store, row.bucket), now);
 }
