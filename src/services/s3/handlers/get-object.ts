@@ -74,9 +74,10 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
  * the object's checksum is built from its parts' (COMPOSITE), or is the one part's (a FULL_OBJECT
  * upload of one part); none for a part of a FULL_OBJECT upload of several parts, whose checksum
  * covers no single part (LocalStack's AWS-validated snapshots, localstack/localstack#12842).
+ * Nothing unless checksum mode is on and a part was asked for.
  */
-function partChecksum(row: ObjectRow, partNumber: number): Record<string, string> {
-  if (row.part_checksums === null || row.parts_count === null) return {};
+function partChecksum(input: GetObjectInput | HeadObjectInput, row: ObjectRow, partNumber: number | undefined): Record<string, string> {
+  if (input.ChecksumMode !== "ENABLED" || partNumber === undefined || row.part_checksums === null || row.parts_count === null) return {};
   if (row.checksum_type !== "COMPOSITE" && row.parts_count !== 1) return {};
   const checksums = JSON.parse(row.part_checksums) as (string | null)[];
   return checksumMembers(row.checksum_algorithm, checksums[partNumber - 1] ?? null, row.checksum_type);
@@ -107,8 +108,7 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   noteAccess(ctx.store, row, now);
   const { range } = selection;
   const out: GetObjectOutput = objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full");
-  if (input.ChecksumMode === "ENABLED" && selection.partNumber !== undefined) Object.assign(out, partChecksum(row, selection.partNumber));
-  Object.assign(out, overrides(input), located.restore);
+  Object.assign(out, partChecksum(input, row, selection.partNumber), overrides(input), located.restore);
   if (selection.partsCount !== undefined) out.PartsCount = selection.partsCount;
   const blobId = row.blob_id ?? "";
   if (range.kind === "partial") {
@@ -138,7 +138,7 @@ export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOu
     ...{}, ...restore,
     ...archiveStatus(ctx, row),
     ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && selection.partNumber === undefined),
-    ...(input.ChecksumMode === "ENABLED" && selection.partNumber !== undefined ? partChecksum(row, selection.partNumber) : {}),
+    ...partChecksum(input, row, selection.partNumber),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
   };
