@@ -61,6 +61,18 @@ async function refusedWith(response: Response, ...elements: string[]): Promise<(
   return [response.status, xmlValue(body, "Code"), xmlValue(body, "Message"), ...elements.map((e) => xmlValue(body, e))];
 }
 
+/** Two 5 MiB chunks, then what `end` gives (or throws) once `gate` settles: a body whose end waits for a part to be stored. */
+function heldBack(gate: Promise<void>, end: () => Buffer): Readable {
+  return Readable.from(
+    (async function* () {
+      yield Buffer.alloc(5 * MiB, 1);
+      yield Buffer.alloc(5 * MiB, 2);
+      await gate;
+      yield end();
+    })(),
+  );
+}
+
 /** A body of `size` bytes that is not one repeated byte, so misplaced parts would show. */
 function patterned(size: number): Buffer {
   const data = Buffer.alloc(size);
@@ -352,14 +364,7 @@ describe("Upload (@aws-sdk/lib-storage)", () => {
     try {
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const body = Readable.from(
-        (async function* () {
-          yield Buffer.alloc(5 * MiB, 1);
-          yield Buffer.alloc(5 * MiB, 2);
-          await gate;
-          yield Buffer.alloc(MiB, 3);
-        })(),
-      );
+      const body = heldBack(gate, () => Buffer.alloc(MiB, 3));
       const upload = new Upload({ client, params: { Bucket: bucket, Key: "aborted.bin", Body: body }, queueSize: 1 });
       upload.on("httpUploadProgress", () => {
         // The first part is stored: abort with the upload under way.
@@ -382,14 +387,9 @@ describe("Upload (@aws-sdk/lib-storage)", () => {
     const breaking = (key: string, leavePartsOnError: boolean): Upload => {
       let stored: () => void = () => undefined;
       const firstPartStored = new Promise<void>((resolve) => (stored = resolve));
-      const source = Readable.from(
-        (async function* () {
-          yield Buffer.alloc(5 * MiB, 1);
-          yield Buffer.alloc(5 * MiB, 2);
-          await firstPartStored;
-          throw new Error("the source broke");
-        })(),
-      );
+      const source = heldBack(firstPartStored, () => {
+        throw new Error("the source broke");
+      });
       const upload = new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: source }, queueSize: 1, leavePartsOnError });
       upload.on("httpUploadProgress", () => stored());
       return upload;
