@@ -9,7 +9,7 @@ import { SQS_MIGRATIONS, SqsStore, type NewMessage, type QueueRef } from "./stor
 function groupsFromRows(store: SqsStore, ref: QueueRef): string[] {
   return store.db
     .prepare<[string, string, string], string>(
-      "SELECT group_id FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? AND group_id IS NOT NULL GROUP BY group_id ORDER BY MIN(seq)",
+      "SELECT group_id FROM sqs_messages WHERE queue_id = (SELECT id FROM sqs_queue_ids WHERE account_id = ? AND region = ? AND name = ?) AND group_id IS NOT NULL GROUP BY group_id ORDER BY MIN(seq)",
     )
     .pluck()
     .all(ref.account, ref.region, ref.name);
@@ -19,7 +19,7 @@ function groupsFromRows(store: SqsStore, ref: QueueRef): string[] {
 function lockedFromRows(store: SqsStore, ref: QueueRef, now: number): string[] {
   return store.db
     .prepare<[string, string, string, number], string>(
-      "SELECT DISTINCT group_id FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? AND group_id IS NOT NULL AND received_at IS NOT NULL AND visible_at > ? ORDER BY group_id",
+      "SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = (SELECT id FROM sqs_queue_ids WHERE account_id = ? AND region = ? AND name = ?) AND group_id IS NOT NULL AND received_at IS NOT NULL AND visible_at > ? ORDER BY group_id",
     )
     .pluck()
     .all(ref.account, ref.region, ref.name, now);
@@ -52,7 +52,7 @@ describe("SqsStore FIFO group order", () => {
   const ids = (ref: QueueRef): Array<{ id: string; receipt: string | null; group: string }> =>
     store.db
       .prepare<[string, string, string], { id: string; receipt: string | null; group: string }>(
-        "SELECT message_id AS id, receipt_id AS receipt, group_id AS \"group\" FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? ORDER BY seq",
+        "SELECT message_id AS id, receipt_id AS receipt, group_id AS \"group\" FROM sqs_messages WHERE queue_id = (SELECT id FROM sqs_queue_ids WHERE account_id = ? AND region = ? AND name = ?) ORDER BY seq",
       )
       .all(ref.account, ref.region, ref.name);
 
@@ -148,6 +148,72 @@ describe("SqsStore migrations", () => {
   });
 });
 
+describe("SqsStore queue ids", () => {
+  test("a data dir whose message tables were keyed by queue name keeps each queue's messages, deduplication records and receive attempts apart", () => {
+    const state = stateBeforeMigration("sqs", SQS_MIGRATIONS, "sqs_queue_ids");
+    try {
+      const a = { account: "000000000000", region: "us-east-1", name: "a.fifo" };
+      const b = { account: "000000000000", region: "eu-west-1", name: "a.fifo" };
+      const gone = { account: "111111111111", region: "us-east-1", name: "deleted-with-rows" };
+      const insertQueue = state.db.prepare(
+        "INSERT INTO sqs_queues (account_id, region, name, fifo, attributes, tags, created_at, modified_at) VALUES (?, ?, ?, 1, '{}', '{}', 0, 0)",
+      );
+      for (const ref of [a, b]) insertQueue.run(ref.account, ref.region, ref.name);
+      const insertMessage = state.db.prepare(
+        `INSERT INTO sqs_messages (account_id, region, queue, message_id, seq, body, md5_body, sender_id, sent_at, visible_at, group_id)
+         VALUES (?, ?, ?, ?, ?, ?, 'md5', 'sender', 10, 10, 'g')`,
+      );
+      insertMessage.run(a.account, a.region, a.name, "m1", 1, "in a");
+      insertMessage.run(b.account, b.region, b.name, "m1", 1, "in b");
+      insertMessage.run(gone.account, gone.region, gone.name, "m9", 1, "orphan");
+      state.db
+        .prepare("INSERT INTO sqs_dedup (account_id, region, queue, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, 'k', 'm1', '1', 1000)")
+        .run(a.account, a.region, a.name);
+      state.db
+        .prepare("INSERT INTO sqs_receive_attempts (account_id, region, queue, attempt_id, receipts, expires_at) VALUES (?, ?, ?, 'try', '[]', 1000)")
+        .run(b.account, b.region, b.name);
+      const store = new SqsStore(state);
+      assert.equal(store.getMessage(a, "m1")?.body, "in a");
+      assert.equal(store.getMessage(b, "m1")?.body, "in b");
+      assert.equal(store.getMessage(gone, "m9")?.body, "orphan", "rows of a queue without a queue row are kept too");
+      const duplicate = store.claimDedup(a, "k", { messageId: "m2", sequenceNumber: "2", expiresAt: 2000 }, 500);
+      assert.deepEqual(duplicate, { messageId: "m1", sequenceNumber: "1", expiresAt: 1000 });
+      assert.equal(store.claimDedup(b, "k", { messageId: "m2", sequenceNumber: "2", expiresAt: 2000 }, 500), undefined, "b's key is its own");
+      assert.deepEqual(store.getReceiveAttempt(b, "try"), { receipts: [], expiresAt: 1000 });
+      assert.equal(store.getReceiveAttempt(a, "try"), undefined);
+      assert.deepEqual(state.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sqs_messages' AND sql IS NOT NULL ORDER BY name").pluck().all(), [
+        "sqs_messages_by_group",
+        "sqs_messages_by_sent",
+        "sqs_messages_by_seq",
+        "sqs_messages_by_visibility",
+      ]);
+    } finally {
+      state.close();
+    }
+  });
+
+  test("a queue deleted and created again keeps its id; a name never created reads as empty", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new SqsStore(state);
+      const ref = { account: "000000000000", region: "us-east-1", name: "again" };
+      const create = (): void => store.insertQueue({ ...ref, fifo: false, attributes: {}, tags: {}, createdAt: 0, modifiedAt: 0 });
+      const idOf = (): number | undefined => state.db.prepare<[string], number>("SELECT id FROM sqs_queue_ids WHERE name = ?").pluck().get(ref.name);
+      create();
+      const first = idOf();
+      store.deleteQueue(ref, 1);
+      create();
+      assert.equal(idOf(), first);
+      const never = { account: "000000000000", region: "us-east-1", name: "never" };
+      assert.equal(store.getMessage(never, "m"), undefined);
+      assert.equal(store.countMessages(never), 0);
+      assert.throws(() => store.insertMessage(never, { messageId: "m", body: "b", attributes: undefined, systemAttributes: undefined, md5Body: "", senderId: "s", sentAt: 0, visibleAt: 0, groupId: undefined, dedupId: undefined, sequenceNumber: undefined, dlqSourceArn: undefined }), /no queue id/);
+    } finally {
+      state.close();
+    }
+  });
+});
+
 describe("SqsStore in-flight quota", () => {
   const account = "000000000000";
   const region = "us-east-1";
@@ -171,7 +237,7 @@ describe("SqsStore in-flight quota", () => {
   const rows = (store: SqsStore, ref: QueueRef): Array<{ id: string; receipt: string | null; visibleAt: number }> =>
     store.db
       .prepare<[string, string, string], { id: string; receipt: string | null; visibleAt: number }>(
-        "SELECT message_id AS id, receipt_id AS receipt, visible_at AS visibleAt FROM sqs_messages WHERE account_id = ? AND region = ? AND queue = ? ORDER BY seq",
+        "SELECT message_id AS id, receipt_id AS receipt, visible_at AS visibleAt FROM sqs_messages WHERE queue_id = (SELECT id FROM sqs_queue_ids WHERE account_id = ? AND region = ? AND name = ?) ORDER BY seq",
       )
       .all(ref.account, ref.region, ref.name);
 

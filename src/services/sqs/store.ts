@@ -1,6 +1,6 @@
 /**
  * SQS state over the shared SQLite database: queues, messages and FIFO deduplication records,
- * every row keyed by (account, region, queue). Time never comes from here: callers pass `now`
+ * queues keyed by (account, region, name) and their messages by the queue's integer id. Time never comes from here: callers pass `now`
  * from the request's clock, so a ManualClock drives visibility, delays and retention.
  * Also owns the in-process long-poll waiters of each queue (they cannot live in SQLite).
  */
@@ -142,6 +142,79 @@ export const SQS_MIGRATIONS: readonly string[] = [
   // The locked FIFO groups are known in memory (in-flight-groups.ts); the index cost every
   // receive, delete and visibility change of a FIFO message a write.
   `DROP INDEX sqs_messages_in_flight;`,
+  // A queue's messages, deduplication records and receive attempts are keyed by an integer id
+  // instead of (account, region, name): three text columns repeated in every row of every index,
+  // compared on every seek. A FIFO message's life (insert, deduplication claim, receive mark,
+  // group read, delete) spent about a fifth of its SQLite time on them. An id is given when a
+  // queue is first created and stays with its name (rows here are never deleted), so a queue
+  // deleted and created again has the same id, as its rows had the same key before.
+  `CREATE TABLE sqs_queue_ids (
+    id         INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region     TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    UNIQUE (account_id, region, name)
+  );
+  INSERT INTO sqs_queue_ids (account_id, region, name)
+    SELECT account_id, region, name FROM sqs_queues
+    UNION SELECT account_id, region, queue FROM sqs_messages
+    UNION SELECT account_id, region, queue FROM sqs_dedup
+    UNION SELECT account_id, region, queue FROM sqs_receive_attempts
+    ORDER BY 1, 2, 3;
+  CREATE TABLE sqs_messages_by_id (
+    queue_id          INTEGER NOT NULL,
+    message_id        TEXT    NOT NULL,
+    seq               INTEGER NOT NULL,
+    body              TEXT    NOT NULL,
+    attributes        TEXT,
+    system_attributes TEXT,
+    md5_body          TEXT    NOT NULL,
+    sender_id         TEXT    NOT NULL,
+    sent_at           INTEGER NOT NULL,
+    visible_at        INTEGER NOT NULL,
+    receive_count     INTEGER NOT NULL DEFAULT 0,
+    first_receive     INTEGER,
+    received_at       INTEGER,
+    receipt_id        TEXT,
+    group_id          TEXT,
+    dedup_id          TEXT,
+    sequence_number   TEXT,
+    dlq_source_arn    TEXT,
+    UNIQUE (queue_id, message_id)
+  );
+  INSERT INTO sqs_messages_by_id SELECT q.id, m.message_id, m.seq, m.body, m.attributes, m.system_attributes, m.md5_body, m.sender_id,
+    m.sent_at, m.visible_at, m.receive_count, m.first_receive, m.received_at, m.receipt_id, m.group_id, m.dedup_id, m.sequence_number, m.dlq_source_arn
+    FROM sqs_messages m JOIN sqs_queue_ids q ON q.account_id = m.account_id AND q.region = m.region AND q.name = m.queue
+    ORDER BY q.id, m.seq;
+  DROP TABLE sqs_messages;
+  ALTER TABLE sqs_messages_by_id RENAME TO sqs_messages;
+  CREATE INDEX sqs_messages_by_visibility ON sqs_messages (queue_id, visible_at, seq);
+  CREATE INDEX sqs_messages_by_seq ON sqs_messages (queue_id, seq);
+  CREATE INDEX sqs_messages_by_sent ON sqs_messages (queue_id, sent_at);
+  CREATE INDEX sqs_messages_by_group ON sqs_messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
+  CREATE TABLE sqs_dedup_by_id (
+    queue_id        INTEGER NOT NULL,
+    dedup_key       TEXT    NOT NULL,
+    message_id      TEXT    NOT NULL,
+    sequence_number TEXT    NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, dedup_key)
+  ) WITHOUT ROWID;
+  INSERT INTO sqs_dedup_by_id SELECT q.id, d.dedup_key, d.message_id, d.sequence_number, d.expires_at
+    FROM sqs_dedup d JOIN sqs_queue_ids q ON q.account_id = d.account_id AND q.region = d.region AND q.name = d.queue;
+  DROP TABLE sqs_dedup;
+  ALTER TABLE sqs_dedup_by_id RENAME TO sqs_dedup;
+  CREATE TABLE sqs_receive_attempts_by_id (
+    queue_id   INTEGER NOT NULL,
+    attempt_id TEXT    NOT NULL,
+    receipts   TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, attempt_id)
+  ) WITHOUT ROWID;
+  INSERT INTO sqs_receive_attempts_by_id SELECT q.id, a.attempt_id, a.receipts, a.expires_at
+    FROM sqs_receive_attempts a JOIN sqs_queue_ids q ON q.account_id = a.account_id AND q.region = a.region AND q.name = a.queue;
+  DROP TABLE sqs_receive_attempts;
+  ALTER TABLE sqs_receive_attempts_by_id RENAME TO sqs_receive_attempts;`,
 ];
 
 export interface QueueRef {
@@ -316,7 +389,8 @@ function toMessage(v: MessageValues): StoredMessage {
 }
 
 const KEY = "account_id = ? AND region = ? AND name = ?";
-const MKEY = "account_id = ? AND region = ? AND queue = ?";
+/** A queue's rows in the message tables: by its integer id (sqs_queue_ids), not its three-part name. */
+const MKEY = "queue_id = ?";
 
 /**
  * A LIMIT for the SQL text instead of a bound `?`: SQLite (3.53) reads a bound LIMIT while it
@@ -345,9 +419,9 @@ function byCount(build: (count: number) => string): (count: number) => string {
 }
 
 const INSERT_MESSAGES = byCount(
-  (rows) => `INSERT INTO sqs_messages (account_id, region, queue, message_id, seq, body, attributes, system_attributes, md5_body, sender_id,
+  (rows) => `INSERT INTO sqs_messages (queue_id, message_id, seq, body, attributes, system_attributes, md5_body, sender_id,
      sent_at, visible_at, receive_count, group_id, dedup_id, sequence_number, dlq_source_arn)
-   VALUES ${new Array<string>(rows).fill(`(${placeholders(17)})`).join(", ")}`,
+   VALUES ${new Array<string>(rows).fill(`(${placeholders(15)})`).join(", ")}`,
 );
 const VISIBLE_MESSAGES = byCount(
   (limit) => `SELECT ${MESSAGE_COLUMNS} FROM sqs_messages WHERE ${MKEY} AND visible_at <= ? AND sent_at > ? ORDER BY visible_at, seq ${limitClause(limit)}`,
@@ -368,6 +442,9 @@ const DELETE_DELIVERIES = byCount(
   (count) => `DELETE FROM sqs_messages WHERE ${MKEY} AND message_id IN (${placeholders(count)}) AND receipt_id = ? AND +visible_at > ?`,
 );
 const PRESENT_MESSAGES = byCount((count) => `SELECT message_id FROM sqs_messages WHERE ${MKEY} AND message_id IN (${placeholders(count)})`);
+
+/** What qid answers for a queue name never created: no row of the message tables has it. */
+const NO_QUEUE = 0;
 
 function key(ref: QueueRef): [string, string, string] {
   return [ref.account, ref.region, ref.name];
@@ -407,12 +484,31 @@ export class SqsStore {
   private readonly inFlightCount = new InFlightCount<QueueRef>({
     size: (ref) => this.countMessages(ref),
     inFlight: (ref, now) =>
-      this.prepare<[string, string, string, number], [string, number]>(
+      this.prepare<[number, number], [string, number]>(
         `SELECT message_id, visible_at FROM sqs_messages WHERE ${MKEY} AND visible_at > ? AND received_at IS NOT NULL`,
       )
         .raw(true)
-        .all(...key(ref), now),
+        .all(this.qid(ref), now),
   });
+
+  /**
+   * The integer ids of queues (sqs_queue_ids), by queueKey. An id is given when a queue is first
+   * created and kept for its name for good, through deletes, so a cached id never goes stale;
+   * only one read inside a transaction that then fails could have seen an id that rolled back,
+   * and `guard` forgets them all then.
+   */
+  private readonly queueIds = new Map<string, number>();
+
+  /** The id of a queue's rows in the message tables; NO_QUEUE (which matches none) for a name never created. */
+  private qid(ref: QueueRef): number {
+    const memoKey = queueKey(ref);
+    const cached = this.queueIds.get(memoKey);
+    if (cached !== undefined) return cached;
+    const id = this.prepare<[string, string, string], number>(`SELECT id FROM sqs_queue_ids WHERE ${KEY}`).pluck().get(...key(ref));
+    if (id === undefined) return NO_QUEUE;
+    this.queueIds.set(memoKey, id);
+    return id;
+  }
 
   /** The in-memory views of a queue's messages, dropped on writes they do not follow. */
   private forgetMessages(ref: QueueRef): void {
@@ -431,6 +527,7 @@ export class SqsStore {
     try {
       return this.queueCache.guard(run);
     } catch (error) {
+      this.queueIds.clear();
       this.groupHeads.clear();
       this.inFlight.clear();
       this.inFlightCount.clear();
@@ -505,6 +602,7 @@ export class SqsStore {
       )
       .run(queue.account, queue.region, queue.name, queue.fifo ? 1 : 0, JSON.stringify(queue.attributes), JSON.stringify(queue.tags), queue.createdAt, queue.modifiedAt);
     this.prepare(`DELETE FROM sqs_deleted_queues WHERE ${KEY}`).run(...key(queue));
+    this.prepare("INSERT INTO sqs_queue_ids (account_id, region, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(...key(queue));
   }
 
   updateQueueAttributes(ref: QueueRef, attributes: Record<string, string>, modifiedAt: number): void {
@@ -551,9 +649,9 @@ export class SqsStore {
     this.lastSeq.delete(queueKey(ref));
     this.forgetMessages(ref);
     this.inFlightCount.forget(queueKey(ref));
-    this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(...key(ref));
-    this.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(...key(ref));
-    this.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(...key(ref));
+    this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY}`).run(this.qid(ref));
+    this.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(this.qid(ref));
+    this.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(this.qid(ref));
     this.prepare(`DELETE FROM sqs_queues WHERE ${KEY}`).run(...key(ref));
     this.prepare("INSERT INTO sqs_deleted_queues (account_id, region, name, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET deleted_at = excluded.deleted_at")
       .run(...key(ref), now);
@@ -614,13 +712,15 @@ export class SqsStore {
   insertMessages(ref: QueueRef, messages: readonly NewMessage[]): void {
     if (messages.length === 0) return;
     const memoKey = queueKey(ref);
+    const id = this.qid(ref);
+    if (id === NO_QUEUE) throw new Error(`sqs store: ${memoKey} has no queue id: messages only go to a queue that exists`);
     const values: unknown[] = [];
     const groups: Array<[string, GroupHead]> = [];
     for (const message of messages) {
       const seq = this.nextSeq(ref);
       if (message.groupId !== undefined) groups.push([message.groupId, { seq, messageId: message.messageId }]);
       values.push(
-        ...key(ref),
+        id,
         message.messageId,
         seq,
         message.body,
@@ -648,15 +748,15 @@ export class SqsStore {
   }
 
   getMessage(ref: QueueRef, messageId: string): StoredMessage | undefined {
-    const row = this.messages<[string, string, string, string]>(`WHERE ${MKEY} AND message_id = ?`).get(...key(ref), messageId);
+    const row = this.messages<[number, string]>(`WHERE ${MKEY} AND message_id = ?`).get(this.qid(ref), messageId);
     return row === undefined ? undefined : toMessage(row);
   }
 
   /** What a delete or a visibility change checks a receipt handle against; not the whole message. */
   deliveryState(ref: QueueRef, messageId: string): DeliveryState | undefined {
-    return this.prepare<[string, string, string, string], DeliveryState>(
+    return this.prepare<[number, string], DeliveryState>(
       `SELECT receipt_id AS receiptId, visible_at AS visibleAt FROM sqs_messages WHERE ${MKEY} AND message_id = ?`,
-    ).get(...key(ref), messageId);
+    ).get(this.qid(ref), messageId);
   }
 
   /**
@@ -665,9 +765,9 @@ export class SqsStore {
    * backlog is. (Ordering by send order alone sorted every visible message on each receive.)
    */
   visibleMessages(ref: QueueRef, now: number, limit: number, sentAfter: number): StoredMessage[] {
-    return this.prepare<[string, string, string, number, number], MessageValues>(VISIBLE_MESSAGES(limit))
+    return this.prepare<[number, number, number], MessageValues>(VISIBLE_MESSAGES(limit))
       .raw(true)
-      .all(...key(ref), now, sentAfter)
+      .all(this.qid(ref), now, sentAfter)
       .map(toMessage);
   }
 
@@ -682,8 +782,9 @@ export class SqsStore {
     const toHead = (row: [number, string] | undefined): GroupHead | undefined => (row === undefined ? undefined : { seq: row[0], messageId: row[1] });
     return this.groupHeads.ordered(
       queueKey(ref),
-      () =>
-        this.prepare<[string, string, string, string, string, string, string, string, string, string, string, string], [string, number, string]>(
+      () => {
+        const id = this.qid(ref);
+        return this.prepare<[number, number, number, number], [string, number, string]>(
           `WITH RECURSIVE grp(id) AS (
              SELECT MIN(group_id) FROM sqs_messages WHERE ${MKEY} AND group_id IS NOT NULL
              UNION ALL
@@ -695,15 +796,16 @@ export class SqsStore {
            FROM grp WHERE id IS NOT NULL`,
         )
           .raw(true)
-          .all(...key(ref), ...key(ref), ...key(ref), ...key(ref))
-          .map(([group, seq, messageId]) => [group, { seq, messageId }] as const),
+          .all(id, id, id, id)
+          .map(([group, seq, messageId]) => [group, { seq, messageId }] as const);
+      },
       (group) =>
         toHead(
-          this.prepare<[string, string, string, string], [number, string]>(
+          this.prepare<[number, string], [number, string]>(
             `SELECT seq, message_id FROM sqs_messages INDEXED BY sqs_messages_by_group WHERE ${MKEY} AND group_id = ? ORDER BY seq LIMIT 1`,
           )
             .raw(true)
-            .get(...key(ref), group),
+            .get(this.qid(ref), group),
         ),
     );
   }
@@ -711,27 +813,27 @@ export class SqsStore {
   /** The groups of a FIFO queue with a message in flight (received, not yet visible again). */
   fifoLockedAt(ref: QueueRef, now: number): (group: string) => boolean {
     return this.inFlight.lockedAt(queueKey(ref), now, () =>
-      this.prepare<[string, string, string, number], [string, string, number]>(
+      this.prepare<[number, number], [string, string, number]>(
         `SELECT message_id, group_id, visible_at FROM sqs_messages WHERE ${MKEY} AND visible_at > ? AND group_id IS NOT NULL AND received_at IS NOT NULL`,
       )
         .raw(true)
-        .all(...key(ref), now)
+        .all(this.qid(ref), now)
         .map(([messageId, group, visibleAt]): InFlightMessage => ({ messageId, group, visibleAt })),
     );
   }
 
   /** The first `limit` messages of one message group sent after `sentAfter`, in send order. */
   groupMessages(ref: QueueRef, group: string, sentAfter: number, limit: number): StoredMessage[] {
-    return this.prepare<[string, string, string, string, number], MessageValues>(GROUP_MESSAGES(limit))
+    return this.prepare<[number, string, number], MessageValues>(GROUP_MESSAGES(limit))
       .raw(true)
-      .all(...key(ref), group, sentAfter)
+      .all(this.qid(ref), group, sentAfter)
       .map(toMessage);
   }
 
   /** When the next hidden (delayed or in-flight) message becomes visible. */
   nextVisibleAt(ref: QueueRef, now: number): number | undefined {
-    const row = this.prepare<[string, string, string, number], { at: number | null }>(`SELECT MIN(visible_at) AS at FROM sqs_messages WHERE ${MKEY} AND visible_at > ?`)
-      .get(...key(ref), now);
+    const row = this.prepare<[number, number], { at: number | null }>(`SELECT MIN(visible_at) AS at FROM sqs_messages WHERE ${MKEY} AND visible_at > ?`)
+      .get(this.qid(ref), now);
     return row?.at ?? undefined;
   }
 
@@ -742,7 +844,7 @@ export class SqsStore {
   markReceived(ref: QueueRef, messages: readonly Pick<StoredMessage, "messageId" | "groupId">[], at: { now: number; visibleAt: number; receiptId: string }): void {
     if (messages.length === 0) return;
     const ids = messages.map((m) => m.messageId);
-    this.prepare(MARK_RECEIVED(messages.length)).run(at.now, at.now, at.receiptId, at.visibleAt, ...key(ref), ...ids);
+    this.prepare(MARK_RECEIVED(messages.length)).run(at.now, at.now, at.receiptId, at.visibleAt, this.qid(ref), ...ids);
     const memoKey = queueKey(ref);
     this.inFlight.received(memoKey, messages, at.visibleAt);
     this.inFlightCount.received(memoKey, ids, at.visibleAt);
@@ -750,7 +852,7 @@ export class SqsStore {
 
   /** A received message's new visibility time (ChangeMessageVisibility). */
   setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
-    this.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, ...key(ref), messageId);
+    this.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, this.qid(ref), messageId);
     const memoKey = queueKey(ref);
     this.inFlight.changed(memoKey, messageId, visibleAt);
     this.inFlightCount.changed(memoKey, messageId, visibleAt);
@@ -758,11 +860,11 @@ export class SqsStore {
 
   /** FIFO DelaySeconds changes apply to messages never received: visible at send time + delay. */
   redelayUnreceived(ref: QueueRef, delayMs: number): void {
-    this.prepare(`UPDATE sqs_messages SET visible_at = sent_at + ? WHERE ${MKEY} AND received_at IS NULL AND dlq_source_arn IS NULL`).run(delayMs, ...key(ref));
+    this.prepare(`UPDATE sqs_messages SET visible_at = sent_at + ? WHERE ${MKEY} AND received_at IS NULL AND dlq_source_arn IS NULL`).run(delayMs, this.qid(ref));
   }
 
   deleteMessage(ref: QueueRef, messageId: string): void {
-    const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(...key(ref), messageId).changes;
+    const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ?`).run(this.qid(ref), messageId).changes;
     const memoKey = queueKey(ref);
     this.groupHeads.deleted(memoKey, messageId);
     this.inFlight.deleted(memoKey, messageId);
@@ -772,7 +874,7 @@ export class SqsStore {
   /** Deletes messages in one statement, those of a standard queue's DeleteMessageBatch (any handle deletes there). */
   deleteMessages(ref: QueueRef, messageIds: readonly string[]): void {
     if (messageIds.length === 0) return;
-    const deleted = this.prepare(DELETE_MESSAGES(messageIds.length)).run(...key(ref), ...messageIds).changes;
+    const deleted = this.prepare(DELETE_MESSAGES(messageIds.length)).run(this.qid(ref), ...messageIds).changes;
     this.forgetMessages(ref);
     this.inFlightCount.deleted(queueKey(ref), messageIds, deleted);
   }
@@ -783,7 +885,7 @@ export class SqsStore {
    */
   deleteDelivery(ref: QueueRef, messageId: string, receiptId: string, now: number): boolean {
     const deleted = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND message_id = ? AND receipt_id = ? AND visible_at > ?`)
-      .run(...key(ref), messageId, receiptId, now).changes > 0;
+      .run(this.qid(ref), messageId, receiptId, now).changes > 0;
     if (deleted) {
       const memoKey = queueKey(ref);
       this.groupHeads.deleted(memoKey, messageId);
@@ -809,8 +911,8 @@ export class SqsStore {
       else ids.push(messageId);
     }
     let deleted = 0;
-    for (const [receiptId, ids] of byReceipt) deleted += this.prepare(DELETE_DELIVERIES(ids.length)).run(...key(ref), ...ids, receiptId, now).changes;
-    const remaining = deleted === deliveries.size ? [] : this.prepare<unknown[], string>(PRESENT_MESSAGES(deliveries.size)).pluck().all(...key(ref), ...deliveries.keys());
+    for (const [receiptId, ids] of byReceipt) deleted += this.prepare(DELETE_DELIVERIES(ids.length)).run(this.qid(ref), ...ids, receiptId, now).changes;
+    const remaining = deleted === deliveries.size ? [] : this.prepare<unknown[], string>(PRESENT_MESSAGES(deliveries.size)).pluck().all(this.qid(ref), ...deliveries.keys());
     const memoKey = queueKey(ref);
     const gone: string[] = [];
     for (const messageId of deliveries.keys()) {
@@ -826,7 +928,7 @@ export class SqsStore {
   /** PurgeQueue: every message sent before the purge. */
   purgeMessages(ref: QueueRef, sentBefore: number): number {
     this.forgetMessages(ref);
-    const purged = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), sentBefore).changes;
+    const purged = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(this.qid(ref), sentBefore).changes;
     this.inFlightCount.removed(queueKey(ref), purged);
     return purged;
   }
@@ -834,7 +936,7 @@ export class SqsStore {
   /** Retention: messages older than the queue's MessageRetentionPeriod are gone. */
   expireMessages(ref: QueueRef, now: number, retentionMs: number): number {
     this.forgetMessages(ref);
-    const expired = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(...key(ref), now - retentionMs).changes;
+    const expired = this.prepare(`DELETE FROM sqs_messages WHERE ${MKEY} AND sent_at <= ?`).run(this.qid(ref), now - retentionMs).changes;
     this.inFlightCount.removed(queueKey(ref), expired);
     return expired;
   }
@@ -851,13 +953,13 @@ export class SqsStore {
   }
 
   counts(ref: QueueRef, now: number): MessageCounts {
-    const row = this.prepare<[number, number, number, string, string, string], { visible: number | null; delayed: number | null; in_flight: number | null }>(
+    const row = this.prepare<[number, number, number, number], { visible: number | null; delayed: number | null; in_flight: number | null }>(
         `SELECT SUM(visible_at <= ?) AS visible,
                 SUM(visible_at > ? AND received_at IS NULL) AS delayed,
                 SUM(visible_at > ? AND received_at IS NOT NULL) AS in_flight
          FROM sqs_messages WHERE ${MKEY}`,
       )
-      .get(now, now, now, ...key(ref));
+      .get(now, now, now, this.qid(ref));
     return { visible: row?.visible ?? 0, delayed: row?.delayed ?? 0, inFlight: row?.in_flight ?? 0 };
   }
 
@@ -871,16 +973,16 @@ export class SqsStore {
    */
   claimDedup(ref: QueueRef, dedupKey: string, entry: DedupEntry, now: number): DedupEntry | undefined {
     const claimed = this.prepare(
-        `INSERT INTO sqs_dedup (account_id, region, queue, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO sqs_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at
          WHERE sqs_dedup.expires_at <= ?`,
       )
-      .run(...key(ref), dedupKey, entry.messageId, entry.sequenceNumber, entry.expiresAt, now).changes > 0;
+      .run(this.qid(ref), dedupKey, entry.messageId, entry.sequenceNumber, entry.expiresAt, now).changes > 0;
     if (claimed) return undefined;
-    const row = this.prepare<[string, string, string, string], { message_id: string; sequence_number: string; expires_at: number }>(
+    const row = this.prepare<[number, string], { message_id: string; sequence_number: string; expires_at: number }>(
         `SELECT message_id, sequence_number, expires_at FROM sqs_dedup WHERE ${MKEY} AND dedup_key = ?`,
       )
-      .get(...key(ref), dedupKey);
+      .get(this.qid(ref), dedupKey);
     if (row === undefined) throw new Error(`sqs store: deduplication key of ${queueKey(ref)} neither claimed nor held`);
     return { messageId: row.message_id, sequenceNumber: row.sequence_number, expiresAt: row.expires_at };
   }
@@ -918,18 +1020,18 @@ export class SqsStore {
 
   /** Messages of a queue up to a sequence position, oldest first. */
   messagesUpTo(ref: QueueRef, lastSeq: number, limit: number): StoredMessage[] {
-    return this.prepare<[string, string, string, number], MessageValues>(MESSAGES_UP_TO(limit))
+    return this.prepare<[number, number], MessageValues>(MESSAGES_UP_TO(limit))
       .raw(true)
-      .all(...key(ref), lastSeq)
+      .all(this.qid(ref), lastSeq)
       .map(toMessage);
   }
 
   maxSeq(ref: QueueRef): number {
-    return this.prepare<[string, string, string], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.seq ?? 0;
+    return this.prepare<[number], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM sqs_messages WHERE ${MKEY}`).get(this.qid(ref))?.seq ?? 0;
   }
 
   countMessages(ref: QueueRef): number {
-    return this.prepare<[string, string, string], { n: number }>(`SELECT COUNT(*) AS n FROM sqs_messages WHERE ${MKEY}`).get(...key(ref))?.n ?? 0;
+    return this.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM sqs_messages WHERE ${MKEY}`).get(this.qid(ref))?.n ?? 0;
   }
 
   pruneDedup(now: number): number {
@@ -940,19 +1042,19 @@ export class SqsStore {
   // ---- FIFO receive attempts ---------------------------------------------------------------
 
   getReceiveAttempt(ref: QueueRef, attemptId: string): ReceiveAttempt | undefined {
-    const row = this.prepare<[string, string, string, string], { receipts: string; expires_at: number }>(
+    const row = this.prepare<[number, string], { receipts: string; expires_at: number }>(
         `SELECT receipts, expires_at FROM sqs_receive_attempts WHERE ${MKEY} AND attempt_id = ?`,
       )
-      .get(...key(ref), attemptId);
+      .get(this.qid(ref), attemptId);
     return row === undefined ? undefined : { receipts: JSON.parse(row.receipts) as ReceiveAttempt["receipts"], expiresAt: row.expires_at };
   }
 
   putReceiveAttempt(ref: QueueRef, attemptId: string, attempt: ReceiveAttempt): void {
     this.prepare(
-        `INSERT INTO sqs_receive_attempts (account_id, region, queue, attempt_id, receipts, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO sqs_receive_attempts (queue_id, attempt_id, receipts, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT DO UPDATE SET receipts = excluded.receipts, expires_at = excluded.expires_at`,
       )
-      .run(...key(ref), attemptId, JSON.stringify(attempt.receipts), attempt.expiresAt);
+      .run(this.qid(ref), attemptId, JSON.stringify(attempt.receipts), attempt.expiresAt);
   }
 }
 
