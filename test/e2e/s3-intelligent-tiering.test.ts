@@ -199,7 +199,8 @@ describe("S3 Intelligent-Tiering access tiers", () => {
     assert.deepEqual(await archivedRefusal(restore("cold/a", { GlacierJobParameters: { Tier: "Expedited" } })), ACCESS_TIER_REFUSAL("DEEP_ARCHIVE_ACCESS"));
 
     const requested = nimbus.manualClock.now();
-    await restore("cold/a", {});
+    // A restore started, not a copy's expiry moved: 202 Accepted.
+    assert.equal((await restore("cold/a", {})).$metadata.httpStatusCode, 202);
     const restoring = await head("cold/a");
     assert.deepEqual([restoring.ArchiveStatus, restoring.Restore], ["DEEP_ARCHIVE_ACCESS", 'ongoing-request="true"']);
     assert.deepEqual(await refusal(restore("cold/a", {})), ["RestoreAlreadyInProgress", 409, "Object restore is already in progress"]);

@@ -570,7 +570,9 @@ describe("S3 objects", () => {
         [cold.name, cold.message, cold.status, cold.error["StorageClass"]],
         ["InvalidObjectState", "The operation is not valid for the object's storage class", 403, "GLACIER"],
       );
-      await client.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold.txt", RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: "Expedited" } } }));
+      // "If the object is not previously restored, then Amazon S3 returns 202 Accepted in the response."
+      const started = await client.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold.txt", RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: "Expedited" } } }));
+      assert.equal(started.$metadata.httpStatusCode, 202);
       assert.equal((await client.send(new HeadObjectCommand({ Bucket: archive, Key: "cold.txt" }))).Restore, 'ongoing-request="true"');
       const again = await failure(client.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold.txt", RestoreRequest: { Days: 2 } })));
       assert.deepEqual([again.name, again.message, again.status], ["RestoreAlreadyInProgress", "Object restore is already in progress", 409]);
@@ -582,7 +584,13 @@ describe("S3 objects", () => {
       assert.equal(restored.Restore, 'ongoing-request="false", expiry-date="Sun, 18 Jan 2026 00:00:00 GMT"');
       assert.equal(await (await client.send(new GetObjectCommand({ Bucket: archive, Key: "cold.txt" }))).Body?.transformToString(), "frozen");
 
-      own.manualClock.set(Date.parse("2026-01-18T00:00:00Z"));
+      // "If the object is previously restored, Amazon S3 returns 200 OK": the request only moves
+      // the copy's expiry, to three days from now (12:05 on Jan 15), rounded up to midnight UTC.
+      const extended = await client.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold.txt", RestoreRequest: { Days: 3 } }));
+      assert.equal(extended.$metadata.httpStatusCode, 200);
+      assert.equal((await client.send(new HeadObjectCommand({ Bucket: archive, Key: "cold.txt" }))).Restore, 'ongoing-request="false", expiry-date="Mon, 19 Jan 2026 00:00:00 GMT"');
+
+      own.manualClock.set(Date.parse("2026-01-19T00:00:00Z"));
       assert.equal((await failure(client.send(new GetObjectCommand({ Bucket: archive, Key: "cold.txt" })))).name, "InvalidObjectState");
 
       await client.send(new PutObjectCommand({ Bucket: archive, Key: "warm.txt", Body: "x" }));

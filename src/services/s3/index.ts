@@ -133,8 +133,12 @@ export default defineService<S3Operations, S3Store>({
   missingParameter: missingMember,
   // Server access logging: each request to a bucket that logs, once answered.
   requestLog: s3RequestLog,
-  // A ranged GET answers 206 Partial Content; the model has no status member for it.
-  responseStatus: (operation, output) => ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined ? 206 : undefined),
+  // Statuses the model has no member for: a ranged GET answers 206 Partial Content, a
+  // RestoreObject that starts a restore 202 Accepted (restore-object.ts).
+  responseStatus: (operation, output) => {
+    if ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined) return 206;
+    return operation === "RestoreObject" && output["RestoreStarted"] === true ? 202 : undefined;
+  },
   xmlRootNames: {
     ListBuckets: "ListAllMyBucketsResult",
     ListObjects: "ListBucketResult",

@@ -10,13 +10,21 @@ import { DAY, inArchiveTier, isArchived, isRestored, restoreDelay, restoreInProg
 import type { BucketRow, ObjectRow } from "../store.js";
 
 /**
+ * RestoreObject's output, and whether the request started a restore: "If the object is not
+ * previously restored, then Amazon S3 returns 202 Accepted in the response. If the object is
+ * previously restored, Amazon S3 returns 200 OK in the response." The model has no status member,
+ * so RestoreStarted stays off the wire; the service's responseStatus turns it into the 202.
+ */
+export type RestoreObjectResult = RestoreObjectOutput & { readonly RestoreStarted?: true };
+
+/**
  * Starts (or extends) a temporary copy of an archived object. The copy becomes readable after
  * the tier's retrieval time and expires at midnight UTC after the requested number of days;
  * the notifications of its completion and expiry are owed now, due then. An INTELLIGENT_TIERING
  * object in an archive tier is restored without Days: after the retrieval time it is back in
  * the Frequent Access tier, for good.
  */
-export function restoreObject(input: RestoreObjectInput, ctx: S3Context): RestoreObjectOutput {
+export function restoreObject(input: RestoreObjectInput, ctx: S3Context): RestoreObjectResult {
   const request = input.RestoreRequest;
   if (request?.Type === "SELECT") throw s3DomainErrors.HeaderNotImplemented();
   const days = request?.Days;
@@ -45,7 +53,7 @@ export function restoreObject(input: RestoreObjectInput, ctx: S3Context): Restor
     ctx.store.setRestore(row.seq, completes, expires);
     oweRestoreNotifications(ctx, bucket, { ...{}, ...row, restore_completes_at: completes, restore_expires_at: expires });
     emitObjectEvent(ctx, bucket, "s3:ObjectRestore:Post", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
-    return {};
+    return { RestoreStarted: true };
   });
 }
 
@@ -56,7 +64,7 @@ export function restoreObject(input: RestoreObjectInput, ctx: S3Context): Restor
  * Expedited is "Not available" from Deep Archive Access. The tier is written down with the
  * restore, which ends it: from then on the object is in Frequent Access (intelligent-tiering.ts).
  */
-function restoreFromTier(ctx: S3Context, bucket: BucketRow, row: ObjectRow, days: number | undefined, retrieval: string): RestoreObjectOutput {
+function restoreFromTier(ctx: S3Context, bucket: BucketRow, row: ObjectRow, days: number | undefined, retrieval: string): RestoreObjectResult {
   if (days !== undefined) throw errors.IntelligentTieringRestoreDays();
   const now = ctx.clock.now();
   const archived = archiveTier(ctx.store, row, now);
@@ -68,5 +76,5 @@ function restoreFromTier(ctx: S3Context, bucket: BucketRow, row: ObjectRow, days
   ctx.store.setRestore(row.seq, completes, null);
   oweRestoreNotifications(ctx, bucket, { ...{}, ...row, archive_tier: archived, restore_completes_at: completes, restore_expires_at: null });
   emitObjectEvent(ctx, bucket, "s3:ObjectRestore:Post", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
-  return {};
+  return { RestoreStarted: true };
 }
