@@ -4,6 +4,7 @@
  */
 import { Readable } from "node:stream";
 import { AwsError, commonErrors } from "../core/errors.js";
+import { pooledRandomBytes } from "../core/random.js";
 import { frameEvents, type EncodedEvent } from "./eventstream.js";
 import { JsonTypeError, readJson, stringifyJson, writeJson } from "./json.js";
 import type { Operation, ServiceModel, Shape } from "./model.js";
@@ -337,6 +338,15 @@ function xmlErrorResponse(svc: CodecService | undefined, err: AwsError, requestI
     .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`)
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${extra}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}
+
+/**
+ * S3's x-amz-request-id / RequestId: 16 upper-case hexadecimal digits, as in S3's documented
+ * error sample (`<RequestId>4442587FB7D0A2F9</RequestId>`); the other services' ids are UUIDs.
+ * Eight random bytes keep them unique.
+ */
+export function s3RequestId(): string {
+  return pooledRandomBytes(8).toString("hex").toUpperCase();
 }
 
 /**

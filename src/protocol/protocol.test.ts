@@ -7,6 +7,7 @@ import { RestRouter } from "./rest.js";
 import { materializeRaw, RawJson, readJson, stringifyJson, writeJson } from "./json.js";
 import { parseXmlDocument, readElement, readScalar, rootElement, writeElement } from "./xml.js";
 import { hostService, virtualHostBucket } from "./routing.js";
+import { hostId, s3RequestId } from "./codec.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
 /** The generated query names of SQS (codegen output, read from the source tree). */
@@ -73,6 +74,17 @@ describe("host names", () => {
   test("service and region named by the host", () => {
     assert.deepEqual(hostService("sqs.eu-west-2.localhost.localstack.cloud:4566"), { prefix: "sqs", region: "eu-west-2" });
     assert.equal(hostService("127.0.0.1:4566"), undefined);
+  });
+});
+
+describe("S3 request ids", () => {
+  test("16 upper-case hexadecimal digits, as S3's own (4442587FB7D0A2F9), each one new; x-amz-id-2 is base64", () => {
+    const ids = Array.from({ length: 2000 }, () => s3RequestId());
+    for (const id of ids) assert.match(id, /^[0-9A-F]{16}$/);
+    assert.equal(new Set(ids).size, ids.length);
+    const first = ids[0] ?? "";
+    assert.match(hostId(first), /^[A-Za-z0-9+/]+=*$/);
+    assert.notEqual(hostId(first), hostId(ids[1] ?? ""));
   });
 });
 

@@ -8,7 +8,7 @@ import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
 import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope, ServiceCaller } from "../core/service.js";
-import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
+import { hostId, parseInput, s3RequestId, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import { materializeRaw, RawJson } from "../protocol/json.js";
 import type { Operation } from "../protocol/model.js";
 import type { RestMatch } from "../protocol/rest.js";
@@ -79,7 +79,9 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
   async handle(req: IncomingWire): Promise<DispatchResult> {
-    const requestId = randomUUID();
+    // Made when first read, which is after routing has named the service (its form depends on it).
+    let madeId: string | undefined;
+    const requestId = (): string => (madeId ??= newRequestId(serviceId));
     const receivedAt = this.deps.clock.now();
     const fromHost = hostService(req.host);
     let region = fromHost?.region || DEFAULT_REGION;
@@ -101,7 +103,7 @@ export class Dispatcher {
       const routed = routing instanceof Promise ? await routing : routing;
       if ("http" in routed) {
         operation = routed.http.operation;
-        const result = await this.runHttp(routed, req, { account, region }, requestId);
+        const result = await this.runHttp(routed, req, { account, region }, requestId());
         return this.logged(result, routed.svc, req, receivedAt, scope);
       }
       serviceId = routed.svc.id;
@@ -131,23 +133,23 @@ export class Dispatcher {
         ...(signature ? { signature } : {}),
         ...(traceHeader !== undefined ? { traceHeader } : {}),
       };
-      const output = await this.run(svc, op, input, { account, region }, caller, requestId, protocol);
-      const response = serializeOutput(svc, protocol, op, output, { requestId });
+      const output = await this.run(svc, op, input, { account, region }, caller, requestId(), protocol);
+      const response = serializeOutput(svc, protocol, op, output, { requestId: requestId() });
       if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
-      addRequestIdHeaders(response, requestId, svc.id);
+      addRequestIdHeaders(response, requestId(), svc.id);
       svc.definition?.finishResponse?.(response, req);
-      return this.logged({ response, service: serviceId, operation, account, region, requestId }, svc, req, receivedAt, scope);
+      return this.logged({ response, service: serviceId, operation, account, region, requestId: requestId() }, svc, req, receivedAt, scope);
     } catch (err) {
       if (err instanceof Preflight) {
         const response: WireResponse = { status: 200, headers: { ...err.headers }, body: "" };
-        addRequestIdHeaders(response, requestId, serviceId);
+        addRequestIdHeaders(response, requestId(), serviceId);
         const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
-        return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId }, svc, req, receivedAt, scope);
+        return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId: requestId() }, svc, req, receivedAt, scope);
       }
       const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
-      const response = serializeError(svc, protocol, awsError, { requestId, head: req.method === "HEAD" });
-      addRequestIdHeaders(response, requestId, serviceId);
+      const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
+      addRequestIdHeaders(response, requestId(), serviceId);
       svc?.definition?.finishResponse?.(response, req);
       const result = {
         response,
@@ -155,7 +157,7 @@ export class Dispatcher {
         operation,
         account,
         region,
-        requestId,
+        requestId: requestId(),
         ...(err instanceof AwsError ? {} : { failure: err }),
       };
       return this.logged(result, svc, req, receivedAt, scope, awsError.code);
@@ -266,7 +268,7 @@ export class Dispatcher {
     const protocol = modelProtocol(svc.index.protocol);
     const caller: Caller = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal", internal: true, ...(as ? { service: as } : {}) };
     const made = RawJson.made;
-    const output = await this.run(svc, op, input, scope, caller, randomUUID(), protocol);
+    const output = await this.run(svc, op, input, scope, caller, newRequestId(svc.id), protocol);
     // Values a handler kept in wire form (DynamoDB items) are read back for callers in the process.
     return (RawJson.made !== made && op.output ? materializeRaw(svc.model, op.output, output) : output) as T;
   };
@@ -504,6 +506,11 @@ function expiredToken(protocol: WireProtocol, service: string): AwsError {
   if (service === "s3") return new AwsError("ExpiredToken", "The provided token has expired.", 400);
   if (protocol === "json" || protocol === "rest-json") return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 403);
   return new AwsError("ExpiredToken", "The security token included in the request is expired", 403);
+}
+
+/** A request's id as its service forms it: S3's 16 hexadecimal digits, the others' UUIDs (and a request no service was found for). */
+function newRequestId(service: string | undefined): string {
+  return service === "s3" ? s3RequestId() : randomUUID();
 }
 
 /** S3 names its request ids x-amz-request-id and x-amz-id-2 (and sends no x-amzn-RequestId); the other services x-amzn-RequestId. */

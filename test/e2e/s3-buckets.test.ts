@@ -335,8 +335,8 @@ describe("S3 buckets", () => {
     assert.match(get.headers.get("access-control-expose-headers") ?? "", /ETag/);
     assert.equal(await get.text(), "<p>hi</p>");
     // S3's own request-id headers, not the x-amzn-RequestId of the JSON and query services.
-    assert.match(get.headers.get("x-amz-request-id") ?? "", /\S/);
-    assert.match(get.headers.get("x-amz-id-2") ?? "", /\S/);
+    assert.match(get.headers.get("x-amz-request-id") ?? "", /^[0-9A-F]{16}$/);
+    assert.match(get.headers.get("x-amz-id-2") ?? "", /^[A-Za-z0-9+/]+=*$/);
     assert.equal(get.headers.get("x-amzn-requestid"), null);
   });
 

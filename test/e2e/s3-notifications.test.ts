@@ -21,6 +21,7 @@ interface EventRecord {
     bucket: { name: string; arn: string; ownerIdentity: { principalId: string } };
     object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer?: string };
   };
+  responseElements: { "x-amz-request-id": string; "x-amz-id-2": string };
   glacierEventData?: unknown;
   lifecycleEventData?: unknown;
 }
@@ -174,6 +175,27 @@ describe("S3 event notifications", () => {
     assert.equal(removal?.s3.object.size, undefined);
     // A delete marker's eTag is the MD5 of nothing (AWS's DeleteMarkerCreated messages).
     assert.equal(removal?.s3.object.eTag, "d41d8cd98f00b204e9800998ecf8427e");
+  });
+
+  test("S3 request ids are 16 upper-case hex digits, the same in the response, its error and the event; SQS keeps UUIDs", async () => {
+    // S3's error sample: "<RequestId>4442587FB7D0A2F9</RequestId>".
+    const { bucket, QueueUrl } = await notifiedBucket("notify-ids", "id-events", "ids", ["s3:ObjectCreated:*"]);
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "id.txt", Body: "x" }));
+    const again = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "id.txt", Body: "y" }));
+    assert.match(put.$metadata.requestId ?? "", /^[0-9A-F]{16}$/);
+    assert.notEqual(put.$metadata.requestId, again.$metadata.requestId);
+    assert.match(put.$metadata.extendedRequestId ?? "", /^[A-Za-z0-9+/]+=*$/);
+    const [first] = recordsOf(await receiveAll(QueueUrl)).filter((r) => r.responseElements["x-amz-request-id"] === put.$metadata.requestId);
+    assert.deepEqual(first?.responseElements, { "x-amz-request-id": put.$metadata.requestId, "x-amz-id-2": put.$metadata.extendedRequestId });
+    const missing = await s3.send(new DeleteObjectTaggingCommand({ Bucket: uniqueName("no-such"), Key: "k" })).then(
+      () => assert.fail("expected NoSuchBucket"),
+      (err: { name: string; $metadata: { requestId?: string } }) => err,
+    );
+    assert.equal(missing.name, "NoSuchBucket");
+    assert.match(missing.$metadata.requestId ?? "", /^[0-9A-F]{16}$/);
+    // Other services keep the UUIDs AWS gives them.
+    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    assert.match(attributes.$metadata.requestId ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   test("keys arrive form-encoded with their slashes kept, as S3 writes them", async () => {

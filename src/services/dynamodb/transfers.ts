@@ -3,11 +3,12 @@
  * the scheduler after the call has answered, as on AWS, and resume after a restart), S3 reached
  * only through S3's own operations in-process, ClientToken idempotency, and list pages.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { AwsError } from "../../core/errors.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type { Invoke, Scope } from "../../core/service.js";
+import { s3RequestId } from "../../protocol/codec.js";
 import type { DynamoStore } from "./store.js";
 import { TransferStore, type TransferKind, type TransferRow } from "./transfer-store.js";
 import { pageToken, pageTokenPosition } from "./validation.js";
@@ -57,7 +58,7 @@ export async function s3<T>(env: TransferEnv, scope: Scope, operation: string, i
     return await env.invoke<T>("s3", operation, input, scope);
   } catch (err) {
     if (!(err instanceof AwsError)) throw err;
-    const requestId = randomBytes(8).toString("hex").toUpperCase();
+    const requestId = s3RequestId();
     throw new S3Failure(
       `S3${err.code}`,
       `${err.message} (Service: Amazon S3; Status Code: ${err.status}; Error Code: ${err.code}; Request ID: ${requestId}; Proxy: null)`,

@@ -14,6 +14,7 @@
 import { randomBytes } from "node:crypto";
 import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
 import type { GetBucketLoggingOutput } from "../../generated/s3.js";
+import { s3RequestId } from "../../protocol/codec.js";
 import {
   accessLogLine,
   batchDeleteRecord,
@@ -249,7 +250,7 @@ export async function deliverAccessLogs(env: ServiceEnvironment, store: S3Store)
 function logDelivery(store: S3Store, target: BucketRow, key: string, size: number, now: number): void {
   const config = store.config<LoggingEnabled>(target.name, "logging");
   if (!config) return;
-  const requestId = randomBytes(8).toString("hex").toUpperCase();
+  const requestId = s3RequestId();
   append(store, target, config, {
     bucketOwner: canonicalUserId(target.account_id),
     bucket: target.name,
