@@ -877,6 +877,10 @@ describe("hoistedPresignHeaders", () => {
       "x-amz-storage-class": "STANDARD_IA",
     });
     assert.equal(hoistedPresignHeaders(new URLSearchParams("X-Amz-Signature=00&x-amz-checksum-crc32=AAAAAA%3D%3D"), {}), undefined);
+    // The checksum mode of a GET is no checksum: it applies, unless the request sends its own.
+    const get = new URLSearchParams("X-Amz-Signature=00&X-Amz-SignedHeaders=host&x-amz-checksum-mode=ENABLED&x-amz-checksum-crc32=AAAAAA%3D%3D&x-id=GetObject");
+    assert.deepEqual(hoistedPresignHeaders(get, { host: "h" }), { "x-amz-checksum-mode": "ENABLED" });
+    assert.equal(hoistedPresignHeaders(get, { host: "h", "x-amz-checksum-mode": "ENABLED" }), undefined);
   });
 });
 

@@ -910,14 +910,17 @@ const PRESIGN_AUTH_PARAMETERS: ReadonlySet<string> = new Set([
  * not support the additional checksum algorithms; LocalStack#12164 found the same against AWS).
  * That matters because the v3 SDK since 3.729.0 signs the CRC32 of an empty body
  * (`x-amz-checksum-crc32=AAAAAA==`) into every presigned PutObject URL made without a Body, and
- * S3 accepts any body sent to it.
+ * S3 accepts any body sent to it. `x-amz-checksum-mode` is no checksum of an upload but a
+ * GetObject/HeadObject switch ("To retrieve the checksum, this mode must be enabled"), which the
+ * v3 presigner hoists like any other header (and aws-sdk-go-v2#3530 moved back into the query so
+ * a plain URL carries it): it applies as the header does.
  */
 export function hoistedPresignHeaders(query: URLSearchParams, headers: RequestHeaders): Record<string, string> | undefined {
   let hoisted: Record<string, string> | undefined;
   for (const [name, value] of query) {
     const lower = name.toLowerCase();
     if (!lower.startsWith("x-amz-") || PRESIGN_AUTH_PARAMETERS.has(lower)) continue;
-    if (lower.startsWith("x-amz-checksum-") || lower === "x-amz-sdk-checksum-algorithm") continue;
+    if ((lower.startsWith("x-amz-checksum-") && lower !== "x-amz-checksum-mode") || lower === "x-amz-sdk-checksum-algorithm") continue;
     if (headers[lower] !== undefined) continue;
     hoisted ??= {};
     hoisted[lower] ??= value;

@@ -196,6 +196,36 @@ describe("getSignedUrl (@aws-sdk/s3-request-presigner) with fetch", () => {
     assert.equal(await part.text(), "3,4");
   });
 
+  test("GetObject and HeadObject: x-amz-checksum-mode=ENABLED in the query returns the stored checksum, as the header does", async () => {
+    const body = "checked on the way out";
+    const sha256 = createHash("sha256").update(body).digest("base64");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "checked/out.txt", Body: body, ChecksumAlgorithm: "SHA256" }));
+    const stored = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "checked/out.txt", ChecksumMode: "ENABLED" }));
+    assert.equal(stored.ChecksumSHA256, sha256);
+
+    // The presigner hoists the header into the query string, unsigned.
+    const get = new URL(await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: "checked/out.txt", ChecksumMode: "ENABLED" }), { expiresIn: 60, signingDate: signingDate() }));
+    assert.deepEqual([get.searchParams.get("x-amz-checksum-mode"), get.searchParams.get("X-Amz-SignedHeaders")], ["ENABLED", "host"]);
+    const got = await fetch(get);
+    assert.equal(await got.text(), body);
+    assert.deepEqual([got.headers.get("x-amz-checksum-sha256"), got.headers.get("x-amz-checksum-type")], [sha256, stored.ChecksumType]);
+    const head = await fetch(await getSignedUrl(s3, new HeadObjectCommand({ Bucket: bucket, Key: "checked/out.txt", ChecksumMode: "ENABLED" }), { expiresIn: 60, signingDate: signingDate() }), { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.deepEqual([head.headers.get("x-amz-checksum-sha256"), head.headers.get("x-amz-checksum-type")], [sha256, stored.ChecksumType]);
+
+    // Without the mode (a client that validates responses only when required leaves it out), no checksum.
+    const whenRequired = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, responseChecksumValidation: "WHEN_REQUIRED" });
+    try {
+      const plain = new URL(await getSignedUrl(whenRequired, new GetObjectCommand({ Bucket: bucket, Key: "checked/out.txt" }), { expiresIn: 60, signingDate: signingDate() }));
+      assert.equal(plain.searchParams.get("x-amz-checksum-mode"), null);
+      const unchecked = await fetch(plain);
+      assert.equal(await unchecked.text(), body);
+      assert.deepEqual([unchecked.headers.get("x-amz-checksum-sha256"), unchecked.headers.get("x-amz-checksum-type")], [null, null]);
+    } finally {
+      whenRequired.destroy();
+    }
+  });
+
   test("HeadObject and DeleteObject", async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "short-lived.txt", Body: "bye", ContentType: "text/plain" }));
     const head = await fetch(await getSignedUrl(s3, new HeadObjectCommand({ Bucket: bucket, Key: "short-lived.txt" }), { expiresIn: 60, signingDate: signingDate() }), { method: "HEAD" });
