@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type LifecycleRule, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand } from "@aws-sdk/client-s3";
+import { type LifecycleRule, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand } from "@aws-sdk/client-s3";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -103,5 +103,87 @@ describe("S3 lifecycle rules", () => {
     assert.deepEqual(after.Versions?.map((v) => [v.VersionId, v.IsLatest]), [[v2.VersionId, false]]);
     assert.equal(after.DeleteMarkers?.length, 1);
     assert.equal(after.DeleteMarkers?.[0]?.IsLatest, true);
+  });
+
+  test("an expiration no later than a transition of the same rule is refused", async () => {
+    const bucket = uniqueName("lc-order");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const early = await invokeFailure(putLifecycle(bucket, [{ ID: "r", Status: "Enabled", Filter: { Prefix: "logs/" }, Expiration: { Days: 30 }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }] }]));
+    assert.deepEqual(
+      [early.name, early.message, early.status],
+      ["InvalidArgument", "'Days' in the Expiration action for filter '(prefix=logs/)' must be greater than 'Days' in the Transition action", 400],
+    );
+    const noncurrent = await invokeFailure(
+      putLifecycle(bucket, [{ ID: "r", Status: "Enabled", Filter: {}, NoncurrentVersionExpiration: { NoncurrentDays: 10 }, NoncurrentVersionTransitions: [{ NoncurrentDays: 10, StorageClass: "GLACIER" }] }]),
+    );
+    assert.deepEqual(
+      [noncurrent.name, noncurrent.message],
+      ["InvalidArgument", "'NoncurrentDays' in the NoncurrentVersionExpiration action for filter '(prefix=)' must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action"],
+    );
+    await putLifecycle(bucket, [{ ID: "r", Status: "Enabled", Filter: { Prefix: "logs/" }, Expiration: { Days: 31 }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }] }]);
+  });
+
+  test("x-amz-expiration on every write, with the rule ID URL-encoded; abort headers on ListParts", async () => {
+    const bucket = uniqueName("lc-headers");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await putLifecycle(bucket, [
+      { ID: "expire logs", Status: "Enabled", Filter: { Prefix: "logs/" }, Expiration: { Days: 1 } },
+      { ID: "abort", Status: "Enabled", Filter: { Prefix: "logs/" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } },
+    ]);
+    const header = /^expiry-date="\w{3}, \d{2} \w{3} \d{4} 00:00:00 GMT", rule-id="expire%20logs"$/;
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "logs/a", Body: "a" }));
+    assert.match(put.Expiration ?? "", header);
+    const copy = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "logs/b", CopySource: `${bucket}/logs/a` }));
+    assert.match(copy.Expiration ?? "", header);
+    const get = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "logs/b" }));
+    assert.match(get.Expiration ?? "", header);
+    await get.Body?.transformToString();
+    const mpu = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "logs/c" }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "logs/c", UploadId: mpu.UploadId, PartNumber: 1, Body: "c" }));
+    const parts = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "logs/c", UploadId: mpu.UploadId }));
+    assert.deepEqual([parts.AbortDate?.toISOString(), parts.AbortRuleId], [mpu.AbortDate?.toISOString(), "abort"]);
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "logs/c", UploadId: mpu.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    assert.match(done.Expiration ?? "", header);
+    const other = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "kept/a", Body: "a" }));
+    assert.equal(other.Expiration, undefined);
+  });
+
+  test("transitions go only down S3's waterfall, and small objects only where the bucket's minimum size lets them", async () => {
+    const bucket = uniqueName("lc-waterfall");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: bucket,
+        TransitionDefaultMinimumObjectSize: "varies_by_storage_class",
+        LifecycleConfiguration: {
+          Rules: [
+            { ID: "tier", Status: "Enabled", Filter: { Prefix: "tier/" }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }, { Days: 60, StorageClass: "GLACIER" }] },
+            { ID: "small-ir", Status: "Enabled", Filter: { Prefix: "small-ir/" }, Transitions: [{ Days: 1, StorageClass: "GLACIER_IR" }] },
+            { ID: "small-deep", Status: "Enabled", Filter: { Prefix: "small-deep/" }, Transitions: [{ Days: 1, StorageClass: "DEEP_ARCHIVE" }] },
+          ],
+        },
+      }),
+    );
+    const big = Buffer.alloc(200 * 1024, 1);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "tier/big.bin", Body: big }));
+    // Uploaded straight into a colder class than the rule's first step.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "tier/cold.bin", Body: big, StorageClass: "GLACIER_IR" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "small-ir/a.txt", Body: "small" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "small-deep/a.txt", Body: "small" }));
+    const storageClass = async (key: string) => (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).StorageClass;
+
+    await nimbus.scheduler.advance(3 * DAY);
+    assert.equal(await storageClass("small-ir/a.txt"), undefined);
+    assert.equal(await storageClass("small-deep/a.txt"), "DEEP_ARCHIVE");
+    await nimbus.scheduler.advance(29 * DAY);
+    assert.equal(await storageClass("tier/big.bin"), "STANDARD_IA");
+    assert.equal(await storageClass("tier/cold.bin"), "GLACIER_IR");
+    await nimbus.scheduler.advance(30 * DAY);
+    assert.equal(await storageClass("tier/big.bin"), "GLACIER");
+    assert.equal(await storageClass("tier/cold.bin"), "GLACIER");
+    // The Standard-IA transition is still "due", but S3 never moves an object back up.
+    await nimbus.scheduler.advance(2 * DAY);
+    assert.equal(await storageClass("tier/big.bin"), "GLACIER");
+    assert.equal(await storageClass("tier/cold.bin"), "GLACIER");
   });
 });

@@ -12,6 +12,7 @@ import {
   nextActionTime,
   ruleMatches,
   scheduledActions,
+  supportedTransition,
   uploadAbortSchedule,
   validateLifecycleConfiguration,
   type LifecycleRule,
@@ -94,6 +95,18 @@ describe("validateLifecycleConfiguration", () => {
     [{ Expiration: { Date: "2030-01-01T12:00:00Z" } }, "'Date' must be at midnight GMT"],
     [{ ID: "x".repeat(256), Expiration: { Days: 1 } }, "ID length should not exceed allowed limit of 255"],
     [{ Transitions: [{ Days: 10, StorageClass: "STANDARD_IA" }] }, "'Days' in Transition action must be greater than or equal to 30 for storageClass 'STANDARD_IA'"],
+    [
+      { Filter: { Prefix: "logs/" }, Expiration: { Days: 30 }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }] },
+      "'Days' in the Expiration action for filter '(prefix=logs/)' must be greater than 'Days' in the Transition action",
+    ],
+    [
+      { Expiration: { Days: 5 }, Transitions: [{ Days: 1, StorageClass: "GLACIER" }, { Days: 90, StorageClass: "DEEP_ARCHIVE" }] },
+      "'Days' in the Expiration action for filter '(prefix=)' must be greater than 'Days' in the Transition action",
+    ],
+    [
+      { NoncurrentVersionExpiration: { NoncurrentDays: 30 }, NoncurrentVersionTransitions: [{ NoncurrentDays: 30, StorageClass: "GLACIER" }] },
+      "'NoncurrentDays' in the NoncurrentVersionExpiration action for filter '(prefix=)' must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action",
+    ],
   ];
   for (const [input, message] of invalidArgs) {
     test(`InvalidArgument: ${message}`, () => {
@@ -229,6 +242,40 @@ describe("evaluation", () => {
     assert.equal(scheduledActions(rules, object({ size: 128 * 1024 }))[0]?.storageClass, "GLACIER");
     assert.equal(scheduledActions(rules, object({ size: 1024 }), { transitionDefaultMinimumSize: "varies_by_storage_class" }).length, 1);
     assert.deepEqual(scheduledActions(rules, object({ size: 200_000, storageClass: "GLACIER" })), []);
+  });
+
+  test("varies_by_storage_class lets small objects reach Glacier Flexible Retrieval and Deep Archive only", () => {
+    const varies = { transitionDefaultMinimumSize: "varies_by_storage_class" } as const;
+    const small = object({ size: 1024 });
+    for (const [storageClass, days, moves] of [["GLACIER", 0, true], ["DEEP_ARCHIVE", 0, true], ["GLACIER_IR", 0, false], ["STANDARD_IA", 30, false], ["INTELLIGENT_TIERING", 0, false]] as const) {
+      const rules = validateLifecycleConfiguration([rule({ Transitions: [{ Days: days, StorageClass: storageClass }] })]);
+      assert.equal(scheduledActions(rules, small, varies).length, moves ? 1 : 0, storageClass);
+      // Over 128 KiB every class is reached; a size filter of the rule's own decides for itself.
+      assert.equal(scheduledActions(rules, object({ size: 128 * 1024 }), varies).length, 1, storageClass);
+    }
+    const sized = validateLifecycleConfiguration([rule({ Filter: { ObjectSizeGreaterThan: 10 }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }] })]);
+    assert.equal(scheduledActions(sized, small).length, 1);
+  });
+
+  test("transitions only go down S3's waterfall: a colder version never moves back", () => {
+    const rules = validateLifecycleConfiguration([
+      rule({ Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }, { Days: 60, StorageClass: "GLACIER" }] }),
+    ]);
+    const created = Date.UTC(2024, 0, 1);
+    const later = Date.UTC(2024, 6, 1);
+    const big = (storageClass?: string) => object({ size: 1 << 20, lastModified: created, ...(storageClass ? { storageClass } : {}) });
+    assert.equal(dueAction(rules, big(), later)?.storageClass, "GLACIER");
+    assert.equal(dueAction(rules, big("STANDARD_IA"), later)?.storageClass, "GLACIER");
+    // Once in Glacier, the earlier Standard-IA transition is not a move S3 makes.
+    assert.equal(dueAction(rules, big("GLACIER"), later), undefined);
+    assert.equal(dueAction(rules, big("DEEP_ARCHIVE"), later), undefined);
+    const toIr = validateLifecycleConfiguration([rule({ Transitions: [{ Days: 1, StorageClass: "GLACIER_IR" }, { Days: 2, StorageClass: "DEEP_ARCHIVE" }] })]);
+    // One Zone-IA goes on to Glacier or Deep Archive, not to Glacier Instant Retrieval.
+    assert.deepEqual(scheduledActions(toIr, big("ONEZONE_IA")).map((a) => a.storageClass), ["DEEP_ARCHIVE"]);
+    assert.deepEqual(scheduledActions(toIr, big("INTELLIGENT_TIERING")).map((a) => a.storageClass), ["GLACIER_IR", "DEEP_ARCHIVE"]);
+    assert.equal(supportedTransition("EXPRESS_ONEZONE", "DEEP_ARCHIVE"), true);
+    assert.equal(supportedTransition("EXPRESS_ONEZONE", "GLACIER"), false);
+    assert.equal(supportedTransition("REDUCED_REDUNDANCY", "STANDARD_IA"), true);
   });
 
   test("precedence: deletion over transition over delete-marker creation; colder transition first", () => {

@@ -242,6 +242,25 @@ function normalizeRule(rule: LifecycleRuleInput): LifecycleRule {
     };
   });
 
+  // An expiration no later than a transition would leave the transition nothing to act on. S3
+  // names the filter in its message; only a plain prefix filter's spelling is known ('(prefix=)'),
+  // so rules with tags or sizes are not checked here.
+  const plainPrefix = !hasTags && !hasSize ? `(prefix=${filter.prefix})` : undefined;
+  if (plainPrefix !== undefined && expiration?.days !== undefined) {
+    const expirationDays = expiration.days;
+    if (transitions.some((t) => t.days !== undefined && expirationDays <= t.days)) {
+      throw invalidArgument(`'Days' in the Expiration action for filter '${plainPrefix}' must be greater than 'Days' in the Transition action`);
+    }
+  }
+  if (plainPrefix !== undefined && noncurrentVersionExpiration?.noncurrentDays !== undefined) {
+    const noncurrentDays = noncurrentVersionExpiration.noncurrentDays;
+    if (noncurrentVersionTransitions.some((t) => noncurrentDays <= t.noncurrentDays)) {
+      throw invalidArgument(
+        `'NoncurrentDays' in the NoncurrentVersionExpiration action for filter '${plainPrefix}' must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action`,
+      );
+    }
+  }
+
   if (!expiration && !noncurrentVersionExpiration && !abortIncompleteMultipartUpload && transitions.length === 0 && noncurrentVersionTransitions.length === 0) {
     throw invalidRequest("At least one action needs to be specified in a rule");
   }
@@ -363,12 +382,10 @@ export function scheduledActions(rules: readonly LifecycleRule[], facts: ObjectV
       if (rule.expiration?.date !== undefined) {
         actions.push({ type: "Expiration", dueAt: rule.expiration.date, ...withId(rule) });
       }
-      if (transitionAllowed(rule, facts, options)) {
-        for (const t of rule.transitions) {
-          if (t.storageClass === facts.storageClass) continue;
-          const dueAt = t.days !== undefined ? dueAfterDays(facts.lastModified, t.days) : (t.date as number);
-          actions.push({ type: "Transition", dueAt, storageClass: t.storageClass, ...withId(rule) });
-        }
+      for (const t of rule.transitions) {
+        if (!transitionAllowed(rule, facts, t.storageClass, options)) continue;
+        const dueAt = t.days !== undefined ? dueAfterDays(facts.lastModified, t.days) : (t.date as number);
+        actions.push({ type: "Transition", dueAt, storageClass: t.storageClass, ...withId(rule) });
       }
       continue;
     }
@@ -380,9 +397,9 @@ export function scheduledActions(rules: readonly LifecycleRule[], facts: ObjectV
       const dueAt = nve.noncurrentDays !== undefined ? dueAfterDays(since, nve.noncurrentDays) : since;
       actions.push({ type: "NoncurrentVersionExpiration", dueAt, ...withId(rule) });
     }
-    if (!facts.isDeleteMarker && transitionAllowed(rule, facts, options)) {
+    if (!facts.isDeleteMarker) {
       for (const t of rule.noncurrentVersionTransitions) {
-        if (t.storageClass === facts.storageClass || newer < (t.newerNoncurrentVersions ?? 0)) continue;
+        if (!transitionAllowed(rule, facts, t.storageClass, options) || newer < (t.newerNoncurrentVersions ?? 0)) continue;
         actions.push({ type: "NoncurrentVersionTransition", dueAt: dueAfterDays(since, t.noncurrentDays), storageClass: t.storageClass, ...withId(rule) });
       }
     }
@@ -390,10 +407,42 @@ export function scheduledActions(rules: readonly LifecycleRule[], facts: ObjectV
   return actions;
 }
 
-function transitionAllowed(rule: LifecycleRule, facts: ObjectVersionFacts, options: EvaluationOptions): boolean {
+/**
+ * S3's waterfall (user guide, "Supported lifecycle transitions"): from S3 Standard to any class;
+ * from Standard-IA to Intelligent-Tiering, One Zone-IA, Glacier IR, Glacier or Deep Archive;
+ * from Intelligent-Tiering to One Zone-IA, Glacier IR, Glacier or Deep Archive; from One Zone-IA
+ * or Glacier IR to Glacier or Deep Archive; from Glacier to Deep Archive; and from any class to
+ * Deep Archive. Never back up the waterfall, so a version already in a colder class stays there.
+ * Reduced Redundancy counts as Standard, as the guide before Glacier IR had it ("from the
+ * STANDARD or REDUCED_REDUNDANCY storage classes to any other storage class").
+ */
+const TRANSITIONS_FROM: Readonly<Record<string, readonly string[]>> = {
+  STANDARD_IA: ["INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"],
+  INTELLIGENT_TIERING: ["ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"],
+  ONEZONE_IA: ["GLACIER", "DEEP_ARCHIVE"],
+  GLACIER_IR: ["GLACIER", "DEEP_ARCHIVE"],
+  GLACIER: ["DEEP_ARCHIVE"],
+  DEEP_ARCHIVE: [],
+};
+
+/** May lifecycle move a version from `from` (undefined: Standard) to `to`? */
+export function supportedTransition(from: string | undefined, to: string): boolean {
+  if (from === undefined || from === "STANDARD" || from === "REDUCED_REDUNDANCY") return true;
+  return (TRANSITIONS_FROM[from] ?? ["DEEP_ARCHIVE"]).includes(to);
+}
+
+/** Small objects only reach these classes under `varies_by_storage_class`. */
+const SMALL_OBJECT_CLASSES = ["GLACIER", "DEEP_ARCHIVE"];
+
+function transitionAllowed(rule: LifecycleRule, facts: ObjectVersionFacts, storageClass: string, options: EvaluationOptions): boolean {
+  if (!supportedTransition(facts.storageClass, storageClass)) return false;
+  // "Custom filters always take precedence over the default transition behavior."
   const explicitSize = rule.filter.sizeGreaterThan !== undefined || rule.filter.sizeLessThan !== undefined;
-  if (explicitSize || options.transitionDefaultMinimumSize === "varies_by_storage_class") return true;
-  return facts.size >= DEFAULT_TRANSITION_MINIMUM_SIZE;
+  if (explicitSize || facts.size >= DEFAULT_TRANSITION_MINIMUM_SIZE) return true;
+  // varies_by_storage_class: "Objects smaller than 128 KB will transition to Glacier Flexible
+  // Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will
+  // prevent transitions smaller than 128 KB."
+  return options.transitionDefaultMinimumSize === "varies_by_storage_class" && SMALL_OBJECT_CLASSES.includes(storageClass);
 }
 
 function precedence(type: LifecycleActionType, options: EvaluationOptions): number {
@@ -446,14 +495,16 @@ export function nextActionTime(rules: readonly LifecycleRule[], facts: ObjectVer
 }
 
 /**
- * The x-amz-expiration header of a current version (PutObject, HeadObject, GetObject):
+ * The x-amz-expiration header of a current version (PutObject, CopyObject,
+ * CompleteMultipartUpload, HeadObject, GetObject):
  * `expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="picture-deletion-rule"`, from the
- * earliest Expiration that applies. Undefined when none does.
+ * earliest Expiration that applies. Undefined when none does. "The value of rule-id is
+ * URL-encoded" (API reference), as a rule ID may hold any character, quotes and commas too.
  */
 export function expirationHeader(rules: readonly LifecycleRule[], facts: ObjectVersionFacts): string | undefined {
   const first = firstExpiration(rules, facts);
   if (!first) return undefined;
-  return `expiry-date="${new Date(first.dueAt).toUTCString()}", rule-id="${first.ruleId ?? ""}"`;
+  return `expiry-date="${new Date(first.dueAt).toUTCString()}", rule-id="${encodeURIComponent(first.ruleId ?? "")}"`;
 }
 
 /** When a rule will first expire a current version, and which rule (x-amz-expiration, inventory's LifecycleExpirationDate). */

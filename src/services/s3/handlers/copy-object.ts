@@ -11,6 +11,7 @@ import { noteAccess } from "../intelligent-tiering.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
+import { expirationOf } from "../lifecycle-runner.js";
 import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
 import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
@@ -158,5 +159,6 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
     ...(sourceBucket?.versioning !== null && sourceBucket?.versioning !== undefined ? { CopySourceVersionId: source.version_id } : {}),
     ...(target.versioning !== null ? { VersionId: row.version_id } : {}),
     ...encryptionOutput(encryption),
+    ...expirationOf(ctx.store, target, row),
   };
 }

@@ -34,7 +34,7 @@ import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
 import { accountOwner, initiatorArn, initiatorOf, objectOwners, objectWrite } from "../access.js";
-import { abortScheduleOf } from "../lifecycle-runner.js";
+import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
@@ -251,6 +251,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
     ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
     ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
     ...encryptionOutput(parseEncryption(row.encryption)),
+    ...expirationOf(ctx.store, bucket, row),
   };
 }
 
