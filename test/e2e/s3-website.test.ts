@@ -111,6 +111,50 @@ describe("S3 static website endpoint", () => {
     assert.match(fallback.body, /<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document<\/h3>\n<ul>\n<li>Code: NoSuchKey<\/li>\n<li>Message: The specified key does not exist.<\/li>\n<li>Key: missing-error.html<\/li>\n<\/ul>/);
   });
 
+  test("the error document answers every 4XX error with that error's status", async () => {
+    const bucket = await site({ IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "error.html" } }, { "index.html": "home", "error.html": "<p>oops</p>", "style.css": { body: "body{}", type: "text/css" } });
+    const precondition = await get(bucket, "/style.css", { headers: { "if-match": '"not-the-etag"' } });
+    assert.deepEqual([precondition.status, precondition.body], [412, "<p>oops</p>"]);
+    const range = await get(bucket, "/style.css", { headers: { range: "bytes=100-200" } });
+    assert.deepEqual([range.status, range.body], [416, "<p>oops</p>"]);
+    // Without an error document, S3's own page for the same error.
+    const plain = await site({ IndexDocument: { Suffix: "index.html" } }, { "style.css": { body: "body{}", type: "text/css" } });
+    const page = await get(plain, "/style.css", { headers: { range: "bytes=100-200" } });
+    assert.equal(page.status, 416);
+    assert.equal(errorItems(page.body)["Code"], "InvalidRange");
+  });
+
+  test("PutBucketWebsite refuses what S3 refuses", async () => {
+    const bucket = await site(undefined);
+    const refused = async (config: WebsiteConfiguration): Promise<Record<string, unknown>> => {
+      try {
+        await s3.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: config }));
+      } catch (err) {
+        const e = err as Record<string, unknown> & { $metadata?: { httpStatusCode?: number } };
+        return { ...e, status: e.$metadata?.httpStatusCode };
+      }
+      assert.fail("expected PutBucketWebsite to fail");
+    };
+    const both = await refused({ RedirectAllRequestsTo: { HostName: "example.com" }, IndexDocument: { Suffix: "index.html" } });
+    assert.deepEqual(
+      [both["name"], both["message"], both["ArgumentName"], both["ArgumentValue"], both["status"]],
+      ["InvalidArgument", "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.", "RedirectAllRequestsTo", "not null", 400],
+    );
+    const index = { Suffix: "index.html" };
+    const twoKeys = await refused({ IndexDocument: index, RoutingRules: [{ Redirect: { ReplaceKeyWith: "a.html", ReplaceKeyPrefixWith: "b/" } }] });
+    assert.deepEqual([twoKeys["name"], twoKeys["message"]], ["InvalidRequest", "You can only define ReplaceKeyPrefix or ReplaceKey but not both."]);
+    const emptyCondition = await refused({ IndexDocument: index, RoutingRules: [{ Condition: {}, Redirect: { HostName: "example.com" } }] });
+    assert.deepEqual(
+      [emptyCondition["name"], emptyCondition["message"]],
+      ["InvalidRequest", "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present."],
+    );
+    const protocol = await refused({ IndexDocument: index, RoutingRules: [{ Redirect: { Protocol: "ftp" as "http" } }] });
+    assert.deepEqual(
+      [protocol["name"], protocol["message"]],
+      ["InvalidRequest", "Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically."],
+    );
+  });
+
   test("buckets without a website configuration, missing buckets, and methods other than GET/HEAD", async () => {
     const bare = await site(undefined, { "index.html": "home" });
     const none = await get(bare, "/");

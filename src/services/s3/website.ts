@@ -213,7 +213,8 @@ function failure(req: WireRequest, ctx: HttpRouteContext<S3Store>, config: Websi
     return redirect(status, location);
   }
   const errorKey = config.ErrorDocument?.Key;
-  if (errorKey === undefined || (error.status !== 403 && error.status !== 404)) return errorResponse(error, ctx.requestId);
+  // "Amazon S3 returns your custom error document for only the HTTP 4XX class of error codes."
+  if (errorKey === undefined || error.status < 400 || error.status > 499) return errorResponse(error, ctx.requestId);
   const document = currentObject(ctx.store, bucket, errorKey);
   if (document) {
     try {

@@ -155,15 +155,34 @@ export function putBucketWebsite(input: PutBucketWebsiteInput, ctx: S3Context): 
   const config = input.WebsiteConfiguration;
   if (config.RedirectAllRequestsTo !== undefined) {
     if (config.IndexDocument !== undefined || config.ErrorDocument !== undefined || config.RoutingRules !== undefined) {
-      throw invalidRequest("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.");
+      throw invalidArgument("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.", "RedirectAllRequestsTo", "not null");
     }
+    checkRedirectProtocol(config.RedirectAllRequestsTo.Protocol);
   } else {
     const suffix = config.IndexDocument?.Suffix;
     if (suffix === undefined) throw invalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty", "IndexDocument", "");
     if (suffix === "" || suffix.includes("/")) throw invalidArgument("The IndexDocument Suffix is not well formed", "IndexDocument", suffix);
   }
+  for (const rule of config.RoutingRules ?? []) {
+    // The guide: "You can have either ReplaceKeyPrefix with or ReplaceKeyWith but not both", and
+    // "<Condition> must have at least one child element".
+    if (rule.Redirect?.ReplaceKeyPrefixWith !== undefined && rule.Redirect.ReplaceKeyWith !== undefined) {
+      throw invalidRequest("You can only define ReplaceKeyPrefix or ReplaceKey but not both.");
+    }
+    if (rule.Condition !== undefined && rule.Condition.KeyPrefixEquals === undefined && rule.Condition.HttpErrorCodeReturnedEquals === undefined) {
+      throw invalidRequest("Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.");
+    }
+    checkRedirectProtocol(rule.Redirect?.Protocol);
+  }
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "website", config));
   return {};
+}
+
+/** A redirect's Protocol, "http" or "https" (a redirect without one keeps the request's). */
+function checkRedirectProtocol(protocol: string | undefined): void {
+  if (protocol !== undefined && protocol !== "http" && protocol !== "https") {
+    throw invalidRequest("Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically.");
+  }
 }
 
 export function getBucketWebsite(input: GetBucketWebsiteInput, ctx: S3Context): GetBucketWebsiteOutput {
