@@ -8,10 +8,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /*
- * PUT/GET /{Bucket}?lifecycle is bound in the model to both the deprecated PutBucketLifecycle
- * and PutBucketLifecycleConfiguration, and the router currently picks the deprecated one.
- * Until it prefers the current operation, the configuration calls go in-process (same
- * validation and handler); everything else is real HTTP, and time moves with the scheduler.
+ * Every call is real HTTP with the v3 client (PUT/GET /{Bucket}?lifecycle reaches
+ * PutBucketLifecycleConfiguration, not the deprecated PutBucketLifecycle bound to the same
+ * path), and time moves with the scheduler.
  */
 describe("S3 lifecycle rules", () => {
   let nimbus: TestNimbus;
