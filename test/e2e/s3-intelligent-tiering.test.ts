@@ -19,13 +19,15 @@ import {
   PutBucketIntelligentTieringConfigurationCommand,
   PutBucketInventoryConfigurationCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
   RestoreObjectCommand,
   S3Client,
   type IntelligentTieringConfiguration,
 } from "@aws-sdk/client-s3";
-import { acrossRestart, failure, type TestNimbus } from "./harness.js";
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { acrossRestart, failure, uniqueName, type TestNimbus } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
 
 const HOUR = 3_600_000;
@@ -219,6 +221,92 @@ describe("S3 Intelligent-Tiering access tiers", () => {
     nimbus.manualClock.set(requested + 12 * HOUR + 90 * DAY);
     assert.equal((await head("cold/a")).ArchiveStatus, "ARCHIVE_ACCESS");
     await s3.send(new DeleteBucketInventoryConfigurationCommand({ Bucket: bucket, Id: "tiers" }));
+  });
+
+  test("s3:IntelligentTiering: an event when an object reaches the Archive Access tier and again at Deep Archive Access, found by the hourly sweep or a configuration change; none for objects that never move", async () => {
+    const sqs = new SQSClient(nimbus.clientConfig());
+    try {
+      const bucket = await newBucket(s3, "it-events");
+      const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("it-events") }))).QueueUrl ?? "";
+      const QueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      await s3.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: bucket,
+          NotificationConfiguration: { QueueConfigurations: [{ Id: "tiering", QueueArn, Events: ["s3:IntelligentTiering"] }] },
+        }),
+      );
+      /** The IntelligentTiering records that arrived: key, tier. */
+      const arrived = async (): Promise<Array<Record<string, any>>> => {
+        await nimbus.events.idle();
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+        for (const m of out.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+        return (out.Messages ?? []).flatMap((m) => (JSON.parse(m.Body ?? "{}") as { Records?: Array<Record<string, any>> }).Records ?? []);
+      };
+      await arrived(); // the s3:TestEvent
+      const at = async (when: number): Promise<Array<Record<string, any>>> => {
+        nimbus.manualClock.set(when);
+        await nimbus.scheduler.runDue();
+        return arrived();
+      };
+      const t0 = start();
+      const config: IntelligentTieringConfiguration = {
+        Id: "cold",
+        Status: "Enabled",
+        Filter: { Prefix: "cold/" },
+        Tierings: [
+          { AccessTier: "ARCHIVE_ACCESS", Days: 90 },
+          { AccessTier: "DEEP_ARCHIVE_ACCESS", Days: 180 },
+        ],
+      };
+      await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: bucket, Id: "cold", IntelligentTieringConfiguration: config }));
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cold/a b", Body: MONITORED, StorageClass: IT }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cold/small", Body: UNMONITORED, StorageClass: IT }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "warm/a", Body: MONITORED, StorageClass: IT }));
+
+      assert.deepEqual(await at(t0 + 90 * DAY - 1), []);
+      // A HEAD sees the tier as soon as it is due, and tells nothing; the sweep within the hour does.
+      nimbus.manualClock.set(t0 + 90 * DAY);
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "cold/a b" }))).ArchiveStatus, "ARCHIVE_ACCESS");
+      const [archived, ...more] = await at(t0 + 90 * DAY + HOUR);
+      assert.deepEqual(more, []);
+      // The S3 user guide's example ("Managing S3 Intelligent-Tiering"), field for field.
+      assert.deepEqual(
+        {
+          eventVersion: archived?.["eventVersion"],
+          eventSource: archived?.["eventSource"],
+          eventName: archived?.["eventName"],
+          userIdentity: archived?.["userIdentity"],
+          requestParameters: archived?.["requestParameters"],
+          configurationId: archived?.["s3"]["configurationId"],
+          object: archived?.["s3"]["object"],
+          intelligentTieringEventData: archived?.["intelligentTieringEventData"],
+        },
+        {
+          eventVersion: "2.3",
+          eventSource: "aws:s3",
+          eventName: "IntelligentTiering",
+          userIdentity: { principalId: "s3.amazonaws.com" },
+          requestParameters: { sourceIPAddress: "s3.amazonaws.com" },
+          configurationId: "tiering",
+          object: { key: "cold/a+b", size: MONITORED.length, eTag: put.ETag?.replaceAll('"', "") },
+          intelligentTieringEventData: { destinationAccessTier: "ARCHIVE_ACCESS" },
+        },
+      );
+      assert.match(archived?.["responseElements"]["x-amz-request-id"], /^[0-9A-F]{16}$/);
+      assert.deepEqual(await at(t0 + 120 * DAY), [], "told once");
+
+      // Deep Archive Access at 180 days: found when the configuration changes, before the sweep.
+      nimbus.manualClock.set(t0 + 180 * DAY);
+      await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: bucket, Id: "cold", IntelligentTieringConfiguration: { ...config, Status: "Disabled" } }));
+      const deep = await arrived();
+      assert.deepEqual(
+        deep.map((r) => [r["s3"]["object"]["key"], r["intelligentTieringEventData"]["destinationAccessTier"]]),
+        [["cold/a+b", "DEEP_ARCHIVE_ACCESS"]],
+      );
+      assert.deepEqual(await at(t0 + 400 * DAY), [], "the small object and the one outside the filter never move");
+    } finally {
+      sqs.destroy();
+    }
   });
 
   test("an object moved by a tag filter stays archived when its tags change; Archive Access restores in 3-5 hours", async () => {

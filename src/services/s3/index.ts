@@ -68,6 +68,7 @@ import { uploadPartCopy } from "./handlers/upload-part-copy.js";
 import { updateObjectEncryption } from "./handlers/update-object-encryption.js";
 import { startNotifications } from "./notify.js";
 import { startLifecycle } from "./lifecycle-runner.js";
+import { startIntelligentTiering } from "./intelligent-tiering.js";
 import { startRestores } from "./restore-runner.js";
 import { startReplication } from "./replication.js";
 import { startInventory } from "./inventory-runner.js";
@@ -115,7 +116,7 @@ function missingMember(member: string): AwsError | undefined {
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
   start: (env, store) => {
-    const stops = [startNotifications(env, store), startLifecycle(env, store), startRestores(env, store), startReplication(env, store), startInventory(env, store), startAccessLogs(env, store)];
+    const stops = [startNotifications(env, store), startLifecycle(env, store), startIntelligentTiering(env, store), startRestores(env, store), startReplication(env, store), startInventory(env, store), startAccessLogs(env, store)];
     return () => stops.forEach((stop) => stop());
   },
   // The response root elements S3 sends, which the models do not name.

@@ -20,9 +20,15 @@
 import type { IntelligentTieringConfiguration } from "./id-configs.js";
 import { accessTierAt, isArchiveTier, lastAccess, MONITORED_MIN_SIZE, restoring, type AccessTier, type ArchiveTier, type TieringFacts } from "./domain/access-tiers.js";
 import { DAY_MS } from "./domain/lifecycle.js";
-import type { ObjectRow, S3Store, Tag } from "./store.js";
+import type { EventScope } from "../../core/events.js";
+import type { ServiceEnvironment } from "../../core/service.js";
+import { objectEvent, owed, s3Origin, type S3ObjectEvent } from "./notify.js";
+import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
 export const INTELLIGENT_TIERING = "INTELLIGENT_TIERING";
+
+/** How often the sweep looks for objects that reached an archive tier (sweepIntelligentTiering). */
+const TIERING_SWEEP_INTERVAL = 60 * 60_000;
 
 function factsOf(row: ObjectRow): TieringFacts {
   return {
@@ -75,26 +81,81 @@ export function noteAccess(store: S3Store, row: ObjectRow, now: number): void {
   store.setAccessedAt(row, now);
 }
 
-/** Writes down the archive tier `row` is in at `now`, if the configurations in force moved it there. */
-function settleRow(store: S3Store, row: ObjectRow, configs: readonly IntelligentTieringConfiguration[], now: number): void {
-  const facts = factsOf(row);
-  // A restore in progress keeps the tier it is restoring from.
-  if (restoring(facts, now)) return;
-  const tier = accessTierAt(facts, configs, now);
-  if (!isArchiveTier(tier)) return;
-  if (tier !== row.archive_tier || facts.restoreCompletesAt !== null) store.setArchiveTier(row, tier);
+/** A version found in an archive tier it was not written down in: S3 moved it there. */
+export interface ArchiveMove {
+  readonly row: ObjectRow;
+  readonly tier: ArchiveTier;
 }
 
-/** Before a bucket's Intelligent-Tiering configurations change (inside that transaction). */
-export function settleBucket(store: S3Store, bucket: string, now: number): void {
+/** Writes down the archive tier `row` is in at `now`, if the configurations in force moved it there; the move, if it is news. */
+function settleRow(store: S3Store, row: ObjectRow, configs: readonly IntelligentTieringConfiguration[], now: number): ArchiveMove | undefined {
+  const facts = factsOf(row);
+  // A restore in progress keeps the tier it is restoring from.
+  if (restoring(facts, now)) return undefined;
+  const tier = accessTierAt(facts, configs, now);
+  // Moved: to a tier other than the one written down, or back to it after a restore ended.
+  if (!isArchiveTier(tier) || (tier === row.archive_tier && facts.restoreCompletesAt === null)) return undefined;
+  store.setArchiveTier(row, tier);
+  return { row, tier };
+}
+
+/**
+ * Writes down the objects of a bucket that its configurations moved to an archive tier: before
+ * the configurations change (inside that transaction), and in the hourly sweep. Answers the moves.
+ */
+export function settleBucket(store: S3Store, bucket: string, now: number): ArchiveMove[] {
   const configs = configurations(store, bucket);
-  if (configs.length === 0) return;
+  if (configs.length === 0) return [];
+  const moves: ArchiveMove[] = [];
   // A page of versions at a time, so a bucket of millions never sits in memory whole.
-  for (const row of store.versionsOf(bucket)) if (monitored(row)) settleRow(store, row, configs, now);
+  for (const row of store.versionsOf(bucket)) {
+    const move = monitored(row) ? settleRow(store, row, configs, now) : undefined;
+    if (move) moves.push(move);
+  }
+  return moves;
 }
 
 /** Before a version's tags change (inside that transaction): a tag filter may have moved it. */
-export function settleVersion(store: S3Store, row: ObjectRow, now: number): void {
-  if (!monitored(row)) return;
-  settleRow(store, row, configurations(store, row.bucket), now);
+export function settleVersion(store: S3Store, row: ObjectRow, now: number): ArchiveMove[] {
+  const move = monitored(row) ? settleRow(store, row, configurations(store, row.bucket), now) : undefined;
+  return move ? [move] : [];
+}
+
+/**
+ * The s3:IntelligentTiering events of moves ("You receive this notification event when an object
+ * within the S3 Intelligent-Tiering storage class moved to the Archive Access tier or Deep
+ * Archive Access tier"), made by S3 itself; owed when a configuration of the bucket sends them.
+ */
+export function tieringEvents(store: S3Store, bucket: BucketRow, moves: readonly ArchiveMove[], now: number): S3ObjectEvent[] {
+  return moves.map(({ row, tier }) =>
+    owed(store, bucket, objectEvent(store, bucket, "s3:IntelligentTiering", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id }, now, s3Origin(), { intelligentTiering: { destinationAccessTier: tier } })),
+  );
+}
+
+/**
+ * Tiers are computed when asked for; a move is news only once something notices it. The sweep
+ * notices within the hour: every hour of (injected) clock time it writes down the objects of the
+ * buckets with Intelligent-Tiering configurations that reached an archive tier, and sends their
+ * events once each bucket's transaction has committed.
+ */
+export function sweepIntelligentTiering(store: S3Store, now: number): { event: S3ObjectEvent; scope: EventScope }[] {
+  const out: { event: S3ObjectEvent; scope: EventScope }[] = [];
+  for (const name of store.bucketsWithConfig("intelligentTiering")) {
+    store.transaction(() => {
+      const bucket = store.bucket(name);
+      if (!bucket) return;
+      for (const event of tieringEvents(store, bucket, settleBucket(store, name, now), now)) out.push({ event, scope: { account: bucket.account_id, region: bucket.region } });
+    });
+  }
+  return out;
+}
+
+export function startIntelligentTiering(env: ServiceEnvironment, store: S3Store): () => void {
+  return env.scheduler.every(
+    TIERING_SWEEP_INTERVAL,
+    () => {
+      for (const { event, scope } of sweepIntelligentTiering(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
+    },
+    "s3 intelligent-tiering sweep",
+  );
 }

@@ -9,7 +9,7 @@
 import type { EventScope } from "../../core/events.js";
 import type { ServiceEnvironment } from "../../core/service.js";
 import { dueAction, expirationHeader, firstExpiration, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
-import { objectEvent, owed, S3_ORIGIN, type S3EventData, type S3ObjectEvent } from "./notify.js";
+import { objectEvent, owed, s3Origin, type S3EventData, type S3ObjectEvent } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 import { lockedAgainstLifecycle } from "./object-lock.js";
 
@@ -154,7 +154,7 @@ export function sweepLifecycle(store: S3Store, now: number): { event: S3ObjectEv
         if (schedule && schedule.abortAt <= now) store.removeUpload(upload.upload_id);
       }
       for (const { bucket, eventName, data, ...object } of events) {
-        out.push({ event: owed(store, bucket, objectEvent(store, bucket, eventName, object, now, S3_ORIGIN, data)), scope: { account: bucket.account_id, region: bucket.region } });
+        out.push({ event: owed(store, bucket, objectEvent(store, bucket, eventName, object, now, s3Origin(), data)), scope: { account: bucket.account_id, region: bucket.region } });
       }
     });
   }

@@ -15,7 +15,7 @@
 import { AwsError } from "../../core/errors.js";
 import { parseArn } from "../../core/arn.js";
 import type { Invoke, Scope, ServiceEnvironment } from "../../core/service.js";
-import { hostId } from "../../protocol/codec.js";
+import { hostId, s3RequestId } from "../../protocol/codec.js";
 import {
   buildS3EventMessage,
   buildS3EventRecord,
@@ -53,10 +53,12 @@ export interface S3ObjectEvent {
   readonly restore?: { readonly expiresAt: number; readonly storageClass: string };
   /** s3:LifecycleTransition: the storage class the object moved to. */
   readonly transition?: { readonly storageClass: string };
+  /** s3:IntelligentTiering: the archive tier the object moved to. */
+  readonly intelligentTiering?: { readonly destinationAccessTier: string };
 }
 
 /** The event-type-specific data of a change S3 made itself. */
-export type S3EventData = Pick<S3ObjectEvent, "restore" | "transition">;
+export type S3EventData = Pick<S3ObjectEvent, "restore" | "transition" | "intelligentTiering">;
 
 declare module "../../core/events.js" {
   interface NimbusEventMap {
@@ -100,7 +102,10 @@ export function owed(store: S3Store, bucket: BucketRow, event: S3ObjectEvent): S
  * source, as in the s3:LifecycleExpiration:Delete example of the S3 user guide ("Configuring S3
  * Lifecycle event notifications").
  */
-export const S3_ORIGIN = { requestId: "s3-internal", sourceIp: "s3.amazonaws.com", principalId: "s3.amazonaws.com" } as const;
+export function s3Origin(): { requestId: string; sourceIp: string; principalId: string } {
+  // A request id of S3's form, as the examples' responseElements carry (C3D13FE58DE4C810).
+  return { requestId: s3RequestId(), sourceIp: "s3.amazonaws.com", principalId: "s3.amazonaws.com" };
+}
 
 /**
  * Who completes a restore: S3 on behalf of the bucket owner, whose id follows "AmazonCustomer:"
@@ -108,7 +113,7 @@ export const S3_ORIGIN = { requestId: "s3-internal", sourceIp: "s3.amazonaws.com
  * is the bucket's ownerIdentity principalId).
  */
 export function restoreOrigin(bucket: Pick<BucketRow, "account_id">): { requestId: string; sourceIp: string; principalId: string } {
-  return { ...{}, ...S3_ORIGIN, principalId: `AmazonCustomer:${canonicalUserId(bucket.account_id)}` };
+  return { ...{}, ...s3Origin(), principalId: `AmazonCustomer:${canonicalUserId(bucket.account_id)}` };
 }
 
 /** The event detail for a change made by a request or by S3 itself (lifecycle, restores). */
@@ -300,6 +305,7 @@ async function sendNotifications(env: ServiceEnvironment, store: S3Store, detail
         },
         ...(detail.restore ? { restore: { lifecycleRestorationExpiryTime: detail.restore.expiresAt, lifecycleRestoreStorageClass: detail.restore.storageClass } } : {}),
         ...(detail.transition ? { transition: { destinationStorageClass: detail.transition.storageClass } } : {}),
+        ...(detail.intelligentTiering ? { intelligentTiering: detail.intelligentTiering } : {}),
       });
       return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])), bucket);
     }),

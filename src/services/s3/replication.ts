@@ -10,7 +10,7 @@
  */
 import type { ServiceEnvironment } from "../../core/service.js";
 import { invalidRequest, s3DomainErrors } from "./errors.js";
-import { objectEvent, owed, S3_ORIGIN } from "./notify.js";
+import { objectEvent, owed, s3Origin } from "./notify.js";
 import { replicaLock, setVersionLock } from "./object-lock.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
@@ -165,7 +165,7 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
       // The copy is an event of the destination bucket in its own right, owed with the copy (notify.ts).
       const eventName = replica.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put";
       const object = { key: replica.key, size: replica.size, eTag: replica.etag, versionId: replica.version_id };
-      return { event: owed(store, destination, objectEvent(store, destination, eventName, object, env.clock.now(), S3_ORIGIN)), scope: { account: destination.account_id, region: destination.region } };
+      return { event: owed(store, destination, objectEvent(store, destination, eventName, object, env.clock.now(), s3Origin())), scope: { account: destination.account_id, region: destination.region } };
     });
     if (replicated) env.events.publish("s3:Object", replicated.event, replicated.scope);
   });

@@ -10,7 +10,7 @@
  */
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { S3Context } from "./index.js";
-import { objectEvent, restoreOrigin, S3_ORIGIN, type S3ObjectEvent } from "./notify.js";
+import { objectEvent, restoreOrigin, s3Origin, type S3ObjectEvent } from "./notify.js";
 import type { BucketRow, ObjectRow, OwedNotification, S3Store } from "./store.js";
 
 const COMPLETED = "s3:ObjectRestore:Completed";
@@ -39,7 +39,7 @@ function oweAhead(store: S3Store, bucket: BucketRow, row: ObjectRow, now: number
   // An Intelligent-Tiering restore (no expiry) moves the object back to Frequent Access: a
   // completion without restore data (none is documented for it), and no copy to expire.
   if (completes > now) owe(COMPLETED, completes, restoreOrigin(bucket), expires !== null ? { restore: { expiresAt: expires, storageClass: row.storage_class } } : undefined);
-  if (expires !== null && expires > now) owe(EXPIRED, expires, S3_ORIGIN);
+  if (expires !== null && expires > now) owe(EXPIRED, expires, s3Origin());
 }
 
 /**

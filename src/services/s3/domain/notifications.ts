@@ -322,11 +322,13 @@ export function formatSequencer(value: bigint | number): string {
  * Whether an event type's records carry a sequencer. S3 orders the events that create and
  * remove objects (and restores); tag and ACL changes arrive with only the key, eTag and
  * version: AWS's ObjectTagging:Put, ObjectTagging:Delete and ObjectAcl:Put messages recorded in
- * LocalStack's test_s3_notifications_sqs snapshots have neither sequencer nor size.
+ * LocalStack's test_s3_notifications_sqs snapshots have neither sequencer nor size. An
+ * IntelligentTiering message has none either: its object is key, size and eTag in the S3 user
+ * guide's example ("Managing S3 Intelligent-Tiering").
  */
 export function eventCarriesSequencer(eventName: string): boolean {
   const event = fullEventName(eventName);
-  return !event.startsWith("s3:ObjectTagging:") && event !== "s3:ObjectAcl:Put";
+  return !event.startsWith("s3:ObjectTagging:") && event !== "s3:ObjectAcl:Put" && event !== "s3:IntelligentTiering";
 }
 
 /**
@@ -373,6 +375,8 @@ export interface S3EventInput {
   readonly restore?: { readonly lifecycleRestorationExpiryTime: number; readonly lifecycleRestoreStorageClass: string };
   /** lifecycleEventData for s3:LifecycleTransition. */
   readonly transition?: { readonly destinationStorageClass: string };
+  /** intelligentTieringEventData for s3:IntelligentTiering. */
+  readonly intelligentTiering?: { readonly destinationAccessTier: string };
 }
 
 export interface S3EventRecord {
@@ -394,6 +398,7 @@ export interface S3EventRecord {
     restoreEventData: { lifecycleRestorationExpiryTime: string; lifecycleRestoreStorageClass: string };
   };
   lifecycleEventData?: { transitionEventData: { destinationStorageClass: string } };
+  intelligentTieringEventData?: { destinationAccessTier: string };
 }
 
 /** One record, keys in S3's order. */
@@ -437,6 +442,8 @@ export function buildS3EventRecord(input: S3EventInput): S3EventRecord {
   // S3 user guide, "Configuring S3 Lifecycle event notifications": transition messages also
   // carry the class the object moved to.
   if (input.transition) record.lifecycleEventData = { transitionEventData: { destinationStorageClass: input.transition.destinationStorageClass } };
+  // S3 user guide, "Managing S3 Intelligent-Tiering": the archive tier the object moved to.
+  if (input.intelligentTiering) record.intelligentTieringEventData = { destinationAccessTier: input.intelligentTiering.destinationAccessTier };
   return record;
 }
 

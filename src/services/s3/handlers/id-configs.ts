@@ -17,7 +17,7 @@ import {
   validateMetrics,
 } from "../id-configs.js";
 import type { S3Context } from "../index.js";
-import { settleBucket } from "../intelligent-tiering.js";
+import { settleBucket, tieringEvents } from "../intelligent-tiering.js";
 import { requireBucket } from "../objects.js";
 import type { BucketConfigKind } from "../store.js";
 
@@ -105,7 +105,9 @@ export const analyticsConfigurations = idConfigFamily("analytics", "AnalyticsCon
 export const inventoryConfigurations = idConfigFamily("inventory", "InventoryConfiguration", validateInventory);
 export const metricsConfigurations = idConfigFamily("metrics", "MetricsConfiguration", validateMetrics);
 // What the configurations did while in force stays done: objects they moved to an archive tier
-// are written down before they change (intelligent-tiering.ts).
-export const intelligentTieringConfigurations = idConfigFamily("intelligentTiering", "IntelligentTieringConfiguration", validateIntelligentTiering, (ctx, bucket) =>
-  settleBucket(ctx.store, bucket, ctx.clock.now()),
-);
+// are written down before they change, and their moves told (intelligent-tiering.ts).
+export const intelligentTieringConfigurations = idConfigFamily("intelligentTiering", "IntelligentTieringConfiguration", validateIntelligentTiering, (ctx, bucket) => {
+  const now = ctx.clock.now();
+  const row = ctx.store.bucket(bucket);
+  if (row) for (const event of tieringEvents(ctx.store, row, settleBucket(ctx.store, bucket, now), now)) ctx.emit("s3:Object", event);
+});
