@@ -22,6 +22,7 @@ import { accessTierAt, isArchiveTier, lastAccess, MONITORED_MIN_SIZE, restoring,
 import { DAY_MS } from "./domain/lifecycle.js";
 import type { EventScope } from "../../core/events.js";
 import type { ServiceEnvironment } from "../../core/service.js";
+import type { S3Context } from "./index.js";
 import { objectEvent, owed, s3Origin, type S3ObjectEvent } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
@@ -130,6 +131,11 @@ export function tieringEvents(store: S3Store, bucket: BucketRow, moves: readonly
   return moves.map(({ row, tier }) =>
     owed(store, bucket, objectEvent(store, bucket, "s3:IntelligentTiering", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id }, now, s3Origin(), { intelligentTiering: { destinationAccessTier: tier } })),
   );
+}
+
+/** A request's moves (a configuration or tags about to change), told if the request succeeds. */
+export function emitTieringEvents(ctx: S3Context, bucket: BucketRow, moves: readonly ArchiveMove[]): void {
+  for (const event of tieringEvents(ctx.store, bucket, moves, ctx.clock.now())) ctx.emit("s3:Object", event);
 }
 
 /**

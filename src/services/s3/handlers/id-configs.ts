@@ -17,7 +17,7 @@ import {
   validateMetrics,
 } from "../id-configs.js";
 import type { S3Context } from "../index.js";
-import { settleBucket, tieringEvents } from "../intelligent-tiering.js";
+import { emitTieringEvents, settleBucket } from "../intelligent-tiering.js";
 import { requireBucket } from "../objects.js";
 import type { BucketConfigKind } from "../store.js";
 
@@ -107,7 +107,6 @@ export const metricsConfigurations = idConfigFamily("metrics", "MetricsConfigura
 // What the configurations did while in force stays done: objects they moved to an archive tier
 // are written down before they change, and their moves told (intelligent-tiering.ts).
 export const intelligentTieringConfigurations = idConfigFamily("intelligentTiering", "IntelligentTieringConfiguration", validateIntelligentTiering, (ctx, bucket) => {
-  const now = ctx.clock.now();
   const row = ctx.store.bucket(bucket);
-  if (row) for (const event of tieringEvents(ctx.store, row, settleBucket(ctx.store, bucket, now), now)) ctx.emit("s3:Object", event);
+  if (row) emitTieringEvents(ctx, row, settleBucket(ctx.store, bucket, ctx.clock.now()));
 });

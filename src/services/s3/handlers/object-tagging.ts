@@ -7,16 +7,10 @@ import type {
   PutObjectTaggingOutput,
 } from "../../../generated/s3.js";
 import type { S3Context } from "../index.js";
-import { settleVersion, tieringEvents } from "../intelligent-tiering.js";
+import { emitTieringEvents, settleVersion } from "../intelligent-tiering.js";
 import { emitObjectEvent } from "../notify.js";
 import { MAX_OBJECT_TAGS, readableVersion, requireBucket, validateTags } from "../objects.js";
-import type { BucketRow, ObjectRow, Tag } from "../store.js";
-
-/** Before a version's tags change: an archive tier a tag filter moved it to is written down, and the move told. */
-function settleTiering(ctx: S3Context, bucket: BucketRow, row: ObjectRow): void {
-  const now = ctx.clock.now();
-  for (const event of tieringEvents(ctx.store, bucket, settleVersion(ctx.store, row, now), now)) ctx.emit("s3:Object", event);
-}
+import type { Tag } from "../store.js";
 
 function versionOut(ctx: S3Context, bucketName: string, versionId: string): { VersionId?: string } {
   return ctx.store.bucket(bucketName)?.versioning !== null ? { VersionId: versionId } : {};
@@ -29,7 +23,7 @@ export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): 
     const bucket = requireBucket(ctx, input.Bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
     // A tag filter may have moved it to an archive tier, where it stays whatever its tags become.
-    settleTiering(ctx, bucket, row);
+    emitTieringEvents(ctx, bucket, settleVersion(ctx.store, row, ctx.clock.now()));
     ctx.store.setObjectTags(row.seq, JSON.stringify(tags));
     // AWS's ObjectTagging events name the object by key, eTag and version, without its size.
     emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Put", { key: row.key, eTag: row.etag, versionId: row.version_id });
@@ -47,7 +41,7 @@ export function deleteObjectTagging(input: DeleteObjectTaggingInput, ctx: S3Cont
   return ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "DELETE");
-    settleTiering(ctx, bucket, row);
+    emitTieringEvents(ctx, bucket, settleVersion(ctx.store, row, ctx.clock.now()));
     ctx.store.setObjectTags(row.seq, "[]");
     emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Delete", { key: row.key, eTag: row.etag, versionId: row.version_id });
     return versionOut(ctx, bucket.name, row.version_id);
