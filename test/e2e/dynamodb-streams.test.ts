@@ -218,6 +218,109 @@ describe("DynamoDB Streams and TTL", () => {
     assert.deepEqual((await update(true, "other")).TimeToLiveSpecification, { Enabled: true, AttributeName: "other" });
   });
 
+  /** The one shard of a stream. */
+  async function shardOf(streamArn: string): Promise<string> {
+    const described = await streams("DescribeStream", { StreamArn: streamArn });
+    const shardId = (described.json.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
+    assert.ok(shardId);
+    return shardId;
+  }
+
+  async function iterator(streamArn: string, ShardIteratorType: string, SequenceNumber?: string): Promise<string> {
+    const res = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: await shardOf(streamArn), ShardIteratorType, SequenceNumber });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    return String(res.json.ShardIterator);
+  }
+
+  const pkOf = (r: StreamRecord) => (r.dynamodb.Keys as { pk: { S: string } }).pk.S;
+
+  test("a stream disabled and enabled again: a new ARN and label, the old stream DISABLED and still readable, ListStreams in pages", async () => {
+    const name = uniqueName("reenable");
+    const first = await streamingTable(name, "KEYS_ONLY");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } } }));
+    await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+    nimbus.manualClock.advance(1000);
+    const enabled = await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" } }));
+    const second = enabled.TableDescription?.LatestStreamArn;
+    assert.ok(second);
+    assert.notEqual(second, first);
+    assert.equal(enabled.TableDescription?.LatestStreamLabel, second.split("/stream/")[1]);
+    // "You receive a ValidationException if you try to enable a stream on a table that already has a stream".
+    const again = await failure<DynamoDBServiceException>(ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })));
+    assert.equal(again.name, "ValidationException");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "b" } } }));
+    await nimbus.events.idle();
+
+    const old = (await streams("DescribeStream", { StreamArn: first })).json.StreamDescription as {
+      StreamStatus: string;
+      KeySchema: unknown;
+      Shards: { SequenceNumberRange: { StartingSequenceNumber: string; EndingSequenceNumber?: string } }[];
+    };
+    assert.equal(old.StreamStatus, "DISABLED");
+    assert.deepEqual(old.KeySchema, [{ AttributeName: "pk", KeyType: "HASH" }]);
+    const [oldRecord] = await readAll(first);
+    assert.deepEqual((await readAll(first)).map(pkOf), ["a"]);
+    assert.equal(old.Shards[0]?.SequenceNumberRange.EndingSequenceNumber, oldRecord?.dynamodb.SequenceNumber);
+    const fresh = await readAll(second);
+    assert.deepEqual(fresh.map((r) => [pkOf(r), r.dynamodb.StreamViewType, r.dynamodb.NewImage]), [["b", "NEW_IMAGE", { pk: { S: "b" } }]]);
+    // The old stream's closed shard gives no NextShardIterator once read to its end.
+    const drained = await streams("GetRecords", { ShardIterator: await iterator(first, "TRIM_HORIZON") });
+    assert.equal(drained.json.NextShardIterator, undefined);
+
+    const page1 = await streams("ListStreams", { TableName: name, Limit: 1 });
+    const page1Streams = page1.json.Streams as { StreamArn: string }[];
+    assert.equal(page1Streams.length, 1);
+    assert.equal(page1.json.LastEvaluatedStreamArn, page1Streams[0]?.StreamArn);
+    const page2 = await streams("ListStreams", { TableName: name, Limit: 1, ExclusiveStartStreamArn: page1.json.LastEvaluatedStreamArn });
+    const page2Streams = page2.json.Streams as { StreamArn: string }[];
+    assert.equal(page2.json.LastEvaluatedStreamArn, undefined);
+    assert.deepEqual([...page1Streams, ...page2Streams].map((s) => s.StreamArn).sort(), [first, second].sort());
+    await refused("ListStreams", { Limit: 101 }, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
+  });
+
+  test("shard iterators: AT and AFTER a sequence number, 15 minutes of life, GetRecords' Limit, an unknown shard", async () => {
+    const name = uniqueName("iters");
+    const streamArn = await streamingTable(name, "KEYS_ONLY");
+    for (const pk of ["a", "b", "c"]) await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: pk } } }));
+    await nimbus.events.idle();
+    const all = await readAll(streamArn);
+    assert.deepEqual(all.map(pkOf), ["a", "b", "c"]);
+    for (const r of all) assert.match(r.dynamodb.SequenceNumber, /^\d{21,40}$/);
+    const seqB = all[1]?.dynamodb.SequenceNumber;
+    assert.ok(seqB);
+    const read = async (it: string, Limit?: number) => {
+      const res = await streams("GetRecords", { ShardIterator: it, Limit });
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      return { keys: (res.json.Records as StreamRecord[]).map(pkOf), next: res.json.NextShardIterator as string | undefined };
+    };
+    assert.deepEqual((await read(await iterator(streamArn, "AT_SEQUENCE_NUMBER", seqB))).keys, ["b", "c"]);
+    assert.deepEqual((await read(await iterator(streamArn, "AFTER_SEQUENCE_NUMBER", seqB))).keys, ["c"]);
+    const one = await read(await iterator(streamArn, "TRIM_HORIZON"), 1);
+    assert.deepEqual(one.keys, ["a"]);
+    assert.ok(one.next);
+    assert.deepEqual((await read(one.next)).keys, ["b", "c"]);
+    await refused("GetRecords", { ShardIterator: one.next, Limit: 1001 }, "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
+
+    const noSeq = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: await shardOf(streamArn), ShardIteratorType: "AFTER_SEQUENCE_NUMBER" });
+    assert.equal(noSeq.status, 400);
+    assert.match(String(noSeq.json.__type), /#ValidationException$/);
+
+    // "A shard iterator expires 15 minutes after it is returned to the requester."
+    const it = await iterator(streamArn, "TRIM_HORIZON");
+    nimbus.manualClock.advance(15 * 60 * 1000);
+    assert.deepEqual((await read(it)).keys, ["a", "b", "c"]);
+    nimbus.manualClock.advance(1);
+    const expired = await streams("GetRecords", { ShardIterator: it });
+    assert.equal(expired.status, 400);
+    assert.match(String(expired.json.__type), /#ExpiredIteratorException$/);
+
+    // DynamoDB Streams' own words for a shard the stream does not have.
+    const unknown = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: "shardId-00000000000000000000-00000000", ShardIteratorType: "LATEST" });
+    assert.equal(unknown.status, 400);
+    assert.match(String(unknown.json.__type), /#ResourceNotFoundException$/);
+    assert.equal(unknown.json.message, "Requested resource not found: Shard does not exist");
+  });
+
   async function refused(operation: string, body: Record<string, unknown>, message: string): Promise<void> {
     const res = await streams(operation, body);
     assert.equal(res.status, 400);

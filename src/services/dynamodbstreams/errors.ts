@@ -6,7 +6,8 @@ export const errors = defineErrors({
   // The sentence of auth/access.ts resourcePolicyRefusal, as DynamoDB sends it.
   AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
   StreamNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Stream: {arn} not found" },
-  ShardNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Shard: {shard} in Stream: {arn} not found" },
+  // As DynamoDB Streams answers GetShardIterator for a shard it does not have (the API reference gives no text).
+  ShardNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Shard does not exist" },
   ExpiredIterator: { code: "ExpiredIteratorException", status: 400, message: "Shard iterator has expired" },
   TrimmedDataAccess: {
     code: "TrimmedDataAccessException",
