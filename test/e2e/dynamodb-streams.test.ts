@@ -321,6 +321,57 @@ describe("DynamoDB Streams and TTL", () => {
     assert.equal(unknown.json.message, "Requested resource not found: Shard does not exist");
   });
 
+  test("records trimmed after 24 hours: an iterator that would read one, or a sequence number at or before the trim point, is TrimmedDataAccessException", async () => {
+    const name = uniqueName("trim");
+    const streamArn = await streamingTable(name, "KEYS_ONLY");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "old" } } }));
+    await nimbus.events.idle();
+    const [old] = await readAll(streamArn);
+    assert.ok(old);
+    const trimmed = async (res: Promise<{ status: number; json: { __type?: string; message?: string } }>) => {
+      const { status, json } = await res;
+      assert.equal(status, 400, JSON.stringify(json));
+      assert.match(String(json.__type), /#TrimmedDataAccessException$/);
+      // The API reference's message for it.
+      assert.equal(json.message, "The data you are trying to access has been trimmed.");
+    };
+
+    // Past 24 hours the record may go at any moment (the stream trims hourly). An iterator taken
+    // while it is there and used after it went reads a record that no longer exists.
+    await nimbus.scheduler.advance(24 * 60 * 60 * 1000);
+    let gone = false;
+    for (let step = 0; step < 8 && !gone; step++) {
+      const at = await iterator(streamArn, "AT_SEQUENCE_NUMBER", old.dynamodb.SequenceNumber);
+      const horizon = await iterator(streamArn, "TRIM_HORIZON");
+      await nimbus.scheduler.advance(10 * 60 * 1000);
+      const res = await streams("GetRecords", { ShardIterator: at });
+      if (res.status === 200) {
+        assert.deepEqual((res.json.Records as StreamRecord[]).map(pkOf), ["old"]);
+        continue;
+      }
+      gone = true;
+      await trimmed(Promise.resolve(res));
+      await trimmed(streams("GetRecords", { ShardIterator: horizon }));
+    }
+    assert.ok(gone, "the record was trimmed within the hour");
+
+    // Now the shard holds nothing: an iterator AT the old record would read it, one AFTER it
+    // (a consumer that had read everything) reads on, as TRIM_HORIZON and LATEST do.
+    const shardId = await shardOf(streamArn);
+    await trimmed(streams("GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "AT_SEQUENCE_NUMBER", SequenceNumber: old.dynamodb.SequenceNumber }));
+    const after = await iterator(streamArn, "AFTER_SEQUENCE_NUMBER", old.dynamodb.SequenceNumber);
+    const horizon = await iterator(streamArn, "TRIM_HORIZON");
+    const latest = await iterator(streamArn, "LATEST");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "new" } } }));
+    await nimbus.events.idle();
+    const next = await iterator(streamArn, "AFTER_SEQUENCE_NUMBER", old.dynamodb.SequenceNumber);
+    for (const it of [after, horizon, latest, next]) {
+      const res = await streams("GetRecords", { ShardIterator: it });
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.deepEqual((res.json.Records as StreamRecord[]).map(pkOf), ["new"]);
+    }
+  });
+
   async function refused(operation: string, body: Record<string, unknown>, message: string): Promise<void> {
     const res = await streams(operation, body);
     assert.equal(res.status, 400);

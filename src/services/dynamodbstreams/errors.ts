@@ -9,9 +9,6 @@ export const errors = defineErrors({
   // As DynamoDB Streams answers GetShardIterator for a shard it does not have (the API reference gives no text).
   ShardNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Shard does not exist" },
   ExpiredIterator: { code: "ExpiredIteratorException", status: 400, message: "Shard iterator has expired" },
-  TrimmedDataAccess: {
-    code: "TrimmedDataAccessException",
-    status: 400,
-    message: "The operation attempted to read past the oldest stream record in a shard.",
-  },
+  // The API reference's message for it (GetRecords, GetShardIterator: Errors).
+  TrimmedDataAccess: { code: "TrimmedDataAccessException", status: 400, message: "The data you are trying to access has been trimmed." },
 });

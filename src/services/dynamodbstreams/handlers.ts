@@ -14,7 +14,7 @@ import { constraintMessage, length, oneOf, pattern, range, type Check } from "..
 import type { Scope } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { StreamsContext } from "./index.js";
-import { shardIdOf, type StreamRow } from "./store.js";
+import { shardIdOf, type StoredStream } from "./store.js";
 
 /** Shard iterators are valid for 15 minutes. */
 export const ITERATOR_TTL_MS = 15 * 60 * 1000;
@@ -45,7 +45,7 @@ const STREAM_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/[^/]+\/stream\
  * are). With policies enforced, the stream's own resource policy must let another account
  * `action` (DescribeStream, GetShardIterator, GetRecords); its account may do what it does not deny.
  */
-async function requireStream(ctx: StreamsContext, arn: string, action: string): Promise<{ stream: StreamRow; scope: Scope }> {
+async function requireStream(ctx: StreamsContext, arn: string, action: string): Promise<{ stream: StoredStream; scope: Scope }> {
   const scope = { account: STREAM_ARN.exec(arn)?.[1] ?? ctx.account, region: ctx.region };
   const stream = ctx.store.stream(scope, arn);
   if (stream === undefined) throw errors.StreamNotFound({ arn });
@@ -159,22 +159,29 @@ export async function getShardIterator(input: GetShardIteratorInput, ctx: Stream
   const { stream, scope } = await requireStream(ctx, input.StreamArn, "GetShardIterator");
   if (input.ShardId !== shardIdOf(stream)) throw errors.ShardNotFound({ shard: input.ShardId, arn: stream.streamArn });
   const { first, last } = ctx.store.bounds(scope, stream.streamArn);
+  // An iterator stands after a sequence number, TRIM_HORIZON's after the trim point: a record
+  // trimmed before the iterator is used is one it would have read (GetRecords' check).
+  const horizon = stream.trimmedThrough;
   let position: string;
   switch (input.ShardIteratorType) {
     case "TRIM_HORIZON":
-      position = "";
+      position = horizon;
       break;
     case "LATEST":
-      position = last ?? "";
+      position = last ?? horizon;
       break;
     default: {
       if (input.SequenceNumber === undefined) {
         invalid("Must specify SequenceNumber with AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER shard iterator type");
       }
       const n = seq(input.SequenceNumber);
-      if (first !== undefined && n < first) throw errors.TrimmedDataAccess();
       // AT reads the record itself: start strictly after its predecessor.
       position = input.ShardIteratorType === "AFTER_SEQUENCE_NUMBER" ? n : (BigInt(n) - 1n).toString().padStart(SEQ_WIDTH, "0");
+      // "You request a shard iterator with a sequence number older than the trim point (24 hours)":
+      // one whose iterator would read a trimmed record (or one this service never received). AFTER
+      // the last record trimmed is not: a consumer that had read everything reads on from there.
+      const next = (BigInt(position) + 1n).toString().padStart(SEQ_WIDTH, "0");
+      if (position < horizon || (first !== undefined && next < first)) throw errors.TrimmedDataAccess();
     }
   }
   return { ShardIterator: encodeIterator({ a: stream.streamArn, s: input.ShardId, p: position, t: ctx.clock.now() }) };
@@ -197,6 +204,9 @@ export async function getRecords(input: GetRecordsInput, ctx: StreamsContext): P
   const it = decodeIterator(input.ShardIterator);
   if (ctx.clock.now() - it.t > ITERATOR_TTL_MS) throw errors.ExpiredIterator();
   const { stream, scope } = await requireStream(ctx, it.a, "GetRecords");
+  // "You obtain a shard iterator, but before you use the iterator in a GetRecords request, a stream
+  // record in the shard exceeds the 24 hour period and is trimmed."
+  if (it.p < stream.trimmedThrough) throw errors.TrimmedDataAccess();
   const rows = ctx.store.records(scope, stream.streamArn, it.p, input.Limit ?? 1000);
   const records: OutRecord[] = [];
   let bytes = 0;

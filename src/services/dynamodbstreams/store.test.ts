@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { openState } from "../../state/database.js";
 import { stateBeforeMigration } from "../../state/migration-fixture.js";
 import { DYNAMODBSTREAMS_MIGRATIONS, StreamsStore } from "./store.js";
 
@@ -20,6 +21,53 @@ describe("StreamsStore migrations", () => {
       assert.deepEqual(store.records(scope, "arn:s", "000001", 10).map((r) => r.record), ["two", "three"]);
       const indexes = state.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dynamodbstreams_records' AND sql IS NOT NULL").pluck().all();
       assert.deepEqual(indexes, ["dynamodbstreams_records_age"]);
+    } finally {
+      state.close();
+    }
+  });
+
+  test("a data dir's streams get a trim point of none", () => {
+    const state = stateBeforeMigration("dynamodbstreams", DYNAMODBSTREAMS_MIGRATIONS, "trimmed_through");
+    try {
+      state.db
+        .prepare(
+          `INSERT INTO dynamodbstreams_streams (account_id, region, stream_arn, table_name, label, view_type, key_schema, enabled, created_at)
+           VALUES ('000000000000', 'us-east-1', 'arn:s', 't', 'l', 'KEYS_ONLY', '[]', 1, 5)`,
+        )
+        .run();
+      const store = new StreamsStore(state);
+      assert.equal(store.stream({ account: "000000000000", region: "us-east-1" }, "arn:s")?.trimmedThrough, "");
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe("StreamsStore.trim", () => {
+  test("keeps each stream's trim point, and trims every record numbered below a trimmed one", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new StreamsStore(state);
+      const scope = { account: "000000000000", region: "us-east-1" };
+      const stream = (streamArn: string) => ({ streamArn, tableName: "t", label: "l", viewType: "KEYS_ONLY", keySchema: [], enabled: true, createdAt: 1 });
+      store.upsertStream(scope, stream("arn:a"));
+      store.upsertStream(scope, stream("arn:b"));
+      // Record 1 of arn:a arrived after record 2 (DynamoDB re-sent it when the service started).
+      store.addRecord(scope, "arn:a", "000002", "two", 10);
+      store.addRecord(scope, "arn:a", "000001", "one", 20);
+      store.addRecord(scope, "arn:a", "000003", "three", 30);
+      store.addRecord(scope, "arn:b", "000001", "b-one", 30);
+      store.trim(15);
+      assert.equal(store.stream(scope, "arn:a")?.trimmedThrough, "000002");
+      assert.equal(store.stream(scope, "arn:b")?.trimmedThrough, "");
+      assert.deepEqual(store.records(scope, "arn:a", "", 10).map((r) => r.record), ["three"]);
+      assert.deepEqual(store.records(scope, "arn:b", "", 10).map((r) => r.record), ["b-one"]);
+      // A later trim with nothing older leaves the trim point where it is.
+      store.trim(15);
+      assert.equal(store.stream(scope, "arn:a")?.trimmedThrough, "000002");
+      store.trim(31);
+      assert.equal(store.stream(scope, "arn:a")?.trimmedThrough, "000003");
+      assert.equal(store.stream(scope, "arn:b")?.trimmedThrough, "000001");
     } finally {
       state.close();
     }

@@ -48,6 +48,9 @@ export const DYNAMODBSTREAMS_MIGRATIONS: readonly string[] = [
   DROP TABLE dynamodbstreams_records;
   ALTER TABLE dynamodbstreams_records_rowid RENAME TO dynamodbstreams_records;
   CREATE INDEX dynamodbstreams_records_age ON dynamodbstreams_records (created_at);`,
+  // The highest sequence number trimmed from each stream ('' = none): the trim point that
+  // GetShardIterator and GetRecords answer TrimmedDataAccessException behind.
+  `ALTER TABLE dynamodbstreams_streams ADD COLUMN trimmed_through TEXT NOT NULL DEFAULT '';`,
 ];
 
 export interface StreamRow {
@@ -60,6 +63,11 @@ export interface StreamRow {
   readonly createdAt: number;
 }
 
+/** A stream as stored: with its trim point, the highest sequence number trimmed from its shard ("" = none). */
+export interface StoredStream extends StreamRow {
+  readonly trimmedThrough: string;
+}
+
 interface RawStream {
   stream_arn: string;
   table_name: string;
@@ -68,9 +76,10 @@ interface RawStream {
   key_schema: string;
   enabled: number;
   created_at: number;
+  trimmed_through: string;
 }
 
-function toStream(r: RawStream): StreamRow {
+function toStream(r: RawStream): StoredStream {
   return {
     streamArn: r.stream_arn,
     tableName: r.table_name,
@@ -79,6 +88,7 @@ function toStream(r: RawStream): StreamRow {
     keySchema: JSON.parse(r.key_schema) as StreamRow["keySchema"],
     enabled: r.enabled === 1,
     createdAt: r.created_at,
+    trimmedThrough: r.trimmed_through,
   };
 }
 
@@ -109,14 +119,14 @@ export class StreamsStore {
       .run(scope.account, scope.region, s.streamArn, s.tableName, s.label, s.viewType, JSON.stringify(s.keySchema), s.enabled ? 1 : 0, s.createdAt);
   }
 
-  stream(scope: Scope, arn: string): StreamRow | undefined {
+  stream(scope: Scope, arn: string): StoredStream | undefined {
     const r = this.db
       .prepare<[string, string, string], RawStream>("SELECT * FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND stream_arn = ?")
       .get(scope.account, scope.region, arn);
     return r ? toStream(r) : undefined;
   }
 
-  streams(scope: Scope, table: string | undefined, after: string | undefined, limit: number): StreamRow[] {
+  streams(scope: Scope, table: string | undefined, after: string | undefined, limit: number): StoredStream[] {
     return this.db
       .prepare<[string, string, string | null, string | null, string, number], RawStream>(
         `SELECT * FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND (? IS NULL OR table_name = ?) AND stream_arn > ?
@@ -150,7 +160,27 @@ export class StreamsStore {
     return { first: r?.first ?? undefined, last: r?.last ?? undefined };
   }
 
+  /**
+   * Trims the records received before `before`, and with them every record of the same stream
+   * numbered below one of them (a record DynamoDB re-sent late is no younger than its number says),
+   * so that what a stream has lost is always a prefix, ending at its trim point.
+   */
   trim(before: number): void {
-    this.db.prepare("DELETE FROM dynamodbstreams_records WHERE created_at < ?").run(before);
+    this.state.transaction(() => {
+      const points = this.db
+        .prepare<[number], { account_id: string; region: string; stream_arn: string; seq: string }>(
+          `SELECT account_id, region, stream_arn, MAX(seq) AS seq FROM dynamodbstreams_records WHERE created_at < ?
+           GROUP BY account_id, region, stream_arn`,
+        )
+        .all(before);
+      for (const p of points) {
+        this.db
+          .prepare("UPDATE dynamodbstreams_streams SET trimmed_through = ? WHERE account_id = ? AND region = ? AND stream_arn = ? AND trimmed_through < ?")
+          .run(p.seq, p.account_id, p.region, p.stream_arn, p.seq);
+        this.db
+          .prepare("DELETE FROM dynamodbstreams_records WHERE account_id = ? AND region = ? AND stream_arn = ? AND seq <= ?")
+          .run(p.account_id, p.region, p.stream_arn, p.seq);
+      }
+    });
   }
 }
