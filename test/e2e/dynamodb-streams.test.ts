@@ -372,6 +372,82 @@ describe("DynamoDB Streams and TTL", () => {
     }
   });
 
+  test("records of each view type: the API reference's fields, no record for a write that changes nothing", async () => {
+    const forum = { ForumName: { S: "DynamoDB" }, Subject: { S: "DynamoDB Thread 3" } };
+    const records: Record<string, StreamRecord[]> = {};
+    for (const viewType of ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] as const) {
+      const name = uniqueName("forum");
+      const created = await ddb.send(
+        new CreateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [
+            { AttributeName: "ForumName", AttributeType: "S" },
+            { AttributeName: "Subject", AttributeType: "S" },
+          ],
+          KeySchema: [
+            { AttributeName: "ForumName", KeyType: "HASH" },
+            { AttributeName: "Subject", KeyType: "RANGE" },
+          ],
+          BillingMode: "PAY_PER_REQUEST",
+          StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
+        }),
+      );
+      const streamArn = created.TableDescription?.LatestStreamArn;
+      assert.ok(streamArn);
+      await ddb.send(new PutItemCommand({ TableName: name, Item: forum }));
+      // "If you perform a PutItem or UpdateItem operation that does not change any data in an item,
+      // then DynamoDB Streams will not write a stream record for that operation."
+      await ddb.send(new PutItemCommand({ TableName: name, Item: forum }));
+      await ddb.send(new PutItemCommand({ TableName: name, Item: { ...forum, n: { N: "1" } } }));
+      await ddb.send(new DeleteItemCommand({ TableName: name, Key: forum }));
+      // Deleting what is not there changes nothing either.
+      await ddb.send(new DeleteItemCommand({ TableName: name, Key: forum }));
+      await nimbus.events.idle();
+      records[viewType] = (await streams("GetRecords", { ShardIterator: await iterator(streamArn, "TRIM_HORIZON") })).json.Records as StreamRecord[];
+    }
+    const images = (r: StreamRecord) => [r.eventName, r.dynamodb.OldImage !== undefined, r.dynamodb.NewImage !== undefined];
+    assert.deepEqual(records.KEYS_ONLY?.map(images), [["INSERT", false, false], ["MODIFY", false, false], ["REMOVE", false, false]]);
+    assert.deepEqual(records.NEW_IMAGE?.map(images), [["INSERT", false, true], ["MODIFY", false, true], ["REMOVE", false, false]]);
+    assert.deepEqual(records.OLD_IMAGE?.map(images), [["INSERT", false, false], ["MODIFY", true, false], ["REMOVE", true, false]]);
+    assert.deepEqual(records.NEW_AND_OLD_IMAGES?.map(images), [["INSERT", false, true], ["MODIFY", true, true], ["REMOVE", true, false]]);
+    // The API reference's GetRecords example: this INSERT in a KEYS_ONLY stream is 41 bytes.
+    const insert = records.KEYS_ONLY?.[0] as (StreamRecord & Record<string, unknown>) | undefined;
+    assert.ok(insert);
+    assert.deepEqual(
+      { ...insert, eventID: typeof insert.eventID, dynamodb: { ...insert.dynamodb, SequenceNumber: typeof insert.dynamodb.SequenceNumber } },
+      {
+        awsRegion: "us-east-1",
+        dynamodb: {
+          ApproximateCreationDateTime: Math.floor(nimbus.clock.now() / 1000),
+          Keys: forum,
+          SequenceNumber: "string",
+          SizeBytes: 41,
+          StreamViewType: "KEYS_ONLY",
+        },
+        eventID: "string",
+        eventName: "INSERT",
+        eventSource: "aws:dynamodb",
+        eventVersion: "1.1",
+      },
+    );
+  });
+
+  test("TTL: an expired item updated to a later expiry before the sweep is kept", async () => {
+    const name = uniqueName("ttlkeep");
+    await ddb.send(new CreateTableCommand(hashTable(name, "pk")));
+    await ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
+    const now = Math.floor(nimbus.clock.now() / 1000);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "k" }, expires: { N: String(now + 10) } } }));
+    nimbus.manualClock.advance(20_000);
+    // "Items that are past their expiration, but have not yet been deleted can still be updated, and
+    // successful updates to change or remove the expiration attribute will be honored."
+    await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "k" } }, UpdateExpression: "SET expires = :later", ExpressionAttributeValues: { ":later": { N: String(now + 7200) } } }));
+    await nimbus.scheduler.advance(120_000);
+    assert.ok((await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "k" } } }))).Item);
+    await nimbus.scheduler.advance(7200_000);
+    assert.equal((await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "k" } } }))).Item, undefined);
+  });
+
   async function refused(operation: string, body: Record<string, unknown>, message: string): Promise<void> {
     const res = await streams(operation, body);
     assert.equal(res.status, 400);
