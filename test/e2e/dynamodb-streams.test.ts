@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import {
   CreateTableCommand,
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   DynamoDBServiceException,
@@ -370,6 +371,31 @@ describe("DynamoDB Streams and TTL", () => {
       assert.equal(res.status, 200, JSON.stringify(res.json));
       assert.deepEqual((res.json.Records as StreamRecord[]).map(pkOf), ["new"]);
     }
+  });
+
+  test("DeleteTable: the table's stream goes DISABLED, stays readable, and is deleted after 24 hours", async () => {
+    const name = uniqueName("dropped");
+    const streamArn = await streamingTable(name, "KEYS_ONLY");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } } }));
+    await ddb.send(new DeleteTableCommand({ TableName: name }));
+    await nimbus.events.idle();
+    const status = async () => ((await streams("DescribeStream", { StreamArn: streamArn })).json.StreamDescription as { StreamStatus?: string } | undefined)?.StreamStatus;
+    const listed = async () => ((await streams("ListStreams", { TableName: name })).json.Streams as { StreamArn: string }[]).map((s) => s.StreamArn);
+    assert.equal(await status(), "DISABLED");
+    assert.deepEqual((await readAll(streamArn)).map(pkOf), ["a"]);
+    assert.deepEqual(await listed(), [streamArn]);
+    // "If you have DynamoDB Streams enabled on the table, then the corresponding stream on that table
+    // goes into the DISABLED state, and the stream is automatically deleted after 24 hours."
+    nimbus.manualClock.advance(24 * 60 * 60 * 1000 - 1000);
+    assert.equal(await status(), "DISABLED");
+    await nimbus.scheduler.advance(1000);
+    const gone = await streams("DescribeStream", { StreamArn: streamArn });
+    assert.equal(gone.status, 400);
+    assert.match(String(gone.json.__type), /#ResourceNotFoundException$/);
+    assert.equal(gone.json.message, `Requested resource not found: Stream: ${streamArn} not found`);
+    assert.deepEqual(await listed(), []);
+    await nimbus.scheduler.advance(60 * 60 * 1000);
+    assert.deepEqual(await listed(), []);
   });
 
   test("records of each view type: the API reference's fields, no record for a write that changes nothing", async () => {

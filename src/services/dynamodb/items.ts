@@ -488,6 +488,8 @@ export interface StreamChangedEvent {
   readonly enabled: boolean;
   /** Epoch ms of the change. */
   readonly at: number;
+  /** The table was deleted: its stream, disabled, goes 24 hours after `at` (DeleteTable). */
+  readonly tableDeleted?: boolean;
 }
 
 declare module "../../core/events.js" {
@@ -504,10 +506,19 @@ declare module "../../core/events.js" {
   }
 }
 
-export function streamChanged(meta: TableMeta, enabled: boolean, at: number): StreamChangedEvent | undefined {
+export function streamChanged(meta: TableMeta, enabled: boolean, at: number, tableDeleted = false): StreamChangedEvent | undefined {
   const s = meta.stream;
   if (s?.arn === undefined || s.label === undefined) return undefined;
-  return { tableName: meta.name, streamArn: s.arn, streamLabel: s.label, viewType: s.viewType ?? "NEW_AND_OLD_IMAGES", keySchema: meta.keySchema, enabled, at };
+  return {
+    tableName: meta.name,
+    streamArn: s.arn,
+    streamLabel: s.label,
+    viewType: s.viewType ?? "NEW_AND_OLD_IMAGES",
+    keySchema: meta.keySchema,
+    enabled,
+    at,
+    ...(tableDeleted ? { tableDeleted } : {}),
+  };
 }
 
 export interface WriteContext extends Scope {

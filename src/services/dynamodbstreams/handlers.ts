@@ -47,7 +47,7 @@ const STREAM_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/[^/]+\/stream\
  */
 async function requireStream(ctx: StreamsContext, arn: string, action: string): Promise<{ stream: StoredStream; scope: Scope }> {
   const scope = { account: STREAM_ARN.exec(arn)?.[1] ?? ctx.account, region: ctx.region };
-  const stream = ctx.store.stream(scope, arn);
+  const stream = ctx.store.stream(scope, arn, ctx.clock.now());
   if (stream === undefined) throw errors.StreamNotFound({ arn });
   if (enforcesPolicies(ctx.config)) {
     const refusal = resourcePolicyRefusal(ctx, { arn, account: scope.account, policy: await streamPolicy(ctx, arn, scope) }, `dynamodb:${action}`);
@@ -83,7 +83,7 @@ export async function listStreams(input: ListStreamsInput, ctx: StreamsContext):
     streamArnLength("exclusiveStartStreamArn", input.ExclusiveStartStreamArn),
   );
   const limit = input.Limit ?? 100;
-  const rows = ctx.store.streams(ctx, input.TableName, input.ExclusiveStartStreamArn, limit + 1);
+  const rows = ctx.store.streams(ctx, input.TableName, input.ExclusiveStartStreamArn, limit + 1, ctx.clock.now());
   const page = rows.slice(0, limit);
   return {
     Streams: page.map((s) => ({ StreamArn: s.streamArn, TableName: s.tableName, StreamLabel: s.label })),

@@ -19,6 +19,9 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
       keySchema: d.keySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
       enabled: d.enabled,
       createdAt: d.at,
+      // "If you have DynamoDB Streams enabled on the table, then the corresponding stream on that
+      // table goes into the DISABLED state, and the stream is automatically deleted after 24 hours."
+      ...(d.tableDeleted === true ? { expiresAt: d.at + RETENTION_MS } : {}),
     });
   });
   const offRecord = env.events.subscribe("dynamodb:StreamRecord", (event) => {
@@ -28,7 +31,14 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
   // The first requests wait until that sync (and what it publishes) has been delivered.
   env.events.publish("dynamodb:StreamSyncRequested", {}, { account: "", region: "" });
   store.ready = env.events.idle();
-  const cancelTrim = env.scheduler.every(60 * 60 * 1000, () => store.trim(env.clock.now() - RETENTION_MS), "dynamodbstreams:trim");
+  const cancelTrim = env.scheduler.every(
+    60 * 60 * 1000,
+    () => {
+      store.trim(env.clock.now() - RETENTION_MS);
+      store.dropExpired(env.clock.now());
+    },
+    "dynamodbstreams:trim",
+  );
   return () => {
     offChanged();
     offRecord();

@@ -36,7 +36,7 @@ describe("StreamsStore migrations", () => {
         )
         .run();
       const store = new StreamsStore(state);
-      assert.equal(store.stream({ account: "000000000000", region: "us-east-1" }, "arn:s")?.trimmedThrough, "");
+      assert.equal(store.stream({ account: "000000000000", region: "us-east-1" }, "arn:s", 0)?.trimmedThrough, "");
     } finally {
       state.close();
     }
@@ -58,16 +58,43 @@ describe("StreamsStore.trim", () => {
       store.addRecord(scope, "arn:a", "000003", "three", 30);
       store.addRecord(scope, "arn:b", "000001", "b-one", 30);
       store.trim(15);
-      assert.equal(store.stream(scope, "arn:a")?.trimmedThrough, "000002");
-      assert.equal(store.stream(scope, "arn:b")?.trimmedThrough, "");
+      assert.equal(store.stream(scope, "arn:a", 0)?.trimmedThrough, "000002");
+      assert.equal(store.stream(scope, "arn:b", 0)?.trimmedThrough, "");
       assert.deepEqual(store.records(scope, "arn:a", "", 10).map((r) => r.record), ["three"]);
       assert.deepEqual(store.records(scope, "arn:b", "", 10).map((r) => r.record), ["b-one"]);
       // A later trim with nothing older leaves the trim point where it is.
       store.trim(15);
-      assert.equal(store.stream(scope, "arn:a")?.trimmedThrough, "000002");
+      assert.equal(store.stream(scope, "arn:a", 0)?.trimmedThrough, "000002");
       store.trim(31);
-      assert.equal(store.stream(scope, "arn:a")?.trimmedThrough, "000003");
-      assert.equal(store.stream(scope, "arn:b")?.trimmedThrough, "000001");
+      assert.equal(store.stream(scope, "arn:a", 0)?.trimmedThrough, "000003");
+      assert.equal(store.stream(scope, "arn:b", 0)?.trimmedThrough, "000001");
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe("StreamsStore: a deleted table's stream", () => {
+  test("is gone from reads once its time is up, stays disabled and going through a later sync, and dropExpired deletes it with its records", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new StreamsStore(state);
+      const scope = { account: "000000000000", region: "us-east-1" };
+      const stream = { streamArn: "arn:s", tableName: "t", label: "l", viewType: "KEYS_ONLY", keySchema: [], enabled: true, createdAt: 1 };
+      store.upsertStream(scope, stream);
+      store.addRecord(scope, "arn:s", "000001", "one", 5);
+      store.upsertStream(scope, { ...{}, ...stream, enabled: false, expiresAt: 100 });
+      // A sync while the table was still DELETING re-sends the stream as it was.
+      store.upsertStream(scope, stream);
+      assert.deepEqual([store.stream(scope, "arn:s", 99)?.enabled, store.stream(scope, "arn:s", 99)?.expiresAt], [false, 100]);
+      assert.equal(store.stream(scope, "arn:s", 100), undefined);
+      assert.deepEqual(store.streams(scope, "t", undefined, 10, 99).map((s) => s.streamArn), ["arn:s"]);
+      assert.deepEqual(store.streams(scope, "t", undefined, 10, 100), []);
+      store.dropExpired(99);
+      assert.equal(store.records(scope, "arn:s", "", 10).length, 1);
+      store.dropExpired(100);
+      assert.equal(store.records(scope, "arn:s", "", 10).length, 0);
+      assert.equal(state.db.prepare("SELECT COUNT(*) FROM dynamodbstreams_streams").pluck().get(), 0);
     } finally {
       state.close();
     }

@@ -51,6 +51,8 @@ export const DYNAMODBSTREAMS_MIGRATIONS: readonly string[] = [
   // The highest sequence number trimmed from each stream ('' = none): the trim point that
   // GetShardIterator and GetRecords answer TrimmedDataAccessException behind.
   `ALTER TABLE dynamodbstreams_streams ADD COLUMN trimmed_through TEXT NOT NULL DEFAULT '';`,
+  // When the stream of a deleted table goes (epoch ms; NULL: it stays).
+  `ALTER TABLE dynamodbstreams_streams ADD COLUMN expires_at INTEGER;`,
 ];
 
 export interface StreamRow {
@@ -61,6 +63,8 @@ export interface StreamRow {
   readonly keySchema: { AttributeName: string; KeyType: string }[];
   readonly enabled: boolean;
   readonly createdAt: number;
+  /** Epoch ms when the stream of a deleted table goes. */
+  readonly expiresAt?: number;
 }
 
 /** A stream as stored: with its trim point, the highest sequence number trimmed from its shard ("" = none). */
@@ -77,6 +81,7 @@ interface RawStream {
   enabled: number;
   created_at: number;
   trimmed_through: string;
+  expires_at: number | null;
 }
 
 function toStream(r: RawStream): StoredStream {
@@ -89,6 +94,7 @@ function toStream(r: RawStream): StoredStream {
     enabled: r.enabled === 1,
     createdAt: r.created_at,
     trimmedThrough: r.trimmed_through,
+    ...(r.expires_at !== null ? { expiresAt: r.expires_at } : {}),
   };
 }
 
@@ -109,31 +115,53 @@ export class StreamsStore {
     this.db = { prepare: cachedPrepare(state.db) };
   }
 
+  /** A deleted table's stream stays deleted: a later sync (of a table still DELETING) neither enables it nor keeps it. */
   upsertStream(scope: Scope, s: StreamRow): void {
     this.db
       .prepare(
-        `INSERT INTO dynamodbstreams_streams (account_id, region, stream_arn, table_name, label, view_type, key_schema, enabled, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (account_id, region, stream_arn) DO UPDATE SET enabled = excluded.enabled`,
+        `INSERT INTO dynamodbstreams_streams (account_id, region, stream_arn, table_name, label, view_type, key_schema, enabled, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, region, stream_arn) DO UPDATE SET
+           enabled = CASE WHEN dynamodbstreams_streams.expires_at IS NULL THEN excluded.enabled ELSE 0 END,
+           expires_at = COALESCE(dynamodbstreams_streams.expires_at, excluded.expires_at)`,
       )
-      .run(scope.account, scope.region, s.streamArn, s.tableName, s.label, s.viewType, JSON.stringify(s.keySchema), s.enabled ? 1 : 0, s.createdAt);
+      .run(scope.account, scope.region, s.streamArn, s.tableName, s.label, s.viewType, JSON.stringify(s.keySchema), s.enabled ? 1 : 0, s.createdAt, s.expiresAt ?? null);
   }
 
-  stream(scope: Scope, arn: string): StoredStream | undefined {
+  /** The stream, unless it is a deleted table's whose 24 hours have passed at `now`. */
+  stream(scope: Scope, arn: string, now: number): StoredStream | undefined {
     const r = this.db
-      .prepare<[string, string, string], RawStream>("SELECT * FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND stream_arn = ?")
-      .get(scope.account, scope.region, arn);
+      .prepare<[string, string, string, number], RawStream>(
+        "SELECT * FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND stream_arn = ? AND (expires_at IS NULL OR expires_at > ?)",
+      )
+      .get(scope.account, scope.region, arn, now);
     return r ? toStream(r) : undefined;
   }
 
-  streams(scope: Scope, table: string | undefined, after: string | undefined, limit: number): StoredStream[] {
+  streams(scope: Scope, table: string | undefined, after: string | undefined, limit: number, now: number): StoredStream[] {
     return this.db
-      .prepare<[string, string, string | null, string | null, string, number], RawStream>(
+      .prepare<[string, string, string | null, string | null, string, number, number], RawStream>(
         `SELECT * FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND (? IS NULL OR table_name = ?) AND stream_arn > ?
+           AND (expires_at IS NULL OR expires_at > ?)
          ORDER BY stream_arn LIMIT ?`,
       )
-      .all(scope.account, scope.region, table ?? null, table ?? null, after ?? "", limit)
+      .all(scope.account, scope.region, table ?? null, table ?? null, after ?? "", now, limit)
       .map(toStream);
+  }
+
+  /** Deletes the streams of deleted tables whose 24 hours have passed, with their records. */
+  dropExpired(now: number): void {
+    this.state.transaction(() => {
+      const gone = this.db
+        .prepare<[number], { account_id: string; region: string; stream_arn: string }>(
+          "SELECT account_id, region, stream_arn FROM dynamodbstreams_streams WHERE expires_at IS NOT NULL AND expires_at <= ?",
+        )
+        .all(now);
+      for (const g of gone) {
+        this.db.prepare("DELETE FROM dynamodbstreams_records WHERE account_id = ? AND region = ? AND stream_arn = ?").run(g.account_id, g.region, g.stream_arn);
+        this.db.prepare("DELETE FROM dynamodbstreams_streams WHERE account_id = ? AND region = ? AND stream_arn = ?").run(g.account_id, g.region, g.stream_arn);
+      }
+    });
   }
 
   addRecord(scope: Scope, arn: string, seq: string, record: string, now: number): void {
