@@ -300,7 +300,13 @@ describe("DynamoDB Streams and TTL", () => {
     assert.deepEqual(one.keys, ["a"]);
     assert.ok(one.next);
     assert.deepEqual((await read(one.next)).keys, ["b", "c"]);
-    await refused("GetRecords", { ShardIterator: one.next, Limit: 1001 }, "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
+    // The API reference's LimitExceededException: "GetRecords was called with a value of more than
+    // 1000 for the limit request parameter." (Limit is only "Minimum value of 1".)
+    const tooMany = await streams("GetRecords", { ShardIterator: one.next, Limit: 1001 });
+    assert.equal(tooMany.status, 400);
+    assert.match(String(tooMany.json.__type), /#LimitExceededException$/);
+    assert.equal(tooMany.json.message, "Too many operations for a given subscriber.");
+    await refused("GetRecords", { ShardIterator: one.next, Limit: 0 }, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
 
     const noSeq = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: await shardOf(streamArn), ShardIteratorType: "AFTER_SEQUENCE_NUMBER" });
     assert.equal(noSeq.status, 400);

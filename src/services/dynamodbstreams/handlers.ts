@@ -200,7 +200,10 @@ type OutRecord = NonNullable<GetRecordsOutput["Records"]>[number];
 
 export async function getRecords(input: GetRecordsInput, ctx: StreamsContext): Promise<GetRecordsOutput> {
   await ctx.store.ready;
-  check(length("shardIterator", input.ShardIterator, 1, 2048), range("limit", input.Limit, 1, 1000));
+  check(length("shardIterator", input.ShardIterator, 1, 2048), range("limit", input.Limit, 1));
+  // Limit has no maximum as a constraint: "GetRecords was called with a value of more than 1000 for
+  // the limit request parameter" is a LimitExceededException (API reference, GetRecords: Errors).
+  if (input.Limit !== undefined && input.Limit > 1000) throw errors.LimitExceeded();
   const it = decodeIterator(input.ShardIterator);
   if (ctx.clock.now() - it.t > ITERATOR_TTL_MS) throw errors.ExpiredIterator();
   const { stream, scope } = await requireStream(ctx, it.a, "GetRecords");
