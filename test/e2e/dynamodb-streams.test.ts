@@ -308,6 +308,8 @@ describe("DynamoDB Streams and TTL", () => {
     assert.equal(tooMany.json.message, "Too many operations for a given subscriber.");
     await refused("GetRecords", { ShardIterator: one.next, Limit: 0 }, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
 
+    // Sequence number zero is before every record: AT it reads them all.
+    assert.deepEqual((await read(await iterator(streamArn, "AT_SEQUENCE_NUMBER", "0".repeat(21)))).keys, ["a", "b", "c"]);
     const noSeq = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: await shardOf(streamArn), ShardIteratorType: "AFTER_SEQUENCE_NUMBER" });
     assert.equal(noSeq.status, 400);
     assert.match(String(noSeq.json.__type), /#ValidationException$/);

@@ -174,14 +174,14 @@ export async function getShardIterator(input: GetShardIteratorInput, ctx: Stream
       if (input.SequenceNumber === undefined) {
         invalid("Must specify SequenceNumber with AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER shard iterator type");
       }
-      const n = seq(input.SequenceNumber);
-      // AT reads the record itself: start strictly after its predecessor.
-      position = input.ShardIteratorType === "AFTER_SEQUENCE_NUMBER" ? n : (BigInt(n) - 1n).toString().padStart(SEQ_WIDTH, "0");
+      const n = BigInt(seq(input.SequenceNumber));
+      // The first record the iterator reads: AT reads the record itself (numbers start at 1).
+      const from = input.ShardIteratorType === "AFTER_SEQUENCE_NUMBER" ? n + 1n : n > 0n ? n : 1n;
       // "You request a shard iterator with a sequence number older than the trim point (24 hours)":
       // one whose iterator would read a trimmed record (or one this service never received). AFTER
       // the last record trimmed is not: a consumer that had read everything reads on from there.
-      const next = (BigInt(position) + 1n).toString().padStart(SEQ_WIDTH, "0");
-      if (position < horizon || (first !== undefined && next < first)) throw errors.TrimmedDataAccess();
+      if ((horizon !== "" && from <= BigInt(horizon)) || (first !== undefined && from < BigInt(first))) throw errors.TrimmedDataAccess();
+      position = (from - 1n).toString().padStart(SEQ_WIDTH, "0");
     }
   }
   return { ShardIterator: encodeIterator({ a: stream.streamArn, s: input.ShardId, p: position, t: ctx.clock.now() }) };
