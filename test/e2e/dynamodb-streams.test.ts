@@ -526,3 +526,60 @@ describe("DynamoDB Streams and TTL", () => {
     );
   });
 });
+
+describe("DynamoDB Streams while a stream switch is in progress (--dynamodb-status-delay)", () => {
+  const DELAY = 5_000;
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus({ dynamodb: { statusDelayMs: DELAY } });
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  async function streamStatus(streamArn: string): Promise<unknown> {
+    const res = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": "DynamoDBStreams_20120810.DescribeStream",
+        "x-amz-date": "20260115T120000Z",
+        authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: JSON.stringify({ StreamArn: streamArn }),
+    });
+    return ((await res.json()) as { StreamDescription?: { StreamStatus?: string } }).StreamDescription?.StreamStatus;
+  }
+
+  test("StreamStatus is ENABLING, then ENABLED; DISABLING, then DISABLED, while the table is UPDATING for it", async () => {
+    // "ENABLING - Streams is currently being enabled on the DynamoDB table. ... DISABLING - Streams
+    // is currently being disabled on the DynamoDB table." (API reference, StreamDescription)
+    const name = uniqueName("switch");
+    const created = await ddb.send(new CreateTableCommand(hashTable(name, "pk", "S", { StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })));
+    const first = created.TableDescription?.LatestStreamArn;
+    assert.ok(first);
+    await nimbus.events.idle();
+    assert.equal(await streamStatus(first), "ENABLING");
+    await nimbus.scheduler.advance(DELAY);
+    assert.equal(await streamStatus(first), "ENABLED");
+
+    const disabled = await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+    assert.equal(disabled.TableDescription?.TableStatus, "UPDATING");
+    await nimbus.events.idle();
+    assert.equal(await streamStatus(first), "DISABLING");
+    await nimbus.scheduler.advance(DELAY);
+    assert.equal(await streamStatus(first), "DISABLED");
+
+    const enabled = await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" } }));
+    const second = enabled.TableDescription?.LatestStreamArn;
+    assert.ok(second);
+    await nimbus.events.idle();
+    assert.equal(await streamStatus(second), "ENABLING");
+    assert.equal(await streamStatus(first), "DISABLED");
+    await nimbus.scheduler.advance(DELAY);
+    assert.equal(await streamStatus(second), "ENABLED");
+  });
+});

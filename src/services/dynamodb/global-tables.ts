@@ -246,7 +246,7 @@ function deleteReplica(ctx: DynamoContext, meta: TableMeta, region: string): voi
 /** Deletes a replica's table in its region, as DeleteTable does (its stream is disabled). */
 function dropTable(there: DynamoContext, replica: TableMeta): void {
   there.store.deleteTable(there, replica.name);
-  const changed = replica.stream?.enabled ? streamChanged(replica, false, there.clock.now(), true) : undefined;
+  const changed = replica.stream?.enabled ? streamChanged(replica, false, there.clock.now(), { tableDeleted: true }) : undefined;
   if (changed) there.emit("dynamodb:StreamChanged", changed);
 }
 

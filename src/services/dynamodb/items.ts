@@ -490,6 +490,8 @@ export interface StreamChangedEvent {
   readonly at: number;
   /** The table was deleted: its stream, disabled, goes 24 hours after `at` (DeleteTable). */
   readonly tableDeleted?: boolean;
+  /** Epoch ms until which the switch is in progress (the table CREATING or UPDATING for it): ENABLING, DISABLING. */
+  readonly until?: number;
 }
 
 declare module "../../core/events.js" {
@@ -506,7 +508,7 @@ declare module "../../core/events.js" {
   }
 }
 
-export function streamChanged(meta: TableMeta, enabled: boolean, at: number, tableDeleted = false): StreamChangedEvent | undefined {
+export function streamChanged(meta: TableMeta, enabled: boolean, at: number, opts: { tableDeleted?: boolean; until?: number } = {}): StreamChangedEvent | undefined {
   const s = meta.stream;
   if (s?.arn === undefined || s.label === undefined) return undefined;
   return {
@@ -517,7 +519,8 @@ export function streamChanged(meta: TableMeta, enabled: boolean, at: number, tab
     keySchema: meta.keySchema,
     enabled,
     at,
-    ...(tableDeleted ? { tableDeleted } : {}),
+    ...(opts.tableDeleted === true ? { tableDeleted: true } : {}),
+    ...(opts.until !== undefined ? { until: opts.until } : {}),
   };
 }
 

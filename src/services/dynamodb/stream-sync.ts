@@ -11,7 +11,10 @@ export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export function publishStreams(env: Pick<ServiceEnvironment, "events" | "clock">, store: DynamoStore): void {
   for (const { scope, meta } of store.allTables()) {
-    const changed = streamChanged(meta, meta.stream?.enabled === true, meta.createdAt);
+    // A switch still in progress (the table CREATING, or UPDATING for the stream) is sent as such.
+    const t = meta.transition;
+    const until = t !== undefined && (t.status === "CREATING" || (t.status === "UPDATING" && t.cause?.kind === "stream")) ? t.until : undefined;
+    const changed = streamChanged(meta, meta.stream?.enabled === true, meta.createdAt, until !== undefined ? { until } : {});
     if (changed) env.events.publish("dynamodb:StreamChanged", changed, scope);
   }
   store.trimStreamRecords(env.clock.now() - STREAM_RETENTION_MS);

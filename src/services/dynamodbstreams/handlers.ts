@@ -113,7 +113,7 @@ export async function describeStream(input: DescribeStreamInput, ctx: StreamsCon
     StreamDescription: {
       StreamArn: stream.streamArn,
       StreamLabel: stream.label,
-      StreamStatus: stream.enabled ? "ENABLED" : "DISABLED",
+      StreamStatus: streamStatus(stream, ctx.clock.now()),
       StreamViewType: stream.viewType,
       CreationRequestDateTime: new Date(stream.createdAt),
       TableName: stream.tableName,
@@ -121,6 +121,13 @@ export async function describeStream(input: DescribeStreamInput, ctx: StreamsCon
       Shards: shards,
     },
   };
+}
+
+/** "ENABLING - Streams is currently being enabled on the DynamoDB table", DISABLING likewise: while the table is CREATING or UPDATING for it. */
+function streamStatus(stream: StoredStream, now: number): "ENABLING" | "ENABLED" | "DISABLING" | "DISABLED" {
+  const switching = stream.settlesAt !== undefined && now < stream.settlesAt;
+  if (stream.enabled) return switching ? "ENABLING" : "ENABLED";
+  return switching ? "DISABLING" : "DISABLED";
 }
 
 interface Iterator {

@@ -22,6 +22,7 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
       // "If you have DynamoDB Streams enabled on the table, then the corresponding stream on that
       // table goes into the DISABLED state, and the stream is automatically deleted after 24 hours."
       ...(d.tableDeleted === true ? { expiresAt: d.at + RETENTION_MS } : {}),
+      ...(d.until !== undefined ? { settlesAt: d.until } : {}),
     });
   });
   const offRecord = env.events.subscribe("dynamodb:StreamRecord", (event) => {

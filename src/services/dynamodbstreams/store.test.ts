@@ -100,3 +100,23 @@ describe("StreamsStore: a deleted table's stream", () => {
     }
   });
 });
+
+describe("StreamsStore: a stream switch in progress", () => {
+  test("a sync that says nothing of it keeps it; the next switch replaces it", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new StreamsStore(state);
+      const scope = { account: "000000000000", region: "us-east-1" };
+      const stream = { streamArn: "arn:s", tableName: "t", label: "l", viewType: "KEYS_ONLY", keySchema: [], enabled: true, createdAt: 1 };
+      store.upsertStream(scope, { ...{}, ...stream, settlesAt: 50 });
+      store.upsertStream(scope, stream);
+      assert.equal(store.stream(scope, "arn:s", 0)?.settlesAt, 50);
+      store.upsertStream(scope, { ...{}, ...stream, enabled: false });
+      assert.equal(store.stream(scope, "arn:s", 0)?.settlesAt, undefined);
+      store.upsertStream(scope, { ...{}, ...stream, enabled: false, settlesAt: 90 });
+      assert.deepEqual([store.stream(scope, "arn:s", 0)?.enabled, store.stream(scope, "arn:s", 0)?.settlesAt], [false, 90]);
+    } finally {
+      state.close();
+    }
+  });
+});

@@ -53,6 +53,8 @@ export const DYNAMODBSTREAMS_MIGRATIONS: readonly string[] = [
   `ALTER TABLE dynamodbstreams_streams ADD COLUMN trimmed_through TEXT NOT NULL DEFAULT '';`,
   // When the stream of a deleted table goes (epoch ms; NULL: it stays).
   `ALTER TABLE dynamodbstreams_streams ADD COLUMN expires_at INTEGER;`,
+  // Until when (epoch ms) the stream is being enabled or disabled (NULL: it is not).
+  `ALTER TABLE dynamodbstreams_streams ADD COLUMN settles_at INTEGER;`,
 ];
 
 export interface StreamRow {
@@ -65,6 +67,8 @@ export interface StreamRow {
   readonly createdAt: number;
   /** Epoch ms when the stream of a deleted table goes. */
   readonly expiresAt?: number;
+  /** Epoch ms until which the stream is ENABLING (or DISABLING). */
+  readonly settlesAt?: number;
 }
 
 /** A stream as stored: with its trim point, the highest sequence number trimmed from its shard ("" = none). */
@@ -82,6 +86,7 @@ interface RawStream {
   created_at: number;
   trimmed_through: string;
   expires_at: number | null;
+  settles_at: number | null;
 }
 
 function toStream(r: RawStream): StoredStream {
@@ -95,6 +100,7 @@ function toStream(r: RawStream): StoredStream {
     createdAt: r.created_at,
     trimmedThrough: r.trimmed_through,
     ...(r.expires_at !== null ? { expiresAt: r.expires_at } : {}),
+    ...(r.settles_at !== null ? { settlesAt: r.settles_at } : {}),
   };
 }
 
@@ -115,17 +121,34 @@ export class StreamsStore {
     this.db = { prepare: cachedPrepare(state.db) };
   }
 
-  /** A deleted table's stream stays deleted: a later sync (of a table still DELETING) neither enables it nor keeps it. */
+  /**
+   * A deleted table's stream stays deleted: a later sync (of a table still DELETING) neither enables
+   * it nor keeps it. A sync that says nothing of a switch in progress leaves the one known.
+   */
   upsertStream(scope: Scope, s: StreamRow): void {
     this.db
       .prepare(
-        `INSERT INTO dynamodbstreams_streams (account_id, region, stream_arn, table_name, label, view_type, key_schema, enabled, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO dynamodbstreams_streams (account_id, region, stream_arn, table_name, label, view_type, key_schema, enabled, created_at, expires_at, settles_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (account_id, region, stream_arn) DO UPDATE SET
            enabled = CASE WHEN dynamodbstreams_streams.expires_at IS NULL THEN excluded.enabled ELSE 0 END,
-           expires_at = COALESCE(dynamodbstreams_streams.expires_at, excluded.expires_at)`,
+           expires_at = COALESCE(dynamodbstreams_streams.expires_at, excluded.expires_at),
+           settles_at = CASE WHEN excluded.settles_at IS NULL AND excluded.enabled = dynamodbstreams_streams.enabled
+             THEN dynamodbstreams_streams.settles_at ELSE excluded.settles_at END`,
       )
-      .run(scope.account, scope.region, s.streamArn, s.tableName, s.label, s.viewType, JSON.stringify(s.keySchema), s.enabled ? 1 : 0, s.createdAt, s.expiresAt ?? null);
+      .run(
+        scope.account,
+        scope.region,
+        s.streamArn,
+        s.tableName,
+        s.label,
+        s.viewType,
+        JSON.stringify(s.keySchema),
+        s.enabled ? 1 : 0,
+        s.createdAt,
+        s.expiresAt ?? null,
+        s.settlesAt ?? null,
+      );
   }
 
   /** The stream, unless it is a deleted table's whose 24 hours have passed at `now`. */

@@ -361,7 +361,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     for (const tag of input.Tags ?? []) ctx.store.putTag(ctx, meta.name, tag.Key, tag.Value);
   });
   if (delay > 0) scheduleTransitionEnd(ctx, ctx, meta);
-  const changed = meta.stream?.enabled ? streamChanged(meta, true, now) : undefined;
+  const changed = meta.stream?.enabled ? streamChanged(meta, true, now, delay > 0 ? { until: now + delay } : {}) : undefined;
   if (changed) ctx.emit("dynamodb:StreamChanged", changed);
   // DynamoDB answers CREATING; without a delay the table is ACTIVE by the time anyone describes it.
   return { TableDescription: warmAsCreated(withBillingModeAlone(describeTable(meta, "CREATING", () => ({ count: 0, bytes: 0 }))), input) };

@@ -24,7 +24,7 @@ export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): Delete
       ctx.store.saveTable(ctx, meta);
       scheduleTransitionEnd(ctx, ctx, meta);
     }
-    const changed = meta.stream?.enabled ? streamChanged(meta, false, now, true) : undefined;
+    const changed = meta.stream?.enabled ? streamChanged(meta, false, now, { tableDeleted: true }) : undefined;
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);
     return { TableDescription: description };
   });

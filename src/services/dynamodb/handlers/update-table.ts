@@ -521,13 +521,13 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (meta.stream?.enabled) throw validationException(`Table already has an enabled stream: TableName: ${meta.name}`);
         const label = streamLabel(now);
         meta.stream = { enabled: true, viewType: stream.StreamViewType, label, arn: `${meta.arn}/stream/${label}` };
-        const changed = streamChanged(meta, true, now);
+        const changed = streamChanged(meta, true, now, delay > 0 ? { until: now + delay } : {});
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       } else {
         if (!meta.stream?.enabled) throw validationException(`Table has no stream to disable: TableName: ${meta.name}`);
         checkStreamDisable(meta);
         meta.stream = { ...{}, ...meta.stream, enabled: false };
-        const changed = streamChanged(meta, false, now);
+        const changed = streamChanged(meta, false, now, delay > 0 ? { until: now + delay } : {});
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       }
     }
