@@ -149,6 +149,7 @@ export class Dispatcher {
       const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
+      if (svc) Object.assign(response.headers, this.corsOnError(svc, req));
       addRequestIdHeaders(response, requestId(), serviceId);
       svc?.definition?.finishResponse?.(response, req);
       const result = {
@@ -380,6 +381,20 @@ export class Dispatcher {
     if (svc.id !== "s3") return req.rawPath;
     const bucket = virtualHostBucket(req.host, this.deps.config.hostname);
     return bucket ? `/${bucket}${req.rawPath === "/" ? "" : req.rawPath}` : req.rawPath;
+  }
+
+  /**
+   * An error answers an actual cross-origin request as a success does, with the matching rule's
+   * headers, so the browser lets the page read it. The request may have failed for a reason that
+   * also breaks the lookup (a path that does not decode): then the error goes out without them.
+   */
+  private corsOnError(svc: LoadedService, req: WireRequest): Record<string, string> {
+    if (!svc.definition?.cors || req.headers["origin"] === undefined || req.method === "OPTIONS") return {};
+    try {
+      return svc.definition.cors.headers(svc.store, this.corsFacts(svc, req));
+    } catch {
+      return {};
+    }
   }
 
   private corsFacts(svc: LoadedService, req: WireRequest): CorsRequestFacts {

@@ -340,6 +340,31 @@ describe("S3 buckets", () => {
     assert.equal(get.headers.get("x-amzn-requestid"), null);
   });
 
+  test("CORS: a preflight to a missing bucket is 'Bucket not found'; an actual request's error carries the rule's headers", async () => {
+    // LocalStack's test_cors_http_options_non_existent_bucket, recorded against S3.
+    const nowhere = await fetch(`${nimbus.url}/${uniqueName("cors-none")}/k`, { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "GET" } });
+    assert.equal(nowhere.status, 403);
+    assert.match(await nowhere.text(), /<Code>AccessForbidden<\/Code><Message>CORSResponse: Bucket not found<\/Message><Method>GET<\/Method><ResourceType>BUCKET<\/ResourceType>/);
+
+    // ceph s3-tests test_cors_origin_response (not fails_on_aws): a GET of a missing key from an
+    // allowed origin is 404 with the CORS headers, so a browser can read the error.
+    const name = uniqueName("cors-err");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ["https://*.example.com"], AllowedMethods: ["GET"] }] } }));
+    const missing = await fetch(`${nimbus.url}/${name}/absent`, { headers: { origin: "https://app.example.com", ...signedHeaders("s3") } });
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /<Code>NoSuchKey<\/Code>/);
+    assert.equal(missing.headers.get("access-control-allow-origin"), "https://app.example.com");
+    assert.equal(missing.headers.get("access-control-allow-methods"), "GET");
+    assert.equal(missing.headers.get("access-control-allow-credentials"), "true");
+    assert.equal(missing.headers.get("vary"), "Origin, Access-Control-Request-Headers, Access-Control-Request-Method");
+    // An origin no rule allows gets no CORS headers on the error either.
+    const foreign = await fetch(`${nimbus.url}/${name}/absent`, { headers: { origin: "https://evil.test", ...signedHeaders("s3") } });
+    assert.equal(foreign.status, 404);
+    await foreign.text();
+    assert.equal(foreign.headers.get("access-control-allow-origin"), null);
+  });
+
   test("bucket policy is validated, stored and deleted", async () => {
     const name = uniqueName("policy");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

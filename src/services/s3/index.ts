@@ -124,7 +124,8 @@ export default defineService<S3Operations, S3Store>({
   cors: {
     preflight: (store, request) => {
       const { bucket, key } = splitBucketPath(request.path);
-      return evaluatePreflight(bucketCorsRules(store, decodeURIComponent(bucket)), request, key ? "OBJECT" : "BUCKET");
+      const name = decodeURIComponent(bucket);
+      return evaluatePreflight(store.bucket(name) ? bucketCorsRules(store, name) : "NoSuchBucket", request, key ? "OBJECT" : "BUCKET");
     },
     headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, decodeURIComponent(splitBucketPath(request.path).bucket)), request),
   },

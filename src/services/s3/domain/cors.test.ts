@@ -167,6 +167,16 @@ describe("preflight", () => {
     assert.deepEqual(noMethod.fields, { Method: "OPTIONS", ResourceType: "BUCKET" });
   });
 
+  test("no bucket is 403 AccessForbidden 'Bucket not found', before any configuration is looked at", () => {
+    const err = thrown(() => evaluatePreflight("NoSuchBucket", { origin: "http://a", method: "OPTIONS", accessControlRequestMethod: "GET" }, "OBJECT"));
+    assert.equal(err.code, "AccessForbidden");
+    assert.equal(err.status, 403);
+    assert.equal(err.message, "CORSResponse: Bucket not found");
+    assert.deepEqual(err.fields, { Method: "GET", ResourceType: "BUCKET" });
+    assert.deepEqual(thrown(() => evaluatePreflight("NoSuchBucket", { origin: "http://a", method: "OPTIONS" })).fields, { Method: "OPTIONS", ResourceType: "BUCKET" });
+    assert.equal(thrown(() => evaluatePreflight("NoSuchBucket", { method: "OPTIONS" })).code, "BadRequest");
+  });
+
   test("no matching rule is 403 AccessForbidden with S3's sentence", () => {
     const err = thrown(() => evaluatePreflight(rules, { origin: "http://localhost:4200", method: "OPTIONS", accessControlRequestMethod: "PUT" }));
     assert.equal(err.code, "AccessForbidden");

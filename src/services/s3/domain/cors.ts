@@ -7,9 +7,10 @@
  * and every name in Access-Control-Request-Headers matches an AllowedHeader (case-insensitive,
  * at most one `*`).
  *
- * Preflights (OPTIONS) fail loudly: 400 without Origin, 403 AccessForbidden when the bucket has
- * no CORS configuration or no rule matches. Actual requests never fail on CORS: without a
- * matching rule they simply get no CORS headers.
+ * Preflights (OPTIONS) fail loudly: 400 without Origin, 403 AccessForbidden when the bucket does
+ * not exist, has no CORS configuration or no rule matches. Actual requests never fail on CORS:
+ * without a matching rule they simply get no CORS headers; with one, they get them on errors too
+ * (ceph s3-tests test_cors_origin_response, which passes on AWS: a 404 carries them).
  *
  * Response headers as S3 sends them (recorded against S3): Access-Control-Allow-Origin is `*`
  * when the rule allows every origin, else the request's Origin plus
@@ -132,19 +133,20 @@ function accessForbidden(message: string, method: string, resourceType: "BUCKET"
   return s3DomainErrors.AccessForbidden({ message }, { fields: { Method: method, ResourceType: resourceType } });
 }
 
+/** What a preflight finds at its URL: the bucket's rules (undefined without a configuration), or no bucket at all. */
+export type PreflightTarget = readonly CorsRule[] | undefined | "NoSuchBucket";
+
 /**
- * Answers a preflight OPTIONS request: the headers of a 200, or S3's error. `rules` undefined
- * means the bucket has no CORS configuration. `resourceType` is OBJECT when the URL names a key.
+ * Answers a preflight OPTIONS request: the headers of a 200, or S3's error. `resourceType` is
+ * OBJECT when the URL names a key.
  */
-export function evaluatePreflight(
-  rules: readonly CorsRule[] | undefined,
-  request: CorsRequest,
-  resourceType: "BUCKET" | "OBJECT" = "OBJECT",
-): Record<string, string> {
+export function evaluatePreflight(rules: PreflightTarget, request: CorsRequest, resourceType: "BUCKET" | "OBJECT" = "OBJECT"): Record<string, string> {
   if (request.origin === undefined || request.origin === "") {
     throw s3DomainErrors.BadRequest({ message: "Insufficient information. Origin request header needed." });
   }
   const requested = request.accessControlRequestMethod;
+  // LocalStack's test_cors_http_options_non_existent_bucket, recorded against S3.
+  if (rules === "NoSuchBucket") throw accessForbidden("CORSResponse: Bucket not found", requested ?? "OPTIONS", "BUCKET");
   if (rules === undefined || rules.length === 0) {
     throw accessForbidden("CORSResponse: CORS is not enabled for this bucket.", requested ?? "OPTIONS", "BUCKET");
   }
