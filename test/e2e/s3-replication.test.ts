@@ -100,7 +100,10 @@ describe("S3 replication", () => {
     await west.send(
       new PutBucketReplicationCommand({
         Bucket: destination,
-        ReplicationConfiguration: { Role: ROLE, Rules: [{ ID: "onward", Priority: 1, Filter: {}, Status: "Enabled", Destination: { Bucket: `arn:aws:s3:::${third}` } }] },
+        ReplicationConfiguration: {
+          Role: ROLE,
+          Rules: [{ ID: "onward", Priority: 1, Filter: {}, Status: "Enabled", Destination: { Bucket: `arn:aws:s3:::${third}` }, DeleteMarkerReplication: { Status: "Disabled" } }],
+        },
       }),
     );
     const put = await s3.send(new PutObjectCommand({ Bucket: source, Key: "docs/report.txt", Body: "quarterly", Metadata: { team: "finance" }, Tagging: "k=v" }));
@@ -129,6 +132,41 @@ describe("S3 replication", () => {
     await nimbus.events.idle();
     const still = await west.send(new GetObjectCommand({ Bucket: destination, Key: "docs/report.txt", VersionId: put.VersionId }));
     assert.equal(await still.Body?.transformToString(), "quarterly");
+  });
+
+  test("rule schemas: a V2 rule (with Filter) names DeleteMarkerReplication, a V1 rule (without) does not; tag filters cannot replicate delete markers", async () => {
+    const source = await bucket("schema-src");
+    const destination = await bucket("schema-dst");
+    const to = { Bucket: `arn:aws:s3:::${destination}` };
+    const put = (rule: Record<string, unknown>) => failure(s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ...{ ID: "r", Status: "Enabled", Destination: to }, ...rule }] } })));
+    // "If you specify a Filter in your replication configuration, you must also include a DeleteMarkerReplication element" (API_DeleteMarkerReplication).
+    assert.deepEqual(Object.values(await put({ Priority: 1, Filter: { Prefix: "a/" } })).slice(0, 3), [
+      "InvalidRequest",
+      "DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema. Please refer to S3 Developer Guide for more information.",
+      400,
+    ]);
+    // S3's answer to a V1 rule (no Filter) that names it, as a Terraform user recorded it (rust-lang/simpleinfra#468).
+    assert.deepEqual(Object.values(await put({ Prefix: "a/", DeleteMarkerReplication: { Status: "Disabled" } })).slice(0, 3), [
+      "InvalidRequest",
+      "DeleteMarkerReplication cannot be used for this version of Cross Region Replication configuration schema. Please refer to S3 Developer Guide for more information.",
+      400,
+    ]);
+    // "If your Filter includes a Tag element, the DeleteMarkerReplication Status must be set to Disabled" (API_DeleteMarkerReplication).
+    const tagged = "Delete marker replication is not supported if any Tag filter is specified. Please refer to S3 Developer Guide for more information.";
+    for (const Filter of [{ Tag: { Key: "k", Value: "v" } }, { And: { Prefix: "a/", Tags: [{ Key: "k", Value: "v" }] } }]) {
+      assert.deepEqual(Object.values(await put({ Priority: 1, Filter, DeleteMarkerReplication: { Status: "Enabled" } })).slice(0, 3), ["InvalidRequest", tagged, 400]);
+    }
+
+    // "If you don't specify the Filter element, Amazon S3 assumes that the replication configuration is
+    // version V1, and it replicates delete markers that resulted from user actions" (replication-what-is-isnot-replicated).
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ID: "v1", Prefix: "a/", Status: "Enabled", Destination: to }] } }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "a/doc", Body: "x" }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "b/doc", Body: "x" }));
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: source, Key: "a/doc" }));
+    await nimbus.events.idle();
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: destination }));
+    assert.deepEqual(versions.Versions?.map((v) => v.Key), ["a/doc"]);
+    assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.Key, m.VersionId]), [["a/doc", marker.VersionId]]);
   });
 
   test("a rule's Not filter keeps matching objects out, by prefix, by tag or by any of an Or, also inside And; the configuration reads back whole", async () => {
@@ -227,7 +265,10 @@ describe("S3 replication", () => {
       await s3.send(
         new PutBucketReplicationCommand({
           Bucket: source,
-          ReplicationConfiguration: { Role: ROLE, Rules: [{ ID: "all", Priority: 1, Filter: {}, Status: "Enabled", Destination: { Bucket: `arn:aws:s3:::${destination}` } }] },
+          ReplicationConfiguration: {
+            Role: ROLE,
+            Rules: [{ ID: "all", Priority: 1, Filter: {}, Status: "Enabled", Destination: { Bucket: `arn:aws:s3:::${destination}` }, DeleteMarkerReplication: { Status: "Disabled" } }],
+          },
         }),
       );
       await s3.send(new PutObjectCommand({ Bucket: source, Key: "copied.txt", Body: "x" }));

@@ -3,8 +3,8 @@
  * tags match an enabled rule is copied to the destination bucket under the same version id,
  * keeping its metadata, tags and body (one more reference to the same blob). The source
  * version reads PENDING until the copy is made, then COMPLETED; the copy reads REPLICA and is
- * never replicated further (no chaining). Delete markers follow only with
- * DeleteMarkerReplication enabled; deletions of a specific version never replicate, and
+ * never replicated further (no chaining). Delete markers follow with DeleteMarkerReplication
+ * enabled, or under a V1 rule (no Filter); deletions of a specific version never replicate, and
  * objects that existed before the configuration are left alone, as on S3. A replica keeps the
  * source version's Object Lock retention and legal hold (object-lock.ts replicaLock).
  */
@@ -58,6 +58,7 @@ export function validateReplication(store: S3Store, source: BucketRow, config: R
       if (ids.has(rule.ID)) throw invalidRequest("Rule Id must be unique");
       ids.add(rule.ID);
     }
+    checkRuleSchema(rule);
     const name = destinationName(rule.Destination.Bucket);
     if (name === undefined) throw invalidRequest("Invalid bucket ARN.");
     const destination = store.bucket(name);
@@ -65,6 +66,34 @@ export function validateReplication(store: S3Store, source: BucketRow, config: R
     if (destination.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
     if (destination.name === source.name) throw invalidRequest("Destination bucket cannot be the same as the source bucket.");
   }
+}
+
+// S3's own sentences, each ending with this pointer (as recorded from S3 in rust-lang/simpleinfra#468).
+const SEE_GUIDE = " Please refer to S3 Developer Guide for more information.";
+
+/**
+ * A rule with a Filter is of the V2 schema and must say whether delete markers replicate; a rule
+ * without one (V1, a Prefix or nothing) cannot say it. "If your Filter includes a Tag element,
+ * the DeleteMarkerReplication Status must be set to Disabled" (API_DeleteMarkerReplication).
+ */
+function checkRuleSchema(rule: ReplicationRuleInput): void {
+  if (rule.Filter === undefined) {
+    if (rule.DeleteMarkerReplication !== undefined) throw invalidRequest(`DeleteMarkerReplication cannot be used for this version of Cross Region Replication configuration schema.${SEE_GUIDE}`);
+    return;
+  }
+  if (rule.DeleteMarkerReplication === undefined) throw invalidRequest(`DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema.${SEE_GUIDE}`);
+  const tagged = rule.Filter.Tag !== undefined || (rule.Filter.And?.Tags ?? []).length > 0;
+  if (tagged && rule.DeleteMarkerReplication.Status === "Enabled") throw invalidRequest(`Delete marker replication is not supported if any Tag filter is specified.${SEE_GUIDE}`);
+}
+
+/**
+ * Whether a rule copies a user's delete marker: a V2 rule when DeleteMarkerReplication is
+ * Enabled; a V1 rule (no Filter) always, as "it replicates delete markers that resulted from user
+ * actions" (S3 User Guide, replication-what-is-isnot-replicated). Lifecycle's markers never
+ * replicate; they are never marked PENDING (lifecycle-runner.ts).
+ */
+function replicatesDeleteMarkers(rule: ReplicationRuleInput): boolean {
+  return rule.Filter === undefined || rule.DeleteMarkerReplication?.Status === "Enabled";
 }
 
 function ruleMatches(rule: ReplicationRuleInput, row: ObjectRow): boolean {
@@ -98,7 +127,7 @@ export function markPending(store: S3Store, bucket: BucketRow, row: ObjectRow): 
   if (!config || row.replication_status === "REPLICA") return false;
   const rule = matchingRule(config, row);
   if (!rule) return false;
-  if (row.delete_marker && rule.DeleteMarkerReplication?.Status !== "Enabled") return false;
+  if (row.delete_marker && !replicatesDeleteMarkers(rule)) return false;
   store.setReplicationStatus(row.seq, "PENDING");
   return true;
 }
