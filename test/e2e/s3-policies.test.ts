@@ -35,6 +35,7 @@ import {
   PutBucketWebsiteCommand,
   PutObjectAclCommand,
   PutObjectCommand,
+  PutObjectRetentionCommand,
   PutPublicAccessBlockCommand,
   S3Client,
   UploadPartCommand,
@@ -293,6 +294,34 @@ describe("S3 with enforced policies", () => {
     assert.equal(gone.VersionId, put.VersionId);
     const missing = await failure(owner().send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: put.VersionId })));
     assert.deepEqual([missing.name, missing.$metadata.httpStatusCode], ["NoSuchVersion", 404]);
+  });
+
+  test("x-amz-bypass-governance-retention takes s3:BypassGovernanceRetention: without it GOVERNANCE retention stands", async () => {
+    // "To override or remove governance-mode retention settings, you must have the
+    // s3:BypassGovernanceRetention permission and must explicitly include
+    // x-amz-bypass-governance-retention:true" (S3 User Guide, object-lock).
+    const bucket = uniqueName("policies");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+    const until = new Date(Date.now() + 86_400_000);
+    const put = await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "g", Body: "x", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: until }));
+    const actions = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention"];
+    const allow = (extra: string[]) => policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: [...actions, ...extra], Resource: `arn:aws:s3:::${bucket}/*` }]);
+    await owner().send(allow([]));
+    const shorter = { Mode: "GOVERNANCE" as const, RetainUntilDate: new Date(until.getTime() - 60_000) };
+    for (const call of [
+      () => other().send(new DeleteObjectCommand({ Bucket: bucket, Key: "g", VersionId: put.VersionId, BypassGovernanceRetention: true })),
+      () => other().send(new PutObjectRetentionCommand({ Bucket: bucket, Key: "g", VersionId: put.VersionId, Retention: shorter, BypassGovernanceRetention: true })),
+    ]) {
+      const err = await failure(call());
+      assert.deepEqual([err.name, err.$metadata.httpStatusCode], ["AccessDenied", 403]);
+    }
+    const batch = await other().send(new DeleteObjectsCommand({ Bucket: bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: "g", VersionId: put.VersionId }] } }));
+    assert.deepEqual(batch.Errors?.map((e) => [e.Key, e.Code]), [["g", "AccessDenied"]]);
+
+    await owner().send(allow(["s3:BypassGovernanceRetention"]));
+    await other().send(new PutObjectRetentionCommand({ Bucket: bucket, Key: "g", VersionId: put.VersionId, Retention: shorter, BypassGovernanceRetention: true }));
+    const gone = await other().send(new DeleteObjectCommand({ Bucket: bucket, Key: "g", VersionId: put.VersionId, BypassGovernanceRetention: true }));
+    assert.equal(gone.VersionId, put.VersionId);
   });
 
   test("with ObjectWriter ownership an upload from another account is owned by that account; the bucket policy can still deny it", async () => {

@@ -29,6 +29,7 @@
  */
 import { enforcesPolicies, globalConditionKeys, requestPrincipal } from "../../auth/access.js";
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
+import { AwsError } from "../../core/errors.js";
 import { wrapHandlers } from "../../core/service.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, versionGrants, type Grant } from "./acl.js";
 import { abacEnabled, accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock } from "./access.js";
@@ -255,6 +256,24 @@ export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key
   if (decision === "Allow" && !(block?.RestrictPublicBuckets && policy !== undefined && isPublicPolicy(policy))) return;
   if (aclGrants(ctx, bucket, action, principal, key, input.VersionId, block?.IgnorePublicAcls === true)) return;
   throw errors.AccessDenied();
+}
+
+/**
+ * Whether a request's x-amz-bypass-governance-retention: true takes effect. "To override or
+ * remove governance-mode retention settings, you must have the s3:BypassGovernanceRetention
+ * permission and must explicitly include x-amz-bypass-governance-retention:true" (S3 User Guide,
+ * object-lock): without the permission the header is ignored, and the retention refuses the
+ * request as it would without it.
+ */
+export function bypassesGovernance(ctx: S3Context, bucket: BucketRow, key: string, requested: boolean | undefined): boolean {
+  if (requested !== true) return false;
+  try {
+    authorize(ctx, bucket, "s3:BypassGovernanceRetention", key, { Key: key });
+    return true;
+  } catch (err) {
+    if (err instanceof AwsError && err.code === "AccessDenied") return false;
+    throw err;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { authorize, s3Action } from "../authorization.js";
+import { authorize, bypassesGovernance, s3Action } from "../authorization.js";
 import type { DeleteObjectInput, DeleteObjectOutput, DeleteObjectsInput, DeleteObjectsOutput } from "../../../generated/s3.js";
 import { AwsError } from "../../../core/errors.js";
 import { evaluateDeleteCondition } from "../domain/conditions.js";
@@ -60,7 +60,10 @@ function deleteOne(
 
 export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteObjectOutput {
   checkVersionDeleteMfa(requireBucket(ctx, input.Bucket), input.VersionId !== undefined, input.MFA);
-  return ctx.store.transaction(() => deleteOne(ctx, requireBucket(ctx, input.Bucket), input.Key, input.VersionId, input.BypassGovernanceRetention === true, input.IfMatch).out);
+  return ctx.store.transaction(() => {
+    const bucket = requireBucket(ctx, input.Bucket);
+    return deleteOne(ctx, bucket, input.Key, input.VersionId, bypassesGovernance(ctx, bucket, input.Key, input.BypassGovernanceRetention), input.IfMatch).out;
+  });
 }
 
 /**
@@ -89,7 +92,7 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
         // Each key is authorized on its own: a refused one is an AccessDenied entry among the results.
         authorize(ctx, bucket, s3Action("DeleteObject", object), object.Key, object);
         if (missingVersion(ctx, bucket, object.Key, object.VersionId)) throw noSuchVersion(object.Key, object.VersionId as string);
-        const { out, removed } = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true, object.ETag));
+        const { out, removed } = ctx.store.transaction(() => deleteOne(ctx, bucket, object.Key, object.VersionId, bypassesGovernance(ctx, bucket, object.Key, input.BypassGovernanceRetention), object.ETag));
         logged?.push({ key: object.Key, versionId: object.VersionId, objectSize: removed });
         deleted.push({
           Key: object.Key,

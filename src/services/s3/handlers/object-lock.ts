@@ -13,6 +13,7 @@ import type {
   PutObjectRetentionInput,
   PutObjectRetentionOutput,
 } from "../../../generated/s3.js";
+import { bypassesGovernance } from "../authorization.js";
 import { s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import {
@@ -53,7 +54,7 @@ export function putObjectRetention(input: PutObjectRetentionInput, ctx: S3Contex
     const config = requireLockEnabled(ctx.store, bucket);
     const row = readableVersion(ctx, bucket, input.Key, input.VersionId, "PUT");
     const current = versionLock(ctx.store, row.seq);
-    setVersionLock(ctx.store, row.seq, nextRetention(current, input.Retention, config.Rule?.DefaultRetention, now, input.BypassGovernanceRetention === true));
+    setVersionLock(ctx.store, row.seq, nextRetention(current, input.Retention, config.Rule?.DefaultRetention, now, bypassesGovernance(ctx, bucket, input.Key, input.BypassGovernanceRetention)));
   });
   return {};
 }
