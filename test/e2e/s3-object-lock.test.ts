@@ -249,6 +249,28 @@ describe("S3 Object Lock", () => {
       s3.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: "missing", Retention: { Mode: "GOVERNANCE", RetainUntilDate: new Date(nimbus.manualClock.now() + DAY) } })),
     );
     assert.equal(retention.name, "NoSuchKey");
+    // Lock headers alone, without a default retention, also need an integrity header.
+    for (const lock of [{ ObjectLockLegalHoldStatus: "ON" as const }, { ObjectLockMode: "GOVERNANCE" as const, ObjectLockRetainUntilDate: new Date(nimbus.manualClock.now() + DAY) }]) {
+      const bare = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "p", Body: "x", ...lock })));
+      assert.deepEqual(
+        [bare.name, bare.message, bare.$metadata.httpStatusCode],
+        ["InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters", 400],
+      );
+    }
+    // Without lock headers or a default retention, no integrity header is needed.
+    await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "p", Body: "x" }));
+  });
+
+  test("GOVERNANCE retention can be removed with the bypass; COMPLIANCE cannot", async () => {
+    const bucket = await lockedBucket();
+    const until = new Date(nimbus.manualClock.now() + DAY);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "g", Body: "x", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: until }));
+    const refused = await failure(s3.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: "g", Retention: {} })));
+    assert.deepEqual([refused.name, refused.$metadata.httpStatusCode], ["AccessDenied", 403]);
+    await s3.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: "g", Retention: {}, BypassGovernanceRetention: true }));
+    const none = await failure(s3.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: "g" })));
+    assert.equal(none.name, "NoSuchObjectLockConfiguration");
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "g" }))).ObjectLockMode, undefined);
   });
 
   test("lifecycle never removes a locked noncurrent version", async () => {
