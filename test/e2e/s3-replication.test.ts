@@ -169,6 +169,42 @@ describe("S3 replication", () => {
     assert.deepEqual(versions.DeleteMarkers?.map((m) => [m.Key, m.VersionId]), [["a/doc", marker.VersionId]]);
   });
 
+  test("SSE-KMS objects replicate only when SseKmsEncryptedObjects is Enabled, under the destination's ReplicaKmsKeyID", async () => {
+    // "By default, Amazon S3 doesn't replicate objects that are encrypted with SSE-KMS or DSSE-KMS"
+    // (S3 User Guide, replication-config-for-kms-objects).
+    const source = await bucket("kms-src");
+    const destination = await bucket("kms-dst");
+    const replicaKey = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555";
+    const rule = { ID: "all", Priority: 1, Filter: {}, Status: "Enabled" as const, DeleteMarkerReplication: { Status: "Disabled" as const } };
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ...rule, Destination: { Bucket: `arn:aws:s3:::${destination}` } }] } }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "kms-1", Body: "secret", ServerSideEncryption: "aws:kms" }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "s3-1", Body: "plain" }));
+    await nimbus.events.idle();
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "kms-1" }))).ReplicationStatus, undefined);
+    assert.deepEqual((await s3.send(new ListObjectVersionsCommand({ Bucket: destination }))).Versions?.map((v) => v.Key), ["s3-1"]);
+
+    await s3.send(
+      new PutBucketReplicationCommand({
+        Bucket: source,
+        ReplicationConfiguration: {
+          Role: ROLE,
+          Rules: [
+            {
+              ...rule,
+              SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: "Enabled" } },
+              Destination: { Bucket: `arn:aws:s3:::${destination}`, EncryptionConfiguration: { ReplicaKmsKeyID: replicaKey } },
+            },
+          ],
+        },
+      }),
+    );
+    const put = await s3.send(new PutObjectCommand({ Bucket: source, Key: "kms-2", Body: "secret", ServerSideEncryption: "aws:kms" }));
+    await nimbus.events.idle();
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "kms-2" }))).ReplicationStatus, "COMPLETED");
+    const replica = await s3.send(new HeadObjectCommand({ Bucket: destination, Key: "kms-2", VersionId: put.VersionId }));
+    assert.deepEqual([replica.ReplicationStatus, replica.ServerSideEncryption, replica.SSEKMSKeyId], ["REPLICA", "aws:kms", replicaKey]);
+  });
+
   test("a rule's Not filter keeps matching objects out, by prefix, by tag or by any of an Or, also inside And; the configuration reads back whole", async () => {
     const source = await bucket("not-src");
     const destination = await bucket("not-dst");

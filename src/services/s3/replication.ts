@@ -9,6 +9,7 @@
  * source version's Object Lock retention and legal hold (object-lock.ts replicaLock).
  */
 import type { ServiceEnvironment } from "../../core/service.js";
+import { parseEncryption } from "./encryption.js";
 import { invalidRequest, s3DomainErrors } from "./errors.js";
 import { objectEvent, owed, s3Origin } from "./notify.js";
 import { replicaLock, setVersionLock } from "./object-lock.js";
@@ -33,8 +34,9 @@ export interface ReplicationRuleInput {
   Prefix?: string;
   Filter?: { Prefix?: string; Tag?: TagFilter; Not?: NotFilter; And?: { Prefix?: string; Tags?: TagFilter[]; Not?: NotFilter } };
   Status: string;
-  Destination: { Bucket: string; StorageClass?: string; Account?: string };
+  Destination: { Bucket: string; StorageClass?: string; Account?: string; EncryptionConfiguration?: { ReplicaKmsKeyID?: string } };
   DeleteMarkerReplication?: { Status?: string };
+  SourceSelectionCriteria?: { SseKmsEncryptedObjects?: { Status?: string } };
 }
 
 export interface ReplicationConfig {
@@ -96,8 +98,26 @@ function replicatesDeleteMarkers(rule: ReplicationRuleInput): boolean {
   return rule.Filter === undefined || rule.DeleteMarkerReplication?.Status === "Enabled";
 }
 
+/**
+ * "By default, Amazon S3 doesn't replicate objects that are encrypted with SSE-KMS or DSSE-KMS"
+ * (S3 User Guide, replication-config-for-kms-objects): a rule takes them only with
+ * SourceSelectionCriteria.SseKmsEncryptedObjects Enabled. SSE-S3 and SSE-C objects replicate.
+ */
+function kmsEncrypted(row: ObjectRow): boolean {
+  const sse = parseEncryption(row.encryption).sse;
+  return sse === "aws:kms" || sse === "aws:kms:dsse";
+}
+
+/** The replica's encryption: a KMS-encrypted source is encrypted under the destination's ReplicaKmsKeyID when the rule names one. */
+function replicaEncryption(rule: ReplicationRuleInput, row: ObjectRow): string | null {
+  const replicaKey = rule.Destination.EncryptionConfiguration?.ReplicaKmsKeyID;
+  if (replicaKey === undefined || !kmsEncrypted(row)) return row.encryption;
+  return JSON.stringify({ ...{}, ...parseEncryption(row.encryption), kmsKeyId: replicaKey });
+}
+
 function ruleMatches(rule: ReplicationRuleInput, row: ObjectRow): boolean {
   if (rule.Status !== "Enabled") return false;
+  if (!row.delete_marker && kmsEncrypted(row) && rule.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status !== "Enabled") return false;
   const prefix = rule.Filter?.And?.Prefix ?? rule.Filter?.Prefix ?? rule.Prefix ?? "";
   if (!row.key.startsWith(prefix)) return false;
   let parsed: Tag[] | undefined;
@@ -167,7 +187,7 @@ export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectR
       part_sizes: row.part_sizes,
       part_checksums: row.part_checksums,
       acl: row.acl,
-      encryption: row.encryption,
+      encryption: replicaEncryption(rule, row),
       owner_account: row.owner_account,
     };
     const replica = store.putVersion(destination, row.key, copy, { versionId: row.version_id, replicationStatus: "REPLICA" });
