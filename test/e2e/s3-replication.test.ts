@@ -61,6 +61,12 @@ describe("S3 replication", () => {
       ["InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration", 400],
     );
     const source = await bucket("repl-src");
+    // As S3 answers (nozaq/terraform-aws-remote-state-s3-backend#107).
+    const unversionedDestination = await bucket("repl-dst-plain", s3, false);
+    const plainDestination = await failure(
+      s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ...rules[0]!, Destination: { Bucket: `arn:aws:s3:::${unversionedDestination}` } }] } })),
+    );
+    assert.deepEqual([plainDestination.name, plainDestination.message, plainDestination.status], ["InvalidRequest", "Destination bucket must have versioning enabled.", 400]);
     const missing = await failure(
       s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ...rules[0]!, Destination: { Bucket: "arn:aws:s3:::no-such-destination-bucket" } }] } })),
     );
