@@ -211,6 +211,19 @@ describe("S3 replication", () => {
     assert.deepEqual([replica.ReplicationStatus, replica.ServerSideEncryption, replica.SSEKMSKeyId], ["REPLICA", "aws:kms", replicaKey]);
   });
 
+  test("objects stored in GLACIER or DEEP_ARCHIVE are not replicated; GLACIER_IR is", async () => {
+    // "By default, Amazon S3 doesn't replicate ... Objects that are stored in the S3 Glacier Flexible
+    // Retrieval or S3 Glacier Deep Archive storage class" (S3 User Guide, replication-what-is-isnot-replicated).
+    const source = await bucket("cold-src");
+    const destination = await bucket("cold-dst");
+    const rule = { ID: "all", Priority: 1, Filter: {}, Status: "Enabled" as const, Destination: { Bucket: `arn:aws:s3:::${destination}` }, DeleteMarkerReplication: { Status: "Disabled" as const } };
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [rule] } }));
+    for (const StorageClass of ["GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"] as const) await s3.send(new PutObjectCommand({ Bucket: source, Key: StorageClass, Body: "x", StorageClass }));
+    await nimbus.events.idle();
+    assert.deepEqual((await s3.send(new ListObjectVersionsCommand({ Bucket: destination }))).Versions?.map((v) => v.Key), ["GLACIER_IR"]);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "GLACIER" }))).ReplicationStatus, undefined);
+  });
+
   test("a rule's Not filter keeps matching objects out, by prefix, by tag or by any of an Or, also inside And; the configuration reads back whole", async () => {
     const source = await bucket("not-src");
     const destination = await bucket("not-dst");

@@ -115,8 +115,12 @@ function replicaEncryption(rule: ReplicationRuleInput, row: ObjectRow): string |
   return JSON.stringify({ ...{}, ...parseEncryption(row.encryption), kmsKeyId: replicaKey });
 }
 
+/** "Objects that are stored in the S3 Glacier Flexible Retrieval or S3 Glacier Deep Archive storage class" are not replicated (S3 User Guide, replication-what-is-isnot-replicated). */
+const UNREPLICATED_CLASSES: ReadonlySet<string> = new Set(["GLACIER", "DEEP_ARCHIVE"]);
+
 function ruleMatches(rule: ReplicationRuleInput, row: ObjectRow): boolean {
   if (rule.Status !== "Enabled") return false;
+  if (UNREPLICATED_CLASSES.has(row.storage_class)) return false;
   if (!row.delete_marker && kmsEncrypted(row) && rule.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status !== "Enabled") return false;
   const prefix = rule.Filter?.And?.Prefix ?? rule.Filter?.Prefix ?? rule.Prefix ?? "";
   if (!row.key.startsWith(prefix)) return false;
