@@ -54,6 +54,17 @@ async function download(s3: S3Client, Bucket: string, Key: string): Promise<[str
   return [got.StorageClass, Buffer.from(await got.Body!.transformToByteArray())];
 }
 
+/** Objects under cold/ go to Archive Access after 90 days without access, Deep Archive Access after 180. */
+const COLD: IntelligentTieringConfiguration = {
+  Id: "cold",
+  Status: "Enabled",
+  Filter: { Prefix: "cold/" },
+  Tierings: [
+    { AccessTier: "ARCHIVE_ACCESS", Days: 90 },
+    { AccessTier: "DEEP_ARCHIVE_ACCESS", Days: 180 },
+  ],
+};
+
 const ACCESS_TIER_REFUSAL = (tier: string) => ["InvalidObjectState", 403, "The operation is not valid for the object's access tier", IT, tier];
 
 /**
@@ -150,15 +161,7 @@ describe("S3 Intelligent-Tiering access tiers", () => {
   test("archive tiers are opt-in by configuration and filter; reads are refused with InvalidObjectState; RestoreObject takes no Days and brings the object back to Frequent Access", async () => {
     const bucket = await newBucket(s3, "it-archive");
     const t0 = start();
-    const config: IntelligentTieringConfiguration = {
-      Id: "cold",
-      Status: "Enabled",
-      Filter: { Prefix: "cold/" },
-      Tierings: [
-        { AccessTier: "ARCHIVE_ACCESS", Days: 90 },
-        { AccessTier: "DEEP_ARCHIVE_ACCESS", Days: 180 },
-      ],
-    };
+    const config = COLD;
     await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: bucket, Id: "cold", IntelligentTieringConfiguration: config }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cold/a", Body: MONITORED, StorageClass: IT }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cold/small", Body: UNMONITORED, StorageClass: IT }));
@@ -249,15 +252,7 @@ describe("S3 Intelligent-Tiering access tiers", () => {
         return arrived();
       };
       const t0 = start();
-      const config: IntelligentTieringConfiguration = {
-        Id: "cold",
-        Status: "Enabled",
-        Filter: { Prefix: "cold/" },
-        Tierings: [
-          { AccessTier: "ARCHIVE_ACCESS", Days: 90 },
-          { AccessTier: "DEEP_ARCHIVE_ACCESS", Days: 180 },
-        ],
-      };
+      const config = COLD;
       await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: bucket, Id: "cold", IntelligentTieringConfiguration: config }));
       const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cold/a b", Body: MONITORED, StorageClass: IT }));
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "cold/small", Body: UNMONITORED, StorageClass: IT }));
