@@ -88,10 +88,10 @@ export function readableVersion(ctx: S3Context, bucket: BucketRow, key: string, 
   const row = ctx.store.version(bucket.name, key, versionId);
   if (!row) throw noSuchVersion(key, versionId);
   if (row.delete_marker) {
-    throw errors.MethodNotAllowed(
-      {},
-      { fields: { Method: method, ResourceType: "DeleteMarker" }, headers: { ...{}, ...deleteMarkerHeaders(row), Allow: "DELETE" } },
-    );
+    // "If the specified version in the request is a delete marker, the response returns a 405
+    // Method Not Allowed error and the Last-Modified: timestamp response header." (GetObject, HeadObject)
+    const headers = { ...{}, ...deleteMarkerHeaders(row), Allow: "DELETE", "Last-Modified": new Date(row.last_modified).toUTCString() };
+    throw errors.MethodNotAllowed({}, { fields: { Method: method, ResourceType: "DeleteMarker" }, headers });
   }
   return row;
 }

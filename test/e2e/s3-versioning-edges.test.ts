@@ -1,0 +1,165 @@
+/**
+ * Edge cases of S3 versioning, on the wire where the SDK hides headers: delete markers read
+ * current and by id, the null version, version ids S3 could not have issued, and
+ * ListObjectVersions' markers and parameter checks.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { failure, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
+import { s3Suite } from "./s3-fixtures.js";
+
+describe("S3 versioning edge cases", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
+
+  async function bucketWith(status: "Enabled" | "Suspended" | undefined): Promise<string> {
+    const bucket = uniqueName("vedge");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    if (status !== undefined) await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: status } }));
+    return bucket;
+  }
+
+  function raw(method: string, path: string): Promise<Response> {
+    return fetch(`${nimbus.url}${path}`, { method, headers: signedHeaders("s3") });
+  }
+
+  // GetObject: "If the specified version in the request is a delete marker, the response returns
+  // a 405 Method Not Allowed error and the Last-Modified: timestamp response header." HeadObject
+  // says the same.
+  test("GET and HEAD of a delete marker by version id: 405 with x-amz-delete-marker, Allow and Last-Modified", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    nimbus.manualClock.advance(5000);
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const markedAt = listed.DeleteMarkers?.[0]?.LastModified?.toUTCString();
+    assert.ok(markedAt);
+    for (const method of ["GET", "HEAD"]) {
+      const res = await raw(method, `/${bucket}/k?versionId=${marker.VersionId}`);
+      assert.equal(res.status, 405, method);
+      assert.equal(res.headers.get("x-amz-delete-marker"), "true", method);
+      assert.equal(res.headers.get("x-amz-version-id"), marker.VersionId, method);
+      assert.equal(res.headers.get("allow"), "DELETE", method);
+      assert.equal(res.headers.get("last-modified"), markedAt, method);
+      const body = await res.text();
+      if (method === "GET") assert.match(body, /<Code>MethodNotAllowed<\/Code><Message>The specified method is not allowed against this resource.<\/Message><Method>GET<\/Method><ResourceType>DeleteMarker<\/ResourceType>/);
+    }
+    // The current version a delete marker: 404, with the marker's headers, for HEAD too.
+    const head = await raw("HEAD", `/${bucket}/k`);
+    assert.equal(head.status, 404);
+    assert.equal(head.headers.get("x-amz-delete-marker"), "true");
+    assert.equal(head.headers.get("x-amz-version-id"), marker.VersionId);
+  });
+
+  test("suspended versioning: a DELETE puts a null delete marker in place of the null version; Enabled versions stay", async () => {
+    const bucket = await bucketWith("Enabled");
+    const kept = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "enabled" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Suspended" } }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "null version" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    // A second DELETE replaces the null marker with another null marker: still one.
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual(listed.Versions?.map((v) => [v.VersionId, v.IsLatest]), [[kept.VersionId, false]]);
+    assert.deepEqual(listed.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [["null", true]]);
+    // Removing the null marker by id answers x-amz-delete-marker and brings the Enabled version back.
+    const removed = await raw("DELETE", `/${bucket}/k?versionId=null`);
+    assert.equal(removed.status, 204);
+    assert.equal(removed.headers.get("x-amz-delete-marker"), "true");
+    assert.equal(removed.headers.get("x-amz-version-id"), "null");
+    assert.equal(await (await raw("GET", `/${bucket}/k`)).text(), "enabled");
+  });
+
+  test("an unversioned bucket answers no x-amz-version-id; GetBucketVersioning is an empty configuration", async () => {
+    const bucket = await bucketWith(undefined);
+    const put = await raw("PUT", `/${bucket}/k`);
+    assert.equal(put.status, 200);
+    assert.equal(put.headers.get("x-amz-version-id"), null);
+    for (const method of ["GET", "HEAD"]) assert.equal((await raw(method, `/${bucket}/k`)).headers.get("x-amz-version-id"), null, method);
+    const copy = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: `${bucket}/k` }));
+    assert.deepEqual([copy.VersionId, copy.CopySourceVersionId], [undefined, undefined]);
+    const del = await raw("DELETE", `/${bucket}/k`);
+    assert.equal(del.status, 204);
+    assert.equal(del.headers.get("x-amz-version-id"), null);
+    assert.equal(del.headers.get("x-amz-delete-marker"), null);
+    const versioning = await (await raw("GET", `/${bucket}?versioning`)).text();
+    assert.match(versioning, /<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"\s*\/>|<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><\/VersioningConfiguration>/);
+  });
+
+  test("CopyObject from a delete marker: by version id InvalidRequest, as the current version NoSuchKey", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    const byId = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: `${bucket}/k?versionId=${marker.VersionId}` })));
+    assert.deepEqual(
+      [byId.name, byId.message, byId.$metadata.httpStatusCode],
+      ["InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.", 400],
+    );
+    const current = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: `${bucket}/k` })));
+    assert.deepEqual([current.name, current.$metadata.httpStatusCode], ["NoSuchKey", 404]);
+  });
+
+  test("ListObjectVersions pages: key-marker alone skips that key's versions; common prefixes and delete markers count toward MaxKeys", async () => {
+    const bucket = await bucketWith("Enabled");
+    const a1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "1" }));
+    nimbus.manualClock.advance(1000);
+    const a2 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "2" }));
+    nimbus.manualClock.advance(1000);
+    const aMarker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "a" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "b", Body: "b" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "dir/x", Body: "x" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "dir/y", Body: "y" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "e", Body: "e" }));
+
+    // Newest first within a key, delete markers among them.
+    const all = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: "a" }));
+    assert.deepEqual(all.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [[aMarker.VersionId, true]]);
+    assert.deepEqual(all.Versions?.map((v) => [v.VersionId, v.IsLatest]), [[a2.VersionId, false], [a1.VersionId, false]]);
+
+    const afterA = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: "a" }));
+    assert.deepEqual(afterA.Versions?.map((v) => v.Key), ["b", "dir/x", "dir/y", "e"]);
+    assert.equal(afterA.KeyMarker, "a");
+
+    // Page of 3: the marker and two versions of "a"; the next page resumes inside "a".
+    const p1 = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Delimiter: "/", MaxKeys: 3 }));
+    assert.equal(p1.IsTruncated, true);
+    assert.deepEqual([p1.NextKeyMarker, p1.NextVersionIdMarker], ["a", a1.VersionId]);
+    const p2 = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Delimiter: "/", MaxKeys: 2, KeyMarker: p1.NextKeyMarker, VersionIdMarker: p1.NextVersionIdMarker }));
+    assert.deepEqual(p2.Versions?.map((v) => v.Key), ["b"]);
+    assert.deepEqual(p2.CommonPrefixes?.map((p) => p.Prefix), ["dir/"]);
+    assert.equal(p2.IsTruncated, true);
+    assert.equal(p2.NextKeyMarker, "dir/");
+    assert.equal(p2.NextVersionIdMarker, undefined);
+    const p3 = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Delimiter: "/", KeyMarker: p2.NextKeyMarker }));
+    assert.deepEqual(p3.Versions?.map((v) => v.Key), ["e"]);
+    assert.equal(p3.CommonPrefixes, undefined);
+    assert.equal(p3.IsTruncated, false);
+    assert.equal(p3.NextKeyMarker, undefined);
+  });
+
+  test("ListObjectVersions EncodingType=url encodes Prefix, KeyMarker, NextKeyMarker, Delimiter and keys", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sp ace/a b", Body: "1" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sp ace/c+d", Body: "2" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sp ace/e f", Body: "3" }));
+    const res = await raw("GET", `/${bucket}?versions&encoding-type=url&prefix=sp%20ace%2F&key-marker=sp%20ace%2Fa%20b&max-keys=1&delimiter=%20`);
+    const body = await res.text();
+    assert.equal(res.status, 200, body);
+    assert.ok(body.includes("<Prefix>sp%20ace/</Prefix>"), body);
+    assert.ok(body.includes("<KeyMarker>sp%20ace/a%20b</KeyMarker>"), body);
+    assert.ok(body.includes("<Delimiter>%20</Delimiter>"), body);
+    assert.ok(body.includes("<Key>sp%20ace/c%2Bd</Key>"), body);
+    assert.ok(body.includes("<NextKeyMarker>sp%20ace/c%2Bd</NextKeyMarker>"), body);
+    assert.ok(body.includes("<EncodingType>url</EncodingType>"), body);
+  });
+});
