@@ -227,9 +227,10 @@ export interface ServiceDefinition<Store = unknown> {
   readonly missingParameter?: (member: string, missing: readonly Violation[]) => AwsError | undefined;
   /**
    * The service's own error for a header, query or path value that is not of its member's type
-   * (`name` is the header or parameter name as sent), where it is not the protocol's usual one.
+   * (`name` is the header or parameter name as sent, `operation` the operation it was sent to),
+   * where it is not the protocol's usual one.
    */
-  readonly malformedValue?: (name: string, text: string) => AwsError;
+  readonly malformedValue?: (name: string, text: string, operation: string) => AwsError;
   /**
    * An HTTP status that follows from an output the model gives no status member
    * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
@@ -258,7 +259,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   xmlRootNames?: Readonly<Record<string, string>>;
   xmlTextRoots?: Readonly<Record<string, string>>;
   missingParameter?: (member: string, missing: readonly Violation[]) => AwsError | undefined;
-  malformedValue?: (name: string, text: string) => AwsError;
+  malformedValue?: (name: string, text: string, operation: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;

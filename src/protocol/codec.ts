@@ -46,8 +46,8 @@ export interface CodecService {
   readonly xmlTextRoots?: Readonly<Record<string, string>>;
   /** A status that follows from an output without a status member (S3's 206 for ranges). */
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
-  /** The service's error for a bound value (header, query, path) not of its type (S3's InvalidArgument). */
-  readonly malformedValue?: (name: string, text: string) => AwsError;
+  /** The service's error for a bound value (header, query, path) not of its type (S3's InvalidArgument), in `operation`. */
+  readonly malformedValue?: (name: string, text: string, operation: string) => AwsError;
 }
 
 export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
@@ -87,7 +87,7 @@ export function parseInput(svc: CodecService, protocol: WireProtocol, op: Operat
         return parseRestInput(svc, protocol, op, req, match ?? { op, labels: {} });
     }
   } catch (err) {
-    if (err instanceof ScalarFormatError && err.location !== undefined && svc.malformedValue) throw svc.malformedValue(err.location, err.text);
+    if (err instanceof ScalarFormatError && err.location !== undefined && svc.malformedValue) throw svc.malformedValue(err.location, err.text, op.name);
     throw badRequestFromParseError(err, protocol);
   }
 }

@@ -109,6 +109,39 @@ describe("S3 versioning edge cases", () => {
     assert.deepEqual([current.name, current.$metadata.httpStatusCode], ["NoSuchKey", 404]);
   });
 
+  // AWS's answers, as recorded against s3.amazonaws.com in a published ListObjectVersions
+  // conformance log: max-keys is checked first, then the version-id marker (present without a
+  // key-marker; empty; not a version id), then encoding-type. A key-marker that is present but
+  // empty still counts as given.
+  test("ListObjectVersions refuses bad max-keys and version-id markers with S3's messages, in S3's order", async () => {
+    const bucket = await bucketWith("Enabled");
+    const cases: [string, string, string, string | undefined][] = [
+      ["max-keys=-1", "max-keys cannot be negative", "max-keys", undefined],
+      ["max-keys=abc", "Provided max-keys not an integer or within integer range", "max-keys", "abc"],
+      ["max-keys=2147483648", "Provided max-keys not an integer or within integer range", "max-keys", "2147483648"],
+      ["max-keys=abc&version-id-marker=x&encoding-type=bad", "Provided max-keys not an integer or within integer range", "max-keys", "abc"],
+      ["version-id-marker=abc", "A version-id marker cannot be specified without a key marker.", "version-id-marker", "abc"],
+      ["version-id-marker=", "A version-id marker cannot be specified without a key marker.", "version-id-marker", ""],
+      ["key-marker=k&version-id-marker=", "A version-id marker cannot be empty.", "version-id-marker", ""],
+      ["key-marker=k&version-id-marker=%C3%A9", "Invalid version id specified", "version-id-marker", "\u00e9"],
+      ["key-marker=&version-id-marker=%C3%A9", "Invalid version id specified", "version-id-marker", "\u00e9"],
+      ["encoding-type=bad&version-id-marker=abc", "A version-id marker cannot be specified without a key marker.", "version-id-marker", "abc"],
+      ["encoding-type=bad", "Invalid Encoding Method specified in Request", "encoding-type", "bad"],
+    ];
+    for (const [query, message, name, value] of cases) {
+      const res = await raw("GET", `/${bucket}?versions&${query}`);
+      const body = await res.text();
+      assert.equal(res.status, 400, query);
+      assert.match(body, /<Code>InvalidArgument<\/Code>/, query);
+      assert.ok(body.includes(`<Message>${message}</Message>`), `${query}: ${body}`);
+      assert.ok(body.includes(`<ArgumentName>${name}</ArgumentName>`), `${query}: ${body}`);
+      if (value === undefined) assert.doesNotMatch(body, /<ArgumentValue/, query);
+      else assert.ok(body.includes(`<ArgumentValue>${value}</ArgumentValue>`) || (value === "" && body.includes("<ArgumentValue/>")), `${query}: ${body}`);
+    }
+    const zero = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 0 }));
+    assert.deepEqual([zero.MaxKeys, zero.IsTruncated, zero.Versions], [0, false, undefined]);
+  });
+
   test("ListObjectVersions pages: key-marker alone skips that key's versions; common prefixes and delete markers count toward MaxKeys", async () => {
     const bucket = await bucketWith("Enabled");
     const a1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "1" }));

@@ -6,6 +6,7 @@
 import type { AwsError } from "../../core/errors.js";
 import { invalidArgument } from "./errors.js";
 import { partNumberError } from "./ingest.js";
+import { versionsMaxKeysError } from "./domain/listing.js";
 
 /** Parameter -> [ArgumentName S3 reports, message]. */
 const KNOWN: Readonly<Record<string, readonly [string, string]>> = {
@@ -14,8 +15,9 @@ const KNOWN: Readonly<Record<string, readonly [string, string]>> = {
   "max-parts": ["max-parts", "Argument max-parts must be an integer between 0 and 2147483647"],
 };
 
-export function malformedValue(name: string, text: string): AwsError {
+export function malformedValue(name: string, text: string, operation?: string): AwsError {
   if (name === "partNumber") return partNumberError(text);
+  if (name === "max-keys" && operation === "ListObjectVersions") return versionsMaxKeysError(text);
   const known = KNOWN[name];
   if (known) return invalidArgument(known[1], known[0], text);
   // Nimbus's wording: S3's message for an arbitrary malformed value is not documented.

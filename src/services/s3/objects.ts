@@ -7,7 +7,7 @@ import { enforcesPolicies } from "../../auth/access.js";
 import type { AwsError } from "../../core/errors.js";
 import type { GetObjectOutput } from "../../generated/s3.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
-import { formEncode } from "./domain/listing.js";
+import { formEncode, VERSION_ID } from "./domain/listing.js";
 import { encryptionOutput, parseEncryption } from "./encryption.js";
 import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion, s3DomainErrors } from "./errors.js";
 import type { S3Context } from "./index.js";
@@ -55,8 +55,7 @@ export function validateKey(key: string): void {
   if (key === "") throw invalidArgument("Invalid key name", "key", key);
 }
 
-/** What a version id can look like ("null" included); anything else is refused as invalid. */
-export const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
+export { VERSION_ID };
 
 function deleteMarkerHeaders(row: ObjectRow): Record<string, string> {
   return { "x-amz-delete-marker": "true", "x-amz-version-id": row.version_id };

@@ -398,7 +398,8 @@ describe("ListObjectVersions", () => {
       const keys = [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 8) }, () => randomKey(["a", "b", "/", "😀"], 4)))];
       for (const key of keys.sort(compareUtf8)) {
         const count = 1 + Math.floor(Math.random() * 4);
-        for (let v = count; v >= 1; v--) history.push({ key, versionId: `${key}#${v}` });
+        // Ids S3 could have issued (a version-id-marker must look like one): unique over the history.
+        for (let v = count; v >= 1; v--) history.push({ key, versionId: `v${history.length}` });
       }
       const scan = scanOf(history);
       const maxKeys = 1 + Math.floor(Math.random() * 4);
@@ -418,6 +419,16 @@ describe("ListObjectVersions", () => {
       }
       assert.deepEqual(seen, history.map((v) => v.versionId));
     }
+  });
+
+  test("max-keys and the version-id-marker are checked before encoding-type, with ListObjectVersions' own wording", () => {
+    expectInvalidArgument(() => listObjectVersions(scanOf(versions), { maxKeys: -1, encodingType: "bad" }), "max-keys cannot be negative", "max-keys");
+    expectInvalidArgument(() => listObjectVersions(scanOf(versions), { maxKeys: 2 ** 31 }), "Provided max-keys not an integer or within integer range", "max-keys");
+    expectInvalidArgument(() => listObjectVersions(scanOf(versions), { keyMarker: "k", versionIdMarker: "", encodingType: "bad" }), "A version-id marker cannot be empty.", "version-id-marker");
+    expectInvalidArgument(() => listObjectVersions(scanOf(versions), { keyMarker: "", versionIdMarker: "a#2" }), "Invalid version id specified", "version-id-marker");
+    // An empty key-marker lists from the start and echoes the version-id-marker.
+    const page = listObjectVersions(scanOf(versions), { keyMarker: "", versionIdMarker: "a2" });
+    assert.deepEqual([page.versions.length, page.keyMarker, page.versionIdMarker], [versions.length, "", "a2"]);
   });
 
   test("a version-id-marker without a key-marker is refused", () => {

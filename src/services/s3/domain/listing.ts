@@ -408,17 +408,48 @@ export interface ListObjectVersionsPage<T> {
   readonly encodingType?: EncodingType;
 }
 
+/**
+ * ListObjectVersions words its max-keys errors unlike ListObjects (AWS's answers as recorded
+ * against s3.amazonaws.com: "max-keys cannot be negative" with no ArgumentValue, and this one for
+ * a value that is no int32), and names the argument "max-keys".
+ */
+export function versionsMaxKeysError(value: unknown): AwsError {
+  return invalidArgument("Provided max-keys not an integer or within integer range", "max-keys", String(value));
+}
+
+function versionsPageSize(value: number | undefined): { echo: number; limit: number } {
+  if (value === undefined) return { echo: DEFAULT_MAX_KEYS, limit: DEFAULT_MAX_KEYS };
+  if (!Number.isInteger(value) || value > MAX_INT32) throw versionsMaxKeysError(value);
+  if (value < 0) throw invalidArgument("max-keys cannot be negative", "max-keys");
+  return { echo: value, limit: Math.min(value, MAX_PAGE_SIZE) };
+}
+
+/** What a version id can look like ("null" included); anything else is refused as invalid. */
+export const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
+
+/**
+ * The version-id-marker's checks, in S3's order after max-keys and before encoding-type (AWS's
+ * answers as recorded against s3.amazonaws.com). A key-marker sent empty counts as sent here,
+ * though it lists from the start.
+ */
+function checkVersionIdMarker(keyMarker: string | undefined, versionIdMarker: string | undefined): void {
+  if (versionIdMarker === undefined) return;
+  const bad = (message: string) => invalidArgument(message, "version-id-marker", versionIdMarker);
+  if (keyMarker === undefined) throw bad("A version-id marker cannot be specified without a key marker.");
+  if (versionIdMarker === "") throw bad("A version-id marker cannot be empty.");
+  if (!VERSION_ID.test(versionIdMarker)) throw bad("Invalid version id specified");
+}
+
 export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, params: ListObjectVersionsParams): ListObjectVersionsPage<T> {
+  const { echo, limit } = versionsPageSize(params.maxKeys);
+  checkVersionIdMarker(params.keyMarker, params.versionIdMarker);
   const encodingType = validateEncodingType(params.encodingType);
   const encode = encoder(encodingType);
-  const { echo, limit } = pageSize(params.maxKeys, "maxKeys", MAX_KEYS_MESSAGE);
   const prefix = params.prefix ?? "";
   const delimiter = params.delimiter ? params.delimiter : undefined;
   const keyMarker = params.keyMarker || undefined;
-  const versionIdMarker = params.versionIdMarker || undefined;
-  if (versionIdMarker !== undefined && keyMarker === undefined) {
-    throw invalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker", versionIdMarker);
-  }
+  // With an empty key-marker S3 lists from the start, echoing the version-id-marker.
+  const versionIdMarker = keyMarker !== undefined ? params.versionIdMarker : undefined;
   let skipAtAfter: ((entry: T) => boolean) | undefined;
   if (keyMarker !== undefined && versionIdMarker !== undefined) {
     // Entries of the marker key come newest first; skip through the marker version itself.
