@@ -1,0 +1,98 @@
+/**
+ * Edge cases of ListObjectsV2 and ListObjects: MaxKeys 0, StartAfter beside a token or outside
+ * the prefix, delimiters of several characters, keys XML must escape, and what encoding-type=url
+ * encodes; max-keys refused on the wire.
+ */
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { signedHeaders, type TestNimbus } from "./harness.js";
+import { s3BucketSuite } from "./s3-fixtures.js";
+
+const KEYS = ["a--b", "a--c/d", "b/1", "b/2", "b/c--d", "q&a <x> \"y\" 'z'", "sp ace+plus", "ctl\u0001char", "z"];
+
+describe("S3 listing edge cases", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  let bucket: string;
+  s3BucketSuite("listedge", (fixture) => ({ nimbus, s3, bucket } = fixture));
+  before(async () => {
+    for (const key of KEYS) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x" }));
+  });
+
+  async function raw(query: string): Promise<{ status: number; body: string }> {
+    const res = await fetch(`${nimbus.url}/${bucket}?${query}`, { headers: signedHeaders("s3") });
+    return { status: res.status, body: await res.text() };
+  }
+
+  test("MaxKeys=0 lists nothing and is not truncated", async () => {
+    const v2 = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 0 }));
+    assert.deepEqual([v2.MaxKeys, v2.KeyCount, v2.IsTruncated, v2.Contents, v2.NextContinuationToken], [0, 0, false, undefined, undefined]);
+    const v1 = await s3.send(new ListObjectsCommand({ Bucket: bucket, MaxKeys: 0 }));
+    assert.deepEqual([v1.MaxKeys, v1.IsTruncated, v1.Contents, v1.NextMarker], [0, false, undefined, undefined]);
+  });
+
+  test("a continuation token wins over StartAfter, which is still echoed", async () => {
+    const first = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 2 }));
+    assert.deepEqual(first.Contents?.map((c) => c.Key), ["a--b", "a--c/d"]);
+    const next = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, StartAfter: "sp", ContinuationToken: first.NextContinuationToken }));
+    assert.deepEqual(next.Contents?.map((c) => c.Key), ["b/1"]);
+    assert.equal(next.StartAfter, "sp");
+  });
+
+  test("StartAfter outside the prefix: before it lists the whole prefix, after it nothing", async () => {
+    const before = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "b/", StartAfter: "a" }));
+    assert.deepEqual(before.Contents?.map((c) => c.Key), ["b/1", "b/2", "b/c--d"]);
+    const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "b/", StartAfter: "c" }));
+    assert.deepEqual([after.Contents, after.KeyCount], [undefined, 0]);
+  });
+
+  test("a delimiter of several characters rolls keys up at its first occurrence after the prefix", async () => {
+    const top = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: "--" }));
+    assert.deepEqual(top.CommonPrefixes?.map((p) => p.Prefix), ["a--", "b/c--"]);
+    assert.deepEqual(top.Contents?.map((c) => c.Key).slice(0, 2), ["b/1", "b/2"]);
+    const inB = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "b/", Delimiter: "--" }));
+    assert.deepEqual(inB.Contents?.map((c) => c.Key), ["b/1", "b/2"]);
+    assert.deepEqual(inB.CommonPrefixes?.map((p) => p.Prefix), ["b/c--"]);
+    assert.equal(inB.KeyCount, 3);
+  });
+
+  test("keys XML must escape come back whole; encoding-type=url encodes control characters", async () => {
+    const plain = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "q" }));
+    assert.deepEqual(plain.Contents?.map((c) => c.Key), ["q&a <x> \"y\" 'z'"]);
+    const encoded = await raw("list-type=2&encoding-type=url&prefix=ctl");
+    assert.ok(encoded.body.includes("<Key>ctl%01char</Key>"), encoded.body);
+    const quoted = await raw("list-type=2&encoding-type=url&prefix=q");
+    assert.ok(quoted.body.includes("<Key>q%26a%20%3Cx%3E%20%22y%22%20%27z%27</Key>"), quoted.body);
+  });
+
+  // ListObjectsV2: "returns encoded key name values in the following response elements:
+  // Delimiter, Prefix, Key, and StartAfter." ListObjects: "Delimiter, Marker, Prefix, NextMarker, Key."
+  test("encoding-type=url encodes StartAfter (V2) and Marker and NextMarker (V1)", async () => {
+    const v2 = await raw("list-type=2&encoding-type=url&start-after=sp%20ace&prefix=s&delimiter=%2B");
+    assert.equal(v2.status, 200, v2.body);
+    assert.ok(v2.body.includes("<StartAfter>sp%20ace</StartAfter>"), v2.body);
+    assert.ok(v2.body.includes("<Delimiter>%2B</Delimiter>"), v2.body);
+    assert.ok(v2.body.includes("<Prefix>sp%20ace%2B</Prefix>"), v2.body);
+    const v1 = await raw("encoding-type=url&marker=r%20r&delimiter=%20&max-keys=1");
+    assert.ok(v1.body.includes("<Marker>r%20r</Marker>"), v1.body);
+    assert.ok(v1.body.includes("<Prefix>sp%20</Prefix>"), v1.body);
+    assert.ok(v1.body.includes("<NextMarker>sp%20</NextMarker>"), v1.body);
+  });
+
+  // AWS, as measured in brekkylab/backlot#192 (ListObjectsV2 and ListObjects, max-keys=-1) and
+  // floci-io/floci#3510 (max-keys=abc): 400 InvalidArgument, ArgumentName maxKeys, the value.
+  test("ListObjects and ListObjectsV2 refuse a negative or non-numeric max-keys", async () => {
+    for (const query of ["max-keys=-1", "max-keys=abc", "list-type=2&max-keys=-1", "list-type=2&max-keys=abc"]) {
+      const { status, body } = await raw(query);
+      const value = query.slice(query.indexOf("max-keys=") + "max-keys=".length);
+      assert.equal(status, 400, query);
+      assert.ok(
+        body.includes(
+          `<Code>InvalidArgument</Code><Message>Argument maxKeys must be an integer between 0 and 2147483647</Message><ArgumentName>maxKeys</ArgumentName><ArgumentValue>${value}</ArgumentValue>`,
+        ),
+        `${query}: ${body}`,
+      );
+    }
+  });
+});
