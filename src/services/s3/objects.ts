@@ -55,8 +55,6 @@ export function validateKey(key: string): void {
   if (key === "") throw invalidArgument("Invalid key name", "key", key);
 }
 
-export { VERSION_ID };
-
 function deleteMarkerHeaders(row: ObjectRow): Record<string, string> {
   return { "x-amz-delete-marker": "true", "x-amz-version-id": row.version_id };
 }
