@@ -95,12 +95,14 @@ print(json.dumps({"keys": [i["sk"] for i in items], "n": str(items[0]["n"]), "ve
       await cliError("execute-statement", "--statement", insert, "--parameters", JSON.stringify([{ S: "a" }, { N: "2" }])),
       "An error occurred (DuplicateItemException) when calling the ExecuteStatement operation: Duplicate primary key exists in table",
     );
+    await cli("execute-statement", "--statement", insert, "--parameters", JSON.stringify([{ S: "d" }, { N: "1" }]));
+    // A batch may name each item once: the duplicate INSERT is of another key than the UPDATE's.
     const batch = await cli(
       "batch-execute-statement",
       "--statements",
       JSON.stringify([
         { Statement: insert, Parameters: [{ S: "b" }, { N: "10" }] },
-        { Statement: `INSERT INTO "${table}" VALUE {'pk': 'a'}` },
+        { Statement: `INSERT INTO "${table}" VALUE {'pk': 'd'}` },
         { Statement: `UPDATE "${table}" SET n = n + 1 WHERE pk = 'a' RETURNING ALL NEW *` },
         { Statement: `INSERT INTO "${table}" VALUE {'pk': 'open'}` },
       ]),

@@ -363,6 +363,7 @@ describe("DynamoDB PartiQL", () => {
     const t = await table();
     await put(t, { pk: { S: "b1" }, v: { S: "one" } });
     await put(t, { pk: { S: "b2" }, v: { S: "two" } });
+    await put(t, { pk: { S: "b4" }, v: { S: "four" } });
     const reads = await ddb.send(
       new BatchExecuteStatementCommand({
         Statements: [
@@ -391,7 +392,7 @@ describe("DynamoDB PartiQL", () => {
           { Statement: `INSERT INTO "${t}" VALUE {'pk': 'b3', 'v': 'three'}` },
           { Statement: `INSERT INTO "${t}" VALUE {'pk': 'b1'}` },
           { Statement: `UPDATE "${t}" SET v = 'changed' WHERE pk = 'b2' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
-          { Statement: `DELETE FROM "${t}" WHERE pk = 'b1' RETURNING ALL OLD *` },
+          { Statement: `DELETE FROM "${t}" WHERE pk = 'b4' RETURNING ALL OLD *` },
           { Statement: `SLECT broken` },
         ],
       }),
@@ -400,11 +401,11 @@ describe("DynamoDB PartiQL", () => {
       { TableName: t },
       { TableName: t, Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
       { TableName: t, Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed", Item: { pk: { S: "b2" }, v: { S: "two" } } } },
-      { TableName: t, Item: { pk: { S: "b1" }, v: { S: "one" } } },
+      { TableName: t, Item: { pk: { S: "b4" }, v: { S: "four" } } },
       { Error: { Code: "ValidationError", Message: `${ENVELOPE}Expected data manipulation` } },
     ]);
     assert.deepEqual((await get(t, { pk: { S: "b3" } }))?.v, { S: "three" });
-    assert.equal(await get(t, { pk: { S: "b1" } }), undefined);
+    assert.equal(await get(t, { pk: { S: "b4" } }), undefined);
 
     await validation(
       ddb.send(new BatchExecuteStatementCommand({ Statements: Array.from({ length: 26 }, (_, i) => ({ Statement: `SELECT * FROM "${t}" WHERE pk = '${i}'` })) })),
@@ -416,8 +417,25 @@ describe("DynamoDB PartiQL", () => {
           Statements: [{ Statement: `SELECT * FROM "${t}" WHERE pk = 'b2'` }, { Statement: `DELETE FROM "${t}" WHERE pk = 'b2'` }],
         }),
       ),
-      "BatchExecuteStatement statements must be either all reads or all writes.",
+      "Read and write requests together in the same batch is not supported.",
     );
+  });
+
+  test("BatchExecuteStatement: two statements on one item, reads or writes, refuse the whole batch before any runs", async () => {
+    // DynamoDB Local's BatchWriteProcessor throws DUPLICATE_ITEM_KEY on a second write to a key, as BatchWriteItem refuses duplicates.
+    const t = await table({ sortKey: true });
+    await put(t, { pk: { S: "d" }, sk: { N: "1" }, v: { S: "one" } });
+    const batch = (statements: string[]) => ddb.send(new BatchExecuteStatementCommand({ Statements: statements.map((Statement) => ({ Statement })) }));
+    const duplicates = "Provided list of item keys contains duplicates";
+    await validation(batch([`INSERT INTO "${t}" VALUE {'pk': 'd', 'sk': 2}`, `UPDATE "${t}" SET v = 'two' WHERE pk = 'd' AND sk = 2`]), duplicates);
+    await validation(batch([`UPDATE "${t}" SET v = 'x' WHERE pk = 'd' AND sk = 1`, `DELETE FROM "${t}" WHERE sk = 1 AND pk = 'd'`]), duplicates);
+    await validation(batch([`SELECT * FROM "${t}" WHERE pk = 'd' AND sk = 1`, `SELECT v FROM "${t}" WHERE sk = 1 AND pk = 'd'`]), duplicates);
+    // Nothing ran: the INSERT did not write, the UPDATE did not change v.
+    assert.equal(await get(t, { pk: { S: "d" }, sk: { N: "2" } }), undefined);
+    assert.deepEqual((await get(t, { pk: { S: "d" }, sk: { N: "1" } }))?.v, { S: "one" });
+    // The same partition with another sort key is another item.
+    const out = await batch([`UPDATE "${t}" SET v = 'x' WHERE pk = 'd' AND sk = 1`, `INSERT INTO "${t}" VALUE {'pk': 'd', 'sk': 3}`]);
+    assert.deepEqual(out.Responses, [{ TableName: t }, { TableName: t }]);
   });
 
   test("BatchExecuteStatement: ALL_OLD puts the item a member's condition failed on on its Error, NONE and a missing item do not", async () => {
@@ -425,12 +443,13 @@ describe("DynamoDB PartiQL", () => {
     const t = await table();
     await put(t, { pk: { S: "r1" }, v: { S: "one" }, bin: { B: new Uint8Array([7, 8]) } });
     await put(t, { pk: { S: "r2" }, v: { S: "two" } });
+    await put(t, { pk: { S: "r3" }, v: { S: "three" } });
     const out = await ddb.send(
       new BatchExecuteStatementCommand({
         Statements: [
           { Statement: `UPDATE "${t}" SET v = 'x' WHERE pk = 'r1' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
           { Statement: `DELETE FROM "${t}" WHERE pk = 'r2' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
-          { Statement: `UPDATE "${t}" SET v = 'x' WHERE pk = 'r2' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "NONE" },
+          { Statement: `UPDATE "${t}" SET v = 'x' WHERE pk = 'r3' AND v = 'wrong'`, ReturnValuesOnConditionCheckFailure: "NONE" },
           { Statement: `UPDATE "${t}" SET v = 'x' WHERE pk = 'ghost'`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
         ],
       }),

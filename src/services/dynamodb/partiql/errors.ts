@@ -43,8 +43,8 @@ export const MESSAGES = {
   transactionIndex: "Reads on indices are not supported within transactions.",
   transactionSelectKey: "Select statements within ExecuteTransaction must specify the primary key in the where clause.",
   batchSelectKey: "Select statements within BatchExecuteStatement must specify the primary key in the where clause.",
-  // Not captured from AWS: the documentation says a batch may not mix reads and writes, without the wording.
-  batchMixed: "BatchExecuteStatement statements must be either all reads or all writes.",
+  // DynamoDB Local's BatchExecuteStatementFunction (PARTIQL_BATCH_MIXED_READ_WRITE) words it so; the guide only says a batch may not mix them.
+  batchMixed: "Read and write requests together in the same batch is not supported.",
   whereBoolean: "WHERE clause must contain an expression that resolves to a boolean",
   notOperand: "The argument to NOT must be a Type or Expression",
   andOrOperand: "The arguments to AND/OR must be Expressions",

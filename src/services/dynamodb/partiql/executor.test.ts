@@ -156,21 +156,21 @@ describe("BatchExecuteStatement", () => {
     ]);
   });
 
-  test("writes to one key each run and answer for themselves", () => {
-    const out = batchExecuteStatement(
-      { Statements: [{ Statement: `INSERT INTO comp VALUE {'pk': 'c', 'sk': 4}` }, { Statement: `UPDATE comp SET t = 1 WHERE pk = 'c' AND sk = 4 AND v = 0` }] },
-      ctx,
+  test("two writes to one key refuse the batch before either runs", () => {
+    const err = failure(() =>
+      batchExecuteStatement(
+        { Statements: [{ Statement: `INSERT INTO comp VALUE {'pk': 'c', 'sk': 5}` }, { Statement: `UPDATE comp SET t = 1 WHERE pk = 'c' AND sk = 5` }] },
+        ctx,
+      ),
     );
-    assert.deepEqual(
-      out.Responses?.map((r) => r.Error?.Code),
-      ["DuplicateItem", "ConditionalCheckFailed"],
-    );
+    assert.equal(err.message, "Provided list of item keys contains duplicates");
+    assert.equal(getItem({ TableName: "comp", Key: { pk: { S: "c" }, sk: { N: "5" } } }, ctx).Item, undefined);
   });
 
   test("reads and writes may not mix; reading one key twice is refused", () => {
     assert.equal(
       failure(() => batchExecuteStatement({ Statements: [{ Statement: `SELECT * FROM comp WHERE pk = 'a' AND sk = 1` }, { Statement: `DELETE FROM comp WHERE pk = 'a' AND sk = 1` }] }, ctx)).message,
-      "BatchExecuteStatement statements must be either all reads or all writes.",
+      "Read and write requests together in the same batch is not supported.",
     );
     assert.equal(
       failure(() => batchExecuteStatement({ Statements: [{ Statement: `SELECT * FROM comp WHERE pk = 'a' AND sk = 1` }, { Statement: `SELECT v FROM comp WHERE sk = 1 AND pk = 'a'` }] }, ctx)).message,

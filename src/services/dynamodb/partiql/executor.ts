@@ -31,7 +31,7 @@ import { updateItem } from "../handlers/update-item.js";
 import { baseRowKey, capacityMode, Consumption, jsonItem, parseItem, readItem, readUnits, type ConsumedCapacityOut } from "../items.js";
 import { runRead, startRowKey, type ReadTarget } from "../reads.js";
 import { checkReturnValuesOnFailure } from "../requests.js";
-import { tableSchema } from "../table.js";
+import { keyAttributeNames, tableSchema } from "../table.js";
 import { check, length, oneOf, range } from "../validation.js";
 import type { ParsedStatement, Statement } from "./ast.js";
 import { invalid, isKeySchemaError, MESSAGES, partiqlErrors } from "./errors.js";
@@ -353,6 +353,17 @@ function keyId(plan: { meta: Plan["meta"] }, key: Item): string {
   return `${plan.meta.arn}\u0000${row.pk}\u0000${row.sk}`;
 }
 
+/** The item a batch member acts on; an INSERT's key is in its item. */
+function targetKey(plan: Plan): Item | undefined {
+  if (plan.kind !== "insert") return plan.key;
+  const key: Item = {};
+  for (const name of keyAttributeNames(tableSchema(plan.meta))) {
+    const v = plan.item[name];
+    if (v !== undefined) key[name] = v;
+  }
+  return key;
+}
+
 export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: DynamoContext): BatchExecuteStatementOutput {
   const count = input.Statements.length;
   check({
@@ -380,12 +391,15 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
     return result instanceof AwsError ? { error: result } : { plan: result, consistent: s.ConsistentRead === true, scope };
   });
 
-  // Reading one item twice is refused; writes to one item run one after the other, each
-  // answering for itself (an INSERT then an UPDATE of its key both run).
+  // Two statements on one item, reads or writes, refuse the whole batch before any runs, as
+  // BatchGetItem and BatchWriteItem refuse duplicate keys (DynamoDB Local's BatchWriteProcessor
+  // throws DUPLICATE_ITEM_KEY for a second write to a key).
   const seen = new Set<string>();
   for (const e of entries) {
-    if (!("plan" in e) || e.plan.kind !== "select" || e.plan.key === undefined) continue;
-    const id = keyId(e.plan, e.plan.key);
+    if (!("plan" in e)) continue;
+    const key = targetKey(e.plan);
+    if (key === undefined) continue;
+    const id = keyId(e.plan, key);
     if (seen.has(id)) throw invalid(MESSAGES.duplicateKeys);
     seen.add(id);
   }
