@@ -438,6 +438,29 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual(out.Responses, [{ TableName: t }, { TableName: t }]);
   });
 
+  test("IN takes at most 50 partition key values and at most 100 operands", async () => {
+    // Guide, PartiQL operators: IN is "TRUE if the operand is equal to one of a list of expressions (at max 50 hash attribute values or at max 100 non-key attribute values)".
+    const t = await table({ sortKey: true });
+    await put(t, { pk: { S: "k0" }, sk: { N: "1" }, f: { S: "v0" } });
+    const values = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `'${prefix}${i}'`).join(", ");
+    const tooManyReads = "Too many decomposed read operations for a given query.";
+    const tooManyOperands = (n: number) => `The IN operator is provided with too many operands; number of operands: ${n}`;
+    assert.deepEqual((await run(`SELECT sk FROM "${t}" WHERE pk IN [${values(50, "k")}]`)).Items, [{ sk: { N: "1" } }]);
+    await validation(run(`SELECT sk FROM "${t}" WHERE pk IN [${values(51, "k")}]`), tooManyReads);
+    await validation(run(`SELECT sk FROM "${t}" WHERE (${Array.from({ length: 51 }, (_, i) => `pk = 'k${i}'`).join(" OR ")})`), tooManyReads);
+    // Not every branch pins a partition: a Scan, whatever the list's length.
+    assert.deepEqual((await run(`SELECT sk FROM "${t}" WHERE pk IN [${values(51, "k")}] OR f = 'none'`)).Items, [{ sk: { N: "1" } }]);
+    assert.deepEqual((await run(`SELECT sk FROM "${t}" WHERE pk = 'k0' AND f IN [${values(100, "v")}]`)).Items, [{ sk: { N: "1" } }]);
+    await validation(run(`SELECT sk FROM "${t}" WHERE pk = 'k0' AND f IN [${values(101, "v")}]`), tooManyOperands(101));
+    await validation(run(`SELECT sk FROM "${t}" WHERE pk = 'k0' AND f IN ?`, { Parameters: [{ L: Array.from({ length: 102 }, (_, i) => ({ S: `v${i}` })) }] }), tooManyOperands(102));
+    await validation(run(`UPDATE "${t}" SET g = 1 WHERE pk = 'k0' AND sk = 1 AND f IN [${values(101, "v")}]`), tooManyOperands(101));
+    assert.equal((await get(t, { pk: { S: "k0" }, sk: { N: "1" } }))?.g, undefined);
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `DELETE FROM "${t}" WHERE pk = 'k0' AND sk = 1 AND f IN [${values(101, "v")}]` }] })),
+      `Validation failed in TransactStatements[0]: ${tooManyOperands(101)}`,
+    );
+  });
+
   test("BatchExecuteStatement: ALL_OLD puts the item a member's condition failed on on its Error, NONE and a missing item do not", async () => {
     // API reference, BatchStatementError.Item: "This will be set if ReturnValuesOnConditionCheckFailure is specified as ALL_OLD."
     const t = await table();

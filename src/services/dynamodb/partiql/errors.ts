@@ -56,6 +56,9 @@ export const MESSAGES = {
   invalidNextToken: "Invalid NextToken",
   startKey: "The provided starting key is invalid",
   duplicateKeys: "Provided list of item keys contains duplicates",
+  // The guide caps IN at "50 hash attribute values or at max 100 non-key attribute values"; the first is
+  // DynamoDB's OP_LIMIT_EXCEEDED (a SELECT reads one partition per value), the second the expression engine's.
+  decomposedReads: "Too many decomposed read operations for a given query.",
 } as const;
 
 /** "Statement wasn't well formed, can't be processed: <detail>". */

@@ -19,6 +19,7 @@ import {
   type KeyCondition,
   type KeyOperator,
   type KeySchema,
+  MAX_IN_OPERANDS,
   type Operand,
   type SetValue,
   type SortKeyCondition,
@@ -257,16 +258,13 @@ class Binder {
       }
       case "in": {
         const operand = this.operand(e.operand);
-        let list = e.list;
         // `IN ?` with a list parameter: the list's elements are the candidates.
-        if (list.length === 1 && list[0]?.kind === "param") {
-          const v = parameterValue(this.params, list[0].index);
-          if (v.L !== undefined) {
-            const c: Condition = { kind: "in", operand, list: v.L.map((value) => ({ kind: "value", value })) };
-            return e.negated ? { kind: "not", operand: c } : c;
-          }
-        }
-        const c: Condition = { kind: "in", operand, list: list.map((x) => this.operand(x)) };
+        const only = e.list.length === 1 ? e.list[0] : undefined;
+        const listParam = only?.kind === "param" ? parameterValue(this.params, only.index).L : undefined;
+        const list: Operand[] = listParam !== undefined ? listParam.map((value) => ({ kind: "value", value })) : e.list.map((x) => this.operand(x));
+        // The guide: IN takes "at max 100 non-key attribute values"; the message is the expression engine's, bare.
+        if (list.length > MAX_IN_OPERANDS) throw invalid(`The IN operator is provided with too many operands; number of operands: ${list.length}`);
+        const c: Condition = { kind: "in", operand, list };
         return e.negated ? { kind: "not", operand: c } : c;
       }
       case "is": {
@@ -645,6 +643,8 @@ interface ReadPlan {
   readonly sortKey: SortKeyCondition | undefined;
 }
 
+const MAX_PARTITION_READS = 50;
+
 const MIRRORED: Readonly<Record<string, KeyOperator>> = { "=": "EQ", "<": "GT", "<=": "GE", ">": "LT", ">=": "LE" };
 const DIRECT: Readonly<Record<string, KeyOperator>> = { "=": "EQ", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE" };
 
@@ -698,6 +698,8 @@ function readPlan(filter: Condition | undefined, schema: KeySchema): ReadPlan {
   if (filter === undefined) return { partitions: undefined, sortKey: undefined };
   const pinned = pinnedPartitions(filter, schema.partitionKey);
   if (pinned === undefined) return { partitions: undefined, sortKey: undefined };
+  // One Query per partition value: the guide allows "at max 50 hash attribute values".
+  if (pinned.length > MAX_PARTITION_READS) throw invalid(MESSAGES.decomposedReads);
   const pkType = schema.types[schema.partitionKey];
   const byKey = new Map<string, AttributeValue>();
   for (const v of pinned) {

@@ -19,6 +19,7 @@ export {
   expressionAttributes,
   type ExpressionOperation,
   type ExpressionParameter,
+  MAX_IN_OPERANDS,
 } from "./context.js";
 export {
   conditionAttributeNames,
