@@ -452,13 +452,23 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual((await run(`SELECT sk FROM "${t}" WHERE pk IN [${values(51, "k")}] OR f = 'none'`)).Items, [{ sk: { N: "1" } }]);
     assert.deepEqual((await run(`SELECT sk FROM "${t}" WHERE pk = 'k0' AND f IN [${values(100, "v")}]`)).Items, [{ sk: { N: "1" } }]);
     await validation(run(`SELECT sk FROM "${t}" WHERE pk = 'k0' AND f IN [${values(101, "v")}]`), tooManyOperands(101));
-    await validation(run(`SELECT sk FROM "${t}" WHERE pk = 'k0' AND f IN ?`, { Parameters: [{ L: Array.from({ length: 102 }, (_, i) => ({ S: `v${i}` })) }] }), tooManyOperands(102));
     await validation(run(`UPDATE "${t}" SET g = 1 WHERE pk = 'k0' AND sk = 1 AND f IN [${values(101, "v")}]`), tooManyOperands(101));
     assert.equal((await get(t, { pk: { S: "k0" }, sk: { N: "1" } }))?.g, undefined);
     await validation(
       ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `DELETE FROM "${t}" WHERE pk = 'k0' AND sk = 1 AND f IN [${values(101, "v")}]` }] })),
       `Validation failed in TransactStatements[0]: ${tooManyOperands(101)}`,
     );
+  });
+
+  test("IN ? compares with the Parameter as one value: a list Parameter is not a list of candidates", async () => {
+    // boto/boto3#3467, against AWS: with a list or set Parameter for `IN ?` the statement "generated no error and just evaluated to false".
+    const t = await table();
+    await put(t, { pk: { S: "p" }, f: { S: "v1" } });
+    const pks = async (where: string, Parameters: AttributeValue[]) => ((await run(`SELECT pk FROM "${t}" WHERE ${where}`, { Parameters })).Items ?? []).map((i) => i.pk?.S);
+    assert.deepEqual(await pks("f IN ?", [{ L: [{ S: "v1" }, { S: "v2" }] }]), []);
+    assert.deepEqual(await pks("f IN ?", [{ SS: ["v1", "v2"] }]), []);
+    assert.deepEqual(await pks("f IN ?", [{ S: "v1" }]), ["p"]);
+    assert.deepEqual(await pks("f IN [?, ?]", [{ S: "v0" }, { S: "v1" }]), ["p"]);
   });
 
   test("BatchExecuteStatement: ALL_OLD puts the item a member's condition failed on on its Error, NONE and a missing item do not", async () => {

@@ -33,7 +33,7 @@ import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta,
 import type { Expr, OrderItem, ParsedStatement, PathExpr, ReturningMapping, SelectStatement, Source, Statement } from "./ast.js";
 import { invalid, keyAbsent, keyTypeMismatch, MESSAGES } from "./errors.js";
 import { lineAndColumn } from "./lexer.js";
-import { describe, isValueExpr, parameterValue, toAttributeValue } from "./values.js";
+import { describe, isValueExpr, toAttributeValue } from "./values.js";
 
 /** Where a statement runs: alone (ExecuteStatement), in a BatchExecuteStatement, or in ExecuteTransaction. */
 export type UseCase = "statement" | "batch" | "transaction";
@@ -258,10 +258,9 @@ class Binder {
       }
       case "in": {
         const operand = this.operand(e.operand);
-        // `IN ?` with a list parameter: the list's elements are the candidates.
-        const only = e.list.length === 1 ? e.list[0] : undefined;
-        const listParam = only?.kind === "param" ? parameterValue(this.params, only.index).L : undefined;
-        const list: Operand[] = listParam !== undefined ? listParam.map((value) => ({ kind: "value", value })) : e.list.map((x) => this.operand(x));
+        // `IN ?` is one candidate, whatever the Parameter: a list Parameter is not spread into
+        // candidates (on AWS it "generated no error and just evaluated to false", boto/boto3#3467).
+        const list = e.list.map((x) => this.operand(x));
         // The guide: IN takes "at max 100 non-key attribute values"; the message is the expression engine's, bare.
         if (list.length > MAX_IN_OPERANDS) throw invalid(`The IN operator is provided with too many operands; number of operands: ${list.length}`);
         const c: Condition = { kind: "in", operand, list };
