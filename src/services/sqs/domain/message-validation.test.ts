@@ -322,6 +322,7 @@ describe("ReceiveMessage parameters", () => {
     assert.deepEqual(selectMessageAttributes(attrs, []), {});
     assert.deepEqual(selectMessageAttributes(attrs, ["All"]), attrs);
     assert.deepEqual(selectMessageAttributes(attrs, [".*"]), attrs);
+    assert.deepEqual(selectMessageAttributes(attrs, ["*"]), attrs, "AWS answers a bare * with every attribute");
     assert.deepEqual(selectMessageAttributes(attrs, ["Dummy.*"]), { Dummy1Name: 1, Dummy2Name: 2 });
     assert.deepEqual(selectMessageAttributes(attrs, ["Help.*"]), { "Help.Me": 4 });
     assert.deepEqual(selectMessageAttributes(attrs, ["OtherName", "Missing"]), { OtherName: 3 });

@@ -279,7 +279,10 @@ export function validateVisibilityChange(visibilityTimeout: number, receivedAtMs
 
 /**
  * ReceiveMessage MessageAttributeNames: "All" or ".*" for everything, "prefix.*" for a prefix,
- * otherwise exact names. Unknown names are simply not returned.
+ * otherwise exact names. Unknown names are simply not returned. A bare "*" also selects every
+ * attribute: the API reference names only "All" and ".*", but AWS answered ["*"] with all three
+ * attributes of a message (LocalStack's test_receive_message_message_attribute_names_filters
+ * snapshot, all_wildcard_asterisk, recorded against AWS in 2023).
  */
 export function selectMessageAttributes<T>(
   attributes: Readonly<Record<string, T>> | undefined,
@@ -287,7 +290,7 @@ export function selectMessageAttributes<T>(
 ): Record<string, T> {
   const out: Record<string, T> = {};
   if (attributes === undefined || requested === undefined || requested.length === 0) return out;
-  const all = requested.some((n) => n === "All" || n === ".*");
+  const all = requested.some((n) => n === "All" || n === ".*" || n === "*");
   const prefixes = requested.filter((n) => n.endsWith(".*") && n !== ".*").map((n) => n.slice(0, -2));
   const exact = new Set(requested);
   for (const [name, value] of Object.entries(attributes)) {
