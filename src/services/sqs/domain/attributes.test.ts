@@ -445,8 +445,12 @@ describe("SetQueueAttributes", () => {
     assert.equal(current.VisibilityTimeout, "30", "input is not mutated");
   });
 
-  test("FifoQueue cannot be set", () => {
+  test("FifoQueue cannot be changed; restating true on a FIFO queue is accepted", () => {
     assertAwsError(() => applySetQueueAttributes(defaultQueueAttributes(false), { FifoQueue: "true" }), "InvalidAttributeName", "Unknown Attribute FifoQueue.");
+    const same = applySetQueueAttributes(defaultQueueAttributes(true), { FifoQueue: "true", VisibilityTimeout: "40" });
+    assert.equal(same.attributes.FifoQueue, "true");
+    assert.deepEqual(same.changed, ["VisibilityTimeout"]);
+    assert.deepEqual(applySetQueueAttributes(defaultQueueAttributes(true), { FifoQueue: "TRUE" }).changed, []);
     assertAwsError(
       () => applySetQueueAttributes(defaultQueueAttributes(true), { FifoQueue: "false" }),
       "InvalidAttributeValue",

@@ -510,8 +510,11 @@ export function applySetQueueAttributes(
   options: { lookupQueue?: QueueLookup } = {},
 ): SetQueueAttributesResult {
   const fifo = current.FifoQueue === "true";
-  for (const name of Object.keys(updatesRaw)) {
+  for (const [name, value] of Object.entries(updatesRaw)) {
     if (name === "FifoQueue" && fifo) {
+      // FifoQueue=true on a FIFO queue restates its type and is accepted; only a change is refused
+      // (LocalStack's test_set_unsupported_attribute_fifo, validated against AWS).
+      if (value.toLowerCase() === "true") continue;
       throw sqsErrors.InvalidAttributeValueReason({ name, reason: "Modifying queue type is not supported." });
     }
     if (!isKnownSettable(name, fifo)) throw sqsErrors.InvalidAttributeName({ name });
@@ -519,6 +522,7 @@ export function applySetQueueAttributes(
   const context: ValidationContext = { fifo, ...(options.lookupQueue ? { lookupQueue: options.lookupQueue } : {}) };
   const requested: QueueAttributes = {};
   for (const [name, value] of Object.entries(updatesRaw)) {
+    if (name === "FifoQueue") continue;
     requested[name] = normalizeAttributeValue(name, value, context);
   }
   checkSseConflict(requested);

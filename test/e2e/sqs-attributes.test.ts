@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+  SQSServiceException,
+} from "@aws-sdk/client-sqs";
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+
+/**
+ * Queue attributes, message attributes and limits where Nimbus once differed from AWS. The
+ * recordings each test follows are named in the domain modules (attributes.ts, message-validation.ts).
+ */
+describe("SQS attributes and limits", () => {
+  let nimbus: TestNimbus;
+  let sqs: SQSClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    sqs = new SQSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    sqs.destroy();
+    await nimbus.close();
+  });
+
+  async function queue(name: string, attributes?: Record<string, string>): Promise<string> {
+    const out = await sqs.send(new CreateQueueCommand({ QueueName: name, ...(attributes ? { Attributes: attributes } : {}) }));
+    assert.ok(out.QueueUrl);
+    return out.QueueUrl;
+  }
+
+  function query(path: string, body: string): Promise<Response> {
+    return fetch(`${nimbus.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+      body: `Version=2012-11-05&${body}`,
+    });
+  }
+
+  test('ReceiveMessage MessageAttributeNames ["*"] selects every attribute, as "All" and ".*" do', async () => {
+    const url = await queue(uniqueName("star"));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: "msg",
+        MessageAttributes: {
+          "Help.Me": { DataType: "String", StringValue: "Me" },
+          Hello: { DataType: "String", StringValue: "There" },
+          General: { DataType: "String", StringValue: "Kenobi" },
+        },
+      }),
+    );
+    for (const names of [["*"], ["All"], [".*"]]) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: names, VisibilityTimeout: 0 }));
+      const m = got.Messages?.[0];
+      assert.deepEqual(Object.keys(m?.MessageAttributes ?? {}).sort(), ["General", "Hello", "Help.Me"], JSON.stringify(names));
+      // The MD5 AWS recorded for these three attributes.
+      assert.equal(m?.MD5OfMessageAttributes, "4c360f3fdafd970e05fae2f149d997f5", JSON.stringify(names));
+    }
+    const prefix = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: ["Hel.*"], VisibilityTimeout: 0 }));
+    assert.deepEqual(Object.keys(prefix.Messages?.[0]?.MessageAttributes ?? {}).sort(), ["Hello", "Help.Me"]);
+    // Query clients (boto3, the CLI) send the same filter as MessageAttributeName.N.
+    const name = url.split("/").pop() ?? "";
+    const res = await query(`/000000000000/${name}`, "Action=ReceiveMessage&MessageAttributeName.1=*&VisibilityTimeout=0");
+    assert.equal(res.status, 200);
+    const xml = await res.text();
+    for (const attribute of ["General", "Hello", "Help.Me"]) assert.match(xml, new RegExp(`<MessageAttribute><Name>${attribute.replace(".", "\\.")}</Name>`));
+  });
+
+  test("SetQueueAttributes FifoQueue=true on a FIFO queue is accepted; false is refused; on a standard queue it is unknown", async () => {
+    const name = `${uniqueName("restate")}.fifo`;
+    const url = await queue(name, { FifoQueue: "true" });
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { FifoQueue: "true", VisibilityTimeout: "40" } }));
+    const got = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["FifoQueue", "VisibilityTimeout"] }));
+    assert.deepEqual(got.Attributes, { FifoQueue: "true", VisibilityTimeout: "40" });
+    const change = await failure<SQSServiceException>(sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { FifoQueue: "false" } })));
+    assert.deepEqual(
+      [change.name, change.message, change.$metadata.httpStatusCode],
+      ["InvalidAttributeValue", "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.", 400],
+    );
+    const queryAnswer = await query(`/000000000000/${name}`, "Action=SetQueueAttributes&Attribute.1.Name=FifoQueue&Attribute.1.Value=true");
+    assert.equal(queryAnswer.status, 200);
+    const standard = await queue(uniqueName("std"));
+    const unknown = await failure<SQSServiceException>(sqs.send(new SetQueueAttributesCommand({ QueueUrl: standard, Attributes: { FifoQueue: "true" } })));
+    assert.deepEqual([unknown.name, unknown.message], ["InvalidAttributeName", "Unknown Attribute FifoQueue."]);
+  });
+});
