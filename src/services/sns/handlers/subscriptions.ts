@@ -322,11 +322,15 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
     sub.protocol === "http" || sub.protocol === "https"
       ? { EffectiveDeliveryPolicy: JSON.stringify(effectiveSubscriptionDeliveryPolicy(sub.attributes.DeliveryPolicy, ctx.store.getTopic({ account: sub.account, region: sub.region, name: sub.topic })?.attributes.DeliveryPolicy)) }
       : {};
+  // A FilterPolicyScope set without a FilterPolicy is kept but not listed until a policy joins
+  // it (recorded against AWS, May 2024, in LocalStack's filter policy scope snapshot).
+  const { FilterPolicyScope: _scope, ...withoutScope } = sub.attributes;
+  const listed = sub.attributes.FilterPolicy !== undefined ? sub.attributes : withoutScope;
   return {
     Attributes: {
       ...{}, ...effective,
       RawMessageDelivery: "false",
-      ...sub.attributes,
+      ...listed,
       SubscriptionArn: subscriptionArn(sub),
       TopicArn: topicArn({ account: sub.account, region: sub.region, name: sub.topic }),
       Owner: sub.owner,
