@@ -155,6 +155,29 @@ describe("filter policy validation: Event Ruler's other refusals", () => {
     test(`${reason} <- ${policy}`, () => assertInvalid(() => validate(policy), `${SUB}${reason}${loc(policy, column)}`));
   }
 
+  test("numeric operands outside -1e9..1e9 (Filter policy constraints) are refused", () => {
+    // Event Ruler's number encoding, with the bound SNS documents: "Value must be between ...".
+    // The reason is Ruler's template, not a recording; numeric operands are encoded once their
+    // array is read (the column after "]"), anything-but list members one by one.
+    const reason = "Value must be between -1.0E9 and 1.0E9, inclusive";
+    const cases: Array<[string, number]> = [
+      ['{"key":[{"numeric":["=",1000000001]}]}', 36],
+      ['{"key":[{"numeric":["<=",-1e10]}]}', 32],
+      ['{"key":[{"numeric":[">",1.5e9]}]}', 31],
+      ['{"key":[{"numeric":[">",0,"<",2000000000]}]}', 42],
+      // both ends are encoded before they are compared
+      ['{"key":[{"numeric":[">",2000000000,"<",1]}]}', 42],
+      ['{"key":[{"anything-but":[1,2000000000,3]}]}', 38],
+    ];
+    for (const [policy, column] of cases) assertInvalid(() => validate(policy), `${SUB}${reason}${loc(policy, column)}`);
+    // A lone anything-but number is encoded outside the JSON reader: no location.
+    assertInvalid(() => validate('{"key":[{"anything-but":-2000000000}]}'), `${SUB}${reason}`);
+    // The bounds themselves are inclusive; plain values are compared as written, unbounded.
+    validate(JSON.stringify({ a: [{ numeric: [">=", -1e9, "<=", 1e9] }], b: [{ "anything-but": [1e9, -1e9] }], c: [{ "anything-but": 1e9 }], d: [5e9] }));
+    // Syntax problems are still found first.
+    assertInvalid(() => validate('{"key":[{"numeric":["=",2000000000,1]}]}'), `${SUB}Too many elements in numeric expression${loc('{"key":[{"numeric":["=",2000000000,1]}]}', 37)}`);
+  });
+
   test("locations count lines and columns from the last newline", () => {
     const policy = '{\n  "key": [\n    {"suffix": 1}\n  ]\n}';
     assertInvalid(() => validate(policy), `${SUB}suffix match pattern must be a string${loc(policy, 17, 3)}`);

@@ -66,6 +66,22 @@ const MAX_SOURCE_SNIPPET = 500;
 
 class PolicySyntaxError extends Error {}
 
+/**
+ * "For numeric matching, the value can range from -10^9 to 10^9 (-1 billion to 1 billion)"
+ * (Filter policy constraints). The rule compiler's number encoding refuses a numeric operand past
+ * that bound with this sentence (Event Ruler's ComparableNumber, whose bound SNS states as 1e9;
+ * today's Ruler says 5.0E9 in the same template).
+ */
+const NUMERIC_LIMIT = 1e9;
+const NUMBER_OUT_OF_RANGE = "Value must be between -1.0E9 and 1.0E9, inclusive";
+
+function outOfNumericRange(n: number): boolean {
+  return n < -NUMERIC_LIMIT || n > NUMERIC_LIMIT;
+}
+
+/** A refusal the compiler raises outside the JSON reader, so it carries no location. */
+class UnlocatedRuleError extends Error {}
+
 class JacksonLikeTokenizer {
   private pos = 0;
   private line = 1;
@@ -368,14 +384,19 @@ class RuleSyntaxChecker {
         if (t === "VALUE_STRING") {
           p.getText();
           hasString = true;
-        } else if (isNumberToken(t)) hasNumber = true;
-        else p.barf("Inside anything but list, start|null|boolean is not supported.");
+        } else if (isNumberToken(t)) {
+          hasNumber = true;
+          if (outOfNumericRange(Number(p.getText()))) p.barf(NUMBER_OUT_OF_RANGE);
+        } else p.barf("Inside anything but list, start|null|boolean is not supported.");
       }
       if (hasString === hasNumber) {
         p.barf("Inside anything but list, either all values are number or string, mixed type is not supported");
       }
     } else if (token === "VALUE_STRING") {
       p.getText();
+    } else if (outOfNumericRange(Number(p.getText()))) {
+      // Event Ruler encodes a lone anything-but number outside its guard, unlike a list's.
+      throw new UnlocatedRuleError(NUMBER_OUT_OF_RANGE);
     }
     // Event Ruler reports any leftover here as a numeric problem; AWS's wording, kept.
     if (p.nextToken() !== "END_OBJECT") p.barf("Too many elements in numeric expression");
@@ -391,22 +412,31 @@ class RuleSyntaxChecker {
     switch (operator) {
       case "=":
       case "<":
-      case "<=":
+      case "<=": {
         if (!isNumberToken(token)) p.barf(`Value of ${valueOf(operator)} must be numeric`);
+        const value = Number(p.getText());
         if (p.nextToken() !== "END_ARRAY") p.barf("Too many elements in numeric expression");
+        // The operands are encoded once the array is read, so the location is after its "]".
+        if (outOfNumericRange(value)) p.barf(NUMBER_OUT_OF_RANGE);
         return;
+      }
       case ">":
       case ">=": {
         if (!isNumberToken(token)) p.barf(`Value of ${operator} must be numeric`);
         const bottom = Number(p.getText());
         const next = p.nextToken();
-        if (next === "END_ARRAY") return;
+        if (next === "END_ARRAY") {
+          if (outOfNumericRange(bottom)) p.barf(NUMBER_OUT_OF_RANGE);
+          return;
+        }
         if (next !== "VALUE_STRING") p.barf(`Bad value in numeric range: ${p.getText()}`);
         const upper = p.getText();
         if (upper !== "<" && upper !== "<=") p.barf(`Bad numeric range operator: ${upper}`);
         if (!isNumberToken(p.nextToken())) p.barf(`Value of ${upper} must be numeric`);
         const top = Number(p.getText());
         if (p.nextToken() !== "END_ARRAY") p.barf("Too many terms in numeric range expression");
+        // Event Ruler's Range.between encodes both ends before comparing them.
+        if (outOfNumericRange(bottom) || outOfNumericRange(top)) p.barf(NUMBER_OUT_OF_RANGE);
         if (!(bottom < top)) p.barf("Bottom must be less than top");
         return;
       }
@@ -643,7 +673,7 @@ export function validateFilterPolicy(
   try {
     new RuleSyntaxChecker(new JacksonLikeTokenizer(text)).check();
   } catch (e) {
-    if (e instanceof PolicySyntaxError || e instanceof CidrError) throw fail(e.message);
+    if (e instanceof PolicySyntaxError || e instanceof CidrError || e instanceof UnlocatedRuleError) throw fail(e.message);
     throw e;
   }
   const policy = parsed as { [key: string]: Json };
