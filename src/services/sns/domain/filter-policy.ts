@@ -453,7 +453,7 @@ class RuleSyntaxChecker {
 const IPV4_RE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
 const IPV6_RE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 
-class CidrError extends Error {}
+class CidrError extends UnlocatedRuleError {}
 
 function parseIpv4(text: string): number[] | undefined {
   const octets = text.split(".").map((o) => Number(o));
@@ -673,7 +673,7 @@ export function validateFilterPolicy(
   try {
     new RuleSyntaxChecker(new JacksonLikeTokenizer(text)).check();
   } catch (e) {
-    if (e instanceof PolicySyntaxError || e instanceof CidrError || e instanceof UnlocatedRuleError) throw fail(e.message);
+    if (e instanceof PolicySyntaxError || e instanceof UnlocatedRuleError) throw fail(e.message);
     throw e;
   }
   const policy = parsed as { [key: string]: Json };
