@@ -546,20 +546,27 @@ function parseDecimal(s: string): number | undefined {
 /** Epoch ms of a `yyyymmddThhmmssZ` timestamp, undefined when it is not one. */
 export function amzDateToMs(s: string): number | undefined {
   if (s.length !== 16 || s.charCodeAt(8) !== 84 /* T */ || s.charCodeAt(15) !== 90 /* Z */) return undefined;
-  const digit = (i: number): number => s.charCodeAt(i) - 48;
   for (let i = 0; i < 15; i++) {
     if (i === 8) continue;
-    const d = digit(i);
+    const d = digitAt(s, i);
     if (d < 0 || d > 9) return undefined;
   }
-  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const month = digit(4) * 10 + digit(5);
-  const day = digit(6) * 10 + digit(7);
-  const hour = digit(9) * 10 + digit(10);
-  const minute = digit(11) * 10 + digit(12);
-  const second = digit(13) * 10 + digit(14);
+  const year = digitAt(s, 0) * 1000 + digitAt(s, 1) * 100 + digitAt(s, 2) * 10 + digitAt(s, 3);
+  const month = twoDigits(s, 4);
+  const day = twoDigits(s, 6);
+  const hour = twoDigits(s, 9);
+  const minute = twoDigits(s, 11);
+  const second = twoDigits(s, 13);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+function digitAt(s: string, i: number): number {
+  return s.charCodeAt(i) - 48;
+}
+
+function twoDigits(s: string, i: number): number {
+  return digitAt(s, i) * 10 + digitAt(s, i + 1);
 }
 
 /** `yyyymmddThhmmssZ` for an epoch-ms instant (sub-second part dropped). */
