@@ -18,6 +18,8 @@ import {
   UploadPartCopyCommand,
   PutObjectCommand,
   GetObjectAttributesCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
 } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { uniqueName, type TestNimbus } from "./harness.js";
@@ -427,5 +429,95 @@ describe("S3 multipart uploads", () => {
     assert.ok((await read("joined-copy.bin")).equals(whole));
     await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "rejoined.bin", UploadId: again, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult?.ETag }] } }));
     assert.ok((await read("rejoined.bin")).equals(whole.subarray(MiB, 7 * MiB)));
+  });
+
+  // AWS answers a CompleteMultipartUpload retried after it succeeded with 200 and the same
+  // result (as recorded against S3 in adobe/S3Mock#2586, minio/minio#13318 and ceph/s3-tests'
+  // idempotent complete test); its conditions are not evaluated again (moto#8380).
+  test("a CompleteMultipartUpload retried after it succeeded answers the same result, once", async () => {
+    const name = uniqueName("mpu-retry");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
+    const key = "retried.bin";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: key, ChecksumAlgorithm: "CRC32" }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: name, Key: key, UploadId, PartNumber: 1, Body: "retry me", ChecksumAlgorithm: "CRC32" }));
+    const complete = (extra: { IfNoneMatch?: string } = {}) =>
+      s3.send(new CompleteMultipartUploadCommand({ ...{}, Bucket: name, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] }, ...extra }));
+    const first = await complete({ IfNoneMatch: "*" });
+    const again = await complete({ IfNoneMatch: "*" });
+    assert.deepEqual(
+      [again.$metadata.httpStatusCode, again.ETag, again.VersionId, again.ChecksumCRC32, again.ChecksumType, again.Location, again.Key],
+      [200, first.ETag, first.VersionId, first.ChecksumCRC32, first.ChecksumType, first.Location, key],
+    );
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: name, Prefix: key }));
+    assert.deepEqual(versions.Versions?.map((v) => v.VersionId), [first.VersionId]);
+    // The upload itself is gone: no more parts, no abort.
+    const partAfter = await failure(s3.send(new UploadPartCommand({ Bucket: name, Key: key, UploadId, PartNumber: 2, Body: "x" })));
+    assert.deepEqual(
+      [partAfter.name, partAfter.status, partAfter.message],
+      ["NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."],
+    );
+    const abortAfter = await failure(s3.send(new AbortMultipartUploadCommand({ Bucket: name, Key: key, UploadId })));
+    assert.deepEqual([abortAfter.name, abortAfter.status], ["NoSuchUpload", 404]);
+    // Once another write replaced its object, the upload is unknown again.
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: key, Body: "newer" }));
+    const replaced = await failure(complete());
+    assert.deepEqual([replaced.name, replaced.status, replaced.error["UploadId"]], ["NoSuchUpload", 404, UploadId]);
+  });
+
+  test("edge cases of part numbers, listing parts, completion and copies that already hold", async () => {
+    const key = "edges.bin";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const zero = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 0, Body: "x" })));
+    assert.deepEqual(
+      [zero.name, zero.status, zero.message, zero.error["ArgumentValue"]],
+      ["InvalidArgument", 400, "Part number must be an integer between 1 and 10000, inclusive", "0"],
+    );
+    const etags: string[] = [];
+    for (const n of [1, 2, 3]) etags.push((await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n, Body: `part ${n}` }))).ETag ?? "");
+    const page1 = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId, MaxParts: 2 }));
+    assert.deepEqual(
+      [page1.Parts?.map((p) => p.PartNumber), page1.IsTruncated, page1.NextPartNumberMarker, page1.MaxParts],
+      [[1, 2], true, "2", 2],
+    );
+    const page2 = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId, MaxParts: 2, PartNumberMarker: page1.NextPartNumberMarker }));
+    assert.deepEqual([page2.Parts?.map((p) => p.PartNumber), page2.IsTruncated, page2.PartNumberMarker], [[3], false, "2"]);
+    const empty = await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [] } })));
+    assert.deepEqual(
+      [empty.name, empty.status, empty.message],
+      ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"],
+    );
+    // Conditional completion: If-Match on a key with no object is 404; If-None-Match: * on one that exists is 412.
+    const parts = [{ PartNumber: 3, ETag: etags[2] }];
+    const noKey = await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfMatch: '"0123456789abcdef0123456789abcdef"', MultipartUpload: { Parts: parts } })));
+    assert.deepEqual([noKey.name, noKey.status], ["NoSuchKey", 404]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "already here" }));
+    const exists = await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfNoneMatch: "*", MultipartUpload: { Parts: parts } })));
+    assert.deepEqual(
+      [exists.name, exists.status, exists.message],
+      ["PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"],
+    );
+    const wrongEtag = await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfMatch: '"0123456789abcdef0123456789abcdef"', MultipartUpload: { Parts: parts } })));
+    assert.deepEqual([wrongEtag.name, wrongEtag.status], ["PreconditionFailed", 412]);
+    // UploadPartCopy: the range must be bytes=first-last; a failed copy-source condition is 412.
+    const openRange = await failure(
+      s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 4, CopySource: `${bucket}/${key}`, CopySourceRange: "bytes=0-" })),
+    );
+    assert.deepEqual(
+      [openRange.name, openRange.status, openRange.message],
+      [
+        "InvalidArgument",
+        400,
+        "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+      ],
+    );
+    const source = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const noneMatch = await failure(
+      s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 4, CopySource: `${bucket}/${key}`, CopySourceIfNoneMatch: source.ETag })),
+    );
+    assert.deepEqual([noneMatch.name, noneMatch.status, noneMatch.error["Condition"]], ["PreconditionFailed", 412, "x-amz-copy-source-If-None-Match"]);
+    // The upload survived every refusal.
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfMatch: source.ETag, MultipartUpload: { Parts: parts } }));
+    assert.match(done.ETag ?? "", /^"[0-9a-f]{32}-1"$/);
   });
 });

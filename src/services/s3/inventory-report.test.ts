@@ -20,7 +20,7 @@ function row(key: string, changes: Partial<ObjectRow> = {}): ObjectRow {
       website_redirect: null, metadata: "{}", tags: "[]", storage_class: "STANDARD", checksum_algorithm: "CRC64NVME", checksum_value: "x",
       checksum_type: "FULL_OBJECT", parts_count: null, part_sizes: null, part_checksums: null, acl: null, encryption: null,
       restore_completes_at: null, restore_expires_at: null, replication_status: null, owner_account: "000000000000",
-      accessed_at: null, archive_tier: null,
+      accessed_at: null, archive_tier: null, upload_id: null,
     },
     ...changes,
   };

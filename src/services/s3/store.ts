@@ -159,6 +159,9 @@ export const S3_MIGRATIONS: readonly string[] = [
   // moved to, which holds until a restore whatever the bucket's configurations become.
   `ALTER TABLE s3_objects ADD COLUMN accessed_at INTEGER;
    ALTER TABLE s3_objects ADD COLUMN archive_tier TEXT;`,
+  // The multipart upload a version was completed from: a CompleteMultipartUpload retried after
+  // it succeeded answers that version again (handlers/multipart.ts completedBefore).
+  `ALTER TABLE s3_objects ADD COLUMN upload_id TEXT;`,
 ];
 
 /** A notification in the outbox (notify.ts). */
@@ -267,11 +270,13 @@ export interface ObjectRow extends ObjectHeaders {
   /** PENDING / COMPLETED / FAILED on a replicated source version, REPLICA on a copy. */
   readonly replication_status: string | null;
   readonly owner_account: string;
+  /** The multipart upload this version was completed from; null for any other write. */
+  readonly upload_id: string | null;
 }
 
 export type NewObject = Omit<
   ObjectRow,
-  "seq" | "is_latest" | "version_id" | "bucket" | "key" | "restore_completes_at" | "restore_expires_at" | "replication_status" | "accessed_at" | "archive_tier"
+  "seq" | "is_latest" | "version_id" | "bucket" | "key" | "restore_completes_at" | "restore_expires_at" | "replication_status" | "accessed_at" | "archive_tier" | "upload_id"
 >;
 
 export interface UploadRow extends ObjectHeaders {
@@ -350,6 +355,7 @@ const OBJECT_COLUMNS = [
   "owner_account",
   "accessed_at",
   "archive_tier",
+  "upload_id",
 ] as const satisfies readonly (keyof ObjectRow)[];
 const INSERT_OBJECT = `INSERT INTO s3_objects (${OBJECT_COLUMNS.join(", ")}) VALUES (${OBJECT_COLUMNS.map(() => "?").join(", ")})`;
 /** What an overwrite in place rewrites: every column but the version's identity, none of which an index holds. */
@@ -608,7 +614,7 @@ export class S3Store {
    * and suspended buckets replace the "null" version, enabled buckets keep every version.
    * Must run inside a transaction; retains the blob.
    */
-  putVersion(bucket: BucketRow, key: string, object: NewObject, options: { versionId?: string; replicationStatus?: string } = {}): ObjectRow {
+  putVersion(bucket: BucketRow, key: string, object: NewObject, options: { versionId?: string; replicationStatus?: string; uploadId?: string } = {}): ObjectRow {
     const versionId = options.versionId ?? (bucket.versioning === "Enabled" ? newVersionId() : "null");
     this.latestRows.forget(`${bucket.name}/${key}`);
     // The row is built here from what was written: reading a whole row back from SQLite (every
@@ -626,6 +632,7 @@ export class S3Store {
       // A new version is a new object: its tiering clock starts at its creation.
       accessed_at: null,
       archive_tier: null,
+      upload_id: options.uploadId ?? null,
     };
     // A bucket never versioned holds one row per key, the "null" version.
     const unversioned = versionId === "null" && bucket.versioning === null;

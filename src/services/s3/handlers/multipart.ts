@@ -39,7 +39,7 @@ import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } fr
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
-import type { BucketRow, PartRow, UploadRow } from "../store.js";
+import type { BucketRow, ObjectRow, PartRow, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
 import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
 
@@ -181,10 +181,38 @@ async function* concatenate(blobs: BlobStore, parts: readonly PartRow[]): AsyncG
   }
 }
 
+/**
+ * The key's current version when this very upload made it. AWS answers a CompleteMultipartUpload
+ * retried after it succeeded with 200 and the same result, not NoSuchUpload (its answer as
+ * recorded by adobe/S3Mock#2586 and minio/minio#13318 against S3, and ceph/s3-tests' idempotent
+ * complete test): a client whose first answer was lost can retry. For how long AWS remembers a
+ * completed upload is not documented; here, as long as its object is the key's current version.
+ */
+function completedBefore(ctx: S3Context, bucket: string, key: string, uploadId: string): ObjectRow | undefined {
+  const latest = ctx.store.latest(bucket, key);
+  return latest && !latest.delete_marker && latest.upload_id === uploadId ? latest : undefined;
+}
+
+function completeOutput(ctx: S3Context, bucket: BucketRow, row: ObjectRow): CompleteMultipartUploadOutput {
+  return {
+    Location: completedUploadLocation(ctx.config.endpoint, bucket.name, row.key),
+    Bucket: bucket.name,
+    Key: row.key,
+    ETag: row.etag,
+    ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
+    ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
+    ...encryptionOutput(parseEncryption(row.encryption)),
+    ...expirationOf(ctx.store, bucket, row),
+  };
+}
+
 export async function completeMultipartUpload(input: CompleteMultipartUploadInput, ctx: S3Context): Promise<CompleteMultipartUploadOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
+  // A retry of a completion that succeeded: its conditions held when it committed.
+  const completed = ctx.store.upload(bucket.name, input.Key, input.UploadId) ? undefined : completedBefore(ctx, bucket.name, input.Key, input.UploadId);
+  if (completed) return completeOutput(ctx, bucket, completed);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
   const { algorithm, type } = uploadChecksum(upload);
   if (input.ChecksumType !== undefined && input.ChecksumType !== type) throw s3DomainErrors.ChecksumModeMismatch({ type });
@@ -236,23 +264,14 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
       acl: upload.acl,
       encryption: upload.encryption,
       owner_account: upload.object_owner ?? upload.owner_account,
-    });
+    }, { uploadId: upload.upload_id });
     applyWriteLock(ctx.store, written.seq, lock);
     ctx.store.removeUpload(upload.upload_id);
     markPending(ctx.store, current, written);
     return written;
   });
   emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
-  return {
-    Location: completedUploadLocation(ctx.config.endpoint, bucket.name, input.Key),
-    Bucket: bucket.name,
-    Key: input.Key,
-    ETag: etag,
-    ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
-    ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
-    ...encryptionOutput(parseEncryption(row.encryption)),
-    ...expirationOf(ctx.store, bucket, row),
-  };
+  return completeOutput(ctx, bucket, row);
 }
 
 /**
