@@ -42,6 +42,33 @@ describe("ExpressionAttributeNames / ExpressionAttributeValues", () => {
     assert.throws(() => expressionAttributes(undefined, { v: { S: "x" } }), isValidation('ExpressionAttributeValues contains invalid key: Syntax error; key: "v"'));
   });
 
+  test("a placeholder longer than 255 bytes is refused before its syntax, names with the size in bytes, values without", () => {
+    const fits = "#" + "a".repeat(254);
+    assert.doesNotThrow(() => expressionAttributes({ [fits]: "a" }, undefined));
+    assert.throws(
+      () => expressionAttributes({ ["#" + "a".repeat(255)]: "a" }, undefined),
+      isValidation("ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 256"),
+    );
+    // 128 two-byte characters: 129 characters, 257 bytes, and not a valid placeholder either.
+    assert.throws(
+      () => expressionAttributes({ ["#" + "\u00e9".repeat(128)]: "a" }, undefined),
+      isValidation("ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 257"),
+    );
+    assert.doesNotThrow(() => expressionAttributes(undefined, { [":" + "a".repeat(254)]: { S: "x" } }));
+    assert.throws(
+      () => expressionAttributes(undefined, { [":" + "a".repeat(255)]: { S: "x" } }),
+      isValidation("ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"),
+    );
+  });
+
+  test("an empty attribute name is refused, after every key has been checked", () => {
+    assert.throws(() => expressionAttributes({ "#a": "" }, undefined), isValidation("ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"));
+    assert.throws(
+      () => expressionAttributes({ "#a": "", b: "b" }, undefined),
+      isValidation('ExpressionAttributeNames contains invalid key: Syntax error; key: "b"'),
+    );
+  });
+
   test("values are validated and normalized", () => {
     assert.throws(
       () => expressionAttributes(undefined, { ":n": { N: "abc" } }),

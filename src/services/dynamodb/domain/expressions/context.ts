@@ -62,9 +62,27 @@ function isPlaceholder(key: string, sigil: number): boolean {
   return true;
 }
 
+/** "The maximum length of any single expression attribute name or expression attribute value is 255 bytes" (Constraints). */
+export const MAX_PLACEHOLDER_BYTES = 255;
+
 /**
- * Validates the two maps as sent (empty maps and malformed keys are refused, every value is
- * validated and normalized) and returns the tracker for the request.
+ * A placeholder longer than 255 bytes, checked before its syntax. The names variant ends with
+ * the key's size and the values variant does not: both as captured against DynamoDB
+ * (ExtendDB #181); DynamoDB Local's own text is "The expression attribute map contains a key
+ * that is too long".
+ */
+function checkPlaceholderLength(parameter: "ExpressionAttributeNames" | "ExpressionAttributeValues", key: string): void {
+  if (key.length * 3 <= MAX_PLACEHOLDER_BYTES) return;
+  const bytes = Buffer.byteLength(key, "utf8");
+  if (bytes <= MAX_PLACEHOLDER_BYTES) return;
+  const size = parameter === "ExpressionAttributeNames" ? ` size of key: ${bytes}` : "";
+  throw validationException(`${parameter} contains invalid key: The expression attribute map contains a key that is too long;${size}`);
+}
+
+/**
+ * Validates the two maps as sent (empty maps, over-long or malformed keys and empty attribute
+ * names are refused, every value is validated and normalized) and returns the tracker for the
+ * request. Every key of a map is checked before any of its values.
  */
 export function expressionAttributes(
   names: Record<string, string> | undefined,
@@ -74,7 +92,13 @@ export function expressionAttributes(
     const keys = Object.keys(names);
     if (keys.length === 0) throw validationException("ExpressionAttributeNames must not be empty");
     for (const key of keys) {
+      checkPlaceholderLength("ExpressionAttributeNames", key);
       if (!isPlaceholder(key, 35)) throw validationException(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
+    }
+    for (const key of keys) {
+      // An attribute name is at least one character long; without this check SET #a = :v
+      // would store an attribute named "".
+      if (names[key] === "") throw validationException(`ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`);
     }
   }
   let normalized: Item | undefined;
@@ -82,6 +106,7 @@ export function expressionAttributes(
     const keys = Object.keys(values);
     if (keys.length === 0) throw validationException("ExpressionAttributeValues must not be empty");
     for (const key of keys) {
+      checkPlaceholderLength("ExpressionAttributeValues", key);
       if (!isPlaceholder(key, 58)) throw validationException(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
     }
     normalized = validateExpressionAttributeValueMap(values);

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { refusal, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { hashTable } from "./dynamodb-fixtures.js";
+
+// The entries of ExpressionAttributeNames / ExpressionAttributeValues, validated before any
+// expression is parsed (Constraints, "Expression parameters": at most 255 bytes a placeholder).
+describe("DynamoDB expression attribute maps", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  let table: string;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+    table = uniqueName("exprattrs");
+    await ddb.send(new CreateTableCommand(hashTable(table, "pk")));
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "p" }, n: { N: "1" } } }));
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  test("an empty attribute name is refused and nothing is written under the name \"\"", async () => {
+    assert.deepEqual(
+      await refusal(
+        ddb.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: { pk: { S: "p" } },
+            UpdateExpression: "SET #a = :v",
+            ExpressionAttributeNames: { "#a": "" },
+            ExpressionAttributeValues: { ":v": { N: "2" } },
+          }),
+        ),
+      ),
+      ["ValidationException", 400, "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"],
+    );
+    const got = await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "p" } } }));
+    assert.deepEqual(got.Item, { pk: { S: "p" }, n: { N: "1" } });
+  });
+
+  test("a placeholder of 256 bytes is refused: names give the key's size, values do not; 255 bytes is fine", async () => {
+    const fits = "#" + "a".repeat(254);
+    const got = await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "p" } }, ProjectionExpression: fits, ExpressionAttributeNames: { [fits]: "n" } }));
+    assert.deepEqual(got.Item, { n: { N: "1" } });
+
+    const longName = "#" + "a".repeat(255);
+    assert.deepEqual(
+      await refusal(ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "p" } }, ProjectionExpression: longName, ExpressionAttributeNames: { [longName]: "n" } }))),
+      ["ValidationException", 400, "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 256"],
+    );
+    const longValue = ":" + "a".repeat(255);
+    assert.deepEqual(
+      await refusal(
+        ddb.send(new QueryCommand({ TableName: table, KeyConditionExpression: `pk = ${longValue}`, ExpressionAttributeValues: { [longValue]: { S: "p" } } })),
+      ),
+      ["ValidationException", 400, "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"],
+    );
+  });
+});
