@@ -12,6 +12,7 @@ import {
   SQSClient,
   SQSServiceException,
   SetQueueAttributesCommand,
+  StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
@@ -221,5 +222,108 @@ describe("SQS FIFO queues", () => {
     assert.equal(other.Messages, undefined, "group g is locked by the first attempt");
     const bad = await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "has space" })));
     assert.equal(bad.message, "Value has space for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.");
+  });
+
+  async function arnOf(url: string): Promise<string> {
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
+    assert.ok(arn);
+    return arn;
+  }
+
+  test("ReceiveRequestAttemptId: a retry within the deduplication interval resets the visibility timeout", async () => {
+    const url = await fifo("attempt-reset", { ContentBasedDeduplication: "true", VisibilityTimeout: "10" });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "m1", MessageGroupId: "g" }));
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "retry-me" }));
+    assert.equal(first.Messages?.[0]?.Body, "m1");
+    await nimbus.scheduler.advance(6_000);
+    const retry = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "retry-me" }));
+    assert.equal(retry.Messages?.[0]?.ReceiptHandle, first.Messages?.[0]?.ReceiptHandle);
+    // 11 s after the first receive, 5 s after the retry: still in flight, since the retry reset the timeout.
+    await nimbus.scheduler.advance(5_000);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: retry.Messages?.[0]?.ReceiptHandle }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+    assert.deepEqual(attrs.Attributes, { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" });
+  });
+
+  test("ReceiveRequestAttemptId of 128 characters is accepted, 129 refused", async () => {
+    const url = await fifo("attempt-len", { ContentBasedDeduplication: "true" });
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: "a".repeat(128) }));
+    const long = "a".repeat(129);
+    const bad = await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: long })));
+    assert.equal(bad.name, "InvalidParameterValue");
+    assert.equal(bad.message, `Value ${long} for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+  });
+
+  test("deduplication: within one batch, after a delete, per message group, and an explicit id over content-based", async () => {
+    const url = await fifo("dedup-more", { ContentBasedDeduplication: "true" });
+    const batch = await sqs.send(new SendMessageBatchCommand({
+      QueueUrl: url,
+      Entries: [
+        { Id: "a", MessageBody: "same", MessageGroupId: "g" },
+        { Id: "b", MessageBody: "same", MessageGroupId: "g" },
+        { Id: "c", MessageBody: "same", MessageGroupId: "g", MessageDeduplicationId: "explicit" },
+      ],
+    }));
+    assert.deepEqual(batch.Successful?.map((e) => e.Id), ["a", "b", "c"]);
+    const [a, b, c] = batch.Successful ?? [];
+    assert.equal(b?.MessageId, a?.MessageId);
+    assert.equal(b?.SequenceNumber, a?.SequenceNumber);
+    assert.notEqual(c?.MessageId, a?.MessageId);
+    assert.ok(BigInt(c?.SequenceNumber ?? "0") > BigInt(a?.SequenceNumber ?? "0"));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
+    assert.equal(got.Messages?.length, 2);
+    assert.equal(got.Messages?.[1]?.Attributes?.MessageDeduplicationId, "explicit");
+    for (const m of got.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    // "If a message with a particular message deduplication ID is sent successfully, any messages sent with the same message deduplication ID are accepted successfully but aren't delivered during the 5-minute deduplication interval."
+    const again = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "same", MessageGroupId: "g" }));
+    assert.equal(again.MessageId, a?.MessageId);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
+
+    const scoped = await fifo("dedup-scope", { DeduplicationScope: "messageGroup", FifoThroughputLimit: "perMessageGroupId" });
+    const g1 = await sqs.send(new SendMessageCommand({ QueueUrl: scoped, MessageBody: "x", MessageGroupId: "g1", MessageDeduplicationId: "d" }));
+    const g2 = await sqs.send(new SendMessageCommand({ QueueUrl: scoped, MessageBody: "x", MessageGroupId: "g2", MessageDeduplicationId: "d" }));
+    const g1again = await sqs.send(new SendMessageCommand({ QueueUrl: scoped, MessageBody: "x", MessageGroupId: "g1", MessageDeduplicationId: "d" }));
+    assert.notEqual(g2.MessageId, g1.MessageId);
+    assert.equal(g1again.MessageId, g1.MessageId);
+  });
+
+  test("a standard queue cannot use a FIFO dead-letter queue", async () => {
+    const dlq = await fifo("fifo-dlq");
+    const policy = JSON.stringify({ deadLetterTargetArn: await arnOf(dlq), maxReceiveCount: 1 });
+    const err = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: uniqueName("std-src"), Attributes: { RedrivePolicy: policy } })));
+    assert.equal(err.name, "InvalidParameterValue");
+    assert.equal(err.message, `Value ${policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`);
+  });
+
+  test("FIFO redrive: messages move in group order, keep their ids and group, get the DLQ's sequence numbers; a move task takes them back", async () => {
+    const dlq = await fifo("redrive-dlq");
+    const dlqArn = await arnOf(dlq);
+    const src = await fifo("redrive-src", { VisibilityTimeout: "5", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    const srcArn = await arnOf(src);
+    const sent = [];
+    for (const body of ["m1", "m2", "m3"]) sent.push(await sqs.send(new SendMessageCommand({ QueueUrl: src, MessageBody: body, MessageGroupId: "g", MessageDeduplicationId: body })));
+    const once = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, }));
+    assert.deepEqual(once.Messages?.map((m) => m.Body), ["m1", "m2", "m3"]);
+    await nimbus.scheduler.advance(5_000);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }))).Messages, undefined);
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ["All"] }));
+    assert.deepEqual(dead.Messages?.map((m) => m.Body), ["m1", "m2", "m3"]);
+    assert.deepEqual(dead.Messages?.map((m) => m.MessageId), sent.map((s) => s.MessageId));
+    const first = dead.Messages?.[0]?.Attributes ?? {};
+    assert.equal(first.MessageGroupId, "g");
+    assert.equal(first.MessageDeduplicationId, "m1");
+    assert.equal(first.DeadLetterQueueSourceArn, srcArn);
+    assert.equal(first.ApproximateReceiveCount, "2");
+    assert.ok(BigInt(first.SequenceNumber ?? "0") > BigInt(sent[2]?.SequenceNumber ?? "0"));
+
+    const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+    assert.ok(TaskHandle);
+    await nimbus.scheduler.advance(1_000);
+    const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
+    assert.deepEqual(back.Messages?.map((m) => m.Body), ["m1", "m2", "m3"]);
+    assert.equal(back.Messages?.[0]?.Attributes?.MessageGroupId, "g");
+    assert.equal(back.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1");
+    assert.equal(back.Messages?.[0]?.Attributes?.DeadLetterQueueSourceArn, undefined);
   });
 });

@@ -265,10 +265,12 @@ function receivedView(
 
 /**
  * FIFO ReceiveRequestAttemptId: a retry with the same id within 5 minutes answers the same
- * messages with the same receipt handles (those still in flight under that receive), instead
- * of receiving anew. Undefined when there is no such earlier attempt.
+ * messages with the same receipt handles (those not received again since), instead of
+ * receiving anew, and hides them for the retry's visibility timeout: "If a retry occurs within
+ * the deduplication interval, it resets the visibility timeout" (ReceiveMessage API reference,
+ * ReceiveRequestAttemptId). Undefined when there is no such earlier attempt.
  */
-function repeatAttempt(ctx: SqsContext, queue: Queue, attemptId: string, options: ReceiveOptions, now: number): ReceivedMessage[] | undefined {
+function repeatAttempt(ctx: SqsContext, queue: Queue, attemptId: string, options: ReceiveOptions, now: number, visibleAt: number): ReceivedMessage[] | undefined {
   const attempt = ctx.store.getReceiveAttempt(queue, attemptId);
   if (attempt === undefined || attempt.expiresAt <= now) return undefined;
   const arn = arnOf(queue);
@@ -276,6 +278,7 @@ function repeatAttempt(ctx: SqsContext, queue: Queue, attemptId: string, options
   for (const receipt of attempt.receipts) {
     const message = ctx.store.getMessage(queue, receipt.messageId);
     if (message === undefined || message.receiptId !== receipt.receiveId) continue;
+    ctx.store.setVisibleAt(queue, message.messageId, visibleAt);
     out.push(receivedView(message, { arn, receiveId: receipt.receiveId, receivedAt: receipt.receivedAt, receiveCount: message.receiveCount, firstReceive: message.firstReceive ?? receipt.receivedAt }, options));
   }
   return out;
@@ -292,13 +295,13 @@ export function receiveNow(ctx: SqsContext, ref: QueueRef, options: ReceiveOptio
   const received = ctx.store.transaction(() => {
     const queue = ctx.store.getQueue(ref);
     if (queue === undefined) return [];
+    const visibility = options.visibilityTimeout ?? Number(queue.attributes.VisibilityTimeout ?? "30");
     const attemptId = queue.fifo ? options.receiveRequestAttemptId : undefined;
     if (attemptId !== undefined) {
-      const repeated = repeatAttempt(ctx, queue, attemptId, options, now);
+      const repeated = repeatAttempt(ctx, queue, attemptId, options, now, now + visibility * 1000);
       if (repeated !== undefined) return repeated;
     }
     // Messages past the retention period are never delivered; the sweep (index.ts) deletes them.
-    const visibility = options.visibilityTimeout ?? Number(queue.attributes.VisibilityTimeout ?? "30");
     const arn = arnOf(queue);
     const out: ReceivedMessage[] = [];
     const receipts: Array<{ messageId: string; receiveId: string; receivedAt: number }> = [];
