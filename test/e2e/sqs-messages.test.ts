@@ -353,18 +353,46 @@ describe("SQS messages", () => {
     const src = await queue("redrive", { VisibilityTimeout: "1", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) });
     const srcArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: src, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl: src, MessageBody: "poison" }));
+    const sentAt = String(nimbus.manualClock.now());
+    await nimbus.scheduler.advance(1_000);
+    const firstReceive = String(nimbus.manualClock.now());
     for (let i = 1; i <= 2; i++) {
       const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
       assert.equal(got.Messages?.[0]?.Attributes?.ApproximateReceiveCount, String(i));
       await nimbus.scheduler.advance(1_000);
     }
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src }))).Messages, undefined);
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageSystemAttributeNames: ["DeadLetterQueueSourceArn", "ApproximateReceiveCount"] }));
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageSystemAttributeNames: ["All"] }));
     const m = dead.Messages?.[0];
     assert.equal(m?.MessageId, sent.MessageId);
     assert.equal(m?.Body, "poison");
     assert.equal(m?.Attributes?.DeadLetterQueueSourceArn, srcArn);
     assert.equal(m?.Attributes?.ApproximateReceiveCount, "3");
+    // Both times are the source queue's, as recorded against AWS (elasticmq issue #386).
+    assert.equal(m?.Attributes?.SentTimestamp, sentAt);
+    assert.equal(m?.Attributes?.ApproximateFirstReceiveTimestamp, firstReceive);
+  });
+
+  test("dead-letter retention counts from the original send on a standard queue, from the move on a FIFO one", async () => {
+    // "For standard queues, the expiration of a message is always based on its original enqueue timestamp ... For FIFO queues, the enqueue timestamp resets when the message is moved to a dead-letter queue."
+    const pairs: Array<[string, string]> = [];
+    for (const fifo of [false, true]) {
+      const suffix = fifo ? ".fifo" : "";
+      const fifoAttrs: Record<string, string> = fifo ? { FifoQueue: "true", ContentBasedDeduplication: "true" } : {};
+      const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName("ret-dlq")}${suffix}`, Attributes: { ...fifoAttrs, MessageRetentionPeriod: "60" } }))).QueueUrl ?? "";
+      const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      const redrive = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 });
+      const src = (await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName("ret-src")}${suffix}`, Attributes: { ...fifoAttrs, VisibilityTimeout: "40", RedrivePolicy: redrive } }))).QueueUrl ?? "";
+      await sqs.send(new SendMessageCommand({ QueueUrl: src, MessageBody: "old", ...(fifo ? { MessageGroupId: "g" } : {}) }));
+      assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src }))).Messages?.length, 1);
+      pairs.push([src, dlq]);
+    }
+    await nimbus.scheduler.advance(40_000);
+    for (const [src] of pairs) assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src }))).Messages, undefined, "moved to the dead-letter queue");
+    await nimbus.scheduler.advance(30_000);
+    const [[, standardDlq], [, fifoDlq]] = pairs as [[string, string], [string, string]];
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: standardDlq }))).Messages, undefined, "70 s after its send");
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: fifoDlq }))).Messages?.[0]?.Body, "old", "30 s after its move");
   });
 
   test("retention: messages older than MessageRetentionPeriod disappear", async () => {

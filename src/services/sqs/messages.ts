@@ -152,8 +152,11 @@ function needsRedrive(queue: Queue, message: StoredMessage): boolean {
 
 /**
  * Moves a message that has been received maxReceiveCount times to the dead-letter queue. It
- * keeps its id, body, attributes and receive count; a FIFO dead-letter queue restarts the
- * retention clock (AWS: "the enqueue timestamp ... is reset"), a standard one keeps it.
+ * keeps its id, body, attributes and receive count. "For FIFO queues, the enqueue timestamp
+ * resets when the message is moved to a dead-letter queue" (Developer Guide, dead-letter queue
+ * retention): there it is enqueued anew, its first receive still to come. A standard one keeps
+ * both its SentTimestamp ("the enqueue timestamp is unchanged") and its
+ * ApproximateFirstReceiveTimestamp, as recorded against AWS (elasticmq issue #386, 2020).
  * Returns the dead-letter queue, or undefined when it no longer exists (then the message stays).
  */
 function moveToDeadLetterQueue(ctx: SqsContext, queue: Queue, message: StoredMessage, now: number): QueueRef | undefined {
@@ -182,6 +185,7 @@ function moveToDeadLetterQueue(ctx: SqsContext, queue: Queue, message: StoredMes
     sequenceNumber,
     dlqSourceArn: arnOf(queue),
   });
+  if (!dlq.fifo && message.firstReceive !== undefined) ctx.store.setFirstReceive(dlq, message.messageId, message.firstReceive);
   return dlq;
 }
 

@@ -850,6 +850,14 @@ export class SqsStore {
     this.inFlightCount.received(memoKey, ids, at.visibleAt);
   }
 
+  /**
+   * A message moved to a standard dead-letter queue keeps the time it was first received from
+   * its source queue (a receive sets first_receive only while it is unset).
+   */
+  setFirstReceive(ref: QueueRef, messageId: string, at: number): void {
+    this.prepare(`UPDATE sqs_messages SET first_receive = ? WHERE ${MKEY} AND message_id = ?`).run(at, this.qid(ref), messageId);
+  }
+
   /** A received message's new visibility time (ChangeMessageVisibility). */
   setVisibleAt(ref: QueueRef, messageId: string, visibleAt: number): void {
     this.prepare(`UPDATE sqs_messages SET visible_at = ? WHERE ${MKEY} AND message_id = ?`).run(visibleAt, this.qid(ref), messageId);
