@@ -312,7 +312,8 @@ describe("SQS FIFO queues", () => {
     assert.deepEqual(dead.Messages?.map((m) => m.MessageId), sent.map((s) => s.MessageId));
     const first = dead.Messages?.[0]?.Attributes ?? {};
     assert.equal(first.MessageGroupId, "g");
-    assert.equal(first.MessageDeduplicationId, "m1");
+    // "When a message is moved from a FIFO queue to a FIFO DLQ, the original message's deduplication ID will be replaced with the original message's ID."
+    assert.equal(first.MessageDeduplicationId, sent[0]?.MessageId);
     assert.equal(first.DeadLetterQueueSourceArn, srcArn);
     assert.equal(first.ApproximateReceiveCount, "2");
     assert.ok(BigInt(first.SequenceNumber ?? "0") > BigInt(sent[2]?.SequenceNumber ?? "0"));

@@ -181,7 +181,10 @@ function moveToDeadLetterQueue(ctx: SqsContext, queue: Queue, message: StoredMes
     visibleAt: now,
     receiveCount: message.receiveCount,
     groupId: message.groupId,
-    dedupId: message.dedupId,
+    // "When a message is moved from a FIFO queue to a FIFO DLQ, the original message's
+    // deduplication ID will be replaced with the original message's ID" (Developer Guide,
+    // dead-letter queue redrive): two messages that shared a deduplication id both stay.
+    dedupId: dlq.fifo ? message.messageId : message.dedupId,
     sequenceNumber,
     dlqSourceArn: arnOf(queue),
   });
