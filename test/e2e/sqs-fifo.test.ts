@@ -296,7 +296,7 @@ describe("SQS FIFO queues", () => {
     assert.equal(err.message, `Value ${policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..`);
   });
 
-  test("FIFO redrive: messages move in group order, keep their ids and group, get the DLQ's sequence numbers; a move task takes them back", async () => {
+  test("FIFO redrive: messages move in group order, keep their ids and group, get the DLQ's sequence numbers; a move task takes them back as new messages", async () => {
     const dlq = await fifo("redrive-dlq");
     const dlqArn = await arnOf(dlq);
     const src = await fifo("redrive-src", { VisibilityTimeout: "5", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
@@ -323,6 +323,12 @@ describe("SQS FIFO queues", () => {
     await nimbus.scheduler.advance(1_000);
     const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
     assert.deepEqual(back.Messages?.map((m) => m.Body), ["m1", "m2", "m3"]);
+    // "All redriven messages are considered new messages with a new messageID and enqueueTime are assigned to redriven messages."
+    const movedAt = nimbus.manualClock.now();
+    for (const [i, m] of (back.Messages ?? []).entries()) {
+      assert.notEqual(m.MessageId, sent[i]?.MessageId);
+      assert.equal(m.Attributes?.SentTimestamp, String(movedAt));
+    }
     assert.equal(back.Messages?.[0]?.Attributes?.MessageGroupId, "g");
     assert.equal(back.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1");
     assert.equal(back.Messages?.[0]?.Attributes?.DeadLetterQueueSourceArn, undefined);

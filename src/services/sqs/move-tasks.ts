@@ -3,8 +3,12 @@
  * dead-letter queue holds when the task starts back to the queues they came from (or to a
  * chosen destination), at most MaxNumberOfMessagesPerSecond per second. Each second's batch is
  * a scheduler task, so a ManualClock test watches a redrive progress with scheduler.advance().
+ * A moved message starts afresh: "All redriven messages are considered new messages with a new
+ * messageID and enqueueTime are assigned to redriven messages" (Developer Guide, dead-letter
+ * queue redrive), its receive count back at 0.
  */
 import type { Clock } from "../../core/clock.js";
+import { timeOrderedUuid } from "../../core/random.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import { nextSequenceNumber } from "./domain/fifo.js";
 import { refFromArn } from "./queues.js";
@@ -47,13 +51,13 @@ export function moveStep(deps: MoveDeps, account: string, region: string, handle
         store.setLastSequence(target, sequenceNumber);
       }
       store.insertMessage(target, {
-        messageId: message.messageId,
+        messageId: timeOrderedUuid(now),
         body: message.body,
         attributes: message.attributes,
         systemAttributes: message.systemAttributes,
         md5Body: message.md5Body,
         senderId: message.senderId,
-        sentAt: message.sentAt,
+        sentAt: now,
         visibleAt: now,
         groupId: message.groupId,
         dedupId: message.dedupId,
