@@ -465,6 +465,21 @@ describe("SQS messages", () => {
     assert.equal(cancelDone.name, "UnsupportedOperation");
   });
 
+  test("a move task without a destination fails on a message sent to the dead-letter queue directly: CouldNotDetermineMessageSource", async () => {
+    // Troubleshooting DLQ redrive: "The CouldNotDetermineMessageSource error occurs when you attempt to start a DLQ redrive with ... An Amazon SQS message sent directly to the DLQ with SendMessage API."
+    const dlq = await queue("mv-direct-dlq");
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await queue("mv-direct-src", { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    await sqs.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: "direct" }));
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+    await nimbus.scheduler.advance(1_000);
+    const task = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results?.[0];
+    assert.equal(task?.Status, "FAILED");
+    assert.equal(task?.FailureReason, "CouldNotDetermineMessageSource");
+    assert.equal(task?.ApproximateNumberOfMessagesMoved, 0);
+    assert.deepEqual(await counts(dlq), [1, 0, 0]);
+  });
+
   test("CancelMessageMoveTask: a malformed handle, a handle of a missing queue, a handle of no task", async () => {
     const invalid = await failure<SQSServiceException>(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: "foobared" })));
     assert.equal(invalid.name, "InvalidParameterValue");

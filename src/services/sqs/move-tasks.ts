@@ -41,7 +41,10 @@ export function moveStep(deps: MoveDeps, account: string, region: string, handle
     let moved = task.moved;
     for (const message of store.messagesUpTo(source, task.lastSeq, task.rate ?? DEFAULT_MOVE_RATE)) {
       const targetArn = task.destinationArn ?? message.dlqSourceArn;
-      const targetRef = targetArn === undefined ? undefined : refFromArn(targetArn);
+      // A message sent to the dead-letter queue directly has no source to go back to
+      // (Developer Guide, troubleshooting DLQ redrive: "Failed: CouldNotDetermineMessageSource").
+      if (targetArn === undefined) return fail("CouldNotDetermineMessageSource", moved);
+      const targetRef = refFromArn(targetArn);
       const target = targetRef === undefined ? undefined : store.getQueue(targetRef);
       if (target === undefined) return fail("AWS.SimpleQueueService.NonExistentQueue", moved);
       store.deleteMessage(source, message.messageId);
