@@ -376,3 +376,38 @@ describe("SqsStore in-flight quota", () => {
     }
   });
 });
+
+describe("SqsStore first receive", () => {
+  test("a first receive set on a moved message survives its next receive; a receive sets it only while unset", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new SqsStore(state);
+      const queue = { account: "000000000000", region: "us-east-1", name: "first-receive" };
+      store.insertQueue({ ...queue, fifo: false, attributes: {}, tags: {}, createdAt: 0, modifiedAt: 0 });
+      const message = (messageId: string): NewMessage => ({
+        messageId,
+        body: "b",
+        attributes: undefined,
+        systemAttributes: undefined,
+        md5Body: "",
+        senderId: "000000000000",
+        sentAt: 100,
+        visibleAt: 100,
+        groupId: undefined,
+        dedupId: undefined,
+        sequenceNumber: undefined,
+        dlqSourceArn: undefined,
+      });
+      store.insertMessage(queue, message("moved"));
+      store.insertMessage(queue, message("fresh"));
+      store.setFirstReceive(queue, "moved", 150);
+      const both = ["moved", "fresh"].map((id) => store.getMessage(queue, id)).filter((m) => m !== undefined);
+      store.markReceived(queue, both, { now: 200, visibleAt: 230, receiptId: "r1" });
+      assert.equal(store.getMessage(queue, "moved")?.firstReceive, 150);
+      assert.equal(store.getMessage(queue, "fresh")?.firstReceive, 200);
+      assert.equal(store.getMessage(queue, "moved")?.receiveCount, 1);
+    } finally {
+      state.close();
+    }
+  });
+});
