@@ -167,6 +167,12 @@ export function createTopic(input: CreateTopicInput, ctx: SnsContext): CreateTop
         if (existing.attributes[key] !== value) throw invalidParameter("Invalid parameter: Attributes Reason: Topic already exists with different attributes");
       }
       if (fifo !== existing.fifo) throw invalidParameter("Invalid parameter: Attributes Reason: Topic already exists with different attributes");
+      // Tags the topic already has, some of them or none answer its ARN; any other tag is
+      // refused, the topic's tags untouched (recorded against AWS: localstack/localstack#2405 and
+      // LocalStack's aws-validated test_create_duplicate_topic_check_idempotency).
+      for (const [key, value] of Object.entries(tags)) {
+        if (existing.tags[key] !== value) throw invalidParameter("Invalid parameter: Tags Reason: Topic already exists with different tags");
+      }
       return;
     }
     // Only a new topic counts: CreateTopic of one the account owns answers its ARN at the quota too.

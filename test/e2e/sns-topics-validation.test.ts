@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  ListTagsForResourceCommand,
+  PublishBatchCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+} from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { refusal, uniqueName } from "./harness.js";
+import { snsSuite } from "./sns-fixtures.js";
+
+describe("SNS topics, subscriptions and Publish validation", () => {
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  snsSuite((fixture) => ({ sns, sqs } = fixture));
+
+  const invalid = (message: string): [string, number, string] => ["InvalidParameterException", 400, message];
+
+  async function queue(prefix: string): Promise<{ url: string; arn: string }> {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    return { url, arn };
+  }
+
+  test("CreateTopic of an existing topic: tags it already has (or none) answer its ARN, other tags are refused", async () => {
+    // Recorded against AWS: LocalStack's aws-validated test_create_duplicate_topic_check_idempotency
+    // (the same tags, one of them, none) and test_create_duplicate_topic_with_more_tags; the
+    // text as AWS answered it in localstack/localstack#2405.
+    const Name = uniqueName("tagged");
+    const tags = [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }];
+    const arn = (await sns.send(new CreateTopicCommand({ Name, Tags: tags }))).TopicArn;
+    for (const Tags of [tags, [{ Key: "a", Value: "1" }], []]) {
+      assert.equal((await sns.send(new CreateTopicCommand({ Name, Tags }))).TopicArn, arn);
+    }
+    assert.equal((await sns.send(new CreateTopicCommand({ Name }))).TopicArn, arn);
+    const differentTags = invalid("Invalid parameter: Tags Reason: Topic already exists with different tags");
+    assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name, Tags: [{ Key: "c", Value: "3" }] }))), differentTags);
+    assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name, Tags: [{ Key: "a", Value: "other" }] }))), differentTags);
+    assert.deepEqual((await sns.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags, tags);
+
+    const untagged = uniqueName("untagged");
+    await sns.send(new CreateTopicCommand({ Name: untagged }));
+    assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name: untagged, Tags: [{ Key: "key1", Value: "value1" }] }))), differentTags);
+  });
+
+  test("topic names: 1 to 256 alphanumerics, hyphens and underscores; .fifo only for FIFO topics; FIFO-only attributes", async () => {
+    const longest = "a".repeat(246) + uniqueName("n").replace(/-/g, "_");
+    assert.equal(longest.length, 256);
+    assert.ok((await sns.send(new CreateTopicCommand({ Name: longest }))).TopicArn?.endsWith(`:${longest}`));
+    assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name: `${longest}b` }))), invalid("Invalid parameter: Topic Name"));
+    assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name: `${uniqueName("std")}.fifo` }))), invalid("Invalid parameter: Topic Name"));
+    const fifo = await sns.send(new CreateTopicCommand({ Name: `${uniqueName("f")}.fifo`, Attributes: { FifoTopic: "true" } }));
+    const attrs = (await sns.send(new GetTopicAttributesCommand({ TopicArn: fifo.TopicArn }))).Attributes ?? {};
+    assert.equal(attrs.FifoTopic, "true");
+    assert.equal(attrs.ContentBasedDeduplication, "false");
+    const standard = await refusal(sns.send(new CreateTopicCommand({ Name: uniqueName("std"), Attributes: { ContentBasedDeduplication: "true" } })));
+    assert.equal(standard[0], "InvalidParameterException");
+  });
+
+  test("ListSubscriptionsByTopic: pages of 100 with a NextToken; Subscribe with ReturnSubscriptionArn answers a pending subscription's ARN", async () => {
+    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("paged") }))).TopicArn ?? "";
+    for (let i = 0; i < 101; i++) {
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: `arn:aws:sqs:us-east-1:000000000000:paged-${i}` }));
+    }
+    const first = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.equal(first.Subscriptions?.length, 100);
+    assert.ok(first.NextToken);
+    const second = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn, NextToken: first.NextToken }));
+    assert.equal(second.Subscriptions?.length, 1);
+    assert.equal(second.NextToken, undefined);
+
+    const pending = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "email", Endpoint: "pending@example.com", ReturnSubscriptionArn: true }));
+    assert.match(pending.SubscriptionArn ?? "", new RegExp(`^${TopicArn}:[0-9a-f-]{36}$`));
+    const attrs = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: pending.SubscriptionArn }))).Attributes ?? {};
+    assert.equal(attrs.PendingConfirmation, "true");
+  });
+});
