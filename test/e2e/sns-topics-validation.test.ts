@@ -63,6 +63,24 @@ describe("SNS topics, subscriptions and Publish validation", () => {
     assert.equal(standard[0], "InvalidParameterException");
   });
 
+  test("Publish Subject: UTF-8 text under 100 characters, without line breaks or control characters", async () => {
+    // API reference (Publish, Subject, current SDK models): "Subjects must be UTF-8 text with no
+    // line breaks or control characters, and less than 100 characters long."
+    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("subject") }))).TopicArn;
+    const q = await queue("subject-q");
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: q.arn }));
+    await sns.send(new PublishCommand({ TopicArn, Message: "m", Subject: "Grüße aus Köln – 東京" }));
+    const [received] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url }))).Messages ?? [];
+    assert.equal((JSON.parse(received?.Body ?? "{}") as { Subject?: string }).Subject, "Grüße aus Köln – 東京");
+    // Characters, not bytes or UTF-16 units: 99 of them pass.
+    await sns.send(new PublishCommand({ TopicArn, Message: "m", Subject: "é".repeat(99) }));
+    await sns.send(new PublishCommand({ TopicArn, Message: "m", Subject: "😀".repeat(99) }));
+    await sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "utf8", Message: "m", Subject: "Überweisung" }] }));
+    for (const Subject of ["", "x".repeat(100), "é".repeat(100), "line\nbreak", "carriage\rreturn", "tab\there", "bell\u0007", "del\u007f", "c1\u0085"]) {
+      assert.deepEqual(await refusal(sns.send(new PublishCommand({ TopicArn, Message: "m", Subject }))), invalid("Invalid parameter: Subject"), JSON.stringify(Subject));
+    }
+  });
+
   test("ListSubscriptionsByTopic: pages of 100 with a NextToken; Subscribe with ReturnSubscriptionArn answers a pending subscription's ARN", async () => {
     const TopicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("paged") }))).TopicArn ?? "";
     for (let i = 0; i < 101; i++) {

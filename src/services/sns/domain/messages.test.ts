@@ -84,10 +84,13 @@ describe("Publish rules", () => {
     validatePublishMessage({ message: "x", subject: "Greetings!" });
     assertInvalid(() => validatePublishMessage({ message: "" }), "Invalid parameter: Empty message");
     assertInvalid(() => validatePublishMessage({ message: undefined }), "Invalid parameter: Empty message");
-    for (const subject of ["", "line\nbreak", " leading space", "x".repeat(100), "caf\u00e9"]) {
+    for (const subject of ["", "line\nbreak", "line\u2028separator", " leading space", "\u3000ideographic space", "x".repeat(100), "\u00e9".repeat(100), "nul\u0000", "c1\u009f"]) {
       assertInvalid(() => validatePublishMessage({ message: "x", subject }), "Invalid parameter: Subject");
     }
-    validatePublishMessage({ message: "x", subject: "x".repeat(99) });
+    // UTF-8 text, counted in characters (code points), not bytes or UTF-16 units.
+    for (const subject of ["x".repeat(99), "caf\u00e9", "\u00e9".repeat(99), "\u{1F600}".repeat(99), "\u00bfQu\u00e9 tal?"]) {
+      validatePublishMessage({ message: "x", subject });
+    }
   });
 
   test("message attributes: ParameterValueInvalid with SNS's bare sentences (recorded against AWS, Nov 2024)", () => {

@@ -111,6 +111,21 @@ function isJsonArray(text: string): boolean {
   }
 }
 
+/**
+ * "Subjects must be UTF-8 text with no line breaks or control characters, and less than 100
+ * characters long" (API reference, Publish; earlier editions asked for ASCII). Characters are
+ * code points. That it begins with a letter, number or punctuation mark, not a space, is the
+ * earlier editions' rule, kept: no recording says AWS dropped it.
+ */
+const SUBJECT_RE = /^(?!\s)[^\p{Cc}\u2028\u2029]+$/u;
+
+export function isValidSubject(subject: string): boolean {
+  if (!SUBJECT_RE.test(subject)) return false;
+  let characters = 0;
+  for (const _ of subject) characters++;
+  return characters < 100;
+}
+
 /** Message, Subject and MessageAttributes rules of Publish, in the order SNS checks them. */
 export function validatePublishMessage(input: {
   message: string | undefined;
@@ -118,13 +133,7 @@ export function validatePublishMessage(input: {
   attributes?: SnsMessageAttributes | undefined;
   maximumMessageSize?: number | undefined;
 }): void {
-  if (input.subject !== undefined) {
-    // "ASCII text that begins with a letter, number, or punctuation mark; must not include line
-    // breaks or control characters; and must be less than 100 characters long."
-    if (input.subject.length === 0 || input.subject.length >= 100 || !/^[!-~][ -~]*$/.test(input.subject)) {
-      throw invalidParameter("Invalid parameter: Subject");
-    }
-  }
+  if (input.subject !== undefined && !isValidSubject(input.subject)) throw invalidParameter("Invalid parameter: Subject");
   if (input.message === undefined || input.message.length === 0) throw invalidParameter("Invalid parameter: Empty message");
   validateMessageAttributes(input.attributes);
   if (publishSize(input.message, input.attributes) > (input.maximumMessageSize ?? DEFAULT_MAXIMUM_MESSAGE_SIZE)) {
