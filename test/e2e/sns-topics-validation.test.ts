@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import {
   CreateTopicCommand,
   GetSubscriptionAttributesCommand,
+  TagResourceCommand,
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   ListTagsForResourceCommand,
@@ -47,6 +48,17 @@ describe("SNS topics, subscriptions and Publish validation", () => {
     const untagged = uniqueName("untagged");
     await sns.send(new CreateTopicCommand({ Name: untagged }));
     assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name: untagged, Tags: [{ Key: "key1", Value: "value1" }] }))), differentTags);
+  });
+
+  test("tags given twice under one key are refused, by TagResource and CreateTopic", async () => {
+    // Recorded against AWS for TagResource (LocalStack's aws-validated test_tags, Aug 2023).
+    const duplicated = invalid("Invalid parameter: Duplicated keys are not allowed.");
+    const Name = uniqueName("dup-tags");
+    const ResourceArn = (await sns.send(new CreateTopicCommand({ Name }))).TopicArn;
+    const twice = [{ Key: "k1", Value: "v1" }, { Key: "k2", Value: "v2" }, { Key: "k2", Value: "v2" }];
+    assert.deepEqual(await refusal(sns.send(new TagResourceCommand({ ResourceArn, Tags: twice }))), duplicated);
+    assert.deepEqual((await sns.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags, []);
+    assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name: uniqueName("dup-tags"), Tags: [{ Key: "k", Value: "a" }, { Key: "k", Value: "b" }] }))), duplicated);
   });
 
   test("topic names: 1 to 256 alphanumerics, hyphens and underscores; .fifo only for FIFO topics; FIFO-only attributes", async () => {

@@ -13,9 +13,19 @@ import type { Topic } from "../store.js";
 // "You can add up to 50 tags per topic"; keys 1-128 characters, values up to 256.
 const MAX_TAGS = 50;
 
+/**
+ * The request's tags by key. A key given twice is refused, whatever its values: "Invalid
+ * parameter: Duplicated keys are not allowed." (recorded against AWS for TagResource in
+ * LocalStack's aws-validated test_tags, Aug 2023). CreateTopic refuses them too (the CloudFormation
+ * SNS provider had to drop duplicates before calling it, aws-cloudformation-resource-providers-sns#45);
+ * its wording there is assumed to be the same.
+ */
 export function tagMap(tags: ReadonlyArray<{ Key: string; Value: string }> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const tag of tags ?? []) out[tag.Key] = tag.Value;
+  for (const tag of tags ?? []) {
+    if (Object.hasOwn(out, tag.Key)) throw invalidParameter("Invalid parameter: Duplicated keys are not allowed.");
+    out[tag.Key] = tag.Value;
+  }
   return out;
 }
 
