@@ -61,6 +61,28 @@ describe("SNS topics, subscriptions and Publish validation", () => {
     assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name: uniqueName("dup-tags"), Tags: [{ Key: "k", Value: "a" }, { Key: "k", Value: "b" }] }))), duplicated);
   });
 
+  test("Publish and PublishBatch check a json body's default entry before a FIFO topic's MessageGroupId", async () => {
+    // Recorded against AWS for PublishBatch (LocalStack's aws-validated test_publish_batch_exceptions).
+    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: `${uniqueName("order")}.fifo`, Attributes: { FifoTopic: "true" } }))).TopicArn;
+    const Message = JSON.stringify({ sqs: "test sqs" });
+    const noDefault = invalid("Invalid parameter: Message Structure - No default entry in JSON message body");
+    assert.deepEqual(await refusal(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "1", Message, MessageStructure: "json" }] }))), noDefault);
+    assert.deepEqual(await refusal(sns.send(new PublishCommand({ TopicArn, Message, MessageStructure: "json" }))), noDefault);
+    // The rest of that recording: the ids' own refusals.
+    assert.deepEqual(
+      await refusal(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "1", Message: "Test message without Group ID" }] }))),
+      invalid("Invalid parameter: The MessageGroupId parameter is required for FIFO topics"),
+    );
+    assert.deepEqual(
+      await refusal(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "1", Message: "no dedup id", MessageGroupId: "msg1" }] }))),
+      invalid("Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"),
+    );
+    assert.deepEqual(
+      await refusal(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: Array.from({ length: 11 }, (_, i) => ({ Id: `Id_${i}`, Message: "Too many messages" })) }))),
+      ["TooManyEntriesInBatchRequestException", 400, "The batch request contains more entries than permissible."],
+    );
+  });
+
   test("topic names: 1 to 256 alphanumerics, hyphens and underscores; .fifo only for FIFO topics; FIFO-only attributes", async () => {
     const longest = "a".repeat(246) + uniqueName("n").replace(/-/g, "_");
     assert.equal(longest.length, 256);

@@ -42,6 +42,10 @@ interface ValidEntry {
 
 function validateEntry(topic: Topic, entry: PublishEntry): ValidEntry {
   validatePublishMessage({ message: entry.Message, subject: entry.Subject, attributes: entry.MessageAttributes, maximumMessageSize: topicMaximumMessageSize(topic) });
+  // The body's structure before the FIFO ids: a json body without "default" and without a
+  // MessageGroupId on a FIFO topic answers "No default entry" (recorded against AWS for
+  // PublishBatch in LocalStack's aws-validated test_publish_batch_exceptions, Aug 2023).
+  const structured = parseMessageStructure(entry.Message, entry.MessageStructure);
   const ids = resolvePublishIds({
     fifoTopic: topic.fifo,
     contentBasedDeduplication: topic.attributes.ContentBasedDeduplication === "true",
@@ -49,7 +53,7 @@ function validateEntry(topic: Topic, entry: PublishEntry): ValidEntry {
     messageGroupId: entry.MessageGroupId,
     messageDeduplicationId: entry.MessageDeduplicationId,
   });
-  return { structured: parseMessageStructure(entry.Message, entry.MessageStructure), ids };
+  return { structured, ids };
 }
 
 /**
