@@ -14,7 +14,7 @@ import type { CreateTableInput } from "../../generated/dynamodb.js";
 import { defineErrors } from "../../core/errors.js";
 import type { Scope } from "../../core/service.js";
 import { validationException, type Item } from "./domain/index.js";
-import { javaInstant } from "./capacity-limits.js";
+import { javaInstant, onDemandMaximumsSet } from "./capacity-limits.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { createTable } from "./handlers/create-table.js";
@@ -337,12 +337,13 @@ export function restoreRequest(source: TableMeta, target: string, o: RestoreOver
     source.gsis.map((g) => {
       // An index of an on-demand source restored as provisioned takes the table's capacity.
       const own = sourceProvisioned && g.provisioned ? { ReadCapacityUnits: g.provisioned.read, WriteCapacityUnits: g.provisioned.write } : tableThroughput;
+      const maximums = provisioned ? undefined : onDemandMaximumsSet(g.onDemand);
       return {
         IndexName: g.name,
         KeySchema: g.keySchema,
         Projection: g.projection,
         ...(provisioned && own ? { ProvisionedThroughput: own } : {}),
-        ...(!provisioned && g.onDemand ? { OnDemandThroughput: g.onDemand } : {}),
+        ...(maximums ? { OnDemandThroughput: maximums } : {}),
       };
     });
   const lsis = o.LocalSecondaryIndexOverride ?? source.lsis.map((l) => ({ IndexName: l.name, KeySchema: l.keySchema, Projection: l.projection }));
@@ -352,7 +353,8 @@ export function restoreRequest(source: TableMeta, target: string, o: RestoreOver
     ...[...source.keySchema, ...lsis.flatMap((i) => i.KeySchema), ...gsis.flatMap((i) => i.KeySchema)].map((k) => k.AttributeName),
     ...vectors.flatMap((v) => (v.SearchSchema ?? []).map((e) => e.AttributeName)),
   ]);
-  const onDemand = o.OnDemandThroughputOverride ?? (!provisioned ? source.onDemand : undefined);
+  // A maximum the source had removed (-1) is none: CreateTable refuses -1.
+  const onDemand = o.OnDemandThroughputOverride ?? (!provisioned ? onDemandMaximumsSet(source.onDemand) : undefined);
   const sse =
     o.SSESpecificationOverride ??
     (source.sse?.enabled ? { Enabled: true, SSEType: source.sse.type ?? "KMS", ...(source.sse.kmsKeyArn ? { KMSMasterKeyId: source.sse.kmsKeyArn } : {}) } : undefined);

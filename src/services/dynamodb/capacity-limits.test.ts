@@ -6,6 +6,7 @@ import {
   checkAccountMaximum,
   checkDecrease,
   checkEncryptionChange,
+  checkOnDemandRange,
   checkPayPerRequestSwitch,
   checkProvisionedMaximum,
   checkRequestedUnits,
@@ -16,6 +17,7 @@ import {
   javaFullDate,
   javaInstant,
   nextDecreaseAt,
+  onDemandMaximumsSet,
   recentPayPerRequestSwitches,
   recentTableClassUpdates,
   recordEncryptionChange,
@@ -202,5 +204,25 @@ describe("encryption changes", () => {
     checkEncryptionChange(meta, first + DAY);
     recordEncryptionChange(meta, first + DAY);
     assert.deepEqual(meta.encryptionChanges, [first + DAY]);
+  });
+});
+
+describe("on-demand maximums", () => {
+  test("1 or more; -1 only where a maximum can be removed; read units named first, an index by name", () => {
+    const text = (member: string, subject: string) => `One or more parameter values were invalid: Requested ${member} for OnDemandThroughput for ${subject} is outside of valid range`;
+    assert.equal(refusal(() => checkOnDemandRange({ MaxReadRequestUnits: 0, MaxWriteRequestUnits: 0 }, undefined, true)).message, text("MaxReadRequestUnits", "table"));
+    assert.equal(refusal(() => checkOnDemandRange({ MaxReadRequestUnits: -1, MaxWriteRequestUnits: 5 }, undefined, false)).message, text("MaxReadRequestUnits", "table"));
+    assert.equal(refusal(() => checkOnDemandRange({ MaxWriteRequestUnits: -2 }, "byG", true)).message, text("MaxWriteRequestUnits", "index : byG"));
+    assert.equal(refusal(() => checkOnDemandRange({ MaxWriteRequestUnits: 0 }, "byG", false)).code, "ValidationException");
+    checkOnDemandRange({ MaxReadRequestUnits: -1, MaxWriteRequestUnits: 1 }, undefined, true);
+    checkOnDemandRange({}, undefined, false);
+    checkOnDemandRange(undefined, undefined, false);
+  });
+
+  test("a restore keeps the maximums set and leaves out those removed", () => {
+    assert.deepEqual(onDemandMaximumsSet({ MaxReadRequestUnits: -1, MaxWriteRequestUnits: 50 }), { MaxWriteRequestUnits: 50 });
+    assert.equal(onDemandMaximumsSet({ MaxReadRequestUnits: -1, MaxWriteRequestUnits: -1 }), undefined);
+    assert.deepEqual(onDemandMaximumsSet({ MaxReadRequestUnits: 10 }), { MaxReadRequestUnits: 10 });
+    assert.equal(onDemandMaximumsSet(undefined), undefined);
   });
 });

@@ -22,6 +22,7 @@
  * - Encryption (SSESpecification): four changes in a 24-hour window that starts at the first of
  *   them, then one every 21,600 seconds until the window ends (DDB-TABLE-081/141).
  */
+import { validationException } from "./domain/index.js";
 import { errors } from "./errors.js";
 import type { TableMeta, Throughput } from "./table.js";
 
@@ -137,6 +138,34 @@ export function checkRequestedUnits(requested: RequestedUnits, index: string | u
   if (over === undefined) return;
   const subject = index === undefined ? "table" : requested.feature === "OnDemandThroughput" ? `index : ${index}` : `index ${index}`;
   throw errors.RequestedUnitsExceeded({ member: over[0], feature: requested.feature, subject, quota: over[1], region });
+}
+
+/**
+ * An OnDemandThroughput's members below their range: "set the value of MaxReadRequestUnits as
+ * greater than or equal to 1. To remove the maximum OnDemandThroughput that is currently set on
+ * your table, set the value of MaxReadRequestUnits to -1" (API reference, OnDemandThroughput).
+ * -1 only removes a maximum an UpdateTable finds; CreateTable refuses it as it refuses 0
+ * (AWS's text recorded for CreateTable: 0 in terraform-provider-aws#39760, -1 in
+ * pulumi/pulumi-aws#5126). The read units are named first. A GSI's text is taken to name the
+ * index as the on-demand maximum's does ("index : name").
+ */
+export function checkOnDemandRange(o: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number } | undefined, index: string | undefined, removable: boolean): void {
+  if (o === undefined) return;
+  for (const [member, units] of [
+    ["MaxReadRequestUnits", o.MaxReadRequestUnits],
+    ["MaxWriteRequestUnits", o.MaxWriteRequestUnits],
+  ] as const) {
+    if (units === undefined || units >= 1 || (removable && units === -1)) continue;
+    const subject = index === undefined ? "table" : `index : ${index}`;
+    throw validationException(`One or more parameter values were invalid: Requested ${member} for OnDemandThroughput for ${subject} is outside of valid range`);
+  }
+}
+
+/** The maximums an OnDemandThroughput sets, those removed (-1) left out: what a new table made like it (a restore) may be given. */
+export function onDemandMaximumsSet<T extends { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number }>(o: T | undefined): T | undefined {
+  if (o === undefined) return undefined;
+  const kept = Object.fromEntries(Object.entries(o).filter(([, units]) => units !== -1)) as T;
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 /** An OnDemandThroughput (of the table, or of the GSI `index`) above TableMax*CapacityUnits. */

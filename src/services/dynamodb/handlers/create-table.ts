@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CreateTableInput, CreateTableOutput } from "../../../generated/dynamodb.js";
 import { awsManagedKeyArn, kmsKeyArn } from "../../../core/kms-keys.js";
 import type { Scope } from "../../../core/service.js";
-import { checkAccountMaximum, checkOnDemandMaximum, checkProvisionedMaximum, reservedUnits } from "../capacity-limits.js";
+import { checkAccountMaximum, checkOnDemandMaximum, checkOnDemandRange, checkProvisionedMaximum, reservedUnits } from "../capacity-limits.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
@@ -19,7 +19,12 @@ const INVALID = "One or more parameter values were invalid: ";
 const MAX_LSI = 5;
 /** GSIs per table: CreateTable refuses more with a ValidationException, UpdateTable with a LimitExceededException. */
 export const MAX_GSI = 20;
-const MAX_NON_KEY_ATTRIBUTES = 100;
+/**
+ * "For global and local secondary indexes, the total count of NonKeyAttributes summed across all
+ * of the secondary indexes, must not exceed 100. If you project the same attribute into two
+ * different indexes, this counts as two distinct attributes" (API reference, Projection).
+ */
+const MAX_PROJECTED_ATTRIBUTES = 100;
 /**
  * Tables per account per Region: "the default quota is 2,500 tables" (developer guide, "Quotas in
  * Amazon DynamoDB", Tables). Restores and imports make tables too, and count alike.
@@ -137,13 +142,25 @@ export function checkProjection(index: string, p: ProjectionInput): Projection {
     if (nonKey === undefined || nonKey.length === 0) {
       throw validationException(`${INVALID}ProjectionType is INCLUDE, but NonKeyAttributes is not specified`);
     }
-    if (nonKey.length > MAX_NON_KEY_ATTRIBUTES) throw validationException(`${INVALID}Number of NonKeyAttributes in index ${index} exceeds the limit of ${MAX_NON_KEY_ATTRIBUTES}`);
     const repeated = nonKey.find((name, i) => nonKey.indexOf(name) !== i);
     if (repeated !== undefined) throw validationException(`${INVALID}Duplicate element in NonKeyAttributes: ${repeated}`);
     return { ProjectionType: "INCLUDE", NonKeyAttributes: [...nonKey] };
   }
   if (nonKey !== undefined) throw validationException(`${INVALID}ProjectionType is ${type}, but NonKeyAttributes is specified`);
   return { ProjectionType: type };
+}
+
+/**
+ * The NonKeyAttributes of all the table's secondary indexes, counted together. AWS's sentence is
+ * quoted from a lint rule that cites CreateTable's refusal ("Number of projected attributes in all
+ * indexes exceeds limit of 100"); the count after it is recalled from the days of the limit of 20,
+ * not recorded.
+ */
+export function checkProjectedTotal(indexes: readonly { projection: Projection }[]): void {
+  const total = indexes.reduce((sum, i) => sum + (i.projection.NonKeyAttributes?.length ?? 0), 0);
+  if (total > MAX_PROJECTED_ATTRIBUTES) {
+    throw validationException(`${INVALID}Number of projected attributes in all indexes exceeds limit of ${MAX_PROJECTED_ATTRIBUTES}, number of projected attributes:${total}`);
+  }
 }
 
 function throughput(t: { ReadCapacityUnits: number; WriteCapacityUnits: number }): Throughput {
@@ -232,6 +249,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   if (billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput !== undefined) {
     throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
   }
+  checkOnDemandRange(input.OnDemandThroughput, undefined, false);
   const tableWarm = warmOf(input.WarmThroughput, billingMode, input.ProvisionedThroughput, { kind: "table" }, ctx.region);
 
   const hashKey = keySchema[0]?.AttributeName as string;
@@ -269,6 +287,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
       if (billingMode === "PAY_PER_REQUEST" && g.ProvisionedThroughput !== undefined) {
         throw validationException(`${INVALID}ProvisionedThroughput should not be specified for index: ${g.IndexName} when BillingMode is PAY_PER_REQUEST`);
       }
+      checkOnDemandRange(g.OnDemandThroughput, g.IndexName, false);
       const warm = warmOf(g.WarmThroughput, billingMode, g.ProvisionedThroughput, { kind: "index", name: g.IndexName }, ctx.region);
       gsis.push({
         name: g.IndexName,
@@ -281,6 +300,8 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
       });
     }
   }
+
+  checkProjectedTotal([...lsis, ...gsis]);
 
   const vectorIndexes: VectorIndexMeta[] = [];
   for (const v of input.VectorIndexes ?? []) {

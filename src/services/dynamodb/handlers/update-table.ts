@@ -9,6 +9,7 @@ import {
   checkDeletionProtectionUpdate,
   checkEncryptionChange,
   checkOnDemandMaximum,
+  checkOnDemandRange,
   checkPayPerRequestSwitch,
   checkProvisionedMaximum,
   checkTableClassUpdate,
@@ -41,6 +42,7 @@ import { check, oneOf, range, tableNameChecks, type Check } from "../validation.
 import {
   checkIndexKeysDefined,
   checkKeySchema,
+  checkProjectedTotal,
   checkProjection,
   checkTableClass,
   indexMemberChecks,
@@ -197,6 +199,7 @@ function checkChanges(input: UpdateTableInput): void {
     throw validationException(atLeastOne(input));
   }
   checkConsistencyRequest(input, asked);
+  checkOnDemandRange(input.OnDemandThroughput, undefined, true);
   for (const [member, shown] of SOLE_CHANGES) {
     if (asked.includes(member) && asked.length > 1) throw validationException(`${INVALID}${shown} modification must be the only operation in the request`);
   }
@@ -437,6 +440,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           throw validationException(`${INVALID}ProvisionedThroughput must be specified for index: ${c.IndexName}`);
         }
         const projection = checkProjection(c.IndexName, c.Projection);
+        checkOnDemandRange(c.OnDemandThroughput, c.IndexName, false);
+        checkProjectedTotal([...meta.lsis, ...meta.gsis, { projection }]);
         // What the request asks checked, then the quotas: the count of GSIs (a ValidationException at
         // CreateTable, a LimitExceededException here: DDB-TABLE-443), then the new index's maximums.
         if (meta.gsis.length >= MAX_GSI) throw errors.IndexCountLimit({ max: MAX_GSI });
@@ -488,6 +493,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           index.warm = raiseWarm(index.warm ?? indexWarmFloor(meta, index), { read: index.provisioned.read, write: index.provisioned.write });
         }
         if (u.OnDemandThroughput) {
+          checkOnDemandRange(u.OnDemandThroughput, index.name, true);
           checkOnDemandMaximum(u.OnDemandThroughput, index.name, ctx.region);
           index.onDemand = u.OnDemandThroughput;
         }

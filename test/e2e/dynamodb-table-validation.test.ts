@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateBackupCommand,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  RestoreTableFromBackupCommand,
+  UpdateTableCommand,
+  type CreateTableCommandInput,
+  type GlobalSecondaryIndex,
+  type LocalSecondaryIndex,
+} from "@aws-sdk/client-dynamodb";
+import { refusal, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+const INVALID = "One or more parameter values were invalid: ";
+
+/** pk (S) + sk (S), on demand: room for LSIs. */
+function keyed(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
+  return {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: "S" },
+    ],
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ],
+    BillingMode: "PAY_PER_REQUEST",
+    ...extra,
+  };
+}
+
+/** `count` distinct attribute names for an index named `index`. */
+const attributes = (index: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${index}_${i}`);
+
+const gsi = (name: string, nonKey: number): GlobalSecondaryIndex => ({
+  IndexName: name,
+  KeySchema: [{ AttributeName: "sk", KeyType: "HASH" }],
+  Projection: nonKey > 0 ? { ProjectionType: "INCLUDE", NonKeyAttributes: attributes(name, nonKey) } : { ProjectionType: "ALL" },
+});
+
+const lsi = (name: string, nonKey: number): LocalSecondaryIndex => ({
+  IndexName: name,
+  KeySchema: [
+    { AttributeName: "pk", KeyType: "HASH" },
+    { AttributeName: "sk", KeyType: "RANGE" },
+  ],
+  Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: attributes(name, nonKey) },
+});
+
+describe("DynamoDB control plane validation", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  const projectedTotal = (n: number) => ["ValidationException", 400, `${INVALID}Number of projected attributes in all indexes exceeds limit of 100, number of projected attributes:${n}`];
+
+  test("NonKeyAttributes count across all of a table's secondary indexes, at most 100; ALL projections do not count", async () => {
+    // 60 + 41 in a GSI and an LSI: each index alone is under 100, together they are over.
+    assert.deepEqual(
+      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [gsi("gsiA", 60)], LocalSecondaryIndexes: [lsi("lsiA", 41)] })))),
+      projectedTotal(101),
+    );
+    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [gsi("gsiA", 60), gsi("gsiB", 45)] })))), projectedTotal(105));
+    // One attribute projected into two indexes counts twice.
+    const twice: GlobalSecondaryIndex = { ...{}, ...gsi("gsiB", 0), Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: attributes("gsiA", 50) } };
+    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [gsi("gsiA", 51), twice] })))), projectedTotal(101));
+
+    const name = uniqueName("t");
+    await ddb.send(new CreateTableCommand(keyed(name, { GlobalSecondaryIndexes: [gsi("gsiA", 50), gsi("gsiAll", 0)], LocalSecondaryIndexes: [lsi("lsiA", 40)] })));
+    // A GSI UpdateTable adds counts with the indexes the table has.
+    const create = (index: GlobalSecondaryIndex) =>
+      ddb.send(new UpdateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: "sk", AttributeType: "S" }], GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    assert.deepEqual(await refusal(create(gsi("gsiB", 11))), projectedTotal(101));
+    const { Table: table } = await ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.deepEqual(
+      table?.GlobalSecondaryIndexes?.map((g) => g.IndexName),
+      ["gsiA", "gsiAll"],
+    );
+    await create(gsi("gsiB", 10));
+  });
+
+  const outOfRange = (member: string, subject = "table") => ["ValidationException", 400, `${INVALID}Requested ${member} for OnDemandThroughput for ${subject} is outside of valid range`];
+
+  test("OnDemandThroughput: CreateTable takes maximums of 1 or more, UpdateTable -1 too (it removes one); a restore leaves a removed maximum out", async () => {
+    // As recorded against DynamoDB: 0 (terraform-provider-aws#39760) and -1 (pulumi/pulumi-aws#5126) at CreateTable.
+    assert.deepEqual(
+      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { OnDemandThroughput: { MaxReadRequestUnits: 1000, MaxWriteRequestUnits: 0 } })))),
+      outOfRange("MaxWriteRequestUnits"),
+    );
+    assert.deepEqual(
+      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { OnDemandThroughput: { MaxReadRequestUnits: -1, MaxWriteRequestUnits: -1 } })))),
+      outOfRange("MaxReadRequestUnits"),
+    );
+    assert.deepEqual(
+      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [{ ...{}, ...gsi("gsiA", 0), OnDemandThroughput: { MaxReadRequestUnits: 0 } }] })))),
+      outOfRange("MaxReadRequestUnits", "index : gsiA"),
+    );
+
+    const name = uniqueName("t");
+    await ddb.send(new CreateTableCommand(keyed(name, { OnDemandThroughput: { MaxReadRequestUnits: 100, MaxWriteRequestUnits: 50 } })));
+    assert.deepEqual(await refusal(ddb.send(new UpdateTableCommand({ TableName: name, OnDemandThroughput: { MaxReadRequestUnits: 0 } }))), outOfRange("MaxReadRequestUnits"));
+    assert.deepEqual(await refusal(ddb.send(new UpdateTableCommand({ TableName: name, OnDemandThroughput: { MaxWriteRequestUnits: -2 } }))), outOfRange("MaxWriteRequestUnits"));
+    await ddb.send(new UpdateTableCommand({ TableName: name, OnDemandThroughput: { MaxReadRequestUnits: -1, MaxWriteRequestUnits: 50 } }));
+
+    const { BackupDetails: backup } = await ddb.send(new CreateBackupCommand({ TableName: name, BackupName: "removed-maximum" }));
+    const target = uniqueName("t");
+    await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup?.BackupArn, TargetTableName: target }));
+    const { Table: restored } = await ddb.send(new DescribeTableCommand({ TableName: target }));
+    assert.deepEqual(restored?.OnDemandThroughput, { MaxWriteRequestUnits: 50 });
+  });
+});
