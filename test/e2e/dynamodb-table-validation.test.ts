@@ -5,7 +5,10 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  ListTagsOfResourceCommand,
   RestoreTableFromBackupCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateTableCommand,
   type CreateTableCommandInput,
   type GlobalSecondaryIndex,
@@ -117,5 +120,42 @@ describe("DynamoDB control plane validation", () => {
     await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backup?.BackupArn, TargetTableName: target }));
     const { Table: restored } = await ddb.send(new DescribeTableCommand({ TableName: target }));
     assert.deepEqual(restored?.OnDemandThroughput, { MaxWriteRequestUnits: 50 });
+  });
+
+  const invalid = (what: "Key" | "Value", text: string) => ["ValidationException", 400, `The Tag ${what} provided is invalid, ${what}: ${text}`];
+
+  test("tags: a key over 128 or a value over 256 characters, or a character outside AWS's tag set, is refused naming it; letters of any script pass", async () => {
+    // As recorded against DynamoDB (ack-api-quirks DDB-TABLE-107, 372).
+    const name = uniqueName("t");
+    const arn = (await ddb.send(new CreateTableCommand(keyed(name, { Tags: [{ Key: "ключ 表", Value: "café a+b-c=d.e_f:g/h@i\u00a0" }] })))).TableDescription?.TableArn;
+    assert.ok(arn);
+    const tag = (Key: string, Value: string) => ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "good", Value: "kept out" }, { Key, Value }] }));
+    const long = "k".repeat(129);
+    assert.deepEqual(await refusal(tag(long, "v")), invalid("Key", long));
+    assert.deepEqual(await refusal(tag("", "v")), invalid("Key", ""));
+    assert.deepEqual(await refusal(tag("k", "v".repeat(257))), invalid("Value", "v".repeat(257)));
+    assert.deepEqual(await refusal(tag("k", "a,b")), invalid("Value", "a,b"));
+    assert.deepEqual(await refusal(tag("k", "(x)")), invalid("Value", "(x)"));
+    assert.deepEqual(await refusal(tag("🔑", "v")), invalid("Key", "🔑"));
+    assert.deepEqual(await refusal(tag("a#b", "v")), invalid("Key", "a#b"));
+    // CreateTable's Tags are checked alike, and nothing is made.
+    const refused = uniqueName("t");
+    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(keyed(refused, { Tags: [{ Key: "k", Value: "100%" }] })))), invalid("Value", "100%"));
+    assert.equal((await refusal(ddb.send(new DescribeTableCommand({ TableName: refused }))))[0], "ResourceNotFoundException");
+    // 128 and 256 characters are allowed; nothing of a refused request was applied.
+    await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "k".repeat(128), Value: "v".repeat(256) }] }));
+    const { Tags: tags } = await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
+    assert.deepEqual(tags?.map((t) => t.Key).sort(), ["k".repeat(128), "ключ 表"]);
+
+    // UntagResource: a key's length, and at most 50 keys, though they only remove.
+    assert.deepEqual(await refusal(ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["ok", long] }))), invalid("Key", long));
+    assert.deepEqual(await refusal(ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [""] }))), invalid("Key", ""));
+    const keys = Array.from({ length: 51 }, (_, i) => `k${i}`);
+    assert.deepEqual(await refusal(ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys }))), [
+      "ValidationException",
+      400,
+      "Number of Tags exceed the current limit for the provided ResourceArn",
+    ]);
+    await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys.slice(0, 50) }));
   });
 });

@@ -14,9 +14,27 @@ import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import type { TableMeta } from "../table.js";
 import { restoring } from "../table-status.js";
-import { check, length } from "../validation.js";
 
 const MAX_TAGS = 50;
+
+/**
+ * What a tag may hold, as DynamoDB refuses it (recorded against AWS in ack-api-quirks, DDB-TABLE-107
+ * and 372): keys of 1-128 and values of up to 256 Unicode characters ("Tagging restrictions in
+ * DynamoDB"), letters and digits of any script, white space and _ . : / = + - @; anything else,
+ * a comma or an emoji, is refused naming the key or value, not in Coral's words.
+ */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_KEY_CHARACTERS = 128;
+const MAX_VALUE_CHARACTERS = 256;
+
+function tagKeyLengthValid(key: string): boolean {
+  const characters = [...key].length;
+  return characters >= 1 && characters <= MAX_KEY_CHARACTERS;
+}
+
+function invalidKey(key: string): AwsError {
+  return validationException(`The Tag Key provided is invalid, Key: ${key}`);
+}
 
 /** Which part of a Tag (CreateTable's or TagResource's) a missing member is, if it is one. */
 function tagPart(v: Violation): string | undefined {
@@ -58,11 +76,14 @@ function tableOfArn(ctx: DynamoContext, arn: string, notFound = () => errors.Res
 }
 
 /**
- * The tags CreateTable or TagResource is given, as DynamoDB checks them: lengths, then keys that
- * AWS reserves ("aws:") or that the request repeats.
+ * The tags CreateTable or TagResource is given, as DynamoDB checks them: each key and value, then
+ * keys that AWS reserves ("aws:") or that the request repeats.
  */
 export function checkTags(tags: readonly { Key: string; Value: string }[]): void {
-  for (const tag of tags) check(length("tags.member.key", tag.Key, 1, 128), length("tags.member.value", tag.Value, 0, 256));
+  for (const { Key: key, Value: value } of tags) {
+    if (!tagKeyLengthValid(key) || !TAG_CHARACTERS.test(key)) throw invalidKey(key);
+    if ([...value].length > MAX_VALUE_CHARACTERS || !TAG_CHARACTERS.test(value)) throw validationException(`The Tag Value provided is invalid, Value: ${value}`);
+  }
   const seen = new Set<string>();
   for (const { Key: key } of tags) {
     if (key.startsWith("aws:")) throw validationException(`Tag Key cannot be prefixed with aws:, Key: ${key}`);
@@ -94,7 +115,12 @@ export function tagResource(input: TagResourceInput, ctx: DynamoContext): TagRes
 export function untagResource(input: UntagResourceInput, ctx: DynamoContext): UntagResourceOutput {
   parseTableArn(ctx, input.ResourceArn);
   if (input.TagKeys.length === 0) throw validationException("Atleast one Tag Key needs to be provided as Input.");
-  if (input.TagKeys.includes("")) throw validationException("The Tag Key provided is invalid, Key: ");
+  // A key's length is checked as TagResource checks it (an empty one too), and more keys than a
+  // table can hold are refused though they only remove (DDB-TABLE-107). Its characters are not:
+  // what AWS answers to a key TagResource could not have set is not recorded.
+  const badKey = input.TagKeys.find((key) => !tagKeyLengthValid(key));
+  if (badKey !== undefined) throw invalidKey(badKey);
+  checkTagCount(input.TagKeys.length);
   ctx.store.transaction(() => {
     const meta = tableOfArn(ctx, input.ResourceArn, () => errors.ResourceNotFound());
     for (const key of input.TagKeys) ctx.store.deleteTag(ctx, meta.name, key);
