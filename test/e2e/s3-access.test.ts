@@ -120,6 +120,31 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     assert.equal(disabled.Owner?.ID, acl.Owner?.ID);
   });
 
+  // "If you try to create a bucket with a public ACL, the request will fail" (CreateBucket, S3 API
+  // Reference): a new bucket blocks public ACLs from the start, whatever its Object Ownership.
+  test("CreateBucket with a public ACL fails even with ACLs enabled; a non-public one is kept", async () => {
+    const refusedWith = ["InvalidBucketAclWithBlockPublicAccessError", "Bucket cannot have public ACLs set with BlockPublicAccess enabled", 400];
+    const canned = uniqueName("acl-create-public");
+    const publicCanned = await failure(s3.send(new CreateBucketCommand({ Bucket: canned, ObjectOwnership: "ObjectWriter", ACL: "public-read" })));
+    assert.deepEqual([publicCanned.name, publicCanned.message, publicCanned.status], refusedWith);
+    const authenticated = await failure(s3.send(new CreateBucketCommand({ Bucket: canned, ObjectOwnership: "BucketOwnerPreferred", ACL: "authenticated-read" })));
+    assert.deepEqual([authenticated.name, authenticated.message, authenticated.status], refusedWith);
+    const header = await failure(s3.send(new CreateBucketCommand({ Bucket: canned, ObjectOwnership: "ObjectWriter", GrantRead: `uri="${ALL_USERS}"` })));
+    assert.deepEqual([header.name, header.message, header.status], refusedWith);
+    // Nothing was made.
+    const missing = await failure(s3.send(new GetBucketAclCommand({ Bucket: canned })));
+    assert.equal(missing.name, "NoSuchBucket");
+
+    const logs = uniqueName("acl-create-logs");
+    const LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+    await s3.send(new CreateBucketCommand({ Bucket: logs, ObjectOwnership: "ObjectWriter", GrantWrite: `uri="${LOG_DELIVERY}"`, GrantReadACP: `uri="${LOG_DELIVERY}"` }));
+    const acl = await s3.send(new GetBucketAclCommand({ Bucket: logs }));
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]), [
+      ["Group", LOG_DELIVERY, "READ_ACP"],
+      ["Group", LOG_DELIVERY, "WRITE"],
+    ]);
+  });
+
   test("an ACL holds at most 100 grants, and no grant to an e-mail address", async () => {
     const bucket = uniqueName("acl-limits");
     await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));

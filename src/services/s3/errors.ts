@@ -93,6 +93,16 @@ export const errors = defineErrors({
     status: 400,
     message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
   },
+  // CreateBucket with a public ACL: a new bucket's Block Public Access is on from the start, so
+  // "If you try to create a bucket with a public ACL, the request will fail" (CreateBucket, S3 API
+  // Reference). Code and sentence are S3's answer as users quote it ("S3ServiceException
+  // [InvalidBucketAclWithBlockPublicAccessError]: Bucket cannot have public ACLs set with
+  // BlockPublicAccess enabled"); the status is not recorded with it: 400, as for its sibling above.
+  InvalidBucketAclWithBlockPublicAccess: {
+    code: "InvalidBucketAclWithBlockPublicAccessError",
+    status: 400,
+    message: "Bucket cannot have public ACLs set with BlockPublicAccess enabled",
+  },
   MalformedACLError: {
     code: "MalformedACLError",
     status: 400,

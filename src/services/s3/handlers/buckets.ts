@@ -10,7 +10,7 @@ import type {
   ListBucketsInput,
   ListBucketsOutput,
 } from "../../../generated/s3.js";
-import { isOwnerOnly, NEW_BUCKET_PUBLIC_ACCESS_BLOCK, OBJECT_OWNERSHIP } from "../acl.js";
+import { isOwnerOnly, isPublic, NEW_BUCKET_PUBLIC_ACCESS_BLOCK, OBJECT_OWNERSHIP } from "../acl.js";
 import { accountOwner, requestedGrants } from "../access.js";
 import { invalidBucketName, validateBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument } from "../errors.js";
@@ -67,6 +67,8 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
   const owner = accountOwner(ctx.account);
   const grants = requestedGrants(input, owner, owner);
   if (grants !== undefined && ownership === "BucketOwnerEnforced" && !isOwnerOnly(grants, owner)) throw errors.InvalidBucketAclWithObjectOwnership();
+  // The new bucket's Block Public Access (below) applies to the ACL it is created with.
+  if (grants !== undefined && isPublic(grants)) throw errors.InvalidBucketAclWithBlockPublicAccess();
   ctx.store.transaction(() => {
     if (ctx.store.bucketCount(ctx.account) >= MAX_BUCKETS_PER_ACCOUNT) throw errors.TooManyBuckets();
     ctx.store.insertBucket({ name, account_id: ctx.account, region, created_at: utcSeconds(ctx.clock.now()) });
