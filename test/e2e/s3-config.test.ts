@@ -141,6 +141,40 @@ describe("S3 bucket configuration conformance", () => {
     }
   });
 
+  // S3's answers as users record them: "MalformedPolicy: Invalid principal in policy" (Terraform,
+  // scripts that retry on it) and "MalformedPolicy: Action does not apply to any resource(s) in
+  // statement" (ministryofjustice/modernisation-platform#10762: s3:GetBucketAcl on objects only;
+  // aws-amplify/docs#7799: s3:ListBucket beside object actions on `bucket/*`).
+  test("PutBucketPolicy: a principal of no valid form, or an action that applies to none of the statement's resources, is MalformedPolicy", async () => {
+    const bucket = await newBucket(s3, "cfg-policy-grammar");
+    const put = (statement: Record<string, unknown>) =>
+      s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ ...{ Effect: "Allow" }, ...statement }] }) }));
+    const objects = `arn:aws:s3:::${bucket}/*`;
+    const whole = `arn:aws:s3:::${bucket}`;
+    const principal = ["MalformedPolicy", 400, "Invalid principal in policy"];
+    for (const Principal of [{ AWS: "not-an-account" }, "111122223333", { AWS: [] }, { Users: "111122223333" }, { CanonicalUser: "abc" }, {}]) {
+      assert.deepEqual(await refusal(put({ Principal, Action: "s3:GetObject", Resource: objects })), principal, JSON.stringify(Principal));
+    }
+    const misplaced = ["MalformedPolicy", 400, "Action does not apply to any resource(s) in statement"];
+    const other = { AWS: "arn:aws:iam::111122223333:root" };
+    assert.deepEqual(await refusal(put({ Principal: other, Action: "s3:GetObject", Resource: whole })), misplaced);
+    assert.deepEqual(await refusal(put({ Principal: other, Action: "s3:GetBucketAcl", Resource: objects })), misplaced);
+    assert.deepEqual(await refusal(put({ Principal: other, Action: ["s3:GetObject", "s3:ListBucket"], Resource: objects })), misplaced);
+    assert.deepEqual(await refusal(put({ Principal: other, Action: "s3:ListBucket*", Resource: `arn:aws:s3:::${bucket}/logs/*` })), misplaced);
+    // Valid forms: every kind of principal, wildcards that reach a resource of the statement, NotResource.
+    const accepted = [
+      { Principal: { AWS: ["111122223333", "arn:aws:iam::111122223333:user/team/alice", "arn:aws:iam::111122223333:role/Reader", "arn:aws:sts::111122223333:assumed-role/Reader/s1", "AIDAJQABLZS4A3QDU576Q"] }, Action: "s3:GetObject", Resource: objects },
+      { Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" }, Action: "s3:ListBucket", Resource: whole },
+      { Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/logs/*` },
+      { Principal: other, Action: ["s3:GetObject", "s3:ListBucket"], Resource: [whole, objects] },
+      { Principal: other, Action: "s3:*", Resource: whole },
+      { Principal: other, Action: "s3:Get*", Resource: objects },
+      { Principal: other, Action: "*", Resource: objects },
+      { Principal: other, Action: "s3:ListBucket", NotResource: objects },
+    ];
+    for (const statement of accepted) await put(statement);
+  });
+
   // AWS, as recorded in LocalStack's test_put_cors_invalid_rules (put-cors-exc, put-cors-exc-empty)
   // and test_put_cors_empty_origin (get-cors-empty) snapshots.
   test("PutBucketCors: no rules is MalformedXML; an unknown method is named; an empty origin is kept", async () => {

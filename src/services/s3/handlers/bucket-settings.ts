@@ -40,6 +40,7 @@ import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
 import { errors, invalidArgument, invalidRequest, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
+import { actionWithoutResource, isValidPrincipal } from "../policy-grammar.js";
 import { isPublicPolicy } from "../policy-status.js";
 
 // --- policy ------------------------------------------------------------------------------------
@@ -77,6 +78,9 @@ export function validateBucketPolicy(text: string, bucket: string): void {
     const st = raw as Record<string, unknown>;
     if (st["Effect"] !== "Allow" && st["Effect"] !== "Deny") throw malformedPolicy("Invalid effect: " + String(st["Effect"]));
     if (st["Principal"] === undefined && st["NotPrincipal"] === undefined) throw malformedPolicy("Missing required field Principal");
+    for (const principal of [st["Principal"], st["NotPrincipal"]]) {
+      if (principal !== undefined && !isValidPrincipal(principal)) throw malformedPolicy("Invalid principal in policy");
+    }
     const actions = [...list(st["Action"]), ...list(st["NotAction"])];
     if (actions.length === 0) throw malformedPolicy("Missing required field Action");
     for (const action of actions) {
@@ -88,6 +92,10 @@ export function validateBucketPolicy(text: string, bucket: string): void {
       // A bucket policy may only name the bucket itself and objects in it.
       const ok = typeof resource === "string" && (resource === `arn:aws:s3:::${bucket}` || resource.startsWith(`arn:aws:s3:::${bucket}/`) || resource === "*");
       if (!ok) throw malformedPolicy("Policy has invalid resource");
+    }
+    // NotResource names everything else, so any action has something to apply to.
+    if (st["NotResource"] === undefined && actionWithoutResource(list(st["Action"]) as string[], resources as string[], bucket) !== undefined) {
+      throw malformedPolicy("Action does not apply to any resource(s) in statement");
     }
   }
 }
