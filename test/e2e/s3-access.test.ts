@@ -179,6 +179,15 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     assert.deepEqual([emailBody.name, emailBody.message, emailBody.status], methodNotAllowed);
     const emailUpload = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other.txt", Body: "y", GrantFullControl: 'emailAddress="someone@example.com"' })));
     assert.deepEqual([emailUpload.name, emailUpload.message, emailUpload.status], methodNotAllowed);
+    // A canonical user id is 64 hex digits ("Invalid id", ArgumentName CanonicalUser/ID).
+    const headerId = await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, GrantRead: 'id="wrong-id"' })));
+    assert.deepEqual([headerId.name, headerId.message, headerId.status, headerId.error.ArgumentName, headerId.error.ArgumentValue], ["InvalidArgument", "Invalid id", 400, "CanonicalUser/ID", "wrong-id"]);
+    const bodyId = await failure(
+      s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "doc.txt", AccessControlPolicy: { Owner: owner, Grants: [{ Grantee: { Type: "CanonicalUser", ID: "1111-2222-3333" }, Permission: "READ" }] } })),
+    );
+    assert.deepEqual([bodyId.name, bodyId.message, bodyId.status, bodyId.error.ArgumentName, bodyId.error.ArgumentValue], ["InvalidArgument", "Invalid id", 400, "CanonicalUser/ID", "1111-2222-3333"]);
+    const uploadId = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other.txt", Body: "y", GrantFullControl: `id="${owner?.ID}", id="${"A".repeat(64)}"` })));
+    assert.deepEqual([uploadId.name, uploadId.message, uploadId.status], ["InvalidArgument", "Invalid id", 400]);
     // Nothing refused was kept.
     assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "doc.txt" }))).Grants?.length, 100);
     assert.equal((await s3.send(new GetBucketAclCommand({ Bucket: bucket }))).Grants?.length, 1);

@@ -42,6 +42,8 @@ describe("canned ACLs", () => {
     assert.equal(grantsFromHeaders({}), undefined);
     assert.match(code(() => grantsFromHeaders({ GrantRead: 'uri="http://example.com/group"' })), /^InvalidArgument 400 Invalid group uri/);
     assert.match(code(() => grantsFromHeaders({ GrantRead: "nonsense" })), /^InvalidArgument 400/);
+    assert.equal(code(() => grantsFromHeaders({ GrantRead: 'id="wrong-id"' })), "InvalidArgument 400 Invalid id");
+    assert.equal(code(() => validateGrants([{ Grantee: { Type: "CanonicalUser", ID: "A".repeat(64) }, Permission: "READ" }])), "InvalidArgument 400 Invalid id");
   });
 
   test("AccessControlPolicy grants are checked", () => {
