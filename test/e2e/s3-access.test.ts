@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteBucketOwnershipControlsCommand,
   DeletePublicAccessBlockCommand,
   GetBucketAclCommand,
   GetBucketLoggingCommand,
@@ -229,6 +230,37 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     );
     const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
     assert.deepEqual(logging.LoggingEnabled?.TargetGrants, [{ Grantee: { Type: "CanonicalUser", ID: owner?.ID }, Permission: "READ" }]);
+  });
+
+  // A bucket without OwnershipControls acts as buckets did before Object Ownership: ACLs enabled,
+  // the writer owning its objects (ObjectWriter).
+  test("after DeleteBucketOwnershipControls the bucket has no setting and accepts ACLs again", async () => {
+    const bucket = uniqueName("acl-no-ownership");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    const deleted = await s3.send(new DeleteBucketOwnershipControlsCommand({ Bucket: bucket }));
+    assert.equal(deleted.$metadata.httpStatusCode, 204);
+    const missing = await failure(s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket })));
+    assert.deepEqual([missing.name, missing.message, missing.status], ["OwnershipControlsNotFoundError", "The bucket ownership controls were not found", 404]);
+    await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" }));
+    const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+    assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]), [
+      ["CanonicalUser", undefined, "FULL_CONTROL"],
+      ["Group", ALL_USERS, "READ"],
+    ]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "x", ACL: "authenticated-read" }));
+    const objectAcl = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "k" }));
+    assert.deepEqual(objectAcl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI, g.Permission]), [
+      ["CanonicalUser", undefined, "FULL_CONTROL"],
+      ["Group", AUTHENTICATED_USERS, "READ"],
+    ]);
+    // Setting it again works as on any bucket: BucketOwnerEnforced only once the bucket ACL is private.
+    const enforce = () => s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
+    assert.equal((await failure(enforce())).name, "InvalidBucketAclWithObjectOwnership");
+    await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "private" }));
+    await enforce();
+    assert.deepEqual((await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))).OwnershipControls?.Rules, [{ ObjectOwnership: "BucketOwnerEnforced" }]);
+    assert.equal((await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" })))).name, "AccessControlListNotSupported");
   });
 
   test("a bucket with settings can still be deleted once empty", async () => {

@@ -20,9 +20,24 @@ export function accountOwner(account: string): Owner {
   return { ID: canonicalUserId(account) };
 }
 
-/** Buckets made before ownership was recorded count as the current default. */
+/**
+ * What the "ownership" config holds once DeleteBucketOwnershipControls removed the setting: the
+ * bucket then has no OwnershipControls (GetBucketOwnershipControls answers
+ * OwnershipControlsNotFoundError) and acts as S3 buckets did before Object Ownership existed, and
+ * as buckets made before April 2023 without a setting still do: ACLs enabled, the writer owning
+ * what it uploads ("By default, when another AWS account uploads an object to your S3 bucket,
+ * that account (the object writer) owns the object", S3 User Guide before the April 2023 change),
+ * which is ObjectWriter.
+ */
+export const OWNERSHIP_REMOVED = "removed";
+
+/**
+ * The bucket's Object Ownership as it acts. Buckets made before Nimbus recorded ownership count as
+ * the current default; a bucket whose setting was deleted, as ObjectWriter.
+ */
 export function bucketOwnership(ctx: Pick<S3Context, "store">, bucket: BucketRow): ObjectOwnership {
-  return ctx.store.config<ObjectOwnership>(bucket.name, "ownership") ?? "BucketOwnerEnforced";
+  const stored = ctx.store.config<ObjectOwnership | typeof OWNERSHIP_REMOVED>(bucket.name, "ownership");
+  return stored === OWNERSHIP_REMOVED ? "ObjectWriter" : (stored ?? "BucketOwnerEnforced");
 }
 
 /**

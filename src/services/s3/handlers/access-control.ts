@@ -22,7 +22,7 @@ import type {
   PutPublicAccessBlockOutput,
 } from "../../../generated/s3.js";
 import { cannedAclGrants, checkAclAllowed, isOwnerOnly, OBJECT_OWNERSHIP, validateGrants, versionGrants, withoutDisplayNames, type Grant, type ObjectOwnership, type PublicAccessBlock } from "../acl.js";
-import { accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock, requestedGrants } from "../access.js";
+import { accountOwner, bucketOwnership, objectOwnerAccount, OWNERSHIP_REMOVED, publicAccessBlock, requestedGrants } from "../access.js";
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
@@ -101,13 +101,13 @@ export function putBucketOwnershipControls(input: PutBucketOwnershipControlsInpu
 
 export function getBucketOwnershipControls(input: GetBucketOwnershipControlsInput, ctx: S3Context): GetBucketOwnershipControlsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
-  const ownership = ctx.store.config<ObjectOwnership>(bucket.name, "ownership");
-  if (ownership === undefined) throw errors.OwnershipControlsNotFound({}, { fields: { BucketName: bucket.name } });
+  const ownership = ctx.store.config<ObjectOwnership | typeof OWNERSHIP_REMOVED>(bucket.name, "ownership");
+  if (ownership === undefined || ownership === OWNERSHIP_REMOVED) throw errors.OwnershipControlsNotFound({}, { fields: { BucketName: bucket.name } });
   return { OwnershipControls: { Rules: [{ ObjectOwnership: ownership }] } };
 }
 
 export function deleteBucketOwnershipControls(input: DeleteBucketOwnershipControlsInput, ctx: S3Context): DeleteBucketOwnershipControlsOutput {
-  ctx.store.transaction(() => ctx.store.deleteConfig(requireBucket(ctx, input.Bucket).name, "ownership"));
+  ctx.store.transaction(() => ctx.store.setConfig(requireBucket(ctx, input.Bucket).name, "ownership", OWNERSHIP_REMOVED));
   return {};
 }
 
