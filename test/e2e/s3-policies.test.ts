@@ -19,6 +19,8 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   DeletePublicAccessBlockCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
   GetObjectAclCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -148,6 +150,28 @@ describe("S3 with enforced policies", () => {
     await denied(owner().send(new DeleteObjectCommand({ Bucket: bucket, Key: "keep/a.txt" })));
     await owner().send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
     assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "keep/a.txt" }))).Body?.transformToString(), "a");
+  });
+
+  // "If you don't have PutBucketPolicy permissions, Amazon S3 returns a 403 Access Denied error. If
+  // you have the correct permissions, but you're not using an identity that belongs to the bucket
+  // owner's account, Amazon S3 returns a 405 Method Not Allowed error" (PutBucketPolicy; the same
+  // for GetBucketPolicy and DeleteBucketPolicy).
+  test("another account cannot read, replace or delete the bucket policy, even when it allows that account to", async () => {
+    const bucket = await bucketWith({});
+    const notAllowed = async (call: Promise<unknown>): Promise<void> => {
+      const err = await failure(call);
+      assert.deepEqual([err.name, err.message, err.$metadata.httpStatusCode], ["MethodNotAllowed", "The specified method is not allowed against this resource.", 405]);
+    };
+    const replacement = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+    await denied(other().send(new GetBucketPolicyCommand({ Bucket: bucket })));
+    const actions = ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:GetBucketPolicyStatus"];
+    await owner().send(policy(bucket, [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: actions, Resource: `arn:aws:s3:::${bucket}` }]));
+    await notAllowed(other().send(new GetBucketPolicyCommand({ Bucket: bucket })));
+    await notAllowed(other().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: replacement })));
+    await notAllowed(other().send(new DeleteBucketPolicyCommand({ Bucket: bucket })));
+    // GetBucketPolicyStatus is not one of them.
+    assert.equal((await other().send(new GetBucketPolicyStatusCommand({ Bucket: bucket }))).PolicyStatus?.IsPublic, false);
+    assert.deepEqual(JSON.parse((await owner().send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "").Statement[0].Action, actions);
   });
 
   test("ACL grants admit others while ACLs are enabled; IgnorePublicAcls drops the public ones", async () => {

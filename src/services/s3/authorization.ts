@@ -119,7 +119,7 @@ const REQUEST_PAYER_OPERATIONS = new Set([
   "PutObjectLockConfiguration", "PutObjectRetention", "PutObjectTagging", "RestoreObject", "UpdateObjectEncryption", "UploadPartCopy", "UploadPart",
 ]);
 
-/** What the owner account's root user may do whatever its bucket policy says. */
+/** What the owner account's root user may do whatever its bucket policy says, and no other account even when allowed. */
 const POLICY_ACTIONS = new Set(["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]);
 
 /** The IAM action an S3 operation needs: `s3:GetObject`, or `s3:GetObjectVersion` when it names a version. */
@@ -253,9 +253,14 @@ export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key
   }
   if (ownAccount) return;
   const block = publicAccessBlock(ctx, bucket);
-  if (decision === "Allow" && !(block?.RestrictPublicBuckets && policy !== undefined && isPublicPolicy(policy))) return;
-  if (aclGrants(ctx, bucket, action, principal, key, input.VersionId, block?.IgnorePublicAcls === true)) return;
-  throw errors.AccessDenied();
+  const allowed =
+    (decision === "Allow" && !(block?.RestrictPublicBuckets && policy !== undefined && isPublicPolicy(policy))) ||
+    aclGrants(ctx, bucket, action, principal, key, input.VersionId, block?.IgnorePublicAcls === true);
+  if (!allowed) throw errors.AccessDenied();
+  // The bucket policy itself is the owner account's alone: "If you have the correct permissions,
+  // but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns
+  // a 405 Method Not Allowed error" (GetBucketPolicy, PutBucketPolicy, DeleteBucketPolicy).
+  if (POLICY_ACTIONS.has(action)) throw errors.MethodNotAllowed();
 }
 
 /**
