@@ -464,6 +464,18 @@ describe("S3 with enforced policies", () => {
     assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]), [[OWNER_ID, "FULL_CONTROL"]]);
     // The uploader has only what the bucket policy gives it.
     await denied(other().send(new GetObjectCommand({ Bucket: bucket, Key: "uploaded.txt" })));
+
+    // "Bucket owner enforced ... PUT requests that use the bucket-owner-full-control canned ACL or
+    // an equivalent succeed" (S3 User Guide, Object Ownership prerequisites): the ACL that
+    // cross-account uploads send, and that bucket policies often require.
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "granted.txt", Body: "with the ACL", ACL: "bucket-owner-full-control" }));
+    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "granted-header.txt", Body: "with the grant", GrantFullControl: `id="${OWNER_ID}"` }));
+    for (const Key of ["granted.txt", "granted-header.txt"]) {
+      const granted = await owner().send(new GetObjectAclCommand({ Bucket: bucket, Key }));
+      assert.deepEqual([granted.Owner?.ID, granted.Grants?.map((g) => [g.Grantee?.ID, g.Permission])], [OWNER_ID, [[OWNER_ID, "FULL_CONTROL"]]], Key);
+    }
+    const other_ = await failure(other().send(new PutObjectCommand({ Bucket: bucket, Key: "public.txt", Body: "x", ACL: "bucket-owner-read" })));
+    assert.deepEqual([other_.name, other_.message, other_.$metadata.httpStatusCode], ["AccessControlListNotSupported", "The bucket does not allow ACLs", 400]);
   });
 
   test("with BucketOwnerEnforced listings show the bucket owner as Owner of every object and version, whoever wrote it", async () => {

@@ -121,10 +121,11 @@ export interface ObjectWrite {
  */
 export function objectWrite(ctx: S3Context, bucket: BucketRow, input: GrantHeaders & { ACL?: string }): ObjectWrite {
   const writer = accountOwner(ctx.account);
-  const grants = requestedGrants(input, writer, accountOwner(bucket.account_id));
+  const bucketOwner = accountOwner(bucket.account_id);
+  const grants = requestedGrants(input, writer, bucketOwner);
   if (grants === undefined) return { acl: null, ownerAccount: ctx.account };
   const ownership = bucketOwnership(ctx, bucket);
-  checkAclAllowed(grants, writer, ownership, publicAccessBlock(ctx, bucket));
+  checkAclAllowed(grants, writer, ownership, publicAccessBlock(ctx, bucket), bucketOwner);
   if (ownership === "BucketOwnerEnforced") return { acl: null, ownerAccount: ctx.account };
   if (ownership === "BucketOwnerPreferred" && input.ACL === "bucket-owner-full-control") return { acl: null, ownerAccount: bucket.account_id };
   return { acl: JSON.stringify(grants), ownerAccount: ctx.account };

@@ -63,6 +63,11 @@ describe("canned ACLs", () => {
     const privateAcl = cannedAclGrants("private", owner);
     assert.equal(code(() => checkAclAllowed(publicRead, owner, "BucketOwnerEnforced", undefined)), "AccessControlListNotSupported 400 The bucket does not allow ACLs");
     assert.equal(code(() => checkAclAllowed(privateAcl, owner, "BucketOwnerEnforced", NEW_BUCKET_PUBLIC_ACCESS_BLOCK)), "ok");
+    // Another account's upload with bucket-owner-full-control (or its grant spelled out), not its own private ACL.
+    assert.equal(code(() => checkAclAllowed(cannedAclGrants("bucket-owner-full-control", owner, bucketOwner), owner, "BucketOwnerEnforced", NEW_BUCKET_PUBLIC_ACCESS_BLOCK, bucketOwner)), "ok");
+    assert.equal(code(() => checkAclAllowed([{ Grantee: { Type: "CanonicalUser", ID: bucketOwner.ID }, Permission: "FULL_CONTROL" }], owner, "BucketOwnerEnforced", undefined, bucketOwner)), "ok");
+    assert.equal(code(() => checkAclAllowed(privateAcl, owner, "BucketOwnerEnforced", undefined, bucketOwner)), "AccessControlListNotSupported 400 The bucket does not allow ACLs");
+    assert.equal(code(() => checkAclAllowed(cannedAclGrants("bucket-owner-read", owner, bucketOwner), owner, "BucketOwnerEnforced", undefined, bucketOwner)), "AccessControlListNotSupported 400 The bucket does not allow ACLs");
     assert.equal(code(() => checkAclAllowed(publicRead, owner, "ObjectWriter", NEW_BUCKET_PUBLIC_ACCESS_BLOCK)), "AccessDenied 403 Access Denied");
     assert.equal(code(() => checkAclAllowed(publicRead, owner, "ObjectWriter", undefined)), "ok");
     assert.equal(code(() => checkAclAllowed(cannedAclGrants("log-delivery-write", owner), owner, "BucketOwnerPreferred", NEW_BUCKET_PUBLIC_ACCESS_BLOCK)), "ok");

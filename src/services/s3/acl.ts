@@ -214,11 +214,26 @@ export function isOwnerOnly(grants: readonly Grant[], owner: Owner): boolean {
 }
 
 /**
- * Whether an ACL may be set, given the bucket's Object Ownership and Block Public Access.
- * Throws AccessControlListNotSupported or AccessDenied as S3 does.
+ * The ACLs a bucket with ACLs disabled still takes: "Buckets that use this setting only accept PUT
+ * requests that don't specify an ACL or PUT requests that specify bucket owner full control ACLs,
+ * such as the bucket-owner-full-control canned ACL or an equivalent form of this ACL" (PutObject,
+ * S3 API Reference). FULL_CONTROL to the bucket owner, and to the writer at most: what
+ * bucket-owner-full-control stands for when another account uploads, or the owner's private ACL
+ * when the bucket owner writes.
  */
-export function checkAclAllowed(grants: readonly Grant[], owner: Owner, ownership: ObjectOwnership, block: PublicAccessBlock | undefined): void {
-  if (ownership === "BucketOwnerEnforced" && !isOwnerOnly(grants, owner)) throw aclNotSupported();
+function isBucketOwnerFullControl(grants: readonly Grant[], writer: Owner, bucketOwner: Owner): boolean {
+  const toBucketOwner = (g: Grant) => g.Grantee.Type === "CanonicalUser" && g.Grantee.ID === bucketOwner.ID && g.Permission === "FULL_CONTROL";
+  const toWriter = (g: Grant) => g.Grantee.Type === "CanonicalUser" && g.Grantee.ID === writer.ID && g.Permission === "FULL_CONTROL";
+  return grants.every((g) => toBucketOwner(g) || toWriter(g)) && (writer.ID === bucketOwner.ID || grants.some(toBucketOwner));
+}
+
+/**
+ * Whether an ACL may be set by `owner` (the writer, or the owner of the object or bucket whose ACL
+ * it replaces), given the bucket's Object Ownership and Block Public Access. Throws
+ * AccessControlListNotSupported or AccessDenied as S3 does.
+ */
+export function checkAclAllowed(grants: readonly Grant[], owner: Owner, ownership: ObjectOwnership, block: PublicAccessBlock | undefined, bucketOwner: Owner = owner): void {
+  if (ownership === "BucketOwnerEnforced" && !isBucketOwnerFullControl(grants, owner, bucketOwner)) throw aclNotSupported();
   if (block?.BlockPublicAcls && isPublic(grants)) throw errors.AccessDenied();
 }
 
