@@ -104,6 +104,13 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     );
     const privateAgain = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "shared.txt" }));
     assert.equal(privateAgain.Grants?.length, 1);
+    // "Amazon EC2 gets READ access to GET an Amazon Machine Image (AMI) bundle" (Canned ACL).
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "image.manifest.xml", Body: "x", ACL: "aws-exec-read" }));
+    const execRead = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "image.manifest.xml" }));
+    assert.deepEqual(execRead.Grants, [
+      { Grantee: { Type: "CanonicalUser", ID: acl.Owner?.ID }, Permission: "FULL_CONTROL" },
+      { Grantee: { Type: "CanonicalUser", ID: "6aa5a366c34c1cbe25dc49211496e913e0351eb0e8c37aa3477e40942ec6b97c" }, Permission: "READ" },
+    ]);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "kept.txt", Body: "x", ACL: "public-read" }));
 
     const enforce = await failure(

@@ -25,6 +25,7 @@ describe("canned ACLs", () => {
     assert.deepEqual(perms("authenticated-read"), [[owner.ID, "FULL_CONTROL"], [AUTHENTICATED_USERS, "READ"]]);
     assert.deepEqual(perms("bucket-owner-read"), [[owner.ID, "FULL_CONTROL"], [bucketOwner.ID, "READ"]]);
     assert.deepEqual(perms("bucket-owner-full-control"), [[owner.ID, "FULL_CONTROL"], [bucketOwner.ID, "FULL_CONTROL"]]);
+    assert.deepEqual(perms("aws-exec-read"), [[owner.ID, "FULL_CONTROL"], ["6aa5a366c34c1cbe25dc49211496e913e0351eb0e8c37aa3477e40942ec6b97c", "READ"]]);
     assert.deepEqual(perms("log-delivery-write"), [[owner.ID, "FULL_CONTROL"], [LOG_DELIVERY, "WRITE"], [LOG_DELIVERY, "READ_ACP"]]);
     // Writing into your own bucket, bucket-owner-full-control is just the owner.
     assert.ok(isOwnerOnly(cannedAclGrants("bucket-owner-full-control", owner), owner));

@@ -81,6 +81,13 @@ export function withoutDisplayNames<T extends { readonly Grantee?: object | unde
 }
 const groupGrant = (uri: string, permission: string): Grant => ({ Grantee: { Type: "Group", URI: uri }, Permission: permission });
 
+/**
+ * "aws-exec-read: Owner gets FULL_CONTROL. Amazon EC2 gets READ access to GET an Amazon Machine
+ * Image (AMI) bundle from Amazon S3" (Canned ACL, S3 User Guide). EC2 is this canonical user (the
+ * "za-team" of S3's answers, as recorded in tools' fixtures of real ACLs and in S3 test suites).
+ */
+const EC2_BUNDLE_READER: Owner = { ID: "6aa5a366c34c1cbe25dc49211496e913e0351eb0e8c37aa3477e40942ec6b97c" };
+
 export const CANNED_ACLS = [
   "private",
   "public-read",
@@ -102,7 +109,9 @@ export function cannedAclGrants(acl: string, owner: Owner, bucketOwner: Owner = 
   const grants = [ownerGrant(owner)];
   switch (acl) {
     case "private":
+      break;
     case "aws-exec-read":
+      grants.push(ownerGrant(EC2_BUNDLE_READER, "READ"));
       break;
     case "public-read":
       grants.push(groupGrant(ALL_USERS, "READ"));
