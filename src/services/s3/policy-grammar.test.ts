@@ -29,12 +29,12 @@ describe("actionWithoutResource", () => {
 
 describe("isValidPrincipal", () => {
   test("the forms S3 accepts", () => {
-    for (const p of ["*", { AWS: "*" }, { AWS: "111122223333" }, { AWS: ["arn:aws:iam::111122223333:root", "arn:aws-cn:iam::111122223333:role/a/b"] }, { Service: ["s3.amazonaws.com", "logging.s3.amazonaws.com"] }, { CanonicalUser: "a".repeat(64) }, { Federated: "cognito-identity.amazonaws.com" }]) {
+    for (const p of ["*", { AWS: "*" }, { AWS: "111122223333" }, { AWS: ["arn:aws:iam::111122223333:root", "arn:aws-cn:iam::111122223333:role/a/b"] }, { Service: ["s3.amazonaws.com", "logging.s3.amazonaws.com"] }, { CanonicalUser: "a".repeat(64) }, { Federated: "cognito-identity.amazonaws.com" }, { AWS: "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL" }]) {
       assert.equal(isValidPrincipal(p), true, JSON.stringify(p));
     }
   });
   test("and the ones it refuses", () => {
-    for (const p of ["111122223333", "", { AWS: "alice" }, { AWS: "arn:aws:iam::1111:root" }, { AWS: [] }, { AWS: 111122223333 }, {}, [], null, { constructor: "x" }, { CanonicalUser: "A".repeat(64) }, { Service: "not a service" }]) {
+    for (const p of ["111122223333", "", { AWS: "alice" }, { AWS: "arn:aws:iam::1111:root" }, { AWS: "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity REPLACE_ME" }, { AWS: [] }, { AWS: 111122223333 }, {}, [], null, { constructor: "x" }, { CanonicalUser: "A".repeat(64) }, { Service: "not a service" }]) {
       assert.equal(isValidPrincipal(p), false, JSON.stringify(p));
     }
   });

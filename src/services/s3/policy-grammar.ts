@@ -5,8 +5,9 @@
  * - A principal S3 cannot resolve is refused with MalformedPolicy "Invalid principal in policy"
  *   (S3's answer as Terraform users and scripts record it). Nimbus has no IAM directory, so it
  *   checks the form only: "*", an account id, an IAM or STS principal ARN, an IAM unique id (what
- *   a policy shows once its principal was deleted), a canonical user id, a service or a federated
- *   provider ("AWS JSON policy elements: Principal", IAM User Guide). AWS also refuses a
+ *   a policy shows once its principal was deleted), a CloudFront origin access identity, a
+ *   canonical user id, a service or a federated provider ("AWS JSON policy elements: Principal",
+ *   IAM User Guide). AWS also refuses a
  *   well-formed ARN of a user or role that does not exist; Nimbus cannot tell.
  * - A statement naming an action that applies to none of its resources is refused with
  *   MalformedPolicy "Action does not apply to any resource(s) in statement" (S3's answer as
@@ -154,12 +155,14 @@ export function actionWithoutResource(actions: readonly string[], resources: rea
 const ACCOUNT = /^\d{12}$/;
 const IAM_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(root|user\/.+|role\/.+|federated-user\/.+)$/;
 const STS_ARN = /^arn:aws(-[a-z]+)*:sts::\d{12}:(assumed-role|federated-user)\/.+$/;
+/** A CloudFront origin access identity ("Restricting access to an Amazon S3 origin", CloudFront Developer Guide). */
+const CLOUDFRONT_OAI = /^arn:aws:iam::cloudfront:user\/CloudFront Origin Access Identity [A-Z0-9]+$/;
 /** IAM unique ids (AIDA user, AROA role, ...), 16 characters or more. */
 const UNIQUE_ID = /^A[A-Z0-9]{3}[A-Z0-9]{12,}$/;
 const CANONICAL_USER = /^[0-9a-f]{64}$/;
 
 const PRINCIPAL_FORMS: Readonly<Record<string, (value: string) => boolean>> = {
-  AWS: (v) => v === "*" || ACCOUNT.test(v) || IAM_ARN.test(v) || STS_ARN.test(v) || UNIQUE_ID.test(v),
+  AWS: (v) => v === "*" || ACCOUNT.test(v) || IAM_ARN.test(v) || STS_ARN.test(v) || CLOUDFRONT_OAI.test(v) || UNIQUE_ID.test(v),
   CanonicalUser: (v) => CANONICAL_USER.test(v),
   Service: (v) => v === "*" || /^[a-z0-9][a-z0-9.-]*\.[a-z0-9.-]+$/.test(v),
   Federated: (v) => v.length > 0 && !/\s/.test(v),
