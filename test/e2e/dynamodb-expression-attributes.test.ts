@@ -1,25 +1,22 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { refusal, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { clientSuite, refusal, uniqueName } from "./harness.js";
 import { hashTable } from "./dynamodb-fixtures.js";
 
 // The entries of ExpressionAttributeNames / ExpressionAttributeValues, validated before any
 // expression is parsed (Constraints, "Expression parameters": at most 255 bytes a placeholder).
 describe("DynamoDB expression attribute maps", () => {
-  let nimbus: TestNimbus;
   let ddb: DynamoDBClient;
   let table: string;
+  clientSuite(
+    (nimbus) => new DynamoDBClient(nimbus.clientConfig()),
+    (_, client) => (ddb = client),
+  );
   before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
     table = uniqueName("exprattrs");
     await ddb.send(new CreateTableCommand(hashTable(table, "pk")));
     await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "p" }, n: { N: "1" } } }));
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
   });
 
   test("an empty attribute name is refused and nothing is written under the name \"\"", async () => {

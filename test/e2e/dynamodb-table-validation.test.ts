@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CreateBackupCommand,
   CreateTableCommand,
@@ -14,7 +14,7 @@ import {
   type GlobalSecondaryIndex,
   type LocalSecondaryIndex,
 } from "@aws-sdk/client-dynamodb";
-import { refusal, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { clientSuite, refusal, uniqueName } from "./harness.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 
@@ -54,16 +54,11 @@ const lsi = (name: string, nonKey: number): LocalSecondaryIndex => ({
 });
 
 describe("DynamoDB control plane validation", () => {
-  let nimbus: TestNimbus;
   let ddb: DynamoDBClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
-  });
+  clientSuite(
+    (nimbus) => new DynamoDBClient(nimbus.clientConfig()),
+    (_, client) => (ddb = client),
+  );
 
   const projectedTotal = (n: number) => ["ValidationException", 400, `${INVALID}Number of projected attributes in all indexes exceeds limit of 100, number of projected attributes:${n}`];
 

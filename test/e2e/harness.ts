@@ -33,6 +33,26 @@ export interface TestNimbus extends Nimbus {
   };
 }
 
+/**
+ * For a suite of tests against one started Nimbus with one client: `ready` gets both before the
+ * suite's tests (and before its own `before` hooks, registered after this call); the client and
+ * the server are closed after them, before the suite's own `after` hooks.
+ */
+export function clientSuite<C extends { destroy(): void }>(makeClient: (nimbus: TestNimbus) => C, ready: (nimbus: TestNimbus, client: C) => void): void {
+  let started: { nimbus: TestNimbus; client: C } | undefined;
+  before(async () => {
+    const nimbus = await startTestNimbus();
+    started = { nimbus, client: makeClient(nimbus) };
+    ready(started.nimbus, started.client);
+  });
+  after(async () => {
+    // Nothing to close when the server did not start.
+    if (started === undefined) return;
+    started.client.destroy();
+    await started.nimbus.close();
+  });
+}
+
 /** `startTime` sets the manual clock (default 2026-01-15 12:00 UTC); verified signatures need the real time. */
 export async function startTestNimbus(options: { services?: Record<string, ServiceDefinition>; startTime?: number } & Partial<NimbusOptions> = {}): Promise<TestNimbus> {
   const manualClock = new ManualClock(options.startTime ?? Date.parse("2026-01-15T12:00:00.000Z"));

@@ -1,7 +1,7 @@
 /** The set-up S3 test files share: a started Nimbus and a path-style S3 client, with or without a bucket of their own. */
-import { after, before } from "node:test";
+import { before } from "node:test";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { clientSuite, uniqueName, type TestNimbus } from "./harness.js";
 
 export interface S3Fixture {
   readonly nimbus: TestNimbus;
@@ -19,18 +19,10 @@ export interface S3Bucket extends S3Fixture {
  * Nimbus.
  */
 export function s3Suite(ready: (fixture: S3Fixture) => void): void {
-  let fixture: S3Fixture | undefined;
-  before(async () => {
-    const nimbus = await startTestNimbus();
-    fixture = { nimbus, s3: new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true }) };
-    ready(fixture);
-  });
-  after(async () => {
-    // Nothing to close when the server did not start.
-    if (fixture === undefined) return;
-    fixture.s3.destroy();
-    await fixture.nimbus.close();
-  });
+  clientSuite(
+    (nimbus) => new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true }),
+    (nimbus, s3) => ready({ nimbus, s3 }),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -9,7 +9,7 @@ import {
   SQSClient,
   SQSServiceException,
 } from "@aws-sdk/client-sqs";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { clientSuite, signedHeaders, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 /**
  * Queue attributes, message attributes and limits where Nimbus once differed from AWS. The
@@ -18,14 +18,10 @@ import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } 
 describe("SQS attributes and limits", () => {
   let nimbus: TestNimbus;
   let sqs: SQSClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    sqs = new SQSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    sqs.destroy();
-    await nimbus.close();
-  });
+  clientSuite(
+    (n) => new SQSClient(n.clientConfig()),
+    (n, client) => ({ nimbus, sqs } = { nimbus: n, sqs: client }),
+  );
 
   async function queue(name: string, attributes?: Record<string, string>): Promise<string> {
     const out = await sqs.send(new CreateQueueCommand({ QueueName: name, ...(attributes ? { Attributes: attributes } : {}) }));
