@@ -239,6 +239,22 @@ describe("DynamoDB Query and Scan", () => {
     assert.ok(projected.Items?.every((i) => Object.keys(i).join() === "what"));
   });
 
+  test("a projection with another Select is refused, COUNT as 'only the Count', in Query's words and in Scan's", async () => {
+    const name = await ordersTable();
+    const keyCondition = { KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } } };
+    const count = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ TableName: name, ...keyCondition, Select: "COUNT", ProjectionExpression: "what" })));
+    assert.equal(count.name, "ValidationException");
+    assert.equal(count.message, "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get only the Count");
+    const scanCount = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Select: "COUNT", ProjectionExpression: "what" })));
+    assert.equal(scanCount.message, "Cannot specify the ProjectionExpression when choosing to get only the Count");
+    const legacyCount = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Select: "COUNT", AttributesToGet: ["what"] })));
+    assert.equal(legacyCount.message, "Cannot specify the AttributesToGet when choosing to get only the Count");
+    const all = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ TableName: name, ...keyCondition, Select: "ALL_ATTRIBUTES", ProjectionExpression: "what" })));
+    assert.equal(all.message, "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
+    const scanAll = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Select: "ALL_ATTRIBUTES", ProjectionExpression: "what" })));
+    assert.equal(scanAll.message, "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
+  });
+
   test("GSI and LSI queries follow writes, projections and the consistent-read rule", async () => {
     const name = await ordersTable();
     const open = await ddb.send(

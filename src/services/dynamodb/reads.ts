@@ -55,13 +55,15 @@ export function checkSelect(operation: "Query" | "Scan", target: ReadTarget, sel
   check(oneOf("select", select, SELECT_VALUES));
   const projecting = paths !== undefined;
   const chosen = (select ?? (projecting ? "SPECIFIC_ATTRIBUTES" : target.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES")) as Select;
+  // Query words a Select that does not fit the projection as a constraint, Scan bare (moto's
+  // AWS-verified tests for SPECIFIC_ATTRIBUTES; ExtendDB's, verified in us-east-1, for COUNT).
+  const worded = (message: string) => validationException(operation === "Query" ? `1 validation error detected: ${message}` : message);
   if (chosen === "SPECIFIC_ATTRIBUTES" && !projecting) {
-    // Query words it as a constraint, Scan bare (moto's AWS-verified tests; Scan in most regions as of 2026-09).
-    const message = "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";
-    throw validationException(operation === "Query" ? `1 validation error detected: ${message}` : message);
+    throw worded("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
   }
   if (projecting && chosen !== "SPECIFIC_ATTRIBUTES") {
-    throw validationException(`Cannot specify the ${usesAttributesToGet ? "AttributesToGet" : "ProjectionExpression"} when choosing to get ${chosen}`);
+    // COUNT is "only the Count" (the same tests; DynamoDB Local's texts for AttributesToGet too).
+    throw worded(`Cannot specify the ${usesAttributesToGet ? "AttributesToGet" : "ProjectionExpression"} when choosing to get ${chosen === "COUNT" ? "only the Count" : chosen}`);
   }
   if (chosen === "ALL_PROJECTED_ATTRIBUTES" && target.index === undefined) {
     throw validationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
