@@ -255,6 +255,30 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(scanAll.message, "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
   });
 
+  test("a GSI that does not project all refuses a filter or a projection on what it lacks; an LSI fetches it", async () => {
+    const name = await ordersTable();
+    const byStatus = { TableName: name, IndexName: "byStatus", KeyConditionExpression: "#s = :s", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":s": { S: "open" } } };
+    const projected = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ ...byStatus, ProjectionExpression: "what, #t", ExpressionAttributeNames: { "#s": "status", "#t": "total" } })));
+    assert.equal(projected.name, "ValidationException");
+    assert.equal(projected.message, "One or more parameter values were invalid: Global secondary index byStatus does not project [what]");
+    const scanned = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, IndexName: "byStatus", AttributesToGet: ["what", "customer"] })));
+    assert.equal(scanned.message, "One or more parameter values were invalid: Global secondary index byStatus does not project [what]");
+    const filtered = await failure<DynamoDBServiceException>(
+      ddb.send(new QueryCommand({ ...byStatus, FilterExpression: "what = :w", ProjectionExpression: "what", ExpressionAttributeValues: { ":s": { S: "open" }, ":w": { S: "pen" } } })),
+    );
+    assert.equal(filtered.message, "One or more parameter values were invalid: Secondary index byStatus does not project one or more filter attributes: [what]");
+    const scanFiltered = await failure<DynamoDBServiceException>(
+      ddb.send(new ScanCommand({ TableName: name, IndexName: "byStatus", ScanFilter: { what: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "pen" }] } } })),
+    );
+    assert.equal(scanFiltered.message, "One or more parameter values were invalid: Secondary index byStatus does not project one or more filter attributes: [what]");
+    // Projected attributes, table keys and index keys are fine.
+    const ok = await ddb.send(new QueryCommand({ ...byStatus, FilterExpression: "#t > :t", ProjectionExpression: "customer, #t", ExpressionAttributeNames: { "#s": "status", "#t": "total" }, ExpressionAttributeValues: { ":s": { S: "open" }, ":t": { N: "5" } } }));
+    assert.equal(ok.Count, 3);
+    // A local index reads what it lacks from the table.
+    const local = await ddb.send(new QueryCommand({ TableName: name, IndexName: "byTotal", KeyConditionExpression: "customer = :c", FilterExpression: "what = :w", ProjectionExpression: "what", ExpressionAttributeValues: { ":c": { S: "alice" }, ":w": { S: "pen" } } }));
+    assert.deepEqual(local.Items, [{ what: { S: "pen" } }]);
+  });
+
   test("GSI and LSI queries follow writes, projections and the consistent-read rule", async () => {
     const name = await ordersTable();
     const open = await ddb.send(

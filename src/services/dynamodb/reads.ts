@@ -76,6 +76,24 @@ export function checkSelect(operation: "Query" | "Scan", target: ReadTarget, sel
   return chosen;
 }
 
+/**
+ * A global secondary index answers only from what it holds: a filter or a projection naming an
+ * attribute it does not project is refused, the filter first (AWS's words, as LocalStack's and
+ * dynamodb-onetable's users record them: localstack#478, onetable#377; PartiQL reads check the same).
+ * A local index fetches the rest from the table instead.
+ */
+export function checkIndexProjection(target: ReadTarget, filter: Condition | undefined, paths: DocumentPath[] | undefined): void {
+  const index = target.index;
+  if (index === undefined || index.kind !== "GSI" || index.projection.ProjectionType === "ALL") return;
+  const projected = new Set([...keyAttributeNames(tableSchema(target.meta)), ...keyAttributeNames(target.schema), ...(index.projection.NonKeyAttributes ?? [])]);
+  const missingFilter = filter === undefined ? [] : [...conditionAttributeNames(filter)].filter((n) => !projected.has(n));
+  if (missingFilter.length > 0) {
+    throw validationException(`One or more parameter values were invalid: Secondary index ${index.name} does not project one or more filter attributes: [${missingFilter.join(", ")}]`);
+  }
+  const missing = [...new Set((paths ?? []).map((p) => p[0] as string))].filter((n) => !projected.has(n));
+  if (missing.length > 0) throw validationException(`One or more parameter values were invalid: Global secondary index ${index.name} does not project [${missing.join(", ")}]`);
+}
+
 /** A filter may not name the key attributes of what is read. */
 export function checkFilterKeys(filter: Condition | undefined, target: ReadTarget, parameter: "Filter Expression" | "QueryFilter"): void {
   if (filter === undefined) return;

@@ -16,7 +16,7 @@ import {
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
-import { checkFilterKeys, checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
+import { checkFilterKeys, checkIndexProjection, checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 
 export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
@@ -41,6 +41,7 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   checkFilterKeys(filter, target, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
   if (filter !== undefined) checkKeyPaths(meta, conditionPaths(filter));
   const select = checkSelect("Query", target, input.Select, paths, input.AttributesToGet !== undefined);
+  checkIndexProjection(target, filter, paths);
   const consistent = input.ConsistentRead === true;
   const start = startRowKey(target, input.ExclusiveStartKey, "Query");
   if (start !== undefined && input.ExclusiveStartKey !== undefined) checkStartKeyInQuery(keyCondition, validateItem(input.ExclusiveStartKey));

@@ -2,7 +2,7 @@ import type { ScanInput, ScanOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, conditionFromFilter, conditionPaths, expressionAttributes, parseCondition, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
-import { checkLimit, checkSelect, checkStartSegment, readTarget, runRead, startRowKey } from "../reads.js";
+import { checkIndexProjection, checkLimit, checkSelect, checkStartSegment, readTarget, runRead, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 import { check, range } from "../validation.js";
 
@@ -32,6 +32,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
   const select = checkSelect("Scan", target, input.Select, paths, input.AttributesToGet !== undefined);
+  checkIndexProjection(target, filter, paths);
   const segment = input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined;
   const start = startRowKey(target, input.ExclusiveStartKey, "Scan");
   checkStartSegment(start, segment);
