@@ -54,6 +54,18 @@ export interface SendOptions {
   into?: NewMessage[];
 }
 
+/**
+ * The SenderId system attribute of a message the caller sends: "For an IAM user, returns the IAM
+ * user ID, for example ABCDEFGHI1JKLMNOPQ23R. For an IAM role, returns the IAM role ID, for
+ * example ABCDE1F2GH3I4JK5LMNOP:i-a123b456" (ReceiveMessage API reference,
+ * MessageSystemAttributeNames), i.e. GetCallerIdentity's UserId; the account's root user's id is
+ * the account id. A send from another service in-process (SNS, S3 notifications...) carries no
+ * caller keys: it stays the account's.
+ */
+function senderIdOf(ctx: SqsContext): string {
+  return ctx.caller.accessKeyId !== "" && ctx.caller.internal !== true ? ctx.identities.principalOf(ctx.caller.accessKeyId).userId : ctx.account;
+}
+
 /** Validates and stores one message; wakes the queue's long polls once it is committed. */
 export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, options: SendOptions = {}): SendResult {
   validateMessageBody(entry.MessageBody);
@@ -97,7 +109,7 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
       attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
       systemAttributes: Object.keys(systemAttributes).length > 0 ? systemAttributes : undefined,
       md5Body: result.MD5OfMessageBody,
-      senderId: ctx.account,
+      senderId: senderIdOf(ctx),
       sentAt: now,
       visibleAt: now + delaySeconds * 1000,
       groupId: ids.messageGroupId,
