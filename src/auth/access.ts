@@ -27,6 +27,15 @@ export function requestPrincipal(identities: Identities, account: string, caller
   return aws(principal.account, principal.arn, principal.userId);
 }
 
+/**
+ * The caller's unique IAM id, GetCallerIdentity's UserId ("AIDA..." for a user, "AROA...:session"
+ * for an assumed role, the account id for its root user): what S3 events name after "AWS:" and SQS
+ * gives as SenderId. A call without keys, or from another service in-process, is its account's.
+ */
+export function callerUserId(ctx: Pick<HandlerContext, "caller" | "identities" | "account">): string {
+  return ctx.caller.accessKeyId && !ctx.caller.internal ? ctx.identities.principalOf(ctx.caller.accessKeyId).userId : ctx.account;
+}
+
 /** AWS's global condition keys for the request, lower-cased as policy.ts reads them. Nimbus speaks plain HTTP: aws:SecureTransport is false. */
 export function globalConditionKeys(now: number, caller: Caller, principal: RequestPrincipal): Record<string, string | undefined> {
   const who: Record<string, string | undefined> =

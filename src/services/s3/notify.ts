@@ -12,6 +12,7 @@
  * designed to be delivered at least once", S3 User Guide); one sent just before a kill may come
  * twice.
  */
+import { callerUserId } from "../../auth/access.js";
 import { AwsError } from "../../core/errors.js";
 import { parseArn } from "../../core/arn.js";
 import type { Invoke, Scope, ServiceEnvironment } from "../../core/service.js";
@@ -67,16 +68,6 @@ declare module "../../core/events.js" {
   }
 }
 
-/**
- * The requester's unique IAM id, which S3 puts after "AWS:" in userIdentity.principalId (S3 user
- * guide, "Event message structure": "The unique ID of the IAM resource that caused the event";
- * AWS's messages read "AWS:AIDA..." for a user, "AWS:AROA...:session" for an assumed role). A
- * call without keys, or from another service in-process, is its account's.
- */
-function requesterId(ctx: S3Context): string {
-  return ctx.caller.accessKeyId && !ctx.caller.internal ? ctx.identities.principalOf(ctx.caller.accessKeyId).userId : ctx.account;
-}
-
 /** Emits an object event; it is delivered only if the operation succeeds. */
 export function emitObjectEvent(
   ctx: S3Context,
@@ -84,7 +75,7 @@ export function emitObjectEvent(
   eventName: string,
   object: { key: string; size?: number; eTag?: string; versionId?: string },
 ): void {
-  const event = objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${requesterId(ctx)}` });
+  const event = objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${callerUserId(ctx)}` });
   ctx.emit("s3:Object", owed(ctx.store, bucket, event));
 }
 

@@ -7,6 +7,7 @@
 // key ends with the id, so a queue's consecutive messages share pages, and a batch's sends,
 // receives and deletes each rewrite a page or two instead of one page per message.
 import type { ReceiveMessageOutput } from "../../generated/sqs.js";
+import { callerUserId } from "../../auth/access.js";
 import type { AwsError } from "../../core/errors.js";
 import { timeOrderedUuid } from "../../core/random.js";
 import { parseRedrivePolicy } from "./domain/attributes.js";
@@ -54,18 +55,6 @@ export interface SendOptions {
   into?: NewMessage[];
 }
 
-/**
- * The SenderId system attribute of a message the caller sends: "For an IAM user, returns the IAM
- * user ID, for example ABCDEFGHI1JKLMNOPQ23R. For an IAM role, returns the IAM role ID, for
- * example ABCDE1F2GH3I4JK5LMNOP:i-a123b456" (ReceiveMessage API reference,
- * MessageSystemAttributeNames), i.e. GetCallerIdentity's UserId; the account's root user's id is
- * the account id. A send from another service in-process (SNS, S3 notifications...) carries no
- * caller keys: it stays the account's.
- */
-function senderIdOf(ctx: SqsContext): string {
-  return ctx.caller.accessKeyId !== "" && ctx.caller.internal !== true ? ctx.identities.principalOf(ctx.caller.accessKeyId).userId : ctx.account;
-}
-
 /** Validates and stores one message; wakes the queue's long polls once it is committed. */
 export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, options: SendOptions = {}): SendResult {
   validateMessageBody(entry.MessageBody);
@@ -109,7 +98,9 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
       attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
       systemAttributes: Object.keys(systemAttributes).length > 0 ? systemAttributes : undefined,
       md5Body: result.MD5OfMessageBody,
-      senderId: senderIdOf(ctx),
+      // "For an IAM user, returns the IAM user ID ... For an IAM role, returns the IAM role ID"
+      // (ReceiveMessage, MessageSystemAttributeNames): the caller's UserId.
+      senderId: callerUserId(ctx),
       sentAt: now,
       visibleAt: now + delaySeconds * 1000,
       groupId: ids.messageGroupId,
