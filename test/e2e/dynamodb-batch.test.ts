@@ -295,4 +295,34 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(out.Responses, [{}, { Item: { v: { S: "1" } } }]);
     assert.deepEqual(out.ConsumedCapacity, [{ TableName: name, CapacityUnits: 4, ReadCapacityUnits: 4 }]);
   });
+  test("over 100 transaction actions are a constraint on transactItems, printed as AWS's Java front end prints the list", async () => {
+    const name = await table();
+    const writes = Array.from({ length: 101 }, (_, i) => ({ Put: { TableName: name, Item: { id: { S: `k${i}` } } } }));
+    const tooMany = await failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems: writes })));
+    assert.equal(tooMany.name, "ValidationException");
+    assert.match(
+      tooMany.message,
+      /^1 validation error detected: Value '\[(com\.amazonaws\.dynamodb\.v20120810\.TransactWriteItem@[0-9a-f]+(, )?){101}\]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/,
+    );
+    // 100 is allowed.
+    await ddb.send(new TransactWriteItemsCommand({ TransactItems: writes.slice(0, 100) }));
+    const gets = Array.from({ length: 101 }, (_, i) => ({ Get: { TableName: name, Key: { id: { S: `k${i}` } } } }));
+    const tooManyGets = await failure<DynamoDBServiceException>(ddb.send(new TransactGetItemsCommand({ TransactItems: gets })));
+    assert.equal(tooManyGets.name, "ValidationException");
+    assert.match(
+      tooManyGets.message,
+      /^1 validation error detected: Value '\[(com\.amazonaws\.dynamodb\.v20120810\.TransactGetItem@[0-9a-f]+(, )?){101}\]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/,
+    );
+    const hundred = await ddb.send(new TransactGetItemsCommand({ TransactItems: gets.slice(0, 100) }));
+    assert.equal(hundred.Responses?.length, 100);
+    const empty = await failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems: [] })));
+    assert.equal(empty.message, "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    // An action names exactly one of the four.
+    for (const entry of [{}, { Put: { TableName: name, Item: { id: { S: "p" } } }, Delete: { TableName: name, Key: { id: { S: "d" } } } }]) {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems: [entry] })));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.message, "TransactItems can only contain one of Check, Put, Update or Delete");
+    }
+  });
+
 });

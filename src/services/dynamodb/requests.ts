@@ -2,6 +2,7 @@
  * Request pieces several item operations share: conditions (expression or legacy Expected),
  * projections, ReturnValues, and the ConditionalCheckFailedException they produce.
  */
+import { crc32 } from "../../core/crc32.js";
 import type { AwsError } from "../../core/errors.js";
 import {
   conditionFromExpected,
@@ -17,7 +18,7 @@ import {
   type Item,
 } from "./domain/index.js";
 import { errors } from "./errors.js";
-import { jsonItem } from "./items.js";
+import { jsonItem, serializeItem } from "./items.js";
 import { check, oneOf, RETURN_VALUES } from "./validation.js";
 
 export interface ConditionInput {
@@ -69,4 +70,18 @@ export function assertCondition(condition: Condition | undefined, old: Item | un
 /** Attributes is left out when there is nothing to return. */
 export function attributesOut(item: Item | undefined): { Attributes?: Item } {
   return item !== undefined && Object.keys(item).length > 0 ? { Attributes: item } : {};
+}
+
+/**
+ * How DynamoDB's Java front end prints a request member in a constraint message: the model class
+ * (WriteRequest, TransactWriteItem, TransactGetItem) and an identity hash, here a CRC32 of the
+ * member (stable, and as opaque as AWS's).
+ */
+export function javaObjectName(className: string, member: unknown): string {
+  return `com.amazonaws.dynamodb.v20120810.${className}@${crc32(Buffer.from(serializeItem(member as Item))).toString(16)}`;
+}
+
+/** A list member's value as a constraint message prints it: "[]", or its members' Java names. */
+export function javaListValue(className: string, members: readonly unknown[]): string {
+  return `[${members.map((m) => javaObjectName(className, m)).join(", ")}]`;
 }

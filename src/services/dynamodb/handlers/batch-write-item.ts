@@ -1,4 +1,3 @@
-import { crc32 } from "../../../core/crc32.js";
 import type { AwsError } from "../../../core/errors.js";
 import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generated/dynamodb.js";
 import { tableContext } from "../access.js";
@@ -6,6 +5,7 @@ import { validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, validateKey, validateNewItem, writeItem, type ConsumedCapacityOut } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
+import { javaObjectName } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { throttleOf } from "../throttling.js";
 import { check } from "../validation.js";
@@ -17,14 +17,6 @@ const MAX_REQUESTS = 25;
  */
 export const MAX_BATCH_WRITE_BYTES = 16 * 1024 * 1024;
 
-/**
- * How DynamoDB's Java front end prints a WriteRequest in a message: the class name and an
- * identity hash, here a CRC32 of the request (stable, and as opaque as AWS's).
- */
-function javaObjectName(request: unknown): string {
-  return `com.amazonaws.dynamodb.v20120810.WriteRequest@${crc32(Buffer.from(serializeItem(request as Item))).toString(16)}`;
-}
-
 export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): BatchWriteItemOutput {
   const tables = Object.keys(input.RequestItems);
   check({ field: "requestItems", value: "{}", failure: tables.length === 0 ? "Member must have length greater than or equal to 1" : undefined });
@@ -34,7 +26,7 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
   if (listed.some((requests) => requests.length < 1 || requests.length > MAX_REQUESTS)) {
     check({
       field: "requestItems",
-      value: `{${tables.map((t, i) => `${t}=[${(listed[i] ?? []).map(javaObjectName).join(", ")}]`).join(", ")}}`,
+      value: `{${tables.map((t, i) => `${t}=[${(listed[i] ?? []).map((r) => javaObjectName("WriteRequest", r)).join(", ")}]`).join(", ")}}`,
       failure: `Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_REQUESTS}, Member must have length greater than or equal to 1]`,
     });
   }

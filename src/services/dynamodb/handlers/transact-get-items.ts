@@ -4,7 +4,7 @@ import { expressionAttributes, itemSize, project, validateItem, validationExcept
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
 import { baseRowKey, capacityMode, checkKeyValues, Consumption, keySchemaMismatch, readItem, readUnits, requireTable, type ConsumedCapacityOut } from "../items.js";
-import { projectionOf } from "../requests.js";
+import { projectionOf, javaListValue } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { throttledTransaction, throttleOf } from "../throttling.js";
 import { check } from "../validation.js";
@@ -16,7 +16,7 @@ export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContex
   const count = input.TransactItems.length;
   check({
     field: "transactItems",
-    value: count === 0 ? "[]" : `[${count} items]`,
+    value: javaListValue("TransactGetItem", input.TransactItems),
     failure: count === 0 ? "Member must have length greater than or equal to 1" : count > MAX_ACTIONS ? `Member must have length less than or equal to ${MAX_ACTIONS}` : undefined,
   });
   const mode = capacityMode(input.ReturnConsumedCapacity);

@@ -40,7 +40,7 @@ import {
   writeUnits,
   type ConsumedCapacityOut,
 } from "../items.js";
-import { checkReturnValuesOnFailure } from "../requests.js";
+import { checkReturnValuesOnFailure, javaListValue } from "../requests.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
 import { throttledTransaction, throttleOf } from "../throttling.js";
 import { check } from "../validation.js";
@@ -153,7 +153,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
   const count = input.TransactItems.length;
   check({
     field: "transactItems",
-    value: count === 0 ? "[]" : `[${count} items]`,
+    value: javaListValue("TransactWriteItem", input.TransactItems),
     failure: count === 0 ? "Member must have length greater than or equal to 1" : count > MAX_ACTIONS ? `Member must have length less than or equal to ${MAX_ACTIONS}` : undefined,
   });
   check({
