@@ -325,4 +325,33 @@ describe("DynamoDB batches and transactions", () => {
     }
   });
 
+  test("BatchWriteItem checks its requests before it looks for their tables", async () => {
+    // dynalite's suite, run against DynamoDB: an item over 400 KB for a table that does not exist
+    // is a ValidationException, as is an empty WriteRequest or a bad attribute value.
+    const missing = uniqueName("tx-missing");
+    const write = (request: Record<string, unknown>) => failure<DynamoDBServiceException>(ddb.send(new BatchWriteItemCommand({ RequestItems: { [missing]: [request] } })));
+    const big = await write({ PutRequest: { Item: { id: { S: "a" }, b: { S: "x".repeat(400 * 1024) } } } });
+    assert.equal(big.name, "ValidationException");
+    assert.equal(big.message, "Item size has exceeded the maximum allowed size");
+    const emptyRequest = await write({});
+    assert.equal(emptyRequest.name, "ValidationException");
+    assert.equal(emptyRequest.message, "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+    const badNumber = await write({ DeleteRequest: { Key: { id: { N: "b" } } } });
+    assert.equal(badNumber.name, "ValidationException");
+    assert.equal(badNumber.message, "The parameter cannot be converted to a numeric value: b");
+    const fits = await write({ PutRequest: { Item: { id: { S: "a" }, b: { S: "x".repeat(400 * 1024 - 10) } } } });
+    assert.equal(fits.name, "ResourceNotFoundException");
+    assert.equal(fits.message, "Requested resource not found");
+    // On a table that exists, the same item is still refused for its size, and nothing is written.
+    const name = await table();
+    const refused = await failure<DynamoDBServiceException>(
+      ddb.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [name]: [{ PutRequest: { Item: { id: { S: "ok" } } } }, { PutRequest: { Item: { id: { S: "a" }, b: { S: "x".repeat(400 * 1024) } } } }] },
+        }),
+      ),
+    );
+    assert.equal(refused.message, "Item size has exceeded the maximum allowed size");
+    assert.equal((await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "ok" } } }))).Item, undefined);
+  });
 });

@@ -1,9 +1,9 @@
 import type { AwsError } from "../../../core/errors.js";
 import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generated/dynamodb.js";
 import { tableContext } from "../access.js";
-import { validationException, type Item } from "../domain/index.js";
+import { assertItemSize, validateItem, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, validateKey, validateNewItem, writeItem, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, checkItemKeys, checkKeyValues, keySchemaMismatch, writeItem, type ConsumedCapacityOut } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { javaObjectName } from "../requests.js";
 import { tableSchema } from "../table.js";
@@ -35,19 +35,38 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
   for (const t of tables) total += input.RequestItems[t]?.length ?? 0;
   if (total > MAX_REQUESTS) throw validationException("Too many items requested for the BatchWriteItem call");
 
-  // Everything is validated before anything is written: one bad request refuses the batch.
-  const plans = tables.map((name) => {
-    // A table named by ARN is written in its account (its stream too); the name stays the key of what comes back.
-    const scope = tableContext(ctx, name, "BatchWriteItem");
-    const meta = requireTable(ctx.store, scope, name);
-    const seen = new Set<string>();
-    const writes = (input.RequestItems[name] ?? []).map((request) => {
+  // Everything is validated before anything is written: one bad request refuses the batch. The
+  // requests themselves (one of PutRequest or DeleteRequest, attribute values, 400 KB an item) are
+  // checked before any table is looked up: AWS refuses them even for a table that does not exist
+  // (dynalite's suite, run against DynamoDB: an item too big for a missing table is a
+  // ValidationException; one just small enough, ResourceNotFoundException).
+  const checked = tables.map((name) =>
+    (input.RequestItems[name] ?? []).map((request) => {
       const put = request.PutRequest;
       const del = request.DeleteRequest;
       if ((put === undefined) === (del === undefined)) {
         throw validationException("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
       }
-      const item: Item = put ? validateNewItem(meta, put.Item, "schema") : validateKey(meta, (del as { Key: Record<string, unknown> }).Key);
+      if (put === undefined) return { request, item: validateItem((del as { Key: Record<string, unknown> }).Key) };
+      const item = validateItem(put.Item);
+      assertItemSize(item, "put");
+      return { request, item };
+    }),
+  );
+  const plans = tables.map((name, t) => {
+    // A table named by ARN is written in its account (its stream too); the name stays the key of what comes back.
+    const scope = tableContext(ctx, name, "BatchWriteItem");
+    const meta = requireTable(ctx.store, scope, name);
+    const seen = new Set<string>();
+    const writes = (checked[t] ?? []).map(({ request, item: valid }) => {
+      const put = request.PutRequest;
+      if (put !== undefined) checkItemKeys(meta, valid, "schema");
+      else {
+        checkKeyValues(meta, valid, false);
+        const mismatch = keySchemaMismatch(meta, valid);
+        if (mismatch !== undefined) throw validationException(mismatch);
+      }
+      const item: Item = valid;
       const row = baseRowKey(tableSchema(meta), item);
       const id = `${row.pk}\u0000${row.sk}`;
       if (seen.has(id)) throw validationException("Provided list of item keys contains duplicates");
