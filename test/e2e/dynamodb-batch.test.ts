@@ -354,4 +354,22 @@ describe("DynamoDB batches and transactions", () => {
     assert.equal(refused.message, "Item size has exceeded the maximum allowed size");
     assert.equal((await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "ok" } } }))).Item, undefined);
   });
+
+  test("BatchGetItem checks its key values before it looks for their tables", async () => {
+    // dynalite's suite, run against DynamoDB: a bad key value for a table that does not exist is a
+    // ValidationException; an empty Key there is ResourceNotFoundException (the schema needs the table).
+    const missing = uniqueName("tx-missing");
+    const read = (key: Record<string, AttributeValue>) => failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [missing]: { Keys: [key] } } })));
+    const badNumber = await read({ a: { N: "b" } });
+    assert.equal(badNumber.name, "ValidationException");
+    assert.equal(badNumber.message, "The parameter cannot be converted to a numeric value: b");
+    const huge = await read({ a: { N: "1e126" } });
+    assert.equal(huge.message, "Number overflow. Attempting to store a number with magnitude larger than supported range");
+    const empty = await read({});
+    assert.equal(empty.name, "ResourceNotFoundException");
+    assert.equal(empty.message, "Requested resource not found");
+    const name = await table();
+    const schema = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [name]: { Keys: [{}] } } })));
+    assert.equal(schema.message, "The provided key element does not match the schema");
+  });
 });

@@ -1,9 +1,9 @@
 import type { BatchGetItemInput, BatchGetItemOutput } from "../../../generated/dynamodb.js";
 import type { AwsError } from "../../../core/errors.js";
 import { bareTableName, tableContext } from "../access.js";
-import { expressionAttributes, itemSize, project, validationException, type Item } from "../domain/index.js";
+import { expressionAttributes, itemSize, project, validateItem, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, Consumption, readItem, readUnits, requireTable, serializeItem, validateKey, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, Consumption, checkKeyValues, keySchemaMismatch, readItem, readUnits, requireTable, serializeItem, type ConsumedCapacityOut } from "../items.js";
 import { projectionOf } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { throttleOf } from "../throttling.js";
@@ -48,7 +48,11 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     );
   }
 
-  const plans = tables.map((name) => {
+  // Key values are checked before any table is looked up: a bad one is refused even for a table
+  // that does not exist (dynalite's suite, run against DynamoDB); whether a Key fits the schema
+  // needs the table.
+  const validKeys = tables.map((name) => (input.RequestItems[name]?.Keys ?? []).map((raw) => validateItem(raw)));
+  const plans = tables.map((name, t) => {
     const request = input.RequestItems[name] as BatchGetItemInput["RequestItems"][string];
     // A table named by ARN is read in its account; the name stays the key of what comes back.
     const scope = tableContext(ctx, name, "BatchGetItem");
@@ -57,8 +61,10 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     const paths = projectionOf(request, attrs);
     attrs.assertAllUsed();
     const seen = new Set<string>();
-    const keys = request.Keys.map((raw) => {
-      const key = validateKey(meta, raw);
+    const keys = (validKeys[t] ?? []).map((key) => {
+      checkKeyValues(meta, key, false);
+      const mismatch = keySchemaMismatch(meta, key);
+      if (mismatch !== undefined) throw validationException(mismatch);
       const row = baseRowKey(tableSchema(meta), key);
       const id = `${row.pk}\u0000${row.sk}`;
       if (seen.has(id)) throw validationException("Provided list of item keys contains duplicates");
