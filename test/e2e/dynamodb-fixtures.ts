@@ -15,6 +15,23 @@ export function hashTable(name: string, key = "id", type: "S" | "N" | "B" = "S",
   };
 }
 
+/** A table keyed by a partition key and a sort key, both strings, on demand. */
+export function hashRangeTable(name: string, keys: { hash: string; range: string } = { hash: "pk", range: "sk" }, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
+  return {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: keys.hash, AttributeType: "S" },
+      { AttributeName: keys.range, AttributeType: "S" },
+    ],
+    KeySchema: [
+      { AttributeName: keys.hash, KeyType: "HASH" },
+      { AttributeName: keys.range, KeyType: "RANGE" },
+    ],
+    BillingMode: "PAY_PER_REQUEST",
+    ...extra,
+  };
+}
+
 /** pk (S) + sk (N), a GSI on g and an LSI on l. */
 export function indexedTable(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
   return {

@@ -13,7 +13,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { hashTable } from "./dynamodb-fixtures.js";
+import { hashRangeTable, hashTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /**
@@ -412,19 +412,9 @@ describe("DynamoDB Streams and TTL", () => {
     for (const viewType of ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] as const) {
       const name = uniqueName("forum");
       const created = await ddb.send(
-        new CreateTableCommand({
-          TableName: name,
-          AttributeDefinitions: [
-            { AttributeName: "ForumName", AttributeType: "S" },
-            { AttributeName: "Subject", AttributeType: "S" },
-          ],
-          KeySchema: [
-            { AttributeName: "ForumName", KeyType: "HASH" },
-            { AttributeName: "Subject", KeyType: "RANGE" },
-          ],
-          BillingMode: "PAY_PER_REQUEST",
-          StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
-        }),
+        new CreateTableCommand(
+          hashRangeTable(name, { hash: "ForumName", range: "Subject" }, { StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } }),
+        ),
       );
       const streamArn = created.TableDescription?.LatestStreamArn;
       assert.ok(streamArn);

@@ -15,25 +15,12 @@ import {
   type LocalSecondaryIndex,
 } from "@aws-sdk/client-dynamodb";
 import { clientSuite, refusal, uniqueName } from "./harness.js";
+import { hashRangeTable } from "./dynamodb-fixtures.js";
 
 const INVALID = "One or more parameter values were invalid: ";
 
 /** pk (S) + sk (S), on demand: room for LSIs. */
-function keyed(name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput {
-  return {
-    TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "S" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-    ...extra,
-  };
-}
+const keyed = (name: string, extra: Partial<CreateTableCommandInput> = {}): CreateTableCommandInput => hashRangeTable(name, undefined, extra);
 
 /** `count` distinct attribute names for an index named `index`. */
 const attributes = (index: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${index}_${i}`);
