@@ -326,8 +326,13 @@ function principalApplies(s: JsonObject, principal: RequestPrincipal): boolean {
   return true;
 }
 
+/** Whether an Action element's value (`s3:GetObject`, `s3:Get*`, `*`) names `action`: wildcards, in any case. */
+export function actionMatches(pattern: string, action: string): boolean {
+  return compile(pattern, undefined, "glob", true)?.test(action) === true;
+}
+
 function actionApplies(s: JsonObject, action: string): boolean {
-  const matches = (element: unknown): boolean => strings(element).some((a) => compile(a, undefined, "glob", true)?.test(action) === true);
+  const matches = (element: unknown): boolean => strings(element).some((a) => actionMatches(a, action));
   if (s["Action"] !== undefined) return matches(s["Action"]);
   if (s["NotAction"] !== undefined) return !matches(s["NotAction"]);
   return false;

@@ -20,10 +20,9 @@
 import type { IntelligentTieringConfiguration } from "./id-configs.js";
 import { accessTierAt, isArchiveTier, lastAccess, MONITORED_MIN_SIZE, restoring, type AccessTier, type ArchiveTier, type TieringFacts } from "./domain/access-tiers.js";
 import { DAY_MS } from "./domain/lifecycle.js";
-import type { EventScope } from "../../core/events.js";
 import type { ServiceEnvironment } from "../../core/service.js";
 import type { S3Context } from "./index.js";
-import { objectEvent, owed, s3Origin, type S3ObjectEvent } from "./notify.js";
+import { objectEvent, owed, s3Origin, sweepEvery, type S3ObjectEvent, type SweptEvents } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 
 export const INTELLIGENT_TIERING = "INTELLIGENT_TIERING";
@@ -144,8 +143,8 @@ export function emitTieringEvents(ctx: S3Context, bucket: BucketRow, moves: read
  * buckets with Intelligent-Tiering configurations that reached an archive tier, and sends their
  * events once each bucket's transaction has committed.
  */
-export function sweepIntelligentTiering(store: S3Store, now: number): { event: S3ObjectEvent; scope: EventScope }[] {
-  const out: { event: S3ObjectEvent; scope: EventScope }[] = [];
+export function sweepIntelligentTiering(store: S3Store, now: number): SweptEvents {
+  const out: SweptEvents = [];
   for (const name of store.bucketsWithConfig("intelligentTiering")) {
     store.transaction(() => {
       const bucket = store.bucket(name);
@@ -157,11 +156,5 @@ export function sweepIntelligentTiering(store: S3Store, now: number): { event: S
 }
 
 export function startIntelligentTiering(env: ServiceEnvironment, store: S3Store): () => void {
-  return env.scheduler.every(
-    TIERING_SWEEP_INTERVAL,
-    () => {
-      for (const { event, scope } of sweepIntelligentTiering(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
-    },
-    "s3 intelligent-tiering sweep",
-  );
+  return sweepEvery(env, store, TIERING_SWEEP_INTERVAL, sweepIntelligentTiering, "s3 intelligent-tiering sweep");
 }

@@ -6,10 +6,9 @@
  * storage class transitions, and aborting incomplete multipart uploads. Lifecycle actions are
  * due at midnight UTC, so an hourly sweep acts within the hour, as S3 does "asynchronously".
  */
-import type { EventScope } from "../../core/events.js";
 import type { ServiceEnvironment } from "../../core/service.js";
 import { dueAction, expirationHeader, firstExpiration, uploadAbortSchedule, type EvaluationOptions, type LifecycleRule, type ObjectVersionFacts } from "./domain/lifecycle.js";
-import { objectEvent, owed, s3Origin, type S3EventData, type S3ObjectEvent } from "./notify.js";
+import { objectEvent, owed, s3Origin, sweepEvery, type S3EventData, type SweptEvents } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 import { lockedAgainstLifecycle } from "./object-lock.js";
 
@@ -103,8 +102,8 @@ function* keyGroups(rows: Iterable<ObjectRow>): Generator<ObjectRow[]> {
  * One pass over every bucket with a lifecycle configuration. Returns the events to publish, each
  * owed in its bucket's transaction when a notification configuration will send it (notify.ts).
  */
-export function sweepLifecycle(store: S3Store, now: number): { event: S3ObjectEvent; scope: EventScope }[] {
-  const out: { event: S3ObjectEvent; scope: EventScope }[] = [];
+export function sweepLifecycle(store: S3Store, now: number): SweptEvents {
+  const out: SweptEvents = [];
   for (const bucketName of store.bucketsWithConfig("lifecycle")) {
     const config = store.config<StoredLifecycle>(bucketName, "lifecycle");
     if (!config) continue;
@@ -163,11 +162,5 @@ export function sweepLifecycle(store: S3Store, now: number): { event: S3ObjectEv
 
 /** Schedules the hourly sweep; events go out on the bus once each bucket's changes committed. */
 export function startLifecycle(env: ServiceEnvironment, store: S3Store): () => void {
-  return env.scheduler.every(
-    LIFECYCLE_SWEEP_INTERVAL,
-    () => {
-      for (const { event, scope } of sweepLifecycle(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
-    },
-    "s3 lifecycle sweep",
-  );
+  return sweepEvery(env, store, LIFECYCLE_SWEEP_INTERVAL, sweepLifecycle, "s3 lifecycle sweep");
 }

@@ -14,6 +14,7 @@
  */
 import { callerUserId } from "../../auth/access.js";
 import { AwsError } from "../../core/errors.js";
+import type { EventScope } from "../../core/events.js";
 import { parseArn } from "../../core/arn.js";
 import type { Invoke, Scope, ServiceEnvironment } from "../../core/service.js";
 import { hostId, s3RequestId } from "../../protocol/codec.js";
@@ -208,6 +209,23 @@ export async function destinationProblem(ctx: S3Context, rule: NotificationRule,
  * one owed for later (a restore's, restore-runner.ts) is sent when it is due, if it still holds
  * then. Returns the unsubscribe.
  */
+/** The events a sweep of S3's own changes owes, each with the scope of its bucket. */
+export type SweptEvents = { event: S3ObjectEvent; scope: EventScope }[];
+
+/**
+ * Runs `sweep` every `interval` of (injected) clock time, each bucket's changes in its own
+ * transaction, and publishes the events it returns once they committed.
+ */
+export function sweepEvery(env: ServiceEnvironment, store: S3Store, interval: number, sweep: (store: S3Store, now: number) => SweptEvents, name: string): () => void {
+  return env.scheduler.every(
+    interval,
+    () => {
+      for (const { event, scope } of sweep(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
+    },
+    name,
+  );
+}
+
 export function startNotifications(env: ServiceEnvironment, store: S3Store): () => void {
   const cancels = new Set<() => void>();
   const sendDue = async (seq: number): Promise<void> => {

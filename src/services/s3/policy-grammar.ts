@@ -18,6 +18,8 @@
  *   not checked, nor are NotAction and NotResource statements.
  */
 
+import { actionMatches } from "../../auth/policy.js";
+
 /** The actions whose resource type is "object" (Service Authorization Reference, Amazon S3). */
 const OBJECT_ACTIONS = [
   "AbortMultipartUpload",
@@ -119,11 +121,6 @@ const TARGETS = new Map<string, Target>([
   ...BUCKET_ACTIONS.map((a): [string, Target] => [a.toLowerCase(), "bucket"]),
 ]);
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i");
-}
-
 /** The resource types an action (`s3:GetObject`, `s3:Get*`, `*`) applies to; undefined when Nimbus does not know the action. */
 export function actionTargets(action: string): ReadonlySet<Target> | undefined {
   const name = action === "*" ? "*" : action.replace(/^s3:/i, "");
@@ -131,9 +128,8 @@ export function actionTargets(action: string): ReadonlySet<Target> | undefined {
     const target = TARGETS.get(name.toLowerCase());
     return target === undefined ? undefined : new Set([target]);
   }
-  const pattern = globToRegExp(name);
   const targets = new Set<Target>();
-  for (const [known, target] of TARGETS) if (pattern.test(known)) targets.add(target);
+  for (const [known, target] of TARGETS) if (actionMatches(name, known)) targets.add(target);
   return targets.size === 0 ? undefined : targets;
 }
 
