@@ -82,8 +82,9 @@ export const sigv4Errors = defineErrors({
   S3SignatureDoesNotMatch: { code: "SignatureDoesNotMatch", status: 403, message: S3_SIGNATURE_MISMATCH_MESSAGE },
   S3RequestExpired: { code: "AccessDenied", status: 403, message: "Request has expired" },
   S3RequestNotYetValid: { code: "AccessDenied", status: 403, message: "Request is not yet valid" },
-  // Quoted from S3's answers to presigned URLs used with extra x-amz-* headers (aws/aws-sdk-js#896,
-  // soto-project/soto#374), which name them in a HeadersNotSigned element.
+  // Quoted from S3's answers to presigned URLs and header-signed requests sent with extra x-amz-*
+  // headers (aws/aws-sdk-js#896, soto-project/soto#374, apache/arrow-rs#6716), which name them in
+  // a HeadersNotSigned element.
   S3HeadersNotSigned: { code: "AccessDenied", status: 403, message: "There were headers present in the request which were not signed" },
   S3MissingDate: {
     code: "AccessDenied",

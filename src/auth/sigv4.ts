@@ -936,11 +936,15 @@ export function hoistedPresignHeaders(query: URLSearchParams, headers: RequestHe
 }
 
 /**
- * The `x-amz-*` headers of an S3 presigned request that its X-Amz-SignedHeaders leaves out,
- * sorted: S3 refuses such a request (AccessDenied "There were headers present in the request
+ * The `x-amz-*` headers of an S3 request that its SignedHeaders (or X-Amz-SignedHeaders) leaves
+ * out, sorted: S3 refuses such a request (AccessDenied "There were headers present in the request
  * which were not signed", naming them in HeadersNotSigned) so that whoever holds a URL cannot
- * add an ACL, metadata or encryption the signer did not put in it. `x-amz-content-sha256` may
- * come unsigned.
+ * add an ACL, metadata or encryption the signer did not put in it. It does so for header-signed
+ * requests too: clients that add x-amz-request-payer, x-amz-tagging, x-amz-meta-* or
+ * x-amz-security-token after signing get that answer from S3 (apache/arrow-rs#6716,
+ * apache/arrow-rs-object-store#484, soto-project/soto-core#99). The SDKs sign every `x-amz-*`
+ * header they send (they leave out only user-agent, expect, x-amzn-trace-id and the like).
+ * `x-amz-content-sha256` may come unsigned (scality/Arsenal#2590: "AWS does not require" it).
  */
 export function unsignedAmzHeaders(headers: RequestHeaders, signedHeaders: readonly string[]): string[] {
   const unsigned: string[] = [];
@@ -1053,7 +1057,7 @@ export function verifySignature(
   const style = options.errorStyle ?? signatureErrorStyle(parsed.service);
   const timeError = checkTime(parsed, now, style);
   if (timeError !== undefined) return { ok: false, error: timeError };
-  if (style === "s3" && parsed.presigned) {
+  if (style === "s3") {
     const unsigned = unsignedAmzHeaders(request.headers, parsed.signedHeaders);
     if (unsigned.length > 0) return { ok: false, error: sigv4Errors.S3HeadersNotSigned({}, { fields: { HeadersNotSigned: unsigned.join(", ") } }) };
   }
