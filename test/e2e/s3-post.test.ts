@@ -220,6 +220,16 @@ describe("S3 POST Object (browser-form uploads)", () => {
       "AccessDenied",
       'Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]',
     );
+    // A field named without its $ names no field: S3 takes the policy (no InvalidPolicyDocument) and
+    // refuses the form, quoting the condition as written (LocalStack's AWS-validated
+    // test_post_object_policy_conditions_validation_eq, "missing $ prefix", records a 403).
+    const redirect = "http://localhost.test/random";
+    await expectError(
+      await post(`/${name}`, signedForm(name, { key: "a", success_action_redirect: redirect }, { data: "x", name: "a" }, { conditions: [["eq", "success_action_redirect", redirect]] })),
+      403,
+      "AccessDenied",
+      `Invalid according to Policy: Policy Condition failed: ["eq", "success_action_redirect", "${redirect}"]`,
+    );
     const form = signedForm(name, { key: "a" }, undefined);
     form.append("x-amz-meta-sneaky", "1");
     form.append("file", new Blob(["x"]), "a");

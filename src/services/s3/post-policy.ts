@@ -28,11 +28,15 @@ export const postPolicyErrors = defineErrors({
 /**
  * `field` is the form field a condition names, lower-cased (form field names are
  * case-insensitive); `written` is the name as the policy wrote it, which S3 quotes back when the
- * condition fails (`["starts-with", "$Content-Type", "image/"]`).
+ * condition fails (`["starts-with", "$Content-Type", "image/"]`). `bare`: the policy wrote the
+ * name without its `$` (`["eq", "key", "a"]`), so the condition names no field and never holds:
+ * S3 takes the policy and refuses the form with AccessDenied, "Policy Condition failed" quoting
+ * the condition as written, not InvalidPolicyDocument (LocalStack's AWS-validated
+ * test_post_object_policy_conditions_validation_eq, "missing $ prefix": 403).
  */
 export type PolicyCondition =
-  | { readonly kind: "eq"; readonly field: string; readonly written: string; readonly value: string }
-  | { readonly kind: "starts-with"; readonly field: string; readonly written: string; readonly prefix: string }
+  | { readonly kind: "eq"; readonly field: string; readonly written: string; readonly bare?: true; readonly value: string }
+  | { readonly kind: "starts-with"; readonly field: string; readonly written: string; readonly bare?: true; readonly prefix: string }
   | { readonly kind: "content-length-range"; readonly min: number; readonly max: number };
 
 export interface PostPolicy {
@@ -48,9 +52,10 @@ function invalidPolicy(detail: string): AwsError {
   return postPolicyErrors.InvalidPolicyDocument({ detail });
 }
 
-/** The field a condition names: `$Key` -> `key`, written `Key`. */
-function conditionField(raw: unknown): { field: string; written: string } {
-  if (typeof raw !== "string" || !raw.startsWith("$")) throw invalidPolicy("Invalid Condition: field names must start with '$'.");
+/** The field a condition names: `$Key` -> `key`, written `Key`; `key` names none (bare). */
+function conditionField(raw: unknown): { field: string; written: string; bare?: true } {
+  if (typeof raw !== "string") throw invalidPolicy("Invalid Condition: field names must start with '$'.");
+  if (!raw.startsWith("$")) return { field: raw.toLowerCase(), written: raw, bare: true };
   return { field: raw.slice(1).toLowerCase(), written: raw.slice(1) };
 }
 
@@ -138,15 +143,22 @@ export function parsePostPolicy(base64: string): PostPolicy {
 export function describeCondition(condition: PolicyCondition): string {
   switch (condition.kind) {
     case "eq":
-      return `["eq", "$${condition.written}", ${JSON.stringify(condition.value)}]`;
+      return `["eq", ${JSON.stringify(fieldAsWritten(condition))}, ${JSON.stringify(condition.value)}]`;
     case "starts-with":
-      return `["starts-with", "$${condition.written}", ${JSON.stringify(condition.prefix)}]`;
+      return `["starts-with", ${JSON.stringify(fieldAsWritten(condition))}, ${JSON.stringify(condition.prefix)}]`;
     case "content-length-range":
       return `["content-length-range", ${condition.min}, ${condition.max}]`;
   }
 }
 
-function conditionHolds(condition: Exclude<PolicyCondition, { kind: "content-length-range" }>, value: string): boolean {
+function fieldAsWritten(condition: FieldCondition): string {
+  return condition.bare === true ? condition.written : `$${condition.written}`;
+}
+
+type FieldCondition = Exclude<PolicyCondition, { kind: "content-length-range" }>;
+
+function conditionHolds(condition: FieldCondition, value: string): boolean {
+  if (condition.bare === true) return false;
   if (condition.kind === "eq") return value === condition.value;
   // "If the value is a comma-separated list (Content-Type), each value must meet the condition."
   if (condition.field === "content-type" && value.includes(",")) return value.split(",").every((v) => v.trim().startsWith(condition.prefix));
@@ -163,7 +175,7 @@ export function checkPostPolicy(policy: PostPolicy, fields: ReadonlyMap<string, 
   const covered = new Set<string>(["bucket"]);
   for (const condition of policy.conditions) {
     if (condition.kind === "content-length-range") continue;
-    covered.add(condition.field);
+    if (condition.bare !== true) covered.add(condition.field);
     const value = condition.field === "bucket" ? bucket : (fields.get(condition.field) ?? "");
     if (!conditionHolds(condition, value)) {
       throw postPolicyErrors.PolicyDenied({ detail: `Policy Condition failed: ${describeCondition(condition)}` });
