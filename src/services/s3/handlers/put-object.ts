@@ -61,7 +61,10 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
   emitObjectEvent(ctx, bucket, `s3:ObjectCreated:${via}`, { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   return {
     ETag: row.etag,
-    ...(bucket.versioning !== null || row.version_id !== "null" ? { VersionId: row.version_id } : {}),
+    // The null version a Suspended bucket writes goes unnamed: S3 sends no x-amz-version-id then
+    // (PutObject API reference, "Versioning suspended" sample response; LocalStack's AWS-validated
+    // test_s3.py, as rustfs/rustfs#7751 cites it; versity/versitygw#2164), though later reads name it "null".
+    ...(row.version_id !== "null" ? { VersionId: row.version_id } : {}),
     ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
     ...encryptionOutput(encryption),
     ...expirationOf(ctx.store, bucket, row),
