@@ -1,8 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -14,6 +16,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { httpRequest, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
@@ -101,6 +104,15 @@ describe("S3 versioning", () => {
     // "Versioning suspended" sample; versity/versitygw#2164), though reads name it "null".
     const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "null one" }));
     assert.equal(first.VersionId, undefined);
+    // Nor for a copy or a completed upload (ministack#1436 says so of every write).
+    assert.equal((await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy", CopySource: `${bucket}/k` }))).VersionId, undefined);
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "parts" }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "parts", UploadId: upload.UploadId, PartNumber: 1, Body: "one part" }));
+    const completed = await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "parts", UploadId: upload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }),
+    );
+    assert.equal(completed.VersionId, undefined);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "parts" }))).VersionId, "null");
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "k" }))).VersionId, "null");
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "null two" }));
     const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: "k" }));

@@ -175,6 +175,16 @@ export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: bo
 }
 
 /**
+ * The VersionId a write answers with (PutObject, POST, CopyObject, CompleteMultipartUpload):
+ * none for the null version, which an unversioned or Suspended bucket writes. S3 sends no
+ * x-amz-version-id for it (the PutObject API reference's "Versioning suspended" sample response;
+ * versity/versitygw#2164), though reads and listings name it "null".
+ */
+export function writtenVersionId(row: Pick<ObjectRow, "version_id">): { VersionId?: string } {
+  return row.version_id === "null" ? {} : { VersionId: row.version_id };
+}
+
+/**
  * A stored checksum as the output member the model has for it (ChecksumCRC32, ChecksumCRC64NVME,
  * ChecksumSHA512...), with ChecksumType when the output carries one.
  */

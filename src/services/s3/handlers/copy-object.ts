@@ -12,7 +12,7 @@ import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryptio
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
-import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass } from "../objects.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass, writtenVersionId } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
 import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
 
@@ -157,7 +157,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   return {
     CopyObjectResult: { ETag: row.etag, LastModified: new Date(row.last_modified), ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type) },
     ...(sourceBucket?.versioning !== null && sourceBucket?.versioning !== undefined ? { CopySourceVersionId: source.version_id } : {}),
-    ...(target.versioning !== null ? { VersionId: row.version_id } : {}),
+    ...writtenVersionId(row),
     ...encryptionOutput(encryption),
     ...expirationOf(ctx.store, target, row),
   };

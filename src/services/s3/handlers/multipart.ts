@@ -38,7 +38,7 @@ import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, writtenVersionId } from "../objects.js";
 import type { BucketRow, ObjectRow, PartRow, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
 import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
@@ -199,7 +199,7 @@ function completeOutput(ctx: S3Context, bucket: BucketRow, row: ObjectRow): Comp
     Bucket: bucket.name,
     Key: row.key,
     ETag: row.etag,
-    ...(bucket.versioning !== null ? { VersionId: row.version_id } : {}),
+    ...writtenVersionId(row),
     ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
     ...encryptionOutput(parseEncryption(row.encryption)),
     ...expirationOf(ctx.store, bucket, row),

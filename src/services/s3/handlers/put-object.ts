@@ -7,7 +7,7 @@ import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
 import { emitObjectEvent } from "../notify.js";
 import { objectWrite } from "../access.js";
-import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey } from "../objects.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, writtenVersionId } from "../objects.js";
 import { applyWriteLock, requireIntegrity, resolveWriteLock } from "../object-lock.js";
 
 /** `via` is "Post" for browser-form uploads (handlers/post-object.ts), which reuse this write path. */
@@ -61,10 +61,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
   emitObjectEvent(ctx, bucket, `s3:ObjectCreated:${via}`, { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   return {
     ETag: row.etag,
-    // The null version a Suspended bucket writes goes unnamed: S3 sends no x-amz-version-id then
-    // (PutObject API reference, "Versioning suspended" sample response; LocalStack's AWS-validated
-    // test_s3.py, as rustfs/rustfs#7751 cites it; versity/versitygw#2164), though later reads name it "null".
-    ...(row.version_id !== "null" ? { VersionId: row.version_id } : {}),
+    ...writtenVersionId(row),
     ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type),
     ...encryptionOutput(encryption),
     ...expirationOf(ctx.store, bucket, row),
