@@ -28,6 +28,7 @@ import type { DynamoStore, RowKey } from "./store.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { checkTableName } from "./validation.js";
 import { replicateWrite, stampLegacyReplication } from "./replication.js";
+import { multiKeyText } from "./multi-attribute-keys.js";
 import { checkVectorAttributes, sameVectorRow, serializeEntry, vectorRow, type VectorIndexMeta } from "./vectors.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -123,6 +124,12 @@ export function baseRowKey(schema: KeySchema, item: Item): RowKey {
   const pk = encodeKeyValue(item[schema.partitionKey]);
   const sk = schema.sortKey === undefined ? "" : encodeKeyValue(item[schema.sortKey]);
   return { pk, sk, tpk: pk, tsk: sk };
+}
+
+/** The pk and sk texts of an item's row in an index (or table) of this key schema; the item has every key attribute. */
+export function indexKeyText(schema: KeySchema, item: Item): { pk: string; sk: string } {
+  if (schema.multi !== undefined) return multiKeyText(schema.multi, item);
+  return { pk: encodeKeyValue(item[schema.partitionKey]), sk: schema.sortKey === undefined ? "" : encodeKeyValue(item[schema.sortKey]) };
 }
 
 export function keyOf(schema: KeySchema, item: Item): Item {
@@ -425,8 +432,9 @@ export function indexRow(meta: TableMeta, index: IndexMeta, item: Item | undefin
   for (const name of keyAttributeNames(schema)) if (item[name] === undefined) return undefined;
   const base = baseRowKey(tableSchema(meta), item);
   const projected = projectForIndex(meta, index, item);
+  const { pk, sk } = indexKeyText(schema, item);
   return {
-    key: { pk: encodeKeyValue(item[schema.partitionKey]), sk: schema.sortKey === undefined ? "" : encodeKeyValue(item[schema.sortKey]), tpk: base.pk, tsk: base.sk },
+    key: { pk, sk, tpk: base.pk, tsk: base.sk },
     item: projected,
     size: itemSize(projected),
   };

@@ -19,7 +19,8 @@ import {
 } from "./domain/index.js";
 import { RawJson } from "../../protocol/json.js";
 import type { DynamoContext } from "./context.js";
-import { baseRowKey, Consumption, encodeKeyValue, parseItem, readItem, readUnits } from "./items.js";
+import { baseRowKey, Consumption, encodeKeyValue, indexKeyText, parseItem, readItem, readUnits } from "./items.js";
+import { multiKeyRange } from "./multi-attribute-keys.js";
 import type { RangeOptions, RowKey } from "./store.js";
 import { buildingPhase, findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { throttleOf } from "./throttling.js";
@@ -133,8 +134,8 @@ export function startRowKey(target: ReadTarget, raw: Record<string, unknown> | u
   }
   const base = baseRowKey(tableSchema(target.meta), key);
   if (target.index === undefined) return base;
-  const s = target.schema;
-  return { pk: encodeKeyValue(key[s.partitionKey]), sk: s.sortKey === undefined ? "" : encodeKeyValue(key[s.sortKey]), tpk: base.pk, tsk: base.sk };
+  const { pk, sk } = indexKeyText(target.schema, key);
+  return { pk, sk, tpk: base.pk, tsk: base.sk };
 }
 
 function lastEvaluatedKey(target: ReadTarget, item: Item): Item {
@@ -148,6 +149,7 @@ function lastEvaluatedKey(target: ReadTarget, item: Item): Item {
 
 /** The SQL range of a key condition on the encoded sort key. */
 export function keyRange(cond: KeyCondition): Pick<RangeOptions, "pk" | "lower" | "upper"> {
+  if (cond.multi !== undefined) return multiKeyRange(cond.multi);
   const pk = encodeKeyValue(cond.partitionKey.value);
   const sort = cond.sortKey;
   if (sort === undefined) return { pk };

@@ -383,11 +383,21 @@ function schemaFrom(meta: TableMeta, keySchema: readonly KeyElement[]): KeySchem
 }
 
 function deriveSchema(meta: TableMeta, keySchema: readonly KeyElement[]): KeySchema {
+  // Only a GSI has more than one HASH or RANGE attribute (create-table.ts checkIndexKeySchema).
+  if (keySchema.length > 2 || (keySchema.length === 2 && keySchema[1]?.KeyType === "HASH")) return deriveMultiSchema(meta, keySchema);
   const hash = keySchema.find((k) => k.KeyType === "HASH")?.AttributeName ?? "";
   const range = keySchema.find((k) => k.KeyType === "RANGE")?.AttributeName;
   const types: Record<string, KeyAttributeType> = { [hash]: typeOfAttribute(meta, hash) };
   if (range !== undefined) types[range] = typeOfAttribute(meta, range);
   return { partitionKey: hash, sortKey: range, types };
+}
+
+function deriveMultiSchema(meta: TableMeta, keySchema: readonly KeyElement[]): KeySchema {
+  const partition = keySchema.filter((k) => k.KeyType === "HASH").map((k) => k.AttributeName);
+  const sort = keySchema.filter((k) => k.KeyType === "RANGE").map((k) => k.AttributeName);
+  const types: Record<string, KeyAttributeType> = {};
+  for (const k of keySchema) types[k.AttributeName] = typeOfAttribute(meta, k.AttributeName);
+  return { partitionKey: partition[0] ?? "", sortKey: sort[0], types, multi: { partition, sort } };
 }
 
 /** The key schema of the table itself. */
@@ -408,6 +418,7 @@ export function allIndexes(meta: TableMeta): IndexMeta[] {
 }
 
 export function keyAttributeNames(schema: KeySchema): string[] {
+  if (schema.multi !== undefined) return [...schema.multi.partition, ...schema.multi.sort];
   return schema.sortKey === undefined ? [schema.partitionKey] : [schema.partitionKey, schema.sortKey];
 }
 

@@ -35,10 +35,18 @@ type KeySchemaInput = CreateTableInput["KeySchema"];
 type ProjectionInput = NonNullable<CreateTableInput["LocalSecondaryIndexes"]>[number]["Projection"];
 type IndexInput = NonNullable<CreateTableInput["LocalSecondaryIndexes"]>[number] & Partial<Pick<NonNullable<CreateTableInput["GlobalSecondaryIndexes"]>[number], "ProvisionedThroughput">>;
 
-function keySchemaChecks(field: string, schema: KeySchemaInput): Check[] {
+/**
+ * A table's or LSI's KeySchema has one or two elements; a GSI's may have up to four HASH and four
+ * RANGE elements (multi-attribute keys), which checkIndexKeySchema counts with its own words.
+ */
+function keySchemaChecks(field: string, schema: KeySchemaInput, multiAttribute = false): Check[] {
   const shown = `[${schema.map((k) => `KeySchemaElement(attributeName=${k.AttributeName}, keyType=${k.KeyType})`).join(", ")}]`;
   const size =
-    schema.length < 1 ? "Member must have length greater than or equal to 1" : schema.length > 2 ? "Member must have length less than or equal to 2" : undefined;
+    schema.length < 1
+      ? "Member must have length greater than or equal to 1"
+      : schema.length > 2 && !multiAttribute
+        ? "Member must have length less than or equal to 2"
+        : undefined;
   const out: Check[] = [{ field, value: shown, failure: size }];
   schema.forEach((k, i) => {
     out.push(oneOf(`${field}.${i + 1}.member.keyType`, k.KeyType, ["HASH", "RANGE"]));
@@ -48,11 +56,11 @@ function keySchemaChecks(field: string, schema: KeySchemaInput): Check[] {
 }
 
 /** A new index's members as Coral checks them; `member` names it ("globalSecondaryIndexes.2.member"). */
-export function indexMemberChecks(member: string, index: IndexInput): Check[] {
+export function indexMemberChecks(member: string, index: IndexInput, kind: IndexMeta["kind"]): Check[] {
   const t = index.ProvisionedThroughput;
   return [
     ...tableNameChecks(index.IndexName, `${member}.indexName`),
-    ...keySchemaChecks(`${member}.keySchema`, index.KeySchema),
+    ...keySchemaChecks(`${member}.keySchema`, index.KeySchema, kind === "GSI"),
     oneOf(`${member}.projection.projectionType`, index.Projection.ProjectionType, ["ALL", "INCLUDE", "KEYS_ONLY"]),
     count(`${member}.projection.nonKeyAttributes`, index.Projection.NonKeyAttributes, 1, Number.MAX_SAFE_INTEGER),
     range(`${member}.provisionedThroughput.readCapacityUnits`, t?.ReadCapacityUnits, 1),
@@ -64,8 +72,8 @@ export function indexMemberChecks(member: string, index: IndexInput): Check[] {
  * Each index's members, with its position in the list (`globalSecondaryIndexes.2.member.indexName`):
  * Coral checks them with the table's members, before any rule about what the indexes mean.
  */
-function indexChecks(field: string, indexes: readonly IndexInput[] | undefined): Check[] {
-  return (indexes ?? []).flatMap((index, i) => indexMemberChecks(`${field}.${i + 1}.member`, index));
+function indexChecks(field: string, indexes: readonly IndexInput[] | undefined, kind: IndexMeta["kind"]): Check[] {
+  return (indexes ?? []).flatMap((index, i) => indexMemberChecks(`${field}.${i + 1}.member`, index, kind));
 }
 
 /** A new vector index's members as Coral checks them; `member` names it ("vectorIndexes.1.member"). */
@@ -106,6 +114,32 @@ export function checkKeySchema(schema: KeySchemaInput): KeyElement[] {
   }
   if (schema[0]?.KeyType !== "HASH") throw validationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   if (schema[1] !== undefined && schema[1].KeyType !== "RANGE") throw validationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  return schema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType as "HASH" | "RANGE" }));
+}
+
+/** "You can create a partition key from up to four attributes and a sort key from up to four attributes" (developer guide, "Multi-attribute key schema"). */
+export const MAX_KEY_ATTRIBUTES_PER_KIND = 4;
+
+/**
+ * A GSI's key schema: one to four HASH elements, then up to four RANGE elements. A schema of the
+ * old shape (HASH, or HASH and RANGE) is checked as checkKeySchema does; AWS's words for the rest
+ * are those of ack-api-quirks' live probes (DDB-TABLE-123/442).
+ */
+export function checkIndexKeySchema(schema: KeySchemaInput): KeyElement[] {
+  const multi = schema.length > 2 || (schema.length === 2 && schema[0]?.KeyType === "HASH" && schema[1]?.KeyType === "HASH");
+  if (!multi) return checkKeySchema(schema);
+  const names = schema.map((k) => k.AttributeName);
+  if (new Set(names).size !== names.length) throw validationException("The KeySchema contains multiple key attributes with the same name");
+  if (schema[0]?.KeyType !== "HASH") throw validationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  const firstRange = schema.findIndex((k) => k.KeyType === "RANGE");
+  if (firstRange >= 0 && schema.slice(firstRange).some((k) => k.KeyType === "HASH")) {
+    throw validationException(`${INVALID}All HASH key attributes must precede RANGE key attributes in the KeySchema`);
+  }
+  for (const kind of ["HASH", "RANGE"] as const) {
+    if (schema.filter((k) => k.KeyType === kind).length > MAX_KEY_ATTRIBUTES_PER_KIND) {
+      throw validationException(`${INVALID}The KeySchema exceeds the maximum allowed number of ${kind} key attributes`);
+    }
+  }
   return schema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType as "HASH" | "RANGE" }));
 }
 
@@ -227,8 +261,8 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
     oneOf("streamSpecification.streamViewType", input.StreamSpecification?.StreamViewType, ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
     oneOf("sSESpecification.sSEType", input.SSESpecification?.SSEType, ["AES256", "KMS"]),
-    ...indexChecks("localSecondaryIndexes", lsiInput),
-    ...indexChecks("globalSecondaryIndexes", gsiInput),
+    ...indexChecks("localSecondaryIndexes", lsiInput, "LSI"),
+    ...indexChecks("globalSecondaryIndexes", gsiInput, "GSI"),
     ...(input.VectorIndexes ?? []).flatMap((v, i) => vectorIndexMemberChecks(`vectorIndexes.${i + 1}.member`, v)),
   );
 
@@ -278,7 +312,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     if (gsiInput.length > MAX_GSI) throw validationException(`${INVALID}GlobalSecondaryIndex count exceeds the per-table limit of ${MAX_GSI}`);
     for (const g of gsiInput) {
       checkIndexKeysDefined(g.KeySchema, defined);
-      const ks = checkKeySchema(g.KeySchema);
+      const ks = checkIndexKeySchema(g.KeySchema);
       if (names.has(g.IndexName)) throw validationException(`${INVALID}Duplicate index name: ${g.IndexName}`);
       names.add(g.IndexName);
       if (billingMode === "PROVISIONED" && g.ProvisionedThroughput === undefined) {

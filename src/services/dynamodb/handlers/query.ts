@@ -76,13 +76,20 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
  * partition is "outside query boundaries" (dynalite's tests, run against AWS).
  */
 function checkStartKeyInQuery(keyCondition: KeyCondition, startItem: Item): void {
-  const inPartition = matchesKeyCondition({ partitionKey: keyCondition.partitionKey }, startItem);
-  const sort = keyCondition.sortKey;
-  if (sort === undefined) {
+  const multi = keyCondition.multi;
+  // A multi-attribute key is checked alike: every partition attribute, then each sort condition.
+  const inPartition = matchesKeyCondition(
+    multi === undefined ? { partitionKey: keyCondition.partitionKey } : { partitionKey: keyCondition.partitionKey, multi: { partition: multi.partition, sort: [] } },
+    startItem,
+  );
+  const sorts = multi === undefined ? (keyCondition.sortKey === undefined ? [] : [keyCondition.sortKey]) : multi.sort;
+  if (sorts.length === 0) {
     if (!inPartition) throw validationException("The provided starting key is outside query boundaries based on provided conditions");
     return;
   }
-  const sortValue = startItem[sort.name];
-  if (sortValue !== undefined && !matchesSortKey(sort, sortValue)) throw validationException("The provided starting key does not match the range key predicate");
+  for (const sort of sorts) {
+    const sortValue = startItem[sort.name];
+    if (sortValue !== undefined && !matchesSortKey(sort, sortValue)) throw validationException("The provided starting key does not match the range key predicate");
+  }
   if (!inPartition) throw validationException("The query can return at most one row and cannot be restarted");
 }

@@ -41,7 +41,7 @@ import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexC
 import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import {
   checkIndexKeysDefined,
-  checkKeySchema,
+  checkIndexKeySchema,
   checkProjectedTotal,
   checkProjection,
   checkTableClass,
@@ -93,7 +93,7 @@ function indexUpdateChecks(updates: readonly IndexUpdate[]): Check[] {
       ...(u.Update ? tableNameChecks(u.Update.IndexName, `${member}.update.indexName`) : []),
       range(`${member}.update.provisionedThroughput.readCapacityUnits`, t?.ReadCapacityUnits, 1),
       range(`${member}.update.provisionedThroughput.writeCapacityUnits`, t?.WriteCapacityUnits, 1),
-      ...(u.Create ? indexMemberChecks(`${member}.create`, u.Create) : []),
+      ...(u.Create ? indexMemberChecks(`${member}.create`, u.Create, "GSI") : []),
       ...(u.Delete ? tableNameChecks(u.Delete.IndexName, `${member}.delete.indexName`) : []),
     ];
   });
@@ -435,7 +435,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
           throw validationException(`${INVALID}Attempting to create an index which already exists`);
         }
         checkIndexKeysDefined(c.KeySchema, meta.attributeDefinitions.map((d) => d.AttributeName));
-        const ks = checkKeySchema(c.KeySchema);
+        const ks = checkIndexKeySchema(c.KeySchema);
         if (meta.billingMode === "PROVISIONED" && c.ProvisionedThroughput === undefined) {
           throw validationException(`${INVALID}ProvisionedThroughput must be specified for index: ${c.IndexName}`);
         }

@@ -36,6 +36,8 @@ export {
   type KeyCondition,
   type KeyOperator,
   type KeySchema,
+  type MultiAttributeKey,
+  type MultiKeyCondition,
   type SortKeyCondition,
 } from "./key-condition.js";
 export { applyUpdate, assertKeyNotUpdated, parseUpdate, typedWrites, updatedValues, updatePaths, UPDATE_MESSAGES, type UpdateResult } from "./update.js";

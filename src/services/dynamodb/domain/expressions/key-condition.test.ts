@@ -109,3 +109,63 @@ describe("KeyConditionExpression", () => {
     assert.ok(!matchesKeyCondition(prefix, { pk: { S: "u" }, sk: { S: "2023-05" } }));
   });
 });
+
+describe("KeyConditionExpression on a multi-attribute key", () => {
+  // A GSI keyed by two HASH attributes (t S, r N) and three RANGE attributes (a S, b N, c B).
+  const multi: KeySchema = {
+    partitionKey: "t",
+    sortKey: "a",
+    types: { t: "S", r: "N", a: "S", b: "N", c: "B" },
+    multi: { partition: ["t", "r"], sort: ["a", "b", "c"] },
+  };
+  const mv: Values = { ":t": { S: "T1" }, ":r": { N: "7" }, ":a": { S: "x" }, ":b": { N: "5" }, ":b2": { N: "9" }, ":c": { B: Buffer.from([1]) } };
+  const used = (expr: string): Values => Object.fromEntries(Object.entries(mv).filter(([k]) => new RegExp(`${k}\\b`).test(expr)));
+  const parseMulti = (expr: string) => parse(expr, used(expr), multi);
+  const refusedMulti = (expr: string, message: string) => refused(expr, message, used(expr), multi);
+  const gap = (names: string, at: string) => `RANGE key attributes ${names} must have equality conditions specified in the query because a condition is present on key attribute ${at}`;
+
+  test("every partition attribute with equality, then sort attributes left to right, the last with any operator", () => {
+    assert.deepEqual(parseMulti("t = :t AND r = :r"), {
+      partitionKey: { name: "t", value: { S: "T1" } },
+      multi: { partition: [{ name: "t", value: { S: "T1" } }, { name: "r", value: { N: "7" } }], sort: [] },
+    });
+    const kc = parseMulti("b BETWEEN :b AND :b2 AND r = :r AND a = :a AND t = :t");
+    assert.deepEqual(kc.multi?.sort, [
+      { name: "a", operator: "EQ", values: [{ S: "x" }] },
+      { name: "b", operator: "BETWEEN", values: [{ N: "5" }, { N: "9" }] },
+    ]);
+    assert.equal(kc.sortKey, undefined);
+    assert.deepEqual(parseMulti("t = :t AND r = :r AND begins_with(a, :a)").multi?.sort, [{ name: "a", operator: "BEGINS_WITH", values: [{ S: "x" }] }]);
+    assert.deepEqual(parseMulti("t = :t AND r = :r AND a = :a AND b = :b AND c >= :c").multi?.sort.map((s) => s.operator), ["EQ", "EQ", "GE"]);
+  });
+
+  test("a partition attribute left out, or compared otherwise than with =, is refused", () => {
+    refusedMulti("t = :t", "Query condition missed key schema element: r");
+    refusedMulti("r = :r AND a = :a", "Query condition missed key schema element: t");
+    refusedMulti("t = :t AND r > :r", "Query key condition not supported");
+  });
+
+  test("a gap in the sort attributes, or a range condition before the last one named, is refused in AWS's words", () => {
+    refusedMulti("t = :t AND r = :r AND b = :b", gap("a", "b"));
+    refusedMulti("t = :t AND r = :r AND a = :a AND c = :c", gap("b", "c"));
+    refusedMulti("t = :t AND r = :r AND a > :a AND b = :b", gap("a", "b"));
+    refusedMulti("t = :t AND r = :r AND c = :c", gap("a, b", "c"));
+  });
+
+  test("values of another type than the definition, and conditions on other attributes, are refused", () => {
+    refused("t = :t AND r = :t", "One or more parameter values were invalid: Condition parameter type does not match schema type", { ":t": { S: "T1" } }, multi);
+    refused("t = :t AND r = :r AND a = :r", "One or more parameter values were invalid: Condition parameter type does not match schema type", { ":t": { S: "T1" }, ":r": { N: "7" } }, multi);
+    refused("t = :t AND r = :r AND z = :r", "Query key condition not supported", { ":t": { S: "T1" }, ":r": { N: "7" } }, multi);
+  });
+
+  test("matches an item only when every attribute meets its condition", () => {
+    const kc = parseMulti("t = :t AND r = :r AND a = :a AND b > :b");
+    const item = { t: { S: "T1" }, r: { N: "7.0" }, a: { S: "x" }, b: { N: "6" } };
+    assert.ok(matchesKeyCondition(kc, item));
+    assert.ok(!matchesKeyCondition(kc, { ...item, b: { N: "5" } }));
+    assert.ok(!matchesKeyCondition(kc, { ...item, r: { N: "8" } }));
+    assert.ok(!matchesKeyCondition(kc, { ...item, r: { S: "7" } }));
+    const { a: _a, ...noA } = item;
+    assert.ok(!matchesKeyCondition(kc, noA));
+  });
+});

@@ -6,9 +6,22 @@ import type { ExpressionAttributes } from "./context.js";
 
 /** The key attributes of a table or index, with their declared types (AttributeDefinitions). */
 export interface KeySchema {
+  /** The (first) HASH attribute. */
   readonly partitionKey: string;
+  /** The (first) RANGE attribute. */
   readonly sortKey?: string | undefined;
   readonly types: Readonly<Record<string, "S" | "N" | "B">>;
+  /**
+   * A GSI with a multi-attribute key (more than one HASH or RANGE attribute, up to four of each):
+   * all of them in key schema order. Absent for every other key, which keeps the one-attribute
+   * paths as they were.
+   */
+  readonly multi?: MultiAttributeKey | undefined;
+}
+
+export interface MultiAttributeKey {
+  readonly partition: readonly string[];
+  readonly sort: readonly string[];
 }
 
 export type KeyOperator = "EQ" | "LT" | "LE" | "GT" | "GE" | "BETWEEN" | "BEGINS_WITH";
@@ -24,6 +37,17 @@ export interface SortKeyCondition {
 export interface KeyCondition {
   readonly partitionKey: { readonly name: string; readonly value: AttributeValue };
   readonly sortKey?: SortKeyCondition | undefined;
+  /**
+   * On a multi-attribute key: an equality for every partition attribute (the first is
+   * `partitionKey`), and conditions on the sort attributes from the first on without a gap, all
+   * equalities but the last (`sortKey` stays undefined).
+   */
+  readonly multi?: MultiKeyCondition | undefined;
+}
+
+export interface MultiKeyCondition {
+  readonly partition: readonly { readonly name: string; readonly value: AttributeValue }[];
+  readonly sort: readonly SortKeyCondition[];
 }
 
 /** Per-attribute conditions, the common form of KeyConditionExpression and legacy KeyConditions. */
@@ -103,6 +127,7 @@ const NOT_INDEXABLE: ReadonlySet<string> = new Set(["NULL", "NOT_NULL", "NE", "C
 
 /** Checks per-attribute key conditions against the key schema, in AWS's order. */
 export function keyConditionFromMap(map: KeyConditionMap, schema: KeySchema): KeyCondition {
+  if (schema.multi !== undefined) return multiKeyCondition(map, schema, schema.multi);
   const count = Object.keys(map).length;
   if (count !== 1 && count !== 2) fail("Conditions can be of length 1 or 2 only");
   const keys = schema.sortKey === undefined ? [schema.partitionKey] : [schema.partitionKey, schema.sortKey];
@@ -115,11 +140,7 @@ export function keyConditionFromMap(map: KeyConditionMap, schema: KeySchema): Ke
       if (isPartition || count > 1) fail(`Query condition missed key schema element: ${name}`);
       continue;
     }
-    if (NOT_INDEXABLE.has(cond.operator)) fail("Attempted conditional constraint is not an indexable operation");
-    const type = schema.types[name];
-    if (type !== undefined && cond.values.some((v) => v[type] === undefined)) {
-      fail("One or more parameter values were invalid: Condition parameter type does not match schema type");
-    }
+    checkKeyAttributeCondition(name, cond, schema);
     if (isPartition && cond.operator !== "EQ") fail("Query key condition not supported");
   }
   const partition = map[schema.partitionKey] as KeyConditionMap[string];
@@ -131,6 +152,51 @@ export function keyConditionFromMap(map: KeyConditionMap, schema: KeySchema): Ke
         ? undefined
         : { name: schema.sortKey, operator: sort.operator as KeyOperator, values: sort.values },
   };
+}
+
+/** What every key attribute's condition must be, whether partition or sort attribute. */
+function checkKeyAttributeCondition(name: string, cond: KeyConditionMap[string], schema: KeySchema): void {
+  if (NOT_INDEXABLE.has(cond.operator)) fail("Attempted conditional constraint is not an indexable operation");
+  const type = schema.types[name];
+  if (type !== undefined && cond.values.some((v) => v[type] === undefined)) {
+    fail("One or more parameter values were invalid: Condition parameter type does not match schema type");
+  }
+}
+
+/**
+ * A multi-attribute key: "you must specify all partition key attributes using equality
+ * conditions"; sort key attributes are queried "left-to-right in the order they're defined in the
+ * key schema", without skipping one, and only the last one named may have a range condition
+ * (developer guide, "Multi-attribute key schema"). The clauses may come in any order.
+ */
+function multiKeyCondition(map: KeyConditionMap, schema: KeySchema, multi: MultiAttributeKey): KeyCondition {
+  const partition: { name: string; value: AttributeValue }[] = [];
+  for (const name of multi.partition) {
+    const cond = map[name];
+    if (cond === undefined) fail(`Query condition missed key schema element: ${name}`);
+    checkKeyAttributeCondition(name, cond, schema);
+    if (cond.operator !== "EQ") fail("Query key condition not supported");
+    partition.push({ name, value: cond.values[0] as AttributeValue });
+  }
+  let last = -1;
+  multi.sort.forEach((name, i) => {
+    const cond = map[name];
+    if (cond === undefined) return;
+    checkKeyAttributeCondition(name, cond, schema);
+    last = i;
+  });
+  const keyed = Object.keys(map).filter((name) => multi.partition.includes(name) || multi.sort.includes(name)).length;
+  if (keyed !== Object.keys(map).length) fail("Query key condition not supported");
+  // AWS's words for a gap and for a range condition before the last attribute named alike.
+  const unequal = multi.sort.slice(0, Math.max(last, 0)).filter((name) => map[name]?.operator !== "EQ");
+  if (unequal.length > 0) {
+    fail(`RANGE key attributes ${unequal.join(", ")} must have equality conditions specified in the query because a condition is present on key attribute ${multi.sort[last] as string}`);
+  }
+  const sort = multi.sort.slice(0, last + 1).map((name) => {
+    const cond = map[name] as KeyConditionMap[string];
+    return { name, operator: cond.operator as KeyOperator, values: cond.values };
+  });
+  return { partitionKey: partition[0] as { name: string; value: AttributeValue }, multi: { partition, sort } };
 }
 
 /** Whether a sort key value satisfies the sort key condition (S/N/B ordering). */
@@ -160,8 +226,13 @@ export function matchesSortKey(cond: SortKeyCondition, value: AttributeValue | u
 
 /** Whether an item belongs to the result of a key condition. */
 export function matchesKeyCondition(cond: KeyCondition, item: Item): boolean {
+  if (cond.multi !== undefined) return cond.multi.partition.every((p) => equalKey(item[p.name], p.value)) && cond.multi.sort.every((s) => matchesSortKey(s, item[s.name]));
   const pk = item[cond.partitionKey.name];
   if (pk === undefined || typeOf(pk) !== typeOf(cond.partitionKey.value)) return false;
   if (compareScalars(pk, cond.partitionKey.value) !== 0) return false;
   return cond.sortKey === undefined || matchesSortKey(cond.sortKey, item[cond.sortKey.name]);
+}
+
+function equalKey(v: AttributeValue | undefined, expected: AttributeValue): boolean {
+  return v !== undefined && typeOf(v) === typeOf(expected) && compareScalars(v, expected) === 0;
 }
