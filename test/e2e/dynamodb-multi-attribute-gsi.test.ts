@@ -324,6 +324,25 @@ describe("DynamoDB GSIs with multi-attribute keys", () => {
       if (start !== undefined) assert.deepEqual(Object.keys(start).sort(), ["area", "bracket", "id", "round", "tag", "tournament"]);
     } while (start !== undefined);
     assert.deepEqual(pages.flat(), ORDERED.map((m) => m.id).reverse());
+    // A start key outside the conditions is refused as for one-attribute keys (inferred from them).
+    const startOf = (m: Match) => {
+      const item = matchItem(m);
+      return { id: item.id, tournament: item.tournament, area: item.area, round: item.round, bracket: item.bracket, tag: item.tag } as Record<string, AttributeValue>;
+    };
+    const from = (start: Record<string, AttributeValue>) =>
+      refusal(
+        ddb.send(
+          new QueryCommand({
+            TableName: name,
+            IndexName: "byRound",
+            KeyConditionExpression: "tournament = :t AND area = :r AND round = :n",
+            ExpressionAttributeValues: { ":t": { S: "W24" }, ":r": { S: "NA" }, ":n": { N: "2" } },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+    assert.deepEqual(await from(startOf(full("m4", "10", "lower", [0]))), ["ValidationException", 400, "The provided starting key does not match the range key predicate"]);
+    assert.deepEqual(await from(startOf(full("eu1", "2", "lower", [1], "EU"))), ["ValidationException", 400, "The query can return at most one row and cannot be restarted"]);
     const scanPages: string[] = [];
     let scanStart: Record<string, AttributeValue> | undefined;
     do {
