@@ -140,6 +140,30 @@ describe("SNS to HTTP endpoints", () => {
     }
   });
 
+  test("the token names the subscription: any topic ARN of the region confirms it, a malformed or other-region one is 'Invalid parameter: Topic'", async () => {
+    // AWS's answers, recorded in October 2023 (LocalStack's test_subscribe_external_http_endpoint).
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-any-topic") }))).TopicArn ?? "";
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: `${url}?via=any-topic` }));
+    const token = (JSON.parse((await endpoint.first("/hook?via=any-topic", "SubscriptionConfirmation")).body) as { Token: string }).Token;
+    for (const TopicArn of ["not-an-arn", topicArn.replace(":us-east-1:", ":eu-central-1:")]) {
+      const refused = await failure<SNSServiceException>(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: token })));
+      assert.equal(refused.name, "InvalidParameterException", TopicArn);
+      assert.equal(refused.$metadata.httpStatusCode, 400);
+      assert.equal(refused.message, "Invalid parameter: Topic");
+    }
+    const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    assert.equal(listed.Subscriptions?.[0]?.SubscriptionArn, "PendingConfirmation", "still pending after the refusals");
+
+    const confirmed = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: `${topicArn}-nonexistent`, Token: token }));
+    const subscriptionArn = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions?.[0]?.SubscriptionArn ?? "";
+    assert.match(subscriptionArn, new RegExp(`^${topicArn}:`));
+    assert.equal(confirmed.SubscriptionArn, subscriptionArn);
+    const attrs = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
+    assert.equal(attrs.Attributes?.PendingConfirmation, "false");
+    const again = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }));
+    assert.equal(again.SubscriptionArn, subscriptionArn, "confirming again answers the same ARN");
+  });
+
   test("a confirmation token is valid for two days; then the pending subscription is gone", async () => {
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("http-expiry") }))).TopicArn ?? "";
     const tokenOf = async (via: string) => {

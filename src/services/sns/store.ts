@@ -367,14 +367,25 @@ export class SnsStore {
       .run(sub.account, sub.region, sub.topic, token, JSON.stringify(sub), now);
   }
 
-  /** The unsubscribed subscription `token` restores, forgotten as it is handed out. */
-  takeUnsubscribed(ref: TopicRef, token: string): Subscription | undefined {
+  /**
+   * The unsubscribed subscription `token` restores, of any topic of the account in the region,
+   * forgotten as it is handed out (a token names its subscription: see confirmSubscription).
+   */
+  takeUnsubscribed(account: string, region: string, token: string): Subscription | undefined {
     const row = this.db
-      .prepare<[string, string, string, string], { subscription: string }>(
-        "DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND topic = ? AND token = ? RETURNING subscription",
+      .prepare<[string, string, string], { subscription: string }>(
+        "DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND token = ? RETURNING subscription",
       )
-      .get(ref.account, ref.region, ref.name, token);
+      .get(account, region, token);
     return row === undefined ? undefined : (JSON.parse(row.subscription) as Subscription);
+  }
+
+  /** The subscription, pending or confirmed, whose confirmation token is `token`, of any topic of the account in the region. */
+  subscriptionByToken(account: string, region: string, token: string): Subscription | undefined {
+    const row = this.db
+      .prepare<[string, string, string], SubscriptionRow>("SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND token = ?")
+      .get(account, region, token);
+    return row === undefined ? undefined : toSubscription(row);
   }
 
   /** The topic's subscriptions, oldest first; shared and frozen: never change one in place. */

@@ -247,32 +247,43 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
  * Confirms a pending subscription by its token, or restores an unsubscribed HTTP/S one by the
  * token of its UnsubscribeConfirmation ("To cancel this operation and restore the subscription,
  * visit the SubscribeURL"): as it was, under its old ARN, confirmed.
+ *
+ * The token names the subscription; the TopicArn need only be a topic ARN of the request's
+ * region. Recorded against AWS (Oct 2023, LocalStack's test_subscribe_external_http_endpoint
+ * snapshot): with a subscription's token, "not-an-arn" and the topic's ARN in another region
+ * answer "Invalid parameter: Topic", while the ARN of a topic that does not exist, in the
+ * right region, confirms the subscription ("weirdly, even with a wrong topic, SNS will confirm").
  */
 export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsContext): ConfirmSubscriptionOutput {
-  // The token speaks before the topic (recorded against AWS, Oct 2025, in LocalStack's
+  // The token's form speaks first (recorded against AWS, Oct 2025, in LocalStack's
   // test_sns_confirm_subscription_wrong_token): "randomtoken" answers "Invalid token"; a token
   // of SNS's form that it does not know answers "Invalid parameter: Token", for a topic that
   // does not exist too. SNS's tokens are hex; that this is the form AWS checks is inferred.
   if (!/^[0-9a-f]+$/i.test(input.Token)) throw invalidParameter("Invalid token");
-  const topic = ctx.store.getTopic(regionalTopicRef(ctx, input.TopicArn));
-  if (topic === undefined) throw invalidParameter("Invalid parameter: Token");
-  // An expired token answers like an unknown one: AWS has deleted its subscription by then.
-  ctx.store.dropUnconfirmed(ctx.clock.now() - PENDING_CONFIRMATION_MS, topic);
-  const sub = ctx.store.subscriptionsOf(topic).find((s) => s.token === input.Token);
-  if (sub === undefined) {
-    const restored = ctx.store.transaction(() => {
-      const unsubscribed = ctx.store.takeUnsubscribed(topic, input.Token);
-      if (unsubscribed === undefined) return undefined;
-      // A restored subscription is one more on the topic (the model lists SubscriptionLimitExceeded for ConfirmSubscription).
-      checkSubscriptionQuota(topic.fifo, ctx.store.subscriptionsOf(topic).length);
-      ctx.store.insertSubscription({ ...{}, ...unsubscribed, confirmed: true }, ctx.clock.now());
-      return unsubscribed;
-    });
-    if (restored === undefined) throw invalidParameter("Invalid parameter: Token");
-    return { SubscriptionArn: subscriptionArn(restored) };
+  const ref = regionalTopicRef(ctx, input.TopicArn, "Topic");
+  const pending = ctx.store.subscriptionByToken(ref.account, ref.region, input.Token);
+  if (pending !== undefined) {
+    // An expired token answers like an unknown one: AWS has deleted its subscription by then.
+    ctx.store.dropUnconfirmed(ctx.clock.now() - PENDING_CONFIRMATION_MS, { account: pending.account, region: pending.region, name: pending.topic });
+    const sub = ctx.store.getSubscription(pending.account, pending.region, pending.id);
+    if (sub !== undefined) {
+      if (!sub.confirmed) ctx.store.updateSubscription({ ...{}, ...sub, confirmed: true });
+      return { SubscriptionArn: subscriptionArn(sub) };
+    }
   }
-  if (!sub.confirmed) ctx.store.updateSubscription({ ...{}, ...sub, confirmed: true });
-  return { SubscriptionArn: subscriptionArn(sub) };
+  const restored = ctx.store.transaction(() => {
+    const unsubscribed = ctx.store.takeUnsubscribed(ref.account, ref.region, input.Token);
+    if (unsubscribed === undefined) return undefined;
+    const topic = ctx.store.getTopic({ account: unsubscribed.account, region: unsubscribed.region, name: unsubscribed.topic });
+    // DeleteTopic forgets its unsubscribed subscriptions: a kept one's topic is there.
+    if (topic === undefined) return undefined;
+    // A restored subscription is one more on the topic (the model lists SubscriptionLimitExceeded for ConfirmSubscription).
+    checkSubscriptionQuota(topic.fifo, ctx.store.subscriptionsOf(topic).length);
+    ctx.store.insertSubscription({ ...{}, ...unsubscribed, confirmed: true }, ctx.clock.now());
+    return unsubscribed;
+  });
+  if (restored === undefined) throw invalidParameter("Invalid parameter: Token");
+  return { SubscriptionArn: subscriptionArn(restored) };
 }
 
 /**
