@@ -227,9 +227,7 @@ export function matchesSortKey(cond: SortKeyCondition, value: AttributeValue | u
 /** Whether an item belongs to the result of a key condition. */
 export function matchesKeyCondition(cond: KeyCondition, item: Item): boolean {
   if (cond.multi !== undefined) return cond.multi.partition.every((p) => equalKey(item[p.name], p.value)) && cond.multi.sort.every((s) => matchesSortKey(s, item[s.name]));
-  const pk = item[cond.partitionKey.name];
-  if (pk === undefined || typeOf(pk) !== typeOf(cond.partitionKey.value)) return false;
-  if (compareScalars(pk, cond.partitionKey.value) !== 0) return false;
+  if (!equalKey(item[cond.partitionKey.name], cond.partitionKey.value)) return false;
   return cond.sortKey === undefined || matchesSortKey(cond.sortKey, item[cond.sortKey.name]);
 }
 
