@@ -356,6 +356,32 @@ describe("DynamoDB items", () => {
     assert.equal(wrongType.message, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S");
   });
 
+  test("an update of a missing item that only removes leaves it missing; an empty update creates it", async () => {
+    // ScyllaDB Alternator's test_update_item_non_existent and test_update_item_returnvalues_all_new,
+    // which pass on DynamoDB (scylladb/scylladb#5862).
+    const name = await table();
+    const get = async (pk: string) => (await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item;
+    const removed = await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "remove" } }, UpdateExpression: "REMOVE a", ReturnValues: "ALL_NEW" }));
+    assert.equal(removed.Attributes, undefined);
+    assert.equal(await get("remove"), undefined);
+    await ddb.send(
+      new UpdateItemCommand({ TableName: name, Key: { pk: { S: "delete" } }, UpdateExpression: "DELETE s :v", ExpressionAttributeValues: { ":v": { SS: ["x"] } } }),
+    );
+    assert.equal(await get("delete"), undefined);
+    await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "legacy" } }, AttributeUpdates: { a: { Action: "DELETE" } } }));
+    assert.equal(await get("legacy"), undefined);
+    await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "legacy-set" } }, AttributeUpdates: { a: { Action: "DELETE", Value: { NS: ["4"] } } } }));
+    assert.equal(await get("legacy-set"), undefined);
+    const empty = await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "empty" } }, AttributeUpdates: {}, ReturnValues: "ALL_NEW" }));
+    assert.deepEqual(empty.Attributes, { pk: { S: "empty" } });
+    assert.deepEqual(await get("empty"), { pk: { S: "empty" } });
+    const put = await ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "put" } }, AttributeUpdates: { a: { Action: "PUT", Value: { N: "3" } } } }));
+    assert.equal(put.Attributes, undefined);
+    assert.deepEqual(await get("put"), { pk: { S: "put" }, a: { N: "3" } });
+    const d = await ddb.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(d.Table?.ItemCount, 2);
+  });
+
   test("an update that creates its item reads the key attributes in it (UpdateItem and TransactWriteItems)", async () => {
     const name = await table({ sortKey: "N" });
     const key = { pk: { S: "new" }, sk: { N: "41" } };

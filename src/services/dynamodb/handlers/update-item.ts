@@ -65,13 +65,17 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     const next: Item = result.item;
     checkIndexKeys(meta, next, "update");
     assertItemSize(next, "update");
-    throttle?.admitGsiWrites(meta, old, next);
-    const consumed = writeItem(ctx, meta, old, next);
+    // A missing item that the update only removes from (REMOVE, DELETE, legacy DELETE) stays
+    // missing, though an empty update creates it (ScyllaDB Alternator's tests, which pass on
+    // DynamoDB: test_update_item_non_existent, scylladb/scylladb#5862).
+    const written = old === undefined && result.updatedAttributes.length > 0 && Object.keys(next).length === keyNames.length ? undefined : next;
+    throttle?.admitGsiWrites(meta, old, written);
+    const consumed = writeItem(ctx, meta, old, written);
     throttle?.charge(meta, consumed);
     const capacity = consumed.describe(mode);
     let attributes: Item | undefined;
     if (returnValues === "ALL_OLD") attributes = old;
-    else if (returnValues === "ALL_NEW") attributes = next;
+    else if (returnValues === "ALL_NEW") attributes = written;
     else if (returnValues === "UPDATED_OLD") attributes = old === undefined ? undefined : updatedValues(result, old);
     else if (returnValues === "UPDATED_NEW") attributes = updatedValues(result, next);
     return {
