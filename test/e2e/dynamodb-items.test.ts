@@ -321,6 +321,28 @@ describe("DynamoDB items", () => {
     assert.equal(deletedAgain.Attributes, undefined);
   });
 
+  test("UPDATED_OLD and UPDATED_NEW of nested paths return only those paths; a SET past a list's end returns nothing", async () => {
+    // ScyllaDB Alternator's test_update_item_returnvalues_nested, which passes on DynamoDB.
+    const name = await table();
+    const key = { pk: { S: "n" } };
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, a: { M: { b: { S: "dog" }, c: { L: [{ N: "1" }, { N: "2" }, { N: "3" }] } } }, d: { S: "cat" } } }));
+    const update = async (expression: string, rv: "UPDATED_OLD" | "UPDATED_NEW", values?: Record<string, AttributeValue>) =>
+      (await ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: expression, ReturnValues: rv, ...(values ? { ExpressionAttributeValues: values } : {}) })))
+        .Attributes;
+    assert.deepEqual(await update("SET a.c[1] = :v, a.b = :w", "UPDATED_OLD", { ":v": { N: "8" }, ":w": { S: "yo" } }), { a: { M: { b: { S: "dog" }, c: { L: [{ N: "2" }] } } } });
+    assert.deepEqual(await update("SET a.b = :v", "UPDATED_NEW", { ":v": { S: "hello" } }), { a: { M: { b: { S: "hello" } } } });
+    // a.c[3] is not there: only a.c[1] was removed.
+    assert.deepEqual(await update("REMOVE a.c[1], a.c[3]", "UPDATED_OLD"), { a: { M: { c: { L: [{ N: "8" }] } } } });
+    assert.equal(await update("SET a.x1 = :v", "UPDATED_OLD", { ":v": { N: "8" } }), undefined);
+    assert.deepEqual(await update("SET a.x2 = :v", "UPDATED_NEW", { ":v": { N: "8" } }), { a: { M: { x2: { N: "8" } } } });
+    // The value is appended (a.c[2]), but UPDATED_NEW looks at a.c[100].
+    assert.equal(await update("SET a.c[100] = :v", "UPDATED_NEW", { ":v": { N: "70" } }), undefined);
+    // After REMOVE a.c[1] the new a.c[1] is the element that moved up into it.
+    assert.deepEqual(await update("REMOVE a.c[1]", "UPDATED_NEW"), { a: { M: { c: { L: [{ N: "70" }] } } } });
+    const stored = await ddb.send(new GetItemCommand({ TableName: name, Key: key, ConsistentRead: true }));
+    assert.deepEqual(stored.Item?.a, { M: { b: { S: "hello" }, c: { L: [{ N: "1" }, { N: "70" }] }, x1: { N: "8" }, x2: { N: "8" } } });
+  });
+
   test("UpdateItem creates the item when missing; ADD, REMOVE, list_append, if_not_exists and legacy AttributeUpdates", async () => {
     const name = await table({ sortKey: "S" });
     const key = { pk: { S: "u" }, sk: { S: "1" } };

@@ -243,11 +243,12 @@ describe("results for ReturnValues", () => {
     assert.deepEqual(r.updatedAttributes, ["a", "n", "gone"]);
   });
 
-  test("an append past the end of a list is reported at the index where it landed", () => {
+  test("an append past the end of a list keeps the index it named, where neither item holds anything", () => {
     const old: Item = { l: { L: [{ S: "a" }] } };
     const r = update("SET l[7] = :v", old, { ":v": { S: "z" } });
-    assert.deepEqual(r.updatedPaths, [["l", 1]]);
-    assert.deepEqual(updatedValues(r, r.item), { l: { L: [{ S: "z" }] } });
+    assert.deepEqual(r.item, { l: { L: [{ S: "a" }, { S: "z" }] } });
+    assert.deepEqual(r.updatedPaths, [["l", 7]]);
+    assert.deepEqual(updatedValues(r, r.item), {});
     assert.deepEqual(updatedValues(r, old), {});
   });
 

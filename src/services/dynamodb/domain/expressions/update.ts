@@ -277,9 +277,10 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
   const cloned = new Set<string>();
   const lists = new Set<AttributeValue[]>();
   const updatedAttributes: string[] = [];
-  const updatedPaths: DocumentPath[] = actions.map((a) => a.path);
-  // Writes past the end of a list land at the end; their real index is known after compaction.
-  const appended: { action: number; list: AttributeValue[]; placed: AttributeValue }[] = [];
+  // A SET past the end of a list appends, but keeps the index it named (SET l[100]): UPDATED_NEW
+  // finds nothing there and returns nothing for it (ScyllaDB Alternator's
+  // test_update_item_returnvalues_nested, which passes on DynamoDB).
+  const updatedPaths: readonly DocumentPath[] = actions.map((a) => a.path);
 
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i] as UpdateAction;
@@ -318,11 +319,9 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
             lists.add(list);
           }
         } else if (last >= list.length) {
-          // A fresh object, so that its final position can be found by identity.
-          const placed = { ...v };
+          // A hole is left; compaction below moves the value to the end.
           lists.add(list);
-          appended.push({ action: i, list, placed });
-          list[last] = placed;
+          list[last] = v;
         } else {
           list[last] = v;
         }
@@ -373,11 +372,6 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
       if (r in list && list[r] !== REMOVED) list[w++] = list[r] as AttributeValue;
     }
     list.length = w;
-  }
-
-  for (const a of appended) {
-    const path = updatedPaths[a.action] as DocumentPath;
-    updatedPaths[a.action] = [...path.slice(0, -1), a.list.indexOf(a.placed)];
   }
 
   return { item: next, updatedPaths, updatedAttributes };
