@@ -305,8 +305,20 @@ describe("DynamoDB items", () => {
     assert.equal(first.Attributes, undefined);
     const second = await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, a: { N: "2" }, b: { S: "x" } }, ReturnValues: "ALL_OLD" }));
     assert.deepEqual(second.Attributes, { ...key, a: { N: "1" }, b: { S: "x" } });
-    const bad = await failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: key, ReturnValues: "ALL_NEW" })));
-    assert.equal(bad.message, "Return values set to invalid value");
+    // dynalite's putItem tests (run against AWS); ExtendDB's wording tests, verified against us-east-1.
+    for (const rv of ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"] as const) {
+      const bad = await failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: key, ReturnValues: rv })));
+      assert.equal(bad.name, "ValidationException");
+      assert.equal(bad.$metadata.httpStatusCode, 400);
+      assert.equal(bad.message, "ReturnValues can only be ALL_OLD or NONE");
+      const badDelete = await failure<DynamoDBServiceException>(ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnValues: rv })));
+      assert.equal(badDelete.message, "ReturnValues can only be ALL_OLD or NONE");
+    }
+    const unknown = await failure<DynamoDBServiceException>(ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnValues: "none" as "NONE" })));
+    assert.equal(
+      unknown.message,
+      "1 validation error detected: Value 'none' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
+    );
 
     const update = (rv: "ALL_OLD" | "ALL_NEW" | "UPDATED_OLD" | "UPDATED_NEW" | "NONE") =>
       ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET a = a + :one", ExpressionAttributeValues: { ":one": { N: "1" } }, ReturnValues: rv }));

@@ -45,11 +45,16 @@ export function projectionOf(input: ProjectionInput, attrs: ExpressionAttributes
 
 export type ReturnValues = (typeof RETURN_VALUES)[number];
 
-/** PutItem and DeleteItem return only the old item; UpdateItem any of the five. */
+/**
+ * PutItem and DeleteItem return only the old item; UpdateItem any of the five. DynamoDB Local
+ * words the refusal "Return values set to invalid value" (boto/boto3#4499); DynamoDB itself says
+ * "ReturnValues can only be ALL_OLD or NONE" (dynalite's putItem tests, run against AWS;
+ * ExtendDB's wording tests for PutItem and DeleteItem, verified against us-east-1).
+ */
 export function returnValuesOf(raw: string | undefined, operation: "PutItem" | "DeleteItem" | "UpdateItem"): ReturnValues {
   check(oneOf("returnValues", raw, ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"]));
   const value = (raw ?? "NONE") as ReturnValues;
-  if (operation !== "UpdateItem" && value !== "NONE" && value !== "ALL_OLD") throw validationException("Return values set to invalid value");
+  if (operation !== "UpdateItem" && value !== "NONE" && value !== "ALL_OLD") throw validationException("ReturnValues can only be ALL_OLD or NONE");
   return value;
 }
 
