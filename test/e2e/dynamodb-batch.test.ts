@@ -51,8 +51,8 @@ describe("DynamoDB batches and transactions", () => {
     );
     assert.deepEqual(written.UnprocessedItems, {});
     assert.deepEqual(written.ConsumedCapacity, [
-      { TableName: a, CapacityUnits: 2, WriteCapacityUnits: 2 },
-      { TableName: b, CapacityUnits: 2, WriteCapacityUnits: 2 },
+      { TableName: a, CapacityUnits: 2 },
+      { TableName: b, CapacityUnits: 2 },
     ]);
     const read = await ddb.send(
       new BatchGetItemCommand({

@@ -56,8 +56,17 @@ describe("capacity arithmetic", () => {
     c.addIndex(gsi, 1);
     c.addIndex(lsi, 3);
     assert.equal(c.describe("NONE"), undefined);
-    assert.deepEqual(c.describe("TOTAL"), { TableName: "t", CapacityUnits: 7, WriteCapacityUnits: 7 });
+    // Outside transactions DynamoDB reports CapacityUnits alone.
+    assert.deepEqual(c.describe("TOTAL"), { TableName: "t", CapacityUnits: 7 });
     assert.deepEqual(c.describe("INDEXES"), {
+      TableName: "t",
+      CapacityUnits: 7,
+      Table: { CapacityUnits: 2 },
+      GlobalSecondaryIndexes: { g: { CapacityUnits: 2 } },
+      LocalSecondaryIndexes: { l: { CapacityUnits: 3 } },
+    });
+    assert.deepEqual(c.describe("TOTAL", true), { TableName: "t", CapacityUnits: 7, WriteCapacityUnits: 7 });
+    assert.deepEqual(c.describe("INDEXES", true), {
       TableName: "t",
       CapacityUnits: 7,
       WriteCapacityUnits: 7,

@@ -392,9 +392,15 @@ export class Consumption {
     for (const [k, v] of other.vector) this.vector.set(k, (this.vector.get(k) ?? 0) + v);
   }
 
-  describe(mode: CapacityMode): ConsumedCapacityOut | undefined {
+  /**
+   * `split` adds ReadCapacityUnits or WriteCapacityUnits beside each CapacityUnits. DynamoDB sends
+   * them for transactions only: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan and the batch
+   * operations report CapacityUnits alone, under TOTAL and INDEXES (paritysuite/dynamodb-conformance#69,
+   * characterised against eu-west-2; ExtendDB/extenddb#212).
+   */
+  describe(mode: CapacityMode, split = false): ConsumedCapacityOut | undefined {
     if (mode === "NONE") return undefined;
-    const units = (n: number) => ({ CapacityUnits: n, ...(this.kind === "read" ? { ReadCapacityUnits: n } : { WriteCapacityUnits: n }) });
+    const units = (n: number) => (split ? { CapacityUnits: n, ...(this.kind === "read" ? { ReadCapacityUnits: n } : { WriteCapacityUnits: n }) } : { CapacityUnits: n });
     const out: ConsumedCapacityOut = { TableName: this.tableName, ...units(this.total()) };
     if (mode === "INDEXES") {
       out.Table = units(this.table);

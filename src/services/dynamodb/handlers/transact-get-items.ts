@@ -65,7 +65,7 @@ export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContex
     });
     const capacity: ConsumedCapacityOut[] = [];
     for (const c of byTable.values()) {
-      const d = c.describe(mode);
+      const d = c.describe(mode, true);
       if (d) capacity.push(d);
     }
     return { Responses: responses, ...(mode !== "NONE" ? { ConsumedCapacity: capacity } : {}) };

@@ -264,7 +264,7 @@ function capacityOut(entries: { table: string; consumed: Consumption }[], mode: 
   }
   const out: ConsumedCapacityOut[] = [];
   for (const c of byTable.values()) {
-    const d = c.describe(mode);
+    const d = c.describe(mode, true);
     if (d) out.push(d);
   }
   return { ConsumedCapacity: out };
