@@ -261,6 +261,60 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(get.CancellationReasons, [{ Code: "None" }, { Code: "ValidationError", Message: schema }]);
   });
 
+  test("TransactWriteItems returns ItemCollectionMetrics for its writes to tables with local secondary indexes when asked for SIZE", async () => {
+    // API reference, TransactWriteItems: ItemCollectionMetrics lists, per table, "information about
+    // any item collections that were affected by individual UpdateItem, PutItem, or DeleteItem operations".
+    const withLsi = uniqueName("txlsi");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: withLsi,
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "S" },
+          { AttributeName: "alt", AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        LocalSecondaryIndexes: [
+          { IndexName: "byAlt", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "alt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const plain = await table();
+    await ddb.send(new PutItemCommand({ TableName: withLsi, Item: { pk: { S: "b" }, sk: { S: "1" }, alt: { S: "x" } } }));
+    await ddb.send(new PutItemCommand({ TableName: withLsi, Item: { pk: { S: "c" }, sk: { S: "1" } } }));
+    const items: TransactWriteItemsCommandInput["TransactItems"] = [
+      { Put: { TableName: withLsi, Item: { pk: { S: "a" }, sk: { S: "1" }, alt: { S: "y" } } } },
+      { Update: { TableName: withLsi, Key: { pk: { S: "b" }, sk: { S: "1" } }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": { N: "1" } } } },
+      { Delete: { TableName: withLsi, Key: { pk: { S: "c" }, sk: { S: "1" } } } },
+      { Put: { TableName: plain, Item: { id: { S: "p" } } } },
+    ];
+    const out = await ddb.send(new TransactWriteItemsCommand({ TransactItems: items, ReturnItemCollectionMetrics: "SIZE" }));
+    assert.deepEqual(out.ItemCollectionMetrics, {
+      [withLsi]: [
+        { ItemCollectionKey: { pk: { S: "a" } }, SizeEstimateRangeGB: [0, 1] },
+        { ItemCollectionKey: { pk: { S: "b" } }, SizeEstimateRangeGB: [0, 1] },
+        { ItemCollectionKey: { pk: { S: "c" } }, SizeEstimateRangeGB: [0, 1] },
+      ],
+    });
+    const none = await ddb.send(
+      new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: withLsi, Item: { pk: { S: "d" }, sk: { S: "1" } } } }], ReturnItemCollectionMetrics: "NONE" }),
+    );
+    assert.equal(none.ItemCollectionMetrics, undefined);
+    const plainOnly = await ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: plain, Item: { id: { S: "q" } } } }], ReturnItemCollectionMetrics: "SIZE" }));
+    assert.equal(plainOnly.ItemCollectionMetrics, undefined);
+    const bad = await failure<DynamoDBServiceException>(
+      ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: plain, Item: { id: { S: "r" } } } }], ReturnItemCollectionMetrics: "ALL" as "SIZE" })),
+    );
+    assert.equal(bad.name, "ValidationException");
+    assert.equal(bad.message, "1 validation error detected: Value 'ALL' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]");
+    const notWritten = await ddb.send(new GetItemCommand({ TableName: plain, Key: { id: { S: "r" } }, ConsistentRead: true }));
+    assert.equal(notWritten.Item, undefined);
+  });
+
   test("ClientRequestToken makes TransactWriteItems idempotent for 10 minutes", async () => {
     const name = await table();
     const request = (token: string, v: string) =>

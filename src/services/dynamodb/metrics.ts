@@ -4,6 +4,16 @@ import type { DynamoStore } from "./store.js";
 import { encodeKeyValue } from "./items.js";
 import { tableSchema, type TableMeta } from "./table.js";
 
+/** Whether ReturnItemCollectionMetrics asks for SIZE; anything but SIZE or NONE is refused. */
+export function wantsItemCollectionMetrics(raw: string | undefined): boolean {
+  if (raw !== undefined && raw !== "SIZE" && raw !== "NONE") {
+    throw validationException(
+      `1 validation error detected: Value '${raw}' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]`,
+    );
+  }
+  return raw === "SIZE";
+}
+
 /**
  * ReturnItemCollectionMetrics=SIZE: only tables with local secondary indexes have item
  * collections; the estimate is a range in GB around the collection's real size.
@@ -14,12 +24,7 @@ export function itemCollectionMetrics(
   item: Item,
   raw: string | undefined,
 ): { ItemCollectionMetrics?: { ItemCollectionKey: Item; SizeEstimateRangeGB: number[] } } {
-  if (raw !== undefined && raw !== "SIZE" && raw !== "NONE") {
-    throw validationException(
-      `1 validation error detected: Value '${raw}' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]`,
-    );
-  }
-  if (raw !== "SIZE" || meta.lsis.length === 0) return {};
+  if (!wantsItemCollectionMetrics(raw) || meta.lsis.length === 0) return {};
   const schema = tableSchema(meta);
   const pkValue = item[schema.partitionKey];
   if (pkValue === undefined) return {};

@@ -40,6 +40,7 @@ import {
   writeUnits,
   type ConsumedCapacityOut,
 } from "../items.js";
+import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
 import { checkReturnValuesOnFailure, javaListValue } from "../requests.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
 import { throttledTransaction, throttleOf } from "../throttling.js";
@@ -162,6 +163,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     failure: input.ClientRequestToken !== undefined && (input.ClientRequestToken.length < 1 || input.ClientRequestToken.length > 36) ? "Member must have length less than or equal to 36" : undefined,
   });
   const mode = capacityMode(input.ReturnConsumedCapacity);
+  const metrics = wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
   const actions = input.TransactItems.map((entry, i) => prepare(entry, i, ctx, reach));
   const seen = new Set<string>();
   for (const a of actions) {
@@ -242,8 +244,25 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     if (input.ClientRequestToken !== undefined && print !== undefined) {
       ctx.store.saveToken(ctx, input.ClientRequestToken, print, now, now - IDEMPOTENCY_WINDOW_MS);
     }
-    return capacityOut(consumed, mode);
+    return { ...{}, ...capacityOut(consumed, mode), ...(metrics ? collectionMetricsOut(actions) : {}) };
   });
+}
+
+/**
+ * ItemCollectionMetrics per table, as the request names it, for the Put, Update and Delete
+ * actions on tables with local secondary indexes, after they were written ("A list of tables
+ * that were processed by TransactWriteItems and, for each table, information about any item
+ * collections that were affected by individual UpdateItem, PutItem, or DeleteItem operations":
+ * API reference). Left out when no such table was written, as BatchWriteItem does.
+ */
+function collectionMetricsOut(actions: readonly Action[]): Pick<TransactWriteItemsOutput, "ItemCollectionMetrics"> {
+  const out: Record<string, NonNullable<ReturnType<typeof itemCollectionMetrics>["ItemCollectionMetrics"]>[]> = {};
+  for (const a of actions) {
+    if (a.kind === "ConditionCheck") continue;
+    const m = itemCollectionMetrics(a.scope, a.meta, a.key, "SIZE").ItemCollectionMetrics;
+    if (m !== undefined) (out[a.table] ??= []).push(m);
+  }
+  return Object.keys(out).length > 0 ? { ItemCollectionMetrics: out } : {};
 }
 
 function chargeOnly(a: Action, old?: Item): Consumption {
