@@ -334,6 +334,22 @@ describe("DynamoDB batches and transactions", () => {
     assert.equal(await count(), "2");
   });
 
+  test("a replay under the same ClientRequestToken reports the transactional read of each item, not the write", async () => {
+    // Developer guide (transaction-apis.html): "Subsequent TransactWriteItems calls with the same
+    // client token return the number of read capacity units consumed in reading the item";
+    // paritysuite/dynamodb-conformance#68 and PR #74 (eu-west-2): a ~1.5 KB item is 4 write units, then 2 read units.
+    const name = await table();
+    const request = new TransactWriteItemsCommand({
+      ClientRequestToken: "replay-capacity",
+      TransactItems: [{ Put: { TableName: name, Item: { id: { S: "big" }, data: { S: "x".repeat(1500) } } } }],
+      ReturnConsumedCapacity: "TOTAL",
+    });
+    const first = await ddb.send(request);
+    assert.deepEqual(first.ConsumedCapacity, [{ TableName: name, CapacityUnits: 4, WriteCapacityUnits: 4 }]);
+    const replay = await ddb.send(request);
+    assert.deepEqual(replay.ConsumedCapacity, [{ TableName: name, CapacityUnits: 2, ReadCapacityUnits: 2 }]);
+  });
+
   test("TransactGetItems reads several items at once, in order, at twice the cost", async () => {
     const name = await table();
     await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" }, v: { S: "1" } } }));

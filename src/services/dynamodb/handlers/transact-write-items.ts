@@ -33,6 +33,7 @@ import {
   jsonItem,
   keySchemaMismatch,
   readItem,
+  readUnits,
   requestFingerprint,
   requireTable,
   serializeItem,
@@ -183,7 +184,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
       if (previous !== undefined) {
         if (previous.fingerprint !== print) throw errors.IdempotentParameterMismatch();
         // The same request again within the window: it already happened, nothing is written twice.
-        return capacityOut(actions.map((a) => ({ table: a.table, consumed: chargeOnly(a) })), mode);
+        return capacityOut(actions.map((a) => ({ table: a.table, consumed: replayRead(a) })), mode);
       }
     }
     const olds = actions.map((a) => (a.mismatch === undefined ? readItem(ctx.store, a.scope, a.meta, a.key) : undefined));
@@ -265,6 +266,20 @@ function collectionMetricsOut(actions: readonly Action[]): Pick<TransactWriteIte
   return Object.keys(out).length > 0 ? { ItemCollectionMetrics: out } : {};
 }
 
+/**
+ * What a replay (the same ClientRequestToken within the window) costs: "Subsequent
+ * TransactWriteItems calls with the same client token return the number of read capacity units
+ * consumed in reading the item" (developer guide, transaction-apis.html), a transactional read of
+ * each item as it is now: twice its strongly consistent units, rounded at 4 KB (a ~1.5 KB item is
+ * 4 write units, then 2 read units: paritysuite/dynamodb-conformance#68, PR #74, eu-west-2).
+ */
+function replayRead(a: Action): Consumption {
+  const c = new Consumption(a.table, "read");
+  const item = readItem(a.scope.store, a.scope, a.meta, a.key);
+  c.table = 2 * readUnits(item ? itemSize(item) : 0, true);
+  return c;
+}
+
 function chargeOnly(a: Action, old?: Item): Consumption {
   const c = new Consumption(a.table, "write");
   const item = old ?? readItem(a.scope.store, a.scope, a.meta, a.key);
@@ -277,7 +292,7 @@ function capacityOut(entries: { table: string; consumed: Consumption }[], mode: 
   if (mode === "NONE") return {};
   const byTable = new Map<string, Consumption>();
   for (const e of entries) {
-    const sum = byTable.get(e.table) ?? new Consumption(e.table, "write");
+    const sum = byTable.get(e.table) ?? new Consumption(e.table, e.consumed.kind);
     sum.merge(e.consumed);
     byTable.set(e.table, sum);
   }
