@@ -238,6 +238,34 @@ describe("SQS messages", () => {
     assert.equal(many.message, "Maximum number of entries per request are 10. You have sent 11.");
   });
 
+  test("a query batch without entries is EmptyBatchRequest, as a JSON one with an empty list", async () => {
+    // A query client sends nothing for an empty list (boto3 and the CLI before SQS spoke JSON),
+    // so the entries are missing rather than empty; AWS answers as for an empty batch
+    // (aws/aws-sdk-php#630, aws-powertools/powertools-lambda-python#169).
+    const url = await queue("qempty");
+    for (const [action, entryType] of [
+      ["SendMessageBatch", "SendMessageBatchRequestEntry"],
+      ["DeleteMessageBatch", "DeleteMessageBatchRequestEntry"],
+      ["ChangeMessageVisibilityBatch", "ChangeMessageVisibilityBatchRequestEntry"],
+    ] as const) {
+      const res = await fetch(`${nimbus.url}/`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+        body: `Action=${action}&Version=2012-11-05&QueueUrl=${encodeURIComponent(url)}`,
+      });
+      assert.equal(res.status, 400, action);
+      assert.match(
+        await res.text(),
+        new RegExp(`<Type>Sender</Type><Code>AWS\\.SimpleQueueService\\.EmptyBatchRequest</Code><Message>There should be at least one ${entryType} in the request\\.</Message>`),
+        action,
+      );
+    }
+    const json = await failure<SQSServiceException>(sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [] })));
+    assert.equal(json.name, "EmptyBatchRequest");
+    assert.equal(json.message, "There should be at least one DeleteMessageBatchRequestEntry in the request.");
+    assert.equal(json.$metadata.httpStatusCode, 400);
+  });
+
   test("DeleteMessageBatch and ChangeMessageVisibilityBatch report bad handles per entry", async () => {
     const url = await queue("dbatch");
     await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "1", MessageBody: "a" }, { Id: "2", MessageBody: "b" }] }));

@@ -24,8 +24,12 @@ export type { SqsContext } from "./queues.js";
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
 export default defineService<SqsOperations, SqsStore>({
-  // SQS names the missing parameter rather than answering a Coral validation message.
-  missingParameter: (name) => sqsErrors.MissingParameter({ name }),
+  // SQS names the missing parameter rather than answering a Coral validation message. A batch
+  // without entries is the exception: a query client sends nothing for an empty list, and AWS
+  // answers EmptyBatchRequest naming the entry type, in XML too (aws/aws-sdk-php#630; boto3
+  // before SQS spoke JSON: aws-powertools/powertools-lambda-python#169).
+  missingParameter: (name, missing) =>
+    missing[0]?.path === "entries" ? sqsErrors.EmptyBatchRequest({ entryType: name }) : sqsErrors.MissingParameter({ name }),
   createStore: (env) => new SqsStore(env.state),
   start(env, store) {
     const cancelSweep = env.scheduler.every(
