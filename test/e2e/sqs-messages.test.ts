@@ -238,6 +238,36 @@ describe("SQS messages", () => {
     assert.equal(many.message, "Maximum number of entries per request are 10. You have sent 11.");
   });
 
+  test("SendMessageBatch: an entry with an empty body fails alone with EmptyValue, its position named", async () => {
+    const url = await queue("bempty");
+    const out = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: "ok", MessageBody: "x" },
+          { Id: "empty", MessageBody: "", DelaySeconds: 1000 },
+        ],
+      }),
+    );
+    assert.deepEqual(out.Successful?.map((s) => s.Id), ["ok"]);
+    assert.deepEqual(out.Failed, [{ Id: "empty", SenderFault: true, Code: "EmptyValue", Message: "No Value Found for SendMessageBatchRequestEntry.2.MessageBody." }]);
+    // The same in XML for a query client, which sends the empty value as it is.
+    const res = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+      body: `Action=SendMessageBatch&Version=2012-11-05&QueueUrl=${encodeURIComponent(url)}&SendMessageBatchRequestEntry.1.Id=e1&SendMessageBatchRequestEntry.1.MessageBody=`,
+    });
+    assert.equal(res.status, 200);
+    assert.match(
+      await res.text(),
+      /<BatchResultErrorEntry><Id>e1<\/Id><SenderFault>true<\/SenderFault><Code>EmptyValue<\/Code><Message>No Value Found for SendMessageBatchRequestEntry\.1\.MessageBody\.<\/Message><\/BatchResultErrorEntry>/,
+    );
+    // SendMessage itself keeps MissingParameter (php-enqueue/enqueue-dev#435, localstack#12317).
+    const single = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "" })));
+    assert.equal(single.name, "MissingParameter");
+    assert.equal(single.message, "The request must contain the parameter MessageBody.");
+  });
+
   test("a query batch without entries is EmptyBatchRequest, as a JSON one with an empty list", async () => {
     // A query client sends nothing for an empty list (boto3 and the CLI before SQS spoke JSON),
     // so the entries are missing rather than empty; AWS answers as for an empty batch

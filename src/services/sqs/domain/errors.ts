@@ -83,6 +83,19 @@ export const sqsErrors = defineErrors({
     status: 400,
     message: "Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.",
   },
+  /**
+   * A SendMessageBatch entry with an empty body fails alone (SendMessage answers MissingParameter).
+   * Recorded from AWS: "record failed with code: EmptyValue, message: No Value Found for
+   * SendMessageBatchRequestEntry.1.MessageBody." (redpanda-data/connect#1070, 2022); the code and
+   * SenderFault true again in 2025 (ballerina-platform module-ballerinax-aws.sqs tests,
+   * testSendMessageBatchPartialFailure). No model shape: it only ever appears in `Failed`.
+   */
+  EmptyValue: {
+    code: "EmptyValue",
+    queryCode: "EmptyValue",
+    status: 400,
+    message: "No Value Found for {name}.",
+  },
   EmptyBatchRequest: {
     code: "EmptyBatchRequest",
     queryCode: "AWS.SimpleQueueService.EmptyBatchRequest",

@@ -1,6 +1,7 @@
 import type { SendMessageBatchInput, SendMessageBatchOutput, SendMessageInput, SendMessageOutput } from "../../../generated/sqs.js";
 import { requireBatchSendIds, sendSettingsFromAttributes } from "../domain/fifo.js";
 import { validateBatchEntries, validateBatchSize } from "../domain/message-validation.js";
+import { sqsErrors } from "../errors.js";
 import { sendMessage as send } from "../messages.js";
 import { resolveQueue, type SqsContext } from "../queues.js";
 import type { NewMessage } from "../store.js";
@@ -19,7 +20,11 @@ export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext):
   // The accepted messages are stored by one INSERT, in entry order, inside the batch's transaction.
   return ctx.store.batch(() => {
     const accepted: NewMessage[] = [];
-    const result = runBatch(ctx.store, input.Entries, (entry) => send(ctx, queue, entry, { batch: true, into: accepted }));
+    const result = runBatch(ctx.store, input.Entries, (entry) => {
+      // AWS names the entry by its position in the request (1-based, as query clients number it).
+      if (entry.MessageBody === "") throw sqsErrors.EmptyValue({ name: `SendMessageBatchRequestEntry.${input.Entries.indexOf(entry) + 1}.MessageBody` });
+      return send(ctx, queue, entry, { batch: true, into: accepted });
+    });
     ctx.store.insertMessages(queue, accepted);
     return result;
   });
