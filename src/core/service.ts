@@ -222,9 +222,10 @@ export interface ServiceDefinition<Store = unknown> {
   readonly xmlTextRoots?: Readonly<Record<string, string>>;
   /**
    * The service's own error for a missing required member, where it is not the protocol's usual
-   * one; `missing` lists every missing member, and undefined leaves the protocol's usual error.
+   * one; `missing` lists every missing member, `operation` names the operation, and undefined
+   * leaves the protocol's usual error.
    */
-  readonly missingParameter?: (member: string, missing: readonly Violation[]) => AwsError | undefined;
+  readonly missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
   /**
    * The service's own error for a header, query or path value that is not of its member's type
    * (`name` is the header or parameter name as sent, `operation` the operation it was sent to),
@@ -258,7 +259,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
   xmlTextRoots?: Readonly<Record<string, string>>;
-  missingParameter?: (member: string, missing: readonly Violation[]) => AwsError | undefined;
+  missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
   malformedValue?: (name: string, text: string, operation: string) => AwsError;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;

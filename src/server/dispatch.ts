@@ -208,7 +208,7 @@ export class Dispatcher {
     protocol: WireProtocol,
   ): Promise<Record<string, unknown>> {
     const missing = findMissingMembers(svc.model, op.input, input);
-    if (missing.length) throw svc.definition?.missingParameter?.(missing[0]?.member ?? "", missing) ?? validationError(protocol, missing);
+    if (missing.length) throw svc.definition?.missingParameter?.(missing[0]?.member ?? "", missing, op.name) ?? validationError(protocol, missing);
     const handler = svc.definition?.handlers[op.name];
     if (!handler) throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: op.name });
     const uow = this.deps.events.unitOfWork();

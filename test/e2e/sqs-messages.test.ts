@@ -268,7 +268,7 @@ describe("SQS messages", () => {
     assert.equal(single.message, "The request must contain the parameter MessageBody.");
   });
 
-  test("a query batch without entries is EmptyBatchRequest, as a JSON one with an empty list", async () => {
+  test("a query batch without entries is EmptyBatchRequest, as a JSON one with an empty list; an entry without its Id is named by its place", async () => {
     // A query client sends nothing for an empty list (boto3 and the CLI before SQS spoke JSON),
     // so the entries are missing rather than empty; AWS answers as for an empty batch
     // (aws/aws-sdk-php#630, aws-powertools/powertools-lambda-python#169).
@@ -289,6 +289,20 @@ describe("SQS messages", () => {
         new RegExp(`<Type>Sender</Type><Code>AWS\\.SimpleQueueService\\.EmptyBatchRequest</Code><Message>There should be at least one ${entryType} in the request\\.</Message>`),
         action,
       );
+    }
+    // An entry without its Id is named by its place in the query (aws/aws-sdk-js#2388, ali-essam/wtsqs#7).
+    for (const [action, entryType, body] of [
+      ["DeleteMessageBatch", "DeleteMessageBatchRequestEntry", "DeleteMessageBatchRequestEntry.1.Id=a&DeleteMessageBatchRequestEntry.1.ReceiptHandle=h&DeleteMessageBatchRequestEntry.2.ReceiptHandle=h"],
+      ["SendMessageBatch", "SendMessageBatchRequestEntry", "SendMessageBatchRequestEntry.1.MessageBody=x"],
+    ] as const) {
+      const res = await fetch(`${nimbus.url}/`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+        body: `Action=${action}&Version=2012-11-05&QueueUrl=${encodeURIComponent(url)}&${body}`,
+      });
+      assert.equal(res.status, 400, action);
+      const n = action === "DeleteMessageBatch" ? 2 : 1;
+      assert.match(await res.text(), new RegExp(`<Code>MissingParameter</Code><Message>The request must contain the parameter ${entryType}\\.${n}\\.Id\\.</Message>`), action);
     }
     const json = await failure<SQSServiceException>(sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [] })));
     assert.equal(json.name, "EmptyBatchRequest");

@@ -1,4 +1,6 @@
+import type { AwsError } from "../../core/errors.js";
 import { defineService } from "../../core/service.js";
+import type { Violation } from "../../protocol/validate.js";
 import type { SqsOperations } from "../../generated/sqs.js";
 import { changeMessageVisibility, changeMessageVisibilityBatch } from "./handlers/change-message-visibility.js";
 import { createQueue } from "./handlers/create-queue.js";
@@ -23,13 +25,31 @@ export type { SqsContext } from "./queues.js";
 // reclaims space for queues nobody reads.
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
+const BATCH_ENTRY_TYPES: Readonly<Record<string, string>> = {
+  SendMessageBatch: "SendMessageBatchRequestEntry",
+  DeleteMessageBatch: "DeleteMessageBatchRequestEntry",
+  ChangeMessageVisibilityBatch: "ChangeMessageVisibilityBatchRequestEntry",
+};
+
+/**
+ * SQS names the missing parameter rather than answering a Coral validation message, an entry's
+ * member by its place in the query: "The request must contain the parameter
+ * DeleteMessageBatchRequestEntry.1.Id." (aws/aws-sdk-js#2388; SendMessageBatchRequestEntry.1.Id
+ * in ali-essam/wtsqs#7). A batch without entries is EmptyBatchRequest: a query client sends
+ * nothing for an empty list, and AWS answers as for an empty one, in XML too (aws/aws-sdk-php#630;
+ * boto3 before SQS spoke JSON: aws-powertools/powertools-lambda-python#169).
+ */
+function missingBatchParameter(name: string, missing: readonly Violation[], operation: string): AwsError {
+  const path = missing[0]?.path ?? "";
+  const entryType = BATCH_ENTRY_TYPES[operation];
+  if (entryType === undefined) return sqsErrors.MissingParameter({ name });
+  if (path === "entries") return sqsErrors.EmptyBatchRequest({ entryType });
+  const entry = /^entries\.(\d+)\.member\.[^.]+$/.exec(path);
+  return sqsErrors.MissingParameter({ name: entry ? `${entryType}.${entry[1]}.${name}` : name });
+}
+
 export default defineService<SqsOperations, SqsStore>({
-  // SQS names the missing parameter rather than answering a Coral validation message. A batch
-  // without entries is the exception: a query client sends nothing for an empty list, and AWS
-  // answers EmptyBatchRequest naming the entry type, in XML too (aws/aws-sdk-php#630; boto3
-  // before SQS spoke JSON: aws-powertools/powertools-lambda-python#169).
-  missingParameter: (name, missing) =>
-    missing[0]?.path === "entries" ? sqsErrors.EmptyBatchRequest({ entryType: name }) : sqsErrors.MissingParameter({ name }),
+  missingParameter: missingBatchParameter,
   createStore: (env) => new SqsStore(env.state),
   start(env, store) {
     const cancelSweep = env.scheduler.every(
