@@ -309,6 +309,9 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
     UploadId: upload.upload_id,
     ...abortScheduleOf(ctx.store, bucket.name, upload),
     ...paging,
+    // A page without parts still names a next marker, 0 (AWS's answers for an upload with no
+    // parts and for a marker past the last part, LocalStack's test_list_parts_pagination snapshot).
+    NextPartNumberMarker: paging.NextPartNumberMarker ?? 0,
     ...(page.length
       ? {
           Parts: page.map((p) => ({

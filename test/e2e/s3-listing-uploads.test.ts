@@ -1,0 +1,27 @@
+/**
+ * Edge cases of ListParts and ListMultipartUploads paging, as AWS answers them (LocalStack's
+ * AWS-validated test_s3_list_operations snapshots).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { CreateMultipartUploadCommand, ListPartsCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { newBucket, s3Suite } from "./s3-fixtures.js";
+
+describe("S3 listing of uploads and parts", () => {
+  let s3: S3Client;
+  s3Suite((fixture) => ({ s3 } = fixture));
+
+  // AWS (test_list_parts_pagination: list-parts-empty, list-parts-wrong-part): NextPartNumberMarker
+  // is 0 on a page without parts, before any part is uploaded and after a marker past the last.
+  test("ListParts names NextPartNumberMarker 0 on a page without parts", async () => {
+    const bucket = await newBucket(s3, "parts0");
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "k" }));
+    const none = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId }));
+    assert.deepEqual([none.Parts, none.PartNumberMarker, none.NextPartNumberMarker, none.IsTruncated], [undefined, "0", "0", false]);
+    for (const n of [1, 2]) await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "k", UploadId, PartNumber: n, Body: "data" }));
+    const past = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId, MaxParts: 1, PartNumberMarker: "10" }));
+    assert.deepEqual([past.Parts, past.PartNumberMarker, past.NextPartNumberMarker, past.IsTruncated, past.MaxParts], [undefined, "10", "0", false, 1]);
+    const last = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId, MaxParts: 1, PartNumberMarker: "1" }));
+    assert.deepEqual([last.Parts?.map((p) => p.PartNumber), last.NextPartNumberMarker, last.IsTruncated], [[2], "2", false]);
+  });
+});
