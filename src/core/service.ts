@@ -232,6 +232,8 @@ export interface ServiceDefinition<Store = unknown> {
    * where it is not the protocol's usual one.
    */
   readonly malformedValue?: (name: string, text: string, operation: string) => AwsError;
+  /** Query parameters that, sent empty, count as not sent (S3 ListParts' max-parts, part-number-marker). */
+  readonly emptyQueryUnsent?: ReadonlySet<string>;
   /**
    * An HTTP status that follows from an output the model gives no status member
    * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
@@ -261,6 +263,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   xmlTextRoots?: Readonly<Record<string, string>>;
   missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
   malformedValue?: (name: string, text: string, operation: string) => AwsError;
+  emptyQueryUnsent?: ReadonlySet<string>;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;

@@ -48,6 +48,8 @@ export interface CodecService {
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   /** The service's error for a bound value (header, query, path) not of its type (S3's InvalidArgument), in `operation`. */
   readonly malformedValue?: (name: string, text: string, operation: string) => AwsError;
+  /** Query parameters that, sent empty, count as not sent. */
+  readonly emptyQueryUnsent?: ReadonlySet<string>;
 }
 
 export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
@@ -110,7 +112,7 @@ function parseRestInput(svc: CodecService, protocol: "rest-json" | "rest-xml", o
   } else if (req.body && req.body.length && model.members(shape).some(([, m]) => !m.location)) {
     input = readBodyAs(model, protocol, shape, req.body) as Record<string, unknown>;
   }
-  readBoundMembers(model, op, match, req, input);
+  readBoundMembers(model, op, match, req, input, svc.emptyQueryUnsent);
   return input;
 }
 

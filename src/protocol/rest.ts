@@ -246,7 +246,7 @@ function bindingsOf(model: ServiceModel, shape: Shape): Bindings {
 }
 
 /** Moves the bound members (labels, query string, headers) of a request into the input. */
-export function readBoundMembers(model: ServiceModel, op: Operation, match: RestMatch, req: WireRequest, input: Record<string, unknown>): void {
+export function readBoundMembers(model: ServiceModel, op: Operation, match: RestMatch, req: WireRequest, input: Record<string, unknown>, emptyUnsent?: ReadonlySet<string>): void {
   const shape = op.input;
   if (!shape) return;
   const bindings = bindingsOf(model, shape);
@@ -260,7 +260,7 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
       if (all.length) input[name] = named(key, () => all.map((v) => readScalar(model.resolve(member.member ?? {}), v)));
     } else {
       const v = req.query.get(key);
-      if (v !== null) input[name] = named(key, () => readScalar(member, v));
+      if (v !== null && !(v === "" && emptyUnsent?.has(key))) input[name] = named(key, () => readScalar(member, v));
     }
   }
   if (bindings.queryMap) {

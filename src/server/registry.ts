@@ -106,6 +106,7 @@ export class ServiceRegistry {
       ...(definition?.xmlTextRoots ? { xmlTextRoots: definition.xmlTextRoots } : {}),
       ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
       ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
+      ...(definition?.emptyQueryUnsent ? { emptyQueryUnsent: definition.emptyQueryUnsent } : {}),
     };
     this.loaded.set(id, loaded);
     return loaded;

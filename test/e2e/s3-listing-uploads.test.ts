@@ -5,11 +5,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateMultipartUploadCommand, ListPartsCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { signedHeaders, type TestNimbus } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
 
 describe("S3 listing of uploads and parts", () => {
+  let nimbus: TestNimbus;
   let s3: S3Client;
-  s3Suite((fixture) => ({ s3 } = fixture));
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
 
   // AWS (test_list_parts_pagination: list-parts-empty, list-parts-wrong-part): NextPartNumberMarker
   // is 0 on a page without parts, before any part is uploaded and after a marker past the last.
@@ -23,5 +25,19 @@ describe("S3 listing of uploads and parts", () => {
     assert.deepEqual([past.Parts, past.PartNumberMarker, past.NextPartNumberMarker, past.IsTruncated, past.MaxParts], [undefined, "10", "0", false, 1]);
     const last = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId, MaxParts: 1, PartNumberMarker: "1" }));
     assert.deepEqual([last.Parts?.map((p) => p.PartNumber), last.NextPartNumberMarker, last.IsTruncated], [[2], "2", false]);
+  });
+
+  // AWS (test_list_parts_empty_part_number_marker: list-parts-empty-marker, list-parts-empty-max-parts)
+  // lists as if an empty part-number-marker or max-parts were not sent. The SDK cannot send them empty.
+  test("ListParts takes an empty max-parts or part-number-marker for none", async () => {
+    const bucket = await newBucket(s3, "partsempty");
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "k" }));
+    await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "k", UploadId, PartNumber: 1, Body: "data" }));
+    for (const empty of ["part-number-marker=", "max-parts="]) {
+      const res = await fetch(`${nimbus.url}/${bucket}/k?uploadId=${UploadId}&${empty}`, { headers: signedHeaders("s3") });
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      assert.ok(body.includes("<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>1</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber>"), body);
+    }
   });
 });

@@ -132,6 +132,9 @@ export default defineService<S3Operations, S3Store>({
   // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   malformedValue,
+  // AWS answers ListParts with max-parts= or part-number-marker= as if they were not sent
+  // (LocalStack's AWS-validated test_list_parts_empty_part_number_marker snapshot).
+  emptyQueryUnsent: new Set(["max-parts", "part-number-marker"]),
   missingParameter: missingMember,
   // Server access logging: each request to a bucket that logs, once answered.
   requestLog: s3RequestLog,
