@@ -223,6 +223,61 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(noPartition.message, "Query condition missed key schema element: customer");
   });
 
+  test("an ExclusiveStartKey on an index: its size and index key first, in their own words, then the Select, then the table key", async () => {
+    // dynalite's test table: a, b the table's key; index1 a local index on c; index3 a global one on c; index4 on c and d, INCLUDE e.
+    const name = uniqueName("startkeys");
+    const s = (AttributeName: string) => ({ AttributeName, AttributeType: "S" as const });
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [s("a"), s("b"), s("c"), s("d")],
+        KeySchema: [{ AttributeName: "a", KeyType: "HASH" }, { AttributeName: "b", KeyType: "RANGE" }],
+        BillingMode: "PAY_PER_REQUEST",
+        LocalSecondaryIndexes: [{ IndexName: "index1", KeySchema: [{ AttributeName: "a", KeyType: "HASH" }, { AttributeName: "c", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }],
+        GlobalSecondaryIndexes: [
+          { IndexName: "index3", KeySchema: [{ AttributeName: "c", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
+          { IndexName: "index4", KeySchema: [{ AttributeName: "c", KeyType: "HASH" }, { AttributeName: "d", KeyType: "RANGE" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["e"] } },
+        ],
+      }),
+    );
+    const S = (v: string): AttributeValue => ({ S: v });
+    const N = (v: string): AttributeValue => ({ N: v });
+    const scan = async (IndexName: string, ExclusiveStartKey: Record<string, AttributeValue>, Select?: "ALL_ATTRIBUTES") =>
+      (await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, IndexName, ExclusiveStartKey, Select })))).message;
+    const invalid = "The provided starting key is invalid";
+    const mismatch = "The provided key element does not match the schema";
+    // Another size, or without an attribute of the index's key.
+    assert.equal(await scan("index1", { a: S("a"), b: S("a") }), invalid);
+    assert.equal(await scan("index1", { a: S("a"), b: S("a"), z: S("a") }), invalid);
+    assert.equal(await scan("index3", { a: S("a"), b: S("a"), z: S("a") }), invalid);
+    // An attribute of the index's key of another type.
+    assert.equal(await scan("index1", { a: S("a"), b: S("a"), c: N("1") }), mismatch);
+    assert.equal(await scan("index1", { a: N("1"), x: S("1"), y: S("1") }), mismatch);
+    assert.equal(await scan("index3", { x: S("1"), y: S("1"), c: N("1") }), mismatch);
+    assert.equal(await scan("index4", { x: N("1"), y: N("1"), c: S("1"), d: N("1") }), mismatch);
+    // The index key fits, the table's key does not.
+    assert.equal(await scan("index1", { a: S("1"), b: N("1"), c: S("a") }), `${invalid}: ${mismatch}`);
+    assert.equal(await scan("index3", { a: N("1"), b: S("1"), c: S("a") }), `${invalid}: ${mismatch}`);
+    assert.equal(await scan("index3", { x: N("1"), y: N("1"), c: S("a") }), `${invalid}: ${mismatch}`);
+    // ALL_ATTRIBUTES on index4 is refused after the index key, before the table key.
+    assert.equal(await scan("index4", { a: N("1"), b: N("1"), c: S("1"), e: N("1") }, "ALL_ATTRIBUTES"), invalid);
+    assert.equal(
+      await scan("index4", { x: N("1"), y: N("1"), c: S("a"), d: S("a") }, "ALL_ATTRIBUTES"),
+      "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index index4 because its projection type is not ALL",
+    );
+    // A Query words its own key alike, table or index.
+    const query = async (IndexName: string | undefined, KeyConditionExpression: string, ExclusiveStartKey: Record<string, AttributeValue>, Select?: "ALL_ATTRIBUTES") =>
+      (await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ TableName: name, IndexName, KeyConditionExpression, ExpressionAttributeValues: { ":v": S("1") }, ExclusiveStartKey, Select })))).message;
+    assert.equal(await query(undefined, "a = :v", { a: N("1"), b: S("a") }), mismatch);
+    assert.equal(await query(undefined, "a = :v", { a: S("1"), b: N("1") }), mismatch);
+    assert.equal(await query(undefined, "a = :v", { a: S("1"), z: S("1") }), invalid);
+    assert.equal(await query("index1", "a = :v", { a: { B: new Uint8Array([97]) }, b: S("1"), c: S("1") }), mismatch);
+    assert.equal(await query("index3", "c = :v", { a: S("1"), b: N("1"), c: S("1") }), `${invalid}: ${mismatch}`);
+    // A Query checks the whole start key before it refuses ALL_ATTRIBUTES.
+    assert.equal(await query("index4", "c = :v", { a: N("1"), b: N("1"), c: S("1"), e: N("1") }, "ALL_ATTRIBUTES"), invalid);
+    assert.equal(await query("index4", "c = :v", { a: S("1"), b: N("1"), c: S("a"), d: S("a") }, "ALL_ATTRIBUTES"), `${invalid}: ${mismatch}`);
+  });
+
   test("Select SPECIFIC_ATTRIBUTES needs something to project, in Query's words and in Scan's", async () => {
     const name = await ordersTable();
     const message = "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";

@@ -116,23 +116,43 @@ function startKeyNames(target: ReadTarget): string[] {
   return names;
 }
 
+const KEY_MISMATCH = "The provided key element does not match the schema";
+
 /**
- * ExclusiveStartKey: the table's key plus, when reading an index, the index's key. One that does
- * not fit is "The provided starting key is invalid" for a Query or a Scan of an index, and a Scan
- * of the table adds ": The provided key element does not match the schema" (dynalite's tests,
- * run against AWS; the conformance suite's captures).
+ * ExclusiveStartKey, first part: the table's key plus, when reading an index, the index's key,
+ * and the key of what is read present with its types. A key of another size, or without an
+ * attribute of that key, is "The provided starting key is invalid"; one of that key's attributes
+ * of another type is the bare "The provided key element does not match the schema". A Scan of
+ * the table words every failure as "The provided starting key is invalid: The provided key
+ * element does not match the schema" (dynalite's scan and query tests, run against AWS).
  */
-export function startRowKey(target: ReadTarget, raw: Record<string, unknown> | undefined, operation: "Query" | "Scan"): RowKey | undefined {
+export function checkStartKey(target: ReadTarget, raw: Record<string, unknown> | undefined, operation: "Query" | "Scan"): Item | undefined {
   if (raw === undefined) return undefined;
   const key = validateItem(raw);
-  const names = startKeyNames(target);
-  const types: Record<string, string | undefined> = { ...{}, ...tableSchema(target.meta).types, ...target.schema.types };
-  const bad = Object.keys(key).length !== names.length || names.some((n) => key[n] === undefined || typeOf(key[n] as Item[string]) !== types[n]);
-  if (bad) {
-    const detail = operation === "Scan" && target.index === undefined ? ": The provided key element does not match the schema" : "";
-    throw validationException(`The provided starting key is invalid${detail}`);
+  const tableScan = operation === "Scan" && target.index === undefined;
+  const invalid = tableScan ? `The provided starting key is invalid: ${KEY_MISMATCH}` : "The provided starting key is invalid";
+  if (Object.keys(key).length !== startKeyNames(target).length) throw validationException(invalid);
+  if (tableScan) return key;
+  for (const name of keyAttributeNames(target.schema)) {
+    const value = key[name];
+    if (value === undefined) throw validationException(invalid);
+    if (typeOf(value) !== target.schema.types[name]) throw validationException(KEY_MISMATCH);
   }
-  const base = baseRowKey(tableSchema(target.meta), key);
+  return key;
+}
+
+/**
+ * ExclusiveStartKey, second part (after a Scan has refused ALL_ATTRIBUTES on a GSI that does not
+ * project all): the table's key, "The provided starting key is invalid: The provided key element
+ * does not match the schema" when an attribute of it is missing or of another type.
+ */
+export function startRowKey(target: ReadTarget, key: Item | undefined): RowKey | undefined {
+  if (key === undefined) return undefined;
+  const table = tableSchema(target.meta);
+  if (keyAttributeNames(table).some((n) => key[n] === undefined || typeOf(key[n] as Item[string]) !== table.types[n])) {
+    throw validationException(`The provided starting key is invalid: ${KEY_MISMATCH}`);
+  }
+  const base = baseRowKey(table, key);
   if (target.index === undefined) return base;
   const { pk, sk } = indexKeyText(target.schema, key);
   return { pk, sk, tpk: base.pk, tsk: base.sk };

@@ -7,7 +7,6 @@ import {
   keyConditionFromKeyConditions,
   matchesKeyCondition,
   matchesSortKey,
-  validateItem,
   parseCondition,
   parseKeyCondition,
   validationException,
@@ -16,7 +15,7 @@ import {
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
-import { checkFilterKeys, checkIndexProjection, checkLimit, checkSelect, readTarget, runRead, startRowKey } from "../reads.js";
+import { checkFilterKeys, checkIndexProjection, checkLimit, checkSelect, checkStartKey, readTarget, runRead, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 
 export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
@@ -36,6 +35,10 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
       : conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
+  // The start key is checked before the projection, the filter and the Select (dynalite's query tests and action).
+  const startItem = checkStartKey(target, input.ExclusiveStartKey, "Query");
+  const start = startRowKey(target, startItem);
+  if (startItem !== undefined) checkStartKeyInQuery(keyCondition, startItem);
   // A projection into a key is refused before a filter on one, and that before a filter into an index key.
   checkKeyPaths(meta, paths ?? []);
   checkFilterKeys(filter, target, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
@@ -43,8 +46,6 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   const select = checkSelect("Query", target, input.Select, paths, input.AttributesToGet !== undefined);
   checkIndexProjection(target, filter, paths);
   const consistent = input.ConsistentRead === true;
-  const start = startRowKey(target, input.ExclusiveStartKey, "Query");
-  if (start !== undefined && input.ExclusiveStartKey !== undefined) checkStartKeyInQuery(keyCondition, validateItem(input.ExclusiveStartKey));
   const result = runRead(ctx, {
     target,
     keyCondition,

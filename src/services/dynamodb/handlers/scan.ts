@@ -2,7 +2,7 @@ import type { ScanInput, ScanOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, conditionFromFilter, conditionPaths, expressionAttributes, parseCondition, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
-import { checkIndexProjection, checkLimit, checkSelect, checkStartSegment, readTarget, runRead, startRowKey } from "../reads.js";
+import { checkIndexProjection, checkLimit, checkSelect, checkStartKey, checkStartSegment, readTarget, runRead, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 import { check, range } from "../validation.js";
 
@@ -31,10 +31,12 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
       : conditionFromFilter(input.ScanFilter, input.ConditionalOperator);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
+  // The start key's size and index key come before the Select check, its table key after (dynalite's scan tests).
+  const startItem = checkStartKey(target, input.ExclusiveStartKey, "Scan");
   const select = checkSelect("Scan", target, input.Select, paths, input.AttributesToGet !== undefined);
   checkIndexProjection(target, filter, paths);
   const segment = input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined;
-  const start = startRowKey(target, input.ExclusiveStartKey, "Scan");
+  const start = startRowKey(target, startItem);
   checkStartSegment(start, segment);
   checkKeyPaths(meta, paths ?? []);
   if (filter !== undefined) checkKeyPaths(meta, conditionPaths(filter));

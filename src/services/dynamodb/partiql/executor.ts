@@ -29,7 +29,7 @@ import { transactGetItems } from "../handlers/transact-get-items.js";
 import { transactWriteItems } from "../handlers/transact-write-items.js";
 import { updateItem } from "../handlers/update-item.js";
 import { baseRowKey, capacityMode, Consumption, jsonItem, parseItem, readItem, readUnits, type ConsumedCapacityOut } from "../items.js";
-import { runRead, startRowKey, type ReadTarget } from "../reads.js";
+import { checkStartKey, runRead, startRowKey, type ReadTarget } from "../reads.js";
 import { checkReturnValuesOnFailure } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
 import { check, length, oneOf, range } from "../validation.js";
@@ -141,7 +141,7 @@ export function runSelect(ctx: DynamoContext, plan: SelectPlan, opts: SelectOpti
     const token = decodeToken(opts.nextToken);
     if (token.h !== binding || token.s < 0 || token.s >= plan.segments.length) throw invalid(MESSAGES.startKey);
     try {
-      start = startRowKey(target, parseItem(JSON.stringify(token.k)), "Query");
+      start = startRowKey(target, checkStartKey(target, parseItem(JSON.stringify(token.k)), "Query"));
     } catch {
       throw invalid(MESSAGES.startKey);
     }
