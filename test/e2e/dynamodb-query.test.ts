@@ -278,6 +278,28 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(await query("index4", "c = :v", { a: S("1"), b: N("1"), c: S("a"), d: S("a") }, "ALL_ATTRIBUTES"), `${invalid}: ${mismatch}`);
   });
 
+  test("a Scan's expressions and a Query's expression maps are checked before the table is looked up", async () => {
+    const missing = uniqueName("missing");
+    const refused = async (command: ScanCommand | QueryCommand) => {
+      const err = await failure<DynamoDBServiceException>(ddb.send(command as ScanCommand));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      return err.message;
+    };
+    assert.equal(await refused(new ScanCommand({ TableName: missing, FilterExpression: "a = :a", ExpressionAttributeValues: {} })), "ExpressionAttributeValues must not be empty");
+    assert.equal(await refused(new ScanCommand({ TableName: missing, FilterExpression: "#a = b", ExpressionAttributeNames: {} })), "ExpressionAttributeNames must not be empty");
+    assert.match(await refused(new ScanCommand({ TableName: missing, FilterExpression: "a > 4" })), /^Invalid FilterExpression: Syntax error; /);
+    assert.equal(
+      await refused(new ScanCommand({ TableName: missing, FilterExpression: ":a < :b" })),
+      "Invalid FilterExpression: An expression attribute value used in expression is not defined; attribute value: :a",
+    );
+    assert.equal(await refused(new QueryCommand({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: {} })), "ExpressionAttributeValues must not be empty");
+    assert.equal(await refused(new QueryCommand({ TableName: missing, KeyConditionExpression: "#a = b", ExpressionAttributeNames: {} })), "ExpressionAttributeNames must not be empty");
+    // A request that passes them learns that the table is missing.
+    const notFound = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: missing, FilterExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } } })));
+    assert.equal(notFound.name, "ResourceNotFoundException");
+  });
+
   test("Select SPECIFIC_ATTRIBUTES needs something to project, in Query's words and in Scan's", async () => {
     const name = await ordersTable();
     const message = "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";

@@ -22,9 +22,10 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   checkExpressionParameters("Query", input);
   checkLimit(input.Limit);
   const mode = capacityMode(input.ReturnConsumedCapacity);
+  // The maps are checked before the table is looked up (dynalite's query tests, run against AWS).
+  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const meta = requireTable(ctx.store, ctx, input.TableName);
   const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
-  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   let keyCondition: KeyCondition;
   if (input.KeyConditionExpression !== undefined) keyCondition = parseKeyCondition(input.KeyConditionExpression, attrs, target.schema);
   else if (input.KeyConditions !== undefined) keyCondition = keyConditionFromKeyConditions(input.KeyConditions, target.schema);

@@ -22,8 +22,8 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
     );
   }
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  const meta = requireTable(ctx.store, ctx, input.TableName);
-  const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
+  // The expressions and their maps are checked before the table is looked up: dynalite's scan
+  // tests (run against AWS) get their ValidationExceptions from a table that does not exist.
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const filter =
     input.FilterExpression !== undefined
@@ -31,6 +31,8 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
       : conditionFromFilter(input.ScanFilter, input.ConditionalOperator);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
+  const meta = requireTable(ctx.store, ctx, input.TableName);
+  const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
   // The start key's size and index key come before the Select check, its table key after (dynalite's scan tests).
   const startItem = checkStartKey(target, input.ExclusiveStartKey, "Scan");
   const select = checkSelect("Scan", target, input.Select, paths, input.AttributesToGet !== undefined);
