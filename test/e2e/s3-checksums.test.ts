@@ -401,4 +401,21 @@ describe("S3 checksums and conditional writes", () => {
     const attributes = await plain.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ["Checksum"] }));
     assert.deepEqual(attributes.Checksum, { ChecksumSHA256: ofParts, ChecksumType: "COMPOSITE" });
   });
+
+  // The cases below are S3's answers as OpenStack Swift's s3api suite records them against AWS
+  // (test/s3api/test_object_checksum.py, run with is_aws), on the body "123456789".
+  const NINE = Buffer.from("123456789");
+
+  test("a checksum whose base64 has non-zero padding bits is not a valid value, though it decodes to the right digest", async () => {
+    // "y/Q5Jg==" is the CRC32 of the body; "y/Q5Jh==" decodes to the same four bytes.
+    const put = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "padding.txt", Body: NINE, ChecksumCRC32: "y/Q5Jh==" })));
+    assert.deepEqual([put.name, put.message, put.status], ["InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid.", 400]);
+    const crc64 = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "padding.txt", Body: NINE, ChecksumCRC64NVME: "rosUhgp5mIh=" })));
+    assert.deepEqual([crc64.name, crc64.message], ["InvalidRequest", "Value for x-amz-checksum-crc64nvme header is invalid."]);
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "padding.txt", ChecksumAlgorithm: "CRC32C" }));
+    const part = await failure(plain.send(new UploadPartCommand({ Bucket: bucket, Key: "padding.txt", UploadId, PartNumber: 1, Body: NINE, ChecksumCRC32C: "4waSgx==" })));
+    assert.deepEqual([part.name, part.message], ["InvalidRequest", "Value for x-amz-checksum-crc32c header is invalid."]);
+    const good = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "padding.txt", Body: NINE, ChecksumCRC32: "y/Q5Jg==" }));
+    assert.equal(good.ChecksumCRC32, "y/Q5Jg==");
+  });
 });

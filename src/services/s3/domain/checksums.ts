@@ -249,12 +249,24 @@ export function verifyContentMd5(header: string, actualMd5: Uint8Array): void {
 }
 
 /**
+ * The digest an x-amz-checksum-* value encodes, or undefined when it is not base64 of exactly
+ * the digest length. S3 also refuses base64 whose padding bits are not zero ("y/Q5Jh==" for
+ * the CRC32 "y/Q5Jg=="): a value is valid only as the one encoding of its digest (OpenStack
+ * Swift's s3api checksum tests, test/s3api/test_object_checksum.py, run against AWS).
+ */
+export function checksumDigest(algorithm: ChecksumAlgorithm, value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  const decoded = decodeBase64Strict(trimmed);
+  return decoded && decoded.length === DIGEST_LENGTHS[algorithm] && decoded.toString("base64") === trimmed ? decoded : undefined;
+}
+
+/**
  * Decodes an x-amz-checksum-* value (header or trailer): strict base64 of exactly the digest
  * length, else S3's InvalidRequest "Value for x-amz-checksum-crc32 header is invalid."
  */
 export function decodeChecksumValue(algorithm: ChecksumAlgorithm, value: string, options: { trailing?: boolean } = {}): Buffer {
-  const decoded = decodeBase64Strict(value.trim());
-  if (!decoded || decoded.length !== DIGEST_LENGTHS[algorithm]) {
+  const decoded = checksumDigest(algorithm, value);
+  if (!decoded) {
     const header = checksumHeaderName(algorithm);
     throw options.trailing
       ? s3DomainErrors.InvalidTrailingChecksumValue({ header })
