@@ -418,4 +418,19 @@ describe("S3 checksums and conditional writes", () => {
     const good = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "padding.txt", Body: NINE, ChecksumCRC32: "y/Q5Jg==" }));
     assert.equal(good.ChecksumCRC32, "y/Q5Jg==");
   });
+
+  test("x-amz-sdk-checksum-algorithm must name the algorithm of the x-amz-checksum-* header sent", async () => {
+    const message = "Value for x-amz-sdk-checksum-algorithm header is invalid.";
+    const other = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "sdk-algorithm.txt", Body: NINE, ChecksumAlgorithm: "SHA1", ChecksumCRC32: "y/Q5Jg==" })));
+    assert.deepEqual([other.name, other.message, other.status], ["InvalidRequest", message, 400]);
+    const unknown = await failure(plain.send(new PutObjectCommand({ Bucket: bucket, Key: "sdk-algorithm.txt", Body: NINE, ChecksumAlgorithm: "INVALIDALGO" as "SHA1", ChecksumCRC32: "y/Q5Jg==" })));
+    assert.deepEqual([unknown.name, unknown.message], ["InvalidRequest", message]);
+    assert.equal((await failure(plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "sdk-algorithm.txt" })))).status, 404);
+    // On UploadPart too, before the part's algorithm is held to the upload's.
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "sdk-algorithm.txt", ChecksumAlgorithm: "CRC32" }));
+    const part = await failure(plain.send(new UploadPartCommand({ Bucket: bucket, Key: "sdk-algorithm.txt", UploadId, PartNumber: 1, Body: NINE, ChecksumAlgorithm: "CRC32", ChecksumCRC32C: "4waSgw==" })));
+    assert.deepEqual([part.name, part.message], ["InvalidRequest", message]);
+    const same = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "sdk-algorithm.txt", Body: NINE, ChecksumAlgorithm: "CRC32", ChecksumCRC32: "y/Q5Jg==" }));
+    assert.equal(same.ChecksumCRC32, "y/Q5Jg==");
+  });
 });

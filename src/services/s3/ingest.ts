@@ -86,6 +86,20 @@ export function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlg
   return { algorithm, value };
 }
 
+/**
+ * The x-amz-checksum-* header a PutObject or UploadPart carries, held to the
+ * x-amz-sdk-checksum-algorithm beside it: S3 refuses the pair when they name different
+ * algorithms, or the latter none it knows, with "Value for x-amz-sdk-checksum-algorithm header
+ * is invalid." (OpenStack Swift's s3api checksum tests, run against AWS). The UploadPart API
+ * reference's "Amazon S3 ignores any provided ChecksumAlgorithm parameter" is not what S3 does.
+ */
+export function declaredChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+  const declared = headerChecksum(input);
+  const sdk = input.ChecksumAlgorithm;
+  if (declared && sdk !== undefined && sdk !== "" && sdk.toUpperCase() !== declared.algorithm) throw s3DomainErrors.InvalidSdkChecksumAlgorithm();
+  return declared;
+}
+
 export function requestedAlgorithm(value: string | undefined): ChecksumAlgorithm | undefined {
   if (value === undefined || value === "") return undefined;
   const upper = value.toUpperCase();
@@ -97,12 +111,22 @@ export function requestedAlgorithm(value: string | undefined): ChecksumAlgorithm
  * `signature` is the request's, when signatures are enforced (auth/enforcement.ts): the body
  * must then match the x-amz-content-sha256 it signed, or each chunk its chunk signature.
  */
-export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize = MAX_PUT_SIZE, signature?: VerifiedSignature): Promise<IngestResult> {
+/**
+ * `fallback` is the checksum computed when the request names none: S3's default CRC64NVME, or
+ * for a part, its upload's algorithm.
+ */
+export async function ingestBody(
+  blobs: BlobStore,
+  input: IngestRequest,
+  maxSize = MAX_PUT_SIZE,
+  signature?: VerifiedSignature,
+  fallback: ChecksumAlgorithm = DEFAULT_CHECKSUM_ALGORITHM,
+): Promise<IngestResult> {
   if (input.ContentMD5 !== undefined) {
     // A malformed Content-MD5 is refused before any data is read.
     decodeContentMd5(input.ContentMD5);
   }
-  const declared = headerChecksum(input);
+  const declared = declaredChecksum(input);
   const chunked = (input.ContentEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "aws-chunked");
   // A declared size over the limit is refused before any byte is read (aws-chunked framing
   // inflates Content-Length, so only plain bodies are judged by it).
@@ -112,7 +136,7 @@ export async function ingestBody(blobs: BlobStore, input: IngestRequest, maxSize
   // Computed in the same pass as the MD5: the declared checksum, else the one a trailer will
   // carry, else the CRC64NVME S3 adds to every upload that carries none.
   const algorithm =
-    declared?.algorithm ?? requestedAlgorithm(input.ChecksumAlgorithm) ?? (chunked ? trailerAlgorithm(input.Trailer) : undefined) ?? DEFAULT_CHECKSUM_ALGORITHM;
+    declared?.algorithm ?? requestedAlgorithm(input.ChecksumAlgorithm) ?? (chunked ? trailerAlgorithm(input.Trailer) : undefined) ?? fallback;
   let blob: BlobInfo;
   let computed: Buffer;
   let trailer: AwsChunkedDecoder["trailingChecksum"];

@@ -68,6 +68,12 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "The upload was created using the {type} checksum mode. The complete request must use the same checksum mode.",
   },
+  // x-amz-sdk-checksum-algorithm naming another algorithm than the x-amz-checksum-* header sent.
+  InvalidSdkChecksumAlgorithm: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Value for x-amz-sdk-checksum-algorithm header is invalid.",
+  },
   InvalidChecksumType: {
     code: "InvalidRequest",
     status: 400,

@@ -124,7 +124,7 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   requireIntegrity(input, lockedUpload ? { lock: lockedUpload, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now()), "Put Part");
   // A part without a checksum of its own gets the upload's (S3's default CRC64NVME when it names none).
   const { algorithm } = uploadChecksum(upload);
-  const received = await ingestBody(ctx.store.blobs, { ...{}, ...input, ...(input.ChecksumAlgorithm === undefined ? { ChecksumAlgorithm: algorithm } : {}) }, MAX_PART_SIZE, ctx.caller.signature);
+  const received = await ingestBody(ctx.store.blobs, input, MAX_PART_SIZE, ctx.caller.signature, algorithm);
   const etag = `"${received.md5Hex}"`;
   try {
     ctx.store.transaction(() => {
