@@ -124,12 +124,15 @@ describe("S3 checksums and conditional writes", () => {
     }
     const key = "xx/multipart";
     const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "XXHASH3" }));
-    const part = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body }));
     const partHash = new Xxh3_64();
     partHash.update(body);
     const partValue = Buffer.from(await partHash.digest());
+    // A COMPOSITE upload's parts carry their checksum, in UploadPart and in the completion.
+    const part = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body, ChecksumXXHASH3: partValue.toString("base64") }));
     assert.equal(part.ChecksumXXHASH3, partValue.toString("base64"));
-    const done = await plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const done = await plain.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumXXHASH3: part.ChecksumXXHASH3 }] } }),
+    );
     const composite = new Xxh3_64();
     composite.update(partValue);
     assert.equal(done.ChecksumXXHASH3, `${Buffer.from(await composite.digest()).toString("base64")}-1`);
@@ -432,5 +435,30 @@ describe("S3 checksums and conditional writes", () => {
     assert.deepEqual([part.name, part.message], ["InvalidRequest", message]);
     const same = await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "sdk-algorithm.txt", Body: NINE, ChecksumAlgorithm: "CRC32", ChecksumCRC32: "y/Q5Jg==" }));
     assert.equal(same.ChecksumCRC32, "y/Q5Jg==");
+  });
+
+  test("a part of an upload created with an algorithm carries that algorithm's checksum; a COMPOSITE one needs it sent", async () => {
+    const mismatch = (expected: string, actual: string) => `Checksum Type mismatch occurred, expected checksum Type: ${expected}, actual checksum Type: ${actual}`;
+    const composite = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "part-algorithm.txt", ChecksumAlgorithm: "CRC32C" }));
+    const other = await failure(plain.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: composite.UploadId, PartNumber: 1, Body: NINE, ChecksumCRC32: "y/Q5Jg==" })));
+    assert.deepEqual([other.name, other.message, other.status], ["InvalidRequest", mismatch("crc32c", "crc32"), 400]);
+    const none = await failure(plain.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: composite.UploadId, PartNumber: 1, Body: NINE })));
+    assert.deepEqual([none.name, none.message], ["InvalidRequest", mismatch("crc32c", "null")]);
+    // What the default client sends: a CRC32 it computes, as an aws-chunked trailer.
+    const trailer = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: composite.UploadId, PartNumber: 1, Body: NINE })));
+    assert.deepEqual([trailer.name, trailer.message], ["InvalidRequest", mismatch("crc32c", "crc32")]);
+    assert.deepEqual((await plain.send(new ListPartsCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: composite.UploadId }))).Parts ?? [], []);
+    const good = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: composite.UploadId, PartNumber: 1, Body: NINE, ChecksumCRC32C: "4waSgw==" }));
+    assert.equal(good.ChecksumCRC32C, "4waSgw==");
+    // A FULL_OBJECT upload computes the checksum of a part that carries none.
+    const full = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "part-algorithm.txt", ChecksumAlgorithm: "CRC32", ChecksumType: "FULL_OBJECT" }));
+    const computed = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: full.UploadId, PartNumber: 1, Body: NINE }));
+    assert.equal(computed.ChecksumCRC32, "y/Q5Jg==");
+    const fullOther = await failure(plain.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: full.UploadId, PartNumber: 2, Body: NINE, ChecksumCRC32C: "4waSgw==" })));
+    assert.deepEqual([fullOther.name, fullOther.message], ["InvalidRequest", mismatch("crc32", "crc32c")]);
+    // An upload that named no algorithm takes any.
+    const unnamed = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "part-algorithm.txt" }));
+    const any = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: unnamed.UploadId, PartNumber: 1, Body: NINE, ChecksumCRC32C: "4waSgw==" }));
+    assert.equal(any.ChecksumCRC32C, "4waSgw==");
   });
 });

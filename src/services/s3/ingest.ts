@@ -127,7 +127,7 @@ export async function ingestBody(
     decodeContentMd5(input.ContentMD5);
   }
   const declared = declaredChecksum(input);
-  const chunked = (input.ContentEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "aws-chunked");
+  const chunked = isAwsChunked(input);
   // A declared size over the limit is refused before any byte is read (aws-chunked framing
   // inflates Content-Length, so only plain bodies are judged by it).
   if (!chunked && input.ContentLength !== undefined && input.ContentLength > maxSize) {
@@ -175,6 +175,15 @@ export async function ingestBody(
     blobs.abandon(blob.id);
     throw err;
   }
+}
+
+function isAwsChunked(input: IngestRequest): boolean {
+  return (input.ContentEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "aws-chunked");
+}
+
+/** The algorithm of the checksum a request sends, in a header or announced as a trailer. */
+export function sentChecksumAlgorithm(input: IngestRequest): ChecksumAlgorithm | undefined {
+  return declaredChecksum(input)?.algorithm ?? (isAwsChunked(input) ? trailerAlgorithm(input.Trailer) : undefined);
 }
 
 /** The trailers an x-amz-trailer header announces, lower-cased. */

@@ -68,6 +68,14 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "The upload was created using the {type} checksum mode. The complete request must use the same checksum mode.",
   },
+  // UploadPart whose checksum (or lack of one: "null") is not the algorithm its upload was
+  // created with; S3's wording, as OpenStack Swift's s3api tests record it against AWS
+  // (test/s3api/test_object_checksum.py, run with is_aws).
+  PartChecksumTypeMismatch: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Checksum Type mismatch occurred, expected checksum Type: {expected}, actual checksum Type: {actual}",
+  },
   // x-amz-sdk-checksum-algorithm naming another algorithm than the x-amz-checksum-* header sent.
   InvalidSdkChecksumAlgorithm: {
     code: "InvalidRequest",

@@ -32,7 +32,7 @@ import { listMultipartUploads as listUploads, partsPage } from "../domain/listin
 import { errors, invalidArgument, noSuchUpload, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
-import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm } from "../ingest.js";
+import { headerChecksum, ingestBody, partNumberError, requestedAlgorithm, sentChecksumAlgorithm } from "../ingest.js";
 import { accountOwner, initiatorArn, initiatorOf, objectOwners, objectWrite } from "../access.js";
 import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
@@ -122,8 +122,18 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   checkReadKey(encryption, input);
   const lockedUpload = uploadLock(ctx.store, upload.upload_id);
   requireIntegrity(input, lockedUpload ? { lock: lockedUpload, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now()), "Put Part");
-  // A part without a checksum of its own gets the upload's (S3's default CRC64NVME when it names none).
-  const { algorithm } = uploadChecksum(upload);
+  const { algorithm, type } = uploadChecksum(upload);
+  // An upload created with an algorithm takes parts of that algorithm only; a COMPOSITE one
+  // needs each part's checksum from the client, a FULL_OBJECT one computes it when the part
+  // carries none (OpenStack Swift's s3api checksum tests, run against AWS). An upload that
+  // named none (S3's default CRC64NVME) takes parts of any algorithm.
+  if (upload.checksum_algorithm !== null) {
+    const sent = sentChecksumAlgorithm(input);
+    if (sent !== algorithm && (sent !== undefined || type === "COMPOSITE")) {
+      throw s3DomainErrors.PartChecksumTypeMismatch({ expected: algorithm.toLowerCase(), actual: sent?.toLowerCase() ?? "null" });
+    }
+  }
+  // A part without a checksum of its own gets the upload's.
   const received = await ingestBody(ctx.store.blobs, input, MAX_PART_SIZE, ctx.caller.signature, algorithm);
   const etag = `"${received.md5Hex}"`;
   try {
