@@ -461,4 +461,54 @@ describe("S3 checksums and conditional writes", () => {
     const any = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: "part-algorithm.txt", UploadId: unnamed.UploadId, PartNumber: 1, Body: NINE, ChecksumCRC32C: "4waSgw==" }));
     assert.equal(any.ChecksumCRC32C, "4waSgw==");
   });
+
+  test("CompleteMultipartUpload holds the part checksums it names to the upload's algorithm", async () => {
+    const key = "complete-parts.txt";
+    const upload = async (type?: "COMPOSITE" | "FULL_OBJECT") => {
+      const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: "CRC32C", ChecksumType: type }));
+      const p1 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: NINE, ChecksumCRC32C: "4waSgw==" }));
+      const p2 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: NINE, ChecksumCRC32C: "4waSgw==" }));
+      return { UploadId, etag: p1.ETag, p2: p2.ETag };
+    };
+    const complete = (UploadId: string | undefined, parts: Record<string, unknown>[], extra: Record<string, string> = {}) =>
+      plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts }, ...extra }));
+    const composite = await upload();
+    const missing = await failure(complete(composite.UploadId, [{ PartNumber: 1, ETag: composite.etag }]));
+    assert.deepEqual(
+      [missing.name, missing.message, missing.status],
+      ["InvalidRequest", "The upload was created using a crc32c checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.", 400],
+    );
+    const otherAlgorithm = await failure(
+      complete(composite.UploadId, [
+        { PartNumber: 1, ETag: composite.etag, ChecksumCRC32C: "4waSgw==" },
+        { PartNumber: 2, ETag: composite.p2, ChecksumCRC32: "y/Q5Jg==" },
+      ]),
+    );
+    assert.deepEqual([otherAlgorithm.name, otherAlgorithm.message], ["BadDigest", "The crc32 you specified for part 2 did not match what we received."]);
+    const invalid = await failure(complete(composite.UploadId, [{ PartNumber: 1, ETag: composite.etag, ChecksumCRC32C: "4waSgx==" }]));
+    assert.deepEqual(
+      [invalid.name, invalid.message, invalid.error["ArgumentName"], invalid.error["ArgumentValue"]],
+      ["InvalidArgument", "Invalid Base64 or multiple checksums present in request", "Checksum", "CRC32C:4waSgx==;"],
+    );
+    const several = await failure(complete(composite.UploadId, [{ PartNumber: 1, ETag: composite.etag, ChecksumCRC32: "y/Q5Jg==", ChecksumCRC32C: "4waSgw==" }]));
+    assert.deepEqual([several.name, several.error["ArgumentValue"]], ["InvalidArgument", "CRC32:y/Q5Jg==;CRC32C:4waSgw==;"]);
+    // A wrong part checksum is InvalidPart, or BadDigest when the request also names the
+    // object's COMPOSITE checksum, which is checked against the part checksums it names.
+    const wrong = await failure(complete(composite.UploadId, [{ PartNumber: 1, ETag: composite.etag, ChecksumCRC32C: "5waSgw==" }]));
+    assert.equal(wrong.name, "InvalidPart");
+    const wrongWithWhole = await failure(complete(composite.UploadId, [{ PartNumber: 1, ETag: composite.etag, ChecksumCRC32C: "5waSgw==" }], { ChecksumCRC32C: "pzJFoA==" }));
+    assert.deepEqual([wrongWithWhole.name, wrongWithWhole.message], ["BadDigest", "The crc32c you specified did not match the calculated checksum."]);
+    // The object's checksum may carry its part count, which must be right; a suffix that is no number makes it invalid.
+    const one = [{ PartNumber: 1, ETag: composite.etag, ChecksumCRC32C: "4waSgw==" }];
+    const notANumber = await failure(complete(composite.UploadId, one, { ChecksumCRC32C: "pzJFoA==-a" }));
+    assert.deepEqual([notANumber.name, notANumber.message], ["InvalidRequest", "Value for x-amz-checksum-crc32c header is invalid."]);
+    const wrongCount = await failure(complete(composite.UploadId, one, { ChecksumCRC32C: "pzJFoA==-2" }));
+    assert.deepEqual([wrongCount.name, wrongCount.message], ["BadDigest", "The crc32c you specified did not match the calculated checksum."]);
+    const done = await complete(composite.UploadId, one, { ChecksumCRC32C: "pzJFoA==-1" });
+    assert.deepEqual([done.ChecksumCRC32C, done.ChecksumType], ["pzJFoA==-1", "COMPOSITE"]);
+    // A FULL_OBJECT upload needs no part checksums.
+    const full = await upload("FULL_OBJECT");
+    const fullDone = await complete(full.UploadId, [{ PartNumber: 1, ETag: full.etag }]);
+    assert.deepEqual([fullDone.ChecksumCRC32C, fullDone.ChecksumType], ["4waSgw==", "FULL_OBJECT"]);
+  });
 });

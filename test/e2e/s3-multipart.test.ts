@@ -442,7 +442,7 @@ describe("S3 multipart uploads", () => {
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: key, ChecksumAlgorithm: "CRC32" }));
     const part = await s3.send(new UploadPartCommand({ Bucket: name, Key: key, UploadId, PartNumber: 1, Body: "retry me", ChecksumAlgorithm: "CRC32" }));
     const complete = (extra: { IfNoneMatch?: string } = {}) =>
-      s3.send(new CompleteMultipartUploadCommand({ ...{}, Bucket: name, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] }, ...extra }));
+      s3.send(new CompleteMultipartUploadCommand({ ...{}, Bucket: name, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32 }] }, ...extra }));
     const first = await complete({ IfNoneMatch: "*" });
     const again = await complete({ IfNoneMatch: "*" });
     assert.deepEqual(

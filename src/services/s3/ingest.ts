@@ -76,7 +76,7 @@ export interface IngestResult {
 }
 
 /** The x-amz-checksum-* header a request carries (at most one), validated. */
-export function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm; value: string } | undefined {
   const found = CHECKSUM_ALGORITHMS.filter((algorithm) => input[checksumMember(algorithm)] !== undefined);
   if (found.length > 1) throw s3DomainErrors.MultipleChecksumHeaders();
   const algorithm = found[0];

@@ -82,6 +82,19 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "Value for x-amz-sdk-checksum-algorithm header is invalid.",
   },
+  // CompleteMultipartUpload of a COMPOSITE upload naming a part without its checksum.
+  MissingPartChecksum: {
+    code: "InvalidRequest",
+    status: 400,
+    message:
+      "The upload was created using a {algorithm} checksum. The complete request must include the checksum for each part. It was missing for part {part} in the request.",
+  },
+  // CompleteMultipartUpload naming a part's checksum of another algorithm than the upload's.
+  PartChecksumMismatch: {
+    code: "BadDigest",
+    status: 400,
+    message: "The {algorithm} you specified for part {part} did not match what we received.",
+  },
   InvalidChecksumType: {
     code: "InvalidRequest",
     status: 400,
