@@ -511,4 +511,14 @@ describe("S3 checksums and conditional writes", () => {
     const fullDone = await complete(full.UploadId, [{ PartNumber: 1, ETag: full.etag }]);
     assert.deepEqual([fullDone.ChecksumCRC32C, fullDone.ChecksumType], ["4waSgw==", "FULL_OBJECT"]);
   });
+
+  test("x-amz-checksum-mode other than ENABLED is refused", async () => {
+    await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "mode.txt", Body: NINE }));
+    const get = await failure(plain.send(new GetObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: "INVALID" as "ENABLED" })));
+    assert.deepEqual([get.name, get.message, get.status], ["InvalidRequest", "Value for x-amz-checksum-mode header is invalid.", 400]);
+    const head = await failure(plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: "INVALID" as "ENABLED" })));
+    assert.equal(head.status, 400);
+    const enabled = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: "ENABLED" }));
+    assert.equal(enabled.ChecksumCRC64NVME, "rosUhgp5mIg=");
+  });
 });
