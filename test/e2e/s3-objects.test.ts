@@ -302,6 +302,16 @@ describe("S3 objects", () => {
     assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "crc.txt" })))).status, 404);
   });
 
+  test("x-amz-sdk-checksum-algorithm without the checksum it names is refused", async () => {
+    // S3's answer as a user pasted it (answeroverflow.com/m/1016873577271808001).
+    for (const algorithm of ["SHA1", "CRC32"]) {
+      const put = await raw(nimbus.port, "PUT", `/${bucket}/sdk-only.txt`, { ...SIGNED, "x-amz-sdk-checksum-algorithm": algorithm }, Buffer.from("payload"));
+      assert.equal(put.status, 400);
+      assert.match(put.text, /<Code>InvalidRequest<\/Code><Message>x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-\* or x-amz-trailer headers were found.<\/Message>/);
+    }
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "sdk-only.txt" })))).status, 404);
+  });
+
   test("raw aws-chunked bodies: unsigned with a trailer, signed chunks, and a bad trailing checksum", async () => {
     const data = Buffer.from("a".repeat(9000) + "tail");
     const trailer = `x-amz-checksum-crc32:${crc32Base64(data)}`;

@@ -93,10 +93,16 @@ function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm;
  * is invalid." (OpenStack Swift's s3api checksum tests, run against AWS). The UploadPart API
  * reference's "Amazon S3 ignores any provided ChecksumAlgorithm parameter" is not what S3 does.
  */
-export function declaredChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+export function declaredChecksum(input: ChecksumHeaders & { readonly Trailer?: string }): { algorithm: ChecksumAlgorithm; value: string } | undefined {
   const declared = headerChecksum(input);
   const sdk = input.ChecksumAlgorithm;
-  if (declared && sdk !== undefined && sdk !== "" && sdk.toUpperCase() !== declared.algorithm) throw s3DomainErrors.InvalidSdkChecksumAlgorithm();
+  if (sdk === undefined || sdk === "") return declared;
+  if (declared && sdk.toUpperCase() !== declared.algorithm) throw s3DomainErrors.InvalidSdkChecksumAlgorithm();
+  // Alone, it promises a checksum the request does not carry.
+  if (!declared && !input.Trailer) {
+    requestedAlgorithm(sdk);
+    throw s3DomainErrors.SdkChecksumWithoutValue();
+  }
   return declared;
 }
 
