@@ -44,11 +44,28 @@ const S3_TORRENT_HEADERS: Readonly<Record<string, RawRef>> = {
   ContentDisposition: { location: "header", locationName: "Content-Disposition" },
 };
 
+/**
+ * The integrity headers of DeleteObjects, which S3 requires (one of them) but the models leave
+ * to the SDKs' checksum middleware: Content-MD5 and the x-amz-checksum-* headers (the
+ * algorithms of CHECKSUM_ALGORITHMS in services/s3/domain/checksums.ts, whose hashers this
+ * module does not load).
+ */
+const S3_INTEGRITY_HEADERS: Readonly<Record<string, RawRef>> = {
+  ContentMD5: { location: "header", locationName: "Content-MD5" },
+  ...Object.fromEntries(
+    ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "MD5", "SHA512", "XXHASH64", "XXHASH3", "XXHASH128"].map((algorithm) => [
+      `Checksum${algorithm}`,
+      { location: "header", locationName: `x-amz-checksum-${algorithm.toLowerCase()}` },
+    ]),
+  ),
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
+    { operation: "DeleteObjects", side: "input", path: [], members: S3_INTEGRITY_HEADERS },
   ],
 };
 

@@ -423,6 +423,20 @@ describe("S3 objects", () => {
   // AWS, as recorded in LocalStack's test_get_object_with_version_unversioned_bucket and
   // test_delete_object snapshots: a bucket never versioned has no version but "null", so any
   // other version id is invalid rather than missing.
+  test("DeleteObjects needs Content-MD5 or an x-amz-checksum-* header", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "batch/keep.txt", Body: "x" }));
+    const body = Buffer.from(`<Delete><Object><Key>batch/keep.txt</Key></Object></Delete>`);
+    const bare = await raw(nimbus.port, "POST", `/${bucket}?delete`, { ...SIGNED, "content-type": "application/xml" }, body);
+    assert.equal(bare.status, 400);
+    assert.match(bare.text, /<Code>InvalidRequest<\/Code><Message>Missing required header for this request: Content-MD5<\/Message>/);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "batch/keep.txt" }))).ContentLength, 1);
+    const md5 = await raw(nimbus.port, "POST", `/${bucket}?delete`, { ...SIGNED, "content-md5": createHash("md5").update(body).digest("base64") }, body);
+    assert.equal(md5.status, 200, md5.text);
+    assert.match(md5.text, /<Deleted><Key>batch\/keep.txt<\/Key><\/Deleted>/);
+    const crc = await raw(nimbus.port, "POST", `/${bucket}?delete`, { ...SIGNED, "x-amz-checksum-crc32": crc32Base64(body) }, body);
+    assert.equal(crc.status, 200, crc.text);
+  });
+
   test("a version id other than null is invalid in a bucket never versioned", async () => {
     const fake = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD";
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "test-version", Body: "test-version" }));
