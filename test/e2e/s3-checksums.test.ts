@@ -524,4 +524,22 @@ describe("S3 checksums and conditional writes", () => {
     const enabled = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: "ENABLED" }));
     assert.equal(enabled.ChecksumCRC64NVME, "rosUhgp5mIg=");
   });
+
+  test("a Range over every byte answers the object's checksum, a Range over less none, for GET and HEAD", async () => {
+    await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "ranged.txt", Body: NINE, ChecksumCRC32: "y/Q5Jg==" }));
+    for (const Range of ["bytes=0-8", "bytes=0-", "bytes=-9"]) {
+      const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "ranged.txt", Range, ChecksumMode: "ENABLED" }));
+      assert.deepEqual([head.ContentRange, head.ChecksumCRC32, head.ChecksumType], ["bytes 0-8/9", "y/Q5Jg==", "FULL_OBJECT"], Range);
+      const got = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: "ranged.txt", Range, ChecksumMode: "ENABLED" }));
+      assert.deepEqual([got.$metadata.httpStatusCode, got.ChecksumCRC32, got.ChecksumType], [206, "y/Q5Jg==", "FULL_OBJECT"], Range);
+      assert.equal(await got.Body?.transformToString(), "123456789");
+    }
+    for (const Range of ["bytes=0-7", "bytes=1-8"]) {
+      const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "ranged.txt", Range, ChecksumMode: "ENABLED" }));
+      assert.deepEqual([head.ChecksumCRC32, head.ChecksumType], [undefined, undefined], Range);
+      const got = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: "ranged.txt", Range, ChecksumMode: "ENABLED" }));
+      assert.deepEqual([got.ChecksumCRC32, got.ChecksumType], [undefined, undefined], Range);
+      await got.Body?.transformToString();
+    }
+  });
 });

@@ -83,6 +83,19 @@ function partChecksum(input: GetObjectInput | HeadObjectInput, row: ObjectRow, p
   return checksumMembers(row.checksum_algorithm, checksums[partNumber - 1] ?? null, row.checksum_type);
 }
 
+/**
+ * Whether a read answers the object's checksum (with checksum mode on): a read of all of it,
+ * a Range that takes in every byte included (a 206 that still carries x-amz-checksum-* and
+ * x-amz-checksum-type), but not a Range over less, as S3 answers in OpenStack Swift's s3api
+ * checksum tests run against AWS (test_full_content_range, test_partial_content_range, for GET
+ * and HEAD alike). A part of a multipart object answers its part's checksum instead.
+ */
+function answersWholeChecksum(input: GetObjectInput | HeadObjectInput, row: ObjectRow, selection: Selection): boolean {
+  if (input.ChecksumMode !== "ENABLED" || selection.partNumber !== undefined) return false;
+  const { range } = selection;
+  return range.kind === "full" || (range.start === 0 && range.length === row.size);
+}
+
 function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
   // ENABLED is x-amz-checksum-mode's one value; S3 refuses any other (OpenStack Swift's s3api
   // checksum tests, run against AWS: a HEAD answers the bare 400).
@@ -110,7 +123,7 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   assertReadable(ctx.store, row, now);
   noteAccess(ctx.store, row, now);
   const { range } = selection;
-  const out: GetObjectOutput = objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && range.kind === "full");
+  const out: GetObjectOutput = objectOutput(row, bucket, answersWholeChecksum(input, row, selection));
   Object.assign(out, partChecksum(input, row, selection.partNumber), overrides(input), located.restore);
   if (selection.partsCount !== undefined) out.PartsCount = selection.partsCount;
   const blobId = row.blob_id ?? "";
@@ -140,7 +153,7 @@ export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOu
   const out = {
     ...{}, ...restore,
     ...archiveStatus(ctx, row),
-    ...objectOutput(row, bucket, input.ChecksumMode === "ENABLED" && selection.partNumber === undefined),
+    ...objectOutput(row, bucket, answersWholeChecksum(input, row, selection)),
     ...partChecksum(input, row, selection.partNumber),
     ...overrides(input),
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
