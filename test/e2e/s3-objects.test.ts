@@ -355,6 +355,10 @@ describe("S3 objects", () => {
       assert.match(short.text, /<Code>IncompleteBody<\/Code><Message>You did not provide the number of bytes specified by the Content-Length HTTP header<\/Message>/);
     }
     assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "short.txt" })))).status, 404);
+    // One that is no number is a missing length (versity/versitygw#1656 quotes S3's answer).
+    const notANumber = await raw(nimbus.port, "PUT", `/${bucket}/short.txt`, { ...headers, "x-amz-decoded-content-length": "abc" }, Buffer.from(`4\r\nabcd\r\n0\r\n${goodTrailer}\r\n\r\n`));
+    assert.equal(notANumber.status, 411);
+    assert.match(notANumber.text, /<Code>MissingContentLength<\/Code><Message>You must provide the Content-Length HTTP header.<\/Message>/);
     // A trailer x-amz-trailer did not announce is refused.
     const undeclared = await raw(nimbus.port, "PUT", `/${bucket}/undeclared.txt`, { ...headers, "x-amz-decoded-content-length": "4", "x-amz-trailer": "x-amz-checksum-sha256" }, Buffer.from(`4\r\nabcd\r\n0\r\n${goodTrailer}\r\n\r\n`));
     assert.equal(undeclared.status, 400);

@@ -496,7 +496,9 @@ describe("helpers", () => {
   test("parseDecodedContentLength", () => {
     assert.equal(parseDecodedContentLength(undefined), undefined);
     assert.equal(parseDecodedContentLength("66560"), 66560);
-    assert.throws(() => parseDecodedContentLength("-1"), (e: unknown) => e instanceof AwsError && e.code === "IncompleteBody");
+    for (const bad of ["-1", "abc", "99999999999999999"]) {
+      assert.throws(() => parseDecodedContentLength(bad), (e: unknown) => e instanceof AwsError && e.code === "MissingContentLength" && e.status === 411, bad);
+    }
   });
 
   test("storedContentEncoding drops aws-chunked the way S3 stores it", () => {

@@ -392,14 +392,14 @@ export function createAwsChunkedDecoder(options: AwsChunkedDecoderOptions): AwsC
 
 /**
  * Parses x-amz-decoded-content-length. Absent gives undefined (the decoder then cannot check
- * the total); a value that is not a non-negative integer is refused like a bad Content-Length.
+ * the total); a value that is not a non-negative integer is refused as a missing length, S3's
+ * MissingContentLength (411) as versity/versitygw#1656 quotes it for "abc".
  */
 export function parseDecodedContentLength(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (!/^\d{1,16}$/.test(trimmed)) throw s3DomainErrors.ContentLengthMismatch();
-  const n = Number(trimmed);
-  if (!Number.isSafeInteger(n)) throw s3DomainErrors.ContentLengthMismatch();
+  const n = /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!Number.isSafeInteger(n)) throw s3DomainErrors.MissingContentLength();
   return n;
 }
 

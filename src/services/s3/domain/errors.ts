@@ -126,6 +126,13 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "You did not provide the number of bytes specified by the Content-Length HTTP header",
   },
+  // x-amz-decoded-content-length that is not a number of bytes: S3's answer as versity/versitygw#1656
+  // quotes it (the status is MissingContentLength's, 411 Length Required).
+  MissingContentLength: {
+    code: "MissingContentLength",
+    status: 411,
+    message: "You must provide the Content-Length HTTP header.",
+  },
   InvalidChunkSize: {
     code: "InvalidChunkSizeError",
     status: 400,
