@@ -197,9 +197,17 @@ function declaredTrailers(header: string | undefined): string[] {
   return header?.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0) ?? [];
 }
 
-/** The algorithm of the first x-amz-checksum-* trailer an x-amz-trailer header announces. */
+/**
+ * The algorithm of the x-amz-checksum-* trailer an x-amz-trailer header announces. S3 takes one
+ * trailer, a checksum: anything else announced is InvalidRequest "The value specified in the
+ * x-amz-trailer header is not supported".
+ */
 function trailerAlgorithm(header: string | undefined): ChecksumAlgorithm | undefined {
-  return declaredTrailers(header).map(algorithmFromHeaderName).find((a) => a !== undefined);
+  const names = declaredTrailers(header);
+  if (names.length === 0) return undefined;
+  const algorithm = names.length === 1 ? algorithmFromHeaderName(names[0] as string) : undefined;
+  if (algorithm === undefined) throw s3DomainErrors.TrailerNotSupported();
+  return algorithm;
 }
 
 /**

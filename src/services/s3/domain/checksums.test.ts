@@ -22,7 +22,6 @@ import {
   fullObjectChecksum,
   multipartETag,
   normalizeETag,
-  resolveRequestChecksum,
   stripPartCount,
   validateChecksumType,
   verifyChecksum,
@@ -202,84 +201,6 @@ describe("x-amz-checksum verification", () => {
       "InvalidRequest",
       400,
       "Value for x-amz-checksum-crc64nvme trailing header is invalid.",
-    );
-  });
-});
-
-describe("resolveRequestChecksum", () => {
-  test("no checksum headers: nothing", () => {
-    assert.equal(resolveRequestChecksum({ "content-type": "text/plain" }), undefined);
-  });
-
-  test("a header value", () => {
-    assert.deepEqual(resolveRequestChecksum({ "x-amz-checksum-crc32": "DUoRhQ==", "x-amz-sdk-checksum-algorithm": "CRC32" }), {
-      algorithm: "CRC32",
-      value: "DUoRhQ==",
-      trailer: false,
-    });
-  });
-
-  test("an individual checksum wins over x-amz-sdk-checksum-algorithm", () => {
-    assert.equal(
-      resolveRequestChecksum({ "x-amz-checksum-sha1": "Kq5sNclPz7QV2+lfQIuc6R7oRu0=", "x-amz-sdk-checksum-algorithm": "CRC32" })
-        ?.algorithm,
-      "SHA1",
-    );
-  });
-
-  test("a trailer (what the current v3 SDK sends for streams)", () => {
-    assert.deepEqual(
-      resolveRequestChecksum({ "x-amz-trailer": "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm": "CRC32" }),
-      { algorithm: "CRC32", trailer: true },
-    );
-  });
-
-  test("meta headers are not checksums", () => {
-    assert.equal(resolveRequestChecksum({ "x-amz-checksum-mode": "ENABLED", "x-amz-checksum-type": "FULL_OBJECT" }), undefined);
-  });
-
-  test("two checksum headers are refused", () => {
-    expectAwsError(
-      () => resolveRequestChecksum({ "x-amz-checksum-crc32": "DUoRhQ==", "x-amz-checksum-crc32c": "yZRlqg==" }),
-      "InvalidRequest",
-      400,
-      "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.",
-    );
-  });
-
-  test("an unknown algorithm header is refused", () => {
-    expectAwsError(
-      () => resolveRequestChecksum({ "x-amz-checksum-foo": "AAAA" }),
-      "InvalidRequest",
-      400,
-      "The algorithm type you specified in x-amz-checksum- header is invalid.",
-    );
-  });
-
-  test("an unsupported trailer is refused", () => {
-    expectAwsError(
-      () => resolveRequestChecksum({ "x-amz-trailer": "x-amz-meta-foo" }),
-      "InvalidRequest",
-      400,
-      "The value specified in the x-amz-trailer header is not supported",
-    );
-  });
-
-  test("x-amz-sdk-checksum-algorithm without a value is refused", () => {
-    expectAwsError(
-      () => resolveRequestChecksum({ "x-amz-sdk-checksum-algorithm": "CRC32" }),
-      "InvalidRequest",
-      400,
-      "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.",
-    );
-  });
-
-  test("a malformed header value is InvalidRequest", () => {
-    expectAwsError(
-      () => resolveRequestChecksum({ "x-amz-checksum-crc32": "nope" }),
-      "InvalidRequest",
-      400,
-      "Value for x-amz-checksum-crc32 header is invalid.",
     );
   });
 });

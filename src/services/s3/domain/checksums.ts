@@ -296,60 +296,6 @@ export function verifyChecksum(
   if (!expected.equals(computed)) throw checksumMismatch(algorithm, options);
 }
 
-/** What a request says about its checksum: a value in a header, or one promised in a trailer. */
-export interface RequestChecksum {
-  readonly algorithm: ChecksumAlgorithm;
-  /** Base64 value from the x-amz-checksum-* header; absent when it comes as a trailer. */
-  readonly value?: string;
-  readonly trailer: boolean;
-}
-
-const CHECKSUM_META_HEADERS = new Set(["x-amz-checksum-type", "x-amz-checksum-algorithm", "x-amz-checksum-mode"]);
-
-/**
- * Reads the checksum a PutObject / UploadPart request declares, from lower-cased headers.
- * Rules S3 applies: one x-amz-checksum-* header at most; the name must be a known algorithm;
- * x-amz-trailer must name a supported trailing checksum; x-amz-sdk-checksum-algorithm alone is
- * an error; and "if you provide an individual checksum, Amazon S3 ignores any provided
- * ChecksumAlgorithm parameter" (UploadPart API reference).
- */
-export function resolveRequestChecksum(headers: Readonly<Record<string, string | undefined>>): RequestChecksum | undefined {
-  const found: { algorithm: ChecksumAlgorithm; value: string }[] = [];
-  for (const [rawName, value] of Object.entries(headers)) {
-    const name = rawName.toLowerCase();
-    if (value === undefined || !name.startsWith("x-amz-checksum-") || CHECKSUM_META_HEADERS.has(name)) continue;
-    const algorithm = algorithmFromHeaderName(name);
-    if (!algorithm) throw s3DomainErrors.InvalidChecksumHeader();
-    found.push({ algorithm, value });
-  }
-  const trailerHeader = headerValue(headers, "x-amz-trailer")?.trim();
-  let trailerAlgorithm: ChecksumAlgorithm | undefined;
-  if (trailerHeader) {
-    const names = trailerHeader.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-    if (names.length !== 1) throw s3DomainErrors.TrailerNotSupported();
-    trailerAlgorithm = algorithmFromHeaderName(names[0] as string);
-    if (!trailerAlgorithm || !TRAILER_ALGORITHMS.includes(trailerAlgorithm)) throw s3DomainErrors.TrailerNotSupported();
-  }
-  if (found.length + (trailerAlgorithm ? 1 : 0) > 1) throw s3DomainErrors.MultipleChecksumHeaders();
-  const single = found[0];
-  if (single) {
-    decodeChecksumValue(single.algorithm, single.value);
-    return { algorithm: single.algorithm, value: single.value.trim(), trailer: false };
-  }
-  if (trailerAlgorithm) return { algorithm: trailerAlgorithm, trailer: true };
-  const sdkAlgorithm = headerValue(headers, "x-amz-sdk-checksum-algorithm");
-  if (sdkAlgorithm !== undefined && sdkAlgorithm !== "") {
-    if (!isChecksumAlgorithm(sdkAlgorithm.toUpperCase())) throw s3DomainErrors.InvalidChecksumAlgorithm();
-    throw s3DomainErrors.SdkChecksumWithoutValue();
-  }
-  return undefined;
-}
-
-function headerValue(headers: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Multipart
 

@@ -42,11 +42,6 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.",
   },
-  InvalidChecksumHeader: {
-    code: "InvalidRequest",
-    status: 400,
-    message: "The algorithm type you specified in x-amz-checksum- header is invalid.",
-  },
   TrailerNotSupported: {
     code: "InvalidRequest",
     status: 400,
