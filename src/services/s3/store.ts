@@ -312,12 +312,12 @@ export interface PartRow {
  * Reading every column of a row costs several times more than these (a thousand-entry page
  * took 6-20 ms with `SELECT *`, under 2 ms with these).
  */
-export type ObjectEntry = Pick<
-  ObjectRow,
-  "key" | "version_id" | "is_latest" | "delete_marker" | "etag" | "size" | "last_modified" | "storage_class" | "checksum_algorithm" | "checksum_type" | "owner_account"
-> & { readonly versionId: string };
-const ENTRY_COLUMNS =
-  "key, version_id, version_id AS versionId, is_latest, delete_marker, etag, size, last_modified, storage_class, checksum_algorithm, checksum_type, owner_account";
+export type CurrentEntry = Pick<ObjectRow, "key" | "etag" | "size" | "last_modified" | "storage_class" | "checksum_algorithm" | "checksum_type" | "owner_account">;
+/** A listed version or delete marker: a current entry's columns and its version's. */
+export type ObjectEntry = CurrentEntry & Pick<ObjectRow, "version_id" | "is_latest" | "delete_marker"> & { readonly versionId: string };
+/** ListObjects and ListObjectsV2 show no version: each column less is ~0.15 µs less per entry. */
+const CURRENT_COLUMNS = "key, etag, size, last_modified, storage_class, checksum_algorithm, checksum_type, owner_account";
+const ENTRY_COLUMNS = `${CURRENT_COLUMNS}, version_id, version_id AS versionId, is_latest, delete_marker`;
 export type UploadEntry = UploadRow & { readonly uploadId: string };
 
 /** Every column of an object row but `seq`, in the order INSERT_OBJECT binds them. */
@@ -811,8 +811,8 @@ export class S3Store {
   }
 
   /** Current, non-deleted objects of a bucket in UTF-8 key order (ListObjects, ListObjectsV2). */
-  currentScan(bucket: string): KeyScan<ObjectEntry> {
-    return this.scan<ObjectEntry>(`SELECT ${ENTRY_COLUMNS} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0`, "ORDER BY key", bucket);
+  currentScan(bucket: string): KeyScan<CurrentEntry> {
+    return this.scan<CurrentEntry>(`SELECT ${CURRENT_COLUMNS} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0`, "ORDER BY key", bucket);
   }
 
   /** Every version and delete marker, by key then newest first (ListObjectVersions). */

@@ -10,12 +10,12 @@ import { listObjectsV1, listObjectsV2 as listV2, listObjectVersions as listVersi
 import { accountOwner, objectOwners } from "../access.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
-import type { ObjectEntry } from "../store.js";
+import type { CurrentEntry } from "../store.js";
 
 type Content = NonNullable<ListObjectsV2Output["Contents"]>[number];
 
 /** A listed version's checksum: its algorithm (a list, in the model) and type. */
-function checksumOfListed(entry: ObjectEntry): { ChecksumAlgorithm?: string[]; ChecksumType?: string } {
+function checksumOfListed(entry: CurrentEntry): { ChecksumAlgorithm?: string[]; ChecksumType?: string } {
   if (entry.checksum_algorithm === null) return {};
   return { ChecksumAlgorithm: [entry.checksum_algorithm], ...(entry.checksum_type !== null ? { ChecksumType: entry.checksum_type } : {}) };
 }
@@ -25,7 +25,7 @@ function checksumOfListed(entry: ObjectEntry): { ChecksumAlgorithm?: string[]; C
  * BucketOwnerEnforced every object is the bucket owner's, whoever uploaded it ("Controlling
  * ownership of objects", S3 User Guide), and listings say so.
  */
-function content({ entry, key }: ListedEntry<ObjectEntry>, ownerOf: ((row: ObjectEntry) => string) | undefined): Content {
+function content({ entry, key }: ListedEntry<CurrentEntry>, ownerOf: ((row: CurrentEntry) => string) | undefined): Content {
   return {
     Key: key,
     LastModified: new Date(entry.last_modified),
