@@ -39,11 +39,20 @@ export const errors = defineErrors({
     status: 400,
     message: "The length of all the messages put together is more than the limit.",
   },
-  InvalidBatchEntryId: {
+  // PublishBatch entry Ids: 1 to 80 letters, digits, '-' and '_'. SNS names the offending Id, the
+  // length before the characters (recorded against AWS in LocalStack's aws-validated
+  // test_publish_batch_invalid_entry_id, localstack/localstack#13556, for localstack#13526).
+  InvalidBatchEntryIdTooLong: {
     code: "InvalidBatchEntryIdException",
     queryCode: "InvalidBatchEntryId",
     status: 400,
-    message: "The Id of a batch entry in a batch request doesn't abide by the specification.",
+    message: "The Id of a batch entry in the batch request is too long: {id}",
+  },
+  InvalidBatchEntryIdCharacter: {
+    code: "InvalidBatchEntryIdException",
+    queryCode: "InvalidBatchEntryId",
+    status: 400,
+    message: "The Id of a batch entry in the batch request contains an impermissible character: {id}",
   },
   // A topic policy that does not allow (or explicitly denies) a caller, in auth/access.ts's words.
   AuthorizationError: { code: "AuthorizationErrorException", queryCode: "AuthorizationError", status: 403, message: "{message}" },

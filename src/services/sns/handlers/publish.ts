@@ -206,7 +206,8 @@ export async function publish(input: PublishInput, ctx: SnsContext): Promise<Pub
   return { MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) };
 }
 
-const BATCH_ID_RE = /^[A-Za-z0-9_-]{1,80}$/;
+const BATCH_ID_RE = /^[A-Za-z0-9_-]+$/;
+const MAX_BATCH_ID_LENGTH = 80;
 const MAX_BATCH = 10;
 
 export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): Promise<PublishBatchOutput> {
@@ -216,7 +217,8 @@ export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): P
   if (entries.length > MAX_BATCH) throw errors.TooManyEntriesInBatchRequest();
   const ids = new Set<string>();
   for (const entry of entries) {
-    if (!BATCH_ID_RE.test(entry.Id)) throw errors.InvalidBatchEntryId();
+    if (entry.Id.length > MAX_BATCH_ID_LENGTH) throw errors.InvalidBatchEntryIdTooLong({ id: entry.Id });
+    if (!BATCH_ID_RE.test(entry.Id)) throw errors.InvalidBatchEntryIdCharacter({ id: entry.Id });
     if (ids.has(entry.Id)) throw errors.BatchEntryIdsNotDistinct();
     ids.add(entry.Id);
   }
