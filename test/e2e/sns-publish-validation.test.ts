@@ -1,17 +1,30 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CreateTopicCommand, PublishBatchCommand, SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
+import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SNSServiceException, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { failure, uniqueName } from "./harness.js";
 import { snsSuite } from "./sns-fixtures.js";
 
 describe("SNS Publish and PublishBatch validation", () => {
   let sns: SNSClient;
-  snsSuite((fixture) => ({ sns } = fixture));
+  let sqs: SQSClient;
+  snsSuite((fixture) => ({ sns, sqs } = fixture));
 
   async function topic(prefix: string): Promise<string> {
     const out = await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }));
     assert.ok(out.TopicArn);
     return out.TopicArn;
+  }
+
+  async function queue(prefix: string): Promise<{ url: string; arn: string }> {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    return { url, arn };
+  }
+
+  async function bodies(url: string): Promise<string[]> {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    return (out.Messages ?? []).map((m) => m.Body ?? "").sort();
   }
 
   test("PublishBatch entry Ids: SNS names the Id that is too long or holds a character outside letters, digits, '-' and '_'", async () => {
@@ -33,5 +46,25 @@ describe("SNS Publish and PublishBatch validation", () => {
     }
     const out = await sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: `${"b".repeat(78)}-_`, Message: "m" }] }));
     assert.equal(out.Successful?.length, 1, "80 characters of letters, digits, '-' and '_' are an Id");
+  });
+
+  test("a String.Array value that is not a JSON array is published; filter policies that read it filter the message out", async () => {
+    const arn = await topic("string-array");
+    const everything = await queue("string-array-all");
+    const filtered = await queue("string-array-filtered");
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: everything.arn, Attributes: { RawMessageDelivery: "true" } }));
+    await sns.send(
+      new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: filtered.arn, Attributes: { RawMessageDelivery: "true", FilterPolicy: JSON.stringify({ tags: ["a"] }) } }),
+    );
+    const tags = (StringValue: string) => ({ tags: { DataType: "String.Array", StringValue } });
+    for (const malformed of ["not json", '{"a": 1}', '["a"']) {
+      const out = await sns.send(new PublishCommand({ TopicArn: arn, Message: `malformed ${malformed}`, MessageAttributes: tags(malformed) }));
+      assert.match(out.MessageId ?? "", /^[0-9a-f-]{36}$/);
+    }
+    const batch = await sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: [{ Id: "b", Message: "batched malformed", MessageAttributes: tags("a") }] }));
+    assert.equal(batch.Successful?.length, 1);
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: "well formed", MessageAttributes: tags('["a", 1]') }));
+    assert.deepEqual(await bodies(everything.url), ["batched malformed", "malformed not json", 'malformed ["a"', 'malformed {"a": 1}', "well formed"].sort());
+    assert.deepEqual(await bodies(filtered.url), ["well formed"]);
   });
 });
