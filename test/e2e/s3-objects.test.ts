@@ -8,6 +8,7 @@ import * as zlib from "node:zlib";
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   DeleteObjectTaggingCommand,
@@ -552,6 +553,29 @@ describe("S3 objects", () => {
     assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }))).TagSet ?? [], []);
     const missing = await failure(s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "none.txt" })));
     assert.deepEqual([missing.name, missing.status, missing.error["Key"]], ["NoSuchKey", 404, "none.txt"]);
+  });
+
+  test("user metadata over 2 KB (names and values, UTF-8 bytes) is MetadataTooLarge on PutObject, CreateMultipartUpload and CopyObject REPLACE", async () => {
+    const own = uniqueName("meta-limit");
+    await s3.send(new CreateBucketCommand({ Bucket: own }));
+    // 2048 bytes exactly: the name "k" and 2047 characters.
+    await s3.send(new PutObjectCommand({ Bucket: own, Key: "at-limit", Body: "x", Metadata: { k: "v".repeat(2047) } }));
+    const over = { k: "v".repeat(2048) };
+    const tooLarge = ["MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size", 400, 2049, 2048];
+    const refused = (f: Awaited<ReturnType<typeof failure>>) => [f.name, f.message, f.status, Number(f.error["Size"]), Number(f.error["MaxSizeAllowed"])];
+    assert.deepEqual(refused(await failure(s3.send(new PutObjectCommand({ Bucket: own, Key: "over", Body: "x", Metadata: over })))), tooLarge);
+    assert.deepEqual(refused(await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: own, Key: "over", Metadata: over })))), tooLarge);
+    const copy = s3.send(new CopyObjectCommand({ Bucket: own, Key: "over", CopySource: `${own}/at-limit`, MetadataDirective: "REPLACE", Metadata: over }));
+    assert.deepEqual(refused(await failure(copy)), tooLarge);
+    // Sizes are UTF-8 bytes as sent: 1 + 2 x 1023 = 2047 fits, 1 + 2 x 1024 = 2049 does not.
+    const utf8 = (n: number) => Buffer.from("é".repeat(n), "utf8").toString("latin1");
+    const fits = await raw(nimbus.port, "PUT", `/${own}/utf8`, { ...SIGNED, "x-amz-meta-k": utf8(1023) }, Buffer.from("x"));
+    assert.equal(fits.status, 200);
+    const head = await raw(nimbus.port, "HEAD", `/${own}/utf8`, SIGNED);
+    assert.equal(Buffer.from(String(head.headers["x-amz-meta-k"]), "latin1").toString("utf8"), "é".repeat(1023));
+    const big = await raw(nimbus.port, "PUT", `/${own}/utf8`, { ...SIGNED, "x-amz-meta-k": utf8(1024) }, Buffer.from("x"));
+    assert.equal(big.status, 400);
+    assert.match(big.text, /<Code>MetadataTooLarge<\/Code>.*<Size>2049<\/Size><MaxSizeAllowed>2048<\/MaxSizeAllowed>/);
   });
 
   test("missing objects and buckets, long keys, empty objects", async () => {

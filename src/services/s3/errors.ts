@@ -78,6 +78,7 @@ export const errors = defineErrors({
   EntityTooSmall: { code: "EntityTooSmall", status: 400, message: "Your proposed upload is smaller than the minimum allowed size" },
   EntityTooLarge: { code: "EntityTooLarge", status: 400, message: "Your proposed upload exceeds the maximum allowed size" },
   KeyTooLong: { code: "KeyTooLongError", status: 400, message: "Your key is too long" },
+  MetadataTooLarge: { code: "MetadataTooLarge", status: 400, message: "Your metadata headers exceed the maximum allowed metadata size" },
   NoSuchTagSet: { code: "NoSuchTagSet", status: 404, message: "The TagSet does not exist" },
   NoSuchCORSConfiguration: { code: "NoSuchCORSConfiguration", status: 404, message: "The CORS configuration does not exist" },
   InvalidTag: { code: "InvalidTag", status: 400, message: "{message}" },

@@ -93,6 +93,31 @@ export function readableVersion(ctx: S3Context, bucket: BucketRow, key: string, 
   return row;
 }
 
+/**
+ * "Within the PUT request header, the user-defined metadata is limited to 2 KB in size. The size
+ * of user-defined metadata is measured by taking the sum of the number of bytes in the UTF-8
+ * encoding of each key and value." (User Guide, Working with object metadata). Past it S3 answers
+ * MetadataTooLarge with the Size it counted and MaxSizeAllowed (versity/versitygw#2086; the message
+ * as boto3 prints it in qld-gov-au/ckanext-s3filestore#132).
+ */
+export const MAX_USER_METADATA_BYTES = 2048;
+
+/**
+ * A metadata name or value's size in bytes. From a header it is Node's latin1 reading of the
+ * wire, one character per byte, so UTF-8 sent on the wire counts its own bytes; a string with
+ * characters past U+00FF was decoded (a POST form field) and counts as UTF-8.
+ */
+function metadataBytes(text: string): number {
+  return /[^\u0000-\u00ff]/.test(text) ? Buffer.byteLength(text, "utf8") : text.length;
+}
+
+export function validateMetadataSize(metadata: Readonly<Record<string, string>> | undefined): void {
+  if (metadata === undefined) return;
+  let size = 0;
+  for (const key in metadata) size += metadataBytes(key) + metadataBytes(metadata[key] ?? "");
+  if (size > MAX_USER_METADATA_BYTES) throw errors.MetadataTooLarge({}, { fields: { Size: size, MaxSizeAllowed: MAX_USER_METADATA_BYTES } });
+}
+
 export interface ContentHeaderInput {
   readonly ContentType?: string;
   readonly ContentEncoding?: string;

@@ -12,7 +12,7 @@ import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryptio
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
-import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateStorageClass, writtenVersionId } from "../objects.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateStorageClass, writtenVersionId } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
 import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
 
@@ -90,6 +90,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   if (taggingDirective !== "COPY" && taggingDirective !== "REPLACE") {
     throw invalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", taggingDirective);
   }
+  if (metadataDirective === "REPLACE") validateMetadataSize(input.Metadata);
   const sameObject = src.bucket === input.Bucket && src.key === input.Key && src.versionId === undefined;
   const storageClass = input.StorageClass !== undefined ? validateStorageClass(input.StorageClass) : undefined;
   if (sameObject && metadataDirective === "COPY" && storageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ServerSideEncryption === undefined && input.SSECustomerAlgorithm === undefined) {

@@ -42,7 +42,7 @@ import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, writtenVersionId } from "../objects.js";
+import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, writtenVersionId } from "../objects.js";
 import type { BucketRow, ObjectRow, PartRow, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
 import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
@@ -86,6 +86,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const algorithm = requestedAlgorithm(input.ChecksumAlgorithm);
   const checksumType = requestedChecksumType(input.ChecksumType, algorithm);
   const tags = parseTaggingHeader(input.Tagging);
+  validateMetadataSize(input.Metadata);
   const now = ctx.clock.now();
   const uploadId = ctx.store.newUploadId(now);
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
