@@ -555,6 +555,25 @@ describe("S3 objects", () => {
     assert.deepEqual([missing.name, missing.status, missing.error["Key"]], ["NoSuchKey", 404, "none.txt"]);
   });
 
+  test("x-amz-tagging with a key twice or an empty key is InvalidArgument about the header on PutObject, CreateMultipartUpload and CopyObject", async () => {
+    const own = uniqueName("tag-header");
+    await s3.send(new CreateBucketCommand({ Bucket: own }));
+    const header = ["InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", 400];
+    const answer = (f: Awaited<ReturnType<typeof failure>>) => [f.name, f.message, f.status];
+    for (const tagging of ["a=&a=", "key=value&key=value2", "="]) {
+      assert.deepEqual(answer(await failure(s3.send(new PutObjectCommand({ Bucket: own, Key: "t", Body: "x", Tagging: tagging })))), header, tagging);
+      assert.deepEqual(answer(await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: own, Key: "t", Tagging: tagging })))), header, tagging);
+    }
+    await s3.send(new PutObjectCommand({ Bucket: own, Key: "src", Body: "x" }));
+    const copy = s3.send(new CopyObjectCommand({ Bucket: own, Key: "t", CopySource: `${own}/src`, TaggingDirective: "REPLACE", Tagging: "k=1&k=2" }));
+    assert.deepEqual(answer(await failure(copy)), header);
+    // Forms that look wrong but are not (versity/versitygw#1216): a bare key, a lone "&", a key with "=" and nothing after.
+    for (const [tagging, set] of [["key", [{ Key: "key", Value: "" }]], ["&", []], ["key1=val1&key2", [{ Key: "key1", Value: "val1" }, { Key: "key2", Value: "" }]]] as const) {
+      await s3.send(new PutObjectCommand({ Bucket: own, Key: "ok", Body: "x", Tagging: tagging }));
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: own, Key: "ok" }))).TagSet ?? [], set, tagging);
+    }
+  });
+
   test("user metadata over 2 KB (names and values, UTF-8 bytes) is MetadataTooLarge on PutObject, CreateMultipartUpload and CopyObject REPLACE", async () => {
     const own = uniqueName("meta-limit");
     await s3.send(new CreateBucketCommand({ Bucket: own }));

@@ -251,11 +251,23 @@ export function validateTags(tags: readonly Tag[], max: number): void {
   }
 }
 
-/** The x-amz-tagging header: a URL query string (`a=1&b=2`). */
+/**
+ * The x-amz-tagging header: a URL query string (`a=1&b=2`). A key given twice or an empty key
+ * (`=`) is not InvalidTag here but S3's InvalidArgument about the header's form (its answer to
+ * `--tagging 'a=&a='` and `'='` in open-io/swift3#92, aws/aws-cli#2841 and versity/versitygw#1215);
+ * `key`, `&` and `key=` are well formed (versity/versitygw#1216).
+ */
 export function parseTaggingHeader(header: string | undefined): Tag[] {
   if (header === undefined || header === "") return [];
   const tags: Tag[] = [];
-  for (const [Key, Value] of new URLSearchParams(header)) tags.push({ Key, Value });
+  const seen = new Set<string>();
+  for (const [Key, Value] of new URLSearchParams(header)) {
+    if (Key === "" || seen.has(Key)) {
+      throw invalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
+    }
+    seen.add(Key);
+    tags.push({ Key, Value });
+  }
   validateTags(tags, MAX_OBJECT_TAGS);
   return tags;
 }

@@ -31,9 +31,9 @@ import {
   postPolicyErrors,
   verifyPostSignature,
 } from "../post-policy.js";
-import type { S3Store } from "../store.js";
+import type { S3Store, Tag } from "../store.js";
 import { putObject } from "./put-object.js";
-import { splitBucketPath } from "../objects.js";
+import { MAX_OBJECT_TAGS, splitBucketPath, validateTags } from "../objects.js";
 
 /** "The maximum size of the form fields that precede the file" S3 reads before the upload. */
 export const MAX_PRE_FILE_BYTES = 20 * 1024;
@@ -68,12 +68,14 @@ export function taggingFromXml(xml: string): string {
   }
   const tags = (doc as { Tagging?: { TagSet?: { Tag?: { Key?: unknown; Value?: unknown }[] } | "" } }).Tagging?.TagSet;
   if (tags === undefined) throw s3DomainErrors.MalformedXML();
-  const params = new URLSearchParams();
+  const set: Tag[] = [];
   for (const tag of tags === "" ? [] : (tags.Tag ?? [])) {
     if (typeof tag.Key !== "string") throw s3DomainErrors.MalformedXML();
-    params.append(tag.Key, typeof tag.Value === "string" ? tag.Value : "");
+    set.push({ Key: tag.Key, Value: typeof tag.Value === "string" ? tag.Value : "" });
   }
-  return params.toString();
+  // A tag set's own answers (InvalidTag), before it becomes the header form, whose duplicate or empty key is InvalidArgument.
+  validateTags(set, MAX_OBJECT_TAGS);
+  return new URLSearchParams(set.map((t): [string, string] => [t.Key, t.Value])).toString();
 }
 
 function putInput(bucket: string, key: string, fields: ReadonlyMap<string, string>): PutObjectInput {
