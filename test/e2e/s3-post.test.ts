@@ -144,6 +144,25 @@ describe("S3 POST Object (browser-form uploads)", () => {
     assert.deepEqual(got.Metadata, { uuid: "14365123651274" });
   });
 
+  test("fields of other than ASCII are kept as the UTF-8 bytes a header would carry: the object stays readable", async () => {
+    const name = await bucket();
+    const disposition = 'attachment; filename="résumé.txt"';
+    const form = signedForm(name, { key: "utf8.txt", "x-amz-meta-currency": "€uro", "Content-Disposition": disposition }, { data: "data", name: "utf8.txt" });
+    assert.equal((await post(`/${name}`, form)).status, 204);
+    // node's client reads header bytes one per character (Content-Disposition aside): the UTF-8
+    // the form sent comes back byte for byte.
+    const reply = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get({ host: "127.0.0.1", port: nimbus.port, path: `/${name}/utf8.txt` }, resolve).on("error", reject);
+    });
+    reply.resume();
+    assert.equal(reply.statusCode, 200);
+    const utf8 = (header: string | string[] | undefined): string => Buffer.from(String(header), "latin1").toString("utf8");
+    assert.equal(utf8(reply.headers["x-amz-meta-currency"]), "€uro");
+    // node's client decodes Content-Disposition as UTF-8 itself.
+    assert.equal(reply.headers["content-disposition"], disposition);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: name, Key: "utf8.txt" }))).ContentLength, 4);
+  });
+
   test("virtual-hosted upload answers 204 by default, 200 when asked; a fresh file streams through", async () => {
     const name = await bucket();
     const big = randomBytes(3 * 1024 * 1024 + 17);

@@ -78,13 +78,24 @@ export function taggingFromXml(xml: string): string {
   return new URLSearchParams(set.map((t): [string, string] => [t.Key, t.Value])).toString();
 }
 
+/**
+ * A form field's text as a header would have carried it. Form fields arrive decoded as UTF-8;
+ * header values are read one byte per character (latin1), and are sent back so. A field with
+ * other than ASCII (a metadata value "€uro", a Content-Disposition filename) is kept as its UTF-8
+ * bytes read that way: read back as a header it is the same bytes (decoded text past U+00FF
+ * could not be sent as a header at all, and made the object unreadable).
+ */
+function headerText(value: string): string {
+  return /[^\u0000-\u007f]/.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
+}
+
 function putInput(bucket: string, key: string, fields: ReadonlyMap<string, string>): PutObjectInput {
   const input: Record<string, unknown> = { Bucket: bucket, Key: key };
   const metadata: Record<string, string> = {};
   for (const [name, value] of fields) {
     const member = FIELD_MEMBERS[name];
-    if (member !== undefined) input[member] = value;
-    else if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = value;
+    if (member !== undefined) input[member] = headerText(value);
+    else if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = headerText(value);
   }
   if (Object.keys(metadata).length > 0) input["Metadata"] = metadata;
   const expires = fields.get("expires");
