@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  CreateTopicCommand,
   GetSubscriptionAttributesCommand,
   PublishCommand,
   SetSubscriptionAttributesCommand,
@@ -10,9 +9,9 @@ import {
   SubscribeCommand,
   type MessageAttributeValue,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { uniqueName, failure } from "./harness.js";
-import { snsSuite } from "./sns-fixtures.js";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { failure } from "./harness.js";
+import { newTopic, newQueue, snsSuite } from "./sns-fixtures.js";
 
 // Subscription filter policies end to end: what Subscribe/SetSubscriptionAttributes keep and
 // show, and which publishes reach an SQS subscriber.
@@ -21,17 +20,9 @@ describe("SNS subscription filter policies", () => {
   let sqs: SQSClient;
   snsSuite((fixture) => ({ sns, sqs } = fixture));
 
-  async function topic(prefix: string): Promise<string> {
-    const out = await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }));
-    assert.ok(out.TopicArn);
-    return out.TopicArn;
-  }
+  const topic = (prefix: string): Promise<string> => newTopic(sns, prefix);
 
-  async function queue(prefix: string): Promise<{ url: string; arn: string }> {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    return { url, arn };
-  }
+  const queue = (prefix: string): Promise<{ url: string; arn: string }> => newQueue(sqs, prefix);
 
   async function bodies(url: string): Promise<string[]> {
     const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? [];

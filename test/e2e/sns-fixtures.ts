@@ -1,8 +1,9 @@
 /** The set-up SNS test files share: a started Nimbus with an SNS client and an SQS client for the queues they fan out to. */
 import { after, before } from "node:test";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { startTestNimbus, type TestNimbus } from "./harness.js";
+import assert from "node:assert/strict";
+import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 export interface SnsFixture {
   readonly nimbus: TestNimbus;
@@ -29,4 +30,18 @@ export function snsSuite(ready: (fixture: SnsFixture) => void): void {
     fixture.sqs.destroy();
     await fixture.nimbus.close();
   });
+}
+
+/** A new standard topic named after `prefix`; its ARN. */
+export async function newTopic(sns: SNSClient, prefix: string): Promise<string> {
+  const out = await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }));
+  assert.ok(out.TopicArn);
+  return out.TopicArn;
+}
+
+/** A new standard queue named after `prefix`: its URL and ARN (to subscribe it). */
+export async function newQueue(sqs: SQSClient, prefix: string): Promise<{ url: string; arn: string }> {
+  const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
+  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+  return { url, arn };
 }

@@ -27,7 +27,7 @@ import {
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { failure, uniqueName, type TestNimbus } from "./harness.js";
-import { snsSuite } from "./sns-fixtures.js";
+import { newTopic, snsSuite } from "./sns-fixtures.js";
 
 type Messages = Record<string, Array<Record<string, unknown>>>;
 
@@ -49,11 +49,7 @@ describe("SNS mobile push, SMS and email (recorded, read back on internal endpoi
     return out.PlatformApplicationArn;
   }
 
-  async function topic(prefix: string): Promise<string> {
-    const out = await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }));
-    assert.ok(out.TopicArn);
-    return out.TopicArn;
-  }
+  const topic = (prefix: string): Promise<string> => newTopic(sns, prefix);
 
   test("platform applications: create, attributes (credentials never shown), list, delete", async () => {
     const name = uniqueName("push-app");

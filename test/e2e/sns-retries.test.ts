@@ -14,9 +14,10 @@ import {
   SubscribeCommand,
   type SNSServiceException,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { SubscriberEndpoint } from "./sns-endpoint.js";
+import { newQueue } from "./sns-fixtures.js";
 
 
 describe("SNS HTTP/S delivery retries, delivery policies and dead-letter queues", () => {
@@ -38,11 +39,7 @@ describe("SNS HTTP/S delivery retries, delivery policies and dead-letter queues"
     await nimbus.close();
   });
 
-  async function queue(prefix: string): Promise<{ url: string; arn: string }> {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    return { url, arn };
-  }
+  const queue = (prefix: string): Promise<{ url: string; arn: string }> => newQueue(sqs, prefix);
 
   async function bodies(url: string): Promise<string[]> {
     return ((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? []).map((m) => m.Body ?? "");

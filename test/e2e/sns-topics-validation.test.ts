@@ -12,9 +12,9 @@ import {
   SNSClient,
   SubscribeCommand,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { refusal, uniqueName } from "./harness.js";
-import { snsSuite } from "./sns-fixtures.js";
+import { newQueue, snsSuite } from "./sns-fixtures.js";
 
 describe("SNS topics, subscriptions and Publish validation", () => {
   let sns: SNSClient;
@@ -23,11 +23,7 @@ describe("SNS topics, subscriptions and Publish validation", () => {
 
   const invalid = (message: string): [string, number, string] => ["InvalidParameterException", 400, message];
 
-  async function queue(prefix: string): Promise<{ url: string; arn: string }> {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    return { url, arn };
-  }
+  const queue = (prefix: string): Promise<{ url: string; arn: string }> => newQueue(sqs, prefix);
 
   test("CreateTopic of an existing topic: tags it already has (or none) answer its ARN, other tags are refused", async () => {
     // Recorded against AWS: LocalStack's aws-validated test_create_duplicate_topic_check_idempotency
