@@ -9,9 +9,9 @@ import {
   SubscribeCommand,
   type MessageAttributeValue,
 } from "@aws-sdk/client-sns";
-import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { failure } from "./harness.js";
-import { newTopic, newQueue, snsSuite } from "./sns-fixtures.js";
+import { newQueue, newTopic, snsSuite, sortedBodies } from "./sns-fixtures.js";
 
 // Subscription filter policies end to end: what Subscribe/SetSubscriptionAttributes keep and
 // show, and which publishes reach an SQS subscriber.
@@ -21,13 +21,8 @@ describe("SNS subscription filter policies", () => {
   snsSuite((fixture) => ({ sns, sqs } = fixture));
 
   const topic = (prefix: string): Promise<string> => newTopic(sns, prefix);
-
   const queue = (prefix: string): Promise<{ url: string; arn: string }> => newQueue(sqs, prefix);
-
-  async function bodies(url: string): Promise<string[]> {
-    const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? [];
-    return messages.map((m) => m.Body ?? "").sort();
-  }
+  const bodies = (url: string): Promise<string[]> => sortedBodies(sqs, url);
 
   /** A raw-delivery SQS subscription, so received bodies are the published messages. */
   async function rawSubscription(prefix: string, attributes: Record<string, string> = {}) {

@@ -2,7 +2,7 @@
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 export interface SnsFixture {
@@ -44,4 +44,10 @@ export async function newQueue(sqs: SQSClient, prefix: string): Promise<{ url: s
   const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
   const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
   return { url, arn };
+}
+
+/** The bodies of the messages one receive of up to 10 finds in `url`, sorted. */
+export async function sortedBodies(sqs: SQSClient, url: string): Promise<string[]> {
+  const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? [];
+  return messages.map((m) => m.Body ?? "").sort();
 }

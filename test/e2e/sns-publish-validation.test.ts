@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { PublishBatchCommand, PublishCommand, SNSClient, SNSServiceException, SubscribeCommand } from "@aws-sdk/client-sns";
-import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { failure } from "./harness.js";
-import { newTopic, newQueue, snsSuite } from "./sns-fixtures.js";
+import { newQueue, newTopic, snsSuite, sortedBodies } from "./sns-fixtures.js";
 
 describe("SNS Publish and PublishBatch validation", () => {
   let sns: SNSClient;
@@ -11,13 +11,8 @@ describe("SNS Publish and PublishBatch validation", () => {
   snsSuite((fixture) => ({ sns, sqs } = fixture));
 
   const topic = (prefix: string): Promise<string> => newTopic(sns, prefix);
-
   const queue = (prefix: string): Promise<{ url: string; arn: string }> => newQueue(sqs, prefix);
-
-  async function bodies(url: string): Promise<string[]> {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
-    return (out.Messages ?? []).map((m) => m.Body ?? "").sort();
-  }
+  const bodies = (url: string): Promise<string[]> => sortedBodies(sqs, url);
 
   test("PublishBatch entry Ids: SNS names the Id that is too long or holds a character outside letters, digits, '-' and '_'", async () => {
     const arn = await topic("batch-ids");
