@@ -39,7 +39,7 @@ const BATCH_ENTRY_TYPES: Readonly<Record<string, string>> = {
  * nothing for an empty list, and AWS answers as for an empty one, in XML too (aws/aws-sdk-php#630;
  * boto3 before SQS spoke JSON: aws-powertools/powertools-lambda-python#169).
  */
-function missingBatchParameter(name: string, missing: readonly Violation[], operation: string): AwsError {
+function missingParameter(name: string, missing: readonly Violation[], operation: string): AwsError {
   const path = missing[0]?.path ?? "";
   const entryType = BATCH_ENTRY_TYPES[operation];
   if (entryType === undefined) return sqsErrors.MissingParameter({ name });
@@ -49,7 +49,7 @@ function missingBatchParameter(name: string, missing: readonly Violation[], oper
 }
 
 export default defineService<SqsOperations, SqsStore>({
-  missingParameter: missingBatchParameter,
+  missingParameter,
   createStore: (env) => new SqsStore(env.state),
   start(env, store) {
     const cancelSweep = env.scheduler.every(
