@@ -27,7 +27,7 @@ import {
   type CreateTableCommandInput,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { hashTable } from "./dynamodb-fixtures.js";
+import { hashTable, indexedTable } from "./dynamodb-fixtures.js";
 import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 /** UpdateTable's answer to a request that changes nothing, as AWS words it since it gained the members Nimbus does not model. */
@@ -792,6 +792,30 @@ describe("DynamoDB tables", () => {
       nothing.message,
       NOTHING_TO_UPDATE,
     );
+  });
+
+  // Run against AWS: ScyllaDB Alternator's test_delete_table_description and
+  // test_delete_table_description_with_si (test/alternator/test_table.py); an AWS answer pasted in
+  // architect/dynalite#60.
+  test("DeleteTable answers without the table's keys, creation time and indexes, which DescribeTable shows", async () => {
+    const name = uniqueName("deldesc");
+    await ddb.send(new CreateTableCommand(indexedTable(name)));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, g: { S: "x" }, l: { S: "y" } } }));
+    const described = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    const deleted = (await ddb.send(new DeleteTableCommand({ TableName: name }))).TableDescription;
+    for (const member of ["AttributeDefinitions", "KeySchema", "CreationDateTime", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"] as const) {
+      assert.ok(described?.[member] !== undefined, member);
+      assert.equal(deleted?.[member], undefined, member);
+    }
+    assert.equal(deleted?.TableName, name);
+    assert.equal(deleted?.TableStatus, "DELETING");
+    assert.equal(deleted?.TableArn, described?.TableArn);
+    assert.equal(deleted?.TableId, described?.TableId);
+    assert.deepEqual(deleted?.BillingModeSummary, { BillingMode: "PAY_PER_REQUEST", LastUpdateToPayPerRequestDateTime: described?.BillingModeSummary?.LastUpdateToPayPerRequestDateTime });
+    assert.ok(deleted?.BillingModeSummary?.LastUpdateToPayPerRequestDateTime instanceof Date);
+    assert.deepEqual(deleted?.ProvisionedThroughput, { NumberOfDecreasesToday: 0, ReadCapacityUnits: 0, WriteCapacityUnits: 0 });
+    assert.equal(deleted?.ItemCount, 1);
+    assert.equal(deleted?.TableSizeBytes, described?.TableSizeBytes);
   });
 
   test("DescribeEndpoints names this endpoint", async () => {

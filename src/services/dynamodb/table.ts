@@ -567,6 +567,17 @@ export function describeTable(
   };
 }
 
+/**
+ * DeleteTable's answer: the description without the table's keys, its creation time and its
+ * indexes, which AWS leaves out there though DescribeTable shows them (ScyllaDB Alternator's
+ * test_delete_table_description and test_delete_table_description_with_si, run against AWS; the
+ * answer pasted in architect/dynalite#60).
+ */
+export function deletingDescription(description: ReturnType<typeof describeTable>) {
+  const { AttributeDefinitions: _definitions, KeySchema: _keys, CreationDateTime: _created, LocalSecondaryIndexes: _lsis, GlobalSecondaryIndexes: _gsis, ...kept } = description;
+  return kept;
+}
+
 function deletedIndex(meta: TableMeta): DeletedIndex | undefined {
   const t = meta.transition;
   return t?.status === "UPDATING" && t.cause.kind === "index" && t.cause.operation === "deleted" ? t.cause.gone : undefined;

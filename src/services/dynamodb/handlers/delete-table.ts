@@ -3,7 +3,7 @@ import { createSystemBackup } from "../backups.js";
 import { deletionProtected, leaveOnDelete } from "../global-tables.js";
 import type { DynamoContext } from "../context.js";
 import { requireTable, streamChanged } from "../items.js";
-import { describeTable } from "../table.js";
+import { deletingDescription, describeTable } from "../table.js";
 import { checkDeletable, scheduleTransitionEnd, statusDelay } from "../table-status.js";
 
 export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): DeleteTableOutput {
@@ -13,7 +13,7 @@ export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): Delete
     checkDeletable(meta, now);
     if (meta.deletionProtection) throw deletionProtected();
     leaveOnDelete(ctx, meta, now);
-    const description = describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index));
+    const description = deletingDescription(describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index)));
     // With PITR on, DynamoDB keeps a SYSTEM backup of the deleted table for 35 days.
     createSystemBackup(ctx.store, ctx, meta, now);
     const delay = statusDelay(ctx.config);
