@@ -194,6 +194,22 @@ describe("SQS", () => {
     assert.match(redrive.message, /Reason: Dead letter target does not exist\.$/);
   });
 
+  test("a Policy over the quotas (20 statements, 7 actions in a statement) is 403 OverLimit with AWS's sentence, and is not stored", async () => {
+    const url = await queue("policy-limits");
+    const arn = (await attrs(url, "QueueArn")).QueueArn;
+    const statement = (i: number, actions: string[]) => ({ Sid: `s${i}`, Effect: "Allow", Principal: { AWS: "111122223333" }, Action: actions, Resource: arn });
+    const set = (statements: unknown[]) =>
+      sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } }));
+    const many = await failure<SQSServiceException>(set(Array.from({ length: 21 }, (_, i) => statement(i, ["sqs:SendMessage"]))));
+    assert.deepEqual([many.name, many.message, many.$metadata.httpStatusCode], ["OverLimit", "21 statements were found in the submitted policy, max allowed is 20", 403]);
+    const actions = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes", "GetQueueUrl", "PurgeQueue", "ListQueueTags", "ListDeadLetterSourceQueues", "SetQueueAttributes"];
+    const wide = await failure<SQSServiceException>(set([statement(1, actions.map((a) => `sqs:${a}`))]));
+    assert.deepEqual([wide.name, wide.message, wide.$metadata.httpStatusCode], ["OverLimit", "10 actions were found in a statement from the submitted policy, max allowed is 7", 403]);
+    assert.equal((await attrs(url, "Policy")).Policy, undefined);
+    await set(Array.from({ length: 20 }, (_, i) => statement(i, actions.slice(0, 7).map((a) => `sqs:${a}`))));
+    assert.equal((JSON.parse((await attrs(url, "Policy")).Policy ?? "{}") as { Statement: unknown[] }).Statement.length, 20);
+  });
+
   test("ListQueues: prefix, MaxResults and NextToken", async () => {
     const prefix = uniqueName("list");
     const names = ["a", "b", "c"].map((s) => `${prefix}-${s}`);

@@ -391,12 +391,30 @@ describe("Policy", () => {
     }
   });
 
-  test("more than 20 statements", () => {
+  test("more than 20 statements: 403 OverLimit", () => {
     const doc = JSON.stringify({ Version: "2012-10-17", Statement: Array.from({ length: 22 }, () => statement) });
     assertAwsError(
       () => resolveCreateQueueAttributes("q", { Policy: doc }),
-      "InvalidAttributeValue",
-      "Invalid value for the parameter Policy. Reason: 22 statements were found in the submitted policy, max allowed is 20",
+      "OverLimit",
+      "22 statements were found in the submitted policy, max allowed is 20",
+      "OverLimit",
+      403,
+    );
+    const twenty = JSON.stringify({ Version: "2012-10-17", Statement: Array.from({ length: 20 }, () => statement) });
+    assert.equal(resolveCreateQueueAttributes("q", { Policy: twenty }).attributes.Policy, twenty);
+  });
+
+  test("more than 7 actions in a statement: 403 OverLimit", () => {
+    const actions = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes", "GetQueueUrl", "PurgeQueue", "ListQueueTags"];
+    const seven = JSON.stringify({ Version: "2012-10-17", Statement: [{ ...statement, Action: actions.slice(0, 7).map((a) => `sqs:${a}`) }] });
+    assert.equal(resolveCreateQueueAttributes("q", { Policy: seven }).attributes.Policy, seven);
+    const eight = JSON.stringify({ Version: "2012-10-17", Statement: [statement, { ...statement, Action: actions.map((a) => `sqs:${a}`) }] });
+    assertAwsError(
+      () => resolveCreateQueueAttributes("q", { Policy: eight }),
+      "OverLimit",
+      "8 actions were found in a statement from the submitted policy, max allowed is 7",
+      "OverLimit",
+      403,
     );
   });
 });

@@ -86,6 +86,8 @@ export const DEFAULT_KMS_DATA_KEY_REUSE_PERIOD_SECONDS = "300";
 export const MAX_RECEIVE_COUNT_RANGE = [1, 1000] as const;
 export const MAX_REDRIVE_ALLOW_SOURCE_ARNS = 10;
 export const MAX_POLICY_STATEMENTS = 20;
+/** "An Amazon SQS policy can have a maximum of seven actions per statement" (AddPermission API reference). */
+export const MAX_POLICY_STATEMENT_ACTIONS = 7;
 
 /**
  * Attributes a new queue has before any request value is applied. SSE-SQS has been on by
@@ -352,11 +354,12 @@ export function normalizePolicy(raw: string): string {
     if (s.Effect !== "Allow" && s.Effect !== "Deny") throw invalid();
   }
   if (statements.length > MAX_POLICY_STATEMENTS) {
-    // Recorded wording; AWS sends it as the whole message.
-    throw sqsErrors.InvalidAttributeValueReason({
-      name: "Policy",
-      reason: `${statements.length} statements were found in the submitted policy, max allowed is ${MAX_POLICY_STATEMENTS}`,
-    });
+    throw sqsErrors.PolicyTooManyStatements({ count: statements.length, max: MAX_POLICY_STATEMENTS });
+  }
+  for (const s of statements) {
+    const action: unknown = isPlainObject(s) ? s.Action : undefined;
+    const actions = Array.isArray(action) ? action.length : action === undefined ? 0 : 1;
+    if (actions > MAX_POLICY_STATEMENT_ACTIONS) throw sqsErrors.PolicyTooManyActions({ count: actions, max: MAX_POLICY_STATEMENT_ACTIONS });
   }
   return raw;
 }

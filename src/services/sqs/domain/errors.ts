@@ -24,6 +24,25 @@ export const sqsErrors = defineErrors({
     status: 400,
     message: "Invalid value for the parameter {name}. Reason: {reason}",
   },
+  /**
+   * A Policy over SQS's quotas (20 statements, 7 actions in a statement) is refused with 403
+   * OverLimit and a bare sentence, as AWS answered: "OverLimit: 21 statements were found in the
+   * submitted policy, max allowed is 20 ... status code: 403" (dapr/components-contrib#1780) and
+   * "OverLimit: 10 actions were found in a statement from the submitted policy, max allowed is 7"
+   * (ministryofjustice/cloud-platform-environments#9082).
+   */
+  PolicyTooManyStatements: {
+    code: "OverLimit",
+    queryCode: "OverLimit",
+    status: 403,
+    message: "{count} statements were found in the submitted policy, max allowed is {max}",
+  },
+  PolicyTooManyActions: {
+    code: "OverLimit",
+    queryCode: "OverLimit",
+    status: 403,
+    message: "{count} actions were found in a statement from the submitted policy, max allowed is {max}",
+  },
   InvalidAttributeName: {
     code: "InvalidAttributeName",
     queryCode: "InvalidAttributeName",
