@@ -317,6 +317,20 @@ describe("SQS", () => {
     assert.equal(missing.message, "Value read for parameter Label is invalid. Reason: can't find label.", "no policy left: AWS's shorter reason");
   });
 
+  test("AddPermission takes account ids only: a user's ARN or id is InvalidParameterValue for PrincipalId, and adds nothing", async () => {
+    const url = await queue("perm-principal");
+    for (const principal of ["arn:aws:iam::111122223333:user/alice", "AIDAEXAMPLEUSERID1234", "11112222333"]) {
+      const err = await failure<SQSServiceException>(
+        sqs.send(new AddPermissionCommand({ QueueUrl: url, Label: "p", AWSAccountIds: ["444455556666", principal], Actions: ["SendMessage"] })),
+      );
+      assert.deepEqual(
+        [err.name, err.message, err.$metadata.httpStatusCode],
+        ["InvalidParameterValue", `Value ${principal} for parameter PrincipalId is invalid. Reason: Unable to verify principal.`, 400],
+      );
+    }
+    assert.equal((await attrs(url, "Policy")).Policy, undefined);
+  });
+
   const sqsOn = (nimbus: TestNimbus) => ({ nimbus, sqs: new SQSClient(nimbus.clientConfig()) });
   const destroySqs = (c: { sqs: SQSClient }) => c.sqs.destroy();
 

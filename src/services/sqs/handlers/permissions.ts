@@ -20,6 +20,7 @@ const ACTIONS = new Set([
   "ListQueueTags",
 ]);
 const LABEL_RE = /^[A-Za-z0-9_-]{1,80}$/;
+const ACCOUNT_ID_RE = /^\d{12}$/;
 
 interface Statement {
   Sid?: string;
@@ -53,6 +54,14 @@ export function addPermission(input: AddPermissionInput, ctx: SqsContext): AddPe
   for (const action of input.Actions) {
     if (!ACTIONS.has(action)) {
       throw sqsErrors.InvalidParameterValueFor({ value: `SQS:${action}`, name: "ActionName", reason: "Please refer to the appropriate WSDL for a list of valid actions." });
+    }
+  }
+  for (const principal of input.AWSAccountIds) {
+    // Only account ids are principals here; a user's ARN or id is refused as AWS does
+    // ("Value [Arn] for parameter PrincipalId is invalid. Reason: Unable to verify principal.",
+    // aws/aws-cli#7416). Whether a well-formed account exists cannot be known locally.
+    if (!ACCOUNT_ID_RE.test(principal)) {
+      throw sqsErrors.InvalidParameterValueFor({ value: principal, name: "PrincipalId", reason: "Unable to verify principal." });
     }
   }
   const arn = arnOf(queue);
