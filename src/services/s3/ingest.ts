@@ -116,8 +116,6 @@ export function requestedAlgorithm(value: string | undefined): ChecksumAlgorithm
 /**
  * `signature` is the request's, when signatures are enforced (auth/enforcement.ts): the body
  * must then match the x-amz-content-sha256 it signed, or each chunk its chunk signature.
- */
-/**
  * `fallback` is the checksum computed when the request names none: S3's default CRC64NVME, or
  * for a part, its upload's algorithm.
  */
