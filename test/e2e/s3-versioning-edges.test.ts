@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  DeleteBucketCommand,
   DeleteObjectCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
@@ -178,6 +179,47 @@ describe("S3 versioning edge cases", () => {
     assert.equal(p3.CommonPrefixes, undefined);
     assert.equal(p3.IsTruncated, false);
     assert.equal(p3.NextKeyMarker, undefined);
+  });
+
+  // boto3's bucket.object_versions.delete() deletes each page before it asks for the next, with
+  // the deleted page's last version as the VersionIdMarker; S3 goes on with that key's older
+  // versions (a marker need not exist: "the version from which to start listing").
+  test("emptying a bucket page by page: a VersionIdMarker deleted meanwhile resumes with its key's older versions", async () => {
+    const bucket = await bucketWith("Enabled");
+    const written: string[] = [];
+    for (const key of ["a", "b", "c"]) {
+      for (let i = 0; i < 5; i++) {
+        const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${key}${i}` }));
+        written.push(`${key}@${put.VersionId}`);
+      }
+      // Some in the same second (a stamp orders them), some a second apart.
+      nimbus.manualClock.advance(1000);
+    }
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "b" }));
+    written.push(`b@${marker.VersionId}`);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Suspended" } }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "c", Body: "null version" }));
+    written.push("c@null");
+
+    const deleted: string[] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 4, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+      const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+      for (const entry of entries) {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: entry.Key!, VersionId: entry.VersionId! }));
+        deleted.push(`${entry.Key}@${entry.VersionId}`);
+      }
+      if (!page.IsTruncated) break;
+      keyMarker = page.NextKeyMarker;
+      versionIdMarker = page.NextVersionIdMarker;
+    }
+    assert.deepEqual([...deleted].sort(), [...written].sort());
+    assert.equal(new Set(deleted).size, deleted.length, "no version listed twice");
+    const left = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual([left.Versions, left.DeleteMarkers], [undefined, undefined]);
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   });
 
   test("ListObjectVersions EncodingType=url encodes Prefix, KeyMarker, NextKeyMarker, Delimiter and keys", async () => {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { openState, type StateLayer } from "../../state/database.js";
-import { newVersionId, S3_MIGRATIONS, S3Store, type BucketRow, type NewObject } from "./store.js";
+import { S3_MIGRATIONS, S3Store, type BucketRow, type NewObject } from "./store.js";
 
 function object(blobId: string | null, size: number, extra: Partial<NewObject> = {}): NewObject {
   return {
@@ -224,13 +224,5 @@ describe("S3Store", () => {
     } finally {
       old.close();
     }
-  });
-});
-
-describe("newVersionId", () => {
-  test("32 characters of S3's alphabet, never a leading '-' the CLI would take for an option", () => {
-    const ids = Array.from({ length: 5000 }, newVersionId);
-    for (const id of ids) assert.match(id, /^[A-Za-z0-9._]{32}$/);
-    assert.equal(new Set(ids).size, ids.length);
   });
 });

@@ -15,6 +15,7 @@ import { cachedPrepare, type Database, type StateLayer } from "../../state/datab
 import { RowCache } from "../../state/row-cache.js";
 import type { BatchDeleted } from "./domain/access-log.js";
 import { prefixUpperBound, type KeyScan, type ScanFrom } from "./domain/listing.js";
+import { newVersionId, nextVersionStamp, versionPosition, versionStamp } from "./domain/version-ids.js";
 import { EVENT_HOLD_MIGRATION, OBJECT_LOCK_MIGRATION } from "./object-lock.js";
 
 export const S3_MIGRATIONS: readonly string[] = [
@@ -162,6 +163,15 @@ export const S3_MIGRATIONS: readonly string[] = [
   // The multipart upload a version was completed from: a CompleteMultipartUpload retried after
   // it succeeded answers that version again (handlers/multipart.ts completedBefore).
   `ALTER TABLE s3_objects ADD COLUMN upload_id TEXT;`,
+  // Where a deleted "null" version stood in its key's history (its seq): ListObjectVersions
+  // resumes after a VersionIdMarker of "null" that is gone (see versionsOlderThan). One row per
+  // key; they go with their bucket.
+  `CREATE TABLE s3_null_places (
+     bucket TEXT    NOT NULL REFERENCES s3_buckets (name) ON DELETE CASCADE,
+     key    TEXT    NOT NULL,
+     seq    INTEGER NOT NULL,
+     PRIMARY KEY (bucket, key)
+   ) WITHOUT ROWID`,
 ];
 
 /** A notification in the outbox (notify.ts). */
@@ -314,10 +324,10 @@ export interface PartRow {
  */
 export type CurrentEntry = Pick<ObjectRow, "key" | "etag" | "size" | "last_modified" | "storage_class" | "checksum_algorithm" | "checksum_type" | "owner_account">;
 /** A listed version or delete marker: a current entry's columns and its version's. */
-export type ObjectEntry = CurrentEntry & Pick<ObjectRow, "version_id" | "is_latest" | "delete_marker"> & { readonly versionId: string };
+export type ObjectEntry = CurrentEntry & Pick<ObjectRow, "version_id" | "is_latest" | "delete_marker" | "seq"> & { readonly versionId: string };
 /** ListObjects and ListObjectsV2 show no version: each column less is ~0.15 µs less per entry. */
 const CURRENT_COLUMNS = "key, etag, size, last_modified, storage_class, checksum_algorithm, checksum_type, owner_account";
-const ENTRY_COLUMNS = `${CURRENT_COLUMNS}, version_id, version_id AS versionId, is_latest, delete_marker`;
+const ENTRY_COLUMNS = `${CURRENT_COLUMNS}, version_id, version_id AS versionId, is_latest, delete_marker, seq`;
 export type UploadEntry = UploadRow & { readonly uploadId: string };
 
 /** Every column of an object row but `seq`, in the order INSERT_OBJECT binds them. */
@@ -363,15 +373,6 @@ const REWRITTEN_COLUMNS = OBJECT_COLUMNS.filter((column) => !["bucket", "key", "
 const REWRITE_OBJECT = `UPDATE s3_objects SET ${REWRITTEN_COLUMNS.map((column) => `${column} = ?`).join(", ")} WHERE seq = ?`;
 
 /**
- * A version id of 32 characters from [A-Za-z0-9._], the alphabet S3's own show. Never a leading
- * `-`: the CLI would read `--version-id -abc...` as an option (a flaky CLI test found that
- * base64url did it one time in 64).
- */
-export function newVersionId(): string {
-  return pooledRandomBytes(24).toString("base64url").replaceAll("-", ".");
-}
-
-/**
  * The 64-hex canonical user id S3 shows as Owner.ID; derived from the account so it is stable.
  * Every request names its owner and a sha256 each time showed up in profiles; accounts are few,
  * so the ids are kept.
@@ -404,6 +405,8 @@ export class S3Store {
   readonly blobs: BlobStore;
   private uploadCounter = 0;
   private eventCounter = 0n;
+  /** The stamp of the last version id issued (see domain/version-ids). */
+  private versionStampIssued = 0;
 
   constructor(readonly state: StateLayer) {
     state.migrate("s3", S3_MIGRATIONS);
@@ -615,7 +618,7 @@ export class S3Store {
    * Must run inside a transaction; retains the blob.
    */
   putVersion(bucket: BucketRow, key: string, object: NewObject, options: { versionId?: string; replicationStatus?: string; uploadId?: string } = {}): ObjectRow {
-    const versionId = options.versionId ?? (bucket.versioning === "Enabled" ? newVersionId() : "null");
+    const versionId = options.versionId ?? (bucket.versioning === "Enabled" ? this.newVersionId(object.last_modified) : "null");
     this.latestRows.forget(`${bucket.name}/${key}`);
     // The row is built here from what was written: reading a whole row back from SQLite (every
     // column into a new object) costs three times the INSERT.
@@ -693,6 +696,9 @@ export class S3Store {
   private removeRow(row: ObjectRow): void {
     this.latestRows.forget(`${row.bucket}/${row.key}`);
     this.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
+    if (row.version_id === "null") {
+      this.prepare("INSERT INTO s3_null_places (bucket, key, seq) VALUES (?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET seq = excluded.seq").run(row.bucket, row.key, row.seq);
+    }
     if (row.blob_id !== null) this.blobs.release(row.blob_id);
   }
 
@@ -820,6 +826,22 @@ export class S3Store {
     return this.scan<ObjectEntry>(`SELECT ${ENTRY_COLUMNS} FROM s3_objects WHERE bucket = ?`, "ORDER BY key, seq DESC", bucket);
   }
 
+  /**
+   * For a version of `key` that is gone (ListObjectVersions' VersionIdMarker, deleted since its
+   * page was listed): which of the key's versions are older than it was. A stamped id tells its
+   * own place (domain/version-ids); a "null" version's place is kept when it is deleted. Else
+   * undefined: the place is not known.
+   */
+  versionsOlderThan(bucket: string, key: string, versionId: string): ((entry: ObjectEntry) => boolean) | undefined {
+    const stamp = versionStamp(versionId);
+    if (stamp !== undefined) {
+      return (entry) => versionPosition(entry.version_id, entry.last_modified) < stamp;
+    }
+    if (versionId !== "null") return undefined;
+    const place = this.prepare<[string, string], { seq: number }>("SELECT seq FROM s3_null_places WHERE bucket = ? AND key = ?").get(bucket, key);
+    return place === undefined ? undefined : (entry) => entry.seq < place.seq;
+  }
+
   private scan<T extends { readonly key: string }>(select: string, order: string, bucket: string): KeyScan<T> {
     const db = this.db;
     const prepare = this.prepare;
@@ -837,6 +859,12 @@ export class S3Store {
         yield row;
       }
     };
+  }
+
+  /** A version id for a version written at `lastModified` (ms), stamped after every one before it. */
+  private newVersionId(lastModified: number): string {
+    this.versionStampIssued = nextVersionStamp(lastModified, this.versionStampIssued);
+    return newVersionId(this.versionStampIssued);
   }
 
   /** Event sequencers grow with each event: time first, then a counter within the same ms. */

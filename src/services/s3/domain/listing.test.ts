@@ -421,6 +421,24 @@ describe("ListObjectVersions", () => {
     }
   });
 
+  test("a version-id-marker deleted since its page resumes with the key's versions older than it was", () => {
+    // Newest first; the marker k@v4 is gone, and the store knows v2 and v1 are older than it.
+    const history = [
+      { key: "k", versionId: "v6" },
+      { key: "k", versionId: "v5" },
+      { key: "k", versionId: "v2" },
+      { key: "k", versionId: "v1" },
+      { key: "m", versionId: "m1" },
+    ];
+    const olderThanMarker = (entry: { versionId: string }) => Number(entry.versionId.slice(1)) < 4;
+    const ids = (page: { versions: { entry: { key: string; versionId: string } }[] }) => page.versions.map((v) => `${v.entry.key}@${v.entry.versionId}`);
+    assert.deepEqual(ids(listObjectVersions(scanOf(history), { keyMarker: "k", versionIdMarker: "v4", olderThanMarker })), ["k@v2", "k@v1", "m@m1"]);
+    // A marker that is there is passed as before, whatever the predicate says of it.
+    assert.deepEqual(ids(listObjectVersions(scanOf(history), { keyMarker: "k", versionIdMarker: "v5", olderThanMarker: () => false })), ["k@v2", "k@v1", "m@m1"]);
+    // No place known for the marker: the key is passed.
+    assert.deepEqual(ids(listObjectVersions(scanOf(history), { keyMarker: "k", versionIdMarker: "v4" })), ["m@m1"]);
+  });
+
   test("max-keys and the version-id-marker are checked before encoding-type, with ListObjectVersions' own wording", () => {
     expectInvalidArgument(() => listObjectVersions(scanOf(versions), { maxKeys: -1, encodingType: "bad" }), "max-keys cannot be negative", "max-keys");
     expectInvalidArgument(() => listObjectVersions(scanOf(versions), { maxKeys: 2 ** 31 }), "Provided max-keys not an integer or within integer range", "max-keys");

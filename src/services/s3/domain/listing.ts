@@ -384,13 +384,19 @@ export interface VersionEntry {
   readonly versionId: string;
 }
 
-export interface ListObjectVersionsParams {
+export interface ListObjectVersionsParams<T> {
   readonly prefix?: string;
   readonly delimiter?: string;
   readonly maxKeys?: number;
   readonly keyMarker?: string;
   readonly versionIdMarker?: string;
   readonly encodingType?: string;
+  /**
+   * For a version-id-marker that is no longer among its key's versions (deleted since its page
+   * was listed): whether a version of that key is older than the marker was. S3 goes on with
+   * those; without this, the key's versions are passed.
+   */
+  readonly olderThanMarker?: (entry: T) => boolean;
 }
 
 export interface ListObjectVersionsPage<T> {
@@ -440,7 +446,7 @@ function checkVersionIdMarker(keyMarker: string | undefined, versionIdMarker: st
   if (!VERSION_ID.test(versionIdMarker)) throw bad("Invalid version id specified");
 }
 
-export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, params: ListObjectVersionsParams): ListObjectVersionsPage<T> {
+export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, params: ListObjectVersionsParams<T>): ListObjectVersionsPage<T> {
   const { echo, limit } = versionsPageSize(params.maxKeys);
   checkVersionIdMarker(params.keyMarker, params.versionIdMarker);
   const encodingType = validateEncodingType(params.encodingType);
@@ -452,12 +458,18 @@ export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, par
   const versionIdMarker = keyMarker !== undefined ? params.versionIdMarker : undefined;
   let skipAtAfter: ((entry: T) => boolean) | undefined;
   if (keyMarker !== undefined && versionIdMarker !== undefined) {
-    // Entries of the marker key come newest first; skip through the marker version itself.
+    // Entries of the marker key come newest first; skip through the marker version itself, or
+    // (the marker deleted meanwhile) up to the first version older than it was.
+    const older = params.olderThanMarker;
     let passed = false;
     skipAtAfter = (entry) => {
       if (passed) return false;
-      if (entry.versionId === versionIdMarker) passed = true;
-      return true;
+      if (entry.versionId === versionIdMarker) {
+        passed = true;
+        return true;
+      }
+      passed = older?.(entry) ?? false;
+      return !passed;
     };
   }
   const page = listPage({ scan, prefix, delimiter, limit, after: keyMarker, ...(skipAtAfter ? { skipAtAfter } : {}) });

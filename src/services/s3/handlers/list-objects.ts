@@ -91,6 +91,7 @@ export function listObjects(input: ListObjectsInput, ctx: S3Context): ListObject
 
 export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Context): ListObjectVersionsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
+  const marker = input.KeyMarker && input.VersionIdMarker ? ctx.store.versionsOlderThan(bucket.name, input.KeyMarker, input.VersionIdMarker) : undefined;
   const page = listVersions(ctx.store.versionScan(bucket.name), {
     prefix: input.Prefix,
     delimiter: input.Delimiter,
@@ -98,6 +99,7 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
     keyMarker: input.KeyMarker,
     versionIdMarker: input.VersionIdMarker,
     encodingType: input.EncodingType,
+    ...(marker !== undefined ? { olderThanMarker: marker } : {}),
   });
   const versions: NonNullable<ListObjectVersionsOutput["Versions"]> = [];
   const markers: NonNullable<ListObjectVersionsOutput["DeleteMarkers"]> = [];
