@@ -90,6 +90,28 @@ describe("S3Store", () => {
     assert.equal(store.latest(suspended.name, "k")?.seq, s2.seq);
   });
 
+  test("a deleted 'null' version's place is kept only while its key has other versions, and goes with the bucket", async () => {
+    const places = (name: string) => state.db.prepare("SELECT key, seq FROM s3_null_places WHERE bucket = ?").all(name);
+    const plain = bucket();
+    const only = await put(plain, "k", "only version");
+    state.transaction(() => store.removeVersion(only));
+    assert.deepEqual(places(plain.name), [], "nothing to resume into: no row for each delete of an unversioned bucket");
+
+    const b = bucket();
+    const nullVersion = await put(b, "k", "null version");
+    store.setBucketField(b.name, "versioning", "Enabled");
+    const enabled = store.bucket(b.name) as BucketRow;
+    const newer = await put(enabled, "k", "v1");
+    state.transaction(() => store.removeVersion(nullVersion));
+    assert.deepEqual(places(b.name), [{ key: "k", seq: nullVersion.seq }]);
+    const older = store.versionsOlderThan(b.name, "k", "null");
+    assert.equal(older?.({ ...{}, ...newer, versionId: newer.version_id }), false);
+    assert.equal(store.versionsOlderThan(b.name, "other", "null"), undefined);
+    state.transaction(() => store.removeVersion(newer));
+    store.deleteBucket(b.name);
+    assert.deepEqual(places(b.name), []);
+  });
+
   test("a rolled-back write keeps no reference", async () => {
     const b = bucket();
     const blob = await state.blobs.put(Buffer.from("rolled back"));

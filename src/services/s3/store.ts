@@ -165,7 +165,7 @@ export const S3_MIGRATIONS: readonly string[] = [
   `ALTER TABLE s3_objects ADD COLUMN upload_id TEXT;`,
   // Where a deleted "null" version stood in its key's history (its seq): ListObjectVersions
   // resumes after a VersionIdMarker of "null" that is gone (see versionsOlderThan). One row per
-  // key; they go with their bucket.
+  // key that had other versions then; they go with their bucket.
   `CREATE TABLE s3_null_places (
      bucket TEXT    NOT NULL REFERENCES s3_buckets (name) ON DELETE CASCADE,
      key    TEXT    NOT NULL,
@@ -696,7 +696,9 @@ export class S3Store {
   private removeRow(row: ObjectRow): void {
     this.latestRows.forget(`${row.bucket}/${row.key}`);
     this.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
-    if (row.version_id === "null") {
+    // A "null" version's place, while the key has other versions to list after it (so not for
+    // every delete in an unversioned bucket).
+    if (row.version_id === "null" && this.prepare<[string, string]>("SELECT 1 FROM s3_objects WHERE bucket = ? AND key = ? LIMIT 1").get(row.bucket, row.key) !== undefined) {
       this.prepare("INSERT INTO s3_null_places (bucket, key, seq) VALUES (?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET seq = excluded.seq").run(row.bucket, row.key, row.seq);
     }
     if (row.blob_id !== null) this.blobs.release(row.blob_id);
