@@ -11,6 +11,7 @@ import {
   UpdateItemCommand,
   DeleteItemCommand,
   type AttributeValue,
+  type QueryCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { hashTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
@@ -582,5 +583,22 @@ describe("DynamoDB Query and Scan", () => {
     const legacy = await ddb.send(new ScanCommand({ TableName: name, ScanFilter: { n: { ComparisonOperator: "EQ", AttributeValueList: [{ N: "2" }] } } }));
     assert.equal(legacy.Count, 2);
     assert.equal(legacy.ScannedCount, 5);
+  });
+
+  test("a Query for an empty string partition key is refused as a key value, not answered with no items", async () => {
+    // boto3's table.query(KeyConditionExpression=Key("PK").eq("")) against AWS (getmoto/moto#7062).
+    const name = uniqueName("emptypk");
+    await ddb.send(new CreateTableCommand(hashTable(name, "PK")));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { PK: { S: "a" } } }));
+    const requests: Omit<QueryCommandInput, "TableName">[] = [
+      { KeyConditionExpression: "PK = :p", ExpressionAttributeValues: { ":p": { S: "" } } },
+      { KeyConditions: { PK: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "" }] } } },
+    ];
+    for (const request of requests) {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ TableName: name, ...request })));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      assert.equal(err.message, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK");
+    }
   });
 });

@@ -251,6 +251,11 @@ export function validateExpressionAttributeValueMap(raw: Record<string, unknown>
   return out;
 }
 
+/** An empty string given for the key attribute `name`: in an item or Key, and as a Query's partition key value. */
+export function emptyStringKey(name: string): AwsError {
+  return validationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${name}`);
+}
+
 /**
  * Rules that only key attributes obey: since 2020 empty strings and blobs are fine elsewhere,
  * but never in a key; partition keys hold at most 2048 bytes, sort keys 1024.
@@ -258,9 +263,7 @@ export function validateExpressionAttributeValueMap(raw: Record<string, unknown>
 export function checkKeyAttributeValue(name: string, v: AttributeValue, role: "partition" | "sort"): void {
   let bytes: number | undefined;
   if (v.S !== undefined) {
-    if (v.S.length === 0) {
-      throw validationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${name}`);
-    }
+    if (v.S.length === 0) throw emptyStringKey(name);
     bytes = Buffer.byteLength(v.S, "utf8");
   } else if (v.B !== undefined) {
     if (v.B.byteLength === 0) {

@@ -3,6 +3,7 @@ import {
   checkExpressionParameters,
   conditionFromFilter,
   conditionPaths,
+  emptyStringKey,
   expressionAttributes,
   keyConditionFromKeyConditions,
   matchesKeyCondition,
@@ -30,6 +31,11 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   if (input.KeyConditionExpression !== undefined) keyCondition = parseKeyCondition(input.KeyConditionExpression, attrs, target.schema);
   else if (input.KeyConditions !== undefined) keyCondition = keyConditionFromKeyConditions(input.KeyConditions, target.schema);
   else throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  // No item can have an empty string partition key, and AWS refuses to look for one rather than
+  // answer no items: boto3's table.query(KeyConditionExpression=Key("PK").eq("")) is a
+  // ValidationException '... Key: PK' (as recorded against AWS in getmoto/moto#7062). What an
+  // index's empty partition key gets is not on record.
+  if (input.IndexName === undefined && keyCondition.partitionKey.value.S === "") throw emptyStringKey(keyCondition.partitionKey.name);
   const filter =
     input.FilterExpression !== undefined
       ? parseCondition(input.FilterExpression, attrs, "FilterExpression")
