@@ -163,4 +163,69 @@ except sns.exceptions.InvalidParameterException as e:
       http: { defaultHealthyRetryPolicy: { ...policy.http.defaultHealthyRetryPolicy }, disableSubscriptionOverrides: false },
     });
   });
+
+  test("boto3 resources: the body an SQS subscriber receives is the Notification as SNS prints it (two-space indent, ' : ', one attribute a line)", async () => {
+    const name = uniqueName("printed");
+    const out = await lines(
+      nimbus,
+      `
+sqs = boto3.resource("sqs", endpoint_url=ENDPOINT)
+topics = boto3.resource("sns", endpoint_url=ENDPOINT)
+queue = sqs.create_queue(QueueName=${JSON.stringify(name)})
+topic = topics.create_topic(Name=${JSON.stringify(name)})
+topic.subscribe(Protocol="sqs", Endpoint=queue.attributes["QueueArn"])
+topic.publish(Subject="Order placed", Message=json.dumps({"id": 7, "note": "a \\"quoted\\" word"}),
+    MessageAttributes={"kind": {"DataType": "String", "StringValue": "order"}, "blob": {"DataType": "Binary", "BinaryValue": b"\\x00\\x01"}})
+fifo_queue = sqs.create_queue(QueueName=${JSON.stringify(name)} + ".fifo", Attributes={"FifoQueue": "true"})
+fifo_topic = topics.create_topic(Name=${JSON.stringify(name)} + ".fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})
+fifo_topic.subscribe(Protocol="sqs", Endpoint=fifo_queue.attributes["QueueArn"])
+fifo_topic.publish(Message="first in line", MessageGroupId="g")
+for q in (queue, fifo_queue):
+    print(json.dumps([m.body for m in q.receive_messages(MaxNumberOfMessages=10)]))
+`,
+    );
+    const [bodies, fifoBodies, ...rest] = out as string[][];
+    assert.deepEqual(rest, []);
+    const [standard, fifo] = [bodies?.[0], fifoBodies?.[0]];
+    const doc = JSON.parse(standard ?? "{}") as Record<string, string>;
+    const topicArn = `arn:aws:sns:us-east-1:000000000000:${name}`;
+    // Recorded against AWS: aws-powertools' snsSqsEvent.json (its md5OfBody is the MD5 of exactly
+    // such a body) and FIFO bodies with `"key1" : {"Type":"String","Value":"value1"}`.
+    assert.equal(
+      standard,
+      [
+        "{",
+        '  "Type" : "Notification",',
+        `  "MessageId" : "${doc.MessageId}",`,
+        `  "TopicArn" : "${topicArn}",`,
+        '  "Subject" : "Order placed",',
+        '  "Message" : "{\\"id\\": 7, \\"note\\": \\"a \\\\\\"quoted\\\\\\" word\\"}",',
+        `  "Timestamp" : "${doc.Timestamp}",`,
+        '  "SignatureVersion" : "1",',
+        `  "Signature" : "${doc.Signature}",`,
+        `  "SigningCertURL" : "${doc.SigningCertURL}",`,
+        `  "UnsubscribeURL" : "${doc.UnsubscribeURL}",`,
+        '  "MessageAttributes" : {',
+        '    "kind" : {"Type":"String","Value":"order"},',
+        '    "blob" : {"Type":"Binary","Value":"AAE="}',
+        "  }",
+        "}",
+      ].join("\n"),
+    );
+    const fifoDoc = JSON.parse(fifo ?? "{}") as Record<string, string>;
+    assert.equal(
+      fifo,
+      [
+        "{",
+        '  "Type" : "Notification",',
+        `  "MessageId" : "${fifoDoc.MessageId}",`,
+        `  "SequenceNumber" : "${fifoDoc.SequenceNumber}",`,
+        `  "TopicArn" : "${topicArn}.fifo",`,
+        '  "Message" : "first in line",',
+        `  "Timestamp" : "${fifoDoc.Timestamp}",`,
+        `  "UnsubscribeURL" : "${fifoDoc.UnsubscribeURL}"`,
+        "}",
+      ].join("\n"),
+    );
+  });
 });

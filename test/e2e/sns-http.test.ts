@@ -53,8 +53,10 @@ describe("SNS to HTTP endpoints", () => {
     const confirmation = await endpoint.next();
     assert.equal(confirmation.headers["x-amz-sns-message-type"], "SubscriptionConfirmation");
     assert.equal(confirmation.headers["x-amz-sns-topic-arn"], topicArn);
-    const doc = JSON.parse(confirmation.body) as { Type: string; Token: string; TopicArn: string; SubscribeURL: string };
+    const doc = JSON.parse(confirmation.body) as { Type: string; MessageId: string; Token: string; TopicArn: string; SubscribeURL: string };
     assert.equal(doc.Type, "SubscriptionConfirmation");
+    // Printed as the developer guide's examples are: two-space indent, `"name" : value`.
+    assert.ok(confirmation.body.startsWith(`{\n  "Type" : "SubscriptionConfirmation",\n  "MessageId" : "${doc.MessageId}",\n  "Token" : "${doc.Token}",\n`), confirmation.body);
     assert.equal(doc.TopicArn, topicArn);
     assert.equal(doc.SubscribeURL, `${nimbus.url}/?Action=ConfirmSubscription&TopicArn=${topicArn}&Token=${doc.Token}`);
     const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
@@ -75,6 +77,8 @@ describe("SNS to HTTP endpoints", () => {
     assert.equal(body.Type, "Notification");
     assert.equal(body.Message, "to the web");
     assert.equal(body.Subject, "hi");
+    assert.ok(notification.body.startsWith(`{\n  "Type" : "Notification",\n  "MessageId" : "${published.MessageId}",\n  "TopicArn" : "${topicArn}",\n  "Subject" : "hi",\n`), notification.body);
+    assert.ok(notification.body.endsWith(`,\n  "UnsubscribeURL" : "${body.UnsubscribeURL}"\n}`), notification.body);
   });
 
   test("the SubscribeURL itself confirms (an unsigned GET, as a browser or curl sends it)", async () => {

@@ -8,6 +8,7 @@ import {
   buildNotification,
   confirmationMessageText,
   envelopeAttributes,
+  envelopeJson,
   findDuplicatePublish,
   generateConfirmationToken,
   httpConfirmation,
@@ -246,6 +247,30 @@ describe("notification envelope", () => {
     assert.equal(envelope.SignatureVersion, "2");
     assert.equal(subscriberVerifies(envelope), true);
     assert.notEqual(envelope.Signature, buildNotification(input).Signature);
+  });
+
+  test("printed as SNS prints it: the body of a recorded SQS delivery, byte for byte", () => {
+    // aws-powertools-lambda-python tests/events/snsSqsEvent.json: a notification a queue received
+    // from a topic in account 231436140809; its md5OfBody is the MD5 of the body.
+    const body = envelopeJson({
+      Type: "Notification",
+      MessageId: "d88d4479-6ec0-54fe-b63f-1cf9df4bb16e",
+      TopicArn: "arn:aws:sns:eu-west-1:231436140809:powertools265",
+      Message: '{"message": "hello world", "username": "lessa"}',
+      Timestamp: "2021-01-19T10:07:07.287Z",
+      SignatureVersion: "1",
+      Signature:
+        "tEo2i6Lw6/Dr7Jdlulh0sXgnkF0idd3hqs8QZCorQpzkIWVOuu583NT0Gv0epuZD1Bo+tex6NgP5p6415yNVujGHJKnkrA9ztzXaVgFiol8rf8AFGQbmb7RsM9BqATQUJeg9nCTe0jksmWXmjxEFr8XKyyRuQBwSlRTngAvOw8jUnCe1vyYD5xPec1xpfOEGLi5BqSog+6tBtsry3oAtcENX8SV1tVuMpp6D+UrrU8xNT/5D70uRDppkPE3vq+t7rR0fVSdQRdUV9KmQD2bflA1Dyb2y37EzwJOMHDDQ82aOhj/JmPxvEAlV8RkZl6J0HIveraRy9wbNLbI7jpiOCw==",
+      SigningCertURL: "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-010a507c1833636cd94bdb98bd93083a.pem",
+      UnsubscribeURL: "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-west-1:231436140809:powertools265:15189ad7-870e-40e5-a7dd-a48898cd9f86",
+    });
+    assert.equal(createHash("md5").update(body).digest("hex"), "8910bdaaf9a30a607f7891037d4af0b0");
+    // Attributes one a line, each compact, as in recorded FIFO deliveries.
+    assert.equal(
+      envelopeJson({ Type: "Notification", MessageAttributes: { key1: { Type: "String", Value: "value1" }, key2: { Type: "Number", Value: "2" } } }),
+      '{\n  "Type" : "Notification",\n  "MessageAttributes" : {\n    "key1" : {"Type":"String","Value":"value1"},\n    "key2" : {"Type":"Number","Value":"2"}\n  }\n}',
+    );
+    assert.equal(sqsDelivery(input, { rawMessageDelivery: false }).body, envelopeJson(buildNotification(input)));
   });
 
   test("a tampered body no longer verifies", () => {

@@ -411,6 +411,27 @@ export function buildConfirmation(input: ConfirmationInput): Record<string, unkn
   };
 }
 
+/**
+ * A Notification or confirmation document as SNS prints it into an SQS message body and an
+ * HTTP/S POST body: one member a line, two-space indent, `"name" : value`; an object member
+ * (MessageAttributes) one entry a line, each entry's value compact. Recorded against AWS: the
+ * SQS body in aws-powertools' tests/events/snsSqsEvent.json, whose md5OfBody is the MD5 of
+ * exactly this text, and FIFO bodies that end
+ * `"MessageAttributes" : {\n    "key1" : {"Type":"String","Value":"value1"}\n  }\n}`; the HTTP
+ * examples of the developer guide ("HTTP/HTTPS notification JSON format") print the same way.
+ */
+export function envelopeJson(document: Record<string, unknown>): string {
+  const member = (name: string, value: unknown, indent: string): string => `${indent}${JSON.stringify(name)} : ${JSON.stringify(value)}`;
+  const members = Object.entries(document)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => {
+      const entries = typeof value === "object" && value !== null && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>) : [];
+      if (entries.length === 0) return member(name, value, "  ");
+      return `  ${JSON.stringify(name)} : {\n${entries.map(([key, entry]) => member(key, entry, "    ")).join(",\n")}\n  }`;
+    });
+  return `{\n${members.join(",\n")}\n}`;
+}
+
 // =============================================================================================
 // Per-protocol deliveries
 // =============================================================================================
@@ -444,7 +465,7 @@ export interface SqsDelivery {
 export function sqsDelivery(input: NotificationInput, options: { rawMessageDelivery: boolean; envelope?: string }): SqsDelivery {
   const delivery: SqsDelivery = options.rawMessageDelivery
     ? { body: input.message }
-    : { body: options.envelope ?? JSON.stringify(buildNotification(input)) };
+    : { body: options.envelope ?? envelopeJson(buildNotification(input)) };
   if (options.rawMessageDelivery && input.messageAttributes !== undefined && Object.keys(input.messageAttributes).length > 0) {
     delivery.messageAttributes = {};
     for (const [name, attribute] of Object.entries(input.messageAttributes)) {
@@ -533,7 +554,7 @@ export function httpNotification(input: NotificationInput, options: { rawMessage
     headers["x-amz-sns-rawdelivery"] = "true";
     return { headers, body: input.message };
   }
-  return { headers, body: JSON.stringify(buildNotification(input)) };
+  return { headers, body: envelopeJson(buildNotification(input)) };
 }
 
 /** The SubscriptionConfirmation / UnsubscribeConfirmation POST. */
@@ -541,6 +562,6 @@ export function httpConfirmation(input: ConfirmationInput): HttpDelivery {
   const subscriptionArn = input.type === "UnsubscribeConfirmation" ? input.subscriptionArn : undefined;
   return {
     headers: httpHeaders(input.type, input.messageId, input.topicArn, subscriptionArn),
-    body: JSON.stringify(buildConfirmation(input)),
+    body: envelopeJson(buildConfirmation(input)),
   };
 }
