@@ -2,15 +2,21 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   CreateTopicCommand,
+  DeleteTopicCommand,
   GetSubscriptionAttributesCommand,
   TagResourceCommand,
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
+  ListSubscriptionsCommand,
+  type ListSubscriptionsCommandOutput,
   ListTagsForResourceCommand,
+  ListTopicsCommand,
+  type ListTopicsCommandOutput,
   PublishBatchCommand,
   PublishCommand,
   SNSClient,
   SubscribeCommand,
+  UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { refusal, uniqueName } from "./harness.js";
@@ -127,5 +133,65 @@ describe("SNS topics, subscriptions and Publish validation", () => {
     assert.match(pending.SubscriptionArn ?? "", new RegExp(`^${TopicArn}:[0-9a-f-]{36}$`));
     const attrs = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: pending.SubscriptionArn }))).Attributes ?? {};
     assert.equal(attrs.PendingConfirmation, "true");
+  });
+
+  // Cleanup loops (boto3's `for s in topic.subscriptions.all(): s.delete()`, `for t in
+  // sns.topics.all(): ...`) delete each page before asking for the next: the NextToken must
+  // resume after the last item listed, not at a position the deletions have moved.
+  test("deleting each page before asking for the next: ListSubscriptionsByTopic, ListSubscriptions and ListTopics miss nothing", async () => {
+    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("drained") }))).TopicArn ?? "";
+    const subscribed = new Set<string>();
+    for (let i = 0; i < 250; i++) {
+      const sub = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: `arn:aws:sqs:us-east-1:000000000000:drained-${i}`, ReturnSubscriptionArn: true }));
+      subscribed.add(sub.SubscriptionArn ?? "");
+    }
+    const seen = new Set<string>();
+    let NextToken: string | undefined;
+    do {
+      const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn, NextToken }));
+      for (const sub of page.Subscriptions ?? []) {
+        seen.add(sub.SubscriptionArn ?? "");
+        await sns.send(new UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn }));
+      }
+      NextToken = page.NextToken;
+    } while (NextToken !== undefined);
+    assert.deepEqual([...seen].sort(), [...subscribed].sort());
+    assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions, []);
+
+    // Account-wide lists hold other tests' items too: only this test's are deleted, and each must be seen.
+    const prefix = uniqueName("drain-all");
+    const topics = new Set<string>();
+    for (let i = 0; i < 210; i++) topics.add((await sns.send(new CreateTopicCommand({ Name: `${prefix}-${i}` }))).TopicArn ?? "");
+    const listed = new Set<string>();
+    NextToken = undefined;
+    do {
+      const page: ListTopicsCommandOutput = await sns.send(new ListTopicsCommand({ NextToken }));
+      for (const { TopicArn: arn = "" } of page.Topics ?? []) {
+        if (!topics.has(arn)) continue;
+        listed.add(arn);
+        await sns.send(new DeleteTopicCommand({ TopicArn: arn }));
+      }
+      NextToken = page.NextToken;
+    } while (NextToken !== undefined);
+    assert.equal(listed.size, topics.size);
+
+    const again = (await sns.send(new CreateTopicCommand({ Name: uniqueName("drained-all") }))).TopicArn ?? "";
+    const mine = new Set<string>();
+    for (let i = 0; i < 210; i++) {
+      mine.add((await sns.send(new SubscribeCommand({ TopicArn: again, Protocol: "sqs", Endpoint: `arn:aws:sqs:us-east-1:000000000000:drain-all-${i}`, ReturnSubscriptionArn: true }))).SubscriptionArn ?? "");
+    }
+    const found = new Set<string>();
+    NextToken = undefined;
+    do {
+      const page: ListSubscriptionsCommandOutput = await sns.send(new ListSubscriptionsCommand({ NextToken }));
+      for (const { SubscriptionArn: arn = "" } of page.Subscriptions ?? []) {
+        if (!mine.has(arn)) continue;
+        found.add(arn);
+        await sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
+      }
+      NextToken = page.NextToken;
+    } while (NextToken !== undefined);
+    assert.equal(found.size, mine.size);
+    assert.deepEqual(await refusal(sns.send(new ListTopicsCommand({ NextToken: "bm90IGEgdG9rZW4=" }))), invalid("Invalid parameter: NextToken"));
   });
 });

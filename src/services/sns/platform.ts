@@ -236,9 +236,10 @@ export class PlatformStore {
     this.db.prepare(`DELETE FROM sns_platform_applications WHERE ${AKEY}`).run(ref.account, ref.region, ref.platform, ref.name);
   }
 
+  /** By platform, then name: the order ListPlatformApplications pages by (see pageOf). */
   listApplications(account: string, region: string): PlatformApplication[] {
     return this.db
-      .prepare<[string, string], ApplicationRow>("SELECT * FROM sns_platform_applications WHERE account_id = ? AND region = ? ORDER BY created_at, platform, name")
+      .prepare<[string, string], ApplicationRow>("SELECT * FROM sns_platform_applications WHERE account_id = ? AND region = ? ORDER BY platform, name")
       .all(account, region)
       .map(toApplication);
   }
@@ -274,10 +275,13 @@ export class PlatformStore {
     this.db.prepare("DELETE FROM sns_platform_endpoints WHERE account_id = ? AND region = ? AND id = ?").run(account, region, id);
   }
 
-  listEndpoints(app: ApplicationRef): PlatformEndpoint[] {
+  /** In the order they were made, with their place in it (ListEndpointsByPlatformApplication pages by it). */
+  listEndpoints(app: ApplicationRef): { seq: number; endpoint: PlatformEndpoint }[] {
     return this.db
-      .prepare<[string, string, string, string], EndpointRow>("SELECT * FROM sns_platform_endpoints WHERE account_id = ? AND region = ? AND platform = ? AND app_name = ? ORDER BY seq")
+      .prepare<[string, string, string, string], EndpointRow & { seq: number }>(
+        "SELECT * FROM sns_platform_endpoints WHERE account_id = ? AND region = ? AND platform = ? AND app_name = ? ORDER BY seq",
+      )
       .all(app.account, app.region, app.platform, app.name)
-      .map(toEndpoint);
+      .map((row) => ({ seq: row.seq, endpoint: toEndpoint(row) }));
   }
 }

@@ -174,20 +174,21 @@ export class SmsStore {
     return this.db.prepare("DELETE FROM sns_sms_sandbox_numbers WHERE account_id = ? AND region = ? AND phone_number = ?").run(account, region, phoneNumber).changes > 0;
   }
 
-  /** In the order they were added. */
-  listSandboxNumbers(account: string, region: string): { phoneNumber: string; status: SandboxNumberStatus }[] {
+  /** In the order they were added, with their place in it (the list pages by it). */
+  listSandboxNumbers(account: string, region: string): { seq: number; phoneNumber: string; status: SandboxNumberStatus }[] {
     return this.db
-      .prepare<[string, string], { phone_number: string; status: SandboxNumberStatus }>(
-        "SELECT phone_number, status FROM sns_sms_sandbox_numbers WHERE account_id = ? AND region = ? ORDER BY seq",
+      .prepare<[string, string], { seq: number; phone_number: string; status: SandboxNumberStatus }>(
+        "SELECT seq, phone_number, status FROM sns_sms_sandbox_numbers WHERE account_id = ? AND region = ? ORDER BY seq",
       )
       .all(account, region)
-      .map((r) => ({ phoneNumber: r.phone_number, status: r.status }));
+      .map((r) => ({ seq: r.seq, phoneNumber: r.phone_number, status: r.status }));
   }
 
-  listOptedOut(account: string, region: string): string[] {
+  /** In the order they opted out, with their place in it (the list pages by it). */
+  listOptedOut(account: string, region: string): { seq: number; phoneNumber: string }[] {
     return this.db
-      .prepare<[string, string], { phone_number: string }>("SELECT phone_number FROM sns_opted_out WHERE account_id = ? AND region = ? ORDER BY seq")
+      .prepare<[string, string], { seq: number; phone_number: string }>("SELECT seq, phone_number FROM sns_opted_out WHERE account_id = ? AND region = ? ORDER BY seq")
       .all(account, region)
-      .map((r) => r.phone_number);
+      .map((r) => ({ seq: r.seq, phoneNumber: r.phone_number }));
   }
 }

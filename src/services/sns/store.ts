@@ -126,7 +126,12 @@ export interface Subscription {
   readonly attributes: Record<string, string>;
   readonly confirmed: boolean;
   readonly token: string | undefined;
+  /** Its place in the order subscriptions were made (the List* calls page by it). */
+  readonly seq: number;
 }
+
+/** A subscription before the store has placed it. */
+export type NewSubscription = Omit<Subscription, "seq">;
 
 interface TopicRow {
   account_id: string;
@@ -151,6 +156,7 @@ interface SubscriptionRow {
   attributes: string;
   confirmed: number;
   token: string | null;
+  seq: number;
 }
 
 function toTopic(row: TopicRow): Topic {
@@ -181,6 +187,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
     attributes: JSON.parse(row.attributes) as Record<string, string>,
     confirmed: row.confirmed === 1,
     token: row.token ?? undefined,
+    seq: row.seq,
   };
 }
 
@@ -305,7 +312,7 @@ export class SnsStore {
     return this.db.prepare<[string, string], TopicRow>("SELECT * FROM sns_topics WHERE account_id = ? AND region = ? ORDER BY name").all(account, region).map(toTopic);
   }
 
-  insertSubscription(sub: Subscription, createdAt: number): void {
+  insertSubscription(sub: NewSubscription, createdAt: number): Subscription {
     this.forgetSubscriptions(sub.account, sub.region, sub.topic);
     this.seq += 1;
     this.db
@@ -314,6 +321,7 @@ export class SnsStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(sub.account, sub.region, sub.id, sub.topic, sub.protocol, sub.endpoint, sub.owner, JSON.stringify(sub.attributes), sub.confirmed ? 1 : 0, sub.token ?? null, createdAt, this.seq);
+    return { ...{}, ...sub, seq: this.seq };
   }
 
   getSubscription(account: string, region: string, id: string): Subscription | undefined {
@@ -371,13 +379,13 @@ export class SnsStore {
    * The unsubscribed subscription `token` restores, of any topic of the account in the region,
    * forgotten as it is handed out (a token names its subscription: see confirmSubscription).
    */
-  takeUnsubscribed(account: string, region: string, token: string): Subscription | undefined {
+  takeUnsubscribed(account: string, region: string, token: string): NewSubscription | undefined {
     const row = this.db
       .prepare<[string, string, string], { subscription: string }>(
         "DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND token = ? RETURNING subscription",
       )
       .get(account, region, token);
-    return row === undefined ? undefined : (JSON.parse(row.subscription) as Subscription);
+    return row === undefined ? undefined : (JSON.parse(row.subscription) as NewSubscription);
   }
 
   /** The subscription, pending or confirmed, whose confirmation token is `token`, of any topic of the account in the region. */

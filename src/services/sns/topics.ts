@@ -98,16 +98,34 @@ export function listedArn(sub: Subscription): string {
   return sub.confirmed ? subscriptionArn(sub) : "PendingConfirmation";
 }
 
-/** NextToken of the List* calls: an offset, opaque to clients. */
-export function pageOf<T>(items: readonly T[], token: string | undefined, size: number): { items: T[]; next?: string } {
+/**
+ * A page of a List* call and its NextToken. `items` are in the order of `keyOf`, which no two
+ * share; the token holds the last listed item's key, so the next page starts after it even when
+ * items were deleted meanwhile (boto3's `for s in topic.subscriptions.all(): s.delete()` deletes
+ * each page before asking for the next: a position would skip as many items as were deleted).
+ */
+export function pageOf<T>(items: readonly T[], token: string | undefined, size: number, keyOf: (item: T) => string | number): { items: T[]; next?: string } {
   let start = 0;
   if (token !== undefined) {
-    const decoded = Number(Buffer.from(token, "base64").toString("utf8"));
-    if (!Number.isInteger(decoded) || decoded < 0) throw invalidParameter("Invalid parameter: NextToken");
-    start = decoded;
+    const after = decodeToken(token);
+    start = items.findIndex((item) => keyOf(item) > after);
+    if (start < 0) start = items.length;
   }
   const page = items.slice(start, start + size);
-  return start + size < items.length ? { items: page, next: Buffer.from(String(start + size)).toString("base64") } : { items: page };
+  const last = page[page.length - 1];
+  return start + size < items.length && last !== undefined ? { items: page, next: Buffer.from(JSON.stringify([keyOf(last)])).toString("base64") } : { items: page };
+}
+
+function decodeToken(token: string): string | number {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, "base64").toString("utf8"));
+  } catch {
+    decoded = undefined;
+  }
+  const key: unknown = Array.isArray(decoded) && decoded.length === 1 ? decoded[0] : undefined;
+  if (typeof key !== "string" && typeof key !== "number") throw invalidParameter("Invalid parameter: NextToken");
+  return key;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ export function setPlatformApplicationAttributes(input: SetPlatformApplicationAt
 }
 
 export function listPlatformApplications(input: ListPlatformApplicationsInput, ctx: SnsContext): ListPlatformApplicationsOutput {
-  const page = pageOf(ctx.store.platform.listApplications(ctx.account, ctx.region), input.NextToken, PAGE);
+  const page = pageOf(ctx.store.platform.listApplications(ctx.account, ctx.region), input.NextToken, PAGE, (app) => `${app.platform}\u0000${app.name}`);
   return {
     PlatformApplications: page.items.map((app) => ({ PlatformApplicationArn: applicationArn(app), Attributes: { ...app.attributes } })),
     ...(page.next !== undefined ? { NextToken: page.next } : {}),
@@ -164,9 +164,9 @@ export function setEndpointAttributes(input: SetEndpointAttributesInput, ctx: Sn
 
 export function listEndpointsByPlatformApplication(input: ListEndpointsByPlatformApplicationInput, ctx: SnsContext): ListEndpointsByPlatformApplicationOutput {
   const app = resolveApplication(ctx, input.PlatformApplicationArn);
-  const page = pageOf(ctx.store.platform.listEndpoints(app), input.NextToken, PAGE);
+  const page = pageOf(ctx.store.platform.listEndpoints(app), input.NextToken, PAGE, (listed) => listed.seq);
   return {
-    Endpoints: page.items.map((ep) => ({ EndpointArn: endpointArn(ep), Attributes: { ...ep.attributes } })),
+    Endpoints: page.items.map(({ endpoint: ep }) => ({ EndpointArn: endpointArn(ep), Attributes: { ...ep.attributes } })),
     ...(page.next !== undefined ? { NextToken: page.next } : {}),
   };
 }

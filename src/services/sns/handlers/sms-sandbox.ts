@@ -72,12 +72,12 @@ export function deleteSMSSandboxPhoneNumber(input: DeleteSMSSandboxPhoneNumberIn
 }
 
 export function listSMSSandboxPhoneNumbers(input: ListSMSSandboxPhoneNumbersInput, ctx: SnsContext): ListSMSSandboxPhoneNumbersOutput {
-  const page = pageOf(ctx.store.sms.listSandboxNumbers(ctx.account, ctx.region), input.NextToken, pageSize(input.MaxResults, SANDBOX_PAGE));
+  const page = pageOf(ctx.store.sms.listSandboxNumbers(ctx.account, ctx.region), input.NextToken, pageSize(input.MaxResults, SANDBOX_PAGE), (n) => n.seq);
   return { PhoneNumbers: page.items.map((n) => ({ PhoneNumber: n.phoneNumber, Status: n.status })), ...(page.next !== undefined ? { NextToken: page.next } : {}) };
 }
 
 /** Nimbus has no origination numbers (nothing leaves the machine to need one): always an empty page. */
 export function listOriginationNumbers(input: ListOriginationNumbersInput, _ctx: SnsContext): ListOriginationNumbersOutput {
-  const page = pageOf([], input.NextToken, pageSize(input.MaxResults, ORIGINATION_PAGE));
+  const page = pageOf([], input.NextToken, pageSize(input.MaxResults, ORIGINATION_PAGE), () => 0);
   return { PhoneNumbers: page.items };
 }

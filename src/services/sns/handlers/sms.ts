@@ -42,8 +42,8 @@ export function checkIfPhoneNumberIsOptedOut(input: CheckIfPhoneNumberIsOptedOut
 }
 
 export function listPhoneNumbersOptedOut(input: ListPhoneNumbersOptedOutInput, ctx: SnsContext): ListPhoneNumbersOptedOutOutput {
-  const page = pageOf(ctx.store.sms.listOptedOut(ctx.account, ctx.region), input.nextToken, PAGE);
-  return { phoneNumbers: page.items, ...(page.next !== undefined ? { nextToken: page.next } : {}) };
+  const page = pageOf(ctx.store.sms.listOptedOut(ctx.account, ctx.region), input.nextToken, PAGE, (n) => n.seq);
+  return { phoneNumbers: page.items.map((n) => n.phoneNumber), ...(page.next !== undefined ? { nextToken: page.next } : {}) };
 }
 
 export function optInPhoneNumber(input: OptInPhoneNumberInput, ctx: SnsContext): OptInPhoneNumberOutput {

@@ -214,7 +214,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
     }
     checkLargeMessageSubscribe(topic, protocol, subscriptions);
     checkSubscriptionQuota(topic.fifo, subscriptions.length);
-    created = {
+    created = ctx.store.insertSubscription({
       account: topic.account,
       region: topic.region,
       id: randomUUID(),
@@ -225,8 +225,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
       attributes,
       confirmed,
       token: confirmed ? undefined : generateConfirmationToken(),
-    };
-    ctx.store.insertSubscription(created, ctx.clock.now());
+    }, ctx.clock.now());
     return created;
   });
   // "Messages can be replayed immediately after the subscription is created" (developer guide).
@@ -314,13 +313,13 @@ function listed(sub: Subscription) {
 }
 
 export function listSubscriptions(input: ListSubscriptionsInput, ctx: SnsContext): ListSubscriptionsOutput {
-  const page = pageOf(ctx.store.allSubscriptions(ctx.account, ctx.region), input.NextToken, PAGE);
+  const page = pageOf(ctx.store.allSubscriptions(ctx.account, ctx.region), input.NextToken, PAGE, (s) => s.seq);
   return { Subscriptions: page.items.map(listed), ...(page.next !== undefined ? { NextToken: page.next } : {}) };
 }
 
 export function listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput, ctx: SnsContext): ListSubscriptionsByTopicOutput {
   const topic = resolveTopic(ctx, input.TopicArn);
-  const page = pageOf(ctx.store.subscriptionsOf(topic), input.NextToken, PAGE);
+  const page = pageOf(ctx.store.subscriptionsOf(topic), input.NextToken, PAGE, (s) => s.seq);
   return { Subscriptions: page.items.map(listed), ...(page.next !== undefined ? { NextToken: page.next } : {}) };
 }
 

@@ -202,7 +202,7 @@ export function deleteTopic(input: DeleteTopicInput, ctx: SnsContext): DeleteTop
 const PAGE = 100;
 
 export function listTopics(input: ListTopicsInput, ctx: SnsContext): ListTopicsOutput {
-  const page = pageOf(ctx.store.listTopics(ctx.account, ctx.region), input.NextToken, PAGE);
+  const page = pageOf(ctx.store.listTopics(ctx.account, ctx.region), input.NextToken, PAGE, (t) => t.name);
   return { Topics: page.items.map((t) => ({ TopicArn: topicArn(t) })), ...(page.next !== undefined ? { NextToken: page.next } : {}) };
 }
 
