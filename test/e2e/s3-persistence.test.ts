@@ -10,7 +10,10 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
+  ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
+  ListObjectsV2Command,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
@@ -50,6 +53,48 @@ test("buckets, versions, metadata and bodies (a completed multipart upload's too
       assert.equal(await (await again.send(new GetObjectCommand({ Bucket: bucket, Key: "data.bin" }))).Body?.transformToString(), "second");
       const joined = await again.send(new GetObjectCommand({ Bucket: bucket, Key: "joined.bin" }));
       assert.ok(Buffer.from(await joined.Body!.transformToByteArray()).equals(Buffer.concat(parts)));
+    } finally {
+      again.destroy();
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("lifecycle actions that fell due while Nimbus was down happen when it starts again, not an interval later", async () => {
+  // S3 removes an object once its lifetime ends ("Amazon S3 queues it for removal and removes it
+  // asynchronously", S3 User Guide, Expiring objects), whether or not Nimbus ran meanwhile.
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-s3-"));
+  const bucket = uniqueName("lc-restart");
+  try {
+    // Thursday 10:30 UTC: Days 1 expires the object and aborts the upload at Saturday 00:00 UTC.
+    const first = await startTestNimbus({ inMemory: false, dataDir, startTime: Date.parse("2026-01-15T10:30:00Z") });
+    const s3 = new S3Client({ ...first.clientConfig(), forcePathStyle: true });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: bucket,
+          LifecycleConfiguration: { Rules: [{ ID: "short", Status: "Enabled", Filter: { Prefix: "" }, Expiration: { Days: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+        }),
+      );
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "brief.txt", Body: "x" }));
+      assert.equal(put.Expiration, 'expiry-date="Sat, 17 Jan 2026 00:00:00 GMT", rule-id="short"');
+      await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "never-finished" }));
+    } finally {
+      s3.destroy();
+      await first.close();
+    }
+
+    // Back on Sunday, for less than an hour (the sweeps' interval).
+    const second = await startTestNimbus({ inMemory: false, dataDir, startTime: Date.parse("2026-01-18T09:00:00Z") });
+    const again = new S3Client({ ...second.clientConfig(), forcePathStyle: true });
+    try {
+      await again.send(new ListObjectsV2Command({ Bucket: bucket }));
+      await second.scheduler.advance(59 * 60_000);
+      assert.equal((await again.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount, 0);
+      assert.equal((await again.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads, undefined);
     } finally {
       again.destroy();
       await second.close();

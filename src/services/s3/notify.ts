@@ -213,17 +213,22 @@ export async function destinationProblem(ctx: S3Context, rule: NotificationRule,
 export type SweptEvents = { event: S3ObjectEvent; scope: EventScope }[];
 
 /**
- * Runs `sweep` every `interval` of (injected) clock time, each bucket's changes in its own
- * transaction, and publishes the events it returns once they committed.
+ * Runs `sweep` as the service starts and then every `interval` of (injected) clock time, each
+ * bucket's changes in its own transaction, and publishes the events it returns once they
+ * committed. The sweep at start catches up with what fell due while Nimbus was down: with only
+ * the one an interval after start, a Nimbus restarted more often than that never expired an
+ * object, where S3 removes it once its lifetime ends, stopped or not.
  */
 export function sweepEvery(env: ServiceEnvironment, store: S3Store, interval: number, sweep: (store: S3Store, now: number) => SweptEvents, name: string): () => void {
-  return env.scheduler.every(
-    interval,
-    () => {
-      for (const { event, scope } of sweep(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
-    },
-    name,
-  );
+  const run = (): void => {
+    for (const { event, scope } of sweep(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
+  };
+  const cancelFirst = env.scheduler.at(env.clock.now(), run, name);
+  const cancelEvery = env.scheduler.every(interval, run, name);
+  return () => {
+    cancelFirst();
+    cancelEvery();
+  };
 }
 
 export function startNotifications(env: ServiceEnvironment, store: S3Store): () => void {
