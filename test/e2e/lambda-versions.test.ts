@@ -43,7 +43,7 @@ import {
   UpdateEventSourceMappingCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
@@ -526,6 +526,61 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     await nimbus.scheduler.advance(1000);
     assert.equal((await read("trim")).length, 2, "records are delivered once");
     assert.equal((await lambda.send(new GetEventSourceMappingCommand({ UUID: trim.UUID ?? "" }))).LastProcessingResult, "OK");
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("TTL archiving: a stream mapping filtered on userIdentity gets only TTL deletions, with userIdentity as Lambda writes it", async () => {
+    // The DynamoDB developer guide's "DynamoDB Streams and Time to Live": the record carries
+    // "userIdentity": {"type": "Service", "principalId": "dynamodb.amazonaws.com"}, and the
+    // archiving function's filter is {"userIdentity":{"type":["Service"],"principalId":["dynamodb.amazonaws.com"]}}.
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-ttl-"));
+    const out = join(dir, "records.jsonl");
+    const table = uniqueName("ttl-archive");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "OLD_IMAGE" },
+      }),
+    );
+    await ddb.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
+    const name = uniqueName("ttl-archiver");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Environment: { Variables: { OUT: out } },
+        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };` }) },
+      }),
+    );
+    const pattern = JSON.stringify({ userIdentity: { type: ["Service"], principalId: ["dynamodb.amazonaws.com"] } });
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: name,
+        EventSourceArn: created.TableDescription?.LatestStreamArn,
+        StartingPosition: "TRIM_HORIZON",
+        FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      }),
+    );
+    const now = Math.floor(nimbus.clock.now() / 1000);
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "expiring" }, expires: { N: String(now + 30) } } }));
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "deleted" } } }));
+    await ddb.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: "deleted" } } }));
+    nimbus.manualClock.advance(31_000);
+    await nimbus.scheduler.advance(60_000);
+    await nimbus.events.idle();
+    await nimbus.scheduler.advance(1000);
+    const records = (await readFile(out, "utf8").catch(() => "")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      records.map((r) => [r["eventName"], (r["dynamodb"] as { Keys: unknown }).Keys, r["userIdentity"]]),
+      [["REMOVE", { pk: { S: "expiring" } }, { type: "Service", principalId: "dynamodb.amazonaws.com" }]],
+    );
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });

@@ -24,6 +24,7 @@ interface StreamRecord {
   eventSource?: string;
   awsRegion?: string;
   dynamodb?: { SequenceNumber?: string; ApproximateCreationDateTime?: unknown } & Record<string, unknown>;
+  userIdentity?: { Type?: string; PrincipalId?: string };
 }
 
 async function shardOf(store: LambdaStore, arn: string, scope: Scope): Promise<string | undefined> {
@@ -64,13 +65,20 @@ export async function latestPosition(store: LambdaStore, m: MappingConfig): Prom
   return last;
 }
 
-/** Lambda's event JSON: creation time in epoch seconds, binaries as base64. */
+/**
+ * Lambda's event JSON: creation time in epoch seconds, binaries as base64, and a TTL deletion's
+ * userIdentity as {"type", "principalId"} where GetRecords answers {"Type", "PrincipalId"}:
+ * the DynamoDB developer guide's "DynamoDB Streams and Time to Live" shows the record and
+ * filters Lambda invocations on {"userIdentity":{"type":["Service"],...}}.
+ */
 function toEventJson(records: StreamRecord[], arn: string): string {
   const withSource = records.map((r) => {
     const created = r.dynamodb?.ApproximateCreationDateTime;
+    const identity = r.userIdentity;
     return {
       ...{}, ...r,
       ...(r.dynamodb ? { dynamodb: { ...{}, ...r.dynamodb, ...(created instanceof Date ? { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : {}) } } : {}),
+      ...(identity ? { userIdentity: { type: identity.Type, principalId: identity.PrincipalId } } : {}),
       eventSourceARN: arn,
     };
   });
