@@ -584,4 +584,58 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });
+
+  test("ReportBatchItemFailures on a stream: Lambda retries from the lowest reported sequence number, and only when the mapping asks for it", async () => {
+    // Lambda developer guide, "Configuring partial batch response with DynamoDB and Lambda".
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-ddb-partial-"));
+    const table = uniqueName("ddb-partial");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    for (const pk of ["a", "b", "c"]) await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
+    // Each call is logged as its keys; the first batch that holds "b" reports it failed.
+    const deploy = async (label: string): Promise<string> => {
+      const name = uniqueName(`partial-${label}`);
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: "nodejs20.x",
+          Role: ROLE,
+          Handler: "index.handler",
+          Environment: { Variables: { OUT: join(dir, `${label}.log`) } },
+          Code: {
+            ZipFile: await makeZip({
+              "index.js": `const fs = require("fs");
+                exports.handler = async (event) => {
+                  const seen = fs.existsSync(process.env.OUT);
+                  fs.appendFileSync(process.env.OUT, event.Records.map((r) => r.dynamodb.Keys.pk.S).join("") + "|");
+                  const b = event.Records.find((r) => r.dynamodb.Keys.pk.S === "b");
+                  return { batchItemFailures: !seen && b ? [{ itemIdentifier: b.dynamodb.SequenceNumber }] : [] };
+                };`,
+            }),
+          },
+        }),
+      );
+      return name;
+    };
+    const reporting = await deploy("reporting");
+    const ignoring = await deploy("ignoring");
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: reporting, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", FunctionResponseTypes: ["ReportBatchItemFailures"] }));
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: ignoring, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON" }));
+    await nimbus.scheduler.advance(1000);
+    await nimbus.scheduler.advance(1000);
+    await nimbus.scheduler.advance(1000);
+    assert.equal(await readFile(join(dir, "reporting.log"), "utf8"), "abc|bc|");
+    assert.equal(await readFile(join(dir, "ignoring.log"), "utf8"), "abc|", "without ReportBatchItemFailures the response is ignored");
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

@@ -109,27 +109,65 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   const patterns = parsePatterns(m.filterPatterns);
   // Records that match no filter are skipped: the position moves past them without an invocation.
   const selected = records.filter((r) => matchesAny(patterns, (JSON.parse(toEventJson([r], m.eventSourceArn)) as { Records: unknown[] }).Records[0]));
-  let ok = selected.length === 0;
-  if (!ok) {
+  let called = selected.length === 0;
+  // Where the batch stands: done, or retried from its start or from a record the function named.
+  let outcome: BatchOutcome = { ok: true };
+  if (!called) {
     try {
       const target = resolveFunction(store, scope, m.functionArn);
       const result = await runFunction(store, scope, target, Buffer.from(toEventJson(selected, m.eventSourceArn)));
-      ok = !result.functionError;
+      called = !result.functionError;
+      outcome = called ? reportedOutcome(m, result.payload, records) : { ok: false };
     } catch {
-      ok = false;
+      outcome = { ok: false };
     }
   }
   const current = store.getMapping(scope, uuid);
   if (!current) return records.length;
-  const attempts = ok ? 0 : (current.failedAttempts ?? 0) + 1;
+  const attempts = outcome.ok ? 0 : (current.failedAttempts ?? 0) + 1;
   const maxRetries = current.maximumRetryAttempts ?? -1;
   // -1 (the default) retries until the records expire from the stream.
-  const giveUp = !ok && maxRetries >= 0 && attempts > maxRetries;
-  const advance = ok || giveUp;
+  const giveUp = !outcome.ok && maxRetries >= 0 && attempts > maxRetries;
+  const last = records[records.length - 1]?.dynamodb?.SequenceNumber ?? current.position;
+  const position = outcome.ok || giveUp ? last : (outcome.checkpoint ?? current.position);
   store.putMapping(scope, {
     ...{}, ...current,
-    ...(advance ? { position: records[records.length - 1]?.dynamodb?.SequenceNumber ?? current.position, failedAttempts: 0 } : { failedAttempts: attempts }),
-    lastProcessingResult: ok ? "OK" : "PROBLEM: Function call failed",
+    ...(position !== undefined ? { position } : {}),
+    failedAttempts: outcome.ok || giveUp ? 0 : attempts,
+    lastProcessingResult: called ? "OK" : "PROBLEM: Function call failed",
   });
   return records.length;
+}
+
+/** A batch that succeeded, or failed with the records before `checkpoint` (a sequence number) done. */
+type BatchOutcome = { ok: true } | { ok: false; checkpoint?: string };
+
+/**
+ * ReportBatchItemFailures on a stream ("Configuring partial batch response with DynamoDB and
+ * Lambda"): the function names failed records by SequenceNumber; Lambda checkpoints before the
+ * lowest one and retries from there. An empty or null list, or no response, is a success; an
+ * empty, null or misnamed itemIdentifier fails the whole batch. Without the setting the response
+ * is ignored.
+ */
+function reportedOutcome(m: MappingConfig, payload: Buffer, records: StreamRecord[]): BatchOutcome {
+  if (!m.functionResponseTypes.includes("ReportBatchItemFailures")) return { ok: true };
+  let response: unknown;
+  try {
+    response = JSON.parse(payload.toString("utf8"));
+  } catch {
+    return { ok: true };
+  }
+  const items = (response as { batchItemFailures?: unknown } | null)?.batchItemFailures;
+  if (!Array.isArray(items) || items.length === 0) return { ok: true };
+  const sequence = records.map((r) => r.dynamodb?.SequenceNumber);
+  let lowest = sequence.length;
+  for (const item of items) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    const at = typeof id === "string" && id !== "" ? sequence.indexOf(id) : -1;
+    // An identifier that names no record of the batch fails it whole, as Lambda does.
+    if (at < 0) return { ok: false };
+    lowest = Math.min(lowest, at);
+  }
+  const before = lowest > 0 ? sequence[lowest - 1] : undefined;
+  return before !== undefined ? { ok: false, checkpoint: before } : { ok: false };
 }
