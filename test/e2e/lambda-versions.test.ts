@@ -638,4 +638,35 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });
+
+  test("SQS records carry md5OfMessageAttributes: the attributes' MD5 as ReceiveMessage gives it, null for a message without any", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-sqs-md5-"));
+    const out = join(dir, "records.jsonl");
+    const name = uniqueName("sqs-md5");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Environment: { Variables: { OUT: out } },
+        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };` }) },
+      }),
+    );
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("sqs-md5-q") }))).QueueUrl ?? "";
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "with", MessageAttributes: { kind: { DataType: "String", StringValue: "x" } } }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "without" }));
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn }));
+    await nimbus.scheduler.advance(1000);
+    const records = (await readFile(out, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      records.map((r) => [r["body"], r["md5OfMessageAttributes"]]).sort(),
+      [
+        ["with", sent.MD5OfMessageAttributes],
+        ["without", null],
+      ],
+    );
+    await rm(dir, { recursive: true, force: true });
+  });
 });

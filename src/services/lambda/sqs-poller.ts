@@ -27,6 +27,7 @@ interface SqsMessage {
   MessageId: string;
   ReceiptHandle: string;
   MD5OfBody?: string;
+  MD5OfMessageAttributes?: string;
   Body?: string;
   Attributes?: Record<string, string>;
   MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }>;
@@ -62,6 +63,8 @@ function record(m: SqsMessage, arn: string, region: string): Record<string, unkn
     body: m.Body ?? "",
     attributes: m.Attributes ?? {},
     messageAttributes: attributes,
+    // Events Lambda delivered, as captured from AWS, carry it always: null for a message without attributes.
+    md5OfMessageAttributes: m.MD5OfMessageAttributes ?? null,
     md5OfBody: m.MD5OfBody ?? "",
     eventSource: "aws:sqs",
     eventSourceARN: arn,
