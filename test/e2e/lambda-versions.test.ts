@@ -45,7 +45,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
 import { ARN_PREFIX, ROLE, createNodeFunction, json, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
 import { uniqueName, type TestNimbus } from "./harness.js";
@@ -668,5 +668,70 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
       ],
     );
     await rm(dir, { recursive: true, force: true });
+  });
+
+  test("a stream mapping keeps its stream settings, and a batch it gives up on is described to its OnFailure queue", async () => {
+    // Lambda developer guide: "Lambda parameters for Amazon DynamoDB event source mappings" and
+    // the invocation record of "Retaining discarded records for a DynamoDB event source in Lambda".
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const table = uniqueName("ddb-onfailure");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    const name = uniqueName("ddb-failing");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async () => { throw new Error("boom"); };` }) },
+      }),
+    );
+    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("ddb-onfailure-q") }))).QueueUrl ?? "";
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const mapping = await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: name,
+        EventSourceArn: streamArn,
+        StartingPosition: "TRIM_HORIZON",
+        MaximumRetryAttempts: 1,
+        MaximumRecordAgeInSeconds: 3600,
+        BisectBatchOnFunctionError: true,
+        ParallelizationFactor: 2,
+        DestinationConfig: { OnFailure: { Destination: dlqArn } },
+      }),
+    );
+    const settings = (m: typeof mapping) => [m.MaximumRetryAttempts, m.MaximumRecordAgeInSeconds, m.BisectBatchOnFunctionError, m.ParallelizationFactor, m.TumblingWindowInSeconds, m.DestinationConfig];
+    assert.deepEqual(settings(mapping), [1, 3600, true, 2, 0, { OnFailure: { Destination: dlqArn } }]);
+    assert.deepEqual(settings(await lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID ?? "" }))), [1, 3600, true, 2, 0, { OnFailure: { Destination: dlqArn } }]);
+
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "poison" } } }));
+    for (let i = 0; i < 3; i++) await nimbus.scheduler.advance(1000);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
+    assert.equal(Messages.length, 1);
+    const record = JSON.parse(Messages[0]?.Body ?? "{}") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- read field by field
+    assert.deepEqual(Object.keys(record), ["requestContext", "responseContext", "version", "timestamp", "DDBStreamBatchInfo"]);
+    assert.equal(record.requestContext.functionArn, `${ARN_PREFIX}${name}`);
+    assert.equal(record.requestContext.condition, "RetryAttemptsExhausted");
+    assert.equal(record.requestContext.approximateInvokeCount, 2);
+    assert.deepEqual(record.responseContext, { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" });
+    assert.equal(record.version, "1.0");
+    const info = record.DDBStreamBatchInfo;
+    assert.equal(info.streamArn, streamArn);
+    assert.equal(info.batchSize, 1);
+    assert.equal(info.startSequenceNumber, info.endSequenceNumber);
+    assert.match(info.shardId, /^shardId-\d{20}-[0-9a-f]{8}$/);
+    assert.match(info.approximateArrivalOfFirstRecord, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    for (let i = 0; i < 2; i++) await nimbus.scheduler.advance(1000);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl }))).Messages, undefined, "the batch given up on is not retried");
+    ddb.destroy();
   });
 });

@@ -219,6 +219,13 @@ export interface MappingConfig {
   maximumRetryAttempts?: number;
   /** Stream sources: failed invocations of the batch at the position. */
   failedAttempts?: number;
+  /** Stream sources: DestinationConfig.OnFailure, where a batch Lambda gives up on is described. */
+  onFailure?: string;
+  /** Stream sources: settings kept and answered as given (Nimbus reads one shard, whole batches, without windows). */
+  bisectBatchOnFunctionError?: boolean;
+  maximumRecordAgeInSeconds?: number;
+  parallelizationFactor?: number;
+  tumblingWindowInSeconds?: number;
   /** MetricsConfig.Metrics as last given: which CloudWatch metrics the mapping would publish. */
   metrics?: string[];
   /** LoggingConfig.SystemLogLevel as last given. */

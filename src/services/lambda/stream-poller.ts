@@ -8,7 +8,8 @@
 import type { Scope } from "../../core/service.js";
 import { matchesAny, parsePatterns } from "./domain/filters.js";
 import { resolveFunction } from "./domain/functions.js";
-import { runFunction } from "./domain/invoker.js";
+import { runFunction, sendToDestination } from "./domain/invoker.js";
+import type { InvokeResult } from "./runtime/types.js";
 import type { LambdaStore, MappingConfig } from "./store.js";
 
 export function streamOfArn(arn: string): { scope: Scope } | undefined {
@@ -112,10 +113,12 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   let called = selected.length === 0;
   // Where the batch stands: done, or retried from its start or from a record the function named.
   let outcome: BatchOutcome = { ok: true };
+  let invoked: { result: InvokeResult; version: string } | undefined;
   if (!called) {
     try {
       const target = resolveFunction(store, scope, m.functionArn);
       const result = await runFunction(store, scope, target, Buffer.from(toEventJson(selected, m.eventSourceArn)));
+      invoked = { result, version: target.version.config.version };
       called = !result.functionError;
       outcome = called ? reportedOutcome(m, result.payload, records) : { ok: false };
     } catch {
@@ -136,7 +139,57 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
     failedAttempts: outcome.ok || giveUp ? 0 : attempts,
     lastProcessingResult: called ? "OK" : "PROBLEM: Function call failed",
   });
+  if (giveUp && current.onFailure !== undefined) {
+    const shardId = (await shardOf(store, m.eventSourceArn, source.scope)) ?? "";
+    await sendToDestination(store, scope, current.onFailure, discardedBatchRecord(store, current, shardId, records, attempts, invoked));
+  }
   return records.length;
+}
+
+/** A record's ApproximateCreationDateTime as Lambda writes arrivals: ISO seconds ("2019-11-14T00:13:19Z"). */
+function arrivalOf(record: StreamRecord | undefined): string {
+  const created = record?.dynamodb?.ApproximateCreationDateTime;
+  const ms = created instanceof Date ? created.getTime() : typeof created === "number" ? created * 1000 : 0;
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * What Lambda sends to a stream mapping's OnFailure destination when it gives up on a batch: the
+ * batch's place in the stream, not its records (the invocation record of "Retaining discarded
+ * records for a DynamoDB event source in Lambda").
+ */
+function discardedBatchRecord(
+  store: LambdaStore,
+  m: MappingConfig,
+  shardId: string,
+  records: StreamRecord[],
+  invokeCount: number,
+  invoked: { result: InvokeResult; version: string } | undefined,
+): string {
+  return JSON.stringify({
+    requestContext: {
+      requestId: invoked?.result.requestId ?? "",
+      functionArn: m.functionArn,
+      condition: "RetryAttemptsExhausted",
+      approximateInvokeCount: invokeCount,
+    },
+    responseContext: {
+      statusCode: 200,
+      executedVersion: invoked?.version ?? "$LATEST",
+      ...(invoked?.result.functionError ? { functionError: invoked.result.functionError } : {}),
+    },
+    version: "1.0",
+    timestamp: new Date(store.env.clock.now()).toISOString(),
+    DDBStreamBatchInfo: {
+      shardId,
+      startSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? "",
+      endSequenceNumber: records[records.length - 1]?.dynamodb?.SequenceNumber ?? "",
+      approximateArrivalOfFirstRecord: arrivalOf(records[0]),
+      approximateArrivalOfLastRecord: arrivalOf(records[records.length - 1]),
+      batchSize: records.length,
+      streamArn: m.eventSourceArn,
+    },
+  });
 }
 
 /** A batch that succeeded, or failed with the records before `checkpoint` (a sequence number) done. */

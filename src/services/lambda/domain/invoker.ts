@@ -321,7 +321,7 @@ function arnParts(arn: string, scope: Scope): { service: string; region: string;
 }
 
 /** OnSuccess/OnFailure destinations: an SQS queue, an SNS topic, a function or an event bus. */
-async function sendToDestination(store: LambdaStore, scope: Scope, arn: string, body: string): Promise<void> {
+export async function sendToDestination(store: LambdaStore, scope: Scope, arn: string, body: string): Promise<void> {
   const { service, region, account, resource } = arnParts(arn, scope);
   const targetScope = { account, region };
   const success = JSON.parse(body) as { requestContext: { condition: string } };

@@ -30,13 +30,13 @@ function toOutput(scope: Scope, m: MappingConfig, state: string): EventSourceMap
     ...{}, ...(stream
       ? {
           StartingPosition: m.startingPosition,
-          ParallelizationFactor: 1,
-          MaximumRecordAgeInSeconds: -1,
-          BisectBatchOnFunctionError: false,
+          ParallelizationFactor: m.parallelizationFactor ?? 1,
+          MaximumRecordAgeInSeconds: m.maximumRecordAgeInSeconds ?? -1,
+          BisectBatchOnFunctionError: m.bisectBatchOnFunctionError ?? false,
           MaximumRetryAttempts: m.maximumRetryAttempts ?? -1,
-          TumblingWindowInSeconds: 0,
+          TumblingWindowInSeconds: m.tumblingWindowInSeconds ?? 0,
           LastProcessingResult: m.lastProcessingResult,
-          DestinationConfig: { OnFailure: {} },
+          DestinationConfig: { OnFailure: m.onFailure !== undefined ? { Destination: m.onFailure } : {} },
         }
       : {}),
     UUID: m.uuid,
@@ -58,6 +58,33 @@ function toOutput(scope: Scope, m: MappingConfig, state: string): EventSourceMap
 }
 
 type MappingSettings = Pick<UpdateEventSourceMappingInput, "MetricsConfig" | "LoggingConfig" | "ProvisionedPollerConfig">;
+
+type StreamSettings = Pick<
+  UpdateEventSourceMappingInput,
+  "DestinationConfig" | "BisectBatchOnFunctionError" | "MaximumRecordAgeInSeconds" | "ParallelizationFactor" | "TumblingWindowInSeconds"
+>;
+
+/**
+ * The stream-only settings Create and Update share, each replacing what was there when given
+ * (ranges from "Lambda parameters for Amazon DynamoDB event source mappings"). An empty
+ * OnFailure removes the destination.
+ */
+function streamSettings(input: StreamSettings): Partial<MappingConfig> {
+  check(
+    range("maximumRecordAgeInSeconds", input.MaximumRecordAgeInSeconds, -1, 604800),
+    range("parallelizationFactor", input.ParallelizationFactor, 1, 10),
+    range("tumblingWindowInSeconds", input.TumblingWindowInSeconds, 0, 900),
+  );
+  const onFailure = input.DestinationConfig?.OnFailure;
+  return {
+    ...{},
+    ...(onFailure !== undefined ? { onFailure: onFailure.Destination } : {}),
+    ...(input.BisectBatchOnFunctionError !== undefined ? { bisectBatchOnFunctionError: input.BisectBatchOnFunctionError } : {}),
+    ...(input.MaximumRecordAgeInSeconds !== undefined ? { maximumRecordAgeInSeconds: input.MaximumRecordAgeInSeconds } : {}),
+    ...(input.ParallelizationFactor !== undefined ? { parallelizationFactor: input.ParallelizationFactor } : {}),
+    ...(input.TumblingWindowInSeconds !== undefined ? { tumblingWindowInSeconds: input.TumblingWindowInSeconds } : {}),
+  };
+}
 
 /**
  * The settings Create and Update share that Nimbus keeps and answers without acting on them:
@@ -186,6 +213,7 @@ async function createStreamMapping(
     filterPatterns: filterPatterns(input.FilterCriteria),
     startingPosition: input.StartingPosition,
     ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
+    ...streamSettings(input),
     ...settings,
     ...(input.Tags !== undefined ? { tags: input.Tags } : {}),
   };
@@ -248,6 +276,7 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
     ...(input.MaximumRetryAttempts !== undefined ? { maximumRetryAttempts: input.MaximumRetryAttempts } : {}),
     functionResponseTypes: input.FunctionResponseTypes ?? m.functionResponseTypes,
     filterPatterns: input.FilterCriteria ? filterPatterns(input.FilterCriteria) : m.filterPatterns,
+    ...(streamOfArn(m.eventSourceArn) ? streamSettings(input) : {}),
     ...settings,
     lastModified: ctx.clock.now(),
   };
