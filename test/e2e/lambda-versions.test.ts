@@ -734,4 +734,30 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl }))).Messages, undefined, "the batch given up on is not retried");
     ddb.destroy();
   });
+
+  test("an SQS mapping needs the queue's visibility timeout to cover the function's timeout", async () => {
+    const name = uniqueName("esm-timeout");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Timeout: 60,
+        Code: { ZipFile: await makeZip({ "index.js": "exports.handler = async () => {};" }) },
+      }),
+    );
+    const queueArn = async (attributes: Record<string, string>): Promise<string> => {
+      const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("esm-timeout-q"), Attributes: attributes }))).QueueUrl ?? "";
+      return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    };
+    await rejectsWith(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: await queueArn({}) })),
+      "InvalidParameterValueException",
+      "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds",
+      400,
+    );
+    const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: await queueArn({ VisibilityTimeout: "60" }) }));
+    await lambda.send(new DeleteEventSourceMappingCommand({ UUID: created.UUID ?? "" }));
+  });
 });

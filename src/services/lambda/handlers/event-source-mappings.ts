@@ -128,6 +128,20 @@ function filterPatterns(criteria: { Filters?: Array<{ Pattern?: string }> } | un
   return patterns;
 }
 
+/**
+ * A queue must hide a message at least as long as the function may run on it: Lambda refuses the
+ * mapping with "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds"
+ * (InvalidParameterValueException, as pasted from Lambda in terraform-provider-aws and CDK
+ * issues and in deployment logs).
+ */
+async function checkVisibilityTimeout(ctx: LambdaContext, queue: { url: string; scope: Scope }, functionTimeout: number): Promise<void> {
+  const out = await ctx.invoke<{ Attributes?: Record<string, string> }>("sqs", "GetQueueAttributes", { QueueUrl: queue.url, AttributeNames: ["VisibilityTimeout"] }, queue.scope);
+  const visibility = Number(out.Attributes?.["VisibilityTimeout"] ?? "30");
+  if (visibility < functionTimeout) {
+    throw errors.InvalidParameterValue({ message: `Queue visibility timeout: ${visibility} seconds is less than Function timeout: ${functionTimeout} seconds` });
+  }
+}
+
 function checkBatching(batchSize: number, window: number): void {
   // SQS: batches over 10 messages need a batching window (Lambda waits to fill them).
   if (batchSize > 10 && window < 1) {
@@ -150,13 +164,15 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     });
   }
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
+  let queue: Awaited<ReturnType<typeof queueUrlOf>>;
   try {
-    await queueUrlOf(ctx.store, arn);
+    queue = await queueUrlOf(ctx.store, arn);
   } catch {
     throw errors.InvalidParameterValue({
       message: "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist for this wsdl version.",
     });
   }
+  await checkVisibilityTimeout(ctx, queue, target.version.config.timeout);
   const existing = ctx.store.listMappings(ctx).find((m) => m.eventSourceArn === arn && m.functionArn === target.invokedArn);
   if (existing) throw errors.MappingExists({ source: "SQS", arn, function: target.invokedArn, uuid: existing.uuid });
   const batchSize = input.BatchSize ?? 10;
