@@ -760,4 +760,61 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: await queueArn({ VisibilityTimeout: "60" }) }));
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: created.UUID ?? "" }));
   });
+
+  test("BisectBatchOnFunctionError: a failing batch is split until the bad record is alone, and only it goes to OnFailure", async () => {
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-bisect-"));
+    const table = uniqueName("ddb-bisect");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
+      }),
+    );
+    for (const pk of ["a", "b", "poison", "c"]) await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
+    const name = uniqueName("ddb-bisect-fn");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Environment: { Variables: { OUT: join(dir, "calls.log") } },
+        Code: {
+          ZipFile: await makeZip({
+            "index.js": `exports.handler = async (event) => {
+              const keys = event.Records.map((r) => r.dynamodb.Keys.pk.S);
+              require("fs").appendFileSync(process.env.OUT, keys.join(",") + "|");
+              if (keys.includes("poison")) throw new Error("poison");
+            };`,
+          }),
+        },
+      }),
+    );
+    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("ddb-bisect-q") }))).QueueUrl ?? "";
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: name,
+        EventSourceArn: created.TableDescription?.LatestStreamArn,
+        StartingPosition: "TRIM_HORIZON",
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: dlqArn } },
+      }),
+    );
+    for (let i = 0; i < 6; i++) await nimbus.scheduler.advance(1000);
+    assert.equal(await readFile(join(dir, "calls.log"), "utf8"), "a,b,poison,c|a,b|poison,c|poison|c|");
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
+    const discarded = Messages.map((m) => JSON.parse(m.Body ?? "{}") as { requestContext: { approximateInvokeCount: number }; DDBStreamBatchInfo: { batchSize: number } });
+    assert.deepEqual(
+      discarded.map((d) => [d.DDBStreamBatchInfo.batchSize, d.requestContext.approximateInvokeCount]),
+      [[1, 1]],
+    );
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

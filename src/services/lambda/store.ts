@@ -221,8 +221,10 @@ export interface MappingConfig {
   failedAttempts?: number;
   /** Stream sources: DestinationConfig.OnFailure, where a batch Lambda gives up on is described. */
   onFailure?: string;
-  /** Stream sources: settings kept and answered as given (Nimbus reads one shard, whole batches, without windows). */
   bisectBatchOnFunctionError?: boolean;
+  /** Stream sources: the size a failed batch was split down to (BisectBatchOnFunctionError), until a batch succeeds or is given up. */
+  bisectLimit?: number;
+  /** Stream sources: settings kept and answered as given (Nimbus reads one shard, without record ages or windows). */
   maximumRecordAgeInSeconds?: number;
   parallelizationFactor?: number;
   tumblingWindowInSeconds?: number;

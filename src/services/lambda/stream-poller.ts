@@ -102,7 +102,7 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   const out = await store.env.invoke<{ Records?: StreamRecord[] }>(
     "dynamodbstreams",
     "GetRecords",
-    { ShardIterator: iterator, Limit: Math.min(1000, m.batchSize) },
+    { ShardIterator: iterator, Limit: Math.min(1000, m.batchSize, m.bisectLimit ?? 1000) },
     source.scope,
   );
   const records = out.Records ?? [];
@@ -127,15 +127,22 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   }
   const current = store.getMapping(scope, uuid);
   if (!current) return records.length;
-  const attempts = outcome.ok ? 0 : (current.failedAttempts ?? 0) + 1;
+  // BisectBatchOnFunctionError: a batch of several records the function failed on is split in
+  // two and the first half tried next, "Splitting a batch does not count towards the retry quota"
+  // (Lambda developer guide, "Retaining discarded records for a DynamoDB event source").
+  const bisect = !outcome.ok && invoked?.result.functionError !== undefined && current.bisectBatchOnFunctionError === true && records.length > 1;
+  const attempts = outcome.ok ? 0 : bisect ? (current.failedAttempts ?? 0) : (current.failedAttempts ?? 0) + 1;
   const maxRetries = current.maximumRetryAttempts ?? -1;
   // -1 (the default) retries until the records expire from the stream.
-  const giveUp = !outcome.ok && maxRetries >= 0 && attempts > maxRetries;
+  const giveUp = !outcome.ok && !bisect && maxRetries >= 0 && attempts > maxRetries;
   const last = records[records.length - 1]?.dynamodb?.SequenceNumber ?? current.position;
   const position = outcome.ok || giveUp ? last : (outcome.checkpoint ?? current.position);
+  const { bisectLimit: _previous, ...rest } = current;
+  const bisectLimit = bisect ? Math.ceil(records.length / 2) : outcome.ok || giveUp ? undefined : current.bisectLimit;
   store.putMapping(scope, {
-    ...{}, ...current,
+    ...{}, ...rest,
     ...(position !== undefined ? { position } : {}),
+    ...(bisectLimit !== undefined ? { bisectLimit } : {}),
     failedAttempts: outcome.ok || giveUp ? 0 : attempts,
     lastProcessingResult: called ? "OK" : "PROBLEM: Function call failed",
   });
