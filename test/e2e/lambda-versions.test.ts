@@ -817,4 +817,29 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });
+
+  test("a second mapping of the same stream to the same function is a conflict, in the words Lambda uses for streams", async () => {
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const table = uniqueName("ddb-dup");
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    const name = uniqueName("ddb-dup-fn");
+    await createNodeFunction(lambda, name, "exports.handler = async () => {};");
+    const first = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "LATEST" }));
+    await rejectsWith(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON" })),
+      "ResourceConflictException",
+      `The event source arn (" ${streamArn} ") and function (" ${ARN_PREFIX}${name} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${first.UUID}`,
+      409,
+    );
+    ddb.destroy();
+  });
 });

@@ -62,6 +62,13 @@ const specs = defineErrors({
     message:
       "An event source mapping with {source} arn (\" {arn} \") and function (\" {function} \") already exists. Please update or delete the existing mapping with UUID {uuid}",
   },
+  // Kinesis and DynamoDB stream sources word it otherwise (as pasted from CloudFormation's
+  // "Resource handler returned message" in CDK redeploy failures, and in LocalStack's provider).
+  StreamMappingExists: {
+    code: "ResourceConflictException",
+    status: 409,
+    message: "The event source arn (\" {arn} \") and function (\" {function} \") provided mapping already exists. Please update or delete the existing mapping with UUID {uuid}",
+  },
   VersionInUse: {
     code: "ResourceConflictException",
     status: 409,

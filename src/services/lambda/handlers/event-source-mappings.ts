@@ -215,6 +215,8 @@ async function createStreamMapping(
     throw errors.InvalidParameterValue({ message: "StartingPosition must be TRIM_HORIZON or LATEST for a DynamoDB stream event source." });
   }
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
+  const existing = ctx.store.listMappings(ctx).find((m) => m.eventSourceArn === arn && m.functionArn === target.invokedArn);
+  if (existing) throw errors.StreamMappingExists({ arn, function: target.invokedArn, uuid: existing.uuid });
   const mapping: MappingConfig = {
     uuid: randomUUID(),
     functionName: target.fn.name,
