@@ -221,6 +221,7 @@ export interface MappingConfig {
   failedAttempts?: number;
   /** Stream sources: DestinationConfig.OnFailure, where a batch Lambda gives up on is described. */
   onFailure?: string;
+  /** Stream sources: BisectBatchOnFunctionError, splitting a batch the function failed on. */
   bisectBatchOnFunctionError?: boolean;
   /** Stream sources: the size a failed batch was split down to (BisectBatchOnFunctionError), until a batch succeeds or is given up. */
   bisectLimit?: number;

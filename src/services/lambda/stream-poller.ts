@@ -128,8 +128,8 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   const current = store.getMapping(scope, uuid);
   if (!current) return records.length;
   // BisectBatchOnFunctionError: a batch of several records the function failed on is split in
-  // two and the first half tried next, "Splitting a batch does not count towards the retry quota"
-  // (Lambda developer guide, "Retaining discarded records for a DynamoDB event source").
+  // two and the first half tried next; splitting does not count towards the retry quota (Lambda
+  // developer guide, "Retaining discarded records for a DynamoDB event source in Lambda").
   const bisect = !outcome.ok && invoked?.result.functionError !== undefined && current.bisectBatchOnFunctionError === true && records.length > 1;
   const attempts = outcome.ok ? 0 : bisect ? (current.failedAttempts ?? 0) : (current.failedAttempts ?? 0) + 1;
   const maxRetries = current.maximumRetryAttempts ?? -1;
