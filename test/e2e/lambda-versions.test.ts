@@ -842,4 +842,25 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     );
     ddb.destroy();
   });
+
+  test("a FIFO queue's mapping takes no batching window", async () => {
+    const name = uniqueName("esm-fifo");
+    await createNodeFunction(lambda, name, "exports.handler = async () => {};");
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName("esm-fifo-q")}.fifo`, Attributes: { FifoQueue: "true" } }))).QueueUrl ?? "";
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await rejectsWith(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: arn, MaximumBatchingWindowInSeconds: 5 })),
+      "InvalidParameterValueException",
+      "Batching window is not supported for FIFO queues",
+      400,
+    );
+    const mapping = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: arn }));
+    await rejectsWith(
+      lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, MaximumBatchingWindowInSeconds: 1 })),
+      "InvalidParameterValueException",
+      "Batching window is not supported for FIFO queues",
+      400,
+    );
+    await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID ?? "" }));
+  });
 });

@@ -142,7 +142,10 @@ async function checkVisibilityTimeout(ctx: LambdaContext, queue: { url: string; 
   }
 }
 
-function checkBatching(batchSize: number, window: number): void {
+function checkBatching(queueArn: string, batchSize: number, window: number): void {
+  // "Batching window is not supported for FIFO queues" (MaximumBatchingWindowInSeconds in the
+  // Lambda developer guide's SQS parameters; the same words come back from the API).
+  if (queueArn.endsWith(".fifo") && window > 0) throw errors.InvalidParameterValue({ message: "Batching window is not supported for FIFO queues" });
   // SQS: batches over 10 messages need a batching window (Lambda waits to fill them).
   if (batchSize > 10 && window < 1) {
     throw errors.InvalidParameterValue({ message: "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10" });
@@ -177,7 +180,7 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
   if (existing) throw errors.MappingExists({ source: "SQS", arn, function: target.invokedArn, uuid: existing.uuid });
   const batchSize = input.BatchSize ?? 10;
   const window = input.MaximumBatchingWindowInSeconds ?? 0;
-  checkBatching(batchSize, window);
+  checkBatching(arn, batchSize, window);
   for (const t of input.FunctionResponseTypes ?? []) check(oneOf("functionResponseTypes", t, ["ReportBatchItemFailures"]));
   const mapping: MappingConfig = {
     uuid: randomUUID(),
@@ -298,7 +301,7 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
     ...settings,
     lastModified: ctx.clock.now(),
   };
-  if (!streamOfArn(updated.eventSourceArn)) checkBatching(updated.batchSize, updated.maximumBatchingWindowInSeconds);
+  if (!streamOfArn(updated.eventSourceArn)) checkBatching(updated.eventSourceArn, updated.batchSize, updated.maximumBatchingWindowInSeconds);
   ctx.store.putMapping(ctx, updated);
   if (updated.enabled) startPoller(ctx.store, ctx, updated.uuid);
   else stopPoller(ctx.store, ctx, updated.uuid);
