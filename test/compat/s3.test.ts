@@ -367,4 +367,28 @@ print(json.dumps([len(left.get("Versions", [])), len(left.get("DeleteMarkers", [
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), [0, 0]);
   });
+
+  test("aws s3 rb --force on a versioned bucket removes the current objects, then DeleteBucket says to delete all versions", async () => {
+    const bucket = uniqueName("cli-rb-ver");
+    const plain = uniqueName("cli-rb-plain");
+    const file = join(dir, "rb-force.txt");
+    writeFileSync(file, "x");
+    for (const name of [bucket, plain]) {
+      assert.equal((await aws(nimbus.url, ["s3", "mb", `s3://${name}`])).code, 0);
+    }
+    await aws(nimbus.url, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"]);
+    for (const name of [bucket, plain]) {
+      assert.equal((await aws(nimbus.url, ["s3", "cp", file, `s3://${name}/k`, "--no-progress"])).code, 0);
+    }
+    const versioned = await aws(nimbus.url, ["s3", "rb", `s3://${bucket}`, "--force"]);
+    assert.equal(versioned.code, 1);
+    assert.match(versioned.stdout, /delete: s3:\/\/.+\/k/);
+    assert.match(
+      versioned.stderr,
+      /remove_bucket failed: .* An error occurred \(BucketNotEmpty\) when calling the DeleteBucket operation: The bucket you tried to delete is not empty\. You must delete all versions in the bucket\.\n/,
+    );
+    const unversioned = await aws(nimbus.url, ["s3", "rb", `s3://${plain}`]);
+    assert.equal(unversioned.code, 1);
+    assert.match(unversioned.stderr, /operation: The bucket you tried to delete is not empty\n/);
+  });
 });

@@ -21,6 +21,13 @@ export const errors = defineErrors({
     message: "Your previous request to create the named bucket succeeded and you already own it.",
   },
   BucketNotEmpty: { code: "BucketNotEmpty", status: 409, message: "The bucket you tried to delete is not empty" },
+  // A bucket whose versioning was ever set (Enabled or Suspended) says where the rest is, as S3
+  // answers in rebuy-de/aws-nuke#64, gruntwork-io/cloud-nuke#369 (and versity/versitygw#901).
+  VersionedBucketNotEmpty: {
+    code: "BucketNotEmpty",
+    status: 409,
+    message: "The bucket you tried to delete is not empty. You must delete all versions in the bucket.",
+  },
   // The S3 console's sentence for it (March 2026); the API's own wording is not recorded anywhere found.
   AccountRegionalSuffixInGlobalName: {
     code: "InvalidBucketName",

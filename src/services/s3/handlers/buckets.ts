@@ -121,7 +121,10 @@ export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOu
 export function deleteBucket(input: DeleteBucketInput, ctx: S3Context): DeleteBucketOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   ctx.store.transaction(() => {
-    if (ctx.store.bucketInUse(bucket.name)) throw errors.BucketNotEmpty({}, { fields: { BucketName: bucket.name } });
+    if (ctx.store.bucketInUse(bucket.name)) {
+      const notEmpty = bucket.versioning === null ? errors.BucketNotEmpty : errors.VersionedBucketNotEmpty;
+      throw notEmpty({}, { fields: { BucketName: bucket.name } });
+    }
     ctx.store.deleteBucket(bucket.name);
   });
   return {};
