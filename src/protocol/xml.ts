@@ -104,6 +104,37 @@ export function writeElement(model: ServiceModel, shape: Shape, value: unknown, 
   }
 }
 
+export class XmlSyntaxError extends Error {}
+
+const XML_NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", apos: "'", quot: '"' };
+
+/** XML 1.0's Char production: tab, LF, CR and U+0020 on, less the surrogates, U+FFFE and U+FFFF. */
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+/**
+ * XML's own entities and character references (`&#10;`, `&#xA;`), which fast-xml-parser leaves
+ * as text unless its HTML entities (`&nbsp;`...) come too. botocore writes every CR and LF of a
+ * DeleteObjects or PutBucketLifecycleConfiguration body as `&#xD;` and `&#xA;` so that a key's
+ * line breaks survive the parse. Entities declared in a DOCTYPE are not expanded.
+ */
+const entityDecoder = {
+  setExternalEntities: () => undefined,
+  addInputEntities: () => undefined,
+  reset: () => undefined,
+  setXmlVersion: () => undefined,
+  decode: (text: string): string =>
+    text.includes("&")
+      ? text.replace(/&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([a-z]+));/g, (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+          if (name !== undefined) return XML_NAMED_ENTITIES[name] ?? whole;
+          const code = hex !== undefined ? Number.parseInt(hex, 16) : Number.parseInt(dec ?? "", 10);
+          if (!isXmlChar(code)) throw new XmlSyntaxError(`Character reference ${whole} is not a legal XML character`);
+          return String.fromCodePoint(code);
+        })
+      : text,
+};
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: "@_",
@@ -113,14 +144,16 @@ const parser = new XMLParser({
   removeNSPrefix: false,
   textNodeName: "#text",
   processEntities: true,
-  htmlEntities: false,
+  entityDecoder,
   ignoreDeclaration: true,
 });
 
-export class XmlSyntaxError extends Error {}
+// Control characters other than tab, LF and CR are not XML characters, written or referenced.
+const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** Parses an XML document into fast-xml-parser's object form, refusing malformed input. */
 export function parseXmlDocument(text: string): Record<string, unknown> {
+  if (NOT_XML_CHARS.test(text)) throw new XmlSyntaxError("The document holds a character XML does not allow");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlSyntaxError(valid.err.msg);
   return parser.parse(text) as Record<string, unknown>;

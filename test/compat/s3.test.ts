@@ -391,4 +391,22 @@ print(json.dumps([len(left.get("Versions", [])), len(left.get("DeleteMarkers", [
     assert.equal(unversioned.code, 1);
     assert.match(unversioned.stderr, /operation: The bucket you tried to delete is not empty\n/);
   });
+
+  test("boto3: bucket.objects.all().delete() removes keys with line breaks (sent as &#xA; and &#xD;), then the bucket deletes", async () => {
+    const bucket = uniqueName("boto-breaks");
+    const r = await boto3(
+      nimbus.url,
+      `
+b = boto3.resource("s3", endpoint_url=ENDPOINT).Bucket(${JSON.stringify(bucket)})
+b.create()
+for key in ("line1\\nline2", "cr\\r", "both\\r\\n", "plain"):
+    b.put_object(Key=key, Body=b"x")
+deleted = sorted(d["Key"] for page in b.objects.all().delete() for d in page.get("Deleted", []))
+b.delete()
+print(json.dumps(deleted))
+`,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), ["both\r\n", "cr\r", "line1\nline2", "plain"]);
+  });
 });

@@ -432,6 +432,22 @@ describe("S3 objects", () => {
     assert.equal(left.KeyCount, 0);
   });
 
+  test("DeleteObjects deletes keys with line breaks, which the SDKs send as character references; a control character is MalformedXML", async () => {
+    // @aws-sdk/xml-builder writes CR, LF, NEL and LS as &#x0D; &#x0A; &#x85; &#x2028; (botocore: &#xD; &#xA;).
+    const keys = ["breaks/a\nb", "breaks/cr\r", "breaks/nel\u0085", "breaks/ls\u2028"];
+    for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x" }));
+    const deleted = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }));
+    assert.deepEqual(deleted.Deleted?.map((d) => d.Key).sort(), [...keys].sort());
+    const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "breaks/" }));
+    assert.equal(left.KeyCount, 0);
+
+    // A key with a C0 control character cannot be written in XML 1.0 at all (boto/boto3#2005).
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "breaks/dle\u0010", Body: "x" }));
+    const control = await failure(s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "breaks/dle\u0010" }] } })));
+    assert.deepEqual([control.name, control.status, control.message], ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "breaks/dle\u0010" }));
+  });
+
   // AWS, as recorded in LocalStack's test_get_object_with_version_unversioned_bucket and
   // test_delete_object snapshots: a bucket never versioned has no version but "null", so any
   // other version id is invalid rather than missing.
