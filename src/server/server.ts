@@ -342,6 +342,14 @@ function endPending(): void {
   }
 }
 
+/**
+ * LENGTH_LAST: node (since nodejs/node#46528) writes a Content-Disposition that comes after a
+ * Content-Length as the UTF-8 its text decodes to, where every other header value is written one
+ * byte per character (latin1). Header values here are those bytes (node reads request headers
+ * so), so a filename sent as UTF-8 ("résumé", "文件") was re-encoded, or refused with
+ * ERR_INVALID_CHAR and a 500. Content-Length written last keeps Content-Disposition's bytes as
+ * they came.
+ */
 async function send(res: AnyResponse, response: WireResponse, head: boolean): Promise<void> {
   const headers = response.headers;
   const body = head ? undefined : response.body;
@@ -349,19 +357,26 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
     // The whole answer is known: its headers go to writeHead in one object, which node
     // serialises as it is (setHeader per header also keeps a case-folded map for later reads).
     const out: Record<string, string | number> = {};
-    let length = false;
+    let length: string | undefined;
     for (const k in headers) {
-      out[k] = headers[k] as string;
-      if (k.length === 14 && k.toLowerCase() === "content-length") length = true;
+      if (k.length === 14 && k.toLowerCase() === "content-length") length = headers[k] as string;
+      else out[k] = headers[k] as string;
     }
-    // A 304 may only carry the length a 200 would have had (RFC 9110 section 8.6), so none.
-    if (!length && !head && response.status !== 304) out["content-length"] = body === undefined ? "0" : Buffer.byteLength(body);
+    // Content-Length goes last (see LENGTH_LAST). A 304 may only carry the length a 200 would
+    // have had (RFC 9110 section 8.6), so none.
+    if (length !== undefined) out["content-length"] = length;
+    else if (!head && response.status !== 304) out["content-length"] = body === undefined ? "0" : Buffer.byteLength(body);
     res.writeHead(response.status, out);
     endThisTurn(res, body);
     return;
   }
   res.statusCode = response.status;
-  for (const k in headers) res.setHeader(k, headers[k] as string);
+  let length: string | undefined;
+  for (const k in headers) {
+    if (k.length === 14 && k.toLowerCase() === "content-length") length = headers[k] as string;
+    else res.setHeader(k, headers[k] as string);
+  }
+  if (length !== undefined) res.setHeader("content-length", length);
   if (isFileStream(body)) return sendFile(body, res as unknown as Writable);
   if (body instanceof ComposedStream) return sendFiles(body.files(), res as unknown as Writable, body);
   const readable = body instanceof Readable ? body : Readable.from(body);

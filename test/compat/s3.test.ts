@@ -409,4 +409,30 @@ print(json.dumps(deleted))
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), ["both\r\n", "cr\r", "line1\nline2", "plain"]);
   });
+
+  test("boto3: a Content-Disposition sent as UTF-8 (a filename in Chinese, 'résumé') comes back byte for byte on HEAD and GET", async () => {
+    // botocore sends header text as UTF-8 and reads answers one byte per character (latin1), as
+    // http.client does: re-encoding what it read as latin1 gives back the bytes S3 kept.
+    const bucket = uniqueName("boto-disposition");
+    const r = await boto3(
+      nimbus.url,
+      `
+c = boto3.client("s3", endpoint_url=ENDPOINT)
+c.create_bucket(Bucket=${JSON.stringify(bucket)})
+out = []
+for value in ('attachment; filename="\\u6587\\u4ef6.pdf"', 'inline; filename="r\\u00e9sum\\u00e9.txt"'):
+    c.put_object(Bucket=${JSON.stringify(bucket)}, Key="k", Body=b"x", ContentDisposition=value)
+    head = c.head_object(Bucket=${JSON.stringify(bucket)}, Key="k")["ContentDisposition"]
+    got = c.get_object(Bucket=${JSON.stringify(bucket)}, Key="k")["ContentDisposition"]
+    out.append([head.encode("latin1").decode("utf8"), got.encode("latin1").decode("utf8")])
+print(json.dumps(out))
+`,
+      { AWS_MAX_ATTEMPTS: "1" },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [
+      ['attachment; filename="文件.pdf"', 'attachment; filename="文件.pdf"'],
+      ['inline; filename="résumé.txt"', 'inline; filename="résumé.txt"'],
+    ]);
+  });
 });
