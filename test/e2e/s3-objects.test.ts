@@ -143,6 +143,25 @@ describe("S3 objects", () => {
     assert.deepEqual(head.Metadata, { color: "blue", "x-trace": "42" });
   });
 
+  test("a response-content-disposition past latin1 is InvalidArgument; one within it is answered in ISO-8859-1", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "docs/codebook.md", Body: "x" }));
+    const dash = 'attachment; filename="codebook 1976\u20132016.md"';
+    const refused = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "docs/codebook.md", ResponseContentDisposition: dash })));
+    assert.deepEqual(
+      [refused.name, refused.status, refused.message, refused.error["ArgumentName"], refused.error["ArgumentValue"]],
+      ["InvalidArgument", 400, "Header value cannot be represented using ISO-8859-1.", "response-content-disposition", dash],
+    );
+    const type = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "docs/codebook.md", ResponseContentType: "text/\u20ac" })));
+    assert.deepEqual([type.name, type.status, type.error["ArgumentName"]], ["InvalidArgument", 400, "response-content-type"]);
+    // A HEAD has no body to name the error in.
+    const head = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "docs/codebook.md", ResponseContentDisposition: dash })));
+    assert.equal(head.status, 400);
+    // node's client reads header bytes one per character: an ISO-8859-1 'é' reads back as itself.
+    const latin1 = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "docs/codebook.md", ResponseContentDisposition: 'inline; filename="r\u00e9sum\u00e9.md"' }));
+    await latin1.Body?.transformToString();
+    assert.equal(latin1.ContentDisposition, 'inline; filename="résumé.md"');
+  });
+
   test("a UTF-8 key with spaces and + round-trips through put, list, get and delete", async () => {
     const key = "dir/ünï cødé + plus/fïle name+1 (2)&x=y.txt";
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "utf8" }));

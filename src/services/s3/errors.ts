@@ -173,6 +173,9 @@ export const errors = defineErrors({
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
   // "These parameters cannot be used with an unsigned (anonymous) request." (GetObject, response-*).
   AnonymousResponseOverrides: { code: "InvalidRequest", status: 400, message: "Request specific response headers cannot be used for anonymous GET requests." },
+  // A response-* override with a character past U+00FF, S3's answer as pasted in
+  // IQSS/dataverse#4524 and guardian/grid#1716 (an en dash, a curly apostrophe in a filename).
+  HeaderNotLatin1: { code: "InvalidArgument", status: 400, message: "Header value cannot be represented using ISO-8859-1." },
   // Analytics, inventory, metrics and Intelligent-Tiering configurations (handlers/id-configs.ts).
   NoSuchConfiguration: { code: "NoSuchConfiguration", status: 404, message: "The specified configuration does not exist." },
   TooManyConfigurations: {

@@ -28,8 +28,26 @@ function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow
   }
 }
 
-/** Response header overrides (`response-content-type`...) replace the stored values. */
+const OVERRIDE_PARAMETERS = {
+  ResponseContentType: "response-content-type",
+  ResponseContentLanguage: "response-content-language",
+  ResponseContentDisposition: "response-content-disposition",
+  ResponseContentEncoding: "response-content-encoding",
+  ResponseCacheControl: "response-cache-control",
+} as const;
+
+/**
+ * Response header overrides (`response-content-type`...) replace the stored values. S3 sends them
+ * in ISO-8859-1, so a value (decoded from the query string as UTF-8) with a character past U+00FF
+ * is refused.
+ */
 function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOutput> {
+  for (const [member, parameter] of Object.entries(OVERRIDE_PARAMETERS)) {
+    const value = input[member as keyof typeof OVERRIDE_PARAMETERS];
+    if (value !== undefined && /[^\u0000-\u00ff]/.test(value)) {
+      throw errors.HeaderNotLatin1({}, { fields: { ArgumentName: parameter, ArgumentValue: value } });
+    }
+  }
   const out: Partial<GetObjectOutput> = {};
   if (input.ResponseContentType !== undefined) out.ContentType = input.ResponseContentType;
   if (input.ResponseContentLanguage !== undefined) out.ContentLanguage = input.ResponseContentLanguage;
