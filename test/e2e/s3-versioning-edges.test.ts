@@ -8,12 +8,14 @@ import assert from "node:assert/strict";
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { failure, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
@@ -107,6 +109,22 @@ describe("S3 versioning edge cases", () => {
       ["InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.", 400],
     );
     const current = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: `${bucket}/k` })));
+    assert.deepEqual([current.name, current.$metadata.httpStatusCode], ["NoSuchKey", 404]);
+  });
+
+  // scality/cloudserver's part-copy versioning tests: UploadPartCopy answers as CopyObject does.
+  test("UploadPartCopy from a delete marker: by version id InvalidRequest, as the current version NoSuchKey", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "c" }));
+    const part = (source: string) => s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: "c", UploadId: upload.UploadId, PartNumber: 1, CopySource: source }));
+    const byId = await failure(part(`${bucket}/k?versionId=${marker.VersionId}`));
+    assert.deepEqual(
+      [byId.name, byId.message, byId.$metadata.httpStatusCode],
+      ["InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.", 400],
+    );
+    const current = await failure(part(`${bucket}/k`));
     assert.deepEqual([current.name, current.$metadata.httpStatusCode], ["NoSuchKey", 404]);
   });
 

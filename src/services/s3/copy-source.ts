@@ -1,4 +1,7 @@
-import { errors, invalidArgument } from "./errors.js";
+import { errors, invalidArgument, invalidRequest, noSuchKey } from "./errors.js";
+import type { S3Context } from "./index.js";
+import { readableVersion, requireBucket } from "./objects.js";
+import type { ObjectRow } from "./store.js";
 
 /** The most a copy reads from its source in one request: a CopyObject's whole source, an UploadPartCopy's part (5 GiB). */
 export const MAX_COPY_SOURCE_SIZE = 5 * 1024 ** 3;
@@ -26,4 +29,23 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
   }
   const versionId = query?.get("versionId") ?? undefined;
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), ...(versionId !== undefined ? { versionId } : {}) };
+}
+
+/**
+ * The version a copy (CopyObject, UploadPartCopy) reads. A delete marker named by its version id
+ * is InvalidRequest; one that is the current version is simply "no such key" (scality/cloudserver's
+ * part-copy versioning tests, the same answers for both operations).
+ */
+export function copySourceVersion(ctx: S3Context, bucketName: string, key: string, versionId: string | undefined): ObjectRow {
+  const bucket = requireBucket(ctx, bucketName);
+  if (versionId !== undefined) {
+    const row = ctx.store.version(bucket.name, key, versionId);
+    if (row?.delete_marker) throw invalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.");
+  }
+  try {
+    return readableVersion(ctx, bucket, key, versionId);
+  } catch (err) {
+    if (versionId === undefined) throw noSuchKey(key);
+    throw err;
+  }
 }

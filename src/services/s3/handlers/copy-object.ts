@@ -2,8 +2,8 @@ import type { CopyObjectInput, CopyObjectOutput } from "../../../generated/s3.js
 import { DEFAULT_CHECKSUM_ALGORITHM, digestOf, etagFromMd5, isChecksumAlgorithm, type ChecksumAlgorithm } from "../domain/checksums.js";
 import { evaluateCopySourceConditions, evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import { digestBlob, requestedAlgorithm } from "../ingest.js";
-import { checkCopySourceSize, parseCopySource } from "../copy-source.js";
-import { invalidArgument, invalidRequest, noSuchKey } from "../errors.js";
+import { checkCopySourceSize, copySourceVersion, parseCopySource } from "../copy-source.js";
+import { invalidArgument, invalidRequest } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { objectWrite } from "../access.js";
 import { assertReadable } from "../restore.js";
@@ -12,24 +12,9 @@ import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryptio
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
-import { checksumMembers, contentHeaders, parseTaggingHeader, readableVersion, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateStorageClass, writtenVersionId } from "../objects.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateStorageClass, writtenVersionId } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
 import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
-
-function sourceVersion(ctx: S3Context, bucketName: string, key: string, versionId: string | undefined): ObjectRow {
-  const bucket = requireBucket(ctx, bucketName);
-  if (versionId !== undefined) {
-    const row = ctx.store.version(bucket.name, key, versionId);
-    if (row?.delete_marker) throw invalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.");
-  }
-  try {
-    return readableVersion(ctx, bucket, key, versionId);
-  } catch (err) {
-    // A delete marker as the current source version is simply "no such key" for a copy.
-    if (versionId === undefined) throw noSuchKey(key);
-    throw err;
-  }
-}
 
 /**
  * What a copy's bytes are described by. S3 does a copy "as a single action, regardless of
@@ -68,7 +53,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   // If-Match / If-None-Match are about the destination key, as on PutObject; x-amz-copy-source-if-* about the source.
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
-  const source = sourceVersion(ctx, src.bucket, src.key, src.versionId);
+  const source = copySourceVersion(ctx, src.bucket, src.key, src.versionId);
   assertReadable(ctx.store, source, ctx.clock.now());
   checkCopySourceSize(source.size);
   checkCopySourceKey(parseEncryption(source.encryption), input);
@@ -123,7 +108,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   // Bodies are content-addressed: the copy is one more reference to the same blob.
   const row = ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
-    const again = sourceVersion(ctx, src.bucket, src.key, src.versionId);
+    const again = copySourceVersion(ctx, src.bucket, src.key, src.versionId);
     if (conditions.ifNoneMatch !== undefined || conditions.ifMatch !== undefined) {
       const latest = ctx.store.latest(bucket.name, input.Key);
       evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);

@@ -4,11 +4,11 @@ import { noSuchKey, noSuchUpload } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
 import { partNumberError } from "../ingest.js";
-import { checksumMembers, readableVersion, requireBucket, utcSeconds } from "../objects.js";
+import { checksumMembers, requireBucket, utcSeconds } from "../objects.js";
 import { assertReadable } from "../restore.js";
 import { noteAccess } from "../intelligent-tiering.js";
 import { checkCopySourceKey, encryptionOutput, parseEncryption } from "../encryption.js";
-import { checkCopySourceSize, parseCopySource } from "../copy-source.js";
+import { checkCopySourceSize, copySourceVersion, parseCopySource } from "../copy-source.js";
 import type { ObjectRow } from "../store.js";
 import { MAX_PART_NUMBER, uploadChecksum } from "./multipart.js";
 import type { ChecksumAlgorithm } from "../domain/checksums.js";
@@ -35,7 +35,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   if (!upload) throw noSuchUpload(input.UploadId);
   const src = parseCopySource(input.CopySource);
   const sourceBucket = requireBucket(ctx, src.bucket);
-  const source = readableVersion(ctx, sourceBucket, src.key, src.versionId);
+  const source = copySourceVersion(ctx, sourceBucket.name, src.key, src.versionId);
   assertReadable(ctx.store, source, ctx.clock.now());
   checkCopySourceKey(parseEncryption(source.encryption), input);
   evaluateCopySourceConditions(
