@@ -28,13 +28,14 @@ function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow
   }
 }
 
-const OVERRIDE_PARAMETERS = {
+/** The override members and their query parameters (read on every GET and HEAD: built once). */
+const OVERRIDE_PARAMETERS = Object.entries({
   ResponseContentType: "response-content-type",
   ResponseContentLanguage: "response-content-language",
   ResponseContentDisposition: "response-content-disposition",
   ResponseContentEncoding: "response-content-encoding",
   ResponseCacheControl: "response-cache-control",
-} as const;
+} as const) as [keyof GetObjectInput & keyof HeadObjectInput, string][];
 
 /**
  * Response header overrides (`response-content-type`...) replace the stored values. S3 sends them
@@ -42,9 +43,9 @@ const OVERRIDE_PARAMETERS = {
  * is refused.
  */
 function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOutput> {
-  for (const [member, parameter] of Object.entries(OVERRIDE_PARAMETERS)) {
-    const value = input[member as keyof typeof OVERRIDE_PARAMETERS];
-    if (value !== undefined && /[^\u0000-\u00ff]/.test(value)) {
+  for (const [member, parameter] of OVERRIDE_PARAMETERS) {
+    const value = input[member];
+    if (typeof value === "string" && /[^\u0000-\u00ff]/.test(value)) {
       throw errors.HeaderNotLatin1({}, { fields: { ArgumentName: parameter, ArgumentValue: value } });
     }
   }
