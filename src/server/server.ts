@@ -106,7 +106,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const startedAt = Date.now();
 
   const onRequest = (req: AnyRequest, res: AnyResponse): void => {
-    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt }).catch((err: unknown) => {
+    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock }).catch((err: unknown) => {
       logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -212,6 +212,7 @@ interface HandleOptions {
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly startedAt: number;
+  readonly clock: Clock;
 }
 
 /**
@@ -284,6 +285,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   const answered = performance.now();
   // Whatever the handler left unread of a request body is drained so the connection stays usable.
   if (!req.readableEnded) req.resume();
+  result.response.headers["date"] ??= httpDate(opts.clock.now());
   await send(res, result.response, wire.method === "HEAD");
   const finished = performance.now();
   const latencyMs = Math.round((finished - started) * 100) / 100;
@@ -305,6 +307,15 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   if (result.failure) opts.logger.error({ ...{}, ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
   else opts.logger.info(line);
+}
+
+/**
+ * The Date header as Nimbus's clock has it, the clock signatures are judged by (node's own would
+ * be the host's). The SDKs correct their clock skew from it: the v3 SDK and botocore retry a
+ * RequestTimeTooSkewed or "Signature expired" once they have, so it must be the time that refused them.
+ */
+function httpDate(now: number): string {
+  return new Date(now).toUTCString();
 }
 
 /** A response body's length: counted when it was whole, else as its Content-Length declared it. */

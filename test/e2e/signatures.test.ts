@@ -9,7 +9,7 @@ import { createHash, createHmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { CreateFunctionUrlConfigCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { CreateBucketCommand, CreateMultipartUploadCommand, CompleteMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, CreateMultipartUploadCommand, CompleteMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -426,5 +426,34 @@ describe("signature enforcement", () => {
     const sts = new STSClient(config({ accessKeyId: "123456789012", secretAccessKey: "test" }));
     clients.push(sts);
     assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, "123456789012");
+  });
+});
+
+describe("clock skew correction", () => {
+  test("a client whose clock is 20 minutes behind is refused once, corrects its clock from the Date header, and its retry succeeds", async () => {
+    // The server's clock 20 minutes ahead of the host's stands for a client whose clock is that far behind AWS's.
+    const ahead = Date.now() + 20 * 60_000;
+    const nimbus = await startTestNimbus({ startTime: ahead, auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "test" } });
+    const config = { endpoint: nimbus.url, region: "us-east-1", credentials: ROOT };
+    const dynamodb = new DynamoDBClient(config);
+    const sqs = new SQSClient(config);
+    const sns = new SNSClient(config);
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    try {
+      const date = Date.parse((await fetch(`${nimbus.url}/`)).headers.get("date") ?? "");
+      assert.ok(Math.abs(date - ahead) < 2000, `Date header ${new Date(date).toISOString()} is the server's clock`);
+      for (const [service, call] of [
+        ["dynamodb", () => dynamodb.send(new ListTablesCommand({}))],
+        ["sqs", () => sqs.send(new ListQueuesCommand({}))],
+        ["sns", () => sns.send(new ListTopicsCommand({}))],
+        ["s3", () => s3.send(new ListBucketsCommand({}))],
+      ] as const) {
+        const out = await call();
+        assert.equal(out.$metadata.attempts, 2, `${service}: refused once, then accepted`);
+      }
+    } finally {
+      for (const client of [dynamodb, sqs, sns, s3]) client.destroy();
+      await nimbus.close();
+    }
   });
 });
