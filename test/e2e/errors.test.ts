@@ -4,17 +4,19 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { gzipSync } from "node:zlib";
 import { APIGatewayClient, GetRestApisCommand } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient, ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { EC2Client, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import { CloudFrontClient, ListDistributionsCommand } from "@aws-sdk/client-cloudfront";
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetBucketIntelligentTieringConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { ServiceDefinition } from "../../src/core/service.js";
-import { signedHeaders, startTestNimbus, type TestNimbus, failure } from "./harness.js";
+import { signedHeaders, startTestNimbus, type TestNimbus, failure, uniqueName } from "./harness.js";
 
 
 
@@ -173,5 +175,45 @@ describe("malformed signatures", () => {
     assert.equal(res.status, 400);
     assert.match(await res.text(), /<Code>IncompleteSignature<\/Code><Message>Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256<\/Message>/);
     await nimbus.close();
+  });
+});
+
+describe("compressed request bodies", () => {
+  test("a DynamoDB body sent with Content-Encoding: gzip is read, signed as sent; gzip that does not decode is 500 and retried", async () => {
+    const nimbus = await startTestNimbus({ startTime: Date.now(), auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "test" } });
+    const config = { ...nimbus.clientConfig({ secretAccessKey: "test" }), maxAttempts: 2 };
+    const plain = new DynamoDBClient(config);
+    // As the SDKs' request compression does it: the body gzipped before it is signed.
+    const encoded = (compress: (body: Buffer) => Buffer): DynamoDBClient => {
+      const client = new DynamoDBClient(config);
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as { body: string; headers: Record<string, string> };
+          const body = compress(Buffer.from(request.body));
+          request.body = body as unknown as string;
+          request.headers["content-encoding"] = "gzip";
+          request.headers["content-length"] = String(body.length);
+          return next(args);
+        },
+        { step: "build" },
+      );
+      return client;
+    };
+    const gzipped = encoded((body) => gzipSync(body));
+    const broken = encoded((body) => body);
+    try {
+      const table = uniqueName("gzip");
+      await gzipped.send(new CreateTableCommand({ TableName: table, KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }));
+      await gzipped.send(new PutItemCommand({ TableName: table, Item: { k: { S: "a" }, v: { S: "x".repeat(20_000) } } }));
+      const got = await plain.send(new GetItemCommand({ TableName: table, Key: { k: { S: "a" } } }));
+      assert.equal(got.Item?.["v"]?.S?.length, 20_000);
+      const err = await failure(broken.send(new PutItemCommand({ TableName: table, Item: { k: { S: "b" } } })));
+      assert.equal(err.$metadata.httpStatusCode, 500);
+      assert.equal((err.$metadata as { attempts?: number }).attempts, 2);
+      assert.equal((await plain.send(new GetItemCommand({ TableName: table, Key: { k: { S: "b" } } }))).Item, undefined);
+    } finally {
+      for (const client of [plain, gzipped, broken]) client.destroy();
+      await nimbus.close();
+    }
   });
 });
