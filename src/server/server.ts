@@ -105,8 +105,8 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const d = dispatcher;
   const startedAt = Date.now();
 
-  const onRequest = (req: AnyRequest, res: AnyResponse): void => {
-    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock }).catch((err: unknown) => {
+  const onRequest = (req: AnyRequest, res: AnyResponse, expectsContinue = false): void => {
+    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock, expectsContinue }).catch((err: unknown) => {
       logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -115,7 +115,9 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     });
   };
 
-  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, onRequest);
+  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => onRequest(req, res));
+  // Without this listener node answers every Expect: 100-continue at once, before anything is looked at.
+  h1.on("checkContinue", (req, res) => onRequest(req, res, true));
   const h2 = http2.createServer({}, onRequest);
   const h2Sessions = new Set<http2.Http2Session>();
   h2.on("session", (session) => {
@@ -213,6 +215,8 @@ interface HandleOptions {
   readonly logger: Logger;
   readonly startedAt: number;
   readonly clock: Clock;
+  /** The request sent Expect: 100-continue and waits for the interim 100 before its body. */
+  readonly expectsContinue: boolean;
 }
 
 /**
@@ -261,6 +265,8 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
   const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  // Only HTTP/1.1 requests are told to expect it (see the checkContinue listener).
+  const continued = opts.expectsContinue ? continueOnFirstRead(req as http.IncomingMessage, res as http.ServerResponse) : undefined;
   // Lambda function URLs (by host), SNS's delivery records (by path): see the catalog's plainHttp.
   const plain = registry.plainHttpHandler(req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "", rawPath);
   if (plain) return (await plain)(req, res, registry);
@@ -283,8 +289,10 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   const result = await dispatcher.handle(wire);
   const answered = performance.now();
-  // Whatever the handler left unread of a request body is drained so the connection stays usable.
-  if (!req.readableEnded) req.resume();
+  // Whatever the handler left unread of a request body is drained so the connection stays usable;
+  // a body the client still holds back (no 100 was sent) never comes, so its connection closes.
+  if (continued !== undefined && !continued()) res.setHeader("connection", "close");
+  else if (!req.readableEnded) req.resume();
   result.response.headers["date"] ??= httpDate(opts.clock.now());
   await send(res, result.response, wire.method === "HEAD");
   const finished = performance.now();
@@ -322,6 +330,29 @@ function httpDate(now: number): string {
 }
 
 let lastDate = { second: Number.NaN, text: "" };
+
+/**
+ * Expect: 100-continue, as S3 answers it: "When your application uses 100-continue, it does not
+ * send the request body until it receives an acknowledgment. If the message is rejected based on
+ * the headers, the body of the message is not sent" (common request headers; for PUT, "because
+ * of authentication failure or redirect"). The 100 goes out when the body is first read, so an
+ * answer decided before that (NoSuchBucket, a PermanentRedirect, a refused signature) is the
+ * final one and the client keeps its body, to send again where it was redirected. Tells whether
+ * the 100 went out.
+ */
+function continueOnFirstRead(req: http.IncomingMessage, res: http.ServerResponse): () => boolean {
+  let continued = false;
+  const read = req._read;
+  req._read = function (size: number): void {
+    req._read = read;
+    if (!res.headersSent) {
+      continued = true;
+      res.writeContinue();
+    }
+    read.call(this, size);
+  };
+  return () => continued;
+}
 
 /** A response body's length: counted when it was whole, else as its Content-Length declared it. */
 function bodyBytes(response: WireResponse): number {

@@ -9,6 +9,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { request } from "node:http";
 import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
 import {
@@ -29,8 +30,8 @@ import { Crc64Nvme } from "@aws-sdk/checksums/crc";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { ENFORCE_ALL, failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
-import { newBucket, s3BucketSuite } from "./s3-fixtures.js";
+import { ENFORCE_ALL, failure, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { newBucket, s3BucketSuite, s3Suite } from "./s3-fixtures.js";
 
 const MiB = 1024 * 1024;
 const S3_MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
@@ -441,6 +442,72 @@ describe("Upload (@aws-sdk/lib-storage)", () => {
     const cleaned = await failure(breaking("cleaned.bin", false).done());
     assert.equal(cleaned.message, "the source broke");
     assert.deepEqual((await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: "cleaned.bin" }))).Uploads ?? [], []);
+  });
+});
+
+describe("Expect: 100-continue (the SDK's PutObject and UploadPart bodies of 2 MiB and more)", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  s3Suite((fixture) => ({ nimbus, s3 } = fixture));
+
+  /** A raw PUT that announces `size` bytes and sends them only once told to: [continued, status, code, connection]. */
+  function expectingPut(path: string, size: number): Promise<[boolean, number | undefined, string | undefined, string | undefined]> {
+    return new Promise((resolve, reject) => {
+      let continued = false;
+      const req = request(`${nimbus.url}${path}`, {
+        method: "PUT",
+        headers: { ...{}, ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-length": String(size), expect: "100-continue" },
+      });
+      req.on("continue", () => {
+        continued = true;
+        req.end(Buffer.alloc(size, 1));
+      });
+      req.on("response", (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve([continued, res.statusCode, xmlValue(body, "Code"), res.headers.connection]));
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+  }
+
+  test("a PUT refused on its headers is answered without the interim 100; an accepted one gets it", async () => {
+    // "If the message is rejected based on the headers, the body of the message is not sent"
+    // (S3's common request headers): the answer is final and the unsent body closes the connection.
+    assert.deepEqual(await expectingPut(`/${uniqueName("missing")}/big.bin`, 3 * MiB), [false, 404, "NoSuchBucket", "close"]);
+    const bucket = await newBucket(s3, "continue");
+    assert.deepEqual(await expectingPut(`/${bucket}/big.bin`, 3 * MiB), [true, 200, undefined, "keep-alive"]);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "big.bin" }))).ContentLength, 3 * MiB);
+  });
+
+  // A body the first try consumed leaves the retry waiting for bytes that never come: a bounded wait.
+  test("followRegionRedirects: a stream body held back from the 301 is sent to the bucket's Region", { timeout: 15_000 }, async () => {
+    const west = new S3Client({ ...{}, ...nimbus.clientConfig({ region: "eu-west-1" }), forcePathStyle: true });
+    // WHEN_REQUIRED: no checksum trailer, whose wrapping would start the stream on the first try.
+    const following = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, followRegionRedirects: true, requestChecksumCalculation: "WHEN_REQUIRED" });
+    const expects: (string | undefined)[] = [];
+    following.middlewareStack.add(
+      (next) => async (args) => {
+        expects.push((args.request as { headers: Record<string, string> }).headers["Expect"]);
+        return next(args);
+      },
+      { step: "finalizeRequest", name: "watchExpect" },
+    );
+    try {
+      const bucket = uniqueName("elsewhere");
+      await west.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+      const body = patterned(3 * MiB);
+      const put = await following.send(new PutObjectCommand({ Bucket: bucket, Key: "streamed.bin", Body: Readable.from([body]), ContentLength: body.length }));
+      assert.equal(put.ETag, `"${md5(body).toString("hex")}"`);
+      assert.deepEqual(expects, ["100-continue", "100-continue"]);
+      const got = await west.send(new GetObjectCommand({ Bucket: bucket, Key: "streamed.bin" }));
+      assert.ok(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(body));
+    } finally {
+      west.destroy();
+      following.destroy();
+    }
   });
 });
 
