@@ -43,7 +43,7 @@ import {
   UpdateEventSourceMappingCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, type StreamViewType, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
@@ -66,6 +66,21 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
       `exports.handler = async (e, ctx) => ({ v: ${JSON.stringify(returns)}, version: ctx.functionVersion, arn: ctx.invokedFunctionArn });`,
       extra,
     );
+  }
+
+  /** A table keyed by "pk" with a stream of `view`, made with `ddb`. */
+  async function streamTable(ddb: DynamoDBClient, prefix: string, view: StreamViewType): Promise<{ table: string; streamArn: string }> {
+    const table = uniqueName(prefix);
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: view },
+      }),
+    );
+    return { table, streamArn: created.TableDescription?.LatestStreamArn ?? "" };
   }
 
   async function setCode(name: string, returns: string): Promise<void> {
@@ -468,17 +483,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
   test("a DynamoDB stream event source mapping delivers the table's changes in order, from TRIM_HORIZON or LATEST", async () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-ddb-"));
-    const table = uniqueName("ddb-esm");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
-      }),
-    );
-    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    const { table, streamArn } = await streamTable(ddb, "ddb-esm", "NEW_AND_OLD_IMAGES");
     await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "before" } } }));
 
     const deploy = async (label: string): Promise<string> => {
@@ -537,16 +542,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-ttl-"));
     const out = join(dir, "records.jsonl");
-    const table = uniqueName("ttl-archive");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "OLD_IMAGE" },
-      }),
-    );
+    const { table, streamArn } = await streamTable(ddb, "ttl-archive", "OLD_IMAGE");
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
     const name = uniqueName("ttl-archiver");
     await lambda.send(
@@ -563,7 +559,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     await lambda.send(
       new CreateEventSourceMappingCommand({
         FunctionName: name,
-        EventSourceArn: created.TableDescription?.LatestStreamArn,
+        EventSourceArn: streamArn,
         StartingPosition: "TRIM_HORIZON",
         FilterCriteria: { Filters: [{ Pattern: pattern }] },
       }),
@@ -589,17 +585,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     // Lambda developer guide, "Configuring partial batch response with DynamoDB and Lambda".
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-ddb-partial-"));
-    const table = uniqueName("ddb-partial");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
-      }),
-    );
-    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    const { table, streamArn } = await streamTable(ddb, "ddb-partial", "KEYS_ONLY");
     for (const pk of ["a", "b", "c"]) await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
     // Each call is logged as its keys; the first batch that holds "b" reports it failed.
     const deploy = async (label: string): Promise<string> => {
@@ -674,17 +660,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     // Lambda developer guide: "Lambda parameters for Amazon DynamoDB event source mappings" and
     // the invocation record of "Retaining discarded records for a DynamoDB event source in Lambda".
     const ddb = new DynamoDBClient(nimbus.clientConfig());
-    const table = uniqueName("ddb-onfailure");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
-      }),
-    );
-    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    const { table, streamArn } = await streamTable(ddb, "ddb-onfailure", "KEYS_ONLY");
     const name = uniqueName("ddb-failing");
     await lambda.send(
       new CreateFunctionCommand({
@@ -764,16 +740,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
   test("BisectBatchOnFunctionError: a failing batch is split until the bad record is alone, and only it goes to OnFailure", async () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-bisect-"));
-    const table = uniqueName("ddb-bisect");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
-      }),
-    );
+    const { table, streamArn } = await streamTable(ddb, "ddb-bisect", "KEYS_ONLY");
     for (const pk of ["a", "b", "poison", "c"]) await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
     const name = uniqueName("ddb-bisect-fn");
     await lambda.send(
@@ -799,7 +766,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     await lambda.send(
       new CreateEventSourceMappingCommand({
         FunctionName: name,
-        EventSourceArn: created.TableDescription?.LatestStreamArn,
+        EventSourceArn: streamArn,
         StartingPosition: "TRIM_HORIZON",
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 0,
@@ -820,17 +787,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
 
   test("a second mapping of the same stream to the same function is a conflict, in the words Lambda uses for streams", async () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
-    const table = uniqueName("ddb-dup");
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
-      }),
-    );
-    const streamArn = created.TableDescription?.LatestStreamArn ?? "";
+    const { table, streamArn } = await streamTable(ddb, "ddb-dup", "KEYS_ONLY");
     const name = uniqueName("ddb-dup-fn");
     await createNodeFunction(lambda, name, "exports.handler = async () => {};");
     const first = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "LATEST" }));
