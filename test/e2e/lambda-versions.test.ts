@@ -448,16 +448,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-filter-"));
     const out = join(dir, "bodies");
     const name = uniqueName("filter");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Environment: { Variables: { OUT: out } },
-        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, r.body + "|"); };` }) },
-      }),
-    );
+    await createNodeFunction(lambda, name, `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, r.body + "|"); };`, { Environment: { Variables: { OUT: out } } });
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("filter-q") }))).QueueUrl ?? "";
     const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
     await rejectsWith(
@@ -545,16 +536,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const { table, streamArn } = await streamTable(ddb, "ttl-archive", "OLD_IMAGE");
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
     const name = uniqueName("ttl-archiver");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Environment: { Variables: { OUT: out } },
-        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };` }) },
-      }),
-    );
+    await createNodeFunction(lambda, name, `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };`, { Environment: { Variables: { OUT: out } } });
     const pattern = JSON.stringify({ userIdentity: { type: ["Service"], principalId: ["dynamodb.amazonaws.com"] } });
     await lambda.send(
       new CreateEventSourceMappingCommand({
@@ -629,16 +611,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-sqs-md5-"));
     const out = join(dir, "records.jsonl");
     const name = uniqueName("sqs-md5");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Environment: { Variables: { OUT: out } },
-        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };` }) },
-      }),
-    );
+    await createNodeFunction(lambda, name, `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };`, { Environment: { Variables: { OUT: out } } });
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("sqs-md5-q") }))).QueueUrl ?? "";
     const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "with", MessageAttributes: { kind: { DataType: "String", StringValue: "x" } } }));
@@ -662,15 +635,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const { table, streamArn } = await streamTable(ddb, "ddb-onfailure", "KEYS_ONLY");
     const name = uniqueName("ddb-failing");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Code: { ZipFile: await makeZip({ "index.js": `exports.handler = async () => { throw new Error("boom"); };` }) },
-      }),
-    );
+    await createNodeFunction(lambda, name, `exports.handler = async () => { throw new Error("boom"); };`);
     const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("ddb-onfailure-q") }))).QueueUrl ?? "";
     const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
     const mapping = await lambda.send(
