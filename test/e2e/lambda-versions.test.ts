@@ -49,6 +49,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
 import { ARN_PREFIX, ROLE, createNodeFunction, json, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
 import { uniqueName, type TestNimbus } from "./harness.js";
+import { newQueue } from "./sns-fixtures.js";
 
 
 
@@ -572,25 +573,17 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     // Each call is logged as its keys; the first batch that holds "b" reports it failed.
     const deploy = async (label: string): Promise<string> => {
       const name = uniqueName(`partial-${label}`);
-      await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: name,
-          Runtime: "nodejs20.x",
-          Role: ROLE,
-          Handler: "index.handler",
-          Environment: { Variables: { OUT: join(dir, `${label}.log`) } },
-          Code: {
-            ZipFile: await makeZip({
-              "index.js": `const fs = require("fs");
-                exports.handler = async (event) => {
-                  const seen = fs.existsSync(process.env.OUT);
-                  fs.appendFileSync(process.env.OUT, event.Records.map((r) => r.dynamodb.Keys.pk.S).join("") + "|");
-                  const b = event.Records.find((r) => r.dynamodb.Keys.pk.S === "b");
-                  return { batchItemFailures: !seen && b ? [{ itemIdentifier: b.dynamodb.SequenceNumber }] : [] };
-                };`,
-            }),
-          },
-        }),
+      await createNodeFunction(
+        lambda,
+        name,
+        `const fs = require("fs");
+        exports.handler = async (event) => {
+          const seen = fs.existsSync(process.env.OUT);
+          fs.appendFileSync(process.env.OUT, event.Records.map((r) => r.dynamodb.Keys.pk.S).join("") + "|");
+          const b = event.Records.find((r) => r.dynamodb.Keys.pk.S === "b");
+          return { batchItemFailures: !seen && b ? [{ itemIdentifier: b.dynamodb.SequenceNumber }] : [] };
+        };`,
+        { Environment: { Variables: { OUT: join(dir, `${label}.log`) } } },
       );
       return name;
     };
@@ -636,8 +629,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const { table, streamArn } = await streamTable(ddb, "ddb-onfailure", "KEYS_ONLY");
     const name = uniqueName("ddb-failing");
     await createNodeFunction(lambda, name, `exports.handler = async () => { throw new Error("boom"); };`);
-    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("ddb-onfailure-q") }))).QueueUrl ?? "";
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const { url: dlqUrl, arn: dlqArn } = await newQueue(sqs, "ddb-onfailure-q");
     const mapping = await lambda.send(
       new CreateEventSourceMappingCommand({
         FunctionName: name,
@@ -678,20 +670,8 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
 
   test("an SQS mapping needs the queue's visibility timeout to cover the function's timeout", async () => {
     const name = uniqueName("esm-timeout");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Timeout: 60,
-        Code: { ZipFile: await makeZip({ "index.js": "exports.handler = async () => {};" }) },
-      }),
-    );
-    const queueArn = async (attributes: Record<string, string>): Promise<string> => {
-      const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("esm-timeout-q"), Attributes: attributes }))).QueueUrl ?? "";
-      return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    };
+    await createNodeFunction(lambda, name, "exports.handler = async () => {};", { Timeout: 60 });
+    const queueArn = async (attributes: Record<string, string>): Promise<string> => (await newQueue(sqs, "esm-timeout-q", attributes)).arn;
     await rejectsWith(
       lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: await queueArn({}) })),
       "InvalidParameterValueException",
@@ -708,26 +688,17 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     const { table, streamArn } = await streamTable(ddb, "ddb-bisect", "KEYS_ONLY");
     for (const pk of ["a", "b", "poison", "c"]) await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
     const name = uniqueName("ddb-bisect-fn");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: ROLE,
-        Handler: "index.handler",
-        Environment: { Variables: { OUT: join(dir, "calls.log") } },
-        Code: {
-          ZipFile: await makeZip({
-            "index.js": `exports.handler = async (event) => {
-              const keys = event.Records.map((r) => r.dynamodb.Keys.pk.S);
-              require("fs").appendFileSync(process.env.OUT, keys.join(",") + "|");
-              if (keys.includes("poison")) throw new Error("poison");
-            };`,
-          }),
-        },
-      }),
+    await createNodeFunction(
+      lambda,
+      name,
+      `exports.handler = async (event) => {
+        const keys = event.Records.map((r) => r.dynamodb.Keys.pk.S);
+        require("fs").appendFileSync(process.env.OUT, keys.join(",") + "|");
+        if (keys.includes("poison")) throw new Error("poison");
+      };`,
+      { Environment: { Variables: { OUT: join(dir, "calls.log") } } },
     );
-    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("ddb-bisect-q") }))).QueueUrl ?? "";
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const { url: dlqUrl, arn: dlqArn } = await newQueue(sqs, "ddb-bisect-q");
     await lambda.send(
       new CreateEventSourceMappingCommand({
         FunctionName: name,

@@ -39,9 +39,9 @@ export async function newTopic(sns: SNSClient, prefix: string): Promise<string> 
   return out.TopicArn;
 }
 
-/** A new standard queue named after `prefix`: its URL and ARN (to subscribe it). */
-export async function newQueue(sqs: SQSClient, prefix: string): Promise<{ url: string; arn: string }> {
-  const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl ?? "";
+/** A new standard queue named after `prefix` (with `attributes`): its URL and ARN (to subscribe it, or to name it as a destination). */
+export async function newQueue(sqs: SQSClient, prefix: string, attributes?: Record<string, string>): Promise<{ url: string; arn: string }> {
+  const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix), ...(attributes ? { Attributes: attributes } : {}) }))).QueueUrl ?? "";
   const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
   return { url, arn };
 }
