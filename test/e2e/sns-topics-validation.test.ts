@@ -8,10 +8,8 @@ import {
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   ListSubscriptionsCommand,
-  type ListSubscriptionsCommandOutput,
   ListTagsForResourceCommand,
   ListTopicsCommand,
-  type ListTopicsCommandOutput,
   PublishBatchCommand,
   PublishCommand,
   SNSClient,
@@ -139,59 +137,56 @@ describe("SNS topics, subscriptions and Publish validation", () => {
   // sns.topics.all(): ...`) delete each page before asking for the next: the NextToken must
   // resume after the last item listed, not at a position the deletions have moved.
   test("deleting each page before asking for the next: ListSubscriptionsByTopic, ListSubscriptions and ListTopics miss nothing", async () => {
-    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("drained") }))).TopicArn ?? "";
-    const subscribed = new Set<string>();
-    for (let i = 0; i < 250; i++) {
-      const sub = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: `arn:aws:sqs:us-east-1:000000000000:drained-${i}`, ReturnSubscriptionArn: true }));
-      subscribed.add(sub.SubscriptionArn ?? "");
-    }
-    const seen = new Set<string>();
-    let NextToken: string | undefined;
-    do {
-      const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn, NextToken }));
-      for (const sub of page.Subscriptions ?? []) {
-        seen.add(sub.SubscriptionArn ?? "");
-        await sns.send(new UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn }));
+    // Pages through a list, deleting each of `mine` as it is listed (the others are other tests');
+    // answers the ARNs of `mine` it saw.
+    const drain = async (page: (NextToken: string | undefined) => Promise<{ arns: string[]; next: string | undefined }>, mine: Set<string>, remove: (arn: string) => Promise<unknown>): Promise<string[]> => {
+      const seen: string[] = [];
+      let token: string | undefined;
+      do {
+        const { arns, next } = await page(token);
+        for (const arn of arns.filter((a) => mine.has(a))) {
+          seen.push(arn);
+          await remove(arn);
+        }
+        token = next;
+      } while (token !== undefined);
+      return seen.sort();
+    };
+    const subscribe = async (TopicArn: string, count: number, endpoint: string): Promise<Set<string>> => {
+      const arns = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        arns.add((await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: `arn:aws:sqs:us-east-1:000000000000:${endpoint}-${i}`, ReturnSubscriptionArn: true }))).SubscriptionArn ?? "");
       }
-      NextToken = page.NextToken;
-    } while (NextToken !== undefined);
-    assert.deepEqual([...seen].sort(), [...subscribed].sort());
+      return arns;
+    };
+    const unsubscribe = (SubscriptionArn: string) => sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+
+    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("drained") }))).TopicArn ?? "";
+    const onTopic = await subscribe(TopicArn, 250, "drained");
+    const byTopic = async (NextToken: string | undefined) => {
+      const out = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn, NextToken }));
+      return { arns: (out.Subscriptions ?? []).map((sub) => sub.SubscriptionArn ?? ""), next: out.NextToken };
+    };
+    assert.deepEqual(await drain(byTopic, onTopic, unsubscribe), [...onTopic].sort());
     assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions, []);
 
     // Account-wide lists hold other tests' items too: only this test's are deleted, and each must be seen.
     const prefix = uniqueName("drain-all");
     const topics = new Set<string>();
     for (let i = 0; i < 210; i++) topics.add((await sns.send(new CreateTopicCommand({ Name: `${prefix}-${i}` }))).TopicArn ?? "");
-    const listed = new Set<string>();
-    NextToken = undefined;
-    do {
-      const page: ListTopicsCommandOutput = await sns.send(new ListTopicsCommand({ NextToken }));
-      for (const { TopicArn: arn = "" } of page.Topics ?? []) {
-        if (!topics.has(arn)) continue;
-        listed.add(arn);
-        await sns.send(new DeleteTopicCommand({ TopicArn: arn }));
-      }
-      NextToken = page.NextToken;
-    } while (NextToken !== undefined);
-    assert.equal(listed.size, topics.size);
+    const allTopics = async (NextToken: string | undefined) => {
+      const out = await sns.send(new ListTopicsCommand({ NextToken }));
+      return { arns: (out.Topics ?? []).map((t) => t.TopicArn ?? ""), next: out.NextToken };
+    };
+    assert.deepEqual(await drain(allTopics, topics, (arn) => sns.send(new DeleteTopicCommand({ TopicArn: arn }))), [...topics].sort());
 
-    const again = (await sns.send(new CreateTopicCommand({ Name: uniqueName("drained-all") }))).TopicArn ?? "";
-    const mine = new Set<string>();
-    for (let i = 0; i < 210; i++) {
-      mine.add((await sns.send(new SubscribeCommand({ TopicArn: again, Protocol: "sqs", Endpoint: `arn:aws:sqs:us-east-1:000000000000:drain-all-${i}`, ReturnSubscriptionArn: true }))).SubscriptionArn ?? "");
-    }
-    const found = new Set<string>();
-    NextToken = undefined;
-    do {
-      const page: ListSubscriptionsCommandOutput = await sns.send(new ListSubscriptionsCommand({ NextToken }));
-      for (const { SubscriptionArn: arn = "" } of page.Subscriptions ?? []) {
-        if (!mine.has(arn)) continue;
-        found.add(arn);
-        await sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
-      }
-      NextToken = page.NextToken;
-    } while (NextToken !== undefined);
-    assert.equal(found.size, mine.size);
+    const another = (await sns.send(new CreateTopicCommand({ Name: uniqueName("drained-all") }))).TopicArn ?? "";
+    const mine = await subscribe(another, 210, "drain-all");
+    const allSubscriptions = async (NextToken: string | undefined) => {
+      const out = await sns.send(new ListSubscriptionsCommand({ NextToken }));
+      return { arns: (out.Subscriptions ?? []).map((sub) => sub.SubscriptionArn ?? ""), next: out.NextToken };
+    };
+    assert.deepEqual(await drain(allSubscriptions, mine, unsubscribe), [...mine].sort());
     assert.deepEqual(await refusal(sns.send(new ListTopicsCommand({ NextToken: "bm90IGEgdG9rZW4=" }))), invalid("Invalid parameter: NextToken"));
   });
 });
