@@ -110,18 +110,20 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   const patterns = parsePatterns(m.filterPatterns);
   // Records that match no filter are skipped: the position moves past them without an invocation.
   const selected = records.filter((r) => matchesAny(patterns, (JSON.parse(toEventJson([r], m.eventSourceArn)) as { Records: unknown[] }).Records[0]));
-  let called = selected.length === 0;
-  // Where the batch stands: done, or retried from its start or from a record the function named.
+  // Whether the function ran without error (a batch that needs no invocation counts as such), and
+  // where the batch stands: done, or retried from its start or from a record the function named.
+  let functionOk = true;
   let outcome: BatchOutcome = { ok: true };
   let invoked: { result: InvokeResult; version: string } | undefined;
-  if (!called) {
+  if (selected.length > 0) {
     try {
       const target = resolveFunction(store, scope, m.functionArn);
       const result = await runFunction(store, scope, target, Buffer.from(toEventJson(selected, m.eventSourceArn)));
       invoked = { result, version: target.version.config.version };
-      called = !result.functionError;
-      outcome = called ? reportedOutcome(m, result.payload, records) : { ok: false };
+      functionOk = !result.functionError;
+      outcome = functionOk ? reportedOutcome(m, result.payload, records) : { ok: false };
     } catch {
+      functionOk = false;
       outcome = { ok: false };
     }
   }
@@ -144,7 +146,7 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
     ...(position !== undefined ? { position } : {}),
     ...(bisectLimit !== undefined ? { bisectLimit } : {}),
     failedAttempts: outcome.ok || giveUp ? 0 : attempts,
-    lastProcessingResult: called ? "OK" : "PROBLEM: Function call failed",
+    lastProcessingResult: functionOk ? "OK" : "PROBLEM: Function call failed",
   });
   if (giveUp && current.onFailure !== undefined) {
     const shardId = (await shardOf(store, m.eventSourceArn, source.scope)) ?? "";
