@@ -22,7 +22,7 @@ const ALPHABET = ".0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwx
 const STAMP_CHARS = 9;
 const CHECK_CHARS = 2;
 const RANDOM_CHARS = 21;
-export const VERSION_ID_LENGTH = STAMP_CHARS + CHECK_CHARS + RANDOM_CHARS;
+const VERSION_ID_LENGTH = STAMP_CHARS + CHECK_CHARS + RANDOM_CHARS;
 
 const DIGIT = new Map([...ALPHABET].map((c, i) => [c, i]));
 
