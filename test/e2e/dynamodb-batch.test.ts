@@ -14,7 +14,7 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { hashTable } from "./dynamodb-fixtures.js";
+import { hashRangeTable, hashTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB batches and transactions", () => {
@@ -266,22 +266,18 @@ describe("DynamoDB batches and transactions", () => {
     // any item collections that were affected by individual UpdateItem, PutItem, or DeleteItem operations".
     const withLsi = uniqueName("txlsi");
     await ddb.send(
-      new CreateTableCommand({
-        TableName: withLsi,
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "S" },
-          { AttributeName: "alt", AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-        LocalSecondaryIndexes: [
-          { IndexName: "byAlt", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "alt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
-        ],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
+      new CreateTableCommand(
+        hashRangeTable(withLsi, undefined, {
+          AttributeDefinitions: [
+            { AttributeName: "pk", AttributeType: "S" },
+            { AttributeName: "sk", AttributeType: "S" },
+            { AttributeName: "alt", AttributeType: "S" },
+          ],
+          LocalSecondaryIndexes: [
+            { IndexName: "byAlt", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "alt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
+          ],
+        }),
+      ),
     );
     const plain = await table();
     await ddb.send(new PutItemCommand({ TableName: withLsi, Item: { pk: { S: "b" }, sk: { S: "1" }, alt: { S: "x" } } }));
