@@ -16,6 +16,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
+import { workerExecArgv } from "../core/worker-threads.js";
 
 interface CheckpointerData {
   readonly file: string;
@@ -37,7 +38,10 @@ export interface Checkpointer {
  * start or died, so the caller can turn automatic checkpoints back on.
  */
 export function startCheckpointer(file: string, intervalMs: number, onFailure: (error: Error) => void): Checkpointer {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { nimbusCheckpointer: { file, intervalMs } } satisfies WorkerInput });
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { nimbusCheckpointer: { file, intervalMs } } satisfies WorkerInput,
+    execArgv: workerExecArgv(),
+  });
   worker.unref();
   let stopping = false;
   worker.on("error", (error) => {

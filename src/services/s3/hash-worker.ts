@@ -17,6 +17,7 @@
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { createHasher, type ChecksumAlgorithm, type StreamingHasher } from "./domain/checksums.js";
+import { workerExecArgv } from "../../core/worker-threads.js";
 
 /** Bytes posted to the worker at once: fewer messages, one copy each. */
 const BATCH_BYTES = 1024 * 1024;
@@ -65,7 +66,7 @@ function hashWorker(): SharedWorker | undefined {
   const idle = pool.find((w) => w.jobs.size === 0);
   if (idle || pool.length >= POOL_SIZE) return idle ?? pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   try {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { nimbusHashWorker: true } satisfies WorkerInput });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { nimbusHashWorker: true } satisfies WorkerInput, execArgv: workerExecArgv() });
     const state: SharedWorker = { worker, jobs: new Map() };
     const fail = (error: Error): void => {
       unavailable = true;
