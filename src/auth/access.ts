@@ -5,7 +5,8 @@
  * Lambda function policies (resourcePolicyRefusal). Identity policies are not evaluated (Nimbus has no IAM yet),
  * so a principal's own account lets it do anything its resource policies do not deny.
  */
-import type { Caller, HandlerContext, NimbusConfig } from "../core/service.js";
+import { parseArn } from "../core/arn.js";
+import type { Caller, HandlerContext, NimbusConfig, ServiceCaller } from "../core/service.js";
 import type { Identities } from "./credentials.js";
 import { evaluatePolicy, type RequestPrincipal } from "./policy.js";
 
@@ -30,10 +31,29 @@ export function requestPrincipal(identities: Identities, account: string, caller
 /**
  * The caller's unique IAM id, GetCallerIdentity's UserId ("AIDA..." for a user, "AROA...:session"
  * for an assumed role, the account id for its root user): what S3 events name after "AWS:" and SQS
- * gives as SenderId. A call without keys, or from another service in-process, is its account's.
+ * gives as SenderId. A call without keys, or in-process from another service whose id is not on
+ * record (serviceUserId), is its account's.
  */
 export function callerUserId(ctx: Pick<HandlerContext, "caller" | "identities" | "account">): string {
+  const service = ctx.caller.service;
+  if (service !== undefined) return serviceUserId(service) ?? ctx.account;
   return ctx.caller.accessKeyId && !ctx.caller.internal ? ctx.identities.principalOf(ctx.caller.accessKeyId).userId : ctx.account;
+}
+
+/**
+ * The IAM id a service acts as in the Region of the resource it acts for, where it is on record.
+ * SNS delivering from a us-east-1 topic is AIDAIT2UOQQY3AUEKVGXU: the SenderId of every SNS->SQS
+ * message in events captured from AWS there (accounts and years apart, cross-account too). Other
+ * Regions use other ids (an ap-southeast-2 capture shows another one), not established enough to
+ * copy: there the message keeps the account, as before.
+ */
+const SERVICE_USER_IDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "sns.amazonaws.com": { "us-east-1": "AIDAIT2UOQQY3AUEKVGXU" },
+};
+
+function serviceUserId(service: ServiceCaller): string | undefined {
+  const region = parseArn(service.sourceArn)?.region;
+  return region === undefined ? undefined : SERVICE_USER_IDS[service.service]?.[region];
 }
 
 /** AWS's global condition keys for the request, lower-cased as policy.ts reads them. Nimbus speaks plain HTTP: aws:SecureTransport is false. */

@@ -21,7 +21,7 @@ import {
   TagResourceCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { verifySnsMessageSignature } from "../../src/services/sns/domain/signing.js";
 import { DEV_SIGNING_CERTIFICATE_PEM } from "../../src/services/sns/domain/signing-identity.js";
 import { X509Certificate } from "node:crypto";
@@ -590,6 +590,19 @@ describe("SNS", () => {
     assert.equal(byMessage.get("X-Ray propagation test msg"), trace);
     assert.equal(byMessage.has("untraced"), true);
     assert.equal(byMessage.get("untraced"), undefined);
+  });
+
+  test("a message SNS delivers to a queue in us-east-1 has SNS's SenderId, AIDAIT2UOQQY3AUEKVGXU, not the publisher's", async () => {
+    // Seen in SNS->SQS->Lambda events captured in us-east-1 (accounts and years apart, same id),
+    // whoever published; a SendMessage of the same account keeps the account's own id.
+    const t = await topic("sender");
+    const q = await queue("sender-q");
+    await sns.send(new SubscribeCommand({ TopicArn: t, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
+    await sns.send(new PublishCommand({ TopicArn: t, Message: "from sns" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "from sqs" }));
+    const got = await receiveAll(q.url);
+    const senders = new Map(got.map((m) => [m.Body, m.Attributes?.SenderId]));
+    assert.deepEqual(Object.fromEntries(senders), { "from sns": "AIDAIT2UOQQY3AUEKVGXU", "from sqs": "000000000000" });
   });
 
   test("a failed delivery goes to the subscription's dead-letter queue", async () => {
