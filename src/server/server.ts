@@ -95,9 +95,11 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     events,
     config: config as NimbusConfig,
     logger,
-    invoke: (service, operation, input, scope) => {
+    // `as` passed on: work a service does in the background (S3 event notifications, SNS retries)
+    // acts as its service principal, as the same call made during a request does.
+    invoke: (service, operation, input, scope, as) => {
       if (!dispatcher) throw new Error("invoke before start");
-      return dispatcher.invoke(service, operation, input, scope);
+      return dispatcher.invoke(service, operation, input, scope, as);
     },
   });
   const registry = new ServiceRegistry(environment, options.services);

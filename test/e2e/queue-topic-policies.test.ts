@@ -89,6 +89,22 @@ describe("SQS and SNS with enforced policies", () => {
     assert.deepEqual(events.map((e) => e.Event ?? e.Records?.[0]?.eventName), ["s3:TestEvent", "ObjectCreated:Put"]);
   });
 
+  test("S3 event notifications: each event is sent as s3.amazonaws.com, so a queue policy that stops letting the bucket in stops the events", async () => {
+    const owner = s3(OWNER);
+    const { url, arn } = await queue();
+    const bucket = uniqueName("policies");
+    await owner.send(new CreateBucketCommand({ Bucket: bucket }));
+    await setPolicy(url, [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:*:*:${bucket}` } } }]);
+    await owner.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations: [{ QueueArn: arn, Events: ["s3:ObjectCreated:*"] }] } }));
+    await suite.nimbus().events.idle();
+    assert.equal((await bodies(url)).length, 1, "the s3:TestEvent");
+    // The queue now lets only SNS in: the bucket's next event is refused, as any SendMessage S3 makes.
+    await setPolicy(url, [{ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn }]);
+    await owner.send(new PutObjectCommand({ Bucket: bucket, Key: "refused.txt", Body: "x" }));
+    await suite.nimbus().events.idle();
+    assert.deepEqual(await bodies(url), []);
+  });
+
   test("a topic's default policy admits its own account only; AddPermission lets another account publish", async () => {
     const { TopicArn = "" } = await sns(OWNER).send(new CreateTopicCommand({ Name: uniqueName("policies") }));
     const refused = await failure(sns(OTHER).send(new PublishCommand({ TopicArn, Message: "hi" })));
