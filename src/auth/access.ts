@@ -34,26 +34,28 @@ export function requestPrincipal(identities: Identities, account: string, caller
  * gives as SenderId. A call without keys, or in-process from another service whose id is not on
  * record (serviceUserId), is its account's.
  */
-export function callerUserId(ctx: Pick<HandlerContext, "caller" | "identities" | "account">): string {
+export function callerUserId(ctx: Pick<HandlerContext, "caller" | "identities" | "account" | "region">): string {
   const service = ctx.caller.service;
-  if (service !== undefined) return serviceUserId(service) ?? ctx.account;
+  if (service !== undefined) return serviceUserId(service, ctx.region) ?? ctx.account;
   return ctx.caller.accessKeyId && !ctx.caller.internal ? ctx.identities.principalOf(ctx.caller.accessKeyId).userId : ctx.account;
 }
 
 /**
- * The IAM id a service acts as in the Region of the resource it acts for, where it is on record.
- * SNS delivering from a us-east-1 topic is AIDAIT2UOQQY3AUEKVGXU: the SenderId of every SNS->SQS
- * message in events captured from AWS there (accounts and years apart, cross-account too). Other
- * Regions use other ids (an ap-southeast-2 capture shows another one), not established enough to
- * copy: there the message keeps the account, as before.
+ * The IAM id a service acts as in the Region of the resource it acts for (an S3 bucket's ARN names
+ * none: the Region of the call, which S3 keeps to its bucket's), where it is on record: the
+ * SenderId of the messages it puts in SQS in events captured from AWS, accounts and years apart
+ * (cross-account too), always the same id. SNS from a us-east-1 topic is AIDAIT2UOQQY3AUEKVGXU,
+ * S3 in us-east-1 AIDAJHIPRHEMV73VRJEBU. Other Regions use other ids (an ap-southeast-2 capture
+ * shows another one for SNS), not established enough to copy: there the account stays.
  */
 const SERVICE_USER_IDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "sns.amazonaws.com": { "us-east-1": "AIDAIT2UOQQY3AUEKVGXU" },
+  "s3.amazonaws.com": { "us-east-1": "AIDAJHIPRHEMV73VRJEBU" },
 };
 
-function serviceUserId(service: ServiceCaller): string | undefined {
-  const region = parseArn(service.sourceArn)?.region;
-  return region === undefined ? undefined : SERVICE_USER_IDS[service.service]?.[region];
+function serviceUserId(service: ServiceCaller, callRegion: string): string | undefined {
+  const region = parseArn(service.sourceArn)?.region || callRegion;
+  return SERVICE_USER_IDS[service.service]?.[region];
 }
 
 /** AWS's global condition keys for the request, lower-cased as policy.ts reads them. Nimbus speaks plain HTTP: aws:SecureTransport is false. */

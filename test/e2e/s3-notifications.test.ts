@@ -198,6 +198,16 @@ describe("S3 event notifications", () => {
     assert.match(attributes.$metadata.requestId ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
+  test("an event S3 sends to a queue in us-east-1 has S3's SenderId, AIDAJHIPRHEMV73VRJEBU", async () => {
+    // The SenderId of S3 event messages in SQS->Lambda events captured from AWS in us-east-1
+    // (accounts and years apart, all the same id), not the bucket owner's.
+    const { bucket, QueueUrl } = await notifiedBucket("notify-sender", "sender-events", "sender", ["s3:ObjectCreated:*"]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "k" }));
+    await nimbus.events.idle();
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["SenderId"] }));
+    assert.deepEqual((out.Messages ?? []).map((m) => m.Attributes?.SenderId), ["AIDAJHIPRHEMV73VRJEBU"]);
+  });
+
   test("keys arrive form-encoded with their slashes kept, as S3 writes them", async () => {
     // AWS's s3:LifecycleExpiration:Delete example (S3 User Guide) reads "key":"expiration/delete";
     // "red flower.jpg" -> "red+flower.jpg" ("Event message structure"); ":" -> %3A, "=" -> %3D.
