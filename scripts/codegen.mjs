@@ -72,6 +72,10 @@ for (const entry of entries) {
     serviceId: md.serviceId ?? md.serviceAbbreviation ?? entry.id,
     operations: Object.keys(model.operations).length,
   };
+  if (md.protocol === "json") {
+    const upper = errorsWithUpperMessage(entry.id);
+    if (upper.length) index[entry.id].upperMessageErrors = upper;
+  }
   if (md.awsQueryCompatible) {
     // The frozen v2 model of a service AWS moved from query to JSON lost the XML names that
     // query clients (AWS CLI v2 on Debian, boto3 1.26) still use; the current v3 client's
@@ -114,6 +118,21 @@ function member(ms) {
 function traitsOf(traits) {
   if (typeof traits !== "number") return traits ?? {};
   return Object.fromEntries(TRAIT_BITS.filter((_, bit) => (traits >> bit) & 1).map((name) => [name, 1]));
+}
+
+/**
+ * The errors whose text member the current v3 schema names `Message` (an error schema is
+ * [-3, namespace, name, traits, memberNames, memberSchemas]). A JSON service writes an error's
+ * members by their model names, so these carry "Message" where the others carry "message"
+ * (DynamoDB's TransactionCanceledException); the v2 models strip error shapes.
+ */
+function errorsWithUpperMessage(id) {
+  const client = v3Client(id);
+  if (!client) return [];
+  const names = Object.entries(client)
+    .filter(([key, s]) => key.endsWith("$") && Array.isArray(s) && s[0] === -3 && Array.isArray(s[4]) && s[4].includes("Message") && !s[4].includes("message"))
+    .map(([, s]) => s[2]);
+  return [...new Set(names)].sort();
 }
 
 function v3Client(id) {

@@ -27,6 +27,8 @@ export interface ServiceIndexEntry {
   readonly xmlNamespace: string | null;
   readonly apiVersion: string;
   readonly serviceId: string;
+  /** JSON-protocol error codes whose text member the model names `Message`, not `message` (codegen). */
+  readonly upperMessageErrors?: readonly string[];
 }
 
 /** What the codec needs to know about a service beyond its model. */
@@ -301,7 +303,10 @@ export function serializeError(svc: CodecService | undefined, protocol: WireProt
       headers["x-amzn-errortype"] = code;
       if (svc?.index.queryCompatible) headers["x-amzn-query-error"] = `${err.queryCode ?? code};${err.type}`;
       const ns = svc ? `com.amazonaws.${svc.index.endpointPrefix}` : "com.amazonaws.nimbus";
-      body = JSON.stringify({ __type: `${ns}#${code}`, message: err.message, ...Object.fromEntries(fields) });
+      // The text goes under the member name the error's model gives it, as AWS serializes it:
+      // Go v2 and .NET decode a modelled error by member name and would read "message" as none.
+      const messageKey = svc?.index.upperMessageErrors?.includes(code) ? "Message" : "message";
+      body = JSON.stringify({ __type: `${ns}#${code}`, [messageKey]: err.message, ...Object.fromEntries(fields) });
       break;
     }
     case "rest-json":

@@ -15,7 +15,7 @@ import {
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { hashRangeTable, hashTable } from "./dynamodb-fixtures.js";
-import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure, jsonService } from "./harness.js";
 
 describe("DynamoDB batches and transactions", () => {
   let nimbus: TestNimbus;
@@ -437,5 +437,26 @@ describe("DynamoDB batches and transactions", () => {
     const name = await table();
     const schema = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [name]: { Keys: [{}] } } })));
     assert.equal(schema.message, "The provided key element does not match the schema");
+  });
+
+  // AWS writes this error's text under "Message", the member its model names (captured bodies in
+  // aws/aws-sdk-net#1292, boto/boto3#2657). SDKs that decode the error by its members (Go v2's
+  // types.TransactionCanceledException, .NET) read only that key: a "message" reached them empty,
+  // while ConditionalCheckFailedException's member is "message".
+  test("TransactionCanceledException's wire body carries its text under Message; ConditionalCheckFailedException's under message", async () => {
+    const name = await table();
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "taken" } } }));
+    const raw = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
+    const put = { TableName: name, Item: { id: { S: "taken" } }, ConditionExpression: "attribute_not_exists(id)" };
+    const cancelled = await raw.call("TransactWriteItems", { TransactItems: [{ Put: put }] });
+    assert.equal(cancelled.status, 400);
+    assert.deepEqual(cancelled.body, {
+      __type: "com.amazonaws.dynamodb#TransactionCanceledException",
+      Message: "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]",
+      CancellationReasons: [{ Code: "ConditionalCheckFailed", Message: "The conditional request failed" }],
+    });
+    const failed = await raw.call("PutItem", put);
+    assert.equal(failed.status, 400);
+    assert.deepEqual(failed.body, { __type: "com.amazonaws.dynamodb#ConditionalCheckFailedException", message: "The conditional request failed" });
   });
 });
