@@ -32,6 +32,8 @@ const S3_UPLOAD_FRAMING: Readonly<Record<string, RawRef>> = {
   ContentSha256: { location: "header", locationName: "x-amz-content-sha256" },
   DecodedContentLength: { location: "header", locationName: "x-amz-decoded-content-length" },
   Trailer: { location: "header", locationName: "x-amz-trailer" },
+  // HTTP's own chunked framing, which S3 refuses (services/s3/ingest.ts).
+  TransferEncoding: { location: "header", locationName: "Transfer-Encoding" },
 };
 
 /**

@@ -63,6 +63,8 @@ export interface IngestRequest extends ChecksumHeaders {
   readonly ContentSha256?: string;
   readonly DecodedContentLength?: string;
   readonly Trailer?: string;
+  /** Transfer-Encoding (a model patch). */
+  readonly TransferEncoding?: string;
 }
 
 export interface IngestResult {
@@ -130,8 +132,12 @@ export async function ingestBody(
     // A malformed Content-MD5 is refused before any data is read.
     decodeContentMd5(input.ContentMD5);
   }
-  const declared = declaredChecksum(input);
   const chunked = isAwsChunked(input);
+  // A body of unknown length in HTTP's chunked framing (the Go SDK v1's PutObject of a stream it
+  // cannot seek): S3 takes only its own aws-chunked framing, and answers 501 naming the header
+  // before reading the body (Automattic/knox#43, aws/aws-sdk-js-v3#3383).
+  if (!chunked && isHttpChunked(input.TransferEncoding)) throw s3DomainErrors.HeaderNotImplemented({}, { fields: { Header: "Transfer-Encoding" } });
+  const declared = declaredChecksum(input);
   // A declared size over the limit is refused before any byte is read (aws-chunked framing
   // inflates Content-Length, so only plain bodies are judged by it).
   if (!chunked && input.ContentLength !== undefined && input.ContentLength > maxSize) {
@@ -179,6 +185,10 @@ export async function ingestBody(
     blobs.abandon(blob.id);
     throw err;
   }
+}
+
+function isHttpChunked(transferEncoding: string | undefined): boolean {
+  return (transferEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "chunked");
 }
 
 function isAwsChunked(input: IngestRequest): boolean {
