@@ -235,6 +235,12 @@ export interface ServiceDefinition<Store = unknown> {
   /** Query parameters that, sent empty, count as not sent (S3 ListParts' max-parts, part-number-marker). */
   readonly emptyQueryUnsent?: ReadonlySet<string>;
   /**
+   * The `__type` of a JSON-protocol error whose code is `code`, where it is not the usual
+   * com.amazonaws.<endpoint prefix>#code (DynamoDB's com.amazonaws.dynamodb.v20120810#...);
+   * undefined keeps the usual one.
+   */
+  readonly jsonErrorType?: (code: string) => string | undefined;
+  /**
    * An HTTP status that follows from an output the model gives no status member
    * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
    */
@@ -264,6 +270,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
   malformedValue?: (name: string, text: string, operation: string) => AwsError;
   emptyQueryUnsent?: ReadonlySet<string>;
+  jsonErrorType?: (code: string) => string | undefined;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;

@@ -52,6 +52,12 @@ export interface CodecService {
   readonly malformedValue?: (name: string, text: string, operation: string) => AwsError;
   /** Query parameters that, sent empty, count as not sent. */
   readonly emptyQueryUnsent?: ReadonlySet<string>;
+  /**
+   * The `__type` of a JSON-protocol error whose code is `code`, where it is not the usual
+   * com.amazonaws.<endpoint prefix>#code (DynamoDB's com.amazonaws.dynamodb.v20120810#...);
+   * undefined keeps the usual one.
+   */
+  readonly jsonErrorType?: (code: string) => string | undefined;
 }
 
 export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
@@ -302,11 +308,11 @@ export function serializeError(svc: CodecService | undefined, protocol: WireProt
       headers["content-type"] = svc ? contentTypeOf(svc, "json") : "application/x-amz-json-1.0";
       headers["x-amzn-errortype"] = code;
       if (svc?.index.queryCompatible) headers["x-amzn-query-error"] = `${err.queryCode ?? code};${err.type}`;
-      const ns = svc ? `com.amazonaws.${svc.index.endpointPrefix}` : "com.amazonaws.nimbus";
+      const type = svc?.jsonErrorType?.(code) ?? `${svc ? `com.amazonaws.${svc.index.endpointPrefix}` : "com.amazonaws.nimbus"}#${code}`;
       // The text goes under the member name the error's model gives it, as AWS serializes it:
       // Go v2 and .NET decode a modelled error by member name and would read "message" as none.
       const messageKey = svc?.index.upperMessageErrors?.includes(code) ? "Message" : "message";
-      body = JSON.stringify({ __type: `${ns}#${code}`, [messageKey]: err.message, ...Object.fromEntries(fields) });
+      body = JSON.stringify({ __type: type, [messageKey]: err.message, ...Object.fromEntries(fields) });
       break;
     }
     case "rest-json":

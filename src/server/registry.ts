@@ -107,6 +107,7 @@ export class ServiceRegistry {
       ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
       ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
       ...(definition?.emptyQueryUnsent ? { emptyQueryUnsent: definition.emptyQueryUnsent } : {}),
+      ...(definition?.jsonErrorType ? { jsonErrorType: definition.jsonErrorType } : {}),
     };
     this.loaded.set(id, loaded);
     return loaded;

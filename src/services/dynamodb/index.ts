@@ -49,6 +49,8 @@ import { cancelBulkOperation, describeBulkOperation, listBulkOperations, startBu
 import { resumeTransfers } from "./transfers-resume.js";
 import { resumeTransitions } from "./table-status.js";
 import { DynamoStore } from "./store.js";
+import { errors } from "./errors.js";
+import { partiqlErrors } from "./partiql/errors.js";
 import { PITR_PRUNE_INTERVAL_MS, pruneBackups } from "./backups.js";
 import { encodeBody } from "./response-encoding.js";
 import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
@@ -73,9 +75,37 @@ function finishResponse(response: WireResponse, request: WireRequest): void {
   else if (Buffer.isBuffer(response.body)) response.headers["x-amz-crc32"] = String(crc32(response.body));
 }
 
+/**
+ * DynamoDB's `__type` namespaces, which the v3 SDK leaves on the error (`err.__type`) and which
+ * applications compare whole: its own errors are com.amazonaws.dynamodb.v20120810# (the Developer
+ * Guide's "Error handling with DynamoDB" example), the request validator's
+ * com.amazon.coral.validate#ValidationException, and the errors common to AWS services
+ * com.amazon.coral.service# (recorded from AWS in dynalite's tests and in many captures).
+ */
+const CORAL_SERVICE_ERRORS = new Set([
+  "AccessDeniedException",
+  "ExpiredTokenException",
+  "IncompleteSignatureException",
+  "InvalidSignatureException",
+  "MissingAuthenticationTokenException",
+  "SerializationException",
+  "UnknownOperationException",
+  "UnrecognizedClientException",
+]);
+
+const OWN_ERRORS = new Set([...Object.values(errors.specs), ...Object.values(partiqlErrors.specs)].map((spec) => spec.code));
+
+/** Other codes (Nimbus's NotImplemented, RequestEntityTooLarge...) keep the protocol's usual `__type`. */
+function jsonErrorType(code: string): string | undefined {
+  if (code === "ValidationException") return "com.amazon.coral.validate#ValidationException";
+  if (CORAL_SERVICE_ERRORS.has(code)) return `com.amazon.coral.service#${code}`;
+  return OWN_ERRORS.has(code) ? `com.amazonaws.dynamodb.v20120810#${code}` : undefined;
+}
+
 export default defineService<DynamodbOperations, DynamoStore>({
   createStore: (env) => new DynamoStore(env.state, env.events),
   finishResponse,
+  jsonErrorType,
   start: (env, store) => {
     const cancelSweep = env.scheduler.every(
       TTL_SWEEP_INTERVAL_MS,

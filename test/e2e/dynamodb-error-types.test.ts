@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { hashTable } from "./dynamodb-fixtures.js";
+
+/**
+ * The namespace in `__type` of DynamoDB's JSON errors. The v3 SDK leaves it on the error it throws
+ * (`err.__type`), and applications compare it whole, e.g. against
+ * "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException". AWS names DynamoDB's own
+ * errors com.amazonaws.dynamodb.v20120810# (Developer Guide, "Error handling with DynamoDB"),
+ * request validation com.amazon.coral.validate#ValidationException and the errors common to all
+ * services com.amazon.coral.service# (UnknownOperationException, SerializationException...).
+ */
+describe("DynamoDB error __type", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  const raw = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  type Typed = { name: string; __type?: string; $metadata: { httpStatusCode?: number } };
+
+  test("the service's own errors are in com.amazonaws.dynamodb.v20120810", async () => {
+    const name = uniqueName("errtype");
+    await ddb.send(new CreateTableCommand(hashTable(name)));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" } } }));
+
+    const conditional = await failure<Typed>(ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" } }, ConditionExpression: "attribute_not_exists(id)" })));
+    assert.equal(conditional.name, "ConditionalCheckFailedException");
+    assert.equal(conditional.$metadata.httpStatusCode, 400);
+    assert.equal(conditional.__type, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException");
+
+    const canceled = await failure<Typed>(
+      ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: name, Item: { id: { S: "a" } }, ConditionExpression: "attribute_not_exists(id)" } }] })),
+    );
+    assert.equal(canceled.__type, "com.amazonaws.dynamodb.v20120810#TransactionCanceledException");
+
+    const missing = await failure<Typed>(ddb.send(new DescribeTableCommand({ TableName: uniqueName("errtype-none") })));
+    assert.equal(missing.name, "ResourceNotFoundException");
+    assert.equal(missing.__type, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+  });
+
+  test("request validation is com.amazon.coral.validate#ValidationException", async () => {
+    const name = uniqueName("errtype");
+    await ddb.send(new CreateTableCommand(hashTable(name)));
+    const invalid = await failure<Typed>(ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" } }, ConditionExpression: "attribute_not_exists(" })));
+    assert.equal(invalid.name, "ValidationException");
+    assert.equal(invalid.$metadata.httpStatusCode, 400);
+    assert.equal(invalid.__type, "com.amazon.coral.validate#ValidationException");
+  });
+
+  test("an operation DynamoDB does not have is com.amazon.coral.service#UnknownOperationException", async () => {
+    const r = await raw.call("NoSuchOperation", {});
+    assert.equal(r.status, 400);
+    assert.equal(r.body["__type"], "com.amazon.coral.service#UnknownOperationException");
+  });
+});
