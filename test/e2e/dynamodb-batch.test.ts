@@ -451,12 +451,12 @@ describe("DynamoDB batches and transactions", () => {
     const cancelled = await raw.call("TransactWriteItems", { TransactItems: [{ Put: put }] });
     assert.equal(cancelled.status, 400);
     assert.deepEqual(cancelled.body, {
-      __type: "com.amazonaws.dynamodb#TransactionCanceledException",
+      __type: "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
       Message: "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]",
       CancellationReasons: [{ Code: "ConditionalCheckFailed", Message: "The conditional request failed" }],
     });
     const failed = await raw.call("PutItem", put);
     assert.equal(failed.status, 400);
-    assert.deepEqual(failed.body, { __type: "com.amazonaws.dynamodb#ConditionalCheckFailedException", message: "The conditional request failed" });
+    assert.deepEqual(failed.body, { __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", message: "The conditional request failed" });
   });
 });

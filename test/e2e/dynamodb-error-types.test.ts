@@ -61,4 +61,33 @@ describe("DynamoDB error __type", () => {
     assert.equal(r.status, 400);
     assert.equal(r.body["__type"], "com.amazon.coral.service#UnknownOperationException");
   });
+
+  // Most DynamoDB errors carry `message`; the model names TransactionCanceledException's and
+  // IdempotentParameterMismatchException's member `Message`, and AWS sends it so (captures of
+  // real answers: {"__type":"...#TransactionCanceledException","Message":"Transaction cancelled, ...",
+  // "CancellationReasons":[...]}). Clients that read the body by the model (or by hand) look there;
+  // the v3 SDK reads either into err.message.
+  test("TransactionCanceledException and IdempotentParameterMismatchException carry Message", async () => {
+    const name = uniqueName("errtype");
+    await ddb.send(new CreateTableCommand(hashTable(name)));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" } } }));
+    const put = { Put: { TableName: name, Item: { id: { S: "a" } }, ConditionExpression: "attribute_not_exists(id)" } };
+
+    const canceled = await raw.call("TransactWriteItems", { TransactItems: [put] });
+    assert.equal(canceled.status, 400);
+    assert.equal(canceled.body["Message"], "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]");
+    assert.equal(canceled.body["message"], undefined);
+    assert.deepEqual(canceled.body["CancellationReasons"], [{ Code: "ConditionalCheckFailed", Message: "The conditional request failed" }]);
+    const viaSdk = await failure<Typed & { message: string }>(ddb.send(new TransactWriteItemsCommand({ TransactItems: [put] })));
+    assert.equal(viaSdk.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]");
+
+    const token = uniqueName("token");
+    const update = (value: string) => ({ Update: { TableName: name, Key: { id: { S: "b" } }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": { S: value } } } });
+    await ddb.send(new TransactWriteItemsCommand({ ClientRequestToken: token, TransactItems: [update("1")] }));
+    const mismatch = await raw.call("TransactWriteItems", { ClientRequestToken: token, TransactItems: [update("2")] });
+    assert.equal(mismatch.status, 400);
+    assert.equal(mismatch.body["__type"], "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException");
+    assert.equal(mismatch.body["Message"], "Request token already used with different parameters");
+    assert.equal(mismatch.body["message"], undefined);
+  });
 });
