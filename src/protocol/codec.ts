@@ -224,6 +224,7 @@ function serializeRestOutput(
   const shape = op.output;
   let status = op.http.responseCode ?? 200;
   if (!shape) {
+    status = svc.responseStatus?.(op.name, output) ?? status;
     if (protocol === "rest-json") headers["content-type"] = "application/json";
     return { status, headers, body: protocol === "rest-json" ? "{}" : "" };
   }

@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type BucketAccelerateStatus, type CORSRule, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, PutBucketAccelerateConfigurationCommand, PutBucketCorsCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { type BucketAccelerateStatus, type CORSRule, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketPolicyCommand, PutBucketAccelerateConfigurationCommand, PutBucketCorsCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
 
@@ -126,6 +126,17 @@ describe("S3 bucket configuration conformance", () => {
     const random = (Bucket: string) => s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: "random" as BucketAccelerateStatus } }));
     assert.deepEqual(await refusal(random(plain)), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
     assert.deepEqual(await refusal(random(dotted)), ["InvalidRequest", 400, "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"]);
+  });
+
+  // S3 answers a policy it takes with 204 No Content, not the model's 200 (a raw S3 response in
+  // versity/versitygw#1712; the API reference's sample response). minio-js's setBucketPolicy
+  // takes nothing else as success.
+  test("PutBucketPolicy: a policy taken is answered 204 No Content", async () => {
+    const bucket = await newBucket(s3, "cfg-policy-204");
+    const Policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+    const out = await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
+    assert.equal(out.$metadata.httpStatusCode, 204);
+    assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy, Policy);
   });
 
   // AWS, as recorded in LocalStack's test_bucket_policy_exc snapshot.

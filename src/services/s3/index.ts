@@ -139,8 +139,13 @@ export default defineService<S3Operations, S3Store>({
   // Server access logging: each request to a bucket that logs, once answered.
   requestLog: s3RequestLog,
   // Statuses the model has no member for: a ranged GET answers 206 Partial Content, a
-  // RestoreObject that starts a restore 202 Accepted (restore-object.ts).
+  // RestoreObject that starts a restore 202 Accepted (restore-object.ts). PutBucketPolicy answers
+  // 204 No Content, where the models say 200: a raw S3 response in versity/versitygw#1712
+  // ("HTTP/1.1 204 No Content ... Server: AmazonS3") and the API reference's sample response
+  // (ceph/ceph#35059, minio/minio-go#1466); the minio clients accept nothing else (minio-js
+  // setBucketPolicy expects [204]).
   responseStatus: (operation, output) => {
+    if (operation === "PutBucketPolicy") return 204;
     if ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined) return 206;
     return operation === "RestoreObject" && output["RestoreStarted"] === true ? 202 : undefined;
   },
