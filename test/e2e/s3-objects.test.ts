@@ -468,7 +468,7 @@ describe("S3 objects", () => {
     const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "d/3" }, { Key: "d/x", VersionId: "not a version" }], Quiet: true } }));
     // Quiet mode reports only what failed.
     assert.equal(quiet.Deleted, undefined);
-    assert.deepEqual(quiet.Errors, [{ Key: "d/x", VersionId: "not a version", Code: "InvalidArgument", Message: "Invalid version id specified" }]);
+    assert.deepEqual(quiet.Errors, [{ Key: "d/x", VersionId: "not a version", Code: "NoSuchVersion", Message: "The specified version does not exist." }]);
     const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "d/" }));
     assert.equal(left.KeyCount, 0);
   });
@@ -544,6 +544,22 @@ describe("S3 objects", () => {
     assert.deepEqual(both.Errors?.sort((x, y) => (x.Key ?? "").localeCompare(y.Key ?? "")), [noSuchVersion("test-delete"), noSuchVersion("wrong-key-2")]);
     const real = await s3.send(new DeleteObjectsCommand({ Bucket: versioned, Delete: { Objects: [{ Key: "test-delete", VersionId: put.VersionId }] } }));
     assert.deepEqual(real.Deleted, [{ Key: "test-delete", VersionId: put.VersionId }]);
+  });
+
+  // S3 answers a malformed version id in DeleteObjects as one that names no version, not with
+  // DeleteObject's InvalidArgument: <VersionId>abc</VersionId> (raw DeleteResult in
+  // versity/versitygw#2119) and an empty <VersionId/> (brendanhay/amazonka#160), which minio-js's
+  // removeObjects sends for an entry given as { name } without versionId.
+  test("DeleteObjects: a malformed or empty version id is a NoSuchVersion entry; the object stays", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "nv/malformed", Body: "kept" }));
+    const body = Buffer.from(`<Delete><Quiet>true</Quiet><Object><Key>nv/malformed</Key><VersionId/></Object><Object><Key>nv/malformed</Key><VersionId>abc</VersionId></Object></Delete>`);
+    const res = await raw(nimbus.port, "POST", `/${bucket}?delete`, { ...SIGNED, "content-md5": createHash("md5").update(body).digest("base64") }, body);
+    assert.equal(res.status, 200, res.text);
+    assert.match(
+      res.text,
+      /<DeleteResult[^>]*><Error><Key>nv\/malformed<\/Key>(?:<VersionId><\/VersionId>|<VersionId\/>)?<Code>NoSuchVersion<\/Code><Message>The specified version does not exist.<\/Message><\/Error><Error><Key>nv\/malformed<\/Key><VersionId>abc<\/VersionId><Code>NoSuchVersion<\/Code><Message>The specified version does not exist.<\/Message><\/Error><\/DeleteResult>/,
+    );
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "nv/malformed" }))).ContentLength, 4);
   });
 
   test("copy with the COPY and REPLACE metadata directives", async () => {

@@ -71,11 +71,15 @@ export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteOb
 /**
  * DeleteObjects reports a version id that names no version of the key as a NoSuchVersion entry
  * (AWS, as recorded in LocalStack's test_delete_objects and test_delete_objects_versioned
- * snapshots), where DeleteObject answers 204. "null" always names one; a malformed id is left to
- * deleteOne's InvalidArgument.
+ * snapshots), where DeleteObject answers 204. "null" always names one. A malformed id is missing
+ * too, not DeleteObject's InvalidArgument: S3 answered <VersionId>abc</VersionId> with a
+ * NoSuchVersion entry (raw DeleteResult in versity/versitygw#2119) and an empty <VersionId/>, which
+ * minio-js's removeObjects sends for an entry without versionId, with "The specified version
+ * does not exist." (brendanhay/amazonka#160).
  */
 function missingVersion(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined): boolean {
-  if (versionId === undefined || versionId === "null" || !VERSION_ID.test(versionId)) return false;
+  if (versionId === undefined || versionId === "null") return false;
+  if (!VERSION_ID.test(versionId)) return true;
   return ctx.store.version(bucket.name, key, versionId) === undefined;
 }
 
