@@ -37,6 +37,16 @@ const S3_UPLOAD_FRAMING: Readonly<Record<string, RawRef>> = {
 };
 
 /**
+ * UploadPart's Content-Encoding, which its model leaves out (PutObject has it): the v3 SDK sends
+ * a stream body of a part (fs.createReadStream, as s3-sync-client does) as
+ * `Content-Encoding: aws-chunked` with a trailing checksum, and the decoder is chosen by it.
+ * Without it the framing was stored as the part's data.
+ */
+const S3_PART_CONTENT_ENCODING: Readonly<Record<string, RawRef>> = {
+  ContentEncoding: { location: "header", locationName: "Content-Encoding" },
+};
+
+/**
  * GetObjectTorrent's response headers in S3's documented sample ("Content-Disposition:
  * attachment; filename=Nelson.torrent; Content-Type: application/x-bittorrent"); the model's
  * output has only the body and x-amz-request-charged.
@@ -66,6 +76,7 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
+    { operation: "UploadPart", side: "input", path: [], members: S3_PART_CONTENT_ENCODING },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
     { operation: "DeleteObjects", side: "input", path: [], members: S3_INTEGRITY_HEADERS },
   ],

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import {
   AbortMultipartUploadCommand,
@@ -320,6 +321,41 @@ describe("S3 multipart uploads", () => {
     assert.equal(done.ChecksumCRC32, composite);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
     assert.equal(head.ChecksumCRC32, composite);
+  });
+
+  // The v3 SDK sends a part whose body is a stream (fs.createReadStream with ContentLength, as
+  // s3-sync-client does) as Content-Encoding: aws-chunked with an x-amz-checksum-crc32 trailer;
+  // S3 stores the decoded bytes. UploadPart's model has no Content-Encoding member, so Nimbus
+  // stored the framing as data (a 100,000-byte part became 100,053 bytes).
+  test("a part sent as a stream (aws-chunked with a trailing CRC32) is stored decoded", async () => {
+    const key = "streamed-part";
+    const part1 = randomBytes(5 * MiB + 3);
+    const part2 = randomBytes(100_000);
+    const encodings: (string | undefined)[] = [];
+    const client = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers: Record<string, string> };
+        encodings.push(request.headers["content-encoding"]);
+        return next(args);
+      },
+      { step: "finalizeRequest", name: "recordContentEncoding" },
+    );
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const stream = (data: Buffer) => Readable.from([data.subarray(0, 70_000), data.subarray(70_000)]);
+    const p1 = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: stream(part1), ContentLength: part1.length }));
+    const p2 = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: stream(part2), ContentLength: part2.length }));
+    assert.deepEqual(encodings.slice(1), ["aws-chunked", "aws-chunked"]);
+    assert.equal(p1.ETag, `"${md5(part1).toString("hex")}"`);
+    assert.equal(p2.ChecksumCRC32, crc32(part2).toString("base64"));
+    const listed = await client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId }));
+    assert.deepEqual(listed.Parts?.map((p) => p.Size), [part1.length, part2.length]);
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }));
+    const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    assert.equal(got.ContentLength, part1.length + part2.length);
+    assert.equal(got.ContentEncoding, undefined);
+    assert.ok(Buffer.from(await (got.Body?.transformToByteArray() ?? new Uint8Array())).equals(Buffer.concat([part1, part2])));
+    client.destroy();
   });
 
   test("UploadPartCopy builds parts from ranges of existing objects", async () => {
