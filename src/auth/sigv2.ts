@@ -26,6 +26,11 @@ export interface SigV2Request {
   readonly method: string;
   /** The path as sent, with a virtual-hosted bucket put in front (`/bucket/key`), without the query. */
   readonly resourcePath: string;
+  /**
+   * A second resource S3 takes the signature over: a path-style request to a bucket alone
+   * (`/bucket`) may sign it as sent or as `/bucket/` (see verifySigV2).
+   */
+  readonly alternativeResourcePath?: string;
   readonly query: URLSearchParams;
   readonly headers: Readonly<Record<string, string | undefined>>;
 }
@@ -118,6 +123,13 @@ export function verifySigV2(request: SigV2Request, auth: SigV2Authorization, sec
   }
   const stringToSign = sigV2StringToSign(request, auth);
   if (signaturesEqual(auth.signature, sigV2Signature(secretAccessKey, stringToSign))) return;
+  // S3 took minio-go's `GET /bucket?acl` signed over `/bucket` (a wire trace against AWS in
+  // minio/mc#1579: "there is no hard requirement on should a bucket have a '/' or not"), as it
+  // takes botocore's `/bucket/`. rclone's SigV2 signs the path as sent too.
+  if (request.alternativeResourcePath !== undefined) {
+    const alternative = sigV2StringToSign({ method: request.method, resourcePath: request.alternativeResourcePath, query: request.query, headers: request.headers }, auth);
+    if (signaturesEqual(auth.signature, sigV2Signature(secretAccessKey, alternative))) return;
+  }
   throw sigv4Errors.S3SignatureDoesNotMatch({}, {
     fields: { AWSAccessKeyId: auth.accessKeyId, StringToSign: stringToSign, SignatureProvided: auth.signature, StringToSignBytes: spacedHex(stringToSign) },
   });

@@ -372,8 +372,16 @@ export class Dispatcher {
 
   private verifySigV2(req: IncomingWire, svc: LoadedService, sigv2: SigV2Authorization, auth: AuthConfig): void {
     const path = this.pathStyle(svc, req);
-    // A bucket's own resource ends in "/" (`/bucket/`), as the path of a virtual-hosted request to it does.
-    const request = { method: req.method, resourcePath: path.indexOf("/", 1) === -1 && path !== "/" ? `${path}/` : path, query: req.query, headers: req.headers };
+    // A bucket's own resource ends in "/" (`/bucket/`), as the path of a virtual-hosted request to
+    // it does; a path-style one may also be signed as sent (`/bucket`).
+    const bucketOnly = path.indexOf("/", 1) === -1 && path !== "/";
+    const request = {
+      method: req.method,
+      resourcePath: bucketOnly ? `${path}/` : path,
+      ...(bucketOnly && path === req.rawPath ? { alternativeResourcePath: path } : {}),
+      query: req.query,
+      headers: req.headers,
+    };
     const secret = signingSecret(this.deps.identities, auth, sigv2.accessKeyId, sigV2SessionToken(request), "s3");
     verifySigV2(request, sigv2, secret, this.deps.clock.now());
   }

@@ -262,6 +262,15 @@ describe("signature enforcement", () => {
     assert.equal(listed.status, 200, listed.text);
     assert.match(listed.text, /<Key>v2-header.txt<\/Key>/);
 
+    // A path-style request to the bucket alone may sign its resource as sent, `/bucket` (rclone's
+    // and minio-go's SigV2, taken by S3 in minio/mc#1579), or as `/bucket/` (botocore's).
+    for (const resource of [`/${bucket}`, `/${bucket}/`]) {
+      const located = await send(nimbus.port, "GET", `/${bucket}?location`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n${resource}?location`)}` });
+      assert.equal(located.status, 200, `${resource}: ${located.text}`);
+    }
+    const elsewhere = await send(nimbus.port, "GET", `/${bucket}?location`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n/${bucket}x?location`)}` });
+    assert.equal(elsewhere.status, 403, "signed for another bucket");
+
     // Session credentials: botocore carries the token as x-amz-security-token, which the signature covers.
     const sts = new STSClient(config());
     clients.push(sts);
