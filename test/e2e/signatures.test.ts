@@ -13,6 +13,7 @@ import { CreateBucketCommand, CreateMultipartUploadCommand, CompleteMultipartUpl
 import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import AWS from "aws-sdk";
 import { Hash } from "@smithy/hash-node";
 import { NodeHttp2Handler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -285,6 +286,39 @@ describe("signature enforcement", () => {
     const tokenless = await send(nimbus.port, "GET", `${path}?AWSAccessKeyId=${Credentials?.AccessKeyId}&Expires=${expires}&Signature=${encodeURIComponent(sign(Credentials?.SecretAccessKey ?? "", `GET\n\n\n${expires}\n${path}`))}`, {});
     assert.equal(tokenless.status, 400);
     assert.match(tokenless.text, /<Code>InvalidToken<\/Code>/);
+  });
+
+  test("S3: SigV2 from the aws-sdk v2 S3 client with s3ForcePathStyle: a bucket's own path is signed as sent (/bucket), without the closing slash", async () => {
+    // The v2 JavaScript SDK (signatureVersion "v2"/"s3") signs the path it sends: `PUT /bucket`
+    // signs `/bucket`. S3 takes that as well as `/bucket/` (botocore's auth_path): minio/mc#1579
+    // shows S3 answering 200 to a SigV2 `GET /bucket?location` signed over `/bucket`.
+    const v2 = (secretAccessKey: string) =>
+      new AWS.S3({ endpoint: nimbus.url, region: "us-east-1", accessKeyId: ROOT.accessKeyId, secretAccessKey, signatureVersion: "v2", s3ForcePathStyle: true, maxRetries: 0 });
+    const legacy = uniqueName("sigv2-path");
+    await v2(ROOT.secretAccessKey).createBucket({ Bucket: legacy }).promise();
+    await v2(ROOT.secretAccessKey).putObject({ Bucket: legacy, Key: "a.txt", Body: "x" }).promise();
+    const listed = await v2(ROOT.secretAccessKey).listObjects({ Bucket: legacy }).promise();
+    assert.deepEqual(listed.Contents?.map((o) => o.Key), ["a.txt"]);
+    assert.equal((await v2(ROOT.secretAccessKey).getBucketLocation({ Bucket: legacy }).promise()).LocationConstraint, "");
+    const deleted = await v2(ROOT.secretAccessKey).deleteObjects({ Bucket: legacy, Delete: { Objects: [{ Key: "a.txt" }] } }).promise();
+    assert.deepEqual(deleted.Deleted?.map((o) => o.Key), ["a.txt"]);
+    // Either form signed with another secret is still refused, and the error names the bucket's resource.
+    const refused = await v2(WRONG.secretAccessKey).listObjects({ Bucket: legacy }).promise().then(
+      () => assert.fail("listed with the wrong secret"),
+      (e: AWS.AWSError) => e,
+    );
+    assert.equal(refused.code, "SignatureDoesNotMatch");
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.message, S3_MISMATCH);
+    const date = new Date(nimbus.manualClock.now()).toUTCString();
+    const sign = (secret: string, resource: string): string => createHmac("sha1", secret).update(`GET\n\n\n${date}\n${resource}`).digest("base64");
+    const withSlash = await send(nimbus.port, "GET", `/${legacy}`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `/${legacy}/`)}` });
+    assert.equal(withSlash.status, 200, withSlash.text);
+    // A virtual-hosted request's resource is `/bucket/` alone.
+    const virtualHost = `${legacy}.s3.localhost.localstack.cloud:${nimbus.port}`;
+    const noSlash = await send(nimbus.port, "GET", "/", { host: virtualHost, date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `/${legacy}`)}` });
+    assert.equal(noSlash.status, 403);
+    assert.match(noSlash.text, new RegExp(`<StringToSign>GET\n\n\n${date}\n/${legacy}/</StringToSign>`));
   });
 
   test("S3: a browser-form POST's policy is checked with the root secret", async () => {
