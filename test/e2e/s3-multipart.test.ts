@@ -501,6 +501,30 @@ describe("S3 multipart uploads", () => {
     assert.deepEqual([replaced.name, replaced.status, replaced.error["UploadId"]], ["NoSuchUpload", 404, UploadId]);
   });
 
+  // The same rule for a retry that arrives while the first completion is still being processed
+  // (an SDK retrying after a socket timeout): whichever commits second finds the upload completed
+  // by the first, and answers its result instead of NoSuchUpload.
+  test("CompleteMultipartUpload sent many times at once: every one answers the one object, written once", async () => {
+    const name = uniqueName("mpu-burst");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
+    const key = "burst.bin";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: name, Key: key }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: name, Key: key, UploadId, PartNumber: 1, Body: "burst" }));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        s3.send(new CompleteMultipartUploadCommand({ Bucket: name, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } })).then(
+          (done) => [200, done.ETag, done.VersionId],
+          (err: Error & { $metadata?: { httpStatusCode?: number } }) => [err.$metadata?.httpStatusCode, err.name, err.message],
+        ),
+      ),
+    );
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: name, Prefix: key }));
+    assert.equal(versions.Versions?.length, 1);
+    const only = versions.Versions?.[0];
+    assert.deepEqual(answers, Array.from({ length: 8 }, () => [200, only?.ETag, only?.VersionId]));
+  });
+
   test("edge cases of part numbers, listing parts, completion and copies that already hold", async () => {
     const key = "edges.bin";
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));

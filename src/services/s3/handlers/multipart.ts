@@ -333,8 +333,12 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   ) {
     throw checksumMismatch(declared.algorithm, { lowerCase: true });
   }
-  const row = ctx.store.transaction(() => {
+  const committed = ctx.store.transaction(() => {
     const current = requireBucket(ctx, input.Bucket);
+    // A completion of the same upload that committed while this one was checking its parts
+    // answers for both, as a retry after it would (completedBefore).
+    const completedMeanwhile = ctx.store.upload(current.name, input.Key, input.UploadId) ? undefined : completedBefore(ctx, current.name, input.Key, input.UploadId);
+    if (completedMeanwhile) return { row: completedMeanwhile, written: false };
     requireUpload(ctx, current.name, input.Key, input.UploadId);
     // The object is its parts, composed without copying a byte (blob-store.ts compose). They
     // are selected again: a part uploaded again meanwhile no longer matches its ETag.
@@ -371,9 +375,10 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
     applyWriteLock(ctx.store, written.seq, lock);
     ctx.store.removeUpload(upload.upload_id);
     markPending(ctx.store, current, written);
-    return written;
+    return { row: written, written: true };
   });
-  emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+  const { row } = committed;
+  if (committed.written) emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   return completeOutput(ctx, bucket, row);
 }
 
