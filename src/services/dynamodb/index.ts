@@ -115,7 +115,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
       },
       "dynamodb:ttl-sweep",
     );
-    const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", () => publishStreams(env, store));
+    const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", (event) => publishStreams(env, store, event.detail));
     const cancelPrune = env.scheduler.every(PITR_PRUNE_INTERVAL_MS, () => pruneBackups(store, env.clock.now()), "dynamodb:backup-prune");
     // Exports, imports and bulk puts that were running when Nimbus stopped start again from the beginning.
     resumeTransfers({ store, clock: env.clock, scheduler: env.scheduler, invoke: env.invoke });

@@ -508,6 +508,11 @@ export interface StreamChangedEvent {
   readonly until?: number;
 }
 
+/** What a stream consumer already holds: by stream ARN, the highest sequence number it has (or has trimmed). */
+export interface StreamSyncRequest {
+  readonly holds?: Readonly<Record<string, string>>;
+}
+
 declare module "../../core/events.js" {
   interface NimbusEventMap {
     /** A committed change to a table with a stream enabled, as a DynamoDB Streams record. */
@@ -515,10 +520,10 @@ declare module "../../core/events.js" {
     "dynamodb:StreamChanged": StreamChangedEvent;
     /**
      * A consumer of stream events (the dynamodbstreams service) started and asks DynamoDB to
-     * publish again every stream and its retained records, so that nothing written before
-     * the consumer was loaded is missed.
+     * publish again every stream and the retained records it lacks, so that nothing written
+     * before the consumer was loaded is missed.
      */
-    "dynamodb:StreamSyncRequested": Record<string, never>;
+    "dynamodb:StreamSyncRequested": StreamSyncRequest;
   }
 }
 

@@ -150,10 +150,12 @@ describe("DynamoStore migrations", () => {
       assert.equal(store.stats(scope, "t", "").count, 3);
       assert.equal(store.getRow(scope, "t", "", { pk: "p", sk: "a", tpk: "p", tsk: "a" })?.size, 2);
       assert.deepEqual(store.expired(200, 0, 10), []);
-      assert.deepEqual(store.streamRecords().map((r) => [r.seq, r.record]), [[1, '{"n":1}'], [2, '{"n":2}']]);
+      assert.deepEqual(store.streamRecordsAfter(scope, "arn:s", 0, 10).map((r) => [r.seq, r.record]), [[1, '{"n":1}'], [2, '{"n":2}']]);
       assert.equal(store.appendStreamRecord(scope, "arn:s", "t", '{"n":3}', 30), 3);
       store.trimStreamRecords(15);
-      assert.deepEqual(store.streamRecords().map((r) => r.seq), [2, 3]);
+      assert.deepEqual(store.streamRecordsAfter(scope, "arn:s", 0, 10).map((r) => r.seq), [2, 3]);
+      assert.deepEqual(store.streamRecordsAfter(scope, "arn:s", 2, 10).map((r) => r.seq), [3]);
+      assert.deepEqual(store.streamPositions(), [{ account: "000000000000", region: "us-east-1", streamArn: "arn:s", lastSeq: 3 }]);
       assert.deepEqual([...store.backupItems(scope, "arn:b")], ['{"k":1}', '{"k":2}'], "backed-up items kept, in key order");
     } finally {
       state.close();

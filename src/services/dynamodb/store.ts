@@ -552,13 +552,22 @@ export class DynamoStore {
   // Stream records
 
   /** Retained stream records, oldest first (for re-publishing to a stream consumer). */
-  streamRecords(): { account: string; region: string; streamArn: string; table: string; seq: number; record: string }[] {
+  /** Every stream that has ever had a record, with the last sequence number it gave. */
+  streamPositions(): { account: string; region: string; streamArn: string; lastSeq: number }[] {
     return this.db
-      .prepare<[], { account_id: string; region: string; stream_arn: string; table_name: string; seq: number; record: string }>(
-        "SELECT account_id, region, stream_arn, table_name, seq, record FROM dynamodb_stream_records ORDER BY account_id, region, stream_arn, seq",
-      )
+      .prepare<[], { account_id: string; region: string; stream_arn: string; last_seq: number }>("SELECT account_id, region, stream_arn, last_seq FROM dynamodb_stream_positions")
       .all()
-      .map((r) => ({ account: r.account_id, region: r.region, streamArn: r.stream_arn, table: r.table_name, seq: r.seq, record: r.record }));
+      .map((r) => ({ account: r.account_id, region: r.region, streamArn: r.stream_arn, lastSeq: r.last_seq }));
+  }
+
+  /** A stream's retained records numbered after `after`, in order, at most `limit`. */
+  streamRecordsAfter(scope: Scope, streamArn: string, after: number, limit: number): { table: string; seq: number; record: string }[] {
+    return this.db
+      .prepare<[string, string, string, number, number], { table_name: string; seq: number; record: string }>(
+        "SELECT table_name, seq, record FROM dynamodb_stream_records WHERE account_id = ? AND region = ? AND stream_arn = ? AND seq > ? ORDER BY seq LIMIT ?",
+      )
+      .all(scope.account, scope.region, streamArn, after, limit)
+      .map((r) => ({ table: r.table_name, seq: r.seq, record: r.record }));
   }
 
   /** Stream records are retained 24 hours. */

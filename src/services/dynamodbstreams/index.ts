@@ -1,7 +1,7 @@
 import { defineService, type HandlerContext, type ServiceEnvironment } from "../../core/service.js";
 import type { DynamodbstreamsOperations } from "../../generated/dynamodbstreams.js";
 import { describeStream, getRecords, getShardIterator, listStreams } from "./handlers.js";
-import { StreamsStore } from "./store.js";
+import { StreamsStore, type ReceivedRecord } from "./store.js";
 
 export type StreamsContext = HandlerContext<StreamsStore>;
 
@@ -25,12 +25,21 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
       ...(d.until !== undefined ? { settlesAt: d.until } : {}),
     });
   });
+  // The records of one delivery (a write's, or a page of a sync) are stored together, once its
+  // listeners have all been called: in a microtask, before any request can read them.
+  let received: ReceivedRecord[] = [];
+  const storeReceived = (): void => {
+    const batch = received;
+    received = [];
+    store.addRecords(batch, env.clock.now());
+  };
   const offRecord = env.events.subscribe("dynamodb:StreamRecord", (event) => {
-    store.addRecord(event.scope, event.detail.streamArn, event.detail.sequenceNumber, JSON.stringify(event.detail.record), env.clock.now());
+    const record = { scope: event.scope, streamArn: event.detail.streamArn, seq: event.detail.sequenceNumber, record: JSON.stringify(event.detail.record) };
+    if (received.push(record) === 1) queueMicrotask(storeReceived);
   });
-  // DynamoDB may have written stream records before this service was loaded: ask for them.
-  // The first requests wait until that sync (and what it publishes) has been delivered.
-  env.events.publish("dynamodb:StreamSyncRequested", {}, { account: "", region: "" });
+  // DynamoDB may have written stream records before this service was loaded: ask for those this
+  // store lacks. The first requests wait until that sync (and what it publishes) has been delivered.
+  env.events.publish("dynamodb:StreamSyncRequested", { holds: store.holdings() }, { account: "", region: "" });
   store.ready = env.events.idle();
   const cancelTrim = env.scheduler.every(
     60 * 60 * 1000,
