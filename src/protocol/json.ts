@@ -229,6 +229,12 @@ export function writeJson(model: ServiceModel, shape: Shape, value: unknown, tim
       const date = value instanceof Date ? value : parseTimestamp(value);
       return date ? formatTimestamp(date, shape.timestampFormat ?? timestampFormat) : undefined;
     }
+    case "double":
+    case "float":
+      // AWS's JSON services write a whole double with its decimal point (DynamoDB's CapacityUnits
+      // is 1.0, not 1): Python reads it as a float, and the CLI prints "CapacityUnits": 1.0 as
+      // its reference examples show. JSON.stringify would drop the ".0".
+      return typeof value === "number" && Number.isInteger(value) && Math.abs(value) < 1e15 ? new RawJson(`${value}.0`) : value;
     default:
       return value;
   }

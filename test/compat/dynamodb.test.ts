@@ -255,4 +255,34 @@ print(json.dumps({"pages": pages, "seen": seen, "cancelled": cancelled, "written
     assert.equal(deleted["BackupDescription"]["BackupDetails"]["BackupStatus"], "DELETED");
     assert.equal(await cliError("describe-backup", "--backup-arn", backupArn), `An error occurred (BackupNotFoundException) when calling the DescribeBackup operation: Backup not found: ${backupArn}`);
   });
+  test("the CLI reference's put-item example prints CapacityUnits 1.0: a double travels with its decimal point, as DynamoDB writes it", async () => {
+    // awscli/examples/dynamodb/put-item.rst: put-item --return-consumed-capacity TOTAL prints
+    // "CapacityUnits": 1.0. DynamoDB sends doubles as 1.0; the CLI (and boto3) read it as a float.
+    const table = uniqueName("cap");
+    const ok = async (...args: string[]) => {
+      const r = await aws(nimbus.url, ["dynamodb", ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    await ok(
+      "create-table", "--table-name", table,
+      "--attribute-definitions", "AttributeName=Artist,AttributeType=S", "AttributeName=SongTitle,AttributeType=S",
+      "--key-schema", "AttributeName=Artist,KeyType=HASH", "AttributeName=SongTitle,KeyType=RANGE",
+      "--billing-mode", "PAY_PER_REQUEST",
+    );
+    const item = JSON.stringify({ Artist: { S: "No One You Know" }, SongTitle: { S: "Call Me Today" }, AlbumTitle: { S: "Somewhat Famous" } });
+    const put = await ok("put-item", "--table-name", table, "--item", item, "--return-consumed-capacity", "TOTAL");
+    assert.match(put, /"CapacityUnits": 1\.0\b/);
+    const get = await ok("get-item", "--table-name", table, "--key", JSON.stringify({ Artist: { S: "No One You Know" }, SongTitle: { S: "Call Me Today" } }), "--consistent-read", "--return-consumed-capacity", "TOTAL");
+    assert.match(get, /"CapacityUnits": 1\.0\b/);
+    const half = await ok("scan", "--table-name", table, "--return-consumed-capacity", "TOTAL");
+    assert.match(half, /"CapacityUnits": 0\.5\b/);
+    const r = await boto3(nimbus.url, `
+c = boto3.client("dynamodb", endpoint_url=ENDPOINT)
+cc = c.put_item(TableName=${JSON.stringify(table)}, Item=json.loads(${JSON.stringify(item)}), ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
+print(json.dumps({"units": repr(cc["CapacityUnits"])}))
+`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { units: "1.0" });
+  });
 });
