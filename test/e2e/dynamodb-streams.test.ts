@@ -279,6 +279,41 @@ describe("DynamoDB Streams and TTL", () => {
     await refused("ListStreams", { Limit: 101 }, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
   });
 
+  test("a stream enabled by UpdateTable on an older table: CreationRequestDateTime is the stream's request time, not the table's", async () => {
+    // The tutorial's order (create-table, later update-table --stream-specification, then
+    // dynamodbstreams describe-stream) on a fresh Nimbus, so that DynamoDB Streams first hears
+    // of the stream from DynamoDB's sync. "CreationRequestDateTime: The date and time when the
+    // request to create this stream was issued" (DynamoDB Streams API reference, StreamDescription).
+    const fresh = await startTestNimbus();
+    const client = new DynamoDBClient(fresh.clientConfig());
+    try {
+      const name = uniqueName("later");
+      await client.send(new CreateTableCommand(hashTable(name, "pk", "S")));
+      fresh.manualClock.advance(3_600_000);
+      const requestedAt = fresh.manualClock.now();
+      const enabled = await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } }));
+      const streamArn = enabled.TableDescription?.LatestStreamArn;
+      assert.ok(streamArn);
+      const res = await fetch(`${fresh.url}/`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.0",
+          "x-amz-target": "DynamoDBStreams_20120810.DescribeStream",
+          "x-amz-date": "20260115T130000Z",
+          authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        },
+        body: JSON.stringify({ StreamArn: streamArn }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      const description = ((await res.json()) as { StreamDescription: { CreationRequestDateTime: number; StreamLabel: string } }).StreamDescription;
+      assert.equal(description.StreamLabel, new Date(requestedAt).toISOString().replace(/Z$/, ""));
+      assert.equal(description.CreationRequestDateTime, requestedAt / 1000);
+    } finally {
+      client.destroy();
+      await fresh.close();
+    }
+  });
+
   test("shard iterators: AT and AFTER a sequence number, 15 minutes of life, GetRecords' Limit, an unknown shard", async () => {
     const name = uniqueName("iters");
     const streamArn = await streamingTable(name, "KEYS_ONLY");

@@ -7,6 +7,7 @@
 import type { ServiceEnvironment } from "../../core/service.js";
 import { streamChanged, streamRecordEvent, type StreamSyncRequest } from "./items.js";
 import type { DynamoStore } from "./store.js";
+import type { TableMeta } from "./table.js";
 
 export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -23,7 +24,7 @@ export async function publishStreams(env: Pick<ServiceEnvironment, "events" | "c
     // A switch still in progress (the table CREATING, or UPDATING for the stream) is sent as such.
     const t = meta.transition;
     const until = t !== undefined && (t.status === "CREATING" || (t.status === "UPDATING" && t.cause?.kind === "stream")) ? t.until : undefined;
-    const changed = streamChanged(meta, meta.stream?.enabled === true, meta.createdAt, until !== undefined ? { until } : {});
+    const changed = streamChanged(meta, meta.stream?.enabled === true, streamRequestedAt(meta), until !== undefined ? { until } : {});
     if (changed) env.events.publish("dynamodb:StreamChanged", changed, scope);
   }
   store.trimStreamRecords(env.clock.now() - STREAM_RETENTION_MS);
@@ -42,4 +43,15 @@ export async function publishStreams(env: Pick<ServiceEnvironment, "events" | "c
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
+}
+
+/**
+ * When the table's stream was asked for (its CreationRequestDateTime, and its shard's id): the
+ * time its label was made from (streamLabel). An UpdateTable may enable it long after the table
+ * was created, and a consumer that starts later learns of it only from this sync.
+ */
+function streamRequestedAt(meta: TableMeta): number {
+  const label = meta.stream?.label;
+  const at = label === undefined ? Number.NaN : Date.parse(`${label}Z`);
+  return Number.isNaN(at) ? meta.createdAt : at;
 }
