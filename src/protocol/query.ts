@@ -112,6 +112,11 @@ export function serializeQueryOutput(
       out.push(`<${wrapper}>`);
       writeMembers(model, shape, output, out, { timestampFormat: "iso8601" });
       out.push(`</${wrapper}>`);
+    } else if (shape?.resultWrapper !== undefined) {
+      // An output without members (SNS TagResource, SetSMSAttributes...) still answers its
+      // empty <XResult/>, as AWS does: botocore (CLI, boto3) and aws-sdk-go-v2 look the
+      // wrapper up whenever the model names one and fail the call when it is missing.
+      out.push(`<${shape.resultWrapper}/>`);
     }
     out.push(`<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>`);
   }

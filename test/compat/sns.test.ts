@@ -228,4 +228,19 @@ for q in (queue, fifo_queue):
       ].join("\n"),
     );
   });
+  test("aws sns tag-resource / untag-resource / set-sms-attributes succeed silently: the empty <XResult/> the CLI requires is there", async () => {
+    // The CLI reference's examples for these commands: "This command produces no output."
+    // botocore looks for the output's resultWrapper element even when the output has no
+    // members, and exits 255 with the wrapper's name when it is missing.
+    const topicArn = JSON.parse((await aws(nimbus.url, ["sns", "create-topic", "--name", uniqueName("tags")])).stdout).TopicArn as string;
+    const tagged = await aws(nimbus.url, ["sns", "tag-resource", "--resource-arn", topicArn, "--tags", "Key=Team,Value=Alpha", "Key=Env,Value=Test"]);
+    assert.deepEqual([tagged.code, tagged.stdout, tagged.stderr], [0, "", ""]);
+    const untagged = await aws(nimbus.url, ["sns", "untag-resource", "--resource-arn", topicArn, "--tag-keys", "Env"]);
+    assert.deepEqual([untagged.code, untagged.stdout, untagged.stderr], [0, "", ""]);
+    const listed = await aws(nimbus.url, ["sns", "list-tags-for-resource", "--resource-arn", topicArn]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(JSON.parse(listed.stdout), { Tags: [{ Key: "Team", Value: "Alpha" }] });
+    const sms = await aws(nimbus.url, ["sns", "set-sms-attributes", "--attributes", "DefaultSMSType=Transactional"]);
+    assert.deepEqual([sms.code, sms.stdout, sms.stderr], [0, "", ""]);
+  });
 });
