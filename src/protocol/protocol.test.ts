@@ -140,6 +140,23 @@ describe("query protocol", () => {
       '<?xml version="1.0" encoding="UTF-8"?><ListQueuesResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><ListQueuesResult><QueueUrl>http://q/1</QueueUrl><QueueUrl>http://q/2</QueueUrl></ListQueuesResult><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ListQueuesResponse>',
     );
   });
+
+  test("an output without members still answers its empty result wrapper; no output, no wrapper", () => {
+    // botocore and aws-sdk-go-v2 fail an SNS TagResource whose <TagResourceResult/> is missing.
+    const sns = loadModel("sns-2010-03-31");
+    const tag = sns.operation("TagResource");
+    const setAttributes = sns.operation("SetTopicAttributes");
+    assert.ok(tag && setAttributes);
+    const ns = "http://sns.amazonaws.com/doc/2010-03-31/";
+    assert.equal(
+      serializeQueryOutput(sns, "query", tag, {}, "rid", ns),
+      `<?xml version="1.0" encoding="UTF-8"?><TagResourceResponse xmlns="${ns}"><TagResourceResult/><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></TagResourceResponse>`,
+    );
+    assert.equal(
+      serializeQueryOutput(sns, "query", setAttributes, {}, "rid", ns),
+      `<?xml version="1.0" encoding="UTF-8"?><SetTopicAttributesResponse xmlns="${ns}"><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></SetTopicAttributesResponse>`,
+    );
+  });
 });
 
 describe("timestamps", () => {
