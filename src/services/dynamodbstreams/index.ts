@@ -25,17 +25,21 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
       ...(d.until !== undefined ? { settlesAt: d.until } : {}),
     });
   });
-  // The records of one delivery (a write's, or a page of a sync) are stored together, once its
-  // listeners have all been called: in a microtask, before any request can read them.
-  let received: ReceivedRecord[] = [];
-  const storeReceived = (): void => {
-    const batch = received;
-    received = [];
-    store.addRecords(batch, env.clock.now());
-  };
+  // The records of one delivery (a write's, or a page of a sync) are stored together once its
+  // listeners have all been called: in a microtask, before any request can read them. Each
+  // listener answers with the batch's promise, so the bus hears of a failure and idle() waits.
+  let batch: { readonly records: ReceivedRecord[]; readonly stored: Promise<void> } | undefined;
   const offRecord = env.events.subscribe("dynamodb:StreamRecord", (event) => {
-    const record = { scope: event.scope, streamArn: event.detail.streamArn, seq: event.detail.sequenceNumber, record: JSON.stringify(event.detail.record) };
-    if (received.push(record) === 1) queueMicrotask(storeReceived);
+    if (batch === undefined) {
+      const records: ReceivedRecord[] = [];
+      const stored = Promise.resolve().then(() => {
+        batch = undefined;
+        store.addRecords(records, env.clock.now());
+      });
+      batch = { records, stored };
+    }
+    batch.records.push({ scope: event.scope, streamArn: event.detail.streamArn, seq: event.detail.sequenceNumber, record: JSON.stringify(event.detail.record) });
+    return batch.stored;
   });
   // DynamoDB may have written stream records before this service was loaded: ask for those this
   // store lacks. The first requests wait until that sync (and what it publishes) has been delivered.
