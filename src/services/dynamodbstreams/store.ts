@@ -203,11 +203,6 @@ export class StreamsStore {
 
   /** Records received together, in one transaction (a commit each cost a sync's page 25 times as much). */
   addRecords(records: readonly ReceivedRecord[], now: number): void {
-    if (records.length === 1) {
-      const r = records[0] as ReceivedRecord;
-      this.addRecord(r.scope, r.streamArn, r.seq, r.record, now);
-      return;
-    }
     this.state.transaction(() => {
       for (const r of records) this.addRecord(r.scope, r.streamArn, r.seq, r.record, now);
     });
