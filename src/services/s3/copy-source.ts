@@ -1,7 +1,7 @@
 import { errors, invalidArgument, invalidRequest, noSuchKey } from "./errors.js";
 import type { S3Context } from "./index.js";
-import { readableVersion, requireBucket } from "./objects.js";
-import type { ObjectRow } from "./store.js";
+import { readableVersion } from "./objects.js";
+import type { BucketRow, ObjectRow } from "./store.js";
 
 /** The most a copy reads from its source in one request: a CopyObject's whole source, an UploadPartCopy's part (5 GiB). */
 export const MAX_COPY_SOURCE_SIZE = 5 * 1024 ** 3;
@@ -36,8 +36,7 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
  * is InvalidRequest; one that is the current version is simply "no such key" (scality/cloudserver's
  * part-copy versioning tests, the same answers for both operations).
  */
-export function copySourceVersion(ctx: S3Context, bucketName: string, key: string, versionId: string | undefined): ObjectRow {
-  const bucket = requireBucket(ctx, bucketName);
+export function copySourceVersion(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined): ObjectRow {
   if (versionId !== undefined) {
     const row = ctx.store.version(bucket.name, key, versionId);
     if (row?.delete_marker) throw invalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.");
