@@ -146,6 +146,10 @@ export class Dispatcher {
         return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId: requestId() }, svc, req, receivedAt, scope);
       }
       const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
+      // A request refused before routing (a garbled Authorization header) is still answered in
+      // the form of the service its X-Amz-Target names: DynamoDB's IncompleteSignatureException
+      // is com.amazon.coral.service#..., as its other common errors are.
+      serviceId ??= await this.targetedService(req);
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
       if (svc) Object.assign(response.headers, this.corsOnError(svc, req));
@@ -275,6 +279,18 @@ export class Dispatcher {
     // Values a handler kept in wire form (DynamoDB items) are read back for callers in the process.
     return (RawJson.made !== made && op.output ? materializeRaw(svc.model, op.output, output) : output) as T;
   };
+
+  /** The service a request's X-Amz-Target names, loaded; undefined without one or if it cannot load. */
+  private async targetedService(req: IncomingWire): Promise<string | undefined> {
+    const target = req.headers["x-amz-target"];
+    const id = target ? this.deps.registry.directory.fromTarget(target)?.service : undefined;
+    if (id === undefined) return undefined;
+    try {
+      return (await this.deps.registry.get(id)).id;
+    } catch {
+      return undefined;
+    }
+  }
 
   /** `onService` learns the service as soon as it is known, so errors can speak its protocol. */
   private route(

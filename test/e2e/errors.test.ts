@@ -176,6 +176,26 @@ describe("malformed signatures", () => {
     assert.match(await res.text(), /<Code>IncompleteSignature<\/Code><Message>Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256<\/Message>/);
     await nimbus.close();
   });
+
+  test("refused before routing, a DynamoDB request is still answered in DynamoDB's form (com.amazon.coral.service#)", async () => {
+    const nimbus = await startTestNimbus();
+    after(() => nimbus.close());
+    const res = await fetch(nimbus.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": "DynamoDB_20120810.ListTables",
+        authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: "{}",
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get("x-amzn-errortype"), "IncompleteSignatureException");
+    assert.deepEqual(await res.json(), {
+      __type: "com.amazon.coral.service#IncompleteSignatureException",
+      message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256",
+    });
+  });
 });
 
 describe("compressed request bodies", () => {
