@@ -330,6 +330,19 @@ describe("DynamoDB batches and transactions", () => {
     assert.equal(await count(), "2");
   });
 
+  test("the same ClientRequestToken with an item's attributes in another order is the same request", async () => {
+    // LocalStack's AWS-validated test_dynamodb_idempotent_writing (snapshot keys Response1, Response2):
+    // {id, name} then {name, id} under one token both answer 200.
+    const name = uniqueName("tx");
+    await ddb.send(new CreateTableCommand(hashRangeTable(name, { hash: "id", range: "name" })));
+    const put = (item: Record<string, AttributeValue>) =>
+      ddb.send(new TransactWriteItemsCommand({ ClientRequestToken: "reordered-item", TransactItems: [{ Put: { TableName: name, Item: item } }] }));
+    const first = await put({ id: { S: "id1" }, name: { S: "name1" } });
+    const second = await put({ name: { S: "name1" }, id: { S: "id1" } });
+    assert.equal(first.$metadata.httpStatusCode, 200);
+    assert.equal(second.$metadata.httpStatusCode, 200);
+  });
+
   test("a replay under the same ClientRequestToken reports the transactional read of each item, not the write", async () => {
     // Developer guide (transaction-apis.html): "Subsequent TransactWriteItems calls with the same
     // client token return the number of read capacity units consumed in reading the item";

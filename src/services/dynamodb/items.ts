@@ -92,12 +92,28 @@ export function serializeItem(item: Item): string {
 
 /**
  * What a client token stands for (TransactWriteItems' ClientRequestToken, the ClientToken of
- * exports, imports and bulk puts): the sha256 of the request without its token, binaries as
- * base64, so the same token with other parameters can be told apart.
+ * exports, imports and bulk puts): the sha256 of the request without its token, members in
+ * name order, binaries as base64, so the same token with other parameters can be told apart.
  */
 export function requestFingerprint(input: object, tokenMember: string): string {
   const { [tokenMember]: _token, ...rest } = input as Record<string, unknown>;
-  return createHash("sha256").update(serializeItem(rest as Item)).digest("hex");
+  return createHash("sha256").update(serializeItem(inNameOrder(rest) as Item)).digest("hex");
+}
+
+/**
+ * AWS reads a request as structures and maps, so the order a client wrote their members in is
+ * no part of it: the same item with its attributes in another order under one token is the same
+ * request (LocalStack's AWS-validated test_dynamodb_idempotent_writing).
+ */
+function inNameOrder(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(inNameOrder);
+  // fromEntries defines its members, so an attribute named __proto__ stays a member.
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, inNameOrder((value as Record<string, unknown>)[key])]),
+  );
 }
 
 /**
