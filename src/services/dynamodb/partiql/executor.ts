@@ -533,7 +533,9 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
       ctx,
       tableScope,
     );
-    return out.ConsumedCapacity ? { ConsumedCapacity: out.ConsumedCapacity } : {};
+    // A transaction of writes answers an empty Responses list (LocalStack's AWS-validated
+    // test_dynamodb_execute_transaction, snapshot key ExecutedTransaction).
+    return { Responses: [], ...(out.ConsumedCapacity ? { ConsumedCapacity: out.ConsumedCapacity } : {}) };
   } catch (err) {
     if (!(err instanceof AwsError) || err.code !== "TransactionCanceledException") throw err;
     // An INSERT stopped by its own "key must be new" condition is a duplicate item, not a failed condition.
