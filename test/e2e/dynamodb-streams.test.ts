@@ -109,6 +109,12 @@ describe("DynamoDB Streams and TTL", () => {
     await nimbus.events.idle();
     const fresh = await streams("GetRecords", { ShardIterator: latest.json.ShardIterator });
     assert.deepEqual((fresh.json.Records as StreamRecord[]).map((r) => r.dynamodb.Keys), [{ pk: { S: "b" } }]);
+    // Iterators are the stream ARN, "|1|", then an opaque part: the streams model's examples and
+    // LocalStack's AWS-validated test_dynamodb_streams_shard_iterator_format (^{arn}\|\d\|.+$).
+    for (const it of [latest.json.ShardIterator, fresh.json.NextShardIterator]) {
+      assert.ok(String(it).startsWith(`${streamArn}|1|`), String(it));
+      assert.ok(String(it).length > `${streamArn}|1|`.length);
+    }
 
     const missing = await streams("DescribeStream", { StreamArn: `${streamArn}x` });
     assert.equal(missing.status, 400);

@@ -141,14 +141,22 @@ interface Iterator {
   t: number;
 }
 
+/**
+ * AWS's iterators are the stream ARN, "|1|", then an opaque part (the streams model's
+ * GetShardIterator and GetRecords examples; LocalStack's AWS-validated
+ * test_dynamodb_streams_shard_iterator_format). A stream ARN holds no "|".
+ */
+const ITERATOR_SEPARATOR = "|1|";
+
 function encodeIterator(it: Iterator): string {
-  return Buffer.from(JSON.stringify(it)).toString("base64url");
+  return `${it.a}${ITERATOR_SEPARATOR}${Buffer.from(JSON.stringify({ s: it.s, p: it.p, t: it.t })).toString("base64url")}`;
 }
 
 function decodeIterator(text: string): Iterator {
+  const at = text.indexOf(ITERATOR_SEPARATOR);
   try {
-    const it = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Iterator>;
-    if (typeof it.a === "string" && typeof it.s === "string" && typeof it.p === "string" && typeof it.t === "number") return it as Iterator;
+    const it = JSON.parse(Buffer.from(text.slice(at + ITERATOR_SEPARATOR.length), "base64url").toString("utf8")) as Partial<Iterator>;
+    if (at > 0 && typeof it.s === "string" && typeof it.p === "string" && typeof it.t === "number") return { a: text.slice(0, at), s: it.s, p: it.p, t: it.t };
   } catch {
     // fall through to the error below
   }
