@@ -355,6 +355,24 @@ describe("DynamoDB items", () => {
     assert.deepEqual(stored.Item?.a, { M: { b: { S: "hello" }, c: { L: [{ N: "1" }, { N: "70" }] }, x1: { N: "8" }, x2: { N: "8" } } });
   });
 
+  test("a SET at a list index far past the end appends at once, after the other appends, in index order", { timeout: 15_000 }, async () => {
+    // floci-io/floci#3073, measured on DynamoDB: SET l[2000000000] appends and answers at once.
+    // Nimbus wrote the value at that index of a sparse array and took minutes to compact it.
+    const name = await table();
+    const key = { pk: { S: "far" } };
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, l: { L: [{ S: "a" }, { S: "b" }, { S: "c" }] } } }));
+    await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: key,
+        UpdateExpression: "SET l[2000000000] = :far, l[4294967294] = :farthest, l[7] = :near REMOVE l[0]",
+        ExpressionAttributeValues: { ":far": { S: "far" }, ":farthest": { S: "farthest" }, ":near": { S: "near" } },
+      }),
+    );
+    const stored = await ddb.send(new GetItemCommand({ TableName: name, Key: key, ConsistentRead: true }));
+    assert.deepEqual(stored.Item?.l, { L: [{ S: "b" }, { S: "c" }, { S: "near" }, { S: "far" }, { S: "farthest" }] });
+  });
+
   test("UpdateItem creates the item when missing; ADD, REMOVE, list_append, if_not_exists and legacy AttributeUpdates", async () => {
     const name = await table({ sortKey: "S" });
     const key = { pk: { S: "u" }, sk: { S: "1" } };

@@ -276,6 +276,11 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
   const next: Item = { ...original };
   const cloned = new Set<string>();
   const lists = new Set<AttributeValue[]>();
+  // Elements SET past the end of a list, by the index each named: appended after the others, in
+  // index order. Kept apart rather than written at that index: SET l[2000000000] appends at once
+  // on DynamoDB (floci-io/floci#3073, measured on AWS), where a sparse array that long would
+  // take minutes to compact.
+  const appends = new Map<AttributeValue[], Map<number, AttributeValue>>();
   const updatedAttributes: string[] = [];
   // A SET past the end of a list appends, but keeps the index it named (SET l[100]): UPDATED_NEW
   // finds nothing there and returns nothing for it (ScyllaDB Alternator's
@@ -319,9 +324,9 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
             lists.add(list);
           }
         } else if (last >= list.length) {
-          // A hole is left; compaction below moves the value to the end.
-          lists.add(list);
-          list[last] = v;
+          const pending = appends.get(list) ?? new Map<number, AttributeValue>();
+          pending.set(last, v);
+          appends.set(list, pending);
         } else {
           list[last] = v;
         }
@@ -369,9 +374,12 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
   for (const list of lists) {
     let w = 0;
     for (let r = 0; r < list.length; r++) {
-      if (r in list && list[r] !== REMOVED) list[w++] = list[r] as AttributeValue;
+      if (list[r] !== REMOVED) list[w++] = list[r] as AttributeValue;
     }
     list.length = w;
+  }
+  for (const [list, pending] of appends) {
+    for (const index of [...pending.keys()].sort((a, b) => a - b)) list.push(pending.get(index) as AttributeValue);
   }
 
   return { item: next, updatedPaths, updatedAttributes };
