@@ -106,40 +106,7 @@ describe("signature enforcement", () => {
 
   test("S3: signed aws-chunked bodies are checked chunk by chunk", async () => {
     // STREAMING-AWS4-HMAC-SHA256-PAYLOAD, as the Java SDK sends it: each chunk signed over the one before.
-    const upload = async (key: string, tamper: boolean): Promise<RawReply> => {
-      const chunks = [Buffer.alloc(65_536, 3), Buffer.alloc(1000, 4)];
-      const path = `/${bucket}/${key}`;
-      const now = new Date();
-      const signed = await signer("s3").sign(
-        {
-          method: "PUT",
-          protocol: "http:",
-          hostname: "127.0.0.1",
-          port: nimbus.port,
-          path,
-          query: {},
-          headers: { host: host(), "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": String(66_536) },
-        },
-        { signingDate: now },
-      );
-      const seed = /Signature=([0-9a-f]{64})/.exec(signed.headers["authorization"] ?? "")?.[1] ?? "";
-      const amzDate = signed.headers["x-amz-date"] ?? "";
-      const day = amzDate.slice(0, 8);
-      const scope = `${day}/us-east-1/s3/aws4_request`;
-      const hmac = (key: Buffer | string, text: string): Buffer => createHmac("sha256", key).update(text).digest();
-      const signingKey = hmac(hmac(hmac(hmac(`AWS4${ROOT.secretAccessKey}`, day), "us-east-1"), "s3"), "aws4_request");
-      const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
-      let previous = seed;
-      const framed: Buffer[] = [];
-      for (const data of [...chunks, Buffer.alloc(0)]) {
-        const signature = hmac(signingKey, ["AWS4-HMAC-SHA256-PAYLOAD", amzDate, scope, previous, sha(Buffer.alloc(0)), sha(data)].join("\n")).toString("hex");
-        previous = signature;
-        const sent = tamper && data.length === 1000 ? Buffer.alloc(1000, 5) : data;
-        framed.push(Buffer.from(`${data.length.toString(16)};chunk-signature=${signature}\r\n`), sent, Buffer.from("\r\n"));
-      }
-      const body = Buffer.concat(framed);
-      return send(nimbus.port, "PUT", path, { ...signed.headers, "content-length": String(body.length) }, body);
-    };
+    const upload = (key: string, tamper: boolean): Promise<RawReply> => uploadSignedChunks(key, tamper, { "content-encoding": "aws-chunked" });
     const ok = await upload("chunked-ok", false);
     assert.equal(ok.status, 200, ok.text);
     const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "chunked-ok" }));
@@ -150,6 +117,59 @@ describe("signature enforcement", () => {
     assert.match(tampered.text, /<Code>SignatureDoesNotMatch<\/Code>/);
     assert.equal((await failure(s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "chunked-tampered" })))).$metadata.httpStatusCode, 404);
   });
+
+  test("S3: signed chunks announced by x-amz-content-sha256 alone (minio-go, the Java SDK v1) are decoded, Content-MD5 held to the data", async () => {
+    // minio-go (restic...) over plain HTTP streams signed chunks with a signed Content-MD5 and no
+    // Content-Encoding (minio/minio-go#818 dropped it to follow aws-sdk-java; minio/minio#3986).
+    const data = Buffer.concat([Buffer.alloc(65_536, 3), Buffer.alloc(1000, 4)]);
+    const md5 = createHash("md5").update(data).digest();
+    const ok = await uploadSignedChunks("bare-chunked", false, { "content-md5": md5.toString("base64") });
+    assert.equal(ok.status, 200, ok.text);
+    const got = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: "bare-chunked" }));
+    assert.equal(got.ETag, `"${md5.toString("hex")}"`);
+    assert.equal(got.ContentLength, 66_536);
+    assert.equal(got.ContentEncoding, undefined);
+    assert.deepEqual(Buffer.from((await got.Body?.transformToByteArray()) ?? []), data);
+
+    const tampered = await uploadSignedChunks("bare-chunked-tampered", true, {});
+    assert.equal(tampered.status, 403, tampered.text);
+    assert.match(tampered.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+  });
+
+  async function uploadSignedChunks(key: string, tamper: boolean, extraHeaders: Record<string, string>): Promise<RawReply> {
+    const chunks = [Buffer.alloc(65_536, 3), Buffer.alloc(1000, 4)];
+    const path = `/${bucket}/${key}`;
+    const now = new Date();
+    const signed = await signer("s3").sign(
+      {
+        method: "PUT",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: nimbus.port,
+        path,
+        query: {},
+        headers: { host: host(), "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "x-amz-decoded-content-length": String(66_536), ...extraHeaders },
+      },
+      { signingDate: now },
+    );
+    const seed = /Signature=([0-9a-f]{64})/.exec(signed.headers["authorization"] ?? "")?.[1] ?? "";
+    const amzDate = signed.headers["x-amz-date"] ?? "";
+    const day = amzDate.slice(0, 8);
+    const scope = `${day}/us-east-1/s3/aws4_request`;
+    const hmac = (key: Buffer | string, text: string): Buffer => createHmac("sha256", key).update(text).digest();
+    const signingKey = hmac(hmac(hmac(hmac(`AWS4${ROOT.secretAccessKey}`, day), "us-east-1"), "s3"), "aws4_request");
+    const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
+    let previous = seed;
+    const framed: Buffer[] = [];
+    for (const data of [...chunks, Buffer.alloc(0)]) {
+      const signature = hmac(signingKey, ["AWS4-HMAC-SHA256-PAYLOAD", amzDate, scope, previous, sha(Buffer.alloc(0)), sha(data)].join("\n")).toString("hex");
+      previous = signature;
+      const sent = tamper && data.length === 1000 ? Buffer.alloc(1000, 5) : data;
+      framed.push(Buffer.from(`${data.length.toString(16)};chunk-signature=${signature}\r\n`), sent, Buffer.from("\r\n"));
+    }
+    const body = Buffer.concat(framed);
+    return send(nimbus.port, "PUT", path, { ...signed.headers, "content-length": String(body.length) }, body);
+  }
 
   test("S3: presigned URLs work as signed, and a changed one is refused", async () => {
     await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "shared.txt", Body: "shared" }));

@@ -191,7 +191,14 @@ function isHttpChunked(transferEncoding: string | undefined): boolean {
   return (transferEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "chunked");
 }
 
+/**
+ * aws-chunked framing is announced by Content-Encoding, or by a STREAMING-* x-amz-content-sha256
+ * alone: the Java SDK v1 and minio-go (restic, and every Go tool built on it, over plain HTTP)
+ * stream signed chunks without Content-Encoding, and S3 decodes them (minio/minio#3986,
+ * minio/minio-go#818, which dropped the header "to follow aws-sdk-java").
+ */
 function isAwsChunked(input: IngestRequest): boolean {
+  if (isAwsChunkedPayload(input.ContentSha256)) return true;
   return (input.ContentEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "aws-chunked");
 }
 
