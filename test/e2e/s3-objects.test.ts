@@ -600,6 +600,24 @@ describe("S3 objects", () => {
     assert.deepEqual([precondition.name, precondition.status, precondition.error["Condition"]], ["PreconditionFailed", 412, "x-amz-copy-source-If-Match"]);
   });
 
+  // LocalStack's AWS-validated test_s3_copy_object_preconditions: copy-ignore-future-modified-since,
+  // copy-precondition-if-modified-since.
+  test("CopyObject ignores an x-amz-copy-source-if-modified-since later than now", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy/ims-src", Body: "data" }));
+    const now = nimbus.clock.now();
+    const copied = await s3.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: "copy/ims-dst", CopySource: `${bucket}/copy/ims-src`, CopySourceIfModifiedSince: new Date(now + 86_400_000) }),
+    );
+    assert.equal(copied.CopyObjectResult?.ETag, '"8d777f385d3dfec8815d20f7496026dc"');
+    const unmodified = await failure(
+      s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/ims-dst", CopySource: `${bucket}/copy/ims-src`, CopySourceIfModifiedSince: new Date(now) })),
+    );
+    assert.deepEqual(
+      [unmodified.name, unmodified.message, unmodified.status, unmodified.error["Condition"]],
+      ["PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412, "x-amz-copy-source-If-Modified-Since"],
+    );
+  });
+
   test("object tagging: x-amz-tagging on put, Put/Get/DeleteObjectTagging, limits", async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "tagged.txt", Body: "t", Tagging: "env=dev&team=a%20b" }));
     const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }));

@@ -167,28 +167,33 @@ describe("conditional reads", () => {
 describe("copy-source conditions", () => {
   const source = { etag: '"abc"', lastModified: Date.UTC(2024, 0, 10, 12, 0, 0) };
   const before = "Tue, 09 Jan 2024 12:00:00 GMT";
+  const now = Date.UTC(2024, 0, 11, 12, 0, 0);
 
   test("pass when they hold", () => {
-    evaluateCopySourceConditions({ ifMatch: "abc", ifModifiedSince: before }, source);
-    evaluateCopySourceConditions({ ifNoneMatch: '"other"' }, source);
+    evaluateCopySourceConditions({ ifMatch: "abc", ifModifiedSince: before }, source, now);
+    evaluateCopySourceConditions({ ifNoneMatch: '"other"' }, source, now);
   });
 
   test("if-match true + if-unmodified-since false copies (AWS)", () => {
-    evaluateCopySourceConditions({ ifMatch: '"abc"', ifUnmodifiedSince: before }, source);
+    evaluateCopySourceConditions({ ifMatch: '"abc"', ifUnmodifiedSince: before }, source, now);
+  });
+
+  test("an if-modified-since later than now is ignored (AWS copies)", () => {
+    evaluateCopySourceConditions({ ifModifiedSince: "Fri, 12 Jan 2024 12:00:00 GMT" }, source, now);
   });
 
   test("if-none-match false + if-modified-since true is 412 (AWS); every failure is 412, never 304", () => {
     assertPrecondition(
-      () => evaluateCopySourceConditions({ ifNoneMatch: '"abc"', ifModifiedSince: before }, source),
+      () => evaluateCopySourceConditions({ ifNoneMatch: '"abc"', ifModifiedSince: before }, source, now),
       "x-amz-copy-source-If-None-Match",
     );
-    assertPrecondition(() => evaluateCopySourceConditions({ ifMatch: '"x"' }, source), "x-amz-copy-source-If-Match");
+    assertPrecondition(() => evaluateCopySourceConditions({ ifMatch: '"x"' }, source, now), "x-amz-copy-source-If-Match");
     assertPrecondition(
-      () => evaluateCopySourceConditions({ ifUnmodifiedSince: before }, source),
+      () => evaluateCopySourceConditions({ ifUnmodifiedSince: before }, source, now),
       "x-amz-copy-source-If-Unmodified-Since",
     );
     assertPrecondition(
-      () => evaluateCopySourceConditions({ ifModifiedSince: "Fri, 01 Jan 2100 00:00:00 GMT" }, source),
+      () => evaluateCopySourceConditions({ ifModifiedSince: "Thu, 11 Jan 2024 12:00:00 GMT" }, source, now),
       "x-amz-copy-source-If-Modified-Since",
     );
   });

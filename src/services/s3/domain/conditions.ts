@@ -192,9 +192,11 @@ export interface CopySourceConditions {
  * Evaluates x-amz-copy-source-if-* against the source object, in the order of a read, except
  * that every failure is 412 (a copy never answers 304). AWS documents the two combinations:
  * if-match true + if-unmodified-since false copies; if-none-match false + if-modified-since
- * true is 412.
+ * true is 412. An if-modified-since later than now is ignored, as RFC 7232 §3.3 calls such a
+ * date invalid: AWS copies then (LocalStack's AWS-validated test_s3_copy_object_preconditions,
+ * copy-ignore-future-modified-since).
  */
-export function evaluateCopySourceConditions(conditions: CopySourceConditions, source: ObjectValidators): void {
+export function evaluateCopySourceConditions(conditions: CopySourceConditions, source: ObjectValidators, now: number): void {
   const modified = seconds(source.lastModified);
   if (conditions.ifMatch !== undefined) {
     if (!etagMatches(conditions.ifMatch, source.etag)) throw preconditionFailed("x-amz-copy-source-If-Match");
@@ -206,7 +208,7 @@ export function evaluateCopySourceConditions(conditions: CopySourceConditions, s
     if (etagMatches(conditions.ifNoneMatch, source.etag)) throw preconditionFailed("x-amz-copy-source-If-None-Match");
   } else if (conditions.ifModifiedSince !== undefined) {
     const date = parseHttpDate(conditions.ifModifiedSince);
-    if (date !== undefined && modified <= seconds(date)) throw preconditionFailed("x-amz-copy-source-If-Modified-Since");
+    if (date !== undefined && date <= now && modified <= seconds(date)) throw preconditionFailed("x-amz-copy-source-If-Modified-Since");
   }
 }
 

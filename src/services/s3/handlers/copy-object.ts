@@ -66,6 +66,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
       ...(input.CopySourceIfUnmodifiedSince !== undefined ? { ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince.toUTCString() } : {}),
     },
     { etag: source.etag, lastModified: source.last_modified },
+    ctx.clock.now(),
   );
   const metadataDirective = input.MetadataDirective ?? "COPY";
   if (metadataDirective !== "COPY" && metadataDirective !== "REPLACE") {

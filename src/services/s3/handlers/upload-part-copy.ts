@@ -46,6 +46,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
       ...(input.CopySourceIfUnmodifiedSince !== undefined ? { ifUnmodifiedSince: input.CopySourceIfUnmodifiedSince.toUTCString() } : {}),
     },
     { etag: source.etag, lastModified: source.last_modified },
+    ctx.clock.now(),
   );
   const range = input.CopySourceRange !== undefined ? resolveCopySourceRange(input.CopySourceRange, source.size) : undefined;
   checkCopySourceSize(range ? range.end - range.start + 1 : source.size);
