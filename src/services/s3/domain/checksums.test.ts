@@ -152,7 +152,7 @@ describe("Content-MD5", () => {
 
   test("base64 of the wrong length, empty, or not base64 is InvalidDigest", () => {
     for (const bad of ["YWJyYWNhZGFicmE=", "", "not base64!", "1B2M2Y8AsgTpgAmY7PhCfg"]) {
-      expectAwsError(() => decodeContentMd5(bad), "InvalidDigest", 400, "The Content-MD5 you specified is not valid.");
+      expectAwsError(() => decodeContentMd5(bad), "InvalidDigest", 400, "The Content-MD5 you specified was invalid.");
     }
   });
 });

@@ -22,10 +22,11 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "The {algorithm} you specified did not match the calculated checksum.",
   },
+  // AWS's wire text (LocalStack's AWS-validated test_s3_invalid_content_md5 snapshot; versity/versitygw#1526).
   InvalidDigest: {
     code: "InvalidDigest",
     status: 400,
-    message: "The Content-MD5 you specified is not valid.",
+    message: "The Content-MD5 you specified was invalid.",
   },
   InvalidChecksumValue: {
     code: "InvalidRequest",
