@@ -187,9 +187,9 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     assert.deepEqual([emailBody.name, emailBody.message, emailBody.status], methodNotAllowed);
     const emailUpload = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "other.txt", Body: "y", GrantFullControl: 'emailAddress="someone@example.com"' })));
     assert.deepEqual([emailUpload.name, emailUpload.message, emailUpload.status], methodNotAllowed);
-    // A canonical user id is 64 hex digits ("Invalid id", ArgumentName CanonicalUser/ID).
+    // A canonical user id is 64 hex digits ("Invalid id", ArgumentName id in a header, CanonicalUser/ID in a body).
     const headerId = await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, GrantRead: 'id="wrong-id"' })));
-    assert.deepEqual([headerId.name, headerId.message, headerId.status, headerId.error.ArgumentName, headerId.error.ArgumentValue], ["InvalidArgument", "Invalid id", 400, "CanonicalUser/ID", "wrong-id"]);
+    assert.deepEqual([headerId.name, headerId.message, headerId.status, headerId.error.ArgumentName, headerId.error.ArgumentValue], ["InvalidArgument", "Invalid id", 400, "id", "wrong-id"]);
     const bodyId = await failure(
       s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "doc.txt", AccessControlPolicy: { Owner: owner, Grants: [{ Grantee: { Type: "CanonicalUser", ID: "1111-2222-3333" }, Permission: "READ" }] } })),
     );
@@ -199,6 +199,42 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     // Nothing refused was kept.
     assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "doc.txt" }))).Grants?.length, 100);
     assert.equal((await s3.send(new GetBucketAclCommand({ Bucket: bucket }))).Grants?.length, 1);
+  });
+
+  // AWS's answers in LocalStack's AWS-validated test_s3_bucket_acl_exceptions snapshot.
+  test("PutBucketAcl/PutObjectAcl refuse a malformed grant header, an AccessControlPolicy without a valid Owner, and no ACL at all", async () => {
+    const bucket = uniqueName("acl-exc");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "x" }));
+    const { Owner: owner } = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+    const refusal = async (promise: Promise<unknown>) => {
+      const e = await failure(promise);
+      return [e.name, e.message, e.status, e.error.ArgumentName, e.error.ArgumentValue, e.error.MissingHeaderName];
+    };
+    // put-bucket-grant-acl-fake-key
+    assert.deepEqual(await refusal(s3.send(new PutBucketAclCommand({ Bucket: bucket, GrantWrite: 'fakekey="1234"' }))), [
+      "InvalidArgument", "Argument format not recognized", 400, "x-amz-grant-write", 'fakekey="1234"', undefined,
+    ]);
+    const logDelivery = { Grantee: { Type: "Group" as const, URI: "http://acs.amazonaws.com/groups/s3/LogDelivery" }, Permission: "WRITE" as const };
+    const malformed = ["MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema", 400, undefined, undefined, undefined];
+    // put-bucket-acp-acl-1: no Owner; put-bucket-empty-acp: an empty policy
+    assert.deepEqual(await refusal(s3.send(new PutBucketAclCommand({ Bucket: bucket, AccessControlPolicy: { Grants: [logDelivery] } }))), malformed);
+    assert.deepEqual(await refusal(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "k", AccessControlPolicy: {} }))), malformed);
+    // put-bucket-acp-acl-3: an Owner that is no canonical user id
+    assert.deepEqual(await refusal(s3.send(new PutBucketAclCommand({ Bucket: bucket, AccessControlPolicy: { Owner: { ID: "wrong-id" }, Grants: [logDelivery] } }))), [
+      "InvalidArgument", "Invalid id", 400, "CanonicalUser/ID", "wrong-id", undefined,
+    ]);
+    // put-bucket-acp-acl-4: an unknown group in a body is named Group/URI (uri in a header)
+    const fakeGroup = "http://acs.amazonaws.com/groups/s3/FakeGroup";
+    assert.deepEqual(
+      await refusal(s3.send(new PutBucketAclCommand({ Bucket: bucket, AccessControlPolicy: { Owner: owner, Grants: [{ Grantee: { Type: "Group", URI: fakeGroup }, Permission: "WRITE" }] } }))),
+      ["InvalidArgument", "Invalid group uri", 400, "Group/URI", fakeGroup, undefined],
+    );
+    assert.deepEqual(await refusal(s3.send(new PutBucketAclCommand({ Bucket: bucket, GrantWrite: `uri="${fakeGroup}"` }))), ["InvalidArgument", "Invalid group uri", 400, "uri", fakeGroup, undefined]);
+    // put-bucket-empty: neither a canned ACL, grant headers nor a body
+    const missing = ["MissingSecurityHeader", "Your request was missing a required header", 400, undefined, undefined, "x-amz-acl"];
+    assert.deepEqual(await refusal(s3.send(new PutBucketAclCommand({ Bucket: bucket }))), missing);
+    assert.deepEqual(await refusal(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "k" }))), missing);
   });
 
   // "Beginning November 21, 2025, Amazon S3 will stop returning DisplayName" (S3 API Reference,

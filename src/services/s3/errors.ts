@@ -131,6 +131,7 @@ export const errors = defineErrors({
     message: "The public access block configuration was not found",
   },
   UnexpectedContent: { code: "UnexpectedContent", status: 400, message: "This request does not support content" },
+  MissingSecurityHeader: { code: "MissingSecurityHeader", status: 400, message: "Your request was missing a required header" },
   InvalidObjectState: { code: "InvalidObjectState", status: 403, message: "The operation is not valid for the object's storage class" },
   // GetObject (and CopyObject from) an object in the S3 Intelligent-Tiering Archive Access or Deep
   // Archive Access tier, with <StorageClass>INTELLIGENT_TIERING</StorageClass> and the
