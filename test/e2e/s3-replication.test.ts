@@ -71,6 +71,12 @@ describe("S3 replication", () => {
       s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ...rules[0]!, Destination: { Bucket: "arn:aws:s3:::no-such-destination-bucket" } }] } })),
     );
     assert.deepEqual([missing.name, missing.message], ["InvalidRequest", "Destination bucket must exist."]);
+    // LocalStack's AWS-validated test_replication_config (put-empty-bucket-replication-rules).
+    const noRules = await failure(s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [] } })));
+    assert.deepEqual(
+      [noRules.name, noRules.message, noRules.status],
+      ["MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400],
+    );
     const none = await failure(s3.send(new GetBucketReplicationCommand({ Bucket: source })));
     assert.deepEqual([none.name, none.message, none.status], ["ReplicationConfigurationNotFoundError", "The replication configuration was not found", 404]);
     await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: rules } }));

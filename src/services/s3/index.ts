@@ -103,9 +103,12 @@ export type S3Context = HandlerContext<S3Store>;
  * configuration without rules does not validate against the schema (test_put_cors_invalid_rules:
  * put-cors-exc-empty).
  */
-function missingMember(member: string): AwsError | undefined {
+function missingMember(member: string, _missing: unknown, operation: string): AwsError | undefined {
   if (member === "Policy") return policyNotJson();
   if (member === "CORSRule") return s3DomainErrors.MalformedXML();
+  // A replication configuration without rules (LocalStack's AWS-validated test_replication_config
+  // snapshot: put-empty-bucket-replication-rules).
+  if (member === "Rule" && operation === "PutBucketReplication") return s3DomainErrors.MalformedXML();
   // UpdateObjectEncryption: no encryption type (an empty <ObjectEncryption/>, or one naming only
   // SSE-S3, which the model no longer has) and an SSE-KMS without its key (errors.ts).
   if (member === "ObjectEncryption") return errors.NewEncryptionTypeRequired();
