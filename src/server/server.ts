@@ -120,6 +120,10 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => onRequest(req, res));
   // Without this listener node answers every Expect: 100-continue at once, before anything is looked at.
   h1.on("checkContinue", (req, res) => onRequest(req, res, true));
+  // Any other Expect value node answers 417 Expectation Failed; S3 ignores it and answers the
+  // request (ceph/s3-tests test_object_create_bad_expect_mismatch and
+  // test_bucket_create_bad_expect_mismatch: "Expect: 200 ... garbage, but S3 succeeds!").
+  h1.on("checkExpectation", (req, res) => onRequest(req, res));
   const h2 = http2.createServer({}, onRequest);
   const h2Sessions = new Set<http2.Http2Session>();
   h2.on("session", (session) => {

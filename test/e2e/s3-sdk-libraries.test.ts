@@ -482,6 +482,26 @@ describe("Expect: 100-continue (the SDK's PutObject and UploadPart bodies of 2 M
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "big.bin" }))).ContentLength, 3 * MiB);
   });
 
+  test("an Expect other than 100-continue is ignored, not 417 Expectation Failed", async () => {
+    // ceph/s3-tests test_bucket_create_bad_expect_mismatch / _empty: "garbage, but S3 succeeds!"
+    const bucket = uniqueName("expect");
+    for (const [path, expect] of [[`/${bucket}`, "200"], [`/${bucket}/k`, ""]] as const) {
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request(`${nimbus.url}${path}`, {
+          method: "PUT",
+          headers: { ...{}, ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-length": "0", expect },
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      assert.equal(status, 200, `Expect: ${JSON.stringify(expect)} on ${path}`);
+    }
+  });
+
   // A body the first try consumed leaves the retry waiting for bytes that never come: a bounded wait.
   test("followRegionRedirects: a stream body held back from the 301 is sent to the bucket's Region", { timeout: 15_000 }, async () => {
     const west = new S3Client({ ...{}, ...nimbus.clientConfig({ region: "eu-west-1" }), forcePathStyle: true });
