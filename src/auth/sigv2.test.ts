@@ -60,6 +60,10 @@ describe("SigV2", () => {
     const header = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", signature: "qgk2+6Sv9/oM7G3qLEjTH1a1l1g=", presigned: false };
     const undated = thrown(() => verifySigV2(request(), header, SECRET, 0));
     assert.deepEqual([undated.code, undated.message], ["AccessDenied", "AWS authentication requires a valid Date or x-amz-date header"]);
+    const beforeEpoch = thrown(() => verifySigV2(request({ headers: { "x-amz-date": "Tue, 07 Jul 1950 21:53:04 GMT" } }), header, SECRET, 0));
+    assert.deepEqual([beforeEpoch.code, beforeEpoch.status, beforeEpoch.message], ["AccessDenied", 403, "AWS authentication requires a valid Date or x-amz-date header"]);
+    const afterEnd = thrown(() => verifySigV2(request({ headers: { "x-amz-date": "Tue, 07 Jul 9999 21:53:04 GMT" } }), header, SECRET, 0));
+    assert.deepEqual([afterEnd.code, afterEnd.status], ["RequestTimeTooSkewed", 403]);
     const dated = request({ headers: { date: "Tue, 27 Mar 2007 19:36:42 +0000" } });
     const skewed = thrown(() => verifySigV2(dated, header, SECRET, Date.parse("2007-03-27T19:52:43Z")));
     assert.equal(skewed.code, "RequestTimeTooSkewed");

@@ -115,7 +115,9 @@ export function verifySigV2(request: SigV2Request, auth: SigV2Authorization, sec
   } else {
     const sent = request.headers["x-amz-date"] ?? request.headers["date"];
     const signedAt = sent === undefined ? undefined : (amzDateToMs(sent) ?? Date.parse(sent));
-    if (sent === undefined || signedAt === undefined || Number.isNaN(signedAt)) throw sigv4Errors.S3MissingDate();
+    // A date before the epoch is no valid date to S3, one after 9999 merely too far off
+    // (ceph/s3-tests test_object_create_bad_date_before_epoch_aws2 and _after_end_aws2).
+    if (sent === undefined || signedAt === undefined || Number.isNaN(signedAt) || signedAt < 0) throw sigv4Errors.S3MissingDate();
     const serverTime = Math.floor(now / 1000) * 1000;
     if (Math.abs(serverTime - signedAt) > MAX_CLOCK_SKEW_MS) {
       throw sigv4Errors.S3RequestTimeTooSkewed({}, { fields: { RequestTime: sent, ServerTime: isoSeconds(serverTime), MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS) } });
