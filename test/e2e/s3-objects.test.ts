@@ -440,6 +440,15 @@ describe("S3 objects", () => {
     }
   });
 
+  test("a key whose %-escapes are no UTF-8 is 400 InvalidURI, on GET and PUT", async () => {
+    // AWS's answer in larrabee/s3sync#45 and ceph/s3-tests test_object_read_unreadable.
+    for (const method of ["GET", "PUT"]) {
+      const refused = await raw(nimbus.port, method, `/${bucket}/%AE%8A-`, SIGNED);
+      assert.equal(refused.status, 400, `${method}: ${refused.text}`);
+      assert.match(refused.text, new RegExp(`<Code>InvalidURI</Code><Message>Couldn't parse the specified URI.</Message><URI>/${bucket}/%AE%8A-</URI>`));
+    }
+  });
+
   test("a client that hangs up mid-body stores nothing, and the server carries on", async () => {
     for (const size of [1024, 2 * 1024 * 1024]) {
       const key = `cut-short-${size}`;
