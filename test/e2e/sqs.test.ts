@@ -92,6 +92,23 @@ describe("SQS", () => {
     assert.equal(json.$metadata.httpStatusCode, 400);
   });
 
+  test("a bare queue name as QueueUrl names the caller's queue, over JSON and query (LocalStack's AWS-validated test_posting_to_queue_via_queue_name)", async () => {
+    const name = uniqueName("byname");
+    await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: name, MessageBody: "Using name instead of URL" }));
+    assert.equal(sent.MD5OfMessageBody, "86a83f96652a1bfad3891e7d523750cb");
+    const query = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+      body: `Action=SendMessage&Version=2012-11-05&QueueUrl=${name}&MessageBody=again`,
+    });
+    assert.equal(query.status, 200);
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: name, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(received.Messages?.map((m) => m.Body).sort(), ["Using name instead of URL", "again"]);
+    const missing = await failure<SQSServiceException>(sqs.send(new SendMessageCommand({ QueueUrl: uniqueName("gone"), MessageBody: "x" })));
+    assert.equal(missing.name, "QueueDoesNotExist");
+  });
+
   test("CreateQueue is idempotent with identical attributes and refuses a different value", async () => {
     const name = uniqueName("idem");
     const first = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "45" } }));

@@ -3,7 +3,7 @@ import { enforcesPolicies, resourcePolicyRefusal } from "../../auth/access.js";
 import type { HandlerContext } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { QueueLookup } from "./domain/attributes.js";
-import { buildQueueUrl, parseQueueArn, parseQueueUrl, queueArn, type ParsedQueueUrl } from "./domain/urls.js";
+import { buildQueueUrl, isQueueName, parseQueueArn, parseQueueUrl, queueArn, type ParsedQueueUrl } from "./domain/urls.js";
 import type { Queue, QueueRef, SqsStore } from "./store.js";
 
 export type SqsContext = HandlerContext<SqsStore>;
@@ -20,8 +20,14 @@ function parseQueueUrlOnce(queueUrl: string): ParsedQueueUrl | undefined {
   return parsed;
 }
 
-/** The queue a QueueUrl names; the URL's account wins, its region if it names one, else the request's. */
+/**
+ * The queue a QueueUrl names; the URL's account wins, its region if it names one, else the request's.
+ * AWS also takes a bare queue name for QueueUrl, naming the caller's queue in the request's
+ * region: LocalStack's AWS-validated test_posting_to_queue_via_queue_name sends
+ * `QueueUrl=<name>` and gets 200 (moto#5073 and localstack#8545 report the same of AWS).
+ */
 export function refFromUrl(ctx: SqsContext, queueUrl: string): QueueRef {
+  if (isQueueName(queueUrl)) return { account: ctx.account, region: ctx.region, name: queueUrl };
   const parsed = parseQueueUrlOnce(queueUrl);
   if (parsed === undefined) throw errors.QueueDoesNotExist();
   return { account: parsed.account, region: parsed.region ?? ctx.region, name: parsed.name };

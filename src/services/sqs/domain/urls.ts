@@ -44,6 +44,11 @@ function regionFromHost(host: string): string | undefined {
   return undefined;
 }
 
+/** Whether a QueueUrl is a bare queue name (`orders`, `orders.fifo`) rather than a URL. */
+export function isQueueName(queueUrl: string): boolean {
+  return NAME_RE.test(queueUrl);
+}
+
 /** Parses a queue URL; returns undefined when it is not one (the handler answers QueueDoesNotExist). */
 export function parseQueueUrl(queueUrl: string): ParsedQueueUrl | undefined {
   let url: URL;
