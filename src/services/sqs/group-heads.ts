@@ -58,6 +58,11 @@ export class GroupHeads {
     return known.sort((a, b) => a[1] - b[1]).map(([group]) => group);
   }
 
+  /** A group's head as last read (by `ordered`), undefined when not known. */
+  head(queue: string, group: string): GroupHead | undefined {
+    return this.queues.get(queue)?.groups.get(group);
+  }
+
   /** A message was stored; it heads its group only when the group had no message. */
   inserted(queue: string, group: string, head: GroupHead): void {
     const heads = this.queues.get(queue);

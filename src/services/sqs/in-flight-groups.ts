@@ -1,7 +1,10 @@
 /**
  * The messages in flight of FIFO queues, by message group, kept in step with the store's writes
  * so that a FIFO receive knows which groups are locked without asking SQLite. A group is locked
- * while any of its messages has been received and is not visible again yet.
+ * while its head (its oldest message) has been received and is not visible again yet: once the
+ * head is visible again the group delivers it, though later messages of the group are still in
+ * flight (LocalStack's AWS-validated test_fifo_message_group_visibility_after_terminate_visibility_timeout
+ * and ..._after_change_message_visibility receive g1-m1 again while g1-m2 is in flight).
  *
  * Asking SQLite meant an index of received messages, which every receive, delete and
  * visibility change had to update, and a DISTINCT over every message in flight on each
@@ -11,8 +14,8 @@
  * every message deleted (`deleted`), forgets a queue on writes that delete many messages at
  * once (purge, retention, a deleted queue), and clears everything when a transaction fails
  * (its writes rolled back). A queue not held is read again on its next receive. An entry
- * stays until its message is deleted or received again, so a group is locked exactly when one
- * of its entries' visibility time is still ahead. Nothing here is ever written to the database.
+ * stays until its message is deleted or received again, so a group is locked exactly when its
+ * head's entry has a visibility time still ahead. Nothing here is ever written to the database.
  */
 
 interface QueueInFlight {
@@ -32,10 +35,10 @@ export class InFlightGroups {
   private readonly queues = new Map<string, QueueInFlight>();
 
   /**
-   * A test of whether a group of `queue` is locked at `now`. `load` lists the queue's received
-   * messages that are not visible yet, when the queue is not held.
+   * A test of whether a group of `queue` is locked at `now`, given the id of its head. `load`
+   * lists the queue's received messages that are not visible yet, when the queue is not held.
    */
-  lockedAt(queue: string, now: number, load: () => Iterable<InFlightMessage>): (group: string) => boolean {
+  lockedAt(queue: string, now: number, load: () => Iterable<InFlightMessage>): (group: string, head: string) => boolean {
     let held = this.queues.get(queue);
     if (held === undefined) {
       held = { groups: new Map(), groupOf: new Map() };
@@ -43,12 +46,7 @@ export class InFlightGroups {
       this.queues.set(queue, held);
     }
     const { groups } = held;
-    return (group) => {
-      const messages = groups.get(group);
-      if (messages === undefined) return false;
-      for (const visibleAt of messages.values()) if (visibleAt > now) return true;
-      return false;
-    };
+    return (group, head) => (groups.get(group)?.get(head) ?? now) > now;
   }
 
   /** Messages were received, each in flight until `visibleAt`. */

@@ -200,15 +200,15 @@ function candidates(ctx: SqsContext, queue: Queue, max: number, now: number, mov
   for (;;) {
     let picked: StoredMessage[];
     if (queue.fifo) {
-      // A group is locked while a message of it is in flight; in an unlocked group a message
-      // never received and not yet visible is delayed, and the group delivers nothing past it.
+      // A group is locked while its head is in flight; an unlocked group delivers its messages
+      // in order up to the first not visible (in flight, or delayed: never received yet).
       const locked = ctx.store.fifoLockedAt(queue, now);
       const sentAfter = now - retentionMs(queue);
       picked = fillFromGroups(
         ctx.store.fifoGroups(queue).filter((group) => !locked(group)),
         (group, limit) => ctx.store.groupMessages(queue, group, sentAfter, limit),
         max,
-        (m) => m.receivedAt !== undefined || m.visibleAt <= now,
+        (m) => m.visibleAt <= now,
       );
     } else {
       picked = ctx.store.visibleMessages(queue, now, max, now - retentionMs(queue));

@@ -19,7 +19,9 @@ function groupsFromRows(store: SqsStore, ref: QueueRef): string[] {
 function lockedFromRows(store: SqsStore, ref: QueueRef, now: number): string[] {
   return store.db
     .prepare<[string, string, string, number], string>(
-      "SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = (SELECT id FROM sqs_queue_ids WHERE account_id = ? AND region = ? AND name = ?) AND group_id IS NOT NULL AND received_at IS NOT NULL AND visible_at > ? ORDER BY group_id",
+      `SELECT group_id FROM sqs_messages m WHERE queue_id = (SELECT id FROM sqs_queue_ids WHERE account_id = ? AND region = ? AND name = ?) AND group_id IS NOT NULL
+         AND seq = (SELECT MIN(seq) FROM sqs_messages h WHERE h.queue_id = m.queue_id AND h.group_id = m.group_id)
+         AND received_at IS NOT NULL AND visible_at > ? ORDER BY group_id`,
     )
     .pluck()
     .all(ref.account, ref.region, ref.name, now);

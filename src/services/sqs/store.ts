@@ -810,9 +810,14 @@ export class SqsStore {
     );
   }
 
-  /** The groups of a FIFO queue with a message in flight (received, not yet visible again). */
+  /**
+   * The groups of a FIFO queue whose head (as `fifoGroups` last read it) is in flight: received,
+   * not yet visible again. A group whose head is not known is not locked here; a receive stops
+   * at its first message not visible anyway.
+   */
   fifoLockedAt(ref: QueueRef, now: number): (group: string) => boolean {
-    return this.inFlight.lockedAt(queueKey(ref), now, () =>
+    const key = queueKey(ref);
+    const headLocked = this.inFlight.lockedAt(key, now, () =>
       this.prepare<[number, number], [string, string, number]>(
         `SELECT message_id, group_id, visible_at FROM sqs_messages WHERE ${MKEY} AND visible_at > ? AND group_id IS NOT NULL AND received_at IS NOT NULL`,
       )
@@ -820,6 +825,10 @@ export class SqsStore {
         .all(this.qid(ref), now)
         .map(([messageId, group, visibleAt]): InFlightMessage => ({ messageId, group, visibleAt })),
     );
+    return (group) => {
+      const head = this.groupHeads.head(key, group);
+      return head !== undefined && headLocked(group, head.messageId);
+    };
   }
 
   /** The first `limit` messages of one message group sent after `sentAfter`, in send order. */

@@ -150,8 +150,8 @@ export function nextSequenceNumber(previous: string | undefined, nowMs: number):
 
 /**
  * Which messages a ReceiveMessage returns. Within a group messages go strictly in sequence
- * order and delivery stops at the first that cannot go (delayed); a group with any message in
- * flight is locked until it is deleted or becomes visible. Groups are served in the order of
+ * order and delivery stops at the first that cannot go (delayed or in flight); a group whose
+ * head is in flight is locked until it is deleted or becomes visible. Groups are served in the order of
  * their oldest message, and AWS fills a receive from one group before moving to the next
  * ("For each MessageGroupId, the messages are sorted by time sent").
  *
