@@ -371,6 +371,9 @@ export class Dispatcher {
     }
     if (!action) throw new AwsError("MissingAction", "Could not find operation to execute in the request.", 400);
     const op = svc.model.queryOperation(action);
+    if (svc.id === "sqs" && SQS_QUEUE_PATH.test(req.rawPath) && (!op || SQS_QUEUELESS_ACTIONS.has(op.name))) {
+      throw commonErrors.InvalidActionForEndpoint({ operation: action });
+    }
     if (!op) throw commonErrors.InvalidAction({ operation: action });
     return { svc, protocol: wire, op };
   }
@@ -526,13 +529,22 @@ function validationError(protocol: WireProtocol, missing: readonly Violation[]):
   }
 }
 
+/** A queue's URL path, `/<account>/<name>`. */
+const SQS_QUEUE_PATH = /^\/\d{12}\/[^/]+\/?$/;
+/**
+ * The SQS actions AWS refuses at a queue's URL ("not valid for this endpoint"); GetQueueUrl,
+ * though it names no queue URL, is answered there (LocalStack's AWS-validated
+ * test_get_queue_url_work_for_different_queue).
+ */
+const SQS_QUEUELESS_ACTIONS = new Set(["CreateQueue", "ListQueues"]);
+
 /**
  * SQS quirk: query clients may address a queue by posting to its URL and leave `QueueUrl`
  * out of the parameters (older SDKs and hand-written requests do); the path then names it.
  */
 function queueUrlFromPath(service: string, op: Operation, req: WireRequest, input: Record<string, unknown>, config: NimbusConfig): void {
   if (service !== "sqs" || input["QueueUrl"] !== undefined || !op.input?.members?.["QueueUrl"]) return;
-  if (/^\/\d{12}\/[^/]+\/?$/.test(req.rawPath)) input["QueueUrl"] = `${config.endpoint}${req.rawPath.replace(/\/$/, "")}`;
+  if (SQS_QUEUE_PATH.test(req.rawPath)) input["QueueUrl"] = `${config.endpoint}${req.rawPath.replace(/\/$/, "")}`;
 }
 
 /**

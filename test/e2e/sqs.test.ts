@@ -77,6 +77,26 @@ describe("SQS", () => {
     assert.match(await missing.text(), /<Code>MissingParameter<\/Code><Message>The request must contain the parameter QueueUrl.<\/Message>/);
   });
 
+  test("at a queue's URL, actions that act on no queue are InvalidAction \"not valid for this endpoint\"; GetQueueUrl is answered (LocalStack's AWS-validated TestSqsQueryApi)", async () => {
+    const name = uniqueName("endpoint");
+    const other = uniqueName("endpoint-other");
+    const never = uniqueName("never");
+    await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const { QueueUrl: otherUrl } = await sqs.send(new CreateQueueCommand({ QueueName: other }));
+    const post = (body: string) =>
+      fetch(`${nimbus.url}/000000000000/${name}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") }, body });
+    for (const action of ["FooBar", "CreateQueue", "ListQueues"]) {
+      const refused = await post(`Action=${action}&Version=2012-11-05&QueueName=${never}`);
+      assert.equal(refused.status, 400, action);
+      assert.match(await refused.text(), new RegExp(`<Type>Sender</Type><Code>InvalidAction</Code><Message>The action ${action} is not valid for this endpoint.</Message>`));
+    }
+    const url = await post(`Action=GetQueueUrl&Version=2012-11-05&QueueName=${other}`);
+    assert.equal(url.status, 200);
+    assert.match(await url.text(), new RegExp(`<QueueUrl>${otherUrl}</QueueUrl>`));
+    const made = await failure<SQSServiceException>(sqs.send(new GetQueueUrlCommand({ QueueName: never })));
+    assert.equal(made.name, "QueueDoesNotExist", "the refused CreateQueue made no queue");
+  });
+
   test("a missing queue: query clients read AWS's longer NonExistentQueue sentence, JSON clients the short one", async () => {
     const url = `${nimbus.url}/000000000000/${uniqueName("gone")}`;
     const query = await fetch(`${nimbus.url}/`, {
