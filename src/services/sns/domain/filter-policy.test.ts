@@ -28,10 +28,11 @@ const validate = (policy: string, scope: FilterPolicyScope = "MessageAttributes"
   validateFilterPolicy(policy, { scope, operation });
 
 const SUB = "Invalid parameter: Attributes Reason: FilterPolicy: ";
-const loc = (policy: string, column: number, line = 1) => `\n at [Source: (String)"${policy}"; line: ${line}, column: ${column}]`;
+const loc = (policy: string, column: number) => `\n at [Source: (String)"${policy}"; line: 1, column: ${column}]`;
 
 describe("filter policy validation: errors recorded from real SNS (Subscribe)", () => {
-  // Each row: policy as sent, reason, Jackson column. Recorded May 2024 against AWS.
+  // Each row: the policy as AWS quotes it, reason, Jackson column. Recorded May 2024 against AWS,
+  // the policies sent as Python's json.dumps prints them (", " and ": " between tokens).
   const recorded: Array<[string, string, number]> = [
     ['{"key":[["value"]]}', "Match value must be String, number, true, false, or null", 10],
     ['{"key":[{"wrong-operator":true}]}', "Unrecognized match type wrong-operator", 31],
@@ -67,6 +68,14 @@ describe("filter policy validation: errors recorded from real SNS (Subscribe)", 
   for (const [policy, reason, column] of recorded) {
     test(`${reason} <- ${policy}`, () => assertInvalid(() => validate(policy), `${SUB}${reason}${loc(policy, column)}`));
   }
+
+  test("a policy sent with whitespace is located in its compact form, as recorded", () => {
+    for (const [policy, reason, column] of recorded) {
+      const sent = JSON.stringify(JSON.parse(policy) as unknown, null, 1).replace(/\n */g, " ");
+      assert.notEqual(sent, policy);
+      assertInvalid(() => validate(sent), `${SUB}${reason}${loc(policy, column)}`);
+    }
+  });
 
   test("SetSubscriptionAttributes has no 'Attributes Reason:' wrapping", () => {
     const policy = '{"key_a":"value_one"}';
@@ -178,11 +187,10 @@ describe("filter policy validation: Event Ruler's other refusals", () => {
     assertInvalid(() => validate('{"key":[{"numeric":["=",2000000000,1]}]}'), `${SUB}Too many elements in numeric expression${loc('{"key":[{"numeric":["=",2000000000,1]}]}', 37)}`);
   });
 
-  test("locations count lines and columns from the last newline", () => {
-    const policy = '{\n  "key": [\n    {"suffix": 1}\n  ]\n}';
-    assertInvalid(() => validate(policy), `${SUB}suffix match pattern must be a string${loc(policy, 17, 3)}`);
-    const crlf = '{\r\n"key":[["v"]]}';
-    assertInvalid(() => validate(crlf), `${SUB}Match value must be String, number, true, false, or null${loc(crlf, 9, 2)}`);
+  test("a pretty-printed policy is quoted on one line, without its whitespace; strings keep theirs", () => {
+    const policy = '{\r\n  "key": [\n\t{"suffix": 1, "a b": ["x \\" y"]}\n  ]\n}';
+    const compact = '{"key":[{"suffix":1,"a b":["x \\" y"]}]}';
+    assertInvalid(() => validate(policy), `${SUB}suffix match pattern must be a string${loc(compact, 20)}`);
   });
 
   test("the source in a location is cut at 500 characters", () => {
