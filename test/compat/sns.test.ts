@@ -206,8 +206,9 @@ for q in (queue, fifo_queue):
         `  "SigningCertURL" : "${doc.SigningCertURL}",`,
         `  "UnsubscribeURL" : "${doc.UnsubscribeURL}",`,
         '  "MessageAttributes" : {',
-        '    "kind" : {"Type":"String","Value":"order"},',
-        '    "blob" : {"Type":"Binary","Value":"AAE="}',
+        // Published kind, blob: printed in a Java HashMap's order (javaHashMapOrder).
+        '    "blob" : {"Type":"Binary","Value":"AAE="},',
+        '    "kind" : {"Type":"String","Value":"order"}',
         "  }",
         "}",
       ].join("\n"),

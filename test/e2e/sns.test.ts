@@ -605,6 +605,23 @@ describe("SNS", () => {
     assert.deepEqual(Object.fromEntries(senders), { "from sns": "AIDAIT2UOQQY3AUEKVGXU", "from sqs": "000000000000" });
   });
 
+  test("the Notification body lists the message attributes in SNS's order, not as published", async () => {
+    // LocalStack's AWS-validated test_redrive_policy_sqs_queue_subscription[False]: published
+    // attr1, attr2, the body printed attr2 first (a Java HashMap's order; bodies captured from AWS agree).
+    const t = await topic("attr-order");
+    const q = await queue("attr-order-q");
+    await sns.send(new SubscribeCommand({ TopicArn: t, Protocol: "sqs", Endpoint: q.arn }));
+    await sns.send(
+      new PublishCommand({
+        TopicArn: t,
+        Message: "test_dlq_after_sqs_endpoint_deleted",
+        MessageAttributes: { attr1: { DataType: "Number", StringValue: "111" }, attr2: { DataType: "Binary", BinaryValue: new Uint8Array([2, 3, 4]) } },
+      }),
+    );
+    const [got] = await receiveAll(q.url);
+    assert.ok(got?.Body?.endsWith('  "MessageAttributes" : {\n    "attr2" : {"Type":"Binary","Value":"AgME"},\n    "attr1" : {"Type":"Number","Value":"111"}\n  }\n}'), got?.Body);
+  });
+
   test("a failed delivery goes to the subscription's dead-letter queue", async () => {
     const arn = await topic("sub-dlq");
     const target = await queue("sub-target");

@@ -13,6 +13,7 @@ import {
   generateConfirmationToken,
   httpConfirmation,
   httpNotification,
+  javaHashMapOrder,
   lambdaEvent,
   messageForProtocol,
   nextTopicSequenceNumber,
@@ -271,6 +272,26 @@ describe("notification envelope", () => {
       '{\n  "Type" : "Notification",\n  "MessageAttributes" : {\n    "key1" : {"Type":"String","Value":"value1"},\n    "key2" : {"Type":"Number","Value":"2"}\n  }\n}',
     );
     assert.equal(sqsDelivery(input, { rawMessageDelivery: false }).body, envelopeJson(buildNotification(input)));
+  });
+
+  test("attributes in the order SNS prints them: a Java HashMap's, neither as published nor sorted", () => {
+    const attributes = (...names: string[]) => Object.fromEntries(names.map((name) => [name, { DataType: "String", StringValue: "v" }]));
+    const printed = (...names: string[]) => Object.keys(envelopeAttributes(attributes(...names)) ?? {});
+    // LocalStack's AWS-validated test_redrive_policy_sqs_queue_subscription[False]: published attr1, attr2.
+    assert.deepEqual(printed("attr1", "attr2"), ["attr2", "attr1"]);
+    // test_sns_filter_policy's test_exists_filter_policy: published store, def.
+    assert.deepEqual(printed("store", "def"), ["def", "store"]);
+    // SQS bodies captured from AWS, whatever order the names were published in.
+    assert.deepEqual(printed("action", "customerId", "module", "service"), ["service", "module", "customerId", "action"]);
+    assert.deepEqual(printed("correlationId", "context", "eventId"), ["eventId", "context", "correlationId"]);
+    assert.deepEqual(printed("name", "model", "forecast_reference_time"), ["forecast_reference_time", "name", "model"]);
+    assert.match(envelopeJson(buildNotification({ ...input, messageAttributes: attributes("attr1", "attr2") })), /"attr2" : \{"Type":"String","Value":"v"\},\n {4}"attr1"/);
+    // Names in one bucket keep their order; past 12 names the map has 32 buckets.
+    assert.deepEqual(javaHashMapOrder(["Aa", "BB"]), ["Aa", "BB"]);
+    assert.deepEqual(javaHashMapOrder(["BB", "Aa"]), ["BB", "Aa"]);
+    assert.deepEqual(javaHashMapOrder(["q", "a"]), ["q", "a"], "'q' (113) and 'a' (97) share one of 16 buckets");
+    const thirteen = javaHashMapOrder([...Array.from({ length: 11 }, (_, i) => `k${i}`), "q", "a"]);
+    assert.ok(thirteen.indexOf("a") < thirteen.indexOf("q"), "32 buckets part them");
   });
 
   test("a tampered body no longer verifies", () => {
