@@ -188,6 +188,29 @@ describe("SNS", () => {
     assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions?.map((s) => s.Endpoint), [fifoQueue.arn, standardQueue.arn]);
   });
 
+  test("a FIFO topic's subscription of a FIFO queue needs a FIFO dead-letter queue; its subscription of a standard queue takes a standard one", async () => {
+    // LocalStack's AWS-validated test_validations_for_fifo (Aug 2025): not-fifo-queue, regular-queue-for-dlq-of-fifo-topic.
+    const t = await topic("fifo-dlq", { FifoTopic: "true" });
+    const fifoQueue = await queue("fifo-dlq-q", { FifoQueue: "true" });
+    const standardQueue = await queue("fifo-dlq-std");
+    const dlq = await queue("fifo-dlq-dlq");
+    const fifoDlq = await queue("fifo-dlq-fdlq", { FifoQueue: "true" });
+    const subscribe = async (endpoint: string) =>
+      (await sns.send(new SubscribeCommand({ TopicArn: t, Protocol: "sqs", Endpoint: endpoint, ReturnSubscriptionArn: true }))).SubscriptionArn ?? "";
+    const redrive = (subscriptionArn: string, target: string) =>
+      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn, AttributeName: "RedrivePolicy", AttributeValue: JSON.stringify({ deadLetterTargetArn: target }) }));
+    const toStandard = await subscribe(standardQueue.arn);
+    await redrive(toStandard, dlq.arn);
+    const attributes = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: toStandard }))).Attributes ?? {};
+    assert.deepEqual(JSON.parse(attributes.RedrivePolicy ?? "{}"), { deadLetterTargetArn: dlq.arn });
+    const toFifo = await subscribe(fifoQueue.arn);
+    const refused = await failure(redrive(toFifo, dlq.arn));
+    assert.equal(refused.name, "InvalidParameterException");
+    assert.equal(refused.message, "Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.");
+    assert.equal(refused.$metadata.httpStatusCode, 400);
+    await redrive(toFifo, fifoDlq.arn);
+  });
+
   test("MaximumMessageSize: 1,024 to 1,048,576 bytes; Publish and PublishBatch are held to it; above 256 KiB only sqs, firehose and lambda subscriptions", async () => {
     const invalid = async (call: Promise<unknown>, message: string): Promise<void> => {
       const refused = await failure<SNSServiceException>(call);

@@ -102,10 +102,12 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
 }
 
 /**
- * RedrivePolicy: `{"deadLetterTargetArn": "<SQS queue ARN>"}`; a FIFO topic's subscriptions
- * need a FIFO queue (AWS's wording for both refusals).
+ * RedrivePolicy: `{"deadLetterTargetArn": "<SQS queue ARN>"}`; a FIFO topic's subscription of a
+ * FIFO queue needs a FIFO queue (AWS's wording for both refusals). The same topic's subscription
+ * of a standard queue takes a standard one (recorded Aug 2025, LocalStack's AWS-validated
+ * test_validations_for_fifo: not-fifo-queue set, regular-queue-for-dlq-of-fifo-topic refused).
  */
-function checkRedrivePolicy(value: string, prefix: string, fifoTopic: boolean): void {
+function checkRedrivePolicy(value: string, prefix: string, fifoSubscription: boolean): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -115,7 +117,7 @@ function checkRedrivePolicy(value: string, prefix: string, fifoTopic: boolean): 
   const target = typeof parsed === "object" && parsed !== null ? (parsed as { deadLetterTargetArn?: unknown }).deadLetterTargetArn : undefined;
   const arn = typeof target === "string" ? parseArn(target) : undefined;
   if (arn === undefined || arn.service !== "sqs" || arn.resource === "") throw invalidParameter(`${prefix}RedrivePolicy: deadLetterTargetArn is an invalid arn`);
-  if (fifoTopic && !arn.resource.endsWith(".fifo")) {
+  if (fifoSubscription && !arn.resource.endsWith(".fifo")) {
     throw invalidParameter(`${prefix}RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.`);
   }
 }
@@ -126,7 +128,8 @@ const RAW_PROTOCOLS = new Set(["sqs", "http", "https", "firehose"]);
 /** What an attribute's rules depend on: the subscription's protocol, its topic, and (ReplayPolicy) the topic's archive now. */
 interface AttributeTarget {
   protocol: string;
-  fifoTopic: boolean;
+  /** A FIFO topic's subscription of a FIFO queue. */
+  fifoSubscription: boolean;
   archive: ArchiveWindow | undefined;
   now: number;
 }
@@ -154,7 +157,7 @@ function checkAttribute(name: string, value: string, all: Readonly<Record<string
     case "DeliveryPolicy":
       return normalizeSubscriptionDeliveryPolicy(value, prefix);
     case "RedrivePolicy":
-      if (value !== "") checkRedrivePolicy(value, prefix, target.fifoTopic);
+      if (value !== "") checkRedrivePolicy(value, prefix, target.fifoSubscription);
       return value;
     case "ReplayPolicy":
       // A policy that stops replaying (`{}`) leaves the subscription without the attribute.
@@ -178,7 +181,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   }
   const requested = input.Attributes ?? {};
   const attributes: Record<string, string> = {};
-  const target = attributeTarget(ctx, protocol, topic);
+  const target = attributeTarget(ctx, protocol, endpoint, topic);
   for (const [name, value] of Object.entries(requested)) {
     if (!settable(name, topic.fifo)) throw invalidParameter(`Invalid parameter: Attributes Reason: Unknown attribute ${name}`);
     const checked = checkAttribute(name, value, requested, "Subscribe", target);
@@ -361,7 +364,7 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   if (!settable(name, topic?.fifo ?? false)) throw invalidParameter("Invalid parameter: AttributeName");
   const value = input.AttributeValue ?? "";
   const next = { ...{}, ...sub.attributes, [name]: value };
-  const target = attributeTarget(ctx, sub.protocol, topic);
+  const target = attributeTarget(ctx, sub.protocol, sub.endpoint, topic);
   const checked = checkAttribute(name, value, next, "SetSubscriptionAttributes", target);
   const attributes = { ...sub.attributes };
   if (checked === "" && name !== "RawMessageDelivery") delete attributes[name];
@@ -381,8 +384,9 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   return {};
 }
 
-function attributeTarget(ctx: SnsContext, protocol: string, topic: Topic | undefined): AttributeTarget {
-  return { protocol, fifoTopic: topic?.fifo ?? false, archive: topic === undefined ? undefined : topicArchive(topic), now: ctx.clock.now() };
+function attributeTarget(ctx: SnsContext, protocol: string, endpoint: string, topic: Topic | undefined): AttributeTarget {
+  const fifoSubscription = (topic?.fifo ?? false) && protocol === "sqs" && endpoint.endsWith(".fifo");
+  return { protocol, fifoSubscription, archive: topic === undefined ? undefined : topicArchive(topic), now: ctx.clock.now() };
 }
 
 /** The window of a ReplayPolicy that checkAttribute accepted, or undefined when there is none. */
