@@ -146,9 +146,11 @@ export default defineService<S3Operations, S3Store>({
   // 204 No Content, where the models say 200: a raw S3 response in versity/versitygw#1712
   // ("HTTP/1.1 204 No Content ... Server: AmazonS3") and the API reference's sample response
   // (ceph/ceph#35059, minio/minio-go#1466); the minio clients accept nothing else (minio-js
-  // setBucketPolicy expects [204]).
+  // setBucketPolicy expects [204]). PutBucketTagging answers 204 too (LocalStack's AWS-validated
+  // test_bucket_tagging_crud snapshot: put-bucket-tags HTTPStatusCode 204); boto 2's
+  // Bucket.set_tags takes nothing else.
   responseStatus: (operation, output) => {
-    if (operation === "PutBucketPolicy") return 204;
+    if (operation === "PutBucketPolicy" || operation === "PutBucketTagging") return 204;
     if ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined) return 206;
     return operation === "RestoreObject" && output["RestoreStarted"] === true ? 202 : undefined;
   },
