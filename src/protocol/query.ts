@@ -31,6 +31,10 @@ class Params {
   }
 }
 
+function isScalar(shape: Shape): boolean {
+  return shape.type !== "structure" && shape.type !== "list" && shape.type !== "map";
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -64,6 +68,13 @@ function readValue(model: ServiceModel, flavour: QueryFlavour, shape: Shape, pre
       if (!params.has(listPrefix) && !params.has(prefix)) return undefined;
       const items: unknown[] = [];
       for (let i = 1; params.has(`${listPrefix}.${i}`); i++) items.push(readValue(model, flavour, member, `${listPrefix}.${i}`, params));
+      // A flattened list of scalars also takes one unnumbered value under its bare name: SQS's
+      // own guide samples GetQueueAttributes as `&AttributeName=All` (SQS Developer Guide,
+      // API 2009-02-01), boto 2 still sends AttributeName, AWSAccountId and ActionName so
+      // (Queue.count(), add_permission), and moto reads them for it ("if connecting to AWS via
+      // boto, then 'AttributeName' is just a normal parameter").
+      const bare = items.length === 0 && shape.flattened && flavour === "query" && isScalar(member) ? params.values.get(listPrefix) : undefined;
+      if (bare) items.push(readScalar(member, bare));
       return items;
     }
     case "map": {

@@ -84,4 +84,22 @@ describe("SQS attributes and limits", () => {
     const unknown = await failure<SQSServiceException>(sqs.send(new SetQueueAttributesCommand({ QueueUrl: standard, Attributes: { FifoQueue: "true" } })));
     assert.deepEqual([unknown.name, unknown.message], ["InvalidAttributeName", "Unknown Attribute FifoQueue."]);
   });
+
+  test("query lists sent unnumbered, as boto 2 sends them: AttributeName=All, AWSAccountId and ActionName", async () => {
+    const name = uniqueName("bare");
+    const url = await queue(name);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "one" }));
+    // boto 2's Queue.count(): GetQueueAttributes with AttributeName=All, as SQS's guide samples it.
+    const all = await query(`/000000000000/${name}`, "Action=GetQueueAttributes&AttributeName=All");
+    assert.equal(all.status, 200);
+    const xml = await all.text();
+    assert.match(xml, /<Attribute><Name>ApproximateNumberOfMessages<\/Name><Value>1<\/Value><\/Attribute>/);
+    assert.match(xml, /<Attribute><Name>VisibilityTimeout<\/Name><Value>30<\/Value><\/Attribute>/);
+    // boto 2's Queue.add_permission: one account and one action, unnumbered.
+    const added = await query(`/000000000000/${name}`, "Action=AddPermission&Label=boto2&AWSAccountId=111122223333&ActionName=SendMessage");
+    assert.equal(added.status, 200, await added.clone().text());
+    const policy = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["Policy"] }));
+    const statement = (JSON.parse(policy.Attributes?.["Policy"] ?? "{}") as { Statement: { Sid: string; Principal: unknown; Action: unknown }[] }).Statement[0];
+    assert.deepEqual([statement?.Sid, statement?.Principal, statement?.Action], ["boto2", { AWS: "arn:aws:iam::111122223333:root" }, "SQS:SendMessage"]);
+  });
 });
