@@ -302,7 +302,7 @@ export class Dispatcher {
     const target = req.headers["x-amz-target"];
     if (!target) return this.routeUntargeted(req, signingName, hostPrefix, onService);
     const t = this.deps.registry.directory.fromTarget(target);
-    if (!t) throw commonErrors.UnknownService();
+    if (!t) return this.unknownTarget(target, signingName, onService);
     const byTarget = (svc: LoadedService): Routed => {
       onService(svc.id, "json");
       const op = svc.model.operation(t.operation);
@@ -311,6 +311,23 @@ export class Dispatcher {
     };
     const svc = this.deps.registry.get(t.service);
     return svc instanceof Promise ? svc.then(byTarget) : byTarget(svc);
+  }
+
+  /**
+   * An X-Amz-Target whose prefix no loaded model has, signed for a service Nimbus serves: an API
+   * version Nimbus lacks, such as DynamoDB's 2011-12-05 (`DynamoDB_20111205.ListTables`, what the
+   * AWS SDK for Ruby v1's high-level AWS::DynamoDB sends), which AWS still serves for backward
+   * compatibility ("Previous low-level DynamoDB API version (2011-12-05)", DynamoDB developer
+   * guide). It answers 501 NotImplemented naming the target in the service's protocol, not
+   * UnknownService, which told the caller to sign a request that was signed.
+   */
+  private async unknownTarget(target: string, signingName: string | undefined, onService: (id: string, protocol: WireProtocol) => void): Promise<never> {
+    const id = signingName ? this.deps.registry.directory.fromSigningName(signingName)[0] : undefined;
+    if (id === undefined) throw commonErrors.UnknownService();
+    const svc = await this.deps.registry.get(id);
+    if (svc.index.protocol !== "json") throw commonErrors.UnknownService();
+    onService(svc.id, "json");
+    throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: target });
   }
 
   /**

@@ -95,6 +95,19 @@ describe("errors in every protocol", () => {
     assert.equal(op.status, 400);
     assert.equal(((await op.json()) as { __type: string }).__type, "com.amazonaws.dynamodb#UnknownOperationException");
 
+    // DynamoDB's previous API version (2011-12-05), which the Ruby SDK v1's AWS::DynamoDB sends:
+    // AWS still serves it; Nimbus does not, and says so in DynamoDB's protocol.
+    const version = await fetch(nimbus.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20111205.ListTables", ...signedHeaders("dynamodb") },
+      body: "{}",
+    });
+    assert.equal(version.status, 501);
+    assert.deepEqual(await version.json(), {
+      __type: "com.amazonaws.dynamodb#NotImplemented",
+      message: "The operation DynamoDB_20111205.ListTables of service DynamoDB is not yet implemented by Nimbus.",
+    });
+
     const action = await fetch(nimbus.url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sts") },
