@@ -152,6 +152,14 @@ export const commonErrors = defineErrors({
     status: 413,
     message: "Request body of {size} bytes exceeds the maximum of {limit} bytes.",
   },
+  // S3's answer to a path whose percent-encoding is not UTF-8 (`/bucket/%FF`): its error-code
+  // table lists InvalidURI, 400, "Couldn't parse the specified URI." The other REST services
+  // answer the same, as the nearest AWS error for a path that cannot be decoded.
+  InvalidURI: {
+    code: "InvalidURI",
+    status: 400,
+    message: "Couldn't parse the specified URI.",
+  },
   InternalFailure: {
     code: "InternalFailure",
     status: 500,

@@ -3,6 +3,7 @@
  * operation from the model's `requestUri` templates, and moving members between URI labels,
  * query string, headers, status code and body.
  */
+import { commonErrors } from "../core/errors.js";
 import type { Operation, ServiceModel, Shape } from "./model.js";
 import { readScalar, ScalarFormatError } from "./xml.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
@@ -127,7 +128,11 @@ export class RestRouter {
     if (!best) return undefined;
     const labels: Record<string, string> = {};
     best.route.labels.forEach((name, i) => {
-      labels[name] = decodeURIComponent(best.groups[i + 1] ?? "");
+      try {
+        labels[name] = decodeURIComponent(best.groups[i + 1] ?? "");
+      } catch {
+        throw commonErrors.InvalidURI();
+      }
     });
     return { op: best.route.op, labels };
   }

@@ -30,7 +30,7 @@ import {
 } from "./domain/access-log.js";
 import { parseCopySource } from "./copy-source.js";
 import type { S3Context } from "./index.js";
-import { splitBucketPath } from "./objects.js";
+import { safeDecode, splitBucketPath } from "./objects.js";
 import { canonicalUserId, type AccessLogRow, type BucketRow, type S3Store } from "./store.js";
 
 export const ACCESS_LOG_DELIVERY_INTERVAL = 5 * 60_000;
@@ -43,13 +43,6 @@ const LOG_DELIVERY_REQUESTER = "svc:logging.s3.amazonaws.com";
 
 type LoggingEnabled = NonNullable<GetBucketLoggingOutput["LoggingEnabled"]>;
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 export const s3RequestLog: RequestLog<S3Store> = {
   wants: (store, path, headers) =>

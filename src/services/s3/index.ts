@@ -92,7 +92,7 @@ import { S3Store } from "./store.js";
 import { postObjectRoute } from "./handlers/post-object.js";
 import { websiteRoute } from "./website.js";
 import { malformedValue } from "./malformed-values.js";
-import { splitBucketPath } from "./objects.js";
+import { safeDecode, splitBucketPath } from "./objects.js";
 
 export type S3Context = HandlerContext<S3Store>;
 
@@ -127,10 +127,10 @@ export default defineService<S3Operations, S3Store>({
   cors: {
     preflight: (store, request) => {
       const { bucket, key } = splitBucketPath(request.path);
-      const name = decodeURIComponent(bucket);
+      const name = safeDecode(bucket);
       return evaluatePreflight(store.bucket(name) ? bucketCorsRules(store, name) : "NoSuchBucket", request, key ? "OBJECT" : "BUCKET");
     },
-    headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, decodeURIComponent(splitBucketPath(request.path).bucket)), request),
+    headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, safeDecode(splitBucketPath(request.path).bucket)), request),
   },
   // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),

@@ -4,7 +4,7 @@
  * tag sets with their limits.
  */
 import { enforcesPolicies } from "../../auth/access.js";
-import type { AwsError } from "../../core/errors.js";
+import { commonErrors, type AwsError } from "../../core/errors.js";
 import type { GetObjectOutput } from "../../generated/s3.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
 import { formEncode, VERSION_ID } from "./domain/listing.js";
@@ -21,6 +21,24 @@ import type { BucketRow, ObjectHeaders, ObjectRow, Tag } from "./store.js";
 export function splitBucketPath(path: string): { readonly bucket: string; readonly key: string } {
   const slash = path.indexOf("/", 1);
   return slash === -1 ? { bucket: path.slice(1), key: "" } : { bucket: path.slice(1, slash), key: path.slice(slash + 1) };
+}
+
+/** A bucket or key of a path, decoded; S3 answers a percent-encoding that is not UTF-8 (`/%FF`) with InvalidURI. */
+export function decodePathPart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw commonErrors.InvalidURI();
+  }
+}
+
+/** A bucket or key of a path, decoded where it can be (for hooks that look a bucket up but answer nothing themselves). */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The bucket, if it exists and belongs to the caller's account (no bucket policies yet). */

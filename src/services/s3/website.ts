@@ -230,9 +230,10 @@ function failure(req: WireRequest, ctx: HttpRouteContext<S3Store>, config: Websi
 
 export async function serveWebsite(req: WireRequest, ctx: HttpRouteContext<S3Store>): Promise<WireResponse> {
   const path = splitBucketPath(ctx.path);
-  const bucketName = decodeURIComponent(path.bucket);
+  let bucketName: string;
   let requestedKey: string;
   try {
+    bucketName = decodeURIComponent(path.bucket);
     requestedKey = decodeURIComponent(path.key);
   } catch {
     return errorResponse({ status: 400, code: "InvalidURI", message: "Couldn't parse the specified URI.", details: { URI: req.rawPath } }, ctx.requestId);

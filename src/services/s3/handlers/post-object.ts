@@ -33,7 +33,7 @@ import {
 } from "../post-policy.js";
 import type { S3Store, Tag } from "../store.js";
 import { putObject } from "./put-object.js";
-import { MAX_OBJECT_TAGS, splitBucketPath, validateTags } from "../objects.js";
+import { decodePathPart, MAX_OBJECT_TAGS, splitBucketPath, validateTags } from "../objects.js";
 
 /** "The maximum size of the form fields that precede the file" S3 reads before the upload. */
 export const MAX_PRE_FILE_BYTES = 20 * 1024;
@@ -195,7 +195,7 @@ export async function postObject(req: WireRequest, ctx: HttpRouteContext<S3Store
 }
 
 async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader: FormDataReader): Promise<WireResponse> {
-  const bucketName = decodeURIComponent(splitBucketPath(ctx.path).bucket);
+  const bucketName = decodePathPart(splitBucketPath(ctx.path).bucket);
   const { fields, file } = await readFields(reader);
   if (!file) throw invalidArgument("POST requires exactly one file upload per request.", "file", 0);
   const keyField = fields.get("key");

@@ -57,7 +57,12 @@ export function parseQueueUrl(queueUrl: string): ParsedQueueUrl | undefined {
   } catch {
     return undefined;
   }
-  const segments = url.pathname.split("/").filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+  let segments: string[];
+  try {
+    segments = url.pathname.split("/").filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined;
+  }
   let region = regionFromHost(url.hostname);
   let rest = segments;
   if (segments.length === 4 && segments[0] === "queue" && REGION_RE.test(segments[1] ?? "")) {

@@ -1,0 +1,73 @@
+/**
+ * Bytes no SDK would send, written on raw sockets: malformed paths, stalled and vanished
+ * clients. Each gets an AWS-style answer (or its connection closed), never a 500 or a hang.
+ */
+import assert from "node:assert/strict";
+import net from "node:net";
+import { after, before, describe, test } from "node:test";
+import { startTestNimbus, type TestNimbus, uniqueName } from "./harness.js";
+
+interface RawReply {
+  readonly status: number;
+  readonly head: string;
+  readonly body: string;
+}
+
+/** One request written as given; the reply read until the connection closes (the request says Connection: close). */
+function rawRequest(port: number, bytes: string | Buffer): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("latin1");
+      const split = text.indexOf("\r\n\r\n");
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), head: text.slice(0, split), body: text.slice(split + 4) });
+    });
+  });
+}
+
+function request(method: string, path: string, headers: Record<string, string> = {}, body = ""): string {
+  const lines = [`${method} ${path} HTTP/1.1`, "Host: localhost", "Connection: close", `Content-Length: ${Buffer.byteLength(body)}`];
+  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  return `${lines.join("\r\n")}\r\n\r\n${body}`;
+}
+
+describe("raw HTTP: paths that are not UTF-8", () => {
+  let nimbus: TestNimbus;
+  before(async () => {
+    nimbus = await startTestNimbus();
+  });
+  after(() => nimbus.close());
+
+  test("a bucket or key whose percent-encoding is not UTF-8 answers S3's 400 InvalidURI", async () => {
+    const bucket = uniqueName("uri");
+    assert.equal((await rawRequest(nimbus.port, request("PUT", `/${bucket}`))).status, 200);
+    for (const [method, path, headers] of [
+      ["GET", `/${bucket}/%FF`, {}],
+      ["PUT", `/${bucket}/a%zz`, {}],
+      ["GET", "/%FF", {}],
+      ["GET", `/${bucket}/%C3`, { Origin: "http://example.com" }],
+    ] as const) {
+      const reply = await rawRequest(nimbus.port, request(method, path, headers));
+      assert.equal(reply.status, 400, `${method} ${path}`);
+      assert.match(reply.body, /<Code>InvalidURI<\/Code><Message>Couldn't parse the specified URI\.<\/Message>/, `${method} ${path}`);
+    }
+    // A browser form POST to such a bucket.
+    const form = "--xx\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--xx--\r\n";
+    const post = await rawRequest(nimbus.port, request("POST", "/%FF", { "Content-Type": "multipart/form-data; boundary=xx" }, form));
+    assert.equal(post.status, 400);
+    assert.match(post.body, /<Code>InvalidURI<\/Code>/);
+    // A CORS preflight finds no such bucket, as for any bucket that does not exist.
+    const preflight = await rawRequest(nimbus.port, request("OPTIONS", "/%FF/k", { Origin: "http://example.com", "Access-Control-Request-Method": "GET" }));
+    assert.equal(preflight.status, 403);
+  });
+
+  test("an SQS queue URL whose path is not UTF-8 is no queue", async () => {
+    const queueUrl = encodeURIComponent(`${nimbus.url}/000000000000/%FF`);
+    const reply = await rawRequest(nimbus.port, request("POST", "/", { "Content-Type": "application/x-www-form-urlencoded" }, `Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=x`));
+    assert.equal(reply.status, 400);
+    assert.match(reply.body, /<Code>AWS\.SimpleQueueService\.NonExistentQueue<\/Code>/);
+  });
+});
