@@ -22,9 +22,21 @@ function readAt(fd: number, buffer: Buffer, length: number, position: number): P
   return new Promise((resolve, reject) => read(fd, buffer, 0, length, position, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead))));
 }
 
-/** Resolves once the destination has taken the bytes (or failed: then `false`). */
+/**
+ * Resolves once the destination has taken the bytes, or `false` once it failed or closed: a
+ * response whose client went away while its socket was full (it stopped reading, then left)
+ * may never call back, and the file's descriptor and the buffers were held for good.
+ */
 function write(out: Writable, bytes: Buffer): Promise<boolean> {
-  return new Promise((resolve) => out.write(bytes, (err) => resolve(!err)));
+  return new Promise((resolve) => {
+    if (out.destroyed) return resolve(false);
+    const closed = (): void => resolve(false);
+    out.once("close", closed);
+    out.write(bytes, (err) => {
+      out.off("close", closed);
+      resolve(!err);
+    });
+  });
 }
 
 /**
@@ -100,7 +112,8 @@ async function sendRange(file: ReadStream & { fd: number }, out: Writable, state
     // The buffer goes back to the pool once the socket has taken it; the next read uses another.
     state.spare = take();
     state.writing = write(out, buffer.subarray(0, n)).then((ok) => {
-      give(buffer);
+      // A write that did not complete may still hold the buffer.
+      if (ok) give(buffer);
       return ok;
     });
   }

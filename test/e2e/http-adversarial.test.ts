@@ -3,6 +3,7 @@
  * clients. Each gets an AWS-style answer (or its connection closed), never a 500 or a hang.
  */
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { startTestNimbus, type TestNimbus, uniqueName } from "./harness.js";
@@ -69,5 +70,41 @@ describe("raw HTTP: paths that are not UTF-8", () => {
     const reply = await rawRequest(nimbus.port, request("POST", "/", { "Content-Type": "application/x-www-form-urlencoded" }, `Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=x`));
     assert.equal(reply.status, 400);
     assert.match(reply.body, /<Code>AWS\.SimpleQueueService\.NonExistentQueue<\/Code>/);
+  });
+});
+
+describe("raw HTTP: clients that go away", () => {
+  let nimbus: TestNimbus;
+  before(async () => {
+    nimbus = await startTestNimbus();
+  });
+  after(() => nimbus.close());
+
+  const openFiles = (): number => readdirSync("/proc/self/fd").length;
+
+  test("a GetObject whose client stops reading, then goes away, closes the object's file", { skip: process.platform !== "linux" }, async () => {
+    const bucket = uniqueName("gone");
+    assert.equal((await rawRequest(nimbus.port, request("PUT", `/${bucket}`))).status, 200);
+    const size = 16 * 1024 * 1024;
+    const put = `PUT /${bucket}/big HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: ${size}\r\n\r\n`;
+    assert.equal((await rawRequest(nimbus.port, Buffer.concat([Buffer.from(put), Buffer.alloc(size, 97)]))).status, 200);
+    const before = openFiles();
+    for (let i = 0; i < 4; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = net.connect(nimbus.port, "127.0.0.1", () => socket.write(`GET /${bucket}/big HTTP/1.1\r\nHost: localhost\r\n\r\n`));
+        socket.once("data", () => {
+          // Reads nothing more, so the server's socket fills; then leaves.
+          socket.pause();
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 50);
+        });
+        socket.on("error", reject);
+      });
+    }
+    // The server notices each close within a few turns of the event loop.
+    for (let wait = 0; wait < 20 && openFiles() > before; wait++) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.equal(openFiles(), before);
   });
 });
