@@ -36,6 +36,8 @@ export interface NimbusOptions {
   readonly logLevel?: LogLevel;
   /** Largest non-streaming request body accepted, in bytes. */
   readonly maxBodyBytes?: number;
+  /** How long a connection may send nothing mid-request (or read nothing of an answer) before it is closed. */
+  readonly idleTimeoutMs?: number;
   /** Lambda's environment caps and account concurrency (`nimbus start --lambda-*`). */
   readonly lambda?: LambdaLimits;
   /** `nimbus start --enforce-signatures` / `--enforce-policies`; absent, neither is enforced. */
@@ -62,6 +64,13 @@ export interface Nimbus {
 
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * S3 closes a connection that neither sends nor reads for 20 seconds mid-request ("20sec idle
+ * results in the S3 server closing the connection with the error 400 RequestTimeout", AWS
+ * knowledge center, s3-socket-connection-timeout-error: "Your socket connection to the server
+ * was not read from or written to within the timeout period. Idle connections will be closed.").
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
 
 type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
 type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
@@ -117,7 +126,13 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     });
   };
 
-  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => onRequest(req, res));
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  // No limit on a whole request's time (a slow upload of 5 GB may take long), but one on idleness:
+  // a client that stalls mid-request, or stops reading its answer, is cut off (onIdle) instead
+  // of holding its socket and what its request holds for good. Headers must all come within a minute.
+  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => onRequest(req, res));
+  h1.timeout = idleTimeoutMs;
+  h1.on("timeout", onIdle);
   // Without this listener node answers every Expect: 100-continue at once, before anything is looked at.
   h1.on("checkContinue", (req, res) => onRequest(req, res, true));
   // Any other Expect value node answers 417 Expectation Failed; S3 ignores it and answers the
@@ -138,8 +153,15 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
+    // A connection that sends nothing at all is never handed to either server.
+    const silent = (): void => {
+      socket.destroy();
+    };
+    socket.setTimeout(idleTimeoutMs, silent);
     socket.once("data", (chunk) => {
       socket.pause();
+      socket.setTimeout(0);
+      socket.off("timeout", silent);
       if (chunk.subarray(0, 3).toString("latin1") === "PRI") {
         h2.emit("connection", replay(socket, chunk));
         return;
@@ -182,6 +204,20 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
       state.close();
     },
   };
+}
+
+/**
+ * An HTTP/1.1 connection idle for the idle timeout (node asks before it closes one). A request
+ * whose body has all come and whose answer is still being worked out (an SQS long poll, a
+ * Lambda invocation) may wait as long as it takes, and an answer the server is slow to produce
+ * keeps its connection; a request whose body stalled, an answer the client stopped reading,
+ * and a keep-alive connection past its timeout are closed.
+ */
+function onIdle(socket: net.Socket): void {
+  // node's own: the response the socket is serving (`response.socket`'s counterpart).
+  const res = (socket as net.Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  if (res && res.req.complete && !res.writableNeedDrain) return;
+  socket.destroy();
 }
 
 /**

@@ -108,3 +108,49 @@ describe("raw HTTP: clients that go away", () => {
     assert.equal(openFiles(), before);
   });
 });
+
+describe("raw HTTP: clients that stall", () => {
+  let nimbus: TestNimbus;
+  before(async () => {
+    nimbus = await startTestNimbus({ idleTimeoutMs: 200 });
+  });
+  after(() => nimbus.close());
+
+  /** Writes `bytes` and nothing more; resolves with how long the server took to close the connection (or 5 s). */
+  function stall(bytes: string): Promise<number> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const socket = net.connect(nimbus.port, "127.0.0.1", () => socket.write(bytes));
+      const timer = setTimeout(() => socket.destroy(), 5000);
+      socket.on("data", () => undefined);
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        clearTimeout(timer);
+        resolve(performance.now() - started);
+      });
+    });
+  }
+
+  test("a connection that stalls before, within or after its headers, or mid-body, is closed once idle", async () => {
+    const bucket = uniqueName("stall");
+    assert.equal((await rawRequest(nimbus.port, request("PUT", `/${bucket}`))).status, 200);
+    const partialBody = `PUT /${bucket}/k HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789`;
+    const partialJson = `POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 100\r\n\r\n{`;
+    for (const bytes of ["", "PUT /b/k HTTP/1.1\r\nHost: loc", partialBody, partialJson]) {
+      const ms = await stall(bytes);
+      assert.ok(ms < 2000, `${JSON.stringify(bytes.slice(0, 30))} held ${Math.round(ms)} ms`);
+    }
+  });
+
+  test("a request whose answer takes longer than the idle timeout (an SQS long poll) is still answered", async () => {
+    const form = (body: string): string => request("POST", "/", { "Content-Type": "application/x-www-form-urlencoded" }, body);
+    const created = await rawRequest(nimbus.port, form(`Action=CreateQueue&QueueName=${uniqueName("poll")}`));
+    const queueUrl = encodeURIComponent(/<QueueUrl>([^<]+)/.exec(created.body)?.[1] ?? "");
+    const poll = rawRequest(nimbus.port, form(`Action=ReceiveMessage&QueueUrl=${queueUrl}&WaitTimeSeconds=5`));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await rawRequest(nimbus.port, form(`Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=late`))).status, 200);
+    const reply = await poll;
+    assert.equal(reply.status, 200);
+    assert.match(reply.body, /<Body>late<\/Body>/);
+  });
+});
