@@ -156,7 +156,13 @@ export function parseXmlDocument(text: string): Record<string, unknown> {
   if (NOT_XML_CHARS.test(text)) throw new XmlSyntaxError("The document holds a character XML does not allow");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlSyntaxError(valid.err.msg);
-  return parser.parse(text) as Record<string, unknown>;
+  try {
+    return parser.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    // What the validator lets through but the parser refuses (a document nested past its
+    // "Maximum nested tags exceeded") is as malformed to AWS as any other.
+    throw new XmlSyntaxError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** The single root element of a parsed document: [name, content]. */

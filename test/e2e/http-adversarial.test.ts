@@ -154,3 +154,20 @@ describe("raw HTTP: clients that stall", () => {
     assert.match(reply.body, /<Body>late<\/Body>/);
   });
 });
+
+describe("raw HTTP: XML bodies", () => {
+  let nimbus: TestNimbus;
+  before(async () => {
+    nimbus = await startTestNimbus();
+  });
+  after(() => nimbus.close());
+
+  test("an S3 XML body nested deeper than the parser goes answers MalformedXML", async () => {
+    const bucket = uniqueName("deep");
+    assert.equal((await rawRequest(nimbus.port, request("PUT", `/${bucket}`))).status, 200);
+    const body = `<Tagging>${"<a>".repeat(10_000)}${"</a>".repeat(10_000)}</Tagging>`;
+    const reply = await rawRequest(nimbus.port, request("PUT", `/${bucket}?tagging`, { "Content-Type": "application/xml" }, body));
+    assert.equal(reply.status, 400);
+    assert.match(reply.body, /<Code>MalformedXML<\/Code><Message>The XML you provided was not well-formed or did not validate against our published schema<\/Message>/);
+  });
+});
