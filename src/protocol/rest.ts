@@ -3,7 +3,6 @@
  * operation from the model's `requestUri` templates, and moving members between URI labels,
  * query string, headers, status code and body.
  */
-import { commonErrors } from "../core/errors.js";
 import type { Operation, ServiceModel, Shape } from "./model.js";
 import { readScalar, ScalarFormatError } from "./xml.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
@@ -128,11 +127,8 @@ export class RestRouter {
     if (!best) return undefined;
     const labels: Record<string, string> = {};
     best.route.labels.forEach((name, i) => {
-      try {
-        labels[name] = decodeURIComponent(best.groups[i + 1] ?? "");
-      } catch {
-        throw commonErrors.InvalidURI();
-      }
+      // A percent-encoding that is not UTF-8 throws URIError: the dispatcher answers InvalidURI.
+      labels[name] = decodeURIComponent(best.groups[i + 1] ?? "");
     });
     return { op: best.route.op, labels };
   }

@@ -332,15 +332,16 @@ export class Dispatcher {
 
   /**
    * The operation bound to a REST path. A path whose %-escapes are no UTF-8 (`/bucket/%AE%8A-`)
-   * S3 refuses as 400 InvalidURI "Couldn't parse the specified URI." (ceph/s3-tests
-   * test_object_read_unreadable, not marked fails_on_aws), as its website endpoint does.
+   * S3 refuses as 400 InvalidURI "Couldn't parse the specified URI." naming the URI (ceph/s3-tests
+   * test_object_read_unreadable, not marked fails_on_aws), as its website endpoint does; the
+   * other REST services answer InvalidURI too, the nearest error for a path that cannot be decoded.
    */
   private matchRoute(svc: LoadedService, req: IncomingWire, method: string, path: string, query: URLSearchParams, headers: Readonly<Record<string, string | undefined>>): RestMatch | undefined {
     try {
       return svc.router?.match(method, path, query, headers);
     } catch (err) {
-      if (err instanceof URIError && svc.id === "s3") throw new AwsError("InvalidURI", "Couldn't parse the specified URI.", 400, { fields: { URI: req.rawPath } });
-      throw err;
+      if (!(err instanceof URIError)) throw err;
+      throw svc.id === "s3" ? commonErrors.InvalidURI({}, { fields: { URI: req.rawPath } }) : commonErrors.InvalidURI();
     }
   }
 
