@@ -11,8 +11,10 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  GetObjectAclCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCopyCommand,
@@ -62,6 +64,24 @@ describe("S3 versioning edge cases", () => {
     assert.equal(head.status, 404);
     assert.equal(head.headers.get("x-amz-delete-marker"), "true");
     assert.equal(head.headers.get("x-amz-version-id"), marker.VersionId);
+  });
+
+  // LocalStack's AWS-validated test_put_object_acl_on_delete_marker snapshot: with a delete marker
+  // as the current version, PutObjectAcl is 405 (Method PUT) but GetObjectAcl 404 NoSuchKey; by
+  // the marker's version id both are 405.
+  test("PutObjectAcl on a key whose current version is a delete marker: 405 MethodNotAllowed; GetObjectAcl 404", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    const put = await failure(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "k", ACL: "public-read" })));
+    assert.deepEqual([put.name, put.$metadata.httpStatusCode, put.message], ["MethodNotAllowed", 405, "The specified method is not allowed against this resource."]);
+    assert.deepEqual([(put as unknown as Record<string, unknown>).Method, (put as unknown as Record<string, unknown>).ResourceType], ["PUT", "DeleteMarker"]);
+    const get = await failure(s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "k" })));
+    assert.deepEqual([get.name, get.$metadata.httpStatusCode], ["NoSuchKey", 404]);
+    const putById = await failure(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "k", ACL: "public-read", VersionId: marker.VersionId })));
+    assert.deepEqual([putById.name, putById.$metadata.httpStatusCode], ["MethodNotAllowed", 405]);
+    const getById = await failure(s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: "k", VersionId: marker.VersionId })));
+    assert.deepEqual([getById.name, getById.$metadata.httpStatusCode], ["MethodNotAllowed", 405]);
   });
 
   test("suspended versioning: a DELETE puts a null delete marker in place of the null version; Enabled versions stay", async () => {

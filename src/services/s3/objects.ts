@@ -88,27 +88,37 @@ export function validateVersionId(bucket: BucketRow, versionId: string): void {
 }
 
 /**
- * The object version a read names. Without a version id: the current version, or 404
- * NoSuchKey (with x-amz-delete-marker when the current version is a delete marker). With one:
- * that version, 404 NoSuchVersion, or 405 MethodNotAllowed when it is a delete marker.
+ * The object version a request names. Without a version id: the current version, or 404
+ * NoSuchKey (with x-amz-delete-marker when the current version is a delete marker; 405
+ * MethodNotAllowed instead where `currentMarkerNotAllowed`). With one: that version, 404
+ * NoSuchVersion, or 405 MethodNotAllowed when it is a delete marker.
  */
-export function readableVersion(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined, method = "GET"): ObjectRow {
+export function readableVersion(
+  ctx: S3Context,
+  bucket: BucketRow,
+  key: string,
+  versionId: string | undefined,
+  method = "GET",
+  currentMarkerNotAllowed = false,
+): ObjectRow {
   if (versionId === undefined) {
     const row = ctx.store.latest(bucket.name, key);
     if (!row) throw noSuchKey(key);
-    if (row.delete_marker) throw noSuchKey(key, deleteMarkerHeaders(row));
+    if (row.delete_marker) throw currentMarkerNotAllowed ? deleteMarkerNotAllowed(row, method) : noSuchKey(key, deleteMarkerHeaders(row));
     return row;
   }
   validateVersionId(bucket, versionId);
   const row = ctx.store.version(bucket.name, key, versionId);
   if (!row) throw noSuchVersion(key, versionId);
-  if (row.delete_marker) {
-    // "If the specified version in the request is a delete marker, the response returns a 405
-    // Method Not Allowed error and the Last-Modified: timestamp response header." (GetObject, HeadObject)
-    const headers = { ...{}, ...deleteMarkerHeaders(row), Allow: "DELETE", "Last-Modified": new Date(row.last_modified).toUTCString() };
-    throw errors.MethodNotAllowed({}, { fields: { Method: method, ResourceType: "DeleteMarker" }, headers });
-  }
+  if (row.delete_marker) throw deleteMarkerNotAllowed(row, method);
   return row;
+}
+
+function deleteMarkerNotAllowed(row: ObjectRow, method: string): AwsError {
+  // "If the specified version in the request is a delete marker, the response returns a 405
+  // Method Not Allowed error and the Last-Modified: timestamp response header." (GetObject, HeadObject)
+  const headers = { ...{}, ...deleteMarkerHeaders(row), Allow: "DELETE", "Last-Modified": new Date(row.last_modified).toUTCString() };
+  return errors.MethodNotAllowed({}, { fields: { Method: method, ResourceType: "DeleteMarker" }, headers });
 }
 
 /**
