@@ -613,6 +613,33 @@ describe("S3 objects", () => {
     assert.deepEqual([precondition.name, precondition.status, precondition.error["Condition"]], ["PreconditionFailed", 412, "x-amz-copy-source-If-Match"]);
   });
 
+  // LocalStack's AWS-validated test_copy_in_place_with_bucket_encryption (copy-obj) and
+  // test_s3_copy_object_in_place_with_encryption (copy-object-in-place-without-kms-sse): an
+  // in-place copy without SSE headers is legal when the bucket has a configured default encryption
+  // or the source is SSE-KMS (the copy becomes SSE-S3).
+  test("CopyObject in place without changes is legal under a configured bucket encryption or from an SSE-KMS source", async () => {
+    const kmsKey = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555";
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy/in-place-kms", Body: "test", ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKey }));
+    const fromKms = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy/in-place-kms", CopySource: `${bucket}/copy/in-place-kms` }));
+    assert.deepEqual([fromKms.ServerSideEncryption, fromKms.SSEKMSKeyId], ["AES256", undefined]);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "copy/in-place-kms" }));
+    assert.deepEqual([head.ServerSideEncryption, head.SSEKMSKeyId], ["AES256", undefined]);
+
+    const encrypted = uniqueName("copy-in-place-enc");
+    await s3.send(new CreateBucketCommand({ Bucket: encrypted }));
+    await s3.send(new PutObjectCommand({ Bucket: encrypted, Key: "k", Body: "" }));
+    const before = await failure(s3.send(new CopyObjectCommand({ Bucket: encrypted, Key: "k", CopySource: `${encrypted}/k` })));
+    assert.deepEqual([before.name, before.status], ["InvalidRequest", 400]);
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: encrypted,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] },
+      }),
+    );
+    const copied = await s3.send(new CopyObjectCommand({ Bucket: encrypted, Key: "k", CopySource: `${encrypted}/k` }));
+    assert.deepEqual([copied.ServerSideEncryption, copied.CopyObjectResult?.ETag], ["AES256", '"d41d8cd98f00b204e9800998ecf8427e"']);
+  });
+
   // LocalStack's AWS-validated test_s3_copy_object_preconditions: copy-ignore-future-modified-since,
   // copy-precondition-if-modified-since.
   test("CopyObject ignores an x-amz-copy-source-if-modified-since later than now", async () => {

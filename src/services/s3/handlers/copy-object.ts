@@ -56,8 +56,10 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   const source = copySourceVersion(ctx, requireBucket(ctx, src.bucket), src.key, src.versionId);
   assertReadable(ctx.store, source, ctx.clock.now());
   checkCopySourceSize(source.size);
-  checkCopySourceKey(parseEncryption(source.encryption), input);
-  const encryption = resolveEncryption(input, ctx.store.config(target.name, "encryption"), ctx);
+  const sourceEncryption = parseEncryption(source.encryption);
+  checkCopySourceKey(sourceEncryption, input);
+  const bucketEncryption = ctx.store.config<Parameters<typeof resolveEncryption>[1]>(target.name, "encryption");
+  const encryption = resolveEncryption(input, bucketEncryption, ctx);
   evaluateCopySourceConditions(
     {
       ...{}, ...(input.CopySourceIfMatch !== undefined ? { ifMatch: input.CopySourceIfMatch } : {}),
@@ -79,7 +81,20 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   if (metadataDirective === "REPLACE") validateMetadataSize(input.Metadata);
   const sameObject = src.bucket === input.Bucket && src.key === input.Key && src.versionId === undefined;
   const storageClass = input.StorageClass !== undefined ? validateStorageClass(input.StorageClass) : undefined;
-  if (sameObject && metadataDirective === "COPY" && storageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ServerSideEncryption === undefined && input.SSECustomerAlgorithm === undefined) {
+  // Without SSE headers an in-place copy still changes the encryption attributes, and AWS lets it
+  // through, when the bucket has a configured default encryption or the source is not SSE-S3
+  // (LocalStack's AWS-validated test_copy_in_place_with_bucket_encryption snapshot, copy-obj, and
+  // test_s3_copy_object_in_place_with_encryption, copy-object-in-place-without-kms-sse).
+  const encryptionKept = bucketEncryption === undefined && sourceEncryption.sse === "AES256";
+  if (
+    sameObject &&
+    metadataDirective === "COPY" &&
+    storageClass === undefined &&
+    input.WebsiteRedirectLocation === undefined &&
+    input.ServerSideEncryption === undefined &&
+    input.SSECustomerAlgorithm === undefined &&
+    encryptionKept
+  ) {
     throw invalidRequest(
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
