@@ -88,7 +88,9 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
   test("analytics: put, get exactly as sent, list, delete; a missing id is NoSuchConfiguration", async () => {
     const name = await bucket("analytics");
     assert.deepEqual((await s3.send(new ListBucketAnalyticsConfigurationsCommand({ Bucket: name }))).AnalyticsConfigurationList, undefined);
-    await s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report", AnalyticsConfiguration: analytics("b-report") }));
+    const put = await s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report", AnalyticsConfiguration: analytics("b-report") }));
+    // 204 No Content (LocalStack's AWS-validated test_s3_analytics_configurations snapshot).
+    assert.equal(put.$metadata.httpStatusCode, 204);
     await s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "a-report", AnalyticsConfiguration: { Id: "a-report", StorageClassAnalysis: {} } }));
     const got = await s3.send(new GetBucketAnalyticsConfigurationCommand({ Bucket: name, Id: "b-report" }));
     assert.deepEqual(got.AnalyticsConfiguration, analytics("b-report"));
@@ -216,7 +218,9 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
 
   test("Intelligent-Tiering: round trip; ARCHIVE_ACCESS 90-730 days, DEEP_ARCHIVE_ACCESS 180-730 days, Enabled/Disabled", async () => {
     const name = await bucket("tiering");
-    await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "archive", IntelligentTieringConfiguration: tiering("archive", 730, 730) }));
+    const created = await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "archive", IntelligentTieringConfiguration: tiering("archive", 730, 730) }));
+    // 204 No Content (LocalStack's AWS-validated test_s3_intelligent_tier_config snapshot).
+    assert.equal(created.$metadata.httpStatusCode, 204);
     const disabled: IntelligentTieringConfiguration = { Id: "deep", Status: "Disabled", Filter: { Prefix: "old/" }, Tierings: [{ AccessTier: "DEEP_ARCHIVE_ACCESS", Days: 180 }] };
     await s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "deep", IntelligentTieringConfiguration: disabled }));
     assert.deepEqual((await s3.send(new GetBucketIntelligentTieringConfigurationCommand({ Bucket: name, Id: "archive" }))).IntelligentTieringConfiguration, tiering("archive", 730, 730));

@@ -116,6 +116,9 @@ function missingMember(member: string, _missing: unknown, operation: string): Aw
   return undefined;
 }
 
+/** Writes S3 answers with 204 No Content where the models say 200 (see responseStatus). */
+const NO_CONTENT_PUTS: ReadonlySet<string> = new Set(["PutBucketPolicy", "PutBucketTagging", "PutBucketAnalyticsConfiguration", "PutBucketIntelligentTieringConfiguration"]);
+
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
   start: (env, store) => {
@@ -146,11 +149,12 @@ export default defineService<S3Operations, S3Store>({
   // 204 No Content, where the models say 200: a raw S3 response in versity/versitygw#1712
   // ("HTTP/1.1 204 No Content ... Server: AmazonS3") and the API reference's sample response
   // (ceph/ceph#35059, minio/minio-go#1466); the minio clients accept nothing else (minio-js
-  // setBucketPolicy expects [204]). PutBucketTagging answers 204 too (LocalStack's AWS-validated
-  // test_bucket_tagging_crud snapshot: put-bucket-tags HTTPStatusCode 204); boto 2's
-  // Bucket.set_tags takes nothing else.
+  // setBucketPolicy expects [204]). PutBucketTagging (LocalStack's AWS-validated
+  // test_bucket_tagging_crud snapshot: put-bucket-tags; boto 2's Bucket.set_tags takes nothing
+  // else), PutBucketAnalyticsConfiguration and PutBucketIntelligentTieringConfiguration
+  // (test_s3_analytics_configurations, test_s3_intelligent_tier_config) answer 204 too.
   responseStatus: (operation, output) => {
-    if (operation === "PutBucketPolicy" || operation === "PutBucketTagging") return 204;
+    if (NO_CONTENT_PUTS.has(operation)) return 204;
     if ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined) return 206;
     return operation === "RestoreObject" && output["RestoreStarted"] === true ? 202 : undefined;
   },
