@@ -131,7 +131,15 @@ function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method:
     row,
     selection: select(input, row),
     // Headers of the version's state beyond its content: restore, lifecycle expiry, Object Lock.
-    restore: { ...{}, ...(restore !== undefined ? { Restore: restore } : {}), ...expirationOf(ctx.store, bucket, row), ...lockOutput(ctx.store, bucket, row) },
+    // x-amz-expiration only for a read without a version id: AWS leaves it out for a version named by
+    // id, the current one too (LocalStack's AWS-validated
+    // test_bucket_lifecycle_configuration_object_expiry_versioned snapshot).
+    restore: {
+      ...{},
+      ...(restore !== undefined ? { Restore: restore } : {}),
+      ...(input.VersionId === undefined ? expirationOf(ctx.store, bucket, row) : {}),
+      ...lockOutput(ctx.store, bucket, row),
+    },
   };
 }
 
