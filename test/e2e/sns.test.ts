@@ -144,6 +144,23 @@ describe("SNS", () => {
     }
   });
 
+  test("Subscribe again answers the same subscription when the attributes asked for are its own or the defaults", async () => {
+    // LocalStack's AWS-validated test_subscribe_idempotency snapshot (Oct 2025).
+    const arn = await topic("sub-idem");
+    const q = await queue("sub-idem-q");
+    const subscribe = async (Attributes?: Record<string, string>) =>
+      (await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: q.arn, ReturnSubscriptionArn: true, ...(Attributes ? { Attributes } : {}) }))).SubscriptionArn;
+    const first = await subscribe({ RawMessageDelivery: "True" });
+    const again: (Record<string, string> | undefined)[] = [{ RawMessageDelivery: "true" }, { RawMessageDelivery: "true", FilterPolicyScope: "MessageAttributes" }, undefined, {}, { FilterPolicyScope: "MessageAttributes" }];
+    for (const attributes of again) {
+      assert.equal(await subscribe(attributes), first, JSON.stringify(attributes));
+    }
+    const different = await failure<SNSServiceException>(subscribe({ RawMessageDelivery: "false", FilterPolicyScope: "MessageBody" }));
+    assert.equal(different.name, "InvalidParameterException");
+    assert.equal(different.$metadata.httpStatusCode, 400);
+    assert.equal(different.message, "Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
+  });
+
   test("Subscribe validates protocol, endpoint and filter policy", async () => {
     const arn = await topic("subval");
     const proto = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "carrier-pigeon", Endpoint: "x" })));

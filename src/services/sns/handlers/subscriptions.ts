@@ -122,6 +122,14 @@ function checkRedrivePolicy(value: string, prefix: string, fifoSubscription: boo
   }
 }
 
+/**
+ * What a subscription without the attribute has, for Subscribe's idempotency: subscribing again
+ * with FilterPolicyScope "MessageAttributes" answers the subscription made without it (recorded
+ * against AWS, Oct 2025, LocalStack's test_subscribe_idempotency: subscribe-idempotent,
+ * subscribe-missing-attributes); RawMessageDelivery "false" is what GetSubscriptionAttributes lists.
+ */
+const SUBSCRIPTION_DEFAULTS: Readonly<Record<string, string>> = { RawMessageDelivery: "false", FilterPolicyScope: "MessageAttributes" };
+
 /** The protocols whose deliveries can drop the JSON envelope (RawMessageDelivery). */
 const RAW_PROTOCOLS = new Set(["sqs", "http", "https", "firehose"]);
 
@@ -211,7 +219,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
     const existing = subscriptions.find((s) => s.protocol === protocol && s.endpoint === endpoint);
     if (existing !== undefined) {
       for (const [name, value] of Object.entries(attributes)) {
-        if (existing.attributes[name] !== value) throw invalidParameter("Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
+        if ((existing.attributes[name] ?? SUBSCRIPTION_DEFAULTS[name]) !== value) throw invalidParameter("Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
       }
       return existing;
     }
