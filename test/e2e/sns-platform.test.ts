@@ -219,6 +219,16 @@ describe("SNS mobile push, SMS and email (recorded, read back on internal endpoi
     const topicArn = await topic("bad-sms");
     const sub = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sms", Endpoint: "invalid-number" })));
     assert.equal(sub.message, "Invalid SMS endpoint: invalid-number");
+    // LocalStack's AWS-validated test_subscribe_sms_obscure_phone_number (subscribe-sms-2) and
+    // test_subscribe_invalid_sms: single separators between digits pass, doubled, leading or trailing ones do not.
+    const obscure = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sms", Endpoint: "+12/34-567.890" }));
+    assert.match(obscure.SubscriptionArn ?? "", new RegExp(`^${topicArn}:[0-9a-f-]{36}$`));
+    for (const Endpoint of ["+15--551234567", "NAA+15551234567", "+15551234567.", "/+15551234567"]) {
+      const refused = await failure<SNSServiceException>(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sms", Endpoint })));
+      assert.equal(refused.name, "InvalidParameterException");
+      assert.equal(refused.$metadata.httpStatusCode, 400);
+      assert.equal(refused.message, `Invalid SMS endpoint: ${Endpoint}`);
+    }
     const check = await failure<SNSServiceException>(sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: "12ab" })));
     assert.equal(check.message, "Invalid parameter: PhoneNumber Reason: input incorrectly formatted");
 

@@ -16,6 +16,17 @@ export function isE164(phoneNumber: string): boolean {
   return E164.test(phoneNumber);
 }
 
+/**
+ * Subscribe's sms endpoint: an E.164 number whose digits may be split by single ".", "-" or "/"
+ * (and spaces or parentheses). Recorded against AWS (Oct 2025, LocalStack's
+ * test_subscribe_sms_obscure_phone_number): "+12/34-567.890" is subscribed; its AWS-validated
+ * test_subscribe_invalid_sms has "+15--551234567", "+15551234567." and "/+15551234567" refused.
+ */
+export function isSmsEndpoint(endpoint: string): boolean {
+  const compact = endpoint.replace(/[\s()]/g, "");
+  return /^\+?\d+(?:[./-]\d+)*$/.test(compact) && isE164(compact.replace(/[./-]/g, ""));
+}
+
 /** Publish's PhoneNumber rule, with the message AWS sends. */
 export function checkPublishPhoneNumber(phoneNumber: string): void {
   if (!isE164(phoneNumber)) throw invalidParameter(`Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);

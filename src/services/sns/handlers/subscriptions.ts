@@ -22,7 +22,7 @@ import { generateConfirmationToken } from "../domain/messages.js";
 import { sendEmailConfirmation, sendSubscriptionConfirmation, sendUnsubscribeConfirmation } from "../delivery.js";
 import { effectiveSubscriptionDeliveryPolicy, normalizeSubscriptionDeliveryPolicy } from "../delivery-policy.js";
 import { parseEndpointArn } from "../platform.js";
-import { isE164 } from "../sms.js";
+import { isSmsEndpoint } from "../sms.js";
 import { invalidParameter } from "../errors.js";
 import { checkSubscriptionQuota } from "../quotas.js";
 import { startReplay } from "../replay.js";
@@ -92,9 +92,8 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
       if (!/^[^@\s]+@[^@\s]+$/.test(value)) throw invalidParameter("Invalid parameter: Email address");
       return value;
     case "sms":
-      // AWS accepts spaces, dots, dashes and parentheses in the number, and names the endpoint
-      // in its refusal without the usual "Invalid parameter:" prefix.
-      if (!isE164(value.replace(/[\s().-]/g, ""))) throw invalidParameter(`Invalid SMS endpoint: ${value}`);
+      // AWS names the endpoint in its refusal without the usual "Invalid parameter:" prefix.
+      if (!isSmsEndpoint(value)) throw invalidParameter(`Invalid SMS endpoint: ${value}`);
       return value;
     default:
       return value;
