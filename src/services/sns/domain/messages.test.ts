@@ -439,6 +439,15 @@ describe("deliveries", () => {
     assert.deepEqual(bare.MessageAttributes, {});
   });
 
+  test("a Lambda record says SignatureVersion 1 while a SignatureVersion 2 topic signs it with SHA-256", () => {
+    // LocalStack's AWS-validated test_publish_lambda_verify_signature[2] (notification).
+    const sns = lambdaEvent({ ...input, signer: { ...signer, version: "2" } }).Records[0]!.Sns;
+    assert.equal(sns.SignatureVersion, "1");
+    const fields = { ...sns, SigningCertURL: sns.SigningCertUrl } as unknown as SignableSnsMessage & { Signature: string };
+    assert.equal(verifySnsMessageSignature(fields, fields.Signature, identity.certificate, "2"), true);
+    assert.equal(verifySnsMessageSignature(fields, fields.Signature, identity.certificate, "1"), false);
+  });
+
   test("HTTP notification headers and body", () => {
     const request = httpNotification(input, { rawMessageDelivery: false });
     assert.deepEqual(request.headers, {

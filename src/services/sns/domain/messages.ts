@@ -544,7 +544,10 @@ export function lambdaEvent(input: NotificationInput): LambdaSnsEvent {
       Message: input.message,
       Timestamp: input.timestamp,
     });
-    sns.SignatureVersion = signed.SignatureVersion;
+    // Always "1", though a topic with SignatureVersion 2 signs with SHA-256 here too: recorded
+    // against AWS (Jan 2024, LocalStack's test_publish_lambda_verify_signature[2] notification,
+    // whose SHA-256 check of the signature passed on AWS).
+    sns.SignatureVersion = "1";
     sns.Signature = signed.Signature;
     sns.SigningCertUrl = signed.SigningCertURL;
   }
