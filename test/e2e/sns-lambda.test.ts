@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import type { ServiceDefinition } from "../../src/core/service.js";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 interface Invocation {
   input: { FunctionName?: string; InvocationType?: string; Payload?: Uint8Array };
@@ -54,5 +54,25 @@ describe("SNS to Lambda subscriptions", () => {
     assert.equal(record?.Sns.Message, "for the function");
     assert.equal(record?.Sns.Subject, null);
     assert.deepEqual(record?.Sns.MessageAttributes, { k: { Type: "String", Value: "v" } });
+  });
+
+  test("a Lambda delivery's SUCCESS status record has no attempts", async () => {
+    // LocalStack's AWS-validated test_delivery_lambda snapshot (delivery-events): deliveryId,
+    // destination, dwellTimeMs, providerResponse {"lambdaRequestId"}, statusCode 202, no attempts.
+    const logs = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
+    const name = uniqueName("lambda-status");
+    const Attributes = { LambdaSuccessFeedbackRoleArn: "arn:aws:iam::000000000000:role/sns-status", LambdaSuccessFeedbackSampleRate: "100" };
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: name, Attributes }))).TopicArn ?? "";
+    const fn = "arn:aws:lambda:us-east-1:000000000000:function:on-status";
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "lambda", Endpoint: fn }));
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "Should be received" }));
+    const out = await logs.ok("FilterLogEvents", { logGroupName: `sns/us-east-1/000000000000/${name}` });
+    const events = out["events"] as Array<{ message: string }>;
+    assert.equal(events.length, 1);
+    const record = JSON.parse(events[0]?.message ?? "{}") as { status: string; delivery: Record<string, unknown> };
+    assert.equal(record.status, "SUCCESS");
+    assert.deepEqual(Object.keys(record.delivery).sort(), ["deliveryId", "destination", "dwellTimeMs", "providerResponse", "statusCode"]);
+    assert.equal(record.delivery.statusCode, 202);
+    assert.deepEqual(Object.keys(JSON.parse(String(record.delivery.providerResponse)) as object), ["lambdaRequestId"]);
   });
 });

@@ -52,7 +52,8 @@ export interface DeliveryOutcome {
   readonly destination: string;
   readonly providerResponse: string;
   readonly dwellTimeMs: number;
-  readonly attempts: number;
+  /** Absent from a Lambda delivery's SUCCESS record (see logHandOff). */
+  readonly attempts?: number | undefined;
   /** Absent when no answer came back (an HTTP connection that failed or timed out). */
   readonly statusCode?: number | undefined;
   /** Mobile push: the device token of the platform endpoint. */
@@ -128,7 +129,7 @@ export function deliveryStatusEvent(notification: StatusNotification, outcome: D
       destination: outcome.destination,
       providerResponse: outcome.providerResponse,
       dwellTimeMs: outcome.dwellTimeMs,
-      attempts: outcome.attempts,
+      ...(outcome.attempts !== undefined ? { attempts: outcome.attempts } : {}),
       ...(outcome.token !== undefined ? { token: outcome.token } : {}),
       ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
     },
