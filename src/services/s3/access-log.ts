@@ -43,7 +43,6 @@ const LOG_DELIVERY_REQUESTER = "svc:logging.s3.amazonaws.com";
 
 type LoggingEnabled = NonNullable<GetBucketLoggingOutput["LoggingEnabled"]>;
 
-
 export const s3RequestLog: RequestLog<S3Store> = {
   wants: (store, path, headers) =>
     store.anyBucketLogs() && (store.logsRequests(safeDecode(splitBucketPath(path()).bucket)) || copySourceLogs(store, headers["x-amz-copy-source"])),
