@@ -35,12 +35,14 @@ function request(method: string, path: string, headers: Record<string, string> =
   return `${lines.join("\r\n")}\r\n\r\n${body}`;
 }
 
+// One Nimbus for the file; the stall tests start their own, with a short idle timeout.
+let nimbus: TestNimbus;
+before(async () => {
+  nimbus = await startTestNimbus();
+});
+after(() => nimbus.close());
+
 describe("raw HTTP: paths that are not UTF-8", () => {
-  let nimbus: TestNimbus;
-  before(async () => {
-    nimbus = await startTestNimbus();
-  });
-  after(() => nimbus.close());
 
   test("a bucket or key whose percent-encoding is not UTF-8 answers S3's 400 InvalidURI", async () => {
     const bucket = uniqueName("uri");
@@ -74,11 +76,6 @@ describe("raw HTTP: paths that are not UTF-8", () => {
 });
 
 describe("raw HTTP: clients that go away", () => {
-  let nimbus: TestNimbus;
-  before(async () => {
-    nimbus = await startTestNimbus();
-  });
-  after(() => nimbus.close());
 
   const openFiles = (): number => readdirSync("/proc/self/fd").length;
 
@@ -110,17 +107,17 @@ describe("raw HTTP: clients that go away", () => {
 });
 
 describe("raw HTTP: clients that stall", () => {
-  let nimbus: TestNimbus;
+  let stalling: TestNimbus;
   before(async () => {
-    nimbus = await startTestNimbus({ idleTimeoutMs: 200 });
+    stalling = await startTestNimbus({ idleTimeoutMs: 200 });
   });
-  after(() => nimbus.close());
+  after(() => stalling.close());
 
   /** Writes `bytes` and nothing more; resolves with how long the server took to close the connection (or 5 s). */
   function stall(bytes: string): Promise<number> {
     const started = performance.now();
     return new Promise((resolve) => {
-      const socket = net.connect(nimbus.port, "127.0.0.1", () => socket.write(bytes));
+      const socket = net.connect(stalling.port, "127.0.0.1", () => socket.write(bytes));
       const timer = setTimeout(() => socket.destroy(), 5000);
       socket.on("data", () => undefined);
       socket.on("error", () => undefined);
@@ -133,7 +130,7 @@ describe("raw HTTP: clients that stall", () => {
 
   test("a connection that stalls before, within or after its headers, or mid-body, is closed once idle", async () => {
     const bucket = uniqueName("stall");
-    assert.equal((await rawRequest(nimbus.port, request("PUT", `/${bucket}`))).status, 200);
+    assert.equal((await rawRequest(stalling.port, request("PUT", `/${bucket}`))).status, 200);
     const partialBody = `PUT /${bucket}/k HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789`;
     const partialJson = `POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 100\r\n\r\n{`;
     for (const bytes of ["", "PUT /b/k HTTP/1.1\r\nHost: loc", partialBody, partialJson]) {
@@ -144,11 +141,11 @@ describe("raw HTTP: clients that stall", () => {
 
   test("a request whose answer takes longer than the idle timeout (an SQS long poll) is still answered", async () => {
     const form = (body: string): string => request("POST", "/", { "Content-Type": "application/x-www-form-urlencoded" }, body);
-    const created = await rawRequest(nimbus.port, form(`Action=CreateQueue&QueueName=${uniqueName("poll")}`));
+    const created = await rawRequest(stalling.port, form(`Action=CreateQueue&QueueName=${uniqueName("poll")}`));
     const queueUrl = encodeURIComponent(/<QueueUrl>([^<]+)/.exec(created.body)?.[1] ?? "");
-    const poll = rawRequest(nimbus.port, form(`Action=ReceiveMessage&QueueUrl=${queueUrl}&WaitTimeSeconds=5`));
+    const poll = rawRequest(stalling.port, form(`Action=ReceiveMessage&QueueUrl=${queueUrl}&WaitTimeSeconds=5`));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal((await rawRequest(nimbus.port, form(`Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=late`))).status, 200);
+    assert.equal((await rawRequest(stalling.port, form(`Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=late`))).status, 200);
     const reply = await poll;
     assert.equal(reply.status, 200);
     assert.match(reply.body, /<Body>late<\/Body>/);
@@ -156,11 +153,6 @@ describe("raw HTTP: clients that stall", () => {
 });
 
 describe("raw HTTP: XML bodies", () => {
-  let nimbus: TestNimbus;
-  before(async () => {
-    nimbus = await startTestNimbus();
-  });
-  after(() => nimbus.close());
 
   test("an S3 XML body nested deeper than the parser goes answers MalformedXML", async () => {
     const bucket = uniqueName("deep");
