@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
-import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { clientSuite, failure, jsonService, uniqueName, type TestNimbus } from "./harness.js";
 import { hashTable } from "./dynamodb-fixtures.js";
 
 /**
@@ -16,14 +16,10 @@ describe("DynamoDB error __type", () => {
   let nimbus: TestNimbus;
   let ddb: DynamoDBClient;
   const raw = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
-  before(async () => {
-    nimbus = await startTestNimbus();
-    ddb = new DynamoDBClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
-  });
-  after(async () => {
-    ddb.destroy();
-    await nimbus.close();
-  });
+  clientSuite(
+    (n) => new DynamoDBClient({ ...n.clientConfig(), maxAttempts: 1 }),
+    (n, client) => ({ nimbus, ddb } = { nimbus: n, ddb: client }),
+  );
 
   type Typed = { name: string; __type?: string; $metadata: { httpStatusCode?: number } };
 
