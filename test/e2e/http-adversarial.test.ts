@@ -61,7 +61,7 @@ describe("raw HTTP: paths that are not UTF-8", () => {
     const form = "--xx\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--xx--\r\n";
     const post = await rawRequest(nimbus.port, request("POST", "/%FF", { "Content-Type": "multipart/form-data; boundary=xx" }, form));
     assert.equal(post.status, 400);
-    assert.match(post.body, /<Code>InvalidURI<\/Code>/);
+    assert.match(post.body, /<Code>InvalidURI<\/Code><Message>Couldn't parse the specified URI.<\/Message><URI>\/%FF<\/URI>/);
     // A CORS preflight finds no such bucket, as for any bucket that does not exist.
     const preflight = await rawRequest(nimbus.port, request("OPTIONS", "/%FF/k", { Origin: "http://example.com", "Access-Control-Request-Method": "GET" }));
     assert.equal(preflight.status, 403);

@@ -23,12 +23,15 @@ export function splitBucketPath(path: string): { readonly bucket: string; readon
   return slash === -1 ? { bucket: path.slice(1), key: "" } : { bucket: path.slice(1, slash), key: path.slice(slash + 1) };
 }
 
-/** A bucket or key of a path, decoded; S3 answers a percent-encoding that is not UTF-8 (`/%FF`) with InvalidURI. */
-export function decodePathPart(text: string): string {
+/**
+ * A bucket or key of a path, decoded; S3 answers a percent-encoding that is not UTF-8 (`/%FF`)
+ * with InvalidURI naming the URI, as the dispatcher does for the operations it routes.
+ */
+export function decodePathPart(text: string, uri: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw commonErrors.InvalidURI();
+    throw commonErrors.InvalidURI({}, { fields: { URI: uri } });
   }
 }
 

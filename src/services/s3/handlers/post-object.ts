@@ -195,7 +195,7 @@ export async function postObject(req: WireRequest, ctx: HttpRouteContext<S3Store
 }
 
 async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader: FormDataReader): Promise<WireResponse> {
-  const bucketName = decodePathPart(splitBucketPath(ctx.path).bucket);
+  const bucketName = decodePathPart(splitBucketPath(ctx.path).bucket, req.rawPath);
   const { fields, file } = await readFields(reader);
   if (!file) throw invalidArgument("POST requires exactly one file upload per request.", "file", 0);
   const keyField = fields.get("key");
