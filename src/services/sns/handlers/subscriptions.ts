@@ -127,7 +127,10 @@ function checkRedrivePolicy(value: string, prefix: string, fifoSubscription: boo
  * against AWS, Oct 2025, LocalStack's test_subscribe_idempotency: subscribe-idempotent,
  * subscribe-missing-attributes); RawMessageDelivery "false" is what GetSubscriptionAttributes lists.
  */
-const SUBSCRIPTION_DEFAULTS: Readonly<Record<string, string>> = { RawMessageDelivery: "false", FilterPolicyScope: "MessageAttributes" };
+const SUBSCRIPTION_DEFAULTS: Readonly<Record<string, string>> & { readonly RawMessageDelivery: string; readonly FilterPolicyScope: string } = {
+  RawMessageDelivery: "false",
+  FilterPolicyScope: "MessageAttributes",
+};
 
 /** The protocols whose deliveries can drop the JSON envelope (RawMessageDelivery). */
 const RAW_PROTOCOLS = new Set(["sqs", "http", "https", "firehose"]);
@@ -157,7 +160,7 @@ function checkAttribute(name: string, value: string, all: Readonly<Record<string
       return validateFilterPolicyScope(value, operation);
     case "FilterPolicy": {
       if (value === "") return value;
-      const scope = validateFilterPolicyScope(all.FilterPolicyScope ?? "MessageAttributes", operation);
+      const scope = validateFilterPolicyScope(all.FilterPolicyScope ?? SUBSCRIPTION_DEFAULTS.FilterPolicyScope, operation);
       validateFilterPolicy(value, { scope, operation });
       return value;
     }
@@ -195,7 +198,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
     if (name === "ReplayPolicy" && checked === "") continue;
     attributes[name] = checked;
   }
-  if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
+  if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= SUBSCRIPTION_DEFAULTS.FilterPolicyScope;
   // "Specifying a valid ARN for this attribute is required for Firehose delivery stream
   // subscriptions" (Subscribe, SubscriptionRoleArn): SNS assumes that role to write to the
   // stream. No recording of AWS's refusal was found; worded like Subscribe's other
@@ -349,7 +352,7 @@ export function getSubscriptionAttributes(input: GetSubscriptionAttributesInput,
   return {
     Attributes: {
       ...{}, ...effective,
-      RawMessageDelivery: "false",
+      RawMessageDelivery: SUBSCRIPTION_DEFAULTS.RawMessageDelivery,
       ...listed,
       SubscriptionArn: subscriptionArn(sub),
       TopicArn: topicArn({ account: sub.account, region: sub.region, name: sub.topic }),
@@ -379,7 +382,7 @@ export function setSubscriptionAttributes(input: SetSubscriptionAttributesInput,
   if (name === "FilterPolicyScope" && attributes.FilterPolicy !== undefined) {
     validateFilterPolicy(attributes.FilterPolicy, { scope: validateFilterPolicyScope(checked, "SetSubscriptionAttributes"), operation: "SetSubscriptionAttributes" });
   }
-  if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= "MessageAttributes";
+  if (attributes.FilterPolicy !== undefined) attributes.FilterPolicyScope ??= SUBSCRIPTION_DEFAULTS.FilterPolicyScope;
   const updated: Subscription = { ...{}, ...sub, attributes };
   ctx.store.transaction(() => {
     ctx.store.updateSubscription(updated);
