@@ -113,6 +113,11 @@ export class ServiceRegistry {
     return loaded;
   }
 
+  /** Resolves once no service is still loading (each load ends loaded or failed). */
+  async settled(): Promise<void> {
+    while (this.loading.size > 0) await Promise.allSettled(this.loading.values());
+  }
+
   close(): void {
     for (const stop of this.stops.splice(0)) stop();
   }

@@ -116,8 +116,11 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const d = dispatcher;
   const startedAt = Date.now();
 
+  const inFlight = new InFlight();
   const onRequest = (req: AnyRequest, res: AnyResponse, expectsContinue = false): void => {
-    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock, expectsContinue }).catch((err: unknown) => {
+    inFlight.started();
+    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock, expectsContinue }).then(inFlight.ended, (err: unknown) => {
+      inFlight.ended();
       logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -198,12 +201,50 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
         for (const session of h2Sessions) session.close();
         for (const socket of sockets) socket.destroy();
       });
+      // Requests already being handled end before the state closes under them: a service still
+      // loading finishes loading, services stop (which ends their long polls), then the handlers
+      // left get a grace period to finish.
+      await registry.settled();
       registry.close();
+      await inFlight.drained(CLOSE_GRACE_MS);
       scheduler.close();
       await events.idle();
       state.close();
     },
   };
+}
+
+/** How long close() waits for requests still being handled once their connections are gone. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** The requests being handled, so that close() can wait for them. */
+class InFlight {
+  private count = 0;
+  private onDrained: (() => void) | undefined;
+
+  started(): void {
+    this.count += 1;
+  }
+
+  readonly ended = (): void => {
+    this.count -= 1;
+    if (this.count === 0) this.onDrained?.();
+  };
+
+  /** Resolves when no request is being handled, or after `graceMs` at most. */
+  drained(graceMs: number): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.onDrained = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, graceMs);
+      timer.unref();
+      this.onDrained = done;
+    });
+  }
 }
 
 /**

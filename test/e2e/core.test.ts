@@ -9,11 +9,12 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ListStreamsCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { DescribeLimitsCommand, ListStreamsCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AwsError } from "../../src/core/errors.js";
 import type { HandlerContext, ServiceDefinition } from "../../src/core/service.js";
 import { startNimbus } from "../../src/server/server.js";
+import type { StateLayer } from "../../src/state/database.js";
 import { startTestNimbus } from "./harness.js";
 
 declare module "../../src/core/events.js" {
@@ -64,6 +65,47 @@ describe("core", () => {
     });
     client.destroy();
     await nimbus.close();
+  });
+
+  test("close() lets a request being handled finish before the state closes under it", async () => {
+    // A stand-in Kinesis whose DescribeLimits waits at a gate, then reads the database: close()
+    // is called while it waits, and the gate opens only once close() has had its chance to end.
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let read: unknown;
+    const kinesis: ServiceDefinition = {
+      createStore: (env) => env.state,
+      handlers: {
+        DescribeLimits: async (_input: unknown, ctx: HandlerContext) => {
+          entered();
+          await gate;
+          try {
+            read = (ctx.store as StateLayer).db.prepare("SELECT 1 AS one").get();
+          } catch (err) {
+            read = err;
+          }
+          return { ShardLimit: 1, OpenShardCount: 0, OnDemandStreamCount: 0, OnDemandStreamCountLimit: 1 };
+        },
+      } as unknown as ServiceDefinition["handlers"],
+    };
+    const nimbus = await startTestNimbus({ services: { kinesis } });
+    const client = new KinesisClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    after(() => client.destroy());
+    // The connection goes with close(), so the answer is never read.
+    const answered = client.send(new DescribeLimitsCommand({})).catch(() => undefined);
+    await inHandler;
+    let closed = false;
+    const closing = nimbus.close().then(() => {
+      closed = true;
+    });
+    for (let turn = 0; turn < 50 && !closed; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(closed, false, "close() waits for the request being handled");
+    release();
+    await closing;
+    assert.deepEqual(read, { one: 1 }, "the handler read the database before it closed");
+    await answered;
   });
 
   test("state persists across a restart of a persistent Nimbus", async () => {
