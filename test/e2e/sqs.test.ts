@@ -97,6 +97,23 @@ describe("SQS", () => {
     assert.equal(made.name, "QueueDoesNotExist", "the refused CreateQueue made no queue");
   });
 
+  test("an unsigned query request to a queue's URL is SQS's, whatever its Action: another service's action is refused there too", async () => {
+    const name = uniqueName("unsigned-path");
+    await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const post = (body: string) => fetch(`${nimbus.url}/000000000000/${name}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    const sent = await post("Action=SendMessage&Version=2012-11-05&MessageBody=hello");
+    assert.equal(sent.status, 200);
+    assert.match(await sent.text(), /<SendMessageResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/">/);
+    // Publish is SNS's and FooBar no service's: at a queue's URL both are SQS's refusal.
+    for (const action of ["Publish", "FooBar"]) {
+      const refused = await post(`Action=${action}&Version=2012-11-05&Message=hello`);
+      assert.equal(refused.status, 400, action);
+      assert.match(await refused.text(), new RegExp(`<Type>Sender</Type><Code>InvalidAction</Code><Message>The action ${action} is not valid for this endpoint.</Message>`));
+    }
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${nimbus.url}/000000000000/${name}`, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(Messages?.map((m) => m.Body), ["hello"]);
+  });
+
   test("a missing queue: query clients read AWS's longer NonExistentQueue sentence, JSON clients the short one", async () => {
     const url = `${nimbus.url}/000000000000/${uniqueName("gone")}`;
     const query = await fetch(`${nimbus.url}/`, {
