@@ -107,16 +107,6 @@ export const commonErrors = defineErrors({
     status: 400,
     message: "The action {operation} is not valid for this web service.",
   },
-  /**
-   * SQS, an action sent to a queue's URL that does not act on a queue (or no action at all of
-   * SQS): LocalStack's AWS-validated TestSqsQueryApi tests test_invalid_action_raises_exception
-   * (FooBar), test_get_create_queue_fails (CreateQueue) and test_get_list_queues_fails (ListQueues).
-   */
-  InvalidActionForEndpoint: {
-    code: "InvalidAction",
-    status: 400,
-    message: "The action {operation} is not valid for this endpoint.",
-  },
   UnknownService: {
     code: "UnknownService",
     status: 400,

@@ -10,6 +10,7 @@ import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
 import type { Identities, Principal } from "../auth/credentials.js";
 import type { AuthConfig, VerifiedSignature } from "../auth/enforcement.js";
+import type { Operation } from "../protocol/model.js";
 import type { Violation } from "../protocol/validate.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Logger } from "../server/logger.js";
@@ -175,6 +176,21 @@ export interface HttpRouteContext<Store = unknown> extends HandlerContext<Store>
 }
 
 /**
+ * A query service whose resources a request may address by its path, which the model binds to
+ * nothing (SQS's queue URLs). The hooks run on the service's requests, so they stay cheap; a
+ * service without them costs the dispatcher one property read.
+ */
+export interface PathAddressing {
+  /**
+   * The error for an action sent to `path` that the service does not answer there; undefined
+   * answers it. `operation` is the action's operation, undefined when the model has none.
+   */
+  refuseAction(path: string, action: string, operation: Operation | undefined): AwsError | undefined;
+  /** Sets in `input` the members `path` stands for that the request left out (`endpoint`: Nimbus's URL). */
+  fillInput(path: string, operation: Operation, input: Record<string, unknown>, endpoint: string): void;
+}
+
+/**
  * A request a service answered, once its response has been sent: what an access log records
  * (S3 server access logging). Timings are measured, not read from the clock.
  */
@@ -248,6 +264,7 @@ export interface ServiceDefinition<Store = unknown> {
   readonly cors?: CorsHooks<Store>;
   /** Picks the unsigned requests the service answers outside its model (see HttpRoute). */
   readonly httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
+  readonly pathAddressing?: PathAddressing;
   /** Operations AWS serves without a signature (STS AssumeRoleWithWebIdentity), when signatures are enforced. */
   readonly unsignedOperations?: readonly string[];
   readonly requestLog?: RequestLog<Store>;
@@ -274,6 +291,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
+  pathAddressing?: PathAddressing;
   unsignedOperations?: readonly string[];
   requestLog?: RequestLog<Store>;
   finishResponse?: (response: WireResponse, request: WireRequest) => void;

@@ -125,7 +125,7 @@ export class Dispatcher {
       }
       if (protocol === "json" && req.body && req.headers["content-encoding"] !== undefined) req.body = decodedJsonBody(req.body, req.headers["content-encoding"]);
       const input = parseInput(svc, protocol, op, svc.id === "s3" ? withHoistedHeaders(req, scope) : req, routed.match);
-      queueUrlFromPath(svc.id, op, req, input, this.deps.config);
+      svc.definition?.pathAddressing?.fillInput(req.rawPath, op, input, this.deps.config.endpoint);
       const traceHeader = req.headers["x-amzn-trace-id"];
       // Built up, not spread together: conditional spreads cost a temporary object and a copy each, on every request.
       const caller: Mutable<Caller> = { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" };
@@ -389,9 +389,8 @@ export class Dispatcher {
     }
     if (!action) throw new AwsError("MissingAction", "Could not find operation to execute in the request.", 400);
     const op = svc.model.queryOperation(action);
-    if (svc.id === "sqs" && SQS_QUEUE_PATH.test(req.rawPath) && (!op || SQS_QUEUELESS_ACTIONS.has(op.name))) {
-      throw commonErrors.InvalidActionForEndpoint({ operation: action });
-    }
+    const refused = svc.definition?.pathAddressing?.refuseAction(req.rawPath, action, op);
+    if (refused) throw refused;
     if (!op) throw commonErrors.InvalidAction({ operation: action });
     return { svc, protocol: wire, op };
   }
@@ -478,8 +477,8 @@ export class Dispatcher {
   }
 
   private async serviceForAction(action: string, req: IncomingWire): Promise<string | undefined> {
-    // An SQS queue URL path (`/<account>/<queue>`) addresses SQS.
-    if (/^\/\d{12}\/[^/]+\/?$/.test(req.rawPath)) return "sqs";
+    const owner = this.deps.registry.serviceOwningPath(req.rawPath);
+    if (owner !== undefined) return owner;
     for (const id of UNSIGNED_QUERY_SERVICES) {
       const svc = await this.deps.registry.get(id);
       if (svc.model.operation(action)) return id;
@@ -545,24 +544,6 @@ function validationError(protocol: WireProtocol, missing: readonly Violation[]):
     default:
       return new AwsError("ValidationException", coralMessage(missing), 400);
   }
-}
-
-/** A queue's URL path, `/<account>/<name>`. */
-const SQS_QUEUE_PATH = /^\/\d{12}\/[^/]+\/?$/;
-/**
- * The SQS actions AWS refuses at a queue's URL ("not valid for this endpoint"); GetQueueUrl,
- * though it names no queue URL, is answered there (LocalStack's AWS-validated
- * test_get_queue_url_work_for_different_queue).
- */
-const SQS_QUEUELESS_ACTIONS = new Set(["CreateQueue", "ListQueues"]);
-
-/**
- * SQS quirk: query clients may address a queue by posting to its URL and leave `QueueUrl`
- * out of the parameters (older SDKs and hand-written requests do); the path then names it.
- */
-function queueUrlFromPath(service: string, op: Operation, req: WireRequest, input: Record<string, unknown>, config: NimbusConfig): void {
-  if (service !== "sqs" || input["QueueUrl"] !== undefined || !op.input?.members?.["QueueUrl"]) return;
-  if (SQS_QUEUE_PATH.test(req.rawPath)) input["QueueUrl"] = `${config.endpoint}${req.rawPath.replace(/\/$/, "")}`;
 }
 
 /**

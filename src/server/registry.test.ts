@@ -75,3 +75,12 @@ test("DynamoDB Streams starts after DynamoDB, so the stream records a crash kept
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("a path a catalog service owns names it before any service is loaded: an SQS queue's URL path is SQS's", () => {
+  const registry = new ServiceRegistry(() => {
+    throw new Error("no service is loaded to tell a path's owner");
+  });
+  assert.equal(registry.serviceOwningPath("/000000000000/orders"), "sqs");
+  assert.equal(registry.serviceOwningPath("/123456789012/orders.fifo/"), "sqs");
+  for (const path of ["/", "/bucket/key", "/000000000000/orders/extra"]) assert.equal(registry.serviceOwningPath(path), undefined, path);
+});

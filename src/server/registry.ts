@@ -31,6 +31,7 @@ export class ServiceRegistry {
   private readonly loading = new Map<string, Promise<LoadedService>>();
   private readonly stops: (() => void)[] = [];
   private readonly plainRoutes: readonly PlainHttpRoutes[];
+  private readonly pathOwners: readonly CatalogEntry[];
 
   constructor(
     private readonly env: () => ServiceEnvironment,
@@ -39,6 +40,13 @@ export class ServiceRegistry {
     this.directory = new ServiceDirectory(readIndex());
     for (const entry of catalog) this.entries.set(entry.id, entry);
     this.plainRoutes = catalog.flatMap((entry) => (entry.plainHttp ? [entry.plainHttp] : []));
+    this.pathOwners = catalog.filter((entry) => entry.ownsPath);
+  }
+
+  /** The service whose own path `path` is (catalog `ownsPath`), if any. */
+  serviceOwningPath(path: string): string | undefined {
+    for (const entry of this.pathOwners) if (entry.ownsPath?.(path)) return entry.id;
+    return undefined;
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { ServiceDefinition } from "../core/service.js";
 import type { ServiceRegistry } from "../server/registry.js";
 import { isFunctionUrlHost } from "./lambda/function-urls.js";
+import { isQueuePath } from "./sqs/queue-path.js";
 
 /** Answers a request outside the AWS protocols, in plain HTTP. */
 export type PlainHttpHandler = (
@@ -43,6 +44,11 @@ export interface CatalogEntry {
   readonly provider?: () => Promise<{ default: ServiceDefinition }>;
   readonly plainHttp?: PlainHttpRoutes;
   /**
+   * Request paths that are this service's, whatever the Action of a query request nothing else
+   * names a service for (SQS's queue URLs, `/<account>/<queue>`): tried before the Actions.
+   */
+  readonly ownsPath?: (path: string) => boolean;
+  /**
    * Services whose listeners this one's start talks to: they are loaded and started before it,
    * whichever is asked for first. Services load concurrently (a restart resumes all of them at
    * once), so without it an event published by this start could find no one listening yet.
@@ -56,7 +62,7 @@ export const catalog: readonly CatalogEntry[] = [
   { id: "dynamodb", model: "dynamodb-2012-08-10", provider: () => import("./dynamodb/index.js") },
   // Its start asks DynamoDB for the stream records it has not received (dynamodb:StreamSyncRequested).
   { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js"), startsAfter: ["dynamodb"] },
-  { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js") },
+  { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js"), ownsPath: isQueuePath },
   // (One line per entry: scripts/codegen.mjs reads the ids and models from these lines.)
   { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js"), plainHttp: { pathPrefixes: ["/_aws/sns/", "/_nimbus/sns/"], handler: () => import("./sns/internal-endpoints.js") } },
   { id: "lambda", model: "lambda-2015-03-31", provider: () => import("./lambda/index.js"), plainHttp: { host: isFunctionUrlHost, handler: () => import("./lambda/function-urls.js") } },

@@ -59,6 +59,16 @@ export const errors = defineErrors({
   },
   /** A queue policy that does not allow (or explicitly denies) a caller, in auth/access.ts's words. */
   AccessDenied: { code: "AccessDenied", queryCode: "AccessDenied", status: 403, message: "{message}" },
+  /**
+   * An action sent to a queue's URL that does not act on a queue (or no action at all of SQS):
+   * LocalStack's AWS-validated TestSqsQueryApi tests test_invalid_action_raises_exception
+   * (FooBar), test_get_create_queue_fails (CreateQueue) and test_get_list_queues_fails (ListQueues).
+   */
+  InvalidActionForEndpoint: {
+    code: "InvalidAction",
+    status: 400,
+    message: "The action {operation} is not valid for this endpoint.",
+  },
   UnsupportedOperation: {
     code: "UnsupportedOperation",
     queryCode: "AWS.SimpleQueueService.UnsupportedOperation",

@@ -15,6 +15,7 @@ import { receiveMessage } from "./handlers/receive-message.js";
 import { sendMessage, sendMessageBatch } from "./handlers/send-message.js";
 import { listQueueTags, tagQueue, untagQueue } from "./handlers/tags.js";
 import { scheduleMoveTask, stopMoveTask } from "./move-tasks.js";
+import { queuePaths } from "./queue-path.js";
 import { retentionMs } from "./queues.js";
 import { SqsStore } from "./store.js";
 import { sqsErrors } from "./errors.js";
@@ -50,6 +51,7 @@ function missingParameter(name: string, missing: readonly Violation[], operation
 
 export default defineService<SqsOperations, SqsStore>({
   missingParameter,
+  pathAddressing: queuePaths,
   createStore: (env) => new SqsStore(env.state),
   start(env, store) {
     const cancelSweep = env.scheduler.every(
