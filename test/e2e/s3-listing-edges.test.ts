@@ -80,17 +80,30 @@ describe("S3 listing edge cases", () => {
     assert.ok(v1.body.includes("<NextMarker>sp%20</NextMarker>"), v1.body);
   });
 
-  // AWS, as measured in brekkylab/backlot#192 (ListObjectsV2 and ListObjects, max-keys=-1) and
-  // floci-io/floci#3510 (max-keys=abc): 400 InvalidArgument, ArgumentName maxKeys, the value.
-  test("ListObjects and ListObjectsV2 refuse a negative or non-numeric max-keys", async () => {
-    for (const query of ["max-keys=-1", "max-keys=abc", "list-type=2&max-keys=-1", "list-type=2&max-keys=abc"]) {
+  // AWS, as measured in brekkylab/backlot (#192 and tests/test_s3.py, 2026-09-11/14): a negative
+  // int32 max-keys gets the range message naming maxKeys; a value that is no int32 (not a number,
+  // or past either end of the range) gets "not an integer" naming max-keys, as ListObjectVersions
+  // answers max-keys=abc in a recording against s3.amazonaws.com; ListMultipartUploads' max-uploads
+  // takes the same two messages under its own name.
+  test("ListObjects, ListObjectsV2 and ListMultipartUploads refuse a negative or non-int32 page size", async () => {
+    const range = "Argument maxKeys must be an integer between 0 and 2147483647";
+    const notInteger = (name: string) => `Provided ${name} not an integer or within integer range`;
+    const cases: [string, string, string, string][] = [
+      ["max-keys=-1", range, "maxKeys", "-1"],
+      ["list-type=2&max-keys=-2147483648", range, "maxKeys", "-2147483648"],
+      ["max-keys=abc", notInteger("max-keys"), "max-keys", "abc"],
+      ["list-type=2&max-keys=abc", notInteger("max-keys"), "max-keys", "abc"],
+      ["list-type=2&max-keys=2147483648", notInteger("max-keys"), "max-keys", "2147483648"],
+      ["max-keys=-2147483649", notInteger("max-keys"), "max-keys", "-2147483649"],
+      ["uploads&max-uploads=abc", notInteger("max-uploads"), "max-uploads", "abc"],
+      ["uploads&max-uploads=2147483648", notInteger("max-uploads"), "max-uploads", "2147483648"],
+      ["uploads&max-uploads=-1", "Argument max-uploads must be an integer between 0 and 2147483647", "max-uploads", "-1"],
+    ];
+    for (const [query, message, name, value] of cases) {
       const { status, body } = await raw(query);
-      const value = query.slice(query.indexOf("max-keys=") + "max-keys=".length);
       assert.equal(status, 400, query);
       assert.ok(
-        body.includes(
-          `<Code>InvalidArgument</Code><Message>Argument maxKeys must be an integer between 0 and 2147483647</Message><ArgumentName>maxKeys</ArgumentName><ArgumentValue>${value}</ArgumentValue>`,
-        ),
+        body.includes(`<Code>InvalidArgument</Code><Message>${message}</Message><ArgumentName>${name}</ArgumentName><ArgumentValue>${value}</ArgumentValue>`),
         `${query}: ${body}`,
       );
     }

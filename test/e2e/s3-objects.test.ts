@@ -425,8 +425,8 @@ describe("S3 objects", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "typed.txt", Body: "typed" }));
     const maxKeys = await raw(nimbus.port, "GET", `/${bucket}?list-type=2&max-keys=abc`, SIGNED);
     assert.equal(maxKeys.status, 400);
-    assert.match(maxKeys.text, /<Code>InvalidArgument<\/Code><Message>Argument maxKeys must be an integer between 0 and 2147483647<\/Message>/);
-    assert.match(maxKeys.text, /<ArgumentName>maxKeys<\/ArgumentName><ArgumentValue>abc<\/ArgumentValue>/);
+    assert.match(maxKeys.text, /<Code>InvalidArgument<\/Code><Message>Provided max-keys not an integer or within integer range<\/Message>/);
+    assert.match(maxKeys.text, /<ArgumentName>max-keys<\/ArgumentName><ArgumentValue>abc<\/ArgumentValue>/);
     const part = await raw(nimbus.port, "GET", `/${bucket}/typed.txt?partNumber=one`, SIGNED);
     assert.equal(part.status, 400);
     assert.match(part.text, /<Code>InvalidArgument<\/Code><Message>Part number must be an integer between 1 and 10000, inclusive<\/Message>/);

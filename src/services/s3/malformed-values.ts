@@ -6,20 +6,14 @@
 import type { AwsError } from "../../core/errors.js";
 import { invalidArgument } from "./errors.js";
 import { partNumberError } from "./ingest.js";
-import { versionsMaxKeysError } from "./domain/listing.js";
+import { notAnIntegerError } from "./domain/listing.js";
 
-/** Parameter -> [ArgumentName S3 reports, message]. */
-const KNOWN: Readonly<Record<string, readonly [string, string]>> = {
-  "max-keys": ["maxKeys", "Argument maxKeys must be an integer between 0 and 2147483647"],
-  "max-uploads": ["max-uploads", "Argument max-uploads must be an integer between 0 and 2147483647"],
-  "max-parts": ["max-parts", "Argument max-parts must be an integer between 0 and 2147483647"],
-};
+/** The paging parameters S3 refuses as "not an integer" when their value does not parse. */
+const PAGING = new Set(["max-keys", "max-uploads", "max-parts"]);
 
-export function malformedValue(name: string, text: string, operation?: string): AwsError {
+export function malformedValue(name: string, text: string): AwsError {
   if (name === "partNumber") return partNumberError(text);
-  if (name === "max-keys" && operation === "ListObjectVersions") return versionsMaxKeysError(text);
-  const known = KNOWN[name];
-  if (known) return invalidArgument(known[1], known[0], text);
+  if (PAGING.has(name)) return notAnIntegerError(name, text);
   // Nimbus's wording: S3's message for an arbitrary malformed value is not documented.
   return invalidArgument(`Invalid value for ${name}: ${text}`, name, text);
 }

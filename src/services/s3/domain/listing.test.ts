@@ -186,6 +186,14 @@ describe("ListObjectsV2", () => {
     );
   });
 
+  test("a MaxKeys that is no int32 is InvalidArgument naming max-keys, for V1 and V2", () => {
+    for (const maxKeys of [2 ** 31, -(2 ** 31) - 1, 1.5]) {
+      expectInvalidArgument(() => listObjectsV2(scanOf(objects("a")), { maxKeys }), "Provided max-keys not an integer or within integer range", "max-keys");
+      expectInvalidArgument(() => listObjectsV1(scanOf(objects("a")), { maxKeys }), "Provided max-keys not an integer or within integer range", "max-keys");
+    }
+    expectInvalidArgument(() => listObjectsV2(scanOf(objects("a")), { maxKeys: -(2 ** 31) }), "Argument maxKeys must be an integer between 0 and 2147483647", "maxKeys");
+  });
+
   test("StartAfter: any string, not necessarily a key; echoed", () => {
     const page = listObjectsV2(scanOf(objects("a", "b", "c")), { startAfter: "aa" });
     assert.deepEqual(page.contents.map((c) => c.key), ["b", "c"]);

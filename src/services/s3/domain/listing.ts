@@ -197,9 +197,25 @@ export function validateEncodingType(value: string | undefined): EncodingType | 
   return "url";
 }
 
-function pageSize(value: number | undefined, argumentName: string, message: string): { echo: number; limit: number } {
+/**
+ * S3's answer to a paging parameter that is no int32 (not a number, or past either end of the
+ * int32 range), named by its query parameter and quoting the value as sent. A negative int32 gets
+ * the operation's own range message instead. AWS's answers as recorded against s3.amazonaws.com
+ * (ListObjectVersions `max-keys=abc`) and as measured by brekkylab/backlot (tests/test_s3.py:
+ * ListObjects `max-keys=abc`, ListMultipartUploads `max-uploads=abc`, `2147483648`, `-2147483649`).
+ */
+export function notAnIntegerError(parameter: string, value: unknown): AwsError {
+  return invalidArgument(`Provided ${parameter} not an integer or within integer range`, parameter, String(value));
+}
+
+function isInt32(value: number): boolean {
+  return Number.isInteger(value) && value >= -MAX_INT32 - 1 && value <= MAX_INT32;
+}
+
+function pageSize(value: number | undefined, parameter: string, argumentName: string, message: string): { echo: number; limit: number } {
   if (value === undefined) return { echo: DEFAULT_MAX_KEYS, limit: DEFAULT_MAX_KEYS };
-  if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) throw invalidArgument(message, argumentName, value);
+  if (!isInt32(value)) throw notAnIntegerError(parameter, value);
+  if (value < 0) throw invalidArgument(message, argumentName, value);
   return { echo: value, limit: Math.min(value, MAX_PAGE_SIZE) };
 }
 
@@ -302,7 +318,7 @@ const MAX_KEYS_MESSAGE = "Argument maxKeys must be an integer between 0 and 2147
 export function listObjectsV2<T extends { readonly key: string }>(scan: KeyScan<T>, params: ListObjectsV2Params): ListObjectsV2Page<T> {
   const encodingType = validateEncodingType(params.encodingType);
   const encode = encoder(encodingType);
-  const { echo, limit } = pageSize(params.maxKeys, "maxKeys", MAX_KEYS_MESSAGE);
+  const { echo, limit } = pageSize(params.maxKeys, "max-keys", "maxKeys", MAX_KEYS_MESSAGE);
   const prefix = params.prefix ?? "";
   const delimiter = params.delimiter ? params.delimiter : undefined;
   // A token (even an empty one, which is refused) wins over StartAfter.
@@ -356,7 +372,7 @@ export interface ListObjectsPage<T> {
 export function listObjectsV1<T extends { readonly key: string }>(scan: KeyScan<T>, params: ListObjectsParams): ListObjectsPage<T> {
   const encodingType = validateEncodingType(params.encodingType);
   const encode = encoder(encodingType);
-  const { echo, limit } = pageSize(params.maxKeys, "maxKeys", MAX_KEYS_MESSAGE);
+  const { echo, limit } = pageSize(params.maxKeys, "max-keys", "maxKeys", MAX_KEYS_MESSAGE);
   const prefix = params.prefix ?? "";
   const delimiter = params.delimiter ? params.delimiter : undefined;
   const page = listPage({ scan, prefix, delimiter, limit, after: params.marker || undefined });
@@ -415,17 +431,12 @@ export interface ListObjectVersionsPage<T> {
 }
 
 /**
- * ListObjectVersions words its max-keys errors unlike ListObjects (AWS's answers as recorded
- * against s3.amazonaws.com: "max-keys cannot be negative" with no ArgumentValue, and this one for
- * a value that is no int32), and names the argument "max-keys".
+ * ListObjectVersions words a negative max-keys unlike ListObjects (AWS's answer as recorded
+ * against s3.amazonaws.com: "max-keys cannot be negative" with no ArgumentValue).
  */
-export function versionsMaxKeysError(value: unknown): AwsError {
-  return invalidArgument("Provided max-keys not an integer or within integer range", "max-keys", String(value));
-}
-
 function versionsPageSize(value: number | undefined): { echo: number; limit: number } {
   if (value === undefined) return { echo: DEFAULT_MAX_KEYS, limit: DEFAULT_MAX_KEYS };
-  if (!Number.isInteger(value) || value > MAX_INT32) throw versionsMaxKeysError(value);
+  if (!isInt32(value)) throw notAnIntegerError("max-keys", value);
   if (value < 0) throw invalidArgument("max-keys cannot be negative", "max-keys");
   return { echo: value, limit: Math.min(value, MAX_PAGE_SIZE) };
 }
@@ -530,7 +541,7 @@ export interface ListMultipartUploadsPage<T> {
 export function listMultipartUploads<T extends UploadEntry>(scan: KeyScan<T>, params: ListMultipartUploadsParams): ListMultipartUploadsPage<T> {
   const encodingType = validateEncodingType(params.encodingType);
   const encode = encoder(encodingType);
-  const { echo, limit } = pageSize(params.maxUploads, "max-uploads", "Argument max-uploads must be an integer between 0 and 2147483647");
+  const { echo, limit } = pageSize(params.maxUploads, "max-uploads", "max-uploads", "Argument max-uploads must be an integer between 0 and 2147483647");
   const prefix = params.prefix ?? "";
   const delimiter = params.delimiter ? params.delimiter : undefined;
   const keyMarker = params.keyMarker || undefined;
