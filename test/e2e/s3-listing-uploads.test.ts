@@ -4,7 +4,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CreateMultipartUploadCommand, ListPartsCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { signedHeaders, type TestNimbus } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
 
@@ -39,5 +39,21 @@ describe("S3 listing of uploads and parts", () => {
       assert.equal(res.status, 200, body);
       assert.ok(body.includes("<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>1</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber>"), body);
     }
+  });
+
+  // AWS (test_list_multiparts_next_marker: every page listed without a prefix has no Prefix;
+  // brekkylab/backlot measured the same byte for byte, and an empty prefix= not echoed either).
+  test("ListMultipartUploads names Prefix only when one was sent", async () => {
+    const bucket = await newBucket(s3, "uploadsprefix");
+    await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "p/k" }));
+    for (const query of ["uploads", "uploads&prefix="]) {
+      const res = await fetch(`${nimbus.url}/${bucket}?${query}`, { headers: signedHeaders("s3") });
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      assert.ok(!body.includes("<Prefix>"), `${query}: ${body}`);
+    }
+    assert.equal((await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Prefix, undefined);
+    const prefixed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: "p/" }));
+    assert.deepEqual([prefixed.Prefix, prefixed.Uploads?.map((u) => u.Key)], ["p/", ["p/k"]]);
   });
 });

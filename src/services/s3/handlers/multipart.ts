@@ -487,7 +487,7 @@ export function listMultipartUploads(input: ListMultipartUploadsInput, ctx: S3Co
     UploadIdMarker: page.uploadIdMarker,
     NextKeyMarker: page.nextKeyMarker,
     NextUploadIdMarker: page.nextUploadIdMarker,
-    Prefix: page.prefix,
+    ...(page.prefix !== undefined ? { Prefix: page.prefix } : {}),
     ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
     MaxUploads: page.maxUploads,
     IsTruncated: page.isTruncated,
