@@ -12,7 +12,7 @@ import type {
   RawValueRef,
   UpdateClause,
 } from "./ast.js";
-import { syntaxError, tokenize, type Token, type TokenKind } from "./lexer.js";
+import { ExpressionSyntaxError, syntaxError, tokenize, type Token, type TokenKind } from "./lexer.js";
 
 /**
  * Recursive-descent parsers for the three DynamoDB expression grammars (condition/filter/key
@@ -22,6 +22,8 @@ import { syntaxError, tokenize, type Token, type TokenKind } from "./lexer.js";
  * Condition precedence (AWS "Precedence in conditions"): comparisons, IN, BETWEEN and functions
  * bind tightest, then parentheses, NOT, AND, OR.
  */
+
+const MAX_LIST_INDEX = 4294967294;
 
 const CONDITION_KEYWORDS: ReadonlySet<string> = new Set(["AND", "OR", "NOT", "BETWEEN", "IN"]);
 const UPDATE_KEYWORDS: ReadonlySet<string> = new Set(["SET", "REMOVE", "ADD", "DELETE"]);
@@ -109,7 +111,16 @@ class Parser {
         elements.push(this.pathElement());
       } else if (t.kind === "[") {
         this.pos++;
+        const at = this.pos;
         const n = this.expect("number");
+        // DynamoDB takes list indexes up to 4294967294 (an index past the end appends, however
+        // large); one beyond is refused as it is written (floci-io/floci#3073, measured on
+        // DynamoDB: SET l[4294967295] is "Invalid UpdateExpression: List index is not within the
+        // allowable range; index: [4294967295]"; scylladb/scylladb#25951's test, which passes on
+        // DynamoDB, gets the ProjectionExpression form for a[99999999999999]).
+        if (Number(n.text) > MAX_LIST_INDEX) {
+          throw new ExpressionSyntaxError(`List index is not within the allowable range; index: [${n.text}]`, at);
+        }
         this.expect("]");
         elements.push({ kind: "index", index: Number(n.text) });
       } else {

@@ -32,6 +32,12 @@ function run(expr: string, names?: Record<string, string>): Item {
 }
 
 describe("ProjectionExpression", () => {
+  test("a list index past 4294967294 is refused as written", () => {
+    refused("l[99999999999999]", "Invalid ProjectionExpression: List index is not within the allowable range; index: [99999999999999]");
+    refused("a.l[4294967295].b", "Invalid ProjectionExpression: List index is not within the allowable range; index: [4294967295]");
+    assert.deepEqual(run("info.authors[4294967294]"), {});
+  });
+
   test("top-level attributes; missing ones are left out", () => {
     assert.deepEqual(run("id, title, nope"), { id: { S: "1" }, title: { S: "Book" } });
   });

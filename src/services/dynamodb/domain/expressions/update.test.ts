@@ -89,6 +89,14 @@ describe("SET", () => {
       update("SET l[9] = :y, l[5] = :x", it, { ":x": { S: "x" }, ":y": { S: "y" } }).item.l,
       { L: [{ S: "a" }, { S: "b" }, { S: "x" }, { S: "y" }] },
     );
+    assert.deepEqual(update("SET l[4294967294] = :v", it, { ":v": { S: "z" } }).item.l, { L: [{ S: "a" }, { S: "b" }, { S: "z" }] });
+  });
+
+  test("a list index past 4294967294 is refused as written", () => {
+    for (const index of ["4294967295", "99999999999999", "00004294967295"]) {
+      refused(`SET l[${index}] = :v`, `Invalid UpdateExpression: List index is not within the allowable range; index: [${index}]`, { ":v": { S: "z" } });
+    }
+    refused("REMOVE a.l[4294967295]", "Invalid UpdateExpression: List index is not within the allowable range; index: [4294967295]");
   });
 
   test("nested maps inside lists", () => {
