@@ -111,7 +111,8 @@ function parseRestInput(svc: CodecService, protocol: "rest-json" | "rest-xml", o
   if (payloadName) {
     const member = model.resolve(shape.members?.[payloadName] ?? {});
     if (member.type === "blob" || member.type === "string") {
-      if (member.streaming && req.stream) input[payloadName] = req.stream;
+      // A body already read (to look for a query Action in a form-typed POST) is no longer in the stream.
+      if (member.streaming && req.stream && req.body === undefined) input[payloadName] = req.stream;
       else if (req.body && (req.body.length || member.type === "blob")) input[payloadName] = member.type === "string" ? req.body.toString("utf8") : req.body;
       else if (member.streaming) input[payloadName] = Buffer.alloc(0);
     } else if (req.body && req.body.length) {

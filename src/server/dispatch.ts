@@ -471,7 +471,9 @@ export class Dispatcher {
   private async actionOf(req: IncomingWire): Promise<string | undefined> {
     const fromQuery = req.query.get("Action");
     if (fromQuery) return fromQuery;
-    if (!(req.headers["content-type"] ?? "").includes("x-www-form-urlencoded")) return undefined;
+    // A query request's form body comes with a POST; any other method's form body (`curl -T`
+    // or `-XPUT -d` upload to S3 with curl's default form type) is an object's data, not parameters.
+    if (req.method !== "POST" || !(req.headers["content-type"] ?? "").includes("x-www-form-urlencoded")) return undefined;
     const body = await this.buffer(req);
     return new URLSearchParams(body.toString("utf8")).get("Action") ?? undefined;
   }

@@ -15,6 +15,7 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   PutBucketVersioningCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -29,7 +30,7 @@ import {
   RenameObjectCommand,
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { httpRequest, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
 import { awsManagedKeyArn, kmsKeyArn } from "../../src/core/kms-keys.js";
 
@@ -404,6 +405,23 @@ describe("S3 objects", () => {
   // and signs the empty payload's hash. S3 does not take HTTP chunked framing (only its own
   // aws-chunked): 501 NotImplemented naming the header (captured S3 answers in
   // Automattic/knox#43, chilts/awssum#30, aws/aws-sdk-js-v3#3383, irods_resource_plugin_s3#2301).
+  test("an unsigned PUT or POST with curl's default form content type stores its body, not nothing", async () => {
+    // `curl -XPUT http://.../bucket/key -d 0123456789` sends Content-Type: application/x-www-form-urlencoded;
+    // the body was read as query parameters looking for an Action, and the object stored empty.
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const put = await httpRequest(nimbus.port, "PUT", `/${bucket}/curl-form.txt`, form, "0123456789");
+    assert.equal(put.status, 200, put.text);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "curl-form.txt" }))).Body?.transformToString(), "0123456789");
+    // A POST is read for an Action first (none here): the body it read is still the object's.
+    const created = await httpRequest(nimbus.port, "POST", `/${bucket}/curl-form-mpu.txt?uploads`, form, "a=b");
+    assert.equal(created.status, 200, created.text);
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created.text)?.[1] ?? "";
+    const part = await httpRequest(nimbus.port, "PUT", `/${bucket}/curl-form-mpu.txt?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`, form, "part data");
+    assert.equal(part.status, 200, part.text);
+    const parts = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "curl-form-mpu.txt", UploadId: uploadId }));
+    assert.equal(parts.Parts?.[0]?.Size, 9);
+  });
+
   test("a PUT framed Transfer-Encoding: chunked (not aws-chunked) is 501 NotImplemented naming the header, and stores nothing", async () => {
     const headers = { ...SIGNED, "transfer-encoding": "chunked", "x-amz-content-sha256": createHash("sha256").update("").digest("hex") };
     const put = await new Promise<{ status: number; text: string }>((resolve, reject) => {
