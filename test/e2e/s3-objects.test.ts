@@ -658,6 +658,19 @@ describe("S3 objects", () => {
     assert.deepEqual([copied.ServerSideEncryption, copied.CopyObjectResult?.ETag], ["AES256", '"d41d8cd98f00b204e9800998ecf8427e"']);
   });
 
+  // LocalStack's AWS-validated test_s3_get_object_preconditions[get_object] and [head_object]:
+  // obj-ignore-future-modified-since, copy-precondition-if-modified-since.
+  test("GetObject and HeadObject ignore an If-Modified-Since later than now", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "ims-future.txt", Body: "data" }));
+    const now = nimbus.clock.now();
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "ims-future.txt", IfModifiedSince: new Date(now + 86_400_000) }));
+    assert.deepEqual([got.$metadata.httpStatusCode, await got.Body?.transformToString()], [200, "data"]);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "ims-future.txt", IfModifiedSince: new Date(now + 86_400_000) }));
+    assert.deepEqual([head.$metadata.httpStatusCode, head.ContentLength], [200, 4]);
+    const notModified = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "ims-future.txt", IfModifiedSince: new Date(now) })));
+    assert.equal(notModified.status, 304);
+  });
+
   // LocalStack's AWS-validated test_s3_copy_object_preconditions: copy-ignore-future-modified-since,
   // copy-precondition-if-modified-since.
   test("CopyObject ignores an x-amz-copy-source-if-modified-since later than now", async () => {

@@ -189,6 +189,7 @@ function serveObject(req: WireRequest, ctx: HttpRouteContext<S3Store>, row: Obje
         ...(req.headers["if-unmodified-since"] !== undefined ? { ifUnmodifiedSince: req.headers["if-unmodified-since"] } : {}),
       },
       { etag: row.etag, lastModified: row.last_modified },
+      ctx.clock.now(),
     );
     if (verdict === "not-modified") return { status: 304, headers: { etag: row.etag, "last-modified": headers["last-modified"] as string } };
     // A download through the website endpoint is a GET of the object: Intelligent-Tiering counts it as access.

@@ -125,42 +125,48 @@ describe("conditional reads", () => {
   const before = "Tue, 09 Jan 2024 12:00:00 GMT";
   const same = "Wed, 10 Jan 2024 12:00:00 GMT";
   const after = "Thu, 11 Jan 2024 12:00:00 GMT";
+  const now = Date.UTC(2024, 0, 12, 12, 0, 0);
 
   test("If-Match", () => {
-    assert.equal(evaluateReadConditions({ ifMatch: '"abc"' }, object), "proceed");
-    assertPrecondition(() => evaluateReadConditions({ ifMatch: '"nope"' }, object), "If-Match");
+    assert.equal(evaluateReadConditions({ ifMatch: '"abc"' }, object, now), "proceed");
+    assertPrecondition(() => evaluateReadConditions({ ifMatch: '"nope"' }, object, now), "If-Match");
   });
 
   test("If-None-Match", () => {
-    assert.equal(evaluateReadConditions({ ifNoneMatch: '"abc"' }, object), "not-modified");
-    assert.equal(evaluateReadConditions({ ifNoneMatch: "*" }, object), "not-modified");
-    assert.equal(evaluateReadConditions({ ifNoneMatch: '"nope"' }, object), "proceed");
+    assert.equal(evaluateReadConditions({ ifNoneMatch: '"abc"' }, object, now), "not-modified");
+    assert.equal(evaluateReadConditions({ ifNoneMatch: "*" }, object, now), "not-modified");
+    assert.equal(evaluateReadConditions({ ifNoneMatch: '"nope"' }, object, now), "proceed");
   });
 
   test("If-Modified-Since compares whole seconds (the same second is not modified)", () => {
-    assert.equal(evaluateReadConditions({ ifModifiedSince: same }, object), "not-modified");
-    assert.equal(evaluateReadConditions({ ifModifiedSince: after }, object), "not-modified");
-    assert.equal(evaluateReadConditions({ ifModifiedSince: before }, object), "proceed");
+    assert.equal(evaluateReadConditions({ ifModifiedSince: same }, object, now), "not-modified");
+    assert.equal(evaluateReadConditions({ ifModifiedSince: after }, object, now), "not-modified");
+    assert.equal(evaluateReadConditions({ ifModifiedSince: before }, object, now), "proceed");
   });
 
   test("If-Unmodified-Since", () => {
-    assert.equal(evaluateReadConditions({ ifUnmodifiedSince: same }, object), "proceed");
-    assert.equal(evaluateReadConditions({ ifUnmodifiedSince: "Wed, 31 Dec 2100 00:00:00 GMT" }, object), "proceed");
-    assertPrecondition(() => evaluateReadConditions({ ifUnmodifiedSince: "Sat, 01 Jan 1994 00:00:00 GMT" }, object), "If-Unmodified-Since");
+    assert.equal(evaluateReadConditions({ ifUnmodifiedSince: same }, object, now), "proceed");
+    assert.equal(evaluateReadConditions({ ifUnmodifiedSince: "Wed, 31 Dec 2100 00:00:00 GMT" }, object, now), "proceed");
+    assertPrecondition(() => evaluateReadConditions({ ifUnmodifiedSince: "Sat, 01 Jan 1994 00:00:00 GMT" }, object, now), "If-Unmodified-Since");
+  });
+
+  test("an If-Modified-Since later than now is ignored (LocalStack's AWS-validated obj-ignore-future-modified-since)", () => {
+    assert.equal(evaluateReadConditions({ ifModifiedSince: "Sat, 13 Jan 2024 12:00:00 GMT" }, object, now), "proceed");
+    assert.equal(evaluateReadConditions({ ifModifiedSince: after }, object, now), "not-modified");
   });
 
   test("AWS's documented pair: If-Match true + If-Unmodified-Since false -> 200", () => {
-    assert.equal(evaluateReadConditions({ ifMatch: '"abc"', ifUnmodifiedSince: before }, object), "proceed");
+    assert.equal(evaluateReadConditions({ ifMatch: '"abc"', ifUnmodifiedSince: before }, object, now), "proceed");
   });
 
   test("AWS's documented pair: If-None-Match false + If-Modified-Since true -> 304", () => {
-    assert.equal(evaluateReadConditions({ ifNoneMatch: '"abc"', ifModifiedSince: before }, object), "not-modified");
+    assert.equal(evaluateReadConditions({ ifNoneMatch: '"abc"', ifModifiedSince: before }, object, now), "not-modified");
   });
 
   test("412 wins over 304; an unparseable date is ignored", () => {
-    assertPrecondition(() => evaluateReadConditions({ ifMatch: '"nope"', ifNoneMatch: '"abc"' }, object), "If-Match");
-    assert.equal(evaluateReadConditions({ ifModifiedSince: "yesterday" }, object), "proceed");
-    assert.equal(evaluateReadConditions({ ifUnmodifiedSince: "yesterday" }, object), "proceed");
+    assertPrecondition(() => evaluateReadConditions({ ifMatch: '"nope"', ifNoneMatch: '"abc"' }, object, now), "If-Match");
+    assert.equal(evaluateReadConditions({ ifModifiedSince: "yesterday" }, object, now), "proceed");
+    assert.equal(evaluateReadConditions({ ifUnmodifiedSince: "yesterday" }, object, now), "proceed");
   });
 });
 

@@ -13,7 +13,9 @@
  * documents imply: If-Match decides over If-Unmodified-Since (true + false -> 200) and
  * If-None-Match over If-Modified-Since (false + true -> 304). Failures are 412
  * PreconditionFailed with <Condition> naming the header, or 304. Dates compare at whole
- * seconds, the resolution of HTTP dates and of Last-Modified; an unparseable date is ignored.
+ * seconds, the resolution of HTTP dates and of Last-Modified; an unparseable date is ignored,
+ * and so is an If-Modified-Since later than now (RFC 7232 §3.3 calls it invalid), for reads as
+ * for copy sources.
  *
  * Writes (PutObject, CompleteMultipartUpload, CopyObject destination): If-None-Match: * fails
  * 412 when a current version exists (a delete marker counts as none); If-Match: <etag> is 404
@@ -159,9 +161,11 @@ export function preconditionFailed(condition: string): AwsError {
 
 /**
  * Evaluates GetObject / HeadObject conditions. Returns "proceed" (200/206) or "not-modified"
- * (304: no body; ETag and Last-Modified still sent); throws 412 PreconditionFailed.
+ * (304: no body; ETag and Last-Modified still sent); throws 412 PreconditionFailed. An
+ * If-Modified-Since in the future is ignored: AWS answers 200 (LocalStack's AWS-validated
+ * test_s3_get_object_preconditions, obj-ignore-future-modified-since, GET and HEAD).
  */
-export function evaluateReadConditions(conditions: ReadConditions, object: ObjectValidators): "proceed" | "not-modified" {
+export function evaluateReadConditions(conditions: ReadConditions, object: ObjectValidators, now: number): "proceed" | "not-modified" {
   const modified = seconds(object.lastModified);
   if (conditions.ifMatch !== undefined) {
     if (!etagMatches(conditions.ifMatch, object.etag)) throw preconditionFailed("If-Match");
@@ -173,7 +177,7 @@ export function evaluateReadConditions(conditions: ReadConditions, object: Objec
     if (etagMatches(conditions.ifNoneMatch, object.etag)) return "not-modified";
   } else if (conditions.ifModifiedSince !== undefined) {
     const date = parseHttpDate(conditions.ifModifiedSince);
-    if (date !== undefined && modified <= seconds(date)) return "not-modified";
+    if (date !== undefined && date <= now && modified <= seconds(date)) return "not-modified";
   }
   return "proceed";
 }

@@ -22,8 +22,8 @@ function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions
 }
 
 /** 304 carries the validators and no body. */
-function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow): void {
-  if (evaluateReadConditions(readConditions(input), { etag: row.etag, lastModified: row.last_modified }) === "not-modified") {
+function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow, now: number): void {
+  if (evaluateReadConditions(readConditions(input), { etag: row.etag, lastModified: row.last_modified }, now) === "not-modified") {
     throw errors.NotModified({}, { headers: { ETag: row.etag, "Last-Modified": new Date(row.last_modified).toUTCString() } });
   }
 }
@@ -124,7 +124,7 @@ function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method:
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId, method);
   checkReadKey(parseEncryption(row.encryption), input);
-  checkConditions(input, row);
+  checkConditions(input, row, ctx.clock.now());
   const restore = restoreHeader(row, ctx.clock.now());
   return {
     bucket,
