@@ -266,6 +266,12 @@ describe("S3 objects", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "one-part-empty.txt", Body: "" }));
     const empty = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "one-part-empty.txt", PartNumber: 1 }));
     assert.deepEqual([empty.$metadata.httpStatusCode, empty.ContentRange, await empty.Body?.transformToString()], [200, undefined, ""]);
+    // LocalStack's AWS-validated test_get_object_part snapshot (part-with-range): no full stop.
+    const withRange = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "one-part.txt", PartNumber: 1, Range: "bytes=0-3" })));
+    assert.deepEqual(
+      [withRange.name, withRange.message, withRange.status],
+      ["InvalidRequest", "Cannot specify both Range header and partNumber query parameter", 400],
+    );
     const second = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "one-part.txt", PartNumber: 2 })));
     assert.deepEqual(
       [second.name, second.message, second.status, second.error["PartNumberRequested"], second.error["ActualPartCount"]],

@@ -75,7 +75,7 @@ interface Selection {
  */
 function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Selection {
   if (input.PartNumber === undefined) return { range: resolveRange(input.Range, row.size) };
-  if (input.Range !== undefined) throw invalidRequest("Cannot specify both Range header and partNumber query parameter.");
+  if (input.Range !== undefined) throw invalidRequest("Cannot specify both Range header and partNumber query parameter");
   if (!Number.isInteger(input.PartNumber) || input.PartNumber < 1 || input.PartNumber > 10_000) throw partNumberError(input.PartNumber);
   const sizes = row.part_sizes !== null ? (JSON.parse(row.part_sizes) as number[]) : [row.size];
   if (input.PartNumber > sizes.length) {
