@@ -161,7 +161,9 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
 
   test("inventory: round trip of every member; schema values first, then IdMismatch, then the destination ARN", async () => {
     const name = await bucket("inventory");
-    await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: name, Id: "daily", InventoryConfiguration: inventory("daily") }));
+    const created = await s3.send(new PutBucketInventoryConfigurationCommand({ Bucket: name, Id: "daily", InventoryConfiguration: inventory("daily") }));
+    // 204 No Content (LocalStack's AWS-validated test_s3_inventory_report_crud snapshot, put-inventory-config).
+    assert.equal(created.$metadata.httpStatusCode, 204);
     const weekly: InventoryConfiguration = {
       Id: "weekly",
       IsEnabled: false,

@@ -117,7 +117,13 @@ function missingMember(member: string, _missing: unknown, operation: string): Aw
 }
 
 /** Writes S3 answers with 204 No Content where the models say 200 (see responseStatus). */
-const NO_CONTENT_PUTS: ReadonlySet<string> = new Set(["PutBucketPolicy", "PutBucketTagging", "PutBucketAnalyticsConfiguration", "PutBucketIntelligentTieringConfiguration"]);
+const NO_CONTENT_PUTS: ReadonlySet<string> = new Set([
+  "PutBucketPolicy",
+  "PutBucketTagging",
+  "PutBucketAnalyticsConfiguration",
+  "PutBucketIntelligentTieringConfiguration",
+  "PutBucketInventoryConfiguration",
+]);
 
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
@@ -151,8 +157,9 @@ export default defineService<S3Operations, S3Store>({
   // (ceph/ceph#35059, minio/minio-go#1466); the minio clients accept nothing else (minio-js
   // setBucketPolicy expects [204]). PutBucketTagging (LocalStack's AWS-validated
   // test_bucket_tagging_crud snapshot: put-bucket-tags; boto 2's Bucket.set_tags takes nothing
-  // else), PutBucketAnalyticsConfiguration and PutBucketIntelligentTieringConfiguration
-  // (test_s3_analytics_configurations, test_s3_intelligent_tier_config) answer 204 too.
+  // else), PutBucketAnalyticsConfiguration, PutBucketIntelligentTieringConfiguration and
+  // PutBucketInventoryConfiguration (test_s3_analytics_configurations,
+  // test_s3_intelligent_tier_config, test_s3_inventory_report_crud) answer 204 too.
   responseStatus: (operation, output) => {
     if (NO_CONTENT_PUTS.has(operation)) return 204;
     if ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined) return 206;
