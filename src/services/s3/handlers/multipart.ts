@@ -251,7 +251,9 @@ function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly Par
     if (number <= previous) throw errors.InvalidPartOrder({}, { fields: { UploadId: input.UploadId } });
     previous = number;
     const stored = byNumber.get(number);
-    const fields = { UploadId: input.UploadId, PartNumber: number, ETag: part.ETag ?? "" };
+    // The ETag is echoed without its quotes (LocalStack's AWS-validated
+    // test_multipart_complete_multipart_wrong_part snapshot, complete-exc-wrong-part-number).
+    const fields = { UploadId: input.UploadId, PartNumber: number, ETag: normalizeETag(part.ETag ?? "") };
     if (!stored || part.ETag === undefined || normalizeETag(part.ETag) !== normalizeETag(stored.etag)) throw errors.InvalidPart({}, { fields });
     const given = part[checksumMember(algorithm)];
     if (given !== undefined && stored.checksum !== null && given !== stored.checksum) throw errors.InvalidPart({}, { fields });
