@@ -547,9 +547,13 @@ describe("S3 multipart uploads", () => {
     );
     const page2 = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId, MaxParts: 2, PartNumberMarker: page1.NextPartNumberMarker }));
     assert.deepEqual([page2.Parts?.map((p) => p.PartNumber), page2.IsTruncated, page2.PartNumberMarker], [[3], false, "2"]);
+    // A document that names no part (LocalStack's AWS-validated test_multipart_complete_multipart_too_small
+    // snapshot, complete-exc-no-parts); no document at all (ceph/s3-tests test_multipart_upload_empty).
     const empty = await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [] } })));
+    assert.deepEqual([empty.name, empty.status, empty.message], ["InvalidRequest", 400, "You must specify at least one part"]);
+    const noBody = await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })));
     assert.deepEqual(
-      [empty.name, empty.status, empty.message],
+      [noBody.name, noBody.status, noBody.message],
       ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"],
     );
     // Conditional completion: If-Match on a key with no object is 404; If-None-Match: * on one that exists is 412.

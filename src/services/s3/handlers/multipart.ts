@@ -242,7 +242,6 @@ function declaredCompleteChecksum(input: CompleteMultipartUploadInput): Declared
 /** The parts a CompleteMultipartUpload names, checked against what was uploaded, in order. */
 function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly PartRow[], algorithm: ChecksumAlgorithm): PartRow[] {
   const requested = input.MultipartUpload?.Parts ?? [];
-  if (requested.length === 0) throw s3DomainErrors.MalformedXML();
   const byNumber = new Map(uploaded.map((p) => [p.part_number, p]));
   const selected: PartRow[] = [];
   let previous = 0;
@@ -312,7 +311,11 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   const { algorithm, type } = uploadChecksum(upload);
   if (input.ChecksumType !== undefined && input.ChecksumType !== type) throw s3DomainErrors.ChecksumModeMismatch({ type });
   const declared = declaredCompleteChecksum(input);
-  if ((input.MultipartUpload?.Parts ?? []).length === 0) throw s3DomainErrors.MalformedXML();
+  // No body is MalformedXML (ceph/s3-tests test_multipart_upload_empty); a
+  // <CompleteMultipartUpload> that names no part is InvalidRequest (LocalStack's AWS-validated
+  // test_multipart_complete_multipart_too_small snapshot, complete-exc-no-parts).
+  if (input.MultipartUpload === undefined) throw s3DomainErrors.MalformedXML();
+  if ((input.MultipartUpload.Parts ?? []).length === 0) throw invalidRequest("You must specify at least one part");
   await checkPartChecksums(input, upload, declared);
   const parts = selectParts(input, ctx.store.parts(upload.upload_id), algorithm);
   const size = parts.reduce((total, p) => total + p.size, 0);
