@@ -74,6 +74,18 @@ describe("DynamoDB control plane validation", () => {
     await create(gsi("gsiB", 10));
   });
 
+  test("CreateTable refuses an attribute defined twice, naming it", async () => {
+    // ScyllaDB Alternator's test_create_table_duplicate_attribute_name (passes on AWS); AWS's text quoted in scylladb/scylladb#13870.
+    const input = keyed(uniqueName("t"), {
+      KeySchema: [{ AttributeName: "xyz", KeyType: "HASH" }],
+      AttributeDefinitions: [
+        { AttributeName: "xyz", AttributeType: "S" },
+        { AttributeName: "xyz", AttributeType: "N" },
+      ],
+    });
+    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(input))), ["ValidationException", 400, "Attribute Name is duplicated: xyz"]);
+  });
+
   const outOfRange = (member: string, subject = "table") => ["ValidationException", 400, `${INVALID}Requested ${member} for OnDemandThroughput for ${subject} is outside of valid range`];
 
   test("OnDemandThroughput: CreateTable takes maximums of 1 or more, UpdateTable -1 too (it removes one); a restore leaves a removed maximum out", async () => {

@@ -268,7 +268,8 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
 
   const defs = new Map<string, AttributeDefinition>();
   for (const d of attributeDefinitions) {
-    if (defs.has(d.AttributeName)) throw validationException("Cannot have two attributes with the same name");
+    // AWS's wording (scylladb/scylladb#13870 quotes it); "Cannot have two attributes..." is DynamoDB Local's.
+    if (defs.has(d.AttributeName)) throw validationException(`Attribute Name is duplicated: ${d.AttributeName}`);
     defs.set(d.AttributeName, { AttributeName: d.AttributeName, AttributeType: d.AttributeType as AttributeDefinition["AttributeType"] });
   }
   const defined = [...defs.keys()];
