@@ -22,13 +22,14 @@ import {
   QueryCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateItemCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
   type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { hashTable, indexedTable } from "./dynamodb-fixtures.js";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure, refusal } from "./harness.js";
 
 /** UpdateTable's answer to a request that changes nothing, as AWS words it since it gained the members Nimbus does not model. */
 const NOTHING_TO_UPDATE =
@@ -299,6 +300,28 @@ describe("DynamoDB tables", () => {
       assert.equal(err.message, message);
       assert.equal(err.$metadata.httpStatusCode, 400);
     }
+  });
+
+  test("a secondary index key holds 2048 bytes as a partition key and 1024 as a sort key; a longer value refuses the write", async () => {
+    // ScyllaDB Alternator's test_gsi_limit_partition_key_len_2048 and test_gsi_limit_sort_key_len_1024 (test_gsi.py, pass on AWS);
+    // AWS's wording as reported in wellcomecollection/platform#2285 and architect/dynalite#35.
+    const name = uniqueName("idxlen");
+    await ddb.send(new CreateTableCommand(indexedTable(name)));
+    const item = (extra: Record<string, { S: string }>) => ({ pk: { S: "a" }, sk: { N: "1" }, ...extra });
+    await ddb.send(new PutItemCommand({ TableName: name, Item: item({ g: { S: "g".repeat(2048) }, l: { S: "l".repeat(1024) } }) }));
+    const tooLong = (key: string, size: number, max: number, index: string) => [
+      "ValidationException",
+      400,
+      `One or more parameter values were invalid: Size limit exceeded for Index Key ${key} Actual Size: ${size} bytes Max Size: ${max} bytes IndexName: ${index}`,
+    ];
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: name, Item: item({ g: { S: "g".repeat(2049) } }) }))), tooLong("g", 2049, 2048, "byG"));
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: name, Item: item({ l: { S: "é".repeat(513) } }) }))), tooLong("l", 1026, 1024, "byL"));
+    const update = ddb.send(
+      new UpdateItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } }, UpdateExpression: "SET g = :g", ExpressionAttributeValues: { ":g": { S: "g".repeat(2049) } } }),
+    );
+    assert.deepEqual(await refusal(update), tooLong("g", 2049, 2048, "byG"));
+    const kept = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } } }));
+    assert.equal(kept.Item?.g?.S?.length, 2048);
   });
 
   test("UpdateTable changes throughput and billing, and adds a GSI filled from existing items", async () => {
