@@ -20,6 +20,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateItemCommand,
@@ -322,6 +323,40 @@ describe("DynamoDB tables", () => {
     assert.deepEqual(await refusal(update), tooLong("g", 2049, 2048, "byG"));
     const kept = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } } }));
     assert.equal(kept.Item?.g?.S?.length, 2048);
+  });
+
+  test("a GSI UpdateTable adds leaves out existing items whose key value is empty, too long or of another type", async () => {
+    // ScyllaDB Alternator's test_gsi_updatetable.py::test_gsi_backfill, test_gsi_backfill_empty_string and
+    // test_gsi_backfill_key_limits (pass on AWS): DynamoDB reports such items as violations instead of indexing them.
+    const name = uniqueName("backfill");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    const values: Record<string, { S: string } | { N: string }> = {
+      empty: { S: "" },
+      n2048: { S: "x".repeat(2048) },
+      n2049: { S: "x".repeat(2049) },
+      n1024: { S: "y".repeat(1024) },
+      n1025: { S: "y".repeat(1025) },
+      number: { N: "3" },
+      short: { S: "hello" },
+    };
+    for (const [pk, x] of Object.entries(values)) await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: pk }, x, c: { S: "c" } } }));
+    const indexed = async (index: string, keys: { AttributeName: string; KeyType: "HASH" | "RANGE" }[]) => {
+      await ddb.send(
+        new UpdateTableCommand({
+          TableName: name,
+          AttributeDefinitions: keys.map((k) => ({ AttributeName: k.AttributeName, AttributeType: "S" as const })),
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index, KeySchema: keys, Projection: { ProjectionType: "KEYS_ONLY" } } }],
+        }),
+      );
+      const { Items } = await ddb.send(new ScanCommand({ TableName: name, IndexName: index }));
+      return Items?.map((i) => i.pk?.S).sort();
+    };
+    assert.deepEqual(await indexed("byX", [{ AttributeName: "x", KeyType: "HASH" }]), ["n1024", "n1025", "n2048", "short"]);
+    const bySort = await indexed("byCX", [
+      { AttributeName: "c", KeyType: "HASH" },
+      { AttributeName: "x", KeyType: "RANGE" },
+    ]);
+    assert.deepEqual(bySort, ["n1024", "short"]);
   });
 
   test("UpdateTable changes throughput and billing, and adds a GSI filled from existing items", async () => {

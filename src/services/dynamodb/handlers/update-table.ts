@@ -2,7 +2,7 @@ import type { UpdateTableInput, UpdateTableOutput } from "../../../generated/dyn
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
-import { indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
+import { backfillsInto, indexRow, parseItem, requireTable, serializeItem, streamChanged } from "../items.js";
 import {
   checkAccountMaximum,
   checkDecrease,
@@ -25,7 +25,6 @@ import {
   pinWarms,
   pruneAttributeDefinitions,
   setBillingMode,
-  keyAttributeNames,
   sseUpdating,
   tableWarmFloor,
   withBillingModeAlone,
@@ -702,20 +701,12 @@ function asAnswered(meta: TableMeta, change: RequestedIndexChange | undefined, g
   return { ...{}, ...meta, transition: { status: "UPDATING", until: now + 1, cause: { kind: "index", name: change.name, operation: "deleted", gone } } };
 }
 
-/**
- * Fills a new GSI from the items already in the table. Items whose index key has another type
- * than the definition are left out of the index, as DynamoDB's backfill does (it reports them
- * as violations instead of failing).
- */
+/** Fills a new GSI from the items already in the table, leaving out those backfillsInto refuses. */
 export function backfill(ctx: DynamoContext, meta: TableMeta, index: IndexMeta): void {
   const schema = indexSchema(meta, index);
   for (const row of ctx.store.range(ctx, meta.name, "", {})) {
     const item = parseItem(row.item);
-    const fits = keyAttributeNames(schema).every((n) => {
-      const v = item[n];
-      return v === undefined || v[schema.types[n] as "S" | "N" | "B"] !== undefined;
-    });
-    if (!fits) continue;
+    if (!backfillsInto(schema, item)) continue;
     const r = indexRow(meta, index, item);
     if (r) ctx.store.putRow(ctx, meta.name, index.name, r.key, serializeItem(r.item), r.size, null);
   }
