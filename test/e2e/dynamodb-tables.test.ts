@@ -487,6 +487,12 @@ describe("DynamoDB tables", () => {
     assert.equal(table?.StreamSpecification, undefined);
     assert.ok(table?.LatestStreamArn);
     await refuse({ StreamEnabled: false }, `Table has no stream to disable: TableName: ${name}`);
+    // An unknown view type fails the member's enum, as at CreateTable (ScyllaDB Alternator's test_streams.py::test_create_streams_wrong_type, passes on AWS).
+    await refuse(
+      { StreamEnabled: true, StreamViewType: "Fisk" as "KEYS_ONLY" },
+      "1 validation error detected: Value 'Fisk' at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]",
+    );
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.StreamSpecification, undefined);
   });
 
   // AWS's answers as ack-api-quirks' ValidationException catalogue records them (DDB-TABLE-442, live in us-west-2 and

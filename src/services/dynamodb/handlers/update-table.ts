@@ -336,6 +336,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     range("provisionedThroughput.readCapacityUnits", input.ProvisionedThroughput?.ReadCapacityUnits, 1),
     range("provisionedThroughput.writeCapacityUnits", input.ProvisionedThroughput?.WriteCapacityUnits, 1),
     ...indexUpdateChecks(input.GlobalSecondaryIndexUpdates ?? []),
+    oneOf("streamSpecification.streamViewType", input.StreamSpecification?.StreamViewType, ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
     ...vectorUpdateChecks(input.VectorIndexUpdates ?? []),
     oneOf("multiRegionConsistency", input.MultiRegionConsistency, ["EVENTUAL", "STRONG"]),
     witnessUpdatesCheck(input.GlobalTableWitnessUpdates),
