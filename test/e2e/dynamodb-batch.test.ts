@@ -261,6 +261,28 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(get.CancellationReasons, [{ Code: "None" }, { Code: "ValidationError", Message: schema }]);
   });
 
+  // ScyllaDB Alternator's test_transact_write_cancellation_reasons_validationerror
+  // (test/alternator/test_transact.py), which passes on DynamoDB: the first action that does not
+  // fit its schema stops the validation; the rest are None, even a second misfit and a false condition.
+  test("in a transaction, only the first action whose key does not fit the schema is a ValidationError; the others are None", async () => {
+    const name = await table();
+    const err = await failure<DynamoDBServiceException>(
+      ddb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: name, Item: { id: { N: "7" } } } },
+            { Put: { TableName: name, Item: { id: { N: "8" } } } },
+            { Put: { TableName: name, Item: { id: { S: "absent" } }, ConditionExpression: "attribute_exists(id)" } },
+          ],
+        }),
+      ),
+    );
+    assert.ok(err instanceof TransactionCanceledException, `${err.name} ${err.message}`);
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    assert.equal(err.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError, None, None]");
+    assert.deepEqual(err.CancellationReasons, [{ Code: "ValidationError", Message: "One or more parameter values were invalid: Type mismatch for key id expected: S actual: N" }, { Code: "None" }, { Code: "None" }]);
+  });
+
   test("TransactWriteItems returns ItemCollectionMetrics for its writes to tables with local secondary indexes when asked for SIZE", async () => {
     // API reference, TransactWriteItems: ItemCollectionMetrics lists, per table, "information about
     // any item collections that were affected by individual UpdateItem, PutItem, or DeleteItem operations".

@@ -187,16 +187,19 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         return capacityOut(actions.map((a) => ({ table: a.table, consumed: replayRead(a) })), mode);
       }
     }
-    const olds = actions.map((a) => (a.mismatch === undefined ? readItem(ctx.store, a.scope, a.meta, a.key) : undefined));
+    // The actions are validated before any runs, and the first that does not fit its schema ends
+    // that: it alone is a ValidationError, every other action (even one whose condition is false)
+    // is None. ScyllaDB Alternator's test_transact_write_cancellation_reasons_validationerror
+    // (test/alternator/test_transact.py), which passes on DynamoDB.
+    const invalid = actions.findIndex((a) => a.mismatch !== undefined);
+    if (invalid >= 0) {
+      cancel(actions.map((a, i): Reason => (i === invalid && a.mismatch !== undefined ? { Code: "ValidationError", Message: a.mismatch } : { Code: "None" })));
+    }
+    const olds = actions.map((a) => readItem(ctx.store, a.scope, a.meta, a.key));
     const reasons: Reason[] = [];
     const results: (Item | undefined)[] = [];
     actions.forEach((a, i) => {
       const old = olds[i];
-      if (a.mismatch !== undefined) {
-        reasons.push({ Code: "ValidationError", Message: a.mismatch });
-        results.push(undefined);
-        return;
-      }
       if (a.condition !== undefined && !evaluateCondition(a.condition, old)) {
         reasons.push({
           Code: "ConditionalCheckFailed",
@@ -223,9 +226,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         results.push(undefined);
       }
     });
-    if (reasons.some((r) => r.Code !== "None")) {
-      throw errors.TransactionCanceled({ reasons: reasons.map((r) => r.Code).join(", ") }, { fields: { CancellationReasons: reasons } });
-    }
+    if (reasons.some((r) => r.Code !== "None")) cancel(reasons);
     if (aggregateSize(actions, results) > MAX_TRANSACTION_BYTES) throw tooLarge();
     const consumed = actions.map((a, i) => {
       if (a.kind === "ConditionCheck") return { table: a.table, meta: a.meta, consumed: chargeOnly(a, olds[i]) };
@@ -247,6 +248,10 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     }
     return { ...{}, ...capacityOut(consumed, mode), ...(metrics ? collectionMetricsOut(actions) : {}) };
   });
+}
+
+function cancel(reasons: readonly Reason[]): never {
+  throw errors.TransactionCanceled({ reasons: reasons.map((r) => r.Code).join(", ") }, { fields: { CancellationReasons: reasons } });
 }
 
 /**
