@@ -317,6 +317,15 @@ describe("syntax errors", () => {
     refused("a = :v AND and = :v", 'Invalid ConditionExpression: Syntax error; token: "and", near: "AND and ="', { ":v": { S: "x" } });
   });
 
+  // ScyllaDB Alternator's test_deeply_nested_expression_1 (test/alternator/test_limits.py), which
+  // passes on DynamoDB: 4096 "(" (within the size limit) are a ValidationException; they overflowed
+  // the recursive parser's stack (a 500) from about 3000 on.
+  test("thousands of unclosed parentheses are a syntax error at the end, not a stack overflow", () => {
+    for (const n of [300, 4096]) refused("(".repeat(n), 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("');
+    refused("(".repeat(3000) + "a = :v", 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: ":v"', { ":v": { S: "x" } });
+    refused("(".repeat(2045) + "a = :v" + ")".repeat(2045), "Invalid ConditionExpression: The expression has redundant parentheses;", { ":v": { S: "x" } });
+  });
+
   test("use the name of the parameter that was wrong", () => {
     refused("a =", 'Invalid FilterExpression: Syntax error; token: "<EOF>", near: "="', undefined, undefined, "FilterExpression");
   });

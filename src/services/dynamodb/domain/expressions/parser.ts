@@ -30,6 +30,12 @@ const UPDATE_KEYWORDS: ReadonlySet<string> = new Set(["SET", "REMOVE", "ADD", "D
 const NO_KEYWORDS: ReadonlySet<string> = new Set();
 
 const COMPARATORS: ReadonlySet<TokenKind> = new Set(["=", "<>", "<", "<=", ">", ">="]);
+/**
+ * Past this many "(", one that is never closed ends the parse at once. Well past the nesting
+ * any accepted expression has (at most 300 operators); closed "(" stay within the 2048 levels
+ * the 4096-byte limit allows, which the recursion handles.
+ */
+const MAX_OPEN_DEPTH = 256;
 
 class Parser {
   readonly tokens: Token[];
@@ -41,6 +47,8 @@ class Parser {
   private readonly matching: Int32Array;
   /** Operands that were written inside parentheses, to spot `((a))`. */
   private readonly parenthesized = new WeakSet<object>();
+  /** How many "(" the parser is inside. */
+  private depth = 0;
 
   constructor(
     readonly input: string,
@@ -66,6 +74,23 @@ class Parser {
 
   fail(at = this.pos): never {
     throw syntaxError(this.input, this.tokens, at);
+  }
+
+  /**
+   * Enters the "(" at the current token. Deep in unclosed "(" the expression can only fail, and
+   * it is answered with the syntax error at its end, before the recursion overflows the stack:
+   * "(" * 4096 was a 500, which DynamoDB refuses with a ValidationException naming the
+   * ConditionExpression (ScyllaDB Alternator's test_deeply_nested_expression_1 in
+   * test/alternator/test_limits.py, which passes on DynamoDB).
+   */
+  open(): void {
+    if (++this.depth > MAX_OPEN_DEPTH && (this.matching[this.pos] ?? -1) < 0) this.fail(this.tokens.length - 1);
+    this.pos++;
+  }
+
+  close(): void {
+    this.expect(")");
+    this.depth--;
   }
 
   expect(kind: TokenKind): Token {
@@ -153,9 +178,9 @@ class Parser {
   operand(): RawOperand {
     const t = this.tok;
     if (t.kind === "(") {
-      this.pos++;
+      this.open();
       const inner = this.operand();
-      this.expect(")");
+      this.close();
       this.markParens(inner);
       return inner;
     }
@@ -217,9 +242,9 @@ class Parser {
 
   primary(): RawCondition {
     if (this.tok.kind === "(" && !this.opensOperand()) {
-      this.pos++;
+      this.open();
       const inner = this.or();
-      this.expect(")");
+      this.close();
       this.markParens(inner);
       return inner;
     }
