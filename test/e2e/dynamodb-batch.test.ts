@@ -283,6 +283,28 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(err.CancellationReasons, [{ Code: "ValidationError", Message: "One or more parameter values were invalid: Type mismatch for key id expected: S actual: N" }, { Code: "None" }, { Code: "None" }]);
   });
 
+  // Measured on PutItem (ExtendDB/extenddb#365); ScyllaDB Alternator's
+  // test_limit_attribute_length_nonkey_bad (test/alternator/test_limits.py, passes on DynamoDB).
+  test("an attribute name of 65536 bytes is refused by PutItem and BatchWriteItem; 65535 are fine", async () => {
+    const name = await table();
+    const longest = "n".repeat(65_535);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "ok" }, [longest]: { N: "1" } } }));
+    const stored = await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "ok" } } }));
+    assert.deepEqual(stored.Item, { id: { S: "ok" }, [longest]: { N: "1" } });
+    const message = "1 validation error detected: Attribute name is too large, must be less than 65536 bytes";
+    for (const request of [
+      ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "no" }, [`${longest}n`]: { N: "1" } } })),
+      ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: [{ PutRequest: { Item: { id: { S: "no" }, [`${longest}n`]: { N: "1" } } } }] } })),
+    ]) {
+      const err = await failure<DynamoDBServiceException>(request);
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      assert.equal(err.message, message);
+    }
+    const none = await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "no" } } }));
+    assert.equal(none.Item, undefined);
+  });
+
   test("TransactWriteItems returns ItemCollectionMetrics for its writes to tables with local secondary indexes when asked for SIZE", async () => {
     // API reference, TransactWriteItems: ItemCollectionMetrics lists, per table, "information about
     // any item collections that were affected by individual UpdateItem, PutItem, or DeleteItem operations".
