@@ -240,6 +240,13 @@ describe("expression-level rules", () => {
     refused("SET a = :v + :v + :v", 'Invalid UpdateExpression: Syntax error; token: "+", near: ":v + :v"', { ":v": { N: "1" } });
     refused("", "Invalid UpdateExpression: The expression can not be empty;");
   });
+
+  test("a name starts with a letter; underscores and digits may follow, and any word character after # or :", () => {
+    const v = { ":v": { N: "1" } };
+    refused("SET _123 = :v", 'Invalid UpdateExpression: Syntax error; token: "_", near: "SET _123"', v);
+    refused("SET a = _f(b)", 'Invalid UpdateExpression: Syntax error; token: "_", near: "= _f"');
+    assert.deepEqual(update("SET A123_ = :v, #_ = :_", {}, { ":v": { N: "1" }, ":_": { N: "2" } }, { "#_": "u" }).item, { A123_: { N: "1" }, u: { N: "2" } });
+  });
 });
 
 describe("results for ReturnValues", () => {
