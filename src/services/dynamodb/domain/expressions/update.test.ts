@@ -136,6 +136,13 @@ describe("SET", () => {
       { ":l": { L: [] } },
     );
     refused("SET a = size(a)", "Invalid UpdateExpression: Invalid function name; function: size");
+    refused(
+      "SET a = list_append(list_append(:l, :l), :l)",
+      "Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append",
+      { ":l": { L: [] } },
+    );
+    const nested = update("SET a = list_append(if_not_exists(a, :l), :m)", {}, { ":l": { L: [{ S: "x" }] }, ":m": { L: [{ S: "y" }] } });
+    assert.deepEqual(nested.item, { a: { L: [{ S: "x" }, { S: "y" }] } });
   });
 });
 

@@ -152,6 +152,12 @@ class UpdateBinder {
           }
           return { kind: "if_not_exists", path: first.path, fallback: second };
         }
+        // list_append(list_append(:a, :b), :c) parses but is refused, though list_append(if_not_exists(a, :v), :w)
+        // is fine (ScyllaDB Alternator's test_update_expression_function_nesting, which passes on AWS).
+        if (raw.args.some((a) => a.kind === "call" && a.name === "list_append")) {
+          this.slots.set("function", "The function is not allowed to be used this way in an expression; function: list_append");
+          return BROKEN;
+        }
         for (const side of args) {
           const t = this.literalType(side);
           if (t !== undefined && t !== "L") {
