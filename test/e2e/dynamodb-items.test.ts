@@ -15,7 +15,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure, refusal } from "./harness.js";
 
 describe("DynamoDB items", () => {
   let nimbus: TestNimbus;
@@ -432,6 +432,21 @@ describe("DynamoDB items", () => {
     assert.deepEqual(await get("put"), { pk: { S: "put" }, a: { N: "3" } });
     const d = await ddb.send(new DescribeTableCommand({ TableName: name }));
     assert.equal(d.Table?.ItemCount, 2);
+  });
+
+  test("REMOVE through a missing attribute is ignored on a missing item, an invalid path on an existing one", async () => {
+    // ScyllaDB Alternator's test_nested_attribute_remove_from_missing_item and
+    // test_nested_attribute_update_bad_path_dot, which pass on DynamoDB.
+    const name = await table();
+    const update = (pk: string, expr: string) => ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: pk } }, UpdateExpression: expr }));
+    await update("missing", "REMOVE x.y");
+    await update("missing", "REMOVE x[0]");
+    const got = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "missing" } }, ConsistentRead: true }));
+    assert.equal(got.Item, undefined);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "there" } } }));
+    for (const expr of ["REMOVE x.y", "REMOVE x[0]"]) {
+      assert.deepEqual(await refusal(update("there", expr)), ["ValidationException", 400, "The document path provided in the update expression is invalid for update"]);
+    }
   });
 
   test("an update that creates its item reads the key attributes in it (UpdateItem and TransactWriteItems)", async () => {

@@ -58,7 +58,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     // A missing item starts as its key, which the update's operands can read (`SET twin = pk`).
     const start = old ?? key;
     const result: UpdateResult = actions
-      ? applyUpdate(actions, start)
+      ? applyUpdate(actions, start, old === undefined)
       : legacy
         ? applyAttributeUpdates(legacy, start)
         : { item: start, updatedPaths: [], updatedAttributes: [] };

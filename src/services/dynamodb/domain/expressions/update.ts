@@ -275,8 +275,12 @@ function setSize(v: AttributeValue): number {
  * operands can read them (dynalite's tests, run against AWS). Undefined starts from nothing.
  * DynamoDB evaluates every SET operand against the item as it was before the update, and list
  * indexes in REMOVE refer to the original positions; a SET past the end of a list appends.
+ * On an item that does not exist (`missing`, though `item` holds its key), REMOVE through an
+ * attribute that is not there (REMOVE x.y, REMOVE x[0]) is ignored, where on an existing item it
+ * is an invalid path (ScyllaDB Alternator's test_nested_attribute_remove_from_missing_item and
+ * test_nested_attribute_update_bad_path_dot, which pass on AWS).
  */
-export function applyUpdate(actions: readonly UpdateAction[], item: Item | undefined): UpdateResult {
+export function applyUpdate(actions: readonly UpdateAction[], item: Item | undefined, missing = false): UpdateResult {
   const original = item ?? {};
   const setValues = actions.map((a) => (a.kind === "SET" ? resolveSetValue(a.value, original) : undefined));
   const next: Item = { ...original };
@@ -309,7 +313,10 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
       container = getPath(next, path.slice(0, -1));
       const last = path[path.length - 1];
       const fits = container !== undefined && container !== REMOVED && (typeof last === "number" ? container.L !== undefined : container.M !== undefined);
-      if (!fits) throw validationException(UPDATE_MESSAGES.invalidPath);
+      if (!fits) {
+        if (missing && action.kind === "REMOVE") continue;
+        throw validationException(UPDATE_MESSAGES.invalidPath);
+      }
     }
     const last = path[path.length - 1] as string | number;
     const read = (): AttributeValue | undefined => {
