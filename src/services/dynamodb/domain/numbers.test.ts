@@ -84,7 +84,8 @@ describe("DynamoDB numbers: arithmetic and ordering", () => {
       () => addNumbers("9.9999999999999999999999999999999999999E+125", "9.9999999999999999999999999999999999999E+125"),
       "Number overflow. Attempting to store a number with magnitude larger than supported range",
     );
-    throwsValidation(() => addNumbers("1E+20", "1E-20"), "Attempting to store more than 38 significant digits in a Number");
+    throwsValidation(() => addNumbers("1E+20", "1E-20"), "Number overflow. Attempting to store a number with magnitude larger than supported range");
+    throwsValidation(() => subtractNumbers("1E+50", "1"), "Number overflow. Attempting to store a number with magnitude larger than supported range");
     throwsValidation(() => addNumbers("x", "1"), "The parameter cannot be converted to a numeric value: x");
   });
 
