@@ -69,12 +69,25 @@ describe("comparators", () => {
     assert.ok(!holds("absent < :v", item, { ":v": { S: "x" } }));
     assert.ok(holds("absent <> :v", item, { ":v": { S: "x" } }));
     assert.ok(!holds("age < :v", item, { ":v": { S: "zzz" } }));
-    assert.ok(!holds("tags < :v", item, { ":v": { SS: ["z"] } }));
+    assert.ok(!holds("tags < :v", item, { ":v": { S: "z" } }));
     assert.ok(!holds("profile.city.deeper = :v", item, { ":v": { S: "x" } }));
   });
 
   test("path on both sides compares two attributes", () => {
     assert.ok(holds("age > profile.zip", { age: { N: "100000" }, profile: { M: { zip: { N: "75001" } } } }));
+  });
+});
+
+describe("ordering a value that is not a string, number or binary", () => {
+  test("is refused when the value comes from ExpressionAttributeValues, false when it is in the item", () => {
+    const list = { ":l": { L: [{ N: "1" }] }, ":n": { N: "1" } };
+    const message = (op: string, type: string) => `Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: ${op}, operand type: ${type}`;
+    refused("a < :l", message("<", "L"), list);
+    refused(":l >= a", message(">=", "L"), list);
+    refused("a BETWEEN :l AND :l", message("BETWEEN", "L"), { ":l": { L: [] } });
+    refused("a > :b", message(">", "BOOL"), { ":b": { BOOL: true } });
+    assert.ok(!holds("x > :n", { x: { L: [] } }, list));
+    assert.ok(holds("a <> :l", { a: { N: "1" } }, { ":l": { L: [] } }));
   });
 });
 
