@@ -6,7 +6,16 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { CreateBucketCommand, PutBucketWebsiteCommand, PutObjectCommand, S3Client, type WebsiteConfiguration } from "@aws-sdk/client-s3";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  PutBucketWebsiteCommand,
+  PutObjectCommand,
+  S3Client,
+  type WebsiteConfiguration,
+} from "@aws-sdk/client-s3";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -212,5 +221,31 @@ describe("S3 static website endpoint", () => {
     assert.equal(local.status, 301);
     assert.equal(local.headers["location"], "/index.html");
     assert.equal((await get(bucket, "/away.html")).headers["location"], "https://aws.amazon.com/");
+  });
+
+  // The value the aws CLI's test_website_redirect_ignore_paramfile sets, and one S3 refuses: S3 answered
+  // PutObject 400 InvalidRedirectLocation in aws/aws-cli#1130 (S3 API Reference, "List of error codes").
+  test("x-amz-website-redirect-location must start with /, http:// or https://: PutObject, CreateMultipartUpload and CopyObject refuse others", async () => {
+    const bucket = await site(undefined, { "src.txt": "body" });
+    const refused = async (write: () => Promise<unknown>): Promise<unknown[]> => {
+      try {
+        await write();
+      } catch (err) {
+        const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+        return [e.name, e.message, e.$metadata?.httpStatusCode];
+      }
+      return assert.fail("expected the write to be refused");
+    };
+    const expected = ["InvalidRedirectLocation", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.", 400];
+    assert.deepEqual(await refused(() => s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a.html", Body: "x", WebsiteRedirectLocation: "someserver/page.html" }))), expected);
+    assert.deepEqual(await refused(() => s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "b.html", WebsiteRedirectLocation: "ftp://example.com/" }))), expected);
+    assert.deepEqual(await refused(() => s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c.html", CopySource: `${bucket}/src.txt`, WebsiteRedirectLocation: "index.html" }))), expected);
+    assert.deepEqual(
+      await refused(() => s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "d.html", CopySource: `${bucket}/src.txt`, MetadataDirective: "REPLACE", WebsiteRedirectLocation: "index.html" }))),
+      expected,
+    );
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "a.html" })), { name: "NotFound" });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "e.html", Body: "x", WebsiteRedirectLocation: "http://someserver" }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "e.html" }))).WebsiteRedirectLocation, "http://someserver");
   });
 });

@@ -91,6 +91,7 @@ export const errors = defineErrors({
   InvalidTag: { code: "InvalidTag", status: 400, message: "{message}" },
   MethodNotAllowed: { code: "MethodNotAllowed", status: 405, message: "The specified method is not allowed against this resource." },
   InvalidStorageClass: { code: "InvalidStorageClass", status: 400, message: "The storage class you specified is not valid" },
+  InvalidRedirectLocation: { code: "InvalidRedirectLocation", status: 400, message: "The website redirect location must have a prefix of 'http://' or 'https://' or '/'." },
   InvalidPartNumber: { code: "InvalidPartNumber", status: 416, message: "The requested partnumber is not satisfiable" },
   MalformedPolicy: { code: "MalformedPolicy", status: 400, message: "{message}" },
   NoSuchBucketPolicy: { code: "NoSuchBucketPolicy", status: 404, message: "The bucket policy does not exist" },

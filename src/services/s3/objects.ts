@@ -183,10 +183,22 @@ export function validateStorageClass(value: string | undefined): string {
   return value;
 }
 
+/**
+ * x-amz-website-redirect-location names another object of the bucket or a URL: "The value must be
+ * prefixed by /, http://, or https://" (S3 User Guide, "Configuring a webpage redirect"). S3 refuses
+ * any other value with 400 InvalidRedirectLocation (S3 API Reference, "List of error codes"; the
+ * answer PutObject gave the CLI in aws/aws-cli#1130).
+ */
+export function validateWebsiteRedirect(value: string | undefined): void {
+  if (value === undefined || value === "") return;
+  if (!value.startsWith("/") && !value.startsWith("http://") && !value.startsWith("https://")) throw errors.InvalidRedirectLocation();
+}
+
 /** S3's default Content-Type for an object stored without one. */
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
 
 export function contentHeaders(input: ContentHeaderInput, contentEncoding: string | undefined, tags: readonly Tag[]): ObjectHeaders {
+  validateWebsiteRedirect(input.WebsiteRedirectLocation);
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
   return {

@@ -12,7 +12,7 @@ import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryptio
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
-import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateStorageClass, writtenVersionId } from "../objects.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateStorageClass, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
 import type { ObjectHeaders, ObjectRow } from "../store.js";
 import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
 
@@ -81,6 +81,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   if (metadataDirective === "REPLACE") validateMetadataSize(input.Metadata);
   const sameObject = src.bucket === input.Bucket && src.key === input.Key && src.versionId === undefined;
   const storageClass = input.StorageClass !== undefined ? validateStorageClass(input.StorageClass) : undefined;
+  validateWebsiteRedirect(input.WebsiteRedirectLocation);
   // Without SSE headers an in-place copy still changes the encryption attributes, and AWS lets it
   // through, when the bucket has a configured default encryption or the source is not SSE-S3
   // (LocalStack's AWS-validated test_copy_in_place_with_bucket_encryption snapshot, copy-obj, and
