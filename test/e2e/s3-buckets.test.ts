@@ -19,7 +19,9 @@ import {
   PutObjectCommand,
   S3Client,
   CreateMultipartUploadCommand,
-  AbortMultipartUploadCommand,
+  UploadPartCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
   PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
   GetBucketPolicyCommand,
@@ -189,12 +191,15 @@ describe("S3 buckets", () => {
     const full = await failure(s3.send(new DeleteBucketCommand({ Bucket: name })));
     assert.deepEqual([full.name, full.message, full.status, full.error["BucketName"]], ["BucketNotEmpty", "The bucket you tried to delete is not empty", 409, name]);
 
-    // An open multipart upload also keeps a bucket from being deleted.
+    // A multipart upload in progress does not keep a bucket from being deleted: it goes with it.
     const uploads = uniqueName("uploads");
     await s3.send(new CreateBucketCommand({ Bucket: uploads }));
     const mpu = await s3.send(new CreateMultipartUploadCommand({ Bucket: uploads, Key: "k" }));
-    assert.equal((await failure(s3.send(new DeleteBucketCommand({ Bucket: uploads })))).name, "BucketNotEmpty");
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: uploads, Key: "k", UploadId: mpu.UploadId }));
+    await s3.send(new UploadPartCommand({ Bucket: uploads, Key: "k", UploadId: mpu.UploadId, PartNumber: 1, Body: "part" }));
+    await s3.send(new DeleteBucketCommand({ Bucket: uploads }));
+    await s3.send(new CreateBucketCommand({ Bucket: uploads }));
+    assert.equal((await s3.send(new ListMultipartUploadsCommand({ Bucket: uploads }))).Uploads, undefined, "the recreated bucket has no upload");
+    assert.equal((await failure(s3.send(new ListPartsCommand({ Bucket: uploads, Key: "k", UploadId: mpu.UploadId })))).name, "NoSuchUpload");
     await s3.send(new DeleteBucketCommand({ Bucket: uploads }));
   });
 

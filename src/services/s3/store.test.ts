@@ -167,7 +167,7 @@ describe("S3Store", () => {
       store.putPart({ upload_id: id, part_number: 1, blob_id: blob.id, size: blob.size, etag: '"p"', checksum: null, last_modified: 0 });
     });
     assert.equal(state.blobs.refs(blob.id), 1);
-    assert.equal(store.bucketInUse(b.name), true);
+    assert.equal(store.bucketHoldsVersions(b.name), false, "an upload is no version");
     state.transaction(() => store.removeUpload(id));
     assert.equal(state.blobs.refs(blob.id), 0);
     assert.equal(store.upload(b.name, "k", id), undefined);

@@ -469,14 +469,17 @@ export class S3Store {
     return this.prepare<[string], BucketRow>("SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name").all(account);
   }
 
-  /** True when the bucket holds any version, delete marker or multipart upload. */
-  bucketInUse(name: string): boolean {
-    const object = this.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_objects WHERE bucket = ? LIMIT 1").get(name);
-    const upload = this.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_uploads WHERE bucket = ? LIMIT 1").get(name);
-    return object !== undefined || upload !== undefined;
+  /**
+   * True when the bucket holds any version or delete marker. Multipart uploads in progress do not
+   * keep a bucket from being deleted: they go with it (see deleteBucket).
+   */
+  bucketHoldsVersions(name: string): boolean {
+    return this.prepare<[string], { one: number }>("SELECT 1 AS one FROM s3_objects WHERE bucket = ? LIMIT 1").get(name) !== undefined;
   }
 
+  /** Inside a transaction. The bucket's multipart uploads in progress go with it, and their parts' blobs. */
   deleteBucket(name: string): void {
+    for (const upload of this.uploadsOf(name)) this.removeUpload(upload.upload_id);
     this.buckets.forget(name);
     // Its configuration rows go with it (ON DELETE CASCADE).
     this.configs.clear();

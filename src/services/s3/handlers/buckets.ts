@@ -121,7 +121,11 @@ export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOu
 export function deleteBucket(input: DeleteBucketInput, ctx: S3Context): DeleteBucketOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   ctx.store.transaction(() => {
-    if (ctx.store.bucketInUse(bucket.name)) {
+    // An upload in progress does not count: S3 deletes the bucket and the upload with it (a
+    // deletion tried on S3 in ceph/ceph#15630; scality/cloudserver#1591 "compatible with AWS S3
+    // behavior of deleting buckets even when there are ongoing multipart uploads"; basho/riak_cs#475;
+    // LocalStack's provider refuses only for objects).
+    if (ctx.store.bucketHoldsVersions(bucket.name)) {
       const notEmpty = bucket.versioning === null ? errors.BucketNotEmpty : errors.VersionedBucketNotEmpty;
       throw notEmpty({}, { fields: { BucketName: bucket.name } });
     }
