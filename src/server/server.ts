@@ -214,7 +214,11 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   };
 }
 
-/** How long close() waits for requests still being handled once their connections are gone. */
+/**
+ * How long close() waits for requests still being handled once their connections are gone. Real
+ * time, not the scheduler's: close() stops the scheduler, and a test's manual clock never moves on
+ * its own.
+ */
 const CLOSE_GRACE_MS = 2_000;
 
 /** The requests being handled, so that close() can wait for them. */
