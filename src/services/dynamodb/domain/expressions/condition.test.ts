@@ -178,6 +178,16 @@ describe("functions", () => {
     assert.ok(!holds("attribute_type(absent, :t)", item, { ":t": { S: "S" } }));
   });
 
+  test("attribute_type takes a value as its first operand; attribute_exists needs a path", () => {
+    assert.ok(holds("attribute_type(:v, :t)", item, { ":v": { N: "0" }, ":t": { S: "N" } }));
+    assert.ok(!holds("attribute_type(:v, :t)", item, { ":v": { N: "0" }, ":t": { S: "S" } }));
+    refused(
+      "attribute_exists(:v)",
+      "Invalid ConditionExpression: Operator or function requires a document path; operator or function: attribute_exists",
+      { ":v": { N: "0" } },
+    );
+  });
+
   test("attribute_type needs a value naming a real type", () => {
     refused(
       "attribute_type(age, :t)",
