@@ -248,6 +248,13 @@ describe("functions", () => {
     refused("foo(a) = :v", "Invalid ConditionExpression: Invalid function name; function: foo", { ":v": { S: "x" } });
   });
 
+  test("the update functions are refused as not allowed in a condition; size counts its operands", () => {
+    const v = { ":v": { N: "5" } };
+    refused("if_not_exists(a, a) = :v", "Invalid ConditionExpression: The function is not allowed in a condition expression; function: if_not_exists", v);
+    refused("list_append(a, a) = :v", "Invalid ConditionExpression: The function is not allowed in a condition expression; function: list_append", v);
+    refused("size(a, a) = :v", "Invalid ConditionExpression: Incorrect number of operands for operator or function; operator or function: size, number of operands: 2", v);
+  });
+
   test("functions other than size cannot be operands; size cannot be a condition", () => {
     refused(
       "begins_with(a, :v) = :v",
