@@ -53,6 +53,14 @@ describe("Expected", () => {
     assert.ok(expected({ n: { ComparisonOperator: "GT", AttributeValueList: [{ N: "9" }] }, a: { ComparisonOperator: "NOT_NULL" } }, "OR"));
   });
 
+  test("NOT_CONTAINS fails on a missing attribute, as CONTAINS does; NE passes", () => {
+    const v = [{ S: "z" }];
+    assert.ok(expected({ tags: { ComparisonOperator: "NOT_CONTAINS", AttributeValueList: v } }));
+    assert.ok(!expected({ nope: { ComparisonOperator: "NOT_CONTAINS", AttributeValueList: v } }));
+    assert.ok(!expected({ nope: { ComparisonOperator: "CONTAINS", AttributeValueList: v } }));
+    assert.ok(expected({ nope: { ComparisonOperator: "NE", AttributeValueList: v } }));
+  });
+
   test("Exists/Value misuse is refused with AWS's messages", () => {
     const msg = (s: string) => isValidation(`One or more parameter values were invalid: ${s}`);
     assert.throws(() => conditionFromExpected({ a: {} }), msg("Value must be provided when Exists is null for Attribute: a"));

@@ -127,7 +127,13 @@ function conditionFor(name: string, operator: string, values: AttributeValue[]):
     case "CONTAINS":
       return { kind: "function", name: "contains", args: [path, value(0)] };
     case "NOT_CONTAINS":
-      return { kind: "not", operand: { kind: "function", name: "contains", args: [path, value(0)] } };
+      // A missing attribute fails NOT_CONTAINS as it fails CONTAINS (unlike NE, which it passes):
+      // ScyllaDB Alternator's test_expected.py::test_update_expected_1_not_contains, which passes on AWS.
+      return {
+        kind: "and",
+        left: { kind: "function", name: "attribute_exists", args: [path] },
+        right: { kind: "not", operand: { kind: "function", name: "contains", args: [path, value(0)] } },
+      };
     case "BEGINS_WITH":
       return { kind: "function", name: "begins_with", args: [path, value(0)] };
     case "IN":
