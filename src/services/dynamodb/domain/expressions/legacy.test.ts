@@ -53,6 +53,18 @@ describe("Expected", () => {
     assert.ok(expected({ n: { ComparisonOperator: "GT", AttributeValueList: [{ N: "9" }] }, a: { ComparisonOperator: "NOT_NULL" } }, "OR"));
   });
 
+  test("ConditionalOperator needs two or more conditions", () => {
+    const one = { a: { Value: { S: "apple" } } };
+    for (const e of [undefined, {}]) {
+      assert.throws(() => conditionFromExpected(e, "OR"), isValidation("ConditionalOperator cannot be used without Filter or Expected"));
+      assert.throws(() => conditionFromFilter(e, "AND"), isValidation("ConditionalOperator cannot be used without Filter or Expected"));
+    }
+    const twoOrMore = "ConditionalOperator can only be used when Filter or Expected has two or more elements";
+    assert.throws(() => conditionFromExpected(one, "AND"), isValidation(twoOrMore));
+    assert.throws(() => conditionFromFilter({ a: { ComparisonOperator: "NOT_NULL" } }, "OR"), isValidation(twoOrMore));
+    assert.equal(conditionFromExpected({}), undefined, "an empty Expected alone is no condition");
+  });
+
   test("NOT_CONTAINS fails on a missing attribute, as CONTAINS does; NE passes", () => {
     const v = [{ S: "z" }];
     assert.ok(expected({ tags: { ComparisonOperator: "NOT_CONTAINS", AttributeValueList: v } }));

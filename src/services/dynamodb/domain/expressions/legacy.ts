@@ -150,12 +150,20 @@ function combine(conditions: Condition[], conditionalOperator: string | undefine
   return result;
 }
 
-function checkConditionalOperator(conditionalOperator: string | undefined): void {
-  if (conditionalOperator !== undefined && conditionalOperator !== "AND" && conditionalOperator !== "OR") {
+/**
+ * ConditionalOperator joins two or more conditions: without any (an empty or absent Expected,
+ * ScanFilter or QueryFilter) or with one, AWS refuses it (ExtendDB's conformance tests run against
+ * DynamoDB, test_conditional_operator; ScyllaDB Alternator's test_expected.py::test_update_expected_empty).
+ */
+function checkConditionalOperator(conditionalOperator: string | undefined, conditions: number): void {
+  if (conditionalOperator === undefined) return;
+  if (conditionalOperator !== "AND" && conditionalOperator !== "OR") {
     fail(
       `1 validation error detected: Value '${conditionalOperator}' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]`,
     );
   }
+  if (conditions === 0) fail("ConditionalOperator cannot be used without Filter or Expected");
+  if (conditions === 1) fail("ConditionalOperator can only be used when Filter or Expected has two or more elements");
 }
 
 /**
@@ -167,7 +175,7 @@ export function conditionFromExpected(
   conditionalOperator?: string,
 ): Condition | undefined {
   const names = expected ? Object.keys(expected) : [];
-  checkConditionalOperator(conditionalOperator);
+  checkConditionalOperator(conditionalOperator, names.length);
   const conditions: Condition[] = [];
   for (const name of names) {
     const c = (expected as Record<string, ExpectedAttributeValue>)[name] as ExpectedAttributeValue;
@@ -207,7 +215,7 @@ export function conditionFromFilter(
   conditionalOperator?: string,
 ): Condition | undefined {
   const names = filter ? Object.keys(filter) : [];
-  checkConditionalOperator(conditionalOperator);
+  checkConditionalOperator(conditionalOperator, names.length);
   const conditions: Condition[] = [];
   for (const name of names) {
     const c = (filter as Record<string, LegacyCondition>)[name] as LegacyCondition;
