@@ -114,6 +114,15 @@ describe("DynamoDB items", () => {
         "One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key",
       ],
       [() => ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, big: { S: "x".repeat(400 * 1024) } } })), "Item size has exceeded the maximum allowed size"],
+      // An empty AttributesToGet breaks its model constraint (ScyllaDB Alternator's test_getitem_attributes_to_get_empty).
+      [
+        () => ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "a" }, sk: { N: "1" } }, AttributesToGet: [] })),
+        "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      ],
+      [
+        () => ddb.send(new ScanCommand({ TableName: name, AttributesToGet: [] })),
+        "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      ],
     ];
     for (const [p, message] of cases) {
       const err = await failure<DynamoDBServiceException>(p());

@@ -37,8 +37,16 @@ export interface ProjectionInput {
   AttributesToGet?: string[] | undefined;
 }
 
-export function projectionOf(input: ProjectionInput, attrs: ExpressionAttributes): DocumentPath[] | undefined {
+/**
+ * `topLevel`: the request's own AttributesToGet (GetItem, Query, Scan), whose model constraint
+ * refuses an empty list (ScyllaDB Alternator's test_getitem_attributes_to_get_empty, which passes on
+ * AWS); what BatchGetItem answers for an empty one per table is not on record.
+ */
+export function projectionOf(input: ProjectionInput, attrs: ExpressionAttributes, topLevel = true): DocumentPath[] | undefined {
   if (input.ProjectionExpression !== undefined) return parseProjection(input.ProjectionExpression, attrs);
+  if (topLevel && input.AttributesToGet !== undefined) {
+    check({ field: "attributesToGet", value: "[]", failure: input.AttributesToGet.length === 0 ? "Member must have length greater than or equal to 1" : undefined });
+  }
   if (input.AttributesToGet !== undefined) return pathsFromAttributesToGet(input.AttributesToGet);
   return undefined;
 }

@@ -58,7 +58,7 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     const scope = tableContext(ctx, name, "BatchGetItem");
     const meta = requireTable(ctx.store, scope, name);
     const attrs = expressionAttributes(request.ExpressionAttributeNames, undefined);
-    const paths = projectionOf(request, attrs);
+    const paths = projectionOf(request, attrs, false);
     attrs.assertAllUsed();
     const seen = new Set<string>();
     const keys = (validKeys[t] ?? []).map((key) => {
