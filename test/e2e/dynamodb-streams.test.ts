@@ -341,12 +341,10 @@ describe("DynamoDB Streams and TTL", () => {
     assert.deepEqual(one.keys, ["a"]);
     assert.ok(one.next);
     assert.deepEqual((await read(one.next)).keys, ["b", "c"]);
-    // The API reference's LimitExceededException: "GetRecords was called with a value of more than
-    // 1000 for the limit request parameter." (Limit is only "Minimum value of 1".)
-    const tooMany = await streams("GetRecords", { ShardIterator: one.next, Limit: 1001 });
-    assert.equal(tooMany.status, 400);
-    assert.match(String(tooMany.json.__type), /#LimitExceededException$/);
-    assert.equal(tooMany.json.message, "Too many operations for a given subscriber.");
+    // DynamoDB Streams answers 1001 with a ValidationException naming the limit (ScyllaDB
+    // Alternator's test_get_records_too_high_limit, which passes on AWS); 1000 is read.
+    assert.equal((await streams("GetRecords", { ShardIterator: one.next, Limit: 1000 })).status, 200);
+    await refused("GetRecords", { ShardIterator: one.next, Limit: 1001 }, "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
     await refused("GetRecords", { ShardIterator: one.next, Limit: 0 }, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
 
     // Sequence number zero is before every record: AT it reads them all.

@@ -8,8 +8,6 @@ export const errors = defineErrors({
   StreamNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Stream: {arn} not found" },
   // As DynamoDB Streams answers GetShardIterator for a shard it does not have (the API reference gives no text).
   ShardNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Shard does not exist" },
-  // The API reference's message for it; GetRecords sends it for a Limit over 1000.
-  LimitExceeded: { code: "LimitExceededException", status: 400, message: "Too many operations for a given subscriber." },
   ExpiredIterator: { code: "ExpiredIteratorException", status: 400, message: "Shard iterator has expired" },
   // The API reference's message for it (GetRecords, GetShardIterator: Errors).
   TrimmedDataAccess: { code: "TrimmedDataAccessException", status: 400, message: "The data you are trying to access has been trimmed." },
