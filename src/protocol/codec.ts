@@ -178,7 +178,9 @@ export function serializeOutput(svc: CodecService, protocol: WireProtocol, op: O
           ),
         };
       }
-      return { status: 200, headers, body: stringifyJson(shape ? (writeJson(model, shape, output) ?? {}) : {}) };
+      // An operation without output answers an empty body ("When no output is defined, the service
+      // is expected to return an empty payload": Smithy's awsJson protocol tests, handles_empty_output_shape).
+      return { status: 200, headers, body: shape ? stringifyJson(writeJson(model, shape, output) ?? {}) : "" };
     }
     case "rest-json":
     case "rest-xml":

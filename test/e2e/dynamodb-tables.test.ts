@@ -573,6 +573,21 @@ describe("DynamoDB tables", () => {
     assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: "b", Value: "2" }]);
     const missing = await failure<DynamoDBServiceException>(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: `${arn}-nope` })));
     assert.equal(missing.name, "ResourceNotFoundException");
+    // TagResource and UntagResource have no output: AWS answers them with an empty body
+    // (ScyllaDB Alternator's test_manual_requests.py::test_tags_return_empty_body, which passes on AWS).
+    for (const [operation, body] of [
+      ["TagResource", { ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] }],
+      ["UntagResource", { ResourceArn: arn, TagKeys: ["k"] }],
+    ] as const) {
+      const res = await fetch(nimbus.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${operation}`, ...signedHeaders("dynamodb") },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-type"), "application/x-amz-json-1.0");
+      assert.equal(await res.text(), "");
+    }
   });
 
   // Answers AWS gave (ack-api-quirks' degenerate-input catalogue, us-west-2, 2026-10-09: tag_empty_entry, tag_key_only,
