@@ -772,7 +772,7 @@ describe("DynamoDB tables", () => {
     }
   });
 
-  test("DynamoDB answers carry x-amz-crc32, the CRC-32 of the body's bytes, errors and non-ASCII text too", async () => {
+  test("DynamoDB answers carry x-amz-crc32, the CRC-32 of the body's bytes, and Server: Server, errors and non-ASCII text too", async () => {
     const call = (target: string, body: unknown) =>
       fetch(nimbus.url, {
         method: "POST",
@@ -791,6 +791,7 @@ describe("DynamoDB tables", () => {
     for (const res of answers) {
       const bytes = Buffer.from(await res.arrayBuffer());
       assert.equal(res.headers.get("x-amz-crc32"), String(awsCrc32(bytes)));
+      assert.equal(res.headers.get("server"), "Server");
     }
   });
 
