@@ -494,6 +494,24 @@ describe("S3 buckets", () => {
     assert.equal((await s3.send(new GetBucketLoggingCommand({ Bucket: name }))).LoggingEnabled, undefined);
     const missing = await failure(s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: uniqueName("nope"), TargetPrefix: "x/" } } })));
     assert.deepEqual([missing.name, missing.message, missing.status], ["InvalidTargetBucketForLogging", "The target bucket for logging does not exist", 400]);
+    // A target in another region: AWS's code has a double t, the message a trailing space, and a
+    // source in us-east-1 goes unnamed (LocalStack's AWS-recorded test_put_bucket_logging_cross_locations).
+    const westTarget = uniqueName("west-logs");
+    const westSource = uniqueName("west-logged");
+    await west.send(new CreateBucketCommand({ Bucket: westTarget }));
+    const central = new S3Client({ ...nimbus.clientConfig({ region: "eu-central-1" }), forcePathStyle: true });
+    try {
+      await central.send(new CreateBucketCommand({ Bucket: westSource }));
+      const fromEast = await failure(s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: westTarget, TargetPrefix: "x/" } } })));
+      assert.deepEqual([fromEast.name, fromEast.message, fromEast.status], ["CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed. ", 403]);
+      assert.equal(fromEast.error["TargetBucketLocation"], "eu-west-1");
+      assert.equal(fromEast.error["SourceBucketLocation"], undefined);
+      const fromCentral = await failure(central.send(new PutBucketLoggingCommand({ Bucket: westSource, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: westTarget, TargetPrefix: "x/" } } })));
+      assert.equal(fromCentral.name, "CrossLocationLoggingProhibitted");
+      assert.deepEqual([fromCentral.error["SourceBucketLocation"], fromCentral.error["TargetBucketLocation"]], ["eu-central-1", "eu-west-1"]);
+    } finally {
+      central.destroy();
+    }
     await s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: "access/" } } }));
     assert.deepEqual((await s3.send(new GetBucketLoggingCommand({ Bucket: name }))).LoggingEnabled, { TargetBucket: target, TargetPrefix: "access/" });
     await s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: {} }));

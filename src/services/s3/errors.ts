@@ -163,10 +163,12 @@ export const errors = defineErrors({
     message: "The replication configuration was not found",
   },
   InvalidTargetBucketForLogging: { code: "InvalidTargetBucketForLogging", status: 400, message: "The target bucket for logging does not exist" },
+  // AWS spells the code with a double t and ends the message with a space (the SDK models name the
+  // shape CrossLocationLoggingProhibitted; LocalStack's AWS-recorded test_put_bucket_logging_cross_locations).
   CrossLocationLoggingProhibited: {
-    code: "CrossLocationLoggingProhibited",
+    code: "CrossLocationLoggingProhibitted",
     status: 403,
-    message: "Cross S3 location logging not allowed.",
+    message: "Cross S3 location logging not allowed. ",
   },
   // CopyObject of a source over 5 GiB ("You can create a copy of your object up to 5 GB in a single
   // atomic operation", S3 User Guide, Copying objects); AWS's answer as recorded in

@@ -290,7 +290,9 @@ export function putBucketLogging(input: PutBucketLoggingInput, ctx: S3Context): 
     throw errors.InvalidTargetBucketForLogging({}, { fields: { TargetBucket: enabled.TargetBucket } });
   }
   if (target.region !== bucket.region) {
-    throw errors.CrossLocationLoggingProhibited({}, { fields: { TargetBucketLocation: target.region, SourceBucketLocation: bucket.region } });
+    // A source in us-east-1 (whose location constraint is empty) is not named.
+    const source = bucket.region === "us-east-1" ? {} : { SourceBucketLocation: bucket.region };
+    throw errors.CrossLocationLoggingProhibited({}, { fields: { TargetBucketLocation: target.region, ...source } });
   }
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "logging", enabled));
   return {};
