@@ -103,6 +103,23 @@ describe("S3 versioning edge cases", () => {
     assert.equal(await (await raw("GET", `/${bucket}/k`)).text(), "enabled");
   });
 
+  // LocalStack's AWS-recorded test_s3_copy_object_in_place_versioned (copy-in-place-versioned-suspended,
+  // copy-in-place-versioned-re-enabled): unlike PutObject, CopyObject names the null version it
+  // writes, and names no source version when it copies the null version.
+  test("CopyObject under Suspended versioning answers VersionId null; from the null version no CopySourceVersionId", async () => {
+    const bucket = await bucketWith("Enabled");
+    const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v1" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Suspended" } }));
+    const suspended = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "k", CopySource: `${bucket}/k`, MetadataDirective: "REPLACE" }));
+    assert.deepEqual([suspended.CopySourceVersionId, suspended.VersionId], [first.VersionId, "null"]);
+    const put = await raw("PUT", `/${bucket}/p`);
+    assert.equal(put.headers.get("x-amz-version-id"), null);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    const enabled = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "k", CopySource: `${bucket}/k`, MetadataDirective: "REPLACE" }));
+    assert.equal(enabled.CopySourceVersionId, undefined);
+    assert.ok(enabled.VersionId !== undefined && enabled.VersionId !== "null");
+  });
+
   test("an unversioned bucket answers no x-amz-version-id; GetBucketVersioning is an empty configuration", async () => {
     const bucket = await bucketWith(undefined);
     const put = await raw("PUT", `/${bucket}/k`);

@@ -243,8 +243,8 @@ export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: bo
 }
 
 /**
- * The VersionId a write answers with (PutObject, POST, CopyObject, CompleteMultipartUpload):
- * none for the null version, which an unversioned or Suspended bucket writes. S3 sends no
+ * The VersionId a write answers with (PutObject, POST, CompleteMultipartUpload; CopyObject
+ * outside a Suspended bucket): none for the null version, which an unversioned or Suspended bucket writes. S3 sends no
  * x-amz-version-id for it (the PutObject API reference's "Versioning suspended" sample response;
  * versity/versitygw#2164), though reads and listings name it "null".
  */

@@ -159,8 +159,11 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   const sourceBucket = ctx.store.bucket(src.bucket);
   return {
     CopyObjectResult: { ETag: row.etag, LastModified: new Date(row.last_modified), ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type) },
-    ...(sourceBucket?.versioning !== null && sourceBucket?.versioning !== undefined ? { CopySourceVersionId: source.version_id } : {}),
-    ...writtenVersionId(row),
+    // Unlike PutObject, a copy names the null version it writes under Suspended versioning, and
+    // leaves out a null source version (LocalStack's AWS-recorded test_s3_copy_object_in_place_versioned:
+    // copy-in-place-versioned-suspended, copy-in-place-versioned-re-enabled).
+    ...(sourceBucket?.versioning !== null && sourceBucket?.versioning !== undefined && source.version_id !== "null" ? { CopySourceVersionId: source.version_id } : {}),
+    ...(target.versioning === "Suspended" ? { VersionId: row.version_id } : writtenVersionId(row)),
     ...encryptionOutput(encryption),
     ...expirationOf(ctx.store, target, row),
   };
