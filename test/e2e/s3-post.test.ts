@@ -295,6 +295,13 @@ describe("S3 POST Object (browser-form uploads)", () => {
     );
     const missing = await post(`/no-such-bucket-${name}`, signedForm(`no-such-bucket-${name}`, { key: "a" }, { data: "x", name: "a" }));
     await expectError(missing, 404, "NoSuchBucket", "The specified bucket does not exist");
+    // Not multipart/form-data at all (LocalStack's AWS-recorded test_post_object_with_wrong_content_type).
+    for (const type of ["application/x-www-form-urlencoded", "text/html"]) {
+      const res = await fetch(`${nimbus.url}/${name}`, { method: "POST", headers: { "content-type": type }, body: "key=a&file=x" });
+      const reply: Reply = { status: res.status, headers: {}, body: await res.text() };
+      await expectError(reply, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+      assert.equal(xmlValue(reply.body, "Condition"), "Bucket POST must be of the enclosure-type multipart/form-data", type);
+    }
   });
 
   test("issued credentials: the signature is verified (SignatureDoesNotMatch) and the session token required", async () => {

@@ -254,8 +254,17 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
 
 /** A form POST to a bucket (no sub-resource in the query): the PostObject route. */
 export function postObjectRoute(request: WireRequest, path: string): HttpRoute<S3Store> | undefined {
-  if (request.method !== "POST" || request.query.size > 0) return undefined;
-  const boundary = formDataBoundary(request.headers["content-type"]);
-  if (boundary === undefined || !/^\/[^/]+\/?$/.test(path)) return undefined;
-  return { operation: "PostObject", handle: (req, ctx) => postObject(req, ctx, boundary) };
+  if (request.method !== "POST" || request.query.size > 0 || !/^\/[^/]+\/?$/.test(path)) return undefined;
+  const contentType = request.headers["content-type"];
+  const boundary = formDataBoundary(contentType);
+  if (boundary !== undefined) return { operation: "PostObject", handle: (req, ctx) => postObject(req, ctx, boundary) };
+  // A bucket POST of another enclosure type is 412 PreconditionFailed (LocalStack's AWS-recorded
+  // test_post_object_with_wrong_content_type snapshot, invalid-content-type-error).
+  if (contentType !== undefined && contentType.split(";")[0]?.trim().toLowerCase() === "multipart/form-data") return undefined;
+  return {
+    operation: "PostObject",
+    handle: () => {
+      throw s3DomainErrors.PreconditionFailed({}, { fields: { Condition: "Bucket POST must be of the enclosure-type multipart/form-data" } });
+    },
+  };
 }
