@@ -270,6 +270,12 @@ describe("S3 POST Object (browser-form uploads)", () => {
     for (const key of ["big", "small"]) await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: name, Key: key })), (err: Error) => err.name === "NotFound");
     const fits = await post(`/${name}`, signedForm(name, { key: "fits" }, { data: "0123456789", name: "fits" }, { conditions: [["content-length-range", 10, 10]] }));
     assert.equal(fits.status, 204, fits.body);
+    // Bounds that are not numbers: the condition never holds, 403 quoting them as strings
+    // (LocalStack's AWS-recorded test_post_object_policy_validation_size, invalid-content-length-wrong-type).
+    for (const bounds of [["test", "10"], ["test", 10]]) {
+      const wrong = await post(`/${name}`, signedForm(name, { key: "wrong" }, { data: "0123456789", name: "wrong" }, { conditions: [["content-length-range", ...bounds]] }));
+      await expectError(wrong, 403, "AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", "10"]');
+    }
   });
 
   test("malformed forms: no file, no key, no signature, a missing bucket", async () => {

@@ -37,7 +37,12 @@ export const postPolicyErrors = defineErrors({
 export type PolicyCondition =
   | { readonly kind: "eq"; readonly field: string; readonly written: string; readonly bare?: true; readonly value: string }
   | { readonly kind: "starts-with"; readonly field: string; readonly written: string; readonly bare?: true; readonly prefix: string }
-  | { readonly kind: "content-length-range"; readonly min: number; readonly max: number };
+  | { readonly kind: "content-length-range"; readonly min: number; readonly max: number }
+  // Bounds that are not numbers (["content-length-range", "test", "10"]): S3 takes the policy, but
+  // the condition never holds, and the form is refused with AccessDenied quoting the bounds as
+  // strings (LocalStack's AWS-validated test_post_object_policy_validation_size snapshot,
+  // invalid-content-length-wrong-type).
+  | { readonly kind: "unusable-content-length-range"; readonly written: readonly [string, string] };
 
 export interface PostPolicy {
   /** Epoch ms. */
@@ -72,6 +77,7 @@ function parseCondition(raw: unknown): PolicyCondition {
     if (name === "content-length-range") {
       const min = Number(a);
       const max = Number(b);
+      if (raw.length === 3 && (Number.isNaN(min) || Number.isNaN(max))) return { kind: "unusable-content-length-range", written: [String(a), String(b)] };
       if (raw.length !== 3 || !Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min) {
         throw invalidPolicy("Invalid content-length-range: the range must be two non-negative integers, minimum first.");
       }
@@ -148,6 +154,8 @@ export function describeCondition(condition: PolicyCondition): string {
       return `["starts-with", ${JSON.stringify(fieldAsWritten(condition))}, ${JSON.stringify(condition.prefix)}]`;
     case "content-length-range":
       return `["content-length-range", ${condition.min}, ${condition.max}]`;
+    case "unusable-content-length-range":
+      return `["content-length-range", ${JSON.stringify(condition.written[0])}, ${JSON.stringify(condition.written[1])}]`;
   }
 }
 
@@ -155,7 +163,7 @@ function fieldAsWritten(condition: FieldCondition): string {
   return condition.bare === true ? condition.written : `$${condition.written}`;
 }
 
-type FieldCondition = Exclude<PolicyCondition, { kind: "content-length-range" }>;
+type FieldCondition = Exclude<PolicyCondition, { kind: "content-length-range" | "unusable-content-length-range" }>;
 
 function conditionHolds(condition: FieldCondition, value: string): boolean {
   if (condition.bare === true) return false;
@@ -175,6 +183,9 @@ export function checkPostPolicy(policy: PostPolicy, fields: ReadonlyMap<string, 
   const covered = new Set<string>(["bucket"]);
   for (const condition of policy.conditions) {
     if (condition.kind === "content-length-range") continue;
+    if (condition.kind === "unusable-content-length-range") {
+      throw postPolicyErrors.PolicyDenied({ detail: `Policy Condition failed: ${describeCondition(condition)}` });
+    }
     if (condition.bare !== true) covered.add(condition.field);
     const value = condition.field === "bucket" ? bucket : (fields.get(condition.field) ?? "");
     if (!conditionHolds(condition, value)) {
