@@ -762,6 +762,13 @@ describe("parseAuthorization", () => {
         "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds",
       );
       assert.equal(presign({ "X-Amz-Expires": "604800" })()?.expiresSeconds, 604800);
+      // URL-encoded twice: still S3's answer (LocalStack's AWS-recorded test_presigned_double_encoded_credentials).
+      expectParseError(
+        presign({ "X-Amz-Credential": "AKID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request" }),
+        qp,
+        400,
+        'Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+      );
       expectParseError(
         presign({ "X-Amz-Credential": "AKID/20150830/us-east-1/s3" }),
         qp,

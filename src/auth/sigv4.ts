@@ -477,7 +477,21 @@ function credentialService(credential: string | undefined): string | undefined {
   const scope = splitCredential(credential);
   if (scope !== undefined) return scope.service;
   const service = credential.split("/")[3];
-  return service === undefined || service.length === 0 ? undefined : service;
+  if (service !== undefined && service.length > 0) return service;
+  // A credential URL-encoded twice (test%2F20240101%2Fus-east-1%2Fs3%2Faws4_request) still names
+  // its service once decoded: S3 answers it with its own AuthorizationQueryParametersError
+  // (LocalStack's AWS-recorded test_presigned_double_encoded_credentials, error-malformed).
+  if (credential.includes("%")) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(credential);
+    } catch {
+      return undefined;
+    }
+    const inner = decoded.split("/")[3];
+    if (inner !== undefined && inner.length > 0) return inner;
+  }
+  return undefined;
 }
 
 /** Non-S3 scope checks; AWS reports every failing one in a single message. */
