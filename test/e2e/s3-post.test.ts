@@ -210,6 +210,12 @@ describe("S3 POST Object (browser-form uploads)", () => {
       { Key: "team", Value: "web" },
       { Key: "stage", Value: "prod" },
     ]);
+    // A well-formed document that is no Tagging: stored with no tags; no XML at all: MalformedXML
+    // (LocalStack's AWS-recorded test_post_object_with_tags [invalid], [notxml]).
+    const other = await post(`/${name}`, signedForm(name, { key: "o.txt", tagging: "<InvalidXmlTagging></InvalidXmlTagging>" }, { data: "o", name: "o.txt" }));
+    assert.equal(other.status, 204, other.body);
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: name, Key: "o.txt" }))).TagSet, []);
+    await expectError(await post(`/${name}`, signedForm(name, { key: "n.txt", tagging: "not-xml" }, { data: "n", name: "n.txt" })), 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
   });
 
   async function expectError(reply: Reply, status: number, code: string, message: string): Promise<void> {
