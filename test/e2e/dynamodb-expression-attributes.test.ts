@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { clientSuite, refusal, uniqueName } from "./harness.js";
 import { hashTable } from "./dynamodb-fixtures.js";
 
@@ -54,6 +54,39 @@ describe("DynamoDB expression attribute maps", () => {
         ddb.send(new QueryCommand({ TableName: table, KeyConditionExpression: `pk = ${longValue}`, ExpressionAttributeValues: { [longValue]: { S: "p" } } })),
       ),
       ["ValidationException", 400, "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"],
+    );
+  });
+  // moto's AWS-verified tests/test_dynamodb/exceptions/test_dynamodb_exceptions.py::
+  // test_query_unused_attribute_name and ::test_batch_get_item_unused_attribute_name.
+  test("an unused name is refused before the key condition is checked, and before a BatchGetItem table is looked up", async () => {
+    const unused = ["ValidationException", 400, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#count}"];
+    assert.deepEqual(
+      await refusal(
+        ddb.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: "(#0 = x) AND (begins_with(#1, a))",
+            ExpressionAttributeNames: { "#0": "pk", "#1": "sk", "#count": "count" },
+          }),
+        ),
+      ),
+      unused,
+    );
+    assert.deepEqual(
+      await refusal(
+        ddb.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [uniqueName("absent")]: {
+                Keys: [{ username: { S: "user0" } }],
+                ProjectionExpression: "#rl",
+                ExpressionAttributeNames: { "#rl": "username", "#count": "count" },
+              },
+            },
+          }),
+        ),
+      ),
+      unused,
     );
   });
 });

@@ -52,14 +52,21 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
   // that does not exist (dynalite's suite, run against DynamoDB); whether a Key fits the schema
   // needs the table.
   const validKeys = tables.map((name) => (input.RequestItems[name]?.Keys ?? []).map((raw) => validateItem(raw)));
+  // So are the projections: an unused ExpressionAttributeNames key is refused for a table that
+  // does not exist (moto's AWS-verified test_dynamodb_exceptions.py::test_batch_get_item_unused_attribute_name).
+  const projections = tables.map((name) => {
+    const request = input.RequestItems[name] as BatchGetItemInput["RequestItems"][string];
+    const attrs = expressionAttributes(request.ExpressionAttributeNames, undefined);
+    const paths = projectionOf(request, attrs, false);
+    attrs.assertAllUsed();
+    return paths;
+  });
   const plans = tables.map((name, t) => {
     const request = input.RequestItems[name] as BatchGetItemInput["RequestItems"][string];
     // A table named by ARN is read in its account; the name stays the key of what comes back.
     const scope = tableContext(ctx, name, "BatchGetItem");
     const meta = requireTable(ctx.store, scope, name);
-    const attrs = expressionAttributes(request.ExpressionAttributeNames, undefined);
-    const paths = projectionOf(request, attrs, false);
-    attrs.assertAllUsed();
+    const paths = projections[t];
     const seen = new Set<string>();
     const keys = (validKeys[t] ?? []).map((key) => {
       checkKeyValues(meta, key, false);

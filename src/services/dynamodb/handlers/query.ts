@@ -9,8 +9,9 @@ import {
   matchesKeyCondition,
   matchesSortKey,
   parseCondition,
-  parseKeyCondition,
+  keyConditionOf,
   validationException,
+  type Condition,
   type Item,
   type KeyCondition,
 } from "../domain/index.js";
@@ -27,21 +28,24 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const meta = requireTable(ctx.store, ctx, input.TableName);
   const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
-  let keyCondition: KeyCondition;
-  if (input.KeyConditionExpression !== undefined) keyCondition = parseKeyCondition(input.KeyConditionExpression, attrs, target.schema);
-  else if (input.KeyConditions !== undefined) keyCondition = keyConditionFromKeyConditions(input.KeyConditions, target.schema);
+  // A KeyConditionExpression is checked against the key schema only once every expression is
+  // parsed and no name or value is left unused (see keyConditionOf).
+  let key: { readonly expression: Condition } | { readonly condition: KeyCondition };
+  if (input.KeyConditionExpression !== undefined) key = { expression: parseCondition(input.KeyConditionExpression, attrs, "KeyConditionExpression") };
+  else if (input.KeyConditions !== undefined) key = { condition: keyConditionFromKeyConditions(input.KeyConditions, target.schema) };
   else throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
-  // No item can have an empty string partition key, and AWS refuses to look for one rather than
-  // answer no items: boto3's table.query(KeyConditionExpression=Key("PK").eq("")) is a
-  // ValidationException '... Key: PK' (as recorded against AWS in getmoto/moto#7062). What an
-  // index's empty partition key gets is not on record.
-  if (input.IndexName === undefined && keyCondition.partitionKey.value.S === "") throw emptyStringKey(keyCondition.partitionKey.name);
   const filter =
     input.FilterExpression !== undefined
       ? parseCondition(input.FilterExpression, attrs, "FilterExpression")
       : conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
+  const keyCondition = "expression" in key ? keyConditionOf(key.expression, target.schema) : key.condition;
+  // No item can have an empty string partition key, and AWS refuses to look for one rather than
+  // answer no items: boto3's table.query(KeyConditionExpression=Key("PK").eq("")) is a
+  // ValidationException '... Key: PK' (as recorded against AWS in getmoto/moto#7062). What an
+  // index's empty partition key gets is not on record.
+  if (input.IndexName === undefined && keyCondition.partitionKey.value.S === "") throw emptyStringKey(keyCondition.partitionKey.name);
   // The start key is checked before the projection, the filter and the Select (dynalite's query tests and action).
   const startItem = checkStartKey(target, input.ExclusiveStartKey, "Query");
   const start = startRowKey(target, startItem);

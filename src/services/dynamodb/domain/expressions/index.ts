@@ -32,6 +32,7 @@ export {
 export {
   matchesKeyCondition,
   matchesSortKey,
+  keyConditionOf,
   parseKeyCondition,
   type KeyCondition,
   type KeyOperator,

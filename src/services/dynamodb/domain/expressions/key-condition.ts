@@ -66,7 +66,16 @@ function fail(message: string): never {
  * sort key, joined by AND, are allowed.
  */
 export function parseKeyCondition(expression: string, attrs: ExpressionAttributes, schema: KeySchema): KeyCondition {
-  const condition = parseCondition(expression, attrs, "KeyConditionExpression");
+  return keyConditionOf(parseCondition(expression, attrs, "KeyConditionExpression"), schema);
+}
+
+/**
+ * The checks of a parsed KeyConditionExpression. Query runs them only after every expression of
+ * the request is parsed and its names and values are known to be used: AWS answers
+ * "(#0 = x) AND (begins_with(#1, a))" with an unused #count as unused names, not as a condition
+ * on two attributes (moto's AWS-verified test_dynamodb_exceptions.py::test_query_unused_attribute_name).
+ */
+export function keyConditionOf(condition: Condition, schema: KeySchema): KeyCondition {
   const map: KeyConditionMap = Object.create(null) as KeyConditionMap;
   collectKeyConditions(condition, map);
   return keyConditionFromMap(map, schema);
