@@ -33,6 +33,11 @@ export interface AwsErrorOptions {
   type?: "Sender" | "Receiver";
   queryCode?: string;
   queryMessage?: string;
+  /**
+   * JSON protocols: the member that carries the message when this answer's differs from the
+   * error's usual one (DynamoDB's ConditionalCheckFailedException writes "Message" beside an Item).
+   */
+  messageKey?: "message" | "Message";
 }
 
 export class AwsError extends Error {
@@ -42,6 +47,7 @@ export class AwsError extends Error {
   readonly type: "Sender" | "Receiver";
   readonly queryCode: string | undefined;
   readonly queryMessage: string | undefined;
+  readonly messageKey: "message" | "Message" | undefined;
 
   constructor(
     readonly code: string,
@@ -63,6 +69,7 @@ export class AwsError extends Error {
     this.type = options.type ?? (status >= 500 ? "Receiver" : "Sender");
     this.queryCode = options.queryCode;
     this.queryMessage = options.queryMessage;
+    this.messageKey = options.messageKey;
   }
 }
 

@@ -315,7 +315,7 @@ export function serializeError(svc: CodecService | undefined, protocol: WireProt
       const type = svc?.jsonErrorType?.(code) ?? `${svc ? `com.amazonaws.${svc.index.endpointPrefix}` : "com.amazonaws.nimbus"}#${code}`;
       // The text goes under the member name the error's model gives it, as AWS serializes it:
       // Go v2 and .NET decode a modelled error by member name and would read "message" as none.
-      const messageKey = svc?.index.upperMessageErrors?.includes(code) ? "Message" : "message";
+      const messageKey = err.messageKey ?? (svc?.index.upperMessageErrors?.includes(code) ? "Message" : "message");
       body = JSON.stringify({ __type: type, [messageKey]: err.message, ...Object.fromEntries(fields) });
       break;
     }

@@ -15,7 +15,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { startTestNimbus, uniqueName, type TestNimbus, failure, refusal } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, failure, jsonService, refusal } from "./harness.js";
 
 describe("DynamoDB items", () => {
   let nimbus: TestNimbus;
@@ -296,6 +296,17 @@ describe("DynamoDB items", () => {
     );
     assert.ok(withOld instanceof ConditionalCheckFailedException);
     assert.deepEqual(withOld.Item, { pk: { S: "a" }, v: { N: "1" } });
+    assert.equal(withOld.message, "The conditional request failed");
+    // On the wire the message is "message" alone, but "Message" beside an Item (moto's AWS-verified
+    // tests/test_dynamodb/exceptions/test_dynamodb_exceptions.py::TestReturnValuesOnConditionCheckFailure:
+    // boto3 has a top-level "message" only without the Item).
+    const wire = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
+    const condition = { TableName: name, Key: { pk: { S: "a" } }, ConditionExpression: "attribute_not_exists(v)" };
+    const bare = await wire.call("DeleteItem", condition);
+    assert.deepEqual(Object.keys(bare.body).sort(), ["__type", "message"]);
+    const old = await wire.call("DeleteItem", { ...condition, ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
+    assert.deepEqual(Object.keys(old.body).sort(), ["Item", "Message", "__type"]);
+    assert.equal(old.body["Message"], "The conditional request failed");
     // Legacy Expected works the same way.
     const legacy = await failure<DynamoDBServiceException>(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } }, Expected: { pk: { Exists: false } } })));
     assert.equal(legacy.name, "ConditionalCheckFailedException");

@@ -71,8 +71,13 @@ export function checkReturnValuesOnFailure(raw: string | undefined): boolean {
   return raw === "ALL_OLD";
 }
 
+/**
+ * With the old item (ReturnValuesOnConditionCheckFailure ALL_OLD) AWS writes the message as
+ * "Message", not the usual "message": boto3 then has no top-level "message" but Error.Message
+ * (moto's AWS-verified test_dynamodb_exceptions.py::TestReturnValuesOnConditionCheckFailure).
+ */
 export function conditionalCheckFailed(old: Item | undefined, returnOld: boolean): AwsError {
-  return errors.ConditionalCheckFailed({}, returnOld && old !== undefined ? { fields: { Item: jsonItem(old) } } : {});
+  return errors.ConditionalCheckFailed({}, returnOld && old !== undefined ? { fields: { Item: jsonItem(old) }, messageKey: "Message" } : {});
 }
 
 /** Throws ConditionalCheckFailedException when the condition does not hold for the stored item. */
