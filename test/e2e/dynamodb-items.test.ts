@@ -318,6 +318,26 @@ describe("DynamoDB items", () => {
     assert.deepEqual(item.Item, { pk: { S: "a" }, v: { N: "1" } });
   });
 
+  // moto's AWS-verified test_update_item_with_empty_table_name and test_update_item_with_invalid_table_name
+  // (getmoto/moto tests/test_dynamodb), sent as boto3 sends them with parameter validation off.
+  test("UpdateItem: an empty TableName fails the model's length 1 alone, an invalid one the table name rules", async () => {
+    const wire = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
+    const request = { Key: { pk: { S: "foo" } }, UpdateExpression: "ADD stringset :emptySet", ExpressionAttributeValues: { ":emptySet": { SS: [] } } };
+    await wire.fails(
+      "UpdateItem",
+      { TableName: "", ...request },
+      "ValidationException",
+      "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    await wire.fails(
+      "UpdateItem",
+      { TableName: "x!", ...request },
+      "ValidationException",
+      "2 validation errors detected: Value 'x!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+        "Value 'x!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+    );
+  });
+
   test("ReturnValues: ALL_OLD on put and delete, all five forms on update", async () => {
     const name = await table();
     const key = { pk: { S: "r" } };
