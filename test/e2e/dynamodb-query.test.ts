@@ -317,6 +317,25 @@ describe("DynamoDB Query and Scan", () => {
     assert.ok(projected.Items?.every((i) => Object.keys(i).join() === "what"));
   });
 
+  // moto's AWS-verified tests/test_dynamodb/test_dynamodb_select.py::test_all_projected_attributes_rejected_for_table
+  // and ::test_select_values_are_case_sensitive.
+  test("ALL_PROJECTED_ATTRIBUTES on a table, in Query's words and in Scan's; Select is case-sensitive, its values in AWS's order", async () => {
+    const name = await ordersTable();
+    const keyCondition = { KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } } };
+    const message = "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName";
+    const query = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ TableName: name, ...keyCondition, Select: "ALL_PROJECTED_ATTRIBUTES" })));
+    assert.equal(query.name, "ValidationException");
+    assert.equal(query.message, `1 validation error detected: ${message}`);
+    const scan = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Select: "ALL_PROJECTED_ATTRIBUTES" })));
+    assert.equal(scan.message, message);
+    const lower = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Select: "count" as "COUNT" })));
+    assert.equal(lower.name, "ValidationException");
+    assert.equal(
+      lower.message,
+      "1 validation error detected: Value 'count' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]",
+    );
+  });
+
   test("a projection with another Select is refused, COUNT as 'only the Count', in Query's words and in Scan's", async () => {
     const name = await ordersTable();
     const keyCondition = { KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } } };

@@ -66,8 +66,9 @@ export function checkSelect(operation: "Query" | "Scan", target: ReadTarget, sel
     // COUNT is "only the Count" (the same tests; DynamoDB Local's texts for AttributesToGet too).
     throw worded(`Cannot specify the ${usesAttributesToGet ? "AttributesToGet" : "ProjectionExpression"} when choosing to get ${chosen === "COUNT" ? "only the Count" : chosen}`);
   }
+  // Worded the same way (moto's AWS-verified test_dynamodb_select.py::test_all_projected_attributes_rejected_for_table).
   if (chosen === "ALL_PROJECTED_ATTRIBUTES" && target.index === undefined) {
-    throw validationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    throw worded("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   }
   if (chosen === "ALL_ATTRIBUTES" && target.index?.kind === "GSI" && target.index.projection.ProjectionType !== "ALL") {
     throw validationException(

@@ -49,7 +49,9 @@ export function checkTableName(name: string, field = "tableName"): void {
 }
 
 export const RETURN_VALUES = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"] as const;
-export const SELECT_VALUES = ["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"] as const;
+// In the order AWS lists them in its enum constraint (moto's AWS-verified
+// tests/test_dynamodb/test_dynamodb_select.py::test_select_values_are_case_sensitive).
+export const SELECT_VALUES = ["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"] as const;
 
 /** The NextToken of a listing Nimbus pages itself: base64 of a JSON tuple naming the last entry answered. */
 export function pageToken(position: readonly (string | number)[]): string {
