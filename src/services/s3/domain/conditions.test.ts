@@ -105,6 +105,9 @@ describe("ETag lists and dates", () => {
     assert.equal(etagMatches('"abc"', '"abc"'), true);
     assert.equal(etagMatches("abc", '"abc"'), true);
     assert.equal(etagMatches('W/"abc"', '"abc"'), true);
+    assert.equal(etagMatches('abc"', '"abc"'), true);
+    assert.equal(etagMatches('"abc', '"abc"'), true);
+    assert.equal(etagMatches('"ab"c"', '"abc"'), false);
     assert.equal(etagMatches('"x", "abc"', '"abc"'), true);
     assert.equal(etagMatches("*", '"abc"'), true);
     assert.equal(etagMatches('"abd"', '"abc"'), false);

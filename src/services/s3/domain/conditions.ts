@@ -113,13 +113,18 @@ export function resolveCopySourceRange(header: string, sourceSize: number): { st
 // ---------------------------------------------------------------------------------------------
 // ETags and dates
 
-/** Parses an If-Match / If-None-Match list: `*`, or comma-separated (weak or strong) ETags. */
+/**
+ * Parses an If-Match / If-None-Match list: `*`, or comma-separated (weak or strong) ETags. S3
+ * takes an ETag without its quotes, and also with only one of them (`abc"` or `"abc`): moto's
+ * AWS-verified tests/test_s3/test_s3_conditionals.py::test_put_object_if_match writes with
+ * IfMatch=etag[1:].
+ */
 export function parseETagList(value: string): "*" | string[] {
   const trimmed = value.trim();
   if (trimmed === "*") return "*";
   return trimmed
     .split(",")
-    .map((e) => normalizeETag(e))
+    .map((e) => normalizeETag(e).replace(/^"|"$/g, ""))
     .filter((e) => e.length > 0);
 }
 
