@@ -11,6 +11,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  GetBucketVersioningCommand,
   GetObjectAclCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
@@ -134,6 +135,21 @@ describe("S3 versioning edge cases", () => {
     assert.equal(del.headers.get("x-amz-delete-marker"), null);
     const versioning = await (await raw("GET", `/${bucket}?versioning`)).text();
     assert.match(versioning, /<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"\s*\/>|<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><\/VersioningConfiguration>/);
+  });
+
+  // LocalStack's AWS-validated test_bucket_versioning_crud (get-versioning-after-suspended): a bucket
+  // never versioned that is asked to suspend versioning answers Suspended from then on, and so is a
+  // versioning-suspended bucket, whose DELETE puts a null delete marker in place of the null version
+  // (S3 User Guide, "Deleting objects from versioning-suspended buckets").
+  test("Suspended on a bucket never versioned: GetBucketVersioning answers Suspended; a DELETE leaves a null delete marker", async () => {
+    const bucket = await bucketWith("Suspended");
+    const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    assert.equal(versioning.Status, "Suspended");
+    assert.equal((await raw("PUT", `/${bucket}/k`)).headers.get("x-amz-version-id"), null);
+    const del = await raw("DELETE", `/${bucket}/k`);
+    assert.deepEqual([del.status, del.headers.get("x-amz-delete-marker"), del.headers.get("x-amz-version-id")], [204, "true", "null"]);
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual([listed.Versions, listed.DeleteMarkers?.map((m) => [m.Key, m.VersionId, m.IsLatest])], [undefined, [["k", "null", true]]]);
   });
 
   test("CopyObject from a delete marker: by version id InvalidRequest, as the current version NoSuchKey", async () => {

@@ -35,8 +35,10 @@ export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Cont
     const bucket = requireBucket(ctx, input.Bucket);
     checkVersioningMfa(bucket, MFADelete, input.MFA);
     checkVersioningChange(ctx.store, bucket, Status);
-    // A bucket that was never versioned stays "unversioned" when asked to suspend nothing.
-    if (Status !== undefined && !(Status === "Suspended" && bucket.versioning === null)) ctx.store.setBucketField(bucket.name, "versioning", Status);
+    // Suspending a bucket that was never versioned makes it versioning-suspended all the same:
+    // GetBucketVersioning then answers Suspended (LocalStack's AWS-validated test_bucket_versioning_crud,
+    // get-versioning-after-suspended), and it is no longer "unversioned" (never enabled or suspended).
+    if (Status !== undefined) ctx.store.setBucketField(bucket.name, "versioning", Status);
     if (MFADelete !== undefined) ctx.store.setBucketField(bucket.name, "mfa_delete", MFADelete);
   });
   return {};
