@@ -236,10 +236,10 @@ describe("S3 buckets", () => {
     const none = await failure(s3.send(new GetBucketTaggingCommand({ Bucket: name })));
     assert.deepEqual([none.name, none.message, none.status, none.error["BucketName"]], ["NoSuchTagSet", "The TagSet does not exist", 404, name]);
     // 204 No Content, as AWS answers (LocalStack's AWS-validated test_bucket_tagging_crud snapshot).
-    const put = await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }] } }));
+    const put = await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a + b" }] } }));
     assert.equal(put.$metadata.httpStatusCode, 204);
     const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
-    assert.deepEqual(tags.TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }]);
+    assert.deepEqual(tags.TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a + b" }]);
     const dup = await failure(s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "a", Value: "1" }, { Key: "a", Value: "2" }] } })));
     assert.deepEqual([dup.name, dup.message, dup.status], ["InvalidTag", "Cannot provide multiple Tags with the same key", 400]);
     // AWS (moto's AWS-verified test_put_bucket_tagging): the aws: prefix is reserved; elsewhere in a key it is fine.
@@ -253,8 +253,8 @@ describe("S3 buckets", () => {
 
   test("tags given at CreateBucket are the bucket's tags, checked as PutBucketTagging checks them", async () => {
     const name = uniqueName("create-tags");
-    await s3.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { Tags: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }] } }));
-    assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: name }))).TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a & b" }]);
+    await s3.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { Tags: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a + b" }] } }));
+    assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: name }))).TagSet, [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a + b" }]);
     const refused = uniqueName("create-tags-bad");
     const system = await failure(s3.send(new CreateBucketCommand({ Bucket: refused, CreateBucketConfiguration: { Tags: [{ Key: "aws:sometag", Value: "nope" }] } })));
     assert.deepEqual([system.name, system.message, system.status], ["InvalidTag", "System tags cannot be added/updated by requester", 400]);

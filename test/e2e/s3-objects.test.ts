@@ -19,6 +19,7 @@ import {
   PutBucketVersioningCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutBucketTaggingCommand,
   PutObjectTaggingCommand,
   S3Client,
   RestoreObjectCommand,
@@ -28,6 +29,7 @@ import {
   GetObjectAnnotationCommand,
   PutObjectAnnotationCommand,
   RenameObjectCommand,
+  type Tag,
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { httpRequest, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -740,6 +742,41 @@ describe("S3 objects", () => {
       await s3.send(new PutObjectCommand({ Bucket: own, Key: "ok", Body: "x", Tagging: tagging }));
       assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: own, Key: "ok" }))).TagSet ?? [], set, tagging);
     }
+  });
+
+  // LocalStack's AWS-validated test_tagging_validation (InvalidTag names TagKey, and TagValue for a
+  // bad value; "," is no tag character) and test_object_tagging_exc (the header's InvalidArgument
+  // names x-amz-tagging and its value; put-obj-wrong-format: "key1=val1,key2=val2" is refused).
+  test("tags: InvalidTag names the TagKey (and TagValue); a character no tag may hold is refused; the x-amz-tagging InvalidArgument names the header", async () => {
+    const own = uniqueName("tag-chars");
+    await s3.send(new CreateBucketCommand({ Bucket: own }));
+    await s3.send(new PutObjectCommand({ Bucket: own, Key: "t", Body: "" }));
+    const named = (f: Awaited<ReturnType<typeof failure>>) => [f.name, f.message, f.status, f.error["TagKey"], f.error["TagValue"]];
+    const sets: [Tag[], unknown[], unknown[]][] = [
+      [[{ Key: "Key1", Value: "Val1" }, { Key: "Key1", Value: "Val1" }], ["Cannot provide multiple Tags with the same key", "Key1", undefined], []],
+      [[{ Key: "Key1,Key2", Value: "Val1" }], ["The TagKey you have provided is invalid", "Key1,Key2", undefined], []],
+      [[{ Key: "Key1", Value: "Val1,Val2" }], ["The TagValue you have provided is invalid", "Key1", "Val1,Val2"], []],
+      [[{ Key: "aws:prefixed", Value: "Val1" }], ["System tags cannot be added/updated by requester", "aws:prefixed", undefined], ["Your TagKey cannot be prefixed with aws:", "aws:prefixed", undefined]],
+    ];
+    for (const [TagSet, onBucket, onObject] of sets) {
+      const [message, key, value] = onBucket;
+      assert.deepEqual(named(await failure(s3.send(new PutBucketTaggingCommand({ Bucket: own, Tagging: { TagSet } })))), ["InvalidTag", message, 400, key, value]);
+      const [objectMessage, objectKey, objectValue] = onObject.length > 0 ? onObject : onBucket;
+      const object = await failure(s3.send(new PutObjectTaggingCommand({ Bucket: own, Key: "t", Tagging: { TagSet } })));
+      assert.deepEqual(named(object), ["InvalidTag", objectMessage, 400, objectKey, objectValue]);
+    }
+    // Letters, numbers, spaces and _ . : / = + - @ are tag characters.
+    const allowed = [{ Key: "k 1_.:/=+-@", Value: "v 2_.:/=+-@" }];
+    await s3.send(new PutObjectTaggingCommand({ Bucket: own, Key: "t", Tagging: { TagSet: allowed } }));
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: own, Key: "t" }))).TagSet, allowed);
+    const message = "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.";
+    for (const tagging of ["key1=val1&key1=val2", "key1=val1,key2=val2"]) {
+      const header = await failure(s3.send(new PutObjectCommand({ Bucket: own, Key: "h", Body: "", Tagging: tagging })));
+      assert.deepEqual([header.name, header.message, header.status, header.error["ArgumentName"], header.error["ArgumentValue"]], ["InvalidArgument", message, 400, "x-amz-tagging", tagging]);
+    }
+    // Escaped, the comma is the tag's own InvalidTag (gardenlinux/gardenlinux#3720).
+    const escaped = await failure(s3.send(new PutObjectCommand({ Bucket: own, Key: "h", Body: "", Tagging: "platform=metal%2Copenstack" })));
+    assert.deepEqual(named(escaped), ["InvalidTag", "The TagValue you have provided is invalid", 400, "platform", "metal,openstack"]);
   });
 
   test("user metadata over 2 KB (names and values, UTF-8 bytes) is MetadataTooLarge on PutObject, CreateMultipartUpload and CopyObject REPLACE", async () => {

@@ -266,9 +266,20 @@ export function checksumMembers(algorithm: string | null, value: string | null, 
 export const MAX_OBJECT_TAGS = 10;
 export const MAX_BUCKET_TAGS = 50;
 
-function invalidTag(message: string): AwsError {
-  return errors.InvalidTag({ message });
+/** InvalidTag, naming the tag at fault: its TagKey, and its TagValue when the value is (LocalStack's AWS-validated test_tagging_validation). */
+function invalidTag(message: string, tag?: Tag, withValue = false): AwsError {
+  const fields: Record<string, string> = {};
+  if (tag !== undefined) fields.TagKey = tag.Key;
+  if (tag !== undefined && withValue) fields.TagValue = tag.Value;
+  return errors.InvalidTag({ message }, { fields });
 }
+
+/**
+ * The characters S3 allows in tag keys and values: letters, numbers, spaces and `_ . : / = + - @`
+ * (S3Tag's pattern, https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_S3Tag.html; "Key1,Key2"
+ * and "Val1,Val2" are InvalidTag in LocalStack's AWS-validated test_tagging_validation).
+ */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /**
  * Checks a tag set against S3's limits: count, key 128 and value 256 characters, no key in the
@@ -284,14 +295,27 @@ export function validateTags(tags: readonly Tag[], max: number): void {
   }
   const seen = new Set<string>();
   for (const tag of tags) {
-    if (tag.Key.length === 0 || tag.Key.length > 128) throw invalidTag("The TagKey you have provided is invalid");
-    if (tag.Value.length > 256) throw invalidTag("The TagValue you have provided is invalid");
+    if (tag.Key.length === 0 || tag.Key.length > 128 || !TAG_TEXT.test(tag.Key)) throw invalidTag("The TagKey you have provided is invalid", tag);
+    if (tag.Value.length > 256 || !TAG_TEXT.test(tag.Value)) throw invalidTag("The TagValue you have provided is invalid", tag, true);
     if (tag.Key.startsWith("aws:")) {
-      throw invalidTag(onObject ? "Your TagKey cannot be prefixed with aws:" : "System tags cannot be added/updated by requester");
+      throw invalidTag(onObject ? "Your TagKey cannot be prefixed with aws:" : "System tags cannot be added/updated by requester", tag);
     }
-    if (seen.has(tag.Key)) throw invalidTag("Cannot provide multiple Tags with the same key");
+    if (seen.has(tag.Key)) throw invalidTag("Cannot provide multiple Tags with the same key", tag);
     seen.add(tag.Key);
   }
+}
+
+/**
+ * The x-amz-tagging header as sent holds tag characters, `&` and percent-escapes: a character no
+ * tag may hold left unescaped ('key1=val1,key2=val2') makes the header malformed, while escaped
+ * ('k=a%2Cb') it is the tag's InvalidTag (LocalStack's AWS-validated test_object_tagging_exc,
+ * put-obj-wrong-format; gardenlinux/gardenlinux#3720 for an escaped comma).
+ */
+const TAGGING_HEADER_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@%&]*$/u;
+
+/** The header's InvalidArgument names it and its value (test_object_tagging_exc: put-obj-duplicate-tagging). */
+function malformedTaggingHeader(header: string): AwsError {
+  return invalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", "x-amz-tagging", header);
 }
 
 /**
@@ -302,12 +326,11 @@ export function validateTags(tags: readonly Tag[], max: number): void {
  */
 export function parseTaggingHeader(header: string | undefined): Tag[] {
   if (header === undefined || header === "") return [];
+  if (!TAGGING_HEADER_TEXT.test(header)) throw malformedTaggingHeader(header);
   const tags: Tag[] = [];
   const seen = new Set<string>();
   for (const [Key, Value] of new URLSearchParams(header)) {
-    if (Key === "" || seen.has(Key)) {
-      throw invalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
-    }
+    if (Key === "" || seen.has(Key)) throw malformedTaggingHeader(header);
     seen.add(Key);
     tags.push({ Key, Value });
   }
