@@ -721,8 +721,18 @@ describe("S3 objects", () => {
     const deleted = await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }));
     assert.equal(deleted.$metadata.httpStatusCode, 204);
     assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "tagged.txt" }))).TagSet ?? [], []);
+    // GetObjectTagging names a missing key bucket/key; Put- and DeleteObjectTagging name the key
+    // (LocalStack's AWS-validated test_object_tagging_exc: get-no-key-tags, delete-no-key-tags, put-no-key-tags).
     const missing = await failure(s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "none.txt" })));
-    assert.deepEqual([missing.name, missing.status, missing.error["Key"]], ["NoSuchKey", 404, "none.txt"]);
+    assert.deepEqual([missing.name, missing.message, missing.status, missing.error["Key"]], ["NoSuchKey", "The specified key does not exist.", 404, `${bucket}/none.txt`]);
+    const others = [
+      () => s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: "none.txt" })),
+      () => s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: "none.txt", Tagging: { TagSet: [] } })),
+    ];
+    for (const other of others) {
+      const refused = await failure(other());
+      assert.deepEqual([refused.name, refused.status, refused.error["Key"]], ["NoSuchKey", 404, "none.txt"]);
+    }
   });
 
   test("x-amz-tagging with a key twice or an empty key is InvalidArgument about the header on PutObject, CreateMultipartUpload and CopyObject", async () => {

@@ -9,6 +9,7 @@ import type {
 import type { S3Context } from "../index.js";
 import { emitTieringEvents, settleVersion } from "../intelligent-tiering.js";
 import { emitObjectEvent } from "../notify.js";
+import { noSuchKey } from "../errors.js";
 import { MAX_OBJECT_TAGS, readableVersion, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
 
@@ -33,6 +34,9 @@ export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): 
 
 export function getObjectTagging(input: GetObjectTaggingInput, ctx: S3Context): GetObjectTaggingOutput {
   const bucket = requireBucket(ctx, input.Bucket);
+  // A key with no version at all is named bucket/key in this NoSuchKey, unlike in Put- and
+  // DeleteObjectTagging's (LocalStack's AWS-validated test_object_tagging_exc: get-no-key-tags).
+  if (input.VersionId === undefined && !ctx.store.latest(bucket.name, input.Key)) throw noSuchKey(`${bucket.name}/${input.Key}`);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
   return { ...{}, ...versionOut(ctx, bucket.name, row.version_id), TagSet: JSON.parse(row.tags) as Tag[] };
 }
