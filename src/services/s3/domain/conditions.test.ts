@@ -97,6 +97,8 @@ describe("Range", () => {
     const past = thrown(() => resolveCopySourceRange("bytes=0-10", 5));
     assert.equal(past.code, "InvalidArgument");
     assert.equal(past.message, "Range specified is not valid for source object of size: 5");
+    const beyond = thrown(() => resolveCopySourceRange("bytes=5-10", 5));
+    assert.deepEqual([beyond.code, beyond.message], ["InvalidRequest", "The specified copy range is invalid for the source object size"]);
   });
 });
 

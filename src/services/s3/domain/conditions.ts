@@ -24,7 +24,7 @@
  */
 import type { AwsError } from "../../../core/errors.js";
 import { normalizeETag } from "./checksums.js";
-import { invalidArgument, s3DomainErrors } from "./errors.js";
+import { invalidArgument, invalidRequest, s3DomainErrors } from "./errors.js";
 
 // ---------------------------------------------------------------------------------------------
 // Ranges
@@ -104,6 +104,9 @@ export function resolveCopySourceRange(header: string, sourceSize: number): { st
       header,
     );
   }
+  // A range starting past the source is InvalidRequest, one running past its end InvalidArgument
+  // (LocalStack's AWS-validated test_upload_part_copy_range: upload-part-copy-range-exc-100-200, -0-100).
+  if (first >= sourceSize) throw invalidRequest("The specified copy range is invalid for the source object size");
   if (last >= sourceSize) {
     throw invalidArgument(`Range specified is not valid for source object of size: ${sourceSize}`, "x-amz-copy-source-range", header);
   }
