@@ -84,6 +84,31 @@ describe("S3 Object Lock", () => {
     assert.equal(both.name, "MalformedXML");
   });
 
+  // LocalStack's AWS-validated test_delete_object_with_no_locking (delete-object-bypass-no-lock,
+  // -false, delete-objects-bypass-no-lock).
+  test("x-amz-bypass-governance-retention, true or false, on a bucket without Object Lock is InvalidArgument", async () => {
+    const bucket = uniqueName("nolock-bypass");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "x" }));
+    for (const call of [
+      () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k", BypassGovernanceRetention: true })),
+      () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k", BypassGovernanceRetention: false })),
+      () => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "k" }] }, BypassGovernanceRetention: true })),
+    ]) {
+      const err = await failure(call());
+      assert.deepEqual(
+        [err.name, err.message, err.$metadata.httpStatusCode, err.ArgumentName],
+        ["InvalidArgument", "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.", 400, "x-amz-bypass-governance-retention"],
+      );
+    }
+    assert.equal((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k" }))).ContentLength, 1, "the object is still there");
+    const locked = uniqueName("lock-bypass");
+    await s3.send(new CreateBucketCommand({ Bucket: locked, ObjectLockEnabledForBucket: true }));
+    await s3.send(new PutObjectCommand({ Bucket: locked, Key: "k", Body: "x" }));
+    const removed = await s3.send(new DeleteObjectCommand({ Bucket: locked, Key: "k", BypassGovernanceRetention: false }));
+    assert.equal(removed.DeleteMarker, true);
+  });
+
   test("lock requests on a bucket without Object Lock are InvalidRequest", async () => {
     const bucket = uniqueName("nolock");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));

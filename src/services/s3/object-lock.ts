@@ -139,6 +139,16 @@ export function bucketLockConfiguration(store: S3Store, bucket: string): BucketL
   return store.config<BucketLockConfiguration>(bucket, "objectLock");
 }
 
+/**
+ * x-amz-bypass-governance-retention, whether true or false, on a bucket without Object Lock is
+ * refused (LocalStack's AWS-validated test_delete_object_with_no_locking: DeleteObject with true
+ * and with false, DeleteObjects with true).
+ */
+export function checkBypassApplicable(store: S3Store, bucket: string, bypass: boolean | undefined): void {
+  if (bypass === undefined || bucketLockConfiguration(store, bucket) !== undefined) return;
+  throw invalidArgument("x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.", "x-amz-bypass-governance-retention");
+}
+
 /** Validates a PutObjectLockConfiguration document; returns it as stored. */
 export function validateLockConfiguration(config: { ObjectLockEnabled?: string; Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number; DefaultEventHold?: HoldDuration } } } | undefined): BucketLockConfiguration {
   if (config === undefined || config.ObjectLockEnabled !== "Enabled") throw s3DomainErrors.MalformedXML();

@@ -8,7 +8,7 @@ import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { VERSION_ID } from "../domain/listing.js";
 import { requireBucket, validateVersionId } from "../objects.js";
-import { assertDeletable, type IntegrityHeaders } from "../object-lock.js";
+import { assertDeletable, checkBypassApplicable, type IntegrityHeaders } from "../object-lock.js";
 import { CHECKSUM_ALGORITHMS, checksumMember } from "../domain/checksums.js";
 import { checkVersionDeleteMfa } from "../mfa-delete.js";
 import { batchDeleteLog } from "../access-log.js";
@@ -61,7 +61,9 @@ function deleteOne(
 }
 
 export function deleteObject(input: DeleteObjectInput, ctx: S3Context): DeleteObjectOutput {
-  checkVersionDeleteMfa(requireBucket(ctx, input.Bucket), input.VersionId !== undefined, input.MFA);
+  const target = requireBucket(ctx, input.Bucket);
+  checkBypassApplicable(ctx.store, target.name, input.BypassGovernanceRetention);
+  checkVersionDeleteMfa(target, input.VersionId !== undefined, input.MFA);
   return ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     return deleteOne(ctx, bucket, input.Key, input.VersionId, bypassesGovernance(ctx, bucket, input.Key, input.BypassGovernanceRetention), input.IfMatch).out;
@@ -98,6 +100,7 @@ function requireIntegrityHeader(input: DeleteObjectsInput & IntegrityHeaders): v
 export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
   requireIntegrityHeader(input);
   const target = requireBucket(ctx, input.Bucket);
+  checkBypassApplicable(ctx.store, target.name, input.BypassGovernanceRetention);
   const objects = input.Delete.Objects ?? [];
   if (objects.length === 0 || objects.length > MAX_DELETE_OBJECTS) throw s3DomainErrors.MalformedXML();
   checkVersionDeleteMfa(target, objects.some((o) => o.VersionId !== undefined), input.MFA);
