@@ -82,6 +82,9 @@ describe("S3 bucket configuration conformance", () => {
       }),
     );
     assert.deepEqual(await refusal(twoRules), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
+    // No rule at all is MalformedXML too (put-bucket-encryption-no-rules).
+    const noRules = s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [] } }));
+    assert.deepEqual(await refusal(noRules), ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"]);
     const kmsWithAes = s3.send(
       new PutBucketEncryptionCommand({
         Bucket: bucket,

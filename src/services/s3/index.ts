@@ -106,9 +106,10 @@ export type S3Context = HandlerContext<S3Store>;
 function missingMember(member: string, _missing: unknown, operation: string): AwsError | undefined {
   if (member === "Policy") return policyNotJson();
   if (member === "CORSRule") return s3DomainErrors.MalformedXML();
-  // A replication configuration without rules (LocalStack's AWS-validated test_replication_config
-  // snapshot: put-empty-bucket-replication-rules).
-  if (member === "Rule" && operation === "PutBucketReplication") return s3DomainErrors.MalformedXML();
+  // A replication or default-encryption configuration without rules (LocalStack's AWS-validated
+  // test_replication_config snapshot: put-empty-bucket-replication-rules; test_s3_default_bucket_encryption_exc:
+  // put-bucket-encryption-no-rules).
+  if (member === "Rule" && (operation === "PutBucketReplication" || operation === "PutBucketEncryption")) return s3DomainErrors.MalformedXML();
   // UpdateObjectEncryption: no encryption type (an empty <ObjectEncryption/>, or one naming only
   // SSE-S3, which the model no longer has) and an SSE-KMS without its key (errors.ts).
   if (member === "ObjectEncryption") return errors.NewEncryptionTypeRequired();
