@@ -198,7 +198,6 @@ export function validateWebsiteRedirect(value: string | undefined): void {
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
 
 export function contentHeaders(input: ContentHeaderInput, contentEncoding: string | undefined, tags: readonly Tag[]): ObjectHeaders {
-  validateWebsiteRedirect(input.WebsiteRedirectLocation);
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
   return {

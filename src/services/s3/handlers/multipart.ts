@@ -42,7 +42,7 @@ import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
 import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, writtenVersionId } from "../objects.js";
+import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
 import type { BucketRow, ObjectRow, PartRow, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
 import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
@@ -87,6 +87,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const checksumType = requestedChecksumType(input.ChecksumType, algorithm);
   const tags = parseTaggingHeader(input.Tagging);
   validateMetadataSize(input.Metadata);
+  validateWebsiteRedirect(input.WebsiteRedirectLocation);
   const now = ctx.clock.now();
   const uploadId = ctx.store.newUploadId(now);
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);

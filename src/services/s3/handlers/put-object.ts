@@ -7,7 +7,7 @@ import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
 import { emitObjectEvent } from "../notify.js";
 import { objectWrite } from "../access.js";
-import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, writtenVersionId } from "../objects.js";
+import { checksumMembers, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
 import { applyWriteLock, requireIntegrity, resolveWriteLock } from "../object-lock.js";
 
 /** `via` is "Post" for browser-form uploads (handlers/post-object.ts), which reuse this write path. */
@@ -18,6 +18,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
   validateWriteConditions(conditions);
   const tags = parseTaggingHeader(input.Tagging);
   validateMetadataSize(input.Metadata);
+  validateWebsiteRedirect(input.WebsiteRedirectLocation);
   const { acl, ownerAccount } = objectWrite(ctx, bucket, input);
   const encryption = resolveEncryption(input, ctx.store.config(bucket.name, "encryption"), ctx);
   const lock = resolveWriteLock(ctx.store, bucket, input, ctx.clock.now());
