@@ -10,7 +10,9 @@ import type { Scheduler } from "./scheduler.js";
 import type { StateLayer } from "../state/database.js";
 import type { Identities, Principal } from "../auth/credentials.js";
 import type { AuthConfig, VerifiedSignature } from "../auth/enforcement.js";
+import type { SigV2Authorization } from "../auth/sigv2.js";
 import type { Operation } from "../protocol/model.js";
+import type { CredentialScope } from "../protocol/routing.js";
 import type { Violation } from "../protocol/validate.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Logger } from "../server/logger.js";
@@ -191,6 +193,41 @@ export interface PathAddressing {
 }
 
 /**
+ * How a service departs from the request conventions the other AWS services share. S3 predates
+ * them and keeps its own: request ids of 16 hex digits in x-amz-request-id / x-amz-id-2, buckets
+ * addressed by host, presigned URLs, SigV2, anonymous requests for policies and ACLs to judge,
+ * and its own errors for a request no operation answers. A service without one follows the
+ * shared conventions; the dispatcher asks the dialect, never the service's name.
+ */
+export interface RequestDialect {
+  /** A new request id in the service's form. */
+  newRequestId(): string;
+  /** Sets the headers that carry the request id on a response (success or error). */
+  requestIdHeaders(response: WireResponse, requestId: string): void;
+  /** The path as the service routes it, the host taken into account (`hostname`: Nimbus's own host name). */
+  addressedPath(request: WireRequest, hostname: string): string;
+  /** The refusal of a presigned URL past its expiry: checked whether or not signatures are enforced. */
+  expiredPresignedUrl(scope: CredentialScope, now: number): AwsError | undefined;
+  /** The request as its operation reads it (a presigned URL's parameters that stand for headers). */
+  asRead(request: WireRequest, scope: CredentialScope | undefined): WireRequest;
+  /** Requests without a signature are the service's to judge (bucket policies, ACLs), even when signatures are enforced. */
+  readonly anonymousRequests: boolean;
+  /**
+   * Checks a legacy SigV2 signature against the secret `secretOf` gives for its key and session
+   * token (`path`: the addressed path); absent, SigV2 requests are not checked.
+   */
+  verifySigV2?(request: WireRequest, path: string, sigv2: SigV2Authorization, secretOf: (accessKeyId: string, sessionToken: string | undefined) => string, now: number): void;
+  /** The payload's hash is signed in a header and checked as the body is stored: authentication reads no body. */
+  readonly payloadHashSigned: boolean;
+  /** No operation is bound to the request's method and path. */
+  unroutable(request: WireRequest): AwsError;
+  /** The request path's %-escapes are no UTF-8. */
+  undecodablePath(request: WireRequest): AwsError;
+  /** Session credentials past their expiration. */
+  expiredToken(): AwsError;
+}
+
+/**
  * A request a service answered, once its response has been sent: what an access log records
  * (S3 server access logging). Timings are measured, not read from the clock.
  */
@@ -265,6 +302,7 @@ export interface ServiceDefinition<Store = unknown> {
   /** Picks the unsigned requests the service answers outside its model (see HttpRoute). */
   readonly httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   readonly pathAddressing?: PathAddressing;
+  readonly dialect?: RequestDialect;
   /** Operations AWS serves without a signature (STS AssumeRoleWithWebIdentity), when signatures are enforced. */
   readonly unsignedOperations?: readonly string[];
   readonly requestLog?: RequestLog<Store>;
@@ -292,6 +330,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   pathAddressing?: PathAddressing;
+  dialect?: RequestDialect;
   unsignedOperations?: readonly string[];
   requestLog?: RequestLog<Store>;
   finishResponse?: (response: WireResponse, request: WireRequest) => void;

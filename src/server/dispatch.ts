@@ -8,19 +8,18 @@ import { AwsError, commonErrors } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
-import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope, ServiceCaller } from "../core/service.js";
-import { hostId, parseInput, s3RequestId, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
+import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, RequestDialect, Scope, ServiceCaller } from "../core/service.js";
+import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import { materializeRaw, RawJson } from "../protocol/json.js";
 import type { Operation } from "../protocol/model.js";
 import type { RestMatch } from "../protocol/rest.js";
-import { credentialScope, hostService, virtualHostBucket, type CredentialScope } from "../protocol/routing.js";
+import { credentialScope, hostService, type CredentialScope } from "../protocol/routing.js";
 import { coralMessage, findMissingMembers, type Violation } from "../protocol/validate.js";
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Identities } from "../auth/credentials.js";
 import { contentSha256Mismatch, signingSecret, verifyRequest, type AuthConfig, type VerifiedSignature } from "../auth/enforcement.js";
-import { presignedV2Expired, sigV2SessionToken, verifySigV2, type SigV2Authorization } from "../auth/sigv2.js";
 import { missingAuthenticationToken } from "../auth/sigv4-errors.js";
-import { hoistedPresignHeaders, presignedUrlExpired, sha256Hex, signatureErrorStyle } from "../auth/sigv4.js";
+import { sha256Hex, signatureErrorStyle } from "../auth/sigv4.js";
 import type { LoadedService, ServiceRegistry } from "./registry.js";
 
 export const DEFAULT_REGION = "us-east-1";
@@ -82,13 +81,14 @@ export class Dispatcher {
   async handle(req: IncomingWire): Promise<DispatchResult> {
     // Made when first read, which is after routing has named the service (its form depends on it).
     let madeId: string | undefined;
-    const requestId = (): string => (madeId ??= newRequestId(serviceId));
+    const requestId = (): string => (madeId ??= newRequestId(dialect));
     const receivedAt = this.deps.clock.now();
     const fromHost = hostService(req.host);
     let region = fromHost?.region || DEFAULT_REGION;
     let account = this.deps.identities.accountOf("");
     let protocol: WireProtocol = guessProtocol(req);
     let serviceId: string | undefined;
+    let dialect: RequestDialect | undefined;
     let operation: string | undefined;
     let scope: CredentialScope | undefined;
     try {
@@ -96,8 +96,9 @@ export class Dispatcher {
       region = scope?.region || region;
       const accessKeyId = scope?.accessKeyId ?? "";
       account = this.deps.identities.accountOf(accessKeyId);
-      const routing = this.route(req, scope?.service, fromHost?.prefix, (id, wire) => {
-        serviceId = id;
+      const routing = this.route(req, scope?.service, fromHost?.prefix, (svc, wire) => {
+        serviceId = svc.id;
+        dialect = svc.definition?.dialect;
         protocol = wire;
       });
       // Settled at once for a loaded service named by X-Amz-Target: no turn of the event loop.
@@ -111,8 +112,8 @@ export class Dispatcher {
       operation = routed.op.name;
       protocol = routed.protocol;
       const { svc, op } = routed;
-      if (this.deps.identities.expired(accessKeyId)) throw expiredToken(protocol, svc.id);
-      const expiredUrl = svc.id === "s3" && scope ? expiredPresignedUrl(scope, this.deps.clock.now()) : undefined;
+      if (this.deps.identities.expired(accessKeyId)) throw dialect?.expiredToken() ?? expiredToken(protocol);
+      const expiredUrl = dialect && scope ? dialect.expiredPresignedUrl(scope, this.deps.clock.now()) : undefined;
       if (expiredUrl) throw expiredUrl;
       const auth = this.deps.config.auth;
       const signature = auth?.enforceSignatures ? await this.authenticate(req, svc, op.name, scope, auth) : undefined;
@@ -124,7 +125,7 @@ export class Dispatcher {
         if (computed !== signature.bodySha256) throw contentSha256Mismatch(signature.bodySha256, computed);
       }
       if (protocol === "json" && req.body && req.headers["content-encoding"] !== undefined) req.body = decodedJsonBody(req.body, req.headers["content-encoding"]);
-      const input = parseInput(svc, protocol, op, svc.id === "s3" ? withHoistedHeaders(req, scope) : req, routed.match);
+      const input = parseInput(svc, protocol, op, dialect ? dialect.asRead(req, scope) : req, routed.match);
       svc.definition?.pathAddressing?.fillInput(req.rawPath, op, input, this.deps.config.endpoint);
       const traceHeader = req.headers["x-amzn-trace-id"];
       // Built up, not spread together: conditional spreads cost a temporary object and a copy each, on every request.
@@ -135,14 +136,14 @@ export class Dispatcher {
       const output = await this.run(svc, op, input, { account, region }, caller, requestId(), protocol);
       const response = serializeOutput(svc, protocol, op, output, { requestId: requestId() });
       if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
-      addRequestIdHeaders(response, requestId(), svc.id);
+      addRequestIdHeaders(response, requestId(), svc);
       svc.definition?.finishResponse?.(response, req);
       return this.logged({ response, service: serviceId, operation, account, region, requestId: requestId() }, svc, req, receivedAt, scope);
     } catch (err) {
       if (err instanceof Preflight) {
         const response: WireResponse = { status: 200, headers: { ...err.headers }, body: "" };
-        addRequestIdHeaders(response, requestId(), serviceId);
         const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
+        addRequestIdHeaders(response, requestId(), svc);
         return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId: requestId() }, svc, req, receivedAt, scope);
       }
       const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
@@ -153,7 +154,7 @@ export class Dispatcher {
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
       if (svc) Object.assign(response.headers, this.corsOnError(svc, req));
-      addRequestIdHeaders(response, requestId(), serviceId);
+      addRequestIdHeaders(response, requestId(), svc);
       svc?.definition?.finishResponse?.(response, req);
       const result = {
         response,
@@ -258,7 +259,7 @@ export class Dispatcher {
       const response = await http.handle(req, ctx);
       uow.commit();
       if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
-      addRequestIdHeaders(response, requestId, svc.id);
+      addRequestIdHeaders(response, requestId, svc);
       return { response, service: svc.id, operation: http.operation, account: scope.account, region: scope.region, requestId };
     } finally {
       uow.discard();
@@ -275,7 +276,7 @@ export class Dispatcher {
     const caller: Mutable<Caller> = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal", internal: true };
     if (as) caller.service = as;
     const made = RawJson.made;
-    const output = await this.run(svc, op, input, scope, caller, newRequestId(svc.id), protocol);
+    const output = await this.run(svc, op, input, scope, caller, newRequestId(svc.definition?.dialect), protocol);
     // Values a handler kept in wire form (DynamoDB items) are read back for callers in the process.
     return (RawJson.made !== made && op.output ? materializeRaw(svc.model, op.output, output) : output) as T;
   };
@@ -297,14 +298,14 @@ export class Dispatcher {
     req: IncomingWire,
     signingName: string | undefined,
     hostPrefix: string | undefined,
-    onService: (id: string, protocol: WireProtocol) => void,
+    onService: (svc: LoadedService, protocol: WireProtocol) => void,
   ): Routed | HttpRouted | Promise<Routed | HttpRouted> {
     const target = req.headers["x-amz-target"];
     if (!target) return this.routeUntargeted(req, signingName, hostPrefix, onService);
     const t = this.deps.registry.directory.fromTarget(target);
     if (!t) return this.unknownTarget(target, signingName, onService);
     const byTarget = (svc: LoadedService): Routed => {
-      onService(svc.id, "json");
+      onService(svc, "json");
       const op = svc.model.operation(t.operation);
       if (!op) throw commonErrors.UnknownOperation({ service: svc.index.serviceId, operation: t.operation });
       return { svc, protocol: "json", op };
@@ -321,12 +322,12 @@ export class Dispatcher {
    * guide). It answers 501 NotImplemented naming the target in the service's protocol, not
    * UnknownService, which told the caller to sign a request that was signed.
    */
-  private async unknownTarget(target: string, signingName: string | undefined, onService: (id: string, protocol: WireProtocol) => void): Promise<never> {
+  private async unknownTarget(target: string, signingName: string | undefined, onService: (svc: LoadedService, protocol: WireProtocol) => void): Promise<never> {
     const id = signingName ? this.deps.registry.directory.fromSigningName(signingName)[0] : undefined;
     if (id === undefined) throw commonErrors.UnknownService();
     const svc = await this.deps.registry.get(id);
     if (svc.index.protocol !== "json") throw commonErrors.UnknownService();
-    onService(svc.id, "json");
+    onService(svc, "json");
     throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: target });
   }
 
@@ -341,7 +342,7 @@ export class Dispatcher {
       return svc.router?.match(method, path, query, headers);
     } catch (err) {
       if (!(err instanceof URIError)) throw err;
-      throw svc.id === "s3" ? commonErrors.InvalidURI({}, { fields: { URI: req.rawPath } }) : commonErrors.InvalidURI();
+      throw svc.definition?.dialect?.undecodablePath(req) ?? commonErrors.InvalidURI();
     }
   }
 
@@ -350,7 +351,7 @@ export class Dispatcher {
     req: IncomingWire,
     signingName: string | undefined,
     hostPrefix: string | undefined,
-    onService: (id: string, protocol: WireProtocol) => void,
+    onService: (svc: LoadedService, protocol: WireProtocol) => void,
   ): Promise<Routed | HttpRouted> {
     const { registry } = this.deps;
     const { directory } = registry;
@@ -368,7 +369,7 @@ export class Dispatcher {
     const protocol = svc.index.protocol;
     // Without X-Amz-Target, a JSON service that is query-compatible is being spoken to in query form.
     const wire: WireProtocol = protocol === "json" ? "query" : modelProtocol(protocol);
-    onService(svc.id, wire);
+    onService(svc, wire);
     if (protocol === "rest-json" || protocol === "rest-xml") {
       const path = this.pathStyle(svc, req);
       if (req.method === "OPTIONS" && svc.definition?.cors) throw new Preflight(svc.definition.cors.preflight(svc.store, this.corsFacts(svc, req)));
@@ -383,7 +384,7 @@ export class Dispatcher {
         return { svc, protocol, op: byId, match: { op: byId, labels } };
       }
       if (!match) {
-        throw new AwsError(svc.id === "s3" ? "MethodNotAllowed" : "UnknownOperationException", svc.id === "s3" ? "The specified method is not allowed against this resource." : `No operation of ${svc.index.serviceId} is bound to ${req.method} ${req.rawPath}.`, svc.id === "s3" ? 405 : 404);
+        throw svc.definition?.dialect?.unroutable(req) ?? new AwsError("UnknownOperationException", `No operation of ${svc.index.serviceId} is bound to ${req.method} ${req.rawPath}.`, 404);
       }
       return { svc, protocol, op: match.op, match };
     }
@@ -397,21 +398,25 @@ export class Dispatcher {
 
   /**
    * Signature enforcement (auth/enforcement.ts): the request's signature checked against its
-   * key's secret, or an unsigned request refused where AWS would refuse it. S3 signs
-   * x-amz-content-sha256, every other service the hash of its body, so those bodies are read here.
+   * key's secret, or an unsigned request refused where AWS would refuse it. A dialect may sign the
+   * payload's hash in a header (S3's x-amz-content-sha256); every other service signs the hash of
+   * its body, so those bodies are read here.
    */
   private async authenticate(req: IncomingWire, svc: LoadedService, operation: string, scope: CredentialScope | undefined, auth: AuthConfig): Promise<VerifiedSignature | undefined> {
+    const dialect = svc.definition?.dialect;
     if (!scope) {
-      // S3's anonymous requests are for bucket policies and ACLs to decide.
-      if (svc.id === "s3" || svc.definition?.unsignedOperations?.includes(operation)) return undefined;
+      if (dialect?.anonymousRequests || svc.definition?.unsignedOperations?.includes(operation)) return undefined;
       throw missingAuthenticationToken(signatureErrorStyle(svc.index.signingName) === "query" ? "query" : "json");
     }
     if (!scope.sigv4) {
-      // Legacy SigV2: S3's alone (other services' clients have not sent it for years).
-      if (scope.sigv2 && svc.id === "s3") this.verifySigV2(req, svc, scope.sigv2, auth);
+      const { sigv2 } = scope;
+      if (sigv2 && dialect?.verifySigV2) {
+        const secretOf = (accessKeyId: string, sessionToken: string | undefined): string => signingSecret(this.deps.identities, auth, accessKeyId, sessionToken, signatureErrorStyle(svc.index.signingName));
+        dialect.verifySigV2(req, this.pathStyle(svc, req), sigv2, secretOf, this.deps.clock.now());
+      }
       return undefined;
     }
-    if (svc.id !== "s3") await this.buffer(req);
+    if (!dialect?.payloadHashSigned) await this.buffer(req);
     return verifyRequest(req.rawQuery === undefined ? req : { ...{}, ...req, query: req.rawQuery }, scope.sigv4, {
       identities: this.deps.identities,
       auth,
@@ -420,27 +425,10 @@ export class Dispatcher {
     });
   }
 
-  private verifySigV2(req: IncomingWire, svc: LoadedService, sigv2: SigV2Authorization, auth: AuthConfig): void {
-    const path = this.pathStyle(svc, req);
-    // A bucket's own resource ends in "/" (`/bucket/`), as the path of a virtual-hosted request to
-    // it does; a path-style one may also be signed as sent (`/bucket`).
-    const bucketOnly = path.indexOf("/", 1) === -1 && path !== "/";
-    const request = {
-      method: req.method,
-      resourcePath: bucketOnly ? `${path}/` : path,
-      ...(bucketOnly && path === req.rawPath ? { alternativeResourcePath: path } : {}),
-      query: req.query,
-      headers: req.headers,
-    };
-    const secret = signingSecret(this.deps.identities, auth, sigv2.accessKeyId, sigV2SessionToken(request), "s3");
-    verifySigV2(request, sigv2, secret, this.deps.clock.now());
-  }
-
-  /** The request path with an S3 virtual-hosted bucket put in front, as path-style addressing has it. */
+  /** The request path as the service routes it (S3 puts a virtual-hosted bucket in front). */
   private pathStyle(svc: LoadedService, req: WireRequest): string {
-    if (svc.id !== "s3") return req.rawPath;
-    const bucket = virtualHostBucket(req.host, this.deps.config.hostname);
-    return bucket ? `/${bucket}${req.rawPath === "/" ? "" : req.rawPath}` : req.rawPath;
+    const dialect = svc.definition?.dialect;
+    return dialect ? dialect.addressedPath(req, this.deps.config.hostname) : req.rawPath;
   }
 
   /**
@@ -572,40 +560,28 @@ class Preflight {
   constructor(readonly headers: Record<string, string>) {}
 }
 
-/**
- * S3's refusal of a presigned URL (SigV4 or SigV2) past its expiry: checked whether or not
- * signatures are enforced, since applications and their tests rely on links expiring.
- */
-function expiredPresignedUrl(scope: CredentialScope, now: number): AwsError | undefined {
-  if (scope.sigv4) return presignedUrlExpired(scope.sigv4, now);
-  return scope.sigv2 ? presignedV2Expired(scope.sigv2, now) : undefined;
-}
-
-/** An S3 request as S3 reads it: a SigV4 presigned URL's hoisted `x-amz-*` parameters count as headers. */
-function withHoistedHeaders(req: IncomingWire, scope: CredentialScope | undefined): WireRequest {
-  if (scope?.sigv4?.presigned !== true) return req;
-  const hoisted = hoistedPresignHeaders(req.query, req.headers);
-  return hoisted === undefined ? req : { ...{}, ...req, headers: { ...{}, ...req.headers, ...hoisted } };
-}
-
-/** Session credentials past their expiration, as each family of services words it. */
-function expiredToken(protocol: WireProtocol, service: string): AwsError {
-  if (service === "s3") return new AwsError("ExpiredToken", "The provided token has expired.", 400);
+/** Session credentials past their expiration, as the services without a dialect of their own word it. */
+function expiredToken(protocol: WireProtocol): AwsError {
   if (protocol === "json" || protocol === "rest-json") return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 403);
   return new AwsError("ExpiredToken", "The security token included in the request is expired", 403);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A request's id as its service forms it: S3's 16 hexadecimal digits, the others' UUIDs (and a request no service was found for). */
-function newRequestId(service: string | undefined): string {
-  return service === "s3" ? s3RequestId() : randomUUID();
+/** A request's id as its service forms it: the dialect's (S3's 16 hexadecimal digits), else a UUID (also for a request no service was found for). */
+function newRequestId(dialect: RequestDialect | undefined): string {
+  return dialect ? dialect.newRequestId() : randomUUID();
 }
 
-/** S3 names its request ids x-amz-request-id and x-amz-id-2 (and sends no x-amzn-RequestId); the other services x-amzn-RequestId. */
-function addRequestIdHeaders(response: WireResponse, requestId: string, service: string | undefined): void {
-  if (service !== "s3") response.headers["x-amzn-requestid"] = requestId;
-  if (service === "s3" || service === undefined) {
+/**
+ * The request-id headers: the dialect's (S3: x-amz-request-id and x-amz-id-2, no x-amzn-RequestId),
+ * else x-amzn-RequestId; a request no service was found for gets all three.
+ */
+function addRequestIdHeaders(response: WireResponse, requestId: string, svc: LoadedService | undefined): void {
+  const dialect = svc?.definition?.dialect;
+  if (dialect) return dialect.requestIdHeaders(response, requestId);
+  response.headers["x-amzn-requestid"] = requestId;
+  if (svc === undefined) {
     response.headers["x-amz-request-id"] = requestId;
     response.headers["x-amz-id-2"] = hostId(requestId);
   }

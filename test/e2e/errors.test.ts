@@ -16,13 +16,15 @@ import { GetBucketIntelligentTieringConfigurationCommand, S3Client } from "@aws-
 import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { ServiceDefinition } from "../../src/core/service.js";
+import { s3Dialect } from "../../src/services/s3/dialect.js";
 import { signedHeaders, startTestNimbus, type TestNimbus, failure, uniqueName } from "./harness.js";
 
 
 
 // A DynamoDB stand-in that answers, so parsing errors can be told from NotImplemented.
 const dynamo: ServiceDefinition = { handlers: { DescribeTable: () => ({}) } };
-const s3: ServiceDefinition = { handlers: { PutBucketTagging: () => ({}) } };
+// S3's stand-in speaks S3's dialect (its request ids, addressing, errors), as S3 does.
+const s3: ServiceDefinition = { handlers: { PutBucketTagging: () => ({}) }, dialect: s3Dialect };
 
 describe("errors in every protocol", () => {
   let nimbus: TestNimbus;

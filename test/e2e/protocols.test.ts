@@ -17,6 +17,7 @@ import { DescribeStreamCommand, KinesisClient, PutRecordsCommand } from "@aws-sd
 import { CreateFunctionCommand, InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetObjectCommand, ListObjectsV2Command, PutBucketTaggingCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { ServiceDefinition } from "../../src/core/service.js";
+import { s3Dialect } from "../../src/services/s3/dialect.js";
 import { startTestNimbus, type TestNimbus } from "./harness.js";
 
 /** Handlers that record their input and answer a fixed output. */
@@ -182,7 +183,7 @@ describe("protocol layer with the v3 clients", () => {
         dynamodb: dynamo.service,
         kinesis: kinesis.service,
         lambda: lambda.service,
-        s3: { ...s3.service, xmlRootNames: { ListObjectsV2: "ListBucketResult" } },
+        s3: { ...s3.service, xmlRootNames: { ListObjectsV2: "ListBucketResult" }, dialect: s3Dialect },
         monitoring: cloudwatch.service,
       },
     });

@@ -1,5 +1,6 @@
 import type { AwsError } from "../../core/errors.js";
 import { defineService, type HandlerContext } from "../../core/service.js";
+import { s3Dialect } from "./dialect.js";
 import { errors, s3DomainErrors } from "./errors.js";
 import { corsHeadersForRequest, evaluatePreflight } from "./domain/cors.js";
 import { bucketCorsRules } from "./handlers/bucket-config.js";
@@ -143,6 +144,7 @@ export default defineService<S3Operations, S3Store>({
     headers: (store, request) => corsHeadersForRequest(bucketCorsRules(store, safeDecode(splitBucketPath(request.path).bucket)), request),
   },
   // What the model has no operation for: website endpoints (any method there) and browser-form POSTs.
+  dialect: s3Dialect,
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   malformedValue,
   // AWS answers ListParts with max-parts= or part-number-marker= as if they were not sent
