@@ -133,15 +133,21 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   // No limit on a whole request's time (a slow upload of 5 GB may take long), but one on idleness:
   // a client that stalls mid-request, or stops reading its answer, is cut off (onIdle) instead
   // of holding its socket and what its request holds for good. Headers must all come within a minute.
-  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => onRequest(req, res));
+  // The response each HTTP/1.1 connection serves or served last, for onIdle to judge the connection by.
+  const serving = new WeakMap<net.Socket, http.ServerResponse>();
+  const onH1Request = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): void => {
+    serving.set(req.socket, res);
+    onRequest(req, res, expectsContinue);
+  };
+  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => onH1Request(req, res));
   h1.timeout = idleTimeoutMs;
-  h1.on("timeout", onIdle);
+  h1.on("timeout", (socket: net.Socket) => onIdle(socket, serving.get(socket)));
   // Without this listener node answers every Expect: 100-continue at once, before anything is looked at.
-  h1.on("checkContinue", (req, res) => onRequest(req, res, true));
+  h1.on("checkContinue", (req, res) => onH1Request(req, res, true));
   // Any other Expect value node answers 417 Expectation Failed; S3 ignores it and answers the
   // request (ceph/s3-tests test_object_create_bad_expect_mismatch and
   // test_bucket_create_bad_expect_mismatch: "Expect: 200 ... garbage, but S3 succeeds!").
-  h1.on("checkExpectation", (req, res) => onRequest(req, res));
+  h1.on("checkExpectation", (req, res) => onH1Request(req, res));
   const h2 = http2.createServer({}, onRequest);
   const h2Sessions = new Set<http2.Http2Session>();
   h2.on("session", (session) => {
@@ -258,10 +264,9 @@ class InFlight {
  * keeps its connection; a request whose body stalled, an answer the client stopped reading,
  * and a keep-alive connection past its timeout are closed.
  */
-function onIdle(socket: net.Socket): void {
-  // node's own: the response the socket is serving (`response.socket`'s counterpart).
-  const res = (socket as net.Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
-  if (res && res.req.complete && !res.writableNeedDrain) return;
+function onIdle(socket: net.Socket, res: http.ServerResponse | undefined): void {
+  // `res` is the connection's latest response; one whose answer has all gone leaves the connection idle between requests.
+  if (res && !res.writableFinished && res.req.complete && !res.writableNeedDrain) return;
   socket.destroy();
 }
 
