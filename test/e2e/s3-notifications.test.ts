@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type Event, type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeletePublicAccessBlockCommand, PutObjectAclCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
+import { type Event, type LifecycleRule, type PutBucketNotificationConfigurationCommandInput, PutBucketLifecycleConfigurationCommand, CreateBucketCommand, DeletePublicAccessBlockCommand, PutObjectAclCommand, DeleteObjectCommand, DeleteObjectsCommand, DeleteObjectTaggingCommand, PutObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, RestoreObjectCommand, S3Client, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -443,6 +443,26 @@ describe("S3 event notifications", () => {
     } finally {
       sts.destroy();
     }
+  });
+
+  test("DeleteObjects announces ObjectRemoved:Delete for every key, also those that held no object", async () => {
+    // AWS's messages in LocalStack's test_delete_objects snapshot (receive_messages): one key
+    // written, three deleted in a quiet DeleteObjects, three events, each key and sequencer only.
+    const { bucket, QueueUrl } = await notifiedBucket("notify-batch-delete", "batch-deletes", "deletes", ["s3:ObjectRemoved:*"]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "key-x", Body: "something" }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "key-x" }, { Key: "dummy1" }, { Key: "dummy2" }], Quiet: true } }));
+    const records = recordsOf(await receiveAll(QueueUrl)).sort((a, b) => a.s3.object.key.localeCompare(b.s3.object.key));
+    assert.deepEqual(
+      records.map((r) => [r.eventName, Object.keys(r.s3.object).sort(), r.s3.object.key]),
+      [
+        ["ObjectRemoved:Delete", ["key", "sequencer"], "dummy1"],
+        ["ObjectRemoved:Delete", ["key", "sequencer"], "dummy2"],
+        ["ObjectRemoved:Delete", ["key", "sequencer"], "key-x"],
+      ],
+    );
+    // DeleteObject deletes a key the same way (minio/minio#19037 made its 204 for a missing key send the event too).
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "dummy3" }));
+    assert.deepEqual(recordsOf(await receiveAll(QueueUrl)).map((r) => [r.eventName, r.s3.object.key]), [["ObjectRemoved:Delete", "dummy3"]]);
   });
 
   test("tagging events name the object by key and eTag, with no size or sequencer", async () => {

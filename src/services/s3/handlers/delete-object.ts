@@ -49,10 +49,12 @@ function deleteOne(
   }
   if (bucket.versioning === null) {
     const row = store.version(bucket.name, key, "null");
-    if (!row) return { out: {} };
-    store.removeVersion(row);
+    if (row) store.removeVersion(row);
+    // S3 announces the delete whether or not the key held an object: AWS sent an
+    // ObjectRemoved:Delete for each of three keys of a DeleteObjects, two of which never
+    // existed (LocalStack's AWS-validated test_delete_objects snapshot, receive_messages).
     emitObjectEvent(ctx, bucket, "s3:ObjectRemoved:Delete", { key });
-    return { out: {}, removed: row.size };
+    return row ? { out: {}, removed: row.size } : { out: {} };
   }
   const marker = store.putDeleteMarker(bucket, key, ctx.clock.now(), ctx.account);
   markPending(store, bucket, marker);
