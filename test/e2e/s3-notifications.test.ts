@@ -208,6 +208,31 @@ describe("S3 event notifications", () => {
     assert.deepEqual((out.Messages ?? []).map((m) => m.Attributes?.SenderId), ["AIDAJHIPRHEMV73VRJEBU"]);
   });
 
+  test("a request's X-Amzn-Trace-Id header reaches the queue message as AWSTraceHeader", async () => {
+    // AWS's message in LocalStack's test_xray_header snapshot (receive_messages): a PutObject
+    // sent with the header, its event received with AttributeNames ["AWSTraceHeader"].
+    const { bucket, QueueUrl } = await notifiedBucket("notify-xray", "xray-events", "xray", ["s3:ObjectCreated:*"]);
+    const trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+    const traced = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    traced.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers["x-amzn-trace-id"] = trace;
+        return next(args);
+      },
+      { step: "finalizeRequest", name: "xrayHeader" },
+    );
+    try {
+      await traced.send(new PutObjectCommand({ Bucket: bucket, Key: "test-data", Body: "something" }));
+    } finally {
+      traced.destroy();
+    }
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "untraced", Body: "something" }));
+    await nimbus.events.idle();
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["AWSTraceHeader"] }));
+    const byKey = new Map((out.Messages ?? []).map((m) => [recordsOf([JSON.parse(m.Body ?? "{}")])[0]?.s3.object.key, m.Attributes]));
+    assert.deepEqual(Object.fromEntries(byKey), { "test-data": { AWSTraceHeader: trace }, untraced: undefined });
+  });
+
   test("keys arrive form-encoded with their slashes kept, as S3 writes them", async () => {
     // AWS's s3:LifecycleExpiration:Delete example (S3 User Guide) reads "key":"expiration/delete";
     // "red flower.jpg" -> "red+flower.jpg" ("Event message structure"); ":" -> %3A, "=" -> %3D.

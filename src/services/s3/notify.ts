@@ -51,6 +51,8 @@ export interface S3ObjectEvent {
   readonly sourceIp: string;
   /** userIdentity.principalId as S3 writes it: "AWS:..." for a requester, s3.amazonaws.com or "AmazonCustomer:..." for S3 itself. */
   readonly principalId: string;
+  /** The request's X-Amzn-Trace-Id header: a queue's message carries it as AWSTraceHeader. */
+  readonly traceHeader?: string;
   /** s3:ObjectRestore:Completed: when the restored copy expires and the archive class. */
   readonly restore?: { readonly expiresAt: number; readonly storageClass: string };
   /** s3:LifecycleTransition: the storage class the object moved to. */
@@ -76,7 +78,9 @@ export function emitObjectEvent(
   eventName: string,
   object: { key: string; size?: number; eTag?: string; versionId?: string },
 ): void {
-  const event = objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${callerUserId(ctx)}` });
+  const trace = ctx.caller.traceHeader;
+  const origin = { requestId: ctx.requestId, sourceIp: ctx.caller.sourceIp, principalId: `AWS:${callerUserId(ctx)}`, ...(trace !== undefined ? { traceHeader: trace } : {}) };
+  const event = objectEvent(ctx.store, bucket, eventName, object, ctx.clock.now(), origin);
   ctx.emit("s3:Object", owed(ctx.store, bucket, event));
 }
 
@@ -115,7 +119,7 @@ export function objectEvent(
   eventName: string,
   object: { key: string; size?: number; eTag?: string; versionId?: string },
   now: number,
-  origin: { requestId: string; sourceIp: string; principalId: string },
+  origin: { requestId: string; sourceIp: string; principalId: string; traceHeader?: string },
   data: S3EventData = {},
 ): S3ObjectEvent {
   const eTag = isDeleteMarkerEvent(eventName) ? DELETE_MARKER_ETAG : object.eTag;
@@ -149,22 +153,31 @@ function destinationOf(rule: NotificationRule): { arn: NonNullable<ReturnType<ty
 /**
  * Sends an event to a destination, as s3.amazonaws.com for the bucket, which the queue's, topic's
  * or function's policy must allow when policies are enforced. `DryRun` only asks Lambda whether
- * S3 may invoke the function, without running it.
+ * S3 may invoke the function, without running it. A request's X-Ray trace header reaches a
+ * queue's message as its AWSTraceHeader system attribute (AWS's message in LocalStack's
+ * test_xray_header snapshot).
  */
-async function deliver(invoke: Invoke, rule: NotificationRule, body: string, bucket: Pick<BucketRow, "name" | "account_id">, lambdaInvocation: "Event" | "DryRun" = "Event"): Promise<void> {
+async function deliver(
+  invoke: Invoke,
+  rule: NotificationRule,
+  body: string,
+  bucket: Pick<BucketRow, "name" | "account_id">,
+  options: { lambdaInvocation?: "Event" | "DryRun"; traceHeader?: string | undefined } = {},
+): Promise<void> {
   const { arn, scope } = destinationOf(rule);
   const s3 = { service: "s3.amazonaws.com", sourceArn: `arn:aws:s3:::${bucket.name}`, sourceAccount: bucket.account_id };
   switch (rule.destinationType) {
     case "Queue": {
       const { QueueUrl } = await invoke<{ QueueUrl: string }>("sqs", "GetQueueUrl", { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, scope);
-      await invoke("sqs", "SendMessage", { QueueUrl, MessageBody: body }, scope, s3);
+      const trace = options.traceHeader !== undefined ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: options.traceHeader } } } : {};
+      await invoke("sqs", "SendMessage", { QueueUrl, MessageBody: body, ...trace }, scope, s3);
       return;
     }
     case "Topic":
       await invoke("sns", "Publish", { TopicArn: rule.destinationArn, Message: body, Subject: "Amazon S3 Notification" }, scope, s3);
       return;
     case "LambdaFunction":
-      await invoke("lambda", "Invoke", { FunctionName: rule.destinationArn, InvocationType: lambdaInvocation, Payload: Buffer.from(body) }, scope, s3);
+      await invoke("lambda", "Invoke", { FunctionName: rule.destinationArn, InvocationType: options.lambdaInvocation ?? "Event", Payload: Buffer.from(body) }, scope, s3);
       return;
   }
 }
@@ -189,7 +202,7 @@ async function answered(call: Promise<unknown>): Promise<boolean> {
 export async function destinationProblem(ctx: S3Context, rule: NotificationRule, bucket: BucketRow): Promise<string | undefined> {
   const body = JSON.stringify(buildTestEvent({ bucket: bucket.name, time: ctx.clock.now(), requestId: ctx.requestId, hostId: hostId(ctx.requestId) }));
   if (rule.destinationType === "LambdaFunction") {
-    return (await answered(deliver(ctx.invoke, rule, body, bucket, "DryRun"))) ? undefined : `Not authorized to invoke function [${rule.destinationArn}]`;
+    return (await answered(deliver(ctx.invoke, rule, body, bucket, { lambdaInvocation: "DryRun" }))) ? undefined : `Not authorized to invoke function [${rule.destinationArn}]`;
   }
   const noun = rule.destinationType === "Queue" ? "queue" : "topic";
   const { arn, scope } = destinationOf(rule);
@@ -321,7 +334,7 @@ async function sendNotifications(env: ServiceEnvironment, store: S3Store, detail
         ...(detail.transition ? { transition: { destinationStorageClass: detail.transition.storageClass } } : {}),
         ...(detail.intelligentTiering ? { intelligentTiering: detail.intelligentTiering } : {}),
       });
-      return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])), bucket);
+      return deliver(env.invoke, rule, JSON.stringify(buildS3EventMessage([record])), bucket, { traceHeader: detail.traceHeader });
     }),
   );
 }
