@@ -139,10 +139,14 @@ describe("KeyConditionExpression on a multi-attribute key", () => {
     assert.deepEqual(parseMulti("t = :t AND r = :r AND a = :a AND b = :b AND c >= :c").multi?.sort.map((s) => s.operator), ["EQ", "EQ", "GE"]);
   });
 
-  test("a partition attribute left out, or compared otherwise than with =, is refused", () => {
-    refusedMulti("t = :t", "Query condition missed key schema element: r");
-    refusedMulti("r = :r AND a = :a", "Query condition missed key schema element: t");
-    refusedMulti("t = :t AND r > :r", "Query key condition not supported");
+  test("a partition attribute left out, or compared otherwise than with =, is refused naming HASH and equality", () => {
+    const unequal = (names: string) => `HASH key attributes ${names} must have equality conditions specified in the query`;
+    refusedMulti("t = :t", unequal("r"));
+    refusedMulti("r = :r AND a = :a", unequal("t"));
+    refusedMulti("a = :a", unequal("t, r"));
+    refusedMulti("t = :t AND r > :r", unequal("r"));
+    refusedMulti("t = :t AND r BETWEEN :b AND :b2", unequal("r"));
+    refusedMulti("begins_with(t, :t) AND r = :r", unequal("t"));
   });
 
   test("a gap in the sort attributes, or a range condition before the last one named, is refused in AWS's words", () => {
