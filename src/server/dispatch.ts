@@ -370,9 +370,9 @@ export class Dispatcher {
     // Without X-Amz-Target, a JSON service that is query-compatible is being spoken to in query form.
     const wire: WireProtocol = protocol === "json" ? "query" : modelProtocol(protocol);
     onService(svc, wire);
+    if (req.method === "OPTIONS" && svc.definition?.cors) throw new Preflight(svc.definition.cors.preflight(svc.store, this.corsFacts(svc, req)));
     if (protocol === "rest-json" || protocol === "rest-xml") {
       const path = this.pathStyle(svc, req);
-      if (req.method === "OPTIONS" && svc.definition?.cors) throw new Preflight(svc.definition.cors.preflight(svc.store, this.corsFacts(svc, req)));
       // What the model has no operation for (S3 form POSTs, website endpoints) comes unsigned.
       const http = signingName === undefined ? svc.definition?.httpRoute?.(req, path) : undefined;
       if (http) return { svc, http, path };

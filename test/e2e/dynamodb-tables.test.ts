@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { crc32 as awsCrc32 } from "@aws-crypto/crc32";
 import { after, before, describe, test } from "node:test";
+import { request, type IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
 import { gunzipSync, inflateSync } from "node:zlib";
 import {
@@ -793,6 +794,47 @@ describe("DynamoDB tables", () => {
       assert.equal(res.headers.get("x-amz-crc32"), String(awsCrc32(bytes)));
       assert.equal(res.headers.get("server"), "Server");
     }
+  });
+
+  test("CORS: a request with Origin gets Allow-Origin * and Expose-Headers, the preflight also its method and headers back; none without Origin", async () => {
+    // The DynamoDB endpoint by name (dynamodb.<region>.<host>): on the shared endpoint an unsigned OPTIONS is S3's.
+    const host = `dynamodb.us-east-1.localhost:${nimbus.port}`;
+    const send = (method: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: nimbus.port, method, path: "/", headers: { host, ...headers }, agent: false }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const cors = (headers: IncomingHttpHeaders) => Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith("access-control-")));
+    const expose = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
+    const asked = { origin: "http://example.com/", "access-control-request-method": "dog", "access-control-request-headers": "cat, meerkat, mouse" };
+    const preflight = await send("OPTIONS", asked);
+    assert.equal(preflight.status, 200);
+    assert.deepEqual(cors(preflight.headers), {
+      "access-control-allow-origin": "*",
+      "access-control-expose-headers": expose,
+      "access-control-max-age": "172800",
+      "access-control-allow-methods": "dog",
+      "access-control-allow-headers": "cat, meerkat, mouse",
+    });
+    for (const method of ["GET", "POST"]) assert.deepEqual(cors((await send(method, asked)).headers), { "access-control-allow-origin": "*", "access-control-expose-headers": expose });
+    for (const method of ["OPTIONS", "GET", "POST"]) assert.deepEqual(cors((await send(method, {})).headers), {});
+    // A signed call, success or error, from a page.
+    const call = (target: string, body: unknown, origin?: string) =>
+      fetch(nimbus.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${target}`, ...(origin ? { origin } : {}), ...signedHeaders("dynamodb") },
+        body: JSON.stringify(body),
+      });
+    for (const res of [await call("ListTables", {}, "http://example.com"), await call("DescribeTable", { TableName: "no-such-table" }, "http://example.com")]) {
+      assert.equal(res.headers.get("access-control-allow-origin"), "*");
+      assert.equal(res.headers.get("access-control-expose-headers"), expose);
+      assert.equal(res.headers.get("access-control-max-age"), null);
+    }
+    assert.equal((await call("ListTables", {})).headers.get("access-control-allow-origin"), null);
   });
 
   test("an answer of 4 KB or more comes gzip- or deflate-compressed when Accept-Encoding allows it, x-amz-crc32 over the compressed bytes", async () => {

@@ -35,6 +35,7 @@ import { putItem } from "./handlers/put-item.js";
 import { query } from "./handlers/query.js";
 import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from "./handlers/resource-policies.js";
 import { tableScopedHandlers } from "./access.js";
+import { dynamodbCors } from "./cors.js";
 import { scan } from "./handlers/scan.js";
 import { searchVectors } from "./handlers/search-vectors.js";
 import { listTagsOfResource, missingTagMember, tagResource, untagResource } from "./handlers/tags.js";
@@ -108,6 +109,7 @@ function jsonErrorType(code: string): string | undefined {
 
 export default defineService<DynamodbOperations, DynamoStore>({
   createStore: (env) => new DynamoStore(env.state, env.events),
+  cors: dynamodbCors,
   finishResponse,
   jsonErrorType,
   start: (env, store) => {
