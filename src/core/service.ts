@@ -311,6 +311,12 @@ export interface ServiceDefinition<Store = unknown> {
    * compresses large ones when the request allows it and adds x-amz-crc32.
    */
   readonly finishResponse?: (response: WireResponse, request: WireRequest) => void;
+  /**
+   * What the service checks of a request body read whole, before it is parsed (S3 holds a
+   * DeleteObjects or a bucket configuration to the Content-MD5 and x-amz-checksum-* sent with
+   * it). Not called for a payload the operation streams to its handler.
+   */
+  readonly checkBody?: (operation: string, body: Buffer, request: WireRequest) => void | Promise<void>;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -334,6 +340,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   unsignedOperations?: readonly string[];
   requestLog?: RequestLog<Store>;
   finishResponse?: (response: WireResponse, request: WireRequest) => void;
+  checkBody?: (operation: string, body: Buffer, request: WireRequest) => void | Promise<void>;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

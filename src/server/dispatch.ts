@@ -124,6 +124,11 @@ export class Dispatcher {
         const computed = sha256Hex(req.body);
         if (computed !== signature.bodySha256) throw contentSha256Mismatch(signature.bodySha256, computed);
       }
+      const checkBody = svc.definition?.checkBody;
+      if (checkBody && req.body && !this.streamsPayload(svc, op)) {
+        const checked = checkBody(op.name, req.body, req);
+        if (checked) await checked;
+      }
       if (protocol === "json" && req.body && req.headers["content-encoding"] !== undefined) req.body = decodedJsonBody(req.body, req.headers["content-encoding"]);
       const input = parseInput(svc, protocol, op, dialect ? dialect.asRead(req, scope) : req, routed.match);
       svc.definition?.pathAddressing?.fillInput(req.rawPath, op, input, this.deps.config.endpoint);
@@ -481,12 +486,17 @@ export class Dispatcher {
     return req.body;
   }
 
+  /** Whether the operation's input payload is a streaming blob (S3 PutObject, Lambda Invoke...). */
+  private streamsPayload(svc: LoadedService, op: Operation): boolean {
+    const input = op.input;
+    const payload = input?.payload ? svc.model.resolve(input.members?.[input.payload] ?? {}) : undefined;
+    return payload?.streaming === true && payload.type === "blob";
+  }
+
   /** Reads the body unless the operation streams it; a promise only while the body is still arriving. */
   private bufferUnlessStreaming(req: IncomingWire, svc: LoadedService, op: Operation): Promise<void> | undefined {
     if (req.body) return undefined;
-    const input = op.input;
-    const payload = input?.payload ? svc.model.resolve(input.members?.[input.payload] ?? {}) : undefined;
-    if (payload?.streaming && payload.type === "blob" && req.stream) return undefined;
+    if (req.stream && this.streamsPayload(svc, op)) return undefined;
     const body = req.readBody();
     if (Buffer.isBuffer(body)) {
       req.body = body;

@@ -93,6 +93,7 @@ import { S3Store } from "./store.js";
 import { postObjectRoute } from "./handlers/post-object.js";
 import { websiteRoute } from "./website.js";
 import { malformedValue } from "./malformed-values.js";
+import { checkWholeBody } from "./ingest.js";
 import { safeDecode, splitBucketPath } from "./objects.js";
 
 export type S3Context = HandlerContext<S3Store>;
@@ -153,6 +154,8 @@ export default defineService<S3Operations, S3Store>({
   missingParameter: missingMember,
   // Server access logging: each request to a bucket that logs, once answered.
   requestLog: s3RequestLog,
+  // Content-MD5 and x-amz-checksum-* of a body read whole (uploads are checked as stored).
+  checkBody: (operation, body, request) => checkWholeBody(operation, body, request.headers),
   // Statuses the model has no member for: a ranged GET answers 206 Partial Content, a
   // RestoreObject that starts a restore 202 Accepted (restore-object.ts). PutBucketPolicy answers
   // 204 No Content, where the models say 200: a raw S3 response in versity/versitygw#1712

@@ -33,8 +33,10 @@ import {
 import {
   algorithmFromHeaderName,
   CHECKSUM_ALGORITHMS,
+  checksumHeaderName,
   checksumMember,
   createHasher,
+  digestOf,
   DEFAULT_CHECKSUM_ALGORITHM,
   decodeContentMd5,
   decodeChecksumValue,
@@ -86,6 +88,29 @@ function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm;
   const value = (input[checksumMember(algorithm)] as string).trim();
   decodeChecksumValue(algorithm, value);
   return { algorithm, value };
+}
+
+/**
+ * Holds a request body read whole (DeleteObjects, a bucket or object configuration, a policy)
+ * to the Content-MD5 and x-amz-checksum-* sent with it, as S3 holds every request body ("Amazon
+ * S3 uses the header value to ensure that your request body has not been altered in transit",
+ * the DeleteObjects API reference), with an upload's answers: InvalidDigest or BadDigest for
+ * Content-MD5, InvalidRequest or BadDigest for a checksum. Uploads are checked as they are
+ * stored (ingestBody). CompleteMultipartUpload's x-amz-checksum-* is the whole object's, not
+ * its body's: it is checked against the parts (handlers/multipart.ts).
+ */
+export function checkWholeBody(operation: string, body: Buffer, headers: Readonly<Record<string, string | undefined>>): Promise<void> | undefined {
+  const md5 = headers["content-md5"];
+  if (md5 !== undefined) verifyContentMd5(md5, createHash("md5").update(body).digest());
+  if (operation === "CompleteMultipartUpload") return undefined;
+  const sent: { -readonly [K in keyof ChecksumHeaders]: ChecksumHeaders[K] } = {};
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = headers[checksumHeaderName(algorithm)];
+    if (value !== undefined) sent[checksumMember(algorithm)] = value;
+  }
+  const declared = headerChecksum(sent);
+  if (!declared) return undefined;
+  return digestOf(declared.algorithm, body).then((digest) => verifyChecksum(declared.algorithm, declared.value, digest));
 }
 
 /**

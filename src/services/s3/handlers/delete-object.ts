@@ -91,8 +91,8 @@ function missingVersion(ctx: S3Context, bucket: BucketRow, key: string, versionI
  * DeleteObjects needs Content-MD5 or an x-amz-checksum-* header (requestChecksumRequired in the
  * model); without either S3 answers InvalidRequest "Missing required header for this request:
  * Content-MD5", as pasted from S3 in aws/aws-cli#400, aws/aws-sdk-js#33, aws/aws-sdk-cpp#91 and
- * cognitect-labs/aws-api#40. The SDKs always send one. The value itself is not checked here:
- * the body reaches the handler parsed.
+ * cognitect-labs/aws-api#40. The SDKs always send one. Its value was held to the body before
+ * the body was parsed (checkWholeBody in ingest.ts).
  */
 function requireIntegrityHeader(input: DeleteObjectsInput & IntegrityHeaders): void {
   if (input.ContentMD5 !== undefined || CHECKSUM_ALGORITHMS.some((a) => input[checksumMember(a)] !== undefined)) return;
