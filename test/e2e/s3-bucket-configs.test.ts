@@ -119,6 +119,10 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     assert.deepEqual(await refusal(put("x", { Id: "x", StorageClassAnalysis: { DataExport: badArn } })), ["InvalidS3DestinationBucket", 400, "Invalid bucket ARN."]);
     const duplicateTags = { And: { Tags: [{ Key: "k", Value: "1" }, { Key: "k", Value: "2" }] } };
     assert.deepEqual(await refusal(put("x", { Id: "x", Filter: duplicateTags, StorageClassAnalysis: {} })), ["InvalidRequest", 400, "Duplicate Tag Keys are not allowed."]);
+    // A <Filter> that names nothing (the Java SDK v2's BucketAnalyticsConfigurationIntegrationTest
+    // testAnalyticsConfiguration_works_properly_with_emptyFilter, run against S3, expects a refusal;
+    // aws/aws-sdk-java#1613 quotes it: MalformedXML).
+    assert.deepEqual(await refusal(put("x", { Id: "x", Filter: {} as AnalyticsConfiguration["Filter"], StorageClassAnalysis: {} })), MALFORMED);
     assert.deepEqual((await s3.send(new ListBucketAnalyticsConfigurationsCommand({ Bucket: name }))).AnalyticsConfigurationList, undefined);
   });
 

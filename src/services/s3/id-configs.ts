@@ -44,11 +44,14 @@ interface FilterLike {
   readonly And?: { readonly Prefix?: string; readonly Tags?: readonly TagLike[]; readonly AccessPointArn?: string };
 }
 
+function criteriaOf(filter: FilterLike): unknown[] {
+  return [filter.Prefix, filter.Tag, filter.AccessPointArn, filter.And].filter((c) => c !== undefined);
+}
+
 /** A filter names one criterion; several are combined under <And>, whose tag keys must differ. */
 export function checkFilter(filter: FilterLike | undefined): void {
   if (filter === undefined) return;
-  const criteria = [filter.Prefix, filter.Tag, filter.AccessPointArn, filter.And].filter((c) => c !== undefined);
-  if (criteria.length > 1) throw malformed();
+  if (criteriaOf(filter).length > 1) throw malformed();
   const keys = new Set<string>();
   for (const tag of filter.And?.Tags ?? []) {
     if (keys.has(tag.Key)) throw invalidRequest("Duplicate Tag Keys are not allowed.");
@@ -63,6 +66,10 @@ function checkDestinationArn(arn: string): void {
 
 export function validateAnalytics(config: AnalyticsConfiguration, id: string): void {
   if (config.Id !== id) throw malformed();
+  // An analytics <Filter> names a prefix, a tag or an <And>: an empty one is MalformedXML
+  // (aws/aws-sdk-java#1613; the SDKs' BucketAnalyticsConfigurationIntegrationTest
+  // testAnalyticsConfiguration_works_properly_with_emptyFilter expects S3 to refuse it).
+  if (config.Filter !== undefined && criteriaOf(config.Filter).length === 0) throw malformed();
   checkFilter(config.Filter);
   const exported = config.StorageClassAnalysis.DataExport;
   if (exported === undefined) return;
