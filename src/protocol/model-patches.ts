@@ -72,6 +72,21 @@ const S3_INTEGRITY_HEADERS: Readonly<Record<string, RawRef>> = {
   ),
 };
 
+/**
+ * S3's Expires, kept as the text it was sent as. S3 takes any value of the Expires header on a
+ * write and answers it back verbatim on GetObject and HeadObject: the v3 SDK's own e2e test
+ * against S3 (middleware-sdk-s3 s3-expires-middleware.e2e.spec.ts) writes
+ * "undefined, NaN undefined NaN NaN:NaN:NaN GMT" and reads it back as ExpiresString, the raw
+ * header the SDKs added because S3 answers values that are no date (aws/aws-sdk-ruby#1184:
+ * "Expires: 5d"). The models type Expires as a timestamp, which refused such a write; this
+ * string member is bound to the same header and, declared after it, is the one a request's
+ * header is read into and a response's header is written from. On the outputs it replaces the
+ * v2 model's ExpiresString, bound to a header of that name.
+ */
+const S3_EXPIRES_TEXT: Readonly<Record<string, RawRef>> = {
+  ExpiresString: { location: "header", locationName: "Expires" },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
@@ -79,6 +94,8 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
     { operation: "UploadPart", side: "input", path: [], members: S3_PART_CONTENT_ENCODING },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
     { operation: "DeleteObjects", side: "input", path: [], members: S3_INTEGRITY_HEADERS },
+    ...["PutObject", "CopyObject", "CreateMultipartUpload"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_EXPIRES_TEXT })),
+    ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "output" as const, path: [], members: S3_EXPIRES_TEXT })),
   ],
 };
 

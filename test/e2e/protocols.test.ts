@@ -384,7 +384,7 @@ describe("protocol layer with the v3 clients", () => {
         Body: "hello body",
         ContentType: "text/plain",
         Metadata: { color: "blue", "x-trace": "1" },
-        Expires: created,
+        ObjectLockRetainUntilDate: created,
         Tagging: "a=1&b=2",
         StorageClass: "STANDARD_IA",
       }),
@@ -396,7 +396,7 @@ describe("protocol layer with the v3 clients", () => {
     assert.equal(input["Key"], "dir/a b+c/ünï?&=.txt");
     assert.equal(input["ContentType"], "text/plain");
     assert.deepEqual(input["Metadata"], { color: "blue", "x-trace": "1" });
-    assert.equal((input["Expires"] as Date).getTime(), created.getTime());
+    assert.equal((input["ObjectLockRetainUntilDate"] as Date).getTime(), created.getTime());
     assert.equal(input["Tagging"], "a=1&b=2");
     assert.equal(input["StorageClass"], "STANDARD_IA");
     assert.ok(Buffer.isBuffer(input["Body"]));

@@ -8,6 +8,7 @@ import * as zlib from "node:zlib";
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -29,6 +30,7 @@ import {
   GetObjectAnnotationCommand,
   PutObjectAnnotationCommand,
   RenameObjectCommand,
+  UploadPartCommand,
   type Tag,
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -144,6 +146,43 @@ describe("S3 objects", () => {
     assert.equal(head.ContentLength, 11);
     assert.equal(head.ETag, put.ETag);
     assert.deepEqual(head.Metadata, { color: "blue", "x-trace": "42" });
+  });
+
+  // aws-sdk-js-v3 packages/middleware-sdk-s3/src/s3-expires-middleware.e2e.spec.ts, run against S3:
+  // "should parse Expires from response if it is valid date-time, and include ExpiresString" and
+  // "should fail with a non-blocking warning if Expires is not a valid date-time, and include the
+  // raw string in ExpiresString" (the SDK sends an invalid Date as that text).
+  test("Expires is kept as the text it was sent as, a date or not, and answered back verbatim", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "good-expires", Expires: new Date(0), Body: "good-expires" }));
+    const good = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "good-expires" }));
+    await good.Body?.transformToByteArray();
+    assert.equal(good.Expires?.getTime(), 0);
+    assert.equal(good.ExpiresString, "Thu, 01 Jan 1970 00:00:00 GMT");
+
+    const text = "undefined, NaN undefined NaN NaN:NaN:NaN GMT";
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "bad-expires", Expires: new Date("invalid date"), Body: "bad-expires" }));
+    const bad = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "bad-expires" }));
+    assert.equal(await bad.Body?.transformToString(), "bad-expires");
+    assert.equal(bad.Expires, undefined);
+    assert.equal(bad.ExpiresString, text);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "bad-expires" }))).ExpiresString, text);
+    const overridden = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "bad-expires", ResponseExpires: new Date(1000) }));
+    await overridden.Body?.transformToByteArray();
+    assert.equal(overridden.ExpiresString, "Thu, 01 Jan 1970 00:00:01 GMT");
+
+    // A copy keeps it (metadata directive COPY); CreateMultipartUpload takes it as PutObject does.
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "bad-expires-copy", CopySource: `${bucket}/bad-expires` }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "bad-expires-copy" }))).ExpiresString, text);
+    const upload = await raw(nimbus.port, "POST", `/${bucket}/mpu-expires?uploads`, { ...SIGNED, expires: "0" });
+    assert.equal(upload.status, 200);
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(upload.text)?.[1] ?? "";
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "mpu-expires", UploadId: uploadId, PartNumber: 1, Body: "part" }));
+    await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "mpu-expires", UploadId: uploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }),
+    );
+    const head = await raw(nimbus.port, "HEAD", `/${bucket}/mpu-expires`, SIGNED);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers["expires"], "0");
   });
 
   test("a response-content-disposition past latin1 is InvalidArgument; one within it is answered in ISO-8859-1", async () => {

@@ -155,7 +155,8 @@ export interface ContentHeaderInput {
   readonly ContentDisposition?: string;
   readonly ContentLanguage?: string;
   readonly CacheControl?: string;
-  readonly Expires?: Date;
+  /** The Expires header as sent, any text (a model patch: protocol/model-patches.ts). */
+  readonly ExpiresString?: string;
   readonly WebsiteRedirectLocation?: string;
   readonly Metadata?: Record<string, string>;
   readonly StorageClass?: string;
@@ -206,7 +207,7 @@ export function contentHeaders(input: ContentHeaderInput, contentEncoding: strin
     content_disposition: input.ContentDisposition ?? null,
     content_language: input.ContentLanguage ?? null,
     cache_control: input.CacheControl ?? null,
-    expires: input.Expires ? input.Expires.getTime() : null,
+    expires: input.ExpiresString ?? null,
     website_redirect: input.WebsiteRedirectLocation ?? null,
     metadata: JSON.stringify(metadata),
     tags: JSON.stringify(tags),
@@ -230,7 +231,7 @@ export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: bo
   if (row.content_disposition !== null) out.ContentDisposition = row.content_disposition;
   if (row.content_language !== null) out.ContentLanguage = row.content_language;
   if (row.cache_control !== null) out.CacheControl = row.cache_control;
-  if (row.expires !== null) out.Expires = new Date(row.expires);
+  if (row.expires !== null) out.ExpiresString = row.expires;
   if (row.website_redirect !== null) out.WebsiteRedirectLocation = row.website_redirect;
   if (row.storage_class !== "STANDARD") out.StorageClass = row.storage_class;
   const tagCount = row.tags === "[]" ? 0 : (JSON.parse(row.tags) as Tag[]).length;

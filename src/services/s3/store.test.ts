@@ -247,4 +247,29 @@ describe("S3Store", () => {
       old.close();
     }
   });
+
+  test("Expires stored as epoch milliseconds is brought up as the header text it was answered as", () => {
+    const old = openState({ inMemory: true });
+    try {
+      // The migrations before Expires was kept as text: the last two convert s3_objects and s3_uploads.
+      old.migrate("s3", S3_MIGRATIONS.slice(0, -2));
+      old.db.exec(`INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES ('b', '000000000000', 'us-east-1', 0)`);
+      const insertObject = old.db.prepare(
+        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, last_modified, expires, metadata, tags, storage_class, owner_account)
+         VALUES ('b', ?, 'null', 1, 0, 0, '"e"', 0, ?, '{}', '[]', 'STANDARD', '000000000000')`,
+      );
+      insertObject.run("dated", Date.parse("2026-03-05T07:08:09Z"));
+      insertObject.run("undated", null);
+      old.db.exec(
+        `INSERT INTO s3_uploads (upload_id, bucket, key, initiated, owner_account, expires, metadata, tags, storage_class)
+         VALUES ('u', 'b', 'k', 0, '000000000000', 0, '{}', '[]', 'STANDARD')`,
+      );
+      const upgraded = new S3Store(old);
+      assert.equal(upgraded.latest("b", "dated")?.expires, "Thu, 05 Mar 2026 07:08:09 GMT");
+      assert.equal(upgraded.latest("b", "undated")?.expires, null);
+      assert.equal(upgraded.upload("b", "k", "u")?.expires, "Thu, 01 Jan 1970 00:00:00 GMT");
+    } finally {
+      old.close();
+    }
+  });
 });

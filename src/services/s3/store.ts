@@ -172,6 +172,20 @@ export const S3_MIGRATIONS: readonly string[] = [
      seq    INTEGER NOT NULL,
      PRIMARY KEY (bucket, key)
    ) WITHOUT ROWID`,
+  // Expires kept as the text it was sent as (S3 answers any value back verbatim; see
+  // protocol/model-patches.ts), in place of epoch milliseconds: the dates already stored are
+  // written as the IMF-fixdate they were answered as.
+  ...["s3_objects", "s3_uploads"].map(
+    (table) => `ALTER TABLE ${table} ADD COLUMN expires_text TEXT;
+   UPDATE ${table} SET expires_text =
+       substr('SunMonTueWedThuFriSat', 1 + 3 * strftime('%w', expires / 1000, 'unixepoch'), 3)
+       || strftime(', %d ', expires / 1000, 'unixepoch')
+       || substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * strftime('%m', expires / 1000, 'unixepoch') - 2, 3)
+       || strftime(' %Y %H:%M:%S GMT', expires / 1000, 'unixepoch')
+     WHERE expires IS NOT NULL;
+   ALTER TABLE ${table} DROP COLUMN expires;
+   ALTER TABLE ${table} RENAME COLUMN expires_text TO expires;`,
+  ),
 ];
 
 /** A notification in the outbox (notify.ts). */
@@ -234,7 +248,8 @@ export interface ObjectHeaders {
   content_disposition: string | null;
   content_language: string | null;
   cache_control: string | null;
-  expires: number | null;
+  /** The Expires header as it was sent (S3 keeps any text). */
+  expires: string | null;
   website_redirect: string | null;
   /** JSON object of x-amz-meta-* (names lower case, without the prefix). */
   metadata: string;

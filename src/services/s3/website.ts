@@ -167,7 +167,7 @@ function objectHeaders(row: ObjectRow): Record<string, string> {
   if (row.content_disposition !== null) headers["content-disposition"] = row.content_disposition;
   if (row.content_language !== null) headers["content-language"] = row.content_language;
   if (row.cache_control !== null) headers["cache-control"] = row.cache_control;
-  if (row.expires !== null) headers["expires"] = new Date(row.expires).toUTCString();
+  if (row.expires !== null) headers["expires"] = row.expires;
   for (const [name, value] of Object.entries(JSON.parse(row.metadata) as Record<string, string>)) headers[`x-amz-meta-${name}`] = value;
   return headers;
 }

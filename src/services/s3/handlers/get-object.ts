@@ -55,7 +55,8 @@ function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOu
   if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = input.ResponseContentDisposition;
   if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = input.ResponseContentEncoding;
   if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
-  if (input.ResponseExpires !== undefined) out.Expires = input.ResponseExpires;
+  // The stored Expires is answered as ExpiresString (protocol/model-patches.ts), which this replaces.
+  if (input.ResponseExpires !== undefined) out.ExpiresString = input.ResponseExpires.toUTCString();
   return out;
 }
 

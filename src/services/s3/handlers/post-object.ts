@@ -104,7 +104,7 @@ function putInput(bucket: string, key: string, fields: ReadonlyMap<string, strin
   }
   if (Object.keys(metadata).length > 0) input["Metadata"] = metadata;
   const expires = fields.get("expires");
-  if (expires !== undefined && !Number.isNaN(Date.parse(expires))) input["Expires"] = new Date(expires);
+  if (expires !== undefined && !Number.isNaN(Date.parse(expires))) input["ExpiresString"] = new Date(expires).toUTCString();
   const bucketKey = fields.get("x-amz-server-side-encryption-bucket-key-enabled");
   if (bucketKey !== undefined) input["BucketKeyEnabled"] = bucketKey.toLowerCase() === "true";
   const tagging = fields.get("tagging");
