@@ -108,6 +108,19 @@ describe("S3 buckets", () => {
     );
   });
 
+  // aws-sdk-js-v3 features/s3/buckets.feature, "Access bucket following 307 redirects": a bucket created
+  // with the location constraint "EU" "should have a location constraint of "EU"" (GetBucketLocation in
+  // the API reference: "Buckets with a LocationConstraint of EU reside in eu-west-1").
+  test("a bucket created with the legacy constraint EU is in eu-west-1, and GetBucketLocation answers EU", async () => {
+    const name = uniqueName("legacy-eu");
+    await west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "EU" } }));
+    assert.equal((await west.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint, "EU");
+    assert.equal((await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint, "EU");
+    assert.equal((await west.send(new HeadBucketCommand({ Bucket: name }))).BucketRegion, "eu-west-1");
+    const listed = (await west.send(new ListBucketsCommand({ Prefix: name }))).Buckets?.find((b) => b.Name === name);
+    assert.equal(listed?.BucketRegion, "eu-west-1");
+  });
+
   // Row 14 of the study guide's S3 checklist: a bucket is served by its own Region's endpoint only.
   test("a bucket reached through another Region answers 301 PermanentRedirect naming its Region; followRegionRedirects gets through", async () => {
     const name = uniqueName("redirect");

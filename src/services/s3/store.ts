@@ -221,7 +221,9 @@ export type BucketConfigKind =
   // Configurations kept by Id, each row the bucket's documents of the kind sorted by Id (handlers/id-configs.ts).
   | "analytics" | "inventory" | "metrics" | "intelligentTiering"
   // When each inventory configuration last delivered a report (inventory-runner.ts).
-  | "inventoryDeliveries";
+  | "inventoryDeliveries"
+  // The legacy LocationConstraint a bucket was created with ("EU"), which GetBucketLocation answers.
+  | "locationConstraint";
 
 export interface Tag {
   readonly Key: string;

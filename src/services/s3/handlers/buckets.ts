@@ -79,6 +79,7 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     if (tags !== undefined && tags.length > 0) ctx.store.setBucketField(name, "tags", JSON.stringify(tags));
     // x-amz-bucket-object-lock-enabled: Object Lock from the start, which turns versioning on.
     if (input.ObjectLockEnabledForBucket === true) enableObjectLock(ctx.store, name);
+    if (constraint !== undefined && constraint in LEGACY_CONSTRAINTS) ctx.store.setConfig(name, "locationConstraint", constraint);
   });
   return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/` };
 }
@@ -136,8 +137,10 @@ export function deleteBucket(input: DeleteBucketInput, ctx: S3Context): DeleteBu
 
 export function getBucketLocation(input: GetBucketLocationInput, ctx: S3Context): GetBucketLocationOutput {
   const bucket = requireBucket(ctx, input.Bucket);
-  // us-east-1 buckets answer an empty LocationConstraint.
-  return bucket.region === US_EAST_1 ? {} : { LocationConstraint: bucket.region };
+  // us-east-1 buckets answer an empty LocationConstraint; one created with "EU" answers "EU" ("Buckets
+  // with a LocationConstraint of EU reside in eu-west-1", GetBucketLocation in the API reference).
+  if (bucket.region === US_EAST_1) return {};
+  return { LocationConstraint: ctx.store.config<string>(bucket.name, "locationConstraint") ?? bucket.region };
 }
 
 const MAX_BUCKETS_PAGE = 10_000;
