@@ -88,6 +88,18 @@ export const errors = defineErrors({
     status: 400,
     message: "Deletion protection setting for table {name} modified within the previous 15000 milliseconds. Please try again after {next}",
   },
+  // UpdateTable's new GSI keyed on an attribute the table already defines with another type.
+  // AWS's text, recorded against DynamoDB: ScyllaDB's test/alternator/test_gsi_updatetable.py
+  // (test_gsi_key_type_conflict_on_update: "Existing schema: Schema:[SchemaElement: key{xyz:S:HASH}]
+  // New schema: Schema:[SchemaElement: key{xyz:N:HASH}]") and dynoxide's measured vector form
+  // (existing "Schema:[SchemaElement: key{pk:S:HASH}]"). Both recordings are one-element schemas;
+  // each side here names the one key element of the attribute.
+  AttributeRedefined: {
+    code: "ValidationException",
+    status: 400,
+    message:
+      "One or more parameter values were invalid: Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. Existing schema: Schema:[SchemaElement: key{{name}:{existingType}:{existingKey}}] New schema: Schema:[SchemaElement: key{{name}:{newType}:{newKey}}]",
+  },
   // UpdateTable's; CreateTable refuses the same count with a ValidationException (DDB-TABLE-443).
   IndexCountLimit: { code: "LimitExceededException", status: 400, message: "Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of {max}" },
   // Throughput throttling (--dynamodb-throttling; throttling.ts), with ThrottlingReasons. The table's
