@@ -554,6 +554,17 @@ describe("DynamoDB Streams and TTL", () => {
         `Value 'arn:short' at 'exclusiveStartStreamArn' ${c}: Member must have length greater than or equal to 37`,
     );
   });
+
+  test("a StreamArn that is no stream ARN is a ValidationException \"Invalid StreamArn\", not a stream not found", async () => {
+    // The strings of ScyllaDB Alternator's test_streams.py, which AWS refuses with a ValidationException;
+    // the text is what AWS answered DescribeStream (aws-sdk-js v2 integration test, logstash-input-dynamodb#18).
+    const streamArn = await streamingTable(uniqueName("bad-arn"), "KEYS_ONLY");
+    const described = await streams("DescribeStream", { StreamArn: streamArn });
+    const shardId = (described.json.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0]?.ShardId;
+    await refused("DescribeStream", { StreamArn: "sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf" }, "Invalid StreamArn");
+    await refused("GetShardIterator", { StreamArn: "sdfadfsddafgdafsgjnadflkgnalngalsdfnlkasnlkasdfasdfasf", ShardId: shardId, ShardIteratorType: "LATEST" }, "Invalid StreamArn");
+    await refused("ListStreams", { ExclusiveStartStreamArn: "kossaapaaasdafsdaasdasdasdasasdasfadfadfasdasdas" }, "Invalid StreamArn");
+  });
 });
 
 describe("DynamoDB Streams while a stream switch is in progress (--dynamodb-status-delay)", () => {

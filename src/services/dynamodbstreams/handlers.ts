@@ -41,6 +41,18 @@ const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
 const STREAM_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/[^/]+\/stream\/[^/]+$/;
 
 /**
+ * A StreamArn that is no stream ARN is a ValidationException "Invalid StreamArn", where a stream
+ * ARN of no stream is not found: DescribeStream, GetShardIterator and ListStreams'
+ * ExclusiveStartStreamArn, as ScyllaDB Alternator's test_streams.py (run against AWS) finds
+ * (test_describe_nonexistent_stream, test_get_shard_iterator_for_nonexistent_stream,
+ * test_list_streams_with_nonexistent_last_stream). The text as AWS sent it to DescribeStream:
+ * aws-sdk-js v2's integration test ("handles errors"), amazon-archives/logstash-input-dynamodb#18.
+ */
+function checkStreamArn(arn: string | undefined): void {
+  if (arn !== undefined && !STREAM_ARN.test(arn)) invalid("Invalid StreamArn");
+}
+
+/**
  * The stream an ARN names, in its table's account, and that account's scope (where its records
  * are). With policies enforced, the stream's own resource policy must let another account
  * `action` (DescribeStream, GetShardIterator, GetRecords); its account may do what it does not deny.
@@ -82,6 +94,7 @@ export async function listStreams(input: ListStreamsInput, ctx: StreamsContext):
     range("limit", input.Limit, 1, 100),
     streamArnLength("exclusiveStartStreamArn", input.ExclusiveStartStreamArn),
   );
+  checkStreamArn(input.ExclusiveStartStreamArn);
   const limit = input.Limit ?? 100;
   const rows = ctx.store.streams(ctx, input.TableName, input.ExclusiveStartStreamArn, limit + 1, ctx.clock.now());
   const page = rows.slice(0, limit);
@@ -94,6 +107,7 @@ export async function listStreams(input: ListStreamsInput, ctx: StreamsContext):
 export async function describeStream(input: DescribeStreamInput, ctx: StreamsContext): Promise<DescribeStreamOutput> {
   await ctx.store.ready;
   check(streamArnLength("streamArn", input.StreamArn), range("limit", input.Limit, 1), shardIdLength("exclusiveStartShardId", input.ExclusiveStartShardId));
+  checkStreamArn(input.StreamArn);
   const { stream, scope } = await requireStream(ctx, input.StreamArn, "DescribeStream");
   const shardId = shardIdOf(stream);
   const { first, last } = ctx.store.bounds(scope, stream.streamArn);
@@ -171,6 +185,7 @@ export async function getShardIterator(input: GetShardIteratorInput, ctx: Stream
     oneOf("shardIteratorType", input.ShardIteratorType, ITERATOR_TYPES),
     length("sequenceNumber", input.SequenceNumber, 21, 40),
   );
+  checkStreamArn(input.StreamArn);
   const { stream, scope } = await requireStream(ctx, input.StreamArn, "GetShardIterator");
   if (input.ShardId !== shardIdOf(stream)) throw errors.ShardNotFound({ shard: input.ShardId, arn: stream.streamArn });
   const { first, last } = ctx.store.bounds(scope, stream.streamArn);
