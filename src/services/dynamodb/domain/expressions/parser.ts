@@ -24,6 +24,7 @@ import { ExpressionSyntaxError, syntaxError, tokenize, type Token, type TokenKin
  */
 
 const MAX_LIST_INDEX = 4294967294;
+const MAX_PATH_DEPTH = 32;
 
 const CONDITION_KEYWORDS: ReadonlySet<string> = new Set(["AND", "OR", "NOT", "BETWEEN", "IN"]);
 const UPDATE_KEYWORDS: ReadonlySet<string> = new Set(["SET", "REMOVE", "ADD", "DELETE"]);
@@ -149,6 +150,12 @@ class Parser {
         this.expect("]");
         elements.push({ kind: "index", index: Number(n.text) });
       } else {
+        // A document path is at most 32 levels deep, as attributes are nested (developer guide,
+        // Constraints): a path of 33 is "Invalid ProjectionExpression: The document path has too
+        // many nesting levels; nesting levels: 33" as DynamoDB answers, 32 parse (ScyllaDB
+        // Alternator's test_projection_expression_path_nesting_levels, which passes on DynamoDB).
+        // Every element counts, list indexes too.
+        if (elements.length > MAX_PATH_DEPTH) throw new ExpressionSyntaxError(`The document path has too many nesting levels; nesting levels: ${elements.length}`, this.pos);
         return { kind: "path", elements };
       }
     }

@@ -38,6 +38,12 @@ describe("ProjectionExpression", () => {
     assert.deepEqual(run("info.authors[4294967294]"), {});
   });
 
+  test("a document path is at most 32 levels deep", () => {
+    // ScyllaDB Alternator's test_projection_expression_path_nesting_levels, which passes on DynamoDB.
+    assert.deepEqual(run(`a${".b".repeat(31)}`), {});
+    refused(`a${".b".repeat(32)}`, "Invalid ProjectionExpression: The document path has too many nesting levels; nesting levels: 33");
+  });
+
   test("top-level attributes; missing ones are left out", () => {
     assert.deepEqual(run("id, title, nope"), { id: { S: "1" }, title: { S: "Book" } });
   });
