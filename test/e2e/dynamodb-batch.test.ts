@@ -106,6 +106,10 @@ describe("DynamoDB batches and transactions", () => {
     const noKeys = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: [] } } })));
     assert.equal(noKeys.name, "ValidationException");
     assert.equal(noKeys.message, `1 validation error detected: Value at 'RequestItems.${a}.member.Keys' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+    // AttributesToGet has at least one name (API reference, KeysAndAttributes), checked like Keys.
+    const noNames = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: keys(1), AttributesToGet: [] } } })));
+    assert.equal(noNames.name, "ValidationException");
+    assert.equal(noNames.message, `1 validation error detected: Value at 'RequestItems.${a}.member.AttributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1`);
     const keysAcross = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { [a]: { Keys: keys(60) }, [b]: { Keys: keys(60) } } })));
     assert.equal(keysAcross.message, "Too many items requested for the BatchGetItem call");
     const noTables = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: {} })));

@@ -35,6 +35,11 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     const count = input.RequestItems[t]?.Keys.length ?? 0;
     if (count < 1) throw memberConstraint(`RequestItems.${t}.member.Keys`, "Member must have length greater than or equal to 1");
     if (count > MAX_KEYS) throw memberConstraint(`RequestItems.${t}.member.Keys`, `Member must have length less than or equal to ${MAX_KEYS}`);
+    // KeysAndAttributes' AttributesToGet: "Array Members: Minimum number of 1 item" (API reference),
+    // a member constraint of the same front end as Keys'.
+    if (input.RequestItems[t]?.AttributesToGet?.length === 0) {
+      throw memberConstraint(`RequestItems.${t}.member.AttributesToGet`, "Member must have length greater than or equal to 1");
+    }
   }
   const mode = capacityMode(input.ReturnConsumedCapacity);
   let total = 0;
