@@ -5,7 +5,7 @@ import { loadModel, type QueryTraits } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
 import { RestRouter } from "./rest.js";
 import { materializeRaw, RawJson, readJson, stringifyJson, writeJson } from "./json.js";
-import { parseXmlDocument, readElement, readScalar, rootElement, writeElement } from "./xml.js";
+import { escapeXml, parseXmlDocument, readElement, readScalar, rootElement, writeElement } from "./xml.js";
 import { hostService, virtualHostBucket } from "./routing.js";
 import { hostId, s3RequestId } from "./codec.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
@@ -156,6 +156,16 @@ describe("query protocol", () => {
       serializeQueryOutput(sns, "query", setAttributes, {}, "rid", ns),
       `<?xml version="1.0" encoding="UTF-8"?><SetTopicAttributesResponse xmlns="${ns}"><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></SetTopicAttributesResponse>`,
     );
+  });
+});
+
+describe("XML text", () => {
+  test("characters XML 1.0 cannot hold are written as hexadecimal references, as S3 lists such keys", () => {
+    // aws/aws-sdk-php#169 (a key ending in ESC listed as "LA&#x1b;"), pfig/net-amazon-s3#67 (backspace, "&#x8;").
+    assert.equal(escapeXml("LA\u001b"), "LA&#x1b;");
+    assert.equal(escapeXml("a\bz\u000b\u000c\u001f"), "a&#x8;z&#xb;&#xc;&#x1f;");
+    // Tab and line feed are XML; carriage return is kept from being normalised away.
+    assert.equal(escapeXml("a\tb\nc\rd&<>"), "a\tb\nc&#13;d&amp;&lt;&gt;");
   });
 });
 

@@ -9,9 +9,21 @@ import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;", "\n": "&#10;" };
 
-/** Escapes element text as AWS does: markup characters and carriage returns (which XML parsers would drop). */
+/**
+ * The characters XML 1.0 does not allow, which AWS writes as hexadecimal character references
+ * all the same: S3 lists a key holding ESC as "LA&#x1b;" (aws/aws-sdk-php#169) and one holding
+ * backspace as "&#x8;" (pfig/net-amazon-s3#67); botocore#3496 meets one in CreateMultipartUpload.
+ */
+const XML_ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
+const MARKUP = /[&<>\r\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+
+function escapeChar(c: string): string {
+  return ESCAPES[c] ?? (XML_ILLEGAL.test(c) ? `&#x${(c.codePointAt(0) ?? 0).toString(16)};` : c);
+}
+
+/** Escapes element text as AWS does: markup characters, carriage returns (which XML parsers would drop) and the characters XML cannot hold. */
 export function escapeXml(text: string): string {
-  return /[&<>\r]/.test(text) ? text.replace(/[&<>\r]/g, (c) => ESCAPES[c] ?? c) : text;
+  return text.search(MARKUP) >= 0 ? text.replace(MARKUP, escapeChar) : text;
 }
 
 export function escapeAttribute(text: string): string {
