@@ -64,7 +64,7 @@ export const catalog: readonly CatalogEntry[] = [
   { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js"), startsAfter: ["dynamodb"] },
   { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js"), ownsPath: isQueuePath },
   // (One line per entry: scripts/codegen.mjs reads the ids and models from these lines.)
-  { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js"), plainHttp: { pathPrefixes: ["/_aws/sns/", "/_nimbus/sns/"], handler: () => import("./sns/internal-endpoints.js") } },
+  { id: "sns", model: "sns-2010-03-31", provider: () => import("./sns/index.js"), plainHttp: { pathPrefixes: ["/_aws/sns/", "/_nimbus/sns/", "/SimpleNotificationService-"], handler: () => import("./sns/internal-endpoints.js") } },
   { id: "lambda", model: "lambda-2015-03-31", provider: () => import("./lambda/index.js"), plainHttp: { host: isFunctionUrlHost, handler: () => import("./lambda/function-urls.js") } },
   { id: "logs", model: "logs-2014-03-28", provider: () => import("./logs/index.js") },
   // The current @aws-sdk/client-cloudwatch speaks JSON 1.0 with this target prefix.

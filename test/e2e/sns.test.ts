@@ -357,6 +357,15 @@ describe("SNS", () => {
       "the envelope's signature verifies with the signing certificate",
     );
     assert.match(String(envelope.SigningCertURL), new RegExp(`^${nimbus.url}/SimpleNotificationService-[0-9a-f]{32}\\.pem$`));
+    // Subscribers fetch the certificate from SigningCertURL to check the signature, as the Java
+    // SDK's SNSIntegrationTest.testCloudcastOperations does (it expects 200).
+    const cert = await fetch(String(envelope.SigningCertURL));
+    assert.equal(cert.status, 200);
+    assert.equal(
+      verifySnsMessageSignature(envelope as never, String(envelope.Signature), new X509Certificate(await cert.text()), "1"),
+      true,
+      "the signature verifies with the certificate served at SigningCertURL",
+    );
 
     assert.equal((await receiveAll(filtered.url)).length, 0, "the red-only subscription filtered the blue message out");
     assert.equal((await receiveAll(matching.url))[0]?.Body !== undefined, true);

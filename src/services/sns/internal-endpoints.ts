@@ -10,6 +10,7 @@
  *   GET    /_nimbus/sns/email-messages[?address=]                {"email_messages": {address: [...]}, "region"}
  *   DELETE /_nimbus/sns/email-messages[?address=]                204
  *   POST   /_nimbus/sns/phone-opt-out  {"phoneNumber", ...}      204: the number's owner replied STOP
+ *   GET    /SimpleNotificationService-<digest>.pem               the signing certificate (below)
  *
  * Every route takes `accountId` (default 000000000000) and `region` (default us-east-1); an
  * endpoint ARN filter names its own account and region. Messages are listed oldest first.
@@ -21,6 +22,7 @@ import type { ServiceRegistry } from "../../server/registry.js";
 import type { OutboxKind } from "./outbox.js";
 import { parseEndpointArn } from "./platform.js";
 import { isE164 } from "./sms.js";
+import { signingCertFileName } from "./domain/signing.js";
 import type { SnsStore } from "./store.js";
 import { subscriptionArn } from "./topics.js";
 
@@ -61,7 +63,7 @@ async function snsStore(registry: ServiceRegistry): Promise<SnsStore> {
   return store as SnsStore;
 }
 
-/** Serves one request under /_aws/sns/ or /_nimbus/sns/. */
+/** Serves one request under /_aws/sns/ or /_nimbus/sns/, or for the signing certificate. */
 export async function handleSnsInternalRequest(req: AnyRequest, res: AnyResponse, registry: ServiceRegistry): Promise<void> {
   const url = new URL(req.url ?? "/", "http://nimbus.internal");
   const path = url.pathname;
@@ -129,6 +131,24 @@ export async function handleSnsInternalRequest(req: AnyRequest, res: AnyResponse
     store.sms.optOut(typeof body.accountId === "string" ? body.accountId : account, typeof body.region === "string" ? body.region : region, body.phoneNumber);
     sendEmpty(res, 204);
     return;
+  }
+
+  // Every envelope's SigningCertURL points here, as AWS's points to the certificate on
+  // sns.<region>.amazonaws.com: subscribers fetch it to check the Signature (AWS developer
+  // guide, "Verifying the signature of an Amazon SNS message"; the Java SDK's
+  // SNSIntegrationTest.testCloudcastOperations fetches it and expects 200). Bucket names are
+  // lowercase, so this root path is never an S3 bucket's.
+  if (path.startsWith("/SimpleNotificationService-") && (method === "GET" || method === "HEAD")) {
+    const identity = (await snsStore(registry)).signingIdentity();
+    if (path === `/${signingCertFileName(identity.certificate)}`) {
+      const pem = Buffer.from(identity.certificatePem, "utf8");
+      res.statusCode = 200;
+      res.setHeader("content-type", "application/x-x509-ca-cert");
+      res.setHeader("content-length", pem.length);
+      if (method === "HEAD") res.end();
+      else res.end(pem);
+      return;
+    }
   }
 
   sendJson(res, 404, { error: `No internal endpoint at ${method} ${path}` });
