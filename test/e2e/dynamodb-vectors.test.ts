@@ -191,7 +191,11 @@ describe("DynamoDB vector indexes", () => {
   });
 
   test("SearchVectors refuses bad input with DynamoDB's ValidationException", async () => {
-    await validation(search({ TopK: 0 }), "1 validation error detected: Value '0' at 'topK' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    // SearchVectors' own wording (AWS SDK for Java v2, SearchVectorsIntegrationTestBase.NegativeTests:
+    // searchVectors_topKZero/topKNegative/emptySearchVector_failsAtService).
+    await validation(search({ TopK: 0 }), "1 validation error detected: Value at 'TopK' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    await validation(search({ TopK: -1 }), "1 validation error detected: Value at 'TopK' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    await validation(search({ SearchVector: [] }), "1 validation error detected: Value at 'SearchVector' failed to satisfy constraint: Member must have length greater than or equal to 1");
     await validation(search({ TopK: 101 }), "Provided TopK value '101' is out of valid range. The value must be between 1 and 100 inclusive");
     await validation(search({ SearchVector: nums(1, 0) }), "Input search vector dimension 2 does not match vector index dimension 3");
     await validation(

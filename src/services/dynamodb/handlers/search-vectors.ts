@@ -17,7 +17,7 @@ import type { DynamoContext } from "../context.js";
 import { capacityMode, encodeKeyValue, parseItem, requireTable } from "../items.js";
 import { creatingIndex } from "../table.js";
 import { tableStatus } from "../table-status.js";
-import { check, count, range, tableNameChecks } from "../validation.js";
+import { check, tableNameChecks } from "../validation.js";
 import { hashAttribute, higherIsCloser, MAX_TOP_K, toFloat32, vectorScore, type VectorEntry, type VectorIndexMeta } from "../vectors.js";
 
 const INVALID_CONDITION = "Invalid SearchConditionExpression: ";
@@ -105,12 +105,24 @@ interface Hit {
   readonly item: Item;
 }
 
+/**
+ * SearchVectors' own member checks: unlike Coral's, they name the member as the API spells it
+ * and quote no value: "1 validation error detected: Value at 'TopK' failed to satisfy
+ * constraint: Member must have value greater than or equal to 1" (AWS's answers for an empty
+ * SearchVector and a TopK of 0 or -1, asserted by the AWS SDK for Java v2's
+ * SearchVectorsIntegrationTestBase.NegativeTests, run against DynamoDB).
+ */
+function searchMemberChecks(input: SearchVectorsInput): void {
+  const failures: string[] = [];
+  if (input.SearchVector.length < 1) failures.push("Value at 'SearchVector' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  if (input.TopK < 1) failures.push("Value at 'TopK' failed to satisfy constraint: Member must have value greater than or equal to 1");
+  if (failures.length === 0) return;
+  throw validationException(`${failures.length} validation error${failures.length === 1 ? "" : "s"} detected: ${failures.join("; ")}`);
+}
+
 export function searchVectors(input: SearchVectorsInput, ctx: DynamoContext): SearchVectorsOutput {
-  check(
-    ...tableNameChecks(input.IndexName, "indexName"),
-    count("searchVector", input.SearchVector, 1, Number.MAX_SAFE_INTEGER),
-    range("topK", input.TopK, 1),
-  );
+  check(...tableNameChecks(input.IndexName, "indexName"));
+  searchMemberChecks(input);
   const mode = capacityMode(input.ReturnConsumedCapacity);
   // Above 100 is the operation's own refusal, not a member constraint (captured).
   if (input.TopK > MAX_TOP_K) throw validationException(`Provided TopK value '${input.TopK}' is out of valid range. The value must be between 1 and ${MAX_TOP_K} inclusive`);
