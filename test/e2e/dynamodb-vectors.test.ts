@@ -308,6 +308,17 @@ describe("DynamoDB vector indexes", () => {
       "One or more parameter values were invalid: One element in SearchSchema is not defined in attribute definitions",
     );
     await validation(create({ ...one({}), BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }), "One or more parameter values were invalid: Vector indexes are only supported for PAY_PER_REQUEST tables");
+    const filters = Array.from({ length: 19 }, (_, i) => `f${i}`);
+    await validation(
+      ddb.send(
+        new CreateTableCommand({
+          ...one({ SearchSchema: filters.map((f) => ({ AttributeName: f, SearchSchemaElementType: "INLINE_FILTER" })) }),
+          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, ...filters.map((f) => ({ AttributeName: f, AttributeType: "S" as const }))],
+        }),
+      ),
+      // The AWS SDK for Java v2's SearchVectorsIntegrationTestBase, CreateTableLimitTests.createTable_tooManyInlineFilters_failsAtService.
+      "One or more parameter values were invalid: Value '19' at 'SearchSchema' failed to satisfy constraint: Member must have INLINE_FILTER count less than or equal to 18",
+    );
     const six = Array.from({ length: 6 }, (_, i) => ({ ...(base.VectorIndexes?.[1] as object), IndexName: `v${i}xx` })) as unknown as CreateTableCommandInput["VectorIndexes"];
     await validation(create({ ...base, VectorIndexes: six }), "One or more parameter values were invalid: VectorIndex count exceeds the per-table limit of 5");
   });

@@ -89,8 +89,11 @@ export function checkNewVectorIndexes(
     if (schema.filter((e) => e.SearchSchemaElementType === "HASH").length > 1) {
       throw validationException(`${INVALID}SearchSchema of vector index ${index.name} must not have more than one HASH element`);
     }
-    if (schema.filter((e) => e.SearchSchemaElementType === "INLINE_FILTER").length > MAX_INLINE_FILTERS) {
-      throw validationException(`${INVALID}SearchSchema of vector index ${index.name} must not have more than ${MAX_INLINE_FILTERS} INLINE_FILTER elements`);
+    const filters = schema.filter((e) => e.SearchSchemaElementType === "INLINE_FILTER").length;
+    if (filters > MAX_INLINE_FILTERS) {
+      // AWS's words (the AWS SDK for Java v2's SearchVectorsIntegrationTestBase, run against DynamoDB:
+      // CreateTableLimitTests.createTable_tooManyInlineFilters_failsAtService).
+      throw validationException(`${INVALID}Value '${filters}' at 'SearchSchema' failed to satisfy constraint: Member must have INLINE_FILTER count less than or equal to ${MAX_INLINE_FILTERS}`);
     }
     const repeated = schema.find((e, i) => schema.findIndex((o) => o.AttributeName === e.AttributeName) !== i);
     if (repeated !== undefined) throw validationException(`${INVALID}Duplicate attribute in SearchSchema of vector index ${index.name}: ${repeated.AttributeName}`);
