@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { constraintMessage, count, length, oneOf, pattern, range } from "./constraints.js";
+import { constraintMessage, count, length, oneOf, pattern, range, stringList } from "./constraints.js";
 
 describe("constraintMessage", () => {
   test("undefined when every check holds, absent values included", () => {
@@ -25,5 +25,14 @@ describe("constraintMessage", () => {
       "2 validation errors detected: Value null at 'key' failed to satisfy constraint: Member must not be null; " +
         "Value '[a, b]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 1",
     );
+  });
+
+  test("a list of names is quoted name by name, other lists by their count", () => {
+    assert.equal(
+      constraintMessage([stringList("names", ["a", "b", "c"], 1, 2), count("items", [{}, {}, {}], 1, 2)]),
+      "2 validation errors detected: Value '[a, b, c]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 2; " +
+        "Value '[3 items]' at 'items' failed to satisfy constraint: Member must have length less than or equal to 2",
+    );
+    assert.equal(constraintMessage([stringList("names", ["a"], 1, 2), stringList("none", undefined, 1, 2)]), undefined);
   });
 });

@@ -29,6 +29,11 @@ export function count(field: string, value: readonly unknown[] | undefined, min:
   return { field, value: value.length === 0 ? "[]" : `[${value.length} items]`, failure };
 }
 
+/** A list of names, which Coral quotes in full ("[a, b]") where it counts other lists. */
+export function stringList(field: string, value: readonly string[] | undefined, min: number, max: number): Check {
+  return { field, value, failure: count(field, value, min, max).failure };
+}
+
 export function range(field: string, value: number | undefined, min: number, max?: number): Check {
   let failure: string | undefined;
   if (value !== undefined && value < min) failure = `Member must have value greater than or equal to ${min}`;

@@ -50,28 +50,38 @@ describe("DynamoDB control plane validation", () => {
   const projectedTotal = (n: number) => ["ValidationException", 400, `${INVALID}Number of projected attributes in all indexes exceeds limit of 100, number of projected attributes:${n}`];
 
   test("NonKeyAttributes count across all of a table's secondary indexes, at most 100; ALL projections do not count", async () => {
-    // 60 + 41 in a GSI and an LSI: each index alone is under 100, together they are over.
+    // At most 20 in one projection (API reference, Projection), so the total is reached with several.
+    const full = (...names: string[]) => names.map((n) => gsi(n, 20));
+    // 5 x 20 in GSIs and 1 in an LSI: each index alone is within its limit, together they are over.
     assert.deepEqual(
-      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [gsi("gsiA", 60)], LocalSecondaryIndexes: [lsi("lsiA", 41)] })))),
+      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: full("gsiA", "gsiB", "gsiC", "gsiD", "gsiE"), LocalSecondaryIndexes: [lsi("lsiA", 1)] })))),
       projectedTotal(101),
     );
-    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [gsi("gsiA", 60), gsi("gsiB", 45)] })))), projectedTotal(105));
-    // One attribute projected into two indexes counts twice.
-    const twice: GlobalSecondaryIndex = { ...{}, ...gsi("gsiB", 0), Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: attributes("gsiA", 50) } };
-    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [gsi("gsiA", 51), twice] })))), projectedTotal(101));
+    assert.deepEqual(
+      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [...full("gsiA", "gsiB", "gsiC", "gsiD", "gsiE"), gsi("gsiF", 5)] })))),
+      projectedTotal(105),
+    );
+    // One attribute projected into two indexes counts twice: gsiA's 20 names in five indexes, and one of them in a sixth.
+    const same = (name: string, n: number): GlobalSecondaryIndex => ({ ...{}, ...gsi(name, 0), Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: attributes("gsiA", n) } });
+    assert.deepEqual(
+      await refusal(ddb.send(new CreateTableCommand(keyed(uniqueName("t"), { GlobalSecondaryIndexes: [gsi("gsiA", 20), same("gsiB", 20), same("gsiC", 20), same("gsiD", 20), same("gsiE", 20), same("gsiF", 1)] })))),
+      projectedTotal(101),
+    );
 
     const name = uniqueName("t");
-    await ddb.send(new CreateTableCommand(keyed(name, { GlobalSecondaryIndexes: [gsi("gsiA", 50), gsi("gsiAll", 0)], LocalSecondaryIndexes: [lsi("lsiA", 40)] })));
-    // A GSI UpdateTable adds counts with the indexes the table has.
+    await ddb.send(
+      new CreateTableCommand(keyed(name, { GlobalSecondaryIndexes: [...full("gsiA", "gsiB"), gsi("gsiC", 10), gsi("gsiAll", 0)], LocalSecondaryIndexes: [lsi("lsiA", 20), lsi("lsiB", 20)] })),
+    );
+    // A GSI UpdateTable adds counts with the indexes the table has (90 so far).
     const create = (index: GlobalSecondaryIndex) =>
       ddb.send(new UpdateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: "sk", AttributeType: "S" }], GlobalSecondaryIndexUpdates: [{ Create: index }] }));
-    assert.deepEqual(await refusal(create(gsi("gsiB", 11))), projectedTotal(101));
+    assert.deepEqual(await refusal(create(gsi("gsiD", 11))), projectedTotal(101));
     const { Table: table } = await ddb.send(new DescribeTableCommand({ TableName: name }));
     assert.deepEqual(
       table?.GlobalSecondaryIndexes?.map((g) => g.IndexName),
-      ["gsiA", "gsiAll"],
+      ["gsiA", "gsiB", "gsiC", "gsiAll"],
     );
-    await create(gsi("gsiB", 10));
+    await create(gsi("gsiD", 10));
   });
 
   test("CreateTable refuses an attribute defined twice, naming it", async () => {

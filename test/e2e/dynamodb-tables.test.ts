@@ -249,6 +249,12 @@ describe("DynamoDB tables", () => {
         `${invalid}ProvisionedThroughput is not specified for index: byG`,
       ],
       [{ ...{}, ...withG, GlobalSecondaryIndexes: gsi({ Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["a", "b", "a"] } }) }, `${invalid}Duplicate element in NonKeyAttributes: a`],
+      // At most 20 NonKeyAttributes per projection (API reference, Projection), quoted as AWS quotes a
+      // vector index's (the AWS SDK for Java v2's SearchVectorsIntegrationTestBase).
+      [
+        { ...{}, ...withG, GlobalSecondaryIndexes: gsi({ Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: Array.from({ length: 21 }, (_, i) => `n${i}`) } }) },
+        `1 validation error detected: Value '[${Array.from({ length: 21 }, (_, i) => `n${i}`).join(", ")}]' at 'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy constraint: Member must have length less than or equal to 20`,
+      ],
     ];
     for (const [extra, message] of cases) {
       const err = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(simpleTable(uniqueName("ctwords"), extra))));

@@ -319,6 +319,12 @@ describe("DynamoDB vector indexes", () => {
       // The AWS SDK for Java v2's SearchVectorsIntegrationTestBase, CreateTableLimitTests.createTable_tooManyInlineFilters_failsAtService.
       "One or more parameter values were invalid: Value '19' at 'SearchSchema' failed to satisfy constraint: Member must have INLINE_FILTER count less than or equal to 18",
     );
+    const names = Array.from({ length: 21 }, (_, i) => `proj${i}`);
+    await validation(
+      create(one({ Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: names } })),
+      // The AWS SDK for Java v2's SearchVectorsIntegrationTestBase, CreateTableLimitTests.createTable_tooManyProjectedAttributes_failsAtService.
+      `1 validation error detected: Value '[${names.join(", ")}]' at 'vectorIndexes.1.member.projection.nonKeyAttributes' failed to satisfy constraint: Member must have length less than or equal to 20`,
+    );
     const six = Array.from({ length: 6 }, (_, i) => ({ ...(base.VectorIndexes?.[1] as object), IndexName: `v${i}xx` })) as unknown as CreateTableCommandInput["VectorIndexes"];
     await validation(create({ ...base, VectorIndexes: six }), "One or more parameter values were invalid: VectorIndex count exceeds the per-table limit of 5");
   });

@@ -11,7 +11,7 @@ import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
 import { describeTable, keyedAttributes, tableArn, withBillingModeAlone, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { restoring, scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
-import { check, count, length, oneOf, range, tableNameChecks, type Check } from "../validation.js";
+import { check, count, length, oneOf, range, stringList, tableNameChecks, type Check } from "../validation.js";
 import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
 import { initialWarm, isEmptyWarm, warmFloor, type WarmRequest, type WarmThroughputMeta, type WarmUnits } from "../warm-throughput.js";
 
@@ -25,6 +25,8 @@ export const MAX_GSI = 20;
  * different indexes, this counts as two distinct attributes" (API reference, Projection).
  */
 const MAX_PROJECTED_ATTRIBUTES = 100;
+/** NonKeyAttributes of one projection (API reference, Projection). */
+const MAX_NON_KEY_ATTRIBUTES = 20;
 /**
  * Tables per account per Region: "the default quota is 2,500 tables" (developer guide, "Quotas in
  * Amazon DynamoDB", Tables). Restores and imports make tables too, and count alike.
@@ -55,6 +57,17 @@ function keySchemaChecks(field: string, schema: KeySchemaInput, multiAttribute =
   return out;
 }
 
+/**
+ * A projection's NonKeyAttributes: 1 to 20 names ("Array Members: Minimum number of 1 item.
+ * Maximum number of 20 items", API reference, Projection), the list quoted name by name:
+ * "Value '[proj0, ..., proj20]' at 'vectorIndexes.1.member.projection.nonKeyAttributes' failed
+ * to satisfy constraint: Member must have length less than or equal to 20" (AWS's answer in the
+ * AWS SDK for Java v2's SearchVectorsIntegrationTestBase, createTable_tooManyProjectedAttributes_failsAtService).
+ */
+function nonKeyAttributesCheck(member: string, names: readonly string[] | undefined): Check {
+  return stringList(`${member}.projection.nonKeyAttributes`, names, 1, MAX_NON_KEY_ATTRIBUTES);
+}
+
 /** A new index's members as Coral checks them; `member` names it ("globalSecondaryIndexes.2.member"). */
 export function indexMemberChecks(member: string, index: IndexInput, kind: IndexMeta["kind"]): Check[] {
   const t = index.ProvisionedThroughput;
@@ -62,7 +75,7 @@ export function indexMemberChecks(member: string, index: IndexInput, kind: Index
     ...tableNameChecks(index.IndexName, `${member}.indexName`),
     ...keySchemaChecks(`${member}.keySchema`, index.KeySchema, kind === "GSI"),
     oneOf(`${member}.projection.projectionType`, index.Projection.ProjectionType, ["ALL", "INCLUDE", "KEYS_ONLY"]),
-    count(`${member}.projection.nonKeyAttributes`, index.Projection.NonKeyAttributes, 1, Number.MAX_SAFE_INTEGER),
+    nonKeyAttributesCheck(member, index.Projection.NonKeyAttributes),
     range(`${member}.provisionedThroughput.readCapacityUnits`, t?.ReadCapacityUnits, 1),
     range(`${member}.provisionedThroughput.writeCapacityUnits`, t?.WriteCapacityUnits, 1),
   ];
@@ -84,7 +97,7 @@ export function vectorIndexMemberChecks(member: string, index: VectorIndexInput)
     range(`${member}.dimensions`, index.Dimensions, 1),
     oneOf(`${member}.distanceFunction`, index.DistanceFunction, DISTANCE_FUNCTIONS),
     oneOf(`${member}.projection.projectionType`, index.Projection.ProjectionType, ["ALL", "INCLUDE", "KEYS_ONLY"]),
-    count(`${member}.projection.nonKeyAttributes`, index.Projection.NonKeyAttributes, 1, Number.MAX_SAFE_INTEGER),
+    nonKeyAttributesCheck(member, index.Projection.NonKeyAttributes),
     count(`${member}.searchSchema`, index.SearchSchema, 1, Number.MAX_SAFE_INTEGER),
     ...(index.SearchSchema ?? []).flatMap((e, i) => [
       length(`${member}.searchSchema.${i + 1}.member.attributeName`, e.AttributeName, 1, 255),
