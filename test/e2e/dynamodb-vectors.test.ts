@@ -213,6 +213,8 @@ describe("DynamoDB vector indexes", () => {
     const conditions: [string, Record<string, AttributeValue>, string][] = [
       ["cat > :c", x, "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression"],
       ["cat = :c OR color = :c", x, "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression"],
+      // The AWS SDK for Java v2's SearchVectorsIntegrationTestBase, searchVectors_inlineFilterExpressionWithoutHashCondition_failsAtService.
+      ["color = :c", x, "SearchConditionExpression must have all HASH attributes in configured SearchSchema"],
       ["cat = :c AND title = :c", x, "SearchConditionExpression must not contain any attributes that is not in SearchSchema. Invalid attribute: title"],
       ["cat = :c AND cat = :c", x, "Invalid SearchConditionExpression: SearchConditionExpression must only contain one condition per attribute"],
       ["cat = :n", { ":n": { N: "1" } }, "Type of 'cat' attribute in SearchConditionExpression (N) does not match type in search schema (S)"],

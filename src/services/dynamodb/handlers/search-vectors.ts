@@ -88,7 +88,14 @@ function checkEqualities(pairs: readonly Equality[], index: VectorIndexMeta, def
   const hash = hashAttribute(index);
   if (hash === undefined) return undefined;
   const given = pairs.find((p) => p.attribute === hash);
-  if (given === undefined) throw validationException("SearchConditionExpression must be provided when SearchSchema has a HASH key");
+  if (given === undefined) {
+    // A condition on the INLINE_FILTER attributes alone is answered otherwise than no condition
+    // (AWS's words, asserted by the AWS SDK for Java v2's SearchVectorsIntegrationTestBase, run
+    // against DynamoDB: searchVectors_inlineFilterExpressionWithoutHashCondition_failsAtService).
+    throw validationException(
+      pairs.length === 0 ? "SearchConditionExpression must be provided when SearchSchema has a HASH key" : "SearchConditionExpression must have all HASH attributes in configured SearchSchema",
+    );
+  }
   const declared = defined.get(hash);
   const actual = typeOf(given.value);
   if (declared !== undefined && actual !== declared) {
