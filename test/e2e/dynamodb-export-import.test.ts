@@ -193,7 +193,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     { pk: { S: "beta" }, sk: { N: "-3.5" }, empty: { S: "" } },
   ];
 
-  test("a full export writes AWS's layout to S3: _started, gzip'd JSON lines, both manifests and their checksums", async () => {
+  test("a full export writes AWS's layout to S3: _started, gzip'd JSON lines, both manifests and their .md5 files", async () => {
     const table = uniqueName("exp-full");
     const tableArn = await tableWithPitr(table);
     for (const item of richItems) await ddb.send(new PutItemCommand({ TableName: table, Item: item }));
@@ -231,7 +231,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.match(dataKeys[0] ?? "", /\/data\/[a-z2-7]{26}\.json\.gz$/);
     assert.deepEqual(
       keys.filter((k) => !k.startsWith(`${folder}/data/`)),
-      [`${folder}/_started`, `${folder}/manifest-files.checksum`, `${folder}/manifest-files.json`, `${folder}/manifest-summary.checksum`, `${folder}/manifest-summary.json`],
+      [`${folder}/_started`, `${folder}/manifest-files.json`, `${folder}/manifest-files.md5`, `${folder}/manifest-summary.json`, `${folder}/manifest-summary.md5`],
     );
     assert.equal((await objectBytes(bucketName, `${folder}/_started`)).length, 0);
 
@@ -255,7 +255,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
       outputFormat: "DYNAMODB_JSON",
       exportType: "FULL_EXPORT",
     });
-    assert.equal((await objectBytes(bucketName, `${folder}/manifest-summary.checksum`)).toString(), createHash("md5").update(summaryText).digest("hex"));
+    assert.equal((await objectBytes(bucketName, `${folder}/manifest-summary.md5`)).toString(), createHash("md5").update(summaryText).digest("base64"));
 
     const filesText = (await objectBytes(bucketName, `${folder}/manifest-files.json`)).toString();
     const files = filesText.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -265,7 +265,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.deepEqual(files, [
       { itemCount: 3, md5Checksum: createHash("md5").update(gz).digest("base64"), etag: (head.ETag ?? "").replace(/"/g, ""), dataFileS3Key: dataKeys[0] },
     ]);
-    assert.equal((await objectBytes(bucketName, `${folder}/manifest-files.checksum`)).toString(), createHash("md5").update(filesText).digest("hex"));
+    assert.equal((await objectBytes(bucketName, `${folder}/manifest-files.md5`)).toString(), createHash("md5").update(filesText).digest("base64"));
 
     // One {"Item": ...} per line, in DynamoDB JSON: 38-digit numbers as written, binaries in base64, sets kept.
     const lines = gunzipSync(gz).toString().split("\n").filter((l) => l !== "");

@@ -7,7 +7,11 @@
  *   <prefix>/AWSDynamoDB/<export id>/data/<26 base32>.ion.gz     ...or gzip'd Ion text lines (ExportFormat ION)
  *   <prefix>/AWSDynamoDB/<export id>/manifest-files.json         one JSON line per data file
  *   <prefix>/AWSDynamoDB/<export id>/manifest-summary.json       the export's summary
- *   ...and a `.checksum` (MD5, hex) beside each manifest.
+ *   ...and a `.md5` (the manifest's MD5, base64) beside each manifest.
+ *
+ * The developer guide names the checksum files `.checksum`; real exports write `manifest-files.md5` and
+ * `manifest-summary.md5`, 24 bytes of base64 MD5 (ScyllaDB Alternator's test_export.py::
+ * test_export_with_data_json_full, run against AWS; moto's AWS-verified test_dynamodb_export_table.py).
  *
  * The items are taken from point-in-time recovery's history (backups.ts itemsAt) in one
  * synchronous pass into a temporary file, so the export is the table exactly at ExportTime even
@@ -224,7 +228,7 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
     })}\n`;
     const filesKey = `${folder}/manifest-files.json`;
     await put(filesKey, Buffer.from(filesManifest));
-    await put(`${folder}/manifest-files.checksum`, Buffer.from(md5(filesManifest).toString("hex")));
+    await put(`${folder}/manifest-files.md5`, Buffer.from(md5(filesManifest).toString("base64")));
 
     const summaryKey = `${folder}/manifest-summary.json`;
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -249,7 +253,7 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
     };
     const summaryText = JSON.stringify(summary);
     await put(summaryKey, Buffer.from(summaryText));
-    await put(`${folder}/manifest-summary.checksum`, Buffer.from(md5(summaryText).toString("hex")));
+    await put(`${folder}/manifest-summary.md5`, Buffer.from(md5(summaryText).toString("base64")));
     return { status: "COMPLETED", manifest: summaryKey, itemCount: written.count, billedSizeBytes: written.bytes };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -292,7 +292,7 @@ export async function* sourceObjects(env: TransferEnv, scope: Scope, r: Pick<Imp
 
 /** "Exports from point in time are supported as an import source": their manifests and markers are not data. */
 function isExportBookkeeping(key: string): boolean {
-  return /(^|\/)AWSDynamoDB\/[^/]+\/(_started|manifest-(summary|files)\.(json|checksum))$/.test(key);
+  return /(^|\/)AWSDynamoDB\/[^/]+\/(_started|manifest-(summary|files)\.(json|md5|checksum))$/.test(key);
 }
 
 /** The import is over: its table becomes ACTIVE, or is dropped when nothing came into it because S3 failed. */
