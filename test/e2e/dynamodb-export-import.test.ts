@@ -809,6 +809,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const conflict = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, S3Prefix: "other", ClientToken: token })));
     assert.equal(conflict.name, "ExportConflictException");
     assert.equal(conflict.$metadata.httpStatusCode, 400);
+    assert.equal(conflict.message, "Export conflict: Duplicate request detected with conflicting parameters");
     await nimbus.scheduler.advance(JOB_DELAY);
     // Once done, the same request still names the same (now completed) export.
     const later = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ClientToken: token }))).ExportDescription;
@@ -899,6 +900,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const conflict = await failure(ddb.send(new ImportTableCommand({ ...base, ClientToken: token, InputFormat: "CSV", TableCreationParameters: keyedTable(fresh) })));
     assert.equal(conflict.name, "ImportConflictException");
     assert.equal(conflict.$metadata.httpStatusCode, 400);
+    assert.equal(conflict.message, "Import conflict: Duplicate request detected with conflicting parameters");
     await nimbus.scheduler.advance(JOB_DELAY);
   });
 

@@ -32,13 +32,10 @@ import { dataFileId, EXPORT_LINE_FORMATS, transferId, type ExportLineFormat, typ
 import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const exportErrors = defineErrors({
-  // The messages of these three are not published; the exceptions' documented descriptions stand in.
+  // The messages of these two are not published; the exceptions' documented descriptions stand in.
   ExportNotFound: { code: "ExportNotFoundException", status: 400, message: "Export not found: {arn}" },
-  ExportConflict: {
-    code: "ExportConflictException",
-    status: 400,
-    message: "There was a conflict when writing to the specified S3 bucket: the client token {token} was already used with different parameters",
-  },
+  // ack-api-quirks DDB-EXPORT-009/010, measured against AWS 2026-10-09.
+  ExportConflict: { code: "ExportConflictException", status: 400, message: "Export conflict: Duplicate request detected with conflicting parameters" },
   InvalidExportTime: { code: "InvalidExportTimeException", status: 400, message: "The specified ExportTime is outside of the point in time recovery window." },
 });
 

@@ -26,13 +26,10 @@ import { CsvRecords, csvItem, ImportLineError, ionLineItems, isBlankRecord, pars
 import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const importErrors = defineErrors({
-  // The messages of these two are not published; the exceptions' documented descriptions stand in.
+  // The message of this one is not published; the exception's documented description stands in.
   ImportNotFound: { code: "ImportNotFoundException", status: 400, message: "Import not found: {arn}" },
-  ImportConflict: {
-    code: "ImportConflictException",
-    status: 400,
-    message: "There was a conflict when importing from the specified S3 source: the client token {token} was already used with different parameters",
-  },
+  // ack-api-quirks DDB-IMPORT-017, measured against AWS 2026-10-09.
+  ImportConflict: { code: "ImportConflictException", status: 400, message: "Import conflict: Duplicate request detected with conflicting parameters" },
 });
 
 export type ImportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";

@@ -45,7 +45,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
 
   const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;
-  const repeated = repeatedRequest<ExportRecord>(ctx, ctx, "export", token, print, () => exportErrors.ExportConflict({ token }));
+  const repeated = repeatedRequest<ExportRecord>(ctx, ctx, "export", token, print, () => exportErrors.ExportConflict());
   if (repeated !== undefined) return { ExportDescription: exportDescription(repeated) };
 
   const now = ctx.clock.now();

@@ -37,7 +37,7 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
 
   const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;
-  const repeated = repeatedRequest<ImportRecord>(ctx, ctx, "import", token, print, () => importErrors.ImportConflict({ token }));
+  const repeated = repeatedRequest<ImportRecord>(ctx, ctx, "import", token, print, () => importErrors.ImportConflict());
   if (repeated !== undefined) return { ImportTableDescription: importDescription(ctx, repeated) };
 
   const now = ctx.clock.now();
