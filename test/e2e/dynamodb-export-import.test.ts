@@ -897,11 +897,23 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const first = (await ddb.send(new ImportTableCommand({ ...base, ClientToken: token, TableCreationParameters: keyedTable(fresh) }))).ImportTableDescription;
     const again = (await ddb.send(new ImportTableCommand({ ...base, ClientToken: token, TableCreationParameters: keyedTable(fresh) }))).ImportTableDescription;
     assert.equal(again?.ImportArn, first?.ImportArn);
-    const conflict = await failure(ddb.send(new ImportTableCommand({ ...base, ClientToken: token, InputFormat: "CSV", TableCreationParameters: keyedTable(fresh) })));
+    // Only another table conflicts: another source, format or compression answers the first import as it was.
+    const otherSource = (
+      await ddb.send(new ImportTableCommand({ ...base, S3BucketSource: { S3Bucket: "some-other-bucket", S3KeyPrefix: "elsewhere/" }, InputFormat: "CSV", InputCompressionType: "GZIP", ClientToken: token, TableCreationParameters: keyedTable(fresh) }))
+    ).ImportTableDescription;
+    assert.equal(otherSource?.ImportArn, first?.ImportArn);
+    assert.deepEqual([otherSource?.InputFormat, otherSource?.InputCompressionType, otherSource?.S3BucketSource?.S3Bucket], ["DYNAMODB_JSON", "NONE", bucketName]);
+    const conflict = await failure(ddb.send(new ImportTableCommand({ ...base, ClientToken: token, TableCreationParameters: keyedTable(uniqueName("imp-other")) })));
     assert.equal(conflict.name, "ImportConflictException");
     assert.equal(conflict.$metadata.httpStatusCode, 400);
     assert.equal(conflict.message, "Import conflict: Duplicate request detected with conflicting parameters");
     await nimbus.scheduler.advance(JOB_DELAY);
+    // Once the import has ended its table exists: the same request again is CreateTable's refusal.
+    const replay = await failure(ddb.send(new ImportTableCommand({ ...base, ClientToken: token, TableCreationParameters: keyedTable(fresh) })));
+    assert.deepEqual([replay.name, replay.message], ["ResourceInUseException", `Table already exists: ${fresh}`]);
+    const changed = (await ddb.send(new ImportTableCommand({ ...base, S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "other/" }, ClientToken: token, TableCreationParameters: keyedTable(fresh) })))
+      .ImportTableDescription;
+    assert.equal(changed?.ImportArn, first?.ImportArn);
   });
 
   test("an import from a bucket that does not exist ends FAILED with S3NoSuchBucket and leaves no table", async () => {

@@ -35,11 +35,16 @@ export function transferStore(env: { readonly store: DynamoStore }): TransferSto
  * `conflict` is thrown when the token was used with other parameters.
  */
 export function repeatedRequest<R>(env: TransferEnv, scope: Scope, kind: TransferKind, token: string | undefined, print: string, conflict: () => AwsError): R | undefined {
-  if (token === undefined) return undefined;
-  const previous = transferStore(env).byToken<R>(scope, kind, token, env.clock.now() - CLIENT_TOKEN_WINDOW_MS);
+  const previous = tokenTransfer<R>(env, scope, kind, token);
   if (previous === undefined) return undefined;
   if (previous.fingerprint !== print) throw conflict();
   return previous.record;
+}
+
+/** The job a ClientToken named within the window, with the fingerprint of the request that started it. */
+export function tokenTransfer<R>(env: TransferEnv, scope: Scope, kind: TransferKind, token: string | undefined): TransferRow<R> | undefined {
+  if (token === undefined) return undefined;
+  return transferStore(env).byToken<R>(scope, kind, token, env.clock.now() - CLIENT_TOKEN_WINDOW_MS);
 }
 
 /** An S3 operation failed: the job ends FAILED with `S3<code>` and S3's message, as DynamoDB reports it. */
