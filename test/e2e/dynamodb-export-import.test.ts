@@ -738,7 +738,13 @@ describe("DynamoDB export to S3 and import from S3", () => {
 
     const missing = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: `${tableArn}-nope`, S3Bucket: bucketName })));
     assert.equal(missing.name, "TableNotFoundException");
-    assert.equal(missing.message, `Table not found: ${table}-nope`);
+    assert.equal(missing.message, `Table not found: ${tableArn}-nope`);
+    const bare = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: table, S3Bucket: bucketName })));
+    assert.deepEqual([bare.name, bare.message], ["ValidationException", "One or more parameter values were invalid: tableArn is not a valid ARN"]);
+    const index = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: `${tableArn}/index/by-name`, S3Bucket: bucketName })));
+    assert.deepEqual([index.name, index.message], ["ValidationException", "Invalid Request: Table ARN is invalid."]);
+    const foreign = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn.replace(":000000000000:", ":111122223333:"), S3Bucket: bucketName })));
+    assert.deepEqual([foreign.name, foreign.message, foreign.$metadata.httpStatusCode], ["AccessDeniedException", "Access is denied", 400]);
 
     await ddb.send(new UpdateContinuousBackupsCommand({ TableName: table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
     const future = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportTime: new Date(nimbus.clock.now() + MINUTE) })));

@@ -78,10 +78,10 @@ const LIST_PAGE_BYTES = 1024 * 1024;
  * Backup, restore and continuous-backup operations say TableNotFoundException, not ResourceNotFoundException.
  * A table whose restore is still CREATING is not found to them either (DDB-TABLE-217).
  */
-export function requireSourceTable(store: DynamoStore, scope: Scope, raw: string): TableMeta {
+export function requireSourceTable(store: DynamoStore, scope: Scope, raw: string, shown?: string): TableMeta {
   const name = tableNameOf(raw);
   const meta = store.getTable(scope, name);
-  if (meta === undefined || restoring(meta)) throw errors.BackupTableNotFound({ name });
+  if (meta === undefined || restoring(meta)) throw errors.BackupTableNotFound({ name: shown ?? name });
   return meta;
 }
 

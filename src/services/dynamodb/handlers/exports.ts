@@ -7,9 +7,10 @@ import type {
   ListExportsInput,
   ListExportsOutput,
 } from "../../../generated/dynamodb.js";
-import { backupErrors, requireSourceTable, restorableWindow } from "../backups.js";
+import { backupErrors, invalidRequest, requireSourceTable, restorableWindow } from "../backups.js";
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
+import { errors } from "../errors.js";
 import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
 import { tableChildArn } from "../table.js";
 import type { ExportViewType } from "../transfer-formats.js";
@@ -21,6 +22,23 @@ const MINUTE_MS = 60_000;
 /** An incremental export covers at least 15 minutes and at most 24 hours of changes. */
 const MIN_INCREMENTAL_MS = 15 * MINUTE_MS;
 const MAX_INCREMENTAL_MS = 24 * 60 * MINUTE_MS;
+
+/** A table's ARN, as TableArn must be. */
+const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/([^/]+)$/;
+
+/**
+ * The table TableArn names. A bare name is not an ARN, an index's ARN is not a table's, another
+ * account's is refused, and a table that is not there is named by the ARN as given (ack-api-quirks
+ * DDB-EXPORT-001 and -002, measured against AWS 2026-10-09; moto's AWS-verified
+ * test_export_from_missing_table).
+ */
+function exportSource(ctx: DynamoContext, raw: string) {
+  if (!raw.startsWith("arn:")) throw validationException("One or more parameter values were invalid: tableArn is not a valid ARN");
+  const m = TABLE_ARN.exec(raw);
+  if (m === null) throw invalidRequest("Table ARN is invalid.");
+  if (m[1] !== ctx.account) throw errors.AccessDenied({ message: "Access is denied" });
+  return requireSourceTable(ctx.store, ctx, m[2] ?? "", raw);
+}
 
 export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, ctx: DynamoContext): ExportTableToPointInTimeOutput {
   const spec = input.IncrementalExportSpecification;
@@ -49,7 +67,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
   if (repeated !== undefined) return { ExportDescription: exportDescription(repeated) };
 
   const now = ctx.clock.now();
-  const meta = requireSourceTable(ctx.store, ctx, input.TableArn);
+  const meta = exportSource(ctx, input.TableArn);
   const window = restorableWindow(meta, now);
   if (window === undefined) throw backupErrors.PointInTimeRecoveryUnavailable({ name: meta.name });
   // An export reads the table up to the present: the window ends now, not 5 minutes ago.
