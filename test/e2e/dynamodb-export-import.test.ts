@@ -763,6 +763,12 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.equal(unknown.name, "ExportNotFoundException");
     assert.equal(unknown.$metadata.httpStatusCode, 400);
     assert.equal(unknown.message, `Export not found: ${tableArn}/export/01234567890123-abcdef01`);
+    for (const arn of [tableArn, `${tableArn}/import/01234567890123-abcdef01`, `qwerty:aws:dynamodb:us-east-1:000000000000:table/${table}`]) {
+      const invalid = await failure(ddb.send(new DescribeExportCommand({ ExportArn: arn })));
+      assert.deepEqual([invalid.name, invalid.message, invalid.$metadata.httpStatusCode], ["ValidationException", "Invalid Export ARN", 400]);
+    }
+    const otherAccount = await failure(ddb.send(new DescribeExportCommand({ ExportArn: `arn:aws:dynamodb:us-east-1:111122223333:table/${table}` })));
+    assert.deepEqual([otherAccount.name, otherAccount.message], ["AccessDeniedException", "Access is denied"]);
   });
 
   test("an export to a bucket that does not exist ends FAILED with S3NoSuchBucket", async () => {
@@ -898,6 +904,12 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const unknown = await failure(ddb.send(new DescribeImportCommand({ ImportArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${fresh}/import/01234567890123-abcdef01` })));
     assert.equal(unknown.name, "ImportNotFoundException");
     assert.equal(unknown.$metadata.httpStatusCode, 400);
+    for (const arn of [`arn:aws:dynamodb:us-east-1:000000000000:table/${fresh}`, `arn:aws:dynamodb:us-east-1:000000000000:table/x/import/01658528578619-c4d4e311`]) {
+      const invalid = await failure(ddb.send(new DescribeImportCommand({ ImportArn: arn })));
+      assert.deepEqual([invalid.name, invalid.message], ["ValidationException", "Invalid Import ARN"]);
+    }
+    const foreign = await failure(ddb.send(new DescribeImportCommand({ ImportArn: `arn:aws:dynamodb:us-east-1:111122223333:table/${fresh}/import/01234567890123-abcdef01` })));
+    assert.deepEqual([foreign.name, foreign.message], ["AccessDeniedException", "Access is denied"]);
 
     const token = uniqueName("token");
     const first = (await ddb.send(new ImportTableCommand({ ...base, ClientToken: token, TableCreationParameters: keyedTable(fresh) }))).ImportTableDescription;

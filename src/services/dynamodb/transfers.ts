@@ -9,6 +9,8 @@ import { AwsError } from "../../core/errors.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type { Invoke, Scope } from "../../core/service.js";
 import { s3RequestId } from "../../protocol/codec.js";
+import { validationException } from "./domain/index.js";
+import { errors } from "./errors.js";
 import type { DynamoStore } from "./store.js";
 import { TransferStore, type TransferKind, type TransferRow } from "./transfer-store.js";
 import { pageToken, pageTokenPosition } from "./validation.js";
@@ -46,6 +48,27 @@ export function tokenTransfer<R>(env: TransferEnv, scope: Scope, kind: TransferK
   if (token === undefined) return undefined;
   return transferStore(env).byToken<R>(scope, kind, token, env.clock.now() - CLIENT_TOKEN_WINDOW_MS);
 }
+
+/**
+ * DescribeExport's and DescribeImport's ARN: one that is not an export's (an import's) is
+ * ValidationException "Invalid Export ARN" ("Invalid Import ARN"), a table's ARN included, and
+ * another account's is AccessDeniedException before its shape is looked at (ack-api-quirks
+ * DDB-EXPORT-006 and DDB-IMPORT-010, measured against AWS 2026-10-09; ScyllaDB Alternator's
+ * test_export.py::test_describe_export_nonexistent, _incorrect_arn_1.._5 and
+ * test_import.py::test_describe_import_malformed_arn).
+ */
+export function checkTransferArn(scope: Scope, kind: "export" | "import", arn: string): void {
+  const invalid = () => validationException(`Invalid ${kind === "export" ? "Export" : "Import"} ARN`);
+  const account = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):/.exec(arn)?.[1];
+  if (account === undefined) throw invalid();
+  if (account !== scope.account) throw errors.AccessDenied({ message: "Access is denied" });
+  if (!TRANSFER_ARN[kind].test(arn)) throw invalid();
+}
+
+const TRANSFER_ARN = {
+  export: /^arn:aws[\w-]*:dynamodb:[^:]+:\d{12}:table\/[a-zA-Z0-9_.-]{3,255}\/export\/[^/]+$/,
+  import: /^arn:aws[\w-]*:dynamodb:[^:]+:\d{12}:table\/[a-zA-Z0-9_.-]{3,255}\/import\/[^/]+$/,
+} as const;
 
 /** An S3 operation failed: the job ends FAILED with `S3<code>` and S3's message, as DynamoDB reports it. */
 export class S3Failure extends Error {

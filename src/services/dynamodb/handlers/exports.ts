@@ -14,7 +14,7 @@ import { errors } from "../errors.js";
 import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
 import { tableChildArn } from "../table.js";
 import type { ExportViewType } from "../transfer-formats.js";
-import { insertTransfer, repeatedRequest, startJob, transferPage, transferStore } from "../transfers.js";
+import { checkTransferArn, insertTransfer, repeatedRequest, startJob, transferPage, transferStore } from "../transfers.js";
 import { requestFingerprint } from "../items.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 
@@ -112,6 +112,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
 
 export function describeExport(input: DescribeExportInput, ctx: DynamoContext): DescribeExportOutput {
   check(length("exportArn", input.ExportArn, 37, 1024));
+  checkTransferArn(ctx, "export", input.ExportArn);
   const row = transferStore(ctx).get<ExportRecord>(ctx, "export", input.ExportArn);
   if (row === undefined) throw exportErrors.ExportNotFound({ arn: input.ExportArn });
   return { ExportDescription: exportDescription(row.record) };

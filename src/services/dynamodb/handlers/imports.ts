@@ -3,7 +3,7 @@ import type { DynamoContext } from "../context.js";
 import { errors } from "../errors.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
 import { tableChildArn } from "../table.js";
-import { insertTransfer, startedTransfer, startJob, tokenTransfer, transferPage, transferStore } from "../transfers.js";
+import { checkTransferArn, insertTransfer, startedTransfer, startJob, tokenTransfer, transferPage, transferStore } from "../transfers.js";
 import { requestFingerprint } from "../items.js";
 import { check, CLIENT_TOKEN_PATTERN, length, oneOf, pattern, range, s3LocationChecks } from "../validation.js";
 import { createTable } from "./create-table.js";
@@ -85,6 +85,7 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
 
 export function describeImport(input: DescribeImportInput, ctx: DynamoContext): DescribeImportOutput {
   check(length("importArn", input.ImportArn, 37, 1024));
+  checkTransferArn(ctx, "import", input.ImportArn);
   const row = transferStore(ctx).get<ImportRecord>(ctx, "import", input.ImportArn);
   if (row === undefined) throw importErrors.ImportNotFound({ arn: input.ImportArn });
   return { ImportTableDescription: importDescription(ctx, row.record) };
