@@ -898,6 +898,8 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const fresh = uniqueName("imp-new");
     const delimiter = await failure(ddb.send(new ImportTableCommand({ ...base, InputFormat: "CSV", InputFormatOptions: { Csv: { Delimiter: "#" } }, TableCreationParameters: keyedTable(fresh) })));
     assert.equal(delimiter.message, "1 validation error detected: Value '#' at 'inputFormatOptions.csv.delimiter' failed to satisfy constraint: Member must satisfy regular expression pattern: [,;:|\\t ]");
+    const csvWithJson = await failure(ddb.send(new ImportTableCommand({ ...base, InputFormatOptions: { Csv: { Delimiter: "," } }, TableCreationParameters: keyedTable(fresh) })));
+    assert.deepEqual([csvWithJson.name, csvWithJson.message], ["ValidationException", "Invalid Request: Unsupported InputFormatOptions for the given input format: DYNAMODB_JSON."]);
     // Nothing was created by the refused calls.
     assert.equal((await failure(ddb.send(new DescribeTableCommand({ TableName: fresh })))).name, "ResourceNotFoundException");
 

@@ -1,4 +1,5 @@
 import type { DescribeImportInput, DescribeImportOutput, ImportTableInput, ImportTableOutput, ListImportsInput, ListImportsOutput } from "../../../generated/dynamodb.js";
+import { invalidRequest } from "../backups.js";
 import type { DynamoContext } from "../context.js";
 import { errors } from "../errors.js";
 import { importDescription, importErrors, importSummary, runImport, type ImportRecord } from "../imports.js";
@@ -35,6 +36,10 @@ export function importTable(input: ImportTableInput, ctx: DynamoContext): Import
               : undefined,
     },
   );
+
+  // CSV options go with CSV only (ack-api-quirks DDB-IMPORT-009, measured against AWS 2026-10-09;
+  // ScyllaDB Alternator's test_import.py::test_csv_options_with_dynamodb_json_rejected).
+  if (csv !== undefined && input.InputFormat !== "CSV") throw invalidRequest(`Unsupported InputFormatOptions for the given input format: ${input.InputFormat}.`);
 
   const print = requestFingerprint(input, "ClientToken");
   const token = input.ClientToken;
