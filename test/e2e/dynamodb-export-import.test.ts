@@ -379,9 +379,9 @@ describe("DynamoDB export to S3 and import from S3", () => {
         }),
       ),
     );
-    assert.equal(short.name, "ValidationException");
+    assert.equal(short.name, "InvalidExportTimeException");
     assert.equal(short.$metadata.httpStatusCode, 400);
-    assert.match(short.message, /at least 15 minutes/);
+    assert.equal(short.message, "Difference between export period from time and export period to time is less than 15 minutes");
     const early = await failure(
       ddb.send(
         new ExportTableToPointInTimeCommand({
@@ -393,7 +393,19 @@ describe("DynamoDB export to S3 and import from S3", () => {
       ),
     );
     assert.equal(early.name, "InvalidExportTimeException");
-    assert.equal(early.message, "The specified ExportTime is outside of the point in time recovery window.");
+    assert.equal(early.message, `Incremental export period from time cannot be less than the table creation time : ${new Date(from - 10 * MINUTE).toISOString().replace(/\.\d{3}Z$/, "Z")}`);
+    const future = await failure(
+      ddb.send(
+        new ExportTableToPointInTimeCommand({
+          TableArn: tableArn,
+          S3Bucket: bucketName,
+          ExportType: "INCREMENTAL_EXPORT",
+          IncrementalExportSpecification: { ExportFromTime: new Date(from), ExportToTime: new Date(nimbus.clock.now() + 120 * MINUTE) },
+        }),
+      ),
+    );
+    assert.equal(future.name, "InvalidExportTimeException");
+    assert.equal(future.message, `Incremental export period to time cannot be greater than the current time : ${new Date(nimbus.clock.now() + 120 * MINUTE).toISOString().replace(/\.\d{3}Z$/, "Z")}`);
   });
 
   test("an export imports back into a new table: CREATING while importing, the same items afterwards", async () => {

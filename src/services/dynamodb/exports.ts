@@ -37,6 +37,15 @@ export const exportErrors = defineErrors({
   // ack-api-quirks DDB-EXPORT-009/010, measured against AWS 2026-10-09.
   ExportConflict: { code: "ExportConflictException", status: 400, message: "Export conflict: Duplicate request detected with conflicting parameters" },
   InvalidExportTime: { code: "InvalidExportTimeException", status: 400, message: "The specified ExportTime is outside of the point in time recovery window." },
+  // An incremental export's window (ack-api-quirks DDB-EXPORT-004, measured against AWS 2026-10-09):
+  // the times quoted are the request's, to the second.
+  IncrementalFromTime: { code: "InvalidExportTimeException", status: 400, message: "Incremental export period from time cannot be less than the table creation time : {time}" },
+  IncrementalToTime: { code: "InvalidExportTimeException", status: 400, message: "Incremental export period to time cannot be greater than the current time : {time}" },
+  IncrementalTooShort: {
+    code: "InvalidExportTimeException",
+    status: 400,
+    message: "Difference between export period from time and export period to time is less than 15 minutes",
+  },
 });
 
 export type ExportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";

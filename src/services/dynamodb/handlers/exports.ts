@@ -80,8 +80,11 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
   } else {
     const from = (spec?.ExportFromTime as Date).getTime();
     const to = spec?.ExportToTime?.getTime() ?? now;
-    if (!within(from) || !within(to)) throw exportErrors.InvalidExportTime();
-    if (to - from < MIN_INCREMENTAL_MS) throw validationException("The incremental export period must be at least 15 minutes: ExportToTime must be at least 15 minutes after ExportFromTime");
+    const second = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
+    // AWS checks the from time first (a from time after the to time fails it too), then the to time, then the length.
+    if (from < window.earliest || from > to) throw exportErrors.IncrementalFromTime({ time: second(from) });
+    if (to > now) throw exportErrors.IncrementalToTime({ time: second(to) });
+    if (to - from < MIN_INCREMENTAL_MS) throw exportErrors.IncrementalTooShort();
     if (to - from > MAX_INCREMENTAL_MS) throw validationException("The incremental export period must not exceed 24 hours: ExportToTime must be at most 24 hours after ExportFromTime");
     incremental = { from, to, viewType: (spec?.ExportViewType ?? "NEW_AND_OLD_IMAGES") as ExportViewType };
   }
