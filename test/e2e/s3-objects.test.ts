@@ -410,7 +410,7 @@ describe("S3 objects", () => {
     assert.equal(await got.Body?.transformToString(), data.toString());
 
     const signed = Buffer.concat([Buffer.from(`4;chunk-signature=${"0".repeat(64)}\r\n`), Buffer.from("abcd"), Buffer.from(`\r\n0;chunk-signature=${"1".repeat(64)}\r\n\r\n`)]);
-    const signedPut = await raw(nimbus.port, "PUT", `/${bucket}/signed.txt`, { ...SIGNED, "content-encoding": "aws-chunked", "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" }, signed);
+    const signedPut = await raw(nimbus.port, "PUT", `/${bucket}/signed.txt`, { ...SIGNED, "content-encoding": "aws-chunked", "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "x-amz-decoded-content-length": "4" }, signed);
     assert.equal(signedPut.status, 200);
     const signedGot = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "signed.txt" }));
     assert.equal(await signedGot.Body?.transformToString(), "abcd");
@@ -484,6 +484,32 @@ describe("S3 objects", () => {
     assert.equal(put.status, 501, put.text);
     assert.match(put.text, /<Code>NotImplemented<\/Code><Message>A header you provided implies functionality that is not implemented<\/Message><Header>Transfer-Encoding<\/Header>/);
     assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "http-chunked.txt" })))).status, 404);
+  });
+
+  // The AWS SDK for Go v2 uploads a body of unknown length with a trailing checksum as aws-chunked
+  // in HTTP chunked framing, without x-amz-decoded-content-length; its integration test against
+  // S3 expects MissingContentLength (TestInteg_ObjectChecksums, "unknown content length").
+  test("an aws-chunked PUT without x-amz-decoded-content-length is 411 MissingContentLength, and stores nothing", async () => {
+    const headers = {
+      ...SIGNED,
+      "transfer-encoding": "chunked",
+      "content-encoding": "aws-chunked",
+      "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      "x-amz-trailer": "x-amz-checksum-crc32c",
+      "x-amz-sdk-checksum-algorithm": "CRC32C",
+    };
+    const put = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: nimbus.port, method: "PUT", path: `/${bucket}/unknown-length.txt`, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      });
+      req.on("error", reject);
+      req.end("b\r\nhello world\r\n0\r\nx-amz-checksum-crc32c:yZRlqg==\r\n\r\n");
+    });
+    assert.equal(put.status, 411, put.text);
+    assert.match(put.text, /<Code>MissingContentLength<\/Code><Message>You must provide the Content-Length HTTP header.<\/Message>/);
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "unknown-length.txt" })))).status, 404);
   });
 
   test("a header or query value not of its type: S3's InvalidArgument naming it; a malformed conditional date is ignored", async () => {

@@ -301,7 +301,7 @@ function framing(input: IngestRequest, signature: VerifiedSignature | undefined)
   return {
     payload,
     minChunkSize: 0,
-    ...(decodedContentLength !== undefined ? { decodedContentLength } : {}),
+    decodedContentLength,
     ...(trailers.length > 0 ? { declaredTrailers: trailers } : {}),
     ...(signedChunks ? { verifier: createSigV4ChunkVerifier({ ...{}, ...signature.chunkSigning, seedSignature: signature.seedSignature }) } : {}),
   };
