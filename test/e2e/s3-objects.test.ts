@@ -17,6 +17,7 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListPartsCommand,
+  UploadPartCommand,
   PutBucketVersioningCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -1042,6 +1043,22 @@ describe("S3 objects", () => {
     await customerKeys(bucket, "SSE-C");
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", ...ssec }))).Body?.transformToString(), "secret");
     assert.equal((await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "sse/customer-2", CopySource: `${bucket}/sse/customer-copy`, ...ssec })))).status, 403);
+  });
+
+  // S3's answer quoted in aws/aws-sdk-php#1291 (and aws/aws-sdk-go#1095, aws/aws-sdk-ruby#1084,
+  // whose uploaders left the key off the parts; the Ruby SDK's upload_stream with SSE/CPK feature).
+  test("SSE-C multipart: a part sent without the upload's key is InvalidRequest naming the initiate's encryption; with it the part is taken", async () => {
+    await customerKeys(bucket, "NONE");
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "sse/customer-mpu", ...ssec }));
+    const noKey = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/customer-mpu", UploadId, PartNumber: 1, Body: "part" })));
+    assert.deepEqual(
+      [noKey.name, noKey.message, noKey.status],
+      ["InvalidRequest", "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.", 400],
+    );
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/customer-mpu", UploadId, PartNumber: 1, Body: "part", ...ssec }));
+    assert.equal(part.SSECustomerKeyMD5, ssec.SSECustomerKeyMD5);
   });
 
   test("every storage class is kept and answered by HEAD (STANDARD as no header); an unknown one is InvalidStorageClass; a copy onto itself may change it", async () => {

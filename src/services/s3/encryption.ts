@@ -152,6 +152,19 @@ export function checkReadKey(stored: ObjectEncryption, request: EncryptionReques
   if (given !== stored.customerKeyMd5) throw errors.AccessDenied();
 }
 
+/**
+ * A part of an SSE-C multipart upload carries the upload's customer key. Sent without it, S3
+ * answers InvalidRequest with its own message (S3's answer quoted in aws/aws-sdk-php#1291, and in
+ * aws/aws-sdk-go#1095 and aws/aws-sdk-ruby#1084, whose uploaders left the key off the parts);
+ * otherwise the key is judged as for a read of the object.
+ */
+export function checkPartKey(upload: ObjectEncryption, request: EncryptionRequest): void {
+  if (upload.customerKeyMd5 !== undefined && customerKey(request) === undefined) {
+    throw invalidRequest("The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.");
+  }
+  checkReadKey(upload, request);
+}
+
 /** Copy sources encrypted with SSE-C need their key in x-amz-copy-source-server-side-encryption-customer-*. */
 export function checkCopySourceKey(stored: ObjectEncryption, request: { CopySourceSSECustomerAlgorithm?: string; CopySourceSSECustomerKey?: string | Uint8Array; CopySourceSSECustomerKeyMD5?: string }): void {
   checkReadKey(stored, {

@@ -39,7 +39,7 @@ import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js"
 import { ingestBody, partNumberError, requestedAlgorithm, sentChecksumAlgorithm } from "../ingest.js";
 import { accountOwner, initiatorArn, initiatorOf, objectOwners, objectWrite } from "../access.js";
 import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
-import { checkReadKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
+import { checkPartKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
@@ -128,7 +128,7 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
   // Parts of an SSE-C upload carry the same customer key.
   const encryption = parseEncryption(upload.encryption);
-  checkReadKey(encryption, input);
+  checkPartKey(encryption, input);
   const lockedUpload = uploadLock(ctx.store, upload.upload_id);
   requireIntegrity(input, lockedUpload ? { lock: lockedUpload, hasRetentionOrHold: true } : resolveWriteLock(ctx.store, bucket, {}, ctx.clock.now()), "Put Part");
   const { algorithm, type } = uploadChecksum(upload);
