@@ -17,7 +17,6 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListPartsCommand,
-  UploadPartCommand,
   PutBucketVersioningCommand,
   ListObjectsV2Command,
   PutObjectCommand,

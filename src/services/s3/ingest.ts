@@ -293,7 +293,7 @@ async function readDecoded(decoded: Readable, maxSize: number): Promise<Buffer> 
 
 /** The decoder's options from the framing headers (validated before any byte is read). */
 function framing(input: IngestRequest, signature: VerifiedSignature | undefined): AwsChunkedDecoderOptions {
-  const decodedContentLength = parseDecodedContentLength(input.DecodedContentLength);
+  const decodedContentLength = parseDecodedContentLength(input.DecodedContentLength, isAwsChunkedPayload(input.ContentSha256));
   const trailers = declaredTrailers(input.Trailer);
   const payload = isAwsChunkedPayload(input.ContentSha256) ? input.ContentSha256 : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
   // A verified request's signed chunks chain from its signature.
@@ -301,7 +301,7 @@ function framing(input: IngestRequest, signature: VerifiedSignature | undefined)
   return {
     payload,
     minChunkSize: 0,
-    decodedContentLength,
+    ...(decodedContentLength !== undefined ? { decodedContentLength } : {}),
     ...(trailers.length > 0 ? { declaredTrailers: trailers } : {}),
     ...(signedChunks ? { verifier: createSigV4ChunkVerifier({ ...{}, ...signature.chunkSigning, seedSignature: signature.seedSignature }) } : {}),
   };

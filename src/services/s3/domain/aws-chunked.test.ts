@@ -495,7 +495,10 @@ describe("helpers", () => {
 
   test("parseDecodedContentLength", () => {
     assert.equal(parseDecodedContentLength("66560"), 66560);
-    for (const bad of [undefined, "-1", "abc", "99999999999999999"]) {
+    // Absent, it is missing only where a STREAMING-* payload requires it.
+    assert.equal(parseDecodedContentLength(undefined), undefined);
+    assert.throws(() => parseDecodedContentLength(undefined, true), (e: unknown) => e instanceof AwsError && e.code === "MissingContentLength" && e.status === 411);
+    for (const bad of ["-1", "abc", "99999999999999999"]) {
       assert.throws(() => parseDecodedContentLength(bad), (e: unknown) => e instanceof AwsError && e.code === "MissingContentLength" && e.status === 411, bad);
     }
   });

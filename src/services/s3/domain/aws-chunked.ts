@@ -391,17 +391,23 @@ export function createAwsChunkedDecoder(options: AwsChunkedDecoderOptions): AwsC
 }
 
 /**
- * Parses x-amz-decoded-content-length, which every aws-chunked upload must carry ("For all
+ * Parses x-amz-decoded-content-length, which every streaming upload must carry ("For all
  * requests, you must include the x-amz-decoded-content-length header", S3 API Reference,
- * sigv4-streaming). Absent, or not a non-negative integer, it is a missing length: S3's
+ * sigv4-streaming). `required` is set for a body whose x-amz-content-sha256 names a STREAMING-*
+ * payload: absent there, or anywhere not a non-negative integer, it is a missing length, S3's
  * MissingContentLength (411), as versity/versitygw#1656 quotes it for "abc", and as the AWS SDK
  * for Go v2's integration test against S3 expects for a trailing-checksum upload of unknown
  * length (TestInteg_ObjectChecksums, unseekable/"unknown content length": Transfer-Encoding:
- * chunked, no x-amz-decoded-content-length). With the header, S3 takes Transfer-Encoding: chunked
- * (boto/botocore#3652 sends non-seekable bodies that way).
+ * chunked, STREAMING-UNSIGNED-PAYLOAD-TRAILER, no x-amz-decoded-content-length). With the header,
+ * S3 takes Transfer-Encoding: chunked (boto/botocore#3652 sends non-seekable bodies that way).
+ * A body named aws-chunked by its Content-Encoding alone may go without it (undefined: the
+ * decoder then cannot check the total).
  */
-export function parseDecodedContentLength(value: string | undefined): number {
-  if (value === undefined) throw s3DomainErrors.MissingContentLength();
+export function parseDecodedContentLength(value: string | undefined, required = false): number | undefined {
+  if (value === undefined) {
+    if (required) throw s3DomainErrors.MissingContentLength();
+    return undefined;
+  }
   const trimmed = value.trim();
   const n = /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : NaN;
   if (!Number.isSafeInteger(n)) throw s3DomainErrors.MissingContentLength();
