@@ -85,6 +85,22 @@ describe("SQS attributes and limits", () => {
     assert.deepEqual([unknown.name, unknown.message], ["InvalidAttributeName", "Unknown Attribute FifoQueue."]);
   });
 
+  test("CreateQueue of a standard queue with DeduplicationScope or FifoThroughputLimit: only when FifoQueue is set to true", async () => {
+    // LocalStack's AWS-validated test_create_standard_queue_with_fifo_attribute_raises_error.
+    const name = uniqueName("stdfifoattr");
+    const answers: unknown[][] = [];
+    for (const attributes of [{ FifoQueue: "false" }, { ContentBasedDeduplication: "false" }, { DeduplicationScope: "queue" }, { FifoThroughputLimit: "perQueue" }]) {
+      const err = await failure<SQSServiceException>(sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes })));
+      answers.push([err.name, err.message, err.$metadata.httpStatusCode]);
+    }
+    assert.deepEqual(answers, [
+      ["InvalidAttributeName", "Unknown Attribute FifoQueue.", 400],
+      ["InvalidAttributeName", "Unknown Attribute ContentBasedDeduplication.", 400],
+      ["InvalidAttributeName", "You can specify the DeduplicationScope only when FifoQueue is set to true.", 400],
+      ["InvalidAttributeName", "You can specify the FifoThroughputLimit only when FifoQueue is set to true.", 400],
+    ]);
+  });
+
   test("query lists sent unnumbered, as boto 2 sends them: AttributeName=All, AWSAccountId and ActionName", async () => {
     const name = uniqueName("bare");
     const url = await queue(name);

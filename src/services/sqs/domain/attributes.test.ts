@@ -140,6 +140,22 @@ describe("CreateQueue attributes", () => {
     }
   });
 
+  test("CreateQueue of a standard queue with DeduplicationScope or FifoThroughputLimit names FifoQueue", () => {
+    // LocalStack's AWS-validated test_create_standard_queue_with_fifo_attribute_raises_error.
+    for (const [name, value] of [["DeduplicationScope", "queue"], ["FifoThroughputLimit", "perQueue"]] as const) {
+      assertAwsError(
+        () => resolveCreateQueueAttributes("q", { [name]: value }),
+        "InvalidAttributeName",
+        `You can specify the ${name} only when FifoQueue is set to true.`,
+      );
+    }
+    assertAwsError(
+      () => resolveCreateQueueAttributes("q", { ContentBasedDeduplication: "false" }),
+      "InvalidAttributeName",
+      "Unknown Attribute ContentBasedDeduplication.",
+    );
+  });
+
   test("FifoQueue decides the type; the name has to agree", () => {
     assertAwsError(
       () => resolveCreateQueueAttributes("example.fifo", { FifoQueue: "false" }),

@@ -47,7 +47,10 @@ export const READ_ONLY_QUEUE_ATTRIBUTES = [
   "QueueArn",
 ] as const;
 
-/** Exist only on FIFO queues; a standard queue answers "Unknown Attribute X." for them. */
+/**
+ * Exist only on FIFO queues; a standard queue answers "Unknown Attribute X." for them, except that
+ * CreateQueue names DeduplicationScope and FifoThroughputLimit as "only when FifoQueue is set to true".
+ */
 export const FIFO_ONLY_ATTRIBUTES = [
   "FifoQueue",
   "ContentBasedDeduplication",
@@ -473,6 +476,9 @@ export function resolveCreateQueueAttributes(
   const fifo = (raw.FifoQueue ?? "").toLowerCase() === "true";
   for (const attributeName of Object.keys(raw)) {
     if (attributeName === "FifoQueue" && fifo) continue;
+    if (!fifo && (attributeName === "DeduplicationScope" || attributeName === "FifoThroughputLimit")) {
+      throw sqsErrors.FifoOnlyAttribute({ name: attributeName });
+    }
     if (!isKnownSettable(attributeName, fifo)) throw sqsErrors.InvalidAttributeName({ name: attributeName });
   }
   validateQueueName(name, fifo);

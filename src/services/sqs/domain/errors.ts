@@ -49,6 +49,17 @@ export const sqsErrors = defineErrors({
     status: 400,
     message: "Unknown Attribute {name}.",
   },
+  /**
+   * CreateQueue of a standard queue given DeduplicationScope or FifoThroughputLimit (LocalStack's
+   * AWS-validated test_create_standard_queue_with_fifo_attribute_raises_error). FifoQueue and
+   * ContentBasedDeduplication get the plain "Unknown Attribute" instead.
+   */
+  FifoOnlyAttribute: {
+    code: "InvalidAttributeName",
+    queryCode: "InvalidAttributeName",
+    status: 400,
+    message: "You can specify the {name} only when FifoQueue is set to true.",
+  },
   /** SSE-KMS and SSE-SQS requested together; AWS answers with InvalidAttributeName. */
   SseConflict: {
     code: "InvalidAttributeName",
