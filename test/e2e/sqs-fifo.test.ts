@@ -233,6 +233,18 @@ describe("SQS FIFO queues", () => {
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.Body, "waiting");
   });
 
+  test("DelaySeconds=0 on a message to a FIFO queue keeps the queue's delay", async () => {
+    // LocalStack's AWS-validated test_fifo_queue_send_message_with_zero_delay_defaults_to_queue_delay.
+    const url = await fifo("zerodelay", { ContentBasedDeduplication: "true", DelaySeconds: "2" });
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "message-1", MessageGroupId: "1", DelaySeconds: 0 }));
+    assert.ok(sent.SequenceNumber);
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "b", MessageBody: "message-2", MessageGroupId: "1", DelaySeconds: 0 }] }));
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages, undefined);
+    await nimbus.scheduler.advance(2_000);
+    const after = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(after.Messages?.map((m) => m.Body), ["message-1", "message-2"]);
+  });
+
   test("ReceiveRequestAttemptId: a retried receive answers the same messages and receipt handles", async () => {
     const url = await fifo("attempt", { ContentBasedDeduplication: "true" });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "m1", MessageGroupId: "g" }));

@@ -71,7 +71,10 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
   if (md5Attributes !== undefined) result.MD5OfMessageAttributes = md5Attributes;
   const md5System = md5OfMessageSystemAttributes(systemAttributes);
   if (md5System !== undefined) result.MD5OfMessageSystemAttributes = md5System;
-  const delaySeconds = entry.DelaySeconds ?? Number(queue.attributes.DelaySeconds ?? "0");
+  // A FIFO queue accepts DelaySeconds=0 on a message but still applies its own delay (LocalStack's
+  // AWS-validated test_fifo_queue_send_message_with_zero_delay_defaults_to_queue_delay).
+  const queueDelaySeconds = Number(queue.attributes.DelaySeconds ?? "0");
+  const delaySeconds = queue.fifo ? queueDelaySeconds : (entry.DelaySeconds ?? queueDelaySeconds);
   const delivered = ctx.store.transaction(() => {
     const current = ctx.store.getQueue(queue);
     if (current === undefined) throw errors.QueueDoesNotExist();
