@@ -107,6 +107,31 @@ describe("SQS messages", () => {
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
   });
 
+  test("a SendMessage's X-Amzn-Trace-Id header becomes the message's AWSTraceHeader", async () => {
+    // LocalStack's AWS-validated test_aws_trace_header_propagation (snapshot xray-msg).
+    const trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+    const traced = new SQSClient(nimbus.clientConfig());
+    traced.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers["X-Amzn-Trace-Id"] = trace;
+        return next(args);
+      },
+      { step: "build", name: "addTraceHeader" },
+    );
+    try {
+      const url = await queue("xray");
+      await traced.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "test", MessageAttributes: { timestamp: { DataType: "Number", StringValue: "1493147359900" } } }));
+      const got = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ["SentTimestamp", "AWSTraceHeader"], MessageAttributeNames: ["All"], VisibilityTimeout: 2 }),
+      );
+      const m = got.Messages?.[0];
+      assert.deepEqual(m?.Attributes, { AWSTraceHeader: trace, SentTimestamp: String(nimbus.clock.now()) });
+      assert.equal(m?.MD5OfMessageAttributes, "235c5c510d26fb653d073faed50ae77c");
+    } finally {
+      traced.destroy();
+    }
+  });
+
   test("binary attributes round-trip and All selects every attribute", async () => {
     const url = await queue("bin");
     await sqs.send(

@@ -53,6 +53,12 @@ export interface SendOptions {
    * in order, before its batch commits (SendMessageBatch, one INSERT for all its entries).
    */
   into?: NewMessage[];
+  /**
+   * The request's X-Amzn-Trace-Id header: SQS keeps it as the message's AWSTraceHeader when the
+   * request names no AWSTraceHeader system attribute of its own (LocalStack's AWS-validated
+   * test_aws_trace_header_propagation). Not counted in MD5OfMessageSystemAttributes.
+   */
+  traceHeader?: string | undefined;
 }
 
 /** Validates and stores one message; wakes the queue's long polls once it is committed. */
@@ -70,6 +76,9 @@ export function sendMessage(ctx: SqsContext, queue: Queue, entry: SendEntry, opt
   const md5Attributes = md5OfMessageAttributes(attributes);
   if (md5Attributes !== undefined) result.MD5OfMessageAttributes = md5Attributes;
   const md5System = md5OfMessageSystemAttributes(systemAttributes);
+  if (options.traceHeader !== undefined && systemAttributes.AWSTraceHeader === undefined) {
+    systemAttributes.AWSTraceHeader = { DataType: "String", StringValue: options.traceHeader };
+  }
   if (md5System !== undefined) result.MD5OfMessageSystemAttributes = md5System;
   // A FIFO queue accepts DelaySeconds=0 on a message but still applies its own delay (LocalStack's
   // AWS-validated test_fifo_queue_send_message_with_zero_delay_defaults_to_queue_delay).

@@ -9,7 +9,7 @@ import { runBatch } from "./batch.js";
 
 export function sendMessage(input: SendMessageInput, ctx: SqsContext): SendMessageOutput {
   const queue = resolveQueue(ctx, input.QueueUrl);
-  return send(ctx, queue, input);
+  return send(ctx, queue, input, { traceHeader: ctx.caller.traceHeader });
 }
 
 export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext): SendMessageBatchOutput {
