@@ -294,6 +294,11 @@ export interface ServiceDefinition<Store = unknown> {
    */
   readonly jsonErrorType?: (code: string) => string | undefined;
   /**
+   * Query-protocol errors carry an empty <Detail/> after <Message> (SQS: boto3 reads "Detail": None
+   * from every query error LocalStack recorded against AWS, e.g. test_send_empty_message[sqs_query]).
+   */
+  readonly queryErrorDetail?: boolean;
+  /**
    * An HTTP status that follows from an output the model gives no status member
    * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
    */
@@ -332,6 +337,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   malformedValue?: (name: string, text: string, operation: string) => AwsError;
   emptyQueryUnsent?: ReadonlySet<string>;
   jsonErrorType?: (code: string) => string | undefined;
+  queryErrorDetail?: boolean;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;

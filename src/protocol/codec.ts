@@ -58,6 +58,11 @@ export interface CodecService {
    * undefined keeps the usual one.
    */
   readonly jsonErrorType?: (code: string) => string | undefined;
+  /**
+   * Query-protocol errors carry an empty <Detail/> after <Message> (SQS: boto3 reads "Detail": None
+   * from every query error LocalStack recorded against AWS, e.g. test_send_empty_message[sqs_query]).
+   */
+  readonly queryErrorDetail?: boolean;
 }
 
 export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
@@ -354,7 +359,7 @@ function xmlErrorResponse(svc: CodecService | undefined, err: AwsError, requestI
     .filter(([, v]) => v !== undefined && v !== null && typeof v !== "object")
     .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`)
     .join("");
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${extra}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${svc?.queryErrorDetail ? "<Detail/>" : ""}${extra}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }
 
 /**

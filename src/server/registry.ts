@@ -116,6 +116,7 @@ export class ServiceRegistry {
       ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
       ...(definition?.emptyQueryUnsent ? { emptyQueryUnsent: definition.emptyQueryUnsent } : {}),
       ...(definition?.jsonErrorType ? { jsonErrorType: definition.jsonErrorType } : {}),
+      ...(definition?.queryErrorDetail ? { queryErrorDetail: definition.queryErrorDetail } : {}),
     };
     this.loaded.set(id, loaded);
     return loaded;

@@ -101,6 +101,19 @@ describe("SQS attributes and limits", () => {
     ]);
   });
 
+  test("a query-protocol error carries an empty Detail element", async () => {
+    // LocalStack's AWS-validated test_send_empty_message[sqs_query] (recorded 2025-09-22): boto3's
+    // query parser reads "Detail": null, which only an empty <Detail/> element gives.
+    const name = uniqueName("detail");
+    await queue(name);
+    const answer = await query(`/000000000000/${name}`, "Action=SendMessage&MessageBody=");
+    assert.equal(answer.status, 400);
+    assert.match(
+      await answer.text(),
+      /<Error><Type>Sender<\/Type><Code>MissingParameter<\/Code><Message>The request must contain the parameter MessageBody\.<\/Message><Detail\/><\/Error>/,
+    );
+  });
+
   test("query lists sent unnumbered, as boto 2 sends them: AttributeName=All, AWSAccountId and ActionName", async () => {
     const name = uniqueName("bare");
     const url = await queue(name);

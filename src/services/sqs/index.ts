@@ -51,6 +51,7 @@ function missingParameter(name: string, missing: readonly Violation[], operation
 
 export default defineService<SqsOperations, SqsStore>({
   missingParameter,
+  queryErrorDetail: true,
   pathAddressing: queuePaths,
   createStore: (env) => new SqsStore(env.state),
   start(env, store) {
