@@ -51,11 +51,13 @@ export class ServiceRegistry {
 
   /**
    * The service handler for a request outside the AWS protocols (catalog `plainHttp`), if any.
-   * Host rules win over path rules: a function URL owns every path of its host.
+   * Host rules win over path rules: a function URL owns every path of its host. `pathsFree`
+   * says whether path rules may apply (not on a host that owns its paths: a virtual-hosted bucket);
+   * it is asked only when a path rule matches.
    */
-  plainHttpHandler(host: string, path: string): Promise<PlainHttpHandler> | undefined {
+  plainHttpHandler(host: string, path: string, pathsFree: () => boolean = () => true): Promise<PlainHttpHandler> | undefined {
     const route =
-      this.plainRoutes.find((r) => r.host?.(host)) ?? this.plainRoutes.find((r) => r.pathPrefixes?.some((prefix) => path.startsWith(prefix)));
+      this.plainRoutes.find((r) => r.host?.(host)) ?? this.plainRoutes.find((r) => r.pathPrefixes?.some((prefix) => path.startsWith(prefix)) && pathsFree());
     // Synchronous when nothing matches: the common case costs no promise.
     return route?.handler().then((module) => module.default);
   }

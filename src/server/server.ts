@@ -16,6 +16,7 @@ import { createScheduler, type Scheduler } from "../core/scheduler.js";
 import type { DynamoDbSettings, LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
 import type { AuthConfig } from "../auth/enforcement.js";
 import { serializeError } from "../protocol/codec.js";
+import { virtualHostBucket } from "../protocol/routing.js";
 import type { WireResponse } from "../protocol/wire.js";
 import { openState, type StateLayer } from "../state/database.js";
 import { ComposedStream } from "../state/blob-store.js";
@@ -119,7 +120,7 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const inFlight = new InFlight();
   const onRequest = (req: AnyRequest, res: AnyResponse, expectsContinue = false): void => {
     inFlight.started();
-    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock, expectsContinue }).then(inFlight.ended, (err: unknown) => {
+    handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock, expectsContinue, hostname }).then(inFlight.ended, (err: unknown) => {
       inFlight.ended();
       logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       if (!res.headersSent) {
@@ -309,6 +310,8 @@ interface HandleOptions {
   readonly clock: Clock;
   /** The request sent Expect: 100-continue and waits for the interim 100 before its body. */
   readonly expectsContinue: boolean;
+  /** Nimbus's own host name, under which `<bucket>.<hostname>` addresses a bucket. */
+  readonly hostname: string;
 }
 
 /**
@@ -360,9 +363,12 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   // Only HTTP/1.1 requests are told to expect it (see the checkContinue listener).
   const continued = opts.expectsContinue ? continueOnFirstRead(req as http.IncomingMessage, res as http.ServerResponse) : undefined;
   // Lambda function URLs (by host), SNS's delivery records (by path): see the catalog's plainHttp.
-  const plain = registry.plainHttpHandler(req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "", rawPath);
+  // A virtual-hosted bucket's host owns every path (its keys), so no path rule applies to it.
+  const host = req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "";
+  const pathRulesApply = (): boolean => virtualHostBucket(host, opts.hostname) === undefined;
+  const plain = registry.plainHttpHandler(host, rawPath, pathRulesApply);
   if (plain) return (await plain)(req, res, registry);
-  if (rawPath.startsWith("/_nimbus/") || rawPath.startsWith("/_localstack/")) {
+  if ((rawPath.startsWith("/_nimbus/") || rawPath.startsWith("/_localstack/")) && pathRulesApply()) {
     return internalEndpoint(rawPath, res, registry, opts);
   }
   const headers = headerMap(req);

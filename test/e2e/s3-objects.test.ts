@@ -34,7 +34,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { httpRequest, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { httpRequest, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
 import { awsManagedKeyArn, kmsKeyArn } from "../../src/core/kms-keys.js";
 
@@ -102,6 +102,28 @@ describe("S3 objects", () => {
   let s3: S3Client;
   let bucket: string;
   s3BucketSuite("objects", (fixture) => ({ nimbus, s3, bucket } = fixture));
+  test("on a virtual-hosted bucket's host, keys that look like Nimbus's own paths are objects", async () => {
+    // `<bucket>.localhost` owns every path: SNS's certificate and delivery-record paths and the
+    // health endpoint are the bucket's keys there, as they are on S3.
+    const viaHost = (method: string, path: string, body?: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const headers = { host: `${bucket}.localhost:${nimbus.port}`, ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD" };
+        const req = request({ host: "127.0.0.1", port: nimbus.port, method, path, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    for (const key of ["SimpleNotificationService-abc.pem", "_aws/sns/platform-endpoint-messages", "_nimbus/health"]) {
+      assert.equal((await viaHost("PUT", `/${key}`, `body of ${key}`)).status, 200, key);
+      assert.deepEqual(await viaHost("GET", `/${key}`), { status: 200, text: `body of ${key}` }, key);
+      const listed = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      assert.equal(await listed.Body?.transformToString(), `body of ${key}`);
+    }
+  });
+
   /** Unblocks (NONE) or blocks (SSE-C) writes with customer-provided keys, the bucket default encrypting with SSE-S3. */
   const customerKeys = (name: string, type: "NONE" | "SSE-C") =>
     s3.send(
