@@ -14,11 +14,11 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
  * all the same: S3 lists a key holding ESC as "LA&#x1b;" (aws/aws-sdk-php#169) and one holding
  * backspace as "&#x8;" (pfig/net-amazon-s3#67); botocore#3496 meets one in CreateMultipartUpload.
  */
-const XML_ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
 const MARKUP = /[&<>\r\x00-\x08\x0B\x0C\x0E-\x1F]/g;
 
+/** A character MARKUP matched: a markup escape, else (an XML-illegal control) its hexadecimal reference. */
 function escapeChar(c: string): string {
-  return ESCAPES[c] ?? (XML_ILLEGAL.test(c) ? `&#x${(c.codePointAt(0) ?? 0).toString(16)};` : c);
+  return ESCAPES[c] ?? `&#x${(c.codePointAt(0) ?? 0).toString(16)};`;
 }
 
 /** Escapes element text as AWS does: markup characters, carriage returns (which XML parsers would drop) and the characters XML cannot hold. */

@@ -117,7 +117,8 @@ export class Dispatcher {
       if (expiredUrl) throw expiredUrl;
       const auth = this.deps.config.auth;
       const signature = auth?.enforceSignatures ? await this.authenticate(req, svc, op.name, scope, auth) : undefined;
-      const buffering = this.bufferUnlessStreaming(req, svc, op);
+      const streams = this.streamsPayload(svc, op);
+      const buffering = this.bufferUnlessStreaming(req, streams);
       if (buffering !== undefined) await buffering;
       // A buffered S3 body must be what its signed x-amz-content-sha256 says; a streamed one is checked as it is stored (s3/ingest.ts).
       if (signature?.bodySha256 !== undefined && req.body) {
@@ -125,7 +126,7 @@ export class Dispatcher {
         if (computed !== signature.bodySha256) throw contentSha256Mismatch(signature.bodySha256, computed);
       }
       const checkBody = svc.definition?.checkBody;
-      if (checkBody && req.body && !this.streamsPayload(svc, op)) {
+      if (checkBody && req.body && !streams) {
         const checked = checkBody(op.name, req.body, req);
         if (checked) await checked;
       }
@@ -493,10 +494,10 @@ export class Dispatcher {
     return payload?.streaming === true && payload.type === "blob";
   }
 
-  /** Reads the body unless the operation streams it; a promise only while the body is still arriving. */
-  private bufferUnlessStreaming(req: IncomingWire, svc: LoadedService, op: Operation): Promise<void> | undefined {
+  /** Reads the body unless the operation streams it (`streams`); a promise only while the body is still arriving. */
+  private bufferUnlessStreaming(req: IncomingWire, streams: boolean): Promise<void> | undefined {
     if (req.body) return undefined;
-    if (req.stream && this.streamsPayload(svc, op)) return undefined;
+    if (req.stream && streams) return undefined;
     const body = req.readBody();
     if (Buffer.isBuffer(body)) {
       req.body = body;
