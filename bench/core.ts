@@ -62,8 +62,8 @@ export const benchmark: Benchmark = {
     const ceiling = await startCeiling(answer.body.length);
     const [ceil, nim] = await compareLoad(
       [
-        { label: "ceiling (bare node:http)", url: ceiling.url, request: { ...request, expect: { status: 200 } } },
-        { label: "nimbus GetCallerIdentity", url: nimbus.url, request },
+        { label: "ceiling (bare node:http)", url: ceiling.url, request: { ...request, expect: { status: 200 } }, pid: ceiling.pid },
+        { label: "nimbus GetCallerIdentity", url: nimbus.url, request, pid: nimbus.pid },
       ],
       ctx,
       ctx.log,

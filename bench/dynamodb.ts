@@ -19,7 +19,7 @@ import { flagOption, type Benchmark, type BenchContext } from "./lib/benchmark.j
 import { jsonRequest } from "./lib/aws-request.js";
 import { startCeiling } from "./lib/ceiling.js";
 import { forDuration, forEachLimited, httpCall, jsonCall, keepAliveAgent, type HttpAgent } from "./lib/http-client.js";
-import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec } from "./lib/load.js";
+import { checkRequest, compareLoad, cpuNote, pairedRatio, type HttpRequestSpec } from "./lib/load.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { ensurePeer } from "./lib/peers.js";
 import { startProcess, type RunningProcess } from "./lib/process.js";
@@ -322,16 +322,16 @@ export const benchmark: Benchmark = {
       const ceiling = await startCeiling(answer.body.length);
       const [c, d, n] = await compareLoad(
         [
-          { label: `ceiling (${op.name} size)`, url: ceiling.url, request: { ...op.request, expect: { status: 200 } } },
-          { label: `${servers[0]?.label ?? ""} ${op.name}`, url: servers[0]?.proc.url ?? "", request: op.request },
-          { label: `nimbus ${op.name}`, url: servers[1]?.proc.url ?? "", request: op.request },
+          { label: `ceiling (${op.name} size)`, url: ceiling.url, request: { ...op.request, expect: { status: 200 } }, pid: ceiling.pid },
+          { label: `${servers[0]?.label ?? ""} ${op.name}`, url: servers[0]?.proc.url ?? "", request: op.request, pid: servers[0]?.proc.pid },
+          { label: `nimbus ${op.name}`, url: servers[1]?.proc.url ?? "", request: op.request, pid: servers[1]?.proc.pid },
         ],
         ctx,
         ctx.log,
       );
       await ceiling.stop();
       report.load(c, { baseline: c }).load(d, { baseline: c }).load(n, { baseline: c });
-      report.value(`  nimbus / dynalite ${op.name}`, pairedRatio(n, d), "x", { digits: 2 });
+      report.value(`  nimbus / dynalite ${op.name}`, pairedRatio(n, d), "x", { digits: 2, note: cpuNote(n, d, "dynalite") });
     }
 
     // (c) before (b): it is short, and (b) with --million fills both servers' memory.

@@ -32,7 +32,7 @@ import { flagOption, numberOption, type Benchmark, type BenchContext } from "./l
 import { startCeiling, startStreamCeiling } from "./lib/ceiling.js";
 import { curlGet, curlPut, hasCurl } from "./lib/curl.js";
 import { checkedCall, forEachLimited, httpCall, keepAliveAgent, xmlValue, type HttpAgent } from "./lib/http-client.js";
-import { checkRequest, compareLoad, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
+import { checkRequest, compareLoad, cpuNote, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
 import { megabytes, readMemory, type MemorySample } from "./lib/memory.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { ensurePeer, startFauxqs } from "./lib/peers.js";
@@ -423,18 +423,18 @@ export const benchmark: Benchmark = {
       const ceiling = await startCeiling(answer.body.length);
       const [c, s, f, n] = await compareLoad(
         [
-          { label: `ceiling (${op.name} size)`, url: ceiling.url, request: { ...op.spec(), expect: { status: 200 } } },
-          { label: `s3rver ${s3rver.version} ${op.name}`, url: s3rverProc.url, request: op.spec(s3rverHdrs) },
-          { label: `fauxqs ${fauxqs.version} ${op.name}`, url: fauxqsProc.url, request: op.spec() },
-          { label: `nimbus ${op.name}`, url: nimbus.url, request: op.spec() },
+          { label: `ceiling (${op.name} size)`, url: ceiling.url, request: { ...op.spec(), expect: { status: 200 } }, pid: ceiling.pid },
+          { label: `s3rver ${s3rver.version} ${op.name}`, url: s3rverProc.url, request: op.spec(s3rverHdrs), pid: s3rverProc.pid },
+          { label: `fauxqs ${fauxqs.version} ${op.name}`, url: fauxqsProc.url, request: op.spec(), pid: fauxqsProc.pid },
+          { label: `nimbus ${op.name}`, url: nimbus.url, request: op.spec(), pid: nimbus.pid },
         ],
         ctx,
         ctx.log,
       );
       await ceiling.stop();
       report.load(c, { baseline: c }).load(s, { baseline: c }).load(f, { baseline: c }).load(n, { baseline: c });
-      report.value(`  nimbus / s3rver ${op.name}`, pairedRatio(n, s), "x", { digits: 2 });
-      report.value(`  nimbus / fauxqs ${op.name}`, pairedRatio(n, f), "x", { digits: 2 });
+      report.value(`  nimbus / s3rver ${op.name}`, pairedRatio(n, s), "x", { digits: 2, note: cpuNote(n, s, "s3rver") });
+      report.value(`  nimbus / fauxqs ${op.name}`, pairedRatio(n, f), "x", { digits: 2, note: cpuNote(n, f, "fauxqs") });
     }
     agent.destroy();
     await s3rverProc.stop();

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { jsonRequest } from "./lib/aws-request.js";
 import type { Benchmark, BenchContext } from "./lib/benchmark.js";
 import { startCeiling } from "./lib/ceiling.js";
+import { startCpuMeter } from "./lib/cpu.js";
 import { httpCall, jsonCall, keepAliveAgent, type HttpAgent } from "./lib/http-client.js";
 import type { HttpRequestSpec } from "./lib/load.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
@@ -33,6 +34,8 @@ interface Target {
   readonly url: string;
   /** The ceiling answers anything: the driver makes the same calls but parses nothing. */
   readonly ceiling: boolean;
+  /** The server's pid, to measure its CPU per message. */
+  readonly pid: number;
 }
 
 interface WorkflowRun {
@@ -43,6 +46,8 @@ interface WorkflowRun {
   readonly sent: number;
   /** Messages per ReceiveMessage answer, on average: below 10 means more calls per message. */
   readonly perReceive: number;
+  /** The server's CPU per message deleted, in µs (undefined without /proc). */
+  readonly cpuUsPerMessage: number | undefined;
 }
 
 // Module-level on purpose: queue names and FIFO deduplication ids must never repeat in one harness.
@@ -104,9 +109,25 @@ async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: num
       lastDone = performance.now();
     }
   };
+  const cpu = startCpuMeter(t.pid);
   await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
+  const cpuUs = cpu.stop();
   const elapsedMs = lastDone - started;
-  return { messages, elapsedMs, rate: (messages / elapsedMs) * 1000, failures, sent: sentCount, perReceive: receives > 0 ? receivedCount / receives : 0 };
+  return {
+    messages,
+    elapsedMs,
+    rate: (messages / elapsedMs) * 1000,
+    failures,
+    sent: sentCount,
+    perReceive: receives > 0 ? receivedCount / receives : 0,
+    cpuUsPerMessage: cpuUs !== undefined && messages > 0 ? cpuUs / messages : undefined,
+  };
+}
+
+/** Median server CPU per message over runs, in µs; undefined unless every run measured it. */
+function cpuPerMessage(runs: readonly WorkflowRun[]): number | undefined {
+  const cpu = runs.map((r) => r.cpuUsPerMessage).filter((c): c is number => c !== undefined);
+  return cpu.length === runs.length && cpu.length > 0 ? median(cpu) : undefined;
 }
 
 /** Long-poll wake-up samples: send acknowledged -> waiting receive answered, in ms. */
@@ -146,8 +167,8 @@ export const benchmark: Benchmark = {
     const nimbus = await startMeasuredNimbus(ctx);
     const agent = keepAliveAgent(ctx.connections + 2);
     const peers: Target[] = [
-      { label: `fauxqs ${fauxqs.version}`, url: fauxqsProc.url, ceiling: false },
-      { label: "nimbus", url: nimbus.url, ceiling: false },
+      { label: `fauxqs ${fauxqs.version}`, url: fauxqsProc.url, ceiling: false, pid: fauxqsProc.pid },
+      { label: "nimbus", url: nimbus.url, ceiling: false, pid: nimbus.pid },
     ];
 
     // Size the ceiling's answer like Nimbus's: the mean of one send, receive and delete answer.
@@ -160,7 +181,7 @@ export const benchmark: Benchmark = {
     const handles = ((JSON.parse(got.body.toString("utf8")) as { Messages?: Array<{ ReceiptHandle: string }> }).Messages ?? []).map((m, k) => ({ Id: `d${k}`, ReceiptHandle: m.ReceiptHandle }));
     sizes.push((await httpCall(nimbus.url, sqs("DeleteMessageBatch", { QueueUrl: probeUrl, Entries: handles }), agent)).body.length);
     const ceilingProc: RunningProcess = await startCeiling(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
-    const targets: Target[] = [{ label: "ceiling (same 3 calls)", url: ceilingProc.url, ceiling: true }, ...peers];
+    const targets: Target[] = [{ label: "ceiling (same 3 calls)", url: ceilingProc.url, ceiling: true, pid: ceilingProc.pid }, ...peers];
 
     for (const fifo of [false, true]) {
       const kind = fifo ? "FIFO" : "standard";
@@ -177,7 +198,8 @@ export const benchmark: Benchmark = {
           const q = await createQueue(t, agent, `bench-${kind}-${seq++}${fifo ? ".fifo" : ""}`, fifo);
           const r = await workflow(t, q, fifo, ctx.connections, ctx.durationSec * 1000, agent);
           runs.get(t)?.push(r);
-          ctx.log(`${t.label} ${kind}: run ${i + 1}/${ctx.runs} ${r.rate.toFixed(0)} messages/s (${r.messages} deleted of ${r.sent} sent, ${r.perReceive.toFixed(1)} per receive${r.failures > 0 ? `, ${r.failures} failed entries` : ""})`);
+          const cpu = r.cpuUsPerMessage === undefined ? "" : `, server CPU ${r.cpuUsPerMessage.toFixed(1)} µs/message`;
+          ctx.log(`${t.label} ${kind}: run ${i + 1}/${ctx.runs} ${r.rate.toFixed(0)} messages/s (${r.messages} deleted of ${r.sent} sent, ${r.perReceive.toFixed(1)} per receive${cpu}${r.failures > 0 ? `, ${r.failures} failed entries` : ""})`);
         }
       }
       const base = runs.get(targets[0] as Target) ?? [];
@@ -187,13 +209,24 @@ export const benchmark: Benchmark = {
         const ratios = rs.map((r, k) => r.rate / (base[k]?.rate ?? Number.NaN));
         const { min, max } = minMax(rates);
         const failed = rs.reduce((n, r) => n + r.failures, 0);
+        const cpu = cpuPerMessage(rs);
         report.value(`${t.label} ${kind}`, median(rates), "msg/s", {
-          note: `ratio to ceiling ${median(ratios).toFixed(2)}; runs ${min.toFixed(0)}-${max.toFixed(0)}; ${median(rs.map((r) => r.perReceive)).toFixed(1)} messages per receive${failed > 0 ? `; ${failed} failed entries` : ""}`,
+          note:
+            `ratio to ceiling ${median(ratios).toFixed(2)}; runs ${min.toFixed(0)}-${max.toFixed(0)}; ${median(rs.map((r) => r.perReceive)).toFixed(1)} messages per receive` +
+            `${cpu === undefined ? "" : `; server CPU ${cpu.toFixed(1)} µs/message`}${failed > 0 ? `; ${failed} failed entries` : ""}`,
         });
       }
       const peerRuns = runs.get(peers[0] as Target) ?? [];
       const nimbusRuns = runs.get(peers[1] as Target) ?? [];
       report.value(`  nimbus / fauxqs ${kind}`, median(nimbusRuns.map((r, k) => r.rate / (peerRuns[k]?.rate ?? Number.NaN))), "x", { digits: 2 });
+      const peerCpu = cpuPerMessage(peerRuns);
+      const nimbusCpu = cpuPerMessage(nimbusRuns);
+      if (peerCpu !== undefined && nimbusCpu !== undefined) {
+        report.value(`  fauxqs / nimbus server CPU per message ${kind}`, peerCpu / nimbusCpu, "x", {
+          digits: 2,
+          note: "above 1: Nimbus spends less CPU per message (medians); on 2 cores the driver competes with the server, so this is the throughput ratio with cores to spare",
+        });
+      }
     }
     await ceilingProc.stop();
 

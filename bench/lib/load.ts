@@ -12,6 +12,7 @@
  */
 import { request } from "node:http";
 import autocannon from "autocannon";
+import { startCpuMeter } from "./cpu.js";
 import { median, percentileOfSorted } from "./stats.js";
 
 /** One fixed request, sent identically by every connection for a whole run. */
@@ -47,6 +48,8 @@ export interface RunResult {
   readonly errors: number;
   readonly non2xx: number;
   readonly statusCodes: Readonly<Record<string, number>>;
+  /** The server's CPU (its process group's, user + system) per answered request, in µs; undefined without its pid or /proc. */
+  readonly cpuUsPerRequest: number | undefined;
 }
 
 export interface LoadTarget {
@@ -54,6 +57,8 @@ export interface LoadTarget {
   /** Base URL, e.g. http://127.0.0.1:4566 */
   readonly url: string;
   readonly request: HttpRequestSpec;
+  /** The server's pid (the leader of its process group), to measure its CPU per request. */
+  readonly pid?: number;
 }
 
 export interface LoadSummary {
@@ -66,6 +71,8 @@ export interface LoadSummary {
   /** Totals over the runs; anything but 0 makes the figures suspect. */
   readonly errors: number;
   readonly non2xx: number;
+  /** Median of the runs' server CPU per request, in µs; undefined when not measured. */
+  readonly cpuUsPerRequest: number | undefined;
 }
 
 export type Log = (message: string) => void;
@@ -110,11 +117,12 @@ export async function checkRequest(label: string, baseUrl: string, spec: HttpReq
 export async function runLoad(
   baseUrl: string,
   spec: HttpRequestSpec,
-  options: { readonly connections: number; readonly amount?: number; readonly durationSec?: number },
+  options: { readonly connections: number; readonly amount?: number; readonly durationSec?: number; readonly pid?: number },
 ): Promise<RunResult> {
   let latencies = new Float64Array(options.amount ?? 1 << 18);
   let count = 0;
   let lastResponseAt = 0;
+  const cpu = startCpuMeter(options.pid);
   const startedAt = performance.now();
   const instance = autocannon({
     url: baseUrl + spec.path,
@@ -135,6 +143,7 @@ export async function runLoad(
     lastResponseAt = performance.now();
   });
   const result = await instance;
+  const serverCpuUs = cpu.stop();
   const elapsedMs = (count > 0 ? lastResponseAt : performance.now()) - startedAt;
   const sorted = latencies.subarray(0, count).sort();
   const statusCodes: Record<string, number> = {};
@@ -148,6 +157,7 @@ export async function runLoad(
     errors: result.errors,
     non2xx: result.non2xx,
     statusCodes,
+    cpuUsPerRequest: serverCpuUs !== undefined && count > 0 ? serverCpuUs / count : undefined,
   };
 }
 
@@ -172,12 +182,13 @@ export async function compareLoad<const T extends readonly LoadTarget[]>(
   for (let i = 0; i < options.runs; i++) {
     for (let j = 0; j < targets.length; j++) {
       const t = targets[(i + j) % targets.length] as LoadTarget;
-      const r = await runLoad(t.url, t.request, { connections: options.connections, ...each });
+      const r = await runLoad(t.url, t.request, { connections: options.connections, ...each, ...(t.pid !== undefined ? { pid: t.pid } : {}) });
       runs.get(t)?.push(r);
       const bad = r.errors + r.non2xx > 0 ? ` (${r.errors} errors, ${r.non2xx} non-2xx)` : "";
+      const cpu = r.cpuUsPerRequest === undefined ? "" : `, server CPU ${r.cpuUsPerRequest.toFixed(1)} µs/req`;
       log(
         `${t.label}: run ${i + 1}/${options.runs} ${fmtRate(r.rps)} req/s over ${r.requests} requests, ` +
-          `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${bad}`,
+          `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${cpu}${bad}`,
       );
     }
   }
@@ -186,6 +197,7 @@ export async function compareLoad<const T extends readonly LoadTarget[]>(
 }
 
 export function summarise(label: string, runs: readonly RunResult[]): LoadSummary {
+  const cpu = runs.map((r) => r.cpuUsPerRequest).filter((c): c is number => c !== undefined);
   return {
     label,
     runs,
@@ -194,6 +206,7 @@ export function summarise(label: string, runs: readonly RunResult[]): LoadSummar
     p99Ms: median(runs.map((r) => r.p99Ms)),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    cpuUsPerRequest: cpu.length === runs.length && cpu.length > 0 ? median(cpu) : undefined,
   };
 }
 
@@ -206,6 +219,31 @@ export function pairedRatio(subject: LoadSummary, base: LoadSummary): number {
   const ratios: number[] = [];
   for (let i = 0; i < n; i++) ratios.push((subject.runs[i] as RunResult).rps / (base.runs[i] as RunResult).rps);
   return median(ratios);
+}
+
+/**
+ * How many times less server CPU `subject` spends per request than `base`: the median of the
+ * per-run ratios (above 1: `subject` serves more requests per core). Undefined unless both
+ * were measured. Unlike the throughput ratio, a load generator that is itself the limit on a
+ * small machine does not squeeze it toward 1.
+ */
+export function pairedCpuRatio(subject: LoadSummary, base: LoadSummary): number | undefined {
+  const n = Math.min(subject.runs.length, base.runs.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = (subject.runs[i] as RunResult).cpuUsPerRequest;
+    const b = (base.runs[i] as RunResult).cpuUsPerRequest;
+    if (s === undefined || b === undefined || s <= 0) return undefined;
+    ratios.push(b / s);
+  }
+  return ratios.length > 0 ? median(ratios) : undefined;
+}
+
+/** "server CPU per request: 1.59x less than <peer>", or "" when not measured: the note of a Nimbus / peer ratio row. */
+export function cpuNote(subject: LoadSummary, peer: LoadSummary, peerName: string): string {
+  const ratio = pairedCpuRatio(subject, peer);
+  if (ratio === undefined) return "";
+  return ratio >= 1 ? `server CPU per request: ${ratio.toFixed(2)}x less than ${peerName}'s` : `server CPU per request: ${(1 / ratio).toFixed(2)}x more than ${peerName}'s`;
 }
 
 function fmtRate(rps: number): string {

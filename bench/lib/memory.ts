@@ -23,23 +23,34 @@ export function readMemory(pid: number): MemorySample {
   return parseProcStatus(readFileSync(`/proc/${pid}/status`, "utf8"));
 }
 
-/**
- * Sum over every live process in a process group (a server plus what it spawned, e.g. Lambda
- * runtimes). The summed HWM is the sum of each process's own peak, an upper bound of the
- * group's peak.
- */
-export function readGroupMemory(pgid: number): MemorySample & { readonly processes: number } {
-  let rssBytes = 0;
-  let hwmBytes = 0;
-  let processes = 0;
+/** The live processes of a process group (a server plus what it spawned, e.g. Lambda runtimes). */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // Field 5 (pgrp) is the third after the parenthesised command name.
       const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (pgrp !== pgid) continue;
-      const sample = readMemory(Number(entry));
+      if (pgrp === pgid) members.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return members;
+}
+
+/**
+ * Sum over every live process in a process group. The summed HWM is the sum of each process's
+ * own peak, an upper bound of the group's peak.
+ */
+export function readGroupMemory(pgid: number): MemorySample & { readonly processes: number } {
+  let rssBytes = 0;
+  let hwmBytes = 0;
+  let processes = 0;
+  for (const pid of groupMembers(pgid)) {
+    try {
+      const sample = readMemory(pid);
       rssBytes += sample.rssBytes;
       hwmBytes += sample.hwmBytes;
       processes++;

@@ -1,10 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { pairedRatio, summarise, type RunResult } from "./load.js";
+import { pairedCpuRatio, pairedRatio, summarise, type RunResult } from "./load.js";
 import { Report } from "./report.js";
 
-function run(rps: number, p50Ms = 0.5, p99Ms = 2): RunResult {
-  return { requests: rps * 5, elapsedMs: 5000, rps, p50Ms, p99Ms, errors: 0, non2xx: 0, statusCodes: { "200": rps * 5 } };
+function run(rps: number, p50Ms = 0.5, p99Ms = 2, cpuUsPerRequest?: number): RunResult {
+  return { requests: rps * 5, elapsedMs: 5000, rps, p50Ms, p99Ms, errors: 0, non2xx: 0, statusCodes: { "200": rps * 5 }, cpuUsPerRequest };
 }
 
 describe("summarise and pairedRatio", () => {
@@ -21,6 +21,15 @@ describe("summarise and pairedRatio", () => {
     // Per-run ratios 0.5, 0.75, 0.25: median 0.5 (the ratio of medians would be 100 / 200 too,
     // but the per-run ratios are what interleaving keeps comparable).
     assert.equal(pairedRatio(subject, base), 0.5);
+  });
+  test("the CPU ratio is the base's CPU per request over the subject's, paired by run; undefined unless every run was measured", () => {
+    const base = summarise("base", [run(100, 0.5, 2, 80), run(100, 0.5, 2, 90), run(100, 0.5, 2, 60)]);
+    const subject = summarise("subject", [run(100, 0.5, 2, 40), run(100, 0.5, 2, 60), run(100, 0.5, 2, 20)]);
+    assert.equal(base.cpuUsPerRequest, 80);
+    // Per-run ratios 2, 1.5, 3: median 2.
+    assert.equal(pairedCpuRatio(subject, base), 2);
+    assert.equal(pairedCpuRatio(summarise("x", [run(100), run(100), run(100)]), base), undefined);
+    assert.equal(summarise("y", [run(100, 0.5, 2, 10), run(100)]).cpuUsPerRequest, undefined);
   });
 });
 
@@ -45,6 +54,22 @@ describe("Report.render", () => {
         "start-up (in-memory)       123 ms                         median of 5",
         "idle RSS                  61.8 MB",
         "  32 connections",
+        "",
+      ].join("\n"),
+    );
+  });
+  test("load rows with the server's CPU add its two columns, blank in value rows", () => {
+    const base = summarise("ceiling", [run(30000, 0.3, 1.2, 25.5)]);
+    const nimbus = summarise("nimbus GetItem", [run(20000, 0.7, 2.1, 51)]);
+    const text = new Report("ddb").load(base, { baseline: base }).load(nimbus, { baseline: base }).value("x", 2, "x").render();
+    assert.equal(
+      text,
+      [
+        "== ddb",
+        "benchmark       req/s  p50 ms  p99 ms  ratio  cpu µs/req  cpu ratio",
+        "ceiling         30000    0.30    1.20   1.00        25.5       1.00",
+        "nimbus GetItem  20000    0.70    2.10   0.67        51.0       0.50",
+        "x                 2 x",
         "",
       ].join("\n"),
     );
