@@ -40,6 +40,19 @@ export interface AwsErrorOptions {
   messageKey?: "message" | "Message";
 }
 
+/**
+ * Raised by the server on a request's body stream when the body stopped coming for the idle
+ * timeout (the client sent fewer bytes than it declared, and waits). A service whose dialect
+ * answers it (S3's RequestTimeout) has that answer sent before the connection closes; for any
+ * other the connection is closed unanswered.
+ */
+export class StalledBody extends Error {
+  override readonly name = "StalledBody";
+  constructor() {
+    super("the request body stopped coming for the idle timeout");
+  }
+}
+
 export class AwsError extends Error {
   override readonly name = "AwsError";
   readonly fields: Record<string, unknown>;

@@ -225,6 +225,11 @@ export interface RequestDialect {
   undecodablePath(request: WireRequest): AwsError;
   /** Session credentials past their expiration. */
   expiredToken(): AwsError;
+  /**
+   * The answer to a request whose body stopped coming for the idle timeout (a `StalledBody`
+   * raised on its stream); without one, the connection is closed unanswered.
+   */
+  stalledBody?(): AwsError;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { AwsError, commonErrors } from "../core/errors.js";
+import { AwsError, commonErrors, StalledBody } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
@@ -152,7 +152,10 @@ export class Dispatcher {
         addRequestIdHeaders(response, requestId(), svc);
         return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId: requestId() }, svc, req, receivedAt, scope);
       }
-      const awsError = err instanceof AwsError ? err : commonErrors.InternalFailure();
+      // A body that stopped coming is answered as the service's dialect words it; without an
+      // answer it stays a failure, and the server closes the connection unanswered.
+      const stalledAnswer = err instanceof StalledBody ? dialect?.stalledBody?.() : undefined;
+      const awsError = err instanceof AwsError ? err : (stalledAnswer ?? commonErrors.InternalFailure());
       // A request refused before routing (a garbled Authorization header) is still answered in
       // the form of the service its X-Amz-Target names: DynamoDB's IncompleteSignatureException
       // is com.amazon.coral.service#..., as its other common errors are.
@@ -169,7 +172,7 @@ export class Dispatcher {
         account,
         region,
         requestId: requestId(),
-        ...(err instanceof AwsError ? {} : { failure: err }),
+        ...(err instanceof AwsError || stalledAnswer ? {} : { failure: err }),
       };
       return this.logged(result, svc, req, receivedAt, scope, awsError.code);
     }

@@ -10,7 +10,7 @@ import { Duplex, Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Identities } from "../auth/credentials.js";
 import { systemClock, type Clock } from "../core/clock.js";
-import { AwsError, commonErrors } from "../core/errors.js";
+import { AwsError, commonErrors, StalledBody } from "../core/errors.js";
 import { createEventBus, type EventBus } from "../core/events.js";
 import { createScheduler, type Scheduler } from "../core/scheduler.js";
 import type { DynamoDbSettings, LambdaLimits, NimbusConfig, ServiceDefinition, ServiceEnvironment } from "../core/service.js";
@@ -268,8 +268,22 @@ class InFlight {
 function onIdle(socket: net.Socket, res: http.ServerResponse | undefined): void {
   // `res` is the connection's latest response; one whose answer has all gone leaves the connection idle between requests.
   if (res && !res.writableFinished && res.req.complete && !res.writableNeedDrain) return;
+  // A body that stopped short of its length, its answer not begun, while something reads it:
+  // the reader is told, so the service may answer (S3's RequestTimeout, see handleRequest)
+  // before the connection closes. Whatever comes of it, the connection goes within a second.
+  const req = res?.req;
+  if (res && req && !res.headersSent && !req.complete && !stalledRequests.has(req) && req.listenerCount("error") > 0) {
+    stalledRequests.add(req);
+    req.emit("error", new StalledBody());
+    setTimeout(() => socket.destroy(), STALLED_ANSWER_GRACE_MS).unref();
+    return;
+  }
   socket.destroy();
 }
+
+/** Requests whose body stalled (onIdle): answered, if at all, on a connection that then closes. */
+const stalledRequests = new WeakSet<http.IncomingMessage>();
+const STALLED_ANSWER_GRACE_MS = 1000;
 
 /**
  * The HTTP/2 session reads straight from a socket's native handle, so bytes we already read
@@ -387,6 +401,15 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   const result = await dispatcher.handle(wire);
   const answered = performance.now();
+  if (stalledRequests.has(req as http.IncomingMessage)) {
+    // Its body will not come: the service's answer to that (a dialect's stalledBody) goes on a
+    // closing connection; a service without one has the connection closed unanswered.
+    if (result.failure instanceof StalledBody) {
+      res.destroy();
+      return;
+    }
+    res.setHeader("connection", "close");
+  }
   // Whatever the handler left unread of a request body is drained so the connection stays usable;
   // a body the client still holds back (no 100 was sent) never comes, so its connection closes.
   if (continued !== undefined && !continued()) res.setHeader("connection", "close");

@@ -113,20 +113,22 @@ describe("raw HTTP: clients that stall", () => {
   });
   after(() => stalling.close());
 
-  /** Writes `bytes` and nothing more; resolves with how long the server took to close the connection (or 5 s). */
-  function stall(bytes: string): Promise<number> {
+  /** Writes `bytes` and nothing more; resolves with how long the server took to close the connection (or 5 s) and what it answered. */
+  function stallFor(bytes: string): Promise<{ ms: number; answer: string }> {
     const started = performance.now();
     return new Promise((resolve) => {
       const socket = net.connect(stalling.port, "127.0.0.1", () => socket.write(bytes));
       const timer = setTimeout(() => socket.destroy(), 5000);
-      socket.on("data", () => undefined);
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
       socket.on("error", () => undefined);
       socket.on("close", () => {
         clearTimeout(timer);
-        resolve(performance.now() - started);
+        resolve({ ms: performance.now() - started, answer });
       });
     });
   }
+  const stall = async (bytes: string): Promise<number> => (await stallFor(bytes)).ms;
 
   test("a connection that stalls before, within or after its headers, or mid-body, is closed once idle", async () => {
     const bucket = uniqueName("stall");
@@ -137,6 +139,34 @@ describe("raw HTTP: clients that stall", () => {
       const ms = await stall(bytes);
       assert.ok(ms < 2000, `${JSON.stringify(bytes.slice(0, 30))} held ${Math.round(ms)} ms`);
     }
+  });
+
+  test("an S3 body that stops short of its Content-Length is answered 400 RequestTimeout once idle, and the connection closed", async () => {
+    const bucket = uniqueName("stall-answer");
+    assert.equal((await rawRequest(stalling.port, request("PUT", `/${bucket}`))).status, 200);
+    const cases = [
+      // Small (read whole), large (streamed into the blob store), and a body read whole by the dispatcher.
+      `PUT /${bucket}/small HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789`,
+      `PUT /${bucket}/large HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n${"x".repeat(70_000)}`,
+      `POST /${bucket}?delete HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\nContent-Length: 500\r\n\r\n<Delete><Object><Key>a</Key>`,
+    ];
+    for (const bytes of cases) {
+      const { ms, answer } = await stallFor(bytes);
+      assert.ok(ms < 2000, `${bytes.slice(0, 40)} held ${Math.round(ms)} ms`);
+      assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/, bytes.slice(0, 40));
+      assert.match(answer, /\r\nconnection: close\r\n/i);
+      assert.match(answer, /<Error><Code>RequestTimeout<\/Code><Message>Your socket connection to the server was not read from or written to within the timeout period\. Idle connections will be closed\.<\/Message>/);
+    }
+    // Nothing was stored, and the server goes on.
+    assert.equal((await rawRequest(stalling.port, request("GET", `/${bucket}/small`))).status, 404);
+    assert.equal((await rawRequest(stalling.port, request("GET", `/${bucket}/large`))).status, 404);
+  });
+
+  test("a stalled DynamoDB body is closed unanswered (no RequestTimeout of DynamoDB's is on record)", async () => {
+    const partialJson = `POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 100\r\n\r\n{`;
+    const { ms, answer } = await stallFor(partialJson);
+    assert.ok(ms < 2000);
+    assert.equal(answer, "");
   });
 
   test("a request whose answer takes longer than the idle timeout (an SQS long poll) is still answered", async () => {

@@ -65,4 +65,13 @@ export const s3Dialect: RequestDialect = {
   undecodablePath: (request) => commonErrors.InvalidURI({}, { fields: { URI: request.rawPath } }),
 
   expiredToken: () => new AwsError("ExpiredToken", "The provided token has expired.", 400),
+
+  /**
+   * A body that stops coming (fewer bytes than its Content-Length) is answered 400
+   * RequestTimeout once the connection has been idle for S3's 20 s, and the connection closed
+   * (AWS knowledge center s3-socket-connection-timeout-error; the answer and its cause as S3's
+   * SDK maintainers describe it in aws/aws-sdk-js#281 and #4573). SDKs retry it.
+   */
+  stalledBody: () =>
+    new AwsError("RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", 400),
 };

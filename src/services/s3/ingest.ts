@@ -18,7 +18,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { PassThrough, Readable, type Transform } from "node:stream";
 import { contentSha256Mismatch, type VerifiedSignature } from "../../auth/enforcement.js";
-import type { AwsError } from "../../core/errors.js";
+import { StalledBody, type AwsError } from "../../core/errors.js";
 import { arrivedBody } from "../../server/plain-http.js";
 import { SMALL_BLOB_BYTES, type BlobInfo, type BlobStore } from "../../state/blob-store.js";
 import {
@@ -263,7 +263,8 @@ function readWhole(source: Readable, declaredLength: number | undefined): Promis
     const chunks: Buffer[] = [];
     source.on("data", (chunk: Buffer) => chunks.push(chunk));
     source.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    source.once("error", () => reject(s3DomainErrors.IncompleteBody()));
+    // A body that stalled for the idle timeout is the server's to report (S3's RequestTimeout).
+    source.once("error", (error) => reject(error instanceof StalledBody ? error : s3DomainErrors.IncompleteBody()));
     // Destroyed without an error: the body stopped short.
     source.once("close", () => {
       if (!source.readableEnded) reject(s3DomainErrors.IncompleteBody());
