@@ -200,6 +200,11 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 const ID_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Refuses what is no blob id (a caller's bug): ids name files, so nothing else may get near a path. */
+function checkId(id: string): void {
+  if (!ID_PATTERN.test(id)) throw new TypeError(`not a blob id (64 lowercase hex digits): ${JSON.stringify(id)}`);
+}
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
 const TEMP_DIR = "tmp";
 
@@ -348,7 +353,6 @@ export class DiskBlobStore implements BlobStore {
     opts.onChunk?.(bytes);
     const digest = createHash("sha256").update(bytes).digest();
     const id = digest.toString("hex");
-    const final = this.path(id);
     // A held blob (pinned or referenced) has its file or its row; anything else is (re)written,
     // and the rename replaces a leftover of the same bytes atomically. No stat on the hot path.
     const inline = this.inlines(bytes.length);
@@ -361,6 +365,7 @@ export class DiskBlobStore implements BlobStore {
     this.pin(id, bytes.length, inline ? copy : undefined);
     try {
       if (!inline && !present) {
+        const final = this.path(id);
         const temp = join(this.root, TEMP_DIR, `${randomUUID()}.part`);
         writeFileSync(temp, bytes, { flag: "wx" });
         this.ensureShard(final);
@@ -534,7 +539,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   path(id: string): string {
-    if (!ID_PATTERN.test(id)) throw new TypeError(`not a blob id (64 lowercase hex digits): ${JSON.stringify(id)}`);
+    checkId(id);
     return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
   }
 
@@ -550,7 +555,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   release(id: string): void {
-    this.path(id);
+    checkId(id);
     // Most blobs have one reference: dropping the last one is a single statement.
     if (this.stmts.deleteLast.run(id).changes === 0) {
       if (this.stmts.decrement.run(id).changes === 0) throw new Error(`release of blob ${id}, which has no references`);
@@ -565,12 +570,12 @@ export class DiskBlobStore implements BlobStore {
   }
 
   refs(id: string): number {
-    this.path(id);
+    checkId(id);
     return this.stmts.refs.get(id)?.refs ?? 0;
   }
 
   abandon(id: string): void {
-    this.path(id);
+    checkId(id);
     this.unpin(id);
     this.candidates.add(id);
     this.flushDeletions();

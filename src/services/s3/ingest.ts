@@ -275,9 +275,7 @@ function readWhole(source: Readable, declaredLength: number | undefined): Promis
 /** A whole body into the blob store as one buffer (content-addressed, an inline blob when small), with its MD5 and checksum. */
 async function storeWhole(blobs: BlobStore, bytes: Buffer, algorithm: ChecksumAlgorithm): Promise<{ blob: BlobInfo; computed: Buffer }> {
   const blob = await blobs.put(bytes, { hashes: ["md5"] });
-  const hasher = createHasher(algorithm);
-  hasher.update(bytes);
-  return { blob, computed: await hasher.digest() };
+  return { blob, computed: await digestOf(algorithm, bytes) };
 }
 
 /** A decoded body of at most `maxSize` bytes as one Buffer; the decoder's own errors (chunk signatures, lengths) as they come. */
