@@ -272,6 +272,8 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
     after: req.start,
     // Limit rows and one more, which tells whether to hand out LastEvaluatedKey (a segment skips rows).
     expected: req.limit !== undefined && req.segment === undefined ? req.limit + 1 : undefined,
+    // The 1 MB a page reads, unless a segment skips rows the budget does not count.
+    bytes: req.segment === undefined ? PAGE_BYTES : undefined,
   };
   // An LSI fetches what it does not project from the table (more reads, as on AWS).
   const fetchFromTable =

@@ -46,6 +46,61 @@ describe("DynamoStore.range", () => {
   });
 });
 
+describe("DynamoStore.range bounded by bytes", () => {
+  const state = openState({ inMemory: true });
+  after(() => state.close());
+  // Counts the rows the item reads take out of SQLite, through the statements the store prepares.
+  let fetched = 0;
+  const prepare = state.db.prepare.bind(state.db);
+  state.db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    if (!sql.startsWith("SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items")) return statement;
+    const all = statement.all.bind(statement);
+    return Object.assign(statement, {
+      all: (...args: unknown[]) => {
+        const rows = all(...args);
+        fetched += rows.length;
+        return rows;
+      },
+    });
+  }) as typeof state.db.prepare;
+  const store = new DynamoStore(state);
+  const scope = { account: "000000000000", region: "us-east-1" };
+  const put = (table: string, count: number, size: number) => {
+    for (let i = 0; i < count; i++) {
+      const sk = encodeKeyValue({ N: String(i) });
+      store.putRow(scope, table, "", { pk: "p", sk, tpk: "p", tsk: sk }, `{"i":${i}}`, size, null);
+    }
+  };
+  /** Takes rows as a Query page does: until 1 MB is read, and one more row to know there is more. */
+  const page = (table: string, opts: RangeOptions) => {
+    fetched = 0;
+    let bytes = 0;
+    let taken = 0;
+    for (const row of store.range(scope, table, "", { bytes: 1024 * 1024, ...opts })) {
+      taken++;
+      if (bytes >= 1024 * 1024) break;
+      bytes += row.size;
+    }
+    return { taken, fetched };
+  };
+  put("big", 300, 100_000);
+  put("small", 3000, 1_000);
+
+  test("a page of 100 KB items takes a dozen rows from SQLite, not a full page of them", () => {
+    assert.deepEqual(page("big", { pk: "p" }), { taken: 12, fetched: 32 });
+    assert.deepEqual(page("big", { pk: "p", descending: true }), { taken: 12, fetched: 32 });
+  });
+
+  test("pages of small items stay full, and every row still comes out", () => {
+    const { taken, fetched: read } = page("small", { pk: "p" });
+    assert.equal(taken, 1050);
+    assert.ok(read >= taken && read <= taken + 256, `read ${read}`);
+    assert.equal([...store.range(scope, "big", "", { pk: "p", bytes: 1024 * 1024 })].length, 300);
+    assert.equal([...store.range(scope, "small", "", { bytes: 1024 * 1024 })].length, 3000);
+  });
+});
+
 describe("DynamoStore item rows read from the cache", () => {
   const state = openState({ inMemory: true });
   after(() => state.close());

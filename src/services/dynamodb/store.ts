@@ -217,12 +217,30 @@ export interface RangeOptions {
   /**
    * Rows the caller expects to take (a read's Limit and one more): the first page fetches no
    * more than that, so `Limit: 1` on a long partition reads a row, not a full page of items.
-   * Later pages are full; the hint never changes which rows come out.
+   * The hint never changes which rows come out.
    */
   readonly expected?: number | undefined;
+  /**
+   * Bytes of rows the caller takes at most (a Query or Scan page stops at 1 MB): the first page
+   * is short and each later one holds about what is still wanted at the rows' average size, so a
+   * page of 100 KB items pulls 32 rows out of SQLite to use a dozen, not 256. Like `expected`, it
+   * never changes which rows come out.
+   */
+  readonly bytes?: number | undefined;
 }
 
 const PAGE = 256;
+/** The first page of a read bounded by `bytes`: partitions of small items still take one statement. */
+const FIRST_BYTES_PAGE = 32;
+
+/**
+ * Rows for the next page of a read bounded by bytes: what is left at the average row size, and
+ * one more (the caller reads one row past its budget to know there is more). A caller that reads
+ * on past its budget skips rows (a key condition the range holds loosely): short pages again.
+ */
+function nextBytesPage(left: number, rowBytes: number): number {
+  return Math.min(PAGE, Math.max(FIRST_BYTES_PAGE, Math.ceil(left / Math.max(1, rowBytes)) + 1));
+}
 
 const TABLE_CACHE_ENTRIES = 1000;
 /** Item rows kept for reads, and the longest item text kept (memory stays under ~40 MB). */
@@ -454,7 +472,9 @@ export class DynamoStore {
     let after = opts.after;
     // Written into the SQL, not bound: SQLite re-prepares a statement whose bound LIMIT changed,
     // which doubled a Query's cost. At most PAGE texts per shape, each prepared once.
-    let pageSize = opts.expected === undefined ? PAGE : Math.max(1, Math.min(PAGE, Math.trunc(opts.expected)));
+    let pageSize = Math.max(1, Math.min(PAGE, Math.trunc(opts.expected ?? PAGE), opts.bytes === undefined ? PAGE : FIRST_BYTES_PAGE));
+    let rowsRead = 0;
+    let bytesRead = 0;
     for (;;) {
       const where: string[] = ["account_id = ?", "region = ?", "table_name = ?", "index_name = ?"];
       const args: unknown[] = [scope.account, scope.region, table, index];
@@ -490,10 +510,14 @@ export class DynamoStore {
       const rows = this.db
         .prepare<unknown[], ItemRow>(`SELECT pk, sk, tpk, tsk, item, size FROM dynamodb_items WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${pageSize}`)
         .all(...args);
-      for (const row of rows) yield row;
+      for (const row of rows) {
+        rowsRead++;
+        bytesRead += row.size;
+        yield row;
+      }
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1];
-      pageSize = PAGE;
+      pageSize = opts.bytes === undefined ? PAGE : nextBytesPage(opts.bytes - bytesRead, bytesRead / rowsRead);
     }
   }
 
