@@ -223,6 +223,8 @@ export interface RequestDialect {
   unroutable(request: WireRequest): AwsError;
   /** The request path's %-escapes are no UTF-8. */
   undecodablePath(request: WireRequest): AwsError;
+  /** How a path segment is decoded, where not by decodeURIComponent alone (S3: `+` is a space). */
+  readonly decodePathPart?: (text: string) => string;
   /** Session credentials past their expiration. */
   expiredToken(): AwsError;
   /**

@@ -45,7 +45,11 @@ export class RestRouter {
    */
   private readonly byMethod = new Map<string, PathGroup[]>();
 
-  constructor(private readonly model: ServiceModel) {
+  constructor(
+    private readonly model: ServiceModel,
+    /** Decodes a path label; a `%`-escape that is not UTF-8 throws URIError. */
+    private readonly decodeLabel: (text: string) => string = decodeURIComponent,
+  ) {
     for (const op of model.operations.values()) {
       const route = this.compile(op);
       this.routes.push(route);
@@ -128,7 +132,7 @@ export class RestRouter {
     const labels: Record<string, string> = {};
     best.route.labels.forEach((name, i) => {
       // A percent-encoding that is not UTF-8 throws URIError: the dispatcher answers InvalidURI.
-      labels[name] = decodeURIComponent(best.groups[i + 1] ?? "");
+      labels[name] = this.decodeLabel(best.groups[i + 1] ?? "");
     });
     return { op: best.route.op, labels };
   }

@@ -104,7 +104,7 @@ export class ServiceRegistry {
     const store = definition?.createStore ? definition.createStore(env) : undefined;
     const stop = definition?.start?.(env, store);
     if (stop) this.stops.push(stop);
-    const router = index.protocol === "rest-json" || index.protocol === "rest-xml" ? new RestRouter(model) : undefined;
+    const router = index.protocol === "rest-json" || index.protocol === "rest-xml" ? new RestRouter(model, definition?.dialect?.decodePathPart) : undefined;
     const loaded: LoadedService = {
       id,
       model,

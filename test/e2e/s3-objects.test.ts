@@ -241,6 +241,33 @@ describe("S3 objects", () => {
     assert.deepEqual([err.name, err.message, err.status, err.error["Key"]], ["NoSuchKey", "The specified key does not exist.", 404, key]);
   });
 
+  test("a raw + in a request path or an x-amz-copy-source is a space; only %2B is a plus", async () => {
+    // S3's answer to a raw `+` in the path: NoSuchKey naming the key with a space (servo/rust-url#882);
+    // a raw `+` in a copy source is NoSuchKey (aws/aws-cli#614). The SDKs send `+` as %2B.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "plus/a+b.txt", Body: "plus" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "plus/a b.txt", Body: "space" }));
+    const read = async (path: string) => (await raw(nimbus.port, "GET", `/${bucket}/${path}`, SIGNED)).text;
+    assert.equal(await read("plus/a+b.txt"), "space");
+    assert.equal(await read("plus/a%2Bb.txt"), "plus");
+    assert.equal(await read("plus/a%20b.txt"), "space");
+    const missing = await raw(nimbus.port, "GET", `/${bucket}/plus/only+here.txt`, SIGNED);
+    assert.equal(missing.status, 404);
+    assert.match(missing.text, /<Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>plus\/only here.txt<\/Key>/);
+    const stored = await raw(nimbus.port, "PUT", `/${bucket}/plus/put+raw.txt`, SIGNED, Buffer.from("raw"));
+    assert.equal(stored.status, 200);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "plus/put raw.txt" }))).Body?.transformToString(), "raw");
+
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "plus/only+plus.txt", Body: "only" }));
+    const copied = async (copySource: string) => {
+      await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "plus/copied", CopySource: copySource }));
+      return (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "plus/copied" }))).Body?.transformToString();
+    };
+    assert.equal(await copied(`${bucket}/plus/a+b.txt`), "space");
+    assert.equal(await copied(`${bucket}/plus/a%2Bb.txt`), "plus");
+    const err = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "plus/copied", CopySource: `${bucket}/plus/only+plus.txt` })));
+    assert.deepEqual([err.name, err.message, err.status], ["NoSuchKey", "The specified key does not exist.", 404]);
+  });
+
   test("a key that was missing is found once put, and missing again once deleted (a HEAD checking for it each time)", async () => {
     const key = "appears/and/goes.txt";
     const missing = async () => {

@@ -97,6 +97,13 @@ describe("S3 static website endpoint", () => {
     assert.equal(ranged.body, "body");
   });
 
+  test("a raw + in the path is a space, as on the REST endpoint; %2B is a plus", async () => {
+    // A site's `+layout.css` asked for by a browser as `/+layout.css` is not found on S3 (sveltejs/kit#6451).
+    const bucket = await site({ IndexDocument: { Suffix: "index.html" } }, { "+layout.css": "plus", " layout.css": "space" });
+    assert.equal((await get(bucket, "/+layout.css")).body, "space");
+    assert.equal((await get(bucket, "/%2Blayout.css")).body, "plus");
+  });
+
   test("a missing key answers S3's 404 page, or the bucket's error document with status 404", async () => {
     const plain = await site({ IndexDocument: { Suffix: "index.html" } }, { "index.html": "home" });
     const missing = await get(plain, "/nope.html");

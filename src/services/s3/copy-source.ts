@@ -1,6 +1,6 @@
 import { errors, invalidArgument, invalidRequest, noSuchKey } from "./errors.js";
 import type { S3Context } from "./index.js";
-import { readableVersion } from "./objects.js";
+import { decodeS3Path, readableVersion } from "./objects.js";
 import type { BucketRow, ObjectRow } from "./store.js";
 
 /** The most a copy reads from its source in one request: a CopyObject's whole source, an UploadPartCopy's part (5 GiB). */
@@ -18,7 +18,7 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
   const query = q === -1 ? undefined : new URLSearchParams(value.slice(q + 1));
   let decoded: string;
   try {
-    decoded = decodeURIComponent(path);
+    decoded = decodeS3Path(path);
   } catch {
     throw invalidArgument("Invalid copy source encoding", "x-amz-copy-source", value);
   }

@@ -8,6 +8,7 @@ import { presignedV2Expired, sigV2SessionToken, verifySigV2 } from "../../auth/s
 import { hoistedPresignHeaders, presignedUrlExpired } from "../../auth/sigv4.js";
 import { hostId, s3RequestId } from "../../protocol/codec.js";
 import { virtualHostBucket } from "../../protocol/routing.js";
+import { decodeS3Path } from "./objects.js";
 
 export const s3Dialect: RequestDialect = {
   // 16 hexadecimal digits, with the extended id beside it; no x-amzn-RequestId.
@@ -55,6 +56,8 @@ export const s3Dialect: RequestDialect = {
 
   // x-amz-content-sha256 is signed; the body is checked against it as it is stored (ingest.ts).
   payloadHashSigned: true,
+
+  decodePathPart: decodeS3Path,
 
   unroutable: () => new AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405),
 

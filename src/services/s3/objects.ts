@@ -24,12 +24,26 @@ export function splitBucketPath(path: string): { readonly bucket: string; readon
 }
 
 /**
+ * A bucket or key as S3 decodes it from a request path (REST and website endpoints) or an
+ * x-amz-copy-source: a `+` is a space, as in a form, and only `%2B` is a plus. A GET of
+ * `/v0.15.1+xxx/xxx` on a bucket's host answers NoSuchKey with <Key>v0.15.1 xxx/xxx</Key> (the
+ * answer quoted in servo/rust-url#882); a site's `+layout.css` is not found at `/+layout.css`
+ * (sveltejs/kit#6451); a copy
+ * source sent with a raw `+` (`foo++bar.txt`) is NoSuchKey, S3 expecting `foo%2B%2Bbar.txt`
+ * (aws/aws-cli#614; aws/aws-sdk-js#1821, aws/aws-sdk-php#236). The SDKs send `+` as `%2B`.
+ * Throws URIError for a `%`-escape that is not UTF-8.
+ */
+export function decodeS3Path(text: string): string {
+  return decodeURIComponent(text.includes("+") ? text.replaceAll("+", " ") : text);
+}
+
+/**
  * A bucket or key of a path, decoded; S3 answers a percent-encoding that is not UTF-8 (`/%FF`)
  * with InvalidURI naming the URI, as the dispatcher does for the operations it routes.
  */
 export function decodePathPart(text: string, uri: string): string {
   try {
-    return decodeURIComponent(text);
+    return decodeS3Path(text);
   } catch {
     throw commonErrors.InvalidURI({}, { fields: { URI: uri } });
   }
@@ -38,7 +52,7 @@ export function decodePathPart(text: string, uri: string): string {
 /** A bucket or key of a path, decoded where it can be (for hooks that look a bucket up but answer nothing themselves). */
 export function safeDecode(text: string): string {
   try {
-    return decodeURIComponent(text);
+    return decodeS3Path(text);
   } catch {
     return text;
   }

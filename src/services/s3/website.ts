@@ -20,7 +20,7 @@ import { errors, s3DomainErrors } from "./errors.js";
 import { assertReadable } from "./restore.js";
 import { noteAccess } from "./intelligent-tiering.js";
 import type { ObjectRow, S3Store } from "./store.js";
-import { splitBucketPath } from "./objects.js";
+import { decodeS3Path, splitBucketPath } from "./objects.js";
 
 export interface RoutingRule {
   readonly Condition?: { readonly KeyPrefixEquals?: string; readonly HttpErrorCodeReturnedEquals?: string };
@@ -234,8 +234,8 @@ export async function serveWebsite(req: WireRequest, ctx: HttpRouteContext<S3Sto
   let bucketName: string;
   let requestedKey: string;
   try {
-    bucketName = decodeURIComponent(path.bucket);
-    requestedKey = decodeURIComponent(path.key);
+    bucketName = decodeS3Path(path.bucket);
+    requestedKey = decodeS3Path(path.key);
   } catch {
     return errorResponse({ status: 400, code: "InvalidURI", message: "Couldn't parse the specified URI.", details: { URI: req.rawPath } }, ctx.requestId);
   }
