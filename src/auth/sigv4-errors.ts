@@ -12,7 +12,9 @@
  */
 import { AwsError, defineErrors } from "../core/errors.js";
 
-export type SignatureErrorStyle = "s3" | "query" | "json";
+export type SignatureErrorStyle = "s3" | "query" | "json" | "query-json";
+/** The styles of services other than S3. */
+export type ServiceSignatureErrorStyle = Exclude<SignatureErrorStyle, "s3">;
 
 /** Signing names of services that speak the query (or ec2) protocol; every other non-S3 service speaks JSON. */
 const QUERY_PROTOCOL_SIGNING_NAMES: ReadonlySet<string> = new Set([
@@ -34,6 +36,17 @@ const QUERY_PROTOCOL_SIGNING_NAMES: ReadonlySet<string> = new Set([
   "sts",
 ]);
 
+/**
+ * Signing names of JSON services that still answer a wrong signature as their query API did
+ * (awsQueryCompatible): SQS refuses it with 403, spelling out the canonical request and string
+ * to sign, under the JSON code InvalidSignatureException (SignatureDoesNotMatch in
+ * x-amzn-query-error). Recorded from SQS over JSON in async-aws/aws#1948 ("HTTP 403 returned",
+ * InvalidSignatureException, "The Canonical String for this request should have been ...
+ * x-amz-target:AmazonSQS.ReceiveMessage"), and over query as 403 Forbidden SignatureDoesNotMatch
+ * (erlcloud/erlcloud#113, aristidb/aws#126, brendanhay/amazonka#10, aws/aws-sdk-php#1612).
+ */
+const QUERY_COMPATIBLE_SIGNING_NAMES: ReadonlySet<string> = new Set(["sqs"]);
+
 /** S3 and its variants canonicalize paths without normalizing or double-encoding them. */
 export function isS3Service(service: string): boolean {
   return service === "s3" || service === "s3-object-lambda" || service === "s3-outposts";
@@ -42,7 +55,8 @@ export function isS3Service(service: string): boolean {
 export function signatureErrorStyle(service: string | undefined): SignatureErrorStyle {
   if (service === undefined) return "json";
   if (isS3Service(service)) return "s3";
-  return QUERY_PROTOCOL_SIGNING_NAMES.has(service) ? "query" : "json";
+  if (QUERY_PROTOCOL_SIGNING_NAMES.has(service)) return "query";
+  return QUERY_COMPATIBLE_SIGNING_NAMES.has(service) ? "query-json" : "json";
 }
 
 export const SIGNATURE_MISMATCH_MESSAGE =
@@ -66,6 +80,12 @@ export const sigv4Errors = defineErrors({
   InvalidSignatureException: {
     code: "InvalidSignatureException",
     status: 400,
+    message: "{detail}",
+    queryCode: "SignatureDoesNotMatch",
+  },
+  QueryCompatibleInvalidSignatureException: {
+    code: "InvalidSignatureException",
+    status: 403,
     message: "{detail}",
     queryCode: "SignatureDoesNotMatch",
   },
@@ -158,18 +178,19 @@ function asParseError(error: AwsError): SigV4ParseError {
 }
 
 /** `IncompleteSignature` family: the request is missing or garbles a part of the signature. */
-export function incompleteSignature(style: "query" | "json", detail: string): SigV4ParseError {
+export function incompleteSignature(style: ServiceSignatureErrorStyle, detail: string): SigV4ParseError {
   const factory = style === "query" ? sigv4Errors.IncompleteSignature : sigv4Errors.IncompleteSignatureException;
   return asParseError(factory({ detail }));
 }
 
 /** `SignatureDoesNotMatch` family for non-S3 services (scope, time or signature rejected). */
-export function signatureMismatch(style: "query" | "json", detail: string): AwsError {
-  const factory = style === "query" ? sigv4Errors.SignatureDoesNotMatch : sigv4Errors.InvalidSignatureException;
-  return factory({ detail });
+export function signatureMismatch(style: ServiceSignatureErrorStyle, detail: string): AwsError {
+  if (style === "query") return sigv4Errors.SignatureDoesNotMatch({ detail });
+  if (style === "query-json") return sigv4Errors.QueryCompatibleInvalidSignatureException({ detail });
+  return sigv4Errors.InvalidSignatureException({ detail });
 }
 
-export function signatureMismatchParseError(style: "query" | "json", detail: string): SigV4ParseError {
+export function signatureMismatchParseError(style: ServiceSignatureErrorStyle, detail: string): SigV4ParseError {
   return asParseError(signatureMismatch(style, detail));
 }
 
@@ -189,6 +210,6 @@ export function invalidSessionToken(style: SignatureErrorStyle): AwsError {
 }
 
 /** An unsigned request where AWS requires a signature. */
-export function missingAuthenticationToken(style: "query" | "json"): AwsError {
+export function missingAuthenticationToken(style: ServiceSignatureErrorStyle): AwsError {
   return style === "query" ? sigv4Errors.MissingAuthenticationToken() : sigv4Errors.MissingAuthenticationTokenException();
 }

@@ -12,6 +12,7 @@ import type { AwsError } from "../core/errors.js";
 import {
   S3_CREDENTIAL_FORMAT,
   SIGNATURE_MISMATCH_MESSAGE,
+  type ServiceSignatureErrorStyle,
   type SignatureErrorStyle,
   SigV4ParseError,
   incompleteSignature,
@@ -495,7 +496,7 @@ function credentialService(credential: string | undefined): string | undefined {
 }
 
 /** Non-S3 scope checks; AWS reports every failing one in a single message. */
-function checkScope(style: "query" | "json", scope: CredentialScope, amzDate: string): void {
+function checkScope(style: ServiceSignatureErrorStyle, scope: CredentialScope, amzDate: string): void {
   let problems = "";
   if (scope.terminator !== SIGV4_TERMINATOR) {
     problems += `Credential should be scoped with a valid terminator: '${SIGV4_TERMINATOR}', not '${scope.terminator}'. `;
@@ -1047,8 +1048,8 @@ function mismatchError(style: SignatureErrorStyle, parsed: ParsedAuthorization, 
       },
     });
   }
-  if (style === "query") {
-    // Query-protocol services (STS, IAM...) spell out what they expected.
+  if (style === "query" || style === "query-json") {
+    // Query-protocol services (STS, IAM...) and SQS spell out what they expected.
     return signatureMismatch(
       style,
       `${SIGNATURE_MISMATCH_MESSAGE}\n\nThe Canonical String for this request should have been\n'${computed.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${computed.stringToSign}'\n`,

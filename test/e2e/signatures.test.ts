@@ -403,9 +403,14 @@ describe("signature enforcement", () => {
     const queue = uniqueName("signed");
     await sqs.send(new CreateQueueCommand({ QueueName: queue }));
     const qErr = await failure(badSqs.send(new ListQueuesCommand({ QueueNamePrefix: queue })));
-    assert.equal(qErr.$metadata.httpStatusCode, 400);
+    // SQS answers as its query API did: 403 and the canonical request it expected
+    // (async-aws/aws#1948, recorded over JSON), which consumers such as sqs-consumer read as
+    // an authentication failure to back off from.
+    assert.equal(qErr.$metadata.httpStatusCode, 403);
     // SQS is query-compatible: the SDK reads the query code from x-amzn-query-error.
     assert.equal(qErr.name, "SignatureDoesNotMatch");
+    assert.ok(qErr.message.startsWith(`${MISMATCH}\n\nThe Canonical String for this request should have been\n'POST\n/\n\n`), qErr.message);
+    assert.match(qErr.message, /\nx-amz-target:AmazonSQS\.ListQueues\n[\s\S]*\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n/);
 
     const unsigned = await fetch(nimbus.url, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables" }, body: "{}" });
     assert.equal(unsigned.status, 403);
