@@ -266,6 +266,16 @@ describe("S3 objects", () => {
     assert.equal(await copied(`${bucket}/plus/a%2Bb.txt`), "plus");
     const err = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "plus/copied", CopySource: `${bucket}/plus/only+plus.txt` })));
     assert.deepEqual([err.name, err.message, err.status], ["NoSuchKey", "The specified key does not exist.", 404]);
+
+    // CompleteMultipartUpload's Location writes a space as `+` (as S3 does); the URL reads the object
+    // back (multer-s3 and lib-storage's Upload hand it to applications as the object's URL).
+    const key = "plus/up loaded+1.txt";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: "multipart" }));
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const location = new URL(done.Location ?? "");
+    assert.equal(location.pathname, `/${bucket}/plus%2Fup+loaded%2B1.txt`);
+    assert.equal(await read(location.pathname.slice(bucket.length + 2)), "multipart");
   });
 
   test("a key that was missing is found once put, and missing again once deleted (a HEAD checking for it each time)", async () => {
