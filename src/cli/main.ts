@@ -21,7 +21,7 @@ interface Flag {
 export const FLAGS: readonly Flag[] = [
   { name: "port", env: "NIMBUS_PORT", type: "string", default: String(DEFAULT_PORT), help: "Port for every service (HTTP/1.1 and h2c)." },
   { name: "host", env: "NIMBUS_HOST", type: "string", default: "0.0.0.0", help: "Address to listen on." },
-  { name: "hostname", env: "NIMBUS_HOSTNAME", type: "string", default: "localhost", help: "Host name used in URLs Nimbus returns (queue URLs, presigned URLs)." },
+  { name: "hostname", env: "NIMBUS_HOSTNAME", type: "string", default: "localhost", help: "Host name Nimbus calls itself: `<bucket>.<hostname>` addresses a bucket, and URLs Nimbus makes use it (S3 upload Locations, SNS subscribe and signing-certificate URLs, functions' endpoint), except queue URLs: they follow the Host a request was sent to, so a container reaching Nimbus as `nimbus:4566` gets `http://nimbus:4566/...` queue URLs." },
   { name: "data-dir", env: "NIMBUS_DATA_DIR", type: "string", default: ".nimbus", help: "Directory holding persistent state (SQLite database and blobs)." },
   { name: "in-memory", env: "NIMBUS_IN_MEMORY", type: "boolean", default: "false", help: "Keep all state in memory; nothing survives a restart." },
   { name: "log-level", env: "NIMBUS_LOG_LEVEL", type: "string", default: "info", help: "debug | info | warn | error | silent (info logs one line per request)." },

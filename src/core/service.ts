@@ -98,6 +98,12 @@ export interface Caller {
   /** The request's X-Amzn-Trace-Id header (X-Ray), which SNS carries into the SQS messages it delivers. */
   readonly traceHeader?: string;
   /**
+   * The Host the request was sent to: the endpoint as the caller reaches Nimbus (`nimbus:4566`
+   * from another container), on which URLs handed back are built, as AWS builds them on the
+   * endpoint called. Empty for an in-process call and a request without a Host.
+   */
+  readonly host?: string;
+  /**
    * Set when the request itself names its Region (a SigV4 credential scope, or a regional host
    * name), as a request to an AWS endpoint always does; unset when Nimbus assumed its default
    * Region (unsigned and SigV2 requests to a plain host), so nothing may be refused for it.
@@ -127,6 +133,19 @@ export interface HandlerContext<Store = unknown> extends Scope {
    * the request's; an operation that changes another region (DynamoDB global tables) names it.
    */
   emit<K extends keyof NimbusEventMap>(type: K, detail: NimbusEventMap[K], scope?: Scope): void;
+}
+
+/** A Host header that can stand in a URL: a name or IPv4 address, or a bracketed IPv6 one, and a port. */
+const URL_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The base URL a request reached Nimbus at (`http://nimbus:4566` from another container), for
+ * the URLs an answer hands back (SQS queue URLs), as AWS builds them on the endpoint called;
+ * the configured endpoint for in-process calls and requests without a usable Host.
+ */
+export function requestEndpoint(ctx: { readonly caller: Caller; readonly config: NimbusConfig }): string {
+  const host = ctx.caller.host;
+  return host && URL_HOST.test(host) ? `http://${host}` : ctx.config.endpoint;
 }
 
 /** Operation types produced by codegen: `{ [Operation]: { input: I; output: O } }`. */

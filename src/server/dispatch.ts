@@ -135,7 +135,7 @@ export class Dispatcher {
       svc.definition?.pathAddressing?.fillInput(req.rawPath, op, input, this.deps.config.endpoint);
       const traceHeader = req.headers["x-amzn-trace-id"];
       // Built up, not spread together: conditional spreads cost a temporary object and a copy each, on every request.
-      const caller: Mutable<Caller> = { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "" };
+      const caller: Mutable<Caller> = { accessKeyId, sourceIp: req.sourceIp, userAgent: req.headers["user-agent"] ?? "", host: req.host };
       if (scope?.region || fromHost?.region) caller.regionNamed = true;
       if (signature) caller.signature = signature;
       if (traceHeader !== undefined) caller.traceHeader = traceHeader;

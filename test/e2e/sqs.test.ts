@@ -20,7 +20,7 @@ import {
   RemovePermissionCommand,
   UntagQueueCommand,
 } from "@aws-sdk/client-sqs";
-import { acrossRestart, signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
+import { acrossRestart, httpRequest, signedHeaders, startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("SQS", () => {
   let nimbus: TestNimbus;
@@ -59,6 +59,24 @@ describe("SQS", () => {
     assert.equal(missing.name, "QueueDoesNotExist");
     assert.equal(missing.message, "The specified queue does not exist.");
     assert.equal(missing.$metadata.httpStatusCode, 400);
+  });
+
+  test("queue URLs are built on the host the request was sent to (another container's nimbus:4566), the configured endpoint when the Host is unusable", async () => {
+    const name = uniqueName("by-host");
+    const form = (host: string, body: string) =>
+      httpRequest(nimbus.port, "POST", "/", { host, "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") }, body);
+    const created = await form("nimbus:4566", `Action=CreateQueue&Version=2012-11-05&QueueName=${name}`);
+    assert.equal(created.status, 200);
+    assert.match(created.text, new RegExp(`<QueueUrl>http://nimbus:4566/000000000000/${name}</QueueUrl>`));
+    const got = await form("sqs.us-east-1.nimbus.test:4566", `Action=GetQueueUrl&Version=2012-11-05&QueueName=${name}`);
+    assert.match(got.text, new RegExp(`<QueueUrl>http://sqs.us-east-1.nimbus.test:4566/000000000000/${name}</QueueUrl>`));
+    const listed = await form("[::1]:4566", `Action=ListQueues&Version=2012-11-05&QueueNamePrefix=${name}`);
+    assert.match(listed.text, new RegExp(`<QueueUrl>http://\\[::1\\]:4566/000000000000/${name}</QueueUrl>`));
+    const odd = await form("a b/c", `Action=GetQueueUrl&Version=2012-11-05&QueueName=${name}`);
+    assert.match(odd.text, new RegExp(`<QueueUrl>${nimbus.url}/000000000000/${name}</QueueUrl>`));
+    // Any of them addresses the same queue.
+    const sent = await form("nimbus:4566", `Action=SendMessage&Version=2012-11-05&QueueUrl=${encodeURIComponent(`http://nimbus:4566/000000000000/${name}`)}&MessageBody=hi`);
+    assert.equal(sent.status, 200);
   });
 
   test("query requests addressed by the queue URL path; a missing parameter is MissingParameter", async () => {

@@ -1,6 +1,6 @@
 /** Finding a queue from what a request names (URL, name, ARN) and naming it back. */
 import { enforcesPolicies, resourcePolicyRefusal } from "../../auth/access.js";
-import type { HandlerContext } from "../../core/service.js";
+import { requestEndpoint, type HandlerContext } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { QueueLookup } from "./domain/attributes.js";
 import { buildQueueUrl, isQueueName, parseQueueArn, parseQueueUrl, queueArn, type ParsedQueueUrl } from "./domain/urls.js";
@@ -60,7 +60,7 @@ export function authorizeQueue(ctx: SqsContext, queue: Queue): void {
 }
 
 export function urlOf(ctx: SqsContext, ref: QueueRef): string {
-  return buildQueueUrl({ endpoint: ctx.config.endpoint, account: ref.account, name: ref.name });
+  return buildQueueUrl({ endpoint: requestEndpoint(ctx), account: ref.account, name: ref.name });
 }
 
 export function arnOf(ref: QueueRef): string {
