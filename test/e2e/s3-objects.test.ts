@@ -20,6 +20,7 @@ import {
   PutBucketVersioningCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  type PutObjectCommandInput,
   PutBucketTaggingCommand,
   PutObjectTaggingCommand,
   S3Client,
@@ -1101,6 +1102,38 @@ describe("S3 objects", () => {
     await customerKeys(bucket, "SSE-C");
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", ...ssec }))).Body?.transformToString(), "secret");
     assert.equal((await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "sse/customer-2", CopySource: `${bucket}/sse/customer-copy`, ...ssec })))).status, 403);
+  });
+
+  // S3 API Reference, Object ETag: one-request writes "encrypted by SSE-S3 or plaintext, have ETags
+  // that are an MD5 digest of their object data"; "encrypted by SSE-C or SSE-KMS, have ETags that
+  // are not an MD5 digest". Tools that take a 32-digit ETag for the MD5 (s3cmd sync, aptly) must
+  // meet the difference here as they do on S3.
+  test("an object written by PutObject or CopyObject under SSE-KMS or SSE-C has an ETag that is not its MD5; under SSE-S3 it is the MD5", async () => {
+    const own = uniqueName("etag-sse");
+    await s3.send(new CreateBucketCommand({ Bucket: own }));
+    await customerKeys(own, "NONE");
+    const body = "the same bytes";
+    const md5 = `"${createHash("md5").update(body).digest("hex")}"`;
+    const put = (Key: string, extra: Partial<PutObjectCommandInput> = {}) => s3.send(new PutObjectCommand({ Bucket: own, Key, Body: body, ...extra }));
+    assert.equal((await put("plain")).ETag, md5);
+    const kms = await put("kms", { ServerSideEncryption: "aws:kms" });
+    assert.match(kms.ETag ?? "", /^"[0-9a-f]{32}"$/);
+    assert.notEqual(kms.ETag, md5);
+    // Each write is encrypted anew: the same bytes written again get another ETag, which reads then report.
+    const again = await put("kms", { ServerSideEncryption: "aws:kms" });
+    assert.notEqual(again.ETag, kms.ETag);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: own, Key: "kms" }))).ETag, again.ETag);
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    const customer = await put("customer", ssec);
+    assert.match(customer.ETag ?? "", /^"[0-9a-f]{32}"$/);
+    assert.notEqual(customer.ETag, md5);
+    // A copy's ETag follows the copy's encryption, not the source's.
+    const toSseS3 = await s3.send(new CopyObjectCommand({ Bucket: own, Key: "kms-to-s3", CopySource: `${own}/kms`, ServerSideEncryption: "AES256" }));
+    assert.equal(toSseS3.CopyObjectResult?.ETag, md5);
+    const toKms = await s3.send(new CopyObjectCommand({ Bucket: own, Key: "plain-to-kms", CopySource: `${own}/plain`, ServerSideEncryption: "aws:kms" }));
+    assert.match(toKms.CopyObjectResult?.ETag ?? "", /^"[0-9a-f]{32}"$/);
+    assert.notEqual(toKms.CopyObjectResult?.ETag, md5);
   });
 
   // S3's answer quoted in aws/aws-sdk-php#1291 (and aws/aws-sdk-go#1095, aws/aws-sdk-ruby#1084,

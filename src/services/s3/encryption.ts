@@ -9,7 +9,7 @@
  *   writes are refused unless the bucket's default encryption unblocks SSE-C (blocksCustomerKeys).
  * UpdateObjectEncryption later moves an SSE-S3 or SSE-KMS version to SSE-KMS in place.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { awsManagedKeyArn, kmsKeyArn } from "../../core/kms-keys.js";
 import { RowCache } from "../../state/row-cache.js";
 import { errors, invalidArgument, invalidRequest } from "./errors.js";
@@ -103,6 +103,31 @@ export function resolveEncryption(
   const kmsKeyId = named === undefined ? awsManagedKeyArn("s3", scope) : kmsKeyArn(named, scope);
   const bucketKeyEnabled = request.BucketKeyEnabled ?? (sse === undefined ? rule?.BucketKeyEnabled : undefined);
   return { sse: algorithm, kmsKeyId, ...(bucketKeyEnabled !== undefined ? { bucketKeyEnabled } : {}) };
+}
+
+/**
+ * Whether a single-request write (PutObject, POST, CopyObject) with this encryption has the MD5 of
+ * its bytes as ETag: "Objects created by the PUT Object, POST Object, or Copy operation ... and are
+ * encrypted by SSE-S3 or plaintext, have ETags that are an MD5 digest of their object data ...
+ * encrypted by SSE-C or SSE-KMS, have ETags that are not an MD5 digest of their object data"
+ * (S3 API Reference, Object: ETag).
+ */
+export function etagIsMd5(enc: ObjectEncryption): boolean {
+  return enc.customerKeyMd5 === undefined && (enc.sse === undefined || enc.sse === "AES256");
+}
+
+/**
+ * The ETag of an object written in one request: the MD5 (hex) for SSE-S3, else an opaque value.
+ * S3's SSE-KMS and SSE-C ETags are 32 hex digits that are no digest of the data (aptly-dev/aptly#1117,
+ * whose KMS objects' 32-character ETags were taken for MD5s) and differ between writes of the same
+ * bytes (each is encrypted anew): random digits here.
+ */
+export function singleWriteETag(md5Hex: string, enc: ObjectEncryption): string {
+  return etagIsMd5(enc) ? `"${md5Hex}"` : opaqueETag();
+}
+
+export function opaqueETag(): string {
+  return `"${randomBytes(16).toString("hex")}"`;
 }
 
 /** UpdateObjectEncryption's ObjectEncryption: a union whose only member S3 takes is SSEKMS. */

@@ -8,7 +8,7 @@ import type { S3Context } from "../index.js";
 import { objectWrite } from "../access.js";
 import { assertReadable } from "../restore.js";
 import { noteAccess } from "../intelligent-tiering.js";
-import { checkCopySourceKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
+import { checkCopySourceKey, encryptionOutput, etagIsMd5, opaqueETag, parseEncryption, resolveEncryption, type ObjectEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
@@ -21,14 +21,14 @@ import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
  * whether the object was uploaded in a single request or as part of a multipart upload. With a
  * copy command, the checksum of the object is a direct checksum of the full object" (user guide,
  * Checking object integrity): the copy of a multipart object has no parts, the MD5 of its bytes as
- * ETag (no `-N`), and a FULL_OBJECT checksum. The source's checksum is kept when it already is one
- * of the whole object in the algorithm wanted; otherwise the copy's bytes are hashed with the
+ * ETag (no `-N`; an opaque one under SSE-KMS or SSE-C, encryption.ts), and a FULL_OBJECT checksum.
+ * The source's checksum is kept when it already is one of the whole object in the algorithm wanted; otherwise the copy's bytes are hashed with the
  * algorithm the request names (x-amz-checksum-algorithm), the source's, or S3's default CRC64NVME
  * (for a source written before S3 added it).
  */
 type CopiedColumns = Pick<ObjectRow, "etag" | "checksum_algorithm" | "checksum_value" | "checksum_type" | "parts_count" | "part_sizes" | "part_checksums">;
 
-async function copiedColumns(ctx: S3Context, input: CopyObjectInput, source: ObjectRow): Promise<CopiedColumns> {
+async function copiedColumns(ctx: S3Context, input: CopyObjectInput, source: ObjectRow, encryption: { source: ObjectEncryption; target: ObjectEncryption }): Promise<CopiedColumns> {
   const digest = (algorithm: ChecksumAlgorithm): Promise<Buffer> =>
     source.blob_id === null || source.size === 0 ? digestOf(algorithm, Buffer.alloc(0)) : digestBlob(ctx.store.blobs, source.blob_id, algorithm);
   const requested = requestedAlgorithm(input.ChecksumAlgorithm);
@@ -36,7 +36,8 @@ async function copiedColumns(ctx: S3Context, input: CopyObjectInput, source: Obj
   const keepsChecksum = sourceAlgorithm !== undefined && source.checksum_type !== "COMPOSITE" && (requested === undefined || requested === sourceAlgorithm);
   const algorithm = requested ?? sourceAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM;
   return {
-    etag: source.parts_count === null ? source.etag : etagFromMd5(await digest("MD5")),
+    // An SSE-S3 copy has the MD5, which the source's ETag already is when it was one write of SSE-S3 bytes.
+    etag: !etagIsMd5(encryption.target) ? opaqueETag() : source.parts_count === null && etagIsMd5(encryption.source) ? source.etag : etagFromMd5(await digest("MD5")),
     ...(keepsChecksum
       ? { checksum_algorithm: source.checksum_algorithm, checksum_value: source.checksum_value, checksum_type: source.checksum_type }
       : { checksum_algorithm: algorithm, checksum_value: (await digest(algorithm)).toString("base64"), checksum_type: "FULL_OBJECT" }),
@@ -121,7 +122,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
           storage_class: storageClass ?? "STANDARD",
         };
   if (metadataDirective === "REPLACE" && storageClass === undefined) headers.storage_class = "STANDARD";
-  const copied = await copiedColumns(ctx, input, source);
+  const copied = await copiedColumns(ctx, input, source, { source: sourceEncryption, target: encryption });
   // Bodies are content-addressed: the copy is one more reference to the same blob.
   const row = ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
