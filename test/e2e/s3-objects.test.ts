@@ -32,6 +32,7 @@ import {
   PutObjectAnnotationCommand,
   RenameObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type Tag,
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -1134,6 +1135,35 @@ describe("S3 objects", () => {
     const toKms = await s3.send(new CopyObjectCommand({ Bucket: own, Key: "plain-to-kms", CopySource: `${own}/plain`, ServerSideEncryption: "aws:kms" }));
     assert.match(toKms.CopyObjectResult?.ETag ?? "", /^"[0-9a-f]{32}"$/);
     assert.notEqual(toKms.CopyObjectResult?.ETag, md5);
+  });
+
+  // The AWS SDK for Java skips its check of an UploadPart's ETag against the part's MD5 when "the
+  // request involves SSE-C or SSE-KMS" (SkipMd5CheckStrategy); boto/boto#3750 met the mismatch.
+  test("a part of an SSE-KMS upload has an ETag that is not its MD5; a part copied from a whole SSE-KMS object into an SSE-S3 upload has the MD5", async () => {
+    const own = uniqueName("etag-parts");
+    await s3.send(new CreateBucketCommand({ Bucket: own }));
+    const body = "the bytes of one part";
+    const md5 = `"${createHash("md5").update(body).digest("hex")}"`;
+    const kmsUpload = await s3.send(new CreateMultipartUploadCommand({ Bucket: own, Key: "kms-mpu", ServerSideEncryption: "aws:kms" }));
+    const kmsPart = await s3.send(new UploadPartCommand({ Bucket: own, Key: "kms-mpu", UploadId: kmsUpload.UploadId, PartNumber: 1, Body: body }));
+    assert.match(kmsPart.ETag ?? "", /^"[0-9a-f]{32}"$/);
+    assert.notEqual(kmsPart.ETag, md5);
+    // The part's ETag is the one CompleteMultipartUpload takes.
+    const completed = await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: own, Key: "kms-mpu", UploadId: kmsUpload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: kmsPart.ETag }] } }),
+    );
+    assert.match(completed.ETag ?? "", /^"[0-9a-f]{32}-1"$/);
+    const plainUpload = await s3.send(new CreateMultipartUploadCommand({ Bucket: own, Key: "plain-mpu" }));
+    const plainPart = await s3.send(new UploadPartCommand({ Bucket: own, Key: "plain-mpu", UploadId: plainUpload.UploadId, PartNumber: 1, Body: body }));
+    assert.equal(plainPart.ETag, md5);
+    await s3.send(new PutObjectCommand({ Bucket: own, Key: "kms-source", Body: body, ServerSideEncryption: "aws:kms" }));
+    const fromKms = await s3.send(new UploadPartCopyCommand({ Bucket: own, Key: "plain-mpu", UploadId: plainUpload.UploadId, PartNumber: 2, CopySource: `${own}/kms-source` }));
+    assert.equal(fromKms.CopyPartResult?.ETag, md5);
+    await s3.send(new PutObjectCommand({ Bucket: own, Key: "plain-source", Body: body }));
+    const kmsUpload2 = await s3.send(new CreateMultipartUploadCommand({ Bucket: own, Key: "kms-mpu-2", ServerSideEncryption: "aws:kms" }));
+    const intoKms = await s3.send(new UploadPartCopyCommand({ Bucket: own, Key: "kms-mpu-2", UploadId: kmsUpload2.UploadId, PartNumber: 1, CopySource: `${own}/plain-source` }));
+    assert.match(intoKms.CopyPartResult?.ETag ?? "", /^"[0-9a-f]{32}"$/);
+    assert.notEqual(intoKms.CopyPartResult?.ETag, md5);
   });
 
   // S3's answer quoted in aws/aws-sdk-php#1291 (and aws/aws-sdk-go#1095, aws/aws-sdk-ruby#1084,

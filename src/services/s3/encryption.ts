@@ -106,23 +106,26 @@ export function resolveEncryption(
 }
 
 /**
- * Whether a single-request write (PutObject, POST, CopyObject) with this encryption has the MD5 of
- * its bytes as ETag: "Objects created by the PUT Object, POST Object, or Copy operation ... and are
- * encrypted by SSE-S3 or plaintext, have ETags that are an MD5 digest of their object data ...
- * encrypted by SSE-C or SSE-KMS, have ETags that are not an MD5 digest of their object data"
- * (S3 API Reference, Object: ETag).
+ * Whether a single-request write (PutObject, POST, CopyObject, a part) with this encryption has
+ * the MD5 of its bytes as ETag: "Objects created by the PUT Object, POST Object, or Copy
+ * operation ... and are encrypted by SSE-S3 or plaintext, have ETags that are an MD5 digest of
+ * their object data ... encrypted by SSE-C or SSE-KMS, have ETags that are not an MD5 digest of
+ * their object data" (S3 API Reference, Object: ETag).
  */
 export function etagIsMd5(enc: ObjectEncryption): boolean {
   return enc.customerKeyMd5 === undefined && (enc.sse === undefined || enc.sse === "AES256");
 }
 
 /**
- * The ETag of an object written in one request: the MD5 (hex) for SSE-S3, else an opaque value.
- * S3's SSE-KMS and SSE-C ETags are 32 hex digits that are no digest of the data (aptly-dev/aptly#1117,
- * whose KMS objects' 32-character ETags were taken for MD5s) and differ between writes of the same
- * bytes (each is encrypted anew): random digits here.
+ * The ETag of bytes written in one request (an object, or a part of an upload): the MD5 (hex) for
+ * SSE-S3, else an opaque value. S3's SSE-KMS and SSE-C ETags are 32 hex digits that are no digest
+ * of the data (aptly-dev/aptly#1117, whose KMS objects' 32-character ETags were taken for MD5s) and
+ * differ between writes of the same bytes (s3tools/s3cmd#1188: "the destination md5 is different
+ * each time"): random digits here. Parts likewise: the AWS SDK for Java skips its check of an
+ * UploadPart's ETag against the part's MD5 when "the request involves SSE-C or SSE-KMS"
+ * (SkipMd5CheckStrategy), and boto/boto#3750 met the mismatch on a KMS upload's part.
  */
-export function singleWriteETag(md5Hex: string, enc: ObjectEncryption): string {
+export function etagOfWrite(md5Hex: string, enc: ObjectEncryption): string {
   return etagIsMd5(enc) ? `"${md5Hex}"` : opaqueETag();
 }
 

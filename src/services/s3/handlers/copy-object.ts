@@ -22,9 +22,10 @@ import { applyWriteLock, resolveWriteLock } from "../object-lock.js";
  * copy command, the checksum of the object is a direct checksum of the full object" (user guide,
  * Checking object integrity): the copy of a multipart object has no parts, the MD5 of its bytes as
  * ETag (no `-N`; an opaque one under SSE-KMS or SSE-C, encryption.ts), and a FULL_OBJECT checksum.
- * The source's checksum is kept when it already is one of the whole object in the algorithm wanted; otherwise the copy's bytes are hashed with the
- * algorithm the request names (x-amz-checksum-algorithm), the source's, or S3's default CRC64NVME
- * (for a source written before S3 added it).
+ * The source's checksum is kept when it already is one of the whole object in the algorithm
+ * wanted; otherwise the copy's bytes are hashed with the algorithm the request names
+ * (x-amz-checksum-algorithm), the source's, or S3's default CRC64NVME (for a source written
+ * before S3 added it).
  */
 type CopiedColumns = Pick<ObjectRow, "etag" | "checksum_algorithm" | "checksum_value" | "checksum_type" | "parts_count" | "part_sizes" | "part_checksums">;
 

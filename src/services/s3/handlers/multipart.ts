@@ -39,7 +39,7 @@ import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js"
 import { ingestBody, partNumberError, requestedAlgorithm, sentChecksumAlgorithm } from "../ingest.js";
 import { accountOwner, initiatorArn, initiatorOf, objectOwners, objectWrite } from "../access.js";
 import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
-import { checkPartKey, encryptionOutput, parseEncryption, resolveEncryption } from "../encryption.js";
+import { checkPartKey, encryptionOutput, etagOfWrite, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
@@ -144,7 +144,7 @@ export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promis
   }
   // A part without a checksum of its own gets the upload's.
   const received = await ingestBody(ctx.store.blobs, input, MAX_PART_SIZE, ctx.caller.signature, algorithm);
-  const etag = `"${received.md5Hex}"`;
+  const etag = etagOfWrite(received.md5Hex, encryption);
   try {
     ctx.store.transaction(() => {
       requireUpload(ctx, bucket.name, input.Key, input.UploadId);

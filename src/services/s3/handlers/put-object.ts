@@ -1,7 +1,7 @@
 import type { PutObjectInput, PutObjectOutput } from "../../../generated/s3.js";
 import { evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import type { S3Context } from "../index.js";
-import { encryptionOutput, resolveEncryption, singleWriteETag } from "../encryption.js";
+import { encryptionOutput, etagOfWrite, resolveEncryption } from "../encryption.js";
 import { ingestBody } from "../ingest.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
@@ -39,7 +39,7 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
           delete_marker: 0,
           blob_id: received.blob.id,
           size: received.blob.size,
-          etag: singleWriteETag(received.md5Hex, encryption),
+          etag: etagOfWrite(received.md5Hex, encryption),
           last_modified: utcSeconds(ctx.clock.now()),
           checksum_algorithm: received.checksum.algorithm,
           checksum_value: received.checksum.value,

@@ -7,7 +7,7 @@ import { partNumberError } from "../ingest.js";
 import { checksumMembers, requireBucket, utcSeconds } from "../objects.js";
 import { assertReadable } from "../restore.js";
 import { noteAccess } from "../intelligent-tiering.js";
-import { checkCopySourceKey, encryptionOutput, parseEncryption } from "../encryption.js";
+import { checkCopySourceKey, encryptionOutput, etagIsMd5, etagOfWrite, parseEncryption } from "../encryption.js";
 import { checkCopySourceSize, copySourceVersion, parseCopySource } from "../copy-source.js";
 import type { ObjectRow } from "../store.js";
 import { MAX_PART_NUMBER, uploadChecksum } from "./multipart.js";
@@ -15,16 +15,18 @@ import type { ChecksumAlgorithm } from "../domain/checksums.js";
 
 /**
  * The part a copy of a whole source can be without reading it: the source's own file, shared
- * (the blob store counts references), with the source's ETag and checksum when those already
+ * (the blob store counts references), with the source's MD5 and checksum when those already
  * describe its bytes as the part needs them: an ETag that is the MD5 of the bytes (not a
- * multipart `-N` one) and a FULL_OBJECT checksum in the upload's algorithm. A composed source
- * (a copy of a multipart object) cannot be a part of another composition.
+ * multipart `-N` one, nor the opaque one of an SSE-KMS or SSE-C write) and a FULL_OBJECT checksum
+ * in the upload's algorithm. A composed source (a copy of a multipart object) cannot be a part of
+ * another composition.
  */
-function sharedPart(ctx: S3Context, source: ObjectRow, algorithm: ChecksumAlgorithm): { blobId: string; etag: string; checksum: string } | undefined {
+function sharedPart(ctx: S3Context, source: ObjectRow, algorithm: ChecksumAlgorithm): { blobId: string; md5Hex: string; checksum: string } | undefined {
   if (source.blob_id === null || source.size === 0 || source.parts_count !== null || !/^"[0-9a-f]{32}"$/.test(source.etag)) return undefined;
+  if (!etagIsMd5(parseEncryption(source.encryption))) return undefined;
   if (source.checksum_algorithm !== algorithm || source.checksum_value === null || (source.checksum_type !== null && source.checksum_type !== "FULL_OBJECT")) return undefined;
   if (ctx.store.blobs.isComposed(source.blob_id)) return undefined;
-  return { blobId: source.blob_id, etag: source.etag, checksum: source.checksum_value };
+  return { blobId: source.blob_id, md5Hex: source.etag.slice(1, -1), checksum: source.checksum_value };
 }
 
 /** A part made of (a range of) an existing object: the way to copy objects over 5 GB. */
@@ -51,20 +53,23 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   const range = input.CopySourceRange !== undefined ? resolveCopySourceRange(input.CopySourceRange, source.size) : undefined;
   checkCopySourceSize(range ? range.end - range.start + 1 : source.size);
   const { algorithm } = uploadChecksum(upload);
+  // A part's ETag follows the upload's encryption, as an UploadPart's does (multipart.ts).
+  const encryption = parseEncryption(upload.encryption);
   const shared = range ? undefined : sharedPart(ctx, source, algorithm);
   if (shared) {
+    const etag = etagOfWrite(shared.md5Hex, encryption);
     const now = utcSeconds(ctx.clock.now());
     ctx.store.transaction(() => {
       if (!ctx.store.upload(bucket.name, input.Key, input.UploadId)) throw noSuchUpload(input.UploadId);
       // The source may have gone while the checks ran; its file with it once nothing holds it.
       if (!ctx.store.blobs.has(shared.blobId)) throw noSuchKey(src.key);
-      ctx.store.putPart({ upload_id: upload.upload_id, part_number: input.PartNumber, blob_id: shared.blobId, size: source.size, etag: shared.etag, checksum: shared.checksum, last_modified: now });
+      ctx.store.putPart({ upload_id: upload.upload_id, part_number: input.PartNumber, blob_id: shared.blobId, size: source.size, etag, checksum: shared.checksum, last_modified: now });
       noteAccess(ctx.store, source, ctx.clock.now());
     });
     return {
       ...{}, ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
-      CopyPartResult: { ETag: shared.etag, LastModified: new Date(now), ...checksumMembers(algorithm, shared.checksum) },
-      ...encryptionOutput(parseEncryption(upload.encryption)),
+      CopyPartResult: { ETag: etag, LastModified: new Date(now), ...checksumMembers(algorithm, shared.checksum) },
+      ...encryptionOutput(encryption),
     };
   }
   const hasher = createStreamHasher(algorithm);
@@ -78,7 +83,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
     throw err;
   }
   if (source.size === 0) bytes.destroy();
-  const etag = `"${(blob.md5 ?? Buffer.alloc(0)).toString("hex")}"`;
+  const etag = etagOfWrite((blob.md5 ?? Buffer.alloc(0)).toString("hex"), encryption);
   const now = utcSeconds(ctx.clock.now());
   let checksum: string;
   try {
@@ -96,6 +101,6 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   return {
     ...{}, ...(sourceBucket.versioning !== null ? { CopySourceVersionId: source.version_id } : {}),
     CopyPartResult: { ETag: etag, LastModified: new Date(now), ...checksumMembers(algorithm, checksum) },
-    ...encryptionOutput(parseEncryption(upload.encryption)),
+    ...encryptionOutput(encryption),
   };
 }
