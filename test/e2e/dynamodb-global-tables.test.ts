@@ -341,130 +341,46 @@ describe("DynamoDB global tables", () => {
     assert.equal(west?.ItemCount, 1);
   });
 
-  test("legacy 2017.11.29: CreateGlobalTable, DescribeGlobalTable, ListGlobalTables, UpdateGlobalTable and their errors", async () => {
+  test("legacy 2017.11.29: CreateGlobalTable and UpdateGlobalTable Create are refused; no name is a legacy global table, a 2019.11.21 one's neither", async () => {
     const name = uniqueName("gt-legacy");
-    const legacyTable = (extra: Partial<CreateTableCommandInput> = {}) =>
-      tableInput(name, { GlobalSecondaryIndexes: undefined, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" }, ...extra });
-
-    const notFound = await failure(ddb(EAST).send(new DescribeGlobalTableCommand({ GlobalTableName: name })));
-    assert.equal(notFound.name, "GlobalTableNotFoundException");
-    assert.equal(notFound.$metadata.httpStatusCode, 400);
-    assert.equal(notFound.message, `Global table with name '${name}' does not exist.`);
-
-    await ddb(EAST).send(new CreateTableCommand(legacyTable()));
-    const missing = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] })));
-    assert.equal(missing.name, "TableNotFoundException");
-    await ddb(WEST).send(new CreateTableCommand(legacyTable({ StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })));
-    const keysOnly = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] })));
-    assert.equal(keysOnly.name, "ValidationException");
-    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
-    await ddb(WEST).send(new CreateTableCommand(legacyTable()));
-
-    const created = await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
-    assert.deepEqual(created.GlobalTableDescription?.ReplicationGroup, [{ RegionName: EAST }, { RegionName: WEST }]);
-    assert.equal(created.GlobalTableDescription?.GlobalTableArn, `arn:aws:dynamodb::000000000000:global-table/${name}`);
-    assert.equal(created.GlobalTableDescription?.GlobalTableStatus, "ACTIVE");
-    const again = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }] })));
-    assert.equal(again.name, "GlobalTableAlreadyExistsException");
-    // DescribeTable does not show a legacy global table's replicas.
-    assert.equal((await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table?.GlobalTableVersion, undefined);
-
-    // Replication stamps the legacy bookkeeping attributes.
-    await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "x" } } }));
-    const copied = await item(EAST, name, "x");
-    assert.equal(copied?.["aws:rep:updateregion"]?.S, WEST);
-    assert.equal(copied?.["aws:rep:deleting"]?.BOOL, false);
-    assert.equal(copied?.["aws:rep:updatetime"]?.N, (nimbus().clock.now() / 1000).toFixed(6));
-
-    await ddb(EU).send(new CreateTableCommand(legacyTable()));
-    const exists = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
-    assert.equal(exists.name, "ReplicaAlreadyExistsException");
-    const absent = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Delete: { RegionName: EU } }] })));
-    assert.equal(absent.name, "ReplicaNotFoundException");
-    // A replica joins only while the global table is empty.
-    const notEmpty = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: EU } }] })));
-    assert.equal(notEmpty.name, "ValidationException");
-    await ddb(EAST).send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: "x" } } }));
-    assert.equal(await item(WEST, name, "x"), undefined);
-    const grown = await ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: EU } }] }));
-    assert.deepEqual(grown.GlobalTableDescription?.ReplicationGroup?.map((r) => r.RegionName), [EAST, WEST, EU]);
-    await ddb(EU).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "y" } } }));
-    assert.ok(await item(WEST, name, "y"));
-
-    const other = uniqueName("gt-legacy");
-    await ddb(EAST).send(new CreateTableCommand({ ...legacyTable(), TableName: other }));
-    await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: other, ReplicationGroup: [{ RegionName: EAST }] }));
-    const ours = (await ddb(EAST).send(new ListGlobalTablesCommand({}))).GlobalTables?.filter((t) => t.GlobalTableName === name || t.GlobalTableName === other);
-    assert.equal(ours?.length, 2);
-    const inEu = await ddb(EAST).send(new ListGlobalTablesCommand({ RegionName: EU }));
-    assert.ok(inEu.GlobalTables?.some((t) => t.GlobalTableName === name));
-    assert.ok(!inEu.GlobalTables?.some((t) => t.GlobalTableName === other));
-    const first = await ddb(EAST).send(new ListGlobalTablesCommand({ Limit: 1 }));
-    assert.equal(first.GlobalTables?.length, 1);
-    assert.equal(first.LastEvaluatedGlobalTableName, first.GlobalTables?.[0]?.GlobalTableName);
-    const next = await ddb(EAST).send(new ListGlobalTablesCommand({ Limit: 1, ExclusiveStartGlobalTableName: first.LastEvaluatedGlobalTableName }));
-    assert.ok((next.GlobalTables?.[0]?.GlobalTableName ?? "") > (first.LastEvaluatedGlobalTableName ?? ""));
-
-    const shrunk = await ddb(WEST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Delete: { RegionName: EU } }] }));
-    assert.deepEqual(shrunk.GlobalTableDescription?.ReplicationGroup?.map((r) => r.RegionName), [EAST, WEST]);
-    await ddb(EU).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "eu-only" } } }));
-    assert.equal(await item(EAST, name, "eu-only"), undefined);
-    assert.ok(await item(EU, name, "y"), "the removed replica keeps its table and items");
-  });
-
-  test("legacy: a table of another key schema cannot join; DeleteTable of a replica leaves the global table", async () => {
-    const name = uniqueName("gt-legacy-drop");
     const streamed = { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } as const;
-    await ddb(EAST).send(new CreateTableCommand(provisionedInput(name, streamed)));
-    await ddb(WEST).send(
-      new CreateTableCommand(provisionedInput(name, { ...streamed, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "N" }] })),
-    );
-    const mismatch = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] })));
-    assert.equal(mismatch.name, "ValidationException");
-    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
-    await ddb(WEST).send(new CreateTableCommand(provisionedInput(name, streamed)));
-    await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
+    for (const r of [EAST, WEST]) await ddb(r).send(new CreateTableCommand(provisionedInput(name, streamed)));
+    const unsupported =
+      "One or more parameter values were invalid: DynamoDB global tables version 2017.11.29 is not supported. We recommend using DynamoDB global tables version 2019.11.21, instead of version 2017.11.29 (Legacy).";
 
-    const off = await failure(ddb(WEST).send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } })));
-    assert.equal(off.message, "One or more parameter values were invalid: Disabling Stream is not allowed for a Global Table replica.");
-    await ddb(WEST).send(new DeleteTableCommand({ TableName: name }));
-    const described = await ddb(EAST).send(new DescribeGlobalTableCommand({ GlobalTableName: name }));
-    assert.deepEqual(described.GlobalTableDescription?.ReplicationGroup, [{ RegionName: EAST }]);
-    await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "still" } } }));
-    assert.equal((await item(EAST, name, "still"))?.["aws:rep:updateregion"]?.S, EAST);
-  });
-
-  test("legacy settings: DescribeGlobalTableSettings and UpdateGlobalTableSettings; a 2019.11.21 table is no legacy global table", async () => {
-    const name = uniqueName("gt-settings");
-    for (const r of [EAST, WEST]) {
-      await ddb(r).send(new CreateTableCommand(provisionedInput(name, { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } })));
+    // Tables fit to join (same name and key schema, empty, streams with both images) or not, alike.
+    for (const group of [[EAST, WEST], [EAST], [EAST, EAST], [EU]]) {
+      const created = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: group.map((RegionName) => ({ RegionName })) })));
+      assert.deepEqual([created.name, created.$metadata.httpStatusCode, created.message], ["ValidationException", 400, unsupported], group.join());
     }
-    await ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: EAST }, { RegionName: WEST }] }));
-    const updated = await ddb(EAST).send(
-      new UpdateGlobalTableSettingsCommand({
-        GlobalTableName: name,
-        GlobalTableProvisionedWriteCapacityUnits: 12,
-        ReplicaSettingsUpdate: [{ RegionName: WEST, ReplicaProvisionedReadCapacityUnits: 7 }],
-      }),
-    );
-    assert.deepEqual(
-      updated.ReplicaSettings?.map((r) => [r.RegionName, r.ReplicaProvisionedReadCapacityUnits, r.ReplicaProvisionedWriteCapacityUnits]),
-      [
-        [EAST, 5, 12],
-        [WEST, 7, 12],
-      ],
-    );
-    const described = await ddb(WEST).send(new DescribeGlobalTableSettingsCommand({ GlobalTableName: name }));
-    assert.equal(described.ReplicaSettings?.[1]?.ReplicaBillingModeSummary?.BillingMode, "PROVISIONED");
-    assert.equal((await ddb(WEST).send(new DescribeTableCommand({ TableName: name }))).Table?.ProvisionedThroughput?.WriteCapacityUnits, 12);
-    const unknown = await failure(ddb(EAST).send(new UpdateGlobalTableSettingsCommand({ GlobalTableName: name, ReplicaSettingsUpdate: [{ RegionName: EU, ReplicaProvisionedReadCapacityUnits: 1 }] })));
-    assert.equal(unknown.name, "ReplicaNotFoundException");
+    const empty = await failure(ddb(EAST).send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [] })));
+    assert.equal(empty.message, "One or more parameter values were invalid: Global table must have atleast one replica");
+    const add = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: uniqueName("gt-none"), ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
+    assert.deepEqual([add.name, add.message], ["ValidationException", unsupported]);
+    const both = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST }, Delete: { RegionName: EU } }] })));
+    assert.equal(both.message, "One or more parameter values were invalid: A ReplicaUpdate structure cannot contain both a create replica action and a delete replica action");
+    const none = await failure(ddb(EAST).send(new UpdateGlobalTableCommand({ GlobalTableName: name, ReplicaUpdates: [] })));
+    assert.deepEqual([none.name, none.message], ["ValidationException", "One or more parameter values were invalid"]);
+    assert.equal((await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table?.GlobalTableVersion, undefined);
 
     const current = uniqueName("gt-v2");
     await globalTable(current, [WEST]);
-    const v1 = await failure(ddb(EAST).send(new DescribeGlobalTableSettingsCommand({ GlobalTableName: current })));
-    assert.equal(v1.name, "GlobalTableNotFoundException");
-    assert.equal(v1.message, `Global table with name '${current}' does not exist.`);
+    for (const n of [name, current, uniqueName("gt-none")]) {
+      const described = await failure(ddb(EAST).send(new DescribeGlobalTableCommand({ GlobalTableName: n })));
+      assert.deepEqual([described.name, described.$metadata.httpStatusCode, described.message], ["GlobalTableNotFoundException", 400, `Global table not found: Global table with name: '${n}' does not exist.`]);
+      const removed = await failure(ddb(WEST).send(new UpdateGlobalTableCommand({ GlobalTableName: n, ReplicaUpdates: [{ Delete: { RegionName: WEST } }] })));
+      assert.deepEqual([removed.name, removed.message], ["GlobalTableNotFoundException", `Global table not found: Global table with name: '${n}' does not exist.`]);
+      const settings = await failure(ddb(EAST).send(new DescribeGlobalTableSettingsCommand({ GlobalTableName: n })));
+      assert.deepEqual([settings.name, settings.message], ["GlobalTableNotFoundException", `Global table with name: '${n}' does not exist.`]);
+      const billing = await failure(ddb(EAST).send(new UpdateGlobalTableSettingsCommand({ GlobalTableName: n, GlobalTableBillingMode: "PAY_PER_REQUEST" })));
+      assert.deepEqual([billing.name, billing.message], ["GlobalTableNotFoundException", `Global table with name: '${n}' does not exist.`]);
+    }
+    for (const input of [{}, { RegionName: WEST }, { Limit: 1 }]) {
+      const listed = await ddb(EAST).send(new ListGlobalTablesCommand(input));
+      assert.deepEqual([listed.GlobalTables, listed.LastEvaluatedGlobalTableName], [[], undefined]);
+    }
+    // The 2019.11.21 global table is untouched by all this.
+    assert.deepEqual((await ddb(EAST).send(new DescribeTableCommand({ TableName: current }))).Table?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
   });
 });
 

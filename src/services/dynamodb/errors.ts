@@ -121,12 +121,9 @@ export const errors = defineErrors({
   MaxOnDemandThroughputExceeded: { code: "ThrottlingException", status: 400, message: "Throughput exceeds the maximum OnDemandThroughput configured on table or index" },
   PolicyNotFound: { code: "PolicyNotFoundException", status: 400, message: "Resource-based policy not found for the provided ResourceArn: {detail}" },
   AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
-  // Global tables. DynamoDB answers the legacy (2017.11.29) operations about a name that is no
-  // legacy global table with "Global table with name '<name>' does not exist."
-  GlobalTableNotFound: { code: "GlobalTableNotFoundException", status: 400, message: "Global table with name '{name}' does not exist." },
-  GlobalTableAlreadyExists: { code: "GlobalTableAlreadyExistsException", status: 400, message: "Global table with name '{name}' already exists." },
-  GlobalTableTableNotFound: { code: "TableNotFoundException", status: 400, message: "{message}" },
-  ReplicaAlreadyExists: { code: "ReplicaAlreadyExistsException", status: 400, message: "{message}" },
-  ReplicaNotFound: { code: "ReplicaNotFoundException", status: 400, message: "{message}" },
-  IndexNotFound: { code: "IndexNotFoundException", status: 400, message: "{message}" },
+  // Global tables version 2017.11.29 (legacy): none exists, so every name is not found, in two
+  // wordings (recorded against DynamoDB in 2026: radkawar/stackd legacy_global_controls.json,
+  // ack-api-quirks DDB-GLOBALTABLE-004 and DDB-GLOBALTABLESETTINGS-001).
+  GlobalTableNotFound: { code: "GlobalTableNotFoundException", status: 400, message: "Global table not found: Global table with name: '{name}' does not exist." },
+  GlobalTableSettingsNotFound: { code: "GlobalTableNotFoundException", status: 400, message: "Global table with name: '{name}' does not exist." },
 });

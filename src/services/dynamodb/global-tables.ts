@@ -8,7 +8,8 @@
  * NEW_AND_OLD_IMAGES when it is off (a stream already on keeps its view type), keeps the table
  * settings (key schema, GSIs, billing, write capacity, TTL) the same in every replica and lets
  * each replica override its read capacity, table class and KMS key. Version 2017.11.29
- * (legacy) joins tables the user made in each region (CreateGlobalTable, UpdateGlobalTable).
+ * (legacy) global tables can no longer be made (./handlers/global-tables.ts); the rules kept here
+ * for them serve groups of that version already in a data dir.
  *
  * Multi-Region strong consistency (MultiRegionConsistency STRONG, witnesses) is made and undone by
  * the same UpdateTable ReplicaUpdates; its rules are in its own section below.
@@ -496,85 +497,4 @@ function changeStrongGroup(ctx: DynamoContext, meta: TableMeta, updates: readonl
 /** UpdateTimeToLive on a replica of a STRONG group: "Time to Live (TTL) is not supported for MRSC global tables." */
 export function checkTtlAllowed(meta: TableMeta): void {
   if (meta.global?.consistency === "STRONG") throw validationException(STRONG_MESSAGES.ttl);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Version 2017.11.29 (legacy)
-
-export function legacyArn(account: string, name: string): string {
-  return `arn:aws:dynamodb::${account}:global-table/${name}`;
-}
-
-export function globalTableDescription(account: string, name: string, group: GlobalMeta) {
-  return {
-    ReplicationGroup: group.regions.map((r) => ({ RegionName: r })),
-    GlobalTableArn: legacyArn(account, name),
-    CreationDateTime: new Date(group.createdAt),
-    GlobalTableStatus: "ACTIVE",
-    GlobalTableName: name,
-  };
-}
-
-/** A legacy global table by name: any member of it in this account (the caller's region first). */
-export function requireLegacy(ctx: DynamoContext, name: string): TableMeta {
-  const here = ctx.store.getTable(ctx, name);
-  const member =
-    here?.global?.version === LEGACY_GLOBAL_VERSION
-      ? here
-      : ctx.store
-          .allTables()
-          .find((t) => t.scope.account === ctx.account && t.meta.name === name && t.meta.global?.version === LEGACY_GLOBAL_VERSION)?.meta;
-  if (member === undefined) throw errors.GlobalTableNotFound({ name });
-  return member;
-}
-
-/** Every legacy global table of the account, by name: one member's description of it. */
-export function legacyGlobalTables(ctx: DynamoContext): TableMeta[] {
-  const byName = new Map<string, TableMeta>();
-  for (const t of ctx.store.allTables()) {
-    if (t.scope.account === ctx.account && t.meta.global?.version === LEGACY_GLOBAL_VERSION && !byName.has(t.meta.name)) byName.set(t.meta.name, t.meta);
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/**
- * What a table must be to join a legacy global table: there, "empty, have the same name as the
- * global table, have the same key schema, have DynamoDB Streams enabled" (with new and old images).
- */
-export function checkLegacyMember(ctx: DynamoContext, name: string, region: string, like: TableMeta | undefined): TableMeta {
-  const there = inRegion(ctx, region);
-  const meta = ctx.store.getTable(there, name);
-  if (meta === undefined) throw errors.GlobalTableTableNotFound({ message: `Table: ${name} not found in region: ${region}` });
-  if (meta.global?.version === CURRENT_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.currentTable(name));
-  if (!meta.stream?.enabled || meta.stream.viewType !== "NEW_AND_OLD_IMAGES") {
-    throw validationException(`${INVALID}Table: ${name} in region: ${region} must have DynamoDB Streams enabled with StreamViewType NEW_AND_OLD_IMAGES`);
-  }
-  checkLegacyEmpty(ctx, name, [region]);
-  if (like !== undefined && keyShape(like) !== keyShape(meta)) {
-    throw validationException(`${INVALID}Table: ${name} in region: ${region} does not have the same key schema as the global table`);
-  }
-  return meta;
-}
-
-/** A legacy global table takes a new replica only while all its replicas are empty. */
-export function checkLegacyEmpty(ctx: DynamoContext, name: string, regions: readonly string[]): void {
-  for (const region of regions) {
-    if (ctx.store.stats(inRegion(ctx, region), name, "").count > 0) throw validationException(`${INVALID}Table: ${name} in region: ${region} is not empty`);
-  }
-}
-
-function keyShape(meta: TableMeta): string {
-  return JSON.stringify(meta.keySchema.map((k) => [k.AttributeName, k.KeyType, meta.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName)?.AttributeType]));
-}
-
-/** Saves `group` into every listed member and forgets it in the members that left. */
-export function saveLegacyGroup(ctx: DynamoContext, name: string, group: GlobalMeta | undefined, left: readonly string[]): void {
-  for (const region of [...(group?.regions ?? []), ...left]) {
-    const there = inRegion(ctx, region);
-    const meta = ctx.store.getTable(there, name);
-    if (meta === undefined) continue;
-    if (group !== undefined && group.regions.includes(region)) meta.global = structuredClone(group);
-    else delete meta.global;
-    ctx.store.saveTable(there, meta);
-  }
 }

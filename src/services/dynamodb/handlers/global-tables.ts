@@ -4,6 +4,14 @@
  * and the replica auto scaling settings of any table (DescribeTableReplicaAutoScaling,
  * UpdateTableReplicaAutoScaling), which Nimbus records and answers without scaling anything.
  * Version 2019.11.21 is UpdateTable's ReplicaUpdates (../global-tables.ts).
+ *
+ * DynamoDB no longer makes legacy global tables: CreateGlobalTable, and UpdateGlobalTable adding
+ * a replica, are refused whatever the tables, and with none to find the other operations answer
+ * GlobalTableNotFoundException for every name (a regional table's, a 2019.11.21 global table's,
+ * a missing one) and ListGlobalTables an empty list. Recorded against DynamoDB in 2026:
+ * radkawar/stackd testdata/aws/dynamodb/legacy_global_controls.json, ack-api-quirks
+ * DDB-GLOBALTABLE-002 and -004, DDB-GLOBALTABLESETTINGS-001, and ScyllaDB Alternator's
+ * test_global_tables.py (test_not_supported_*, test_v1_*_on_v2_global_table, pass on AWS).
  */
 import type {
   CreateGlobalTableInput,
@@ -26,184 +34,57 @@ import type {
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
-import {
-  checkLegacyEmpty,
-  checkLegacyMember,
-  globalTableDescription,
-  inRegion,
-  legacyGlobalTables,
-  requireLegacy,
-  saveLegacyGroup,
-  syncReplicas,
-} from "../global-tables.js";
+import { syncReplicas } from "../global-tables.js";
 import { requireTable } from "../items.js";
-import { checkPayPerRequestSwitch } from "../capacity-limits.js";
-import { LEGACY_GLOBAL_VERSION, setBillingMode, type AutoScalingSettings, type GlobalMeta, type TableMeta } from "../table.js";
+import type { AutoScalingSettings, TableMeta } from "../table.js";
 import { check, oneOf, range, tableNameChecks } from "../validation.js";
 
-const INVALID = "One or more parameter values were invalid: ";
+const INVALID = "One or more parameter values were invalid";
+const LEGACY_UNSUPPORTED = `${INVALID}: DynamoDB global tables version 2017.11.29 is not supported. We recommend using DynamoDB global tables version 2019.11.21, instead of version 2017.11.29 (Legacy).`;
 
-export function createGlobalTable(input: CreateGlobalTableInput, ctx: DynamoContext): CreateGlobalTableOutput {
-  check(...tableNameChecks(input.GlobalTableName, "globalTableName"), {
-    field: "replicationGroup",
-    value: "[]",
-    failure: input.ReplicationGroup.length === 0 ? "Member must have length greater than or equal to 1" : undefined,
-  });
-  const regions = input.ReplicationGroup.map((r) => r.RegionName ?? "");
-  if (new Set(regions).size !== regions.length) throw validationException(`${INVALID}Duplicate region in ReplicationGroup`);
-  const name = input.GlobalTableName;
-  return ctx.store.transaction(() => {
-    let first: TableMeta | undefined;
-    for (const region of regions) {
-      const existing = ctx.store.getTable(inRegion(ctx, region), name);
-      if (existing?.global?.version === LEGACY_GLOBAL_VERSION) throw errors.GlobalTableAlreadyExists({ name });
-      const member = checkLegacyMember(ctx, name, region, first);
-      first ??= member;
-    }
-    const group: GlobalMeta = { version: LEGACY_GLOBAL_VERSION, regions, createdAt: ctx.clock.now(), overrides: {} };
-    saveLegacyGroup(ctx, name, group, []);
-    return { GlobalTableDescription: globalTableDescription(ctx.account, name, group) };
-  });
-}
-
-export function describeGlobalTable(input: DescribeGlobalTableInput, ctx: DynamoContext): DescribeGlobalTableOutput {
+export function createGlobalTable(input: CreateGlobalTableInput, _ctx: DynamoContext): CreateGlobalTableOutput {
   check(...tableNameChecks(input.GlobalTableName, "globalTableName"));
-  const member = requireLegacy(ctx, input.GlobalTableName);
-  return { GlobalTableDescription: globalTableDescription(ctx.account, member.name, member.global as GlobalMeta) };
+  if (input.ReplicationGroup.length === 0) throw validationException(`${INVALID}: Global table must have atleast one replica`);
+  throw validationException(LEGACY_UNSUPPORTED);
 }
 
-export function listGlobalTables(input: ListGlobalTablesInput, ctx: DynamoContext): ListGlobalTablesOutput {
+export function describeGlobalTable(input: DescribeGlobalTableInput, _ctx: DynamoContext): DescribeGlobalTableOutput {
+  check(...tableNameChecks(input.GlobalTableName, "globalTableName"));
+  throw errors.GlobalTableNotFound({ name: input.GlobalTableName });
+}
+
+export function listGlobalTables(input: ListGlobalTablesInput, _ctx: DynamoContext): ListGlobalTablesOutput {
   check(...tableNameChecks(input.ExclusiveStartGlobalTableName, "exclusiveStartGlobalTableName"), range("limit", input.Limit, 1));
-  const limit = Math.min(input.Limit ?? 100, 100);
-  const start = input.ExclusiveStartGlobalTableName;
-  const all = legacyGlobalTables(ctx).filter(
-    (t) => (start === undefined || t.name > start) && (input.RegionName === undefined || (t.global?.regions ?? []).includes(input.RegionName)),
-  );
-  const page = all.slice(0, limit);
-  return {
-    GlobalTables: page.map((t) => ({ GlobalTableName: t.name, ReplicationGroup: (t.global?.regions ?? []).map((r) => ({ RegionName: r })) })),
-    ...(all.length > limit && page.length > 0 ? { LastEvaluatedGlobalTableName: page[page.length - 1]?.name } : {}),
-  };
+  return { GlobalTables: [] };
 }
 
-export function updateGlobalTable(input: UpdateGlobalTableInput, ctx: DynamoContext): UpdateGlobalTableOutput {
+export function updateGlobalTable(input: UpdateGlobalTableInput, _ctx: DynamoContext): UpdateGlobalTableOutput {
   check(...tableNameChecks(input.GlobalTableName, "globalTableName"));
-  const name = input.GlobalTableName;
-  return ctx.store.transaction(() => {
-    const member = requireLegacy(ctx, name);
-    const group = structuredClone(member.global) as GlobalMeta;
-    const left: string[] = [];
-    for (const u of input.ReplicaUpdates) {
-      if ((u.Create === undefined) === (u.Delete === undefined)) throw validationException(`${INVALID}One of Create or Delete must be specified in a ReplicaUpdate`);
-      if (u.Create) {
-        const region = u.Create.RegionName;
-        if (group.regions.includes(region)) throw errors.ReplicaAlreadyExists({ message: `Replica already exists in region: ${region} for global table: ${name}` });
-        checkLegacyMember(ctx, name, region, member);
-        checkLegacyEmpty(ctx, name, group.regions);
-        group.regions.push(region);
-      } else if (u.Delete) {
-        const region = u.Delete.RegionName;
-        if (!group.regions.includes(region)) throw errors.ReplicaNotFound({ message: `Replica not found in region: ${region} for global table: ${name}` });
-        group.regions = group.regions.filter((r) => r !== region);
-        left.push(region);
-      }
+  // An empty list, or an update with neither action, is refused with the bare clause.
+  if (input.ReplicaUpdates.length === 0) throw validationException(INVALID);
+  for (const u of input.ReplicaUpdates) {
+    if (u.Create !== undefined && u.Delete !== undefined) {
+      throw validationException(`${INVALID}: A ReplicaUpdate structure cannot contain both a create replica action and a delete replica action`);
     }
-    // Removing a replica leaves its table in place, a regional table again; the last one ends the global table.
-    saveLegacyGroup(ctx, name, group.regions.length > 0 ? group : undefined, left);
-    return { GlobalTableDescription: globalTableDescription(ctx.account, name, group) };
-  });
+    if (u.Create === undefined && u.Delete === undefined) throw validationException(INVALID);
+  }
+  // Adding a replica is refused before the global table is looked for.
+  if (input.ReplicaUpdates.some((u) => u.Create !== undefined)) throw validationException(LEGACY_UNSUPPORTED);
+  throw errors.GlobalTableNotFound({ name: input.GlobalTableName });
 }
 
-function memberTables(ctx: DynamoContext, group: GlobalMeta, name: string): { region: string; there: DynamoContext; meta: TableMeta }[] {
-  return group.regions.flatMap((region) => {
-    const there = inRegion(ctx, region);
-    const meta = ctx.store.getTable(there, name);
-    return meta === undefined ? [] : [{ region, there, meta }];
-  });
-}
-
-function replicaSettingsDescription(region: string, meta: TableMeta) {
-  const provisioned = meta.billingMode === "PROVISIONED";
-  return {
-    RegionName: region,
-    ReplicaStatus: "ACTIVE",
-    ReplicaBillingModeSummary: {
-      BillingMode: meta.billingMode,
-      ...(meta.billingMode === "PAY_PER_REQUEST" ? { LastUpdateToPayPerRequestDateTime: new Date(meta.payPerRequestSince ?? meta.createdAt) } : {}),
-    },
-    ReplicaProvisionedReadCapacityUnits: provisioned ? meta.provisioned.read : 0,
-    ReplicaProvisionedWriteCapacityUnits: provisioned ? meta.provisioned.write : 0,
-    ...(meta.gsis.length > 0
-      ? {
-          ReplicaGlobalSecondaryIndexSettings: meta.gsis.map((g) => ({
-            IndexName: g.name,
-            IndexStatus: "ACTIVE",
-            ProvisionedReadCapacityUnits: provisioned ? (g.provisioned?.read ?? 0) : 0,
-            ProvisionedWriteCapacityUnits: provisioned ? (g.provisioned?.write ?? 0) : 0,
-          })),
-        }
-      : {}),
-    ReplicaTableClassSummary: { TableClass: meta.tableClass },
-  };
-}
-
-function settingsOutput(ctx: DynamoContext, name: string): DescribeGlobalTableSettingsOutput {
-  const member = requireLegacy(ctx, name);
-  const group = member.global as GlobalMeta;
-  return { GlobalTableName: name, ReplicaSettings: memberTables(ctx, group, name).map((m) => replicaSettingsDescription(m.region, m.meta)) };
-}
-
-export function describeGlobalTableSettings(input: DescribeGlobalTableSettingsInput, ctx: DynamoContext): DescribeGlobalTableSettingsOutput {
+export function describeGlobalTableSettings(input: DescribeGlobalTableSettingsInput, _ctx: DynamoContext): DescribeGlobalTableSettingsOutput {
   check(...tableNameChecks(input.GlobalTableName, "globalTableName"));
-  return settingsOutput(ctx, input.GlobalTableName);
+  throw errors.GlobalTableSettingsNotFound({ name: input.GlobalTableName });
 }
 
-export function updateGlobalTableSettings(input: UpdateGlobalTableSettingsInput, ctx: DynamoContext): UpdateGlobalTableSettingsOutput {
+export function updateGlobalTableSettings(input: UpdateGlobalTableSettingsInput, _ctx: DynamoContext): UpdateGlobalTableSettingsOutput {
   check(
     ...tableNameChecks(input.GlobalTableName, "globalTableName"),
     oneOf("globalTableBillingMode", input.GlobalTableBillingMode, ["PROVISIONED", "PAY_PER_REQUEST"]),
     range("globalTableProvisionedWriteCapacityUnits", input.GlobalTableProvisionedWriteCapacityUnits, 1),
   );
-  const name = input.GlobalTableName;
-  return ctx.store.transaction(() => {
-    const member = requireLegacy(ctx, name);
-    const group = member.global as GlobalMeta;
-    const members = memberTables(ctx, group, name);
-    const now = ctx.clock.now();
-    for (const r of input.ReplicaSettingsUpdate ?? []) {
-      if (!group.regions.includes(r.RegionName)) throw errors.ReplicaNotFound({ message: `Replica not found in region: ${r.RegionName} for global table: ${name}` });
-    }
-    const indexNames = [
-      ...(input.GlobalTableGlobalSecondaryIndexSettingsUpdate ?? []).map((g) => g.IndexName),
-      ...(input.ReplicaSettingsUpdate ?? []).flatMap((r) => (r.ReplicaGlobalSecondaryIndexSettingsUpdate ?? []).map((g) => g.IndexName)),
-    ];
-    for (const index of indexNames) {
-      if (!member.gsis.some((g) => g.name === index)) throw errors.IndexNotFound({ message: `Requested resource not found: Index: ${index} not found for table: ${name}` });
-    }
-    const billing = (input.GlobalTableBillingMode ?? member.billingMode) as TableMeta["billingMode"];
-    if (billing === "PAY_PER_REQUEST" && (input.GlobalTableProvisionedWriteCapacityUnits !== undefined || input.ReplicaSettingsUpdate?.some((r) => r.ReplicaProvisionedReadCapacityUnits !== undefined))) {
-      throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
-    }
-    if (billing === "PAY_PER_REQUEST" && member.billingMode === "PROVISIONED") checkPayPerRequestSwitch(member, now);
-    for (const { region, there, meta } of members) {
-      setBillingMode(meta, billing, now);
-      const write = input.GlobalTableProvisionedWriteCapacityUnits;
-      if (write !== undefined) meta.provisioned = { ...{}, ...meta.provisioned, write, ...(write > meta.provisioned.write ? { lastIncrease: now } : {}) };
-      for (const g of input.GlobalTableGlobalSecondaryIndexSettingsUpdate ?? []) {
-        const index = meta.gsis.find((i) => i.name === g.IndexName);
-        if (index && g.ProvisionedWriteCapacityUnits !== undefined) index.provisioned = { ...{}, ...(index.provisioned ?? { read: 0, decreasesToday: 0 }), write: g.ProvisionedWriteCapacityUnits };
-      }
-      const own = input.ReplicaSettingsUpdate?.find((r) => r.RegionName === region);
-      if (own?.ReplicaProvisionedReadCapacityUnits !== undefined) meta.provisioned = { ...{}, ...meta.provisioned, read: own.ReplicaProvisionedReadCapacityUnits };
-      for (const g of own?.ReplicaGlobalSecondaryIndexSettingsUpdate ?? []) {
-        const index = meta.gsis.find((i) => i.name === g.IndexName);
-        if (index && g.ProvisionedReadCapacityUnits !== undefined) index.provisioned = { ...{}, ...(index.provisioned ?? { write: 0, decreasesToday: 0 }), read: g.ProvisionedReadCapacityUnits };
-      }
-      if (own?.ReplicaTableClass !== undefined) meta.tableClass = own.ReplicaTableClass;
-      ctx.store.saveTable(there, meta);
-    }
-    return settingsOutput(ctx, name);
-  });
+  throw errors.GlobalTableSettingsNotFound({ name: input.GlobalTableName });
 }
 
 // ---------------------------------------------------------------------------------------------
