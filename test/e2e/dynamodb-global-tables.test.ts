@@ -29,6 +29,7 @@ import {
   UpdateTableReplicaAutoScalingCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
+  type UpdateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { failure, jsonService, startTestNimbus, uniqueName } from "./harness.js";
 import { regionalDynamoSuite } from "./dynamodb-fixtures.js";
@@ -197,20 +198,38 @@ describe("DynamoDB global tables", () => {
   test("ReplicaUpdates errors: the local region, a region that has the table, an unknown replica, provisioned writes without auto scaling", async () => {
     const name = uniqueName("gt-err");
     await ddb(EAST).send(new CreateTableCommand(tableInput(name)));
-    const local = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: EAST } }] })));
-    assert.equal(local.name, "ValidationException");
-    assert.equal(local.$metadata.httpStatusCode, 400);
-    assert.equal(local.message, "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.");
+    const refused = async (updates: NonNullable<UpdateTableCommandInput["ReplicaUpdates"]>) => {
+      const e = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: updates })));
+      return [e.name, e.$metadata.httpStatusCode, e.message];
+    };
+    const valid = (message: string) => ["ValidationException", 400, message];
+    const local = "Cannot add or delete the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.";
+    assert.deepEqual(await refused([{ Create: { RegionName: EAST } }]), valid(local));
+    assert.deepEqual(await refused([{ Delete: { RegionName: EAST } }]), valid(local));
+    assert.deepEqual(
+      await refused([{ Update: { RegionName: EAST, TableClassOverride: "STANDARD" } }]),
+      valid("Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required."),
+    );
+    // An update that asks for nothing, or for two things.
+    for (const nothing of [{}, { Update: { RegionName: WEST } }]) {
+      assert.deepEqual(await refused([nothing]), valid("There are no actions specified in the Replica Update Action of the request."));
+    }
+    assert.deepEqual(
+      await refused([{ Create: { RegionName: EU }, Delete: { RegionName: EU } }]),
+      valid("Update table operation with more than one type of replica actions not allowed."),
+    );
 
     await ddb(WEST).send(new CreateTableCommand(tableInput(name)));
-    const taken = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
-    assert.equal(taken.name, "ValidationException");
-    assert.equal(taken.message, `Failed to create a the new replica of table with name: '${name}' because one or more replicas already existed as tables.`);
+    assert.deepEqual(
+      await refused([{ Create: { RegionName: WEST } }]),
+      valid(`Failed to create a the new replica of table with name: \u2018${name}\u2019 because one or more replicas already existed as tables.`),
+    );
 
-    for (const update of [{ Delete: { RegionName: EU } }, { Update: { RegionName: EU } }]) {
-      const missing = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [update] })));
-      assert.equal(missing.name, "ValidationException");
-      assert.equal(missing.message, "Update global table operation failed because one or more replicas were not part of the global table.");
+    for (const update of [{ Delete: { RegionName: EU } }, { Update: { RegionName: EU, TableClassOverride: "STANDARD" as const } }]) {
+      assert.deepEqual(
+        await refused([update]),
+        valid("Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [eu-west-1]."),
+      );
     }
 
     const provisioned = uniqueName("gt-prov");

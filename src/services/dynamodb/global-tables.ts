@@ -47,12 +47,19 @@ const INVALID = "One or more parameter values were invalid: ";
 export const SOURCE_HOLD_MS = 24 * 60 * 60 * 1000;
 
 export const GLOBAL_MESSAGES = {
-  localRegion: "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.",
+  // ReplicaUpdates' refusals as recorded against DynamoDB (ack-api-quirks DDB-TABLE-223, -307 and
+  // the message catalogue DDB-TABLE-442, 2026; ScyllaDB Alternator's test_add_region_already_exists
+  // quotes the local-region one): "already existed" names the table in typographic quotes.
+  localRegion: "Cannot add or delete the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.",
+  // An Update of the local region keeps the older, wider wording (its current one was not recorded).
+  localRegionUpdate: "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.",
+  noAction: "There are no actions specified in the Replica Update Action of the request.",
+  twoActions: "Update table operation with more than one type of replica actions not allowed.",
+  replicaExists: (name: string) => `Failed to create a the new replica of table with name: \u2018${name}\u2019 because one or more replicas already existed as tables.`,
+  notReplica: (regions: readonly string[]) =>
+    `Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [${regions.join(", ")}].`,
   disableStream: `${INVALID}Disabling Stream is not allowed for a Global Table replica.`,
   sourceHold: "Replica cannot be deleted because it has acted as a source region for new replica(s) being added to the table in the last 24 hours.",
-  // Unconfirmed wordings (DynamoDB's could not be found): the closest documented form.
-  replicaExists: (name: string) => `Failed to create a the new replica of table with name: '${name}' because one or more replicas already existed as tables.`,
-  notReplica: "Update global table operation failed because one or more replicas were not part of the global table.",
   writeCapacity: `${INVALID}Table write capacity should either be Pay-Per-Request or AutoScaled.`,
   legacyTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${LEGACY_GLOBAL_VERSION}; use UpdateGlobalTable to change its replicas.`,
   currentTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${CURRENT_GLOBAL_VERSION}.`,
@@ -227,7 +234,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
 
 function updateReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember): void {
   const group = meta.global;
-  if (group === undefined || !group.regions.includes(m.RegionName)) throw validationException(GLOBAL_MESSAGES.notReplica);
+  if (group === undefined || !group.regions.includes(m.RegionName)) throw validationException(GLOBAL_MESSAGES.notReplica([m.RegionName]));
   checkOverrides(meta, m);
   group.overrides[m.RegionName] = overridesOf(m, group.overrides[m.RegionName]);
   saveGroup(ctx, meta);
@@ -236,7 +243,7 @@ function updateReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember): v
 
 function deleteReplica(ctx: DynamoContext, meta: TableMeta, region: string): void {
   const group = meta.global;
-  if (group === undefined || !group.regions.includes(region)) throw validationException(GLOBAL_MESSAGES.notReplica);
+  if (group === undefined || !group.regions.includes(region)) throw validationException(GLOBAL_MESSAGES.notReplica([region]));
   const there = inRegion(ctx, region);
   const replica = ctx.store.getTable(there, meta.name);
   if (replica?.deletionProtection) throw deletionProtected();
@@ -300,9 +307,12 @@ export function applyReplicaUpdates(
 /** A ReplicationGroupUpdate's own rules: one action, another region, a current global table; answers its region. */
 function checkReplicaUpdate(ctx: DynamoContext, meta: TableMeta, u: ReplicaUpdate): string {
   const actions = [u.Create, u.Update, u.Delete].filter((a) => a !== undefined);
-  if (actions.length !== 1) throw validationException(`${INVALID}One of Create, Update or Delete must be specified in a ReplicationGroupUpdate`);
+  if (actions.length > 1) throw validationException(GLOBAL_MESSAGES.twoActions);
+  // An Update naming only its region asks for nothing either.
+  const update = u.Update === undefined ? undefined : Object.entries(u.Update).filter(([k, v]) => k !== "RegionName" && v !== undefined);
+  if (actions.length === 0 || update?.length === 0) throw validationException(GLOBAL_MESSAGES.noAction);
   const region = (actions[0] as { RegionName: string }).RegionName;
-  if (region === ctx.region) throw validationException(GLOBAL_MESSAGES.localRegion);
+  if (region === ctx.region) throw validationException(u.Update !== undefined ? GLOBAL_MESSAGES.localRegionUpdate : GLOBAL_MESSAGES.localRegion);
   if (meta.global?.version === LEGACY_GLOBAL_VERSION) throw validationException(GLOBAL_MESSAGES.legacyTable(meta.name));
   return region;
 }
@@ -483,7 +493,8 @@ function changeStrongGroup(ctx: DynamoContext, meta: TableMeta, updates: readonl
   const strangers = witnessDeletes.filter((r) => r !== group.witness);
   if (strangers.length > 0) throw validationException(STRONG_MESSAGES.notWitness(strangers));
   const deletes = updates.flatMap((u) => (u.Delete !== undefined ? [u.Delete.RegionName] : []));
-  if (deletes.some((r) => !group.regions.includes(r))) throw validationException(GLOBAL_MESSAGES.notReplica);
+  const strangerReplicas = deletes.filter((r) => !group.regions.includes(r));
+  if (strangerReplicas.length > 0) throw validationException(GLOBAL_MESSAGES.notReplica(strangerReplicas));
   if (deletes.length > 0 || witnessDeletes.length > 0) {
     if (deletes.length > 0 && group.witness !== undefined && witnessDeletes.length === 0) throw validationException(STRONG_MESSAGES.witnessesLeft);
     if (group.regions.some((r) => r !== ctx.region && !deletes.includes(r)) || deletes.length === 0) throw validationException(STRONG_MESSAGES.oneReplica);
