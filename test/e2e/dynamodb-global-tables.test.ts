@@ -232,6 +232,28 @@ describe("DynamoDB global tables", () => {
       );
     }
 
+    // A Create ignores overrides the table cannot take; an Update refuses a read capacity for an on-demand table.
+    const lenient = uniqueName("gt-lenient");
+    await ddb(EAST).send(new CreateTableCommand(tableInput(lenient)));
+    await ddb(EAST).send(
+      new UpdateTableCommand({
+        TableName: lenient,
+        ReplicaUpdates: [{ Create: { RegionName: WEST, ProvisionedThroughputOverride: { ReadCapacityUnits: 5 }, GlobalSecondaryIndexes: [{ IndexName: "nope" }] } }],
+      }),
+    );
+    const lenientWest = (await ddb(WEST).send(new DescribeTableCommand({ TableName: lenient }))).Table;
+    assert.deepEqual(lenientWest?.Replicas?.map((r) => [r.RegionName, r.ProvisionedThroughputOverride, r.GlobalSecondaryIndexes]), [
+      [EAST, undefined, undefined],
+      [WEST, undefined, undefined],
+    ]);
+    const readOnDemand = await failure(
+      ddb(EAST).send(new UpdateTableCommand({ TableName: lenient, ReplicaUpdates: [{ Update: { RegionName: WEST, ProvisionedThroughputOverride: { ReadCapacityUnits: 5 } } }] })),
+    );
+    assert.deepEqual(
+      [readOnDemand.name, readOnDemand.message],
+      ["ValidationException", "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"],
+    );
+
     const provisioned = uniqueName("gt-prov");
     await ddb(EAST).send(new CreateTableCommand(provisionedInput(provisioned)));
     const unscaled = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));

@@ -102,14 +102,31 @@ function overridesOf(m: ReplicaMember, previous: ReplicaOverrides = {}): Replica
   };
 }
 
+/**
+ * A Create's overrides as DynamoDB takes them: an index the table does not have, and a read
+ * capacity for an on-demand table, are accepted and ignored (ack-api-quirks DDB-TABLE-307 and
+ * -223, recorded 2026); an Update is checked (checkOverrides).
+ */
+function createOverrides(meta: TableMeta, m: ReplicaMember): ReplicaMember {
+  const { ProvisionedThroughputOverride: read, GlobalSecondaryIndexes: indexes, ...rest } = m;
+  const known = indexes?.filter((g) => meta.gsis.some((i) => i.name === g.IndexName));
+  return {
+    ...{},
+    ...rest,
+    ...(read !== undefined && meta.billingMode !== "PAY_PER_REQUEST" ? { ProvisionedThroughputOverride: read } : {}),
+    ...(known !== undefined ? { GlobalSecondaryIndexes: known } : {}),
+  };
+}
+
 function checkOverrides(meta: TableMeta, m: ReplicaMember): void {
   for (const g of m.GlobalSecondaryIndexes ?? []) {
     if (!meta.gsis.some((i) => i.name === g.IndexName)) {
       throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index: ${g.IndexName} not found for table: ${meta.name}` });
     }
   }
+  // Recorded without the usual "One or more parameter values were invalid: " (DDB-TABLE-223, -442).
   if (m.ProvisionedThroughputOverride !== undefined && meta.billingMode === "PAY_PER_REQUEST") {
-    throw validationException(`${INVALID}ProvisionedThroughputOverride cannot be specified when BillingMode is PAY_PER_REQUEST`);
+    throw validationException("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
   }
 }
 
@@ -192,7 +209,6 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   }
   // "You cannot add a replica to a table that has a bulk put items operation in progress."
   if (transferStore(ctx).activeCount(ctx, "bulk", meta.arn) > 0) throw validationException(`${GLOBAL_TABLE_REFUSAL}: a bulk put items operation is in progress on table ${meta.name}`);
-  checkOverrides(meta, m);
   checkWriteCapacity(meta);
   // "MRSC global tables do not use DynamoDB Streams for replication, so Streams are not enabled by default on MRSC replicas."
   const strong = meta.global?.consistency === "STRONG";
@@ -205,7 +221,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   }
   const group: GlobalMeta = meta.global ?? { version: CURRENT_GLOBAL_VERSION, regions: [ctx.region], createdAt: now, overrides: {} };
   group.regions.push(region);
-  group.overrides[region] = overridesOf(m);
+  group.overrides[region] = overridesOf(createOverrides(meta, m));
   group.sourceUntil = now + SOURCE_HOLD_MS;
   meta.global = group;
 
