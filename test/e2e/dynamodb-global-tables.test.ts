@@ -84,7 +84,8 @@ describe("DynamoDB global tables", () => {
 
   async function globalTable(name: string, regions: string[], extra: Partial<CreateTableCommandInput> = {}): Promise<void> {
     await ddb(EAST).send(new CreateTableCommand(tableInput(name, extra)));
-    await ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: regions.map((RegionName) => ({ Create: { RegionName } })) }));
+    // DynamoDB adds one replica per UpdateTable.
+    for (const RegionName of regions) await ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName } }] }));
   }
 
   const item = async (region: string, name: string, pk: string) => (await ddb(region).send(new GetItemCommand({ TableName: name, Key: { pk: { S: pk } } }))).Item;
@@ -218,6 +219,16 @@ describe("DynamoDB global tables", () => {
       await refused([{ Create: { RegionName: EU }, Delete: { RegionName: EU } }]),
       valid("Update table operation with more than one type of replica actions not allowed."),
     );
+
+    // One replica Create or Delete per call; the same Create twice is one.
+    const oneAtATime = valid("Update table operation with more than one create or delete replica actions not allowed");
+    assert.deepEqual(await refused([{ Create: { RegionName: WEST } }, { Create: { RegionName: EU } }]), oneAtATime);
+    const twice = uniqueName("gt-twice");
+    await ddb(EAST).send(new CreateTableCommand(tableInput(twice)));
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: twice, ReplicaUpdates: [{ Create: { RegionName: WEST } }, { Create: { RegionName: WEST } }] }));
+    assert.deepEqual((await ddb(WEST).send(new DescribeTableCommand({ TableName: twice }))).Table?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+    const both = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: twice, ReplicaUpdates: [{ Delete: { RegionName: WEST } }, { Create: { RegionName: EU } }] })));
+    assert.deepEqual([both.name, both.message], oneAtATime.filter((_, i) => i !== 1));
 
     await ddb(WEST).send(new CreateTableCommand(tableInput(name)));
     assert.deepEqual(

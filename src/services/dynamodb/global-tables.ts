@@ -55,6 +55,7 @@ export const GLOBAL_MESSAGES = {
   localRegionUpdate: "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.",
   noAction: "There are no actions specified in the Replica Update Action of the request.",
   twoActions: "Update table operation with more than one type of replica actions not allowed.",
+  oneCreateOrDelete: "Update table operation with more than one create or delete replica actions not allowed",
   replicaExists: (name: string) => `Failed to create a the new replica of table with name: \u2018${name}\u2019 because one or more replicas already existed as tables.`,
   notReplica: (regions: readonly string[]) =>
     `Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [${regions.join(", ")}].`,
@@ -308,8 +309,13 @@ export function applyReplicaUpdates(
     for (const u of updates) checkReplicaUpdate(ctx, meta, u);
     return applyConsistency(ctx, meta, updates, consistency, now);
   }
+  for (const u of updates) checkReplicaUpdate(ctx, meta, u);
+  // One replica Create or Delete per call; the same one twice counts once (ack-api-quirks
+  // DDB-TABLE-265 and -223, recorded 2026; the same for two Deletes).
+  const unique = updates.filter((u, i) => updates.findIndex((v) => JSON.stringify(v) === JSON.stringify(u)) === i);
+  if (unique.filter((u) => u.Create !== undefined || u.Delete !== undefined).length > 1) throw validationException(GLOBAL_MESSAGES.oneCreateOrDelete);
   const created: string[] = [];
-  for (const u of updates) {
+  for (const u of unique) {
     const region = checkReplicaUpdate(ctx, meta, u);
     if (u.Create) {
       createReplica(ctx, meta, u.Create, now);
