@@ -30,6 +30,7 @@ import {
   PutItemCommand,
   QueryCommand,
   RestoreTableFromBackupCommand,
+  UpdateContinuousBackupsCommand,
   UpdateTableCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
@@ -254,7 +255,15 @@ describe("DynamoDB table statuses with --dynamodb-status-delay", () => {
     const early = await failure<DynamoDBServiceException>(ddb.send(new CreateBackupCommand({ TableName: fresh, BackupName: "bkp" })));
     assert.equal(early.name, "TableNotFoundException");
     assert.equal(early.message, `Table not found: ${fresh}`);
+    // So is UpdateContinuousBackups (DDB-TABLE-115); DescribeContinuousBackups shows continuous backups DISABLED until it is ACTIVE.
+    const pitr = await failure<DynamoDBServiceException>(
+      ddb.send(new UpdateContinuousBackupsCommand({ TableName: fresh, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })),
+    );
+    assert.deepEqual([pitr.name, pitr.$metadata.httpStatusCode, pitr.message], ["TableNotFoundException", 400, `Table not found: ${fresh}`]);
+    const backups = async () => (await ddb.send(new DescribeContinuousBackupsCommand({ TableName: fresh }))).ContinuousBackupsDescription;
+    assert.deepEqual(await backups(), { ContinuousBackupsStatus: "DISABLED", PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" } });
     await nimbus.scheduler.advance(DELAY);
+    assert.equal((await backups())?.ContinuousBackupsStatus, "ENABLED");
   });
 
   test("at most 50 restores run at once in an account and Region (DDB-TABLE-350)", async () => {

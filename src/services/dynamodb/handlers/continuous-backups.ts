@@ -7,6 +7,8 @@ import type {
 import { MAX_RECOVERY_PERIOD_DAYS, MIN_RECOVERY_PERIOD_DAYS, recoveryPeriodDays, requireSourceTable, restorableWindow } from "../backups.js";
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
+import { errors } from "../errors.js";
+import { tableStatus } from "../table-status.js";
 import type { TableMeta } from "../table.js";
 import { check, range } from "../validation.js";
 
@@ -22,8 +24,10 @@ interface PitrSpecification {
 function describe(meta: TableMeta, now: number): DescribeContinuousBackupsOutput {
   const window = restorableWindow(meta, now);
   const description = {
-    // Continuous backups are always on; PITR is the switch.
-    ContinuousBackupsStatus: "ENABLED",
+    // Continuous backups are always on, PITR is the switch; but a table still CREATING has them
+    // DISABLED (ack-api-quirks DDB-TABLE-115, recorded against DynamoDB: "Describe values while
+    // CREATING: ... 'ContinuousBackupsStatus': 'DISABLED'").
+    ContinuousBackupsStatus: tableStatus(meta, now) === "CREATING" ? "DISABLED" : "ENABLED",
     PointInTimeRecoveryDescription:
       window === undefined
         ? { PointInTimeRecoveryStatus: "DISABLED" }
@@ -50,6 +54,8 @@ export function updateContinuousBackups(input: UpdateContinuousBackupsInput, ctx
   const now = ctx.clock.now();
   return ctx.store.transaction(() => {
     const meta = requireSourceTable(ctx.store, ctx, input.TableName);
+    // A table still CREATING is not found, as to CreateBackup (DDB-TABLE-115, DDB-BACKUP-001).
+    if (tableStatus(meta, now) === "CREATING") throw errors.BackupTableNotFound({ name: meta.name });
     if (spec.PointInTimeRecoveryEnabled) {
       if (meta.pitrSince === undefined) meta.pitrSince = now;
       // Not given means the default period, 35 days.
