@@ -295,8 +295,9 @@ export interface ConsistencyRequest {
 
 /**
  * UpdateTable's ReplicaUpdates, applied to `meta` (saved by the caller) and the other regions;
- * returns the regions of the replicas (and the witness) created (the answer shows them CREATING,
- * as DynamoDB's does; they are ACTIVE by the time anyone describes the table).
+ * returns the regions of the replicas (and the witness) created (the answer leaves them out, or
+ * for a STRONG group shows them CREATING, as DynamoDB's does; they are ACTIVE by the time anyone
+ * describes the table).
  */
 export function applyReplicaUpdates(
   ctx: DynamoContext,

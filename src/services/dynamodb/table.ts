@@ -465,7 +465,7 @@ export function describeTable(
   meta: TableMeta,
   status: "CREATING" | "ACTIVE" | "DELETING" | "UPDATING",
   stats: (index: string) => IndexStats,
-  /** Replicas the answering request is creating (UpdateTable ReplicaUpdates): they show CREATING. */
+  /** Replicas the answering request is creating (UpdateTable ReplicaUpdates): left out, or CREATING in a STRONG group. */
   creatingReplicas: readonly string[] = [],
   /** The time whose GSI phases and decrease counts to show (a GSI UpdateTable added with a delay); absent, none is building. */
   now?: number,
@@ -621,10 +621,15 @@ function replicaDescription(meta: TableMeta, region: string, status: string, now
 function replicasDescription(meta: TableMeta, creating: readonly string[], now: number | undefined) {
   if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return {};
   const witness = meta.global.witness;
+  const strong = meta.global.consistency === "STRONG";
+  // The UpdateTable that adds a replica to an eventually consistent table answers without it (its
+  // entry appears seconds later), so the first one answers Replicas: [] (ack-api-quirks
+  // DDB-TABLE-226, recorded against DynamoDB). A STRONG group's answer shows its replicas CREATING.
+  const listed = strong ? meta.global.regions : meta.global.regions.filter((r) => !creating.includes(r));
   return {
     GlobalTableVersion: CURRENT_GLOBAL_VERSION,
-    Replicas: meta.global.regions.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE", now)),
-    ...(meta.global.consistency === "STRONG" ? { MultiRegionConsistency: "STRONG" } : {}),
+    Replicas: !strong && listed.length < 2 ? [] : listed.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE", now)),
+    ...(strong ? { MultiRegionConsistency: "STRONG" } : {}),
     ...(witness !== undefined ? { GlobalTableWitnesses: [{ RegionName: witness, WitnessStatus: creating.includes(witness) ? "CREATING" : "ACTIVE" }] } : {}),
   };
 }
