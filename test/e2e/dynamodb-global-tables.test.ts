@@ -115,8 +115,10 @@ describe("DynamoDB global tables", () => {
     assert.deepEqual(west?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
     assert.match(west?.LatestStreamArn ?? "", new RegExp(`^arn:aws:dynamodb:${WEST}:000000000000:table/${name}/stream/`));
     assert.equal(west?.GlobalTableVersion, "2019.11.21");
-    assert.deepEqual(west?.Replicas?.map((r) => r.ReplicaStatus), ["ACTIVE", "ACTIVE"]);
-    assert.deepEqual(west?.Replicas?.find((r) => r.RegionName === WEST)?.ReplicaTableClassSummary, { TableClass: "STANDARD_INFREQUENT_ACCESS" });
+    // Each region's Replicas lists the others, never itself (DDB-TABLE-229).
+    assert.deepEqual(west?.Replicas?.map((r) => [r.RegionName, r.ReplicaStatus]), [[EAST, "ACTIVE"]]);
+    const east = (await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table;
+    assert.deepEqual(east?.Replicas?.map((r) => [r.RegionName, r.ReplicaStatus, r.ReplicaTableClassSummary]), [[WEST, "ACTIVE", { TableClass: "STANDARD_INFREQUENT_ACCESS" }]]);
     assert.deepEqual(west?.TableClassSummary, { TableClass: "STANDARD_INFREQUENT_ACCESS" });
     assert.equal(west?.ItemCount, 1);
     assert.deepEqual(await item(WEST, name, "before"), { pk: { S: "before" }, g: { S: "x" }, v: { N: "1" } });
@@ -221,7 +223,7 @@ describe("DynamoDB global tables", () => {
     const twice = uniqueName("gt-twice");
     await ddb(EAST).send(new CreateTableCommand(tableInput(twice)));
     await ddb(EAST).send(new UpdateTableCommand({ TableName: twice, ReplicaUpdates: [{ Create: { RegionName: WEST } }, { Create: { RegionName: WEST } }] }));
-    assert.deepEqual((await ddb(WEST).send(new DescribeTableCommand({ TableName: twice }))).Table?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+    assert.deepEqual((await ddb(WEST).send(new DescribeTableCommand({ TableName: twice }))).Table?.Replicas?.map((r) => r.RegionName), [EAST]);
     const both = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: twice, ReplicaUpdates: [{ Delete: { RegionName: WEST } }, { Create: { RegionName: EU } }] })));
     assert.deepEqual([both.name, both.message], oneAtATime.filter((_, i) => i !== 1));
 
@@ -247,11 +249,8 @@ describe("DynamoDB global tables", () => {
         ReplicaUpdates: [{ Create: { RegionName: WEST, ProvisionedThroughputOverride: { ReadCapacityUnits: 5 }, GlobalSecondaryIndexes: [{ IndexName: "nope" }] } }],
       }),
     );
-    const lenientWest = (await ddb(WEST).send(new DescribeTableCommand({ TableName: lenient }))).Table;
-    assert.deepEqual(lenientWest?.Replicas?.map((r) => [r.RegionName, r.ProvisionedThroughputOverride, r.GlobalSecondaryIndexes]), [
-      [EAST, undefined, undefined],
-      [WEST, undefined, undefined],
-    ]);
+    const lenientEast = (await ddb(EAST).send(new DescribeTableCommand({ TableName: lenient }))).Table;
+    assert.deepEqual(lenientEast?.Replicas?.map((r) => [r.RegionName, r.ProvisionedThroughputOverride, r.GlobalSecondaryIndexes]), [[WEST, undefined, undefined]]);
     const readOnDemand = await failure(
       ddb(EAST).send(new UpdateTableCommand({ TableName: lenient, ReplicaUpdates: [{ Update: { RegionName: WEST, ProvisionedThroughputOverride: { ReadCapacityUnits: 5 } } }] })),
     );
@@ -278,7 +277,8 @@ describe("DynamoDB global tables", () => {
     const west = (await ddb(WEST).send(new DescribeTableCommand({ TableName: provisioned }))).Table;
     assert.equal(west?.ProvisionedThroughput?.ReadCapacityUnits, 9);
     assert.equal(west?.ProvisionedThroughput?.WriteCapacityUnits, 5);
-    assert.deepEqual(west?.Replicas?.find((r) => r.RegionName === WEST)?.ProvisionedThroughputOverride, { ReadCapacityUnits: 9 });
+    const eastView = (await ddb(EAST).send(new DescribeTableCommand({ TableName: provisioned }))).Table;
+    assert.deepEqual(eastView?.Replicas?.find((r) => r.RegionName === WEST)?.ProvisionedThroughputOverride, { ReadCapacityUnits: 9 });
     const described = await ddb(WEST).send(new DescribeTableReplicaAutoScalingCommand({ TableName: provisioned }));
     assert.deepEqual(described.TableAutoScalingDescription?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
     assert.deepEqual(described.TableAutoScalingDescription?.Replicas?.[1]?.ReplicaProvisionedWriteCapacityAutoScalingSettings?.ScalingPolicies, [
@@ -377,7 +377,7 @@ describe("DynamoDB global tables", () => {
 
     await ddb(EU).send(new DeleteTableCommand({ TableName: name }));
     const east = (await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table;
-    assert.deepEqual(east?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+    assert.deepEqual(east?.Replicas?.map((r) => r.RegionName), [WEST]);
     await ddb(WEST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "after" } } }));
     assert.ok(await item(EAST, name, "after"));
 
@@ -427,7 +427,7 @@ describe("DynamoDB global tables", () => {
       assert.deepEqual([listed.GlobalTables, listed.LastEvaluatedGlobalTableName], [[], undefined]);
     }
     // The 2019.11.21 global table is untouched by all this.
-    assert.deepEqual((await ddb(EAST).send(new DescribeTableCommand({ TableName: current }))).Table?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+    assert.deepEqual((await ddb(EAST).send(new DescribeTableCommand({ TableName: current }))).Table?.Replicas?.map((r) => r.RegionName), [WEST]);
   });
 });
 
@@ -448,7 +448,7 @@ test("a global table and its replication survive a restart on the same data dir"
     const eastAgain = new DynamoDBClient(second.clientConfig({ region: EAST }));
     try {
       const described = (await west.send(new DescribeTableCommand({ TableName: name }))).Table;
-      assert.deepEqual(described?.Replicas?.map((r) => r.RegionName), [EAST, WEST]);
+      assert.deepEqual(described?.Replicas?.map((r) => r.RegionName), [EAST]);
       assert.ok((await west.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "one" } } }))).Item);
       await west.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "two" } } }));
       assert.ok((await eastAgain.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "two" } } }))).Item);

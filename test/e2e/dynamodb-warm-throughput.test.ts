@@ -240,12 +240,10 @@ describe("DynamoDB warm throughput", () => {
       await ddb.send(new UpdateTableCommand({ TableName: name, WarmThroughput: { ReadUnitsPerSecond: 14_000 } }));
       const there = await described(west, name);
       assert.deepEqual(there?.WarmThroughput, active(14_000, 4_000));
+      // us-west-2's Replicas lists the other region only (DDB-TABLE-229).
       assert.deepEqual(
         there?.Replicas?.map((r) => [r.RegionName, r.WarmThroughput]),
-        [
-          ["us-east-1", active(14_000, 4_000)],
-          ["us-west-2", active(14_000, 4_000)],
-        ],
+        [["us-east-1", active(14_000, 4_000)]],
       );
     } finally {
       west.destroy();

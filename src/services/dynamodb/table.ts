@@ -3,6 +3,7 @@
  * TableDescription built from it.
  */
 import { randomBytes } from "node:crypto";
+import { parseArn } from "../../core/arn.js";
 import type { Scope } from "../../core/service.js";
 import { decreasesToday, recordPayPerRequestSwitch } from "./capacity-limits.js";
 import type { KeySchema } from "./domain/index.js";
@@ -622,13 +623,16 @@ function replicasDescription(meta: TableMeta, creating: readonly string[], now: 
   if (meta.global?.version !== CURRENT_GLOBAL_VERSION) return {};
   const witness = meta.global.witness;
   const strong = meta.global.consistency === "STRONG";
-  // The UpdateTable that adds a replica to an eventually consistent table answers without it (its
-  // entry appears seconds later), so the first one answers Replicas: [] (ack-api-quirks
-  // DDB-TABLE-226, recorded against DynamoDB). A STRONG group's answer shows its replicas CREATING.
-  const listed = strong ? meta.global.regions : meta.global.regions.filter((r) => !creating.includes(r));
+  // Replicas lists the other regions, never the table's own (ack-api-quirks DDB-TABLE-229, recorded
+  // against DynamoDB: "A lists [us-east-1], B lists [us-west-2]; never itself"; ScyllaDB Alternator's
+  // test_create_global_table notes the same). The UpdateTable that adds a replica to an eventually
+  // consistent table answers without it, its entry appearing seconds later (DDB-TABLE-226: the
+  // first answers Replicas: []); a STRONG group's answer shows its new replicas CREATING.
+  const own = parseArn(meta.arn)?.region;
+  const listed = meta.global.regions.filter((r) => r !== own && (strong || !creating.includes(r)));
   return {
     GlobalTableVersion: CURRENT_GLOBAL_VERSION,
-    Replicas: !strong && listed.length < 2 ? [] : listed.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE", now)),
+    Replicas: listed.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE", now)),
     ...(strong ? { MultiRegionConsistency: "STRONG" } : {}),
     ...(witness !== undefined ? { GlobalTableWitnesses: [{ RegionName: witness, WitnessStatus: creating.includes(witness) ? "CREATING" : "ACTIVE" }] } : {}),
   };
