@@ -62,6 +62,18 @@ export function eachOneOf(field: string, value: readonly string[] | undefined, a
   return { field, value, failure: failed ? `Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(", ")}]]` : undefined };
 }
 
+/**
+ * A list each of whose items has a length from `min` to `max`: Coral names the list and nests the
+ * items' constraints, the longest first ("Member must satisfy constraint: [Member must have length
+ * less than or equal to 140, Member must have length greater than or equal to 1, ...]", as AWS
+ * answers for Lambda's layers).
+ */
+export function eachLength(field: string, value: readonly string[] | undefined, min: number, max: number): Check {
+  const failed = value !== undefined && value.some((v) => v.length < min || v.length > max);
+  const nested = `Member must satisfy constraint: [Member must have length less than or equal to ${max}, Member must have length greater than or equal to ${min}]`;
+  return { field, value, failure: failed ? nested : undefined };
+}
+
 /** Coral's sentence for the checks that failed; undefined when all hold. */
 export function constraintMessage(checks: readonly (Check | undefined)[]): string | undefined {
   const failed = checks.filter((c): c is Check => c !== undefined && c.failure !== undefined);

@@ -255,6 +255,11 @@ describe("DynamoDB tables", () => {
         { ...{}, ...withG, GlobalSecondaryIndexes: gsi({ Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: Array.from({ length: 21 }, (_, i) => `n${i}`) } }) },
         `1 validation error detected: Value '[${Array.from({ length: 21 }, (_, i) => `n${i}`).join(", ")}]' at 'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy constraint: Member must have length less than or equal to 20`,
       ],
+      // Each projected name holds 1 to 255 characters (ScyllaDB Alternator's test_limit_attribute_length_gsi_lsi_projection_bad).
+      [
+        { ...{}, ...withG, GlobalSecondaryIndexes: gsi({ Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["a", "n".repeat(256)] } }) },
+        `1 validation error detected: Value '[a, ${"n".repeat(256)}]' at 'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 1]`,
+      ],
     ];
     for (const [extra, message] of cases) {
       const err = await failure<DynamoDBServiceException>(ddb.send(new CreateTableCommand(simpleTable(uniqueName("ctwords"), extra))));

@@ -6,7 +6,7 @@ import { constraintMessage, length, pattern, type Check } from "../../protocol/c
 import { validationException } from "./domain/index.js";
 
 export type { Check } from "../../protocol/constraints.js";
-export { count, length, oneOf, pattern, range, stringList } from "../../protocol/constraints.js";
+export { count, eachLength, length, oneOf, pattern, range, stringList } from "../../protocol/constraints.js";
 
 /** Throws ValidationException listing every failed constraint, as DynamoDB does. */
 export function check(...checks: (Check | undefined)[]): void {
