@@ -366,9 +366,12 @@ describe("syntax errors", () => {
     refused(long, `Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: ${long.length}`);
   });
 
-  test("at most 300 operators", () => {
+  test("at most 300 operators; the count is told as 301 however many there are", () => {
     const expr = Array.from({ length: 151 }, () => "attribute_exists(a)").join(" OR ");
     refused(expr, "Invalid ConditionExpression: The expression contains too many operators; operator count: 301");
+    // 909 operators ("<" and "or"), well under 4 KB.
+    const nested = "a<b " + "or (a<b ".repeat(454) + ")".repeat(454);
+    refused(nested, "Invalid ConditionExpression: The expression contains too many operators; operator count: 301");
   });
 
   test("redundant parentheses around a condition or an operand", () => {
