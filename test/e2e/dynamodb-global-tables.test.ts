@@ -352,7 +352,11 @@ describe("DynamoDB global tables", () => {
     await ddb(WEST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }));
     const protectedErr = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Delete: { RegionName: WEST } }] })));
     assert.equal(protectedErr.name, "ValidationException");
-    assert.equal(protectedErr.message, "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    const replicaProtected = `Cannot delete table ${name} in region ${WEST} because it has deletion protection enabled. Disable deletion protection first.`;
+    assert.equal(protectedErr.message, replicaProtected);
+    // DeleteTable in the replica's own region says the same (DDB-TABLE-329).
+    const direct = await failure(ddb(WEST).send(new DeleteTableCommand({ TableName: name })));
+    assert.deepEqual([direct.name, direct.message], ["ValidationException", replicaProtected]);
     // DeletionProtectionEnabled changes again 15 s after a change (DDB-TABLE-003).
     nimbus().manualClock.advance(15_000);
     await ddb(WEST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }));

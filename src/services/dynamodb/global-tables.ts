@@ -72,7 +72,16 @@ export function inRegion(ctx: DynamoContext, region: string): DynamoContext {
   return { ...{}, ...ctx, region, emit: (type, detail, at) => ctx.emit(type, detail, at ?? scope) };
 }
 
-export function deletionProtected(): Error {
+/**
+ * A protected table refuses deletion; a member of a global table (by DeleteTable in its region or
+ * ReplicaUpdates Delete from another) names itself and its region, as recorded against DynamoDB
+ * (ack-api-quirks DDB-TABLE-329: "Cannot delete table <name> in region us-east-1 because it has
+ * deletion protection enabled. Disable deletion protection first.", and the catalogue DDB-TABLE-442).
+ */
+export function deletionProtected(replica?: { readonly name: string; readonly region: string }): Error {
+  if (replica !== undefined) {
+    return validationException(`Cannot delete table ${replica.name} in region ${replica.region} because it has deletion protection enabled. Disable deletion protection first.`);
+  }
   return validationException("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
 }
 
@@ -263,7 +272,7 @@ function deleteReplica(ctx: DynamoContext, meta: TableMeta, region: string): voi
   if (group === undefined || !group.regions.includes(region)) throw validationException(GLOBAL_MESSAGES.notReplica([region]));
   const there = inRegion(ctx, region);
   const replica = ctx.store.getTable(there, meta.name);
-  if (replica?.deletionProtection) throw deletionProtected();
+  if (replica?.deletionProtection) throw deletionProtected({ name: replica.name, region });
   if (replica !== undefined) dropTable(there, replica);
   leaveGroup(ctx, meta, region);
 }

@@ -11,7 +11,7 @@ export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): Delete
     const meta = requireTable(ctx.store, ctx, input.TableName, "table");
     const now = ctx.clock.now();
     checkDeletable(meta, now);
-    if (meta.deletionProtection) throw deletionProtected();
+    if (meta.deletionProtection) throw deletionProtected(meta.global !== undefined ? { name: meta.name, region: ctx.region } : undefined);
     leaveOnDelete(ctx, meta, now);
     const description = deletingDescription(describeTable(meta, "DELETING", (index) => ctx.store.stats(ctx, meta.name, index)));
     // With PITR on, DynamoDB keeps a SYSTEM backup of the deleted table for 35 days.
