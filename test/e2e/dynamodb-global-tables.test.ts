@@ -217,6 +217,20 @@ describe("DynamoDB global tables", () => {
       valid("Update table operation with more than one type of replica actions not allowed."),
     );
 
+    // ReplicaUpdates go alone (DDB-TABLE-224).
+    const others: Partial<UpdateTableCommandInput>[] = [
+      { StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } },
+      { BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+      { SSESpecification: { Enabled: true, SSEType: "KMS" } },
+      { TableClass: "STANDARD_INFREQUENT_ACCESS" },
+      { DeletionProtectionEnabled: true },
+    ];
+    for (const other of others) {
+      const alone = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: EU } }], ...other })));
+      assert.deepEqual([alone.name, alone.message], ["ValidationException", "One or more parameter values were invalid: Replica modification must be the only operation in the request"], JSON.stringify(other));
+    }
+    assert.equal((await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table?.Replicas, undefined);
+
     // One replica Create or Delete per call; the same Create twice is one.
     const oneAtATime = valid("Update table operation with more than one create or delete replica actions not allowed");
     assert.deepEqual(await refused([{ Create: { RegionName: WEST } }, { Create: { RegionName: EU } }]), oneAtATime);

@@ -197,8 +197,8 @@ const SOLE_CHANGES: readonly (readonly [string, string])[] = [
 
 /**
  * What an UpdateTable request may ask at once, before the table is looked up: something (AWS's
- * sentence names members Nimbus does not model), an encryption, table class or deletion
- * protection change alone, OnDemandThroughput with BillingMode at most; then a table class
+ * sentence names members Nimbus does not model), replica updates alone, an encryption, table
+ * class or deletion protection change alone, OnDemandThroughput with BillingMode at most; then a table class
  * DynamoDB knows.
  */
 function checkChanges(input: UpdateTableInput): void {
@@ -210,6 +210,9 @@ function checkChanges(input: UpdateTableInput): void {
     throw validationException(atLeastOne(input));
   }
   checkConsistencyRequest(input, asked);
+  // ReplicaUpdates go alone, whatever comes with them (a stream, billing, an index, encryption,
+  // table class, deletion protection): ack-api-quirks DDB-TABLE-224, recorded against DynamoDB.
+  if (asked.includes("ReplicaUpdates") && asked.length > 1) throw validationException(`${INVALID}Replica modification must be the only operation in the request`);
   checkOnDemandRange(input.OnDemandThroughput, undefined, true);
   for (const [member, shown] of SOLE_CHANGES) {
     if (asked.includes(member) && asked.length > 1) throw validationException(`${INVALID}${shown} modification must be the only operation in the request`);
