@@ -277,7 +277,7 @@ describe("DynamoDB global tables", () => {
     await ddb(EAST).send(new CreateTableCommand(provisionedInput(provisioned)));
     const unscaled = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
     assert.equal(unscaled.name, "ValidationException");
-    assert.equal(unscaled.message, "One or more parameter values were invalid: Table write capacity should either be Pay-Per-Request or AutoScaled.");
+    assert.equal(unscaled.message, "Table write capacity should either be Pay-Per-Request or AutoScaled.");
     const scaled = await ddb(EAST).send(
       new UpdateTableReplicaAutoScalingCommand({
         TableName: provisioned,
@@ -313,7 +313,31 @@ describe("DynamoDB global tables", () => {
       ddb(WEST).send(new UpdateTableCommand({ TableName: onDemand, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
     );
     assert.equal(toProvisioned.name, "ValidationException");
-    assert.equal(toProvisioned.message, "One or more parameter values were invalid: Table write capacity should either be Pay-Per-Request or AutoScaled.");
+    assert.equal(toProvisioned.message, "Table write capacity should either be Pay-Per-Request or AutoScaled.");
+
+    // A provisioned GSI needs its writes scaled too before a replica is added (DDB-TABLE-291).
+    const indexed = uniqueName("gt-prov-gsi");
+    await ddb(EAST).send(
+      new CreateTableCommand(
+        provisionedInput(indexed, {
+          AttributeDefinitions: [
+            { AttributeName: "pk", AttributeType: "S" },
+            { AttributeName: "g", AttributeType: "S" },
+          ],
+          GlobalSecondaryIndexes: [
+            { IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+          ],
+        }),
+      ),
+    );
+    const writes = { MinimumUnits: 1, MaximumUnits: 10, ScalingPolicyUpdate: { TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 } } };
+    await ddb(EAST).send(new UpdateTableReplicaAutoScalingCommand({ TableName: indexed, ProvisionedWriteCapacityAutoScalingUpdate: writes }));
+    const gsiUnscaled = await failure(ddb(EAST).send(new UpdateTableCommand({ TableName: indexed, ReplicaUpdates: [{ Create: { RegionName: WEST } }] })));
+    assert.deepEqual([gsiUnscaled.name, gsiUnscaled.message], ["ValidationException", "GSI write capacity should either be Pay-Per-Request or AutoScaled."]);
+    await ddb(EAST).send(
+      new UpdateTableReplicaAutoScalingCommand({ TableName: indexed, GlobalSecondaryIndexUpdates: [{ IndexName: "by-g", ProvisionedWriteCapacityAutoScalingUpdate: writes }] }),
+    );
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: indexed, ReplicaUpdates: [{ Create: { RegionName: WEST } }] }));
   });
 
   test("a replica's stream cannot be disabled; settings and TTL changed in one replica reach the others", async () => {

@@ -36,6 +36,7 @@ import {
   CURRENT_GLOBAL_VERSION,
   LEGACY_GLOBAL_VERSION,
   tableArn,
+  type AutoScalingSettings,
   type GlobalMeta,
   type IndexMeta,
   type ReplicaOverrides,
@@ -61,7 +62,10 @@ export const GLOBAL_MESSAGES = {
     `Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [${regions.join(", ")}].`,
   disableStream: `${INVALID}Disabling Stream is not allowed for a Global Table replica.`,
   sourceHold: "Replica cannot be deleted because it has acted as a source region for new replica(s) being added to the table in the last 24 hours.",
-  writeCapacity: `${INVALID}Table write capacity should either be Pay-Per-Request or AutoScaled.`,
+  // Without the usual prefix, as DynamoDB sends them (Terraform users quote the table's; the
+  // ack-api-quirks catalogue DDB-TABLE-442 and DDB-TABLE-188/291 record both).
+  writeCapacity: "Table write capacity should either be Pay-Per-Request or AutoScaled.",
+  indexWriteCapacity: "GSI write capacity should either be Pay-Per-Request or AutoScaled.",
   legacyTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${LEGACY_GLOBAL_VERSION}; use UpdateGlobalTable to change its replicas.`,
   currentTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${CURRENT_GLOBAL_VERSION}.`,
 } as const;
@@ -187,9 +191,13 @@ function replicaSettings(source: TableMeta, sourceRegion: string, region: string
 }
 
 /** "A global table must be in on-demand mode or provisioned with auto scaling enabled." */
-function checkWriteCapacity(meta: TableMeta): void {
-  const writesScale = meta.autoScaling?.write !== undefined && meta.autoScaling.write.AutoScalingDisabled !== true;
-  if (meta.billingMode === "PROVISIONED" && !writesScale) throw validationException(GLOBAL_MESSAGES.writeCapacity);
+function checkWriteCapacity(meta: TableMeta, indexes = false): void {
+  if (meta.billingMode !== "PROVISIONED") return;
+  const scales = (s: AutoScalingSettings | undefined) => s !== undefined && s.AutoScalingDisabled !== true;
+  if (!scales(meta.autoScaling?.write)) throw validationException(GLOBAL_MESSAGES.writeCapacity);
+  // A new replica needs every GSI's writes scaled too, the index unnamed (DDB-TABLE-291, -187);
+  // a GSI added to a global table has its write scaling made for it (DDB-TABLE-322).
+  if (indexes && meta.gsis.some((g) => !scales(meta.autoScaling?.indexWrite?.[g.name]))) throw validationException(GLOBAL_MESSAGES.indexWriteCapacity);
 }
 
 function copyGroup(global: GlobalMeta, sourceUntil: number | undefined): GlobalMeta {
@@ -219,7 +227,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   }
   // "You cannot add a replica to a table that has a bulk put items operation in progress."
   if (transferStore(ctx).activeCount(ctx, "bulk", meta.arn) > 0) throw validationException(`${GLOBAL_TABLE_REFUSAL}: a bulk put items operation is in progress on table ${meta.name}`);
-  checkWriteCapacity(meta);
+  checkWriteCapacity(meta, true);
   // "MRSC global tables do not use DynamoDB Streams for replication, so Streams are not enabled by default on MRSC replicas."
   const strong = meta.global?.consistency === "STRONG";
 
