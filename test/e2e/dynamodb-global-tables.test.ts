@@ -115,6 +115,7 @@ describe("DynamoDB global tables", () => {
     assert.deepEqual(west?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
     assert.match(west?.LatestStreamArn ?? "", new RegExp(`^arn:aws:dynamodb:${WEST}:000000000000:table/${name}/stream/`));
     assert.equal(west?.GlobalTableVersion, "2019.11.21");
+    assert.equal(west?.GlobalTableSettingsReplicationMode, "ENABLED_WITH_OVERRIDES");
     // Each region's Replicas lists the others, never itself (DDB-TABLE-229).
     assert.deepEqual(west?.Replicas?.map((r) => [r.RegionName, r.ReplicaStatus]), [[EAST, "ACTIVE"]]);
     const east = (await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table;
@@ -405,6 +406,7 @@ describe("DynamoDB global tables", () => {
     const east = (await ddb(EAST).send(new DescribeTableCommand({ TableName: name }))).Table;
     assert.equal(east?.Replicas, undefined);
     assert.equal(east?.GlobalTableVersion, undefined);
+    assert.equal(east?.GlobalTableSettingsReplicationMode, undefined);
     assert.deepEqual(east?.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
     await ddb(EAST).send(new PutItemCommand({ TableName: name, Item: { pk: { S: "alone" } } }));
     await ddb(EAST).send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));

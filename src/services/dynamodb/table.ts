@@ -633,6 +633,8 @@ function replicasDescription(meta: TableMeta, creating: readonly string[], now: 
   return {
     GlobalTableVersion: CURRENT_GLOBAL_VERSION,
     Replicas: listed.map((r) => replicaDescription(meta, r, creating.includes(r) ? "CREATING" : "ACTIVE", now)),
+    // Shown while the table has replicas, gone with the last (DDB-TABLE-229, -231).
+    GlobalTableSettingsReplicationMode: "ENABLED_WITH_OVERRIDES",
     ...(strong ? { MultiRegionConsistency: "STRONG" } : {}),
     ...(witness !== undefined ? { GlobalTableWitnesses: [{ RegionName: witness, WitnessStatus: creating.includes(witness) ? "CREATING" : "ACTIVE" }] } : {}),
   };
