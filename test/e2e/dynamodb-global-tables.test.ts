@@ -286,6 +286,10 @@ describe("DynamoDB global tables", () => {
       }),
     );
     assert.equal(scaled.TableAutoScalingDescription?.Replicas?.[0]?.ReplicaProvisionedWriteCapacityAutoScalingSettings?.MaximumUnits, 50);
+    const stranger = await failure(
+      ddb(EAST).send(new UpdateTableReplicaAutoScalingCommand({ TableName: provisioned, ReplicaUpdates: [{ RegionName: "eu-west-3", ReplicaProvisionedReadCapacityAutoScalingUpdate: { MinimumUnits: 1 } }] })),
+    );
+    assert.deepEqual([stranger.name, stranger.message], ["ValidationException", `One or more parameter values were invalid: Region eu-west-3 is not a replica of table ${provisioned}`]);
     await ddb(EAST).send(
       new UpdateTableCommand({ TableName: provisioned, ReplicaUpdates: [{ Create: { RegionName: WEST, ProvisionedThroughputOverride: { ReadCapacityUnits: 9 } } }] }),
     );

@@ -67,7 +67,6 @@ export const GLOBAL_MESSAGES = {
   writeCapacity: "Table write capacity should either be Pay-Per-Request or AutoScaled.",
   indexWriteCapacity: "GSI write capacity should either be Pay-Per-Request or AutoScaled.",
   legacyTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${LEGACY_GLOBAL_VERSION}; use UpdateGlobalTable to change its replicas.`,
-  currentTable: (name: string) => `${INVALID}Table ${name} is a replica of a global table of version ${CURRENT_GLOBAL_VERSION}.`,
 } as const;
 
 /** The handler context, speaking for another region of the same account (its events go there too). */
@@ -327,14 +326,16 @@ export function applyReplicaUpdates(
     for (const u of updates) checkReplicaUpdate(ctx, meta, u);
     return applyConsistency(ctx, meta, updates, consistency, now);
   }
-  for (const u of updates) checkReplicaUpdate(ctx, meta, u);
   // One replica Create or Delete per call; the same one twice counts once (ack-api-quirks
-  // DDB-TABLE-265 and -223, recorded 2026; the same for two Deletes).
-  const unique = updates.filter((u, i) => updates.findIndex((v) => JSON.stringify(v) === JSON.stringify(u)) === i);
+  // DDB-TABLE-265 and -223, recorded 2026; the same for two Deletes). A repeat passes or fails
+  // the same checks as its first, so the unique ones are checked, each once.
+  const texts = updates.map((u) => JSON.stringify(u));
+  const unique = updates.filter((_, i) => texts.indexOf(texts[i] as string) === i);
+  const regions = unique.map((u) => checkReplicaUpdate(ctx, meta, u));
   if (unique.filter((u) => u.Create !== undefined || u.Delete !== undefined).length > 1) throw validationException(GLOBAL_MESSAGES.oneCreateOrDelete);
   const created: string[] = [];
-  for (const u of unique) {
-    const region = checkReplicaUpdate(ctx, meta, u);
+  for (const [i, u] of unique.entries()) {
+    const region = regions[i] as string;
     if (u.Create) {
       createReplica(ctx, meta, u.Create, now);
       created.push(region);

@@ -157,7 +157,7 @@ export function updateTableReplicaAutoScaling(input: UpdateTableReplicaAutoScali
       if (g.ProvisionedWriteCapacityAutoScalingUpdate) (a.indexWrite ??= {})[index] = recorded(g.ProvisionedWriteCapacityAutoScalingUpdate, a.indexWrite?.[index]);
     }
     for (const r of input.ReplicaUpdates ?? []) {
-      if (!regions.includes(r.RegionName)) throw validationException(`${INVALID}Region ${r.RegionName} is not a replica of table ${meta.name}`);
+      if (!regions.includes(r.RegionName)) throw validationException(`${INVALID}: Region ${r.RegionName} is not a replica of table ${meta.name}`);
       if (r.ReplicaProvisionedReadCapacityAutoScalingUpdate) (a.read ??= {})[r.RegionName] = recorded(r.ReplicaProvisionedReadCapacityAutoScalingUpdate, a.read?.[r.RegionName]);
       for (const g of r.ReplicaGlobalSecondaryIndexUpdates ?? []) {
         const index = known(g.IndexName);
