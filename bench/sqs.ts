@@ -21,7 +21,7 @@ import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { startFauxqs } from "./lib/peers.js";
 import type { RunningProcess } from "./lib/process.js";
 import { Report } from "./lib/report.js";
-import { median, minMax, percentileOfSorted } from "./lib/stats.js";
+import { median, medianOfAll, minMax, percentileOfSorted } from "./lib/stats.js";
 
 const BATCH = 10;
 const BODY = "m".repeat(256);
@@ -126,8 +126,7 @@ async function workflow(t: Target, queueUrl: string, fifo: boolean, clients: num
 
 /** Median server CPU per message over runs, in µs; undefined unless every run measured it. */
 function cpuPerMessage(runs: readonly WorkflowRun[]): number | undefined {
-  const cpu = runs.map((r) => r.cpuUsPerMessage).filter((c): c is number => c !== undefined);
-  return cpu.length === runs.length && cpu.length > 0 ? median(cpu) : undefined;
+  return medianOfAll(runs.map((r) => r.cpuUsPerMessage));
 }
 
 /** Long-poll wake-up samples: send acknowledged -> waiting receive answered, in ms. */

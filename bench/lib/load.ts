@@ -13,7 +13,7 @@
 import { request } from "node:http";
 import autocannon from "autocannon";
 import { startCpuMeter } from "./cpu.js";
-import { median, percentileOfSorted } from "./stats.js";
+import { median, medianOfAll, percentileOfSorted } from "./stats.js";
 
 /** One fixed request, sent identically by every connection for a whole run. */
 export interface HttpRequestSpec {
@@ -197,7 +197,6 @@ export async function compareLoad<const T extends readonly LoadTarget[]>(
 }
 
 export function summarise(label: string, runs: readonly RunResult[]): LoadSummary {
-  const cpu = runs.map((r) => r.cpuUsPerRequest).filter((c): c is number => c !== undefined);
   return {
     label,
     runs,
@@ -206,7 +205,7 @@ export function summarise(label: string, runs: readonly RunResult[]): LoadSummar
     p99Ms: median(runs.map((r) => r.p99Ms)),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
-    cpuUsPerRequest: cpu.length === runs.length && cpu.length > 0 ? median(cpu) : undefined,
+    cpuUsPerRequest: medianOfAll(runs.map((r) => r.cpuUsPerRequest)),
   };
 }
 

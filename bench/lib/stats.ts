@@ -8,6 +8,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** The median of figures measured in every run; undefined when any run lacks one (or there is none). */
+export function medianOfAll(values: readonly (number | undefined)[]): number | undefined {
+  const measured = values.filter((v): v is number => v !== undefined);
+  return measured.length === values.length && measured.length > 0 ? median(measured) : undefined;
+}
+
 /** Nearest-rank percentile (p in 0..100) of values already sorted ascending. */
 export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
