@@ -39,7 +39,7 @@ import {
   PutBucketRequestPaymentCommand,
   GetBucketRequestPaymentCommand,
 } from "@aws-sdk/client-s3";
-import { signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
+import { httpRequest, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
@@ -127,16 +127,23 @@ describe("S3 buckets", () => {
     await west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
     await west.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "in eu-west-1" }));
     const get = await failure(s3.send(new GetObjectCommand({ Bucket: name, Key: "k" })));
+    // The Endpoint is the host the request came to, which serves every Region (s3cmd follows it).
     assert.deepEqual(
       [get.name, get.message, get.status, get.error["Endpoint"], get.error["Bucket"]],
       [
         "PermanentRedirect",
         "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
         301,
-        `${name}.s3.eu-west-1.amazonaws.com`,
+        new URL(nimbus.url).host,
         name,
       ],
     );
+    // A virtual-hosted request is sent back to its own host; one that reached Nimbus under AWS's
+    // names (DNS pointed at it) gets AWS's form, the bucket's regional endpoint.
+    const endpointFor = async (host: string, path: string) =>
+      /<Endpoint>([^<]*)<\/Endpoint>/.exec((await httpRequest(nimbus.port, "GET", path, { host, ...signedHeaders("s3") })).text)?.[1];
+    assert.equal(await endpointFor(`${name}.localhost:${nimbus.port}`, "/k"), `${name}.localhost:${nimbus.port}`);
+    assert.equal(await endpointFor("s3.us-east-1.amazonaws.com", `/${name}/k`), `${name}.s3.eu-west-1.amazonaws.com`);
     const regionHeader = (e: Record<string, unknown>) => (e["$response"] as { headers: Record<string, string> }).headers["x-amz-bucket-region"];
     assert.equal(regionHeader(get.error), "eu-west-1");
     // A HEAD answer has no body: the status and the header say it all.

@@ -9,16 +9,30 @@
  * source may be in any Region; only the bucket the request addresses counts. Requests that name
  * no Region (unsigned or SigV2 to a plain host: Caller.regionNamed) and in-process calls are
  * never refused, since Nimbus only assumed the Region they are in.
+ *
+ * The Endpoint the 301 names is the bucket's Region's endpoint as the client reaches it. AWS names
+ * `<bucket>.s3.<region>.amazonaws.com`; Nimbus serves every Region at the one address the request
+ * came to, so a request to Nimbus's own host (`localhost:4566`, `nimbus:4566`, a virtual-hosted
+ * `<bucket>.s3.localhost.localstack.cloud:4566`) is sent back to that host, where clients that
+ * follow the Endpoint (s3cmd) retry signed for the bucket's Region, never out of the machine to AWS.
+ * Only a request that reached Nimbus under AWS's own names (DNS pointed at it) gets AWS's form.
  */
 import { errors } from "./errors.js";
 import type { S3Context } from "./index.js";
 
 const ANY_REGION = new Set(["CreateBucket", "GetBucketLocation", "ListBuckets"]);
+const AWS_HOST = /(?:^|\.)amazonaws\.com(?::\d+)?$/i;
 
 export function checkBucketRegion(operation: string, input: { readonly Bucket?: string }, ctx: S3Context): void {
   if (ctx.caller.regionNamed !== true || input.Bucket === undefined || ANY_REGION.has(operation)) return;
   const bucket = ctx.store.bucket(input.Bucket);
   if (bucket === undefined || bucket.region === ctx.region) return;
-  const endpoint = bucket.region === "us-east-1" ? `${bucket.name}.s3.amazonaws.com` : `${bucket.name}.s3.${bucket.region}.amazonaws.com`;
+  const host = ctx.caller.host;
+  const endpoint =
+    host && !AWS_HOST.test(host)
+      ? host
+      : bucket.region === "us-east-1"
+        ? `${bucket.name}.s3.amazonaws.com`
+        : `${bucket.name}.s3.${bucket.region}.amazonaws.com`;
   throw errors.PermanentRedirect({}, { fields: { Endpoint: endpoint, Bucket: bucket.name }, headers: { "x-amz-bucket-region": bucket.region } });
 }
