@@ -72,7 +72,7 @@ for (const entry of entries) {
     serviceId: md.serviceId ?? md.serviceAbbreviation ?? entry.id,
     operations: Object.keys(model.operations).length,
   };
-  if (md.protocol === "json") {
+  if (md.protocol === "json" || md.protocol === "rest-json") {
     const upper = errorsWithUpperMessage(entry.id);
     if (upper.length) index[entry.id].upperMessageErrors = upper;
   }

@@ -27,7 +27,7 @@ export interface ServiceIndexEntry {
   readonly xmlNamespace: string | null;
   readonly apiVersion: string;
   readonly serviceId: string;
-  /** JSON-protocol error codes whose text member the model names `Message`, not `message` (codegen). */
+  /** JSON and REST-JSON error codes whose text member the model names `Message`, not `message` (codegen). */
   readonly upperMessageErrors?: readonly string[];
 }
 
@@ -303,6 +303,17 @@ export interface ErrorContext {
   readonly head?: boolean;
 }
 
+/**
+ * The key a JSON error body puts its text under: the member name the error's model gives it, as
+ * AWS serializes it. Go v2 and .NET decode a modelled error by member name and would read
+ * "message" as none. DynamoDB's TransactionCanceledException sends "Message"; so do Lambda's
+ * capitalised errors: a missing function is {"Message":"Function not found: arn:...","Type":"User"}
+ * (AWS's bodies quoted in aarondfrancis/sidecar#23 and localstack/localstack#702).
+ */
+function messageKey(svc: CodecService | undefined, err: AwsError): "message" | "Message" {
+  return err.messageKey ?? (svc?.index.upperMessageErrors?.includes(err.code) ? "Message" : "message");
+}
+
 /** Serializes an AWS error in the protocol the client spoke. `svc` is absent for unroutable requests. */
 export function serializeError(svc: CodecService | undefined, protocol: WireProtocol, err: AwsError, ctx: ErrorContext): WireResponse {
   // A 304 is the validators alone: an error document's Content-Type would replace the stored
@@ -318,16 +329,13 @@ export function serializeError(svc: CodecService | undefined, protocol: WireProt
       headers["x-amzn-errortype"] = code;
       if (svc?.index.queryCompatible) headers["x-amzn-query-error"] = `${err.queryCode ?? code};${err.type}`;
       const type = svc?.jsonErrorType?.(code) ?? `${svc ? `com.amazonaws.${svc.index.endpointPrefix}` : "com.amazonaws.nimbus"}#${code}`;
-      // The text goes under the member name the error's model gives it, as AWS serializes it:
-      // Go v2 and .NET decode a modelled error by member name and would read "message" as none.
-      const messageKey = err.messageKey ?? (svc?.index.upperMessageErrors?.includes(code) ? "Message" : "message");
-      body = JSON.stringify({ __type: type, [messageKey]: err.message, ...Object.fromEntries(fields) });
+      body = JSON.stringify({ __type: type, [messageKey(svc, err)]: err.message, ...Object.fromEntries(fields) });
       break;
     }
     case "rest-json":
       headers["content-type"] = "application/json";
       headers["x-amzn-errortype"] = code;
-      body = JSON.stringify({ Type: err.type === "Sender" ? "User" : "Server", message: err.message, ...Object.fromEntries(fields) });
+      body = JSON.stringify({ Type: err.type === "Sender" ? "User" : "Server", [messageKey(svc, err)]: err.message, ...Object.fromEntries(fields) });
       break;
     case "ec2":
       headers["content-type"] = "text/xml";

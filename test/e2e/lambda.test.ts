@@ -24,7 +24,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
 import { ARN_PREFIX, ROLE, createNodeFunction, json, rejectsWith } from "./lambda-helpers.js";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { httpRequest, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const SCOPE = { account: "000000000000", region: "us-east-1" };
 
@@ -135,6 +135,19 @@ describe("Lambda functions and invocation", () => {
     );
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: "nope" })), { name: "ResourceNotFoundException" });
     await assert.rejects(lambda.send(new DeleteFunctionCommand({ FunctionName: "nope" })), { name: "ResourceNotFoundException" });
+  });
+
+  test("error bodies name the text as the model's member does: ResourceNotFoundException's Message, InvalidRequestContentException's message", async () => {
+    // The Go SDK v2 reads a modelled error's text by its member name only: from {"message": ...}
+    // its ResourceNotFoundException had no message at all.
+    const missing = await httpRequest(nimbus.port, "POST", "/2015-03-31/functions/nope/invocations", signedHeaders("lambda"), "{}");
+    assert.equal(missing.status, 404);
+    assert.deepEqual(JSON.parse(missing.text), { Type: "User", Message: "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope" });
+    const name = uniqueName("badjson");
+    await createNode(name);
+    const bad = await httpRequest(nimbus.port, "POST", `/2015-03-31/functions/${name}/invocations`, signedHeaders("lambda"), "{not json");
+    assert.equal(bad.status, 400);
+    assert.deepEqual(Object.keys(JSON.parse(bad.text)), ["Type", "message"]);
   });
 
   test("ListFunctions pages with Marker and MaxItems", async () => {
