@@ -360,6 +360,29 @@ describe("SQS messages", () => {
     assert.deepEqual(await counts(url), [1, 0, 0]);
   });
 
+  test("a ChangeMessageVisibilityBatch entry without VisibilityTimeout fails alone, named by its place", async () => {
+    // The Go SDK v2 before 1.31 sent no VisibilityTimeout for an entry's timeout of 0: these are its bytes.
+    const url = await queue("cmvmissing");
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "a" }));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }));
+    const handle = got.Messages?.[0]?.ReceiptHandle ?? "";
+    const res = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", ...signedHeaders("sqs") },
+      body:
+        `Action=ChangeMessageVisibilityBatch&ChangeMessageVisibilityBatchRequestEntry.1.Id=a&ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle=${encodeURIComponent(handle)}` +
+        `&ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout=5&ChangeMessageVisibilityBatchRequestEntry.2.Id=b` +
+        `&ChangeMessageVisibilityBatchRequestEntry.2.ReceiptHandle=${encodeURIComponent(handle)}&QueueUrl=${encodeURIComponent(url)}&Version=2012-11-05`,
+    });
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /<ChangeMessageVisibilityBatchResultEntry><Id>a<\/Id><\/ChangeMessageVisibilityBatchResultEntry>/);
+    assert.match(
+      text,
+      /<BatchResultErrorEntry><Id>b<\/Id><SenderFault>true<\/SenderFault><Code>MissingParameter<\/Code><Message>The request must contain the parameter ChangeMessageVisibilityBatchRequestEntry\.2\.VisibilityTimeout\.<\/Message><\/BatchResultErrorEntry>/,
+    );
+  });
+
   test("ReceiveMessage validates its parameters", async () => {
     const url = await queue("rv");
     const err = await failure<SQSServiceException>(sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 11 })));

@@ -19,7 +19,12 @@ export function changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatch
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "ChangeMessageVisibilityBatchRequestEntry");
   return runBatch(ctx.store, input.Entries, (entry) => {
-    if (entry.VisibilityTimeout === undefined) throw sqsErrors.MissingParameter({ name: "VisibilityTimeout" });
+    // The entry fails, named by its place in the query as SQS names a missing member: "The
+    // request must contain the parameter ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout."
+    // (AWS's Failed entry quoted in aws/aws-sdk-go-v2#2250; that SDK left out a timeout of 0).
+    if (entry.VisibilityTimeout === undefined) {
+      throw sqsErrors.MissingParameter({ name: `ChangeMessageVisibilityBatchRequestEntry.${input.Entries.indexOf(entry) + 1}.VisibilityTimeout` });
+    }
     changeVisibility(ctx, queue, entry.ReceiptHandle, entry.VisibilityTimeout);
   });
 }
