@@ -505,6 +505,15 @@ describe("parseAuthorization", () => {
     assert.equal(parsed?.amzDate, AUTH_DATE);
   });
 
+  test("a Date header in ISO 8601 basic format stands in for X-Amz-Date too", () => {
+    const parsed = parseAuthorization({
+      host: "h",
+      date: AUTH_DATE,
+      authorization: "AWS4-HMAC-SHA256 Credential=A/20150830/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;date;host;x-amz-target, Signature=ab",
+    });
+    assert.equal(parsed?.amzDate, AUTH_DATE);
+  });
+
   test("presigned query parameters, raw or parsed", () => {
     const raw =
       "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20150830%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Security-Token=a%2Bb%3D&X-Amz-Signature=ff";

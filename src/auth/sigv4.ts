@@ -232,7 +232,7 @@ function parseHeaderAuthorization(
   if (xAmzDate !== undefined) {
     amzDate = amzDateToMs(xAmzDate) === undefined ? undefined : xAmzDate;
   } else if (httpDate !== undefined) {
-    amzDate = httpDateToAmzDate(httpDate);
+    amzDate = dateHeaderToAmzDate(httpDate);
   }
   if (amzDate === undefined) {
     if (style === "s3") throw s3ParseError("S3MissingDate");
@@ -592,8 +592,14 @@ export function formatAmzDate(ms: number): string {
   );
 }
 
-/** The `Date` header (RFC 7231) as a SigV4 timestamp, for clients that sign without X-Amz-Date. */
-function httpDateToAmzDate(value: string): string | undefined {
+/**
+ * The `Date` header as a SigV4 timestamp, for clients that sign without X-Amz-Date. AWS reads it
+ * in ISO 8601 basic format ("If the Date header is specified in the ISO 8601 basic format,
+ * X-Amz-Date is not required", the Common Parameters of every API reference): fog-aws signs
+ * DynamoDB with `Date: 20150830T123600Z` alone. An RFC 7231 date is read too.
+ */
+function dateHeaderToAmzDate(value: string): string | undefined {
+  if (amzDateToMs(value) !== undefined) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : formatAmzDate(ms);
 }

@@ -419,6 +419,25 @@ describe("signature enforcement", () => {
     assert.equal(body["message"], "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.");
   });
 
+  test("a Date header in ISO 8601 basic format stands in for X-Amz-Date (fog-aws signs DynamoDB so)", async () => {
+    // fog-aws 3.x sends exactly these headers, signed, and no X-Amz-Date.
+    const amzDate = new Date(nimbus.manualClock.now()).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const day = amzDate.slice(0, 8);
+    const body = "{}";
+    const headers: Record<string, string> = { "content-type": "application/x-amz-json-1.0", date: amzDate, host: host(), "x-amz-target": "DynamoDB_20120810.ListTables" };
+    const names = Object.keys(headers).sort();
+    const sha = (text: string): string => createHash("sha256").update(text).digest("hex");
+    const hmac = (key: Buffer | string, text: string): Buffer => createHmac("sha256", key).update(text).digest();
+    const canonical = ["POST", "/", "", ...names.map((n) => `${n}:${headers[n]}`), "", names.join(";"), sha(body)].join("\n");
+    const scope = `${day}/us-east-1/dynamodb/aws4_request`;
+    const signingKey = hmac(hmac(hmac(hmac(`AWS4${ROOT.secretAccessKey}`, day), "us-east-1"), "dynamodb"), "aws4_request");
+    const signature = hmac(signingKey, ["AWS4-HMAC-SHA256", amzDate, scope, sha(canonical)].join("\n")).toString("hex");
+    const authorization = `AWS4-HMAC-SHA256 Credential=${ROOT.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
+    const reply = await send(nimbus.port, "POST", "/", { ...headers, authorization }, body);
+    assert.equal(reply.status, 200, reply.text);
+    assert.ok(Array.isArray((JSON.parse(reply.text) as { TableNames?: unknown }).TableNames));
+  });
+
   test("query services (SNS, STS): SignatureDoesNotMatch for a wrong secret, MissingAuthenticationToken unsigned", async () => {
     const sns = new SNSClient(config());
     const badSns = new SNSClient(config(WRONG));
