@@ -11,6 +11,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   GetBucketVersioningCommand,
   GetObjectAclCommand,
   ListObjectVersionsCommand,
@@ -119,6 +120,24 @@ describe("S3 versioning edge cases", () => {
     const enabled = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "k", CopySource: `${bucket}/k`, MetadataDirective: "REPLACE" }));
     assert.equal(enabled.CopySourceVersionId, undefined);
     assert.ok(enabled.VersionId !== undefined && enabled.VersionId !== "null");
+  });
+
+  // CopyObject in place is how S3 changes an object's storage class or metadata ("You can use
+  // CopyObject to change the storage class of an object that is already stored"). Under Suspended
+  // versioning the copy of the null version replaces that same null version: its body must stay.
+  test("CopyObject in place of the null version under Suspended versioning keeps the body", async () => {
+    const bucket = await bucketWith("Suspended");
+    const body = `only-here-${uniqueName("b")}`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: body, StorageClass: "REDUCED_REDUNDANCY" }));
+    const moved = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "k", CopySource: `${bucket}/k`, StorageClass: "STANDARD" }));
+    assert.deepEqual([moved.CopySourceVersionId, moved.VersionId], [undefined, "null"]);
+    const replaced = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "k", CopySource: `${bucket}/k`, MetadataDirective: "REPLACE", Metadata: { a: "b" } }));
+    assert.equal(replaced.VersionId, "null");
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k" }));
+    assert.equal(await got.Body?.transformToString(), body);
+    assert.deepEqual([got.StorageClass, got.Metadata], [undefined, { a: "b" }]);
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual(versions.Versions?.map((v) => [v.Key, v.VersionId, v.Size]), [["k", "null", body.length]]);
   });
 
   test("an unversioned bucket answers no x-amz-version-id; GetBucketVersioning is an empty configuration", async () => {

@@ -90,6 +90,17 @@ describe("S3Store", () => {
     assert.equal(store.latest(suspended.name, "k")?.seq, s2.seq);
   });
 
+  test("a suspended bucket's null version written over by a copy of itself keeps its one reference", async () => {
+    const suspended = bucket("Suspended");
+    const first = await put(suspended, "k", "copied in place");
+    const blobId = first.blob_id as string;
+    // CopyObject takes no pin: the copy is one more reference to the blob the old version holds.
+    const copy = state.transaction(() => store.putVersion(suspended, "k", object(blobId, first.size, { storage_class: "STANDARD_IA" })));
+    assert.equal(copy.blob_id, blobId);
+    assert.equal(state.blobs.refs(blobId), 1);
+    assert.equal(state.blobs.has(blobId), true);
+  });
+
   test("a deleted 'null' version's place is kept only while its key has other versions, and goes with the bucket", async () => {
     const places = (name: string) => state.db.prepare("SELECT key, seq FROM s3_null_places WHERE bucket = ?").all(name);
     const plain = bucket();

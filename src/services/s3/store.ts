@@ -663,13 +663,15 @@ export class S3Store {
       const rewritten = this.rewriteInPlace(row);
       if (rewritten !== undefined) return rewritten;
     }
+    // The new version's reference comes before the old null version's goes: a copy in place of a
+    // suspended bucket's null version holds the very blob that version releases.
+    if (object.blob_id !== null) this.blobs.retain(object.blob_id);
     if (versionId === "null") {
       const old = this.prepare<[string, string], { blob_id: string | null }>("DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = 'null' RETURNING blob_id").get(bucket.name, key);
       if (old?.blob_id) this.blobs.release(old.blob_id);
     }
     // In a bucket never versioned, the key's only version was just deleted.
     if (!unversioned) this.prepare("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1").run(bucket.name, key);
-    if (object.blob_id !== null) this.blobs.retain(object.blob_id);
     const info = this.prepare(INSERT_OBJECT).run(...OBJECT_COLUMNS.map((column) => row[column]));
     return { ...{}, ...row, seq: Number(info.lastInsertRowid) };
   }
