@@ -605,7 +605,9 @@ export interface WriteOptions {
   /**
    * The sizes of the old and new items when the caller already has them (else they are
    * measured). With `oldSize`, an absent old item may be one the caller did not parse because
-   * writeReadsOldItem said nothing would look into it: it is charged for, nothing more.
+   * writeReadsOldItem said nothing would look into it: it is charged for, nothing more. A caller
+   * that neither reports nor throttles the capacity may not read it at all and pass 0 (PutItem):
+   * the consumption returned then counts the new item only.
    */
   readonly oldSize?: number;
   readonly newSize?: number;

@@ -18,10 +18,14 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   attrs.assertAllUsed();
   const throttle = throttleOf(ctx);
   throttle?.admit(meta, "write");
+  // The old item is parsed only for what looks into it; capacity needs its size alone, and a put
+  // that reports no capacity and is not throttled does not read it at all (for a key not in the
+  // row cache, a SELECT whose answer nothing used).
+  const looksIntoOld = condition !== undefined || returnValues === "ALL_OLD" || writeReadsOldItem(meta);
+  const readsOld = looksIntoOld || mode !== "NONE" || throttle !== undefined;
   return singleItemWrite(ctx.store, meta, () => {
-    const stored = readItemRow(ctx.store, ctx, meta, item);
-    // The old item is parsed only for what looks into it; capacity needs its size alone.
-    const old = stored !== undefined && (condition !== undefined || returnValues === "ALL_OLD" || writeReadsOldItem(meta)) ? parseItem(stored.item) : undefined;
+    const stored = readsOld ? readItemRow(ctx.store, ctx, meta, item) : undefined;
+    const old = stored !== undefined && looksIntoOld ? parseItem(stored.item) : undefined;
     assertCondition(condition, old, returnOld);
     // A table with GSIs has its old item parsed above (writeReadsOldItem).
     throttle?.admitGsiWrites(meta, old, item);
