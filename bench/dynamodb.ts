@@ -1,9 +1,11 @@
 /**
  * dynamodb: the DynamoDB data plane against dynalite 4 (in-memory LevelDB) and the bare
  * node:http ceiling.
- *  (a) PutItem, GetItem and Query (10 items) of 1 KB items: 32 connections of fixed JSON 1.0
+ *  (a) PutItem, GetItem and Query (10 items) of 1 KB items: 32 connections of JSON 1.0
  *      requests (autocannon), runs interleaved; the ceiling answers with a body of the size of
- *      Nimbus's answer to the same operation.
+ *      Nimbus's answer to the same operation. PutItem writes distinct keys in turn (50,000 of
+ *      them, then round again), as an application's writes do; GetItem and Query repeat one
+ *      request.
  *  (b) Query of 100 items from one partition while the table holds 10,000, 100,000 and, with
  *      --million, 1,000,000 items (loaded with BatchWriteItem of 25 through 32 concurrent
  *      keep-alive connections, load rate reported): latency of one connection, to show that a
@@ -27,6 +29,9 @@ import { Report } from "./lib/report.js";
 import { median, minMax } from "./lib/stats.js";
 
 const TABLE = "bench";
+/** PutItem under load writes these many distinct keys in turn; the mark stands for one in its template. */
+const PUT_KEYS = 50_000;
+const PUT_KEY_MARK = "k#####";
 const BIG_TABLE = "bench-big";
 /** Items per partition in the big table; a Query reads one partition. */
 const PARTITION_ITEMS = 100;
@@ -302,8 +307,11 @@ export const benchmark: Benchmark = {
         await jsonCall(s.proc.url, ddb("PutItem", { TableName: TABLE, Item: item("q", `s${k}`, 1024) }), agent, s.label);
       }
     }
+    // Every PutItem body is the same but for its key: k00000 to k49999, in turn.
+    const [beforeKey, afterKey] = JSON.stringify({ TableName: TABLE, Item: item(PUT_KEY_MARK, "s", 1024) }).split(PUT_KEY_MARK);
+    const putBody = (n: number): string => `${beforeKey}k${String(n % PUT_KEYS).padStart(5, "0")}${afterKey}`;
     const ops: ReadonlyArray<{ name: string; request: HttpRequestSpec }> = [
-      { name: "PutItem", request: ddb("PutItem", { TableName: TABLE, Item: item("k", "s", 1024) }) },
+      { name: "PutItem", request: { ...ddb("PutItem", { TableName: TABLE, Item: item("k", "s", 1024) }), bodyOf: putBody } },
       { name: "GetItem", request: ddb("GetItem", { TableName: TABLE, Key: { pk: { S: "k" }, sk: { S: "s" } } }, { status: 200, bodyIncludes: '"payload"' }) },
       {
         name: `Query (${QUERY_ITEMS} items)`,

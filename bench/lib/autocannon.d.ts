@@ -17,6 +17,8 @@ declare module "autocannon" {
       method?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
+      /** Requests sent in turn; `setupRequest` may rewrite each one before it is sent. */
+      requests?: Array<{ setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }>;
       excludeErrorStats?: boolean;
     }
 

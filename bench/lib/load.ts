@@ -15,13 +15,18 @@ import autocannon from "autocannon";
 import { startCpuMeter } from "./cpu.js";
 import { median, medianOfAll, percentileOfSorted } from "./stats.js";
 
-/** One fixed request, sent identically by every connection for a whole run. */
+/** One fixed request, sent identically by every connection for a whole run (but for `bodyOf`). */
 export interface HttpRequestSpec {
   readonly method: string;
   /** Path and query, starting with "/". */
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
+  /**
+   * The body of the run's n-th request (from 0), in place of `body` under load (which the check
+   * before the load still sends): writes of distinct keys, say. Built in the load generator.
+   */
+  readonly bodyOf?: (n: number) => string;
   /** Checked once before any load, so a benchmark never measures a stream of errors. */
   readonly expect?: { readonly status?: number; readonly bodyIncludes?: string };
 }
@@ -113,6 +118,16 @@ export async function checkRequest(label: string, baseUrl: string, spec: HttpReq
   return res;
 }
 
+/** autocannon's options for a spec's body: one fixed body, or one built per request (`bodyOf`). */
+function bodyOptions(spec: HttpRequestSpec): Pick<autocannon.Options, "body" | "requests"> {
+  const bodyOf = spec.bodyOf;
+  if (bodyOf !== undefined) {
+    let n = 0;
+    return { requests: [{ setupRequest: (request) => ({ ...request, body: bodyOf(n++) }) }] };
+  }
+  return spec.body !== undefined ? { body: spec.body } : {};
+}
+
 /** One load run: a fixed `amount` of requests, or else for `durationSec`. */
 export async function runLoad(
   baseUrl: string,
@@ -131,7 +146,7 @@ export async function runLoad(
     timeout: 10,
     method: spec.method,
     headers: { ...spec.headers },
-    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    ...bodyOptions(spec),
   });
   instance.on("response", (_client, _status, _bytes, responseTimeMs) => {
     if (count === latencies.length) {
