@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Database } from "better-sqlite3";
+import { digest } from "../core/digest.js";
 
 /**
  * Content-addressed storage for object bodies and function code: `<root>/ab/cd/<sha256>`.
@@ -351,8 +352,8 @@ export class DiskBlobStore implements BlobStore {
     this.flushDeletions();
     opts.signal?.throwIfAborted();
     opts.onChunk?.(bytes);
-    const digest = createHash("sha256").update(bytes).digest();
-    const id = digest.toString("hex");
+    const sha256 = digest("sha256", bytes);
+    const id = sha256.toString("hex");
     // A held blob (pinned or referenced) has its file or its row; anything else is (re)written,
     // and the rename replaces a leftover of the same bytes atomically. No stat on the hot path.
     const inline = this.inlines(bytes.length);
@@ -376,10 +377,10 @@ export class DiskBlobStore implements BlobStore {
       throw error;
     }
     this.remember(id, copy);
-    const info: BlobInfo = { id, size: bytes.length, sha256: digest };
+    const info: BlobInfo = { id, size: bytes.length, sha256 };
     for (const name of opts.hashes ?? []) {
-      if (name === "md5") info.md5 = createHash("md5").update(bytes).digest();
-      if (name === "sha1") info.sha1 = createHash("sha1").update(bytes).digest();
+      if (name === "md5") info.md5 = digest("md5", bytes);
+      if (name === "sha1") info.sha1 = digest("sha1", bytes);
     }
     return info;
   }

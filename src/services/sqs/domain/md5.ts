@@ -11,7 +11,7 @@
  *   4-byte length + value bytes (UTF-8 for String/Number, raw for Binary).
  * The transport type follows the logical type before the first '.', so "Binary.gif" is 2.
  */
-import * as crypto from "node:crypto";
+import { digestHex } from "../../../core/digest.js";
 
 export interface MessageAttributeValue {
   DataType: string;
@@ -24,13 +24,9 @@ export type MessageAttributeMap = Readonly<Record<string, MessageAttributeValue>
 const STRING_TRANSPORT = 1;
 const BINARY_TRANSPORT = 2;
 
-// crypto.hash (Node >= 20.12) digests in one call, a third of createHash's cost for a message
-// body (no Hash object, no Buffer of the text); createHash where Node lacks it.
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: "hex") => string }).hash;
-
-/** MD5 as hex; a string is hashed as its UTF-8 bytes. */
+/** MD5 as hex; a string is hashed as its UTF-8 bytes (one call: no Buffer of the text). */
 export function md5Hex(data: Uint8Array | string): string {
-  return oneShotHash ? oneShotHash("md5", data, "hex") : crypto.createHash("md5").update(data).digest("hex");
+  return digestHex("md5", data);
 }
 
 export function md5OfMessageBody(body: string): string {
