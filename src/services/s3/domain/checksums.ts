@@ -51,9 +51,16 @@ export function isChecksumAlgorithm(value: string): value is ChecksumAlgorithm {
   return (CHECKSUM_ALGORITHMS as readonly string[]).includes(value);
 }
 
+/**
+ * Each algorithm's member and header names, made once: every upload (and every request read
+ * whole) looks for each of them, and a name built per look-up is a new string to hash first.
+ */
+const MEMBERS = Object.fromEntries(CHECKSUM_ALGORITHMS.map((algorithm) => [algorithm, `Checksum${algorithm}`])) as { readonly [A in ChecksumAlgorithm]: `Checksum${A}` };
+const HEADER_NAMES = Object.fromEntries(CHECKSUM_ALGORITHMS.map((algorithm) => [algorithm, `x-amz-checksum-${algorithm.toLowerCase()}`])) as Readonly<Record<ChecksumAlgorithm, string>>;
+
 /** `CRC64NVME` -> `ChecksumCRC64NVME`: the model member of the algorithm's value (headers, XML). */
 export function checksumMember(algorithm: ChecksumAlgorithm): `Checksum${ChecksumAlgorithm}` {
-  return `Checksum${algorithm}`;
+  return MEMBERS[algorithm];
 }
 
 /**
@@ -64,7 +71,7 @@ export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = "CRC64NVME";
 
 /** `CRC32` -> `x-amz-checksum-crc32`. */
 export function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
-  return `x-amz-checksum-${algorithm.toLowerCase()}`;
+  return HEADER_NAMES[algorithm];
 }
 
 /** `x-amz-checksum-crc64nvme` -> `CRC64NVME`; undefined for anything else. */
