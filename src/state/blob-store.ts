@@ -217,6 +217,8 @@ export class DiskBlobStore implements BlobStore {
   private readonly pins = new Map<string, { count: number; size: number; bytes?: Buffer }>();
   /** Recently read or written small blobs, least recently used first. */
   private readonly cache = new Map<string, Buffer>();
+  /** The id the cache holds last (most recently used), when known. */
+  private cacheLast: string | undefined;
   private cacheBytes = 0;
   /** Shard directories known to exist, so a small put does not mkdir each time. */
   private readonly shardDirs = new Set<string>();
@@ -389,9 +391,13 @@ export class DiskBlobStore implements BlobStore {
     if (size > SMALL_BLOB_BYTES) return this.get(id, range);
     let bytes = this.cache.get(id);
     if (bytes !== undefined) {
-      // Most recently used goes last.
-      this.cache.delete(id);
-      this.cache.set(id, bytes);
+      // Most recently used goes last, unless it is there already (the same blob read again): a
+      // delete and set of a Map entry leaves a hole that its rehash pays for later.
+      if (this.cacheLast !== id) {
+        this.cache.delete(id);
+        this.cache.set(id, bytes);
+        this.cacheLast = id;
+      }
     } else {
       bytes = this.inlines(size) ? this.inlineBytesOf(id) : undefined;
       if (bytes === undefined) {
@@ -413,6 +419,7 @@ export class DiskBlobStore implements BlobStore {
   private remember(id: string, bytes: Buffer): void {
     if (this.cache.has(id) || bytes.length > SMALL_BLOB_BYTES) return;
     this.cache.set(id, bytes);
+    this.cacheLast = id;
     this.cacheBytes += bytes.length;
     for (const [oldest, old] of this.cache) {
       if (this.cacheBytes <= SMALL_BLOB_CACHE_BYTES) break;
@@ -425,6 +432,7 @@ export class DiskBlobStore implements BlobStore {
     const bytes = this.cache.get(id);
     if (bytes === undefined) return;
     this.cache.delete(id);
+    if (this.cacheLast === id) this.cacheLast = undefined;
     this.cacheBytes -= bytes.length;
   }
 
