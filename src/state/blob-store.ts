@@ -315,8 +315,8 @@ export class DiskBlobStore implements BlobStore {
       this.activeTemps.delete(temp);
       throw error;
     }
-    const digest = sha256?.digest();
-    const id = digest ? digest.toString("hex") : randomBytes(32).toString("hex");
+    const contentHash = sha256?.digest();
+    const id = contentHash ? contentHash.toString("hex") : randomBytes(32).toString("hex");
     // Pin and place in one synchronous step: no sweep or post-commit deletion can run in between.
     this.pin(id, size);
     try {
@@ -332,7 +332,7 @@ export class DiskBlobStore implements BlobStore {
     const md5 = extra.get("md5");
     const sha1 = extra.get("sha1");
     const requestedSha256 = extra.get("sha256");
-    if (digest) info.sha256 = digest;
+    if (contentHash) info.sha256 = contentHash;
     else if (requestedSha256) info.sha256 = requestedSha256.digest();
     if (md5) info.md5 = md5.digest();
     if (sha1) info.sha1 = sha1.digest();
