@@ -554,11 +554,13 @@ export class DiskBlobStore implements BlobStore {
 
   retain(id: string): void {
     const pin = this.pins.get(id);
+    const bytes = pin?.bytes;
     const refs = this.stmts.insertOrIncrement.get(id, pin?.size ?? this.size(id))?.refs;
     // The first reference of an inline put writes its bytes, in the same transaction.
-    if (refs === 1 && pin?.bytes !== undefined) this.stmts.insertData.run(id, pin.bytes);
-    if (this.unpin(id) && this.db.inTransaction) {
-      // The put is now held by this transaction; if it rolls back, the file is nobody's.
+    if (refs === 1 && bytes !== undefined) this.stmts.insertData.run(id, bytes);
+    if (this.unpin(id) && this.db.inTransaction && bytes === undefined) {
+      // The put is now held by this transaction; if it rolls back, the file is nobody's. An
+      // inline put has no file: its bytes row goes with the transaction, so nothing is checked.
       this.candidates.add(id);
     }
   }
