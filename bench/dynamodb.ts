@@ -311,7 +311,7 @@ export const benchmark: Benchmark = {
     const [beforeKey, afterKey] = JSON.stringify({ TableName: TABLE, Item: item(PUT_KEY_MARK, "s", 1024) }).split(PUT_KEY_MARK);
     const putBody = (n: number): string => `${beforeKey}k${String(n % PUT_KEYS).padStart(5, "0")}${afterKey}`;
     const ops: ReadonlyArray<{ name: string; request: HttpRequestSpec }> = [
-      { name: "PutItem", request: { ...ddb("PutItem", { TableName: TABLE, Item: item("k", "s", 1024) }), bodyOf: putBody } },
+      { name: "PutItem", request: { ...ddb("PutItem", { TableName: TABLE, Item: item("k", "s", 1024) }), vary: (n) => ({ body: putBody(n) }) } },
       { name: "GetItem", request: ddb("GetItem", { TableName: TABLE, Key: { pk: { S: "k" }, sk: { S: "s" } } }, { status: 200, bodyIncludes: '"payload"' }) },
       {
         name: `Query (${QUERY_ITEMS} items)`,

@@ -1,8 +1,9 @@
 /**
  * s3: the S3 data plane.
- *  (a) 1 KiB PutObject, then GetObject of it: 32 connections of fixed requests (autocannon),
- *      Nimbus against s3rver 3.7 (files on disk), fauxqs 1.9.2 (in memory) and the bare
- *      node:http ceiling answering as many bytes as Nimbus does; runs interleaved.
+ *  (a) 1 KiB PutObject, then GetObject: 32 connections (autocannon), Nimbus against s3rver 3.7
+ *      (files on disk), fauxqs 1.9.2 (in memory) and the bare node:http ceiling answering as
+ *      many bytes as Nimbus does; runs interleaved. The PUTs write new contents under 50,000
+ *      keys in turn; the GETs repeat one request.
  *  (b) ListObjectsV2 of one page (max-keys 1000 and 100, a prefix matching a 1,000-key slice,
  *      delimiter "/") while the bucket holds 1,000, 10,000 and 100,000 keys: p50/p99 of one
  *      connection, Nimbus against fauxqs, to show that a page costs the page, not the bucket.
@@ -92,8 +93,24 @@ function withHeaders(spec: HttpRequestSpec, headers: Record<string, string> | un
   return headers === undefined ? spec : { ...spec, headers: { ...spec.headers, ...headers } };
 }
 
-const putSmall = (headers?: Record<string, string>): HttpRequestSpec =>
-  withHeaders(restRequest("s3", "PUT", `/${BUCKET}/${KEY}`, { body: SMALL, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(SMALL.length) } }), headers);
+/**
+ * PutObject of 1 KiB under load writes new contents under PUT_KEYS keys in turn, as an
+ * application's writes do: the same bytes put again over the same key would measure a shortcut
+ * (Nimbus's blob store keeps one copy of identical bytes). The check before the load puts KEY,
+ * which GetObject then reads.
+ */
+const putSmall = (headers?: Record<string, string>): HttpRequestSpec => ({
+  ...withHeaders(restRequest("s3", "PUT", `/${BUCKET}/${KEY}`, { body: SMALL, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(SMALL.length) } }), headers),
+  vary: (n) => ({ path: `/${BUCKET}/${KEY}-${String(n % PUT_KEYS).padStart(5, "0")}`, body: smallBody(n) }),
+});
+const PUT_KEYS = 50_000;
+
+/** SMALL with the request's number in its first bytes: new contents on every PUT. */
+function smallBody(n: number): Buffer {
+  const body = Buffer.from(SMALL);
+  body.writeUInt32BE(n >>> 0, 0);
+  return body;
+}
 const getSmall = (headers?: Record<string, string>): HttpRequestSpec => withHeaders(restRequest("s3", "GET", `/${BUCKET}/${KEY}`), headers);
 
 async function createBucket(url: string, agent: HttpAgent, label: string, bucket: string, headers?: Record<string, string>): Promise<void> {

@@ -17,7 +17,7 @@ declare module "autocannon" {
       method?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
-      /** Requests sent in turn; `setupRequest` may rewrite each one before it is sent. */
+      /** Requests sent in turn; `setupRequest` may rewrite each one (path, body, ...) before it is sent. */
       requests?: Array<{ setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }>;
       excludeErrorStats?: boolean;
     }

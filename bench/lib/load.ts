@@ -15,7 +15,7 @@ import autocannon from "autocannon";
 import { startCpuMeter } from "./cpu.js";
 import { median, medianOfAll, percentileOfSorted } from "./stats.js";
 
-/** One fixed request, sent identically by every connection for a whole run (but for `bodyOf`). */
+/** One fixed request, sent identically by every connection for a whole run (but for `vary`). */
 export interface HttpRequestSpec {
   readonly method: string;
   /** Path and query, starting with "/". */
@@ -23,10 +23,11 @@ export interface HttpRequestSpec {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
   /**
-   * The body of the run's n-th request (from 0), in place of `body` under load (which the check
-   * before the load still sends): writes of distinct keys, say. Built in the load generator.
+   * What the run's n-th request (from 0) sends in place of `path` and `body` under load (the
+   * check before the load still sends those): writes of distinct keys and contents, say. Built in
+   * the load generator, for every target alike.
    */
-  readonly bodyOf?: (n: number) => string;
+  readonly vary?: (n: number) => { readonly path?: string; readonly body?: string | Buffer };
   /** Checked once before any load, so a benchmark never measures a stream of errors. */
   readonly expect?: { readonly status?: number; readonly bodyIncludes?: string };
 }
@@ -118,12 +119,12 @@ export async function checkRequest(label: string, baseUrl: string, spec: HttpReq
   return res;
 }
 
-/** autocannon's options for a spec's body: one fixed body, or one built per request (`bodyOf`). */
+/** autocannon's options for a spec's body: one fixed request, or one varied per request (`vary`). */
 function bodyOptions(spec: HttpRequestSpec): Pick<autocannon.Options, "body" | "requests"> {
-  const bodyOf = spec.bodyOf;
-  if (bodyOf !== undefined) {
+  const vary = spec.vary;
+  if (vary !== undefined) {
     let n = 0;
-    return { requests: [{ setupRequest: (request) => ({ ...request, body: bodyOf(n++) }) }] };
+    return { requests: [{ setupRequest: (request) => ({ ...request, ...vary(n++) }) }] };
   }
   return spec.body !== undefined ? { body: spec.body } : {};
 }
