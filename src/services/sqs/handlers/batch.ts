@@ -26,7 +26,8 @@ export function batchFailure(id: string, err: AwsError): BatchFailure {
 }
 
 /**
- * A batch operation: each entry through `fn`, its result (or nothing) next to its Id in
+ * A batch operation: each entry through `fn` (with its 0-based place in the request, by which
+ * AWS names an entry's member in errors), its result (or nothing) next to its Id in
  * `Successful`, its AWS error in `Failed`; all of them in one transaction (store.batch: an entry
  * fails before it writes).
  */
@@ -36,15 +37,15 @@ type Succeeded<R> = { Id: string } & (R extends object ? R : Record<never, never
 export function runBatch<E extends { Id: string }, R extends object | void>(
   store: SqsStore,
   entries: readonly E[],
-  fn: (entry: E) => R,
+  fn: (entry: E, index: number) => R,
 ): { Successful: Array<Succeeded<R>>; Failed: BatchFailure[] } {
   const out: { Successful: Array<Succeeded<R>>; Failed: BatchFailure[] } = { Successful: [], Failed: [] };
   store.batch(() => {
-    for (const entry of entries) {
-      const result = runEntry(entry.Id, () => fn(entry));
+    entries.forEach((entry, index) => {
+      const result = runEntry(entry.Id, () => fn(entry, index));
       if ("ok" in result) out.Successful.push({ Id: entry.Id, ...(result.ok ?? {}) } as Succeeded<R>);
       else out.Failed.push(result.failed);
-    }
+    });
   });
   return out;
 }

@@ -18,12 +18,12 @@ export function changeMessageVisibility(input: ChangeMessageVisibilityInput, ctx
 export function changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchInput, ctx: SqsContext): ChangeMessageVisibilityBatchOutput {
   const queue = resolveQueue(ctx, input.QueueUrl);
   validateBatchEntries(input.Entries, "ChangeMessageVisibilityBatchRequestEntry");
-  return runBatch(ctx.store, input.Entries, (entry) => {
+  return runBatch(ctx.store, input.Entries, (entry, index) => {
     // The entry fails, named by its place in the query as SQS names a missing member: "The
     // request must contain the parameter ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout."
     // (AWS's Failed entry quoted in aws/aws-sdk-go-v2#2250; that SDK left out a timeout of 0).
     if (entry.VisibilityTimeout === undefined) {
-      throw sqsErrors.MissingParameter({ name: `ChangeMessageVisibilityBatchRequestEntry.${input.Entries.indexOf(entry) + 1}.VisibilityTimeout` });
+      throw sqsErrors.MissingParameter({ name: `ChangeMessageVisibilityBatchRequestEntry.${index + 1}.VisibilityTimeout` });
     }
     changeVisibility(ctx, queue, entry.ReceiptHandle, entry.VisibilityTimeout);
   });

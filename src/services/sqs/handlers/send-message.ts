@@ -20,9 +20,9 @@ export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext):
   // The accepted messages are stored by one INSERT, in entry order, inside the batch's transaction.
   return ctx.store.batch(() => {
     const accepted: NewMessage[] = [];
-    const result = runBatch(ctx.store, input.Entries, (entry) => {
+    const result = runBatch(ctx.store, input.Entries, (entry, index) => {
       // AWS names the entry by its position in the request (1-based, as query clients number it).
-      if (entry.MessageBody === "") throw sqsErrors.EmptyValue({ name: `SendMessageBatchRequestEntry.${input.Entries.indexOf(entry) + 1}.MessageBody` });
+      if (entry.MessageBody === "") throw sqsErrors.EmptyValue({ name: `SendMessageBatchRequestEntry.${index + 1}.MessageBody` });
       return send(ctx, queue, entry, { batch: true, into: accepted });
     });
     ctx.store.insertMessages(queue, accepted);
