@@ -21,7 +21,7 @@ import { flagOption, type Benchmark, type BenchContext } from "./lib/benchmark.j
 import { jsonRequest } from "./lib/aws-request.js";
 import { startCeiling } from "./lib/ceiling.js";
 import { forDuration, forEachLimited, httpCall, jsonCall, keepAliveAgent, type HttpAgent } from "./lib/http-client.js";
-import { checkRequest, compareLoad, cpuNote, pairedRatio, type HttpRequestSpec } from "./lib/load.js";
+import { checkRequest, compareLoad, cpuNote, keyInTurn, pairedRatio, type HttpRequestSpec } from "./lib/load.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { ensurePeer } from "./lib/peers.js";
 import { startProcess, type RunningProcess } from "./lib/process.js";
@@ -29,9 +29,6 @@ import { Report } from "./lib/report.js";
 import { median, minMax } from "./lib/stats.js";
 
 const TABLE = "bench";
-/** PutItem under load writes these many distinct keys in turn; the mark stands for one in its template. */
-const PUT_KEYS = 50_000;
-const PUT_KEY_MARK = "k#####";
 const BIG_TABLE = "bench-big";
 /** Items per partition in the big table; a Query reads one partition. */
 const PARTITION_ITEMS = 100;
@@ -307,9 +304,9 @@ export const benchmark: Benchmark = {
         await jsonCall(s.proc.url, ddb("PutItem", { TableName: TABLE, Item: item("q", `s${k}`, 1024) }), agent, s.label);
       }
     }
-    // Every PutItem body is the same but for its key: k00000 to k49999, in turn.
-    const [beforeKey, afterKey] = JSON.stringify({ TableName: TABLE, Item: item(PUT_KEY_MARK, "s", 1024) }).split(PUT_KEY_MARK);
-    const putBody = (n: number): string => `${beforeKey}k${String(n % PUT_KEYS).padStart(5, "0")}${afterKey}`;
+    // Every PutItem body is the same but for its key (k00000, k00001, ...: keyInTurn).
+    const [beforeKey, afterKey] = JSON.stringify({ TableName: TABLE, Item: item(keyInTurn("k", 0), "s", 1024) }).split(keyInTurn("k", 0));
+    const putBody = (n: number): string => `${beforeKey}${keyInTurn("k", n)}${afterKey}`;
     const ops: ReadonlyArray<{ name: string; request: HttpRequestSpec }> = [
       { name: "PutItem", request: { ...ddb("PutItem", { TableName: TABLE, Item: item("k", "s", 1024) }), vary: (n) => ({ body: putBody(n) }) } },
       { name: "GetItem", request: ddb("GetItem", { TableName: TABLE, Key: { pk: { S: "k" }, sk: { S: "s" } } }, { status: 200, bodyIncludes: '"payload"' }) },

@@ -33,7 +33,7 @@ import { flagOption, numberOption, type Benchmark, type BenchContext } from "./l
 import { startCeiling, startStreamCeiling } from "./lib/ceiling.js";
 import { curlGet, curlPut, hasCurl } from "./lib/curl.js";
 import { checkedCall, forEachLimited, httpCall, keepAliveAgent, xmlValue, type HttpAgent } from "./lib/http-client.js";
-import { checkRequest, compareLoad, cpuNote, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
+import { checkRequest, compareLoad, cpuNote, keyInTurn, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
 import { megabytes, readMemory, type MemorySample } from "./lib/memory.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";
 import { ensurePeer, startFauxqs } from "./lib/peers.js";
@@ -94,16 +94,15 @@ function withHeaders(spec: HttpRequestSpec, headers: Record<string, string> | un
 }
 
 /**
- * PutObject of 1 KiB under load writes new contents under PUT_KEYS keys in turn, as an
+ * PutObject of 1 KiB under load writes new contents under KEYS_IN_TURN keys in turn, as an
  * application's writes do: the same bytes put again over the same key would measure a shortcut
  * (Nimbus's blob store keeps one copy of identical bytes). The check before the load puts KEY,
  * which GetObject then reads.
  */
 const putSmall = (headers?: Record<string, string>): HttpRequestSpec => ({
   ...withHeaders(restRequest("s3", "PUT", `/${BUCKET}/${KEY}`, { body: SMALL, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(SMALL.length) } }), headers),
-  vary: (n) => ({ path: `/${BUCKET}/${KEY}-${String(n % PUT_KEYS).padStart(5, "0")}`, body: smallBody(n) }),
+  vary: (n) => ({ path: `/${BUCKET}/${keyInTurn(`${KEY}-`, n)}`, body: smallBody(n) }),
 });
-const PUT_KEYS = 50_000;
 
 /** SMALL with the request's number in its first bytes: new contents on every PUT. */
 function smallBody(n: number): Buffer {

@@ -119,8 +119,16 @@ export async function checkRequest(label: string, baseUrl: string, spec: HttpReq
   return res;
 }
 
-/** autocannon's options for a spec's body: one fixed request, or one varied per request (`vary`). */
-function bodyOptions(spec: HttpRequestSpec): Pick<autocannon.Options, "body" | "requests"> {
+/** How many keys a write load (`vary`) cycles through, as an application's writes spread over many. */
+export const KEYS_IN_TURN = 50_000;
+
+/** The key of a write load's n-th request: `prefix` and a zero-padded number, all of one length. */
+export function keyInTurn(prefix: string, n: number): string {
+  return prefix + String(n % KEYS_IN_TURN).padStart(String(KEYS_IN_TURN - 1).length, "0");
+}
+
+/** autocannon's options for a spec's path and body: one fixed request, or one varied per request (`vary`). */
+function requestOptions(spec: HttpRequestSpec): Pick<autocannon.Options, "body" | "requests"> {
   const vary = spec.vary;
   if (vary !== undefined) {
     let n = 0;
@@ -147,7 +155,7 @@ export async function runLoad(
     timeout: 10,
     method: spec.method,
     headers: { ...spec.headers },
-    ...bodyOptions(spec),
+    ...requestOptions(spec),
   });
   instance.on("response", (_client, _status, _bytes, responseTimeMs) => {
     if (count === latencies.length) {
