@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { signedHeaders, startTestNimbus, type TestNimbus, failure } from "./harness.js";
@@ -109,6 +109,74 @@ describe("STS", () => {
     const res = await fetch(`${nimbus.url}/?${query}`);
     assert.equal(res.status, 200);
     assert.match(await res.text(), /<Account>210987654321<\/Account>/);
+  });
+
+  /** An OpenID Connect ID token as an identity provider signs it (the signature is not checked: Nimbus has no provider keys). */
+  const idToken = (claims: Record<string, unknown>): string =>
+    [{ alg: "RS256", kid: "k1", typ: "JWT" }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString("base64url")).join(".") + "." + Buffer.from("signature").toString("base64url");
+
+  test("AssumeRoleWithWebIdentity: an OIDC token (EKS IRSA, GitHub Actions) assumes the role, unsigned; the credentials act as it", async () => {
+    const now = Math.floor(nimbus.clock.now() / 1000);
+    const issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    const token = idToken({
+      iss: issuer,
+      sub: "system:serviceaccount:default:app",
+      aud: ["sts.amazonaws.com"],
+      exp: now + 3600,
+      iat: now,
+      "https://aws.amazon.com/source_identity": "alice",
+    });
+    // The SDKs' web-identity credential providers send this call without credentials of their own.
+    const anonymous = new STSClient({ ...nimbus.clientConfig(), credentials: { accessKeyId: "", secretAccessKey: "" } });
+    const out = await anonymous.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: "arn:aws:iam::111122223333:role/irsa/app-role", RoleSessionName: "botocore-session-1", WebIdentityToken: token, DurationSeconds: 1800 }),
+    );
+    anonymous.destroy();
+    const creds = out.Credentials;
+    assert.ok(creds?.AccessKeyId && creds.SecretAccessKey && creds.SessionToken && creds.Expiration);
+    assert.match(creds.AccessKeyId, /^ASIA[A-Z2-7]{16}$/);
+    assert.equal(creds.Expiration.getTime(), (now + 1800) * 1000);
+    assert.equal(out.AssumedRoleUser?.Arn, "arn:aws:sts::111122223333:assumed-role/app-role/botocore-session-1");
+    assert.match(out.AssumedRoleUser?.AssumedRoleId ?? "", /^AROA[A-Z2-7]{17}:botocore-session-1$/);
+    assert.equal(out.SubjectFromWebIdentityToken, "system:serviceaccount:default:app");
+    assert.equal(out.Provider, issuer);
+    assert.equal(out.Audience, "sts.amazonaws.com");
+    assert.equal(out.SourceIdentity, "alice");
+    assert.equal(out.PackedPolicySize, undefined);
+
+    const asRole = new STSClient(nimbus.clientConfig({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken }));
+    const id = await asRole.send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Account, "111122223333");
+    assert.equal(id.Arn, out.AssumedRoleUser?.Arn);
+    asRole.destroy();
+  });
+
+  test("AssumeRoleWithWebIdentity refuses an expired token, a token that is no JWT, and bad parameters, as STS does", async () => {
+    const now = Math.floor(nimbus.clock.now() / 1000);
+    const assume = (token: string, more: { DurationSeconds?: number; Policy?: string } = {}) =>
+      failure<STSServiceException>(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: "arn:aws:iam::111122223333:role/web", RoleSessionName: "web", WebIdentityToken: token, ...more })));
+
+    const expired = await assume(idToken({ iss: "https://token.actions.githubusercontent.com", sub: "repo:o/r:ref:refs/heads/main", aud: "sts.amazonaws.com", exp: now - 60 }));
+    assert.equal(expired.name, "ExpiredTokenException");
+    assert.equal(expired.$metadata.httpStatusCode, 400);
+    assert.equal(expired.message, `Token expired: current date/time ${now} must be before the expiration date/time ${now - 60}`);
+
+    const opaque = await assume("Atza|IQEBLjAsAhRFiXuWpUXuRvQ9PZL3GMFcYevydwIUFAHZwXZXXXX");
+    // The SDK names the modelled class; the wire code is the model's awsQueryError code.
+    assert.equal(opaque.name, "InvalidIdentityTokenException");
+    assert.equal((opaque as STSServiceException & { Code?: string }).Code, "InvalidIdentityToken");
+    assert.equal(opaque.$metadata.httpStatusCode, 400);
+    assert.equal(opaque.message, "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.");
+
+    const valid = idToken({ iss: "https://issuer.example", sub: "u", aud: "a", exp: now + 600 });
+    const short = await assume("abc", { DurationSeconds: 600 });
+    assert.equal(short.name, "ValidationError");
+    assert.equal(
+      short.message,
+      "2 validation errors detected: Value 'abc' at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4; Value '600' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+    );
+    const policy = await assume(valid, { Policy: "{not json" });
+    assert.equal(policy.name, "MalformedPolicyDocumentException");
   });
 
   test("GetSessionToken: 12 h by default; refused with session credentials", async () => {

@@ -15,6 +15,19 @@ export const errors = defineErrors({
     status: 400,
     message: "The request was rejected because the policy document was malformed.",
   },
+  // AssumeRoleWithWebIdentity (API reference, Errors): the documented text for a token that is no JWT.
+  InvalidIdentityToken: {
+    code: "InvalidIdentityToken",
+    status: 400,
+    message: "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.",
+  },
+  // An expired JWT, as STS words it (aws/aws-sdk-java-v2#5709: "Token expired: current date/time
+  // 1731098245 must be before the expiration date/time 1731095240"); both are epoch seconds.
+  ExpiredToken: {
+    code: "ExpiredTokenException",
+    status: 400,
+    message: "Token expired: current date/time {now} must be before the expiration date/time {expiration}",
+  },
   PackedPolicyTooLarge: {
     code: "PackedPolicyTooLarge",
     status: 400,

@@ -2,6 +2,7 @@ import type { Identities } from "../../auth/credentials.js";
 import { defineService, type HandlerContext } from "../../core/service.js";
 import type { StsOperations } from "../../generated/sts.js";
 import { assumeRole } from "./handlers/assume-role.js";
+import { assumeRoleWithWebIdentity } from "./handlers/assume-role-with-web-identity.js";
 import { getAccessKeyInfo } from "./handlers/get-access-key-info.js";
 import { getCallerIdentity } from "./handlers/get-caller-identity.js";
 import { getSessionToken } from "./handlers/get-session-token.js";
@@ -17,6 +18,7 @@ export default defineService<StsOperations, Identities>({
     GetCallerIdentity: getCallerIdentity,
     GetSessionToken: getSessionToken,
     AssumeRole: assumeRole,
+    AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
     GetAccessKeyInfo: getAccessKeyInfo,
   },
 });

@@ -20,6 +20,8 @@ export const constraints = {
   policy: (v: string | undefined) => length("policy", v, 1, 2048),
   externalId: (v: string | undefined) => [length("externalId", v, 2, 1224), pattern("externalId", v, /^[\w+=,.@:/-]*$/, "[\\w+=,.@:\\/-]*")],
   accessKeyId: (v: string) => [length("accessKeyId", v, 16, 128), pattern("accessKeyId", v, /^[\w]*$/, "[\\w]*")],
+  webIdentityToken: (v: string) => length("webIdentityToken", v, 4, 20_000),
+  providerId: (v: string | undefined) => length("providerId", v, 4, 2048),
   serialNumber: (v: string | undefined) => length("serialNumber", v, 9, 256),
   tokenCode: (v: string | undefined) => [length("tokenCode", v, 6, 6), pattern("tokenCode", v, /^\d*$/, "[\\d]*")],
 };

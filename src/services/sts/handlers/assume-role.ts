@@ -1,9 +1,8 @@
 import type { AssumeRoleInput, AssumeRoleOutput } from "../../../generated/sts.js";
-import { parseArn } from "../../../core/arn.js";
 import { errors } from "../errors.js";
 import type { StsContext } from "../index.js";
-import { roleId } from "../domain/keys.js";
-import { issueSession, packedPolicySize } from "../domain/sessions.js";
+import { checkSessionPolicy, issueRoleSession, roleOf } from "../domain/roles.js";
+import { packedPolicySize } from "../domain/sessions.js";
 import { check, constraints } from "../validation.js";
 
 // AssumeRole: 900 s up to the role's maximum session duration (at most 12 h); default 1 h.
@@ -23,18 +22,8 @@ export function assumeRole(input: AssumeRoleInput, ctx: StsContext): AssumeRoleO
     constraints.serialNumber(input.SerialNumber),
     ...constraints.tokenCode(input.TokenCode),
   );
-  const arn = parseArn(input.RoleArn);
-  const roleName = arn?.resource.startsWith("role/") ? arn.resource.slice("role/".length).split("/").pop() : undefined;
-  if (!arn || !roleName || !/^\d{12}$/.test(arn.account)) {
-    throw errors.ValidationError({ message: `${input.RoleArn} is invalid` });
-  }
-  if (input.Policy !== undefined) {
-    try {
-      JSON.parse(input.Policy);
-    } catch {
-      throw errors.MalformedPolicyDocument();
-    }
-  }
+  const role = roleOf(input.RoleArn);
+  checkSessionPolicy(input.Policy);
   const caller = ctx.store.principalOf(ctx.caller.accessKeyId);
   const duration = input.DurationSeconds ?? DEFAULT;
   if (caller.session && caller.arn.includes(":assumed-role/") && duration > CHAINED_MAX) {
@@ -42,13 +31,11 @@ export function assumeRole(input: AssumeRoleInput, ctx: StsContext): AssumeRoleO
       message: `The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.`,
     });
   }
-  const assumedRoleId = `${roleId()}:${input.RoleSessionName}`;
-  const principalArn = `arn:${arn.partition}:sts::${arn.account}:assumed-role/${roleName}/${input.RoleSessionName}`;
-  const { credentials } = issueSession(ctx, { account: arn.account, arn: principalArn, userId: assumedRoleId, session: true }, duration);
+  const session = issueRoleSession(ctx, role, input.RoleSessionName, duration);
   const size = packedPolicySize(input);
   return {
-    Credentials: credentials,
-    AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: principalArn },
+    Credentials: session.Credentials,
+    AssumedRoleUser: session.AssumedRoleUser,
     ...(size !== undefined ? { PackedPolicySize: size } : {}),
     ...(input.SourceIdentity !== undefined ? { SourceIdentity: input.SourceIdentity } : {}),
   };

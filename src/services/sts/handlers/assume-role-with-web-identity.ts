@@ -1,0 +1,67 @@
+import { decodeJwt, type JWTPayload } from "jose";
+import type { AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityOutput } from "../../../generated/sts.js";
+import { errors } from "../errors.js";
+import type { StsContext } from "../index.js";
+import { checkSessionPolicy, issueRoleSession, roleOf } from "../domain/roles.js";
+import { packedPolicySize } from "../domain/sessions.js";
+import { check, constraints } from "../validation.js";
+
+// AssumeRoleWithWebIdentity: 900 s up to the role's maximum session duration (at most 12 h); default 1 h.
+const MIN = 900;
+const MAX = 43_200;
+const DEFAULT = 3_600;
+
+/** The claim an identity provider sets the source identity in (IAM User Guide, "Passing session tags using AssumeRoleWithWebIdentity"). */
+const SOURCE_IDENTITY_CLAIM = "https://aws.amazon.com/source_identity";
+
+/**
+ * The call an SDK's web-identity credential provider makes (AWS_WEB_IDENTITY_TOKEN_FILE and
+ * AWS_ROLE_ARN: EKS IRSA, GitHub Actions OIDC), unsigned: the token is the caller's proof.
+ *
+ * An OpenID Connect ID token is read as a JWT: the session's subject, audience and provider are
+ * its `sub`, `aud` and `iss` claims, and a token past its `exp` is refused as STS refuses it.
+ * Nimbus keeps no IAM OIDC identity providers, so nothing can check the token's signature
+ * against its issuer's keys, nor the role's trust policy: any well-formed, unexpired token
+ * assumes any role. An OAuth 2.0 access token (opaque, with ProviderId naming Login with Amazon
+ * or Facebook) would need the provider itself to be asked; it is refused as a token AWS could
+ * not validate.
+ */
+export function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput, ctx: StsContext): AssumeRoleWithWebIdentityOutput {
+  check(
+    constraints.roleArn(input.RoleArn),
+    ...constraints.roleSessionName(input.RoleSessionName),
+    constraints.webIdentityToken(input.WebIdentityToken),
+    constraints.providerId(input.ProviderId),
+    constraints.durationSeconds(input.DurationSeconds, MIN, MAX),
+    constraints.policy(input.Policy),
+  );
+  const role = roleOf(input.RoleArn);
+  checkSessionPolicy(input.Policy);
+  const claims = tokenClaims(input.WebIdentityToken);
+  const nowSeconds = Math.floor(ctx.clock.now() / 1000);
+  if (typeof claims.exp === "number" && claims.exp <= nowSeconds) {
+    throw errors.ExpiredToken({ now: nowSeconds, expiration: claims.exp });
+  }
+  const session = issueRoleSession(ctx, role, input.RoleSessionName, input.DurationSeconds ?? DEFAULT);
+  const size = packedPolicySize(input);
+  const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+  const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
+  return {
+    Credentials: session.Credentials,
+    ...(typeof claims.sub === "string" ? { SubjectFromWebIdentityToken: claims.sub } : {}),
+    AssumedRoleUser: session.AssumedRoleUser,
+    ...(size !== undefined ? { PackedPolicySize: size } : {}),
+    // "For OpenID Connect ID tokens, this contains the value of the iss field" (API reference).
+    ...(typeof claims.iss === "string" ? { Provider: claims.iss } : {}),
+    ...(typeof audience === "string" ? { Audience: audience } : {}),
+    ...(typeof sourceIdentity === "string" ? { SourceIdentity: sourceIdentity } : {}),
+  };
+}
+
+function tokenClaims(token: string): JWTPayload {
+  try {
+    return decodeJwt(token);
+  } catch {
+    throw errors.InvalidIdentityToken();
+  }
+}
