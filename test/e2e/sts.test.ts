@@ -139,7 +139,8 @@ describe("STS", () => {
     assert.equal(out.AssumedRoleUser?.Arn, "arn:aws:sts::111122223333:assumed-role/app-role/botocore-session-1");
     assert.match(out.AssumedRoleUser?.AssumedRoleId ?? "", /^AROA[A-Z2-7]{17}:botocore-session-1$/);
     assert.equal(out.SubjectFromWebIdentityToken, "system:serviceaccount:default:app");
-    assert.equal(out.Provider, issuer);
+    // The IAM OIDC provider's ARN, as AWS answers it (spiffe/spiffe.io#110 quotes an AWS CLI answer).
+    assert.equal(out.Provider, "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE");
     assert.equal(out.Audience, "sts.amazonaws.com");
     assert.equal(out.SourceIdentity, "alice");
     assert.equal(out.PackedPolicySize, undefined);

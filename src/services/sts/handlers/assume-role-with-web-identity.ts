@@ -2,7 +2,7 @@ import { decodeJwt, type JWTPayload } from "jose";
 import type { AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityOutput } from "../../../generated/sts.js";
 import { errors } from "../errors.js";
 import type { StsContext } from "../index.js";
-import { checkSessionPolicy, issueRoleSession, roleOf } from "../domain/roles.js";
+import { checkSessionPolicy, issueRoleSession, roleOf, type Role } from "../domain/roles.js";
 import { packedPolicySize } from "../domain/sessions.js";
 import { check, constraints } from "../validation.js";
 
@@ -18,8 +18,9 @@ const SOURCE_IDENTITY_CLAIM = "https://aws.amazon.com/source_identity";
  * The call an SDK's web-identity credential provider makes (AWS_WEB_IDENTITY_TOKEN_FILE and
  * AWS_ROLE_ARN: EKS IRSA, GitHub Actions OIDC), unsigned: the token is the caller's proof.
  *
- * An OpenID Connect ID token is read as a JWT: the session's subject, audience and provider are
- * its `sub`, `aud` and `iss` claims, and a token past its `exp` is refused as STS refuses it.
+ * An OpenID Connect ID token is read as a JWT: the session's subject and audience are its `sub`
+ * and `aud` claims, its provider the IAM OIDC provider its `iss` names, and a token past its
+ * `exp` is refused as STS refuses it.
  * Nimbus keeps no IAM OIDC identity providers, so nothing can check the token's signature
  * against its issuer's keys, nor the role's trust policy: any well-formed, unexpired token
  * assumes any role. An OAuth 2.0 access token (opaque, with ProviderId naming Login with Amazon
@@ -46,16 +47,26 @@ export function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput,
   const size = packedPolicySize(input);
   const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
   const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
+  const provider = input.ProviderId ?? (typeof claims.iss === "string" ? oidcProviderArn(role, claims.iss) : undefined);
   return {
     Credentials: session.Credentials,
     ...(typeof claims.sub === "string" ? { SubjectFromWebIdentityToken: claims.sub } : {}),
     AssumedRoleUser: session.AssumedRoleUser,
     ...(size !== undefined ? { PackedPolicySize: size } : {}),
-    // "For OpenID Connect ID tokens, this contains the value of the iss field" (API reference).
-    ...(typeof claims.iss === "string" ? { Provider: claims.iss } : {}),
+    ...(provider !== undefined ? { Provider: provider } : {}),
     ...(typeof audience === "string" ? { Audience: audience } : {}),
     ...(typeof sourceIdentity === "string" ? { SourceIdentity: sourceIdentity } : {}),
   };
+}
+
+/**
+ * The IAM OIDC provider an issuer names in the role's account, as AWS answers Provider for an OIDC
+ * token: "Provider": "arn:aws:iam::012345678901:oidc-provider/spire-oidc.example.org" (an AWS CLI
+ * answer quoted in spiffe/spiffe.io#110), where the API reference says only "the value of the iss
+ * field". With ProviderId (an OAuth 2.0 token) it is that value (API reference).
+ */
+function oidcProviderArn(role: Role, issuer: string): string {
+  return `arn:${role.partition}:iam::${role.account}:oidc-provider/${issuer.replace(/^https:\/\//, "")}`;
 }
 
 function tokenClaims(token: string): JWTPayload {
