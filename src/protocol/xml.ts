@@ -49,13 +49,44 @@ function scalarText(shape: Shape, value: unknown, opts: XmlWriteOptions): string
   }
 }
 
+/**
+ * A structure whose flattened lists go out as one run of elements, in an order across the lists
+ * that two separate lists cannot carry (S3's ListObjectVersions writes Version and DeleteMarker
+ * elements mixed, by key and newest first): the member name of each item, in document order.
+ * Each member's items are taken from its list in turn; where the first of these members stands
+ * in the model, the whole run is written.
+ */
+export const ELEMENT_ORDER: unique symbol = Symbol("xml element order");
+export interface ElementOrdered {
+  readonly [ELEMENT_ORDER]?: readonly string[];
+}
+
 /** Writes the members of a structure (not its own element) into `out`. */
 export function writeMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, out: string[], opts: XmlWriteOptions): void {
+  const order = (value as ElementOrdered)[ELEMENT_ORDER];
+  const inOrder = order === undefined ? undefined : new Set(order);
+  let orderWritten = false;
   for (const [name, member] of model.members(shape)) {
     if (member.location || member.xmlAttribute) continue;
+    if (order !== undefined && inOrder?.has(name)) {
+      if (!orderWritten) writeInOrder(model, shape, value, order, out, opts);
+      orderWritten = true;
+      continue;
+    }
     const v = value[name];
     if (v === undefined || v === null) continue;
     writeElement(model, member, v, member.locationName ?? name, out, opts);
+  }
+}
+
+function writeInOrder(model: ServiceModel, shape: Shape, value: Record<string, unknown>, order: readonly string[], out: string[], opts: XmlWriteOptions): void {
+  const taken = new Map<string, number>();
+  for (const name of order) {
+    const member = model.member(shape, name);
+    const at = taken.get(name) ?? 0;
+    const item = (value[name] as unknown[] | undefined)?.[at];
+    taken.set(name, at + 1);
+    if (member !== undefined && item !== undefined) writeElement(model, member, [item], member.locationName ?? name, out, opts);
   }
 }
 

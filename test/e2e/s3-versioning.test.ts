@@ -195,6 +195,33 @@ describe("S3 versioning", () => {
     assert.match(await gone.text(), /<Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>k<\/Key>/);
     assert.equal((await httpRequest(nimbus.port, "GET", `/${bucket}/k?versionId=null`, signedHeaders("s3"))).text, "before");
   });
+  // The API reference's ListObjectVersions sample: my-image.jpg's Version, then my-second-image.jpg's
+  // DeleteMarker (latest), then its older Version. minio-go keeps that document order and takes a
+  // key's first element as its newest (mint's testRemoveObjectWithVersioning).
+  test("ListObjectVersions writes Version and DeleteMarker elements mixed, by key and newest first", async () => {
+    const bucket = await versionedBucket();
+    const a = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "1" }));
+    const b1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "b", Body: "1" }));
+    nimbus.manualClock.advance(1000);
+    const bMarker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "b" }));
+    nimbus.manualClock.advance(1000);
+    const b2 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "b", Body: "2" }));
+    const cMarker = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "c" }));
+    const { status, text } = await httpRequest(nimbus.port, "GET", `/${bucket}?versions`, signedHeaders("s3"));
+    assert.equal(status, 200);
+    const elements = [...text.matchAll(/<(Version|DeleteMarker)>(.*?)<\/\1>/g)].map((m) => [m[1], /<Key>(.*?)<\/Key>/.exec(m[2] ?? "")?.[1], /<VersionId>(.*?)<\/VersionId>/.exec(m[2] ?? "")?.[1]]);
+    assert.deepEqual(elements, [
+      ["Version", "a", a.VersionId],
+      ["Version", "b", b2.VersionId],
+      ["DeleteMarker", "b", bMarker.VersionId],
+      ["Version", "b", b1.VersionId],
+      ["DeleteMarker", "c", cMarker.VersionId],
+    ]);
+    // The SDK still reads each kind into its own list.
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual(listed.Versions?.map((v) => v.VersionId), [a.VersionId, b2.VersionId, b1.VersionId]);
+    assert.deepEqual(listed.DeleteMarkers?.map((v) => v.VersionId), [bMarker.VersionId, cMarker.VersionId]);
+  });
   // Row 41 of the study guide's S3 checklist: MFA delete guards versioning changes and permanent deletes.
   test("MFA delete: enabling it, changing versioning and deleting a version for good need x-amz-mfa; a delete marker does not", async () => {
     const bucket = await versionedBucket();

@@ -7,6 +7,7 @@ import type {
   ListObjectVersionsOutput,
 } from "../../../generated/s3.js";
 import { listObjectsV1, listObjectsV2 as listV2, listObjectVersions as listVersions, type ListedEntry } from "../domain/listing.js";
+import { ELEMENT_ORDER, type ElementOrdered } from "../../../protocol/xml.js";
 import { accountOwner, objectOwners } from "../access.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
@@ -103,11 +104,16 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
   });
   const versions: NonNullable<ListObjectVersionsOutput["Versions"]> = [];
   const markers: NonNullable<ListObjectVersionsOutput["DeleteMarkers"]> = [];
+  // S3 writes Version and DeleteMarker elements mixed, in listing order (the API reference's
+  // sample: my-image.jpg's Version, then my-second-image.jpg's DeleteMarker, then its older
+  // Version); minio-go reads them in document order and takes the first as the newest.
+  const order: string[] = [];
   const owners = objectOwners(ctx, bucket);
   for (const { entry, key } of page.versions) {
     // A delete marker too: under BucketOwnerEnforced it is the bucket owner's like every version.
     const owner = accountOwner(owners(entry));
     const common = { Key: key, VersionId: entry.version_id, IsLatest: entry.is_latest === 1, LastModified: new Date(entry.last_modified), Owner: owner };
+    order.push(entry.delete_marker ? "DeleteMarkers" : "Versions");
     if (entry.delete_marker) markers.push(common);
     else
       versions.push({
@@ -118,7 +124,7 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
         ...checksumOfListed(entry),
       });
   }
-  return {
+  const output: ListObjectVersionsOutput & ElementOrdered = {
     IsTruncated: page.isTruncated,
     KeyMarker: page.keyMarker,
     VersionIdMarker: page.versionIdMarker,
@@ -132,5 +138,7 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
     MaxKeys: page.maxKeys,
     ...(page.commonPrefixes.length ? { CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: p })) } : {}),
     ...(page.encodingType ? { EncodingType: page.encodingType } : {}),
+    [ELEMENT_ORDER]: order,
   };
+  return output;
 }
