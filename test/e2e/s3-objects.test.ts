@@ -508,6 +508,37 @@ describe("S3 objects", () => {
     assert.match(broken.text, /<Code>IncompleteBody<\/Code><Message>The request body terminated unexpectedly<\/Message>/);
   });
 
+  // minio-go (7.0.46 on, TrailingHeaders over http) signs each trailer field as "name:value\n" and
+  // writes it so, then "\r\n", then x-amz-trailer-signature: a blank line inside the trailer
+  // section, which ended it early (IncompleteBody). minio/minio-go#1705: "Verified against AWS S3".
+  test("a signed trailer framed as minio-go frames it (field, \\n\\r\\n, then the trailer signature) is stored with its checksum", async () => {
+    const data = Buffer.from("minio-go part");
+    const checksum = crc32Base64(data);
+    const framed = Buffer.from(
+      `${data.length.toString(16)};chunk-signature=${"1".repeat(64)}\r\n${data.toString()}\r\n` +
+        `0;chunk-signature=${"2".repeat(64)}\r\n` +
+        `x-amz-checksum-crc32:${checksum}\n\r\nx-amz-trailer-signature:${"3".repeat(64)}\r\n\r\n`,
+    );
+    const put = await raw(
+      nimbus.port,
+      "PUT",
+      `/${bucket}/minio-go-trailer.txt`,
+      {
+        ...SIGNED,
+        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        "x-amz-decoded-content-length": String(data.length),
+        "x-amz-trailer": "x-amz-checksum-crc32",
+      },
+      framed,
+    );
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.headers["x-amz-checksum-crc32"], checksum);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "minio-go-trailer.txt", ChecksumMode: "ENABLED" }));
+    assert.equal(head.ChecksumCRC32, checksum);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "minio-go-trailer.txt" }));
+    assert.equal(await got.Body?.transformToString(), "minio-go part");
+  });
+
   // The AWS SDK for Go v1 sends a PutObject whose body it cannot seek (aws.ReadSeekCloser of a
   // stream) with no Content-Length, so Go's HTTP client frames it Transfer-Encoding: chunked,
   // and signs the empty payload's hash. S3 does not take HTTP chunked framing (only its own

@@ -268,6 +268,33 @@ describe("STREAMING-UNSIGNED-PAYLOAD-TRAILER (the current v3 SDK default for str
     assert.equal(decoder.trailingChecksum?.value, "DUoRhQ==");
   });
 
+  // minio-go (7.0.46's addSignedTrailer, "verified against AWS S3" in minio/minio-go#1705) writes
+  // each field as the "name:value\n" it signs, then "\r\n", then the trailer signature line.
+  test("a signed trailer whose field ends \\n\\r\\n before x-amz-trailer-signature (minio-go)", async () => {
+    const data = Buffer.from("hello world");
+    const seed = "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e";
+    const crc32c = await computeChecksum("CRC32C", data);
+    const { body } = encode(data, {
+      payload: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+      chunkSizes: [11],
+      seedSignature: seed,
+      trailers: [["x-amz-checksum-crc32c", crc32c]],
+      trailerEol: "\n\r\n",
+    });
+    assert.match(body.toString("latin1"), /x-amz-checksum-crc32c:[^\r\n]+\n\r\nx-amz-trailer-signature:[0-9a-f]{64}\r\n\r\n$/);
+    for (const pieces of [[body], oneByteAtATime(body)]) {
+      const { data: out, decoder, error } = await decode(pieces, {
+        payload: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        decodedContentLength: data.length,
+        declaredTrailers: ["x-amz-checksum-crc32c"],
+        verifier: createSigV4ChunkVerifier({ signingKey: exampleSigningKey(), amzDate: AMZ_DATE, scope: SCOPE, seedSignature: seed }),
+      });
+      assert.equal(error, undefined);
+      assert.equal(out.toString(), "hello world");
+      assert.deepEqual(decoder.trailingChecksum, { algorithm: "CRC32C", value: crc32c });
+    }
+  });
+
   test("a body that stops after \"0\\r\\n\" (the SDK without a checksum)", async () => {
     const { data: out, decoder, error } = await decode([Buffer.from("5\r\nhello\r\n0\r\n")], {
       payload: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",

@@ -348,6 +348,10 @@ export class AwsChunkedDecoder extends Transform {
     this.trailerBytes += text.length;
     if (this.trailerBytes > MAX_TRAILER_BYTES) throw s3DomainErrors.MalformedTrailer();
     if (text.trim() === "") {
+      // A signed trailer's fields end at its signature: minio-go writes each field as the
+      // "name:value\n" it signs followed by "\r\n", a blank line before x-amz-trailer-signature
+      // (its addSignedTrailer, verified against S3 in minio/minio-go#1705).
+      if (this.payload === "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" && this.trailerSignature === undefined) return;
       this.finishTrailers();
       return;
     }
