@@ -11,6 +11,7 @@ import {
   ListSubscriptionsCommand,
   ListTagsForResourceCommand,
   ListTopicsCommand,
+  ConfirmSubscriptionCommand,
   PublishBatchCommand,
   PublishCommand,
   SetSubscriptionAttributesCommand,
@@ -141,6 +142,43 @@ describe("SNS", () => {
       assert.equal(malformed.name, "InvalidParameterException");
       assert.equal(malformed.$metadata.httpStatusCode, 400);
       assert.equal(malformed.message, message);
+    }
+  });
+
+  test("a queue of another account: the topic owner's subscription waits for the queue owner to confirm it from the queue; the queue owner's own is confirmed at once", async () => {
+    const other = { sns: new SNSClient(nimbus.clientConfig({ accessKeyId: "111111111111" })), sqs: new SQSClient(nimbus.clientConfig({ accessKeyId: "111111111111" })) };
+    try {
+      const url = (await other.sqs.send(new CreateQueueCommand({ QueueName: uniqueName("xacct") }))).QueueUrl ?? "";
+      const queueArn = (await other.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      assert.match(queueArn, /^arn:aws:sqs:us-east-1:111111111111:/);
+      const arn = await topic("xacct");
+      const pending = await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: queueArn }));
+      assert.equal(pending.SubscriptionArn, "pending confirmation");
+      const listed = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions ?? [];
+      assert.deepEqual(listed.map((s) => s.SubscriptionArn), ["PendingConfirmation"]);
+      await sns.send(new PublishCommand({ TopicArn: arn, Message: "before the confirmation" }));
+
+      const [confirmation, ...rest] = (await other.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? [];
+      assert.equal(rest.length, 0, "nothing is delivered before the confirmation");
+      const doc = JSON.parse(confirmation?.Body ?? "{}") as Record<string, string>;
+      assert.equal(doc.Type, "SubscriptionConfirmation");
+      assert.equal(doc.TopicArn, arn);
+      assert.equal(doc.Message, `You have chosen to subscribe to the topic ${arn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`);
+      assert.equal(doc.SubscribeURL, `${nimbus.url}/?Action=ConfirmSubscription&TopicArn=${arn}&Token=${doc.Token}`);
+      const confirmed = (await other.sns.send(new ConfirmSubscriptionCommand({ TopicArn: arn, Token: doc.Token }))).SubscriptionArn ?? "";
+      assert.match(confirmed, new RegExp(`^${arn}:[0-9a-f-]{36}$`));
+
+      await sns.send(new PublishCommand({ TopicArn: arn, Message: "after the confirmation" }));
+      const delivered = (await other.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages ?? [];
+      assert.deepEqual(delivered.map((m) => (JSON.parse(m.Body ?? "{}") as { Message?: string }).Message), ["after the confirmation"]);
+
+      // Subscribed by the queue's owner: no confirmation.
+      const second = await topic("xacct-owner");
+      const own = (await other.sns.send(new SubscribeCommand({ TopicArn: second, Protocol: "sqs", Endpoint: queueArn }))).SubscriptionArn ?? "";
+      assert.match(own, new RegExp(`^${second}:[0-9a-f-]{36}$`));
+    } finally {
+      other.sns.destroy();
+      other.sqs.destroy();
     }
   });
 

@@ -40,10 +40,12 @@ import {
   httpNotification,
   lambdaEvent,
   messageForProtocol,
+  queueConfirmation,
   snsTimestamp,
   sqsDelivery,
   subscribeUrl,
   unsubscribeUrl,
+  type ConfirmationInput,
   type EnvelopeSigner,
   type NotificationInput,
   type SnsMessageAttributes,
@@ -177,9 +179,9 @@ export function sendUnsubscribeConfirmation(ctx: SnsContext, topic: Topic, sub: 
   sendHttpConfirmation(ctx, topic, sub, "UnsubscribeConfirmation", token);
 }
 
-function sendHttpConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, type: "SubscriptionConfirmation" | "UnsubscribeConfirmation", token: string): void {
+function confirmationOf(ctx: SnsContext, topic: Topic, sub: Subscription, type: "SubscriptionConfirmation" | "UnsubscribeConfirmation", token: string): ConfirmationInput {
   const arn = topicArn(topic);
-  const delivery = httpConfirmation({
+  return {
     type,
     messageId: randomUUID(),
     topicArn: arn,
@@ -188,7 +190,29 @@ function sendHttpConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, 
     subscribeUrl: subscribeUrl(ctx.config.endpoint, arn, token),
     timestamp: snsTimestamp(ctx.clock),
     signer: signerFor(ctx, topic),
-  });
+  };
+}
+
+/**
+ * A queue subscribed by an account that does not own it gets the SubscriptionConfirmation
+ * document an HTTP/S endpoint is POSTed, as its message body: whoever reads the queue confirms
+ * with its token or SubscribeURL (developer guide, "Sending Amazon SNS messages to an Amazon SQS
+ * queue in a different account"; the Knowledge Center's sns-cross-account-subscription finds the
+ * SubscribeURL of an UnsubscribeConfirmation "in the ... message sent to the SQS queue"). Sent as
+ * SNS sends to the queue (its policy must let the topic in); a queue that refuses it, or a FIFO
+ * queue (no recording says which message group AWS uses), gets none and the subscription stays
+ * pending.
+ */
+export async function sendQueueConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, token: string): Promise<void> {
+  try {
+    await sendToQueue(ctx.invoke, sub.endpoint, queueConfirmation(confirmationOf(ctx, topic, sub, "SubscriptionConfirmation", token)), topicArn(topic));
+  } catch {
+    // Not delivered: the subscription waits for a confirmation that cannot come, as on AWS.
+  }
+}
+
+function sendHttpConfirmation(ctx: SnsContext, topic: Topic, sub: Subscription, type: "SubscriptionConfirmation" | "UnsubscribeConfirmation", token: string): void {
+  const delivery = httpConfirmation(confirmationOf(ctx, topic, sub, type, token));
   deliverWithRetries(ctx, {
     account: sub.account,
     region: sub.region,

@@ -590,6 +590,11 @@ export function httpNotification(input: NotificationInput, options: { rawMessage
 }
 
 /** The SubscriptionConfirmation / UnsubscribeConfirmation POST. */
+/** The same document as an SQS message body: a queue of another account confirms its subscription from it. */
+export function queueConfirmation(input: ConfirmationInput): SqsDelivery {
+  return { body: envelopeJson(buildConfirmation(input)) };
+}
+
 export function httpConfirmation(input: ConfirmationInput): HttpDelivery {
   const subscriptionArn = input.type === "UnsubscribeConfirmation" ? input.subscriptionArn : undefined;
   return {

@@ -19,7 +19,7 @@ import type {
 import { parseReplayPolicy, type ArchiveWindow, type ReplayWindow } from "../domain/archive.js";
 import { validateFilterPolicy, validateFilterPolicyScope, type FilterPolicyOperation } from "../domain/filter-policy.js";
 import { generateConfirmationToken } from "../domain/messages.js";
-import { sendEmailConfirmation, sendSubscriptionConfirmation, sendUnsubscribeConfirmation } from "../delivery.js";
+import { sendEmailConfirmation, sendQueueConfirmation, sendSubscriptionConfirmation, sendUnsubscribeConfirmation } from "../delivery.js";
 import { effectiveSubscriptionDeliveryPolicy, normalizeSubscriptionDeliveryPolicy } from "../delivery-policy.js";
 import { parseEndpointArn } from "../platform.js";
 import { isSmsEndpoint } from "../sms.js";
@@ -177,7 +177,7 @@ function checkAttribute(name: string, value: string, all: Readonly<Record<string
   }
 }
 
-export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutput {
+export async function subscribe(input: SubscribeInput, ctx: SnsContext): Promise<SubscribeOutput> {
   const topic = resolveTopic(ctx, input.TopicArn);
   const protocol = input.Protocol.toLowerCase();
   if (!PROTOCOLS.has(protocol)) throw invalidParameter(`Invalid parameter: Amazon SNS does not support this protocol string: ${input.Protocol}`);
@@ -213,7 +213,13 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
       throw invalidParameter(`Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn${endpoint}`);
     }
   }
-  const confirmed = !NEEDS_CONFIRMATION.has(protocol);
+  // A queue of another account than the caller's waits for a confirmation: "When the queue owner
+  // creates a subscription, the subscription doesn't require confirmation" (developer guide,
+  // "Sending Amazon SNS messages to an Amazon SQS queue in a different account"); subscribed
+  // from the topic's account, "have a user with permissions to read messages from the queue
+  // confirm the subscription" (AWS Knowledge Center, sns-cross-account-subscription).
+  const otherAccountsQueue = protocol === "sqs" && parseArn(endpoint)?.account !== ctx.account;
+  const confirmed = !NEEDS_CONFIRMATION.has(protocol) && !otherAccountsQueue;
   let created: Subscription | undefined;
   const sub = ctx.store.transaction(() => {
     ctx.store.dropUnconfirmed(ctx.clock.now() - PENDING_CONFIRMATION_MS, topic);
@@ -251,6 +257,7 @@ export function subscribe(input: SubscribeInput, ctx: SnsContext): SubscribeOutp
   if (!sub.confirmed && sub.token !== undefined && (protocol === "email" || protocol === "email-json")) {
     sendEmailConfirmation(ctx, topic, sub, sub.token);
   }
+  if (!sub.confirmed && sub.token !== undefined && protocol === "sqs") await sendQueueConfirmation(ctx, topic, sub, sub.token);
   if (!sub.confirmed && input.ReturnSubscriptionArn !== true) return { SubscriptionArn: "pending confirmation" };
   return { SubscriptionArn: subscriptionArn(sub) };
 }
