@@ -81,6 +81,29 @@ describe("STS", () => {
     assert.equal(tooLong.message, "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200");
   });
 
+  test("AssumeRole checks session tags, managed policy ARNs and the source identity against the model's constraints", async () => {
+    const role = "arn:aws:iam::111122223333:role/demo";
+    const tagged = await failure<STSServiceException>(
+      sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: "ok", Tags: [{ Key: "team", Value: "a" }, { Key: "a*b", Value: "x".repeat(257) }], PolicyArns: [{ arn: "short" }], SourceIdentity: "has space" })),
+    );
+    assert.equal(tagged.name, "ValidationError");
+    assert.equal(tagged.$metadata.httpStatusCode, 400);
+    assert.equal(
+      tagged.message,
+      "4 validation errors detected: Value 'short' at 'policyArns.1.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20; " +
+        "Value 'a*b' at 'tags.2.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+; " +
+        `Value '${"x".repeat(257)}' at 'tags.2.member.value' failed to satisfy constraint: Member must have length less than or equal to 256; ` +
+        "Value 'has space' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+    );
+    const tooMany = await failure<STSServiceException>(
+      sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: "ok", Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" })) })),
+    );
+    assert.equal(tooMany.message, "1 validation error detected: Value '[51 items]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
+    // Letters, numbers and spaces of any script and _.:/=+-@ are allowed in tags.
+    const ok = await sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: "ok", Tags: [{ Key: "Équipe 1", Value: "" }], TransitiveTagKeys: ["Équipe 1"], SourceIdentity: "alice@example.com" }));
+    assert.equal(ok.SourceIdentity, "alice@example.com");
+  });
+
   test("a missing required member is refused before any handler runs", async () => {
     // The SDK would refuse to send this, so send it by hand.
     const res = await fetch(`${nimbus.url}/`, {

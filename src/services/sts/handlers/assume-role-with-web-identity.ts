@@ -33,8 +33,9 @@ export function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput,
     ...constraints.roleSessionName(input.RoleSessionName),
     constraints.webIdentityToken(input.WebIdentityToken),
     constraints.providerId(input.ProviderId),
+    ...constraints.policyArns(input.PolicyArns),
     constraints.durationSeconds(input.DurationSeconds, MIN, MAX),
-    constraints.policy(input.Policy),
+    ...constraints.policy(input.Policy),
   );
   const role = roleOf(input.RoleArn);
   checkSessionPolicy(input.Policy);

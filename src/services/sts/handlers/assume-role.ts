@@ -16,11 +16,15 @@ export function assumeRole(input: AssumeRoleInput, ctx: StsContext): AssumeRoleO
   check(
     constraints.roleArn(input.RoleArn),
     ...constraints.roleSessionName(input.RoleSessionName),
+    ...constraints.policyArns(input.PolicyArns),
     constraints.durationSeconds(input.DurationSeconds, MIN, MAX),
-    constraints.policy(input.Policy),
+    ...constraints.policy(input.Policy),
+    ...constraints.tags(input.Tags),
+    ...constraints.transitiveTagKeys(input.TransitiveTagKeys),
     ...constraints.externalId(input.ExternalId),
-    constraints.serialNumber(input.SerialNumber),
+    ...constraints.serialNumber(input.SerialNumber),
     ...constraints.tokenCode(input.TokenCode),
+    ...constraints.sourceIdentity(input.SourceIdentity),
   );
   const role = roleOf(input.RoleArn);
   checkSessionPolicy(input.Policy);

@@ -10,7 +10,7 @@ const MAX = 129_600;
 const DEFAULT = 43_200;
 
 export function getSessionToken(input: GetSessionTokenInput, ctx: StsContext): GetSessionTokenOutput {
-  check(constraints.durationSeconds(input.DurationSeconds, MIN, MAX), constraints.serialNumber(input.SerialNumber), ...constraints.tokenCode(input.TokenCode));
+  check(constraints.durationSeconds(input.DurationSeconds, MIN, MAX), ...constraints.serialNumber(input.SerialNumber), ...constraints.tokenCode(input.TokenCode));
   const caller = ctx.store.principalOf(ctx.caller.accessKeyId);
   if (caller.session) throw errors.SessionTokenWithSessionCredentials();
   const { credentials } = issueSession(ctx, { ...{}, ...caller, session: true }, input.DurationSeconds ?? DEFAULT);
