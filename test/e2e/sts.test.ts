@@ -173,6 +173,14 @@ describe("STS", () => {
     assert.equal(id.Account, "111122223333");
     assert.equal(id.Arn, out.AssumedRoleUser?.Arn);
     asRole.destroy();
+
+    // A form POST without any signature, as the Go SDK and botocore send it; with ProviderId, the Provider is that value.
+    const form = new URLSearchParams({ Action: "AssumeRoleWithWebIdentity", Version: "2011-06-15", RoleArn: "arn:aws:iam::111122223333:role/web", RoleSessionName: "raw", WebIdentityToken: token, ProviderId: "www.amazon.com" });
+    const raw = await fetch(nimbus.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
+    const text = await raw.text();
+    assert.equal(raw.status, 200, text);
+    assert.match(text, /<Provider>www\.amazon\.com<\/Provider>/);
+    assert.match(text, /<SubjectFromWebIdentityToken>system:serviceaccount:default:app<\/SubjectFromWebIdentityToken>/);
   });
 
   test("AssumeRoleWithWebIdentity refuses an expired token, a token that is no JWT, and bad parameters, as STS does", async () => {

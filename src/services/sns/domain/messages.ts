@@ -589,12 +589,12 @@ export function httpNotification(input: NotificationInput, options: { rawMessage
   return { headers, body: envelopeJson(buildNotification(input)) };
 }
 
-/** The SubscriptionConfirmation / UnsubscribeConfirmation POST. */
-/** The same document as an SQS message body: a queue of another account confirms its subscription from it. */
+/** The SubscriptionConfirmation document as an SQS message body: a queue of another account confirms its subscription from it. */
 export function queueConfirmation(input: ConfirmationInput): SqsDelivery {
   return { body: envelopeJson(buildConfirmation(input)) };
 }
 
+/** The SubscriptionConfirmation / UnsubscribeConfirmation POST. */
 export function httpConfirmation(input: ConfirmationInput): HttpDelivery {
   const subscriptionArn = input.type === "UnsubscribeConfirmation" ? input.subscriptionArn : undefined;
   return {
