@@ -371,6 +371,7 @@ function readBody(req: AnyRequest, limit: number): Buffer | Promise<Buffer> {
 
 async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {
   const started = performance.now();
+  if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) req.url = originForm(req.url);
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
   const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
@@ -436,6 +437,21 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   if (result.failure) opts.logger.error({ ...{}, ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
   else opts.logger.info(line);
+}
+
+/**
+ * A request target in absolute-form (`PUT http://host:4566/bucket/key HTTP/1.1`) as the path and
+ * query it names. "A server MUST accept the absolute-form in requests even though most HTTP/1.1
+ * clients will only send the absolute-form to a proxy" (RFC 9112 section 3.2.2), and S3 does: the
+ * AWS SDK for Go v1 sent S3 requests so, which "S3 handles correctly" (aws/aws-sdk-go#344, #944).
+ * Clients still send it: the AWS SDK for .NET v4, and any client told to use Nimbus as its HTTP
+ * proxy (Perl's LWP with http_proxy). A target in any other form is left as it came.
+ */
+function originForm(target: string): string {
+  const authority = /^https?:\/\/[^/?#]*/i.exec(target);
+  if (!authority) return target;
+  const rest = target.slice(authority[0].length);
+  return rest.charCodeAt(0) === 47 /* / */ ? rest : `/${rest}`;
 }
 
 /**

@@ -75,6 +75,27 @@ describe("raw HTTP: paths that are not UTF-8", () => {
   });
 });
 
+describe("raw HTTP: request targets in absolute-form", () => {
+
+  // RFC 9112 section 3.2.2: servers must accept `METHOD http://host/path`; S3 does (aws/aws-sdk-go#344).
+  test("S3 and SQS requests whose target names the scheme and host are served as their path", async () => {
+    const bucket = uniqueName("absolute");
+    const origin = `http://127.0.0.1:${nimbus.port}`;
+    assert.equal((await rawRequest(nimbus.port, request("PUT", `${origin}/${bucket}`))).status, 200);
+    const put = await rawRequest(nimbus.port, request("PUT", `${origin}/${bucket}/a%20b%2B%C3%BC.txt`, { "Content-Type": "text/plain" }, "absolute body"));
+    assert.equal(put.status, 200, put.body);
+    const get = await rawRequest(nimbus.port, request("GET", `HTTP://localhost/${bucket}/a%20b%2B%C3%BC.txt`));
+    assert.equal(get.status, 200, get.body);
+    assert.equal(get.body, "absolute body");
+    const list = await rawRequest(nimbus.port, request("GET", `${origin}/${bucket}?list-type=2&prefix=a`));
+    assert.equal(list.status, 200, list.body);
+    assert.match(Buffer.from(list.body, "latin1").toString("utf8"), /<Key>a b\+ü\.txt<\/Key>/);
+    const listed = await rawRequest(nimbus.port, request("POST", origin, { "Content-Type": "application/x-www-form-urlencoded" }, "Action=ListQueues&Version=2012-11-05"));
+    assert.equal(listed.status, 200, listed.body);
+    assert.match(listed.body, /<ListQueuesResponse/);
+  });
+});
+
 describe("raw HTTP: clients that go away", () => {
 
   const openFiles = (): number => readdirSync("/proc/self/fd").length;

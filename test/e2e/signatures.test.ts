@@ -74,6 +74,16 @@ describe("signature enforcement", () => {
     assert.equal(missing.$metadata.httpStatusCode, 404);
   });
 
+  test("S3: a request whose target is in absolute-form is checked against its path", async () => {
+    // What the AWS SDK for Go v1 sent S3 (aws/aws-sdk-go#344) and a client behind an HTTP proxy sends.
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "absolute/ü b.txt", Body: "absolute" }));
+    const path = `/${bucket}/absolute/%C3%BC%20b.txt`;
+    const signed = await signer("s3").sign({ method: "GET", protocol: "http:", hostname: "127.0.0.1", port: nimbus.port, path, query: {}, headers: { host: host(), "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    const reply = await send(nimbus.port, "GET", `http://${host()}${path}`, signed.headers);
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal(reply.text, "absolute");
+  });
+
   test("S3: a multipart upload's parts are checked like any request", async () => {
     const key = "multi.bin";
     const { UploadId } = await s3().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
