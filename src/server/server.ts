@@ -409,11 +409,11 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
       res.destroy();
       return;
     }
-    res.setHeader("connection", "close");
+    res.setHeader("Connection", "close");
   }
   // Whatever the handler left unread of a request body is drained so the connection stays usable;
   // a body the client still holds back (no 100 was sent) never comes, so its connection closes.
-  if (continued !== undefined && !continued()) res.setHeader("connection", "close");
+  if (continued !== undefined && !continued()) res.setHeader("Connection", "close");
   else if (!req.readableEnded) req.resume();
   result.response.headers["date"] ??= httpDate(opts.clock.now());
   await send(res, result.response, wire.method === "HEAD");
@@ -527,6 +527,51 @@ function endPending(): void {
 }
 
 /**
+ * Response header names as AWS writes them on HTTP/1.1 ("ETag", "Content-Type", "Last-Modified");
+ * Nimbus keeps them lowercase inside. Names are case-insensitive in HTTP, but clients written
+ * against AWS match them exactly: libs3 compares "ETag", "Content-Type" and "Content-Length"
+ * with strncmp, JetS3t 0.8 looks "Content-Type", "ETag", "Last-Modified" and "Date" up in a
+ * case-sensitive map, so lowercase names left them without an object's ETag, type, length or
+ * date. AWS's own record: the REST GET response in the S3 developer guide ("Last-Modified: ...
+ * ETag: ... Content-Type: text/plain / Content-Length: 5 / Connection: close / Server:
+ * AmazonS3") and S3's Common Response Headers. x-amz-* names stay lowercase, as S3 writes them;
+ * HTTP/2 lowercases every name.
+ */
+const WIRE_NAMES = new Map(
+  [
+    "Accept-Ranges",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+    "Allow",
+    "Cache-Control",
+    "Connection",
+    "Content-Disposition",
+    "Content-Encoding",
+    "Content-Language",
+    "Content-Length",
+    "Content-MD5",
+    "Content-Range",
+    "Content-Type",
+    "Date",
+    "ETag",
+    "Expires",
+    "Last-Modified",
+    "Location",
+    "Retry-After",
+    "Server",
+    "Vary",
+  ].map((name) => [name.toLowerCase(), name]),
+);
+
+function wireName(name: string): string {
+  return WIRE_NAMES.get(name) ?? name;
+}
+
+/**
  * LENGTH_LAST: node (since nodejs/node#46528) writes a Content-Disposition that comes after a
  * Content-Length as the UTF-8 its text decodes to, where every other header value is written one
  * byte per character (latin1). Header values here are those bytes (node reads request headers
@@ -544,12 +589,12 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
     let length: string | undefined;
     for (const k in headers) {
       if (k.length === 14 && k.toLowerCase() === "content-length") length = headers[k] as string;
-      else out[k] = headers[k] as string;
+      else out[wireName(k)] = headers[k] as string;
     }
     // Content-Length goes last (see LENGTH_LAST). A 304 may only carry the length a 200 would
     // have had (RFC 9110 section 8.6), so none.
-    if (length !== undefined) out["content-length"] = length;
-    else if (!head && response.status !== 304) out["content-length"] = body === undefined ? "0" : Buffer.byteLength(body);
+    if (length !== undefined) out["Content-Length"] = length;
+    else if (!head && response.status !== 304) out["Content-Length"] = body === undefined ? "0" : Buffer.byteLength(body);
     res.writeHead(response.status, out);
     endThisTurn(res, body);
     return;
@@ -558,9 +603,9 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
   let length: string | undefined;
   for (const k in headers) {
     if (k.length === 14 && k.toLowerCase() === "content-length") length = headers[k] as string;
-    else res.setHeader(k, headers[k] as string);
+    else res.setHeader(wireName(k), headers[k] as string);
   }
-  if (length !== undefined) res.setHeader("content-length", length);
+  if (length !== undefined) res.setHeader("Content-Length", length);
   if (isFileStream(body)) return sendFile(body, res as unknown as Writable);
   if (body instanceof ComposedStream) return sendFiles(body.files(), res as unknown as Writable, body);
   const readable = body instanceof Readable ? body : Readable.from(body);

@@ -172,6 +172,29 @@ describe("S3 objects", () => {
     assert.deepEqual(head.Metadata, { color: "blue", "x-trace": "42" });
   });
 
+  // The S3 developer guide's REST GET response: "Last-Modified: ... ETag: ... Content-Type: text/plain
+  // Content-Length: 5 Connection: close Server: AmazonS3", the x-amz-* names lowercase. libs3 and
+  // JetS3t match the names exactly, and found no ETag, type, length or date in lowercase ones.
+  test("response header names are written as S3 writes them: ETag, Content-Type, Last-Modified; x-amz-* lowercase", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "names.txt", Body: "header names", ContentType: "text/plain", CacheControl: "no-cache", Metadata: { family: "Muntz" } }));
+    const names = (method: string, headers: Record<string, string> = {}) =>
+      new Promise<string[]>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: nimbus.port, method, path: `/${bucket}/names.txt`, headers: { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.rawHeaders.filter((_, i) => i % 2 === 0)));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const got = await names("GET");
+    for (const name of ["Accept-Ranges", "Cache-Control", "Content-Length", "Content-Type", "Date", "ETag", "Last-Modified", "x-amz-id-2", "x-amz-meta-family", "x-amz-request-id"]) {
+      assert.ok(got.includes(name), `${name} in ${got.join(", ")}`);
+    }
+    assert.ok(!got.includes("etag") && !got.includes("content-type"), got.join(", "));
+    assert.ok((await names("HEAD")).includes("ETag"));
+    assert.ok((await names("GET", { Range: "bytes=0-3" })).includes("Content-Range"));
+  });
+
   // aws-sdk-js-v3 packages/middleware-sdk-s3/src/s3-expires-middleware.e2e.spec.ts, run against S3:
   // "should parse Expires from response if it is valid date-time, and include ExpiresString" and
   // "should fail with a non-blocking warning if Expires is not a valid date-time, and include the
