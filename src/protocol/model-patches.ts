@@ -99,6 +99,29 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   ],
 };
 
+/** Members of a structure to be written before its others, in this order, where AWS writes them so and the model lists them later. */
+export interface MemberOrderPatch {
+  readonly operation: string;
+  readonly side: "input" | "output";
+  /** As MemberPatch's path. */
+  readonly path: readonly string[];
+  readonly first: readonly string[];
+}
+
+/**
+ * ListAllMyBucketsResult opens with its Owner, then the Buckets: S3's GET Service sample response
+ * ("<ListAllMyBucketsResult xmlns=...><Owner><ID>bcaf1ffd86f461ca5fb16fd081034f</ID>
+ * <DisplayName>webfile</DisplayName></Owner><Buckets><Bucket><Name>quotes</Name>..."), copied by
+ * the S3-compatible stores and SDK tests since (scality/cloudserver's listBuckets, the AWS SDK
+ * for Java v2's tests). Streaming parsers written against S3 depend on it: the AWS SDK for Java
+ * v1 (XmlResponsesSaxParser.ListAllMyBucketsHandler) and JetS3t give each Bucket the Owner read
+ * before it, and libs3 hands the owner to its per-bucket callback, so with the model's order
+ * (Buckets first) every bucket came back without its owner.
+ */
+export const MEMBER_ORDER_PATCHES: Readonly<Record<string, readonly MemberOrderPatch[]>> = {
+  "s3-2006-03-01": [{ operation: "ListBuckets", side: "output", path: [], first: ["Owner"] }],
+};
+
 interface PatchableModel {
   operations: Record<string, { input?: RawRef; output?: RawRef }>;
   shapes: Record<string, RawRef>;
@@ -114,16 +137,33 @@ export function applyModelPatches(file: string, raw: PatchableModel): void {
   }
   const generated = readGenerated<MemberPatch[]>(`${file}.v3-members.json`) ?? [];
   for (const patch of [...generated, ...(MODEL_PATCHES[file] ?? [])]) {
-    let ref = raw.operations[patch.operation]?.[patch.side];
-    for (const step of patch.path) {
-      if (!ref) break;
-      const shape = structureOf(raw, ref);
-      ref = step === "[]" ? shape.member : step === "{}" ? shape.value : shape.members?.[step];
-    }
-    if (!ref) throw new Error(`model patch ${file} ${patch.operation}.${patch.side}.${patch.path.join(".")}: no such member`);
-    const target = structureOf(raw, ref) as { members?: Record<string, RawRef> };
+    const target = patchTarget(file, raw, patch);
     target.members = { ...{}, ...target.members, ...patch.members };
   }
+  for (const patch of MEMBER_ORDER_PATCHES[file] ?? []) {
+    const target = patchTarget(file, raw, patch);
+    const members = target.members ?? {};
+    const first: Record<string, RawRef> = {};
+    for (const name of patch.first) {
+      const member = members[name];
+      if (!member) throw new Error(`model patch ${file} ${patch.operation}.${patch.side}: no member ${name} to put first`);
+      first[name] = member;
+    }
+    // Assigning the others after keeps the first ones where they were put: at the front.
+    target.members = Object.assign(first, members);
+  }
+}
+
+/** The structure a patch's path leads to. Throws when the path no longer exists. */
+function patchTarget(file: string, raw: PatchableModel, patch: Pick<MemberPatch, "operation" | "side" | "path">): { members?: Record<string, RawRef> } {
+  let ref = raw.operations[patch.operation]?.[patch.side];
+  for (const step of patch.path) {
+    if (!ref) break;
+    const shape = structureOf(raw, ref);
+    ref = step === "[]" ? shape.member : step === "{}" ? shape.value : shape.members?.[step];
+  }
+  if (!ref) throw new Error(`model patch ${file} ${patch.operation}.${patch.side}.${patch.path.join(".")}: no such member`);
+  return structureOf(raw, ref) as { members?: Record<string, RawRef> };
 }
 
 function structureOf(raw: PatchableModel, ref: RawRef): RawRef {

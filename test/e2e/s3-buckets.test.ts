@@ -223,6 +223,16 @@ describe("S3 buckets", () => {
     await s3.send(new DeleteBucketCommand({ Bucket: uploads }));
   });
 
+  // S3's GET Service sample response opens with the Owner; the AWS SDK for Java v1, JetS3t and
+  // libs3 give each Bucket the Owner read before it.
+  test("ListBuckets writes the Owner before the Buckets, as S3 does", async () => {
+    const name = uniqueName("order");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const reply = await httpRequest(nimbus.port, "GET", `/?prefix=${name}`, { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD" });
+    assert.equal(reply.status, 200, reply.text);
+    assert.match(reply.text, new RegExp(`<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>[0-9a-f]{64}</ID></Owner><Buckets><Bucket><Name>${name}</Name>`));
+  });
+
   test("ListBuckets pages with MaxBuckets and a continuation token, filters by prefix", async () => {
     const prefix = uniqueName("page");
     for (const suffix of ["a", "b", "c"]) await s3.send(new CreateBucketCommand({ Bucket: `${prefix}-${suffix}` }));
