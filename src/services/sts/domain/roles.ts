@@ -5,6 +5,9 @@ import type { StsContext } from "../index.js";
 import { roleId } from "./keys.js";
 import { issueSession } from "./sessions.js";
 
+/** A role session lasts 900 s up to the role's maximum session duration (at most 12 h); 1 h by default. */
+export const ROLE_SESSION_SECONDS = { min: 900, max: 43_200, default: 3_600 } as const;
+
 export interface Role {
   readonly partition: string;
   readonly account: string;

@@ -2,14 +2,9 @@ import { decodeJwt, type JWTPayload } from "jose";
 import type { AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityOutput } from "../../../generated/sts.js";
 import { errors } from "../errors.js";
 import type { StsContext } from "../index.js";
-import { checkSessionPolicy, issueRoleSession, roleOf, type Role } from "../domain/roles.js";
+import { checkSessionPolicy, issueRoleSession, ROLE_SESSION_SECONDS, roleOf, type Role } from "../domain/roles.js";
 import { packedPolicySize } from "../domain/sessions.js";
 import { check, constraints } from "../validation.js";
-
-// AssumeRoleWithWebIdentity: 900 s up to the role's maximum session duration (at most 12 h); default 1 h.
-const MIN = 900;
-const MAX = 43_200;
-const DEFAULT = 3_600;
 
 /** The claim an identity provider sets the source identity in (IAM User Guide, "Passing session tags using AssumeRoleWithWebIdentity"). */
 const SOURCE_IDENTITY_CLAIM = "https://aws.amazon.com/source_identity";
@@ -34,7 +29,7 @@ export function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput,
     constraints.webIdentityToken(input.WebIdentityToken),
     constraints.providerId(input.ProviderId),
     ...constraints.policyArns(input.PolicyArns),
-    constraints.durationSeconds(input.DurationSeconds, MIN, MAX),
+    constraints.durationSeconds(input.DurationSeconds, ROLE_SESSION_SECONDS.min, ROLE_SESSION_SECONDS.max),
     ...constraints.policy(input.Policy),
   );
   const role = roleOf(input.RoleArn);
@@ -44,7 +39,7 @@ export function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput,
   if (typeof claims.exp === "number" && claims.exp <= nowSeconds) {
     throw errors.ExpiredToken({ now: nowSeconds, expiration: claims.exp });
   }
-  const session = issueRoleSession(ctx, role, input.RoleSessionName, input.DurationSeconds ?? DEFAULT);
+  const session = issueRoleSession(ctx, role, input.RoleSessionName, input.DurationSeconds ?? ROLE_SESSION_SECONDS.default);
   const size = packedPolicySize(input);
   const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
   const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
