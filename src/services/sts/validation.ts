@@ -19,10 +19,15 @@ const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const SESSION_POLICY = /^[\u0009\u000A\u000D\u0020-\u00FF]+$/;
 
+/** A session tag key, in the tags and in TransitiveTagKeys alike (tagKeyType). */
+const tagKey = (name: string, v: string): Check[] => [length(name, v, 1, 128), pattern(name, v, TAG_KEY, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+")];
+/** A role session name and a source identity share one type's bounds: 2 to 64 of [\w+=,.@-]. */
+const sessionNameLike = (name: string, v: string | undefined): Check[] => [length(name, v, 2, 64), pattern(name, v, SESSION_NAME, "[\\w+=,.@-]*")];
+
 export const constraints = {
   durationSeconds: (v: number | undefined, min: number, max: number) => range("durationSeconds", v, min, max),
   roleArn: (v: string) => length("roleArn", v, 20, 2048),
-  roleSessionName: (v: string) => [length("roleSessionName", v, 2, 64), pattern("roleSessionName", v, SESSION_NAME, "[\\w+=,.@-]*")],
+  roleSessionName: (v: string) => sessionNameLike("roleSessionName", v),
   policy: (v: string | undefined) => [length("policy", v, 1, 2048), pattern("policy", v, SESSION_POLICY, "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")],
   /** Each managed policy ARN (policyDescriptorListType of arnType, 20 to 2,048 characters). */
   policyArns: (v: readonly { arn?: string }[] | undefined) => (v ?? []).map((p, i) => length(`policyArns.${i + 1}.member.arn`, p.arn, 20, 2048)),
@@ -30,17 +35,16 @@ export const constraints = {
   tags: (v: readonly { Key: string; Value: string }[] | undefined) => [
     count("tags", v, 0, 50),
     ...(v ?? []).flatMap((t, i) => [
-      length(`tags.${i + 1}.member.key`, t.Key, 1, 128),
-      pattern(`tags.${i + 1}.member.key`, t.Key, TAG_KEY, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+"),
+      ...tagKey(`tags.${i + 1}.member.key`, t.Key),
       length(`tags.${i + 1}.member.value`, t.Value, 0, 256),
       pattern(`tags.${i + 1}.member.value`, t.Value, TAG_VALUE, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"),
     ]),
   ],
   transitiveTagKeys: (v: readonly string[] | undefined) => [
     count("transitiveTagKeys", v, 0, 50),
-    ...(v ?? []).flatMap((k, i) => [length(`transitiveTagKeys.${i + 1}.member`, k, 1, 128), pattern(`transitiveTagKeys.${i + 1}.member`, k, TAG_KEY, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+")]),
+    ...(v ?? []).flatMap((k, i) => tagKey(`transitiveTagKeys.${i + 1}.member`, k)),
   ],
-  sourceIdentity: (v: string | undefined) => [length("sourceIdentity", v, 2, 64), pattern("sourceIdentity", v, SESSION_NAME, "[\\w+=,.@-]*")],
+  sourceIdentity: (v: string | undefined) => sessionNameLike("sourceIdentity", v),
   externalId: (v: string | undefined) => [length("externalId", v, 2, 1224), pattern("externalId", v, /^[\w+=,.@:/-]*$/, "[\\w+=,.@:\\/-]*")],
   accessKeyId: (v: string) => [length("accessKeyId", v, 16, 128), pattern("accessKeyId", v, /^[\w]*$/, "[\\w]*")],
   serialNumber: (v: string | undefined) => [length("serialNumber", v, 9, 256), pattern("serialNumber", v, /^[\w+=/:,.@-]*$/, "[\\w+=/:,.@-]*")],
