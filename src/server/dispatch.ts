@@ -312,6 +312,11 @@ export class Dispatcher {
     const target = req.headers["x-amz-target"];
     if (!target) return this.routeUntargeted(req, signingName, hostPrefix, onService);
     const t = this.deps.registry.directory.fromTarget(target);
+    // A form body under a target no model knows is a Query request: Perl's Amazon::SQS::Simple
+    // (2.07) sends every SQS action as `X-Amz-Target: AmazonSQSv20121105.<Action>` with an
+    // Action=... form body and reads XML back, and has worked so against SQS since before SQS
+    // spoke JSON. LocalStack routes such requests by their Content-Type too.
+    if (!t && isFormBody(req)) return this.routeUntargeted(req, signingName, hostPrefix, onService);
     if (!t) return this.unknownTarget(target, signingName, onService);
     const byTarget = (svc: LoadedService): Routed => {
       onService(svc, "json");
@@ -470,7 +475,7 @@ export class Dispatcher {
     if (fromQuery) return fromQuery;
     // A query request's form body comes with a POST; any other method's form body (`curl -T`
     // or `-XPUT -d` upload to S3 with curl's default form type) is an object's data, not parameters.
-    if (req.method !== "POST" || !(req.headers["content-type"] ?? "").includes("x-www-form-urlencoded")) return undefined;
+    if (!isFormBody(req)) return undefined;
     const body = await this.buffer(req);
     return new URLSearchParams(body.toString("utf8")).get("Action") ?? undefined;
   }
@@ -527,6 +532,11 @@ function modelProtocol(protocol: string): WireProtocol {
 
 function isQueryLike(protocol: string | undefined, queryCompatible: boolean | undefined): boolean {
   return protocol === "query" || protocol === "ec2" || Boolean(queryCompatible);
+}
+
+/** A POST with a form body: a Query request's parameters. */
+function isFormBody(req: WireRequest): boolean {
+  return req.method === "POST" && (req.headers["content-type"] ?? "").includes("x-www-form-urlencoded");
 }
 
 function guessProtocol(req: WireRequest): WireProtocol {
