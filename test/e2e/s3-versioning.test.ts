@@ -10,6 +10,7 @@ import {
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
@@ -94,6 +95,35 @@ describe("S3 versioning", () => {
     );
     const invalid = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "doc", VersionId: "not a version" })));
     assert.deepEqual([invalid.name, invalid.message, invalid.status], ["InvalidArgument", "Invalid version id specified", 400]);
+  });
+
+  // AWS: `head-object --version-id dsf` 400, a well-formed id naming nothing 404 (AWS CLI output
+  // in Seagate/cortx-s3server#1724); GetObjectTagging with versionId "test_file" InvalidArgument
+  // naming it (raw S3 response in versity/versitygw#1698).
+  test("a version id not shaped as S3's (shorter than 32, or not URL-ready) is InvalidArgument; a well-formed one that names nothing is NoSuchVersion", async () => {
+    const bucket = await versionedBucket();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    for (const bad of ["v1", "dsf", "test_file", "nonexistent-version-id-12345", "HPniJFCxqTsMuIH9KX8K8wEjNUgmABC/"]) {
+      for (const call of [
+        () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k", VersionId: bad })),
+        () => s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "k", VersionId: bad })),
+        () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k", VersionId: bad })),
+      ]) {
+        const err = await failure(call());
+        assert.deepEqual(
+          [err.name, err.status, err.message, err.error["ArgumentName"], err.error["ArgumentValue"]],
+          ["InvalidArgument", 400, "Invalid version id specified", "versionId", bad],
+        );
+      }
+      const head = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "k", VersionId: bad })));
+      assert.equal(head.status, 400, bad);
+    }
+    const wellFormed = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD";
+    const missing = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k", VersionId: wellFormed })));
+    assert.deepEqual([missing.name, missing.status], ["NoSuchVersion", 404]);
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "k", VersionId: wellFormed })))).status, 404);
+    assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k", VersionId: wellFormed }))).$metadata.httpStatusCode, 204);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k" }))).Body?.transformToString(), "v");
   });
 
   test("suspended versioning writes the null version; older versions stay", async () => {

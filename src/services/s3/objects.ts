@@ -7,7 +7,8 @@ import { enforcesPolicies } from "../../auth/access.js";
 import { commonErrors, type AwsError } from "../../core/errors.js";
 import type { GetObjectOutput } from "../../generated/s3.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
-import { formEncode, VERSION_ID } from "./domain/listing.js";
+import { formEncode } from "./domain/listing.js";
+import { isVersionIdShaped } from "./domain/version-ids.js";
 import { encryptionOutput, parseEncryption } from "./encryption.js";
 import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion, s3DomainErrors } from "./errors.js";
 import type { S3Context } from "./index.js";
@@ -100,7 +101,7 @@ function deleteMarkerHeaders(row: ObjectRow): Record<string, string> {
  * test_get_object_with_version_unversioned_bucket and test_delete_object snapshots record).
  */
 export function validateVersionId(bucket: BucketRow, versionId: string): void {
-  const issuable = versionId !== "" && VERSION_ID.test(versionId) && (bucket.versioning !== null || versionId === "null");
+  const issuable = isVersionIdShaped(versionId) && (bucket.versioning !== null || versionId === "null");
   if (!issuable) throw invalidArgument("Invalid version id specified", "versionId", versionId);
 }
 

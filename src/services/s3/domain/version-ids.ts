@@ -50,6 +50,21 @@ export function newVersionId(stamp: number): string {
   return digits(stamp, STAMP_CHARS) + digits(check(stamp), CHECK_CHARS) + random;
 }
 
+/**
+ * Whether `versionId` could name a version: "null", or at least 32 URL-ready characters. S3's
+ * ids are opaque ("no more than 1,024 bytes"), 32 characters today (33 in some of the API
+ * reference's examples), and so are all of Nimbus's. S3 refuses a made-up one as InvalidArgument
+ * "Invalid version id specified" before looking for the version: `head-object --version-id dsf`
+ * answers 400 where a well-formed id that names nothing answers 404 (AWS CLI output quoted in
+ * Seagate/cortx-s3server#1724), and GetObjectTagging with versionId "test_file" answers
+ * InvalidArgument naming it (raw S3 response in versity/versitygw#1698).
+ */
+export function isVersionIdShaped(versionId: string): boolean {
+  return versionId === "null" || SHAPE.test(versionId);
+}
+
+const SHAPE = /^[A-Za-z0-9._-]{32,1024}$/;
+
 /** The stamp a version id was made with; undefined for "null" and for ids made otherwise. */
 export function versionStamp(versionId: string): number | undefined {
   if (versionId.length !== VERSION_ID_LENGTH) return undefined;
