@@ -132,6 +132,40 @@ describe("SQS messages", () => {
     }
   });
 
+  test("a SendMessageBatch's X-Amzn-Trace-Id header traces every entry; an entry's own AWSTraceHeader overrides it", async () => {
+    // AWS X-Ray guide, "Amazon SQS and AWS X-Ray": the header "corresponds to all messages included
+    // in a SendMessage or SendMessageBatch request"; the system attribute overrides it.
+    const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    const own = "Root=1-5759e988-bd862e3fe1be46a994272794;Parent=53995c3f42cd8ad9;Sampled=1";
+    const traced = new SQSClient(nimbus.clientConfig());
+    traced.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers["X-Amzn-Trace-Id"] = trace;
+        return next(args);
+      },
+      { step: "build", name: "addTraceHeader" },
+    );
+    try {
+      const url = await queue("xray-batch");
+      const sent = await traced.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: [
+            { Id: "a", MessageBody: "first" },
+            { Id: "b", MessageBody: "second", MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: own } } },
+          ],
+        }),
+      );
+      assert.deepEqual(sent.Successful?.map((s) => s.Id), ["a", "b"]);
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ["AWSTraceHeader"], MaxNumberOfMessages: 10 }));
+      const byBody = new Map((got.Messages ?? []).map((m) => [m.Body, m.Attributes]));
+      assert.deepEqual(byBody.get("first"), { AWSTraceHeader: trace });
+      assert.deepEqual(byBody.get("second"), { AWSTraceHeader: own });
+    } finally {
+      traced.destroy();
+    }
+  });
+
   test("binary attributes round-trip and All selects every attribute", async () => {
     const url = await queue("bin");
     await sqs.send(

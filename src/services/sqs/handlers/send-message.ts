@@ -23,7 +23,9 @@ export function sendMessageBatch(input: SendMessageBatchInput, ctx: SqsContext):
     const result = runBatch(ctx.store, input.Entries, (entry, index) => {
       // AWS names the entry by its position in the request (1-based, as query clients number it).
       if (entry.MessageBody === "") throw sqsErrors.EmptyValue({ name: `SendMessageBatchRequestEntry.${index + 1}.MessageBody` });
-      return send(ctx, queue, entry, { batch: true, into: accepted });
+      // The X-Amzn-Trace-Id header stands for every message of a SendMessageBatch, an entry's own
+      // AWSTraceHeader system attribute overriding it (AWS X-Ray guide, "Amazon SQS and AWS X-Ray").
+      return send(ctx, queue, entry, { batch: true, into: accepted, traceHeader: ctx.caller.traceHeader });
     });
     ctx.store.insertMessages(queue, accepted);
     return result;
