@@ -239,6 +239,39 @@ describe("DynamoDB PartiQL", () => {
     assert.equal(await get(t, { pk: { S: "c" } }), undefined);
   });
 
+  test("year, month, day, hour, minute, second, leading and trailing are names, not keywords (AWS's movies examples)", async () => {
+    const t = uniqueName("partiql-movies");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: t,
+        AttributeDefinitions: [
+          { AttributeName: "title", AttributeType: "S" },
+          { AttributeName: "year", AttributeType: "N" },
+        ],
+        KeySchema: [
+          { AttributeName: "title", KeyType: "HASH" },
+          { AttributeName: "year", KeyType: "RANGE" },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const key = [{ S: "24 Hour PartiQL People" }, { N: "2026" }];
+    await run(`INSERT INTO "${t}" VALUE {'title': ?, 'year': ?, 'info': ?}`, { Parameters: [...key, { M: { rating: { N: "9.9" } } }] });
+    const found = await run(`SELECT * FROM "${t}" WHERE title=? AND year=?`, { Parameters: key });
+    assert.deepEqual(found.Items, [{ title: key[0], year: key[1], info: { M: { rating: { N: "9.9" } } } }]);
+    await run(`UPDATE "${t}" SET info.rating=? SET month=1 SET day=2 SET hour=3 SET minute=4 SET second=5 SET leading=6 SET trailing=7 WHERE title=? AND year=?`, {
+      Parameters: [{ N: "2.4" }, ...key],
+    });
+    const updated = await run(`SELECT info.rating, month, day, hour, minute, second, leading, trailing FROM "${t}" WHERE title=? AND year>=?`, { Parameters: key });
+    assert.deepEqual(updated.Items, [
+      { rating: { N: "2.4" }, month: { N: "1" }, day: { N: "2" }, hour: { N: "3" }, minute: { N: "4" }, second: { N: "5" }, leading: { N: "6" }, trailing: { N: "7" } },
+    ]);
+    await run(`DELETE FROM "${t}" WHERE title=? AND year=?`, { Parameters: key });
+    assert.equal(await get(t, { title: key[0]!, year: key[1]! }), undefined);
+    // SQL-92 keywords stay reserved: ZONE (which follows YEAR in the list) still fails unquoted.
+    await validation(run(`SELECT * FROM "${t}" WHERE zone = 1`), `${ENVELOPE}Unexpected keyword`);
+  });
+
   test("errors as DynamoDB sends them", async () => {
     const t = await table({ sortKey: true });
     await validation(run(`SELECT * FROM "${t}" WHERE pk = 'a' AND`), `${ENVELOPE}Missing right-hand side expression of infix operator`);
