@@ -23,7 +23,7 @@ import {
   PutBucketVersioningCommand,
 } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { uniqueName, type TestNimbus } from "./harness.js";
+import { httpRequest, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
@@ -475,6 +475,23 @@ describe("S3 multipart uploads", () => {
   // AWS answers a CompleteMultipartUpload retried after it succeeded with 200 and the same
   // result (as recorded against S3 in adobe/S3Mock#2586, minio/minio#13318 and ceph/s3-tests'
   // idempotent complete test); its conditions are not evaluated again (moto#8380).
+  // AWS builds the Location on the endpoint called, in the request's addressing style; from
+  // another container Nimbus is `nimbus:4566`, not its configured endpoint.
+  test("CompleteMultipartUpload's Location is on the host the request came to, virtual-hosted when the request was", async () => {
+    const complete = async (host: string, path: string) => {
+      const headers = { host, ...signedHeaders("s3") };
+      const created = await httpRequest(nimbus.port, "POST", `${path}?uploads`, headers);
+      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created.text)?.[1] ?? "";
+      await httpRequest(nimbus.port, "PUT", `${path}?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`, headers, "part");
+      const body = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"${createHash("md5").update("part").digest("hex")}"</ETag></Part></CompleteMultipartUpload>`;
+      const done = await httpRequest(nimbus.port, "POST", `${path}?uploadId=${encodeURIComponent(uploadId)}`, headers, body);
+      assert.equal(done.status, 200, done.text);
+      return /<Location>([^<]+)<\/Location>/.exec(done.text)?.[1];
+    };
+    assert.equal(await complete("nimbus:4566", `/${bucket}/dir/a%20b`), `http://nimbus:4566/${bucket}/dir%2Fa+b`);
+    assert.equal(await complete(`${bucket}.localhost:${nimbus.port}`, "/dir/v"), `http://${bucket}.localhost:${nimbus.port}/dir%2Fv`);
+  });
+
   test("a CompleteMultipartUpload retried after it succeeded answers the same result, once", async () => {
     const name = uniqueName("mpu-retry");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

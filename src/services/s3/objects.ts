@@ -5,7 +5,9 @@
  */
 import { enforcesPolicies } from "../../auth/access.js";
 import { commonErrors, type AwsError } from "../../core/errors.js";
+import { requestEndpoint } from "../../core/service.js";
 import type { GetObjectOutput } from "../../generated/s3.js";
+import { virtualHostBucket } from "../../protocol/routing.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
 import { formEncode } from "./domain/listing.js";
 import { isVersionIdShaped } from "./domain/version-ids.js";
@@ -68,9 +70,21 @@ export function requireBucket(ctx: S3Context, name: string): BucketRow {
   return bucket;
 }
 
-/** The object's path-style URL on this Nimbus (CompleteMultipartUpload's Location, a torrent's web seed). */
-export function objectUrl(endpoint: string, bucket: string, key: string): string {
-  return `${endpoint}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+/**
+ * The URL of a bucket's objects as the caller addresses them: on the host the request came to
+ * (`nimbus:4566` from another container), virtual-hosted (`http://<bucket>.localhost:4566`)
+ * when the request was, as AWS builds such URLs on the endpoint called; path-style on the
+ * configured endpoint for an in-process call.
+ */
+export function bucketUrl(ctx: S3Context, bucket: string): string {
+  const host = ctx.caller.host;
+  const virtual = host !== undefined && virtualHostBucket(host, ctx.config.hostname) === bucket;
+  return virtual ? requestEndpoint(ctx) : `${requestEndpoint(ctx)}/${encodeURIComponent(bucket)}`;
+}
+
+/** The object's URL (a torrent's web seed). */
+export function objectUrl(bucketBase: string, key: string): string {
+  return `${bucketBase}/${key.split("/").map(encodeURIComponent).join("/")}`;
 }
 
 /**
@@ -78,8 +92,8 @@ export function objectUrl(endpoint: string, bucket: string, key: string): string
  * `/` as `%2F` and a space as `+` (S3's answers in aws/aws-sdk-js#811, #1158 and #1707 and
  * aws/aws-sdk-go#645; lib-storage's Upload decodes the `%2F` since aws/aws-sdk-js-v3#5668).
  */
-export function completedUploadLocation(endpoint: string, bucket: string, key: string): string {
-  return `${endpoint}/${encodeURIComponent(bucket)}/${formEncode(key)}`;
+export function completedUploadLocation(bucketBase: string, key: string): string {
+  return `${bucketBase}/${formEncode(key)}`;
 }
 
 /** "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes long." */

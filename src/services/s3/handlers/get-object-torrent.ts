@@ -3,7 +3,7 @@ import { pieceHashes, torrentDisposition, torrentFile, torrentTracker } from "..
 import { parseEncryption } from "../encryption.js";
 import { errors } from "../errors.js";
 import type { S3Context } from "../index.js";
-import { objectUrl, readableVersion, requireBucket } from "../objects.js";
+import { bucketUrl, objectUrl, readableVersion, requireBucket } from "../objects.js";
 import { assertReadable } from "../restore.js";
 import type { ObjectRow } from "../store.js";
 
@@ -40,7 +40,7 @@ export async function getObjectTorrent(input: GetObjectTorrentInput, ctx: S3Cont
     size: row.size,
     pieces,
     announce: torrentTracker(bucket.region),
-    url: objectUrl(ctx.config.endpoint, bucket.name, row.key),
+    url: objectUrl(bucketUrl(ctx, bucket.name), row.key),
   });
   return { Body: body, ContentType: "application/x-bittorrent", ContentDisposition: torrentDisposition(row.key) };
 }

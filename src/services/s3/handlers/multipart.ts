@@ -42,7 +42,7 @@ import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
 import { checkPartKey, encryptionOutput, etagOfWrite, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
+import { bucketUrl, checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
 import type { BucketRow, ObjectRow, PartRow, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
 import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
@@ -290,7 +290,7 @@ function completedBefore(ctx: S3Context, bucket: string, key: string, uploadId: 
 
 function completeOutput(ctx: S3Context, bucket: BucketRow, row: ObjectRow): CompleteMultipartUploadOutput {
   return {
-    Location: completedUploadLocation(ctx.config.endpoint, bucket.name, row.key),
+    Location: completedUploadLocation(bucketUrl(ctx, bucket.name), row.key),
     Bucket: bucket.name,
     Key: row.key,
     ETag: row.etag,
