@@ -94,6 +94,29 @@ describe("DynamoDB items", () => {
     assert.deepEqual(projected.Item, { m: { M: { inner: { L: [{ S: "x" }] } } }, n: { N: "1.5" } });
   });
 
+  test("GetItem, PutItem, DeleteItem and UpdateItem check their values and expressions before the table is looked up", async () => {
+    // dynalite's suite (run against DynamoDB) gets these ValidationExceptions from tables that do not exist.
+    const missing = uniqueName("missing");
+    const invalid = (message: string): [string, number, string] => ["ValidationException", 400, message];
+    const twoTypes = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes";
+    assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: missing, Key: { pk: { S: "a", N: "1" } as unknown as AttributeValue } }))), invalid(twoTypes));
+    assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, ProjectionExpression: "a, #b" }))), invalid("Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #b"));
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" }, n: { N: "b" } } }))), invalid("The parameter cannot be converted to a numeric value: b"));
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" }, big: { S: "x".repeat(400 * 1024) } } }))), invalid("Item size has exceeded the maximum allowed size"));
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" } }, ConditionExpression: "" }))), invalid("Invalid ConditionExpression: The expression can not be empty;"));
+    assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: missing, Key: { pk: { SS: [] } } }))), invalid("One or more parameter values were invalid: An string set  may not be empty"));
+    assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, ConditionExpression: "a = :a", ExpressionAttributeValues: {} }))), invalid("ExpressionAttributeValues must not be empty"));
+    assert.deepEqual(await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { N: "1e126" } } }))), invalid("Number overflow. Attempting to store a number with magnitude larger than supported range"));
+    assert.match((await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, UpdateExpression: "SET" }))))[2], /^Invalid UpdateExpression: Syntax error; /);
+    // A request that passes them learns that the table is missing, and a Key that does not fit
+    // an existing table's schema is still refused after the lookup.
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" }, big: { S: "x".repeat(400 * 1024 - 10) } } }))), ["ResourceNotFoundException", 400, "Requested resource not found"]);
+    assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: missing, Key: { other: { S: "a" } } }))), ["ResourceNotFoundException", 400, "Requested resource not found"]);
+    const name = await table();
+    assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: name, Key: { other: { S: "a" } } }))), invalid("The provided key element does not match the schema"));
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { other: { S: "a" } } }))), invalid("One or more parameter values were invalid: Missing the key pk in the item"));
+  });
+
   test("key validation uses DynamoDB's messages", async () => {
     const name = await table({ sortKey: "N" });
     // Thunks: each request is sent only when its turn comes, so no rejection goes unobserved.

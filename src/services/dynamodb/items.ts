@@ -165,13 +165,16 @@ export function keyOf(schema: KeySchema, item: Item): Item {
 const INVALID = "One or more parameter values were invalid: ";
 const KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema";
 
-/** `Key` of GetItem/DeleteItem/UpdateItem...: exactly the key attributes, of the declared types. */
-export function validateKey(meta: TableMeta, raw: Record<string, unknown>): Item {
-  const key = validateItem(raw);
+/**
+ * A `Key` of GetItem/DeleteItem/UpdateItem/BatchGetItem... whose values validateItem has checked:
+ * exactly the key attributes, of the declared types. Its values are checked before the table is
+ * looked up, this after: a malformed value is refused even for a table that does not exist
+ * (dynalite's suite, run against DynamoDB, gets its ValidationExceptions from table 'abc').
+ */
+export function checkKey(meta: TableMeta, key: Item): void {
   checkKeyValues(meta, key, false);
   const mismatch = keySchemaMismatch(meta, key);
   if (mismatch !== undefined) throw validationException(mismatch);
-  return key;
 }
 
 /** Why a Key does not fit the table's key schema (other attributes, one missing or mistyped); undefined when it fits. */

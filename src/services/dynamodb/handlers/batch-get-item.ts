@@ -3,7 +3,7 @@ import type { AwsError } from "../../../core/errors.js";
 import { bareTableName, tableContext } from "../access.js";
 import { expressionAttributes, itemSize, project, validateItem, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, Consumption, checkKeyValues, keySchemaMismatch, readItem, readUnits, requireTable, serializeItem, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, checkKey, Consumption, readItem, readUnits, requireTable, serializeItem, type ConsumedCapacityOut } from "../items.js";
 import { projectionOf } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { throttleOf } from "../throttling.js";
@@ -74,9 +74,7 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     const paths = projections[t];
     const seen = new Set<string>();
     const keys = (validKeys[t] ?? []).map((key) => {
-      checkKeyValues(meta, key, false);
-      const mismatch = keySchemaMismatch(meta, key);
-      if (mismatch !== undefined) throw validationException(mismatch);
+      checkKey(meta, key);
       const row = baseRowKey(tableSchema(meta), key);
       const id = `${row.pk}\u0000${row.sk}`;
       if (seen.has(id)) throw validationException("Provided list of item keys contains duplicates");

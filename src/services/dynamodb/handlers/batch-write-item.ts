@@ -3,7 +3,7 @@ import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generat
 import { tableContext } from "../access.js";
 import { assertItemSize, validateItem, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, checkItemKeys, checkKeyValues, keySchemaMismatch, writeItem, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, checkItemKeys, checkKey, writeItem, type ConsumedCapacityOut } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { javaObjectName } from "../requests.js";
 import { tableSchema } from "../table.js";
@@ -61,11 +61,7 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
     const writes = (checked[t] ?? []).map(({ request, item: valid }) => {
       const put = request.PutRequest;
       if (put !== undefined) checkItemKeys(meta, valid, "schema");
-      else {
-        checkKeyValues(meta, valid, false);
-        const mismatch = keySchemaMismatch(meta, valid);
-        if (mismatch !== undefined) throw validationException(mismatch);
-      }
+      else checkKey(meta, valid);
       const item: Item = valid;
       const row = baseRowKey(tableSchema(meta), item);
       const id = `${row.pk}\u0000${row.sk}`;

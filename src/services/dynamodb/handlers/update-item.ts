@@ -11,12 +11,13 @@ import {
   updatedValues,
   updatePaths,
   validateAttributeUpdates,
+  validateItem,
   validationException,
   type Item,
   type UpdateResult,
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkIndexKeys, checkKeyPaths, readItem, requireTable, singleItemWrite, validateKey, writeItem } from "../items.js";
+import { capacityMode, checkIndexKeys, checkKey, checkKeyPaths, readItem, requireTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
@@ -33,13 +34,17 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   // and test_update_item_with_invalid_table_name, getmoto/moto tests/test_dynamodb). DescribeTable
   // answers "" with the name rules (ack-api-quirks), so this stays with UpdateItem.
   if (input.TableName === "") check(length("tableName", input.TableName, 1, 1024));
-  const meta = requireTable(ctx.store, ctx, input.TableName);
-  const key = validateKey(meta, input.Key);
-  const keyNames = keyAttributeNames(tableSchema(meta));
+  // The Key's values and the expressions are checked before the table is looked up (see checkKey),
+  // though after the table name's rules (the same moto tests).
+  tableNameOf(input.TableName);
+  const key = validateItem(input.Key);
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
+  const meta = requireTable(ctx.store, ctx, input.TableName);
+  checkKey(meta, key);
+  const keyNames = keyAttributeNames(tableSchema(meta));
   if (actions) {
     // Writing a key attribute, even inside it, is refused first (`SET pk.a = :v` names pk as part of the key).
     assertKeyNotUpdated(actions, keyNames);
