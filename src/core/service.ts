@@ -324,6 +324,8 @@ export interface ServiceDefinition<Store = unknown> {
    * from every query error LocalStack recorded against AWS, e.g. test_send_empty_message[sqs_query]).
    */
   readonly queryErrorDetail?: boolean;
+  /** JSON values of the wrong type are answered in Coral's texts (see CodecService.coralJson). */
+  readonly coralJson?: boolean;
   /**
    * An HTTP status that follows from an output the model gives no status member
    * (S3 GetObject of a range answers 206). Undefined keeps the model's status.
@@ -364,6 +366,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   emptyQueryUnsent?: ReadonlySet<string>;
   jsonErrorType?: (code: string) => string | undefined;
   queryErrorDetail?: boolean;
+  coralJson?: boolean;
   responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   cors?: CorsHooks<Store>;
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;

@@ -63,10 +63,16 @@ export interface CodecService {
    * from every query error LocalStack recorded against AWS, e.g. test_send_empty_message[sqs_query]).
    */
   readonly queryErrorDetail?: boolean;
+  /**
+   * A JSON value of the wrong type is a SerializationException in the texts of Coral's JSON
+   * reader, under "Message" (DynamoDB's; JsonTypeError.coral), not in Nimbus's own words.
+   */
+  readonly coralJson?: boolean;
 }
 
-export function badRequestFromParseError(err: unknown, protocol: WireProtocol): AwsError {
+export function badRequestFromParseError(err: unknown, protocol: WireProtocol, svc?: CodecService): AwsError {
   if (err instanceof AwsError) return err;
+  if (svc?.coralJson && err instanceof JsonTypeError) return commonErrors.SerializationException({ detail: err.coral }, { messageKey: "Message" });
   const detail = err instanceof Error ? err.message : String(err);
   if (err instanceof XmlSyntaxError) return commonErrors.MalformedXML();
   if (err instanceof ScalarFormatError) {
@@ -103,7 +109,7 @@ export function parseInput(svc: CodecService, protocol: WireProtocol, op: Operat
     }
   } catch (err) {
     if (err instanceof ScalarFormatError && err.location !== undefined && svc.malformedValue) throw svc.malformedValue(err.location, err.text, op.name);
-    throw badRequestFromParseError(err, protocol);
+    throw badRequestFromParseError(err, protocol, svc);
   }
 }
 

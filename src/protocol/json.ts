@@ -6,7 +6,15 @@
 import type { ServiceModel, Shape, TimestampFormat } from "./model.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
-export class JsonTypeError extends Error {}
+export class JsonTypeError extends Error {
+  /** What Coral's JSON reader answers for the same mismatch (see coralMismatch), for services that answer so. */
+  readonly coral: string;
+
+  constructor(message: string, coral = message) {
+    super(message);
+    this.coral = coral;
+  }
+}
 
 /**
  * A value a service already holds in its JSON wire form (DynamoDB keeps items that way). An
@@ -113,7 +121,41 @@ function describe(value: unknown): string {
   }
 }
 
-function mismatch(shape: Shape, value: unknown): JsonTypeError {
+/**
+ * The texts of Coral's JSON reader, which DynamoDB answers (under "Message") for a JSON value of
+ * the wrong type: dynalite's suite, run against DynamoDB (test/helpers.js assertType, 2020), and
+ * AWS's answers quoted since ("SerializationException: NUMBER_VALUE cannot be converted to String"
+ * for an N sent as a number, localstack/localstack#9412, 2023; "STRING_VALUE cannot be converted
+ * to Integer" for a Limit sent as a string, dynamodb-toolbox/dynamodb-toolbox#502, 2023). A list
+ * or map inside a list or map answers a Java cast error instead (left out), and an array where a
+ * structure or map is expected names the Java class of the shape, which the models do not carry:
+ * those, timestamps and floating-point numbers keep Nimbus's own wording.
+ */
+function coralMismatch(shape: Shape, value: unknown, inCollection: boolean): string | undefined {
+  const token = value === true ? "TRUE_VALUE" : value === false ? "FALSE_VALUE" : typeof value === "string" ? "STRING_VALUE" : typeof value === "number" ? (Number.isInteger(value) ? "NUMBER_VALUE" : "DECIMAL_VALUE") : undefined;
+  const javaClass = { string: "java.lang.String", boolean: "java.lang.Boolean", integer: "java.lang.Integer", long: "java.lang.Long", blob: "java.nio.ByteBuffer" }[shape.type as string];
+  switch (shape.type) {
+    case "structure":
+      if (Array.isArray(value)) return undefined;
+      return inCollection ? "Unexpected value type in payload" : "Unexpected field type";
+    case "list":
+    case "map":
+      if (inCollection || Array.isArray(value)) return undefined;
+      return typeof value === "object" ? "Start of structure or map found where not expected" : "Unexpected field type";
+    case "timestamp":
+    case "float":
+    case "double":
+      return undefined;
+  }
+  if (javaClass === undefined) return undefined;
+  if (Array.isArray(value)) return `Unrecognized collection type class ${javaClass}`;
+  if (typeof value === "object") return "Start of structure or map found where not expected";
+  if (shape.type === "blob") return "only base-64-encoded strings are convertible to bytes";
+  if (shape.type === "boolean" && typeof value === "string") return "Unexpected token received from parser";
+  return `${token} cannot be converted to ${javaClass.slice("java.lang.".length)}`;
+}
+
+function mismatch(shape: Shape, value: unknown, inCollection: boolean): JsonTypeError {
   const expected =
     shape.type === "structure" || shape.type === "map"
       ? "an object"
@@ -122,7 +164,8 @@ function mismatch(shape: Shape, value: unknown): JsonTypeError {
         : shape.type === "blob"
           ? "a base64 string"
           : `a ${shape.type}`;
-  return new JsonTypeError(`Unexpected ${describe(value)} where ${expected} was expected.`);
+  const message = `Unexpected ${describe(value)} where ${expected} was expected.`;
+  return new JsonTypeError(message, coralMismatch(shape, value, inCollection) ?? message);
 }
 
 /**
@@ -141,11 +184,12 @@ function decodeBase64(text: string): Buffer {
 }
 
 /** Converts parsed JSON into the shape's JS types (Buffer for blobs, Date for timestamps). */
-export function readJson(model: ServiceModel, shape: Shape, value: unknown): unknown {
+/** `inCollection`: the value is a list's member or a map's value, not a structure's member (Coral words these apart). */
+export function readJson(model: ServiceModel, shape: Shape, value: unknown, inCollection = false): unknown {
   if (value === null || value === undefined) return undefined;
   switch (shape.type) {
     case "structure": {
-      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value);
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value, inCollection);
       const src = value as Record<string, unknown>;
       const obj: Record<string, unknown> = {};
       const own = Object.keys(src);
@@ -166,38 +210,38 @@ export function readJson(model: ServiceModel, shape: Shape, value: unknown): unk
       return obj;
     }
     case "list": {
-      if (!Array.isArray(value)) throw mismatch(shape, value);
+      if (!Array.isArray(value)) throw mismatch(shape, value, inCollection);
       const member = model.resolve(shape.member ?? {});
-      return value.map((v) => (v === null ? null : readJson(model, member, v)));
+      return value.map((v) => (v === null ? null : readJson(model, member, v, true)));
     }
     case "map": {
-      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value);
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value, inCollection);
       const member = model.resolve(shape.value ?? {});
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) out[k] = readJson(model, member, v);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) out[k] = readJson(model, member, v, true);
       return out;
     }
     case "blob":
-      if (typeof value !== "string") throw mismatch(shape, value);
+      if (typeof value !== "string") throw mismatch(shape, value, inCollection);
       return decodeBase64(value);
     case "timestamp": {
-      if (typeof value !== "number" && typeof value !== "string") throw mismatch(shape, value);
+      if (typeof value !== "number" && typeof value !== "string") throw mismatch(shape, value, inCollection);
       const date = parseTimestamp(value);
       if (!date) throw new JsonTypeError(`Invalid timestamp: ${String(value)}`);
       return date;
     }
     case "boolean":
-      if (typeof value !== "boolean") throw mismatch(shape, value);
+      if (typeof value !== "boolean") throw mismatch(shape, value, inCollection);
       return value;
     case "integer":
     case "long":
     case "float":
     case "double":
-      if (typeof value !== "number") throw mismatch(shape, value);
+      if (typeof value !== "number") throw mismatch(shape, value, inCollection);
       return value;
     default:
       if (shape.jsonvalue) return value;
-      if (typeof value !== "string") throw mismatch(shape, value);
+      if (typeof value !== "string") throw mismatch(shape, value, inCollection);
       return value;
   }
 }

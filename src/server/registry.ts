@@ -119,6 +119,7 @@ export class ServiceRegistry {
       ...(definition?.emptyQueryUnsent ? { emptyQueryUnsent: definition.emptyQueryUnsent } : {}),
       ...(definition?.jsonErrorType ? { jsonErrorType: definition.jsonErrorType } : {}),
       ...(definition?.queryErrorDetail ? { queryErrorDetail: definition.queryErrorDetail } : {}),
+      ...(definition?.coralJson ? { coralJson: definition.coralJson } : {}),
     };
     this.loaded.set(id, loaded);
     return loaded;

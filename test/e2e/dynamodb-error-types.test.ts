@@ -108,4 +108,37 @@ describe("DynamoDB error __type", () => {
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.deepEqual((await raw.call("GetItem", { TableName: name, Key: { id: { S: "a" } } })).body["Item"], { id: { S: "a" }, b: { B: "YWJjZGVmZ2g=" }, e: { B: "" } });
   });
+  // Coral's JSON reader words a value of the wrong type by the JSON token and the Java type, under
+  // "Message": dynalite's suite (run against DynamoDB, test/helpers.js assertType) and AWS's answers
+  // quoted since ("NUMBER_VALUE cannot be converted to String" for an N sent as a number,
+  // localstack/localstack#9412; "STRING_VALUE cannot be converted to Integer", dynamodb-toolbox#502).
+  test("a JSON value of the wrong type is a SerializationException in Coral's words, under Message", async () => {
+    const name = uniqueName("errtype");
+    await ddb.send(new CreateTableCommand(hashTable(name)));
+    const refused = async (operation: string, body: Record<string, unknown>, message: string) => {
+      const r = await raw.call(operation, body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.deepEqual(r.body, { __type: "com.amazon.coral.service#SerializationException", Message: message }, JSON.stringify(body));
+    };
+    const item = (b: unknown) => ({ TableName: name, Item: { id: { S: "a" }, b } });
+    await refused("PutItem", item({ N: 5 }), "NUMBER_VALUE cannot be converted to String");
+    await refused("PutItem", item({ N: 5.5 }), "DECIMAL_VALUE cannot be converted to String");
+    await refused("PutItem", item({ S: true }), "TRUE_VALUE cannot be converted to String");
+    await refused("PutItem", item({ SS: [false] }), "FALSE_VALUE cannot be converted to String");
+    await refused("PutItem", item({ S: {} }), "Start of structure or map found where not expected");
+    await refused("PutItem", item({ S: [] }), "Unrecognized collection type class java.lang.String");
+    await refused("PutItem", item({ BOOL: "true" }), "Unexpected token received from parser");
+    await refused("PutItem", item({ BOOL: 1 }), "NUMBER_VALUE cannot be converted to Boolean");
+    await refused("PutItem", item({ B: 23 }), "only base-64-encoded strings are convertible to bytes");
+    await refused("PutItem", item({ SS: "a" }), "Unexpected field type");
+    await refused("PutItem", item({ L: {} }), "Start of structure or map found where not expected");
+    await refused("PutItem", item({ L: ["a"] }), "Unexpected value type in payload");
+    await refused("PutItem", item({ M: { c: 1 } }), "Unexpected value type in payload");
+    await refused("PutItem", { TableName: name, Item: 5 }, "Unexpected field type");
+    await refused("PutItem", { TableName: 5, Item: {} }, "NUMBER_VALUE cannot be converted to String");
+    await refused("Scan", { TableName: name, Limit: "10" }, "STRING_VALUE cannot be converted to Integer");
+    await refused("Scan", { TableName: name, ConsistentRead: 0.5 }, "DECIMAL_VALUE cannot be converted to Boolean");
+    await refused("CreateTable", { TableName: name, ProvisionedThroughput: { ReadCapacityUnits: "1" } }, "STRING_VALUE cannot be converted to Long");
+    await refused("CreateTable", { TableName: name, ProvisionedThroughput: "1" }, "Unexpected field type");
+  });
 });

@@ -112,6 +112,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
   cors: dynamodbCors,
   finishResponse,
   jsonErrorType,
+  coralJson: true,
   start: (env, store) => {
     const cancelSweep = env.scheduler.every(
       TTL_SWEEP_INTERVAL_MS,
