@@ -117,6 +117,24 @@ describe("DynamoDB items", () => {
     assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { other: { S: "a" } } }))), invalid("One or more parameter values were invalid: Missing the key pk in the item"));
   });
 
+  test("UpdateItem checks AttributeUpdates before the table is looked up, and before Expected", async () => {
+    // dynalite's updateItem tests (run against DynamoDB), on a table that does not exist.
+    const missing = uniqueName("missing");
+    const invalid = (message: string): [string, number, string] => ["ValidationException", 400, `One or more parameter values were invalid: ${message}`];
+    assert.deepEqual(
+      await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, AttributeUpdates: { a: { Action: "ADD", Value: { S: "1" } } } }))),
+      invalid("ADD action is not supported for the type S"),
+    );
+    assert.deepEqual(
+      await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, AttributeUpdates: { a: { Action: "DELETE", Value: { N: "1" } } } }))),
+      invalid("DELETE action with value is not supported for the type N"),
+    );
+    assert.deepEqual(
+      await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, AttributeUpdates: { a: { Action: "PUT" } }, Expected: { a: {} } }))),
+      invalid("Only DELETE action is allowed when no attribute value is specified"),
+    );
+  });
+
   test("key validation uses DynamoDB's messages", async () => {
     const name = await table({ sortKey: "N" });
     // Thunks: each request is sent only when its turn comes, so no rejection goes unobserved.

@@ -38,6 +38,9 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   // though after the table name's rules (the same moto tests).
   tableNameOf(input.TableName);
   const key = validateItem(input.Key);
+  // AttributeUpdates before Expected: dynalite's updateItem tests (run against AWS) get "Only DELETE
+  // action is allowed when no attribute value is specified" where Expected lacks its Value too.
+  const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
   const condition = conditionOf(input, attrs);
@@ -53,7 +56,6 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     checkIndexKeys(meta, typedWrites(actions), "update");
     checkKeyPaths(meta, updatePaths(actions));
   }
-  const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;
   if (legacy) {
     for (const name of Object.keys(legacy)) {
       if (keyNames.includes(name)) {
