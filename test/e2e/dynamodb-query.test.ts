@@ -301,6 +301,33 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(notFound.name, "ResourceNotFoundException");
   });
 
+  test("a Query's expressions, QueryFilter and AttributesToGet are checked before the table is looked up", async () => {
+    // dynalite's query tests (run against DynamoDB) get these from table 'abc', which does not exist.
+    const missing = uniqueName("missing");
+    const refused = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand(input)));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      return err.message;
+    };
+    const invalid = "One or more parameter values were invalid: ";
+    assert.match(await refused({ TableName: missing, KeyConditionExpression: "a = " }), /^Invalid KeyConditionExpression: Syntax error; /);
+    assert.equal(await refused({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } }, FilterExpression: "" }), "Invalid FilterExpression: The expression can not be empty;");
+    assert.equal(await refused({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" }, ":b": { S: "y" } } }), "Value provided in ExpressionAttributeValues unused in expressions: keys: {:b}");
+    const keyConditions = { a: { ComparisonOperator: "EQ" as const, AttributeValueList: [{ S: "x" }] } };
+    assert.equal(await refused({ TableName: missing, KeyConditions: keyConditions, QueryFilter: { b: { ComparisonOperator: "EQ" } } }), `${invalid}Invalid number of argument(s) for the EQ ComparisonOperator`);
+    assert.equal(await refused({ TableName: missing, KeyConditions: keyConditions, QueryFilter: { b: { ComparisonOperator: "EQ", AttributeValueList: [{ N: "x" }] } } }), "The parameter cannot be converted to a numeric value: x");
+    // QueryFilter before KeyConditions, AttributesToGet before the key condition is required.
+    assert.equal(
+      await refused({ TableName: missing, KeyConditions: { a: { ComparisonOperator: "EQ" } }, QueryFilter: { b: { ComparisonOperator: "NULL", AttributeValueList: [{ S: "x" }] } } }),
+      `${invalid}Invalid number of argument(s) for the NULL ComparisonOperator`,
+    );
+    assert.equal(await refused({ TableName: missing, AttributesToGet: ["a", "a"] }), `${invalid}Duplicate value in attribute name: a`);
+    assert.equal(await refused({ TableName: missing }), "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    const notFound = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } } })));
+    assert.equal(notFound.name, "ResourceNotFoundException");
+  });
+
   test("Select SPECIFIC_ATTRIBUTES needs something to project, in Query's words and in Scan's", async () => {
     const name = await ordersTable();
     const message = "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";

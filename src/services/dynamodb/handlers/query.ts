@@ -24,23 +24,27 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   checkExpressionParameters("Query", input);
   checkLimit(input.Limit);
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  // The maps are checked before the table is looked up (dynalite's query tests, run against AWS).
+  // The maps, the expressions and QueryFilter are checked before the table is looked up (dynalite's
+  // query tests, run against AWS, get these ValidationExceptions from table 'abc', which does not
+  // exist, QueryFilter's before those of KeyConditions); what needs the key schema comes after.
+  // In their order: QueryFilter and AttributesToGet come before a key condition is required, the
+  // expressions after (the request cannot mix the two kinds).
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  const queryFilter = conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
+  const attributesToGet = input.ProjectionExpression === undefined ? projectionOf(input, attrs) : undefined;
+  if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined) {
+    throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  }
+  const keyExpression = input.KeyConditionExpression !== undefined ? parseCondition(input.KeyConditionExpression, attrs, "KeyConditionExpression") : undefined;
+  const filter = input.FilterExpression !== undefined ? parseCondition(input.FilterExpression, attrs, "FilterExpression") : queryFilter;
+  const paths = input.ProjectionExpression !== undefined ? projectionOf(input, attrs) : attributesToGet;
+  attrs.assertAllUsed();
   const meta = requireTable(ctx.store, ctx, input.TableName);
   const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
   // A KeyConditionExpression is checked against the key schema only once every expression is
   // parsed and no name or value is left unused (see keyConditionOf).
-  let key: { readonly expression: Condition } | { readonly condition: KeyCondition };
-  if (input.KeyConditionExpression !== undefined) key = { expression: parseCondition(input.KeyConditionExpression, attrs, "KeyConditionExpression") };
-  else if (input.KeyConditions !== undefined) key = { condition: keyConditionFromKeyConditions(input.KeyConditions, target.schema) };
-  else throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
-  const filter =
-    input.FilterExpression !== undefined
-      ? parseCondition(input.FilterExpression, attrs, "FilterExpression")
-      : conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
-  const paths = projectionOf(input, attrs);
-  attrs.assertAllUsed();
-  const keyCondition = "expression" in key ? keyConditionOf(key.expression, target.schema) : key.condition;
+  const keyCondition: KeyCondition =
+    keyExpression !== undefined ? keyConditionOf(keyExpression, target.schema) : keyConditionFromKeyConditions(input.KeyConditions ?? {}, target.schema);
   // No item can have an empty string partition key, and AWS refuses to look for one rather than
   // answer no items: boto3's table.query(KeyConditionExpression=Key("PK").eq("")) is a
   // ValidationException '... Key: PK' (as recorded against AWS in getmoto/moto#7062). What an
