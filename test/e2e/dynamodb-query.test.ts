@@ -328,6 +328,36 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(notFound.name, "ResourceNotFoundException");
   });
 
+  test("ExclusiveStartKey's values and KeyConditions are checked before the table is looked up, before the expression maps", async () => {
+    // dynalite's query and scan tests (run against DynamoDB), on table 'abc', which does not exist.
+    const missing = uniqueName("missing");
+    const refused = async (command: QueryCommand | ScanCommand) => {
+      const err = await failure<DynamoDBServiceException>(ddb.send(command as QueryCommand));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      return err.message;
+    };
+    const invalid = "One or more parameter values were invalid: ";
+    const key = { KeyConditionExpression: "", ExpressionAttributeNames: {}, ExpressionAttributeValues: {} };
+    // Most of a start key's errors are prefixed, those of numbers, an empty number set and a set's duplicates are not.
+    assert.equal(await refused(new QueryCommand({ TableName: missing, ...key, ExclusiveStartKey: { a: { SS: [] } } })), `The provided starting key is invalid: ${invalid}An string set  may not be empty`);
+    assert.equal(await refused(new QueryCommand({ TableName: missing, ...key, ExclusiveStartKey: { a: { NS: [] } } })), `${invalid}An number set  may not be empty`);
+    assert.equal(await refused(new QueryCommand({ TableName: missing, ...key, ExclusiveStartKey: { a: { N: "b" } } })), "The parameter cannot be converted to a numeric value: b");
+    assert.equal(await refused(new ScanCommand({ TableName: missing, ExclusiveStartKey: { a: { BS: [] } } })), `The provided starting key is invalid: ${invalid}Binary sets should not be empty`);
+    assert.equal(await refused(new ScanCommand({ TableName: missing, ExclusiveStartKey: { a: { SS: ["a", "a"] } } })), `${invalid}Input collection [a, a] contains duplicates.`);
+    assert.equal(
+      await refused(new QueryCommand({ TableName: missing, KeyConditions: { a: { ComparisonOperator: "BETWEEN", AttributeValueList: [{ S: "a" }] } } })),
+      `${invalid}Invalid number of argument(s) for the BETWEEN ComparisonOperator`,
+    );
+    assert.equal(
+      await refused(new QueryCommand({ TableName: missing, KeyConditions: { a: { ComparisonOperator: "IN", AttributeValueList: [{ S: "b" }, { N: "1" }] } } })),
+      `${invalid}AttributeValues inside AttributeValueList must be of same type`,
+    );
+    // A start key that passes is fitted to the key schema only once the table is found.
+    const notFound = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: missing, ExclusiveStartKey: { other: { S: "x" } } })));
+    assert.equal(notFound.name, "ResourceNotFoundException");
+  });
+
   test("Select SPECIFIC_ATTRIBUTES needs something to project, in Query's words and in Scan's", async () => {
     const name = await ordersTable();
     const message = "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";

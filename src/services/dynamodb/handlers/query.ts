@@ -5,7 +5,8 @@ import {
   conditionPaths,
   emptyStringKey,
   expressionAttributes,
-  keyConditionFromKeyConditions,
+  keyConditionFromMap,
+  keyConditionsMap,
   matchesKeyCondition,
   matchesSortKey,
   parseCondition,
@@ -17,41 +18,44 @@ import {
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
-import { checkFilterKeys, checkIndexProjection, checkLimit, checkSelect, checkStartKey, readTarget, runRead, startRowKey } from "../reads.js";
+import { checkFilterKeys, checkIndexProjection, checkLimit, checkSelect, checkStartKey, readTarget, runRead, startKeyValues, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 
 export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   checkExpressionParameters("Query", input);
   checkLimit(input.Limit);
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  // The maps, the expressions and QueryFilter are checked before the table is looked up (dynalite's
-  // query tests, run against AWS, get these ValidationExceptions from table 'abc', which does not
-  // exist, QueryFilter's before those of KeyConditions); what needs the key schema comes after.
-  // In their order: QueryFilter and AttributesToGet come before a key condition is required, the
-  // expressions after (the request cannot mix the two kinds).
-  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  // What needs no key schema is checked before the table is looked up: dynalite's query tests (run
+  // against AWS) get these ValidationExceptions from table 'abc', which does not exist. In AWS's
+  // order (its validations/query.js): QueryFilter, AttributesToGet, ExclusiveStartKey's values, a
+  // key condition being given, the expression maps and expressions (which a request cannot mix
+  // with the legacy parameters), KeyConditions' operators and values.
   const queryFilter = conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
-  const attributesToGet = input.ProjectionExpression === undefined ? projectionOf(input, attrs) : undefined;
+  // AttributesToGet never comes with the expression maps (checkExpressionParameters): its paths need none.
+  const attributesToGet = input.ProjectionExpression === undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;
+  const startValues = startKeyValues(input.ExclusiveStartKey);
   if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined) {
     throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   }
+  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const keyExpression = input.KeyConditionExpression !== undefined ? parseCondition(input.KeyConditionExpression, attrs, "KeyConditionExpression") : undefined;
   const filter = input.FilterExpression !== undefined ? parseCondition(input.FilterExpression, attrs, "FilterExpression") : queryFilter;
   const paths = input.ProjectionExpression !== undefined ? projectionOf(input, attrs) : attributesToGet;
   attrs.assertAllUsed();
+  const keyConditions = keyExpression === undefined ? keyConditionsMap(input.KeyConditions ?? {}) : undefined;
   const meta = requireTable(ctx.store, ctx, input.TableName);
   const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
   // A KeyConditionExpression is checked against the key schema only once every expression is
   // parsed and no name or value is left unused (see keyConditionOf).
   const keyCondition: KeyCondition =
-    keyExpression !== undefined ? keyConditionOf(keyExpression, target.schema) : keyConditionFromKeyConditions(input.KeyConditions ?? {}, target.schema);
+    keyExpression !== undefined ? keyConditionOf(keyExpression, target.schema) : keyConditionFromMap(keyConditions ?? {}, target.schema);
   // No item can have an empty string partition key, and AWS refuses to look for one rather than
   // answer no items: boto3's table.query(KeyConditionExpression=Key("PK").eq("")) is a
   // ValidationException '... Key: PK' (as recorded against AWS in getmoto/moto#7062). What an
   // index's empty partition key gets is not on record.
   if (input.IndexName === undefined && keyCondition.partitionKey.value.S === "") throw emptyStringKey(keyCondition.partitionKey.name);
   // The start key is checked before the projection, the filter and the Select (dynalite's query tests and action).
-  const startItem = checkStartKey(target, input.ExclusiveStartKey, "Query");
+  const startItem = checkStartKey(target, startValues, "Query");
   const start = startRowKey(target, startItem);
   if (startItem !== undefined) checkStartKeyInQuery(keyCondition, startItem);
   // A projection into a key is refused before a filter on one, and that before a filter into an index key.

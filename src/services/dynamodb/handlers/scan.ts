@@ -2,7 +2,7 @@ import type { ScanInput, ScanOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, conditionFromFilter, conditionPaths, expressionAttributes, parseCondition, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKeyPaths, requireTable } from "../items.js";
-import { checkIndexProjection, checkLimit, checkSelect, checkStartKey, checkStartSegment, readTarget, runRead, startRowKey } from "../reads.js";
+import { checkIndexProjection, checkLimit, checkSelect, checkStartKey, checkStartSegment, readTarget, runRead, startKeyValues, startRowKey } from "../reads.js";
 import { projectionOf } from "../requests.js";
 import { check, range } from "../validation.js";
 
@@ -10,6 +10,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   checkExpressionParameters("Scan", input);
   checkLimit(input.Limit);
   check(range("segment", input.Segment, 0, 999_999), range("totalSegments", input.TotalSegments, 1, 1_000_000));
+  const startValues = startKeyValues(input.ExclusiveStartKey);
   if (input.Segment !== undefined && input.TotalSegments === undefined) {
     throw validationException("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
   }
@@ -34,7 +35,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   const meta = requireTable(ctx.store, ctx, input.TableName);
   const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
   // The start key's size and index key come before the Select check, its table key after (dynalite's scan tests).
-  const startItem = checkStartKey(target, input.ExclusiveStartKey, "Scan");
+  const startItem = checkStartKey(target, startValues, "Scan");
   const select = checkSelect("Scan", target, input.Select, paths, input.AttributesToGet !== undefined);
   checkIndexProjection(target, filter, paths);
   const segment = input.TotalSegments !== undefined ? { segment: input.Segment ?? 0, total: input.TotalSegments } : undefined;

@@ -32,6 +32,7 @@ export {
 export {
   matchesKeyCondition,
   matchesSortKey,
+  keyConditionFromMap,
   keyConditionOf,
   parseKeyCondition,
   type KeyCondition,
@@ -49,6 +50,7 @@ export {
   conditionFromExpected,
   conditionFromFilter,
   keyConditionFromKeyConditions,
+  keyConditionsMap,
   pathsFromAttributesToGet,
   validateAttributeUpdates,
   type AttributeValueUpdate,

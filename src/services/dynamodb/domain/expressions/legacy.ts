@@ -232,6 +232,15 @@ export function keyConditionFromKeyConditions(
   keyConditions: Readonly<Record<string, LegacyCondition>>,
   schema: KeySchema,
 ): KeyCondition {
+  return keyConditionFromMap(keyConditionsMap(keyConditions), schema);
+}
+
+/**
+ * KeyConditions' operators and values, which need no key schema: Query checks them before it
+ * looks up the table (dynalite's query tests, run against AWS, on table 'abc'), then fits them to
+ * the schema with keyConditionFromMap.
+ */
+export function keyConditionsMap(keyConditions: Readonly<Record<string, LegacyCondition>>): KeyConditionMap {
   const map: KeyConditionMap = Object.create(null) as KeyConditionMap;
   for (const name of Object.keys(keyConditions)) {
     const c = keyConditions[name] as LegacyCondition;
@@ -240,7 +249,7 @@ export function keyConditionFromKeyConditions(
     checkOperator(op, values);
     map[name] = { operator: op, values };
   }
-  return keyConditionFromMap(map, schema);
+  return map;
 }
 
 /** `AttributesToGet` as projection paths; duplicates are refused. */
