@@ -353,6 +353,13 @@ describe("DynamoDB Query and Scan", () => {
       await refused(new QueryCommand({ TableName: missing, KeyConditions: { a: { ComparisonOperator: "IN", AttributeValueList: [{ S: "b" }, { N: "1" }] } } })),
       `${invalid}AttributeValues inside AttributeValueList must be of same type`,
     );
+    // Scan: AttributesToGet and ScanFilter come before the start key, the segments after it.
+    assert.equal(await refused(new ScanCommand({ TableName: missing, ExclusiveStartKey: { a: { SS: [] } }, AttributesToGet: ["a", "a"] })), `${invalid}Duplicate value in attribute name: a`);
+    assert.equal(
+      await refused(new ScanCommand({ TableName: missing, ExclusiveStartKey: { a: { SS: [] } }, ScanFilter: { b: { ComparisonOperator: "EQ" } } })),
+      `${invalid}Invalid number of argument(s) for the EQ ComparisonOperator`,
+    );
+    assert.equal(await refused(new ScanCommand({ TableName: missing, ExclusiveStartKey: { a: { BS: [] } }, Segment: 1 })), `The provided starting key is invalid: ${invalid}Binary sets should not be empty`);
     // A start key that passes is fitted to the key schema only once the table is found.
     const notFound = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: missing, ExclusiveStartKey: { other: { S: "x" } } })));
     assert.equal(notFound.name, "ResourceNotFoundException");

@@ -10,6 +10,13 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   checkExpressionParameters("Scan", input);
   checkLimit(input.Limit);
   check(range("segment", input.Segment, 0, 999_999), range("totalSegments", input.TotalSegments, 1, 1_000_000));
+  // What needs no table is checked before it is looked up: dynalite's scan tests (run against AWS)
+  // get these ValidationExceptions from table 'abc', which does not exist. In AWS's order (its
+  // validations/scan.js): AttributesToGet, ScanFilter, ExclusiveStartKey's values, the segments,
+  // the expression maps and expressions (which a request cannot mix with the legacy parameters).
+  // AttributesToGet never comes with the expression maps (checkExpressionParameters): its paths need none.
+  const attributesToGet = input.ProjectionExpression === undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;
+  const scanFilter = conditionFromFilter(input.ScanFilter, input.ConditionalOperator);
   const startValues = startKeyValues(input.ExclusiveStartKey);
   if (input.Segment !== undefined && input.TotalSegments === undefined) {
     throw validationException("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
@@ -23,14 +30,9 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
     );
   }
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  // The expressions and their maps are checked before the table is looked up: dynalite's scan
-  // tests (run against AWS) get their ValidationExceptions from a table that does not exist.
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
-  const filter =
-    input.FilterExpression !== undefined
-      ? parseCondition(input.FilterExpression, attrs, "FilterExpression")
-      : conditionFromFilter(input.ScanFilter, input.ConditionalOperator);
-  const paths = projectionOf(input, attrs);
+  const filter = input.FilterExpression !== undefined ? parseCondition(input.FilterExpression, attrs, "FilterExpression") : scanFilter;
+  const paths = input.ProjectionExpression !== undefined ? projectionOf(input, attrs) : attributesToGet;
   attrs.assertAllUsed();
   const meta = requireTable(ctx.store, ctx, input.TableName);
   const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
