@@ -18,6 +18,8 @@ export interface AwsErrorSpec {
    * from the JSON shape name (`QueueDoesNotExist` vs `AWS.SimpleQueueService.NonExistentQueue`).
    */
   readonly queryCode?: string;
+  /** JSON protocols: the member that carries the message, where it is not the service's usual one (see AwsErrorOptions). */
+  readonly messageKey?: "message" | "Message";
   /**
    * For awsQueryCompatible services: the message query clients see, where AWS words it apart
    * from the JSON one (SQS's NonExistentQueue adds "for this wsdl version").
@@ -104,6 +106,7 @@ export function defineErrors<K extends string>(specs: Record<K, AwsErrorSpec>): 
         type: spec.type,
         queryCode: spec.queryCode,
         queryMessage: spec.queryMessage === undefined ? undefined : formatMessage(spec.queryMessage, params),
+        messageKey: spec.messageKey,
         ...options,
       });
   }

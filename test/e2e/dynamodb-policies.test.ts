@@ -90,6 +90,19 @@ describe("DynamoDB with enforced policies", () => {
     assert.equal((await failure(ddb(OTHER).send(new PutItemCommand({ TableName: arn, Item: { pk: { S: "b" } } })))).name, "AccessDeniedException");
   });
 
+  // Coral's front layer writes the text under "Message", as DynamoDB's answers are quoted
+  // ({"__type":"com.amazon.coral.service#AccessDeniedException","Message":"User: ..."}).
+  test("an AccessDeniedException carries its text under Message, in Coral's namespace", async () => {
+    const arn = await table();
+    const raw = jsonService(suite.nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
+    const r = await raw.call("GetItem", { TableName: arn, Key: { pk: { S: "a" } } }, OTHER);
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.body, {
+      __type: "com.amazon.coral.service#AccessDeniedException",
+      Message: `User: arn:aws:iam::${OTHER}:root is not authorized to perform: dynamodb:GetItem on resource: ${arn} because no resource-based policy allows the dynamodb:GetItem action`,
+    });
+  });
+
   test("a policy that names the table but not its index does not open the index", async () => {
     const arn = await table();
     await ddb(OWNER).send(allow(arn, ["dynamodb:Query"]));

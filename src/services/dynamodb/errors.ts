@@ -120,7 +120,11 @@ export const errors = defineErrors({
   IndexReadThroughputExceeded: { code: "ProvisionedThroughputExceededException", status: 400, message: "The level of configured provisioned throughput for the index was exceeded" },
   MaxOnDemandThroughputExceeded: { code: "ThrottlingException", status: 400, message: "Throughput exceeds the maximum OnDemandThroughput configured on table or index" },
   PolicyNotFound: { code: "PolicyNotFoundException", status: 400, message: "Resource-based policy not found for the provided ResourceArn: {detail}" },
-  AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}" },
+  // Coral's front layer writes "Message" (capital), as AWS's DynamoDB answers are quoted:
+  // {"__type":"com.amazon.coral.service#AccessDeniedException","Message":"User: arn:aws:iam::...
+  // is not authorized to perform: dynamodb:GetItem on resource: ..."}; dynalite's suite (run
+  // against DynamoDB) reads AccessDeniedException's text from Message too.
+  AccessDenied: { code: "AccessDeniedException", status: 400, message: "{message}", messageKey: "Message" },
   // Global tables version 2017.11.29 (legacy): none exists, so every name is not found, in two
   // wordings (recorded against DynamoDB in 2026: radkawar/stackd legacy_global_controls.json,
   // ack-api-quirks DDB-GLOBALTABLE-004 and DDB-GLOBALTABLESETTINGS-001).
