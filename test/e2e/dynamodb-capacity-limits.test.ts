@@ -62,6 +62,27 @@ describe("DynamoDB capacity limits on UpdateTable", () => {
     await nimbus.close();
   });
 
+  // dynalite's createTable.js and updateTable.js (run against AWS), on table 'abc', which does not exist.
+  test("units past 10^12 are out of bounds, before the table is looked up and before the per-table maximum", async () => {
+    const outOfBounds = async (call: Promise<unknown>): Promise<string> => {
+      const err = await failure<DynamoDBServiceException>(call);
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      return err.message;
+    };
+    const missing = uniqueName("missing");
+    const huge = 1_000_000_000_001;
+    assert.equal(await outOfBounds(ddb.send(throughput(missing, huge, huge))), `Given value ${huge} for ReadCapacityUnits is out of bounds`);
+    assert.equal(await outOfBounds(ddb.send(throughput(missing, 1_000_000_000_000, huge))), `Given value ${huge} for WriteCapacityUnits is out of bounds`);
+    assert.equal(
+      await outOfBounds(ddb.send(new UpdateTableCommand({ TableName: missing, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "abc", ProvisionedThroughput: { ReadCapacityUnits: huge, WriteCapacityUnits: huge } } }] }))),
+      `Given value ${huge} for ReadCapacityUnits is out of bounds for index abc`,
+    );
+    assert.equal(await outOfBounds(ddb.send(new CreateTableCommand(provisioned(uniqueName("huge"), huge)))), `Given value ${huge} for ReadCapacityUnits is out of bounds`);
+    // At the bound itself it is the account's per-table maximum that refuses it.
+    assert.match(await limitExceeded(ddb.send(new CreateTableCommand(provisioned(uniqueName("huge"), 1_000_000_000_000)))), /^The requested ReadCapacityUnits, 1000000000000, is above the per table maximum/);
+  });
+
   test("provisioned to on-demand four times in a rolling 24 hours, the fifth refused; on-demand to provisioned at any time", async () => {
     const name = uniqueName("switch");
     await ddb.send(new CreateTableCommand(provisioned(name, 1)));

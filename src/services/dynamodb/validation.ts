@@ -48,6 +48,22 @@ export function checkTableName(name: string, field = "tableName"): void {
   check(...tableNameChecks(name, field));
 }
 
+/**
+ * Provisioned units past DynamoDB's hard bound of 10^12 are refused as out of bounds before the
+ * table is looked up and before the account's per-table maximum (LimitExceededException) is
+ * applied: dynalite's createTable.js and updateTable.js (run against AWS), for table 'abc',
+ * which does not exist ("Given value 1000000000001 for ReadCapacityUnits is out of bounds", the
+ * read units first; "... out of bounds for index abc" for a GlobalSecondaryIndexUpdates Update).
+ */
+export function checkThroughputBounds(throughput: { readonly ReadCapacityUnits?: number; readonly WriteCapacityUnits?: number } | undefined, index?: string): void {
+  for (const member of ["ReadCapacityUnits", "WriteCapacityUnits"] as const) {
+    const units = throughput?.[member];
+    if (units !== undefined && units > 1_000_000_000_000) {
+      throw validationException(`Given value ${units} for ${member} is out of bounds${index === undefined ? "" : ` for index ${index}`}`);
+    }
+  }
+}
+
 export const RETURN_VALUES = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"] as const;
 // In the order AWS lists them in its enum constraint (moto's AWS-verified
 // tests/test_dynamodb/test_dynamodb_select.py::test_select_values_are_case_sensitive).

@@ -11,7 +11,7 @@ import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
 import { describeTable, keyedAttributes, tableArn, withBillingModeAlone, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
 import { restoring, scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
-import { check, count, eachLength, length, oneOf, range, stringList, tableNameChecks, type Check } from "../validation.js";
+import { check, checkThroughputBounds, count, eachLength, length, oneOf, range, stringList, tableNameChecks, type Check } from "../validation.js";
 import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
 import { initialWarm, isEmptyWarm, warmFloor, type WarmRequest, type WarmThroughputMeta, type WarmUnits } from "../warm-throughput.js";
 
@@ -302,6 +302,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
   if (billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput !== undefined) {
     throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
   }
+  checkThroughputBounds(input.ProvisionedThroughput);
   checkOnDemandRange(input.OnDemandThroughput, undefined, false);
   const tableWarm = warmOf(input.WarmThroughput, billingMode, input.ProvisionedThroughput, { kind: "table" }, ctx.region);
 

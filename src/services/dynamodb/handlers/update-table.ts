@@ -37,7 +37,7 @@ import {
   type UpdateCause,
 } from "../table.js";
 import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexChange, type UpdateKind } from "../table-status.js";
-import { check, oneOf, range, tableNameChecks, type Check } from "../validation.js";
+import { check, checkThroughputBounds, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import {
   checkIndexKeysDefined,
   checkIndexKeySchema,
@@ -358,6 +358,8 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
   );
   // Before any other rule, even for a table that does not exist (DDB-TABLE-456).
   for (const u of input.GlobalSecondaryIndexUpdates ?? []) if (u.Update !== undefined) checkIndexWarmMembers(u.Update.IndexName, u.Update.WarmThroughput);
+  checkThroughputBounds(input.ProvisionedThroughput);
+  for (const u of input.GlobalSecondaryIndexUpdates ?? []) if (u.Update !== undefined) checkThroughputBounds(u.Update.ProvisionedThroughput, u.Update.IndexName);
   checkChanges(input);
   checkIndexUpdates(input.GlobalSecondaryIndexUpdates ?? []);
   checkVectorUpdates(input.VectorIndexUpdates ?? []);
