@@ -32,7 +32,7 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   // with the legacy parameters), KeyConditions' operators and values.
   const queryFilter = conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
   // AttributesToGet never comes with the expression maps (checkExpressionParameters): its paths need none.
-  const attributesToGet = input.ProjectionExpression === undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;
+  const attributesToGet = input.AttributesToGet !== undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;
   const startValues = startKeyValues(input.ExclusiveStartKey);
   if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined) {
     throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");

@@ -15,7 +15,7 @@ export function scan(input: ScanInput, ctx: DynamoContext): ScanOutput {
   // validations/scan.js): AttributesToGet, ScanFilter, ExclusiveStartKey's values, the segments,
   // the expression maps and expressions (which a request cannot mix with the legacy parameters).
   // AttributesToGet never comes with the expression maps (checkExpressionParameters): its paths need none.
-  const attributesToGet = input.ProjectionExpression === undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;
+  const attributesToGet = input.AttributesToGet !== undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;
   const scanFilter = conditionFromFilter(input.ScanFilter, input.ConditionalOperator);
   const startValues = startKeyValues(input.ExclusiveStartKey);
   if (input.Segment !== undefined && input.TotalSegments === undefined) {
