@@ -50,7 +50,15 @@ export function tableNameOf(raw: string, field = "tableName"): string {
 export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "table" | "settings"): TableMeta;
 export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style?: "item"): Readonly<TableMeta>;
 export function requireTable(store: DynamoStore, scope: Scope, rawName: string, style: "item" | "table" | "settings" = "item"): Readonly<TableMeta> {
-  const name = tableNameOf(rawName);
+  return lookupTable(store, scope, tableNameOf(rawName), style);
+}
+
+/** requireTable for an item operation whose TableName tableNameOf has checked already (it comes first). */
+export function requireItemTable(store: DynamoStore, scope: Scope, name: string): Readonly<TableMeta> {
+  return lookupTable(store, scope, name, "item");
+}
+
+function lookupTable(store: DynamoStore, scope: Scope, name: string, style: "item" | "table" | "settings"): Readonly<TableMeta> {
   const meta = style === "item" ? store.readTable(scope, name) : store.getTable(scope, name);
   // "settings": the calls on a table's settings (UpdateTable, TTL, Contributor Insights) find no
   // table that a restore is still making, though DescribeTable shows it (DDB-TABLE-217).

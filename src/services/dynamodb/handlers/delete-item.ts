@@ -1,7 +1,7 @@
 import type { DeleteItemInput, DeleteItemOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, expressionAttributes, validateItem } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkKey, readItem, requireTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
+import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
@@ -13,13 +13,13 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
   const mode = capacityMode(input.ReturnConsumedCapacity);
   // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
-  tableNameOf(input.TableName);
+  const tableName = tableNameOf(input.TableName);
   // The Key's values and the condition are checked before the table is looked up (see checkKey).
   const key = validateItem(input.Key);
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
-  const meta = requireTable(ctx.store, ctx, input.TableName);
+  const meta = requireItemTable(ctx.store, ctx, tableName);
   checkKey(meta, key);
   const throttle = throttleOf(ctx);
   throttle?.admit(meta, "write");

@@ -2,7 +2,7 @@ import type { GetItemInput, GetItemOutput } from "../../../generated/dynamodb.js
 import { checkExpressionParameters, expressionAttributes, project, validateItem, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { RawJson } from "../../../protocol/json.js";
-import { capacityMode, checkKey, checkKeyPaths, Consumption, parseItem, readItemRow, readUnits, requireTable, tableNameOf } from "../items.js";
+import { capacityMode, checkKey, checkKeyPaths, Consumption, parseItem, readItemRow, readUnits, requireItemTable, tableNameOf } from "../items.js";
 import { projectionOf } from "../requests.js";
 import { throttleOf } from "../throttling.js";
 
@@ -11,13 +11,13 @@ export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput 
   const mode = capacityMode(input.ReturnConsumedCapacity);
   // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
-  tableNameOf(input.TableName);
+  const tableName = tableNameOf(input.TableName);
   // The Key's values and the projection are checked before the table is looked up (see checkKey).
   const key = validateItem(input.Key);
   const attrs = expressionAttributes(input.ExpressionAttributeNames, undefined);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();
-  const meta = requireTable(ctx.store, ctx, input.TableName);
+  const meta = requireItemTable(ctx.store, ctx, tableName);
   checkKey(meta, key);
   checkKeyPaths(meta, paths ?? []);
   const throttle = throttleOf(ctx);

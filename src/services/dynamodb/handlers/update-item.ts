@@ -17,7 +17,7 @@ import {
   type UpdateResult,
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkIndexKeys, checkKey, checkKeyPaths, readItem, requireTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
+import { capacityMode, checkIndexKeys, checkKey, checkKeyPaths, readItem, requireItemTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
@@ -36,7 +36,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   if (input.TableName === "") check(length("tableName", input.TableName, 1, 1024));
   // The Key's values and the expressions are checked before the table is looked up (see checkKey),
   // though after the table name's rules (the same moto tests).
-  tableNameOf(input.TableName);
+  const tableName = tableNameOf(input.TableName);
   const key = validateItem(input.Key);
   // AttributeUpdates before Expected: dynalite's updateItem tests (run against AWS) get "Only DELETE
   // action is allowed when no attribute value is specified" where Expected lacks its Value too.
@@ -45,7 +45,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
   const condition = conditionOf(input, attrs);
   attrs.assertAllUsed();
-  const meta = requireTable(ctx.store, ctx, input.TableName);
+  const meta = requireItemTable(ctx.store, ctx, tableName);
   checkKey(meta, key);
   const keyNames = keyAttributeNames(tableSchema(meta));
   if (actions) {
