@@ -165,22 +165,29 @@ export const sigv4Errors = defineErrors({
   },
 });
 
-/** Thrown by `parseAuthorization` for a request that carries a SigV4 signature AWS would reject as malformed. */
-export class SigV4ParseError extends AwsError {}
-
-function asParseError(error: AwsError): SigV4ParseError {
-  return new SigV4ParseError(error.code, error.message, error.status, {
-    fields: error.fields,
-    headers: error.headers,
-    type: error.type,
-    queryCode: error.queryCode,
-  });
+/**
+ * Thrown by `parseAuthorization` for a request that carries a SigV4 signature AWS would reject as
+ * malformed. `style` is the family it is worded for: "s3" names the service the request was for
+ * even though its signature could not be read, so it is answered as S3 answers.
+ */
+export class SigV4ParseError extends AwsError {
+  constructor(
+    readonly style: SignatureErrorStyle,
+    error: AwsError,
+  ) {
+    super(error.code, error.message, error.status, {
+      fields: error.fields,
+      headers: error.headers,
+      type: error.type,
+      queryCode: error.queryCode,
+    });
+  }
 }
 
 /** `IncompleteSignature` family: the request is missing or garbles a part of the signature. */
 export function incompleteSignature(style: ServiceSignatureErrorStyle, detail: string): SigV4ParseError {
   const factory = style === "query" ? sigv4Errors.IncompleteSignature : sigv4Errors.IncompleteSignatureException;
-  return asParseError(factory({ detail }));
+  return new SigV4ParseError(style, factory({ detail }));
 }
 
 /** `SignatureDoesNotMatch` family for non-S3 services (scope, time or signature rejected). */
@@ -191,7 +198,7 @@ export function signatureMismatch(style: ServiceSignatureErrorStyle, detail: str
 }
 
 export function signatureMismatchParseError(style: ServiceSignatureErrorStyle, detail: string): SigV4ParseError {
-  return asParseError(signatureMismatch(style, detail));
+  return new SigV4ParseError(style, signatureMismatch(style, detail));
 }
 
 export function s3ParseError(
@@ -200,7 +207,7 @@ export function s3ParseError(
   fields?: Record<string, unknown>,
 ): SigV4ParseError {
   const factory = sigv4Errors[name];
-  return asParseError(factory(detail === undefined ? {} : { detail }, fields ? { fields } : {}));
+  return new SigV4ParseError("s3", factory(detail === undefined ? {} : { detail }, fields ? { fields } : {}));
 }
 
 /** A session token the request carries that does not belong to its access key (or none where one is needed). */

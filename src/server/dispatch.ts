@@ -18,7 +18,7 @@ import { coralMessage, findMissingMembers, type Violation } from "../protocol/va
 import type { WireRequest, WireResponse } from "../protocol/wire.js";
 import type { Identities } from "../auth/credentials.js";
 import { contentSha256Mismatch, signingSecret, verifyRequest, type AuthConfig, type VerifiedSignature } from "../auth/enforcement.js";
-import { missingAuthenticationToken } from "../auth/sigv4-errors.js";
+import { missingAuthenticationToken, SigV4ParseError } from "../auth/sigv4-errors.js";
 import { sha256Hex, signatureErrorStyle } from "../auth/sigv4.js";
 import type { LoadedService, ServiceRegistry } from "./registry.js";
 
@@ -158,9 +158,17 @@ export class Dispatcher {
       const awsError = err instanceof AwsError ? err : (stalledAnswer ?? commonErrors.InternalFailure());
       // A request refused before routing (a garbled Authorization header) is still answered in
       // the form of the service its X-Amz-Target names: DynamoDB's IncompleteSignatureException
-      // is com.amazon.coral.service#..., as its other common errors are.
+      // is com.amazon.coral.service#..., as its other common errors are. One whose signature S3's
+      // rules refused is S3's: its request id is S3's 16 characters, under x-amz-request-id alone
+      // (a presigned URL's AuthorizationQueryParametersError from S3 carries
+      // <RequestId>FQG11ZKWWR3C8S61</RequestId>, not a UUID).
+      if (serviceId === undefined && err instanceof SigV4ParseError && err.style === "s3") {
+        serviceId = await this.loadedService("s3");
+        protocol = "rest-xml";
+      }
       serviceId ??= await this.targetedService(req);
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
+      dialect ??= svc?.definition?.dialect;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
       if (svc) Object.assign(response.headers, this.corsOnError(svc, req));
       addRequestIdHeaders(response, requestId(), svc);
@@ -294,7 +302,11 @@ export class Dispatcher {
   private async targetedService(req: IncomingWire): Promise<string | undefined> {
     const target = req.headers["x-amz-target"];
     const id = target ? this.deps.registry.directory.fromTarget(target)?.service : undefined;
-    if (id === undefined) return undefined;
+    return id === undefined ? undefined : this.loadedService(id);
+  }
+
+  /** The service's id once it is loaded, undefined when this Nimbus does not serve it. */
+  private async loadedService(id: string): Promise<string | undefined> {
     try {
       return (await this.deps.registry.get(id)).id;
     } catch {

@@ -1323,6 +1323,33 @@ describe("S3 objects", () => {
     assert.match(missing.text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>presigned\/none.txt<\/Key>/);
   });
 
+  test("a signature S3 cannot read is refused by S3: its 16-character request id under x-amz-request-id, no x-amzn-RequestId", async () => {
+    // S3 answers such a presigned URL with <RequestId>FQG11ZKWWR3C8S61</RequestId> (an
+    // AuthorizationQueryParametersError quoted from S3), as it answers every other request.
+    const credential = "AKIAIOSFODNN7EXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request";
+    const query = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${credential}&X-Amz-Date=20260101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=abc`;
+    const refusals = [
+      await raw(nimbus.port, "GET", `/${bucket}/refused.txt?${query}&X-Amz-Expires=700000`, {}),
+      await raw(nimbus.port, "GET", `/${bucket}/refused.txt`, {
+        authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/s3/aws4_request, Signature=abc",
+        "x-amz-date": "20260101T000000Z",
+        "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+      }),
+    ];
+    const [tooLong, malformed] = refusals;
+    assert.equal(tooLong?.status, 400);
+    assert.match(tooLong?.text ?? "", /<Code>AuthorizationQueryParametersError<\/Code><Message>X-Amz-Expires must be less than a week \(in seconds\); that is, the given X-Amz-Expires must be less than 604800 seconds<\/Message>/);
+    assert.equal(malformed?.status, 400);
+    assert.match(malformed?.text ?? "", /<Code>AuthorizationHeaderMalformed<\/Code><Message>The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.<\/Message>/);
+    for (const refused of refusals) {
+      const id = /<RequestId>([^<]*)<\/RequestId>/.exec(refused.text)?.[1];
+      assert.match(id ?? "", /^[0-9A-F]{16}$/, refused.text);
+      assert.equal(refused.headers["x-amz-request-id"], id);
+      assert.equal(typeof refused.headers["x-amz-id-2"], "string");
+      assert.equal(refused.headers["x-amzn-requestid"], undefined);
+    }
+  });
+
   test("an overwrite never cuts short a download in flight: the reader gets the whole old body", async () => {
     const old = randomBytes(4 * 1024 * 1024);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "atomic.bin", Body: old }));
