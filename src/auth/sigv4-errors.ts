@@ -167,8 +167,8 @@ export const sigv4Errors = defineErrors({
 
 /**
  * Thrown by `parseAuthorization` for a request that carries a SigV4 signature AWS would reject as
- * malformed. `style` is the family it is worded for: "s3" names the service the request was for
- * even though its signature could not be read, so it is answered as S3 answers.
+ * malformed. `style` is the family it is worded for, which tells whose answer it is when the
+ * signature could not be read and routing never ran: S3's, or the query service its Action names.
  */
 export class SigV4ParseError extends AwsError {
   constructor(

@@ -161,10 +161,12 @@ export class Dispatcher {
       // is com.amazon.coral.service#..., as its other common errors are. One whose signature S3's
       // rules refused is S3's: its request id is S3's 16 characters, under x-amz-request-id alone
       // (a presigned URL's AuthorizationQueryParametersError from S3 carries
-      // <RequestId>FQG11ZKWWR3C8S61</RequestId>, not a UUID).
-      if (serviceId === undefined && err instanceof SigV4ParseError && err.style === "s3") {
-        serviceId = await this.loadedService("s3");
-        protocol = "rest-xml";
+      // <RequestId>FQG11ZKWWR3C8S61</RequestId>, not a UUID). One a query service's rules refused
+      // is the service's its Action names, in its namespace (STS's IncompleteSignature is
+      // <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">, hashicorp/vault#4939).
+      if (serviceId === undefined && err instanceof SigV4ParseError) {
+        serviceId = await this.refusedSignatureService(err, req);
+        if (err.style === "s3") protocol = "rest-xml";
       }
       serviceId ??= await this.targetedService(req);
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
@@ -303,6 +305,14 @@ export class Dispatcher {
     const target = req.headers["x-amz-target"];
     const id = target ? this.deps.registry.directory.fromTarget(target)?.service : undefined;
     return id === undefined ? undefined : this.loadedService(id);
+  }
+
+  /** The service whose signature rules refused a request before routing, as far as the request shows it. */
+  private async refusedSignatureService(err: SigV4ParseError, req: IncomingWire): Promise<string | undefined> {
+    if (err.style === "s3") return this.loadedService("s3");
+    if (err.style === "json") return undefined;
+    const action = await this.actionOf(req);
+    return action === undefined ? undefined : this.serviceForAction(action, req);
   }
 
   /** The service's id once it is loaded, undefined when this Nimbus does not serve it. */

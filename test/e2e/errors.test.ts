@@ -211,6 +211,34 @@ describe("malformed signatures", () => {
       message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256",
     });
   });
+
+  test("refused before routing, a query request is answered by the service its Action names, in its namespace and with its request id header", async () => {
+    // STS answers <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">...IncompleteSignature (hashicorp/vault#4939).
+    const nimbus = await startTestNimbus();
+    after(() => nimbus.close());
+    const refused = async (service: string, body: string) =>
+      fetch(nimbus.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body,
+      });
+    for (const [service, body, namespace] of [
+      ["sts", "Action=GetCallerIdentity&Version=2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"],
+      ["sns", "Action=ListTopics&Version=2010-03-31", "http://sns.amazonaws.com/doc/2010-03-31/"],
+      ["sqs", "Action=ListQueues&Version=2012-11-05", "http://queue.amazonaws.com/doc/2012-11-05/"],
+    ] as const) {
+      const res = await refused(service, body);
+      assert.equal(res.status, 400);
+      const text = await res.text();
+      assert.match(text, new RegExp(`^<\\?xml version="1.0" encoding="UTF-8"\\?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>IncompleteSignature</Code><Message>Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256</Message>`), text);
+      const id = /<RequestId>([^<]+)<\/RequestId>/.exec(text)?.[1];
+      assert.equal(res.headers.get("x-amzn-requestid"), id);
+      assert.equal(res.headers.get("x-amz-request-id"), null, "S3's request id header is S3's alone");
+    }
+  });
 });
 
 describe("compressed request bodies", () => {
