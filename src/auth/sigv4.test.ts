@@ -679,6 +679,15 @@ describe("parseAuthorization", () => {
         400,
         'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
       );
+      // Without the routing's word for it: four elements ending with the terminator still name S3.
+      for (const credential of ["AKID/us-east-1/s3/aws4_request", "AKID/20150830/s3/aws4_request"]) {
+        expectParseError(
+          s3(`AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=host, Signature=ab`),
+          "AuthorizationHeaderMalformed",
+          400,
+          'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+        );
+      }
       expectParseError(
         s3("AWS4-HMAC-SHA256 Credential=/20150830/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab"),
         "AuthorizationHeaderMalformed",

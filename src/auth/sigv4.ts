@@ -477,8 +477,8 @@ function credentialService(credential: string | undefined): string | undefined {
   if (credential === undefined) return undefined;
   const scope = splitCredential(credential);
   if (scope !== undefined) return scope.service;
-  const service = credential.split("/")[3];
-  if (service !== undefined && service.length > 0) return service;
+  const service = serviceElement(credential);
+  if (service !== undefined) return service;
   // A credential URL-encoded twice (test%2F20240101%2Fus-east-1%2Fs3%2Faws4_request) still names
   // its service once decoded: S3 answers it with its own AuthorizationQueryParametersError
   // (LocalStack's AWS-recorded test_presigned_double_encoded_credentials, error-malformed).
@@ -489,10 +489,20 @@ function credentialService(credential: string | undefined): string | undefined {
     } catch {
       return undefined;
     }
-    const inner = decoded.split("/")[3];
-    if (inner !== undefined && inner.length > 0) return inner;
+    return serviceElement(decoded);
   }
   return undefined;
+}
+
+/**
+ * The service element of a credential that is not five elements long: the fourth, or, in four
+ * elements that end with the terminator (the date or the Region left out), the one before it,
+ * so that S3 words `AKID/us-east-1/s3/aws4_request` as its own "Credential is mal-formed".
+ */
+function serviceElement(credential: string): string | undefined {
+  const parts = credential.split("/");
+  const service = parts.length === 4 && parts[3] === SIGV4_TERMINATOR ? parts[2] : parts[3];
+  return service !== undefined && service.length > 0 ? service : undefined;
 }
 
 /** Non-S3 scope checks; AWS reports every failing one in a single message. */

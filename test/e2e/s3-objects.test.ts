@@ -1350,6 +1350,25 @@ describe("S3 objects", () => {
     }
   });
 
+  test("a credential of four elements (the date or the Region left out) is refused in S3's words, header or presigned", async () => {
+    // S3's code for a credential it cannot read is AuthorizationHeaderMalformed (header) or
+    // AuthorizationQueryParametersError (query), never a JSON service's IncompleteSignatureException.
+    const expecting = 'the Credential is mal-formed; expecting "&lt;YOUR-AKID&gt;/YYYYMMDD/REGION/SERVICE/aws4_request".';
+    for (const credential of ["AKIAIOSFODNN7EXAMPLE/us-east-1/s3/aws4_request", "AKIAIOSFODNN7EXAMPLE/20260101/s3/aws4_request"]) {
+      const header = await raw(nimbus.port, "GET", `/${bucket}/refused.txt`, {
+        authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=host, Signature=abc`,
+        "x-amz-date": "20260101T000000Z",
+        "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+      });
+      assert.equal(header.status, 400);
+      assert.ok(header.text.includes(`<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; ${expecting}</Message>`), header.text);
+      assert.match(String(header.headers["x-amz-request-id"]), /^[0-9A-F]{16}$/);
+      const presigned = await raw(nimbus.port, "GET", `/${bucket}/refused.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(credential)}&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=abc`, {});
+      assert.equal(presigned.status, 400);
+      assert.ok(presigned.text.includes(`<Error><Code>AuthorizationQueryParametersError</Code><Message>Error parsing the X-Amz-Credential parameter; ${expecting}</Message>`), presigned.text);
+    }
+  });
+
   test("an overwrite never cuts short a download in flight: the reader gets the whole old body", async () => {
     const old = randomBytes(4 * 1024 * 1024);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "atomic.bin", Body: old }));
