@@ -107,9 +107,8 @@ describe("SQS messages", () => {
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
   });
 
-  test("a SendMessage's X-Amzn-Trace-Id header becomes the message's AWSTraceHeader", async () => {
-    // LocalStack's AWS-validated test_aws_trace_header_propagation (snapshot xray-msg).
-    const trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+  /** A client that sends `trace` as every request's X-Amzn-Trace-Id header, as X-Ray's SDK does. */
+  function tracedClient(trace: string): SQSClient {
     const traced = new SQSClient(nimbus.clientConfig());
     traced.middlewareStack.add(
       (next) => async (args) => {
@@ -118,6 +117,13 @@ describe("SQS messages", () => {
       },
       { step: "build", name: "addTraceHeader" },
     );
+    return traced;
+  }
+
+  test("a SendMessage's X-Amzn-Trace-Id header becomes the message's AWSTraceHeader", async () => {
+    // LocalStack's AWS-validated test_aws_trace_header_propagation (snapshot xray-msg).
+    const trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+    const traced = tracedClient(trace);
     try {
       const url = await queue("xray");
       await traced.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "test", MessageAttributes: { timestamp: { DataType: "Number", StringValue: "1493147359900" } } }));
@@ -137,14 +143,7 @@ describe("SQS messages", () => {
     // in a SendMessage or SendMessageBatch request"; the system attribute overrides it.
     const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
     const own = "Root=1-5759e988-bd862e3fe1be46a994272794;Parent=53995c3f42cd8ad9;Sampled=1";
-    const traced = new SQSClient(nimbus.clientConfig());
-    traced.middlewareStack.add(
-      (next) => async (args) => {
-        (args.request as { headers: Record<string, string> }).headers["X-Amzn-Trace-Id"] = trace;
-        return next(args);
-      },
-      { step: "build", name: "addTraceHeader" },
-    );
+    const traced = tracedClient(trace);
     try {
       const url = await queue("xray-batch");
       const sent = await traced.send(
