@@ -101,7 +101,16 @@ export function resourcePolicyRefusal(
   const decision = resource.policy === undefined ? "NotApplicable" : evaluatePolicy(resource.policy, { principal, action, resource: resource.arn, conditions });
   const ownAccount = principal.type === "aws" && principal.account === resource.account;
   if (decision === "Allow" || (decision === "NotApplicable" && ownAccount)) return undefined;
+  return resourcePolicySentence(principal, shownAction, resource.arn, decision);
+}
+
+/**
+ * AWS's sentence for a request a resource-based policy refused, by an explicit Deny or for want of
+ * an Allow. `resource` is written as the service writes it: S3 puts the ARN in double quotes
+ * (s3/authorization.ts), the others leave it bare.
+ */
+export function resourcePolicySentence(principal: RequestPrincipal, action: string, resource: string, decision: "Deny" | "NotApplicable"): string {
   const who = principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous";
-  const why = decision === "Deny" ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the ${shownAction} action`;
-  return `User: ${who} is not authorized to perform: ${shownAction} on resource: ${resource.arn} ${why}`;
+  const why = decision === "Deny" ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the ${action} action`;
+  return `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }

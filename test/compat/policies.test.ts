@@ -36,6 +36,37 @@ describe("enforced policies with the AWS CLI v2 and boto3", () => {
     assert.equal(sent.code, 0, sent.stderr);
   });
 
+  // S3 explains a bucket policy's explicit Deny to an IAM user or role of the owner account
+  // ("Access denied message examples", S3 User Guide); both tools print S3's <Message>.
+  test("aws s3api and boto3: a role session of the owner account refused by a bucket policy's Deny sees S3's sentence", async () => {
+    const bucket = uniqueName("cli-deny");
+    assert.equal((await aws(nimbus.url, ["s3api", "create-bucket", "--bucket", bucket], OWNER)).code, 0);
+    assert.equal((await aws(nimbus.url, ["s3api", "put-object", "--bucket", bucket, "--key", "doc.txt"], OWNER)).code, 0);
+    const deny = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+    assert.equal((await aws(nimbus.url, ["s3api", "put-bucket-policy", "--bucket", bucket, "--policy", deny], OWNER)).code, 0);
+    const assumed = await aws(nimbus.url, ["sts", "assume-role", "--role-arn", "arn:aws:iam::111111111111:role/reader", "--role-session-name", "cli"], OWNER);
+    assert.equal(assumed.code, 0, assumed.stderr);
+    const creds = (JSON.parse(assumed.stdout) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } }).Credentials;
+    const session = { AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey, AWS_SESSION_TOKEN: creds.SessionToken };
+    const sentence = `User: arn:aws:sts::111111111111:assumed-role/reader/cli is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${bucket}/doc.txt" with an explicit deny in a resource-based policy`;
+    const cli = await aws(nimbus.url, ["s3api", "get-object", "--bucket", bucket, "--key", "doc.txt", "/dev/null"], session);
+    assert.equal(cli.code, 254);
+    assert.equal(cli.stderr.trim(), `An error occurred (AccessDenied) when calling the GetObject operation: ${sentence}`);
+    const py = await boto3(
+      nimbus.url,
+      `
+from botocore.exceptions import ClientError
+try:
+    boto3.client("s3", endpoint_url=ENDPOINT).get_object(Bucket=${JSON.stringify(bucket)}, Key="doc.txt")
+except ClientError as e:
+    print(json.dumps([e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]]))
+`,
+      session,
+    );
+    assert.equal(py.code, 0, py.stderr);
+    assert.deepEqual(JSON.parse(py.stdout), ["AccessDenied", 403, sentence]);
+  });
+
   test("boto3 UNSIGNED: a private object is AccessDenied, a public bucket policy opens it", async () => {
     const bucket = uniqueName("boto-public");
     const r = await boto3(

@@ -41,6 +41,12 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  // A request from the bucket owner's account that a bucket policy's explicit Deny refused: since
+  // 2024 S3 names the principal, the action, the resource and the policy type ("Access denied
+  // message examples", Troubleshoot access denied (403 Forbidden) errors, S3 User Guide), in the
+  // sentence of auth/access.ts resourcePolicySentence with the ARN in quotes. Other accounts and
+  // anonymous callers still get "Access Denied".
+  PolicyDenied: { code: "AccessDenied", status: 403, message: "{message}" },
   // A versioning change or a version's permanent deletion without x-amz-mfa on a bucket with MFA
   // delete (mfa-delete.ts). The User Guide says only that "the request fails"; code, status and
   // sentence are S3's answer as the AWS CLI prints it ("An error occurred (AccessDenied) when
