@@ -110,7 +110,11 @@ export function resourcePolicyRefusal(
  * (s3/authorization.ts), the others leave it bare.
  */
 export function resourcePolicySentence(principal: RequestPrincipal, action: string, resource: string, decision: "Deny" | "NotApplicable"): string {
+  return notAuthorizedSentence(principal, action, resource, decision === "Deny" ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the ${action} action`);
+}
+
+/** AWS's "User: <principal> is not authorized to perform: <action> on resource: <resource> <reason>". */
+export function notAuthorizedSentence(principal: RequestPrincipal, action: string, resource: string, reason: string): string {
   const who = principal.type === "aws" ? principal.arn : principal.type === "service" ? principal.service : "anonymous";
-  const why = decision === "Deny" ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the ${action} action`;
-  return `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+  return `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
 }

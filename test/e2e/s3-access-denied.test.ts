@@ -4,11 +4,26 @@
  * <action> on resource: "<arn>" with an explicit deny in a resource-based policy" for a bucket
  * policy's explicit Deny ("Access denied message examples", Troubleshoot access denied (403
  * Forbidden) errors, S3 User Guide). Other accounts and anonymous callers keep "Access Denied".
+ * Block Public Access and a bucket's block on SSE-C writes are explained the same way, with
+ * `s3:<operation>` as the action and S3's reason.
  * Account 111111111111 owns the buckets; a role session of it is issued by STS.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutBucketAclCommand,
+  PutBucketPolicyCommand,
+  PutObjectAclCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { accountsSuite, ENFORCE_POLICIES, httpRequest, refusal, uniqueName } from "./harness.js";
 
@@ -93,6 +108,60 @@ describe("S3 AccessDenied messages", () => {
     const anonymous = await httpRequest(suite.nimbus().port, "GET", `/${bucket}/doc.txt`);
     assert.equal(anonymous.status, 403);
     assert.match(anonymous.text, /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+  });
+
+  // S3 User Guide, "Access denied due to Block Public Access settings": "User: ... is not authorized
+  // to perform: s3:CopyObject on resource: "arn:aws:s3:::amzn-s3-demo-bucket1/object-name" because
+  // public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access." and the
+  // same for PutBucketPolicy with BlockPublicPolicy; S3's answers to PutObjectAcl read the same.
+  test("Block Public Access: a public ACL or policy is refused with S3's reason, naming the operation", async () => {
+    const bucket = uniqueName("bpa");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
+    await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "doc.txt", Body: "doc" }));
+    const { s3, arn } = await roleSession(OWNER, "publisher");
+    const acls = (action: string, resource: string) =>
+      ["AccessDenied", 403, `User: ${arn} is not authorized to perform: ${action} on resource: "${resource}" because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access.`];
+    assert.deepEqual(await refusal(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" }))), acls("s3:PutBucketAcl", `arn:aws:s3:::${bucket}`));
+    assert.deepEqual(await refusal(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: "doc.txt", ACL: "public-read" }))), acls("s3:PutObjectAcl", `arn:aws:s3:::${bucket}/doc.txt`));
+    assert.deepEqual(await refusal(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "new.txt", Body: "x", ACL: "public-read" }))), acls("s3:PutObject", `arn:aws:s3:::${bucket}/new.txt`));
+    assert.deepEqual(
+      await refusal(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy.txt", CopySource: `${bucket}/doc.txt`, ACL: "public-read" }))),
+      acls("s3:CopyObject", `arn:aws:s3:::${bucket}/copy.txt`),
+    );
+    const publicPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+    assert.deepEqual(await refusal(s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: publicPolicy }))), [
+      "AccessDenied",
+      403,
+      `User: ${arn} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${bucket}" because public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access.`,
+    ]);
+
+    // Another account let in by the bucket policy is refused with the bare answer.
+    const other = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+    await owner().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: other }));
+    assert.deepEqual(await refusal(client(OTHER).send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.txt", Body: "x", ACL: "public-read" }))), ["AccessDenied", 403, "Access Denied"]);
+  });
+
+  // S3 User Guide, "Access denied due to Blocked Encryption Type" (PutObject); DataDog/stratus-red-team#946
+  // quotes the same reason for CopyObject ("... s3:CopyObject on resource: ...").
+  test("a write with SSE-C to a bucket that blocks it is refused with S3's reason; a multipart upload keeps the bare answer", async () => {
+    const bucket = uniqueName("ssec");
+    await owner().send(new CreateBucketCommand({ Bucket: bucket }));
+    await owner().send(new PutObjectCommand({ Bucket: bucket, Key: "doc.txt", Body: "doc" }));
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    const { s3, arn } = await roleSession(OWNER, "encrypter");
+    const reason = "because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type";
+    assert.deepEqual(await refusal(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "secret.txt", Body: "x", ...ssec }))), [
+      "AccessDenied",
+      403,
+      `User: ${arn} is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::${bucket}/secret.txt" ${reason}`,
+    ]);
+    assert.deepEqual(await refusal(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "doc.txt", CopySource: `${bucket}/doc.txt`, ...ssec }))), [
+      "AccessDenied",
+      403,
+      `User: ${arn} is not authorized to perform: s3:CopyObject on resource: "arn:aws:s3:::${bucket}/doc.txt" ${reason}`,
+    ]);
+    assert.deepEqual(await refusal(s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "big.bin", ...ssec }))), ["AccessDenied", 403, "Access Denied"]);
   });
 
   test("a missing key refused for want of s3:ListBucket keeps the bare Access Denied", async () => {

@@ -71,7 +71,11 @@ describe("S3 ACLs, Object Ownership and Block Public Access", () => {
     const bucket = uniqueName("acl-writer");
     await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: "ObjectWriter" }));
     const blocked = await failure(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: "public-read" })));
-    assert.deepEqual([blocked.name, blocked.message, blocked.status], ["AccessDenied", "Access Denied", 403]);
+    // S3 explains the refusal to the bucket owner's account (S3 User Guide, "Access denied due to Block Public Access settings").
+    assert.deepEqual(
+      [blocked.name, blocked.message, blocked.status],
+      ["AccessDenied", `User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutBucketAcl on resource: "arn:aws:s3:::${bucket}" because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access.`, 403],
+    );
     await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
     const noBlock = await failure(s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })));
     assert.deepEqual([noBlock.name, noBlock.message, noBlock.status], ["NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", 404]);

@@ -418,7 +418,7 @@ describe("S3 buckets", () => {
       [
         "AccessDenied",
         403,
-        `User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${name}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
+        `User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${name}" because public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access.`,
       ],
     );
     const own = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${name}/*` }] });

@@ -14,7 +14,7 @@
  * grants num limit"). Grants to e-mail addresses are refused with 405 (errors.ts).
  */
 import type { AwsError } from "../../core/errors.js";
-import { errors, invalidArgument } from "./errors.js";
+import { errors, invalidArgument, ReasonedAccessDenied, REFUSAL_REASONS } from "./errors.js";
 
 export const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 export const AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
@@ -259,7 +259,7 @@ function isBucketOwnerFullControl(grants: readonly Grant[], writer: Owner, bucke
  */
 export function checkAclAllowed(grants: readonly Grant[], owner: Owner, ownership: ObjectOwnership, block: PublicAccessBlock | undefined, bucketOwner: Owner = owner): void {
   if (ownership === "BucketOwnerEnforced" && !isBucketOwnerFullControl(grants, owner, bucketOwner)) throw aclNotSupported();
-  if (block?.BlockPublicAcls && isPublic(grants)) throw errors.AccessDenied();
+  if (block?.BlockPublicAcls && isPublic(grants)) throw new ReasonedAccessDenied(REFUSAL_REASONS.PublicAcls);
 }
 
 export function aclNotSupported(): AwsError {

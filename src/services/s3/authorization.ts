@@ -27,14 +27,14 @@
  * Without enforcement each account only reaches its own buckets (requireBucket refuses the rest)
  * and unsigned requests act as the default account.
  */
-import { enforcesPolicies, globalConditionKeys, requestPrincipal, resourcePolicySentence } from "../../auth/access.js";
+import { enforcesPolicies, globalConditionKeys, notAuthorizedSentence, requestPrincipal, resourcePolicySentence } from "../../auth/access.js";
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
 import { AwsError } from "../../core/errors.js";
 import { wrapHandlers } from "../../core/service.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, versionGrants, type Grant } from "./acl.js";
 import { abacEnabled, accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock } from "./access.js";
 import { parseCopySource } from "./copy-source.js";
-import { errors } from "./errors.js";
+import { errors, ReasonedAccessDenied } from "./errors.js";
 import type { S3Context } from "./index.js";
 import { isPublicPolicy } from "./policy-status.js";
 import { canonicalUserId, type BucketRow, type ObjectRow, type Tag } from "./store.js";
@@ -277,7 +277,7 @@ export function authorize(ctx: S3Context, bucket: BucketRow, action: string, key
  */
 function explicitDeny(principal: RequestPrincipal, action: string, resource: string, ownAccount: boolean): AwsError {
   if (!ownAccount || principal.type !== "aws" || principal.arn.endsWith(":root")) return errors.AccessDenied();
-  return errors.PolicyDenied({ message: resourcePolicySentence(principal, action, `"${resource}"`, "Deny") });
+  return errors.ExplainedAccessDenied({ message: resourcePolicySentence(principal, action, `"${resource}"`, "Deny") });
 }
 
 /**
@@ -357,10 +357,42 @@ function bareAccessDenied(check: () => void): void {
   }
 }
 
-/** Every handler of the map, with `check` run first (the expected-owner and access checks, index.ts). */
+/**
+ * The operations whose ReasonedAccessDenied S3 is recorded to explain, naming `s3:<operation>` as
+ * the action (CopyObject is "s3:CopyObject", not the s3:PutObject it needs): PutBucketPolicy,
+ * PutBucketAcl, PutObjectAcl and CopyObject under Block Public Access (S3 User Guide, "Access
+ * denied due to Block Public Access settings", and answers recorded from S3), PutObject and
+ * CopyObject with SSE-C on a bucket that blocks it (the guide's "Access denied due to Blocked
+ * Encryption Type"; DataDog/stratus-red-team#946 for CopyObject). Elsewhere (multipart uploads,
+ * form uploads) the wording is not recorded and the answer stays "Access Denied".
+ */
+const EXPLAINED_OPERATIONS = new Set(["PutBucketPolicy", "PutBucketAcl", "PutObjectAcl", "PutObject", "CopyObject"]);
+
+/** A ReasonedAccessDenied worded for the caller: explained within the bucket owner's account, bare "Access Denied" to anyone else. */
+function worded(operation: string, input: AccessInput, ctx: S3Context, err: unknown): unknown {
+  if (!(err instanceof ReasonedAccessDenied)) return err;
+  const bucket = input.Bucket === undefined ? undefined : ctx.store.bucket(input.Bucket);
+  const principal = callerOf(ctx);
+  if (!EXPLAINED_OPERATIONS.has(operation) || !bucket || principal.type !== "aws" || principal.account !== bucket.account_id) return errors.AccessDenied();
+  const resource = input.Key === undefined ? `arn:aws:s3:::${bucket.name}` : `arn:aws:s3:::${bucket.name}/${input.Key}`;
+  return errors.ExplainedAccessDenied({ message: notAuthorizedSentence(principal, `s3:${operation}`, `"${resource}"`, err.reason) });
+}
+
+/**
+ * Every handler of the map, with `check` run first (the expected-owner and access checks, index.ts)
+ * and the ReasonedAccessDenied it throws worded for the caller.
+ */
 export function checkedHandlers<T extends Record<string, ((input: never, ctx: S3Context) => unknown) | undefined>>(handlers: T, check: (operation: string, input: never, ctx: S3Context) => void): T {
   return wrapHandlers<S3Context, T>(handlers, (operation, handler) => (input, ctx) => {
     check(operation, input, ctx);
-    return handler(input, ctx);
+    const reword = (err: unknown): never => {
+      throw worded(operation, input as AccessInput, ctx, err);
+    };
+    try {
+      const out = handler(input, ctx);
+      return out instanceof Promise ? out.catch(reword) : out;
+    } catch (err) {
+      return reword(err);
+    }
   });
 }

@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { awsManagedKeyArn, kmsKeyArn } from "../../core/kms-keys.js";
 import { RowCache } from "../../state/row-cache.js";
-import { errors, invalidArgument, invalidRequest } from "./errors.js";
+import { errors, invalidArgument, invalidRequest, ReasonedAccessDenied, REFUSAL_REASONS } from "./errors.js";
 
 export interface ObjectEncryption {
   /** AES256, aws:kms or aws:kms:dsse; absent for SSE-C. */
@@ -80,8 +80,8 @@ export function resolveEncryption(
     if (request.ServerSideEncryption !== undefined) {
       throw invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", request.ServerSideEncryption);
     }
-    // "rejected with an HTTP 403 AccessDenied error" (the wording beyond the code is not recorded).
-    if (blocksCustomerKeys(bucketDefault)) throw errors.AccessDenied();
+    // "rejected with an HTTP 403 AccessDenied error", explained to the owner account (S3 User Guide, "Access denied due to Blocked Encryption Type").
+    if (blocksCustomerKeys(bucketDefault)) throw new ReasonedAccessDenied(REFUSAL_REASONS.CustomerKeys);
     return { customerKeyMd5 };
   }
   const sse = request.ServerSideEncryption;

@@ -41,12 +41,12 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
-  // A request from the bucket owner's account that a bucket policy's explicit Deny refused: since
-  // 2024 S3 names the principal, the action, the resource and the policy type ("Access denied
-  // message examples", Troubleshoot access denied (403 Forbidden) errors, S3 User Guide), in the
-  // sentence of auth/access.ts resourcePolicySentence with the ARN in quotes. Other accounts and
-  // anonymous callers still get "Access Denied".
-  PolicyDenied: { code: "AccessDenied", status: 403, message: "{message}" },
+  // A refusal S3 explains to a caller of the bucket owner's account: since 2024 it names the
+  // principal, the action, the resource and why ("Access denied message examples", Troubleshoot
+  // access denied (403 Forbidden) errors, S3 User Guide), in the sentence of auth/access.ts
+  // notAuthorizedSentence with the ARN in quotes (authorization.ts). Other accounts and anonymous
+  // callers still get "Access Denied".
+  ExplainedAccessDenied: { code: "AccessDenied", status: 403, message: "{message}" },
   // A versioning change or a version's permanent deletion without x-amz-mfa on a bucket with MFA
   // delete (mfa-delete.ts). The User Guide says only that "the request fails"; code, status and
   // sentence are S3's answer as the AWS CLI prints it ("An error occurred (AccessDenied) when
@@ -59,11 +59,6 @@ export const errors = defineErrors({
     code: "PermanentRedirect",
     status: 301,
     message: "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
-  },
-  PublicPolicyBlocked: {
-    code: "AccessDenied",
-    status: 403,
-    message: 'User: {principal} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::{bucket}" because public policies are blocked by the BlockPublicPolicy block public access setting.',
   },
   // PutBucketVersioning with neither Status nor MFADelete (LocalStack's test_bucket_versioning_crud snapshot of AWS).
   IllegalVersioningConfiguration: {
@@ -269,4 +264,26 @@ export function noSuchUpload(uploadId: string): AwsError {
 
 export function noSuchVersion(key: string, versionId: string): AwsError {
   return errors.NoSuchVersion({}, { fields: { Key: key, VersionId: versionId } });
+}
+
+/**
+ * Why S3 refuses a request whatever the policies say, as the end of the sentence it sends a caller
+ * of the bucket owner's account ("Access denied message examples", S3 User Guide: "Access denied
+ * due to Block Public Access settings", "Access denied due to Blocked Encryption Type").
+ */
+export const REFUSAL_REASONS = {
+  PublicAcls: "because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access.",
+  PublicPolicy: "because public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access.",
+  // The guide's sentence ends without a full stop.
+  CustomerKeys: "because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type",
+} as const;
+
+/**
+ * An AccessDenied for one of REFUSAL_REASONS, thrown by checks that know neither the caller nor
+ * the operation; the S3 handlers' wrapper (authorization.ts checkedHandlers) words it for the caller.
+ */
+export class ReasonedAccessDenied extends AwsError {
+  constructor(readonly reason: (typeof REFUSAL_REASONS)[keyof typeof REFUSAL_REASONS]) {
+    super("AccessDenied", "Access Denied", 403);
+  }
 }

@@ -37,7 +37,7 @@ import type { AwsError } from "../../../core/errors.js";
 import { publicAccessBlock } from "../access.js";
 import { withoutDisplayNames } from "../acl.js";
 import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
-import { errors, invalidArgument, invalidRequest, s3DomainErrors } from "../errors.js";
+import { errors, invalidArgument, invalidRequest, ReasonedAccessDenied, REFUSAL_REASONS, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
 import { actionWithoutResource, isValidPrincipal } from "../policy-grammar.js";
@@ -106,7 +106,7 @@ export function putBucketPolicy(input: PutBucketPolicyInput, ctx: S3Context): Pu
   // New buckets block public policies (S3's default since April 2023): a public one is refused
   // until the bucket's public access block allows it, as tutorials for public websites show.
   if (publicAccessBlock(ctx, bucket)?.BlockPublicPolicy === true && isPublicPolicy(input.Policy)) {
-    throw errors.PublicPolicyBlocked({ principal: ctx.identities.principalOf(ctx.caller.accessKeyId).arn, bucket: bucket.name });
+    throw new ReasonedAccessDenied(REFUSAL_REASONS.PublicPolicy);
   }
   ctx.store.transaction(() => ctx.store.setConfig(requireBucket(ctx, input.Bucket).name, "policy", input.Policy));
   return {};
