@@ -440,6 +440,21 @@ describe("DynamoDB Query and Scan", () => {
     assert.deepEqual(local.Items, [{ what: { S: "pen" } }]);
   });
 
+  test("an LSI query that fetches from the table is charged a whole-item table read for each item fetched", async () => {
+    const name = await ordersTable();
+    const query = { TableName: name, IndexName: "byTotal", KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, ReturnConsumedCapacity: "INDEXES" as const };
+    // Index keys only: one eventually consistent read of the index.
+    const keys = await ddb.send(new QueryCommand(query));
+    assert.deepEqual(keys.ConsumedCapacity, { TableName: name, CapacityUnits: 0.5, Table: { CapacityUnits: 0 }, LocalSecondaryIndexes: { byTotal: { CapacityUnits: 0.5 } } });
+    // ALL_ATTRIBUTES fetches the four items from the table, each rounded up to 4 KB on its own.
+    const all = await ddb.send(new QueryCommand({ ...query, Select: "ALL_ATTRIBUTES" }));
+    assert.equal(all.Count, 4);
+    assert.deepEqual(all.ConsumedCapacity, { TableName: name, CapacityUnits: 2.5, Table: { CapacityUnits: 2 }, LocalSecondaryIndexes: { byTotal: { CapacityUnits: 0.5 } } });
+    // A projection of what the index lacks, strongly consistent, with TOTAL: 1 + 4 x 1.
+    const what = await ddb.send(new QueryCommand({ ...query, ProjectionExpression: "what", ConsistentRead: true, ReturnConsumedCapacity: "TOTAL" }));
+    assert.deepEqual(what.ConsumedCapacity, { TableName: name, CapacityUnits: 5 });
+  });
+
   test("GSI and LSI queries follow writes, projections and the consistent-read rule", async () => {
     const name = await ordersTable();
     const open = await ddb.send(

@@ -20,7 +20,7 @@ import {
 } from "./domain/index.js";
 import { RawJson } from "../../protocol/json.js";
 import type { DynamoContext } from "./context.js";
-import { baseRowKey, Consumption, encodeKeyValue, indexKeyText, parseItem, readItem, readUnits } from "./items.js";
+import { baseRowKey, Consumption, encodeKeyValue, indexKeyText, parseItem, readItemRow, readUnits } from "./items.js";
 import { multiKeyRange } from "./multi-attribute-keys.js";
 import type { RangeOptions, RowKey } from "./store.js";
 import { buildingPhase, findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
@@ -310,6 +310,8 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
   let count = 0;
   let scanned = 0;
   let bytes = 0;
+  // Units read from the table for the items an LSI fetches.
+  let fetchedUnits = 0;
   let last: Item | string | undefined;
   let more = false;
   for (const row of ctx.store.range(ctx, meta.name, indexName, opts)) {
@@ -335,7 +337,16 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
     scanned++;
     bytes += row.size;
     last = item;
-    if (fetchFromTable) item = readItem(ctx.store, ctx, meta, item) ?? item;
+    if (fetchFromTable) {
+      // Each fetch reads the entire item from the table, rounded up to 4 KB on its own, on top of the
+      // index read ("Provisioned throughput considerations for Local Secondary Indexes", DynamoDB
+      // Developer Guide: "you are charged for read capacity units for every base table item fetched").
+      const fetched = readItemRow(ctx.store, ctx, meta, item);
+      if (fetched) {
+        item = parseItem(fetched.item);
+        fetchedUnits += readUnits(fetched.size, req.consistent);
+      }
+    }
     if (req.filter && !evaluateCondition(req.filter, item)) continue;
     count++;
     if (req.select !== "COUNT") items.push(req.paths ? project(req.paths, item) : req.raw && !fetchFromTable ? new RawJson(row.item) : item);
@@ -346,6 +357,7 @@ export function runRead(ctx: DynamoContext, req: ReadRequest): ReadResult<Item |
   const units = readUnits(bytes, req.consistent);
   if (index) consumed.addIndex(index, units);
   else consumed.table = units;
+  consumed.table += fetchedUnits;
   throttle?.charge(meta, consumed);
   return {
     items: req.select === "COUNT" ? undefined : items,
