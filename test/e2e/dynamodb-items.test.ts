@@ -244,6 +244,22 @@ describe("DynamoDB items", () => {
     assert.deepEqual(kept.Item?.lsi1sk, { S: "x" });
   });
 
+  test("an UpdateItem that copies a value of the wrong type from the item into an index key is refused in the update's words", async () => {
+    const name = await indexedTable();
+    const key = { pk: { S: "copy" }, sk: { S: "s" } };
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, n: { N: "1" }, s: { S: "ok" } } }));
+    const copy = (expression: string) => failure<DynamoDBServiceException>(ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: expression })));
+    const refused = await copy("SET lsi1sk = n");
+    assert.equal(refused.name, "ValidationException");
+    assert.equal(refused.$metadata.httpStatusCode, 400);
+    assert.equal(refused.message, "The update expression attempted to update the secondary index key to unsupported type");
+    assert.equal((await copy("SET lsi1sk = if_not_exists(nope, n)")).message, "The update expression attempted to update the secondary index key to unsupported type");
+    // A value of the right type copies; the item is left as it was by the refusals.
+    await ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET lsi1sk = s" }));
+    const got = await ddb.send(new GetItemCommand({ TableName: name, Key: key }));
+    assert.deepEqual(got.Item?.lsi1sk, { S: "ok" });
+  });
+
   test("an update that writes a key attribute, or into one, names it as part of the key; other paths into keys are refused as non-scalar", async () => {
     const name = await indexedTable();
     const key = { pk: { S: "p" }, sk: { S: "s" } };

@@ -286,15 +286,23 @@ export function isEmptyKeyValue(v: AttributeValue): boolean {
  * Index key attributes are optional (sparse indexes), but when present must have the declared type.
  * DynamoDB looks at the indexes in the order of their names: an attribute that keys a GSI "gsi1"
  * and an LSI "lsi1" is reported with IndexName: gsi1. `cause` says whether the item was written
- * as it is or made by an update expression (which words an empty key value differently).
+ * as it is or made by an update expression (which words an empty key value differently);
+ * "resolved" is an update expression whose own values were checked before the item was read.
  */
-export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "update" = "item"): void {
-  checkIndexKeyValues(meta, item, cause, "refuse");
-  if (meta.vectorIndexes !== undefined) checkVectorAttributes(meta, meta.vectorIndexes, item, cause);
+export function checkIndexKeys(meta: TableMeta, item: Item, cause: "item" | "update" | "resolved" = "item"): void {
+  const written = cause === "resolved" ? "update" : cause;
+  checkIndexKeyValues(meta, item, written, cause === "resolved" ? "unsupported" : "refuse");
+  if (meta.vectorIndexes !== undefined) checkVectorAttributes(meta, meta.vectorIndexes, item, written);
 }
 
-/** checkIndexKeys, or with `mistyped` "skip" only the empty values of index keys of their declared type (checkKeyValues). */
-function checkIndexKeyValues(meta: TableMeta, item: Item, cause: "item" | "update", mistyped: "refuse" | "skip"): void {
+/**
+ * checkIndexKeys, or with `mistyped` "skip" only the empty values of index keys of their declared type
+ * (checkKeyValues). "unsupported" words a wrong type as UpdateExpression does for a value it took from
+ * the item (`SET c = e`, e a number, c an index key of type S): "The update expression attempted to
+ * update the secondary index key to unsupported type" (dynalite's updateItem tests, run against AWS;
+ * the message is among UpdateItem's ValidationError messages in the TransactWriteItems API reference).
+ */
+function checkIndexKeyValues(meta: TableMeta, item: Item, cause: "item" | "update", mistyped: "refuse" | "skip" | "unsupported"): void {
   for (const index of indexesByName(meta)) {
     const schema = indexSchema(meta, index);
     for (const name of keyAttributeNames(schema)) {
@@ -303,6 +311,7 @@ function checkIndexKeyValues(meta: TableMeta, item: Item, cause: "item" | "updat
       const actual = typeOf(v);
       if (actual !== schema.types[name]) {
         if (mistyped === "skip") continue;
+        if (mistyped === "unsupported") throw validationException("The update expression attempted to update the secondary index key to unsupported type");
         throw validationException(`${INVALID}Type mismatch for Index Key ${name} Expected: ${schema.types[name]} Actual: ${actual} IndexName: ${index.name}`);
       }
       if (isEmptyKeyValue(v)) throw validationException(emptyIndexKeyMessage(v, cause === "item" ? { index: index.name, key: name } : undefined));

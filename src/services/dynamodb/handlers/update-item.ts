@@ -76,7 +76,8 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
         ? applyAttributeUpdates(legacy, start)
         : { item: start, updatedPaths: [], updatedAttributes: [] };
     const next: Item = result.item;
-    checkIndexKeys(meta, next, "update");
+    // What an update expression carries was checked before the read: a wrong type now came from the item.
+    checkIndexKeys(meta, next, actions ? "resolved" : "update");
     assertItemSize(next, "update");
     // A missing item that the update only removes from (REMOVE, DELETE, legacy DELETE) stays
     // missing, though an empty update creates it (ScyllaDB Alternator's tests, which pass on
