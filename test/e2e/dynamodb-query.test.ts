@@ -609,6 +609,21 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(badSegment.message, "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 4 is not less than TotalSegments: 4");
   });
 
+  test("parallel Scan segments are ranges of one hash space: segments 0-1 of 4 make segment 0 of 2, 2-3 make 1", async () => {
+    const name = uniqueName("segnest");
+    await ddb.send(new CreateTableCommand(hashTable(name)));
+    for (let i = 0; i < 40; i += 20) {
+      await ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: Array.from({ length: 20 }, (_, j) => ({ PutRequest: { Item: { id: { S: `item-${i + j}` } } } })) } }));
+    }
+    const segment = async (Segment: number, TotalSegments: number) =>
+      ((await ddb.send(new ScanCommand({ TableName: name, Segment, TotalSegments }))).Items ?? []).map((i) => i.id?.S ?? "").sort();
+    const halves = [await segment(0, 2), await segment(1, 2)];
+    const quarters = [await segment(0, 4), await segment(1, 4), await segment(2, 4), await segment(3, 4)];
+    assert.equal(halves[0]!.length + halves[1]!.length, 40);
+    assert.deepEqual([...quarters[0]!, ...quarters[1]!].sort(), halves[0]);
+    assert.deepEqual([...quarters[2]!, ...quarters[3]!].sort(), halves[1]);
+  });
+
   test("a parallel Scan refuses an ExclusiveStartKey from another segment, and resumes from one of its own", async () => {
     const name = uniqueName("scan-seg");
     await ddb.send(new CreateTableCommand(hashTable(name)));

@@ -243,14 +243,23 @@ export interface ReadResult<T = Item> {
   readonly consumed: Consumption;
 }
 
-/** FNV-1a over the encoded partition key: a stable split of partitions into scan segments. */
+/**
+ * FNV-1a over the encoded partition key: a stable split of partitions into scan segments. A segment
+ * is a contiguous range of the hash space, as DynamoDB's are: segments 0 and 1 of 4 hold exactly
+ * what segment 0 of 2 holds (dynalite's scan.js, written against AWS: "should return items in same
+ * segment order").
+ */
 export function segmentOf(pk: string, total: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < pk.length; i++) {
     h ^= pk.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % total;
+  // MurmurHash3's finaliser spreads the low bits' differences into the high bits the ranges split on.
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = (h ^ (h >>> 16)) >>> 0;
+  return Math.floor((h * total) / 0x100000000);
 }
 
 /** Segment and TotalSegments of a parallel Scan. */
