@@ -183,8 +183,10 @@ function decodeBase64(text: string): Buffer {
   return bytes;
 }
 
-/** Converts parsed JSON into the shape's JS types (Buffer for blobs, Date for timestamps). */
-/** `inCollection`: the value is a list's member or a map's value, not a structure's member (Coral words these apart). */
+/**
+ * Converts parsed JSON into the shape's JS types (Buffer for blobs, Date for timestamps).
+ * `inCollection`: the value is a list's member or a map's value, not a structure's member (Coral words these apart).
+ */
 export function readJson(model: ServiceModel, shape: Shape, value: unknown, inCollection = false): unknown {
   if (value === null || value === undefined) return undefined;
   switch (shape.type) {

@@ -5,13 +5,15 @@
  */
 import {
   conditionAttributeNames,
-  isValidationException,
   evaluateCondition,
+  isValidationException,
   matchesKeyCondition,
+  NUMBER_MESSAGES,
   project,
   typeOf,
   validateItem,
   validationException,
+  VALUE_MESSAGES,
   type Condition,
   type DocumentPath,
   type Item,
@@ -121,14 +123,6 @@ function startKeyNames(target: ReadTarget): string[] {
 const KEY_MISMATCH = "The provided key element does not match the schema";
 
 /**
- * ExclusiveStartKey, first part: the table's key plus, when reading an index, the index's key,
- * and the key of what is read present with its types. A key of another size, or without an
- * attribute of that key, is "The provided starting key is invalid"; one of that key's attributes
- * of another type is the bare "The provided key element does not match the schema". A Scan of
- * the table words every failure as "The provided starting key is invalid: The provided key
- * element does not match the schema" (dynalite's scan and query tests, run against AWS).
- */
-/**
  * ExclusiveStartKey's values, checked before the table is looked up. AWS words most of their
  * errors "The provided starting key is invalid: <error>" but not those of numbers, an empty number
  * set or a set's duplicates (dynalite's query and scan tests, run against AWS, on table 'abc').
@@ -138,14 +132,25 @@ export function startKeyValues(raw: Record<string, unknown> | undefined): Item |
   try {
     return validateItem(raw);
   } catch (err) {
-    if (isValidationException(err) && !/contains duplicates|number set|numeric value|significant digits|number with magnitude/.test(err.message)) {
+    if (isValidationException(err) && !UNPREFIXED_START_KEY_ERRORS.some((message) => err.message.includes(message))) {
       throw validationException(`The provided starting key is invalid: ${err.message}`);
     }
     throw err;
   }
 }
 
-/** ExclusiveStartKey (its values checked by startKeyValues) against the key schema of what is read. */
+/** validateItem's errors that ExclusiveStartKey's check passes on as they are (a set's duplicates: every set type's message ends so). */
+const UNPREFIXED_START_KEY_ERRORS: readonly string[] = [...Object.values(NUMBER_MESSAGES), VALUE_MESSAGES.emptyNumberSet, VALUE_MESSAGES.numberSetDuplicates, "contains duplicates."];
+
+/**
+ * ExclusiveStartKey (its values checked by startKeyValues) against the key schema of what is
+ * read: the table's key plus, when reading an index, the index's key, and the key of what is read
+ * present with its types. A key of another size, or without an attribute of that key, is "The
+ * provided starting key is invalid"; one of that key's attributes of another type is the bare
+ * "The provided key element does not match the schema". A Scan of the table words every failure
+ * as "The provided starting key is invalid: The provided key element does not match the schema"
+ * (dynalite's scan and query tests, run against AWS).
+ */
 export function checkStartKey(target: ReadTarget, key: Item | undefined, operation: "Query" | "Scan"): Item | undefined {
   if (key === undefined) return undefined;
   const tableScan = operation === "Scan" && target.index === undefined;

@@ -49,7 +49,6 @@ export {
   applyAttributeUpdates,
   conditionFromExpected,
   conditionFromFilter,
-  keyConditionFromKeyConditions,
   keyConditionsMap,
   pathsFromAttributesToGet,
   validateAttributeUpdates,

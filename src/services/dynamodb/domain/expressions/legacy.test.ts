@@ -7,12 +7,13 @@ import {
   applyAttributeUpdates,
   conditionFromExpected,
   conditionFromFilter,
-  keyConditionFromKeyConditions,
+  keyConditionsMap,
   pathsFromAttributesToGet,
   validateAttributeUpdates,
   type ExpectedAttributeValue,
   type LegacyCondition,
 } from "./legacy.js";
+import { keyConditionFromMap, type KeySchema } from "./key-condition.js";
 import { project } from "./paths.js";
 
 function isValidation(message: string) {
@@ -147,6 +148,8 @@ describe("QueryFilter / ScanFilter", () => {
 
 describe("KeyConditions", () => {
   const schema = { partitionKey: "pk", sortKey: "sk", types: { pk: "S" as const, sk: "S" as const } };
+  // As Query reads them: operators and values first, then fitted to the key schema.
+  const keyConditionFromKeyConditions = (conditions: Record<string, LegacyCondition>, keys: KeySchema) => keyConditionFromMap(keyConditionsMap(conditions), keys);
 
   test("translate into the same key condition as an expression", () => {
     const kc = keyConditionFromKeyConditions(

@@ -10,7 +10,7 @@ import {
 import { validationException } from "../errors.js";
 import { addNumbers } from "../numbers.js";
 import type { Condition, DocumentPath, Operand } from "./ast.js";
-import { keyConditionFromMap, type KeyCondition, type KeyConditionMap, type KeySchema } from "./key-condition.js";
+import type { KeyConditionMap } from "./key-condition.js";
 import type { UpdateResult } from "./update.js";
 
 /**
@@ -227,18 +227,10 @@ export function conditionFromFilter(
   return combine(conditions, conditionalOperator);
 }
 
-/** Legacy `KeyConditions` of a Query, checked against the key schema like an expression. */
-export function keyConditionFromKeyConditions(
-  keyConditions: Readonly<Record<string, LegacyCondition>>,
-  schema: KeySchema,
-): KeyCondition {
-  return keyConditionFromMap(keyConditionsMap(keyConditions), schema);
-}
-
 /**
- * KeyConditions' operators and values, which need no key schema: Query checks them before it
- * looks up the table (dynalite's query tests, run against AWS, on table 'abc'), then fits them to
- * the schema with keyConditionFromMap.
+ * Legacy `KeyConditions` of a Query: their operators and values, which need no key schema. Query
+ * checks them before it looks up the table (dynalite's query tests, run against AWS, on table
+ * 'abc'), then fits them to the schema with keyConditionFromMap, as an expression's are.
  */
 export function keyConditionsMap(keyConditions: Readonly<Record<string, LegacyCondition>>): KeyConditionMap {
   const map: KeyConditionMap = Object.create(null) as KeyConditionMap;
