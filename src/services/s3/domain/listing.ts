@@ -17,6 +17,7 @@
 import type { AwsError } from "../../../core/errors.js";
 import { crc32c } from "./checksums.js";
 import { invalidArgument } from "./errors.js";
+import { VERSION_ID } from "./version-ids.js";
 
 // ---------------------------------------------------------------------------------------------
 // Ordering
@@ -440,9 +441,6 @@ function versionsPageSize(value: number | undefined): { echo: number; limit: num
   if (value < 0) throw invalidArgument("max-keys cannot be negative", "max-keys");
   return { echo: value, limit: Math.min(value, MAX_PAGE_SIZE) };
 }
-
-/** What a version id can look like ("null" included); anything else is refused as invalid. */
-export const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
 
 /**
  * The version-id-marker's checks, in S3's order after max-keys and before encoding-type (AWS's

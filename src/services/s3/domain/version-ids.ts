@@ -50,6 +50,9 @@ export function newVersionId(stamp: number): string {
   return digits(stamp, STAMP_CHARS) + digits(check(stamp), CHECK_CHARS) + random;
 }
 
+/** The characters a version id can have ("null" included), where S3 checks no more than them (a ListObjectVersions marker, a DeleteObjects entry). */
+export const VERSION_ID = /^[A-Za-z0-9._-]{1,1024}$/;
+
 /**
  * Whether `versionId` could name a version: "null", or at least 32 URL-ready characters. S3's
  * ids are opaque ("no more than 1,024 bytes"), 32 characters today (33 in some of the API
@@ -60,10 +63,8 @@ export function newVersionId(stamp: number): string {
  * InvalidArgument naming it (raw S3 response in versity/versitygw#1698).
  */
 export function isVersionIdShaped(versionId: string): boolean {
-  return versionId === "null" || SHAPE.test(versionId);
+  return versionId === "null" || (versionId.length >= VERSION_ID_LENGTH && VERSION_ID.test(versionId));
 }
-
-const SHAPE = /^[A-Za-z0-9._-]{32,1024}$/;
 
 /** The stamp a version id was made with; undefined for "null" and for ids made otherwise. */
 export function versionStamp(versionId: string): number | undefined {

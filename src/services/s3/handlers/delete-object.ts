@@ -6,7 +6,7 @@ import { invalidRequest, noSuchVersion, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
-import { VERSION_ID } from "../domain/listing.js";
+import { VERSION_ID } from "../domain/version-ids.js";
 import { requireBucket, validateVersionId } from "../objects.js";
 import { assertDeletable, checkBypassApplicable, type IntegrityHeaders } from "../object-lock.js";
 import { CHECKSUM_ALGORITHMS, checksumMember } from "../domain/checksums.js";
