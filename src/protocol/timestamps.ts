@@ -16,25 +16,37 @@ export function formatTimestamp(date: Date, format: TimestampFormat): string | n
       // Seconds with millisecond precision, as AWS JSON services send them.
       return Math.round(date.getTime()) / 1000;
     case "rfc822":
-      return date.toUTCString();
+      return httpDate.of(date);
     default:
-      return isoString(date);
+      return isoString.of(date);
   }
 }
 
-let lastIsoTime = Number.NaN;
-let lastIso = "";
+/** A Date formatter that remembers its last answer. */
+class LastFormatted {
+  private time = Number.NaN;
+  private text = "";
+  constructor(private readonly format: (date: Date) => string) {}
+  of(date: Date): string {
+    const time = date.getTime();
+    if (time !== this.time) {
+      this.text = this.format(date);
+      this.time = time;
+    }
+    return this.text;
+  }
+}
 
 /**
- * toISOString, remembering the last answer: a listing's entries written in the same second
- * share their LastModified (S3 keeps whole seconds), and toISOString was a tenth of the time
- * of a thousand-entry ListObjectsV2 page.
+ * toISOString, remembered: a listing's entries written in the same second share their
+ * LastModified (S3 keeps whole seconds), and toISOString was a tenth of the time of a
+ * thousand-entry ListObjectsV2 page.
  */
-function isoString(date: Date): string {
-  const time = date.getTime();
-  if (time !== lastIsoTime) {
-    lastIso = date.toISOString();
-    lastIsoTime = time;
-  }
-  return lastIso;
-}
+const isoString = new LastFormatted((date) => date.toISOString());
+
+/**
+ * toUTCString, remembered: GetObject and HeadObject send the object's Last-Modified as an
+ * HTTP date, and repeated reads of one object formatted the same date each time (2.5% of a
+ * 1 KiB GetObject's server time in a profile).
+ */
+const httpDate = new LastFormatted((date) => date.toUTCString());
