@@ -12,10 +12,10 @@
  * re-reads part bytes.
  */
 import { createHash, type Hash } from "node:crypto";
-import { Crc32 as AwsCrc32 } from "@aws-crypto/crc32";
-import { Xxh3_128, Xxh3_64, Xxh64 } from "@aws-sdk/checksums/xxh";
 import { createRequire } from "node:module";
 import type { createCRC32 as CreateCRC32, createCRC64 as CreateCRC64 } from "hash-wasm";
+import type * as AwsCrypto from "@aws-crypto/crc32";
+import type * as Xxh from "@aws-sdk/checksums/xxh";
 import { nativeCrc32 } from "../../../core/crc32.js";
 import type { AwsError } from "../../../core/errors.js";
 import { s3DomainErrors } from "./errors.js";
@@ -115,10 +115,22 @@ function crcBytes(value: number): Buffer {
   return out;
 }
 
+/**
+ * The libraries an upload rarely needs are loaded when one first does: @aws-crypto/crc32 serves
+ * only a Node without zlib.crc32 (before 20.15), the xxHash family only uploads that ask for it.
+ * Loaded up front, the two cost 25-30 ms of CPU at every start, and again in each hash worker (whose
+ * start a fresh process's first large upload waits for).
+ */
+const require = createRequire(import.meta.url);
+let awsCrypto: typeof AwsCrypto | undefined;
+let xxh: typeof Xxh | undefined;
+const loadAwsCrypto = (): typeof AwsCrypto => (awsCrypto ??= require("@aws-crypto/crc32") as typeof AwsCrypto);
+const loadXxh = (): typeof Xxh => (xxh ??= require("@aws-sdk/checksums/xxh") as typeof Xxh);
+
 class Crc32Hasher implements StreamingHasher {
   readonly algorithm = "CRC32" as const;
   private value = 0;
-  private readonly fallback = nativeCrc32 ? undefined : new AwsCrc32();
+  private readonly fallback = nativeCrc32 ? undefined : new (loadAwsCrypto().Crc32)();
   update(data: Uint8Array): void {
     if (this.fallback) this.fallback.update(data);
     else if (nativeCrc32) this.value = nativeCrc32(data, this.value);
@@ -139,7 +151,6 @@ class Crc32Hasher implements StreamingHasher {
 const wasmCrcs = await (async () => {
   // hash-wasm's index loads every algorithm it has (about 24 ms, on the first S3 request); its
   // bundle of one algorithm loads that one (about 2 ms).
-  const require = createRequire(import.meta.url);
   const { createCRC32 } = require("hash-wasm/dist/crc32.umd.min.js") as { createCRC32: typeof CreateCRC32 };
   const { createCRC64 } = require("hash-wasm/dist/crc64.umd.min.js") as { createCRC64: typeof CreateCRC64 };
   return { CRC32C: await createCRC32(0x82f63b78), CRC64NVME: await createCRC64("9a6c9329ac4bc9b5") };
@@ -194,11 +205,11 @@ export function createHasher(algorithm: ChecksumAlgorithm): StreamingHasher {
     case "SHA512":
       return new NodeHasher(algorithm, "sha512");
     case "XXHASH64":
-      return new SdkHasher(algorithm, new Xxh64());
+      return new SdkHasher(algorithm, new (loadXxh().Xxh64)());
     case "XXHASH3":
-      return new SdkHasher(algorithm, new Xxh3_64());
+      return new SdkHasher(algorithm, new (loadXxh().Xxh3_64)());
     case "XXHASH128":
-      return new SdkHasher(algorithm, new Xxh3_128());
+      return new SdkHasher(algorithm, new (loadXxh().Xxh3_128)());
   }
 }
 
