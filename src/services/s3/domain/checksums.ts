@@ -14,9 +14,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { createCRC32 as CreateCRC32, createCRC64 as CreateCRC64 } from "hash-wasm";
-import type * as AwsCrypto from "@aws-crypto/crc32";
 import type * as Xxh from "@aws-sdk/checksums/xxh";
-import { nativeCrc32 } from "../../../core/crc32.js";
+import { nativeCrc32, tableCrc32 } from "../../../core/crc32.js";
 import type { AwsError } from "../../../core/errors.js";
 import { s3DomainErrors } from "./errors.js";
 
@@ -116,21 +115,18 @@ function crcBytes(value: number): Buffer {
 }
 
 /**
- * The libraries an upload rarely needs are loaded when one first does: @aws-crypto/crc32 serves
- * only a Node without zlib.crc32 (before 20.15), the xxHash family only uploads that ask for it.
- * Loaded up front, the two cost 25-30 ms of CPU at every start, and again in each hash worker (whose
- * start a fresh process's first large upload waits for).
+ * The SDK's xxHash classes are loaded when an upload first asks for one, as core/crc32.ts loads
+ * its fallback: loaded up front, this and @aws-crypto/crc32 cost 25-30 ms of CPU at every start,
+ * and again in each hash worker (whose start a fresh process's first large upload waits for).
  */
 const require = createRequire(import.meta.url);
-let awsCrypto: typeof AwsCrypto | undefined;
 let xxh: typeof Xxh | undefined;
-const loadAwsCrypto = (): typeof AwsCrypto => (awsCrypto ??= require("@aws-crypto/crc32") as typeof AwsCrypto);
 const loadXxh = (): typeof Xxh => (xxh ??= require("@aws-sdk/checksums/xxh") as typeof Xxh);
 
 class Crc32Hasher implements StreamingHasher {
   readonly algorithm = "CRC32" as const;
   private value = 0;
-  private readonly fallback = nativeCrc32 ? undefined : new (loadAwsCrypto().Crc32)();
+  private readonly fallback = nativeCrc32 ? undefined : new (tableCrc32().Crc32)();
   update(data: Uint8Array): void {
     if (this.fallback) this.fallback.update(data);
     else if (nativeCrc32) this.value = nativeCrc32(data, this.value);
