@@ -412,6 +412,24 @@ describe("DynamoDB tables", () => {
     assert.equal(noIndex.message, "The table does not have the specified index: byColor");
   });
 
+  // Recorded against DynamoDB: ack-api-quirks DDB-TABLE-057 (a PROVISIONED 1/1 table sent its own mode and
+  // units), and nubo-db/dynamodb-conformance "rejects PROVISIONED to PROVISIONED no-op with same throughput values".
+  test("UpdateTable: BillingMode PROVISIONED with the units a provisioned table has changes nothing", async () => {
+    const name = uniqueName("reprov");
+    await ddb.send(new CreateTableCommand(simpleTable(name, { BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })));
+    const same = await failure<DynamoDBServiceException>(
+      ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
+    );
+    assert.equal(same.name, "ValidationException");
+    assert.equal(same.$metadata.httpStatusCode, 400);
+    assert.equal(
+      same.message,
+      "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: 1. Requested ReadCapacityUnits: 1. Current WriteCapacityUnits provisioned for the table: 1. Requested WriteCapacityUnits: 1. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+    );
+    const changed = await ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 3 } }));
+    assert.equal(changed.TableDescription?.ProvisionedThroughput?.ReadCapacityUnits, 3);
+  });
+
   // Requests and answers from dynalite's updateTable tests, which were run against DynamoDB.
   test("UpdateTable checks GlobalSecondaryIndexUpdates before the table, and counts index changes before finding indexes", async () => {
     const name = uniqueName("gsiupd");

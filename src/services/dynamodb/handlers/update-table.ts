@@ -421,7 +421,10 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (billingMode === "PAY_PER_REQUEST" && meta.billingMode === "PROVISIONED") checkPayPerRequestSwitch(meta, now);
     if (input.ProvisionedThroughput !== undefined) {
       const { ReadCapacityUnits: read, WriteCapacityUnits: write } = input.ProvisionedThroughput;
-      if (meta.billingMode === "PROVISIONED" && read === meta.provisioned.read && write === meta.provisioned.write && input.BillingMode === undefined) {
+      // BillingMode PROVISIONED sent again with the units the table has changes nothing either: DynamoDB answers
+      // "will not change" (ack-api-quirks DDB-TABLE-057; nubo-db/dynamodb-conformance "rejects PROVISIONED to
+      // PROVISIONED no-op with same throughput values", passed against DynamoDB).
+      if (meta.billingMode === "PROVISIONED" && read === meta.provisioned.read && write === meta.provisioned.write) {
         throw validationException(
           `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
         );
