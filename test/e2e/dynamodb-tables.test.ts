@@ -414,7 +414,7 @@ describe("DynamoDB tables", () => {
 
   // Recorded against DynamoDB: ack-api-quirks DDB-TABLE-057 (a PROVISIONED 1/1 table sent its own mode and
   // units), and nubo-db/dynamodb-conformance "rejects PROVISIONED to PROVISIONED no-op with same throughput values".
-  test("UpdateTable: BillingMode PROVISIONED with the units a provisioned table has changes nothing", async () => {
+  test("UpdateTable: BillingMode PROVISIONED sent again to a provisioned table needs new units, alone it is refused", async () => {
     const name = uniqueName("reprov");
     await ddb.send(new CreateTableCommand(simpleTable(name, { BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })));
     const same = await failure<DynamoDBServiceException>(
@@ -426,6 +426,10 @@ describe("DynamoDB tables", () => {
       same.message,
       "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: 1. Requested ReadCapacityUnits: 1. Current WriteCapacityUnits provisioned for the table: 1. Requested WriteCapacityUnits: 1. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
     );
+    const alone = await failure<DynamoDBServiceException>(ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: "PROVISIONED" })));
+    assert.equal(alone.name, "ValidationException");
+    assert.equal(alone.$metadata.httpStatusCode, 400);
+    assert.equal(alone.message, "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
     const changed = await ddb.send(new UpdateTableCommand({ TableName: name, BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 3 } }));
     assert.equal(changed.TableDescription?.ProvisionedThroughput?.ReadCapacityUnits, 3);
   });

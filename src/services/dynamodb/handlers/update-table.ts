@@ -415,7 +415,10 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
     if (billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput !== undefined) {
       throw validationException(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
     }
-    if (billingMode === "PROVISIONED" && meta.billingMode === "PAY_PER_REQUEST" && input.ProvisionedThroughput === undefined) {
+    // Asked of a table already provisioned too, not only on the switch from on demand: "BillingMode=PROVISIONED
+    // alone -> ValidationException: 'One or more parameter values were invalid: ProvisionedThroughput must be
+    // specified when BillingMode is PROVISIONED'" on a PROVISIONED 1/1 table (ack-api-quirks DDB-TABLE-057).
+    if (input.BillingMode === "PROVISIONED" && input.ProvisionedThroughput === undefined) {
       throw validationException(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
     }
     if (billingMode === "PAY_PER_REQUEST" && meta.billingMode === "PROVISIONED") checkPayPerRequestSwitch(meta, now);
