@@ -434,6 +434,34 @@ describe("DynamoDB tables", () => {
     assert.equal(changed.TableDescription?.ProvisionedThroughput?.ReadCapacityUnits, 3);
   });
 
+  // Recorded against DynamoDB: ack-api-quirks DDB-TABLE-164 (an index already at 2/2 sent 2/2), whose text is
+  // recorded up to "Current WriteCapacityUnits ..."; the end is the table's (DDB-TABLE-057).
+  test("UpdateTable: a GSI's own provisioned units sent again are refused, 'will not change'", async () => {
+    const name = uniqueName("regsi");
+    const units = (read: number, write: number) => ({ ReadCapacityUnits: read, WriteCapacityUnits: write });
+    const spec = withIndexOnG(name, "byG");
+    await ddb.send(
+      new CreateTableCommand({
+        ...spec,
+        BillingMode: "PROVISIONED",
+        ProvisionedThroughput: units(1, 1),
+        GlobalSecondaryIndexes: spec.GlobalSecondaryIndexes?.map((g) => ({ ...g, ProvisionedThroughput: units(1, 1) })),
+      }),
+    );
+    await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "byG", ProvisionedThroughput: units(2, 2) } }] }));
+    const same = await failure<DynamoDBServiceException>(
+      ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "byG", ProvisionedThroughput: units(2, 2) } }] })),
+    );
+    assert.equal(same.name, "ValidationException");
+    assert.equal(same.$metadata.httpStatusCode, 400);
+    assert.equal(
+      same.message,
+      "The provisioned throughput for the index byG will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for index byG: 2. Requested ReadCapacityUnits: 2. Current WriteCapacityUnits provisioned for index byG: 2. Requested WriteCapacityUnits: 2. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+    );
+    const partly = await ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "byG", ProvisionedThroughput: units(2, 3) } }] }));
+    assert.equal(partly.TableDescription?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.WriteCapacityUnits, 3);
+  });
+
   // Requests and answers from dynalite's updateTable tests, which were run against DynamoDB.
   test("UpdateTable checks GlobalSecondaryIndexUpdates before the table, and counts index changes before finding indexes", async () => {
     const name = uniqueName("gsiupd");

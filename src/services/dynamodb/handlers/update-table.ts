@@ -1,4 +1,5 @@
 import type { UpdateTableInput, UpdateTableOutput } from "../../../generated/dynamodb.js";
+import type { AwsError } from "../../../core/errors.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
@@ -58,6 +59,18 @@ import { checkIndexWarmMembers, initialWarm, isEmptyWarm, raiseWarm, requestWarm
 const INVALID = "One or more parameter values were invalid: ";
 
 type IndexUpdate = NonNullable<UpdateTableInput["GlobalSecondaryIndexUpdates"]>[number];
+
+/**
+ * DynamoDB's refusal of provisioned units equal to those the table or index has (ack-api-quirks
+ * DDB-TABLE-057, -164). For the table the whole text is recorded; for an index it is recorded up
+ * to "Current WriteCapacityUnits ...", with "the index gsi1" and "provisioned for index gsi1" where
+ * the table's says "the table"; its end is taken to be the table's.
+ */
+function unchangedThroughput(subject: string, holder: string, read: number, write: number): AwsError {
+  return validationException(
+    `The provisioned throughput for ${subject} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for ${holder}: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for ${holder}: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+  );
+}
 type VectorIndexUpdate = NonNullable<UpdateTableInput["VectorIndexUpdates"]>[number];
 
 /** Each VectorIndexUpdates member's action as Coral checks it ("vectorIndexUpdates.1.member.create.dimensions"). */
@@ -428,9 +441,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       // "will not change" (ack-api-quirks DDB-TABLE-057; nubo-db/dynamodb-conformance "rejects PROVISIONED to
       // PROVISIONED no-op with same throughput values", passed against DynamoDB).
       if (meta.billingMode === "PROVISIONED" && read === meta.provisioned.read && write === meta.provisioned.write) {
-        throw validationException(
-          `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
-        );
+        throw unchangedThroughput("the table", "the table", read, write);
       }
       checkProvisionedMaximum({ read, write }, undefined, ctx.region);
       // Units given with the switch from on-demand set the table up; they change nothing provisioned.
@@ -513,7 +524,12 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (index === undefined) throw errors.ResourceNotFoundMessage({ message: `Requested resource not found: Index ${u.IndexName} for table ${meta.name}` });
         if (meta.billingMode === "PAY_PER_REQUEST") checkOnDemandIndexUpdate(u);
         if (u.ProvisionedThroughput) {
-          checkProvisionedMaximum({ read: u.ProvisionedThroughput.ReadCapacityUnits, write: u.ProvisionedThroughput.WriteCapacityUnits }, index.name, ctx.region);
+          const { ReadCapacityUnits: read, WriteCapacityUnits: write } = u.ProvisionedThroughput;
+          // An index's own units sent again are refused as the table's are (ack-api-quirks DDB-TABLE-164).
+          if (index.provisioned !== undefined && read === index.provisioned.read && write === index.provisioned.write) {
+            throw unchangedThroughput(`the index ${index.name}`, `index ${index.name}`, read, write);
+          }
+          checkProvisionedMaximum({ read, write }, index.name, ctx.region);
           index.provisioned = changeThroughput(index.provisioned, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
           index.warm = raiseWarm(index.warm ?? indexWarmFloor(meta, index), { read: index.provisioned.read, write: index.provisioned.write });
         }
