@@ -633,6 +633,22 @@ describe("SQS messages", () => {
     assert.deepEqual(await counts(dlq), [1, 0, 0]);
   });
 
+  test("StartMessageMoveTask refuses a destination of the other queue type, and the messages stay in the dead-letter queue", async () => {
+    // Developer Guide, configuring a DLQ redrive: any other queue may be the destination "if both queues are the same type".
+    const dlq = await queue("mv-type-dlq");
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await queue("mv-type-src", { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    const fifo = (await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName("mv-type-dest")}.fifo`, Attributes: { FifoQueue: "true" } }))).QueueUrl ?? "";
+    const fifoArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: fifo, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    await sqs.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: "kept" }));
+    const refused = await failure<SQSServiceException>(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: fifoArn })));
+    assert.equal(refused.name, "InvalidParameterValue");
+    assert.equal(refused.$metadata.httpStatusCode, 400);
+    assert.equal(refused.message, `Value ${fifoArn} for parameter DestinationArn is invalid. Reason: The destination queue must be of the same type (standard or FIFO) as the source queue.`);
+    assert.equal((await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results?.length, 0);
+    assert.deepEqual(await counts(dlq), [1, 0, 0]);
+  });
+
   test("CancelMessageMoveTask: a malformed handle, a handle of a missing queue, a handle of no task", async () => {
     const invalid = await failure<SQSServiceException>(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: "foobared" })));
     assert.equal(invalid.name, "InvalidParameterValue");

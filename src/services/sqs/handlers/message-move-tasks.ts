@@ -31,12 +31,23 @@ export function startMessageMoveTask(input: StartMessageMoveTaskInput, ctx: SqsC
     throw sqsErrors.InvalidParameterValueFor({ value: rate, name: "MaxNumberOfMessagesPerSecond", reason: "Must be between 1 and 500." });
   }
   const source = queueByArn(ctx, input.SourceArn, "SourceArn");
-  if (input.DestinationArn !== undefined) queueByArn(ctx, input.DestinationArn, "DestinationArn");
+  const destination = input.DestinationArn === undefined ? undefined : queueByArn(ctx, input.DestinationArn, "DestinationArn");
   const sourceArn = arnOf(source);
   const isDeadLetterQueue = ctx.store
     .listQueues(source.account, source.region, "")
     .some((q) => parseRedrivePolicy(q.attributes.RedrivePolicy)?.deadLetterTargetArn === sourceArn);
   if (!isDeadLetterQueue) throw sqsErrors.InvalidParameterValue({ message: "Source queue must be configured as a Dead Letter Queue." });
+  // "You can also configure any other queue as the redrive destination if both queues are the same
+  // type" (Developer Guide, configuring a DLQ redrive). Taken, a standard DLQ's messages landed in a
+  // FIFO queue without a message group, where no receive could ever reach them. AWS's words for
+  // the refusal are not recorded anywhere found; the reason below is Nimbus's, in SQS's form.
+  if (destination !== undefined && destination.fifo !== source.fifo) {
+    throw sqsErrors.InvalidParameterValueFor({
+      value: input.DestinationArn,
+      name: "DestinationArn",
+      reason: "The destination queue must be of the same type (standard or FIFO) as the source queue.",
+    });
+  }
   const now = ctx.clock.now();
   const id = randomUUID();
   const handle = encodeTaskHandle({ id, sourceArn });
