@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type BucketAccelerateStatus, type CORSRule, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketPolicyCommand, PutBucketAccelerateConfigurationCommand, PutBucketCorsCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { type BucketAccelerateStatus, type CORSRule, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketPolicyCommand, PutBucketAccelerateConfigurationCommand, PutBucketCorsCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, PutBucketTaggingCommand, S3Client, type LoggingEnabled, type Tag } from "@aws-sdk/client-s3";
 import { failure, uniqueName } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
 
@@ -203,5 +203,23 @@ describe("S3 bucket configuration conformance", () => {
     await put([{ AllowedOrigins: [""], AllowedMethods: ["GET", "PUT", "HEAD"] }]);
     const stored = await s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
     assert.deepEqual(stored.CORSRules, [{ AllowedOrigins: [""], AllowedMethods: ["GET", "PUT", "HEAD"] }]);
+  });
+
+  // An element the schema requires, left out inside a configuration document, is MalformedXML
+  // (the API reference's error table: "did not validate against our published schema"), not the
+  // SDKs' client-side "Missing required parameter": a CORS rule without AllowedOrigin or
+  // AllowedMethod (scality/cloudserver putCors.js, run against AWS), a Tag without its Value
+  // (versity/versitygw#1231).
+  test("A required element left out of a configuration document is MalformedXML", async () => {
+    const bucket = await newBucket(s3, "cfg-schema");
+    const malformed = ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"];
+    const rule = { AllowedOrigins: ["https://example.com"], AllowedMethods: ["GET"] };
+    assert.deepEqual(await refusal(s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [{ ...rule, AllowedOrigins: [] }] } }))), malformed);
+    assert.deepEqual(await refusal(s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [{ ...rule, AllowedMethods: [] }] } }))), malformed);
+    assert.deepEqual(await refusal(s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: "team" } as Tag] } }))), malformed);
+    assert.deepEqual(
+      await refusal(s3.send(new PutBucketLoggingCommand({ Bucket: bucket, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: bucket } as LoggingEnabled } }))),
+      malformed,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { AwsError } from "../../core/errors.js";
+import type { Violation } from "../../protocol/validate.js";
 import { defineService, type HandlerContext } from "../../core/service.js";
 import { s3Dialect } from "./dialect.js";
 import { errors, s3DomainErrors } from "./errors.js";
@@ -105,7 +106,7 @@ export type S3Context = HandlerContext<S3Store>;
  * configuration without rules does not validate against the schema (test_put_cors_invalid_rules:
  * put-cors-exc-empty).
  */
-function missingMember(member: string, _missing: unknown, operation: string): AwsError | undefined {
+function missingMember(member: string, missing: readonly Violation[], operation: string): AwsError | undefined {
   if (member === "Policy") return policyNotJson();
   if (member === "CORSRule") return s3DomainErrors.MalformedXML();
   // A replication or default-encryption configuration without rules (LocalStack's AWS-validated
@@ -116,6 +117,13 @@ function missingMember(member: string, _missing: unknown, operation: string): Aw
   // SSE-S3, which the model no longer has) and an SSE-KMS without its key (errors.ts).
   if (member === "ObjectEncryption") return errors.NewEncryptionTypeRequired();
   if (member === "KMSKeyArn") return errors.KmsKeyArnRequired();
+  // Any other element left out inside a request's XML document (a nested path: headers, query
+  // parameters and the document itself are top-level members) fails S3's schema: MalformedXML,
+  // "did not validate against our published schema" (the API reference's error table). S3 has no
+  // "Missing required parameter" error; that is the SDKs' own client-side check. Recorded: a CORS
+  // rule without AllowedOrigin or AllowedMethod (scality/cloudserver putCors.js, a test its suite
+  // runs against AWS), a tag set's Tag without its Value (versity/versitygw#1231, checked on S3).
+  if (missing[0]?.path.includes(".")) return s3DomainErrors.MalformedXML();
   return undefined;
 }
 
