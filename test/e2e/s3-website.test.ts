@@ -169,6 +169,21 @@ describe("S3 static website endpoint", () => {
       [protocol["name"], protocol["message"]],
       ["InvalidRequest", "Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically."],
     );
+    // A code that is not a number fails the schema (aws/aws-cdk#22541: HttpRedirectCode "https");
+    // a redirect answers 301-305, 307 or 308 (ceph s3-tests' VALID_AMZ_REDIRECT), a condition
+    // names a 4XX or 5XX error (scality/cloudserver putWebsite.js).
+    const codes = async (redirect: string | undefined, error?: string): Promise<unknown[]> => {
+      const e = await refused({ IndexDocument: index, RoutingRules: [{ ...(error !== undefined ? { Condition: { HttpErrorCodeReturnedEquals: error } } : {}), Redirect: { HostName: "example.com", ...(redirect !== undefined ? { HttpRedirectCode: redirect } : {}) } }] });
+      return [e["name"], e["status"], e["message"]];
+    };
+    const malformed = ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"];
+    assert.deepEqual(await codes("https"), malformed);
+    assert.deepEqual(await codes(undefined, "notvalidcode"), malformed);
+    assert.deepEqual(await codes("400"), ["InvalidRequest", 400, "The provided HTTP redirect code (400) is not valid. Valid codes are 3XX except 300."]);
+    assert.deepEqual(await codes("300"), ["InvalidRequest", 400, "The provided HTTP redirect code (300) is not valid. Valid codes are 3XX except 300."]);
+    assert.deepEqual(await codes("314"), ["InvalidRequest", 400, "The provided HTTP redirect code (314) is not valid. Valid codes are 3XX except 300."]);
+    assert.deepEqual(await codes(undefined, "300"), ["InvalidRequest", 400, "The provided HTTP error code (300) is not valid. Valid codes are 4XX or 5XX."]);
+    await s3.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: index, RoutingRules: [{ Condition: { HttpErrorCodeReturnedEquals: "503" }, Redirect: { HostName: "example.com", HttpRedirectCode: "308" } }] } }));
   });
 
   test("buckets without a website configuration, missing buckets, and methods other than GET/HEAD", async () => {

@@ -181,6 +181,7 @@ export function putBucketWebsite(input: PutBucketWebsiteInput, ctx: S3Context): 
       throw invalidRequest("Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.");
     }
     checkRedirectProtocol(rule.Redirect?.Protocol);
+    checkHttpCodes(rule.Redirect?.HttpRedirectCode, rule.Condition?.HttpErrorCodeReturnedEquals);
   }
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "website", config));
   return {};
@@ -190,6 +191,29 @@ export function putBucketWebsite(input: PutBucketWebsiteInput, ctx: S3Context): 
 function checkRedirectProtocol(protocol: string | undefined): void {
   if (protocol !== undefined && protocol !== "http" && protocol !== "https") {
     throw invalidRequest("Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically.");
+  }
+}
+
+/**
+ * The codes a routing rule names are strings holding a number: anything else fails the schema
+ * (MalformedXML, as S3 answered to a HttpRedirectCode of "https" in aws/aws-cdk#22541). A redirect
+ * answers one of 301-305, 307 or 308 (ceph s3-tests' VALID_AMZ_REDIRECT, written against S3, which
+ * refused 314 with the message below); a condition names a 4XX or 5XX error (versitygw's
+ * GetInvalidHTTPErrorCodeErr; scality/cloudserver putWebsite.js, run against AWS, for 300).
+ */
+const REDIRECT_CODES: readonly number[] = [301, 302, 303, 304, 305, 307, 308];
+
+function checkHttpCodes(redirectCode: string | undefined, errorCode: string | undefined): void {
+  const number = (value: string): number => {
+    if (!/^[0-9]+$/.test(value)) throw s3DomainErrors.MalformedXML();
+    return Number(value);
+  };
+  if (redirectCode !== undefined && !REDIRECT_CODES.includes(number(redirectCode))) {
+    throw invalidRequest(`The provided HTTP redirect code (${Number(redirectCode)}) is not valid. Valid codes are 3XX except 300.`);
+  }
+  if (errorCode !== undefined) {
+    const code = number(errorCode);
+    if (code < 400 || code > 599) throw invalidRequest(`The provided HTTP error code (${code}) is not valid. Valid codes are 4XX or 5XX.`);
   }
 }
 
