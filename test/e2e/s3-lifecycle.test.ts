@@ -129,6 +129,34 @@ describe("S3 lifecycle rules", () => {
     await putLifecycle(bucket, [{ ID: "r", Status: "Enabled", Filter: { Prefix: "logs/" }, Expiration: { Days: 31 }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }] }]);
   });
 
+  // S3's messages as CloudFormation passed them on (2026); scality/cloudserver
+  // putBucketLifecycle.js, written against S3, for the codes.
+  test("a rule's transitions go to different classes, by Days or by Date as its expiration", async () => {
+    const bucket = uniqueName("lc-mixed");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const refused = async (rule: Partial<LifecycleRule>): Promise<unknown[]> => {
+      const e = await invokeFailure(putLifecycle(bucket, [{ ID: "r", Status: "Enabled", Filter: { Prefix: "" }, ...rule }]));
+      return [e.name, e.status, e.message];
+    };
+    const date = new Date("2016-01-01T00:00:00.000Z");
+    assert.deepEqual(await refused({ Transitions: [{ Days: 30, StorageClass: "GLACIER" }, { Days: 90, StorageClass: "GLACIER" }] }), [
+      "InvalidRequest",
+      400,
+      "'StorageClass' must be different for 'Transition' actions in same 'Rule' with filter '(prefix=)'",
+    ]);
+    assert.deepEqual(await refused({ Transitions: [{ Date: date, StorageClass: "GLACIER" }, { Days: 90, StorageClass: "DEEP_ARCHIVE" }] }), [
+      "InvalidRequest",
+      400,
+      "Found mixed 'Date' and 'Days' based Transition actions in lifecycle rule for filter '(prefix=)'",
+    ]);
+    assert.deepEqual(await refused({ Transitions: [{ Days: 1, StorageClass: "GLACIER" }], Expiration: { Date: date } }), [
+      "InvalidRequest",
+      400,
+      "Found mixed 'Date' and 'Days' based Expiration and Transition actions in lifecycle rule for filter '(prefix=)'",
+    ]);
+    await putLifecycle(bucket, [{ ID: "r", Status: "Enabled", Filter: { Prefix: "" }, Transitions: [{ Days: 30, StorageClass: "GLACIER" }, { Days: 120, StorageClass: "DEEP_ARCHIVE" }], Expiration: { Days: 365 } }]);
+  });
+
   test("x-amz-expiration on every write, with the rule ID URL-encoded; abort headers on ListParts", async () => {
     const bucket = uniqueName("lc-headers");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -246,6 +246,23 @@ function normalizeRule(rule: LifecycleRuleInput): LifecycleRule {
   // names the filter in its message; only a plain prefix filter's spelling is known ('(prefix=)'),
   // so rules with tags or sizes are not checked here.
   const plainPrefix = !hasTags && !hasSize ? `(prefix=${filter.prefix})` : undefined;
+  // Transitions of one rule go to different classes, all by Days or all by Date, and by the same
+  // kind of time as the rule's Expiration (S3's messages as CloudFormation passed them on in 2026;
+  // scality/cloudserver putBucketLifecycle.js, written against S3 with the older "for prefix ''").
+  if (plainPrefix !== undefined) {
+    const classes = transitions.map((t) => t.storageClass);
+    if (new Set(classes).size !== classes.length) {
+      throw invalidRequest(`'StorageClass' must be different for 'Transition' actions in same 'Rule' with filter '${plainPrefix}'`);
+    }
+    const byDate = transitions.some((t) => t.date !== undefined);
+    if (byDate && transitions.some((t) => t.days !== undefined)) {
+      throw invalidRequest(`Found mixed 'Date' and 'Days' based Transition actions in lifecycle rule for filter '${plainPrefix}'`);
+    }
+    const expirationByDate = expiration?.date !== undefined;
+    if (transitions.length > 0 && (expiration?.days !== undefined || expirationByDate) && byDate !== expirationByDate) {
+      throw invalidRequest(`Found mixed 'Date' and 'Days' based Expiration and Transition actions in lifecycle rule for filter '${plainPrefix}'`);
+    }
+  }
   if (plainPrefix !== undefined && expiration?.days !== undefined) {
     const expirationDays = expiration.days;
     if (transitions.some((t) => t.days !== undefined && expirationDays <= t.days)) {
