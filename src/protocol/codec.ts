@@ -76,6 +76,11 @@ export function badRequestFromParseError(err: unknown, protocol: WireProtocol, s
   const detail = err instanceof Error ? err.message : String(err);
   if (err instanceof XmlSyntaxError) return commonErrors.MalformedXML();
   if (err instanceof ScalarFormatError) {
+    // A value in an XML document not of its element's type fails the document's schema, as a
+    // document that does not parse does: S3's MalformedXML ("did not validate against our
+    // published schema"), never the JSON services' SerializationException; S3 answered so to a
+    // lifecycle Date it could not read (aws/aws-sdk-js#2352).
+    if (protocol === "rest-xml" && err.location === undefined) return commonErrors.MalformedXML();
     return protocol === "query" || protocol === "ec2"
       ? new AwsError(protocol === "ec2" ? "InvalidParameterValue" : "ValidationError", `Invalid value '${err.text}' for a ${err.shape.type} parameter.`, 400)
       : commonErrors.SerializationException({ detail });

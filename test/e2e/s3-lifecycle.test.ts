@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { type LifecycleRule, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand } from "@aws-sdk/client-s3";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
@@ -127,6 +128,23 @@ describe("S3 lifecycle rules", () => {
       ["InvalidArgument", "'NoncurrentDays' in the NoncurrentVersionExpiration action for filter '(prefix=)' must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action"],
     );
     await putLifecycle(bucket, [{ ID: "r", Status: "Enabled", Filter: { Prefix: "logs/" }, Expiration: { Days: 31 }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }] }]);
+  });
+
+  // A document value that is not of its element's type fails the schema: MalformedXML, not a
+  // SerializationException (scality/cloudserver putBucketLifecycle.js, run against AWS, for Days
+  // past the int32 range; aws/aws-sdk-js#2352 for a Date S3 could not read).
+  test("a Days that is no int32 is MalformedXML", async () => {
+    const bucket = uniqueName("lc-int32");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const malformed = ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"];
+    const rule = (days: number) => [{ ID: "r", Status: "Enabled", Filter: {}, Expiration: { Days: days } }];
+    const overflow = await invokeFailure(putLifecycle(bucket, rule(2147483648)));
+    assert.deepEqual([overflow.name, overflow.status, overflow.message], malformed);
+    const body = '<LifecycleConfiguration><Rule><ID>r</ID><Filter/><Status>Enabled</Status><Expiration><Days>ten</Days></Expiration></Rule></LifecycleConfiguration>';
+    const md5 = createHash("md5").update(body).digest("base64");
+    const text = await (await fetch(`${nimbus.url}/${bucket}?lifecycle`, { method: "PUT", headers: { "content-md5": md5 }, body })).text();
+    assert.match(text, /<Code>MalformedXML<\/Code>/);
+    await putLifecycle(bucket, rule(2147483647));
   });
 
   // S3's messages as CloudFormation passed them on (2026); scality/cloudserver
