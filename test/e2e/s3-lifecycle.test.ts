@@ -147,6 +147,20 @@ describe("S3 lifecycle rules", () => {
     await putLifecycle(bucket, rule(2147483647));
   });
 
+  // hashicorp/terraform-provider-aws#23882 and #23296: S3's MalformedXML to an And of one prefix;
+  // scality/cloudserver putBucketLifecycle.js for an And of one tag.
+  test("an And filter of one predicate is MalformedXML; an empty Prefix counts as one", async () => {
+    const bucket = uniqueName("lc-and");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const rule = (And: NonNullable<LifecycleRule["Filter"]>["And"]) => [{ ID: "r", Status: "Enabled", Filter: { And }, Expiration: { Days: 1 } }];
+    for (const and of [{ Prefix: "logs/" }, { Tags: [{ Key: "team", Value: "data" }] }, { ObjectSizeGreaterThan: 1024 }]) {
+      const e = await invokeFailure(putLifecycle(bucket, rule(and)));
+      assert.deepEqual([e.name, e.status], ["MalformedXML", 400], JSON.stringify(and));
+    }
+    await putLifecycle(bucket, rule({ Prefix: "", Tags: [{ Key: "team", Value: "data" }] }));
+    await putLifecycle(bucket, rule({ Tags: [{ Key: "team", Value: "data" }, { Key: "tier", Value: "cold" }] }));
+  });
+
   // S3's messages as CloudFormation passed them on (2026); scality/cloudserver
   // putBucketLifecycle.js, written against S3, for the codes.
   test("a rule's transitions go to different classes, by Days or by Date as its expiration", async () => {

@@ -132,6 +132,11 @@ function normalizeFilter(rule: LifecycleRuleInput): LifecycleFilter {
     return { key: t.Key, value: t.Value ?? "" };
   };
   if (f.And) {
+    // <And> combines predicates: one alone (a Prefix, one Tag) fails the schema
+    // (hashicorp/terraform-provider-aws#23882 and #23296, S3's MalformedXML to an And holding only
+    // a prefix; scality/cloudserver putBucketLifecycle.js for one tag). An empty Prefix counts.
+    const predicates = (f.And.Prefix !== undefined ? 1 : 0) + (f.And.Tags?.length ?? 0) + (f.And.ObjectSizeGreaterThan !== undefined ? 1 : 0) + (f.And.ObjectSizeLessThan !== undefined ? 1 : 0);
+    if (predicates < 2) throw s3DomainErrors.MalformedXML();
     const tags = (f.And.Tags ?? []).map(tag);
     const keys = new Set<string>();
     for (const t of tags) {
