@@ -77,6 +77,14 @@ describe("S3 replication", () => {
       [noRules.name, noRules.message, noRules.status],
       ["MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400],
     );
+    // A destination storage class outside the schema's (scality/cloudserver putBucketReplication.js, run against AWS).
+    const badClass = await failure(
+      s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [{ ...rules[0]!, Destination: { Bucket: `arn:aws:s3:::${destination}`, StorageClass: "INVALID" as "STANDARD" } }] } })),
+    );
+    assert.deepEqual(
+      [badClass.name, badClass.message, badClass.status],
+      ["MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400],
+    );
     const none = await failure(s3.send(new GetBucketReplicationCommand({ Bucket: source })));
     assert.deepEqual([none.name, none.message, none.status], ["ReplicationConfigurationNotFoundError", "The replication configuration was not found", 404]);
     await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: rules } }));

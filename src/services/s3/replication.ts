@@ -11,6 +11,7 @@
 import type { ServiceEnvironment } from "../../core/service.js";
 import { parseEncryption } from "./encryption.js";
 import { invalidRequest, s3DomainErrors } from "./errors.js";
+import { STORAGE_CLASSES } from "./objects.js";
 import { objectEvent, owed, s3Origin } from "./notify.js";
 import { replicaLock, setVersionLock } from "./object-lock.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
@@ -56,6 +57,10 @@ export function validateReplication(store: S3Store, source: BucketRow, config: R
   const ids = new Set<string>();
   for (const rule of config.Rules) {
     if (rule.Status !== "Enabled" && rule.Status !== "Disabled") throw s3DomainErrors.MalformedXML();
+    // The Destination's StorageClass is one of the schema's storage classes, or the document does
+    // not validate (scality/cloudserver putBucketReplication.js, run against AWS: "INVALID").
+    const storageClass = rule.Destination.StorageClass;
+    if (storageClass !== undefined && !(STORAGE_CLASSES as readonly string[]).includes(storageClass)) throw s3DomainErrors.MalformedXML();
     if (rule.ID !== undefined) {
       if (ids.has(rule.ID)) throw invalidRequest("Rule Id must be unique");
       ids.add(rule.ID);
