@@ -270,6 +270,11 @@ describe("S3 Object Lock", () => {
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: "p", Body: "x", ObjectLockMode: "FOREVER" as "GOVERNANCE", ObjectLockRetainUntilDate: new Date(nimbus.manualClock.now() + DAY) })),
     );
     assert.equal(mode.message, "Unknown wormMode directive.");
+    // AWS quotes the values in single quotes (versity/versitygw#1141 quotes the AWS CLI's answer).
+    const hold = await failure(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "p", Body: "x", ObjectLockLegalHoldStatus: "invalid_status" as "ON" })));
+    assert.equal(hold.name, "InvalidArgument");
+    assert.equal(hold.$metadata.httpStatusCode, 400);
+    assert.equal(hold.message, "Legal Hold must be either of 'ON' or 'OFF'");
     const retention = await failure(
       s3.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: "missing", Retention: { Mode: "GOVERNANCE", RetainUntilDate: new Date(nimbus.manualClock.now() + DAY) } })),
     );

@@ -352,7 +352,8 @@ export function resolveWriteLock(store: S3Store, bucket: BucketRow, input: LockH
     throw invalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied", "x-amz-object-lock-mode", mode ?? "");
   }
   if (mode !== undefined && !MODES.includes(mode)) throw invalidArgument("Unknown wormMode directive.", "x-amz-object-lock-mode", mode);
-  if (hold !== undefined && hold !== "ON" && hold !== "OFF") throw invalidArgument('Legal Hold must be either of "ON" or "OFF"', "x-amz-object-lock-legal-hold", hold);
+  // AWS's wording, single quotes and all (the AWS CLI's answer quoted in versity/versitygw#1141).
+  if (hold !== undefined && hold !== "ON" && hold !== "OFF") throw invalidArgument("Legal Hold must be either of 'ON' or 'OFF'", "x-amz-object-lock-legal-hold", hold);
   const duration = headerHoldDuration(input.ObjectLockEventHoldDurationDays, input.ObjectLockEventHoldDurationYears);
   if (duration !== undefined && !holding) throw invalidArgument(HOLD_REQUIRED_MESSAGE, "x-amz-object-lock-event-hold", eventHold ?? "");
   const defaults = config.Rule?.DefaultRetention;
