@@ -350,6 +350,11 @@ export interface ServiceDefinition<Store = unknown> {
    * it). Not called for a payload the operation streams to its handler.
    */
   readonly checkBody?: (operation: string, body: Buffer, request: WireRequest) => void | Promise<void>;
+  /**
+   * What the service checks of the query string as sent, beyond its operation's members (S3
+   * refuses a GetObject's `response-*` parameter it cannot override). Called before the input is parsed.
+   */
+  readonly checkQuery?: (operation: string, query: URLSearchParams) => void;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -376,6 +381,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   requestLog?: RequestLog<Store>;
   finishResponse?: (response: WireResponse, request: WireRequest) => void;
   checkBody?: (operation: string, body: Buffer, request: WireRequest) => void | Promise<void>;
+  checkQuery?: (operation: string, query: URLSearchParams) => void;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

@@ -130,6 +130,7 @@ export class Dispatcher {
         const checked = checkBody(op.name, req.body, req);
         if (checked) await checked;
       }
+      svc.definition?.checkQuery?.(op.name, req.query);
       if (protocol === "json" && req.body && req.headers["content-encoding"] !== undefined) req.body = decodedJsonBody(req.body, req.headers["content-encoding"]);
       const input = parseInput(svc, protocol, op, dialect ? dialect.asRead(req, scope) : req, routed.match);
       svc.definition?.pathAddressing?.fillInput(req.rawPath, op, input, this.deps.config.endpoint);

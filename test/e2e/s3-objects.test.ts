@@ -251,6 +251,23 @@ describe("S3 objects", () => {
     assert.equal(latin1.ContentDisposition, 'inline; filename="résumé.md"');
   });
 
+  test("a response-* parameter S3 cannot override is InvalidArgument naming it, on GET and HEAD", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "docs/overrides.md", Body: "x" }));
+    const get = await raw(nimbus.port, "GET", `/${bucket}/docs/overrides.md?response-content-type=text%2Fplain&response-fdsjkljj=dummy`, SIGNED);
+    assert.equal(get.status, 400);
+    assert.match(get.text, /<Code>InvalidArgument<\/Code>/);
+    assert.match(
+      get.text,
+      /<Message>response-fdsjkljj is not in the set of overridable response headers\. Please refer to the S3 API documentation for a complete list of overridable response headers\.<\/Message><ArgumentName>response-fdsjkljj<\/ArgumentName><ArgumentValue>dummy<\/ArgumentValue>/,
+    );
+    const head = await raw(nimbus.port, "HEAD", `/${bucket}/docs/overrides.md?response-invalid=value`, SIGNED);
+    assert.equal(head.status, 400);
+    // The six overridable ones are answered.
+    const ok = await raw(nimbus.port, "GET", `/${bucket}/docs/overrides.md?response-expires=Thu%2C%2001%20Dec%202024%2016%3A00%3A00%20GMT&response-cache-control=no-cache`, SIGNED);
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers["cache-control"], "no-cache");
+  });
+
   test("a UTF-8 key with spaces and + round-trips through put, list, get and delete", async () => {
     const key = "dir/ünï cødé + plus/fïle name+1 (2)&x=y.txt";
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "utf8" }));

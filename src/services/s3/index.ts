@@ -51,7 +51,7 @@ import {
 } from "./handlers/bucket-settings.js";
 import { copyObject } from "./handlers/copy-object.js";
 import { deleteObject, deleteObjects } from "./handlers/delete-object.js";
-import { getObject, headObject } from "./handlers/get-object.js";
+import { checkOverrideParameters, getObject, headObject } from "./handlers/get-object.js";
 import { getObjectTorrent } from "./handlers/get-object-torrent.js";
 import { listObjects, listObjectsV2, listObjectVersions } from "./handlers/list-objects.js";
 import {
@@ -164,6 +164,7 @@ export default defineService<S3Operations, S3Store>({
   requestLog: s3RequestLog,
   // Content-MD5 and x-amz-checksum-* of a body read whole (uploads are checked as stored).
   checkBody: (operation, body, request) => checkWholeBody(operation, body, request.headers),
+  checkQuery: checkOverrideParameters,
   // Statuses the model has no member for: a ranged GET answers 206 Partial Content, a
   // RestoreObject that starts a restore 202 Accepted (restore-object.ts). PutBucketPolicy answers
   // 204 No Content, where the models say 200: a raw S3 response in versity/versitygw#1712

@@ -1,7 +1,7 @@
 import type { GetObjectInput, GetObjectOutput, HeadObjectInput, HeadObjectOutput } from "../../../generated/s3.js";
 import { evaluateReadConditions, resolveRange, type RangeResolution, type ReadConditions } from "../domain/conditions.js";
 import { isAnonymous } from "../authorization.js";
-import { errors, invalidRequest } from "../errors.js";
+import { errors, invalidArgument, invalidRequest } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { partNumberError } from "../ingest.js";
 import { checksumMembers, objectOutput, readableVersion, requireBucket } from "../objects.js";
@@ -36,6 +36,26 @@ const OVERRIDE_PARAMETERS = Object.entries({
   ResponseContentEncoding: "response-content-encoding",
   ResponseCacheControl: "response-cache-control",
 } as const) as [keyof GetObjectInput & keyof HeadObjectInput, string][];
+
+/** The query parameters S3 overrides a response header by: the members above and response-expires. */
+const OVERRIDABLE = new Set([...OVERRIDE_PARAMETERS.map(([, parameter]) => parameter), "response-expires"]);
+
+/**
+ * A GetObject or HeadObject query parameter `response-<anything else>` is refused, not ignored: S3's
+ * answer quoted in versity/versitygw#2075 (InvalidArgument naming the parameter and its value).
+ */
+export function checkOverrideParameters(operation: string, query: URLSearchParams): void {
+  if (operation !== "GetObject" && operation !== "HeadObject") return;
+  for (const [name, value] of query) {
+    if (name.startsWith("response-") && !OVERRIDABLE.has(name)) {
+      throw invalidArgument(
+        `${name} is not in the set of overridable response headers. Please refer to the S3 API documentation for a complete list of overridable response headers.`,
+        name,
+        value,
+      );
+    }
+  }
+}
 
 /**
  * Response header overrides (`response-content-type`...) replace the stored values. S3 sends them
