@@ -283,6 +283,23 @@ describe("S3 objects", () => {
     assert.deepEqual([err.name, err.message, err.status, err.error["Key"]], ["NoSuchKey", "The specified key does not exist.", 404, key]);
   });
 
+  test("an x-amz-copy-source that names no bucket, or no key, is InvalidArgument naming the missing part", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy-src/target", Body: "x" }));
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "copy-src/mp" }));
+    for (const [source, message] of [
+      ["", "Invalid copy source bucket name"],
+      ["/", "Invalid copy source bucket name"],
+      [bucket, "Invalid copy source object key"],
+      [`${bucket}/`, "Invalid copy source object key"],
+      [`${bucket}/%ZZ`, "Invalid copy source encoding"],
+    ]) {
+      const copy = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy-src/target", CopySource: source })));
+      assert.deepEqual([copy.name, copy.status, copy.message, copy.error["ArgumentName"], copy.error["ArgumentValue"]], ["InvalidArgument", 400, message, "x-amz-copy-source", source]);
+      const part = await failure(s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: "copy-src/mp", UploadId: upload.UploadId, PartNumber: 1, CopySource: source })));
+      assert.deepEqual([part.name, part.status, part.message], ["InvalidArgument", 400, message]);
+    }
+  });
+
   test("a raw + in a request path or an x-amz-copy-source is a space; only %2B is a plus", async () => {
     // S3's answer to a raw `+` in the path: NoSuchKey naming the key with a space (servo/rust-url#882);
     // a raw `+` in a copy source is NoSuchKey (aws/aws-cli#614). The SDKs send `+` as %2B.

@@ -24,9 +24,11 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
   }
   if (decoded.startsWith("/")) decoded = decoded.slice(1);
   const slash = decoded.indexOf("/");
-  if (slash <= 0 || slash === decoded.length - 1) {
-    throw invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", value);
-  }
+  // S3 names the part that is missing: no bucket ('') is "Invalid copy source bucket name", a
+  // bucket without a key ('bucket', 'bucket/') "Invalid copy source object key" (AWS CLI answers
+  // quoted in versity/versitygw#1388 and #1389).
+  if (decoded === "" || slash === 0) throw invalidArgument("Invalid copy source bucket name", "x-amz-copy-source", value);
+  if (slash === -1 || slash === decoded.length - 1) throw invalidArgument("Invalid copy source object key", "x-amz-copy-source", value);
   const versionId = query?.get("versionId") ?? undefined;
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), ...(versionId !== undefined ? { versionId } : {}) };
 }
