@@ -164,6 +164,15 @@ describe("S3 checksums and conditional writes", () => {
     );
     assert.equal(wrongSize.name, "InvalidRequest");
     assert.match(wrongSize.message, /^The provided 'x-amz-mp-object-size' header value 5 does not match what was computed: \d+$/);
+    // A negative size and one that is not a number have their own wordings (versity/versitygw#1398, #1400).
+    const negative = await failure(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MpuObjectSize: -1, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } })),
+    );
+    assert.deepEqual([negative.name, negative.status, negative.message], ["InvalidRequest", 400, "Value for x-amz-mp-object-size header is less than zero: '-1'"]);
+    const complete = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${p1.ETag}</ETag></Part></CompleteMultipartUpload>`;
+    const notANumber = await httpRequest(nimbus.port, "POST", `/${bucket}/${key}?uploadId=${UploadId}`, { ...signedHeaders("s3"), "x-amz-mp-object-size": "size" }, complete);
+    assert.equal(notANumber.status, 400);
+    assert.match(notANumber.text, /<Code>InvalidRequest<\/Code><Message>Value for x-amz-mp-object-size header is invalid: 'size'<\/Message>/);
     const wrongWhole = await failure(
       s3.send(
         new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, ChecksumCRC64NVME: "AAAAAAAAAAA=", MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }),

@@ -106,6 +106,10 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "The provided 'x-amz-mp-object-size' header value {given} does not match what was computed: {size}",
   },
+  // x-amz-mp-object-size that is not a number: S3's answer quoted in versity/versitygw#1398; a
+  // negative number has its own wording (versity/versitygw#1400, versitygw's s3err).
+  ObjectSizeNotANumber: { code: "InvalidRequest", status: 400, message: "Value for x-amz-mp-object-size header is invalid: '{value}'" },
+  ObjectSizeNegative: { code: "InvalidRequest", status: 400, message: "Value for x-amz-mp-object-size header is less than zero: '{given}'" },
   InvalidChecksumAlgorithm: {
     code: "InvalidRequest",
     status: 400,

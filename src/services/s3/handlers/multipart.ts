@@ -303,6 +303,7 @@ function completeOutput(ctx: S3Context, bucket: BucketRow, row: ObjectRow): Comp
 
 export async function completeMultipartUpload(input: CompleteMultipartUploadInput, ctx: S3Context): Promise<CompleteMultipartUploadOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
+  if (input.MpuObjectSize !== undefined && input.MpuObjectSize < 0) throw s3DomainErrors.ObjectSizeNegative({ given: input.MpuObjectSize });
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
   // A retry of a completion that succeeded: its conditions held when it committed.
