@@ -169,6 +169,12 @@ describe("S3 multipart uploads", () => {
       [order.name, order.message, order.status],
       ["InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", 400],
     );
+    for (const PartNumber of [0, -4]) {
+      const belowOne = await failure(
+        s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber, ETag: a.ETag }] } })),
+      );
+      assert.deepEqual([belowOne.name, belowOne.message, belowOne.status], ["InvalidArgument", "PartNumber must be >= 1", 400]);
+    }
     // A single small part is fine: the last part has no minimum.
     const single = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 2, ETag: b.ETag }] } }));
     assert.match(single.ETag ?? "", /^"[0-9a-f]{32}-1"$/);

@@ -248,6 +248,9 @@ function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly Par
   let previous = 0;
   for (const part of requested) {
     const number = part.PartNumber ?? 0;
+    // A part number below 1 is its own InvalidArgument, not an order or a missing part (the AWS
+    // CLI's answer to a completion naming part 0, quoted in versity/versitygw#1072).
+    if (number < 1) throw invalidArgument("PartNumber must be >= 1");
     if (number <= previous) throw errors.InvalidPartOrder({}, { fields: { UploadId: input.UploadId } });
     previous = number;
     const stored = byNumber.get(number);
