@@ -177,7 +177,7 @@ describe("S3 Object Lock event holds", () => {
     const plain = uniqueName("nohold");
     await s3.send(new CreateBucketCommand({ Bucket: plain }));
     const missing = await failure(s3.send(new PutObjectCommand({ Bucket: plain, Key: "k", Body: "x", ObjectLockEventHold: "ON", ObjectLockEventHoldDurationDays: 1 })));
-    assert.deepEqual([missing.name, missing.message, missing.$metadata.httpStatusCode], ["InvalidRequest", "Bucket is missing Object Lock Configuration", 400]);
+    assert.deepEqual([missing.name, missing.message, missing.$metadata.httpStatusCode], ["InvalidRequest", "Bucket is missing ObjectLockConfiguration", 400]);
   });
 
   test("lifecycle leaves a held noncurrent version; replicas carry the hold", async () => {

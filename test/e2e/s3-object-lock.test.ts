@@ -118,12 +118,23 @@ describe("S3 Object Lock", () => {
       () => s3.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: "k" })),
       () => s3.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: "k" })),
       () => s3.send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: "k", LegalHold: { Status: "ON" } })),
-      () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k2", Body: "x", ObjectLockLegalHoldStatus: "ON" })),
     ]) {
       const err = await failure(call());
       assert.equal(err.name, "InvalidRequest");
       assert.equal(err.message, "Bucket is missing Object Lock Configuration");
       assert.equal(err.$metadata.httpStatusCode, 400);
+    }
+    // The writes that name a lock word it without spaces (versity/versitygw#1751).
+    const until = new Date(nimbus.manualClock.now() + DAY);
+    for (const call of [
+      () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k2", Body: "x", ObjectLockLegalHoldStatus: "ON" })),
+      () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k2", Body: "x", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: until })),
+      () => s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "k2", CopySource: `${bucket}/k`, ObjectLockLegalHoldStatus: "ON" })),
+      () => s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "k2", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: until })),
+      () => s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "k2", ObjectLockLegalHoldStatus: "ON" })),
+    ]) {
+      const err = await failure(call());
+      assert.deepEqual([err.name, err.message, err.$metadata.httpStatusCode], ["InvalidRequest", "Bucket is missing ObjectLockConfiguration", 400]);
     }
   });
 

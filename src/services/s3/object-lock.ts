@@ -340,7 +340,10 @@ export function resolveWriteLock(store: S3Store, bucket: BucketRow, input: LockH
   if (!named && bucket.versioning !== "Enabled") return undefined;
   const config = bucketLockConfiguration(store, bucket.name);
   if (!config) {
-    if (named) throw invalidRequest("Bucket is missing Object Lock Configuration");
+    // The writes (PutObject, CopyObject, CreateMultipartUpload) spell it without spaces, unlike
+    // the retention and legal-hold operations (requireLockEnabled): the AWS CLI's answer quoted
+    // in versity/versitygw#1751.
+    if (named) throw invalidRequest("Bucket is missing ObjectLockConfiguration");
     return undefined;
   }
   if (eventHold !== undefined && eventHold !== "ON" && eventHold !== "OFF") throw invalidArgument(HOLD_VALUE_MESSAGE, "x-amz-object-lock-event-hold", eventHold);
