@@ -559,7 +559,7 @@ describe("S3 checksums and conditional writes", () => {
     assert.deepEqual([fullDone.ChecksumCRC32C, fullDone.ChecksumType], ["4waSgw==", "FULL_OBJECT"]);
   });
 
-  test("x-amz-checksum-mode other than ENABLED is refused", async () => {
+  test("x-amz-checksum-mode other than ENABLED (in any case) is refused", async () => {
     await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "mode.txt", Body: NINE }));
     const get = await failure(plain.send(new GetObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: "INVALID" as "ENABLED" })));
     assert.deepEqual([get.name, get.message, get.status], ["InvalidRequest", "Value for x-amz-checksum-mode header is invalid.", 400]);
@@ -567,6 +567,14 @@ describe("S3 checksums and conditional writes", () => {
     assert.equal(head.status, 400);
     const enabled = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: "ENABLED" }));
     assert.equal(enabled.ChecksumCRC64NVME, "rosUhgp5mIg=");
+    // S3 takes the value in any case (localstack/localstack#8695); a Java client sends "enabled".
+    for (const ChecksumMode of ["enabled", "Enabled"]) {
+      const head = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: ChecksumMode as "ENABLED" }));
+      assert.equal(head.ChecksumCRC64NVME, "rosUhgp5mIg=");
+      const get = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: "mode.txt", ChecksumMode: ChecksumMode as "ENABLED" }));
+      await get.Body?.transformToString();
+      assert.deepEqual([get.ChecksumCRC64NVME, get.ChecksumType], ["rosUhgp5mIg=", "FULL_OBJECT"]);
+    }
   });
 
   test("a Range over every byte answers the object's checksum, a Range over less none, for GET and HEAD", async () => {

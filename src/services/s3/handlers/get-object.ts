@@ -110,6 +110,19 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
 }
 
 /**
+ * Whether x-amz-checksum-mode asks for checksums. ENABLED is its one value, in any case: S3
+ * takes `enabled` too (a LocalStack maintainer's finding checked against AWS in
+ * localstack/localstack#8695; an AWS SDK for Java client sends it lower-case,
+ * versity/versitygw#1527), and refuses anything else (OpenStack Swift's s3api checksum tests,
+ * run against AWS: 'INVALID' gets the bare 400 on a HEAD).
+ */
+function checksumModeEnabled(input: GetObjectInput | HeadObjectInput): boolean {
+  if (input.ChecksumMode === undefined) return false;
+  if (input.ChecksumMode.toUpperCase() !== "ENABLED") throw invalidRequest("Value for x-amz-checksum-mode header is invalid.");
+  return true;
+}
+
+/**
  * The checksum a read of one part of a multipart object answers: that part's own checksum when
  * the object's checksum is built from its parts' (COMPOSITE), or is the one part's (a FULL_OBJECT
  * upload of one part); none for a part of a FULL_OBJECT upload of several parts, whose checksum
@@ -117,7 +130,7 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
  * Nothing unless checksum mode is on and a part was asked for.
  */
 function partChecksum(input: GetObjectInput | HeadObjectInput, row: ObjectRow, partNumber: number | undefined): Record<string, string> {
-  if (input.ChecksumMode !== "ENABLED" || partNumber === undefined || row.part_checksums === null || row.parts_count === null) return {};
+  if (!checksumModeEnabled(input) || partNumber === undefined || row.part_checksums === null || row.parts_count === null) return {};
   if (row.checksum_type !== "COMPOSITE" && row.parts_count !== 1) return {};
   const checksums = JSON.parse(row.part_checksums) as (string | null)[];
   return checksumMembers(row.checksum_algorithm, checksums[partNumber - 1] ?? null, row.checksum_type);
@@ -131,15 +144,13 @@ function partChecksum(input: GetObjectInput | HeadObjectInput, row: ObjectRow, p
  * and HEAD alike). A part of a multipart object answers its part's checksum instead.
  */
 function answersWholeChecksum(input: GetObjectInput | HeadObjectInput, row: ObjectRow, selection: Selection): boolean {
-  if (input.ChecksumMode !== "ENABLED" || selection.partNumber !== undefined) return false;
+  if (!checksumModeEnabled(input) || selection.partNumber !== undefined) return false;
   const { range } = selection;
   return range.kind === "full" || (range.start === 0 && range.length === row.size);
 }
 
 function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
-  // ENABLED is x-amz-checksum-mode's one value; S3 refuses any other (OpenStack Swift's s3api
-  // checksum tests, run against AWS: a HEAD answers the bare 400).
-  if (input.ChecksumMode !== undefined && input.ChecksumMode !== "ENABLED") throw invalidRequest("Value for x-amz-checksum-mode header is invalid.");
+  checksumModeEnabled(input);
   // Overrides need a signed request (Authorization header or presigned URL).
   if (Object.keys(overrides(input)).length > 0 && isAnonymous(ctx)) throw errors.AnonymousResponseOverrides();
   const bucket = requireBucket(ctx, input.Bucket);
