@@ -117,7 +117,11 @@ export class RestRouter {
         }
         if (!ok) continue;
         if (route.requiredQuery.some((k) => !query.has(k))) continue;
-        if (route.requiredHeaders.some((h) => headers[h] === undefined)) continue;
+        // A required header tells apart operations bound to the same request (PutObject and
+        // CopyObject); one that a query literal already names is still that operation without
+        // it, and answers its missing member (S3 GetObjectAttributes without
+        // x-amz-object-attributes is InvalidRequest, not a GetObject).
+        if (route.queryLiterals.length === 0 && route.requiredHeaders.some((h) => headers[h] === undefined)) continue;
         const score =
           route.queryLiterals.length * 1_000_000 +
           (route.requiredQuery.length + route.requiredHeaders.length) * 10_000 +

@@ -283,6 +283,20 @@ describe("S3 objects", () => {
     assert.deepEqual([err.name, err.message, err.status, err.error["Key"]], ["NoSuchKey", "The specified key does not exist.", 404, key]);
   });
 
+  test("GetObjectAttributes without x-amz-object-attributes, or with it empty, is InvalidRequest; an unknown attribute InvalidArgument", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "attributes/a", Body: "hello" }));
+    const missingMessage = "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty";
+    for (const headers of [SIGNED, { ...SIGNED, "x-amz-object-attributes": "" }]) {
+      const reply = await raw(nimbus.port, "GET", `/${bucket}/attributes/a?attributes`, headers);
+      assert.equal(reply.status, 400);
+      assert.match(reply.text, new RegExp(`<Code>InvalidRequest</Code><Message>${missingMessage}</Message>`));
+    }
+    const none = await failure(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: "attributes/a", ObjectAttributes: [] })));
+    assert.deepEqual([none.name, none.status, none.message], ["InvalidRequest", 400, missingMessage]);
+    const unknown = await failure(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: "attributes/a", ObjectAttributes: ["invalid_attr" as "ETag"] })));
+    assert.deepEqual([unknown.name, unknown.status, unknown.message], ["InvalidArgument", 400, "Invalid attribute name specified."]);
+  });
+
   test("an x-amz-copy-source that names no bucket, or no key, is InvalidArgument naming the missing part", async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy-src/target", Body: "x" }));
     const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "copy-src/mp" }));

@@ -176,6 +176,13 @@ export const errors = defineErrors({
   // seqeralabs/nf-tower#362, rclone/rclone#2375, cloudyr/aws.s3#302 (InvalidRequest, 400).
   CopySourceTooLarge: { code: "InvalidRequest", status: 400, message: "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120" },
   NotModified: { code: "NotModified", status: 304, message: "Not Modified" },
+  // GetObjectAttributes without x-amz-object-attributes, or with it empty: S3's direct answer
+  // quoted in versity/versitygw#915.
+  ObjectAttributesMissing: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty",
+  },
   // "These parameters cannot be used with an unsigned (anonymous) request." (GetObject, response-*).
   AnonymousResponseOverrides: { code: "InvalidRequest", status: 400, message: "Request specific response headers cannot be used for anonymous GET requests." },
   // A response-* override with a character past U+00FF, S3's answer as pasted in

@@ -2,7 +2,7 @@ import type { GetObjectAttributesInput, GetObjectAttributesOutput } from "../../
 import { normalizeETag, stripPartCount } from "../domain/checksums.js";
 import { partsPage } from "../domain/listing.js";
 import { checkReadKey, parseEncryption } from "../encryption.js";
-import { invalidArgument } from "../errors.js";
+import { errors, invalidArgument } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { checksumMembers, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
@@ -29,7 +29,7 @@ export function getObjectAttributes(input: GetObjectAttributesInput, ctx: S3Cont
   for (const attribute of wanted) {
     if (!ATTRIBUTES.includes(attribute)) throw invalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", attribute);
   }
-  if (wanted.size === 0) throw invalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", "");
+  if (wanted.size === 0) throw errors.ObjectAttributesMissing();
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
   // "If you encrypt an object by using ... SSE-C ..., then when you retrieve the metadata from the object, you must use the following headers".
   checkReadKey(parseEncryption(row.encryption), input);
