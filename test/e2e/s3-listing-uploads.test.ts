@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
-import { signedHeaders, type TestNimbus } from "./harness.js";
+import { failure, signedHeaders, type TestNimbus } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
 
 describe("S3 listing of uploads and parts", () => {
@@ -23,6 +23,12 @@ describe("S3 listing of uploads and parts", () => {
     for (const n of [1, 2]) await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "k", UploadId, PartNumber: n, Body: "data" }));
     const past = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId, MaxParts: 1, PartNumberMarker: "10" }));
     assert.deepEqual([past.Parts, past.PartNumberMarker, past.NextPartNumberMarker, past.IsTruncated, past.MaxParts], [undefined, "10", "0", false, 1]);
+    // A negative marker is refused (versity/versitygw#1383).
+    const negative = await failure(s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId, PartNumberMarker: "-2" })));
+    assert.deepEqual(
+      [negative.name, negative.$metadata.httpStatusCode, negative.message],
+      ["InvalidArgument", 400, "Argument part-number-marker must be an integer between 0 and 2147483647"],
+    );
     const last = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId, MaxParts: 1, PartNumberMarker: "1" }));
     assert.deepEqual([last.Parts?.map((p) => p.PartNumber), last.NextPartNumberMarker, last.IsTruncated], [[2], "2", false]);
   });

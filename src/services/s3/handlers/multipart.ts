@@ -420,6 +420,11 @@ export function abortMultipartUpload(input: AbortMultipartUploadInput, ctx: S3Co
 export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
+  // A negative marker is refused (the AWS CLI's answer to --part-number-marker -2, quoted in
+  // versity/versitygw#1383); GetObjectAttributes, which pages parts too, ignores bad values.
+  if (input.PartNumberMarker !== undefined && input.PartNumberMarker < 0) {
+    throw invalidArgument("Argument part-number-marker must be an integer between 0 and 2147483647", "part-number-marker", input.PartNumberMarker);
+  }
   const { page, ...paging } = partsPage(ctx.store.parts(upload.upload_id), (p) => p.part_number, input);
   return {
     Bucket: bucket.name,
