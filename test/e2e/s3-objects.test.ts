@@ -738,6 +738,14 @@ describe("S3 objects", () => {
     assert.deepEqual(quiet.Errors, [{ Key: "d/x", VersionId: "not a version", Code: "NoSuchVersion", Message: "The specified version does not exist." }]);
     const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "d/" }));
     assert.equal(left.KeyCount, 0);
+    // A list that names no object is MalformedXML (aws/aws-sdk-ruby#1114).
+    for (const Quiet of [undefined, true]) {
+      const empty = await failure(s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [], ...(Quiet ? { Quiet } : {}) } })));
+      assert.deepEqual(
+        [empty.name, empty.status, empty.message],
+        ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"],
+      );
+    }
   });
 
   test("DeleteObjects deletes keys with line breaks, which the SDKs send as character references; a control character is MalformedXML", async () => {

@@ -113,6 +113,9 @@ function missingMember(member: string, missing: readonly Violation[], operation:
   // test_replication_config snapshot: put-empty-bucket-replication-rules; test_s3_default_bucket_encryption_exc:
   // put-bucket-encryption-no-rules).
   if (member === "Rule" && (operation === "PutBucketReplication" || operation === "PutBucketEncryption")) return s3DomainErrors.MalformedXML();
+  // A DeleteObjects that names no object: MalformedXML (real S3's answer to an empty list in
+  // aws/aws-sdk-ruby#1114 and node-s3-client#25; ceph/ceph#60579 and minio/minio#11532 follow it).
+  if (member === "Object" && operation === "DeleteObjects") return s3DomainErrors.MalformedXML();
   // UpdateObjectEncryption: no encryption type (an empty <ObjectEncryption/>, or one naming only
   // SSE-S3, which the model no longer has) and an SSE-KMS without its key (errors.ts).
   if (member === "ObjectEncryption") return errors.NewEncryptionTypeRequired();
