@@ -87,6 +87,17 @@ const S3_EXPIRES_TEXT: Readonly<Record<string, RawRef>> = {
   ExpiresString: { location: "header", locationName: "Expires" },
 };
 
+/**
+ * GetObject's and HeadObject's response-expires, kept as the text it was sent as: S3 answers it
+ * back as the Expires header verbatim, an ISO 8601 value included (aws/aws-sdk-ruby#2415: a
+ * presigned URL's response-expires=2015-10-21T07:28:00Z came back as
+ * "Expires: 2015-10-21T07:28:00Z"). Declared after the model's timestamp member bound to the
+ * same parameter, as S3_EXPIRES_TEXT is, it is the one the parameter is read into.
+ */
+const S3_RESPONSE_EXPIRES_TEXT: Readonly<Record<string, RawRef>> = {
+  ResponseExpiresString: { location: "querystring", locationName: "response-expires" },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
@@ -96,6 +107,7 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
     { operation: "DeleteObjects", side: "input", path: [], members: S3_INTEGRITY_HEADERS },
     ...["PutObject", "CopyObject", "CreateMultipartUpload"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "output" as const, path: [], members: S3_EXPIRES_TEXT })),
+    ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_RESPONSE_EXPIRES_TEXT })),
   ],
 };
 

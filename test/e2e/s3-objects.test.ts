@@ -266,6 +266,12 @@ describe("S3 objects", () => {
     const ok = await raw(nimbus.port, "GET", `/${bucket}/docs/overrides.md?response-expires=Thu%2C%2001%20Dec%202024%2016%3A00%3A00%20GMT&response-cache-control=no-cache`, SIGNED);
     assert.equal(ok.status, 200);
     assert.equal(ok.headers["cache-control"], "no-cache");
+    // response-expires comes back as it was sent, weekday and all, an ISO 8601 value too (aws/aws-sdk-ruby#2415).
+    assert.equal(ok.headers["expires"], "Thu, 01 Dec 2024 16:00:00 GMT");
+    for (const method of ["GET", "HEAD"]) {
+      const iso = await raw(nimbus.port, method, `/${bucket}/docs/overrides.md?response-expires=2015-10-21T07%3A28%3A00Z`, SIGNED);
+      assert.deepEqual([iso.status, iso.headers["expires"]], [200, "2015-10-21T07:28:00Z"]);
+    }
   });
 
   test("a UTF-8 key with spaces and + round-trips through put, list, get and delete", async () => {

@@ -75,8 +75,10 @@ function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOu
   if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = input.ResponseContentDisposition;
   if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = input.ResponseContentEncoding;
   if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
-  // The stored Expires is answered as ExpiresString (protocol/model-patches.ts), which this replaces.
-  if (input.ResponseExpires !== undefined) out.ExpiresString = input.ResponseExpires.toUTCString();
+  // The stored Expires is answered as ExpiresString (protocol/model-patches.ts), which this
+  // replaces with response-expires as it was sent (a model patch too: S3 echoes it verbatim).
+  const expires = (input as { readonly ResponseExpiresString?: string }).ResponseExpiresString;
+  if (expires !== undefined) out.ExpiresString = expires;
   return out;
 }
 
