@@ -113,9 +113,6 @@ function missingMember(member: string, missing: readonly Violation[], operation:
   // test_replication_config snapshot: put-empty-bucket-replication-rules; test_s3_default_bucket_encryption_exc:
   // put-bucket-encryption-no-rules).
   if (member === "Rule" && (operation === "PutBucketReplication" || operation === "PutBucketEncryption")) return s3DomainErrors.MalformedXML();
-  // A DeleteObjects that names no object: MalformedXML (real S3's answer to an empty list in
-  // aws/aws-sdk-ruby#1114 and node-s3-client#25; ceph/ceph#60579 and minio/minio#11532 follow it).
-  if (member === "Object" && operation === "DeleteObjects") return s3DomainErrors.MalformedXML();
   // UpdateObjectEncryption: no encryption type (an empty <ObjectEncryption/>, or one naming only
   // SSE-S3, which the model no longer has) and an SSE-KMS without its key (errors.ts).
   if (member === "ObjectEncryption") return errors.NewEncryptionTypeRequired();
@@ -126,7 +123,8 @@ function missingMember(member: string, missing: readonly Violation[], operation:
   // "did not validate against our published schema" (the API reference's error table). S3 has no
   // "Missing required parameter" error; that is the SDKs' own client-side check. Recorded: a CORS
   // rule without AllowedOrigin or AllowedMethod (scality/cloudserver putCors.js, a test its suite
-  // runs against AWS), a tag set's Tag without its Value (versity/versitygw#1231, checked on S3).
+  // runs against AWS), a tag set's Tag without its Value (versity/versitygw#1231, checked on S3), a
+  // DeleteObjects naming no Object (aws/aws-sdk-ruby#1114, andrewrk/node-s3-client#25).
   if (missing[0]?.path.includes(".")) return s3DomainErrors.MalformedXML();
   return undefined;
 }
