@@ -85,6 +85,12 @@ describe("DynamoDB batches and transactions", () => {
           "Map value must satisfy constraint: \\[Member must have length less than or equal to 25, Member must have length greater than or equal to 1\\]$",
       ),
     );
+    // An empty map is refused with AWS's own sentence (nubo-db/dynamodb-conformance, tier 3
+    // batchWriteItem "empty RequestItems", passing against DynamoDB).
+    const noWrites = await failure<DynamoDBServiceException>(ddb.send(new BatchWriteItemCommand({ RequestItems: {} })));
+    assert.equal(noWrites.name, "ValidationException");
+    assert.equal(noWrites.$metadata.httpStatusCode, 400);
+    assert.equal(noWrites.message, "The requestItems parameter is required for BatchWriteItem");
     const emptyList = await failure<DynamoDBServiceException>(ddb.send(new BatchWriteItemCommand({ RequestItems: { [a]: [] } })));
     assert.match(emptyList.message, /Value '\{.*=\[\]\}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint/);
     // 25 in all is the service's own limit, across tables.
