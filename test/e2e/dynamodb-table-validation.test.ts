@@ -96,6 +96,14 @@ describe("DynamoDB control plane validation", () => {
     assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(input))), ["ValidationException", 400, "Attribute Name is duplicated: xyz"]);
   });
 
+  test("CreateTable without a TableName is refused with DynamoDB's own sentence, whatever else is missing", async () => {
+    // nubo-db/dynamodb-conformance tier 3 createTable "missing TableName" (passes on DynamoDB); dynalite's createTable suite.
+    const required = ["ValidationException", 400, "The parameter 'TableName' is required but was not present in the request"];
+    const { TableName: _, ...nameless } = keyed(uniqueName("t"));
+    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand(nameless as CreateTableCommandInput))), required);
+    assert.deepEqual(await refusal(ddb.send(new CreateTableCommand({} as CreateTableCommandInput))), required);
+  });
+
   test("UpdateTable: a new GSI keyed on an attribute defined with another type is refused; a conflicting definition it does not key on is ignored", async () => {
     // AWS's text: ScyllaDB Alternator's test_gsi_key_type_conflict_on_update (run against AWS) and
     // dynoxide's recording of the vector form; the definition that is ignored: dynoxide, measured in eu-west-2.

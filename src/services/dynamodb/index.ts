@@ -7,7 +7,7 @@ import { batchWriteItem } from "./handlers/batch-write-item.js";
 import { createBackup, deleteBackup, describeBackup, listBackups, restoreTableFromBackup, restoreTableToPointInTime } from "./handlers/backups.js";
 import { describeContinuousBackups, updateContinuousBackups } from "./handlers/continuous-backups.js";
 import { describeContributorInsights, listContributorInsights, updateContributorInsights } from "./handlers/contributor-insights.js";
-import { createTable } from "./handlers/create-table.js";
+import { createTable, missingCreateTableName } from "./handlers/create-table.js";
 import { deleteItem } from "./handlers/delete-item.js";
 import { deleteTable } from "./handlers/delete-table.js";
 import { describeEndpoints, describeLimits } from "./handlers/describe-limits.js";
@@ -134,7 +134,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
       offSync();
     };
   },
-  missingParameter: missingTagMember,
+  missingParameter: (member, missing, operation) => missingCreateTableName(missing, operation) ?? missingTagMember(member, missing),
   handlers: tableScopedHandlers({
     CreateTable: createTable,
     DescribeTable: describeTableHandler,
