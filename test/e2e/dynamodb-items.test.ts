@@ -377,7 +377,7 @@ describe("DynamoDB items", () => {
 
   // moto's AWS-verified test_update_item_with_empty_table_name and test_update_item_with_invalid_table_name
   // (getmoto/moto tests/test_dynamodb), sent as boto3 sends them with parameter validation off.
-  test("UpdateItem: an empty TableName fails the model's length 1 alone, an invalid one the table name rules", async () => {
+  test("UpdateItem and PutItem: an empty TableName fails the model's length 1 alone, an invalid one the table name rules", async () => {
     const wire = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
     const request = { Key: { pk: { S: "foo" } }, UpdateExpression: "ADD stringset :emptySet", ExpressionAttributeValues: { ":emptySet": { SS: [] } } };
     await wire.fails(
@@ -392,6 +392,13 @@ describe("DynamoDB items", () => {
       "ValidationException",
       "2 validation errors detected: Value 'x!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
         "Value 'x!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+    );
+    // PutItem's the same: nubo-db/dynamodb-conformance's captures of PutItem with TableName '' (every region).
+    await wire.fails(
+      "PutItem",
+      { TableName: "", Item: { pk: { S: "foo" } } },
+      "ValidationException",
+      "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
   });
 
