@@ -383,6 +383,19 @@ describe("DynamoDB Query and Scan", () => {
 
   // moto's AWS-verified tests/test_dynamodb/test_dynamodb_select.py::test_all_projected_attributes_rejected_for_table
   // and ::test_select_values_are_case_sensitive.
+  test("a Limit under 1, in Query's words and in Scan's", async () => {
+    // nubo-db/dynamodb-conformance tier 3 query and scan "Limit of 0", both passing against DynamoDB.
+    const name = await ordersTable();
+    const query = await failure<DynamoDBServiceException>(
+      ddb.send(new QueryCommand({ TableName: name, KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } }, Limit: 0 })),
+    );
+    assert.equal(query.name, "ValidationException");
+    assert.equal(query.$metadata.httpStatusCode, 400);
+    assert.equal(query.message, "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    const scan = await failure<DynamoDBServiceException>(ddb.send(new ScanCommand({ TableName: name, Limit: 0 })));
+    assert.equal(scan.message, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+  });
+
   test("ALL_PROJECTED_ATTRIBUTES on a table, in Query's words and in Scan's; Select is case-sensitive, its values in AWS's order", async () => {
     const name = await ordersTable();
     const keyCondition = { KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } } };

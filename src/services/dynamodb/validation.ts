@@ -3,6 +3,7 @@
  * "1 validation error detected: Value 'x' at 'tableName' failed to satisfy constraint: ...".
  */
 import { constraintMessage, length, pattern, type Check } from "../../protocol/constraints.js";
+import type { AwsError } from "../../core/errors.js";
 import { validationException } from "./domain/index.js";
 
 export type { Check } from "../../protocol/constraints.js";
@@ -12,6 +13,15 @@ export { count, eachLength, length, oneOf, pattern, range, stringList } from "..
 export function check(...checks: (Check | undefined)[]): void {
   const message = constraintMessage(checks);
   if (message !== undefined) throw validationException(message);
+}
+
+/**
+ * DynamoDB's newer validation front end, which names the member path (PascalCase) and no value:
+ * BatchGetItem's members in every region since September 2026, Query's Limit (nubo-db/dynamodb-conformance's
+ * sweeps; Scan's Limit keeps Coral's "Value '0' at 'limit'").
+ */
+export function memberConstraint(path: string, constraint: string): AwsError {
+  return validationException(`1 validation error detected: Value at '${path}' failed to satisfy constraint: ${constraint}`);
 }
 
 /** S3 bucket names and owners as ExportTableToPointInTime and ImportTable check them. */

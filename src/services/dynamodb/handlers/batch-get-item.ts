@@ -7,19 +7,11 @@ import { baseRowKey, capacityMode, checkKey, Consumption, readItem, readUnits, r
 import { projectionOf } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { throttleOf } from "../throttling.js";
-import { tableNameChecks } from "../validation.js";
+import { memberConstraint, tableNameChecks } from "../validation.js";
 
 const MAX_KEYS = 100;
 /** "A single operation can retrieve up to 16 MB of data"; the keys beyond come back unprocessed. */
 export const MAX_BATCH_GET_BYTES = 16 * 1024 * 1024;
-
-/**
- * DynamoDB's newer validation front end, which answers BatchGetItem in every region since
- * September 2026 (the conformance suite's sweeps): it names the member path and no value.
- */
-function memberConstraint(path: string, constraint: string): AwsError {
-  return validationException(`1 validation error detected: Value at '${path}' failed to satisfy constraint: ${constraint}`);
-}
 
 export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): BatchGetItemOutput {
   const tables = Object.keys(input.RequestItems);
