@@ -458,6 +458,31 @@ describe("DynamoDB batches and transactions", () => {
     }
   });
 
+  test("TransactWriteItems reports its member constraints together, then every action's expressions and values, then looks up tables", async () => {
+    // nubo-db/dynamodb-conformance tier 3 validation-ordering/transactions, captured against DynamoDB (us-east-1, eu-west-2, 2026-10-09).
+    const name = await table();
+    const missing = uniqueName("absent");
+    const rcc = "Value 'BOGUS' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]";
+    const ricm = "Value 'BOGUS2' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]";
+    const put = { Put: { TableName: name, Item: { id: { S: "a" } } } };
+    const refused = async (input: Record<string, unknown>): Promise<[string, number | undefined, string]> => {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand(input as never)));
+      return [err.name, err.$metadata.httpStatusCode, err.message];
+    };
+    assert.deepEqual(await refused({ TransactItems: [put], ReturnConsumedCapacity: "BOGUS", ReturnItemCollectionMetrics: "BOGUS2" }), ["ValidationException", 400, `2 validation errors detected: ${rcc}; ${ricm}`]);
+    const token = "x".repeat(37);
+    assert.deepEqual(await refused({ TransactItems: [put], ClientRequestToken: token, ReturnConsumedCapacity: "BOGUS" }), [
+      "ValidationException",
+      400,
+      `2 validation errors detected: Value '${token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36; ${rcc}`,
+    ]);
+    const absentPut = { Put: { TableName: missing, Item: { id: { S: "a" } } } };
+    const badCheck = { ConditionCheck: { TableName: name, Key: { id: { S: "c" } }, ConditionExpression: "attribute_not_exists(" } };
+    assert.deepEqual(await refused({ TransactItems: [absentPut, badCheck] }), ["ValidationException", 400, 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("']);
+    const unusedCheck = { ConditionCheck: { TableName: name, Key: { id: { S: "c" } }, ConditionExpression: "attribute_not_exists(id)", ExpressionAttributeValues: { ":v": { S: "x" } } } };
+    assert.deepEqual(await refused({ TransactItems: [absentPut, unusedCheck] }), ["ValidationException", 400, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"]);
+  });
+
   test("BatchWriteItem checks its requests before it looks for their tables", async () => {
     // dynalite's suite, run against DynamoDB: an item over 400 KB for a table that does not exist
     // is a ValidationException, as is an empty WriteRequest or a bad attribute value.

@@ -28,7 +28,7 @@ import { errors } from "./errors.js";
 import { restoring } from "./table-status.js";
 import type { DynamoStore, RowKey } from "./store.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
-import { check, checkTableName, length } from "./validation.js";
+import { check, checkTableName, length, oneOf, type Check } from "./validation.js";
 import { replicateWrite, stampLegacyReplication } from "./replication.js";
 import { multiKeyText } from "./multi-attribute-keys.js";
 import { checkVectorAttributes, sameVectorRow, serializeEntry, vectorRow, type VectorIndexMeta } from "./vectors.js";
@@ -405,12 +405,14 @@ export function readItemRow(store: DynamoStore, scope: Scope, meta: TableMeta, k
 
 export type CapacityMode = "INDEXES" | "TOTAL" | "NONE";
 
+/** ReturnConsumedCapacity's enum, a member constraint reported with the request's others. */
+export function capacityModeCheck(raw: string | undefined): Check {
+  return oneOf("returnConsumedCapacity", raw, ["INDEXES", "TOTAL", "NONE"]);
+}
+
 export function capacityMode(raw: string | undefined): CapacityMode {
-  if (raw === undefined || raw === "NONE") return "NONE";
-  if (raw === "INDEXES" || raw === "TOTAL") return raw;
-  throw validationException(
-    `1 validation error detected: Value '${raw}' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]`,
-  );
+  check(capacityModeCheck(raw));
+  return raw === "INDEXES" || raw === "TOTAL" ? raw : "NONE";
 }
 
 /** Units for reading `bytes`: 4 KB per unit, half for eventually consistent reads. */

@@ -1,17 +1,19 @@
 import type { Scope } from "../../core/service.js";
-import { validationException, type Item } from "./domain/index.js";
+import type { Item } from "./domain/index.js";
 import type { DynamoStore } from "./store.js";
 import { encodeKeyValue } from "./items.js";
 import { tableSchema, type TableMeta } from "./table.js";
+import { check, oneOf, type Check } from "./validation.js";
 
 /** Whether ReturnItemCollectionMetrics asks for SIZE; anything but SIZE or NONE is refused. */
 export function wantsItemCollectionMetrics(raw: string | undefined): boolean {
-  if (raw !== undefined && raw !== "SIZE" && raw !== "NONE") {
-    throw validationException(
-      `1 validation error detected: Value '${raw}' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]`,
-    );
-  }
+  check(itemCollectionMetricsCheck(raw));
   return raw === "SIZE";
+}
+
+/** ReturnItemCollectionMetrics' enum, a member constraint reported with the request's others. */
+export function itemCollectionMetricsCheck(raw: string | undefined): Check {
+  return oneOf("returnItemCollectionMetrics", raw, ["SIZE", "NONE"]);
 }
 
 /**

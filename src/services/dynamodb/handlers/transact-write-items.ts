@@ -23,6 +23,7 @@ import type { DynamoContext } from "../context.js";
 import {
   baseRowKey,
   capacityMode,
+  capacityModeCheck,
   checkIndexKeys,
   checkKeyPaths,
   checkKeyValues,
@@ -41,7 +42,7 @@ import {
   writeUnits,
   type ConsumedCapacityOut,
 } from "../items.js";
-import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
+import { itemCollectionMetrics, itemCollectionMetricsCheck, wantsItemCollectionMetrics } from "../metrics.js";
 import { checkReturnValuesOnFailure, javaListValue } from "../requests.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
 import { throttledTransaction, throttleOf } from "../throttling.js";
@@ -99,7 +100,25 @@ interface Reason {
 /** The action each entry is checked for on its table. */
 const ITEM_ACTIONS: Readonly<Record<Action["kind"], string>> = { ConditionCheck: "ConditionCheckItem", Put: "PutItem", Delete: "DeleteItem", Update: "UpdateItem" };
 
-function prepare(entry: TransactWriteItemsInput["TransactItems"][number], position: number, ctx: DynamoContext, reach: TableReach): Action {
+/** What an entry says before its table is known: its kind, expressions and attribute values. */
+interface Parsed {
+  readonly kind: Action["kind"];
+  readonly table: string;
+  readonly returnOld: boolean;
+  readonly condition: Condition | undefined;
+  readonly update: UpdateAction[] | undefined;
+  /** The Put's item, else the Key. */
+  readonly values: Item;
+}
+
+/**
+ * Every entry's expressions and values are checked, in request order, before any table is looked
+ * up: a malformed condition or an unused value on a later action is answered ahead of a missing
+ * table on an earlier one, and a too deep item ahead of a malformed condition after it
+ * (nubo-db/dynamodb-conformance tier 3 validation-ordering/transactions, captured in us-east-1
+ * and eu-west-2, 2026-10-09).
+ */
+function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], position: number): Parsed {
   const present = (["ConditionCheck", "Put", "Delete", "Update"] as const).filter((k) => entry[k] !== undefined);
   if (present.length !== 1) {
     throw validationException("TransactItems can only contain one of Check, Put, Update or Delete");
@@ -116,9 +135,6 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], positi
     ReturnValuesOnConditionCheckFailure?: string;
   };
   const returnOld = checkReturnValuesOnFailure(op.ReturnValuesOnConditionCheckFailure);
-  const table = op.TableName;
-  const scope = reach(ctx, table, ITEM_ACTIONS[kind]);
-  const meta = requireTable(ctx.store, scope, table);
   const attrs = expressionAttributes(op.ExpressionAttributeNames, op.ExpressionAttributeValues);
   if (kind === "ConditionCheck" && op.ConditionExpression === undefined) {
     throw validationException(`1 validation error detected: Value null at 'transactItems.${position + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`);
@@ -126,16 +142,24 @@ function prepare(entry: TransactWriteItemsInput["TransactItems"][number], positi
   const update = kind === "Update" ? parseUpdate(op.UpdateExpression ?? "", attrs) : undefined;
   const condition = op.ConditionExpression !== undefined ? parseCondition(op.ConditionExpression, attrs, "ConditionExpression") : undefined;
   attrs.assertAllUsed();
+  const values = validateItem((kind === "Put" ? op.Item : op.Key) ?? {});
+  return { kind, table: op.TableName, returnOld, condition, update, values };
+}
+
+function prepare(parsed: Parsed, ctx: DynamoContext, reach: TableReach): Action {
+  const { kind, table, returnOld, condition, update } = parsed;
+  const scope = reach(ctx, table, ITEM_ACTIONS[kind]);
+  const meta = requireTable(ctx.store, scope, table);
   // Bad key values are refused before the transaction starts; an item or Key that does not fit
   // the schema only cancels its own action (AWS: a "ValidationError" cancellation reason).
   if (kind === "Put") {
-    const item = validateItem(op.Item ?? {});
+    const item = parsed.values;
     checkKeyValues(meta, item, true);
     assertItemSize(item, "put");
     const mismatch = itemKeysMismatch(meta, item);
     return { kind, table, scope, meta, key: item, item, condition, returnOld, ...(mismatch !== undefined ? { mismatch } : {}) };
   }
-  const key = validateItem(op.Key ?? {});
+  const key = parsed.values;
   checkKeyValues(meta, key, false);
   const mismatch = keySchemaMismatch(meta, key);
   if (update) {
@@ -161,19 +185,28 @@ function refuseEmptyIndexKeys(meta: TableMeta, update: readonly UpdateAction[]):
  */
 export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoContext, reach: TableReach = tableContext): TransactWriteItemsOutput {
   const count = input.TransactItems.length;
-  check({
-    field: "transactItems",
-    value: javaListValue("TransactWriteItem", input.TransactItems),
-    failure: count === 0 ? "Member must have length greater than or equal to 1" : count > MAX_ACTIONS ? `Member must have length less than or equal to ${MAX_ACTIONS}` : undefined,
-  });
-  check({
-    field: "clientRequestToken",
-    value: input.ClientRequestToken,
-    failure: input.ClientRequestToken !== undefined && (input.ClientRequestToken.length < 1 || input.ClientRequestToken.length > 36) ? "Member must have length less than or equal to 36" : undefined,
-  });
+  // The member constraints are reported together, the token's before the enums, RCC's before
+  // RICM's (nubo-db/dynamodb-conformance tier 3 validation-ordering/transactions, us-east-1:
+  // "2 validation errors detected: Value '<token>' at 'clientRequestToken' ...; Value 'BOGUS' at
+  // 'returnConsumedCapacity' ..."), ahead of everything else.
+  check(
+    {
+      field: "transactItems",
+      value: javaListValue("TransactWriteItem", input.TransactItems),
+      failure: count === 0 ? "Member must have length greater than or equal to 1" : count > MAX_ACTIONS ? `Member must have length less than or equal to ${MAX_ACTIONS}` : undefined,
+    },
+    {
+      field: "clientRequestToken",
+      value: input.ClientRequestToken,
+      failure: input.ClientRequestToken !== undefined && (input.ClientRequestToken.length < 1 || input.ClientRequestToken.length > 36) ? "Member must have length less than or equal to 36" : undefined,
+    },
+    capacityModeCheck(input.ReturnConsumedCapacity),
+    itemCollectionMetricsCheck(input.ReturnItemCollectionMetrics),
+  );
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const metrics = wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
-  const actions = input.TransactItems.map((entry, i) => prepare(entry, i, ctx, reach));
+  const parsed = input.TransactItems.map((entry, i) => parseEntry(entry, i));
+  const actions = parsed.map((p) => prepare(p, ctx, reach));
   const seen = new Set<string>();
   for (const a of actions) {
     if (a.mismatch !== undefined) continue;
