@@ -483,6 +483,28 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(await refused({ TransactItems: [absentPut, unusedCheck] }), ["ValidationException", 400, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"]);
   });
 
+  test("batches report their enums (and BatchGetItem a malformed table name) together, before any table", async () => {
+    // nubo-db/dynamodb-conformance tier 3 validation-ordering/batch, captured against DynamoDB (us-east-1, eu-west-2, 2026-10-09).
+    const name = await table();
+    const rcc = "Value 'BOGUS' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]";
+    const ricm = "Value 'BOGUS2' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]";
+    const both = await failure<DynamoDBServiceException>(
+      ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: [{ PutRequest: { Item: { id: { S: "both" } } } }] }, ReturnConsumedCapacity: "BOGUS" as "NONE", ReturnItemCollectionMetrics: "BOGUS2" as "NONE" })),
+    );
+    assert.deepEqual([both.name, both.$metadata.httpStatusCode, both.message], ["ValidationException", 400, `2 validation errors detected: ${rcc}; ${ricm}`]);
+    const onlyMetrics = await failure<DynamoDBServiceException>(
+      ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: [{ PutRequest: { Item: { id: { S: "ricm" } } } }] }, ReturnItemCollectionMetrics: "BOGUS2" as "NONE" })),
+    );
+    assert.equal(onlyMetrics.message, `1 validation error detected: ${ricm}`);
+    assert.equal((await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "ricm" } } }))).Item, undefined);
+    const badName = await failure<DynamoDBServiceException>(ddb.send(new BatchGetItemCommand({ RequestItems: { "bad!name": { Keys: [{ pk: { S: "a" } }] } }, ReturnConsumedCapacity: "BOGUS" as "NONE" })));
+    assert.equal(
+      badName.message,
+      `2 validation errors detected: Value '{"bad!name":{"Keys":[{"pk":{"S":"a"}}]}}' at 'requestItems' failed to satisfy constraint: ` +
+        `Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]; ${rcc}`,
+    );
+  });
+
   test("BatchWriteItem checks its requests before it looks for their tables", async () => {
     // dynalite's suite, run against DynamoDB: an item over 400 KB for a table that does not exist
     // is a ValidationException, as is an empty WriteRequest or a bad attribute value.

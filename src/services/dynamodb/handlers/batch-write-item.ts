@@ -3,8 +3,8 @@ import type { BatchWriteItemInput, BatchWriteItemOutput } from "../../../generat
 import { tableContext } from "../access.js";
 import { assertItemSize, validateItem, validationException, type Item } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { baseRowKey, capacityMode, Consumption, readItem, requireTable, serializeItem, checkItemKeys, checkKey, writeItem, type ConsumedCapacityOut } from "../items.js";
-import { itemCollectionMetrics } from "../metrics.js";
+import { baseRowKey, capacityMode, capacityModeCheck, Consumption, readItem, requireTable, serializeItem, checkItemKeys, checkKey, writeItem, type ConsumedCapacityOut } from "../items.js";
+import { itemCollectionMetrics, itemCollectionMetricsCheck } from "../metrics.js";
 import { javaObjectName } from "../requests.js";
 import { tableSchema } from "../table.js";
 import { throttleOf } from "../throttling.js";
@@ -33,6 +33,10 @@ export function batchWriteItem(input: BatchWriteItemInput, ctx: DynamoContext): 
       failure: `Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_REQUESTS}, Member must have length greater than or equal to 1]`,
     });
   }
+  // The enums are member constraints, reported together (RCC's first) and before any table name
+  // or table is looked at (nubo-db/dynamodb-conformance tier 3 validation-ordering/batch,
+  // captured against DynamoDB in us-east-1 and eu-west-2, 2026-10-09).
+  check(capacityModeCheck(input.ReturnConsumedCapacity), itemCollectionMetricsCheck(input.ReturnItemCollectionMetrics));
   const mode = capacityMode(input.ReturnConsumedCapacity);
   let total = 0;
   for (const t of tables) total += input.RequestItems[t]?.length ?? 0;
