@@ -117,6 +117,29 @@ describe("DynamoDB items", () => {
     assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { other: { S: "a" } } }))), invalid("One or more parameter values were invalid: Missing the key pk in the item"));
   });
 
+  test("an unknown ReturnItemCollectionMetrics is refused before PutItem, UpdateItem or DeleteItem writes", async () => {
+    // A member constraint, checked before the request runs (nubo-db/dynamodb-conformance's DynamoDB captures of
+    // TransactWriteItems and BatchWriteItem with ReturnItemCollectionMetrics 'BOGUS2' write nothing).
+    const name = await table();
+    const ricm = [
+      "ValidationException",
+      400,
+      "1 validation error detected: Value 'BOGUS2' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]",
+    ];
+    const bogus = "BOGUS2" as "NONE";
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "p" } }, ReturnItemCollectionMetrics: bogus }))), ricm);
+    assert.deepEqual(
+      await refusal(ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "u" } }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": { S: "1" } }, ReturnItemCollectionMetrics: bogus }))),
+      ricm,
+    );
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "d" } } }));
+    assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: "d" } }, ReturnItemCollectionMetrics: bogus }))), ricm);
+    const read = (pk: string) => ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: pk } }, ConsistentRead: true }));
+    assert.equal((await read("p")).Item, undefined);
+    assert.equal((await read("u")).Item, undefined);
+    assert.deepEqual((await read("d")).Item, { pk: { S: "d" } });
+  });
+
   test("UpdateItem checks AttributeUpdates before the table is looked up, and before Expected", async () => {
     // dynalite's updateItem tests (run against DynamoDB), on a table that does not exist.
     const missing = uniqueName("missing");

@@ -18,7 +18,7 @@ import {
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkIndexKeys, checkKey, checkKeyPaths, readItem, requireItemTable, singleItemWrite, writeItem, writeTableNameOf } from "../items.js";
-import { itemCollectionMetrics } from "../metrics.js";
+import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
 import { throttleOf } from "../throttling.js";
@@ -28,6 +28,8 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   const returnValues = returnValuesOf(input.ReturnValues, "UpdateItem");
   const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
   const mode = capacityMode(input.ReturnConsumedCapacity);
+  // A member constraint, refused before anything is written (Nimbus checked it while answering, after the write).
+  wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
   // The Key's values and the expressions are checked before the table is looked up (see checkKey),
   // though after the table name's rules (moto's tests named at writeTableNameOf).
   const tableName = writeTableNameOf(input.TableName);
