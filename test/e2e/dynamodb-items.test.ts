@@ -140,6 +140,27 @@ describe("DynamoDB items", () => {
     assert.deepEqual((await read("d")).Item, { pk: { S: "d" } });
   });
 
+  test("PutItem reports its enums and an empty TableName together", async () => {
+    // nubo-db/dynamodb-conformance tier 3 validation-ordering/putItem (3 errors, passing against DynamoDB) and its
+    // captures' registry row put-item-validation-error-aggregation (the 2-error message, exact).
+    const rv = "Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
+    const bad = "INVALID" as "NONE";
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: "", ReturnValues: bad, Item: {} }))), [
+      "ValidationException",
+      400,
+      `2 validation errors detected: ${rv}; Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+    ]);
+    assert.deepEqual(
+      await refusal(ddb.send(new PutItemCommand({ TableName: uniqueName("absent"), Item: { pk: { S: "t" } }, ReturnConsumedCapacity: bad, ReturnItemCollectionMetrics: bad, ReturnValues: bad }))),
+      [
+        "ValidationException",
+        400,
+        "3 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; " +
+          `Value 'INVALID' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]; ${rv}`,
+      ],
+    );
+  });
+
   test("UpdateItem checks AttributeUpdates before the table is looked up, and before Expected", async () => {
     // dynalite's updateItem tests (run against DynamoDB), on a table that does not exist.
     const missing = uniqueName("missing");

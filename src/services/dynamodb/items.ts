@@ -51,8 +51,13 @@ export function tableNameOf(raw: string, field = "tableName"): string {
  * TableName '' in every region. DescribeTable answers "" with the name rules (ack-api-quirks).
  */
 export function writeTableNameOf(raw: string): string {
-  if (raw === "") check(length("tableName", raw, 1, 1024));
+  check(emptyTableNameCheck(raw));
   return tableNameOf(raw);
+}
+
+/** The member constraint an empty TableName of PutItem or UpdateItem fails (see writeTableNameOf). */
+export function emptyTableNameCheck(raw: string): Check | undefined {
+  return raw === "" ? length("tableName", raw, 1, 1024) : undefined;
 }
 
 /**

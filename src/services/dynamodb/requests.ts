@@ -19,7 +19,7 @@ import {
 } from "./domain/index.js";
 import { errors } from "./errors.js";
 import { jsonItem, serializeItem } from "./items.js";
-import { check, oneOf, RETURN_VALUES } from "./validation.js";
+import { check, oneOf, RETURN_VALUES, type Check } from "./validation.js";
 
 export interface ConditionInput {
   ConditionExpression?: string | undefined;
@@ -60,10 +60,15 @@ export type ReturnValues = (typeof RETURN_VALUES)[number];
  * ExtendDB's wording tests for PutItem and DeleteItem, verified against us-east-1).
  */
 export function returnValuesOf(raw: string | undefined, operation: "PutItem" | "DeleteItem" | "UpdateItem"): ReturnValues {
-  check(oneOf("returnValues", raw, ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"]));
+  check(returnValuesCheck(raw));
   const value = (raw ?? "NONE") as ReturnValues;
   if (operation !== "UpdateItem" && value !== "NONE" && value !== "ALL_OLD") throw validationException("ReturnValues can only be ALL_OLD or NONE");
   return value;
+}
+
+/** ReturnValues' enum, the model's (every operation's five values, in AWS's order). */
+export function returnValuesCheck(raw: string | undefined): Check {
+  return oneOf("returnValues", raw, ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"]);
 }
 
 export function checkReturnValuesOnFailure(raw: string | undefined): boolean {
