@@ -140,7 +140,7 @@ describe("DynamoDB items", () => {
     assert.deepEqual((await read("d")).Item, { pk: { S: "d" } });
   });
 
-  test("PutItem reports its enums and an empty TableName together", async () => {
+  test("PutItem and DeleteItem report their enums and an empty TableName together", async () => {
     // nubo-db/dynamodb-conformance tier 3 validation-ordering/putItem (3 errors, passing against DynamoDB) and its
     // captures' registry row put-item-validation-error-aggregation (the 2-error message, exact).
     const rv = "Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
@@ -159,6 +159,17 @@ describe("DynamoDB items", () => {
           `Value 'INVALID' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]; ${rv}`,
       ],
     );
+    // The tier 3 deleteItem ordering tests: two enums are 2 errors; an empty name is one.
+    assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: uniqueName("absent"), Key: { pk: { S: "t" } }, ReturnValues: bad, ReturnConsumedCapacity: bad }))), [
+      "ValidationException",
+      400,
+      `2 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; ${rv}`,
+    ]);
+    assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: "", Key: {} }))), [
+      "ValidationException",
+      400,
+      "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    ]);
   });
 
   test("UpdateItem checks AttributeUpdates before the table is looked up, and before Expected", async () => {

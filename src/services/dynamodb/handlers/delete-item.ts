@@ -1,12 +1,13 @@
 import type { DeleteItemInput, DeleteItemOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, expressionAttributes, validateItem } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
+import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, writeItem, writeTableNameOf } from "../items.js";
 import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
-import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
+import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, returnValuesOf } from "../requests.js";
 
 export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteItemOutput {
+  checkWriteMembers(input);
   checkExpressionParameters("DeleteItem", input);
   const returnValues = returnValuesOf(input.ReturnValues, "DeleteItem");
   const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
@@ -15,7 +16,7 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
   wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
   // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
-  const tableName = tableNameOf(input.TableName);
+  const tableName = writeTableNameOf(input.TableName);
   // The Key's values and the condition are checked before the table is looked up (see checkKey).
   const key = validateItem(input.Key);
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
