@@ -2,7 +2,7 @@ import type { DeleteItemInput, DeleteItemOutput } from "../../../generated/dynam
 import { checkExpressionParameters, expressionAttributes, validateItem } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, writeItem, writeTableNameOf } from "../items.js";
-import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
+import { itemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, returnValuesOf } from "../requests.js";
 
@@ -12,8 +12,6 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
   const returnValues = returnValuesOf(input.ReturnValues, "DeleteItem");
   const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  // A member constraint, refused before anything is written (Nimbus checked it while answering, after the write).
-  wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
   // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
   const tableName = writeTableNameOf(input.TableName);

@@ -3,7 +3,7 @@ import { assertItemSize, checkExpressionParameters, expressionAttributes, valida
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkItemKeys, parseItem, readItemRow, requireItemTable, singleItemWrite, writeItem, writeReadsOldItem, writeTableNameOf } from "../items.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, returnValuesOf } from "../requests.js";
-import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
+import { itemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
 
 export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput {
@@ -12,8 +12,6 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   const returnValues = returnValuesOf(input.ReturnValues, "PutItem");
   const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  // A member constraint, refused before anything is written (Nimbus checked it while answering, after the write).
-  wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
   // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
   const tableName = writeTableNameOf(input.TableName);
