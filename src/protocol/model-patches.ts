@@ -98,6 +98,14 @@ const S3_RESPONSE_EXPIRES_TEXT: Readonly<Record<string, RawRef>> = {
   ResponseExpiresString: { location: "querystring", locationName: "response-expires" },
 };
 
+/**
+ * The version GetObjectAcl and PutObjectAcl read or set, as their API reference sample responses
+ * show it (x-amz-version-id); their models' outputs have no member for it.
+ */
+const S3_ACL_VERSION_ID: Readonly<Record<string, RawRef>> = {
+  VersionId: { location: "header", locationName: "x-amz-version-id" },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
@@ -108,6 +116,7 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
     ...["PutObject", "CopyObject", "CreateMultipartUpload"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "output" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_RESPONSE_EXPIRES_TEXT })),
+    ...["GetObjectAcl", "PutObjectAcl"].map((operation) => ({ operation, side: "output" as const, path: [], members: S3_ACL_VERSION_ID })),
   ],
 };
 

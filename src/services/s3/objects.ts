@@ -244,6 +244,15 @@ export function contentHeaders(input: ContentHeaderInput, contentEncoding: strin
   };
 }
 
+/**
+ * The x-amz-version-id a read of a stored version answers with (GetObject, HeadObject, the
+ * object's tagging and ACL): its id, "null" included, once the bucket has a versioning state;
+ * none in a bucket never versioned.
+ */
+export function readVersionId(bucket: BucketRow, row: Pick<ObjectRow, "version_id">): { VersionId?: string } {
+  return bucket.versioning !== null ? { VersionId: row.version_id } : {};
+}
+
 /** What GetObject and HeadObject answer with for a stored version, but the body. */
 export type ObjectOutput = Omit<GetObjectOutput, "Body">;
 
@@ -254,7 +263,7 @@ export type ObjectOutput = Omit<GetObjectOutput, "Body">;
  */
 export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: boolean): ObjectOutput {
   const out: ObjectOutput = { AcceptRanges: "bytes", LastModified: new Date(row.last_modified), ContentLength: row.size, ETag: row.etag };
-  if (bucket.versioning !== null) out.VersionId = row.version_id;
+  Object.assign(out, readVersionId(bucket, row));
   if (row.content_type !== null) out.ContentType = row.content_type;
   if (row.content_encoding !== null) out.ContentEncoding = row.content_encoding;
   if (row.content_disposition !== null) out.ContentDisposition = row.content_disposition;

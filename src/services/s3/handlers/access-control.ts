@@ -26,7 +26,7 @@ import { accountOwner, bucketOwnership, objectOwnerAccount, OWNERSHIP_REMOVED, p
 import { errors, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
-import { readableVersion, requireBucket } from "../objects.js";
+import { readableVersion, readVersionId, requireBucket } from "../objects.js";
 import type { BucketRow } from "../store.js";
 
 /** Grants of a PutBucketAcl / PutObjectAcl: canned, headers, or an AccessControlPolicy body (exactly one). */
@@ -58,7 +58,14 @@ export function putBucketAcl(input: PutBucketAclInput, ctx: S3Context): PutBucke
   return {};
 }
 
-export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): GetObjectAclOutput {
+/**
+ * The object ACL operations answer with the version they read or set as x-amz-version-id, which
+ * their models leave out (protocol/model-patches.ts): the GetObjectAcl and PutObjectAcl API
+ * reference sample responses carry it, PutObjectAcl's "when versioning on the bucket is enabled".
+ */
+type ObjectAclResponse<T> = T & { VersionId?: string };
+
+export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): ObjectAclResponse<GetObjectAclOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
   const owner = accountOwner(objectOwnerAccount(ctx, bucket, row));
@@ -66,10 +73,10 @@ export function getObjectAcl(input: GetObjectAclInput, ctx: S3Context): GetObjec
   // for the bucket owner" (S3 user guide, Object Ownership troubleshooting), also for an object
   // that kept grants from before (they stay stored: inventory reports still list them).
   const enforced = bucketOwnership(ctx, bucket) === "BucketOwnerEnforced";
-  return { Owner: owner, Grants: enforced ? cannedAclGrants("private", owner) : withoutDisplayNames(versionGrants(row.acl, owner)) };
+  return { Owner: owner, Grants: enforced ? cannedAclGrants("private", owner) : withoutDisplayNames(versionGrants(row.acl, owner)), ...readVersionId(bucket, row) };
 }
 
-export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjectAclOutput {
+export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): ObjectAclResponse<PutObjectAclOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
   const grants = grantsOf(input, bucket, ctx);
   return ctx.store.transaction(() => {
@@ -85,7 +92,7 @@ export function putObjectAcl(input: PutObjectAclInput, ctx: S3Context): PutObjec
     // S3 announces a changed ACL only: setting the one an object already has sends nothing (AWS's
     // ObjectAcl:Put messages in LocalStack's test_object_put_acl snapshot).
     if (acl !== row.acl) emitObjectEvent(ctx, bucket, "s3:ObjectAcl:Put", { key: row.key, eTag: row.etag, versionId: row.version_id });
-    return {};
+    return readVersionId(bucket, row);
   });
 }
 

@@ -10,12 +10,8 @@ import type { S3Context } from "../index.js";
 import { emitTieringEvents, settleVersion } from "../intelligent-tiering.js";
 import { emitObjectEvent } from "../notify.js";
 import { noSuchKey } from "../errors.js";
-import { MAX_OBJECT_TAGS, readableVersion, requireBucket, validateTags } from "../objects.js";
+import { MAX_OBJECT_TAGS, readableVersion, readVersionId, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
-
-function versionOut(ctx: S3Context, bucketName: string, versionId: string): { VersionId?: string } {
-  return ctx.store.bucket(bucketName)?.versioning !== null ? { VersionId: versionId } : {};
-}
 
 export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): PutObjectTaggingOutput {
   const tags: Tag[] = (input.Tagging.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
@@ -28,7 +24,7 @@ export function putObjectTagging(input: PutObjectTaggingInput, ctx: S3Context): 
     ctx.store.setObjectTags(row.seq, JSON.stringify(tags));
     // AWS's ObjectTagging events name the object by key, eTag and version, without its size.
     emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Put", { key: row.key, eTag: row.etag, versionId: row.version_id });
-    return versionOut(ctx, bucket.name, row.version_id);
+    return readVersionId(bucket, row);
   });
 }
 
@@ -38,7 +34,7 @@ export function getObjectTagging(input: GetObjectTaggingInput, ctx: S3Context): 
   // DeleteObjectTagging's (LocalStack's AWS-validated test_object_tagging_exc: get-no-key-tags).
   if (input.VersionId === undefined && !ctx.store.latest(bucket.name, input.Key)) throw noSuchKey(`${bucket.name}/${input.Key}`);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId);
-  return { ...{}, ...versionOut(ctx, bucket.name, row.version_id), TagSet: JSON.parse(row.tags) as Tag[] };
+  return { ...{}, ...readVersionId(bucket, row), TagSet: JSON.parse(row.tags) as Tag[] };
 }
 
 export function deleteObjectTagging(input: DeleteObjectTaggingInput, ctx: S3Context): DeleteObjectTaggingOutput {
@@ -48,6 +44,6 @@ export function deleteObjectTagging(input: DeleteObjectTaggingInput, ctx: S3Cont
     emitTieringEvents(ctx, bucket, settleVersion(ctx.store, row, ctx.clock.now()));
     ctx.store.setObjectTags(row.seq, "[]");
     emitObjectEvent(ctx, bucket, "s3:ObjectTagging:Delete", { key: row.key, eTag: row.etag, versionId: row.version_id });
-    return versionOut(ctx, bucket.name, row.version_id);
+    return readVersionId(bucket, row);
   });
 }
