@@ -216,6 +216,8 @@ describe("S3 versioning edge cases", () => {
       ["key-marker=k&version-id-marker=", "A version-id marker cannot be empty.", "version-id-marker", ""],
       ["key-marker=k&version-id-marker=%C3%A9", "Invalid version id specified", "version-id-marker", "\u00e9"],
       ["key-marker=&version-id-marker=%C3%A9", "Invalid version id specified", "version-id-marker", "\u00e9"],
+      // A marker of URL-ready characters that no version id could be (S3's answer quoted in versity/versitygw#1811).
+      ["key-marker=obj&version-id-marker=invalid", "Invalid version id specified", "version-id-marker", "invalid"],
       ["encoding-type=bad&version-id-marker=abc", "A version-id marker cannot be specified without a key marker.", "version-id-marker", "abc"],
       ["encoding-type=bad", "Invalid Encoding Method specified in Request", "encoding-type", "bad"],
     ];

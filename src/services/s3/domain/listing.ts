@@ -17,7 +17,7 @@
 import type { AwsError } from "../../../core/errors.js";
 import { crc32c } from "./checksums.js";
 import { invalidArgument } from "./errors.js";
-import { VERSION_ID } from "./version-ids.js";
+import { isVersionIdShaped } from "./version-ids.js";
 
 // ---------------------------------------------------------------------------------------------
 // Ordering
@@ -452,7 +452,8 @@ function checkVersionIdMarker(keyMarker: string | undefined, versionIdMarker: st
   const bad = (message: string) => invalidArgument(message, "version-id-marker", versionIdMarker);
   if (keyMarker === undefined) throw bad("A version-id marker cannot be specified without a key marker.");
   if (versionIdMarker === "") throw bad("A version-id marker cannot be empty.");
-  if (!VERSION_ID.test(versionIdMarker)) throw bad("Invalid version id specified");
+  // As a versionId: an id S3 could not have issued, "invalid" or "a2" (versity/versitygw#1811).
+  if (!isVersionIdShaped(versionIdMarker)) throw bad("Invalid version id specified");
 }
 
 export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, params: ListObjectVersionsParams<T>): ListObjectVersionsPage<T> {
