@@ -200,6 +200,23 @@ describe("S3 versioning edge cases", () => {
     assert.deepEqual([current.name, current.$metadata.httpStatusCode], ["NoSuchKey", 404]);
   });
 
+  // AWS's answers to ?acl&versionId= recorded against s3.us-east-1.amazonaws.com ("S3 Compliance:
+  // Versioning Mix"), and GetObject's in aws/aws-sdk-core-ruby#76.
+  test("an empty versionId on an object is InvalidArgument \"Version id cannot be the empty string\"", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    for (const [method, query] of [["GET", "versionId="], ["DELETE", "versionId="], ["GET", "tagging&versionId="], ["GET", "acl&versionId="]] as const) {
+      const res = await raw(method, `/${bucket}/k?${query}`);
+      const body = await res.text();
+      assert.equal(res.status, 400, query);
+      assert.ok(
+        body.includes("<Code>InvalidArgument</Code><Message>Version id cannot be the empty string</Message><ArgumentName>versionId</ArgumentName><ArgumentValue></ArgumentValue>"),
+        `${method} ${query}: ${body}`,
+      );
+    }
+    assert.equal((await raw("HEAD", `/${bucket}/k?versionId=`)).status, 400);
+  });
+
   // AWS's answers, as recorded against s3.amazonaws.com in a published ListObjectVersions
   // conformance log: max-keys is checked first, then the version-id marker (present without a
   // key-marker; empty; not a version id), then encoding-type. A key-marker that is present but

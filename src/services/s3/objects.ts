@@ -110,11 +110,22 @@ function deleteMarkerHeaders(row: ObjectRow): Record<string, string> {
 }
 
 /**
+ * An empty versionId is refused with its own wording, naming where it was sent (AWS's answers to
+ * ?acl&versionId= and to an x-amz-copy-source ending in ?versionId=, recorded against
+ * s3.us-east-1.amazonaws.com in a published "S3 Compliance: Versioning Mix" log; GetObject's in
+ * aws/aws-sdk-core-ruby#76).
+ */
+export function emptyVersionId(argumentName: string): AwsError {
+  return invalidArgument("Version id cannot be the empty string", argumentName, "");
+}
+
+/**
  * Refuses a version id S3 could not have issued: a malformed one, or in a bucket that was never
  * versioned any but "null" (AWS answers both with InvalidArgument, as LocalStack's
  * test_get_object_with_version_unversioned_bucket and test_delete_object snapshots record).
  */
 export function validateVersionId(bucket: BucketRow, versionId: string): void {
+  if (versionId === "") throw emptyVersionId("versionId");
   const issuable = isVersionIdShaped(versionId) && (bucket.versioning !== null || versionId === "null");
   if (!issuable) throw invalidArgument("Invalid version id specified", "versionId", versionId);
 }
