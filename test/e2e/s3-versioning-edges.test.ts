@@ -217,6 +217,26 @@ describe("S3 versioning edge cases", () => {
     assert.equal((await raw("HEAD", `/${bucket}/k?versionId=`)).status, 400);
   });
 
+  // AWS's answers recorded against s3.us-east-1.amazonaws.com ("S3 Compliance: Versioning Mix"):
+  // the copy source's ?versionId= is refused as the x-amz-copy-source header at fault, and a
+  // malformed one is a bare InvalidRequest from CopyObject, InvalidArgument from UploadPartCopy.
+  test("a copy source's versionId empty or malformed is refused naming x-amz-copy-source; CopyObject's malformed one is InvalidRequest", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "c" }));
+    const copy = (source: string) => s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: source }));
+    const part = (source: string) => s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: "c", UploadId: upload.UploadId, PartNumber: 1, CopySource: source }));
+    const refused = async (call: Promise<unknown>) => {
+      const err = await failure(call);
+      return [err.name, err.message, err.$metadata.httpStatusCode, err.ArgumentName, err.ArgumentValue];
+    };
+    const empty = ["InvalidArgument", "Version id cannot be the empty string", 400, "x-amz-copy-source", ""];
+    assert.deepEqual(await refused(copy(`${bucket}/k?versionId=`)), empty);
+    assert.deepEqual(await refused(part(`${bucket}/k?versionId=`)), empty);
+    assert.deepEqual(await refused(copy(`${bucket}/k?versionId=abc`)), ["InvalidRequest", "Invalid Request", 400, undefined, undefined]);
+    assert.deepEqual(await refused(part(`${bucket}/k?versionId=abc`)), ["InvalidArgument", "Invalid version id specified", 400, "x-amz-copy-source", "abc"]);
+  });
+
   // AWS's answers, as recorded against s3.amazonaws.com in a published ListObjectVersions
   // conformance log: max-keys is checked first, then the version-id marker (present without a
   // key-marker; empty; not a version id), then encoding-type. A key-marker that is present but

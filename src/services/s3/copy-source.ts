@@ -1,6 +1,7 @@
+import { isVersionIdShaped } from "./domain/version-ids.js";
 import { errors, invalidArgument, invalidRequest, noSuchKey } from "./errors.js";
 import type { S3Context } from "./index.js";
-import { decodeS3Path, readableVersion } from "./objects.js";
+import { decodeS3Path, emptyVersionId, readableVersion } from "./objects.js";
 import type { BucketRow, ObjectRow } from "./store.js";
 
 /** The most a copy reads from its source in one request: a CopyObject's whole source, an UploadPartCopy's part (5 GiB). */
@@ -38,8 +39,9 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
  * is InvalidRequest; one that is the current version is simply "no such key" (scality/cloudserver's
  * part-copy versioning tests, the same answers for both operations).
  */
-export function copySourceVersion(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined): ObjectRow {
+export function copySourceVersion(ctx: S3Context, bucket: BucketRow, key: string, versionId: string | undefined, operation: CopyOperation): ObjectRow {
   if (versionId !== undefined) {
+    checkCopySourceVersionId(versionId, operation);
     const row = ctx.store.version(bucket.name, key, versionId);
     if (row?.delete_marker) throw invalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.");
   }
@@ -49,4 +51,19 @@ export function copySourceVersion(ctx: S3Context, bucket: BucketRow, key: string
     if (versionId === undefined) throw noSuchKey(key);
     throw err;
   }
+}
+
+type CopyOperation = "CopyObject" | "UploadPartCopy";
+
+/**
+ * A copy source's ?versionId= that no version could have, refused as the header at fault: empty,
+ * "Version id cannot be the empty string"; malformed, "Invalid version id specified" from
+ * UploadPartCopy but a bare InvalidRequest "Invalid Request" from CopyObject (AWS's answers to both
+ * operations recorded against s3.us-east-1.amazonaws.com in a published "S3 Compliance:
+ * Versioning Mix" log).
+ */
+function checkCopySourceVersionId(versionId: string, operation: CopyOperation): void {
+  if (versionId === "") throw emptyVersionId("x-amz-copy-source");
+  if (isVersionIdShaped(versionId)) return;
+  throw operation === "CopyObject" ? invalidRequest("Invalid Request") : invalidArgument("Invalid version id specified", "x-amz-copy-source", versionId);
 }

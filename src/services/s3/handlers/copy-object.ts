@@ -55,7 +55,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   // If-Match / If-None-Match are about the destination key, as on PutObject; x-amz-copy-source-if-* about the source.
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
-  const source = copySourceVersion(ctx, requireBucket(ctx, src.bucket), src.key, src.versionId);
+  const source = copySourceVersion(ctx, requireBucket(ctx, src.bucket), src.key, src.versionId, "CopyObject");
   assertReadable(ctx.store, source, ctx.clock.now());
   checkCopySourceSize(source.size);
   const sourceEncryption = parseEncryption(source.encryption);
@@ -127,7 +127,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   // Bodies are content-addressed: the copy is one more reference to the same blob.
   const row = ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
-    const again = copySourceVersion(ctx, requireBucket(ctx, src.bucket), src.key, src.versionId);
+    const again = copySourceVersion(ctx, requireBucket(ctx, src.bucket), src.key, src.versionId, "CopyObject");
     if (conditions.ifNoneMatch !== undefined || conditions.ifMatch !== undefined) {
       const latest = ctx.store.latest(bucket.name, input.Key);
       evaluateWriteConditions(conditions, latest && !latest.delete_marker ? { etag: latest.etag } : undefined, input.Key);

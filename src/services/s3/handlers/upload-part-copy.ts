@@ -37,7 +37,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   if (!upload) throw noSuchUpload(input.UploadId);
   const src = parseCopySource(input.CopySource);
   const sourceBucket = requireBucket(ctx, src.bucket);
-  const source = copySourceVersion(ctx, sourceBucket, src.key, src.versionId);
+  const source = copySourceVersion(ctx, sourceBucket, src.key, src.versionId, "UploadPartCopy");
   assertReadable(ctx.store, source, ctx.clock.now());
   checkCopySourceKey(parseEncryption(source.encryption), input);
   evaluateCopySourceConditions(
