@@ -40,6 +40,12 @@ describe("S3 versioning edge cases", () => {
     return fetch(`${nimbus.url}${path}`, { method, headers: signedHeaders("s3") });
   }
 
+  /** The x-amz-delete-marker and x-amz-version-id of an error, which the SDK leaves on its raw response. */
+  function deleteMarkerHeaders(err: { readonly [member: string]: unknown }): [string | undefined, string | undefined] {
+    const headers = (err.$response as { headers: Record<string, string> }).headers;
+    return [headers["x-amz-delete-marker"], headers["x-amz-version-id"]];
+  }
+
   // GetObject: "If the specified version in the request is a delete marker, the response returns
   // a 405 Method Not Allowed error and the Last-Modified: timestamp response header." HeadObject
   // says the same.
@@ -182,6 +188,7 @@ describe("S3 versioning edge cases", () => {
     );
     const current = await failure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "c", CopySource: `${bucket}/k` })));
     assert.deepEqual([current.name, current.$metadata.httpStatusCode], ["NoSuchKey", 404]);
+    assert.deepEqual(deleteMarkerHeaders(current), ["true", marker.VersionId]);
   });
 
   // scality/cloudserver's part-copy versioning tests: UploadPartCopy answers as CopyObject does.
@@ -198,6 +205,7 @@ describe("S3 versioning edge cases", () => {
     );
     const current = await failure(part(`${bucket}/k`));
     assert.deepEqual([current.name, current.$metadata.httpStatusCode], ["NoSuchKey", 404]);
+    assert.deepEqual(deleteMarkerHeaders(current), ["true", marker.VersionId]);
   });
 
   // AWS's answers to ?acl&versionId= recorded against s3.us-east-1.amazonaws.com ("S3 Compliance:
