@@ -106,11 +106,20 @@ const S3_ACL_VERSION_ID: Readonly<Record<string, RawRef>> = {
   VersionId: { location: "header", locationName: "x-amz-version-id" },
 };
 
+/**
+ * A versionId sent to UploadPart, which S3 refuses whatever its value and the model does not
+ * declare (services/s3/handlers/multipart.ts).
+ */
+const S3_PART_VERSION_ID: Readonly<Record<string, RawRef>> = {
+  VersionId: { location: "querystring", locationName: "versionId" },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_UPLOAD_FRAMING },
     { operation: "UploadPart", side: "input", path: [], members: S3_PART_CONTENT_ENCODING },
+    { operation: "UploadPart", side: "input", path: [], members: S3_PART_VERSION_ID },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
     { operation: "DeleteObjects", side: "input", path: [], members: S3_INTEGRITY_HEADERS },
     ...["PutObject", "CopyObject", "CreateMultipartUpload"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_EXPIRES_TEXT })),

@@ -15,6 +15,7 @@ import {
   GetBucketVersioningCommand,
   GetObjectAclCommand,
   ListObjectVersionsCommand,
+  ListPartsCommand,
   PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutObjectCommand,
@@ -243,6 +244,29 @@ describe("S3 versioning edge cases", () => {
     assert.deepEqual(await refused(part(`${bucket}/k?versionId=`)), empty);
     assert.deepEqual(await refused(copy(`${bucket}/k?versionId=abc`)), ["InvalidRequest", "Invalid Request", 400, undefined, undefined]);
     assert.deepEqual(await refused(part(`${bucket}/k?versionId=abc`)), ["InvalidArgument", "Invalid version id specified", 400, "x-amz-copy-source", "abc"]);
+  });
+
+  // The same log: UploadPart refuses any versionId, even one that names a version.
+  test("UploadPart with a versionId is InvalidArgument \"This operation does not accept a version-id.\"", async () => {
+    const bucket = await bucketWith("Enabled");
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "k" }));
+    for (const versionId of ["", "abc", put.VersionId ?? ""]) {
+      const res = await fetch(`${nimbus.url}/${bucket}/k?partNumber=1&uploadId=${encodeURIComponent(upload.UploadId ?? "")}&versionId=${encodeURIComponent(versionId)}`, {
+        method: "PUT",
+        headers: signedHeaders("s3"),
+        body: "part",
+      });
+      const body = await res.text();
+      assert.equal(res.status, 400, versionId);
+      assert.ok(
+        body.includes(`<Code>InvalidArgument</Code><Message>This operation does not accept a version-id.</Message><ArgumentName>versionId</ArgumentName>`),
+        `${versionId}: ${body}`,
+      );
+      assert.ok(body.includes(versionId === "" ? "<ArgumentValue></ArgumentValue>" : `<ArgumentValue>${versionId}</ArgumentValue>`), body);
+    }
+    const parts = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "k", UploadId: upload.UploadId }));
+    assert.equal(parts.Parts, undefined);
   });
 
   // AWS's answers, as recorded against s3.amazonaws.com in a published ListObjectVersions

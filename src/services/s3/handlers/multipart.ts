@@ -122,8 +122,12 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   };
 }
 
-export async function uploadPart(input: UploadPartInput, ctx: S3Context): Promise<UploadPartOutput> {
+export async function uploadPart(input: UploadPartInput & { readonly VersionId?: string }, ctx: S3Context): Promise<UploadPartOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
+  // A part is of no version: any versionId, empty, malformed or a real one, is refused (AWS's
+  // answers recorded against s3.us-east-1.amazonaws.com in a published "S3 Compliance:
+  // Versioning Mix" log).
+  if (input.VersionId !== undefined) throw invalidArgument("This operation does not accept a version-id.", "versionId", input.VersionId);
   if (!Number.isInteger(input.PartNumber) || input.PartNumber < 1 || input.PartNumber > MAX_PART_NUMBER) throw partNumberError(input.PartNumber);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
   // Parts of an SSE-C upload carry the same customer key.
