@@ -270,4 +270,19 @@ describe("S3 static website endpoint", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "e.html", Body: "x", WebsiteRedirectLocation: "http://someserver" }));
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "e.html" }))).WebsiteRedirectLocation, "http://someserver");
   });
+
+  // CopyObject API reference: the redirect "is unique to each object and is not copied when using
+  // the x-amz-metadata-directive header"; S3 dropped it from a plain copy in aws/aws-sdk-go#1671.
+  test("CopyObject does not copy x-amz-website-redirect-location: the copy has the one its request names, or none", async () => {
+    const bucket = await site(undefined, {});
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "old.html", Body: "x", WebsiteRedirectLocation: "/new.html" }));
+    const redirectOf = async (key: string) => (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).WebsiteRedirectLocation;
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "plain.html", CopySource: `${bucket}/old.html` }));
+    assert.equal(await redirectOf("plain.html"), undefined);
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "copy.html", CopySource: `${bucket}/old.html`, MetadataDirective: "COPY" }));
+    assert.equal(await redirectOf("copy.html"), undefined);
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: "named.html", CopySource: `${bucket}/old.html`, WebsiteRedirectLocation: "https://example.com/" }));
+    assert.equal(await redirectOf("named.html"), "https://example.com/");
+    assert.equal(await redirectOf("old.html"), "/new.html");
+  });
 });

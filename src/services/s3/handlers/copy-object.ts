@@ -117,7 +117,10 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
           content_language: source.content_language,
           cache_control: source.cache_control,
           expires: source.expires,
-          website_redirect: input.WebsiteRedirectLocation ?? source.website_redirect,
+          // "This value is unique to each object and is not copied when using the
+          // x-amz-metadata-directive header" (CopyObject API reference): a copy has the redirect
+          // its request names, none otherwise (S3 dropped it from a plain copy in aws/aws-sdk-go#1671).
+          website_redirect: input.WebsiteRedirectLocation ?? null,
           metadata: source.metadata,
           tags,
           storage_class: storageClass ?? "STANDARD",
