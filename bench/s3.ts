@@ -32,7 +32,7 @@ import { restRequest, signedLookingHeaders } from "./lib/aws-request.js";
 import { flagOption, numberOption, type Benchmark, type BenchContext } from "./lib/benchmark.js";
 import { startCeiling, startStreamCeiling } from "./lib/ceiling.js";
 import { curlGet, curlPut, hasCurl } from "./lib/curl.js";
-import { checkedCall, forEachLimited, httpCall, keepAliveAgent, xmlValue, type HttpAgent } from "./lib/http-client.js";
+import { checkedCall, forEachLimited, keepAliveAgent, xmlValue, type HttpAgent } from "./lib/http-client.js";
 import { checkRequest, compareLoad, cpuNote, keyInTurn, pairedRatio, type HttpRequestSpec, type LoadSummary } from "./lib/load.js";
 import { megabytes, readMemory, type MemorySample } from "./lib/memory.js";
 import { startMeasuredNimbus } from "./lib/nimbus.js";

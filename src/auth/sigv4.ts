@@ -14,7 +14,6 @@ import {
   SIGNATURE_MISMATCH_MESSAGE,
   type ServiceSignatureErrorStyle,
   type SignatureErrorStyle,
-  SigV4ParseError,
   incompleteSignature,
   isS3Service,
   s3ParseError,

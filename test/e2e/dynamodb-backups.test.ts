@@ -30,11 +30,9 @@ import {
   type AttributeValue,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import type { AwsError } from "../../src/core/errors.js";
 import { indexedTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
-const SCOPE = { account: "000000000000", region: "us-east-1" };
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 

@@ -25,13 +25,12 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { ARN_PREFIX, createNodeFunction, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
-import { uniqueName, type TestNimbus } from "./harness.js";
+import { uniqueName } from "./harness.js";
 
 describe("Lambda members newer than the v2 model, with the v3 client", () => {
-  let nimbus: TestNimbus;
   let lambda: LambdaClient;
   let sqs: SQSClient;
-  lambdaSqsSuite((fixture) => ({ nimbus, lambda, sqs } = fixture));
+  lambdaSqsSuite((fixture) => ({ lambda, sqs } = fixture));
 
   async function queueArn(): Promise<string> {
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("v3-q") }))).QueueUrl ?? "";

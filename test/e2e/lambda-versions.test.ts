@@ -723,7 +723,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
 
   test("a second mapping of the same stream to the same function is a conflict, in the words Lambda uses for streams", async () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
-    const { table, streamArn } = await streamTable(ddb, "ddb-dup", "KEYS_ONLY");
+    const { streamArn } = await streamTable(ddb, "ddb-dup", "KEYS_ONLY");
     const name = uniqueName("ddb-dup-fn");
     await createNodeFunction(lambda, name, "exports.handler = async () => {};");
     const first = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "LATEST" }));

@@ -23,7 +23,7 @@ describe("CloudWatch Logs: events", () => {
   });
   after(() => nimbus.close());
 
-  const { call, ok, fails } = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
+  const { ok, fails } = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
 
   async function stream(): Promise<{ group: string; stream: string }> {
     const group = uniqueName("/app/events");

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ServiceDefinition } from "../../src/core/service.js";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, jsonService, type JsonReply } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, jsonService } from "./harness.js";
 
 interface MetricDatum {
   MetricName: string;
@@ -36,7 +36,7 @@ describe("CloudWatch Logs: metric filters", () => {
   });
   after(() => nimbus.close());
 
-  const { call, ok, fails } = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
+  const { ok, fails } = jsonService(() => nimbus, { targetPrefix: "Logs_20140328", version: "1.1", signingName: "logs" });
 
   test("PutMetricFilter, DescribeMetricFilters, metricFilterCount, DeleteMetricFilter", async () => {
     const group = uniqueName("/app/mf");

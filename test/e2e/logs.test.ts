@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { signedHeaders, startTestNimbus, uniqueName, type TestNimbus, jsonService, type JsonReply } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus, jsonService } from "./harness.js";
 
 describe("CloudWatch Logs: groups, streams, retention, tags", () => {
   let nimbus: TestNimbus;

@@ -12,7 +12,6 @@ import {
   parseCondition,
   keyConditionOf,
   validationException,
-  type Condition,
   type Item,
   type KeyCondition,
 } from "../domain/index.js";

@@ -37,7 +37,6 @@ import {
   readUnits,
   requestFingerprint,
   requireTable,
-  serializeItem,
   writeItem,
   writeUnits,
   type ConsumedCapacityOut,
