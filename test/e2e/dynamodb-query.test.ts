@@ -28,6 +28,14 @@ describe("DynamoDB Query and Scan", () => {
     await nimbus.close();
   });
 
+  /** The message of the 400 ValidationException a Query or Scan is refused with. */
+  const refused = async (command: QueryCommand | ScanCommand): Promise<string> => {
+    const err = await failure<DynamoDBServiceException>(ddb.send(command as QueryCommand));
+    assert.equal(err.name, "ValidationException");
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    return err.message;
+  };
+
 
   /** Orders: pk customer (S), sk order number (N), GSI by status, LSI by total. */
   async function ordersTable(): Promise<string> {
@@ -281,12 +289,6 @@ describe("DynamoDB Query and Scan", () => {
 
   test("a Scan's expressions and a Query's expression maps are checked before the table is looked up", async () => {
     const missing = uniqueName("missing");
-    const refused = async (command: ScanCommand | QueryCommand) => {
-      const err = await failure<DynamoDBServiceException>(ddb.send(command as ScanCommand));
-      assert.equal(err.name, "ValidationException");
-      assert.equal(err.$metadata.httpStatusCode, 400);
-      return err.message;
-    };
     assert.equal(await refused(new ScanCommand({ TableName: missing, FilterExpression: "a = :a", ExpressionAttributeValues: {} })), "ExpressionAttributeValues must not be empty");
     assert.equal(await refused(new ScanCommand({ TableName: missing, FilterExpression: "#a = b", ExpressionAttributeNames: {} })), "ExpressionAttributeNames must not be empty");
     assert.match(await refused(new ScanCommand({ TableName: missing, FilterExpression: "a > 4" })), /^Invalid FilterExpression: Syntax error; /);
@@ -304,26 +306,21 @@ describe("DynamoDB Query and Scan", () => {
   test("a Query's expressions, QueryFilter and AttributesToGet are checked before the table is looked up", async () => {
     // dynalite's query tests (run against DynamoDB) get these from table 'abc', which does not exist.
     const missing = uniqueName("missing");
-    const refused = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
-      const err = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand(input)));
-      assert.equal(err.name, "ValidationException");
-      assert.equal(err.$metadata.httpStatusCode, 400);
-      return err.message;
-    };
+    const refusedQuery = (input: ConstructorParameters<typeof QueryCommand>[0]) => refused(new QueryCommand(input));
     const invalid = "One or more parameter values were invalid: ";
-    assert.match(await refused({ TableName: missing, KeyConditionExpression: "a = " }), /^Invalid KeyConditionExpression: Syntax error; /);
-    assert.equal(await refused({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } }, FilterExpression: "" }), "Invalid FilterExpression: The expression can not be empty;");
-    assert.equal(await refused({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" }, ":b": { S: "y" } } }), "Value provided in ExpressionAttributeValues unused in expressions: keys: {:b}");
+    assert.match(await refusedQuery({ TableName: missing, KeyConditionExpression: "a = " }), /^Invalid KeyConditionExpression: Syntax error; /);
+    assert.equal(await refusedQuery({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } }, FilterExpression: "" }), "Invalid FilterExpression: The expression can not be empty;");
+    assert.equal(await refusedQuery({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" }, ":b": { S: "y" } } }), "Value provided in ExpressionAttributeValues unused in expressions: keys: {:b}");
     const keyConditions = { a: { ComparisonOperator: "EQ" as const, AttributeValueList: [{ S: "x" }] } };
-    assert.equal(await refused({ TableName: missing, KeyConditions: keyConditions, QueryFilter: { b: { ComparisonOperator: "EQ" } } }), `${invalid}Invalid number of argument(s) for the EQ ComparisonOperator`);
-    assert.equal(await refused({ TableName: missing, KeyConditions: keyConditions, QueryFilter: { b: { ComparisonOperator: "EQ", AttributeValueList: [{ N: "x" }] } } }), "The parameter cannot be converted to a numeric value: x");
+    assert.equal(await refusedQuery({ TableName: missing, KeyConditions: keyConditions, QueryFilter: { b: { ComparisonOperator: "EQ" } } }), `${invalid}Invalid number of argument(s) for the EQ ComparisonOperator`);
+    assert.equal(await refusedQuery({ TableName: missing, KeyConditions: keyConditions, QueryFilter: { b: { ComparisonOperator: "EQ", AttributeValueList: [{ N: "x" }] } } }), "The parameter cannot be converted to a numeric value: x");
     // QueryFilter before KeyConditions, AttributesToGet before the key condition is required.
     assert.equal(
-      await refused({ TableName: missing, KeyConditions: { a: { ComparisonOperator: "EQ" } }, QueryFilter: { b: { ComparisonOperator: "NULL", AttributeValueList: [{ S: "x" }] } } }),
+      await refusedQuery({ TableName: missing, KeyConditions: { a: { ComparisonOperator: "EQ" } }, QueryFilter: { b: { ComparisonOperator: "NULL", AttributeValueList: [{ S: "x" }] } } }),
       `${invalid}Invalid number of argument(s) for the NULL ComparisonOperator`,
     );
-    assert.equal(await refused({ TableName: missing, AttributesToGet: ["a", "a"] }), `${invalid}Duplicate value in attribute name: a`);
-    assert.equal(await refused({ TableName: missing }), "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    assert.equal(await refusedQuery({ TableName: missing, AttributesToGet: ["a", "a"] }), `${invalid}Duplicate value in attribute name: a`);
+    assert.equal(await refusedQuery({ TableName: missing }), "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
     const notFound = await failure<DynamoDBServiceException>(ddb.send(new QueryCommand({ TableName: missing, KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } } })));
     assert.equal(notFound.name, "ResourceNotFoundException");
   });
@@ -331,12 +328,6 @@ describe("DynamoDB Query and Scan", () => {
   test("ExclusiveStartKey's values and KeyConditions are checked before the table is looked up, before the expression maps", async () => {
     // dynalite's query and scan tests (run against DynamoDB), on table 'abc', which does not exist.
     const missing = uniqueName("missing");
-    const refused = async (command: QueryCommand | ScanCommand) => {
-      const err = await failure<DynamoDBServiceException>(ddb.send(command as QueryCommand));
-      assert.equal(err.name, "ValidationException");
-      assert.equal(err.$metadata.httpStatusCode, 400);
-      return err.message;
-    };
     const invalid = "One or more parameter values were invalid: ";
     const key = { KeyConditionExpression: "", ExpressionAttributeNames: {}, ExpressionAttributeValues: {} };
     // Most of a start key's errors are prefixed, those of numbers, an empty number set and a set's duplicates are not.
@@ -381,8 +372,6 @@ describe("DynamoDB Query and Scan", () => {
     assert.ok(projected.Items?.every((i) => Object.keys(i).join() === "what"));
   });
 
-  // moto's AWS-verified tests/test_dynamodb/test_dynamodb_select.py::test_all_projected_attributes_rejected_for_table
-  // and ::test_select_values_are_case_sensitive.
   test("a Limit under 1, in Query's words and in Scan's", async () => {
     // nubo-db/dynamodb-conformance tier 3 query and scan "Limit of 0", both passing against DynamoDB.
     const name = await ordersTable();
@@ -396,6 +385,8 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(scan.message, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
   });
 
+  // moto's AWS-verified tests/test_dynamodb/test_dynamodb_select.py::test_all_projected_attributes_rejected_for_table
+  // and ::test_select_values_are_case_sensitive.
   test("ALL_PROJECTED_ATTRIBUTES on a table, in Query's words and in Scan's; Select is case-sensitive, its values in AWS's order", async () => {
     const name = await ordersTable();
     const keyCondition = { KeyConditionExpression: "customer = :c", ExpressionAttributeValues: { ":c": { S: "alice" } } };
