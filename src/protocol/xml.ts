@@ -4,6 +4,7 @@
  * well-formed documents we emit.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { isInt32 } from "../core/int32.js";
 import type { ServiceModel, Shape, TimestampFormat } from "./model.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
@@ -278,12 +279,6 @@ export function readElement(model: ServiceModel, shape: Shape, node: unknown): u
       return value;
     }
   }
-}
-
-const MAX_INT32 = 2 ** 31 - 1;
-
-function isInt32(value: number): boolean {
-  return value >= -MAX_INT32 - 1 && value <= MAX_INT32;
 }
 
 function readMapEntries(model: ServiceModel, shape: Shape, entries: unknown[]): Record<string, unknown> {

@@ -15,6 +15,7 @@
  * filtered out from results if it is not lexicographically greater than the key-marker").
  */
 import type { AwsError } from "../../../core/errors.js";
+import { isInt32 } from "../../../core/int32.js";
 import { crc32c } from "./checksums.js";
 import { invalidArgument } from "./errors.js";
 import { isVersionIdShaped } from "./version-ids.js";
@@ -187,7 +188,6 @@ function listPage<T extends { readonly key: string }>(req: PageRequest<T>): Page
 
 export const DEFAULT_MAX_KEYS = 1000;
 export const MAX_PAGE_SIZE = 1000;
-const MAX_INT32 = 2147483647;
 
 export type EncodingType = "url";
 
@@ -207,10 +207,6 @@ export function validateEncodingType(value: string | undefined): EncodingType | 
  */
 export function notAnIntegerError(parameter: string, value: unknown): AwsError {
   return invalidArgument(`Provided ${parameter} not an integer or within integer range`, parameter, String(value));
-}
-
-function isInt32(value: number): boolean {
-  return Number.isInteger(value) && value >= -MAX_INT32 - 1 && value <= MAX_INT32;
 }
 
 function pageSize(value: number | undefined, parameter: string, argumentName: string, message: string): { echo: number; limit: number } {
