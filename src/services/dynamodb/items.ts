@@ -44,18 +44,23 @@ export function tableNameOf(raw: string, field = "tableName"): string {
 }
 
 /**
- * PutItem's, UpdateItem's and DeleteItem's TableName, whose empty value fails the model's TableArn length (1 to
- * 1024) alone, where "x!" fails the table name's length 3 and pattern: moto's AWS-verified
- * test_update_item_with_empty_table_name and test_update_item_with_invalid_table_name
- * (getmoto/moto tests/test_dynamodb), nubo-db/dynamodb-conformance's captures of PutItem with
- * TableName '' in every region, and its DeleteItem ordering test (one error, passing against DynamoDB). DescribeTable answers "" with the name rules (ack-api-quirks).
+ * UpdateItem's TableName, whose empty value fails the model's TableArn length (1 to 1024) alone
+ * (see emptyTableNameCheck); PutItem and DeleteItem check that with their other member
+ * constraints (checkWriteMembers).
  */
 export function writeTableNameOf(raw: string): string {
   check(emptyTableNameCheck(raw));
   return tableNameOf(raw);
 }
 
-/** The member constraint an empty TableName of PutItem or UpdateItem fails (see writeTableNameOf). */
+/**
+ * The member constraint an empty TableName of PutItem, UpdateItem or DeleteItem fails: the model's
+ * TableArn length (1 to 1024) alone, where "x!" fails the table name's length 3 and pattern (moto's
+ * AWS-verified test_update_item_with_empty_table_name and test_update_item_with_invalid_table_name,
+ * getmoto/moto tests/test_dynamodb; nubo-db/dynamodb-conformance's captures of PutItem with
+ * TableName '' in every region, and its DeleteItem ordering test, passing against DynamoDB).
+ * DescribeTable answers "" with the name rules (ack-api-quirks).
+ */
 export function emptyTableNameCheck(raw: string): Check | undefined {
   return raw === "" ? length("tableName", raw, 1, 1024) : undefined;
 }

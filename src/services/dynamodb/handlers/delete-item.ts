@@ -1,7 +1,7 @@
 import type { DeleteItemInput, DeleteItemOutput } from "../../../generated/dynamodb.js";
 import { checkExpressionParameters, expressionAttributes, validateItem } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, writeItem, writeTableNameOf } from "../items.js";
+import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, returnValuesOf } from "../requests.js";
@@ -14,7 +14,7 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
   const mode = capacityMode(input.ReturnConsumedCapacity);
   // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
-  const tableName = writeTableNameOf(input.TableName);
+  const tableName = tableNameOf(input.TableName);
   // The Key's values and the condition are checked before the table is looked up (see checkKey).
   const key = validateItem(input.Key);
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);

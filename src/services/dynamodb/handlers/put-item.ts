@@ -1,7 +1,7 @@
 import type { PutItemInput, PutItemOutput } from "../../../generated/dynamodb.js";
 import { assertItemSize, checkExpressionParameters, expressionAttributes, validateItem } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkItemKeys, parseItem, readItemRow, requireItemTable, singleItemWrite, writeItem, writeReadsOldItem, writeTableNameOf } from "../items.js";
+import { capacityMode, checkItemKeys, parseItem, readItemRow, requireItemTable, singleItemWrite, tableNameOf, writeItem, writeReadsOldItem } from "../items.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, returnValuesOf } from "../requests.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
@@ -14,7 +14,7 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   const mode = capacityMode(input.ReturnConsumedCapacity);
   // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
-  const tableName = writeTableNameOf(input.TableName);
+  const tableName = tableNameOf(input.TableName);
   // The item's values and size and the condition are checked before the table is looked up, its
   // keys after: dynalite's suite (run against DynamoDB) gets "Item size has exceeded the maximum
   // allowed size" from table 'aaa', which does not exist, and ResourceNotFoundException for an

@@ -59,6 +59,7 @@ import { checkIndexWarmMembers, initialWarm, isEmptyWarm, raiseWarm, requestWarm
 const INVALID = "One or more parameter values were invalid: ";
 
 type IndexUpdate = NonNullable<UpdateTableInput["GlobalSecondaryIndexUpdates"]>[number];
+type VectorIndexUpdate = NonNullable<UpdateTableInput["VectorIndexUpdates"]>[number];
 
 /**
  * DynamoDB's refusal of provisioned units equal to those the table or index has (ack-api-quirks
@@ -71,7 +72,6 @@ function unchangedThroughput(subject: string, holder: string, read: number, writ
     `The provisioned throughput for ${subject} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for ${holder}: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for ${holder}: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
   );
 }
-type VectorIndexUpdate = NonNullable<UpdateTableInput["VectorIndexUpdates"]>[number];
 
 /** Each VectorIndexUpdates member's action as Coral checks it ("vectorIndexUpdates.1.member.create.dimensions"). */
 function vectorUpdateChecks(updates: readonly VectorIndexUpdate[]): Check[] {
@@ -530,7 +530,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
             throw unchangedThroughput(`the index ${index.name}`, `index ${index.name}`, read, write);
           }
           checkProvisionedMaximum({ read, write }, index.name, ctx.region);
-          index.provisioned = changeThroughput(index.provisioned, u.ProvisionedThroughput.ReadCapacityUnits, u.ProvisionedThroughput.WriteCapacityUnits, now);
+          index.provisioned = changeThroughput(index.provisioned, read, write, now);
           index.warm = raiseWarm(index.warm ?? indexWarmFloor(meta, index), { read: index.provisioned.read, write: index.provisioned.write });
         }
         if (u.OnDemandThroughput) {
