@@ -11,6 +11,7 @@ import {
   PutItemCommand,
   QueryCommand,
   ScanCommand,
+  TransactionCanceledException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -606,6 +607,40 @@ describe("DynamoDB items", () => {
     for (const expr of ["REMOVE x.y", "REMOVE x[0]"]) {
       assert.deepEqual(await refusal(update("there", expr)), ["ValidationException", 400, "The document path provided in the update expression is invalid for update"]);
     }
+  });
+
+  test("a transaction's Update of a missing item ends as UpdateItem leaves it: removals create nothing, a removal through a missing path passes", async () => {
+    // A transaction's Update "initiates an UpdateItem operation" (API reference, TransactWriteItems);
+    // UpdateItem's rules: ScyllaDB Alternator's test_update_item_non_existent and
+    // test_nested_attribute_remove_from_missing_item, which pass on DynamoDB.
+    const name = await table();
+    const get = async (pk: string) => (await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item;
+    const update = (pk: string, expr: string, values?: Record<string, AttributeValue>) =>
+      ddb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [{ Update: { TableName: name, Key: { pk: { S: pk } }, UpdateExpression: expr, ...(values ? { ExpressionAttributeValues: values } : {}) } }],
+        }),
+      );
+    const removals: [string, string, Record<string, AttributeValue>?][] = [
+      ["remove", "REMOVE a"],
+      ["nested", "REMOVE x.y"],
+      ["element", "REMOVE x[0]"],
+      ["delete", "DELETE s :v", { ":v": { SS: ["x"] } }],
+    ];
+    for (const [pk, expr, values] of removals) {
+      const done = await update(pk, expr, values);
+      assert.equal(done.$metadata.httpStatusCode, 200);
+      assert.equal(await get(pk), undefined, expr);
+    }
+    await update("set", "SET a = :v REMOVE b", { ":v": { N: "1" } });
+    assert.deepEqual(await get("set"), { pk: { S: "set" }, a: { N: "1" } });
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.ItemCount, 1);
+    // On an item that exists, a removal through a missing path is still an invalid path.
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "there" } } }));
+    const refused = await failure<TransactionCanceledException>(update("there", "REMOVE x.y"));
+    assert.equal(refused.name, "TransactionCanceledException");
+    assert.equal(refused.$metadata.httpStatusCode, 400);
+    assert.deepEqual(refused.CancellationReasons, [{ Code: "ValidationError", Message: "The document path provided in the update expression is invalid for update" }]);
   });
 
   test("an update that creates its item reads the key attributes in it (UpdateItem and TransactWriteItems)", async () => {

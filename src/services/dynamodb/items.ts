@@ -22,6 +22,7 @@ import {
   type DocumentPath,
   type Item,
   type KeySchema,
+  type UpdateResult,
 } from "./domain/index.js";
 import { bareTableName } from "./access.js";
 import { errors } from "./errors.js";
@@ -408,6 +409,18 @@ export function readStoredItem(store: DynamoStore, scope: Scope, meta: TableMeta
 /** The stored row of an item: its JSON (the wire form, see RawJson) and its size. */
 export function readItemRow(store: DynamoStore, scope: Scope, meta: TableMeta, key: Item): { item: string; size: number } | undefined {
   return store.getRow(scope, meta.name, "", baseRowKey(tableSchema(meta), key));
+}
+
+/**
+ * What an update of the item `old` writes: the item it made, except that an item which did not
+ * exist and which the update only removed from (REMOVE, DELETE, legacy DELETE) stays missing,
+ * though an empty update creates it (ScyllaDB Alternator's tests, which pass on DynamoDB:
+ * test_update_item_non_existent, scylladb/scylladb#5862). UpdateItem's rule, and a transaction's
+ * Update's, which "initiates an UpdateItem operation" (API reference, TransactWriteItems).
+ */
+export function updateWrites(meta: TableMeta, old: Item | undefined, result: UpdateResult): Item | undefined {
+  const onlyKey = Object.keys(result.item).length === keyAttributeNames(tableSchema(meta)).length;
+  return old === undefined && result.updatedAttributes.length > 0 && onlyKey ? undefined : result.item;
 }
 
 // ---------------------------------------------------------------------------------------------

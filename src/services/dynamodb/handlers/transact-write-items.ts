@@ -37,6 +37,7 @@ import {
   readUnits,
   requestFingerprint,
   requireTable,
+  updateWrites,
   writeItem,
   writeUnits,
   type ConsumedCapacityOut,
@@ -254,10 +255,12 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         let next: Item | undefined;
         if (a.kind === "Put") next = a.item;
         else if (a.kind === "Update") {
-          // A missing item starts as its key, as in UpdateItem.
-          next = applyUpdate(a.update ?? [], old ?? a.key).item;
-          checkIndexKeys(a.meta, next, "update");
-          assertItemSize(next, "update");
+          // A missing item starts as its key, and ends as UpdateItem leaves it: a removal from
+          // a path inside it passes, and an update that only removes does not create it.
+          const result = applyUpdate(a.update ?? [], old ?? a.key, old === undefined);
+          checkIndexKeys(a.meta, result.item, "update");
+          assertItemSize(result.item, "update");
+          next = updateWrites(a.meta, old, result);
         } else if (a.kind === "ConditionCheck") next = old;
         reasons.push({ Code: "None" });
         results.push(next);

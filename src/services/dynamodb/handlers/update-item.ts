@@ -17,7 +17,7 @@ import {
   type UpdateResult,
 } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
-import { capacityMode, checkIndexKeys, checkKey, checkKeyPaths, readItem, requireItemTable, singleItemWrite, writeItem, writeTableNameOf } from "../items.js";
+import { capacityMode, checkIndexKeys, checkKey, checkKeyPaths, readItem, requireItemTable, singleItemWrite, updateWrites, writeItem, writeTableNameOf } from "../items.js";
 import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
 import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
@@ -75,10 +75,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     // What an update expression carries was checked before the read: a wrong type now came from the item.
     checkIndexKeys(meta, next, actions ? "resolved" : "update");
     assertItemSize(next, "update");
-    // A missing item that the update only removes from (REMOVE, DELETE, legacy DELETE) stays
-    // missing, though an empty update creates it (ScyllaDB Alternator's tests, which pass on
-    // DynamoDB: test_update_item_non_existent, scylladb/scylladb#5862).
-    const written = old === undefined && result.updatedAttributes.length > 0 && Object.keys(next).length === keyNames.length ? undefined : next;
+    const written = updateWrites(meta, old, result);
     throttle?.admitGsiWrites(meta, old, written);
     const consumed = writeItem(ctx, meta, old, written);
     throttle?.charge(meta, consumed);
