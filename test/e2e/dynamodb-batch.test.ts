@@ -249,6 +249,16 @@ describe("DynamoDB batches and transactions", () => {
     await cancelled({ Put: { TableName: indexed, Item: { id: { S: "a" }, g: { L: [] } } } }, "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: L IndexName: byG");
     await cancelled({ Update: { TableName: indexed, Key: { id: { S: "a" } }, UpdateExpression: "SET g = :v", ExpressionAttributeValues: { ":v": { N: "5" } } } }, "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: byG");
     await cancelled({ Update: { TableName: name, Key: { id: { N: "5" } }, UpdateExpression: "SET a = :v", ExpressionAttributeValues: { ":v": { S: "x" } } } }, schema);
+    // A mistyped value the update takes from the item is worded as UpdateItem words it: "The update
+    // expression attempted to update the secondary index key to unsupported type", one of the
+    // ValidationError messages the TransactWriteItems API reference lists.
+    await ddb.send(new PutItemCommand({ TableName: indexed, Item: { id: { S: "copy" }, n: { N: "1" } } }));
+    const unsupported = "The update expression attempted to update the secondary index key to unsupported type";
+    await cancelled({ Update: { TableName: indexed, Key: { id: { S: "copy" } }, UpdateExpression: "SET g = n" } }, unsupported);
+    await cancelled(
+      { Update: { TableName: indexed, Key: { id: { S: "copy" } }, UpdateExpression: "SET g = if_not_exists(g, :v)", ExpressionAttributeValues: { ":v": { N: "5" } } } },
+      unsupported,
+    );
     await cancelled({ Delete: { TableName: name, Key: { id: { L: [{ S: "x" }] } } } }, schema);
     await cancelled({ ConditionCheck: { TableName: name, Key: { id: { N: "5" } }, ConditionExpression: "attribute_not_exists(id)" } }, schema);
     await refused({ Put: { TableName: name, Item: { id: { S: "" } } } }, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id");

@@ -11,6 +11,7 @@ import {
   itemSize,
   parseCondition,
   parseUpdate,
+  typedWrites,
   updatePaths,
   validateItem,
   validationException,
@@ -257,8 +258,15 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
         else if (a.kind === "Update") {
           // A missing item starts as its key, and ends as UpdateItem leaves it: a removal from
           // a path inside it passes, and an update that only removes does not create it.
-          const result = applyUpdate(a.update ?? [], old ?? a.key, old === undefined);
-          checkIndexKeys(a.meta, result.item, "update");
+          // An index key the expression writes a mistyped value to is refused in a put's words
+          // (captured from AWS: dynamodb-batch's schema test), one given a mistyped value from the
+          // item in the update's: "The update expression attempted to update the secondary index
+          // key to unsupported type", a ValidationError message the TransactWriteItems API
+          // reference lists, as UpdateItem words both.
+          const update = a.update ?? [];
+          checkIndexKeys(a.meta, typedWrites(update), "update");
+          const result = applyUpdate(update, old ?? a.key, old === undefined);
+          checkIndexKeys(a.meta, result.item, "resolved");
           assertItemSize(result.item, "update");
           next = updateWrites(a.meta, old, result);
         } else if (a.kind === "ConditionCheck") next = old;
