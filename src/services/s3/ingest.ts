@@ -224,6 +224,11 @@ function isHttpChunked(transferEncoding: string | undefined): boolean {
  */
 function isAwsChunked(input: IngestRequest): boolean {
   if (isAwsChunkedPayload(input.ContentSha256)) return true;
+  // A body signed whole (x-amz-content-sha256 its hex digest) is not framed, whatever its
+  // Content-Encoding says: the v3 SDK sends ContentEncoding "aws-chunked,gzip" as the header of a
+  // plain body, and S3 takes it and stores "gzip" (scality/cloudserver's GET object test, run
+  // against AWS; rustfs/rustfs#4962).
+  if (input.ContentSha256 !== undefined && /^[0-9a-f]{64}$/i.test(input.ContentSha256)) return false;
   return (input.ContentEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "aws-chunked");
 }
 
