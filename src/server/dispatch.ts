@@ -140,9 +140,13 @@ export class Dispatcher {
       if (scope?.region || fromHost?.region) caller.regionNamed = true;
       if (signature) caller.signature = signature;
       if (traceHeader !== undefined) caller.traceHeader = traceHeader;
+      // The CORS rules that answer are those the request found: S3's PutBucketCors, DeleteBucketCors
+      // and DeleteBucket answer by the configuration they replace or remove (scality/cloudserver's
+      // corsHeaders.js functional test, which runs against AWS).
+      const cors = svc.definition?.cors && req.headers["origin"] !== undefined ? svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)) : undefined;
       const output = await this.run(svc, op, input, { account, region }, caller, requestId(), protocol);
       const response = serializeOutput(svc, protocol, op, output, { requestId: requestId() });
-      if (svc.definition?.cors && req.headers["origin"] !== undefined) Object.assign(response.headers, svc.definition.cors.headers(svc.store, this.corsFacts(svc, req)));
+      if (cors) Object.assign(response.headers, cors);
       addRequestIdHeaders(response, requestId(), svc);
       svc.definition?.finishResponse?.(response, req);
       return this.logged({ response, service: serviceId, operation, account, region, requestId: requestId() }, svc, req, receivedAt, scope);

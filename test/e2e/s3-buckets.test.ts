@@ -402,6 +402,55 @@ describe("S3 buckets", () => {
     assert.equal(foreign.headers.get("access-control-allow-origin"), null);
   });
 
+  // scality/cloudserver's corsHeaders.js (run against AWS): every bucket operation sent with an
+  // allowed Origin answers with the rule's headers, PutBucketCors and DeleteBucketCors too, by
+  // the configuration they replace or remove; DeleteBucket by the one it deletes with the bucket.
+  test("CORS: PutBucketCors, DeleteBucketCors and DeleteBucket answer with the headers of the configuration they found", async () => {
+    const origin = "https://app.example.com";
+    const all = { CORSRules: [{ AllowedOrigins: [origin], AllowedMethods: ["GET", "PUT", "HEAD", "POST", "DELETE"] }] };
+    const client = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true });
+    let seen: Record<string, string> = {};
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers["origin"] = origin;
+        try {
+          const result = await next(args);
+          seen = (result.response as { headers: Record<string, string> }).headers;
+          return result;
+        } catch (err) {
+          seen = (err as { $response?: { headers: Record<string, string> } }).$response?.headers ?? {};
+          throw err;
+        }
+      },
+      { step: "finalizeRequest", name: "originAndHeaders", priority: "high" },
+    );
+    const expected = {
+      "access-control-allow-origin": origin,
+      "access-control-allow-methods": "GET, PUT, HEAD, POST, DELETE",
+      "access-control-allow-credentials": "true",
+      vary: "Origin, Access-Control-Request-Headers, Access-Control-Request-Method",
+    };
+    const corsHeaders = () => Object.fromEntries(Object.keys(expected).map((k) => [k, seen[k]]));
+    try {
+      const name = uniqueName("cors-change");
+      await s3.send(new CreateBucketCommand({ Bucket: name }));
+      await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: all }));
+      await client.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: [{ AllowedOrigins: [origin], AllowedMethods: ["PUT"] }] } }));
+      assert.deepEqual(corsHeaders(), expected);
+      await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: all }));
+      await client.send(new DeleteBucketCorsCommand({ Bucket: name }));
+      assert.deepEqual(corsHeaders(), expected);
+      await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: all }));
+      await client.send(new DeleteBucketCommand({ Bucket: name }));
+      assert.deepEqual(corsHeaders(), expected);
+      // Afterwards there is no bucket, and no rule to answer by.
+      await client.send(new GetBucketLocationCommand({ Bucket: name })).catch(() => undefined);
+      assert.equal(seen["access-control-allow-origin"], undefined);
+    } finally {
+      client.destroy();
+    }
+  });
+
   test("bucket policy is validated, stored and deleted", async () => {
     const name = uniqueName("policy");
     await s3.send(new CreateBucketCommand({ Bucket: name }));
