@@ -127,6 +127,17 @@ describe("S3 static website endpoint", () => {
     assert.match(fallback.body, /<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document<\/h3>\n<ul>\n<li>Code: NoSuchKey<\/li>\n<li>Message: The specified key does not exist.<\/li>\n<li>Key: missing-error.html<\/li>\n<\/ul>/);
   });
 
+  // scality/cloudserver's websiteHead.js, run against AWS: "should return regular error headers
+  // regardless of whether custom error document".
+  test("a HEAD that fails answers the error's own headers, with or without an error document", async () => {
+    const bucket = await site({ IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "404.html" } }, { "index.html": "home", "404.html": "<p>lost</p>" });
+    const head = await get(bucket, "/madeup", { method: "HEAD" });
+    assert.equal(head.status, 404);
+    assert.equal(head.body, "");
+    assert.equal(head.headers["x-amz-error-code"], "NoSuchKey");
+    assert.equal(head.headers["x-amz-error-message"], "The specified key does not exist.");
+  });
+
   test("the error document answers every 4XX error with that error's status", async () => {
     const bucket = await site({ IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "error.html" } }, { "index.html": "home", "error.html": "<p>oops</p>", "style.css": { body: "body{}", type: "text/css" } });
     const precondition = await get(bucket, "/style.css", { headers: { "if-match": '"not-the-etag"' } });

@@ -215,7 +215,9 @@ function failure(req: WireRequest, ctx: HttpRouteContext<S3Store>, config: Websi
   }
   const errorKey = config.ErrorDocument?.Key;
   // "Amazon S3 returns your custom error document for only the HTTP 4XX class of error codes."
-  if (errorKey === undefined || error.status < 400 || error.status > 499) return errorResponse(error, ctx.requestId);
+  // A HEAD, which has no body to show it in, gets the error's own headers (x-amz-error-code...)
+  // whatever the error document (scality/cloudserver's websiteHead.js, run against AWS).
+  if (errorKey === undefined || error.status < 400 || error.status > 499 || req.method === "HEAD") return errorResponse(error, ctx.requestId);
   const document = currentObject(ctx.store, bucket, errorKey);
   if (document) {
     try {
