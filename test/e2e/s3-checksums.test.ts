@@ -225,6 +225,25 @@ describe("S3 checksums and conditional writes", () => {
     assert.equal(done.ChecksumType, "FULL_OBJECT");
   });
 
+  test("the completion of an upload that names no algorithm takes no part checksum, not even the CRC64NVME the part was given", async () => {
+    const key = "no-algorithm-part-checksums.bin";
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    // The SDK's default CRC32 on the part, as the Go and Java SDKs' managers forwarded it.
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: NINE }));
+    assert.ok(part.ChecksumCRC32);
+    const complete = (checksums: Record<string, string | undefined>) =>
+      plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ...checksums }] } }));
+    for (const checksums of [{ ChecksumCRC32: part.ChecksumCRC32 }, { ChecksumCRC64NVME: await crc64(NINE) }]) {
+      const refused = await failure(complete(checksums));
+      assert.deepEqual(
+        [refused.name, refused.status, refused.message, refused.error["PartNumber"]],
+        ["InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", "1"],
+      );
+    }
+    const done = await complete({});
+    assert.deepEqual([done.ChecksumCRC64NVME, done.ChecksumType], [await crc64(NINE), "FULL_OBJECT"]);
+  });
+
   test("CreateMultipartUpload checks the checksum type against the algorithm", async () => {
     const sha = await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "x", ChecksumAlgorithm: "SHA256", ChecksumType: "FULL_OBJECT" })));
     assert.equal(sha.name, "InvalidRequest");
