@@ -220,6 +220,14 @@ describe("S3 checksums and conditional writes", () => {
     const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: part1 }));
     const p2 = await plain.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: part2 }));
     assert.equal(p2.ChecksumCRC64NVME, await crc64(part2));
+    // ListParts shows neither part's checksum: not the one the client sent (LocalStack's
+    // AWS-validated test_list_parts_empty_part_number_marker), not the CRC64NVME S3 computed.
+    const listed = await plain.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId }));
+    assert.deepEqual(
+      listed.Parts?.map((p) => Object.keys(p).filter((name) => name.startsWith("Checksum"))),
+      [[], []],
+    );
+    assert.deepEqual([listed.ChecksumAlgorithm, listed.ChecksumType], [undefined, undefined]);
     const done = await plain.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }));
     assert.equal(done.ChecksumCRC64NVME, await crc64(Buffer.concat([part1, part2])));
     assert.equal(done.ChecksumType, "FULL_OBJECT");
