@@ -369,6 +369,26 @@ describe("S3 multipart uploads", () => {
     client.destroy();
   });
 
+  // S3 keeps aws-chunked, the framing of a request body, out of the stored Content-Encoding, on
+  // CreateMultipartUpload as on PutObject (scality/cloudserver's getMPU_compatibleHeaders test).
+  test("CreateMultipartUpload stores Content-Encoding without aws-chunked, with its other content headers", async () => {
+    const key = "encoded-upload";
+    const expires = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
+    const headers = { CacheControl: "max-age=86400", ContentDisposition: 'attachment; filename="fname.ext";', Expires: expires };
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentEncoding: "aws-chunked,gzip", ...headers }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: "x" }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const got = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    assert.deepEqual(
+      [got.ContentEncoding, got.CacheControl, got.ContentDisposition, got.ExpiresString],
+      ["gzip", headers.CacheControl, headers.ContentDisposition, expires.toUTCString()],
+    );
+    const chunkedOnly = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentEncoding: "aws-chunked" }));
+    const only = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: chunkedOnly.UploadId, PartNumber: 1, Body: "y" }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: chunkedOnly.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: only.ETag }] } }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentEncoding, undefined);
+  });
+
   test("UploadPartCopy builds parts from ranges of existing objects", async () => {
     const source = randomBytes(6 * MiB);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "copy-source.bin", Body: source }));

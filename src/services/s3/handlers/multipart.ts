@@ -31,6 +31,7 @@ import {
   type ChecksumAlgorithm,
   type ChecksumType,
 } from "../domain/checksums.js";
+import { storedContentEncoding } from "../domain/aws-chunked.js";
 import { evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import { listMultipartUploads as listUploads, partsPage } from "../domain/listing.js";
 import { errors, invalidArgument, invalidRequest, noSuchUpload, s3DomainErrors } from "../errors.js";
@@ -95,7 +96,7 @@ export function createMultipartUpload(input: CreateMultipartUploadInput, ctx: S3
   const { acl, ownerAccount } = objectWrite(ctx, bucket, input);
   ctx.store.transaction(() => {
     ctx.store.insertUpload({
-      ...{}, ...contentHeaders(input, input.ContentEncoding, tags),
+      ...{}, ...contentHeaders(input, storedContentEncoding(input.ContentEncoding), tags),
       upload_id: uploadId,
       bucket: bucket.name,
       key: input.Key,
