@@ -209,6 +209,10 @@ describe("S3 checksums and conditional writes", () => {
     const next = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ["ObjectParts"], PartNumberMarker: "1" }));
     assert.deepEqual(next.ObjectParts?.Parts, [{ PartNumber: 2, Size: part2.length, ChecksumCRC64NVME: p2.ChecksumCRC64NVME }]);
     assert.equal(next.ObjectParts?.IsTruncated, false);
+    // A marker past the last part: no parts, and NextPartNumberMarker 0, as ListParts answers
+    // (LocalStack's AWS-recorded test_list_parts_via_object_attrs_pagination, get-object-attrs-wrong-part).
+    const past = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ["ObjectParts"], MaxParts: 1, PartNumberMarker: "10" }));
+    assert.deepEqual(past.ObjectParts, { TotalPartsCount: 2, PartNumberMarker: "10", NextPartNumberMarker: "0", MaxParts: 1, IsTruncated: false });
   });
 
   test("a multipart upload that names no algorithm gets a full-object CRC64NVME, whatever its parts carried", async () => {

@@ -444,9 +444,6 @@ export function listParts(input: ListPartsInput, ctx: S3Context): ListPartsOutpu
     UploadId: upload.upload_id,
     ...abortScheduleOf(ctx.store, bucket.name, upload),
     ...paging,
-    // A page without parts still names a next marker, 0 (AWS's answers for an upload with no
-    // parts and for a marker past the last part, LocalStack's test_list_parts_pagination snapshot).
-    NextPartNumberMarker: paging.NextPartNumberMarker ?? 0,
     // The parts of an upload that named no algorithm are listed without checksums, though S3
     // gave each its CRC64NVME (scality/cloudserver's listPartsChecksum tests; versity/versitygw#1547;
     // S3 lists none either for such a part sent with a CRC32, LocalStack's AWS-validated
