@@ -179,6 +179,24 @@ describe("DynamoDB PartiQL", () => {
     await validation(run(`SELECT sk FROM "${t}"`, { NextToken: "garbage" }), "Invalid NextToken");
   });
 
+  test("a NextToken replayed with another statement, index or Parameters does not match the request", async () => {
+    // DynamoDB Local's validateContinuationToken, and AWS for a statement rebuilt with its AND terms
+    // reordered (aws/aws-sdk-js-v3#4424): "NextToken does not match request". A new Limit is no new request.
+    const t = await table({ sortKey: true, gsi: true });
+    for (let i = 1; i <= 3; i++) await put(t, { pk: { S: "nt" }, sk: { N: String(i) }, g: { S: "x" }, f: { S: "v" } });
+    const statement = `SELECT sk FROM "${t}" WHERE pk = ? AND f = 'v'`;
+    const first = await run(statement, { Limit: 1, Parameters: [{ S: "nt" }] });
+    assert.deepEqual(first.Items, [{ sk: { N: "1" } }]);
+    const NextToken = first.NextToken;
+    assert.ok(NextToken);
+    const mismatch = "NextToken does not match request";
+    await validation(run(`SELECT sk FROM "${t}" WHERE f = 'v' AND pk = ?`, { NextToken, Parameters: [{ S: "nt" }] }), mismatch);
+    await validation(run(statement, { NextToken, Parameters: [{ S: "other" }] }), mismatch);
+    await validation(run(`SELECT sk FROM "${t}"."by-g" WHERE g = 'x'`, { NextToken }), mismatch);
+    const rest = await run(statement, { NextToken, Limit: 5, Parameters: [{ S: "nt" }] });
+    assert.deepEqual(rest.Items, [{ sk: { N: "2" } }, { sk: { N: "3" } }]);
+  });
+
   test("SELECT from an index reads the index's partition and projection", async () => {
     const t = await table({ gsi: true });
     await put(t, { pk: { S: "1" }, g: { S: "x" }, inc: { S: "kept" }, other: { S: "not projected" } });

@@ -54,6 +54,10 @@ export const MESSAGES = {
   orderByHash: "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
   orderByMultiHash: "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.",
   invalidNextToken: "Invalid NextToken",
+  // A token replayed with another statement, table, index or Parameters: DynamoDB Local's
+  // PartiQLSelectProcessor (validateContinuationToken) and AWS itself (aws/aws-sdk-js-v3#4424, a
+  // statement rebuilt with its AND terms reordered) answer so.
+  tokenMismatch: "NextToken does not match request",
   startKey: "The provided starting key is invalid",
   duplicateKeys: "Provided list of item keys contains duplicates",
   // The guide caps IN at "50 hash attribute values or at max 100 non-key attribute values"; the first is

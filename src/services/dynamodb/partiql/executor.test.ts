@@ -98,7 +98,7 @@ describe("SELECT", () => {
   test("a NextToken is bound to its statement", () => {
     const first = run(`SELECT * FROM comp`, undefined, { Limit: 1 });
     assert.ok(first.NextToken);
-    assert.equal(failure(() => run(`SELECT * FROM comp WHERE pk = 'a'`, undefined, { NextToken: first.NextToken })).message, "The provided starting key is invalid");
+    assert.equal(failure(() => run(`SELECT * FROM comp WHERE pk = 'a'`, undefined, { NextToken: first.NextToken })).message, "NextToken does not match request");
     assert.equal(failure(() => run(`SELECT * FROM comp`, undefined, { NextToken: "not-a-token" })).message, "Invalid NextToken");
   });
 

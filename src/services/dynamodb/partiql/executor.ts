@@ -139,7 +139,8 @@ export function runSelect(ctx: DynamoContext, plan: SelectPlan, opts: SelectOpti
   let start: ReturnType<typeof startRowKey>;
   if (opts.nextToken !== undefined) {
     const token = decodeToken(opts.nextToken);
-    if (token.h !== binding || token.s < 0 || token.s >= plan.segments.length) throw invalid(MESSAGES.startKey);
+    if (token.h !== binding) throw invalid(MESSAGES.tokenMismatch);
+    if (token.s < 0 || token.s >= plan.segments.length) throw invalid(MESSAGES.startKey);
     try {
       start = startRowKey(target, checkStartKey(target, parseItem(JSON.stringify(token.k)), "Query"));
     } catch {
