@@ -173,6 +173,13 @@ describe("SELECT plans", () => {
       refusal(`SELECT pk FROM ccc."by-g" WHERE g = 'x' AND other = 1`).message,
       "One or more parameter values were invalid: Secondary index by-g does not project one or more filter attributes: [other]",
     );
+    assert.equal(
+      refusal(`SELECT pk FROM ccc."by-g" WHERE g IN ['x', 'y'] AND other = 1`).message,
+      "One or more parameter values were invalid: Secondary index by-g does not project one or more filter attributes: [other]",
+    );
+    // Unkeyed (no top-level g = or g IN), the index is scanned and the filter runs on its rows.
+    assert.deepEqual(selectPlan(`SELECT pk FROM ccc."by-g" WHERE other = 1`).segments, [undefined]);
+    assert.equal(selectPlan(`SELECT pk FROM ccc."by-g" WHERE (g = 'x' AND other = 1) OR g = 'y'`).index?.name, "by-g");
     assert.equal(refusal(`SELECT * FROM ccc."by-g" WHERE g = 'x'`, [], "statement", true).message, "Strongly consistent read is not supported on Global Secondary Indexes");
     assert.equal(selectPlan(`SELECT inc, pk FROM ccc."by-g" WHERE g = 'x'`).projection?.length, 2);
   });

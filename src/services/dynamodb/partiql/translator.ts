@@ -613,7 +613,9 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
   let select: Select = index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES";
   if (index && index.projection.ProjectionType !== "ALL") {
     const projected = new Set([...keyAttributeNames(tableSchema(meta)), ...keyAttributeNames(schema), ...(index.projection.NonKeyAttributes ?? [])]);
-    const missingFilter = filter ? [...conditionAttributeNames(filter)].filter((n) => !projected.has(n)) : [];
+    // Only a read keyed on the index's partition key refuses a filter on what the index does not
+    // hold; unkeyed, it scans the index and such a filter matches no row (see keyedRead).
+    const missingFilter = filter && keyedRead(filter, schema.partitionKey) ? [...conditionAttributeNames(filter)].filter((n) => !projected.has(n)) : [];
     if (missingFilter.length > 0) {
       throw invalid(`One or more parameter values were invalid: Secondary index ${index.name} does not project one or more filter attributes: [${missingFilter.join(", ")}]`);
     }
@@ -649,6 +651,17 @@ const DIRECT: Readonly<Record<string, KeyOperator>> = { "=": "EQ", "<": "LT", "<
 
 function isKeyPath(o: Operand, name: string): boolean {
   return o.kind === "path" && o.path.length === 1 && o.path[0] === name;
+}
+
+/**
+ * Whether a WHERE reads by key: a top-level AND term that is `pk = v` or `pk IN [...]`. An OR, even
+ * one whose every branch pins the key, does not count. DynamoDB refuses a filter on an attribute
+ * the index does not project only then (nubo-db/dynamodb-conformance,
+ * tests/tier2/partiql/indexQualifier.test.ts, captured on AWS: keyed GSI, LSI, IN and BETWEEN
+ * reads are refused; unkeyed reads and an OR branch run, matching no index row).
+ */
+function keyedRead(filter: Condition, pk: string): boolean {
+  return conjuncts(filter).some((c) => keyEquality(c, [pk]) !== undefined || (c.kind === "in" && isKeyPath(c.operand, pk)));
 }
 
 /** Partition key values one condition pins: `pk = v`, `pk IN [...]`, or an OR whose every branch pins some. */
