@@ -251,6 +251,17 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual(await sks(`SELECT sk FROM "${t}"."gsi-inc" WHERE (g = 'y' AND nonproj = 'np1') OR g = 'y2'`), ["s5"]);
   });
 
+  test("INSERT INTO a table and index is refused before the table is looked up, in AWS's whole sentence", async () => {
+    // nubo-db/dynoxide tests/partiql_index_qualifier.rs (AWS capture Q22), DynamoDB Local's DML_INVALID_FROM.
+    const t = await table({ gsi: true });
+    const message = "FROM clause may only contain a single table name in data manipulation statements";
+    await validation(run(`INSERT INTO "${t}"."by-g" VALUE {'pk': 'w1'}`), message);
+    await validation(run(`INSERT INTO "no-such-table"."by-g" VALUE {'pk': 'w1'}`), message);
+    const batch = await ddb.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `INSERT INTO "${t}"."by-g" VALUE {'pk': 'w2'}` }] }));
+    assert.deepEqual(batch.Responses, [{ Error: { Code: "ValidationError", Message: message } }]);
+    assert.equal(await get(t, { pk: { S: "w1" } }), undefined);
+  });
+
   test("UPDATE: SET values and paths, arithmetic, list_append, set_add/set_delete, REMOVE, RETURNING", async () => {
     const t = await table();
     await put(t, {

@@ -28,7 +28,8 @@ export const MESSAGES = {
   emptyComponent: "Path component cannot be an empty string",
   tableName: "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'.",
   tooManyComponents: "A path may contain at most 2 components in the FROM clause",
-  insertOnIndex: "FROM clause may only contain a single table name",
+  // AWS's whole sentence (capture Q22 in nubo-db/dynoxide tests/partiql_index_qualifier.rs; DynamoDB Local's DML_INVALID_FROM).
+  insertOnIndex: "FROM clause may only contain a single table name in data manipulation statements",
   writeOnIndex: "This operation is not supported on an index",
   noIndex: "The table does not have the specified index",
   consistentGsi: "Strongly consistent read is not supported on Global Secondary Indexes",

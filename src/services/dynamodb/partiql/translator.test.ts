@@ -231,7 +231,7 @@ describe("write plans", () => {
     assert.equal(refusal(`INSERT INTO ccc VALUE {'pk': 'a'}`).message, "Key attribute should be present in the item: Key sk");
     assert.equal(refusal(`INSERT INTO ccc VALUE {'pk': 'a', 'sk': 'b'}`).message, "Key attribute's data type should match its data type in table's schema: Key sk");
     assert.equal(refusal(`INSERT INTO hhh VALUE ?`, [{ M: {} }]).message, "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.");
-    assert.equal(refusal(`INSERT INTO hhh."i" VALUE {'pk': 'a'}`).message, "FROM clause may only contain a single table name");
+    assert.equal(refusal(`INSERT INTO hhh."i" VALUE {'pk': 'a'}`).message, "FROM clause may only contain a single table name in data manipulation statements");
     assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a'} RETURNING ALL OLD *`).message, "RETURNING is not supported in INSERT");
     assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 's': <<>>}`).message, "Empty bags are not supported");
     assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 's': <<1, 'a'>>}`).message, "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags");
