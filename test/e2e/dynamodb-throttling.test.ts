@@ -114,6 +114,31 @@ describe("DynamoDB throughput throttling (--dynamodb-throttling)", () => {
     await get(true);
   });
 
+  test("a conditional write whose condition fails still draws write capacity: the larger of the stored item and the one a put would write", async () => {
+    const name = uniqueName("cond");
+    await raw.send(new CreateTableCommand(provisioned(name, 100, 1)));
+    // 300 units of burst: the 100 KB item takes 100.
+    await raw.send(new PutItemCommand({ TableName: name, Item: itemOf("big", 100) }));
+    const key = { id: { S: "big" } };
+    const failed = async (call: Promise<unknown>) => {
+      const err = await failure<DynamoDBServiceException>(call);
+      assert.equal(err.name, "ConditionalCheckFailedException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      assert.equal(err.message, "The conditional request failed");
+    };
+    // A put of 150 KB over the 100 KB item: 150 units, 50 left.
+    await failed(raw.send(new PutItemCommand({ TableName: name, Item: itemOf("big", 150), ConditionExpression: "attribute_not_exists(id)" })));
+    // An update is charged the stored 100 KB: 50 units short.
+    await failed(raw.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET n = :n", ConditionExpression: "attribute_not_exists(id)", ExpressionAttributeValues: { ":n": { N: "1" } } })));
+    await throttled(raw.send(new PutItemCommand({ TableName: name, Item: itemOf("small", 1) })), "ProvisionedThroughputExceededException", TABLE_EXCEEDED);
+    // 50 s bring the 50 units back (and a thousandth): a failed delete takes 100.
+    nimbus.manualClock.advance(50_001);
+    await failed(raw.send(new DeleteItemCommand({ TableName: name, Key: key, ConditionExpression: "attribute_not_exists(id)" })));
+    await throttled(raw.send(new PutItemCommand({ TableName: name, Item: itemOf("small", 1) })), "ProvisionedThroughputExceededException", TABLE_EXCEEDED);
+    nimbus.manualClock.advance(100_000);
+    await raw.send(new PutItemCommand({ TableName: name, Item: itemOf("small", 1) }));
+  });
+
   test("the SDK's own retries get through once the capacity is back", async () => {
     const name = uniqueName("retry");
     await raw.send(new CreateTableCommand(provisioned(name, 1, 1)));

@@ -103,9 +103,14 @@ export function conditionalCheckFailed(old: Item | undefined, returnOld: boolean
   return errors.ConditionalCheckFailed({}, returnOld && old !== undefined ? { fields: { Item: jsonItem(old) }, messageKey: "Message" } : {});
 }
 
-/** Throws ConditionalCheckFailedException when the condition does not hold for the stored item. */
-export function assertCondition(condition: Condition | undefined, old: Item | undefined, returnOld: boolean): void {
-  if (condition !== undefined && !evaluateCondition(condition, old)) throw conditionalCheckFailed(old, returnOld);
+/**
+ * Throws ConditionalCheckFailedException when the condition does not hold for the stored item,
+ * after `failed` (what the failed write consumes: Throttle.chargeFailedWrite).
+ */
+export function assertCondition(condition: Condition | undefined, old: Item | undefined, returnOld: boolean, failed?: () => void): void {
+  if (condition === undefined || evaluateCondition(condition, old)) return;
+  failed?.();
+  throw conditionalCheckFailed(old, returnOld);
 }
 
 /** Attributes is left out when there is nothing to return. */

@@ -8,8 +8,9 @@
  * of unused read and write capacity" (developer guide, "Burst capacity"), which the guide says
  * also lets an on-demand table pass its maximum for a while. A request is admitted while its
  * buckets are not empty and draws the units ReturnConsumedCapacity reports for it (a
- * transaction's twice), so one large item may take a bucket below zero, and requests are
- * refused until it has refilled. LSIs draw on the table's capacity; a write draws on each GSI it
+ * transaction's twice; a write whose condition fails, see chargeFailedWrite), so one large item
+ * may take a bucket below zero, and requests are refused until it has refilled. LSIs draw on the
+ * table's capacity; a write draws on each GSI it
  * changes, and a GSI with nothing left holds back the table's write ("if a GSI has insufficient
  * write capacity, the write to the table is throttled").
  *
@@ -24,7 +25,7 @@
 import type { AwsError } from "../../core/errors.js";
 import type { DynamoContext } from "./context.js";
 import { errors } from "./errors.js";
-import { gsiWriteUnits, type Consumption } from "./items.js";
+import { gsiWriteUnits, writeUnits, type Consumption } from "./items.js";
 import type { Item } from "./domain/index.js";
 import type { IndexMeta, TableMeta } from "./table.js";
 
@@ -130,6 +131,20 @@ export class Throttle {
     for (const units of consumed.lsi.values()) tableUnits += units;
     this.draw(meta, consumed.kind, tableUnits);
     for (const [name, units] of consumed.gsi) this.draw(meta, consumed.kind, units, meta.gsis.find((g) => g.name === name));
+  }
+
+  /**
+   * A PutItem, UpdateItem or DeleteItem whose condition fails still draws on the table's write
+   * capacity: "If a ConditionExpression evaluates to false during a conditional write, DynamoDB
+   * still consumes write capacity from the table", by the size of the item, existing or new, and at
+   * least one unit (developer guide, "DynamoDB read and write operations", conditional writes; a
+   * 300 KB item and a 310 KB one: 310 units). No index is written. `bytes` is the larger of the
+   * stored item and the one the request would write, where the request names it (PutItem; an
+   * update whose condition fails is not applied, so UpdateItem gives the stored item's size).
+   * ConditionalCheckFailedException carries no ConsumedCapacity: this shows only as throttling.
+   */
+  chargeFailedWrite(meta: Readonly<TableMeta>, bytes: number): void {
+    this.draw(meta, "write", writeUnits(bytes));
   }
 
   /** Draws `units` from the table's bucket (an LSI's go there) or a GSI's. */

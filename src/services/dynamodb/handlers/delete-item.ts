@@ -1,5 +1,5 @@
 import type { DeleteItemInput, DeleteItemOutput } from "../../../generated/dynamodb.js";
-import { checkExpressionParameters, expressionAttributes, validateItem } from "../domain/index.js";
+import { checkExpressionParameters, expressionAttributes, itemSize, validateItem } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
@@ -26,7 +26,7 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
   throttle?.admit(meta, "write");
   return singleItemWrite(ctx.store, meta, () => {
     const old = readItem(ctx.store, ctx, meta, key);
-    assertCondition(condition, old, returnOld);
+    assertCondition(condition, old, returnOld, () => throttle?.chargeFailedWrite(meta, old === undefined ? 0 : itemSize(old)));
     throttle?.admitGsiWrites(meta, old, undefined);
     const consumed = writeItem(ctx, meta, old, undefined);
     throttle?.charge(meta, consumed);

@@ -36,7 +36,7 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   return singleItemWrite(ctx.store, meta, () => {
     const stored = readsOld ? readItemRow(ctx.store, ctx, meta, item) : undefined;
     const old = stored !== undefined && looksIntoOld ? parseItem(stored.item) : undefined;
-    assertCondition(condition, old, returnOld);
+    assertCondition(condition, old, returnOld, () => throttle?.chargeFailedWrite(meta, Math.max(stored?.size ?? 0, size)));
     // A table with GSIs has its old item parsed above (writeReadsOldItem).
     throttle?.admitGsiWrites(meta, old, item);
     const consumed = writeItem(ctx, meta, old, item, { newSize: size, oldSize: stored?.size ?? 0 });

@@ -6,6 +6,7 @@ import {
   assertKeyNotUpdated,
   checkExpressionParameters,
   expressionAttributes,
+  itemSize,
   parseUpdate,
   typedWrites,
   updatedValues,
@@ -63,7 +64,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
   throttle?.admit(meta, "write");
   return singleItemWrite(ctx.store, meta, () => {
     const old = readItem(ctx.store, ctx, meta, key);
-    assertCondition(condition, old, returnOld);
+    assertCondition(condition, old, returnOld, () => throttle?.chargeFailedWrite(meta, old === undefined ? 0 : itemSize(old)));
     // A missing item starts as its key, which the update's operands can read (`SET twin = pk`).
     const start = old ?? key;
     const result: UpdateResult = actions
