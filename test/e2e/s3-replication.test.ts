@@ -5,14 +5,20 @@ import {
   DeleteBucketReplicationCommand,
   DeleteObjectCommand,
   GetBucketReplicationCommand,
+  DeleteObjectTaggingCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutBucketNotificationConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutObjectAclCommand,
   PutObjectLockConfigurationCommand,
+  PutObjectTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -236,6 +242,40 @@ describe("S3 replication", () => {
     await nimbus.events.idle();
     assert.deepEqual((await s3.send(new ListObjectVersionsCommand({ Bucket: destination }))).Versions?.map((v) => v.Key), ["GLACIER_IR"]);
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "GLACIER" }))).ReplicationStatus, undefined);
+  });
+
+  test("later changes to a replicated version's tags and ACL reach its replica; a version left alone keeps its own", async () => {
+    // "By default, Amazon S3 replicates metadata from the source objects to the replicas only" (S3
+    // User Guide, "Replicating metadata changes with replica modification sync": tags, ACLs);
+    // "What does Amazon S3 replicate?" lists "Object ACL updates" and "Object tags".
+    const source = await bucket("meta-src");
+    const destination = await bucket("meta-dst");
+    for (const Bucket of [source, destination]) await s3.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "ObjectWriter" }] } }));
+    const rule = { ID: "all", Priority: 1, Filter: { Prefix: "docs/" }, Status: "Enabled" as const, Destination: { Bucket: `arn:aws:s3:::${destination}` }, DeleteMarkerReplication: { Status: "Disabled" as const } };
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: [rule] } }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: source, Key: "docs/a.txt", Body: "a", Tagging: "stage=draft" }));
+    await nimbus.events.idle();
+    const replica = { Bucket: destination, Key: "docs/a.txt", VersionId: put.VersionId };
+
+    await s3.send(new PutObjectTaggingCommand({ Bucket: source, Key: "docs/a.txt", Tagging: { TagSet: [{ Key: "stage", Value: "final" }] } }));
+    await nimbus.events.idle();
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand(replica))).TagSet, [{ Key: "stage", Value: "final" }]);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "docs/a.txt" }))).ReplicationStatus, "COMPLETED");
+
+    await s3.send(new PutObjectAclCommand({ Bucket: source, Key: "docs/a.txt", GrantRead: 'uri="http://acs.amazonaws.com/groups/s3/LogDelivery"' }));
+    await nimbus.events.idle();
+    const grants = (await s3.send(new GetObjectAclCommand(replica))).Grants ?? [];
+    assert.deepEqual(grants.map((g) => [g.Grantee?.URI ?? g.Grantee?.Type, g.Permission]).sort(), [["http://acs.amazonaws.com/groups/s3/LogDelivery", "READ"]]);
+
+    await s3.send(new DeleteObjectTaggingCommand({ Bucket: source, Key: "docs/a.txt" }));
+    await nimbus.events.idle();
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand(replica))).TagSet, []);
+
+    // A version the rules never replicated has no replica to update.
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "other.txt", Body: "b" }));
+    await s3.send(new PutObjectTaggingCommand({ Bucket: source, Key: "other.txt", Tagging: { TagSet: [{ Key: "k", Value: "v" }] } }));
+    await nimbus.events.idle();
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: destination, Key: "other.txt" })))).status, 404);
   });
 
   test("a rule's Not filter keeps matching objects out, by prefix, by tag or by any of an Or, also inside And; the configuration reads back whole", async () => {

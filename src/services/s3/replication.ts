@@ -6,7 +6,8 @@
  * never replicated further (no chaining). Delete markers follow with DeleteMarkerReplication
  * enabled, or under a V1 rule (no Filter); deletions of a specific version never replicate, and
  * objects that existed before the configuration are left alone, as on S3. A replica keeps the
- * source version's Object Lock retention and legal hold (object-lock.ts replicaLock).
+ * source version's Object Lock retention and legal hold (object-lock.ts replicaLock), and later
+ * changes to the source version's tags and ACL follow it there.
  */
 import type { ServiceEnvironment } from "../../core/service.js";
 import { parseEncryption } from "./encryption.js";
@@ -206,10 +207,36 @@ export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectR
   return destination;
 }
 
-/** Replicates the versions written by committed requests, asynchronously, as S3 does. */
+/**
+ * Carries a replicated version's new tags and ACL to its replicas: "By default, Amazon S3
+ * replicates metadata from the source objects to the replicas only" (S3 User Guide, "Replicating
+ * metadata changes with replica modification sync", which names ACLs and object tags among that
+ * metadata; "What does Amazon S3 replicate?" lists "Object ACL updates" and "Object tags").
+ */
+function replicateMetadata(store: S3Store, source: BucketRow, row: ObjectRow): void {
+  const config = store.config<ReplicationConfig>(source.name, "replication");
+  if (!config || row.replication_status !== "COMPLETED") return;
+  const destinations = new Set(config.Rules.map((rule) => destinationName(rule.Destination.Bucket)));
+  for (const name of destinations) {
+    const replica = name === undefined ? undefined : store.version(name, row.key, row.version_id);
+    if (replica?.replication_status !== "REPLICA") continue;
+    store.setObjectTags(replica.seq, row.tags);
+    store.setObjectAcl(replica.seq, row.acl);
+  }
+}
+
+/** Replicates the versions written by committed requests, and later changes to their tags and ACLs, asynchronously, as S3 does. */
 export function startReplication(env: ServiceEnvironment, store: S3Store): () => void {
   return env.events.subscribe("s3:Object", (event) => {
     const detail = event.detail;
+    if ((detail.eventName.startsWith("s3:ObjectTagging:") || detail.eventName === "s3:ObjectAcl:Put") && detail.versionId !== undefined) {
+      store.transaction(() => {
+        const source = store.bucket(detail.bucket);
+        const row = source ? store.version(detail.bucket, detail.key, detail.versionId ?? "") : undefined;
+        if (source && row) replicateMetadata(store, source, row);
+      });
+      return;
+    }
     const created = detail.eventName.startsWith("s3:ObjectCreated:");
     const marker = detail.eventName === "s3:ObjectRemoved:DeleteMarkerCreated";
     if ((!created && !marker) || detail.versionId === undefined) return;
