@@ -5,6 +5,7 @@ import {
   DeleteBucketReplicationCommand,
   DeleteObjectCommand,
   GetBucketReplicationCommand,
+  GetBucketVersioningCommand,
   DeleteObjectTaggingCommand,
   GetObjectAclCommand,
   GetObjectCommand,
@@ -99,6 +100,30 @@ describe("S3 replication", () => {
     assert.deepEqual(got.ReplicationConfiguration?.Rules?.map((r) => [r.ID, r.Status, r.Destination?.Bucket]), [["all", "Enabled", `arn:aws:s3:::${destination}`]]);
     await s3.send(new DeleteBucketReplicationCommand({ Bucket: source }));
     assert.equal((await failure(s3.send(new GetBucketReplicationCommand({ Bucket: source })))).name, "ReplicationConfigurationNotFoundError");
+  });
+
+  test("a bucket that replicates cannot suspend versioning until its configuration is deleted; its destination can", async () => {
+    // "If you attempt to disable versioning on the source bucket, Amazon S3 returns an error. You must
+    // remove the replication configuration before you can disable versioning on the source bucket. If
+    // you disable versioning on the destination bucket, Amazon S3 stops replication" (S3 User Guide,
+    // "Replication and other bucket configurations"); S3's answer as quoted in
+    // nozaq/terraform-aws-remote-state-s3-backend#59.
+    const source = await bucket("suspend-src");
+    const destination = await bucket("suspend-dst");
+    const rules = [{ ID: "all", Priority: 1, Filter: {}, Status: "Enabled" as const, Destination: { Bucket: `arn:aws:s3:::${destination}` }, DeleteMarkerReplication: { Status: "Disabled" as const } }];
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: rules } }));
+    const suspend = (Bucket: string) => s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Suspended" } }));
+    const refused = await failure(suspend(source));
+    assert.deepEqual(
+      [refused.name, refused.message, refused.status, refused.error["BucketName"]],
+      ["InvalidBucketState", "A replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.", 409, undefined],
+    );
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: source }))).Status, "Enabled");
+    await s3.send(new PutBucketVersioningCommand({ Bucket: source, VersioningConfiguration: { Status: "Enabled" } }));
+    await suspend(destination);
+    await s3.send(new DeleteBucketReplicationCommand({ Bucket: source }));
+    await suspend(source);
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: source }))).Status, "Suspended");
   });
 
   test("new versions matching a rule are copied across regions with the same version id; replicas go no further", async () => {

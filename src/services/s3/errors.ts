@@ -163,6 +163,14 @@ export const errors = defineErrors({
     status: 404,
     message: "The replication configuration was not found",
   },
+  // Suspending versioning on a bucket that replicates ("If you attempt to disable versioning on the
+  // source bucket, Amazon S3 returns an error", S3 User Guide, "Replication and other bucket
+  // configurations"); S3's answer as quoted in nozaq/terraform-aws-remote-state-s3-backend#59.
+  VersioningReplicated: {
+    code: "InvalidBucketState",
+    status: 409,
+    message: "A replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.",
+  },
   InvalidTargetBucketForLogging: { code: "InvalidTargetBucketForLogging", status: 400, message: "The target bucket for logging does not exist" },
   // AWS spells the code with a double t and ends the message with a space (the SDK models name the
   // shape CrossLocationLoggingProhibitted; LocalStack's AWS-recorded test_put_bucket_logging_cross_locations).

@@ -11,7 +11,7 @@
  */
 import type { ServiceEnvironment } from "../../core/service.js";
 import { parseEncryption } from "./encryption.js";
-import { invalidRequest, s3DomainErrors } from "./errors.js";
+import { errors, invalidRequest, s3DomainErrors } from "./errors.js";
 import { STORAGE_CLASSES } from "./objects.js";
 import { objectEvent, owed, s3Origin } from "./notify.js";
 import { replicaLock, setVersionLock } from "./object-lock.js";
@@ -74,6 +74,11 @@ export function validateReplication(store: S3Store, source: BucketRow, config: R
     if (destination.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
     if (destination.name === source.name) throw invalidRequest("Destination bucket cannot be the same as the source bucket.");
   }
+}
+
+/** A bucket that replicates keeps versioning enabled until its replication configuration is deleted (its destinations may suspend theirs, which stops replication). */
+export function checkReplicatedVersioning(store: S3Store, bucket: BucketRow, status: string | undefined): void {
+  if (status === "Suspended" && store.config<ReplicationConfig>(bucket.name, "replication") !== undefined) throw errors.VersioningReplicated();
 }
 
 // S3's own sentences, each ending with this pointer (as recorded from S3 in rust-lang/simpleinfra#468).

@@ -25,6 +25,7 @@ import { MAX_BUCKET_TAGS, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
 import { checkVersioningChange } from "../object-lock.js";
 import { checkVersioningMfa } from "../mfa-delete.js";
+import { checkReplicatedVersioning } from "../replication.js";
 
 export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Context): PutBucketVersioningOutput {
   const { Status, MFADelete } = input.VersioningConfiguration;
@@ -35,6 +36,7 @@ export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Cont
     const bucket = requireBucket(ctx, input.Bucket);
     checkVersioningMfa(bucket, MFADelete, input.MFA);
     checkVersioningChange(ctx.store, bucket, Status);
+    checkReplicatedVersioning(ctx.store, bucket, Status);
     // Suspending a bucket that was never versioned makes it versioning-suspended all the same:
     // GetBucketVersioning then answers Suspended (LocalStack's AWS-validated test_bucket_versioning_crud,
     // get-versioning-after-suspended), and it is no longer "unversioned" (never enabled or suspended).
