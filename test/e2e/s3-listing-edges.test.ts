@@ -1,12 +1,13 @@
 /**
  * Edge cases of ListObjectsV2 and ListObjects: MaxKeys 0, StartAfter beside a token or outside
  * the prefix, delimiters of several characters, keys XML must escape, and what encoding-type=url
- * encodes; max-keys refused on the wire.
+ * encodes; max-keys refused on the wire; RestoreStatus listed when
+ * x-amz-optional-object-attributes asks for it.
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { signedHeaders, type TestNimbus } from "./harness.js";
+import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, RestoreObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
 
 const KEYS = ["a--b", "a--c/d", "b/1", "b/2", "b/c--d", "q&a <x> \"y\" 'z'", "sp ace+plus", "ctl\u0001char", "z"];
@@ -85,6 +86,32 @@ describe("S3 listing edge cases", () => {
   // or past either end of the range) gets "not an integer" naming max-keys, as ListObjectVersions
   // answers max-keys=abc in a recording against s3.amazonaws.com; ListMultipartUploads' max-uploads
   // takes the same two messages under its own name.
+  test("RestoreStatus is listed when asked for: in progress, then done with its expiry; nothing for a version never restored", async () => {
+    // S3 API Reference, RestoreStatus: IsRestoreInProgress "true" while the restore runs, "false" with
+    // RestoreExpiryDate once done; "If the object hasn't been restored, there is no header response".
+    const archive = uniqueName("listrestore");
+    await s3.send(new CreateBucketCommand({ Bucket: archive }));
+    await s3.send(new PutObjectCommand({ Bucket: archive, Key: "cold", Body: "x", StorageClass: "GLACIER" }));
+    await s3.send(new PutObjectCommand({ Bucket: archive, Key: "warm", Body: "x" }));
+    const statuses = async (): Promise<unknown[]> => {
+      const asked = { Bucket: archive, OptionalObjectAttributes: ["RestoreStatus" as const] };
+      const v2 = (await s3.send(new ListObjectsV2Command(asked))).Contents?.map((c) => [c.Key, c.RestoreStatus]);
+      assert.deepEqual((await s3.send(new ListObjectsCommand(asked))).Contents?.map((c) => [c.Key, c.RestoreStatus]), v2);
+      assert.deepEqual((await s3.send(new ListObjectVersionsCommand(asked))).Versions?.map((c) => [c.Key, c.RestoreStatus]), v2);
+      return v2 ?? [];
+    };
+    assert.deepEqual(await statuses(), [["cold", undefined], ["warm", undefined]]);
+    await s3.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold", RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } }));
+    assert.deepEqual(await statuses(), [["cold", { IsRestoreInProgress: true }], ["warm", undefined]]);
+    // Not asked for, not listed.
+    assert.equal((await s3.send(new ListObjectsV2Command({ Bucket: archive }))).Contents?.[0]?.RestoreStatus, undefined);
+    // Standard retrieval is done within 5 hours; the copy lasts a day, to the next midnight UTC.
+    await nimbus.scheduler.advance(5 * 3_600_000);
+    assert.deepEqual(await statuses(), [["cold", { IsRestoreInProgress: false, RestoreExpiryDate: new Date("2026-01-17T00:00:00.000Z") }], ["warm", undefined]]);
+    const res = await fetch(`${nimbus.url}/${archive}?list-type=2`, { headers: { ...signedHeaders("s3"), "x-amz-optional-object-attributes": "RestoreStatus" } });
+    assert.match(await res.text(), /<StorageClass>GLACIER<\/StorageClass><RestoreStatus><IsRestoreInProgress>false<\/IsRestoreInProgress><RestoreExpiryDate>2026-01-17T00:00:00.000Z<\/RestoreExpiryDate><\/RestoreStatus>/);
+  });
+
   test("ListObjects, ListObjectsV2 and ListMultipartUploads refuse a negative or non-int32 page size", async () => {
     const range = "Argument maxKeys must be an integer between 0 and 2147483647";
     const notInteger = (name: string) => `Provided ${name} not an integer or within integer range`;

@@ -40,12 +40,32 @@ export function isArchived(row: ObjectRow): boolean {
   return ARCHIVED_CLASSES.includes(row.storage_class);
 }
 
-export function isRestored(row: ObjectRow, now: number): boolean {
+type RestoreTimes = Pick<ObjectRow, "restore_completes_at" | "restore_expires_at">;
+
+export function isRestored(row: RestoreTimes, now: number): boolean {
   return row.restore_completes_at !== null && row.restore_expires_at !== null && now >= row.restore_completes_at && now < row.restore_expires_at;
 }
 
-export function restoreInProgress(row: ObjectRow, now: number): boolean {
+export function restoreInProgress(row: RestoreTimes, now: number): boolean {
   return row.restore_completes_at !== null && now < row.restore_completes_at;
+}
+
+/** The classes whose versions can have a restore to tell of. */
+const RESTORABLE_CLASSES: ReadonlySet<string> = new Set([...ARCHIVED_CLASSES, INTELLIGENT_TIERING]);
+
+export function mayHaveRestore(storageClass: string): boolean {
+  return RESTORABLE_CLASSES.has(storageClass);
+}
+
+/**
+ * The RestoreStatus a listing gives a version when asked with x-amz-optional-object-attributes:
+ * in progress, or done with the restored copy's expiry; nothing for a version not restored ("If
+ * the object hasn't been restored, there is no header response", S3 API Reference, RestoreStatus).
+ */
+export function restoreStatus(row: RestoreTimes, now: number): { IsRestoreInProgress: boolean; RestoreExpiryDate?: Date } | undefined {
+  if (restoreInProgress(row, now)) return { IsRestoreInProgress: true };
+  if (isRestored(row, now)) return { IsRestoreInProgress: false, RestoreExpiryDate: new Date(row.restore_expires_at ?? 0) };
+  return undefined;
 }
 
 /** The x-amz-restore header HeadObject and GetObject answer for an archived object. */

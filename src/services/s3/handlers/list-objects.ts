@@ -11,7 +11,8 @@ import { ELEMENT_ORDER, type ElementOrdered } from "../../../protocol/xml.js";
 import { accountOwner, objectOwners } from "../access.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
-import type { CurrentEntry } from "../store.js";
+import { mayHaveRestore, restoreStatus } from "../restore.js";
+import type { BucketRow, CurrentEntry, ObjectEntry, ObjectRow } from "../store.js";
 
 type Content = NonNullable<ListObjectsV2Output["Contents"]>[number];
 
@@ -21,12 +22,30 @@ function checksumOfListed(entry: CurrentEntry): { ChecksumAlgorithm?: string[]; 
   return { ChecksumAlgorithm: [entry.checksum_algorithm], ...(entry.checksum_type !== null ? { ChecksumType: entry.checksum_type } : {}) };
 }
 
+type RestoreStatusOf = (entry: CurrentEntry | ObjectEntry) => { RestoreStatus?: NonNullable<Content["RestoreStatus"]> };
+
+/**
+ * RestoreStatus, when the request asks for it (OptionalObjectAttributes, the
+ * x-amz-optional-object-attributes header): the version's row is read only for the classes a
+ * restore applies to, so a listing of other objects costs nothing more.
+ */
+function restoreStatuses(ctx: S3Context, bucket: BucketRow, attributes: readonly string[] | undefined): RestoreStatusOf {
+  if (!attributes?.includes("RestoreStatus")) return () => ({});
+  const now = ctx.clock.now();
+  return (entry) => {
+    if (!mayHaveRestore(entry.storage_class)) return {};
+    const row: ObjectRow | undefined = "version_id" in entry ? ctx.store.version(bucket.name, entry.key, entry.version_id) : ctx.store.latest(bucket.name, entry.key);
+    const status = row ? restoreStatus(row, now) : undefined;
+    return status ? { RestoreStatus: status } : {};
+  };
+}
+
 /**
  * `ownerOf` is the bucket's objectOwners, or undefined when the listing shows no owner. With
  * BucketOwnerEnforced every object is the bucket owner's, whoever uploaded it ("Controlling
  * ownership of objects", S3 User Guide), and listings say so.
  */
-function content({ entry, key }: ListedEntry<CurrentEntry>, ownerOf: ((row: CurrentEntry) => string) | undefined): Content {
+function content({ entry, key }: ListedEntry<CurrentEntry>, ownerOf: ((row: CurrentEntry) => string) | undefined, restoreOf: RestoreStatusOf): Content {
   return {
     Key: key,
     LastModified: new Date(entry.last_modified),
@@ -35,6 +54,7 @@ function content({ entry, key }: ListedEntry<CurrentEntry>, ownerOf: ((row: Curr
     Size: entry.size,
     StorageClass: entry.storage_class,
     ...(ownerOf !== undefined ? { Owner: accountOwner(ownerOf(entry)) } : {}),
+    ...restoreOf(entry),
   };
 }
 
@@ -49,9 +69,10 @@ export function listObjectsV2(input: ListObjectsV2Input, ctx: S3Context): ListOb
     encodingType: input.EncodingType,
   });
   const owners = input.FetchOwner === true ? objectOwners(ctx, bucket) : undefined;
+  const restores = restoreStatuses(ctx, bucket, input.OptionalObjectAttributes);
   return {
     IsTruncated: page.isTruncated,
-    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, owners)) } : {}),
+    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, owners, restores)) } : {}),
     Name: bucket.name,
     Prefix: page.prefix,
     ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
@@ -75,12 +96,13 @@ export function listObjects(input: ListObjectsInput, ctx: S3Context): ListObject
     encodingType: input.EncodingType,
   });
   const owners = objectOwners(ctx, bucket);
+  const restores = restoreStatuses(ctx, bucket, input.OptionalObjectAttributes);
   return {
     IsTruncated: page.isTruncated,
     Marker: page.marker,
     ...(page.nextMarker !== undefined ? { NextMarker: page.nextMarker } : {}),
     // ListObjects (V1) always includes the owner.
-    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, owners)) } : {}),
+    ...(page.contents.length ? { Contents: page.contents.map((c) => content(c, owners, restores)) } : {}),
     Name: bucket.name,
     Prefix: page.prefix,
     ...(page.delimiter !== undefined ? { Delimiter: page.delimiter } : {}),
@@ -109,6 +131,7 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
   // Version); minio-go reads them in document order and takes the first as the newest.
   const order: string[] = [];
   const owners = objectOwners(ctx, bucket);
+  const restores = restoreStatuses(ctx, bucket, input.OptionalObjectAttributes);
   for (const { entry, key } of page.versions) {
     // A delete marker too: under BucketOwnerEnforced it is the bucket owner's like every version.
     const owner = accountOwner(owners(entry));
@@ -122,6 +145,7 @@ export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Contex
         Size: entry.size,
         StorageClass: entry.storage_class,
         ...checksumOfListed(entry),
+        ...restores(entry),
       });
   }
   const output: ListObjectVersionsOutput & ElementOrdered = {
