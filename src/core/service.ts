@@ -244,8 +244,8 @@ export interface RequestDialect {
   undecodablePath(request: WireRequest): AwsError;
   /** How a path segment is decoded, where not by decodeURIComponent alone (S3: `+` is a space). */
   readonly decodePathPart?: (text: string) => string;
-  /** Session credentials past their expiration. */
-  expiredToken(): AwsError;
+  /** Session credentials past their expiration (the request carries their token). */
+  expiredToken(request: WireRequest): AwsError;
   /**
    * The answer to a request whose body stopped coming for the idle timeout (a `StalledBody`
    * raised on its stream); without one, the connection is closed unanswered.

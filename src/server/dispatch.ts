@@ -112,7 +112,7 @@ export class Dispatcher {
       operation = routed.op.name;
       protocol = routed.protocol;
       const { svc, op } = routed;
-      if (this.deps.identities.expired(accessKeyId)) throw dialect?.expiredToken() ?? expiredToken(protocol);
+      if (this.deps.identities.expired(accessKeyId)) throw dialect?.expiredToken(req) ?? expiredToken(protocol);
       const expiredUrl = dialect && scope ? dialect.expiredPresignedUrl(scope, this.deps.clock.now()) : undefined;
       if (expiredUrl) throw expiredUrl;
       const auth = this.deps.config.auth;

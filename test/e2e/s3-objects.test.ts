@@ -35,6 +35,8 @@ import {
   UploadPartCopyCommand,
   type Tag,
 } from "@aws-sdk/client-s3";
+import { GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { httpRequest, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
@@ -1442,6 +1444,28 @@ describe("S3 objects", () => {
       assert.equal(presigned.status, 400);
       assert.ok(presigned.text.includes(`<Error><Code>AuthorizationQueryParametersError</Code><Message>Error parsing the X-Amz-Credential parameter; ${expecting}</Message>`), presigned.text);
     }
+  });
+
+  test("session credentials past their expiration: ExpiredToken naming the token, by header and in a URL presigned with them", async () => {
+    // S3's answer, kept as fixtures of real ones in client libraries' error-parsing tests:
+    // <Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>...</Token-0>.
+    const sts = new STSClient(nimbus.clientConfig());
+    const creds = (await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials;
+    sts.destroy();
+    const token = creds?.SessionToken ?? "";
+    const session = new S3Client({ ...nimbus.clientConfig({ accessKeyId: creds?.AccessKeyId ?? "", secretAccessKey: creds?.SecretAccessKey ?? "", sessionToken: token }), forcePathStyle: true });
+    await session.send(new PutObjectCommand({ Bucket: bucket, Key: "session.txt", Body: "by a session" }));
+    // Presigned for an hour, longer than the credentials last.
+    const url = await getSignedUrl(session, new GetObjectCommand({ Bucket: bucket, Key: "session.txt" }), { expiresIn: 3600, signingDate: new Date(nimbus.manualClock.now()) });
+    assert.equal((await fetch(url)).status, 200);
+    await nimbus.scheduler.advance(901_000);
+    const byHeader = await failure(session.send(new GetObjectCommand({ Bucket: bucket, Key: "session.txt" })));
+    assert.deepEqual([byHeader.name, byHeader.message, byHeader.status, byHeader.error["Token-0"]], ["ExpiredToken", "The provided token has expired.", 400, token]);
+    session.destroy();
+    const presigned = await fetch(url);
+    assert.equal(presigned.status, 400);
+    const text = await presigned.text();
+    assert.ok(text.includes(`<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>${token}</Token-0><RequestId>`), text);
   });
 
   test("an overwrite never cuts short a download in flight: the reader gets the whole old body", async () => {

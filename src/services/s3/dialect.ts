@@ -8,6 +8,7 @@ import { presignedV2Expired, sigV2SessionToken, verifySigV2 } from "../../auth/s
 import { hoistedPresignHeaders, presignedUrlExpired } from "../../auth/sigv4.js";
 import { hostId, s3RequestId } from "../../protocol/codec.js";
 import { virtualHostBucket } from "../../protocol/routing.js";
+import { expiredToken } from "./errors.js";
 import { decodeS3Path } from "./objects.js";
 
 export const s3Dialect: RequestDialect = {
@@ -67,7 +68,7 @@ export const s3Dialect: RequestDialect = {
    */
   undecodablePath: (request) => commonErrors.InvalidURI({}, { fields: { URI: request.rawPath } }),
 
-  expiredToken: () => new AwsError("ExpiredToken", "The provided token has expired.", 400),
+  expiredToken: (request) => expiredToken(request.headers["x-amz-security-token"] ?? request.query.get("X-Amz-Security-Token") ?? undefined),
 
   /**
    * A body that stops coming (fewer bytes than its Content-Length) is answered 400

@@ -163,6 +163,11 @@ export const errors = defineErrors({
     status: 404,
     message: "The replication configuration was not found",
   },
+  // Session credentials past their expiration, by header or in a presigned URL. S3 names the token
+  // it refused as Token-0 (S3's answers kept as fixtures of real ones: "<Message>The provided token
+  // has expired.</Message><Token-0>FQoGZXIvYXdzEAIaD...</Token-0><RequestId>", in client
+  // libraries' error-parsing tests).
+  ExpiredToken: { code: "ExpiredToken", status: 400, message: "The provided token has expired." },
   // Suspending versioning on a bucket that replicates ("If you attempt to disable versioning on the
   // source bucket, Amazon S3 returns an error", S3 User Guide, "Replication and other bucket
   // configurations"); S3's answer as quoted in nozaq/terraform-aws-remote-state-s3-backend#59.
@@ -301,4 +306,9 @@ export class ReasonedAccessDenied extends AwsError {
   constructor(readonly reason: (typeof REFUSAL_REASONS)[keyof typeof REFUSAL_REASONS]) {
     super("AccessDenied", "Access Denied", 403);
   }
+}
+
+/** ExpiredToken naming the session token the request carried. */
+export function expiredToken(token: string | undefined): AwsError {
+  return errors.ExpiredToken({}, token !== undefined ? { fields: { "Token-0": token } } : {});
 }

@@ -13,12 +13,11 @@ import { XMLParser } from "fast-xml-parser";
 import { signingSecret } from "../../../auth/enforcement.js";
 import { authorize } from "../authorization.js";
 import { invalidSessionToken } from "../../../auth/sigv4-errors.js";
-import { AwsError } from "../../../core/errors.js";
 import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
 import type { PutObjectInput } from "../../../generated/s3.js";
 import type { WireRequest, WireResponse } from "../../../protocol/wire.js";
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumMember } from "../domain/checksums.js";
-import { invalidArgument, noSuchBucket, s3DomainErrors } from "../errors.js";
+import { expiredToken, invalidArgument, noSuchBucket, s3DomainErrors } from "../errors.js";
 import { FormDataError, FormDataReader, FormFieldTooLarge, formDataBoundary, type FormPartHeaders } from "../form-data.js";
 import {
   checkPostPolicy,
@@ -170,8 +169,8 @@ function authorizeForm(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<strin
   const policyText = fields.get("policy");
   if (policyText === undefined) return { account: ctx.account, accessKeyId: "" };
   const credential = postCredential(fields);
-  if (ctx.identities.expired(credential.accessKeyId)) throw new AwsError("ExpiredToken", "The provided token has expired.", 400);
   const token = fields.get("x-amz-security-token");
+  if (ctx.identities.expired(credential.accessKeyId)) throw expiredToken(token);
   const issued = ctx.identities.issued(credential.accessKeyId);
   const auth = ctx.config.auth;
   if (auth?.enforceSignatures) {
