@@ -1120,6 +1120,19 @@ describe("S3 objects", () => {
         [cold.name, cold.message, cold.status, cold.error["StorageClass"]],
         ["InvalidObjectState", "The operation is not valid for the object's storage class", 403, "GLACIER"],
       );
+      // A copy from it, whole or as a part, is refused in the words of a source (S3's answer as
+      // Hadoop's S3A troubleshooting guide quotes it; s3tools/s3cmd#193).
+      const upload = await client.send(new CreateMultipartUploadCommand({ Bucket: archive, Key: "part.txt" }));
+      for (const copy of [
+        () => client.send(new CopyObjectCommand({ Bucket: archive, Key: "copy.txt", CopySource: `${archive}/cold.txt` })),
+        () => client.send(new UploadPartCopyCommand({ Bucket: archive, Key: "part.txt", UploadId: upload.UploadId, PartNumber: 1, CopySource: `${archive}/cold.txt` })),
+      ]) {
+        const refused = await failure(copy());
+        assert.deepEqual(
+          [refused.name, refused.message, refused.status, refused.error["StorageClass"]],
+          ["InvalidObjectState", "Operation is not valid for the source object's storage class", 403, "GLACIER"],
+        );
+      }
       // "If the object is not previously restored, then Amazon S3 returns 202 Accepted in the response."
       const started = await client.send(new RestoreObjectCommand({ Bucket: archive, Key: "cold.txt", RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: "Expedited" } } }));
       assert.equal(started.$metadata.httpStatusCode, 202);

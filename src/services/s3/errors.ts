@@ -135,6 +135,11 @@ export const errors = defineErrors({
   UnexpectedContent: { code: "UnexpectedContent", status: 400, message: "This request does not support content" },
   MissingSecurityHeader: { code: "MissingSecurityHeader", status: 400, message: "Your request was missing a required header" },
   InvalidObjectState: { code: "InvalidObjectState", status: 403, message: "The operation is not valid for the object's storage class" },
+  // CopyObject or UploadPartCopy from a GLACIER or DEEP_ARCHIVE source that is not restored: S3's
+  // answer as Hadoop's S3A troubleshooting guide quotes it ("Operation is not valid for the source
+  // object's storage class (Service: Amazon S3; Status Code: 403; Error Code: InvalidObjectState")
+  // and s3cmd met it in 2013 (s3tools/s3cmd#193); LocalStack sends it with the StorageClass.
+  InvalidSourceObjectState: { code: "InvalidObjectState", status: 403, message: "Operation is not valid for the source object's storage class" },
   // GetObject (and CopyObject from) an object in the S3 Intelligent-Tiering Archive Access or Deep
   // Archive Access tier, with <StorageClass>INTELLIGENT_TIERING</StorageClass> and the
   // <AccessTier> (GetObject's API Reference sample, "If an object is archived with the S3

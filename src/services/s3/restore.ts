@@ -76,12 +76,12 @@ export function restoreHeader(row: ObjectRow, now: number): string | undefined {
 }
 
 /**
- * GetObject (and CopyObject from) an archived object that is not restored. Objects of other
- * classes than these three pay a few string comparisons, no SQL.
+ * GetObject (and CopyObject from, `as` "source") an archived object that is not restored. Objects
+ * of other classes than these three pay a few string comparisons, no SQL.
  */
-export function assertReadable(store: S3Store, row: ObjectRow, now: number): void {
+export function assertReadable(store: S3Store, row: ObjectRow, now: number, as: "object" | "source" = "object"): void {
   if (isArchived(row)) {
-    if (!isRestored(row, now)) throw invalidObjectState(row);
+    if (!isRestored(row, now)) throw as === "source" ? errors.InvalidSourceObjectState({}, { fields: { StorageClass: row.storage_class } }) : invalidObjectState(row);
     return;
   }
   if (row.storage_class !== INTELLIGENT_TIERING) return;

@@ -56,7 +56,7 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
   const source = copySourceVersion(ctx, requireBucket(ctx, src.bucket), src.key, src.versionId, "CopyObject");
-  assertReadable(ctx.store, source, ctx.clock.now());
+  assertReadable(ctx.store, source, ctx.clock.now(), "source");
   checkCopySourceSize(source.size);
   const sourceEncryption = parseEncryption(source.encryption);
   checkCopySourceKey(sourceEncryption, input);

@@ -38,7 +38,7 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
   const src = parseCopySource(input.CopySource);
   const sourceBucket = requireBucket(ctx, src.bucket);
   const source = copySourceVersion(ctx, sourceBucket, src.key, src.versionId, "UploadPartCopy");
-  assertReadable(ctx.store, source, ctx.clock.now());
+  assertReadable(ctx.store, source, ctx.clock.now(), "source");
   checkCopySourceKey(parseEncryption(source.encryption), input);
   evaluateCopySourceConditions(
     {
