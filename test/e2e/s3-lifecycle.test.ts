@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { type LifecycleRule, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand } from "@aws-sdk/client-s3";
+import { type LifecycleRule, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, ListObjectsV2Command, GetBucketVersioningCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client, PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand } from "@aws-sdk/client-s3";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite } from "./s3-fixtures.js";
 
@@ -110,6 +110,27 @@ describe("S3 lifecycle rules", () => {
     assert.deepEqual(after.Versions?.map((v) => [v.VersionId, v.IsLatest]), [[v2.VersionId, false]]);
     assert.equal(after.DeleteMarkers?.length, 1);
     assert.equal(after.DeleteMarkers?.[0]?.IsLatest, true);
+  });
+
+  test("MFA delete cannot be enabled on a bucket with a lifecycle configuration", async () => {
+    // "Lifecycle configuration on MFA-enabled buckets is not supported" (S3 User Guide, "Lifecycle and
+    // other bucket configurations"); S3's answer as quoted in cloudposse/terraform-aws-codebuild#76.
+    const bucket = uniqueName("lc-mfa");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await putLifecycle(bucket, [{ ID: "expire", Status: "Enabled", Filter: {}, Expiration: { Days: 1 } }]);
+    const MFA = "arn:aws:iam::000000000000:mfa/root-account-mfa-device 123456";
+    const enable = () => s3.send(new PutBucketVersioningCommand({ Bucket: bucket, MFA, VersioningConfiguration: { Status: "Enabled", MFADelete: "Enabled" } }));
+    const refused = await invokeFailure(enable());
+    assert.deepEqual(
+      [refused.name, refused.message, refused.status],
+      ["InvalidBucketState", "Mfa Authentication is not supported on a bucket with lifecycle configuration. Delete lifecycle configuration before enabling Mfa Authentication.", 409],
+    );
+    assert.deepEqual(await s3.send(new GetBucketVersioningCommand({ Bucket: bucket })).then((v) => [v.Status, v.MFADelete]), [undefined, undefined]);
+    // Versioning alone is fine; MFA delete once the configuration is gone.
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    await s3.send(new DeleteBucketLifecycleCommand({ Bucket: bucket }));
+    await enable();
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).MFADelete, "Enabled");
   });
 
   test("an expiration no later than a transition of the same rule is refused", async () => {

@@ -52,6 +52,14 @@ export const errors = defineErrors({
   // sentence are S3's answer as the AWS CLI prints it ("An error occurred (AccessDenied) when
   // calling the DeleteObject operation: Mfa Authentication must be used for this request").
   MfaRequired: { code: "AccessDenied", status: 403, message: "Mfa Authentication must be used for this request" },
+  // Enabling MFA delete on a bucket with a lifecycle configuration: "Lifecycle configuration on
+  // MFA-enabled buckets is not supported" (S3 User Guide, "Lifecycle and other bucket
+  // configurations"); S3's answer as the AWS CLI printed it in cloudposse/terraform-aws-codebuild#76.
+  MfaDeleteWithLifecycle: {
+    code: "InvalidBucketState",
+    status: 409,
+    message: "Mfa Authentication is not supported on a bucket with lifecycle configuration. Delete lifecycle configuration before enabling Mfa Authentication.",
+  },
   // A bucket reached through another Region's endpoint: 301 with the bucket's endpoint and Region
   // (S3 API Reference, "List of error codes": PermanentRedirect, 301 Moved Permanently; the
   // sentence is the one S3 sends, as recorded in the SDKs' and tools' fixtures of real answers).

@@ -10,7 +10,7 @@
  * over plain HTTP, where AWS takes x-amz-mfa over HTTPS only.
  */
 import { errors } from "./errors.js";
-import type { BucketRow } from "./store.js";
+import type { BucketRow, S3Store } from "./store.js";
 
 function requireMfa(mfa: string | undefined): void {
   if (mfa === undefined || mfa.trim() === "") throw errors.MfaRequired();
@@ -19,6 +19,11 @@ function requireMfa(mfa: string | undefined): void {
 /** PutBucketVersioning: enabling MFA delete, or any change once it is on. */
 export function checkVersioningMfa(bucket: BucketRow, mfaDelete: string | undefined, mfa: string | undefined): void {
   if (mfaDelete === "Enabled" || bucket.mfa_delete === "Enabled") requireMfa(mfa);
+}
+
+/** PutBucketVersioning: MFA delete cannot be enabled while the bucket has a lifecycle configuration. */
+export function checkMfaDeleteBesideLifecycle(store: S3Store, bucket: BucketRow, mfaDelete: string | undefined): void {
+  if (mfaDelete === "Enabled" && store.config(bucket.name, "lifecycle") !== undefined) throw errors.MfaDeleteWithLifecycle();
 }
 
 /** DeleteObject and DeleteObjects: a request that removes a version for good. */

@@ -24,7 +24,7 @@ import { abacEnabled } from "../access.js";
 import { MAX_BUCKET_TAGS, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
 import { checkVersioningChange } from "../object-lock.js";
-import { checkVersioningMfa } from "../mfa-delete.js";
+import { checkMfaDeleteBesideLifecycle, checkVersioningMfa } from "../mfa-delete.js";
 import { checkReplicatedVersioning } from "../replication.js";
 
 export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Context): PutBucketVersioningOutput {
@@ -35,6 +35,7 @@ export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Cont
   ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
     checkVersioningMfa(bucket, MFADelete, input.MFA);
+    checkMfaDeleteBesideLifecycle(ctx.store, bucket, MFADelete);
     checkVersioningChange(ctx.store, bucket, Status);
     checkReplicatedVersioning(ctx.store, bucket, Status);
     // Suspending a bucket that was never versioned makes it versioning-suspended all the same:
