@@ -185,6 +185,43 @@ describe("S3 replication", () => {
     assert.equal(await still.Body?.transformToString(), "quarterly");
   });
 
+  test("a version matching rules to several destinations is copied to each; for one destination the highest Priority decides", async () => {
+    // "Amazon S3 will attempt to replicate objects according to all replication rules. However, if there
+    // are two or more rules with the same destination bucket, then objects will be replicated according
+    // to the rule with the highest priority" (API Reference, ReplicationRule); the source reads
+    // COMPLETED only once every destination has its copy, FAILED if one fails (HeadObject).
+    const source = await bucket("multi-src");
+    const first = await bucket("multi-one");
+    const second = await bucket("multi-two");
+    const rule = (ID: string, Priority: number, to: string, markers: "Enabled" | "Disabled", StorageClass?: "STANDARD_IA") => ({
+      ID,
+      Priority,
+      Filter: {},
+      Status: "Enabled" as const,
+      Destination: { Bucket: `arn:aws:s3:::${to}`, ...(StorageClass ? { StorageClass } : {}) },
+      DeleteMarkerReplication: { Status: markers },
+    });
+    const rules = [rule("one-low", 1, first, "Disabled"), rule("one-high", 3, first, "Enabled", "STANDARD_IA"), rule("two", 2, second, "Disabled")];
+    await s3.send(new PutBucketReplicationCommand({ Bucket: source, ReplicationConfiguration: { Role: ROLE, Rules: rules } }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: source, Key: "doc.txt", Body: "everywhere" }));
+    await nimbus.events.idle();
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "doc.txt" }))).ReplicationStatus, "COMPLETED");
+    const copies = await Promise.all([first, second].map((Bucket) => s3.send(new HeadObjectCommand({ Bucket, Key: "doc.txt", VersionId: put.VersionId }))));
+    // The higher-priority rule to the first destination sets its storage class.
+    assert.deepEqual(copies.map((c) => [c.ReplicationStatus, c.StorageClass]), [["REPLICA", "STANDARD_IA"], ["REPLICA", undefined]]);
+    // A delete marker goes only where the deciding rule replicates delete markers.
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket: source, Key: "doc.txt" }));
+    await nimbus.events.idle();
+    assert.deepEqual((await s3.send(new ListObjectVersionsCommand({ Bucket: first }))).DeleteMarkers?.map((m) => m.VersionId), [marker.VersionId]);
+    assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket: second }))).DeleteMarkers, undefined);
+    // One destination that cannot take a copy fails the version, the other still gets it.
+    await s3.send(new PutBucketVersioningCommand({ Bucket: second, VersioningConfiguration: { Status: "Suspended" } }));
+    const later = await s3.send(new PutObjectCommand({ Bucket: source, Key: "later.txt", Body: "half" }));
+    await nimbus.events.idle();
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "later.txt" }))).ReplicationStatus, "FAILED");
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: first, Key: "later.txt", VersionId: later.VersionId }))).ReplicationStatus, "REPLICA");
+  });
+
   test("rule schemas: a V2 rule (with Filter) names DeleteMarkerReplication, a V1 rule (without) does not; tag filters cannot replicate delete markers", async () => {
     const source = await bucket("schema-src");
     const destination = await bucket("schema-dst");

@@ -1,6 +1,7 @@
 /**
  * Bucket replication (CRR and SRR): after a write commits, each new version whose key and
- * tags match an enabled rule is copied to the destination bucket under the same version id,
+ * tags match an enabled rule is copied to that rule's destination bucket (to each destination
+ * whose rules match, the highest-priority rule deciding for each) under the same version id,
  * keeping its metadata, tags and body (one more reference to the same blob). The source
  * version reads PENDING until the copy is made, then COMPLETED; the copy reads REPLICA and is
  * never replicated further (no chaining). Delete markers follow with DeleteMarkerReplication
@@ -149,10 +150,21 @@ function excludes(not: NotFilter, key: string, tagged: (tag: TagFilter) => boole
   return prefixes.some((p) => key.startsWith(p)) || tags.some(tagged);
 }
 
-/** The rule that applies to a version: the highest Priority, as S3 resolves overlapping rules. */
-export function matchingRule(config: ReplicationConfig, row: ObjectRow): ReplicationRuleInput | undefined {
-  const matches = config.Rules.filter((rule) => ruleMatches(rule, row));
-  return matches.sort((a, b) => (b.Priority ?? 0) - (a.Priority ?? 0))[0];
+/**
+ * The rules that replicate a version, one a destination: "Amazon S3 will attempt to replicate
+ * objects according to all replication rules. However, if there are two or more rules with the
+ * same destination bucket, then objects will be replicated according to the rule with the highest
+ * priority" (API Reference, ReplicationRule Priority). A delete marker goes only where its rule
+ * replicates delete markers.
+ */
+export function matchingRules(config: ReplicationConfig, row: ObjectRow): ReplicationRuleInput[] {
+  const byDestination = new Map<string, ReplicationRuleInput>();
+  for (const rule of config.Rules) {
+    if (!ruleMatches(rule, row)) continue;
+    const chosen = byDestination.get(rule.Destination.Bucket);
+    if (chosen === undefined || (rule.Priority ?? 0) > (chosen.Priority ?? 0)) byDestination.set(rule.Destination.Bucket, rule);
+  }
+  return [...byDestination.values()].filter((rule) => !row.delete_marker || replicatesDeleteMarkers(rule));
 }
 
 /** Marks a just-written version PENDING when a rule will replicate it (inside the write's transaction). */
@@ -160,24 +172,34 @@ export function matchingRule(config: ReplicationConfig, row: ObjectRow): Replica
 export function markPending(store: S3Store, bucket: BucketRow, row: ObjectRow): boolean {
   const config = store.config<ReplicationConfig>(bucket.name, "replication");
   if (!config || row.replication_status === "REPLICA") return false;
-  const rule = matchingRule(config, row);
-  if (!rule) return false;
-  if (row.delete_marker && !replicatesDeleteMarkers(rule)) return false;
+  if (matchingRules(config, row).length === 0) return false;
   store.setReplicationStatus(row.seq, "PENDING");
   return true;
 }
 
-/** Copies one pending version to its destination. Returns the destination bucket when it did. */
-export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectRow, now: number): BucketRow | undefined {
+/**
+ * Copies one pending version to each of its destinations. Returns the destinations it reached.
+ * The source reads COMPLETED once every destination has its copy, FAILED when any could not
+ * take it ("If one or more destinations fails replication the header will return FAILED", API
+ * Reference, HeadObject x-amz-replication-status).
+ */
+export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectRow, now: number): BucketRow[] {
   const config = store.config<ReplicationConfig>(source.name, "replication");
-  const rule = config ? matchingRule(config, row) : undefined;
-  const name = rule ? destinationName(rule.Destination.Bucket) : undefined;
+  const rules = config ? matchingRules(config, row) : [];
+  const reached = rules.flatMap((rule) => {
+    const destination = copyTo(store, rule, row, now);
+    return destination ? [destination] : [];
+  });
+  store.setReplicationStatus(row.seq, rules.length > 0 && reached.length === rules.length ? "COMPLETED" : "FAILED");
+  return reached;
+}
+
+/** Copies a version to one rule's destination; undefined when the destination cannot take it. */
+function copyTo(store: S3Store, rule: ReplicationRuleInput, row: ObjectRow, now: number): BucketRow | undefined {
+  const name = destinationName(rule.Destination.Bucket);
   const destination = name ? store.bucket(name) : undefined;
   const lock = destination ? replicaLock(store, row, destination, now) : undefined;
-  if (!rule || !destination || destination.versioning !== "Enabled" || lock === "refused") {
-    store.setReplicationStatus(row.seq, "FAILED");
-    return undefined;
-  }
+  if (!destination || destination.versioning !== "Enabled" || lock === "refused") return undefined;
   if (!store.version(destination.name, row.key, row.version_id)) {
     const copy = {
       content_type: row.content_type,
@@ -208,7 +230,6 @@ export function replicateVersion(store: S3Store, source: BucketRow, row: ObjectR
     const replica = store.putVersion(destination, row.key, copy, { versionId: row.version_id, replicationStatus: "REPLICA" });
     if (lock !== undefined) setVersionLock(store, replica.seq, lock);
   }
-  store.setReplicationStatus(row.seq, "COMPLETED");
   return destination;
 }
 
@@ -248,15 +269,16 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
     const replicated = store.transaction(() => {
       const source = store.bucket(detail.bucket);
       const row = source ? store.version(detail.bucket, detail.key, detail.versionId ?? "") : undefined;
-      if (!source || !row || row.replication_status !== "PENDING") return undefined;
-      const destination = replicateVersion(store, source, row, env.clock.now());
-      const replica = destination ? store.version(destination.name, detail.key, detail.versionId ?? "") : undefined;
-      if (!destination || !replica) return undefined;
-      // The copy is an event of the destination bucket in its own right, owed with the copy (notify.ts).
-      const eventName = replica.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put";
-      const object = { key: replica.key, size: replica.size, eTag: replica.etag, versionId: replica.version_id };
-      return { event: owed(store, destination, objectEvent(store, destination, eventName, object, env.clock.now(), s3Origin())), scope: { account: destination.account_id, region: destination.region } };
+      if (!source || !row || row.replication_status !== "PENDING") return [];
+      return replicateVersion(store, source, row, env.clock.now()).flatMap((destination) => {
+        const replica = store.version(destination.name, detail.key, detail.versionId ?? "");
+        if (!replica) return [];
+        // The copy is an event of the destination bucket in its own right, owed with the copy (notify.ts).
+        const eventName = replica.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put";
+        const object = { key: replica.key, size: replica.size, eTag: replica.etag, versionId: replica.version_id };
+        return [{ event: owed(store, destination, objectEvent(store, destination, eventName, object, env.clock.now(), s3Origin())), scope: { account: destination.account_id, region: destination.region } }];
+      });
     });
-    if (replicated) env.events.publish("s3:Object", replicated.event, replicated.scope);
+    for (const { event, scope } of replicated) env.events.publish("s3:Object", event, scope);
   });
 }
