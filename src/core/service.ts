@@ -336,6 +336,11 @@ export interface ServiceDefinition<Store = unknown> {
   readonly httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   readonly pathAddressing?: PathAddressing;
   readonly dialect?: RequestDialect;
+  /**
+   * A request id in the service's own form, where it is neither a UUID nor its dialect's
+   * (DynamoDB's 52 characters).
+   */
+  readonly newRequestId?: () => string;
   /** Operations AWS serves without a signature (STS AssumeRoleWithWebIdentity), when signatures are enforced. */
   readonly unsignedOperations?: readonly string[];
   readonly requestLog?: RequestLog<Store>;
@@ -377,6 +382,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   httpRoute?: (request: WireRequest, path: string) => HttpRoute<Store> | undefined;
   pathAddressing?: PathAddressing;
   dialect?: RequestDialect;
+  newRequestId?: () => string;
   unsignedOperations?: readonly string[];
   requestLog?: RequestLog<Store>;
   finishResponse?: (response: WireResponse, request: WireRequest) => void;

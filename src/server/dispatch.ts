@@ -8,7 +8,7 @@ import { AwsError, commonErrors, StalledBody } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
-import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, RequestDialect, Scope, ServiceCaller } from "../core/service.js";
+import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, RequestDialect, Scope, ServiceCaller, ServiceDefinition } from "../core/service.js";
 import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import { materializeRaw, RawJson } from "../protocol/json.js";
 import type { Operation } from "../protocol/model.js";
@@ -81,7 +81,7 @@ export class Dispatcher {
   async handle(req: IncomingWire): Promise<DispatchResult> {
     // Made when first read, which is after routing has named the service (its form depends on it).
     let madeId: string | undefined;
-    const requestId = (): string => (madeId ??= newRequestId(dialect));
+    const requestId = (): string => (madeId ??= newRequestId(definition));
     const receivedAt = this.deps.clock.now();
     const fromHost = hostService(req.host);
     let region = fromHost?.region || DEFAULT_REGION;
@@ -89,6 +89,7 @@ export class Dispatcher {
     let protocol: WireProtocol = guessProtocol(req);
     let serviceId: string | undefined;
     let dialect: RequestDialect | undefined;
+    let definition: ServiceDefinition | undefined;
     let operation: string | undefined;
     let scope: CredentialScope | undefined;
     try {
@@ -98,7 +99,8 @@ export class Dispatcher {
       account = this.deps.identities.accountOf(accessKeyId);
       const routing = this.route(req, scope?.service, fromHost?.prefix, (svc, wire) => {
         serviceId = svc.id;
-        dialect = svc.definition?.dialect;
+        definition = svc.definition;
+        dialect = definition?.dialect;
         protocol = wire;
       });
       // Settled at once for a loaded service named by X-Amz-Target: no turn of the event loop.
@@ -175,7 +177,8 @@ export class Dispatcher {
       }
       serviceId ??= await this.targetedService(req);
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
-      dialect ??= svc?.definition?.dialect;
+      definition ??= svc?.definition;
+      dialect ??= definition?.dialect;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
       if (svc) Object.assign(response.headers, this.corsOnError(svc, req));
       addRequestIdHeaders(response, requestId(), svc);
@@ -300,7 +303,7 @@ export class Dispatcher {
     const caller: Mutable<Caller> = { accessKeyId: "", sourceIp: "127.0.0.1", userAgent: "nimbus-internal", internal: true };
     if (as) caller.service = as;
     const made = RawJson.made;
-    const output = await this.run(svc, op, input, scope, caller, newRequestId(svc.definition?.dialect), protocol);
+    const output = await this.run(svc, op, input, scope, caller, newRequestId(svc.definition), protocol);
     // Values a handler kept in wire form (DynamoDB items) are read back for callers in the process.
     return (RawJson.made !== made && op.output ? materializeRaw(svc.model, op.output, output) : output) as T;
   };
@@ -619,9 +622,13 @@ function expiredToken(protocol: WireProtocol): AwsError {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A request's id as its service forms it: the dialect's (S3's 16 hexadecimal digits), else a UUID (also for a request no service was found for). */
-function newRequestId(dialect: RequestDialect | undefined): string {
-  return dialect ? dialect.newRequestId() : randomUUID();
+/**
+ * A request's id as its service forms it: the dialect's (S3's 16 hexadecimal digits), the
+ * service's own (DynamoDB's), else a UUID (also for a request no service was found for).
+ */
+function newRequestId(definition: ServiceDefinition | undefined): string {
+  if (definition?.dialect) return definition.dialect.newRequestId();
+  return definition?.newRequestId ? definition.newRequestId() : randomUUID();
 }
 
 /**

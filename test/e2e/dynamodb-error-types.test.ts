@@ -43,6 +43,17 @@ describe("DynamoDB error __type", () => {
     assert.equal(missing.__type, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
   });
 
+  // DynamoDB's request ids are 52 characters, 26 random base32hex ones and a constant 26 (ids AWS
+  // answered, recorded in public code: "IF3IJNU7PDSGGJAGLIM47NLJAJVV4KQNSO5AEMVJF66Q9ASUAAJG").
+  test("request ids, of answers and errors alike, have DynamoDB's form", async () => {
+    const name = uniqueName("reqid");
+    const created = await ddb.send(new CreateTableCommand(hashTable(name)));
+    const missing = await failure<Typed & { $metadata: { requestId?: string } }>(ddb.send(new DescribeTableCommand({ TableName: uniqueName("reqid-none") })));
+    const ids = [created.$metadata.requestId, missing.$metadata.requestId];
+    for (const id of ids) assert.match(id ?? "", /^[0-9A-V]{26}VV4KQNSO5AEMVJF66Q9ASUAAJG$/);
+    assert.notEqual(ids[0], ids[1]);
+  });
+
   test("request validation is com.amazon.coral.validate#ValidationException", async () => {
     const name = uniqueName("errtype");
     await ddb.send(new CreateTableCommand(hashTable(name)));

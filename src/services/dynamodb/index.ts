@@ -1,4 +1,5 @@
 import { crc32, crc32Utf8 } from "../../core/crc32.js";
+import { pooledRandomBytes } from "../../core/random.js";
 import { defineService } from "../../core/service.js";
 import type { WireRequest, WireResponse } from "../../protocol/wire.js";
 import type { DynamodbOperations } from "../../generated/dynamodb.js";
@@ -57,6 +58,24 @@ import { encodeBody } from "./response-encoding.js";
 import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
 import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
 
+const BASE32HEX = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+/** The part every DynamoDB request id ends with, in every Region its ids are recorded from. */
+const REQUEST_ID_SUFFIX = "VV4KQNSO5AEMVJF66Q9ASUAAJG";
+
+/**
+ * DynamoDB's request ids are 52 characters: 26 random ones of the base32hex alphabet (0-9, A-V;
+ * 130 bits, a UUID's worth) and a constant 26. Ids AWS answered, as recorded in public code:
+ * "IF3IJNU7PDSGGJAGLIM47NLJAJVV4KQNSO5AEMVJF66Q9ASUAAJG" (an SDK v3 response's $metadata),
+ * "29P5V7QSAKHS4LNL56ECAJFF3BVV4KQNSO5AEMVJF66Q9ASUAAJG" (an X-Ray segment of a us-west-2
+ * DescribeTable), "SUH7SV6P7TMI2JCTO09BPOUK0FVV4KQNSO5AEMVJF66Q9ASUAAJG" (an x-amzn-requestid header).
+ */
+export function dynamoRequestId(): string {
+  const bytes = pooledRandomBytes(26);
+  let id = "";
+  for (let i = 0; i < 26; i++) id += BASE32HEX[(bytes[i] as number) & 31];
+  return id + REQUEST_ID_SUFFIX;
+}
+
 /**
  * DynamoDB compresses a large successful answer when the request allows it (response-encoding.ts),
  * then puts the CRC-32 of the body's bytes as sent, errors' too, in x-amz-crc32 (decimal), and
@@ -111,6 +130,7 @@ export default defineService<DynamodbOperations, DynamoStore>({
   createStore: (env) => new DynamoStore(env.state, env.events),
   cors: dynamodbCors,
   finishResponse,
+  newRequestId: dynamoRequestId,
   jsonErrorType,
   coralJson: true,
   start: (env, store) => {
