@@ -170,7 +170,7 @@ describe("S3 buckets", () => {
   });
 
   test("bucket names are checked and global across accounts", async () => {
-    for (const bad of ["ab", "Upper-Case", "under_score", "-dash", "dots..dots", "192.168.5.4", "xn--name", "name-s3alias"]) {
+    for (const bad of ["ab", "Upper-Case", "under_score", "-dash", "dots..dots", "dash-.dot", "dot.-dash", "192.168.5.4", "xn--name", "name-s3alias"]) {
       const err = await failure(s3.send(new CreateBucketCommand({ Bucket: bad })));
       assert.deepEqual([err.name, err.message, err.status, err.error["BucketName"]], ["InvalidBucketName", "The specified bucket is not valid.", 400, bad], bad);
     }

@@ -41,6 +41,8 @@ describe("bucket names", () => {
     [".bucket", "edges"],
     ["bucket.", "edges"],
     ["doc..example", "adjacent-periods"],
+    ["foo-.bar", "hyphen-next-to-period"],
+    ["foo.-bar", "hyphen-next-to-period"],
     ["192.168.5.4", "ip-address"],
     ["10.0.0.1", "ip-address"],
     ["xn--bucket", "reserved-prefix"],

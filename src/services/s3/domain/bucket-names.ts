@@ -2,6 +2,11 @@
  * General purpose bucket naming rules, as the S3 user guide lists them:
  * - 3 to 63 characters; lowercase letters, digits, periods and hyphens only;
  * - begin and end with a letter or digit; no two adjacent periods;
+ * - no hyphen next to a period (my-.bucket, my.-bucket): the guide no longer lists it, but each
+ *   period-separated label must still begin and end with a letter or digit. S3 answers
+ *   InvalidBucketName to 'foo-.bar' and 'foo.-bar' (ceph/s3-tests test_bucket_create_naming_dns_
+ *   dash_dot and _dot_dash, "Should now pass on AWS", quoting S3's error), and the AWS SDK for
+ *   Java refuses them before sending ("Bucket name should not contain dashes next to periods");
  * - not formatted as an IP address (192.168.5.4);
  * - not starting with xn--, sthree- (which covers sthree-configurator) or amzn-s3-demo-;
  * - not ending with -s3alias (access point aliases), --ol-s3 (Object Lambda aliases),
@@ -24,6 +29,7 @@ export type BucketNameProblem =
   | "characters"
   | "edges"
   | "adjacent-periods"
+  | "hyphen-next-to-period"
   | "ip-address"
   | "reserved-prefix"
   | "reserved-suffix";
@@ -33,6 +39,7 @@ export function bucketNameProblem(name: string): BucketNameProblem | undefined {
   if (!/^[a-z0-9.-]+$/.test(name)) return "characters";
   if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "edges";
   if (name.includes("..")) return "adjacent-periods";
+  if (name.includes("-.") || name.includes(".-")) return "hyphen-next-to-period";
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "ip-address";
   if (RESERVED_PREFIXES.some((p) => name.startsWith(p))) return "reserved-prefix";
   if (RESERVED_SUFFIXES.some((s) => name.endsWith(s))) return "reserved-suffix";
