@@ -245,6 +245,21 @@ describe("S3 buckets", () => {
     assert.equal(second.ContinuationToken, undefined);
   });
 
+  // LocalStack's AWS-recorded test_list_buckets_region_validation (bad-region): 400 InvalidArgument,
+  // ArgumentName bucket-region, no ArgumentValue.
+  test("ListBuckets refuses a BucketRegion that is not a Region, and filters by one that is", async () => {
+    const bad = await failure(s3.send(new ListBucketsCommand({ BucketRegion: "not_a_region" })));
+    assert.deepEqual(
+      [bad.name, bad.message, bad.status, bad.error["ArgumentName"], bad.error["ArgumentValue"]],
+      ["InvalidArgument", "Argument value not_a_region is not a valid AWS Region", 400, "bucket-region", undefined],
+    );
+    const name = uniqueName("by-region");
+    await west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    const listed = await s3.send(new ListBucketsCommand({ Prefix: name, BucketRegion: "eu-west-1" }));
+    assert.deepEqual(listed.Buckets?.map((b) => [b.Name, b.BucketRegion]), [[name, "eu-west-1"]]);
+    assert.deepEqual((await s3.send(new ListBucketsCommand({ Prefix: name, BucketRegion: "us-west-2" }))).Buckets, []);
+  });
+
   test("versioning configuration", async () => {
     const name = uniqueName("ver");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

@@ -150,13 +150,20 @@ export function listBuckets(input: ListBucketsInput, ctx: S3Context): ListBucket
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_BUCKETS_PAGE)) {
     throw invalidArgument("Argument max-buckets must be an integer between 1 and 10000", "max-buckets", max);
   }
+  const region = input.BucketRegion;
+  // LocalStack's AWS-recorded test_list_buckets_region_validation: bucket-region=eu-east-1 is 400
+  // InvalidArgument with ArgumentName bucket-region and no ArgumentValue. Nimbus knows a Region by
+  // its shape (REGION, as CreateBucket does), so a well-formed name it has no bucket in lists none.
+  if (region !== undefined && region !== "" && !REGION.test(region)) {
+    throw invalidArgument(`Argument value ${region} is not a valid AWS Region`, "bucket-region");
+  }
   let after: string | undefined;
   if (input.ContinuationToken !== undefined && input.ContinuationToken !== "") {
     after = Buffer.from(input.ContinuationToken, "base64url").toString("utf8");
   }
   const all = ctx.store
     .bucketsOf(ctx.account)
-    .filter((b) => (input.Prefix === undefined || b.name.startsWith(input.Prefix)) && (input.BucketRegion === undefined || b.region === input.BucketRegion))
+    .filter((b) => (input.Prefix === undefined || b.name.startsWith(input.Prefix)) && (region === undefined || b.region === region))
     .filter((b) => after === undefined || b.name > after);
   const page = max !== undefined ? all.slice(0, max) : all;
   const last = page[page.length - 1];
