@@ -111,6 +111,18 @@ describe("S3 buckets", () => {
   // aws-sdk-js-v3 features/s3/buckets.feature, "Access bucket following 307 redirects": a bucket created
   // with the location constraint "EU" "should have a location constraint of "EU"" (GetBucketLocation in
   // the API reference: "Buckets with a LocationConstraint of EU reside in eu-west-1").
+  // boto3's create_bucket(CreateBucketConfiguration={}) against S3: MalformedXML (getmoto/moto#2210,
+  // cloudify-cosmo/cloudify-aws-plugin#475); so was amazonka's empty element (brendanhay/amazonka#81).
+  test("an empty CreateBucketConfiguration is MalformedXML", async () => {
+    const name = uniqueName("empty-config");
+    const err = await failure(s3.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: {} })));
+    assert.deepEqual(
+      [err.name, err.message, err.status],
+      ["MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400],
+    );
+    await failure(s3.send(new HeadBucketCommand({ Bucket: name })));
+  });
+
   test("a bucket created with the legacy constraint EU is in eu-west-1, and GetBucketLocation answers EU", async () => {
     const name = uniqueName("legacy-eu");
     await west.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "EU" } }));

@@ -13,7 +13,7 @@ import type {
 import { isOwnerOnly, isPublic, NEW_BUCKET_PUBLIC_ACCESS_BLOCK, OBJECT_OWNERSHIP } from "../acl.js";
 import { accountOwner, requestedGrants } from "../access.js";
 import { invalidBucketName, validateBucketName } from "../domain/bucket-names.js";
-import { errors, invalidArgument } from "../errors.js";
+import { errors, invalidArgument, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requireBucket, utcSeconds } from "../objects.js";
 import { bucketTags } from "./bucket-config.js";
@@ -32,6 +32,12 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBucketOutput {
   const name = input.Bucket;
   validateBucketName(name);
+  // A CreateBucketConfiguration with no member fails S3's schema: MalformedXML, as boto3 sending
+  // CreateBucketConfiguration={} gets from S3 (getmoto/moto#2210, cloudify-cosmo/cloudify-aws-plugin#475)
+  // and as did amazonka's empty <CreateBucketConfiguration/> (brendanhay/amazonka#81).
+  if (input.CreateBucketConfiguration !== undefined && Object.keys(input.CreateBucketConfiguration).length === 0) {
+    throw s3DomainErrors.MalformedXML();
+  }
   const constraint = input.CreateBucketConfiguration?.LocationConstraint;
   let region: string;
   if (constraint === undefined || constraint === "") {
