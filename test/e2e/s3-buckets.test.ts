@@ -204,8 +204,15 @@ describe("S3 buckets", () => {
     const denied = await failure(other.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "x" })));
     assert.deepEqual([denied.name, denied.message, denied.status], ["AccessDenied", "Access Denied", 403]);
     const headDenied = await failure(other.send(new HeadBucketCommand({ Bucket: name })));
-    // A HEAD error has no body; the SDK names only 404s (NotFound).
+    // A HEAD error has no body; the SDK names only 404s (NotFound). HeadBucket tells the Region
+    // "regardless of the permissions on the bucket" (HeadBucket, API reference).
     assert.deepEqual([headDenied.name, headDenied.status], ["Unknown", 403]);
+    const regionOf = (e: Record<string, unknown>) => (e["$response"] as { headers: Record<string, string> }).headers["x-amz-bucket-region"];
+    assert.equal(regionOf(headDenied.error), "us-east-1");
+    const notOwner = await failure(s3.send(new HeadBucketCommand({ Bucket: name, ExpectedBucketOwner: "111122223333" })));
+    assert.deepEqual([notOwner.status, regionOf(notOwner.error)], [403, "us-east-1"]);
+    const missing = await failure(s3.send(new HeadBucketCommand({ Bucket: uniqueName("no-such") })));
+    assert.deepEqual([missing.status, regionOf(missing.error)], [404, undefined]);
     const otherList = await other.send(new ListBucketsCommand({}));
     assert.equal(otherList.Buckets?.some((b) => b.Name === name) ?? false, false);
   });

@@ -17,6 +17,8 @@
  * follow the Endpoint (s3cmd) retry signed for the bucket's Region, never out of the machine to AWS.
  * Only a request that reached Nimbus under AWS's own names (DNS pointed at it) gets AWS's form.
  */
+import { AwsError } from "../../core/errors.js";
+import { wrapHandlers } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { S3Context } from "./index.js";
 
@@ -35,4 +37,37 @@ export function checkBucketRegion(operation: string, input: { readonly Bucket?: 
         ? `${bucket.name}.s3.amazonaws.com`
         : `${bucket.name}.s3.${bucket.region}.amazonaws.com`;
   throw errors.PermanentRedirect({}, { fields: { Endpoint: endpoint, Bucket: bucket.name }, headers: { "x-amz-bucket-region": bucket.region } });
+}
+
+/**
+ * HeadBucket tells a bucket's Region whatever else it answers: "regardless of the permissions on
+ * the bucket, you will receive a response header with the correct bucket location so that you can
+ * then make a proper, signed request to the appropriate Regional endpoint" (HeadBucket, API
+ * reference). So its refusals of a bucket that exists (403 for another account's bucket, a wrong
+ * x-amz-expected-bucket-owner) carry x-amz-bucket-region as its 200 and 301 do.
+ */
+export function headBucketTellsRegion<T extends Record<string, ((input: never, ctx: S3Context) => unknown) | undefined>>(handlers: T): T {
+  return wrapHandlers<S3Context, T>(handlers, (operation, handler) => {
+    if (operation !== "HeadBucket") return handler;
+    return (input, ctx) => {
+      const told = (err: unknown): never => {
+        const bucket = err instanceof AwsError ? ctx.store.bucket((input as { readonly Bucket: string }).Bucket) : undefined;
+        if (!(err instanceof AwsError) || bucket === undefined) throw err;
+        throw new AwsError(err.code, err.message, err.status, {
+          fields: err.fields,
+          headers: { "x-amz-bucket-region": bucket.region, ...err.headers },
+          type: err.type,
+          queryCode: err.queryCode,
+          queryMessage: err.queryMessage,
+          messageKey: err.messageKey,
+        });
+      };
+      try {
+        const out = handler(input, ctx);
+        return out instanceof Promise ? out.catch(told) : out;
+      } catch (err) {
+        return told(err);
+      }
+    };
+  });
 }

@@ -79,7 +79,7 @@ import { deleteBucketReplication, getBucketReplication, putBucketReplication } f
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from "./handlers/lifecycle-config.js";
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from "./handlers/notification-config.js";
 import { checkExpectedOwners } from "./expected-owner.js";
-import { checkBucketRegion } from "./bucket-region.js";
+import { checkBucketRegion, headBucketTellsRegion } from "./bucket-region.js";
 import { authorizeOperation, checkedHandlers } from "./authorization.js";
 import { analyticsConfigurations, intelligentTieringConfigurations, inventoryConfigurations, metricsConfigurations } from "./handlers/id-configs.js";
 import {
@@ -217,7 +217,7 @@ export default defineService<S3Operations, S3Store>({
   },
   // S3 sends the Region as the text of the root element; the models cannot say so.
   xmlTextRoots: { GetBucketLocation: "LocationConstraint" },
-  handlers: checkedHandlers({
+  handlers: headBucketTellsRegion(checkedHandlers({
     CreateBucket: createBucket,
     HeadBucket: headBucket,
     ListBuckets: listBuckets,
@@ -316,5 +316,5 @@ export default defineService<S3Operations, S3Store>({
     checkBucketRegion(operation, input, ctx);
     checkExpectedOwners(input, ctx);
     authorizeOperation(operation, input, ctx);
-  }),
+  })),
 });
