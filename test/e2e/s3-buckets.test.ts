@@ -108,6 +108,20 @@ describe("S3 buckets", () => {
     );
   });
 
+  // moto's aws_verified test_create_bucket_in_regions_from_us_east_1 and
+  // test_create_bucket_with_wrong_location_constraint (a us-west-2 client; us-east-1 among the constraints).
+  test("the us-east-1 endpoint creates a bucket in any Region; elsewhere a us-east-1 constraint is a mismatch", async () => {
+    const name = uniqueName("from-use1");
+    const created = await s3.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } }));
+    assert.equal(created.Location, `http://${name}.s3.eu-central-1.amazonaws.com/`);
+    assert.equal((await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint, "eu-central-1");
+    const fromWest = await failure(west.send(new CreateBucketCommand({ Bucket: uniqueName("to-use1"), CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })));
+    assert.deepEqual(
+      [fromWest.name, fromWest.message, fromWest.status],
+      ["IllegalLocationConstraintException", "The us-east-1 location constraint is incompatible for the region specific endpoint this request was sent to.", 400],
+    );
+  });
+
   // aws-sdk-js-v3 features/s3/buckets.feature, "Access bucket following 307 redirects": a bucket created
   // with the location constraint "EU" "should have a location constraint of "EU"" (GetBucketLocation in
   // the API reference: "Buckets with a LocationConstraint of EU reside in eu-west-1").
@@ -341,9 +355,10 @@ describe("S3 buckets", () => {
       const wrong = await failure(s3.send(new CreateBucketCommand({ Bucket: name, BucketNamespace: "account-regional" })));
       assert.deepEqual([wrong.name, wrong.message, wrong.status], ["InvalidBucketName", "The specified bucket is not valid.", 400], name);
     }
+    // The us-east-1 endpoint creates a bucket in any Region: an eu-west-1 suffix with an eu-west-1 constraint.
     const west = `${prefix}-000000000000-eu-west-1-an`;
-    const inWest = await failure(s3.send(new CreateBucketCommand({ Bucket: west, BucketNamespace: "account-regional", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })));
-    assert.equal(inWest.name, "IllegalLocationConstraintException");
+    await s3.send(new CreateBucketCommand({ Bucket: west, BucketNamespace: "account-regional", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    assert.equal((await s3.send(new GetBucketLocationCommand({ Bucket: west }))).LocationConstraint, "eu-west-1");
     // The global namespace takes no name with an account regional suffix, the caller's or anyone's.
     for (const client of [s3, other]) {
       const global = await failure(client.send(new CreateBucketCommand({ Bucket: `${prefix}2-000000000000-us-east-1-an` })));

@@ -46,11 +46,13 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     region = US_EAST_1;
   } else {
     region = LEGACY_CONSTRAINTS[constraint] ?? constraint;
-    // us-east-1 is never a valid explicit constraint: S3 wants it left out.
-    if (!REGION.test(region) || region === US_EAST_1) {
-      throw errors.InvalidLocationConstraint({}, { fields: { LocationConstraint: constraint } });
-    }
-    if (region !== ctx.region) throw errors.IllegalLocationConstraint({ constraint });
+    // moto's aws_verified test_create_bucket_in_regions_from_us_east_1 and
+    // test_create_bucket_with_wrong_location_constraint: the us-east-1 endpoint creates a bucket
+    // in any Region but refuses its own as a constraint (S3 wants it left out); every other
+    // endpoint only takes its own Region, and us-east-1 there is one more mismatch.
+    const invalid = !REGION.test(region) || (region === US_EAST_1 && ctx.region === US_EAST_1);
+    if (invalid) throw errors.InvalidLocationConstraint({}, { fields: { LocationConstraint: constraint } });
+    if (region !== ctx.region && ctx.region !== US_EAST_1) throw errors.IllegalLocationConstraint({ constraint });
   }
   const accountRegional = checkNamespace(input, ctx.account, region);
   // Tags at creation: a member the codegen adds to the v2 model from the v3 schema.
