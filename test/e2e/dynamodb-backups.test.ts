@@ -624,6 +624,16 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     const target = uniqueName("pitr-del-t");
     await ddb.send(new RestoreTableFromBackupCommand({ BackupArn: system[0]?.BackupArn, TargetTableName: target }));
     assert.deepEqual(await contents(target), ["kept=7"]);
+    // AWS names it '<epoch ms>-00000000' and refuses to delete it before it expires (DDB-BACKUP-015).
+    const systemArn = system[0]?.BackupArn ?? "";
+    assert.match(systemArn, /\/backup\/\d{14}-00000000$/);
+    const expiry = new Date(system[0]?.BackupExpiryDateTime ?? 0).toISOString().replace(".000Z", "Z");
+    await fails(
+      ddb.send(new DeleteBackupCommand({ BackupArn: systemArn })),
+      "ValidationException",
+      `Invalid Request: User is not allowed to delete the system backup with arn ${systemArn}. It will automatically expire on ${expiry}`,
+    );
+    assert.equal((await ddb.send(new DescribeBackupCommand({ BackupArn: systemArn }))).BackupDescription?.BackupDetails?.BackupStatus, "AVAILABLE");
 
     const plain = uniqueName("no-pitr-del");
     await ddb.send(new CreateTableCommand(simpleTable(plain)));

@@ -30,6 +30,7 @@ import {
   restoreTimeText,
   restoringFrom,
 } from "../backups.js";
+import { javaInstant } from "../capacity-limits.js";
 import { errors } from "../errors.js";
 import { tableStatus } from "../table-status.js";
 import type { Scope } from "../../../core/service.js";
@@ -89,6 +90,9 @@ export function describeBackup(input: DescribeBackupInput, ctx: DynamoContext): 
 export function deleteBackup(input: DeleteBackupInput, ctx: DynamoContext): DeleteBackupOutput {
   return ctx.store.transaction(() => {
     const row = requireBackup(ctx, input.BackupArn);
+    if (row.type === "SYSTEM" && row.expiresAt !== undefined) {
+      throw backupErrors.SystemBackupDelete({ arn: row.arn, expiry: javaInstant(row.expiresAt) });
+    }
     if (restoringFrom(ctx.store, row.arn)) throw backupErrors.BackupInUseByDelete({ arn: row.arn });
     ctx.store.deleteBackup(ctx, row.arn);
     return { BackupDescription: backupDescription(row, "DELETED") };
