@@ -765,6 +765,35 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const beforePitr = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportTime: new Date(nimbus.clock.now() - MINUTE) })));
     assert.equal(beforePitr.name, "InvalidExportTimeException");
 
+    // An empty TableArn (DDB-TABLE-457) and the ExportType/IncrementalExportSpecification couplings (DDB-EXPORT-003), in AWS's words.
+    const emptyArn = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: "", S3Bucket: bucketName })));
+    assert.deepEqual([emptyArn.name, emptyArn.message, emptyArn.$metadata.httpStatusCode], ["ValidationException", "Invalid TableArn: Invalid Table ARN", 400]);
+    const from = new Date(nimbus.clock.now());
+    const couplings: [object, string][] = [
+      [{ IncrementalExportSpecification: { ExportFromTime: from } }, "Invalid Request: Export Type expected to be Incremental Export when incremental export specification is provided"],
+      [{ ExportType: "FULL_EXPORT", IncrementalExportSpecification: { ExportFromTime: from } }, "Invalid Request: When Export Type is Full Export , Incremental Export Specification should not be provided"],
+      [{ ExportType: "INCREMENTAL_EXPORT" }, "Invalid Request: Incremental Export Specification expected when export type is set as Incremental Export"],
+      [{ ExportType: "INCREMENTAL_EXPORT", IncrementalExportSpecification: {} }, "Invalid Request: ExportFromTime must be provided in IncrementalExportSpecification"],
+      [{ ExportType: "INCREMENTAL_EXPORT", IncrementalExportSpecification: { ExportViewType: "NEW_IMAGE" } }, "Invalid Request: ExportFromTime must be provided in IncrementalExportSpecification"],
+    ];
+    for (const [extra, message] of couplings) {
+      const refused = await failure(ddb.send(new ExportTableToPointInTimeCommand({ ...{}, TableArn: tableArn, S3Bucket: bucketName, ...extra })));
+      assert.deepEqual([refused.name, refused.message, refused.$metadata.httpStatusCode], ["ValidationException", message, 400]);
+    }
+    // A from time before the table's PITR is answered first, ExportTime given or not.
+    const early = await failure(
+      ddb.send(
+        new ExportTableToPointInTimeCommand({
+          TableArn: tableArn,
+          S3Bucket: bucketName,
+          ExportType: "INCREMENTAL_EXPORT",
+          ExportTime: from,
+          IncrementalExportSpecification: { ExportFromTime: new Date(from.getTime() - 60 * MINUTE) },
+        }),
+      ),
+    );
+    assert.equal(early.name, "InvalidExportTimeException");
+
     const badFormat = await failure(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportFormat: "CSV" as "ION" })));
     assert.equal(badFormat.name, "ValidationException");
     assert.equal(badFormat.message, "1 validation error detected: Value 'CSV' at 'exportFormat' failed to satisfy constraint: Member must satisfy enum value set: [DYNAMODB_JSON, ION]");

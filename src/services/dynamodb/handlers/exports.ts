@@ -33,6 +33,8 @@ const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/([^/]+)$/;
  * test_export_from_missing_table).
  */
 function exportSource(ctx: DynamoContext, raw: string) {
+  // An empty TableArn has its own sentence (ack-api-quirks DDB-TABLE-457, export_arn_empty).
+  if (raw === "") throw validationException("Invalid TableArn: Invalid Table ARN");
   if (!raw.startsWith("arn:")) throw validationException("One or more parameter values were invalid: tableArn is not a valid ARN");
   const m = TABLE_ARN.exec(raw);
   if (m === null) throw invalidRequest("Table ARN is invalid.");
@@ -43,7 +45,7 @@ function exportSource(ctx: DynamoContext, raw: string) {
 export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, ctx: DynamoContext): ExportTableToPointInTimeOutput {
   const spec = input.IncrementalExportSpecification;
   check(
-    length("tableArn", input.TableArn, 1, 1024),
+    length("tableArn", input.TableArn, 0, 1024),
     ...s3LocationChecks("", input.S3Bucket, input.S3BucketOwner, "s3Prefix", input.S3Prefix),
     oneOf("s3SseAlgorithm", input.S3SseAlgorithm, ["AES256", "KMS"]),
     length("s3SseKmsKeyId", input.S3SseKmsKeyId, 1, 2048),
@@ -53,12 +55,16 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
   );
   const type = (input.ExportType ?? "FULL_EXPORT") as ExportRecord["exportType"];
-  if (type === "FULL_EXPORT" && spec !== undefined) {
-    throw validationException("IncrementalExportSpecification can only be specified when ExportType is INCREMENTAL_EXPORT");
+  // How ExportType and IncrementalExportSpecification go together, in AWS's words (ack-api-quirks
+  // DDB-EXPORT-003, measured against AWS 2026-10-09): the spec without a type, with FULL_EXPORT, no
+  // spec for INCREMENTAL_EXPORT, and a spec ({} too) without ExportFromTime.
+  if (spec !== undefined && input.ExportType === undefined) {
+    throw invalidRequest("Export Type expected to be Incremental Export when incremental export specification is provided");
   }
+  if (type === "FULL_EXPORT" && spec !== undefined) throw invalidRequest("When Export Type is Full Export , Incremental Export Specification should not be provided");
   if (type === "INCREMENTAL_EXPORT") {
-    if (input.ExportTime !== undefined) throw validationException("ExportTime cannot be specified when ExportType is INCREMENTAL_EXPORT");
-    if (spec?.ExportFromTime === undefined) throw validationException("IncrementalExportSpecification.ExportFromTime must be specified when ExportType is INCREMENTAL_EXPORT");
+    if (spec === undefined) throw invalidRequest("Incremental Export Specification expected when export type is set as Incremental Export");
+    if (spec.ExportFromTime === undefined) throw invalidRequest("ExportFromTime must be provided in IncrementalExportSpecification");
   }
 
   const print = requestFingerprint(input, "ClientToken");
@@ -83,6 +89,8 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     const second = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
     // AWS checks the from time first (a from time after the to time fails it too), then the to time, then the length.
     if (from < window.earliest || from > to) throw exportErrors.IncrementalFromTime({ time: second(from) });
+    // AWS answered a bad from time before ExportTime given with INCREMENTAL_EXPORT (DDB-EXPORT-003).
+    if (input.ExportTime !== undefined) throw validationException("ExportTime cannot be specified when ExportType is INCREMENTAL_EXPORT");
     if (to > now) throw exportErrors.IncrementalToTime({ time: second(to) });
     if (to - from < MIN_INCREMENTAL_MS) throw exportErrors.IncrementalTooShort();
     if (to - from > MAX_INCREMENTAL_MS) throw validationException("The incremental export period must not exceed 24 hours: ExportToTime must be at most 24 hours after ExportFromTime");
