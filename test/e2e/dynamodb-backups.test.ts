@@ -326,6 +326,12 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     // Resuming after a backup that was deleted in between still works.
     await ddb.send(new DeleteBackupCommand({ BackupArn: arns[2] }));
     assert.deepEqual(mine(await ddb.send(new ListBackupsCommand({ TableName: a, ExclusiveStartBackupArn: arns[2] }))), ["bk-a3"]);
+    // Another Region's backup ARN cannot start the listing (DDB-TABLE-442's message list).
+    await fails(
+      ddb.send(new ListBackupsCommand({ ExclusiveStartBackupArn: arns[3]?.replace(":us-east-1:", ":eu-west-1:") })),
+      "ValidationException",
+      "Invalid Request: The supplied ExclusiveStartBackupArn does not match the region",
+    );
 
     await fails(
       ddb.send(new ListBackupsCommand({ Limit: 0 })),

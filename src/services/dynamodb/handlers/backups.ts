@@ -117,6 +117,9 @@ export function listBackups(input: ListBackupsInput, ctx: DynamoContext): ListBa
   let after: { createdAt: number; arn: string } | undefined;
   if (input.ExclusiveStartBackupArn !== undefined) {
     const arn = input.ExclusiveStartBackupArn;
+    // Another Region's backup cannot start this Region's listing (DDB-TABLE-442's message list).
+    const region = BACKUP_ARN.exec(arn)?.[1];
+    if (region !== undefined && region !== ctx.region) throw invalidRequest("The supplied ExclusiveStartBackupArn does not match the region");
     // The start backup may have been deleted since; its ARN still says when it was made.
     const createdAt = ctx.store.getBackup(ctx, arn)?.createdAt ?? backupArnTime(arn);
     if (createdAt !== undefined) after = { createdAt, arn };
