@@ -191,6 +191,15 @@ describe("DynamoDB backups and point-in-time recovery", () => {
       await fails(ddb.send(new DeleteBackupCommand({ BackupArn })), "ValidationException", "Invalid Backup ARN");
       await fails(ddb.send(new RestoreTableFromBackupCommand({ BackupArn, TargetTableName: uniqueName("t") })), "ValidationException", "Invalid Backup ARN");
     }
+    // A target name of the wrong length, in RestoreTableFromBackup's own sentence (DDB-TABLE-457).
+    const backupArn = (await ddb.send(new CreateBackupCommand({ TableName: name, BackupName: "order" }))).BackupDetails?.BackupArn ?? "";
+    for (const TargetTableName of ["", "ab", "t".repeat(256)]) {
+      await fails(
+        ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backupArn, TargetTableName })),
+        "ValidationException",
+        "TableName must be at least 3 characters long and at most 255 characters long",
+      );
+    }
     await fails(
       ddb.send(new ListBackupsCommand({ TimeRangeLowerBound: new Date(2_000_000_000_000), TimeRangeUpperBound: new Date(1_000_000_000_000) })),
       "ValidationException",
