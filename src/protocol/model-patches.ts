@@ -152,6 +152,29 @@ export const MEMBER_ORDER_PATCHES: Readonly<Record<string, readonly MemberOrderP
   "s3-2006-03-01": [{ operation: "ListBuckets", side: "output", path: [], first: ["Owner"] }],
 };
 
+/** A structure's required members in the order AWS names them missing ("Value null at ..."), where the model lists them otherwise. */
+export interface RequiredOrderPatch {
+  readonly operation: string;
+  readonly side: "input" | "output";
+  /** As MemberPatch's path; a shared shape is reordered everywhere it is used. */
+  readonly path: readonly string[];
+  readonly required: readonly string[];
+}
+
+/**
+ * DynamoDB names a ProvisionedThroughput's missing WriteCapacityUnits before its missing
+ * ReadCapacityUnits, the other way round from the model: RestoreTableFromBackup's
+ * ProvisionedThroughputOverride {} and UpdateTable's GlobalSecondaryIndexUpdates Update with
+ * ProvisionedThroughput {} both answer "2 validation errors detected: Value null at
+ * '...writeCapacityUnits' ...; Value null at '...readCapacityUnits' ..." (ack-api-quirks
+ * DDB-TABLE-457, rst_pt_override_empty and gsi_update_pt_empty_real, measured against AWS 2026-10-09).
+ */
+export const REQUIRED_ORDER_PATCHES: Readonly<Record<string, readonly RequiredOrderPatch[]>> = {
+  "dynamodb-2012-08-10": [
+    { operation: "RestoreTableFromBackup", side: "input", path: ["ProvisionedThroughputOverride"], required: ["WriteCapacityUnits", "ReadCapacityUnits"] },
+  ],
+};
+
 interface PatchableModel {
   operations: Record<string, { input?: RawRef; output?: RawRef }>;
   shapes: Record<string, RawRef>;
@@ -181,6 +204,12 @@ export function applyModelPatches(file: string, raw: PatchableModel): void {
     }
     // Assigning the others after keeps the first ones where they were put: at the front.
     target.members = Object.assign(first, members);
+  }
+  for (const patch of REQUIRED_ORDER_PATCHES[file] ?? []) {
+    const target = patchTarget(file, raw, patch) as { required?: string[] };
+    const current = [...(target.required ?? [])].sort().join();
+    if (current !== [...patch.required].sort().join()) throw new Error(`model patch ${file} ${patch.operation}.${patch.side}: required members are not ${patch.required.join(", ")}`);
+    target.required = [...patch.required];
   }
 }
 

@@ -200,6 +200,13 @@ describe("DynamoDB backups and point-in-time recovery", () => {
         "TableName must be at least 3 characters long and at most 255 characters long",
       );
     }
+    // A ProvisionedThroughput without its units: the write units named first (DDB-TABLE-457, rst_pt_override_empty).
+    await fails(
+      ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backupArn, TargetTableName: uniqueName("t"), ProvisionedThroughputOverride: {} as { ReadCapacityUnits: number; WriteCapacityUnits: number } })),
+      "ValidationException",
+      "2 validation errors detected: Value null at 'provisionedThroughputOverride.writeCapacityUnits' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'provisionedThroughputOverride.readCapacityUnits' failed to satisfy constraint: Member must not be null",
+    );
     await fails(
       ddb.send(new ListBackupsCommand({ TimeRangeLowerBound: new Date(2_000_000_000_000), TimeRangeUpperBound: new Date(1_000_000_000_000) })),
       "ValidationException",
