@@ -892,6 +892,17 @@ describe("DynamoDB export to S3 and import from S3", () => {
     await nimbus.scheduler.advance(JOB_DELAY);
     const completed = await ddb.send(new ListExportsCommand({ TableArn: tableArn }));
     assert.deepEqual(completed.ExportSummaries?.map((s) => s.ExportStatus), ["COMPLETED", "COMPLETED", "COMPLETED"]);
+
+    // By TableArn, only the exports of the table that has the name now: none once it is deleted,
+    // none of the old one once the name is made again; DescribeExport still finds them (DDB-EXPORT-020).
+    await ddb.send(new DeleteTableCommand({ TableName: table }));
+    assert.deepEqual((await ddb.send(new ListExportsCommand({ TableArn: tableArn }))).ExportSummaries, []);
+    assert.equal((await ddb.send(new DescribeExportCommand({ ExportArn: arns[0] }))).ExportDescription?.ExportStatus, "COMPLETED");
+    await tableWithPitr(table);
+    assert.deepEqual((await ddb.send(new ListExportsCommand({ TableArn: tableArn }))).ExportSummaries, []);
+    const again = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName }))).ExportDescription?.ExportArn;
+    assert.deepEqual((await ddb.send(new ListExportsCommand({ TableArn: tableArn }))).ExportSummaries?.map((s) => s.ExportArn), [again]);
+    assert.ok((await ddb.send(new ListExportsCommand({}))).ExportSummaries?.some((s) => s.ExportArn === arns[0]));
   });
 
   test("ZSTD import: Zstandard objects are decoded; one that is not Zstandard is one error", async () => {

@@ -92,12 +92,23 @@ export class TransferStore {
   }
 
   /** Jobs in start order (then ARN), strictly after `after`, optionally of one table. */
-  list<R>(scope: Scope, kind: TransferKind, tableArn: string | undefined, after: { createdAt: number; arn: string } | undefined, limit: number): TransferRow<R>[] {
+  list<R>(
+    scope: Scope,
+    kind: TransferKind,
+    tableArn: string | undefined,
+    after: { createdAt: number; arn: string } | undefined,
+    limit: number,
+    tableId?: string,
+  ): TransferRow<R>[] {
     const where = ["account_id = ?", "region = ?", "kind = ?"];
     const args: unknown[] = [scope.account, scope.region, kind];
     if (tableArn !== undefined) {
       where.push("table_arn = ?");
       args.push(tableArn);
+    }
+    if (tableId !== undefined) {
+      where.push("json_extract(record, '$.tableId') = ?");
+      args.push(tableId);
     }
     if (after !== undefined) {
       where.push("(created_at, arn) > (?, ?)");

@@ -164,8 +164,8 @@ function positionOf(token: string): PagePosition {
 }
 
 /** One page of ListExports or ListImports: at most `limit` jobs, with a NextToken when more follow. */
-export function transferPage<R>(env: TransferEnv, scope: Scope, kind: TransferKind, tableArn: string | undefined, nextToken: string | undefined, limit: number) {
-  const rows: TransferRow<R>[] = transferStore(env).list<R>(scope, kind, tableArn, nextToken === undefined ? undefined : positionOf(nextToken), limit + 1);
+export function transferPage<R>(env: TransferEnv, scope: Scope, kind: TransferKind, tableArn: string | undefined, nextToken: string | undefined, limit: number, tableId?: string) {
+  const rows: TransferRow<R>[] = transferStore(env).list<R>(scope, kind, tableArn, nextToken === undefined ? undefined : positionOf(nextToken), limit + 1, tableId);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { records: page.map((r) => r.record), ...(rows.length > limit && last !== undefined ? { NextToken: pageToken([last.createdAt, last.arn]) } : {}) };
