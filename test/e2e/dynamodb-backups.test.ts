@@ -295,6 +295,16 @@ describe("DynamoDB backups and point-in-time recovery", () => {
         }),
       );
       assert.deepEqual(await contents(fromPitr), ["w=1"]);
+      // DescribeBackup and DeleteBackup find the backup in the caller's Region whatever Region the ARN
+      // names, and echo the ARN as sent; another Region's endpoint does not find it (DDB-BACKUP-012).
+      const rewritten = backup.replace(":us-west-2:", ":eu-west-1:");
+      const described = (await west.send(new DescribeBackupCommand({ BackupArn: rewritten }))).BackupDescription;
+      assert.equal(described?.BackupDetails?.BackupArn, rewritten);
+      assert.equal(described?.SourceTableDetails?.TableName, name);
+      await fails(ddb.send(new DescribeBackupCommand({ BackupArn: backup })), "BackupNotFoundException", `Backup not found: ${backup}`);
+      const deleted = (await west.send(new DeleteBackupCommand({ BackupArn: rewritten }))).BackupDescription?.BackupDetails;
+      assert.deepEqual([deleted?.BackupArn, deleted?.BackupStatus], [rewritten, "DELETED"]);
+      await fails(west.send(new DescribeBackupCommand({ BackupArn: backup })), "BackupNotFoundException", `Backup not found: ${backup}`);
       // By name, the source is looked for in the caller's Region only.
       await fails(
         ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: name, TargetTableName: uniqueName("t"), UseLatestRestorableTime: true })),

@@ -47,14 +47,17 @@ const BACKUP_ARN = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/[a-zA-Z0-9_.
 const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)$/;
 
 /**
- * The backup an ARN names, looked up in the caller's Region (`scope` for a cross-region restore).
- * Another account's ARN is AccessDeniedException 'Access is denied' (DDB-BACKUP-012, DDB-TABLE-273).
+ * The backup an ARN names, looked up in the caller's Region (`scope` for a cross-region restore)
+ * whatever Region the ARN names: DescribeBackup and DeleteBackup find a us-west-2 backup from the
+ * us-west-2 endpoint by its ARN with the Region rewritten to us-east-1 or eu-west-1, while another
+ * Region's endpoint does not find it (DDB-BACKUP-012). Another account's ARN is AccessDeniedException
+ * 'Access is denied' (DDB-BACKUP-012, DDB-TABLE-273).
  */
 function requireBackup(ctx: DynamoContext, arn: string, scope: Scope = ctx): BackupRow {
   const m = BACKUP_ARN.exec(arn);
   if (m === null) throw validationException("Invalid Backup ARN");
   if (m[2] !== ctx.account) throw errors.AccessDenied({ message: "Access is denied" });
-  const row = ctx.store.getBackup(scope, arn);
+  const row = ctx.store.getBackup(scope, arn.replace(`:dynamodb:${m[1]}:`, `:dynamodb:${scope.region}:`));
   if (row === undefined) throw backupErrors.BackupNotFound({ arn });
   return row;
 }
@@ -83,8 +86,13 @@ export function createBackup(input: CreateBackupInput, ctx: DynamoContext): Crea
   });
 }
 
+/** DescribeBackup and DeleteBackup answer with the ARN as it was sent, its Region rewritten or not (DDB-BACKUP-012). */
+function asSent(row: BackupRow, arn: string): BackupRow {
+  return { ...{}, ...row, arn };
+}
+
 export function describeBackup(input: DescribeBackupInput, ctx: DynamoContext): DescribeBackupOutput {
-  return { BackupDescription: backupDescription(requireBackup(ctx, input.BackupArn), "AVAILABLE") };
+  return { BackupDescription: backupDescription(asSent(requireBackup(ctx, input.BackupArn), input.BackupArn), "AVAILABLE") };
 }
 
 export function deleteBackup(input: DeleteBackupInput, ctx: DynamoContext): DeleteBackupOutput {
@@ -95,7 +103,7 @@ export function deleteBackup(input: DeleteBackupInput, ctx: DynamoContext): Dele
     }
     if (restoringFrom(ctx.store, row.arn)) throw backupErrors.BackupInUseByDelete({ arn: row.arn });
     ctx.store.deleteBackup(ctx, row.arn);
-    return { BackupDescription: backupDescription(row, "DELETED") };
+    return { BackupDescription: backupDescription(asSent(row, input.BackupArn), "DELETED") };
   });
 }
 
