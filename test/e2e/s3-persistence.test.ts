@@ -8,18 +8,22 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { startTestNimbus, uniqueName } from "./harness.js";
+import type { S3Store } from "../../src/services/s3/store.js";
+import { acrossRestart, startTestNimbus, uniqueName } from "./harness.js";
 
 test("buckets, versions, metadata and bodies (a completed multipart upload's too) survive a restart on the same data dir", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "nimbus-s3-"));
@@ -102,4 +106,48 @@ test("lifecycle actions that fell due while Nimbus was down happen when it start
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test("a version left PENDING replication when Nimbus stopped is replicated when it starts again", async () => {
+  // S3 keeps a version PENDING through a temporary failure and "resumes replicating" it once the
+  // resource is back (S3 User Guide, Getting replication status information). A kill -9 between
+  // a PUT's commit and its replication leaves the version so: the first part recreates that state
+  // (the replica not made, the source version PENDING).
+  await acrossRestart(
+    (nimbus) => ({ nimbus, s3: new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true }) }),
+    ({ s3 }) => s3.destroy(),
+    async ({ nimbus, s3 }) => {
+      const source = uniqueName("rep-src");
+      const destination = uniqueName("rep-dst");
+      for (const bucket of [source, destination]) {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+      }
+      await s3.send(
+        new PutBucketReplicationCommand({
+          Bucket: source,
+          ReplicationConfiguration: {
+            Role: "arn:aws:iam::000000000000:role/replication",
+            Rules: [{ ID: "all", Priority: 1, Status: "Enabled", Filter: { Prefix: "" }, DeleteMarkerReplication: { Status: "Disabled" }, Destination: { Bucket: `arn:aws:s3:::${destination}` } }],
+          },
+        }),
+      );
+      const { VersionId } = await s3.send(new PutObjectCommand({ Bucket: source, Key: "report.csv", Body: "a,b" }));
+      await nimbus.events.idle();
+      await s3.send(new DeleteObjectCommand({ Bucket: destination, Key: "report.csv", VersionId }));
+      const store = (await nimbus.registry.get("s3")).store as S3Store;
+      const row = store.version(source, "report.csv", VersionId ?? "");
+      assert.ok(row);
+      store.setReplicationStatus(row.seq, "PENDING");
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "report.csv" }))).ReplicationStatus, "PENDING");
+      return { source, destination, VersionId };
+    },
+    async ({ nimbus, s3 }, { source, destination, VersionId }) => {
+      await nimbus.registry.get("s3");
+      await nimbus.scheduler.runDue();
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "report.csv" }))).ReplicationStatus, "COMPLETED");
+      const replica = await s3.send(new GetObjectCommand({ Bucket: destination, Key: "report.csv" }));
+      assert.deepEqual([replica.VersionId, replica.ReplicationStatus, await replica.Body?.transformToString()], [VersionId, "REPLICA", "a,b"]);
+    },
+  );
 });

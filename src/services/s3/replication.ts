@@ -251,9 +251,38 @@ function replicateMetadata(store: S3Store, source: BucketRow, row: ObjectRow): v
   }
 }
 
-/** Replicates the versions written by committed requests, and later changes to their tags and ACLs, asynchronously, as S3 does. */
+/**
+ * Replicates the versions written by committed requests, and later changes to their tags and
+ * ACLs, asynchronously, as S3 does; and at start the versions a previous run left PENDING: a
+ * Nimbus killed between a write's commit and its replication. S3 leaves a version PENDING
+ * through a temporary failure and "resumes replicating" it when the resource is back (S3 User
+ * Guide, "Getting replication status information"); nothing else would ever replicate it.
+ */
 export function startReplication(env: ServiceEnvironment, store: S3Store): () => void {
-  return env.events.subscribe("s3:Object", (event) => {
+  const replicate = (bucket: string, key: string, versionId: string): void => {
+    const replicated = store.transaction(() => {
+      const source = store.bucket(bucket);
+      const row = source ? store.version(bucket, key, versionId) : undefined;
+      if (!source || !row || row.replication_status !== "PENDING") return [];
+      return replicateVersion(store, source, row, env.clock.now()).flatMap((destination) => {
+        const replica = store.version(destination.name, key, versionId);
+        if (!replica) return [];
+        // The copy is an event of the destination bucket in its own right, owed with the copy (notify.ts).
+        const eventName = replica.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put";
+        const object = { key: replica.key, size: replica.size, eTag: replica.etag, versionId: replica.version_id };
+        return [{ event: owed(store, destination, objectEvent(store, destination, eventName, object, env.clock.now(), s3Origin())), scope: { account: destination.account_id, region: destination.region } }];
+      });
+    });
+    for (const { event, scope } of replicated) env.events.publish("s3:Object", event, scope);
+  };
+  const cancelResume = env.scheduler.at(
+    env.clock.now(),
+    () => {
+      for (const row of store.pendingReplications()) replicate(row.bucket, row.key, row.version_id);
+    },
+    "s3 replication resumed",
+  );
+  const unsubscribe = env.events.subscribe("s3:Object", (event) => {
     const detail = event.detail;
     if ((detail.eventName.startsWith("s3:ObjectTagging:") || detail.eventName === "s3:ObjectAcl:Put") && detail.versionId !== undefined) {
       store.transaction(() => {
@@ -266,19 +295,10 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
     const created = detail.eventName.startsWith("s3:ObjectCreated:");
     const marker = detail.eventName === "s3:ObjectRemoved:DeleteMarkerCreated";
     if ((!created && !marker) || detail.versionId === undefined) return;
-    const replicated = store.transaction(() => {
-      const source = store.bucket(detail.bucket);
-      const row = source ? store.version(detail.bucket, detail.key, detail.versionId ?? "") : undefined;
-      if (!source || !row || row.replication_status !== "PENDING") return [];
-      return replicateVersion(store, source, row, env.clock.now()).flatMap((destination) => {
-        const replica = store.version(destination.name, detail.key, detail.versionId ?? "");
-        if (!replica) return [];
-        // The copy is an event of the destination bucket in its own right, owed with the copy (notify.ts).
-        const eventName = replica.delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated" : "s3:ObjectCreated:Put";
-        const object = { key: replica.key, size: replica.size, eTag: replica.etag, versionId: replica.version_id };
-        return [{ event: owed(store, destination, objectEvent(store, destination, eventName, object, env.clock.now(), s3Origin())), scope: { account: destination.account_id, region: destination.region } }];
-      });
-    });
-    for (const { event, scope } of replicated) env.events.publish("s3:Object", event, scope);
+    replicate(detail.bucket, detail.key, detail.versionId);
   });
+  return () => {
+    cancelResume();
+    unsubscribe();
+  };
 }

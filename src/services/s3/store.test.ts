@@ -262,8 +262,8 @@ describe("S3Store", () => {
   test("Expires stored as epoch milliseconds is brought up as the header text it was answered as", () => {
     const old = openState({ inMemory: true });
     try {
-      // The migrations before Expires was kept as text: the last two convert s3_objects and s3_uploads.
-      old.migrate("s3", S3_MIGRATIONS.slice(0, -2));
+      // The migrations before Expires was kept as text: the next two convert s3_objects and s3_uploads.
+      old.migrate("s3", S3_MIGRATIONS.slice(0, S3_MIGRATIONS.findIndex((m) => m.includes("expires_text"))));
       old.db.exec(`INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES ('b', '000000000000', 'us-east-1', 0)`);
       const insertObject = old.db.prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, last_modified, expires, metadata, tags, storage_class, owner_account)

@@ -186,6 +186,8 @@ export const S3_MIGRATIONS: readonly string[] = [
    ALTER TABLE ${table} DROP COLUMN expires;
    ALTER TABLE ${table} RENAME COLUMN expires_text TO expires;`,
   ),
+  // The versions still to replicate, found at start (replication.ts resumePendingReplication).
+  `CREATE INDEX s3_objects_replication_pending ON s3_objects (seq) WHERE replication_status = 'PENDING';`,
 ];
 
 /** A notification in the outbox (notify.ts). */
@@ -748,6 +750,13 @@ export class S3Store {
         `SELECT * FROM s3_objects WHERE bucket = ? AND key >= ? AND NOT (key = ? AND seq >= ?) ORDER BY key, seq DESC LIMIT ${VERSION_PAGE}`,
       ).all(bucket, last.key, last.key, last.seq);
     }
+  }
+
+  /** The versions left PENDING (replication.ts), oldest first. */
+  pendingReplications(): Pick<ObjectRow, "bucket" | "key" | "version_id">[] {
+    return this.prepare<[], Pick<ObjectRow, "bucket" | "key" | "version_id">>(
+      "SELECT bucket, key, version_id FROM s3_objects WHERE replication_status = 'PENDING' ORDER BY seq",
+    ).all();
   }
 
   setReplicationStatus(seq: number, status: string): void {
