@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { hashTable } from "./dynamodb-fixtures.js";
-import { acrossRestart, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
+import { acrossRestart, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /**
  * DynamoDB keeps a day of stream records for DynamoDB Streams, which loads on first use: when it
@@ -27,14 +30,18 @@ describe("DynamoDB Streams across a restart", () => {
   };
   const close = (c: Clients): void => c.ddb.destroy();
 
-  async function streams(c: Clients, operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async function streamsCall(c: Pick<Clients, "nimbus">, operation: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(c.nimbus.url, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDBStreams_20120810.${operation}`, ...signedHeaders("dynamodb") },
       body: JSON.stringify(body),
     });
-    const json = (await res.json()) as Record<string, unknown>;
-    assert.equal(res.status, 200, JSON.stringify(json));
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  async function streams(c: Pick<Clients, "nimbus">, operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { status, json } = await streamsCall(c, operation, body);
+    assert.equal(status, 200, JSON.stringify(json));
     return json;
   }
 
@@ -51,7 +58,7 @@ describe("DynamoDB Streams across a restart", () => {
   }
 
   /** Every record of the stream's shard from its start, in order. */
-  async function allRecords(c: Clients, streamArn: string): Promise<{ dynamodb: { SequenceNumber: string; NewImage: { pk: { S: string } } } }[]> {
+  async function allRecords(c: Pick<Clients, "nimbus">, streamArn: string): Promise<{ dynamodb: { SequenceNumber: string; NewImage: { pk: { S: string } } } }[]> {
     const described = (await streams(c, "DescribeStream", { StreamArn: streamArn })) as { StreamDescription: { Shards: { ShardId: string }[] } };
     const shardId = described.StreamDescription.Shards[0]?.ShardId;
     let iterator = ((await streams(c, "GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" })) as { ShardIterator: string }).ShardIterator;
@@ -101,5 +108,43 @@ describe("DynamoDB Streams across a restart", () => {
         assert.equal((await allRecords(c, streamArn)).length, count);
       },
     );
+  });
+
+  test("records that passed their 24 hours while Nimbus was down are trimmed when it starts again, not an hour later", async () => {
+    // "Stream records whose age exceeds this limit [24 hours] are subject to removal (trimming)
+    // from the stream" (DynamoDB Streams API reference, TrimmedDataAccessException).
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-streams-trim-"));
+    const written = Date.parse("2026-01-15T12:00:00Z");
+    const onDataDir = async <T>(startTime: number, run: (c: Clients) => Promise<T>): Promise<T> => {
+      const c = open(await startTestNimbus({ inMemory: false, dataDir, startTime }));
+      try {
+        return await run(c);
+      } finally {
+        close(c);
+        await c.nimbus.close();
+      }
+    };
+    try {
+      const { streamArn, sequenceNumber } = await onDataDir(written, async (c) => {
+        await streams(c, "ListStreams", {});
+        const arn = await writeItems(c, uniqueName("trim-restart"), 3);
+        const records = await allRecords(c, arn);
+        assert.equal(records.length, 3);
+        return { streamArn: arn, sequenceNumber: records[0]?.dynamodb.SequenceNumber };
+      });
+      // Back 25 hours later, for less than an hour (the trim's interval).
+      await onDataDir(written + 25 * 3_600_000, async (c) => {
+        assert.deepEqual(await allRecords(c, streamArn), []);
+        const described = (await streams(c, "DescribeStream", { StreamArn: streamArn })) as { StreamDescription: { Shards: { ShardId: string }[] } };
+        const shardId = described.StreamDescription.Shards[0]?.ShardId;
+        const trimmed = await streamsCall(c, "GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "AT_SEQUENCE_NUMBER", SequenceNumber: sequenceNumber });
+        assert.deepEqual(
+          [trimmed.status, String(trimmed.json["__type"]).split("#").pop(), trimmed.json["message"]],
+          [400, "TrimmedDataAccessException", "The data you are trying to access has been trimmed."],
+        );
+      });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -41,18 +41,18 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
     batch.records.push({ scope: event.scope, streamArn: event.detail.streamArn, seq: event.detail.sequenceNumber, record: JSON.stringify(event.detail.record) });
     return batch.stored;
   });
+  const trim = (): void => {
+    store.trim(env.clock.now() - RETENTION_MS);
+    store.dropExpired(env.clock.now());
+  };
+  // Records that passed their 24 hours while Nimbus was down go before the first request: with
+  // only the hourly trim, a Nimbus restarted more often than that served them for ever.
+  trim();
   // DynamoDB may have written stream records before this service was loaded: ask for those this
   // store lacks. The first requests wait until that sync (and what it publishes) has been delivered.
   env.events.publish("dynamodb:StreamSyncRequested", { holds: store.holdings() }, { account: "", region: "" });
   store.ready = env.events.idle();
-  const cancelTrim = env.scheduler.every(
-    60 * 60 * 1000,
-    () => {
-      store.trim(env.clock.now() - RETENTION_MS);
-      store.dropExpired(env.clock.now());
-    },
-    "dynamodbstreams:trim",
-  );
+  const cancelTrim = env.scheduler.every(60 * 60 * 1000, trim, "dynamodbstreams:trim");
   return () => {
     offChanged();
     offRecord();
