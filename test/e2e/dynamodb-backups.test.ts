@@ -821,3 +821,41 @@ test("backups and PITR history survive a restart on the same data dir", async ()
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("a SYSTEM backup whose 35 days ended while Nimbus was down is gone when it starts again, not an hour later", async () => {
+  // "This SYSTEM on-demand backup expires automatically 35 days after its creation" (DynamoDB
+  // API reference, BackupDetails.BackupExpiryDateTime).
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-ddb-backups-"));
+  const name = uniqueName("system-expiry");
+  const deletedAt = Date.parse("2026-01-15T12:00:00Z");
+  try {
+    const first = await startTestNimbus({ inMemory: false, dataDir, startTime: deletedAt });
+    const ddb = new DynamoDBClient(first.clientConfig());
+    let arn = "";
+    try {
+      await ddb.send(new CreateTableCommand(simpleTable(name)));
+      await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      await ddb.send(new DeleteTableCommand({ TableName: name }));
+      const [system] = (await ddb.send(new ListBackupsCommand({ TableName: name, BackupType: "SYSTEM" }))).BackupSummaries ?? [];
+      assert.equal(system?.BackupExpiryDateTime?.getTime(), deletedAt + 35 * DAY);
+      arn = system?.BackupArn ?? "";
+    } finally {
+      ddb.destroy();
+      await first.close();
+    }
+
+    // Back 36 days later, for less than an hour (the prune's interval).
+    const second = await startTestNimbus({ inMemory: false, dataDir, startTime: deletedAt + 36 * DAY });
+    const again = new DynamoDBClient(second.clientConfig());
+    try {
+      assert.deepEqual((await again.send(new ListBackupsCommand({ TableName: name, BackupType: "ALL" }))).BackupSummaries, []);
+      const gone = await failure(again.send(new DescribeBackupCommand({ BackupArn: arn })));
+      assert.deepEqual([gone.name, gone.message], ["BackupNotFoundException", `Backup not found: ${arn}`]);
+    } finally {
+      again.destroy();
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -143,6 +143,9 @@ export default defineService<DynamodbOperations, DynamoStore>({
       "dynamodb:ttl-sweep",
     );
     const offSync = env.events.subscribe("dynamodb:StreamSyncRequested", (event) => publishStreams(env, store, event.detail));
+    // Once at start too: a SYSTEM backup whose 35 days ended while Nimbus was down goes before the
+    // first request (with only the hourly run, a Nimbus restarted more often kept it for ever).
+    pruneBackups(store, env.clock.now());
     const cancelPrune = env.scheduler.every(PITR_PRUNE_INTERVAL_MS, () => pruneBackups(store, env.clock.now()), "dynamodb:backup-prune");
     // Exports, imports and bulk puts that were running when Nimbus stopped start again from the beginning.
     resumeTransfers({ store, clock: env.clock, scheduler: env.scheduler, invoke: env.invoke });
