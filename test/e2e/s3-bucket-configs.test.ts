@@ -301,6 +301,7 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
   test("inventory reports: a gzipped CSV, manifest.json, manifest.checksum and symlink.txt in the destination, once per period", async () => {
     const HOUR = 3_600_000;
     const source = await bucket("inv-src");
+    await nimbus.scheduler.runDue(); // the sweep S3 runs as it starts, before this configuration
     const destination = await bucket("inv-dst");
     const bodies: Record<string, string> = { "data/a.txt": "hello", "data/b c\"q.txt": "second object", "other/x.txt": "not in the report" };
     for (const [key, body] of Object.entries(bodies)) await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: body }));

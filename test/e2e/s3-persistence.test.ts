@@ -15,6 +15,7 @@ import {
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
+  PutBucketInventoryConfigurationCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
@@ -150,4 +151,47 @@ test("a version left PENDING replication when Nimbus stopped is replicated when 
       assert.deepEqual([replica.VersionId, replica.ReplicationStatus, await replica.Body?.transformToString()], [VersionId, "REPLICA", "a,b"]);
     },
   );
+});
+
+test("an inventory report that fell due while Nimbus was down is delivered when it starts again, not an hour later", async () => {
+  // S3 Inventory creates "inventory lists on a daily or weekly basis" (S3 User Guide, Configuring
+  // Amazon S3 Inventory); with only the hourly sweep, a Nimbus restarted more often than hourly never did.
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-s3-"));
+  const source = uniqueName("inv-src");
+  const destination = uniqueName("inv-dst");
+  try {
+    const first = await startTestNimbus({ inMemory: false, dataDir, startTime: Date.parse("2026-01-15T22:30:00Z") });
+    const s3 = new S3Client({ ...first.clientConfig(), forcePathStyle: true });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: source }));
+      await s3.send(new CreateBucketCommand({ Bucket: destination }));
+      await s3.send(new PutObjectCommand({ Bucket: source, Key: "a.txt", Body: "a" }));
+      await first.scheduler.runDue();
+      await s3.send(
+        new PutBucketInventoryConfigurationCommand({
+          Bucket: source,
+          Id: "daily",
+          InventoryConfiguration: { Id: "daily", IsEnabled: true, Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${destination}`, Format: "CSV" } }, IncludedObjectVersions: "Current", Schedule: { Frequency: "Daily" } },
+        }),
+      );
+    } finally {
+      s3.destroy();
+      await first.close();
+    }
+
+    // Back the next morning, for less than an hour (the sweep's interval).
+    const second = await startTestNimbus({ inMemory: false, dataDir, startTime: Date.parse("2026-01-16T09:00:00Z") });
+    const again = new S3Client({ ...second.clientConfig(), forcePathStyle: true });
+    try {
+      await again.send(new ListObjectsV2Command({ Bucket: destination }));
+      await second.scheduler.advance(59 * 60_000);
+      const keys = ((await again.send(new ListObjectsV2Command({ Bucket: destination }))).Contents ?? []).map((o) => o.Key);
+      assert.ok(keys.includes(`${source}/daily/2026-01-16T09-00Z/manifest.json`), keys.join(" "));
+    } finally {
+      again.destroy();
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -14,6 +14,7 @@ import { inventoryReport, type InventoryReport, type ReportObject } from "./inve
 import { expirationDates } from "./lifecycle-runner.js";
 import { accessTiers } from "./intelligent-tiering.js";
 import { versionLock } from "./object-lock.js";
+import { everyFromStart } from "./notify.js";
 import { canonicalUserId, type S3Store } from "./store.js";
 
 export const INVENTORY_SWEEP_INTERVAL = 60 * 60_000;
@@ -80,5 +81,5 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
 }
 
 export function startInventory(env: ServiceEnvironment, store: S3Store): () => void {
-  return env.scheduler.every(INVENTORY_SWEEP_INTERVAL, () => deliverInventories(env, store), "s3 inventory reports");
+  return everyFromStart(env, INVENTORY_SWEEP_INTERVAL, () => deliverInventories(env, store), "s3 inventory reports");
 }

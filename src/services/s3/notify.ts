@@ -233,11 +233,19 @@ export type SweptEvents = { event: S3ObjectEvent; scope: EventScope }[];
  * object, where S3 removes it once its lifetime ends, stopped or not.
  */
 export function sweepEvery(env: ServiceEnvironment, store: S3Store, interval: number, sweep: (store: S3Store, now: number) => SweptEvents, name: string): () => void {
-  const run = (): void => {
+  return everyFromStart(env, interval, () => {
     for (const { event, scope } of sweep(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
-  };
-  const cancelFirst = env.scheduler.at(env.clock.now(), run, name);
-  const cancelEvery = env.scheduler.every(interval, run, name);
+  }, name);
+}
+
+/**
+ * Runs `task` as the service starts and then every `interval` of (injected) clock time: what fell
+ * due while Nimbus was down happens when it starts, not an interval later (never, for a Nimbus
+ * restarted more often than that).
+ */
+export function everyFromStart(env: ServiceEnvironment, interval: number, task: () => void | Promise<void>, name: string): () => void {
+  const cancelFirst = env.scheduler.at(env.clock.now(), task, name);
+  const cancelEvery = env.scheduler.every(interval, task, name);
   return () => {
     cancelFirst();
     cancelEvery();
