@@ -73,7 +73,7 @@ export interface SignedRequest {
  */
 export function signingSecret(identities: Identities, auth: AuthConfig, accessKeyId: string, sessionToken: string | undefined, style: SignatureErrorStyle): string {
   const issued = identities.issued(accessKeyId);
-  if (issued?.sessionToken !== sessionToken) throw invalidSessionToken(style);
+  if (issued?.sessionToken !== sessionToken) throw invalidSessionToken(style, sessionToken);
   return issued?.secretAccessKey ?? auth.rootSecretAccessKey;
 }
 

@@ -210,9 +210,14 @@ export function s3ParseError(
   return new SigV4ParseError("s3", factory(detail === undefined ? {} : { detail }, fields ? { fields } : {}));
 }
 
-/** A session token the request carries that does not belong to its access key (or none where one is needed). */
-export function invalidSessionToken(style: SignatureErrorStyle): AwsError {
-  if (style === "s3") return sigv4Errors.S3InvalidToken();
+/**
+ * A session token the request carries (`token`) that does not belong to its access key, or none
+ * where one is needed. S3's answer names the token it refused as Token-0, as its answers recorded
+ * in public code show ("<Message>The provided token is malformed or otherwise invalid.</Message>
+ * <Token-0>...</Token-0><RequestId>", a client library's error-parsing fixture and a delta-rs log).
+ */
+export function invalidSessionToken(style: SignatureErrorStyle, token?: string): AwsError {
+  if (style === "s3") return sigv4Errors.S3InvalidToken({}, token !== undefined ? { fields: { "Token-0": token } } : {});
   return style === "query" ? sigv4Errors.InvalidClientTokenId() : sigv4Errors.UnrecognizedClientException();
 }
 

@@ -496,6 +496,8 @@ describe("signature enforcement", () => {
     const listed = await failure(wrongToken.send(new ListObjectsV2Command({ Bucket: bucket })));
     assert.equal(listed.name, "InvalidToken");
     assert.equal(listed.message, "The provided token is malformed or otherwise invalid.");
+    // S3 names the token it refused (its answers as recorded in public code: <Token-0>...</Token-0>).
+    assert.equal((listed as unknown as Record<string, unknown>)["Token-0"], "not-the-token");
   });
 
   test("Lambda function URLs with AWS_IAM auth check the signature over the body", async () => {

@@ -177,7 +177,7 @@ function authorizeForm(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<strin
     verifyPostSignature(credential, signingSecret(ctx.identities, auth, credential.accessKeyId, token, "s3"), policyText);
   } else if (issued) {
     verifyPostSignature(credential, issued.secretAccessKey, policyText);
-    if (issued.sessionToken !== undefined && token !== issued.sessionToken) throw invalidSessionToken("s3");
+    if (issued.sessionToken !== undefined && token !== issued.sessionToken) throw invalidSessionToken("s3", token);
   }
   const policy = parsePostPolicy(policyText);
   checkPostPolicy(policy, fields, bucket, ctx.clock.now());
