@@ -8,7 +8,7 @@ import { AwsError, commonErrors, StalledBody } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Clock } from "../core/clock.js";
 import type { Scheduler } from "../core/scheduler.js";
-import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, RequestDialect, Scope, ServiceCaller, ServiceDefinition } from "../core/service.js";
+import type { Caller, CompletedRequest, CorsRequestFacts, HandlerContext, HttpRoute, NimbusConfig, Scope, ServiceCaller, ServiceDefinition } from "../core/service.js";
 import { hostId, parseInput, serializeError, serializeOutput, type WireProtocol } from "../protocol/codec.js";
 import { materializeRaw, RawJson } from "../protocol/json.js";
 import type { Operation } from "../protocol/model.js";
@@ -88,7 +88,6 @@ export class Dispatcher {
     let account = this.deps.identities.accountOf("");
     let protocol: WireProtocol = guessProtocol(req);
     let serviceId: string | undefined;
-    let dialect: RequestDialect | undefined;
     let definition: ServiceDefinition | undefined;
     let operation: string | undefined;
     let scope: CredentialScope | undefined;
@@ -100,7 +99,6 @@ export class Dispatcher {
       const routing = this.route(req, scope?.service, fromHost?.prefix, (svc, wire) => {
         serviceId = svc.id;
         definition = svc.definition;
-        dialect = definition?.dialect;
         protocol = wire;
       });
       // Settled at once for a loaded service named by X-Amz-Target: no turn of the event loop.
@@ -114,6 +112,7 @@ export class Dispatcher {
       operation = routed.op.name;
       protocol = routed.protocol;
       const { svc, op } = routed;
+      const dialect = svc.definition?.dialect;
       if (this.deps.identities.expired(accessKeyId)) throw dialect?.expiredToken(req) ?? expiredToken(protocol);
       const expiredUrl = dialect && scope ? dialect.expiredPresignedUrl(scope, this.deps.clock.now()) : undefined;
       if (expiredUrl) throw expiredUrl;
@@ -161,7 +160,7 @@ export class Dispatcher {
       }
       // A body that stopped coming is answered as the service's dialect words it; without an
       // answer it stays a failure, and the server closes the connection unanswered.
-      const stalledAnswer = err instanceof StalledBody ? dialect?.stalledBody?.() : undefined;
+      const stalledAnswer = err instanceof StalledBody ? definition?.dialect?.stalledBody?.() : undefined;
       const awsError = err instanceof AwsError ? err : (stalledAnswer ?? commonErrors.InternalFailure());
       // A request refused before routing (a garbled Authorization header) is still answered in
       // the form of the service its X-Amz-Target names: DynamoDB's IncompleteSignatureException
@@ -178,7 +177,6 @@ export class Dispatcher {
       serviceId ??= await this.targetedService(req);
       const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
       definition ??= svc?.definition;
-      dialect ??= definition?.dialect;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
       if (svc) Object.assign(response.headers, this.corsOnError(svc, req));
       addRequestIdHeaders(response, requestId(), svc);

@@ -50,17 +50,11 @@ export function headBucketTellsRegion<T extends Record<string, ((input: never, c
   return wrapHandlers<S3Context, T>(handlers, (operation, handler) => {
     if (operation !== "HeadBucket") return handler;
     return (input, ctx) => {
+      // The error is this request's own (each refusal is made for it), so the header is added in place.
       const told = (err: unknown): never => {
         const bucket = err instanceof AwsError ? ctx.store.bucket((input as { readonly Bucket: string }).Bucket) : undefined;
-        if (!(err instanceof AwsError) || bucket === undefined) throw err;
-        throw new AwsError(err.code, err.message, err.status, {
-          fields: err.fields,
-          headers: { "x-amz-bucket-region": bucket.region, ...err.headers },
-          type: err.type,
-          queryCode: err.queryCode,
-          queryMessage: err.queryMessage,
-          messageKey: err.messageKey,
-        });
+        if (err instanceof AwsError && bucket !== undefined) err.headers["x-amz-bucket-region"] ??= bucket.region;
+        throw err;
       };
       try {
         const out = handler(input, ctx);

@@ -70,9 +70,9 @@ export function restoreStatus(row: RestoreTimes, now: number): { IsRestoreInProg
 
 /** The x-amz-restore header HeadObject and GetObject answer for an archived object. */
 export function restoreHeader(row: ObjectRow, now: number): string | undefined {
-  if (restoreInProgress(row, now)) return 'ongoing-request="true"';
-  if (isRestored(row, now)) return `ongoing-request="false", expiry-date="${new Date(row.restore_expires_at ?? 0).toUTCString()}"`;
-  return undefined;
+  const status = restoreStatus(row, now);
+  if (status === undefined) return undefined;
+  return status.RestoreExpiryDate === undefined ? 'ongoing-request="true"' : `ongoing-request="false", expiry-date="${status.RestoreExpiryDate.toUTCString()}"`;
 }
 
 /**
