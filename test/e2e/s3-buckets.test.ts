@@ -596,6 +596,14 @@ describe("S3 buckets", () => {
     assert.deepEqual([wrong.name, wrong.message, wrong.status], ["AccessDenied", "Access Denied", 403]);
     const location = await failure(s3.send(new GetBucketLocationCommand({ Bucket: name, ExpectedBucketOwner: "222222222222" })));
     assert.deepEqual([location.name, location.status], ["AccessDenied", 403]);
+    // A value that is no account ID is a 400 of its own, whether or not the bucket exists.
+    for (const [bucket, owner] of [[name, "abc"], [name, "0000000000000"], [uniqueName("absent"), "not-an-account"]] as const) {
+      const malformed = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "k", ExpectedBucketOwner: owner })));
+      assert.deepEqual(
+        [malformed.name, malformed.message, malformed.status],
+        ["InvalidBucketOwnerAWSAccountID", `The value of the expected bucket owner parameter must be an AWS Account ID... [${owner}]`, 400],
+      );
+    }
   });
 
   test("an account holds at most 10,000 buckets", async () => {

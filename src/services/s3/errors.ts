@@ -41,6 +41,14 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  // x-amz-expected-bucket-owner that is no account ID (12 digits): S3's answer (versity/versitygw#1428:
+  // 400 from HeadBucket; grafana/loki#15382 quotes its text), with the value in brackets as
+  // LocalStack's provider writes it.
+  InvalidBucketOwnerAWSAccountID: {
+    code: "InvalidBucketOwnerAWSAccountID",
+    status: 400,
+    message: "The value of the expected bucket owner parameter must be an AWS Account ID... [{value}]",
+  },
   // A refusal S3 explains to a caller of the bucket owner's account: since 2024 it names the
   // principal, the action, the resource and why ("Access denied message examples", Troubleshoot
   // access denied (403 Forbidden) errors, S3 User Guide), in the sentence of auth/access.ts

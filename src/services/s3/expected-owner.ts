@@ -16,6 +16,9 @@ interface OwnerHeaders {
   readonly ExpectedSourceBucketOwner?: string;
 }
 
+/** An AWS account ID: twelve decimal digits. */
+const ACCOUNT_ID = /^\d{12}$/;
+
 function checkOwner(ctx: S3Context, bucket: string | undefined, expected: string | undefined): void {
   if (expected === undefined || bucket === undefined) return;
   const row = ctx.store.bucket(bucket);
@@ -23,6 +26,10 @@ function checkOwner(ctx: S3Context, bucket: string | undefined, expected: string
 }
 
 export function checkExpectedOwners(input: OwnerHeaders, ctx: S3Context): void {
+  // A value that is no account ID is refused before the bucket is looked at: 400, not the 403
+  // of an owner that differs (an empty header too, "... []").
+  const expected = input.ExpectedBucketOwner;
+  if (expected !== undefined && !ACCOUNT_ID.test(expected)) throw errors.InvalidBucketOwnerAWSAccountID({ value: expected });
   checkOwner(ctx, input.Bucket, input.ExpectedBucketOwner);
   if (input.ExpectedSourceBucketOwner !== undefined && input.CopySource !== undefined) {
     checkOwner(ctx, parseCopySource(input.CopySource).bucket, input.ExpectedSourceBucketOwner);
