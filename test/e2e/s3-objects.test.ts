@@ -41,6 +41,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { httpRequest, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
 import { awsManagedKeyArn, kmsKeyArn } from "../../src/core/kms-keys.js";
+import { mailSafe } from "../../src/services/s3/domain/mail-safe.js";
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; error: Record<string, unknown> }> {
   try {
@@ -1063,10 +1064,31 @@ describe("S3 objects", () => {
     const fits = await raw(nimbus.port, "PUT", `/${own}/utf8`, { ...SIGNED, "x-amz-meta-k": utf8(1023) }, Buffer.from("x"));
     assert.equal(fits.status, 200);
     const head = await raw(nimbus.port, "HEAD", `/${own}/utf8`, SIGNED);
-    assert.equal(Buffer.from(String(head.headers["x-amz-meta-k"]), "latin1").toString("utf8"), "é".repeat(1023));
+    assert.equal(head.headers["x-amz-meta-k"], mailSafe(utf8(1023)));
     const big = await raw(nimbus.port, "PUT", `/${own}/utf8`, { ...SIGNED, "x-amz-meta-k": utf8(1024) }, Buffer.from("x"));
     assert.equal(big.status, 400);
     assert.match(big.text, /<Code>MetadataTooLarge<\/Code>.*<Size>2049<\/Size><MaxSizeAllowed>2048<\/MaxSizeAllowed>/);
+  });
+
+  test("metadata values past ASCII come back RFC 2047 encoded, the header's bytes read one character per byte", async () => {
+    const own = uniqueName("meta-2047");
+    await s3.send(new CreateBucketCommand({ Bucket: own }));
+    // The SDK sends "José" as UTF-8; S3 reads the header one character per byte and answers the
+    // UTF-8 of those characters mail-safe, in "Q" as ASCII outnumbers the rest (S3 User Guide,
+    // "Working with object metadata"; the forms of minio/minio#21282, recorded against S3:
+    // domain/mail-safe.ts). The SDK hands the encoded-words over as they are.
+    await s3.send(new PutObjectCommand({ Bucket: own, Key: "k", Body: "x", Metadata: { name: "José", plain: "ascii as is" } }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: own, Key: "k" }));
+    assert.deepEqual(head.Metadata, { name: "=?UTF-8?Q?Jos=C3=83=C2=A9?=", plain: "ascii as is" });
+    assert.deepEqual((await s3.send(new GetObjectCommand({ Bucket: own, Key: "k" }))).Metadata, head.Metadata);
+    // Raw UTF-8 on the wire is two characters for "ö", so "B", of their UTF-8 (minio/minio#21282).
+    const put = await raw(nimbus.port, "PUT", `/${own}/raw`, { ...SIGNED, "x-amz-meta-o": Buffer.from("ö", "utf8").toString("latin1"), "x-amz-meta-m": Buffer.from("Miniö", "utf8").toString("latin1") }, Buffer.from("x"));
+    assert.equal(put.status, 200);
+    const rawHead = await raw(nimbus.port, "HEAD", `/${own}/raw`, SIGNED);
+    assert.deepEqual([rawHead.headers["x-amz-meta-o"], rawHead.headers["x-amz-meta-m"]], ["=?UTF-8?B?w4PCtg==?=", "=?UTF-8?Q?Mini=C3=83=C2=B6?="]);
+    // The stored value is kept: a copy answers the same.
+    await s3.send(new CopyObjectCommand({ Bucket: own, Key: "copy", CopySource: `${own}/k` }));
+    assert.deepEqual((await s3.send(new HeadObjectCommand({ Bucket: own, Key: "copy" }))).Metadata, head.Metadata);
   });
 
   test("missing objects and buckets, long keys, empty objects", async () => {

@@ -10,6 +10,7 @@ import type { GetObjectOutput } from "../../generated/s3.js";
 import { virtualHostBucket } from "../../protocol/routing.js";
 import { checksumMember, isChecksumAlgorithm } from "./domain/checksums.js";
 import { formEncode } from "./domain/listing.js";
+import { mailSafe } from "./domain/mail-safe.js";
 import { isVersionIdShaped } from "./domain/version-ids.js";
 import { encryptionOutput, parseEncryption } from "./encryption.js";
 import { errors, invalidArgument, noSuchBucket, noSuchKey, noSuchVersion, s3DomainErrors } from "./errors.js";
@@ -287,8 +288,16 @@ export function objectOutput(row: ObjectRow, bucket: BucketRow, withChecksum: bo
   if (tagCount > 0) out.TagCount = tagCount;
   if (row.replication_status !== null) out.ReplicationStatus = row.replication_status;
   if (withChecksum) Object.assign(out, checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type));
-  out.Metadata = row.metadata === "{}" ? {} : (JSON.parse(row.metadata) as Record<string, string>);
+  out.Metadata = metadataOutput(row);
   return Object.assign(out, encryptionOutput(parseEncryption(row.encryption)));
+}
+
+/** The user metadata a read answers with: each value as stored, RFC 2047 encoded past ASCII (domain/mail-safe.ts). */
+export function metadataOutput(row: Pick<ObjectRow, "metadata">): Record<string, string> {
+  if (row.metadata === "{}") return {};
+  const metadata = JSON.parse(row.metadata) as Record<string, string>;
+  for (const name in metadata) metadata[name] = mailSafe(metadata[name] as string);
+  return metadata;
 }
 
 /**

@@ -20,7 +20,7 @@ import { errors, s3DomainErrors } from "./errors.js";
 import { assertReadable } from "./restore.js";
 import { noteAccess } from "./intelligent-tiering.js";
 import type { ObjectRow, S3Store } from "./store.js";
-import { decodeS3Path, splitBucketPath } from "./objects.js";
+import { decodeS3Path, metadataOutput, splitBucketPath } from "./objects.js";
 
 export interface RoutingRule {
   readonly Condition?: { readonly KeyPrefixEquals?: string; readonly HttpErrorCodeReturnedEquals?: string };
@@ -168,7 +168,7 @@ function objectHeaders(row: ObjectRow): Record<string, string> {
   if (row.content_language !== null) headers["content-language"] = row.content_language;
   if (row.cache_control !== null) headers["cache-control"] = row.cache_control;
   if (row.expires !== null) headers["expires"] = row.expires;
-  for (const [name, value] of Object.entries(JSON.parse(row.metadata) as Record<string, string>)) headers[`x-amz-meta-${name}`] = value;
+  for (const [name, value] of Object.entries(metadataOutput(row))) headers[`x-amz-meta-${name}`] = value;
   return headers;
 }
 
