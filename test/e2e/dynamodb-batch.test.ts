@@ -493,6 +493,32 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(await refused({ TransactItems: [absentPut, unusedCheck] }), ["ValidationException", 400, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"]);
   });
 
+  test("TransactWriteItems names an action's malformed member by its path: position and type", async () => {
+    // dynamodb-conformance tier 3 error-messages/transactWriteItems, captured against DynamoDB (us-east-1, eu-west-2, 2026-10-08/09).
+    const name = await table();
+    const pattern = "failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
+    const refused = async (item: Record<string, unknown>, first?: Record<string, unknown>): Promise<[string, number | undefined, string]> => {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems: [...(first ? [first] : []), item] } as never)));
+      return [err.name, err.$metadata.httpStatusCode, err.message];
+    };
+    const key = { id: { S: "a" } };
+    assert.deepEqual(await refused({ Put: { TableName: "bad!name", Item: key } }), ["ValidationException", 400, `1 validation error detected: Value 'bad!name' at 'transactItems.1.member.put.tableName' ${pattern}`]);
+    const update = { Update: { TableName: "bad!name", Key: key, UpdateExpression: "SET a = :a", ExpressionAttributeValues: { ":a": { S: "x" } } } };
+    assert.deepEqual(await refused(update, { Put: { TableName: name, Item: { id: { S: "first" } } } }), [
+      "ValidationException",
+      400,
+      `1 validation error detected: Value 'bad!name' at 'transactItems.2.member.update.tableName' ${pattern}`,
+    ]);
+    assert.equal((await refused({ Delete: { TableName: "bad!name", Key: key } }))[2], `1 validation error detected: Value 'bad!name' at 'transactItems.1.member.delete.tableName' ${pattern}`);
+    const check = { ConditionCheck: { TableName: "bad!name", Key: key, ConditionExpression: "attribute_exists(id)" } };
+    assert.equal((await refused(check))[2], `1 validation error detected: Value 'bad!name' at 'transactItems.1.member.conditionCheck.tableName' ${pattern}`);
+    assert.equal(
+      (await refused({ Put: { TableName: name, Item: key, ConditionExpression: "attribute_not_exists(id)", ReturnValuesOnConditionCheckFailure: "BOGUS" } }))[2],
+      "1 validation error detected: Value 'BOGUS' at 'transactItems.1.member.put.returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
+    );
+    assert.equal((await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "first" } } }))).Item, undefined);
+  });
+
   test("batches report their enums (and BatchGetItem a malformed table name) together, before any table", async () => {
     // nubo-db/dynamodb-conformance tier 3 validation-ordering/batch, captured against DynamoDB (us-east-1, eu-west-2, 2026-10-09).
     const name = await table();

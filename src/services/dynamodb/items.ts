@@ -62,8 +62,8 @@ export function writeTableNameOf(raw: string): string {
  * TableName '' in every region, and its DeleteItem ordering test, passing against DynamoDB).
  * DescribeTable answers "" with the name rules (ack-api-quirks).
  */
-export function emptyTableNameCheck(raw: string): Check | undefined {
-  return raw === "" ? length("tableName", raw, 1, 1024) : undefined;
+export function emptyTableNameCheck(raw: string, field = "tableName"): Check | undefined {
+  return raw === "" ? length(field, raw, 1, 1024) : undefined;
 }
 
 /**

@@ -89,8 +89,13 @@ export function returnValuesCheck(raw: string | undefined): Check {
   return oneOf("returnValues", raw, ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"]);
 }
 
+/** ReturnValuesOnConditionCheckFailure's enum; `field` is its path (a transaction's action names its own). */
+export function returnValuesOnFailureCheck(raw: string | undefined, field = "returnValuesOnConditionCheckFailure"): Check {
+  return oneOf(field, raw, ["ALL_OLD", "NONE"]);
+}
+
 export function checkReturnValuesOnFailure(raw: string | undefined): boolean {
-  check(oneOf("returnValuesOnConditionCheckFailure", raw, ["ALL_OLD", "NONE"]));
+  check(returnValuesOnFailureCheck(raw));
   return raw === "ALL_OLD";
 }
 

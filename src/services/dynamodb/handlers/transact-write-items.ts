@@ -1,6 +1,6 @@
 import type { TransactWriteItemsInput, TransactWriteItemsOutput } from "../../../generated/dynamodb.js";
 import type { AwsError } from "../../../core/errors.js";
-import { tableContext, type TableReach } from "../access.js";
+import { bareTableName, tableContext, type TableReach } from "../access.js";
 import {
   applyUpdate,
   assertItemSize,
@@ -30,6 +30,7 @@ import {
   checkKeyValues,
   Consumption,
   emptyIndexKeyMessage,
+  emptyTableNameCheck,
   isEmptyKeyValue,
   itemKeysMismatch,
   jsonItem,
@@ -44,10 +45,10 @@ import {
   type ConsumedCapacityOut,
 } from "../items.js";
 import { itemCollectionMetrics, itemCollectionMetricsCheck, wantsItemCollectionMetrics } from "../metrics.js";
-import { checkReturnValuesOnFailure, javaListValue } from "../requests.js";
+import { javaListValue, returnValuesOnFailureCheck } from "../requests.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
 import { throttledTransaction, throttleOf } from "../throttling.js";
-import { check } from "../validation.js";
+import { check, tableNameChecks, type Check } from "../validation.js";
 
 const MAX_ACTIONS = 100;
 /** "The aggregate size of the items in the transaction cannot exceed 4 MB." */
@@ -120,11 +121,8 @@ interface Parsed {
  * and eu-west-2, 2026-10-09).
  */
 function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], position: number): Parsed {
-  const present = (["ConditionCheck", "Put", "Delete", "Update"] as const).filter((k) => entry[k] !== undefined);
-  if (present.length !== 1) {
-    throw validationException("TransactItems can only contain one of Check, Put, Update or Delete");
-  }
-  const kind = present[0] as Action["kind"];
+  const kind = entryKind(entry);
+  if (kind === undefined) throw validationException("TransactItems can only contain one of Check, Put, Update or Delete");
   const op = entry[kind] as {
     TableName: string;
     Key?: Record<string, unknown>;
@@ -135,7 +133,8 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
     ExpressionAttributeValues?: Record<string, unknown>;
     ReturnValuesOnConditionCheckFailure?: string;
   };
-  const returnOld = checkReturnValuesOnFailure(op.ReturnValuesOnConditionCheckFailure);
+  // Its enum was checked with the request's member constraints (entryMemberChecks).
+  const returnOld = op.ReturnValuesOnConditionCheckFailure === "ALL_OLD";
   const attrs = expressionAttributes(op.ExpressionAttributeNames, op.ExpressionAttributeValues);
   if (kind === "ConditionCheck" && op.ConditionExpression === undefined) {
     throw validationException(`1 validation error detected: Value null at 'transactItems.${position + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`);
@@ -145,6 +144,30 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
   attrs.assertAllUsed();
   const values = validateItem((kind === "Put" ? op.Item : op.Key) ?? {});
   return { kind, table: op.TableName, returnOld, condition, update, values };
+}
+
+/** The one action an entry names; undefined when it names none or several. */
+function entryKind(entry: TransactWriteItemsInput["TransactItems"][number]): Action["kind"] | undefined {
+  const present = (["ConditionCheck", "Put", "Delete", "Update"] as const).filter((k) => entry[k] !== undefined);
+  return present.length === 1 ? present[0] : undefined;
+}
+
+/**
+ * An action's own member constraints, named by their path in the request, the action's position
+ * and its type: "1 validation error detected: Value 'bad!name' at 'transactItems.2.member.update.tableName'
+ * failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+ * (dynamodb-conformance tier 3 error-messages/transactWriteItems, captured against DynamoDB in
+ * us-east-1 and eu-west-2, 2026-10-08/09, for each of the four types), and likewise
+ * 'transactItems.1.member.put.returnValuesOnConditionCheckFailure' for its enum. An empty name
+ * fails the length 1 alone, as PutItem's does (emptyTableNameCheck).
+ */
+function entryMemberChecks(entry: TransactWriteItemsInput["TransactItems"][number], position: number): (Check | undefined)[] {
+  const kind = entryKind(entry);
+  if (kind === undefined) return [];
+  const op = entry[kind] as { TableName: string; ReturnValuesOnConditionCheckFailure?: string };
+  const path = `transactItems.${position + 1}.member.${kind.charAt(0).toLowerCase()}${kind.slice(1)}`;
+  const nameChecks = op.TableName === "" ? [emptyTableNameCheck("", `${path}.tableName`)] : tableNameChecks(bareTableName(op.TableName), `${path}.tableName`);
+  return [...nameChecks, returnValuesOnFailureCheck(op.ReturnValuesOnConditionCheckFailure, `${path}.returnValuesOnConditionCheckFailure`)];
 }
 
 function prepare(parsed: Parsed, ctx: DynamoContext, reach: TableReach): Action {
@@ -203,6 +226,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     },
     capacityModeCheck(input.ReturnConsumedCapacity),
     itemCollectionMetricsCheck(input.ReturnItemCollectionMetrics),
+    ...input.TransactItems.flatMap((entry, i) => entryMemberChecks(entry, i)),
   );
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const metrics = wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
