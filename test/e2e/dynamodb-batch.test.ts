@@ -517,6 +517,11 @@ describe("DynamoDB batches and transactions", () => {
       "1 validation error detected: Value 'BOGUS' at 'transactItems.1.member.put.returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
     );
     assert.equal((await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "first" } } }))).Item, undefined);
+    // TransactGetItems names its Gets so too (error-messages/transactGetItems, us-east-1 and eu-west-2, 2026-10-09).
+    const get = await failure<DynamoDBServiceException>(
+      ddb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: name, Key: key } }, { Get: { TableName: "bad!name", Key: key } }] })),
+    );
+    assert.deepEqual([get.name, get.$metadata.httpStatusCode, get.message], ["ValidationException", 400, `1 validation error detected: Value 'bad!name' at 'transactItems.2.member.get.tableName' ${pattern}`]);
   });
 
   test("batches report their enums (and BatchGetItem a malformed table name) together, before any table", async () => {

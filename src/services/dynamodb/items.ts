@@ -29,7 +29,7 @@ import { errors } from "./errors.js";
 import { restoring } from "./table-status.js";
 import type { DynamoStore, RowKey } from "./store.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
-import { check, checkTableName, length, oneOf, type Check } from "./validation.js";
+import { check, checkTableName, length, oneOf, tableNameChecks, type Check } from "./validation.js";
 import { replicateWrite, stampLegacyReplication } from "./replication.js";
 import { multiKeyText } from "./multi-attribute-keys.js";
 import { checkVectorAttributes, sameVectorRow, serializeEntry, vectorRow, type VectorIndexMeta } from "./vectors.js";
@@ -64,6 +64,14 @@ export function writeTableNameOf(raw: string): string {
  */
 export function emptyTableNameCheck(raw: string, field = "tableName"): Check | undefined {
   return raw === "" ? length(field, raw, 1, 1024) : undefined;
+}
+
+/**
+ * The table name a member inside a request holds (a transaction's action), named by its path: an
+ * empty one fails the length 1 alone (emptyTableNameCheck), any other the name's length and pattern.
+ */
+export function memberTableNameChecks(raw: string, field: string): (Check | undefined)[] {
+  return raw === "" ? [emptyTableNameCheck(raw, field)] : tableNameChecks(bareTableName(raw), field);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TransactWriteItemsInput, TransactWriteItemsOutput } from "../../../generated/dynamodb.js";
 import type { AwsError } from "../../../core/errors.js";
-import { bareTableName, tableContext, type TableReach } from "../access.js";
+import { tableContext, type TableReach } from "../access.js";
 import {
   applyUpdate,
   assertItemSize,
@@ -30,11 +30,11 @@ import {
   checkKeyValues,
   Consumption,
   emptyIndexKeyMessage,
-  emptyTableNameCheck,
   isEmptyKeyValue,
   itemKeysMismatch,
   jsonItem,
   keySchemaMismatch,
+  memberTableNameChecks,
   readItem,
   readUnits,
   requestFingerprint,
@@ -48,7 +48,7 @@ import { itemCollectionMetrics, itemCollectionMetricsCheck, wantsItemCollectionM
 import { javaListValue, returnValuesOnFailureCheck } from "../requests.js";
 import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type TableMeta } from "../table.js";
 import { throttledTransaction, throttleOf } from "../throttling.js";
-import { check, tableNameChecks, type Check } from "../validation.js";
+import { check, type Check } from "../validation.js";
 
 const MAX_ACTIONS = 100;
 /** "The aggregate size of the items in the transaction cannot exceed 4 MB." */
@@ -158,16 +158,14 @@ function entryKind(entry: TransactWriteItemsInput["TransactItems"][number]): Act
  * failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
  * (dynamodb-conformance tier 3 error-messages/transactWriteItems, captured against DynamoDB in
  * us-east-1 and eu-west-2, 2026-10-08/09, for each of the four types), and likewise
- * 'transactItems.1.member.put.returnValuesOnConditionCheckFailure' for its enum. An empty name
- * fails the length 1 alone, as PutItem's does (emptyTableNameCheck).
+ * 'transactItems.1.member.put.returnValuesOnConditionCheckFailure' for its enum.
  */
 function entryMemberChecks(entry: TransactWriteItemsInput["TransactItems"][number], position: number): (Check | undefined)[] {
   const kind = entryKind(entry);
   if (kind === undefined) return [];
   const op = entry[kind] as { TableName: string; ReturnValuesOnConditionCheckFailure?: string };
   const path = `transactItems.${position + 1}.member.${kind.charAt(0).toLowerCase()}${kind.slice(1)}`;
-  const nameChecks = op.TableName === "" ? [emptyTableNameCheck("", `${path}.tableName`)] : tableNameChecks(bareTableName(op.TableName), `${path}.tableName`);
-  return [...nameChecks, returnValuesOnFailureCheck(op.ReturnValuesOnConditionCheckFailure, `${path}.returnValuesOnConditionCheckFailure`)];
+  return [...memberTableNameChecks(op.TableName, `${path}.tableName`), returnValuesOnFailureCheck(op.ReturnValuesOnConditionCheckFailure, `${path}.returnValuesOnConditionCheckFailure`)];
 }
 
 function prepare(parsed: Parsed, ctx: DynamoContext, reach: TableReach): Action {
