@@ -99,6 +99,8 @@ interface Reason {
   Item?: unknown;
 }
 
+const ACTION_KINDS = ["ConditionCheck", "Put", "Delete", "Update"] as const;
+
 /** The action each entry is checked for on its table. */
 const ITEM_ACTIONS: Readonly<Record<Action["kind"], string>> = { ConditionCheck: "ConditionCheckItem", Put: "PutItem", Delete: "DeleteItem", Update: "UpdateItem" };
 
@@ -122,7 +124,15 @@ interface Parsed {
  */
 function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], position: number): Parsed {
   const kind = entryKind(entry);
-  if (kind === undefined) throw validationException("TransactItems can only contain one of Check, Put, Update or Delete");
+  if (kind === undefined) {
+    // An entry that names no action is refused in other words than one that names several:
+    // "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request"
+    // (dynamodb-conformance tier 3 error-messages/transactWriteItems, captured against DynamoDB in
+    // us-east-1, where eu-west-2 has since moved to a constraint on 'transactItems'; an application's
+    // notes quote it for an action keyed "PUT"; AWS's DAX clients check it in the same words).
+    const several = ACTION_KINDS.some((k) => entry[k] !== undefined);
+    throw validationException(several ? "TransactItems can only contain one of Check, Put, Update or Delete" : "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request");
+  }
   const op = entry[kind] as {
     TableName: string;
     Key?: Record<string, unknown>;
@@ -148,7 +158,7 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
 
 /** The one action an entry names; undefined when it names none or several. */
 function entryKind(entry: TransactWriteItemsInput["TransactItems"][number]): Action["kind"] | undefined {
-  const present = (["ConditionCheck", "Put", "Delete", "Update"] as const).filter((k) => entry[k] !== undefined);
+  const present = ACTION_KINDS.filter((k) => entry[k] !== undefined);
   return present.length === 1 ? present[0] : undefined;
 }
 
