@@ -275,17 +275,26 @@ describe("S3 with enforced policies", () => {
     assert.equal(anonymous.status, 403);
     assert.match(anonymous.text, /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
 
+    // What it pays for is answered with x-amz-request-charged: requester (the same guide page).
     const paid = await other().send(new GetObjectCommand({ Bucket: bucket, Key: "data.csv", RequestPayer: "requester" }));
     assert.equal(await paid.Body?.transformToString(), "a,b");
-    assert.deepEqual((await other().send(new ListObjectsV2Command({ Bucket: bucket, RequestPayer: "requester" }))).Contents?.map((o) => o.Key), ["data.csv"]);
-    await other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.csv", Body: "c", RequestPayer: "requester" }));
-    // A copy out of the bucket needs the acknowledgement for its source too.
+    assert.equal(paid.RequestCharged, "requester");
+    assert.equal((await other().send(new HeadObjectCommand({ Bucket: bucket, Key: "data.csv", RequestPayer: "requester" }))).RequestCharged, "requester");
+    const listed = await other().send(new ListObjectsV2Command({ Bucket: bucket, RequestPayer: "requester" }));
+    assert.deepEqual([listed.Contents?.map((o) => o.Key), listed.RequestCharged], [["data.csv"], "requester"]);
+    assert.equal((await other().send(new PutObjectCommand({ Bucket: bucket, Key: "theirs.csv", Body: "c", RequestPayer: "requester" }))).RequestCharged, "requester");
+    // A copy out of the bucket needs the acknowledgement for its source too, and is charged for it.
     const target = uniqueName("payer-target");
     await other().send(new CreateBucketCommand({ Bucket: target }));
     await denied(other().send(new CopyObjectCommand({ Bucket: target, Key: "copy.csv", CopySource: `${bucket}/data.csv` })));
-    await other().send(new CopyObjectCommand({ Bucket: target, Key: "copy.csv", CopySource: `${bucket}/data.csv`, RequestPayer: "requester" }));
+    const copied = await other().send(new CopyObjectCommand({ Bucket: target, Key: "copy.csv", CopySource: `${bucket}/data.csv`, RequestPayer: "requester" }));
+    assert.equal(copied.RequestCharged, "requester");
+    // Within its own bucket nothing is charged to it as requester.
+    assert.equal((await other().send(new GetObjectCommand({ Bucket: target, Key: "copy.csv", RequestPayer: "requester" }))).RequestCharged, undefined);
 
-    assert.equal(await (await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "theirs.csv" }))).Body?.transformToString(), "c");
+    const own = await owner().send(new GetObjectCommand({ Bucket: bucket, Key: "theirs.csv" }));
+    assert.equal(await own.Body?.transformToString(), "c");
+    assert.equal(own.RequestCharged, undefined);
     await owner().send(new DeleteObjectCommand({ Bucket: bucket, Key: "theirs.csv" }));
   });
 

@@ -304,9 +304,33 @@ export function bypassesGovernance(ctx: S3Context, bucket: BucketRow, key: strin
  * anonymous callers are refused outright ("anonymous access to that bucket is not allowed").
  */
 function requirePayerAcknowledged(ctx: S3Context, bucket: BucketRow, requestPayer: string | undefined, principal = callerOf(ctx)): void {
-  if (!enforcesPolicies(ctx.config) || ctx.store.config<string>(bucket.name, "requestPayment") !== "Requester") return;
-  if (principal.type === "aws" && principal.account === bucket.account_id) return;
+  if (!enforcesPolicies(ctx.config) || !billsCaller(ctx, bucket, principal)) return;
   if (principal.type === "anonymous" || requestPayer !== "requester") throw errors.AccessDenied();
+}
+
+/** Whether the bucket's requests are the caller's to pay: a Requester Pays bucket, a caller outside its owner account. */
+function billsCaller(ctx: S3Context, bucket: BucketRow, principal: RequestPrincipal): boolean {
+  if (ctx.store.config<string>(bucket.name, "requestPayment") !== "Requester") return false;
+  return !(principal.type === "aws" && principal.account === bucket.account_id);
+}
+
+/**
+ * "If the request succeeds and the requester is charged, the response includes the header
+ * x-amz-request-charged:requester" (S3 User Guide, "Downloading objects from Requester Pays
+ * buckets"): a request that acknowledged the charge (x-amz-request-payer: requester) and is billed
+ * by its bucket, or by a copy's source bucket ("If either the source or destination S3 bucket has
+ * Requester Pays enabled, the requester will pay", the model's RequestPayer). The owner account,
+ * which pays as owner, is not told it was charged as requester.
+ */
+function chargesRequester(operation: string, input: AccessInput, ctx: S3Context): boolean {
+  if (!REQUEST_PAYER_OPERATIONS.has(operation) || input.RequestPayer !== "requester") return false;
+  const principal = callerOf(ctx);
+  const billed = (name: string | undefined): boolean => {
+    const bucket = name === undefined ? undefined : ctx.store.bucket(name);
+    return bucket !== undefined && billsCaller(ctx, bucket, principal);
+  };
+  const copied = (operation === "CopyObject" || operation === "UploadPartCopy") && input.CopySource !== undefined;
+  return billed(input.Bucket) || (copied && billed(parseCopySource(input.CopySource as string).bucket));
 }
 
 /**
@@ -379,8 +403,9 @@ function worded(operation: string, input: AccessInput, ctx: S3Context, err: unkn
 }
 
 /**
- * Every handler of the map, with `check` run first (the expected-owner and access checks, index.ts)
- * and the ReasonedAccessDenied it throws worded for the caller.
+ * Every handler of the map, with `check` run first (the expected-owner and access checks, index.ts),
+ * the ReasonedAccessDenied it throws worded for the caller, and RequestCharged on the answer of a
+ * request billed to its requester (chargesRequester).
  */
 export function checkedHandlers<T extends Record<string, ((input: never, ctx: S3Context) => unknown) | undefined>>(handlers: T, check: (operation: string, input: never, ctx: S3Context) => void): T {
   return wrapHandlers<S3Context, T>(handlers, (operation, handler) => (input, ctx) => {
@@ -388,9 +413,12 @@ export function checkedHandlers<T extends Record<string, ((input: never, ctx: S3
     const reword = (err: unknown): never => {
       throw worded(operation, input as AccessInput, ctx, err);
     };
+    // Read once the request succeeded, when its copy source is known to parse.
+    const charged = (out: unknown): unknown =>
+      typeof out === "object" && out !== null && chargesRequester(operation, input as AccessInput, ctx) ? { RequestCharged: "requester", ...out } : out;
     try {
       const out = handler(input, ctx);
-      return out instanceof Promise ? out.catch(reword) : out;
+      return out instanceof Promise ? out.then(charged, reword) : charged(out);
     } catch (err) {
       return reword(err);
     }
