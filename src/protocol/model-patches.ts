@@ -114,6 +114,14 @@ const S3_PART_VERSION_ID: Readonly<Record<string, RawRef>> = {
   VersionId: { location: "querystring", locationName: "versionId" },
 };
 
+/**
+ * HeadBucket's Content-Type: S3 answers a HEAD of a bucket with "Content-Type: application/xml"
+ * (services/s3/handlers/buckets.ts), which its model's output does not declare.
+ */
+const S3_HEAD_BUCKET_CONTENT_TYPE: Readonly<Record<string, RawRef>> = {
+  ContentType: { location: "header", locationName: "Content-Type" },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
@@ -121,6 +129,7 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
     { operation: "UploadPart", side: "input", path: [], members: S3_PART_CONTENT_ENCODING },
     { operation: "UploadPart", side: "input", path: [], members: S3_PART_VERSION_ID },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
+    { operation: "HeadBucket", side: "output", path: [], members: S3_HEAD_BUCKET_CONTENT_TYPE },
     { operation: "DeleteObjects", side: "input", path: [], members: S3_INTEGRITY_HEADERS },
     ...["PutObject", "CopyObject", "CreateMultipartUpload"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "output" as const, path: [], members: S3_EXPIRES_TEXT })),

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -73,6 +74,11 @@ describe("S3 buckets", () => {
     assert.equal(created.Location, `/${name}`);
     const head = await s3.send(new HeadBucketCommand({ Bucket: name }));
     assert.equal(head.BucketRegion, "us-east-1");
+    // On the wire, a HEAD of the bucket is typed application/xml, as S3 answers it (buckets.ts).
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      request({ host: "127.0.0.1", port: nimbus.port, method: "HEAD", path: `/${name}`, headers: signedHeaders("s3") }, (res) => resolve(res.resume().headers)).on("error", reject).end(),
+    );
+    assert.deepEqual([headers["content-type"], headers["x-amz-bucket-region"]], ["application/xml", "us-east-1"]);
     const list = await s3.send(new ListBucketsCommand({}));
     const entry = list.Buckets?.find((b) => b.Name === name);
     assert.equal(entry?.CreationDate?.toISOString(), "2026-01-15T12:00:00.000Z");

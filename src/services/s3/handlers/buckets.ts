@@ -122,9 +122,16 @@ function checkNamespace(input: CreateBucketInput, account: string, region: strin
 /** An account regional suffix: `-<12-digit account>-<region code>-an`. */
 const ACCOUNT_REGIONAL_SUFFIX = /-\d{12}-[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+-an$/;
 
-export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOutput {
+/**
+ * A HEAD of a bucket answers "Content-Type: application/xml" beside x-amz-bucket-region and
+ * x-amz-access-point-alias, as S3's answers to `curl -I https://<bucket>.s3.amazonaws.com` show
+ * (public write-ups of the Pwned Labs "mega-big-tech" exercise record it from 2023 to 2026), and as Hadoop S3A reads it
+ * (HeaderProcessing: application/xml "is what a HEAD of / returns as the type of a root path").
+ * The model's output has no member for it (a model patch: protocol/model-patches.ts).
+ */
+export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOutput & { readonly ContentType: string } {
   const bucket = requireBucket(ctx, input.Bucket);
-  return { BucketRegion: bucket.region, AccessPointAlias: false };
+  return { BucketRegion: bucket.region, AccessPointAlias: false, ContentType: "application/xml" };
 }
 
 export function deleteBucket(input: DeleteBucketInput, ctx: S3Context): DeleteBucketOutput {
