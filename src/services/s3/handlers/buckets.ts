@@ -127,11 +127,13 @@ const ACCOUNT_REGIONAL_SUFFIX = /-\d{12}-[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+-a
  * x-amz-access-point-alias, as S3's answers to `curl -I https://<bucket>.s3.amazonaws.com` show
  * (public write-ups of the Pwned Labs "mega-big-tech" exercise record it from 2023 to 2026), and as Hadoop S3A reads it
  * (HeaderProcessing: application/xml "is what a HEAD of / returns as the type of a root path").
- * The model's output has no member for it (a model patch: protocol/model-patches.ts).
+ * The model's output has no member for it (a model patch: protocol/model-patches.ts). Since late
+ * 2025 the same captures also carry x-amz-bucket-arn (arn:aws:s3:::mega-big-tech) for that general
+ * purpose bucket, though the API reference still calls BucketArn a directory-bucket member.
  */
 export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOutput & { readonly ContentType: string } {
   const bucket = requireBucket(ctx, input.Bucket);
-  return { BucketRegion: bucket.region, AccessPointAlias: false, ContentType: "application/xml" };
+  return { BucketArn: `arn:aws:s3:::${bucket.name}`, BucketRegion: bucket.region, AccessPointAlias: false, ContentType: "application/xml" };
 }
 
 export function deleteBucket(input: DeleteBucketInput, ctx: S3Context): DeleteBucketOutput {
