@@ -63,7 +63,7 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     if (existing.account_id !== ctx.account) throw errors.BucketAlreadyExists({}, { fields: { BucketName: name } });
     // A legacy of us-east-1: re-creating your own bucket there answers 200 and changes nothing;
     // not for an account regional one, which answers 409 from every Region.
-    if (existing.region === US_EAST_1 && region === US_EAST_1 && !accountRegional) return { Location: `/${name}` };
+    if (existing.region === US_EAST_1 && region === US_EAST_1 && !accountRegional) return { Location: `/${name}`, BucketArn: bucketArn(name) };
     throw errors.BucketAlreadyOwnedByYou({}, { fields: { BucketName: name } });
   }
   const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
@@ -89,7 +89,18 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     if (input.ObjectLockEnabledForBucket === true) enableObjectLock(ctx.store, name);
     if (constraint !== undefined && constraint in LEGACY_CONSTRAINTS) ctx.store.setConfig(name, "locationConstraint", constraint);
   });
-  return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/` };
+  return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/`, BucketArn: bucketArn(name) };
+}
+
+/**
+ * A general purpose bucket's ARN, which CreateBucket and HeadBucket answer as x-amz-bucket-arn
+ * (BucketArn), though the API reference still calls it a directory-bucket member: the AWS CLI's
+ * create-bucket in ap-south-1 printing "BucketArn": "arn:aws:s3:::streamingapp-media-...", its
+ * head-bucket printing "BucketArn": "arn:aws:s3:::xfusion-s3-28684", and `curl -I` of a bucket
+ * showing x-amz-bucket-arn: arn:aws:s3:::mega-big-tech since late 2025 (public write-ups).
+ */
+function bucketArn(name: string): string {
+  return `arn:aws:s3:::${name}`;
 }
 
 /**
@@ -123,17 +134,16 @@ function checkNamespace(input: CreateBucketInput, account: string, region: strin
 const ACCOUNT_REGIONAL_SUFFIX = /-\d{12}-[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+-an$/;
 
 /**
- * A HEAD of a bucket answers "Content-Type: application/xml" beside x-amz-bucket-region and
- * x-amz-access-point-alias, as S3's answers to `curl -I https://<bucket>.s3.amazonaws.com` show
- * (public write-ups of the Pwned Labs "mega-big-tech" exercise record it from 2023 to 2026), and as Hadoop S3A reads it
+ * A HEAD of a bucket answers "Content-Type: application/xml" beside x-amz-bucket-region,
+ * x-amz-access-point-alias and x-amz-bucket-arn (bucketArn), as S3's answers to
+ * `curl -I https://<bucket>.s3.amazonaws.com` show (public write-ups of the Pwned Labs
+ * "mega-big-tech" exercise record it from 2023 to 2026), and as Hadoop S3A reads it
  * (HeaderProcessing: application/xml "is what a HEAD of / returns as the type of a root path").
- * The model's output has no member for it (a model patch: protocol/model-patches.ts). Since late
- * 2025 the same captures also carry x-amz-bucket-arn (arn:aws:s3:::mega-big-tech) for that general
- * purpose bucket, though the API reference still calls BucketArn a directory-bucket member.
+ * The model's output has no member for it (a model patch: protocol/model-patches.ts).
  */
 export function headBucket(input: HeadBucketInput, ctx: S3Context): HeadBucketOutput & { readonly ContentType: string } {
   const bucket = requireBucket(ctx, input.Bucket);
-  return { BucketArn: `arn:aws:s3:::${bucket.name}`, BucketRegion: bucket.region, AccessPointAlias: false, ContentType: "application/xml" };
+  return { BucketArn: bucketArn(bucket.name), BucketRegion: bucket.region, AccessPointAlias: false, ContentType: "application/xml" };
 }
 
 export function deleteBucket(input: DeleteBucketInput, ctx: S3Context): DeleteBucketOutput {
