@@ -363,7 +363,9 @@ describe("S3 buckets", () => {
     }
     // The us-east-1 endpoint creates a bucket in any Region: an eu-west-1 suffix with an eu-west-1 constraint.
     const west = `${prefix}-000000000000-eu-west-1-an`;
-    await s3.send(new CreateBucketCommand({ Bucket: west, BucketNamespace: "account-regional", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    const westCreated = await s3.send(new CreateBucketCommand({ Bucket: west, BucketNamespace: "account-regional", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    // Its Location is the path, as for any account regional bucket, not a global endpoint URL.
+    assert.equal(westCreated.Location, `/${west}`);
     assert.equal((await s3.send(new GetBucketLocationCommand({ Bucket: west }))).LocationConstraint, "eu-west-1");
     // The global namespace takes no name with an account regional suffix, the caller's or anyone's.
     for (const client of [s3, other]) {

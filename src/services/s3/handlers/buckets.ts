@@ -89,7 +89,12 @@ export function createBucket(input: CreateBucketInput, ctx: S3Context): CreateBu
     if (input.ObjectLockEnabledForBucket === true) enableObjectLock(ctx.store, name);
     if (constraint !== undefined && constraint in LEGACY_CONSTRAINTS) ctx.store.setConfig(name, "locationConstraint", constraint);
   });
-  return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/`, BucketArn: bucketArn(name) };
+  // "A forward slash followed by the name of the bucket for all account regional namespace buckets
+  // and all global general purpose buckets created in us-east-1. For global general purpose buckets
+  // created in other Amazon Web Services Regions, the Location field is the global endpoint URL"
+  // (CreateBucket's Location, API reference).
+  const location = accountRegional || region === US_EAST_1 ? `/${name}` : `http://${name}.s3.${region}.amazonaws.com/`;
+  return { Location: location, BucketArn: bucketArn(name) };
 }
 
 /**
