@@ -592,9 +592,12 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
       else out[wireName(k)] = headers[k] as string;
     }
     // Content-Length goes last (see LENGTH_LAST). A 304 may only carry the length a 200 would
-    // have had (RFC 9110 section 8.6), so none.
+    // have had, and "a server MUST NOT send a Content-Length header field in any response with a
+    // status code of ... 204 (No Content)" (RFC 9110 section 8.6): S3's 204s carry none (the
+    // DeleteObject sample response, S3 API reference).
+    if (response.status === 204) length = undefined;
     if (length !== undefined) out["Content-Length"] = length;
-    else if (!head && response.status !== 304) out["Content-Length"] = body === undefined ? "0" : Buffer.byteLength(body);
+    else if (!head && response.status !== 304 && response.status !== 204) out["Content-Length"] = body === undefined ? "0" : Buffer.byteLength(body);
     res.writeHead(response.status, out);
     endThisTurn(res, body);
     return;

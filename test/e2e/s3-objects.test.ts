@@ -1091,6 +1091,14 @@ describe("S3 objects", () => {
     assert.deepEqual((await s3.send(new HeadObjectCommand({ Bucket: own, Key: "copy" }))).Metadata, head.Metadata);
   });
 
+  test("a 204 carries no Content-Length (RFC 9110 section 8.6; S3's DeleteObject sample response)", async () => {
+    const own = uniqueName("no-length");
+    await s3.send(new CreateBucketCommand({ Bucket: own }));
+    const deleted = await raw(nimbus.port, "DELETE", `/${own}/missing`, SIGNED);
+    assert.equal(deleted.status, 204);
+    assert.equal(deleted.headers["content-length"], undefined);
+  });
+
   test("missing objects and buckets, long keys, empty objects", async () => {
     const head = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "nope" })));
     assert.deepEqual([head.name, head.status], ["NotFound", 404]);
