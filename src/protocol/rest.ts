@@ -116,11 +116,13 @@ export class RestRouter {
           }
         }
         if (!ok) continue;
-        if (route.requiredQuery.some((k) => !query.has(k))) continue;
-        // A required header tells apart operations bound to the same request (PutObject and
-        // CopyObject); one that a query literal already names is still that operation without
-        // it, and answers its missing member (S3 GetObjectAttributes without
-        // x-amz-object-attributes is InvalidRequest, not a GetObject).
+        // A required query member or header tells apart operations bound to the same request
+        // (ListParts and GetObject by uploadId, PutObject and CopyObject by x-amz-copy-source);
+        // one that a query literal already names is still that operation without it, and answers
+        // its missing member: S3 GetObjectAttributes without x-amz-object-attributes is
+        // InvalidRequest, not a GetObject, and DELETE /bucket?metrics without id must never be a
+        // DeleteBucket.
+        if (route.queryLiterals.length === 0 && route.requiredQuery.some((k) => !query.has(k))) continue;
         if (route.queryLiterals.length === 0 && route.requiredHeaders.some((h) => headers[h] === undefined)) continue;
         const score =
           route.queryLiterals.length * 1_000_000 +

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import {
+  HeadBucketCommand,
   CreateBucketCommand,
   DeleteBucketAnalyticsConfigurationCommand,
   DeleteBucketCommand,
@@ -35,7 +36,7 @@ import {
   type InventoryConfiguration,
   type MetricsConfiguration,
 } from "@aws-sdk/client-s3";
-import { failure, refusal, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, httpRequest, refusal, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { s3Suite, newBucket } from "./s3-fixtures.js";
 
 const MALFORMED: [string, number, string] = ["MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"];
@@ -196,6 +197,18 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     await s3.send(new DeleteBucketInventoryConfigurationCommand({ Bucket: name, Id: "daily" }));
     assert.deepEqual(await refusal(s3.send(new GetBucketInventoryConfigurationCommand({ Bucket: name, Id: "daily" }))), NO_SUCH_CONFIGURATION);
     assert.deepEqual((await s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: name }))).InventoryConfigurationList?.map((c) => c.Id), ["weekly"]);
+  });
+
+  test("a configuration request without its id is that request, refused, never the bucket's own (DELETE /bucket?metrics is no DeleteBucket)", async () => {
+    const name = await bucket("no-id");
+    for (const sub of ["metrics", "analytics", "inventory", "intelligent-tiering"]) {
+      for (const method of ["DELETE", "GET", "PUT"]) {
+        const reply = await httpRequest(nimbus.port, method, `/${name}?${sub}`, signedHeaders("s3"), "");
+        assert.equal(reply.status, 400, `${method} ?${sub}`);
+        assert.match(reply.text, /<Code>InvalidRequest<\/Code><Message>Missing required parameter: id/);
+      }
+    }
+    await s3.send(new HeadBucketCommand({ Bucket: name }));
   });
 
   test("metrics: filters by prefix, tag, access point or And; Id rules; mismatched Id", async () => {
