@@ -435,7 +435,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     assert.deepEqual(await counts(), ["0", "1"]);
 
     const disabled = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
-    assert.equal(disabled.State, "Updating");
+    assert.equal(disabled.State, "Disabling");
     assert.equal((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State, "Disabled");
     await nimbus.scheduler.advance(31_000);
     assert.deepEqual(await counts(), ["1", "0"], "a disabled mapping does not poll");

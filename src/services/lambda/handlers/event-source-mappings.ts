@@ -47,7 +47,10 @@ function toOutput(scope: Scope, m: MappingConfig, state: string): EventSourceMap
     FunctionArn: m.functionArn,
     LastModified: new Date(m.lastModified),
     State: state,
-    StateTransitionReason: "USER_INITIATED",
+    // Lambda words the reason per source: "USER_INITIATED" for a queue (the CLI reference's SQS
+    // examples), "User action" for a stream (LocalStack's AWS-recorded DynamoDB Streams mapping
+    // snapshots, test_lambda_integration_dynamodbstreams.snapshot.json).
+    StateTransitionReason: stream ? "User action" : "USER_INITIATED",
     FunctionResponseTypes: m.functionResponseTypes,
     ...(m.filterPatterns.length ? { FilterCriteria: { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) } } : {}),
     ...(m.maximumConcurrency !== undefined ? { ScalingConfig: { MaximumConcurrency: m.maximumConcurrency } } : {}),
@@ -305,7 +308,11 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
   ctx.store.putMapping(ctx, updated);
   if (updated.enabled) startPoller(ctx.store, ctx, updated.uuid);
   else stopPoller(ctx.store, ctx, updated.uuid);
-  return toOutput(ctx, updated, "Updating");
+  // Turning a mapping off or on answers the transition it starts (LocalStack's AWS-recorded
+  // test_disabled_dynamodb_event_source_mapping: UpdateEventSourceMapping Enabled=false answers
+  // "Disabling"); any other change answers "Updating".
+  const state = updated.enabled === m.enabled ? "Updating" : updated.enabled ? "Enabling" : "Disabling";
+  return toOutput(ctx, updated, state);
 }
 
 export function deleteEventSourceMapping(input: DeleteEventSourceMappingInput, ctx: LambdaContext): DeleteEventSourceMappingOutput {

@@ -1,0 +1,92 @@
+/**
+ * DynamoDB Streams event source mappings as the Lambda developer guide and AWS's recorded answers
+ * describe them: what the API answers over a mapping's life, how it refuses settings, and the
+ * events the function gets. Polling is driven by the scheduler, never by sleeps.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  GetEventSourceMappingCommand,
+  type LambdaClient,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, type StreamViewType } from "@aws-sdk/client-dynamodb";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
+import { ROLE, createNodeFunction, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
+import { uniqueName, type TestNimbus } from "./harness.js";
+import { newQueue } from "./sns-fixtures.js";
+
+describe("Lambda with DynamoDB Streams: mappings over time", () => {
+  let nimbus: TestNimbus;
+  let lambda: LambdaClient;
+  let sqs: SQSClient;
+  lambdaSqsSuite((fixture) => ({ nimbus, lambda, sqs } = fixture));
+
+  async function streamTable(ddb: DynamoDBClient, prefix: string, view: StreamViewType): Promise<{ table: string; streamArn: string }> {
+    const table = uniqueName(prefix);
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: view },
+      }),
+    );
+    return { table, streamArn: created.TableDescription?.LatestStreamArn ?? "" };
+  }
+
+  /** A Node function that appends each record it gets to `out`, one JSON line each. */
+  async function recorder(prefix: string, out: string): Promise<string> {
+    const name = uniqueName(prefix);
+    await createNodeFunction(lambda, name, `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };`, {
+      Environment: { Variables: { OUT: out } },
+    });
+    return name;
+  }
+
+  const lines = async (file: string): Promise<Array<Record<string, any>>> => // eslint-disable-line @typescript-eslint/no-explicit-any -- records read field by field
+    (await readFile(file, "utf8").catch(() => "")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+
+  test("a stream mapping is created, disabled and enabled in the states and words Lambda answers", async () => {
+    // LocalStack's AWS-recorded test_disabled_dynamodb_event_source_mapping: Create answers
+    // "Creating", Update Enabled=false "Disabling", both with StateTransitionReason "User action".
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-states-"));
+    const out = join(dir, "records.jsonl");
+    const { table, streamArn } = await streamTable(ddb, "esm-states", "NEW_IMAGE");
+    const name = await recorder("esm-states-fn", out);
+    const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", MaximumBatchingWindowInSeconds: 1 }));
+    assert.deepEqual([created.State, created.StateTransitionReason, created.LastProcessingResult], ["Creating", "User action", "No records processed"]);
+    const uuid = created.UUID ?? "";
+    const get = () => lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    assert.deepEqual([(await get()).State, (await get()).StateTransitionReason], ["Enabled", "User action"]);
+
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "first" } } }));
+    await nimbus.scheduler.advance(1000);
+    assert.equal((await lines(out)).length, 1);
+
+    const disabled = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+    assert.deepEqual([disabled.State, disabled.StateTransitionReason, disabled.LastProcessingResult], ["Disabling", "User action", "OK"]);
+    assert.equal((await get()).State, "Disabled");
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "second" } } }));
+    await nimbus.scheduler.advance(2000);
+    assert.equal((await lines(out)).length, 1, "a disabled mapping invokes nothing");
+
+    assert.equal((await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: true }))).State, "Enabling");
+    assert.equal((await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, BatchSize: 50 }))).State, "Updating");
+    assert.equal((await get()).State, "Enabled");
+
+    // A queue's mapping keeps the queue's wording (the CLI reference's SQS examples).
+    const { arn: queueArn } = await newQueue(sqs, "esm-states-q");
+    assert.equal((await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn }))).StateTransitionReason, "USER_INITIATED");
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
