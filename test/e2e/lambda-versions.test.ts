@@ -421,7 +421,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     await rejectsWith(
       lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn })),
       "ResourceConflictException",
-      `An event source mapping with SQS arn (" ${queueArn} ") and function (" ${ARN_PREFIX}${name} ") already exists. Please update or delete the existing mapping with UUID ${uuid}`,
+      `An event source mapping with SQS arn (" ${queueArn} ") and function (" ${name} ") already exists. Please update or delete the existing mapping with UUID ${uuid}`,
       409,
     );
 
@@ -730,7 +730,7 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     await rejectsWith(
       lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON" })),
       "ResourceConflictException",
-      `The event source arn (" ${streamArn} ") and function (" ${ARN_PREFIX}${name} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${first.UUID}`,
+      `The event source arn (" ${streamArn} ") and function (" ${name} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${first.UUID}`,
       409,
     );
     ddb.destroy();

@@ -56,6 +56,9 @@ const specs = defineErrors({
     status: 409,
     message: "The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement.",
   },
+  // Both conflicts name the function by its name, not its ARN: "function (\" gap-watch-request-reader \")"
+  // as CloudFormation passes on Lambda's answer, and LocalStack's AWS-recorded
+  // test_duplicate_event_source_mappings snapshot for a DynamoDB stream.
   MappingExists: {
     code: "ResourceConflictException",
     status: 409,

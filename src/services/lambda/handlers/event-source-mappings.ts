@@ -180,7 +180,7 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
   }
   await checkVisibilityTimeout(ctx, queue, target.version.config.timeout);
   const existing = ctx.store.listMappings(ctx).find((m) => m.eventSourceArn === arn && m.functionArn === target.invokedArn);
-  if (existing) throw errors.MappingExists({ source: "SQS", arn, function: target.invokedArn, uuid: existing.uuid });
+  if (existing) throw errors.MappingExists({ source: "SQS", arn, function: target.fn.name, uuid: existing.uuid });
   const batchSize = input.BatchSize ?? 10;
   const window = input.MaximumBatchingWindowInSeconds ?? 0;
   checkBatching(arn, batchSize, window);
@@ -222,7 +222,7 @@ async function createStreamMapping(
   }
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
   const existing = ctx.store.listMappings(ctx).find((m) => m.eventSourceArn === arn && m.functionArn === target.invokedArn);
-  if (existing) throw errors.StreamMappingExists({ arn, function: target.invokedArn, uuid: existing.uuid });
+  if (existing) throw errors.StreamMappingExists({ arn, function: target.fn.name, uuid: existing.uuid });
   const mapping: MappingConfig = {
     uuid: randomUUID(),
     functionName: target.fn.name,
