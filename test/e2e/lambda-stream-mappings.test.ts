@@ -89,4 +89,37 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });
+
+  test("StartingPosition is refused in Lambda's words: missing or AT_TIMESTAMP for a DynamoDB stream, a stray timestamp, any on a queue", async () => {
+    // LocalStack's AWS-recorded test_create_starting_position_validation_exceptions[dynamodb] and
+    // [sqs]; a missing position as deployments quote it (winglang/wing#7178).
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const { streamArn } = await streamTable(ddb, "esm-position", "KEYS_ONLY");
+    const name = uniqueName("esm-position-fn");
+    await createNodeFunction(lambda, name, "exports.handler = async () => {};");
+    const create = (extra: Partial<ConstructorParameters<typeof CreateEventSourceMappingCommand>[0]>, arn = streamArn) =>
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: arn, ...extra }));
+    await rejectsWith(
+      create({ StartingPosition: "0" as "LATEST" }),
+      "ValidationException",
+      "1 validation error detected: Value '0' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]",
+      400,
+    );
+    await rejectsWith(create({}), "InvalidParameterValueException", "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.", 400);
+    await rejectsWith(
+      create({ StartingPosition: "AT_TIMESTAMP", StartingPositionTimestamp: new Date(nimbus.clock.now()) }),
+      "InvalidParameterValueException",
+      `Unsupported starting position for arn type: ${streamArn}`,
+      400,
+    );
+    await rejectsWith(
+      create({ StartingPosition: "LATEST", StartingPositionTimestamp: new Date(nimbus.clock.now()) }),
+      "InvalidParameterValueException",
+      "Timestamp only valid with StartingPosition AT_TIMESTAMP",
+      400,
+    );
+    const { arn: queueArn } = await newQueue(sqs, "esm-position-q");
+    await rejectsWith(create({ StartingPosition: "LATEST" }, queueArn), "InvalidParameterValueException", "StartingPosition is not valid for SQS event sources.", 400);
+    ddb.destroy();
+  });
 });

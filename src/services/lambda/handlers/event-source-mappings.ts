@@ -160,6 +160,7 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     ...constraints.functionName(input.FunctionName),
     range("batchSize", input.BatchSize, 1, 10000),
     range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300),
+    oneOf("startingPosition", input.StartingPosition, ["LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"]),
   );
   const settings = mappingSettings(input);
   const arn = input.EventSourceArn;
@@ -169,6 +170,8 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
       message: "Nimbus supports event source mappings for Amazon SQS queues and DynamoDB streams; EventSourceArn must be the ARN of one.",
     });
   }
+  // LocalStack's AWS-recorded test_create_starting_position_validation_exceptions[sqs].
+  if (input.StartingPosition !== undefined) throw errors.InvalidParameterValue({ message: "StartingPosition is not valid for SQS event sources." });
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
   let queue: Awaited<ReturnType<typeof queueUrlOf>>;
   try {
@@ -213,13 +216,16 @@ async function createStreamMapping(
   settings: Partial<MappingConfig>,
   ctx: LambdaContext,
 ): Promise<CreateEventSourceMappingOutput> {
-  check(
-    oneOf("startingPosition", input.StartingPosition, ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"]),
-    range("maximumRetryAttempts", input.MaximumRetryAttempts, -1, 10000),
-  );
-  if (input.StartingPosition === undefined || input.StartingPosition === "AT_TIMESTAMP") {
-    throw errors.InvalidParameterValue({ message: "StartingPosition must be TRIM_HORIZON or LATEST for a DynamoDB stream event source." });
+  check(range("maximumRetryAttempts", input.MaximumRetryAttempts, -1, 10000));
+  // Lambda's words for a stream's starting position: a missing one as a Coral null check, but
+  // InvalidParameterValueException (as deployments quote it, e.g. winglang/wing#7178); AT_TIMESTAMP
+  // refused for DynamoDB by ARN; a timestamp with any other position refused (LocalStack's
+  // AWS-recorded test_create_starting_position_validation_exceptions[dynamodb]).
+  if (input.StartingPosition === undefined) {
+    throw errors.InvalidParameterValue({ message: "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null." });
   }
+  if (input.StartingPosition === "AT_TIMESTAMP") throw errors.InvalidParameterValue({ message: `Unsupported starting position for arn type: ${arn}` });
+  if (input.StartingPositionTimestamp !== undefined) throw errors.InvalidParameterValue({ message: "Timestamp only valid with StartingPosition AT_TIMESTAMP" });
   const target = resolveFunction(ctx.store, ctx, input.FunctionName, undefined, primaryVersion);
   const existing = ctx.store.listMappings(ctx).find((m) => m.eventSourceArn === arn && m.functionArn === target.invokedArn);
   if (existing) throw errors.StreamMappingExists({ arn, function: target.fn.name, uuid: existing.uuid });
