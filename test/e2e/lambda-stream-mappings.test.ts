@@ -122,4 +122,27 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     await rejectsWith(create({ StartingPosition: "LATEST" }, queueArn), "InvalidParameterValueException", "StartingPosition is not valid for SQS event sources.", 400);
     ddb.destroy();
   });
+
+  test("MaximumRecordAgeInSeconds is -1 or 60 to 604800: Lambda refuses the 0 to 59 its model allows", async () => {
+    // Lambda's answer as quoted in terraform-provider-aws#16113.
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const { streamArn } = await streamTable(ddb, "esm-age", "KEYS_ONLY");
+    const name = uniqueName("esm-age-fn");
+    await createNodeFunction(lambda, name, "exports.handler = async () => {};");
+    const create = (age: number) => lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", MaximumRecordAgeInSeconds: age }));
+    await rejectsWith(
+      create(30),
+      "InvalidParameterValueException",
+      "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)",
+      400,
+    );
+    const made = await create(60);
+    await rejectsWith(
+      lambda.send(new UpdateEventSourceMappingCommand({ UUID: made.UUID, MaximumRecordAgeInSeconds: 59 })),
+      "InvalidParameterValueException",
+      "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)",
+      400,
+    );
+    ddb.destroy();
+  });
 });

@@ -78,6 +78,12 @@ function streamSettings(input: StreamSettings): Partial<MappingConfig> {
     range("parallelizationFactor", input.ParallelizationFactor, 1, 10),
     range("tumblingWindowInSeconds", input.TumblingWindowInSeconds, 0, 900),
   );
+  // The model allows 0..59, Lambda does not (its answer as quoted in terraform-provider-aws#16113;
+  // "The minimum valid value for maximum record age is 60s" in the API reference).
+  const age = input.MaximumRecordAgeInSeconds;
+  if (age !== undefined && age >= 0 && age < 60) {
+    throw errors.InvalidParameterValue({ message: "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)" });
+  }
   const onFailure = input.DestinationConfig?.OnFailure;
   return {
     ...{},
