@@ -145,4 +145,29 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     );
     ddb.destroy();
   });
+
+  test("a filter's exists looks at leaves: {\"exists\": false} on an attribute passes an image that has it", async () => {
+    // LocalStack's AWS-recorded test_dynamodb_event_filter[exists_false_filter]: both inserts reach
+    // the function, the second one holding presentKey: {"S": "presentValue"}.
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-exists-"));
+    const out = join(dir, "records.jsonl");
+    const { table, streamArn } = await streamTable(ddb, "esm-exists", "NEW_AND_OLD_IMAGES");
+    const name = await recorder("esm-exists-fn", out);
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: name,
+        EventSourceArn: streamArn,
+        StartingPosition: "TRIM_HORIZON",
+        BatchSize: 1,
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { presentKey: [{ exists: false }] } } }) }] },
+      }),
+    );
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "id_value_1" } } }));
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "id_value_2" }, presentKey: { S: "presentValue" } } }));
+    for (let i = 0; i < 3; i++) await nimbus.scheduler.advance(1000);
+    assert.deepEqual((await lines(out)).map((r) => r["dynamodb"].Keys.id.S), ["id_value_1", "id_value_2"]);
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

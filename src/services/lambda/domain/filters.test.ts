@@ -32,3 +32,11 @@ test("SQS bodies are matched as JSON when they are JSON", () => {
   assert.deepEqual(sqsRecordForMatching({ body: '{"x":1}' }), { body: { x: 1 } });
   assert.deepEqual(sqsRecordForMatching({ body: "plain" }), { body: "plain" });
 });
+
+test("exists looks at leaves: a field holding an object does not exist for it", () => {
+  // LocalStack's AWS-recorded test_dynamodb_event_filter[exists_false_filter] and [exists_filter_type].
+  const image = { dynamodb: { NewImage: { presentKey: { S: "presentValue" } } } };
+  assert.equal(match({ dynamodb: { NewImage: { presentKey: [{ exists: false }] } } }, image), true);
+  assert.equal(match({ dynamodb: { NewImage: { presentKey: [{ exists: true }] } } }, image), false);
+  assert.equal(match({ dynamodb: { NewImage: { presentKey: { S: [{ exists: true }] } } } }, image), true);
+});

@@ -34,12 +34,19 @@ function matchRules(rules: unknown[], present: boolean, field: unknown): boolean
   return rules.some((rule) => {
     if (rule && typeof rule === "object" && !Array.isArray(rule)) {
       const r = rule as Record<string, Json>;
-      if ("exists" in r) return r["exists"] === present;
+      // Exists looks at leaves only: a field whose value is an object (a DynamoDB attribute such as
+      // {"S": "x"}) does not exist for it, so {"presentKey":[{"exists":false}]} matches an image that
+      // has presentKey (LocalStack's AWS-recorded test_dynamodb_event_filter[exists_false_filter]).
+      if ("exists" in r) return r["exists"] === (present && !isObject(field));
       if (!present) return false;
       return values.some((v) => matchOperator(r, v));
     }
     return present && values.some((v) => v === rule);
   });
+}
+
+function isObject(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function matchOperator(rule: Record<string, Json>, value: unknown): boolean {
