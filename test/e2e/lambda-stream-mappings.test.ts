@@ -170,4 +170,44 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });
+
+  test("ApproximateCreationDateTime arrives as Lambda writes it, a Java double a Python handler reads as a float", async () => {
+    // "ApproximateCreationDateTime": 1.684934517E9 in events captured from Lambda; LocalStack's
+    // AWS-validated test_dynamodb_event_filter asserts isinstance(..., float).
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-created-"));
+    const out = join(dir, "created.txt");
+    const { table, streamArn } = await streamTable(ddb, "esm-created", "KEYS_ONLY");
+    const name = uniqueName("esm-created-py");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "python3.12",
+        Role: ROLE,
+        Handler: "handler.handler",
+        Environment: { Variables: { OUT: out } },
+        Code: {
+          ZipFile: await makeZip({
+            "handler.py": [
+              "import os",
+              "def handler(event, context):",
+              "    with open(os.environ['OUT'], 'a') as f:",
+              "        for r in event['Records']:",
+              "            t = r['dynamodb']['ApproximateCreationDateTime']",
+              "            f.write(type(t).__name__ + ' ' + repr(t) + '\\n')",
+            ].join("\n"),
+          }),
+        },
+      }),
+    );
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON" }));
+    const written = Math.floor(nimbus.clock.now() / 1000);
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "a" } } }));
+    await nimbus.scheduler.advance(1000);
+    const [kind, value] = (await readFile(out, "utf8")).trim().split(" ");
+    assert.equal(kind, "float");
+    assert.equal(Number(value), written);
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

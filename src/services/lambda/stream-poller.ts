@@ -83,12 +83,24 @@ function toEventJson(records: StreamRecord[], arn: string): string {
       eventSourceARN: arn,
     };
   });
-  return JSON.stringify({ Records: withSource }, (_key, value: unknown) => {
+  const text = JSON.stringify({ Records: withSource }, (_key, value: unknown) => {
     if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
     const v = value as { type?: unknown; data?: unknown } | null;
     if (v && typeof v === "object" && v.type === "Buffer" && Array.isArray(v.data)) return Buffer.from(v.data as number[]).toString("base64");
     return value;
   });
+  // Lambda writes the creation time as a Java double: "ApproximateCreationDateTime": 1.684934517E9
+  // in events captured from it (Spring Cloud Function's and the Swift runtime's fixtures), which a
+  // Python handler reads as a float (LocalStack's AWS-validated test_dynamodb_event_filter checks
+  // isinstance(..., float)). Only the number form matches here; an image's attribute is an object.
+  return text.replace(/"ApproximateCreationDateTime":(\d+)(?=[,}])/g, (_m, seconds: string) => `"ApproximateCreationDateTime":${javaDouble(seconds)}`);
+}
+
+/** Java's Double.toString of whole seconds: "1.5142308E9" from 10^7 on, "1234.0" below. */
+function javaDouble(digits: string): string {
+  if (digits.length < 8) return `${digits}.0`;
+  const fraction = digits.slice(1).replace(/0+$/, "");
+  return `${digits[0] ?? ""}.${fraction === "" ? "0" : fraction}E${digits.length - 1}`;
 }
 
 /** One poll of a stream mapping: read a batch after the position, invoke, advance on success. */
