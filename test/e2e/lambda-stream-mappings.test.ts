@@ -16,7 +16,7 @@ import {
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type StreamViewType } from "@aws-sdk/client-dynamodb";
-import type { SQSClient } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import { ROLE, createNodeFunction, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
 import { uniqueName, type TestNimbus } from "./harness.js";
@@ -207,6 +207,70 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     const [kind, value] = (await readFile(out, "utf8")).trim().split(" ");
     assert.equal(kind, "float");
     assert.equal(Number(value), written);
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("MaximumRecordAgeInSeconds: a batch the function keeps failing on, and a backlog older than the age, are discarded to OnFailure as RecordAgeExceeded", async () => {
+    // "Retaining discarded records for a DynamoDB event source in Lambda": a failing batch is retried
+    // until its records "exceed the maximum age"; records older than it are discarded.
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-aged-"));
+    const calls = join(dir, "calls.log");
+    const { table, streamArn } = await streamTable(ddb, "esm-aged", "KEYS_ONLY");
+    const { url: dlqUrl, arn: dlqArn } = await newQueue(sqs, "esm-aged-q");
+    const failing = uniqueName("esm-aged-failing");
+    await createNodeFunction(lambda, failing, `exports.handler = async () => { require("fs").appendFileSync(process.env.OUT, "x"); throw new Error("boom"); };`, {
+      Environment: { Variables: { OUT: calls } },
+    });
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "poison" } } }));
+    const mapping = await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: failing,
+        EventSourceArn: streamArn,
+        StartingPosition: "TRIM_HORIZON",
+        MaximumRecordAgeInSeconds: 60,
+        DestinationConfig: { OnFailure: { Destination: dlqArn } },
+      }),
+    );
+    for (let i = 0; i < 3; i++) await nimbus.scheduler.advance(1000);
+    assert.equal(await readFile(calls, "utf8"), "xxx", "retried while younger than the age (MaximumRetryAttempts is -1)");
+    nimbus.manualClock.advance(60_000);
+    await nimbus.scheduler.advance(1000);
+    for (let i = 0; i < 2; i++) await nimbus.scheduler.advance(1000);
+    assert.equal(await readFile(calls, "utf8"), "xxx", "not invoked once the record is older than the age");
+    const received = async (url = dlqUrl) => ((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? []).map((msg) => JSON.parse(msg.Body ?? "{}") as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any -- read field by field
+    const [discarded, ...others] = await received();
+    assert.deepEqual(others, []);
+    assert.equal(discarded?.["requestContext"].condition, "RecordAgeExceeded");
+    assert.equal(discarded?.["requestContext"].approximateInvokeCount, 3);
+    assert.deepEqual([discarded?.["DDBStreamBatchInfo"].batchSize, discarded?.["DDBStreamBatchInfo"].streamArn], [1, streamArn]);
+
+    // A backlog older than the age when a mapping first reads it is discarded without an invocation.
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }));
+    const { url: backlogUrl, arn: backlogArn } = await newQueue(sqs, "esm-aged-backlog-q");
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "old" } } }));
+    nimbus.manualClock.advance(61_000);
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "fresh" } } }));
+    const out = join(dir, "records.jsonl");
+    const reader = await recorder("esm-aged-reader", out);
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: reader,
+        EventSourceArn: streamArn,
+        StartingPosition: "TRIM_HORIZON",
+        MaximumRecordAgeInSeconds: 60,
+        DestinationConfig: { OnFailure: { Destination: backlogArn } },
+      }),
+    );
+    for (let i = 0; i < 3; i++) await nimbus.scheduler.advance(1000);
+    assert.deepEqual((await lines(out)).map((r) => r["dynamodb"].Keys.id.S), ["fresh"]);
+    const backlog = await received(backlogUrl);
+    assert.deepEqual(
+      backlog.map((d) => [d["requestContext"].condition, d["requestContext"].approximateInvokeCount, d["DDBStreamBatchInfo"].batchSize]),
+      [["RecordAgeExceeded", 0, 2]],
+      "poison and old, not fresh",
+    );
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });

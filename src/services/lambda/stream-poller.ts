@@ -119,6 +119,7 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   );
   const records = out.Records ?? [];
   if (records.length === 0) return 0;
+  if (await discardAged(store, scope, m, source.scope, records)) return records.length;
   const patterns = parsePatterns(m.filterPatterns);
   // Records that match no filter are skipped: the position moves past them without an invocation.
   const selected = records.filter((r) => matchesAny(patterns, (JSON.parse(toEventJson([r], m.eventSourceArn)) as { Records: unknown[] }).Records[0]));
@@ -162,16 +163,47 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   });
   if (giveUp && current.onFailure !== undefined) {
     const shardId = (await shardOf(store, m.eventSourceArn, source.scope)) ?? "";
-    await sendToDestination(store, scope, current.onFailure, discardedBatchRecord(store, current, shardId, records, attempts, invoked));
+    await sendToDestination(store, scope, current.onFailure, discardedBatchRecord(store, current, shardId, records, attempts, invoked, "RetryAttemptsExhausted"));
   }
   return records.length;
 }
 
+/**
+ * MaximumRecordAgeInSeconds: records older than it are discarded, whether they wait in a backlog
+ * or in a batch the function keeps failing on ("retries until the records expire, exceed the
+ * maximum age, or reach the configured retry quota", "Retaining discarded records for a DynamoDB
+ * event source in Lambda"). They go to the OnFailure destination as a "RecordAgeExceeded" batch,
+ * the condition Lambda writes for backlog records discarded this way. Records are in order, so
+ * the aged ones lead the batch; the rest wait for the next poll.
+ */
+async function discardAged(store: LambdaStore, scope: Scope, m: MappingConfig, sourceScope: Scope, records: StreamRecord[]): Promise<boolean> {
+  const maxAge = m.maximumRecordAgeInSeconds ?? -1;
+  if (maxAge < 0) return false;
+  const now = store.env.clock.now();
+  const firstFresh = records.findIndex((r) => now - createdAt(r) <= maxAge * 1000);
+  const expired = firstFresh === -1 ? records : records.slice(0, firstFresh);
+  if (expired.length === 0) return false;
+  // Read again: the mapping may have been updated while the records were read.
+  const current = store.getMapping(scope, m.uuid);
+  if (!current) return true;
+  const { bisectLimit: _previous, ...rest } = current;
+  const last = expired[expired.length - 1]?.dynamodb?.SequenceNumber;
+  store.putMapping(scope, { ...{}, ...rest, ...(last !== undefined ? { position: last } : {}), failedAttempts: 0 });
+  if (current.onFailure !== undefined) {
+    const shardId = (await shardOf(store, current.eventSourceArn, sourceScope)) ?? "";
+    await sendToDestination(store, scope, current.onFailure, discardedBatchRecord(store, current, shardId, expired, current.failedAttempts ?? 0, undefined, "RecordAgeExceeded"));
+  }
+  return true;
+}
+
+function createdAt(record: StreamRecord): number {
+  const created = record.dynamodb?.ApproximateCreationDateTime;
+  return created instanceof Date ? created.getTime() : typeof created === "number" ? created * 1000 : 0;
+}
+
 /** A record's ApproximateCreationDateTime as Lambda writes arrivals: ISO seconds ("2019-11-14T00:13:19Z"). */
 function arrivalOf(record: StreamRecord | undefined): string {
-  const created = record?.dynamodb?.ApproximateCreationDateTime;
-  const ms = created instanceof Date ? created.getTime() : typeof created === "number" ? created * 1000 : 0;
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return new Date(record ? createdAt(record) : 0).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /**
@@ -186,12 +218,13 @@ function discardedBatchRecord(
   records: StreamRecord[],
   invokeCount: number,
   invoked: { result: InvokeResult; version: string } | undefined,
+  condition: "RetryAttemptsExhausted" | "RecordAgeExceeded",
 ): string {
   return JSON.stringify({
     requestContext: {
       requestId: invoked?.result.requestId ?? "",
       functionArn: m.functionArn,
-      condition: "RetryAttemptsExhausted",
+      condition,
       approximateInvokeCount: invokeCount,
     },
     responseContext: {
