@@ -146,6 +146,31 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     ddb.destroy();
   });
 
+  test("MaximumRetryAttempts and FunctionResponseTypes are held to the model's range and enum on a stream's Create and on Update", async () => {
+    // CreateEventSourceMapping / UpdateEventSourceMapping API reference: MaximumRetryAttempts -1 to
+    // 10,000, FunctionResponseTypes items ReportBatchItemFailures.
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const { streamArn } = await streamTable(ddb, "esm-model", "KEYS_ONLY");
+    const name = uniqueName("esm-model-fn");
+    await createNodeFunction(lambda, name, "exports.handler = async () => {};");
+    const enumMessage = "1 validation error detected: Value 'Report' at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy enum value set: [ReportBatchItemFailures]";
+    const create = (extra: Partial<ConstructorParameters<typeof CreateEventSourceMappingCommand>[0]>) =>
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "LATEST", ...extra }));
+    await rejectsWith(create({ FunctionResponseTypes: ["Report" as "ReportBatchItemFailures"] }), "ValidationException", enumMessage, 400);
+    const made = await create({});
+    const update = (extra: Partial<ConstructorParameters<typeof UpdateEventSourceMappingCommand>[0]>) => lambda.send(new UpdateEventSourceMappingCommand({ UUID: made.UUID, ...extra }));
+    await rejectsWith(
+      update({ MaximumRetryAttempts: 10001 }),
+      "ValidationException",
+      "1 validation error detected: Value '10001' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 10000",
+      400,
+    );
+    await rejectsWith(update({ FunctionResponseTypes: ["Report" as "ReportBatchItemFailures"] }), "ValidationException", enumMessage, 400);
+    const got = await lambda.send(new GetEventSourceMappingCommand({ UUID: made.UUID }));
+    assert.deepEqual([got.MaximumRetryAttempts, got.FunctionResponseTypes], [-1, []], "nothing was kept");
+    ddb.destroy();
+  });
+
   test("a filter's exists looks at leaves: {\"exists\": false} on an attribute passes an image that has it", async () => {
     // LocalStack's AWS-recorded test_dynamodb_event_filter[exists_false_filter]: both inserts reach
     // the function, the second one holding presentKey: {"S": "presentValue"}.

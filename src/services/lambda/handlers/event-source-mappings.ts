@@ -124,6 +124,9 @@ function mappingSettings(input: MappingSettings): Partial<MappingConfig> {
   };
 }
 
+/** The model's enum for each FunctionResponseTypes item, checked for every source on Create and Update alike. */
+const functionResponseTypes = (types: readonly string[] | undefined) => (types ?? []).map((t) => oneOf("functionResponseTypes", t, ["ReportBatchItemFailures"]));
+
 const stateOf = (m: MappingConfig): string => (m.enabled ? "Enabled" : "Disabled");
 
 /** FilterCriteria patterns must be JSON objects (Lambda checks them at create and update). */
@@ -167,6 +170,8 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
     range("batchSize", input.BatchSize, 1, 10000),
     range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300),
     oneOf("startingPosition", input.StartingPosition, ["LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"]),
+    range("maximumRetryAttempts", input.MaximumRetryAttempts, -1, 10000),
+    ...functionResponseTypes(input.FunctionResponseTypes),
   );
   const settings = mappingSettings(input);
   const arn = input.EventSourceArn;
@@ -193,7 +198,6 @@ export async function createEventSourceMapping(input: CreateEventSourceMappingIn
   const batchSize = input.BatchSize ?? 10;
   const window = input.MaximumBatchingWindowInSeconds ?? 0;
   checkBatching(arn, batchSize, window);
-  for (const t of input.FunctionResponseTypes ?? []) check(oneOf("functionResponseTypes", t, ["ReportBatchItemFailures"]));
   const mapping: MappingConfig = {
     uuid: randomUUID(),
     functionName: target.fn.name,
@@ -222,7 +226,6 @@ async function createStreamMapping(
   settings: Partial<MappingConfig>,
   ctx: LambdaContext,
 ): Promise<CreateEventSourceMappingOutput> {
-  check(range("maximumRetryAttempts", input.MaximumRetryAttempts, -1, 10000));
   // Lambda's words for a stream's starting position: a missing one as a Coral null check, but
   // InvalidParameterValueException (as deployments quote it, e.g. winglang/wing#7178); AT_TIMESTAMP
   // refused for DynamoDB by ARN; a timestamp with any other position refused (LocalStack's
@@ -292,7 +295,12 @@ export function listEventSourceMappings(input: ListEventSourceMappingsInput, ctx
 }
 
 export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, ctx: LambdaContext): UpdateEventSourceMappingOutput {
-  check(range("batchSize", input.BatchSize, 1, 10000), range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300));
+  check(
+    range("batchSize", input.BatchSize, 1, 10000),
+    range("maximumBatchingWindowInSeconds", input.MaximumBatchingWindowInSeconds, 0, 300),
+    range("maximumRetryAttempts", input.MaximumRetryAttempts, -1, 10000),
+    ...functionResponseTypes(input.FunctionResponseTypes),
+  );
   const settings = mappingSettings(input);
   const m = requireMapping(ctx, input.UUID);
   let functionName = m.functionName;
