@@ -69,7 +69,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     assert.deepEqual([(await get()).State, (await get()).StateTransitionReason], ["Enabled", "User action"]);
 
     await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "first" } } }));
-    await nimbus.scheduler.advance(1000);
+    for (let i = 0; i < 2; i++) await nimbus.scheduler.advance(1000);
     assert.equal((await lines(out)).length, 1);
 
     const disabled = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
@@ -296,6 +296,34 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
       [["RecordAgeExceeded", 0, 2]],
       "poison and old, not fresh",
     );
+    ddb.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("MaximumBatchingWindowInSeconds: records are gathered until the window has passed or the batch is full", async () => {
+    // "Before invoking the function, Lambda continues to read records from the event source until it
+    // has gathered a full batch, the batching window expires, or the batch reaches the payload limit".
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-window-"));
+    const calls = join(dir, "calls.log");
+    const { table, streamArn } = await streamTable(ddb, "esm-window", "KEYS_ONLY");
+    const name = uniqueName("esm-window-fn");
+    await createNodeFunction(lambda, name, `exports.handler = async (e) => { require("fs").appendFileSync(process.env.OUT, e.Records.map((r) => r.dynamodb.Keys.id.S).join(",") + "|"); };`, {
+      Environment: { Variables: { OUT: calls } },
+    });
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", BatchSize: 4, MaximumBatchingWindowInSeconds: 5 }));
+    const put = (id: string) => ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: id } } }));
+    const log = () => readFile(calls, "utf8").catch(() => "");
+    await put("a");
+    for (let i = 0; i < 2; i++) await nimbus.scheduler.advance(1000);
+    await put("b");
+    for (let i = 0; i < 3; i++) await nimbus.scheduler.advance(1000);
+    assert.equal(await log(), "", "held back inside the window");
+    await nimbus.scheduler.advance(1000);
+    assert.equal(await log(), "a,b|", "invoked once the window has passed, with what it gathered");
+    for (const id of ["c", "d", "e", "f"]) await put(id);
+    await nimbus.scheduler.advance(1000);
+    assert.equal(await log(), "a,b|c,d,e,f|", "a full batch goes at once");
     ddb.destroy();
     await rm(dir, { recursive: true, force: true });
   });

@@ -225,8 +225,11 @@ export interface MappingConfig {
   bisectBatchOnFunctionError?: boolean;
   /** Stream sources: the size a failed batch was split down to (BisectBatchOnFunctionError), until a batch succeeds or is given up. */
   bisectLimit?: number;
-  /** Stream sources: settings kept and answered as given (Nimbus reads one shard, without record ages or windows). */
+  /** Stream sources: when the poller began gathering the batch it holds back for MaximumBatchingWindowInSeconds. */
+  gatheringSince?: number;
+  /** Stream sources: records older than this are discarded (MaximumRecordAgeInSeconds). */
   maximumRecordAgeInSeconds?: number;
+  /** Stream sources: settings kept and answered as given (Nimbus reads one shard, without tumbling windows). */
   parallelizationFactor?: number;
   tumblingWindowInSeconds?: number;
   /** MetricsConfig.Metrics as last given: which CloudWatch metrics the mapping would publish. */

@@ -111,15 +111,17 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   if (!source) return 0;
   const iterator = await iteratorFor(store, m);
   if (!iterator) return 0;
+  const readLimit = Math.min(1000, m.batchSize, m.bisectLimit ?? 1000);
   const out = await store.env.invoke<{ Records?: StreamRecord[] }>(
     "dynamodbstreams",
     "GetRecords",
-    { ShardIterator: iterator, Limit: Math.min(1000, m.batchSize, m.bisectLimit ?? 1000) },
+    { ShardIterator: iterator, Limit: readLimit },
     source.scope,
   );
   const records = out.Records ?? [];
   if (records.length === 0) return 0;
   if (await discardAged(store, scope, m, source.scope, records)) return records.length;
+  if (!batchReady(store, scope, m, records.length >= readLimit)) return 0;
   const patterns = parsePatterns(m.filterPatterns);
   // Records that match no filter are skipped: the position moves past them without an invocation.
   const selected = records.filter((r) => matchesAny(patterns, (JSON.parse(toEventJson([r], m.eventSourceArn)) as { Records: unknown[] }).Records[0]));
@@ -166,6 +168,26 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
     await sendToDestination(store, scope, current.onFailure, discardedBatchRecord(store, current, shardId, records, attempts, invoked, "RetryAttemptsExhausted"));
   }
   return records.length;
+}
+
+/**
+ * MaximumBatchingWindowInSeconds: "Before invoking the function, Lambda continues to read records
+ * from the event source until it has gathered a full batch, the batching window expires, or the
+ * batch reaches the payload limit of 6 MB" ("Polling and batching streams" in "Using AWS Lambda
+ * with Amazon DynamoDB"). The window opens at the first poll that finds records short of a full
+ * batch; a batch being retried is not gathered again.
+ */
+function batchReady(store: LambdaStore, scope: Scope, m: MappingConfig, full: boolean): boolean {
+  const windowMs = m.maximumBatchingWindowInSeconds * 1000;
+  const retrying = (m.failedAttempts ?? 0) > 0 || m.bisectLimit !== undefined;
+  const now = store.env.clock.now();
+  const since = m.gatheringSince ?? now;
+  const ready = windowMs <= 0 || full || retrying || now - since >= windowMs;
+  if (ready === (m.gatheringSince === undefined)) return ready;
+  // Read again: the mapping may have been updated while the records were read.
+  const { gatheringSince: _since, ...rest } = store.getMapping(scope, m.uuid) ?? m;
+  store.putMapping(scope, ready ? rest : { ...{}, ...rest, gatheringSince: since });
+  return ready;
 }
 
 /**
