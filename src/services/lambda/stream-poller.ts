@@ -171,10 +171,9 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
 }
 
 /**
- * MaximumBatchingWindowInSeconds: "Before invoking the function, Lambda continues to read records
- * from the event source until it has gathered a full batch, the batching window expires, or the
- * batch reaches the payload limit of 6 MB" ("Polling and batching streams" in "Using AWS Lambda
- * with Amazon DynamoDB"). The window opens at the first poll that finds records short of a full
+ * MaximumBatchingWindowInSeconds: "The maximum amount of time, in seconds, that Lambda spends
+ * gathering records before invoking the function" (CreateEventSourceMapping, API reference); a
+ * full batch goes at once. The window opens at the first poll that finds records short of a full
  * batch; a batch being retried is not gathered again.
  */
 function batchReady(store: LambdaStore, scope: Scope, m: MappingConfig, full: boolean): boolean {
