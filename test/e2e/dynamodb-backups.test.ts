@@ -272,6 +272,30 @@ describe("DynamoDB backups and point-in-time recovery", () => {
     assert.equal(denied.$metadata.httpStatusCode, 400);
   });
 
+  // Terraform reads and sets a replica's PITR in the replica's Region with the table's ARN: DynamoDB
+  // refuses an ARN of another Region (terraform-provider-aws#42792, terraform-aws-dynamodb-table#85).
+  test("a table ARN of another Region in TableName is refused before the table is looked up", async () => {
+    const name = uniqueName("arnregion");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    const arn = `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
+    assert.equal((await ddb.send(new DescribeContinuousBackupsCommand({ TableName: arn }))).ContinuousBackupsDescription?.ContinuousBackupsStatus, "ENABLED");
+    const west = new DynamoDBClient(nimbus.clientConfig({ region: "us-west-2" }));
+    try {
+      const invalid = `1 validation error detected: Invalid AWS region in '${arn}'`;
+      await fails(west.send(new DescribeContinuousBackupsCommand({ TableName: arn })), "ValidationException", invalid);
+      await fails(
+        west.send(new UpdateContinuousBackupsCommand({ TableName: arn, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })),
+        "ValidationException",
+        invalid,
+      );
+      // Even where a table of that name exists in the request's Region.
+      await west.send(new CreateTableCommand(simpleTable(name)));
+      await fails(west.send(new DescribeTableCommand({ TableName: arn })), "ValidationException", invalid);
+    } finally {
+      west.destroy();
+    }
+  });
+
   test("cross-region restores: with SSESpecificationOverride, from a backup and a PITR table of another Region (DDB-TABLE-274)", async () => {
     const west = new DynamoDBClient({ ...{}, ...nimbus.clientConfig(), region: "us-west-2" });
     try {

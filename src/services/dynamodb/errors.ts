@@ -5,6 +5,8 @@ export const errors = defineErrors({
   Validation: { code: "ValidationException", status: 400, message: "{message}" },
   // DescribeTable, DeleteTable, UpdateTable... name the table; item operations do not.
   TableNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Table: {name} not found" },
+  // A table ARN in TableName whose Region is not the one the request is sent to (access.ts).
+  ArnInOtherRegion: { code: "ValidationException", status: 400, message: "1 validation error detected: Invalid AWS region in '{arn}'" },
   BackupTableNotFound: { code: "TableNotFoundException", status: 400, message: "Table not found: {name}" },
   ResourceNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found" },
   ResourceNotFoundMessage: { code: "ResourceNotFoundException", status: 400, message: "{message}" },
