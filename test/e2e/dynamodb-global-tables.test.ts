@@ -389,6 +389,23 @@ describe("DynamoDB global tables", () => {
     assert.equal(removes.filter((r) => r[0]?.userIdentity?.PrincipalId === "dynamodb.amazonaws.com").length, 1);
   });
 
+  // A KMS key belongs to one Region (CloudFormation's ReplicaSSESpecification: "The key must be
+  // created in the same region as the replica"); Terraform reads each table's key back to detect drift.
+  test("each replica keeps its own KMS key when settings changed in another replica reach it", async () => {
+    const name = uniqueName("gt-kms");
+    const eastKey = "arn:aws:kms:us-east-1:000000000000:key/11111111-1111-1111-1111-111111111111";
+    const westKey = "arn:aws:kms:us-west-2:000000000000:key/22222222-2222-2222-2222-222222222222";
+    await ddb(EAST).send(new CreateTableCommand(tableInput(name, { SSESpecification: { Enabled: true, SSEType: "KMS", KMSMasterKeyId: eastKey } })));
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: name, ReplicaUpdates: [{ Create: { RegionName: WEST, KMSMasterKeyId: westKey } }] }));
+    const keys = async () =>
+      Promise.all([EAST, WEST].map(async (r) => (await ddb(r).send(new DescribeTableCommand({ TableName: name }))).Table?.SSEDescription?.KMSMasterKeyArn));
+    assert.deepEqual(await keys(), [eastKey, westKey]);
+    await ddb(WEST).send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: "exp" } }));
+    assert.deepEqual(await keys(), [eastKey, westKey]);
+    await ddb(EAST).send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }));
+    assert.deepEqual(await keys(), [eastKey, westKey]);
+  });
+
   test("replica Delete removes the table there; the table left alone is regional again and keeps its stream", async () => {
     const name = uniqueName("gt-del");
     await globalTable(name, [WEST]);

@@ -183,7 +183,10 @@ function replicaSettings(source: TableMeta, sourceRegion: string, region: string
     ...(o.kmsMasterKeyId !== undefined
       ? { sse: { enabled: true, type: "KMS", kmsKeyArn: tableKeyArn(o.kmsMasterKeyId, { account, region }) } }
       : source.sse?.enabled
-        ? { sse: { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: tableKeyArn(undefined, { account, region }) } }
+        ? // A KMS key is of one Region: a replica encrypted already keeps its key (the table the
+          // group began from has it from CreateTable, not as an override); another gets its
+          // Region's AWS managed key.
+          { sse: current?.sse?.enabled ? structuredClone(current.sse) : { enabled: true, type: source.sse.type ?? "KMS", kmsKeyArn: tableKeyArn(undefined, { account, region }) } }
         : {}),
     tableClass: o.tableClass ?? (from.tableClass !== undefined && current !== undefined ? current.tableClass : source.tableClass),
   };
