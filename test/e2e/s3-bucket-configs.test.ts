@@ -231,6 +231,10 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     const longId = "x".repeat(65);
     assert.deepEqual(await refusal(put(longId, { Id: longId })), ["InvalidArgument", 400, "Invalid argument."]);
     assert.deepEqual(await refusal(put("has space", { Id: "has space" })), ["InvalidArgument", 400, "Invalid argument."]);
+    // A <Filter> that names nothing (aws-sdk-java-v2's BucketMetricsConfigurationIntegrationTest
+    // testEmptyFilter, run against S3, expects a refusal) is MalformedXML, as for analytics.
+    assert.deepEqual(await refusal(put("empty", { Id: "empty", Filter: {} as MetricsConfiguration["Filter"] })), MALFORMED);
+    assert.deepEqual(await refusal(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: "empty" }))), NO_SUCH_CONFIGURATION);
     await s3.send(new DeleteBucketMetricsConfigurationCommand({ Bucket: name, Id: "EntireBucket" }));
     assert.deepEqual(await refusal(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: "EntireBucket" }))), NO_SUCH_CONFIGURATION);
   });

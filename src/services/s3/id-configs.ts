@@ -48,6 +48,18 @@ function criteriaOf(filter: FilterLike): unknown[] {
   return [filter.Prefix, filter.Tag, filter.AccessPointArn, filter.And].filter((c) => c !== undefined);
 }
 
+/**
+ * A <Filter> that names no criterion at all is refused by analytics and metrics: the SDKs'
+ * integration tests, run against S3, expect a refusal of an empty AnalyticsFilter
+ * (BucketAnalyticsConfigurationIntegrationTest testAnalyticsConfiguration_works_properly_with_emptyFilter)
+ * and of an empty MetricsFilter (aws-sdk-java-v2's BucketMetricsConfigurationIntegrationTest
+ * testEmptyFilter, ported from v1). The code is MalformedXML: aws/aws-sdk-java#1613 quotes it for
+ * analytics, and floci-io/floci#2382 records it from S3 for a metrics filter naming nothing.
+ */
+function checkNotEmpty(filter: FilterLike | undefined): void {
+  if (filter !== undefined && criteriaOf(filter).length === 0) throw malformed();
+}
+
 /** A filter names one criterion; several are combined under <And>, whose tag keys must differ. */
 export function checkFilter(filter: FilterLike | undefined): void {
   if (filter === undefined) return;
@@ -66,10 +78,7 @@ function checkDestinationArn(arn: string): void {
 
 export function validateAnalytics(config: AnalyticsConfiguration, id: string): void {
   if (config.Id !== id) throw malformed();
-  // An analytics <Filter> names a prefix, a tag or an <And>: an empty one is MalformedXML
-  // (aws/aws-sdk-java#1613; the SDKs' BucketAnalyticsConfigurationIntegrationTest
-  // testAnalyticsConfiguration_works_properly_with_emptyFilter expects S3 to refuse it).
-  if (config.Filter !== undefined && criteriaOf(config.Filter).length === 0) throw malformed();
+  checkNotEmpty(config.Filter);
   checkFilter(config.Filter);
   const exported = config.StorageClassAnalysis.DataExport;
   if (exported === undefined) return;
@@ -126,6 +135,7 @@ const METRICS_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function validateMetrics(config: MetricsConfiguration, id: string): void {
   if (config.Id !== id) throw malformed();
   if (!METRICS_ID.test(id)) throw invalidArgument("Invalid argument.", "id", id);
+  checkNotEmpty(config.Filter);
   checkFilter(config.Filter);
 }
 
