@@ -2,9 +2,10 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput, type CreateFunctionCommandOutput } from "@aws-sdk/client-lambda";
+import { CreateTableCommand, type DynamoDBClient, type StreamViewType } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
-import { startTestNimbus, type TestNimbus } from "./harness.js";
+import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 export const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 export const ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
@@ -62,4 +63,19 @@ export function lambdaSqsSuite(ready: (fixture: LambdaSqsFixture) => void): void
     fixture.sqs.destroy();
     await fixture.nimbus.close();
   });
+}
+
+/** An on-demand table keyed by `key` (a string) with a stream of `view`, made with `ddb`: its name and its stream's ARN. */
+export async function streamTable(ddb: DynamoDBClient, prefix: string, view: StreamViewType, key = "pk"): Promise<{ table: string; streamArn: string }> {
+  const table = uniqueName(prefix);
+  const created = await ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: key, AttributeType: "S" }],
+      KeySchema: [{ AttributeName: key, KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      StreamSpecification: { StreamEnabled: true, StreamViewType: view },
+    }),
+  );
+  return { table, streamArn: created.TableDescription?.LatestStreamArn ?? "" };
 }

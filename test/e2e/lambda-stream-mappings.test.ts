@@ -15,10 +15,10 @@ import {
   type LambdaClient,
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, type StreamViewType } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
-import { ROLE, createNodeFunction, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
+import { ROLE, createNodeFunction, lambdaSqsSuite, rejectsWith, streamTable } from "./lambda-helpers.js";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { newQueue } from "./sns-fixtures.js";
 
@@ -27,20 +27,6 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
   let lambda: LambdaClient;
   let sqs: SQSClient;
   lambdaSqsSuite((fixture) => ({ nimbus, lambda, sqs } = fixture));
-
-  async function streamTable(ddb: DynamoDBClient, prefix: string, view: StreamViewType): Promise<{ table: string; streamArn: string }> {
-    const table = uniqueName(prefix);
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: view },
-      }),
-    );
-    return { table, streamArn: created.TableDescription?.LatestStreamArn ?? "" };
-  }
 
   /** A Node function that appends each record it gets to `out`, one JSON line each. */
   async function recorder(prefix: string, out: string): Promise<string> {
@@ -60,7 +46,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-states-"));
     const out = join(dir, "records.jsonl");
-    const { table, streamArn } = await streamTable(ddb, "esm-states", "NEW_IMAGE");
+    const { table, streamArn } = await streamTable(ddb, "esm-states", "NEW_IMAGE", "id");
     const name = await recorder("esm-states-fn", out);
     const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", MaximumBatchingWindowInSeconds: 1 }));
     assert.deepEqual([created.State, created.StateTransitionReason, created.LastProcessingResult], ["Creating", "User action", "No records processed"]);
@@ -94,7 +80,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     // LocalStack's AWS-recorded test_create_starting_position_validation_exceptions[dynamodb] and
     // [sqs]; a missing position as deployments quote it (winglang/wing#7178).
     const ddb = new DynamoDBClient(nimbus.clientConfig());
-    const { streamArn } = await streamTable(ddb, "esm-position", "KEYS_ONLY");
+    const { streamArn } = await streamTable(ddb, "esm-position", "KEYS_ONLY", "id");
     const name = uniqueName("esm-position-fn");
     await createNodeFunction(lambda, name, "exports.handler = async () => {};");
     const create = (extra: Partial<ConstructorParameters<typeof CreateEventSourceMappingCommand>[0]>, arn = streamArn) =>
@@ -126,7 +112,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
   test("MaximumRecordAgeInSeconds is -1 or 60 to 604800: Lambda refuses the 0 to 59 its model allows", async () => {
     // Lambda's answer as quoted in terraform-provider-aws#16113.
     const ddb = new DynamoDBClient(nimbus.clientConfig());
-    const { streamArn } = await streamTable(ddb, "esm-age", "KEYS_ONLY");
+    const { streamArn } = await streamTable(ddb, "esm-age", "KEYS_ONLY", "id");
     const name = uniqueName("esm-age-fn");
     await createNodeFunction(lambda, name, "exports.handler = async () => {};");
     const create = (age: number) => lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", MaximumRecordAgeInSeconds: age }));
@@ -150,7 +136,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     // CreateEventSourceMapping / UpdateEventSourceMapping API reference: MaximumRetryAttempts -1 to
     // 10,000, FunctionResponseTypes items ReportBatchItemFailures.
     const ddb = new DynamoDBClient(nimbus.clientConfig());
-    const { streamArn } = await streamTable(ddb, "esm-model", "KEYS_ONLY");
+    const { streamArn } = await streamTable(ddb, "esm-model", "KEYS_ONLY", "id");
     const name = uniqueName("esm-model-fn");
     await createNodeFunction(lambda, name, "exports.handler = async () => {};");
     const enumMessage = "1 validation error detected: Value 'Report' at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy enum value set: [ReportBatchItemFailures]";
@@ -177,7 +163,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-exists-"));
     const out = join(dir, "records.jsonl");
-    const { table, streamArn } = await streamTable(ddb, "esm-exists", "NEW_AND_OLD_IMAGES");
+    const { table, streamArn } = await streamTable(ddb, "esm-exists", "NEW_AND_OLD_IMAGES", "id");
     const name = await recorder("esm-exists-fn", out);
     await lambda.send(
       new CreateEventSourceMappingCommand({
@@ -202,7 +188,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-created-"));
     const out = join(dir, "created.txt");
-    const { table, streamArn } = await streamTable(ddb, "esm-created", "KEYS_ONLY");
+    const { table, streamArn } = await streamTable(ddb, "esm-created", "KEYS_ONLY", "id");
     const name = uniqueName("esm-created-py");
     await lambda.send(
       new CreateFunctionCommand({
@@ -242,7 +228,7 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-aged-"));
     const calls = join(dir, "calls.log");
-    const { table, streamArn } = await streamTable(ddb, "esm-aged", "KEYS_ONLY");
+    const { table, streamArn } = await streamTable(ddb, "esm-aged", "KEYS_ONLY", "id");
     const { url: dlqUrl, arn: dlqArn } = await newQueue(sqs, "esm-aged-q");
     const failing = uniqueName("esm-aged-failing");
     await createNodeFunction(lambda, failing, `exports.handler = async () => { require("fs").appendFileSync(process.env.OUT, "x"); throw new Error("boom"); };`, {
@@ -301,12 +287,12 @@ describe("Lambda with DynamoDB Streams: mappings over time", () => {
   });
 
   test("MaximumBatchingWindowInSeconds: records are gathered until the window has passed or the batch is full", async () => {
-    // "Before invoking the function, Lambda continues to read records from the event source until it
-    // has gathered a full batch, the batching window expires, or the batch reaches the payload limit".
+    // "The maximum amount of time, in seconds, that Lambda spends gathering records before invoking
+    // the function" (MaximumBatchingWindowInSeconds, API reference); a full batch goes at once.
     const ddb = new DynamoDBClient(nimbus.clientConfig());
     const dir = await mkdtemp(join(tmpdir(), "nimbus-esm-window-"));
     const calls = join(dir, "calls.log");
-    const { table, streamArn } = await streamTable(ddb, "esm-window", "KEYS_ONLY");
+    const { table, streamArn } = await streamTable(ddb, "esm-window", "KEYS_ONLY", "id");
     const name = uniqueName("esm-window-fn");
     await createNodeFunction(lambda, name, `exports.handler = async (e) => { require("fs").appendFileSync(process.env.OUT, e.Records.map((r) => r.dynamodb.Keys.id.S).join(",") + "|"); };`, {
       Environment: { Variables: { OUT: calls } },

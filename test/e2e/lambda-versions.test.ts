@@ -43,11 +43,11 @@ import {
   UpdateEventSourceMappingCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, type StreamViewType, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip, waitUntil } from "../../src/services/lambda/runtime/test-helpers.js";
-import { ARN_PREFIX, ROLE, createNodeFunction, json, lambdaSqsSuite, rejectsWith } from "./lambda-helpers.js";
+import { ARN_PREFIX, ROLE, createNodeFunction, json, lambdaSqsSuite, rejectsWith, streamTable } from "./lambda-helpers.js";
 import { uniqueName, type TestNimbus } from "./harness.js";
 import { newQueue } from "./sns-fixtures.js";
 
@@ -67,21 +67,6 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
       `exports.handler = async (e, ctx) => ({ v: ${JSON.stringify(returns)}, version: ctx.functionVersion, arn: ctx.invokedFunctionArn });`,
       extra,
     );
-  }
-
-  /** A table keyed by "pk" with a stream of `view`, made with `ddb`. */
-  async function streamTable(ddb: DynamoDBClient, prefix: string, view: StreamViewType): Promise<{ table: string; streamArn: string }> {
-    const table = uniqueName(prefix);
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: view },
-      }),
-    );
-    return { table, streamArn: created.TableDescription?.LatestStreamArn ?? "" };
   }
 
   async function setCode(name: string, returns: string): Promise<void> {
