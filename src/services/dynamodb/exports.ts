@@ -254,8 +254,9 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
       billedSizeBytes: written.bytes,
       itemCount: written.count,
       outputFormat: r.exportFormat,
-      ...(r.incremental ? { outputView: r.incremental.viewType } : {}),
-      exportType: r.exportType,
+      // Only an incremental export's summary names its view and type; a full export's ends at
+      // outputFormat (real exports' manifest-summary.json files, gurre/ddb-pitr s3exportdata/).
+      ...(r.incremental ? { outputView: r.incremental.viewType, exportType: r.exportType } : {}),
     };
     const summaryText = JSON.stringify(summary);
     await put(summaryKey, Buffer.from(summaryText));
