@@ -359,7 +359,27 @@ describe("DynamoDB export to S3 and import from S3", () => {
     });
     assert.deepEqual(byKey["del"], { Metadata: { WriteTimestampMicros: micros }, Keys: { pk: { S: "del" }, sk: { N: "0" } }, OldImage: { pk: { S: "del" }, sk: { N: "0" }, v: { S: "gone soon" } } });
 
+    // Incremental exports share one data folder beside their own: each names its files in manifest-files.json.
+    const exportId = (started.ExportArn ?? "").split("/").pop() ?? "";
+    const dataKeys = await keysUnder(bucketName, "incr/AWSDynamoDB/data/");
+    assert.equal(dataKeys.length, 1);
+    assert.match(dataKeys[0] ?? "", /^incr\/AWSDynamoDB\/data\/[a-z2-7]{26}\.json\.gz$/);
+    assert.deepEqual(await keysUnder(bucketName, `incr/AWSDynamoDB/${exportId}/`), [
+      `incr/AWSDynamoDB/${exportId}/_started`,
+      `incr/AWSDynamoDB/${exportId}/manifest-files.json`,
+      `incr/AWSDynamoDB/${exportId}/manifest-files.md5`,
+      `incr/AWSDynamoDB/${exportId}/manifest-summary.json`,
+      `incr/AWSDynamoDB/${exportId}/manifest-summary.md5`,
+    ]);
+    const files = (await objectBytes(bucketName, `incr/AWSDynamoDB/${exportId}/manifest-files.json`)).toString().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(files.map((f) => [f["dataFileS3Key"], f["itemCount"]]), [[dataKeys[0], 3]]);
+
     const summary = JSON.parse((await objectBytes(bucketName, done.ExportManifest ?? "")).toString()) as Record<string, unknown>;
+    // The members of a real incremental export's summary, in its order.
+    assert.deepEqual(Object.keys(summary), [
+      "version", "exportArn", "startTime", "endTime", "tableArn", "tableId", "exportFromTime", "exportToTime", "s3Bucket", "s3Prefix",
+      "s3SseAlgorithm", "s3SseKmsKeyId", "manifestFilesS3Key", "billedSizeBytes", "itemCount", "outputFormat", "outputView", "exportType",
+    ]);
     assert.equal(summary["version"], "2023-08-01");
     assert.equal(summary["exportType"], "INCREMENTAL_EXPORT");
     assert.equal(summary["outputView"], "NEW_AND_OLD_IMAGES");
@@ -618,7 +638,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const summary = JSON.parse((await objectBytes(bucketName, done.ExportManifest ?? "")).toString()) as Record<string, unknown>;
     assert.equal(summary["outputFormat"], "ION");
     assert.equal(summary["exportType"], "INCREMENTAL_EXPORT");
-    assert.match((await keysUnder(bucketName, "AWSDynamoDB/")).find((k) => k.includes("/data/")) ?? "", /\.ion\.gz$/);
+    assert.match((await keysUnder(bucketName, "AWSDynamoDB/data/"))[0] ?? "", /^AWSDynamoDB\/data\/[a-z2-7]{26}\.ion\.gz$/);
 
     const micros = { N: String(from * 1000) };
     const records = await exportIonRecords(bucketName, done);

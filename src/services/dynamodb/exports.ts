@@ -5,6 +5,7 @@
  *   <prefix>/AWSDynamoDB/<export id>/_started                   written first: the bucket is writable
  *   <prefix>/AWSDynamoDB/<export id>/data/<26 base32>.json.gz    the items, gzip'd JSON lines
  *   <prefix>/AWSDynamoDB/<export id>/data/<26 base32>.ion.gz     ...or gzip'd Ion text lines (ExportFormat ION)
+ *   <prefix>/AWSDynamoDB/data/<26 base32>.json.gz                an incremental export's: all share one folder
  *   <prefix>/AWSDynamoDB/<export id>/manifest-files.json         one JSON line per data file
  *   <prefix>/AWSDynamoDB/<export id>/manifest-summary.json       the export's summary
  *   ...and a `.md5` (the manifest's MD5, base64) beside each manifest.
@@ -110,10 +111,25 @@ export function exportDescription(r: ExportRecord) {
   };
 }
 
+/** `<prefix>/AWSDynamoDB`, where an export's objects go. */
+function exportRoot(r: Pick<ExportRecord, "s3Prefix">): string {
+  const prefix = r.s3Prefix ?? "";
+  return `${prefix === "" ? "" : `${prefix}/`}AWSDynamoDB`;
+}
+
 /** The folder of an export's objects: `<prefix>/AWSDynamoDB/<export id>`. */
 export function exportFolder(r: Pick<ExportRecord, "arn" | "s3Prefix">): string {
-  const prefix = r.s3Prefix ?? "";
-  return `${prefix === "" ? "" : `${prefix}/`}AWSDynamoDB/${transferId(r.arn)}`;
+  return `${exportRoot(r)}/${transferId(r.arn)}`;
+}
+
+/**
+ * The folder of an export's data files: a full export's `<export id>/data`, while incremental
+ * exports all write theirs into the one `<prefix>/AWSDynamoDB/data` and each names its own in its
+ * manifest-files.json (real incremental exports' dataFileS3Key, gurre/ddb-pitr s3exportdata/
+ * AWSDynamoDB/01768386924000-d339e52d/manifest-files.json: "AWSDynamoDB/data/<id>.json.gz").
+ */
+function dataFolder(r: ExportRecord): string {
+  return r.incremental ? `${exportRoot(r)}/data` : `${exportFolder(r)}/data`;
 }
 
 /** Runs an export that is IN_PROGRESS to its end, COMPLETED or FAILED. */
@@ -215,7 +231,7 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
     const format = EXPORT_LINE_FORMATS[r.exportFormat];
     const file = join(dir, `data.${format.extension}`);
     const written = writeLines(file, r.incremental ? incrementalLines(env, scope, meta, r.incremental, format) : fullLines(env, scope, meta, r.exportTime ?? r.startTime, format));
-    const dataKey = `${folder}/data/${dataFileId()}.${format.extension}.gz`;
+    const dataKey = `${dataFolder(r)}/${dataFileId()}.${format.extension}.gz`;
     // A read or gzip error destroys the body, which fails the PutObject below.
     const data = measuredGzip(createReadStream(file));
     let stored: { ETag?: string };
