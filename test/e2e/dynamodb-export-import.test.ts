@@ -345,6 +345,8 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const done = await describeExport(started.ExportArn ?? "");
     assert.equal(done.ExportStatus, "COMPLETED");
     assert.equal(done.ItemCount, 3);
+    // "Incremental export has a minimum charge of 10MB": a few small changes bill 10000000 bytes.
+    assert.equal(done.BilledSizeBytes, 10_000_000);
 
     const micros = { N: String(from * 1000) };
     const lines = (await exportLines(bucketName, done)) as { Keys: Item }[];
@@ -381,6 +383,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
       "s3SseAlgorithm", "s3SseKmsKeyId", "manifestFilesS3Key", "billedSizeBytes", "itemCount", "outputFormat", "outputView", "exportType",
     ]);
     assert.equal(summary["version"], "2023-08-01");
+    assert.equal(summary["billedSizeBytes"], 10_000_000);
     assert.equal(summary["exportType"], "INCREMENTAL_EXPORT");
     assert.equal(summary["outputView"], "NEW_AND_OLD_IMAGES");
     assert.equal(summary["exportFromTime"], new Date(from).toISOString());

@@ -161,6 +161,13 @@ interface Line {
 
 const WRITE_BATCH_CHARS = 1024 * 1024;
 
+/**
+ * "Incremental export has a minimum charge of 10MB" (S3DataExport.HowItWorks): real incremental
+ * exports of a handful of changes report billedSizeBytes 10000000 (gurre/ddb-pitr s3exportdata/
+ * AWSDynamoDB/01768386924000-d339e52d/manifest-summary.json and 01768388186000-4a2fc3ff/).
+ */
+const MIN_INCREMENTAL_BILLED_BYTES = 10_000_000;
+
 /** Writes the lines to a file in one synchronous pass (no write can slip in between); returns their count and item bytes. */
 function writeLines(file: string, lines: Iterable<Line>): { count: number; bytes: number } {
   const fd = openSync(file, "w");
@@ -252,6 +259,7 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
     await put(filesKey, Buffer.from(filesManifest));
     await put(`${folder}/manifest-files.md5`, Buffer.from(md5(filesManifest).toString("base64")));
 
+    const billed = r.incremental ? Math.max(written.bytes, MIN_INCREMENTAL_BILLED_BYTES) : written.bytes;
     const summaryKey = `${folder}/manifest-summary.json`;
     const iso = (ms: number) => new Date(ms).toISOString();
     const summary = {
@@ -267,7 +275,7 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
       s3SseAlgorithm: r.s3SseAlgorithm,
       s3SseKmsKeyId: r.s3SseKmsKeyId ?? null,
       manifestFilesS3Key: filesKey,
-      billedSizeBytes: written.bytes,
+      billedSizeBytes: billed,
       itemCount: written.count,
       outputFormat: r.exportFormat,
       // Only an incremental export's summary names its view and type; a full export's ends at
@@ -277,7 +285,7 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
     const summaryText = JSON.stringify(summary);
     await put(summaryKey, Buffer.from(summaryText));
     await put(`${folder}/manifest-summary.md5`, Buffer.from(md5(summaryText).toString("base64")));
-    return { status: "COMPLETED", manifest: summaryKey, itemCount: written.count, billedSizeBytes: written.bytes };
+    return { status: "COMPLETED", manifest: summaryKey, itemCount: written.count, billedSizeBytes: billed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
