@@ -144,7 +144,7 @@ export async function runBulkPut(env: TransferEnv, scope: Scope, arn: string): P
       ...(counters !== undefined
         ? {
             processedItemCount: counters.processedItemCount,
-            processedInputBytes: counters.processedSizeBytes,
+            processedInputBytes: job?.storedBytes ?? 0,
             failedItemCount: counters.errorCount,
             bulkPutBytes: job?.writtenBytes ?? 0,
           }
