@@ -460,6 +460,13 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.equal(started.CloudWatchLogGroupArn, "arn:aws:logs:us-east-1:000000000000:log-group:/aws-dynamodb/imports:*");
     assert.deepEqual(started.S3BucketSource, { S3Bucket: bucketName, S3BucketOwner: "000000000000", S3KeyPrefix: `round/AWSDynamoDB/${exportId}/` });
     assert.equal(started.StartTime?.getTime(), now);
+    // The counters start at 0; ProcessedSizeBytes and EndTime are absent until the import ends.
+    assert.deepEqual([started.ProcessedItemCount, started.ImportedItemCount, started.ErrorCount], [0, 0, 0]);
+    assert.equal("ProcessedSizeBytes" in started, false);
+    assert.equal("EndTime" in started, false);
+    const running = (await ddb.send(new DescribeImportCommand({ ImportArn: started.ImportArn }))).ImportTableDescription ?? {};
+    assert.equal(running.ImportStatus, "IN_PROGRESS");
+    assert.equal("ProcessedSizeBytes" in running, false);
     assert.equal((await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableStatus, "CREATING");
     // Items of a table that is still CREATING are out of reach.
     const early = await failure(ddb.send(new PutItemCommand({ TableName: target, Item: { pk: { S: "x" }, sk: { N: "1" } } })));
@@ -1022,7 +1029,8 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.equal(done?.ImportStatus, "FAILED");
     assert.equal(done?.FailureCode, "S3NoSuchBucket");
     assert.match(done?.FailureMessage ?? "", /^The specified bucket does not exist \(Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket;/);
-    assert.equal(done?.ImportedItemCount, 0);
+    // As the guide's example of this failure shows them: nothing read, all counters 0.
+    assert.deepEqual([done?.ProcessedSizeBytes, done?.ProcessedItemCount, done?.ImportedItemCount, done?.ErrorCount], [0, 0, 0, 0]);
     assert.equal(done?.TableArn, started?.TableArn);
     const gone = await failure(ddb.send(new DescribeTableCommand({ TableName: target })));
     assert.equal(gone.name, "ResourceNotFoundException");
