@@ -739,19 +739,17 @@ describe("DynamoDB export to S3 and import from S3", () => {
     ]));
   });
 
-  test("DynamoDB JSON import: malformed lines and items without the key are errors; items sharing a key overwrite each other", async () => {
+  test("DynamoDB JSON import: a malformed line or an item without the key is one error and ends its object; items sharing a key overwrite each other", async () => {
     const bucketName = await bucket();
-    const lines = [
-      '{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"first"}}}',
-      "not json",
-      '{"Item":{"sk":{"N":"2"}}}',
-      '{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"second"}}}',
-      "",
-    ];
-    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: "in/data.json", Body: lines.join("\n") }));
+    const put = (key: string, lines: string[]) => s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: lines.join("\n") }));
+    // The first line that cannot make an item abandons the rest of its object, whatever follows it.
+    await put("in/1-malformed.json", ['{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"first"}}}', "not json", '{"Item":{"pk":{"S":"after"},"sk":{"N":"9"}}}', '{"Item":{"sk":{"N":"2"}}}']);
+    await put("in/2-no-key.json", ["", '{"Item":{"sk":{"N":"2"}}}', "not json", '{"Item":{"pk":{"S":"after"},"sk":{"N":"8"}}}']);
+    await put("in/3-good.json", ['{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"second"}}}', ""]);
     const target = uniqueName("imp-json");
     const { started, done } = await importToEnd(target, { S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "in/" }, InputFormat: "DYNAMODB_JSON" });
     assert.equal(done.ImportStatus, "FAILED");
+    assert.equal(done.FailureCode, "ItemValidationError");
     assert.equal(done.ErrorCount, 2);
     assert.equal(done.ProcessedItemCount, 4);
     assert.equal(done.ImportedItemCount, 2);
@@ -759,12 +757,12 @@ describe("DynamoDB export to S3 and import from S3", () => {
     // Each error is logged to CloudWatch Logs, in /aws-dynamodb/imports, stream <import id>/error.
     const logged = await importErrors(started.ImportArn);
     assert.equal(logged.length, 2);
+    assert.deepEqual(logged[0]?.itemS3Pointer, { bucket: bucketName, key: "in/1-malformed.json", itemIndex: 1 });
     assert.deepEqual(logged[1], {
-      itemS3Pointer: { bucket: bucketName, key: "in/data.json", itemIndex: 2 },
+      itemS3Pointer: { bucket: bucketName, key: "in/2-no-key.json", itemIndex: 1 },
       importArn: started.ImportArn,
       errorMessages: ["One or more parameter values were invalid: Missing the key pk in the item"],
     });
-    assert.deepEqual(logged[0]?.itemS3Pointer, { bucket: bucketName, key: "in/data.json", itemIndex: 1 });
   });
 
   test("export errors: PITR off, no such table, ExportTime outside the window, an unknown format, unknown export ARN", async () => {
