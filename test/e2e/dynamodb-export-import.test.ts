@@ -205,7 +205,8 @@ describe("DynamoDB export to S3 and import from S3", () => {
     assert.match(started.ExportArn ?? "", new RegExp(`^${tableArn}/export/\\d{14}-[0-9a-f]{8}$`));
     assert.equal(started.TableArn, tableArn);
     assert.equal(started.ExportFormat, "DYNAMODB_JSON");
-    assert.equal(started.ExportType, "FULL_EXPORT");
+    // No ExportType in the request: none in the description either, though it is a full export.
+    assert.equal("ExportType" in started, false);
     assert.equal(started.S3SseAlgorithm, "AES256");
     assert.equal(started.ExportTime?.getTime(), now);
     assert.equal(started.StartTime?.getTime(), now);
@@ -218,6 +219,7 @@ describe("DynamoDB export to S3 and import from S3", () => {
     await nimbus.scheduler.advance(JOB_DELAY);
     const done = await describeExport(started.ExportArn ?? "");
     assert.equal(done.ExportStatus, "COMPLETED");
+    assert.equal("ExportType" in done, false);
     assert.equal(done.ItemCount, 3);
     assert.ok((done.BilledSizeBytes ?? 0) > 0);
     assert.equal(done.EndTime?.getTime(), now + JOB_DELAY);
@@ -291,10 +293,13 @@ describe("DynamoDB export to S3 and import from S3", () => {
     const bucketName = await bucket();
 
     const arn =
-      (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportTime: new Date(start + 30_000) }))).ExportDescription?.ExportArn ?? "";
+      (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucketName, ExportTime: new Date(start + 30_000), ExportType: "FULL_EXPORT" }))).ExportDescription
+        ?.ExportArn ?? "";
     await nimbus.scheduler.advance(JOB_DELAY);
     const done = await describeExport(arn);
     assert.equal(done.ExportStatus, "COMPLETED");
+    // Named in the request, ExportType is in the description.
+    assert.equal(done.ExportType, "FULL_EXPORT");
     assert.equal(done.ExportTime?.getTime(), start + 30_000);
     assert.equal(done.ItemCount, 2);
     // No prefix: the objects start at AWSDynamoDB/.

@@ -114,6 +114,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     ...(input.S3SseKmsKeyId !== undefined ? { s3SseKmsKeyId: input.S3SseKmsKeyId } : {}),
     exportFormat: (input.ExportFormat ?? "DYNAMODB_JSON") as ExportRecord["exportFormat"],
     exportType: type,
+    ...(input.ExportType === undefined ? { exportTypeUnset: true as const } : {}),
     ...(incremental ? { incremental } : {}),
   };
   insertTransfer(ctx, ctx, "export", print, now, record);
