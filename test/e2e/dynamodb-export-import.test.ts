@@ -750,15 +750,20 @@ describe("DynamoDB export to S3 and import from S3", () => {
     // The first line that cannot make an item abandons the rest of its object, whatever follows it.
     await put("in/1-malformed.json", ['{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"first"}}}', "not json", '{"Item":{"pk":{"S":"after"},"sk":{"N":"9"}}}', '{"Item":{"sk":{"N":"2"}}}']);
     await put("in/2-no-key.json", ["", '{"Item":{"sk":{"N":"2"}}}', "not json", '{"Item":{"pk":{"S":"after"},"sk":{"N":"8"}}}']);
-    await put("in/3-good.json", ['{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"second"}}}', ""]);
+    // Items run together on one line, with or without a space between them, are items each.
+    await put("in/3-good.json", ['{"Item":{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"second"}}}{"Item":{"pk":{"S":"run"},"sk":{"N":"2"}}} {"Item":{"pk":{"S":"run"},"sk":{"N":"3"}}}', ""]);
     const target = uniqueName("imp-json");
     const { started, done } = await importToEnd(target, { S3BucketSource: { S3Bucket: bucketName, S3KeyPrefix: "in/" }, InputFormat: "DYNAMODB_JSON" });
     assert.equal(done.ImportStatus, "FAILED");
     assert.equal(done.FailureCode, "ItemValidationError");
     assert.equal(done.ErrorCount, 2);
-    assert.equal(done.ProcessedItemCount, 4);
-    assert.equal(done.ImportedItemCount, 2);
-    assert.deepEqual((await ddb.send(new ScanCommand({ TableName: target }))).Items, [{ pk: { S: "k" }, sk: { N: "1" }, v: { S: "second" } }]);
+    assert.equal(done.ProcessedItemCount, 6);
+    assert.equal(done.ImportedItemCount, 4);
+    assert.deepEqual(comparable((await ddb.send(new ScanCommand({ TableName: target }))).Items ?? []), comparable([
+      { pk: { S: "k" }, sk: { N: "1" }, v: { S: "second" } },
+      { pk: { S: "run" }, sk: { N: "2" } },
+      { pk: { S: "run" }, sk: { N: "3" } },
+    ]));
     // Each error is logged to CloudWatch Logs, in /aws-dynamodb/imports, stream <import id>/error.
     const logged = await importErrors(started.ImportArn);
     assert.equal(logged.length, 2);

@@ -23,7 +23,7 @@ import type { ImportTableInput } from "../../generated/dynamodb.js";
 import type { Item } from "./domain/index.js";
 import { readItem, validateSizedItem, writeItem, type WriteContext } from "./items.js";
 import type { TableMeta } from "./table.js";
-import { CsvRecords, csvItem, ImportLineError, ionLineItems, isBlankRecord, parseItemLine, transferId } from "./transfer-formats.js";
+import { CsvRecords, csvItem, ImportLineError, ionLineItems, isBlankRecord, jsonLineItems, transferId } from "./transfer-formats.js";
 import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const importErrors = defineErrors({
@@ -243,9 +243,9 @@ export class ImportJob {
           continue;
         }
         if (csv === undefined) {
-          const taken = this.take(key, index, () => parseItemLine(line));
-          index++;
-          if (!taken && this.skipRestOfJsonObject) break;
+          // Every item of the line is taken, unless a bad one ends the object.
+          const readOn = jsonLineItems(line).every((item) => this.take(key, index++, item) || !this.skipRestOfJsonObject);
+          if (!readOn) break;
           continue;
         }
         let record: string[] | undefined;

@@ -18,6 +18,7 @@ import {
   ionLineItems,
   isBlankRecord,
   itemLine,
+  jsonLineValues,
   parseItemLine,
   transferId,
 } from "./transfer-formats.js";
@@ -32,6 +33,11 @@ describe("DynamoDB JSON lines", () => {
       bs: { BS: [Buffer.from("x"), Buffer.from("y")] },
     });
     assert.equal(line, '{"Item":{"id":{"S":"a"},"big":{"N":"12345678901234567890123456789012345678"},"bin":{"B":"AAH+/w=="},"ns":{"NS":["1","-0.5"]},"bs":{"BS":["eA==","eQ=="]}}}');
+  });
+
+  test("objects run together on one line are values each; anything else on the line leaves it one value", () => {
+    assert.deepEqual(jsonLineValues('{"Item":{"a":{"S":"}{"}}}{"Item":{}} \t{"Item":{"b":{"S":"\\"{"}}}'), ['{"Item":{"a":{"S":"}{"}}}', '{"Item":{}}', '{"Item":{"b":{"S":"\\"{"}}}']);
+    for (const line of ["   ", "not json", '{"Item":{}} x', '{"Item":{}', '{"Item":{}}}', '"Item"']) assert.deepEqual(jsonLineValues(line), [line]);
   });
 
   test("a line reads back into the item, binaries decoded", () => {

@@ -75,6 +75,45 @@ export function parseItemLine(line: string): Record<string, unknown> | undefined
   return item as Record<string, unknown>;
 }
 
+/**
+ * The JSON values of one DynamoDB JSON line, each its own text: DynamoDB reads objects written
+ * back to back without a line break between them as separate items (moto's AWS-verified
+ * test_import_table_single_file_with_multiple_items: five `{"Item":...}` run together on one line
+ * import as five items). A line that is not such a run of objects is one value, for its parse
+ * error to tell (or, blank, to be passed over).
+ */
+export function jsonLineValues(line: string): string[] {
+  const values: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      if (depth === 0) return [line];
+      inString = true;
+    } else if (c === "{" || c === "[") {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === "}" || c === "]") {
+      depth--;
+      if (depth < 0) return [line];
+      if (depth === 0) values.push(line.slice(start, i + 1));
+    } else if (depth === 0 && c !== " " && c !== "\t") {
+      return [line];
+    }
+  }
+  return depth === 0 && values.length > 0 ? values : [line];
+}
+
+/** The items of one DynamoDB JSON line, each a function that reads it (throwing ImportLineError; undefined for a blank line). */
+export function jsonLineItems(line: string): (() => Record<string, unknown> | undefined)[] {
+  return jsonLineValues(line).map((text) => () => parseItemLine(text));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Amazon Ion
 
