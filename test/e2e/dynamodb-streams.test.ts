@@ -352,6 +352,15 @@ describe("DynamoDB Streams and TTL", () => {
     const noSeq = await streams("GetShardIterator", { StreamArn: streamArn, ShardId: await shardOf(streamArn), ShardIteratorType: "AFTER_SEQUENCE_NUMBER" });
     assert.equal(noSeq.status, 400);
     assert.match(String(noSeq.json.__type), /#ValidationException$/);
+    // And TRIM_HORIZON or LATEST with one is refused too (ScyllaDB Alternator's
+    // test_get_shard_iterator, which passes on AWS: ValidationException).
+    for (const ShardIteratorType of ["TRIM_HORIZON", "LATEST"]) {
+      await refused(
+        "GetShardIterator",
+        { StreamArn: streamArn, ShardId: await shardOf(streamArn), ShardIteratorType, SequenceNumber: seqB },
+        `Must not specify SequenceNumber with TRIM_HORIZON or LATEST shard iterator type`,
+      );
+    }
 
     // "A shard iterator expires 15 minutes after it is returned to the requester."
     const it = await iterator(streamArn, "TRIM_HORIZON");

@@ -192,6 +192,12 @@ export async function getShardIterator(input: GetShardIteratorInput, ctx: Stream
   // An iterator stands after a sequence number, TRIM_HORIZON's after the trim point: a record
   // trimmed before the iterator is used is one it would have read (GetRecords' check).
   const horizon = stream.trimmedThrough;
+  // A SequenceNumber belongs to AT and AFTER only: TRIM_HORIZON or LATEST with one is a
+  // ValidationException (ScyllaDB Alternator's test_streams.py::test_get_shard_iterator, which
+  // passes on AWS). AWS's wording is not on record; this follows its sibling for the missing number.
+  if (input.SequenceNumber !== undefined && (input.ShardIteratorType === "TRIM_HORIZON" || input.ShardIteratorType === "LATEST")) {
+    invalid("Must not specify SequenceNumber with TRIM_HORIZON or LATEST shard iterator type");
+  }
   let position: string;
   switch (input.ShardIteratorType) {
     case "TRIM_HORIZON":
