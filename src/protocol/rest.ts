@@ -121,12 +121,15 @@ export class RestRouter {
         // one that a query literal already names is still that operation without it, and answers
         // its missing member: S3 GetObjectAttributes without x-amz-object-attributes is
         // InvalidRequest, not a GetObject, and DELETE /bucket?metrics without id must never be a
-        // DeleteBucket.
-        if (route.queryLiterals.length === 0 && route.requiredQuery.some((k) => !query.has(k))) continue;
+        // DeleteBucket. Where another operation has the same literal and needs nothing missing,
+        // that one is meant: GET /bucket?metrics without id is ListBucketMetricsConfigurations
+        // (as botocore sends it, with no x-id), not GetBucketMetricsConfiguration.
+        const missingQuery = route.requiredQuery.filter((k) => !query.has(k)).length;
+        if (route.queryLiterals.length === 0 && missingQuery > 0) continue;
         if (route.queryLiterals.length === 0 && route.requiredHeaders.some((h) => headers[h] === undefined)) continue;
         const score =
           route.queryLiterals.length * 1_000_000 +
-          (route.requiredQuery.length + route.requiredHeaders.length) * 10_000 +
+          (route.requiredQuery.length - 2 * missingQuery + route.requiredHeaders.length) * 10_000 +
           route.literalLength * 10 -
           route.labels.length -
           // A deprecated operation bound to the same request yields to its successor.

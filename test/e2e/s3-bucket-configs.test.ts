@@ -199,14 +199,24 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
     assert.deepEqual((await s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: name }))).InventoryConfigurationList?.map((c) => c.Id), ["weekly"]);
   });
 
-  test("a configuration request without its id is that request, refused, never the bucket's own (DELETE /bucket?metrics is no DeleteBucket)", async () => {
+  test("a configuration request without its id is that request, refused, never the bucket's own (DELETE /bucket?metrics is no DeleteBucket); GET lists", async () => {
     const name = await bucket("no-id");
-    for (const sub of ["metrics", "analytics", "inventory", "intelligent-tiering"]) {
-      for (const method of ["DELETE", "GET", "PUT"]) {
+    const lists: Record<string, string> = {
+      metrics: "ListMetricsConfigurationsResult",
+      analytics: "ListBucketAnalyticsConfigurationResult",
+      inventory: "ListInventoryConfigurationsResult",
+      "intelligent-tiering": "ListBucketIntelligentTieringConfigurationsOutput",
+    };
+    for (const [sub, listed] of Object.entries(lists)) {
+      for (const method of ["DELETE", "PUT"]) {
         const reply = await httpRequest(nimbus.port, method, `/${name}?${sub}`, signedHeaders("s3"), "");
         assert.equal(reply.status, 400, `${method} ?${sub}`);
         assert.match(reply.text, /<Code>InvalidRequest<\/Code><Message>Missing required parameter: id/);
       }
+      // A GET without id is the List, as botocore sends it (no x-id).
+      const list = await httpRequest(nimbus.port, "GET", `/${name}?${sub}`, signedHeaders("s3"));
+      assert.equal(list.status, 200, `GET ?${sub}`);
+      assert.match(list.text, new RegExp(`<${listed}`));
     }
     await s3.send(new HeadBucketCommand({ Bucket: name }));
   });
