@@ -230,7 +230,14 @@ describe("S3 analytics, inventory, metrics and Intelligent-Tiering configuration
       { Id: "by-ap", Filter: { AccessPointArn: "arn:aws:s3:us-east-1:000000000000:accesspoint/reader" } },
       { Id: "by-and", Filter: { And: { Prefix: "logs/", Tags: [{ Key: "env", Value: "prod" }], AccessPointArn: "arn:aws:s3:us-east-1:000000000000:accesspoint/reader" } } },
     ];
-    for (const config of configs) await s3.send(new PutBucketMetricsConfigurationCommand({ Bucket: name, Id: config.Id, MetricsConfiguration: config }));
+    for (const config of configs) {
+      const put = await s3.send(new PutBucketMetricsConfigurationCommand({ Bucket: name, Id: config.Id, MetricsConfiguration: config }));
+      // 204 No Content (LocalStack's AWS-validated test_put_bucket_metrics_configuration snapshot).
+      assert.equal(put.$metadata.httpStatusCode, 204);
+    }
+    // An overwrite answers 204 as well (test_overwrite_bucket_metrics_configuration).
+    const overwrite = await s3.send(new PutBucketMetricsConfigurationCommand({ Bucket: name, Id: "by-prefix", MetricsConfiguration: { Id: "by-prefix", Filter: { Prefix: "images/" } } }));
+    assert.equal(overwrite.$metadata.httpStatusCode, 204);
     for (const config of configs) {
       assert.deepEqual((await s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: name, Id: config.Id }))).MetricsConfiguration, config);
     }

@@ -136,6 +136,7 @@ const NO_CONTENT_PUTS: ReadonlySet<string> = new Set([
   "PutBucketAnalyticsConfiguration",
   "PutBucketIntelligentTieringConfiguration",
   "PutBucketInventoryConfiguration",
+  "PutBucketMetricsConfiguration",
 ]);
 
 export default defineService<S3Operations, S3Store>({
@@ -176,7 +177,9 @@ export default defineService<S3Operations, S3Store>({
   // test_bucket_tagging_crud snapshot: put-bucket-tags; boto 2's Bucket.set_tags takes nothing
   // else), PutBucketAnalyticsConfiguration, PutBucketIntelligentTieringConfiguration and
   // PutBucketInventoryConfiguration (test_s3_analytics_configurations,
-  // test_s3_intelligent_tier_config, test_s3_inventory_report_crud) answer 204 too.
+  // test_s3_intelligent_tier_config, test_s3_inventory_report_crud) answer 204 too, as does
+  // PutBucketMetricsConfiguration, a first put or an overwrite (test_put_bucket_metrics_configuration,
+  // test_overwrite_bucket_metrics_configuration).
   responseStatus: (operation, output) => {
     if (NO_CONTENT_PUTS.has(operation)) return 204;
     if ((operation === "GetObject" || operation === "HeadObject") && output["ContentRange"] !== undefined) return 206;
