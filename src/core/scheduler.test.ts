@@ -161,6 +161,18 @@ describe("scheduler with a ManualClock", () => {
     assert.equal(runs.length, 4);
   });
 
+  test("every fromNow runs first at the current time, then at each interval", async () => {
+    const { clock, scheduler } = manual();
+    const runs: number[] = [];
+    const cancel = scheduler.every(100, () => void runs.push(clock.now() - T0), "catch-up", { fromNow: true });
+    await scheduler.runDue();
+    assert.deepEqual(runs, [0]);
+    await scheduler.advance(250);
+    assert.deepEqual(runs, [0, 100, 200]);
+    cancel();
+    assert.equal(scheduler.pending(), 0);
+  });
+
   test("every stops when cancelled from inside its own run", async () => {
     const { scheduler } = manual();
     let count = 0;

@@ -21,10 +21,12 @@ export interface Scheduler {
   at(when: number, task: Task, label?: string): Cancel;
   after(delayMs: number, task: Task, label?: string): Cancel;
   /**
-   * Runs `task` every `intervalMs`, first after one interval. The next run is scheduled
-   * when the previous one has finished (a slow run delays the series, it never overlaps).
+   * Runs `task` every `intervalMs`, first after one interval, or with `fromNow` as soon as
+   * possible (what fell due while Nimbus was down happens when it starts, not an interval later:
+   * never, for a Nimbus restarted more often than that). The next run is scheduled when the
+   * previous one has finished (a slow run delays the series, it never overlaps).
    */
-  every(intervalMs: number, task: Task, label?: string): Cancel;
+  every(intervalMs: number, task: Task, label?: string, options?: EveryOptions): Cancel;
   /**
    * Only with an adjustable clock: moves it forward by `ms`, running each task that falls
    * due in time order and awaiting it; the clock reads the task's due time while it runs.
@@ -38,6 +40,11 @@ export interface Scheduler {
   nextDue(): number | undefined;
   /** Cancels everything and clears the timer; later `at`/`after`/`every` calls are ignored. */
   close(): void;
+}
+
+export interface EveryOptions {
+  /** The first run at the clock's current time rather than an interval from now. */
+  readonly fromNow?: boolean;
 }
 
 /** How the scheduler arms its one real timer. Tests inject a fake to check arming without waiting. */
@@ -126,7 +133,7 @@ class HeapScheduler implements Scheduler {
     return this.at(this.clock.now() + Math.max(0, delayMs), task, label);
   }
 
-  every(intervalMs: number, task: Task, label?: string): Cancel {
+  every(intervalMs: number, task: Task, label?: string, options?: EveryOptions): Cancel {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
       throw new RangeError(`Scheduler.every: intervalMs must be a finite number > 0, got ${intervalMs}`);
     }
@@ -144,7 +151,8 @@ class HeapScheduler implements Scheduler {
         if (!cancelled && !this.closed) scheduleNext();
       }
     };
-    scheduleNext();
+    if (options?.fromNow) cancelNext = this.at(this.clock.now(), run, label);
+    else scheduleNext();
     return () => {
       cancelled = true;
       cancelNext();

@@ -14,7 +14,6 @@ import { inventoryReport, type InventoryReport, type ReportObject } from "./inve
 import { expirationDates } from "./lifecycle-runner.js";
 import { accessTiers } from "./intelligent-tiering.js";
 import { versionLock } from "./object-lock.js";
-import { everyFromStart } from "./notify.js";
 import { canonicalUserId, type S3Store } from "./store.js";
 
 export const INVENTORY_SWEEP_INTERVAL = 60 * 60_000;
@@ -81,5 +80,6 @@ export async function deliverInventories(env: ServiceEnvironment, store: S3Store
 }
 
 export function startInventory(env: ServiceEnvironment, store: S3Store): () => void {
-  return everyFromStart(env, INVENTORY_SWEEP_INTERVAL, () => deliverInventories(env, store), "s3 inventory reports");
+  // From start: a report that fell due while Nimbus was down is delivered when it starts.
+  return env.scheduler.every(INVENTORY_SWEEP_INTERVAL, () => deliverInventories(env, store), "s3 inventory reports", { fromNow: true });
 }

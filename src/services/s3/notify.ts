@@ -233,23 +233,10 @@ export type SweptEvents = { event: S3ObjectEvent; scope: EventScope }[];
  * object, where S3 removes it once its lifetime ends, stopped or not.
  */
 export function sweepEvery(env: ServiceEnvironment, store: S3Store, interval: number, sweep: (store: S3Store, now: number) => SweptEvents, name: string): () => void {
-  return everyFromStart(env, interval, () => {
+  const run = (): void => {
     for (const { event, scope } of sweep(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
-  }, name);
-}
-
-/**
- * Runs `task` as the service starts and then every `interval` of (injected) clock time: what fell
- * due while Nimbus was down happens when it starts, not an interval later (never, for a Nimbus
- * restarted more often than that).
- */
-export function everyFromStart(env: ServiceEnvironment, interval: number, task: () => void | Promise<void>, name: string): () => void {
-  const cancelFirst = env.scheduler.at(env.clock.now(), task, name);
-  const cancelEvery = env.scheduler.every(interval, task, name);
-  return () => {
-    cancelFirst();
-    cancelEvery();
   };
+  return env.scheduler.every(interval, run, name, { fromNow: true });
 }
 
 export function startNotifications(env: ServiceEnvironment, store: S3Store): () => void {
