@@ -400,6 +400,20 @@ type HandlerOf<C> = (input: never, ctx: C) => unknown;
  * Every handler of a map passed through `wrap`, which is told the operation's name: for what a
  * service does before each of its operations (S3's access checks, DynamoDB's table account).
  */
+/**
+ * For a handler wrapper: calls `run` (a handler, which may or may not be async) and hands its
+ * answer to `onValue` and its failure to `onError`, staying synchronous for a synchronous handler.
+ */
+export function settle(run: () => unknown, onValue: (out: unknown) => unknown, onError: (err: unknown) => never): unknown {
+  let out: unknown;
+  try {
+    out = run();
+  } catch (err) {
+    return onError(err);
+  }
+  return out instanceof Promise ? out.then(onValue, onError) : onValue(out);
+}
+
 export function wrapHandlers<C, T extends Record<string, HandlerOf<C> | undefined>>(handlers: T, wrap: (operation: string, handler: HandlerOf<C>) => HandlerOf<C>): T {
   const out: Record<string, HandlerOf<C>> = {};
   for (const [name, handler] of Object.entries(handlers)) if (handler) out[name] = wrap(name, handler as HandlerOf<C>);

@@ -30,7 +30,7 @@
 import { enforcesPolicies, globalConditionKeys, notAuthorizedSentence, requestPrincipal, resourcePolicySentence } from "../../auth/access.js";
 import { evaluatePolicy, type RequestPrincipal } from "../../auth/policy.js";
 import { AwsError } from "../../core/errors.js";
-import { wrapHandlers } from "../../core/service.js";
+import { settle, wrapHandlers } from "../../core/service.js";
 import { ALL_USERS, AUTHENTICATED_USERS, cannedAclGrants, versionGrants, type Grant } from "./acl.js";
 import { abacEnabled, accountOwner, bucketOwnership, objectOwnerAccount, publicAccessBlock } from "./access.js";
 import { parseCopySource } from "./copy-source.js";
@@ -416,11 +416,6 @@ export function checkedHandlers<T extends Record<string, ((input: never, ctx: S3
     // Read once the request succeeded, when its copy source is known to parse.
     const charged = (out: unknown): unknown =>
       typeof out === "object" && out !== null && chargesRequester(operation, input as AccessInput, ctx) ? { RequestCharged: "requester", ...out } : out;
-    try {
-      const out = handler(input, ctx);
-      return out instanceof Promise ? out.then(charged, reword) : charged(out);
-    } catch (err) {
-      return reword(err);
-    }
+    return settle(() => handler(input, ctx), charged, reword);
   });
 }

@@ -18,7 +18,7 @@
  * Only a request that reached Nimbus under AWS's own names (DNS pointed at it) gets AWS's form.
  */
 import { AwsError } from "../../core/errors.js";
-import { wrapHandlers } from "../../core/service.js";
+import { settle, wrapHandlers } from "../../core/service.js";
 import { errors } from "./errors.js";
 import type { S3Context } from "./index.js";
 
@@ -56,12 +56,7 @@ export function headBucketTellsRegion<T extends Record<string, ((input: never, c
         if (err instanceof AwsError && bucket !== undefined) err.headers["x-amz-bucket-region"] ??= bucket.region;
         throw err;
       };
-      try {
-        const out = handler(input, ctx);
-        return out instanceof Promise ? out.catch(told) : out;
-      } catch (err) {
-        return told(err);
-      }
+      return settle(() => handler(input, ctx), (out) => out, told);
     };
   });
 }
