@@ -16,10 +16,7 @@ import type { Scope } from "../../core/service.js";
 import { wrapHandlers } from "../../core/service.js";
 import type { DynamoContext } from "./context.js";
 import { errors } from "./errors.js";
-import { tableArn } from "./table.js";
-
-/** A table ARN: its Region, its account and the table's name. */
-const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:([^:]*):(\d{12}):table\/([^/]+)$/;
+import { parseTableArn, tableArn } from "./table.js";
 
 interface TableRequest {
   readonly TableName?: unknown;
@@ -28,12 +25,12 @@ interface TableRequest {
 
 /** The name of a table named by its name or its ARN. */
 export function bareTableName(table: string): string {
-  return TABLE_ARN.exec(table)?.[3] ?? table;
+  return parseTableArn(table)?.name ?? table;
 }
 
 /** The context a request reaches a table in: the ARN's account for a table ARN, else the caller's. No policy is checked. */
 export function tableScope(ctx: DynamoContext, table: string): DynamoContext {
-  const account = TABLE_ARN.exec(table)?.[2] ?? ctx.account;
+  const account = parseTableArn(table)?.account ?? ctx.account;
   return account === ctx.account ? ctx : { ...{}, ...ctx, account };
 }
 
@@ -64,7 +61,7 @@ function requestContext(operation: string, input: TableRequest, ctx: DynamoConte
   // before the table is looked up (AWS's answer to DescribeContinuousBackups and
   // UpdateContinuousBackups sent to a replica's Region with the main table's ARN, as Terraform
   // does: hashicorp/terraform-provider-aws#42792, terraform-aws-modules/terraform-aws-dynamodb-table#85).
-  const region = TABLE_ARN.exec(input.TableName)?.[1];
+  const region = parseTableArn(input.TableName)?.region;
   if (region !== undefined && region !== ctx.region) throw errors.ArnInOtherRegion({ arn: input.TableName });
   return tableContext(ctx, input.TableName, operation, typeof input.IndexName === "string" ? input.IndexName : undefined);
 }

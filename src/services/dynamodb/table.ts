@@ -356,6 +356,16 @@ export function tableArn(scope: Scope, name: string): string {
   return `arn:aws:dynamodb:${scope.region}:${scope.account}:table/${name}`;
 }
 
+const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:([^:]*):(\d{12}):table\/([^/]+)$/;
+
+/** A table ARN's Region, account and table name; undefined for anything else (a bare name, an index's ARN). */
+export function parseTableArn(text: string): { readonly region: string; readonly account: string; readonly name: string } | undefined {
+  // A bare table name, as most requests send, costs no regular expression.
+  if (!text.startsWith("arn:")) return undefined;
+  const m = TABLE_ARN.exec(text);
+  return m === null ? undefined : { region: m[1] ?? "", account: m[2] ?? "", name: m[3] ?? "" };
+}
+
 /** `<table arn>/<kind>/<epoch ms, 14 digits>-<8 hex>`: how DynamoDB names a table's backups, exports and imports. */
 export function tableChildArn(tableArn: string, kind: "backup" | "export" | "import" | "bulk-operation", now: number, random: Buffer = randomBytes(4)): string {
   return `${tableArn}/${kind}/${String(now).padStart(14, "0")}-${random.toString("hex")}`;

@@ -37,6 +37,7 @@ import type { Scope } from "../../../core/service.js";
 import type { DynamoContext } from "../context.js";
 import { parseItem, tableNameOf } from "../items.js";
 import type { BackupRow } from "../store.js";
+import { parseTableArn } from "../table.js";
 import { check, length, namePattern, oneOf, range, tableNameChecks } from "../validation.js";
 
 const BACKUP_TYPES = ["USER", "SYSTEM", "AWS_BACKUP", "ALL"] as const;
@@ -44,7 +45,6 @@ const BACKUP_TYPES = ["USER", "SYSTEM", "AWS_BACKUP", "ALL"] as const;
 /** A table's backup ARN; anything else (a table's ARN, an empty string) DynamoDB calls invalid before looking. */
 const BACKUP_ARN = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/[a-zA-Z0-9_.-]{3,255}\/backup\/[^/]+$/;
 /** A table ARN, as RestoreTableToPointInTime reads SourceTableArn. */
-const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)$/;
 
 /**
  * The backup an ARN names, looked up in the caller's Region (`scope` for a cross-region restore)
@@ -194,10 +194,10 @@ export function restoreTableToPointInTime(input: RestoreTableToPointInTimeInput,
   }
   let sourceScope: Scope = ctx;
   if (input.SourceTableArn !== undefined) {
-    const m = TABLE_ARN.exec(input.SourceTableArn);
-    if (m === null) throw validationException("sourceTableArn is not a valid ARN");
-    if (m[2] !== ctx.account) throw validationException("This action is only supported by accounts that match the resource owner’s account.");
-    sourceScope = crossRegionScope(ctx, m[1], input.SSESpecificationOverride);
+    const source = parseTableArn(input.SourceTableArn);
+    if (source === undefined || source.region === "") throw validationException("sourceTableArn is not a valid ARN");
+    if (source.account !== ctx.account) throw validationException("This action is only supported by accounts that match the resource owner’s account.");
+    sourceScope = crossRegionScope(ctx, source.region, input.SSESpecificationOverride);
   }
   // DynamoDB's order: the source, its PITR, the time, and only then whether the target name is free.
   const now = ctx.clock.now();

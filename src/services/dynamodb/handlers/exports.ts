@@ -12,7 +12,7 @@ import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
-import { tableChildArn } from "../table.js";
+import { parseTableArn, tableChildArn } from "../table.js";
 import type { ExportViewType } from "../transfer-formats.js";
 import { checkTransferArn, insertTransfer, repeatedRequest, startJob, transferPage, transferStore } from "../transfers.js";
 import { requestFingerprint } from "../items.js";
@@ -24,7 +24,6 @@ const MIN_INCREMENTAL_MS = 15 * MINUTE_MS;
 const MAX_INCREMENTAL_MS = 24 * 60 * MINUTE_MS;
 
 /** A table's ARN, as TableArn must be. */
-const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:(\d{12}):table\/([^/]+)$/;
 
 /**
  * The table TableArn names. A bare name is not an ARN, an index's ARN is not a table's, another
@@ -36,10 +35,10 @@ function exportSource(ctx: DynamoContext, raw: string) {
   // An empty TableArn has its own sentence (ack-api-quirks DDB-TABLE-457, export_arn_empty).
   if (raw === "") throw validationException("Invalid TableArn: Invalid Table ARN");
   if (!raw.startsWith("arn:")) throw validationException("One or more parameter values were invalid: tableArn is not a valid ARN");
-  const m = TABLE_ARN.exec(raw);
-  if (m === null) throw invalidRequest("Table ARN is invalid.");
-  if (m[1] !== ctx.account) throw errors.AccessDenied({ message: "Access is denied" });
-  return requireSourceTable(ctx.store, ctx, m[2] ?? "", raw);
+  const arn = parseTableArn(raw);
+  if (arn === undefined) throw invalidRequest("Table ARN is invalid.");
+  if (arn.account !== ctx.account) throw errors.AccessDenied({ message: "Access is denied" });
+  return requireSourceTable(ctx.store, ctx, arn.name, raw);
 }
 
 export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, ctx: DynamoContext): ExportTableToPointInTimeOutput {
@@ -140,7 +139,7 @@ export function listExports(input: ListExportsInput, ctx: DynamoContext): ListEx
   // DDB-EXPORT-020/022, measured against AWS 2026-10-09). ListImports keeps its deleted table's.
   let tableId: string | undefined;
   if (input.TableArn !== undefined) {
-    const name = TABLE_ARN.exec(input.TableArn)?.[2];
+    const name = parseTableArn(input.TableArn)?.name;
     const meta = name === undefined ? undefined : ctx.store.getTable(ctx, name);
     if (meta === undefined) return { ExportSummaries: [] };
     tableId = meta.id;
