@@ -163,10 +163,7 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
     failedAttempts: outcome.ok || giveUp ? 0 : attempts,
     lastProcessingResult: functionOk ? "OK" : "PROBLEM: Function call failed",
   });
-  if (giveUp && current.onFailure !== undefined) {
-    const shardId = (await shardOf(store, m.eventSourceArn, source.scope)) ?? "";
-    await sendToDestination(store, scope, current.onFailure, discardedBatchRecord(store, current, shardId, records, attempts, invoked, "RetryAttemptsExhausted"));
-  }
+  if (giveUp) await sendDiscarded(store, scope, current, source.scope, records, attempts, invoked, "RetryAttemptsExhausted");
   return records.length;
 }
 
@@ -210,10 +207,7 @@ async function discardAged(store: LambdaStore, scope: Scope, m: MappingConfig, s
   const { bisectLimit: _previous, ...rest } = current;
   const last = expired[expired.length - 1]?.dynamodb?.SequenceNumber;
   store.putMapping(scope, { ...{}, ...rest, ...(last !== undefined ? { position: last } : {}), failedAttempts: 0 });
-  if (current.onFailure !== undefined) {
-    const shardId = (await shardOf(store, current.eventSourceArn, sourceScope)) ?? "";
-    await sendToDestination(store, scope, current.onFailure, discardedBatchRecord(store, current, shardId, expired, current.failedAttempts ?? 0, undefined, "RecordAgeExceeded"));
-  }
+  await sendDiscarded(store, scope, current, sourceScope, expired, current.failedAttempts ?? 0, undefined, "RecordAgeExceeded");
   return true;
 }
 
@@ -228,20 +222,23 @@ function arrivalOf(record: StreamRecord | undefined): string {
 }
 
 /**
- * What Lambda sends to a stream mapping's OnFailure destination when it gives up on a batch: the
- * batch's place in the stream, not its records (the invocation record of "Retaining discarded
- * records for a DynamoDB event source in Lambda").
+ * What Lambda sends to a stream mapping's OnFailure destination, if it has one, when it gives up
+ * on a batch: the batch's place in the stream, not its records (the invocation record of
+ * "Retaining discarded records for a DynamoDB event source in Lambda").
  */
-function discardedBatchRecord(
+async function sendDiscarded(
   store: LambdaStore,
+  scope: Scope,
   m: MappingConfig,
-  shardId: string,
+  sourceScope: Scope,
   records: StreamRecord[],
   invokeCount: number,
   invoked: { result: InvokeResult; version: string } | undefined,
   condition: "RetryAttemptsExhausted" | "RecordAgeExceeded",
-): string {
-  return JSON.stringify({
+): Promise<void> {
+  if (m.onFailure === undefined) return;
+  const shardId = (await shardOf(store, m.eventSourceArn, sourceScope)) ?? "";
+  const record = JSON.stringify({
     requestContext: {
       requestId: invoked?.result.requestId ?? "",
       functionArn: m.functionArn,
@@ -265,6 +262,7 @@ function discardedBatchRecord(
       streamArn: m.eventSourceArn,
     },
   });
+  await sendToDestination(store, scope, m.onFailure, record);
 }
 
 /** A batch that succeeded, or failed with the records before `checkpoint` (a sequence number) done. */
