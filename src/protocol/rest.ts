@@ -124,11 +124,14 @@ export class RestRouter {
         // DeleteBucket. Where another operation has the same literal and needs nothing missing,
         // that one is meant: GET /bucket?metrics without id is ListBucketMetricsConfigurations
         // (as botocore sends it, with no x-id), not GetBucketMetricsConfiguration.
-        const missingQuery = route.requiredQuery.filter((k) => !query.has(k)).length;
+        let missingQuery = 0;
+        for (const k of route.requiredQuery) if (!query.has(k)) missingQuery++;
         if (route.queryLiterals.length === 0 && missingQuery > 0) continue;
         if (route.queryLiterals.length === 0 && route.requiredHeaders.some((h) => headers[h] === undefined)) continue;
         const score =
           route.queryLiterals.length * 1_000_000 +
+          // A required member present counts for the route, a missing one as much against it
+          // (present minus missing: the length less twice the missing).
           (route.requiredQuery.length - 2 * missingQuery + route.requiredHeaders.length) * 10_000 +
           route.literalLength * 10 -
           route.labels.length -

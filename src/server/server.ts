@@ -595,9 +595,10 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
     // have had, and "a server MUST NOT send a Content-Length header field in any response with a
     // status code of ... 204 (No Content)" (RFC 9110 section 8.6): S3's 204s carry none (the
     // DeleteObject sample response, S3 API reference).
-    if (response.status === 204) length = undefined;
-    if (length !== undefined) out["Content-Length"] = length;
-    else if (!head && response.status !== 304 && response.status !== 204) out["Content-Length"] = body === undefined ? "0" : Buffer.byteLength(body);
+    if (response.status !== 204) {
+      if (length !== undefined) out["Content-Length"] = length;
+      else if (!head && response.status !== 304) out["Content-Length"] = body === undefined ? "0" : Buffer.byteLength(body);
+    }
     res.writeHead(response.status, out);
     endThisTurn(res, body);
     return;
