@@ -69,9 +69,8 @@ export interface ExportRecord {
   readonly s3SseAlgorithm: "AES256" | "KMS";
   readonly s3SseKmsKeyId?: string;
   readonly exportFormat: "DYNAMODB_JSON" | "ION";
-  readonly exportType: "FULL_EXPORT" | "INCREMENTAL_EXPORT";
-  /** The request named no ExportType: its description leaves ExportType out (ListExports names it). */
-  readonly exportTypeUnset?: true;
+  /** ExportType as the request named it, if it did (the type itself is exportTypeOf's). */
+  readonly exportType?: ExportType;
   readonly incremental?: { readonly from: number; readonly to: number; readonly viewType: ExportViewType };
   readonly manifest?: string;
   readonly itemCount?: number;
@@ -103,7 +102,7 @@ export function exportDescription(r: ExportRecord) {
     // A full export requested without ExportType is described without it, in the call's answer
     // and in DescribeExport alike (ScyllaDB Alternator's test_export.py::test_export_basic, run
     // against AWS); test_export_basic_with_export_type shows it when the request names it.
-    ...(r.exportTypeUnset ? {} : { ExportType: r.exportType }),
+    ...(r.exportType !== undefined ? { ExportType: r.exportType } : {}),
     ...(r.incremental
       ? {
           IncrementalExportSpecification: {
@@ -114,6 +113,13 @@ export function exportDescription(r: ExportRecord) {
         }
       : {}),
   };
+}
+
+type ExportType = "FULL_EXPORT" | "INCREMENTAL_EXPORT";
+
+/** An export's type: incremental when it has an incremental period, full otherwise. */
+export function exportTypeOf(r: Pick<ExportRecord, "incremental">): ExportType {
+  return r.incremental ? "INCREMENTAL_EXPORT" : "FULL_EXPORT";
 }
 
 /** `<prefix>/AWSDynamoDB`, where an export's objects go. */
@@ -285,7 +291,7 @@ async function writeExport(env: TransferEnv, scope: Scope, r: ExportRecord): Pro
       outputFormat: r.exportFormat,
       // Only an incremental export's summary names its view and type; a full export's ends at
       // outputFormat (real exports' manifest-summary.json files, gurre/ddb-pitr s3exportdata/).
-      ...(r.incremental ? { outputView: r.incremental.viewType, exportType: r.exportType } : {}),
+      ...(r.incremental ? { outputView: r.incremental.viewType, exportType: exportTypeOf(r) } : {}),
     };
     const summaryText = JSON.stringify(summary);
     await put(summaryKey, Buffer.from(summaryText));

@@ -11,7 +11,7 @@ import { backupErrors, invalidRequest, requireSourceTable, restorableWindow } fr
 import type { DynamoContext } from "../context.js";
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
-import { exportDescription, exportErrors, runExport, type ExportRecord } from "../exports.js";
+import { exportDescription, exportErrors, exportTypeOf, runExport, type ExportRecord } from "../exports.js";
 import { parseTableArn, tableChildArn } from "../table.js";
 import type { ExportViewType } from "../transfer-formats.js";
 import { checkTransferArn, insertTransfer, repeatedRequest, startJob, transferPage, transferStore } from "../transfers.js";
@@ -53,7 +53,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     oneOf("incrementalExportSpecification.exportViewType", spec?.ExportViewType, ["NEW_IMAGE", "NEW_AND_OLD_IMAGES"]),
     pattern("clientToken", input.ClientToken, CLIENT_TOKEN_PATTERN.re, CLIENT_TOKEN_PATTERN.shown),
   );
-  const type = (input.ExportType ?? "FULL_EXPORT") as ExportRecord["exportType"];
+  const type = (input.ExportType ?? "FULL_EXPORT") as NonNullable<ExportRecord["exportType"]>;
   // How ExportType and IncrementalExportSpecification go together, in AWS's words (ack-api-quirks
   // DDB-EXPORT-003, measured against AWS 2026-10-09): the spec without a type, with FULL_EXPORT, no
   // spec for INCREMENTAL_EXPORT, and a spec ({} too) without ExportFromTime.
@@ -112,8 +112,7 @@ export function exportTableToPointInTime(input: ExportTableToPointInTimeInput, c
     s3SseAlgorithm: (input.S3SseAlgorithm ?? "AES256") as ExportRecord["s3SseAlgorithm"],
     ...(input.S3SseKmsKeyId !== undefined ? { s3SseKmsKeyId: input.S3SseKmsKeyId } : {}),
     exportFormat: (input.ExportFormat ?? "DYNAMODB_JSON") as ExportRecord["exportFormat"],
-    exportType: type,
-    ...(input.ExportType === undefined ? { exportTypeUnset: true as const } : {}),
+    ...(input.ExportType !== undefined ? { exportType: type } : {}),
     ...(incremental ? { incremental } : {}),
   };
   insertTransfer(ctx, ctx, "export", print, now, record);
@@ -146,7 +145,7 @@ export function listExports(input: ListExportsInput, ctx: DynamoContext): ListEx
   }
   const page = transferPage<ExportRecord>(ctx, ctx, "export", input.TableArn, input.NextToken, input.MaxResults ?? MAX_EXPORTS_PAGE, tableId);
   return {
-    ExportSummaries: page.records.map((r) => ({ ExportArn: r.arn, ExportStatus: r.status, ExportType: r.exportType })),
+    ExportSummaries: page.records.map((r) => ({ ExportArn: r.arn, ExportStatus: r.status, ExportType: exportTypeOf(r) })),
     ...(page.NextToken !== undefined ? { NextToken: page.NextToken } : {}),
   };
 }
