@@ -306,6 +306,11 @@ export interface ServiceDefinition<Store = unknown> {
    */
   readonly missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
   /**
+   * A required list that the request's XML wraps in an element of its own (not flattened) may
+   * be left out of the body, as an empty one could be sent (S3's <Tagging> without <TagSet>).
+   */
+  readonly wrappedListsOptional?: boolean;
+  /**
    * The service's own error for a header, query or path value that is not of its member's type
    * (`name` is the header or parameter name as sent, `operation` the operation it was sent to),
    * where it is not the protocol's usual one.
@@ -372,6 +377,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   xmlRootNames?: Readonly<Record<string, string>>;
   xmlTextRoots?: Readonly<Record<string, string>>;
   missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
+  wrappedListsOptional?: boolean;
   malformedValue?: (name: string, text: string, operation: string) => AwsError;
   emptyQueryUnsent?: ReadonlySet<string>;
   jsonErrorType?: (code: string) => string | undefined;

@@ -3,7 +3,7 @@
  * required members, at every depth. Type errors are caught by the parsers. Constraints the
  * model does not carry (ranges, patterns) are each service's `validation.ts`.
  */
-import type { ServiceModel, Shape } from "./model.js";
+import type { RawRef, ServiceModel, Shape } from "./model.js";
 
 export interface Violation {
   /** AWS's path form: lowerCamel member names, list items as `.N.member`. */
@@ -16,10 +16,19 @@ function lowerCamel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
-export function findMissingMembers(model: ServiceModel, shape: Shape | undefined, value: unknown, limit = 10): Violation[] {
+/**
+ * `wrappedListsOptional`: a required list that XML wraps in an element of its own (not
+ * flattened) may be left out, as an empty one (ServiceDefinition.wrappedListsOptional).
+ */
+export function findMissingMembers(model: ServiceModel, shape: Shape | undefined, value: unknown, limit = 10, wrappedListsOptional = false): Violation[] {
   const out: Violation[] = [];
-  if (shape) walk(model, shape, value, "", out, limit, 0);
+  if (shape) walk(model, shape, value, "", out, { limit, wrappedListsOptional }, 0);
   return out;
+}
+
+interface WalkOptions {
+  readonly limit: number;
+  readonly wrappedListsOptional: boolean;
 }
 
 /**
@@ -69,8 +78,8 @@ function containerMembers(model: ServiceModel, shape: Shape): readonly (readonly
   return list;
 }
 
-function walk(model: ServiceModel, shape: Shape, value: unknown, path: string, out: Violation[], limit: number, depth: number): void {
-  if (value === undefined || value === null || out.length >= limit || depth > 64) return;
+function walk(model: ServiceModel, shape: Shape, value: unknown, path: string, out: Violation[], opts: WalkOptions, depth: number): void {
+  if (value === undefined || value === null || out.length >= opts.limit || depth > 64) return;
   switch (shape.type) {
     case "structure": {
       const obj = value as Record<string, unknown>;
@@ -79,31 +88,39 @@ function walk(model: ServiceModel, shape: Shape, value: unknown, path: string, o
         for (const name of required) {
           if (obj[name] === undefined || obj[name] === null) {
             const member = shape.members?.[name];
+            if (opts.wrappedListsOptional && isWrappedList(model, member)) continue;
             out.push({ path: `${path}${lowerCamel(name)}`, member: member?.locationName ?? name });
           }
         }
       }
       for (const [name, member] of containerMembers(model, shape)) {
         const v = obj[name];
-        if (v !== undefined && v !== null) walk(model, member, v, `${path}${lowerCamel(name)}.`, out, limit, depth + 1);
+        if (v !== undefined && v !== null) walk(model, member, v, `${path}${lowerCamel(name)}.`, out, opts, depth + 1);
       }
       return;
     }
     case "list": {
       const member = model.resolve(shape.member ?? {});
       if (!holdsRequired(model, member)) return;
-      (value as unknown[]).forEach((item, i) => walk(model, member, item, `${path.slice(0, -1)}.${i + 1}.member.`, out, limit, depth + 1));
+      (value as unknown[]).forEach((item, i) => walk(model, member, item, `${path.slice(0, -1)}.${i + 1}.member.`, out, opts, depth + 1));
       return;
     }
     case "map": {
       const member = model.resolve(shape.value ?? {});
       if (!holdsRequired(model, member)) return;
-      for (const [k, item] of Object.entries(value as Record<string, unknown>)) walk(model, member, item, `${path}${k}.`, out, limit, depth + 1);
+      for (const [k, item] of Object.entries(value as Record<string, unknown>)) walk(model, member, item, `${path}${k}.`, out, opts, depth + 1);
       return;
     }
     default:
       return;
   }
+}
+
+/** A list in the XML body (not bound to a header or the query) in an element of its own. */
+function isWrappedList(model: ServiceModel, member: RawRef | undefined): boolean {
+  if (member === undefined) return false;
+  const shape = model.resolve(member);
+  return shape.type === "list" && !shape.flattened && shape.location === undefined;
 }
 
 /** AWS's Coral wording: "1 validation error detected: Value null at 'x' failed to satisfy constraint: Member must not be null". */

@@ -239,7 +239,7 @@ export class Dispatcher {
     requestId: string,
     protocol: WireProtocol,
   ): Promise<Record<string, unknown>> {
-    const missing = findMissingMembers(svc.model, op.input, input);
+    const missing = findMissingMembers(svc.model, op.input, input, 10, svc.definition?.wrappedListsOptional);
     if (missing.length) throw svc.definition?.missingParameter?.(missing[0]?.member ?? "", missing, op.name) ?? validationError(protocol, missing);
     const handler = svc.definition?.handlers[op.name];
     if (!handler) throw commonErrors.NotImplemented({ service: svc.index.serviceId, operation: op.name });

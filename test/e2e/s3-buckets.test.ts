@@ -12,12 +12,14 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   ListBucketsCommand,
   PutBucketCorsCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   CreateMultipartUploadCommand,
   UploadPartCommand,
@@ -333,6 +335,27 @@ describe("S3 buckets", () => {
     const deleted = await s3.send(new DeleteBucketTaggingCommand({ Bucket: name }));
     assert.equal(deleted.$metadata.httpStatusCode, 204);
     assert.equal((await failure(s3.send(new GetBucketTaggingCommand({ Bucket: name })))).name, "NoSuchTagSet");
+  });
+
+  test("a <Tagging> without a TagSet, or with an empty one, removes the bucket's or the object's tags", async () => {
+    // LocalStack's AWS-validated test_put_bucket_tagging_none_value and
+    // test_put_object_tagging_none_value (no TagSet element: boto3 leaves a None out), and
+    // test_put_object_tagging_empty_list (<TagSet/>); moto's AWS-verified test_get_bucket_tagging.
+    const name = uniqueName("tags-none");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: "k", Body: "x" }));
+    for (const Tagging of [{}, { TagSet: [] }]) {
+      await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: "env", Value: "dev" }] } }));
+      // The v3 client sends <Tagging xmlns="..."></Tagging> for a Tagging without TagSet.
+      const put = await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: Tagging as { TagSet: [] } }));
+      assert.equal(put.$metadata.httpStatusCode, 204);
+      const none = await failure(s3.send(new GetBucketTaggingCommand({ Bucket: name })));
+      assert.deepEqual([none.name, none.message, none.status], ["NoSuchTagSet", "The TagSet does not exist", 404]);
+      await s3.send(new PutObjectTaggingCommand({ Bucket: name, Key: "k", Tagging: { TagSet: [{ Key: "env", Value: "dev" }] } }));
+      const object = await s3.send(new PutObjectTaggingCommand({ Bucket: name, Key: "k", Tagging: Tagging as { TagSet: [] } }));
+      assert.equal(object.$metadata.httpStatusCode, 200);
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: name, Key: "k" }))).TagSet, []);
+    }
   });
 
   test("tags given at CreateBucket are the bucket's tags, checked as PutBucketTagging checks them", async () => {

@@ -163,6 +163,12 @@ export default defineService<S3Operations, S3Store>({
   // (LocalStack's AWS-validated test_list_parts_empty_part_number_marker snapshot).
   emptyQueryUnsent: new Set(["max-parts", "part-number-marker"]),
   missingParameter: missingMember,
+  // A <Tagging> without its <TagSet> is an empty tag set: PutBucketTagging and PutObjectTagging
+  // with no TagSet succeed and leave no tags (LocalStack's AWS-validated
+  // test_put_bucket_tagging_none_value, test_put_object_tagging_none_value: boto3 leaves a None
+  // TagSet out of the body). Tagging.TagSet is the only list S3's request bodies require in an
+  // element of its own; the flattened ones (CORSRule, Rule, Object) stay MalformedXML (missingMember).
+  wrappedListsOptional: true,
   // Server access logging: each request to a bucket that logs, once answered.
   requestLog: s3RequestLog,
   // Content-MD5 and x-amz-checksum-* of a body read whole (uploads are checked as stored).
