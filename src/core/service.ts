@@ -221,7 +221,7 @@ export interface PathAddressing {
 export interface RequestDialect {
   /** A new request id in the service's form. */
   newRequestId(): string;
-  /** Sets the headers that carry the request id on a response (success or error). */
+  /** Sets the headers that carry the request id, and any the service puts on every answer, on a response (success or error). */
   requestIdHeaders(response: WireResponse, requestId: string): void;
   /** The path as the service routes it, the host taken into account (`hostname`: Nimbus's own host name). */
   addressedPath(request: WireRequest, hostname: string): string;

@@ -198,6 +198,27 @@ describe("S3 objects", () => {
     assert.ok((await names("GET", { Range: "bytes=0-3" })).includes("Content-Range"));
   });
 
+  // S3's Common Response Headers: "Server ... Default: AmazonS3"; its raw answers pasted in issues
+  // carry it on errors too (ddollar/forego#6's 403 AccessDenied, DocSpring/libreconv#31's HEAD 403).
+  test("every answer names its server, Server: AmazonS3, errors and HEAD errors too", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "server.txt", Body: "s" }));
+    const server = (method: string, path: string) =>
+      new Promise<[number, string | undefined]>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: nimbus.port, method, path, headers: { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, (res) => {
+          res.resume();
+          const at = res.rawHeaders.indexOf("Server");
+          res.on("end", () => resolve([res.statusCode ?? 0, at >= 0 ? res.rawHeaders[at + 1] : undefined]));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    assert.deepEqual(await server("GET", `/${bucket}/server.txt`), [200, "AmazonS3"]);
+    assert.deepEqual(await server("GET", `/${bucket}/none.txt`), [404, "AmazonS3"]);
+    assert.deepEqual(await server("HEAD", `/${bucket}/none.txt`), [404, "AmazonS3"]);
+    assert.deepEqual(await server("DELETE", `/${bucket}/server.txt`), [204, "AmazonS3"]);
+    assert.deepEqual(await server("GET", `/${uniqueName("no-such-bucket")}`), [404, "AmazonS3"]);
+  });
+
   // aws-sdk-js-v3 packages/middleware-sdk-s3/src/s3-expires-middleware.e2e.spec.ts, run against S3:
   // "should parse Expires from response if it is valid date-time, and include ExpiresString" and
   // "should fail with a non-blocking warning if Expires is not a valid date-time, and include the

@@ -17,6 +17,11 @@ export const s3Dialect: RequestDialect = {
   requestIdHeaders(response, requestId) {
     response.headers["x-amz-request-id"] = requestId;
     response.headers["x-amz-id-2"] = hostId(requestId);
+    // S3 names itself on its answers, errors too: "Server ... Default: AmazonS3" (the API
+    // reference's Common Response Headers), and so do its raw answers pasted in issues (a 403
+    // AccessDenied in ddollar/forego#6, a HEAD's 403 in DocSpring/libreconv#31, a 301
+    // PermanentRedirect in smore-inc/tinys3#18, a 204 in versity/versitygw#1712).
+    response.headers["server"] = "AmazonS3";
   },
 
   /** The request path with a virtual-hosted bucket put in front, as path-style addressing has it. */
