@@ -217,6 +217,12 @@ describe("S3 POST Object (browser-form uploads)", () => {
     const other = await post(`/${name}`, signedForm(name, { key: "o.txt", tagging: "<InvalidXmlTagging></InvalidXmlTagging>" }, { data: "o", name: "o.txt" }));
     assert.equal(other.status, 204, other.body);
     assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: name, Key: "o.txt" }))).TagSet, []);
+    // A <Tagging> without a TagSet: an empty tag set, as PutObjectTagging's (test_put_object_tagging_none_value).
+    for (const tagging of ["<Tagging></Tagging>", '<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>']) {
+      const bare = await post(`/${name}`, signedForm(name, { key: "b.txt", tagging }, { data: "b", name: "b.txt" }));
+      assert.equal(bare.status, 204, bare.body);
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: name, Key: "b.txt" }))).TagSet, []);
+    }
     await expectError(await post(`/${name}`, signedForm(name, { key: "n.txt", tagging: "not-xml" }, { data: "n", name: "n.txt" })), 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
   });
 

@@ -65,15 +65,18 @@ export function taggingFromXml(xml: string): string {
   } catch {
     throw s3DomainErrors.MalformedXML();
   }
-  const root = doc as { Tagging?: { TagSet?: { Tag?: { Key?: unknown; Value?: unknown }[] } | "" } };
+  const root = doc as { Tagging?: { TagSet?: { Tag?: { Key?: unknown; Value?: unknown }[] } | "" } | "" };
   // A well-formed document of another root (<InvalidXmlTagging/>) is stored with no tags; text
   // that is no XML at all is MalformedXML (LocalStack's AWS-recorded test_post_object_with_tags,
   // [invalid]: 204 and an empty TagSet; [notxml]: MalformedXML).
   if (root.Tagging === undefined && Object.keys(root).some((name) => name !== "?xml")) return "";
-  const tags = root.Tagging?.TagSet;
-  if (tags === undefined) throw s3DomainErrors.MalformedXML();
+  if (root.Tagging === undefined) throw s3DomainErrors.MalformedXML();
+  // A <Tagging> without its <TagSet> is an empty tag set, as PutObjectTagging's body is
+  // (LocalStack's AWS-validated test_put_object_tagging_none_value), and as a document that is
+  // no Tagging at all is here: S3 would not refuse the nearer form of the two it accepts.
+  const tags = root.Tagging === "" ? "" : root.Tagging.TagSet;
   const set: Tag[] = [];
-  for (const tag of tags === "" ? [] : (tags.Tag ?? [])) {
+  for (const tag of tags === "" || tags === undefined ? [] : (tags.Tag ?? [])) {
     if (typeof tag.Key !== "string") throw s3DomainErrors.MalformedXML();
     set.push({ Key: tag.Key, Value: typeof tag.Value === "string" ? tag.Value : "" });
   }
