@@ -13,7 +13,7 @@ import {
   type AttributeValue,
   type QueryCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { hashTable } from "./dynamodb-fixtures.js";
+import { hashRangeTable, hashTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure } from "./harness.js";
 
 describe("DynamoDB Query and Scan", () => {
@@ -716,6 +716,21 @@ describe("DynamoDB Query and Scan", () => {
       assert.equal(err.name, "ValidationException");
       assert.equal(err.$metadata.httpStatusCode, 400);
       assert.equal(err.message, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK");
+    }
+  });
+
+  test("a Query with an empty string sort key value is refused as a key value under every operator", async () => {
+    // `userId = :u AND sk > :after` with :after "" failed against DynamoDB with this message (a
+    // production log quoted in a public ADR, "Null is the empty cursor"); ministackorg/ministack#1067.
+    const name = uniqueName("emptysk");
+    await ddb.send(new CreateTableCommand(hashRangeTable(name)));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, sk: { S: "b" } } }));
+    const conditions = ["sk > :e", "sk = :e", "sk <= :e", "begins_with(sk, :e)", "sk BETWEEN :e AND :z"];
+    for (const condition of conditions) {
+      const values: Record<string, AttributeValue> = { ":p": { S: "a" }, ":e": { S: "" } };
+      if (condition.includes(":z")) values[":z"] = { S: "z" };
+      const message = await refused(new QueryCommand({ TableName: name, KeyConditionExpression: `pk = :p AND ${condition}`, ExpressionAttributeValues: values }));
+      assert.equal(message, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: sk", condition);
     }
   });
 });

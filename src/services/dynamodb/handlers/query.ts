@@ -56,6 +56,11 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   // ValidationException '... Key: PK' (as recorded against AWS in getmoto/moto#7062). What an
   // index's empty partition key gets is not on record.
   if (input.IndexName === undefined && keyCondition.partitionKey.value.S === "") throw emptyStringKey(keyCondition.partitionKey.name);
+  // The same for a sort key value under any operator: `sk > ""` is no open lower bound but this
+  // refusal naming the sort key (a production log against DynamoDB in a public ADR, "Null is the
+  // empty cursor"; ministackorg/ministack#1067, checked against eu-central-1).
+  const sort = keyCondition.sortKey;
+  if (input.IndexName === undefined && sort !== undefined && sort.values.some((v) => v.S === "")) throw emptyStringKey(sort.name);
   // The start key is checked before the projection, the filter and the Select (dynalite's query tests and action).
   const startItem = checkStartKey(target, startValues, "Query");
   const start = startRowKey(target, startItem);
