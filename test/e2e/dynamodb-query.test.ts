@@ -719,6 +719,21 @@ describe("DynamoDB Query and Scan", () => {
     }
   });
 
+  test("two conditions on one key attribute are refused with the KeyConditionExpression prefix", async () => {
+    // aws-amplify/amplify-category-api#3531 (DynamoDB's runtime error, 2026-09) and
+    // paritysuite/dynamodb-conformance queryKeyConditionOperands "two conditions on the sort key".
+    const name = uniqueName("twosk");
+    await ddb.send(new CreateTableCommand(hashRangeTable(name)));
+    const message = await refused(
+      new QueryCommand({
+        TableName: name,
+        KeyConditionExpression: "pk = :p AND sk > :a AND sk < :b",
+        ExpressionAttributeValues: { ":p": { S: "q" }, ":a": { S: "1" }, ":b": { S: "5" } },
+      }),
+    );
+    assert.equal(message, "Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key");
+  });
+
   test("a Query with an empty string sort key value is refused as a key value under every operator", async () => {
     // `userId = :u AND sk > :after` with :after "" failed against DynamoDB with this message (a
     // production log quoted in a public ADR, "Null is the empty cursor"); ministackorg/ministack#1067.

@@ -68,7 +68,7 @@ describe("KeyConditionExpression", () => {
     refused("pk = sk", "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition", {});
     refused("pk.x = :p", "KeyConditionExpressions cannot have conditions on nested attributes", { ":p": v[":p"] as AttributeValue });
     refused(":p = :a", "Invalid condition in KeyConditionExpression: No key attribute specified", pa);
-    refused("pk = :p AND pk = :p", "KeyConditionExpressions must only contain one condition per key", { ":p": v[":p"] as AttributeValue });
+    refused("pk = :p AND pk = :p", "Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key", { ":p": v[":p"] as AttributeValue });
     refused(
       ":a BETWEEN sk AND :b",
       "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand",

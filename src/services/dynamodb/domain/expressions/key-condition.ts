@@ -124,7 +124,10 @@ function collectKeyConditions(c: Condition, map: KeyConditionMap): void {
     attributeIndex = i;
   });
   if (attribute === undefined) fail("Invalid condition in KeyConditionExpression: No key attribute specified");
-  if (map[attribute] !== undefined) fail("KeyConditionExpressions must only contain one condition per key");
+  // Prefixed since DynamoDB's 2025/26 wording change: aws-amplify/amplify-category-api#3531 (a
+  // runtime error, 2026-09) and paritysuite/dynamodb-conformance's queryKeyConditionOperands
+  // (eu-west-2, 2026-10) quote it so; dynalite's older captures have the bare sentence.
+  if (map[attribute] !== undefined) fail("Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key");
   const values = operands.filter((_, i) => i !== attributeIndex).map((o) => (o as { value: AttributeValue }).value);
   let operator: KeyOperator;
   if (c.kind === "compare") operator = (attributeIndex === 0 ? DIRECT : MIRRORED)[c.op] as KeyOperator;
