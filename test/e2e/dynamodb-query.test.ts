@@ -734,6 +734,21 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(message, "Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key");
   });
 
+  test("a KeyConditionExpression on more attributes than the key has is refused by count", async () => {
+    // paritysuite/dynamodb-conformance queryKeyConditionOperands "three conditions naming three
+    // attributes on a two-attribute key" (eu-west-2, 2026-10); getmoto/moto#9554 saw the wording change.
+    const name = uniqueName("threekc");
+    await ddb.send(new CreateTableCommand(hashRangeTable(name)));
+    const message = await refused(
+      new QueryCommand({
+        TableName: name,
+        KeyConditionExpression: "pk = :p AND sk > :a AND extra = :b",
+        ExpressionAttributeValues: { ":p": { S: "q" }, ":a": { S: "1" }, ":b": { S: "5" } },
+      }),
+    );
+    assert.equal(message, "The number of query conditions (3) exceeds the number of key attributes defined in the schema (2)");
+  });
+
   test("a Query with an empty string sort key value is refused as a key value under every operator", async () => {
     // `userId = :u AND sk > :after` with :after "" failed against DynamoDB with this message (a
     // production log quoted in a public ADR, "Null is the empty cursor"); ministackorg/ministack#1067.

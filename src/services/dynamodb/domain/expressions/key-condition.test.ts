@@ -82,7 +82,7 @@ describe("KeyConditionExpression", () => {
     refused("pk = :p AND sk = :a", "Query key condition not supported", { ":p": v[":p"] as AttributeValue, ":a": v[":a"] as AttributeValue }, hashOnly);
     refused("pk > :p", "Query key condition not supported", { ":p": v[":p"] as AttributeValue });
     refused("pk = :a", "One or more parameter values were invalid: Condition parameter type does not match schema type", { ":a": v[":a"] as AttributeValue });
-    refused("pk = :p AND sk = :a AND x = :b", "Conditions can be of length 1 or 2 only");
+    refused("pk = :p AND sk = :a AND x = :b", "The number of query conditions (3) exceeds the number of key attributes defined in the schema (2)");
   });
 
   test("errors inside the expression use the KeyConditionExpression prefix", () => {

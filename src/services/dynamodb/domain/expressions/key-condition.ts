@@ -78,6 +78,13 @@ export function parseKeyCondition(expression: string, attrs: ExpressionAttribute
 export function keyConditionOf(condition: Condition, schema: KeySchema): KeyCondition {
   const map: KeyConditionMap = Object.create(null) as KeyConditionMap;
   collectKeyConditions(condition, map);
+  // More conditions than a one-attribute key can take: DynamoDB's wording since late 2025 (getmoto/
+  // moto#9554 found it changed; paritysuite/dynamodb-conformance queryKeyConditionOperands quotes
+  // it, eu-west-2, 2026-10). Legacy KeyConditions keep "Conditions can be of length 1 or 2 only".
+  const count = Object.keys(map).length;
+  if (schema.multi === undefined && count > 2) {
+    fail(`The number of query conditions (${count}) exceeds the number of key attributes defined in the schema (${schema.sortKey === undefined ? 1 : 2})`);
+  }
   return keyConditionFromMap(map, schema);
 }
 
