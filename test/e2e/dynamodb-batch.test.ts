@@ -36,6 +36,25 @@ describe("DynamoDB batches and transactions", () => {
     return name;
   }
 
+  test("BatchGetItem refuses a Key given twice before looking up its table or its key schema", async () => {
+    // Against a table that does not exist (ExtendDB/extenddb#192, captured from DynamoDB with the
+    // AWS CLI), and with a NULL sort key that fits no schema (Dynamoid/dynamoid#510).
+    const twice = (key: Record<string, AttributeValue>) => ({ Keys: [key, { ...key }] });
+    const missing = await failure<DynamoDBServiceException>(
+      ddb.send(new BatchGetItemCommand({ RequestItems: { [uniqueName("absent")]: twice({ id: { S: "a" } }) } })),
+    );
+    assert.equal(missing.name, "ValidationException");
+    assert.equal(missing.$metadata.httpStatusCode, 400);
+    assert.equal(missing.message, "Provided list of item keys contains duplicates");
+    const name = uniqueName("dupnull");
+    await ddb.send(new CreateTableCommand(hashRangeTable(name)));
+    const nullSort = await failure<DynamoDBServiceException>(
+      ddb.send(new BatchGetItemCommand({ RequestItems: { [name]: twice({ pk: { S: "xyz" }, sk: { NULL: true } }) } })),
+    );
+    assert.equal(nullSort.name, "ValidationException");
+    assert.equal(nullSort.message, "Provided list of item keys contains duplicates");
+  });
+
   test("BatchWriteItem puts and deletes across tables; BatchGetItem reads them back", async () => {
     const a = await table();
     const b = await table();

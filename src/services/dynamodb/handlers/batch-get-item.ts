@@ -65,6 +65,18 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
     attrs.assertAllUsed();
     return paths;
   });
+  // A Key given twice, as written, is refused before any table is looked up or any Key is held
+  // against its schema: ExtendDB/extenddb#192 captured it against a table that does not exist, and
+  // two identical Keys with a NULL sort key are refused as duplicates (Dynamoid/dynamoid#510).
+  // Keys equal only once read by the schema are caught below.
+  for (const keys of validKeys) {
+    const written = new Set<string>();
+    for (const key of keys) {
+      const id = serializeItem(Object.fromEntries(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+      if (written.has(id)) throw validationException("Provided list of item keys contains duplicates");
+      written.add(id);
+    }
+  }
   const plans = tables.map((name, t) => {
     const request = input.RequestItems[name] as BatchGetItemInput["RequestItems"][string];
     // A table named by ARN is read in its account; the name stays the key of what comes back.
