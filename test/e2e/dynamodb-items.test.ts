@@ -669,6 +669,35 @@ describe("DynamoDB items", () => {
     assert.deepEqual(written.Item, { ...txKey, twin: { N: "7" } });
   });
 
+  test("an ADD or DELETE operand of the wrong type is refused naming ADD's type set, before the item or table is read", async () => {
+    // Captured from DynamoDB in floci's DynamoDbAddDeleteOperandIntegrationTest (eu-west-2,
+    // 2026-09); scylladb/scylladb#10278 quotes the ADD form from AWS.
+    const name = await table();
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" }, n: { N: "5" }, s: { SS: ["m"] } } }));
+    const refused = (operator: string, type: string) =>
+      `Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ${operator}, operand type: ${type}, typeSet: ALLOWED_FOR_ADD_OPERAND`;
+    const key = { pk: { S: "a" } };
+    const cases: Array<[string, { TableName: string; UpdateExpression: string; ExpressionAttributeValues: Record<string, AttributeValue>; ConditionExpression?: string }]> = [
+      [refused("ADD", "STRING"), { TableName: name, UpdateExpression: "ADD n :v", ExpressionAttributeValues: { ":v": { S: "x" } } }],
+      [refused("DELETE", "LIST"), { TableName: name, UpdateExpression: "DELETE nope :v", ConditionExpression: "attribute_exists(nope)", ExpressionAttributeValues: { ":v": { L: [{ S: "m" }] } } }],
+      [refused("DELETE", "NUMBER"), { TableName: name, UpdateExpression: "DELETE s :v", ExpressionAttributeValues: { ":v": { N: "1" } } }],
+      [refused("ADD", "STRING"), { TableName: uniqueName("absent"), UpdateExpression: "ADD n :v", ExpressionAttributeValues: { ":v": { S: "x" } } }],
+    ];
+    for (const [message, input] of cases) {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new UpdateItemCommand({ Key: key, ...input })));
+      assert.equal(err.name, "ValidationException");
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      assert.equal(err.message, message);
+    }
+    const tx = await failure<DynamoDBServiceException>(
+      ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: { TableName: name, Key: key, UpdateExpression: "ADD n :v", ExpressionAttributeValues: { ":v": { S: "x" } } } }] })),
+    );
+    assert.equal(tx.name, "ValidationException");
+    assert.equal(tx.message, refused("ADD", "STRING"));
+    const item = await ddb.send(new GetItemCommand({ TableName: name, Key: key, ConsistentRead: true }));
+    assert.deepEqual(item.Item, { pk: { S: "a" }, n: { N: "5" }, s: { SS: ["m"] } });
+  });
+
   test("optimistic locking with a version attribute", async () => {
     const name = await table();
     const key = { pk: { S: "doc" } };

@@ -181,10 +181,10 @@ describe("ADD and DELETE", () => {
   });
 
   test("ADD and DELETE refuse the wrong kind of operand when parsing", () => {
-    refused("ADD a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING", { ":v": { S: "x" } });
-    refused("ADD a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: LIST", { ":v": { L: [] } });
-    refused("DELETE a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER", { ":v": { N: "1" } });
-    refused("DELETE a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: MAP", { ":v": { M: {} } });
+    refused("ADD a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND", { ":v": { S: "x" } });
+    refused("ADD a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND", { ":v": { L: [] } });
+    refused("DELETE a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_ADD_OPERAND", { ":v": { N: "1" } });
+    refused("DELETE a :v", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: MAP, typeSet: ALLOWED_FOR_ADD_OPERAND", { ":v": { M: {} } });
   });
 
   test("DELETE removes set members; an emptied set disappears; a missing attribute is ignored", () => {

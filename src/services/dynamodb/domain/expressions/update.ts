@@ -70,10 +70,12 @@ export function parseUpdate(expression: string, attrs: ExpressionAttributes): Up
         continue;
       }
       const type = typeOf(value);
-      // ADD takes a number or a set, DELETE only a set.
+      // ADD takes a number or a set, DELETE only a set. DynamoDB names ADD's type set for both
+      // (captured from DynamoDB in floci's DynamoDbAddDeleteOperandIntegrationTest, eu-west-2,
+      // 2026-09; scylladb/scylladb#10278 quotes the ADD form from AWS in 2022).
       const word = TYPE_WORDS[type];
       if (word !== undefined && !(a.kind === "ADD" && type === "N")) {
-        slots.set("operand", `Incorrect operand type for operator or function; operator: ${a.kind}, operand type: ${word}`);
+        slots.set("operand", `Incorrect operand type for operator or function; operator: ${a.kind}, operand type: ${word}, typeSet: ALLOWED_FOR_ADD_OPERAND`);
       }
       actions.push({ kind: a.kind, path, value });
     }
