@@ -111,6 +111,8 @@ export interface Caller {
   readonly regionNamed?: true;
   /** Set when signatures are enforced and the request's was verified: what its streamed body must match. */
   readonly signature?: VerifiedSignature;
+  /** `1.1` or `2.0`, as the request line said; unset for an in-process call. */
+  readonly httpVersion?: string;
   /** An in-process call from another service (ctx.invoke): it acts as its scope's account, or as `service`. */
   readonly internal?: boolean;
   readonly service?: ServiceCaller;

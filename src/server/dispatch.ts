@@ -141,6 +141,7 @@ export class Dispatcher {
       if (scope?.region || fromHost?.region) caller.regionNamed = true;
       if (signature) caller.signature = signature;
       if (traceHeader !== undefined) caller.traceHeader = traceHeader;
+      if (req.httpVersion !== undefined) caller.httpVersion = req.httpVersion;
       // The CORS rules that answer are those the request found: S3's PutBucketCors, DeleteBucketCors
       // and DeleteBucket answer by the configuration they replace or remove (scality/cloudserver's
       // corsHeaders.js functional test, which runs against AWS).

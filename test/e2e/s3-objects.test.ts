@@ -37,6 +37,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { NodeHttp2Handler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { httpRequest, signedHeaders, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 import { s3BucketSuite } from "./s3-fixtures.js";
@@ -716,6 +717,46 @@ describe("S3 objects", () => {
     assert.equal(put.status, 411, put.text);
     assert.match(put.text, /<Code>MissingContentLength<\/Code><Message>You must provide the Content-Length HTTP header.<\/Message>/);
     assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "unknown-length.txt" })))).status, 404);
+  });
+
+  // `curl -X PUT` with no data sends neither Content-Length nor Transfer-Encoding; S3 answers 411
+  // (apache/arrow-rs-object-store#155 and jclouds/legacy-jclouds#1297 quote its answer to an empty
+  // PUT sent so, versity/versitygw#1248 to a presigned one).
+  test("a PUT or UploadPart with neither Content-Length nor Transfer-Encoding is 411 MissingContentLength, and stores nothing", async () => {
+    const lengthless = (path: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: nimbus.port, method: "PUT", path, headers: SIGNED }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        });
+        req.on("error", reject);
+        // Node would otherwise frame a body-less end() with Content-Length: 0, or chunked.
+        req.removeHeader("content-length");
+        req.removeHeader("transfer-encoding");
+        req.end();
+      });
+    const put = await lengthless(`/${bucket}/lengthless.txt`);
+    assert.equal(put.status, 411, put.text);
+    assert.match(put.text, /<Code>MissingContentLength<\/Code><Message>You must provide the Content-Length HTTP header.<\/Message>/);
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "lengthless.txt" })))).status, 404);
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "lengthless-part.txt" }));
+    const part = await lengthless(`/${bucket}/lengthless-part.txt?partNumber=1&uploadId=${encodeURIComponent(UploadId ?? "")}`);
+    assert.equal(part.status, 411, part.text);
+    assert.match(part.text, /<Code>MissingContentLength<\/Code>/);
+    assert.equal((await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "lengthless-part.txt", UploadId }))).Parts, undefined);
+    // An empty body with its Content-Length: 0 is an empty object.
+    const empty = await raw(nimbus.port, "PUT", `/${bucket}/empty.txt`, SIGNED);
+    assert.equal(empty.status, 200, empty.text);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "empty.txt" }))).ContentLength, 0);
+    // HTTP/2 frames a body itself: the SDK sends an empty one over h2c with no Content-Length.
+    const overH2 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true, requestHandler: new NodeHttp2Handler() });
+    try {
+      await overH2.send(new PutObjectCommand({ Bucket: bucket, Key: "empty-h2.txt", Body: "" }));
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "empty-h2.txt" }))).ContentLength, 0);
+    } finally {
+      overH2.destroy();
+    }
   });
 
   test("a header or query value not of its type: S3's InvalidArgument naming it; a malformed conditional date is ignored", async () => {

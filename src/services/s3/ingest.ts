@@ -212,6 +212,20 @@ export async function ingestBody(
   }
 }
 
+/**
+ * An HTTP/1.1 PUT of a body it gives no length (neither Content-Length nor Transfer-Encoding) is
+ * refused before anything is read, an empty one too: 411 MissingContentLength is what S3 answered
+ * apache/arrow-rs-object-store#155 and jclouds/legacy-jclouds#1297 for a zero-length PUT sent
+ * without the header, and what versity/versitygw#1248 quotes for a presigned PUT sent so.
+ * HTTP/2, which S3 does not speak, frames every body itself (the v3 SDK sends an empty one over
+ * h2c with no length), and an in-process call has no framing. Browser-form uploads carry their
+ * length in the form, not here (handlers/post-object.ts).
+ */
+export function requireContentLength(input: IngestRequest, httpVersion: string | undefined): void {
+  if (httpVersion === undefined || !httpVersion.startsWith("1.")) return;
+  if (input.ContentLength === undefined && input.TransferEncoding === undefined) throw s3DomainErrors.MissingContentLength();
+}
+
 function isHttpChunked(transferEncoding: string | undefined): boolean {
   return (transferEncoding ?? "").split(",").some((e) => e.trim().toLowerCase() === "chunked");
 }

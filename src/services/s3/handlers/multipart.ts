@@ -37,7 +37,7 @@ import { listMultipartUploads as listUploads, partsPage } from "../domain/listin
 import { errors, invalidArgument, invalidRequest, noSuchUpload, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js";
-import { ingestBody, partNumberError, requestedAlgorithm, sentChecksumAlgorithm } from "../ingest.js";
+import { ingestBody, partNumberError, requestedAlgorithm, requireContentLength, sentChecksumAlgorithm } from "../ingest.js";
 import { accountOwner, initiatorArn, initiatorOf, objectOwners, objectWrite } from "../access.js";
 import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
 import { checkPartKey, encryptionOutput, etagOfWrite, parseEncryption, resolveEncryption } from "../encryption.js";
@@ -130,6 +130,7 @@ export async function uploadPart(input: UploadPartInput & { readonly VersionId?:
   // Versioning Mix" log).
   if (input.VersionId !== undefined) throw invalidArgument("This operation does not accept a version-id.", "versionId", input.VersionId);
   if (!Number.isInteger(input.PartNumber) || input.PartNumber < 1 || input.PartNumber > MAX_PART_NUMBER) throw partNumberError(input.PartNumber);
+  requireContentLength(input, ctx.caller.httpVersion);
   const upload = requireUpload(ctx, bucket.name, input.Key, input.UploadId);
   // Parts of an SSE-C upload carry the same customer key.
   const encryption = parseEncryption(upload.encryption);

@@ -2,7 +2,7 @@ import type { PutObjectInput, PutObjectOutput } from "../../../generated/s3.js";
 import { evaluateWriteConditions, validateWriteConditions, writeConditions } from "../domain/conditions.js";
 import type { S3Context } from "../index.js";
 import { encryptionOutput, etagOfWrite, resolveEncryption } from "../encryption.js";
-import { ingestBody } from "../ingest.js";
+import { ingestBody, requireContentLength } from "../ingest.js";
 import { markPending } from "../replication.js";
 import { expirationOf } from "../lifecycle-runner.js";
 import { emitObjectEvent } from "../notify.js";
@@ -14,6 +14,7 @@ import { applyWriteLock, requireIntegrity, resolveWriteLock } from "../object-lo
 export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put" | "Post" = "Put"): Promise<PutObjectOutput> {
   const bucket = requireBucket(ctx, input.Bucket);
   validateKey(input.Key);
+  if (via === "Put") requireContentLength(input, ctx.caller.httpVersion);
   const conditions = writeConditions(input);
   validateWriteConditions(conditions);
   const tags = parseTaggingHeader(input.Tagging);
