@@ -163,6 +163,12 @@ export const sigv4Errors = defineErrors({
     status: 400,
     message: "Missing required header for this request: x-amz-content-sha256",
   },
+  S3InvalidContentSha256: {
+    code: "InvalidArgument",
+    status: 400,
+    message:
+      "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.",
+  },
 });
 
 /**

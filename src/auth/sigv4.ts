@@ -1122,7 +1122,7 @@ export function resolvePayloadHash(
 ): string {
   if (!isS3Service(parsed.service)) return bodySha256();
   const declared = firstHeader(headers, "x-amz-content-sha256");
-  if (declared !== undefined) return declared;
+  if (declared !== undefined) return checkedPayloadHash(declared);
   if (parsed.presigned) {
     const fromQuery =
       query === undefined
@@ -1133,6 +1133,25 @@ export function resolvePayloadHash(
     return fromQuery ?? UNSIGNED_PAYLOAD;
   }
   throw sigv4Errors.S3MissingContentSha256();
+}
+
+/**
+ * The values S3 takes in x-amz-content-sha256, as its refusal of any other lists them (an
+ * S3 answer recorded for PutBucketVersioning with "wrong_sha256_hash_value_12345", RequestId
+ * DGSSF8E9FE0T4X5G, in a public S3 behaviour catalogue; the same words through CloudFront).
+ */
+const PAYLOAD_HASH_MARKERS: ReadonlySet<string> = new Set([
+  UNSIGNED_PAYLOAD,
+  STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+  STREAMING_PAYLOAD,
+  STREAMING_PAYLOAD_TRAILER,
+  "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+  "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+]);
+
+function checkedPayloadHash(declared: string): string {
+  if (PAYLOAD_HASH_MARKERS.has(declared) || /^[0-9a-fA-F]{64}$/.test(declared)) return declared;
+  throw sigv4Errors.S3InvalidContentSha256({}, { fields: { ArgumentName: "x-amz-content-sha256", ArgumentValue: declared } });
 }
 
 export function isStreamingPayload(payloadHash: string): boolean {

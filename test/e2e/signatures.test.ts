@@ -129,6 +129,18 @@ describe("signature enforcement", () => {
     }
   });
 
+  test("S3: an x-amz-content-sha256 that is neither a digest nor a payload marker is InvalidArgument", async () => {
+    const path = `/${bucket}/not-a-digest`;
+    const signed = await signer("s3").sign({ method: "PUT", protocol: "http:", hostname: "127.0.0.1", port: nimbus.port, path, query: {}, headers: { host: host(), "x-amz-content-sha256": "wrong_sha256_hash_value_12345", "content-length": "5" }, body: "hello" });
+    const reply = await send(nimbus.port, "PUT", path, signed.headers, Buffer.from("hello"));
+    assert.equal(reply.status, 400, reply.text);
+    assert.match(
+      reply.text,
+      /<Code>InvalidArgument<\/Code><Message>x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.<\/Message><ArgumentName>x-amz-content-sha256<\/ArgumentName><ArgumentValue>wrong_sha256_hash_value_12345<\/ArgumentValue>/,
+    );
+    assert.equal((await failure(s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "not-a-digest" })))).$metadata.httpStatusCode, 404);
+  });
+
   test("S3: signed aws-chunked bodies are checked chunk by chunk", async () => {
     // STREAMING-AWS4-HMAC-SHA256-PAYLOAD, as the Java SDK sends it: each chunk signed over the one before.
     const upload = (key: string, tamper: boolean): Promise<RawReply> => uploadSignedChunks(key, tamper, { "content-encoding": "aws-chunked" });
