@@ -195,10 +195,10 @@ describe("S3 multipart uploads", () => {
     await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: "x" }));
     const aborted = await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }));
     assert.equal(aborted.$metadata.httpStatusCode, 204);
-    const afterAbort = await failure(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })));
-    assert.deepEqual([afterAbort.name, afterAbort.status], ["NoSuchUpload", 404]);
     const head = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
     assert.equal(head.status, 404);
+    const partAfterAbort = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: "x" })));
+    assert.deepEqual([partAfterAbort.name, partAfterAbort.status], ["NoSuchUpload", 404]);
   });
 
   test("ListMultipartUploads by key and initiation, with prefix, delimiter and paging", async () => {
@@ -631,5 +631,29 @@ describe("S3 multipart uploads", () => {
     // The upload survived every refusal.
     const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfMatch: source.ETag, MultipartUpload: { Parts: parts } }));
     assert.match(done.ETag ?? "", /^"[0-9a-f]{32}-1"$/);
+  });
+});
+
+describe("S3 multipart uploads: aborting again", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  let bucket: string;
+  s3BucketSuite("abort-again", (fixture) => ({ nimbus, s3, bucket } = fixture));
+
+  test("an upload aborted again is answered 204 for hours, as S3 does; a day later it is NoSuchUpload", async () => {
+    const key = "aborted-twice";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: "x" }));
+    assert.equal((await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }))).$metadata.httpStatusCode, 204);
+    nimbus.manualClock.advance(60 * 60 * 1000);
+    assert.equal((await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }))).$metadata.httpStatusCode, 204);
+    // Only that upload of that key; it takes no more parts.
+    const otherKey = await failure(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: "other", UploadId })));
+    assert.deepEqual([otherKey.name, otherKey.status], ["NoSuchUpload", 404]);
+    const part = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 2, Body: "x" })));
+    assert.deepEqual([part.name, part.status], ["NoSuchUpload", 404]);
+    nimbus.manualClock.advance(24 * 60 * 60 * 1000);
+    const dayLater = await failure(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })));
+    assert.deepEqual([dayLater.name, dayLater.status, dayLater.error["UploadId"]], ["NoSuchUpload", 404, UploadId]);
   });
 });

@@ -188,6 +188,14 @@ export const S3_MIGRATIONS: readonly string[] = [
   ),
   // The versions still to replicate, found at start (replication.ts resumePendingReplication).
   `CREATE INDEX s3_objects_replication_pending ON s3_objects (seq) WHERE replication_status = 'PENDING';`,
+  // Multipart uploads aborted lately: AbortMultipartUpload of one again answers 204 for a while
+  // (handlers/multipart.ts abortMultipartUpload). They go with their bucket.
+  `CREATE TABLE s3_aborted_uploads (
+     upload_id  TEXT    PRIMARY KEY,
+     bucket     TEXT    NOT NULL REFERENCES s3_buckets (name) ON DELETE CASCADE,
+     key        TEXT    NOT NULL,
+     aborted_at INTEGER NOT NULL
+   ) WITHOUT ROWID`,
 ];
 
 /** A notification in the outbox (notify.ts). */
@@ -973,6 +981,18 @@ export class S3Store {
     for (const part of this.parts(uploadId)) this.blobs.release(part.blob_id);
     this.prepare("DELETE FROM s3_parts WHERE upload_id = ?").run(uploadId);
     this.prepare("DELETE FROM s3_uploads WHERE upload_id = ?").run(uploadId);
+  }
+
+  /** Remembers an upload aborted at `at`, forgetting those aborted before `forgetBefore`. Inside a transaction. */
+  rememberAbortedUpload(bucket: string, key: string, uploadId: string, at: number, forgetBefore: number): void {
+    this.prepare("DELETE FROM s3_aborted_uploads WHERE aborted_at < ?").run(forgetBefore);
+    this.prepare("INSERT OR REPLACE INTO s3_aborted_uploads (upload_id, bucket, key, aborted_at) VALUES (?, ?, ?, ?)").run(uploadId, bucket, key, at);
+  }
+
+  /** When this upload of this key was aborted, if it is remembered. */
+  uploadAbortedAt(bucket: string, key: string, uploadId: string): number | undefined {
+    return this.prepare<[string, string, string], { aborted_at: number }>("SELECT aborted_at FROM s3_aborted_uploads WHERE upload_id = ? AND bucket = ? AND key = ?")
+      .get(uploadId, bucket, key)?.aborted_at;
   }
 
   uploadsOf(bucket: string): UploadRow[] {

@@ -421,11 +421,27 @@ async function checksumOfParts(ctx: S3Context, algorithm: ChecksumAlgorithm, par
   }
 }
 
+/**
+ * How long an aborted upload is aborted again with 204 rather than NoSuchUpload. AWS answers a
+ * second AbortMultipartUpload of an upload with 204, NoSuchUpload only hours later ("returns 404
+ * after 24hours", minio/minio discussion #13495 as cited in beyondstorage/go-storage#963; "only
+ * ... after few hours", minio/minio#2250); datadobi/s3test's abortMultipartUploadTwice, written
+ * against S3, aborts twice expecting no error.
+ */
+const ABORT_REMEMBERED_MS = 24 * 60 * 60 * 1000;
+
 export function abortMultipartUpload(input: AbortMultipartUploadInput, ctx: S3Context): AbortMultipartUploadOutput {
   requireBucket(ctx, input.Bucket);
+  const now = ctx.clock.now();
   ctx.store.transaction(() => {
-    const upload = requireUpload(ctx, input.Bucket, input.Key, input.UploadId);
+    const upload = ctx.store.upload(input.Bucket, input.Key, input.UploadId);
+    if (!upload) {
+      const abortedAt = ctx.store.uploadAbortedAt(input.Bucket, input.Key, input.UploadId);
+      if (abortedAt !== undefined && now - abortedAt < ABORT_REMEMBERED_MS) return;
+      throw noSuchUpload(input.UploadId);
+    }
     ctx.store.removeUpload(upload.upload_id);
+    ctx.store.rememberAbortedUpload(input.Bucket, input.Key, upload.upload_id, now, now - ABORT_REMEMBERED_MS);
   });
   return {};
 }
