@@ -16,6 +16,7 @@ import { invalidSessionToken } from "../../../auth/sigv4-errors.js";
 import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
 import type { PutObjectInput } from "../../../generated/s3.js";
 import type { WireRequest, WireResponse } from "../../../protocol/wire.js";
+import { escapeXml } from "../../../protocol/xml.js";
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumMember } from "../domain/checksums.js";
 import { expiredToken, invalidArgument, noSuchBucket, s3DomainErrors } from "../errors.js";
 import { FormDataError, FormDataReader, FormFieldTooLarge, formDataBoundary, type FormPartHeaders } from "../form-data.js";
@@ -123,10 +124,6 @@ async function* sized(chunks: AsyncIterable<Buffer>, range: { min: number; max: 
     yield chunk;
   }
   if (range && size < range.min) throw entityTooSmall(size, range.min);
-}
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /** A success_action_redirect S3 follows: an absolute http(s) URL (anything else is ignored). */
@@ -248,9 +245,12 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
     case "200":
       return { status: 200, headers: { ...{}, ...headers, "content-length": "0" } };
     case "201": {
+      // The ETag's quotes go out as they are (`<ETag>"e637..."</ETag>`, recorded S3 201 bodies in
+      // pastebin.com/wrsSDsnu and others), not as &quot;: uploaders read the elements with
+      // indexOf, not an XML parser (@uppy/aws-s3's getXmlValue).
       const xml =
         '<?xml version="1.0" encoding="UTF-8"?>\n' +
-        `<PostResponse><Location>${xmlEscape(location)}</Location><Bucket>${xmlEscape(bucketName)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>${xmlEscape(etag)}</ETag></PostResponse>`;
+        `<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucketName)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(etag)}</ETag></PostResponse>`;
       return { status: 201, headers: { ...{}, ...headers, "content-type": "application/xml" }, body: xml };
     }
     default:
