@@ -57,10 +57,10 @@ const S3_TORRENT_HEADERS: Readonly<Record<string, RawRef>> = {
 };
 
 /**
- * The integrity headers of DeleteObjects, which S3 requires (one of them) but the models leave
- * to the SDKs' checksum middleware: Content-MD5 and the x-amz-checksum-* headers (the
- * algorithms of CHECKSUM_ALGORITHMS in services/s3/domain/checksums.ts, whose hashers this
- * module does not load).
+ * The integrity headers of DeleteObjects and PutBucketCors, which S3 requires (one of them) but
+ * the models leave to the SDKs' checksum middleware: Content-MD5 and the x-amz-checksum-*
+ * headers (the algorithms of CHECKSUM_ALGORITHMS in services/s3/domain/checksums.ts, whose
+ * hashers this module does not load).
  */
 const S3_INTEGRITY_HEADERS: Readonly<Record<string, RawRef>> = {
   ContentMD5: { location: "header", locationName: "Content-MD5" },
@@ -130,7 +130,7 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
     { operation: "UploadPart", side: "input", path: [], members: S3_PART_VERSION_ID },
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
     { operation: "HeadBucket", side: "output", path: [], members: S3_HEAD_BUCKET_CONTENT_TYPE },
-    { operation: "DeleteObjects", side: "input", path: [], members: S3_INTEGRITY_HEADERS },
+    ...["DeleteObjects", "PutBucketCors"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_INTEGRITY_HEADERS })),
     ...["PutObject", "CopyObject", "CreateMultipartUpload"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "output" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_RESPONSE_EXPIRES_TEXT })),

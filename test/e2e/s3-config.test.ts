@@ -6,7 +6,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type BucketAccelerateStatus, type CORSRule, type Event, type NotificationConfiguration, type ObjectOwnership, type OwnershipControlsRule, CreateBucketCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketPolicyCommand, PutBucketAccelerateConfigurationCommand, PutBucketCorsCommand, PutBucketEncryptionCommand, PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, PutBucketTaggingCommand, S3Client, type LoggingEnabled, type Tag } from "@aws-sdk/client-s3";
-import { failure, uniqueName } from "./harness.js";
+import { createHash } from "node:crypto";
+import { failure, httpRequest, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { newBucket, s3Suite } from "./s3-fixtures.js";
 
 /** The error's name, HTTP status and message, and the members S3 added to <Error>. */
@@ -17,7 +18,8 @@ async function refusal(call: Promise<unknown>, ...members: string[]): Promise<un
 
 describe("S3 bucket configuration conformance", () => {
   let s3: S3Client;
-  s3Suite((fixture) => ({ s3 } = fixture));
+  let nimbus: TestNimbus;
+  s3Suite((fixture) => ({ s3, nimbus } = fixture));
 
 
   // AWS, as recorded in LocalStack's test_invalid_sqs_arn, test_invalid_topic_arn and
@@ -203,6 +205,20 @@ describe("S3 bucket configuration conformance", () => {
     await put([{ AllowedOrigins: [""], AllowedMethods: ["GET", "PUT", "HEAD"] }]);
     const stored = await s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
     assert.deepEqual(stored.CORSRules, [{ AllowedOrigins: [""], AllowedMethods: ["GET", "PUT", "HEAD"] }]);
+  });
+
+  // PutBucketCors without Content-MD5 or an x-amz-checksum-* header, as pasted from S3 in
+  // aws/aws-cli#229 and brendanhay/amazonka#610; nothing is stored. The SDKs send a checksum.
+  test("PutBucketCors needs Content-MD5 or an x-amz-checksum-* header", async () => {
+    const bucket = await newBucket(s3, "cfg-cors-md5");
+    const body = `<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`;
+    const bare = await httpRequest(nimbus.port, "PUT", `/${bucket}?cors`, signedHeaders("s3"), body);
+    assert.equal(bare.status, 400);
+    assert.match(bare.text, /<Code>InvalidRequest<\/Code><Message>Missing required header for this request: Content-MD5<\/Message>/);
+    assert.equal((await failure(s3.send(new GetBucketCorsCommand({ Bucket: bucket })))).name, "NoSuchCORSConfiguration");
+    const md5 = await httpRequest(nimbus.port, "PUT", `/${bucket}?cors`, { ...signedHeaders("s3"), "content-md5": createHash("md5").update(body).digest("base64") }, body);
+    assert.equal(md5.status, 200, md5.text);
+    assert.deepEqual((await s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules, [{ AllowedOrigins: ["*"], AllowedMethods: ["GET"] }]);
   });
 
   // An element the schema requires, left out inside a configuration document, is MalformedXML

@@ -2,14 +2,13 @@ import { authorize, bypassesGovernance, s3Action } from "../authorization.js";
 import type { DeleteObjectInput, DeleteObjectOutput, DeleteObjectsInput, DeleteObjectsOutput } from "../../../generated/s3.js";
 import { AwsError } from "../../../core/errors.js";
 import { evaluateDeleteCondition } from "../domain/conditions.js";
-import { invalidRequest, noSuchVersion, s3DomainErrors } from "../errors.js";
+import { noSuchVersion, s3DomainErrors } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { VERSION_ID } from "../domain/version-ids.js";
 import { requireBucket, validateVersionId } from "../objects.js";
-import { assertDeletable, checkBypassApplicable, type IntegrityHeaders } from "../object-lock.js";
-import { CHECKSUM_ALGORITHMS, checksumMember } from "../domain/checksums.js";
+import { assertDeletable, checkBypassApplicable, requireIntegrityHeader } from "../object-lock.js";
 import { checkVersionDeleteMfa } from "../mfa-delete.js";
 import { batchDeleteLog } from "../access-log.js";
 import type { BucketRow } from "../store.js";
@@ -85,18 +84,6 @@ function missingVersion(ctx: S3Context, bucket: BucketRow, key: string, versionI
   if (versionId === undefined || versionId === "null") return false;
   if (!VERSION_ID.test(versionId)) return true;
   return ctx.store.version(bucket.name, key, versionId) === undefined;
-}
-
-/**
- * DeleteObjects needs Content-MD5 or an x-amz-checksum-* header (requestChecksumRequired in the
- * model); without either S3 answers InvalidRequest "Missing required header for this request:
- * Content-MD5", as pasted from S3 in aws/aws-cli#400, aws/aws-sdk-js#33, aws/aws-sdk-cpp#91 and
- * cognitect-labs/aws-api#40. The SDKs always send one. Its value was held to the body before
- * the body was parsed (checkWholeBody in ingest.ts).
- */
-function requireIntegrityHeader(input: DeleteObjectsInput & IntegrityHeaders): void {
-  if (input.ContentMD5 !== undefined || CHECKSUM_ALGORITHMS.some((a) => input[checksumMember(a)] !== undefined)) return;
-  throw invalidRequest("Missing required header for this request: Content-MD5");
 }
 
 export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
