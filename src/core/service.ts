@@ -240,8 +240,8 @@ export interface RequestDialect {
   verifySigV2?(request: WireRequest, path: string, sigv2: SigV2Authorization, secretOf: (accessKeyId: string, sessionToken: string | undefined) => string, now: number): void;
   /** The payload's hash is signed in a header and checked as the body is stored: authentication reads no body. */
   readonly payloadHashSigned: boolean;
-  /** No operation is bound to the request's method and path. */
-  unroutable(request: WireRequest): AwsError;
+  /** No operation is bound to the request's method and path (`path` as addressedPath gives it). */
+  unroutable(request: WireRequest, path: string): AwsError;
   /** The request path's %-escapes are no UTF-8. */
   undecodablePath(request: WireRequest): AwsError;
   /** How a path segment is decoded, where not by decodeURIComponent alone (S3: `+` is a space). */

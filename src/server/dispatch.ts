@@ -427,7 +427,7 @@ export class Dispatcher {
         return { svc, protocol, op: byId, match: { op: byId, labels } };
       }
       if (!match) {
-        throw svc.definition?.dialect?.unroutable(req) ?? new AwsError("UnknownOperationException", `No operation of ${svc.index.serviceId} is bound to ${req.method} ${req.rawPath}.`, 404);
+        throw svc.definition?.dialect?.unroutable(req, path) ?? new AwsError("UnknownOperationException", `No operation of ${svc.index.serviceId} is bound to ${req.method} ${req.rawPath}.`, 404);
       }
       return { svc, protocol, op: match.op, match };
     }

@@ -787,6 +787,23 @@ describe("S3 objects", () => {
     }
   });
 
+  test("a method no operation takes at a key is 405 MethodNotAllowed naming the method and ResourceType OBJECT", async () => {
+    // S3's answers to a POST at an object, pasted with their ids (a 2019 note on presigned POSTs;
+    // a write-up of a static S3 site): <Method>POST</Method><ResourceType>OBJECT</ResourceType>.
+    for (const method of ["POST", "PATCH"]) {
+      const refused = await raw(nimbus.port, method, `/${bucket}/some/key.txt`, SIGNED);
+      assert.equal(refused.status, 405, `${method}: ${refused.text}`);
+      assert.match(
+        refused.text,
+        new RegExp(`<Code>MethodNotAllowed</Code><Message>The specified method is not allowed against this resource.</Message><Method>${method}</Method><ResourceType>OBJECT</ResourceType><RequestId>`),
+      );
+    }
+    // At the bucket, what S3 names is not on record: the error alone.
+    const atBucket = await raw(nimbus.port, "PATCH", `/${bucket}`, SIGNED);
+    assert.equal(atBucket.status, 405);
+    assert.doesNotMatch(atBucket.text, /<ResourceType>/);
+  });
+
   test("a client that hangs up mid-body stores nothing, and the server carries on", async () => {
     for (const size of [1024, 2 * 1024 * 1024]) {
       const key = `cut-short-${size}`;

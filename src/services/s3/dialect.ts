@@ -65,7 +65,16 @@ export const s3Dialect: RequestDialect = {
 
   decodePathPart: decodeS3Path,
 
-  unroutable: () => new AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405),
+  /**
+   * At a key, S3 names the method and the resource: `<Method>POST</Method><ResourceType>OBJECT
+   * </ResourceType>` after the message (S3's answers to a POST at an object, pasted with their
+   * request ids in a 2019 note on presigned POSTs to eu-west-1 and in a write-up of a static S3
+   * site, "Server: AmazonS3"). What it names at a bucket or at the service is not on record.
+   */
+  unroutable(request, path) {
+    const atKey = /^\/[^/]+\/./.test(path);
+    return new AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405, atKey ? { fields: { Method: request.method, ResourceType: "OBJECT" } } : {});
+  },
 
   /**
    * `/bucket/%AE%8A-`: 400 InvalidURI "Couldn't parse the specified URI." naming the URI
