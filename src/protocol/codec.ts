@@ -89,10 +89,14 @@ export function badRequestFromParseError(err: unknown, protocol: WireProtocol, s
   return commonErrors.SerializationException({ detail });
 }
 
-function jsonBody(req: WireRequest): unknown {
-  const text = req.body && req.body.length ? req.body.toString("utf8") : "";
+/**
+ * A JSON body's document; an empty body, or a bare `null`, is an empty object. AWS's answer to a
+ * `null` document is not on record; read as no members, it gets each operation's own answer to a
+ * request that names none (its missing-member errors), where it had crashed the handler.
+ */
+function jsonBody(text: string): unknown {
   if (text.trim() === "") return {};
-  return JSON.parse(text);
+  return JSON.parse(text) ?? {};
 }
 
 /** Reads the typed input of `op` from the request. Throws AwsError for malformed input. */
@@ -107,7 +111,7 @@ export function parseInput(svc: CodecService, protocol: WireProtocol, op: Operat
         return parseQueryInput(model, protocol, op, params);
       }
       case "json":
-        return (op.input ? readJson(model, op.input, jsonBody(req)) : {}) as Record<string, unknown>;
+        return (op.input ? readJson(model, op.input, jsonBody(req.body && req.body.length ? req.body.toString("utf8") : "")) : {}) as Record<string, unknown>;
       case "rest-json":
       case "rest-xml":
         return parseRestInput(svc, protocol, op, req, match ?? { op, labels: {} });
@@ -143,8 +147,7 @@ function parseRestInput(svc: CodecService, protocol: "rest-json" | "rest-xml", o
 
 function readBodyAs(model: ServiceModel, protocol: "rest-json" | "rest-xml", shape: Shape, body: Buffer): unknown {
   if (protocol === "rest-json") {
-    const text = body.toString("utf8");
-    return text.trim() === "" ? {} : readJson(model, shape, JSON.parse(text));
+    return readJson(model, shape, jsonBody(body.toString("utf8")));
   }
   const root = rootElement(parseXmlDocument(body.toString("utf8")));
   return root ? readElement(model, shape, root[1]) : {};

@@ -88,6 +88,24 @@ describe("errors in every protocol", () => {
     await stillServing();
   });
 
+  test("a JSON body that is a bare null is answered as an empty document is, not with a crash", async () => {
+    const send = (path: string, headers: Record<string, string>, body: string) => fetch(`${nimbus.url}${path}`, { method: "POST", headers, body });
+    const json = (target: string, service: string): Record<string, string> => ({ "content-type": "application/x-amz-json-1.0", "x-amz-target": target, ...signedHeaders(service) });
+    const cases: [string, Record<string, string>][] = [
+      ["/", json("DynamoDB_20120810.GetItem", "dynamodb")],
+      ["/", json("AmazonSQS.SendMessage", "sqs")],
+      ["/2015-03-31/functions", { "content-type": "application/json", ...signedHeaders("lambda") }],
+    ];
+    for (const [path, headers] of cases) {
+      const empty = await send(path, headers, "{}");
+      const bare = await send(path, headers, "null");
+      assert.equal(bare.status, 400, path);
+      assert.equal(bare.status, empty.status, path);
+      assert.deepEqual(await bare.json(), await empty.json(), path);
+    }
+    await stillServing();
+  });
+
   test("an unknown operation or service is refused clearly", async () => {
     const op = await fetch(nimbus.url, {
       method: "POST",
