@@ -1331,7 +1331,10 @@ describe("S3 objects", () => {
     const wrongKey = await failure(
       s3.send(new GetObjectCommand({ Bucket: bucket, Key: "sse/customer", SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") })),
     );
-    assert.deepEqual([wrongKey.name, wrongKey.status], ["AccessDenied", 403]);
+    assert.deepEqual(
+      [wrongKey.name, wrongKey.message, wrongKey.status],
+      ["AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.", 403],
+    );
     // GetObjectAttributes reads the object's metadata, which needs the key too.
     const attributesNoKey = await failure(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: "sse/customer", ObjectAttributes: ["ETag", "ObjectSize"] })));
     assert.deepEqual(

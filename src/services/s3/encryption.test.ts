@@ -46,7 +46,7 @@ describe("server-side encryption", () => {
     assert.equal(failure(() => checkReadKey(stored, request)), "ok");
     assert.match(failure(() => checkReadKey(stored, {})), /^InvalidRequest 400 The object was stored using a form of Server Side Encryption/);
     const other = randomBytes(32);
-    assert.equal(failure(() => checkReadKey(stored, { SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64") })), "AccessDenied 403 Access Denied");
+    assert.equal(failure(() => checkReadKey(stored, { SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64") })), "AccessDenied 403 Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.");
     assert.equal(
       failure(() => resolveEncryption({ ...request, SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") }, undefined, scope)),
       "InvalidArgument 400 The calculated MD5 hash of the key did not match the hash that was provided.",

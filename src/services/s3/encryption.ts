@@ -177,7 +177,7 @@ export function checkReadKey(stored: ObjectEncryption, request: EncryptionReques
   if (given === undefined) {
     throw invalidRequest("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
   }
-  if (given !== stored.customerKeyMd5) throw errors.AccessDenied();
+  if (given !== stored.customerKeyMd5) throw errors.WrongCustomerKey();
 }
 
 /**

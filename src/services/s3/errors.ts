@@ -41,6 +41,15 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  // A read of an SSE-C object with another key than it was written with: 403 with its own sentence,
+  // not the bare "Access Denied" (LocalStack's S3 provider, behind its AWS-validated
+  // TestS3SSECEncryption::test_object_retrieval_sse_c; S3 clients match on the sentence, e.g. Recce's
+  // dbt-artifact download and the Securae backup CLI).
+  WrongCustomerKey: {
+    code: "AccessDenied",
+    status: 403,
+    message: "Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.",
+  },
   // x-amz-expected-bucket-owner that is no account ID (12 digits): S3's answer (versity/versitygw#1428:
   // 400 from HeadBucket; grafana/loki#15382 quotes its text), with the value in brackets as
   // LocalStack's provider writes it.
