@@ -313,6 +313,11 @@ export interface ServiceDefinition<Store = unknown> {
    */
   readonly wrappedListsOptional?: boolean;
   /**
+   * The service's own answer when a request fails for a reason of Nimbus's own (a bug), where it
+   * is not the common InternalFailure (S3's InternalError, DynamoDB's InternalServerError).
+   */
+  readonly internalError?: () => AwsError;
+  /**
    * The service's own error for a header, query or path value that is not of its member's type
    * (`name` is the header or parameter name as sent, `operation` the operation it was sent to),
    * where it is not the protocol's usual one.
@@ -380,6 +385,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   xmlTextRoots?: Readonly<Record<string, string>>;
   missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
   wrappedListsOptional?: boolean;
+  internalError?: () => AwsError;
   malformedValue?: (name: string, text: string, operation: string) => AwsError;
   emptyQueryUnsent?: ReadonlySet<string>;
   jsonErrorType?: (code: string) => string | undefined;

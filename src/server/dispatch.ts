@@ -132,7 +132,7 @@ export class Dispatcher {
         if (checked) await checked;
       }
       svc.definition?.checkQuery?.(op.name, req.query);
-      if (protocol === "json" && req.body && req.headers["content-encoding"] !== undefined) req.body = decodedJsonBody(req.body, req.headers["content-encoding"]);
+      if (protocol === "json" && req.body && req.headers["content-encoding"] !== undefined) req.body = decodedJsonBody(req.body, req.headers["content-encoding"], svc.definition);
       const input = parseInput(svc, protocol, op, dialect ? dialect.asRead(req, scope) : req, routed.match);
       svc.definition?.pathAddressing?.fillInput(req.rawPath, op, input, this.deps.config.endpoint);
       const traceHeader = req.headers["x-amzn-trace-id"];
@@ -162,7 +162,7 @@ export class Dispatcher {
       // A body that stopped coming is answered as the service's dialect words it; without an
       // answer it stays a failure, and the server closes the connection unanswered.
       const stalledAnswer = err instanceof StalledBody ? definition?.dialect?.stalledBody?.() : undefined;
-      const awsError = err instanceof AwsError ? err : (stalledAnswer ?? commonErrors.InternalFailure());
+      const awsError = err instanceof AwsError ? err : (stalledAnswer ?? definition?.internalError?.() ?? commonErrors.InternalFailure());
       // A request refused before routing (a garbled Authorization header) is still answered in
       // the form of the service its X-Amz-Target names: DynamoDB's IncompleteSignatureException
       // is com.amazon.coral.service#..., as its other common errors are. One whose signature S3's
@@ -595,16 +595,18 @@ function validationError(protocol: WireProtocol, missing: readonly Violation[]):
  * not decode (scylladb/scylladb#27049, test_compressed_request.py, checked against DynamoDB).
  * The signature covers the bytes as sent, so this runs after it has been checked.
  */
-function decodedJsonBody(body: Buffer, encoding: string): Buffer {
+function decodedJsonBody(body: Buffer, encoding: string, definition: ServiceDefinition | undefined): Buffer {
   const name = encoding.trim().toLowerCase();
   if (name === "" || name === "identity") return body;
-  // Any other encoding is one DynamoDB cannot read: 500, as for broken gzip, and nothing is done
-  // (test_compressed_request.py::test_garbage_content_encoding, run against DynamoDB).
-  if (name !== "gzip") throw commonErrors.InternalFailure();
+  // Any other encoding is one DynamoDB cannot read: 500 (its InternalServerError), as for broken
+  // gzip, and nothing is done (test_compressed_request.py::test_garbage_content_encoding and the
+  // broken-gzip note beside it, run against DynamoDB).
+  const unreadable = (): AwsError => definition?.internalError?.() ?? commonErrors.InternalFailure();
+  if (name !== "gzip") throw unreadable();
   try {
     return gunzipSync(body);
   } catch {
-    throw commonErrors.InternalFailure();
+    throw unreadable();
   }
 }
 

@@ -67,6 +67,33 @@ describe("core", () => {
     await nimbus.close();
   });
 
+  test("a request that fails for a reason of Nimbus's own is a 500 in the service's words, and the server keeps serving", async () => {
+    // A stand-in Kinesis whose DescribeLimits crashes; with an internalError hook its 500 is worded
+    // as the service's own (S3's InternalError, DynamoDB's InternalServerError), without one it is
+    // the common InternalFailure.
+    const crashing = (internalError?: () => AwsError): ServiceDefinition => ({
+      handlers: {
+        DescribeLimits: () => (undefined as unknown as { crash: () => void }).crash(),
+      } as unknown as ServiceDefinition["handlers"],
+      ...(internalError ? { internalError } : {}),
+    });
+    for (const [definition, code, message] of [
+      [crashing(), "InternalFailure", "The request processing has failed because of an unknown error, exception or failure."],
+      [crashing(() => new AwsError("InternalServiceError", "Something broke here.", 500)), "InternalServiceError", "Something broke here."],
+    ] as const) {
+      const nimbus = await startTestNimbus({ services: { kinesis: definition } });
+      const client = new KinesisClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+      try {
+        const err = (await client.send(new DescribeLimitsCommand({})).then(() => assert.fail("answered"), (e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode?: number } };
+        assert.deepEqual([err.name, err.message, err.$metadata.httpStatusCode], [code, message, 500]);
+        assert.equal((await fetch(`${nimbus.url}/_nimbus/health`)).status, 200);
+      } finally {
+        client.destroy();
+        await nimbus.close();
+      }
+    }
+  });
+
   test("close() lets a request being handled finish before the state closes under it", async () => {
     // A stand-in Kinesis whose DescribeLimits waits at a gate, then reads the database: close()
     // is called while it waits, and the gate opens only once close() has had its chance to end.

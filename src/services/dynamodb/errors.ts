@@ -3,6 +3,9 @@ import { defineErrors } from "../../core/errors.js";
 // DynamoDB's errors as it sends them (JSON 1.0 `__type`), with AWS's exact messages.
 export const errors = defineErrors({
   Validation: { code: "ValidationException", status: 400, message: "{message}" },
+  // DynamoDB's 500, as it answers it (aws/aws-sdk-js#3891, Sleavely/dynamo-plus#16, aws/aws-sdk-java#1881:
+  // "InternalServerError: Internal server error"; Alternator's test_compressed_request.py for a broken gzip body).
+  InternalServerError: { code: "InternalServerError", status: 500, message: "Internal server error" },
   // DescribeTable, DeleteTable, UpdateTable... name the table; item operations do not.
   TableNotFound: { code: "ResourceNotFoundException", status: 400, message: "Requested resource not found: Table: {name} not found" },
   // A table ARN in TableName whose Region is not the one the request is sent to (access.ts).

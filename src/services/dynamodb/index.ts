@@ -133,6 +133,8 @@ export default defineService<DynamodbOperations, DynamoStore>({
   newRequestId: dynamoRequestId,
   jsonErrorType,
   coralJson: true,
+  // A request that fails for a reason of Nimbus's own, or whose body's encoding cannot be read.
+  internalError: () => errors.InternalServerError(),
   start: (env, store) => {
     const cancelSweep = env.scheduler.every(
       TTL_SWEEP_INTERVAL_MS,

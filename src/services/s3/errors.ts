@@ -41,6 +41,8 @@ export const errors = defineErrors({
     message: "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.",
   },
   AccessDenied: { code: "AccessDenied", status: 403, message: "Access Denied" },
+  // S3's 500 (the API reference's error code list: "We encountered an internal error. Please try again.").
+  InternalError: { code: "InternalError", status: 500, message: "We encountered an internal error. Please try again." },
   // A read of an SSE-C object with another key than it was written with: 403 with its own sentence,
   // not the bare "Access Denied" (LocalStack's S3 provider, behind its AWS-validated
   // TestS3SSECEncryption::test_object_retrieval_sse_c; S3 clients match on the sentence, e.g. Recce's

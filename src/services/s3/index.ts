@@ -163,6 +163,8 @@ export default defineService<S3Operations, S3Store>({
   // (LocalStack's AWS-validated test_list_parts_empty_part_number_marker snapshot).
   emptyQueryUnsent: new Set(["max-parts", "part-number-marker"]),
   missingParameter: missingMember,
+  // A request that fails for a reason of Nimbus's own is answered as S3 answers its own failures.
+  internalError: () => errors.InternalError(),
   // A <Tagging> without its <TagSet> is an empty tag set: PutBucketTagging and PutObjectTagging
   // with no TagSet succeed and leave no tags (LocalStack's AWS-validated
   // test_put_bucket_tagging_none_value, test_put_object_tagging_none_value: boto3 leaves a None
