@@ -693,4 +693,16 @@ describe("DynamoDB PartiQL", () => {
       "Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.",
     );
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest.
+  test("a list index must be an int32 of at least 0; DynamoDB cites its digits by line:column:length", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "index" }, l: { L: [{ S: "a" }, { S: "b" }] } });
+    await validation(run(`SELECT l[-1] FROM "${t}" WHERE pk='index'`), "List index is not within the allowable range; index: [-1] at 1:11:1");
+    await validation(run(`SELECT l[2147483648] FROM "${t}" WHERE pk='index'`), "List index is not within the allowable range; index: [2147483648] at 1:10:10");
+    await validation(run(`UPDATE "${t}"\nREMOVE l[2147483648] WHERE pk='index'`), "List index is not within the allowable range; index: [2147483648] at 2:10:10");
+    assert.deepEqual((await run(`SELECT l[-0] FROM "${t}" WHERE pk='index'`)).Items, [{ "l[0]": { S: "a" } }]);
+    assert.deepEqual((await run(`SELECT l[2147483647] FROM "${t}" WHERE pk='index'`)).Items, [{}]);
+    assert.equal((await get(t, { pk: { S: "index" } }))?.l?.L?.length, 2);
+  });
 });

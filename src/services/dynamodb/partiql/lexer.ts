@@ -59,7 +59,7 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-const INT32_MAX = 2147483647;
+export const INT32_MAX = 2147483647;
 
 /** A literal whose exponent or scale does not fit a 32-bit integer cannot be converted at all. */
 function checkNumberScale(text: string): void {

@@ -10,7 +10,7 @@
 import type { AwsError } from "../../../core/errors.js";
 import type { Expr, OrderItem, ParsedStatement, PathExpr, PathStep, ReturningMapping, SelectStatement, Source, Statement, UpdateClause } from "./ast.js";
 import { invalid, MESSAGES, notWellFormed, PartiqlSyntaxError } from "./errors.js";
-import { tokenize, type Token, type TokenKind } from "./lexer.js";
+import { INT32_MAX, lineAndColumn, tokenize, type Token, type TokenKind } from "./lexer.js";
 
 /**
  * PartiQL's reserved words (SQL-92's plus PartiQL's own). As on DynamoDB, one of them used
@@ -625,6 +625,20 @@ class Parser {
     return this.fail(missing);
   }
 
+  /**
+   * An index must be an int32 of at least 0 (`l[-0]` is `l[0]`). DynamoDB cites the digits, without
+   * their sign, as line:column:length (captured from DynamoDB in floci-io/floci
+   * DynamoDbPartiQLEdgeCaseIntegrationTest).
+   */
+  private listIndex(digits: Token, minus: boolean): number {
+    const value = Number(digits.text);
+    if ((minus && value !== 0) || value > INT32_MAX) {
+      const at = lineAndColumn(this.text, digits.start);
+      throw invalid(`List index is not within the allowable range; index: [${minus ? "-" : ""}${digits.text}] at ${at.line}:${at.column}:${digits.end - digits.start}`);
+    }
+    return value;
+  }
+
   private path(): PathExpr {
     const first = this.advance();
     const steps: PathStep[] = [];
@@ -640,9 +654,11 @@ class Parser {
       if (this.tok.kind === "[") {
         this.advance();
         const inner = this.tok;
-        if (inner.kind === "number" && /^\d+$/.test(inner.text)) {
-          this.advance();
-          steps.push({ kind: "index", index: Number(inner.text) });
+        const minus = inner.kind === "-" && this.peek().kind === "number";
+        const digits = minus ? this.peek() : inner;
+        if (digits.kind === "number" && /^\d+$/.test(digits.text)) {
+          this.pos += minus ? 2 : 1;
+          steps.push({ kind: "index", index: this.listIndex(digits, minus) });
         } else if (inner.kind === "string") {
           this.advance();
           steps.push({ kind: "name", name: inner.text });
