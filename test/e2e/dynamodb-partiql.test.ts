@@ -705,4 +705,19 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual((await run(`SELECT l[2147483647] FROM "${t}" WHERE pk='index'`)).Items, [{}]);
     assert.equal((await get(t, { pk: { S: "index" } }))?.l?.L?.length, 2);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (appliesASignToANumberLiteral).
+  test("signs before a number literal are part of it; a minus before a path or a Parameter is refused", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "signs" }, n: { N: "1" } });
+    const select = `SELECT pk FROM "${t}" WHERE pk='signs' AND `;
+    assert.equal((await run(`${select}n = - - 1`)).Items?.length, 1);
+    assert.equal((await run(`${select}n > -/* c */-1`)).Items?.length, 0);
+    assert.equal((await run(`${select}n BETWEEN - 2 AND +5 AND n IN [- 1, 1]`)).Items?.length, 1);
+    assert.equal((await failure(run(`${select}n > -?`, { Parameters: [{ N: "1" }] }))).name, "ValidationException");
+    assert.equal((await failure(run(`${select}n > -n`))).name, "ValidationException");
+    await run(`UPDATE "${t}" SET n = n - - 2, l = [- 1] WHERE pk='signs'`);
+    const item = await get(t, { pk: { S: "signs" } });
+    assert.deepEqual([item?.n, item?.l], [{ N: "3" }, { L: [{ N: "-1" }] }]);
+  });
 });

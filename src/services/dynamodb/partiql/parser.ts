@@ -513,6 +513,20 @@ class Parser {
   }
 
   private unary(): Expr {
+    // Signs before a number literal are part of it (`- - 1` is 1, `[- 1]` holds -1), as DynamoDB
+    // reads them (captured in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest); before
+    // anything else a minus stays a negation, which no operand accepts.
+    let next = this.pos;
+    let negative = false;
+    for (let t = this.tok; t.kind === "-" || t.kind === "+"; t = this.tokens[next] as Token) {
+      if (t.kind === "-") negative = !negative;
+      next++;
+    }
+    const literal = this.tokens[next] as Token;
+    if (literal.kind === "number") {
+      this.pos = next + 1;
+      return { kind: "number", text: negative ? `-${literal.text}` : literal.text };
+    }
     if (this.accept("-")) return this.nested(() => ({ kind: "negate", operand: this.unary() }));
     if (this.accept("+")) return this.nested(() => this.unary());
     return this.term();

@@ -20,8 +20,6 @@ export function isValueExpr(e: Expr): boolean {
     case "bag":
     case "struct":
       return true;
-    case "negate":
-      return e.operand.kind === "number";
     default:
       return false;
   }
@@ -46,9 +44,6 @@ export function toAttributeValue(e: Expr, params: readonly AttributeValue[], whe
       return { S: e.value };
     case "number":
       return number(e.text, where);
-    case "negate":
-      if (e.operand.kind === "number") return number(`-${e.operand.text}`, where);
-      break;
     case "boolean":
       return { BOOL: e.value };
     case "null":
@@ -91,11 +86,8 @@ function bag(items: readonly Expr[], where: string): AttributeValue {
   }
   const numbers: string[] = [];
   for (const [i, item] of items.entries()) {
-    let text: string | undefined;
-    if (item.kind === "number") text = item.text;
-    else if (item.kind === "negate" && item.operand.kind === "number") text = `-${item.operand.text}`;
-    if (text === undefined) throw invalid(MESSAGES.bagType);
-    numbers.push(number(text, `${where}[${i}]`).N as string);
+    if (item.kind !== "number") throw invalid(MESSAGES.bagType);
+    numbers.push(number(item.text, `${where}[${i}]`).N as string);
   }
   return validateAttributeValue({ NS: numbers });
 }
