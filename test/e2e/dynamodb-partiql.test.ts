@@ -720,4 +720,20 @@ describe("DynamoDB PartiQL", () => {
     const item = await get(t, { pk: { S: "signs" } });
     assert.deepEqual([item?.n, item?.l], [{ N: "3" }, { L: [{ N: "-1" }] }]);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesAValueThatIsNotASetInSetAdd).
+  test("set_add and set_delete refuse a literal that is not a set, citing their first argument", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "sets" }, BandMembers: { SS: ["member1", "member2"] } });
+    await validation(
+      run(`UPDATE "${t}"\nSET BandMembers = set_add(BandMembers, 'x')\nWHERE pk='sets'`),
+      "The second argument to SET_ADD must be a value with type SET at 2:27:11",
+    );
+    const prefix = `UPDATE "${t}" SET "BandMembers" = set_delete(`;
+    await validation(
+      run(`${prefix}"BandMembers", ['x']) WHERE pk='sets'`),
+      `The second argument to SET_DELETE must be a value with type SET at 1:${prefix.length + 1}:13`,
+    );
+    assert.deepEqual((await get(t, { pk: { S: "sets" } }))?.BandMembers, { SS: ["member1", "member2"] });
+  });
 });

@@ -326,7 +326,13 @@ class Binder {
       if (!isValueExpr(second)) throw invalid(`Unsupported operation: ${describe(second)} is not a valid operand`);
       const value = this.value(second);
       const t = typeOf(value);
-      if (t !== "SS" && t !== "NS" && t !== "BS") throw operandTypeError(e.name, t);
+      if (t !== "SS" && t !== "NS" && t !== "BS") {
+        // A literal is refused citing the first argument, as DynamoDB does (captured in floci-io/floci
+        // DynamoDbPartiQLEdgeCaseIntegrationTest); no capture shows a Parameter's answer.
+        if (second.kind === "param") throw operandTypeError(e.name, t);
+        const at = lineAndColumn(this.text, first.span.start);
+        throw invalid(`The second argument to ${e.name.toUpperCase()} must be a value with type SET at ${at.line}:${at.column}:${first.span.end - first.span.start}`);
+      }
       return { kind: e.name === "set_add" ? "ADD" : "DELETE", path, value };
     }
     return { kind: "SET", path, value: this.setValue(e, true) };
