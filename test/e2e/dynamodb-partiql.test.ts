@@ -736,4 +736,18 @@ describe("DynamoDB PartiQL", () => {
     );
     assert.deepEqual((await get(t, { pk: { S: "sets" } }))?.BandMembers, { SS: ["member1", "member2"] });
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesDuplicateMembersInABag).
+  test("a bag of equal numbers is refused listing them as written; a bag of equal strings as a set is", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "bags" }, s: { SS: ["a"] }, n: { NS: ["1"] } });
+    await validation(
+      run(`UPDATE "${t}" SET n = set_add(n, <<2, 2.0>>) WHERE pk='bags'`),
+      "One or more parameter values were invalid: Input collection [2, 2.0] contains duplicates! under root",
+    );
+    await validation(run(`UPDATE "${t}" SET s = set_add(s, <<'b','b'>>) WHERE pk='bags'`), "One or more parameter values were invalid: Input collection [b, b] contains duplicates.");
+    await run(`UPDATE "${t}" SET n = <<1, 10>> WHERE pk='bags'`);
+    const item = await get(t, { pk: { S: "bags" } });
+    assert.deepEqual([item?.s, [...(item?.n?.NS ?? [])].sort()], [{ SS: ["a"] }, ["1", "10"]]);
+  });
 });

@@ -84,10 +84,16 @@ function bag(items: readonly Expr[], where: string): AttributeValue {
   if (items.every((i) => i.kind === "string")) {
     return validateAttributeValue({ SS: items.map((i) => (i as { value: string }).value) });
   }
-  const numbers: string[] = [];
-  for (const [i, item] of items.entries()) {
+  const written: string[] = [];
+  const numbers = items.map((item, i) => {
     if (item.kind !== "number") throw invalid(MESSAGES.bagType);
-    numbers.push(number(item.text, `${where}[${i}]`).N as string);
+    written.push(item.text);
+    return number(item.text, `${where}[${i}]`).N as string;
+  });
+  // Equal numbers however written (2 and 2.0), listed as written: DynamoDB's wording, captured in
+  // floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesDuplicateMembersInABag).
+  if (new Set(numbers).size < numbers.length) {
+    throw invalid(`One or more parameter values were invalid: Input collection [${written.join(", ")}] contains duplicates! under ${where}`);
   }
   return validateAttributeValue({ NS: numbers });
 }
