@@ -750,4 +750,27 @@ describe("DynamoDB PartiQL", () => {
     const item = await get(t, { pk: { S: "bags" } });
     assert.deepEqual([item?.s, [...(item?.n?.NS ?? [])].sort()], [{ SS: ["a"] }, ["1", "10"]]);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest
+  // (refusesAnInvalidParameterBeforeReadingTheStatement).
+  test("Parameters are refused before the statement is read; in a transaction without naming the statement", async () => {
+    const t = await table();
+    const duplicates = "One or more parameter values were invalid: Input collection [a, a] contains duplicates.";
+    const insert = `INSERT INTO "${t}" VALUE {'pk':'params','x':?}`;
+    const update = `UPDATE "${t}" SET y = ? WHERE pk='params'`;
+    await validation(run(`UPDATE "${t}" SET WHERE`, { Parameters: [{ SS: ["a", "a"] }] }), duplicates);
+    await validation(run(insert, { Parameters: [{ NULL: false }] }), "One or more parameter values were invalid: Null attribute value types must have the value of true");
+    await validation(
+      ddb.send(
+        new ExecuteTransactionCommand({
+          TransactStatements: [
+            { Statement: update, Parameters: [{ N: "1" }] },
+            { Statement: insert, Parameters: [{ SS: ["a", "a"] }] },
+          ],
+        }),
+      ),
+      duplicates,
+    );
+    assert.equal(await get(t, { pk: { S: "params" } }), undefined);
+  });
 });

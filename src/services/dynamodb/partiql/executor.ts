@@ -280,9 +280,11 @@ export function executeStatement(input: ExecuteStatementInput, ctx: DynamoContex
   );
   checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
   const mode = capacityMode(input.ReturnConsumedCapacity);
+  // Parameters are refused before the statement is read (floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest,
+  // refusesAnInvalidParameterBeforeReadingTheStatement, captured from DynamoDB).
+  const params = parametersOf(input.Parameters, "parameters");
   const parsed = parseStatement(input.Statement);
   const scope = statementContext(ctx, parsed);
-  const params = parametersOf(input.Parameters, "parameters");
   const plan = translate(parsed, params, lookupIn(ctx), { useCase: "statement", consistentRead: input.ConsistentRead });
   if (plan.kind === "select") {
     return runSelect(scope, plan, {
@@ -476,6 +478,8 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
     if (!(err instanceof AwsError) || err.code !== "ValidationException") throw err;
     throw invalid(`Validation failed in TransactStatements[${i}]: ${err.message}`);
   };
+  // Every statement's Parameters are refused before any statement is read, without naming the statement.
+  const params = input.TransactStatements.map((s, i) => parametersOf(s.Parameters, `transactStatements.${i + 1}.member.parameters`));
   const parsed = input.TransactStatements.map((s, i) => {
     try {
       return parseStatement(s.Statement);
@@ -488,10 +492,9 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
   // Each table's policy must allow its statement; the transaction then reaches the tables unchecked.
   for (const p of parsed) statementContext(ctx, p);
   const lookup = lookupIn(ctx);
-  const plans = input.TransactStatements.map((s, i) => {
+  const plans = input.TransactStatements.map((_, i) => {
     try {
-      const params = parametersOf(s.Parameters, `transactStatements.${i + 1}.member.parameters`);
-      const plan = translate(parsed[i] as ParsedStatement, params, lookup, { useCase: "transaction" });
+      const plan = translate(parsed[i] as ParsedStatement, params[i] as AttributeValue[], lookup, { useCase: "transaction" });
       if ((plan.kind === "update" || plan.kind === "delete") && plan.returnValues !== "NONE") throw invalid(MESSAGES.transactionReturning);
       return plan;
     } catch (err) {
