@@ -773,4 +773,19 @@ describe("DynamoDB PartiQL", () => {
     );
     assert.equal(await get(t, { pk: { S: "params" } }), undefined);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesAParameterInsideACollectionLiteral).
+  test("a Parameter stands only for a whole value, never inside a list or tuple literal; DynamoDB cites its place and position", async () => {
+    const t = await table();
+    const prefix = `UPDATE "${t}" SET x = `;
+    await validation(
+      run(`${prefix}[?] WHERE pk='literals'`, { Parameters: [{ S: "v" }] }),
+      `Unsupported data type: Parameter under key root[0] at 1:${prefix.length + 2}:1`,
+    );
+    const insert = `INSERT INTO "${t}" VALUE {'pk':'literals','m':{'k':?}}`;
+    await validation(run(insert, { Parameters: [{ S: "v" }] }), `Unsupported data type: Parameter under key root.k at 1:${insert.indexOf("?") + 1}:1`);
+    assert.equal(await get(t, { pk: { S: "literals" } }), undefined);
+    await run(`INSERT INTO "${t}" VALUE {'pk':?,'n':1}`, { Parameters: [{ S: "literals" }] });
+    assert.equal((await run(`SELECT pk FROM "${t}" WHERE pk='literals' AND n IN [?, 2]`, { Parameters: [{ N: "1" }] })).Items?.length, 1);
+  });
 });

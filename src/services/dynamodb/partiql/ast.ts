@@ -25,7 +25,7 @@ export type Expr =
   | { readonly kind: "boolean"; readonly value: boolean }
   | { readonly kind: "null" }
   | { readonly kind: "missing" }
-  | { readonly kind: "param"; readonly index: number }
+  | { readonly kind: "param"; readonly index: number; readonly span: Span }
   | { readonly kind: "list"; readonly items: readonly Expr[] }
   | { readonly kind: "bag"; readonly items: readonly Expr[] }
   | { readonly kind: "struct"; readonly fields: readonly { readonly key: Expr; readonly value: Expr }[] }

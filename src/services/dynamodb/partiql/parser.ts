@@ -543,7 +543,7 @@ class Parser {
         return { kind: "string", value: t.text };
       case "?":
         this.advance();
-        return { kind: "param", index: this.params++ };
+        return { kind: "param", index: this.params++, span: { start: t.start, end: t.end } };
       case "quoted":
         return this.path();
       case "(": {

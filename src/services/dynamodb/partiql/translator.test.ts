@@ -236,8 +236,8 @@ describe("write plans", () => {
     assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 's': <<>>}`).message, "Empty bags are not supported");
     assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 's': <<1, 'a'>>}`).message, "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags");
     assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 's': <<'a', 'a'>>}`).message, "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
-    assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 'm': {'x': 1e126}}`).message, "Number overflow. Attempting to store a number with magnitude larger than supported range under root.m.x");
-    assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 'l': [1, 1e126]}`).message, "Number overflow. Attempting to store a number with magnitude larger than supported range under root.l[1]");
+    assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 'm': {'x': 1e126}}`).message, "Number overflow. Attempting to store a number with magnitude larger than supported range under root.x");
+    assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 'l': [1, 1e126]}`).message, "Number overflow. Attempting to store a number with magnitude larger than supported range under root[1]");
     assert.equal(refusal(`INSERT INTO hhh VALUE {'pk': 'a', 'pk': 'b'}`).message, "Duplicate keys in tuple. Key: pk under root");
   });
 

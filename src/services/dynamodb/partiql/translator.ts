@@ -33,7 +33,7 @@ import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta,
 import type { Expr, OrderItem, ParsedStatement, PathExpr, ReturningMapping, SelectStatement, Source, Statement } from "./ast.js";
 import { invalid, keyAbsent, keyTypeMismatch, MESSAGES } from "./errors.js";
 import { lineAndColumn } from "./lexer.js";
-import { describe, isValueExpr, toAttributeValue } from "./values.js";
+import { describe, insertedItem, isValueExpr, toAttributeValue } from "./values.js";
 
 /** Where a statement runs: alone (ExecuteStatement), in a BatchExecuteStatement, or in ExecuteTransaction. */
 export type UseCase = "statement" | "batch" | "transaction";
@@ -175,7 +175,7 @@ class Binder {
   ) {}
 
   value(e: Expr): AttributeValue {
-    return toAttributeValue(e, this.params);
+    return toAttributeValue(e, this.params, this.text);
   }
 
   operand(e: Expr): Operand {
@@ -508,7 +508,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       checkComponents(s.into);
       if (s.into.components.length > 1) throw invalid(MESSAGES.insertOnIndex);
       if (s.value.kind !== "struct") throw invalid(MESSAGES.insertFormat);
-      const item = binder.value(s.value).M as Item;
+      const item = insertedItem(s.value, params, parsed.text);
       const meta = requireTable(lookup, table);
       checkKeyTypes(item, meta, false);
       if (s.returning !== undefined) throw invalid(MESSAGES.insertReturning);

@@ -7,6 +7,7 @@
 import { normalizeNumber, numberProblem, validateAttributeValue, type AttributeValue } from "../domain/index.js";
 import type { Expr } from "./ast.js";
 import { invalid, MESSAGES } from "./errors.js";
+import { lineAndColumn } from "./lexer.js";
 
 /** Whether an expression is a value (a literal, a parameter, or a collection of them). */
 export function isValueExpr(e: Expr): boolean {
@@ -37,8 +38,11 @@ function number(text: string, where: string): AttributeValue {
   return { N: normalizeNumber(text) };
 }
 
-/** The AttributeValue of a value expression (see isValueExpr); `where` names its place for messages. */
-export function toAttributeValue(e: Expr, params: readonly AttributeValue[], where = "root"): AttributeValue {
+/**
+ * The AttributeValue of a value expression (see isValueExpr); `where` names its place for
+ * messages, and `depth` its nesting level (a value alone is level 1). `text` is the statement.
+ */
+export function toAttributeValue(e: Expr, params: readonly AttributeValue[], text: string, where = "root", depth = 1): AttributeValue {
   switch (e.kind) {
     case "string":
       return { S: e.value };
@@ -48,16 +52,23 @@ export function toAttributeValue(e: Expr, params: readonly AttributeValue[], whe
       return { BOOL: e.value };
     case "null":
       return { NULL: true };
-    case "param":
+    case "param": {
+      // A Parameter stands only for a whole value, never inside a list, tuple or bag literal
+      // (captured in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest, refusesAParameterInsideACollectionLiteral).
+      if (depth > 1) {
+        const at = lineAndColumn(text, e.span.start);
+        throw invalid(`Unsupported data type: Parameter under key ${where} at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
+      }
       return parameterValue(params, e.index);
+    }
     case "list":
-      return { L: e.items.map((item, i) => toAttributeValue(item, params, `${where}[${i}]`)) };
+      return { L: e.items.map((item, i) => toAttributeValue(item, params, text, `${where}[${i}]`, depth + 1)) };
     case "struct": {
       const m: Record<string, AttributeValue> = {};
       for (const f of e.fields) {
         const key = structKey(f.key, params, where);
         if (Object.prototype.hasOwnProperty.call(m, key)) throw invalid(`Duplicate keys in tuple. Key: ${key} under ${where}`);
-        m[key] = toAttributeValue(f.value, params, `${where}.${key}`);
+        m[key] = toAttributeValue(f.value, params, text, `${where}.${key}`, depth + 1);
       }
       return { M: m };
     }
@@ -67,6 +78,21 @@ export function toAttributeValue(e: Expr, params: readonly AttributeValue[], whe
       break;
   }
   throw invalid(`Unsupported data type: ${describe(e)} under ${where}`);
+}
+
+/**
+ * The item of `INSERT ... VALUE {...}`: each attribute's value is a value of its own, at "root"
+ * and level 1 (DynamoDB cites `{'m': {'k': ?}}` as "root.k", as captured in floci-io/floci
+ * DynamoDbPartiQLEdgeCaseIntegrationTest).
+ */
+export function insertedItem(e: Expr & { kind: "struct" }, params: readonly AttributeValue[], text: string): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {};
+  for (const f of e.fields) {
+    const key = structKey(f.key, params, "root");
+    if (Object.prototype.hasOwnProperty.call(item, key)) throw invalid(`Duplicate keys in tuple. Key: ${key} under root`);
+    item[key] = toAttributeValue(f.value, params, text);
+  }
+  return item;
 }
 
 function structKey(key: Expr, params: readonly AttributeValue[], where: string): string {
