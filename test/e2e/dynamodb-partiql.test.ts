@@ -788,4 +788,22 @@ describe("DynamoDB PartiQL", () => {
     await run(`INSERT INTO "${t}" VALUE {'pk':?,'n':1}`, { Parameters: [{ S: "literals" }] });
     assert.equal((await run(`SELECT pk FROM "${t}" WHERE pk='literals' AND n IN [?, 2]`, { Parameters: [{ N: "1" }] })).Items?.length, 1);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesALiteralNested32LevelsDeep).
+  test("a literal nests at most 32 levels; DynamoDB names the first place too deep", async () => {
+    const t = await table();
+    const update = `UPDATE "${t}" SET d = `;
+    const where = " WHERE pk='nested'";
+    await validation(run(update + "{'a':".repeat(32) + "1" + "}".repeat(32) + where), "Nesting Levels have exceeded supported limits under root" + ".a".repeat(32));
+    await validation(
+      run(update + "{'a':" + "[".repeat(31) + "1" + "]".repeat(31) + "}" + where),
+      "Nesting Levels have exceeded supported limits under root.a" + "[0]".repeat(31),
+    );
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: update + "[".repeat(32) + "1" + "]".repeat(32) + where }] })),
+      "Validation failed in TransactStatements[0]: Nesting Levels have exceeded supported limits under root" + "[0]".repeat(32),
+    );
+    await run(`INSERT INTO "${t}" VALUE {'pk':'nested','d':` + "{'a':".repeat(31) + "1" + "}".repeat(31) + "}");
+    assert.ok((await get(t, { pk: { S: "nested" } }))?.d?.M?.a?.M?.a?.M);
+  });
 });

@@ -4,7 +4,7 @@
  * position. A number DynamoDB cannot store is refused with the ordinary number message and
  * the place inside the value appended ("... under root.m[1]").
  */
-import { normalizeNumber, numberProblem, validateAttributeValue, type AttributeValue } from "../domain/index.js";
+import { MAX_NESTING_DEPTH, normalizeNumber, numberProblem, validateAttributeValue, type AttributeValue } from "../domain/index.js";
 import type { Expr } from "./ast.js";
 import { invalid, MESSAGES } from "./errors.js";
 import { lineAndColumn } from "./lexer.js";
@@ -43,6 +43,9 @@ function number(text: string, where: string): AttributeValue {
  * messages, and `depth` its nesting level (a value alone is level 1). `text` is the statement.
  */
 export function toAttributeValue(e: Expr, params: readonly AttributeValue[], text: string, where = "root", depth = 1): AttributeValue {
+  // Literals nest at most 32 levels, as items do; DynamoDB names the first place too deep
+  // (captured in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest, refusesALiteralNested32LevelsDeep).
+  if (depth > MAX_NESTING_DEPTH) throw invalid(`Nesting Levels have exceeded supported limits under ${where}`);
   switch (e.kind) {
     case "string":
       return { S: e.value };
@@ -82,8 +85,8 @@ export function toAttributeValue(e: Expr, params: readonly AttributeValue[], tex
 
 /**
  * The item of `INSERT ... VALUE {...}`: each attribute's value is a value of its own, at "root"
- * and level 1 (DynamoDB cites `{'m': {'k': ?}}` as "root.k", as captured in floci-io/floci
- * DynamoDbPartiQLEdgeCaseIntegrationTest).
+ * and level 1 (DynamoDB cites `{'m': {'k': ?}}` as "root.k", and takes 31 tuples under an
+ * attribute, as captured in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest).
  */
 export function insertedItem(e: Expr & { kind: "struct" }, params: readonly AttributeValue[], text: string): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {};
