@@ -806,4 +806,36 @@ describe("DynamoDB PartiQL", () => {
     await run(`INSERT INTO "${t}" VALUE {'pk':'nested','d':` + "{'a':".repeat(31) + "1" + "}".repeat(31) + "}");
     assert.ok((await get(t, { pk: { S: "nested" } }))?.d?.M?.a?.M?.a?.M);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest
+  // (readsByAOneValueInAndRefusesAnythingBesideTheKeyInTransactionAndBatchReads).
+  test("a transaction or batch read takes IN with one value as an equality on the key; EXISTS does not", async () => {
+    const t = await table({ sortKey: true });
+    await put(t, { pk: { S: "ranges" }, sk: { N: "1" }, flag: { S: "one" } });
+    await put(t, { pk: { S: "ranges" }, sk: { N: "2" }, flag: { S: "two" } });
+    const select = `SELECT sk FROM "${t}" WHERE `;
+    const transact = (...statements: string[]) => ddb.send(new ExecuteTransactionCommand({ TransactStatements: statements.map((Statement) => ({ Statement })) }));
+    assert.deepEqual((await transact(`${select}pk IN ['ranges'] AND sk IN [1]`)).Responses, [{ Item: { sk: { N: "1" } } }]);
+    assert.deepEqual((await transact(`${select}(pk IN ['ranges']) AND pk='ranges' AND sk=2`)).Responses, [{ Item: { sk: { N: "2" } } }]);
+    await validation(
+      transact(`${select}pk IN ['other'] AND pk='ranges' AND sk=1`),
+      "Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.",
+    );
+    await validation(
+      transact(`EXISTS(${select}pk IN ['ranges'] AND sk=1 AND flag='one')`, `UPDATE "${t}" SET b=1 WHERE pk='ranges' AND sk=2`),
+      "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read with additional condition",
+    );
+    const batch = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `${select}pk IN ['ranges'] AND sk=1` },
+          { Statement: `${select}pk='ranges' AND sk=1 AND flag='one'` },
+          { Statement: `${select}pk='ranges' AND sk=1 AND pk='other'` },
+        ],
+      }),
+    );
+    const refused = "Select statements within BatchExecuteStatement must specify the primary key in the where clause.";
+    assert.deepEqual(batch.Responses?.[0]?.Item, { sk: { N: "1" } });
+    assert.deepEqual([batch.Responses?.[1]?.Error?.Message, batch.Responses?.[2]?.Error?.Message], [refused, refused]);
+  });
 });

@@ -434,6 +434,20 @@ function extractKey(where: Condition | undefined, meta: TableMeta): { key: Item;
   return { key, rest: conjoin(rest) };
 }
 
+/**
+ * A transaction or batch read takes `k IN [v]` as `k = v` (EXISTS and writes do not), as captured
+ * from DynamoDB in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest
+ * (readsByAOneValueInAndRefusesAnythingBesideTheKeyInTransactionAndBatchReads).
+ */
+function oneValueInAsEquality(where: Condition | undefined): Condition | undefined {
+  return conjoin(
+    conjuncts(where).map((c): Condition => {
+      const [value] = c.kind === "in" && c.list.length === 1 ? c.list : [];
+      return c.kind === "in" && value !== undefined ? { kind: "compare", op: "=", left: c.operand, right: value } : c;
+    }),
+  );
+}
+
 /** Key values from a WHERE must be scalars of the declared types; an INSERT's item only the latter. */
 function checkKeyTypes(key: Item, meta: TableMeta, fromWhere = true): void {
   const schema = tableSchema(meta);
@@ -587,7 +601,7 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
     if (s.from.components.length === 2) throw invalid(message);
     let extracted: { key: Item; rest: Condition | undefined };
     try {
-      extracted = extractKey(filter, meta);
+      extracted = extractKey(oneValueInAsEquality(filter), meta);
     } catch {
       throw invalid(message);
     }
