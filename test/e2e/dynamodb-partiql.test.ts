@@ -838,4 +838,19 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual(batch.Responses?.[0]?.Item, { sk: { N: "1" } });
     assert.deepEqual([batch.Responses?.[1]?.Error?.Message, batch.Responses?.[2]?.Error?.Message], [refused, refused]);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest
+  // (refusesOverlappingKeyConditionsAndMismatchedKeyTypes, refusesTooManyInOperandsAndTooManyDecomposedReads).
+  test("a sort key IN is one read per value in each partition: its values must have the key's type and the reads number at most 50", async () => {
+    const t = await table({ sortKey: true });
+    const values = (n: number) => Array.from({ length: n }, (_, i) => i).join(",");
+    const strings = (n: number) => Array.from({ length: n }, (_, i) => `'v${i}'`).join(",");
+    await put(t, { pk: { S: "ranges" }, sk: { N: "1" } });
+    const select = `SELECT sk FROM "${t}" WHERE `;
+    await validation(run(`${select}pk = 'ranges' AND sk IN [1, '2']`), "Key attribute's data type should match its data type in table's schema: Key sk");
+    await validation(run(`${select}pk = 'ranges' AND sk IN [${values(51)}]`), "Too many decomposed read operations for a given query.");
+    await validation(run(`${select}pk IN [${strings(26)}] AND sk IN [1, 2]`), "Too many decomposed read operations for a given query.");
+    assert.deepEqual((await run(`${select}pk = 'ranges' AND sk IN [${values(50)}]`)).Items, [{ sk: { N: "1" } }]);
+    assert.deepEqual((await run(`${select}pk IN [${strings(50)}] AND flag IN [${strings(100)}]`)).Items, []);
+  });
 });

@@ -743,9 +743,18 @@ function readPlan(filter: Condition | undefined, schema: KeySchema): ReadPlan {
   let sortKey: SortKeyCondition | undefined;
   // A sort key range only narrows when the partitions come from the top-level AND.
   if (schema.sortKey !== undefined && filter.kind !== "or") {
-    sortKey = sortCondition(conjuncts(filter), schema.sortKey);
-    const skType = schema.types[schema.sortKey];
-    if (sortKey && sortKey.values.some((v) => typeOf(v) !== skType)) throw keyTypeMismatch(schema.sortKey);
+    const sk = schema.sortKey;
+    sortKey = sortCondition(conjuncts(filter), sk);
+    const skType = schema.types[sk];
+    if (sortKey && sortKey.values.some((v) => typeOf(v) !== skType)) throw keyTypeMismatch(sk);
+    // `sk IN [...]` is one read per value in each partition, as DynamoDB counts and types them
+    // (captured in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest, refusesOverlappingKeyConditionsAndMismatchedKeyTypes
+    // and refusesTooManyInOperandsAndTooManyDecomposedReads); the IN itself stays in the filter.
+    const values = conjuncts(filter).find((c) => c.kind === "in" && isKeyPath(c.operand, sk) && c.list.every((o) => o.kind === "value"));
+    if (values?.kind === "in") {
+      if (values.list.some((o) => o.kind === "value" && typeOf(o.value) !== skType)) throw keyTypeMismatch(sk);
+      if (pinned.length * values.list.length > MAX_PARTITION_READS) throw invalid(MESSAGES.decomposedReads);
+    }
   }
   return { partitions, sortKey };
 }
