@@ -853,4 +853,12 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual((await run(`${select}pk = 'ranges' AND sk IN [${values(50)}]`)).Items, [{ sk: { N: "1" } }]);
     assert.deepEqual((await run(`${select}pk IN [${strings(50)}] AND flag IN [${strings(100)}]`)).Items, []);
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesTooManyInOperandsAndTooManyDecomposedReads).
+  test("a batch read on more than 50 partitions is refused for its reads before its key", async () => {
+    const t = await table({ sortKey: true });
+    const strings = (n: number) => Array.from({ length: n }, (_, i) => `'v${i}'`).join(",");
+    const batch = await ddb.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `SELECT sk FROM "${t}" WHERE pk IN [${strings(51)}] AND sk = 1` }] }));
+    assert.deepEqual(batch.Responses?.[0]?.Error, { Code: "ValidationError", Message: "Too many decomposed read operations for a given query." });
+  });
 });

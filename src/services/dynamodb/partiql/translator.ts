@@ -599,6 +599,10 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
   if (single) {
     const message = options.useCase === "transaction" ? MESSAGES.transactionSelectKey : MESSAGES.batchSelectKey;
     if (s.from.components.length === 2) throw invalid(message);
+    // Too many partitions is refused before the key is looked for (a capture in floci-io/floci
+    // DynamoDbPartiQLEdgeCaseIntegrationTest, refusesTooManyInOperandsAndTooManyDecomposedReads, batch).
+    const pinned = filter && pinnedPartitions(filter, tableSchema(meta).partitionKey);
+    if (pinned && pinned.length > MAX_PARTITION_READS) throw invalid(MESSAGES.decomposedReads);
     let extracted: { key: Item; rest: Condition | undefined };
     try {
       extracted = extractKey(oneValueInAsEquality(filter), meta);
