@@ -861,4 +861,12 @@ describe("DynamoDB PartiQL", () => {
     const batch = await ddb.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `SELECT sk FROM "${t}" WHERE pk IN [${strings(51)}] AND sk = 1` }] }));
     assert.deepEqual(batch.Responses?.[0]?.Error, { Code: "ValidationError", Message: "Too many decomposed read operations for a given query." });
   });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLDocumentedSyntaxIntegrationTest (appendsToListsAndChangesSetMembers).
+  test("Only is a name, not a reserved word: set_delete of a set's last member removes it", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "sets" }, Only: { SS: ["only"] } });
+    await run(`UPDATE "${t}" SET Only = set_delete(Only, <<'only'>>) WHERE pk='sets'`);
+    assert.deepEqual(await get(t, { pk: { S: "sets" } }), { pk: { S: "sets" } });
+  });
 });

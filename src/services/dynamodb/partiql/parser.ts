@@ -19,7 +19,9 @@ import { INT32_MAX, lineAndColumn, tokenize, type Token, type TokenKind } from "
  * TRAILING are not among them: PartiQL treats them as keywords only inside DATE_ADD, DATE_DIFF,
  * EXTRACT and TRIM (partiql-lang-kotlin, syntax/LexerConstants.kt), so `WHERE title=? AND
  * year=?`, as in AWS's movies examples, runs on DynamoDB (aws/aws-sdk-pandas test_dynamodb.py
- * test_execute_statement runs that statement against DynamoDB).
+ * test_execute_statement runs that statement against DynamoDB). Nor is SQL-92's ONLY: DynamoDB runs
+ * `SET Only = set_delete(Only, <<'only'>>)` (captured in floci-io/floci
+ * DynamoDbPartiQLDocumentedSyntaxIntegrationTest, appendsToListsAndChangesSetMembers).
  */
 const RESERVED: ReadonlySet<string> = new Set(
   (
@@ -33,7 +35,7 @@ const RESERVED: ReadonlySet<string> = new Set(
     "GRANT GROUP HAVING IDENTITY IMMEDIATE IN INDEX INDICATOR INITIALLY INNER INPUT INSENSITIVE INSERT INT " +
     "INTEGER INTERSECT INTERVAL INTO IS ISOLATION JOIN KEY LANGUAGE LAST LEFT LET LEVEL LIKE LIMIT LIST " +
     "LOCAL LOWER MATCH MAX MIN MISSING MODIFIED MODULE NAMES NATIONAL NATURAL NCHAR NEW NEXT NO " +
-    "NOT NOTHING NULL NULLIF NUMERIC OCTET_LENGTH OF OFFSET OLD ON ONLY OPEN OPTION OR ORDER OUTER OUTPUT OVERLAPS " +
+    "NOT NOTHING NULL NULLIF NUMERIC OCTET_LENGTH OF OFFSET OLD ON OPEN OPTION OR ORDER OUTER OUTPUT OVERLAPS " +
     "PAD PARTIAL PIVOT POSITION PRECISION PREPARE PRESERVE PRIMARY PRIOR PRIVILEGES PROCEDURE PUBLIC READ REAL " +
     "REFERENCES RELATIVE REMOVE RESTRICT RETURNING REVOKE RIGHT ROLLBACK ROWS SCHEMA SCROLL SECTION SELECT " +
     "SESSION SESSION_USER SET SEXP SIZE SMALLINT SOME SPACE SQL SQLCODE SQLERROR SQLSTATE STRING STRUCT SUBSTRING " +
