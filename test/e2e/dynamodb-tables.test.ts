@@ -412,6 +412,29 @@ describe("DynamoDB tables", () => {
     assert.equal(noIndex.message, "The table does not have the specified index: byColor");
   });
 
+  // Characterised against DynamoDB (eu-west-2) in nubo-db/dynoxide#131 and paritysuite/dynamodb-conformance#79:
+  // a definition no key schema uses is silently dropped by UpdateTable, where CreateTable refuses it.
+  test("UpdateTable drops a definition no key schema uses instead of storing it", async () => {
+    const name = uniqueName("unused");
+    await ddb.send(new CreateTableCommand(simpleTable(name)));
+    const answer = await ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: "gsiPk", AttributeType: "S" },
+          { AttributeName: "extraUnused", AttributeType: "N" },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "byGsiPk", KeySchema: [{ AttributeName: "gsiPk", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } }],
+      }),
+    );
+    const expected = [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "gsiPk", AttributeType: "S" },
+    ];
+    assert.deepEqual(answer.TableDescription?.AttributeDefinitions, expected);
+    assert.deepEqual((await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.AttributeDefinitions, expected);
+  });
+
   // Recorded against DynamoDB: ack-api-quirks DDB-TABLE-057 (a PROVISIONED 1/1 table sent its own mode and
   // units), and nubo-db/dynamodb-conformance "rejects PROVISIONED to PROVISIONED no-op with same throughput values".
   test("UpdateTable: BillingMode PROVISIONED sent again to a provisioned table needs new units, alone it is refused", async () => {

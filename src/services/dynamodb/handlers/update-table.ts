@@ -546,6 +546,11 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       }
     }
 
+    // A definition the request sends that no key schema uses is dropped, not stored nor refused (unlike
+    // CreateTable's "Some AttributeDefinitions are not used"): characterised against DynamoDB in eu-west-2
+    // by nubo-db/dynoxide#131 and paritysuite/dynamodb-conformance#79.
+    if (input.AttributeDefinitions !== undefined) pruneAttributeDefinitions(meta);
+
     // What the table and its GSIs now reserve against the account's quota, before anything is
     // announced. AWS's text is recorded from CreateTable (DDB-TABLE-171/443); an UpdateTable that
     // reserves more (an increase, a GSI made, a switch to provisioned) is taken to be held to the
