@@ -370,7 +370,7 @@ describe("DynamoDB GSIs with multi-attribute keys", () => {
       ddb.send(
         new UpdateTableCommand({
           TableName: name,
-          AttributeDefinitions: ["tournament", "area", "round", "bracket"].map((AttributeName) => ({ AttributeName, AttributeType: "S" as const })),
+          AttributeDefinitions: ["tournament", "area", "round", "bracket", "id"].map((AttributeName) => ({ AttributeName, AttributeType: "S" as const })),
           GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "gsi", KeySchema: [...hash("tournament", "area", "round", "bracket", "id")], Projection: { ProjectionType: "ALL" } } }],
         }),
       ),

@@ -435,6 +435,52 @@ describe("DynamoDB tables", () => {
     assert.deepEqual((await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.AttributeDefinitions, expected);
   });
 
+  // DynamoDB holds a new index's keys to the request's AttributeDefinitions, not the table's: a GSI on
+  // [ReturnDate, OrderId] with only ReturnDate defined, OrderId being the table's sort key, was refused
+  // (alexdebrie/dynamodbguide.com#16), as it still is (nubo-db/dynoxide#144, eu-west-2); a request with
+  // no definitions at all was "No Attribute Schema Defined" (clearcare/cc_dynamodb3#18).
+  test("UpdateTable: a new GSI's keys must be defined by the request's own AttributeDefinitions", async () => {
+    const name = uniqueName("ownDefs");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: "Username", AttributeType: "S" },
+          { AttributeName: "OrderId", AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: "Username", KeyType: "HASH" },
+          { AttributeName: "OrderId", KeyType: "RANGE" },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const create = (KeySchema: { AttributeName: string; KeyType: "HASH" | "RANGE" }[]) => ({ Create: { IndexName: "ReturnDateOrderIdIndex", KeySchema, Projection: { ProjectionType: "ALL" as const } } });
+    const both = create([
+      { AttributeName: "ReturnDate", KeyType: "HASH" },
+      { AttributeName: "OrderId", KeyType: "RANGE" },
+    ]);
+    assert.deepEqual(
+      await refusal(ddb.send(new UpdateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: "ReturnDate", AttributeType: "S" }], GlobalSecondaryIndexUpdates: [both] }))),
+      ["ValidationException", 400, "Invalid KeySchema: Some index key attribute have no definition"],
+    );
+    assert.deepEqual(
+      await refusal(ddb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [create([{ AttributeName: "OrderId", KeyType: "HASH" }])] }))),
+      ["ValidationException", 400, "No Attribute Schema Defined"],
+    );
+    const made = await ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: "ReturnDate", AttributeType: "S" },
+          { AttributeName: "OrderId", AttributeType: "S" },
+        ],
+        GlobalSecondaryIndexUpdates: [both],
+      }),
+    );
+    assert.deepEqual(made.TableDescription?.GlobalSecondaryIndexes?.map((g) => g.IndexName), ["ReturnDateOrderIdIndex"]);
+  });
+
   // Recorded against DynamoDB: ack-api-quirks DDB-TABLE-057 (a PROVISIONED 1/1 table sent its own mode and
   // units), and nubo-db/dynamodb-conformance "rejects PROVISIONED to PROVISIONED no-op with same throughput values".
   test("UpdateTable: BillingMode PROVISIONED sent again to a provisioned table needs new units, alone it is refused", async () => {

@@ -179,7 +179,7 @@ export function checkIndexKeysDefined(schema: KeySchemaInput, defined: readonly 
  * schema gets a shorter sentence, also when it names one attribute twice with one definition
  * (as dynalite's tests, run against DynamoDB, record).
  */
-function checkTableKeysDefined(schema: KeySchemaInput, defined: readonly string[]): void {
+export function checkTableKeysDefined(schema: KeySchemaInput, defined: readonly string[]): void {
   const keys = schema.map((k) => k.AttributeName);
   const missing = keys.some((k) => !defined.includes(k));
   if (keys.length === 2 && (missing || (keys[0] === keys[1] && defined.length === 1))) {

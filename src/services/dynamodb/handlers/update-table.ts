@@ -40,7 +40,7 @@ import {
 import { checkUpdatable, ONE_ONLINE_INDEX, statusDelay, tableStatus, type IndexChange, type UpdateKind } from "../table-status.js";
 import { check, checkThroughputBounds, oneOf, range, tableNameChecks, type Check } from "../validation.js";
 import {
-  checkIndexKeysDefined,
+  checkTableKeysDefined,
   checkIndexKeySchema,
   checkProjectedTotal,
   checkProjection,
@@ -469,7 +469,15 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
         if (meta.gsis.some((g) => g.name === c.IndexName) || meta.lsis.some((l) => l.name === c.IndexName) || (meta.vectorIndexes ?? []).some((v) => v.name === c.IndexName)) {
           throw validationException(`${INVALID}Attempting to create an index which already exists`);
         }
-        checkIndexKeysDefined(c.KeySchema, meta.attributeDefinitions.map((d) => d.AttributeName));
+        // The request's own AttributeDefinitions must define the new index's keys: those the table
+        // already defines do not count ("AttributeDefinitions must include the key element(s) of the
+        // new index"). DynamoDB refused a GSI on [ReturnDate, OrderId] with only ReturnDate defined
+        // and OrderId the table's sort key, "Invalid KeySchema: Some index key attribute have no
+        // definition" (alexdebrie/dynamodbguide.com#16), and still refuses it (nubo-db/dynoxide#144,
+        // eu-west-2); with no AttributeDefinitions at all it answered "No Attribute Schema Defined"
+        // (clearcare/cc_dynamodb3#18).
+        if (requested.size === 0) throw validationException("No Attribute Schema Defined");
+        checkTableKeysDefined(c.KeySchema, [...requested.keys()]);
         checkNoRedefinition(meta, c.KeySchema, requested);
         const ks = checkIndexKeySchema(c.KeySchema);
         if (meta.billingMode === "PROVISIONED" && c.ProvisionedThroughput === undefined) {
