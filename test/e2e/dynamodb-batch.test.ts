@@ -457,6 +457,24 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(out.Responses, [{}, { Item: { v: { S: "1" } } }]);
     assert.deepEqual(out.ConsumedCapacity, [{ TableName: name, CapacityUnits: 4, ReadCapacityUnits: 4 }]);
   });
+  // Verified against DynamoDB: ExtendDB/extenddb#74 and PR #81, nubo-db/dynoxide#39 (TransactGetItems
+  // leaves Item out) and #53 (GetItem and BatchGetItem keep Item {}).
+  test("TransactGetItems leaves Item out where a projection matches nothing; GetItem answers Item {}", async () => {
+    const name = await table();
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "a" }, v: { S: "1" } } }));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "b" }, v: { S: "1" } } }));
+    const out = await ddb.send(
+      new TransactGetItemsCommand({
+        TransactItems: [
+          { Get: { TableName: name, Key: { id: { S: "a" } }, ProjectionExpression: "absent" } },
+          { Get: { TableName: name, Key: { id: { S: "b" } }, ProjectionExpression: "v, absent" } },
+        ],
+      }),
+    );
+    assert.deepEqual(out.Responses, [{}, { Item: { v: { S: "1" } } }]);
+    const got = await ddb.send(new GetItemCommand({ TableName: name, Key: { id: { S: "a" } }, ProjectionExpression: "absent" }));
+    assert.deepEqual(got.Item, {});
+  });
   test("over 100 transaction actions are a constraint on transactItems, printed as AWS's Java front end prints the list", async () => {
     const name = await table();
     const writes = Array.from({ length: 101 }, (_, i) => ({ Put: { TableName: name, Item: { id: { S: `k${i}` } } } }));

@@ -67,7 +67,13 @@ export function transactGetItems(input: TransactGetItemsInput, ctx: DynamoContex
       const units = 2 * readUnits(item ? itemSize(item) : 0, true);
       c.table += units;
       throttle?.draw(p.meta, "read", units);
-      return item === undefined ? {} : { Item: p.paths ? project(p.paths, item) : item };
+      if (item === undefined) return {};
+      // A projection that matches nothing leaves the response empty, with no Item; GetItem and
+      // BatchGetItem answer Item {} instead (verified against DynamoDB: ExtendDB/extenddb#74 and
+      // PR #81, nubo-db/dynoxide#39 and #53, getmoto/moto#3420; the API reference's "if the
+      // requested item has no projected attributes, the corresponding ItemResponse object is an empty Map").
+      const projected = p.paths ? project(p.paths, item) : item;
+      return Object.keys(projected).length === 0 ? {} : { Item: projected };
     });
     const capacity: ConsumedCapacityOut[] = [];
     for (const c of byTable.values()) {
