@@ -91,6 +91,30 @@ function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm;
 }
 
 /**
+ * The operations S3 refuses, with 400 InvalidRequest, when their body comes with neither
+ * Content-MD5 nor an x-amz-checksum-* header, and the wording of each refusal. The models mark
+ * twenty operations requestChecksumRequired, so the SDKs always send a checksum for them, but
+ * S3 holds to it only these; it takes the others bare (PutBucketVersioning: a recorded AWS
+ * response in dyus/meeseeks-s3's golden test_no_content_md5_header; PutObjectTagging,
+ * versity/versitygw#1662). Answered before the body is read, so nothing is stored.
+ * - DeleteObjects and PutBucketCors: responses pasted from S3 in aws/aws-cli#400,
+ *   aws/aws-sdk-js#33, aws/aws-sdk-cpp#91, cognitect-labs/aws-api#40; aws/aws-cli#229,
+ *   brendanhay/amazonka#610.
+ * - PutBucketTagging: a raw S3 response in versity/versitygw#1521 (2025).
+ * - PutObjectLockConfiguration and PutObjectLegalHold: S3's responses in versity/versitygw#1301
+ *   and #1311 (2025); PutObjectRetention, the third Object Lock operation the AWS SDKs send an
+ *   MD5 for as S3 requires it (aws/aws-sdk-js#2387, aws/aws-sdk-go#2319), answers as they do.
+ */
+const INTEGRITY_REQUIRED: Readonly<Record<string, () => AwsError>> = {
+  DeleteObjects: () => s3DomainErrors.MissingContentMd5(),
+  PutBucketCors: () => s3DomainErrors.MissingContentMd5(),
+  PutBucketTagging: () => s3DomainErrors.MissingIntegrityHeader(),
+  PutObjectLockConfiguration: () => s3DomainErrors.MissingIntegrityHeader(),
+  PutObjectLegalHold: () => s3DomainErrors.MissingIntegrityHeader(),
+  PutObjectRetention: () => s3DomainErrors.MissingIntegrityHeader(),
+};
+
+/**
  * Holds a request body read whole (DeleteObjects, a bucket or object configuration, a policy)
  * to the Content-MD5 and x-amz-checksum-* sent with it, as S3 holds every request body ("Amazon
  * S3 uses the header value to ensure that your request body has not been altered in transit",
@@ -101,6 +125,8 @@ function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm;
  */
 export function checkWholeBody(operation: string, body: Buffer, headers: Readonly<Record<string, string | undefined>>): Promise<void> | undefined {
   const md5 = headers["content-md5"];
+  const missing = INTEGRITY_REQUIRED[operation];
+  if (missing && md5 === undefined && !CHECKSUM_ALGORITHMS.some((algorithm) => headers[checksumHeaderName(algorithm)] !== undefined)) throw missing();
   if (md5 !== undefined) verifyContentMd5(md5, createHash("md5").update(body).digest());
   if (operation === "CompleteMultipartUpload") return undefined;
   const sent: { -readonly [K in keyof ChecksumHeaders]: ChecksumHeaders[K] } = {};

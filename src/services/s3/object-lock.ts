@@ -396,19 +396,6 @@ export function requireIntegrity(input: IntegrityHeaders, lock: WriteLock | unde
   if (!has) throw invalidRequest(`Content-MD5 OR x-amz-checksum- HTTP header is required for ${what} requests with Object Lock parameters`);
 }
 
-/**
- * DeleteObjects and PutBucketCors need Content-MD5 or an x-amz-checksum-* header
- * (requestChecksumRequired in the model); without either S3 answers InvalidRequest "Missing
- * required header for this request: Content-MD5", as pasted from S3 for DeleteObjects in
- * aws/aws-cli#400, aws/aws-sdk-js#33, aws/aws-sdk-cpp#91 and cognitect-labs/aws-api#40, and for
- * PutBucketCors in aws/aws-cli#229 and brendanhay/amazonka#610. The SDKs always send one. Its
- * value was held to the body before the body was parsed (checkWholeBody in ingest.ts).
- */
-export function requireIntegrityHeader(input: IntegrityHeaders): void {
-  if (input.ContentMD5 !== undefined || CHECKSUM_ALGORITHMS.some((a) => input[checksumMember(a)] !== undefined)) return;
-  throw invalidRequest("Missing required header for this request: Content-MD5");
-}
-
 /** Records a new version's lock; inside the write's transaction, after the version row exists. */
 export function applyWriteLock(store: S3Store, seq: number, lock: WriteLock | undefined): void {
   if (!lock) return;

@@ -38,6 +38,19 @@ export const s3DomainErrors = defineErrors({
     status: 400,
     message: "Value for {header} trailing header is invalid.",
   },
+  // A request body S3 holds to an integrity check that carries neither Content-MD5 nor an
+  // x-amz-checksum-* header (the operations are listed in services/s3/ingest.ts). Most answer in
+  // the wording S3 took on with the x-amz-checksum-* headers; some keep the older one.
+  MissingIntegrityHeader: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Missing required header for this request: Content-MD5 OR x-amz-checksum-*",
+  },
+  MissingContentMd5: {
+    code: "InvalidRequest",
+    status: 400,
+    message: "Missing required header for this request: Content-MD5",
+  },
   MultipleChecksumHeaders: {
     code: "InvalidRequest",
     status: 400,

@@ -23,7 +23,7 @@ import type { S3Context } from "../index.js";
 import { abacEnabled } from "../access.js";
 import { MAX_BUCKET_TAGS, requireBucket, validateTags } from "../objects.js";
 import type { Tag } from "../store.js";
-import { checkVersioningChange, requireIntegrityHeader } from "../object-lock.js";
+import { checkVersioningChange } from "../object-lock.js";
 import { checkMfaDeleteBesideLifecycle, checkVersioningMfa } from "../mfa-delete.js";
 import { checkReplicatedVersioning } from "../replication.js";
 
@@ -110,7 +110,6 @@ export function bucketCorsRules(store: S3Context["store"], bucket: string): Cors
 }
 
 export function putBucketCors(input: PutBucketCorsInput, ctx: S3Context): PutBucketCorsOutput {
-  requireIntegrityHeader(input);
   const rules = input.CORSConfiguration.CORSRules ?? [];
   validateCorsConfiguration(corsRulesOf(rules));
   ctx.store.transaction(() => ctx.store.setBucketField(requireBucket(ctx, input.Bucket).name, "cors", JSON.stringify(rules)));

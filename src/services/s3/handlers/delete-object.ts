@@ -8,7 +8,7 @@ import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { VERSION_ID } from "../domain/version-ids.js";
 import { requireBucket, validateVersionId } from "../objects.js";
-import { assertDeletable, checkBypassApplicable, requireIntegrityHeader } from "../object-lock.js";
+import { assertDeletable, checkBypassApplicable } from "../object-lock.js";
 import { checkVersionDeleteMfa } from "../mfa-delete.js";
 import { batchDeleteLog } from "../access-log.js";
 import type { BucketRow } from "../store.js";
@@ -87,7 +87,6 @@ function missingVersion(ctx: S3Context, bucket: BucketRow, key: string, versionI
 }
 
 export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): DeleteObjectsOutput {
-  requireIntegrityHeader(input);
   const target = requireBucket(ctx, input.Bucket);
   checkBypassApplicable(ctx.store, target.name, input.BypassGovernanceRetention);
   const objects = input.Delete.Objects ?? [];
