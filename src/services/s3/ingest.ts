@@ -97,16 +97,18 @@ function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm;
  * S3 holds to it only these; it takes the others bare (PutBucketVersioning: a recorded AWS
  * response in dyus/meeseeks-s3's golden test_no_content_md5_header; PutObjectTagging,
  * versity/versitygw#1662). Answered before the body is read, so nothing is stored.
- * - DeleteObjects and PutBucketCors: responses pasted from S3 in aws/aws-cli#400,
- *   aws/aws-sdk-js#33, aws/aws-sdk-cpp#91, cognitect-labs/aws-api#40; aws/aws-cli#229,
- *   brendanhay/amazonka#610.
+ * - DeleteObjects: S3's response in versity/versitygw#1040 (Jan 2025). Before S3 took
+ *   x-amz-checksum-* headers it answered "...: Content-MD5" alone (aws/aws-cli#400,
+ *   aws/aws-sdk-cpp#91).
+ * - PutBucketCors: "...: Content-MD5", responses pasted from S3 in aws/aws-cli#229 and
+ *   brendanhay/amazonka#610 (2021); none since shows whether it took the newer wording.
  * - PutBucketTagging: a raw S3 response in versity/versitygw#1521 (2025).
  * - PutObjectLockConfiguration and PutObjectLegalHold: S3's responses in versity/versitygw#1301
  *   and #1311 (2025); PutObjectRetention, the third Object Lock operation the AWS SDKs send an
  *   MD5 for as S3 requires it (aws/aws-sdk-js#2387, aws/aws-sdk-go#2319), answers as they do.
  */
 const INTEGRITY_REQUIRED: Readonly<Record<string, () => AwsError>> = {
-  DeleteObjects: () => s3DomainErrors.MissingContentMd5(),
+  DeleteObjects: () => s3DomainErrors.MissingIntegrityHeader(),
   PutBucketCors: () => s3DomainErrors.MissingContentMd5(),
   PutBucketTagging: () => s3DomainErrors.MissingIntegrityHeader(),
   PutObjectLockConfiguration: () => s3DomainErrors.MissingIntegrityHeader(),
