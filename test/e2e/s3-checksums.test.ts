@@ -8,6 +8,8 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketReplicationCommand,
   GetBucketTaggingCommand,
   GetObjectAttributesCommand,
   GetObjectCommand,
@@ -17,6 +19,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   ListPartsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -539,7 +542,23 @@ describe("S3 checksums and conditional writes", () => {
     };
     const refused = (message: string) => [400, "InvalidRequest", message];
     const newer = refused("Missing required header for this request: Content-MD5 OR x-amz-checksum-*");
+    const older = refused("Missing required header for this request: Content-MD5");
+    const [lifecycle, replicated, destination] = [`${bucket}-lifecycle`, `${bucket}-replicated`, `${bucket}-destination`];
+    for (const name of [lifecycle, replicated, destination]) await plain.send(new CreateBucketCommand({ Bucket: name }));
+    for (const name of [replicated, destination]) await plain.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
     const cases = [
+      {
+        path: `/${lifecycle}?lifecycle`,
+        body: `<LifecycleConfiguration ${ns}><Rule><ID>r</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>30</Days></Expiration></Rule></LifecycleConfiguration>`,
+        refusal: older,
+        state: () => outcome(plain.send(new GetBucketLifecycleConfigurationCommand({ Bucket: lifecycle }))),
+      },
+      {
+        path: `/${replicated}?replication`,
+        body: `<ReplicationConfiguration ${ns}><Role>arn:aws:iam::123456789012:role/replication</Role><Rule><ID>r</ID><Prefix></Prefix><Status>Enabled</Status><Destination><Bucket>arn:aws:s3:::${destination}</Bucket></Destination></Rule></ReplicationConfiguration>`,
+        refusal: older,
+        state: () => outcome(plain.send(new GetBucketReplicationCommand({ Bucket: replicated }))),
+      },
       {
         path: `/${bucket}?tagging`,
         body: `<Tagging ${ns}><TagSet><Tag><Key>integrity</Key><Value>held</Value></Tag></TagSet></Tagging>`,

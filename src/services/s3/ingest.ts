@@ -102,6 +102,11 @@ function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm;
  *   aws/aws-sdk-cpp#91).
  * - PutBucketCors: "...: Content-MD5", responses pasted from S3 in aws/aws-cli#229 and
  *   brendanhay/amazonka#610 (2021); none since shows whether it took the newer wording.
+ * - PutBucketLifecycleConfiguration: "...: Content-MD5", as S3 answered in 2013 (aws/aws-cli#229),
+ *   2019 (boto/botocore#1888) and 2024 (ansible-collections/community.aws#2057: a FIPS host
+ *   whose SDK could not compute the MD5), after the x-amz-checksum-* headers came.
+ * - PutBucketReplication: "...: Content-MD5", S3's responses in aws/aws-sdk-go#612 and
+ *   aws/aws-sdk-php#972 (2016), the latest on record.
  * - PutBucketTagging: a raw S3 response in versity/versitygw#1521 (2025).
  * - PutObjectLockConfiguration and PutObjectLegalHold: S3's responses in versity/versitygw#1301
  *   and #1311 (2025); PutObjectRetention, the third Object Lock operation the AWS SDKs send an
@@ -110,6 +115,8 @@ function headerChecksum(input: ChecksumHeaders): { algorithm: ChecksumAlgorithm;
 const INTEGRITY_REQUIRED: Readonly<Record<string, () => AwsError>> = {
   DeleteObjects: () => s3DomainErrors.MissingIntegrityHeader(),
   PutBucketCors: () => s3DomainErrors.MissingContentMd5(),
+  PutBucketLifecycleConfiguration: () => s3DomainErrors.MissingContentMd5(),
+  PutBucketReplication: () => s3DomainErrors.MissingContentMd5(),
   PutBucketTagging: () => s3DomainErrors.MissingIntegrityHeader(),
   PutObjectLockConfiguration: () => s3DomainErrors.MissingIntegrityHeader(),
   PutObjectLegalHold: () => s3DomainErrors.MissingIntegrityHeader(),
