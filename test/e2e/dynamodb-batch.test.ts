@@ -7,6 +7,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   DynamoDBServiceException,
+  ExecuteTransactionCommand,
   GetItemCommand,
   PutItemCommand,
   TransactGetItemsCommand,
@@ -14,7 +15,7 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { hashRangeTable, hashTable } from "./dynamodb-fixtures.js";
+import { hashRangeTable, hashTable, indexedTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure, jsonService } from "./harness.js";
 
 describe("DynamoDB batches and transactions", () => {
@@ -440,6 +441,33 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(first.ConsumedCapacity, [{ TableName: name, CapacityUnits: 4, WriteCapacityUnits: 4 }]);
     const replay = await ddb.send(request);
     assert.deepEqual(replay.ConsumedCapacity, [{ TableName: name, CapacityUnits: 2, ReadCapacityUnits: 2 }]);
+  });
+
+  test("a transaction doubles the write units of its table, not of its indexes", async () => {
+    // nubo-db/dynoxide#178 and PR #188 (tests/transactional_index_consumed_capacity.rs, partiql_index_consumed_capacity.rs),
+    // measured in eu-west-2: a transactional put of a GSI member is Table 2, GSI 1, total 3; its PartiQL INSERT the same.
+    const name = uniqueName("txidx");
+    await ddb.send(new CreateTableCommand(indexedTable(name)));
+    const out = await ddb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [{ Put: { TableName: name, Item: { pk: { S: "a" }, sk: { N: "1" }, g: { S: "x" }, l: { S: "y" } } } }],
+        ReturnConsumedCapacity: "INDEXES",
+      }),
+    );
+    assert.deepEqual(out.ConsumedCapacity, [
+      {
+        TableName: name,
+        CapacityUnits: 4,
+        WriteCapacityUnits: 4,
+        Table: { CapacityUnits: 2, WriteCapacityUnits: 2 },
+        GlobalSecondaryIndexes: { byG: { CapacityUnits: 1, WriteCapacityUnits: 1 } },
+        LocalSecondaryIndexes: { byL: { CapacityUnits: 1, WriteCapacityUnits: 1 } },
+      },
+    ]);
+    const partiql = await ddb.send(
+      new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `INSERT INTO "${name}" VALUE {'pk': 'b', 'sk': 1, 'g': 'x'}` }], ReturnConsumedCapacity: "TOTAL" }),
+    );
+    assert.deepEqual(partiql.ConsumedCapacity, [{ TableName: name, CapacityUnits: 3, WriteCapacityUnits: 3 }]);
   });
 
   test("TransactGetItems reads several items at once, in order, at twice the cost", async () => {

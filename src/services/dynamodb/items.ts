@@ -493,12 +493,6 @@ export class Consumption {
     return sum;
   }
 
-  scale(factor: number): void {
-    this.table *= factor;
-    for (const [k, v] of this.gsi) this.gsi.set(k, v * factor);
-    for (const [k, v] of this.lsi) this.lsi.set(k, v * factor);
-  }
-
   merge(other: Consumption): void {
     this.table += other.table;
     for (const [k, v] of other.gsi) this.gsi.set(k, (this.gsi.get(k) ?? 0) + v);
