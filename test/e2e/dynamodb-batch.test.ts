@@ -443,6 +443,24 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(replay.ConsumedCapacity, [{ TableName: name, CapacityUnits: 2, ReadCapacityUnits: 2 }]);
   });
 
+  test("a replay is charged on the larger of each item's images the first call wrote, not on the item as it is now", async () => {
+    // nubo-db/dynoxide#178 and PR #188 (tests/transactional_index_consumed_capacity.rs, captures S1, R1, S3 in eu-west-2):
+    // a put shrinking a ~9 KB item, then its replay, is 18 then 6; a delete of one is 18 then 6, where the item now is small or gone.
+    const name = await table();
+    const big = { data: { S: "x".repeat(9000) } };
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "shrunk" }, ...big } }));
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "deleted" }, ...big } }));
+    const request = new TransactWriteItemsCommand({
+      ClientRequestToken: uniqueName("replay-images"),
+      TransactItems: [{ Put: { TableName: name, Item: { id: { S: "shrunk" } } } }, { Delete: { TableName: name, Key: { id: { S: "deleted" } } } }],
+      ReturnConsumedCapacity: "TOTAL",
+    });
+    const first = await ddb.send(request);
+    assert.deepEqual(first.ConsumedCapacity, [{ TableName: name, CapacityUnits: 36, WriteCapacityUnits: 36 }]);
+    const replay = await ddb.send(request);
+    assert.deepEqual(replay.ConsumedCapacity, [{ TableName: name, CapacityUnits: 12, ReadCapacityUnits: 12 }]);
+  });
+
   test("a transaction doubles the write units of its table, not of its indexes", async () => {
     // nubo-db/dynoxide#178 and PR #188 (tests/transactional_index_consumed_capacity.rs, partiql_index_consumed_capacity.rs),
     // measured in eu-west-2: a transactional put of a GSI member is Table 2, GSI 1, total 3; its PartiQL INSERT the same.

@@ -188,6 +188,8 @@ export const DYNAMODB_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT INTO dynamodb_stream_positions SELECT account_id, region, stream_arn, MAX(seq)
     FROM dynamodb_stream_records GROUP BY account_id, region, stream_arn;`,
+  // What a transaction's replay is charged on: each action's larger image, JSON numbers.
+  `ALTER TABLE dynamodb_tokens ADD COLUMN sizes TEXT;`,
 ];
 
 export interface ItemRow {
@@ -557,19 +559,22 @@ export class DynamoStore {
   // -------------------------------------------------------------------------------------------
   // Idempotency tokens (TransactWriteItems ClientRequestToken)
 
-  token(scope: Scope, token: string, notBefore: number): { fingerprint: string } | undefined {
-    return this.db
-      .prepare<[string, string, string, number], { fingerprint: string }>(
-        "SELECT fingerprint FROM dynamodb_tokens WHERE account_id = ? AND region = ? AND token = ? AND created_at >= ?",
+  /** `sizes`: the bytes of each action's larger image, as saved (absent for a token saved before they were kept). */
+  token(scope: Scope, token: string, notBefore: number): { fingerprint: string; sizes?: number[] } | undefined {
+    const row = this.db
+      .prepare<[string, string, string, number], { fingerprint: string; sizes: string | null }>(
+        "SELECT fingerprint, sizes FROM dynamodb_tokens WHERE account_id = ? AND region = ? AND token = ? AND created_at >= ?",
       )
       .get(scope.account, scope.region, token, notBefore);
+    if (row === undefined) return undefined;
+    return { fingerprint: row.fingerprint, ...(row.sizes !== null ? { sizes: JSON.parse(row.sizes) as number[] } : {}) };
   }
 
-  saveToken(scope: Scope, token: string, fingerprint: string, now: number, expireBefore: number): void {
+  saveToken(scope: Scope, token: string, fingerprint: string, sizes: readonly number[], now: number, expireBefore: number): void {
     this.db.prepare("DELETE FROM dynamodb_tokens WHERE created_at < ?").run(expireBefore);
     this.db
-      .prepare("INSERT OR REPLACE INTO dynamodb_tokens (account_id, region, token, fingerprint, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(scope.account, scope.region, token, fingerprint, now);
+      .prepare("INSERT OR REPLACE INTO dynamodb_tokens (account_id, region, token, fingerprint, sizes, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(scope.account, scope.region, token, fingerprint, JSON.stringify(sizes), now);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -259,7 +259,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
       if (previous !== undefined) {
         if (previous.fingerprint !== print) throw errors.IdempotentParameterMismatch();
         // The same request again within the window: it already happened, nothing is written twice.
-        return capacityOut(actions.map((a) => ({ table: a.table, consumed: replayRead(a) })), mode);
+        return capacityOut(actions.map((a, i) => ({ table: a.table, consumed: replayRead(a, previous.sizes?.[i]) })), mode);
       }
     }
     // The actions are validated before any runs, and the first that does not fit its schema ends
@@ -331,7 +331,8 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
       for (const e of consumed) throttle.charge(e.meta, e.consumed);
     }
     if (input.ClientRequestToken !== undefined && print !== undefined) {
-      ctx.store.saveToken(ctx, input.ClientRequestToken, print, now, now - IDEMPOTENCY_WINDOW_MS);
+      const sizes = actions.map((_, i) => Math.max(sizeOf(olds[i]), sizeOf(results[i])));
+      ctx.store.saveToken(ctx, input.ClientRequestToken, print, sizes, now, now - IDEMPOTENCY_WINDOW_MS);
     }
     return { ...{}, ...capacityOut(consumed, mode), ...(metrics ? collectionMetricsOut(actions) : {}) };
   });
@@ -361,15 +362,21 @@ function collectionMetricsOut(actions: readonly Action[]): Pick<TransactWriteIte
 /**
  * What a replay (the same ClientRequestToken within the window) costs: "Subsequent
  * TransactWriteItems calls with the same client token return the number of read capacity units
- * consumed in reading the item" (developer guide, transaction-apis.html), a transactional read of
- * each item as it is now: twice its strongly consistent units, rounded at 4 KB (a ~1.5 KB item is
- * 4 write units, then 2 read units: paritysuite/dynamodb-conformance#68, PR #74, eu-west-2).
+ * consumed in reading the item" (developer guide, transaction-apis.html), a transactional read:
+ * twice the strongly consistent units, rounded at 4 KB (a ~1.5 KB item is 4 write units, then 2
+ * read units: paritysuite/dynamodb-conformance#68, PR #74, eu-west-2), of the larger image the
+ * first call sized the action on, not of the item as it is now: a put that shrank a ~9 KB item
+ * and a delete of one both replay at 6 (nubo-db/dynoxide PR #188, captures S1 and R1, eu-west-2).
+ * A token saved without sizes falls back to the item as it is now.
  */
-function replayRead(a: Action): Consumption {
+function replayRead(a: Action, size: number | undefined): Consumption {
   const c = new Consumption(a.table, "read");
-  const item = readItem(a.scope.store, a.scope, a.meta, a.key);
-  c.table = 2 * readUnits(item ? itemSize(item) : 0, true);
+  c.table = 2 * readUnits(size ?? sizeOf(readItem(a.scope.store, a.scope, a.meta, a.key)), true);
   return c;
+}
+
+function sizeOf(item: Item | undefined): number {
+  return item ? itemSize(item) : 0;
 }
 
 function chargeOnly(a: Action, old?: Item): Consumption {
