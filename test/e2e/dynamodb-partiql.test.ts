@@ -526,6 +526,24 @@ describe("DynamoDB PartiQL", () => {
     );
   });
 
+  test("BatchExecuteStatement charges a failed write to its table's total but to no arm, and reports nothing when no statement succeeded", async () => {
+    // nubo-db/dynoxide CHANGELOG (Unreleased) and tests/partiql_index_consumed_capacity.rs, captures M1, M4, U2 in eu-west-2:
+    // a duplicate INSERT beside one that succeeds is total 3 against Table 1 + GSI 1; one failing on a 3 KB row costs 3;
+    // a batch in which nothing succeeds has no ConsumedCapacity.
+    const t = await table({ gsi: true });
+    await put(t, { pk: { S: "dup" }, g: { S: "x" } });
+    await put(t, { pk: { S: "big" }, data: { S: "x".repeat(3000) } });
+    const batch = (statements: string[], mode: "INDEXES" | "TOTAL") =>
+      ddb.send(new BatchExecuteStatementCommand({ Statements: statements.map((Statement) => ({ Statement })), ReturnConsumedCapacity: mode }));
+    const one = await batch([`INSERT INTO "${t}" VALUE {'pk': 'dup', 'g': 'x'}`, `INSERT INTO "${t}" VALUE {'pk': 'new', 'g': 'x'}`], "INDEXES");
+    assert.deepEqual(one.ConsumedCapacity, [{ TableName: t, CapacityUnits: 3, Table: { CapacityUnits: 1 }, GlobalSecondaryIndexes: { "by-g": { CapacityUnits: 1 } } }]);
+    const sized = await batch([`INSERT INTO "${t}" VALUE {'pk': 'big'}`, `INSERT INTO "${t}" VALUE {'pk': 'other'}`], "TOTAL");
+    assert.deepEqual(sized.ConsumedCapacity, [{ TableName: t, CapacityUnits: 4 }]);
+    const none = await batch([`INSERT INTO "${t}" VALUE {'pk': 'dup'}`], "INDEXES");
+    assert.equal(none.Responses?.[0]?.Error?.Code, "DuplicateItem");
+    assert.equal(none.ConsumedCapacity, undefined);
+  });
+
   test("BatchExecuteStatement: two statements on one item, reads or writes, refuse the whole batch before any runs", async () => {
     // DynamoDB Local's BatchWriteProcessor throws DUPLICATE_ITEM_KEY on a second write to a key, as BatchWriteItem refuses duplicates.
     const t = await table({ sortKey: true });

@@ -28,7 +28,7 @@ import { putItem } from "../handlers/put-item.js";
 import { transactGetItems } from "../handlers/transact-get-items.js";
 import { transactWriteItems } from "../handlers/transact-write-items.js";
 import { updateItem } from "../handlers/update-item.js";
-import { baseRowKey, capacityMode, Consumption, jsonItem, parseItem, readItem, readUnits, type ConsumedCapacityOut } from "../items.js";
+import { baseRowKey, capacityMode, Consumption, jsonItem, parseItem, readItem, readUnits, writeUnits, type ConsumedCapacityOut } from "../items.js";
 import { checkStartKey, runRead, startRowKey, type ReadTarget } from "../reads.js";
 import { checkReturnValuesOnFailure } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
@@ -408,6 +408,8 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
   }
 
   const capacities: ConsumedCapacityOut[] = [];
+  // What each table's writes that ran and failed their condition cost, by table name.
+  const failedUnits = new Map<string, number>();
   const responses = entries.map((e, i) => {
     if ("error" in e) return { Error: { Code: batchErrorCode(e.error.code), Message: e.error.message } };
     const plan = e.plan;
@@ -431,12 +433,28 @@ export function batchExecuteStatement(input: BatchExecuteStatementInput, ctx: Dy
       return { TableName, ...(result.item !== undefined && Object.keys(result.item).length > 0 ? { Item: result.item } : {}) };
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
+      if (mode !== "NONE" && plan.kind !== "select" && plan.kind !== "exists" && (err.code === "ConditionalCheckFailedException" || err.code === "DuplicateItemException")) {
+        failedUnits.set(TableName, (failedUnits.get(TableName) ?? 0) + attemptedWriteUnits(e.scope, plan));
+      }
       // With ALL_OLD, a failed condition puts the item it failed on on the member's Error (BatchStatementError.Item).
       const old = err.fields["Item"];
       return { TableName, Error: { Code: batchErrorCode(err.code), Message: err.message, ...(old !== undefined ? { Item: parseItem(JSON.stringify(old)) } : {}) } };
     }
   });
-  return { Responses: responses, ...(mode !== "NONE" ? { ConsumedCapacity: mergeCapacity(capacities) } : {}) };
+  const consumed = mergeCapacity(capacities);
+  // A failed write counts in its table's CapacityUnits and in no Table or index arm; a table none of
+  // whose statements succeeded is left out, and so is ConsumedCapacity when none succeeded at all
+  // (nubo-db/dynoxide CHANGELOG and tests/partiql_index_consumed_capacity.rs, captures M1, M4, U2 in
+  // eu-west-2: a duplicate INSERT beside one that succeeds is total 3 against Table 1 and GSI 1).
+  for (const c of consumed) c.CapacityUnits += failedUnits.get(c.TableName) ?? 0;
+  return { Responses: responses, ...(mode !== "NONE" && consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+}
+
+/** The units a write that failed its condition is charged: the larger of the stored item and the one an INSERT carried, at 1 KB. */
+function attemptedWriteUnits(ctx: DynamoContext, plan: InsertPlan | UpdatePlan | DeletePlan): number {
+  const key = targetKey(plan) as Item;
+  const stored = readItem(ctx.store, ctx, plan.meta, key);
+  return writeUnits(Math.max(stored ? itemSize(stored) : 0, plan.kind === "insert" ? itemSize(plan.item) : 0));
 }
 
 function attempt<T>(fn: () => T): T | AwsError {
