@@ -131,6 +131,36 @@ export interface MemberOrderPatch {
 }
 
 /**
+ * The object listings open with the bucket's Name and the request's echoes, then the entries: S3's
+ * sample responses (the developer guide's "Common List Response Elements" and ListBucket: "<Name>
+ * quotes</Name><Prefix>N</Prefix><Marker>Ned</Marker><MaxKeys>40</MaxKeys><IsTruncated>false
+ * </IsTruncated><Contents>..."; GET Bucket Object versions: "<Name>bucket</Name><Prefix>my</Prefix>
+ * <KeyMarker/><VersionIdMarker/><MaxKeys>5</MaxKeys><IsTruncated>false</IsTruncated><Version>") and
+ * answers of S3 itself kept in other projects' fixtures (public buckets landsat-pds and 1000genomes:
+ * "<Name>..</Name><Prefix></Prefix><NextContinuationToken>..</NextContinuationToken><KeyCount>2
+ * </KeyCount><MaxKeys>2</MaxKeys><Delimiter>/</Delimiter><EncodingType>url</EncodingType>
+ * <IsTruncated>true</IsTruncated><Contents>"; StartAfter after Prefix). The AWS SDK for Java v1 gives
+ * each S3ObjectSummary and S3VersionSummary the bucket name read before its element
+ * (XmlResponsesSaxParser's ListBucketHandler, ListObjectsV2Handler and ListVersionsHandler), so with
+ * the model's order (Contents before Name) every summary's getBucketName() was null.
+ */
+const LISTING_HEADS: readonly MemberOrderPatch[] = [
+  { operation: "ListObjects", side: "output", path: [], first: ["Name", "Prefix", "Marker", "NextMarker", "MaxKeys", "Delimiter", "IsTruncated"] },
+  {
+    operation: "ListObjectsV2",
+    side: "output",
+    path: [],
+    first: ["Name", "Prefix", "StartAfter", "ContinuationToken", "NextContinuationToken", "KeyCount", "MaxKeys", "Delimiter", "EncodingType", "IsTruncated"],
+  },
+  {
+    operation: "ListObjectVersions",
+    side: "output",
+    path: [],
+    first: ["Name", "Prefix", "KeyMarker", "VersionIdMarker", "NextKeyMarker", "NextVersionIdMarker", "MaxKeys", "Delimiter", "IsTruncated"],
+  },
+];
+
+/**
  * ListAllMyBucketsResult opens with its Owner, then the Buckets: S3's GET Service sample response
  * ("<ListAllMyBucketsResult xmlns=...><Owner><ID>bcaf1ffd86f461ca5fb16fd081034f</ID>
  * <DisplayName>webfile</DisplayName></Owner><Buckets><Bucket><Name>quotes</Name>..."), copied by
@@ -141,7 +171,10 @@ export interface MemberOrderPatch {
  * (Buckets first) every bucket came back without its owner.
  */
 export const MEMBER_ORDER_PATCHES: Readonly<Record<string, readonly MemberOrderPatch[]>> = {
-  "s3-2006-03-01": [{ operation: "ListBuckets", side: "output", path: [], first: ["Owner"] }],
+  "s3-2006-03-01": [
+    { operation: "ListBuckets", side: "output", path: [], first: ["Owner"] },
+    ...LISTING_HEADS,
+  ],
 };
 
 /** A structure's required members in the order AWS names them missing ("Value null at ..."), where the model lists them otherwise. */

@@ -2,7 +2,7 @@
  * Edge cases of ListObjectsV2 and ListObjects: MaxKeys 0, StartAfter beside a token or outside
  * the prefix, delimiters of several characters, keys XML must escape, and what encoding-type=url
  * encodes; max-keys refused on the wire; RestoreStatus listed when
- * x-amz-optional-object-attributes asks for it.
+ * x-amz-optional-object-attributes asks for it; the order a listing's elements are written in.
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -134,5 +134,26 @@ describe("S3 listing edge cases", () => {
         `${query}: ${body}`,
       );
     }
+  });
+  // S3's sample and recorded listings open with Name and the request's echoes; the AWS SDK for
+  // Java v1 gives each summary the bucket name already read (XmlResponsesSaxParser).
+  test("listings write Name and the request's echoes before the entries, as S3 does", async () => {
+    const head = (body: string) => /^<\?xml[^>]*>\s*<(\w+) [^>]*>((?:<\w+>[^<]*<\/\w+>)*?)<(?:Contents|Version|DeleteMarker)>/.exec(body)?.slice(1);
+    const v1 = await raw("prefix=b/&marker=b/1&max-keys=1&delimiter=/");
+    assert.deepEqual(head(v1.body), [
+      "ListBucketResult",
+      `<Name>${bucket}</Name><Prefix>b/</Prefix><Marker>b/1</Marker><NextMarker>b/2</NextMarker><MaxKeys>1</MaxKeys><Delimiter>/</Delimiter><IsTruncated>true</IsTruncated>`,
+    ]);
+    const v2 = await raw("list-type=2&prefix=b/&start-after=b/1&max-keys=1&delimiter=/&encoding-type=url");
+    const token = /<NextContinuationToken>([^<]*)</.exec(v2.body)?.[1];
+    assert.deepEqual(head(v2.body), [
+      "ListBucketResult",
+      `<Name>${bucket}</Name><Prefix>b/</Prefix><StartAfter>b/1</StartAfter><NextContinuationToken>${token}</NextContinuationToken><KeyCount>1</KeyCount><MaxKeys>1</MaxKeys><Delimiter>/</Delimiter><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>`,
+    ]);
+    const versions = await raw("versions&prefix=b/&max-keys=1");
+    assert.deepEqual(head(versions.body), [
+      "ListVersionsResult",
+      `<Name>${bucket}</Name><Prefix>b/</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><NextKeyMarker>b/1</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker><MaxKeys>1</MaxKeys><IsTruncated>true</IsTruncated>`,
+    ]);
   });
 });
