@@ -253,6 +253,11 @@ export interface RequestDialect {
    * raised on its stream); without one, the connection is closed unanswered.
    */
   stalledBody?(): AwsError;
+  /**
+   * The refusal of a request whose request line and headers take `bytes` bytes, checked as soon
+   * as the request is known to be the service's; undefined when the service takes it.
+   */
+  headerSectionRefused?(bytes: number): AwsError | undefined;
 }
 
 /**

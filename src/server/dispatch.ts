@@ -31,6 +31,8 @@ export interface IncomingWire extends WireRequest {
   readonly sourceIp: string;
   /** `1.1` or `2.0`, as the request line said. */
   readonly httpVersion?: string;
+  /** The bytes of an HTTP/1 request line and header lines, as they came (RequestDialect.headerSectionRefused). */
+  readonly headerBytes?: number;
 }
 
 /** What the server knows once a response has gone: the rest of what a request log records. */
@@ -100,6 +102,8 @@ export class Dispatcher {
         serviceId = svc.id;
         definition = svc.definition;
         protocol = wire;
+        const refused = req.headerBytes === undefined ? undefined : definition?.dialect?.headerSectionRefused?.(req.headerBytes);
+        if (refused) throw refused;
       });
       // Settled at once for a loaded service named by X-Amz-Target: no turn of the event loop.
       const routed = routing instanceof Promise ? await routing : routing;

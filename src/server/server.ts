@@ -371,6 +371,7 @@ function readBody(req: AnyRequest, limit: number): Buffer | Promise<Buffer> {
 
 async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {
   const started = performance.now();
+  const headerBytes = req.httpVersionMajor === 1 ? headerSectionBytes(req) : undefined;
   if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) req.url = originForm(req.url);
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
@@ -397,6 +398,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     host: headers["host"] ?? (req.headers[":authority"] as string | undefined) ?? "",
     sourceIp: req.socket?.remoteAddress ?? "127.0.0.1",
     httpVersion: req.httpVersion,
+    headerBytes,
     stream: req as Readable,
     readBody: () => readBody(req, opts.maxBodyBytes),
   };
@@ -437,6 +439,17 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   if (result.failure) opts.logger.error({ ...{}, ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
   else opts.logger.info(line);
+}
+
+/**
+ * The bytes of an HTTP/1 request's request line and header lines (`Name: value` and CRLF each),
+ * as the target and headers came: what a limit on the header section is held against.
+ */
+function headerSectionBytes(req: AnyRequest): number {
+  let bytes = (req.method ?? "").length + (req.url ?? "").length + req.httpVersion.length + 9;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i++) bytes += (raw[i] as string).length + 2;
+  return bytes;
 }
 
 /**

@@ -217,3 +217,34 @@ describe("raw HTTP: XML bodies", () => {
     assert.match(reply.body, /<Code>MalformedXML<\/Code><Message>The XML you provided was not well-formed or did not validate against our published schema<\/Message>/);
   });
 });
+
+describe("raw HTTP: the header section's size", () => {
+
+  const headerSectionTooLarge = /<Error><Code>RequestHeaderSectionTooLarge<\/Code><Message>Your request header section exceeds the maximum allowed size\.<\/Message><MaxSizeAllowed>8192<\/MaxSizeAllowed><RequestId>/;
+
+  // S3 holds the request line and headers to 8 KB (versity/versitygw#2180; S3 user guide).
+  test("S3 refuses a request whose headers or query pass 8 KB with 400 RequestHeaderSectionTooLarge, and stores nothing", async () => {
+    const bucket = uniqueName("headers");
+    assert.equal((await rawRequest(nimbus.port, request("PUT", `/${bucket}`))).status, 200);
+    const cases = [
+      request("PUT", `/${bucket}/k`, { "X-Large-Header": "d".repeat(9000) }, "refused"),
+      request("GET", `/${uniqueName("no-such")}/k`, { "X-Large-Header": "d".repeat(9000) }),
+      request("GET", `/${bucket}?list-type=2&prefix=${"p".repeat(9000)}`),
+    ];
+    for (const bytes of cases) {
+      const reply = await rawRequest(nimbus.port, bytes);
+      assert.equal(reply.status, 400, bytes.slice(0, 40));
+      assert.match(reply.body, headerSectionTooLarge, bytes.slice(0, 40));
+    }
+    assert.equal((await rawRequest(nimbus.port, request("GET", `/${bucket}/k`))).status, 404);
+    // Under the limit, the same request is served.
+    const put = await rawRequest(nimbus.port, request("PUT", `/${bucket}/k`, { "X-Large-Header": "d".repeat(7000) }, "kept"));
+    assert.equal(put.status, 200, put.body);
+    assert.equal((await rawRequest(nimbus.port, request("GET", `/${bucket}/k`))).body, "kept");
+  });
+
+  test("other services keep taking headers past 8 KB", async () => {
+    const reply = await rawRequest(nimbus.port, request("POST", "/", { "Content-Type": "application/x-www-form-urlencoded", "X-Large-Header": "d".repeat(9000) }, "Action=ListQueues&Version=2012-11-05"));
+    assert.equal(reply.status, 200, reply.body);
+  });
+});

@@ -114,6 +114,9 @@ export const errors = defineErrors({
   EntityTooLarge: { code: "EntityTooLarge", status: 400, message: "Your proposed upload exceeds the maximum allowed size" },
   KeyTooLong: { code: "KeyTooLongError", status: 400, message: "Your key is too long" },
   MetadataTooLarge: { code: "MetadataTooLarge", status: 400, message: "Your metadata headers exceed the maximum allowed metadata size" },
+  // S3's answer, with <MaxSizeAllowed>8192</MaxSizeAllowed>, as pasted in versity/versitygw#2180
+  // and department-of-veterans-affairs/va.gov-team#89412.
+  RequestHeaderSectionTooLarge: { code: "RequestHeaderSectionTooLarge", status: 400, message: "Your request header section exceeds the maximum allowed size." },
   NoSuchTagSet: { code: "NoSuchTagSet", status: 404, message: "The TagSet does not exist" },
   NoSuchCORSConfiguration: { code: "NoSuchCORSConfiguration", status: 404, message: "The CORS configuration does not exist" },
   InvalidTag: { code: "InvalidTag", status: 400, message: "{message}" },
