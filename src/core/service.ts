@@ -377,6 +377,11 @@ export interface ServiceDefinition<Store = unknown> {
    * refuses a GetObject's `response-*` parameter it cannot override). Called before the input is parsed.
    */
   readonly checkQuery?: (operation: string, query: URLSearchParams) => void;
+  /**
+   * The largest request body the service reads whole, where it is smaller than the server's
+   * limit (`--max-body-size`); past it the request is answered 413 RequestEntityTooLarge.
+   */
+  readonly maxRequestBytes?: number;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -407,6 +412,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   finishResponse?: (response: WireResponse, request: WireRequest) => void;
   checkBody?: (operation: string, body: Buffer, request: WireRequest) => void | Promise<void>;
   checkQuery?: (operation: string, query: URLSearchParams) => void;
+  maxRequestBytes?: number;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

@@ -26,8 +26,8 @@ export const DEFAULT_REGION = "us-east-1";
 
 /** A request whose body has not been read yet: the pipeline decides whether to buffer or stream it. */
 export interface IncomingWire extends WireRequest {
-  /** The whole body: at once when it has all arrived (most requests), else once it has. */
-  readBody(): Buffer | Promise<Buffer>;
+  /** The whole body: at once when it has all arrived (most requests), else once it has; `limit` lowers the server's. */
+  readBody(limit?: number): Buffer | Promise<Buffer>;
   readonly sourceIp: string;
   /** `1.1` or `2.0`, as the request line said. */
   readonly httpVersion?: string;
@@ -123,7 +123,7 @@ export class Dispatcher {
       const auth = this.deps.config.auth;
       const signature = auth?.enforceSignatures ? await this.authenticate(req, svc, op.name, scope, auth) : undefined;
       const streams = this.streamsPayload(svc, op);
-      const buffering = this.bufferUnlessStreaming(req, streams);
+      const buffering = this.bufferUnlessStreaming(req, streams, svc.definition?.maxRequestBytes);
       if (buffering !== undefined) await buffering;
       // A buffered S3 body must be what its signed x-amz-content-sha256 says; a streamed one is checked as it is stored (s3/ingest.ts).
       if (signature?.bodySha256 !== undefined && req.body) {
@@ -463,7 +463,7 @@ export class Dispatcher {
       }
       return undefined;
     }
-    if (!dialect?.payloadHashSigned) await this.buffer(req);
+    if (!dialect?.payloadHashSigned) await this.buffer(req, svc.definition?.maxRequestBytes);
     return verifyRequest(req.rawQuery === undefined ? req : { ...{}, ...req, query: req.rawQuery }, scope.sigv4, {
       identities: this.deps.identities,
       auth,
@@ -523,8 +523,8 @@ export class Dispatcher {
     return undefined;
   }
 
-  private async buffer(req: IncomingWire): Promise<Buffer> {
-    if (!req.body) req.body = await req.readBody();
+  private async buffer(req: IncomingWire, limit?: number): Promise<Buffer> {
+    if (!req.body) req.body = await req.readBody(limit);
     return req.body;
   }
 
@@ -536,10 +536,10 @@ export class Dispatcher {
   }
 
   /** Reads the body unless the operation streams it (`streams`); a promise only while the body is still arriving. */
-  private bufferUnlessStreaming(req: IncomingWire, streams: boolean): Promise<void> | undefined {
+  private bufferUnlessStreaming(req: IncomingWire, streams: boolean, limit: number | undefined): Promise<void> | undefined {
     if (req.body) return undefined;
     if (req.stream && streams) return undefined;
-    const body = req.readBody();
+    const body = req.readBody(limit);
     if (Buffer.isBuffer(body)) {
       req.body = body;
       return undefined;

@@ -400,7 +400,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     httpVersion: req.httpVersion,
     headerBytes,
     stream: req as Readable,
-    readBody: () => readBody(req, opts.maxBodyBytes),
+    readBody: (limit) => readBody(req, limit === undefined ? opts.maxBodyBytes : Math.min(limit, opts.maxBodyBytes)),
   };
   const result = await dispatcher.handle(wire);
   const answered = performance.now();

@@ -133,6 +133,11 @@ export default defineService<DynamodbOperations, DynamoStore>({
   newRequestId: dynamoRequestId,
   jsonErrorType,
   coralJson: true,
+  // DynamoDB answers 413 to a request body of more than 16 MiB, and takes one of exactly 16 MiB
+  // ("should return 413 if request too large", 16 * 1024 * 1024 + 1 bytes, and "should not
+  // return 413 if request not too large", in architect/dynalite's test/connection.js, which runs
+  // against DynamoDB). What the 413's body says is not on record.
+  maxRequestBytes: 16 * 1024 * 1024,
   // A request that fails for a reason of Nimbus's own, or whose body's encoding cannot be read.
   internalError: () => errors.InternalServerError(),
   start: (env, store) => {
