@@ -880,6 +880,64 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual(batch.Responses?.[0]?.Error, { Code: "ValidationError", Message: "Too many decomposed read operations for a given query." });
   });
 
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (cancelsATransactionThatNamesAMissingTable).
+  test("a transaction that names a table that does not exist is cancelled at that statement, after every statement is checked", async () => {
+    const t = await table({ sortKey: true });
+    const missing = uniqueName("partiql-missing");
+    await put(t, { pk: { S: "missing" }, sk: { N: "1" }, flag: { S: "right" } });
+    const transact = (...statements: string[]) => ddb.send(new ExecuteTransactionCommand({ TransactStatements: statements.map((Statement) => ({ Statement })) }));
+    const notFound = { Code: "ResourceNotFound", Message: "Requested resource not found" };
+    const missingUpdate = `UPDATE "${missing}" SET a=1 WHERE pk='x' AND sk=1`;
+
+    const both = await failure<SdkError>(transact(`${missingUpdate} RETURNING ALL NEW *`, `DELETE FROM "${missing}" WHERE pk='x' AND sk=1`));
+    assert.ok(both instanceof TransactionCanceledException);
+    assert.equal(both.$metadata.httpStatusCode, 400);
+    assert.equal(both.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ResourceNotFound, ResourceNotFound]");
+    assert.deepEqual(both["CancellationReasons"], [notFound, notFound]);
+    const read = await failure<SdkError>(transact(`SELECT * FROM "${t}" WHERE pk='missing' AND sk=1`, `SELECT * FROM "${missing}"."idx" WHERE pk='x' AND sk=1`));
+    assert.ok(read instanceof TransactionCanceledException);
+    assert.deepEqual(read["CancellationReasons"], [{ Code: "None" }, notFound]);
+
+    await validation(
+      transact(missingUpdate, `UPDATE "${t}" SET a=1 WHERE pk='missing' AND sk=1 RETURNING ALL NEW *`),
+      "Validation failed in TransactStatements[1]: RETURNING clause is not supported in ExecuteTransaction.",
+    );
+    await validation(
+      transact(`SELECT * FROM "${missing}" WHERE pk='x' AND sk=1`, `SELECT * FROM "${t}"."idx" WHERE pk='x' AND sk=1`),
+      "Validation failed in TransactStatements[1]: Reads on indices are not supported within transactions.",
+    );
+    assert.equal((await get(t, { pk: { S: "missing" }, sk: { N: "1" } }))?.a, undefined);
+  });
+
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (cancelsATransactionWhoseWriteDoesNotNameOneItem).
+  test("a transaction statement whose key names no item of its table cancels the transaction at that statement", async () => {
+    const t = await table({ sortKey: true });
+    await put(t, { pk: { S: "keys" }, sk: { N: "1" }, flag: { S: "right" } });
+    const transact = (...statements: string[]) => ddb.send(new ExecuteTransactionCommand({ TransactStatements: statements.map((Statement) => ({ Statement })) }));
+    const update = `UPDATE "${t}" SET a=1 WHERE `;
+    const mismatch = "The provided key element does not match the schema";
+
+    const writes = await failure<SdkError>(
+      transact(`${update}pk='keys'`, `${update}pk IN ['keys'] AND sk=1`, `${update}pk='keys' AND sk=1 AND pk='other'`, `${update}pk='keys' AND sk='1'`, `${update}pk='keys' AND sk=1`),
+    );
+    assert.ok(writes instanceof TransactionCanceledException);
+    assert.equal(
+      writes.message,
+      "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError, ValidationError, ValidationError, ValidationError, None]",
+    );
+    const reasons = writes["CancellationReasons"] as { Code: string; Message?: string }[];
+    assert.deepEqual(reasons[0], { Code: "ValidationError", Message: mismatch });
+    assert.deepEqual(reasons[3], { Code: "ValidationError", Message: mismatch });
+    const insert = await failure<SdkError>(transact(`INSERT INTO "${t}" VALUE {'pk':'keys-insert'}`, `DELETE FROM "${t}" WHERE sk=1`));
+    assert.deepEqual(insert["CancellationReasons"], [
+      { Code: "ValidationError", Message: "One or more parameter values were invalid: Missing the key sk in the item" },
+      { Code: "ValidationError", Message: mismatch },
+    ]);
+    const read = await failure<SdkError>(transact(`SELECT * FROM "${t}" WHERE pk='keys' AND sk='1'`));
+    assert.deepEqual(read["CancellationReasons"], [{ Code: "ValidationError", Message: mismatch }]);
+    assert.equal((await get(t, { pk: { S: "keys" }, sk: { N: "1" } }))?.a, undefined);
+  });
+
   // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLDocumentedSyntaxIntegrationTest (appendsToListsAndChangesSetMembers).
   test("Only is a name, not a reserved word: set_delete of a set's last member removes it", async () => {
     const t = await table();

@@ -82,14 +82,30 @@ export function invalid(message: string): AwsError {
   return validationException(message);
 }
 
-export function keyAbsent(name: string): AwsError {
-  return validationException(`Key attribute should be present in the item: Key ${name}`);
+/** The item operations' answer to a Key that is not exactly the table's key attributes, of their types. */
+export const KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema";
+
+/**
+ * A statement whose key does not name one item of its table. Alone, the statement is refused
+ * with `message`; in ExecuteTransaction the transaction is cancelled instead, with
+ * `inTransaction` as the statement's ValidationError reason, as the item operations word it
+ * (captured from DynamoDB, eu-west-2, in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest,
+ * cancelsATransactionWhoseWriteDoesNotNameOneItem).
+ */
+export class KeyProblem extends AwsError {
+  constructor(
+    message: string,
+    readonly inTransaction: string,
+  ) {
+    super("ValidationException", message, 400);
+  }
+}
+
+/** An INSERT's item without one of the key attributes. */
+export function keyAbsent(name: string): KeyProblem {
+  return new KeyProblem(`Key attribute should be present in the item: Key ${name}`, `One or more parameter values were invalid: Missing the key ${name} in the item`);
 }
 
 export function keyTypeMismatch(name: string): AwsError {
   return validationException(`Key attribute's data type should match its data type in table's schema: Key ${name}`);
-}
-
-export function isKeySchemaError(err: AwsError): boolean {
-  return err.message.startsWith("Key attribute should be present in the item:") || err.message.startsWith("Key attribute's data type should match");
 }

@@ -208,7 +208,8 @@ describe("ExecuteTransaction", () => {
       executeTransaction({ TransactStatements: [{ Statement: `DELETE FROM comp WHERE pk = 'a' AND sk = 1` }, { Statement: `INSERT INTO comp VALUE {'pk': 'x'}` }] }, ctx),
     );
     assert.equal(err.code, "TransactionCanceledException");
-    assert.deepEqual(err.fields["CancellationReasons"], [{ Code: "None" }, { Code: "ValidationError", Message: "Key attribute should be present in the item: Key sk" }]);
+    // PutItem's wording, as captured from DynamoDB in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest.
+    assert.deepEqual(err.fields["CancellationReasons"], [{ Code: "None" }, { Code: "ValidationError", Message: "One or more parameter values were invalid: Missing the key sk in the item" }]);
   });
 });
 

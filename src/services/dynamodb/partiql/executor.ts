@@ -34,7 +34,7 @@ import { checkReturnValuesOnFailure } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
 import { check, length, oneOf, range } from "../validation.js";
 import type { ParsedStatement, Statement } from "./ast.js";
-import { invalid, isKeySchemaError, MESSAGES, partiqlErrors } from "./errors.js";
+import { invalid, KeyProblem, MESSAGES, partiqlErrors } from "./errors.js";
 import { ExpressionWriter } from "./expressions.js";
 import { parseStatement } from "./parser.js";
 import { isRead, sourceOf, translate, type DeletePlan, type InsertPlan, type Plan, type Projected, type SelectPlan, type TableLookup, type UpdatePlan } from "./translator.js";
@@ -479,6 +479,19 @@ function cancelled(reasons: Reason[]): AwsError {
   return errors.TransactionCanceled({ reasons: reasons.map((r) => r.Code).join(", ") }, { fields: { CancellationReasons: reasons } });
 }
 
+/**
+ * What cancels a transaction at one statement before anything runs, rather than refusing the
+ * request: a table that does not exist, or a key that names no item of it. DynamoDB checks
+ * every statement before it answers these (captured from DynamoDB, eu-west-2, in floci-io/floci
+ * DynamoDbPartiQLEdgeCaseIntegrationTest: cancelsATransactionThatNamesAMissingTable,
+ * cancelsATransactionWhoseWriteDoesNotNameOneItem).
+ */
+function cancellationReason(err: unknown): Reason | undefined {
+  if (err instanceof KeyProblem) return { Code: "ValidationError", Message: err.inTransaction };
+  if (err instanceof AwsError && err.code === "ResourceNotFoundException") return { Code: "ResourceNotFound", Message: err.message };
+  return undefined;
+}
+
 export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoContext): ExecuteTransactionOutput {
   const count = input.TransactStatements.length;
   check({
@@ -510,19 +523,21 @@ export function executeTransaction(input: ExecuteTransactionInput, ctx: DynamoCo
   // Each table's policy must allow its statement; the transaction then reaches the tables unchecked.
   for (const p of parsed) statementContext(ctx, p);
   const lookup = lookupIn(ctx);
+  const reasons: Reason[] = [];
   const plans = input.TransactStatements.map((_, i) => {
     try {
       const plan = translate(parsed[i] as ParsedStatement, params[i] as AttributeValue[], lookup, { useCase: "transaction" });
       if ((plan.kind === "update" || plan.kind === "delete") && plan.returnValues !== "NONE") throw invalid(MESSAGES.transactionReturning);
+      reasons.push({ Code: "None" });
       return plan;
     } catch (err) {
-      // A key that does not fit the table cancels the transaction at that statement.
-      if (err instanceof AwsError && isKeySchemaError(err)) {
-        throw cancelled(input.TransactStatements.map((_, j) => (j === i ? { Code: "ValidationError", Message: err.message } : { Code: "None" })));
-      }
-      return wrap(i, err);
+      const reason = cancellationReason(err);
+      if (reason === undefined) return wrap(i, err);
+      reasons.push(reason);
+      return undefined;
     }
   });
+  if (!plans.every((p) => p !== undefined)) throw cancelled(reasons);
 
   if (plans.every((p) => p.kind === "select")) return readTransaction(ctx, plans as SelectPlan[], input.ReturnConsumedCapacity, mode);
 

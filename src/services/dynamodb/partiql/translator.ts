@@ -31,7 +31,7 @@ import type { Select } from "../reads.js";
 import type { ReturnValues } from "../requests.js";
 import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "../table.js";
 import type { Expr, OrderItem, ParsedStatement, PathExpr, ReturningMapping, SelectStatement, Source, Statement } from "./ast.js";
-import { invalid, keyAbsent, keyTypeMismatch, MESSAGES } from "./errors.js";
+import { invalid, KEY_SCHEMA_MISMATCH, keyAbsent, KeyProblem, keyTypeMismatch, MESSAGES } from "./errors.js";
 import { lineAndColumn } from "./lexer.js";
 import { describe, insertedItem, isValueExpr, toAttributeValue } from "./values.js";
 
@@ -414,7 +414,7 @@ function keyEquality(c: Condition, names: readonly string[]): { name: string; va
  * the rest, as UPDATE, DELETE and single-item reads need it.
  */
 function extractKey(where: Condition | undefined, meta: TableMeta): { key: Item; rest: Condition | undefined } {
-  if (where === undefined) throw invalid(MESSAGES.whereKey);
+  if (where === undefined) throw new KeyProblem(MESSAGES.whereKey, KEY_SCHEMA_MISMATCH);
   const names = keyAttributeNames(tableSchema(meta));
   const key: Item = {};
   const rest: Condition[] = [];
@@ -426,11 +426,12 @@ function extractKey(where: Condition | undefined, meta: TableMeta): { key: Item;
     }
     const seen = key[eq.name];
     if (seen !== undefined && !attributeValuesEqual(seen, eq.value)) {
-      throw invalid(`Multiple conditions on same key ${eq.name}. Only single item Update/Insert/Delete are supported`);
+      const message = `Multiple conditions on same key ${eq.name}. Only single item Update/Insert/Delete are supported`;
+      throw new KeyProblem(message, message);
     }
     key[eq.name] = eq.value;
   }
-  if (!names.every((n) => key[n] !== undefined)) throw invalid(MESSAGES.whereKey);
+  if (!names.every((n) => key[n] !== undefined)) throw new KeyProblem(MESSAGES.whereKey, KEY_SCHEMA_MISMATCH);
   return { key, rest: conjoin(rest) };
 }
 
@@ -456,7 +457,10 @@ function checkKeyTypes(key: Item, meta: TableMeta, fromWhere = true): void {
     if (v === undefined) throw keyAbsent(name);
     const t = typeOf(v);
     if (fromWhere && t !== "S" && t !== "N" && t !== "B") throw invalid(`Key value must be of type S, N, or B. Key name: ${name}, Key type: ${t}`);
-    if (t !== schema.types[name]) throw keyTypeMismatch(name);
+    if (t !== schema.types[name]) {
+      const message = keyTypeMismatch(name).message;
+      throw new KeyProblem(message, fromWhere ? KEY_SCHEMA_MISMATCH : message);
+    }
   }
 }
 
@@ -505,9 +509,9 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       checkComponents(s.select.from);
       if (s.select.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
       checkSourceNames(s.select.from);
-      if (s.select.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
       const where = s.select.where === undefined ? undefined : binder.where(s.select.where);
       const meta = requireTable(lookup, table);
+      if (s.select.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
       let extracted: { key: Item; rest: Condition | undefined };
       try {
         extracted = extractKey(where, meta);
@@ -592,9 +596,12 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
   checkSourceNames(s.from);
   const projection = projectionOf(s);
   const filter = s.where === undefined ? undefined : binder.where(s.where);
-  if (options.useCase === "transaction" && s.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
   const table = s.from.components[0] as string;
+  // A transaction looks its tables up before it refuses a read on an index: an index of a table
+  // that does not exist cancels the transaction (floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest,
+  // cancelsATransactionThatNamesAMissingTable, captured from DynamoDB).
   const meta = requireTable(lookup, table);
+  if (options.useCase === "transaction" && s.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
 
   if (single) {
     const message = options.useCase === "transaction" ? MESSAGES.transactionSelectKey : MESSAGES.batchSelectKey;
