@@ -938,6 +938,30 @@ describe("DynamoDB PartiQL", () => {
     assert.equal((await get(t, { pk: { S: "keys" }, sk: { N: "1" } }))?.a, undefined);
   });
 
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesTwoValuesForOneKeyOnAWriteAndReadsTheFirstInExists).
+  test("EXISTS with two values for one key reads the item of the first and fails its condition; a write refuses them", async () => {
+    const t = await table({ sortKey: true });
+    await put(t, { pk: { S: "conflict" }, sk: { N: "1" }, flag: { S: "right" } });
+    await put(t, { pk: { S: "other" }, sk: { N: "1" }, flag: { S: "right" } });
+    await validation(
+      run(`UPDATE "${t}" SET a=1 WHERE pk='conflict' AND sk=1 AND pk='other'`),
+      "Multiple conditions on same key pk. Only single item Update/Insert/Delete are supported",
+    );
+    const err = await failure<SdkError>(
+      ddb.send(
+        new ExecuteTransactionCommand({
+          TransactStatements: [
+            { Statement: `EXISTS(SELECT * FROM "${t}" WHERE pk='conflict' AND sk=1 AND pk='other' AND flag='right')` },
+            { Statement: `UPDATE "${t}" SET b=1 WHERE pk='other' AND sk=1` },
+          ],
+        }),
+      ),
+    );
+    assert.ok(err instanceof TransactionCanceledException);
+    assert.deepEqual(err["CancellationReasons"], [{ Code: "ConditionalCheckFailed", Message: "The conditional request failed" }, { Code: "None" }]);
+    assert.equal((await get(t, { pk: { S: "other" }, sk: { N: "1" } }))?.b, undefined);
+  });
+
   // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLDocumentedSyntaxIntegrationTest (appendsToListsAndChangesSetMembers).
   test("Only is a name, not a reserved word: set_delete of a set's last member removes it", async () => {
     const t = await table();

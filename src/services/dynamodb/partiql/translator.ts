@@ -411,9 +411,12 @@ function keyEquality(c: Condition, names: readonly string[]): { name: string; va
 
 /**
  * Splits a WHERE into the table key (an equality on every key attribute, joined by AND) and
- * the rest, as UPDATE, DELETE and single-item reads need it.
+ * the rest, as UPDATE, DELETE and single-item reads need it. A second, different value for a
+ * key attribute is refused, except in EXISTS, which reads the item of the first and keeps the
+ * other as part of its condition (so it fails: ConditionalCheckFailed, as captured from DynamoDB
+ * in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest, refusesTwoValuesForOneKeyOnAWriteAndReadsTheFirstInExists).
  */
-function extractKey(where: Condition | undefined, meta: TableMeta): { key: Item; rest: Condition | undefined } {
+function extractKey(where: Condition | undefined, meta: TableMeta, another: "refuse" | "condition" = "refuse"): { key: Item; rest: Condition | undefined } {
   if (where === undefined) throw new KeyProblem(MESSAGES.whereKey, KEY_SCHEMA_MISMATCH);
   const names = keyAttributeNames(tableSchema(meta));
   const key: Item = {};
@@ -426,6 +429,10 @@ function extractKey(where: Condition | undefined, meta: TableMeta): { key: Item;
     }
     const seen = key[eq.name];
     if (seen !== undefined && !attributeValuesEqual(seen, eq.value)) {
+      if (another === "condition") {
+        rest.push(c);
+        continue;
+      }
       const message = `Multiple conditions on same key ${eq.name}. Only single item Update/Insert/Delete are supported`;
       throw new KeyProblem(message, message);
     }
@@ -514,7 +521,7 @@ export function translate(parsed: ParsedStatement, params: readonly AttributeVal
       if (s.select.from.components.length === 2) throw invalid(MESSAGES.transactionIndex);
       let extracted: { key: Item; rest: Condition | undefined };
       try {
-        extracted = extractKey(where, meta);
+        extracted = extractKey(where, meta, "condition");
       } catch {
         throw invalid(MESSAGES.existsCondition);
       }
