@@ -962,6 +962,41 @@ describe("DynamoDB PartiQL", () => {
     assert.equal((await get(t, { pk: { S: "other" }, sk: { N: "1" } }))?.b, undefined);
   });
 
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesOverlappingKeyConditionsAndMismatchedKeyTypes,
+  // readsSortKeyConditionsThatAQueryKeyCannotHold, checksProjectionOnEachKeyedBranchOfAnIndexRead) and in paritysuite/dynamodb-conformance
+  // (tests/tier3/error-messages/partiqlGrammar.test.ts, tests/tier2/partiql/whereOverlap.test.ts).
+  test("a keyed read whose branches read the same items of a partition twice is refused; one that negates the sort key or pins no partition runs", async () => {
+    const t = await table({ sortKey: true, gsi: true });
+    await put(t, { pk: { S: "ranges" }, sk: { N: "1" }, flag: { S: "one" } });
+    await put(t, { pk: { S: "ranges" }, sk: { N: "2" }, flag: { S: "two" } });
+    const select = `SELECT sk FROM "${t}" WHERE `;
+    const overlapping = "Overlapping conditions with range keys are not supported in where clause";
+    for (const where of [
+      "pk IN ['ranges','ranges']",
+      "pk='ranges' OR pk='ranges'",
+      "pk='ranges' AND (sk > 0 OR sk < 5)",
+      "pk='ranges' AND (sk=1 OR flag='two')",
+      "(pk='ranges' AND flag='one') OR (pk='ranges' AND flag='two')",
+      "pk='ranges' AND x <> '1' OR pk='ranges' AND sk=2",
+    ]) {
+      await validation(run(select + where), overlapping);
+    }
+    await validation(run(`SELECT pk FROM "${t}"."by-g" WHERE (g='y' AND zz='1') OR (g='y' AND aa='1')`), overlapping);
+    await validation(
+      ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `${select}pk IN ['ranges','ranges'] AND sk=1` }] })),
+      `Validation failed in TransactStatements[0]: ${overlapping}`,
+    );
+    const sortKeys = async (where: string) => (await run(select + where)).Items?.map((i) => i["sk"]?.N).sort();
+    assert.deepEqual(await sortKeys("pk='ranges' OR sk=1"), ["1", "2"]);
+    assert.deepEqual(await sortKeys("pk='ranges' AND (sk=1 OR sk=2)"), ["1", "2"]);
+    assert.deepEqual(await sortKeys("pk='ranges' AND (sk < 1 OR sk > 1 OR sk=1)"), ["1", "2"]);
+    assert.deepEqual(await sortKeys("pk='ranges' AND (flag='one' OR flag='two')"), ["1", "2"]);
+    assert.deepEqual(await sortKeys("pk='ranges' AND (flag='one' AND attribute_exists(sk) OR flag='two')"), ["1", "2"]);
+    assert.deepEqual(await sortKeys("pk='ranges' AND NOT sk=1 OR pk='ranges' AND sk=2"), ["2"]);
+    assert.deepEqual(await sortKeys("pk='ranges' OR pk='ranges' AND sk <> 1"), ["1", "2"]);
+    assert.deepEqual((await run(`SELECT pk FROM "${t}"."by-g" WHERE g='y' AND (g='z' OR inc='1')`)).Items, []);
+  });
+
   // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLDocumentedSyntaxIntegrationTest (appendsToListsAndChangesSetMembers).
   test("Only is a name, not a reserved word: set_delete of a set's last member removes it", async () => {
     const t = await table();

@@ -64,6 +64,8 @@ export const MESSAGES = {
   // The guide caps IN at "50 hash attribute values or at max 100 non-key attribute values"; the first is
   // DynamoDB's OP_LIMIT_EXCEEDED (a SELECT reads one partition per value), the second the expression engine's.
   decomposedReads: "Too many decomposed read operations for a given query.",
+  // Captured from DynamoDB in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesOverlappingKeyConditionsAndMismatchedKeyTypes).
+  overlapping: "Overlapping conditions with range keys are not supported in where clause",
 } as const;
 
 /** "Statement wasn't well formed, can't be processed: <detail>". */

@@ -32,6 +32,7 @@ import type { ReturnValues } from "../requests.js";
 import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "../table.js";
 import type { Expr, OrderItem, ParsedStatement, PathExpr, ReturningMapping, SelectStatement, Source, Statement } from "./ast.js";
 import { invalid, KEY_SCHEMA_MISMATCH, keyAbsent, KeyProblem, keyTypeMismatch, MESSAGES } from "./errors.js";
+import { overlappingBranches } from "./key-branches.js";
 import { lineAndColumn } from "./lexer.js";
 import { describe, insertedItem, isValueExpr, toAttributeValue } from "./values.js";
 
@@ -617,6 +618,7 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
     // DynamoDbPartiQLEdgeCaseIntegrationTest, refusesTooManyInOperandsAndTooManyDecomposedReads, batch).
     const pinned = filter && pinnedPartitions(filter, tableSchema(meta).partitionKey);
     if (pinned && pinned.length > MAX_PARTITION_READS) throw invalid(MESSAGES.decomposedReads);
+    if (filter && overlappingBranches(filter, tableSchema(meta))) throw invalid(MESSAGES.overlapping);
     let extracted: { key: Item; rest: Condition | undefined };
     try {
       extracted = extractKey(oneValueInAsEquality(filter), meta);
@@ -774,6 +776,7 @@ function readPlan(filter: Condition | undefined, schema: KeySchema): ReadPlan {
       if (pinned.length * values.list.length > MAX_PARTITION_READS) throw invalid(MESSAGES.decomposedReads);
     }
   }
+  if (overlappingBranches(filter, schema)) throw invalid(MESSAGES.overlapping);
   return { partitions, sortKey };
 }
 
