@@ -997,6 +997,35 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual((await run(`SELECT pk FROM "${t}"."by-g" WHERE g='y' AND (g='z' OR inc='1')`)).Items, []);
   });
 
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (comparesAConditionWithABoolean).
+  test("a condition compared with = , <> or IN is the BOOL of its truth; ordered, it is refused as a BOOL", async () => {
+    const t = await table({ sortKey: true });
+    await put(t, { pk: { S: "booleans" }, sk: { N: "1" }, n: { N: "1" }, flag: { S: "right" }, yes: { BOOL: true } });
+    const select = `SELECT sk FROM "${t}" WHERE pk='booleans' AND sk=1 AND `;
+    for (const holds of [
+      "attribute_exists(nope) = false",
+      "true = attribute_exists(n)",
+      "attribute_exists(n) <> 1",
+      "contains(nope, 'z') = false",
+      "(n BETWEEN 0 AND 5) = true",
+      "(n = 5 OR flag = 'x') = false",
+      "attribute_exists(nope) IN [true, false]",
+      "attribute_exists(n) = attribute_exists(flag)",
+      "attribute_exists(n) = yes",
+    ]) {
+      assert.equal((await run(select + holds)).Items?.length, 1, holds);
+    }
+    for (const fails of ["attribute_exists(n) = 1", "NOT attribute_exists(n) = true", "(attribute_exists(n) = true) = false", "attribute_exists(n) = flag"]) {
+      assert.equal((await run(select + fails)).Items?.length, 0, fails);
+    }
+    await validation(run(select + "attribute_exists(n) > false"), "Incorrect operand type for operator or function; operator or function: >, operand type: BOOL");
+
+    await run(`UPDATE "${t}" SET a=1 WHERE pk='booleans' AND sk=1 AND attribute_exists(nope) = false`);
+    assert.ok((await failure(run(`UPDATE "${t}" SET b=1 WHERE pk='booleans' AND sk=1 AND attribute_exists(n) = 1`))) instanceof ConditionalCheckFailedException);
+    const item = await get(t, { pk: { S: "booleans" }, sk: { N: "1" } });
+    assert.deepEqual([item?.a, item?.b], [{ N: "1" }, undefined]);
+  });
+
   // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLDocumentedSyntaxIntegrationTest (appendsToListsAndChangesSetMembers).
   test("Only is a name, not a reserved word: set_delete of a set's last member removes it", async () => {
     const t = await table();

@@ -244,6 +244,12 @@ class Binder {
         return { kind: "not", operand };
       }
       case "compare": {
+        if (isConditionExpr(e.left) || isConditionExpr(e.right)) {
+          const [left, right] = [this.truthOrOperand(e.left), this.truthOrOperand(e.right)];
+          if (e.op !== "=" && e.op !== "<>") throw operandTypeError(e.op, "BOOL");
+          const equal = truthEquality(left, right);
+          return e.op === "=" ? equal : { kind: "not", operand: equal };
+        }
         const left = this.operand(e.left);
         const right = this.operand(e.right);
         if (e.op !== "=" && e.op !== "<>") this.ordered(e.op, left, right);
@@ -258,6 +264,14 @@ class Binder {
         return e.negated ? { kind: "not", operand: c } : c;
       }
       case "in": {
+        if (e.list.length > 0 && (isConditionExpr(e.operand) || e.list.some(isConditionExpr))) {
+          // A condition among IN's operands: IN is then the equalities it stands for, each as = above.
+          const operand = this.truthOrOperand(e.operand);
+          const list = e.list.map((x) => this.truthOrOperand(x));
+          if (list.length > MAX_IN_OPERANDS) throw invalid(`The IN operator is provided with too many operands; number of operands: ${list.length}`);
+          const any = list.map((x) => truthEquality(operand, x)).reduce((a, b) => ({ kind: "or", left: a, right: b }));
+          return e.negated ? { kind: "not", operand: any } : any;
+        }
         const operand = this.operand(e.operand);
         // `IN ?` is one candidate, whatever the Parameter: a list Parameter is not spread into
         // candidates (on AWS it "generated no error and just evaluated to false", boto/boto3#3467).
@@ -283,6 +297,10 @@ class Binder {
       default:
         throw invalid(`Unsupported operation: ${describe(e)} is not a condition`);
     }
+  }
+
+  private truthOrOperand(e: Expr): Truth | Operand {
+    return isConditionExpr(e) ? { kind: "truth", condition: this.condition(e) } : this.operand(e);
   }
 
   private functionCondition(e: Expr & { kind: "call" }): Condition {
@@ -375,6 +393,57 @@ class Binder {
     }
     throw invalid(`Unsupported operation: ${describe(e)} is not a valid value`);
   }
+}
+
+/**
+ * DynamoDB's PartiQL takes a condition as an operand of =, <> and IN, where it is the BOOL of its
+ * truth: `attribute_exists(x) = false` holds for an item without x, `attribute_exists(x) = 1`
+ * for none, `attribute_exists(x) > false` is refused for its BOOL operand (captured from DynamoDB,
+ * eu-west-2, in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest, comparesAConditionWithABoolean).
+ * Such comparisons are written as the conditions they amount to, which the expression engine runs.
+ */
+interface Truth {
+  readonly kind: "truth";
+  readonly condition: Condition;
+}
+
+const CONDITION_FUNCTIONS = new Set(["attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"]);
+
+function isConditionExpr(e: Expr): boolean {
+  switch (e.kind) {
+    case "compare":
+    case "between":
+    case "in":
+    case "is":
+    case "and":
+    case "or":
+    case "not":
+      return true;
+    case "call":
+      return CONDITION_FUNCTIONS.has(e.name);
+    default:
+      return false;
+  }
+}
+
+function not(c: Condition): Condition {
+  return { kind: "not", operand: c };
+}
+
+/** Whether two operands, one of them at least a condition's truth, are equal. */
+function truthEquality(a: Truth | Operand, b: Truth | Operand): Condition {
+  if (a.kind !== "truth") return truthEquality(b, a);
+  const t = a.condition;
+  if (b.kind === "truth") {
+    return { kind: "or", left: { kind: "and", left: t, right: b.condition }, right: { kind: "and", left: not(t), right: not(b.condition) } };
+  }
+  if (b.kind === "value" && b.value.BOOL !== undefined) return b.value.BOOL ? t : not(t);
+  if (b.kind === "path") {
+    const is = (value: boolean): Condition => ({ kind: "compare", op: "=", left: b, right: { kind: "value", value: { BOOL: value } } });
+    return { kind: "or", left: { kind: "and", left: t, right: is(true) }, right: { kind: "and", left: not(t), right: is(false) } };
+  }
+  // Anything else (a number, a string, size()...) is never a BOOL: a condition no item satisfies.
+  return { kind: "and", left: t, right: not(t) };
 }
 
 function samePath(a: DocumentPath, b: DocumentPath): boolean {
