@@ -1026,6 +1026,26 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual([item?.a, item?.b], [{ N: "1" }, undefined]);
   });
 
+  // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest (refusesAWriteThatLeavesTheItemTooDeep).
+  test("an UPDATE that leaves the item nested deeper than 32 levels is refused, alone, in a transaction and in a batch", async () => {
+    const t = await table({ sortKey: true });
+    await put(t, { pk: { S: "deep-path" }, sk: { N: "1" }, m: { M: {} } });
+    const Statement = `UPDATE "${t}" SET m.deep = ? WHERE pk='deep-path' AND sk=1`;
+    const nested = (levels: number): AttributeValue => (levels === 0 ? { S: "x" } : { M: { a: nested(levels - 1) } });
+    const tooDeep = "Nesting Levels have exceeded supported limits";
+
+    await validation(run(Statement, { Parameters: [nested(31)] }), tooDeep);
+    const cancelled = await failure<SdkError>(ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement, Parameters: [nested(31)] }] })));
+    assert.ok(cancelled instanceof TransactionCanceledException);
+    assert.deepEqual(cancelled["CancellationReasons"], [{ Code: "ValidationError", Message: tooDeep }]);
+    const batch = await ddb.send(new BatchExecuteStatementCommand({ Statements: [{ Statement, Parameters: [nested(31)] }] }));
+    assert.deepEqual(batch.Responses, [{ TableName: t, Error: { Code: "ValidationError", Message: tooDeep } }]);
+    assert.deepEqual((await get(t, { pk: { S: "deep-path" }, sk: { N: "1" } }))?.m, { M: {} });
+
+    await run(Statement, { Parameters: [nested(30)] });
+    assert.ok((await get(t, { pk: { S: "deep-path" }, sk: { N: "1" } }))?.m?.M?.deep?.M?.a);
+  });
+
   // Captured from DynamoDB (eu-west-2) in floci-io/floci DynamoDbPartiQLDocumentedSyntaxIntegrationTest (appendsToListsAndChangesSetMembers).
   test("Only is a name, not a reserved word: set_delete of a set's last member removes it", async () => {
     const t = await table();

@@ -42,6 +42,10 @@ export const VALUE_MESSAGES = {
   emptyBinarySet: "One or more parameter values were invalid: Binary sets should not be empty",
   numberSetDuplicates: "Input collection contains duplicates",
   nesting: "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
+  // An update that leaves the item too deep is refused in the bare words: captured from DynamoDB
+  // (eu-west-2) for a PartiQL UPDATE, alone, in a transaction and in a batch, in floci-io/floci
+  // DynamoDbPartiQLEdgeCaseIntegrationTest (refusesAWriteThatLeavesTheItemTooDeep).
+  updatedNesting: "Nesting Levels have exceeded supported limits",
   itemTooLarge: "Item size has exceeded the maximum allowed size",
   updatedItemTooLarge: "Item size to update has exceeded the maximum allowed size",
 } as const;
@@ -446,6 +450,19 @@ export function itemSize(item: Item): number {
 }
 
 /** Refuses an item over 400 KB with the wording of the operation (PutItem vs UpdateItem); returns its size (callers charge capacity by it). */
+/**
+ * Refuses an item an update left nested deeper than the 32 levels DynamoDB supports (the guide's
+ * limits on attributes), counting a top-level attribute's value as level 1, as an item's values
+ * are counted when they are sent.
+ */
+export function assertUpdatedItemDepth(item: Item): void {
+  const tooDeep = (v: AttributeValue, depth: number): boolean =>
+    depth > MAX_NESTING_DEPTH || (v.M !== undefined && Object.values(v.M).some((x) => tooDeep(x, depth + 1))) || (v.L !== undefined && v.L.some((x) => tooDeep(x, depth + 1)));
+  for (const name in item) {
+    if (tooDeep(item[name] as AttributeValue, 1)) throw validationException(VALUE_MESSAGES.updatedNesting);
+  }
+}
+
 export function assertItemSize(item: Item, operation: "put" | "update" = "put"): number {
   const size = itemSize(item);
   if (size > MAX_ITEM_SIZE) {

@@ -5,6 +5,7 @@ import {
   applyUpdate,
   assertItemSize,
   assertKeyNotUpdated,
+  assertUpdatedItemDepth,
   evaluateCondition,
   expressionAttributes,
   isValidationException,
@@ -299,6 +300,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
           checkIndexKeys(a.meta, typedWrites(update), "update");
           const result = applyUpdate(update, old ?? a.key, old === undefined);
           checkIndexKeys(a.meta, result.item, "resolved");
+          assertUpdatedItemDepth(result.item);
           assertItemSize(result.item, "update");
           next = updateWrites(a.meta, old, result);
         } else if (a.kind === "ConditionCheck") next = old;

@@ -4,6 +4,7 @@ import {
   applyUpdate,
   assertItemSize,
   assertKeyNotUpdated,
+  assertUpdatedItemDepth,
   checkExpressionParameters,
   expressionAttributes,
   itemSize,
@@ -75,6 +76,7 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     const next: Item = result.item;
     // What an update expression carries was checked before the read: a wrong type now came from the item.
     checkIndexKeys(meta, next, actions ? "resolved" : "update");
+    assertUpdatedItemDepth(next);
     assertItemSize(next, "update");
     const written = updateWrites(meta, old, result);
     throttle?.admitGsiWrites(meta, old, written);
