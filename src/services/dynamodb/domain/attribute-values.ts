@@ -449,7 +449,6 @@ export function itemSize(item: Item): number {
   return size;
 }
 
-/** Refuses an item over 400 KB with the wording of the operation (PutItem vs UpdateItem); returns its size (callers charge capacity by it). */
 /**
  * Refuses an item an update left nested deeper than the 32 levels DynamoDB supports (the guide's
  * limits on attributes), counting a top-level attribute's value as level 1, as an item's values
@@ -463,6 +462,7 @@ export function assertUpdatedItemDepth(item: Item): void {
   }
 }
 
+/** Refuses an item over 400 KB with the wording of the operation (PutItem vs UpdateItem); returns its size (callers charge capacity by it). */
 export function assertItemSize(item: Item, operation: "put" | "update" = "put"): number {
   const size = itemSize(item);
   if (size > MAX_ITEM_SIZE) {
