@@ -1468,13 +1468,59 @@ describe("S3 objects", () => {
     const mismatch = await raw(nimbus.port, "PUT", `/${bucket}/sse/md5`, { ...headers, "x-amz-server-side-encryption-customer-key-MD5": createHash("md5").update("another key").digest("base64") }, Buffer.from("x"));
     assert.equal(mismatch.status, 400);
     assert.match(mismatch.text, /<Code>InvalidArgument<\/Code><Message>The calculated MD5 hash of the key did not match the hash that was provided.<\/Message>/);
-    const short = await raw(nimbus.port, "PUT", `/${bucket}/sse/md5`, { ...headers, "x-amz-server-side-encryption-customer-key": randomBytes(16).toString("base64") }, Buffer.from("x"));
+    const shortKey = randomBytes(16);
+    const short = await raw(
+      nimbus.port,
+      "PUT",
+      `/${bucket}/sse/md5`,
+      { ...headers, "x-amz-server-side-encryption-customer-key": shortKey.toString("base64"), "x-amz-server-side-encryption-customer-key-MD5": createHash("md5").update(shortKey).digest("base64") },
+      Buffer.from("x"),
+    );
     assert.equal(short.status, 400);
     assert.match(short.text, /<Code>InvalidArgument<\/Code><Message>The secret key was invalid for the specified algorithm.<\/Message>/);
     const missing = await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "sse/md5" })));
     assert.equal(missing.status, 404, "nothing was stored");
     const stored = await raw(nimbus.port, "PUT", `/${bucket}/sse/md5`, { ...headers, "x-amz-server-side-encryption-customer-key-MD5": createHash("md5").update(key).digest("base64") }, Buffer.from("x"));
     assert.equal(stored.status, 200, stored.text);
+  });
+
+  // S3's answers recorded by dyus/meeseeks-s3 (tests/put_object_sse_c/golden, TestSSECPutObjectHeaders
+  // and TestSSECPutObjectEmptyValues; tests/get_object_sse_c/golden): every SSE-C error names
+  // x-amz-server-side-encryption; the headers must all be there (algorithm, key, MD5, in that
+  // order; a read may leave out the MD5); the MD5 is checked before the algorithm's value, which
+  // is checked before the key's length.
+  test("SSE-C headers are judged in S3's order: presence (algorithm, key, MD5), the key's MD5, the algorithm's value (InvalidEncryptionAlgorithmError), the key's length", async () => {
+    await customerKeys(bucket, "NONE");
+    const key = randomBytes(32);
+    const ten = Buffer.from("1234567890");
+    const md5 = (k: Buffer) => createHash("md5").update(k).digest("base64");
+    const put = (h: Record<string, string>) =>
+      raw(nimbus.port, "PUT", `/${bucket}/sse/order`, { ...SIGNED, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...Object.fromEntries(Object.entries(h).map(([k, v]) => [`x-amz-server-side-encryption-customer-${k}`, v])) }, Buffer.from("x"));
+    const answer = (r: { status: number; text: string }) => [r.status, /<Error>(.*)<RequestId>/.exec(r.text)?.[1]];
+    const argument = (message: string) => `<Code>InvalidArgument</Code><Message>${message}</Message><ArgumentName>x-amz-server-side-encryption</ArgumentName>`;
+    const prefix = "Requests specifying Server Side Encryption with Customer provided keys must provide";
+    const noAlgorithm = argument(`${prefix} a valid encryption algorithm.`);
+    const noKey = argument(`${prefix} an appropriate secret key.`);
+    const mismatch = argument("The calculated MD5 hash of the key did not match the hash that was provided.");
+    assert.deepEqual(answer(await put({ key: key.toString("base64") })), [400, noAlgorithm]);
+    assert.deepEqual(answer(await put({ "key-MD5": md5(key) })), [400, noAlgorithm]);
+    assert.deepEqual(answer(await put({ algorithm: "AES256" })), [400, noKey]);
+    assert.deepEqual(answer(await put({ algorithm: "", "key-MD5": md5(key) })), [400, noKey]);
+    assert.deepEqual(answer(await put({ algorithm: "AES256", key: key.toString("base64") })), [400, argument(`${prefix} the client calculated MD5 of the secret key.`)]);
+    assert.deepEqual(answer(await put({ algorithm: "AES256", key: key.toString("base64"), "key-MD5": "" })), [400, mismatch]);
+    // The MD5 before the algorithm and the length; the algorithm before the length.
+    assert.deepEqual(answer(await put({ algorithm: "AES256-INVALID", key: "not-valid-base64!!!", "key-MD5": md5(Buffer.from("other")) })), [400, mismatch]);
+    assert.deepEqual(answer(await put({ algorithm: "AES256", key: ten.toString("base64"), "key-MD5": md5(key) })), [400, mismatch]);
+    const badAlgorithm = (value: string) =>
+      `<Code>InvalidEncryptionAlgorithmError</Code><Message>The Encryption request you specified is not valid. Supported value: AES256.</Message><ArgumentName>x-amz-server-side-encryption</ArgumentName><ArgumentValue>${value}</ArgumentValue>`;
+    assert.deepEqual(answer(await put({ algorithm: "INVALID-ALGO", key: ten.toString("base64"), "key-MD5": md5(ten) })), [400, badAlgorithm("INVALID-ALGO")]);
+    assert.deepEqual(answer(await put({ algorithm: "", key: key.toString("base64"), "key-MD5": md5(key) })), [400, badAlgorithm("")]);
+    assert.deepEqual(answer(await put({ algorithm: "AES256", key: ten.toString("base64"), "key-MD5": md5(ten) })), [400, argument("The secret key was invalid for the specified algorithm.")]);
+    const stored = await put({ algorithm: "AES256", key: key.toString("base64"), "key-MD5": md5(key) });
+    assert.equal(stored.status, 200, stored.text);
+    // A read may leave out the MD5 (test_get_ssec_object_algorithm_and_key_without_md5_accepted).
+    const read = await raw(nimbus.port, "GET", `/${bucket}/sse/order`, { ...SIGNED, "x-amz-server-side-encryption-customer-algorithm": "AES256", "x-amz-server-side-encryption-customer-key": key.toString("base64") });
+    assert.deepEqual([read.status, read.text], [200, "x"]);
   });
 
   test("presigned PUT and GET URLs, and virtual-hosted-style addressing", async () => {

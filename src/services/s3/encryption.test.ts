@@ -51,7 +51,7 @@ describe("server-side encryption", () => {
       failure(() => resolveEncryption({ ...request, SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") }, undefined, scope)),
       "InvalidArgument 400 The calculated MD5 hash of the key did not match the hash that was provided.",
     );
-    assert.equal(failure(() => resolveEncryption({ SSECustomerAlgorithm: "AES256", SSECustomerKey: "c2hvcnQ=" }, undefined, scope)), "InvalidArgument 400 The secret key was invalid for the specified algorithm.");
+    assert.equal(failure(() => resolveEncryption({ SSECustomerAlgorithm: "AES256", SSECustomerKey: "c2hvcnQ=", SSECustomerKeyMD5: createHash("md5").update("short").digest("base64") }, undefined, scope)), "InvalidArgument 400 The secret key was invalid for the specified algorithm.");
   });
 
   test("UpdateObjectEncryption: only SSE-KMS with a full key ARN of the bucket owner's account, from SSE-S3 or SSE-KMS", () => {

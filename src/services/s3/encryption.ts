@@ -51,21 +51,35 @@ export function blocksCustomerKeys(bucketDefault: { Rules?: DefaultEncryptionRul
 
 const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 
-function customerKey(request: EncryptionRequest, prefix = "x-amz-server-side-encryption-customer"): string | undefined {
+/** S3 names this header in every SSE-C error, whichever of the customer headers (or their copy-source twins) is wrong. */
+const CUSTOMER_KEY_ARGUMENT = "x-amz-server-side-encryption";
+
+/**
+ * The base64 MD5 of the customer key a request gives, checked in S3's order (dyus/meeseeks-s3,
+ * tests/put_object_sse_c and get_object_sse_c goldens, recorded against S3 in March 2026): the
+ * three headers present (an empty one counts) in the order algorithm, key, MD5; then the MD5
+ * against the key; only then the algorithm's value, then the key's length. A read may leave the
+ * MD5 out (test_get_ssec_object_algorithm_and_key_without_md5_accepted); a write may not.
+ */
+function customerKey(request: EncryptionRequest, write: boolean): string | undefined {
   const { SSECustomerAlgorithm: algorithm, SSECustomerKey: key, SSECustomerKeyMD5: md5 } = request;
   if (algorithm === undefined && key === undefined && md5 === undefined) return undefined;
-  if (algorithm !== "AES256") {
-    throw invalidArgument("The encryption method specified is not supported", `${prefix}-algorithm`, algorithm ?? "");
+  if (algorithm === undefined) {
+    throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", CUSTOMER_KEY_ARGUMENT);
   }
   if (key === undefined) {
-    throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", `${prefix}-key`, "");
+    throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", CUSTOMER_KEY_ARGUMENT);
+  }
+  if (md5 === undefined && write) {
+    throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", CUSTOMER_KEY_ARGUMENT);
   }
   const raw = typeof key === "string" ? Buffer.from(key, "base64") : Buffer.from(key);
-  if (raw.length !== 32) throw invalidArgument("The secret key was invalid for the specified algorithm.", `${prefix}-key`, "");
   const actual = createHash("md5").update(raw).digest("base64");
   if (md5 !== undefined && md5 !== actual) {
-    throw invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", `${prefix}-key-MD5`, md5);
+    throw invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", CUSTOMER_KEY_ARGUMENT);
   }
+  if (algorithm !== "AES256") throw errors.InvalidEncryptionAlgorithm({}, { fields: { ArgumentName: CUSTOMER_KEY_ARGUMENT, ArgumentValue: algorithm } });
+  if (raw.length !== 32) throw invalidArgument("The secret key was invalid for the specified algorithm.", CUSTOMER_KEY_ARGUMENT);
   return actual;
 }
 
@@ -75,7 +89,7 @@ export function resolveEncryption(
   bucketDefault: { Rules?: DefaultEncryptionRule[] } | undefined,
   scope: { account: string; region: string },
 ): ObjectEncryption {
-  const customerKeyMd5 = customerKey(request);
+  const customerKeyMd5 = customerKey(request, true);
   if (customerKeyMd5 !== undefined) {
     if (request.ServerSideEncryption !== undefined) {
       throw invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", request.ServerSideEncryption);
@@ -169,7 +183,7 @@ export function checkEncryptionUpdatable(current: ObjectEncryption): void {
 
 /** A read of an SSE-C object must present the key it was written with. */
 export function checkReadKey(stored: ObjectEncryption, request: EncryptionRequest): void {
-  const given = customerKey(request);
+  const given = customerKey(request, false);
   if (stored.customerKeyMd5 === undefined) {
     if (given !== undefined) throw invalidRequest("The encryption parameters are not applicable to this object.");
     return;
@@ -187,7 +201,7 @@ export function checkReadKey(stored: ObjectEncryption, request: EncryptionReques
  * otherwise the key is judged as for a read of the object.
  */
 export function checkPartKey(upload: ObjectEncryption, request: EncryptionRequest): void {
-  if (upload.customerKeyMd5 !== undefined && customerKey(request) === undefined) {
+  if (upload.customerKeyMd5 !== undefined && customerKey(request, true) === undefined) {
     throw invalidRequest("The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.");
   }
   checkReadKey(upload, request);

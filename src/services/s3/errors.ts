@@ -52,6 +52,14 @@ export const errors = defineErrors({
     status: 403,
     message: "Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.",
   },
+  // An SSE-C algorithm other than AES256, once the key's MD5 has matched; with ArgumentName
+  // x-amz-server-side-encryption and the value sent (dyus/meeseeks-s3,
+  // tests/put_object_sse_c/golden/TestSSECPutObjectHeaders.test_sse_c_invalid_algorithm_rejected.json).
+  InvalidEncryptionAlgorithm: {
+    code: "InvalidEncryptionAlgorithmError",
+    status: 400,
+    message: "The Encryption request you specified is not valid. Supported value: AES256.",
+  },
   // x-amz-expected-bucket-owner that is no account ID (12 digits): S3's answer (versity/versitygw#1428:
   // 400 from HeadBucket; grafana/loki#15382 quotes its text), with the value in brackets as
   // LocalStack's provider writes it.
