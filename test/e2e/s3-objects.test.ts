@@ -1436,6 +1436,12 @@ describe("S3 objects", () => {
     );
     const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/customer-mpu", UploadId, PartNumber: 1, Body: "part", ...ssec }));
     assert.equal(part.SSECustomerKeyMD5, ssec.SSECustomerKeyMD5);
+    // Another key is InvalidRequest, not a read's AccessDenied (dyus/meeseeks-s3, tests/upload_part_sse_c/golden/
+    // TestSSECUploadPartHeaders.test_sse_c_upload_with_different_key_part_rejected).
+    const other = randomBytes(32);
+    const otherKey = { SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") };
+    const wrongKey = await failure(s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/customer-mpu", UploadId, PartNumber: 2, Body: "part", ...otherKey })));
+    assert.deepEqual([wrongKey.name, wrongKey.message, wrongKey.status], ["InvalidRequest", "The provided encryption parameters did not match the ones used originally.", 400]);
   });
 
   test("every storage class is kept and answered by HEAD (STANDARD as no header); an unknown one is InvalidStorageClass; a copy onto itself may change it", async () => {

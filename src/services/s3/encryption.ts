@@ -197,14 +197,21 @@ export function checkReadKey(stored: ObjectEncryption, request: EncryptionReques
 /**
  * A part of an SSE-C multipart upload carries the upload's customer key. Sent without it, S3
  * answers InvalidRequest with its own message (S3's answer quoted in aws/aws-sdk-php#1291, and in
- * aws/aws-sdk-go#1095 and aws/aws-sdk-ruby#1084, whose uploaders left the key off the parts);
- * otherwise the key is judged as for a read of the object.
+ * aws/aws-sdk-go#1095 and aws/aws-sdk-ruby#1084, whose uploaders left the key off the parts); sent
+ * with another key, InvalidRequest again, not a read's AccessDenied (dyus/meeseeks-s3,
+ * tests/upload_part_sse_c/golden/TestSSECUploadPartHeaders.test_sse_c_upload_with_different_key_part_rejected);
+ * the headers are judged as a write's, so the MD5 must be there.
  */
 export function checkPartKey(upload: ObjectEncryption, request: EncryptionRequest): void {
-  if (upload.customerKeyMd5 !== undefined && customerKey(request, true) === undefined) {
+  const given = customerKey(request, true);
+  if (upload.customerKeyMd5 === undefined) {
+    if (given !== undefined) throw invalidRequest("The encryption parameters are not applicable to this object.");
+    return;
+  }
+  if (given === undefined) {
     throw invalidRequest("The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.");
   }
-  checkReadKey(upload, request);
+  if (given !== upload.customerKeyMd5) throw invalidRequest("The provided encryption parameters did not match the ones used originally.");
 }
 
 /** Copy sources encrypted with SSE-C need their key in x-amz-copy-source-server-side-encryption-customer-*. */
