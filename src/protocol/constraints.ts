@@ -11,6 +11,8 @@ export interface Check {
   readonly field: string;
   readonly value: unknown;
   readonly failure: string | undefined;
+  /** Worded without the value and the member ("Failed to satisfy constraint: ..."), as DynamoDB's newer front end words some. */
+  readonly bare?: boolean;
 }
 
 export function length(field: string, value: string | undefined, min: number, max: number): Check {
@@ -80,9 +82,11 @@ export function constraintMessage(checks: readonly (Check | undefined)[]): strin
   if (failed.length === 0) return undefined;
   const n = failed.length;
   const parts = failed.map((c) =>
-    c.value === null || c.value === undefined
-      ? `Value null at '${c.field}' failed to satisfy constraint: ${c.failure}`
-      : `Value '${shown(c.value)}' at '${c.field}' failed to satisfy constraint: ${c.failure}`,
+    c.bare === true
+      ? `Failed to satisfy constraint: ${c.failure}`
+      : c.value === null || c.value === undefined
+        ? `Value null at '${c.field}' failed to satisfy constraint: ${c.failure}`
+        : `Value '${shown(c.value)}' at '${c.field}' failed to satisfy constraint: ${c.failure}`,
   );
   return `${n} validation error${n === 1 ? "" : "s"} detected: ${parts.join("; ")}`;
 }

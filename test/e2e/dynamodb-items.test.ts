@@ -147,7 +147,9 @@ describe("DynamoDB items", () => {
     // rollout: paritysuite/dynamodb-conformance registry/splits.json put-item-validation-error-aggregation
     // (31 of 33 Regions, us-east-1 among them, 2026-10-07; eu-south-2 and me-central-1 still report both).
     const emptyName = ["ValidationException", 400, "1 validation error detected: Value at 'TableName' failed to satisfy constraint: Member must have length greater than or equal to 1"];
-    const rv = "Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
+    // ReturnValues in the rollout's words, between the other two enums (registry row
+    // update-item-validation-error-aggregation; cross-region-latest o_put_three_bad_enums, o_del_two_bad_enums).
+    const rv = "Failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]";
     const bad = "INVALID" as "NONE";
     assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: "", ReturnValues: bad, Item: {} }))), emptyName);
     assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: "", Key: {}, ReturnValues: bad, ReturnConsumedCapacity: bad }))), emptyName);
@@ -157,8 +159,8 @@ describe("DynamoDB items", () => {
       [
         "ValidationException",
         400,
-        "3 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; " +
-          `Value 'INVALID' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]; ${rv}`,
+        `3 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; ${rv}; ` +
+          "Value 'INVALID' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]",
       ],
     );
     // The tier 3 deleteItem ordering tests: two enums are 2 errors; an empty name is one.
@@ -168,6 +170,12 @@ describe("DynamoDB items", () => {
       `2 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; ${rv}`,
     ]);
     assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: "", Key: {} }))), emptyName);
+    // UpdateItem stops at ReturnValues (tier 3 validation-ordering/updateItem; 31 of 33 Regions, us-east-1 among them).
+    assert.deepEqual(await refusal(ddb.send(new UpdateItemCommand({ TableName: uniqueName("absent"), Key: { pk: { S: "t" } }, ReturnValues: bad, ReturnConsumedCapacity: bad }))), [
+      "ValidationException",
+      400,
+      `1 validation error detected: ${rv}`,
+    ]);
   });
 
   test("UpdateItem checks AttributeUpdates before the table is looked up, and before Expected", async () => {
@@ -476,7 +484,8 @@ describe("DynamoDB items", () => {
     const unknown = await failure<DynamoDBServiceException>(ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnValues: "none" as "NONE" })));
     assert.equal(
       unknown.message,
-      "1 validation error detected: Value 'none' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
+      // The 2026-06 rollout's wording (paritysuite/dynamodb-conformance registry row update-item-validation-error-aggregation).
+      "1 validation error detected: Failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]",
     );
 
     const update = (rv: "ALL_OLD" | "ALL_NEW" | "UPDATED_OLD" | "UPDATED_NEW" | "NONE") =>
