@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { BatchGetItemCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { clientSuite, refusal, uniqueName } from "./harness.js";
 import { hashTable } from "./dynamodb-fixtures.js";
 
@@ -17,6 +17,37 @@ describe("DynamoDB expression attribute maps", () => {
     table = uniqueName("exprattrs");
     await ddb.send(new CreateTableCommand(hashTable(table, "pk")));
     await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "p" }, n: { N: "1" } } }));
+  });
+
+  test("the item writes report names, values or legacy parameters without an expression in the validation envelope", async () => {
+    // The 2026-06 validation-framework rollout: paritysuite/dynamodb-conformance captures/cross-region-latest.json
+    // (b_put_eav_no_expr, b_put_mix_expr, u_upd_mix) and its tier 3 putItem and deleteItem "request validation
+    // envelope" tests, eu-west-2 and us-east-1: no ": ConditionExpression is null" suffix any more.
+    const one = (message: string) => ["ValidationException", 400, `1 validation error detected: ${message}`];
+    const Item = { pk: { S: "envelope" } };
+    assert.deepEqual(
+      await refusal(ddb.send(new PutItemCommand({ TableName: table, Item, ExpressionAttributeValues: { ":v": { S: "x" } } }))),
+      one("ExpressionAttributeValues can only be specified when using expressions"),
+    );
+    assert.deepEqual(
+      await refusal(ddb.send(new DeleteItemCommand({ TableName: table, Key: Item, ExpressionAttributeNames: { "#a": "a" } }))),
+      one("ExpressionAttributeNames can only be specified when using expressions"),
+    );
+    assert.deepEqual(
+      await refusal(ddb.send(new PutItemCommand({ TableName: table, Item, Expected: { pk: { Exists: false } }, ConditionExpression: "attribute_not_exists(pk)" }))),
+      one("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"),
+    );
+    assert.deepEqual(
+      await refusal(
+        ddb.send(new UpdateItemCommand({ TableName: table, Key: Item, UpdateExpression: "SET a = :v", ExpressionAttributeValues: { ":v": { S: "v" } }, AttributeUpdates: { a: { Value: { S: "v" }, Action: "PUT" } } })),
+      ),
+      one("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributeUpdates} Expression parameters: {UpdateExpression}"),
+    );
+    // Query keeps the old words, suffix and all (no capture of it in the new ones).
+    assert.deepEqual(
+      (await refusal(ddb.send(new QueryCommand({ TableName: table, KeyConditions: { pk: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "p" }] } }, ExpressionAttributeValues: { ":v": { S: "x" } } }))))[2],
+      "ExpressionAttributeValues can only be specified when using expressions: FilterExpression and KeyConditionExpression are null",
+    );
   });
 
   test("an empty attribute name is refused and nothing is written under the name \"\"", async () => {

@@ -90,7 +90,7 @@ describe("mixing expression and legacy parameters", () => {
     assert.throws(
       () => checkExpressionParameters("UpdateItem", { AttributeUpdates: {}, Expected: {}, UpdateExpression: "SET a = :v", ConditionExpression: "x = :v" }),
       isValidation(
-        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributeUpdates, Expected} Expression parameters: {UpdateExpression, ConditionExpression}",
+        "1 validation error detected: Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributeUpdates, Expected} Expression parameters: {UpdateExpression, ConditionExpression}",
       ),
     );
   });
@@ -108,11 +108,16 @@ describe("mixing expression and legacy parameters", () => {
   test("names and values need an expression that can use them", () => {
     assert.throws(
       () => checkExpressionParameters("PutItem", { ExpressionAttributeNames: { "#a": "a" } }),
-      isValidation("ExpressionAttributeNames can only be specified when using expressions"),
+      // The item writes' words since the 2026-06 rollout (paritysuite/dynamodb-conformance, eu-west-2 and us-east-1).
+      isValidation("1 validation error detected: ExpressionAttributeNames can only be specified when using expressions"),
     );
     assert.throws(
       () => checkExpressionParameters("UpdateItem", { ExpressionAttributeValues: { ":v": { S: "x" } } }),
-      isValidation("ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null"),
+      isValidation("1 validation error detected: ExpressionAttributeValues can only be specified when using expressions"),
+    );
+    assert.throws(
+      () => checkExpressionParameters("Query", { ExpressionAttributeNames: { "#a": "a" } }),
+      isValidation("ExpressionAttributeNames can only be specified when using expressions"),
     );
     assert.throws(
       () => checkExpressionParameters("Scan", { ProjectionExpression: "a", ExpressionAttributeValues: { ":v": { S: "x" } } }),

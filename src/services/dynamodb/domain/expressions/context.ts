@@ -146,6 +146,13 @@ export type ExpressionOperation = keyof typeof EXPRESSION_PARAMETERS;
  */
 export function checkExpressionParameters(operation: ExpressionOperation, request: Readonly<Record<string, unknown>>): void {
   const spec = EXPRESSION_PARAMETERS[operation];
+  // Since DynamoDB's 2026-06 validation-framework rollout the item writes report these inside the
+  // "1 validation error detected: " envelope, and ExpressionAttributeValues' without the
+  // ": ConditionExpression is null" suffix (paritysuite/dynamodb-conformance captures/cross-region-latest.json
+  // b_put_mix_expr, b_put_eav_no_expr and u_upd_mix, and its tier 3 putItem and deleteItem
+  // "request validation envelope" tests: eu-west-2 and us-east-1). The other operations keep the old words.
+  const write = operation === "PutItem" || operation === "UpdateItem" || operation === "DeleteItem";
+  const refuse = (message: string) => validationException(write ? `1 validation error detected: ${message}` : message);
   const present = (p: string) => request[p] !== undefined && request[p] !== null;
   const expressions = spec.expression.filter(present);
   if (expressions.length > 0) {
@@ -155,20 +162,19 @@ export function checkExpressionParameters(operation: ExpressionOperation, reques
       (p) => present(p) && !(p === "KeyConditions" && !present("KeyConditionExpression")),
     );
     if (legacy.length > 0) {
-      throw validationException(
+      throw refuse(
         "Can not use both expression and non-expression parameters in the same request: " +
           `Non-expression parameters: {${legacy.join(", ")}} Expression parameters: {${expressions.join(", ")}}`,
       );
     }
   }
   if (present("ExpressionAttributeNames") && expressions.length === 0) {
-    throw validationException("ExpressionAttributeNames can only be specified when using expressions");
+    throw refuse("ExpressionAttributeNames can only be specified when using expressions");
   }
   const valueExpressions = spec.expression.filter((p) => p !== "ProjectionExpression");
   if (present("ExpressionAttributeValues") && valueExpressions.length > 0 && !valueExpressions.some(present)) {
-    throw validationException(
-      `ExpressionAttributeValues can only be specified when using expressions: ${valueExpressions.join(" and ")} ${valueExpressions.length > 1 ? "are" : "is"} null`,
-    );
+    const nulls = `: ${valueExpressions.join(" and ")} ${valueExpressions.length > 1 ? "are" : "is"} null`;
+    throw refuse(`ExpressionAttributeValues can only be specified when using expressions${write ? "" : nulls}`);
   }
 }
 
