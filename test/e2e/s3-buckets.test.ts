@@ -316,6 +316,18 @@ describe("S3 buckets", () => {
     assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Suspended");
   });
 
+  // AWS's answers recorded in dyus/meeseeks-s3 (tests/put_bucket_versioning/golden:
+  // test_empty_status_element, test_enabled_with_empty_mfa_delete).
+  test("PutBucketVersioning takes an empty Status or MfaDelete as one left out", async () => {
+    const name = uniqueName("ver-empty");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const empty = await failure(s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "" as "Enabled" } })));
+    assert.deepEqual([empty.name, empty.message, empty.status], ["IllegalVersioningConfigurationException", "The Versioning element must be specified", 400]);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled", MFADelete: "" as "Disabled" } }));
+    const after = await s3.send(new GetBucketVersioningCommand({ Bucket: name }));
+    assert.deepEqual([after.Status, after.MFADelete], ["Enabled", undefined]);
+  });
+
   test("bucket tagging", async () => {
     const name = uniqueName("tags");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

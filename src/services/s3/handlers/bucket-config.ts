@@ -28,7 +28,12 @@ import { checkMfaDeleteBesideLifecycle, checkVersioningMfa } from "../mfa-delete
 import { checkReplicatedVersioning } from "../replication.js";
 
 export function putBucketVersioning(input: PutBucketVersioningInput, ctx: S3Context): PutBucketVersioningOutput {
-  const { Status, MFADelete } = input.VersioningConfiguration;
+  // An empty <Status/> or <MfaDelete/> is one left out: S3 answers an empty Status alone with
+  // IllegalVersioningConfigurationException and takes an empty MfaDelete beside Enabled (AWS's
+  // answers recorded in dyus/meeseeks-s3, tests/put_bucket_versioning/golden:
+  // test_empty_status_element, test_enabled_with_empty_mfa_delete).
+  const Status = input.VersioningConfiguration.Status || undefined;
+  const MFADelete = input.VersioningConfiguration.MFADelete || undefined;
   if (Status === undefined && MFADelete === undefined) throw errors.IllegalVersioningConfiguration();
   if (Status !== undefined && Status !== "Enabled" && Status !== "Suspended") throw s3DomainErrors.MalformedXML();
   if (MFADelete !== undefined && MFADelete !== "Enabled" && MFADelete !== "Disabled") throw s3DomainErrors.MalformedXML();
