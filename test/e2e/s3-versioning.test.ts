@@ -197,6 +197,24 @@ describe("S3 versioning", () => {
     await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   });
 
+  // AWS's answers recorded in dyus/meeseeks-s3 (tests/delete_objects/golden: TestDeleteObjectsDedup,
+  // TestDeleteObjectsEnabledNoVid.test_b3_same_key_twice_dedup_one_dm).
+  test("DeleteObjects deletes and reports a repeated entry once", async () => {
+    const bucket = await versionedBucket();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "bare", Body: "data" }));
+    const bare = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "bare" }, { Key: "bare" }] } }));
+    assert.deepEqual(bare.Deleted?.map((d) => [d.Key, d.DeleteMarker]), [["bare", true]]);
+    assert.equal(bare.Errors, undefined);
+    const v1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "vid", Body: "v1" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "vid", Body: "v2" }));
+    const twice = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "vid", VersionId: v1.VersionId }, { Key: "vid", VersionId: v1.VersionId }] } }));
+    assert.deepEqual(twice.Deleted, [{ Key: "vid", VersionId: v1.VersionId }]);
+    assert.equal(twice.Errors, undefined);
+    // A bare entry and one naming the null version are two entries.
+    const mixed = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "vid" }, { Key: "vid", VersionId: "null" }, { Key: "vid", VersionId: "null" }] } }));
+    assert.deepEqual(mixed.Deleted?.map((d) => [d.VersionId, d.DeleteMarker]), [[undefined, true], ["null", undefined]]);
+  });
+
   test("an object written before versioning is the null version; a GET of a deleted key is 404 with x-amz-delete-marker", async () => {
     const bucket = uniqueName("versions-late");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -97,7 +97,14 @@ export function deleteObjects(input: DeleteObjectsInput, ctx: S3Context): Delete
   const logged = batchDeleteLog(ctx, input.Bucket);
   ctx.store.transaction(() => {
     const bucket = requireBucket(ctx, input.Bucket);
+    // An entry repeated (the same key, with the same version id or none) is deleted and reported
+    // once: two bare entries make one delete marker (AWS's answers recorded in dyus/meeseeks-s3,
+    // tests/delete_objects/golden: TestDeleteObjectsDedup, test_b3_same_key_twice_dedup_one_dm).
+    const seen = new Set<string>();
     for (const object of objects) {
+      const entry = JSON.stringify([object.Key, object.VersionId ?? null]);
+      if (seen.has(entry)) continue;
+      seen.add(entry);
       try {
         // Each key is authorized on its own: a refused one is an AccessDenied entry among the results.
         authorize(ctx, bucket, s3Action("DeleteObject", object), object.Key, object);
