@@ -215,6 +215,17 @@ describe("S3 versioning", () => {
     assert.deepEqual(mixed.Deleted?.map((d) => [d.VersionId, d.DeleteMarker]), [[undefined, true], ["null", undefined]]);
   });
 
+  // AWS's answer recorded in dyus/meeseeks-s3 (tests/delete_objects/golden/TestDeleteObjectsEnabledWithVid.test_c2_delete_nonexistent_vid).
+  test("DeleteObjects reports deleted a version id issued for another key", async () => {
+    const bucket = await versionedBucket();
+    const other = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "c2b", Body: "other" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "c2a", Body: "data" }));
+    const deleted = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: "c2a", VersionId: other.VersionId }] } }));
+    assert.deepEqual([deleted.Deleted, deleted.Errors], [[{ Key: "c2a", VersionId: other.VersionId }], undefined]);
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    assert.deepEqual(versions.Versions?.map((v) => v.Key), ["c2a", "c2b"]);
+  });
+
   test("an object written before versioning is the null version; a GET of a deleted key is 404 with x-amz-delete-marker", async () => {
     const bucket = uniqueName("versions-late");
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
