@@ -328,6 +328,27 @@ describe("S3 buckets", () => {
     assert.deepEqual([after.Status, after.MFADelete], ["Enabled", undefined]);
   });
 
+  // AWS's answers recorded in dyus/meeseeks-s3 (tests/put_bucket_versioning/golden:
+  // test_oversized_xml_comment_padded[1MB_exact], [1MB_plus_1]).
+  test("PutBucketVersioning refuses a body past 1,024 bytes as MaxMessageLengthExceeded", async () => {
+    const name = uniqueName("ver-big");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const padded = (size: number) => {
+      const head = `<?xml version="1.0" encoding="UTF-8"?>\n<!-- `;
+      const tail = ` -->\n<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>`;
+      return head + "x".repeat(size - head.length - tail.length) + tail;
+    };
+    const put = (body: string) => httpRequest(nimbus.port, "PUT", `/${name}?versioning`, { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, body);
+    for (const size of [1025, 1048576]) {
+      const reply = await put(padded(size));
+      assert.equal(reply.status, 400);
+      assert.match(reply.text, /<Code>MaxMessageLengthExceeded<\/Code><Message>Your request was too big.<\/Message><MaxMessageLengthBytes>1024<\/MaxMessageLengthBytes>/);
+    }
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, undefined);
+    assert.equal((await put(padded(1024))).status, 200);
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Enabled");
+  });
+
   test("bucket tagging", async () => {
     const name = uniqueName("tags");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

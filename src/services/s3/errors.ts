@@ -101,6 +101,9 @@ export const errors = defineErrors({
     status: 400,
     message: "The Versioning element must be specified",
   },
+  // A PutBucketVersioning body past 1,024 bytes, with MaxMessageLengthBytes 1024 (AWS's answers
+  // recorded in dyus/meeseeks-s3, tests/put_bucket_versioning/golden: test_oversized_xml_comment_padded).
+  MaxMessageLengthExceeded: { code: "MaxMessageLengthExceeded", status: 400, message: "Your request was too big." },
   NoSuchVersion: { code: "NoSuchVersion", status: 404, message: "The specified version does not exist." },
   NoSuchUpload: {
     code: "NoSuchUpload",

@@ -132,7 +132,17 @@ const INTEGRITY_REQUIRED: Readonly<Record<string, () => AwsError>> = {
  * stored (ingestBody). CompleteMultipartUpload's x-amz-checksum-* is the whole object's, not
  * its body's: it is checked against the parts (handlers/multipart.ts).
  */
+/**
+ * The most a request body may hold, for the operations S3 bounds below Nimbus's own limit: a
+ * PutBucketVersioning body of 1 MB, valid XML padded with a comment, is refused as
+ * MaxMessageLengthExceeded naming 1024 (AWS's answers recorded in dyus/meeseeks-s3,
+ * tests/put_bucket_versioning/golden: test_oversized_xml_comment_padded[1MB_exact], [1MB_plus_1]).
+ */
+const MAX_BODY_BYTES: Readonly<Record<string, number>> = { PutBucketVersioning: 1024 };
+
 export function checkWholeBody(operation: string, body: Buffer, headers: Readonly<Record<string, string | undefined>>): Promise<void> | undefined {
+  const max = MAX_BODY_BYTES[operation];
+  if (max !== undefined && body.length > max) throw errors.MaxMessageLengthExceeded({}, { fields: { MaxMessageLengthBytes: String(max) } });
   const md5 = headers["content-md5"];
   const missing = INTEGRITY_REQUIRED[operation];
   if (missing && md5 === undefined && !CHECKSUM_ALGORITHMS.some((algorithm) => headers[checksumHeaderName(algorithm)] !== undefined)) throw missing();
