@@ -349,6 +349,15 @@ describe("S3 buckets", () => {
     assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Enabled");
   });
 
+  // AWS's answer recorded in dyus/meeseeks-s3 (tests/put_bucket_versioning/golden/TestPutBucketVersioningMalformedBody.test_empty_body).
+  test("PutBucketVersioning without a body is MissingRequestBodyError", async () => {
+    const name = uniqueName("ver-nobody");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const reply = await httpRequest(nimbus.port, "PUT", `/${name}?versioning`, { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-type": "application/xml", "content-length": "0" }, "");
+    assert.equal(reply.status, 400);
+    assert.match(reply.text, /<Error><Code>MissingRequestBodyError<\/Code><Message>Request Body is empty<\/Message><RequestId>/);
+  });
+
   test("bucket tagging", async () => {
     const name = uniqueName("tags");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

@@ -104,6 +104,9 @@ export const errors = defineErrors({
   // A PutBucketVersioning body past 1,024 bytes, with MaxMessageLengthBytes 1024 (AWS's answers
   // recorded in dyus/meeseeks-s3, tests/put_bucket_versioning/golden: test_oversized_xml_comment_padded).
   MaxMessageLengthExceeded: { code: "MaxMessageLengthExceeded", status: 400, message: "Your request was too big." },
+  // A PutBucketVersioning without a body (AWS's answer recorded in dyus/meeseeks-s3,
+  // tests/put_bucket_versioning/golden/TestPutBucketVersioningMalformedBody.test_empty_body).
+  MissingRequestBodyError: { code: "MissingRequestBodyError", status: 400, message: "Request Body is empty" },
   NoSuchVersion: { code: "NoSuchVersion", status: 404, message: "The specified version does not exist." },
   NoSuchUpload: {
     code: "NoSuchUpload",

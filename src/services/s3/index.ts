@@ -118,6 +118,7 @@ function missingMember(member: string, missing: readonly Violation[], operation:
   if (member === "ObjectEncryption") return errors.NewEncryptionTypeRequired();
   if (member === "KMSKeyArn") return errors.KmsKeyArnRequired();
   if (member === "x-amz-object-attributes") return errors.ObjectAttributesMissing();
+  if (member === "VersioningConfiguration") return errors.MissingRequestBodyError();
   // Any other element left out inside a request's XML document (a nested path: headers, query
   // parameters and the document itself are top-level members) fails S3's schema: MalformedXML,
   // "did not validate against our published schema" (the API reference's error table). S3 has no
