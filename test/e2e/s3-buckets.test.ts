@@ -358,6 +358,20 @@ describe("S3 buckets", () => {
     assert.match(reply.text, /<Error><Code>MissingRequestBodyError<\/Code><Message>Request Body is empty<\/Message><RequestId>/);
   });
 
+  // AWS's answer recorded in dyus/meeseeks-s3 (tests/put_bucket_versioning/golden/TestPutBucketVersioningContentMD5.test_wrong_content_md5_rejected).
+  test("PutBucketVersioning with a wrong Content-MD5 is BadDigest naming the calculated digest, then the expected one", async () => {
+    const name = uniqueName("ver-md5");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const body = `<?xml version="1.0" encoding="UTF-8"?><VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>`;
+    const headers = { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-type": "application/xml", "content-md5": "AWECFBhmZGwRrNUBtwbEEg==" };
+    const reply = await httpRequest(nimbus.port, "PUT", `/${name}?versioning`, headers, body);
+    assert.equal(reply.status, 400);
+    assert.match(
+      reply.text,
+      /<Error><Code>BadDigest<\/Code><Message>The Content-MD5 you specified did not match what we received.<\/Message><CalculatedDigest>IjhtHf5gnkMYmEeiwoaHWg==<\/CalculatedDigest><ExpectedDigest>AWECFBhmZGwRrNUBtwbEEg==<\/ExpectedDigest><RequestId>/,
+    );
+  });
+
   test("bucket tagging", async () => {
     const name = uniqueName("tags");
     await s3.send(new CreateBucketCommand({ Bucket: name }));

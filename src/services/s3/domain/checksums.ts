@@ -255,14 +255,16 @@ export function decodeContentMd5(value: string): Buffer {
 
 /**
  * Checks a Content-MD5 header against the MD5 of what was received. S3 answers BadDigest with
- * the digest it was told to expect and the one it calculated, both base64.
+ * the digest it calculated and the one it was told to expect, both base64, in that order (AWS's
+ * answer recorded in dyus/meeseeks-s3, tests/put_bucket_versioning/golden/
+ * TestPutBucketVersioningContentMD5.test_wrong_content_md5_rejected).
  */
 export function verifyContentMd5(header: string, actualMd5: Uint8Array): void {
   const expected = decodeContentMd5(header);
   if (!expected.equals(Buffer.from(actualMd5))) {
     throw s3DomainErrors.BadDigest(
       {},
-      { fields: { ExpectedDigest: expected.toString("base64"), CalculatedDigest: Buffer.from(actualMd5).toString("base64") } },
+      { fields: { CalculatedDigest: Buffer.from(actualMd5).toString("base64"), ExpectedDigest: expected.toString("base64") } },
     );
   }
 }
