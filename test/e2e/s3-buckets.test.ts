@@ -372,6 +372,26 @@ describe("S3 buckets", () => {
     );
   });
 
+  // AWS's answers recorded in dyus/meeseeks-s3 (tests/put_bucket_versioning/golden:
+  // test_unknown_extra_element, test_duplicate_status_elements, test_wrong_root_element).
+  test("PutBucketVersioning refuses an unknown or repeated element as MalformedXML, whatever its root is named", async () => {
+    const name = uniqueName("ver-schema");
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    const ns = `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"`;
+    const put = (body: string) => httpRequest(nimbus.port, "PUT", `/${name}?versioning`, { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-type": "application/xml" }, body);
+    for (const body of [
+      `<VersioningConfiguration ${ns}><Status>Enabled</Status><Foo>bar</Foo></VersioningConfiguration>`,
+      `<VersioningConfiguration ${ns}><Status>Enabled</Status><Status>Suspended</Status></VersioningConfiguration>`,
+    ]) {
+      const reply = await put(body);
+      assert.equal(reply.status, 400, body);
+      assert.match(reply.text, /<Code>MalformedXML<\/Code><Message>The XML you provided was not well-formed or did not validate against our published schema<\/Message>/);
+    }
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, undefined);
+    assert.equal((await put(`<?xml version="1.0"?><Delete><Status>Enabled</Status></Delete>`)).status, 200);
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Enabled");
+  });
+
   test("bucket tagging", async () => {
     const name = uniqueName("tags");
     await s3.send(new CreateBucketCommand({ Bucket: name }));
