@@ -304,6 +304,25 @@ describe("S3 versioning edge cases", () => {
     assert.deepEqual([zero.MaxKeys, zero.IsTruncated, zero.Versions], [0, false, undefined]);
   });
 
+  // AWS's answers recorded in dyus/meeseeks-s3 (tests/list_object_versions/golden:
+  // TestNullByteParamsStandalone, TestNullByteValidationOrder).
+  test("ListObjectVersions refuses a NUL in prefix or key-marker, after max-keys and encoding-type", async () => {
+    const bucket = await bucketWith("Enabled");
+    const nul = "Value must be a sequence of Unicode characters and cannot include Null.";
+    const cases: [string, string, string][] = [
+      ["max-keys=1&prefix=%00", nul, "prefix"],
+      ["key-marker=%00&max-keys=1", nul, "key-marker"],
+      ["key-marker=%00&max-keys=abc", "Provided max-keys not an integer or within integer range", "max-keys"],
+      ["encoding-type=invalid&prefix=%00", "Invalid Encoding Method specified in Request", "encoding-type"],
+    ];
+    for (const [query, message, name] of cases) {
+      const res = await raw("GET", `/${bucket}?versions&${query}`);
+      const body = await res.text();
+      assert.equal(res.status, 400, query);
+      assert.ok(body.includes(`<Code>InvalidArgument</Code><Message>${message}</Message><ArgumentName>${name}</ArgumentName>`), `${query}: ${body}`);
+    }
+  });
+
   test("ListObjectVersions pages: key-marker alone skips that key's versions; common prefixes and delete markers count toward MaxKeys", async () => {
     const bucket = await bucketWith("Enabled");
     const a1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "1" }));

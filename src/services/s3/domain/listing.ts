@@ -456,6 +456,12 @@ export function listObjectVersions<T extends VersionEntry>(scan: KeyScan<T>, par
   const { echo, limit } = versionsPageSize(params.maxKeys);
   checkVersionIdMarker(params.keyMarker, params.versionIdMarker);
   const encodingType = validateEncodingType(params.encodingType);
+  // A NUL in prefix or key-marker is refused after max-keys and encoding-type are (AWS's answers
+  // recorded in dyus/meeseeks-s3, tests/list_object_versions/golden: TestNullByteParamsStandalone,
+  // TestNullByteValidationOrder). S3 answers a NUL delimiter 500 InternalError, which Nimbus does not copy.
+  for (const [name, value] of [["prefix", params.prefix], ["key-marker", params.keyMarker]] as const) {
+    if (value?.includes("\0")) throw invalidArgument("Value must be a sequence of Unicode characters and cannot include Null.", name, value);
+  }
   const encode = encoder(encodingType);
   const prefix = params.prefix ?? "";
   const delimiter = params.delimiter ? params.delimiter : undefined;
