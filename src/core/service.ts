@@ -328,7 +328,10 @@ export interface ServiceDefinition<Store = unknown> {
    * where it is not the protocol's usual one.
    */
   readonly malformedValue?: (name: string, text: string, operation: string) => AwsError;
-  /** Query parameters that, sent empty, count as not sent (S3 ListParts' max-parts, part-number-marker). */
+  /**
+   * Query parameters that, sent empty, count as not sent (S3 ListParts' max-parts,
+   * part-number-marker): a name for every operation, or "Operation name" for one.
+   */
   readonly emptyQueryUnsent?: ReadonlySet<string>;
   /**
    * The `__type` of a JSON-protocol error whose code is `code`, where it is not the usual

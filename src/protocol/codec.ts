@@ -50,7 +50,7 @@ export interface CodecService {
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   /** The service's error for a bound value (header, query, path) not of its type (S3's InvalidArgument), in `operation`. */
   readonly malformedValue?: (name: string, text: string, operation: string) => AwsError;
-  /** Query parameters that, sent empty, count as not sent. */
+  /** Query parameters that, sent empty, count as not sent: a name, or "Operation name" for one operation. */
   readonly emptyQueryUnsent?: ReadonlySet<string>;
   /**
    * The `__type` of a JSON-protocol error whose code is `code`, where it is not the usual

@@ -277,7 +277,7 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
       if (all.length) input[name] = named(key, () => all.map((v) => readScalar(model.resolve(member.member ?? {}), v)));
     } else {
       const v = req.query.get(key);
-      if (v !== null && !(v === "" && emptyUnsent?.has(key))) input[name] = named(key, () => readScalar(member, v));
+      if (v !== null && !(v === "" && (emptyUnsent?.has(key) || emptyUnsent?.has(`${op.name} ${key}`)))) input[name] = named(key, () => readScalar(member, v));
     }
   }
   if (bindings.queryMap) {

@@ -304,6 +304,16 @@ describe("S3 versioning edge cases", () => {
     assert.deepEqual([zero.MaxKeys, zero.IsTruncated, zero.Versions], [0, false, undefined]);
   });
 
+  // AWS's answer recorded in dyus/meeseeks-s3 (tests/list_object_versions/golden/TestListObjectVersionsEmptyParams.test_empty_max_keys_treated_as_default).
+  test("ListObjectVersions takes an empty max-keys as not sent", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    const res = await raw("GET", `/${bucket}?versions&max-keys=`);
+    const body = await res.text();
+    assert.equal(res.status, 200, body);
+    assert.match(body, /<MaxKeys>1000<\/MaxKeys><IsTruncated>false<\/IsTruncated><Version>.*<Key>k<\/Key>/);
+  });
+
   // AWS's answers recorded in dyus/meeseeks-s3 (tests/list_object_versions/golden:
   // TestNullByteParamsStandalone, TestNullByteValidationOrder).
   test("ListObjectVersions refuses a NUL in prefix or key-marker, after max-keys and encoding-type", async () => {

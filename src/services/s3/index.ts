@@ -191,8 +191,10 @@ export default defineService<S3Operations, S3Store>({
   httpRoute: (request, path) => websiteRoute(request) ?? postObjectRoute(request, path),
   malformedValue,
   // AWS answers ListParts with max-parts= or part-number-marker= as if they were not sent
-  // (LocalStack's AWS-validated test_list_parts_empty_part_number_marker snapshot).
-  emptyQueryUnsent: new Set(["max-parts", "part-number-marker"]),
+  // (LocalStack's AWS-validated test_list_parts_empty_part_number_marker snapshot), and
+  // ListObjectVersions with max-keys= (MaxKeys 1000: AWS's answer recorded in dyus/meeseeks-s3,
+  // tests/list_object_versions/golden/TestListObjectVersionsEmptyParams.test_empty_max_keys_treated_as_default).
+  emptyQueryUnsent: new Set(["max-parts", "part-number-marker", "ListObjectVersions max-keys"]),
   missingParameter: missingMember,
   // A request that fails for a reason of Nimbus's own is answered as S3 answers its own failures.
   internalError: () => errors.InternalError(),
