@@ -158,6 +158,16 @@ const LISTING_HEADS: readonly MemberOrderPatch[] = [
     path: [],
     first: ["Name", "Prefix", "KeyMarker", "VersionIdMarker", "NextKeyMarker", "NextVersionIdMarker", "MaxKeys", "Delimiter", "IsTruncated"],
   },
+  // Each Version and DeleteMarker opens with its Key, VersionId, IsLatest and LastModified; a
+  // Version's Owner comes between Size and StorageClass (AWS's answer recorded in dyus/meeseeks-s3,
+  // tests/list_object_versions/golden/TestListObjectVersionsEmptyParams.test_empty_max_keys_treated_as_default).
+  {
+    operation: "ListObjectVersions",
+    side: "output",
+    path: ["Versions", "[]"],
+    first: ["Key", "VersionId", "IsLatest", "LastModified", "ETag", "ChecksumAlgorithm", "ChecksumType", "Size", "Owner", "StorageClass"],
+  },
+  { operation: "ListObjectVersions", side: "output", path: ["DeleteMarkers", "[]"], first: ["Key", "VersionId", "IsLatest", "LastModified", "Owner"] },
 ];
 
 /**

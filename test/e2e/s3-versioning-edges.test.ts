@@ -314,6 +314,17 @@ describe("S3 versioning edge cases", () => {
     assert.match(body, /<MaxKeys>1000<\/MaxKeys><IsTruncated>false<\/IsTruncated><Version>.*<Key>k<\/Key>/);
   });
 
+  // AWS's answer recorded in dyus/meeseeks-s3 (tests/list_object_versions/golden/TestListObjectVersionsEmptyParams.test_empty_max_keys_treated_as_default).
+  test("ListObjectVersions writes each Version's and DeleteMarker's elements in S3's order", async () => {
+    const bucket = await bucketWith("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "k" }));
+    const body = await (await raw("GET", `/${bucket}?versions`)).text();
+    const names = (element: string) => [...(new RegExp(`<${element}>(.*?)</${element}>`).exec(body)?.[1] ?? "").matchAll(/<(\w+)>(?:[^<]*|<ID>[^<]*<\/ID>)<\/\1>/g)].map((m) => m[1]);
+    assert.deepEqual(names("DeleteMarker"), ["Key", "VersionId", "IsLatest", "LastModified", "Owner"]);
+    assert.deepEqual(names("Version"), ["Key", "VersionId", "IsLatest", "LastModified", "ETag", "ChecksumAlgorithm", "ChecksumType", "Size", "Owner", "StorageClass"]);
+  });
+
   // AWS's answers recorded in dyus/meeseeks-s3 (tests/list_object_versions/golden:
   // TestNullByteParamsStandalone, TestNullByteValidationOrder).
   test("ListObjectVersions refuses a NUL in prefix or key-marker, after max-keys and encoding-type", async () => {
