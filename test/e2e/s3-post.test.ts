@@ -293,6 +293,20 @@ describe("S3 POST Object (browser-form uploads)", () => {
     }
   });
 
+  // The POST Object API reference ("use the Content-MD5 form field ... If they do not match, Amazon
+  // S3 returns an error"); BadDigest in dyus/meeseeks-s3's tests/post_object/test_content_md5.py, run against AWS.
+  test("a Content-MD5 field is checked against the file: BadDigest, and nothing is stored", async () => {
+    const name = await bucket();
+    const data = "test file content for invalid MD5 test";
+    const wrongMd5 = createHash("md5").update("different content that will produce different MD5").digest("base64");
+    const wrong = await post(`/${name}`, signedForm(name, { key: "md5", "Content-MD5": wrongMd5 }, { data, name: "f.txt", type: "text/plain" }));
+    await expectError(wrong, 400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: name, Key: "md5" })), (err: Error) => err.name === "NotFound");
+    const right = await post(`/${name}`, signedForm(name, { key: "md5", "Content-MD5": createHash("md5").update(data).digest("base64") }, { data, name: "f.txt", type: "text/plain" }));
+    assert.equal(right.status, 204, right.body);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: name, Key: "md5" }))).ContentLength, data.length);
+  });
+
   test("malformed forms: no file, no key, no signature, a missing bucket", async () => {
     const name = await bucket();
     const noFile = await post(`/${name}`, signedForm(name, { key: "a" }, undefined));

@@ -38,10 +38,16 @@ import { decodePathPart, MAX_OBJECT_TAGS, splitBucketPath, validateTags } from "
 /** "The maximum size of the form fields that precede the file" S3 reads before the upload. */
 export const MAX_PRE_FILE_BYTES = 20 * 1024;
 
-/** Form fields that become PutObject members (everything else: x-amz-meta-*, or policy-only). */
+/**
+ * Form fields that become PutObject members (everything else: x-amz-meta-*, or policy-only).
+ * Content-MD5 is checked against the file as PutObject's header is ("If they do not match, Amazon
+ * S3 returns an error": the POST Object API reference; BadDigest in dyus/meeseeks-s3's
+ * tests/post_object/test_content_md5.py, run against AWS).
+ */
 const FIELD_MEMBERS: Readonly<Record<string, keyof PutObjectInput>> = {
   acl: "ACL",
   "cache-control": "CacheControl",
+  "content-md5": "ContentMD5",
   "content-disposition": "ContentDisposition",
   "content-encoding": "ContentEncoding",
   "content-language": "ContentLanguage",
