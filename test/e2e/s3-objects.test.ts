@@ -1444,6 +1444,53 @@ describe("S3 objects", () => {
     assert.deepEqual([wrongKey.name, wrongKey.message, wrongKey.status], ["InvalidRequest", "The provided encryption parameters did not match the ones used originally.", 400]);
   });
 
+  // S3's answers recorded by dyus/meeseeks-s3 (tests/upload_part_copy_sse_c/golden: TestUploadPartCopySSECDestHeaders.*,
+  // TestUploadPartCopyCrossValidationOrder.test_both_groups_different_errors, TestUploadPartCopySSECHappyPath.*).
+  test("SSE-C UploadPartCopy: the destination's headers are a part's (after the source's): the upload's key, all three headers", async () => {
+    await customerKeys(bucket, "NONE");
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sse/upc-source", Body: "plain source" }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "sse/upc-mpu", ...ssec }));
+    const copy = { Bucket: bucket, Key: "sse/upc-mpu", UploadId, PartNumber: 1, CopySource: `${bucket}/sse/upc-source` };
+    const noKey = await failure(s3.send(new UploadPartCopyCommand(copy)));
+    assert.deepEqual(
+      [noKey.name, noKey.message, noKey.status],
+      ["InvalidRequest", "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.", 400],
+    );
+    const other = randomBytes(32);
+    const otherKey = { SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(other).digest("base64") };
+    const wrongKey = await failure(s3.send(new UploadPartCopyCommand({ ...copy, ...otherKey })));
+    assert.deepEqual([wrongKey.name, wrongKey.message, wrongKey.status], ["InvalidRequest", "The provided encryption parameters did not match the ones used originally.", 400]);
+    const path = `/${bucket}/sse/upc-mpu?partNumber=1&uploadId=${encodeURIComponent(UploadId ?? "")}`;
+    const headers = { ...SIGNED, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-copy-source": `/${bucket}/sse/upc-source` };
+    const onlyAlgorithm = await raw(nimbus.port, "PUT", path, { ...headers, "x-amz-server-side-encryption-customer-algorithm": "AES256" }, Buffer.alloc(0));
+    assert.equal(onlyAlgorithm.status, 400);
+    assert.match(
+      onlyAlgorithm.text,
+      /<Code>InvalidArgument<\/Code><Message>Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.<\/Message><ArgumentName>x-amz-server-side-encryption<\/ArgumentName>/,
+    );
+    const noMd5 = await raw(nimbus.port, "PUT", path, { ...headers, "x-amz-server-side-encryption-customer-algorithm": "AES256", "x-amz-server-side-encryption-customer-key": ssec.SSECustomerKey }, Buffer.alloc(0));
+    assert.match(noMd5.text, /<Message>Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.<\/Message>/);
+    // The source's headers are judged first: its missing key before the destination's bad algorithm.
+    const both = await raw(
+      nimbus.port,
+      "PUT",
+      path,
+      {
+        ...headers,
+        "x-amz-copy-source-server-side-encryption-customer-algorithm": "AES256",
+        "x-amz-server-side-encryption-customer-algorithm": "DEST-INVALID",
+        "x-amz-server-side-encryption-customer-key": ssec.SSECustomerKey,
+        "x-amz-server-side-encryption-customer-key-MD5": ssec.SSECustomerKeyMD5,
+      },
+      Buffer.alloc(0),
+    );
+    assert.match(both.text, /<Message>Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.<\/Message>/);
+    const part = await s3.send(new UploadPartCopyCommand({ ...copy, ...ssec }));
+    assert.deepEqual([part.SSECustomerAlgorithm, part.SSECustomerKeyMD5], ["AES256", ssec.SSECustomerKeyMD5]);
+  });
+
   test("every storage class is kept and answered by HEAD (STANDARD as no header); an unknown one is InvalidStorageClass; a copy onto itself may change it", async () => {
     for (const StorageClass of ["INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY"] as const) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `classes/${StorageClass}`, Body: "x", StorageClass }));
