@@ -1444,6 +1444,50 @@ describe("S3 objects", () => {
     assert.deepEqual([wrongKey.name, wrongKey.message, wrongKey.status], ["InvalidRequest", "The provided encryption parameters did not match the ones used originally.", 400]);
   });
 
+  // S3's answers recorded by dyus/meeseeks-s3 (tests/complete_multipart_upload_sse_c/golden, TestSSECCompleteMultipartUploadHeaders).
+  test("SSE-C CompleteMultipartUpload: all three headers are judged and must name the upload's key; fewer are let through", async () => {
+    await customerKeys(bucket, "NONE");
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "sse/complete", ...ssec }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/complete", UploadId, PartNumber: 1, Body: "part", ...ssec }));
+    const complete = { Bucket: bucket, Key: "sse/complete", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } };
+    const stored = "The object was stored using a form of Server Side Encryption. Correct SSE-C request parameters are required for this request when specifying checksums for each part.";
+    const other = randomBytes(32);
+    const wrongKey = await failure(s3.send(new CompleteMultipartUploadCommand({ ...complete, SSECustomerAlgorithm: "AES256", SSECustomerKey: other.toString("base64") })));
+    assert.deepEqual([wrongKey.name, wrongKey.message, wrongKey.status], ["InvalidRequest", stored, 400]);
+    const badAlgorithm = await failure(s3.send(new CompleteMultipartUploadCommand({ ...complete, ...ssec, SSECustomerAlgorithm: "AES128-INVALID" })));
+    assert.deepEqual([badAlgorithm.name, badAlgorithm.status, badAlgorithm.error["ArgumentValue"]], ["InvalidEncryptionAlgorithmError", 400, "AES128-INVALID"]);
+    const body = Buffer.from(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.ETag ?? ""}</ETag></Part></CompleteMultipartUpload>`);
+    const mismatch = await raw(
+      nimbus.port,
+      "POST",
+      `/${bucket}/sse/complete?uploadId=${encodeURIComponent(UploadId ?? "")}`,
+      {
+        ...SIGNED,
+        "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+        "x-amz-server-side-encryption-customer-algorithm": "AES256",
+        "x-amz-server-side-encryption-customer-key": ssec.SSECustomerKey,
+        "x-amz-server-side-encryption-customer-key-MD5": createHash("md5").update(other).digest("base64"),
+      },
+      body,
+    );
+    assert.equal(mismatch.status, 400);
+    assert.match(mismatch.text, /<Code>InvalidArgument<\/Code><Message>The calculated MD5 hash of the key did not match the hash that was provided.<\/Message>/);
+    // The algorithm alone (no key) is not judged.
+    const done = await s3.send(new CompleteMultipartUploadCommand({ ...complete, SSECustomerAlgorithm: "AES256" }));
+    assert.match(done.ETag ?? "", /-1"$/);
+    // A plain upload completed with SSE-C headers.
+    const plain = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "sse/complete-plain" }));
+    const plainPart = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/complete-plain", UploadId: plain.UploadId, PartNumber: 1, Body: "part" }));
+    const plainComplete = await failure(
+      s3.send(
+        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "sse/complete-plain", UploadId: plain.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: plainPart.ETag }] }, ...ssec }),
+      ),
+    );
+    assert.deepEqual([plainComplete.name, plainComplete.message, plainComplete.status], ["InvalidRequest", stored, 400]);
+  });
+
   // S3's answers recorded by dyus/meeseeks-s3 (tests/upload_part_copy_sse_c/golden: TestUploadPartCopySSECDestHeaders.*,
   // TestUploadPartCopyCrossValidationOrder.test_both_groups_different_errors, TestUploadPartCopySSECHappyPath.*).
   test("SSE-C UploadPartCopy: the destination's headers are a part's (after the source's): the upload's key, all three headers", async () => {

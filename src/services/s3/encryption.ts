@@ -214,6 +214,22 @@ export function checkPartKey(upload: ObjectEncryption, request: EncryptionReques
   if (given !== upload.customerKeyMd5) throw invalidRequest("The provided encryption parameters did not match the ones used originally.");
 }
 
+/**
+ * CompleteMultipartUpload judges the SSE-C headers only when all three are sent; fewer are let
+ * through. Then they must be valid and name the upload's key, or it is InvalidRequest, for a plain
+ * upload too (dyus/meeseeks-s3, tests/complete_multipart_upload_sse_c/golden,
+ * TestSSECCompleteMultipartUploadHeaders: test_sse_c_only_algorithm, test_sse_c_only_key,
+ * test_sse_c_algorithm_and_key, test_sse_c_mismatched_key_md5, test_complete_ssec_upload_with_wrong_key,
+ * test_complete_plain_upload_with_sse_c_headers). Whether the upload's key was given.
+ */
+export function checkCompletionKey(upload: ObjectEncryption, request: EncryptionRequest): boolean {
+  if (request.SSECustomerAlgorithm === undefined || request.SSECustomerKey === undefined || request.SSECustomerKeyMD5 === undefined) return false;
+  if (customerKey(request, true) !== upload.customerKeyMd5) {
+    throw invalidRequest("The object was stored using a form of Server Side Encryption. Correct SSE-C request parameters are required for this request when specifying checksums for each part.");
+  }
+  return true;
+}
+
 /** Copy sources encrypted with SSE-C need their key in x-amz-copy-source-server-side-encryption-customer-*. */
 export function checkCopySourceKey(stored: ObjectEncryption, request: { CopySourceSSECustomerAlgorithm?: string; CopySourceSSECustomerKey?: string | Uint8Array; CopySourceSSECustomerKeyMD5?: string }): void {
   checkReadKey(stored, {

@@ -40,7 +40,7 @@ import { createStreamHasher, discardHasher, hashChunk } from "../hash-worker.js"
 import { ingestBody, partNumberError, requestedAlgorithm, requireContentLength, sentChecksumAlgorithm } from "../ingest.js";
 import { accountOwner, initiatorArn, initiatorOf, objectOwners, objectWrite } from "../access.js";
 import { abortScheduleOf, expirationOf } from "../lifecycle-runner.js";
-import { checkPartKey, encryptionOutput, etagOfWrite, parseEncryption, resolveEncryption } from "../encryption.js";
+import { checkCompletionKey, checkPartKey, encryptionOutput, etagOfWrite, parseEncryption, resolveEncryption } from "../encryption.js";
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { bucketUrl, checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
@@ -334,6 +334,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   // test_multipart_complete_multipart_too_small snapshot, complete-exc-no-parts).
   if (input.MultipartUpload === undefined) throw s3DomainErrors.MalformedXML();
   if ((input.MultipartUpload.Parts ?? []).length === 0) throw invalidRequest("You must specify at least one part");
+  checkCompletionKey(parseEncryption(upload.encryption), input);
   await checkPartChecksums(input, upload, declared);
   const parts = selectParts(input, ctx.store.parts(upload.upload_id), upload);
   const size = parts.reduce((total, p) => total + p.size, 0);
