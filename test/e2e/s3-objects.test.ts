@@ -1477,6 +1477,15 @@ describe("S3 objects", () => {
     // The algorithm alone (no key) is not judged.
     const done = await s3.send(new CompleteMultipartUploadCommand({ ...complete, SSECustomerAlgorithm: "AES256" }));
     assert.match(done.ETag ?? "", /-1"$/);
+    // Without the key S3 answers no checksum.
+    assert.deepEqual([done.ChecksumCRC64NVME, done.ChecksumType], [undefined, undefined]);
+    const { UploadId: second } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "sse/complete-keyed", ...ssec }));
+    const secondPart = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/complete-keyed", UploadId: second, PartNumber: 1, Body: "part", ...ssec }));
+    const keyed = await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "sse/complete-keyed", UploadId: second, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: secondPart.ETag }] }, ...ssec }),
+    );
+    assert.equal(keyed.ChecksumType, "FULL_OBJECT");
+    assert.ok(keyed.ChecksumCRC64NVME);
     // A plain upload completed with SSE-C headers.
     const plain = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "sse/complete-plain" }));
     const plainPart = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: "sse/complete-plain", UploadId: plain.UploadId, PartNumber: 1, Body: "part" }));
