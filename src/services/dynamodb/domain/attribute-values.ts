@@ -67,14 +67,23 @@ export function typeOf(v: AttributeValue): AttributeType {
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-/** A refused value; callers turn it into the ValidationException wording of their context. */
+/**
+ * A refused value; callers turn it into the ValidationException wording of their context.
+ * `enveloped`: how PutItem words it for its Item since DynamoDB's 2026-06 validation-framework
+ * rollout, where that differs (see validateItem).
+ */
 export class AttributeValueProblem extends Error {
   override readonly name = "AttributeValueProblem";
+  constructor(message: string, readonly enveloped?: string) {
+    super(message);
+  }
 }
 
-function problem(message: string): never {
-  throw new AttributeValueProblem(message);
+function problem(message: string, enveloped?: string): never {
+  throw new AttributeValueProblem(message, enveloped);
 }
+
+const ENVELOPE = "1 validation error detected: ";
 
 function serialization(member: string, expected: string): never {
   throw new AwsError("SerializationException", `Unexpected value for AttributeValue member ${member}: expected ${expected}`, 400);
@@ -90,11 +99,17 @@ function base64(bytes: Uint8Array): string {
 
 function normalizeStringSet(list: unknown): string[] {
   if (!Array.isArray(list)) serialization("SS", "a list of strings");
-  if (list.length === 0) problem(VALUE_MESSAGES.emptyStringSet);
+  if (list.length === 0) problem(VALUE_MESSAGES.emptyStringSet, ENVELOPE + VALUE_MESSAGES.emptyStringSet);
   const seen = new Set<string>();
   for (const s of list) {
     if (typeof s !== "string") serialization("SS", "a list of strings");
-    if (seen.has(s)) problem(`One or more parameter values were invalid: Input collection [${list.join(", ")}] contains duplicates.`);
+    if (seen.has(s)) {
+      // The newer wording quotes each member: 'Input collection ["a", "a"] contains duplicates.'
+      problem(
+        `One or more parameter values were invalid: Input collection [${list.join(", ")}] contains duplicates.`,
+        `${ENVELOPE}One or more parameter values were invalid: Input collection [${list.map((m) => JSON.stringify(m)).join(", ")}] contains duplicates.`,
+      );
+    }
     seen.add(s);
   }
   return list as string[];
@@ -102,7 +117,7 @@ function normalizeStringSet(list: unknown): string[] {
 
 function normalizeNumberSet(list: unknown): string[] {
   if (!Array.isArray(list)) serialization("NS", "a list of strings");
-  if (list.length === 0) problem(VALUE_MESSAGES.emptyNumberSet);
+  if (list.length === 0) problem(VALUE_MESSAGES.emptyNumberSet, ENVELOPE + VALUE_MESSAGES.emptyNumberSet);
   const out: string[] = new Array(list.length);
   const seen = new Set<string>();
   for (let i = 0; i < list.length; i++) {
@@ -214,7 +229,8 @@ export function normalizeAttributeValue(raw: unknown): AttributeValue {
   return normalizeValue(raw, 1);
 }
 
-function asValidation(err: unknown, wrap?: (message: string) => string): never {
+function asValidation(err: unknown, wrap?: (message: string) => string, enveloped = false): never {
+  if (err instanceof AttributeValueProblem && enveloped && err.enveloped !== undefined) throw validationException(err.enveloped);
   if (err instanceof AttributeValueProblem) throw validationException(wrap ? wrap(err.message) : err.message);
   throw err;
 }
@@ -228,8 +244,17 @@ export function validateAttributeValue(raw: unknown): AttributeValue {
   }
 }
 
-/** Validates every attribute of an item (PutItem `Item`, `Key`...) and returns it normalized. */
-export function validateItem(raw: Record<string, unknown>): Item {
+/**
+ * Validates every attribute of an item (PutItem `Item`, `Key`...) and returns it normalized.
+ * `enveloped`: PutItem's Item, whose empty string or number set and duplicate string-set members
+ * are refused in the newer wording since DynamoDB's 2026-06 validation-framework rollout:
+ * "1 validation error detected: One or more parameter values were invalid: An string set  may not
+ * be empty", and 'Input collection ["a", "a"] contains duplicates.' (paritysuite/dynamodb-conformance
+ * captures/cross-region-latest.json b_put_empty_ss, b_put_empty_ns, b_put_dup_ss and esm_put_ss_dup_empty:
+ * eu-west-2, us-east-1). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
+ * not on record in the new wording, so they keep the old.
+ */
+export function validateItem(raw: Record<string, unknown>, enveloped = false): Item {
   const out: Item = {};
   try {
     for (const name in raw) {
@@ -237,7 +262,7 @@ export function validateItem(raw: Record<string, unknown>): Item {
       out[name] = normalizeValue(raw[name], 1);
     }
   } catch (err) {
-    asValidation(err);
+    asValidation(err, undefined, enveloped);
   }
   return out;
 }

@@ -19,7 +19,7 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
   // keys after: dynalite's suite (run against DynamoDB) gets "Item size has exceeded the maximum
   // allowed size" from table 'aaa', which does not exist, and ResourceNotFoundException for an
   // item just small enough.
-  const item = validateItem(input.Item);
+  const item = validateItem(input.Item, true);
   const size = assertItemSize(item, "put");
   const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const condition = conditionOf(input, attrs);

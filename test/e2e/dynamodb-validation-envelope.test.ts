@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, type PutItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { startTestNimbus, uniqueName, type TestNimbus, refusal } from "./harness.js";
+
+// DynamoDB's 2026-06 validation-framework rollout: PutItem, UpdateItem and DeleteItem report their
+// request-validation errors inside the "1 validation error detected: " envelope in us-east-1 and
+// 30 other Regions (paritysuite/dynamodb-conformance captures/cross-region-latest.json and its tier 3
+// error-messages tests, eu-west-2 and us-east-1). Query, Scan and GetItem keep the bare words.
+describe("DynamoDB item writes: the validation envelope", () => {
+  let nimbus: TestNimbus;
+  let ddb: DynamoDBClient;
+  let name: string;
+  const one = (message: string): [string, number, string] => ["ValidationException", 400, `1 validation error detected: ${message}`];
+  const bare = (message: string): [string, number, string] => ["ValidationException", 400, message];
+  const INVALID = "One or more parameter values were invalid: ";
+  before(async () => {
+    nimbus = await startTestNimbus();
+    ddb = new DynamoDBClient(nimbus.clientConfig());
+    name = uniqueName("envelope");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  });
+  after(async () => {
+    ddb.destroy();
+    await nimbus.close();
+  });
+
+  const put = (input: Partial<PutItemCommandInput>) => refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "e" } }, ...input })));
+
+  test("PutItem: an empty string or number set, or a string set with duplicates, in the Item", async () => {
+    // captures/cross-region-latest.json b_put_empty_ss, b_put_empty_ns, b_put_dup_ss, esm_put_ss_dup_empty (us-east-1).
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { SS: [] } } }), one(`${INVALID}An string set  may not be empty`));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { NS: [] } } }), one(`${INVALID}An number set  may not be empty`));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { SS: ["a", "a"] } } }), one(`${INVALID}Input collection ["a", "a"] contains duplicates.`));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { SS: ["", ""] } } }), one(`${INVALID}Input collection ["", ""] contains duplicates.`));
+    // A Scan's ExclusiveStartKey keeps the bare words.
+    assert.deepEqual(await refusal(ddb.send(new ScanCommand({ TableName: name, ExclusiveStartKey: { pk: { SS: ["a", "a"] } } }))), bare(`${INVALID}Input collection [a, a] contains duplicates.`));
+  });
+});
