@@ -43,4 +43,18 @@ describe("DynamoDB item writes: the validation envelope", () => {
     // A Scan's ExclusiveStartKey keeps the bare words.
     assert.deepEqual(await refusal(ddb.send(new ScanCommand({ TableName: name, ExclusiveStartKey: { pk: { SS: ["a", "a"] } } }))), bare(`${INVALID}Input collection [a, a] contains duplicates.`));
   });
+
+  test("PutItem: redundant parentheses, or contains() with the same operand twice, in the ConditionExpression", async () => {
+    // captures/cross-region-latest.json b_put_redundant_parens and b_put_contains_dup (us-east-1).
+    assert.deepEqual(await put({ ConditionExpression: "((attribute_not_exists(pk)))" }), one("Invalid ConditionExpression: The expression has redundant parentheses;"));
+    assert.deepEqual(
+      await put({ ConditionExpression: "contains(#a, #a)", ExpressionAttributeNames: { "#a": "data" } }),
+      one("Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: contains, first operand: [data]"),
+    );
+    // A Scan's FilterExpression keeps the bare words.
+    assert.deepEqual(
+      await refusal(ddb.send(new ScanCommand({ TableName: name, FilterExpression: "((attribute_exists(pk)))" }))),
+      bare("Invalid FilterExpression: The expression has redundant parentheses;"),
+    );
+  });
 });

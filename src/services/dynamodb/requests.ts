@@ -7,6 +7,7 @@ import type { AwsError } from "../../core/errors.js";
 import {
   conditionFromExpected,
   evaluateCondition,
+  isValidationException,
   parseCondition,
   parseProjection,
   pathsFromAttributesToGet,
@@ -31,6 +32,40 @@ export interface ConditionInput {
 export function conditionOf(input: ConditionInput, attrs: ExpressionAttributes): Condition | undefined {
   if (input.ConditionExpression !== undefined) return parseCondition(input.ConditionExpression, attrs, "ConditionExpression");
   return conditionFromExpected(input.Expected, input.ConditionalOperator);
+}
+
+export type ItemWrite = "PutItem" | "UpdateItem" | "DeleteItem";
+
+/**
+ * The request-validation errors that PutItem, UpdateItem and DeleteItem report inside the
+ * "1 validation error detected: " envelope since DynamoDB's 2026-06 validation-framework rollout
+ * (us-east-1 and 30 other Regions), each for the operations it is on record for. The code that
+ * raises them also serves Query, Scan, GetItem and the transactions, which keep the bare words,
+ * so the envelope is added here, around what an item write checks before its table is looked up.
+ */
+const ENVELOPED: readonly { readonly operations: readonly ItemWrite[]; readonly message: RegExp }[] = [
+  // paritysuite/dynamodb-conformance captures/cross-region-latest.json b_put_redundant_parens and
+  // b_put_contains_dup (eu-west-2, us-east-1).
+  {
+    operations: ["PutItem"],
+    message: /^Invalid ConditionExpression: (The expression has redundant parentheses;|The first operand must be distinct from the remaining operands for this operator or function; )/,
+  },
+];
+
+/** Runs an item write's checks that come before its table is looked up, enveloping what ENVELOPED lists. */
+export function envelopedChecks<T>(operation: ItemWrite, checks: () => T): T {
+  try {
+    return checks();
+  } catch (err) {
+    if (
+      isValidationException(err) &&
+      !/^\d+ validation errors? detected: /.test(err.message) &&
+      ENVELOPED.some((e) => e.operations.includes(operation) && e.message.test(err.message))
+    ) {
+      throw validationException(`1 validation error detected: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 export interface ProjectionInput {

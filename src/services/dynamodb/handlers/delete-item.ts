@@ -4,22 +4,25 @@ import type { DynamoContext } from "../context.js";
 import { capacityMode, checkKey, readItem, requireItemTable, singleItemWrite, tableNameOf, writeItem } from "../items.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
-import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, returnValuesOf } from "../requests.js";
+import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, envelopedChecks, returnValuesOf } from "../requests.js";
 
 export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteItemOutput {
-  checkWriteMembers(input);
-  checkExpressionParameters("DeleteItem", input);
-  const returnValues = returnValuesOf(input.ReturnValues, "DeleteItem");
-  const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
-  const mode = capacityMode(input.ReturnConsumedCapacity);
-  // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
-  // "x!" with an empty set in ExpressionAttributeValues fails the name).
-  const tableName = tableNameOf(input.TableName);
-  // The Key's values and the condition are checked before the table is looked up (see checkKey).
-  const key = validateItem(input.Key);
-  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
-  const condition = conditionOf(input, attrs);
-  attrs.assertAllUsed();
+  const { returnValues, returnOld, mode, tableName, key, condition } = envelopedChecks("DeleteItem", () => {
+    checkWriteMembers(input);
+    checkExpressionParameters("DeleteItem", input);
+    const returnValues = returnValuesOf(input.ReturnValues, "DeleteItem");
+    const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
+    const mode = capacityMode(input.ReturnConsumedCapacity);
+    // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
+    // "x!" with an empty set in ExpressionAttributeValues fails the name).
+    const tableName = tableNameOf(input.TableName);
+    // The Key's values and the condition are checked before the table is looked up (see checkKey).
+    const key = validateItem(input.Key);
+    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const condition = conditionOf(input, attrs);
+    attrs.assertAllUsed();
+    return { returnValues, returnOld, mode, tableName, key, condition };
+  });
   const meta = requireItemTable(ctx.store, ctx, tableName);
   checkKey(meta, key);
   const throttle = throttleOf(ctx);

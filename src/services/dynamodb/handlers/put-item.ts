@@ -2,28 +2,31 @@ import type { PutItemInput, PutItemOutput } from "../../../generated/dynamodb.js
 import { assertItemSize, checkExpressionParameters, expressionAttributes, validateItem } from "../domain/index.js";
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkItemKeys, parseItem, readItemRow, requireItemTable, singleItemWrite, tableNameOf, writeItem, writeReadsOldItem } from "../items.js";
-import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, returnValuesOf } from "../requests.js";
+import { assertCondition, attributesOut, checkReturnValuesOnFailure, checkWriteMembers, conditionOf, envelopedChecks, returnValuesOf } from "../requests.js";
 import { itemCollectionMetrics } from "../metrics.js";
 import { throttleOf } from "../throttling.js";
 
 export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput {
-  checkWriteMembers(input);
-  checkExpressionParameters("PutItem", input);
-  const returnValues = returnValuesOf(input.ReturnValues, "PutItem");
-  const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
-  const mode = capacityMode(input.ReturnConsumedCapacity);
-  // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
-  // "x!" with an empty set in ExpressionAttributeValues fails the name).
-  const tableName = tableNameOf(input.TableName);
-  // The item's values and size and the condition are checked before the table is looked up, its
-  // keys after: dynalite's suite (run against DynamoDB) gets "Item size has exceeded the maximum
-  // allowed size" from table 'aaa', which does not exist, and ResourceNotFoundException for an
-  // item just small enough.
-  const item = validateItem(input.Item, true);
-  const size = assertItemSize(item, "put");
-  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
-  const condition = conditionOf(input, attrs);
-  attrs.assertAllUsed();
+  const { returnValues, returnOld, mode, tableName, item, size, condition } = envelopedChecks("PutItem", () => {
+    checkWriteMembers(input);
+    checkExpressionParameters("PutItem", input);
+    const returnValues = returnValuesOf(input.ReturnValues, "PutItem");
+    const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
+    const mode = capacityMode(input.ReturnConsumedCapacity);
+    // The table name's rules come first (moto's AWS-verified test_update_item_with_invalid_table_name:
+    // "x!" with an empty set in ExpressionAttributeValues fails the name).
+    const tableName = tableNameOf(input.TableName);
+    // The item's values and size and the condition are checked before the table is looked up, its
+    // keys after: dynalite's suite (run against DynamoDB) gets "Item size has exceeded the maximum
+    // allowed size" from table 'aaa', which does not exist, and ResourceNotFoundException for an
+    // item just small enough.
+    const item = validateItem(input.Item, true);
+    const size = assertItemSize(item, "put");
+    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const condition = conditionOf(input, attrs);
+    attrs.assertAllUsed();
+    return { returnValues, returnOld, mode, tableName, item, size, condition };
+  });
   const meta = requireItemTable(ctx.store, ctx, tableName);
   checkItemKeys(meta, item);
   const throttle = throttleOf(ctx);

@@ -21,28 +21,31 @@ import {
 import type { DynamoContext } from "../context.js";
 import { capacityMode, checkIndexKeys, checkKey, checkKeyPaths, readItem, requireItemTable, singleItemWrite, updateWrites, writeItem, writeTableNameOf } from "../items.js";
 import { itemCollectionMetrics, wantsItemCollectionMetrics } from "../metrics.js";
-import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, returnValuesOf } from "../requests.js";
+import { assertCondition, attributesOut, checkReturnValuesOnFailure, conditionOf, envelopedChecks, returnValuesOf } from "../requests.js";
 import { keyAttributeNames, tableSchema } from "../table.js";
 import { throttleOf } from "../throttling.js";
 
 export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateItemOutput {
-  checkExpressionParameters("UpdateItem", input);
-  const returnValues = returnValuesOf(input.ReturnValues, "UpdateItem");
-  const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
-  const mode = capacityMode(input.ReturnConsumedCapacity);
-  // A member constraint, refused before anything is written (Nimbus checked it while answering, after the write).
-  wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
-  // The Key's values and the expressions are checked before the table is looked up (see checkKey),
-  // though after the table name's rules (moto's tests named at writeTableNameOf).
-  const tableName = writeTableNameOf(input.TableName);
-  const key = validateItem(input.Key);
-  // AttributeUpdates before Expected: dynalite's updateItem tests (run against AWS) get "Only DELETE
-  // action is allowed when no attribute value is specified" where Expected lacks its Value too.
-  const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;
-  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
-  const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
-  const condition = conditionOf(input, attrs);
-  attrs.assertAllUsed();
+  const { returnValues, returnOld, mode, tableName, key, legacy, actions, condition } = envelopedChecks("UpdateItem", () => {
+    checkExpressionParameters("UpdateItem", input);
+    const returnValues = returnValuesOf(input.ReturnValues, "UpdateItem");
+    const returnOld = checkReturnValuesOnFailure(input.ReturnValuesOnConditionCheckFailure);
+    const mode = capacityMode(input.ReturnConsumedCapacity);
+    // A member constraint, refused before anything is written (Nimbus checked it while answering, after the write).
+    wantsItemCollectionMetrics(input.ReturnItemCollectionMetrics);
+    // The Key's values and the expressions are checked before the table is looked up (see checkKey),
+    // though after the table name's rules (moto's tests named at writeTableNameOf).
+    const tableName = writeTableNameOf(input.TableName);
+    const key = validateItem(input.Key);
+    // AttributeUpdates before Expected: dynalite's updateItem tests (run against AWS) get "Only DELETE
+    // action is allowed when no attribute value is specified" where Expected lacks its Value too.
+    const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;
+    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
+    const condition = conditionOf(input, attrs);
+    attrs.assertAllUsed();
+    return { returnValues, returnOld, mode, tableName, key, legacy, actions, condition };
+  });
   const meta = requireItemTable(ctx.store, ctx, tableName);
   checkKey(meta, key);
   const keyNames = keyAttributeNames(tableSchema(meta));
