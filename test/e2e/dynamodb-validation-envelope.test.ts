@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, type PutItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { startTestNimbus, uniqueName, type TestNimbus, refusal } from "./harness.js";
 
 // DynamoDB's 2026-06 validation-framework rollout: PutItem, UpdateItem and DeleteItem report their
@@ -55,6 +55,22 @@ describe("DynamoDB item writes: the validation envelope", () => {
     assert.deepEqual(
       await refusal(ddb.send(new ScanCommand({ TableName: name, FilterExpression: "((attribute_exists(pk)))" }))),
       bare("Invalid FilterExpression: The expression has redundant parentheses;"),
+    );
+  });
+
+  test("UpdateItem: a syntax error, an empty UpdateExpression, or an undefined value in it", async () => {
+    // captures/cross-region-latest.json u_upd_syntax, u_upd_empty, u_upd_missing_eav (us-east-1).
+    const update = (input: Partial<UpdateItemCommandInput>) => refusal(ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "e" } }, ...input })));
+    assert.deepEqual(
+      await update({ UpdateExpression: "INVALID SYNTAX HERE", ExpressionAttributeValues: { ":v": { S: "val" } } }),
+      one('Invalid UpdateExpression: Syntax error; token: "INVALID", near: "INVALID SYNTAX"'),
+    );
+    assert.deepEqual(await update({ UpdateExpression: "" }), one("Invalid UpdateExpression: The expression can not be empty;"));
+    assert.deepEqual(await update({ UpdateExpression: "SET attr1 = :v" }), one("Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"));
+    // Writing a key attribute stays bare (u_upd_hashkey).
+    assert.deepEqual(
+      await update({ UpdateExpression: "SET pk = :v", ExpressionAttributeValues: { ":v": { S: "x" } } }),
+      bare("One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"),
     );
   });
 });

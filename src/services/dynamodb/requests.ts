@@ -50,6 +50,11 @@ const ENVELOPED: readonly { readonly operations: readonly ItemWrite[]; readonly 
     operations: ["PutItem"],
     message: /^Invalid ConditionExpression: (The expression has redundant parentheses;|The first operand must be distinct from the remaining operands for this operator or function; )/,
   },
+  // captures/cross-region-latest.json u_upd_syntax, u_upd_empty and u_upd_missing_eav (eu-west-2, us-east-1).
+  {
+    operations: ["UpdateItem"],
+    message: /^Invalid UpdateExpression: (Syntax error; |The expression can not be empty;|An expression attribute value used in expression is not defined; )/,
+  },
 ];
 
 /** Runs an item write's checks that come before its table is looked up, enveloping what ENVELOPED lists. */
