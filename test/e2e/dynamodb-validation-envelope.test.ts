@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand, type DeleteItemCommandInput, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { startTestNimbus, uniqueName, type TestNimbus, refusal } from "./harness.js";
 
 // DynamoDB's 2026-06 validation-framework rollout: PutItem, UpdateItem and DeleteItem report their
@@ -32,6 +32,7 @@ describe("DynamoDB item writes: the validation envelope", () => {
     await nimbus.close();
   });
 
+  const del = (input: Partial<DeleteItemCommandInput>) => refusal(ddb.send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: "e" } }, ...input })));
   const put = (input: Partial<PutItemCommandInput>) => refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "e" } }, ...input })));
 
   test("PutItem: an empty string or number set, or a string set with duplicates, in the Item", async () => {
@@ -72,5 +73,13 @@ describe("DynamoDB item writes: the validation envelope", () => {
       await update({ UpdateExpression: "SET pk = :v", ExpressionAttributeValues: { ":v": { S: "x" } } }),
       bare("One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"),
     );
+  });
+
+  test("PutItem and DeleteItem: an empty ConditionExpression", async () => {
+    // tests/tier3/error-messages/putItem.test.ts and deleteItem.test.ts, "an empty ConditionExpression" (us-east-1).
+    assert.deepEqual(await put({ ConditionExpression: "" }), one("Invalid ConditionExpression: The expression can not be empty;"));
+    assert.deepEqual(await del({ ConditionExpression: "" }), one("Invalid ConditionExpression: The expression can not be empty;"));
+    // A Scan's empty FilterExpression keeps the bare words.
+    assert.deepEqual(await refusal(ddb.send(new ScanCommand({ TableName: name, FilterExpression: "" }))), bare("Invalid FilterExpression: The expression can not be empty;"));
   });
 });

@@ -55,6 +55,9 @@ const ENVELOPED: readonly { readonly operations: readonly ItemWrite[]; readonly 
     operations: ["UpdateItem"],
     message: /^Invalid UpdateExpression: (Syntax error; |The expression can not be empty;|An expression attribute value used in expression is not defined; )/,
   },
+  // Tier 3 tests/tier3/error-messages/putItem.test.ts and deleteItem.test.ts "request validation
+  // envelope", "an empty ConditionExpression" (eu-west-2, us-east-1, 2026-10-09).
+  { operations: ["PutItem", "DeleteItem"], message: /^Invalid ConditionExpression: The expression can not be empty;$/ },
 ];
 
 /** Runs an item write's checks that come before its table is looked up, enveloping what ENVELOPED lists. */
