@@ -33,6 +33,7 @@ describe("DynamoDB item writes: the validation envelope", () => {
   });
 
   const del = (input: Partial<DeleteItemCommandInput>) => refusal(ddb.send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: "e" } }, ...input })));
+  const update = (input: Partial<UpdateItemCommandInput>) => refusal(ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "e" } }, ...input })));
   const put = (input: Partial<PutItemCommandInput>) => refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "e" } }, ...input })));
 
   test("PutItem: an empty string or number set, or a string set with duplicates, in the Item", async () => {
@@ -61,7 +62,6 @@ describe("DynamoDB item writes: the validation envelope", () => {
 
   test("UpdateItem: a syntax error, an empty UpdateExpression, or an undefined value in it", async () => {
     // captures/cross-region-latest.json u_upd_syntax, u_upd_empty, u_upd_missing_eav (us-east-1).
-    const update = (input: Partial<UpdateItemCommandInput>) => refusal(ddb.send(new UpdateItemCommand({ TableName: name, Key: { pk: { S: "e" } }, ...input })));
     assert.deepEqual(
       await update({ UpdateExpression: "INVALID SYNTAX HERE", ExpressionAttributeValues: { ":v": { S: "val" } } }),
       one('Invalid UpdateExpression: Syntax error; token: "INVALID", near: "INVALID SYNTAX"'),
@@ -81,5 +81,22 @@ describe("DynamoDB item writes: the validation envelope", () => {
     assert.deepEqual(await del({ ConditionExpression: "" }), one("Invalid ConditionExpression: The expression can not be empty;"));
     // A Scan's empty FilterExpression keeps the bare words.
     assert.deepEqual(await refusal(ddb.send(new ScanCommand({ TableName: name, FilterExpression: "" }))), bare("Invalid FilterExpression: The expression can not be empty;"));
+  });
+
+  test("UpdateItem: unused ExpressionAttributeNames or ExpressionAttributeValues", async () => {
+    // captures/cross-region-latest.json u_upd_unused_ean and u_upd_unused_eav (us-east-1).
+    assert.deepEqual(
+      await update({ UpdateExpression: "SET attr1 = :v", ExpressionAttributeValues: { ":v": { S: "val" } }, ExpressionAttributeNames: { "#unused": "someattr" } }),
+      one("Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}"),
+    );
+    assert.deepEqual(
+      await update({ UpdateExpression: "SET attr1 = :v", ExpressionAttributeValues: { ":v": { S: "val" }, ":unused": { S: "extra" } } }),
+      one("Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}"),
+    );
+    // A Scan keeps the bare words.
+    assert.deepEqual(
+      await refusal(ddb.send(new ScanCommand({ TableName: name, FilterExpression: "attribute_exists(pk)", ExpressionAttributeNames: { "#unused": "x" } }))),
+      bare("Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}"),
+    );
   });
 });

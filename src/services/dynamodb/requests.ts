@@ -58,6 +58,8 @@ const ENVELOPED: readonly { readonly operations: readonly ItemWrite[]; readonly 
   // Tier 3 tests/tier3/error-messages/putItem.test.ts and deleteItem.test.ts "request validation
   // envelope", "an empty ConditionExpression" (eu-west-2, us-east-1, 2026-10-09).
   { operations: ["PutItem", "DeleteItem"], message: /^Invalid ConditionExpression: The expression can not be empty;$/ },
+  // captures/cross-region-latest.json u_upd_unused_ean and u_upd_unused_eav (eu-west-2, us-east-1).
+  { operations: ["UpdateItem"], message: /^Value provided in ExpressionAttribute(Names|Values) unused in expressions: / },
 ];
 
 /** Runs an item write's checks that come before its table is looked up, enveloping what ENVELOPED lists. */
