@@ -99,4 +99,25 @@ describe("DynamoDB item writes: the validation envelope", () => {
       bare("Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}"),
     );
   });
+
+  test("PutItem and DeleteItem: a malformed Expected condition", async () => {
+    // tests/tier3/error-messages/putItem.test.ts "a malformed Expected condition" and deleteItem.test.ts
+    // "every malformed Expected condition" (us-east-1).
+    const cases: [NonNullable<PutItemCommandInput["Expected"]>, string][] = [
+      [{ a: { Exists: true } }, `${INVALID}Value must be provided when Exists is true for Attribute: a`],
+      [{ a: { Exists: false, Value: { S: "x" } } }, `${INVALID}Value cannot be used when Exists is false for Attribute: a`],
+      [{ a: { Value: { S: "x" }, ComparisonOperator: "EQ", AttributeValueList: [{ S: "x" }] } }, `${INVALID}Value and AttributeValueList cannot be used together for Attribute: a`],
+      [{ a: { ComparisonOperator: "EQ" } }, `${INVALID}Value or AttributeValueList must be used with ComparisonOperator: EQ for Attribute: a`],
+      [{ a: { ComparisonOperator: "BETWEEN", AttributeValueList: [{ S: "x" }] } }, `${INVALID}Invalid number of argument(s) for the BETWEEN ComparisonOperator`],
+    ];
+    for (const [Expected, message] of cases) {
+      assert.deepEqual(await put({ Expected }), one(message));
+      assert.deepEqual(await del({ Expected }), one(message));
+    }
+    // A Scan's ScanFilter keeps the bare words.
+    assert.deepEqual(
+      await refusal(ddb.send(new ScanCommand({ TableName: name, ScanFilter: { a: { ComparisonOperator: "BETWEEN", AttributeValueList: [{ S: "x" }] } } }))),
+      bare(`${INVALID}Invalid number of argument(s) for the BETWEEN ComparisonOperator`),
+    );
+  });
 });

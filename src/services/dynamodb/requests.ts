@@ -60,6 +60,13 @@ const ENVELOPED: readonly { readonly operations: readonly ItemWrite[]; readonly 
   { operations: ["PutItem", "DeleteItem"], message: /^Invalid ConditionExpression: The expression can not be empty;$/ },
   // captures/cross-region-latest.json u_upd_unused_ean and u_upd_unused_eav (eu-west-2, us-east-1).
   { operations: ["UpdateItem"], message: /^Value provided in ExpressionAttribute(Names|Values) unused in expressions: / },
+  // A malformed Expected condition: tier 3 putItem.test.ts "a malformed Expected condition" and
+  // deleteItem.test.ts "every malformed Expected condition" (eu-west-2, us-east-1, 2026-10-09).
+  {
+    operations: ["PutItem", "DeleteItem"],
+    message:
+      /^One or more parameter values were invalid: ((Value must be provided when Exists is true|Value cannot be used when Exists is false|Value and AttributeValueList cannot be used together|Value or AttributeValueList must be used with ComparisonOperator: \w+) for Attribute: |Invalid number of argument\(s\) for the \w+ ComparisonOperator$)/,
+  },
 ];
 
 /** Runs an item write's checks that come before its table is looked up, enveloping what ENVELOPED lists. */
