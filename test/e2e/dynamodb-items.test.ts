@@ -480,7 +480,9 @@ describe("DynamoDB items", () => {
       assert.equal(bad.$metadata.httpStatusCode, 400);
       assert.equal(bad.message, "ReturnValues can only be ALL_OLD or NONE");
       const badDelete = await failure<DynamoDBServiceException>(ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnValues: rv })));
-      assert.equal(badDelete.message, "ReturnValues can only be ALL_OLD or NONE");
+      // Enveloped since the 2026-06 validation-framework rollout: paritysuite/dynamodb-conformance tier 3
+      // deleteItem.test.ts "ReturnValues ALL_NEW or UPDATED_NEW" (us-east-1).
+      assert.equal(badDelete.message, "1 validation error detected: ReturnValues can only be ALL_OLD or NONE");
     }
     const unknown = await failure<DynamoDBServiceException>(ddb.send(new DeleteItemCommand({ TableName: name, Key: key, ReturnValues: "none" as "NONE" })));
     assert.equal(

@@ -120,4 +120,10 @@ describe("DynamoDB item writes: the validation envelope", () => {
       bare(`${INVALID}Invalid number of argument(s) for the BETWEEN ComparisonOperator`),
     );
   });
+
+  test("DeleteItem: ReturnValues other than ALL_OLD or NONE", async () => {
+    // tests/tier3/error-messages/deleteItem.test.ts "ReturnValues ALL_NEW or UPDATED_NEW" (us-east-1).
+    assert.deepEqual(await del({ ReturnValues: "ALL_NEW" }), one("ReturnValues can only be ALL_OLD or NONE"));
+    assert.deepEqual(await del({ ReturnValues: "UPDATED_NEW" }), one("ReturnValues can only be ALL_OLD or NONE"));
+  });
 });

@@ -67,6 +67,9 @@ const ENVELOPED: readonly { readonly operations: readonly ItemWrite[]; readonly 
     message:
       /^One or more parameter values were invalid: ((Value must be provided when Exists is true|Value cannot be used when Exists is false|Value and AttributeValueList cannot be used together|Value or AttributeValueList must be used with ComparisonOperator: \w+) for Attribute: |Invalid number of argument\(s\) for the \w+ ComparisonOperator$)/,
   },
+  // Tier 3 deleteItem.test.ts "ReturnValues ALL_NEW or UPDATED_NEW" (eu-west-2, us-east-1, 2026-10-09);
+  // PutItem's is not on record in the new wording.
+  { operations: ["DeleteItem"], message: /^ReturnValues can only be ALL_OLD or NONE$/ },
 ];
 
 /** Runs an item write's checks that come before its table is looked up, enveloping what ENVELOPED lists. */
