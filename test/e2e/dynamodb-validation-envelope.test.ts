@@ -126,4 +126,17 @@ describe("DynamoDB item writes: the validation envelope", () => {
     assert.deepEqual(await del({ ReturnValues: "ALL_NEW" }), one("ReturnValues can only be ALL_OLD or NONE"));
     assert.deepEqual(await del({ ReturnValues: "UPDATED_NEW" }), one("ReturnValues can only be ALL_OLD or NONE"));
   });
+
+  test("UpdateItem: an undefined value in the ConditionExpression", async () => {
+    // tests/tier3/error-messages/updateItem.test.ts "undefined value in the ConditionExpression beside a defined one" (us-east-1).
+    assert.deepEqual(
+      await update({ UpdateExpression: "SET b = :w", ConditionExpression: "a = :v", ExpressionAttributeValues: { ":w": { S: "x" } } }),
+      one("Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :v"),
+    );
+    // A Scan's FilterExpression keeps the bare words.
+    assert.deepEqual(
+      await refusal(ddb.send(new ScanCommand({ TableName: name, FilterExpression: "a = :v", ExpressionAttributeValues: { ":w": { S: "x" } } }))),
+      bare("Invalid FilterExpression: An expression attribute value used in expression is not defined; attribute value: :v"),
+    );
+  });
 });

@@ -70,6 +70,9 @@ const ENVELOPED: readonly { readonly operations: readonly ItemWrite[]; readonly 
   // Tier 3 deleteItem.test.ts "ReturnValues ALL_NEW or UPDATED_NEW" (eu-west-2, us-east-1, 2026-10-09);
   // PutItem's is not on record in the new wording.
   { operations: ["DeleteItem"], message: /^ReturnValues can only be ALL_OLD or NONE$/ },
+  // Tier 3 updateItem.test.ts "undefined value in the ConditionExpression beside a defined one"
+  // (eu-west-2, us-east-1, 2026-10-09).
+  { operations: ["UpdateItem"], message: /^Invalid ConditionExpression: An expression attribute value used in expression is not defined; / },
 ];
 
 /** Runs an item write's checks that come before its table is looked up, enveloping what ENVELOPED lists. */
