@@ -31,8 +31,11 @@ export interface IncomingWire extends WireRequest {
   readonly sourceIp: string;
   /** `1.1` or `2.0`, as the request line said. */
   readonly httpVersion?: string;
-  /** The bytes of an HTTP/1 request line and header lines, as they came (RequestDialect.headerSectionRefused). */
-  readonly headerBytes?: number;
+  /**
+   * The bytes of an HTTP/1 request line and header lines, as they came (RequestDialect.headerSectionRefused);
+   * counted only when a service asks, so a request to one that does not pays nothing.
+   */
+  headerBytes?(): number;
 }
 
 /** What the server knows once a response has gone: the rest of what a request log records. */
@@ -102,7 +105,8 @@ export class Dispatcher {
         serviceId = svc.id;
         definition = svc.definition;
         protocol = wire;
-        const refused = req.headerBytes === undefined ? undefined : definition?.dialect?.headerSectionRefused?.(req.headerBytes);
+        const dialect = definition?.dialect;
+        const refused = dialect?.headerSectionRefused && req.headerBytes ? dialect.headerSectionRefused(req.headerBytes()) : undefined;
         if (refused) throw refused;
       });
       // Settled at once for a loaded service named by X-Amz-Target: no turn of the event loop.

@@ -371,7 +371,8 @@ function readBody(req: AnyRequest, limit: number): Buffer | Promise<Buffer> {
 
 async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Dispatcher, registry: ServiceRegistry, opts: HandleOptions): Promise<void> {
   const started = performance.now();
-  const headerBytes = req.httpVersionMajor === 1 ? headerSectionBytes(req) : undefined;
+  // The target as it came, before an absolute-form one is rewritten: what the header section held.
+  const sentTarget = req.url ?? "";
   if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) req.url = originForm(req.url);
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
@@ -398,7 +399,8 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     host: headers["host"] ?? (req.headers[":authority"] as string | undefined) ?? "",
     sourceIp: req.socket?.remoteAddress ?? "127.0.0.1",
     httpVersion: req.httpVersion,
-    headerBytes,
+    // HTTP/2 frames its headers itself: no header section to hold to a limit.
+    headerBytes: () => (req.httpVersionMajor === 1 ? headerSectionBytes(req, sentTarget) : 0),
     stream: req as Readable,
     readBody: (limit) => readBody(req, limit === undefined ? opts.maxBodyBytes : Math.min(limit, opts.maxBodyBytes)),
   };
@@ -445,8 +447,8 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
  * The bytes of an HTTP/1 request's request line and header lines (`Name: value` and CRLF each),
  * as the target and headers came: what a limit on the header section is held against.
  */
-function headerSectionBytes(req: AnyRequest): number {
-  let bytes = (req.method ?? "").length + (req.url ?? "").length + req.httpVersion.length + 9;
+function headerSectionBytes(req: AnyRequest, target: string): number {
+  let bytes = (req.method ?? "").length + target.length + req.httpVersion.length + 9;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i++) bytes += (raw[i] as string).length + 2;
   return bytes;
