@@ -248,7 +248,7 @@ class Binder {
           const [left, right] = [this.truthOrOperand(e.left), this.truthOrOperand(e.right)];
           if (e.op !== "=" && e.op !== "<>") throw operandTypeError(e.op, "BOOL");
           const equal = truthEquality(left, right);
-          return e.op === "=" ? equal : { kind: "not", operand: equal };
+          return e.op === "=" ? equal : not(equal);
         }
         const left = this.operand(e.left);
         const right = this.operand(e.right);
@@ -270,7 +270,7 @@ class Binder {
           const list = e.list.map((x) => this.truthOrOperand(x));
           if (list.length > MAX_IN_OPERANDS) throw invalid(`The IN operator is provided with too many operands; number of operands: ${list.length}`);
           const any = list.map((x) => truthEquality(operand, x)).reduce((a, b) => ({ kind: "or", left: a, right: b }));
-          return e.negated ? { kind: "not", operand: any } : any;
+          return e.negated ? not(any) : any;
         }
         const operand = this.operand(e.operand);
         // `IN ?` is one candidate, whatever the Parameter: a list Parameter is not spread into
