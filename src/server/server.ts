@@ -72,6 +72,15 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
  * was not read from or written to within the timeout period. Idle connections will be closed.").
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
+/**
+ * The most an HTTP/1 request line and headers may hold before node's parser refuses them with a
+ * bare 431 and no body. Node's own default (16 KiB) is no AWS limit: S3 answers any request
+ * whose header section passes its 8 KB with its own 400 RequestHeaderSectionTooLarge (a browser
+ * with large cookies met it through CloudFront, department-of-veterans-affairs/va.gov-team#89412),
+ * which the S3 dialect can only give to what reaches it (RequestDialect.headerSectionRefused).
+ * Past this, node's 431 still guards the server's memory.
+ */
+const MAX_HEADER_SECTION_BYTES = 64 * 1024;
 
 type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
 type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
@@ -140,7 +149,10 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
     serving.set(req.socket, res);
     onRequest(req, res, expectsContinue);
   };
-  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => onH1Request(req, res));
+  const h1 = http.createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: MAX_HEADER_SECTION_BYTES },
+    (req, res) => onH1Request(req, res),
+  );
   h1.timeout = idleTimeoutMs;
   h1.on("timeout", (socket: net.Socket) => onIdle(socket, serving.get(socket)));
   // Without this listener node answers every Expect: 100-continue at once, before anything is looked at.
