@@ -561,7 +561,8 @@ function endPending(): void {
  * case-sensitive map, so lowercase names left them without an object's ETag, type, length or
  * date. AWS's own record: the REST GET response in the S3 developer guide ("Last-Modified: ...
  * ETag: ... Content-Type: text/plain / Content-Length: 5 / Connection: close / Server:
- * AmazonS3") and S3's Common Response Headers. x-amz-* names stay lowercase, as S3 writes them;
+ * AmazonS3") and S3's Common Response Headers. x-amz-* names stay lowercase, as S3 writes them
+ * (but for the SSE-C key's MD5);
  * HTTP/2 lowercases every name.
  */
 const WIRE_NAMES = new Map(
@@ -591,6 +592,8 @@ const WIRE_NAMES = new Map(
     "Retry-After",
     "Server",
     "Vary",
+    // The one x-amz-* name S3 writes with capitals (its raw answers in dyus/meeseeks-s3's SSE-C goldens).
+    "x-amz-server-side-encryption-customer-key-MD5",
   ].map((name) => [name.toLowerCase(), name]),
 );
 

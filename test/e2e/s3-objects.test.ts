@@ -181,9 +181,9 @@ describe("S3 objects", () => {
   // JetS3t match the names exactly, and found no ETag, type, length or date in lowercase ones.
   test("response header names are written as S3 writes them: ETag, Content-Type, Last-Modified; x-amz-* lowercase", async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "names.txt", Body: "header names", ContentType: "text/plain", CacheControl: "no-cache", Metadata: { family: "Muntz" } }));
-    const names = (method: string, headers: Record<string, string> = {}) =>
+    const names = (method: string, headers: Record<string, string> = {}, path = `/${bucket}/names.txt`) =>
       new Promise<string[]>((resolve, reject) => {
-        const req = request({ host: "127.0.0.1", port: nimbus.port, method, path: `/${bucket}/names.txt`, headers: { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers } }, (res) => {
+        const req = request({ host: "127.0.0.1", port: nimbus.port, method, path, headers: { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers } }, (res) => {
           res.resume();
           res.on("end", () => resolve(res.rawHeaders.filter((_, i) => i % 2 === 0)));
         });
@@ -197,6 +197,23 @@ describe("S3 objects", () => {
     assert.ok(!got.includes("etag") && !got.includes("content-type"), got.join(", "));
     assert.ok((await names("HEAD")).includes("ETag"));
     assert.ok((await names("GET", { Range: "bytes=0-3" })).includes("Content-Range"));
+    // The one x-amz-* name S3 writes with capitals: "x-amz-server-side-encryption-customer-key-MD5"
+    // (S3's raw answers recorded in dyus/meeseeks-s3, e.g. complete_multipart_upload_sse_c's
+    // test_complete_ssec_upload_with_valid_sse_c_headers).
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    const encryptedBucket = uniqueName("names-ssec");
+    await s3.send(new CreateBucketCommand({ Bucket: encryptedBucket }));
+    await customerKeys(encryptedBucket, "NONE");
+    await s3.send(new PutObjectCommand({ Bucket: encryptedBucket, Key: "names.txt", Body: "secret", ...ssec }));
+    const ssecHeaders = {
+      "x-amz-server-side-encryption-customer-algorithm": ssec.SSECustomerAlgorithm,
+      "x-amz-server-side-encryption-customer-key": ssec.SSECustomerKey,
+      "x-amz-server-side-encryption-customer-key-MD5": ssec.SSECustomerKeyMD5,
+    };
+    const encrypted = await names("GET", ssecHeaders, `/${encryptedBucket}/names.txt`);
+    assert.ok(encrypted.includes("x-amz-server-side-encryption-customer-key-MD5"), encrypted.join(", "));
+    assert.ok(encrypted.includes("x-amz-server-side-encryption-customer-algorithm"), encrypted.join(", "));
   });
 
   // S3's Common Response Headers: "Server ... Default: AmazonS3"; its raw answers pasted in issues
