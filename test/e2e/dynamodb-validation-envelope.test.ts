@@ -46,6 +46,26 @@ describe("DynamoDB item writes: the validation envelope", () => {
     assert.deepEqual(await refusal(ddb.send(new ScanCommand({ TableName: name, ExclusiveStartKey: { pk: { SS: ["a", "a"] } } }))), bare(`${INVALID}Input collection [a, a] contains duplicates.`));
   });
 
+  test("PutItem: an empty binary set, or a binary set with duplicates, in the Item", async () => {
+    // captures/cross-region-latest.json esm_put_bs_empty_set and esm_put_bs_dup_empty (eu-west-2, us-east-1); the
+    // members before the repeat in byte order: tests/tier3/error-messages/valueLayers.test.ts "Duplicate set members".
+    const b64 = (s: string) => Buffer.from(s, "base64");
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { BS: [] } } }), one(`${INVALID}Binary sets should not be empty`));
+    assert.deepEqual(
+      await put({ Item: { pk: { S: "e" }, bad: { BS: [new Uint8Array(0), new Uint8Array(0)] } } }),
+      one(`${INVALID}Input collection ["",""]of type BS contains duplicates.`),
+    );
+    assert.deepEqual(
+      await put({ Item: { pk: { S: "e" }, bad: { M: { in: { BS: [b64("/w=="), b64("AA=="), b64("AA==")] } } } } }),
+      one(`${INVALID}Input collection ["AA==","/w==","AA=="]of type BS contains duplicates.`),
+    );
+    // A Scan's ExclusiveStartKey keeps the bare words.
+    assert.deepEqual(
+      await refusal(ddb.send(new ScanCommand({ TableName: name, ExclusiveStartKey: { pk: { BS: [b64("QQ=="), b64("QQ==")] } } }))),
+      bare(`${INVALID}Input collection [QQ==, QQ==]of type BS contains duplicates.`),
+    );
+  });
+
   test("PutItem: redundant parentheses, or contains() with the same operand twice, in the ConditionExpression", async () => {
     // captures/cross-region-latest.json b_put_redundant_parens and b_put_contains_dup (us-east-1).
     assert.deepEqual(await put({ ConditionExpression: "((attribute_not_exists(pk)))" }), one("Invalid ConditionExpression: The expression has redundant parentheses;"));

@@ -136,14 +136,22 @@ function normalizeNumberSet(list: unknown): string[] {
 
 function normalizeBinarySet(list: unknown): Uint8Array[] {
   if (!Array.isArray(list)) serialization("BS", "a list of blobs");
-  if (list.length === 0) problem(VALUE_MESSAGES.emptyBinarySet);
+  if (list.length === 0) problem(VALUE_MESSAGES.emptyBinarySet, ENVELOPE + VALUE_MESSAGES.emptyBinarySet);
   const seen = new Set<string>();
-  for (const b of list) {
+  for (let i = 0; i < list.length; i++) {
+    const b: unknown = list[i];
     if (!isBytes(b)) serialization("BS", "a list of blobs");
     const key = base64(b);
     if (seen.has(key)) {
-      // The missing space before "of type BS" is AWS's.
-      problem(`One or more parameter values were invalid: Input collection [${(list as Uint8Array[]).map(base64).join(", ")}]of type BS contains duplicates.`);
+      // The missing space before "of type BS" is AWS's. The newer wording quotes the members with
+      // no space between them ('["",""]of type BS') and lists the distinct ones before the repeat
+      // in byte order.
+      const members = list as Uint8Array[];
+      const reported = [...members.slice(0, i).sort(Buffer.compare), ...members.slice(i)];
+      problem(
+        `One or more parameter values were invalid: Input collection [${members.map(base64).join(", ")}]of type BS contains duplicates.`,
+        `${ENVELOPE}One or more parameter values were invalid: Input collection [${reported.map((m) => JSON.stringify(base64(m))).join(",")}]of type BS contains duplicates.`,
+      );
     }
     seen.add(key);
   }
@@ -251,7 +259,9 @@ export function validateAttributeValue(raw: unknown): AttributeValue {
  * "1 validation error detected: One or more parameter values were invalid: An string set  may not
  * be empty", and 'Input collection ["a", "a"] contains duplicates.' (paritysuite/dynamodb-conformance
  * captures/cross-region-latest.json b_put_empty_ss, b_put_empty_ns, b_put_dup_ss and esm_put_ss_dup_empty:
- * eu-west-2, us-east-1). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
+ * eu-west-2, us-east-1); so are an empty binary set and duplicate binary-set members, '["",""]of type
+ * BS' (esm_put_bs_empty_set, esm_put_bs_dup_empty; the byte order of the members before the repeat
+ * is tier 3 error-messages/valueLayers.test.ts "Duplicate set members", four Regions). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
  * not on record in the new wording, so they keep the old.
  */
 export function validateItem(raw: Record<string, unknown>, enveloped = false): Item {
