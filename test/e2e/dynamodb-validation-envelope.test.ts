@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand, type DeleteItemCommandInput, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand, type DeleteItemCommandInput, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { startTestNimbus, uniqueName, type TestNimbus, refusal } from "./harness.js";
 
 // DynamoDB's 2026-06 validation-framework rollout: PutItem, UpdateItem and DeleteItem report their
@@ -64,6 +64,15 @@ describe("DynamoDB item writes: the validation envelope", () => {
       await refusal(ddb.send(new ScanCommand({ TableName: name, ExclusiveStartKey: { pk: { BS: [b64("QQ=="), b64("QQ==")] } } }))),
       bare(`${INVALID}Input collection [QQ==, QQ==]of type BS contains duplicates.`),
     );
+  });
+
+  test("PutItem: a NULL attribute value that is not true, in the Item", async () => {
+    // captures/cross-region-latest.json nullRoundTrip, put "rejected" (eu-west-2, us-east-1).
+    const notTrue = `${INVALID}Null attribute value types must have the value of true`;
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, n: { NULL: false } } }), one(notTrue));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, l: { L: [{ NULL: false }] } } }), one(notTrue));
+    // GetItem's Key keeps the bare words (its answer in the newer framework is not on record).
+    assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { NULL: false } } }))), bare(notTrue));
   });
 
   test("PutItem: redundant parentheses, or contains() with the same operand twice, in the ConditionExpression", async () => {

@@ -192,7 +192,7 @@ function normalizeValue(raw: unknown, depth: number): AttributeValue {
         break;
       case "NULL":
         if (typeof member !== "boolean") serialization("NULL", "a boolean");
-        if (!member) problem(VALUE_MESSAGES.nullNotTrue);
+        if (!member) problem(VALUE_MESSAGES.nullNotTrue, ENVELOPE + VALUE_MESSAGES.nullNotTrue);
         out = { NULL: true };
         break;
       case "SS":
@@ -261,7 +261,8 @@ export function validateAttributeValue(raw: unknown): AttributeValue {
  * captures/cross-region-latest.json b_put_empty_ss, b_put_empty_ns, b_put_dup_ss and esm_put_ss_dup_empty:
  * eu-west-2, us-east-1); so are an empty binary set and duplicate binary-set members, '["",""]of type
  * BS' (esm_put_bs_empty_set, esm_put_bs_dup_empty; the byte order of the members before the repeat
- * is tier 3 error-messages/valueLayers.test.ts "Duplicate set members", four Regions). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
+ * is tier 3 error-messages/valueLayers.test.ts "Duplicate set members", four Regions); and so is
+ * { NULL: false } (the capture's nullRoundTrip, eu-west-2 and us-east-1). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
  * not on record in the new wording, so they keep the old.
  */
 export function validateItem(raw: Record<string, unknown>, enveloped = false): Item {
