@@ -102,7 +102,8 @@ describe("DynamoDB items", () => {
     const twoTypes = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes";
     assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: missing, Key: { pk: { S: "a", N: "1" } as unknown as AttributeValue } }))), invalid(twoTypes));
     assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, ProjectionExpression: "a, #b" }))), invalid("Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #b"));
-    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" }, n: { N: "b" } } }))), invalid("The parameter cannot be converted to a numeric value: b"));
+    // Enveloped since the 2026-06 validation-framework rollout (paritysuite/dynamodb-conformance tests/tier3/error-messages/valueLayers.test.ts, us-east-1).
+    assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" }, n: { N: "b" } } }))), invalid("1 validation error detected: The parameter cannot be converted to a numeric value: b"));
     assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" }, big: { S: "x".repeat(400 * 1024) } } }))), invalid("Item size has exceeded the maximum allowed size"));
     assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" } }, ConditionExpression: "" }))), invalid("1 validation error detected: Invalid ConditionExpression: The expression can not be empty;"));
     assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: missing, Key: { pk: { SS: [] } } }))), invalid("One or more parameter values were invalid: An string set  may not be empty"));

@@ -75,6 +75,19 @@ describe("DynamoDB item writes: the validation envelope", () => {
     assert.deepEqual(await refusal(ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { NULL: false } } }))), bare(notTrue));
   });
 
+  test("PutItem: a malformed number in the Item, an empty one keeping the colon and a space", async () => {
+    // captures/cross-region-latest.json esm_put_ns_empty (eu-west-2, us-east-1); tests/tier3/error-messages/valueLayers.test.ts
+    // "Number values": every malformed number in a PutItem Item, set member or nested value (four Regions, us-east-1 among them).
+    const NOT_NUMERIC = "The parameter cannot be converted to a numeric value";
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { NS: [""] } } }), one(`${NOT_NUMERIC}: `));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { N: "" } } }), one(`${NOT_NUMERIC}: `));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { NS: ["1", "abc"] } } }), one(`${NOT_NUMERIC}: abc`));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { M: { x: { L: [{ N: " 1" }] } } } } }), one(`${NOT_NUMERIC}:  1`));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { N: "1e2147483647" } } }), one("Number overflow. Attempting to store a number with magnitude larger than supported range"));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { N: "1e-131" } } }), one("Number underflow. Attempting to store a number with magnitude smaller than supported range"));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { N: "1".repeat(40) } } }), one("Attempting to store more than 38 significant digits in a Number"));
+  });
+
   test("PutItem: redundant parentheses, or contains() with the same operand twice, in the ConditionExpression", async () => {
     // captures/cross-region-latest.json b_put_redundant_parens and b_put_contains_dup (us-east-1).
     assert.deepEqual(await put({ ConditionExpression: "((attribute_not_exists(pk)))" }), one("Invalid ConditionExpression: The expression has redundant parentheses;"));

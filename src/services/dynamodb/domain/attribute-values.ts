@@ -1,6 +1,6 @@
 import { AwsError } from "../../../core/errors.js";
 import { validationException } from "./errors.js";
-import { compareNumbers, normalizeNumber, numberProblem, numberSize } from "./numbers.js";
+import { compareNumbers, normalizeNumber, NUMBER_MESSAGES, numberProblem, numberSize } from "./numbers.js";
 
 /**
  * The JSON wire form of a DynamoDB value, as the protocol layer hands it over (blobs already
@@ -115,6 +115,14 @@ function normalizeStringSet(list: unknown): string[] {
   return list as string[];
 }
 
+/**
+ * A malformed number, refused in the newer wording too, where an empty string keeps the colon and
+ * a space: "1 validation error detected: The parameter cannot be converted to a numeric value: ".
+ */
+function badNumber(message: string, text: string): never {
+  problem(message, ENVELOPE + (message === NUMBER_MESSAGES.notNumeric ? `${message}: ${text}` : message));
+}
+
 function normalizeNumberSet(list: unknown): string[] {
   if (!Array.isArray(list)) serialization("NS", "a list of strings");
   if (list.length === 0) problem(VALUE_MESSAGES.emptyNumberSet, ENVELOPE + VALUE_MESSAGES.emptyNumberSet);
@@ -124,7 +132,7 @@ function normalizeNumberSet(list: unknown): string[] {
     const s: unknown = list[i];
     if (typeof s !== "string") serialization("NS", "a list of strings");
     const bad = numberProblem(s);
-    if (bad) problem(bad);
+    if (bad) badNumber(bad, s);
     const n = normalizeNumber(s);
     // "1" and "1.0" are the same number, so they are duplicates too.
     if (seen.has(n)) problem(VALUE_MESSAGES.numberSetDuplicates);
@@ -178,7 +186,7 @@ function normalizeValue(raw: unknown, depth: number): AttributeValue {
       case "N": {
         if (typeof member !== "string") serialization("N", "a string");
         const bad = numberProblem(member);
-        if (bad) problem(bad);
+        if (bad) badNumber(bad, member);
         out = { N: normalizeNumber(member) };
         break;
       }
@@ -262,7 +270,9 @@ export function validateAttributeValue(raw: unknown): AttributeValue {
  * eu-west-2, us-east-1); so are an empty binary set and duplicate binary-set members, '["",""]of type
  * BS' (esm_put_bs_empty_set, esm_put_bs_dup_empty; the byte order of the members before the repeat
  * is tier 3 error-messages/valueLayers.test.ts "Duplicate set members", four Regions); and so is
- * { NULL: false } (the capture's nullRoundTrip, eu-west-2 and us-east-1). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
+ * { NULL: false } (the capture's nullRoundTrip, eu-west-2 and us-east-1), and every malformed number,
+ * an empty one as "The parameter cannot be converted to a numeric value: " (esm_put_ns_empty; tier 3
+ * error-messages/valueLayers.test.ts "Number values", PutItem, four Regions). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
  * not on record in the new wording, so they keep the old.
  */
 export function validateItem(raw: Record<string, unknown>, enveloped = false): Item {
