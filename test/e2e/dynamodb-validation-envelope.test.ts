@@ -42,6 +42,10 @@ describe("DynamoDB item writes: the validation envelope", () => {
     assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { NS: [] } } }), one(`${INVALID}An number set  may not be empty`));
     assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { SS: ["a", "a"] } } }), one(`${INVALID}Input collection ["a", "a"] contains duplicates.`));
     assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { SS: ["", ""] } } }), one(`${INVALID}Input collection ["", ""] contains duplicates.`));
+    // tests/tier3/error-messages/valueLayers.test.ts "Duplicate set members" (us-east-1): the members before the repeat in
+    // byte order, and a number set names none.
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { SS: ["b", "a", "b"] } } }), one(`${INVALID}Input collection ["a", "b", "b"] contains duplicates.`));
+    assert.deepEqual(await put({ Item: { pk: { S: "e" }, bad: { NS: ["2", "1", "2"] } } }), one(`${INVALID}Input collection contains duplicates.`));
     // A Scan's ExclusiveStartKey keeps the bare words.
     assert.deepEqual(await refusal(ddb.send(new ScanCommand({ TableName: name, ExclusiveStartKey: { pk: { SS: ["a", "a"] } } }))), bare(`${INVALID}Input collection [a, a] contains duplicates.`));
   });

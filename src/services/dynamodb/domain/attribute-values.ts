@@ -101,13 +101,17 @@ function normalizeStringSet(list: unknown): string[] {
   if (!Array.isArray(list)) serialization("SS", "a list of strings");
   if (list.length === 0) problem(VALUE_MESSAGES.emptyStringSet, ENVELOPE + VALUE_MESSAGES.emptyStringSet);
   const seen = new Set<string>();
-  for (const s of list) {
+  for (let i = 0; i < list.length; i++) {
+    const s: unknown = list[i];
     if (typeof s !== "string") serialization("SS", "a list of strings");
     if (seen.has(s)) {
-      // The newer wording quotes each member: 'Input collection ["a", "a"] contains duplicates.'
+      // The newer wording quotes each member, the distinct ones before the repeat in byte order:
+      // ["b", "a", "b"] is reported as 'Input collection ["a", "b", "b"] contains duplicates.'
+      const members = list as string[];
+      const reported = [...members.slice(0, i).sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))), ...members.slice(i)];
       problem(
-        `One or more parameter values were invalid: Input collection [${list.join(", ")}] contains duplicates.`,
-        `${ENVELOPE}One or more parameter values were invalid: Input collection [${list.map((m) => JSON.stringify(m)).join(", ")}] contains duplicates.`,
+        `One or more parameter values were invalid: Input collection [${members.join(", ")}] contains duplicates.`,
+        `${ENVELOPE}One or more parameter values were invalid: Input collection [${reported.map((m) => JSON.stringify(m)).join(", ")}] contains duplicates.`,
       );
     }
     seen.add(s);
@@ -135,7 +139,7 @@ function normalizeNumberSet(list: unknown): string[] {
     if (bad) badNumber(bad, s);
     const n = normalizeNumber(s);
     // "1" and "1.0" are the same number, so they are duplicates too.
-    if (seen.has(n)) problem(VALUE_MESSAGES.numberSetDuplicates);
+    if (seen.has(n)) problem(VALUE_MESSAGES.numberSetDuplicates, `${ENVELOPE}One or more parameter values were invalid: ${VALUE_MESSAGES.numberSetDuplicates}.`);
     seen.add(n);
     out[i] = n;
   }
@@ -268,8 +272,9 @@ export function validateAttributeValue(raw: unknown): AttributeValue {
  * be empty", and 'Input collection ["a", "a"] contains duplicates.' (paritysuite/dynamodb-conformance
  * captures/cross-region-latest.json b_put_empty_ss, b_put_empty_ns, b_put_dup_ss and esm_put_ss_dup_empty:
  * eu-west-2, us-east-1); so are an empty binary set and duplicate binary-set members, '["",""]of type
- * BS' (esm_put_bs_empty_set, esm_put_bs_dup_empty; the byte order of the members before the repeat
- * is tier 3 error-messages/valueLayers.test.ts "Duplicate set members", four Regions); and so is
+ * BS' (esm_put_bs_empty_set, esm_put_bs_dup_empty; the byte order of the members before the repeat,
+ * and a number set's "Input collection contains duplicates." with the prefix, are tier 3
+ * error-messages/valueLayers.test.ts "Duplicate set members", four Regions); and so is
  * { NULL: false } (the capture's nullRoundTrip, eu-west-2 and us-east-1), and every malformed number,
  * an empty one as "The parameter cannot be converted to a numeric value: " (esm_put_ns_empty; tier 3
  * error-messages/valueLayers.test.ts "Number values", PutItem, four Regions). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
