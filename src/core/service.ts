@@ -306,6 +306,8 @@ export interface ServiceDefinition<Store = unknown> {
   readonly xmlRootNames?: Readonly<Record<string, string>>;
   /** rest-xml outputs whose root element's text is one member (S3's GetBucketLocation): operation -> member. */
   readonly xmlTextRoots?: Readonly<Record<string, string>>;
+  /** rest-xml outputs whose element text writes `"` as `&quot;` (S3's listings). */
+  readonly xmlQuotedText?: ReadonlySet<string>;
   /**
    * The service's own error for a missing required member, where it is not the protocol's usual
    * one; `missing` lists every missing member, `operation` names the operation, and undefined
@@ -396,6 +398,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   handlers: Handlers<Ops, Store>;
   xmlRootNames?: Readonly<Record<string, string>>;
   xmlTextRoots?: Readonly<Record<string, string>>;
+  xmlQuotedText?: ReadonlySet<string>;
   missingParameter?: (member: string, missing: readonly Violation[], operation: string) => AwsError | undefined;
   wrappedListsOptional?: boolean;
   internalError?: () => AwsError;

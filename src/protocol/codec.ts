@@ -46,6 +46,8 @@ export interface CodecService {
    * cannot express: operation -> member (S3's GetBucketLocation).
    */
   readonly xmlTextRoots?: Readonly<Record<string, string>>;
+  /** rest-xml outputs whose element text writes `"` as `&quot;`, as the service's own serializer does there (S3's listings). */
+  readonly xmlQuotedText?: ReadonlySet<string>;
   /** A status that follows from an output without a status member (S3's 206 for ranges). */
   readonly responseStatus?: (operation: string, output: Readonly<Record<string, unknown>>) => number | undefined;
   /** The service's error for a bound value (header, query, path) not of its type (S3's InvalidArgument), in `operation`. */
@@ -302,7 +304,7 @@ function serializeRestOutput(
     out.push(text === undefined || text === null ? `<${root}${ns}/>` : `<${root}${ns}>${escapeXml(String(text))}</${root}>`);
     return { status, headers, body: out.join("") };
   }
-  writeElement(model, withNamespace(svc, shape), output, root, out, { timestampFormat: "iso8601" });
+  writeElement(model, withNamespace(svc, shape), output, root, out, { timestampFormat: "iso8601", quotes: svc.xmlQuotedText?.has(op.name) === true });
   return { status, headers, body: out.join("") };
 }
 

@@ -35,6 +35,8 @@ export interface XmlWriteOptions {
   /** ec2 lists are never flattened and name their elements after the member's locationName. */
   readonly ec2?: boolean;
   readonly timestampFormat: TimestampFormat;
+  /** Element text writes `"` as `&quot;` (CodecService.xmlQuotedText). */
+  readonly quotes?: boolean;
 }
 
 function scalarText(shape: Shape, value: unknown, opts: XmlWriteOptions): string {
@@ -44,10 +46,15 @@ function scalarText(shape: Shape, value: unknown, opts: XmlWriteOptions): string
       return date ? String(formatTimestamp(date, shape.timestampFormat ?? opts.timestampFormat)) : "";
     }
     case "blob":
-      return Buffer.isBuffer(value) ? value.toString("base64") : value instanceof Uint8Array ? Buffer.from(value).toString("base64") : escapeXml(String(value));
+      return Buffer.isBuffer(value) ? value.toString("base64") : value instanceof Uint8Array ? Buffer.from(value).toString("base64") : escapeText(String(value), opts);
     default:
-      return escapeXml(String(value));
+      return escapeText(String(value), opts);
   }
+}
+
+function escapeText(text: string, opts: XmlWriteOptions): string {
+  const escaped = escapeXml(text);
+  return opts.quotes && escaped.includes('"') ? escaped.replaceAll('"', "&quot;") : escaped;
 }
 
 /**

@@ -114,6 +114,7 @@ export class ServiceRegistry {
       store,
       ...(definition?.xmlRootNames ? { xmlRootNames: definition.xmlRootNames } : {}),
       ...(definition?.xmlTextRoots ? { xmlTextRoots: definition.xmlTextRoots } : {}),
+      ...(definition?.xmlQuotedText ? { xmlQuotedText: definition.xmlQuotedText } : {}),
       ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
       ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
       ...(definition?.emptyQueryUnsent ? { emptyQueryUnsent: definition.emptyQueryUnsent } : {}),

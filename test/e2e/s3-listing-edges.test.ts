@@ -67,6 +67,20 @@ describe("S3 listing edge cases", () => {
     assert.ok(quoted.body.includes("<Key>q%26a%20%3Cx%3E%20%22y%22%20%27z%27</Key>"), quoted.body);
   });
 
+  // S3's listings write quotes as &quot; (dyus/meeseeks-s3's recorded ListVersionsResult bodies;
+  // the ListObjects and ListObjectsV2 API references' samples), the ETags' and a key's alike.
+  test("listings write the quotes of ETags and keys as &quot;", async () => {
+    for (const query of ["list-type=2&prefix=q", "prefix=q", "versions&prefix=q"]) {
+      const listed = await raw(query);
+      assert.equal(listed.status, 200, listed.body);
+      assert.match(listed.body, /<ETag>&quot;[0-9a-f]{32}&quot;<\/ETag>/, query);
+      assert.ok(listed.body.includes("<Key>q&amp;a &lt;x&gt; &quot;y&quot; 'z'</Key>"), listed.body);
+    }
+    // The SDK reads them back as quotes.
+    const v2 = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "q" }));
+    assert.match(v2.Contents?.[0]?.ETag ?? "", /^"[0-9a-f]{32}"$/);
+  });
+
   // ListObjectsV2: "returns encoded key name values in the following response elements:
   // Delimiter, Prefix, Key, and StartAfter." ListObjects: "Delimiter, Marker, Prefix, NextMarker, Key."
   test("encoding-type=url encodes StartAfter (V2) and Marker and NextMarker (V1)", async () => {

@@ -265,6 +265,12 @@ export default defineService<S3Operations, S3Store>({
   },
   // S3 sends the Region as the text of the root element; the models cannot say so.
   xmlTextRoots: { GetBucketLocation: "LocationConstraint" },
+  // S3's listings write the quotes of every text as `&quot;`, the ETags' among them:
+  // `<ETag>&quot;1b26...&quot;</ETag>` in ListVersionsResult (S3's raw answers recorded in
+  // dyus/meeseeks-s3, list_object_versions goldens), and in ListBucketResult (the ListObjects and
+  // ListObjectsV2 API references' sample responses). CompleteMultipartUploadResult (the same
+  // goldens), CopyObjectResult and the POST Object 201 write them plainly.
+  xmlQuotedText: new Set(["ListObjects", "ListObjectsV2", "ListObjectVersions"]),
   handlers: headBucketTellsRegion(checkedHandlers({
     CreateBucket: createBucket,
     HeadBucket: headBucket,
