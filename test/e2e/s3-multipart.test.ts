@@ -632,6 +632,23 @@ describe("S3 multipart uploads", () => {
     const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfMatch: source.ETag, MultipartUpload: { Parts: parts } }));
     assert.match(done.ETag ?? "", /^"[0-9a-f]{32}-1"$/);
   });
+
+  // S3's answer in versity/versitygw#1236 (an UploadPart); dyus/meeseeks-s3
+  // tests/upload_part_copy/test_query_params.py asserts it for an UploadPartCopy.
+  test("a PUT with an uploadId but no partNumber is 405 MethodNotAllowed at the UPLOAD, not a PutObject or CopyObject", async () => {
+    const key = uniqueName("no-part-number");
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "no-part-number-source", Body: "source" }));
+    for (const copySource of [undefined, `/${bucket}/no-part-number-source`]) {
+      const headers: Record<string, string> = { ...signedHeaders("s3"), ...(copySource ? { "x-amz-copy-source": copySource } : {}) };
+      const res = await fetch(`${nimbus.url}/${bucket}/${key}?uploadId=${encodeURIComponent(UploadId ?? "")}`, { method: "PUT", headers, body: copySource ? undefined : "data" });
+      const text = await res.text();
+      assert.equal(res.status, 405, text);
+      assert.equal(res.headers.get("allow"), "DELETE, POST, GET");
+      assert.match(text, /<Code>MethodNotAllowed<\/Code><Message>The specified method is not allowed against this resource.<\/Message><Method>PUT<\/Method><ResourceType>UPLOAD<\/ResourceType>/);
+    }
+    await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+  });
 });
 
 describe("S3 multipart uploads: aborting again", () => {

@@ -61,6 +61,7 @@ import {
   createMultipartUpload,
   listMultipartUploads,
   listParts,
+  checkPartQuery,
   uploadPart,
 } from "./handlers/multipart.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./handlers/object-tagging.js";
@@ -212,7 +213,10 @@ export default defineService<S3Operations, S3Store>({
     const checked = checkWholeBody(operation, body, request.headers);
     return checked ? checked.then(() => checkDocumentElements(operation, body)) : checkDocumentElements(operation, body);
   },
-  checkQuery: checkOverrideParameters,
+  checkQuery: (operation, query) => {
+    checkOverrideParameters(operation, query);
+    checkPartQuery(operation, query);
+  },
   // Statuses the model has no member for: a ranged GET answers 206 Partial Content, a
   // RestoreObject that starts a restore 202 Accepted (restore-object.ts). PutBucketPolicy answers
   // 204 No Content, where the models say 200: a raw S3 response in versity/versitygw#1712

@@ -72,6 +72,21 @@ function requestedChecksumType(value: string | undefined, algorithm: ChecksumAlg
   return value;
 }
 
+/**
+ * A PUT at a key with a multipart query that names no part is no PutObject or CopyObject: with
+ * uploadId but no partNumber, 405 MethodNotAllowed naming PUT and the UPLOAD resource, with the
+ * methods an upload id alone takes (AbortMultipartUpload, CompleteMultipartUpload, ListParts) in
+ * Allow: S3's answer pasted in versity/versitygw#1236 (an UploadPart), and asserted for an
+ * UploadPartCopy by dyus/meeseeks-s3 tests/upload_part_copy/test_query_params.py
+ * (test_part_number_missing) and versity/versitygw's "UploadPartCopy w/o part number".
+ */
+export function checkPartQuery(operation: string, query: URLSearchParams): void {
+  if (operation !== "PutObject" && operation !== "CopyObject") return;
+  if (query.has("uploadId") && !query.has("partNumber")) {
+    throw errors.MethodNotAllowed({}, { fields: { Method: "PUT", ResourceType: "UPLOAD" }, headers: { Allow: "DELETE, POST, GET" } });
+  }
+}
+
 function requireUpload(ctx: S3Context, bucket: string, key: string, uploadId: string): UploadRow {
   const upload = ctx.store.upload(bucket, key, uploadId);
   if (!upload) throw noSuchUpload(uploadId);
