@@ -649,6 +649,22 @@ describe("S3 multipart uploads", () => {
     }
     await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
   });
+
+  // S3's answers pasted in versity/versitygw#1226 (UploadPartCopy) and #1237 (UploadPart).
+  test("a PUT with a partNumber but no uploadId is 400 InvalidArgument, not a PutObject or CopyObject", async () => {
+    const key = uniqueName("no-upload-id");
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "no-upload-id-source", Body: "source" }));
+    for (const copySource of [undefined, `/${bucket}/no-upload-id-source`]) {
+      const headers: Record<string, string> = { ...signedHeaders("s3"), ...(copySource ? { "x-amz-copy-source": copySource } : {}) };
+      const res = await httpRequest(nimbus.port, "PUT", `/${bucket}/${key}?partNumber=1`, headers, copySource ? undefined : "data");
+      assert.equal(res.status, 400, res.text);
+      assert.match(
+        res.text,
+        /<Code>InvalidArgument<\/Code><Message>This operation does not accept partNumber without uploadId<\/Message><ArgumentName>partNumber<\/ArgumentName><ArgumentValue>partNumber<\/ArgumentValue>/,
+      );
+    }
+    await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+  });
 });
 
 describe("S3 multipart uploads: aborting again", () => {

@@ -249,6 +249,10 @@ export const errors = defineErrors({
   AnonymousResponseOverrides: { code: "InvalidRequest", status: 400, message: "Request specific response headers cannot be used for anonymous GET requests." },
   // A response-* override with a character past U+00FF, S3's answer as pasted in
   // IQSS/dataverse#4524 and guardian/grid#1716 (an en dash, a curly apostrophe in a filename).
+  // A PUT at a key with partNumber but no uploadId (an UploadPart or UploadPartCopy without its
+  // upload), with ArgumentName and ArgumentValue both "partNumber": S3's answers pasted in
+  // versity/versitygw#1226 and #1237.
+  PartNumberWithoutUploadId: { code: "InvalidArgument", status: 400, message: "This operation does not accept partNumber without uploadId" },
   HeaderNotLatin1: { code: "InvalidArgument", status: 400, message: "Header value cannot be represented using ISO-8859-1." },
   // Analytics, inventory, metrics and Intelligent-Tiering configurations (handlers/id-configs.ts).
   NoSuchConfiguration: { code: "NoSuchConfiguration", status: 404, message: "The specified configuration does not exist." },

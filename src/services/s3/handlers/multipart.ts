@@ -78,12 +78,17 @@ function requestedChecksumType(value: string | undefined, algorithm: ChecksumAlg
  * methods an upload id alone takes (AbortMultipartUpload, CompleteMultipartUpload, ListParts) in
  * Allow: S3's answer pasted in versity/versitygw#1236 (an UploadPart), and asserted for an
  * UploadPartCopy by dyus/meeseeks-s3 tests/upload_part_copy/test_query_params.py
- * (test_part_number_missing) and versity/versitygw's "UploadPartCopy w/o part number".
+ * (test_part_number_missing) and versity/versitygw's "UploadPartCopy w/o part number". With
+ * partNumber but no uploadId, 400 InvalidArgument (errors.ts), for an UploadPartCopy too
+ * (test_upload_id_missing asserts a 400).
  */
 export function checkPartQuery(operation: string, query: URLSearchParams): void {
   if (operation !== "PutObject" && operation !== "CopyObject") return;
   if (query.has("uploadId") && !query.has("partNumber")) {
     throw errors.MethodNotAllowed({}, { fields: { Method: "PUT", ResourceType: "UPLOAD" }, headers: { Allow: "DELETE, POST, GET" } });
+  }
+  if (query.has("partNumber") && !query.has("uploadId")) {
+    throw errors.PartNumberWithoutUploadId({}, { fields: { ArgumentName: "partNumber", ArgumentValue: "partNumber" } });
   }
 }
 
