@@ -257,6 +257,31 @@ describe("raw HTTP: the header section's size", () => {
   });
 });
 
+describe("raw HTTP: a Transfer-Encoding beside a Content-Length", () => {
+  // S3's answers recorded in dyus/meeseeks-s3 (put_bucket_versioning and list_object_versions
+  // goldens): a compression among the codings is 501 with no body, any other 400 with no body.
+  test("is 501 Not Implemented with Cache-Control: no-store where it names a compression, else 400, with no body", async () => {
+    const bucket = uniqueName("te");
+    assert.equal((await rawRequest(nimbus.port, request("PUT", `/${bucket}`))).status, 200);
+    const body = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>';
+    for (const coding of ["gzip", "deflate", "compress", "chunked, gzip", "gzip, chunked"]) {
+      const reply = await rawRequest(nimbus.port, request("PUT", `/${bucket}?versioning`, { "Transfer-Encoding": coding }, body));
+      assert.equal(reply.status, 501, coding);
+      assert.match(reply.head, /^Cache-Control: no-store$/m, coding);
+      assert.equal(reply.body, "0\r\n\r\n", coding);
+    }
+    const get = await rawRequest(nimbus.port, request("GET", `/${bucket}?versions`, { "Transfer-Encoding": "gzip" }));
+    assert.equal(get.status, 501);
+    for (const coding of ["unknown", "br"]) {
+      const reply = await rawRequest(nimbus.port, request("PUT", `/${bucket}?versioning`, { "Transfer-Encoding": coding }, body));
+      assert.deepEqual([reply.status, reply.body], [400, ""], coding);
+      assert.match(reply.head, /^Content-Length: 0$/m, coding);
+    }
+    // Versioning was never turned on.
+    assert.doesNotMatch((await rawRequest(nimbus.port, request("GET", `/${bucket}?versioning`))).body, /Enabled/);
+  });
+});
+
 describe("raw HTTP: the size of a request body", () => {
 
   // DynamoDB's HTTP layer takes 16 MiB and answers 413 past it (architect/dynalite's test/connection.js, run against DynamoDB).
