@@ -108,7 +108,8 @@ describe("DynamoDB items", () => {
     assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: missing, Item: { pk: { S: "a" } }, ConditionExpression: "" }))), invalid("1 validation error detected: Invalid ConditionExpression: The expression can not be empty;"));
     assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: missing, Key: { pk: { SS: [] } } }))), invalid("One or more parameter values were invalid: An string set  may not be empty"));
     assert.deepEqual(await refusal(ddb.send(new DeleteItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, ConditionExpression: "a = :a", ExpressionAttributeValues: {} }))), invalid("ExpressionAttributeValues must not be empty"));
-    assert.deepEqual(await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { N: "1e126" } } }))), invalid("Number overflow. Attempting to store a number with magnitude larger than supported range"));
+    // Enveloped too (valueLayers.test.ts "Number values", UpdateItem key, us-east-1).
+    assert.deepEqual(await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { N: "1e126" } } }))), invalid("1 validation error detected: Number overflow. Attempting to store a number with magnitude larger than supported range"));
     // Enveloped since the 2026-06 validation-framework rollout (paritysuite/dynamodb-conformance captures/cross-region-latest.json u_upd_syntax, us-east-1).
     assert.match((await refusal(ddb.send(new UpdateItemCommand({ TableName: missing, Key: { pk: { S: "a" } }, UpdateExpression: "SET" }))))[2], /^1 validation error detected: Invalid UpdateExpression: Syntax error; /);
     // A request that passes them learns that the table is missing, and a Key that does not fit

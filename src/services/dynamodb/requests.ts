@@ -17,6 +17,7 @@ import {
   type ExpectedAttributeValue,
   type ExpressionAttributes,
   type Item,
+  type ValueWording,
 } from "./domain/index.js";
 import { errors } from "./errors.js";
 import { assertTableNameNotEmpty, capacityModeCheck, jsonItem, serializeItem } from "./items.js";
@@ -29,9 +30,9 @@ export interface ConditionInput {
   ConditionalOperator?: string | undefined;
 }
 
-export function conditionOf(input: ConditionInput, attrs: ExpressionAttributes): Condition | undefined {
+export function conditionOf(input: ConditionInput, attrs: ExpressionAttributes, wording: ValueWording = "older"): Condition | undefined {
   if (input.ConditionExpression !== undefined) return parseCondition(input.ConditionExpression, attrs, "ConditionExpression");
-  return conditionFromExpected(input.Expected, input.ConditionalOperator);
+  return conditionFromExpected(input.Expected, input.ConditionalOperator, wording);
 }
 
 export type ItemWrite = "PutItem" | "UpdateItem" | "DeleteItem";

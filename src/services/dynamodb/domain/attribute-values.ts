@@ -70,18 +70,34 @@ export function typeOf(v: AttributeValue): AttributeType {
 /**
  * A refused value; callers turn it into the ValidationException wording of their context.
  * `enveloped`: how PutItem words it for its Item since DynamoDB's 2026-06 validation-framework
- * rollout, where that differs (see validateItem).
+ * rollout, where that differs (see validateItem). `layered`: a malformed number or a duplicate set
+ * member, whose newer wording is on record wherever the value sits (see ValueWording).
  */
 export class AttributeValueProblem extends Error {
   override readonly name = "AttributeValueProblem";
-  constructor(message: string, readonly enveloped?: string) {
+  constructor(message: string, readonly enveloped?: string, readonly layered = false) {
     super(message);
   }
 }
 
-function problem(message: string, enveloped?: string): never {
-  throw new AttributeValueProblem(message, enveloped);
+function problem(message: string, enveloped?: string, layered = false): never {
+  throw new AttributeValueProblem(message, enveloped, layered);
 }
+
+/**
+ * How an operation words a refused value, by the validation layer it runs since DynamoDB's 2026-06
+ * validation-framework rollout. "older": BatchWriteItem, the transactions, Scan and PartiQL, bare,
+ * expression values in the "ExpressionAttributeValues contains invalid value: " wrapper. "item":
+ * PutItem's Item, every problem the newer layer words differently, enveloped (see validateItem).
+ * "enveloped": the other values of PutItem, UpdateItem and DeleteItem (condition and update values,
+ * Expected, AttributeUpdates, Key), and "bare": those of GetItem, BatchGetItem and Query (Key,
+ * expression values, ExclusiveStartKey, QueryFilter), a malformed number or a duplicate set member
+ * in the newer wording, inside the envelope or bare, with no wrapper: paritysuite/dynamodb-conformance
+ * tests/tier3/error-messages/valueLayers.test.ts "Number values" and "Duplicate set members"
+ * (eu-west-2, us-east-1, eu-west-1, us-west-2, 2026-10-09). What the newer layer answers there to an
+ * empty set or { NULL: false } is not on record, so they keep the older words.
+ */
+export type ValueWording = "older" | "item" | "enveloped" | "bare";
 
 const ENVELOPE = "1 validation error detected: ";
 
@@ -112,6 +128,7 @@ function normalizeStringSet(list: unknown): string[] {
       problem(
         `One or more parameter values were invalid: Input collection [${members.join(", ")}] contains duplicates.`,
         `${ENVELOPE}One or more parameter values were invalid: Input collection [${reported.map((m) => JSON.stringify(m)).join(", ")}] contains duplicates.`,
+        true,
       );
     }
     seen.add(s);
@@ -124,7 +141,7 @@ function normalizeStringSet(list: unknown): string[] {
  * a space: "1 validation error detected: The parameter cannot be converted to a numeric value: ".
  */
 function badNumber(message: string, text: string): never {
-  problem(message, ENVELOPE + (message === NUMBER_MESSAGES.notNumeric ? `${message}: ${text}` : message));
+  problem(message, ENVELOPE + (message === NUMBER_MESSAGES.notNumeric ? `${message}: ${text}` : message), true);
 }
 
 function normalizeNumberSet(list: unknown): string[] {
@@ -139,7 +156,7 @@ function normalizeNumberSet(list: unknown): string[] {
     if (bad) badNumber(bad, s);
     const n = normalizeNumber(s);
     // "1" and "1.0" are the same number, so they are duplicates too.
-    if (seen.has(n)) problem(VALUE_MESSAGES.numberSetDuplicates, `${ENVELOPE}One or more parameter values were invalid: ${VALUE_MESSAGES.numberSetDuplicates}.`);
+    if (seen.has(n)) problem(VALUE_MESSAGES.numberSetDuplicates, `${ENVELOPE}One or more parameter values were invalid: ${VALUE_MESSAGES.numberSetDuplicates}.`, true);
     seen.add(n);
     out[i] = n;
   }
@@ -163,6 +180,7 @@ function normalizeBinarySet(list: unknown): Uint8Array[] {
       problem(
         `One or more parameter values were invalid: Input collection [${members.map(base64).join(", ")}]of type BS contains duplicates.`,
         `${ENVELOPE}One or more parameter values were invalid: Input collection [${reported.map((m) => JSON.stringify(base64(m))).join(",")}]of type BS contains duplicates.`,
+        true,
       );
     }
     seen.add(key);
@@ -249,9 +267,15 @@ export function normalizeAttributeValue(raw: unknown): AttributeValue {
   return normalizeValue(raw, 1);
 }
 
-function asValidation(err: unknown, wrap?: (message: string) => string, enveloped = false): never {
-  if (err instanceof AttributeValueProblem && enveloped && err.enveloped !== undefined) throw validationException(err.enveloped);
-  if (err instanceof AttributeValueProblem) throw validationException(wrap ? wrap(err.message) : err.message);
+/** The problem's message in `wording`: the older one, passed through `wrap` where given, unless the newer one applies. */
+export function wordedProblem(err: AttributeValueProblem, wording: ValueWording, wrap?: (message: string) => string): string {
+  const newer = wording === "item" || (wording !== "older" && err.layered) ? err.enveloped : undefined;
+  if (newer === undefined) return wrap ? wrap(err.message) : err.message;
+  return wording === "bare" ? newer.slice(ENVELOPE.length) : newer;
+}
+
+function asValidation(err: unknown, wrap?: (message: string) => string, wording: ValueWording = "older"): never {
+  if (err instanceof AttributeValueProblem) throw validationException(wordedProblem(err, wording, wrap));
   throw err;
 }
 
@@ -266,7 +290,7 @@ export function validateAttributeValue(raw: unknown): AttributeValue {
 
 /**
  * Validates every attribute of an item (PutItem `Item`, `Key`...) and returns it normalized.
- * `enveloped`: PutItem's Item, whose empty string or number set and duplicate string-set members
+ * `wording` "item": PutItem's Item, whose empty string or number set and duplicate string-set members
  * are refused in the newer wording since DynamoDB's 2026-06 validation-framework rollout:
  * "1 validation error detected: One or more parameter values were invalid: An string set  may not
  * be empty", and 'Input collection ["a", "a"] contains duplicates.' (paritysuite/dynamodb-conformance
@@ -277,10 +301,9 @@ export function validateAttributeValue(raw: unknown): AttributeValue {
  * error-messages/valueLayers.test.ts "Duplicate set members", four Regions); and so is
  * { NULL: false } (the capture's nullRoundTrip, eu-west-2 and us-east-1), and every malformed number,
  * an empty one as "The parameter cannot be converted to a numeric value: " (esm_put_ns_empty; tier 3
- * error-messages/valueLayers.test.ts "Number values", PutItem, four Regions). What a Key of UpdateItem or DeleteItem, or a Scan's ExclusiveStartKey, gets is
- * not on record in the new wording, so they keep the old.
+ * error-messages/valueLayers.test.ts "Number values", PutItem, four Regions). Other positions: see ValueWording.
  */
-export function validateItem(raw: Record<string, unknown>, enveloped = false): Item {
+export function validateItem(raw: Record<string, unknown>, wording: ValueWording = "older"): Item {
   const out: Item = {};
   try {
     for (const name in raw) {
@@ -288,7 +311,7 @@ export function validateItem(raw: Record<string, unknown>, enveloped = false): I
       out[name] = normalizeValue(raw[name], 1);
     }
   } catch (err) {
-    asValidation(err, undefined, enveloped);
+    asValidation(err, undefined, wording);
   }
   return out;
 }
@@ -310,13 +333,13 @@ function checkAttributeNameSize(name: string): void {
  * Validates `ExpressionAttributeValues`: AWS wraps a bad value's message as
  * "ExpressionAttributeValues contains invalid value: <message> for key :v".
  */
-export function validateExpressionAttributeValueMap(raw: Record<string, unknown>): Item {
+export function validateExpressionAttributeValueMap(raw: Record<string, unknown>, wording: ValueWording = "older"): Item {
   const out: Item = {};
   for (const key in raw) {
     try {
       out[key] = normalizeValue(raw[key], 1);
     } catch (err) {
-      asValidation(err, (m) => `ExpressionAttributeValues contains invalid value: ${m} for key ${key}`);
+      asValidation(err, (m) => `ExpressionAttributeValues contains invalid value: ${m} for key ${key}`, wording);
     }
   }
   return out;

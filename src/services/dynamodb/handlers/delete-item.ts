@@ -17,8 +17,9 @@ export function deleteItem(input: DeleteItemInput, ctx: DynamoContext): DeleteIt
     // "x!" with an empty set in ExpressionAttributeValues fails the name).
     const tableName = tableNameOf(input.TableName);
     // The Key's values and the condition are checked before the table is looked up (see checkKey).
-    const key = validateItem(input.Key);
-    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    // A malformed number or a duplicate set member in the Key or a condition value is enveloped (see ValueWording).
+    const key = validateItem(input.Key, "enveloped");
+    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues, "enveloped");
     const condition = conditionOf(input, attrs);
     attrs.assertAllUsed();
     return { returnValues, returnOld, mode, tableName, key, condition };

@@ -20,10 +20,11 @@ export function putItem(input: PutItemInput, ctx: DynamoContext): PutItemOutput 
     // keys after: dynalite's suite (run against DynamoDB) gets "Item size has exceeded the maximum
     // allowed size" from table 'aaa', which does not exist, and ResourceNotFoundException for an
     // item just small enough.
-    const item = validateItem(input.Item, true);
+    const item = validateItem(input.Item, "item");
     const size = assertItemSize(item, "put");
-    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
-    const condition = conditionOf(input, attrs);
+    // A malformed number or a duplicate set member in a condition or Expected value is enveloped too (see ValueWording).
+    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues, "enveloped");
+    const condition = conditionOf(input, attrs, "enveloped");
     attrs.assertAllUsed();
     return { returnValues, returnOld, mode, tableName, item, size, condition };
   });

@@ -36,11 +36,12 @@ export function updateItem(input: UpdateItemInput, ctx: DynamoContext): UpdateIt
     // The Key's values and the expressions are checked before the table is looked up (see checkKey),
     // though after the table name's rules (moto's tests named at writeTableNameOf).
     const tableName = writeTableNameOf(input.TableName);
-    const key = validateItem(input.Key);
+    // A malformed number or a duplicate set member in the Key, AttributeUpdates or a value is enveloped (see ValueWording).
+    const key = validateItem(input.Key, "enveloped");
     // AttributeUpdates before Expected: dynalite's updateItem tests (run against AWS) get "Only DELETE
     // action is allowed when no attribute value is specified" where Expected lacks its Value too.
-    const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates) : undefined;
-    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const legacy = input.AttributeUpdates !== undefined ? validateAttributeUpdates(input.AttributeUpdates, "enveloped") : undefined;
+    const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues, "enveloped");
     const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, attrs) : undefined;
     const condition = conditionOf(input, attrs);
     attrs.assertAllUsed();

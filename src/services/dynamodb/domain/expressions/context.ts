@@ -1,5 +1,5 @@
 import type { AttributeValue, Item } from "../attribute-values.js";
-import { validateExpressionAttributeValueMap } from "../attribute-values.js";
+import { validateExpressionAttributeValueMap, type ValueWording } from "../attribute-values.js";
 import { validationException } from "../errors.js";
 import { formatPath, type DocumentPath, type RawPath } from "./ast.js";
 import { isReservedWord } from "./reserved-words.js";
@@ -87,6 +87,7 @@ function checkPlaceholderLength(parameter: "ExpressionAttributeNames" | "Express
 export function expressionAttributes(
   names: Record<string, string> | undefined,
   values: Record<string, unknown> | undefined,
+  wording: ValueWording = "older",
 ): ExpressionAttributes {
   if (names !== undefined) {
     const keys = Object.keys(names);
@@ -109,7 +110,7 @@ export function expressionAttributes(
       checkPlaceholderLength("ExpressionAttributeValues", key);
       if (!isPlaceholder(key, 58)) throw validationException(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
     }
-    normalized = validateExpressionAttributeValueMap(values);
+    normalized = validateExpressionAttributeValueMap(values, wording);
   }
   return new ExpressionAttributes(names, normalized);
 }

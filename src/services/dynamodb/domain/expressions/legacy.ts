@@ -2,10 +2,12 @@ import {
   compareScalars,
   normalizeAttributeValue,
   typeOf,
+  wordedProblem,
   AttributeValueProblem,
   type AttributeType,
   type AttributeValue,
   type Item,
+  type ValueWording,
 } from "../attribute-values.js";
 import { validationException } from "../errors.js";
 import { addNumbers } from "../numbers.js";
@@ -71,11 +73,11 @@ const ALLOWED_TYPES: Readonly<Record<string, readonly AttributeType[] | undefine
   BETWEEN: SCALARS,
 };
 
-function validValue(v: unknown): AttributeValue {
+function validValue(v: unknown, wording: ValueWording = "older"): AttributeValue {
   try {
     return normalizeAttributeValue(v);
   } catch (err) {
-    if (err instanceof AttributeValueProblem) fail(err.message);
+    if (err instanceof AttributeValueProblem) fail(wordedProblem(err, wording));
     throw err;
   }
 }
@@ -173,6 +175,7 @@ function checkConditionalOperator(conditionalOperator: string | undefined, condi
 export function conditionFromExpected(
   expected: Readonly<Record<string, ExpectedAttributeValue>> | undefined,
   conditionalOperator?: string,
+  wording: ValueWording = "older",
 ): Condition | undefined {
   const names = expected ? Object.keys(expected) : [];
   checkConditionalOperator(conditionalOperator, names.length);
@@ -188,7 +191,7 @@ export function conditionFromExpected(
       if (op !== "NULL" && op !== "NOT_NULL" && !hasList && !hasValue) {
         fail(`${INVALID}Value or AttributeValueList must be used with ComparisonOperator: ${op} for Attribute: ${name}`);
       }
-      const values = (hasList ? (c.AttributeValueList as unknown[]) : hasValue ? [c.Value] : []).map(validValue);
+      const values = (hasList ? (c.AttributeValueList as unknown[]) : hasValue ? [c.Value] : []).map((v) => validValue(v, wording));
       checkOperator(op, values);
       conditions.push(conditionFor(name, op, values));
     } else if (hasList) {
@@ -201,7 +204,7 @@ export function conditionFromExpected(
       if (!exists && hasValue) fail(`${INVALID}Value cannot be used when Exists is false for Attribute: ${name}`);
       conditions.push(
         exists
-          ? conditionFor(name, "EQ", [validValue(c.Value)])
+          ? conditionFor(name, "EQ", [validValue(c.Value, wording)])
           : { kind: "function", name: "attribute_not_exists", args: [{ kind: "path", path: [name] }] },
       );
     }
@@ -213,13 +216,14 @@ export function conditionFromExpected(
 export function conditionFromFilter(
   filter: Readonly<Record<string, LegacyCondition>> | undefined,
   conditionalOperator?: string,
+  wording: ValueWording = "older",
 ): Condition | undefined {
   const names = filter ? Object.keys(filter) : [];
   checkConditionalOperator(conditionalOperator, names.length);
   const conditions: Condition[] = [];
   for (const name of names) {
     const c = (filter as Record<string, LegacyCondition>)[name] as LegacyCondition;
-    const values = (c.AttributeValueList ?? []).map(validValue);
+    const values = (c.AttributeValueList ?? []).map((v) => validValue(v, wording));
     const op = c.ComparisonOperator ?? "";
     checkOperator(op, values);
     conditions.push(conditionFor(name, op, values));
@@ -232,11 +236,11 @@ export function conditionFromFilter(
  * checks them before it looks up the table (dynalite's query tests, run against AWS, on table
  * 'abc'), then fits them to the schema with keyConditionFromMap, as an expression's are.
  */
-export function keyConditionsMap(keyConditions: Readonly<Record<string, LegacyCondition>>): KeyConditionMap {
+export function keyConditionsMap(keyConditions: Readonly<Record<string, LegacyCondition>>, wording: ValueWording = "older"): KeyConditionMap {
   const map: KeyConditionMap = Object.create(null) as KeyConditionMap;
   for (const name of Object.keys(keyConditions)) {
     const c = keyConditions[name] as LegacyCondition;
-    const values = (c.AttributeValueList ?? []).map(validValue);
+    const values = (c.AttributeValueList ?? []).map((v) => validValue(v, wording));
     const op = c.ComparisonOperator ?? "";
     checkOperator(op, values);
     map[name] = { operator: op, values };
@@ -262,6 +266,7 @@ const SET_TYPES: readonly AttributeType[] = ["SS", "NS", "BS"];
 /** Checks `AttributeUpdates` before the item is read; returns them with values normalized. */
 export function validateAttributeUpdates(
   updates: Readonly<Record<string, AttributeValueUpdate>>,
+  wording: ValueWording = "older",
 ): Record<string, { Action: "PUT" | "ADD" | "DELETE"; Value: AttributeValue | undefined }> {
   const out: Record<string, { Action: "PUT" | "ADD" | "DELETE"; Value: AttributeValue | undefined }> = {};
   for (const name of Object.keys(updates)) {
@@ -270,7 +275,7 @@ export function validateAttributeUpdates(
     if (action !== "PUT" && action !== "ADD" && action !== "DELETE") {
       fail(`1 validation error detected: Value '${action}' at 'attributeUpdates.${name}.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]`);
     }
-    const value = u.Value === undefined ? undefined : validValue(u.Value);
+    const value = u.Value === undefined ? undefined : validValue(u.Value, wording);
     if (value === undefined && action !== "DELETE") fail(`${INVALID}Only DELETE action is allowed when no attribute value is specified`);
     if (value !== undefined) {
       const type = typeOf(value);
