@@ -290,6 +290,36 @@ describe("DynamoDB: a malformed number or a duplicate set member, by operation a
     );
   });
 
+  test("GetItem, BatchGetItem and Query: a malformed number or a duplicate set member, bare in the current wording", async () => {
+    const get = await eachShape((v) => ddb.send(new GetItemCommand({ TableName: T, Key: { pk: v } })));
+    const batchGet = await eachShape((v) => ddb.send(new BatchGetItemCommand({ RequestItems: { [T]: { Keys: [{ pk: v }] } } })));
+    const query = await eachShape((v) =>
+      ddb.send(new QueryCommand({ TableName: T, KeyConditionExpression: "pk = :p", FilterExpression: "n = :v", ExpressionAttributeValues: { ":p": S("n"), ":v": v } })),
+    );
+    assert.deepEqual({ get, batchGet, query }, { get: CURRENT, batchGet: CURRENT, query: CURRENT });
+    const sets = {
+      get: await eachSet((d) => ddb.send(new GetItemCommand({ TableName: T, Key: { pk: d } }))),
+      batchGet: await eachSet((d) => ddb.send(new BatchGetItemCommand({ RequestItems: { [T]: { Keys: [{ pk: d }] } } }))),
+      keyValue: await eachSet((d) => ddb.send(new QueryCommand({ TableName: T, KeyConditionExpression: "pk = :t", ExpressionAttributeValues: { ":t": d } }))),
+      filter: await eachSet((d) =>
+        ddb.send(new QueryCommand({ TableName: T, KeyConditionExpression: "pk = :p", FilterExpression: "s = :t", ExpressionAttributeValues: { ":p": S("d"), ":t": d } })),
+      ),
+      startKey: await eachSet((d) =>
+        ddb.send(new QueryCommand({ TableName: T, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": S("d") }, ExclusiveStartKey: { pk: d } })),
+      ),
+      queryFilter: await eachSet((d) =>
+        ddb.send(
+          new QueryCommand({
+            TableName: T,
+            KeyConditions: { pk: { ComparisonOperator: "EQ", AttributeValueList: [S("d")] } },
+            QueryFilter: { s: { ComparisonOperator: "EQ", AttributeValueList: [d] } },
+          }),
+        ),
+      ),
+    };
+    assert.deepEqual(sets, { get: DUPE_CURRENT, batchGet: DUPE_CURRENT, keyValue: DUPE_CURRENT, filter: DUPE_CURRENT, startKey: DUPE_CURRENT, queryFilter: DUPE_CURRENT });
+  });
+
   test("BatchWriteItem keeps the older wording, bare", async () => {
     const numbers = await eachShape((v) => ddb.send(new BatchWriteItemCommand({ RequestItems: { [T]: [{ PutRequest: { Item: { pk: S("n"), n: v } } }] } })));
     const put = await eachSet((d) => ddb.send(new BatchWriteItemCommand({ RequestItems: { [T]: [{ PutRequest: { Item: { pk: S("d"), s: d } } }] } })));

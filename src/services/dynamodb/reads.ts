@@ -19,6 +19,7 @@ import {
   type Item,
   type KeyCondition,
   type KeySchema,
+  type ValueWording,
 } from "./domain/index.js";
 import { RawJson } from "../../protocol/json.js";
 import type { DynamoContext } from "./context.js";
@@ -127,10 +128,10 @@ const KEY_MISMATCH = "The provided key element does not match the schema";
  * errors "The provided starting key is invalid: <error>" but not those of numbers, an empty number
  * set or a set's duplicates (dynalite's query and scan tests, run against AWS, on table 'abc').
  */
-export function startKeyValues(raw: Record<string, unknown> | undefined): Item | undefined {
+export function startKeyValues(raw: Record<string, unknown> | undefined, wording: ValueWording = "older"): Item | undefined {
   if (raw === undefined) return undefined;
   try {
-    return validateItem(raw);
+    return validateItem(raw, wording);
   } catch (err) {
     if (isValidationException(err) && !UNPREFIXED_START_KEY_ERRORS.some((message) => err.message.includes(message))) {
       throw validationException(`The provided starting key is invalid: ${err.message}`);

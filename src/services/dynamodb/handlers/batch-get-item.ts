@@ -55,7 +55,7 @@ export function batchGetItem(input: BatchGetItemInput, ctx: DynamoContext): Batc
   // Key values are checked before any table is looked up: a bad one is refused even for a table
   // that does not exist (dynalite's suite, run against DynamoDB); whether a Key fits the schema
   // needs the table.
-  const validKeys = tables.map((name) => (input.RequestItems[name]?.Keys ?? []).map((raw) => validateItem(raw)));
+  const validKeys = tables.map((name) => (input.RequestItems[name]?.Keys ?? []).map((raw) => validateItem(raw, "bare")));
   // So are the projections: an unused ExpressionAttributeNames key is refused for a table that
   // does not exist (moto's AWS-verified test_dynamodb_exceptions.py::test_batch_get_item_unused_attribute_name).
   const projections = tables.map((name) => {

@@ -13,7 +13,8 @@ export function getItem(input: GetItemInput, ctx: DynamoContext): GetItemOutput 
   // "x!" with an empty set in ExpressionAttributeValues fails the name).
   const tableName = tableNameOf(input.TableName);
   // The Key's values and the projection are checked before the table is looked up (see checkKey).
-  const key = validateItem(input.Key);
+  // A malformed number or a duplicate set member in the Key: the newer wording, bare (see ValueWording).
+  const key = validateItem(input.Key, "bare");
   const attrs = expressionAttributes(input.ExpressionAttributeNames, undefined);
   const paths = projectionOf(input, attrs);
   attrs.assertAllUsed();

@@ -32,19 +32,20 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   // order (its validations/query.js): QueryFilter, AttributesToGet, ExclusiveStartKey's values, a
   // key condition being given, the expression maps and expressions (which a request cannot mix
   // with the legacy parameters), KeyConditions' operators and values.
-  const queryFilter = conditionFromFilter(input.QueryFilter, input.ConditionalOperator);
+  // A malformed number or a duplicate set member in any value: the newer wording, bare (see ValueWording).
+  const queryFilter = conditionFromFilter(input.QueryFilter, input.ConditionalOperator, "bare");
   // AttributesToGet never comes with the expression maps (checkExpressionParameters): its paths need none.
   const attributesToGet = input.AttributesToGet !== undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;
-  const startValues = startKeyValues(input.ExclusiveStartKey);
+  const startValues = startKeyValues(input.ExclusiveStartKey, "bare");
   if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined) {
     throw validationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   }
-  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  const attrs = expressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues, "bare");
   const keyExpression = input.KeyConditionExpression !== undefined ? parseCondition(input.KeyConditionExpression, attrs, "KeyConditionExpression") : undefined;
   const filter = input.FilterExpression !== undefined ? parseCondition(input.FilterExpression, attrs, "FilterExpression") : queryFilter;
   const paths = input.ProjectionExpression !== undefined ? projectionOf(input, attrs) : attributesToGet;
   attrs.assertAllUsed();
-  const keyConditions = keyExpression === undefined ? keyConditionsMap(input.KeyConditions ?? {}) : undefined;
+  const keyConditions = keyExpression === undefined ? keyConditionsMap(input.KeyConditions ?? {}, "bare") : undefined;
   const meta = requireTable(ctx.store, ctx, input.TableName);
   const target = readTarget(meta, input.IndexName, input.ConsistentRead, ctx.clock.now());
   // A KeyConditionExpression is checked against the key schema only once every expression is
