@@ -1514,6 +1514,31 @@ describe("S3 objects", () => {
     assert.deepEqual([plainComplete.name, plainComplete.message, plainComplete.status], ["InvalidRequest", stored, 400]);
   });
 
+  // S3's answers recorded by dyus/meeseeks-s3 (tests/complete_multipart_upload_sse_c/golden,
+  // TestSSECCompleteMultipartUploadHeaders: test_complete_ssec_upload_with_valid_sse_c_headers,
+  // test_complete_ssec_upload_without_sse_c_headers, test_sse_c_only_algorithm).
+  test("SSE-C CompleteMultipartUpload answers the algorithm, and the key's MD5 when the key was given", async () => {
+    await customerKeys(bucket, "NONE");
+    const key = randomBytes(32);
+    const ssec = { SSECustomerAlgorithm: "AES256", SSECustomerKey: key.toString("base64"), SSECustomerKeyMD5: createHash("md5").update(key).digest("base64") };
+    const completed = async (name: string, headers: Record<string, string>) => {
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: name, ...ssec }));
+      const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: name, UploadId, PartNumber: 1, Body: "part", ...ssec }));
+      const body = Buffer.from(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.ETag ?? ""}</ETag></Part></CompleteMultipartUpload>`);
+      const answer = await raw(nimbus.port, "POST", `/${bucket}/${name}?uploadId=${encodeURIComponent(UploadId ?? "")}`, { ...SIGNED, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers }, body);
+      assert.equal(answer.status, 200, answer.text);
+      return [answer.headers["x-amz-server-side-encryption-customer-algorithm"], answer.headers["x-amz-server-side-encryption-customer-key-md5"]];
+    };
+    const all = {
+      "x-amz-server-side-encryption-customer-algorithm": "AES256",
+      "x-amz-server-side-encryption-customer-key": ssec.SSECustomerKey,
+      "x-amz-server-side-encryption-customer-key-MD5": ssec.SSECustomerKeyMD5,
+    };
+    assert.deepEqual(await completed("sse/complete-headers-all", all), ["AES256", ssec.SSECustomerKeyMD5]);
+    assert.deepEqual(await completed("sse/complete-headers-none", {}), ["AES256", undefined]);
+    assert.deepEqual(await completed("sse/complete-headers-algorithm", { "x-amz-server-side-encryption-customer-algorithm": "AES256" }), ["AES256", undefined]);
+  });
+
   // S3's answers recorded by dyus/meeseeks-s3 (tests/upload_part_copy_sse_c/golden: TestUploadPartCopySSECDestHeaders.*,
   // TestUploadPartCopyCrossValidationOrder.test_both_groups_different_errors, TestUploadPartCopySSECHappyPath.*).
   test("SSE-C UploadPartCopy: the destination's headers are a part's (after the source's): the upload's key, all three headers", async () => {

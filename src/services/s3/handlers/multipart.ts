@@ -325,14 +325,15 @@ function completedBefore(ctx: S3Context, bucket: string, key: string, uploadId: 
 }
 
 /**
- * An SSE-C object completed without its key is answered without its checksum (dyus/meeseeks-s3,
- * tests/complete_multipart_upload_sse_c/golden,
+ * An SSE-C object completed without its key is answered without its checksum and its key's MD5,
+ * with its algorithm still (dyus/meeseeks-s3, tests/complete_multipart_upload_sse_c/golden,
  * TestSSECCompleteMultipartUploadHeaders.test_complete_ssec_upload_without_sse_c_headers and
  * test_sse_c_only_algorithm, against test_complete_ssec_upload_with_valid_sse_c_headers).
  */
 function completeOutput(ctx: S3Context, bucket: BucketRow, row: ObjectRow, keyGiven: boolean): CompleteMultipartUploadOutput {
   const encryption = parseEncryption(row.encryption);
   const hidden = encryption.customerKeyMd5 !== undefined && !keyGiven;
+  const { SSECustomerKeyMD5: keyMd5, ...described } = encryptionOutput(encryption);
   return {
     Location: completedUploadLocation(bucketUrl(ctx, bucket.name), row.key),
     Bucket: bucket.name,
@@ -340,7 +341,8 @@ function completeOutput(ctx: S3Context, bucket: BucketRow, row: ObjectRow, keyGi
     ETag: row.etag,
     ...writtenVersionId(row),
     ...(hidden ? {} : checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type)),
-    ...encryptionOutput(encryption),
+    ...described,
+    ...(hidden || keyMd5 === undefined ? {} : { SSECustomerKeyMD5: keyMd5 }),
     ...expirationOf(ctx.store, bucket, row),
   };
 }
