@@ -1475,6 +1475,15 @@ describe("S3 objects", () => {
     assert.deepEqual([wrongKey.name, wrongKey.message, wrongKey.status], ["InvalidRequest", stored, 400]);
     const badAlgorithm = await failure(s3.send(new CompleteMultipartUploadCommand({ ...complete, ...ssec, SSECustomerAlgorithm: "AES128-INVALID" })));
     assert.deepEqual([badAlgorithm.name, badAlgorithm.status, badAlgorithm.error["ArgumentValue"]], ["InvalidEncryptionAlgorithmError", 400, "AES128-INVALID"]);
+    // A part number below 1 is judged first, and named (test_invalid_algorithm_and_negative_part_number,
+    // test_invalid_algorithm_and_zero_part_number, test_invalid_key_length_and_negative_part_number).
+    for (const PartNumber of [-1, 0]) {
+      const belowOne = await failure(s3.send(new CompleteMultipartUploadCommand({ ...complete, ...ssec, SSECustomerAlgorithm: "AES128-INVALID", MultipartUpload: { Parts: [{ PartNumber, ETag: '"fake-etag"' }] } })));
+      assert.deepEqual(
+        [belowOne.name, belowOne.message, belowOne.status, belowOne.error["ArgumentName"], belowOne.error["ArgumentValue"]],
+        ["InvalidArgument", "PartNumber must be >= 1", 400, "PartNumber", String(PartNumber)],
+      );
+    }
     const body = Buffer.from(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.ETag ?? ""}</ETag></Part></CompleteMultipartUpload>`);
     const mismatch = await raw(
       nimbus.port,

@@ -266,6 +266,19 @@ function declaredCompleteChecksum(input: CompleteMultipartUploadInput): Declared
   return { algorithm, digest, partCount: suffix === undefined ? undefined : Number(suffix) };
 }
 
+/**
+ * A part number below 1 is its own InvalidArgument naming the number, not an order or a missing
+ * part (the AWS CLI's answer to a completion naming part 0, quoted in versity/versitygw#1072), and
+ * it is judged before the SSE-C headers (dyus/meeseeks-s3, tests/complete_multipart_upload_sse_c/golden,
+ * TestSSECCompleteMultipartUploadHeaders: test_invalid_algorithm_and_negative_part_number,
+ * test_invalid_algorithm_and_zero_part_number, test_invalid_key_length_and_negative_part_number).
+ */
+function checkPartNumbers(parts: readonly RequestedPart[]): void {
+  for (const part of parts) {
+    if ((part.PartNumber ?? 0) < 1) throw invalidArgument("PartNumber must be >= 1", "PartNumber", part.PartNumber);
+  }
+}
+
 /** The parts a CompleteMultipartUpload names, checked against what was uploaded, in order. */
 function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly PartRow[], upload: UploadRow): PartRow[] {
   const { algorithm } = uploadChecksum(upload);
@@ -275,9 +288,6 @@ function selectParts(input: CompleteMultipartUploadInput, uploaded: readonly Par
   let previous = 0;
   for (const part of requested) {
     const number = part.PartNumber ?? 0;
-    // A part number below 1 is its own InvalidArgument, not an order or a missing part (the AWS
-    // CLI's answer to a completion naming part 0, quoted in versity/versitygw#1072).
-    if (number < 1) throw invalidArgument("PartNumber must be >= 1");
     if (number <= previous) throw errors.InvalidPartOrder({}, { fields: { UploadId: input.UploadId } });
     previous = number;
     const stored = byNumber.get(number);
@@ -364,6 +374,7 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
   // test_multipart_complete_multipart_too_small snapshot, complete-exc-no-parts).
   if (input.MultipartUpload === undefined) throw s3DomainErrors.MalformedXML();
   if ((input.MultipartUpload.Parts ?? []).length === 0) throw invalidRequest("You must specify at least one part");
+  checkPartNumbers(input.MultipartUpload.Parts ?? []);
   const keyGiven = checkCompletionKey(parseEncryption(upload.encryption), input);
   await checkPartChecksums(input, upload, declared);
   const parts = selectParts(input, ctx.store.parts(upload.upload_id), upload);
