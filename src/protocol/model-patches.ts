@@ -119,6 +119,18 @@ const S3_COMPLETE_CUSTOMER_KEY: Readonly<Record<string, RawRef>> = {
   SSECustomerKeyMD5: { location: "header", locationName: "x-amz-server-side-encryption-customer-key-MD5" },
 };
 
+/**
+ * The SSE-C customer keys, kept as the text sent: S3 decodes their base64 its own way
+ * (services/s3/encryption.ts) and names the text in its refusal of a key that decodes to nothing,
+ * so the blob the models declare, decoded here already, would lose what S3 judges.
+ */
+const S3_CUSTOMER_KEY_TEXT: Readonly<Record<string, RawRef>> = {
+  SSECustomerKey: { location: "header", locationName: "x-amz-server-side-encryption-customer-key", sensitive: true },
+};
+const S3_COPY_SOURCE_CUSTOMER_KEY_TEXT: Readonly<Record<string, RawRef>> = {
+  CopySourceSSECustomerKey: { location: "header", locationName: "x-amz-copy-source-server-side-encryption-customer-key", sensitive: true },
+};
+
 export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
   "s3-2006-03-01": [
     { operation: "PutObject", side: "input", path: [], members: S3_UPLOAD_FRAMING },
@@ -128,6 +140,10 @@ export const MODEL_PATCHES: Readonly<Record<string, readonly MemberPatch[]>> = {
     { operation: "GetObjectTorrent", side: "output", path: [], members: S3_TORRENT_HEADERS },
     { operation: "HeadBucket", side: "output", path: [], members: S3_HEAD_BUCKET_CONTENT_TYPE },
     { operation: "CompleteMultipartUpload", side: "output", path: [], members: S3_COMPLETE_CUSTOMER_KEY },
+    ...["PutObject", "GetObject", "HeadObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "ListParts", "GetObjectAttributes", "SelectObjectContent"].map(
+      (operation) => ({ operation, side: "input" as const, path: [], members: S3_CUSTOMER_KEY_TEXT }),
+    ),
+    ...["CopyObject", "UploadPartCopy"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_COPY_SOURCE_CUSTOMER_KEY_TEXT })),
     ...["PutObject", "CopyObject", "CreateMultipartUpload"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "output" as const, path: [], members: S3_EXPIRES_TEXT })),
     ...["GetObject", "HeadObject"].map((operation) => ({ operation, side: "input" as const, path: [], members: S3_RESPONSE_EXPIRES_TEXT })),

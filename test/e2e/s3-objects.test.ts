@@ -1673,6 +1673,23 @@ describe("S3 objects", () => {
     assert.deepEqual(answer(await put({ algorithm: "INVALID-ALGO", key: ten.toString("base64"), "key-MD5": md5(ten) })), [400, badAlgorithm("INVALID-ALGO")]);
     assert.deepEqual(answer(await put({ algorithm: "", key: key.toString("base64"), "key-MD5": md5(key) })), [400, badAlgorithm("")]);
     assert.deepEqual(answer(await put({ algorithm: "AES256", key: ten.toString("base64"), "key-MD5": md5(ten) })), [400, argument("The secret key was invalid for the specified algorithm.")]);
+    // S3 decodes the key's base64 its own way: whole groups of four, other characters skipped
+    // (the URL-safe ones too); a key that decodes to nothing is too short, before the MD5 and the
+    // algorithm, and named as sent (test_sse_c_empty_customer_key, test_sse_c_customer_key_zz,
+    // test_sse_c_customer_key_single_char_a, TestSSECPutObjectEmptyValues.test_sse_c_all_three_headers_empty,
+    // test_sse_c_key_base64_without_padding, test_sse_c_key_url_safe_base64, _with_spaces, _with_garbage_chars_in_base64).
+    const tooShort = (value: string) => `${argument("The secret key was invalid - too short.")}<ArgumentValue>${value}</ArgumentValue>`;
+    for (const sent of ["", "a", "ZZ"]) assert.deepEqual(answer(await put({ algorithm: "AES256", key: sent, "key-MD5": md5(key) })), [400, tooShort(sent)], sent);
+    assert.deepEqual(answer(await put({ algorithm: "", key: "", "key-MD5": "" })), [400, tooShort("")]);
+    const base64 = "K0+/yQHJcx5CgotqScZJqhfJ8hpfw4leiB3Bzyo8HSo=";
+    const base64Md5 = md5(Buffer.from(base64, "base64"));
+    for (const sent of ["K0+/yQHJcx5CgotqScZJqhfJ8hpfw4leiB3Bzyo8HSo", "K0-_yQHJcx5CgotqScZJqhfJ8hpfw4leiB3Bzyo8HSo="]) {
+      assert.deepEqual(answer(await put({ algorithm: "AES256", key: sent, "key-MD5": base64Md5 })), [400, mismatch], sent);
+    }
+    for (const sent of ["K0+/ yQHJ cx5C gotq ScZJ qhfJ 8hpf w4le iB3B zyo8 HSo=", "!K0+/yQHJ#cx5CgotqScZJ!!qhfJ8hpfw4leiB3Bzyo8HSo=#", `${base64}===`]) {
+      const taken = await put({ algorithm: "AES256", key: sent, "key-MD5": base64Md5 });
+      assert.equal(taken.status, 200, `${sent}: ${taken.text}`);
+    }
     const stored = await put({ algorithm: "AES256", key: key.toString("base64"), "key-MD5": md5(key) });
     assert.equal(stored.status, 200, stored.text);
     // A read may leave out the MD5 (test_get_ssec_object_algorithm_and_key_without_md5_accepted).

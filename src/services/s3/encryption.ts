@@ -55,11 +55,28 @@ const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 const CUSTOMER_KEY_ARGUMENT = "x-amz-server-side-encryption";
 
 /**
+ * The bytes of a customer key as S3 decodes its base64 (dyus/meeseeks-s3,
+ * tests/put_object_sse_c/golden/TestSSECPutObjectHeaders): characters outside the base64
+ * alphabet are skipped (test_sse_c_customer_key_with_garbage_chars_in_base64, _with_spaces; the
+ * URL-safe "-" and "_" too, test_sse_c_key_url_safe_base64), and only whole groups of four are
+ * decoded (test_sse_c_key_base64_without_padding: the last three characters are dropped;
+ * _with_extra_padding; test_sse_c_customer_key_zz: nothing).
+ */
+function customerKeyBytes(key: string | Uint8Array): Buffer {
+  // The protocol layer keeps the key as text (protocol/model-patches.ts); bytes come decoded already.
+  if (typeof key !== "string") return Buffer.from(key);
+  const kept = key.replace(/[^A-Za-z0-9+/=]/g, "");
+  return Buffer.from(kept.slice(0, kept.length - (kept.length % 4)), "base64");
+}
+
+/**
  * The base64 MD5 of the customer key a request gives, checked in S3's order (dyus/meeseeks-s3,
  * tests/put_object_sse_c and get_object_sse_c goldens, recorded against S3 in March 2026): the
- * three headers present (an empty one counts) in the order algorithm, key, MD5; then the MD5
- * against the key; only then the algorithm's value, then the key's length. A read may leave the
- * MD5 out (test_get_ssec_object_algorithm_and_key_without_md5_accepted); a write may not.
+ * three headers present (an empty one counts) in the order algorithm, key, MD5; then a key that
+ * decodes to nothing, named as sent (test_sse_c_empty_customer_key, test_sse_c_customer_key_zz,
+ * TestSSECPutObjectEmptyValues.test_sse_c_all_three_headers_empty); then the MD5 against the key;
+ * only then the algorithm's value, then the key's length. A read may leave the MD5 out
+ * (test_get_ssec_object_algorithm_and_key_without_md5_accepted); a write may not.
  */
 function customerKey(request: EncryptionRequest, write: boolean): string | undefined {
   const { SSECustomerAlgorithm: algorithm, SSECustomerKey: key, SSECustomerKeyMD5: md5 } = request;
@@ -73,7 +90,8 @@ function customerKey(request: EncryptionRequest, write: boolean): string | undef
   if (md5 === undefined && write) {
     throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", CUSTOMER_KEY_ARGUMENT);
   }
-  const raw = typeof key === "string" ? Buffer.from(key, "base64") : Buffer.from(key);
+  const raw = customerKeyBytes(key);
+  if (raw.length === 0) throw invalidArgument("The secret key was invalid - too short.", CUSTOMER_KEY_ARGUMENT, typeof key === "string" ? key : "");
   const actual = createHash("md5").update(raw).digest("base64");
   if (md5 !== undefined && md5 !== actual) {
     throw invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", CUSTOMER_KEY_ARGUMENT);
