@@ -12,6 +12,7 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  PutBucketEncryptionCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
   S3Client,
@@ -386,6 +387,31 @@ describe("S3 POST Object (browser-form uploads)", () => {
       );
     } finally {
       sqs.destroy();
+    }
+  });
+
+  // S3's answers recorded by dyus/meeseeks-s3 (tests/post_object_sse_c/golden, TestSSECPostObjectFields:
+  // test_sse_c_all_valid_fields_accepted, test_sse_c_all_valid_fields_returns_201).
+  test("an SSE-C upload is answered with the algorithm and the key's MD5", async () => {
+    const name = await bucket();
+    // SSE-C writes are blocked in new buckets (April 2026) until the bucket unblocks them.
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: name,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BlockedEncryptionTypes: { EncryptionType: ["NONE"] } }] },
+      }),
+    );
+    const key = randomBytes(32);
+    const md5 = createHash("md5").update(key).digest("base64");
+    const fields = {
+      "x-amz-server-side-encryption-customer-algorithm": "AES256",
+      "x-amz-server-side-encryption-customer-key": key.toString("base64"),
+      "x-amz-server-side-encryption-customer-key-MD5": md5,
+    };
+    for (const status of ["204", "201"]) {
+      const reply = await post(`/${name}`, signedForm(name, { key: `ssec-${status}`, ...fields, success_action_status: status }, { data: "secret", name: "f.txt" }));
+      assert.equal(String(reply.status), status, reply.body);
+      assert.deepEqual([reply.headers["x-amz-server-side-encryption-customer-algorithm"], reply.headers["x-amz-server-side-encryption-customer-key-md5"]], ["AES256", md5]);
     }
   });
 

@@ -239,6 +239,10 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
   if (out.VersionId !== undefined) headers["x-amz-version-id"] = out.VersionId;
   if (out.ServerSideEncryption !== undefined) headers["x-amz-server-side-encryption"] = out.ServerSideEncryption;
   if (out.SSEKMSKeyId !== undefined) headers["x-amz-server-side-encryption-aws-kms-key-id"] = out.SSEKMSKeyId;
+  // An SSE-C upload is answered with its algorithm and key's MD5, as PutObject is (dyus/meeseeks-s3,
+  // tests/post_object_sse_c/golden/TestSSECPostObjectFields.test_sse_c_all_valid_fields_accepted, _returns_201).
+  if (out.SSECustomerAlgorithm !== undefined) headers["x-amz-server-side-encryption-customer-algorithm"] = out.SSECustomerAlgorithm;
+  if (out.SSECustomerKeyMD5 !== undefined) headers["x-amz-server-side-encryption-customer-key-MD5"] = out.SSECustomerKeyMD5;
 
   const target = redirectTarget(fields.get("success_action_redirect") ?? fields.get("redirect"));
   if (target) {
