@@ -415,6 +415,18 @@ describe("S3 POST Object (browser-form uploads)", () => {
     }
   });
 
+  // S3 answers a POST upload with the object's checksum, as PutObject (dyus/meeseeks-s3,
+  // post_object_sse_c golden TestSSECPostObjectFields.test_sse_c_all_valid_fields_accepted:
+  // "x-amz-checksum-crc64nvme", "x-amz-checksum-type: FULL_OBJECT").
+  test("a POST upload is answered with its CRC64NVME checksum and FULL_OBJECT, as PutObject is", async () => {
+    const name = await bucket();
+    const reply = await post(`/${name}`, signedForm(name, { key: "summed.txt" }, { data: "summed body", name: "f.txt" }));
+    assert.equal(reply.status, 204, reply.body);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: name, Key: "summed.txt", ChecksumMode: "ENABLED" }));
+    assert.ok(head.ChecksumCRC64NVME !== undefined);
+    assert.deepEqual([reply.headers["x-amz-checksum-crc64nvme"], reply.headers["x-amz-checksum-type"]], [head.ChecksumCRC64NVME, "FULL_OBJECT"]);
+  });
+
   test("a multipart/form-data body that is not well formed is MalformedPOSTRequest", async () => {
     const name = await bucket();
     const reply = await new Promise<Reply>((resolve, reject) => {

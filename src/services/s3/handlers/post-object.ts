@@ -243,6 +243,13 @@ async function receive(req: WireRequest, ctx: HttpRouteContext<S3Store>, reader:
   // tests/post_object_sse_c/golden/TestSSECPostObjectFields.test_sse_c_all_valid_fields_accepted, _returns_201).
   if (out.SSECustomerAlgorithm !== undefined) headers["x-amz-server-side-encryption-customer-algorithm"] = out.SSECustomerAlgorithm;
   if (out.SSECustomerKeyMD5 !== undefined) headers["x-amz-server-side-encryption-customer-key-MD5"] = out.SSECustomerKeyMD5;
+  // And with the object's checksum, S3's default CRC64NVME unless the form named another, as
+  // PutObject is (the same goldens: "x-amz-checksum-crc64nvme", "x-amz-checksum-type: FULL_OBJECT").
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = out[checksumMember(algorithm)];
+    if (value !== undefined) headers[checksumHeaderName(algorithm)] = value;
+  }
+  if (out.ChecksumType !== undefined) headers["x-amz-checksum-type"] = out.ChecksumType;
 
   const target = redirectTarget(fields.get("success_action_redirect") ?? fields.get("redirect"));
   if (target) {
