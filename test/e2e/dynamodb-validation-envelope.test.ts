@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand, type AttributeValue, type DeleteItemCommandInput, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, TransactGetItemsCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DeleteItemCommandInput, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { startTestNimbus, uniqueName, type TestNimbus, refusal } from "./harness.js";
 
 // DynamoDB's 2026-06 validation-framework rollout: PutItem, UpdateItem and DeleteItem report their
@@ -324,7 +324,24 @@ describe("DynamoDB: a malformed number or a duplicate set member, by operation a
     const numbers = await eachShape((v) => ddb.send(new BatchWriteItemCommand({ RequestItems: { [T]: [{ PutRequest: { Item: { pk: S("n"), n: v } } }] } })));
     const put = await eachSet((d) => ddb.send(new BatchWriteItemCommand({ RequestItems: { [T]: [{ PutRequest: { Item: { pk: S("d"), s: d } } }] } })));
     const del = await eachSet((d) => ddb.send(new BatchWriteItemCommand({ RequestItems: { [T]: [{ DeleteRequest: { Key: { pk: d } } }] } })));
-    // The older layer reads 1e2147483647 as an underflow (OLDER in the tier 3 file); Nimbus says overflow, left alone here.
-    assert.deepEqual({ numbers: numbers.slice(0, 3), put, del }, { numbers: OLDER.slice(0, 3), put: DUPE_OLDER, del: DUPE_OLDER });
+    // The older layer reads 1e2147483647 as Java's BigDecimal does and calls it an underflow.
+    assert.deepEqual({ numbers, put, del }, { numbers: OLDER, put: DUPE_OLDER, del: DUPE_OLDER });
+  });
+
+  test("TransactWriteItems and TransactGetItems keep the older wording for a malformed number (us-east-1)", async () => {
+    // valueLayers.test.ts "Number values - transactions by region": us-east-1 runs the older layer there.
+    const forKey = (m: string) => `ExpressionAttributeValues contains invalid value: ${m} for key :v`;
+    const got = {
+      put: await eachShape((v) => ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: T, Item: { pk: S("n"), n: v } } }] }))),
+      update: await eachShape((v) =>
+        ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: { TableName: T, Key: { pk: S("n") }, UpdateExpression: "SET n = :v", ExpressionAttributeValues: { ":v": v } } }] })),
+      ),
+      get: await eachShape((v) => ddb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: T, Key: { pk: v } } }] }))),
+    };
+    assert.deepEqual(got, { put: OLDER, update: OLDER.map(forKey), get: OLDER });
+    // A nested number and a number-set member are read by the same layer.
+    assert.equal(await message(() => ddb.send(new BatchWriteItemCommand({ RequestItems: { [T]: [{ PutRequest: { Item: { pk: S("n"), n: { NS: ["1", "-1e2147483647"] } } } }] } }))), UNDERFLOW);
+    // One below, the magnitude fits a 32-bit int and overflows as everywhere else.
+    assert.equal(await message(() => ddb.send(new BatchWriteItemCommand({ RequestItems: { [T]: [{ PutRequest: { Item: { pk: S("n"), n: { M: { x: { N: "1e2147483646" } } } } } }] } }))), OVERFLOW);
   });
 });

@@ -1,6 +1,6 @@
 import { AwsError } from "../../../core/errors.js";
 import { validationException } from "./errors.js";
-import { compareNumbers, normalizeNumber, NUMBER_MESSAGES, numberProblem, numberSize } from "./numbers.js";
+import { compareNumbers, normalizeNumber, NUMBER_MESSAGES, numberProblem, numberSize, wrapsInOlderLayer } from "./numbers.js";
 
 /**
  * The JSON wire form of a DynamoDB value, as the protocol layer hands it over (blobs already
@@ -141,7 +141,8 @@ function normalizeStringSet(list: unknown): string[] {
  * a space: "1 validation error detected: The parameter cannot be converted to a numeric value: ".
  */
 function badNumber(message: string, text: string): never {
-  problem(message, ENVELOPE + (message === NUMBER_MESSAGES.notNumeric ? `${message}: ${text}` : message), true);
+  const older = message === NUMBER_MESSAGES.overflow && wrapsInOlderLayer(text) ? NUMBER_MESSAGES.underflow : message;
+  problem(older, ENVELOPE + (message === NUMBER_MESSAGES.notNumeric ? `${message}: ${text}` : message), true);
 }
 
 function normalizeNumberSet(list: unknown): string[] {

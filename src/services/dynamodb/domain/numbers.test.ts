@@ -10,6 +10,7 @@ import {
   numberSortKey,
   numbersEqual,
   subtractNumbers,
+  wrapsInOlderLayer,
 } from "./numbers.js";
 
 function throwsValidation(fn: () => unknown, message: string): void {
@@ -116,5 +117,14 @@ describe("DynamoDB numbers: arithmetic and ordering", () => {
     assert.equal(numberSize("1234"), 3);
     assert.equal(numberSize("-1"), 3);
     assert.equal(numberSize("1".repeat(38)), 20);
+  });
+
+  test("the older layer's BigDecimal reading wraps a magnitude past a 32-bit int", () => {
+    assert.equal(wrapsInOlderLayer("1e2147483647"), true);
+    assert.equal(wrapsInOlderLayer("-1e2147483647"), true);
+    assert.equal(wrapsInOlderLayer("1e2147483646"), false);
+    assert.equal(wrapsInOlderLayer("1e2147483648"), false);
+    assert.equal(wrapsInOlderLayer("1e126"), false);
+    assert.equal(wrapsInOlderLayer("0e2147483647"), false);
   });
 });

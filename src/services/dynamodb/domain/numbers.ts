@@ -79,6 +79,26 @@ export function numberProblem(text: string): string | undefined {
   return typeof result === "string" ? result : undefined;
 }
 
+const INT_MAX = 2147483647;
+
+/**
+ * Whether DynamoDB's older validation layer (BatchWriteItem, the transactions in us-east-1, Scan)
+ * calls `text`, an overflow, an underflow instead. It reads numbers as Java's BigDecimal does, whose
+ * precision minus scale (the magnitude's exponent plus one) wraps past a 32-bit int: "1e2147483647"
+ * is refused "Number underflow. ..." there and "Number overflow. ..." by the newer layer
+ * (paritysuite/dynamodb-conformance tests/tier3/error-messages/valueLayers.test.ts "Number values",
+ * OLDER; us-east-1, eu-west-1, us-west-2, 2026-10-09). An exponent written past a 32-bit int, which
+ * BigDecimal would not parse, is not on record for that layer and keeps the overflow.
+ */
+export function wrapsInOlderLayer(text: string): boolean {
+  const at = text.search(/[eE]/);
+  if (at < 0) return false;
+  const written = Number(text.slice(at + 1));
+  if (!Number.isSafeInteger(written) || written > INT_MAX) return false;
+  const d = new Dec(text);
+  return !d.isZero() && d.e >= INT_MAX;
+}
+
 /**
  * Integers of up to 15 digits without leading zeros are already canonical and in range: the
  * common case (counters, versions, timestamps) skips decimal parsing entirely.
