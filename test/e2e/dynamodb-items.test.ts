@@ -121,6 +121,24 @@ describe("DynamoDB items", () => {
     assert.deepEqual(await refusal(ddb.send(new PutItemCommand({ TableName: name, Item: { other: { S: "a" } } }))), invalid("One or more parameter values were invalid: Missing the key pk in the item"));
   });
 
+  test("a number's exponent is read in full, and a zero is range-checked by the exponent it is written with", async () => {
+    // paritysuite/dynamodb-conformance tests/tier3/limits/numberExponent.test.ts "Number limits - exponents".
+    const name = await table();
+    const enveloped = (message: string): [string, number, string] => ["ValidationException", 400, `1 validation error detected: ${message}`];
+    const OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range";
+    const UNDERFLOW = "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+    const put = (n: string, pk = "nx") => ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: pk }, val: { N: n } } }));
+    assert.deepEqual(await refusal(put("1e9223372036854775808")), enveloped("The parameter cannot be converted to a numeric value: 1e9223372036854775808"));
+    assert.deepEqual(await refusal(put("0e126")), enveloped(OVERFLOW));
+    assert.deepEqual(await refusal(put("0e-131")), enveloped(UNDERFLOW));
+    assert.deepEqual(await refusal(put("1e99999999999")), enveloped(OVERFLOW));
+    assert.deepEqual(await refusal(put("1e-99999999999")), enveloped(UNDERFLOW));
+    await put("0e125", "zero");
+    await put("0e-130", "zero-small");
+    const got = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "zero" } }, ConsistentRead: true }));
+    assert.deepEqual(got.Item?.val, { N: "0" });
+  });
+
   test("an unknown ReturnItemCollectionMetrics is refused before PutItem, UpdateItem or DeleteItem writes", async () => {
     // A member constraint, checked before the request runs (nubo-db/dynamodb-conformance's DynamoDB captures of
     // TransactWriteItems and BatchWriteItem with ReturnItemCollectionMetrics 'BOGUS2' write nothing).
