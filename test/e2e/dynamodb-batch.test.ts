@@ -304,6 +304,30 @@ describe("DynamoDB batches and transactions", () => {
   // ScyllaDB Alternator's test_transact_write_cancellation_reasons_validationerror
   // (test/alternator/test_transact.py), which passes on DynamoDB: the first action that does not
   // fit its schema stops the validation; the rest are None, even a second misfit and a false condition.
+  test("TransactWriteItems does not check how deep an expression value is nested; an Update that writes one too deep is cancelled", async () => {
+    // paritysuite/dynamodb-conformance tests/tier3/limits/nestingDepth.test.ts "Nesting depth — TransactWriteItems" (us-east-1
+    // runs the transaction; its Put items are still refused up front).
+    const name = await table();
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: "deep" }, marker: { S: "x" } } }));
+    let deep: AttributeValue = { S: "leaf" };
+    for (let i = 0; i < 32; i++) deep = { M: { n: deep } };
+    const transact = (item: NonNullable<TransactWriteItemsCommandInput["TransactItems"]>[number]) => failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems: [item] })));
+    const reasons = async (item: Parameters<typeof transact>[0]) => {
+      const err = await transact(item);
+      assert.ok(err instanceof TransactionCanceledException, `${err.name} ${err.message}`);
+      return err.CancellationReasons;
+    };
+    const key = { id: { S: "deep" } };
+    const cond = { ConditionExpression: "#d = :deep", ExpressionAttributeNames: { "#d": "data" } };
+    assert.deepEqual(await reasons({ Update: { TableName: name, Key: key, UpdateExpression: "SET deep = :deep", ExpressionAttributeValues: { ":deep": deep } } }), [
+      { Code: "ValidationError", Message: "Nesting Levels have exceeded supported limits" },
+    ]);
+    assert.deepEqual(await reasons({ Update: { TableName: name, Key: key, UpdateExpression: "SET touched = :t", ...cond, ExpressionAttributeValues: { ":t": { S: "y" }, ":deep": deep } } }).then((r) => r?.map((x) => x.Code)), ["ConditionalCheckFailed"]);
+    assert.deepEqual(await reasons({ ConditionCheck: { TableName: name, Key: key, ...cond, ExpressionAttributeValues: { ":deep": deep } } }).then((r) => r?.map((x) => x.Code)), ["ConditionalCheckFailed"]);
+    const put = await transact({ Put: { TableName: name, Item: { id: { S: "deeper" }, data: deep } } });
+    assert.deepEqual([put.name, put.message], ["ValidationException", "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"]);
+  });
+
   test("in a transaction, only the first action whose key does not fit the schema is a ValidationError; the others are None", async () => {
     const name = await table();
     const err = await failure<DynamoDBServiceException>(

@@ -146,7 +146,8 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
   };
   // Its enum was checked with the request's member constraints (entryMemberChecks).
   const returnOld = op.ReturnValuesOnConditionCheckFailure === "ALL_OLD";
-  const attrs = expressionAttributes(op.ExpressionAttributeNames, op.ExpressionAttributeValues);
+  // How deep a value is nested is not checked here (see validateExpressionAttributeValueMap).
+  const attrs = expressionAttributes(op.ExpressionAttributeNames, op.ExpressionAttributeValues, "older", false);
   if (kind === "ConditionCheck" && op.ConditionExpression === undefined) {
     throw validationException(`1 validation error detected: Value null at 'transactItems.${position + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`);
   }

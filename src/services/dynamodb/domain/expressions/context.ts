@@ -88,6 +88,7 @@ export function expressionAttributes(
   names: Record<string, string> | undefined,
   values: Record<string, unknown> | undefined,
   wording: ValueWording = "older",
+  depthChecked = true,
 ): ExpressionAttributes {
   if (names !== undefined) {
     const keys = Object.keys(names);
@@ -110,7 +111,7 @@ export function expressionAttributes(
       checkPlaceholderLength("ExpressionAttributeValues", key);
       if (!isPlaceholder(key, 58)) throw validationException(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
     }
-    normalized = validateExpressionAttributeValueMap(values, wording);
+    normalized = validateExpressionAttributeValueMap(values, wording, depthChecked);
   }
   return new ExpressionAttributes(names, normalized);
 }
