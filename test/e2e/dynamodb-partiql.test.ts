@@ -1053,4 +1053,28 @@ describe("DynamoDB PartiQL", () => {
     await run(`UPDATE "${t}" SET Only = set_delete(Only, <<'only'>>) WHERE pk='sets'`);
     assert.deepEqual(await get(t, { pk: { S: "sets" } }), { pk: { S: "sets" } });
   });
+  // paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlParameterNumbers.test.ts (eu-west-2, us-east-1,
+  // October 2026): a parameter is read as Java's BigDecimal reads a string.
+  test("a number parameter whose exponent does not fit in 32 bits cannot be converted; 1e2147483647 wraps to an underflow", async () => {
+    const t = await table({ sortKey: true });
+    const unconvertible = "The parameter cannot be converted to a numeric value";
+    const positions = [
+      `SELECT * FROM "${t}" WHERE pk = 'pn' AND n = ?`,
+      `INSERT INTO "${t}" VALUE {'pk': 'pn-insert', 'sk': 1, 'n': ?}`,
+      `UPDATE "${t}" SET n = ? WHERE pk = 'pn' AND sk = 1`,
+      `SELECT * FROM "${t}" WHERE pk = ?`,
+    ];
+    for (const Statement of positions) {
+      for (const value of ["1e99999999999", "-1e99999999999", "1e-99999999999", "1e2147483648", "1e-2147483648"]) {
+        await validation(run(Statement, { Parameters: [{ N: value }] }), `${unconvertible}: ${value}`);
+      }
+      await validation(run(Statement, { Parameters: [{ N: "1e2147483647" }] }), "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+      await validation(run(Statement, { Parameters: [{ N: "1e126" }] }), "Number overflow. Attempting to store a number with magnitude larger than supported range");
+    }
+    for (const Parameters of [[{ L: [{ N: "1" }, { N: "1e99999999999" }] }], [{ M: { x: { N: "1e99999999999" } } }], [{ NS: ["1", "1e99999999999"] }]]) {
+      await validation(run(positions[0] as string, { Parameters }), `${unconvertible}: 1e99999999999`);
+    }
+    const batch = await ddb.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `SELECT * FROM "${t}" WHERE pk = 'pn' AND sk = 1 AND n = ?`, Parameters: [{ N: "1e99999999999" }] }] }));
+    assert.deepEqual(batch.Responses?.[0]?.Error, { Code: "ValidationError", Message: `${unconvertible}: 1e99999999999` });
+  });
 });

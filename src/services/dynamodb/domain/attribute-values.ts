@@ -1,6 +1,6 @@
 import { AwsError } from "../../../core/errors.js";
 import { validationException } from "./errors.js";
-import { compareNumbers, normalizeNumber, NUMBER_MESSAGES, numberProblem, numberSize, wrapsInOlderLayer } from "./numbers.js";
+import { compareNumbers, normalizeNumber, NUMBER_MESSAGES, numberProblem, numberSize, parameterNumberProblem, wrapsInOlderLayer } from "./numbers.js";
 
 /**
  * The JSON wire form of a DynamoDB value, as the protocol layer hands it over (blobs already
@@ -145,7 +145,9 @@ function badNumber(message: string, text: string): never {
   problem(older, ENVELOPE + (message === NUMBER_MESSAGES.notNumeric ? `${message}: ${text}` : message), true);
 }
 
-function normalizeNumberSet(list: unknown): string[] {
+type NumberCheck = (text: string) => string | undefined;
+
+function normalizeNumberSet(list: unknown, numberCheck: NumberCheck): string[] {
   if (!Array.isArray(list)) serialization("NS", "a list of strings");
   if (list.length === 0) problem(VALUE_MESSAGES.emptyNumberSet, ENVELOPE + VALUE_MESSAGES.emptyNumberSet);
   const out: string[] = new Array(list.length);
@@ -153,7 +155,7 @@ function normalizeNumberSet(list: unknown): string[] {
   for (let i = 0; i < list.length; i++) {
     const s: unknown = list[i];
     if (typeof s !== "string") serialization("NS", "a list of strings");
-    const bad = numberProblem(s);
+    const bad = numberCheck(s);
     if (bad) badNumber(bad, s);
     const n = normalizeNumber(s);
     // "1" and "1.0" are the same number, so they are duplicates too.
@@ -189,7 +191,7 @@ function normalizeBinarySet(list: unknown): Uint8Array[] {
   return list as Uint8Array[];
 }
 
-function normalizeValue(raw: unknown, depth: number, maxDepth = MAX_NESTING_DEPTH): AttributeValue {
+function normalizeValue(raw: unknown, depth: number, numberCheck: NumberCheck = numberProblem, maxDepth = MAX_NESTING_DEPTH): AttributeValue {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new AwsError("SerializationException", "Start of structure or map expected for AttributeValue", 400);
   }
@@ -208,7 +210,7 @@ function normalizeValue(raw: unknown, depth: number, maxDepth = MAX_NESTING_DEPT
         break;
       case "N": {
         if (typeof member !== "string") serialization("N", "a string");
-        const bad = numberProblem(member);
+        const bad = numberCheck(member);
         if (bad) badNumber(bad, member);
         out = { N: normalizeNumber(member) };
         break;
@@ -230,7 +232,7 @@ function normalizeValue(raw: unknown, depth: number, maxDepth = MAX_NESTING_DEPT
         out = { SS: normalizeStringSet(member) };
         break;
       case "NS":
-        out = { NS: normalizeNumberSet(member) };
+        out = { NS: normalizeNumberSet(member, numberCheck) };
         break;
       case "BS":
         out = { BS: normalizeBinarySet(member) };
@@ -239,14 +241,14 @@ function normalizeValue(raw: unknown, depth: number, maxDepth = MAX_NESTING_DEPT
         if (typeof member !== "object" || Array.isArray(member)) serialization("M", "a map");
         const m: Record<string, AttributeValue> = {};
         const src = member as Record<string, unknown>;
-        for (const name in src) m[name] = normalizeValue(src[name], depth + 1, maxDepth);
+        for (const name in src) m[name] = normalizeValue(src[name], depth + 1, numberCheck, maxDepth);
         out = { M: m };
         break;
       }
       case "L": {
         if (!Array.isArray(member)) serialization("L", "a list");
         const l: AttributeValue[] = new Array(member.length);
-        for (let i = 0; i < member.length; i++) l[i] = normalizeValue(member[i], depth + 1, maxDepth);
+        for (let i = 0; i < member.length; i++) l[i] = normalizeValue(member[i], depth + 1, numberCheck, maxDepth);
         out = { L: l };
         break;
       }
@@ -284,6 +286,15 @@ function asValidation(err: unknown, wrap?: (message: string) => string, wording:
 export function validateAttributeValue(raw: unknown): AttributeValue {
   try {
     return normalizeValue(raw, 1);
+  } catch (err) {
+    asValidation(err);
+  }
+}
+
+/** Validates one PartiQL parameter, whose numbers are read as BigDecimal reads them (see parameterNumberProblem). */
+export function validateParameterValue(raw: unknown): AttributeValue {
+  try {
+    return normalizeValue(raw, 1, parameterNumberProblem);
   } catch (err) {
     asValidation(err);
   }
@@ -342,7 +353,7 @@ export function validateExpressionAttributeValueMap(raw: Record<string, unknown>
   const out: Item = {};
   for (const key in raw) {
     try {
-      out[key] = normalizeValue(raw[key], 1, depthChecked ? MAX_NESTING_DEPTH : Infinity);
+      out[key] = normalizeValue(raw[key], 1, numberProblem, depthChecked ? MAX_NESTING_DEPTH : Infinity);
     } catch (err) {
       asValidation(err, (m) => `ExpressionAttributeValues contains invalid value: ${m} for key ${key}`, wording);
     }

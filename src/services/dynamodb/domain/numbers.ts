@@ -79,24 +79,60 @@ export function numberProblem(text: string): string | undefined {
   return typeof result === "string" ? result : undefined;
 }
 
-const INT_MAX = 2147483647;
+const INT_MIN = -(2n ** 31n);
+const INT_MAX = 2n ** 31n - 1n;
+
+/**
+ * How Java's BigDecimal reads `text`, a valid number written with an exponent: the exponent as
+ * written, the scale it gives, and precision minus scale (the magnitude's exponent plus one), which
+ * DynamoDB's range check computes in 32-bit arithmetic, so it wraps. Undefined without an exponent.
+ */
+function bigDecimalReading(text: string): { exponentFits: boolean; scaleFits: boolean; magnitude: bigint; nonZero: boolean } | undefined {
+  const scan = scanNumber(text);
+  const e = text.search(/[eE]/);
+  if (!scan.ok || e < 0) return undefined;
+  const exponent = BigInt(text.slice(e + 1));
+  const mantissa = text.slice(0, e);
+  const point = mantissa.indexOf(".");
+  const scale = BigInt(point < 0 ? 0 : mantissa.length - point - 1) - exponent;
+  const precision = BigInt(mantissa.replace(/[^0-9]/g, "").replace(/^0+/, "").length);
+  return {
+    exponentFits: exponent >= INT_MIN && exponent <= INT_MAX,
+    scaleFits: scale >= INT_MIN && scale <= INT_MAX,
+    magnitude: precision - scale,
+    nonZero: scan.nonZero,
+  };
+}
 
 /**
  * Whether DynamoDB's older validation layer (BatchWriteItem, the transactions in us-east-1, Scan)
- * calls `text`, an overflow, an underflow instead. It reads numbers as Java's BigDecimal does, whose
- * precision minus scale (the magnitude's exponent plus one) wraps past a 32-bit int: "1e2147483647"
- * is refused "Number underflow. ..." there and "Number overflow. ..." by the newer layer
- * (paritysuite/dynamodb-conformance tests/tier3/error-messages/valueLayers.test.ts "Number values",
- * OLDER; us-east-1, eu-west-1, us-west-2, 2026-10-09). An exponent written past a 32-bit int, which
- * BigDecimal would not parse, is not on record for that layer and keeps the overflow.
+ * calls `text`, an overflow, an underflow instead: its precision minus scale wraps past a 32-bit
+ * int, so "1e2147483647" is refused "Number underflow. ..." there and "Number overflow. ..." by the
+ * newer layer (paritysuite/dynamodb-conformance tests/tier3/error-messages/valueLayers.test.ts
+ * "Number values", OLDER; us-east-1, eu-west-1, us-west-2, 2026-10-09). An exponent written past a
+ * 32-bit int, which BigDecimal would not parse, is not on record for that layer and keeps the overflow.
  */
 export function wrapsInOlderLayer(text: string): boolean {
-  const at = text.search(/[eE]/);
-  if (at < 0) return false;
-  const written = Number(text.slice(at + 1));
-  if (!Number.isSafeInteger(written) || written > INT_MAX) return false;
-  const d = new Dec(text);
-  return !d.isZero() && d.e >= INT_MAX;
+  const read = bigDecimalReading(text);
+  return read !== undefined && read.exponentFits && read.nonZero && read.magnitude > INT_MAX;
+}
+
+/**
+ * The reason DynamoDB refuses `text` as a PartiQL parameter, which it reads as Java's BigDecimal
+ * reads a string: an exponent, or the scale it gives, outside a 32-bit integer cannot be converted
+ * at all ("...: 1e99999999999", "...: 1e-2147483648"), and the magnitude check wraps in 32 bits
+ * (bigDecimalReading): 1e2147483647 is refused as an underflow.
+ * paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlParameterNumbers.test.ts
+ * (eu-west-2, us-east-1, October 2026). Within those bounds a parameter is any other number.
+ */
+export function parameterNumberProblem(text: string): string | undefined {
+  const read = bigDecimalReading(text);
+  if (read === undefined) return numberProblem(text);
+  if (!read.exponentFits || !read.scaleFits) return `${NUMBER_MESSAGES.notNumeric}: ${text}`;
+  if (!read.nonZero) return numberProblem(text);
+  if (read.magnitude > INT_MAX) return NUMBER_MESSAGES.underflow;
+  if (read.magnitude < INT_MIN) return NUMBER_MESSAGES.overflow;
+  return numberProblem(text);
 }
 
 /**

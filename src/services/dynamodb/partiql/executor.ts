@@ -19,7 +19,7 @@ import type {
   ExecuteTransactionOutput,
   TransactWriteItemsInput,
 } from "../../../generated/dynamodb.js";
-import { getPath, itemSize, validateAttributeValue, type AttributeValue, type Item } from "../domain/index.js";
+import { getPath, itemSize, validateParameterValue, type AttributeValue, type Item } from "../domain/index.js";
 import { bareTableName, tableContext, tableScope } from "../access.js";
 import type { DynamoContext } from "../context.js";
 import { errors } from "../errors.js";
@@ -80,7 +80,7 @@ function memberChecks(prefix: string, s: { Statement: string; ReturnValuesOnCond
 function parametersOf(raw: readonly unknown[] | undefined, field: string): AttributeValue[] {
   if (raw === undefined) return [];
   check({ field, value: "[]", failure: raw.length === 0 ? "Member must have length greater than or equal to 1" : undefined });
-  return raw.map((v) => validateAttributeValue(v));
+  return raw.map((v) => validateParameterValue(v));
 }
 
 function project(item: Item, projection: readonly Projected[] | undefined): Item {
