@@ -603,6 +603,28 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(await refused({ TransactItems: [absentPut, unusedCheck] }), ["ValidationException", 400, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"]);
   });
 
+  test("TransactWriteItems refuses a Put whose Item has an attribute named \"\", in request order, ahead of a value nested past the limit", async () => {
+    // paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts, "Deep requests - TransactWriteItems
+    // action order" (eu-west-2, us-east-1 and eight more Regions, 2026-10-09). Every table is absent: each answer comes first.
+    const missing = uniqueName("absent");
+    const deep = (depth: number): AttributeValue => (depth === 0 ? { S: "leaf" } : { M: { n: deep(depth - 1) } });
+    const nest = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+    const refused = async (TransactItems: unknown[]): Promise<[string, number | undefined, string]> => {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems } as never)));
+      return [err.name, err.$metadata.httpStatusCode, err.message];
+    };
+    const put = (Item: Record<string, AttributeValue>) => ({ Put: { TableName: missing, Item } });
+    const empty = "Empty attribute name";
+    assert.deepEqual(await refused([put({ id: { S: "a" }, "": { S: "x" } })]), ["ValidationException", 400, empty]);
+    assert.deepEqual(await refused([put({ id: { S: "a" }, "": { S: "x" } }), put({ id: { S: "b" }, d: deep(100) })]), ["ValidationException", 400, empty]);
+    assert.deepEqual(await refused([put({ id: { S: "a" }, d: deep(100), "": { S: "x" } })]), ["ValidationException", 400, empty]);
+    const deepCheck = { ConditionCheck: { TableName: missing, Key: { id: { S: "b" } }, ConditionExpression: "d = :deep", ExpressionAttributeValues: { ":deep": deep(100) } } };
+    assert.deepEqual(await refused([put({ id: { S: "a" }, "": { S: "x" } }), deepCheck]), ["ValidationException", 400, empty]);
+    // An earlier action's problem comes first; an empty key inside a map is no top-level name.
+    assert.deepEqual(await refused([put({ id: { S: "b" }, d: deep(40) }), put({ id: { S: "a" }, "": { S: "x" } })]), ["ValidationException", 400, nest]);
+    assert.deepEqual(await refused([put({ id: { S: "a" }, m: { M: { "": { S: "x" } } }, d: deep(40) })]), ["ValidationException", 400, nest]);
+  });
+
   test("TransactWriteItems names an action's malformed member by its path: position and type", async () => {
     // dynamodb-conformance tier 3 error-messages/transactWriteItems, captured against DynamoDB (us-east-1, eu-west-2, 2026-10-08/09).
     const name = await table();

@@ -46,6 +46,9 @@ export const VALUE_MESSAGES = {
   // (eu-west-2) for a PartiQL UPDATE, alone, in a transaction and in a batch, in floci-io/floci
   // DynamoDbPartiQLEdgeCaseIntegrationTest (refusesAWriteThatLeavesTheItemTooDeep).
   updatedNesting: "Nesting Levels have exceeded supported limits",
+  // A Put action of TransactWriteItems whose Item has an attribute named "": paritysuite/dynamodb-conformance
+  // tests/tier3/validation-ordering/deepRequests.test.ts (eu-west-2, us-east-1 and eight more Regions, 2026-10-09).
+  emptyName: "Empty attribute name",
   itemTooLarge: "Item size has exceeded the maximum allowed size",
   updatedItemTooLarge: "Item size to update has exceeded the maximum allowed size",
 } as const;

@@ -16,6 +16,7 @@ import {
   updatePaths,
   validateItem,
   validationException,
+  VALUE_MESSAGES,
   type Condition,
   type Item,
   type UpdateAction,
@@ -154,6 +155,10 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
   const update = kind === "Update" ? parseUpdate(op.UpdateExpression ?? "", attrs) : undefined;
   const condition = op.ConditionExpression !== undefined ? parseCondition(op.ConditionExpression, attrs, "ConditionExpression") : undefined;
   attrs.assertAllUsed();
+  // A Put's Item is refused for an attribute named "" ahead of any of its values, a value nested past
+  // the limit included; a later action's problems never come first (paritysuite/dynamodb-conformance
+  // tests/tier3/validation-ordering/deepRequests.test.ts, "Deep requests - TransactWriteItems action order").
+  if (kind === "Put" && op.Item !== undefined && Object.hasOwn(op.Item, "")) throw validationException(VALUE_MESSAGES.emptyName);
   const values = validateItem((kind === "Put" ? op.Item : op.Key) ?? {});
   return { kind, table: op.TableName, returnOld, condition, update, values };
 }
