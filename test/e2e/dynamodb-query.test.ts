@@ -763,4 +763,18 @@ describe("DynamoDB Query and Scan", () => {
       assert.equal(message, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: sk", condition);
     }
   });
+  test("a Query refuses an unknown ConditionalOperator bare, in the newer enum words, alone beside an unknown Select", async () => {
+    // paritysuite/dynamodb-conformance tests/tier3/validation-ordering/query.test.ts "reports XOR with two QueryFilter conditions
+    // before an unknown Select" (eu-west-2, us-east-1, 2026-10-09); the table does not exist.
+    const message = await refused(
+      new QueryCommand({
+        TableName: uniqueName("absent"),
+        KeyConditions: { pk: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "a" }] } },
+        QueryFilter: { b: { ComparisonOperator: "NULL" }, c: { ComparisonOperator: "NULL" } },
+        ConditionalOperator: "XOR",
+        Select: "BOGUS",
+      } as never),
+    );
+    assert.equal(message, "Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]");
+  });
 });

@@ -1,6 +1,7 @@
 import type { QueryInput, QueryOutput } from "../../../generated/dynamodb.js";
 import {
   checkExpressionParameters,
+  checkQueryConditionalOperator,
   conditionFromFilter,
   conditionPaths,
   emptyStringKey,
@@ -33,6 +34,7 @@ export function query(input: QueryInput, ctx: DynamoContext): QueryOutput {
   // key condition being given, the expression maps and expressions (which a request cannot mix
   // with the legacy parameters), KeyConditions' operators and values.
   // A malformed number or a duplicate set member in any value: the newer wording, bare (see ValueWording).
+  checkQueryConditionalOperator(input.ConditionalOperator);
   const queryFilter = conditionFromFilter(input.QueryFilter, input.ConditionalOperator, "bare");
   // AttributesToGet never comes with the expression maps (checkExpressionParameters): its paths need none.
   const attributesToGet = input.AttributesToGet !== undefined ? projectionOf(input, expressionAttributes(undefined, undefined)) : undefined;

@@ -47,6 +47,7 @@ export { parseProjection, project } from "./projection.js";
 export { getPath } from "./paths.js";
 export {
   applyAttributeUpdates,
+  checkQueryConditionalOperator,
   conditionFromExpected,
   conditionFromFilter,
   keyConditionsMap,

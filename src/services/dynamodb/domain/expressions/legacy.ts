@@ -169,6 +169,18 @@ function checkConditionalOperator(conditionalOperator: string | undefined, condi
 }
 
 /**
+ * Query refuses a ConditionalOperator outside its enum bare, in the newer framework's words, which
+ * print the enum as "[ALL, OR]" (sic), and alone: an unknown Select is not reported with it.
+ * paritysuite/dynamodb-conformance tests/tier3/validation-ordering/query.test.ts "reports XOR with
+ * two QueryFilter conditions before an unknown Select" (eu-west-2, us-east-1, 2026-10-09).
+ */
+export function checkQueryConditionalOperator(conditionalOperator: string | undefined): void {
+  if (conditionalOperator !== undefined && conditionalOperator !== "AND" && conditionalOperator !== "OR") {
+    fail("Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]");
+  }
+}
+
+/**
  * `Expected` (PutItem, UpdateItem, DeleteItem) as a condition; undefined when empty. Covers both
  * forms: Exists/Value and ComparisonOperator/AttributeValueList.
  */
