@@ -777,4 +777,13 @@ describe("DynamoDB Query and Scan", () => {
     );
     assert.equal(message, "Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]");
   });
+  test("a Scan refuses a ScanFilter value nested past 32 levels ahead of a ConditionalOperator with one condition", async () => {
+    // paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts "Scan with one ScanFilter condition
+    // nested 40 levels and ConditionalOperator AND" (us-east-1 and six more Regions, 2026-10-09); the table does not exist.
+    const deep = (depth: number): AttributeValue => (depth === 0 ? { S: "leaf" } : { M: { n: deep(depth - 1) } });
+    const scan = (value: AttributeValue) =>
+      refused(new ScanCommand({ TableName: uniqueName("absent"), ScanFilter: { a: { ComparisonOperator: "EQ", AttributeValueList: [value] } }, ConditionalOperator: "AND" }));
+    assert.equal(await scan(deep(40)), "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+    assert.equal(await scan(deep(3)), "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+  });
 });

@@ -542,6 +542,20 @@ export function itemSize(item: Item): number {
   return size;
 }
 
+/** Whether a value as sent (not yet validated) nests deeper than the 32 levels DynamoDB supports. */
+function sentTooDeep(raw: unknown, depth: number): boolean {
+  if (depth > MAX_NESTING_DEPTH) return true;
+  if (raw === null || typeof raw !== "object") return false;
+  const { M, L } = raw as { M?: unknown; L?: unknown };
+  if (M !== null && typeof M === "object" && !Array.isArray(M) && Object.values(M).some((x) => sentTooDeep(x, depth + 1))) return true;
+  return Array.isArray(L) && L.some((x) => sentTooDeep(x, depth + 1));
+}
+
+/** Refuses values as sent that nest past the limit, before anything else about them is checked. */
+export function assertSentValuesDepth(values: readonly unknown[]): void {
+  if (values.some((v) => sentTooDeep(v, 1))) throw validationException(VALUE_MESSAGES.nesting);
+}
+
 /**
  * Refuses an item an update left nested deeper than the 32 levels DynamoDB supports (the guide's
  * limits on attributes), counting a top-level attribute's value as level 1, as an item's values
