@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  BatchExecuteStatementCommand,
   BatchWriteItemCommand,
   CreateBackupCommand,
   CreateTableCommand,
@@ -306,8 +307,41 @@ describe("DynamoDB GSIs with multi-attribute keys", () => {
     assert.deepEqual(await round2(), ["t1"]);
     await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "${name}" VALUE {'id': 'p1', 'tournament': 'W24', 'area': 'NA', 'round': 2, 'bracket': 'd', 'tag': ?}`, Parameters: [{ B: Uint8Array.from([2]) }] }));
     assert.deepEqual(await round2(), ["t1", "p1"]);
-    const selected = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT id FROM "${name}"."byRound" WHERE tournament = 'W24' AND area = 'NA' AND round = 2 AND bracket >= 'd'` }));
+    const selected = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT id FROM "${name}" WHERE id = 'p1'` }));
     assert.deepEqual(selected.Items, [{ id: { S: "p1" } }]);
+  });
+
+  test("PartiQL refuses to read a multi-attribute GSI, after the statement is read and its values converted, before every other check", async () => {
+    // paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlMultiAttributeIndex.test.ts and
+    // tests/tier2/partiql/multiAttributeIndex.test.ts (eu-west-2, us-east-1, October 2026).
+    const name = await filledTable();
+    const refused = "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.";
+    const run = (Statement: string, Parameters?: AttributeValue[]) => refusal(ddb.send(new ExecuteStatementCommand({ Statement, Parameters })));
+    const index = `"${name}"."byRound"`;
+    for (const statement of [
+      `SELECT * FROM ${index} WHERE tournament = 'W24'`,
+      `SELECT id FROM ${index} WHERE tournament = 'W24' AND area = 'NA' ORDER BY round DESC`,
+      `SELECT * FROM ${index} WHERE tournament = 5`,
+      `SELECT * FROM ${index} WHERE id = 'm1'`,
+      `SELECT * FROM ${index}`,
+      `SELECT COUNT(*) FROM ${index}`,
+    ]) {
+      assert.deepEqual(await run(statement), ["ValidationException", 400, refused], statement);
+    }
+    assert.deepEqual(await run(`SELECT * FROM ${index} WHERE`), ["ValidationException", 400, "Statement wasn't well formed, can't be processed: Unexpected term"]);
+    assert.deepEqual(await run(`SELECT * FROM ${index} WHERE tournament = ?`, [{ N: "1e99999999999" }]), [
+      "ValidationException",
+      400,
+      "The parameter cannot be converted to a numeric value: 1e99999999999",
+    ]);
+    // In a batch it fails its own statement, ahead of the rule that a SELECT names the primary key.
+    const batch = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [{ Statement: `SELECT * FROM ${index} WHERE tournament = 'W24' AND area = 'NA' AND round = 1` }, { Statement: `SELECT id FROM "${name}" WHERE id = 'm1'` }],
+      }),
+    );
+    assert.deepEqual(batch.Responses?.[0]?.Error, { Code: "ValidationError", Message: refused });
+    assert.deepEqual(batch.Responses?.[1]?.Item, { id: { S: "m1" } });
   });
 
   test("pages carry the table key and every index key attribute; ExclusiveStartKey resumes after it", async () => {

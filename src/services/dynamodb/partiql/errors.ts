@@ -33,6 +33,8 @@ export const MESSAGES = {
   writeOnIndex: "This operation is not supported on an index",
   noIndex: "The table does not have the specified index",
   consistentGsi: "Strongly consistent read is not supported on Global Secondary Indexes",
+  // paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlMultiAttributeIndex.test.ts (eu-west-2, us-east-1, October 2026).
+  multiAttributeIndex: "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.",
   insertReturning: "RETURNING is not supported in INSERT",
   insertFormat: "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.",
   emptyBag: "Empty bags are not supported",

@@ -666,11 +666,26 @@ function projectionOf(s: SelectStatement): Projected[] | undefined {
   return out;
 }
 
+/**
+ * A read of a GSI keyed by more than one HASH or more than one RANGE attribute is refused, once the
+ * statement is read and its values converted, ahead of the key types, the WHERE requirements, COUNT(*)
+ * and, in a batch, the rule that a SELECT names the primary key (paritysuite/dynamodb-conformance
+ * tests/tier3/error-messages/partiqlMultiAttributeIndex.test.ts, eu-west-2 and us-east-1, October 2026).
+ */
+function refuseMultiAttributeIndex(from: Source, lookup: TableLookup): void {
+  if (from.components.length !== 2) return;
+  const meta = lookup(from.components[0] as string);
+  const index = meta && findIndex(meta, from.components[1] as string);
+  if (meta !== undefined && index !== undefined && indexSchema(meta, index).multi !== undefined) throw invalid(MESSAGES.multiAttributeIndex);
+}
+
 function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup, options: TranslateOptions): SelectPlan {
   const single = options.useCase !== "statement";
   checkComponents(s.from);
   if (s.from.components.length > 2) throw invalid(MESSAGES.tooManyComponents);
   checkSourceNames(s.from);
+  // What a transaction answers is not on record: it refuses any read of an index (transactionIndex).
+  if (options.useCase !== "transaction") refuseMultiAttributeIndex(s.from, lookup);
   const projection = projectionOf(s);
   const filter = s.where === undefined ? undefined : binder.where(s.where);
   const table = s.from.components[0] as string;
