@@ -625,6 +625,29 @@ describe("DynamoDB batches and transactions", () => {
     assert.deepEqual(await refused([put({ id: { S: "a" }, m: { M: { "": { S: "x" } } }, d: deep(40) })]), ["ValidationException", 400, nest]);
   });
 
+  test("TransactWriteItems refuses an Update's UpdateExpression over 4 KB without the size tail its conditions carry", async () => {
+    // paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts "reports an oversized UpdateExpression
+    // before a later ConditionCheck key nested 100 levels" and "reports an oversized condition before the same Delete key nested
+    // 100 levels" (eu-west-2, us-east-1, 2026-10-09).
+    const missing = uniqueName("absent");
+    const refused = async (TransactItems: unknown[]): Promise<[string, number | undefined, string]> => {
+      const err = await failure<DynamoDBServiceException>(ddb.send(new TransactWriteItemsCommand({ TransactItems } as never)));
+      return [err.name, err.$metadata.httpStatusCode, err.message];
+    };
+    const UpdateExpression = "SET " + Array.from({ length: 500 }, (_, i) => `a${i} = :v`).join(", ");
+    assert.deepEqual(await refused([{ Update: { TableName: missing, Key: { id: { S: "a" } }, UpdateExpression, ExpressionAttributeValues: { ":v": { S: "x" } } } }]), [
+      "ValidationException",
+      400,
+      "Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;",
+    ]);
+    const ConditionExpression = "a = :v" + " AND a = :v".repeat(373);
+    assert.deepEqual(await refused([{ Delete: { TableName: missing, Key: { id: { S: "a" } }, ConditionExpression, ExpressionAttributeValues: { ":v": { S: "x" } } } }]), [
+      "ValidationException",
+      400,
+      "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 4109",
+    ]);
+  });
+
   test("TransactWriteItems names an action's malformed member by its path: position and type", async () => {
     // dynamodb-conformance tier 3 error-messages/transactWriteItems, captured against DynamoDB (us-east-1, eu-west-2, 2026-10-08/09).
     const name = await table();

@@ -152,7 +152,7 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
   if (kind === "ConditionCheck" && op.ConditionExpression === undefined) {
     throw validationException(`1 validation error detected: Value null at 'transactItems.${position + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`);
   }
-  const update = kind === "Update" ? parseUpdate(op.UpdateExpression ?? "", attrs) : undefined;
+  const update = kind === "Update" ? updateOf(op.UpdateExpression ?? "", attrs) : undefined;
   const condition = op.ConditionExpression !== undefined ? parseCondition(op.ConditionExpression, attrs, "ConditionExpression") : undefined;
   attrs.assertAllUsed();
   // A Put's Item is refused for an attribute named "" ahead of any of its values, a value nested past
@@ -161,6 +161,24 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
   if (kind === "Put" && op.Item !== undefined && Object.hasOwn(op.Item, "")) throw validationException(VALUE_MESSAGES.emptyName);
   const values = validateItem((kind === "Put" ? op.Item : op.Key) ?? {});
   return { kind, table: op.TableName, returnOld, condition, update, values };
+}
+
+/**
+ * An Update action's UpdateExpression over 4 KB is refused without the "expression size: <n>" tail
+ * its ConditionExpression (and a Delete's) carries: "Invalid UpdateExpression: Expression size has
+ * exceeded the maximum allowed size;" (paritysuite/dynamodb-conformance tests/tier3/validation-ordering/
+ * deepRequests.test.ts "reports an oversized UpdateExpression before a later ConditionCheck key nested
+ * 100 levels", eu-west-2 and us-east-1, 2026-10-09).
+ */
+function updateOf(expression: string, attrs: ReturnType<typeof expressionAttributes>): UpdateAction[] {
+  try {
+    return parseUpdate(expression, attrs);
+  } catch (err) {
+    if (isValidationException(err) && /^Invalid UpdateExpression: Expression size has exceeded the maximum allowed size; expression size: \d+$/.test(err.message)) {
+      throw validationException("Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;");
+    }
+    throw err;
+  }
 }
 
 /** The one action an entry names; undefined when it names none or several. */
