@@ -135,7 +135,7 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual(await sks("attribute_not_exists(even)"), [1, 3, 5]);
     assert.deepEqual(await sks("even IS MISSING"), [1, 3, 5]);
     assert.deepEqual(await sks("even IS NOT MISSING"), [2, 4, 6]);
-    assert.deepEqual(await sks("doc.list[0] > ?", [{ N: "40" }]), [5, 6]);
+    assert.deepEqual(await sks(`doc."list"[0] > ?`, [{ N: "40" }]), [5, 6]);
     assert.deepEqual(await sks(`"name" = ?`, [{ S: "item-2" }]), [2]);
     // Without the partition key the same conditions run as a scan.
     const scanned = await run(`SELECT sk FROM "${t}" WHERE sk > 5 OR "name" = 'item-1'`);
@@ -1076,5 +1076,29 @@ describe("DynamoDB PartiQL", () => {
     }
     const batch = await ddb.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `SELECT * FROM "${t}" WHERE pk = 'pn' AND sk = 1 AND n = ?`, Parameters: [{ N: "1e99999999999" }] }] }));
     assert.deepEqual(batch.Responses?.[0]?.Error, { Code: "ValidationError", Message: `${unconvertible}: 1e99999999999` });
+  });
+  // paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlFunctions.test.ts (eu-west-2, us-east-1, eu-west-1,
+  // us-west-2, October 2026): positions are line:column:length of the function's name.
+  test("functions out of place: unrecognized, projected, SET_ADD's arity, a function as an INSERT value, a reserved word after a dot", async () => {
+    const t = await table();
+    await put(t, { pk: { S: "fn" }, ss: { SS: ["a", "b"] }, m: { M: { inner: { SS: ["x"] } } } });
+    const at = (statement: string, token: string) => `1:${statement.indexOf(token) + 1}:${token.length}`;
+    const where = (condition: string) => `SELECT * FROM "${t}" WHERE pk = 'fn' AND ${condition}`;
+    const update = (set: string) => `UPDATE "${t}" SET ${set} WHERE pk = 'fn'`;
+    let statement = `SELECT attribute_exists(ss) FROM "${t}" WHERE pk = 'fn'`;
+    await validation(run(statement), `Unexpected path component at ${at(statement, "attribute_exists")}`);
+    statement = where("EXISTS(ss)");
+    await validation(run(statement), `Unrecognized function: exists at ${at(statement, "EXISTS")}`);
+    statement = where("set_add(ss, <<'x'>>) = ss");
+    await validation(run(statement), `Unrecognized function: set_add at ${at(statement, "set_add")}`);
+    for (const call of ["set_add(ss)", "set_add(ss, <<'x'>>, <<'y'>>)"]) {
+      statement = update(`ss = ${call}`);
+      await validation(run(statement), `SET_ADD must have exactly two arguments at ${at(statement, "set_add")}`);
+    }
+    statement = `INSERT INTO "${t}" VALUE {'pk': 'fn-insert', 'ss': set_add(<<'a'>>, <<'b'>>)}`;
+    await validation(run(statement), `Unsupported data type: set_add under key root at ${at(statement, "set_add")}`);
+    await validation(run(where("attribute_exists(m.inner)")), `${ENVELOPE}Invalid path dot component`);
+    await validation(run(update("m.inner = set_add(m.inner, <<'y'>>)")), `${ENVELOPE}Invalid path dot component`);
+    assert.equal((await run(where(`attribute_exists(m."inner")`))).Items?.length, 1);
   });
 });

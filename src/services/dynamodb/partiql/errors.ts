@@ -16,6 +16,8 @@ export const partiqlErrors = defineErrors({
 export const MESSAGES = {
   leftover: "Unexpected token after expression",
   unexpectedTerm: "Unexpected term",
+  // A reserved word after a dot (`m.inner`): paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlFunctions.test.ts.
+  pathDotComponent: "Invalid path dot component",
   unexpectedKeyword: "Unexpected keyword",
   unexpectedOperator: "Unexpected operator",
   missingRight: "Missing right-hand side expression of infix operator",

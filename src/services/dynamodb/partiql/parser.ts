@@ -663,6 +663,8 @@ class Parser {
       if (this.tok.kind === "." && (this.peek().kind === "ident" || this.peek().kind === "quoted")) {
         this.advance();
         const name = this.advance();
+        // A reserved word is no name after a dot either, unless quoted (`m.inner` fails, `m."inner"` reads).
+        if (name.kind === "ident" && RESERVED.has(name.text.toUpperCase())) this.fail(MESSAGES.pathDotComponent);
         steps.push({ kind: "name", name: name.text });
         end = name.end;
         continue;

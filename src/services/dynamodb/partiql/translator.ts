@@ -154,6 +154,17 @@ const FUNCTION_ARITY: Readonly<Record<string, number>> = {
   size: 1,
 };
 
+/**
+ * How DynamoDB refuses a call it does not know where it stands, citing the name's position:
+ * "Unrecognized function: exists at 1:58:6" (the name lower-cased), and a condition function
+ * projected in a SELECT: "Unexpected path component at 1:8:16". paritysuite/dynamodb-conformance
+ * tests/tier3/error-messages/partiqlFunctions.test.ts (eu-west-2, us-east-1, eu-west-1, us-west-2, October 2026).
+ */
+function refusedCall(text: string, e: Expr & { kind: "call" }, message: string) {
+  const at = lineAndColumn(text, e.span.start);
+  return invalid(`${message} at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
+}
+
 function operandCountError(name: string, count: number) {
   return invalid(`Incorrect number of operands for operator or function; operator or function: ${name}, number of operands: ${count}`);
 }
@@ -194,6 +205,7 @@ class Binder {
     if (e.kind === "missing") throw invalid(MESSAGES.missingOperand);
     // A condition compares paths and values: arithmetic (`WHERE n = 5 + 5`) is refused by its operator.
     if (e.kind === "arith") throw invalid(`Unsupported operator in Condition Expression. Operator: ${e.op}`);
+    if (e.kind === "call" && FUNCTION_ARITY[e.name] === undefined) throw refusedCall(this.text, e, `Unrecognized function: ${e.name}`);
     throw invalid(`Unsupported operation: ${describe(e)} is not a valid operand`);
   }
 
@@ -307,7 +319,7 @@ class Binder {
     const name = e.name;
     if (name === "like") throw invalid("Unsupported operation: Like");
     const arity = FUNCTION_ARITY[name];
-    if (arity === undefined) throw invalid(`Invalid function name; function: ${name}`);
+    if (arity === undefined) throw refusedCall(this.text, e, `Unrecognized function: ${name}`);
     if (name === "size") throw invalid("The function is not allowed to be used this way in an expression; function: size");
     if (e.args.length !== arity) throw operandCountError(name, e.args.length);
     const args = e.args.map((a) => this.operand(a));
@@ -336,7 +348,7 @@ class Binder {
   setAction(target: PathExpr, e: Expr): UpdateAction {
     const path = documentPath(target);
     if (e.kind === "call" && (e.name === "set_add" || e.name === "set_delete")) {
-      if (e.args.length !== 2) throw operandCountError(e.name, e.args.length);
+      if (e.args.length !== 2) throw refusedCall(this.text, e, `${e.name.toUpperCase()} must have exactly two arguments`);
       const [first, second] = e.args as [Expr, Expr];
       if (first.kind !== "path" || !samePath(documentPath(first), path)) {
         const at = lineAndColumn(this.text, e.span.start);
@@ -652,11 +664,12 @@ function projectedName(p: PathExpr): string {
   return name + suffix;
 }
 
-function projectionOf(s: SelectStatement): Projected[] | undefined {
+function projectionOf(s: SelectStatement, text: string): Projected[] | undefined {
   if (s.projection === "*") return undefined;
   const out: Projected[] = [];
   const names = new Set<string>();
   for (const e of s.projection) {
+    if (e.kind === "call" && FUNCTION_ARITY[e.name] !== undefined) throw refusedCall(text, e, "Unexpected path component");
     if (e.kind !== "path") throw invalid(`Unsupported operation: ${describe(e)} in the select clause`);
     const name = projectedName(e);
     if (names.has(name)) throw invalid(`Duplicate identifiers in select clause: ${name}`);
@@ -686,7 +699,7 @@ function translateSelect(s: SelectStatement, binder: Binder, lookup: TableLookup
   checkSourceNames(s.from);
   // What a transaction answers is not on record: it refuses any read of an index (transactionIndex).
   if (options.useCase !== "transaction") refuseMultiAttributeIndex(s.from, lookup);
-  const projection = projectionOf(s);
+  const projection = projectionOf(s, binder.text);
   const filter = s.where === undefined ? undefined : binder.where(s.where);
   const table = s.from.components[0] as string;
   // A transaction looks its tables up before it refuses a read on an index: an index of a table

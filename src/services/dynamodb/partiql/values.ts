@@ -77,6 +77,12 @@ export function toAttributeValue(e: Expr, params: readonly AttributeValue[], tex
     }
     case "bag":
       return bag(e.items, where);
+    case "call": {
+      // A function as a value: 'Unsupported data type: set_add under key root at 1:68:7'
+      // (paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlFunctions.test.ts).
+      const at = lineAndColumn(text, e.span.start);
+      throw invalid(`Unsupported data type: ${e.name} under key ${where} at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
+    }
     default:
       break;
   }
