@@ -82,26 +82,39 @@ export function numberProblem(text: string): string | undefined {
 const INT_MIN = -(2n ** 31n);
 const INT_MAX = 2n ** 31n - 1n;
 
+/** The exponent written after `e` (at `at`) and the scale it leaves, as Java's BigDecimal reads them. */
+function exponentAndScale(text: string, at: number): { exponent: bigint; scale: bigint } {
+  const exponent = BigInt(text.slice(at + 1));
+  const point = text.indexOf(".");
+  return { exponent, scale: BigInt(point < 0 || point > at ? 0 : at - point - 1) - exponent };
+}
+
+const fitsInt = (n: bigint): boolean => n >= INT_MIN && n <= INT_MAX;
+
 /**
- * How Java's BigDecimal reads `text`, a valid number written with an exponent: the exponent as
- * written, the scale it gives, and precision minus scale (the magnitude's exponent plus one), which
+ * Whether Java's BigDecimal can read `text` (digits, an optional fraction and exponent) at all:
+ * its exponent, and the scale that leaves, must fit a 32-bit int. A PartiQL literal or parameter
+ * past that "cannot be converted" (partiql/lexer.ts, parameterNumberProblem).
+ */
+export function fitsBigDecimal(text: string): boolean {
+  const at = text.search(/[eE]/);
+  if (at < 0) return true;
+  const { exponent, scale } = exponentAndScale(text, at);
+  return fitsInt(exponent) && fitsInt(scale);
+}
+
+/**
+ * How Java's BigDecimal reads `text`, a valid number written with an exponent: whether the
+ * exponent and scale fit, and precision minus scale (the magnitude's exponent plus one), which
  * DynamoDB's range check computes in 32-bit arithmetic, so it wraps. Undefined without an exponent.
  */
 function bigDecimalReading(text: string): { exponentFits: boolean; scaleFits: boolean; magnitude: bigint; nonZero: boolean } | undefined {
   const scan = scanNumber(text);
-  const e = text.search(/[eE]/);
-  if (!scan.ok || e < 0) return undefined;
-  const exponent = BigInt(text.slice(e + 1));
-  const mantissa = text.slice(0, e);
-  const point = mantissa.indexOf(".");
-  const scale = BigInt(point < 0 ? 0 : mantissa.length - point - 1) - exponent;
-  const precision = BigInt(mantissa.replace(/[^0-9]/g, "").replace(/^0+/, "").length);
-  return {
-    exponentFits: exponent >= INT_MIN && exponent <= INT_MAX,
-    scaleFits: scale >= INT_MIN && scale <= INT_MAX,
-    magnitude: precision - scale,
-    nonZero: scan.nonZero,
-  };
+  const at = text.search(/[eE]/);
+  if (!scan.ok || at < 0) return undefined;
+  const { exponent, scale } = exponentAndScale(text, at);
+  const precision = BigInt(text.slice(0, at).replace(/[^0-9]/g, "").replace(/^0+/, "").length);
+  return { exponentFits: fitsInt(exponent), scaleFits: fitsInt(scale), magnitude: precision - scale, nonZero: scan.nonZero };
 }
 
 /**

@@ -4,6 +4,7 @@
  * unterminated string or comment, a `#`) is refused with the bare "wasn't well formed"
  * envelope, as DynamoDB does.
  */
+import { fitsBigDecimal } from "../domain/numbers.js";
 import { PartiqlSyntaxError } from "./errors.js";
 
 export type TokenKind =
@@ -63,15 +64,7 @@ export const INT32_MAX = 2147483647;
 
 /** A literal whose exponent or scale does not fit a 32-bit integer cannot be converted at all. */
 function checkNumberScale(text: string): void {
-  const e = text.search(/[eE]/);
-  const mantissa = e === -1 ? text : text.slice(0, e);
-  const point = mantissa.indexOf(".");
-  const fraction = point === -1 ? 0 : mantissa.length - point - 1;
-  if (e === -1) return;
-  const exponent = Number(text.slice(e + 1));
-  if (!Number.isFinite(exponent) || Math.abs(exponent) > INT32_MAX || Math.abs(fraction - exponent) > INT32_MAX) {
-    throw new PartiqlSyntaxError("");
-  }
+  if (!fitsBigDecimal(text)) throw new PartiqlSyntaxError("");
 }
 
 export function tokenize(input: string): Token[] {
