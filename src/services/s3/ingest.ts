@@ -148,12 +148,13 @@ export function checkWholeBody(operation: string, body: Buffer, headers: Readonl
   if (missing && md5 === undefined && !CHECKSUM_ALGORITHMS.some((algorithm) => headers[checksumHeaderName(algorithm)] !== undefined)) throw missing();
   if (md5 !== undefined) verifyContentMd5(md5, createHash("md5").update(body).digest());
   if (operation === "CompleteMultipartUpload") return undefined;
-  const sent: { -readonly [K in keyof ChecksumHeaders]: ChecksumHeaders[K] } = {};
+  // Most requests (every GET) send no checksum: nothing is built for them.
+  let sent: { -readonly [K in keyof ChecksumHeaders]: ChecksumHeaders[K] } | undefined;
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const value = headers[checksumHeaderName(algorithm)];
-    if (value !== undefined) sent[checksumMember(algorithm)] = value;
+    if (value !== undefined) (sent ??= {})[checksumMember(algorithm)] = value;
   }
-  const declared = headerChecksum(sent);
+  const declared = sent === undefined ? undefined : headerChecksum(sent);
   if (!declared) return undefined;
   return digestOf(declared.algorithm, body).then((digest) => verifyChecksum(declared.algorithm, declared.value, digest));
 }
