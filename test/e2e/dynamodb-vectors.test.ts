@@ -265,6 +265,32 @@ describe("DynamoDB vector indexes", () => {
     assert.deepEqual(ids((await search({ TopK: 100, IndexName: "byDot" })).SearchResults), ["f", "a", "c", "g", "b", "d"]);
   });
 
+  // paritysuite/dynamodb-conformance tests/tier2/vectorSearch/consumedCapacity.test.ts "reports the 1024
+  // floor for an entry below it on every term" and "applies the floor per index, not per write".
+  test("VectorWriteRequestBytes is held to 1024 per index; a write that no index holds is not charged", async () => {
+    const name = uniqueName("vecfloor");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        VectorIndexes: [
+          { IndexName: "all", VectorAttribute: { AttributeName: "embedding" }, Dimensions: 3, DistanceFunction: "COSINE", Projection: { ProjectionType: "ALL" } },
+          { IndexName: "keys", VectorAttribute: { AttributeName: "embedding" }, Dimensions: 3, DistanceFunction: "COSINE", Projection: { ProjectionType: "KEYS_ONLY" } },
+        ],
+      }),
+    );
+    const charged = async (item: Record<string, AttributeValue>) =>
+      (await ddb.send(new PutItemCommand({ TableName: name, Item: item, ReturnConsumedCapacity: "INDEXES" }))).ConsumedCapacity?.VectorIndexes;
+    assert.deepEqual(await charged({ pk: { S: "f0" }, embedding: vec(0, 1, 0) }), { all: { VectorWriteRequestBytes: 1024 }, keys: { VectorWriteRequestBytes: 1024 } });
+    // The ALL entry carries the padding and clears the floor; the KEYS_ONLY entry does not.
+    const big = await charged({ pk: { S: "3a" }, embedding: vec(1, 0, 0), blob: { S: "x".repeat(1500) } });
+    assert.ok((big?.all?.VectorWriteRequestBytes ?? 0) > 1024);
+    assert.equal(big?.keys?.VectorWriteRequestBytes, 1024);
+    assert.equal(await charged({ pk: { S: "plain" }, label: { S: "no-vector" } }), undefined);
+  });
+
   test("UpdateTable adds a vector index (filled from the items) and deletes one", async () => {
     const update = await ddb.send(
       new UpdateTableCommand({
