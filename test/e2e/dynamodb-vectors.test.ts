@@ -12,6 +12,7 @@ import {
   DescribeBackupCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   RestoreTableFromBackupCommand,
   SearchVectorsCommand,
@@ -289,6 +290,36 @@ describe("DynamoDB vector indexes", () => {
     assert.ok((big?.all?.VectorWriteRequestBytes ?? 0) > 1024);
     assert.equal(big?.keys?.VectorWriteRequestBytes, 1024);
     assert.equal(await charged({ pk: { S: "plain" }, label: { S: "no-vector" } }), undefined);
+  });
+
+  // paritysuite/dynamodb-conformance tests/tier2/vectorSearch/consumedCapacity.test.ts "bills a three-dimension
+  // vector at 12 bytes, whatever numbers it holds" and "charges a read for the numbers the vector holds, not its
+  // billed size" (eu-west-2 and us-east-1, 2026-10-09).
+  test("a write bills an indexed vector at its name plus 4 bytes a dimension; a read sizes it by its numbers", async () => {
+    const name = uniqueName("vecbill");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        VectorIndexes: [{ IndexName: "six", VectorAttribute: { AttributeName: "sixdimvec" }, Dimensions: 6, DistanceFunction: "COSINE", Projection: { ProjectionType: "ALL" } }],
+      }),
+    );
+    // 38-digit integers: 20 bytes each as numbers, 4 as a billed dimension. pk + key + name + 24 + "pad".
+    const billed = (target: number, key: string): Record<string, AttributeValue> => ({
+      pk: { S: key },
+      sixdimvec: { L: Array.from({ length: 6 }, () => ({ N: "12345678901234567890123456789012345678" })) },
+      pad: { S: "p".repeat(target - (2 + key.length + "sixdimvec".length + 24 + 3)) },
+    });
+    const units = async (item: Record<string, AttributeValue>) =>
+      (await ddb.send(new PutItemCommand({ TableName: name, Item: item, ReturnConsumedCapacity: "TOTAL" }))).ConsumedCapacity?.CapacityUnits;
+    assert.equal(await units(billed(1024, "a6")), 1);
+    assert.equal(await units(billed(1025, "b6")), 2);
+    // Billed at 4096 bytes, stored at 4201 (3 + 6 x 21 for the list): a strongly consistent read is 2 units.
+    await ddb.send(new PutItemCommand({ TableName: name, Item: billed(4096, "r6") }));
+    const read = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "r6" } }, ConsistentRead: true, ReturnConsumedCapacity: "TOTAL" }));
+    assert.equal(read.ConsumedCapacity?.CapacityUnits, 2);
   });
 
   test("UpdateTable adds a vector index (filled from the items) and deletes one", async () => {

@@ -32,7 +32,7 @@ import { allIndexes, indexSchema, keyAttributeNames, tableSchema, type IndexMeta
 import { check, checkTableName, length, memberConstraint, oneOf, tableNameChecks, type Check } from "./validation.js";
 import { replicateWrite, stampLegacyReplication } from "./replication.js";
 import { multiKeyText } from "./multi-attribute-keys.js";
-import { checkVectorAttributes, sameVectorRow, serializeEntry, vectorRow, type VectorIndexMeta } from "./vectors.js";
+import { billedWriteSize, checkVectorAttributes, sameVectorRow, serializeEntry, vectorRow, type VectorIndexMeta } from "./vectors.js";
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -736,7 +736,7 @@ export function writeItem(ctx: WriteContext, meta: TableMeta, oldItem: Item | un
   const consumption = new Consumption(meta.name, "write");
   const oldSize = opts.oldSize ?? (oldItem ? itemSize(oldItem) : 0);
   const newSize = newItem ? (newItem === written ? (opts.newSize ?? itemSize(newItem)) : itemSize(newItem)) : 0;
-  consumption.table = writeUnits(Math.max(oldSize, newSize));
+  consumption.table = writeUnits(Math.max(billedWriteSize(meta, oldItem, oldSize), billedWriteSize(meta, newItem, newSize)));
   const ref = (newItem ?? oldItem) as Item | undefined;
   if (ref === undefined) return consumption;
   const key = baseRowKey(schema, ref);

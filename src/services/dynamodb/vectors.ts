@@ -13,7 +13,7 @@
  * captures (dynoxide, floci) and the developer guide's troubleshooting table; the others are
  * Nimbus's own, in DynamoDB's style, where AWS's exact text is not known.
  */
-import { attributeValuesEqual, itemSize, typeOf, validationException, type AttributeValue, type Item } from "./domain/index.js";
+import { attributeValueSize, attributeValuesEqual, itemSize, typeOf, validationException, type AttributeValue, type Item } from "./domain/index.js";
 import { emptyIndexKeyMessage, encodeKeyValue, isEmptyKeyValue } from "./items.js";
 import type { RowKey } from "./store.js";
 import { keyAttributeNames, tableSchema, type AttributeDefinition, type Projection, type TableMeta } from "./table.js";
@@ -286,6 +286,25 @@ export function vectorRow(meta: TableMeta, index: VectorIndexMeta, item: Item | 
   const { [index.attribute]: _vector, ...rest } = projected;
   const size = 4 * index.dimensions + Buffer.byteLength(index.attribute) + itemSize(rest);
   return { key: { pk, sk: "", tpk: base.tpk, tsk: base.tsk }, entry: { vector, item: projected }, size };
+}
+
+/**
+ * The size a write to `item` is billed at: a vector a vector index reads costs its name plus 4 bytes
+ * a dimension, whatever numbers it holds, in place of the list of numbers `stored` counted. Reads and
+ * the 400 KB limit still size the vector by its numbers (paritysuite/dynamodb-conformance
+ * tests/tier2/vectorSearch/consumedCapacity.test.ts, eu-west-2 and us-east-1, 2026-10-09).
+ */
+export function billedWriteSize(meta: TableMeta, item: Item | undefined, stored: number): number {
+  if (item === undefined || meta.vectorIndexes === undefined) return stored;
+  const billed = new Set<string>();
+  let size = stored;
+  for (const index of meta.vectorIndexes) {
+    const v = item[index.attribute];
+    if (v === undefined || billed.has(index.attribute) || vectorProblem(index, v) !== undefined) continue;
+    billed.add(index.attribute);
+    size += 4 * index.dimensions - attributeValueSize(v);
+  }
+  return size;
 }
 
 export function sameVectorRow(a: VectorRow, b: VectorRow): boolean {
