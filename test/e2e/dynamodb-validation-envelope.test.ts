@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, TransactGetItemsCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DeleteItemCommandInput, type PutItemCommandInput, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { hashTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, refusal } from "./harness.js";
 
 // DynamoDB's 2026-06 validation-framework rollout: PutItem, UpdateItem and DeleteItem report their
@@ -18,14 +19,7 @@ describe("DynamoDB item writes: the validation envelope", () => {
     nimbus = await startTestNimbus();
     ddb = new DynamoDBClient(nimbus.clientConfig());
     name = uniqueName("envelope");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(hashTable(name, "pk")));
   });
   after(async () => {
     ddb.destroy();
@@ -215,14 +209,7 @@ describe("DynamoDB: a malformed number or a duplicate set member, by operation a
     nimbus = await startTestNimbus();
     ddb = new DynamoDBClient(nimbus.clientConfig());
     T = uniqueName("layers");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: T,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(hashTable(T, "pk")));
   });
   after(async () => {
     ddb.destroy();

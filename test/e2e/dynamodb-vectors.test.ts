@@ -22,7 +22,7 @@ import {
   type CreateTableCommandInput,
   type SearchVectorsCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { acrossRestart } from "./dynamodb-fixtures.js";
+import { acrossRestart, hashTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 const vec = (...xs: number[]): AttributeValue => ({ L: xs.map((x) => ({ N: String(x) })) });
@@ -271,16 +271,14 @@ describe("DynamoDB vector indexes", () => {
   test("VectorWriteRequestBytes is held to 1024 per index; a write that no index holds is not charged", async () => {
     const name = uniqueName("vecfloor");
     await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        VectorIndexes: [
-          { IndexName: "all", VectorAttribute: { AttributeName: "embedding" }, Dimensions: 3, DistanceFunction: "COSINE", Projection: { ProjectionType: "ALL" } },
-          { IndexName: "keys", VectorAttribute: { AttributeName: "embedding" }, Dimensions: 3, DistanceFunction: "COSINE", Projection: { ProjectionType: "KEYS_ONLY" } },
-        ],
-      }),
+      new CreateTableCommand(
+        hashTable(name, "pk", "S", {
+          VectorIndexes: [
+            { IndexName: "all", VectorAttribute: { AttributeName: "embedding" }, Dimensions: 3, DistanceFunction: "COSINE", Projection: { ProjectionType: "ALL" } },
+            { IndexName: "keys", VectorAttribute: { AttributeName: "embedding" }, Dimensions: 3, DistanceFunction: "COSINE", Projection: { ProjectionType: "KEYS_ONLY" } },
+          ],
+        }),
+      ),
     );
     const charged = async (item: Record<string, AttributeValue>) =>
       (await ddb.send(new PutItemCommand({ TableName: name, Item: item, ReturnConsumedCapacity: "INDEXES" }))).ConsumedCapacity?.VectorIndexes;
@@ -298,13 +296,11 @@ describe("DynamoDB vector indexes", () => {
   test("a write bills an indexed vector at its name plus 4 bytes a dimension; a read sizes it by its numbers", async () => {
     const name = uniqueName("vecbill");
     await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-        VectorIndexes: [{ IndexName: "six", VectorAttribute: { AttributeName: "sixdimvec" }, Dimensions: 6, DistanceFunction: "COSINE", Projection: { ProjectionType: "ALL" } }],
-      }),
+      new CreateTableCommand(
+        hashTable(name, "pk", "S", {
+          VectorIndexes: [{ IndexName: "six", VectorAttribute: { AttributeName: "sixdimvec" }, Dimensions: 6, DistanceFunction: "COSINE", Projection: { ProjectionType: "ALL" } }],
+        }),
+      ),
     );
     // 38-digit integers: 20 bytes each as numbers, 4 as a billed dimension. pk + key + name + 24 + "pad".
     const billed = (target: number, key: string): Record<string, AttributeValue> => ({
