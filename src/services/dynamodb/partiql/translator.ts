@@ -844,8 +844,8 @@ function sortCondition(parts: readonly Condition[], sk: string): SortKeyConditio
  * The whole WHERE is still checked on every item read.
  */
 function readPlan(filter: Condition | undefined, schema: KeySchema): ReadPlan {
-  // A multi-attribute GSI key is read whole and filtered by the WHERE (its rows are not keyed by one partition value).
-  if (filter === undefined || schema.multi !== undefined) return { partitions: undefined, sortKey: undefined };
+  // No read reaches a multi-attribute GSI key here: refuseMultiAttributeIndex refused it.
+  if (filter === undefined) return { partitions: undefined, sortKey: undefined };
   const pinned = pinnedPartitions(filter, schema.partitionKey);
   if (pinned === undefined) return { partitions: undefined, sortKey: undefined };
   // One Query per partition value: the guide allows "at max 50 hash attribute values".
