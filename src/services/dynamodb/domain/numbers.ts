@@ -175,9 +175,9 @@ function tryParse(text: string): Dec | string {
   if (at >= 0) {
     // DynamoDB reads the exponent in full: past a 64-bit integer it cannot be converted at all
     // (paritysuite/dynamodb-conformance tests/tier3/limits/numberExponent.test.ts, 1e9223372036854775808).
-    const written = BigInt(text.slice(at + 1));
-    if (written > LONG_MAX || written < LONG_MIN) return `${NUMBER_MESSAGES.notNumeric}: ${text}`;
-    if (!scan.nonZero) return zeroInRange(Number(written) - fractionDigits(text.slice(0, at)));
+    const { exponent, scale } = exponentAndScale(text, at);
+    if (exponent > LONG_MAX || exponent < LONG_MIN) return `${NUMBER_MESSAGES.notNumeric}: ${text}`;
+    if (!scan.nonZero) return zeroInRange(-Number(scale));
   }
   const d = new Dec(text);
   return checkRange(d, scan.nonZero);
@@ -185,11 +185,6 @@ function tryParse(text: string): Dec | string {
 
 const LONG_MAX = 2n ** 63n - 1n;
 const LONG_MIN = -(2n ** 63n);
-
-function fractionDigits(mantissa: string): number {
-  const point = mantissa.indexOf(".");
-  return point < 0 ? 0 : mantissa.length - point - 1;
-}
 
 /**
  * A zero written with an exponent is range-checked by the exponent its scale gives it, as Java's
