@@ -8,6 +8,8 @@ import {
   assertUpdatedItemDepth,
   evaluateCondition,
   expressionAttributes,
+  expressionBytesOver,
+  invalidExpression,
   isValidationException,
   itemSize,
   parseCondition,
@@ -171,14 +173,8 @@ function parseEntry(entry: TransactWriteItemsInput["TransactItems"][number], pos
  * 100 levels", eu-west-2 and us-east-1, 2026-10-09).
  */
 function updateOf(expression: string, attrs: ReturnType<typeof expressionAttributes>): UpdateAction[] {
-  try {
-    return parseUpdate(expression, attrs);
-  } catch (err) {
-    if (isValidationException(err) && /^Invalid UpdateExpression: Expression size has exceeded the maximum allowed size; expression size: \d+$/.test(err.message)) {
-      throw validationException("Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;");
-    }
-    throw err;
-  }
+  if (expressionBytesOver(expression) !== undefined) throw invalidExpression("UpdateExpression", "Expression size has exceeded the maximum allowed size;");
+  return parseUpdate(expression, attrs);
 }
 
 /** The one action an entry names; undefined when it names none or several. */

@@ -265,15 +265,18 @@ export function invalidExpression(parameter: ExpressionParameter, message: strin
   return validationException(`Invalid ${parameter}: ${message}`);
 }
 
+/** The UTF-8 size of an expression past the 4 KB limit on any expression; undefined within it. */
+export function expressionBytesOver(expression: string): number | undefined {
+  if (expression.length <= MAX_EXPRESSION_BYTES / 3) return undefined;
+  const bytes = Buffer.byteLength(expression, "utf8");
+  return bytes > MAX_EXPRESSION_BYTES ? bytes : undefined;
+}
+
 /** Checks that come before parsing: an empty string, and the 4 KB limit on any expression. */
 export function checkExpressionText(parameter: ExpressionParameter, expression: string): void {
   if (expression.length === 0) throw invalidExpression(parameter, "The expression can not be empty;");
-  if (expression.length > MAX_EXPRESSION_BYTES / 3) {
-    const bytes = Buffer.byteLength(expression, "utf8");
-    if (bytes > MAX_EXPRESSION_BYTES) {
-      throw invalidExpression(parameter, `Expression size has exceeded the maximum allowed size; expression size: ${bytes}`);
-    }
-  }
+  const bytes = expressionBytesOver(expression);
+  if (bytes !== undefined) throw invalidExpression(parameter, `Expression size has exceeded the maximum allowed size; expression size: ${bytes}`);
 }
 
 export function checkOperatorCount(parameter: ExpressionParameter, count: number): void {

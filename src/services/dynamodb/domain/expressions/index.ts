@@ -17,6 +17,8 @@ export {
   EXPRESSION_PARAMETERS,
   ExpressionAttributes,
   expressionAttributes,
+  expressionBytesOver,
+  invalidExpression,
   type ExpressionOperation,
   type ExpressionParameter,
   MAX_IN_OPERANDS,
