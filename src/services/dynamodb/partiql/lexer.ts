@@ -170,3 +170,9 @@ export function lineAndColumn(input: string, offset: number): { line: number; co
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/** Where a token or expression from `start` to `end` stands, as DynamoDB cites it: "line:column:length". */
+export function spanAt(input: string, start: number, end: number): string {
+  const at = lineAndColumn(input, start);
+  return `${at.line}:${at.column}:${end - start}`;
+}

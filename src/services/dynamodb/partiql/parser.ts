@@ -10,7 +10,7 @@
 import type { AwsError } from "../../../core/errors.js";
 import type { Expr, OrderItem, ParsedStatement, PathExpr, PathStep, ReturningMapping, SelectStatement, Source, Statement, UpdateClause } from "./ast.js";
 import { invalid, MESSAGES, notWellFormed, PartiqlSyntaxError } from "./errors.js";
-import { INT32_MAX, lineAndColumn, tokenize, type Token, type TokenKind } from "./lexer.js";
+import { INT32_MAX, spanAt, tokenize, type Token, type TokenKind } from "./lexer.js";
 
 /**
  * PartiQL's reserved words (SQL-92's plus PartiQL's own). As on DynamoDB, one of them used
@@ -649,8 +649,7 @@ class Parser {
   private listIndex(digits: Token, minus: boolean): number {
     const value = Number(digits.text);
     if ((minus && value !== 0) || value > INT32_MAX) {
-      const at = lineAndColumn(this.text, digits.start);
-      throw invalid(`List index is not within the allowable range; index: [${minus ? "-" : ""}${digits.text}] at ${at.line}:${at.column}:${digits.end - digits.start}`);
+      throw invalid(`List index is not within the allowable range; index: [${minus ? "-" : ""}${digits.text}] at ${spanAt(this.text, digits.start, digits.end)}`);
     }
     return value;
   }

@@ -33,7 +33,7 @@ import { findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta,
 import type { Expr, OrderItem, ParsedStatement, PathExpr, ReturningMapping, SelectStatement, Source, Statement } from "./ast.js";
 import { invalid, KEY_SCHEMA_MISMATCH, keyAbsent, KeyProblem, keyTypeMismatch, MESSAGES } from "./errors.js";
 import { overlappingBranches } from "./key-branches.js";
-import { lineAndColumn } from "./lexer.js";
+import { spanAt } from "./lexer.js";
 import { describe, insertedItem, isValueExpr, toAttributeValue } from "./values.js";
 
 /** Where a statement runs: alone (ExecuteStatement), in a BatchExecuteStatement, or in ExecuteTransaction. */
@@ -161,8 +161,7 @@ const FUNCTION_ARITY: Readonly<Record<string, number>> = {
  * tests/tier3/error-messages/partiqlFunctions.test.ts (eu-west-2, us-east-1, eu-west-1, us-west-2, October 2026).
  */
 function refusedCall(text: string, e: Expr & { kind: "call" }, message: string) {
-  const at = lineAndColumn(text, e.span.start);
-  return invalid(`${message} at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
+  return invalid(`${message} at ${spanAt(text, e.span.start, e.span.end)}`);
 }
 
 function operandCountError(name: string, count: number) {
@@ -351,8 +350,7 @@ class Binder {
       if (e.args.length !== 2) throw refusedCall(this.text, e, `${e.name.toUpperCase()} must have exactly two arguments`);
       const [first, second] = e.args as [Expr, Expr];
       if (first.kind !== "path" || !samePath(documentPath(first), path)) {
-        const at = lineAndColumn(this.text, e.span.start);
-        throw invalid(`The first argument to ${e.name.toUpperCase()} must equal the assignment value at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
+        throw invalid(`The first argument to ${e.name.toUpperCase()} must equal the assignment value at ${spanAt(this.text, e.span.start, e.span.end)}`);
       }
       if (!isValueExpr(second)) throw invalid(`Unsupported operation: ${describe(second)} is not a valid operand`);
       const value = this.value(second);
@@ -361,8 +359,7 @@ class Binder {
         // A literal is refused citing the first argument, as DynamoDB does (captured in floci-io/floci
         // DynamoDbPartiQLEdgeCaseIntegrationTest); no capture shows a Parameter's answer.
         if (second.kind === "param") throw operandTypeError(e.name, t);
-        const at = lineAndColumn(this.text, first.span.start);
-        throw invalid(`The second argument to ${e.name.toUpperCase()} must be a value with type SET at ${at.line}:${at.column}:${first.span.end - first.span.start}`);
+        throw invalid(`The second argument to ${e.name.toUpperCase()} must be a value with type SET at ${spanAt(this.text, first.span.start, first.span.end)}`);
       }
       return { kind: e.name === "set_add" ? "ADD" : "DELETE", path, value };
     }

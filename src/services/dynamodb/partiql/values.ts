@@ -7,7 +7,7 @@
 import { MAX_NESTING_DEPTH, normalizeNumber, numberProblem, validateAttributeValue, type AttributeValue } from "../domain/index.js";
 import type { Expr } from "./ast.js";
 import { invalid, MESSAGES } from "./errors.js";
-import { lineAndColumn } from "./lexer.js";
+import { spanAt } from "./lexer.js";
 
 /** Whether an expression is a value (a literal, a parameter, or a collection of them). */
 export function isValueExpr(e: Expr): boolean {
@@ -59,8 +59,7 @@ export function toAttributeValue(e: Expr, params: readonly AttributeValue[], tex
       // A Parameter stands only for a whole value, never inside a list, tuple or bag literal
       // (captured in floci-io/floci DynamoDbPartiQLEdgeCaseIntegrationTest, refusesAParameterInsideACollectionLiteral).
       if (depth > 1) {
-        const at = lineAndColumn(text, e.span.start);
-        throw invalid(`Unsupported data type: Parameter under key ${where} at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
+        throw invalid(`Unsupported data type: Parameter under key ${where} at ${spanAt(text, e.span.start, e.span.end)}`);
       }
       return parameterValue(params, e.index);
     }
@@ -77,12 +76,10 @@ export function toAttributeValue(e: Expr, params: readonly AttributeValue[], tex
     }
     case "bag":
       return bag(e.items, where);
-    case "call": {
+    case "call":
       // A function as a value: 'Unsupported data type: set_add under key root at 1:68:7'
       // (paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlFunctions.test.ts).
-      const at = lineAndColumn(text, e.span.start);
-      throw invalid(`Unsupported data type: ${e.name} under key ${where} at ${at.line}:${at.column}:${e.span.end - e.span.start}`);
-    }
+      throw invalid(`Unsupported data type: ${e.name} under key ${where} at ${spanAt(text, e.span.start, e.span.end)}`);
     default:
       break;
   }
