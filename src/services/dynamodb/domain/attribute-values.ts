@@ -116,6 +116,11 @@ function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
 
+/** A set's members as the newer wording lists a duplicate: those before the first repeat (at `repeat`) in byte order, then the rest as sent. */
+function orderedToRepeat<T>(members: readonly T[], repeat: number, compare: (a: T, b: T) => number): T[] {
+  return [...members.slice(0, repeat).sort(compare), ...members.slice(repeat)];
+}
+
 function normalizeStringSet(list: unknown): string[] {
   if (!Array.isArray(list)) serialization("SS", "a list of strings");
   if (list.length === 0) problem(VALUE_MESSAGES.emptyStringSet, ENVELOPE + VALUE_MESSAGES.emptyStringSet);
@@ -127,7 +132,7 @@ function normalizeStringSet(list: unknown): string[] {
       // The newer wording quotes each member, the distinct ones before the repeat in byte order:
       // ["b", "a", "b"] is reported as 'Input collection ["a", "b", "b"] contains duplicates.'
       const members = list as string[];
-      const reported = [...members.slice(0, i).sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))), ...members.slice(i)];
+      const reported = orderedToRepeat(members, i, (x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
       problem(
         `One or more parameter values were invalid: Input collection [${members.join(", ")}] contains duplicates.`,
         `${ENVELOPE}One or more parameter values were invalid: Input collection [${reported.map((m) => JSON.stringify(m)).join(", ")}] contains duplicates.`,
@@ -182,7 +187,7 @@ function normalizeBinarySet(list: unknown): Uint8Array[] {
       // no space between them ('["",""]of type BS') and lists the distinct ones before the repeat
       // in byte order.
       const members = list as Uint8Array[];
-      const reported = [...members.slice(0, i).sort(Buffer.compare), ...members.slice(i)];
+      const reported = orderedToRepeat(members, i, Buffer.compare);
       problem(
         `One or more parameter values were invalid: Input collection [${members.map(base64).join(", ")}]of type BS contains duplicates.`,
         `${ENVELOPE}One or more parameter values were invalid: Input collection [${reported.map((m) => JSON.stringify(base64(m))).join(",")}]of type BS contains duplicates.`,
@@ -542,18 +547,21 @@ export function itemSize(item: Item): number {
   return size;
 }
 
-/** Whether a value as sent (not yet validated) nests deeper than the 32 levels DynamoDB supports. */
-function sentTooDeep(raw: unknown, depth: number): boolean {
+/**
+ * Whether a value (as sent, not yet validated, or a validated one) nests deeper than the 32 levels
+ * DynamoDB supports, `depth` being its own level.
+ */
+function nestsTooDeep(value: unknown, depth: number): boolean {
   if (depth > MAX_NESTING_DEPTH) return true;
-  if (raw === null || typeof raw !== "object") return false;
-  const { M, L } = raw as { M?: unknown; L?: unknown };
-  if (M !== null && typeof M === "object" && !Array.isArray(M) && Object.values(M).some((x) => sentTooDeep(x, depth + 1))) return true;
-  return Array.isArray(L) && L.some((x) => sentTooDeep(x, depth + 1));
+  if (value === null || typeof value !== "object") return false;
+  const { M, L } = value as { M?: unknown; L?: unknown };
+  if (M !== null && typeof M === "object" && !Array.isArray(M) && Object.values(M).some((x) => nestsTooDeep(x, depth + 1))) return true;
+  return Array.isArray(L) && L.some((x) => nestsTooDeep(x, depth + 1));
 }
 
 /** Refuses values as sent that nest past the limit, before anything else about them is checked. */
 export function assertSentValuesDepth(values: readonly unknown[]): void {
-  if (values.some((v) => sentTooDeep(v, 1))) throw validationException(VALUE_MESSAGES.nesting);
+  if (values.some((v) => nestsTooDeep(v, 1))) throw validationException(VALUE_MESSAGES.nesting);
 }
 
 /**
@@ -562,10 +570,8 @@ export function assertSentValuesDepth(values: readonly unknown[]): void {
  * are counted when they are sent.
  */
 export function assertUpdatedItemDepth(item: Item): void {
-  const tooDeep = (v: AttributeValue, depth: number): boolean =>
-    depth > MAX_NESTING_DEPTH || (v.M !== undefined && Object.values(v.M).some((x) => tooDeep(x, depth + 1))) || (v.L !== undefined && v.L.some((x) => tooDeep(x, depth + 1)));
   for (const name in item) {
-    if (tooDeep(item[name] as AttributeValue, 1)) throw validationException(VALUE_MESSAGES.updatedNesting);
+    if (nestsTooDeep(item[name], 1)) throw validationException(VALUE_MESSAGES.updatedNesting);
   }
 }
 
