@@ -1,0 +1,85 @@
+/**
+ * The AWS SDK for Go v2 against Nimbus: Debian's golang-github-aws-aws-sdk-go-v2-dev (core 1.17,
+ * services of late 2022) built in GOPATH mode with golang-go. The programs in go-v2/ print one
+ * "ok <check>" or "FAIL <check>: why" line per check; each makes its own bucket or table.
+ * What they cover that the JS SDK does not: Go's own SigV4 signer and presigner, the s3/manager
+ * Uploader (parallel parts) and Downloader (parallel ranged GETs), response checksum validation
+ * (S3 ChecksumMode, DynamoDB x-amz-crc32, also over gzip), virtual-hosted addressing, the
+ * attributevalue and expression packages, paginators and waiters.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { startTestNimbus, type TestNimbus } from "../e2e/harness.js";
+
+const GOPATH = "/usr/share/gocode";
+const GO = "/usr/bin/go";
+// dist/test/clients -> test/clients/go-v2 (the programs are not compiled by tsc).
+const SOURCES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "test", "clients", "go-v2");
+const missing = !existsSync(GO)
+  ? "golang-go is not installed"
+  : !existsSync(join(GOPATH, "src/github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"))
+    ? "golang-github-aws-aws-sdk-go-v2-dev is not installed"
+    : !existsSync(SOURCES)
+      ? `no Go programs at ${SOURCES}`
+      : undefined;
+
+function run(command: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? tmpdir(), GO111MODULE: "off", GOPATH, GOFLAGS: "", CGO_ENABLED: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Runs a built program and asserts every check it reports passed, and that `expected` ran. */
+async function checks(binary: string, args: string[], expected: number): Promise<void> {
+  const r = await run(binary, args);
+  const failures = r.stdout.split("\n").filter((l) => l.startsWith("FAIL"));
+  assert.deepEqual(failures, [], r.stderr);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout.split("\n").filter((l) => l.startsWith("ok ")).length, expected, r.stdout);
+}
+
+describe("AWS SDK for Go v2", { skip: missing }, () => {
+  let nimbus: TestNimbus;
+  let bin: string;
+  before(async () => {
+    // The SDK signs and presigns with the real time.
+    nimbus = await startTestNimbus({ clock: { now: () => Date.now() } });
+    bin = mkdtempSync(join(tmpdir(), "nimbus-go-v2-"));
+    for (const program of ["s3", "dynamodb"]) {
+      // GOPATH mode builds a directory outside GOPATH only as "." (an absolute path is refused as an import).
+      const built = await run(GO, ["build", "-o", join(bin, program), "."], join(SOURCES, program));
+      assert.equal(built.code, 0, built.stderr);
+    }
+  });
+  after(async () => {
+    if (bin) rmSync(bin, { recursive: true, force: true });
+    await nimbus?.close();
+  });
+
+  test("S3, path-style: objects, listing, versions, manager, presign, checksums, waiters, errors", async () => {
+    await checks(join(bin, "s3"), [`http://localhost:${nimbus.port}`, "path"], 29);
+  });
+
+  test("S3, virtual-hosted (<bucket>.localhost)", async () => {
+    await checks(join(bin, "s3"), [`http://localhost:${nimbus.port}`, "vhost"], 29);
+  });
+
+  test("DynamoDB and DynamoDB Streams: attributevalue, expressions, paginators, transactions, PartiQL, gzip + CRC32", async () => {
+    await checks(join(bin, "dynamodb"), [`http://localhost:${nimbus.port}`], 17);
+  });
+});
