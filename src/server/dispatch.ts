@@ -36,6 +36,11 @@ export interface IncomingWire extends WireRequest {
    * counted only when a service asks, so a request to one that does not pays nothing.
    */
   headerBytes?(): number;
+  /**
+   * Each header's values as sent, a repeated header's apart (`headers` joins them with ", "): what a
+   * SigV4 signature covers, the values joined by "," alone (AWS's suite, get-header-key-duplicate).
+   */
+  headersDistinct?(): Readonly<Record<string, readonly string[]>>;
 }
 
 /** What the server knows once a response has gone: the rest of what a request log records. */
@@ -468,7 +473,8 @@ export class Dispatcher {
       return undefined;
     }
     if (!dialect?.payloadHashSigned) await this.buffer(req, svc.definition?.maxRequestBytes);
-    return verifyRequest(req.rawQuery === undefined ? req : { ...{}, ...req, query: req.rawQuery }, scope.sigv4, {
+    const signed = { method: req.method, rawPath: req.rawPath, query: req.rawQuery ?? req.query, headers: req.headersDistinct?.() ?? req.headers, host: req.host };
+    return verifyRequest(signed, scope.sigv4, {
       identities: this.deps.identities,
       auth,
       now: this.deps.clock.now(),

@@ -374,6 +374,18 @@ function headerMap(req: AnyRequest): Record<string, string | undefined> {
   return out;
 }
 
+/** Each header's values in the order sent, a repeated header's apart (IncomingWire.headersDistinct). */
+function headersDistinct(req: AnyRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name.charCodeAt(0) === 58 /* : an HTTP/2 pseudo-header */) continue;
+    (out[name] ??= []).push(raw[i + 1] as string);
+  }
+  return out;
+}
+
 /**
  * A non-streaming body, at once when it has all arrived; past the limit, RequestEntityTooLarge
  * with the declared size when there is one.
@@ -420,6 +432,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     httpVersion: req.httpVersion,
     // HTTP/2 frames its headers itself: no header section to hold to a limit.
     headerBytes: () => (req.httpVersionMajor === 1 ? headerSectionBytes(req, sentTarget) : 0),
+    headersDistinct: () => headersDistinct(req),
     stream: req as Readable,
     readBody: (limit) => readBody(req, limit === undefined ? opts.maxBodyBytes : Math.min(limit, opts.maxBodyBytes)),
   };

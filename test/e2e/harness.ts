@@ -187,7 +187,7 @@ export function jsonService(
 }
 
 /** A plain HTTP request to the test Nimbus (unsigned, or signed by the test itself): status and body text. */
-export function httpRequest(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string): Promise<{ status: number; text: string }> {
+export function httpRequest(port: number, method: string, path: string, headers: Record<string, string | string[]> = {}, body?: Buffer | string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];

@@ -110,6 +110,39 @@ describe("signature enforcement", () => {
     assert.equal(head.ContentLength, 1024);
   });
 
+  // The AWS SDK for Go v2 (1.17, s3 1.29) sends a list header as one line per member
+  // (`X-Amz-Object-Attributes: ETag` then `X-Amz-Object-Attributes: ObjectSize`) and signs them as
+  // AWS's suite does (get-header-key-duplicate): the values joined by "," alone, not node's ", ".
+  test("S3: a header sent more than once is signed as its values joined by commas (the Go SDK v2's GetObjectAttributes)", async () => {
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "attributes.txt", Body: "twelve bytes" }));
+    const request = await signer("s3").sign({
+      method: "GET",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: nimbus.port,
+      path: `/${bucket}/attributes.txt`,
+      query: { attributes: "" },
+      headers: { host: host(), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-object-attributes": "ETag,ObjectSize" },
+    });
+    const attributes = await send(nimbus.port, "GET", `/${bucket}/attributes.txt?attributes=`, { ...{}, ...request.headers, "x-amz-object-attributes": ["ETag", "ObjectSize"] });
+    assert.equal(attributes.status, 200, attributes.text);
+    assert.match(attributes.text, /<ETag>[0-9a-f]{32}<\/ETag>/);
+    assert.match(attributes.text, /<ObjectSize>12<\/ObjectSize>/);
+    // Node's own joining ("ETag, ObjectSize") is a different canonical request.
+    const spaced = await signer("s3").sign({
+      method: "GET",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: nimbus.port,
+      path: `/${bucket}/attributes.txt`,
+      query: { attributes: "" },
+      headers: { host: host(), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-object-attributes": "ETag, ObjectSize" },
+    });
+    const refused = await send(nimbus.port, "GET", `/${bucket}/attributes.txt?attributes=`, { ...{}, ...spaced.headers, "x-amz-object-attributes": ["ETag", "ObjectSize"] });
+    assert.equal(refused.status, 403);
+    assert.match(refused.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+  });
+
   test("S3: a body that is not the x-amz-content-sha256 it signed is refused", async () => {
     for (const size of [100, 300_000]) {
       const body = Buffer.alloc(size, 1);
