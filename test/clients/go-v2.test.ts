@@ -2,7 +2,7 @@
  * The AWS SDK for Go v2 against Nimbus: Debian's golang-github-aws-aws-sdk-go-v2-dev (core 1.17,
  * services of late 2022) built in GOPATH mode with golang-go. The programs in go-v2/ print one
  * "ok <check>" or "FAIL <check>: why" line per check; each makes its own bucket or table.
- * What they cover that the JS SDK does not: Go's own SigV4 signer and presigner, the s3/manager
+ * Signatures are enforced. What they cover that the JS SDK does not: Go's own SigV4 signer and presigner, the s3/manager
  * Uploader (parallel parts) and Downloader (parallel ranged GETs), response checksum validation
  * (S3 ChecksumMode, DynamoDB x-amz-crc32, also over gzip), virtual-hosted addressing, the
  * attributevalue and expression packages, paginators and waiters.
@@ -57,8 +57,11 @@ describe("AWS SDK for Go v2", { skip: missing }, () => {
   let nimbus: TestNimbus;
   let bin: string;
   before(async () => {
-    // The SDK signs and presigns with the real time.
-    nimbus = await startTestNimbus({ clock: { now: () => Date.now() } });
+    // The SDK signs and presigns with the real time; its own SigV4 signer is checked.
+    nimbus = await startTestNimbus({
+      clock: { now: () => Date.now() },
+      auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+    });
     bin = mkdtempSync(join(tmpdir(), "nimbus-go-v2-"));
     for (const program of ["s3", "dynamodb"]) {
       // GOPATH mode builds a directory outside GOPATH only as "." (an absolute path is refused as an import).
@@ -72,14 +75,14 @@ describe("AWS SDK for Go v2", { skip: missing }, () => {
   });
 
   test("S3, path-style: objects, listing, versions, manager, presign, checksums, waiters, errors", async () => {
-    await checks(join(bin, "s3"), [`http://localhost:${nimbus.port}`, "path"], 29);
+    await checks(join(bin, "s3"), [`http://localhost:${nimbus.port}`, "path"], 30);
   });
 
   test("S3, virtual-hosted (<bucket>.localhost)", async () => {
-    await checks(join(bin, "s3"), [`http://localhost:${nimbus.port}`, "vhost"], 29);
+    await checks(join(bin, "s3"), [`http://localhost:${nimbus.port}`, "vhost"], 30);
   });
 
   test("DynamoDB and DynamoDB Streams: attributevalue, expressions, paginators, transactions, PartiQL, gzip + CRC32", async () => {
-    await checks(join(bin, "dynamodb"), [`http://localhost:${nimbus.port}`], 17);
+    await checks(join(bin, "dynamodb"), [`http://localhost:${nimbus.port}`], 18);
   });
 });

@@ -425,6 +425,12 @@ func main() {
 			(d.TimeToLiveDescription.TimeToLiveStatus == types.TimeToLiveStatusEnabled || d.TimeToLiveDescription.TimeToLiveStatus == types.TimeToLiveStatusEnabling),
 			"ttl %+v", d.TimeToLiveDescription)
 	}())
+	check("wrong secret refused (signatures enforced)", func() error {
+		wrong := dynamodb.New(dynamodb.Options{Region: "us-east-1", Retryer: aws.NopRetryer{}, EndpointResolver: dynamodb.EndpointResolverFromURL(endpoint),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "not-the-secret", "")})
+		_, err := wrong.ListTables(ctx, &dynamodb.ListTablesInput{})
+		return expect(apiCode(err) == "InvalidSignatureException", "%v", err)
+	}())
 	check("validation errors", func() error {
 		_, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "x"}}})
 		if apiCode(err) != "ValidationException" {
