@@ -1,0 +1,139 @@
+/**
+ * Drives Nimbus with the AWS SDK for Go v1 from Debian's golang-github-aws-aws-sdk-go-dev
+ * (1.44.133, built in GOPATH mode with golang-go): its own SigV4 signer and presigner, REST-XML
+ * unmarshaller and error decoding (awserr.RequestFailure), s3manager's multipart Uploader,
+ * ranged Downloader and BatchDelete, GetBucketRegion, the waiters, the DynamoDB x-amz-crc32
+ * check, dynamodbattribute, the expression builder and the dynamodbstreams client. Each
+ * program (test/clients/go-v1/<area>/main.go) checks what it gets and prints "ok <check>" or
+ * "FAIL <check>: why".
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { startTestNimbus, uniqueName, type TestNimbus } from "../e2e/harness.js";
+
+const GOPATH = "/usr/share/gocode";
+const GO = process.env["NIMBUS_GO"] ?? (existsSync("/usr/bin/go") ? "/usr/bin/go" : "go");
+// The programs are sources, not compiled: read them from the checkout (dist/test/clients -> test/clients).
+const PROGRAMS = fileURLToPath(new URL("../../../test/clients/go-v1/", import.meta.url));
+const missing = !existsSync(join(GOPATH, "src/github.com/aws/aws-sdk-go/aws/version.go"))
+  ? "golang-github-aws-aws-sdk-go-dev is not installed"
+  : !existsSync(GO) && GO !== "go"
+    ? "golang-go is not installed"
+    : undefined;
+
+interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: string[], cwd?: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = {
+      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+      HOME: process.env["HOME"] ?? "/tmp",
+      GO111MODULE: "off",
+      GOPATH,
+      GOFLAGS: "",
+    };
+    if (process.env["GOCACHE"]) env["GOCACHE"] = process.env["GOCACHE"];
+    const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Runs a program and checks it passed every check, and ran the ones named. */
+function assertChecks(r: RunResult, expected: readonly string[]): void {
+  const failures = r.stdout.split("\n").filter((line) => line.startsWith("FAIL"));
+  assert.deepEqual(failures, [], r.stdout + r.stderr);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const passed = new Set(r.stdout.split("\n").filter((line) => line.startsWith("ok ")).map((line) => line.slice(3)));
+  for (const name of expected) assert.ok(passed.has(name), `check "${name}" did not run:\n${r.stdout}`);
+}
+
+describe("AWS SDK for Go v1 (Debian golang-github-aws-aws-sdk-go-dev)", { skip: missing }, () => {
+  let nimbus: TestNimbus;
+  let bin: string;
+  before(async () => {
+    // The SDK signs and presigns with the real time.
+    nimbus = await startTestNimbus({ clock: { now: () => Date.now() } });
+    bin = mkdtempSync(join(tmpdir(), "nimbus-go-v1-"));
+  });
+  after(async () => {
+    rmSync(bin, { recursive: true, force: true });
+    await nimbus.close();
+  });
+
+  async function build(area: string): Promise<string> {
+    const out = join(bin, area);
+    const r = await run(GO, ["build", "-o", out, "."], join(PROGRAMS, area));
+    assert.equal(r.code, 0, r.stderr);
+    return out;
+  }
+
+  test("S3: buckets, objects, conditional reads, copies, listings, tagging, ACLs, presigning, s3manager, versions, batch delete", async () => {
+    const program = await build("s3");
+    const r = await run(program, [nimbus.url, uniqueName("gov1")]);
+    assertChecks(r, [
+      "GetBucketRegion eu-west-1",
+      "HeadBucket missing",
+      "GetObject headers",
+      "GetObject If-None-Match 304",
+      "GetObject If-Match 412",
+      "CopyObject a b+c.txt",
+      "ListObjects url keys decoded",
+      "ListObjectsV2Pages prefixes",
+      "GetObjectAcl public-read",
+      "PutObject bad ChecksumSHA256",
+      "GetBucketLifecycleConfiguration",
+      "presigned PUT",
+      "presigned GET",
+      "Uploader multipart",
+      "Uploader stream",
+      "LeavePartsOnError parts",
+      "Downloader",
+      "GetObject PartNumber",
+      "CompleteMultipartUpload InvalidPart",
+      "ListObjectVersionsPages",
+      "BatchDelete versions",
+      "BatchDelete emptied",
+      "PutObject wrong region",
+      "WaitUntilBucketNotExists",
+    ]);
+  });
+
+  test("DynamoDB and Streams: dynamodbattribute, expressions, pages, batches, transactions, PartiQL, x-amz-crc32 on a 1 MB page", async () => {
+    const program = await build("dynamodb");
+    const r = await run(program, [nimbus.url, uniqueName("gov1")]);
+    assertChecks(r, [
+      "DescribeTable missing",
+      "UnmarshalMap round trip",
+      "big number exact",
+      "UpdateItem nested",
+      "ConditionalCheckFailed",
+      "UpdateItem UPDATED_NEW",
+      "QueryPages",
+      "ScanPages",
+      "BatchWriteItem",
+      "BatchGetItemPages",
+      "TransactionCanceledException",
+      "CancellationReasons",
+      "ExecuteStatement duplicate",
+      "Query 1 MB page",
+      "ExecuteStatement pages",
+      "DescribeStream",
+      "GetRecords events",
+      "WaitUntilTableNotExists",
+    ]);
+  });
+});
