@@ -245,6 +245,24 @@ func main() {
 		check("Scan segments", aws.Int64Value(sc.Count)+aws.Int64Value(sc2.Count) == 25, "%v %v", sc, sc2)
 	}
 
+	// The legacy parameters older Go code still sends: Expected, AttributeUpdates, KeyConditions, QueryFilter, AttributesToGet
+	_, err = db.PutItem(&dynamodb.PutItemInput{TableName: aws.String(table), Item: map[string]*dynamodb.AttributeValue{"pk": {S: aws.String("q")}, "sk": {N: aws.String("5")}},
+		Expected: map[string]*dynamodb.ExpectedAttributeValue{"pk": {Exists: aws.Bool(false)}}})
+	_, typed = err.(*dynamodb.ConditionalCheckFailedException)
+	check("PutItem Expected Exists false", typed, "%T %v", err, err)
+	lu, err := db.UpdateItem(&dynamodb.UpdateItemInput{TableName: aws.String(table), Key: map[string]*dynamodb.AttributeValue{"pk": {S: aws.String("q")}, "sk": {N: aws.String("5")}},
+		AttributeUpdates: map[string]*dynamodb.AttributeValueUpdate{"count": {Action: aws.String("ADD"), Value: &dynamodb.AttributeValue{N: aws.String("100")}}, "odd": {Action: aws.String("DELETE")}},
+		Expected:         map[string]*dynamodb.ExpectedAttributeValue{"count": {ComparisonOperator: aws.String("EQ"), AttributeValueList: []*dynamodb.AttributeValue{{N: aws.String("5")}}}}, ReturnValues: aws.String("ALL_NEW")})
+	if noErr("UpdateItem AttributeUpdates", err) {
+		check("UpdateItem AttributeUpdates", aws.StringValue(lu.Attributes["count"].N) == "105" && lu.Attributes["odd"] == nil, "%v", lu.Attributes)
+	}
+	lq, err := db.Query(&dynamodb.QueryInput{TableName: aws.String(table), AttributesToGet: aws.StringSlice([]string{"sk"}),
+		KeyConditions: map[string]*dynamodb.Condition{"pk": {ComparisonOperator: aws.String("EQ"), AttributeValueList: []*dynamodb.AttributeValue{{S: aws.String("q")}}}, "sk": {ComparisonOperator: aws.String("BETWEEN"), AttributeValueList: []*dynamodb.AttributeValue{{N: aws.String("4")}, {N: aws.String("9")}}}},
+		QueryFilter:   map[string]*dynamodb.Condition{"count": {ComparisonOperator: aws.String("GT"), AttributeValueList: []*dynamodb.AttributeValue{{N: aws.String("50")}}}}})
+	if noErr("Query KeyConditions", err) {
+		check("Query KeyConditions", aws.Int64Value(lq.Count) == 1 && aws.Int64Value(lq.ScannedCount) == 6 && len(lq.Items[0]) == 1 && aws.StringValue(lq.Items[0]["sk"].N) == "5", "%v", lq)
+	}
+
 	// Batch operations
 	var writes []*dynamodb.WriteRequest
 	for i := 0; i < 25; i++ {

@@ -451,6 +451,29 @@ func main() {
 		}
 	}
 
+	// Browser-style multipart: presigned UploadPart PUTs and a presigned CompleteMultipartUpload POST.
+	pmu, err := svc.CreateMultipartUpload(&s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("pre/mpu")})
+	if noErr("CreateMultipartUpload presigned", err) {
+		var parts strings.Builder
+		for i, size := range []int{5 * 1024 * 1024, 10} {
+			r, _ := svc.UploadPartRequest(&s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String("pre/mpu"), UploadId: pmu.UploadId, PartNumber: aws.Int64(int64(i + 1))})
+			u, _ := r.Presign(5 * time.Minute)
+			req, _ := http.NewRequest("PUT", u, bytes.NewReader(bytes.Repeat([]byte{'a'}, size)))
+			res, err := http.DefaultClient.Do(req)
+			if noErr(fmt.Sprint("presigned UploadPart ", i+1), err) {
+				check(fmt.Sprint("presigned UploadPart ", i+1), res.StatusCode == 200 && res.Header.Get("ETag") != "", "%d", res.StatusCode)
+				fmt.Fprintf(&parts, "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>", i+1, res.Header.Get("ETag"))
+			}
+		}
+		r, _ := svc.CompleteMultipartUploadRequest(&s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("pre/mpu"), UploadId: pmu.UploadId})
+		u, _ := r.Presign(5 * time.Minute)
+		res, err := http.Post(u, "application/xml", strings.NewReader("<CompleteMultipartUpload>"+parts.String()+"</CompleteMultipartUpload>"))
+		if noErr("presigned CompleteMultipartUpload", err) {
+			b, _ := ioutil.ReadAll(res.Body)
+			check("presigned CompleteMultipartUpload", res.StatusCode == 200 && (strings.Contains(string(b), "-2&quot;</ETag>") || strings.Contains(string(b), "-2\"</ETag>")), "%d %s", res.StatusCode, b)
+		}
+	}
+
 	// s3manager Uploader / Downloader
 	big := make([]byte, 17*1024*1024+123)
 	for i := range big {
