@@ -1,0 +1,152 @@
+/**
+ * Backup and data tools against Nimbus S3, each with its own S3 client: restic 0.14 (minio-go),
+ * pgBackRest 2.45 (its own C client and SigV4 signer, HTTPS only), git-annex 10 (the Haskell aws
+ * library, SigV2) and duplicity 0.8 (boto3, driven its own way). Signatures are verified. The
+ * tools run from Debian's packages (`restic`, `pgbackrest`, `git-annex`, `duplicity`); a test
+ * skips when its tool is missing. The scripts in backup-tools/ check their own results (cmp,
+ * diff) and stop at the first failing command.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import tls from "node:tls";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
+import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+
+// Compiled to dist/test/clients/: the scripts stay in the source tree.
+const SCRIPTS = fileURLToPath(new URL("../../../test/clients/backup-tools/", import.meta.url));
+
+function installed(tool: string): boolean {
+  return ["/usr/bin", "/usr/local/bin"].some((dir) => existsSync(join(dir, tool)));
+}
+function skipUnless(...tools: string[]): { skip?: string } {
+  const missing = tools.filter((t) => !installed(t));
+  return missing.length === 0 ? {} : { skip: `${missing.join(", ")} not installed` };
+}
+
+interface Run {
+  readonly code: number;
+  readonly out: string;
+}
+
+function runScript(script: string, env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", [join(SCRIPTS, script)], {
+      env: {
+        PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+        HOME: env["WORK"] ?? tmpdir(),
+        LANG: "C.UTF-8",
+        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+        AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+describe("backup tools against Nimbus S3", () => {
+  let nimbus: TestNimbus;
+  let s3: S3Client;
+  let dir: string;
+  before(async () => {
+    nimbus = await startTestNimbus({
+      clock: { now: () => Date.now() },
+      auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY },
+    });
+    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    dir = mkdtempSync(join(tmpdir(), "nimbus-backup-tools-"));
+  });
+  after(async () => {
+    s3.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    await nimbus.close();
+  });
+  const workDir = (name: string) => mkdtempSync(join(dir, `${name}-`));
+
+  test("restic: init, backup past the pack size, check --read-data, restore, forget --prune", skipUnless("restic"), async () => {
+    const bucket = uniqueName("restic");
+    const r = await runScript("restic.sh", { PORT: String(nimbus.port), BUCKET: bucket, WORK: workDir("restic") });
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out.match(/no errors were found/g)?.length, 2, r.out);
+    assert.match(r.out, /removing 1 old packs|\d+ snapshots have been removed|remove 1 snapshots/, r.out);
+    const last = JSON.parse(r.out.trim().split("\n").pop() ?? "[]") as { paths: string[] }[];
+    assert.equal(last.length, 1, "forget --keep-last 1 left one snapshot");
+    const config = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "repo/config" }));
+    assert.ok((await config.Body?.transformToByteArray())?.length, "restic's config object");
+  });
+
+  test("pgBackRest: repo-put (multipart), repo-ls, repo-get, repo-rm, info over TLS", skipUnless("pgbackrest", "openssl"), async () => {
+    const work = workDir("pgbackrest");
+    // pgBackRest 2.45 speaks only HTTPS to S3 (--repo-storage-verify-tls=n still does TLS).
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(work, "key.pem"), "-out", join(work, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], {
+      stdio: "ignore",
+    });
+    const proxy = tls.createServer({ key: readFileSync(join(work, "key.pem")), cert: readFileSync(join(work, "cert.pem")) }, (socket) => {
+      const upstream = net.connect(nimbus.port, "127.0.0.1");
+      socket.pipe(upstream).pipe(socket);
+      upstream.on("error", () => socket.destroy());
+      socket.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const bucket = uniqueName("pgbackrest");
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const address = proxy.address() as net.AddressInfo;
+      const r = await runScript("pgbackrest.sh", { TLS_PORT: String(address.port), BUCKET: bucket, WORK: work });
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /"x\/big\.bin":\{"type":"file","size":12000000,/);
+      assert.match(r.out, /"x\/s p\+ace=é\.txt":\{"type":"file","size":\d+,/);
+      assert.match(r.out, /^hello pg$/m);
+      assert.match(r.out, /^big\.bin\ns p\+ace=é\.txt\n/m, "repo-ls after repo-rm");
+      assert.match(r.out, /No stanzas exist in the repository\./);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  test("git-annex: chunked copy/drop/get/fsck, versioned export with multipart, old version back", skipUnless("git-annex", "git"), async () => {
+    const bucket = uniqueName("annex");
+    const r = await runScript("git-annex.sh", { PORT: String(nimbus.port), BUCKET: bucket, WORK: workDir("git-annex") });
+    assert.equal(r.code, 0, r.out);
+    assert.doesNotMatch(r.out, /failed/, r.out);
+    assert.match(r.out, /^fsck big\.bin $/m);
+    const whereis = JSON.parse(r.out.trim().split("\n").pop() ?? "{}") as { whereis: { description: string }[] };
+    assert.deepEqual(
+      whereis.whereis.map((w) => w.description).sort(),
+      ["[versioned]", "test"],
+      "dropped from the chunked remote",
+    );
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: `${bucket}-v`, Prefix: "huge.bin" }));
+    assert.equal(versions.Versions?.length, 2, "both exports of huge.bin kept");
+  });
+
+  test("duplicity: full (multipart), incremental, list, restore, full, remove-all-but-n-full", skipUnless("duplicity"), async () => {
+    const bucket = uniqueName("duplicity");
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const r = await runScript("duplicity.sh", { ENDPOINT: nimbus.url, BUCKET: bucket, WORK: workDir("duplicity") });
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, / sub\/s p\+ace&\.txt\n/);
+    assert.match(r.out, /Deleting backup chain at time:/);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key ?? "");
+    const times = new Set(keys.map((k) => /\.(\d{8}T\d{6}Z)\./.exec(k)?.[1]));
+    assert.equal(times.size, 1, `only the second full chain is left: ${keys.join(", ")}`);
+    assert.deepEqual(
+      keys.map((k) => k.replace(/\d{8}T\d{6}Z/, "T")),
+      ["back/duplicity-full-signatures.T.sigtar.gz", "back/duplicity-full.T.manifest", "back/duplicity-full.T.vol1.difftar.gz"],
+    );
+  });
+});
