@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,27 +34,71 @@ interface Run {
   readonly out: string;
 }
 
-function runScript(script: string, env: Record<string, string>): Promise<Run> {
+/** Runs a script of backup-tools/ with the test credentials; as `user` (through runuser) if given. */
+function runScript(script: string, env: Record<string, string>, user?: string): Promise<Run> {
+  const vars: Record<string, string> = {
+    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+    HOME: env["WORK"] ?? tmpdir(),
+    LANG: "C.UTF-8",
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    ...env,
+  };
+  const path = join(SCRIPTS, script);
+  const [command, args] =
+    user === undefined ? ["/bin/sh", [path]] : ["runuser", ["-u", user, "--", "env", "-i", ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), "/bin/sh", path]];
   return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", [join(SCRIPTS, script)], {
-      env: {
-        PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-        HOME: env["WORK"] ?? tmpdir(),
-        LANG: "C.UTF-8",
-        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-        AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(command, args, { env: vars, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, out }));
   });
+}
+
+/**
+ * pgBackRest 2.45 speaks only HTTPS to S3 (--repo-storage-verify-tls=n still does TLS): a TLS
+ * proxy in front of Nimbus, with a self-signed certificate made in `work`.
+ */
+async function tlsProxy(work: string, port: number): Promise<tls.Server> {
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(work, "key.pem"), "-out", join(work, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], {
+    stdio: "ignore",
+  });
+  const proxy = tls.createServer({ key: readFileSync(join(work, "key.pem")), cert: readFileSync(join(work, "cert.pem")) }, (socket) => {
+    const upstream = net.connect(port, "127.0.0.1");
+    socket.pipe(upstream).pipe(socket);
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  return proxy;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Debian's newest PostgreSQL server binaries, and who runs them: initdb refuses root. */
+function postgres(): { bin: string; user?: string } | { skip: string } {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (newest === undefined) return { skip: "no PostgreSQL server in /usr/lib/postgresql" };
+  const bin = join(root, newest, "bin");
+  if (process.getuid?.() !== 0) return { bin };
+  try {
+    execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
+  } catch {
+    return { skip: "running as root without a postgres user" };
+  }
+  return { bin, user: "postgres" };
 }
 
 describe("backup tools against Nimbus S3", () => {
@@ -90,17 +134,7 @@ describe("backup tools against Nimbus S3", () => {
 
   test("pgBackRest: repo-put (multipart), repo-ls, repo-get, repo-rm, info over TLS", skipUnless("pgbackrest", "openssl"), async () => {
     const work = workDir("pgbackrest");
-    // pgBackRest 2.45 speaks only HTTPS to S3 (--repo-storage-verify-tls=n still does TLS).
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(work, "key.pem"), "-out", join(work, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], {
-      stdio: "ignore",
-    });
-    const proxy = tls.createServer({ key: readFileSync(join(work, "key.pem")), cert: readFileSync(join(work, "cert.pem")) }, (socket) => {
-      const upstream = net.connect(nimbus.port, "127.0.0.1");
-      socket.pipe(upstream).pipe(socket);
-      upstream.on("error", () => socket.destroy());
-      socket.on("error", () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxy = await tlsProxy(work, nimbus.port);
     try {
       const bucket = uniqueName("pgbackrest");
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -116,6 +150,36 @@ describe("backup tools against Nimbus S3", () => {
       proxy.close();
     }
   });
+
+  const pg = postgres();
+  test(
+    "pgBackRest with PostgreSQL: stanza-create, archive-push, full and incremental backup, verify, restore",
+    "skip" in pg ? pg : skipUnless("pgbackrest", "openssl"),
+    async () => {
+      if ("skip" in pg) return;
+      // Its own directory, not under the suite's (mkdtemp makes both 0700): the postgres user works in it.
+      const work = mkdtempSync(join(tmpdir(), "nimbus-pgbackrest-"));
+      const proxy = await tlsProxy(work, nimbus.port);
+      try {
+        if (pg.user !== undefined) execFileSync("chown", ["-R", pg.user, work]);
+        const bucket = uniqueName("pgbackrest-pg");
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        const env = { TLS_PORT: String((proxy.address() as net.AddressInfo).port), BUCKET: bucket, WORK: work, PGBIN: pg.bin, PGPORT: String(await freePort()) };
+        const r = await runScript("pgbackrest-postgres.sh", env, pg.user);
+        assert.equal(r.code, 0, r.out);
+        assert.match(r.out, /^rows: 50000$/m);
+        const info = JSON.parse(r.out.slice(r.out.indexOf("[{"))) as { status: { code: number }; backup: { type: string }[] }[];
+        assert.equal(info[0]?.status.code, 0, JSON.stringify(info));
+        assert.deepEqual(
+          info[0]?.backup.map((b) => b.type),
+          ["full", "incr"],
+        );
+      } finally {
+        proxy.close();
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  );
 
   test("git-annex: chunked copy/drop/get/fsck, versioned export with multipart, old version back", skipUnless("git-annex", "git"), async () => {
     const bucket = uniqueName("annex");
