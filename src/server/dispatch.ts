@@ -85,6 +85,20 @@ interface HttpRouted {
   readonly path: string;
 }
 
+/**
+ * The request as a SigV2 signature covers it: a repeated header's values joined by "," alone,
+ * where node joins them with ", " (S3's "Signing and authenticating REST requests": the two
+ * headers 'x-amz-meta-username: fred' and 'x-amz-meta-username: barney' "would be combined into
+ * the single header 'x-amz-meta-username: fred,barney'"), as SigV4 joins them (authenticate).
+ */
+function sigV2Signed(req: IncomingWire): IncomingWire {
+  const distinct = req.headersDistinct?.();
+  if (distinct === undefined) return req;
+  const headers: Record<string, string> = {};
+  for (const name in distinct) headers[name] = (distinct[name] ?? []).join(",");
+  return { ...{}, ...req, headers };
+}
+
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -468,7 +482,7 @@ export class Dispatcher {
       const { sigv2 } = scope;
       if (sigv2 && dialect?.verifySigV2) {
         const secretOf = (accessKeyId: string, sessionToken: string | undefined): string => signingSecret(this.deps.identities, auth, accessKeyId, sessionToken, signatureErrorStyle(svc.index.signingName));
-        dialect.verifySigV2(req, this.pathStyle(svc, req), sigv2, secretOf, this.deps.clock.now());
+        dialect.verifySigV2(sigV2Signed(req), this.pathStyle(svc, req), sigv2, secretOf, this.deps.clock.now());
       }
       return undefined;
     }

@@ -334,6 +334,20 @@ describe("signature enforcement", () => {
       authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `PUT\n\ntext/plain\n${date}\nx-amz-acl:private\nx-amz-meta-color:blue\n${meta}`)}`,
     }, "header-signed");
     assert.equal(put.status, 200, put.text);
+    // A header sent twice is signed as one, its values joined by "," with no space (the same page:
+    // 'x-amz-meta-username: fred' and 'x-amz-meta-username: barney' become 'x-amz-meta-username:fred,barney').
+    const repeated = (stringToSign: string) =>
+      send(nimbus.port, "PUT", meta, { date, "x-amz-meta-username": ["fred", "barney"], authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, stringToSign)}` }, "twice");
+    const joined = await repeated(`PUT\n\n\n${date}\nx-amz-meta-username:fred,barney\n${meta}`);
+    assert.equal(joined.status, 200, joined.text);
+    assert.equal((await repeated(`PUT\n\n\n${date}\nx-amz-meta-username:fred, barney\n${meta}`)).status, 403, "node's own joining is not what was signed");
+    await send(nimbus.port, "PUT", meta, {
+      date,
+      "content-type": "text/plain",
+      "x-amz-meta-color": "blue",
+      "x-amz-acl": "private",
+      authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `PUT\n\ntext/plain\n${date}\nx-amz-acl:private\nx-amz-meta-color:blue\n${meta}`)}`,
+    }, "header-signed");
     const tagging = await send(nimbus.port, "GET", `${meta}?tagging`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n${meta}?tagging`)}` });
     assert.equal(tagging.status, 200, tagging.text);
     assert.match(tagging.text, /<Tagging/);
@@ -579,6 +593,10 @@ describe("signature enforcement", () => {
     assert.equal(JSON.parse(wrong.text).Message, MISMATCH);
     // A body other than the one signed.
     assert.equal((await call(ROOT, "hello", "HELLO")).status, 403);
+    // A header sent twice, signed as its values joined by "," alone (AWS's suite, get-header-key-duplicate).
+    const twice = await signer("lambda", ROOT).sign({ method: "POST", protocol: "http:", hostname: urlHost.split(":")[0] ?? "", path: "/invoke", query: {}, headers: { host: urlHost, "x-custom": "b,a" }, body: "hi" });
+    const repeated = await send(nimbus.port, "POST", "/invoke", { ...{}, ...twice.headers, "x-custom": ["b", "a"], "content-length": "2" }, Buffer.from("hi"));
+    assert.equal(repeated.status, 200, repeated.text);
   });
 
   test("another account's root user signs with the root secret too", async () => {

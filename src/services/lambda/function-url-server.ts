@@ -101,9 +101,12 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
   const auth = store.env.config.auth;
   if (iam && auth?.enforceSignatures && signed) {
     const q = rawUrl.indexOf("?");
+    // A repeated header is signed as its values joined by "," alone (dispatch.ts authenticate):
+    // node's HTTP/1 request keeps them apart in headersDistinct.
+    const signedHeaders = "headersDistinct" in req ? req.headersDistinct : headers;
     try {
       verifyRequest(
-        { method: req.method ?? "GET", rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q), query: q === -1 ? "" : rawUrl.slice(q + 1), headers, host: host ?? "" },
+        { method: req.method ?? "GET", rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q), query: q === -1 ? "" : rawUrl.slice(q + 1), headers: signedHeaders, host: host ?? "" },
         signed,
         { identities: store.env.identities, auth, now: store.env.clock.now(), bodySha256: () => sha256Hex(body) },
       );
