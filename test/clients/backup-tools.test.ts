@@ -7,7 +7,7 @@
  * diff) and stop at the first failing command.
  */
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
 import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { runProcess } from "../compat/tools.js";
 
 // Compiled to dist/test/clients/: the scripts stay in the source tree.
 const SCRIPTS = fileURLToPath(new URL("../../../test/clients/backup-tools/", import.meta.url));
@@ -49,14 +50,7 @@ function runScript(script: string, env: Record<string, string>, user?: string): 
   const path = join(SCRIPTS, script);
   const [command, args] =
     user === undefined ? ["/bin/sh", [path]] : ["runuser", ["-u", user, "--", "env", "-i", ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), "/bin/sh", path]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: vars, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, out }));
-  });
+  return runProcess(command, args, { env: vars }).then((r) => ({ code: r.code, out: r.stdout + r.stderr }));
 }
 
 /**

@@ -6,7 +6,7 @@
  * Each test skips when its tool is not installed.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { S3Client, CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { runProcess, type RunResult } from "../compat/tools.js";
 
 const PYTHON = "/usr/bin/python3";
 const ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
@@ -33,27 +34,13 @@ const hasSmartOpen = pythonHas("smart_open");
 const APT_S3 = "/usr/lib/apt/methods/s3";
 const hasAptS3 = existsSync(APT_S3) && spawnSync("openssl", ["version"]).status === 0;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string> = {}, cwd?: string, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
+function run(command: string, args: string[], env: Record<string, string> = {}, cwd?: string, input?: string): Promise<RunResult> {
+  const options: { env: Record<string, string>; cwd?: string; input?: string } = {
+    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", ...env },
+  };
+  if (cwd !== undefined) options.cwd = cwd;
+  if (input !== undefined) options.input = input;
+  return runProcess(command, args, options);
 }
 
 const md5 = (data: Buffer | string): string => createHash("md5").update(data).digest("hex");

@@ -8,56 +8,20 @@
  * "FAIL <check>: why".
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { ENFORCE_ALL, startTestNimbus, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import type { RunResult } from "../compat/tools.js";
+import { goBuild, goMissing, goRun, goSources, passedChecks } from "./go.js";
 
-const GOPATH = "/usr/share/gocode";
-const GO = process.env["NIMBUS_GO"] ?? (existsSync("/usr/bin/go") ? "/usr/bin/go" : "go");
-// The programs are sources, not compiled: read them from the checkout (dist/test/clients -> test/clients).
-const PROGRAMS = fileURLToPath(new URL("../../../test/clients/go-v1/", import.meta.url));
-const missing = !existsSync(join(GOPATH, "src/github.com/aws/aws-sdk-go/aws/version.go"))
-  ? "golang-github-aws-aws-sdk-go-dev is not installed"
-  : !existsSync(GO) && GO !== "go"
-    ? "golang-go is not installed"
-    : undefined;
+const PROGRAMS = goSources("go-v1");
+const missing = goMissing("github.com/aws/aws-sdk-go/aws/version.go", "golang-github-aws-aws-sdk-go-dev");
 
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: string[], cwd?: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-      HOME: process.env["HOME"] ?? "/tmp",
-      GO111MODULE: "off",
-      GOPATH,
-      GOFLAGS: "",
-    };
-    if (process.env["GOCACHE"]) env["GOCACHE"] = process.env["GOCACHE"];
-    const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-/** Runs a program and checks it passed every check, and ran the ones named. */
+/** Checks a program passed every check, and ran the ones named. */
 function assertChecks(r: RunResult, expected: readonly string[]): void {
-  const failures = r.stdout.split("\n").filter((line) => line.startsWith("FAIL"));
-  assert.deepEqual(failures, [], r.stdout + r.stderr);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  const passed = new Set(r.stdout.split("\n").filter((line) => line.startsWith("ok ")).map((line) => line.slice(3)));
+  const passed = passedChecks(r);
   for (const name of expected) assert.ok(passed.has(name), `check "${name}" did not run:\n${r.stdout}`);
 }
 
@@ -77,14 +41,13 @@ describe("AWS SDK for Go v1 (Debian golang-github-aws-aws-sdk-go-dev)", { skip: 
 
   async function build(area: string): Promise<string> {
     const out = join(bin, area);
-    const r = await run(GO, ["build", "-o", out, "."], join(PROGRAMS, area));
-    assert.equal(r.code, 0, r.stderr);
+    await goBuild(join(PROGRAMS, area), out);
     return out;
   }
 
   test("S3: buckets, objects, conditional reads, copies, listings, tagging, ACLs, presigning, s3manager, versions, batch delete", async () => {
     const program = await build("s3");
-    const r = await run(program, [nimbus.url, uniqueName("gov1")]);
+    const r = await goRun(program, [nimbus.url, uniqueName("gov1")]);
     assertChecks(r, [
       "GetBucketRegion eu-west-1",
       "HeadBucket missing",
@@ -115,7 +78,7 @@ describe("AWS SDK for Go v1 (Debian golang-github-aws-aws-sdk-go-dev)", { skip: 
 
   test("DynamoDB and Streams: dynamodbattribute, expressions, pages, batches, transactions, PartiQL, x-amz-crc32 on a 1 MB page", async () => {
     const program = await build("dynamodb");
-    const r = await run(program, [nimbus.url, uniqueName("gov1")]);
+    const r = await goRun(program, [nimbus.url, uniqueName("gov1")]);
     assertChecks(r, [
       "DescribeTable missing",
       "UnmarshalMap round trip",

@@ -8,49 +8,20 @@
  * attributevalue and expression packages, paginators and waiters.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startTestNimbus, type TestNimbus } from "../e2e/harness.js";
+import { goBuild, goMissing, goRun, goSources, passedChecks } from "./go.js";
 
-const GOPATH = "/usr/share/gocode";
-const GO = "/usr/bin/go";
-// dist/test/clients -> test/clients/go-v2 (the programs are not compiled by tsc).
-const SOURCES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "test", "clients", "go-v2");
-const missing = !existsSync(GO)
-  ? "golang-go is not installed"
-  : !existsSync(join(GOPATH, "src/github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"))
-    ? "golang-github-aws-aws-sdk-go-v2-dev is not installed"
-    : !existsSync(SOURCES)
-      ? `no Go programs at ${SOURCES}`
-      : undefined;
-
-function run(command: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? tmpdir(), GO111MODULE: "off", GOPATH, GOFLAGS: "", CGO_ENABLED: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const SOURCES = goSources("go-v2");
+const missing = goMissing("github.com/aws/aws-sdk-go-v2/service/dynamodbstreams", "golang-github-aws-aws-sdk-go-v2-dev");
 
 /** Runs a built program and asserts every check it reports passed, and that `expected` ran. */
 async function checks(binary: string, args: string[], expected: number): Promise<void> {
-  const r = await run(binary, args);
-  const failures = r.stdout.split("\n").filter((l) => l.startsWith("FAIL"));
-  assert.deepEqual(failures, [], r.stderr);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(r.stdout.split("\n").filter((l) => l.startsWith("ok ")).length, expected, r.stdout);
+  const r = await goRun(binary, args);
+  assert.equal(passedChecks(r).size, expected, r.stdout);
 }
 
 describe("AWS SDK for Go v2", { skip: missing }, () => {
@@ -63,11 +34,7 @@ describe("AWS SDK for Go v2", { skip: missing }, () => {
       auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
     });
     bin = mkdtempSync(join(tmpdir(), "nimbus-go-v2-"));
-    for (const program of ["s3", "dynamodb"]) {
-      // GOPATH mode builds a directory outside GOPATH only as "." (an absolute path is refused as an import).
-      const built = await run(GO, ["build", "-o", join(bin, program), "."], join(SOURCES, program));
-      assert.equal(built.code, 0, built.stderr);
-    }
+    for (const program of ["s3", "dynamodb"]) await goBuild(join(SOURCES, program), join(bin, program));
   });
   after(async () => {
     if (bin) rmSync(bin, { recursive: true, force: true });

@@ -5,13 +5,14 @@
  * and URL encoding of keys; the scripts in ruby-perl/ print what they saw as one JSON object.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { runProcess, type RunResult } from "../compat/tools.js";
 
 // Compiled to dist/test/clients; the scripts stay in the source tree.
 const SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), "../../../test/clients/ruby-perl");
@@ -25,22 +26,8 @@ const RUBY_V1 = loads("ruby", ["-e", 'require "aws-sdk-v1"']);
 const PERL_S3 = loads("perl", ["-MNet::Amazon::S3", "-MNet::Amazon::S3::Client", "-MJSON::PP", "-MLWP::UserAgent", "-e", "1"]);
 const S3CURL = existsSync("/usr/bin/s3curl") && loads("curl", ["--version"]);
 
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 function run(command: string, args: string[], env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(command, args, { env: { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", ...env } });
 }
 
 async function observed(command: string, script: string, env: Record<string, string>): Promise<Record<string, unknown>> {

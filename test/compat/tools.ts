@@ -14,20 +14,30 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-function run(command: string, args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
+export interface RunOptions {
+  /** The whole environment: nothing is inherited. */
+  readonly env: Record<string, string>;
+  readonly cwd?: string;
+  /** Written to the process's stdin, which is then closed. */
+  readonly input?: string;
+}
+
+/** Runs a client process to its end, its output collected (test/compat and test/clients). */
+export function runProcess(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? "");
+    child.stdin.end(options.input ?? "");
   });
+}
+
+function run(command: string, args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
+  return runProcess(command, args, { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env }, ...(input === undefined ? {} : { input }) });
 }
 
 const credentials = {

@@ -5,23 +5,11 @@
 set -eu
 cd "$WORK"
 trap '"$PGBIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2>&1 || true; "$PGBIN/pg_ctl" -D "$WORK/restored" -m immediate stop >/dev/null 2>&1 || true' EXIT
-cat > pgbackrest.conf <<CONF
-[global]
-repo1-type=s3
-repo1-s3-endpoint=127.0.0.1
-repo1-s3-uri-style=path
-repo1-storage-port=$TLS_PORT
-repo1-storage-verify-tls=n
-repo1-s3-bucket=$BUCKET
-repo1-s3-region=us-east-1
-repo1-s3-key=$AWS_ACCESS_KEY_ID
-repo1-s3-key-secret=$AWS_SECRET_ACCESS_KEY
-repo1-path=/repo
+. "$(dirname "$0")/pgbackrest-repo.sh"
+cat >> pgbackrest.conf <<CONF
 repo1-retention-full=2
 start-fast=y
-log-path=$WORK
 lock-path=$WORK
-log-level-file=off
 log-level-console=warn
 [demo]
 pg1-path=$WORK/data

@@ -4,6 +4,7 @@
 package main
 
 import (
+	. "../checks"
 	"bytes"
 	"context"
 	"errors"
@@ -24,37 +25,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 var ctx = context.Background()
-var failed = 0
-
-func check(name string, err error) {
-	if err != nil {
-		failed++
-		fmt.Printf("FAIL %s: %v\n", name, err)
-	} else {
-		fmt.Printf("ok %s\n", name)
-	}
-}
-
-func expect(cond bool, format string, args ...interface{}) error {
-	if cond {
-		return nil
-	}
-	return fmt.Errorf(format, args...)
-}
-
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
 
 type Inner struct {
 	Name  string
@@ -133,7 +108,7 @@ func main() {
 		EndpointResolver: dynamodbstreams.EndpointResolverFromURL(endpoint)})
 	table := fmt.Sprintf("gov2-%d", time.Now().UnixNano()%1e9)
 
-	check("CreateTable with GSI, LSI and stream", func() error {
+	Check("CreateTable with GSI, LSI and stream", func() error {
 		_, err := client.CreateTable(ctx, &dynamodb.CreateTableInput{
 			TableName: &table,
 			AttributeDefinitions: []types.AttributeDefinition{
@@ -163,11 +138,11 @@ func main() {
 			return err
 		}
 		t := d.Table
-		return expect(t.TableStatus == types.TableStatusActive && len(t.GlobalSecondaryIndexes) == 1 && len(t.LocalSecondaryIndexes) == 1 &&
+		return Expect(t.TableStatus == types.TableStatusActive && len(t.GlobalSecondaryIndexes) == 1 && len(t.LocalSecondaryIndexes) == 1 &&
 			t.LatestStreamArn != nil && t.BillingModeSummary != nil && t.BillingModeSummary.BillingMode == types.BillingModePayPerRequest,
 			"table %+v", t)
 	}())
-	check("X-Amz-Crc32 on responses", expect(lastCRC != "", "no X-Amz-Crc32 header on DescribeTable"))
+	Check("X-Amz-Crc32 on responses", Expect(lastCRC != "", "no X-Amz-Crc32 header on DescribeTable"))
 
 	now := time.Date(2024, 2, 29, 12, 30, 45, 123456789, time.UTC)
 	bigN := attributevalue.Number("123456789012345678901234567890123456")
@@ -178,7 +153,7 @@ func main() {
 		Map:    map[string]interface{}{"deep": map[string]interface{}{"deeper": map[string]interface{}{"n": 42.0}}, "empty": ""},
 		Nested: Inner{Name: "n", Tags: []string{"t1"}, Score: 1e-130}, Time: now, Unixtime: attributevalue.UnixTime(now.Truncate(time.Second)),
 		EmptyList: []string{}, EmptyMap: map[string]string{}}
-	check("attributevalue round trip", func() error {
+	Check("attributevalue round trip", func() error {
 		av, err := attributevalue.MarshalMapWithOptions(orig)
 		if err != nil {
 			return err
@@ -209,7 +184,7 @@ func main() {
 		}
 		return nil
 	}())
-	check("BatchWriteItem / BatchGetItem", func() error {
+	Check("BatchWriteItem / BatchGetItem", func() error {
 		var reqs []types.WriteRequest
 		for i := 2; i <= 25; i++ {
 			av, _ := attributevalue.MarshalMap(map[string]interface{}{"pk": "p#1", "sk": i, "gsi": fmt.Sprintf("g%d", i%3), "lsi": fmt.Sprintf("l%02d", 30-i), "n": i, "pad": strings.Repeat("p", 200)})
@@ -238,17 +213,17 @@ func main() {
 			return err
 		}
 		sort.Slice(rows, func(i, j int) bool { return rows[i]["sk"] < rows[j]["sk"] })
-		return expect(len(rows) == 2 && rows[0]["n"] == 2 && rows[1]["n"] == 5 && len(rows[0]) == 2, "rows %v", rows)
+		return Expect(len(rows) == 2 && rows[0]["n"] == 2 && rows[1]["n"] == 5 && len(rows[0]) == 2, "rows %v", rows)
 	}())
-	check("gzip responses (EnableAcceptEncodingGzip) with CRC32 of the compressed bytes", func() error {
+	Check("gzip responses (EnableAcceptEncodingGzip) with CRC32 of the compressed bytes", func() error {
 		// Over 4 KB DynamoDB compresses; the SDK checks x-amz-crc32 against the gzip bytes, then inflates.
 		out, err := gzipClient.Scan(ctx, &dynamodb.ScanInput{TableName: &table})
 		if err != nil {
 			return err
 		}
-		return expect(len(out.Items) == 25 && lastEncoding == "gzip", "items %d, Content-Encoding %q", len(out.Items), lastEncoding)
+		return Expect(len(out.Items) == 25 && lastEncoding == "gzip", "items %d, Content-Encoding %q", len(out.Items), lastEncoding)
 	}())
-	check("Query paginator with Limit + key/filter expressions", func() error {
+	Check("Query paginator with Limit + key/filter expressions", func() error {
 		kc := expression.Key("pk").Equal(expression.Value("p#1")).And(expression.Key("sk").Between(expression.Value(3), expression.Value(20)))
 		f := expression.Name("n").GreaterThan(expression.Value(5)).And(expression.AttributeExists(expression.Name("gsi")))
 		e, err := expression.NewBuilder().WithKeyCondition(kc).WithFilter(f).Build()
@@ -275,9 +250,9 @@ func main() {
 			}
 		}
 		// 18 keys in [3,20] read 4 at a time: 5 pages, the last one empty-keyed.
-		return expect(len(sks) == 15 && sks[0] == 20 && sks[14] == 6 && scanned == 18 && pages == 5, "sks %v pages %d scanned %d", sks, pages, scanned)
+		return Expect(len(sks) == 15 && sks[0] == 20 && sks[14] == 6 && scanned == 18 && pages == 5, "sks %v pages %d scanned %d", sks, pages, scanned)
 	}())
-	check("Query GSI and LSI", func() error {
+	Check("Query GSI and LSI", func() error {
 		kc := expression.Key("gsi").Equal(expression.Value("g1"))
 		e, _ := expression.NewBuilder().WithKeyCondition(kc).Build()
 		out, err := client.Query(ctx, &dynamodb.QueryInput{TableName: &table, IndexName: aws.String("byGsi"), KeyConditionExpression: e.KeyCondition(),
@@ -295,9 +270,9 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(out2.Count == 5 && out2.Items == nil, "lsi count %d", out2.Count) // l05..l09: 30-i in 5..9 → i 21..25
+		return Expect(out2.Count == 5 && out2.Items == nil, "lsi count %d", out2.Count) // l05..l09: 30-i in 5..9 → i 21..25
 	}())
-	check("Scan paginator with Limit and Segment", func() error {
+	Check("Scan paginator with Limit and Segment", func() error {
 		total := 0
 		for seg := int32(0); seg < 2; seg++ {
 			p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: &table, Limit: aws.Int32(7), Segment: aws.Int32(seg), TotalSegments: aws.Int32(2)})
@@ -309,9 +284,9 @@ func main() {
 				total += len(out.Items)
 			}
 		}
-		return expect(total == 25, "scanned %d", total)
+		return Expect(total == 25, "scanned %d", total)
 	}())
-	check("UpdateItem with expression builder", func() error {
+	Check("UpdateItem with expression builder", func() error {
 		u := expression.Set(expression.Name("Nested.Name"), expression.Value("renamed")).
 			Add(expression.Name("Int"), expression.Value(10)).
 			Add(expression.Name("StrSet"), expression.Value(&types.AttributeValueMemberSS{Value: []string{"z"}})).
@@ -337,11 +312,11 @@ func main() {
 		}
 		nested := got["Nested"].(map[string]interface{})
 		list := got["List"].([]interface{})
-		return expect(nested["Name"] == "renamed" && got["Int"] == float64(-9007199254740983) && got["counter"] == float64(1) && got["Bytes"] == nil &&
+		return Expect(nested["Name"] == "renamed" && got["Int"] == float64(-9007199254740983) && got["counter"] == float64(1) && got["Bytes"] == nil &&
 			list[len(list)-1] == "tail" && len(list) == 7 &&
 			got["Map"].(map[string]interface{})["deep"].(map[string]interface{})["deeper"].(map[string]interface{})["n"] == 41.5, "got %v", got)
 	}())
-	check("ConditionalCheckFailedException", func() error {
+	Check("ConditionalCheckFailedException", func() error {
 		key, _ := attributevalue.MarshalMap(map[string]interface{}{"pk": "p#1", "sk": 1})
 		c := expression.AttributeNotExists(expression.Name("pk"))
 		e, _ := expression.NewBuilder().WithCondition(c).Build()
@@ -352,7 +327,7 @@ func main() {
 		}
 		return nil
 	}())
-	check("TransactWriteItems cancellation reasons", func() error {
+	Check("TransactWriteItems cancellation reasons", func() error {
 		k1, _ := attributevalue.MarshalMap(map[string]interface{}{"pk": "t", "sk": 1})
 		k2, _ := attributevalue.MarshalMap(map[string]interface{}{"pk": "p#1", "sk": 2})
 		_, err := client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
@@ -373,17 +348,17 @@ func main() {
 		if n, ok := r[1].Item["n"].(*types.AttributeValueMemberN); !ok || n.Value != "2" {
 			return fmt.Errorf("item %+v", r[1].Item)
 		}
-		return expect(strings.Contains(tce.ErrorMessage(), "[None, ConditionalCheckFailed]"), "message %q", tce.ErrorMessage())
+		return Expect(strings.Contains(tce.ErrorMessage(), "[None, ConditionalCheckFailed]"), "message %q", tce.ErrorMessage())
 	}())
-	check("TransactGetItems", func() error {
+	Check("TransactGetItems", func() error {
 		k2, _ := attributevalue.MarshalMap(map[string]interface{}{"pk": "p#1", "sk": 2})
 		out, err := client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: []types.TransactGetItem{{Get: &types.Get{TableName: &table, Key: k2}}}})
 		if err != nil {
 			return err
 		}
-		return expect(len(out.Responses) == 1 && out.Responses[0].Item != nil, "responses %+v", out.Responses)
+		return Expect(len(out.Responses) == 1 && out.Responses[0].Item != nil, "responses %+v", out.Responses)
 	}())
-	check("ExecuteStatement", func() error {
+	Check("ExecuteStatement", func() error {
 		_, err := client.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{
 			Statement:  aws.String(fmt.Sprintf(`INSERT INTO "%s" VALUE {'pk': ?, 'sk': ?, 'doc': {'a': [1, 'two']}}`, table)),
 			Parameters: []types.AttributeValue{&types.AttributeValueMemberS{Value: "pq"}, &types.AttributeValueMemberN{Value: "7"}}})
@@ -409,9 +384,9 @@ func main() {
 		_, err = client.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{
 			Statement: aws.String(fmt.Sprintf(`INSERT INTO "%s" VALUE {'pk': 'pq', 'sk': 7}`, table))})
 		var dup *types.DuplicateItemException
-		return expect(errors.As(err, &dup), "duplicate insert: %T %v", err, err)
+		return Expect(errors.As(err, &dup), "duplicate insert: %T %v", err, err)
 	}())
-	check("UpdateTimeToLive / DescribeTimeToLive", func() error {
+	Check("UpdateTimeToLive / DescribeTimeToLive", func() error {
 		out, err := client.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: &table,
 			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String("Unixtime"), Enabled: aws.Bool(true)}})
 		if err != nil {
@@ -421,19 +396,19 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(*out.TimeToLiveSpecification.AttributeName == "Unixtime" && d.TimeToLiveDescription != nil &&
+		return Expect(*out.TimeToLiveSpecification.AttributeName == "Unixtime" && d.TimeToLiveDescription != nil &&
 			(d.TimeToLiveDescription.TimeToLiveStatus == types.TimeToLiveStatusEnabled || d.TimeToLiveDescription.TimeToLiveStatus == types.TimeToLiveStatusEnabling),
 			"ttl %+v", d.TimeToLiveDescription)
 	}())
-	check("wrong secret refused (signatures enforced)", func() error {
+	Check("wrong secret refused (signatures enforced)", func() error {
 		wrong := dynamodb.New(dynamodb.Options{Region: "us-east-1", Retryer: aws.NopRetryer{}, EndpointResolver: dynamodb.EndpointResolverFromURL(endpoint),
 			Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "not-the-secret", "")})
 		_, err := wrong.ListTables(ctx, &dynamodb.ListTablesInput{})
-		return expect(apiCode(err) == "InvalidSignatureException", "%v", err)
+		return Expect(APICode(err) == "InvalidSignatureException", "%v", err)
 	}())
-	check("validation errors", func() error {
+	Check("validation errors", func() error {
 		_, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "x"}}})
-		if apiCode(err) != "ValidationException" {
+		if APICode(err) != "ValidationException" {
 			return fmt.Errorf("missing sort key: %v", err)
 		}
 		_, err = client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table + "-missing"), Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "x"}}})
@@ -443,7 +418,7 @@ func main() {
 		}
 		return nil
 	}())
-	check("DynamoDB Streams", func() error {
+	Check("DynamoDB Streams", func() error {
 		ls, err := streams.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: &table})
 		if err != nil {
 			return err
@@ -508,9 +483,9 @@ func main() {
 		}
 		var newName struct{ Nested Inner }
 		streamsav.UnmarshalMap(modify.Dynamodb.NewImage, &newName)
-		return expect(newName.Nested.Name == "renamed", "modify image %+v", newName)
+		return Expect(newName.Nested.Name == "renamed", "modify image %+v", newName)
 	}())
-	check("DeleteTable + TableNotExists waiter", func() error {
+	Check("DeleteTable + TableNotExists waiter", func() error {
 		if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &table}); err != nil {
 			return err
 		}
@@ -520,7 +495,5 @@ func main() {
 		}).
 			Wait(ctx, &dynamodb.DescribeTableInput{TableName: &table}, 30*time.Second)
 	}())
-	if failed > 0 {
-		os.Exit(1)
-	}
+	Exit()
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	. "../checks"
 	"bytes"
 	"context"
 	"errors"
@@ -21,40 +22,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 )
 
 var ctx = context.Background()
-var failed = 0
-
-func check(name string, err error) {
-	if err != nil {
-		failed++
-		fmt.Printf("FAIL %s: %v\n", name, err)
-	} else {
-		fmt.Printf("ok %s\n", name)
-	}
-}
-
-func expect(cond bool, format string, args ...interface{}) error {
-	if cond {
-		return nil
-	}
-	return fmt.Errorf(format, args...)
-}
 
 func body(out *s3.GetObjectOutput) string {
 	b, _ := io.ReadAll(out.Body)
 	out.Body.Close()
 	return string(b)
-}
-
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
 }
 
 func httpStatus(err error) int {
@@ -95,11 +70,11 @@ func main() {
 	bucket := "gov2-" + mode + "-" + suffix
 	bucketEU := "gov2-eu-" + mode + "-" + suffix
 
-	check("CreateBucket", func() error {
+	Check("CreateBucket", func() error {
 		_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
 		return err
 	}())
-	check("CreateBucket LocationConstraint", func() error {
+	Check("CreateBucket LocationConstraint", func() error {
 		_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucketEU,
 			CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}})
 		if err != nil {
@@ -109,9 +84,9 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(loc.LocationConstraint == types.BucketLocationConstraintEuWest1, "location %q", loc.LocationConstraint)
+		return Expect(loc.LocationConstraint == types.BucketLocationConstraintEuWest1, "location %q", loc.LocationConstraint)
 	}())
-	check("HeadBucket/ListBuckets", func() error {
+	Check("HeadBucket/ListBuckets", func() error {
 		if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
 			return err
 		}
@@ -128,20 +103,20 @@ func main() {
 				}
 			}
 		}
-		return expect(seen == 2 && out.Owner != nil && out.Owner.ID != nil, "seen %d owner %v", seen, out.Owner)
+		return Expect(seen == 2 && out.Owner != nil && out.Owner.ID != nil, "seen %d owner %v", seen, out.Owner)
 	}())
-	check("wrong secret refused (signatures enforced)", func() error {
+	Check("wrong secret refused (signatures enforced)", func() error {
 		wrong := s3.New(opts, func(o *s3.Options) {
 			o.Credentials = credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "not-the-secret", "")
 			o.RetryMaxAttempts = 1
 		})
 		_, err := wrong.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: &bucket})
-		return expect(apiCode(err) == "SignatureDoesNotMatch" && httpStatus(err) == 403, "%v", err)
+		return Expect(APICode(err) == "SignatureDoesNotMatch" && httpStatus(err) == 403, "%v", err)
 	}())
-	check("BucketExists waiter", s3.NewBucketExistsWaiter(client).Wait(ctx, &s3.HeadBucketInput{Bucket: &bucket}, 10*time.Second))
+	Check("BucketExists waiter", s3.NewBucketExistsWaiter(client).Wait(ctx, &s3.HeadBucketInput{Bucket: &bucket}, 10*time.Second))
 
 	expires := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	check("PutObject/GetObject headers", func() error {
+	Check("PutObject/GetObject headers", func() error {
 		put, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("doc.txt"),
 			Body: strings.NewReader("hello, world"), ContentType: aws.String("text/plain; charset=utf-8"),
 			ContentDisposition: aws.String(`attachment; filename="d.txt"`), CacheControl: aws.String("max-age=60"),
@@ -172,26 +147,26 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(head.ContentLength == 12 && *head.ETag == *put.ETag && head.Metadata["color"] == "blue" && head.AcceptRanges != nil,
+		return Expect(head.ContentLength == 12 && *head.ETag == *put.ETag && head.Metadata["color"] == "blue" && head.AcceptRanges != nil,
 			"head %d %v %v %v", head.ContentLength, *head.ETag, head.Metadata, head.AcceptRanges)
 	}())
-	check("GetObject Range", func() error {
+	Check("GetObject Range", func() error {
 		out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("doc.txt"), Range: aws.String("bytes=7-")})
 		if err != nil {
 			return err
 		}
 		b := body(out)
-		return expect(b == "world" && aws.ToString(out.ContentRange) == "bytes 7-11/12" && out.ContentLength == 5, "%q %v %d", b, aws.ToString(out.ContentRange), out.ContentLength)
+		return Expect(b == "world" && aws.ToString(out.ContentRange) == "bytes 7-11/12" && out.ContentLength == 5, "%q %v %d", b, aws.ToString(out.ContentRange), out.ContentLength)
 	}())
-	check("GetObject Range suffix", func() error {
+	Check("GetObject Range suffix", func() error {
 		out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("doc.txt"), Range: aws.String("bytes=-3")})
 		if err != nil {
 			return err
 		}
 		b := body(out)
-		return expect(b == "rld" && aws.ToString(out.ContentRange) == "bytes 9-11/12", "%q %v", b, aws.ToString(out.ContentRange))
+		return Expect(b == "rld" && aws.ToString(out.ContentRange) == "bytes 9-11/12", "%q %v", b, aws.ToString(out.ContentRange))
 	}())
-	check("conditional reads", func() error {
+	Check("conditional reads", func() error {
 		head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("doc.txt")})
 		if err != nil {
 			return err
@@ -201,7 +176,7 @@ func main() {
 			return fmt.Errorf("If-None-Match: %v", err)
 		}
 		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("doc.txt"), IfMatch: aws.String(`"0000"`)})
-		if httpStatus(err) != 412 || apiCode(err) != "PreconditionFailed" {
+		if httpStatus(err) != 412 || APICode(err) != "PreconditionFailed" {
 			return fmt.Errorf("If-Match: %v", err)
 		}
 		_, err = client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("doc.txt"), IfMatch: aws.String(`"0000"`)})
@@ -223,7 +198,7 @@ func main() {
 	// Keys whose paths the signer must leave as they are: S3 normalizes no "//", "." or "..".
 	keys := []string{"dir/a b.txt", "dir/a+b.txt", "dir/ünï/çødé.txt", "dir/100%.txt", "dir/sub/x?y=z&w", "top~'!*().txt", "dir/tab\there",
 		"/lead", "x//y", "x/./y/../z", "semi;colon,comma$@:=[]{}|^`"}
-	check("PutObject keys needing encoding", func() error {
+	Check("PutObject keys needing encoding", func() error {
 		for _, k := range keys {
 			if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
 				return fmt.Errorf("%q: %w", k, err)
@@ -238,7 +213,7 @@ func main() {
 		}
 		return nil
 	}())
-	check("ListObjectsV2 paginator", func() error {
+	Check("ListObjectsV2 paginator", func() error {
 		var got []string
 		pages := 0
 		p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: aws.String("dir/"), MaxKeys: 2})
@@ -259,9 +234,9 @@ func main() {
 			}
 		}
 		sort.Strings(want)
-		return expect(strings.Join(got, "|") == strings.Join(want, "|") && pages == 3, "pages %d got %q want %q", pages, got, want)
+		return Expect(strings.Join(got, "|") == strings.Join(want, "|") && pages == 3, "pages %d got %q want %q", pages, got, want)
 	}())
-	check("ListObjectsV2 delimiter", func() error {
+	Check("ListObjectsV2 delimiter", func() error {
 		var prefixes, contents []string
 		p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: aws.String("dir/"), Delimiter: aws.String("/"), MaxKeys: 1})
 		for p.HasMorePages() {
@@ -276,9 +251,9 @@ func main() {
 				contents = append(contents, *o.Key)
 			}
 		}
-		return expect(strings.Join(prefixes, "|") == "dir/sub/|dir/ünï/" && len(contents) == 4, "prefixes %q contents %q", prefixes, contents)
+		return Expect(strings.Join(prefixes, "|") == "dir/sub/|dir/ünï/" && len(contents) == 4, "prefixes %q contents %q", prefixes, contents)
 	}())
-	check("ListObjects (v1) marker", func() error {
+	Check("ListObjects (v1) marker", func() error {
 		out, err := client.ListObjects(ctx, &s3.ListObjectsInput{Bucket: &bucket, Prefix: aws.String("dir/"), MaxKeys: 2})
 		if err != nil {
 			return err
@@ -290,9 +265,9 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(len(out2.Contents) == 4, "second page %d", len(out2.Contents))
+		return Expect(len(out2.Contents) == 4, "second page %d", len(out2.Contents))
 	}())
-	check("CopyObject", func() error {
+	Check("CopyObject", func() error {
 		src := "dir/ünï/çødé.txt"
 		_, err := client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: &bucket, Key: aws.String("copy/a b+ü.txt"),
 			CopySource: aws.String(bucket + "/" + strings.ReplaceAll(urlPathEscape(src), "%2F", "/"))})
@@ -315,10 +290,10 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(h.Metadata["new"] == "1" && h.Metadata["color"] == "" && *h.ContentType == "text/x" && r.CopyObjectResult != nil && *r.CopyObjectResult.ETag == *h.ETag,
+		return Expect(h.Metadata["new"] == "1" && h.Metadata["color"] == "" && *h.ContentType == "text/x" && r.CopyObjectResult != nil && *r.CopyObjectResult.ETag == *h.ETag,
 			"meta %v ct %v", h.Metadata, *h.ContentType)
 	}())
-	check("Tagging", func() error {
+	Check("Tagging", func() error {
 		_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("tagged"), Body: strings.NewReader("t"), Tagging: aws.String("a=1&b=two%20words")})
 		if err != nil {
 			return err
@@ -351,9 +326,9 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(len(bt.TagSet) == 1 && *bt.TagSet[0].Key == "env", "bucket tags %v", bt.TagSet)
+		return Expect(len(bt.TagSet) == 1 && *bt.TagSet[0].Key == "env", "bucket tags %v", bt.TagSet)
 	}())
-	check("DeleteObjects", func() error {
+	Check("DeleteObjects", func() error {
 		ids := []types.ObjectIdentifier{}
 		for _, k := range keys {
 			ids = append(ids, types.ObjectIdentifier{Key: aws.String(k)})
@@ -376,15 +351,15 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(len(q.Deleted) == 0, "quiet deleted %v", q.Deleted)
+		return Expect(len(q.Deleted) == 0, "quiet deleted %v", q.Deleted)
 	}())
-	check("ObjectExists/ObjectNotExists waiters", func() error {
+	Check("ObjectExists/ObjectNotExists waiters", func() error {
 		if err := s3.NewObjectExistsWaiter(client).Wait(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("doc.txt")}, 10*time.Second); err != nil {
 			return err
 		}
 		return s3.NewObjectNotExistsWaiter(client).Wait(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("dir/a b.txt")}, 10*time.Second)
 	}())
-	check("errors", func() error {
+	Check("errors", func() error {
 		_, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("missing key")})
 		var nsk *types.NoSuchKey
 		if !errors.As(err, &nsk) || httpStatus(err) != 404 {
@@ -399,12 +374,12 @@ func main() {
 		}
 		_, err = client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("missing")})
 		// This SDK models no error for HeadObject: a 404 is a generic APIError with code NotFound.
-		if apiCode(err) != "NotFound" || httpStatus(err) != 404 {
+		if APICode(err) != "NotFound" || httpStatus(err) != 404 {
 			return fmt.Errorf("HeadObject missing: %T %v", err, err)
 		}
 		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket + "-nope"), Key: aws.String("k")})
 		// GetObject models NoSuchKey only: a missing bucket is a generic APIError.
-		if apiCode(err) != "NoSuchBucket" || httpStatus(err) != 404 {
+		if APICode(err) != "NoSuchBucket" || httpStatus(err) != 404 {
 			return fmt.Errorf("GetObject no bucket: %T %v", err, err)
 		}
 		_, err = client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket + "-nope")})
@@ -413,7 +388,7 @@ func main() {
 			return fmt.Errorf("HeadBucket no bucket: %T %v", err, err)
 		}
 		_, err = client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: &bucket})
-		if apiCode(err) != "BucketNotEmpty" || httpStatus(err) != 409 {
+		if APICode(err) != "BucketNotEmpty" || httpStatus(err) != 409 {
 			return fmt.Errorf("DeleteBucket non-empty: %v", err)
 		}
 		// us-east-1 answers 200 to re-creating a bucket one owns (legacy); other Regions BucketAlreadyOwnedByYou.
@@ -429,7 +404,7 @@ func main() {
 		return nil
 	}())
 
-	check("versioning", func() error {
+	Check("versioning", func() error {
 		if _, err := client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: &bucket,
 			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
 			return err
@@ -482,14 +457,14 @@ func main() {
 			}
 			in.KeyMarker, in.VersionIdMarker = page.NextKeyMarker, page.NextVersionIdMarker
 		}
-		return expect(n == 3, "paged %d", n)
+		return Expect(n == 3, "paged %d", n)
 	}())
 
 	big := make([]byte, 12*1024*1024+123)
 	for i := range big {
 		big[i] = byte(i * 7 % 251)
 	}
-	check("manager Uploader/Downloader", func() error {
+	Check("manager Uploader/Downloader", func() error {
 		up := manager.NewUploader(client, func(u *manager.Uploader) { u.PartSize = 5 * 1024 * 1024; u.Concurrency = 3 })
 		res, err := up.Upload(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("big/ü file.bin"), Body: bytes.NewReader(big)})
 		if err != nil {
@@ -504,9 +479,9 @@ func main() {
 		if err != nil {
 			return err
 		}
-		return expect(n == int64(len(big)) && bytes.Equal(buf.Bytes(), big), "downloaded %d", n)
+		return Expect(n == int64(len(big)) && bytes.Equal(buf.Bytes(), big), "downloaded %d", n)
 	}())
-	check("manager Uploader unseekable + checksum", func() error {
+	Check("manager Uploader unseekable + checksum", func() error {
 		up := manager.NewUploader(client, func(u *manager.Uploader) { u.PartSize = 5 * 1024 * 1024 })
 		_, err := up.Upload(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("big/stream"), Body: io.MultiReader(bytes.NewReader(big)),
 			ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
@@ -518,16 +493,16 @@ func main() {
 			return err
 		}
 		b := body(out)
-		return expect(b == string(big) && strings.HasSuffix(aws.ToString(out.ChecksumCRC32), "-3"), "len %d crc %v", len(b), aws.ToString(out.ChecksumCRC32))
+		return Expect(b == string(big) && strings.HasSuffix(aws.ToString(out.ChecksumCRC32), "-3"), "len %d crc %v", len(b), aws.ToString(out.ChecksumCRC32))
 	}())
-	check("manager Uploader small (single PutObject)", func() error {
+	Check("manager Uploader small (single PutObject)", func() error {
 		up := manager.NewUploader(client)
 		_, err := up.Upload(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("small"), Body: io.MultiReader(strings.NewReader("tiny"))})
 		return err
 	}())
 
 	for _, alg := range []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmCrc32c, types.ChecksumAlgorithmSha1, types.ChecksumAlgorithmSha256} {
-		check("checksum "+string(alg), func() error {
+		Check("checksum "+string(alg), func() error {
 			key := "sum/" + string(alg)
 			put, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(key), Body: strings.NewReader("checksum me"), ChecksumAlgorithm: alg})
 			if err != nil {
@@ -561,10 +536,10 @@ func main() {
 			if err != nil {
 				return err
 			}
-			return expect(sums(h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumSHA1, h.ChecksumSHA256) == ps, "head sum")
+			return Expect(sums(h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumSHA1, h.ChecksumSHA256) == ps, "head sum")
 		}())
 	}
-	check("multipart with SHA256 part checksums + GetObjectAttributes", func() error {
+	Check("multipart with SHA256 part checksums + GetObjectAttributes", func() error {
 		key := "mp/sha"
 		c, err := client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &bucket, Key: aws.String(key), ChecksumAlgorithm: types.ChecksumAlgorithmSha256})
 		if err != nil {
@@ -615,7 +590,7 @@ func main() {
 		}
 		return nil
 	}())
-	check("presign GET/PUT", func() error {
+	Check("presign GET/PUT", func() error {
 		pc := s3.NewPresignClient(client)
 		put, err := pc.PresignPutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("pre/a b+ü.txt")})
 		if err != nil {
@@ -649,12 +624,12 @@ func main() {
 		}
 		gb, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		return expect(resp.StatusCode == 200 && string(gb) == "presigned" && resp.Header.Get("Content-Type") == "text/plain", "GET %d %q %q (PUT %s signed %v)", resp.StatusCode, gb, resp.Header.Get("Content-Type"), put.URL, put.SignedHeader)
+		return Expect(resp.StatusCode == 200 && string(gb) == "presigned" && resp.Header.Get("Content-Type") == "text/plain", "GET %d %q %q (PUT %s signed %v)", resp.StatusCode, gb, resp.Header.Get("Content-Type"), put.URL, put.SignedHeader)
 	}())
 
 	// Over HTTPS the SDK streams a checksum as an aws-chunked trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER);
 	// over HTTP it sends a header. The client believes in TLS here: the https dial is plain TCP to Nimbus.
-	check("aws-chunked trailing checksums (SDK believes HTTPS)", func() error {
+	Check("aws-chunked trailing checksums (SDK believes HTTPS)", func() error {
 		tlsClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.DialTLSContext = func(c context.Context, network, _ string) (net.Conn, error) {
 				return dialer.DialContext(c, network, "127.0.0.1:"+port)
@@ -689,11 +664,11 @@ func main() {
 			return err
 		}
 		b := body(out)
-		return expect(b == string(big[10*1024*1024:]) && aws.ToString(out.ChecksumCRC32C) != "", "part 3: %d bytes, crc32c %q", len(b), aws.ToString(out.ChecksumCRC32C))
+		return Expect(b == string(big[10*1024*1024:]) && aws.ToString(out.ChecksumCRC32C) != "", "part 3: %d bytes, crc32c %q", len(b), aws.ToString(out.ChecksumCRC32C))
 	}())
 
 	// Clean up: empty both buckets (all versions) and delete them.
-	check("cleanup", func() error {
+	Check("cleanup", func() error {
 		for b, client := range map[string]*s3.Client{bucket: client, bucketEU: clientEU} {
 			for {
 				page, err := client.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(b)})
@@ -722,9 +697,7 @@ func main() {
 		}
 		return s3.NewBucketNotExistsWaiter(client).Wait(ctx, &s3.HeadBucketInput{Bucket: &bucket}, 10*time.Second)
 	}())
-	if failed > 0 {
-		os.Exit(1)
-	}
+	Exit()
 }
 
 // urlPathEscape escapes a key for a CopySource header the way the SDK docs ask (URL-encoded).
