@@ -90,7 +90,7 @@ describe("S3 and DynamoDB with boto 2 (python3-boto 2.49)", () => {
         assert.equal(seen["presignedGet"], "v-q?&=#.txt");
         assert.deepEqual(seen["presignedPut"], [200, "presigned"]);
         assert.deepEqual(seen["presignedBad"], [403, true]);
-        assert.deepEqual(seen["presignedMore"], [200, "11", "x/y", true, [403, true, true]]);
+        assert.deepEqual(seen["presignedMore"], [200, "11", "x/y", true, [403, true, true], { foo: "bar" }]);
       }
       assert.deepEqual(seen["multipart"], [[[1, 5 * 1024 * 1024], [2, 1234]], ["big.bin"], true, 5 * 1024 * 1024 + 1234, "1"]);
       assert.deepEqual(seen["partsAndUploadsPaging"], [[1, 2], "2", true, [1, 2, 3], ["p.bin", "u1"], true, "u1", ["p.bin", "u1", "u2"]]);

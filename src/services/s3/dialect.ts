@@ -36,9 +36,14 @@ export const s3Dialect: RequestDialect = {
     return scope.sigv2 ? presignedV2Expired(scope.sigv2, now) : undefined;
   },
 
-  /** A SigV4 presigned URL's hoisted `x-amz-*` parameters count as headers. */
+  /**
+   * A presigned URL's hoisted `x-amz-*` parameters count as headers, SigV2's as SigV4's: boto 2's
+   * generate_url and botocore's HmacV1QueryAuth copy every signed `x-amz-*` header into the URL
+   * ("headers used for sig generation must be included in the url also", boto/s3/connection.py),
+   * and Ceph RGW stores the metadata of such URLs as S3 does (ceph/ceph#24683).
+   */
   asRead(request, scope) {
-    if (scope?.sigv4?.presigned !== true) return request;
+    if (scope?.sigv4?.presigned !== true && scope?.sigv2?.presigned !== true) return request;
     const hoisted = hoistedPresignHeaders(request.query, request.headers);
     return hoisted === undefined ? request : { ...{}, ...request, headers: { ...{}, ...request.headers, ...hoisted } };
   },
