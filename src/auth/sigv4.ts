@@ -735,13 +735,18 @@ function comparePairs(a: readonly [string, string], b: readonly [string, string]
   return a[1] < b[1] ? -1 : 1;
 }
 
-/** Parameters encoded, sorted by name then value (byte order); a presigned request's own signature excluded. */
+/**
+ * Parameters encoded, sorted by name then value (byte order); a presigned request's own signature
+ * excluded. A raw `+` is a space, as the query is read (`prefix=a+b` lists "a b"), so it signs as
+ * `%20`: clients that form-encode the query (Excon under fog-aws, Go's url.Values) sign `%20` and
+ * S3 accepts them (mhart/aws4fetch#83; MinIO's getCanonicalRequest turns `+` into `%20` likewise).
+ */
 export function canonicalQueryString(query: RequestQuery, presigned: boolean): string {
   const pairs: Array<[string, string]> = [];
   if (typeof query === "string") {
     const raw = query.startsWith("?") ? query.slice(1) : query;
     if (raw.length === 0) return "";
-    for (const piece of raw.split("&")) {
+    for (const piece of raw.includes("+") ? raw.replaceAll("+", "%20").split("&") : raw.split("&")) {
       if (piece.length === 0) continue;
       const eq = piece.indexOf("=");
       const name = normalizeUriEncoding(eq < 0 ? piece : piece.slice(0, eq));

@@ -138,6 +138,38 @@ describe("signature enforcement", () => {
     assert.match(refused.text, /<Code>SignatureDoesNotMatch<\/Code>/);
   });
 
+  test("S3: a query form-encoded with + for spaces (fog-aws through Excon) is signed as its parameters read, a space as %20", async () => {
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "plus q/a b+c.txt", Body: "x" }));
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "plus q/a b+d.txt", Body: "x" }));
+    // fog-aws 3.15 signs prefix and marker URI-encoded (%20, %2B); Excon sends them CGI-escaped (+, %2B).
+    const request = await signer("s3").sign({
+      method: "GET",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: nimbus.port,
+      path: `/${bucket}`,
+      query: { marker: "plus q/a b+c.txt", prefix: "plus q/a b+" },
+      headers: { host: host(), "x-amz-content-sha256": createHash("sha256").update("").digest("hex") },
+    });
+    const listed = await send(nimbus.port, "GET", `/${bucket}?marker=plus+q%2Fa+b%2Bc.txt&prefix=plus+q%2Fa+b%2B`, request.headers);
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual([...listed.text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]), ["plus q/a b+d.txt"]);
+    assert.match(listed.text, /<Prefix>plus q\/a b\+<\/Prefix>/);
+    // A + that was signed as a plus (%2B) is not what the query says.
+    const literal = await signer("s3").sign({
+      method: "GET",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: nimbus.port,
+      path: `/${bucket}`,
+      query: { prefix: "plus+q/" },
+      headers: { host: host(), "x-amz-content-sha256": createHash("sha256").update("").digest("hex") },
+    });
+    const refused = await send(nimbus.port, "GET", `/${bucket}?prefix=plus+q%2F`, literal.headers);
+    assert.equal(refused.status, 403);
+    assert.match(refused.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+  });
+
   test("S3: a body that is not the x-amz-content-sha256 it signed is refused", async () => {
     for (const size of [100, 300_000]) {
       const body = Buffer.alloc(size, 1);
