@@ -7,13 +7,14 @@
  * response's x-amz-crc32. The scripts in boto2/ print what they saw as one JSON object.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { scriptJson } from "../compat/tools.js";
 
 // Compiled to dist/test/clients; the scripts stay in the source tree.
 const SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), "../../../test/clients/boto2");
@@ -24,22 +25,8 @@ const BOTO2 = spawnSync(PYTHON, ["-c", "import boto, boto.s3.connection, boto.dy
 const SKIP = BOTO2 ? false : "boto 2 (python3-boto) is not installed for /usr/bin/python3";
 
 function observed(script: string, env: Record<string, string>, home: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [join(SCRIPTS, script)], {
-      // HOME without a ~/.boto, so only what the script sets configures boto.
-      env: { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", HOME: home, BOTO_CONFIG: "/dev/null", ACCESS_KEY, SECRET_KEY: TEST_SECRET_ACCESS_KEY, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`${script} exited ${code}: ${stderr}`));
-      resolve(JSON.parse(stdout) as Record<string, unknown>);
-    });
-  });
+  // HOME without a ~/.boto, so only what the script sets configures boto.
+  return scriptJson(PYTHON, [join(SCRIPTS, script)], { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", HOME: home, BOTO_CONFIG: "/dev/null", ACCESS_KEY, SECRET_KEY: TEST_SECRET_ACCESS_KEY, ...env });
 }
 
 const KEYS = ["a b+c.txt", "dir/ünï cødé.txt", "pct%20x%.txt", "q?&=#.txt", "dir/sub/x~y!*'().txt"];

@@ -7,12 +7,13 @@
  * one JSON object.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { scriptJson } from "../compat/tools.js";
 
 // Compiled to dist/test/clients; the scripts stay in the source tree.
 const SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), "../../../test/clients/fog");
@@ -20,21 +21,7 @@ const FOG = spawnSync("ruby", ["-e", 'require "fog/aws"'], { stdio: "ignore" }).
 const SKIP = FOG ? false : "ruby with fog-aws (ruby-fog-aws) is not installed";
 
 function observed(script: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("ruby", [join(SCRIPTS, script)], {
-      env: { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", HOME: tmpdir(), ACCESS_KEY: "AKIAIOSFODNN7EXAMPLE", SECRET_KEY: TEST_SECRET_ACCESS_KEY, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`ruby ${script} exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout) as Record<string, unknown>);
-    });
-  });
+  return scriptJson("ruby", [join(SCRIPTS, script)], { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", HOME: tmpdir(), ACCESS_KEY: "AKIAIOSFODNN7EXAMPLE", SECRET_KEY: TEST_SECRET_ACCESS_KEY, ...env });
 }
 
 const KEYS = ["a b+c.txt", "dir/ünï cødé.txt", "pct%20x%.txt", "t~il!de*'().txt", "q?&=#.txt"];

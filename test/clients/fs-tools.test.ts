@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { S3Client, CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { runProcess, type RunResult } from "../compat/tools.js";
 
 const PYTHON = "/usr/bin/python3";
 const ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
@@ -27,23 +28,9 @@ const hasS3fs = existsSync("/usr/bin/s3fs") ? fuse : "s3fs not installed (Debian
 const hasS3backer = existsSync("/usr/bin/s3backer") ? fuse : "s3backer not installed (Debian s3backer)";
 const hasLibcloud = existsSync("/usr/lib/python3/dist-packages/libcloud/storage/drivers/s3.py") ? false : "Apache Libcloud not installed (Debian python3-libcloud)";
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 // Asynchronous on purpose: the Nimbus under test answers from this process's event loop.
-function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return runProcess(command, args, { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env } });
 }
 
 const sh = async (script: string): Promise<string> => {

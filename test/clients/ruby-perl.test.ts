@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
-import { runProcess, type RunResult } from "../compat/tools.js";
+import { runProcess, scriptJson } from "../compat/tools.js";
 
 // Compiled to dist/test/clients; the scripts stay in the source tree.
 const SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), "../../../test/clients/ruby-perl");
@@ -26,14 +26,9 @@ const RUBY_V1 = loads("ruby", ["-e", 'require "aws-sdk-v1"']);
 const PERL_S3 = loads("perl", ["-MNet::Amazon::S3", "-MNet::Amazon::S3::Client", "-MJSON::PP", "-MLWP::UserAgent", "-e", "1"]);
 const S3CURL = existsSync("/usr/bin/s3curl") && loads("curl", ["--version"]);
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<RunResult> {
-  return runProcess(command, args, { env: { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", ...env } });
-}
 
-async function observed(command: string, script: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  const r = await run(command, [join(SCRIPTS, script)], { HOME: tmpdir(), ACCESS_KEY, SECRET_KEY: TEST_SECRET_ACCESS_KEY, ...env });
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
+function observed(command: string, script: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  return scriptJson(command, [join(SCRIPTS, script)], { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", HOME: tmpdir(), ACCESS_KEY, SECRET_KEY: TEST_SECRET_ACCESS_KEY, ...env });
 }
 
 const KEYS = ["a b+c.txt", "dir/ünï cødé.txt", "pct%20x%.txt", "q?&=#.txt"];
@@ -134,7 +129,7 @@ describe("S3 and DynamoDB with the Ruby SDKs (v3, v1), Perl Net::Amazon::S3 and 
       const bucket = uniqueName("s3curl");
       const base = `${nimbus.url}/${bucket}`;
       const s3curl = async (options: string[], curl: string[]): Promise<string> => {
-        const r = await run("/usr/bin/s3curl", ["--id", "nimbus", ...options, "--", "-s", ...curl], { HOME: home });
+        const r = await runProcess("/usr/bin/s3curl", ["--id", "nimbus", ...options, "--", "-s", ...curl], { env: { PATH: process.env["PATH"] ?? "", LANG: "C.UTF-8", HOME: home } });
         assert.equal(r.code, 0, r.stderr);
         return r.stdout;
       };

@@ -36,6 +36,13 @@ export function runProcess(command: string, args: readonly string[], options: Ru
   });
 }
 
+/** Runs a client script that prints what it saw as one JSON object; a run that fails is an error with its stderr. */
+export async function scriptJson(command: string, args: readonly string[], env: Record<string, string>): Promise<Record<string, unknown>> {
+  const r = await runProcess(command, args, { env });
+  if (r.code !== 0) throw new Error(`${[command, ...args].join(" ")} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
 function run(command: string, args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
   return runProcess(command, args, { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env }, ...(input === undefined ? {} : { input }) });
 }

@@ -142,29 +142,23 @@ describe("signature enforcement", () => {
     await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "plus q/a b+c.txt", Body: "x" }));
     await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "plus q/a b+d.txt", Body: "x" }));
     // fog-aws 3.15 signs prefix and marker URI-encoded (%20, %2B); Excon sends them CGI-escaped (+, %2B).
-    const request = await signer("s3").sign({
-      method: "GET",
-      protocol: "http:",
-      hostname: "127.0.0.1",
-      port: nimbus.port,
-      path: `/${bucket}`,
-      query: { marker: "plus q/a b+c.txt", prefix: "plus q/a b+" },
-      headers: { host: host(), "x-amz-content-sha256": createHash("sha256").update("").digest("hex") },
-    });
+    const listing = (query: Record<string, string>) =>
+      signer("s3").sign({
+        method: "GET",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: nimbus.port,
+        path: `/${bucket}`,
+        query,
+        headers: { host: host(), "x-amz-content-sha256": createHash("sha256").update("").digest("hex") },
+      });
+    const request = await listing({ marker: "plus q/a b+c.txt", prefix: "plus q/a b+" });
     const listed = await send(nimbus.port, "GET", `/${bucket}?marker=plus+q%2Fa+b%2Bc.txt&prefix=plus+q%2Fa+b%2B`, request.headers);
     assert.equal(listed.status, 200, listed.text);
     assert.deepEqual([...listed.text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]), ["plus q/a b+d.txt"]);
     assert.match(listed.text, /<Prefix>plus q\/a b\+<\/Prefix>/);
     // A + that was signed as a plus (%2B) is not what the query says.
-    const literal = await signer("s3").sign({
-      method: "GET",
-      protocol: "http:",
-      hostname: "127.0.0.1",
-      port: nimbus.port,
-      path: `/${bucket}`,
-      query: { prefix: "plus+q/" },
-      headers: { host: host(), "x-amz-content-sha256": createHash("sha256").update("").digest("hex") },
-    });
+    const literal = await listing({ prefix: "plus+q/" });
     const refused = await send(nimbus.port, "GET", `/${bucket}?prefix=plus+q%2F`, literal.headers);
     assert.equal(refused.status, 403);
     assert.match(refused.text, /<Code>SignatureDoesNotMatch<\/Code>/);
