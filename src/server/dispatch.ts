@@ -55,6 +55,8 @@ export interface DispatchResult {
   readonly requestId: string;
   /** Set when the handler failed unexpectedly (logged as an error). */
   readonly failure?: unknown;
+  /** The AWS error code the response carries, when it is an error (the request log line says it). */
+  readonly errorCode?: string;
   /** Set when the service logs this request (RequestLog): to be told what was sent, once it has been. */
   readonly sent?: (response: SentResponse) => void;
 }
@@ -216,6 +218,7 @@ export class Dispatcher {
         account,
         region,
         requestId: requestId(),
+        errorCode: awsError.code,
         ...(err instanceof AwsError || stalledAnswer ? {} : { failure: err }),
       };
       return this.logged(result, svc, req, receivedAt, scope, awsError.code);

@@ -462,7 +462,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
       opts.logger.error({ msg: "request log failed", requestId: result.requestId, error: String(err) });
     }
   }
-  const line = {
+  const line: Record<string, unknown> = {
     requestId: result.requestId,
     service: result.service,
     operation: result.operation,
@@ -471,6 +471,8 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     account: result.account,
     region: result.region,
   };
+  // An error answer names its AWS code, which the status alone does not (403: AccessDenied or SignatureDoesNotMatch?).
+  if (result.errorCode !== undefined) line["errorCode"] = result.errorCode;
   if (result.failure) opts.logger.error({ ...{}, ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
   else opts.logger.info(line);
 }

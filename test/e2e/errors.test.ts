@@ -12,7 +12,7 @@ import { EC2Client, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import { KinesisClient, ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import { CloudFrontClient, ListDistributionsCommand } from "@aws-sdk/client-cloudfront";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { GetBucketIntelligentTieringConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetBucketIntelligentTieringConfigurationCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { ServiceDefinition } from "../../src/core/service.js";
@@ -305,6 +305,28 @@ describe("compressed request bodies", () => {
       assert.ok((await plain.send(new GetItemCommand({ TableName: table, Key: { k: { S: "d" } } }))).Item);
     } finally {
       for (const client of [plain, gzipped, broken, garbage, identity]) client.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("the request log", () => {
+  test("an error answer's line names its AWS code beside the status; a success's has none", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const record = (fields: Record<string, unknown>): void => void lines.push(fields);
+    const nimbus = await startTestNimbus({ logger: { debug: () => undefined, info: record, warn: record, error: record } });
+    const s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+    try {
+      const bucket = uniqueName("logged");
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "missing" })));
+      const line = (operation: string) => lines.find((l) => l["operation"] === operation);
+      assert.equal(line("CreateBucket")?.["status"], 200);
+      assert.equal(line("CreateBucket")?.["errorCode"], undefined);
+      assert.equal(line("GetObject")?.["status"], 404);
+      assert.equal(line("GetObject")?.["errorCode"], "NoSuchKey");
+    } finally {
+      s3.destroy();
       await nimbus.close();
     }
   });
