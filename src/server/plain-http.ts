@@ -1,6 +1,6 @@
 /**
  * Plain HTTP pieces shared by the API pipeline, Lambda function URLs and Nimbus's own internal
- * endpoints: a whole request body with a size limit, and a JSON answer.
+ * endpoints: a whole request body with a size limit, a JSON answer, and the headers as signed.
  */
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { Http2ServerResponse } from "node:http2";
@@ -60,4 +60,20 @@ export function sendJson(res: ServerResponse | Http2ServerResponse, status: numb
   res.setHeader("content-type", "application/json");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.end(body);
+}
+
+/**
+ * Each header's values in the order sent, a repeated header's apart (node's `headers` joins them
+ * with ", "), HTTP/2's pseudo-headers left out: what a SigV4 signature covers, which joins a
+ * repeated header's values by "," alone (AWS's suite, get-header-key-duplicate).
+ */
+export function headersDistinct(req: { readonly rawHeaders: readonly string[] }): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name.charCodeAt(0) === 58 /* : an HTTP/2 pseudo-header */) continue;
+    (out[name] ??= []).push(raw[i + 1] as string);
+  }
+  return out;
 }

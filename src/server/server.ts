@@ -21,7 +21,7 @@ import type { WireResponse } from "../protocol/wire.js";
 import { openState, type StateLayer } from "../state/database.js";
 import { ComposedStream } from "../state/blob-store.js";
 import { isFileStream, sendFile, sendFiles } from "./file-body.js";
-import { readBodyUpTo, sendJson } from "./plain-http.js";
+import { headersDistinct, readBodyUpTo, sendJson } from "./plain-http.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
 import { ServiceRegistry } from "./registry.js";
@@ -370,18 +370,6 @@ function headerMap(req: AnyRequest): Record<string, string | undefined> {
     if (k.charCodeAt(0) === 58 /* : an HTTP/2 pseudo-header */) continue;
     const v = headers[k];
     out[k] = Array.isArray(v) ? v.join(", ") : v;
-  }
-  return out;
-}
-
-/** Each header's values in the order sent, a repeated header's apart (IncomingWire.headersDistinct). */
-function headersDistinct(req: AnyRequest): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if (name.charCodeAt(0) === 58 /* : an HTTP/2 pseudo-header */) continue;
-    (out[name] ??= []).push(raw[i + 1] as string);
   }
   return out;
 }

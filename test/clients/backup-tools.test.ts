@@ -16,7 +16,8 @@ import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
-import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { startClientNimbus } from "./support.js";
 import { runProcess } from "../compat/tools.js";
 
 // Compiled to dist/test/clients/: the scripts stay in the source tree.
@@ -100,10 +101,7 @@ describe("backup tools against Nimbus S3", () => {
   let s3: S3Client;
   let dir: string;
   before(async () => {
-    nimbus = await startTestNimbus({
-      clock: { now: () => Date.now() },
-      auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY },
-    });
+    nimbus = await startClientNimbus();
     s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
     dir = mkdtempSync(join(tmpdir(), "nimbus-backup-tools-"));
   });

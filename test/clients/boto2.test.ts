@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { startClientNimbus } from "./support.js";
 import { scriptJson } from "../compat/tools.js";
 
 // Compiled to dist/test/clients; the scripts stay in the source tree.
@@ -36,7 +37,7 @@ describe("S3 and DynamoDB with boto 2 (python3-boto 2.49)", () => {
   let nimbus: TestNimbus;
   let home: string;
   before(async () => {
-    nimbus = await startTestNimbus({ clock: { now: () => Date.now() }, auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY } });
+    nimbus = await startClientNimbus();
     home = mkdtempSync(join(tmpdir(), "nimbus-boto2-"));
   });
   after(async () => {

@@ -16,7 +16,8 @@ import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { S3Client, CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { md5Hex, startClientNimbus } from "./support.js";
 import { runProcess, type RunResult } from "../compat/tools.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -43,7 +44,6 @@ function run(command: string, args: string[], env: Record<string, string> = {}, 
   return runProcess(command, args, options);
 }
 
-const md5 = (data: Buffer | string): string => createHash("md5").update(data).digest("hex");
 
 describe("S3 with curl --aws-sigv4, GDAL /vsis3/, s4cmd and smart_open", () => {
   let nimbus: TestNimbus;
@@ -51,7 +51,7 @@ describe("S3 with curl --aws-sigv4, GDAL /vsis3/, s4cmd and smart_open", () => {
   let dir: string;
   before(async () => {
     // The tools sign with the real time; every signature is verified with the clients' secret.
-    nimbus = await startTestNimbus({ clock: { now: () => Date.now() }, auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY } });
+    nimbus = await startClientNimbus();
     s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
     dir = mkdtempSync(join(tmpdir(), "nimbus-data-tools-"));
   });
@@ -78,7 +78,7 @@ describe("S3 with curl --aws-sigv4, GDAL /vsis3/, s4cmd and smart_open", () => {
     const put = await curl(["-T", file, "-H", "x-amz-meta-Color: Blue", "-H", "Content-Type: text/plain", `${base}/greeting.txt`], sha);
     assert.equal(put.status, 200, put.body);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "greeting.txt" }));
-    assert.deepEqual([head.ContentType, head.Metadata, head.ETag], ["text/plain", { color: "Blue" }, `"${md5("hello from curl\n")}"`]);
+    assert.deepEqual([head.ContentType, head.Metadata, head.ETag], ["text/plain", { color: "Blue" }, `"${md5Hex("hello from curl\n")}"`]);
     assert.deepEqual(await curl([`${base}/greeting.txt`]), { status: 200, body: "hello from curl\n" });
     assert.deepEqual(await curl(["-r", "6-9", `${base}/greeting.txt`]), { status: 206, body: "from" });
     const wrongHash = await curl(["-T", file, `${base}/wrong.txt`], createHash("sha256").update("").digest("hex"));
@@ -170,19 +170,19 @@ describe("S3 with curl --aws-sigv4, GDAL /vsis3/, s4cmd and smart_open", () => {
     assert.match(await s4("du", "-r", `s3://${bucket}/data/`), new RegExp(`^${big.length + 3}\\s`));
     await s4("get", "-r", `s3://${bucket}/data/up`, "down");
     assert.equal(readFileSync(join(work, "down", "sub", "a b+c.txt"), "utf8"), "hi\n");
-    assert.equal(md5(readFileSync(join(work, "down", "big.bin"))), md5(big));
+    assert.equal(md5Hex(readFileSync(join(work, "down", "big.bin"))), md5Hex(big));
 
     await s4("put", ...parts, "up/big.bin", `s3://${bucket}/mp/big.bin`);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "mp/big.bin" }));
     assert.match(head.ETag ?? "", /^"[0-9a-f]{32}-3"$/);
     await s4("get", ...parts, `s3://${bucket}/mp/big.bin`, "big.dl");
-    assert.equal(md5(readFileSync(join(work, "big.dl"))), md5(big));
+    assert.equal(md5Hex(readFileSync(join(work, "big.dl"))), md5Hex(big));
     // -s compares the local file with the object (the md5 s4cmd stored with its multipart upload).
     assert.match(await s4("put", "-s", ...parts, "up/big.bin", `s3://${bucket}/mp/big.bin`), /\(synced\)/);
     await s4("cp", ...parts, `s3://${bucket}/mp/big.bin`, `s3://${bucket}/mp/copy.bin`);
     await s4("mv", `s3://${bucket}/mp/copy.bin`, `s3://${bucket}/mp/moved.bin`);
     await s4("get", `s3://${bucket}/mp/moved.bin`, "moved.dl");
-    assert.equal(md5(readFileSync(join(work, "moved.dl"))), md5(big));
+    assert.equal(md5Hex(readFileSync(join(work, "moved.dl"))), md5Hex(big));
     assert.deepEqual(
       (await s4("ls", `s3://${bucket}/mp/`)).trim().split("\n").map((l) => l.split(/\s+/).slice(2).join(" ")),
       [`${big.length} s3://${bucket}/mp/big.bin`, `${big.length} s3://${bucket}/mp/moved.bin`],
@@ -257,10 +257,10 @@ describe("S3 with curl --aws-sigv4, GDAL /vsis3/, s4cmd and smart_open", () => {
       const messages = r.stdout.split("\n\n").filter((m) => /^(201|400) /.test(m));
       assert.equal(messages.length, 3, r.stdout);
       assert.match(messages[0] ?? "", /^201 URI Done\n[^]*\nSize: 25\n/);
-      assert.match(messages[1] ?? "", new RegExp(`^201 URI Done\\n[^]*\\nMD5-Hash: ${md5(deb)}\\n`));
+      assert.match(messages[1] ?? "", new RegExp(`^201 URI Done\\n[^]*\\nMD5-Hash: ${md5Hex(deb)}\\n`));
       assert.match(messages[2] ?? "", /^400 URI Failure\n[^]*\nMessage: 404  Not Found  \[NoSuchKey\] The specified key does not exist\.\nFailReason: HttpError404/);
       assert.equal(readFileSync(join(work, "Release"), "utf8"), "Origin: nimbus\nSuite: ./\n");
-      assert.equal(md5(readFileSync(join(work, "hello.deb"))), md5(deb));
+      assert.equal(md5Hex(readFileSync(join(work, "hello.deb"))), md5Hex(deb));
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { startClientNimbus } from "./support.js";
 import { scriptJson } from "../compat/tools.js";
 
 // Compiled to dist/test/clients; the scripts stay in the source tree.
@@ -29,7 +30,7 @@ const KEYS = ["a b+c.txt", "dir/ünï cødé.txt", "pct%20x%.txt", "t~il!de*'().
 describe("S3 and DynamoDB with fog-aws", () => {
   let nimbus: TestNimbus;
   before(async () => {
-    nimbus = await startTestNimbus({ clock: { now: () => Date.now() }, auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY } });
+    nimbus = await startClientNimbus();
   });
   after(async () => {
     await nimbus.close();

@@ -8,14 +8,15 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { S3Client, CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startTestNimbus, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { md5Hex, startClientNimbus } from "./support.js";
 import { runProcess, type RunResult } from "../compat/tools.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -38,7 +39,6 @@ const sh = async (script: string): Promise<string> => {
   assert.equal(r.code, 0, `${script}\n${r.stderr}`);
   return r.stdout;
 };
-const md5 = (data: Buffer | string): string => createHash("md5").update(data).digest("hex");
 const mounted = (point: string): boolean => readFileSync("/proc/mounts", "utf8").split("\n").some((l) => l.split(" ")[1] === point);
 
 /** A FUSE daemon in the foreground: mounted once the mount shows, gone once it has flushed and exited. */
@@ -68,7 +68,7 @@ describe("S3 as a filesystem: s3fs-fuse, Apache Libcloud and s3backer", () => {
   let passwd: string;
   before(async () => {
     // The tools sign with the real time; every signature is verified with the clients' secret.
-    nimbus = await startTestNimbus({ clock: { now: () => Date.now() }, auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY } });
+    nimbus = await startClientNimbus();
     s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
     dir = mkdtempSync(join(tmpdir(), "nimbus-fs-tools-"));
     port = new URL(nimbus.url).port;
@@ -106,7 +106,7 @@ describe("S3 as a filesystem: s3fs-fuse, Apache Libcloud and s3backer", () => {
     assert.deepEqual((await sh(`cd '${point}' && ls`)).trim().split("\n"), ["b.txt", "big.bin", "d1r", "link", "many", "with space + plus %25 é.txt"]);
     assert.equal((await sh(`stat -c '%a %s %Y' '${point}/b.txt'`)).trim(), "640 6 1577934245");
     assert.equal((await sh(`readlink '${point}/link'; cat '${point}/d1r/d2/d3/f' '${point}/with space + plus %25 é.txt'`)), "b.txt\nx\nsp\n");
-    assert.equal((await sh(`md5sum < '${point}/big.bin'`)).split(" ")[0], md5(Buffer.concat([big, Buffer.from("tail\n")])));
+    assert.equal((await sh(`md5sum < '${point}/big.bin'`)).split(" ")[0], md5Hex(Buffer.concat([big, Buffer.from("tail\n")])));
     assert.equal((await sh(`ls '${point}/many' | wc -l`)).trim(), "1003");
     await mount.unmount();
 
@@ -131,9 +131,9 @@ describe("S3 as a filesystem: s3fs-fuse, Apache Libcloud and s3backer", () => {
     assert.deepEqual(seen, {
       container: bucket,
       listed_container: "True",
-      upload_hash: md5("hello libcloud\n"),
+      upload_hash: md5Hex("hello libcloud\n"),
       stream_etag_parts: "3",
-      get_small: `15 ${md5("hello libcloud\n")} text/x-test [('owner', 'me')]`,
+      get_small: `15 ${md5Hex("hello libcloud\n")} text/x-test [('owner', 'me')]`,
       get_big: "12582917 application/x-big [('k', 'v')]",
       big_md5_equal: "True",
       download: "True",
@@ -168,7 +168,7 @@ describe("S3 as a filesystem: s3fs-fuse, Apache Libcloud and s3backer", () => {
 
     mount = await mountWith("s3backer", args, point);
     const back = await sh(`dd if='${point}/file' bs=64k skip=5 count=${Math.ceil(data.length / 65536)} status=none | head -c ${data.length} | md5sum`);
-    assert.equal(back.split(" ")[0], md5(data));
+    assert.equal(back.split(" ")[0], md5Hex(data));
     assert.equal((await sh(`dd if='${point}/file' bs=64k count=5 status=none | tr -d '\\0' | wc -c`)).trim(), "0");
     await mount.unmount();
   });

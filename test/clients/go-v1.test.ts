@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ENFORCE_ALL, startTestNimbus, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { ENFORCE_ALL, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { startClientNimbus } from "./support.js";
 import type { RunResult } from "../compat/tools.js";
 import { goBuild, goMissing, goRun, goSources, passedChecks } from "./go.js";
 
@@ -31,7 +32,7 @@ describe("AWS SDK for Go v1 (Debian golang-github-aws-aws-sdk-go-dev)", { skip: 
   before(async () => {
     // The SDK signs and presigns with the real time; signatures and policies are checked, so
     // its signer, presigner and anonymous GetBucketRegion HEAD are held to AWS's rules.
-    nimbus = await startTestNimbus({ clock: { now: () => Date.now() }, auth: ENFORCE_ALL });
+    nimbus = await startClientNimbus(ENFORCE_ALL);
     bin = mkdtempSync(join(tmpdir(), "nimbus-go-v1-"));
   });
   after(async () => {

@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startTestNimbus, type TestNimbus } from "../e2e/harness.js";
+import type { TestNimbus } from "../e2e/harness.js";
+import { startClientNimbus } from "./support.js";
 import { goBuild, goMissing, goRun, goSources, passedChecks } from "./go.js";
 
 const SOURCES = goSources("go-v2");
@@ -29,10 +30,7 @@ describe("AWS SDK for Go v2", { skip: missing }, () => {
   let bin: string;
   before(async () => {
     // The SDK signs and presigns with the real time; its own SigV4 signer is checked.
-    nimbus = await startTestNimbus({
-      clock: { now: () => Date.now() },
-      auth: { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-    });
+    nimbus = await startClientNimbus();
     bin = mkdtempSync(join(tmpdir(), "nimbus-go-v2-"));
     for (const program of ["s3", "dynamodb"]) await goBuild(join(SOURCES, program), join(bin, program));
   });

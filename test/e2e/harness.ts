@@ -20,6 +20,8 @@ export const TEST_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 /** `--enforce-policies` alone: access keys are taken at their word, policies decide. */
 export const ENFORCE_POLICIES: AuthConfig = { enforceSignatures: false, enforcePolicies: true, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY };
+/** Signatures verified (each key acting as its account's root user), policies not. */
+export const ENFORCE_SIGNATURES: AuthConfig = { enforceSignatures: true, enforcePolicies: false, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY };
 /** Both switches, with the default clients' secret as the root secret (start the clock at Date.now(): signatures carry the real time). */
 export const ENFORCE_ALL: AuthConfig = { enforceSignatures: true, enforcePolicies: true, rootSecretAccessKey: TEST_SECRET_ACCESS_KEY };
 

@@ -20,7 +20,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { verifyRequest } from "../../auth/enforcement.js";
 import { parseAuthorization, sha256Hex } from "../../auth/sigv4.js";
 import { AwsError } from "../../core/errors.js";
-import { readBodyUpTo } from "../../server/plain-http.js";
+import { headersDistinct, readBodyUpTo } from "../../server/plain-http.js";
 import { resolveFunction } from "./domain/functions.js";
 import { runFunction } from "./domain/invoker.js";
 import { applyCors, preflightHeaders, urlEvent, urlResponse, type UrlRequestContext } from "./domain/url-payloads.js";
@@ -101,12 +101,9 @@ async function answerFor(store: LambdaStore, req: AnyRequest, requestId: string)
   const auth = store.env.config.auth;
   if (iam && auth?.enforceSignatures && signed) {
     const q = rawUrl.indexOf("?");
-    // A repeated header is signed as its values joined by "," alone (dispatch.ts authenticate):
-    // node's HTTP/1 request keeps them apart in headersDistinct.
-    const signedHeaders = "headersDistinct" in req ? req.headersDistinct : headers;
     try {
       verifyRequest(
-        { method: req.method ?? "GET", rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q), query: q === -1 ? "" : rawUrl.slice(q + 1), headers: signedHeaders, host: host ?? "" },
+        { method: req.method ?? "GET", rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q), query: q === -1 ? "" : rawUrl.slice(q + 1), headers: headersDistinct(req), host: host ?? "" },
         signed,
         { identities: store.env.identities, auth, now: store.env.clock.now(), bodySha256: () => sha256Hex(body) },
       );
