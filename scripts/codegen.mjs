@@ -95,6 +95,13 @@ for (const entry of entries) {
   if (existsSync(join(root, "src", "services", entry.id, "index.ts"))) {
     writeFileSync(join(outDir, `${entry.id}.ts`), generateTypes(entry.id, model));
   }
+  // A previous API version the service still answers under its own target prefix (DynamoDB_20111205):
+  // routed by that prefix, typed like the current one (src/generated/<its model>.ts).
+  if (entry.previousModel) {
+    const previous = JSON.parse(readFileSync(join(apis, `${entry.previousModel}.min.json`), "utf8"));
+    index[entry.id].previous = { model: entry.previousModel, targetPrefix: previous.metadata.targetPrefix };
+    writeFileSync(join(outDir, `${entry.previousModel}.ts`), generateTypes(entry.previousModel, previous));
+  }
 }
 writeFileSync(join(outDir, "service-index.json"), JSON.stringify(index, null, 1) + "\n");
 

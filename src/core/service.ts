@@ -387,6 +387,12 @@ export interface ServiceDefinition<Store = unknown> {
    * limit (`--max-body-size`); past it the request is answered 413 RequestEntityTooLarge.
    */
   readonly maxRequestBytes?: number;
+  /**
+   * The previous API version of the service (the catalog's previousModel, routed by its own
+   * X-Amz-Target prefix), answered over this service's store: DynamoDB's 2011-12-05. Its
+   * createStore and start are not called.
+   */
+  readonly previousVersion?: ServiceDefinition<Store>;
   /** Builds the service's store: runs its migrations. Called once, on first use. */
   createStore?(env: ServiceEnvironment): Store;
   /** Subscriptions and scheduled work; the returned function undoes them at shutdown. */
@@ -419,6 +425,7 @@ export function defineService<Ops extends OperationTypes<Ops>, Store>(def: {
   checkBody?: (operation: string, body: Buffer, request: WireRequest) => void | Promise<void>;
   checkQuery?: (operation: string, query: URLSearchParams) => void;
   maxRequestBytes?: number;
+  previousVersion?: ServiceDefinition<Store>;
   createStore?(env: ServiceEnvironment): Store;
   start?(env: ServiceEnvironment, store: Store): void | (() => void);
 }): ServiceDefinition<Store> {

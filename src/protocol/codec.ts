@@ -29,6 +29,8 @@ export interface ServiceIndexEntry {
   readonly serviceId: string;
   /** JSON and REST-JSON error codes whose text member the model names `Message`, not `message` (codegen). */
   readonly upperMessageErrors?: readonly string[];
+  /** A previous API version the service answers under its own X-Amz-Target prefix (catalog previousModel). */
+  readonly previous?: { readonly model: string; readonly targetPrefix: string };
 }
 
 /** What the codec needs to know about a service beyond its model. */

@@ -34,12 +34,14 @@ export function credentialScope(req: Pick<WireRequest, "headers" | "query">): Cr
 
 export class ServiceDirectory {
   private readonly byTarget = new Map<string, string>();
+  private readonly byPreviousTarget = new Map<string, string>();
   private readonly bySigningName = new Map<string, string[]>();
   private readonly byEndpointPrefix = new Map<string, string>();
 
   constructor(readonly index: Readonly<Record<string, ServiceIndexEntry>>) {
     for (const [id, entry] of Object.entries(index)) {
       if (entry.targetPrefix) this.byTarget.set(entry.targetPrefix, id);
+      if (entry.previous) this.byPreviousTarget.set(entry.previous.targetPrefix, id);
       const list = this.bySigningName.get(entry.signingName) ?? [];
       list.push(id);
       this.bySigningName.set(entry.signingName, list);
@@ -51,6 +53,13 @@ export class ServiceDirectory {
     const dot = target.lastIndexOf(".");
     if (dot === -1) return undefined;
     const service = this.byTarget.get(target.slice(0, dot));
+    return service ? { service, operation: target.slice(dot + 1) } : undefined;
+  }
+
+  /** The service whose previous API version a target names (DynamoDB_20111205.GetItem), asked only of a target fromTarget does not know. */
+  fromPreviousTarget(target: string): { service: string; operation: string } | undefined {
+    const dot = target.lastIndexOf(".");
+    const service = dot === -1 ? undefined : this.byPreviousTarget.get(target.slice(0, dot));
     return service ? { service, operation: target.slice(dot + 1) } : undefined;
   }
 

@@ -205,7 +205,9 @@ export class Dispatcher {
         if (err.style === "s3") protocol = "rest-xml";
       }
       serviceId ??= await this.targetedService(req);
-      const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
+      let svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
+      // A request routed to a previous API version is answered by it (its own __type namespace).
+      if (svc !== undefined && definition !== undefined && definition !== svc.definition) svc = this.deps.registry.peekPreviousVersion(svc.id) ?? svc;
       definition ??= svc?.definition;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
       if (svc) Object.assign(response.headers, this.corsOnError(svc, req));
@@ -340,7 +342,7 @@ export class Dispatcher {
   /** The service a request's X-Amz-Target names, loaded; undefined without one or if it cannot load. */
   private async targetedService(req: IncomingWire): Promise<string | undefined> {
     const target = req.headers["x-amz-target"];
-    const id = target ? this.deps.registry.directory.fromTarget(target)?.service : undefined;
+    const id = target ? (this.deps.registry.directory.fromTarget(target) ?? this.deps.registry.directory.fromPreviousTarget(target))?.service : undefined;
     return id === undefined ? undefined : this.loadedService(id);
   }
 
@@ -388,14 +390,22 @@ export class Dispatcher {
   }
 
   /**
-   * An X-Amz-Target whose prefix no loaded model has, signed for a service Nimbus serves: an API
-   * version Nimbus lacks, such as DynamoDB's 2011-12-05 (`DynamoDB_20111205.ListTables`, what the
-   * AWS SDK for Ruby v1's high-level AWS::DynamoDB sends), which AWS still serves for backward
-   * compatibility ("Previous low-level DynamoDB API version (2011-12-05)", DynamoDB developer
-   * guide). It answers 501 NotImplemented naming the target in the service's protocol, not
+   * An X-Amz-Target whose prefix no current model has. A previous API version that the service
+   * still answers (DynamoDB's 2011-12-05, `DynamoDB_20111205.GetItem`, which AWS serves "for
+   * backward compatibility": boto 2, the Ruby SDK v1's AWS::DynamoDB) is routed to it here, off
+   * the current version's path. Otherwise, signed for a service Nimbus serves, it is a version
+   * Nimbus lacks: 501 NotImplemented naming the target in the service's protocol, not
    * UnknownService, which told the caller to sign a request that was signed.
    */
-  private async unknownTarget(target: string, signingName: string | undefined, onService: (svc: LoadedService, protocol: WireProtocol) => void): Promise<never> {
+  private async unknownTarget(target: string, signingName: string | undefined, onService: (svc: LoadedService, protocol: WireProtocol) => void): Promise<Routed> {
+    const previous = this.deps.registry.directory.fromPreviousTarget(target);
+    const older = previous ? await this.deps.registry.previousVersion(previous.service) : undefined;
+    if (previous && older) {
+      onService(older, "json");
+      const op = older.model.operation(previous.operation);
+      if (!op) throw commonErrors.UnknownOperation({ service: older.index.serviceId, operation: previous.operation });
+      return { svc: older, protocol: "json", op };
+    }
     const id = signingName ? this.deps.registry.directory.fromSigningName(signingName)[0] : undefined;
     if (id === undefined) throw commonErrors.UnknownService();
     const svc = await this.deps.registry.get(id);

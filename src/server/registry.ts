@@ -4,7 +4,7 @@
  */
 import type { CodecService, ServiceIndexEntry } from "../protocol/codec.js";
 import { readGenerated } from "../protocol/generated.js";
-import { loadModel, type QueryTraits } from "../protocol/model.js";
+import { loadModel, type QueryTraits, type ServiceModel } from "../protocol/model.js";
 import { RestRouter } from "../protocol/rest.js";
 import { ServiceDirectory } from "../protocol/routing.js";
 import type { ServiceDefinition, ServiceEnvironment } from "../core/service.js";
@@ -29,6 +29,7 @@ export class ServiceRegistry {
   private readonly entries = new Map<string, CatalogEntry>();
   private readonly loaded = new Map<string, LoadedService>();
   private readonly loading = new Map<string, Promise<LoadedService>>();
+  private readonly previous = new Map<string, LoadedService>();
   private readonly stops: (() => void)[] = [];
   private readonly plainRoutes: readonly PlainHttpRoutes[];
   private readonly pathOwners: readonly CatalogEntry[];
@@ -105,25 +106,30 @@ export class ServiceRegistry {
     const stop = definition?.start?.(env, store);
     if (stop) this.stops.push(stop);
     const router = index.protocol === "rest-json" || index.protocol === "rest-xml" ? new RestRouter(model, definition?.dialect?.decodePathPart) : undefined;
-    const loaded: LoadedService = {
-      id,
-      model,
-      index,
-      router,
-      definition,
-      store,
-      ...(definition?.xmlRootNames ? { xmlRootNames: definition.xmlRootNames } : {}),
-      ...(definition?.xmlTextRoots ? { xmlTextRoots: definition.xmlTextRoots } : {}),
-      ...(definition?.xmlQuotedText ? { xmlQuotedText: definition.xmlQuotedText } : {}),
-      ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
-      ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
-      ...(definition?.emptyQueryUnsent ? { emptyQueryUnsent: definition.emptyQueryUnsent } : {}),
-      ...(definition?.jsonErrorType ? { jsonErrorType: definition.jsonErrorType } : {}),
-      ...(definition?.queryErrorDetail ? { queryErrorDetail: definition.queryErrorDetail } : {}),
-      ...(definition?.coralJson ? { coralJson: definition.coralJson } : {}),
-    };
+    const loaded = loadedService(id, model, index, router, definition, store);
     this.loaded.set(id, loaded);
     return loaded;
+  }
+
+  /**
+   * The service's previous API version (catalog previousModel) as a service of its own: its model
+   * and definition over the current version's store. Undefined when the provider does not answer it.
+   */
+  async previousVersion(id: string): Promise<LoadedService | undefined> {
+    const hit = this.previous.get(id);
+    if (hit) return hit;
+    const current = await this.get(id);
+    const definition = current.definition?.previousVersion;
+    const file = current.index.previous?.model;
+    if (!definition || !file) return undefined;
+    const loaded = loadedService(id, loadModel(file), current.index, undefined, definition, current.store);
+    this.previous.set(id, loaded);
+    return loaded;
+  }
+
+  /** The previous API version, synchronously, once previousVersion has loaded it. */
+  peekPreviousVersion(id: string): LoadedService | undefined {
+    return this.previous.get(id);
   }
 
   /** Resolves once no service is still loading (each load ends loaded or failed). */
@@ -134,4 +140,24 @@ export class ServiceRegistry {
   close(): void {
     for (const stop of this.stops.splice(0)) stop();
   }
+}
+
+function loadedService(id: string, model: ServiceModel, index: ServiceIndexEntry, router: RestRouter | undefined, definition: ServiceDefinition | undefined, store: unknown): LoadedService {
+  return {
+    id,
+    model,
+    index,
+    router,
+    definition,
+    store,
+    ...(definition?.xmlRootNames ? { xmlRootNames: definition.xmlRootNames } : {}),
+    ...(definition?.xmlTextRoots ? { xmlTextRoots: definition.xmlTextRoots } : {}),
+    ...(definition?.xmlQuotedText ? { xmlQuotedText: definition.xmlQuotedText } : {}),
+    ...(definition?.responseStatus ? { responseStatus: definition.responseStatus } : {}),
+    ...(definition?.malformedValue ? { malformedValue: definition.malformedValue } : {}),
+    ...(definition?.emptyQueryUnsent ? { emptyQueryUnsent: definition.emptyQueryUnsent } : {}),
+    ...(definition?.jsonErrorType ? { jsonErrorType: definition.jsonErrorType } : {}),
+    ...(definition?.queryErrorDetail ? { queryErrorDetail: definition.queryErrorDetail } : {}),
+    ...(definition?.coralJson ? { coralJson: definition.coralJson } : {}),
+  };
 }

@@ -38,6 +38,11 @@ export interface CatalogEntry {
    * AWS moved to JSON with awsQueryCompatible keep answering query clients as before.
    */
   readonly jsonTargetPrefix?: string;
+  /**
+   * A previous API version AWS still serves beside the current one (DynamoDB's 2011-12-05, for
+   * backward compatibility): its model file, answered by the provider's previousVersion.
+   */
+  readonly previousModel?: string;
   /** XML namespace of query responses where the (JSON) model no longer names it. */
   readonly xmlNamespace?: string;
   /** Lazy import of the provider: models and handlers load on first use, not at start-up. */
@@ -59,7 +64,7 @@ export interface CatalogEntry {
 export const catalog: readonly CatalogEntry[] = [
   { id: "sts", model: "sts-2011-06-15", provider: () => import("./sts/index.js") },
   { id: "s3", model: "s3-2006-03-01", xmlNamespace: "http://s3.amazonaws.com/doc/2006-03-01/", provider: () => import("./s3/index.js") },
-  { id: "dynamodb", model: "dynamodb-2012-08-10", provider: () => import("./dynamodb/index.js") },
+  { id: "dynamodb", model: "dynamodb-2012-08-10", previousModel: "dynamodb-2011-12-05", provider: () => import("./dynamodb/index.js") },
   // Its start asks DynamoDB for the stream records it has not received (dynamodb:StreamSyncRequested).
   { id: "dynamodbstreams", model: "streams.dynamodb-2012-08-10", provider: () => import("./dynamodbstreams/index.js"), startsAfter: ["dynamodb"] },
   { id: "sqs", model: "sqs-2012-11-05", xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", provider: () => import("./sqs/index.js"), ownsPath: isQueuePath },

@@ -116,7 +116,7 @@ describe("errors in every protocol", () => {
     assert.equal(((await op.json()) as { __type: string }).__type, "com.amazonaws.dynamodb#UnknownOperationException");
 
     // DynamoDB's previous API version (2011-12-05), which the Ruby SDK v1's AWS::DynamoDB sends:
-    // AWS still serves it; Nimbus does not, and says so in DynamoDB's protocol.
+    // a provider that does not answer it (this stand-in has no previousVersion) says so in DynamoDB's protocol.
     const version = await fetch(nimbus.url, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20111205.ListTables", ...signedHeaders("dynamodb") },
