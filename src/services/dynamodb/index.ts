@@ -57,6 +57,7 @@ import { PITR_PRUNE_INTERVAL_MS, pruneBackups } from "./backups.js";
 import { encodeBody } from "./response-encoding.js";
 import { publishStreams, STREAM_RETENTION_MS } from "./stream-sync.js";
 import { sweepExpired, TTL_SWEEP_INTERVAL_MS } from "./ttl-sweeper.js";
+import { dynamodbV20111205 } from "./v20111205/index.js";
 
 const BASE32HEX = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
 /** The part every DynamoDB request id ends with, in every Region its ids are recorded from. */
@@ -119,19 +120,29 @@ const CORAL_SERVICE_ERRORS = new Set([
 
 const OWN_ERRORS = new Set([...Object.values(errors.specs), ...Object.values(partiqlErrors.specs)].map((spec) => spec.code));
 
-/** Other codes (Nimbus's NotImplemented, RequestEntityTooLarge...) keep the protocol's usual `__type`. */
-function jsonErrorType(code: string): string | undefined {
-  if (code === "ValidationException") return "com.amazon.coral.validate#ValidationException";
-  if (CORAL_SERVICE_ERRORS.has(code)) return `com.amazon.coral.service#${code}`;
-  return OWN_ERRORS.has(code) ? `com.amazonaws.dynamodb.v20120810#${code}` : undefined;
+/**
+ * Other codes (Nimbus's NotImplemented, RequestEntityTooLarge...) keep the protocol's usual `__type`.
+ * The 2011-12-05 API names its own errors com.amazonaws.dynamodb.v20111205# and leaves the
+ * validator's as they are: clients written against it match "com.amazon.coral.validate#ValidationException"
+ * beside "com.amazonaws.dynamodb.v20111205#ResourceNotFoundException", ConditionalCheckFailedException
+ * and ResourceInUseException (a Scala and a Racket DynamoDB client's error tables), and recorded
+ * answers of AWS show "com.amazonaws.dynamodb.v20111205#ProvisionedThroughputExceededException"
+ * (the AWS SDK for Java's and PHP's retry code and tests).
+ */
+function jsonErrorTypeOf(version: "v20120810" | "v20111205"): (code: string) => string | undefined {
+  return (code) => {
+    if (code === "ValidationException") return "com.amazon.coral.validate#ValidationException";
+    if (CORAL_SERVICE_ERRORS.has(code)) return `com.amazon.coral.service#${code}`;
+    return OWN_ERRORS.has(code) ? `com.amazonaws.dynamodb.${version}#${code}` : undefined;
+  };
 }
 
-export default defineService<DynamodbOperations, DynamoStore>({
+const current = defineService<DynamodbOperations, DynamoStore>({
   createStore: (env) => new DynamoStore(env.state, env.events),
   cors: dynamodbCors,
   finishResponse,
   newRequestId: dynamoRequestId,
-  jsonErrorType,
+  jsonErrorType: jsonErrorTypeOf("v20120810"),
   coralJson: true,
   // DynamoDB answers 413 to a request body of more than 16 MiB, and takes one of exactly 16 MiB
   // ("should return 413 if request too large", 16 * 1024 * 1024 + 1 bytes, and "should not
@@ -230,3 +241,5 @@ export default defineService<DynamodbOperations, DynamoStore>({
     UpdateTableReplicaAutoScaling: updateTableReplicaAutoScaling,
   }),
 });
+
+export default { previousVersion: dynamodbV20111205(current, jsonErrorTypeOf("v20111205")), ...current };
