@@ -105,6 +105,7 @@ describe("S3 and DynamoDB with fog-aws", () => {
     assert.deepEqual(seen["queryExpression"], [4, ["5", "4", "3", "2"]]);
     assert.deepEqual(seen["queryKeyConditions"], [3, ["4", "5", "6"]]);
     assert.deepEqual(seen["queryPaged"], [2, { pk: { S: "a" }, sk: { N: "2" } }]);
+    assert.deepEqual(seen["queryDeprecated"], [2, ["4", "5"], { HashKeyElement: { S: "a" }, RangeKeyElement: { N: "5" } }, 0.5]);
     assert.deepEqual(seen["queryIndex"], ["2", "4", "6"]);
     assert.deepEqual(seen["scan"], [4, 7]);
     assert.deepEqual(seen["batchWrite"], { UnprocessedItems: {} });

@@ -80,6 +80,12 @@ step(seen, "queryPaged") do
   r = ddb.query(table, { "KeyConditionExpression" => "pk = :p", "ExpressionAttributeValues" => { ":p" => { "S" => "a" } }, "Limit" => 2 }).body
   [r["Count"], r["LastEvaluatedKey"]]
 end
+# fog's older call form (a hash key value first) sends the 2011-12-05 API's Query (DynamoDB_20111205.Query).
+step(seen, "queryDeprecated") do
+  range = { "AttributeValueList" => [{ "N" => "4" }], "ComparisonOperator" => "GE" }
+  r = ddb.query(table, { "S" => "a" }, { "RangeKeyCondition" => range, "Limit" => 2 }).body
+  [r["Count"], r["Items"].map { |i| i["sk"]["N"] }, r["LastEvaluatedKey"], r["ConsumedCapacityUnits"]]
+end
 step(seen, "queryIndex") do
   r = ddb.query(table, { "IndexName" => "byG", "KeyConditionExpression" => "g = :g", "ExpressionAttributeValues" => { ":g" => { "S" => "even" } } }).body
   r["Items"].map { |i| i["sk"]["N"] }.sort
