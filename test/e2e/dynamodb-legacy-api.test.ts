@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import AWS from "aws-sdk";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { indexedTable } from "./dynamodb-fixtures.js";
 import { signedHeaders, startTestNimbus, type TestNimbus, uniqueName } from "./harness.js";
 
 // The SDK's typings are the 2012-08-10 API's; at apiVersion 2011-12-05 its calls take and answer the old shapes.
@@ -237,24 +238,7 @@ describe("DynamoDB 2011-12-05 API (JavaScript SDK v2)", () => {
 
   test("tables and items are shared with the current API both ways; a 2012 table's indexes are left out of its old description", async () => {
     const TableName = uniqueName("shared");
-    await current.send(
-      new CreateTableCommand({
-        TableName,
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "N" },
-          { AttributeName: "g", AttributeType: "S" },
-          { AttributeName: "l", AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-        GlobalSecondaryIndexes: [{ IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" }, ProvisionedThroughput: THROUGHPUT }],
-        LocalSecondaryIndexes: [{ IndexName: "byL", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "l", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
-        ProvisionedThroughput: THROUGHPUT,
-      }),
-    );
+    await current.send(new CreateTableCommand(indexedTable(TableName)));
     const described = await db.describeTable({ TableName }).promise();
     assert.deepEqual(Object.keys(described.Table ?? {}).sort(), ["CreationDateTime", "ItemCount", "KeySchema", "ProvisionedThroughput", "TableName", "TableSizeBytes", "TableStatus"]);
     assert.deepEqual(described.Table?.KeySchema, { HashKeyElement: { AttributeName: "pk", AttributeType: "S" }, RangeKeyElement: { AttributeName: "sk", AttributeType: "N" } });

@@ -21,7 +21,7 @@ export function getItemV20111205(input: Old.GetItemInput, ctx: DynamoContext): O
   const out = getItem(
     {
       TableName: input.TableName,
-      Key: currentKey(keyNames(ctx, input.TableName), input.Key),
+      Key: keyOf(input, ctx),
       AttributesToGet: input.AttributesToGet,
       ConsistentRead: input.ConsistentRead,
       ReturnConsumedCapacity: TOTAL,
@@ -37,7 +37,7 @@ export function updateItemV20111205(input: Old.UpdateItemInput, ctx: DynamoConte
   const out = updateItem(
     {
       TableName: input.TableName,
-      Key: currentKey(keyNames(ctx, input.TableName), input.Key),
+      Key: keyOf(input, ctx),
       AttributeUpdates: input.AttributeUpdates,
       Expected: input.Expected,
       ReturnValues: input.ReturnValues,
@@ -50,10 +50,15 @@ export function updateItemV20111205(input: Old.UpdateItemInput, ctx: DynamoConte
 
 export function deleteItemV20111205(input: Old.DeleteItemInput, ctx: DynamoContext): Old.DeleteItemOutput {
   const out = deleteItem(
-    { TableName: input.TableName, Key: currentKey(keyNames(ctx, input.TableName), input.Key), Expected: input.Expected, ReturnValues: input.ReturnValues, ReturnConsumedCapacity: TOTAL },
+    { TableName: input.TableName, Key: keyOf(input, ctx), Expected: input.Expected, ReturnValues: input.ReturnValues, ReturnConsumedCapacity: TOTAL },
     ctx,
   );
   return written(out);
+}
+
+/** The request's old-form key, by the table's key names. */
+function keyOf(input: { readonly TableName: string; readonly Key: Parameters<typeof currentKey>[1] }, ctx: DynamoContext): ReturnType<typeof currentKey> {
+  return currentKey(keyNames(ctx, input.TableName), input.Key);
 }
 
 function written(out: { Attributes?: Old.PutItemOutput["Attributes"]; ConsumedCapacity?: Parameters<typeof capacityUnits>[0] }): Old.PutItemOutput {
