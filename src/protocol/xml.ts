@@ -69,21 +69,64 @@ export interface ElementOrdered {
   readonly [ELEMENT_ORDER]?: readonly string[];
 }
 
+/** A member a structure writes as an element, with its tags made once. */
+interface ElementMember {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly tag: string;
+  /** Set for a scalar member: its opening and closing tags. */
+  readonly open: string | undefined;
+  readonly close: string;
+}
+
+/** What writing a structure needs of its shape, worked out once per shape. */
+interface StructurePlan {
+  readonly elements: readonly ElementMember[];
+  /** Whether the structure's own element carries attributes (a namespace, xmlAttribute members). */
+  readonly attributes: boolean;
+}
+
+const CONTAINERS: ReadonlySet<string> = new Set(["structure", "list", "map"]);
+
+/**
+ * Plans by shape. A shape is the model's resolved object, made once per model and never
+ * changed, so a plan holds for as long as its shape lives: a thousand-entry listing writes the
+ * same structure a thousand times, and walked its members and built its tags on each.
+ */
+const plans = new WeakMap<Shape, StructurePlan>();
+
+function planOf(model: ServiceModel, shape: Shape): StructurePlan {
+  let plan = plans.get(shape);
+  if (plan === undefined) {
+    const elements: ElementMember[] = [];
+    let attributes = shape.xmlNamespace?.uri !== undefined && shape.xmlNamespace.uri !== "";
+    for (const [name, member] of model.members(shape)) {
+      if (member.xmlAttribute) attributes = true;
+      if (member.location || member.xmlAttribute) continue;
+      const tag = member.locationName ?? name;
+      elements.push({ name, shape: member, tag, open: CONTAINERS.has(member.type) ? undefined : `<${tag}>`, close: `</${tag}>` });
+    }
+    plan = { elements, attributes };
+    plans.set(shape, plan);
+  }
+  return plan;
+}
+
 /** Writes the members of a structure (not its own element) into `out`. */
 export function writeMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, out: string[], opts: XmlWriteOptions): void {
   const order = (value as ElementOrdered)[ELEMENT_ORDER];
   const inOrder = order === undefined ? undefined : new Set(order);
   let orderWritten = false;
-  for (const [name, member] of model.members(shape)) {
-    if (member.location || member.xmlAttribute) continue;
-    if (order !== undefined && inOrder?.has(name)) {
+  for (const member of planOf(model, shape).elements) {
+    if (order !== undefined && inOrder?.has(member.name)) {
       if (!orderWritten) writeInOrder(model, shape, value, order, out, opts);
       orderWritten = true;
       continue;
     }
-    const v = value[name];
+    const v = value[member.name];
     if (v === undefined || v === null) continue;
-    writeElement(model, member, v, member.locationName ?? name, out, opts);
+    if (member.open !== undefined) out.push(member.open + scalarText(member.shape, v, opts) + member.close);
+    else writeElement(model, member.shape, v, member.tag, out, opts);
   }
 }
 
@@ -115,7 +158,7 @@ export function writeElement(model: ServiceModel, shape: Shape, value: unknown, 
   switch (shape.type) {
     case "structure": {
       const obj = value as Record<string, unknown>;
-      out.push(`<${tag}${attributesOf(model, shape, obj)}>`);
+      out.push(planOf(model, shape).attributes ? `<${tag}${attributesOf(model, shape, obj)}>` : `<${tag}>`);
       writeMembers(model, shape, obj, out, opts);
       out.push(`</${tag}>`);
       return;
