@@ -354,6 +354,13 @@ export type CurrentEntry = Pick<ObjectRow, "key" | "etag" | "size" | "last_modif
 export type ObjectEntry = CurrentEntry & Pick<ObjectRow, "version_id" | "is_latest" | "delete_marker" | "seq"> & { readonly versionId: string };
 /** ListObjects and ListObjectsV2 show no version: each column less is ~0.15 µs less per entry. */
 const CURRENT_COLUMNS = "key, etag, size, last_modified, storage_class, checksum_algorithm, checksum_type, owner_account";
+/**
+ * A row of CURRENT_COLUMNS read raw (an array, in their order) as its entry: better-sqlite3 makes
+ * a row object by looking each column's name up, which cost a 1,000-entry page about as much as
+ * the rest of its scan (1,000 rows: ~2.2-3.1 ms as objects, ~1.5 ms raw with this literal).
+ */
+const currentEntry = (r: readonly unknown[]): CurrentEntry =>
+  ({ key: r[0], etag: r[1], size: r[2], last_modified: r[3], storage_class: r[4], checksum_algorithm: r[5], checksum_type: r[6], owner_account: r[7] }) as CurrentEntry;
 const ENTRY_COLUMNS = `${CURRENT_COLUMNS}, version_id, version_id AS versionId, is_latest, delete_marker, seq`;
 export type UploadEntry = UploadRow & { readonly uploadId: string };
 
@@ -859,7 +866,7 @@ export class S3Store {
 
   /** Current, non-deleted objects of a bucket in UTF-8 key order (ListObjects, ListObjectsV2). */
   currentScan(bucket: string): KeyScan<CurrentEntry> {
-    return this.scan<CurrentEntry>(`SELECT ${CURRENT_COLUMNS} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0`, "ORDER BY key", bucket);
+    return this.scan<CurrentEntry>(`SELECT ${CURRENT_COLUMNS} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0`, "ORDER BY key", bucket, currentEntry);
   }
 
   /** Every version and delete marker, by key then newest first (ListObjectVersions). */
@@ -883,7 +890,8 @@ export class S3Store {
     return place === undefined ? undefined : (entry) => entry.seq < place.seq;
   }
 
-  private scan<T extends { readonly key: string }>(select: string, order: string, bucket: string): KeyScan<T> {
+  /** Rows of `select` in `order` from a key on; `fromRow` makes each entry of a raw row (an array in the select's column order). */
+  private scan<T extends { readonly key: string }>(select: string, order: string, bucket: string, fromRow?: (row: readonly unknown[]) => T): KeyScan<T> {
     const db = this.db;
     const prepare = this.prepare;
     return function* (from: ScanFrom | undefined, prefix: string) {
@@ -895,6 +903,14 @@ export class S3Store {
       // The cached statement, unless another scan is still iterating it (a page may hold two).
       const cached = prepare<unknown[], T>(sql);
       const statement = cached.busy ? db.prepare<unknown[], T>(sql) : cached;
+      if (fromRow !== undefined) {
+        for (const raw of statement.raw(true).iterate(...params) as unknown as IterableIterator<unknown[]>) {
+          const row = fromRow(raw);
+          if (!row.key.startsWith(prefix)) return;
+          yield row;
+        }
+        return;
+      }
       for (const row of statement.iterate(...params)) {
         if (!row.key.startsWith(prefix)) return;
         yield row;
