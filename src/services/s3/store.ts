@@ -361,7 +361,24 @@ const CURRENT_COLUMNS = "key, etag, size, last_modified, storage_class, checksum
  */
 const currentEntry = (r: readonly unknown[]): CurrentEntry =>
   ({ key: r[0], etag: r[1], size: r[2], last_modified: r[3], storage_class: r[4], checksum_algorithm: r[5], checksum_type: r[6], owner_account: r[7] }) as CurrentEntry;
-const ENTRY_COLUMNS = `${CURRENT_COLUMNS}, version_id, version_id AS versionId, is_latest, delete_marker, seq`;
+/** A raw row of ENTRY_COLUMNS as its entry (see currentEntry). */
+const versionEntry = (r: readonly unknown[]): ObjectEntry =>
+  ({
+    key: r[0],
+    etag: r[1],
+    size: r[2],
+    last_modified: r[3],
+    storage_class: r[4],
+    checksum_algorithm: r[5],
+    checksum_type: r[6],
+    owner_account: r[7],
+    version_id: r[8],
+    versionId: r[8],
+    is_latest: r[9],
+    delete_marker: r[10],
+    seq: r[11],
+  }) as ObjectEntry;
+const ENTRY_COLUMNS = `${CURRENT_COLUMNS}, version_id, is_latest, delete_marker, seq`;
 export type UploadEntry = UploadRow & { readonly uploadId: string };
 
 /** Every column of an object row but `seq`, in the order INSERT_OBJECT binds them. */
@@ -871,7 +888,7 @@ export class S3Store {
 
   /** Every version and delete marker, by key then newest first (ListObjectVersions). */
   versionScan(bucket: string): KeyScan<ObjectEntry> {
-    return this.scan<ObjectEntry>(`SELECT ${ENTRY_COLUMNS} FROM s3_objects WHERE bucket = ?`, "ORDER BY key, seq DESC", bucket);
+    return this.scan<ObjectEntry>(`SELECT ${ENTRY_COLUMNS} FROM s3_objects WHERE bucket = ?`, "ORDER BY key, seq DESC", bucket, versionEntry);
   }
 
   /**
