@@ -114,6 +114,8 @@ export class Dispatcher {
     let account = this.deps.identities.accountOf("");
     let protocol: WireProtocol = guessProtocol(req);
     let serviceId: string | undefined;
+    // The service routing reached (a previous API version is a service of its own): errors are answered by it.
+    let reached: LoadedService | undefined;
     let definition: ServiceDefinition | undefined;
     let operation: string | undefined;
     let scope: CredentialScope | undefined;
@@ -123,6 +125,7 @@ export class Dispatcher {
       const accessKeyId = scope?.accessKeyId ?? "";
       account = this.deps.identities.accountOf(accessKeyId);
       const routing = this.route(req, scope?.service, fromHost?.prefix, (svc, wire) => {
+        reached = svc;
         serviceId = svc.id;
         definition = svc.definition;
         protocol = wire;
@@ -184,7 +187,7 @@ export class Dispatcher {
     } catch (err) {
       if (err instanceof Preflight) {
         const response: WireResponse = { status: 200, headers: { ...err.headers }, body: "" };
-        const svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
+        const svc = reached ?? (serviceId ? this.deps.registry.peek(serviceId) : undefined);
         addRequestIdHeaders(response, requestId(), svc);
         return this.logged({ response, service: serviceId, operation: "OPTIONS", account, region, requestId: requestId() }, svc, req, receivedAt, scope);
       }
@@ -205,9 +208,7 @@ export class Dispatcher {
         if (err.style === "s3") protocol = "rest-xml";
       }
       serviceId ??= await this.targetedService(req);
-      let svc = serviceId ? this.deps.registry.peek(serviceId) : undefined;
-      // A request routed to a previous API version is answered by it (its own __type namespace).
-      if (svc !== undefined && definition !== undefined && definition !== svc.definition) svc = this.deps.registry.peekPreviousVersion(svc.id) ?? svc;
+      const svc = reached ?? (serviceId ? this.deps.registry.peek(serviceId) : undefined);
       definition ??= svc?.definition;
       const response = serializeError(svc, protocol, awsError, { requestId: requestId(), head: req.method === "HEAD" });
       if (svc) Object.assign(response.headers, this.corsOnError(svc, req));

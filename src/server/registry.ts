@@ -127,11 +127,6 @@ export class ServiceRegistry {
     return loaded;
   }
 
-  /** The previous API version, synchronously, once previousVersion has loaded it. */
-  peekPreviousVersion(id: string): LoadedService | undefined {
-    return this.previous.get(id);
-  }
-
   /** Resolves once no service is still loading (each load ends loaded or failed). */
   async settled(): Promise<void> {
     while (this.loading.size > 0) await Promise.allSettled(this.loading.values());
