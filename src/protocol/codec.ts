@@ -311,9 +311,18 @@ function serializeRestOutput(
 }
 
 function withNamespace(svc: CodecService, shape: Shape): Shape {
-  if (shape.xmlNamespace || !svc.index.xmlNamespace || shape.type !== "structure") return shape;
-  return { ...{}, ...shape, xmlNamespace: { uri: svc.index.xmlNamespace } };
+  const uri = svc.index.xmlNamespace;
+  if (shape.xmlNamespace || !uri || shape.type !== "structure") return shape;
+  // One namespaced shape per shape, kept: the XML writer plans each shape once (xml.ts planOf).
+  let named = namespaced.get(shape);
+  if (named?.xmlNamespace?.uri !== uri) {
+    named = { ...{}, ...shape, xmlNamespace: { uri } };
+    namespaced.set(shape, named);
+  }
+  return named;
 }
+
+const namespaced = new WeakMap<Shape, Shape>();
 
 export interface ErrorContext {
   readonly requestId: string;

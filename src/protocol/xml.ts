@@ -114,10 +114,15 @@ function planOf(model: ServiceModel, shape: Shape): StructurePlan {
 
 /** Writes the members of a structure (not its own element) into `out`. */
 export function writeMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, out: string[], opts: XmlWriteOptions): void {
+  writePlanned(model, shape, planOf(model, shape), value, out, opts);
+}
+
+/** writeMembers with the shape's plan at hand (writeElement has just looked it up). */
+function writePlanned(model: ServiceModel, shape: Shape, plan: StructurePlan, value: Record<string, unknown>, out: string[], opts: XmlWriteOptions): void {
   const order = (value as ElementOrdered)[ELEMENT_ORDER];
   const inOrder = order === undefined ? undefined : new Set(order);
   let orderWritten = false;
-  for (const member of planOf(model, shape).elements) {
+  for (const member of plan.elements) {
     if (order !== undefined && inOrder?.has(member.name)) {
       if (!orderWritten) writeInOrder(model, shape, value, order, out, opts);
       orderWritten = true;
@@ -158,8 +163,9 @@ export function writeElement(model: ServiceModel, shape: Shape, value: unknown, 
   switch (shape.type) {
     case "structure": {
       const obj = value as Record<string, unknown>;
-      out.push(planOf(model, shape).attributes ? `<${tag}${attributesOf(model, shape, obj)}>` : `<${tag}>`);
-      writeMembers(model, shape, obj, out, opts);
+      const plan = planOf(model, shape);
+      out.push(plan.attributes ? `<${tag}${attributesOf(model, shape, obj)}>` : `<${tag}>`);
+      writePlanned(model, shape, plan, obj, out, opts);
       out.push(`</${tag}>`);
       return;
     }
