@@ -16,7 +16,7 @@ import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
-import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { clientSuite, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
 import { startClientNimbus } from "./support.js";
 import { runProcess } from "../compat/tools.js";
 
@@ -100,16 +100,19 @@ describe("backup tools against Nimbus S3", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   let dir: string;
-  before(async () => {
-    nimbus = await startClientNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  // The tools sign with the real time; every signature is verified with the clients' secret.
+  clientSuite(
+    (started) => new S3Client({ ...started.clientConfig(), forcePathStyle: true }),
+    (started, client) => {
+      nimbus = started;
+      s3 = client;
+    },
+    startClientNimbus,
+  );
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), "nimbus-backup-tools-"));
   });
-  after(async () => {
-    s3.destroy();
-    rmSync(dir, { recursive: true, force: true });
-    await nimbus.close();
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const workDir = (name: string) => mkdtempSync(join(dir, `${name}-`));
 
   test("restic: init, backup past the pack size, check --read-data, restore, forget --prune", skipUnless("restic"), async () => {

@@ -16,7 +16,7 @@ import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { S3Client, CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { clientSuite, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
 import { md5Hex, startClientNimbus } from "./support.js";
 import { runProcess, type RunResult } from "../compat/tools.js";
 
@@ -49,17 +49,19 @@ describe("S3 with curl --aws-sigv4, GDAL /vsis3/, s4cmd and smart_open", () => {
   let nimbus: TestNimbus;
   let s3: S3Client;
   let dir: string;
-  before(async () => {
-    // The tools sign with the real time; every signature is verified with the clients' secret.
-    nimbus = await startClientNimbus();
-    s3 = new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true });
+  // The tools sign with the real time; every signature is verified with the clients' secret.
+  clientSuite(
+    (started) => new S3Client({ ...started.clientConfig(), forcePathStyle: true }),
+    (started, client) => {
+      nimbus = started;
+      s3 = client;
+    },
+    startClientNimbus,
+  );
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), "nimbus-data-tools-"));
   });
-  after(async () => {
-    s3.destroy();
-    rmSync(dir, { recursive: true, force: true });
-    await nimbus.close();
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   test("curl --aws-sigv4: bucket, object, listing and batch delete calls, signed by curl", { skip: curlSigns ? false : "curl without --aws-sigv4" }, async () => {
     const bucket = uniqueName("curl");

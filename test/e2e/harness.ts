@@ -39,12 +39,17 @@ export interface TestNimbus extends Nimbus {
 /**
  * For a suite of tests against one started Nimbus with one client: `ready` gets both before the
  * suite's tests (and before its own `before` hooks, registered after this call); the client and
- * the server are closed after them, before the suite's own `after` hooks.
+ * the server are closed after them, before the suite's own `after` hooks. `start` starts the
+ * Nimbus (the client drivers' runs on the real clock with signatures verified).
  */
-export function clientSuite<C extends { destroy(): void }>(makeClient: (nimbus: TestNimbus) => C, ready: (nimbus: TestNimbus, client: C) => void): void {
+export function clientSuite<C extends { destroy(): void }>(
+  makeClient: (nimbus: TestNimbus) => C,
+  ready: (nimbus: TestNimbus, client: C) => void,
+  start: () => Promise<TestNimbus> = startTestNimbus,
+): void {
   let started: { nimbus: TestNimbus; client: C } | undefined;
   before(async () => {
-    const nimbus = await startTestNimbus();
+    const nimbus = await start();
     started = { nimbus, client: makeClient(nimbus) };
     ready(started.nimbus, started.client);
   });
