@@ -6,8 +6,29 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/aws/aws-sdk-go/aws"
 	"github.com/aws/aws-sdk-go/aws/awserr"
+	"github.com/aws/aws-sdk-go/aws/credentials"
+	"github.com/aws/aws-sdk-go/aws/session"
 )
+
+// NewSession is the programs' session: Nimbus at endpoint in us-east-1, the test credentials, no
+// retries (a retry would hide a refusal), S3 path-style when asked; GOV1_DEBUG logs every call.
+func NewSession(endpoint string, pathStyle bool) *session.Session {
+	cfg := aws.Config{
+		Endpoint:    aws.String(endpoint),
+		Region:      aws.String("us-east-1"),
+		Credentials: credentials.NewStaticCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
+		MaxRetries:  aws.Int(0),
+	}
+	if pathStyle {
+		cfg.S3ForcePathStyle = aws.Bool(true)
+	}
+	if os.Getenv("GOV1_DEBUG") != "" {
+		cfg.LogLevel = aws.LogLevel(aws.LogDebugWithHTTPBody)
+	}
+	return session.Must(session.NewSession(&cfg))
+}
 
 var failed = false
 

@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go/aws"
-	"github.com/aws/aws-sdk-go/aws/credentials"
-	"github.com/aws/aws-sdk-go/aws/session"
 	"github.com/aws/aws-sdk-go/service/dynamodb"
 	"github.com/aws/aws-sdk-go/service/dynamodb/dynamodbattribute"
 	"github.com/aws/aws-sdk-go/service/dynamodb/expression"
@@ -45,16 +43,7 @@ type Item struct {
 
 func main() {
 	endpoint, prefix := os.Args[1], os.Args[2]
-	cfg := aws.Config{
-		Endpoint:    aws.String(endpoint),
-		Region:      aws.String("us-east-1"),
-		Credentials: credentials.NewStaticCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
-		MaxRetries:  aws.Int(0),
-	}
-	if os.Getenv("GOV1_DEBUG") != "" {
-		cfg.LogLevel = aws.LogLevel(aws.LogDebugWithHTTPBody)
-	}
-	sess := session.Must(session.NewSession(&cfg))
+	sess := NewSession(endpoint, false)
 	db := dynamodb.New(sess)
 	table := prefix + "-items"
 

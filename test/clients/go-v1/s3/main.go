@@ -20,25 +20,13 @@ import (
 
 	"github.com/aws/aws-sdk-go/aws"
 	"github.com/aws/aws-sdk-go/aws/awserr"
-	"github.com/aws/aws-sdk-go/aws/credentials"
-	"github.com/aws/aws-sdk-go/aws/session"
 	"github.com/aws/aws-sdk-go/service/s3"
 	"github.com/aws/aws-sdk-go/service/s3/s3manager"
 )
 
 func main() {
 	endpoint, prefix := os.Args[1], os.Args[2]
-	cfg := aws.Config{
-		Endpoint:         aws.String(endpoint),
-		Region:           aws.String("us-east-1"),
-		S3ForcePathStyle: aws.Bool(true),
-		Credentials:      credentials.NewStaticCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
-		MaxRetries:       aws.Int(0),
-	}
-	if os.Getenv("GOV1_DEBUG") != "" {
-		cfg.LogLevel = aws.LogLevel(aws.LogDebugWithHTTPBody)
-	}
-	sess := session.Must(session.NewSession(&cfg))
+	sess := NewSession(endpoint, true)
 	svc := s3.New(sess)
 	westSvc := s3.New(sess, aws.NewConfig().WithRegion("eu-west-1"))
 	bucket := prefix + "-a"
