@@ -43,6 +43,8 @@ describe("signature enforcement", () => {
     clients.push(client);
     return client;
   };
+  /** A SigV2 signature: the string to sign, written out as S3's SigV2 documentation gives it, and its HMAC-SHA1. */
+  const signV2 = (secret: string, stringToSign: string): string => createHmac("sha1", secret).update(stringToSign).digest("base64");
   const signer = (service: string, credentials = ROOT) => new SignatureV4({ service, region: "us-east-1", credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: service !== "s3" });
   const host = (): string => `127.0.0.1:${nimbus.port}`;
 
@@ -327,12 +329,10 @@ describe("signature enforcement", () => {
   });
 
   test("S3: legacy SigV2, as boto3 presigns URLs and older SDKs sign headers, is checked with the same secrets", async () => {
-    // The string to sign, written out as S3's SigV2 documentation gives it, and its HMAC-SHA1.
-    const sign = (secret: string, stringToSign: string): string => createHmac("sha1", secret).update(stringToSign).digest("base64");
     await s3().send(new PutObjectCommand({ Bucket: bucket, Key: "v2.txt", Body: "version two" }));
     const path = `/${bucket}/v2.txt`;
     const expires = Math.floor(nimbus.manualClock.now() / 1000) + 60;
-    const presigned = (secret: string, key = path) => `${key}?AWSAccessKeyId=${ROOT.accessKeyId}&Expires=${expires}&Signature=${encodeURIComponent(sign(secret, `GET\n\n\n${expires}\n${path}`))}`;
+    const presigned = (secret: string, key = path) => `${key}?AWSAccessKeyId=${ROOT.accessKeyId}&Expires=${expires}&Signature=${encodeURIComponent(signV2(secret, `GET\n\n\n${expires}\n${path}`))}`;
     const got = await send(nimbus.port, "GET", presigned(ROOT.secretAccessKey), {});
     assert.equal(got.status, 200, got.text);
     assert.equal(got.text, "version two");
@@ -352,42 +352,42 @@ describe("signature enforcement", () => {
       "content-type": "text/plain",
       "x-amz-meta-color": "blue",
       "x-amz-acl": "private",
-      authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `PUT\n\ntext/plain\n${date}\nx-amz-acl:private\nx-amz-meta-color:blue\n${meta}`)}`,
+      authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `PUT\n\ntext/plain\n${date}\nx-amz-acl:private\nx-amz-meta-color:blue\n${meta}`)}`,
     }, "header-signed");
     assert.equal(put.status, 200, put.text);
     // A header sent twice is signed as one, its values joined by "," with no space (the same page:
     // 'x-amz-meta-username: fred' and 'x-amz-meta-username: barney' become 'x-amz-meta-username:fred,barney').
     const repeated = (stringToSign: string) =>
-      send(nimbus.port, "PUT", meta, { date, "x-amz-meta-username": ["fred", "barney"], authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, stringToSign)}` }, "twice");
+      send(nimbus.port, "PUT", meta, { date, "x-amz-meta-username": ["fred", "barney"], authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, stringToSign)}` }, "twice");
     const joined = await repeated(`PUT\n\n\n${date}\nx-amz-meta-username:fred,barney\n${meta}`);
     assert.equal(joined.status, 200, joined.text);
     assert.equal((await repeated(`PUT\n\n\n${date}\nx-amz-meta-username:fred, barney\n${meta}`)).status, 403, "node's own joining is not what was signed");
-    const tagging = await send(nimbus.port, "GET", `${meta}?tagging`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n${meta}?tagging`)}` });
+    const tagging = await send(nimbus.port, "GET", `${meta}?tagging`, { date, authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `GET\n\n\n${date}\n${meta}?tagging`)}` });
     assert.equal(tagging.status, 200, tagging.text);
     assert.match(tagging.text, /<Tagging/);
-    const unsignedMeta = await send(nimbus.port, "PUT", meta, { date, "x-amz-meta-color": "red", authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `PUT\n\n\n${date}\n${meta}`)}` }, "changed");
+    const unsignedMeta = await send(nimbus.port, "PUT", meta, { date, "x-amz-meta-color": "red", authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `PUT\n\n\n${date}\n${meta}`)}` }, "changed");
     assert.equal(unsignedMeta.status, 403, "an x-amz-* header the signature left out");
     const stale = new Date(nimbus.manualClock.now() - 20 * 60_000).toUTCString();
-    const skewed = await send(nimbus.port, "GET", meta, { date: stale, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${stale}\n${meta}`)}` });
+    const skewed = await send(nimbus.port, "GET", meta, { date: stale, authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `GET\n\n\n${stale}\n${meta}`)}` });
     assert.equal(skewed.status, 403);
     assert.match(skewed.text, /<Code>RequestTimeTooSkewed<\/Code>/);
-    const undated = await send(nimbus.port, "GET", meta, { authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n\n${meta}`)}` });
+    const undated = await send(nimbus.port, "GET", meta, { authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `GET\n\n\n\n${meta}`)}` });
     assert.equal(undated.status, 403);
     assert.match(undated.text, /<Message>AWS authentication requires a valid Date or x-amz-date header<\/Message>/);
 
     // A virtual-hosted request signs its bucket as the resource's first segment.
     const virtualHost = `${bucket}.s3.localhost.localstack.cloud:${nimbus.port}`;
-    const listed = await send(nimbus.port, "GET", "/?prefix=v2", { host: virtualHost, date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n/${bucket}/`)}` });
+    const listed = await send(nimbus.port, "GET", "/?prefix=v2", { host: virtualHost, date, authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `GET\n\n\n${date}\n/${bucket}/`)}` });
     assert.equal(listed.status, 200, listed.text);
     assert.match(listed.text, /<Key>v2-header.txt<\/Key>/);
 
     // A path-style request to the bucket alone may sign its resource as sent, `/bucket` (rclone's
     // and minio-go's SigV2, taken by S3 in minio/mc#1579), or as `/bucket/` (botocore's).
     for (const resource of [`/${bucket}`, `/${bucket}/`]) {
-      const located = await send(nimbus.port, "GET", `/${bucket}?location`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n${resource}?location`)}` });
+      const located = await send(nimbus.port, "GET", `/${bucket}?location`, { date, authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `GET\n\n\n${date}\n${resource}?location`)}` });
       assert.equal(located.status, 200, `${resource}: ${located.text}`);
     }
-    const elsewhere = await send(nimbus.port, "GET", `/${bucket}?location`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `GET\n\n\n${date}\n/${bucket}x?location`)}` });
+    const elsewhere = await send(nimbus.port, "GET", `/${bucket}?location`, { date, authorization: `AWS ${ROOT.accessKeyId}:${signV2(ROOT.secretAccessKey, `GET\n\n\n${date}\n/${bucket}x?location`)}` });
     assert.equal(elsewhere.status, 403, "signed for another bucket");
 
     // Session credentials: botocore carries the token as x-amz-security-token, which the signature covers.
@@ -396,12 +396,12 @@ describe("signature enforcement", () => {
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/v2", RoleSessionName: "v2" }));
     const token = Credentials?.SessionToken ?? "";
     const withToken = (secret: string) =>
-      `${path}?AWSAccessKeyId=${Credentials?.AccessKeyId}&Expires=${expires}&x-amz-security-token=${encodeURIComponent(token)}&Signature=${encodeURIComponent(sign(secret, `GET\n\n\n${expires}\nx-amz-security-token:${token}\n${path}`))}`;
+      `${path}?AWSAccessKeyId=${Credentials?.AccessKeyId}&Expires=${expires}&x-amz-security-token=${encodeURIComponent(token)}&Signature=${encodeURIComponent(signV2(secret, `GET\n\n\n${expires}\nx-amz-security-token:${token}\n${path}`))}`;
     const session = await send(nimbus.port, "GET", withToken(Credentials?.SecretAccessKey ?? ""), {});
     assert.equal(session.status, 200, session.text);
     assert.equal(session.text, "version two");
     assert.equal((await send(nimbus.port, "GET", withToken(ROOT.secretAccessKey), {})).status, 403, "the root secret is not the session's");
-    const tokenless = await send(nimbus.port, "GET", `${path}?AWSAccessKeyId=${Credentials?.AccessKeyId}&Expires=${expires}&Signature=${encodeURIComponent(sign(Credentials?.SecretAccessKey ?? "", `GET\n\n\n${expires}\n${path}`))}`, {});
+    const tokenless = await send(nimbus.port, "GET", `${path}?AWSAccessKeyId=${Credentials?.AccessKeyId}&Expires=${expires}&Signature=${encodeURIComponent(signV2(Credentials?.SecretAccessKey ?? "", `GET\n\n\n${expires}\n${path}`))}`, {});
     assert.equal(tokenless.status, 400);
     assert.match(tokenless.text, /<Code>InvalidToken<\/Code>/);
   });
@@ -409,11 +409,10 @@ describe("signature enforcement", () => {
   test("S3: a SigV2 presigned URL's x-amz-* parameters apply as headers, as boto 2's generate_url puts them there", async () => {
     // boto 2.49 `generate_url(60, "PUT", bucket, key, headers={"x-amz-meta-foo": "bar", "x-amz-storage-class": ...})`
     // signs the headers and appends them to the URL; the uploader sends only the body.
-    const sign = (stringToSign: string): string => createHmac("sha1", ROOT.secretAccessKey).update(stringToSign).digest("base64");
     const path = `/${bucket}/v2-hoisted.txt`;
     const expires = Math.floor(nimbus.manualClock.now() / 1000) + 60;
     const stringToSign = `PUT\n\n\n${expires}\nx-amz-meta-foo:bar\nx-amz-storage-class:STANDARD_IA\n${path}`;
-    const url = `${path}?Signature=${encodeURIComponent(sign(stringToSign))}&Expires=${expires}&AWSAccessKeyId=${ROOT.accessKeyId}&x-amz-meta-foo=bar&x-amz-storage-class=STANDARD_IA`;
+    const url = `${path}?Signature=${encodeURIComponent(signV2(ROOT.secretAccessKey, stringToSign))}&Expires=${expires}&AWSAccessKeyId=${ROOT.accessKeyId}&x-amz-meta-foo=bar&x-amz-storage-class=STANDARD_IA`;
     const put = await send(nimbus.port, "PUT", url, {}, "hoisted");
     assert.equal(put.status, 200, put.text);
     const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: "v2-hoisted.txt" }));
@@ -450,7 +449,7 @@ describe("signature enforcement", () => {
     assert.equal(refused.statusCode, 403);
     assert.equal(refused.message, S3_MISMATCH);
     const date = new Date(nimbus.manualClock.now()).toUTCString();
-    const sign = (secret: string, resource: string): string => createHmac("sha1", secret).update(`GET\n\n\n${date}\n${resource}`).digest("base64");
+    const sign = (secret: string, resource: string): string => signV2(secret, `GET\n\n\n${date}\n${resource}`);
     const withSlash = await send(nimbus.port, "GET", `/${legacy}`, { date, authorization: `AWS ${ROOT.accessKeyId}:${sign(ROOT.secretAccessKey, `/${legacy}/`)}` });
     assert.equal(withSlash.status, 200, withSlash.text);
     // A virtual-hosted request's resource is `/bucket/` alone.
