@@ -34,6 +34,12 @@ function escapeRegExp(s: string): string {
 interface PathGroup {
   readonly pattern: RegExp;
   readonly routes: Route[];
+  /**
+   * The routes a request without a query string can reach: those that name no query key, as a
+   * literal or as a required member. Most requests (every plain GetObject) have no query string,
+   * and S3 binds ten GET operations to `/{Bucket}/{Key+}` of which only GetObject is such a route.
+   */
+  readonly unqueried: Route[];
 }
 
 export class RestRouter {
@@ -56,8 +62,11 @@ export class RestRouter {
       let groups = this.byMethod.get(route.method);
       if (!groups) this.byMethod.set(route.method, (groups = []));
       const group = groups.find((g) => g.pattern.source === route.pattern.source);
-      if (group) group.routes.push(route);
-      else groups.push({ pattern: route.pattern, routes: [route] });
+      const unqueried = route.queryLiterals.length === 0 && route.requiredQuery.length === 0 ? [route] : [];
+      if (group) {
+        group.routes.push(route);
+        group.unqueried.push(...unqueried);
+      } else groups.push({ pattern: route.pattern, routes: [route], unqueried });
     }
   }
 
@@ -103,10 +112,11 @@ export class RestRouter {
   /** The most specific operation for the request, or undefined. `path` is the raw wire path. */
   match(method: string, path: string, query: URLSearchParams, headers: Readonly<Record<string, string | undefined>>): RestMatch | undefined {
     let best: { route: Route; groups: RegExpExecArray; score: number } | undefined;
+    const noQuery = query.size === 0;
     for (const group of this.byMethod.get(method) ?? []) {
       const groups = group.pattern.exec(path);
       if (!groups) continue;
-      for (const route of group.routes) {
+      for (const route of noQuery ? group.unqueried : group.routes) {
         let ok = true;
         for (const [k, v] of route.queryLiterals) {
           const actual = query.get(k);
@@ -142,11 +152,12 @@ export class RestRouter {
     }
     if (!best) return undefined;
     const labels: Record<string, string> = {};
-    best.route.labels.forEach((name, i) => {
+    const { route, groups } = best;
+    for (let i = 0; i < route.labels.length; i++) {
       // A percent-encoding that is not UTF-8 throws URIError: the dispatcher answers InvalidURI.
-      labels[name] = this.decodeLabel(best.groups[i + 1] ?? "");
-    });
-    return { op: best.route.op, labels };
+      labels[route.labels[i] ?? ""] = this.decodeLabel(groups[i + 1] ?? "");
+    }
+    return { op: route.op, labels };
   }
 
   /** Whether any operation of this service is bound to the path (for routing unsigned requests). */
@@ -271,7 +282,9 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
     const v = match.labels[key];
     if (v !== undefined) input[name] = named(key, () => readScalar(member, v));
   }
-  for (const { name, member, key } of bindings.query) {
+  // Nothing is bound from an empty query string (a plain GetObject's): its look-ups are skipped.
+  const queried = req.query.size > 0;
+  for (const { name, member, key } of queried ? bindings.query : []) {
     if (member.type === "list") {
       const all = req.query.getAll(key);
       if (all.length) input[name] = named(key, () => all.map((v) => readScalar(model.resolve(member.member ?? {}), v)));
@@ -280,7 +293,7 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
       if (v !== null && !(v === "" && (emptyUnsent?.has(key) || emptyUnsent?.has(`${op.name} ${key}`)))) input[name] = named(key, () => readScalar(member, v));
     }
   }
-  if (bindings.queryMap) {
+  if (queried && bindings.queryMap) {
     // A map bound to the query string collects every parameter not bound elsewhere.
     const { name, member, bound } = bindings.queryMap;
     const map: Record<string, unknown> = {};
@@ -293,17 +306,23 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
   }
   // One pass over the request's headers reads both the header members and the prefixed maps
   // (S3's x-amz-meta-*).
-  const maps = bindings.headerMaps.map((): Record<string, string> | undefined => undefined);
+  const { headerMaps } = bindings;
+  const maps: (Record<string, string> | undefined)[] = [];
   for (const key in req.headers) {
     const v = req.headers[key];
     if (v === undefined) continue;
     const binding = bindings.header.get(key);
     if (binding) readHeader(model, binding, v, input);
-    for (const [i, { key: prefix }] of bindings.headerMaps.entries()) {
+    let i = 0;
+    for (const { key: prefix } of headerMaps) {
       if (key.startsWith(prefix)) (maps[i] ??= {})[key.slice(prefix.length)] = v;
+      i++;
     }
   }
-  for (const [i, { name }] of bindings.headerMaps.entries()) if (maps[i]) input[name] = maps[i];
+  headerMaps.forEach(({ name }, i) => {
+    const map = maps[i];
+    if (map) input[name] = map;
+  });
 }
 
 function readHeader(model: ServiceModel, { name, member, key }: Binding, v: string, input: Record<string, unknown>): void {
