@@ -38,6 +38,8 @@ export function splitBucketPath(path: string): { readonly bucket: string; readon
  * Throws URIError for a `%`-escape that is not UTF-8.
  */
 export function decodeS3Path(text: string): string {
+  // Most buckets and keys hold neither: decodeURIComponent would hand back the same text, at a cost.
+  if (!text.includes("%") && !text.includes("+")) return text;
   return decodeURIComponent(text.includes("+") ? text.replaceAll("+", " ") : text);
 }
 
