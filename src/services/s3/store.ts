@@ -476,11 +476,20 @@ export class S3Store {
   private readonly latestRows = new RowCache<ObjectRow>(LATEST_ROWS_CACHED, true);
 
   /**
-   * Bucket sub-resource documents as stored, and the ones never set, by `<bucket>/<kind>`:
+   * Bucket sub-resource documents as stored, and the ones never set, by kind and then bucket:
    * reads and writes ask for lifecycle, encryption or replication every time, and most
    * buckets have none. Callers get a fresh parse, so they may change what they are given.
+   * Not one cache keyed `<bucket>/<kind>`: that key, a new string on every look-up, cost more
+   * to hash than the look-up itself (every GetObject asks for the bucket's lifecycle). Each kind
+   * keeps at most LATEST_ROWS_CACHED buckets' documents.
    */
-  private readonly configs = new RowCache<{ readonly value: string }>(LATEST_ROWS_CACHED, true);
+  private readonly configs = new Map<BucketConfigKind, RowCache<{ readonly value: string }>>();
+
+  private configsOf(kind: BucketConfigKind): RowCache<{ readonly value: string }> {
+    let cache = this.configs.get(kind);
+    if (!cache) this.configs.set(kind, (cache = new RowCache(LATEST_ROWS_CACHED, true)));
+    return cache;
+  }
 
   /**
    * The buckets with server access logging on, so a request to any other bucket is told apart by
@@ -491,7 +500,13 @@ export class S3Store {
   private readonly batchDeletes = new Map<string, readonly BatchDeleted[]>();
 
   transaction<T>(fn: () => T): T {
-    return this.configs.guard(() => this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn))));
+    try {
+      return this.latestRows.guard(() => this.buckets.guard(() => this.state.transaction(fn)));
+    } catch (error) {
+      // What RowCache.guard does for each cache of configurations.
+      this.configs.clear();
+      throw error;
+    }
   }
 
   // --- buckets -----------------------------------------------------------------------------
@@ -539,14 +554,14 @@ export class S3Store {
 
   /** A bucket sub-resource document, parsed; undefined when it was never set. */
   config<T>(bucket: string, kind: BucketConfigKind): T | undefined {
-    const stored = this.configs.get(`${bucket}/${kind}`, () =>
+    const stored = this.configsOf(kind).get(bucket, () =>
       this.prepare<[string, string], { value: string }>("SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?").get(bucket, kind),
     );
     return stored === undefined ? undefined : (JSON.parse(stored.value) as T);
   }
 
   setConfig(bucket: string, kind: BucketConfigKind, value: unknown): void {
-    this.configs.forget(`${bucket}/${kind}`);
+    this.configs.get(kind)?.forget(bucket);
     if (kind === "logging") this.loggingBuckets.add(bucket);
     this.prepare("INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
       .run(bucket, kind, JSON.stringify(value));
@@ -557,7 +572,7 @@ export class S3Store {
   }
 
   deleteConfig(bucket: string, kind: BucketConfigKind): void {
-    this.configs.forget(`${bucket}/${kind}`);
+    this.configs.get(kind)?.forget(bucket);
     if (kind === "logging") this.loggingBuckets.delete(bucket);
     this.prepare("DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?").run(bucket, kind);
   }
