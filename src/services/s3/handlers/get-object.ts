@@ -23,6 +23,8 @@ function readConditions(input: GetObjectInput | HeadObjectInput): ReadConditions
 
 /** 304 carries the validators and no body. */
 function checkConditions(input: GetObjectInput | HeadObjectInput, row: ObjectRow, now: number): void {
+  // Most reads are unconditional: nothing to build or evaluate.
+  if (input.IfMatch === undefined && input.IfNoneMatch === undefined && input.IfModifiedSince === undefined && input.IfUnmodifiedSince === undefined) return;
   if (evaluateReadConditions(readConditions(input), { etag: row.etag, lastModified: row.last_modified }, now) === "not-modified") {
     throw errors.NotModified({}, { headers: { ETag: row.etag, "Last-Modified": new Date(row.last_modified).toUTCString() } });
   }
@@ -63,23 +65,25 @@ export function checkOverrideParameters(operation: string, query: URLSearchParam
  * is refused.
  */
 function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOutput> {
-  for (const [member, parameter] of OVERRIDE_PARAMETERS) {
-    const value = input[member];
-    if (typeof value === "string" && /[^\u0000-\u00ff]/.test(value)) {
-      throw errors.HeaderNotLatin1({}, { fields: { ArgumentName: parameter, ArgumentValue: value } });
-    }
-  }
+  // Each member read by name: a read keyed by a variable name (a loop over the members) cost
+  // more than the rest of this together.
   const out: Partial<GetObjectOutput> = {};
-  if (input.ResponseContentType !== undefined) out.ContentType = input.ResponseContentType;
-  if (input.ResponseContentLanguage !== undefined) out.ContentLanguage = input.ResponseContentLanguage;
-  if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = input.ResponseContentDisposition;
-  if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = input.ResponseContentEncoding;
-  if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
+  if (input.ResponseContentType !== undefined) out.ContentType = latin1(input.ResponseContentType, "response-content-type");
+  if (input.ResponseContentLanguage !== undefined) out.ContentLanguage = latin1(input.ResponseContentLanguage, "response-content-language");
+  if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = latin1(input.ResponseContentDisposition, "response-content-disposition");
+  if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = latin1(input.ResponseContentEncoding, "response-content-encoding");
+  if (input.ResponseCacheControl !== undefined) out.CacheControl = latin1(input.ResponseCacheControl, "response-cache-control");
   // The stored Expires is answered as ExpiresString (protocol/model-patches.ts), which this
   // replaces with response-expires as it was sent (a model patch too: S3 echoes it verbatim).
   const expires = (input as { readonly ResponseExpiresString?: string }).ResponseExpiresString;
   if (expires !== undefined) out.ExpiresString = expires;
   return out;
+}
+
+/** An override's value, refused past U+00FF (see overrides). */
+function latin1(value: string, parameter: string): string {
+  if (/[^\u0000-\u00ff]/.test(value)) throw errors.HeaderNotLatin1({}, { fields: { ArgumentName: parameter, ArgumentValue: value } });
+  return value;
 }
 
 interface Selection {
@@ -151,41 +155,37 @@ function answersWholeChecksum(input: GetObjectInput | HeadObjectInput, row: Obje
   return range.kind === "full" || (range.start === 0 && range.length === row.size);
 }
 
+/** The read's one instant: its conditions, restore state and access are judged at the same time. */
 function locate(input: GetObjectInput | HeadObjectInput, ctx: S3Context, method: string) {
   checksumModeEnabled(input);
+  const overridden = overrides(input);
   // Overrides need a signed request (Authorization header or presigned URL).
-  if (Object.keys(overrides(input)).length > 0 && isAnonymous(ctx)) throw errors.AnonymousResponseOverrides();
+  if (Object.keys(overridden).length > 0 && isAnonymous(ctx)) throw errors.AnonymousResponseOverrides();
   const bucket = requireBucket(ctx, input.Bucket);
   const row = readableVersion(ctx, bucket, input.Key, input.VersionId, method);
   checkReadKey(parseEncryption(row.encryption), input);
-  checkConditions(input, row, ctx.clock.now());
-  const restore = restoreHeader(row, ctx.clock.now());
-  return {
-    bucket,
-    row,
-    selection: select(input, row),
-    // Headers of the version's state beyond its content: restore, lifecycle expiry, Object Lock.
-    // x-amz-expiration only for a read without a version id: AWS leaves it out for a version named by
-    // id, the current one too (LocalStack's AWS-validated
-    // test_bucket_lifecycle_configuration_object_expiry_versioned snapshot).
-    restore: {
-      ...{},
-      ...(restore !== undefined ? { Restore: restore } : {}),
-      ...(input.VersionId === undefined ? expirationOf(ctx.store, bucket, row) : {}),
-      ...lockOutput(ctx.store, bucket, row),
-    },
-  };
+  const now = ctx.clock.now();
+  checkConditions(input, row, now);
+  // Headers of the version's state beyond its content: restore, lifecycle expiry, Object Lock.
+  // x-amz-expiration only for a read without a version id: AWS leaves it out for a version named by
+  // id, the current one too (LocalStack's AWS-validated
+  // test_bucket_lifecycle_configuration_object_expiry_versioned snapshot).
+  const restore: Partial<GetObjectOutput & HeadObjectOutput> = {};
+  const restoring = restoreHeader(row, now);
+  if (restoring !== undefined) restore.Restore = restoring;
+  if (input.VersionId === undefined) Object.assign(restore, expirationOf(ctx.store, bucket, row));
+  Object.assign(restore, lockOutput(ctx.store, bucket, row));
+  return { bucket, row, now, selection: select(input, row), overrides: overridden, restore };
 }
 
 export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutput {
   const located = locate(input, ctx, "GET");
-  const { bucket, row, selection } = located;
-  const now = ctx.clock.now();
+  const { bucket, row, selection, now } = located;
   assertReadable(ctx.store, row, now);
   noteAccess(ctx.store, row, now);
   const { range } = selection;
   const out: GetObjectOutput = objectOutput(row, bucket, answersWholeChecksum(input, row, selection));
-  Object.assign(out, partChecksum(input, row, selection.partNumber), overrides(input), located.restore);
+  Object.assign(out, partChecksum(input, row, selection.partNumber), located.overrides, located.restore);
   if (selection.partsCount !== undefined) out.PartsCount = selection.partsCount;
   const blobId = row.blob_id ?? "";
   if (range.kind === "partial") {
@@ -204,19 +204,19 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
  * is in one of the archive tiers, the HEAD object response shows the current archive tier" (Managing
  * S3 Intelligent-Tiering), during its restore too (that page's sample response). HEAD is no access.
  */
-function archiveStatus(ctx: S3Context, row: ObjectRow): Pick<HeadObjectOutput, "ArchiveStatus"> {
-  const tier = archiveTier(ctx.store, row, ctx.clock.now());
+function archiveStatus(ctx: S3Context, row: ObjectRow, now: number): Pick<HeadObjectOutput, "ArchiveStatus"> {
+  const tier = archiveTier(ctx.store, row, now);
   return tier !== undefined ? { ArchiveStatus: tier } : {};
 }
 
 export function headObject(input: HeadObjectInput, ctx: S3Context): HeadObjectOutput {
-  const { bucket, row, selection, restore } = locate(input, ctx, "HEAD");
+  const { bucket, row, selection, restore, now, overrides: overridden } = locate(input, ctx, "HEAD");
   const out = {
     ...{}, ...restore,
-    ...archiveStatus(ctx, row),
+    ...archiveStatus(ctx, row, now),
     ...objectOutput(row, bucket, answersWholeChecksum(input, row, selection)),
     ...partChecksum(input, row, selection.partNumber),
-    ...overrides(input),
+    ...overridden,
     ...(selection.partsCount !== undefined ? { PartsCount: selection.partsCount } : {}),
   };
   // A satisfiable Range (or a part) changes only the length and adds Content-Range (a 206, as for GET).
