@@ -148,11 +148,14 @@ export function checkWholeBody(operation: string, body: Buffer, headers: Readonl
   if (missing && md5 === undefined && !CHECKSUM_ALGORITHMS.some((algorithm) => headers[checksumHeaderName(algorithm)] !== undefined)) throw missing();
   if (md5 !== undefined) verifyContentMd5(md5, createHash("md5").update(body).digest());
   if (operation === "CompleteMultipartUpload") return undefined;
-  // Most requests (every GET) send no checksum: nothing is built for them.
+  // Most requests (every GET) send no checksum: nothing is built for them. The request's few
+  // headers are looked through, not the dozen names a checksum could come under.
   let sent: { -readonly [K in keyof ChecksumHeaders]: ChecksumHeaders[K] } | undefined;
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const value = headers[checksumHeaderName(algorithm)];
-    if (value !== undefined) (sent ??= {})[checksumMember(algorithm)] = value;
+  for (const name in headers) {
+    if (!name.startsWith("x-amz-checksum-")) continue;
+    const algorithm = algorithmFromHeaderName(name);
+    const value = headers[name];
+    if (algorithm !== undefined && value !== undefined) (sent ??= {})[checksumMember(algorithm)] = value;
   }
   const declared = sent === undefined ? undefined : headerChecksum(sent);
   if (!declared) return undefined;
