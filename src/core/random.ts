@@ -21,6 +21,37 @@ export function pooledRandomBytes(size: number): Buffer {
   return out;
 }
 
+const TEXT_POOL_CHARS = 4096;
+/** Random text already made, per alphabet, and how much of it has been handed out. */
+const textPools = new Map<string, { text: string; offset: number }>();
+
+/**
+ * `length` random characters of `alphabet` (whose size divides 256: hexadecimal digits, base32),
+ * sliced from a pool made 4,096 at a time: a request id on every answer (S3's 16 hexadecimal
+ * digits, DynamoDB's 26 of base32hex) costs a slice instead of random bytes turned into text and
+ * then cased or mapped. Each character is one pooled byte, so all are equally likely; each is
+ * handed out once.
+ */
+export function randomChars(length: number, alphabet: string): string {
+  let pool = textPools.get(alphabet);
+  if (pool === undefined || pool.offset + length > pool.text.length) {
+    pool = { text: randomText(Math.max(TEXT_POOL_CHARS, length), alphabet), offset: 0 };
+    textPools.set(alphabet, pool);
+  }
+  const out = pool.text.slice(pool.offset, pool.offset + length);
+  pool.offset += length;
+  return out;
+}
+
+function randomText(length: number, alphabet: string): string {
+  const size = alphabet.length;
+  if (size === 0 || size > 256 || 256 % size !== 0) throw new Error(`randomChars: an alphabet of ${size} characters would not make each equally likely`);
+  const codes = Buffer.from(alphabet, "latin1");
+  const bytes = randomFillSync(Buffer.allocUnsafe(length));
+  for (let i = 0; i < length; i++) bytes[i] = codes[(bytes[i] as number) % size] as number;
+  return bytes.toString("latin1");
+}
+
 /** The UUID text up to the random bits, for the millisecond it was last built for. */
 let uuidPrefix = { ms: -1, text: "" };
 

@@ -4,7 +4,7 @@
  */
 import { Readable } from "node:stream";
 import { AwsError, commonErrors } from "../core/errors.js";
-import { pooledRandomBytes } from "../core/random.js";
+import { randomChars } from "../core/random.js";
 import { frameEvents, type EncodedEvent } from "./eventstream.js";
 import { JsonTypeError, readJson, stringifyJson, writeJson } from "./json.js";
 import type { Operation, ServiceModel, Shape } from "./model.js";
@@ -400,10 +400,12 @@ function xmlErrorResponse(svc: CodecService | undefined, err: AwsError, requestI
 /**
  * S3's x-amz-request-id / RequestId: 16 upper-case hexadecimal digits, as in S3's documented
  * error sample (`<RequestId>4442587FB7D0A2F9</RequestId>`); the other services' ids are UUIDs.
- * Eight random bytes keep them unique.
+ * Sixteen random digits (64 bits) keep them unique.
  */
+const UPPER_HEX = "0123456789ABCDEF";
+
 export function s3RequestId(): string {
-  return pooledRandomBytes(8).toString("hex").toUpperCase();
+  return randomChars(16, UPPER_HEX);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { crc32, crc32Utf8 } from "../../core/crc32.js";
-import { pooledRandomBytes } from "../../core/random.js";
+import { randomChars } from "../../core/random.js";
 import { defineService } from "../../core/service.js";
 import type { WireRequest, WireResponse } from "../../protocol/wire.js";
 import type { DynamodbOperations } from "../../generated/dynamodb.js";
@@ -71,10 +71,7 @@ const REQUEST_ID_SUFFIX = "VV4KQNSO5AEMVJF66Q9ASUAAJG";
  * DescribeTable), "SUH7SV6P7TMI2JCTO09BPOUK0FVV4KQNSO5AEMVJF66Q9ASUAAJG" (an x-amzn-requestid header).
  */
 export function dynamoRequestId(): string {
-  const bytes = pooledRandomBytes(26);
-  let id = "";
-  for (let i = 0; i < 26; i++) id += BASE32HEX[(bytes[i] as number) & 31];
-  return id + REQUEST_ID_SUFFIX;
+  return randomChars(26, BASE32HEX) + REQUEST_ID_SUFFIX;
 }
 
 /**
