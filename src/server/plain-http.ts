@@ -6,12 +6,23 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { Http2ServerResponse } from "node:http2";
 import type { Readable } from "node:stream";
 
+const NO_BODY = Buffer.alloc(0);
+
 /**
  * The body, or undefined when it is larger than `limit` bytes (by its Content-Length, or once
  * that many bytes have come). The rest of a too-large body is read and dropped, so the
  * connection stays usable for the answer. A body that has all arrived is answered at once.
  */
-export function readBodyUpTo(req: Readable & { readonly headers: IncomingHttpHeaders; readonly complete?: boolean }, limit: number): Buffer | Promise<Buffer | undefined> {
+export function readBodyUpTo(
+  req: Readable & { readonly headers: IncomingHttpHeaders; readonly complete?: boolean; readonly httpVersionMajor?: number },
+  limit: number,
+): Buffer | Promise<Buffer | undefined> {
+  // An HTTP/1 request with neither Content-Length nor Transfer-Encoding has no body ("the message
+  // body length is zero", RFC 9112 section 6.3), as every GET: answered at once, where waiting for
+  // the stream's end took listeners and a turn of the event loop. (HTTP/2 frames a body without
+  // either; one waiting to be told to continue keeps the usual path.)
+  const { headers } = req;
+  if (req.httpVersionMajor === 1 && headers["content-length"] === undefined && headers["transfer-encoding"] === undefined && headers["expect"] === undefined) return NO_BODY;
   if (Number(req.headers["content-length"] ?? "0") > limit) {
     req.resume();
     return Promise.resolve(undefined);
