@@ -456,7 +456,20 @@ interface CredentialScope {
   terminator: string;
 }
 
+/**
+ * The credential's five parts. A client names the same credential (key, day, Region, service)
+ * on request after request: the last one split is kept, frozen, as it is shared.
+ */
 function splitCredential(credential: string): CredentialScope | undefined {
+  if (credential === lastCredential.text) return lastCredential.scope;
+  const scope = readCredential(credential);
+  if (scope !== undefined) lastCredential = { text: credential, scope: Object.freeze(scope) };
+  return scope;
+}
+
+let lastCredential: { text: string; scope: CredentialScope | undefined } = { text: "", scope: undefined };
+
+function readCredential(credential: string): CredentialScope | undefined {
   const a = credential.indexOf("/");
   const b = a < 0 ? -1 : credential.indexOf("/", a + 1);
   const c = b < 0 ? -1 : credential.indexOf("/", b + 1);
@@ -569,6 +582,16 @@ function parseDecimal(s: string): number | undefined {
 
 /** Epoch ms of a `yyyymmddThhmmssZ` timestamp, undefined when it is not one. */
 export function amzDateToMs(s: string): number | undefined {
+  // A client sends the same X-Amz-Date for every request of a second: the last one read is kept.
+  if (s === lastAmzDate.text) return lastAmzDate.ms;
+  const ms = readAmzDate(s);
+  if (ms !== undefined) lastAmzDate = { text: s, ms };
+  return ms;
+}
+
+let lastAmzDate = { text: "", ms: 0 };
+
+function readAmzDate(s: string): number | undefined {
   if (s.length !== 16 || s.charCodeAt(8) !== 84 /* T */ || s.charCodeAt(15) !== 90 /* Z */) return undefined;
   for (let i = 0; i < 15; i++) {
     if (i === 8) continue;
