@@ -397,13 +397,13 @@ function xmlErrorResponse(svc: CodecService | undefined, err: AwsError, requestI
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${svc?.queryErrorDetail ? "<Detail/>" : ""}${extra}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }
 
+const UPPER_HEX = "0123456789ABCDEF";
+
 /**
  * S3's x-amz-request-id / RequestId: 16 upper-case hexadecimal digits, as in S3's documented
  * error sample (`<RequestId>4442587FB7D0A2F9</RequestId>`); the other services' ids are UUIDs.
  * Sixteen random digits (64 bits) keep them unique.
  */
-const UPPER_HEX = "0123456789ABCDEF";
-
 export function s3RequestId(): string {
   return randomChars(16, UPPER_HEX);
 }

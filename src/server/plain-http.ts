@@ -23,11 +23,11 @@ export function readBodyUpTo(
   // either; one waiting to be told to continue keeps the usual path.)
   const { headers } = req;
   if (req.httpVersionMajor === 1 && headers["content-length"] === undefined && headers["transfer-encoding"] === undefined && headers["expect"] === undefined) return NO_BODY;
-  if (Number(req.headers["content-length"] ?? "0") > limit) {
+  if (Number(headers["content-length"] ?? "0") > limit) {
     req.resume();
     return Promise.resolve(undefined);
   }
-  const declared = req.headers["content-length"] === undefined || req.headers["transfer-encoding"] !== undefined ? undefined : Number(req.headers["content-length"]);
+  const declared = headers["content-length"] === undefined || headers["transfer-encoding"] !== undefined ? undefined : Number(headers["content-length"]);
   const arrived = req.readableLength <= limit ? arrivedBody(req, declared) : undefined;
   if (arrived !== undefined) return arrived;
   return new Promise((resolve, reject) => {
