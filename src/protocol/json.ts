@@ -4,6 +4,7 @@
  * Reading also checks JSON types, answering as AWS's JSON services do (SerializationException).
  */
 import type { ServiceModel, Shape, TimestampFormat } from "./model.js";
+import { setOwn } from "../core/own.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
 export class JsonTypeError extends Error {
@@ -97,7 +98,7 @@ export function materializeRaw(model: ServiceModel, shape: Shape, value: unknown
       let out: Record<string, unknown> | undefined;
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const m = materializeRaw(model, member, v);
-        if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+        if (m !== v) setOwn((out ??= { ...(value as Record<string, unknown>) }), k, m);
       }
       return out ?? value;
     }
@@ -220,7 +221,7 @@ export function readJson(model: ServiceModel, shape: Shape, value: unknown, inCo
       if (typeof value !== "object" || Array.isArray(value)) throw mismatch(shape, value, inCollection);
       const member = model.resolve(shape.value ?? {});
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) out[k] = readJson(model, member, v, true);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) setOwn(out, k, readJson(model, member, v, true));
       return out;
     }
     case "blob":
@@ -281,7 +282,7 @@ export function writeJson(model: ServiceModel, shape: Shape, value: unknown, tim
     case "map": {
       const member = model.resolve(shape.value ?? {});
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = writeJson(model, member, v, timestampFormat);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) setOwn(out, k, writeJson(model, member, v, timestampFormat));
       return out;
     }
     case "blob":

@@ -782,4 +782,64 @@ describe("DynamoDB items", () => {
     const d = await ddb.send(new DescribeTableCommand({ TableName: name }));
     assert.equal(d.Table?.ItemCount, 0);
   });
+  test("attribute names a plain object also answers (constructor, toString, hasOwnProperty, __proto__) are names like any other", async () => {
+    // AWS takes any name; a JavaScript object answers these from Object.prototype, or (__proto__)
+    // takes an assignment as its prototype. Before, attribute_exists(constructor) held for every
+    // item, a projection of a missing toString answered {}, and an Item with __proto__ was refused.
+    const name = uniqueName("protonames");
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: "constructor", AttributeType: "S" }, { AttributeName: "toString", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "constructor", KeyType: "HASH" }, { AttributeName: "toString", KeyType: "RANGE" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const key = { constructor: { S: "c" }, toString: { S: "t" } };
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, v: { N: "1" } } }));
+    const names = { "#c": "hasOwnProperty", "#v": "valueOf" };
+    await assert.rejects(
+      ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, v: { N: "2" } }, ConditionExpression: "attribute_exists(#c) OR attribute_exists(#v)", ExpressionAttributeNames: names })),
+      ConditionalCheckFailedException,
+    );
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, v: { N: "2" } }, ConditionExpression: "attribute_not_exists(#c) AND attribute_not_exists(#v)", ExpressionAttributeNames: names }));
+    const projected = await ddb.send(new GetItemCommand({ TableName: name, Key: key, ProjectionExpression: "#c, #v, v", ExpressionAttributeNames: names }));
+    assert.deepEqual(projected.Item, { v: { N: "2" } });
+    const filtered = await ddb.send(new ScanCommand({ TableName: name, FilterExpression: "attribute_exists(#c)", ExpressionAttributeNames: { "#c": "hasOwnProperty" } }));
+    assert.equal(filtered.Count, 0);
+    const queried = await ddb.send(
+      new QueryCommand({ TableName: name, KeyConditionExpression: "#k = :c AND #s = :t", ExpressionAttributeNames: { "#k": "constructor", "#s": "toString" }, ExpressionAttributeValues: { ":c": { S: "c" }, ":t": { S: "t" } } }),
+    );
+    assert.deepEqual(queried.Items, [{ ...key, v: { N: "2" } }]);
+    await ddb.send(new UpdateItemCommand({ TableName: name, Key: key, UpdateExpression: "SET #c = :m", ExpressionAttributeNames: { "#c": "hasOwnProperty" }, ExpressionAttributeValues: { ":m": { M: {} } } }));
+    const updated = await ddb.send(
+      new UpdateItemCommand({
+        TableName: name,
+        Key: key,
+        UpdateExpression: "SET #c.#v = :n, #c.#h = :n",
+        ExpressionAttributeNames: { "#c": "hasOwnProperty", "#v": "valueOf", "#h": "isPrototypeOf" },
+        ExpressionAttributeValues: { ":n": { N: "3" } },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    assert.deepEqual(updated.Attributes, { hasOwnProperty: { M: { valueOf: { N: "3" }, isPrototypeOf: { N: "3" } } } });
+    // __proto__, which the SDK's own serializer cannot send (it assigns), on the wire.
+    const wire = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
+    const item = JSON.parse('{"constructor":{"S":"p"},"toString":{"S":"q"},"__proto__":{"S":"x"},"m":{"M":{"__proto__":{"N":"1"}}}}') as Record<string, unknown>;
+    await wire.ok("PutItem", { TableName: name, Item: item });
+    const protoKey = { constructor: { S: "p" }, toString: { S: "q" } };
+    const got = await wire.ok("GetItem", { TableName: name, Key: protoKey });
+    assert.equal(JSON.stringify(got["Item"]), JSON.stringify(item));
+    const set = await wire.ok("UpdateItem", {
+      TableName: name,
+      Key: protoKey,
+      UpdateExpression: "SET m.#p = :v REMOVE #p",
+      ExpressionAttributeNames: { "#p": "__proto__" },
+      ExpressionAttributeValues: { ":v": { S: "y" } },
+      ReturnValues: "ALL_NEW",
+    });
+    assert.equal(JSON.stringify(set["Attributes"]), '{"constructor":{"S":"p"},"toString":{"S":"q"},"m":{"M":{"__proto__":{"S":"y"}}}}');
+    const exists = await wire.ok("Scan", { TableName: name, FilterExpression: "attribute_exists(m.#p)", ExpressionAttributeNames: { "#p": "__proto__" }, ProjectionExpression: "m.#p" });
+    assert.equal(JSON.stringify(exists["Items"]), '[{"m":{"M":{"__proto__":{"S":"y"}}}}]');
+  });
 });

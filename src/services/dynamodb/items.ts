@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
+import { own, setOwn } from "../../core/own.js";
 import type { Scope } from "../../core/service.js";
 import {
   assertItemSize,
@@ -190,22 +191,22 @@ export function jsonItem(item: Item): unknown {
 }
 
 export function baseRowKey(schema: KeySchema, item: Item): RowKey {
-  const pk = encodeKeyValue(item[schema.partitionKey]);
-  const sk = schema.sortKey === undefined ? "" : encodeKeyValue(item[schema.sortKey]);
+  const pk = encodeKeyValue(own(item, schema.partitionKey));
+  const sk = schema.sortKey === undefined ? "" : encodeKeyValue(own(item, schema.sortKey));
   return { pk, sk, tpk: pk, tsk: sk };
 }
 
 /** The pk and sk texts of an item's row in an index (or table) of this key schema; the item has every key attribute. */
 export function indexKeyText(schema: KeySchema, item: Item): { pk: string; sk: string } {
   if (schema.multi !== undefined) return multiKeyText(schema.multi, item);
-  return { pk: encodeKeyValue(item[schema.partitionKey]), sk: schema.sortKey === undefined ? "" : encodeKeyValue(item[schema.sortKey]) };
+  return { pk: encodeKeyValue(own(item, schema.partitionKey)), sk: schema.sortKey === undefined ? "" : encodeKeyValue(own(item, schema.sortKey)) };
 }
 
 export function keyOf(schema: KeySchema, item: Item): Item {
   const out: Item = {};
   for (const name of keyAttributeNames(schema)) {
-    const v = item[name];
-    if (v !== undefined) out[name] = v;
+    const v = own(item, name);
+    if (v !== undefined) setOwn(out, name, v);
   }
   return out;
 }
@@ -234,7 +235,7 @@ export function keySchemaMismatch(meta: TableMeta, key: Item): string | undefine
   const names = keyAttributeNames(schema);
   if (Object.keys(key).length !== names.length) return KEY_SCHEMA_MISMATCH;
   for (const name of names) {
-    const v = key[name];
+    const v = own(key, name);
     if (v === undefined || typeOf(v) !== schema.types[name]) return KEY_SCHEMA_MISMATCH;
   }
   return undefined;
@@ -249,7 +250,7 @@ export function keySchemaMismatch(meta: TableMeta, key: Item): string | undefine
 export function checkKeyValues(meta: TableMeta, item: Item, indexes: boolean): void {
   const schema = tableSchema(meta);
   keyAttributeNames(schema).forEach((name, i) => {
-    const v = item[name];
+    const v = own(item, name);
     if (v !== undefined && typeOf(v) === schema.types[name]) checkKeyAttributeValue(name, v, i === 0 ? "partition" : "sort");
   });
   if (indexes) checkIndexKeyValues(meta, item, "item", "skip");
@@ -288,7 +289,7 @@ export function validateSizedItem(meta: TableMeta, raw: Record<string, unknown>,
 export function checkItemKeys(meta: TableMeta, item: Item, wording: KeyWording = "item"): void {
   const schema = tableSchema(meta);
   keyAttributeNames(schema).forEach((name, i) => {
-    const v = item[name];
+    const v = own(item, name);
     if (v === undefined) throw validationException(wording === "schema" ? KEY_SCHEMA_MISMATCH : `${INVALID}Missing the key ${name} in the item`);
     const actual = typeOf(v);
     if (actual !== schema.types[name]) {
@@ -349,7 +350,7 @@ function checkIndexKeyValues(meta: TableMeta, item: Item, cause: "item" | "updat
   for (const index of indexesByName(meta)) {
     const schema = indexSchema(meta, index);
     for (const name of keyAttributeNames(schema)) {
-      const v = item[name];
+      const v = own(item, name);
       if (v === undefined) continue;
       const actual = typeOf(v);
       if (actual !== schema.types[name]) {
@@ -374,7 +375,7 @@ function checkIndexKeyValues(meta: TableMeta, item: Item, cause: "item" | "updat
  */
 export function backfillsInto(schema: KeySchema, item: Item): boolean {
   return keyAttributeNames(schema).every((n) => {
-    const v = item[n];
+    const v = own(item, n);
     return v === undefined || (typeOf(v) === schema.types[n] && !isEmptyKeyValue(v) && oversizedIndexKey(schema, n, v) === undefined);
   });
 }
@@ -541,7 +542,7 @@ export function projectForIndex(meta: TableMeta, index: IndexMeta, item: Item): 
   const keep = new Set([...keyAttributeNames(tableSchema(meta)), ...keyAttributeNames(indexSchema(meta, index))]);
   if (index.projection.ProjectionType === "INCLUDE") for (const n of index.projection.NonKeyAttributes ?? []) keep.add(n);
   const out: Item = {};
-  for (const name of Object.keys(item)) if (keep.has(name)) out[name] = item[name] as AttributeValue;
+  for (const name of Object.keys(item)) if (keep.has(name)) setOwn(out, name, item[name] as AttributeValue);
   return out;
 }
 
@@ -555,7 +556,7 @@ interface IndexRow {
 export function indexRow(meta: TableMeta, index: IndexMeta, item: Item | undefined): IndexRow | undefined {
   if (item === undefined) return undefined;
   const schema = indexSchema(meta, index);
-  for (const name of keyAttributeNames(schema)) if (item[name] === undefined) return undefined;
+  for (const name of keyAttributeNames(schema)) if (own(item, name) === undefined) return undefined;
   const base = baseRowKey(tableSchema(meta), item);
   const projected = projectForIndex(meta, index, item);
   const { pk, sk } = indexKeyText(schema, item);
@@ -688,7 +689,7 @@ export interface WriteOptions {
 
 function expiryOf(meta: TableMeta, item: Item): number | null {
   if (!meta.ttl?.enabled) return null;
-  const v = item[meta.ttl.attribute];
+  const v = own(item, meta.ttl.attribute);
   if (v?.N === undefined) return null;
   const seconds = Number(v.N);
   return Number.isFinite(seconds) ? Math.floor(seconds) : null;

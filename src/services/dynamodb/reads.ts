@@ -3,6 +3,7 @@
  * partition's range for Query, everything for Scan), stop at Limit or 1 MB, then filter and
  * project, as DynamoDB does: Limit and the 1 MB page count items read, not items returned.
  */
+import { own, setOwn } from "../../core/own.js";
 import {
   conditionAttributeNames,
   evaluateCondition,
@@ -159,7 +160,7 @@ export function checkStartKey(target: ReadTarget, key: Item | undefined, operati
   if (Object.keys(key).length !== startKeyNames(target).length) throw validationException(invalid);
   if (tableScan) return key;
   for (const name of keyAttributeNames(target.schema)) {
-    const value = key[name];
+    const value = own(key, name);
     if (value === undefined) throw validationException(invalid);
     if (typeOf(value) !== target.schema.types[name]) throw validationException(KEY_MISMATCH);
   }
@@ -174,7 +175,7 @@ export function checkStartKey(target: ReadTarget, key: Item | undefined, operati
 export function startRowKey(target: ReadTarget, key: Item | undefined): RowKey | undefined {
   if (key === undefined) return undefined;
   const table = tableSchema(target.meta);
-  if (keyAttributeNames(table).some((n) => key[n] === undefined || typeOf(key[n] as Item[string]) !== table.types[n])) {
+  if (keyAttributeNames(table).some((n) => { const v = own(key, n); return v === undefined || typeOf(v) !== table.types[n]; })) {
     throw validationException(`The provided starting key is invalid: ${KEY_MISMATCH}`);
   }
   const base = baseRowKey(table, key);
@@ -186,8 +187,8 @@ export function startRowKey(target: ReadTarget, key: Item | undefined): RowKey |
 function lastEvaluatedKey(target: ReadTarget, item: Item): Item {
   const out: Item = {};
   for (const n of startKeyNames(target)) {
-    const v = item[n];
-    if (v !== undefined) out[n] = v;
+    const v = own(item, n);
+    if (v !== undefined) setOwn(out, n, v);
   }
   return out;
 }

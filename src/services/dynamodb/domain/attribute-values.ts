@@ -1,3 +1,4 @@
+import { setOwn } from "../../../core/own.js";
 import { AwsError } from "../../../core/errors.js";
 import { validationException } from "./errors.js";
 import { compareNumbers, normalizeNumber, NUMBER_MESSAGES, numberProblem, numberSize, parameterNumberProblem, wrapsInOlderLayer } from "./numbers.js";
@@ -249,7 +250,7 @@ function normalizeValue(raw: unknown, depth: number, numberCheck: NumberCheck = 
         if (typeof member !== "object" || Array.isArray(member)) serialization("M", "a map");
         const m: Record<string, AttributeValue> = {};
         const src = member as Record<string, unknown>;
-        for (const name in src) m[name] = normalizeValue(src[name], depth + 1, numberCheck, maxDepth);
+        for (const name in src) setOwn(m, name, normalizeValue(src[name], depth + 1, numberCheck, maxDepth));
         out = { M: m };
         break;
       }
@@ -328,7 +329,7 @@ export function validateItem(raw: Record<string, unknown>, wording: ValueWording
   try {
     for (const name in raw) {
       checkAttributeNameSize(name);
-      out[name] = normalizeValue(raw[name], 1);
+      setOwn(out, name, normalizeValue(raw[name], 1));
     }
   } catch (err) {
     asValidation(err, undefined, wording);
@@ -361,7 +362,7 @@ export function validateExpressionAttributeValueMap(raw: Record<string, unknown>
   const out: Item = {};
   for (const key in raw) {
     try {
-      out[key] = normalizeValue(raw[key], 1, numberProblem, depthChecked ? MAX_NESTING_DEPTH : Infinity);
+      setOwn(out, key, normalizeValue(raw[key], 1, numberProblem, depthChecked ? MAX_NESTING_DEPTH : Infinity));
     } catch (err) {
       asValidation(err, (m) => `ExpressionAttributeValues contains invalid value: ${m} for key ${key}`, wording);
     }

@@ -1,3 +1,4 @@
+import { own, setOwn } from "../../../../core/own.js";
 import { compareScalars, typeOf, type AttributeValue, type Item } from "../attribute-values.js";
 import { validationException } from "../errors.js";
 import type { Condition, Operand } from "./ast.js";
@@ -134,12 +135,12 @@ function collectKeyConditions(c: Condition, map: KeyConditionMap): void {
   // Prefixed since DynamoDB's 2025/26 wording change: aws-amplify/amplify-category-api#3531 (a
   // runtime error, 2026-09) and paritysuite/dynamodb-conformance's queryKeyConditionOperands
   // (eu-west-2, 2026-10) quote it so; dynalite's older captures have the bare sentence.
-  if (map[attribute] !== undefined) fail("Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key");
+  if (own(map, attribute) !== undefined) fail("Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key");
   const values = operands.filter((_, i) => i !== attributeIndex).map((o) => (o as { value: AttributeValue }).value);
   let operator: KeyOperator;
   if (c.kind === "compare") operator = (attributeIndex === 0 ? DIRECT : MIRRORED)[c.op] as KeyOperator;
   else operator = c.kind === "between" ? "BETWEEN" : "BEGINS_WITH";
-  map[attribute] = { operator, values };
+  setOwn(map, attribute, { operator, values });
 }
 
 const NOT_INDEXABLE: ReadonlySet<string> = new Set(["NULL", "NOT_NULL", "NE", "CONTAINS", "NOT_CONTAINS", "IN"]);
@@ -154,7 +155,7 @@ export function keyConditionFromMap(map: KeyConditionMap, schema: KeySchema): Ke
     const name = keys[i] as string;
     const isPartition = i === 0;
     if (isPartition && keys.length === 1 && count > 1) fail("Query key condition not supported");
-    const cond = map[name];
+    const cond = own(map, name);
     if (cond === undefined) {
       if (isPartition || count > 1) fail(`Query condition missed key schema element: ${name}`);
       continue;
@@ -162,8 +163,8 @@ export function keyConditionFromMap(map: KeyConditionMap, schema: KeySchema): Ke
     checkKeyAttributeCondition(name, cond, schema);
     if (isPartition && cond.operator !== "EQ") fail("Query key condition not supported");
   }
-  const partition = map[schema.partitionKey] as KeyConditionMap[string];
-  const sort = schema.sortKey !== undefined ? map[schema.sortKey] : undefined;
+  const partition = own(map, schema.partitionKey) as KeyConditionMap[string];
+  const sort = schema.sortKey !== undefined ? own(map, schema.sortKey) : undefined;
   return {
     partitionKey: { name: schema.partitionKey, value: partition.values[0] as AttributeValue },
     sortKey:
@@ -192,7 +193,7 @@ function multiKeyCondition(map: KeyConditionMap, schema: KeySchema, multi: Multi
   const partition: { name: string; value: AttributeValue }[] = [];
   const notEqual: string[] = [];
   for (const name of multi.partition) {
-    const cond = map[name];
+    const cond = own(map, name);
     if (cond !== undefined) checkKeyAttributeCondition(name, cond, schema);
     if (cond?.operator === "EQ") partition.push({ name, value: cond.values[0] as AttributeValue });
     else if (multi.partition.length > 1) notEqual.push(name);
@@ -204,7 +205,7 @@ function multiKeyCondition(map: KeyConditionMap, schema: KeySchema, multi: Multi
   if (notEqual.length > 0) fail(`HASH key attributes ${notEqual.join(", ")} must have equality conditions specified in the query`);
   let last = -1;
   multi.sort.forEach((name, i) => {
-    const cond = map[name];
+    const cond = own(map, name);
     if (cond === undefined) return;
     checkKeyAttributeCondition(name, cond, schema);
     last = i;
@@ -212,12 +213,12 @@ function multiKeyCondition(map: KeyConditionMap, schema: KeySchema, multi: Multi
   const keyed = Object.keys(map).filter((name) => multi.partition.includes(name) || multi.sort.includes(name)).length;
   if (keyed !== Object.keys(map).length) fail("Query key condition not supported");
   // AWS's words for a gap and for a range condition before the last attribute named alike.
-  const unequal = multi.sort.slice(0, Math.max(last, 0)).filter((name) => map[name]?.operator !== "EQ");
+  const unequal = multi.sort.slice(0, Math.max(last, 0)).filter((name) => own(map, name)?.operator !== "EQ");
   if (unequal.length > 0) {
     fail(`RANGE key attributes ${unequal.join(", ")} must have equality conditions specified in the query because a condition is present on key attribute ${multi.sort[last] as string}`);
   }
   const sort = multi.sort.slice(0, last + 1).map((name) => {
-    const cond = map[name] as KeyConditionMap[string];
+    const cond = own(map, name) as KeyConditionMap[string];
     return { name, operator: cond.operator as KeyOperator, values: cond.values };
   });
   return { partitionKey: partition[0] as { name: string; value: AttributeValue }, multi: { partition, sort } };
@@ -250,9 +251,9 @@ export function matchesSortKey(cond: SortKeyCondition, value: AttributeValue | u
 
 /** Whether an item belongs to the result of a key condition. */
 export function matchesKeyCondition(cond: KeyCondition, item: Item): boolean {
-  if (cond.multi !== undefined) return cond.multi.partition.every((p) => equalKey(item[p.name], p.value)) && cond.multi.sort.every((s) => matchesSortKey(s, item[s.name]));
-  if (!equalKey(item[cond.partitionKey.name], cond.partitionKey.value)) return false;
-  return cond.sortKey === undefined || matchesSortKey(cond.sortKey, item[cond.sortKey.name]);
+  if (cond.multi !== undefined) return cond.multi.partition.every((p) => equalKey(own(item, p.name), p.value)) && cond.multi.sort.every((s) => matchesSortKey(s, own(item, s.name)));
+  if (!equalKey(own(item, cond.partitionKey.name), cond.partitionKey.value)) return false;
+  return cond.sortKey === undefined || matchesSortKey(cond.sortKey, own(item, cond.sortKey.name));
 }
 
 function equalKey(v: AttributeValue | undefined, expected: AttributeValue): boolean {

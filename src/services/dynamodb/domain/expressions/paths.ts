@@ -1,14 +1,15 @@
+import { own, setOwn } from "../../../../core/own.js";
 import type { AttributeValue, Item } from "../attribute-values.js";
 import type { DocumentPath } from "./ast.js";
 
 /** The value at a document path, or undefined when any step is missing or of the wrong type. */
 export function getPath(item: Item | undefined, path: DocumentPath): AttributeValue | undefined {
   if (item === undefined) return undefined;
-  let current: AttributeValue | undefined = item[path[0] as string];
+  let current: AttributeValue | undefined = own(item, path[0] as string);
   for (let i = 1; i < path.length && current !== undefined; i++) {
     const step = path[i] as string | number;
     if (typeof step === "number") current = current.L !== undefined ? current.L[step] : undefined;
-    else current = current.M !== undefined ? current.M[step] : undefined;
+    else current = own(current.M, step);
   }
   return current;
 }
@@ -28,14 +29,14 @@ export function project(paths: readonly DocumentPath[], item: Item | undefined):
     if (value === undefined) continue;
     const head = path[0] as string;
     if (path.length === 1) {
-      result[head] = value;
+      setOwn(result, head, value);
       continue;
     }
-    let container: AttributeValue | undefined = result[head];
+    let container: AttributeValue | undefined = own(result, head);
     if (container === undefined) {
       container = typeof path[1] === "number" ? { L: [] } : { M: {} };
       if (container.L) sparseLists.push(container.L);
-      result[head] = container;
+      setOwn(result, head, container);
     }
     for (let i = 1; i < path.length; i++) {
       const step = path[i] as string | number;
@@ -59,13 +60,13 @@ export function project(paths: readonly DocumentPath[], item: Item | undefined):
         const map: Record<string, AttributeValue> | undefined = container.M;
         if (map === undefined) break;
         if (last) {
-          map[step] = value;
+          setOwn(map, step, value);
         } else {
-          let child: AttributeValue | undefined = map[step];
+          let child: AttributeValue | undefined = own(map, step);
           if (child === undefined) {
             child = nextIsIndex ? { L: [] } : { M: {} };
             if (child.L) sparseLists.push(child.L);
-            map[step] = child;
+            setOwn(map, step, child);
           }
           container = child;
         }

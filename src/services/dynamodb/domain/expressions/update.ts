@@ -1,3 +1,4 @@
+import { own, setOwn } from "../../../../core/own.js";
 import { attributeValuesEqual, compareBinary, typeOf, type AttributeValue, type Item } from "../attribute-values.js";
 import { validationException } from "../errors.js";
 import { addNumbers, subtractNumbers } from "../numbers.js";
@@ -197,7 +198,7 @@ const REMOVED: AttributeValue = Object.freeze({}) as AttributeValue;
 function cloneValue(v: AttributeValue): AttributeValue {
   if (v.M !== undefined) {
     const m: Record<string, AttributeValue> = {};
-    for (const k in v.M) m[k] = cloneValue(v.M[k] as AttributeValue);
+    for (const k in v.M) setOwn(m, k, cloneValue(v.M[k] as AttributeValue));
     return { M: m };
   }
   if (v.L !== undefined) return { L: v.L.map(cloneValue) };
@@ -308,8 +309,9 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
     // Find the container of the last step, copying the top-level attribute on first write.
     let container: AttributeValue | undefined;
     if (path.length > 1) {
-      if (!cloned.has(head) && next[head] !== undefined) {
-        next[head] = cloneValue(next[head] as AttributeValue);
+      const top = own(next, head);
+      if (!cloned.has(head) && top !== undefined) {
+        setOwn(next, head, cloneValue(top));
         cloned.add(head);
       }
       container = getPath(next, path.slice(0, -1));
@@ -322,14 +324,14 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
     }
     const last = path[path.length - 1] as string | number;
     const read = (): AttributeValue | undefined => {
-      if (container === undefined) return next[last as string];
-      const v = typeof last === "number" ? container.L?.[last] : container.M?.[last];
+      if (container === undefined) return own(next, last as string);
+      const v = typeof last === "number" ? container.L?.[last] : own(container.M, last);
       return v === REMOVED ? undefined : v;
     };
     const write = (v: AttributeValue | undefined): void => {
       if (container === undefined) {
         if (v === undefined) delete next[last as string];
-        else next[last as string] = v;
+        else setOwn(next, last as string, v);
         cloned.add(last as string);
       } else if (typeof last === "number") {
         const list = container.L as AttributeValue[];
@@ -348,7 +350,7 @@ export function applyUpdate(actions: readonly UpdateAction[], item: Item | undef
       } else {
         const map = container.M as Record<string, AttributeValue>;
         if (v === undefined) delete map[last];
-        else map[last] = v;
+        else setOwn(map, last, v);
       }
     };
 
@@ -438,10 +440,10 @@ export function typedWrites(actions: readonly UpdateAction[]): Item {
   for (const a of actions) {
     if (a.path.length !== 1 || a.kind === "REMOVE") continue;
     const name = a.path[0] as string;
-    if (a.kind !== "SET") out[name] = a.value;
-    else if (a.value.kind === "value") out[name] = a.value.value;
-    else if (a.value.kind === "arith") out[name] = { N: "0" };
-    else if (a.value.kind === "list_append") out[name] = { L: [] };
+    if (a.kind !== "SET") setOwn(out, name, a.value);
+    else if (a.value.kind === "value") setOwn(out, name, a.value.value);
+    else if (a.value.kind === "arith") setOwn(out, name, { N: "0" });
+    else if (a.value.kind === "list_append") setOwn(out, name, { L: [] });
   }
   return out;
 }
