@@ -7,6 +7,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   DynamoDBServiceException,
+  ExecuteStatementCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -823,6 +824,14 @@ describe("DynamoDB items", () => {
       }),
     );
     assert.deepEqual(updated.Attributes, { hasOwnProperty: { M: { valueOf: { N: "3" }, isPrototypeOf: { N: "3" } } } });
+    // The legacy AttributeUpdates and PartiQL too.
+    const added = await ddb.send(
+      new UpdateItemCommand({ TableName: name, Key: key, AttributeUpdates: { valueOf: { Action: "ADD" as const, Value: { N: "5" } } }, ReturnValues: "UPDATED_NEW" }),
+    );
+    assert.deepEqual(added.Attributes, { valueOf: { N: "5" } });
+    await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "${name}" VALUE {'constructor': 'z', 'toString': 'w', 'isPrototypeOf': 1}` }));
+    const selected = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${name}" WHERE "constructor" = 'z' AND "toString" = 'w'` }));
+    assert.deepEqual(selected.Items, [{ constructor: { S: "z" }, toString: { S: "w" }, isPrototypeOf: { N: "1" } }]);
     // __proto__, which the SDK's own serializer cannot send (it assigns), on the wire.
     const wire = jsonService(() => nimbus, { targetPrefix: "DynamoDB_20120810", version: "1.0", signingName: "dynamodb" });
     const item = JSON.parse('{"constructor":{"S":"p"},"toString":{"S":"q"},"__proto__":{"S":"x"},"m":{"M":{"__proto__":{"N":"1"}}}}') as Record<string, unknown>;

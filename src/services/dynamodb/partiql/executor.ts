@@ -8,6 +8,7 @@
  * account, once the table's policy allows its PartiQL action (access.ts); the item handlers it
  * runs through then reach that table unchecked, as AWS checks only the PartiQL action.
  */
+import { own, setOwn } from "../../../core/own.js";
 import { createHash } from "node:crypto";
 import { AwsError } from "../../../core/errors.js";
 import type {
@@ -361,8 +362,8 @@ function targetKey(plan: Plan): Item | undefined {
   if (plan.kind !== "insert") return plan.key;
   const key: Item = {};
   for (const name of keyAttributeNames(tableSchema(plan.meta))) {
-    const v = plan.item[name];
-    if (v !== undefined) key[name] = v;
+    const v = own(plan.item, name);
+    if (v !== undefined) setOwn(key, name, v);
   }
   return key;
 }

@@ -7,6 +7,7 @@
  * The checks follow DynamoDB's order: syntax, FROM components, the WHERE and SET values, the
  * table, then the key.
  */
+import { own, setOwn } from "../../../core/own.js";
 import {
   attributeValuesEqual,
   conditionAttributeNames,
@@ -506,7 +507,7 @@ function extractKey(where: Condition | undefined, meta: TableMeta, another: "ref
       rest.push(c);
       continue;
     }
-    const seen = key[eq.name];
+    const seen = own(key, eq.name);
     if (seen !== undefined && !attributeValuesEqual(seen, eq.value)) {
       if (another === "condition") {
         rest.push(c);
@@ -515,9 +516,9 @@ function extractKey(where: Condition | undefined, meta: TableMeta, another: "ref
       const message = `Multiple conditions on same key ${eq.name}. Only single item Update/Insert/Delete are supported`;
       throw new KeyProblem(message, message);
     }
-    key[eq.name] = eq.value;
+    setOwn(key, eq.name, eq.value);
   }
-  if (!names.every((n) => key[n] !== undefined)) throw new KeyProblem(MESSAGES.whereKey, KEY_SCHEMA_MISMATCH);
+  if (!names.every((n) => own(key, n) !== undefined)) throw new KeyProblem(MESSAGES.whereKey, KEY_SCHEMA_MISMATCH);
   return { key, rest: conjoin(rest) };
 }
 
@@ -539,7 +540,7 @@ function oneValueInAsEquality(where: Condition | undefined): Condition | undefin
 function checkKeyTypes(key: Item, meta: TableMeta, fromWhere = true): void {
   const schema = tableSchema(meta);
   for (const name of keyAttributeNames(schema)) {
-    const v = key[name];
+    const v = own(key, name);
     if (v === undefined) throw keyAbsent(name);
     const t = typeOf(v);
     if (fromWhere && t !== "S" && t !== "N" && t !== "B") throw invalid(`Key value must be of type S, N, or B. Key name: ${name}, Key type: ${t}`);

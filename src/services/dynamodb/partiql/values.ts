@@ -4,6 +4,7 @@
  * position. A number DynamoDB cannot store is refused with the ordinary number message and
  * the place inside the value appended ("... under root.m[1]").
  */
+import { setOwn } from "../../../core/own.js";
 import { MAX_NESTING_DEPTH, normalizeNumber, numberProblem, validateAttributeValue, type AttributeValue } from "../domain/index.js";
 import type { Expr } from "./ast.js";
 import { invalid, MESSAGES } from "./errors.js";
@@ -96,7 +97,7 @@ export function insertedItem(e: Expr & { kind: "struct" }, params: readonly Attr
   for (const f of e.fields) {
     const key = structKey(f.key, params, "root");
     if (Object.prototype.hasOwnProperty.call(item, key)) throw invalid(`Duplicate keys in tuple. Key: ${key} under root`);
-    item[key] = toAttributeValue(f.value, params, text);
+    setOwn(item, key, toAttributeValue(f.value, params, text));
   }
   return item;
 }

@@ -1,3 +1,4 @@
+import { own, setOwn } from "../../../../core/own.js";
 import {
   compareScalars,
   normalizeAttributeValue,
@@ -298,7 +299,7 @@ export function validateAttributeUpdates(
         fail(`${INVALID}DELETE action with value is not supported for the type ${type}`);
       }
     }
-    out[name] = { Action: action, Value: value };
+    setOwn(out, name, { Action: action, Value: value });
   }
   return out;
 }
@@ -343,9 +344,9 @@ export function applyAttributeUpdates(
   const names = Object.keys(updates);
   for (const name of names) {
     const { Action: action, Value: value } = updates[name] as ReturnType<typeof validateAttributeUpdates>[string];
-    const existing = next[name];
+    const existing = own(next, name);
     if (action === "PUT") {
-      next[name] = value as AttributeValue;
+      setOwn(next, name, value as AttributeValue);
     } else if (action === "DELETE") {
       if (value === undefined) {
         delete next[name];
@@ -354,19 +355,19 @@ export function applyAttributeUpdates(
         if (rest === undefined) fail(TYPE_MISMATCH);
         const remaining = (rest.SS ?? rest.NS ?? rest.BS ?? []).length;
         if (remaining === 0) delete next[name];
-        else next[name] = rest;
+        else setOwn(next, name, rest);
       }
     } else {
       const added = value as AttributeValue;
       if (existing === undefined) {
-        next[name] = added;
+        setOwn(next, name, added);
       } else if (added.N !== undefined) {
         if (existing.N === undefined) fail(TYPE_MISMATCH);
-        next[name] = { N: addNumbers(existing.N, added.N) };
+        setOwn(next, name, { N: addNumbers(existing.N, added.N) });
       } else {
         const merged = union(existing, added);
         if (merged === undefined) fail(TYPE_MISMATCH);
-        next[name] = merged;
+        setOwn(next, name, merged);
       }
     }
   }
