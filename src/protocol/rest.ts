@@ -3,6 +3,7 @@
  * operation from the model's `requestUri` templates, and moving members between URI labels,
  * query string, headers, status code and body.
  */
+import { setOwn } from "../core/own.js";
 import type { Operation, ServiceModel, Shape } from "./model.js";
 import { readScalar, ScalarFormatError } from "./xml.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
@@ -315,7 +316,7 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
     if (binding) readHeader(model, binding, v, input);
     let i = 0;
     for (const { key: prefix } of headerMaps) {
-      if (key.startsWith(prefix)) (maps[i] ??= {})[key.slice(prefix.length)] = v;
+      if (key.startsWith(prefix)) setOwn((maps[i] ??= {}), key.slice(prefix.length), v);
       i++;
     }
   }

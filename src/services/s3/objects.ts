@@ -5,6 +5,7 @@
  */
 import { enforcesPolicies } from "../../auth/access.js";
 import { commonErrors, type AwsError } from "../../core/errors.js";
+import { setOwn } from "../../core/own.js";
 import { requestEndpoint } from "../../core/service.js";
 import type { GetObjectOutput } from "../../generated/s3.js";
 import { virtualHostBucket } from "../../protocol/routing.js";
@@ -243,7 +244,7 @@ export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
 
 export function contentHeaders(input: ContentHeaderInput, contentEncoding: string | undefined, tags: readonly Tag[]): ObjectHeaders {
   const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(input.Metadata ?? {})) setOwn(metadata, k.toLowerCase(), v);
   return {
     content_type: input.ContentType ?? DEFAULT_CONTENT_TYPE,
     content_encoding: contentEncoding ?? null,
