@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
-import { clientSuite, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
-import { startClientNimbus } from "./support.js";
+import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { s3ToolSuite } from "./support.js";
 import { runProcess } from "../compat/tools.js";
 
 // Compiled to dist/test/clients/: the scripts stay in the source tree.
@@ -101,18 +101,7 @@ describe("backup tools against Nimbus S3", () => {
   let s3: S3Client;
   let dir: string;
   // The tools sign with the real time; every signature is verified with the clients' secret.
-  clientSuite(
-    (started) => new S3Client({ ...started.clientConfig(), forcePathStyle: true }),
-    (started, client) => {
-      nimbus = started;
-      s3 = client;
-    },
-    startClientNimbus,
-  );
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "nimbus-backup-tools-"));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  s3ToolSuite("backup-tools", (suite) => ({ nimbus, s3, dir } = suite));
   const workDir = (name: string) => mkdtempSync(join(dir, `${name}-`));
 
   test("restic: init, backup past the pack size, check --read-data, restore, forget --prune", skipUnless("restic"), async () => {

@@ -8,16 +8,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { dirname, join } from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { S3Client, CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { clientSuite, TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
-import { md5Hex, startClientNimbus } from "./support.js";
+import { TEST_SECRET_ACCESS_KEY, uniqueName, type TestNimbus } from "../e2e/harness.js";
+import { md5Hex, s3ToolSuite } from "./support.js";
 import { runProcess, type RunResult } from "../compat/tools.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -50,18 +49,7 @@ describe("S3 with curl --aws-sigv4, GDAL /vsis3/, s4cmd and smart_open", () => {
   let s3: S3Client;
   let dir: string;
   // The tools sign with the real time; every signature is verified with the clients' secret.
-  clientSuite(
-    (started) => new S3Client({ ...started.clientConfig(), forcePathStyle: true }),
-    (started, client) => {
-      nimbus = started;
-      s3 = client;
-    },
-    startClientNimbus,
-  );
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "nimbus-data-tools-"));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  s3ToolSuite("data-tools", (suite) => ({ nimbus, s3, dir } = suite));
 
   test("curl --aws-sigv4: bucket, object, listing and batch delete calls, signed by curl", { skip: curlSigns ? false : "curl without --aws-sigv4" }, async () => {
     const bucket = uniqueName("curl");

@@ -17,6 +17,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
+import { hashRangeTable } from "./dynamodb-fixtures.js";
 import { startTestNimbus, uniqueName, type TestNimbus, failure, jsonService, refusal } from "./harness.js";
 
 describe("DynamoDB items", () => {
@@ -783,19 +784,13 @@ describe("DynamoDB items", () => {
     const d = await ddb.send(new DescribeTableCommand({ TableName: name }));
     assert.equal(d.Table?.ItemCount, 0);
   });
+
   test("attribute names a plain object also answers (constructor, toString, hasOwnProperty, __proto__) are names like any other", async () => {
     // AWS takes any name; a JavaScript object answers these from Object.prototype, or (__proto__)
     // takes an assignment as its prototype. Before, attribute_exists(constructor) held for every
     // item, a projection of a missing toString answered {}, and an Item with __proto__ was refused.
     const name = uniqueName("protonames");
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "constructor", AttributeType: "S" }, { AttributeName: "toString", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "constructor", KeyType: "HASH" }, { AttributeName: "toString", KeyType: "RANGE" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(hashRangeTable(name, { hash: "constructor", range: "toString" })));
     const key = { constructor: { S: "c" }, toString: { S: "t" } };
     await ddb.send(new PutItemCommand({ TableName: name, Item: { ...key, v: { N: "1" } } }));
     const names = { "#c": "hasOwnProperty", "#v": "valueOf" };
