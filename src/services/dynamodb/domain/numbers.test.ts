@@ -119,6 +119,15 @@ describe("DynamoDB numbers: arithmetic and ordering", () => {
     assert.equal(numberSize("1".repeat(38)), 20);
   });
 
+  test("an integer's size and sort key read from its text equal those of the same number as a decimal", () => {
+    // "<n>.0" is not canonical, so it takes the decimal route: the oracle for the integer fast path.
+    const integers = ["0", "1", "9", "10", "99", "100", "101", "1200", "12000", "120000", "1234", "100000000000000", "999999999999999", "123456789012340"];
+    for (const n of integers.flatMap((i) => (i === "0" ? [i] : [i, `-${i}`]))) {
+      assert.equal(numberSize(n), numberSize(`${n}.0`), n);
+      assert.equal(numberSortKey(n), numberSortKey(`${n}.0`), n);
+    }
+  });
+
   test("the older layer's BigDecimal reading wraps a magnitude past a 32-bit int", () => {
     assert.equal(wrapsInOlderLayer("1e2147483647"), true);
     assert.equal(wrapsInOlderLayer("-1e2147483647"), true);

@@ -286,11 +286,28 @@ function significantDigits(d: Dec): string {
  * grouped in pairs aligned on the decimal point, and one terminator byte for negatives.
  */
 export function numberSize(text: string): number {
+  const n = nonZeroParts(text);
+  if (n === undefined) return 1;
+  const padded = n.digits.length + (n.exponent % 2 === 0 ? 1 : 0);
+  return 1 + Math.ceil(padded / 2) + (n.negative ? 1 : 0);
+}
+
+/**
+ * The sign, exponent and significant digits of a valid number, undefined for zero. A canonical
+ * small integer's are read from its text (the exponent is its digit count less one, its
+ * significant digits stop at its trailing zeros): the common case skips decimal.js, which cost
+ * every PutItem of a number ~2% of its CPU for the item size alone.
+ */
+function nonZeroParts(text: string): { negative: boolean; exponent: number; digits: string } | undefined {
+  if (isCanonicalSmallInteger(text)) {
+    if (text === "0") return undefined;
+    const negative = text.charCodeAt(0) === 45;
+    let end = text.length;
+    while (text.charCodeAt(end - 1) === 48) end--;
+    return { negative, exponent: text.length - (negative ? 2 : 1), digits: text.slice(negative ? 1 : 0, end) };
+  }
   const d = new Dec(text);
-  if (d.isZero()) return 1;
-  const digits = d.sd();
-  const padded = digits + (d.e % 2 === 0 ? 1 : 0);
-  return 1 + Math.ceil(padded / 2) + (d.isNeg() ? 1 : 0);
+  return d.isZero() ? undefined : { negative: d.isNeg(), exponent: d.e, digits: significantDigits(d) };
 }
 
 /**
@@ -299,12 +316,11 @@ export function numberSize(text: string): number {
  * with a terminator so that -1.5 sorts before -1).
  */
 export function numberSortKey(text: string): string {
-  const d = new Dec(text);
-  if (d.isZero()) return "1";
-  const biased = d.e + 200;
-  const digits = significantDigits(d);
-  if (!d.isNeg()) return `2${String(biased).padStart(3, "0")}${digits}`;
+  const n = nonZeroParts(text);
+  if (n === undefined) return "1";
+  const biased = n.exponent + 200;
+  if (!n.negative) return `2${String(biased).padStart(3, "0")}${n.digits}`;
   let complement = "";
-  for (let i = 0; i < digits.length; i++) complement += String(9 - (digits.charCodeAt(i) - 48));
+  for (let i = 0; i < n.digits.length; i++) complement += String(9 - (n.digits.charCodeAt(i) - 48));
   return `0${String(999 - biased).padStart(3, "0")}${complement}~`;
 }
