@@ -22,3 +22,14 @@ export interface WireResponse {
   headers: Record<string, string>;
   body?: Buffer | string | Readable | AsyncIterable<Uint8Array>;
 }
+
+/**
+ * Whether a response header can carry `value`: RFC 9110's field-value, visible ASCII, space,
+ * tab and obs-text (one byte each, U+0080 to U+00FF), which is what node:http lets a response
+ * send; any other character makes it refuse the whole response. Values a client can bring in
+ * other ways than a header (a query parameter, a form field) are checked with it before they
+ * are stored or answered.
+ */
+export function headerValueSendable(value: string): boolean {
+  return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
+}

@@ -492,6 +492,11 @@ describe("S3 buckets", () => {
     assert.deepEqual(got.CORSRules, rules);
     const bad = await failure(s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ["*"], AllowedMethods: ["PATCH"] }] } })));
     assert.deepEqual([bad.name, bad.message, bad.status], ["InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is PATCH", 400]);
+    // An expose header is answered as it is in Access-Control-Expose-Headers: a line break in one
+    // is refused, and the configuration in place stays.
+    const expose = await failure(s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ["*"], AllowedMethods: ["GET"], ExposeHeaders: ["x-a\ny"] }] } })));
+    assert.deepEqual([expose.name, expose.message, expose.status], ["InvalidRequest", 'ExposeHeader "x-a\ny" contains invalid character.', 400]);
+    assert.deepEqual((await s3.send(new GetBucketCorsCommand({ Bucket: name }))).CORSRules, rules);
     await s3.send(new DeleteBucketCorsCommand({ Bucket: name }));
     assert.equal((await failure(s3.send(new GetBucketCorsCommand({ Bucket: name })))).name, "NoSuchCORSConfiguration");
   });

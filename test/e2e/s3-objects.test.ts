@@ -304,6 +304,38 @@ describe("S3 objects", () => {
     assert.equal(latin1.ContentDisposition, 'inline; filename="résumé.md"');
   });
 
+  test("a response-* override or a presigned URL's x-amz-* parameter with a control character is InvalidArgument naming it", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "docs/controls.md", Body: "x" }));
+    for (const [parameter, value] of [
+      ["response-content-type", "text/plain\r\nX-Injected: 1"],
+      ["response-content-disposition", "attachment\u0000"],
+      ["response-cache-control", "no-cache\u007f"],
+      ["response-expires", "Thu, 01 Jan 1970 00:00:00 GMT\n"],
+    ] as const) {
+      const got = await raw(nimbus.port, "GET", `/${bucket}/docs/controls.md?${parameter}=${encodeURIComponent(value)}`, SIGNED);
+      assert.equal(got.status, 400, `${parameter}: ${got.text}`);
+      assert.match(got.text, /<Code>InvalidArgument<\/Code><Message>Header value contains a control character and cannot be sent\.<\/Message>/);
+      assert.match(got.text, new RegExp(`<ArgumentName>${parameter}</ArgumentName>`));
+      assert.equal((await raw(nimbus.port, "HEAD", `/${bucket}/docs/controls.md?${parameter}=${encodeURIComponent(value)}`, SIGNED)).status, 400);
+    }
+    // A tab is a header's own character: answered as it is.
+    const tab = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "docs/controls.md", ResponseContentType: "text/plain;\tcharset=utf-8" }));
+    await tab.Body?.transformToString();
+    assert.equal(tab.ContentType, "text/plain;\tcharset=utf-8");
+    // A presigned PUT's hoisted parameters are headers: one no header can carry is refused and
+    // nothing is stored; metadata is stored and answered mail-safe.
+    const presigned = async (key: string, query: string): Promise<number> => {
+      const url = new URL(await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 60 }));
+      const reply = await fetch(`${url.toString()}&${query}`, { method: "PUT", body: "presigned" });
+      await reply.text();
+      return reply.status;
+    };
+    assert.equal(await presigned("docs/redirect.md", "x-amz-website-redirect-location=%2Fa%0Ab"), 400);
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "docs/redirect.md" })))).status, 404);
+    assert.equal(await presigned("docs/meta.md", "x-amz-meta-note=a%0Ab"), 200);
+    assert.deepEqual((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "docs/meta.md" }))).Metadata, { note: "=?UTF-8?Q?a=0Ab?=" });
+  });
+
   test("a response-* parameter S3 cannot override is InvalidArgument naming it, on GET and HEAD", async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "docs/overrides.md", Body: "x" }));
     const get = await raw(nimbus.port, "GET", `/${bucket}/docs/overrides.md?response-content-type=text%2Fplain&response-fdsjkljj=dummy`, SIGNED);

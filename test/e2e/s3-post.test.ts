@@ -166,6 +166,23 @@ describe("S3 POST Object (browser-form uploads)", () => {
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: name, Key: "utf8.txt" }))).ContentLength, 4);
   });
 
+  test("a control character no header can carry: refused in a header field, made mail-safe in metadata; nothing unreadable is stored", async () => {
+    const name = await bucket();
+    // A field that becomes a header as it is: InvalidArgument naming it, and no object.
+    const refused = await post(`/${name}`, signedForm(name, { key: "ctl.txt", "Content-Type": "text/plain\r\nX-Injected: 1" }, { data: "data", name: "ctl.txt" }));
+    assert.equal(refused.status, 400, refused.body);
+    assert.equal(xmlValue(refused.body, "Code"), "InvalidArgument");
+    assert.equal(xmlValue(refused.body, "Message"), "Header value contains a control character and cannot be sent.");
+    assert.equal(xmlValue(refused.body, "ArgumentName"), "content-type");
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: name, Key: "ctl.txt" })))).$metadata.httpStatusCode, 404);
+    // Metadata is answered mail-safe (RFC 2047), CR and LF as the other controls: readable, and read back whole.
+    const form = signedForm(name, { key: "meta.txt", "x-amz-meta-note": "line one\r\nline two" }, { data: "data", name: "meta.txt" });
+    assert.equal((await post(`/${name}`, form)).status, 204);
+    const got = await s3.send(new GetObjectCommand({ Bucket: name, Key: "meta.txt" }));
+    assert.equal(await got.Body?.transformToString(), "data");
+    assert.deepEqual(got.Metadata, { note: "=?UTF-8?Q?line_one=0D=0Aline_two?=" });
+  });
+
   test("virtual-hosted upload answers 204 by default, 200 when asked; a fresh file streams through", async () => {
     const name = await bucket();
     const big = randomBytes(3 * 1024 * 1024 + 17);

@@ -195,6 +195,18 @@ describe("S3 static website endpoint", () => {
     assert.deepEqual(await codes("314"), ["InvalidRequest", 400, "The provided HTTP redirect code (314) is not valid. Valid codes are 3XX except 300."]);
     assert.deepEqual(await codes(undefined, "300"), ["InvalidRequest", 400, "The provided HTTP error code (300) is not valid. Valid codes are 4XX or 5XX."]);
     await s3.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: index, RoutingRules: [{ Condition: { HttpErrorCodeReturnedEquals: "503" }, Redirect: { HostName: "example.com", HttpRedirectCode: "308" } }] } }));
+    // A HostName goes into a redirect's Location as it is: one no header can carry is refused
+    // (S3's answer is not on record), where it made every redirect fail.
+    for (const config of [
+      { IndexDocument: index, RoutingRules: [{ Redirect: { HostName: "example.com\r\nSet-Cookie: a=b" } }] },
+      { RedirectAllRequestsTo: { HostName: "example.com\n" } },
+    ]) {
+      const host = await refused(config);
+      assert.deepEqual(
+        [host["name"], host["status"], host["message"], host["ArgumentName"]],
+        ["InvalidArgument", 400, "Header value contains a control character and cannot be sent.", "HostName"],
+      );
+    }
   });
 
   test("buckets without a website configuration, missing buckets, and methods other than GET/HEAD", async () => {

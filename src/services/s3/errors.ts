@@ -5,6 +5,7 @@
  */
 import { AwsError, defineErrors } from "../../core/errors.js";
 import { s3DomainErrors } from "./domain/errors.js";
+import { headerValueSendable } from "../../protocol/wire.js";
 
 export { invalidArgument, invalidRequest, s3DomainErrors } from "./domain/errors.js";
 
@@ -247,13 +248,20 @@ export const errors = defineErrors({
   },
   // "These parameters cannot be used with an unsigned (anonymous) request." (GetObject, response-*).
   AnonymousResponseOverrides: { code: "InvalidRequest", status: 400, message: "Request specific response headers cannot be used for anonymous GET requests." },
-  // A response-* override with a character past U+00FF, S3's answer as pasted in
-  // IQSS/dataverse#4524 and guardian/grid#1716 (an en dash, a curly apostrophe in a filename).
   // A PUT at a key with partNumber but no uploadId (an UploadPart or UploadPartCopy without its
   // upload), with ArgumentName and ArgumentValue both "partNumber": S3's answers pasted in
   // versity/versitygw#1226 and #1237.
   PartNumberWithoutUploadId: { code: "InvalidArgument", status: 400, message: "This operation does not accept partNumber without uploadId" },
+  // A response-* override with a character past U+00FF, S3's answer as pasted in
+  // IQSS/dataverse#4524 and guardian/grid#1716 (an en dash, a curly apostrophe in a filename).
   HeaderNotLatin1: { code: "InvalidArgument", status: 400, message: "Header value cannot be represented using ISO-8859-1." },
+  // A value bound for a response header with a control character other than tab (CR, LF, NUL...),
+  // brought by a response-* override, a POST form field or a presigned URL's x-amz-* parameter: no
+  // header can carry it. S3's answer is not on record (a header cannot bring such a value, and
+  // none of the captures we know sends one another way); these are Nimbus's words, with S3's
+  // code and the ArgumentName/ArgumentValue it gives the ISO-8859-1 refusal, where answering
+  // would fail (a 500) and storing it would leave the object unreadable.
+  HeaderValueNotSendable: { code: "InvalidArgument", status: 400, message: "Header value contains a control character and cannot be sent." },
   // Analytics, inventory, metrics and Intelligent-Tiering configurations (handlers/id-configs.ts).
   NoSuchConfiguration: { code: "NoSuchConfiguration", status: 404, message: "The specified configuration does not exist." },
   TooManyConfigurations: {
@@ -333,6 +341,16 @@ export function noSuchKey(key: string, headers?: Record<string, string>): AwsErr
 
 export function noSuchUpload(uploadId: string): AwsError {
   return errors.NoSuchUpload({}, { fields: { UploadId: uploadId } });
+}
+
+/**
+ * `value`, bound for a response header, as the parameter or field `argument` brought it: refused
+ * past U+00FF (HeaderNotLatin1) and with a control character other than tab (HeaderValueNotSendable).
+ */
+export function sendableHeaderValue(value: string, argument: string): string {
+  if (headerValueSendable(value)) return value;
+  const fields = { fields: { ArgumentName: argument, ArgumentValue: value } };
+  throw /[^\u0000-\u00ff]/.test(value) ? errors.HeaderNotLatin1({}, fields) : errors.HeaderValueNotSendable({}, fields);
 }
 
 export function noSuchVersion(key: string, versionId: string): AwsError {

@@ -55,6 +55,14 @@ describe("validateCorsConfiguration", () => {
     );
   });
 
+  test("an expose header is a header name: a line break or a space in one is refused, a token is taken", () => {
+    for (const header of ["x-a\ny", "x-a\r\nSet-Cookie: a=b", "ETag, x-amz-id-2"]) {
+      const err = thrown(() => validateCorsConfiguration([{ allowedOrigins: ["*"], allowedMethods: ["GET"], exposeHeaders: [header] }]));
+      assert.deepEqual([err.code, err.status, err.message], ["InvalidRequest", 400, `ExposeHeader "${header}" contains invalid character.`]);
+    }
+    validateCorsConfiguration([{ allowedOrigins: ["*"], allowedMethods: ["GET"], exposeHeaders: ["ETag", "x-amz-meta-custom_header", "X.Custom~1"] }]);
+  });
+
   test("no rules, or a rule without origins or methods, is MalformedXML", () => {
     for (const rules of [[], [{ allowedOrigins: [], allowedMethods: ["GET"] }], [{ allowedOrigins: ["*"], allowedMethods: [] }]] as CorsRule[][]) {
       const err = thrown(() => validateCorsConfiguration(rules));

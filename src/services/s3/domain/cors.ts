@@ -67,6 +67,11 @@ export function validateCorsConfiguration(rules: readonly CorsRule[]): void {
       if (header.includes("*")) {
         throw invalidRequest(`ExposeHeader "${header}" contains wildcard. We currently do not support wildcard for ExposeHeader.`);
       }
+      // Answered as it is in Access-Control-Expose-Headers, so it must be a header name (RFC 9110
+      // token): S3 checks ExposeHeader's characters (scality/cloudserver#497, whose CORS checks were
+      // written against S3, quotes "... contains invalid character."; the exact wording for
+      // ExposeHeader is not on record). A line break there made every CORS answer fail.
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]*$/.test(header)) throw invalidRequest(`ExposeHeader "${header}" contains invalid character.`);
     }
   }
 }

@@ -35,6 +35,11 @@ describe("mailSafe", () => {
     assert.equal(mailSafe("\x7f"), "=?UTF-8?B?fw==?=");
   });
 
+  test("CR and LF, which no header can carry, are encoded as the other controls are", () => {
+    assert.equal(mailSafe("line one\r\nline two"), "=?UTF-8?Q?line_one=0D=0Aline_two?=");
+    assert.equal(mailSafe("\n"), "=?UTF-8?B?Cg==?=");
+  });
+
   test("long values are split into words of at most 75 characters that decode to the value", () => {
     for (const value of [wire("é".repeat(1023)), "x".repeat(300) + "é", "日本語のテキスト".repeat(20), "😀".repeat(40)]) {
       const header = mailSafe(value);

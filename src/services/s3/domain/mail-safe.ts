@@ -17,9 +17,14 @@
  *   words are joined by a space.
  */
 
-/** A character needing encoding: DEL and above, and controls other than CR, LF and tab. */
+/**
+ * A character needing encoding: DEL and above, and controls other than tab. JavaMail leaves CR
+ * and LF as they are, but no header can carry them, and S3's answer for such a value (which only
+ * a POST form field or a presigned URL's query can bring) is not on record: they are encoded as
+ * the other controls are, so the object stays readable.
+ */
 function nonAscii(code: number): boolean {
-  return code >= 0x7f || (code < 0x20 && code !== 0x0d && code !== 0x0a && code !== 0x09);
+  return code >= 0x7f || (code < 0x20 && code !== 0x09);
 }
 
 /** Encoded text a word may hold: 75, less `=?UTF-8?X?` and `?=`. */

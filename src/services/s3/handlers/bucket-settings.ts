@@ -37,7 +37,7 @@ import type { AwsError } from "../../../core/errors.js";
 import { publicAccessBlock } from "../access.js";
 import { withoutDisplayNames } from "../acl.js";
 import { isAccelerateCompatibleBucketName } from "../domain/bucket-names.js";
-import { errors, invalidArgument, invalidRequest, ReasonedAccessDenied, REFUSAL_REASONS, s3DomainErrors } from "../errors.js";
+import { errors, invalidArgument, invalidRequest, ReasonedAccessDenied, REFUSAL_REASONS, s3DomainErrors, sendableHeaderValue } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { requireBucket } from "../objects.js";
 import { actionWithoutResource, isValidPrincipal } from "../policy-grammar.js";
@@ -166,6 +166,7 @@ export function putBucketWebsite(input: PutBucketWebsiteInput, ctx: S3Context): 
       throw invalidArgument("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.", "RedirectAllRequestsTo", "not null");
     }
     checkRedirectProtocol(config.RedirectAllRequestsTo.Protocol);
+    sendableHeaderValue(config.RedirectAllRequestsTo.HostName, "HostName");
   } else {
     const suffix = config.IndexDocument?.Suffix;
     if (suffix === undefined) throw invalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty", "IndexDocument", "");
@@ -181,6 +182,8 @@ export function putBucketWebsite(input: PutBucketWebsiteInput, ctx: S3Context): 
       throw invalidRequest("Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.");
     }
     checkRedirectProtocol(rule.Redirect?.Protocol);
+    // A redirect's HostName goes into its Location as it is (the key is percent-encoded there).
+    if (rule.Redirect?.HostName !== undefined) sendableHeaderValue(rule.Redirect.HostName, "HostName");
     checkHttpCodes(rule.Redirect?.HttpRedirectCode, rule.Condition?.HttpErrorCodeReturnedEquals);
   }
   ctx.store.transaction(() => ctx.store.setConfig(bucket.name, "website", config));

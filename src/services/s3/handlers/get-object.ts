@@ -1,7 +1,7 @@
 import type { GetObjectInput, GetObjectOutput, HeadObjectInput, HeadObjectOutput } from "../../../generated/s3.js";
 import { evaluateReadConditions, resolveRange, type RangeResolution, type ReadConditions } from "../domain/conditions.js";
 import { isAnonymous } from "../authorization.js";
-import { errors, invalidArgument, invalidRequest } from "../errors.js";
+import { errors, invalidArgument, invalidRequest, sendableHeaderValue } from "../errors.js";
 import type { S3Context } from "../index.js";
 import { partNumberError } from "../ingest.js";
 import { checksumMembers, objectOutput, readableVersion, requireBucket } from "../objects.js";
@@ -62,28 +62,22 @@ export function checkOverrideParameters(operation: string, query: URLSearchParam
 /**
  * Response header overrides (`response-content-type`...) replace the stored values. S3 sends them
  * in ISO-8859-1, so a value (decoded from the query string as UTF-8) with a character past U+00FF
- * is refused.
+ * is refused, as one with a control character no header can carry is (sendableHeaderValue).
  */
 function overrides(input: GetObjectInput | HeadObjectInput): Partial<GetObjectOutput> {
   // Each member read by name: a read keyed by a variable name (a loop over the members) cost
   // more than the rest of this together.
   const out: Partial<GetObjectOutput> = {};
-  if (input.ResponseContentType !== undefined) out.ContentType = latin1(input.ResponseContentType, "response-content-type");
-  if (input.ResponseContentLanguage !== undefined) out.ContentLanguage = latin1(input.ResponseContentLanguage, "response-content-language");
-  if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = latin1(input.ResponseContentDisposition, "response-content-disposition");
-  if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = latin1(input.ResponseContentEncoding, "response-content-encoding");
-  if (input.ResponseCacheControl !== undefined) out.CacheControl = latin1(input.ResponseCacheControl, "response-cache-control");
+  if (input.ResponseContentType !== undefined) out.ContentType = sendableHeaderValue(input.ResponseContentType, "response-content-type");
+  if (input.ResponseContentLanguage !== undefined) out.ContentLanguage = sendableHeaderValue(input.ResponseContentLanguage, "response-content-language");
+  if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = sendableHeaderValue(input.ResponseContentDisposition, "response-content-disposition");
+  if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = sendableHeaderValue(input.ResponseContentEncoding, "response-content-encoding");
+  if (input.ResponseCacheControl !== undefined) out.CacheControl = sendableHeaderValue(input.ResponseCacheControl, "response-cache-control");
   // The stored Expires is answered as ExpiresString (protocol/model-patches.ts), which this
   // replaces with response-expires as it was sent (a model patch too: S3 echoes it verbatim).
   const expires = (input as { readonly ResponseExpiresString?: string }).ResponseExpiresString;
-  if (expires !== undefined) out.ExpiresString = expires;
+  if (expires !== undefined) out.ExpiresString = sendableHeaderValue(expires, "response-expires");
   return out;
-}
-
-/** An override's value, refused past U+00FF (see overrides). */
-function latin1(value: string, parameter: string): string {
-  if (/[^\u0000-\u00ff]/.test(value)) throw errors.HeaderNotLatin1({}, { fields: { ArgumentName: parameter, ArgumentValue: value } });
-  return value;
 }
 
 interface Selection {

@@ -13,12 +13,13 @@ import { XMLParser } from "fast-xml-parser";
 import { signingSecret } from "../../../auth/enforcement.js";
 import { authorize } from "../authorization.js";
 import { invalidSessionToken } from "../../../auth/sigv4-errors.js";
+import { own, setOwn } from "../../../core/own.js";
 import type { HttpRoute, HttpRouteContext } from "../../../core/service.js";
 import type { PutObjectInput } from "../../../generated/s3.js";
 import type { WireRequest, WireResponse } from "../../../protocol/wire.js";
 import { escapeXml } from "../../../protocol/xml.js";
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumMember } from "../domain/checksums.js";
-import { expiredToken, invalidArgument, noSuchBucket, s3DomainErrors } from "../errors.js";
+import { expiredToken, invalidArgument, noSuchBucket, s3DomainErrors, sendableHeaderValue } from "../errors.js";
 import { FormDataError, FormDataReader, FormFieldTooLarge, formDataBoundary, type FormPartHeaders } from "../form-data.js";
 import {
   checkPostPolicy,
@@ -107,9 +108,10 @@ function putInput(bucket: string, key: string, fields: ReadonlyMap<string, strin
   const input: Record<string, unknown> = { Bucket: bucket, Key: key };
   const metadata: Record<string, string> = {};
   for (const [name, value] of fields) {
-    const member = FIELD_MEMBERS[name];
-    if (member !== undefined) input[member] = headerText(value);
-    else if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = headerText(value);
+    const member = own(FIELD_MEMBERS, name);
+    // A member is answered as a header as it is; metadata is made mail-safe first (objects.ts metadataOutput).
+    if (member !== undefined) input[member] = sendableHeaderValue(headerText(value), name);
+    else if (name.startsWith("x-amz-meta-")) setOwn(metadata, name.slice("x-amz-meta-".length), headerText(value));
   }
   if (Object.keys(metadata).length > 0) input["Metadata"] = metadata;
   const expires = fields.get("expires");
