@@ -33,3 +33,8 @@ export interface WireResponse {
 export function headerValueSendable(value: string): boolean {
   return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
 }
+
+/** Whether a response header can be named `name`: an RFC 9110 token, as node:http requires. */
+export function headerNameSendable(name: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name);
+}

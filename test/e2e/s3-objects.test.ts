@@ -332,6 +332,8 @@ describe("S3 objects", () => {
     };
     assert.equal(await presigned("docs/redirect.md", "x-amz-website-redirect-location=%2Fa%0Ab"), 400);
     assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "docs/redirect.md" })))).status, 404);
+    assert.equal(await presigned("docs/named.md", "x-amz-meta-my%20note=a"), 400);
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "docs/named.md" })))).status, 404);
     assert.equal(await presigned("docs/meta.md", "x-amz-meta-note=a%0Ab"), 200);
     assert.deepEqual((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "docs/meta.md" }))).Metadata, { note: "=?UTF-8?Q?a=0Ab?=" });
   });

@@ -166,7 +166,7 @@ describe("S3 POST Object (browser-form uploads)", () => {
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: name, Key: "utf8.txt" }))).ContentLength, 4);
   });
 
-  test("a control character no header can carry: refused in a header field, made mail-safe in metadata; nothing unreadable is stored", async () => {
+  test("what no header can carry: a control character refused in a header field and made mail-safe in metadata, a metadata name that is no header name refused; nothing unreadable is stored", async () => {
     const name = await bucket();
     // A field that becomes a header as it is: InvalidArgument naming it, and no object.
     const refused = await post(`/${name}`, signedForm(name, { key: "ctl.txt", "Content-Type": "text/plain\r\nX-Injected: 1" }, { data: "data", name: "ctl.txt" }));
@@ -181,6 +181,14 @@ describe("S3 POST Object (browser-form uploads)", () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: name, Key: "meta.txt" }));
     assert.equal(await got.Body?.transformToString(), "data");
     assert.deepEqual(got.Metadata, { note: "=?UTF-8?Q?line_one=0D=0Aline_two?=" });
+    // A metadata name that no header can be named (a space, a colon, a letter past ASCII) is refused.
+    for (const field of ["x-amz-meta-my key", "x-amz-meta-a:b", "x-amz-meta-café"]) {
+      const named = await post(`/${name}`, signedForm(name, { key: "named.txt", [field]: "v" }, { data: "data", name: "named.txt" }));
+      assert.equal(named.status, 400, named.body);
+      assert.equal(xmlValue(named.body, "Message"), "Header name contains a character that cannot be sent.");
+      assert.equal(xmlValue(named.body, "ArgumentName"), field);
+    }
+    assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: name, Key: "named.txt" })))).$metadata.httpStatusCode, 404);
   });
 
   test("virtual-hosted upload answers 204 by default, 200 when asked; a fresh file streams through", async () => {

@@ -8,7 +8,7 @@ import { presignedV2Expired, sigV2SessionToken, verifySigV2 } from "../../auth/s
 import { hoistedPresignHeaders, presignedUrlExpired } from "../../auth/sigv4.js";
 import { hostId, s3RequestId } from "../../protocol/codec.js";
 import { virtualHostBucket } from "../../protocol/routing.js";
-import { errors, expiredToken, sendableHeaderValue } from "./errors.js";
+import { errors, expiredToken, sendableHeaderName, sendableHeaderValue } from "./errors.js";
 import { decodeS3Path } from "./objects.js";
 
 export const s3Dialect: RequestDialect = {
@@ -41,14 +41,18 @@ export const s3Dialect: RequestDialect = {
    * generate_url and botocore's HmacV1QueryAuth copy every signed `x-amz-*` header into the URL
    * ("headers used for sig generation must be included in the url also", boto/s3/connection.py),
    * and Ceph RGW stores the metadata of such URLs as S3 does (ceph/ceph#24683). Decoded from the
-   * query, a value can hold what no header could: metadata is made mail-safe when answered
-   * (objects.ts metadataOutput), any other value must be one a header can carry.
+   * query, a name or a value can hold what no header could: a metadata name must be a header
+   * name, its value is made mail-safe when answered (objects.ts metadataOutput), and any other
+   * value must be one a header can carry.
    */
   asRead(request, scope) {
     if (scope?.sigv4?.presigned !== true && scope?.sigv2?.presigned !== true) return request;
     const hoisted = hoistedPresignHeaders(request.query, request.headers);
     if (hoisted === undefined) return request;
-    for (const name in hoisted) if (!name.startsWith("x-amz-meta-")) sendableHeaderValue(hoisted[name] as string, name);
+    for (const name in hoisted) {
+      if (name.startsWith("x-amz-meta-")) sendableHeaderName(name);
+      else sendableHeaderValue(hoisted[name] as string, name);
+    }
     return { ...{}, ...request, headers: { ...{}, ...request.headers, ...hoisted } };
   },
 

@@ -5,7 +5,7 @@
  */
 import { AwsError, defineErrors } from "../../core/errors.js";
 import { s3DomainErrors } from "./domain/errors.js";
-import { headerValueSendable } from "../../protocol/wire.js";
+import { headerNameSendable, headerValueSendable } from "../../protocol/wire.js";
 
 export { invalidArgument, invalidRequest, s3DomainErrors } from "./domain/errors.js";
 
@@ -262,6 +262,9 @@ export const errors = defineErrors({
   // code and the ArgumentName/ArgumentValue it gives the ISO-8859-1 refusal, where answering
   // would fail (a 500) and storing it would leave the object unreadable.
   HeaderValueNotSendable: { code: "InvalidArgument", status: 400, message: "Header value contains a control character and cannot be sent." },
+  // Likewise a user metadata name (x-amz-meta-<name>) that is no header name (a space, a colon, a
+  // letter past ASCII), which only a POST form field or a presigned URL's query can bring.
+  HeaderNameNotSendable: { code: "InvalidArgument", status: 400, message: "Header name contains a character that cannot be sent." },
   // Analytics, inventory, metrics and Intelligent-Tiering configurations (handlers/id-configs.ts).
   NoSuchConfiguration: { code: "NoSuchConfiguration", status: 404, message: "The specified configuration does not exist." },
   TooManyConfigurations: {
@@ -351,6 +354,12 @@ export function sendableHeaderValue(value: string, argument: string): string {
   if (headerValueSendable(value)) return value;
   const fields = { fields: { ArgumentName: argument, ArgumentValue: value } };
   throw /[^\u0000-\u00ff]/.test(value) ? errors.HeaderNotLatin1({}, fields) : errors.HeaderValueNotSendable({}, fields);
+}
+
+/** `name`, a user metadata header's name (x-amz-meta-...) as a form field or query parameter brought it: refused unless a header can be so named. */
+export function sendableHeaderName(name: string): string {
+  if (headerNameSendable(name)) return name;
+  throw errors.HeaderNameNotSendable({}, { fields: { ArgumentName: name } });
 }
 
 export function noSuchVersion(key: string, versionId: string): AwsError {

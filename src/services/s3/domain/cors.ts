@@ -20,6 +20,7 @@
  */
 import type { AwsError } from "../../../core/errors.js";
 import { invalidRequest, s3DomainErrors } from "./errors.js";
+import { headerNameSendable } from "../../../protocol/wire.js";
 
 export const CORS_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"] as const;
 export type CorsMethod = (typeof CORS_METHODS)[number];
@@ -71,7 +72,7 @@ export function validateCorsConfiguration(rules: readonly CorsRule[]): void {
       // token): S3 checks ExposeHeader's characters (scality/cloudserver#497, whose CORS checks were
       // written against S3, quotes "... contains invalid character."; the exact wording for
       // ExposeHeader is not on record). A line break there made every CORS answer fail.
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]*$/.test(header)) throw invalidRequest(`ExposeHeader "${header}" contains invalid character.`);
+      if (header !== "" && !headerNameSendable(header)) throw invalidRequest(`ExposeHeader "${header}" contains invalid character.`);
     }
   }
 }

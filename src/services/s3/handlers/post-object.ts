@@ -19,7 +19,7 @@ import type { PutObjectInput } from "../../../generated/s3.js";
 import type { WireRequest, WireResponse } from "../../../protocol/wire.js";
 import { escapeXml } from "../../../protocol/xml.js";
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumMember } from "../domain/checksums.js";
-import { expiredToken, invalidArgument, noSuchBucket, s3DomainErrors, sendableHeaderValue } from "../errors.js";
+import { expiredToken, invalidArgument, noSuchBucket, s3DomainErrors, sendableHeaderName, sendableHeaderValue } from "../errors.js";
 import { FormDataError, FormDataReader, FormFieldTooLarge, formDataBoundary, type FormPartHeaders } from "../form-data.js";
 import {
   checkPostPolicy,
@@ -111,7 +111,7 @@ function putInput(bucket: string, key: string, fields: ReadonlyMap<string, strin
     const member = own(FIELD_MEMBERS, name);
     // A member is answered as a header as it is; metadata is made mail-safe first (objects.ts metadataOutput).
     if (member !== undefined) input[member] = sendableHeaderValue(headerText(value), name);
-    else if (name.startsWith("x-amz-meta-")) setOwn(metadata, name.slice("x-amz-meta-".length), headerText(value));
+    else if (name.startsWith("x-amz-meta-")) setOwn(metadata, sendableHeaderName(name).slice("x-amz-meta-".length), headerText(value));
   }
   if (Object.keys(metadata).length > 0) input["Metadata"] = metadata;
   const expires = fields.get("expires");
