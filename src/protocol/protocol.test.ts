@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { readFileSync } from "node:fs";
 import { loadModel, type QueryTraits } from "./model.js";
 import { parseQueryInput, serializeQueryOutput } from "./query.js";
-import { RestRouter } from "./rest.js";
+import { readBoundMembers, RestRouter } from "./rest.js";
 import { materializeRaw, RawJson, readJson, stringifyJson, writeJson } from "./json.js";
 import { escapeXml, parseXmlDocument, readElement, readScalar, rootElement, writeElement } from "./xml.js";
 import { hostService, virtualHostBucket } from "./routing.js";
@@ -56,6 +56,19 @@ describe("rest routing from the models' requestUri templates", () => {
     assert.deepEqual(m?.labels, { FunctionName: "my-fn" });
     assert.equal(lambda.match("GET", "/2015-03-31/functions/", new URLSearchParams(), {})?.op.name, "ListFunctions");
     assert.equal(lambda.match("GET", "/2015-03-31/functions/f/configuration", new URLSearchParams(), {})?.op.name, "GetFunctionConfiguration");
+  });
+
+  test("a map bound to the query string takes __proto__ and the names Object.prototype lends as its own keys", () => {
+    const apigateway = loadModel("apigateway-2015-07-09");
+    const path = "/restapis/a/stages/s/exports/oas30";
+    const query = new URLSearchParams("__proto__=p&constructor=c");
+    const match = new RestRouter(apigateway).match("GET", path, query, {});
+    assert.equal(match?.op.name, "GetExport");
+    const input: Record<string, unknown> = {};
+    readBoundMembers(apigateway, match.op, match, { method: "GET", rawPath: path, query, headers: {}, host: "localhost" }, input);
+    const parameters = input["parameters"] as Record<string, string>;
+    assert.deepEqual(Object.entries(parameters), [["__proto__", "p"], ["constructor", "c"]]);
+    assert.equal(Object.getPrototypeOf(parameters), Object.prototype);
   });
 });
 
@@ -121,6 +134,17 @@ describe("query protocol", () => {
     const tag = sqs.queryOperation("TagQueue");
     assert.ok(tag);
     assert.deepEqual(parseQueryInput(sqs, "query", tag, new URLSearchParams("QueueUrl=u&Tag.1.Key=env&Tag.1.Value=prod")), { QueueUrl: "u", Tags: { env: "prod" } });
+  });
+
+  test("a map's keys are its own members, __proto__ and the names Object.prototype lends included", () => {
+    // An assignment to out["__proto__"] had set the map's prototype: TagQueue found no Tags at all.
+    const sqs = loadModel("sqs-2012-11-05", sqsQueryTraits());
+    const tag = sqs.queryOperation("TagQueue");
+    assert.ok(tag);
+    const input = parseQueryInput(sqs, "query", tag, new URLSearchParams("QueueUrl=u&Tag.1.Key=__proto__&Tag.1.Value=p&Tag.2.Key=constructor&Tag.2.Value=c"));
+    const tags = input["Tags"] as Record<string, string>;
+    assert.deepEqual(Object.entries(tags), [["__proto__", "p"], ["constructor", "c"]]);
+    assert.equal(Object.getPrototypeOf(tags), Object.prototype);
   });
 
   test("an empty list is sent as a bare name", () => {
@@ -318,6 +342,14 @@ describe("nested members the frozen v2 models lack, written inline with their wi
     const out: string[] = [];
     writeElement(s3, filter, read, "Filter", out, { timestampFormat: "iso8601" });
     assert.equal(out.join(""), xml);
+  });
+
+  test("rest-xml: a map's keys are its own members, __proto__ included", () => {
+    const s3 = loadModel("s3-2006-03-01");
+    const map = { type: "map", key: { type: "string" }, value: { type: "string" } } as Parameters<typeof readElement>[1];
+    const read = readXml(s3, map, "<M><entry><key>__proto__</key><value>p</value></entry><entry><key>constructor</key><value>c</value></entry></M>") as Record<string, string>;
+    assert.deepEqual(Object.entries(read), [["__proto__", "p"], ["constructor", "c"]]);
+    assert.equal(Object.getPrototypeOf(read), Object.prototype);
   });
 
   test("rest-xml: a wrapped list keeps its items' element name (CreateBucket's Tags of <Tag>), and a hand patch is no longer needed", () => {

@@ -4,6 +4,7 @@
  * wrappers for lists and `entry`/`key`/`value` for maps unless flattened; ec2 uses queryName
  * or the capitalized locationName and never wraps list items.
  */
+import { setOwn } from "../core/own.js";
 import type { Operation, ServiceModel, Shape } from "./model.js";
 import { readScalar, writeMembers, escapeXml } from "./xml.js";
 
@@ -87,7 +88,7 @@ function readValue(model: ServiceModel, flavour: QueryFlavour, shape: Shape, pre
       for (let i = 1; params.has(`${base}.${i}`); i++) {
         const k = params.values.get(`${base}.${i}.${keyName}`);
         if (k === undefined) continue;
-        out[k] = readValue(model, flavour, val, `${base}.${i}.${valueName}`, params);
+        setOwn(out, k, readValue(model, flavour, val, `${base}.${i}.${valueName}`, params));
       }
       return out;
     }

@@ -301,7 +301,7 @@ export function readBoundMembers(model: ServiceModel, op: Operation, match: Rest
     const valueShape = model.resolve(member.value ?? {});
     for (const key of new Set(req.query.keys())) {
       if (bound.has(key)) continue;
-      map[key] = valueShape.type === "list" ? req.query.getAll(key) : req.query.get(key);
+      setOwn(map, key, valueShape.type === "list" ? req.query.getAll(key) : req.query.get(key));
     }
     if (Object.keys(map).length) input[name] = map;
   }

@@ -5,6 +5,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { isInt32 } from "../core/int32.js";
+import { setOwn } from "../core/own.js";
 import type { ServiceModel, Shape, TimestampFormat } from "./model.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
@@ -343,7 +344,7 @@ function readMapEntries(model: ServiceModel, shape: Shape, entries: unknown[]): 
   const out: Record<string, unknown> = {};
   for (const entry of entries) {
     const e = (entry ?? {}) as Record<string, unknown>;
-    out[textOf(e[key.locationName ?? "key"])] = readElement(model, val, e[val.locationName ?? "value"]);
+    setOwn(out, textOf(e[key.locationName ?? "key"]), readElement(model, val, e[val.locationName ?? "value"]));
   }
   return out;
 }
