@@ -107,6 +107,50 @@ describe("SQS messages", () => {
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
   });
 
+  test("message attributes named __proto__ or like Object.prototype's members (constructor) are kept, over JSON and query", async () => {
+    // SQS takes any name of letters, digits, _ - and .: a copy of the map by assignment had set its
+    // prototype for __proto__ and dropped the attribute. Received over the wire, as the v3 client
+    // reads __proto__'s value as undefined.
+    const url = await queue("protoattrs");
+    const sent = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: "json",
+        MessageAttributes: { ["__proto__"]: { DataType: "String", StringValue: "p" }, constructor: { DataType: "Number", StringValue: "1" } },
+      }),
+    );
+    // The MD5 of the attributes as SQS digests them: by name, each part length-prefixed, 1 for a string value.
+    const part = (text: string) => Buffer.concat([Buffer.from([0, 0, 0, Buffer.byteLength(text)]), Buffer.from(text)]);
+    const digest = createHash("md5");
+    for (const [name, type, value] of [["__proto__", "String", "p"], ["constructor", "Number", "1"]] as const) digest.update(Buffer.concat([part(name), part(type), Buffer.from([1]), part(value)]));
+    const md5 = digest.digest("hex");
+    assert.equal(sent.MD5OfMessageAttributes, md5);
+    const query = await fetch(`${nimbus.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signedHeaders("sqs") },
+      body:
+        `Action=SendMessage&Version=2012-11-05&QueueUrl=${encodeURIComponent(url)}&MessageBody=query` +
+        "&MessageAttribute.1.Name=__proto__&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=p" +
+        "&MessageAttribute.2.Name=constructor&MessageAttribute.2.Value.DataType=Number&MessageAttribute.2.Value.StringValue=1",
+    });
+    assert.equal(query.status, 200);
+    assert.match(await query.text(), new RegExp(`<MD5OfMessageAttributes>${md5}</MD5OfMessageAttributes>`));
+    const receive = async (names: string[]) => {
+      const res = await fetch(`${nimbus.url}/`, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ReceiveMessage", ...signedHeaders("sqs") },
+        body: JSON.stringify({ QueueUrl: url, MessageAttributeNames: names, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+      });
+      assert.equal(res.status, 200);
+      const out = JSON.parse(await res.text()) as { Messages: Array<{ Body: string; MessageAttributes?: unknown }> };
+      return out.Messages.map((m) => [m.Body, m.MessageAttributes]).sort();
+    };
+    const both = JSON.parse('{"__proto__":{"StringValue":"p","DataType":"String"},"constructor":{"StringValue":"1","DataType":"Number"}}') as unknown;
+    assert.deepEqual(await receive(["All"]), [["json", both], ["query", both]]);
+    const proto = JSON.parse('{"__proto__":{"StringValue":"p","DataType":"String"}}') as unknown;
+    assert.deepEqual(await receive(["__proto__"]), [["json", proto], ["query", proto]]);
+  });
+
   /** A client that sends `trace` as every request's X-Amzn-Trace-Id header, as X-Ray's SDK does. */
   function tracedClient(trace: string): SQSClient {
     const traced = new SQSClient(nimbus.clientConfig());

@@ -4,6 +4,7 @@
  * from the request's clock, so a ManualClock drives visibility, delays and retention.
  * Also owns the in-process long-poll waiters of each queue (they cannot live in SQLite).
  */
+import { setOwn } from "../../core/own.js";
 import { cachedPrepare, type Database, type StateLayer } from "../../state/database.js";
 import { RowCache } from "../../state/row-cache.js";
 import type { MessageAttributeValue } from "./domain/md5.js";
@@ -322,11 +323,11 @@ function encodeAttributes(attributes: Record<string, MessageAttributeValue> | un
   if (attributes === undefined || Object.keys(attributes).length === 0) return null;
   const out: Record<string, StoredAttributeJson> = {};
   for (const [name, a] of Object.entries(attributes)) {
-    out[name] = {
+    setOwn(out, name, {
       DataType: a.DataType,
       ...(a.StringValue !== undefined ? { StringValue: a.StringValue } : {}),
       ...(a.BinaryValue !== undefined ? { BinaryValue: Buffer.from(a.BinaryValue).toString("base64") } : {}),
-    };
+    });
   }
   return JSON.stringify(out);
 }
@@ -336,11 +337,11 @@ function decodeAttributes(text: string | null): Record<string, MessageAttributeV
   const parsed = JSON.parse(text) as Record<string, StoredAttributeJson>;
   const out: Record<string, MessageAttributeValue> = {};
   for (const [name, a] of Object.entries(parsed)) {
-    out[name] = {
+    setOwn(out, name, {
       DataType: a.DataType,
       ...(a.StringValue !== undefined ? { StringValue: a.StringValue } : {}),
       ...(a.BinaryValue !== undefined ? { BinaryValue: Buffer.from(a.BinaryValue, "base64") } : {}),
-    };
+    });
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * calls: body characters, sizes, message attributes, batch entries and numeric parameters, with
  * the errors AWS answers. Queue-attribute rules live in attributes.ts, FIFO rules in fifo.ts.
  */
+import { setOwn } from "../../../core/own.js";
 import { sqsErrors } from "./errors.js";
 import { logicalDataType, type MessageAttributeMap } from "./md5.js";
 
@@ -133,7 +134,7 @@ export function validateMessageAttributes(
       if (attribute.BinaryValue === undefined || attribute.BinaryValue.length === 0) {
         throw invalid(`Message (user) attribute '${name}' must contain a non-empty value of type 'Binary'.`);
       }
-      out[name] = { DataType: dataType, BinaryValue: attribute.BinaryValue };
+      setOwn(out, name, { DataType: dataType, BinaryValue: attribute.BinaryValue });
       continue;
     }
     const value = attribute.StringValue;
@@ -151,7 +152,7 @@ export function validateMessageAttributes(
         `Invalid binary character '${formatCodePoint(bad)}' was found in the message attribute '${name}', the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].`,
       );
     }
-    out[name] = { DataType: dataType, StringValue: value };
+    setOwn(out, name, { DataType: dataType, StringValue: value });
   }
   return out;
 }
@@ -294,7 +295,7 @@ export function selectMessageAttributes<T>(
   const prefixes = requested.filter((n) => n.endsWith(".*") && n !== ".*").map((n) => n.slice(0, -2));
   const exact = new Set(requested);
   for (const [name, value] of Object.entries(attributes)) {
-    if (all || exact.has(name) || prefixes.some((p) => name.startsWith(p))) out[name] = value;
+    if (all || exact.has(name) || prefixes.some((p) => name.startsWith(p))) setOwn(out, name, value);
   }
   return out;
 }
