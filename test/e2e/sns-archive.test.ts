@@ -229,6 +229,20 @@ describe("SNS FIFO message archiving and replay", () => {
     assert.deepEqual(bodies(await drain(live.url)), ["four"]);
   });
 
+  test("a replayed message keeps an attribute named __proto__", async () => {
+    // SNS takes any attribute name; the archive's reading of a message had assigned it, setting the map's prototype and dropping it.
+    const t0 = nimbus.clock.now();
+    const topicArn = await fifoTopic("replay-proto", 7);
+    await publish(topicArn, "one", "g", { ["__proto__"]: { DataType: "String", StringValue: "p" }, constructor: { DataType: "String", StringValue: "c" } });
+    const replayed = await fifoQueue("replay-proto");
+    await subscribe(topicArn, replayed.arn, { ReplayPolicy: JSON.stringify({ PointType: "Timestamp", StartingPoint: iso(t0) }) });
+    await nimbus.scheduler.runDue();
+    const [r, ...rest] = await drain(replayed.url);
+    assert.equal(rest.length, 0);
+    assert.equal(r?.envelope.Replayed, true);
+    assert.deepEqual(r.envelope.MessageAttributes, JSON.parse('{"__proto__":{"Type":"String","Value":"p"},"constructor":{"Type":"String","Value":"c"}}'));
+  });
+
   test("messages published while a replay is pending reach the subscription through the replay, after the archived ones", async () => {
     const t0 = nimbus.clock.now();
     const topicArn = await fifoTopic("replay-catchup", 7);

@@ -10,7 +10,7 @@ import {
   type MessageAttributeValue,
 } from "@aws-sdk/client-sns";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { failure } from "./harness.js";
+import { failure, signedHeaders, type TestNimbus } from "./harness.js";
 import { newQueue, newTopic, snsSuite, sortedBodies } from "./sns-fixtures.js";
 
 // Subscription filter policies end to end: what Subscribe/SetSubscriptionAttributes keep and
@@ -18,7 +18,8 @@ import { newQueue, newTopic, snsSuite, sortedBodies } from "./sns-fixtures.js";
 describe("SNS subscription filter policies", () => {
   let sns: SNSClient;
   let sqs: SQSClient;
-  snsSuite((fixture) => ({ sns, sqs } = fixture));
+  let nimbus: TestNimbus;
+  snsSuite((fixture) => ({ sns, sqs, nimbus } = fixture));
 
   const topic = (prefix: string): Promise<string> => newTopic(sns, prefix);
   const queue = (prefix: string): Promise<{ url: string; arn: string }> => newQueue(sqs, prefix);
@@ -122,6 +123,39 @@ describe("SNS subscription filter policies", () => {
     ].map((b) => JSON.stringify(b));
     for (const body of bodiesSent) await publish(topicArn, body);
     assert.deepEqual(await bodies(queueUrl), [bodiesSent[0], bodiesSent[4]].sort());
+  });
+
+  test("an attribute named __proto__ or constructor is matched, delivered and enveloped like any other", async () => {
+    // SNS takes any name of letters, digits, _ - and .: copies of the attributes by assignment had
+    // set a map's prototype for __proto__, so a policy on it matched nothing and deliveries lost
+    // it. Received over the wire, as the v3 SQS client reads __proto__'s value as undefined.
+    const arn = await topic("fp-proto");
+    const raw = await queue("fp-proto-raw");
+    const enveloped = await queue("fp-proto-env");
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: raw.arn, Attributes: { RawMessageDelivery: "true", FilterPolicy: '{"__proto__":[{"exists":true}]}' } }));
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: enveloped.arn, Attributes: { FilterPolicy: JSON.stringify({ constructor: ["c"] }) } }));
+    await publish(arn, "none");
+    await publish(arn, "both", { ["__proto__"]: { DataType: "String", StringValue: "p" }, constructor: { DataType: "String", StringValue: "c" } });
+    await publish(arn, "other constructor", { constructor: { DataType: "String", StringValue: "x" } });
+    const receive = async (QueueUrl: string) => {
+      const res = await fetch(`${nimbus.url}/`, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ReceiveMessage", ...signedHeaders("sqs") },
+        body: JSON.stringify({ QueueUrl, MessageAttributeNames: ["All"], MaxNumberOfMessages: 10 }),
+      });
+      assert.equal(res.status, 200);
+      return (JSON.parse(await res.text()) as { Messages?: Array<{ Body: string; MessageAttributes?: unknown }> }).Messages ?? [];
+    };
+    const rawMessages = await receive(raw.url);
+    assert.deepEqual(
+      rawMessages.map((m) => [m.Body, m.MessageAttributes]),
+      [["both", JSON.parse('{"__proto__":{"StringValue":"p","DataType":"String"},"constructor":{"StringValue":"c","DataType":"String"}}')]],
+    );
+    const envelopes = (await receive(enveloped.url)).map((m) => JSON.parse(m.Body) as { Message: string; MessageAttributes: unknown });
+    assert.deepEqual(
+      envelopes.map((e) => [e.Message, e.MessageAttributes]),
+      [["both", JSON.parse('{"__proto__":{"Type":"String","Value":"p"},"constructor":{"Type":"String","Value":"c"}}')]],
+    );
   });
 
   test("raw and enveloped deliveries filter the same message body", async () => {

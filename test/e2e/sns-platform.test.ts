@@ -199,6 +199,13 @@ describe("SNS mobile push, SMS and email (recorded, read back on internal endpoi
     const all = await internal("/_aws/sns/sms-messages");
     assert.ok(((all.body.sms_messages as Messages)[phone] ?? []).length >= 2);
 
+    // Any attribute name is recorded, __proto__ too (its assignment had set the record's prototype).
+    const other = "+15555550143";
+    await internal(`/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(other)}`, { method: "DELETE" });
+    const proto = await sns.send(new PublishCommand({ PhoneNumber: other, Message: "proto", MessageAttributes: { ["__proto__"]: { DataType: "String", StringValue: "p" } } }));
+    const recorded = ((await internal(`/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(other)}`)).body.sms_messages as Messages)[other] ?? [];
+    assert.deepEqual(recorded.map((r) => [r.MessageId, r.MessageAttributes]), [[proto.MessageId, JSON.parse('{"__proto__":{"DataType":"String","StringValue":"p"}}')]]);
+
     // The owner replies STOP.
     assert.equal((await internal("/_nimbus/sns/phone-opt-out", { method: "POST", body: JSON.stringify({ phoneNumber: phone }) })).status, 204);
     assert.equal((await sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: phone }))).isOptedOut, true);

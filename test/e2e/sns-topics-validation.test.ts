@@ -15,6 +15,7 @@ import {
   SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
+  UntagResourceCommand,
 } from "@aws-sdk/client-sns";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { refusal, uniqueName } from "./harness.js";
@@ -59,6 +60,19 @@ describe("SNS topics, subscriptions and Publish validation", () => {
     assert.deepEqual(await refusal(sns.send(new TagResourceCommand({ ResourceArn, Tags: twice }))), duplicated);
     assert.deepEqual((await sns.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags, []);
     assert.deepEqual(await refusal(sns.send(new CreateTopicCommand({ Name: uniqueName("dup-tags"), Tags: [{ Key: "k", Value: "a" }, { Key: "k", Value: "b" }] }))), duplicated);
+  });
+
+  test("tags keyed __proto__ or like Object.prototype's members (constructor, toString) are kept, listed and removed", async () => {
+    // SNS takes any tag key: the request's tags, gathered by assignment, had lost __proto__ (the map's prototype then).
+    const ResourceArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName("proto-tags"), Tags: [{ Key: "__proto__", Value: "p" }, { Key: "constructor", Value: "c" }] }))).TopicArn;
+    await sns.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: "toString", Value: "t" }] }));
+    assert.deepEqual((await sns.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags, [
+      { Key: "__proto__", Value: "p" },
+      { Key: "constructor", Value: "c" },
+      { Key: "toString", Value: "t" },
+    ]);
+    await sns.send(new UntagResourceCommand({ ResourceArn, TagKeys: ["__proto__", "toString"] }));
+    assert.deepEqual((await sns.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags, [{ Key: "constructor", Value: "c" }]);
   });
 
   test("Publish and PublishBatch check a json body's default entry before a FIFO topic's MessageGroupId", async () => {

@@ -12,6 +12,7 @@
  * replace the existing replay"): its window, its ReplayStatus, and the sequence number of the
  * last archived message it handed on, so that a restarted Nimbus resumes it after that message.
  */
+import { setOwn } from "../../core/own.js";
 import type { PreparedStatements } from "../../state/database.js";
 import { DAY_MS, type ReplayWindow } from "./domain/archive.js";
 import type { SnsMessageAttributes } from "./domain/messages.js";
@@ -142,8 +143,11 @@ function toArchivedMessage(row: ArchiveRow): ArchivedMessage {
     attributes = {};
     for (const [name, a] of Object.entries(stored.attributes)) {
       // Binary attribute values are bytes; JSON carries them in base64 (attributesForRecord).
-      attributes[name] =
-        a.BinaryValue !== undefined ? { DataType: a.DataType ?? "Binary", BinaryValue: new Uint8Array(Buffer.from(a.BinaryValue, "base64")) } : { DataType: a.DataType ?? "String", StringValue: a.StringValue ?? "" };
+      setOwn(
+        attributes,
+        name,
+        a.BinaryValue !== undefined ? { DataType: a.DataType ?? "Binary", BinaryValue: new Uint8Array(Buffer.from(a.BinaryValue, "base64")) } : { DataType: a.DataType ?? "String", StringValue: a.StringValue ?? "" },
+      );
     }
   }
   return {

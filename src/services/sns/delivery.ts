@@ -26,6 +26,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
 import type { AwsError } from "../../core/errors.js";
+import { setOwn } from "../../core/own.js";
 import { isActive, type Replay } from "./archive-store.js";
 import { outboundDenied, outboundRefusal, topicDataProtection } from "./data-protection.js";
 import { effectiveSubscriptionDeliveryPolicy } from "./delivery-policy.js";
@@ -115,11 +116,11 @@ function matches(sub: Subscription, body: string, attributes: SnsMessageAttribut
   const compiled = validateFilterPolicy(policy, { scope, operation: "SetSubscriptionAttributes" });
   const filterable: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }> = {};
   for (const [name, a] of Object.entries(attributes ?? {})) {
-    filterable[name] = {
+    setOwn(filterable, name, {
       DataType: a.DataType,
       ...(a.StringValue !== undefined ? { StringValue: a.StringValue } : {}),
       ...(a.BinaryValue !== undefined ? { BinaryValue: a.BinaryValue } : {}),
-    };
+    });
   }
   return matchesFilterPolicy(compiled, { body, attributes: filterable });
 }

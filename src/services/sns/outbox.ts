@@ -4,6 +4,7 @@
  * the push service or the mail server, so tests and the internal endpoints can read them back.
  * Rows are scoped by (account, region) and kept until cleared.
  */
+import { setOwn } from "../../core/own.js";
 import type { PreparedStatements } from "../../state/database.js";
 import type { SnsMessageAttributes } from "./domain/messages.js";
 
@@ -28,10 +29,13 @@ export function attributesForRecord(attributes: SnsMessageAttributes | undefined
   if (attributes === undefined || Object.keys(attributes).length === 0) return undefined;
   const out: Record<string, Record<string, string>> = {};
   for (const [name, a] of Object.entries(attributes)) {
-    out[name] =
+    setOwn(
+      out,
+      name,
       a.BinaryValue !== undefined
         ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue).toString("base64") }
-        : { DataType: a.DataType, StringValue: a.StringValue ?? "" };
+        : { DataType: a.DataType, StringValue: a.StringValue ?? "" },
+    );
   }
   return out;
 }

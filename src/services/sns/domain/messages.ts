@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../../../core/clock.js";
+import { setOwn } from "../../../core/own.js";
 import { invalidParameter, snsErrors } from "./errors.js";
 import { signSnsMessage, type SignatureVersion, type SigningIdentity, type SnsMessageType } from "./signing.js";
 
@@ -341,7 +342,7 @@ export function envelopeAttributes(attributes: SnsMessageAttributes | undefined)
     if (attribute === undefined) continue;
     const value =
       attribute.BinaryValue !== undefined ? Buffer.from(attribute.BinaryValue).toString("base64") : (attribute.StringValue ?? "");
-    out[name] = { Type: attribute.DataType, Value: value };
+    setOwn(out, name, { Type: attribute.DataType, Value: value });
   }
   return out;
 }
@@ -498,10 +499,13 @@ export function sqsDelivery(input: NotificationInput, options: { rawMessageDeliv
   if (options.rawMessageDelivery && input.messageAttributes !== undefined && Object.keys(input.messageAttributes).length > 0) {
     delivery.messageAttributes = {};
     for (const [name, attribute] of Object.entries(input.messageAttributes)) {
-      delivery.messageAttributes[name] =
+      setOwn(
+        delivery.messageAttributes,
+        name,
         attribute.BinaryValue !== undefined
           ? { DataType: attribute.DataType, BinaryValue: attribute.BinaryValue }
-          : { DataType: attribute.DataType, StringValue: attribute.StringValue ?? "" };
+          : { DataType: attribute.DataType, StringValue: attribute.StringValue ?? "" },
+      );
     }
   }
   if (input.fifo !== undefined) {

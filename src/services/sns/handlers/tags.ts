@@ -1,3 +1,4 @@
+import { setOwn } from "../../../core/own.js";
 import type {
   ListTagsForResourceInput,
   ListTagsForResourceOutput,
@@ -24,7 +25,7 @@ export function tagMap(tags: ReadonlyArray<{ Key: string; Value: string }> | und
   const out: Record<string, string> = {};
   for (const tag of tags ?? []) {
     if (Object.hasOwn(out, tag.Key)) throw invalidParameter("Invalid parameter: Duplicated keys are not allowed.");
-    out[tag.Key] = tag.Value;
+    setOwn(out, tag.Key, tag.Value);
   }
   return out;
 }
