@@ -269,6 +269,17 @@ describe("conditions", () => {
     assert.equal(evaluatePolicy(numeric, get(anonymous, { "s3:max-keys": "11" })), "NotApplicable");
   });
 
+  test("a key or operator named like Object.prototype's members (constructor, __proto__) is a name like any other", () => {
+    // The request's keys and the operators had been looked up in plain objects, which answer
+    // these names themselves: Null held for no such key, and a String test or an operator of that
+    // name threw instead of not applying.
+    assert.equal(evaluatePolicy(allowGetIf({ Null: { constructor: "true" } }), get(anonymous)), "Allow");
+    assert.equal(evaluatePolicy(allowGetIf({ StringEquals: { constructor: "x" } }), get(anonymous)), "NotApplicable");
+    assert.equal(evaluatePolicy(allowGetIf(JSON.parse('{"StringNotEquals":{"__proto__":"x"}}') as object), get(anonymous)), "Allow");
+    assert.equal(evaluatePolicy(allowGetIf({ StringEquals: { constructor: "x" } }), get(anonymous, { constructor: "x" })), "Allow");
+    assert.equal(evaluatePolicy(allowGetIf({ Constructor: { "aws:SecureTransport": "true" } }), get(anonymous, { "aws:securetransport": "true" })), "NotApplicable");
+  });
+
   test("ForAnyValue and ForAllValues over multi-valued keys", () => {
     const any = allowGetIf({ "ForAnyValue:StringEquals": { "aws:TagKeys": ["env", "team"] } });
     const all = allowGetIf({ "ForAllValues:StringLike": { "aws:TagKeys": ["env", "team*"] } });

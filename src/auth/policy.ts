@@ -6,6 +6,7 @@
  */
 import { BlockList, isIP } from "node:net";
 import { parseArn } from "../core/arn.js";
+import { own } from "../core/own.js";
 
 export type Decision = "Allow" | "Deny" | "NotApplicable";
 
@@ -245,7 +246,7 @@ function keyHolds(operator: string, key: string, policyValues: string[], conditi
   if (base === "null") {
     return ifExists === undefined && policyValues.some((p) => (p.toLowerCase() === "true") === (values === undefined));
   }
-  const op = OPERATORS[base];
+  const op = own(OPERATORS, base);
   if (op === undefined) return false;
   if (values === undefined) return ifExists !== undefined || set === "forallvalues" || (set === undefined && op.negated);
   const expand = variables && TAKES_VARIABLES.test(base) ? conditions : undefined;
@@ -374,7 +375,7 @@ export function evaluatePolicy(policy: string | PolicyDocument, request: Request
   const variables = doc.Version === "2012-10-17";
   const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]).filter(isObject);
   const { conditions: known, lookup } = request;
-  const conditions: Conditions = (key) => known[key.toLowerCase()] ?? lookup?.(key);
+  const conditions: Conditions = (key) => own(known, key.toLowerCase()) ?? lookup?.(key);
   let decision: Decision = "NotApplicable";
   for (const s of statements) {
     if (s["Effect"] !== "Allow" && s["Effect"] !== "Deny") continue;
