@@ -214,6 +214,11 @@ describe("Lambda function URLs", () => {
     assert.equal(rc.time, "07/Feb/2026:09:05:03 +0000");
     assert.equal(rc.timeEpoch, Date.parse("2026-02-07T09:05:03.000Z"));
 
+    // Parameters named like Object.prototype's members are names like any other: the check for a
+    // repeat had found constructor already there (Object's function), and __proto__ was lost.
+    const named = JSON.parse((await call(url, "/echo?constructor=1&__proto__=2&toString=a&toString=b")).text) as { event: { queryStringParameters: unknown } };
+    assert.deepEqual(named.event.queryStringParameters, JSON.parse('{"constructor":"1","__proto__":"2","toString":"a,b"}'));
+
     // A body that is not text arrives base64-encoded; a GET has no body at all.
     const binary = JSON.parse((await call(url, "/echo", { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: Buffer.from([0, 1, 2, 255]) })).text) as {
       event: { body: string; isBase64Encoded: boolean };

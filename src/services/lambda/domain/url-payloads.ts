@@ -10,6 +10,7 @@
  *   a JSON string is sent as its value (`"Hello"` answers `Hello`), other values as their JSON;
  * - a response Lambda cannot read (a statusCode that is not an HTTP status) is a 502.
  */
+import { own, setOwn } from "../../../core/own.js";
 import type { UrlCors } from "../store.js";
 
 export interface UrlRequest {
@@ -100,7 +101,10 @@ export function urlEvent(req: UrlRequest, ctx: UrlRequestContext): Record<string
 
   // Repeated parameters are joined with commas.
   const query: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(rawQueryString)) query[k] = k in query ? `${query[k]},${v}` : v;
+  for (const [k, v] of new URLSearchParams(rawQueryString)) {
+    const seen = own(query, k);
+    setOwn(query, k, seen === undefined ? v : `${seen},${v}`);
+  }
 
   const text = isTextContentType(headers["content-type"]);
   let path = rawPath;
