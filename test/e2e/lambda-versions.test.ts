@@ -585,14 +585,16 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
     await rm(dir, { recursive: true, force: true });
   });
 
-  test("SQS records carry md5OfMessageAttributes: the attributes' MD5 as ReceiveMessage gives it, null for a message without any", async () => {
+  test("SQS records carry md5OfMessageAttributes: the attributes' MD5 as ReceiveMessage gives it, null for a message without any; an attribute named __proto__ is kept", async () => {
     const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-sqs-md5-"));
     const out = join(dir, "records.jsonl");
     const name = uniqueName("sqs-md5");
     await createNodeFunction(lambda, name, `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, JSON.stringify(r) + "\\n"); };`, { Environment: { Variables: { OUT: out } } });
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("sqs-md5-q") }))).QueueUrl ?? "";
     const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "with", MessageAttributes: { kind: { DataType: "String", StringValue: "x" } } }));
+    // An attribute named __proto__ is one like any other (the record's copy had assigned it, setting the map's prototype).
+    const MessageAttributes = { kind: { DataType: "String", StringValue: "x" }, ["__proto__"]: { DataType: "String", StringValue: "p" } };
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "with", MessageAttributes }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "without" }));
     await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn }));
     await nimbus.scheduler.advance(1000);
@@ -603,6 +605,12 @@ describe("Lambda versions, aliases, permissions, concurrency, tags, event source
         ["with", sent.MD5OfMessageAttributes],
         ["without", null],
       ],
+    );
+    assert.deepEqual(
+      records.find((r) => r["body"] === "with")?.["messageAttributes"],
+      JSON.parse(
+        '{"kind":{"stringValue":"x","stringListValues":[],"binaryListValues":[],"dataType":"String"},"__proto__":{"stringValue":"p","stringListValues":[],"binaryListValues":[],"dataType":"String"}}',
+      ),
     );
     await rm(dir, { recursive: true, force: true });
   });

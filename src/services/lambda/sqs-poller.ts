@@ -6,6 +6,7 @@
  * one scheduler, so tests drive polling by advancing the clock.
  */
 import { AwsError } from "../../core/errors.js";
+import { setOwn } from "../../core/own.js";
 import type { Scope } from "../../core/service.js";
 import { matchesAny, parsePatterns, sqsRecordForMatching } from "./domain/filters.js";
 import { resolveFunction } from "./domain/functions.js";
@@ -49,13 +50,13 @@ export async function queueUrlOf(store: LambdaStore, arn: string): Promise<{ url
 function record(m: SqsMessage, arn: string, region: string): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(m.MessageAttributes ?? {})) {
-    attributes[name] = {
+    setOwn(attributes, name, {
       ...{}, ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
       ...(a.BinaryValue !== undefined ? { binaryValue: Buffer.from(a.BinaryValue).toString("base64") } : {}),
       stringListValues: [],
       binaryListValues: [],
       dataType: a.DataType,
-    };
+    });
   }
   return {
     messageId: m.MessageId,
