@@ -147,6 +147,18 @@ describe("S3 POST Object (browser-form uploads)", () => {
     assert.deepEqual(got.Metadata, { uuid: "14365123651274" });
   });
 
+  test("user metadata named __proto__ or constructor is kept, as PutObject keeps it", async () => {
+    // The form's x-amz-meta-* fields had been gathered by assignment, which took __proto__ as the map's prototype.
+    const name = await bucket();
+    const form = signedForm(name, { key: "proto.txt", "x-amz-meta-__proto__": "p", "x-amz-meta-constructor": "c" }, { data: "data", name: "proto.txt" });
+    assert.equal((await post(`/${name}`, form)).status, 204);
+    // Read with fetch: node's own client drops a header named __proto__.
+    const head = await fetch(`${nimbus.url}/${name}/proto.txt`, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("x-amz-meta-__proto__"), "p");
+    assert.equal(head.headers.get("x-amz-meta-constructor"), "c");
+  });
+
   test("fields of other than ASCII are kept as the UTF-8 bytes a header would carry: the object stays readable", async () => {
     const name = await bucket();
     const disposition = 'attachment; filename="résumé.txt"';
