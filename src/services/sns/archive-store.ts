@@ -12,11 +12,10 @@
  * replace the existing replay"): its window, its ReplayStatus, and the sequence number of the
  * last archived message it handed on, so that a restarted Nimbus resumes it after that message.
  */
-import { setOwn } from "../../core/own.js";
 import type { PreparedStatements } from "../../state/database.js";
 import { DAY_MS, type ReplayWindow } from "./domain/archive.js";
 import type { SnsMessageAttributes } from "./domain/messages.js";
-import { attributesForRecord } from "./outbox.js";
+import { attributesForRecord, attributesFromRecord } from "./outbox.js";
 
 // Archived messages are often a KiB or more: a rowid table with the key as a unique index (state/database.ts).
 // FIFO sequence numbers are 20-digit decimals (nextTopicSequenceNumber), so their text order is their order.
@@ -138,18 +137,6 @@ function encodeMessage(message: ArchivedMessage): string {
 
 function toArchivedMessage(row: ArchiveRow): ArchivedMessage {
   const stored = JSON.parse(row.message) as StoredMessage;
-  let attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }> | undefined;
-  if (stored.attributes !== undefined) {
-    attributes = {};
-    for (const [name, a] of Object.entries(stored.attributes)) {
-      // Binary attribute values are bytes; JSON carries them in base64 (attributesForRecord).
-      setOwn(
-        attributes,
-        name,
-        a.BinaryValue !== undefined ? { DataType: a.DataType ?? "Binary", BinaryValue: new Uint8Array(Buffer.from(a.BinaryValue, "base64")) } : { DataType: a.DataType ?? "String", StringValue: a.StringValue ?? "" },
-      );
-    }
-  }
   return {
     messageId: stored.messageId,
     sequenceNumber: row.sequence_number,
@@ -159,7 +146,7 @@ function toArchivedMessage(row: ArchiveRow): ArchivedMessage {
     message: stored.message,
     structured: stored.structured,
     subject: stored.subject,
-    attributes,
+    attributes: stored.attributes === undefined ? undefined : attributesFromRecord(stored.attributes),
     traceHeader: stored.traceHeader,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { setOwn } from "../../core/own.js";
 import type { PreparedStatements } from "../../state/database.js";
-import type { SnsMessageAttributes } from "./domain/messages.js";
+import type { SnsMessageAttribute, SnsMessageAttributes } from "./domain/messages.js";
 
 export type OutboxKind = "sms" | "application" | "email";
 
@@ -35,6 +35,22 @@ export function attributesForRecord(attributes: SnsMessageAttributes | undefined
       a.BinaryValue !== undefined
         ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue).toString("base64") }
         : { DataType: a.DataType, StringValue: a.StringValue ?? "" },
+    );
+  }
+  return out;
+}
+
+/** Attributes as attributesForRecord wrote them, read back: binary values as bytes again. */
+export function attributesFromRecord(stored: Readonly<Record<string, Readonly<Record<string, string>>>>): Record<string, SnsMessageAttribute> {
+  const out: Record<string, SnsMessageAttribute> = {};
+  for (const [name, a] of Object.entries(stored)) {
+    const binary = a["BinaryValue"];
+    setOwn(
+      out,
+      name,
+      binary !== undefined
+        ? { DataType: a["DataType"] ?? "Binary", BinaryValue: new Uint8Array(Buffer.from(binary, "base64")) }
+        : { DataType: a["DataType"] ?? "String", StringValue: a["StringValue"] ?? "" },
     );
   }
   return out;

@@ -11,6 +11,7 @@
 import type { PreparedStatements } from "../../state/database.js";
 import type { StatusNotification } from "./domain/delivery-status.js";
 import type { HttpDelivery, SqsDelivery } from "./domain/messages.js";
+import { attributesForRecord, attributesFromRecord } from "./outbox.js";
 
 export const HTTP_RETRY_MIGRATION = `CREATE TABLE sns_http_retries (
     account_id       TEXT    NOT NULL,
@@ -85,7 +86,7 @@ interface RetryRow {
 /** The dead-letter message; its body is left out when it is the POST's own (it always is today). */
 interface StoredDeadLetter {
   body?: string;
-  messageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  messageAttributes?: Record<string, Record<string, string>>;
   messageGroupId?: string;
   messageDeduplicationId?: string;
 }
@@ -93,14 +94,9 @@ interface StoredDeadLetter {
 function encodeDeadLetter(delivery: SqsDelivery, postBody: string): string {
   const stored: StoredDeadLetter = {};
   if (delivery.body !== postBody) stored.body = delivery.body;
-  if (delivery.messageAttributes !== undefined) {
-    stored.messageAttributes = {};
-    for (const [name, a] of Object.entries(delivery.messageAttributes)) {
-      // Binary attribute values are bytes; JSON carries them in base64.
-      stored.messageAttributes[name] =
-        a.BinaryValue !== undefined ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue).toString("base64") } : { DataType: a.DataType, StringValue: a.StringValue ?? "" };
-    }
-  }
+  // Binary attribute values are bytes; JSON carries them in base64.
+  const attributes = attributesForRecord(delivery.messageAttributes);
+  if (attributes !== undefined) stored.messageAttributes = attributes;
   if (delivery.messageGroupId !== undefined) stored.messageGroupId = delivery.messageGroupId;
   if (delivery.messageDeduplicationId !== undefined) stored.messageDeduplicationId = delivery.messageDeduplicationId;
   return JSON.stringify(stored);
@@ -109,13 +105,7 @@ function encodeDeadLetter(delivery: SqsDelivery, postBody: string): string {
 function decodeDeadLetter(text: string, postBody: string): SqsDelivery {
   const stored = JSON.parse(text) as StoredDeadLetter;
   const delivery: SqsDelivery = { body: stored.body ?? postBody };
-  if (stored.messageAttributes !== undefined) {
-    delivery.messageAttributes = {};
-    for (const [name, a] of Object.entries(stored.messageAttributes)) {
-      delivery.messageAttributes[name] =
-        a.BinaryValue !== undefined ? { DataType: a.DataType, BinaryValue: new Uint8Array(Buffer.from(a.BinaryValue, "base64")) } : { DataType: a.DataType, StringValue: a.StringValue ?? "" };
-    }
-  }
+  if (stored.messageAttributes !== undefined) delivery.messageAttributes = attributesFromRecord(stored.messageAttributes);
   if (stored.messageGroupId !== undefined) delivery.messageGroupId = stored.messageGroupId;
   if (stored.messageDeduplicationId !== undefined) delivery.messageDeduplicationId = stored.messageDeduplicationId;
   return delivery;
