@@ -40,6 +40,7 @@ exports.handler = async (event, context) => {
     };
     case "/fail": throw new Error("function broke");
     case "/bad-status": return { statusCode: "teapot", body: "x" };
+    case "/bad-header": return { statusCode: 200, headers: { "x-injected": "a\\r\\nSet-Cookie: c=d" }, body: "x" };
     default: return { statusCode: 404, body: "no route " + event.rawPath };
   }
 };`;
@@ -264,6 +265,9 @@ describe("Lambda function URLs", () => {
     assert.equal(failed.text, '{"Message":"Internal Server Error"}');
     const bad = await call(url, "/bad-status");
     assert.equal(bad.status, 502);
+    // A header no HTTP answer can carry: a 502 from Lambda, where node had refused the answer (an empty 500).
+    const header = await call(url, "/bad-header");
+    assert.deepEqual([header.status, header.text, header.headers["set-cookie"]], [502, '{"Message":"Internal Server Error"}', undefined]);
   });
 
   test("CORS: Lambda answers the preflight itself and sets the CORS headers of responses", async () => {

@@ -29,6 +29,11 @@ describe("function URL response rules", () => {
     assert.equal(urlResponse(Buffer.from('{"statusCode":"abc"}')), undefined);
     assert.equal(urlResponse(Buffer.from('{"statusCode":99}')), undefined);
     assert.equal(urlResponse(Buffer.from('{"statusCode":200,"headers":[1]}')), undefined);
+    // A header or cookie no HTTP answer can carry: node would refuse the whole response.
+    assert.equal(urlResponse(Buffer.from(JSON.stringify({ statusCode: 200, headers: { "x-a": "b\r\nSet-Cookie: c=d" } }))), undefined);
+    assert.equal(urlResponse(Buffer.from(JSON.stringify({ statusCode: 200, headers: { "bad name": "v" } }))), undefined);
+    assert.equal(urlResponse(Buffer.from(JSON.stringify({ statusCode: 200, cookies: ["a=1\nb"] }))), undefined);
+    assert.equal(urlResponse(Buffer.from(JSON.stringify({ statusCode: 200, headers: { "x-a": "tab\there" } })))?.headers["x-a"], "tab\there");
     assert.equal(text(urlResponse(Buffer.from("plain bytes"))?.body), "plain bytes");
   });
 });

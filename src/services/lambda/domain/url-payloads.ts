@@ -8,9 +8,11 @@
  *   isBase64Encoded), cookies as Set-Cookie headers; content-type defaults to application/json;
  * - anything else that is valid JSON is the body of a 200 with content-type application/json;
  *   a JSON string is sent as its value (`"Hello"` answers `Hello`), other values as their JSON;
- * - a response Lambda cannot read (a statusCode that is not an HTTP status) is a 502.
+ * - a response Lambda cannot read (a statusCode that is not an HTTP status, a header no HTTP
+ *   answer can carry) is a 502.
  */
 import { own, setOwn } from "../../../core/own.js";
+import { headerNameSendable, headerValueSendable } from "../../../protocol/wire.js";
 import type { UrlCors } from "../store.js";
 
 export interface UrlRequest {
@@ -157,11 +159,17 @@ export function urlResponse(payload: Buffer): UrlResponse | undefined {
     if (r.headers !== undefined && r.headers !== null) {
       if (typeof r.headers !== "object" || Array.isArray(r.headers)) return undefined;
       for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
-        if (v !== null && v !== undefined) headers[k.toLowerCase()] = typeof v === "string" ? v : JSON.stringify(v);
+        if (v === null || v === undefined) continue;
+        const value = typeof v === "string" ? v : JSON.stringify(v);
+        // A header no HTTP answer can carry (a line break in its value, a space in its name) makes
+        // the response one Lambda cannot send, where node would refuse it whole.
+        if (!headerNameSendable(k) || !headerValueSendable(value)) return undefined;
+        headers[k.toLowerCase()] = value;
       }
     }
     headers["content-type"] ??= "application/json";
     const cookies = Array.isArray(r.cookies) ? r.cookies.filter((c): c is string => typeof c === "string") : [];
+    if (!cookies.every(headerValueSendable)) return undefined;
     let body = Buffer.alloc(0);
     if (typeof r.body === "string") body = r.isBase64Encoded === true ? Buffer.from(r.body, "base64") : Buffer.from(r.body, "utf8");
     else if (r.body !== undefined && r.body !== null) body = Buffer.from(JSON.stringify(r.body), "utf8");
