@@ -233,6 +233,11 @@ describe("S3 lifecycle rules", () => {
     assert.match(done.Expiration ?? "", header);
     const other = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "kept/a", Body: "a" }));
     assert.equal(other.Expiration, undefined);
+    // A rule ID no header can carry goes URL-encoded, where CreateMultipartUpload had answered 500.
+    await putLifecycle(bucket, [{ ID: "abort\nlogs", Status: "Enabled", Filter: { Prefix: "logs/" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } }]);
+    const encoded = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "logs/d" }));
+    assert.equal(encoded.AbortRuleId, "abort%0Alogs");
+    assert.equal((await s3.send(new ListPartsCommand({ Bucket: bucket, Key: "logs/d", UploadId: encoded.UploadId }))).AbortRuleId, "abort%0Alogs");
   });
 
   test("transitions go only down S3's waterfall, and small objects only where the bucket's minimum size lets them", async () => {

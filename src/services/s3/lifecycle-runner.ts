@@ -11,6 +11,7 @@ import { dueAction, expirationHeader, firstExpiration, uploadAbortSchedule, type
 import { objectEvent, owed, s3Origin, sweepEvery, type S3EventData, type SweptEvents } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
 import { lockedAgainstLifecycle } from "./object-lock.js";
+import { headerValueSendable } from "../../protocol/wire.js";
 
 export const LIFECYCLE_SWEEP_INTERVAL = 60 * 60_000;
 
@@ -78,11 +79,18 @@ export function expirationDates(store: S3Store, bucket: string): (row: ObjectRow
   return (row) => (row.is_latest !== 1 || row.delete_marker === 1 ? undefined : firstExpiration(rules, currentFacts(row))?.dueAt);
 }
 
-/** x-amz-abort-date / x-amz-abort-rule-id of a multipart upload. */
+/**
+ * x-amz-abort-date / x-amz-abort-rule-id of a multipart upload. The rule ID goes as it is, but a
+ * rule ID may hold any character: one no header can carry (a line break) is URL-encoded, as
+ * x-amz-expiration's rule-id always is, where it had made CreateMultipartUpload, UploadPart and
+ * ListParts answer 500 (S3's form for such an ID is not on record).
+ */
 export function abortScheduleOf(store: S3Store, bucket: string, upload: { key: string; initiated: number }): { AbortDate?: Date; AbortRuleId?: string } {
   const config = store.config<StoredLifecycle>(bucket, "lifecycle");
   const schedule = config ? uploadAbortSchedule(config.rules, upload) : undefined;
-  return schedule ? { AbortDate: new Date(schedule.abortAt), ...(schedule.ruleId !== undefined ? { AbortRuleId: schedule.ruleId } : {}) } : {};
+  if (schedule === undefined) return {};
+  const id = schedule.ruleId;
+  return { AbortDate: new Date(schedule.abortAt), ...(id !== undefined ? { AbortRuleId: headerValueSendable(id) ? id : encodeURIComponent(id) } : {}) };
 }
 
 /** The versions of each key in turn (rows come by key, newest first): one key's at a time in memory, not the bucket's. */
