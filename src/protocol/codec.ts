@@ -2,6 +2,7 @@
  * One entry point per direction for every protocol: request bytes -> typed input, typed
  * output or AWS error -> response bytes. Services never see any of this.
  */
+import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { AwsError, commonErrors } from "../core/errors.js";
 import { randomChars } from "../core/random.js";
@@ -98,9 +99,21 @@ export function badRequestFromParseError(err: unknown, protocol: WireProtocol, s
  * `null` document is not on record; read as no members, it gets each operation's own answer to a
  * request that names none (its missing-member errors), where it had crashed the handler.
  */
-function jsonBody(text: string): unknown {
+function jsonBody(body: Buffer | undefined): unknown {
+  if (body === undefined || body.length === 0) return {};
+  const text = utf8Text(body);
+  if (text === undefined) throw new SyntaxError("The request body is not valid UTF-8");
   if (text.trim() === "") return {};
   return JSON.parse(text) ?? {};
+}
+
+/**
+ * A body's text, undefined when its bytes are not UTF-8: JSON text "MUST be encoded using UTF-8"
+ * (RFC 8259 section 8.1), and the services' parsers refuse other bytes (a SerializationException,
+ * S3's MalformedXML), where decoding them had put U+FFFD in their place and stored that.
+ */
+function utf8Text(body: Buffer): string | undefined {
+  return isUtf8(body) ? body.toString("utf8") : undefined;
 }
 
 /** Reads the typed input of `op` from the request. Throws AwsError for malformed input. */
@@ -115,7 +128,7 @@ export function parseInput(svc: CodecService, protocol: WireProtocol, op: Operat
         return parseQueryInput(model, protocol, op, params);
       }
       case "json":
-        return (op.input ? readJson(model, op.input, jsonBody(req.body && req.body.length ? req.body.toString("utf8") : "")) : {}) as Record<string, unknown>;
+        return (op.input ? readJson(model, op.input, jsonBody(req.body)) : {}) as Record<string, unknown>;
       case "rest-json":
       case "rest-xml":
         return parseRestInput(svc, protocol, op, req, match ?? { op, labels: {} });
@@ -151,9 +164,11 @@ function parseRestInput(svc: CodecService, protocol: "rest-json" | "rest-xml", o
 
 function readBodyAs(model: ServiceModel, protocol: "rest-json" | "rest-xml", shape: Shape, body: Buffer): unknown {
   if (protocol === "rest-json") {
-    return readJson(model, shape, jsonBody(body.toString("utf8")));
+    return readJson(model, shape, jsonBody(body));
   }
-  const root = rootElement(parseXmlDocument(body.toString("utf8")));
+  const text = utf8Text(body);
+  if (text === undefined) throw new XmlSyntaxError("The document is not valid UTF-8");
+  const root = rootElement(parseXmlDocument(text));
   return root ? readElement(model, shape, root[1]) : {};
 }
 

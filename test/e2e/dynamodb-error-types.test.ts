@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
-import { clientSuite, failure, jsonService, uniqueName, type TestNimbus } from "./harness.js";
+import { clientSuite, failure, jsonService, signedHeaders, uniqueName, type TestNimbus } from "./harness.js";
 import { hashTable } from "./dynamodb-fixtures.js";
 
 /**
@@ -119,6 +119,21 @@ describe("DynamoDB error __type", () => {
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.deepEqual((await raw.call("GetItem", { TableName: name, Key: { id: { S: "a" } } })).body["Item"], { id: { S: "a" }, b: { B: "YWJjZGVmZ2g=" }, e: { B: "" } });
   });
+  test("a body that is not UTF-8 is a SerializationException, and nothing is stored", async () => {
+    // JSON is UTF-8 (RFC 8259 section 8.1): decoding had put U+FFFD where the bytes were and stored that.
+    const name = uniqueName("errtype");
+    await ddb.send(new CreateTableCommand(hashTable(name)));
+    const body = Buffer.concat([Buffer.from(`{"TableName":"${name}","Item":{"id":{"S":"a"},"v":{"S":"caf`), Buffer.from([0xe9]), Buffer.from('"}}}')]);
+    const res = await fetch(nimbus.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.PutItem", ...signedHeaders("dynamodb") },
+      body,
+    });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { __type: string }).__type, "com.amazon.coral.service#SerializationException");
+    assert.equal((await raw.call("GetItem", { TableName: name, Key: { id: { S: "a" } } })).body["Item"], undefined);
+  });
+
   // Coral's JSON reader words a value of the wrong type by the JSON token and the Java type, under
   // "Message": dynalite's suite (run against DynamoDB, test/helpers.js assertType) and AWS's answers
   // quoted since ("NUMBER_VALUE cannot be converted to String" for an N sent as a number,

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
+import { createHash } from "node:crypto";
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -390,6 +391,11 @@ describe("S3 buckets", () => {
     assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, undefined);
     assert.equal((await put(`<?xml version="1.0"?><Delete><Status>Enabled</Status></Delete>`)).status, 200);
     assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, "Enabled");
+    // A document that is not UTF-8 does not parse: decoding had put U+FFFD where the bytes were.
+    const tagging = Buffer.concat([Buffer.from(`<Tagging ${ns}><TagSet><Tag><Key>k</Key><Value>caf`), Buffer.from([0xe9]), Buffer.from("</Value></Tag></TagSet></Tagging>")]);
+    const latin1 = await httpRequest(nimbus.port, "PUT", `/${name}?tagging`, { ...signedHeaders("s3"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-type": "application/xml", "content-md5": createHash("md5").update(tagging).digest("base64") }, tagging);
+    assert.equal(latin1.status, 400);
+    assert.match(latin1.text, /<Code>MalformedXML<\/Code>/);
   });
 
   test("bucket tagging", async () => {
