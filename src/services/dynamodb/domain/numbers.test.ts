@@ -119,6 +119,31 @@ describe("DynamoDB numbers: arithmetic and ordering", () => {
     assert.equal(numberSize("1".repeat(38)), 20);
   });
 
+  test("a number written plainly is read from its text as decimal.js reads it: validity, stored text, size and sort key", () => {
+    // The same number with an exponent ("12.50" as "1250e-2") takes the decimal route: the oracle.
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const digits = (length: number): string => Array.from({ length }, () => String(random(10))).join("");
+    const samples = ["0", "-0", "00", "0.0", "-0.000", "0.5", "-0.05", "10.50", "100.0", "007", "1.000001", `0.${"0".repeat(30)}1`, "9".repeat(38), "9".repeat(39), `${"1".repeat(20)}.${"2".repeat(19)}`];
+    for (let k = 0; k < 3000; k++) {
+      const whole = "0".repeat(random(3)) + digits(1 + random(20));
+      const fraction = random(2) === 0 ? "" : digits(random(20)) + "0".repeat(random(3));
+      samples.push(`${random(2) === 0 ? "" : "-"}${whole}${fraction === "" ? "" : `.${fraction}`}`);
+    }
+    for (const text of samples) {
+      const [whole = "", fraction = ""] = text.replace("-", "").split(".");
+      const oracle = `${text.startsWith("-") ? "-" : ""}${whole}${fraction}e-${fraction.length}`;
+      assert.equal(numberProblem(text), numberProblem(oracle), text);
+      if (numberProblem(text) !== undefined) continue;
+      assert.equal(normalizeNumber(text), normalizeNumber(oracle), text);
+      assert.equal(numberSize(text), numberSize(oracle), text);
+      assert.equal(numberSortKey(text), numberSortKey(oracle), text);
+    }
+  });
+
   test("an integer's size and sort key read from its text equal those of the same number as a decimal", () => {
     // "<n>.0" is not canonical, so it takes the decimal route: the oracle for the integer fast path.
     const integers = ["0", "1", "9", "10", "99", "100", "101", "1200", "12000", "120000", "1234", "100000000000000", "999999999999999", "123456789012340"];
