@@ -46,7 +46,7 @@ function scanNumber(text: string): { ok: boolean; nonZero: boolean } {
   let point = false;
   for (; i < n; i++) {
     c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
+    if (isDigit(c)) {
       digits++;
       if (c !== 48) nonZero = true;
     } else if (c === 46 /* . */ && !point) {
@@ -65,7 +65,7 @@ function scanNumber(text: string): { ok: boolean; nonZero: boolean } {
     const expStart = i;
     for (; i < n; i++) {
       c = text.charCodeAt(i);
-      if (c < 48 || c > 57) return { ok: false, nonZero };
+      if (!isDigit(c)) return { ok: false, nonZero };
     }
     if (i === expStart) return { ok: false, nonZero };
   }
@@ -300,10 +300,7 @@ function isSmallInteger(s: string): boolean {
   if (n === 0 || n > 15) return false;
   let i = s.charCodeAt(0) === 45 ? 1 : 0;
   if (i === n) return false;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
+  for (; i < n; i++) if (!isDigit(s.charCodeAt(i))) return false;
   return true;
 }
 
