@@ -229,6 +229,21 @@ export class Dispatcher {
   }
 
   /**
+   * The answer that goes in place of `result`'s when node refuses to write it (a header value
+   * with a line break, a header name that is no token): the service's own 500 (its internalError,
+   * else InternalFailure) in its protocol, under the same request id, as a service answers a
+   * response it failed to produce. Without `sent`: a request log would record the refused answer.
+   */
+  unwritable(result: DispatchResult, head: boolean): DispatchResult {
+    const svc = result.service === undefined ? undefined : this.deps.registry.peek(result.service);
+    const err = svc?.definition?.internalError?.() ?? commonErrors.InternalFailure();
+    const response = serializeError(svc, (svc?.index.protocol ?? "json") as WireProtocol, err, { requestId: result.requestId, head });
+    addRequestIdHeaders(response, result.requestId, svc);
+    const { service, operation, account, region, requestId } = result;
+    return { response, service, operation, account, region, requestId, errorCode: err.code };
+  }
+
+  /**
    * The result, with `sent` set when the service logs the request (S3 server access logging).
    * A service without a request log pays one property read; S3's `wants` is one cheap check.
    */

@@ -133,7 +133,9 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
       inFlight.ended();
       logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       if (!res.headersSent) {
+        clearHead(res);
         res.statusCode = 500;
+        res.setHeader("Content-Length", 0);
         res.end();
       } else res.destroy();
     });
@@ -424,7 +426,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
     stream: req as Readable,
     readBody: (limit) => readBody(req, limit === undefined ? opts.maxBodyBytes : Math.min(limit, opts.maxBodyBytes)),
   };
-  const result = await dispatcher.handle(wire);
+  let result = await dispatcher.handle(wire);
   const answered = performance.now();
   if (stalledRequests.has(req as http.IncomingMessage)) {
     // Its body will not come: the service's answer to that (a dialect's stalledBody) goes on a
@@ -440,7 +442,21 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   if (continued !== undefined && !continued()) res.setHeader("Connection", "close");
   else if (!req.readableEnded) req.resume();
   result.response.headers["date"] ??= httpDate(opts.clock.now());
-  await send(res, result.response, wire.method === "HEAD");
+  const head = wire.method === "HEAD";
+  let failure = result.failure;
+  try {
+    await send(res, result.response, head);
+  } catch (err) {
+    // node refused the answer's head (a header it cannot write) before a byte of it went out:
+    // the service's 500 goes instead, and the request is logged as the failure it is.
+    if (res.headersSent) throw err;
+    clearHead(res);
+    const date = result.response.headers["date"];
+    result = dispatcher.unwritable(result, head);
+    result.response.headers["date"] = date;
+    failure = err;
+    await send(res, result.response, head);
+  }
   const finished = performance.now();
   const latencyMs = Math.round((finished - started) * 100) / 100;
   if (result.sent) {
@@ -461,7 +477,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   // An error answer names its AWS code, which the status alone does not (403: AccessDenied or SignatureDoesNotMatch?).
   if (result.errorCode !== undefined) line["errorCode"] = result.errorCode;
-  if (result.failure) opts.logger.error({ ...{}, ...line, error: result.failure instanceof Error ? (result.failure.stack ?? result.failure.message) : String(result.failure) });
+  if (failure) opts.logger.error({ ...{}, ...line, error: failure instanceof Error ? (failure.stack ?? failure.message) : String(failure) });
   else opts.logger.info(line);
 }
 
@@ -654,6 +670,16 @@ async function send(res: AnyResponse, response: WireResponse, head: boolean): Pr
   if (body instanceof ComposedStream) return sendFiles(body.files(), res as unknown as Writable, body);
   const readable = body instanceof Readable ? body : Readable.from(body);
   await pipeline(readable, res as NodeJS.WritableStream);
+}
+
+/**
+ * Forgets what a response's head was given before node refused part of it: the headers set so
+ * far, and the reason phrase of the status a refused writeHead had already recorded ("500 OK").
+ */
+function clearHead(res: AnyResponse): void {
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  // HTTP/2 has no reason phrase (node warns when one is set).
+  if (res instanceof http.ServerResponse) res.statusMessage = "";
 }
 
 function internalEndpoint(path: string, res: AnyResponse, registry: ServiceRegistry, opts: HandleOptions): void {

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { request, type IncomingHttpHeaders, type RequestOptions } from "node:http";
 import { gzipSync } from "node:zlib";
 import { APIGatewayClient, GetRestApisCommand } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient, ListStacksCommand } from "@aws-sdk/client-cloudformation";
@@ -17,6 +18,7 @@ import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { ServiceDefinition } from "../../src/core/service.js";
 import { s3Dialect } from "../../src/services/s3/dialect.js";
+import { errors as s3Errors } from "../../src/services/s3/errors.js";
 import { signedHeaders, startTestNimbus, type TestNimbus, failure, uniqueName } from "./harness.js";
 
 
@@ -327,6 +329,70 @@ describe("the request log", () => {
       assert.equal(line("GetObject")?.["errorCode"], "NoSuchKey");
     } finally {
       s3.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("an answer node refuses to write", () => {
+  /** One raw HTTP/1.1 exchange: the status line's parts, the headers and the body as they came. */
+  function exchange(url: string, options: RequestOptions, body?: string): Promise<{ status: number; reason: string; headers: IncomingHttpHeaders; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(url, options, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? "", headers: res.headers, body: text }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  test("is the service's own 500 in its protocol, under the same request id, and the server keeps serving", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const record = (fields: Record<string, unknown>): void => void lines.push(fields);
+    // Stand-ins whose answers carry what no header can: a line break in a value.
+    const dynamodb: ServiceDefinition = {
+      handlers: { DescribeTable: () => ({}) },
+      finishResponse: (response) => void (response.headers["x-amz-stand-in"] = "a\r\nInjected: 1"),
+    };
+    // S3's stand-in answers its failures as S3 does (s3/index.ts internalError).
+    const s3: ServiceDefinition = { handlers: { PutObject: () => ({ ETag: '"a\nb"' }) }, dialect: s3Dialect, internalError: () => s3Errors.InternalError() };
+    const nimbus = await startTestNimbus({ services: { dynamodb, s3 }, logger: { debug: () => undefined, info: record, warn: record, error: record } });
+    try {
+      const json = await exchange(nimbus.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.DescribeTable", ...signedHeaders("dynamodb") },
+      }, "{}");
+      // Before: "HTTP/1.1 500 OK", an empty body, and the headers set before the refused one.
+      assert.equal(json.status, 500);
+      assert.equal(json.reason, "Internal Server Error");
+      assert.equal(json.headers["injected"], undefined);
+      assert.equal(json.headers["x-amz-stand-in"], undefined);
+      // The stand-in has no internalError of its own: the common InternalFailure.
+      assert.match(json.body, /^\{"__type":"com\.amazonaws\.dynamodb#InternalFailure","message":"The request processing has failed/);
+      const requestId = json.headers["x-amzn-requestid"];
+      assert.ok(typeof requestId === "string" && requestId.length > 0);
+
+      const xml = await exchange(`${nimbus.url}/bucket/key`, { method: "PUT", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...signedHeaders("s3") } }, "x");
+      assert.equal(xml.status, 500);
+      assert.equal(xml.reason, "Internal Server Error");
+      assert.equal(xml.headers["etag"], undefined);
+      assert.match(xml.body, /<Code>InternalError<\/Code><Message>We encountered an internal error\. Please try again\.<\/Message>/);
+      assert.match(xml.body, new RegExp(`<RequestId>${String(xml.headers["x-amz-request-id"])}</RequestId>`));
+
+      // Logged as the failures they are, with the error node raised.
+      const failed = lines.filter((line) => line["status"] === 500);
+      assert.deepEqual(failed.map((line) => [line["operation"], line["errorCode"]]), [["DescribeTable", "InternalFailure"], ["PutObject", "InternalError"]]);
+      assert.ok(failed.every((line) => String(line["error"]).includes("Invalid character in header content")), JSON.stringify(failed));
+      assert.equal(failed[0]?.["requestId"], requestId);
+
+      // The connection and the server are fine.
+      const id = new STSClient(nimbus.clientConfig());
+      assert.equal((await id.send(new GetCallerIdentityCommand({}))).Account, "000000000000");
+      id.destroy();
+    } finally {
       await nimbus.close();
     }
   });
