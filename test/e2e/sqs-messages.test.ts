@@ -5,6 +5,7 @@ import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteQueueCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -660,6 +661,56 @@ describe("SQS messages", () => {
     assert.equal(back.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "1", "a redriven message starts counting again");
     const cancelDone = await failure<SQSServiceException>(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
     assert.equal(cancelDone.name, "UnsupportedOperation");
+  });
+
+  test("a deleted queue leaves no row behind: its id and its move tasks at once, the record of its name once the 60 seconds are over", async () => {
+    const db = nimbus.state.db;
+    const store = nimbus.registry.peek("sqs")?.store as SqsStore | undefined;
+    assert.ok(store, "SQS is loaded");
+    const dlqName = uniqueName("gone-dlq");
+    const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: dlqName }))).QueueUrl ?? "";
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+    const srcName = uniqueName("gone-src");
+    const src = (await sqs.send(new CreateQueueCommand({ QueueName: srcName, Attributes: { VisibilityTimeout: "0", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }))).QueueUrl ?? "";
+    for (const body of ["m1", "m2", "m3"]) await sqs.send(new SendMessageCommand({ QueueUrl: src, MessageBody: body }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(await counts(dlq), [3, 0, 0]);
+    const fifoName = `${uniqueName("gone")}.fifo`;
+    const fifo = (await sqs.send(new CreateQueueCommand({ QueueName: fifoName, Attributes: { FifoQueue: "true" } }))).QueueUrl ?? "";
+    await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: "f", MessageGroupId: "g", MessageDeduplicationId: "d" }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: fifo, ReceiveRequestAttemptId: "attempt" }));
+    // A finished redrive and a running one (1 message a second, 2 of 3 still to move).
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+    await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results?.[0]?.TaskHandle ?? "" }));
+    const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+    await nimbus.scheduler.advance(1_000);
+    assert.equal((await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 10 }))).Results?.length, 2);
+
+    const names = [dlqName, srcName, fifoName];
+    const rows = (table: string, column = "name"): number =>
+      db.prepare<string[], number>(`SELECT COUNT(*) FROM ${table} WHERE ${column} IN (?, ?, ?)`).pluck().get(...names) ?? -1;
+    const ids = db.prepare<string[], number>("SELECT id FROM sqs_queue_ids WHERE name IN (?, ?, ?)").pluck().all(...names);
+    assert.equal(ids.length, 3);
+    const rowsOfIds = (table: string): number => db.prepare<number[], number>(`SELECT COUNT(*) FROM ${table} WHERE queue_id IN (?, ?, ?)`).pluck().get(...ids) ?? -1;
+    assert.deepEqual([rowsOfIds("sqs_messages") > 0, rowsOfIds("sqs_dedup"), rowsOfIds("sqs_receive_attempts")], [true, 1, 1]);
+
+    for (const url of [src, fifo, dlq]) await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    assert.deepEqual(
+      [rows("sqs_queue_ids"), rows("sqs_move_tasks", "source_queue"), rowsOfIds("sqs_messages"), rowsOfIds("sqs_dedup"), rowsOfIds("sqs_receive_attempts")],
+      [0, 0, 0, 0, 0],
+    );
+    assert.equal(store.moveTaskTimers.has(TaskHandle ?? ""), false, "the running redrive stopped with its queue");
+    assert.equal(rows("sqs_deleted_queues"), 3, "the names wait out their 60 seconds");
+    // The sweep runs every 5 minutes: one of them falls at least 60 seconds after the deletes.
+    await nimbus.scheduler.advance(6 * 60_000);
+    assert.equal(rows("sqs_deleted_queues"), 0);
+
+    // Created again, the dead-letter queue is a new queue: none of the old one's messages or redrives.
+    const again = (await sqs.send(new CreateQueueCommand({ QueueName: dlqName }))).QueueUrl ?? "";
+    assert.deepEqual(await counts(again), [0, 0, 0]);
+    await queue("gone-src-again", { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    assert.deepEqual((await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 10 }))).Results, []);
   });
 
   test("a move task without a destination fails on a message sent to the dead-letter queue directly: CouldNotDetermineMessageSource", async () => {

@@ -16,14 +16,14 @@ import { sendMessage, sendMessageBatch } from "./handlers/send-message.js";
 import { listQueueTags, tagQueue, untagQueue } from "./handlers/tags.js";
 import { scheduleMoveTask, stopMoveTask } from "./move-tasks.js";
 import { queuePaths } from "./queue-path.js";
-import { retentionMs } from "./queues.js";
+import { RECREATE_DELAY_MS, retentionMs } from "./queues.js";
 import { SqsStore } from "./store.js";
 import { sqsErrors } from "./errors.js";
 
 export type { SqsContext } from "./queues.js";
 
-// Retention and deduplication records are also enforced on every read; the sweep only
-// reclaims space for queues nobody reads.
+// Retention, deduplication records and the 60 seconds before a deleted queue's name is free
+// again are also enforced on every read; the sweep only reclaims the space.
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
 const BATCH_ENTRY_TYPES: Readonly<Record<string, string>> = {
@@ -62,6 +62,7 @@ export default defineService<SqsOperations, SqsStore>({
         store.transaction(() => {
           for (const queue of store.allQueues()) store.expireMessages(queue, now, retentionMs(queue));
           store.pruneDedup(now);
+          store.pruneDeletedQueues(now - RECREATE_DELAY_MS);
         });
       },
       "sqs:retention-sweep",

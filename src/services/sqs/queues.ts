@@ -8,6 +8,9 @@ import type { Queue, QueueRef, SqsStore } from "./store.js";
 
 export type SqsContext = HandlerContext<SqsStore>;
 
+// "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+export const RECREATE_DELAY_MS = 60_000;
+
 /** Parsed QueueUrls: a client sends the same few on every call, and parsing a URL is not free. */
 const parsedUrls = new Map<string, ParsedQueueUrl | undefined>();
 const PARSED_URLS_KEPT = 1024;

@@ -3,7 +3,7 @@ import { after, describe, test } from "node:test";
 import { openState } from "../../state/database.js";
 import { stateBeforeMigration } from "../../state/migration-fixture.js";
 import { IN_FLIGHT_QUOTA } from "./messages.js";
-import { SQS_MIGRATIONS, SqsStore, type NewMessage, type QueueRef } from "./store.js";
+import { SQS_MIGRATIONS, SqsStore, type MoveTask, type NewMessage, type QueueRef } from "./store.js";
 
 /** The order of a FIFO queue's groups straight from the messages, to check the kept heads against. */
 function groupsFromRows(store: SqsStore, ref: QueueRef): string[] {
@@ -194,22 +194,105 @@ describe("SqsStore queue ids", () => {
     }
   });
 
-  test("a queue deleted and created again keeps its id; a name never created reads as empty", () => {
+  test("a deleted queue's id goes with it, from the table and from memory; created again, the queue has none of the old one's messages", () => {
     const state = openState({ inMemory: true });
     try {
       const store = new SqsStore(state);
       const ref = { account: "000000000000", region: "us-east-1", name: "again" };
       const create = (): void => store.insertQueue({ ...ref, fifo: false, attributes: {}, tags: {}, createdAt: 0, modifiedAt: 0 });
       const idOf = (): number | undefined => state.db.prepare<[string], number>("SELECT id FROM sqs_queue_ids WHERE name = ?").pluck().get(ref.name);
+      // The ids the store holds in memory (private: nothing outside reads them).
+      const heldIds = (): number => (store as unknown as { queueIds: Map<string, number> }).queueIds.size;
       create();
-      const first = idOf();
+      store.insertMessage(ref, { messageId: "old", body: "b", attributes: undefined, systemAttributes: undefined, md5Body: "", senderId: "s", sentAt: 0, visibleAt: 0, groupId: undefined, dedupId: undefined, sequenceNumber: undefined, dlqSourceArn: undefined });
+      assert.ok(idOf() !== undefined && heldIds() === 1);
       store.deleteQueue(ref, 1);
+      assert.equal(idOf(), undefined);
+      assert.equal(heldIds(), 0);
       create();
-      assert.equal(idOf(), first);
+      assert.equal(store.countMessages(ref), 0);
+      assert.equal(store.getMessage(ref, "old"), undefined);
+      // A thousand queues created and deleted leave nothing behind.
+      for (let i = 0; i < 1000; i++) {
+        const churned = { account: "000000000000", region: "us-east-1", name: `churn-${i}` };
+        store.insertQueue({ ...churned, fifo: false, attributes: {}, tags: {}, createdAt: 0, modifiedAt: 0 });
+        store.countMessages(churned);
+        store.deleteQueue(churned, 2);
+      }
+      assert.equal(state.db.prepare<[], number>("SELECT COUNT(*) FROM sqs_queue_ids").pluck().get(), 1);
+      assert.equal(heldIds(), 1);
+      assert.equal(store.pruneDeletedQueues(1), 0, "created again, 'again' is no deleted name any more");
+      assert.equal(store.pruneDeletedQueues(2), 1000);
+      assert.equal(state.db.prepare<[], number>("SELECT COUNT(*) FROM sqs_deleted_queues").pluck().get(), 0);
       const never = { account: "000000000000", region: "us-east-1", name: "never" };
       assert.equal(store.getMessage(never, "m"), undefined);
       assert.equal(store.countMessages(never), 0);
       assert.throws(() => store.insertMessage(never, { messageId: "m", body: "b", attributes: undefined, systemAttributes: undefined, md5Body: "", senderId: "s", sentAt: 0, visibleAt: 0, groupId: undefined, dedupId: undefined, sequenceNumber: undefined, dlqSourceArn: undefined }), /no queue id/);
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe("SqsStore move tasks", () => {
+  const task = (handle: string, startedAt: number, status: MoveTask["status"], sourceQueue = "dlq"): MoveTask => ({
+    account: "000000000000",
+    region: "us-east-1",
+    handle,
+    sourceQueue,
+    destinationArn: undefined,
+    rate: undefined,
+    status,
+    moved: 0,
+    toMove: 0,
+    lastSeq: startedAt,
+    startedAt,
+    failureReason: undefined,
+  });
+
+  test("a source queue keeps its 10 most recent tasks (all ListMessageMoveTasks can list) and any running one", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new SqsStore(state);
+      const dlq = { account: "000000000000", region: "us-east-1", name: "dlq" };
+      store.insertMoveTask(task("other-1", 1, "COMPLETED", "other"));
+      for (let i = 1; i <= 15; i++) store.insertMoveTask(task(`t${i}`, 100 + i, i === 15 ? "RUNNING" : "COMPLETED"));
+      assert.deepEqual(store.moveTasksOf(dlq).map((t) => t.handle), ["t15", "t14", "t13", "t12", "t11", "t10", "t9", "t8", "t7", "t6"]);
+      assert.equal(store.moveTasksOf({ ...dlq, name: "other" }).length, 1, "another queue's tasks are its own");
+      // An old running task (Nimbus restarted mid-redrive) is never pruned.
+      state.db.prepare("UPDATE sqs_move_tasks SET status = 'RUNNING' WHERE handle = 't6'").run();
+      state.db.prepare("UPDATE sqs_move_tasks SET status = 'COMPLETED' WHERE handle = 't15'").run();
+      store.insertMoveTask(task("t16", 200, "COMPLETED"));
+      assert.deepEqual(store.moveTasksOf(dlq).map((t) => t.handle), ["t16", "t15", "t14", "t13", "t12", "t11", "t10", "t9", "t8", "t7", "t6"]);
+    } finally {
+      state.close();
+    }
+  });
+
+  test("a data dir whose deleted queues left ids and move tasks behind loses them; ids still in use stay", () => {
+    const state = stateBeforeMigration("sqs", SQS_MIGRATIONS, "sqs_move_tasks.source_queue");
+    try {
+      const live = { account: "000000000000", region: "us-east-1", name: "live" };
+      state.db
+        .prepare("INSERT INTO sqs_queues (account_id, region, name, fifo, attributes, tags, created_at, modified_at) VALUES (?, ?, ?, 0, '{}', '{}', 0, 0)")
+        .run(live.account, live.region, live.name);
+      const insertId = state.db.prepare<[number, string]>("INSERT INTO sqs_queue_ids (id, account_id, region, name) VALUES (?, '000000000000', 'us-east-1', ?)");
+      insertId.run(1, "live");
+      insertId.run(2, "deleted");
+      insertId.run(3, "deleted-with-messages");
+      insertId.run(4, "deleted-with-dedup");
+      insertId.run(5, "deleted-with-attempts");
+      state.db.prepare("INSERT INTO sqs_messages (queue_id, message_id, seq, body, md5_body, sender_id, sent_at, visible_at) VALUES (3, 'm', 1, 'b', 'md5', 's', 0, 0)").run();
+      state.db.prepare("INSERT INTO sqs_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES (4, 'k', 'm', '1', 0)").run();
+      state.db.prepare("INSERT INTO sqs_receive_attempts (queue_id, attempt_id, receipts, expires_at) VALUES (5, 'a', '[]', 0)").run();
+      const insertTask = state.db.prepare<[string, string]>(
+        "INSERT INTO sqs_move_tasks (account_id, region, handle, source_queue, status, moved, to_move, last_seq, started_at) VALUES ('000000000000', 'us-east-1', ?, ?, 'COMPLETED', 0, 0, 0, 0)",
+      );
+      insertTask.run("kept", "live");
+      insertTask.run("orphan", "deleted");
+      new SqsStore(state);
+      assert.deepEqual(state.db.prepare<[], number>("SELECT id FROM sqs_queue_ids ORDER BY id").pluck().all(), [1, 3, 4, 5]);
+      assert.deepEqual(state.db.prepare<[], string>("SELECT handle FROM sqs_move_tasks").pluck().all(), ["kept"]);
     } finally {
       state.close();
     }

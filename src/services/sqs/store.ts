@@ -216,6 +216,15 @@ export const SQS_MIGRATIONS: readonly string[] = [
     FROM sqs_receive_attempts a JOIN sqs_queue_ids q ON q.account_id = a.account_id AND q.region = a.region AND q.name = a.queue;
   DROP TABLE sqs_receive_attempts;
   ALTER TABLE sqs_receive_attempts_by_id RENAME TO sqs_receive_attempts;`,
+  // A deleted queue's id and move tasks go with it (deleteQueue): kept, every queue name a
+  // long-running Nimbus had ever seen stayed in sqs_queue_ids and in memory, and every redrive
+  // in sqs_move_tasks. What earlier versions left behind goes here: ids no queue and no row
+  // uses, move tasks of queues that no longer exist.
+  `DELETE FROM sqs_queue_ids WHERE NOT EXISTS (SELECT 1 FROM sqs_queues q WHERE q.account_id = sqs_queue_ids.account_id AND q.region = sqs_queue_ids.region AND q.name = sqs_queue_ids.name)
+     AND NOT EXISTS (SELECT 1 FROM sqs_messages m WHERE m.queue_id = sqs_queue_ids.id)
+     AND NOT EXISTS (SELECT 1 FROM sqs_dedup d WHERE d.queue_id = sqs_queue_ids.id)
+     AND NOT EXISTS (SELECT 1 FROM sqs_receive_attempts a WHERE a.queue_id = sqs_queue_ids.id);
+   DELETE FROM sqs_move_tasks WHERE NOT EXISTS (SELECT 1 FROM sqs_queues q WHERE q.account_id = sqs_move_tasks.account_id AND q.region = sqs_move_tasks.region AND q.name = sqs_move_tasks.source_queue);`,
 ];
 
 export interface QueueRef {
@@ -444,6 +453,9 @@ const DELETE_DELIVERIES = byCount(
 );
 const PRESENT_MESSAGES = byCount((count) => `SELECT message_id FROM sqs_messages WHERE ${MKEY} AND message_id IN (${placeholders(count)})`);
 
+/** Move tasks kept per source queue: as many as ListMessageMoveTasks can list (MaxResults 1-10). */
+const MOVE_TASKS_KEPT = 10;
+
 /** What qid answers for a queue name never created: no row of the message tables has it. */
 const NO_QUEUE = 0;
 
@@ -493,10 +505,10 @@ export class SqsStore {
   });
 
   /**
-   * The integer ids of queues (sqs_queue_ids), by queueKey. An id is given when a queue is first
-   * created and kept for its name for good, through deletes, so a cached id never goes stale;
-   * only one read inside a transaction that then fails could have seen an id that rolled back,
-   * and `guard` forgets them all then.
+   * The integer ids of queues (sqs_queue_ids), by queueKey. An id is given when a queue is
+   * created and goes, here and in the table, when it is deleted, with every row that used it;
+   * a queue created again under the name gets a new one. A read inside a transaction that then
+   * fails could have seen an id that rolled back, and `guard` forgets them all then.
    */
   private readonly queueIds = new Map<string, number>();
 
@@ -645,7 +657,8 @@ export class SqsStore {
     this.prepare(`UPDATE sqs_queues SET last_sequence = ? WHERE ${KEY}`).run(sequence, ...key(ref));
   }
 
-  deleteQueue(ref: QueueRef, now: number): void {
+  /** Deletes a queue with every row of it; answers the handles of its move tasks, whose scheduled steps the caller stops once this has committed. */
+  deleteQueue(ref: QueueRef, now: number): string[] {
     this.forgetQueue(ref);
     this.lastSeq.delete(queueKey(ref));
     this.forgetMessages(ref);
@@ -654,13 +667,26 @@ export class SqsStore {
     this.prepare(`DELETE FROM sqs_dedup WHERE ${MKEY}`).run(this.qid(ref));
     this.prepare(`DELETE FROM sqs_receive_attempts WHERE ${MKEY}`).run(this.qid(ref));
     this.prepare(`DELETE FROM sqs_queues WHERE ${KEY}`).run(...key(ref));
+    // Its redrives go with it.
+    const handles = this.prepare<[string, string, string], string>(
+      "DELETE FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ? RETURNING handle",
+    ).pluck().all(...key(ref));
+    // No row uses the id any more; a queue created again under the name gets a new one.
+    this.prepare(`DELETE FROM sqs_queue_ids WHERE ${KEY}`).run(...key(ref));
+    this.queueIds.delete(queueKey(ref));
     this.prepare("INSERT INTO sqs_deleted_queues (account_id, region, name, deleted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET deleted_at = excluded.deleted_at")
       .run(...key(ref), now);
+    return handles;
   }
 
   deletedAt(ref: QueueRef): number | undefined {
     const row = this.prepare<[string, string, string], { deleted_at: number }>(`SELECT deleted_at FROM sqs_deleted_queues WHERE ${KEY}`).get(...key(ref));
     return row?.deleted_at;
+  }
+
+  /** Forgets the queues deleted at or before `before`: their names are free again (the retention sweep). */
+  pruneDeletedQueues(before: number): number {
+    return this.prepare("DELETE FROM sqs_deleted_queues WHERE deleted_at <= ?").run(before).changes;
   }
 
   /** Queue names of one account and region, sorted, starting with `prefix`. */
@@ -1013,6 +1039,13 @@ export class SqsStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(task.account, task.region, task.handle, task.sourceQueue, task.destinationArn ?? null, task.rate ?? null, task.status, task.moved, task.toMove, task.lastSeq, task.startedAt, task.failureReason ?? null);
+    // ListMessageMoveTasks shows "the most recent message movement tasks (up to 10)" (API
+    // reference): older ended ones are never read again. A running one stays (nextSeq reads its last_seq).
+    this.prepare(
+        `DELETE FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ? AND status <> 'RUNNING' AND handle NOT IN
+           (SELECT handle FROM sqs_move_tasks WHERE account_id = ? AND region = ? AND source_queue = ? ORDER BY started_at DESC, handle LIMIT ${MOVE_TASKS_KEPT})`,
+      )
+      .run(task.account, task.region, task.sourceQueue, task.account, task.region, task.sourceQueue);
   }
 
   getMoveTask(account: string, region: string, handle: string): MoveTask | undefined {

@@ -1,11 +1,8 @@
 import type { CreateQueueInput, CreateQueueOutput } from "../../../generated/sqs.js";
 import { assertSameQueueAttributes, resolveCreateQueueAttributes } from "../domain/attributes.js";
 import { errors } from "../errors.js";
-import { queueLookup, urlOf, type SqsContext } from "../queues.js";
+import { queueLookup, RECREATE_DELAY_MS, urlOf, type SqsContext } from "../queues.js";
 import { validateTags } from "./tags.js";
-
-// "You must wait 60 seconds after deleting a queue before you can create another with the same name."
-const RECREATE_DELAY_MS = 60_000;
 
 export function createQueue(input: CreateQueueInput, ctx: SqsContext): CreateQueueOutput {
   const { fifo, attributes, requested } = resolveCreateQueueAttributes(input.QueueName, input.Attributes, { lookupQueue: queueLookup(ctx) });

@@ -1,5 +1,6 @@
 import type { DeleteQueueInput, DeleteQueueOutput, PurgeQueueInput, PurgeQueueOutput } from "../../../generated/sqs.js";
 import { errors } from "../errors.js";
+import { stopMoveTask } from "../move-tasks.js";
 import { resolveQueue, type SqsContext } from "../queues.js";
 import { queueKey } from "../store.js";
 
@@ -8,7 +9,9 @@ const PURGE_INTERVAL_MS = 60_000;
 
 export function deleteQueue(input: DeleteQueueInput, ctx: SqsContext): DeleteQueueOutput {
   const queue = resolveQueue(ctx, input.QueueUrl);
-  ctx.store.transaction(() => ctx.store.deleteQueue(queue, ctx.clock.now()));
+  const moveTasks = ctx.store.transaction(() => ctx.store.deleteQueue(queue, ctx.clock.now()));
+  // A redrive still running stops now rather than at its next step, which would find its task gone.
+  for (const handle of moveTasks) stopMoveTask(ctx.store, handle);
   // Waiting receives on a deleted queue answer with nothing.
   ctx.store.notify(queueKey(queue));
   return {};
