@@ -220,4 +220,30 @@ describe("SNS to HTTP endpoints", () => {
     assert.equal(again.$metadata.httpStatusCode, 400);
     assert.equal(again.message, "Invalid parameter: Token");
   });
+
+  test("the UnsubscribeConfirmation's token is valid for two days, like a confirmation token; then it is forgotten", async () => {
+    const kept = (topicArn: string): number =>
+      nimbus.state.db.prepare<[string], number>("SELECT COUNT(*) FROM sns_unsubscribed WHERE topic = ?").pluck().get(topicArn.split(":").pop() ?? "") ?? -1;
+    const restoreToken = async (via: string): Promise<{ topicArn: string; subscriptionArn: string; token: string }> => {
+      const { topicArn, path, subscriptionArn } = await confirmedSubscription(via);
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+      const token = (JSON.parse((await endpoint.first(path, "UnsubscribeConfirmation")).body) as { Token: string }).Token;
+      return { topicArn, subscriptionArn, token };
+    };
+    const early = await restoreToken("restore-early");
+    const late = await restoreToken("restore-late");
+    const swept = await restoreToken("restore-swept");
+    await nimbus.scheduler.advance(48 * 3_600_000 - 1);
+    assert.deepEqual([kept(early.topicArn), kept(late.topicArn), kept(swept.topicArn)], [1, 1, 1], "no sweep forgets one before its two days");
+    const restored = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: early.topicArn, Token: early.token }));
+    assert.equal(restored.SubscriptionArn, early.subscriptionArn, "one millisecond before two days, the token still restores");
+
+    await nimbus.scheduler.advance(1);
+    const expired = await failure<SNSServiceException>(sns.send(new ConfirmSubscriptionCommand({ TopicArn: late.topicArn, Token: late.token })));
+    assert.deepEqual([expired.name, expired.$metadata.httpStatusCode, expired.message], ["InvalidParameterException", 400, "Invalid parameter: Token"]);
+    assert.deepEqual((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: late.topicArn }))).Subscriptions, []);
+    // Nobody asks for the third: the sweep (every 5 minutes) forgets it.
+    await nimbus.scheduler.advance(5 * 60_000);
+    assert.deepEqual([kept(early.topicArn), kept(late.topicArn), kept(swept.topicArn)], [0, 0, 0]);
+  });
 });

@@ -14,6 +14,7 @@ import {
   SetTopicAttributesCommand,
   SNSClient,
   SubscribeCommand,
+  UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import type { SnsStore } from "../../src/services/sns/store.js";
 import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -115,6 +116,25 @@ describe("SNS HTTP/S throttle policy", () => {
 
     await nimbus.scheduler.advance(3_600_000);
     assert.deepEqual(messageIds(endpoint.notifications(path)), [...ids].sort(), "each delivered once");
+  });
+
+  test("a throttled subscription's slot history is forgotten by the sweep once it is a second old, unsubscribed or idle", async () => {
+    const store = nimbus.registry.peek("sns")?.store as SnsStore | undefined;
+    assert.ok(store, "SNS is loaded");
+    const policy = { DeliveryPolicy: JSON.stringify({ throttlePolicy: { maxReceivesPerSecond: 1 } }) };
+    const topicArn = await topic();
+    const gone = await confirmedSubscription(topicArn, "/throttle-gone", policy);
+    const idle = await confirmedSubscription(topicArn, "/throttle-idle", policy);
+    await publish(topicArn, 1);
+    await Promise.all([arrivals("/throttle-gone", 1), arrivals("/throttle-idle", 1)]);
+    assert.deepEqual([store.throttle.has(gone), store.throttle.has(idle)], [true, true]);
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: gone }));
+    // The sweep runs every 5 minutes.
+    await nimbus.scheduler.advance(5 * 60_000);
+    assert.deepEqual([store.throttle.has(gone), store.throttle.has(idle)], [false, false]);
+    // Forgotten, the idle one sends at once again, as after any quiet second.
+    await publish(topicArn, 1);
+    assert.equal((await arrivals("/throttle-idle", 1)).length, 1);
   });
 
   test("without a throttle policy all 5 arrive at once", async () => {

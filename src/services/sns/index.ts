@@ -42,10 +42,12 @@ import { SnsStore } from "./store.js";
 
 export type { SnsContext } from "./topics.js";
 
-// FIFO publish deduplication records live 5 minutes, pending subscriptions 48 hours, archived
-// messages their topic's retention period; a sweep reclaims the expired ones (Subscribe and
-// ConfirmSubscription also drop a topic's pending subscriptions at once; replays skip archived
-// messages past their retention before the sweep has deleted them).
+// FIFO publish deduplication records live 5 minutes, pending subscriptions and the tokens that
+// restore an unsubscribed one 48 hours, archived messages their topic's retention period, a
+// throttled subscription's slot history a second; a sweep reclaims the expired ones (Subscribe
+// and ConfirmSubscription also drop a topic's pending subscriptions at once, and ConfirmSubscription
+// ignores an expired restore token; replays skip archived messages past their retention before
+// the sweep has deleted them).
 const SWEEP_MS = 5 * 60_000;
 
 export default defineService<SnsOperations, SnsStore>({
@@ -59,6 +61,8 @@ export default defineService<SnsOperations, SnsStore>({
         const now = env.clock.now();
         store.pruneDedup(now);
         store.dropUnconfirmed(now - PENDING_CONFIRMATION_MS);
+        store.dropUnsubscribed(now - PENDING_CONFIRMATION_MS);
+        store.throttle.prune(now);
         store.archive.prune(now);
       },
       "sns:sweep",

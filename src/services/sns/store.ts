@@ -379,13 +379,18 @@ export class SnsStore {
    * The unsubscribed subscription `token` restores, of any topic of the account in the region,
    * forgotten as it is handed out (a token names its subscription: see confirmSubscription).
    */
-  takeUnsubscribed(account: string, region: string, token: string): NewSubscription | undefined {
+  takeUnsubscribed(account: string, region: string, token: string, keptAfter: number): NewSubscription | undefined {
     const row = this.db
-      .prepare<[string, string, string], { subscription: string }>(
-        "DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND token = ? RETURNING subscription",
+      .prepare<[string, string, string, number], { subscription: string }>(
+        "DELETE FROM sns_unsubscribed WHERE account_id = ? AND region = ? AND token = ? AND created_at > ? RETURNING subscription",
       )
-      .get(account, region, token);
+      .get(account, region, token, keptAfter);
     return row === undefined ? undefined : (JSON.parse(row.subscription) as NewSubscription);
+  }
+
+  /** Forgets the unsubscribed subscriptions kept at or before `before`: their tokens no longer restore them (the sweep). */
+  dropUnsubscribed(before: number): number {
+    return this.db.prepare("DELETE FROM sns_unsubscribed WHERE created_at <= ?").run(before).changes;
   }
 
   /** The subscription, pending or confirmed, whose confirmation token is `token`, of any topic of the account in the region. */

@@ -62,6 +62,22 @@ describe("DeliveryThrottle", () => {
     assert.deepEqual(burst(throttle, 2, 2000, 3), [2000, 2000, 3000]);
   });
 
+  test("prune forgets a subscription once a second has passed since its latest slot, and not before", () => {
+    const throttle = new DeliveryThrottle();
+    assert.deepEqual(burst(throttle, 1, 0, 3, SUB), [0, 1000, 2000]);
+    assert.deepEqual(burst(throttle, 1, 0, 1, OTHER), [0]);
+    assert.equal(throttle.prune(T0 + 999), 0);
+    assert.equal(throttle.prune(T0 + 1000), 1, "OTHER's one slot is a second old");
+    assert.deepEqual([throttle.has(SUB), throttle.has(OTHER)], [true, false]);
+    // SUB still has slots waiting: a POST asking now queues behind them.
+    assert.equal(throttle.prune(T0 + 2999), 0);
+    assert.deepEqual(burst(throttle, 1, 1500, 1, SUB), [3000]);
+    assert.equal(throttle.prune(T0 + 4000), 1);
+    assert.equal(throttle.has(SUB), false);
+    // Forgotten, it starts afresh, as take() would have after a quiet second.
+    assert.deepEqual(burst(throttle, 1, 4000, 2, SUB), [4000, 5000]);
+  });
+
   test("a changed rate applies to the next slot", () => {
     const throttle = new DeliveryThrottle();
     assert.deepEqual(burst(throttle, 1, 0, 2), [0, 1000]);

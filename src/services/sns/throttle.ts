@@ -32,4 +32,25 @@ export class DeliveryThrottle {
     this.recent.set(subscriptionArn, slots);
     return slot;
   }
+
+  /**
+   * Forgets the subscriptions with no slot in the second before `now` or after it: their history
+   * no longer holds anything back (`take` would start them afresh). Without this every
+   * subscription that ever had a throttle policy stayed here, unsubscribed or not (the SNS sweep).
+   */
+  prune(now: number): number {
+    let pruned = 0;
+    for (const [subscriptionArn, slots] of this.recent) {
+      if ((slots.at(-1) ?? -Infinity) + WINDOW_MS <= now) {
+        this.recent.delete(subscriptionArn);
+        pruned++;
+      }
+    }
+    return pruned;
+  }
+
+  /** Whether the subscription's slot history is held (tests). */
+  has(subscriptionArn: string): boolean {
+    return this.recent.has(subscriptionArn);
+  }
 }

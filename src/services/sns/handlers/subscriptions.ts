@@ -291,7 +291,9 @@ export function confirmSubscription(input: ConfirmSubscriptionInput, ctx: SnsCon
     }
   }
   const restored = ctx.store.transaction(() => {
-    const unsubscribed = ctx.store.takeUnsubscribed(ref.account, ref.region, input.Token);
+    // The UnsubscribeConfirmation's token is a confirmation token like Subscribe's, "valid for
+    // two days" (API reference, ConfirmSubscription); past that the subscription is gone for good.
+    const unsubscribed = ctx.store.takeUnsubscribed(ref.account, ref.region, input.Token, ctx.clock.now() - PENDING_CONFIRMATION_MS);
     if (unsubscribed === undefined) return undefined;
     const topic = ctx.store.getTopic({ account: unsubscribed.account, region: unsubscribed.region, name: unsubscribed.topic });
     // DeleteTopic forgets its unsubscribed subscriptions: a kept one's topic is there.
