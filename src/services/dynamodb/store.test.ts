@@ -177,6 +177,32 @@ describe("DynamoStore.readTable", () => {
   });
 });
 
+describe("DynamoStore stream positions", () => {
+  test("a stream's position goes with its last record unless it is still its table's stream, so that only a table's own stream keeps numbering", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new DynamoStore(state);
+      const scope = { account: "000000000000", region: "us-east-1" };
+      const arn = (table: string, label: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${table}/stream/${label}`;
+      const live = arn("live", "2026-01-15T12:00:00.000");
+      const replaced = arn("live", "2026-01-15T11:00:00.000");
+      const deleted = arn("gone", "2026-01-15T12:00:00.000");
+      store.insertTable(scope, { name: "live", createdAt: 1, stream: { enabled: true, viewType: "KEYS_ONLY", label: "2026-01-15T12:00:00.000", arn: live } } as unknown as TableMeta);
+      for (const stream of [live, replaced, deleted]) store.appendStreamRecord(scope, stream, stream === deleted ? "gone" : "live", "{}", 10);
+      store.appendStreamRecord(scope, deleted, "gone", "{}", 30);
+      const positions = () => store.streamPositions().map((p) => [p.streamArn, p.lastSeq]);
+      // A record still retained keeps any stream's position (a sync sends it from there).
+      store.trimStreamRecords(20);
+      assert.deepEqual(positions().sort(), [[deleted, 2], [live, 1]].sort());
+      store.trimStreamRecords(40);
+      assert.deepEqual(positions(), [[live, 1]]);
+      assert.equal(store.appendStreamRecord(scope, live, "live", "{}", 50), 2, "the table's own stream numbers on after a quiet day");
+    } finally {
+      state.close();
+    }
+  });
+});
+
 describe("DynamoStore migrations", () => {
   test("a data dir whose items, stream records and backed-up items had no rowid keeps them, their TTL and their order", () => {
     const state = stateBeforeMigration("dynamodb", DYNAMODB_MIGRATIONS, "dynamodb_items_rowid");

@@ -604,9 +604,30 @@ export class DynamoStore {
       .map((r) => ({ table: r.table_name, seq: r.seq, record: r.record }));
   }
 
-  /** Stream records are retained 24 hours. */
+  /**
+   * Stream records are retained 24 hours. A stream's position goes with its last record once the
+   * stream is no table's own (its table deleted, or the stream disabled and replaced): nothing is
+   * numbered on it again, and a sync has nothing of it to send. Kept for ever, every table ever
+   * made with a stream left a row here that each sync read. A table's own stream keeps its
+   * position through a quiet day, so that its numbers only grow.
+   */
   trimStreamRecords(before: number): void {
     this.db.prepare("DELETE FROM dynamodb_stream_records WHERE created_at < ?").run(before);
+    // The table by its key, named in the ARN (arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>).
+    this.db
+      .prepare(
+        `DELETE FROM dynamodb_stream_positions WHERE NOT EXISTS (
+           SELECT 1 FROM dynamodb_stream_records AS r
+           WHERE r.account_id = dynamodb_stream_positions.account_id AND r.region = dynamodb_stream_positions.region AND r.stream_arn = dynamodb_stream_positions.stream_arn
+         ) AND NOT EXISTS (
+           SELECT 1 FROM dynamodb_tables AS t
+           WHERE t.account_id = dynamodb_stream_positions.account_id AND t.region = dynamodb_stream_positions.region
+             AND t.name = substr(dynamodb_stream_positions.stream_arn, instr(dynamodb_stream_positions.stream_arn, ':table/') + 7,
+               instr(dynamodb_stream_positions.stream_arn, '/stream/') - instr(dynamodb_stream_positions.stream_arn, ':table/') - 7)
+             AND json_extract(t.description, '$.stream.arn') = dynamodb_stream_positions.stream_arn
+         )`,
+      )
+      .run();
   }
 
   /** Numbers the record after the stream's last one, trimmed or not: a shard's sequence numbers only grow. */
