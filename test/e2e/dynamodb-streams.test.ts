@@ -454,6 +454,30 @@ describe("DynamoDB Streams and TTL", () => {
     assert.deepEqual(await listed(), []);
   });
 
+  test("DeleteTable of a table whose stream was switched off: each of its streams, the replaced one too, goes after 24 hours", async () => {
+    const name = uniqueName("switched");
+    const first = await streamingTable(name, "KEYS_ONLY");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "a" } } }));
+    await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+    nimbus.manualClock.advance(1000);
+    const second = (await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } }))).TableDescription
+      ?.LatestStreamArn;
+    assert.ok(second);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "b" } } }));
+    await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+    await ddb.send(new DeleteTableCommand({ TableName: name }));
+    await nimbus.events.idle();
+    const listed = async () => ((await streams("ListStreams", { TableName: name })).json.Streams as { StreamArn: string }[]).map((s) => s.StreamArn).sort();
+    // Both stay listed and readable for the 24 hours that DeleteTable gives the table's stream.
+    assert.deepEqual(await listed(), [first, second].sort());
+    assert.deepEqual((await readAll(first)).map(pkOf), ["a"]);
+    assert.deepEqual((await readAll(second)).map(pkOf), ["b"]);
+    await nimbus.scheduler.advance(24 * 60 * 60 * 1000);
+    // Neither stayed listed and readable for ever once its table had gone.
+    assert.deepEqual(await listed(), []);
+    for (const arn of [first, second]) assert.equal((await streams("DescribeStream", { StreamArn: arn })).status, 400);
+  });
+
   test("records of each view type: the API reference's fields, no record for a write that changes nothing", async () => {
     const forum = { ForumName: { S: "DynamoDB" }, Subject: { S: "DynamoDB Thread 3" } };
     const records: Record<string, StreamRecord[]> = {};

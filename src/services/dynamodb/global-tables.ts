@@ -290,7 +290,7 @@ function deleteReplica(ctx: DynamoContext, meta: TableMeta, region: string): voi
 /** Deletes a replica's table in its region, as DeleteTable does (its stream is disabled). */
 function dropTable(there: DynamoContext, replica: TableMeta): void {
   there.store.deleteTable(there, replica.name);
-  const changed = replica.stream?.enabled ? streamChanged(replica, false, there.clock.now(), { tableDeleted: true }) : undefined;
+  const changed = streamChanged(replica, false, there.clock.now(), { tableDeleted: true });
   if (changed) there.emit("dynamodb:StreamChanged", changed);
 }
 

@@ -623,7 +623,10 @@ export interface StreamChangedEvent {
   readonly enabled: boolean;
   /** Epoch ms of the change. */
   readonly at: number;
-  /** The table was deleted: its stream, disabled, goes 24 hours after `at` (DeleteTable). */
+  /**
+   * The table was deleted (DeleteTable): its stream, disabled, goes 24 hours after `at`, and so do
+   * the streams it had before (disabled, each replaced by the next), which no later event names.
+   */
   readonly tableDeleted?: boolean;
   /** Epoch ms until which the switch is in progress (the table CREATING or UPDATING for it): ENABLING, DISABLING. */
   readonly until?: number;

@@ -11,6 +11,7 @@ export const RETENTION_MS = 24 * 60 * 60 * 1000;
 function start(env: ServiceEnvironment, store: StreamsStore): () => void {
   const offChanged = env.events.subscribe("dynamodb:StreamChanged", (event) => {
     const d = event.detail;
+    const expiresAt = d.at + RETENTION_MS;
     store.upsertStream(event.scope, {
       streamArn: d.streamArn,
       tableName: d.tableName,
@@ -21,9 +22,12 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
       createdAt: d.at,
       // "If you have DynamoDB Streams enabled on the table, then the corresponding stream on that
       // table goes into the DISABLED state, and the stream is automatically deleted after 24 hours."
-      ...(d.tableDeleted === true ? { expiresAt: d.at + RETENTION_MS } : {}),
+      ...(d.tableDeleted === true ? { expiresAt } : {}),
       ...(d.until !== undefined ? { settlesAt: d.until } : {}),
     });
+    // The table's earlier streams, disabled before it went, go with it: no other event names them,
+    // and each stayed listed and readable for ever, two a cycle for a test that switches the stream off and on.
+    if (d.tableDeleted === true) store.expireTableStreams(event.scope, d.tableName, expiresAt);
   });
   // The records of one delivery (a write's, or a page of a sync) are stored together once its
   // listeners have all been called: in a microtask, before any request can read them. Each

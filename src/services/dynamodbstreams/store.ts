@@ -159,6 +159,13 @@ export class StreamsStore {
       );
   }
 
+  /** Every stream of the table not yet going goes at `expiresAt` (epoch ms): the table was deleted. */
+  expireTableStreams(scope: Scope, table: string, expiresAt: number): void {
+    this.db
+      .prepare("UPDATE dynamodbstreams_streams SET expires_at = ? WHERE account_id = ? AND region = ? AND table_name = ? AND expires_at IS NULL")
+      .run(expiresAt, scope.account, scope.region, table);
+  }
+
   /** The stream, unless it is a deleted table's whose 24 hours have passed at `now`. */
   stream(scope: Scope, arn: string, now: number): StoredStream | undefined {
     const r = this.db

@@ -24,7 +24,8 @@ export function deleteTable(input: DeleteTableInput, ctx: DynamoContext): Delete
       ctx.store.saveTable(ctx, meta);
       scheduleTransitionEnd(ctx, ctx, meta);
     }
-    const changed = meta.stream?.enabled ? streamChanged(meta, false, now, { tableDeleted: true }) : undefined;
+    // Said of a disabled stream too: the table's streams, this one and those before it, go 24 hours from now.
+    const changed = streamChanged(meta, false, now, { tableDeleted: true });
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);
     return { TableDescription: description };
   });
