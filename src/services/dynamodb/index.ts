@@ -41,7 +41,7 @@ import { scan } from "./handlers/scan.js";
 import { searchVectors } from "./handlers/search-vectors.js";
 import { listTagsOfResource, missingTagMember, tagResource, untagResource } from "./handlers/tags.js";
 import { transactGetItems } from "./handlers/transact-get-items.js";
-import { transactWriteItems } from "./handlers/transact-write-items.js";
+import { IDEMPOTENCY_WINDOW_MS, transactWriteItems } from "./handlers/transact-write-items.js";
 import { describeTimeToLive, updateTimeToLive } from "./handlers/ttl.js";
 import { updateItem } from "./handlers/update-item.js";
 import { updateTable } from "./handlers/update-table.js";
@@ -154,6 +154,7 @@ const current = defineService<DynamodbOperations, DynamoStore>({
       () => {
         sweepExpired(env, store);
         store.trimStreamRecords(env.clock.now() - STREAM_RETENTION_MS);
+        store.purgeTokens(env.clock.now() - IDEMPOTENCY_WINDOW_MS);
       },
       "dynamodb:ttl-sweep",
     );

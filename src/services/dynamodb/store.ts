@@ -575,11 +575,19 @@ export class DynamoStore {
     return { fingerprint: row.fingerprint, ...(row.sizes !== null ? { sizes: JSON.parse(row.sizes) as number[] } : {}) };
   }
 
-  saveToken(scope: Scope, token: string, fingerprint: string, sizes: readonly number[], now: number, expireBefore: number): void {
-    this.db.prepare("DELETE FROM dynamodb_tokens WHERE created_at < ?").run(expireBefore);
+  saveToken(scope: Scope, token: string, fingerprint: string, sizes: readonly number[], now: number): void {
     this.db
       .prepare("INSERT OR REPLACE INTO dynamodb_tokens (account_id, region, token, fingerprint, sizes, created_at) VALUES (?, ?, ?, ?, ?, ?)")
       .run(scope.account, scope.region, token, fingerprint, JSON.stringify(sizes), now);
+  }
+
+  /**
+   * Forgets the tokens saved before `before` (the sweep, every minute). Purged only when the next
+   * token was saved, the tokens of a burst of transactions stayed for ever once it was over, and
+   * every TransactWriteItems with a token read the whole table to purge it.
+   */
+  purgeTokens(before: number): void {
+    this.db.prepare("DELETE FROM dynamodb_tokens WHERE created_at < ?").run(before);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -354,7 +354,7 @@ export function transactWriteItems(input: TransactWriteItemsInput, ctx: DynamoCo
     }
     if (input.ClientRequestToken !== undefined && print !== undefined) {
       const sizes = actions.map((_, i) => Math.max(sizeOf(olds[i]), sizeOf(results[i])));
-      ctx.store.saveToken(ctx, input.ClientRequestToken, print, sizes, now, now - IDEMPOTENCY_WINDOW_MS);
+      ctx.store.saveToken(ctx, input.ClientRequestToken, print, sizes, now);
     }
     return { ...{}, ...capacityOut(consumed, mode), ...(metrics ? collectionMetricsOut(actions) : {}) };
   });
