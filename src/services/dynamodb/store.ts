@@ -356,6 +356,9 @@ export class DynamoStore {
   }
 
   deleteTable(scope: Scope, name: string): void {
+    // Before the commit: a DeleteTable rolled back after this (none is known to) costs its table no more than full buckets.
+    const id = this.readTable(scope, name)?.id;
+    if (id !== undefined) this.capacity.forgetTable(id);
     this.tables.forget(tableKey(scope, name));
     this.items.clear();
     const args = [scope.account, scope.region, name];

@@ -65,15 +65,31 @@ describe("capacity buckets", () => {
   test("start with 300 s of capacity, refill at the rate, and keep no more than 300 s of it", () => {
     const buckets = new CapacityBuckets();
     const limit = { rate: 2, onDemand: false };
+    const k = { table: "id-1", bucket: "k" };
     assert.equal(BURST_SECONDS, 300);
-    assert.equal(buckets.balance("k", limit, 0), 600);
-    buckets.draw("k", limit, 650, 1000);
-    assert.equal(buckets.balance("k", limit, 1000), -50);
-    assert.equal(buckets.balance("k", limit, 26_000), 0);
-    assert.equal(buckets.balance("k", limit, 26_500), 1);
-    assert.equal(buckets.balance("k", limit, 10_000_000), 600);
+    assert.equal(buckets.balance(k, limit, 0), 600);
+    buckets.draw(k, limit, 650, 1000);
+    assert.equal(buckets.balance(k, limit, 1000), -50);
+    assert.equal(buckets.balance(k, limit, 26_000), 0);
+    assert.equal(buckets.balance(k, limit, 26_500), 1);
+    assert.equal(buckets.balance(k, limit, 10_000_000), 600);
     // A clock set back refills nothing.
-    assert.equal(buckets.balance("k", limit, 0), -50);
+    assert.equal(buckets.balance(k, limit, 0), -50);
+  });
+
+  test("a table's buckets go with it: what it drew is forgotten, other tables keep theirs", () => {
+    const buckets = new CapacityBuckets();
+    const limit = { rate: 2, onDemand: false };
+    const gsi = { table: "id-1", bucket: "byG\0write" };
+    const other = { table: "id-2", bucket: "k" };
+    buckets.draw({ table: "id-1", bucket: "k" }, limit, 100, 0);
+    buckets.draw(gsi, limit, 100, 0);
+    buckets.draw(other, limit, 100, 0);
+    assert.equal(buckets.size, 2);
+    buckets.forgetTable("id-1");
+    assert.equal(buckets.size, 1);
+    assert.equal(buckets.balance(gsi, limit, 0), 600);
+    assert.equal(buckets.balance(other, limit, 0), 500);
   });
 });
 

@@ -51,25 +51,47 @@ export function limitOf(meta: Readonly<TableMeta>, index: IndexMeta | undefined,
   return rate !== undefined && rate > 0 ? { rate, onDemand: true } : undefined;
 }
 
-/** Token buckets by table id, index and kind: a table made again under its name starts afresh. */
+/** Where a bucket is: its table's id (a table made again under its name starts afresh), and the index ('' for the table) and kind within it. */
+export interface BucketKey {
+  readonly table: string;
+  readonly bucket: string;
+}
+
+/** Token buckets by table id, then index and kind. */
 export class CapacityBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly tables = new Map<string, Map<string, { tokens: number; at: number }>>();
 
   /** Units left at `now`: what was left, plus what the time since has brought, up to the burst. A bucket never drawn on is full. */
-  balance(key: string, limit: CapacityLimit, now: number): number {
+  balance(key: BucketKey, limit: CapacityLimit, now: number): number {
     const burst = limit.rate * BURST_SECONDS;
-    const bucket = this.buckets.get(key);
+    const bucket = this.tables.get(key.table)?.get(key.bucket);
     if (bucket === undefined) return burst;
     return Math.min(burst, bucket.tokens + (limit.rate * Math.max(0, now - bucket.at)) / 1000);
   }
 
-  draw(key: string, limit: CapacityLimit, units: number, now: number): void {
-    this.buckets.set(key, { tokens: this.balance(key, limit, now) - units, at: now });
+  draw(key: BucketKey, limit: CapacityLimit, units: number, now: number): void {
+    const tokens = this.balance(key, limit, now) - units;
+    let buckets = this.tables.get(key.table);
+    if (buckets === undefined) this.tables.set(key.table, (buckets = new Map()));
+    buckets.set(key.bucket, { tokens, at: now });
+  }
+
+  /**
+   * Drops a deleted table's buckets (DynamoStore.deleteTable). Kept, every provisioned table that
+   * was ever read or written stayed here with its GSIs until Nimbus stopped.
+   */
+  forgetTable(id: string): void {
+    this.tables.delete(id);
+  }
+
+  /** Tables with a bucket (tests). */
+  get size(): number {
+    return this.tables.size;
   }
 }
 
-function bucketKey(meta: Readonly<TableMeta>, index: IndexMeta | undefined, kind: CapacityKind): string {
-  return `${meta.id}\0${index?.name ?? ""}\0${kind}`;
+function bucketKey(meta: Readonly<TableMeta>, index: IndexMeta | undefined, kind: CapacityKind): BucketKey {
+  return { table: meta.id, bucket: `${index?.name ?? ""}\0${kind}` };
 }
 
 /** The request's throttle; undefined when throttling is off, so the hot path pays this one check. */
