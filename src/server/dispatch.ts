@@ -145,7 +145,7 @@ export class Dispatcher {
       protocol = routed.protocol;
       const { svc, op } = routed;
       const dialect = svc.definition?.dialect;
-      if (this.deps.identities.expired(accessKeyId)) throw dialect?.expiredToken(req) ?? expiredToken(protocol);
+      if (this.deps.identities.expired(accessKeyId, scope?.sigv4?.securityToken)) throw dialect?.expiredToken(req) ?? expiredToken(protocol);
       const expiredUrl = dialect && scope ? dialect.expiredPresignedUrl(scope, this.deps.clock.now()) : undefined;
       if (expiredUrl) throw expiredUrl;
       const auth = this.deps.config.auth;

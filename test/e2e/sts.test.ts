@@ -226,3 +226,58 @@ describe("STS", () => {
     session.destroy();
   });
 });
+
+describe("STS sessions over a long run", () => {
+  let nimbus: TestNimbus;
+  let sts: STSClient;
+  before(async () => {
+    nimbus = await startTestNimbus();
+    sts = new STSClient(nimbus.clientConfig());
+  });
+  after(async () => {
+    sts.destroy();
+    await nimbus.close();
+  });
+
+  const rows = (ids: readonly string[]): number =>
+    (nimbus.state.db.prepare(`SELECT COUNT(*) AS n FROM auth_access_keys WHERE access_key_id IN (${ids.map(() => "?").join(", ")})`).get(...ids) as { n: number }).n;
+
+  test("the sessions of AssumeRole and GetSessionToken are purged once expired, and their tokens are still refused as expired", async () => {
+    const role = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/churn", RoleSessionName: "churn", DurationSeconds: 900 }));
+    const token = await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+    const creds = [role.Credentials, token.Credentials].map((c) => {
+      assert.ok(c?.AccessKeyId && c.SecretAccessKey && c.SessionToken);
+      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+    });
+    const ids = creds.map((c) => c.accessKeyId);
+    assert.equal(rows(ids), 2);
+    // Both lasted 15 minutes; the purge runs every 15 minutes, so within 30 both rows are gone.
+    await nimbus.scheduler.advance(1_800_000);
+    assert.equal(rows(ids), 0);
+    for (const c of creds) {
+      const client = new STSClient(nimbus.clientConfig(c));
+      const expired = await failure<STSServiceException>(client.send(new GetCallerIdentityCommand({})));
+      assert.equal(expired.name, "ExpiredToken");
+      assert.equal(expired.message, "The security token included in the request is expired");
+      assert.equal(expired.$metadata.httpStatusCode, 403);
+      client.destroy();
+    }
+    // A session still running is kept.
+    const live = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111122223333:role/churn", RoleSessionName: "live", DurationSeconds: 3600 }));
+    await nimbus.scheduler.advance(1_800_000);
+    assert.equal(rows([live.Credentials?.AccessKeyId ?? ""]), 1);
+  });
+
+  test("the keys clients send that Nimbus never issued are remembered up to a bound", async () => {
+    const { Identities, MAX_REMEMBERED_UNKNOWN_KEYS } = await import("../../src/auth/credentials.js");
+    const identities = (await nimbus.registry.get("sts")).store;
+    assert.ok(identities instanceof Identities);
+    // A test suite that takes an account (a 12-digit key) per test.
+    for (let i = 0; i < MAX_REMEMBERED_UNKNOWN_KEYS + 200; i++) identities.accountOf(String(200000000000 + i));
+    assert.ok(identities.cachedKeys <= MAX_REMEMBERED_UNKNOWN_KEYS + 1, `${identities.cachedKeys} keys cached`);
+    // The forgotten ones still answer as before.
+    const client = new STSClient(nimbus.clientConfig({ accessKeyId: "200000000000" }));
+    assert.equal((await client.send(new GetCallerIdentityCommand({}))).Account, "200000000000");
+    client.destroy();
+  });
+});

@@ -10,8 +10,15 @@ import { getSessionToken } from "./handlers/get-session-token.js";
 /** STS's state is the shared identity store: the keys it issues authenticate every service. */
 export type StsContext = HandlerContext<Identities>;
 
+/**
+ * How often the rows of expired sessions are purged: the shortest session STS issues (900 s),
+ * so a row outlives its session by at most that. Their tokens stay refused (ExpiredToken).
+ */
+export const EXPIRED_SESSION_PURGE_MS = 900_000;
+
 export default defineService<StsOperations, Identities>({
   createStore: (env) => env.identities,
+  start: (env, store) => env.scheduler.every(EXPIRED_SESSION_PURGE_MS, () => void store.purgeExpired(), "sts expired sessions"),
   // Callers of these prove who they are with a web identity or SAML token, not a signature.
   unsignedOperations: ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"],
   handlers: {

@@ -178,7 +178,7 @@ function authorizeForm(ctx: HttpRouteContext<S3Store>, fields: ReadonlyMap<strin
   if (policyText === undefined) return { account: ctx.account, accessKeyId: "" };
   const credential = postCredential(fields);
   const token = fields.get("x-amz-security-token");
-  if (ctx.identities.expired(credential.accessKeyId)) throw expiredToken(token);
+  if (ctx.identities.expired(credential.accessKeyId, token)) throw expiredToken(token);
   const issued = ctx.identities.issued(credential.accessKeyId);
   const auth = ctx.config.auth;
   if (auth?.enforceSignatures) {

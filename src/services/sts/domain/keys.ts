@@ -17,6 +17,3 @@ export const sessionAccessKeyId = (): string => `ASIA${base32(16)}`;
 export const roleId = (): string => `AROA${base32(17)}`;
 
 export const secretAccessKey = (): string => randomBytes(30).toString("base64").replace(/[^A-Za-z0-9]/g, "A").slice(0, 40);
-
-/** Session tokens are long opaque base64 strings (the SDKs send them back as X-Amz-Security-Token). */
-export const sessionToken = (): string => `IQoJb3JpZ2luX2Vj${randomBytes(240).toString("base64")}`;

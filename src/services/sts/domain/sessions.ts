@@ -1,8 +1,9 @@
 import type { Principal } from "../../../auth/credentials.js";
+import { newSessionToken } from "../../../auth/session-tokens.js";
 import type { ShapeSl } from "../../../generated/sts.js";
 import type { StsContext } from "../index.js";
 import { errors } from "../errors.js";
-import { secretAccessKey, sessionAccessKeyId, sessionToken } from "./keys.js";
+import { secretAccessKey, sessionAccessKeyId } from "./keys.js";
 
 /** Issues temporary credentials for a principal; they authenticate as it until they expire. */
 export function issueSession(ctx: StsContext, principal: Principal, durationSeconds: number): { credentials: ShapeSl } {
@@ -11,7 +12,7 @@ export function issueSession(ctx: StsContext, principal: Principal, durationSeco
     ...{}, ...principal,
     accessKeyId: sessionAccessKeyId(),
     secretAccessKey: secretAccessKey(),
-    sessionToken: sessionToken(),
+    sessionToken: newSessionToken(expiration),
     expiration,
   };
   ctx.store.issue(key);
