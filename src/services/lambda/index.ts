@@ -44,15 +44,24 @@ import { LambdaStore } from "./store.js";
 
 export type LambdaContext = HandlerContext<LambdaStore>;
 
+/**
+ * How often extracted code no version holds is looked for (LambdaStore.pruneCode): what a
+ * retired environment still ran from when its function was deleted or updated goes then.
+ */
+export const CODE_PRUNE_MS = 60_000;
+
 export default defineService<LambdaOperations, LambdaStore>({
   createStore: (env) => new LambdaStore(env),
-  start: (_env, store) => {
+  start: (env, store) => {
     startPollers(store);
     resumeAsyncEvents(store);
+    store.sweepCode();
+    const stopPruning = env.scheduler.every(CODE_PRUNE_MS, () => store.pruneCode(), "lambda code prune");
     const stopProvisioning = startProvisionedMaintenance(store);
     // Registry shutdown is synchronous; the engine kills its process groups as it starts
     // shutting down, and its exit hook covers a Nimbus that exits before that finishes.
     return () => {
+      stopPruning();
       stopProvisioning();
       void store.shutdown();
     };

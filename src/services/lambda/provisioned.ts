@@ -45,7 +45,9 @@ function versionOf(store: LambdaStore, scope: Scope, name: string, qualifier: st
  */
 export async function reconcileProvisioned(store: LambdaStore, scope: Scope, name: string): Promise<void> {
   const fnKey = functionKey(scope, name);
-  const generation = (store.provisionedGenerations.get(fnKey) ?? 0) + 1;
+  // Numbered across functions, so that a function's entry can go (forgetProvisioned, or nothing
+  // left to provision) without a later reconciliation taking a number one still running holds.
+  const generation = ++store.provisionedGeneration;
   store.provisionedGenerations.set(fnKey, generation);
   const configs = store.getFunction(scope, name) ? store.listProvisionedConfigs(scope, name) : [];
   // Statuses of configurations deleted since (with their alias, say) go too.
@@ -72,6 +74,8 @@ export async function reconcileProvisioned(store: LambdaStore, scope: Scope, nam
   for (const [version, list] of byVersion) targets.set(version, list.reduce((n, c) => n + c.requested, 0));
   if (targets.size > 0) store.provisionedTargets.set(fnKey, targets);
   else store.provisionedTargets.delete(fnKey);
+  // Nothing of this function will report an outcome: those still running of earlier rounds find no entry and stop.
+  if (byVersion.size === 0) store.provisionedGenerations.delete(fnKey);
 
   // A configuration whose version's allocation changes is IN_PROGRESS until it is done.
   for (const [version, list] of byVersion) {
@@ -129,7 +133,8 @@ export async function reconcileProvisioned(store: LambdaStore, scope: Scope, nam
 export function forgetProvisioned(store: LambdaStore, scope: Scope, name: string): void {
   const fnKey = functionKey(scope, name);
   store.provisionedTargets.delete(fnKey);
-  store.provisionedGenerations.set(fnKey, (store.provisionedGenerations.get(fnKey) ?? 0) + 1);
+  // Reconciliations still running find no entry, so they report nothing.
+  store.provisionedGenerations.delete(fnKey);
   for (const key of [...store.provisionedStatus.keys()]) if (key.startsWith(`${fnKey}/`)) store.provisionedStatus.delete(key);
 }
 

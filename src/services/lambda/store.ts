@@ -4,10 +4,12 @@
  * and event source mappings. Code is extracted on first use into the engine's code dir, once per
  * archive (zip.ts names directories by the archive's SHA-256).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { buffer } from "node:stream/consumers";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Scope, ServiceEnvironment } from "../../core/service.js";
 import { cachedPrepare, type PreparedStatements } from "../../state/database.js";
 import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "./limits.js";
@@ -334,6 +336,10 @@ export class LambdaStore {
   private baseDirValue: string | undefined;
   private readonly ownedTempDir: boolean;
   private readonly extracted = new Map<string, Promise<ExtractedCode>>();
+  /** Code blobs (by id, the archive's SHA-256) whose last reference may have gone: pruneCode's work. */
+  private readonly codeCandidates = new Set<string>();
+  /** Extractions under way: pruneCode waits for none, so that none finds a directory it then loses. */
+  private extractions = 0;
   /** Set once CloudWatch Logs answered NotImplemented: logs are then skipped. */
   logsUnavailable = false;
   /** Execution-role sessions by function and role, renewed before they expire. */
@@ -350,8 +356,10 @@ export class LambdaStore {
   readonly provisionedStatus = new Map<string, ProvisionedStatus>();
   /** The provisioned environments asked of the engine per function version, by `<account>/<region>/<name>` (provisioned.ts). */
   readonly provisionedTargets = new Map<string, Map<string, number>>();
-  /** Bumped per function by each allocation, so only the latest one reports its outcome. */
+  /** The latest allocation per function, by `<account>/<region>/<name>`, so only it reports its outcome (provisioned.ts). */
   readonly provisionedGenerations = new Map<string, number>();
+  /** The number the last allocation of any function took. */
+  provisionedGeneration = 0;
   /** Set as shutdown begins: background work (async retries) stops touching the database. */
   closing = false;
 
@@ -404,7 +412,7 @@ export class LambdaStore {
   codeDir(blobId: string): Promise<string> {
     let pending = this.extracted.get(blobId);
     if (!pending) {
-      pending = buffer(this.env.state.blobs.get(blobId)).then((zip) => extractZip(zip, join(this.baseDir, "code")));
+      pending = this.extracting(() => buffer(this.env.state.blobs.get(blobId)).then((zip) => extractZip(zip, this.codeRoot)));
       this.extracted.set(blobId, pending);
       pending.catch(() => this.extracted.delete(blobId));
     }
@@ -413,7 +421,76 @@ export class LambdaStore {
 
   /** Validates and extracts an uploaded zip before it is stored (a bad zip is refused at create). */
   async checkZip(zip: Buffer): Promise<ExtractedCode> {
-    return extractZip(zip, join(this.baseDir, "code"));
+    const code = await this.extracting(() => extractZip(zip, this.codeRoot));
+    // Kept if the package is stored; a refused CreateFunction or a DryRun leaves it to pruneCode.
+    this.codeCandidates.add(code.sha256Hex);
+    return code;
+  }
+
+  /**
+   * Removes the extracted directories of code no function version or layer version holds any
+   * more (a deleted function, code replaced by UpdateFunctionCode, a deleted layer version, a
+   * package that was refused), unless an execution environment still runs from one (a retired
+   * environment finishing its invocation: a later prune takes it). The handlers that drop code
+   * call it, and the service every CODE_PRUNE_MS. Without it every package ever uploaded stayed
+   * on disk, and its entry in `extracted`, for the life of the process.
+   */
+  pruneCode(): void {
+    if (this.extractions > 0 || this.codeCandidates.size === 0) return;
+    const inUse = this.engineInstance?.codeDirsInUse();
+    for (const id of this.codeCandidates) {
+      if (this.env.state.blobs.refs(id) > 0) {
+        // Held: it becomes a candidate again when the reference that holds it goes.
+        this.codeCandidates.delete(id);
+        continue;
+      }
+      const dir = join(this.codeRoot, id);
+      if (inUse?.has(dir)) continue;
+      this.codeCandidates.delete(id);
+      this.extracted.delete(id);
+      // Renamed away at once, removed in the background: an extraction of the same bytes from
+      // now on extracts them again instead of taking a directory that is being removed.
+      const gone = join(this.codeRoot, `.gone-${id}-${randomBytes(6).toString("hex")}`);
+      try {
+        renameSync(dir, gone);
+      } catch {
+        continue;
+      }
+      void rm(gone, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * At start (a data dir): every extracted directory becomes a candidate for pruneCode, so code
+   * released by a run that stopped before pruning it goes too; leftovers of removals go now.
+   */
+  sweepCode(): void {
+    // In memory the directory is this process's own: nothing was left by another run.
+    if (this.ownedTempDir) return;
+    let names: string[];
+    try {
+      names = readdirSync(this.codeRoot);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (/^[0-9a-f]{64}$/.test(name)) this.codeCandidates.add(name);
+      else if (name.startsWith(".gone-") || name.startsWith(".tmp-")) void rm(join(this.codeRoot, name), { recursive: true, force: true });
+    }
+    this.pruneCode();
+  }
+
+  private get codeRoot(): string {
+    return resolve(this.baseDir, "code");
+  }
+
+  private async extracting<T>(work: () => Promise<T>): Promise<T> {
+    this.extractions++;
+    try {
+      return await work();
+    } finally {
+      this.extractions--;
+    }
   }
 
   // ---- functions ----------------------------------------------------------------------------
@@ -457,8 +534,14 @@ export class LambdaStore {
   }
 
   private releaseVersion(v: VersionRow): void {
-    this.env.state.blobs.release(v.codeBlob);
-    for (const layer of v.config.layerCode ?? []) this.env.state.blobs.release(layer.blob);
+    this.releaseCode(v.codeBlob);
+    for (const layer of v.config.layerCode ?? []) this.releaseCode(layer.blob);
+  }
+
+  /** Drops a reference to a code blob; its extracted directory goes with the last one (pruneCode). */
+  private releaseCode(blobId: string): void {
+    this.env.state.blobs.release(blobId);
+    this.codeCandidates.add(blobId);
   }
 
   getVersion(scope: Scope, name: string, version: string): VersionRow | undefined {
@@ -681,7 +764,7 @@ export class LambdaStore {
     this.env.state.transaction(() => {
       const old = this.getLayerVersion(scope, name, version);
       if (!old) return;
-      this.env.state.blobs.release(old.codeBlob);
+      this.releaseCode(old.codeBlob);
       this.db.prepare("DELETE FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?").run(scope.account, scope.region, name, version);
     });
   }

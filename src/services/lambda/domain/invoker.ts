@@ -50,6 +50,12 @@ function roleCredentials(store: LambdaStore, scope: Scope, config: VersionConfig
   return pending;
 }
 
+/** DeleteFunction: the function's execution-role sessions go with it (names hold no "/", so the prefix is its own). */
+export function forgetRoleSessions(store: LambdaStore, scope: Scope, name: string): void {
+  const prefix = `${scope.account}/${scope.region}/${name}/`;
+  for (const key of store.roleSessions.keys()) if (key.startsWith(prefix)) store.roleSessions.delete(key);
+}
+
 async function assumeRole(store: LambdaStore, scope: Scope, config: VersionConfig, key: string): Promise<FunctionCredentials | undefined> {
   const account = config.role.split(":")[4] ?? scope.account;
   try {

@@ -12,6 +12,7 @@ import type {
 } from "../../../generated/lambda.js";
 import { functionArn, parseFunctionName } from "../domain/arns.js";
 import { primaryVersion, resolveFunction, toConfiguration } from "../domain/functions.js";
+import { forgetRoleSessions } from "../domain/invoker.js";
 import { page } from "../domain/paging.js";
 import { forgetProvisioned, reconcileSoon } from "../provisioned.js";
 import { stopPoller } from "../sqs-poller.js";
@@ -65,6 +66,8 @@ export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaCont
     }
     await ctx.store.engine.retire(arn);
     forgetProvisioned(ctx.store, ctx, ref.name);
+    forgetRoleSessions(ctx.store, ctx, ref.name);
+    ctx.store.pruneCode();
     return {};
   }
   if (ref.qualifier === "$LATEST") {
@@ -81,6 +84,7 @@ export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaCont
   ctx.store.deleteVersion(ctx, ref.name, ref.qualifier);
   await ctx.store.engine.retire(arn, ref.qualifier);
   if (provisioned) reconcileSoon(ctx.store, ctx, ref.name);
+  ctx.store.pruneCode();
   return {};
 }
 

@@ -121,6 +121,7 @@ export function listLayers(input: ListLayersInput, ctx: LambdaContext): ListLaye
 export function deleteLayerVersion(input: DeleteLayerVersionInput, ctx: LambdaContext): DeleteLayerVersionOutput {
   // Idempotent on Lambda; functions that use the version keep their copy of it.
   ctx.store.deleteLayerVersion(ctx, layerName(input.LayerName), input.VersionNumber);
+  ctx.store.pruneCode();
   return {};
 }
 

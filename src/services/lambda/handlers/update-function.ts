@@ -38,6 +38,8 @@ export async function updateFunctionCode(input: UpdateFunctionCodeInput, ctx: La
   if (input.DryRun) return toConfiguration(ctx, updated);
   const blob = await ctx.store.env.state.blobs.put(zip);
   ctx.store.putVersion(ctx, updated, blob.id);
+  // The code replaced goes once no version holds it and its environments are gone.
+  ctx.store.pruneCode();
   if (input.Publish) return toConfiguration(ctx, publish(ctx, updated.name, undefined).config);
   return toConfiguration(ctx, updated);
 }

@@ -786,6 +786,17 @@ describe("environments", () => {
       assert.equal(new Set(results.slice(0, 5).map((r) => r.environmentId)).size, 1);
       assert.equal(new Set(results.slice(5, 7).map((r) => r.environmentId)).size, 1);
       assert.equal(new Set(results.slice(7).map((r) => r.environmentId)).size, 1);
+
+      // A function deleted (retired) and created again under its name is another function: its first wait is logged.
+      await capped.retire(a.arn);
+      open = false;
+      const again = [capped.invoke(a, event({ hold: true }))];
+      assert.ok(await waitUntil(() => held.length === 1), "the recreated function never reached the barrier");
+      again.push(capped.invoke(a, event({})));
+      assert.deepEqual(logged.slice(3), [warning(a)]);
+      open = true;
+      for (const res of held.splice(0)) res.end("go");
+      assert.ok((await Promise.all(again)).every((r) => !r.functionError));
     } finally {
       barrier.close();
       await capped.shutdown();

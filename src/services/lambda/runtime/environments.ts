@@ -113,6 +113,8 @@ export interface Engine {
   /** Kills every environment (process groups included) and refuses further invocations. */
   shutdown(): Promise<void>;
   stats(): EngineStats;
+  /** The code and layer directories environments run from (resolved), whatever their state: not to be removed. */
+  codeDirsInUse(): Set<string>;
 }
 
 export function createEngine(config: EngineConfig): Engine {
@@ -218,6 +220,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
   async retire(functionArn: string, version?: string): Promise<number> {
     const ending: Array<Promise<void>> = [];
     let affected = 0;
+    if (version === undefined) this.capWarnedAt.delete(functionArn);
     for (const pool of this.pools.values()) {
       const [fn] = pool.envs;
       if (!fn || fn.fn.arn !== functionArn || (version !== undefined && fn.fn.version !== version)) continue;
@@ -285,6 +288,17 @@ class LambdaEngine implements Engine, EnvironmentHost {
       out.idle += entry.idle;
     }
     return out;
+  }
+
+  codeDirsInUse(): Set<string> {
+    const dirs = new Set<string>();
+    for (const pool of this.pools.values()) {
+      for (const env of pool.envs) {
+        dirs.add(resolve(env.fn.codeDir));
+        for (const layer of env.fn.layerDirs ?? []) dirs.add(resolve(layer));
+      }
+    }
+    return dirs;
   }
 
   // ---- EnvironmentHost ----------------------------------------------------------------------
