@@ -2,11 +2,11 @@
  * What a deleted function leaves behind in a long-running Nimbus: test suites create, invoke,
  * update and delete thousands of functions against one server, so nothing of a function may
  * outlive it (in memory: execution-role sessions, provisioned bookkeeping; on disk: its
- * extracted code and its layers').
+ * extracted code, its layers' and their merged /opt).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DeleteFunctionCommand, DeleteLayerVersionCommand, InvokeCommand, PublishLayerVersionCommand, UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
@@ -21,7 +21,7 @@ lambdaSqsSuite((fixture) => (fx = fixture));
 
 const sha256 = (zip: Buffer): string => createHash("sha256").update(zip).digest("hex");
 
-test("a deleted function leaves no execution-role session, no provisioned bookkeeping and no extracted code; the same code uploaded again runs", async () => {
+test("a deleted function leaves no execution-role session, no provisioned bookkeeping, no extracted code and no merged layers; the same code uploaded again runs", async () => {
   const { lambda, nimbus } = fx;
   const store = (await nimbus.registry.get("lambda")).store as LambdaStore;
   const name = uniqueName("cleanup");
@@ -43,6 +43,10 @@ test("a deleted function leaves no execution-role session, no provisioned bookke
   const codeRoot = join(store.baseDir, "code");
   const dirs = [first, second, dryRun, layerZip].map((zip) => join(codeRoot, sha256(zip)));
   assert.deepEqual(dirs.map((dir) => existsSync(dir)), [true, true, true, true]);
+  // The function's /opt: its layers merged.
+  const optRoot = join(store.baseDir, "engine", "opt");
+  const merged = (): string[] => (existsSync(optRoot) ? readdirSync(optRoot).filter((entry) => /^[0-9a-f]{64}$/.test(entry)) : []);
+  assert.equal(merged().length, 1);
   assert.ok([...store.roleSessions.keys()].some((key) => key.includes(`/${name}/`)), "the invocations took an execution-role session");
 
   await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
@@ -52,6 +56,7 @@ test("a deleted function leaves no execution-role session, no provisioned bookke
   // What an environment still ended with goes at the next prune at the latest.
   await nimbus.scheduler.advance(CODE_PRUNE_MS);
   assert.deepEqual(dirs.filter((dir) => existsSync(dir)), []);
+  assert.deepEqual(merged(), []);
 
   // The same bytes again: extracted anew, not taken from a directory that is gone.
   await createNodeFunction(lambda, name, "", { Code: { ZipFile: first } });

@@ -438,6 +438,7 @@ export class LambdaStore {
   pruneCode(): void {
     if (this.extractions > 0 || this.codeCandidates.size === 0) return;
     const inUse = this.engineInstance?.codeDirsInUse();
+    const removed = new Set<string>();
     for (const id of this.codeCandidates) {
       if (this.env.state.blobs.refs(id) > 0) {
         // Held: it becomes a candidate again when the reference that holds it goes.
@@ -457,7 +458,10 @@ export class LambdaStore {
         continue;
       }
       void rm(gone, { recursive: true, force: true });
+      removed.add(dir);
     }
+    // Layers merged into an environment's /opt: the merge goes with any of its layers.
+    if (removed.size > 0) this.engineInstance?.codeDirsRemoved(removed);
   }
 
   /**

@@ -21,7 +21,9 @@
  */
 import { createHash } from "node:crypto";
 import { pooledRandomBytes } from "../../../core/random.js";
-import { dirname, resolve } from "node:path";
+import { renameSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import type { Clock } from "../../../core/clock.js";
@@ -41,6 +43,7 @@ import {
   type SpawnPlan,
 } from "./runtimes.js";
 import type { EngineLog, FunctionSpec, InvokeOptions, InvokeResult, Scheduler } from "./types.js";
+import { optDirOf } from "./zip.js";
 
 export type { EngineLog, FunctionCredentials, FunctionSpec, InvokeOptions, InvokeResult, LogEvent, Scheduler } from "./types.js";
 
@@ -115,6 +118,11 @@ export interface Engine {
   stats(): EngineStats;
   /** The code and layer directories environments run from (resolved), whatever their state: not to be removed. */
   codeDirsInUse(): Set<string>;
+  /**
+   * These code or layer directories were removed (no version holds them, no environment runs
+   * from them): the merged `/opt` directories built from them go too.
+   */
+  codeDirsRemoved(dirs: ReadonlySet<string>): void;
 }
 
 export function createEngine(config: EngineConfig): Engine {
@@ -153,6 +161,8 @@ class LambdaEngine implements Engine, EnvironmentHost {
   private readonly idleTimeoutMs: number;
   private readonly maxPerFunction: number;
   private readonly maxEnvironments: number;
+  /** Merged `/opt` directories built for environments, with the layer directories each merges (resolved). */
+  private readonly optDirs = new Map<string, readonly string[]>();
   /** When the per-function cap was last reported as making an invocation wait, by function ARN. */
   private readonly capWarnedAt = new Map<string, number>();
   private readonly settings: RuntimeSettings;
@@ -187,6 +197,15 @@ class LambdaEngine implements Engine, EnvironmentHost {
     };
     // Never leave runtime processes behind, even when Nimbus exits without shutdown().
     process.on("exit", this.onProcessExit);
+    // Merged /opt directories a previous run left (a data dir): no environment runs yet, and
+    // those still wanted are built again on first use. Renamed away now, removed in the background.
+    const leftOpt = `${this.optRoot}.gone-${pooledRandomBytes(6).toString("hex")}`;
+    try {
+      renameSync(this.optRoot, leftOpt);
+      void rm(leftOpt, { recursive: true, force: true });
+    } catch {
+      // None.
+    }
   }
 
   async invoke(fn: FunctionSpec, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
@@ -301,12 +320,34 @@ class LambdaEngine implements Engine, EnvironmentHost {
     return dirs;
   }
 
+  codeDirsRemoved(dirs: ReadonlySet<string>): void {
+    for (const [opt, layers] of this.optDirs) {
+      if (!layers.some((layer) => dirs.has(layer))) continue;
+      this.optDirs.delete(opt);
+      // Renamed away at once (a later buildOptDir of the same layers builds anew), removed in the background.
+      const gone = join(dirname(opt), `.gone-${basename(opt)}-${pooledRandomBytes(6).toString("hex")}`);
+      try {
+        renameSync(opt, gone);
+      } catch {
+        continue;
+      }
+      void rm(gone, { recursive: true, force: true });
+    }
+  }
+
   // ---- EnvironmentHost ----------------------------------------------------------------------
 
   log: EngineLog = (level, message, fields) => this.config.log?.(level, message, fields);
 
   planSpawn(fn: FunctionSpec, identity: EnvironmentIdentity): Promise<SpawnPlan> {
+    const layers = fn.layerDirs ?? [];
+    if (layers.length > 0) this.optDirs.set(optDirOf(layers, this.optRoot), layers.map((d) => resolve(d)));
     return planSpawn(fn, identity, this.settings);
+  }
+
+  /** Where planSpawn merges layers (runtimes.ts). */
+  private get optRoot(): string {
+    return join(this.baseDir, "opt");
   }
 
   traceId(): string {

@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { access, link, copyFile, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import yauzl from "yauzl";
@@ -116,8 +116,8 @@ export function assertCombinedSize(functionUnzipped: number, layersUnzipped: rea
  * Lambda layer ordering rule says. Returns the same directory for the same ordered layer list.
  */
 export async function buildOptDir(layerDirs: readonly string[], rootDir: string): Promise<string> {
-  const key = createHash("sha256").update(layerDirs.map((d) => resolve(d)).join("\0")).digest("hex");
-  const finalDir = join(rootDir, key);
+  const finalDir = optDirOf(layerDirs, rootDir);
+  const key = basename(finalDir);
   if (await exists(finalDir)) return finalDir;
   await mkdir(rootDir, { recursive: true });
   await writeScopeBoundary(rootDir);
@@ -131,6 +131,11 @@ export async function buildOptDir(layerDirs: readonly string[], rootDir: string)
     if (!(await exists(finalDir))) throw err;
   }
   return finalDir;
+}
+
+/** The directory buildOptDir merges these layer directories into, in this order. */
+export function optDirOf(layerDirs: readonly string[], rootDir: string): string {
+  return join(rootDir, createHash("sha256").update(layerDirs.map((d) => resolve(d)).join("\0")).digest("hex"));
 }
 
 async function readCentralDirectory(zip: Buffer): Promise<{ zipfile: yauzl.ZipFile; entries: PlannedEntry[]; unzippedSize: number }> {
