@@ -498,6 +498,27 @@ describe("blob store composed blobs", () => {
       assert.deepEqual(list.map((p) => state.blobs.refs(p.id)), [1, 1, 1]);
     }));
 
+  test("a composition its transaction does not retain lets go of its parts when the transaction ends", () =>
+    withState(async (state) => {
+      const { parts: list } = await parts(state);
+      // A CompleteMultipartUpload refused after composing (If-None-Match: * on a key that exists), of one part and of three.
+      for (const composed of [list.slice(0, 1), list]) {
+        assert.throws(() =>
+          state.transaction(() => {
+            state.blobs.compose(composed);
+            throw new Error("precondition failed");
+          }),
+        );
+      }
+      // The upload is aborted: the parts' last references go, and their files with them.
+      state.transaction(() => {
+        for (const part of list) state.blobs.release(part.id);
+      });
+      assert.deepEqual(blobFiles(state.blobs.root), []);
+      const swept = await state.blobs.sweep();
+      assert.equal(swept.removedBlobs, 0);
+    }));
+
   test("a read that has started keeps the parts until it closes, though the blob is released meanwhile", () =>
     withState(async (state) => {
       const { bytes, parts: list } = await parts(state);

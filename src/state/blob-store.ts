@@ -123,7 +123,8 @@ export interface BlobStore {
   /**
    * A blob made of `parts` in order, without copying them: pinned like a put until the caller
    * retains it, in the same transaction, which must be open (the part references commit with
-   * the row that uses it). One part is that part itself.
+   * the row that uses it); one it does not retain is let go when the transaction ends. One part
+   * is that part itself.
    */
   compose(parts: readonly { readonly id: string; readonly size: number }[]): BlobInfo;
   /**
@@ -226,6 +227,13 @@ export class DiskBlobStore implements BlobStore {
   private readonly activeTemps = new Set<string>();
   /** Ids whose file may have to go once the current transaction ends. */
   private readonly candidates = new Set<string>();
+  /**
+   * Pins `compose` took in the current transaction that no `retain` has taken over yet, by id and
+   * count. The transaction's end drops what is left: a CompleteMultipartUpload refused after its
+   * parts were composed (a failed If-None-Match) held them pinned for good, and a single part's
+   * file with them.
+   */
+  private readonly composing = new Map<string, number>();
   private readonly stmts: {
     refs: { get(id: string): { refs: number } | undefined };
     insertOrIncrement: { get(id: string, size: number): { refs: number } | undefined };
@@ -447,7 +455,7 @@ export class DiskBlobStore implements BlobStore {
     if (!this.db.inTransaction) throw new Error("blob store: compose runs inside the transaction that retains the blob");
     const only = parts.length === 1 ? parts[0] : undefined;
     if (only !== undefined) {
-      this.pin(only.id, only.size);
+      this.pinComposed(only.id, only.size);
       return { id: only.id, size: only.size };
     }
     const id = randomBytes(32).toString("hex");
@@ -458,9 +466,14 @@ export class DiskBlobStore implements BlobStore {
       this.stmts.insertPart.run(id, seq, part.id, part.size);
       size += part.size;
     });
-    // Pinned until retained, like a put; a rollback before that takes the rows, and the pin then holds nothing.
-    this.pin(id, size);
+    // Pinned until retained, like a put; a rollback before that takes the rows, and the pin goes when the transaction ends.
+    this.pinComposed(id, size);
     return { id, size };
+  }
+
+  private pinComposed(id: string, size: number): void {
+    this.pin(id, size);
+    this.composing.set(id, (this.composing.get(id) ?? 0) + 1);
   }
 
   get(id: string, range?: ByteRange): Readable {
@@ -553,6 +566,11 @@ export class DiskBlobStore implements BlobStore {
   }
 
   retain(id: string): void {
+    const composing = this.composing.get(id);
+    if (composing !== undefined) {
+      if (composing > 1) this.composing.set(id, composing - 1);
+      else this.composing.delete(id);
+    }
     const pin = this.pins.get(id);
     const bytes = pin?.bytes;
     const refs = this.stmts.insertOrIncrement.get(id, pin?.size ?? this.size(id))?.refs;
@@ -599,7 +617,13 @@ export class DiskBlobStore implements BlobStore {
    * opened with `db.transaction()` directly.
    */
   flushDeletions(): void {
-    if (this.candidates.size === 0 || this.db.inTransaction || !this.db.open) return;
+    if ((this.candidates.size === 0 && this.composing.size === 0) || this.db.inTransaction || !this.db.open) return;
+    // Compositions the transaction did not retain: their rows rolled back (or never were).
+    for (const [id, count] of this.composing) {
+      for (let i = 0; i < count; i++) this.unpin(id);
+      this.candidates.add(id);
+    }
+    this.composing.clear();
     for (const id of this.candidates) {
       this.candidates.delete(id);
       if (this.isHeld(id)) continue;

@@ -635,6 +635,22 @@ describe("S3 multipart uploads", () => {
 
   // S3's answer in versity/versitygw#1236 (an UploadPart); dyus/meeseeks-s3
   // tests/upload_part_copy/test_query_params.py asserts it for an UploadPartCopy.
+  test("a CompleteMultipartUpload refused by its precondition holds nothing: aborting the upload deletes the part's file", async () => {
+    const key = "refused-complete.bin";
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "already here" }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    // Over 256 KiB: the part is streamed into a file of its own.
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: randomBytes(300 * 1024) }));
+    const row = nimbus.state.db.prepare("SELECT blob_id FROM s3_parts WHERE upload_id = ?").get(UploadId) as { blob_id: string };
+    const blobs = nimbus.state.blobs;
+    assert.equal(blobs.has(row.blob_id), true);
+    const refused = await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfNoneMatch: "*", MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } })));
+    assert.deepEqual([refused.name, refused.status], ["PreconditionFailed", 412]);
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }));
+    // The refused completion had composed the part (the object it would have been) and kept it pinned.
+    assert.deepEqual([blobs.refs(row.blob_id), blobs.has(row.blob_id)], [0, false]);
+  });
+
   test("a PUT with an uploadId but no partNumber is 405 MethodNotAllowed at the UPLOAD, not a PutObject or CopyObject", async () => {
     const key = uniqueName("no-part-number");
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
