@@ -692,6 +692,18 @@ describe("blob store inline blobs", () => {
       assert.deepEqual(await readAll(reading), Buffer.from("read while released"));
     }));
 
+  test("a released inline blob leaves the read cache with its row", () =>
+    withInline(async (state) => {
+      const body = Buffer.from("cached, then deleted");
+      const blob = await state.blobs.put(body);
+      state.transaction(() => state.blobs.retain(blob.id));
+      assert.deepEqual(state.blobs.read(blob.id, body.length), body);
+      state.transaction(() => state.blobs.release(blob.id));
+      assert.equal(dataRows(state), 0);
+      // Not answered from memory: the bytes of deleted objects no longer fill the 64 MiB cache.
+      assert.throws(() => state.blobs.read(blob.id, body.length), BlobNotFoundError);
+    }));
+
   test("a put not yet retained survives the release of the same bytes' last reference", () =>
     withInline(async (state) => {
       const first = await state.blobs.put(Buffer.from("shared bytes"));

@@ -590,8 +590,12 @@ export class DiskBlobStore implements BlobStore {
       if (this.stmts.decrement.run(id).changes === 0) throw new Error(`release of blob ${id}, which has no references`);
       return;
     }
-    // An inline blob's bytes go with its last reference: nothing is left for after the commit.
-    if (this.stmts.deleteData.run(id).changes > 0) return;
+    // An inline blob's bytes go with its last reference: nothing is left for after the commit but
+    // its copy in the read cache, which goes now (a rollback only costs the next read a row).
+    if (this.stmts.deleteData.run(id).changes > 0) {
+      this.forget(id);
+      return;
+    }
     // A composed blob has no file: its parts lose the references it held.
     for (const { part } of this.stmts.deleteParts.all(id)) this.release(part);
     this.candidates.add(id);
