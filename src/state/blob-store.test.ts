@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { openState, type StateLayer } from "./database.js";
-import { BlobNotFoundError, ComposedStream, INLINE_BLOB_BYTES, SMALL_BLOB_BYTES } from "./blob-store.js";
+import { BlobNotFoundError, ComposedStream, DiskBlobStore, INLINE_BLOB_BYTES, SMALL_BLOB_BYTES } from "./blob-store.js";
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
@@ -399,6 +399,31 @@ describe("blob store reads", () => {
       body.write("CHANGED");
       assert.deepEqual(state.blobs.read(blob.id, body.length), Buffer.from("original bytes"));
     }));
+
+  test("the read cache counts what an entry costs beside its bytes, and keeps a small body in memory of its own", async () => {
+    const state = openState({ inMemory: true });
+    const root = mkdtempSync(join(tmpdir(), "nimbus-blob-cache-"));
+    try {
+      // 64 KiB: 1,000 blobs of 16 bytes are 16 KB of bytes, but ~400 KB in memory.
+      const blobs = new DiskBlobStore(state.db, root, INLINE_BLOB_BYTES, 64 * 1024);
+      const put = async (text: string): Promise<string> => {
+        const blob = await blobs.put(Buffer.from(text));
+        state.transaction(() => blobs.retain(blob.id));
+        return blob.id;
+      };
+      const first = await put("tiny blob 000000");
+      const cached = blobs.read(first, 16) as Buffer;
+      // Not a slice of an 8 KiB pool that the cache would keep whole.
+      assert.deepEqual([cached.length, cached.buffer.byteLength], [16, 16]);
+      for (let i = 1; i < 1000; i++) await put(`tiny blob ${String(i).padStart(6, "0")}`);
+      const again = blobs.read(first, 16) as Buffer;
+      assert.deepEqual(again, Buffer.from("tiny blob 000000"));
+      assert.notEqual(again, cached, "pushed out of the cache: read again from its row");
+    } finally {
+      state.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 
   test("a small read comes from the file when it is not cached, and a released blob leaves the cache with its file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nimbus-blob-cache-"));
