@@ -118,9 +118,21 @@ describe("S3Store", () => {
     const older = store.versionsOlderThan(b.name, "k", "null");
     assert.equal(older?.({ ...{}, ...newer, versionId: newer.version_id }), false);
     assert.equal(store.versionsOlderThan(b.name, "other", "null"), undefined);
+    // The key's last version goes, and its place with it: a bucket that lives on keeps no row per key it ever had.
     state.transaction(() => store.removeVersion(newer));
-    store.deleteBucket(b.name);
     assert.deepEqual(places(b.name), []);
+    // A place goes with its bucket too.
+    const again = bucket();
+    const twice = await put(again, "k", "null version");
+    store.setBucketField(again.name, "versioning", "Enabled");
+    await put(store.bucket(again.name) as BucketRow, "k", "v1");
+    state.transaction(() => store.removeVersion(twice));
+    assert.equal(places(again.name).length, 1);
+    state.transaction(() => {
+      for (const row of [...store.versionsOf(again.name)]) store.removeVersion(row);
+      store.deleteBucket(again.name);
+    });
+    assert.deepEqual(places(again.name), []);
   });
 
   test("a rolled-back write keeps no reference", async () => {

@@ -761,11 +761,14 @@ export class S3Store {
   private removeRow(row: ObjectRow): void {
     this.latestRows.forget(`${row.bucket}/${row.key}`);
     this.prepare("DELETE FROM s3_objects WHERE seq = ?").run(row.seq);
+    const others = this.prepare<[string, string]>("SELECT 1 FROM s3_objects WHERE bucket = ? AND key = ? LIMIT 1").get(row.bucket, row.key) !== undefined;
     // A "null" version's place, while the key has other versions to list after it (so not for
-    // every delete in an unversioned bucket).
-    if (row.version_id === "null" && this.prepare<[string, string]>("SELECT 1 FROM s3_objects WHERE bucket = ? AND key = ? LIMIT 1").get(row.bucket, row.key) !== undefined) {
+    // every delete in an unversioned bucket). With the key's last version its place goes: with no
+    // version to place, a listing that resumes there passes the key either way, and a bucket that
+    // lives on would keep a row for each key it ever had.
+    if (others && row.version_id === "null") {
       this.prepare("INSERT INTO s3_null_places (bucket, key, seq) VALUES (?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET seq = excluded.seq").run(row.bucket, row.key, row.seq);
-    }
+    } else if (!others) this.prepare("DELETE FROM s3_null_places WHERE bucket = ? AND key = ?").run(row.bucket, row.key);
     if (row.blob_id !== null) this.blobs.release(row.blob_id);
   }
 
