@@ -689,6 +689,20 @@ describe("S3 multipart uploads: aborting again", () => {
   let bucket: string;
   s3BucketSuite("abort-again", (fixture) => ({ nimbus, s3, bucket } = fixture));
 
+  test("an aborted upload is forgotten a day later, though no other upload is aborted after it", async () => {
+    const key = "aborted-last";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }));
+    const remembered = () => (nimbus.state.db.prepare("SELECT count(*) AS n FROM s3_aborted_uploads WHERE upload_id = ?").get(UploadId) as { n: number }).n;
+    assert.equal(remembered(), 1);
+    await nimbus.scheduler.advance(23 * 60 * 60 * 1000);
+    assert.equal((await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }))).$metadata.httpStatusCode, 204);
+    await nimbus.scheduler.advance(2 * 60 * 60 * 1000);
+    assert.equal(remembered(), 0);
+    const dayLater = await failure(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })));
+    assert.deepEqual([dayLater.name, dayLater.status], ["NoSuchUpload", 404]);
+  });
+
   test("an upload aborted again is answered 204 for hours, as S3 does; a day later it is NoSuchUpload", async () => {
     const key = "aborted-twice";
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));

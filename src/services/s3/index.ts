@@ -62,6 +62,7 @@ import {
   listMultipartUploads,
   listParts,
   checkPartQuery,
+  startAbortedUploadsExpiry,
   uploadPart,
 } from "./handlers/multipart.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./handlers/object-tagging.js";
@@ -174,7 +175,16 @@ const NO_CONTENT_PUTS: ReadonlySet<string> = new Set([
 export default defineService<S3Operations, S3Store>({
   createStore: (env) => S3Store.create(env),
   start: (env, store) => {
-    const stops = [startNotifications(env, store), startLifecycle(env, store), startIntelligentTiering(env, store), startRestores(env, store), startReplication(env, store), startInventory(env, store), startAccessLogs(env, store)];
+    const stops = [
+      startNotifications(env, store),
+      startLifecycle(env, store),
+      startIntelligentTiering(env, store),
+      startRestores(env, store),
+      startReplication(env, store),
+      startInventory(env, store),
+      startAccessLogs(env, store),
+      startAbortedUploadsExpiry(env, store),
+    ];
     return () => stops.forEach((stop) => stop());
   },
   // The response root elements S3 sends, which the models do not name.

@@ -1028,10 +1028,14 @@ export class S3Store {
     this.prepare("DELETE FROM s3_uploads WHERE upload_id = ?").run(uploadId);
   }
 
-  /** Remembers an upload aborted at `at`, forgetting those aborted before `forgetBefore`. Inside a transaction. */
-  rememberAbortedUpload(bucket: string, key: string, uploadId: string, at: number, forgetBefore: number): void {
-    this.prepare("DELETE FROM s3_aborted_uploads WHERE aborted_at < ?").run(forgetBefore);
+  /** Remembers an upload aborted at `at`. Inside a transaction. */
+  rememberAbortedUpload(bucket: string, key: string, uploadId: string, at: number): void {
     this.prepare("INSERT OR REPLACE INTO s3_aborted_uploads (upload_id, bucket, key, aborted_at) VALUES (?, ?, ?, ?)").run(uploadId, bucket, key, at);
+  }
+
+  /** Forgets the uploads aborted before `before`. */
+  forgetAbortedUploads(before: number): void {
+    this.prepare("DELETE FROM s3_aborted_uploads WHERE aborted_at < ?").run(before);
   }
 
   /** When this upload of this key was aborted, if it is remembered. */

@@ -12,6 +12,7 @@ import type {
   UploadPartInput,
   UploadPartOutput,
 } from "../../../generated/s3.js";
+import type { ServiceEnvironment } from "../../../core/service.js";
 import { BlobNotFoundError, type BlobStore } from "../../../state/blob-store.js";
 import {
   CHECKSUM_ALGORITHMS,
@@ -44,7 +45,7 @@ import { checkCompletionKey, checkPartKey, encryptionOutput, etagOfWrite, parseE
 import { emitObjectEvent } from "../notify.js";
 import { markPending } from "../replication.js";
 import { bucketUrl, checksumMembers, completedUploadLocation, contentHeaders, parseTaggingHeader, requireBucket, utcSeconds, validateKey, validateMetadataSize, validateWebsiteRedirect, writtenVersionId } from "../objects.js";
-import type { BucketRow, ObjectRow, PartRow, UploadRow } from "../store.js";
+import type { BucketRow, ObjectRow, PartRow, S3Store, UploadRow } from "../store.js";
 import type { Owner } from "../acl.js";
 import { applyWriteLock, namesLock, requireIntegrity, resolveWriteLock, setUploadLock, uploadLock } from "../object-lock.js";
 
@@ -471,6 +472,17 @@ async function checksumOfParts(ctx: S3Context, algorithm: ChecksumAlgorithm, par
  * against S3, aborts twice expecting no error.
  */
 const ABORT_REMEMBERED_MS = 24 * 60 * 60 * 1000;
+/** How often aborted uploads past ABORT_REMEMBERED_MS are forgotten. */
+const ABORTED_SWEEP_INTERVAL = 60 * 60 * 1000;
+
+/**
+ * Forgets aborted uploads once they are answered NoSuchUpload again, hourly (and at start, for
+ * what fell due while Nimbus was down). Only a later abort forgot them, so the last ones aborted
+ * stayed for good, and that abort's DELETE read every row still remembered.
+ */
+export function startAbortedUploadsExpiry(env: ServiceEnvironment, store: S3Store): () => void {
+  return env.scheduler.every(ABORTED_SWEEP_INTERVAL, () => store.forgetAbortedUploads(env.clock.now() - ABORT_REMEMBERED_MS), "s3 aborted uploads", { fromNow: true });
+}
 
 export function abortMultipartUpload(input: AbortMultipartUploadInput, ctx: S3Context): AbortMultipartUploadOutput {
   requireBucket(ctx, input.Bucket);
@@ -483,7 +495,7 @@ export function abortMultipartUpload(input: AbortMultipartUploadInput, ctx: S3Co
       throw noSuchUpload(input.UploadId);
     }
     ctx.store.removeUpload(upload.upload_id);
-    ctx.store.rememberAbortedUpload(input.Bucket, input.Key, upload.upload_id, now, now - ABORT_REMEMBERED_MS);
+    ctx.store.rememberAbortedUpload(input.Bucket, input.Key, upload.upload_id, now);
   });
   return {};
 }
