@@ -386,7 +386,7 @@ test("an anonymous request refused by policy is logged: 403 AccessDenied, reques
   }
 });
 
-test("records not yet delivered survive a restart on the same data dir", async () => {
+test("records not yet delivered survive a restart on the same data dir, and go out as it starts", async () => {
   await acrossRestart(
     (nimbus) => ({ nimbus, s3: new S3Client({ ...nimbus.clientConfig(), forcePathStyle: true }) }),
     ({ s3 }) => s3.destroy(),
@@ -399,7 +399,8 @@ test("records not yet delivered survive a restart on the same data dir", async (
     },
     async ({ nimbus, s3 }, { source, target }) => {
       assert.deepEqual(await logObjects(s3, target), []);
-      await nimbus.scheduler.advance(DELIVERY_INTERVAL);
+      // Not an interval after the start: a Nimbus restarted more often than that would never deliver them.
+      await nimbus.scheduler.runDue();
       const keys = await logObjects(s3, target);
       assert.equal(keys.length, 1);
       const put = requests(await records(s3, target, keys[0] ?? "")).find((r) => r.key === "before-restart");
