@@ -1,21 +1,20 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { signedHeaders, startTestNimbus, type TestNimbus, failure } from "./harness.js";
+import { clientSuite, signedHeaders, type TestNimbus, failure } from "./harness.js";
 
 describe("STS", () => {
   let nimbus: TestNimbus;
   let sts: STSClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    sts = new STSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    sts.destroy();
-    await nimbus.close();
-  });
+  clientSuite(
+    (started) => new STSClient(started.clientConfig()),
+    (started, client) => {
+      nimbus = started;
+      sts = client;
+    },
+  );
 
 
   test("GetCallerIdentity: default keys act as the root of account 000000000000", async () => {
@@ -230,14 +229,13 @@ describe("STS", () => {
 describe("STS sessions over a long run", () => {
   let nimbus: TestNimbus;
   let sts: STSClient;
-  before(async () => {
-    nimbus = await startTestNimbus();
-    sts = new STSClient(nimbus.clientConfig());
-  });
-  after(async () => {
-    sts.destroy();
-    await nimbus.close();
-  });
+  clientSuite(
+    (started) => new STSClient(started.clientConfig()),
+    (started, client) => {
+      nimbus = started;
+      sts = client;
+    },
+  );
 
   const rows = (ids: readonly string[]): number =>
     (nimbus.state.db.prepare(`SELECT COUNT(*) AS n FROM auth_access_keys WHERE access_key_id IN (${ids.map(() => "?").join(", ")})`).get(...ids) as { n: number }).n;
