@@ -584,6 +584,9 @@ export class S3Store {
    * later (`due`) is announced to the listener set by onNotificationDue, which arms its sending.
    */
   oweNotification(event: string, due?: { readonly at: number; readonly objectSeq: number }): number {
+    // In the transaction of the change it tells of (notify.ts): written after that commit, a kill
+    // between the two lost the notification of a committed write.
+    if (!this.db.inTransaction) throw new Error("s3: a notification is owed inside the transaction of its change");
     const seq = Number(
       this.prepare("INSERT INTO s3_notification_outbox (event, due_at, object_seq) VALUES (?, ?, ?)").run(event, due?.at ?? null, due?.objectSeq ?? null).lastInsertRowid,
     );

@@ -158,9 +158,10 @@ export async function copyObject(input: CopyObjectInput, ctx: S3Context): Promis
     });
     applyWriteLock(ctx.store, written.seq, lock);
     markPending(ctx.store, bucket, written);
+    // Owed in the write's own transaction (notify.ts).
+    emitObjectEvent(ctx, bucket, "s3:ObjectCreated:Copy", { key: written.key, size: written.size, eTag: written.etag, versionId: written.version_id });
     return written;
   });
-  emitObjectEvent(ctx, target, "s3:ObjectCreated:Copy", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   const sourceBucket = ctx.store.bucket(src.bucket);
   return {
     CopyObjectResult: { ETag: row.etag, LastModified: new Date(row.last_modified), ...checksumMembers(row.checksum_algorithm, row.checksum_value, row.checksum_type) },

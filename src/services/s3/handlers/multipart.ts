@@ -441,11 +441,11 @@ export async function completeMultipartUpload(input: CompleteMultipartUploadInpu
     applyWriteLock(ctx.store, written.seq, lock);
     ctx.store.removeUpload(upload.upload_id);
     markPending(ctx.store, current, written);
+    // Owed in the write's own transaction (notify.ts).
+    emitObjectEvent(ctx, current, "s3:ObjectCreated:CompleteMultipartUpload", { key: written.key, size: written.size, eTag: written.etag, versionId: written.version_id });
     return { row: written, written: true };
   });
-  const { row } = committed;
-  if (committed.written) emitObjectEvent(ctx, bucket, "s3:ObjectCreated:CompleteMultipartUpload", { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
-  return completeOutput(ctx, bucket, row, keyGiven);
+  return completeOutput(ctx, bucket, committed.row, keyGiven);
 }
 
 /**

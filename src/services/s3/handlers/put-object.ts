@@ -54,14 +54,16 @@ export async function putObject(input: PutObjectInput, ctx: S3Context, via: "Put
         });
         applyWriteLock(ctx.store, written.seq, lock);
         // Object Lock lives in its own table; only a replication mark changes the row.
-        return markPending(ctx.store, current, written) ? (ctx.store.bySeq(written.seq) ?? written) : written;
+        const row = markPending(ctx.store, current, written) ? (ctx.store.bySeq(written.seq) ?? written) : written;
+        // Owed in the write's own transaction (notify.ts).
+        emitObjectEvent(ctx, current, `s3:ObjectCreated:${via}`, { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
+        return row;
       });
     } catch (err) {
       ctx.store.blobs.abandon(received.blob.id);
       throw err;
     }
   })();
-  emitObjectEvent(ctx, bucket, `s3:ObjectCreated:${via}`, { key: row.key, size: row.size, eTag: row.etag, versionId: row.version_id });
   return {
     ETag: row.etag,
     ...writtenVersionId(row),
