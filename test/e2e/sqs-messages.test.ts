@@ -505,6 +505,19 @@ describe("SQS messages", () => {
     assert.equal(nimbus.scheduler.pending(), before, "the wait's timeout was cancelled");
   });
 
+  test("a long poll on a queue that is deleted meanwhile answers with nothing at once", async () => {
+    const url = await queue("lp-deleted");
+    const before = nimbus.scheduler.pending();
+    const start = nimbus.clock.now();
+    const receive = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
+    await parked(before);
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    const out = await receive;
+    assert.equal(out.Messages, undefined);
+    assert.equal(nimbus.clock.now(), start, "answered without any time passing");
+    assert.equal(nimbus.scheduler.pending(), before, "the wait's timeout was cancelled");
+  });
+
   test("a batch is stored in one go: a parked long poll wakes once with every valid entry, a failed entry leaves nothing behind", async () => {
     const url = await queue("lp-batch");
     const before = nimbus.scheduler.pending();

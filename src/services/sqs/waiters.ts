@@ -38,6 +38,13 @@ export class QueueWaiters {
     return this.byQueue.get(queue)?.size ?? 0;
   }
 
+  /** The queue was deleted: its waiters answer now with what there is (nothing). */
+  abort(queue: string): void {
+    const set = this.byQueue.get(queue);
+    if (set === undefined) return;
+    for (const waiter of [...set]) waiter.abort();
+  }
+
   abortAll(): void {
     for (const set of [...this.byQueue.values()]) for (const waiter of [...set]) waiter.abort();
     this.byQueue.clear();

@@ -12,8 +12,9 @@ export function deleteQueue(input: DeleteQueueInput, ctx: SqsContext): DeleteQue
   const moveTasks = ctx.store.transaction(() => ctx.store.deleteQueue(queue, ctx.clock.now()));
   // A redrive still running stops now rather than at its next step, which would find its task gone.
   for (const handle of moveTasks) stopMoveTask(ctx.store, handle);
-  // Waiting receives on a deleted queue answer with nothing.
-  ctx.store.notify(queueKey(queue));
+  // Waiting receives on a deleted queue answer with nothing, now: woken, they found the queue
+  // empty and went on waiting for their WaitTimeSeconds.
+  ctx.store.waiters.abort(queueKey(queue));
   return {};
 }
 
