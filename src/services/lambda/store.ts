@@ -4,8 +4,7 @@
  * and event source mappings. Code is extracted on first use into the engine's code dir, once per
  * archive (zip.ts names directories by the archive's SHA-256).
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { buffer } from "node:stream/consumers";
 import { tmpdir } from "node:os";
@@ -14,7 +13,7 @@ import type { Scope, ServiceEnvironment } from "../../core/service.js";
 import { cachedPrepare, type PreparedStatements } from "../../state/database.js";
 import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "./limits.js";
 import { createEngine, type Engine, type FunctionCredentials } from "./runtime/environments.js";
-import { extractZip, type ExtractedCode } from "./runtime/zip.js";
+import { extractZip, removeDirSoon, type ExtractedCode } from "./runtime/zip.js";
 
 export const LAMBDA_MIGRATIONS: readonly string[] = [
   `CREATE TABLE lambda_functions (
@@ -449,16 +448,8 @@ export class LambdaStore {
       if (inUse?.has(dir)) continue;
       this.codeCandidates.delete(id);
       this.extracted.delete(id);
-      // Renamed away at once, removed in the background: an extraction of the same bytes from
-      // now on extracts them again instead of taking a directory that is being removed.
-      const gone = join(this.codeRoot, `.gone-${id}-${randomBytes(6).toString("hex")}`);
-      try {
-        renameSync(dir, gone);
-      } catch {
-        continue;
-      }
-      void rm(gone, { recursive: true, force: true });
-      removed.add(dir);
+      // An extraction of the same bytes from now on extracts them again.
+      if (removeDirSoon(dir)) removed.add(dir);
     }
     // Layers merged into an environment's /opt: the merge goes with any of its layers.
     if (removed.size > 0) this.engineInstance?.codeDirsRemoved(removed);

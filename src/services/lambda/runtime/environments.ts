@@ -21,9 +21,7 @@
  */
 import { createHash } from "node:crypto";
 import { pooledRandomBytes } from "../../../core/random.js";
-import { renameSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import type { Clock } from "../../../core/clock.js";
@@ -43,7 +41,7 @@ import {
   type SpawnPlan,
 } from "./runtimes.js";
 import type { EngineLog, FunctionSpec, InvokeOptions, InvokeResult, Scheduler } from "./types.js";
-import { optDirOf } from "./zip.js";
+import { optDirOf, removeDirSoon } from "./zip.js";
 
 export type { EngineLog, FunctionCredentials, FunctionSpec, InvokeOptions, InvokeResult, LogEvent, Scheduler } from "./types.js";
 
@@ -198,14 +196,8 @@ class LambdaEngine implements Engine, EnvironmentHost {
     // Never leave runtime processes behind, even when Nimbus exits without shutdown().
     process.on("exit", this.onProcessExit);
     // Merged /opt directories a previous run left (a data dir): no environment runs yet, and
-    // those still wanted are built again on first use. Renamed away now, removed in the background.
-    const leftOpt = `${this.optRoot}.gone-${pooledRandomBytes(6).toString("hex")}`;
-    try {
-      renameSync(this.optRoot, leftOpt);
-      void rm(leftOpt, { recursive: true, force: true });
-    } catch {
-      // None.
-    }
+    // those still wanted are built again on first use.
+    removeDirSoon(this.optRoot);
   }
 
   async invoke(fn: FunctionSpec, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
@@ -324,14 +316,7 @@ class LambdaEngine implements Engine, EnvironmentHost {
     for (const [opt, layers] of this.optDirs) {
       if (!layers.some((layer) => dirs.has(layer))) continue;
       this.optDirs.delete(opt);
-      // Renamed away at once (a later buildOptDir of the same layers builds anew), removed in the background.
-      const gone = join(dirname(opt), `.gone-${basename(opt)}-${pooledRandomBytes(6).toString("hex")}`);
-      try {
-        renameSync(opt, gone);
-      } catch {
-        continue;
-      }
-      void rm(gone, { recursive: true, force: true });
+      removeDirSoon(opt);
     }
   }
 

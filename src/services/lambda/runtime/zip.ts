@@ -8,7 +8,7 @@
  * single `/opt` in order, a later layer overwriting files of an earlier one.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, renameSync } from "node:fs";
 import { access, link, copyFile, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -131,6 +131,23 @@ export async function buildOptDir(layerDirs: readonly string[], rootDir: string)
     if (!(await exists(finalDir))) throw err;
   }
   return finalDir;
+}
+
+/**
+ * Removes a directory without holding up the caller: it is renamed away at once, to
+ * `.gone-<name>-<random>` beside it, so a new directory of its name (the same code extracted
+ * again, the same layers merged again) is built anew rather than found half removed, and removed
+ * in the background. False when there was nothing to rename.
+ */
+export function removeDirSoon(dir: string): boolean {
+  const gone = join(dirname(dir), `.gone-${basename(dir)}-${randomBytes(6).toString("hex")}`);
+  try {
+    renameSync(dir, gone);
+  } catch {
+    return false;
+  }
+  void rm(gone, { recursive: true, force: true });
+  return true;
 }
 
 /** The directory buildOptDir merges these layer directories into, in this order. */
