@@ -270,16 +270,10 @@ function logDelivery(store: S3Store, target: BucketRow, key: string, size: numbe
 }
 
 /**
- * Delivers every ACCESS_LOG_DELIVERY_INTERVAL, and as the service starts when a previous run left
- * records: with only the sweep an interval after start, a Nimbus restarted more often than that
- * (a persistent data dir under test runs of a few minutes) never delivered them, and they piled up.
+ * Delivers every ACCESS_LOG_DELIVERY_INTERVAL from the service's start, the first time at once:
+ * with the first delivery an interval after start, a Nimbus restarted more often than that (a
+ * persistent data dir under test runs of a few minutes) never delivered what a previous run left.
  */
 export function startAccessLogs(env: ServiceEnvironment, store: S3Store): () => void {
-  const deliver = (): Promise<void> => deliverAccessLogs(env, store);
-  const leftovers = store.hasPendingAccessLogs() ? env.scheduler.at(env.clock.now(), deliver, "s3 server access logs left") : undefined;
-  const sweeps = env.scheduler.every(ACCESS_LOG_DELIVERY_INTERVAL, deliver, "s3 server access logs");
-  return () => {
-    leftovers?.();
-    sweeps();
-  };
+  return env.scheduler.every(ACCESS_LOG_DELIVERY_INTERVAL, () => deliverAccessLogs(env, store), "s3 server access logs", { fromNow: true });
 }

@@ -655,10 +655,6 @@ export class S3Store {
     ).run(row.source_bucket, row.source_account, row.source_region, row.target_bucket, row.target_prefix, row.key_format, row.time, row.line);
   }
 
-  hasPendingAccessLogs(): boolean {
-    return this.prepare("SELECT 1 FROM s3_access_log_records LIMIT 1").get() !== undefined;
-  }
-
   /** Records waiting for delivery, oldest first. */
   pendingAccessLogs(): AccessLogRow[] {
     return this.prepare<[], AccessLogRow>("SELECT * FROM s3_access_log_records ORDER BY seq").all();
