@@ -5,6 +5,7 @@
  */
 import type { Clock } from "../core/clock.js";
 import { cachedPrepare, type PreparedStatements, type StateLayer } from "../state/database.js";
+import { RowCache } from "../state/row-cache.js";
 import { accountFromAccessKey } from "./identity.js";
 import { sessionTokenExpiration } from "./session-tokens.js";
 
@@ -51,17 +52,15 @@ interface Row {
 }
 
 /**
- * Lookups of access keys Nimbus never issued (the SDKs' default test keys, a key per test) are
- * remembered too, so that each request does not query the database; at most this many, the
- * oldest forgotten first, since the keys are whatever clients send.
+ * Access keys looked up are remembered, those Nimbus never issued too (the SDKs' default test
+ * keys, a key per test), so that each request does not query the database; at most this many,
+ * the longest held forgotten first, since the keys are whatever clients send.
  */
-export const MAX_REMEMBERED_UNKNOWN_KEYS = 1024;
+export const MAX_REMEMBERED_KEYS = 1024;
 
 export class Identities {
-  /** Issued keys looked up or issued since start; an entry goes when its row is purged. */
-  private readonly known = new Map<string, IssuedKey>();
-  /** Keys found in no row, oldest first (MAX_REMEMBERED_UNKNOWN_KEYS). */
-  private readonly unknown = new Set<string>();
+  /** Keys as their rows say, and keys in no row; an issued key's entry goes when its row is purged. */
+  private readonly keys = new RowCache<IssuedKey>(MAX_REMEMBERED_KEYS, true);
   private readonly db: PreparedStatements;
 
   constructor(
@@ -114,8 +113,8 @@ export class Identities {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(key.accessKeyId, key.secretAccessKey, key.sessionToken ?? null, key.account, key.arn, key.userId, key.expiration ?? null, this.clock.now());
-    this.unknown.delete(key.accessKeyId);
-    this.known.set(key.accessKeyId, key);
+    // Remembered as missing until now; read from its row when first used.
+    this.keys.forget(key.accessKeyId);
   }
 
   /**
@@ -124,38 +123,25 @@ export class Identities {
    * AssumeRole (Lambda takes one per function). Returns how many went.
    */
   purgeExpired(): number {
-    const now = this.clock.now();
     const ids = this.db
-      .prepare<[number], string>("SELECT access_key_id FROM auth_access_keys WHERE expiration IS NOT NULL AND expiration <= ?")
+      .prepare<[number], string>("DELETE FROM auth_access_keys WHERE expiration IS NOT NULL AND expiration <= ? RETURNING access_key_id")
       .pluck()
-      .all(now);
-    if (ids.length === 0) return 0;
-    this.db.prepare<[number]>("DELETE FROM auth_access_keys WHERE expiration IS NOT NULL AND expiration <= ?").run(now);
-    for (const id of ids) this.known.delete(id);
+      .all(this.clock.now());
+    for (const id of ids) this.keys.forget(id);
     return ids.length;
   }
 
-  /** Entries the lookup cache holds (known and unknown keys), for tests of its bounds. */
+  /** Keys the lookup cache holds, issued or not, for tests of its bound. */
   get cachedKeys(): number {
-    return this.known.size + this.unknown.size;
+    return this.keys.size;
   }
 
   private lookup(accessKeyId: string): IssuedKey | undefined {
     if (!accessKeyId) return undefined;
-    const hit = this.known.get(accessKeyId);
-    if (hit !== undefined || this.unknown.has(accessKeyId)) return hit;
-    const row = this.db.prepare<[string], Row>("SELECT * FROM auth_access_keys WHERE access_key_id = ?").get(accessKeyId);
-    if (row) {
-      const key = fromRow(row);
-      this.known.set(accessKeyId, key);
-      return key;
-    }
-    if (this.unknown.size >= MAX_REMEMBERED_UNKNOWN_KEYS) {
-      const [oldest] = this.unknown;
-      if (oldest !== undefined) this.unknown.delete(oldest);
-    }
-    this.unknown.add(accessKeyId);
-    return undefined;
+    return this.keys.get(accessKeyId, () => {
+      const row = this.db.prepare<[string], Row>("SELECT * FROM auth_access_keys WHERE access_key_id = ?").get(accessKeyId);
+      return row ? fromRow(row) : undefined;
+    });
   }
 }
 

@@ -47,6 +47,11 @@ export class RowCache<V extends object> {
     return true;
   }
 
+  /** How many rows (and remembered misses) are held. */
+  get size(): number {
+    return this.rows.size;
+  }
+
   forget(key: string): void {
     this.rows.delete(key);
   }

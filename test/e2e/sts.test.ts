@@ -267,12 +267,12 @@ describe("STS sessions over a long run", () => {
   });
 
   test("the keys clients send that Nimbus never issued are remembered up to a bound", async () => {
-    const { Identities, MAX_REMEMBERED_UNKNOWN_KEYS } = await import("../../src/auth/credentials.js");
+    const { Identities, MAX_REMEMBERED_KEYS } = await import("../../src/auth/credentials.js");
     const identities = (await nimbus.registry.get("sts")).store;
     assert.ok(identities instanceof Identities);
     // A test suite that takes an account (a 12-digit key) per test.
-    for (let i = 0; i < MAX_REMEMBERED_UNKNOWN_KEYS + 200; i++) identities.accountOf(String(200000000000 + i));
-    assert.ok(identities.cachedKeys <= MAX_REMEMBERED_UNKNOWN_KEYS + 1, `${identities.cachedKeys} keys cached`);
+    for (let i = 0; i < MAX_REMEMBERED_KEYS + 200; i++) identities.accountOf(String(200000000000 + i));
+    assert.ok(identities.cachedKeys <= MAX_REMEMBERED_KEYS + 1, `${identities.cachedKeys} keys cached`);
     // The forgotten ones still answer as before.
     const client = new STSClient(nimbus.clientConfig({ accessKeyId: "200000000000" }));
     assert.equal((await client.send(new GetCallerIdentityCommand({}))).Account, "200000000000");
