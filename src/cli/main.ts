@@ -4,10 +4,11 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_ROOT_SECRET_ACCESS_KEY } from "../auth/enforcement.js";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startNimbus, type NimbusOptions } from "../server/server.js";
 import { LOG_LEVELS, type LogLevel } from "../server/logger.js";
 import { VERSION } from "../server/version.js";
+import { DataDirInUseError } from "../state/data-dir-lock.js";
 import { DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "../services/lambda/limits.js";
 
 interface Flag {
@@ -22,7 +23,7 @@ export const FLAGS: readonly Flag[] = [
   { name: "port", env: "NIMBUS_PORT", type: "string", default: String(DEFAULT_PORT), help: "Port for every service (HTTP/1.1 and h2c)." },
   { name: "host", env: "NIMBUS_HOST", type: "string", default: "0.0.0.0", help: "Address to listen on." },
   { name: "hostname", env: "NIMBUS_HOSTNAME", type: "string", default: "localhost", help: "Host name Nimbus calls itself: `<bucket>.<hostname>` addresses a bucket, and URLs Nimbus makes use it (S3 upload Locations, SNS subscribe and signing-certificate URLs, functions' endpoint), except queue URLs: they follow the Host a request was sent to, so a container reaching Nimbus as `nimbus:4566` gets `http://nimbus:4566/...` queue URLs." },
-  { name: "data-dir", env: "NIMBUS_DATA_DIR", type: "string", default: ".nimbus", help: "Directory holding persistent state (SQLite database and blobs)." },
+  { name: "data-dir", env: "NIMBUS_DATA_DIR", type: "string", default: ".nimbus", help: "Directory holding persistent state (SQLite database and blobs), one Nimbus at a time: while one runs on it (its process id is in `nimbus.pid`), another refuses to start there." },
   { name: "in-memory", env: "NIMBUS_IN_MEMORY", type: "boolean", default: "false", help: "Keep all state in memory; nothing survives a restart." },
   { name: "log-level", env: "NIMBUS_LOG_LEVEL", type: "string", default: "info", help: "debug | info | warn | error | silent (info logs one line per request)." },
   { name: "max-body-size", env: "NIMBUS_MAX_BODY_SIZE", type: "string", default: String(DEFAULT_MAX_BODY_BYTES), help: "Largest non-streaming request body in bytes (streamed uploads are not limited by it)." },
@@ -157,7 +158,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = performance.now();
-  const nimbus = await startNimbus(startWith);
+  let nimbus;
+  try {
+    nimbus = await startNimbus(startWith);
+  } catch (err) {
+    process.stderr.write(`nimbus: ${startFailure(err, startWith)}\n`);
+    return 1;
+  }
   const ready = Math.round(performance.now() - started);
   const lambda = startWith.lambda;
   process.stdout.write(
@@ -181,4 +188,36 @@ export async function main(argv: string[]): Promise<number> {
   });
   await nimbus.close();
   return 0;
+}
+
+/**
+ * Why `nimbus start` could not start, in words that say what to do: the common causes are
+ * the machine's (a port in use, a data dir that cannot be written or is not Nimbus's), not bugs.
+ */
+export function startFailure(err: unknown, options: NimbusOptions): string {
+  if (err instanceof DataDirInUseError) return err.message;
+  const error = err as NodeJS.ErrnoException & { syscall?: string };
+  const where = `${options.host ?? "0.0.0.0"}:${options.port ?? DEFAULT_PORT}`;
+  if (error.syscall === "listen") {
+    if (error.code === "EADDRINUSE") return `cannot listen on ${where}: the port is in use by another program (another Nimbus?). Stop it, or choose another port with --port.`;
+    if (error.code === "EACCES") return `cannot listen on ${where}: not permitted (ports below 1024 need privileges). Choose another port with --port.`;
+    if (error.code === "EADDRNOTAVAIL") return `cannot listen on ${where}: this machine has no such address. Choose another with --host.`;
+    return `cannot listen on ${where}: ${error.message}`;
+  }
+  const dir = options.dataDir;
+  const code = error.code ?? "";
+  if (dir !== undefined) {
+    if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
+      return `${join(dir, "nimbus.db")} is not a Nimbus database or is damaged (${error.message}). Move it away to start on an empty data dir, or choose another --data-dir.`;
+    }
+    if (code === "ENOSPC" || code === "SQLITE_FULL") return `the disk of the data dir ${dir} is full (${error.message}). Free some space, or choose another --data-dir.`;
+    if (code === "EROFS" || code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY_")) {
+      return `the data dir ${dir} is read-only (${error.message}). Choose a writable --data-dir, or run with --in-memory.`;
+    }
+    if (code === "EACCES" || code === "EPERM") return `the data dir ${dir} cannot be written (${error.message}). Choose a writable --data-dir, or run with --in-memory.`;
+    if (code === "ENOENT" && error.syscall === "mkdir") return `the data dir ${dir} cannot be made (${error.message}). Choose another --data-dir.`;
+    if (code === "EEXIST" || code === "ENOTDIR") return `the data dir ${dir} is not a directory (${error.message}). Choose another --data-dir.`;
+    if (code === "SQLITE_CANTOPEN") return `the database in the data dir ${dir} cannot be opened (${error.message}). Check that the directory can be written, or choose another --data-dir.`;
+  }
+  return `could not start: ${error.stack ?? String(err)}`;
 }

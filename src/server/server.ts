@@ -92,6 +92,22 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const scheduler = createScheduler(clock, { onError: (err, label) => logger.error({ msg: "scheduled task failed", task: label, error: String(err) }) });
   const events = createEventBus({ onError: (err, event) => logger.error({ msg: "event listener failed", event: event.type, error: String(err) }) });
   const state = openState(options.inMemory || !options.dataDir ? { inMemory: true } : { inMemory: false, dataDir: options.dataDir });
+  try {
+    return await serve(options, { started, clock, logger, scheduler, events, state });
+  } catch (error) {
+    // A start that fails (a port in use, a data dir it cannot write) closes what it opened:
+    // the scheduler's timer and the checkpointer's worker would keep the process alive.
+    scheduler.close();
+    state.close();
+    throw error;
+  }
+}
+
+/** The rest of startNimbus, on its opened state. No service has loaded before it listens. */
+async function serve(
+  options: NimbusOptions,
+  { started, clock, logger, scheduler, events, state }: { started: number; clock: Clock; logger: Logger; scheduler: Scheduler; events: EventBus; state: StateLayer },
+): Promise<Nimbus> {
   // Crash recovery: temp files and never-retained blobs left by a killed process.
   if (!state.inMemory) await state.blobs.sweep();
   const identities = new Identities(state, clock);

@@ -7,6 +7,7 @@ import type { Database } from "better-sqlite3";
 import { systemClock, type Clock } from "../core/clock.js";
 import { BLOB_MIGRATIONS, DiskBlobStore, type BlobStore } from "./blob-store.js";
 import { startCheckpointer, type Checkpointer } from "./checkpointer.js";
+import { lockDataDir } from "./data-dir-lock.js";
 
 /**
  * The state layer: one SQLite database for all metadata and small payloads, plus the blob
@@ -85,6 +86,8 @@ class SqliteStateLayer implements StateLayer {
    */
   private readonly transactionRunner: (fn: () => unknown) => unknown;
   private checkpointer: Checkpointer | undefined;
+  /** Gives the data dir back (data-dir-lock.ts); persistent mode only. */
+  private unlock: (() => void) | undefined;
 
   private constructor(
     readonly db: Database,
@@ -127,14 +130,18 @@ class SqliteStateLayer implements StateLayer {
     }
     const dataDir = resolve(opts.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    const db = new BetterSqlite3(join(dataDir, DB_FILE));
+    const unlock = lockDataDir(dataDir);
+    let db: Database | undefined;
     try {
+      db = new BetterSqlite3(join(dataDir, DB_FILE));
       configure(db, { persistent: true, busyTimeout });
       const state = SqliteStateLayer.finish(db, join(dataDir, BLOB_DIR), false, dataDir, clock, undefined, opts.inlineBlobBytes);
+      state.unlock = unlock;
       state.startCheckpointer(join(dataDir, DB_FILE), opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS);
       return state;
     } catch (error) {
-      db.close();
+      db?.close();
+      unlock();
       throw error;
     }
   }
@@ -206,6 +213,7 @@ class SqliteStateLayer implements StateLayer {
     } finally {
       this.db.close();
       if (this.ownedTempDir !== undefined) rmSync(this.ownedTempDir, { recursive: true, force: true });
+      this.unlock?.();
     }
   }
 }

@@ -1,7 +1,7 @@
 /** `nimbus start` as a user runs it: ready fast, prints where it is, stops cleanly on a signal. */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
@@ -97,4 +97,70 @@ test("nimbus start refuses a Lambda setting that is not a whole number, naming t
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   assert.equal(code, 2);
   assert.equal(err, `--lambda-max-environments-per-function must be a whole number of 1 or more, not "many"\n`);
+});
+
+/** `nimbus start` with `args` that cannot start: its exit code and what it printed on stderr. */
+async function refusedStart(args: string[]): Promise<{ code: number | null; err: string }> {
+  const child = spawn(process.execPath, [bin, "start", "--log-level", "warn", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { code, err };
+}
+
+test("nimbus start refuses a data dir another Nimbus holds and a port in use, saying what to do, and a kill -9 leaves nothing to clean up", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "nimbus-cli-"));
+  const first = spawn(process.execPath, [bin, "start", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const { endpoint } = await started(first);
+    const port = new URL(endpoint).port;
+    const sameDir = await refusedStart(["--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir]);
+    assert.equal(sameDir.code, 1);
+    assert.equal(
+      sameDir.err,
+      `nimbus: the data dir ${dataDir} is in use by another Nimbus (process ${first.pid}). Stop it, or give this one its own --data-dir ` +
+        `(or --in-memory). If no Nimbus runs there, remove ${join(dataDir, "nimbus.pid")}.\n`,
+    );
+    const samePort = await refusedStart(["--port", port, "--host", "127.0.0.1", "--in-memory"]);
+    assert.equal(samePort.code, 1);
+    assert.equal(samePort.err, `nimbus: cannot listen on 127.0.0.1:${port}: the port is in use by another program (another Nimbus?). Stop it, or choose another port with --port.\n`);
+    // The first is untouched by both.
+    assert.equal((await fetch(`${endpoint}/_nimbus/health`)).status, 200);
+  } finally {
+    await new Promise((resolve) => {
+      first.on("exit", resolve);
+      first.kill("SIGKILL");
+    });
+  }
+  // Its lock file stays behind; its process is gone, so the next start takes the data dir over.
+  assert.ok(existsSync(join(dataDir, "nimbus.pid")));
+  const next = spawn(process.execPath, [bin, "start", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
+  await started(next);
+  assert.equal(await stop(next), 0);
+  assert.equal(existsSync(join(dataDir, "nimbus.pid")), false);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("nimbus start refuses a data dir that is a file, or whose database is not one, saying so", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nimbus-cli-"));
+  try {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const notDir = await refusedStart(["--port", "0", "--data-dir", file]);
+    assert.equal(notDir.code, 1);
+    assert.match(notDir.err, new RegExp(`^nimbus: the data dir ${file} is not a directory \\(EEXIST: .*\\)\\. Choose another --data-dir\\.\\n$`));
+    const damaged = join(dir, "damaged");
+    mkdirSync(damaged);
+    writeFileSync(join(damaged, "nimbus.db"), Buffer.alloc(8192, 7));
+    const notDb = await refusedStart(["--port", "0", "--data-dir", damaged]);
+    assert.equal(notDb.code, 1);
+    assert.equal(
+      notDb.err,
+      `nimbus: ${join(damaged, "nimbus.db")} is not a Nimbus database or is damaged (file is not a database). Move it away to start on an empty data dir, or choose another --data-dir.\n`,
+    );
+    // Refused, not taken: the file and nothing else.
+    assert.deepEqual(readdirSync(damaged), ["nimbus.db"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
