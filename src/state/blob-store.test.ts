@@ -175,6 +175,16 @@ describe("blob store aborted puts leave nothing behind", () => {
       assert.deepEqual(blobFiles(state.blobs.root), []);
     }));
 
+  test("a buffered put whose file cannot be placed (a full disk, a shard that is no directory)", () =>
+    withState(async (state) => {
+      const body = Buffer.alloc(100_000, 7);
+      const id = sha256(body);
+      // A file where the shard directory should be: the temp file is written, the rename fails.
+      writeFileSync(join(state.blobs.root, id.slice(0, 2)), "not a directory");
+      await assert.rejects(state.blobs.put(body), { code: "ENOTDIR" });
+      assert.deepEqual(tempFiles(state.blobs.root), []);
+    }));
+
   test("a source yielding something that is not bytes", () =>
     withState(async (state) => {
       const put = state.blobs.put(Readable.from([{ not: "bytes" }], { objectMode: true }));

@@ -387,9 +387,15 @@ export class DiskBlobStore implements BlobStore {
       if (!inline && !present) {
         const final = this.path(id);
         const temp = join(this.root, TEMP_DIR, `${randomUUID()}.part`);
-        writeFileSync(temp, bytes, { flag: "wx" });
-        this.ensureShard(final);
-        renameSync(temp, final);
+        try {
+          writeFileSync(temp, bytes, { flag: "wx" });
+          this.ensureShard(final);
+          renameSync(temp, final);
+        } catch (error) {
+          // A full disk fails the write part-way: what it wrote would hold space until the next start's sweep.
+          unlinkQuietly(temp);
+          throw error;
+        }
       }
     } catch (error) {
       this.unpin(id);

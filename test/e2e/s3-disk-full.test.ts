@@ -1,0 +1,100 @@
+/**
+ * S3 when the machine fails Nimbus: its data dir's disk fills up. A write that cannot be stored
+ * answers S3's retryable 500 InternalError and leaves nothing behind that holds space; reads go on;
+ * once space is back, writes work again without a restart. The disk is a small tmpfs mounted for
+ * the test (root only: the test skips where it cannot mount one).
+ */
+import { describe, test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+/** A tmpfs of `size` mounted on a new directory for `run`, unmounted after; the test skips where mounting is not allowed. */
+async function onSmallDisk(t: TestContext, size: string, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "nimbus-disk-full-"));
+  try {
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { stdio: "ignore" });
+    } catch {
+      t.skip("cannot mount a tmpfs here (needs root on Linux): the full disk is not simulated");
+      return;
+    }
+    try {
+      await run(dir);
+    } finally {
+      execFileSync("umount", [dir], { stdio: "ignore" });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fills the file system of `dir` with a ballast file, to the last block; deleting it gives the space back. */
+function fillDisk(dir: string): string {
+  const ballast = join(dir, "ballast");
+  const fd = openSync(ballast, "w");
+  try {
+    for (const size of [1024 * 1024, 4096, 1]) {
+      const chunk = Buffer.alloc(size);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return ballast;
+}
+
+async function withServer(dataDir: string, run: (nimbus: TestNimbus, s3: S3Client) => Promise<void>): Promise<void> {
+  const nimbus = await startTestNimbus({ inMemory: false, dataDir });
+  const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+  try {
+    await run(nimbus, s3);
+  } finally {
+    s3.destroy();
+    await nimbus.close();
+  }
+}
+
+describe("S3 on a full disk", () => {
+  test("writes that cannot be stored answer 500 InternalError and leave no temp files; reads go on; writes work once space is back", (t) =>
+    onSmallDisk(t, "16m", (dir) =>
+      withServer(join(dir, "data"), async (_nimbus, s3) => {
+        const bucket = uniqueName("disk-full");
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        const kept = Buffer.alloc(100_000, 1);
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "kept", Body: kept }));
+        const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "parts" }));
+        const ballast = fillDisk(dir);
+
+        // A buffered body (one file), a streamed one, and an upload's part.
+        for (const write of [
+          () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: "buffered", Body: Buffer.alloc(100_000, 2) })),
+          () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: "streamed", Body: Readable.from([Buffer.alloc(1024 * 1024, 3), Buffer.alloc(1024 * 1024, 4)]), ContentLength: 2 * 1024 * 1024 })),
+          () => s3.send(new UploadPartCommand({ Bucket: bucket, Key: "parts", UploadId, PartNumber: 1, Body: Buffer.alloc(5 * 1024 * 1024, 5) })),
+        ]) {
+          const err = await failure(write());
+          assert.equal(err.name, "InternalError");
+          assert.equal(err.$metadata.httpStatusCode, 500);
+        }
+        // Nothing half-written keeps holding the space.
+        assert.deepEqual(readdirSync(join(dir, "data", "blobs", "tmp")), []);
+
+        const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "kept" }));
+        assert.deepEqual(Buffer.from(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()), kept);
+        await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "buffered" })), { name: "NotFound" });
+
+        rmSync(ballast);
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "buffered", Body: Buffer.alloc(100_000, 2) }));
+        assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "buffered" }))).ContentLength, 100_000);
+      }),
+    ));
+});
