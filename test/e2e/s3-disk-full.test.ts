@@ -11,7 +11,18 @@ import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { NOTIFICATION_RETRY_INTERVAL } from "../../src/services/s3/notify.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /** A tmpfs of `size` mounted on a new directory for `run`, unmounted after; the test skips where mounting is not allowed. */
@@ -63,6 +74,79 @@ async function withServer(dataDir: string, run: (nimbus: TestNimbus, s3: S3Clien
     await nimbus.close();
   }
 }
+
+/**
+ * Makes the in-memory database full: nothing left in it (a VACUUM empties its free list) and no
+ * page more allowed, so the next write that needs a page fails with SQLITE_FULL, as on a full
+ * disk. Returns the giving back of the space.
+ */
+function fillDatabase(nimbus: TestNimbus): () => void {
+  const db = nimbus.state.db;
+  db.exec("VACUUM");
+  db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true }) as number}`);
+  return () => db.pragma("max_page_count = 1073741823");
+}
+
+/** The keys of the S3 event records waiting in a queue, each message deleted once read. */
+async function receivedKeys(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    if (Messages.length === 0) return keys;
+    for (const message of Messages) {
+      const records = (JSON.parse(message.Body ?? "{}") as { Records?: { s3: { object: { key: string } } }[] }).Records ?? [];
+      keys.push(...records.map((r) => decodeURIComponent(r.s3.object.key)));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+}
+
+describe("S3 on a full database", () => {
+  test("an event notification the queue could not store for a full disk is sent again once there is space", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    const sqs = new SQSClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    try {
+      const bucket = uniqueName("notify-full");
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("notify-full") }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+      await s3.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: bucket,
+          NotificationConfiguration: { QueueConfigurations: [{ QueueArn: Attributes?.QueueArn, Events: ["s3:ObjectCreated:*"] }] },
+        }),
+      );
+      await receivedKeys(sqs, QueueUrl as string);
+      // Messages of another queue fill the table's page, and the key makes this message nearly a
+      // page (4 KiB) of its own: storing it needs a new page.
+      const other = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("notify-full-other") }));
+      for (let i = 0; i < 3; i++) await sqs.send(new SendMessageCommand({ QueueUrl: other.QueueUrl, MessageBody: "x".repeat(3000) }));
+      const key = "€".repeat(340);
+      let giveBack: (() => void) | undefined;
+      // Runs after S3's own listener has begun sending (it awaits the queue's URL first): the
+      // write committed, the database fills up before the queue stores the message.
+      nimbus.events.subscribe("s3:Object", (event) => {
+        if (event.detail.key === key) giveBack = fillDatabase(nimbus);
+      });
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "notify me" }));
+      await nimbus.events.idle();
+      assert.ok(giveBack, "the database was filled");
+      assert.deepEqual(await receivedKeys(sqs, QueueUrl as string), []);
+
+      giveBack();
+      await nimbus.scheduler.advance(2 * NOTIFICATION_RETRY_INTERVAL);
+      assert.deepEqual(await receivedKeys(sqs, QueueUrl as string), [key]);
+      // Sent once: nothing is owed any more.
+      await nimbus.scheduler.advance(2 * NOTIFICATION_RETRY_INTERVAL);
+      assert.deepEqual(await receivedKeys(sqs, QueueUrl as string), []);
+    } finally {
+      s3.destroy();
+      sqs.destroy();
+      await nimbus.close();
+    }
+  });
+});
 
 describe("S3 on a full disk", () => {
   test("writes that cannot be stored answer 500 InternalError and leave no temp files; reads go on; writes work once space is back", (t) =>

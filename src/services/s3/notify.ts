@@ -217,11 +217,11 @@ export async function destinationProblem(ctx: S3Context, rule: NotificationRule,
 }
 
 /**
- * Subscribes the delivery of object events, and sends the notifications a previous run owed
- * (those in the outbox now: a request served from here on owes its own, which its event sends);
- * one owed for later (a restore's, restore-runner.ts) is sent when it is due, if it still holds
- * then. Returns the unsubscribe.
+ * How often notifications still owed are looked for: one owed at two looks in a row, and not
+ * being sent, is sent again.
  */
+export const NOTIFICATION_RETRY_INTERVAL = 60_000;
+
 /** The events a sweep of S3's own changes owes, each with the scope of its bucket. */
 export type SweptEvents = { event: S3ObjectEvent; scope: EventScope }[];
 
@@ -239,8 +239,45 @@ export function sweepEvery(env: ServiceEnvironment, store: S3Store, interval: nu
   return env.scheduler.every(interval, run, name, { fromNow: true });
 }
 
+/**
+ * Subscribes the delivery of object events, and sends the notifications a previous run owed
+ * (those in the outbox now: a request served from here on owes its own, which its event sends);
+ * one owed for later (a restore's, restore-runner.ts) is sent when it is due, if it still holds
+ * then. Every NOTIFICATION_RETRY_INTERVAL it sends again what is still owed since the previous
+ * look and is not being sent: a notification whose destination could not take it for a failure
+ * of its own (a full disk), and one whose event never went out (a sweep that failed part-way).
+ * Returns the unsubscribe.
+ */
 export function startNotifications(env: ServiceEnvironment, store: S3Store): () => void {
   const cancels = new Set<() => void>();
+  // The owed notifications being sent now, which the retries leave alone, and those sent whose
+  // forgetting failed (a full disk fails a DELETE too), which are forgotten, not sent again.
+  const sending = new Set<number>();
+  const sent = new Set<number>();
+  const forget = (seq: number): void => {
+    sent.add(seq);
+    store.notificationSent(seq);
+    sent.delete(seq);
+  };
+  const send = async (seq: number, detail: S3ObjectEvent): Promise<void> => {
+    sending.add(seq);
+    try {
+      await sendNotifications(env, store, detail);
+    } catch (error) {
+      // A destination that failed on its own side (a 5xx, or a failure such as a full disk): the
+      // notification stays owed, and goes again later to every destination (at least once, as S3
+      // promises). One that refused is forgotten: S3 does not retry it.
+      if (!(error instanceof AwsError) || error.status >= 500) {
+        env.logger.warn({ msg: "s3 event notification not delivered, to be sent again", bucket: detail.bucket, key: detail.key, event: detail.eventName, error: String(error) });
+        return;
+      }
+      forget(seq);
+      throw error;
+    } finally {
+      sending.delete(seq);
+    }
+    forget(seq);
+  };
   const sendDue = async (seq: number): Promise<void> => {
     const owed = store.owedNotification(seq);
     if (owed === undefined) return;
@@ -248,7 +285,7 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
     const event = JSON.parse(owed.event) as S3ObjectEvent;
     // One owed for later is ordered among the key's events by when it happened, not when it was owed.
     const sequencer = owed.due_at !== null && event.sequencer !== undefined ? { sequencer: formatSequencer(store.nextSequencer(env.clock.now())) } : {};
-    await sendOwed(env, store, seq, { ...{}, ...event, ...sequencer });
+    await send(seq, { ...{}, ...event, ...sequencer });
   };
   const arm = (seq: number, at: number): void => {
     const cancel = env.scheduler.at(
@@ -263,41 +300,43 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
   };
   store.onNotificationDue(arm);
   const now = env.clock.now();
-  const leftovers: number[] = [];
+  // What the previous run left owed and due: the first look, at start, sends it.
+  let seen = new Set<number>();
   for (const owed of store.owedNotifications()) {
     if (owed.due_at !== null && owed.due_at > now) arm(owed.seq, owed.due_at);
-    else leftovers.push(owed.seq);
+    else seen.add(owed.seq);
   }
-  if (leftovers.length > 0) {
-    cancels.add(
-      env.scheduler.at(
-        now,
-        async () => {
-          for (const seq of leftovers) await sendDue(seq);
-        },
-        "s3 notifications owed",
-      ),
-    );
-  }
+  cancels.add(
+    env.scheduler.every(
+      NOTIFICATION_RETRY_INTERVAL,
+      async () => {
+        const due: number[] = [];
+        const owedNow = new Set<number>();
+        for (const owed of store.owedNotifications()) {
+          if (owed.due_at !== null && owed.due_at > env.clock.now()) continue;
+          owedNow.add(owed.seq);
+          if (seen.has(owed.seq) && !sending.has(owed.seq)) due.push(owed.seq);
+        }
+        seen = owedNow;
+        for (const seq of due) {
+          if (sent.has(seq)) forget(seq);
+          else await sendDue(seq);
+        }
+      },
+      "s3 notifications owed",
+      { fromNow: true },
+    ),
+  );
   const unsubscribe = env.events.subscribe("s3:Object", async (event) => {
     const detail = event.detail;
     if (detail.owed === undefined) return sendNotifications(env, store, detail);
-    await sendOwed(env, store, detail.owed, detail);
+    await send(detail.owed, detail);
   });
   return () => {
     store.onNotificationDue(undefined);
     for (const cancel of cancels) cancel();
     unsubscribe();
   };
-}
-
-/** Sends an owed notification, then forgets it, whether or not a destination took it (S3 does not retry one that refuses). */
-async function sendOwed(env: ServiceEnvironment, store: S3Store, seq: number, detail: S3ObjectEvent): Promise<void> {
-  try {
-    await sendNotifications(env, store, detail);
-  } finally {
-    store.notificationSent(seq);
-  }
 }
 
 /** Sends an object event to the bucket's configurations that match it. */
