@@ -17,12 +17,15 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutBucketNotificationConfigurationCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NOTIFICATION_RETRY_INTERVAL } from "../../src/services/s3/notify.js";
+import { REPLICATION_RETRY_INTERVAL } from "../../src/services/s3/replication.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /** A tmpfs of `size` mounted on a new directory for `run`, unmounted after; the test skips where mounting is not allowed. */
@@ -143,6 +146,55 @@ describe("S3 on a full database", () => {
     } finally {
       s3.destroy();
       sqs.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("S3 replication on a full database", () => {
+  test("a version whose copy could not be written for a full disk is replicated once there is space, without a restart", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      const key = "replicate-me";
+      let giveBack: (() => void) | undefined;
+      // Subscribed before S3 starts, so it runs before S3's replication: the write committed, the
+      // database fills up before the copy is written.
+      nimbus.events.subscribe("s3:Object", (event) => {
+        if (event.detail.key === key) giveBack ??= fillDatabase(nimbus);
+      });
+      const [source, destination] = [uniqueName("repl-full-src"), uniqueName("repl-full-dst")];
+      for (const bucket of [source, destination]) {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+      }
+      await s3.send(
+        new PutBucketReplicationCommand({
+          Bucket: source,
+          ReplicationConfiguration: {
+            Role: "arn:aws:iam::000000000000:role/replication",
+            Rules: [{ ID: "all", Priority: 1, Status: "Enabled", Filter: {}, DeleteMarkerReplication: { Status: "Disabled" }, Destination: { Bucket: `arn:aws:s3:::${destination}` } }],
+          },
+        }),
+      );
+      // Rows of nearly 2 KiB of metadata: each copy needs a page of its own.
+      const Metadata = { big: "m".repeat(1900) };
+      for (const other of ["a", "b", "c"]) await s3.send(new PutObjectCommand({ Bucket: source, Key: other, Body: other, Metadata }));
+      // The look at start for what a previous run left PENDING is over.
+      await nimbus.scheduler.advance(0);
+      const { VersionId } = await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: "copy me", Metadata }));
+      await nimbus.events.idle();
+      assert.ok(giveBack, "the database was filled");
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: key }))).ReplicationStatus, "PENDING");
+      await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: destination, Key: key })), { name: "NotFound" });
+
+      giveBack();
+      await nimbus.scheduler.advance(REPLICATION_RETRY_INTERVAL);
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: key }))).ReplicationStatus, "COMPLETED");
+      const replica = await s3.send(new HeadObjectCommand({ Bucket: destination, Key: key }));
+      assert.deepEqual([replica.ReplicationStatus, replica.VersionId], ["REPLICA", VersionId]);
+    } finally {
+      s3.destroy();
       await nimbus.close();
     }
   });

@@ -252,11 +252,18 @@ function replicateMetadata(store: S3Store, source: BucketRow, row: ObjectRow): v
 }
 
 /**
+ * How often versions left PENDING are replicated again: a copy that failed on Nimbus's side (a
+ * full disk) is made once it can be, without a restart.
+ */
+export const REPLICATION_RETRY_INTERVAL = 60_000;
+
+/**
  * Replicates the versions written by committed requests, and later changes to their tags and
- * ACLs, asynchronously, as S3 does; and at start the versions a previous run left PENDING: a
- * Nimbus killed between a write's commit and its replication. S3 leaves a version PENDING
- * through a temporary failure and "resumes replicating" it when the resource is back (S3 User
- * Guide, "Getting replication status information"); nothing else would ever replicate it.
+ * ACLs, asynchronously, as S3 does; and at start, then every REPLICATION_RETRY_INTERVAL, the
+ * versions left PENDING: by a Nimbus killed between a write's commit and its replication, or by
+ * a replication that failed (a full disk). S3 leaves a version PENDING through a temporary
+ * failure and "resumes replicating" it when the resource is back (S3 User Guide, "Getting
+ * replication status information"); nothing else would ever replicate it.
  */
 export function startReplication(env: ServiceEnvironment, store: S3Store): () => void {
   const replicate = (bucket: string, key: string, versionId: string): void => {
@@ -275,12 +282,13 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
     });
     for (const { event, scope } of replicated) env.events.publish("s3:Object", event, scope);
   };
-  const cancelResume = env.scheduler.at(
-    env.clock.now(),
+  const cancelResume = env.scheduler.every(
+    REPLICATION_RETRY_INTERVAL,
     () => {
       for (const row of store.pendingReplications()) replicate(row.bucket, row.key, row.version_id);
     },
     "s3 replication resumed",
+    { fromNow: true },
   );
   const unsubscribe = env.events.subscribe("s3:Object", (event) => {
     const detail = event.detail;
