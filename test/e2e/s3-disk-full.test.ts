@@ -16,6 +16,8 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketLoggingCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
@@ -24,6 +26,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ACCESS_LOG_DELIVERY_INTERVAL } from "../../src/services/s3/access-log.js";
 import { NOTIFICATION_RETRY_INTERVAL } from "../../src/services/s3/notify.js";
 import { REPLICATION_RETRY_INTERVAL } from "../../src/services/s3/replication.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -193,6 +196,36 @@ describe("S3 replication on a full database", () => {
       assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: key }))).ReplicationStatus, "COMPLETED");
       const replica = await s3.send(new HeadObjectCommand({ Bucket: destination, Key: key }));
       assert.deepEqual([replica.ReplicationStatus, replica.VersionId], ["REPLICA", VersionId]);
+    } finally {
+      s3.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("S3 server access logs on a full database", () => {
+  test("records whose log object could not be written for a full disk are delivered at a later sweep", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      const [source, target] = [uniqueName("logs-full-src"), uniqueName("logs-full-dst")];
+      for (const bucket of [source, target]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(new PutBucketLoggingCommand({ Bucket: source, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: "logs/" } } }));
+      // Long keys make the log object several pages: writing it needs new pages.
+      const keys = ["a", "b", "c"].map((c) => c.repeat(1000));
+      for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: "logged" }));
+      const giveBack = fillDatabase(nimbus);
+      await nimbus.scheduler.advance(ACCESS_LOG_DELIVERY_INTERVAL);
+      giveBack();
+      assert.equal((await s3.send(new ListObjectsV2Command({ Bucket: target }))).KeyCount, 0);
+
+      await nimbus.scheduler.advance(ACCESS_LOG_DELIVERY_INTERVAL);
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: target }));
+      let delivered = "";
+      for (const { Key } of listed.Contents ?? []) {
+        delivered += await (await s3.send(new GetObjectCommand({ Bucket: target, Key }))).Body?.transformToString();
+      }
+      for (const key of keys) assert.ok(delivered.includes(` ${key} `), `the record of ${key[0]}...`);
     } finally {
       s3.destroy();
       await nimbus.close();

@@ -12,6 +12,7 @@
  * without logging costs one look-up in a set, and none while no bucket logs.
  */
 import { randomBytes } from "node:crypto";
+import { AwsError } from "../../core/errors.js";
 import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
 import type { GetBucketLoggingOutput } from "../../generated/s3.js";
 import { s3RequestId } from "../../protocol/codec.js";
@@ -202,7 +203,8 @@ function batches(rows: readonly AccessLogRow[]): Batch[] {
 /**
  * Writes every waiting record into its target bucket, one log object per batch, through
  * PutObject as the target's owner (so the objects raise their events like any write). A target
- * that no longer exists loses its records, as on AWS. A delivery into a bucket that itself logs
+ * that no longer exists loses its records, as on AWS; a log object Nimbus could not write (a full
+ * disk) keeps them for the next sweep. A delivery into a bucket that itself logs
  * is logged there, as AWS logs it; that record waits for the next sweep, so a bucket that logs
  * into itself gets one more log object per sweep, never a loop within one.
  */
@@ -231,7 +233,10 @@ export async function deliverAccessLogs(env: ServiceEnvironment, store: S3Store)
         );
         logDelivery(store, target, key, Buffer.byteLength(body), now);
       } catch (error) {
-        env.logger.warn({ msg: "s3 access log not delivered", bucket: first.source_bucket, target: target.name, error: String(error) });
+        // A failure on Nimbus's side (a full disk) keeps the records for the next sweep; a refusal loses them.
+        const kept = !(error instanceof AwsError) || error.status >= 500;
+        env.logger.warn({ msg: kept ? "s3 access log not delivered, to be delivered at the next sweep" : "s3 access log not delivered", bucket: first.source_bucket, target: target.name, error: String(error) });
+        if (kept) continue;
       }
     }
     store.deleteAccessLogs(batch.map((row) => row.seq));
