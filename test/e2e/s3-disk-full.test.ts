@@ -17,6 +17,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketLoggingCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketReplicationCommand,
@@ -226,6 +227,40 @@ describe("S3 server access logs on a full database", () => {
         delivered += await (await s3.send(new GetObjectCommand({ Bucket: target, Key }))).Body?.transformToString();
       }
       for (const key of keys) assert.ok(delivered.includes(` ${key} `), `the record of ${key[0]}...`);
+    } finally {
+      s3.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("S3 lifecycle on a full database", () => {
+  test("a bucket whose expiry cannot be written does not keep the sweep from expiring the others, which frees space", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      // Swept in name order: the versioned bucket first, whose expiry writes delete markers.
+      const [versioned, plain] = [uniqueName("a-lc-full"), uniqueName("b-lc-full")];
+      const expire = { Rules: [{ ID: "expire", Status: "Enabled" as const, Filter: {}, Expiration: { Days: 1 } }] };
+      for (const bucket of [versioned, plain]) {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: expire }));
+      }
+      await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: "Enabled" } }));
+      // Long keys: their delete markers need new pages.
+      const keys = ["a", "b", "c", "d", "e"].map((c) => c.repeat(1000));
+      for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: versioned, Key: key, Body: "kept for now" }));
+      await s3.send(new PutObjectCommand({ Bucket: plain, Key: "expires", Body: Buffer.alloc(10_000, 1) }));
+      const giveBack = fillDatabase(nimbus);
+      try {
+        await nimbus.scheduler.advance(3 * 24 * 3_600_000);
+        await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: plain, Key: "expires" })), { name: "NotFound" });
+        assert.equal((await s3.send(new HeadObjectCommand({ Bucket: versioned, Key: keys[0] }))).ContentLength, 12);
+      } finally {
+        giveBack();
+      }
+      await nimbus.scheduler.advance(3_600_000);
+      await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: versioned, Key: keys[0] })), { name: "NotFound" });
     } finally {
       s3.destroy();
       await nimbus.close();

@@ -109,63 +109,75 @@ function* keyGroups(rows: Iterable<ObjectRow>): Generator<ObjectRow[]> {
 /**
  * One pass over every bucket with a lifecycle configuration. Returns the events to publish, each
  * owed in its bucket's transaction when a notification configuration will send it (notify.ts).
+ * A bucket whose changes fail (a full disk fails a delete marker) goes to `failed` and the pass
+ * goes on: the other buckets' expiries, which free space, are not held up by it.
  */
-export function sweepLifecycle(store: S3Store, now: number): SweptEvents {
+export function sweepLifecycle(store: S3Store, now: number, failed: (bucket: string, error: unknown) => void): SweptEvents {
   const out: SweptEvents = [];
   for (const bucketName of store.bucketsWithConfig("lifecycle")) {
     const config = store.config<StoredLifecycle>(bucketName, "lifecycle");
     if (!config) continue;
-    const events: SweepEvent[] = [];
-    store.transaction(() => {
-      const bucket = store.bucket(bucketName);
-      if (!bucket) return;
-      const options: EvaluationOptions = {
-        versioning: bucket.versioning ?? "Unversioned",
-        ...(config.transitionDefaultMinimumObjectSize ? { transitionDefaultMinimumSize: config.transitionDefaultMinimumObjectSize } : {}),
-      };
-      for (const versions of keyGroups(store.versionsOf(bucketName))) {
-        const facts = factsOf(versions);
-        versions.forEach((row, i) => {
-          const action = dueAction(config.rules, facts[i] as ObjectVersionFacts, now, options);
-          if (!action) return;
-          const current = store.bucket(bucketName) as BucketRow;
-          switch (action.type) {
-            case "Expiration":
-              if (current.versioning === null) {
-                store.removeVersion(row);
-                events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key });
-              } else {
-                const marker = store.putDeleteMarker(current, row.key, now, row.owner_account);
-                events.push({ eventName: "s3:LifecycleExpiration:DeleteMarkerCreated", bucket: current, key: row.key, versionId: marker.version_id });
-              }
-              return;
-            case "ExpiredObjectDeleteMarker":
-            case "NoncurrentVersionExpiration":
-              // Object Lock: lifecycle never removes a version under retention or legal hold.
-              if (lockedAgainstLifecycle(store, row, now)) return;
-              store.removeVersion(row);
-              events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key, versionId: row.version_id });
-              return;
-            case "Transition":
-            case "NoncurrentVersionTransition": {
-              const storageClass = action.storageClass ?? row.storage_class;
-              store.setStorageClass(row.seq, storageClass, now);
-              events.push({ eventName: "s3:LifecycleTransition", bucket: current, key: row.key, versionId: row.version_id, size: row.size, eTag: row.etag, data: { transition: { storageClass } } });
-              return;
-            }
-          }
-        });
-      }
-      for (const upload of store.uploadsOf(bucketName)) {
-        const schedule = uploadAbortSchedule(config.rules, { key: upload.key, initiated: upload.initiated });
-        if (schedule && schedule.abortAt <= now) store.removeUpload(upload.upload_id);
-      }
-      for (const { bucket, eventName, data, ...object } of events) {
-        out.push({ event: owed(store, bucket, objectEvent(store, bucket, eventName, object, now, s3Origin(), data)), scope: { account: bucket.account_id, region: bucket.region } });
-      }
-    });
+    try {
+      out.push(...sweepBucket(store, bucketName, config, now));
+    } catch (error) {
+      failed(bucketName, error);
+    }
   }
   return out;
+}
+
+/** One bucket's due actions, in one transaction; the events it owes once that has committed. */
+function sweepBucket(store: S3Store, bucketName: string, config: StoredLifecycle, now: number): SweptEvents {
+  const events: SweepEvent[] = [];
+  return store.transaction(() => {
+    const bucket = store.bucket(bucketName);
+    if (!bucket) return [];
+    const options: EvaluationOptions = {
+      versioning: bucket.versioning ?? "Unversioned",
+      ...(config.transitionDefaultMinimumObjectSize ? { transitionDefaultMinimumSize: config.transitionDefaultMinimumObjectSize } : {}),
+    };
+    for (const versions of keyGroups(store.versionsOf(bucketName))) {
+      const facts = factsOf(versions);
+      versions.forEach((row, i) => {
+        const action = dueAction(config.rules, facts[i] as ObjectVersionFacts, now, options);
+        if (!action) return;
+        const current = store.bucket(bucketName) as BucketRow;
+        switch (action.type) {
+          case "Expiration":
+            if (current.versioning === null) {
+              store.removeVersion(row);
+              events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key });
+            } else {
+              const marker = store.putDeleteMarker(current, row.key, now, row.owner_account);
+              events.push({ eventName: "s3:LifecycleExpiration:DeleteMarkerCreated", bucket: current, key: row.key, versionId: marker.version_id });
+            }
+            return;
+          case "ExpiredObjectDeleteMarker":
+          case "NoncurrentVersionExpiration":
+            // Object Lock: lifecycle never removes a version under retention or legal hold.
+            if (lockedAgainstLifecycle(store, row, now)) return;
+            store.removeVersion(row);
+            events.push({ eventName: "s3:LifecycleExpiration:Delete", bucket: current, key: row.key, versionId: row.version_id });
+            return;
+          case "Transition":
+          case "NoncurrentVersionTransition": {
+            const storageClass = action.storageClass ?? row.storage_class;
+            store.setStorageClass(row.seq, storageClass, now);
+            events.push({ eventName: "s3:LifecycleTransition", bucket: current, key: row.key, versionId: row.version_id, size: row.size, eTag: row.etag, data: { transition: { storageClass } } });
+            return;
+          }
+        }
+      });
+    }
+    for (const upload of store.uploadsOf(bucketName)) {
+      const schedule = uploadAbortSchedule(config.rules, { key: upload.key, initiated: upload.initiated });
+      if (schedule && schedule.abortAt <= now) store.removeUpload(upload.upload_id);
+    }
+    return events.map(({ bucket, eventName, data, ...object }) => ({
+      event: owed(store, bucket, objectEvent(store, bucket, eventName, object, now, s3Origin(), data)),
+      scope: { account: bucket.account_id, region: bucket.region },
+    }));
+  });
 }
 
 /** Schedules the hourly sweep; events go out on the bus once each bucket's changes committed. */

@@ -232,9 +232,16 @@ export type SweptEvents = { event: S3ObjectEvent; scope: EventScope }[];
  * the one an interval after start, a Nimbus restarted more often than that never expired an
  * object, where S3 removes it once its lifetime ends, stopped or not.
  */
-export function sweepEvery(env: ServiceEnvironment, store: S3Store, interval: number, sweep: (store: S3Store, now: number) => SweptEvents, name: string): () => void {
+export function sweepEvery(
+  env: ServiceEnvironment,
+  store: S3Store,
+  interval: number,
+  sweep: (store: S3Store, now: number, failed: (bucket: string, error: unknown) => void) => SweptEvents,
+  name: string,
+): () => void {
+  const failed = (bucket: string, error: unknown): void => env.logger.warn({ msg: `${name} failed for a bucket, to be tried again at the next sweep`, bucket, error: String(error) });
   const run = (): void => {
-    for (const { event, scope } of sweep(store, env.clock.now())) env.events.publish("s3:Object", event, scope);
+    for (const { event, scope } of sweep(store, env.clock.now(), failed)) env.events.publish("s3:Object", event, scope);
   };
   return env.scheduler.every(interval, run, name, { fromNow: true });
 }
