@@ -14,6 +14,7 @@ import { Readable } from "node:stream";
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  GetBucketLoggingCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -227,6 +228,40 @@ describe("S3 server access logs on a full database", () => {
         delivered += await (await s3.send(new GetObjectCommand({ Bucket: target, Key }))).Body?.transformToString();
       }
       for (const key of keys) assert.ok(delivered.includes(` ${key} `), `the record of ${key[0]}...`);
+    } finally {
+      s3.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("S3 bucket settings on a full database", () => {
+  test("turning logging off, refused for a full disk, leaves the bucket logging as the database says", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      const [source, target] = [uniqueName("logs-off-src"), uniqueName("logs-off-dst")];
+      for (const bucket of [source, target]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(new PutBucketLoggingCommand({ Bucket: source, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: "logs/" } } }));
+      // A delete needs no new page; on a full disk its commit fails all the same (the WAL cannot
+      // grow). A trigger that writes a page with it makes it fail here as it fails there.
+      const db = nimbus.state.db;
+      db.exec("CREATE TABLE test_ballast (bytes BLOB)");
+      db.exec("CREATE TEMP TRIGGER test_config_deleted AFTER DELETE ON main.s3_bucket_config BEGIN INSERT INTO main.test_ballast VALUES (randomblob(8192)); END");
+      const giveBack = fillDatabase(nimbus);
+      const refused = await failure(s3.send(new PutBucketLoggingCommand({ Bucket: source, BucketLoggingStatus: {} })));
+      giveBack();
+      db.exec("DROP TRIGGER temp.test_config_deleted");
+      assert.deepEqual([refused.name, refused.$metadata.httpStatusCode], ["InternalError", 500]);
+      assert.equal((await s3.send(new GetBucketLoggingCommand({ Bucket: source }))).LoggingEnabled?.TargetBucket, target);
+
+      await s3.send(new PutObjectCommand({ Bucket: source, Key: "still-logged", Body: "x" }));
+      await nimbus.scheduler.advance(ACCESS_LOG_DELIVERY_INTERVAL);
+      let delivered = "";
+      for (const { Key } of (await s3.send(new ListObjectsV2Command({ Bucket: target }))).Contents ?? []) {
+        delivered += await (await s3.send(new GetObjectCommand({ Bucket: target, Key }))).Body?.transformToString();
+      }
+      assert.ok(delivered.includes(" still-logged "), "the PUT is logged");
     } finally {
       s3.destroy();
       await nimbus.close();

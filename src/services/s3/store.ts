@@ -493,8 +493,8 @@ export class S3Store {
 
   /**
    * The buckets with server access logging on, so a request to any other bucket is told apart by
-   * one look-up (none at all while no bucket logs). It may name a bucket whose logging went in a
-   * rolled-back transaction; the configuration itself is read before anything is recorded.
+   * one look-up (none at all while no bucket logs). A failed transaction reads it again: one
+   * that turned logging off and rolled back (a full disk) left a bucket that logs out of it.
    */
   private readonly loggingBuckets: Set<string>;
   private readonly batchDeletes = new Map<string, readonly BatchDeleted[]>();
@@ -505,6 +505,8 @@ export class S3Store {
     } catch (error) {
       // What RowCache.guard does for each cache of configurations.
       this.configs.clear();
+      this.loggingBuckets.clear();
+      for (const bucket of this.bucketsWithConfig("logging")) this.loggingBuckets.add(bucket);
       throw error;
     }
   }
