@@ -1,14 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { openState, type StateLayer } from "./database.js";
-import { BlobNotFoundError, ComposedStream, DiskBlobStore, INLINE_BLOB_BYTES, SMALL_BLOB_BYTES } from "./blob-store.js";
+import { BlobDamagedError, BlobNotFoundError, ComposedStream, DiskBlobStore, INLINE_BLOB_BYTES, SMALL_BLOB_BYTES } from "./blob-store.js";
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
@@ -374,6 +374,26 @@ describe("blob store reads", () => {
       state.blobs.release(blob.id);
       assert.equal(state.blobs.has(blob.id), false);
       assert.equal((await readAll(stream)).toString(), "still readable");
+    }));
+
+  test("a file truncated outside Nimbus is refused as BlobDamaged when it is opened, not read short", () =>
+    withState(async (state) => {
+      const large = await putRetained(state, Buffer.alloc(SMALL_BLOB_BYTES + 1000, 3));
+      const small = await putRetained(state, Buffer.alloc(50_000, 4));
+      for (const { id } of [large, small]) truncateSync(state.blobs.path(id), 1000);
+      assert.throws(() => state.blobs.get(large.id), BlobDamagedError);
+      assert.throws(() => state.blobs.get(large.id, { start: 0, end: 99 }), BlobDamagedError);
+      assert.throws(() => state.blobs.read(large.id, SMALL_BLOB_BYTES + 1000), BlobDamagedError);
+      // The put left the small blob's bytes in the read cache: a store without one reads the file.
+      const uncached = new DiskBlobStore(state.db, state.blobs.root, 0, 0);
+      assert.throws(() => uncached.read(small.id, 50_000), { name: "BlobDamagedError", message: `blob ${small.id} has 1000 bytes where 50000 were stored: its file was changed outside Nimbus` });
+      // A composed blob fails when it reaches the part.
+      const composed = state.transaction(() => {
+        const blob = state.blobs.compose([large, small].map((b) => ({ id: b.id, size: b.id === large.id ? SMALL_BLOB_BYTES + 1000 : 50_000 })));
+        state.blobs.retain(blob.id);
+        return blob.id;
+      });
+      await assert.rejects(readAll(state.blobs.get(composed)), BlobDamagedError);
     }));
 
   test("reading or sizing a missing blob is BlobNotFound", () =>

@@ -2,7 +2,9 @@ import { createHash, randomBytes, randomUUID, type Hash } from "node:crypto";
 import {
   createReadStream,
   createWriteStream,
+  closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -155,6 +157,23 @@ export interface BlobStore {
   /** Gives up a put that will not be retained; the file goes unless something else holds it. */
   abandon(id: string): void;
   sweep(opts?: SweepOptions): Promise<SweepResult>;
+}
+
+/**
+ * A blob whose file holds fewer bytes than were stored: it was truncated outside Nimbus (a user
+ * cleaning the data dir). Refused when the file is opened, so a read never passes a short body
+ * on as if it were whole (a copy would store it, a response would be cut short).
+ */
+export class BlobDamagedError extends Error {
+  override readonly name = "BlobDamagedError";
+  readonly code = "BlobDamaged";
+  constructor(
+    readonly id: string,
+    expected: number,
+    actual: number,
+  ) {
+    super(`blob ${id} has ${actual} bytes where ${expected} were stored: its file was changed outside Nimbus`);
+  }
 }
 
 export class BlobNotFoundError extends Error {
@@ -411,7 +430,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   read(id: string, size: number, range?: ByteRange): Buffer | Readable {
-    if (size > SMALL_BLOB_BYTES) return this.get(id, range);
+    if (size > SMALL_BLOB_BYTES) return this.stream(id, range, size);
     let bytes = this.cache.get(id);
     if (bytes !== undefined) {
       // Most recently used goes last, unless it is there already (the same blob read again): a
@@ -431,6 +450,7 @@ export class DiskBlobStore implements BlobStore {
           // No file: a composed blob (or none, which get refuses).
           return this.get(id, range);
         }
+        if (bytes.length < size) throw new BlobDamagedError(id, size, bytes.length);
       }
       this.remember(id, bytes);
     }
@@ -493,8 +513,13 @@ export class DiskBlobStore implements BlobStore {
   }
 
   get(id: string, range?: ByteRange): Readable {
+    return this.stream(id, range, this.pins.get(id)?.size ?? this.stmts.size.get(id)?.size);
+  }
+
+  /** get, with the blob's size when it is known (what its file must hold). */
+  private stream(id: string, range: ByteRange | undefined, size: number | undefined): Readable {
     if (range !== undefined) checkRange(range);
-    const file = this.openFile(id, range);
+    const file = this.openFile(id, range, size);
     if (file !== undefined) return file;
     const inline = this.inlineBytesOf(id);
     if (inline !== undefined) return Readable.from([sliced(inline, range)], { objectMode: false });
@@ -503,8 +528,11 @@ export class DiskBlobStore implements BlobStore {
     return this.composed(parts, range);
   }
 
-  /** A stream of the blob's file (or a range of it), opened now; undefined when it has no file. */
-  private openFile(id: string, range: ByteRange | undefined): ReadStream | undefined {
+  /**
+   * A stream of the blob's file (or a range of it), opened now; undefined when it has no file. A
+   * file shorter than `size` is refused (BlobDamagedError): one fstat, against reading it short.
+   */
+  private openFile(id: string, range: ByteRange | undefined, size: number | undefined): ReadStream | undefined {
     const file = this.path(id);
     let fd: number;
     try {
@@ -512,6 +540,13 @@ export class DiskBlobStore implements BlobStore {
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
+    }
+    if (size !== undefined) {
+      const actual = fstatSync(fd).size;
+      if (actual < size) {
+        closeSync(fd);
+        throw new BlobDamagedError(id, size, actual);
+      }
     }
     // 1 MiB reads: a multi-GiB GET then costs a thousand syscalls per GiB instead of sixteen thousand.
     return createReadStream(file, range ? { fd, start: range.start, end: range.end, highWaterMark: READ_CHUNK_BYTES } : { fd, highWaterMark: READ_CHUNK_BYTES });
@@ -541,7 +576,7 @@ export class DiskBlobStore implements BlobStore {
     for (const piece of pieces) this.pin(piece.id, piece.size);
     const open = (piece: Piece): ReadStream | Buffer => {
       if (piece.bytes !== undefined) return piece.bytes;
-      const file = this.openFile(piece.id, piece.range);
+      const file = this.openFile(piece.id, piece.range, piece.size);
       if (file === undefined) throw new BlobNotFoundError(piece.id);
       return file;
     };

@@ -2,12 +2,13 @@
  * S3 when the machine fails Nimbus: its data dir's disk fills up. A write that cannot be stored
  * answers S3's retryable 500 InternalError and leaves nothing behind that holds space; reads go on;
  * once space is back, writes work again without a restart. The disk is a small tmpfs mounted for
- * the test (root only: the test skips where it cannot mount one).
+ * the test (root only: the test skips where it cannot mount one), the database one whose pages
+ * are capped (max_page_count). And a data dir whose files were changed outside Nimbus.
  */
 import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, truncateSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -26,6 +27,7 @@ import {
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { ACCESS_LOG_DELIVERY_INTERVAL } from "../../src/services/s3/access-log.js";
@@ -336,4 +338,32 @@ describe("S3 on a full disk", () => {
         assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "buffered" }))).ContentLength, 100_000);
       }),
     ));
+});
+
+describe("S3 over a data dir changed outside Nimbus", () => {
+  test("an object whose file was truncated answers 500 InternalError to GET and UploadPartCopy, not a short body", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      const bucket = uniqueName("truncated");
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      for (const [key, size] of [["large", 2 * 1024 * 1024], ["small", 100_000]] as const) {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.alloc(size, 1) }));
+      }
+      const blobIds = nimbus.state.db.prepare<[string], { key: string; blob_id: string }>("SELECT key, blob_id FROM s3_objects WHERE bucket = ?").all(bucket);
+      for (const { blob_id } of blobIds) truncateSync(nimbus.state.blobs.path(blob_id), 1000);
+
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "copied" }));
+      const copy = await failure(s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: "copied", UploadId, PartNumber: 1, CopySource: `${bucket}/large` })));
+      assert.deepEqual([copy.name, copy.$metadata.httpStatusCode], ["InternalError", 500]);
+      const ranged = await failure(s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: "copied", UploadId, PartNumber: 2, CopySource: `${bucket}/large`, CopySourceRange: "bytes=0-1999" })));
+      assert.deepEqual([ranged.name, ranged.$metadata.httpStatusCode], ["InternalError", 500]);
+      // The small object's bytes are still in the read cache; the large one is read from its file.
+      const got = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "large" })));
+      assert.deepEqual([got.name, got.$metadata.httpStatusCode], ["InternalError", 500]);
+    } finally {
+      s3.destroy();
+      await nimbus.close();
+    }
+  });
 });

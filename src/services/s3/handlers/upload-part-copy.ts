@@ -76,9 +76,10 @@ export async function uploadPartCopy(input: UploadPartCopyInput, ctx: S3Context)
       ...encryptionOutput(encryption),
     };
   }
-  const hasher = createStreamHasher(algorithm);
   const blobs = ctx.store.blobs;
+  // Opened before the hasher is made: a source that cannot be read (its file gone or damaged) leaves no hasher running.
   const bytes = range ? blobs.get(source.blob_id ?? "", { start: range.start, end: range.end }) : blobs.get(source.blob_id ?? "");
+  const hasher = createStreamHasher(algorithm);
   let blob;
   try {
     blob = await blobs.put(source.size === 0 ? Buffer.alloc(0) : bytes, { hashes: ["md5"], id: "unique", onChunk: (c: Uint8Array) => hashChunk(hasher, c) });
