@@ -115,7 +115,7 @@ describe("S3 on a full database", () => {
   test("an event notification the queue could not store for a full disk is sent again once there is space", async () => {
     const nimbus = await startTestNimbus();
     const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    const sqs = new SQSClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    const sqs = new SQSClient({ ...{}, ...nimbus.clientConfig(), maxAttempts: 1 });
     try {
       const bucket = uniqueName("notify-full");
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
