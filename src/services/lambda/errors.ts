@@ -85,6 +85,9 @@ const specs = defineErrors({
   InvalidParameterValue: { code: "InvalidParameterValueException", status: 400, message: "{message}" },
   Validation: { code: "ValidationException", status: 400, message: "{message}" },
   Throttled: { code: "TooManyRequestsException", status: 429, message: "Rate Exceeded." },
+  // What Lambda answers when it fails itself (here: the disk is full, descriptors ran out), with
+  // `Type` "Service"; the message as the Java and JS SDKs have printed it from Lambda's answer.
+  ServiceException: { code: "ServiceException", status: 500, message: "An error occurred and the request cannot be processed." },
   RequestTooLarge: {
     code: "RequestEntityTooLargeException",
     status: 413,

@@ -38,6 +38,7 @@ import { listTags, tagResource, untagResource } from "./handlers/tags.js";
 import { updateFunctionCode, updateFunctionConfiguration } from "./handlers/update-function.js";
 import { listVersionsByFunction, publishVersion } from "./handlers/versions.js";
 import { resumeAsyncEvents } from "./domain/invoker.js";
+import { errors } from "./errors.js";
 import { startProvisionedMaintenance } from "./provisioned.js";
 import { startPollers } from "./sqs-poller.js";
 import { LambdaStore } from "./store.js";
@@ -52,6 +53,8 @@ export const CODE_PRUNE_MS = 60_000;
 
 export default defineService<LambdaOperations, LambdaStore>({
   createStore: (env) => new LambdaStore(env),
+  // An unexpected failure (a full disk, no descriptors left) is Lambda's own, retryable 500.
+  internalError: () => errors.ServiceException(undefined, { fields: { Type: "Service" } }),
   start: (env, store) => {
     startPollers(store);
     resumeAsyncEvents(store);

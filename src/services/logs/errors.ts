@@ -40,4 +40,6 @@ export const errors = defineErrors({
   MetricFilterNotFound: { code: "ResourceNotFoundException", status: 400, message: "The specified metric filter does not exist." },
   LimitExceeded: { code: "LimitExceededException", status: 400, message: "Resource limit exceeded." },
   InvalidNextToken: { code: "InvalidParameterException", status: 400, message: "The specified nextToken is invalid." },
+  // The service's own failure (here: the disk is full, descriptors ran out): a 500 the SDKs retry.
+  ServiceUnavailable: { code: "ServiceUnavailableException", status: 500, message: "The service cannot complete the request." },
 });

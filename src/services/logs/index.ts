@@ -10,12 +10,15 @@ import { startLiveTail } from "./handlers/start-live-tail.js";
 import { deleteRetentionPolicy, putRetentionPolicy } from "./handlers/retention.js";
 import { listTagsForResource, listTagsLogGroup, tagLogGroup, tagResource, untagLogGroup, untagResource } from "./handlers/tags.js";
 import { RETENTION_SWEEP_MS, sweepRetention } from "./retention-sweep.js";
+import { errors } from "./errors.js";
 import { LogsStore } from "./store.js";
 
 export type { LogsContext } from "./resolve.js";
 
 export default defineService<LogsOperations, LogsStore>({
   createStore: (env) => new LogsStore(env.state),
+  // An unexpected failure (a full disk, no descriptors left) is the service's own, retryable 500.
+  internalError: () => errors.ServiceUnavailable(),
   start(env, store) {
     const cancelSweep = env.scheduler.every(RETENTION_SWEEP_MS, () => void sweepRetention(store, env.clock), "logs:retention-sweep");
     return () => {
