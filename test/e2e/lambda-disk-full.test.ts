@@ -5,11 +5,24 @@
  * leaves nothing half done, and everything works again once space returns, without a restart.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+  PublishLayerVersionCommand,
+  UpdateFunctionCodeCommand,
+} from "@aws-sdk/client-lambda";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import type { Database } from "../../src/state/database.js";
-import { ROLE, rejectsWith } from "./lambda-helpers.js";
+import { json, ROLE, rejectsWith } from "./lambda-helpers.js";
 import { jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /**
@@ -82,5 +95,97 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
     assert.equal((await create()).FunctionName, name);
     assert.equal((await put()).status, 200);
     assert.equal(((await logs.ok("GetLogEvents", { logGroupName: group, logStreamName: "s" }))["events"] as unknown[]).length, 1);
+  });
+});
+
+/** A tmpfs of `size` mounted on a new directory, or why there is none (not root, no mount). */
+function mountTmpfs(size: string): { dir: string; unmount: () => void } | string {
+  const dir = mkdtempSync(join(tmpdir(), "nimbus-tmpfs-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { stdio: "pipe" });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    return `a tmpfs cannot be mounted here (${String((err as Error).message).split("\n")[0]})`;
+  }
+  return {
+    dir,
+    unmount: () => {
+      execFileSync("umount", ["-l", dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes zeros to `file` until the file system has no room left. */
+function fillDisk(file: string): void {
+  const fd = openSync(file, "w");
+  const chunk = Buffer.alloc(64 * 1024);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOSPC") throw err;
+  } finally {
+    closeSync(fd);
+  }
+  // What is left is less than a chunk: take it too.
+  const rest = openSync(`${file}.rest`, "w");
+  try {
+    for (;;) writeSync(rest, Buffer.alloc(512));
+  } catch {
+    // Full.
+  } finally {
+    closeSync(rest);
+  }
+}
+
+describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
+  test("a package that cannot be extracted answers ServiceException, leaves no partial directory or function, and goes in once space returns", async (t) => {
+    const mounted = mountTmpfs("16m");
+    if (typeof mounted === "string") {
+      t.skip(mounted);
+      return;
+    }
+    const ballast = join(mounted.dir, "ballast");
+    let nimbus: TestNimbus | undefined;
+    let lambda: LambdaClient | undefined;
+    try {
+      const dataDir = join(mounted.dir, "data");
+      nimbus = await startTestNimbus({ inMemory: false, dataDir });
+      lambda = new LambdaClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+      const client = lambda;
+      const name = uniqueName("tmpfs-fn");
+      const zip = (answer: string) => makeZip({ "index.js": `exports.handler = async () => "${answer}";`, "filler.bin": randomBytes(256 * 1024) });
+      await client.send(new CreateFunctionCommand({ FunctionName: `${name}-old`, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: await zip("old") } }));
+      const create = async () =>
+        client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: await zip("new") } }));
+      const leftovers = () => readdirSync(join(dataDir, "lambda", "code")).filter((entry) => entry.startsWith(".tmp-"));
+
+      fillDisk(ballast);
+      const message = "An error occurred and the request cannot be processed.";
+      await rejectsWith(create(), "ServiceException", message, 500);
+      await rejectsWith(client.send(new UpdateFunctionCodeCommand({ FunctionName: `${name}-old`, ZipFile: await zip("newer") })), "ServiceException", message, 500);
+      await rejectsWith(client.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: await zip("layer") } })), "ServiceException", message, 500);
+      assert.deepEqual(leftovers(), []);
+      await rejectsWith(client.send(new GetFunctionCommand({ FunctionName: name })), "ResourceNotFoundException", `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${name}`, 404);
+      // The function whose update failed runs its old code, full disk or not.
+      assert.equal(json((await client.send(new InvokeCommand({ FunctionName: `${name}-old` }))).Payload), "old");
+
+      rmSync(ballast);
+      rmSync(`${ballast}.rest`);
+      assert.equal((await create()).FunctionName, name);
+      assert.equal(json((await client.send(new InvokeCommand({ FunctionName: name }))).Payload), "new");
+      await client.send(new UpdateFunctionCodeCommand({ FunctionName: `${name}-old`, ZipFile: await zip("newer") }));
+      assert.equal(json((await client.send(new InvokeCommand({ FunctionName: `${name}-old` }))).Payload), "newer");
+    } finally {
+      lambda?.destroy();
+      // Room first: closing checkpoints the database.
+      rmSync(ballast, { force: true });
+      rmSync(`${ballast}.rest`, { force: true });
+      try {
+        await nimbus?.close();
+      } finally {
+        mounted.unmount();
+      }
+    }
   });
 });

@@ -88,7 +88,10 @@ export async function extractZip(zip: Buffer, rootDir: string, options: ExtractO
     await writeEntries(zipfile, entries, tmpDir);
   } catch (err) {
     await rm(tmpDir, { recursive: true, force: true });
-    if (err instanceof AwsError) throw err;
+    // A system call that failed (ENOSPC, EROFS, EMFILE) is the host's trouble, not the archive's:
+    // it goes up as the service's internal error, which the caller may retry; zip and inflate
+    // errors carry no syscall.
+    if (err instanceof AwsError || isSystemError(err)) throw err;
     throw runtimeErrors.CorruptZip();
   } finally {
     zipfile.close();
@@ -252,6 +255,10 @@ async function mergeTree(from: string, to: string): Promise<void> {
 async function writeScopeBoundary(rootDir: string): Promise<void> {
   const file = join(rootDir, "package.json");
   if (!(await exists(file))) await writeFile(file, "{}\n").catch(() => undefined);
+}
+
+function isSystemError(err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException | undefined)?.syscall === "string";
 }
 
 async function exists(path: string): Promise<boolean> {
