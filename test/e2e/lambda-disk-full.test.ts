@@ -18,8 +18,10 @@ import {
   LambdaClient,
   ListFunctionsCommand,
   PublishLayerVersionCommand,
+  PutFunctionEventInvokeConfigCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import type { Database } from "../../src/state/database.js";
 import { json, ROLE, rejectsWith } from "./lambda-helpers.js";
@@ -46,6 +48,22 @@ function fillDatabase(db: Database): () => void {
   return () => {
     db.pragma(`max_page_count = ${ceiling}`);
     db.exec(`DROP TABLE ${ballast}`);
+  };
+}
+
+/**
+ * Makes every change to `table` fail as a full disk makes it fail. A database whose growth
+ * max_page_count stops still updates and deletes rows in place, where a full disk refuses them
+ * too (the WAL cannot grow): seen on a full tmpfs, where the asynchronous queue's UPDATE failed.
+ * The returned function lets writes through again.
+ */
+function refuseWrites(db: Database, table: string): () => void {
+  const trigger = uniqueName("refuse").replace(/-/g, "_");
+  for (const event of ["INSERT", "UPDATE", "DELETE"]) {
+    db.exec(`CREATE TEMP TRIGGER ${trigger}_${event} BEFORE ${event} ON ${table} BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+  }
+  return () => {
+    for (const event of ["INSERT", "UPDATE", "DELETE"]) db.exec(`DROP TRIGGER temp.${trigger}_${event}`);
   };
 }
 
@@ -95,6 +113,41 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
     assert.equal((await create()).FunctionName, name);
     assert.equal((await put()).status, 200);
     assert.equal(((await logs.ok("GetLogEvents", { logGroupName: group, logStreamName: "s" }))["events"] as unknown[]).length, 1);
+  });
+
+  test("an asynchronous invocation whose queue row cannot be written is retried all the same, reaches its destination, and leaves the queue once it can", async () => {
+    const sqs = new SQSClient(nimbus.clientConfig());
+    try {
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("full-dest") }))).QueueUrl ?? "";
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      const name = uniqueName("full-async");
+      const zip = await makeZip({ "index.js": "exports.handler = async () => { throw new Error('always fails'); };" });
+      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: zip } }));
+      await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, DestinationConfig: { OnFailure: { Destination: queueArn } } }));
+      const db = nimbus.state.db;
+      const queued = () => db.prepare("SELECT COUNT(*) AS n FROM lambda_async_events WHERE name = ?").get(name) as { n: number };
+      assert.equal((await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"n":1}') }))).StatusCode, 202);
+
+      const allow = refuseWrites(db, "lambda_async_events");
+      try {
+        // The first attempt fails and its retry cannot be recorded; the two retries come all the same.
+        await nimbus.scheduler.runDue();
+        await nimbus.scheduler.advance(60_000);
+        await nimbus.scheduler.advance(120_000);
+        const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+        assert.equal(got.Messages?.length, 1);
+        const record = JSON.parse(got.Messages?.[0]?.Body ?? "{}") as { requestContext: { condition: string; approximateInvokeCount: number } };
+        assert.deepEqual([record.requestContext.condition, record.requestContext.approximateInvokeCount], ["RetriesExhausted", 3]);
+        // Finished, but still in the queue's table: a restart now would run it again.
+        assert.equal(queued().n, 1);
+      } finally {
+        allow();
+      }
+      await nimbus.scheduler.advance(60_000);
+      assert.equal(queued().n, 0);
+    } finally {
+      sqs.destroy();
+    }
   });
 });
 

@@ -228,9 +228,30 @@ function schedule(store: LambdaStore, scope: Scope, job: AsyncJob, delay: number
   store.env.scheduler.after(delay, () => attemptJob(store, scope, job), "lambda async invoke");
 }
 
+/**
+ * How long an event whose queue row could not be written (a full disk, a read-only data dir)
+ * waits before the write is tried again. The queue in memory goes on meanwhile: the row is
+ * only what a restart resumes from.
+ */
+export const QUEUE_WRITE_RETRY_MS = 60_000;
+
+function queueWriteFailed(store: LambdaStore, job: AsyncJob, what: string, err: unknown): void {
+  store.env.logger.warn({
+    msg: `lambda: could not ${what} asynchronous invocation ${job.id} of ${job.target.fn.name} in the database (${String(err)}); free disk space in the data dir, the write is tried again every ${QUEUE_WRITE_RETRY_MS / 1000} s`,
+    service: "lambda",
+  });
+}
+
 /** The event reached its end: it leaves the queue (unless Nimbus is stopping, when the database may be gone). */
 function finishJob(store: LambdaStore, scope: Scope, job: AsyncJob): void {
-  if (!store.closing) store.deleteAsyncEvent(scope, job.id);
+  if (store.closing) return;
+  try {
+    store.deleteAsyncEvent(scope, job.id);
+  } catch (err) {
+    // Left in place, a restart would run the event again.
+    queueWriteFailed(store, job, "remove the finished", err);
+    store.env.scheduler.after(QUEUE_WRITE_RETRY_MS, () => finishJob(store, scope, job), "lambda async event removal");
+  }
 }
 
 async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Promise<void> {
@@ -266,7 +287,12 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
   }
   if (attempt <= maxRetries) {
     const delay = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 0;
-    store.rescheduleAsyncEvent(scope, job.id, attempt, store.env.clock.now() + delay);
+    try {
+      store.rescheduleAsyncEvent(scope, job.id, attempt, store.env.clock.now() + delay);
+    } catch (err) {
+      // The retry happens all the same; a restart meanwhile runs this attempt again, from the row.
+      queueWriteFailed(store, job, "record the retry of", err);
+    }
     schedule(store, scope, { ...{}, ...job, attempt }, delay);
     return;
   }
