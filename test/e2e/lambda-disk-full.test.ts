@@ -152,19 +152,19 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
 });
 
 /** A tmpfs of `size` mounted on a new directory, or why there is none (not root, no mount). */
-function mountTmpfs(size: string): { dir: string; unmount: () => void } | string {
-  const dir = mkdtempSync(join(tmpdir(), "nimbus-tmpfs-"));
+function mountTmpfs(size: string, on?: string): { dir: string; unmount: () => void } | string {
+  const dir = on ?? mkdtempSync(join(tmpdir(), "nimbus-tmpfs-"));
   try {
     execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { stdio: "pipe" });
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    if (on === undefined) rmSync(dir, { recursive: true, force: true });
     return `a tmpfs cannot be mounted here (${String((err as Error).message).split("\n")[0]})`;
   }
   return {
     dir,
     unmount: () => {
       execFileSync("umount", ["-l", dir]);
-      rmSync(dir, { recursive: true, force: true });
+      if (on === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -239,6 +239,40 @@ describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
       } finally {
         mounted.unmount();
       }
+    }
+  });
+
+  test("a function environment whose /tmp cannot be removed when its runtime exits does not take Nimbus down", async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-env-rm-"));
+    const nimbus = await startTestNimbus({ inMemory: false, dataDir });
+    const lambda = new LambdaClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    let mounted: { dir: string; unmount: () => void } | string | undefined;
+    try {
+      const name = uniqueName("rm-fn");
+      const zip = await makeZip({ "index.js": "exports.handler = async (e) => { if (e.exit) process.exit(3); return 'up'; };" });
+      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: zip } }));
+      // Warm: its environment, and the /tmp it has under the data dir, exist.
+      assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "up");
+      const environments = join(dataDir, "lambda", "engine", "environments");
+      const [id] = readdirSync(environments);
+      assert.ok(id !== undefined);
+      // A file system mounted on it makes its removal fail (EBUSY), as a read-only or full one, or no descriptor left (EMFILE), makes it fail.
+      mounted = mountTmpfs("1m", join(environments, id, "tmp"));
+      if (typeof mounted === "string") {
+        t.skip(mounted);
+        return;
+      }
+      // The runtime exits and its /tmp cannot go: that rejection was unhandled and ended the process.
+      const exited = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"exit":true}') }));
+      assert.equal(exited.FunctionError, "Unhandled");
+      // Give the removal its turn: a crash comes now.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(json((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "up");
+    } finally {
+      lambda.destroy();
+      if (typeof mounted === "object") mounted.unmount();
+      await nimbus.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

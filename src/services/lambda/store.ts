@@ -5,7 +5,6 @@
  * archive (zip.ts names directories by the archive's SHA-256).
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { buffer } from "node:stream/consumers";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,7 +12,7 @@ import type { Scope, ServiceEnvironment } from "../../core/service.js";
 import { cachedPrepare, type PreparedStatements } from "../../state/database.js";
 import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "./limits.js";
 import { createEngine, type Engine, type FunctionCredentials } from "./runtime/environments.js";
-import { extractZip, removeDirSoon, type ExtractedCode } from "./runtime/zip.js";
+import { extractZip, removeDirSoon, removeTree, type ExtractedCode } from "./runtime/zip.js";
 
 export const LAMBDA_MIGRATIONS: readonly string[] = [
   `CREATE TABLE lambda_functions (
@@ -470,7 +469,7 @@ export class LambdaStore {
     }
     for (const name of names) {
       if (/^[0-9a-f]{64}$/.test(name)) this.codeCandidates.add(name);
-      else if (name.startsWith(".gone-") || name.startsWith(".tmp-")) void rm(join(this.codeRoot, name), { recursive: true, force: true });
+      else if (name.startsWith(".gone-") || name.startsWith(".tmp-")) void removeTree(join(this.codeRoot, name));
     }
     this.pruneCode();
   }

@@ -23,7 +23,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, type Dirent } from "node:fs";
-import { lstat, mkdir, readdir, rm } from "node:fs/promises";
+import { lstat, mkdir, readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Clock } from "../../../core/clock.js";
 import { AwsError } from "../../../core/errors.js";
@@ -31,6 +31,7 @@ import { runtimeErrors } from "./errors.js";
 import { MAX_SYNC_RESPONSE_BYTES, RuntimeApi } from "./runtime-api.js";
 import { EntrypointError, runtimeVersionArn, type EnvironmentIdentity, type SpawnPlan } from "./runtimes.js";
 import type { EngineLog, FunctionSpec, InvokeOptions, InvokeResult, LogEvent, Scheduler } from "./types.js";
+import { removeTree } from "./zip.js";
 
 /** What an environment needs from the engine that owns it. */
 export interface EnvironmentHost {
@@ -285,7 +286,7 @@ export class Environment {
     this.current?.settle({ kind: "exit", code: null, signal: "SIGKILL" });
     this.host.gone(this);
     await this.api?.close();
-    await rm(dirname(this.tmpDir), { recursive: true, force: true });
+    await removeTree(dirname(this.tmpDir));
   }
 
   /** SIGKILL to the whole process group: the runtime and whatever it started. */
@@ -362,7 +363,7 @@ export class Environment {
       if (!wasDead) this.host.gone(this);
       // Nothing will talk to this environment again: free its port and its /tmp.
       void this.api?.close();
-      void rm(dirname(this.tmpDir), { recursive: true, force: true });
+      void removeTree(dirname(this.tmpDir));
       resolveClosed();
     };
     child.on("error", (err: NodeJS.ErrnoException) => {

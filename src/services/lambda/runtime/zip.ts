@@ -87,7 +87,7 @@ export async function extractZip(zip: Buffer, rootDir: string, options: ExtractO
   try {
     await writeEntries(zipfile, entries, tmpDir);
   } catch (err) {
-    await rm(tmpDir, { recursive: true, force: true });
+    await removeTree(tmpDir);
     // A system call that failed (ENOSPC, EROFS, EMFILE) is the host's trouble, not the archive's:
     // it goes up as the service's internal error, which the caller may retry; zip and inflate
     // errors carry no syscall.
@@ -101,7 +101,7 @@ export async function extractZip(zip: Buffer, rootDir: string, options: ExtractO
     return result(finalDir, unzippedSize, false);
   } catch (err) {
     // Another extraction of the same archive won the race; its result is identical.
-    await rm(tmpDir, { recursive: true, force: true });
+    await removeTree(tmpDir);
     if (await exists(finalDir)) return result(finalDir, unzippedSize, true);
     throw err;
   }
@@ -130,7 +130,7 @@ export async function buildOptDir(layerDirs: readonly string[], rootDir: string)
     for (const layer of layerDirs) await mergeTree(resolve(layer), tmpDir);
     await rename(tmpDir, finalDir);
   } catch (err) {
-    await rm(tmpDir, { recursive: true, force: true });
+    await removeTree(tmpDir);
     if (!(await exists(finalDir))) throw err;
   }
   return finalDir;
@@ -149,8 +149,17 @@ export function removeDirSoon(dir: string): boolean {
   } catch {
     return false;
   }
-  void rm(gone, { recursive: true, force: true });
+  void removeTree(gone);
   return true;
+}
+
+/**
+ * Removes a directory tree and never fails: a removal is clean-up, and one that a full, read-only
+ * or busy file system, or a process out of descriptors (EMFILE), refuses must not fail the work it
+ * follows, nor, left unawaited, end the process as an unhandled rejection.
+ */
+export function removeTree(path: string): Promise<void> {
+  return rm(path, { recursive: true, force: true }).catch(() => undefined);
 }
 
 /** The directory buildOptDir merges these layer directories into, in this order. */
