@@ -149,6 +149,40 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
       sqs.destroy();
     }
   });
+
+  test("an asynchronous invocation whose destination fails itself stays queued and is delivered once the destination can take it", async () => {
+    const sqs = new SQSClient(nimbus.clientConfig());
+    try {
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("full-onfailure") }))).QueueUrl ?? "";
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      const name = uniqueName("full-dest");
+      const zip = await makeZip({ "index.js": "exports.handler = async () => { throw new Error('always fails'); };" });
+      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: zip } }));
+      await lambda.send(
+        new PutFunctionEventInvokeConfigCommand({ FunctionName: name, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: queueArn } } }),
+      );
+      const queued = () => (nimbus.state.db.prepare("SELECT COUNT(*) AS n FROM lambda_async_events WHERE name = ?").get(name) as { n: number }).n;
+      const receive = async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }))).Messages ?? [];
+      await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"n":2}') }));
+
+      // SQS cannot store the record: its SendMessage fails as at a full disk.
+      const allow = refuseWrites(nimbus.state.db, "sqs_messages");
+      try {
+        await nimbus.scheduler.runDue();
+        assert.equal(queued(), 1, "the event waits for its record to be delivered");
+      } finally {
+        allow();
+      }
+      assert.deepEqual(await receive(), []);
+      await nimbus.scheduler.advance(60_000);
+      const [message] = await receive();
+      const record = JSON.parse(message?.Body ?? "{}") as { requestContext?: { condition: string }; requestPayload?: unknown };
+      assert.deepEqual([record.requestContext?.condition, record.requestPayload], ["RetriesExhausted", { n: 2 }]);
+      assert.equal(queued(), 0);
+    } finally {
+      sqs.destroy();
+    }
+  });
 });
 
 /** A tmpfs of `size` mounted on a new directory, or why there is none (not root, no mount). */

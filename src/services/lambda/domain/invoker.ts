@@ -261,8 +261,7 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
   const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
   const attempt = job.attempt + 1;
   if (store.env.clock.now() - job.enqueuedAt > maxAgeMs) {
-    await onFailure(store, scope, job, config, "EventAgeExceeded", undefined, job.attempt);
-    finishJob(store, scope, job);
+    await endJob(store, scope, job, () => onFailure(store, scope, job, config, "EventAgeExceeded", undefined, job.attempt));
     return;
   }
   let result: InvokeResult | undefined;
@@ -281,8 +280,11 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
   // Stopped mid-attempt: the row stays as it was, and the next start runs this attempt again.
   if (store.closing) return;
   if (result && !result.functionError) {
-    if (config?.onSuccess) await sendToDestination(store, scope, config.onSuccess, record(store, scope, job, "Success", result, attempt));
-    finishJob(store, scope, job);
+    const success = config?.onSuccess;
+    const body = record(store, scope, job, "Success", result, attempt);
+    await endJob(store, scope, job, async () => {
+      if (success) await sendToDestination(store, scope, success, body, true);
+    });
     return;
   }
   if (attempt <= maxRetries) {
@@ -296,7 +298,27 @@ async function attemptJob(store: LambdaStore, scope: Scope, job: AsyncJob): Prom
     schedule(store, scope, { ...{}, ...job, attempt }, delay);
     return;
   }
-  await onFailure(store, scope, job, config, "RetriesExhausted", result, attempt);
+  await endJob(store, scope, job, () => onFailure(store, scope, job, config, "RetriesExhausted", result, attempt));
+}
+
+/**
+ * The event's end: what it owes (a destination's record, a dead letter) is delivered, then it
+ * leaves the queue. A destination that failed itself (a full disk) keeps the event, and the
+ * delivery is tried again every QUEUE_WRITE_RETRY_MS: before, the record was lost and the event
+ * gone. A restart meanwhile runs the event's last attempt again, from its row.
+ */
+async function endJob(store: LambdaStore, scope: Scope, job: AsyncJob, deliver: () => Promise<void>): Promise<void> {
+  try {
+    await deliver();
+  } catch (err) {
+    if (store.closing) return;
+    store.env.logger.warn({
+      msg: `lambda: could not deliver the outcome of asynchronous invocation ${job.id} of ${job.target.fn.name} (${String(err)}); it is tried again every ${QUEUE_WRITE_RETRY_MS / 1000} s`,
+      service: "lambda",
+    });
+    store.env.scheduler.after(QUEUE_WRITE_RETRY_MS, () => endJob(store, scope, job, deliver), "lambda async destination");
+    return;
+  }
   finishJob(store, scope, job);
 }
 
@@ -310,7 +332,7 @@ async function onFailure(
   attempts: number,
 ): Promise<void> {
   if (config?.onFailure) {
-    await sendToDestination(store, scope, config.onFailure, record(store, scope, job, condition, result, attempts));
+    await sendToDestination(store, scope, config.onFailure, record(store, scope, job, condition, result, attempts), true);
     return;
   }
   await deadLetter(store, scope, job.target.version.config, job.payload, result?.payload ?? Buffer.from("{}"), job.options.requestId);
@@ -352,8 +374,20 @@ function arnParts(arn: string, scope: Scope): { service: string; region: string;
   return { service: parsed?.service ?? "", region: parsed?.region || scope.region, account: parsed?.account || scope.account, resource: parsed?.resource ?? "" };
 }
 
-/** OnSuccess/OnFailure destinations: an SQS queue, an SNS topic, a function or an event bus. */
-export async function sendToDestination(store: LambdaStore, scope: Scope, arn: string, body: string): Promise<void> {
+/**
+ * A failure of the destination service itself (not an AwsError, or a 5xx: a full disk, no
+ * descriptors), which a later delivery may get past; a refusal (4xx: no such queue, access
+ * denied) it would not.
+ */
+function failedItself(err: unknown): boolean {
+  return !(err instanceof AwsError) || err.status >= 500;
+}
+
+/**
+ * OnSuccess/OnFailure destinations: an SQS queue, an SNS topic, a function or an event bus.
+ * `retryable`: a destination that failed itself throws, for the caller to deliver again.
+ */
+export async function sendToDestination(store: LambdaStore, scope: Scope, arn: string, body: string, retryable = false): Promise<void> {
   const { service, region, account, resource } = arnParts(arn, scope);
   const targetScope = { account, region };
   const success = JSON.parse(body) as { requestContext: { condition: string } };
@@ -382,7 +416,8 @@ export async function sendToDestination(store: LambdaStore, scope: Scope, arn: s
         targetScope,
       );
     }
-  } catch {
+  } catch (err) {
+    if (retryable && failedItself(err)) throw err;
     // An unreachable destination loses the record, as on Lambda (which reports it in metrics only).
   }
 }
@@ -411,7 +446,8 @@ async function deadLetter(store: LambdaStore, scope: Scope, config: VersionConfi
     } else if (service === "sns") {
       await store.env.invoke("sns", "Publish", { TopicArn: target, Message: event.toString("utf8"), MessageAttributes: attributes }, targetScope);
     }
-  } catch {
+  } catch (err) {
+    if (failedItself(err)) throw err;
     // A missing dead-letter target loses the event, as on Lambda (which reports it in metrics only).
   }
 }
