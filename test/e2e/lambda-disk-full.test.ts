@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -182,6 +182,28 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
     } finally {
       sqs.destroy();
     }
+  });
+
+  test("a package whose function or layer row cannot be written leaves no file behind", async () => {
+    const name = uniqueName("full-pkg");
+    await lambda.send(
+      new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: await makeZip({ "index.js": "exports.handler = async () => 1;" }) } }),
+    );
+    // Over the inline size: these packages are files of the blob store.
+    const update = await makeZip({ "index.js": "exports.handler = async () => 2;", "filler.bin": randomBytes(64 * 1024) });
+    const layer = await makeZip({ "filler.bin": randomBytes(64 * 1024) });
+    const blobs = nimbus.state.blobs;
+    const idOf = (zip: Buffer) => createHash("sha256").update(zip).digest("hex");
+    // The first write of each is refused, as a full disk refuses it: the blob's reference, the layer's counter.
+    const allow = [refuseWrites(nimbus.state.db, "_blobs"), refuseWrites(nimbus.state.db, "lambda_layers")];
+    try {
+      const message = "An error occurred and the request cannot be processed.";
+      await rejectsWith(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: update })), "ServiceException", message, 500);
+      await rejectsWith(lambda.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: layer } })), "ServiceException", message, 500);
+    } finally {
+      for (const undo of allow) undo();
+    }
+    assert.deepEqual([existsSync(blobs.path(idOf(update))), existsSync(blobs.path(idOf(layer)))], [false, false]);
   });
 });
 

@@ -51,21 +51,28 @@ export async function publishLayerVersion(input: PublishLayerVersionInput, ctx: 
   const zip = await loadZip(input.Content, ctx);
   const code = await ctx.store.checkZip(zip);
   const blob = await ctx.store.env.state.blobs.put(zip);
-  const config = ctx.store.publishLayerVersion(
-    ctx,
-    {
-      name,
-      description: input.Description ?? "",
-      createdDate: ctx.clock.now(),
-      compatibleRuntimes: input.CompatibleRuntimes ?? [],
-      compatibleArchitectures: input.CompatibleArchitectures ?? [],
-      ...(input.LicenseInfo !== undefined ? { licenseInfo: input.LicenseInfo } : {}),
-      codeSha256: code.codeSha256,
-      codeSize: code.codeSize,
-      unzippedSize: code.unzippedSize,
-    },
-    blob.id,
-  );
+  let config: LayerVersionConfig;
+  try {
+    config = ctx.store.publishLayerVersion(
+      ctx,
+      {
+        name,
+        description: input.Description ?? "",
+        createdDate: ctx.clock.now(),
+        compatibleRuntimes: input.CompatibleRuntimes ?? [],
+        compatibleArchitectures: input.CompatibleArchitectures ?? [],
+        ...(input.LicenseInfo !== undefined ? { licenseInfo: input.LicenseInfo } : {}),
+        codeSha256: code.codeSha256,
+        codeSize: code.codeSize,
+        unzippedSize: code.unzippedSize,
+      },
+      blob.id,
+    );
+  } catch (err) {
+    // Not stored (a full disk): the package's file goes now, not at the next start's sweep.
+    ctx.store.env.state.blobs.abandon(blob.id);
+    throw err;
+  }
   return toOutput(ctx, config, blob.id);
 }
 

@@ -37,7 +37,13 @@ export async function updateFunctionCode(input: UpdateFunctionCodeInput, ctx: La
   };
   if (input.DryRun) return toConfiguration(ctx, updated);
   const blob = await ctx.store.env.state.blobs.put(zip);
-  ctx.store.putVersion(ctx, updated, blob.id);
+  try {
+    ctx.store.putVersion(ctx, updated, blob.id);
+  } catch (err) {
+    // Not stored (a full disk): the package's file goes now, not at the next start's sweep.
+    ctx.store.env.state.blobs.abandon(blob.id);
+    throw err;
+  }
   // The code replaced goes once no version holds it and its environments are gone.
   ctx.store.pruneCode();
   if (input.Publish) return toConfiguration(ctx, publish(ctx, updated.name, undefined).config);
