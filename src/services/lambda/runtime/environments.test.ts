@@ -2,7 +2,7 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, mkdir, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -872,4 +872,18 @@ describe("latency (printed, not asserted)", () => {
       );
     }
   });
+});
+
+test("an engine starting on a base dir removes the environments' /tmp directories a previous run left", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "nimbus-lambda-left-"));
+  const left = join(dir, "engine", "environments", "0123456789abcdef0123456789abcdef", "tmp");
+  await mkdir(left, { recursive: true });
+  await writeFile(join(left, "scratch.bin"), Buffer.alloc(64 * 1024));
+  const fresh = createEngine({ endpointUrl: ENDPOINT, clock: systemClock, baseDir: join(dir, "engine") });
+  try {
+    assert.ok(await waitUntil(() => !existsSync(dirname(left)) && readdirSync(join(dir, "engine")).every((name) => !name.startsWith(".gone-"))));
+  } finally {
+    await fresh.shutdown();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

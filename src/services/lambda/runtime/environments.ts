@@ -198,6 +198,10 @@ class LambdaEngine implements Engine, EnvironmentHost {
     // Merged /opt directories a previous run left (a data dir): no environment runs yet, and
     // those still wanted are built again on first use.
     removeDirSoon(this.optRoot);
+    // So are the /tmp directories of environments a run killed (kill -9) or failed to remove
+    // (a full or read-only disk): each held what its function wrote there, up to its ephemeral
+    // storage (10 GB), in the data dir for good.
+    removeDirSoon(join(this.baseDir, "environments"));
   }
 
   async invoke(fn: FunctionSpec, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
