@@ -12,7 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  CreateEventSourceMappingCommand,
   CreateFunctionCommand,
+  DeleteEventSourceMappingCommand,
+  DeleteFunctionCommand,
+  GetEventSourceMappingCommand,
   GetFunctionCommand,
   InvokeCommand,
   LambdaClient,
@@ -21,7 +25,7 @@ import {
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import type { Database } from "../../src/state/database.js";
 import { json, ROLE, rejectsWith } from "./lambda-helpers.js";
@@ -204,6 +208,36 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
       for (const undo of allow) undo();
     }
     assert.deepEqual([existsSync(blobs.path(idOf(update))), existsSync(blobs.path(idOf(layer)))], [false, false]);
+  });
+
+  test("DeleteEventSourceMapping and DeleteFunction the disk refuses leave the function and its mapping polling as before", async () => {
+    const sqs = new SQSClient(nimbus.clientConfig());
+    try {
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("full-esm") }))).QueueUrl ?? "";
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      const name = uniqueName("full-esm-fn");
+      await lambda.send(
+        new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: await makeZip({ "index.js": "exports.handler = async () => {};" }) } }),
+      );
+      const { UUID } = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn }));
+      const allow = refuseWrites(nimbus.state.db, "lambda_event_source_mappings");
+      try {
+        const message = "An error occurred and the request cannot be processed.";
+        await rejectsWith(lambda.send(new DeleteEventSourceMappingCommand({ UUID })), "ServiceException", message, 500);
+        await rejectsWith(lambda.send(new DeleteFunctionCommand({ FunctionName: name })), "ServiceException", message, 500);
+      } finally {
+        allow();
+      }
+      assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: name }))).Configuration?.FunctionName, name);
+      assert.equal((await lambda.send(new GetEventSourceMappingCommand({ UUID }))).State, "Enabled");
+      // Still polled: a message sent now is taken by the function.
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "after" }));
+      await nimbus.scheduler.advance(1000);
+      const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+      assert.deepEqual([left.Attributes?.["ApproximateNumberOfMessages"], left.Attributes?.["ApproximateNumberOfMessagesNotVisible"]], ["0", "0"]);
+    } finally {
+      sqs.destroy();
+    }
   });
 });
 

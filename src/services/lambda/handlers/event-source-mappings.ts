@@ -337,7 +337,8 @@ export function updateEventSourceMapping(input: UpdateEventSourceMappingInput, c
 
 export function deleteEventSourceMapping(input: DeleteEventSourceMappingInput, ctx: LambdaContext): DeleteEventSourceMappingOutput {
   const m = requireMapping(ctx, input.UUID);
-  stopPoller(ctx.store, ctx, m.uuid);
+  // Deleted first: a delete the disk refuses leaves the mapping as it was, still polled.
   ctx.store.deleteMapping(ctx, m.uuid);
+  stopPoller(ctx.store, ctx, m.uuid);
   return toOutput(ctx, m, "Deleting");
 }

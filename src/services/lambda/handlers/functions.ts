@@ -58,12 +58,14 @@ export async function deleteFunction(input: DeleteFunctionInput, ctx: LambdaCont
   if (!fn) throw errors.FunctionNotFound({ arn: functionArn(ctx, ref.name) });
   const arn = functionArn(ctx, ref.name);
   if (ref.qualifier === undefined) {
-    ctx.store.deleteFunction(ctx, ref.name);
-    for (const m of ctx.store.listMappings(ctx)) {
-      if (m.functionName !== ref.name) continue;
-      stopPoller(ctx.store, ctx, m.uuid);
-      ctx.store.deleteMapping(ctx, m.uuid);
-    }
+    // The function and its mappings go in one transaction, and their pollers stop once it has
+    // committed: a write the disk refuses leaves the function, its mappings and their polling as they were.
+    const mappings = ctx.store.listMappings(ctx).filter((m) => m.functionName === ref.name);
+    ctx.store.env.state.transaction(() => {
+      ctx.store.deleteFunction(ctx, ref.name);
+      for (const m of mappings) ctx.store.deleteMapping(ctx, m.uuid);
+    });
+    for (const m of mappings) stopPoller(ctx.store, ctx, m.uuid);
     await ctx.store.engine.retire(arn);
     forgetProvisioned(ctx.store, ctx, ref.name);
     forgetRoleSessions(ctx.store, ctx, ref.name);
