@@ -241,6 +241,35 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
   });
 });
 
+describe("Lambda's function logs at a full database", () => {
+  test("an invocation whose log cannot be stored succeeds, and the server log says the lines are lost", async () => {
+    const warnings: string[] = [];
+    const ignore = (): void => undefined;
+    const nimbus = await startTestNimbus({ logger: { debug: ignore, info: ignore, error: ignore, warn: (fields) => warnings.push(String(fields["msg"])) } });
+    const lambda = new LambdaClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    try {
+      const name = uniqueName("full-logs");
+      const zip = await makeZip({ "index.js": "exports.handler = async () => { console.log('hello'); return 'done'; };" });
+      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: zip } }));
+      // Its log group and stream exist: the events are what cannot be written.
+      await lambda.send(new InvokeCommand({ FunctionName: name }));
+      const allow = refuseWrites(nimbus.state.db, "logs_events");
+      try {
+        const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
+        assert.deepEqual([out.FunctionError, json(out.Payload)], [undefined, "done"]);
+      } finally {
+        allow();
+      }
+      const said = warnings.filter((line) => line.includes(`could not be stored in CloudWatch Logs group /aws/lambda/${name}`));
+      assert.equal(said.length, 1, warnings.join("\n"));
+      assert.match(said[0] ?? "", /database or disk is full/);
+    } finally {
+      lambda.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
 /** A tmpfs of `size` mounted on a new directory, or why there is none (not root, no mount). */
 function mountTmpfs(size: string, on?: string): { dir: string; unmount: () => void } | string {
   const dir = on ?? mkdtempSync(join(tmpdir(), "nimbus-tmpfs-"));

@@ -152,8 +152,16 @@ export async function shipLogs(store: LambdaStore, scope: Scope, result: InvokeR
   try {
     await putLogEvents(store.env.invoke, scope, result.logGroupName, result.logStreamName, result.logEvents);
   } catch (err) {
-    // Best effort: any other failure loses this invocation's log lines, never the invocation.
-    if (err instanceof AwsError && err.code === "NotImplemented") store.logsUnavailable = true;
+    if (err instanceof AwsError && err.code === "NotImplemented") {
+      store.logsUnavailable = true;
+      return;
+    }
+    // Best effort: any other failure (a full disk) loses this invocation's log lines, never the
+    // invocation; the server log says so, where the function's log cannot.
+    store.env.logger.warn({
+      msg: `lambda: the log of invocation ${result.requestId} could not be stored in CloudWatch Logs group ${result.logGroupName} (${String(err)}); its lines are lost`,
+      service: "lambda",
+    });
   }
 }
 
