@@ -194,6 +194,14 @@ export class Dispatcher {
       // A body that stopped coming is answered as the service's dialect words it; without an
       // answer it stays a failure, and the server closes the connection unanswered.
       const stalledAnswer = err instanceof StalledBody ? definition?.dialect?.stalledBody?.() : undefined;
+      // A signed request to a service that failed to load (its tables could not be made: a full
+      // disk) is answered in that service's protocol, not the one guessed from the request's look:
+      // Lambda's SDK read a guessed XML 500 as a SyntaxError, which it does not retry.
+      if (reached === undefined && !(err instanceof AwsError) && scope?.service !== undefined && req.headers["x-amz-target"] === undefined) {
+        const id = this.deps.registry.directory.fromSigningName(scope.service)[0];
+        const model = id === undefined ? undefined : this.deps.registry.directory.index[id]?.protocol;
+        if (model !== undefined) protocol = model === "json" ? "query" : modelProtocol(model);
+      }
       const awsError = err instanceof AwsError ? err : (stalledAnswer ?? definition?.internalError?.() ?? commonErrors.InternalFailure());
       // A request refused before routing (a garbled Authorization header) is still answered in
       // the form of the service its X-Amz-Target names: DynamoDB's IncompleteSignatureException

@@ -241,6 +241,28 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
   });
 });
 
+describe("Lambda first used at a full database", () => {
+  test("its first request, which cannot make Lambda's tables, gets a 500 the SDK can read, and Lambda loads once there is room", async () => {
+    const nimbus = await startTestNimbus();
+    const lambda = new LambdaClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    try {
+      const release = fillDatabase(nimbus.state.db);
+      try {
+        await assert.rejects(lambda.send(new ListFunctionsCommand({})), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+          assert.deepEqual([err.name, err.$metadata?.httpStatusCode], ["InternalFailure", 500]);
+          return true;
+        });
+      } finally {
+        release();
+      }
+      assert.deepEqual((await lambda.send(new ListFunctionsCommand({}))).Functions, []);
+    } finally {
+      lambda.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
 describe("Lambda's function logs at a full database", () => {
   test("an invocation whose log cannot be stored succeeds, and the server log says the lines are lost", async () => {
     const warnings: string[] = [];
