@@ -33,6 +33,9 @@ import { EntrypointError, runtimeVersionArn, type EnvironmentIdentity, type Spaw
 import type { EngineLog, FunctionSpec, InvokeOptions, InvokeResult, LogEvent, Scheduler } from "./types.js";
 import { removeTree } from "./zip.js";
 
+/** Why a process cannot be started that are the machine's, not the function's: no descriptors, processes or memory left. */
+const HOST_REFUSALS = new Set(["EMFILE", "ENFILE", "EAGAIN", "ENOMEM"]);
+
 /** What an environment needs from the engine that owns it. */
 export interface EnvironmentHost {
   readonly clock: Clock;
@@ -64,6 +67,8 @@ type Outcome =
   | { kind: "init-error"; body: Buffer; errorType: string }
   | { kind: "init-timeout" }
   | { kind: "entrypoint"; detail: string }
+  // The machine refused the runtime's process (no descriptors left): a service error, not the function's.
+  | { kind: "host-refused"; error: AwsError }
   // /tmp grew past the function's EphemeralStorage size: ENOSPC on Lambda.
   | { kind: "storage"; usedBytes: number }
   // The runtime died after an earlier invocation, before taking this one: Lambda would hand
@@ -202,6 +207,11 @@ export class Environment {
               resolvePromise(this.abandon(inv));
               return;
             }
+            if (outcome.kind === "host-refused") {
+              if (this.current === inv) this.current = undefined;
+              rejectPromise(outcome.error);
+              return;
+            }
             // The environment lives on after these: measure what the invocation left in /tmp.
             const survives = outcome.kind === "response" || outcome.kind === "error" || outcome.kind === "too-large";
             if (!survives) {
@@ -228,7 +238,9 @@ export class Environment {
         for (const cancel of inv.cancelTimers) cancel();
         this.current = undefined;
         void this.destroy("failed");
-        rejectPromise(err instanceof AwsError ? err : runtimeErrors.RuntimeUnavailable({ runtime: this.fn.runtime, detail: String(err) }));
+        const refused = HOST_REFUSALS.has((err as NodeJS.ErrnoException).code ?? "");
+        const detail = String(err);
+        rejectPromise(err instanceof AwsError ? err : refused ? runtimeErrors.HostRefused({ detail }) : runtimeErrors.RuntimeUnavailable({ runtime: this.fn.runtime, detail }));
       });
     });
   }
@@ -368,6 +380,11 @@ export class Environment {
     };
     child.on("error", (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return;
+      if (HOST_REFUSALS.has(err.code ?? "")) {
+        this.current?.settle({ kind: "host-refused", error: runtimeErrors.HostRefused({ detail: err.message }) });
+        onEnd(null, null, true);
+        return;
+      }
       const reason = err.code === "EACCES" ? "permission denied" : err.code === "ENOENT" ? "no such file or directory" : err.message;
       this.current?.settle({ kind: "entrypoint", detail: `fork/exec ${this.sandboxPath(plan.command)}: ${reason}` });
       onEnd(null, null, true);
@@ -554,7 +571,7 @@ export class Environment {
     return undefined;
   }
 
-  private finish(inv: Invocation, outcome: Exclude<Outcome, { kind: "lost" }>, coldStart: boolean): InvokeResult {
+  private finish(inv: Invocation, outcome: Exclude<Outcome, { kind: "lost" | "host-refused" }>, coldStart: boolean): InvokeResult {
     const fn = this.fn;
     const id = inv.requestId;
     const now = this.host.clock.now();

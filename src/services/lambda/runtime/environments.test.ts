@@ -1,8 +1,8 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, mkdir, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -886,4 +886,40 @@ test("an engine starting on a base dir removes the environments' /tmp directorie
     await fresh.shutdown();
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("a runtime the machine cannot start for lack of file descriptors fails the invocation as a service error, not as the function's", async (t) => {
+  const limits = existsSync("/proc/self/limits") ? /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8")) : null;
+  const soft = limits?.[1];
+  const prlimit = (nofile: string): boolean => spawnSync("prlimit", ["--pid", String(process.pid), `--nofile=${nofile}:`]).status === 0;
+  if (soft === undefined || !prlimit(soft)) {
+    t.skip("needs /proc and prlimit(1) to lower this process's descriptor limit");
+    return;
+  }
+  const dir = await code({ "index.js": "exports.handler = async (e) => ({ ok: e.n });" });
+  const warm = spec("fd-warm", "nodejs20.x", "index.handler", dir);
+  const cold = spec("fd-cold", "nodejs20.x", "index.handler", dir);
+  // Everything the engine loads is loaded: from here on a start needs descriptors only for its socket and its pipes.
+  assert.deepEqual(json(await engine.invoke(warm, event({ n: 1 }))), { ok: 1 });
+  const held: number[] = [];
+  try {
+    assert.ok(prlimit(String(readdirSync("/proc/self/fd").length + 32)));
+    try {
+      for (;;) held.push(openSync("/dev/null", "r"));
+    } catch {
+      // The limit: every descriptor is taken.
+    }
+    // One back: the runtime API's socket gets it, the runtime's pipes find none.
+    const spare = held.pop();
+    if (spare !== undefined) closeSync(spare);
+    await assert.rejects(engine.invoke(cold, event({ n: 2 })), (err: AwsError) => {
+      assert.deepEqual([err.code, err.status], ["ServiceException", 500]);
+      assert.match(err.message, /^Nimbus could not start an execution environment, the machine refused it: .*EMFILE/);
+      return true;
+    });
+  } finally {
+    for (const fd of held) closeSync(fd);
+    prlimit(soft);
+  }
+  assert.deepEqual(json(await engine.invoke(cold, event({ n: 3 }))), { ok: 3 });
 });

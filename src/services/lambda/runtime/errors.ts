@@ -37,6 +37,13 @@ export const runtimeErrors = defineErrors({
     status: 400,
     message: "The runtime parameter of {runtime} is not supported by the Nimbus execution engine.",
   },
+  // The host refused what an environment needs (EMFILE, ENFILE, EAGAIN, ENOMEM: no descriptors,
+  // processes or memory left): not the function's fault, and gone once the load is.
+  HostRefused: {
+    code: "ServiceException",
+    status: 500,
+    message: "Nimbus could not start an execution environment, the machine refused it: {detail}",
+  },
   EngineShutDown: {
     code: "ServiceException",
     status: 500,
