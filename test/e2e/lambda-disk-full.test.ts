@@ -263,6 +263,40 @@ describe("Lambda first used at a full database", () => {
   });
 });
 
+describe("Lambda restarted on a full disk", () => {
+  test("the queued event of a deleted function that cannot be removed does not stop Lambda from starting", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-full-restart-"));
+    try {
+      const name = uniqueName("gone-fn");
+      const first = await startTestNimbus({ inMemory: false, dataDir });
+      const lambda = new LambdaClient({ ...first.clientConfig(), maxAttempts: 1 });
+      try {
+        const zip = await makeZip({ "index.js": "exports.handler = async () => 1;" });
+        await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: zip } }));
+        // Queued (the manual clock never runs it), then its function goes: the next start drops the event.
+        await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event" }));
+        await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+        // A trigger in the file itself: the next start finds deletes refused before anything runs.
+        first.state.db.exec("CREATE TRIGGER full_disk BEFORE DELETE ON lambda_async_events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+      } finally {
+        lambda.destroy();
+        await first.close();
+      }
+      const second = await startTestNimbus({ inMemory: false, dataDir });
+      const again = new LambdaClient({ ...second.clientConfig(), maxAttempts: 1 });
+      try {
+        assert.deepEqual((await again.send(new ListFunctionsCommand({}))).Functions, []);
+        second.state.db.exec("DROP TRIGGER full_disk");
+      } finally {
+        again.destroy();
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("Lambda's function logs at a full database", () => {
   test("an invocation whose log cannot be stored succeeds, and the server log says the lines are lost", async () => {
     const warnings: string[] = [];

@@ -215,7 +215,12 @@ export function resumeAsyncEvents(store: LambdaStore): number {
     const fn = store.getFunction(scope, event.name);
     const version = fn ? store.getVersion(scope, event.name, event.version) : undefined;
     if (!fn || !version) {
-      store.deleteAsyncEvent(scope, event.id);
+      try {
+        store.deleteAsyncEvent(scope, event.id);
+      } catch {
+        // A full disk: the row is dropped again at the next start. Thrown, it failed Lambda's
+        // start, and every request after tried to load Lambda anew.
+      }
       continue;
     }
     const job: AsyncJob = {
