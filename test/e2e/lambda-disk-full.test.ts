@@ -1,8 +1,10 @@
 /**
  * Lambda and CloudWatch Logs when the host fails Nimbus: a database that cannot grow (SQLite's
- * max_page_count, the portable stand-in for a full disk) and a data dir on a small tmpfs (only
- * where mounting is possible). What cannot be done answers the service's own retryable 500,
- * leaves nothing half done, and everything works again once space returns, without a restart.
+ * max_page_count, the portable stand-in for a full disk), writes to one table refused by a
+ * trigger (as a full disk refuses updates and deletes too, which max_page_count lets through),
+ * and a small tmpfs (only where mounting is possible). What cannot be done answers the service's
+ * own retryable 500, leaves nothing half done, and everything works again once space returns,
+ * without a restart.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
