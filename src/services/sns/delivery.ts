@@ -12,7 +12,10 @@
  * email.ts, platform.ts).
  * A delivery that fails (queue deleted, message refused, endpoint disabled, HTTP retries used
  * up) goes to the subscription's dead-letter queue when it has a RedrivePolicy, and is dropped
- * otherwise, as on AWS; it never fails the Publish.
+ * otherwise, as on AWS; it never fails the Publish. One that fails for a reason of Nimbus's own
+ * (its database cannot be written: a full disk) is neither: AWS would keep the message and try
+ * again, and Nimbus keeps it nowhere, so once the other subscriptions have theirs the Publish
+ * fails with that error (a 500 its caller retries) instead of answering for a lost message.
  * A topic's data protection policy may forbid a subscription's principal the data a message
  * carries (an Outbound Deny, data-protection.ts): that delivery is not made, counts as failed,
  * and is logged with a 403, as AWS does.
@@ -25,7 +28,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../core/arn.js";
-import type { AwsError } from "../../core/errors.js";
+import { AwsError } from "../../core/errors.js";
 import { setOwn } from "../../core/own.js";
 import { isActive, type Replay } from "./archive-store.js";
 import { outboundDenied, outboundRefusal, topicDataProtection } from "./data-protection.js";
@@ -391,6 +394,7 @@ export async function deliver(ctx: DeliveryEnv, published: PublishedMessage, opt
   // What the delivery status records name, when the topic logs any.
   const feedback = logsDeliveryStatus(topic.attributes) ? statusNotification({ message: published.message, messageId: published.messageId, topicArn: arn, timestamp }) : undefined;
   const policy = topicDataProtection(topic);
+  let undelivered: unknown;
   for (const sub of options.replayTo !== undefined ? [options.replayTo] : ctx.store.subscriptionsOf(topic)) {
     if (!sub.confirmed || !DELIVERED.has(sub.protocol)) continue;
     if (replays !== undefined && published.fifo !== undefined && !receivesLive(replays.get(sub.id), published.fifo, publishedAt)) continue;
@@ -513,11 +517,16 @@ export async function deliver(ctx: DeliveryEnv, published: PublishedMessage, opt
       }
       report.delivered.push(subArn);
     } catch (error) {
-      answer = { error };
       report.failed.push(subArn);
+      if (!(error instanceof AwsError)) {
+        undelivered ??= error;
+        continue;
+      }
+      answer = { error };
       if (await sendToSubscriptionDlq(ctx, sub, notification)) report.deadLettered.push(subArn);
     }
     if (feedback !== undefined) await logHandOff(ctx, topic, sub, feedback, handedOffAt, inProcessAnswer(sub.protocol === "sqs" ? "sqs" : "lambda", answer));
   }
+  if (undelivered !== undefined) throw undelivered;
   return report;
 }

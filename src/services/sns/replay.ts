@@ -60,8 +60,24 @@ export function resumeReplays(env: DeliveryEnv): void {
   for (const replay of env.store.archive.activeReplays()) scheduleReplay(env, replay);
 }
 
-function scheduleReplay(env: DeliveryEnv, replay: Replay): void {
-  env.scheduler.at(env.clock.now(), () => runReplay(env, replay), "sns:replay");
+/** How long a replay that failed (its database could not be written) waits before it goes on where it was. */
+const REPLAY_RETRY_MS = 5_000;
+
+function scheduleReplay(env: DeliveryEnv, replay: Replay, at = env.clock.now()): void {
+  env.scheduler.at(
+    at,
+    async () => {
+      try {
+        await runReplay(env, replay);
+      } catch (error) {
+        // Its row still says In progress, with the cursor of the last message delivered: without
+        // another run it would stay so until a restart.
+        scheduleReplay(env, replay, env.clock.now() + REPLAY_RETRY_MS);
+        throw error;
+      }
+    },
+    "sns:replay",
+  );
 }
 
 /** The message as the publish made it, for the subscription's delivery. */

@@ -438,6 +438,13 @@ export class SnsStore {
       .run(ref.account, ref.region, ref.name, dedupId, entry.messageId, entry.sequenceNumber, entry.expiresAt);
   }
 
+  /** Forgets a publish's deduplication record, unless a later publish of the same id has replaced it. */
+  forgetDedup(ref: TopicRef, dedupId: string, messageId: string): void {
+    this.db
+      .prepare("DELETE FROM sns_dedup WHERE account_id = ? AND region = ? AND topic = ? AND dedup_id = ? AND message_id = ?")
+      .run(ref.account, ref.region, ref.name, dedupId, messageId);
+  }
+
   pruneDedup(now: number): number {
     return this.db.prepare("DELETE FROM sns_dedup WHERE expires_at <= ?").run(now).changes;
   }

@@ -69,7 +69,7 @@ function accept(
   entry: PublishEntry,
   valid: ValidEntry,
   policy: DataProtectionPolicy | undefined,
-): { MessageId: string; SequenceNumber?: string; published?: PublishedMessage; audit?: InboundAudit | undefined } {
+): { MessageId: string; SequenceNumber?: string; published?: PublishedMessage; audit?: InboundAudit | undefined; dedupKey?: string } {
   const { ids } = valid;
   // The topic's data protection policy: a refusal here leaves no trace (no sequence number, no deduplication record).
   const inbound = policy === undefined ? undefined : protectInbound(ctx, topic, policy, entry.Message);
@@ -125,6 +125,7 @@ function accept(
       SequenceNumber: sequenceNumber,
       published: { ...{}, ...base, fifo: { sequenceNumber, messageGroupId: groupId, messageDeduplicationId: ids.messageDeduplicationId }, publishedAt: now },
       audit: inbound?.audit,
+      dedupKey,
     };
   });
 }
@@ -190,6 +191,29 @@ function publishSms(input: PublishInput, phoneNumber: string, ctx: SnsContext): 
   return { MessageId: messageId };
 }
 
+type Accepted = ReturnType<typeof accept>;
+
+/**
+ * Delivers accepted messages in order. When a delivery fails for a reason of Nimbus's own (the
+ * publish then fails, delivery.ts), the FIFO deduplication records of that message and of those
+ * not yet delivered go, so that the publisher's retry is delivered rather than answered as a
+ * duplicate of a message no subscription got (a FIFO queue drops what it already took by the
+ * same deduplication id).
+ */
+async function deliverAccepted(ctx: SnsContext, topic: Topic, accepted: readonly Accepted[]): Promise<void> {
+  for (const [index, entry] of accepted.entries()) {
+    if (entry.published === undefined) continue;
+    try {
+      await deliver(ctx, entry.published);
+    } catch (error) {
+      for (const owed of accepted.slice(index)) {
+        if (owed.dedupKey !== undefined) ctx.store.forgetDedup(topic, owed.dedupKey, owed.MessageId);
+      }
+      throw error;
+    }
+  }
+}
+
 export async function publish(input: PublishInput, ctx: SnsContext): Promise<PublishOutput> {
   const target = input.TopicArn ?? input.TargetArn;
   if (target === undefined) {
@@ -199,10 +223,8 @@ export async function publish(input: PublishInput, ctx: SnsContext): Promise<Pub
   if (input.TopicArn === undefined && parseArn(target)?.resource.startsWith("endpoint/")) return publishToEndpoint(input, target, ctx);
   const topic = resolveTopic(ctx, target, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
   const accepted = accept(ctx, topic, input, validateEntry(topic, input), topicDataProtection(topic));
-  if (accepted.published !== undefined) {
-    if (accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
-    await deliver(ctx, accepted.published);
-  }
+  if (accepted.published !== undefined && accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
+  await deliverAccepted(ctx, topic, [accepted]);
   return { MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) };
 }
 
@@ -229,13 +251,13 @@ export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): P
   // "The combined size of all messages in the batch ... must not exceed the topic's MaximumMessageSize" (PublishBatch).
   if (size > topicMaximumMessageSize(topic)) throw errors.BatchRequestTooLong();
   const out: Required<PublishBatchOutput> = { Successful: [], Failed: [] };
-  const toDeliver: PublishedMessage[] = [];
+  const toDeliver: Accepted[] = [];
   const policy = topicDataProtection(topic);
   for (const [index, entry] of entries.entries()) {
     try {
       const accepted = accept(ctx, topic, entry, valid[index] as ValidEntry, policy);
       out.Successful.push({ Id: entry.Id, MessageId: accepted.MessageId, ...(accepted.SequenceNumber !== undefined ? { SequenceNumber: accepted.SequenceNumber } : {}) });
-      if (accepted.published !== undefined) toDeliver.push(accepted.published);
+      if (accepted.published !== undefined) toDeliver.push(accepted);
       if (accepted.published !== undefined && accepted.audit !== undefined) await writeAudit(ctx, topic, accepted.MessageId, accepted.audit);
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
@@ -243,6 +265,6 @@ export async function publishBatch(input: PublishBatchInput, ctx: SnsContext): P
     }
   }
   // In entry order, so a FIFO topic's messages reach each queue in sequence.
-  for (const published of toDeliver) await deliver(ctx, published);
+  await deliverAccepted(ctx, topic, toDeliver);
   return out;
 }

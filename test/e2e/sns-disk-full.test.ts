@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+/**
+ * SNS when the database is full: a Publish whose delivery to an SQS subscription cannot be
+ * stored fails with a 500 the publisher retries, instead of answering for a message no queue
+ * got; once there is room again the retry is delivered, once, also on a FIFO topic whose
+ * failed publish had recorded its deduplication id. `max_page_count` makes SQLite answer
+ * SQLITE_FULL as a full disk does; each test has its own Nimbus, the limit being database-wide.
+ */
+import { describe, test } from "node:test";
+import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { Database } from "../../src/state/database.js";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+
+/** Fills the database to its last page: what needs a new page now fails with SQLITE_FULL. */
+function fillDatabase(db: Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS test_ballast (b BLOB)");
+  db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true }) as number}`);
+  const insert = db.prepare("INSERT INTO test_ballast VALUES (zeroblob(?))");
+  for (const size of [65536, 4096, 512, 64, 1]) {
+    try {
+      for (;;) insert.run(size);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_FULL") throw error;
+    }
+  }
+}
+
+function freeDatabase(db: Database): void {
+  db.pragma("max_page_count = 1073741823");
+  db.exec("DROP TABLE IF EXISTS test_ballast");
+}
+
+/** More than a page: storing it always takes new pages. */
+const BIG = "x".repeat(10_000);
+
+async function withClients(run: (nimbus: TestNimbus, sns: SNSClient, sqs: SQSClient) => Promise<void>): Promise<void> {
+  const nimbus = await startTestNimbus();
+  // One attempt: a retried 500 would hide what the first answer was.
+  const sns = new SNSClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+  const sqs = new SQSClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+  try {
+    await run(nimbus, sns, sqs);
+  } finally {
+    sns.destroy();
+    sqs.destroy();
+    await nimbus.close();
+  }
+}
+
+async function subscribedQueue(sns: SNSClient, sqs: SQSClient, topicArn: string, name: string): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, ...(name.endsWith(".fifo") ? { Attributes: { FifoQueue: "true" } } : {}) }));
+  const arn = `arn:aws:sqs:us-east-1:000000000000:${name}`;
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: arn, Attributes: { RawMessageDelivery: "true" } }));
+  return QueueUrl ?? "";
+}
+
+async function bodies(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+  return (out.Messages ?? []).map((m) => (m.Body ?? "").slice(0, 12));
+}
+
+describe("SNS with a full database", () => {
+  test("a Publish whose SQS delivery cannot be stored answers 500; the publisher's retry is delivered once there is room", async () => {
+    await withClients(async (nimbus, sns, sqs) => {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("full") }));
+      const queueUrl = await subscribedQueue(sns, sqs, TopicArn ?? "", uniqueName("full-q"));
+      const publish = () => sns.send(new PublishCommand({ TopicArn, Message: `published-${BIG}` }));
+      fillDatabase(nimbus.state.db);
+      try {
+        const err = await failure(publish());
+        assert.equal(err.$metadata.httpStatusCode, 500);
+        const batch = await failure(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "a", Message: `batched-${BIG}` }] })));
+        assert.equal(batch.$metadata.httpStatusCode, 500);
+      } finally {
+        freeDatabase(nimbus.state.db);
+      }
+      await publish();
+      assert.deepEqual(await bodies(sqs, queueUrl), ["published-xx"]);
+      const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+      assert.equal(left.Attributes?.ApproximateNumberOfMessages, "0");
+    });
+  });
+
+  test("a FIFO Publish whose delivery cannot be stored is not taken for a duplicate when the publisher retries it", async () => {
+    await withClients(async (nimbus, sns, sqs) => {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${uniqueName("full")}.fifo`, Attributes: { FifoTopic: "true" } }));
+      const queueUrl = await subscribedQueue(sns, sqs, TopicArn ?? "", `${uniqueName("full-q")}.fifo`);
+      const publish = () => sns.send(new PublishCommand({ TopicArn, Message: `published-${BIG}`, MessageGroupId: "g", MessageDeduplicationId: "once" }));
+      fillDatabase(nimbus.state.db);
+      try {
+        const err = await failure(publish());
+        assert.equal(err.$metadata.httpStatusCode, 500);
+      } finally {
+        freeDatabase(nimbus.state.db);
+      }
+      const retried = await publish();
+      assert.ok(retried.SequenceNumber);
+      assert.deepEqual(await bodies(sqs, queueUrl), ["published-xx"]);
+    });
+  });
+});
