@@ -31,6 +31,9 @@ function freeDatabase(db: Database): void {
   db.exec("DROP TABLE IF EXISTS test_ballast");
 }
 
+/** SNS's own 500 (its model's InternalErrorException, query code InternalError). */
+const INTERNAL_ERROR = ["InternalErrorException", 500, "Indicates an internal service error."];
+
 /** More than a page: storing it always takes new pages. */
 const BIG = "x".repeat(10_000);
 
@@ -69,9 +72,9 @@ describe("SNS with a full database", () => {
       fillDatabase(nimbus.state.db);
       try {
         const err = await failure(publish());
-        assert.equal(err.$metadata.httpStatusCode, 500);
+        assert.deepEqual([err.name, err.$metadata.httpStatusCode, err.message, err["Code"]], [...INTERNAL_ERROR, "InternalError"]);
         const batch = await failure(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "a", Message: `batched-${BIG}` }] })));
-        assert.equal(batch.$metadata.httpStatusCode, 500);
+        assert.deepEqual([batch.name, batch.$metadata.httpStatusCode, batch.message], INTERNAL_ERROR);
       } finally {
         freeDatabase(nimbus.state.db);
       }
@@ -90,7 +93,7 @@ describe("SNS with a full database", () => {
       fillDatabase(nimbus.state.db);
       try {
         const err = await failure(publish());
-        assert.equal(err.$metadata.httpStatusCode, 500);
+        assert.deepEqual([err.name, err.$metadata.httpStatusCode, err.message], INTERNAL_ERROR);
       } finally {
         freeDatabase(nimbus.state.db);
       }

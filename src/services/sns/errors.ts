@@ -8,6 +8,12 @@ import { invalidParameter, snsErrors } from "./domain/errors.js";
 export { invalidParameter, snsErrors };
 
 export const errors = defineErrors({
+  /**
+   * SNS's answer to a request that fails for a reason of its own (Nimbus's: its database full or
+   * read-only), retried by the SDKs as a 500. The model's InternalErrorException (awsQueryError
+   * InternalError); its documentation's sentence, the wire message not being on record.
+   */
+  InternalError: { code: "InternalErrorException", queryCode: "InternalError", status: 500, message: "Indicates an internal service error." },
   TopicNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "Topic does not exist" },
   SubscriptionNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "Subscription does not exist" },
   PlatformApplicationNotFound: { code: "NotFoundException", queryCode: "NotFound", status: 404, message: "PlatformApplication does not exist" },

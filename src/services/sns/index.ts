@@ -1,4 +1,5 @@
 import { defineService } from "../../core/service.js";
+import { errors } from "./errors.js";
 import type { SnsOperations } from "../../generated/sns.js";
 import { getDataProtectionPolicy, putDataProtectionPolicy } from "./handlers/data-protection.js";
 import { addPermission, removePermission } from "./handlers/permissions.js";
@@ -52,6 +53,7 @@ const SWEEP_MS = 5 * 60_000;
 
 export default defineService<SnsOperations, SnsStore>({
   createStore: (env) => new SnsStore(env.state, env.logger),
+  internalError: () => errors.InternalError(),
   // The SubscribeURL and UnsubscribeURL in SNS's messages are followed unsigned: their token or ARN is the authority.
   unsignedOperations: ["ConfirmSubscription", "Unsubscribe"],
   start(env, store) {
