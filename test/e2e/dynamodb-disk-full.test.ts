@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
  * switches that make writes fail are database-wide.
  */
 import { describe, test } from "node:test";
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { TRANSITION_RETRY_MS } from "../../src/services/dynamodb/table-status.js";
 import { RESYNC_DELAY_MS } from "../../src/services/dynamodbstreams/index.js";
 import { hashTable } from "./dynamodb-fixtures.js";
-import { startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 async function withDynamo(run: (nimbus: TestNimbus, ddb: DynamoDBClient) => Promise<void>, options: Parameters<typeof startTestNimbus>[0] = {}): Promise<void> {
   const nimbus = await startTestNimbus(options);
@@ -68,5 +69,32 @@ describe("DynamoDB with a database that cannot be written for a while", () => {
       await nimbus.events.idle();
       assert.deepEqual(await streamKeys(nimbus, streamArn), ["INSERT:before", "INSERT:during", "INSERT:after"]);
     });
+  });
+
+  test("with --dynamodb-status-delay, a CREATING or DELETING table whose end could not be written ends once it can", async () => {
+    await withDynamo(
+      async (nimbus, ddb) => {
+        const creating = uniqueName("full-create");
+        const deleting = uniqueName("full-delete");
+        await ddb.send(new CreateTableCommand(hashTable(deleting)));
+        await nimbus.scheduler.advance(1_000);
+        await ddb.send(new CreateTableCommand(hashTable(creating)));
+        await ddb.send(new DeleteTableCommand({ TableName: deleting }));
+        // Read-only, as a volume remounted so: the waits end while nothing can be written.
+        nimbus.state.db.pragma("query_only = 1");
+        try {
+          await nimbus.scheduler.advance(1_000);
+        } finally {
+          nimbus.state.db.pragma("query_only = 0");
+        }
+        const status = async (name: string) => (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus;
+        assert.equal(await status(creating), "CREATING");
+        await nimbus.scheduler.advance(TRANSITION_RETRY_MS);
+        assert.equal(await status(creating), "ACTIVE");
+        assert.equal((await failure(status(deleting))).name, "ResourceNotFoundException");
+        await ddb.send(new PutItemCommand({ TableName: creating, Item: { id: { S: "one" } } }));
+      },
+      { dynamodb: { statusDelayMs: 1_000 } },
+    );
   });
 });

@@ -152,16 +152,29 @@ export interface TransitionEnv {
   readonly clock: Clock;
 }
 
+/** How long the end of a wait that could not be written (a full disk) waits before it is tried again. */
+export const TRANSITION_RETRY_MS = 5_000;
+
 /**
  * Ends a CREATING table's wait (it becomes ACTIVE) or a DELETING table's (it is dropped) once
- * its delay has passed; at once if it has (a Nimbus restarted after it).
+ * its delay has passed; at once if it has (a Nimbus restarted after it). An end that fails is
+ * tried again: nothing else would end the wait before a restart.
  */
 export function scheduleTransitionEnd(env: TransitionEnv, scope: Scope, meta: Readonly<TableMeta>): void {
   const t = meta.transition;
   if (t === undefined || t.status === "UPDATING") return;
   const scopeCopy: Scope = { account: scope.account, region: scope.region };
   const label = t.status === "CREATING" ? "dynamodb:create-table" : "dynamodb:delete-table";
-  env.scheduler.at(Math.max(t.until, env.clock.now()), () => finishTransition(env.store, scopeCopy, meta.name, meta.id, t.status), label);
+  const end = (): void => {
+    try {
+      finishTransition(env.store, scopeCopy, meta.name, meta.id, t.status);
+    } catch (error) {
+      env.scheduler.at(env.clock.now() + TRANSITION_RETRY_MS, end, label);
+      // Logged by the scheduler.
+      throw error;
+    }
+  };
+  env.scheduler.at(Math.max(t.until, env.clock.now()), end, label);
 }
 
 function finishTransition(store: DynamoStore, scope: Scope, name: string, id: string, status: "CREATING" | "DELETING"): void {
