@@ -9,6 +9,7 @@ import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startNimbus, type NimbusOptions }
 import { LOG_LEVELS, type LogLevel } from "../server/logger.js";
 import { VERSION } from "../server/version.js";
 import { DataDirInUseError } from "../state/data-dir-lock.js";
+import { DataDirUnwritableError } from "../state/database.js";
 import { DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_MAX_ENVIRONMENTS, DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION } from "../services/lambda/limits.js";
 
 interface Flag {
@@ -195,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
  * the machine's (a port in use, a data dir that cannot be written or is not Nimbus's), not bugs.
  */
 export function startFailure(err: unknown, options: NimbusOptions): string {
-  if (err instanceof DataDirInUseError) return err.message;
+  if (err instanceof DataDirInUseError || err instanceof DataDirUnwritableError) return err.message;
   const error = err as NodeJS.ErrnoException & { syscall?: string };
   const where = `${options.host ?? "0.0.0.0"}:${options.port ?? DEFAULT_PORT}`;
   if (error.syscall === "listen") {
@@ -210,14 +211,8 @@ export function startFailure(err: unknown, options: NimbusOptions): string {
     if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
       return `${join(dir, "nimbus.db")} is not a Nimbus database or is damaged (${error.message}). Move it away to start on an empty data dir, or choose another --data-dir.`;
     }
-    if (code === "ENOSPC" || code === "SQLITE_FULL") return `the disk of the data dir ${dir} is full (${error.message}). Free some space, or choose another --data-dir.`;
-    if (code === "EROFS" || code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY_")) {
-      return `the data dir ${dir} is read-only (${error.message}). Choose a writable --data-dir, or run with --in-memory.`;
-    }
-    if (code === "EACCES" || code === "EPERM") return `the data dir ${dir} cannot be written (${error.message}). Choose a writable --data-dir, or run with --in-memory.`;
     if (code === "ENOENT" && error.syscall === "mkdir") return `the data dir ${dir} cannot be made (${error.message}). Choose another --data-dir.`;
     if (code === "EEXIST" || code === "ENOTDIR") return `the data dir ${dir} is not a directory (${error.message}). Choose another --data-dir.`;
-    if (code === "SQLITE_CANTOPEN") return `the database in the data dir ${dir} cannot be opened (${error.message}). Check that the directory can be written, or choose another --data-dir.`;
   }
   return `could not start: ${error.stack ?? String(err)}`;
 }

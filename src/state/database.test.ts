@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "../core/manual-clock.js";
@@ -80,6 +81,44 @@ describe("openState", () => {
     } finally {
       state.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a data dir on a full disk or a read-only volume: start-up says so, not only 'disk I/O error'", (t) => {
+    const mountPoint = tempDir();
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint], { stdio: "ignore" });
+    } catch {
+      rmSync(mountPoint, { recursive: true, force: true });
+      t.skip("cannot mount a tmpfs here (needs root on Linux)");
+      return;
+    }
+    try {
+      const dataDir = join(mountPoint, "data");
+      openState({ dataDir, inMemory: false }).close();
+      // A clean close leaves no WAL: the next open must create it, and its index, on a full disk.
+      const ballast = openSync(join(mountPoint, "ballast"), "w");
+      try {
+        for (const size of [65536, 4096, 512, 1]) {
+          const chunk = Buffer.alloc(size);
+          try {
+            for (;;) writeSync(ballast, chunk);
+          } catch (error) {
+            if ((error as { code?: string }).code !== "ENOSPC") throw error;
+          }
+        }
+      } finally {
+        closeSync(ballast);
+      }
+      const unwritable = (code: string) =>
+        new RegExp(`^Nimbus cannot write its data dir ${dataDir} \\((?:${code})[^)]*\\): is its disk full, or the volume read-only\\? Free some space, or give Nimbus another data dir$`);
+      assert.throws(() => openState({ dataDir, inMemory: false }), { message: unwritable("SQLITE_IOERR|SQLITE_FULL") });
+      rmSync(join(mountPoint, "ballast"));
+      execFileSync("mount", ["-o", "remount,ro", mountPoint], { stdio: "ignore" });
+      assert.throws(() => openState({ dataDir, inMemory: false }), { message: unwritable("EROFS") });
+    } finally {
+      execFileSync("umount", [mountPoint], { stdio: "ignore" });
+      rmSync(mountPoint, { recursive: true, force: true });
     }
   });
 

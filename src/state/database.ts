@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -129,8 +129,15 @@ class SqliteStateLayer implements StateLayer {
       throw new Error("openState: a dataDir is required unless inMemory is true");
     }
     const dataDir = resolve(opts.dataDir);
-    mkdirSync(dataDir, { recursive: true });
-    const unlock = lockDataDir(dataDir);
+    let unlock: () => void;
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      // A read-only volume opens and reads; its first write would fail deep in a service's start.
+      accessSync(dataDir, constants.W_OK);
+      unlock = lockDataDir(dataDir);
+    } catch (error) {
+      throw unwritableDataDir(dataDir, error);
+    }
     let db: Database | undefined;
     try {
       db = new BetterSqlite3(join(dataDir, DB_FILE));
@@ -142,7 +149,7 @@ class SqliteStateLayer implements StateLayer {
     } catch (error) {
       db?.close();
       unlock();
-      throw error;
+      throw unwritableDataDir(dataDir, error);
     }
   }
 
@@ -216,6 +223,30 @@ class SqliteStateLayer implements StateLayer {
       this.unlock?.();
     }
   }
+}
+
+/** What the host's file system answers when it cannot take a write: a full disk, a read-only volume, no permission. */
+const DISK_ERRORS = /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN|PERM)|ENOSPC|EROFS|EACCES|EPERM|EDQUOT)/;
+
+/**
+ * The error to start with when the data dir cannot be written: SQLite words a full disk at
+ * start-up as "disk I/O error" (SQLITE_IOERR_SHMSIZE, the WAL index cannot grow), which sends
+ * the user looking in the wrong place. Any other error is left as it is.
+ */
+function unwritableDataDir(dataDir: string, error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string" || !DISK_ERRORS.test(code)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  // Node's own file system errors start with their code already.
+  const reason = message.startsWith(code) ? message : `${code}: ${message}`;
+  return new DataDirUnwritableError(`Nimbus cannot write its data dir ${dataDir} (${reason}): is its disk full, or the volume read-only? Free some space, or give Nimbus another data dir`, {
+    cause: error,
+  });
+}
+
+/** The data dir cannot be written (unwritableDataDir); its message says what to do. */
+export class DataDirUnwritableError extends Error {
+  override readonly name = "DataDirUnwritableError";
 }
 
 function configure(db: Database, opts: { persistent: boolean; busyTimeout: number }): void {
