@@ -4,10 +4,11 @@ import assert from "node:assert/strict";
  * stored fails with a 500 the publisher retries, instead of answering for a message no queue
  * got; once there is room again the retry is delivered, once, also on a FIFO topic whose
  * failed publish had recorded its deduplication id. `max_page_count` makes SQLite answer
- * SQLITE_FULL as a full disk does; each test has its own Nimbus, the limit being database-wide.
+ * SQLITE_FULL as a full disk does, `PRAGMA query_only` fails every write as a read-only volume
+ * does; each test has its own Nimbus, both being database-wide.
  */
 import { describe, test } from "node:test";
-import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateTopicCommand, GetSubscriptionAttributesCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Database } from "../../src/state/database.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -63,7 +64,7 @@ async function bodies(sqs: SQSClient, queueUrl: string): Promise<string[]> {
   return (out.Messages ?? []).map((m) => (m.Body ?? "").slice(0, 12));
 }
 
-describe("SNS with a full database", () => {
+describe("SNS with a database that cannot be written", () => {
   test("a Publish whose SQS delivery cannot be stored answers 500; the publisher's retry is delivered once there is room", async () => {
     await withClients(async (nimbus, sns, sqs) => {
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("full") }));
@@ -100,6 +101,39 @@ describe("SNS with a full database", () => {
       const retried = await publish();
       assert.ok(retried.SequenceNumber);
       assert.deepEqual(await bodies(sqs, queueUrl), ["published-xx"]);
+    });
+  });
+
+  test("a replay that could not run (its database read-only) runs again once it can, from where it was", async () => {
+    await withClients(async (nimbus, sns, sqs) => {
+      const startingPoint = new Date(nimbus.clock.now()).toISOString();
+      const { TopicArn } = await sns.send(
+        new CreateTopicCommand({ Name: `${uniqueName("replay")}.fifo`, Attributes: { FifoTopic: "true", ArchivePolicy: JSON.stringify({ MessageRetentionPeriod: "7" }) } }),
+      );
+      for (const body of ["one", "two"]) await sns.send(new PublishCommand({ TopicArn, Message: body, MessageGroupId: "g", MessageDeduplicationId: body }));
+      nimbus.manualClock.advance(1_000);
+      const name = `${uniqueName("replay-q")}.fifo`;
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true" } }));
+      const { SubscriptionArn } = await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: "sqs",
+          Endpoint: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+          Attributes: { RawMessageDelivery: "true", ReplayPolicy: JSON.stringify({ PointType: "Timestamp", StartingPoint: startingPoint }) },
+          ReturnSubscriptionArn: true,
+        }),
+      );
+      const status = async () => (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes?.ReplayStatus;
+      nimbus.state.db.pragma("query_only = 1");
+      try {
+        await nimbus.scheduler.runDue();
+      } finally {
+        nimbus.state.db.pragma("query_only = 0");
+      }
+      assert.equal(await status(), "Pending");
+      await nimbus.scheduler.advance(10_000);
+      assert.equal(await status(), "Completed");
+      assert.deepEqual(await bodies(sqs, QueueUrl ?? ""), ["one", "two"]);
     });
   });
 });
