@@ -7,8 +7,10 @@ import assert from "node:assert/strict";
  * SQLITE_FULL as a full disk does, `PRAGMA query_only` fails every write as a read-only volume
  * does; each test has its own Nimbus, both being database-wide.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Database } from "../../src/state/database.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -135,5 +137,59 @@ describe("SNS with a database that cannot be written", () => {
       assert.equal(await status(), "Completed");
       assert.deepEqual(await bodies(sqs, QueueUrl ?? ""), ["one", "two"]);
     });
+  });
+
+  test("an HTTP notification delivered while its pending retry cannot be deleted leaves Nimbus running", async () => {
+    // Holds its answer to a notification until the test lets it go; confirmations answer at once.
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let token: string | undefined;
+    let notified = (): void => undefined;
+    const notification = new Promise<void>((resolve) => (notified = resolve));
+    let answered = (): void => undefined;
+    const answer = new Promise<void>((resolve) => (answered = resolve));
+    const endpoint = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        const doc = JSON.parse(body) as { Type: string; Token?: string };
+        if (doc.Type === "SubscriptionConfirmation") {
+          token = doc.Token;
+          res.end("");
+          return;
+        }
+        notified();
+        void released.then(() => {
+          res.on("finish", answered);
+          res.end("");
+        });
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+    try {
+      await withClients(async (nimbus, sns) => {
+        const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("http") }));
+        await sns.send(new SubscribeCommand({ TopicArn, Protocol: "http", Endpoint: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/` }));
+        for (let i = 0; i < 1000 && token === undefined; i++) await new Promise((r) => setTimeout(r, 5));
+        await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: token }));
+        await sns.send(new PublishCommand({ TopicArn, Message: "hello" }));
+        await notification;
+        nimbus.state.db.pragma("query_only = 1");
+        try {
+          release();
+          await answer;
+          // Nimbus reads the answer and would delete the pending retry.
+          for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
+        } finally {
+          nimbus.state.db.pragma("query_only = 0");
+        }
+        // Still answering (an unhandled rejection ends the process, and this test with it).
+        await sns.send(new PublishCommand({ TopicArn, Message: "again" }));
+      });
+    } finally {
+      release();
+      endpoint.closeAllConnections();
+      await new Promise((resolve) => endpoint.close(resolve));
+    }
   });
 });

@@ -253,10 +253,22 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<HttpAnswe
     },
     "sns:http-retry",
   );
-  void attempt.then(async (answer) => {
-    if (!answer.delivered) return;
-    cancel();
-    forget(env, retry);
-    await logOutcome(env, retry, answer);
-  });
+  void attempt
+    .then(async (answer) => {
+      if (!answer.delivered) return;
+      cancel();
+      forget(env, retry);
+      await logOutcome(env, retry, answer);
+    })
+    .catch((error: unknown) => {
+      // Delivered, but its row could not be deleted (the database full or read-only): the next
+      // start resumes it and POSTs it again, as SNS's at-least-once delivery may. Unhandled, the
+      // rejection ended the Nimbus process.
+      env.store.logger?.warn({
+        msg: "SNS delivered an HTTP notification but could not delete its pending retry; it will be sent again after a restart",
+        service: "sns",
+        subscriptionArn: retry.subscriptionArn,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
 }
