@@ -12,8 +12,10 @@ import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";
 import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { STEP_RETRY_MS } from "../../src/services/sns/retry.js";
 import type { Database } from "../../src/state/database.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { SubscriberEndpoint } from "./sns-endpoint.js";
 
 /** Fills the database to its last page: what needs a new page now fails with SQLITE_FULL. */
 function fillDatabase(db: Database): void {
@@ -190,6 +192,37 @@ describe("SNS with a database that cannot be written", () => {
       release();
       endpoint.closeAllConnections();
       await new Promise((resolve) => endpoint.close(resolve));
+    }
+  });
+
+  test("an HTTP retry that could not be written when it fell due is sent once it can be", async () => {
+    const endpoint = new SubscriberEndpoint();
+    const base = await endpoint.listen();
+    try {
+      await withClients(async (nimbus, sns) => {
+        const path = "/recovers";
+        endpoint.statusFor = (_r, attempt) => (attempt === 1 ? 503 : 200);
+        const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("http-retry") }));
+        await sns.send(new SubscribeCommand({ TopicArn, Protocol: "http", Endpoint: `${base}${path}` }));
+        const { Token } = JSON.parse((await endpoint.next(path)).body) as { Token: string };
+        await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token }));
+        await sns.send(new PublishCommand({ TopicArn, Message: "second time lucky" }));
+        await endpoint.next(path);
+        nimbus.state.db.pragma("query_only = 1");
+        try {
+          // AWS's default policy retries 20 s later: the retry cannot record its attempt.
+          await nimbus.scheduler.advance(20_000);
+        } finally {
+          nimbus.state.db.pragma("query_only = 0");
+        }
+        assert.equal(endpoint.notifications(path).length, 1);
+        await nimbus.scheduler.advance(STEP_RETRY_MS);
+        assert.equal(endpoint.notifications(path).length, 2);
+        await nimbus.scheduler.advance(3_600_000);
+        assert.equal(endpoint.notifications(path).length, 2, "delivered: nothing after");
+      });
+    } finally {
+      await endpoint.close();
     }
   });
 });

@@ -177,14 +177,40 @@ async function send(env: RetryEnv, retry: PendingRetry, sentAt: number): Promise
   await next;
 }
 
+/** How long a step that could not be written (the database full or read-only) waits before it is taken again. */
+export const STEP_RETRY_MS = 5_000;
+
+/**
+ * Takes a step of a retry from a scheduler task. One that fails (its row could not be written)
+ * leaves the retry as it was and is taken again STEP_RETRY_MS later: nothing else would take it
+ * before a restart. The failure goes on to the scheduler's log.
+ */
+async function step(env: RetryEnv, retry: PendingRetry, run: () => Promise<void>, again: () => void): Promise<void> {
+  const { attempts } = retry;
+  try {
+    await run();
+  } catch (error) {
+    retry.attempts = attempts;
+    retry.dueAt = env.clock.now() + STEP_RETRY_MS;
+    again();
+    throw error;
+  }
+}
+
 /** A POST held back by the throttle policy: sent from a task at its slot, the row's due time. */
 function sendAtSlot(env: RetryEnv, retry: PendingRetry): void {
   const at = retry.dueAt;
   env.scheduler.at(
     at,
-    async () => {
-      if (!env.store.closing && subscribed(env, retry)) await send(env, retry, at);
-    },
+    () =>
+      step(
+        env,
+        retry,
+        async () => {
+          if (!env.store.closing && subscribed(env, retry)) await send(env, retry, at);
+        },
+        () => sendAtSlot(env, retry),
+      ),
     "sns:http-throttled",
   );
 }
@@ -226,33 +252,30 @@ async function logOutcome(env: RetryEnv, retry: PendingRetry, answer: HttpAnswer
 }
 
 function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<HttpAnswer>): void {
-  const cancel = env.scheduler.at(
-    retry.dueAt,
-    async () => {
-      const answer = await attempt;
-      if (answer.delivered || env.store.closing || !subscribed(env, retry)) return;
-      if (retry.attempts > retry.delays.length) {
-        if (retry.deadLetter !== undefined) {
-          // A dead-letter queue that is gone or refuses the message loses it, as on AWS.
-          const topicArn = retry.subscriptionArn.slice(0, retry.subscriptionArn.lastIndexOf(":"));
-          await sendToQueue(env.invoke, retry.deadLetter.targetArn, retry.deadLetter.delivery, topicArn).catch(() => undefined);
-        }
-        await logOutcome(env, retry, answer);
-        forget(env, retry);
-        return;
+  const takeStep = async (): Promise<void> => {
+    const answer = await attempt;
+    if (answer.delivered || env.store.closing || !subscribed(env, retry)) return;
+    if (retry.attempts > retry.delays.length) {
+      if (retry.deadLetter !== undefined) {
+        // A dead-letter queue that is gone or refuses the message loses it, as on AWS.
+        const topicArn = retry.subscriptionArn.slice(0, retry.subscriptionArn.lastIndexOf(":"));
+        await sendToQueue(env.invoke, retry.deadLetter.targetArn, retry.deadLetter.delivery, topicArn).catch(() => undefined);
       }
-      // A retry resumed late (Nimbus was down past its due time) restarts the schedule from now.
-      const at = slot(env, retry, Math.max(retry.dueAt, env.clock.now()));
-      if (at <= env.clock.now()) {
-        await send(env, retry, at);
-        return;
-      }
-      retry.dueAt = at;
-      env.store.retries.advance(retry);
-      sendAtSlot(env, retry);
-    },
-    "sns:http-retry",
-  );
+      await logOutcome(env, retry, answer);
+      forget(env, retry);
+      return;
+    }
+    // A retry resumed late (Nimbus was down past its due time) restarts the schedule from now.
+    const at = slot(env, retry, Math.max(retry.dueAt, env.clock.now()));
+    if (at <= env.clock.now()) {
+      await send(env, retry, at);
+      return;
+    }
+    retry.dueAt = at;
+    env.store.retries.advance(retry);
+    sendAtSlot(env, retry);
+  };
+  const cancel = env.scheduler.at(retry.dueAt, () => step(env, retry, takeStep, () => followUp(env, retry, attempt)), "sns:http-retry");
   void attempt
     .then(async (answer) => {
       if (!answer.delivered) return;
