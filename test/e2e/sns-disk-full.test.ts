@@ -225,4 +225,48 @@ describe("SNS with a database that cannot be written", () => {
       await endpoint.close();
     }
   });
+
+  test("an HTTP notification whose retries are used up while its dead-letter queue cannot store it is dead-lettered once there is room", async () => {
+    const endpoint = new SubscriberEndpoint();
+    const base = await endpoint.listen();
+    try {
+      await withClients(async (nimbus, sns, sqs) => {
+        const path = "/always-500";
+        endpoint.statusFor = () => 500;
+        const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("http-dlq") }));
+        const dlqName = uniqueName("http-dlq-q");
+        const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: dlqName }));
+        await sns.send(
+          new SubscribeCommand({
+            TopicArn,
+            Protocol: "http",
+            Endpoint: `${base}${path}`,
+            Attributes: {
+              RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:000000000000:${dlqName}` }),
+              DeliveryPolicy: JSON.stringify({ healthyRetryPolicy: { numRetries: 0, minDelayTarget: 1, maxDelayTarget: 1 } }),
+            },
+          }),
+        );
+        const { Token } = JSON.parse((await endpoint.next(path)).body) as { Token: string };
+        await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token }));
+        await sns.send(new PublishCommand({ TopicArn, Message: `dead-${BIG}` }));
+        await endpoint.next(path);
+        fillDatabase(nimbus.state.db);
+        try {
+          // No retries: the follow-up dead-letters the message, which does not fit.
+          await nimbus.scheduler.advance(1_000);
+        } finally {
+          freeDatabase(nimbus.state.db);
+        }
+        await nimbus.scheduler.advance(STEP_RETRY_MS);
+        const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+        assert.deepEqual(
+          dead.Messages?.map((m) => (JSON.parse(m.Body ?? "{}") as { Message: string }).Message.slice(0, 7)),
+          ["dead-xx"],
+        );
+      });
+    } finally {
+      await endpoint.close();
+    }
+  });
 });

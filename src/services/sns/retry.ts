@@ -34,6 +34,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
+import { AwsError } from "../../core/errors.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type { Invoke } from "../../core/service.js";
 import { logDeliveryStatus, type StatusLogEnv } from "./delivery-status-log.js";
@@ -257,9 +258,12 @@ function followUp(env: RetryEnv, retry: PendingRetry, attempt: Promise<HttpAnswe
     if (answer.delivered || env.store.closing || !subscribed(env, retry)) return;
     if (retry.attempts > retry.delays.length) {
       if (retry.deadLetter !== undefined) {
-        // A dead-letter queue that is gone or refuses the message loses it, as on AWS.
+        // A dead-letter queue that is gone or refuses the message loses it, as on AWS; one that
+        // cannot store it (Nimbus's database full) fails the step, which is taken again.
         const topicArn = retry.subscriptionArn.slice(0, retry.subscriptionArn.lastIndexOf(":"));
-        await sendToQueue(env.invoke, retry.deadLetter.targetArn, retry.deadLetter.delivery, topicArn).catch(() => undefined);
+        await sendToQueue(env.invoke, retry.deadLetter.targetArn, retry.deadLetter.delivery, topicArn).catch((error: unknown) => {
+          if (!(error instanceof AwsError)) throw error;
+        });
       }
       await logOutcome(env, retry, answer);
       forget(env, retry);
