@@ -11,7 +11,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";
 import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { STEP_RETRY_MS } from "../../src/services/sns/retry.js";
 import type { Database } from "../../src/state/database.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -268,5 +268,34 @@ describe("SNS with a database that cannot be written", () => {
     } finally {
       await endpoint.close();
     }
+  });
+
+  test("a Publish whose queue is gone and whose dead-letter queue cannot store the message answers 500; once there is room it is dead-lettered", async () => {
+    await withClients(async (nimbus, sns, sqs) => {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("dlq") }));
+      const gone = uniqueName("gone-q");
+      const { QueueUrl: goneUrl } = await sqs.send(new CreateQueueCommand({ QueueName: gone }));
+      const dlqName = uniqueName("dlq-q");
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: dlqName }));
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: "sqs",
+          Endpoint: `arn:aws:sqs:us-east-1:000000000000:${gone}`,
+          Attributes: { RawMessageDelivery: "true", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:000000000000:${dlqName}` }) },
+        }),
+      );
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: goneUrl }));
+      const publish = () => sns.send(new PublishCommand({ TopicArn, Message: `dead-${BIG}` }));
+      fillDatabase(nimbus.state.db);
+      try {
+        const err = await failure(publish());
+        assert.deepEqual([err.name, err.$metadata.httpStatusCode, err.message], INTERNAL_ERROR);
+      } finally {
+        freeDatabase(nimbus.state.db);
+      }
+      await publish();
+      assert.deepEqual(await bodies(sqs, QueueUrl ?? ""), ["dead-xxxxxxx"]);
+    });
   });
 });

@@ -138,7 +138,9 @@ async function sendToSubscriptionDlq(ctx: DeliveryEnv, sub: Subscription, notifi
   try {
     await sendToQueue(ctx.invoke, target, sqsDelivery(notification, { rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" }), notification.topicArn);
     return true;
-  } catch {
+  } catch (error) {
+    // A queue that cannot store it (Nimbus's database full) fails the publish, as a delivery does.
+    if (!(error instanceof AwsError)) throw error;
     return false;
   }
 }
