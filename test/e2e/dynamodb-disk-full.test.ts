@@ -1,10 +1,10 @@
-import assert from "node:assert/strict";
 /**
  * DynamoDB and DynamoDB Streams when the database cannot be written for a while (a disk that
  * fills, a read-only volume): what was committed before and after is all there once writes work
  * again, and nothing waits for ever on a write that failed. Each test has its own Nimbus: the
  * switches that make writes fail are database-wide.
  */
+import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { TRANSITION_RETRY_MS } from "../../src/services/dynamodb/table-status.js";

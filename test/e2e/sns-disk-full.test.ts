@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 /**
  * SNS when the database is full: a Publish whose delivery to an SQS subscription cannot be
  * stored fails with a 500 the publisher retries, instead of answering for a message no queue
@@ -7,6 +6,7 @@ import assert from "node:assert/strict";
  * SQLITE_FULL as a full disk does, `PRAGMA query_only` fails every write as a read-only volume
  * does; each test has its own Nimbus, both being database-wide.
  */
+import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";

@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 /**
  * SQS when its database cannot be written (a full disk, a read-only volume): a long poll whose
  * receive fails answers the failure (a 500 the SDK retries) instead of hanging, the send that
@@ -7,6 +6,7 @@ import assert from "node:assert/strict";
  * a TEMP trigger makes only a receive's write fail, as a disk that fills between a send's commit
  * and the receive it wakes does. Each test has its own Nimbus: both switches are database-wide.
  */
+import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type ReceiveMessageCommandOutput } from "@aws-sdk/client-sqs";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
