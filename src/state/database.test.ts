@@ -84,6 +84,24 @@ describe("openState", () => {
     }
   });
 
+  test("close() closes and gives the data dir back when the planner's statistics cannot be written (a full or read-only disk)", () => {
+    const dir = tempDir();
+    try {
+      const state = openState({ dataDir: dir, inMemory: false, checkpointIntervalMs: 0 });
+      state.db.exec("CREATE TABLE t (a, b); CREATE INDEX t_a ON t (a)");
+      const insert = state.db.prepare("INSERT INTO t VALUES (?, ?)");
+      for (let i = 0; i < 2000; i++) insert.run(i % 50, i);
+      // A query through the index makes PRAGMA optimize want to ANALYZE t, which cannot be written.
+      state.db.prepare("SELECT * FROM t WHERE a = ?").all(3);
+      state.db.pragma("query_only = 1");
+      state.close();
+      assert.equal(state.db.open, false);
+      openState({ dataDir: dir, inMemory: false, checkpointIntervalMs: 0 }).close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a data dir on a full disk or a read-only volume: start-up says so, not only 'disk I/O error'", (t) => {
     const mountPoint = tempDir();
     try {
@@ -96,7 +114,8 @@ describe("openState", () => {
     try {
       const dataDir = join(mountPoint, "data");
       openState({ dataDir, inMemory: false }).close();
-      // A clean close leaves no WAL: the next open must create it, and its index, on a full disk.
+      // A clean close leaves no WAL: the next open must create it, and its index, on a full disk;
+      // before them, its lock file (data-dir-lock.ts) cannot be written either.
       const ballast = openSync(join(mountPoint, "ballast"), "w");
       try {
         for (const size of [65536, 4096, 512, 1]) {
@@ -112,7 +131,7 @@ describe("openState", () => {
       }
       const unwritable = (code: string) =>
         new RegExp(`^Nimbus cannot write its data dir ${dataDir} \\((?:${code})[^)]*\\): is its disk full, or the volume read-only\\? Free some space, or give Nimbus another data dir$`);
-      assert.throws(() => openState({ dataDir, inMemory: false }), { message: unwritable("SQLITE_IOERR|SQLITE_FULL") });
+      assert.throws(() => openState({ dataDir, inMemory: false }), { message: unwritable("ENOSPC|SQLITE_IOERR|SQLITE_FULL") });
       rmSync(join(mountPoint, "ballast"));
       execFileSync("mount", ["-o", "remount,ro", mountPoint], { stdio: "ignore" });
       assert.throws(() => openState({ dataDir, inMemory: false }), { message: unwritable("EROFS") });

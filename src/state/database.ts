@@ -216,7 +216,14 @@ class SqliteStateLayer implements StateLayer {
     this.checkpointer = undefined;
     try {
       this.blobStore.flushDeletions();
-      if (!this.inMemory) this.db.pragma("optimize");
+      if (!this.inMemory) {
+        try {
+          this.db.pragma("optimize");
+        } catch {
+          // Statistics for the query planner, nothing more: a full disk (or a read-only one)
+          // cannot take them, and the close must not fail for that.
+        }
+      }
     } finally {
       this.db.close();
       if (this.ownedTempDir !== undefined) rmSync(this.ownedTempDir, { recursive: true, force: true });
