@@ -158,6 +158,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
+  // Listening for the stop signals before anything else: a supervisor (a test harness, a
+  // container runtime) may send SIGTERM as soon as it reads the banner, or while Nimbus starts.
+  // Installed after the banner, they left a window in which SIGTERM killed the process unclosed.
+  const stopping = new Promise<string>((resolveStop) => {
+    process.once("SIGINT", () => resolveStop("SIGINT"));
+    process.once("SIGTERM", () => resolveStop("SIGTERM"));
+  });
   const started = performance.now();
   let nimbus;
   try {
@@ -179,14 +186,7 @@ export async function main(argv: string[]): Promise<number> {
       ``,
     ].join("\n"),
   );
-  await new Promise<void>((resolveStop) => {
-    const stop = (signal: string): void => {
-      process.stdout.write(`${signal}: shutting down\n`);
-      resolveStop();
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-  });
+  process.stdout.write(`${await stopping}: shutting down\n`);
   await nimbus.close();
   return 0;
 }
