@@ -23,7 +23,7 @@ import { ComposedStream } from "../state/blob-store.js";
 import { isFileStream, sendFile, sendFiles } from "./file-body.js";
 import { headersDistinct, readBodyUpTo, sendJson } from "./plain-http.js";
 import { Dispatcher, type IncomingWire } from "./dispatch.js";
-import { createLogger, type Logger, type LogLevel } from "./logger.js";
+import { createLogger, failureFields, type Logger, type LogLevel } from "./logger.js";
 import { ServiceRegistry } from "./registry.js";
 import { VERSION } from "./version.js";
 
@@ -89,8 +89,8 @@ export async function startNimbus(options: NimbusOptions = {}): Promise<Nimbus> 
   const started = performance.now();
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(options.logLevel ?? "info");
-  const scheduler = createScheduler(clock, { onError: (err, label) => logger.error({ msg: "scheduled task failed", task: label, error: String(err) }) });
-  const events = createEventBus({ onError: (err, event) => logger.error({ msg: "event listener failed", event: event.type, error: String(err) }) });
+  const scheduler = createScheduler(clock, { onError: (err, label) => logger.error({ msg: "scheduled task failed", task: label, ...failureFields(err, false) }) });
+  const events = createEventBus({ onError: (err, event) => logger.error({ msg: "event listener failed", event: event.type, ...failureFields(err, false) }) });
   const state = openState(options.inMemory || !options.dataDir ? { inMemory: true } : { inMemory: false, dataDir: options.dataDir });
   try {
     return await serve(options, { started, clock, logger, scheduler, events, state });
@@ -147,7 +147,7 @@ async function serve(
     inFlight.started();
     handleRequest(req, res, d, registry, { state, maxBodyBytes, logger, startedAt, clock, expectsContinue, hostname }).then(inFlight.ended, (err: unknown) => {
       inFlight.ended();
-      logger.error({ msg: "request failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      logger.error({ msg: "request failed", ...failureFields(err) });
       if (!res.headersSent) {
         clearHead(res);
         res.statusCode = 500;
@@ -493,7 +493,7 @@ async function handleRequest(req: AnyRequest, res: AnyResponse, dispatcher: Disp
   };
   // An error answer names its AWS code, which the status alone does not (403: AccessDenied or SignatureDoesNotMatch?).
   if (result.errorCode !== undefined) line["errorCode"] = result.errorCode;
-  if (failure) opts.logger.error({ ...{}, ...line, error: failure instanceof Error ? (failure.stack ?? failure.message) : String(failure) });
+  if (failure) opts.logger.error({ ...{}, ...line, ...failureFields(failure) });
   else opts.logger.info(line);
 }
 

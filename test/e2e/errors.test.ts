@@ -334,6 +334,36 @@ describe("the request log", () => {
   });
 });
 
+describe("the request log, when the machine fails Nimbus", () => {
+  test("a write the full disk refuses is logged with what it means for the user, not a stack", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const record = (fields: Record<string, unknown>): void => void lines.push(fields);
+    const nimbus = await startTestNimbus({ logger: { debug: () => undefined, info: record, warn: record, error: record } });
+    const dynamodb = new DynamoDBClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    try {
+      const table = uniqueName("full");
+      await dynamodb.send(
+        new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }),
+      );
+      const pages = Number(nimbus.state.db.pragma("page_count", { simple: true }));
+      nimbus.state.db.pragma(`max_page_count = ${pages}`);
+      try {
+        const refused = await failure(dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "k" }, v: { S: "x".repeat(100_000) } } })));
+        assert.equal(refused.name, "InternalServerError");
+      } finally {
+        nimbus.state.db.pragma("max_page_count = 4294967294");
+      }
+      const line = lines.find((l) => l["operation"] === "PutItem");
+      assert.equal(line?.["status"], 500);
+      assert.equal(line?.["error"], "database or disk is full");
+      assert.match(String(line?.["hostFault"]), /^the disk of Nimbus's data dir is full: /);
+    } finally {
+      dynamodb.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
 describe("an answer node refuses to write", () => {
   /** One raw HTTP/1.1 exchange: the status line's parts, the headers and the body as they came. */
   function exchange(url: string, options: RequestOptions, body?: string): Promise<{ status: number; reason: string; headers: IncomingHttpHeaders; body: string }> {
