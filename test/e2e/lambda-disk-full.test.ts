@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -27,10 +28,11 @@ import {
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import type { Database } from "../../src/state/database.js";
-import { json, ROLE, rejectsWith } from "./lambda-helpers.js";
+import { json, ROLE, rejectsWith, streamTable } from "./lambda-helpers.js";
 import { jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 /**
@@ -187,6 +189,81 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
       assert.equal(queued(), 0);
     } finally {
       sqs.destroy();
+    }
+  });
+
+  test("a stream mapping's OnFailure record its destination cannot store is sent again once it can, the stream waiting for it", async () => {
+    const sqs = new SQSClient(nimbus.clientConfig());
+    const ddb = new DynamoDBClient(nimbus.clientConfig());
+    const dir = mkdtempSync(join(tmpdir(), "nimbus-full-stream-"));
+    try {
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("full-stream-q") }))).QueueUrl ?? "";
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      // Records received are deleted: none comes back when the clock moves on.
+      const receive = async () => {
+        const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))).Messages ?? [];
+        for (const m of messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        return messages.map((m) => JSON.parse(m.Body ?? "{}") as { requestContext: { condition: string }; DDBStreamBatchInfo: { batchSize: number } });
+      };
+      const calls = join(dir, "calls.log");
+      const { table, streamArn } = await streamTable(ddb, "full-stream", "KEYS_ONLY", "id");
+      const name = uniqueName("full-stream-fn");
+      // Fails on "poison", takes the rest; each call writes the keys it got.
+      const code = `exports.handler = async (e) => { const ids = e.Records.map((r) => r.dynamodb.Keys.id.S); require("fs").appendFileSync(process.env.OUT, ids.join(",") + "\\n"); if (ids.includes("poison")) throw new Error("boom"); };`;
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: "nodejs20.x",
+          Role: ROLE,
+          Handler: "index.handler",
+          Code: { ZipFile: await makeZip({ "index.js": code }) },
+          Environment: { Variables: { OUT: calls } },
+        }),
+      );
+      await lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: name,
+          EventSourceArn: streamArn,
+          StartingPosition: "TRIM_HORIZON",
+          BatchSize: 1,
+          MaximumRetryAttempts: 0,
+          MaximumRecordAgeInSeconds: 60,
+          DestinationConfig: { OnFailure: { Destination: queueArn } },
+        }),
+      );
+      const called = async () => (await readFile(calls, "utf8").catch(() => "")).split("\n").filter(Boolean);
+
+      // The batch given up on (its retries used up) cannot be described: SQS cannot store the record.
+      await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "poison" } } }));
+      await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "after" } } }));
+      let allow = refuseWrites(nimbus.state.db, "sqs_messages");
+      try {
+        for (let i = 0; i < 3; i++) await nimbus.scheduler.advance(1000);
+      } finally {
+        allow();
+      }
+      assert.deepEqual(await called(), ["poison"], "the stream waits for the record: the function is neither called again nor given the next record");
+      await nimbus.scheduler.advance(1000);
+      assert.deepEqual((await receive()).map((r) => [r.requestContext.condition, r.DDBStreamBatchInfo.batchSize]), [["RetryAttemptsExhausted", 1]]);
+      await nimbus.scheduler.advance(1000);
+      assert.deepEqual(await called(), ["poison", "after"]);
+
+      // Records older than MaximumRecordAgeInSeconds whose record cannot be stored: the same.
+      await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: "old" } } }));
+      nimbus.manualClock.advance(61_000);
+      allow = refuseWrites(nimbus.state.db, "sqs_messages");
+      try {
+        for (let i = 0; i < 2; i++) await nimbus.scheduler.advance(1000);
+      } finally {
+        allow();
+      }
+      await nimbus.scheduler.advance(1000);
+      assert.deepEqual((await receive()).map((r) => [r.requestContext.condition, r.DDBStreamBatchInfo.batchSize]), [["RecordAgeExceeded", 1]]);
+      assert.deepEqual(await called(), ["poison", "after"]);
+    } finally {
+      sqs.destroy();
+      ddb.destroy();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

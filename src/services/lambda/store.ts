@@ -225,6 +225,12 @@ export interface MappingConfig {
   bisectBatchOnFunctionError?: boolean;
   /** Stream sources: the size a failed batch was split down to (BisectBatchOnFunctionError), until a batch succeeds or is given up. */
   bisectLimit?: number;
+  /**
+   * Stream sources: the OnFailure record of a batch given up on that its destination failed to
+   * take (a full disk), sent again at each poll; `position` is where the stream goes on from once
+   * it is taken. The mapping's own position stays before the batch meanwhile.
+   */
+  owedFailure?: { record: string; position?: string };
   /** Stream sources: when the poller began gathering the batch it holds back for MaximumBatchingWindowInSeconds. */
   gatheringSince?: number;
   /** Stream sources: records older than this are discarded (MaximumRecordAgeInSeconds). */

@@ -109,6 +109,10 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   if (!m || !m.enabled) return 0;
   const source = streamOfArn(m.eventSourceArn);
   if (!source) return 0;
+  if (m.owedFailure) {
+    await deliverOwed(store, scope, m, m.owedFailure);
+    return 0;
+  }
   const iterator = await iteratorFor(store, m);
   if (!iterator) return 0;
   const readLimit = Math.min(1000, m.batchSize, m.bisectLimit ?? 1000);
@@ -154,16 +158,20 @@ export async function pollStreamOnce(store: LambdaStore, scope: Scope, uuid: str
   const giveUp = !outcome.ok && !bisect && maxRetries >= 0 && attempts > maxRetries;
   const last = records[records.length - 1]?.dynamodb?.SequenceNumber ?? current.position;
   const position = outcome.ok || giveUp ? last : (outcome.checkpoint ?? current.position);
+  const lastProcessingResult = functionOk ? "OK" : "PROBLEM: Function call failed";
+  if (giveUp) {
+    await discard(store, scope, current, last, await discardedRecord(store, current, source.scope, records, attempts, invoked, "RetryAttemptsExhausted"), lastProcessingResult);
+    return records.length;
+  }
   const { bisectLimit: _previous, ...rest } = current;
-  const bisectLimit = bisect ? Math.ceil(records.length / 2) : outcome.ok || giveUp ? undefined : current.bisectLimit;
+  const bisectLimit = bisect ? Math.ceil(records.length / 2) : outcome.ok ? undefined : current.bisectLimit;
   store.putMapping(scope, {
     ...{}, ...rest,
     ...(position !== undefined ? { position } : {}),
     ...(bisectLimit !== undefined ? { bisectLimit } : {}),
-    failedAttempts: outcome.ok || giveUp ? 0 : attempts,
-    lastProcessingResult: functionOk ? "OK" : "PROBLEM: Function call failed",
+    failedAttempts: outcome.ok ? 0 : attempts,
+    lastProcessingResult,
   });
-  if (giveUp) await sendDiscarded(store, scope, current, source.scope, records, attempts, invoked, "RetryAttemptsExhausted");
   return records.length;
 }
 
@@ -204,10 +212,9 @@ async function discardAged(store: LambdaStore, scope: Scope, m: MappingConfig, s
   // Read again: the mapping may have been updated while the records were read.
   const current = store.getMapping(scope, m.uuid);
   if (!current) return true;
-  const { bisectLimit: _previous, ...rest } = current;
   const last = expired[expired.length - 1]?.dynamodb?.SequenceNumber;
-  store.putMapping(scope, { ...{}, ...rest, ...(last !== undefined ? { position: last } : {}), failedAttempts: 0 });
-  await sendDiscarded(store, scope, current, sourceScope, expired, current.failedAttempts ?? 0, undefined, "RecordAgeExceeded");
+  const record = await discardedRecord(store, current, sourceScope, expired, current.failedAttempts ?? 0, undefined, "RecordAgeExceeded");
+  await discard(store, scope, current, last, record, undefined);
   return true;
 }
 
@@ -222,23 +229,77 @@ function arrivalOf(record: StreamRecord | undefined): string {
 }
 
 /**
+ * Gives a batch up: its OnFailure record (`record`, undefined without a destination) is sent
+ * first, and only then does the position move past the batch, to `position`. A destination that
+ * fails itself (a 5xx or a raw failure: SQS at a full disk) leaves the mapping's position where it
+ * was, before the batch, and the record owed in the mapping: the stream waits, and each poll sends
+ * the record again until it is taken (deliverOwed). The position used to move first, and the
+ * record was lost. A destination's refusal (4xx: no such queue) loses it, as on Lambda. A write
+ * that fails here (Lambda's own disk full) leaves the batch to be read and given up again.
+ */
+async function discard(store: LambdaStore, scope: Scope, m: MappingConfig, position: string | undefined, record: string | undefined, lastProcessingResult: string | undefined): Promise<void> {
+  let owed: MappingConfig["owedFailure"];
+  if (record !== undefined && m.onFailure !== undefined) {
+    try {
+      await sendToDestination(store, scope, m.onFailure, record, true);
+    } catch (err) {
+      owed = { record, ...(position !== undefined ? { position } : {}) };
+      store.env.logger.warn({
+        msg: `lambda: event source mapping ${m.uuid} could not send the record of a batch it gave up on to its OnFailure destination ${m.onFailure} (${String(err)}); the stream waits at that batch and the record is sent again at each poll`,
+        service: "lambda",
+      });
+    }
+  }
+  // Read again: the mapping may have been updated while the record was sent.
+  const now = store.getMapping(scope, m.uuid);
+  if (!now) return;
+  const { bisectLimit: _limit, position: _position, owedFailure: _owed, ...rest } = now;
+  const next = owed ? m.position : position;
+  store.putMapping(scope, {
+    ...{}, ...rest,
+    ...(next !== undefined ? { position: next } : {}),
+    failedAttempts: 0,
+    ...(lastProcessingResult !== undefined ? { lastProcessingResult } : {}),
+    ...(owed ? { owedFailure: owed } : {}),
+  });
+}
+
+/**
+ * A poll of a mapping that owes an OnFailure record: it is sent again (to the destination the
+ * mapping has now), and once taken, or once the mapping has no destination, the position moves
+ * past its batch. Until then the stream waits; a failure here is not logged again.
+ */
+async function deliverOwed(store: LambdaStore, scope: Scope, m: MappingConfig, owed: { record: string; position?: string }): Promise<void> {
+  if (m.onFailure !== undefined) {
+    try {
+      await sendToDestination(store, scope, m.onFailure, owed.record, true);
+    } catch {
+      return;
+    }
+  }
+  const now = store.getMapping(scope, m.uuid);
+  if (!now) return;
+  const { owedFailure: _owed, position: _position, ...rest } = now;
+  store.putMapping(scope, { ...{}, ...rest, ...(owed.position !== undefined ? { position: owed.position } : {}) });
+}
+
+/**
  * What Lambda sends to a stream mapping's OnFailure destination, if it has one, when it gives up
  * on a batch: the batch's place in the stream, not its records (the invocation record of
- * "Retaining discarded records for a DynamoDB event source in Lambda").
+ * "Retaining discarded records for a DynamoDB event source in Lambda"). Undefined without one.
  */
-async function sendDiscarded(
+async function discardedRecord(
   store: LambdaStore,
-  scope: Scope,
   m: MappingConfig,
   sourceScope: Scope,
   records: StreamRecord[],
   invokeCount: number,
   invoked: { result: InvokeResult; version: string } | undefined,
   condition: "RetryAttemptsExhausted" | "RecordAgeExceeded",
-): Promise<void> {
-  if (m.onFailure === undefined) return;
+): Promise<string | undefined> {
+  if (m.onFailure === undefined) return undefined;
   const shardId = (await shardOf(store, m.eventSourceArn, sourceScope)) ?? "";
-  const record = JSON.stringify({
+  return JSON.stringify({
     requestContext: {
       requestId: invoked?.result.requestId ?? "",
       functionArn: m.functionArn,
@@ -262,7 +323,6 @@ async function sendDiscarded(
       streamArn: m.eventSourceArn,
     },
   });
-  await sendToDestination(store, scope, m.onFailure, record);
 }
 
 /** A batch that succeeded, or failed with the records before `checkpoint` (a sequence number) done. */
