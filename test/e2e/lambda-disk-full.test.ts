@@ -267,6 +267,45 @@ describe("Lambda and CloudWatch Logs at a full database", () => {
     }
   });
 
+  test("a queue mapping whose status cannot be written deletes the messages its function took, which are not invoked again", async () => {
+    const sqs = new SQSClient(nimbus.clientConfig());
+    const dir = mkdtempSync(join(tmpdir(), "nimbus-full-esm-status-"));
+    try {
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("full-status-q") }))).QueueUrl ?? "";
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+      const calls = join(dir, "calls.log");
+      const name = uniqueName("full-status-fn");
+      const code = `exports.handler = async (e) => { for (const r of e.Records) require("fs").appendFileSync(process.env.OUT, r.body + "\\n"); };`;
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: "nodejs20.x",
+          Role: ROLE,
+          Handler: "index.handler",
+          Code: { ZipFile: await makeZip({ "index.js": code }) },
+          Environment: { Variables: { OUT: calls } },
+        }),
+      );
+      await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: queueArn }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "once" }));
+      // The mapping's row (its LastProcessingResult) cannot be written; SQS can.
+      const allow = refuseWrites(nimbus.state.db, "lambda_event_source_mappings");
+      try {
+        await nimbus.scheduler.advance(1000);
+      } finally {
+        allow();
+      }
+      // Past the queue's visibility timeout: a message not deleted would be taken again.
+      for (let i = 0; i < 35; i++) await nimbus.scheduler.advance(1000);
+      assert.deepEqual((await readFile(calls, "utf8")).split("\n").filter(Boolean), ["once"]);
+      const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+      assert.deepEqual([left.Attributes?.["ApproximateNumberOfMessages"], left.Attributes?.["ApproximateNumberOfMessagesNotVisible"]], ["0", "0"]);
+    } finally {
+      sqs.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a package whose function or layer row cannot be written leaves no file behind", async () => {
     const name = uniqueName("full-pkg");
     await lambda.send(

@@ -126,15 +126,30 @@ export async function pollOnce(store: LambdaStore, scope: Scope, uuid: string): 
     } catch {
       mapping.lastProcessingResult = "PROBLEM: Function call failed";
     }
-    const current = store.getMapping(scope, uuid);
-    if (current) store.putMapping(scope, { ...{}, ...current, lastProcessingResult: mapping.lastProcessingResult });
   }
   const done = messages.filter((m) => !failed.has(m.MessageId));
-  for (let i = 0; i < done.length; i += 10) {
-    const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(i + j), ReceiptHandle: m.ReceiptHandle }));
-    await store.env.invoke("sqs", "DeleteMessageBatch", { QueueUrl: queue.url, Entries: entries }, queue.scope);
+  try {
+    for (let i = 0; i < done.length; i += 10) {
+      const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(i + j), ReceiptHandle: m.ReceiptHandle }));
+      await store.env.invoke("sqs", "DeleteMessageBatch", { QueueUrl: queue.url, Entries: entries }, queue.scope);
+    }
+  } finally {
+    // The status is written after the delete, and its failure (a full disk) fails nothing: it
+    // threw before the delete, and the function got the messages again after their visibility
+    // timeout.
+    if (selected.length > 0) saveResult(store, scope, uuid, mapping.lastProcessingResult);
   }
   return { received: messages.length, ok: mapping.lastProcessingResult === "OK" || selected.length === 0 };
+}
+
+/** LastProcessingResult, best effort: a write the disk refuses is logged and the poll goes on. */
+function saveResult(store: LambdaStore, scope: Scope, uuid: string, result: string): void {
+  try {
+    const current = store.getMapping(scope, uuid);
+    if (current) store.putMapping(scope, { ...{}, ...current, lastProcessingResult: result });
+  } catch (err) {
+    store.env.logger.warn({ msg: `lambda: could not record the last processing result of event source mapping ${uuid} (${String(err)})`, service: "lambda" });
+  }
 }
 
 /** One tick of a queue mapping: a poll, and while it finds full batches, several pollers until the backlog is gone. */
