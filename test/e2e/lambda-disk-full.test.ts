@@ -535,6 +535,38 @@ describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
     }
   });
 
+  test("extracted code the file system will not let go of when its function is deleted is removed by a later prune", async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nimbus-prune-"));
+    const nimbus = await startTestNimbus({ inMemory: false, dataDir });
+    const lambda = new LambdaClient({ ...nimbus.clientConfig(), maxAttempts: 1 });
+    let mounted: { dir: string; unmount: () => void } | string | undefined;
+    try {
+      const name = uniqueName("prune-fn");
+      const zip = await makeZip({ "index.js": "exports.handler = async () => 'pruned';" });
+      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: zip } }));
+      const dir = join(dataDir, "lambda", "code", createHash("sha256").update(zip).digest("hex"));
+      assert.ok(existsSync(dir));
+      // A file system mounted on it makes its removal fail (EBUSY), as a read-only volume makes it fail (EROFS).
+      mounted = mountTmpfs("1m", dir);
+      if (typeof mounted === "string") {
+        t.skip(mounted);
+        return;
+      }
+      await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+      mounted.unmount();
+      mounted = undefined;
+      assert.ok(existsSync(dir), "still there: it could not be moved away");
+      // The prune every minute tries it again, now that it can go.
+      await nimbus.scheduler.advance(60_000);
+      assert.equal(existsSync(dir), false);
+    } finally {
+      lambda.destroy();
+      if (typeof mounted === "object") mounted.unmount();
+      await nimbus.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test("a function environment whose /tmp cannot be removed when its runtime exits does not take Nimbus down", async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), "nimbus-env-rm-"));
     const nimbus = await startTestNimbus({ inMemory: false, dataDir });

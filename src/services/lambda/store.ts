@@ -4,7 +4,7 @@
  * and event source mappings. Code is extracted on first use into the engine's code dir, once per
  * archive (zip.ts names directories by the archive's SHA-256).
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { buffer } from "node:stream/consumers";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -451,10 +451,13 @@ export class LambdaStore {
       }
       const dir = join(this.codeRoot, id);
       if (inUse?.has(dir)) continue;
-      this.codeCandidates.delete(id);
-      this.extracted.delete(id);
-      // An extraction of the same bytes from now on extracts them again.
       if (removeDirSoon(dir)) removed.add(dir);
+      // One the file system would not move away (read-only, busy) stays a candidate, and in use:
+      // the next prune tries again. Dropped, it stayed on disk until a restart's sweep.
+      else if (existsSync(dir)) continue;
+      this.codeCandidates.delete(id);
+      // An extraction of the same bytes from now on extracts them again.
+      this.extracted.delete(id);
     }
     // Layers merged into an environment's /opt: the merge goes with any of its layers.
     if (removed.size > 0) this.engineInstance?.codeDirsRemoved(removed);
