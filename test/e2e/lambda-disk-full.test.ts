@@ -7,9 +7,8 @@
  * without a restart.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +31,7 @@ import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { makeZip } from "../../src/services/lambda/runtime/test-helpers.js";
 import type { Database } from "../../src/state/database.js";
+import { fillDisk, mountTmpfs } from "./host-faults.js";
 import { json, ROLE, rejectsWith, streamTable } from "./lambda-helpers.js";
 import { jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
@@ -444,46 +444,6 @@ describe("Lambda's function logs at a full database", () => {
   });
 });
 
-/** A tmpfs of `size` mounted on a new directory, or why there is none (not root, no mount). */
-function mountTmpfs(size: string, on?: string): { dir: string; unmount: () => void } | string {
-  const dir = on ?? mkdtempSync(join(tmpdir(), "nimbus-tmpfs-"));
-  try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { stdio: "pipe" });
-  } catch (err) {
-    if (on === undefined) rmSync(dir, { recursive: true, force: true });
-    return `a tmpfs cannot be mounted here (${String((err as Error).message).split("\n")[0]})`;
-  }
-  return {
-    dir,
-    unmount: () => {
-      execFileSync("umount", ["-l", dir]);
-      if (on === undefined) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Writes zeros to `file` until the file system has no room left. */
-function fillDisk(file: string): void {
-  const fd = openSync(file, "w");
-  const chunk = Buffer.alloc(64 * 1024);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOSPC") throw err;
-  } finally {
-    closeSync(fd);
-  }
-  // What is left is less than a chunk: take it too.
-  const rest = openSync(`${file}.rest`, "w");
-  try {
-    for (;;) writeSync(rest, Buffer.alloc(512));
-  } catch {
-    // Full.
-  } finally {
-    closeSync(rest);
-  }
-}
-
 describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
   test("a package that cannot be extracted answers ServiceException, leaves no partial directory or function, and goes in once space returns", async (t) => {
     const mounted = mountTmpfs("16m");
@@ -491,7 +451,7 @@ describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
       t.skip(mounted);
       return;
     }
-    const ballast = join(mounted.dir, "ballast");
+    let ballast = join(mounted.dir, "ballast");
     let nimbus: TestNimbus | undefined;
     let lambda: LambdaClient | undefined;
     try {
@@ -506,7 +466,7 @@ describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
         client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler", Code: { ZipFile: await zip("new") } }));
       const leftovers = () => readdirSync(join(dataDir, "lambda", "code")).filter((entry) => entry.startsWith(".tmp-"));
 
-      fillDisk(ballast);
+      ballast = fillDisk(mounted.dir);
       const message = "An error occurred and the request cannot be processed.";
       await rejectsWith(create(), "ServiceException", message, 500);
       await rejectsWith(client.send(new UpdateFunctionCodeCommand({ FunctionName: `${name}-old`, ZipFile: await zip("newer") })), "ServiceException", message, 500);
@@ -517,7 +477,6 @@ describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
       assert.equal(json((await client.send(new InvokeCommand({ FunctionName: `${name}-old` }))).Payload), "old");
 
       rmSync(ballast);
-      rmSync(`${ballast}.rest`);
       assert.equal((await create()).FunctionName, name);
       assert.equal(json((await client.send(new InvokeCommand({ FunctionName: name }))).Payload), "new");
       await client.send(new UpdateFunctionCodeCommand({ FunctionName: `${name}-old`, ZipFile: await zip("newer") }));
@@ -526,7 +485,6 @@ describe("Lambda on a data dir whose disk is full (tmpfs)", () => {
       lambda?.destroy();
       // Room first: closing checkpoints the database.
       rmSync(ballast, { force: true });
-      rmSync(`${ballast}.rest`, { force: true });
       try {
         await nimbus?.close();
       } finally {
