@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { FLAGS, flagsMarkdown, helpText, main, startOptions } from "./main.js";
 
 /** The repository root, from src/cli or from its compiled copy under dist/. */
@@ -131,5 +132,27 @@ describe("nimbus --help and the README", () => {
     assert.ok(start >= 0, "README has no flag table");
     const end = readme.indexOf("\n\n", start);
     assert.equal(readme.slice(start, end + 1), flagsMarkdown());
+  });
+});
+
+describe("the process nimbus start owns", () => {
+  test("a promise that fails with nothing to hear it is logged, and the process goes on", () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const script = [
+      `import { logUnhandledRejections } from ${JSON.stringify(pathToFileURL(join(here, "main.js")).href)};`,
+      `import { createLogger } from ${JSON.stringify(pathToFileURL(join(here, "..", "server", "logger.js")).href)};`,
+      `logUnhandledRejections(createLogger("info"));`,
+      `Promise.reject(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }));`,
+      `setTimeout(() => process.stdout.write("still here\\n"), 50);`,
+    ].join("\n");
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    const [logged, after] = run.stdout.trim().split("\n");
+    const line = JSON.parse(logged ?? "{}") as Record<string, unknown>;
+    assert.equal(line["level"], "error");
+    assert.equal(line["msg"], "a failure nothing in Nimbus handled (a bug: please report it); Nimbus goes on");
+    assert.equal(line["error"], "ENOSPC: no space left on device, write");
+    assert.match(String(line["hostFault"]), /^the disk of Nimbus's data dir is full/);
+    assert.equal(after, "still here");
   });
 });
