@@ -6,8 +6,24 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeBulkOperationCommand,
+  DescribeExportCommand,
+  DescribeImportCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ExportTableToPointInTimeCommand,
+  ImportTableCommand,
+  PutItemCommand,
+  ScanCommand,
+  StartBulkPutItemsCommand,
+  UpdateContinuousBackupsCommand,
+} from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { TRANSITION_RETRY_MS } from "../../src/services/dynamodb/table-status.js";
+import { TRANSFER_RETRY_MS, TRANSFER_START_DELAY_MS } from "../../src/services/dynamodb/transfers.js";
 import { RESYNC_DELAY_MS } from "../../src/services/dynamodbstreams/index.js";
 import { hashTable } from "./dynamodb-fixtures.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
@@ -96,5 +112,93 @@ describe("DynamoDB with a database that cannot be written for a while", () => {
       },
       { dynamodb: { statusDelayMs: 1_000 } },
     );
+  });
+
+  /** A bucket holding `objects` (key to lines), and an S3 client for it. */
+  async function bucketWith(nimbus: TestNimbus, objects: Record<string, string[]>): Promise<{ s3: S3Client; bucket: string; keys: (prefix: string) => Promise<string[]> }> {
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    const bucket = uniqueName("jobs").toLowerCase();
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const [key, lines] of Object.entries(objects)) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: lines.join("\n") }));
+    const keys = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key ?? "");
+    return { s3, bucket, keys };
+  }
+
+  /** Runs the jobs that are due while the jobs' records refuse every change, as a full disk refuses them; then gives the space back. */
+  async function jobsRunWithRecordsRefused(nimbus: TestNimbus, meanwhile: () => Promise<void>): Promise<void> {
+    nimbus.state.db.exec("CREATE TEMP TRIGGER jobs_full BEFORE UPDATE ON main.dynamodb_transfers BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+    try {
+      await nimbus.scheduler.advance(TRANSFER_START_DELAY_MS);
+      await meanwhile();
+    } finally {
+      nimbus.state.db.exec("DROP TRIGGER temp.jobs_full");
+    }
+  }
+
+  const itemLines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ Item: { pk: { S: `${prefix}${i}` } } }));
+
+  test("an export whose end could not be written completes once it can, its files written once", async () => {
+    await withDynamo(async (nimbus, ddb) => {
+      const name = uniqueName("full-export");
+      const tableArn = (await ddb.send(new CreateTableCommand(hashTable(name, "pk")))).TableDescription?.TableArn;
+      await ddb.send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      for (const pk of ["a", "b", "c"]) await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: pk } } }));
+      const { s3, bucket, keys } = await bucketWith(nimbus, {});
+      const exportArn = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: bucket }))).ExportDescription?.ExportArn;
+      const described = async () => (await ddb.send(new DescribeExportCommand({ ExportArn: exportArn }))).ExportDescription;
+      await jobsRunWithRecordsRefused(nimbus, async () => assert.equal((await described())?.ExportStatus, "IN_PROGRESS"));
+      await nimbus.scheduler.advance(TRANSFER_RETRY_MS);
+      const done = await described();
+      assert.deepEqual([done?.ExportStatus, done?.ItemCount, done?.EndTime?.getTime()], ["COMPLETED", 3, nimbus.clock.now() - TRANSFER_RETRY_MS]);
+      await nimbus.scheduler.advance(60_000);
+      const id = exportArn?.split("/").pop() ?? "";
+      const folder = `AWSDynamoDB/${id}`;
+      const written = await keys("AWSDynamoDB/");
+      assert.equal(written.filter((k) => k.startsWith(`${folder}/data/`)).length, 1);
+      assert.deepEqual(
+        written.filter((k) => !k.includes("/data/")),
+        ["_started", "manifest-files.json", "manifest-files.md5", "manifest-summary.json", "manifest-summary.md5"].map((f) => `${folder}/${f}`),
+      );
+      s3.destroy();
+    });
+  });
+
+  test("an import whose end could not be written completes once it can: its table CREATING until then, every item imported once", async () => {
+    await withDynamo(async (nimbus, ddb) => {
+      const { s3, bucket } = await bucketWith(nimbus, { "in/a.json": itemLines("a", 5) });
+      const target = uniqueName("full-import");
+      const creation = { TableName: target, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" as const }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" as const }], BillingMode: "PAY_PER_REQUEST" as const };
+      const importArn = (await ddb.send(new ImportTableCommand({ S3BucketSource: { S3Bucket: bucket, S3KeyPrefix: "in/" }, InputFormat: "DYNAMODB_JSON", TableCreationParameters: creation }))).ImportTableDescription?.ImportArn;
+      const described = async () => (await ddb.send(new DescribeImportCommand({ ImportArn: importArn }))).ImportTableDescription;
+      const tableStatus = async () => (await ddb.send(new DescribeTableCommand({ TableName: target }))).Table?.TableStatus;
+      await jobsRunWithRecordsRefused(nimbus, async () => {
+        assert.equal((await described())?.ImportStatus, "IN_PROGRESS");
+        assert.equal(await tableStatus(), "CREATING");
+      });
+      await nimbus.scheduler.advance(TRANSFER_RETRY_MS);
+      const done = await described();
+      assert.deepEqual([done?.ImportStatus, done?.ImportedItemCount, done?.ErrorCount], ["COMPLETED", 5, 0]);
+      assert.equal(await tableStatus(), "ACTIVE");
+      assert.equal((await ddb.send(new ScanCommand({ TableName: target }))).Count, 5);
+      s3.destroy();
+    });
+  });
+
+  test("a bulk put whose progress and end could not be written completes once it can, each item's stream record once", async () => {
+    await withDynamo(async (nimbus, ddb) => {
+      const name = uniqueName("full-bulk");
+      const streamArn = (await ddb.send(new CreateTableCommand(hashTable(name, "pk", "S", { StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })))).TableDescription?.LatestStreamArn ?? "";
+      const { s3, bucket } = await bucketWith(nimbus, { "in/a.json": itemLines("a", 2), "in/b.json": itemLines("b", 2) });
+      const input = { S3Bucket: bucket, S3KeyPrefix: "in/", InputFormat: "DYNAMODB_JSON" as const };
+      const arn = (await ddb.send(new StartBulkPutItemsCommand({ TableName: name, InputS3Configuration: input, OutputS3Configuration: { S3Bucket: bucket, OutputType: ["ERROR"] } }))).BulkOperationDescription?.BulkOperationArn;
+      const described = async () => (await ddb.send(new DescribeBulkOperationCommand({ BulkOperationArn: arn }))).BulkOperationDescription;
+      await jobsRunWithRecordsRefused(nimbus, async () => assert.equal((await described())?.BulkOperationStatus, "IN_PROGRESS"));
+      await nimbus.scheduler.advance(TRANSFER_RETRY_MS);
+      const done = await described();
+      assert.deepEqual([done?.BulkOperationStatus, done?.ProcessedItemCount, done?.FailedItemCount], ["COMPLETED", 4, 0]);
+      await nimbus.events.idle();
+      assert.deepEqual(await streamKeys(nimbus, streamArn), ["INSERT:a0", "INSERT:a1", "INSERT:b0", "INSERT:b1"]);
+      s3.destroy();
+    });
   });
 });

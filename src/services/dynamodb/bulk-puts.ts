@@ -12,7 +12,7 @@
 import type { Scope } from "../../core/service.js";
 import type { StartBulkPutItemsInput } from "../../generated/dynamodb.js";
 import { ImportJob, sourceObjects, TableGone, type ItemError, type ItemSource } from "./imports.js";
-import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
+import { endJob, INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 import { transferId } from "./transfer-formats.js";
 
 /** "Bulk put items does not support global tables" (developer guide, BulkPutItems.Considerations). */
@@ -152,32 +152,66 @@ export async function runBulkPut(env: TransferEnv, scope: Scope, arn: string): P
       ...patch,
     });
   };
-  const end = (patch: Partial<BulkRecord>) => save({ ...{}, endTime: env.clock.now(), ...patch });
-  if (r.status === "CANCELLING") return end({ status: "CANCELLED" });
-  if (meta === undefined || meta.id !== r.tableId) return end({ status: "FAILED", failureCode: "TableNotFoundException", failureMessage: `Table not found: ${r.tableName}` });
-  job = new ImportJob(env, scope, r, meta, (e) => {
-    if (reportErrors && lines.length < MAX_REPORTED) lines.push(reportLine(r.source.S3Bucket, e));
-  });
-  try {
-    const objects: { key: string; size: number }[] = [];
-    for await (const o of sourceObjects(env, scope, r)) objects.push(o);
-    save({ totalInputBytes: objects.reduce((n, o) => n + o.size, 0) });
-    for (const o of objects) {
-      if (current()?.status === "CANCELLING") break;
-      await job.object(o.key, o.size);
-      // Each object's items are committed and counted before the next one (DescribeBulkOperation shows progress).
-      job.flush();
-      save({});
+  // DescribeBulkOperation's progress: one that cannot be written (a full disk) leaves the
+  // previous one shown; the items are written all the same, and the end carries the counts.
+  const progress = (patch: Partial<BulkRecord>): void => {
+    try {
+      save(patch);
+    } catch {
+      // The end is tried until it is kept (endJob).
     }
-    job.flush();
-    if (current()?.status === "CANCELLING") return end({ status: "CANCELLED" });
-    const reportAt = lines.length > 0 ? await writeReport(env, scope, r, lines) : undefined;
-    end({ status: job.counters.errorCount > 0 ? "COMPLETED_WITH_ERRORS" : "COMPLETED", ...(reportAt !== undefined ? { reportKey: reportAt } : {}) });
-  } catch (err) {
-    if (err instanceof S3Failure) return end({ status: "FAILED", failureCode: err.failureCode, failureMessage: err.message });
-    if (err instanceof TableGone) return end({ status: "FAILED", failureCode: "TableNotFoundException", failureMessage: err.message });
-    // Broken on something else: FAILED rather than IN_PROGRESS for ever; the table keeps what was written.
-    end({ status: "FAILED", ...INTERNAL_FAILURE });
-    throw err;
+  };
+  let outcome: Partial<BulkRecord>;
+  let broken: unknown;
+  if (r.status === "CANCELLING") outcome = { status: "CANCELLED" };
+  else if (meta === undefined || meta.id !== r.tableId) outcome = { status: "FAILED", failureCode: "TableNotFoundException", failureMessage: `Table not found: ${r.tableName}` };
+  else {
+    const running = new ImportJob(env, scope, r, meta, (e) => {
+      if (reportErrors && lines.length < MAX_REPORTED) lines.push(reportLine(r.source.S3Bucket, e));
+    });
+    job = running;
+    try {
+      outcome = await putItems(env, scope, r, running, lines, progress, () => current()?.status === "CANCELLING");
+    } catch (err) {
+      if (err instanceof S3Failure) outcome = { status: "FAILED", failureCode: err.failureCode, failureMessage: err.message };
+      else if (err instanceof TableGone) outcome = { status: "FAILED", failureCode: "TableNotFoundException", failureMessage: err.message };
+      else {
+        // Broken on something else: FAILED rather than IN_PROGRESS for ever; the table keeps what was written.
+        broken = err;
+        outcome = { status: "FAILED", ...INTERNAL_FAILURE };
+      }
+    }
   }
+  // Written over the latest record at each attempt, and tried again until it is kept.
+  const ended = { ...{}, endTime: env.clock.now(), ...outcome };
+  const unkept = endJob(env, "dynamodb:bulk-put", () => save(ended));
+  // Logged by the scheduler.
+  if (broken !== undefined) throw broken;
+  if (unkept !== undefined) throw unkept;
+}
+
+/** Writes the objects' items into the table, object by object, and answers how the operation ends. */
+async function putItems(
+  env: TransferEnv,
+  scope: Scope,
+  r: BulkRecord,
+  job: ImportJob,
+  lines: readonly string[],
+  progress: (patch: Partial<BulkRecord>) => void,
+  cancelling: () => boolean,
+): Promise<Partial<BulkRecord>> {
+  const objects: { key: string; size: number }[] = [];
+  for await (const o of sourceObjects(env, scope, r)) objects.push(o);
+  progress({ totalInputBytes: objects.reduce((n, o) => n + o.size, 0) });
+  for (const o of objects) {
+    if (cancelling()) break;
+    await job.object(o.key, o.size);
+    // Each object's items are committed and counted before the next one (DescribeBulkOperation shows progress).
+    job.flush();
+    progress({});
+  }
+  job.flush();
+  if (cancelling()) return { status: "CANCELLED" };
+  const reportAt = lines.length > 0 ? await writeReport(env, scope, r, lines) : undefined;
+  return { status: job.counters.errorCount > 0 ? "COMPLETED_WITH_ERRORS" : "COMPLETED", ...(reportAt !== undefined ? { reportKey: reportAt } : {}) };
 }

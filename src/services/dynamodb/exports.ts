@@ -30,7 +30,7 @@ import { itemSize, type Item } from "./domain/index.js";
 import { keyOf, parseItem } from "./items.js";
 import { tableSchema, type TableMeta } from "./table.js";
 import { dataFileId, EXPORT_LINE_FORMATS, transferId, type ExportLineFormat, type ExportViewType } from "./transfer-formats.js";
-import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
+import { endJob, INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const exportErrors = defineErrors({
   // The messages of these two are not published; the exceptions' documented descriptions stand in.
@@ -160,9 +160,11 @@ export async function runExport(env: TransferEnv, scope: Scope, arn: string): Pr
       outcome = { status: "FAILED", ...INTERNAL_FAILURE };
     }
   }
-  transfers.save(scope, arn, { ...{}, ...record, ...outcome, endTime: env.clock.now() });
+  const ended: ExportRecord = { ...{}, ...record, ...outcome, endTime: env.clock.now() };
+  const unkept = endJob(env, "dynamodb:export", () => transfers.save(scope, arn, ended));
   // Logged by the scheduler.
   if (broken !== undefined) throw broken;
+  if (unkept !== undefined) throw unkept;
 }
 
 interface Line {

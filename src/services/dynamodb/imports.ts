@@ -24,7 +24,7 @@ import type { Item } from "./domain/index.js";
 import { readItem, validateSizedItem, writeItem, type WriteContext } from "./items.js";
 import type { TableMeta } from "./table.js";
 import { CsvRecords, csvItem, ImportLineError, ionLineItems, isBlankRecord, jsonLineItems, transferId } from "./transfer-formats.js";
-import { INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
+import { endJob, INTERNAL_FAILURE, s3, S3Failure, transferStore, type TransferEnv } from "./transfers.js";
 
 export const importErrors = defineErrors({
   // The message of this one is not published; the exception's documented description stands in.
@@ -329,8 +329,18 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
   const r = row.record;
   const meta = env.store.getTable(scope, r.tableName);
   const gone = (name: string) => ({ ...{}, ...r, status: "FAILED" as const, endTime: env.clock.now(), failureCode: "TableNotFoundException", failureMessage: `Table not found: ${name}` });
+  // The table's end and the import's are kept together, or tried again together (endJob): the
+  // table stays CREATING while DescribeImport says IN_PROGRESS.
+  const endImport = (record: ImportRecord, table?: { readonly drop: boolean }): unknown =>
+    endJob(env, "dynamodb:import", () =>
+      env.store.transaction(() => {
+        if (table !== undefined) finishTable(env, scope, r, table.drop);
+        transfers.save(scope, arn, record);
+      }),
+    );
   if (meta === undefined || meta.id !== r.tableId) {
-    transfers.save(scope, arn, gone(r.tableName));
+    const unkept = endImport(gone(r.tableName));
+    if (unkept !== undefined) throw unkept;
     return;
   }
   const log: LogEvent[] = [];
@@ -363,15 +373,15 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
     job.flush();
   } catch (err) {
     if (err instanceof TableGone) {
-      transfers.save(scope, arn, { ...{}, ...gone(r.tableName), ...job.counters });
+      const unkept = endImport({ ...{}, ...gone(r.tableName), ...job.counters });
+      if (unkept !== undefined) throw unkept;
       return;
     }
     // Broken on something else: FAILED rather than IN_PROGRESS for ever; the table keeps what it got.
-    finishTable(env, scope, r, false);
-    transfers.save(scope, arn, { ...{}, ...r, ...job.counters, status: "FAILED", endTime: env.clock.now(), ...INTERNAL_FAILURE });
+    endImport({ ...{}, ...r, ...job.counters, status: "FAILED", endTime: env.clock.now(), ...INTERNAL_FAILURE }, { drop: false });
+    // Logged by the scheduler (the end's failure, if any, by its retries).
     throw err;
   }
-  finishTable(env, scope, r, failure !== undefined && job.counters.importedItemCount === 0);
   const end = { ...{}, ...r, ...job.counters, endTime: env.clock.now() };
   const record: ImportRecord =
     failure !== undefined
@@ -379,7 +389,7 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
       : job.counters.errorCount > 0
         ? { ...{}, ...end, status: "FAILED", failureCode: "ItemValidationError", failureMessage: ITEM_VALIDATION_MESSAGE }
         : { ...{}, ...end, status: "COMPLETED" };
-  transfers.save(scope, arn, record);
+  const unkept = endImport(record, { drop: failure !== undefined && job.counters.importedItemCount === 0 });
   if (log.length > 0) {
     try {
       await putLogEvents(env.invoke, scope, IMPORT_LOG_GROUP, `${transferId(arn)}/error`, log);
@@ -387,6 +397,7 @@ export async function runImport(env: TransferEnv, scope: Scope, arn: string): Pr
       // The error log is a courtesy: the import's outcome does not depend on CloudWatch Logs.
     }
   }
+  if (unkept !== undefined) throw unkept;
 }
 
 /** The chunks of a stream, each measured by `onBytes` as it passes. */

@@ -150,6 +150,33 @@ export function scheduleJob(env: TransferEnv, at: number, label: string, run: ()
   env.scheduler.at(at, run, label);
 }
 
+/** How long a job's end that could not be written (a full disk, a read-only volume) waits before it is tried again. */
+export const TRANSFER_RETRY_MS = 5_000;
+
+/**
+ * Writes a job's end (its record's last state, with what goes with it) and, when that cannot be
+ * written, tries again every TRANSFER_RETRY_MS until it is: nothing else would end the job before
+ * a restart, which would run it again from the beginning. The work is not done again, only its
+ * end written. Answers the first attempt's failure, for the scheduler to log; the retries' are
+ * logged by the scheduler.
+ */
+export function endJob(env: TransferEnv, label: string, end: () => void): unknown {
+  try {
+    end();
+    return undefined;
+  } catch (error) {
+    env.scheduler.at(
+      env.clock.now() + TRANSFER_RETRY_MS,
+      () => {
+        const again = endJob(env, label, end);
+        if (again !== undefined) throw again;
+      },
+      label,
+    );
+    return error;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // List pages
 
