@@ -201,4 +201,31 @@ describe("DynamoDB with a database that cannot be written for a while", () => {
       s3.destroy();
     });
   });
+
+  test("items an import or a bulk put could not write (the database read-only) are no item's error: the job ends FAILED with InternalServerError", async () => {
+    await withDynamo(async (nimbus, ddb) => {
+      // More items than one batch (256), so that a batch is written while the object is read.
+      const { s3, bucket, keys } = await bucketWith(nimbus, { "in/a.json": itemLines("a", 300) });
+      const input = { S3Bucket: bucket, S3KeyPrefix: "in/", InputFormat: "DYNAMODB_JSON" as const };
+      const target = uniqueName("ro-import");
+      const creation = { TableName: target, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" as const }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" as const }], BillingMode: "PAY_PER_REQUEST" as const };
+      const importArn = (await ddb.send(new ImportTableCommand({ S3BucketSource: input, InputFormat: "DYNAMODB_JSON", TableCreationParameters: creation }))).ImportTableDescription?.ImportArn;
+      const name = uniqueName("ro-bulk");
+      await ddb.send(new CreateTableCommand(hashTable(name, "pk")));
+      const bulkArn = (await ddb.send(new StartBulkPutItemsCommand({ TableName: name, InputS3Configuration: input, OutputS3Configuration: { S3Bucket: bucket, S3KeyPrefix: "out", OutputType: ["ERROR"] } }))).BulkOperationDescription?.BulkOperationArn;
+      nimbus.state.db.pragma("query_only = 1");
+      try {
+        await nimbus.scheduler.advance(TRANSFER_START_DELAY_MS);
+      } finally {
+        nimbus.state.db.pragma("query_only = 0");
+      }
+      await nimbus.scheduler.advance(TRANSFER_RETRY_MS);
+      const imported = (await ddb.send(new DescribeImportCommand({ ImportArn: importArn }))).ImportTableDescription;
+      assert.deepEqual([imported?.ImportStatus, imported?.FailureCode, imported?.ErrorCount, imported?.ImportedItemCount], ["FAILED", "InternalServerError", 0, 0]);
+      const bulk = (await ddb.send(new DescribeBulkOperationCommand({ BulkOperationArn: bulkArn }))).BulkOperationDescription;
+      assert.deepEqual([bulk?.BulkOperationStatus, bulk?.FailureCode, bulk?.FailedItemCount], ["FAILED", "InternalServerError", 0]);
+      assert.deepEqual(await keys("out/"), []);
+      s3.destroy();
+    });
+  });
 });

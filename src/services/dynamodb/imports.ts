@@ -215,8 +215,13 @@ export class ImportJob {
       });
     // Stream records (and replication) of the table's writes go out once the batch has committed.
     const events = this.env.store.events;
-    if (events === undefined) write(() => undefined);
-    else events.withUnitOfWork((uow) => write((type, detail, at) => uow.emit(type, detail, at ?? this.scope)));
+    try {
+      if (events === undefined) write(() => undefined);
+      else events.withUnitOfWork((uow) => write((type, detail, at) => uow.emit(type, detail, at ?? this.scope)));
+    } catch (err) {
+      if (err instanceof TableGone) throw err;
+      throw new ItemsNotWritten(err);
+    }
     this.counters.importedItemCount += items.length;
     this.writtenBytes += bytes;
   }
@@ -271,9 +276,19 @@ export class ImportJob {
       if (csv?.unfinished()) this.error(key, index, "Invalid CSV: the object ends inside a quoted field");
     } catch (err) {
       // An object that cannot be read (not gzip, say): one error, the rest of it skipped.
-      if (err instanceof AwsError || err instanceof S3Failure || err instanceof TableGone) throw err;
+      if (err instanceof AwsError || err instanceof S3Failure || err instanceof TableGone || err instanceof ItemsNotWritten) throw err;
       this.error(key, index, err instanceof Error ? err.message : String(err));
     }
+  }
+}
+
+/**
+ * A batch of items the table could not take (its database full or read-only): the job broke, no
+ * line is to blame, so it is not counted as an object that could not be read.
+ */
+class ItemsNotWritten extends Error {
+  constructor(cause: unknown) {
+    super(`The items could not be written: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 
