@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeBulkOperationCommand,
@@ -84,6 +85,61 @@ describe("DynamoDB with a database that cannot be written for a while", () => {
       await nimbus.scheduler.advance(RESYNC_DELAY_MS);
       await nimbus.events.idle();
       assert.deepEqual(await streamKeys(nimbus, streamArn), ["INSERT:before", "INSERT:during", "INSERT:after"]);
+    });
+  });
+
+  test("a resync whose page cannot be stored while live writes are kept leaves no gap: every record once, in order", async () => {
+    await withDynamo(async (nimbus, ddb) => {
+      // Two streams: the resync sends a's records, then b's.
+      const [a, b] = [uniqueName("full-resync-a"), uniqueName("full-resync-b")];
+      const streamArns: string[] = [];
+      for (const name of [a, b]) {
+        const created = await ddb.send(new CreateTableCommand(hashTable(name, "pk", "S", { StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } })));
+        streamArns.push(created.TableDescription?.LatestStreamArn ?? "");
+        await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "first" } } }));
+      }
+      const [streamA = "", streamB = ""] = streamArns;
+      assert.deepEqual(await streamKeys(nimbus, streamA), ["INSERT:first"]);
+      // The store falls behind: 600 records of a (two pages of a resync) and 5 of b wait in DynamoDB's store.
+      nimbus.state.db.exec("CREATE TEMP TRIGGER streams_full BEFORE INSERT ON main.dynamodbstreams_records BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+      const lagged = (n: number) => Array.from({ length: n }, (_, i) => `k${String(i).padStart(3, "0")}`);
+      for (const [name, keys] of [[a, lagged(600)], [b, lagged(5)]] as const) {
+        for (let i = 0; i < keys.length; i += 25) {
+          const puts = keys.slice(i, i + 25).map((pk) => ({ PutRequest: { Item: { pk: { S: pk } } } }));
+          await ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: puts } }));
+        }
+      }
+      await nimbus.events.idle();
+      nimbus.state.db.exec("DROP TRIGGER temp.streams_full");
+      // The resync's second page of a cannot be stored; writes to both tables committed between its two pages can.
+      const seqs = nimbus.state.db.prepare("SELECT seq FROM dynamodb_stream_records WHERE stream_arn = ? ORDER BY seq").pluck().all(streamA) as number[];
+      const [pageTwo, lastLagged] = [seqs[501] ?? 0, seqs[600] ?? 0];
+      assert.equal(lastLagged - pageTwo, 99);
+      nimbus.state.db.exec(
+        `CREATE TEMP TRIGGER page_full BEFORE INSERT ON main.dynamodbstreams_records WHEN NEW.stream_arn = '${streamA}' AND CAST(NEW.seq AS INTEGER) BETWEEN ${pageTwo} AND ${lastLagged}
+         BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`,
+      );
+      let live: Promise<unknown> | undefined;
+      const off = nimbus.events.subscribe("dynamodb:StreamRecord", (event) => {
+        if (live !== undefined || event.detail.streamArn !== streamA || Number(event.detail.sequenceNumber) !== pageTwo - 1) return;
+        const scope = { account: "000000000000", region: "us-east-1" };
+        live = Promise.all([a, b].map((name) => nimbus.dispatcher.invoke("dynamodb", "PutItem", { TableName: name, Item: { pk: { S: "live" } } }, scope)));
+      });
+      try {
+        await nimbus.scheduler.advance(RESYNC_DELAY_MS);
+        await nimbus.events.idle();
+        await live;
+        await nimbus.events.idle();
+      } finally {
+        off();
+        nimbus.state.db.exec("DROP TRIGGER temp.page_full");
+      }
+      assert.notEqual(live, undefined);
+      for (const name of [a, b]) await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "after" } } }));
+      await nimbus.scheduler.advance(RESYNC_DELAY_MS);
+      await nimbus.events.idle();
+      assert.deepEqual(await streamKeys(nimbus, streamA), ["first", ...lagged(600), "live", "after"].map((pk) => `INSERT:${pk}`));
+      assert.deepEqual(await streamKeys(nimbus, streamB), ["first", ...lagged(5), "live", "after"].map((pk) => `INSERT:${pk}`));
     });
   });
 

@@ -15,14 +15,32 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
   // Records (or a stream's change) this store could not keep are still in DynamoDB's own store,
   // for 24 hours: it asks for them again, as at start, until they are kept. Records arriving
   // meanwhile are left to that sync: kept after a gap, they would raise holdings() past it, and
-  // no sync would send what the gap lacks.
+  // no sync would send what the gap lacks. A sync's own page may fail after records that arrived
+  // live during the sync were kept: by stream, the first record not kept (`gaps`) is where the
+  // next sync starts, until a sync has been kept whole.
   let lagging = false;
   let cancelResync = (): void => undefined;
+  const gaps = new Map<string, number>();
   const sync = (): void => {
-    env.events.publish("dynamodb:StreamSyncRequested", { holds: store.holdings() }, { account: "", region: "" });
-    store.ready = env.events.idle();
+    const holds = store.holdings();
+    const asked = new Map(gaps);
+    // Sequence numbers travel as fixed-width decimal text; the sync reads them as numbers.
+    for (const [arn, first] of asked) {
+      const held = holds[arn];
+      if (held === undefined || Number(held) >= first) holds[arn] = String(first - 1);
+    }
+    env.events.publish("dynamodb:StreamSyncRequested", { holds }, { account: "", region: "" });
+    store.ready = env.events.idle().then(() => {
+      if (lagging) return;
+      for (const [arn, first] of asked) if (gaps.get(arn) === first) gaps.delete(arn);
+    });
   };
-  const fallBehind = (error: unknown): void => {
+  const missed = (streamArn: string, seq: string): void => {
+    const n = Number(seq);
+    if (n < (gaps.get(streamArn) ?? Number.POSITIVE_INFINITY)) gaps.set(streamArn, n);
+  };
+  const fallBehind = (error: unknown, records: readonly ReceivedRecord[] = []): void => {
+    for (const r of records) missed(r.streamArn, r.seq);
     if (lagging) return;
     lagging = true;
     env.logger.error({
@@ -38,11 +56,11 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
       "dynamodbstreams:resync",
     );
   };
-  const keep = (write: () => void): void => {
+  const keep = (write: () => void, records?: readonly ReceivedRecord[]): void => {
     try {
       write();
     } catch (error) {
-      fallBehind(error);
+      fallBehind(error, records);
     }
   };
   const offChanged = env.events.subscribe("dynamodb:StreamChanged", (event) => {
@@ -73,12 +91,15 @@ function start(env: ServiceEnvironment, store: StreamsStore): () => void {
   // leaves the store lagging (above).
   let batch: { readonly records: ReceivedRecord[]; readonly stored: Promise<void> } | undefined;
   const offRecord = env.events.subscribe("dynamodb:StreamRecord", (event) => {
-    if (lagging) return undefined;
+    if (lagging) {
+      missed(event.detail.streamArn, event.detail.sequenceNumber);
+      return undefined;
+    }
     if (batch === undefined) {
       const records: ReceivedRecord[] = [];
       const stored = Promise.resolve().then(() => {
         batch = undefined;
-        keep(() => store.addRecords(records, env.clock.now()));
+        keep(() => store.addRecords(records, env.clock.now()), records);
       });
       batch = { records, stored };
     }
