@@ -19,6 +19,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketIntelligentTieringConfigurationCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketLoggingCommand,
   PutBucketNotificationConfigurationCommand,
@@ -300,6 +301,56 @@ describe("S3 lifecycle on a full database", () => {
       await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: versioned, Key: keys[0] })), { name: "NotFound" });
     } finally {
       s3.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("S3 Intelligent-Tiering on a full database", () => {
+  test("a bucket whose archive moves cannot be written does not keep the sweep from the others, nor lose the events of those swept before it", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    const sqs = new SQSClient({ ...{}, ...nimbus.clientConfig(), maxAttempts: 1 });
+    try {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("tiering-full") }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+      // Swept in name order: the middle bucket's move is refused.
+      const buckets = ["a", "b", "c"].map((c) => uniqueName(`${c}-it-full`));
+      const t0 = nimbus.manualClock.now();
+      for (const bucket of buckets) {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        await s3.send(
+          new PutBucketIntelligentTieringConfigurationCommand({
+            Bucket: bucket,
+            Id: "archive",
+            IntelligentTieringConfiguration: { Id: "archive", Status: "Enabled", Tierings: [{ AccessTier: "ARCHIVE_ACCESS", Days: 90 }] },
+          }),
+        );
+        await s3.send(
+          new PutBucketNotificationConfigurationCommand({
+            Bucket: bucket,
+            NotificationConfiguration: { QueueConfigurations: [{ QueueArn: Attributes?.QueueArn, Events: ["s3:IntelligentTiering"] }] },
+          }),
+        );
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${bucket}/cold`, Body: Buffer.alloc(128 * 1024, 1), StorageClass: "INTELLIGENT_TIERING" }));
+      }
+      const db = nimbus.state.db;
+      db.exec(`CREATE TEMP TRIGGER test_tier_refused BEFORE UPDATE ON main.s3_objects WHEN OLD.bucket = '${buckets[1]}' BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`);
+      // The clock set, not advanced: each series runs once, the hourly sweep too, and its events
+      // are out before the notifications' retries could look twice.
+      nimbus.manualClock.set(t0 + 91 * 24 * 3_600_000);
+      await nimbus.scheduler.runDue();
+      await nimbus.events.idle();
+      assert.deepEqual((await receivedKeys(sqs, QueueUrl as string)).sort(), [`${buckets[0]}/cold`, `${buckets[2]}/cold`]);
+
+      db.exec("DROP TRIGGER temp.test_tier_refused");
+      nimbus.manualClock.set(nimbus.manualClock.now() + 3_600_000);
+      await nimbus.scheduler.runDue();
+      await nimbus.events.idle();
+      assert.deepEqual(await receivedKeys(sqs, QueueUrl as string), [`${buckets[1]}/cold`]);
+    } finally {
+      s3.destroy();
+      sqs.destroy();
       await nimbus.close();
     }
   });
