@@ -16,16 +16,21 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetBucketLoggingCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketIntelligentTieringConfigurationCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketLoggingCommand,
   PutBucketNotificationConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   UploadPartCommand,
   UploadPartCopyCommand,
@@ -201,6 +206,51 @@ describe("S3 replication on a full database", () => {
       assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: key }))).ReplicationStatus, "COMPLETED");
       const replica = await s3.send(new HeadObjectCommand({ Bucket: destination, Key: key }));
       assert.deepEqual([replica.ReplicationStatus, replica.VersionId], ["REPLICA", VersionId]);
+    } finally {
+      s3.destroy();
+      await nimbus.close();
+    }
+  });
+
+  test("a later tag or ACL change that could not be carried to the replica (its writes refused) reaches it once they can be written, without a restart", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      const [source, destination] = [uniqueName("repl-meta-src"), uniqueName("repl-meta-dst")];
+      for (const bucket of [source, destination]) {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+        await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "ObjectWriter" }] } }));
+      }
+      await s3.send(
+        new PutBucketReplicationCommand({
+          Bucket: source,
+          ReplicationConfiguration: {
+            Role: "arn:aws:iam::000000000000:role/replication",
+            Rules: [{ ID: "all", Priority: 1, Status: "Enabled", Filter: {}, DeleteMarkerReplication: { Status: "Disabled" }, Destination: { Bucket: `arn:aws:s3:::${destination}` } }],
+          },
+        }),
+      );
+      const { VersionId } = await s3.send(new PutObjectCommand({ Bucket: source, Key: "tagged", Body: "x", Tagging: "stage=draft" }));
+      await nimbus.events.idle();
+      const replica = { Bucket: destination, Key: "tagged", VersionId };
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand(replica))).TagSet, [{ Key: "stage", Value: "draft" }]);
+
+      // The replica's row cannot be changed, as a full disk refuses the write.
+      const db = nimbus.state.db;
+      db.exec(`CREATE TEMP TRIGGER test_replica_refused BEFORE UPDATE ON main.s3_objects WHEN OLD.bucket = '${destination}' BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`);
+      await s3.send(new PutObjectTaggingCommand({ Bucket: source, Key: "tagged", Tagging: { TagSet: [{ Key: "stage", Value: "final" }] } }));
+      await s3.send(new PutObjectAclCommand({ Bucket: source, Key: "tagged", GrantRead: 'uri="http://acs.amazonaws.com/groups/s3/LogDelivery"' }));
+      await nimbus.events.idle();
+      await nimbus.scheduler.advance(REPLICATION_RETRY_INTERVAL);
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand(replica))).TagSet, [{ Key: "stage", Value: "draft" }]);
+
+      db.exec("DROP TRIGGER temp.test_replica_refused");
+      await nimbus.scheduler.advance(REPLICATION_RETRY_INTERVAL);
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand(replica))).TagSet, [{ Key: "stage", Value: "final" }]);
+      const grants = (await s3.send(new GetObjectAclCommand(replica))).Grants ?? [];
+      assert.deepEqual(grants.map((g) => [g.Grantee?.URI ?? g.Grantee?.Type, g.Permission]), [["http://acs.amazonaws.com/groups/s3/LogDelivery", "READ"]]);
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "tagged" }))).ReplicationStatus, "COMPLETED");
     } finally {
       s3.destroy();
       await nimbus.close();

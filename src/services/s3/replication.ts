@@ -252,8 +252,9 @@ function replicateMetadata(store: S3Store, source: BucketRow, row: ObjectRow): v
 }
 
 /**
- * How often versions left PENDING are replicated again: a copy that failed on Nimbus's side (a
- * full disk) is made once it can be, without a restart.
+ * How often versions left PENDING are replicated again, and tag or ACL changes not yet carried to
+ * replicas carried again: a copy or change that failed on Nimbus's side (a full disk) is made
+ * once it can be, without a restart.
  */
 export const REPLICATION_RETRY_INTERVAL = 60_000;
 
@@ -263,7 +264,9 @@ export const REPLICATION_RETRY_INTERVAL = 60_000;
  * versions left PENDING: by a Nimbus killed between a write's commit and its replication, or by
  * a replication that failed (a full disk). S3 leaves a version PENDING through a temporary
  * failure and "resumes replicating" it when the resource is back (S3 User Guide, "Getting
- * replication status information"); nothing else would ever replicate it.
+ * replication status information"); nothing else would ever replicate it. A tag or ACL change
+ * whose carrying failed is remembered (in memory: a restart meanwhile loses it) and carried again
+ * with them, the source version's tags and ACL as they are then.
  */
 export function startReplication(env: ServiceEnvironment, store: S3Store): () => void {
   const replicate = (bucket: string, key: string, versionId: string): void => {
@@ -282,10 +285,27 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
     });
     for (const { event, scope } of replicated) env.events.publish("s3:Object", event, scope);
   };
+  // Versions whose tags or ACL did not reach their replicas, by [bucket, key, version id].
+  const metadataOwed = new Map<string, { bucket: string; key: string; versionId: string }>();
+  const carryMetadata = (version: { bucket: string; key: string; versionId: string }): void => {
+    const id = JSON.stringify([version.bucket, version.key, version.versionId]);
+    try {
+      store.transaction(() => {
+        const source = store.bucket(version.bucket);
+        const row = source ? store.version(version.bucket, version.key, version.versionId) : undefined;
+        if (source && row) replicateMetadata(store, source, row);
+      });
+      metadataOwed.delete(id);
+    } catch (error) {
+      if (!metadataOwed.has(id)) env.logger.warn({ msg: "s3 replication of a tag or ACL change failed, to be tried again", bucket: version.bucket, key: version.key, versionId: version.versionId, error: String(error) });
+      metadataOwed.set(id, version);
+    }
+  };
   const cancelResume = env.scheduler.every(
     REPLICATION_RETRY_INTERVAL,
     () => {
       for (const row of store.pendingReplications()) replicate(row.bucket, row.key, row.version_id);
+      for (const version of [...metadataOwed.values()]) carryMetadata(version);
     },
     "s3 replication resumed",
     { fromNow: true },
@@ -293,11 +313,7 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
   const unsubscribe = env.events.subscribe("s3:Object", (event) => {
     const detail = event.detail;
     if ((detail.eventName.startsWith("s3:ObjectTagging:") || detail.eventName === "s3:ObjectAcl:Put") && detail.versionId !== undefined) {
-      store.transaction(() => {
-        const source = store.bucket(detail.bucket);
-        const row = source ? store.version(detail.bucket, detail.key, detail.versionId ?? "") : undefined;
-        if (source && row) replicateMetadata(store, source, row);
-      });
+      carryMetadata({ bucket: detail.bucket, key: detail.key, versionId: detail.versionId });
       return;
     }
     const created = detail.eventName.startsWith("s3:ObjectCreated:");
