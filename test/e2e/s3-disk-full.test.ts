@@ -22,6 +22,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketIntelligentTieringConfigurationCommand,
+  PutBucketInventoryConfigurationCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketLoggingCommand,
   PutBucketNotificationConfigurationCommand,
@@ -401,6 +402,85 @@ describe("S3 Intelligent-Tiering on a full database", () => {
     } finally {
       s3.destroy();
       sqs.destroy();
+      await nimbus.close();
+    }
+  });
+});
+
+describe("S3 Inventory on a full database", () => {
+  /** A source bucket with one object, a Daily CSV inventory into a new destination, and a way to list and read what it delivers. */
+  async function inventoried(nimbus: TestNimbus, s3: S3Client, name: string) {
+    const [source, destination] = [uniqueName(`${name}-src`), uniqueName(`${name}-dst`)];
+    for (const bucket of [source, destination]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await nimbus.scheduler.runDue(); // the sweep S3 runs as it starts (at its first request), before this configuration
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: "listed", Body: "x" }));
+    await s3.send(
+      new PutBucketInventoryConfigurationCommand({
+        Bucket: source,
+        Id: "daily",
+        InventoryConfiguration: {
+          Id: "daily",
+          IsEnabled: true,
+          Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${destination}`, Format: "CSV" } },
+          IncludedObjectVersions: "Current",
+          Schedule: { Frequency: "Daily" },
+        },
+      }),
+    );
+    const keys = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: destination }))).Contents ?? []).map((o) => o.Key ?? "").sort();
+    const read = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: destination, Key: key }))).Body!.transformToString();
+    return { source, destination, keys, read };
+  }
+
+  test("a report whose manifest could not be written is finished at the next sweep: one data file, named by its manifest", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      const { source, keys, read } = await inventoried(nimbus, s3, "inv-manifest");
+      const db = nimbus.state.db;
+      db.exec(`CREATE TEMP TRIGGER test_manifest_refused BEFORE INSERT ON main.s3_objects WHEN NEW.key LIKE '%/manifest.json' BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`);
+      await nimbus.scheduler.advance(3_600_000); // 2026-01-15T13:00Z
+      const base = `${source}/daily`;
+      const [dataKey] = await keys();
+      assert.match(dataKey ?? "", new RegExp(`^${base}/data/[0-9a-f-]{36}\\.csv\\.gz$`));
+      assert.deepEqual(await keys(), [dataKey]);
+
+      db.exec("DROP TRIGGER temp.test_manifest_refused");
+      await nimbus.scheduler.advance(3_600_000);
+      assert.deepEqual(await keys(), [`${base}/2026-01-15T13-00Z/manifest.checksum`, `${base}/2026-01-15T13-00Z/manifest.json`, dataKey, `${base}/hive/dt=2026-01-15-13-00/symlink.txt`]);
+      const manifest = JSON.parse(await read(`${base}/2026-01-15T13-00Z/manifest.json`)) as { files: { key: string }[] };
+      assert.deepEqual(manifest.files.map((f) => f.key), [dataKey]);
+      // The day's report is out.
+      await nimbus.scheduler.advance(3_600_000);
+      assert.equal((await keys()).length, 4);
+    } finally {
+      s3.destroy();
+      await nimbus.close();
+    }
+  });
+
+  test("a report delivered whose delivery could not be recorded is not delivered again, and the other buckets' reports go on", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      // Swept in name order: the first bucket's record is refused.
+      const first = await inventoried(nimbus, s3, "a-inv-record");
+      const second = await inventoried(nimbus, s3, "b-inv-record");
+      const db = nimbus.state.db;
+      db.exec(
+        `CREATE TEMP TRIGGER test_record_refused BEFORE INSERT ON main.s3_bucket_config WHEN NEW.kind = 'inventoryDeliveries' AND NEW.bucket = '${first.source}' BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`,
+      );
+      await nimbus.scheduler.advance(3_600_000);
+      assert.equal((await first.keys()).length, 4);
+      assert.equal((await second.keys()).length, 4);
+
+      await nimbus.scheduler.advance(3_600_000);
+      db.exec("DROP TRIGGER temp.test_record_refused");
+      await nimbus.scheduler.advance(3_600_000);
+      assert.equal((await first.keys()).length, 4);
+      assert.equal((await second.keys()).length, 4);
+    } finally {
+      s3.destroy();
       await nimbus.close();
     }
   });
