@@ -257,6 +257,51 @@ describe("S3 replication on a full database", () => {
       await nimbus.close();
     }
   });
+
+  test("a version whose copy keeps failing does not keep the retries from the other pending versions", async () => {
+    const nimbus = await startTestNimbus();
+    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+    try {
+      const [sourceA, sourceB, destinationB] = [uniqueName("repl-a-src"), uniqueName("repl-b-src"), uniqueName("repl-b-dst")];
+      const pairs = [
+        [sourceA, uniqueName("repl-a-dst")],
+        [sourceB, destinationB],
+      ] as const;
+      for (const [source, destination] of pairs) {
+        for (const bucket of [source, destination]) {
+          await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+          await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+        }
+        await s3.send(
+          new PutBucketReplicationCommand({
+            Bucket: source,
+            ReplicationConfiguration: {
+              Role: "arn:aws:iam::000000000000:role/replication",
+              Rules: [{ ID: "all", Priority: 1, Status: "Enabled", Filter: {}, DeleteMarkerReplication: { Status: "Disabled" }, Destination: { Bucket: `arn:aws:s3:::${destination}` } }],
+            },
+          }),
+        );
+      }
+      await nimbus.scheduler.advance(0);
+      // Both destinations refuse their copies, as a full disk refuses them; the first version pending is the first pair's.
+      const db = nimbus.state.db;
+      for (const [i, [, destination]] of pairs.entries()) {
+        db.exec(`CREATE TEMP TRIGGER test_copy_refused_${i} BEFORE INSERT ON main.s3_objects WHEN NEW.bucket = '${destination}' BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`);
+      }
+      for (const [source] of pairs) await s3.send(new PutObjectCommand({ Bucket: source, Key: "pending", Body: "x" }));
+      await nimbus.events.idle();
+      for (const [source] of pairs) assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "pending" }))).ReplicationStatus, "PENDING");
+
+      db.exec("DROP TRIGGER temp.test_copy_refused_1");
+      await nimbus.scheduler.advance(REPLICATION_RETRY_INTERVAL);
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: sourceA, Key: "pending" }))).ReplicationStatus, "PENDING");
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: sourceB, Key: "pending" }))).ReplicationStatus, "COMPLETED");
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: destinationB, Key: "pending" }))).ReplicationStatus, "REPLICA");
+    } finally {
+      s3.destroy();
+      await nimbus.close();
+    }
+  });
 });
 
 describe("S3 server access logs on a full database", () => {

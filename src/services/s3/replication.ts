@@ -304,7 +304,19 @@ export function startReplication(env: ServiceEnvironment, store: S3Store): () =>
   const cancelResume = env.scheduler.every(
     REPLICATION_RETRY_INTERVAL,
     () => {
-      for (const row of store.pendingReplications()) replicate(row.bucket, row.key, row.version_id);
+      // One version whose copy fails again (its destination's writes refused) does not hold up
+      // the others; one line tells of the run's failures.
+      let failed = 0;
+      let first: { bucket: string; key: string; error: string } | undefined;
+      for (const row of store.pendingReplications()) {
+        try {
+          replicate(row.bucket, row.key, row.version_id);
+        } catch (error) {
+          failed++;
+          first ??= { bucket: row.bucket, key: row.key, error: String(error) };
+        }
+      }
+      if (first) env.logger.warn({ msg: `s3 replication of ${failed} pending version(s) failed, to be tried again`, bucket: first.bucket, key: first.key, error: first.error });
       for (const version of [...metadataOwed.values()]) carryMetadata(version);
     },
     "s3 replication resumed",
