@@ -7,9 +7,7 @@
  */
 import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, truncateSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, rmSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
@@ -41,44 +39,20 @@ import { ACCESS_LOG_DELIVERY_INTERVAL } from "../../src/services/s3/access-log.j
 import { NOTIFICATION_RETRY_INTERVAL } from "../../src/services/s3/notify.js";
 import { REPLICATION_RETRY_INTERVAL } from "../../src/services/s3/replication.js";
 import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { fillDisk, mountTmpfs } from "./host-faults.js";
 
 /** A tmpfs of `size` mounted on a new directory for `run`, unmounted after; the test skips where mounting is not allowed. */
 async function onSmallDisk(t: TestContext, size: string, run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "nimbus-disk-full-"));
-  try {
-    try {
-      execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { stdio: "ignore" });
-    } catch {
-      t.skip("cannot mount a tmpfs here (needs root on Linux): the full disk is not simulated");
-      return;
-    }
-    try {
-      await run(dir);
-    } finally {
-      execFileSync("umount", [dir], { stdio: "ignore" });
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const mounted = mountTmpfs(size);
+  if (typeof mounted === "string") {
+    t.skip(`${mounted}: the full disk is not simulated`);
+    return;
   }
-}
-
-/** Fills the file system of `dir` with a ballast file, to the last block; deleting it gives the space back. */
-function fillDisk(dir: string): string {
-  const ballast = join(dir, "ballast");
-  const fd = openSync(ballast, "w");
   try {
-    for (const size of [1024 * 1024, 4096, 1]) {
-      const chunk = Buffer.alloc(size);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
-      }
-    }
+    await run(mounted.dir);
   } finally {
-    closeSync(fd);
+    mounted.unmount();
   }
-  return ballast;
 }
 
 async function withServer(dataDir: string, run: (nimbus: TestNimbus, s3: S3Client) => Promise<void>): Promise<void> {
