@@ -55,8 +55,9 @@ async function onSmallDisk(t: TestContext, size: string, run: (dir: string) => P
   }
 }
 
-async function withServer(dataDir: string, run: (nimbus: TestNimbus, s3: S3Client) => Promise<void>): Promise<void> {
-  const nimbus = await startTestNimbus({ inMemory: false, dataDir });
+/** A Nimbus of the test's own (on `dataDir`, or in memory) and its S3 client, closed however `run` ends. */
+async function withServer(dataDir: string | undefined, run: (nimbus: TestNimbus, s3: S3Client) => Promise<void>): Promise<void> {
+  const nimbus = await startTestNimbus(dataDir === undefined ? {} : { inMemory: false, dataDir });
   const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
   try {
     await run(nimbus, s3);
@@ -140,10 +141,8 @@ describe("S3 on a full database", () => {
 });
 
 describe("S3 replication on a full database", () => {
-  test("a version whose copy could not be written for a full disk is replicated once there is space, without a restart", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("a version whose copy could not be written for a full disk is replicated once there is space, without a restart", () =>
+    withServer(undefined, async (nimbus, s3) => {
       const key = "replicate-me";
       let giveBack: (() => void) | undefined;
       // Subscribed before S3 starts, so it runs before S3's replication: the write committed, the
@@ -181,16 +180,10 @@ describe("S3 replication on a full database", () => {
       assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: key }))).ReplicationStatus, "COMPLETED");
       const replica = await s3.send(new HeadObjectCommand({ Bucket: destination, Key: key }));
       assert.deepEqual([replica.ReplicationStatus, replica.VersionId], ["REPLICA", VersionId]);
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 
-  test("a later tag or ACL change that could not be carried to the replica (its writes refused) reaches it once they can be written, without a restart", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("a later tag or ACL change that could not be carried to the replica (its writes refused) reaches it once they can be written, without a restart", () =>
+    withServer(undefined, async (nimbus, s3) => {
       const [source, destination] = [uniqueName("repl-meta-src"), uniqueName("repl-meta-dst")];
       for (const bucket of [source, destination]) {
         await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -226,16 +219,10 @@ describe("S3 replication on a full database", () => {
       const grants = (await s3.send(new GetObjectAclCommand(replica))).Grants ?? [];
       assert.deepEqual(grants.map((g) => [g.Grantee?.URI ?? g.Grantee?.Type, g.Permission]), [["http://acs.amazonaws.com/groups/s3/LogDelivery", "READ"]]);
       assert.equal((await s3.send(new HeadObjectCommand({ Bucket: source, Key: "tagged" }))).ReplicationStatus, "COMPLETED");
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 
-  test("a version whose copy keeps failing does not keep the retries from the other pending versions", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("a version whose copy keeps failing does not keep the retries from the other pending versions", () =>
+    withServer(undefined, async (nimbus, s3) => {
       const [sourceA, sourceB, destinationB] = [uniqueName("repl-a-src"), uniqueName("repl-b-src"), uniqueName("repl-b-dst")];
       const pairs = [
         [sourceA, uniqueName("repl-a-dst")],
@@ -271,18 +258,12 @@ describe("S3 replication on a full database", () => {
       assert.equal((await s3.send(new HeadObjectCommand({ Bucket: sourceA, Key: "pending" }))).ReplicationStatus, "PENDING");
       assert.equal((await s3.send(new HeadObjectCommand({ Bucket: sourceB, Key: "pending" }))).ReplicationStatus, "COMPLETED");
       assert.equal((await s3.send(new HeadObjectCommand({ Bucket: destinationB, Key: "pending" }))).ReplicationStatus, "REPLICA");
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 });
 
 describe("S3 server access logs on a full database", () => {
-  test("records whose log object could not be written for a full disk are delivered at a later sweep", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("records whose log object could not be written for a full disk are delivered at a later sweep", () =>
+    withServer(undefined, async (nimbus, s3) => {
       const [source, target] = [uniqueName("logs-full-src"), uniqueName("logs-full-dst")];
       for (const bucket of [source, target]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       await s3.send(new PutBucketLoggingCommand({ Bucket: source, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: "logs/" } } }));
@@ -301,18 +282,12 @@ describe("S3 server access logs on a full database", () => {
         delivered += await (await s3.send(new GetObjectCommand({ Bucket: target, Key }))).Body?.transformToString();
       }
       for (const key of keys) assert.ok(delivered.includes(` ${key} `), `the record of ${key[0]}...`);
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 });
 
 describe("S3 bucket settings on a full database", () => {
-  test("turning logging off, refused for a full disk, leaves the bucket logging as the database says", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("turning logging off, refused for a full disk, leaves the bucket logging as the database says", () =>
+    withServer(undefined, async (nimbus, s3) => {
       const [source, target] = [uniqueName("logs-off-src"), uniqueName("logs-off-dst")];
       for (const bucket of [source, target]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       await s3.send(new PutBucketLoggingCommand({ Bucket: source, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: "logs/" } } }));
@@ -335,18 +310,12 @@ describe("S3 bucket settings on a full database", () => {
         delivered += await (await s3.send(new GetObjectCommand({ Bucket: target, Key }))).Body?.transformToString();
       }
       assert.ok(delivered.includes(" still-logged "), "the PUT is logged");
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 });
 
 describe("S3 lifecycle on a full database", () => {
-  test("a bucket whose expiry cannot be written does not keep the sweep from expiring the others, which frees space", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("a bucket whose expiry cannot be written does not keep the sweep from expiring the others, which frees space", () =>
+    withServer(undefined, async (nimbus, s3) => {
       // Swept in name order: the versioned bucket first, whose expiry writes delete markers.
       const [versioned, plain] = [uniqueName("a-lc-full"), uniqueName("b-lc-full")];
       const expire = { Rules: [{ ID: "expire", Status: "Enabled" as const, Filter: {}, Expiration: { Days: 1 } }] };
@@ -369,11 +338,7 @@ describe("S3 lifecycle on a full database", () => {
       }
       await nimbus.scheduler.advance(3_600_000);
       await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: versioned, Key: keys[0] })), { name: "NotFound" });
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 });
 
 describe("S3 Intelligent-Tiering on a full database", () => {
@@ -451,10 +416,8 @@ describe("S3 Inventory on a full database", () => {
     return { source, destination, keys, read };
   }
 
-  test("a report whose manifest could not be written is finished at the next sweep: one data file, named by its manifest", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("a report whose manifest could not be written is finished at the next sweep: one data file, named by its manifest", () =>
+    withServer(undefined, async (nimbus, s3) => {
       const { source, keys, read } = await inventoried(nimbus, s3, "inv-manifest");
       const db = nimbus.state.db;
       db.exec(`CREATE TEMP TRIGGER test_manifest_refused BEFORE INSERT ON main.s3_objects WHEN NEW.key LIKE '%/manifest.json' BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`);
@@ -472,16 +435,10 @@ describe("S3 Inventory on a full database", () => {
       // The day's report is out.
       await nimbus.scheduler.advance(3_600_000);
       assert.equal((await keys()).length, 4);
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 
-  test("a report delivered whose delivery could not be recorded is not delivered again, and the other buckets' reports go on", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("a report delivered whose delivery could not be recorded is not delivered again, and the other buckets' reports go on", () =>
+    withServer(undefined, async (nimbus, s3) => {
       // Swept in name order: the first bucket's record is refused.
       const first = await inventoried(nimbus, s3, "a-inv-record");
       const second = await inventoried(nimbus, s3, "b-inv-record");
@@ -498,11 +455,7 @@ describe("S3 Inventory on a full database", () => {
       await nimbus.scheduler.advance(3_600_000);
       assert.equal((await first.keys()).length, 4);
       assert.equal((await second.keys()).length, 4);
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 });
 
 describe("S3 on a full disk", () => {
@@ -541,10 +494,8 @@ describe("S3 on a full disk", () => {
 });
 
 describe("S3 over a data dir changed outside Nimbus", () => {
-  test("an object whose file was truncated answers 500 InternalError to GET and UploadPartCopy, not a short body", async () => {
-    const nimbus = await startTestNimbus();
-    const s3 = new S3Client({ ...{}, ...nimbus.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
-    try {
+  test("an object whose file was truncated answers 500 InternalError to GET and UploadPartCopy, not a short body", () =>
+    withServer(undefined, async (nimbus, s3) => {
       const bucket = uniqueName("truncated");
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       for (const [key, size] of [["large", 2 * 1024 * 1024], ["small", 100_000]] as const) {
@@ -561,9 +512,5 @@ describe("S3 over a data dir changed outside Nimbus", () => {
       // The small object's bytes are still in the read cache; the large one is read from its file.
       const got = await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "large" })));
       assert.deepEqual([got.name, got.$metadata.httpStatusCode], ["InternalError", 500]);
-    } finally {
-      s3.destroy();
-      await nimbus.close();
-    }
-  });
+    }));
 });
