@@ -391,6 +391,25 @@ describe("S3 Intelligent-Tiering on a full database", () => {
   });
 });
 
+describe("S3 reads on a read-only database", () => {
+  test("a GET that counts as an Intelligent-Tiering access is served when the access cannot be written", () =>
+    withServer(undefined, async (nimbus, s3) => {
+      const bucket = uniqueName("it-read");
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const body = Buffer.alloc(128 * 1024, 7);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "monitored", Body: body, StorageClass: "INTELLIGENT_TIERING" }));
+      // A day on, a GET writes its access down (the object back in Frequent Access).
+      nimbus.manualClock.set(nimbus.manualClock.now() + 2 * 24 * 3_600_000);
+      nimbus.state.db.pragma("query_only = 1");
+      try {
+        const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "monitored" }));
+        assert.deepEqual(Buffer.from(await got.Body?.transformToByteArray() ?? []), body);
+      } finally {
+        nimbus.state.db.pragma("query_only = 0");
+      }
+    }));
+});
+
 describe("S3 Inventory on a full database", () => {
   /** A source bucket with one object, a Daily CSV inventory into a new destination, and a way to list and read what it delivers. */
   async function inventoried(nimbus: TestNimbus, s3: S3Client, name: string) {

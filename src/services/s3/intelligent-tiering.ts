@@ -21,6 +21,7 @@ import type { IntelligentTieringConfiguration } from "./id-configs.js";
 import { accessTierAt, isArchiveTier, lastAccess, MONITORED_MIN_SIZE, restoring, type AccessTier, type ArchiveTier, type TieringFacts } from "./domain/access-tiers.js";
 import { DAY_MS } from "./domain/lifecycle.js";
 import type { ServiceEnvironment } from "../../core/service.js";
+import { hostFault } from "../../server/logger.js";
 import type { S3Context } from "./index.js";
 import { objectEvent, owed, s3Origin, sweepEvery, type S3ObjectEvent, type SweptEvents } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
@@ -79,6 +80,20 @@ export function noteAccess(store: S3Store, row: ObjectRow, now: number): void {
   if (!monitored(row)) return;
   if (now - lastAccess(factsOf(row), now) < DAY_MS) return;
   store.setAccessedAt(row, now);
+}
+
+/**
+ * noteAccess for a read (GetObject, a website GET): a disk that cannot take the access (full,
+ * read-only) does not fail the read, which S3 would serve; the access is not written down, and
+ * the object may go down a tier a day early unless it is read again once the disk can be written.
+ * Not for a write's transaction, which such a failure may have rolled back (a copy's source).
+ */
+export function noteReadAccess(store: S3Store, row: ObjectRow, now: number): void {
+  try {
+    noteAccess(store, row, now);
+  } catch (error) {
+    if (hostFault(error) === undefined) throw error;
+  }
 }
 
 /** A version found in an archive tier it was not written down in: S3 moved it there. */

@@ -18,7 +18,7 @@ import { evaluateReadConditions, resolveRange } from "./domain/conditions.js";
 import { parseEncryption } from "./encryption.js";
 import { errors, s3DomainErrors } from "./errors.js";
 import { assertReadable } from "./restore.js";
-import { noteAccess } from "./intelligent-tiering.js";
+import { noteReadAccess } from "./intelligent-tiering.js";
 import type { ObjectRow, S3Store } from "./store.js";
 import { decodeS3Path, metadataOutput, splitBucketPath } from "./objects.js";
 
@@ -193,7 +193,7 @@ function serveObject(req: WireRequest, ctx: HttpRouteContext<S3Store>, row: Obje
     );
     if (verdict === "not-modified") return { status: 304, headers: { etag: row.etag, "last-modified": headers["last-modified"] as string } };
     // A download through the website endpoint is a GET of the object: Intelligent-Tiering counts it as access.
-    if (req.method === "GET") noteAccess(ctx.store, row, ctx.clock.now());
+    if (req.method === "GET") noteReadAccess(ctx.store, row, ctx.clock.now());
     const range = resolveRange(req.headers["range"], row.size);
     if (range.kind === "partial") {
       headers["content-range"] = range.contentRange;

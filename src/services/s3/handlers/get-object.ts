@@ -7,7 +7,7 @@ import { partNumberError } from "../ingest.js";
 import { checksumMembers, objectOutput, readableVersion, requireBucket } from "../objects.js";
 import type { ObjectRow } from "../store.js";
 import { assertReadable, restoreHeader } from "../restore.js";
-import { archiveTier, noteAccess } from "../intelligent-tiering.js";
+import { archiveTier, noteReadAccess } from "../intelligent-tiering.js";
 import { checkReadKey, parseEncryption } from "../encryption.js";
 import { expirationOf } from "../lifecycle-runner.js";
 import { lockOutput } from "../object-lock.js";
@@ -176,7 +176,7 @@ export function getObject(input: GetObjectInput, ctx: S3Context): GetObjectOutpu
   const located = locate(input, ctx, "GET");
   const { bucket, row, selection, now } = located;
   assertReadable(ctx.store, row, now);
-  noteAccess(ctx.store, row, now);
+  noteReadAccess(ctx.store, row, now);
   const { range } = selection;
   const out: GetObjectOutput = objectOutput(row, bucket, answersWholeChecksum(input, row, selection));
   Object.assign(out, partChecksum(input, row, selection.partNumber), located.overrides, located.restore);
