@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -37,7 +37,7 @@ test(
 );
 
 test(
-  "a live process's lock file refuses the data dir; a dead one's (kill -9) or an empty one is taken over",
+  "a live process's lock file refuses the data dir, and so does a new one without a pid; a dead one's (kill -9) or an old empty one is taken over",
   withDir(async (dir) => {
     const file = join(dir, LOCK_FILE);
     const sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
@@ -53,7 +53,14 @@ test(
     let release = lockDataDir(dir);
     assert.equal(readFileSync(file, "utf8"), `${process.pid}\n`);
     release();
+    // A file with no pid yet: another Nimbus making it now, unless it is old (a crash while writing it).
     writeFileSync(file, "");
+    assert.throws(
+      () => lockDataDir(dir),
+      (error: unknown) => error instanceof DataDirInUseError && error.pid === undefined && error.message.startsWith(`the data dir ${dir} is in use by another Nimbus. Stop it`),
+    );
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
     release = lockDataDir(dir);
     assert.equal(readFileSync(file, "utf8"), `${process.pid}\n`);
     // A file another process wrote meanwhile (ours removed by hand) is not ours to remove.

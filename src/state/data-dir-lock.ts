@@ -10,19 +10,19 @@
  * ids are reused, so a stale file may, rarely, name a process that has nothing to do with
  * Nimbus; the refusal says which file to remove.
  */
-import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const LOCK_FILE = "nimbus.pid";
 
-/** Another live Nimbus holds the data dir. */
+/** Another live Nimbus holds the data dir (`pid` undefined: one starting, its file not yet written). */
 export class DataDirInUseError extends Error {
   constructor(
     readonly dataDir: string,
-    readonly pid: number,
+    readonly pid: number | undefined,
   ) {
     super(
-      `the data dir ${dataDir} is in use by another Nimbus (process ${pid}). Stop it, or give this one its own --data-dir ` +
+      `the data dir ${dataDir} is in use by another Nimbus${pid === undefined ? "" : ` (process ${pid})`}. Stop it, or give this one its own --data-dir ` +
         `(or --in-memory). If no Nimbus runs there, remove ${join(dataDir, LOCK_FILE)}.`,
     );
     this.name = "DataDirInUseError";
@@ -36,23 +36,25 @@ const heldHere = new Set<string>();
 export function lockDataDir(dataDir: string): () => void {
   const file = join(dataDir, LOCK_FILE);
   if (heldHere.has(dataDir)) throw new DataDirInUseError(dataDir, process.pid);
-  // Two tries: the second after removing a stale file. Losing that race to another starting
-  // Nimbus shows its live pid in the file on the next read.
-  for (let attempt = 0; ; attempt++) {
+  // A stale file is removed and the file made again; another Nimbus starting at the same time may
+  // make it first, and its pid is then read on the next round.
+  for (let attempt = 1; ; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: "wx" });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
         // A write that failed after O_EXCL made the file (a full disk) leaves it empty.
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") removeQuietly(file);
+        removeQuietly(file);
         throw error;
       }
     }
     const holder = holderOf(file);
     if (holder !== undefined && holder !== process.pid && alive(holder)) throw new DataDirInUseError(dataDir, holder);
+    // No pid yet in a file just made: another Nimbus between making it and writing it.
+    if ((holder === undefined && ageMs(file) < FRESH_MS) || attempt === 3) throw new DataDirInUseError(dataDir, holder);
     // Stale: its process is gone (kill -9), or it is this process's own from a state layer
-    // that was never closed, or the file is unreadable (a crash while writing it).
+    // that was never closed, or it has no pid (a crash while writing it).
     removeQuietly(file);
   }
   heldHere.add(dataDir);
@@ -64,6 +66,18 @@ export function lockDataDir(dataDir: string): () => void {
     // Only our own: a file another process took over after ours was removed by hand stays.
     if (holderOf(file) === process.pid) removeQuietly(file);
   };
+}
+
+/** How long a lock file without a pid is taken for one being written, not one a crash left. */
+const FRESH_MS = 2_000;
+
+/** Milliseconds since the file was last written (real time: the file system's clock); Infinity when it is gone. */
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 function holderOf(file: string): number | undefined {
