@@ -156,24 +156,11 @@ export function emitTieringEvents(ctx: S3Context, bucket: BucketRow, moves: read
  * Tiers are computed when asked for; a move is news only once something notices it. The sweep
  * notices within the hour: every hour of (injected) clock time it writes down the objects of the
  * buckets with Intelligent-Tiering configurations that reached an archive tier, and sends their
- * events once each bucket's transaction has committed. A bucket whose moves cannot be written (a
- * full disk) goes to `failed` and the sweep goes on to the others; the next sweep finds its
- * moves again, as they are not written down.
+ * events once each bucket's transaction has committed (sweepEvery, which runs this on each bucket
+ * with Intelligent-Tiering configurations, one transaction each). A bucket whose moves cannot be
+ * written (a full disk) is found again by the next sweep, as they are not written down.
  */
-export function sweepIntelligentTiering(store: S3Store, now: number, failed: (bucket: string, error: unknown) => void): SweptEvents {
-  const out: SweptEvents = [];
-  for (const name of store.bucketsWithConfig("intelligentTiering")) {
-    try {
-      out.push(...sweepBucket(store, name, now));
-    } catch (error) {
-      failed(name, error);
-    }
-  }
-  return out;
-}
-
-/** One bucket's moves, in one transaction; the events it owes once that has committed. */
-function sweepBucket(store: S3Store, name: string, now: number): SweptEvents {
+function sweepIntelligentTiering(store: S3Store, name: string, now: number): SweptEvents {
   return store.transaction(() => {
     const bucket = store.bucket(name);
     if (!bucket) return [];
@@ -182,5 +169,5 @@ function sweepBucket(store: S3Store, name: string, now: number): SweptEvents {
 }
 
 export function startIntelligentTiering(env: ServiceEnvironment, store: S3Store): () => void {
-  return sweepEvery(env, store, TIERING_SWEEP_INTERVAL, sweepIntelligentTiering, "s3 intelligent-tiering sweep");
+  return sweepEvery(env, store, TIERING_SWEEP_INTERVAL, "intelligentTiering", sweepIntelligentTiering, "s3 intelligent-tiering sweep");
 }

@@ -107,27 +107,13 @@ function* keyGroups(rows: Iterable<ObjectRow>): Generator<ObjectRow[]> {
 }
 
 /**
- * One pass over every bucket with a lifecycle configuration. Returns the events to publish, each
- * owed in its bucket's transaction when a notification configuration will send it (notify.ts).
- * A bucket whose changes fail (a full disk fails a delete marker) goes to `failed` and the pass
- * goes on: the other buckets' expiries, which free space, are not held up by it.
+ * One bucket's due lifecycle actions, in one transaction (sweepEvery runs it on each bucket with a
+ * lifecycle configuration). Returns the events to publish once it has committed, each owed in
+ * that transaction when a notification configuration will send it (notify.ts).
  */
-export function sweepLifecycle(store: S3Store, now: number, failed: (bucket: string, error: unknown) => void): SweptEvents {
-  const out: SweptEvents = [];
-  for (const bucketName of store.bucketsWithConfig("lifecycle")) {
-    const config = store.config<StoredLifecycle>(bucketName, "lifecycle");
-    if (!config) continue;
-    try {
-      out.push(...sweepBucket(store, bucketName, config, now));
-    } catch (error) {
-      failed(bucketName, error);
-    }
-  }
-  return out;
-}
-
-/** One bucket's due actions, in one transaction; the events it owes once that has committed. */
-function sweepBucket(store: S3Store, bucketName: string, config: StoredLifecycle, now: number): SweptEvents {
+function sweepLifecycle(store: S3Store, bucketName: string, now: number): SweptEvents {
+  const config = store.config<StoredLifecycle>(bucketName, "lifecycle");
+  if (!config) return [];
   const events: SweepEvent[] = [];
   return store.transaction(() => {
     const bucket = store.bucket(bucketName);
@@ -182,5 +168,5 @@ function sweepBucket(store: S3Store, bucketName: string, config: StoredLifecycle
 
 /** Schedules the hourly sweep; events go out on the bus once each bucket's changes committed. */
 export function startLifecycle(env: ServiceEnvironment, store: S3Store): () => void {
-  return sweepEvery(env, store, LIFECYCLE_SWEEP_INTERVAL, sweepLifecycle, "s3 lifecycle sweep");
+  return sweepEvery(env, store, LIFECYCLE_SWEEP_INTERVAL, "lifecycle", sweepLifecycle, "s3 lifecycle sweep");
 }

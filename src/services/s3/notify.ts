@@ -32,7 +32,7 @@ import {
 } from "./domain/notifications.js";
 import type { S3Context } from "./index.js";
 import { restoreNotificationHolds } from "./restore-runner.js";
-import { canonicalUserId, type BucketRow, type S3Store } from "./store.js";
+import { canonicalUserId, type BucketConfigKind, type BucketRow, type S3Store } from "./store.js";
 
 export interface S3ObjectEvent {
   /** With the "s3:" prefix: s3:ObjectCreated:Put, s3:ObjectRemoved:DeleteMarkerCreated... */
@@ -226,22 +226,34 @@ export const NOTIFICATION_RETRY_INTERVAL = 60_000;
 export type SweptEvents = { event: S3ObjectEvent; scope: EventScope }[];
 
 /**
- * Runs `sweep` as the service starts and then every `interval` of (injected) clock time, each
- * bucket's changes in its own transaction, and publishes the events it returns once they
- * committed. The sweep at start catches up with what fell due while Nimbus was down: with only
- * the one an interval after start, a Nimbus restarted more often than that never expired an
- * object, where S3 removes it once its lifetime ends, stopped or not.
+ * Runs `sweepBucket` on every bucket with a `kind` configuration as the service starts and then
+ * every `interval` of (injected) clock time, each bucket's changes in its own transaction, and
+ * publishes the events each returns once they committed. The sweep at start catches up with what
+ * fell due while Nimbus was down: with only the one an interval after start, a Nimbus restarted
+ * more often than that never expired an object, where S3 removes it once its lifetime ends,
+ * stopped or not. A bucket whose sweep fails (a full disk) is logged and tried again at the next
+ * sweep; it holds up no other bucket (whose expiries may be what frees the space).
  */
 export function sweepEvery(
   env: ServiceEnvironment,
   store: S3Store,
   interval: number,
-  sweep: (store: S3Store, now: number, failed: (bucket: string, error: unknown) => void) => SweptEvents,
+  kind: BucketConfigKind,
+  sweepBucket: (store: S3Store, bucket: string, now: number) => SweptEvents,
   name: string,
 ): () => void {
-  const failed = (bucket: string, error: unknown): void => env.logger.warn({ msg: `${name} failed for a bucket, to be tried again at the next sweep`, bucket, error: String(error) });
   const run = (): void => {
-    for (const { event, scope } of sweep(store, env.clock.now(), failed)) env.events.publish("s3:Object", event, scope);
+    const now = env.clock.now();
+    for (const bucket of store.bucketsWithConfig(kind)) {
+      let events: SweptEvents;
+      try {
+        events = sweepBucket(store, bucket, now);
+      } catch (error) {
+        env.logger.warn({ msg: `${name} failed for a bucket, to be tried again at the next sweep`, bucket, error: String(error) });
+        continue;
+      }
+      for (const { event, scope } of events) env.events.publish("s3:Object", event, scope);
+    }
   };
   return env.scheduler.every(interval, run, name, { fromNow: true });
 }
