@@ -88,6 +88,16 @@ export class AwsError extends Error {
   }
 }
 
+/**
+ * Whether a call to another service (a notification, a delivery, a destination) failed on that
+ * service's own side, so that a later attempt may get through: a 5xx, or a failure that is no AWS
+ * error at all (its database full or read-only). A 4xx is a refusal (no such queue, access
+ * denied), which trying again does not change.
+ */
+export function failedOnItsOwnSide(error: unknown): boolean {
+  return !(error instanceof AwsError) || error.status >= 500;
+}
+
 export function formatMessage(template: string, params: Record<string, unknown> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
     key in params ? String(params[key]) : whole,

@@ -12,7 +12,7 @@
  * without logging costs one look-up in a set, and none while no bucket logs.
  */
 import { randomBytes } from "node:crypto";
-import { AwsError } from "../../core/errors.js";
+import { failedOnItsOwnSide } from "../../core/errors.js";
 import type { CompletedRequest, RequestLog, ServiceEnvironment } from "../../core/service.js";
 import type { GetBucketLoggingOutput } from "../../generated/s3.js";
 import { s3RequestId } from "../../protocol/codec.js";
@@ -234,7 +234,7 @@ export async function deliverAccessLogs(env: ServiceEnvironment, store: S3Store)
         logDelivery(store, target, key, Buffer.byteLength(body), now);
       } catch (error) {
         // A failure on Nimbus's side (a full disk) keeps the records for the next sweep; a refusal loses them.
-        const kept = !(error instanceof AwsError) || error.status >= 500;
+        const kept = failedOnItsOwnSide(error);
         env.logger.warn({ msg: kept ? "s3 access log not delivered, to be delivered at the next sweep" : "s3 access log not delivered", bucket: first.source_bucket, target: target.name, error: String(error) });
         if (kept) continue;
       }

@@ -13,7 +13,7 @@
  * twice.
  */
 import { callerUserId } from "../../auth/access.js";
-import { AwsError } from "../../core/errors.js";
+import { AwsError, failedOnItsOwnSide } from "../../core/errors.js";
 import type { EventScope } from "../../core/events.js";
 import { parseArn } from "../../core/arn.js";
 import type { Invoke, Scope, ServiceEnvironment } from "../../core/service.js";
@@ -286,7 +286,7 @@ export function startNotifications(env: ServiceEnvironment, store: S3Store): () 
       // A destination that failed on its own side (a 5xx, or a failure such as a full disk): the
       // notification stays owed, and goes again later to every destination (at least once, as S3
       // promises). One that refused is forgotten: S3 does not retry it.
-      if (!(error instanceof AwsError) || error.status >= 500) {
+      if (failedOnItsOwnSide(error)) {
         env.logger.warn({ msg: "s3 event notification not delivered, to be sent again", bucket: detail.bucket, key: detail.key, event: detail.eventName, error: String(error) });
         return;
       }

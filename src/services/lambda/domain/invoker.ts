@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../../core/arn.js";
-import { AwsError } from "../../../core/errors.js";
+import { AwsError, failedOnItsOwnSide } from "../../../core/errors.js";
 import { putLogEvents } from "../../../core/log-events.js";
 import type { Scope } from "../../../core/service.js";
 import { errors } from "../errors.js";
@@ -388,15 +388,6 @@ function arnParts(arn: string, scope: Scope): { service: string; region: string;
 }
 
 /**
- * A failure of the destination service itself (not an AwsError, or a 5xx: a full disk, no
- * descriptors), which a later delivery may get past; a refusal (4xx: no such queue, access
- * denied) it would not.
- */
-function failedItself(err: unknown): boolean {
-  return !(err instanceof AwsError) || err.status >= 500;
-}
-
-/**
  * OnSuccess/OnFailure destinations: an SQS queue, an SNS topic, a function or an event bus.
  * `retryable`: a destination that failed itself throws, for the caller to deliver again.
  */
@@ -430,7 +421,7 @@ export async function sendToDestination(store: LambdaStore, scope: Scope, arn: s
       );
     }
   } catch (err) {
-    if (retryable && failedItself(err)) throw err;
+    if (retryable && failedOnItsOwnSide(err)) throw err;
     // An unreachable destination loses the record, as on Lambda (which reports it in metrics only).
   }
 }
@@ -460,7 +451,7 @@ async function deadLetter(store: LambdaStore, scope: Scope, config: VersionConfi
       await store.env.invoke("sns", "Publish", { TopicArn: target, Message: event.toString("utf8"), MessageAttributes: attributes }, targetScope);
     }
   } catch (err) {
-    if (failedItself(err)) throw err;
+    if (failedOnItsOwnSide(err)) throw err;
     // A missing dead-letter target loses the event, as on Lambda (which reports it in metrics only).
   }
 }
