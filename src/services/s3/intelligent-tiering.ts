@@ -21,7 +21,7 @@ import type { IntelligentTieringConfiguration } from "./id-configs.js";
 import { accessTierAt, isArchiveTier, lastAccess, MONITORED_MIN_SIZE, restoring, type AccessTier, type ArchiveTier, type TieringFacts } from "./domain/access-tiers.js";
 import { DAY_MS } from "./domain/lifecycle.js";
 import type { ServiceEnvironment } from "../../core/service.js";
-import { hostFault } from "../../server/logger.js";
+import { hostFault } from "../../core/host-faults.js";
 import type { S3Context } from "./index.js";
 import { objectEvent, owed, s3Origin, sweepEvery, type S3ObjectEvent, type SweptEvents } from "./notify.js";
 import type { BucketRow, ObjectRow, S3Store, Tag } from "./store.js";
