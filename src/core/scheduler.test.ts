@@ -173,6 +173,28 @@ describe("scheduler with a ManualClock", () => {
     assert.equal(scheduler.pending(), 0);
   });
 
+  test("retrying runs again retryMs after each failed run, each failure logged, until one succeeds; cancel stops it", async () => {
+    const { clock, scheduler, errors } = manual();
+    const runs: number[] = [];
+    scheduler.retrying(T0 + 50, 100, () => {
+      runs.push(clock.now() - T0);
+      if (runs.length < 3) throw new Error(`full ${runs.length}`);
+    }, "end");
+    await scheduler.advance(1_000);
+    assert.deepEqual(runs, [50, 150, 250]);
+    assert.deepEqual(errors.map((e) => [String(e.error), e.label]), [["Error: full 1", "end"], ["Error: full 2", "end"]]);
+    assert.equal(scheduler.pending(), 0);
+    const failing: number[] = [];
+    const cancel = scheduler.retrying(clock.now(), 100, () => {
+      failing.push(clock.now());
+      throw new Error("still full");
+    });
+    await scheduler.advance(150);
+    assert.equal(failing.length, 2);
+    cancel();
+    assert.equal(scheduler.pending(), 0);
+  });
+
   test("every stops when cancelled from inside its own run", async () => {
     const { scheduler } = manual();
     let count = 0;

@@ -28,6 +28,12 @@ export interface Scheduler {
    */
   every(intervalMs: number, task: Task, label?: string, options?: EveryOptions): Cancel;
   /**
+   * `at`, for work that must get done: a run that fails (throws, its failure going to onError as
+   * any task's) runs again `retryMs` later, until one succeeds. For the end of something whose
+   * write can fail (a full disk) and that nothing else would finish before a restart.
+   */
+  retrying(when: number, retryMs: number, task: Task, label?: string): Cancel;
+  /**
    * Only with an adjustable clock: moves it forward by `ms`, running each task that falls
    * due in time order and awaiting it; the clock reads the task's due time while it runs.
    * Tasks scheduled by tasks run too when they fall due within the window.
@@ -153,6 +159,27 @@ class HeapScheduler implements Scheduler {
     };
     if (options?.fromNow) cancelNext = this.at(this.clock.now(), run, label);
     else scheduleNext();
+    return () => {
+      cancelled = true;
+      cancelNext();
+    };
+  }
+
+  retrying(when: number, retryMs: number, task: Task, label?: string): Cancel {
+    if (!Number.isFinite(retryMs) || retryMs <= 0) {
+      throw new RangeError(`Scheduler.retrying: retryMs must be a finite number > 0, got ${retryMs}`);
+    }
+    let cancelled = false;
+    let cancelNext: Cancel = noop;
+    const run = async (): Promise<void> => {
+      try {
+        await task();
+      } catch (error) {
+        if (!cancelled && !this.closed) cancelNext = this.at(this.clock.now() + retryMs, run, label);
+        throw error;
+      }
+    };
+    cancelNext = this.at(when, run, label);
     return () => {
       cancelled = true;
       cancelNext();

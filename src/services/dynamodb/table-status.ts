@@ -165,16 +165,7 @@ export function scheduleTransitionEnd(env: TransitionEnv, scope: Scope, meta: Re
   if (t === undefined || t.status === "UPDATING") return;
   const scopeCopy: Scope = { account: scope.account, region: scope.region };
   const label = t.status === "CREATING" ? "dynamodb:create-table" : "dynamodb:delete-table";
-  const end = (): void => {
-    try {
-      finishTransition(env.store, scopeCopy, meta.name, meta.id, t.status);
-    } catch (error) {
-      env.scheduler.at(env.clock.now() + TRANSITION_RETRY_MS, end, label);
-      // Logged by the scheduler.
-      throw error;
-    }
-  };
-  env.scheduler.at(Math.max(t.until, env.clock.now()), end, label);
+  env.scheduler.retrying(Math.max(t.until, env.clock.now()), TRANSITION_RETRY_MS, () => finishTransition(env.store, scopeCopy, meta.name, meta.id, t.status), label);
 }
 
 function finishTransition(store: DynamoStore, scope: Scope, name: string, id: string, status: "CREATING" | "DELETING"): void {

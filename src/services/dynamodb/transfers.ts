@@ -165,14 +165,7 @@ export function endJob(env: TransferEnv, label: string, end: () => void): unknow
     end();
     return undefined;
   } catch (error) {
-    env.scheduler.at(
-      env.clock.now() + TRANSFER_RETRY_MS,
-      () => {
-        const again = endJob(env, label, end);
-        if (again !== undefined) throw again;
-      },
-      label,
-    );
+    env.scheduler.retrying(env.clock.now() + TRANSFER_RETRY_MS, TRANSFER_RETRY_MS, end, label);
     return error;
   }
 }

@@ -63,21 +63,10 @@ export function resumeReplays(env: DeliveryEnv): void {
 /** How long a replay that failed (its database could not be written) waits before it goes on where it was. */
 const REPLAY_RETRY_MS = 5_000;
 
-function scheduleReplay(env: DeliveryEnv, replay: Replay, at = env.clock.now()): void {
-  env.scheduler.at(
-    at,
-    async () => {
-      try {
-        await runReplay(env, replay);
-      } catch (error) {
-        // Its row still says In progress, with the cursor of the last message delivered: without
-        // another run it would stay so until a restart.
-        scheduleReplay(env, replay, env.clock.now() + REPLAY_RETRY_MS);
-        throw error;
-      }
-    },
-    "sns:replay",
-  );
+function scheduleReplay(env: DeliveryEnv, replay: Replay): void {
+  // A run that fails leaves its row In progress, with the cursor of the last message delivered:
+  // without another run it would stay so until a restart.
+  env.scheduler.retrying(env.clock.now(), REPLAY_RETRY_MS, () => runReplay(env, replay), "sns:replay");
 }
 
 /** The message as the publish made it, for the subscription's delivery. */
