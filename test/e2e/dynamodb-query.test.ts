@@ -702,6 +702,32 @@ describe("DynamoDB Query and Scan", () => {
     assert.equal(legacy.ScannedCount, 5);
   });
 
+  test("begins_with finds every string sort key with the prefix, those going on past U+10FFFF too, both ways", async () => {
+    // Strings are UTF-8 and begins_with is true for any value that starts with the substring
+    // (Developer Guide, "Key condition expressions for the Query operation"): a key that continues
+    // after U+10FFFF (the highest code point) starts with the prefix as much as any other.
+    const name = uniqueName("bw");
+    await ddb.send(new CreateTableCommand(hashRangeTable(name)));
+    for (const sk of ["a", "a\u{10FFFF}", "a\u{10FFFF}b", "a\u{10FFFF}\u{10FFFF}", "ab", "b"]) {
+      await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "p" }, sk: { S: sk } } }));
+    }
+    for (const [prefix, forward, expected] of [
+      ["a", true, ["a", "ab", "a\u{10FFFF}", "a\u{10FFFF}b", "a\u{10FFFF}\u{10FFFF}"]],
+      ["a", false, ["a\u{10FFFF}\u{10FFFF}", "a\u{10FFFF}b", "a\u{10FFFF}", "ab", "a"]],
+      ["a\u{10FFFF}", true, ["a\u{10FFFF}", "a\u{10FFFF}b", "a\u{10FFFF}\u{10FFFF}"]],
+    ] as const) {
+      const out = await ddb.send(
+        new QueryCommand({
+          TableName: name,
+          KeyConditionExpression: "pk = :p AND begins_with(sk, :a)",
+          ExpressionAttributeValues: { ":p": { S: "p" }, ":a": { S: prefix } },
+          ScanIndexForward: forward,
+        }),
+      );
+      assert.deepEqual(out.Items?.map((i) => i.sk?.S), expected, `begins_with ${JSON.stringify(prefix)}, forward ${forward}`);
+    }
+  });
+
   test("a Query for an empty string partition key is refused as a key value, not answered with no items", async () => {
     // boto3's table.query(KeyConditionExpression=Key("PK").eq("")) against AWS (getmoto/moto#7062).
     const name = uniqueName("emptypk");

@@ -26,6 +26,7 @@ import { RawJson } from "../../protocol/json.js";
 import type { DynamoContext } from "./context.js";
 import { baseRowKey, Consumption, encodeKeyValue, indexKeyText, parseItem, readItemRow, readUnits } from "./items.js";
 import { multiKeyRange } from "./multi-attribute-keys.js";
+import { successor } from "./partiql/key-branches.js";
 import type { RangeOptions, RowKey } from "./store.js";
 import { buildingPhase, findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { throttleOf } from "./throttling.js";
@@ -215,11 +216,10 @@ export function keyRange(cond: KeyCondition): Pick<RangeOptions, "pk" | "lower" 
     case "BETWEEN":
       return { pk, lower: { value: enc(a), inclusive: true }, upper: { value: enc(b), inclusive: true } };
     case "BEGINS_WITH": {
-      const prefix = enc(a);
-      // Every key starting with the prefix sorts below prefix + the highest code point (or
-      // "g" after hex digits); the key condition itself is checked again row by row.
-      const top = a?.B !== undefined ? `${prefix}g` : `${prefix}\u{10FFFF}`;
-      return { pk, lower: { value: prefix, inclusive: true }, upper: { value: top, inclusive: true } };
+      // Up to the least value above every one that begins with the prefix: prefix + U+10FFFF was
+      // no bound for a key going on after that code point. The key condition is checked again row by row.
+      const after = a === undefined ? undefined : successor(a);
+      return { pk, lower: { value: enc(a), inclusive: true }, upper: after && { value: enc(after), inclusive: false } };
     }
   }
 }

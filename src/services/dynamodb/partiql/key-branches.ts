@@ -153,7 +153,7 @@ function leafBranches(c: Condition, schema: KeySchema): Branch[] {
 const MIRRORED: Readonly<Record<string, string>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
 
 /** The least value above every value that begins with `prefix`; undefined when there is none. */
-function successor(prefix: AttributeValue): AttributeValue | undefined {
+export function successor(prefix: AttributeValue): AttributeValue | undefined {
   if (prefix.S !== undefined) {
     const points = [...prefix.S].map((ch) => ch.codePointAt(0) as number);
     while (points.length > 0) {
