@@ -285,6 +285,29 @@ describe("DynamoDB Streams and TTL", () => {
     await refused("ListStreams", { Limit: 101 }, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
   });
 
+  test("a table made again, or its stream switched off and on, in the same millisecond: a new label, the new stream holds only its own records", async () => {
+    // "The combination of the AWS customer ID, the table name and the StreamLabel is guaranteed to be
+    // unique" (API reference, Stream). The manual clock stands still: every call is in one millisecond.
+    const name = uniqueName("relabel");
+    const first = await streamingTable(name, "KEYS_ONLY");
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "old" } } }));
+    await ddb.send(new DeleteTableCommand({ TableName: name }));
+    const second = await streamingTable(name, "KEYS_ONLY");
+    assert.notEqual(second, first);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "new" } } }));
+    await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+    const enabled = await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } }));
+    const third = enabled.TableDescription?.LatestStreamArn;
+    assert.ok(third);
+    assert.equal(new Set([first, second, third]).size, 3);
+    assert.equal(enabled.TableDescription?.LatestStreamLabel, third.split("/stream/")[1]);
+    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: "newer" } } }));
+    await nimbus.events.idle();
+    assert.deepEqual((await readAll(first)).map(pkOf), ["old"]);
+    assert.deepEqual((await readAll(second)).map(pkOf), ["new"]);
+    assert.deepEqual((await readAll(third)).map(pkOf), ["newer"]);
+  });
+
   test("a stream enabled by UpdateTable on an older table: CreationRequestDateTime is the stream's request time, not the table's", async () => {
     // The tutorial's order (create-table, later update-table --stream-specification, then
     // dynamodbstreams describe-stream) on a fresh Nimbus, so that DynamoDB Streams first hears

@@ -28,7 +28,7 @@ import { validationException } from "./domain/index.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { backfill } from "./handlers/update-table.js";
-import { streamLabel, tableKeyArn } from "./handlers/create-table.js";
+import { newStreamLabel, tableKeyArn } from "./handlers/create-table.js";
 import { transferStore } from "./transfers.js";
 import type { Check } from "./validation.js";
 import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
@@ -234,7 +234,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   const strong = meta.global?.consistency === "STRONG";
 
   if (!meta.stream?.enabled && !strong) {
-    const label = streamLabel(now);
+    const label = newStreamLabel(ctx.store, meta.arn, now);
     meta.stream = { enabled: true, viewType: "NEW_AND_OLD_IMAGES", label, arn: `${meta.arn}/stream/${label}` };
     const changed = streamChanged(meta, true, now);
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);
@@ -246,7 +246,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   meta.global = group;
 
   const arn = tableArn(there, meta.name);
-  const label = streamLabel(now);
+  const label = newStreamLabel(ctx.store, arn, now);
   const replica: TableMeta = {
     ...{},
     ...replicaSettings(meta, ctx.region, region, ctx.account),

@@ -264,6 +264,8 @@ export class DynamoStore {
   private readonly db: PreparedStatements;
   /** Read and write capacity left per table and GSI, when --dynamodb-throttling is on (throttling.ts); in memory only. */
   readonly capacity = new CapacityBuckets();
+  /** The time (epoch ms) of the last stream label given per table ARN (streamLabelTime); in memory only. */
+  private readonly streamLabels = new Map<string, number>();
 
   constructor(
     readonly state: StateLayer,
@@ -529,6 +531,22 @@ export class DynamoStore {
       after = { pk: last[0], sk: last[1], tpk: last[2], tsk: last[3] };
       pageSize = opts.bytes === undefined ? PAGE : nextBytesPage(opts.bytes - bytesRead, bytesRead / rowsRead);
     }
+  }
+
+  /**
+   * The time a new stream of the table `tableArn` is labelled with: `now`, or a millisecond after the
+   * label its last stream got when that is not earlier. "The combination of the AWS customer ID, the
+   * table name and the StreamLabel is guaranteed to be unique" (API reference, Stream), and a table
+   * made again, or a stream switched off and on, in the same millisecond (a manual clock stands
+   * still) took its old stream's ARN, and with it the old stream's records.
+   */
+  streamLabelTime(tableArn: string, now: number): number {
+    const last = this.streamLabels.get(tableArn);
+    const at = last !== undefined && last >= now ? last + 1 : now;
+    // Only a label at or after now can clash with the next one: the others need not be kept.
+    if (this.streamLabels.size >= TABLE_CACHE_ENTRIES) for (const [arn, t] of this.streamLabels) if (t < now) this.streamLabels.delete(arn);
+    this.streamLabels.set(tableArn, at);
+    return at;
   }
 
   /** Base rows whose TTL (epoch seconds) is between `oldest` and `nowSeconds`. */

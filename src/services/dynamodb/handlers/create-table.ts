@@ -8,6 +8,7 @@ import { checkAccountMaximum, checkOnDemandMaximum, checkOnDemandRange, checkPro
 import { validationException } from "../domain/index.js";
 import { errors } from "../errors.js";
 import type { DynamoContext } from "../context.js";
+import type { DynamoStore } from "../store.js";
 import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
@@ -268,6 +269,11 @@ export function streamLabel(now: number): string {
   return new Date(now).toISOString().replace(/Z$/, "");
 }
 
+/** The label of a new stream of the table `tableArn`, never one an earlier stream of it had (DynamoStore.streamLabelTime). */
+export function newStreamLabel(store: DynamoStore, tableArn: string, now: number): string {
+  return streamLabel(store.streamLabelTime(tableArn, now));
+}
+
 /**
  * CreateTable without a TableName is refused with DynamoDB's own sentence, not Coral's "Value null
  * at 'tableName'", whatever else is missing (dynalite's createTable suite sends `{}`;
@@ -396,7 +402,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
 
   const now = ctx.clock.now();
   const arn = tableArn(ctx, input.TableName);
-  const label = streamLabel(now);
+  const label = input.StreamSpecification?.StreamEnabled ? newStreamLabel(ctx.store, arn, now) : streamLabel(now);
   const meta: TableMeta = {
     name: input.TableName,
     id: randomUUID(),
