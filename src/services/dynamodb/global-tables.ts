@@ -234,7 +234,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   const strong = meta.global?.consistency === "STRONG";
 
   if (!meta.stream?.enabled && !strong) {
-    const label = newStreamLabel(ctx.store, meta.arn, now);
+    const label = newStreamLabel(ctx.store, ctx, meta.arn, now);
     meta.stream = { enabled: true, viewType: "NEW_AND_OLD_IMAGES", label, arn: `${meta.arn}/stream/${label}` };
     const changed = streamChanged(meta, true, now);
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);
@@ -246,7 +246,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   meta.global = group;
 
   const arn = tableArn(there, meta.name);
-  const label = newStreamLabel(ctx.store, arn, now);
+  const label = newStreamLabel(ctx.store, there, arn, now);
   const replica: TableMeta = {
     ...{},
     ...replicaSettings(meta, ctx.region, region, ctx.account),

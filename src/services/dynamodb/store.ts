@@ -264,7 +264,7 @@ export class DynamoStore {
   private readonly db: PreparedStatements;
   /** Read and write capacity left per table and GSI, when --dynamodb-throttling is on (throttling.ts); in memory only. */
   readonly capacity = new CapacityBuckets();
-  /** The time (epoch ms) of the last stream label given per table ARN (streamLabelTime); in memory only. */
+  /** The time (epoch ms) of the last stream label given per table ARN (streamLabelTime). */
   private readonly streamLabels = new Map<string, number>();
 
   constructor(
@@ -538,15 +538,28 @@ export class DynamoStore {
    * label its last stream got when that is not earlier. "The combination of the AWS customer ID, the
    * table name and the StreamLabel is guaranteed to be unique" (API reference, Stream), and a table
    * made again, or a stream switched off and on, in the same millisecond (a manual clock stands
-   * still) took its old stream's ARN, and with it the old stream's records.
+   * still) took its old stream's ARN, and with it the old stream's records. Labels given before a
+   * restart are known from the streams that had records (the others hold none to mix up).
    */
-  streamLabelTime(tableArn: string, now: number): number {
-    const last = this.streamLabels.get(tableArn);
+  streamLabelTime(scope: Scope, tableArn: string, now: number): number {
+    const last = this.streamLabels.get(tableArn) ?? this.lastRecordedStreamLabel(scope, tableArn);
     const at = last !== undefined && last >= now ? last + 1 : now;
     // Only a label at or after now can clash with the next one: the others need not be kept.
     if (this.streamLabels.size >= TABLE_CACHE_ENTRIES) for (const [arn, t] of this.streamLabels) if (t < now) this.streamLabels.delete(arn);
     this.streamLabels.set(tableArn, at);
     return at;
+  }
+
+  /** The time of the latest label among the table's streams that had records (labels sort as their times do). */
+  private lastRecordedStreamLabel(scope: Scope, tableArn: string): number | undefined {
+    const prefix = `${tableArn}/stream/`;
+    const row = this.db
+      .prepare<[string, string, string, string], { arn: string | null }>(
+        "SELECT MAX(stream_arn) AS arn FROM dynamodb_stream_positions WHERE account_id = ? AND region = ? AND stream_arn >= ? AND stream_arn < ?",
+      )
+      .get(scope.account, scope.region, prefix, `${prefix}\uffff`);
+    const at = row?.arn ? Date.parse(`${row.arn.slice(prefix.length)}Z`) : NaN;
+    return Number.isNaN(at) ? undefined : at;
   }
 
   /** Base rows whose TTL (epoch seconds) is between `oldest` and `nowSeconds`. */

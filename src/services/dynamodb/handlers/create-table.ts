@@ -270,8 +270,8 @@ export function streamLabel(now: number): string {
 }
 
 /** The label of a new stream of the table `tableArn`, never one an earlier stream of it had (DynamoStore.streamLabelTime). */
-export function newStreamLabel(store: DynamoStore, tableArn: string, now: number): string {
-  return streamLabel(store.streamLabelTime(tableArn, now));
+export function newStreamLabel(store: DynamoStore, scope: Scope, tableArn: string, now: number): string {
+  return streamLabel(store.streamLabelTime(scope, tableArn, now));
 }
 
 /**
@@ -402,7 +402,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
 
   const now = ctx.clock.now();
   const arn = tableArn(ctx, input.TableName);
-  const label = input.StreamSpecification?.StreamEnabled ? newStreamLabel(ctx.store, arn, now) : streamLabel(now);
+  const label = input.StreamSpecification?.StreamEnabled ? newStreamLabel(ctx.store, ctx, arn, now) : streamLabel(now);
   const meta: TableMeta = {
     name: input.TableName,
     id: randomUUID(),
