@@ -187,16 +187,42 @@ describe("DynamoStore stream positions", () => {
       const live = arn("live", "2026-01-15T12:00:00.000");
       const replaced = arn("live", "2026-01-15T11:00:00.000");
       const deleted = arn("gone", "2026-01-15T12:00:00.000");
+      // Times in ms after the labels' time.
+      const at = (ms: number) => Date.parse("2026-01-15T12:00:00.000Z") + ms;
       store.insertTable(scope, { name: "live", createdAt: 1, stream: { enabled: true, viewType: "KEYS_ONLY", label: "2026-01-15T12:00:00.000", arn: live } } as unknown as TableMeta);
-      for (const stream of [live, replaced, deleted]) store.appendStreamRecord(scope, stream, stream === deleted ? "gone" : "live", "{}", 10);
-      store.appendStreamRecord(scope, deleted, "gone", "{}", 30);
+      for (const stream of [live, replaced, deleted]) store.appendStreamRecord(scope, stream, stream === deleted ? "gone" : "live", "{}", at(10));
+      store.appendStreamRecord(scope, deleted, "gone", "{}", at(30));
       const positions = () => store.streamPositions().map((p) => [p.streamArn, p.lastSeq]);
       // A record still retained keeps any stream's position (a sync sends it from there).
-      store.trimStreamRecords(20);
+      store.trimStreamRecords(at(20));
       assert.deepEqual(positions().sort(), [[deleted, 2], [live, 1]].sort());
-      store.trimStreamRecords(40);
+      store.trimStreamRecords(at(40));
       assert.deepEqual(positions(), [[live, 1]]);
-      assert.equal(store.appendStreamRecord(scope, live, "live", "{}", 50), 2, "the table's own stream numbers on after a quiet day");
+      assert.equal(store.appendStreamRecord(scope, live, "live", "{}", at(50)), 2, "the table's own stream numbers on after a quiet day");
+    } finally {
+      state.close();
+    }
+  });
+});
+
+describe("DynamoStore stream labels", () => {
+  test("a new stream is labelled a millisecond after the table's latest stream when that is not earlier, that stream known until it is a day old", () => {
+    const state = openState({ inMemory: true });
+    try {
+      const store = new DynamoStore(state);
+      const scope = { account: "000000000000", region: "us-east-1" };
+      const table = "arn:aws:dynamodb:us-east-1:000000000000:table/t";
+      const now = Date.parse("2026-01-15T12:00:00.000Z");
+      assert.equal(store.streamLabelTime(scope, table, now), now);
+      store.registerStream(scope, `${table}/stream/2026-01-15T12:00:00.000`);
+      assert.equal(store.streamLabelTime(scope, table, now), now + 1);
+      assert.equal(store.streamLabelTime(scope, "arn:aws:dynamodb:us-east-1:000000000000:table/other", now), now, "another table's streams do not count");
+      assert.equal(store.streamLabelTime(scope, table, now + 5), now + 5);
+      // No record, no table: the trim keeps the stream's position while it is younger than `before`.
+      store.trimStreamRecords(now);
+      assert.equal(store.streamLabelTime(scope, table, now), now + 1);
+      store.trimStreamRecords(now + 1);
+      assert.equal(store.streamLabelTime(scope, table, now), now);
     } finally {
       state.close();
     }

@@ -264,8 +264,6 @@ export class DynamoStore {
   private readonly db: PreparedStatements;
   /** Read and write capacity left per table and GSI, when --dynamodb-throttling is on (throttling.ts); in memory only. */
   readonly capacity = new CapacityBuckets();
-  /** The time (epoch ms) of the last stream label given per table ARN (streamLabelTime). */
-  private readonly streamLabels = new Map<string, number>();
 
   constructor(
     readonly state: StateLayer,
@@ -535,31 +533,28 @@ export class DynamoStore {
 
   /**
    * The time a new stream of the table `tableArn` is labelled with: `now`, or a millisecond after the
-   * label its last stream got when that is not earlier. "The combination of the AWS customer ID, the
-   * table name and the StreamLabel is guaranteed to be unique" (API reference, Stream), and a table
-   * made again, or a stream switched off and on, in the same millisecond (a manual clock stands
-   * still) took its old stream's ARN, and with it the old stream's records. Labels given before a
-   * restart are known from the streams that had records (the others hold none to mix up).
+   * latest label of its earlier streams when that is not earlier. "The combination of the AWS
+   * customer ID, the table name and the StreamLabel is guaranteed to be unique" (API reference,
+   * Stream), and a table made again, or a stream switched off and on, in the same millisecond (a
+   * manual clock stands still, and starts again at its time after a restart) took its old stream's
+   * ARN, and with it the old stream's records. Earlier streams are known by their positions
+   * (registerStream).
    */
   streamLabelTime(scope: Scope, tableArn: string, now: number): number {
-    const last = this.streamLabels.get(tableArn) ?? this.lastRecordedStreamLabel(scope, tableArn);
-    const at = last !== undefined && last >= now ? last + 1 : now;
-    // Only a label at or after now can clash with the next one: the others need not be kept.
-    if (this.streamLabels.size >= TABLE_CACHE_ENTRIES) for (const [arn, t] of this.streamLabels) if (t < now) this.streamLabels.delete(arn);
-    this.streamLabels.set(tableArn, at);
-    return at;
-  }
-
-  /** The time of the latest label among the table's streams that had records (labels sort as their times do). */
-  private lastRecordedStreamLabel(scope: Scope, tableArn: string): number | undefined {
     const prefix = `${tableArn}/stream/`;
     const row = this.db
       .prepare<[string, string, string, string], { arn: string | null }>(
         "SELECT MAX(stream_arn) AS arn FROM dynamodb_stream_positions WHERE account_id = ? AND region = ? AND stream_arn >= ? AND stream_arn < ?",
       )
       .get(scope.account, scope.region, prefix, `${prefix}\uffff`);
-    const at = row?.arn ? Date.parse(`${row.arn.slice(prefix.length)}Z`) : NaN;
-    return Number.isNaN(at) ? undefined : at;
+    // Labels are times in ISO form, so they sort as their times do.
+    const last = row?.arn ? Date.parse(`${row.arn.slice(prefix.length)}Z`) : Number.NaN;
+    return !Number.isNaN(last) && last >= now ? last + 1 : now;
+  }
+
+  /** Gives a new stream its position before any record, so that streamLabelTime knows its label; the trim forgets it once it is no table's stream. */
+  registerStream(scope: Scope, streamArn: string): void {
+    this.db.prepare("INSERT OR IGNORE INTO dynamodb_stream_positions (account_id, region, stream_arn, last_seq) VALUES (?, ?, ?, 0)").run(scope.account, scope.region, streamArn);
   }
 
   /** Base rows whose TTL (epoch seconds) is between `oldest` and `nowSeconds`. */
@@ -628,7 +623,7 @@ export class DynamoStore {
   // Stream records
 
   /** Retained stream records, oldest first (for re-publishing to a stream consumer). */
-  /** Every stream that has ever had a record, with the last sequence number it gave. */
+  /** Every stream that has ever had a record (or was registered), with the last sequence number it gave (0: none). */
   streamPositions(): { account: string; region: string; streamArn: string; lastSeq: number }[] {
     return this.db
       .prepare<[], { account_id: string; region: string; stream_arn: string; last_seq: number }>("SELECT account_id, region, stream_arn, last_seq FROM dynamodb_stream_positions")
@@ -656,9 +651,10 @@ export class DynamoStore {
   trimStreamRecords(before: number): void {
     this.db.prepare("DELETE FROM dynamodb_stream_records WHERE created_at < ?").run(before);
     // The table by its key, named in the ARN (arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>).
+    // A stream labelled (made) since `before` keeps its position, so that streamLabelTime knows it.
     this.db
       .prepare(
-        `DELETE FROM dynamodb_stream_positions WHERE NOT EXISTS (
+        `DELETE FROM dynamodb_stream_positions WHERE substr(stream_arn, instr(stream_arn, '/stream/') + 8) < ? AND NOT EXISTS (
            SELECT 1 FROM dynamodb_stream_records AS r
            WHERE r.account_id = dynamodb_stream_positions.account_id AND r.region = dynamodb_stream_positions.region AND r.stream_arn = dynamodb_stream_positions.stream_arn
          ) AND NOT EXISTS (
@@ -669,7 +665,7 @@ export class DynamoStore {
              AND json_extract(t.description, '$.stream.arn') = dynamodb_stream_positions.stream_arn
          )`,
       )
-      .run();
+      .run(new Date(before).toISOString().replace(/Z$/, ""));
   }
 
   /** Numbers the record after the stream's last one, trimmed or not: a shard's sequence numbers only grow. */

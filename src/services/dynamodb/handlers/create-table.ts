@@ -271,7 +271,9 @@ export function streamLabel(now: number): string {
 
 /** The label of a new stream of the table `tableArn`, never one an earlier stream of it had (DynamoStore.streamLabelTime). */
 export function newStreamLabel(store: DynamoStore, scope: Scope, tableArn: string, now: number): string {
-  return streamLabel(store.streamLabelTime(scope, tableArn, now));
+  const label = streamLabel(store.streamLabelTime(scope, tableArn, now));
+  store.registerStream(scope, `${tableArn}/stream/${label}`);
+  return label;
 }
 
 /**
