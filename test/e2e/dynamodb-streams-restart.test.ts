@@ -133,6 +133,19 @@ describe("DynamoDB Streams across a restart", () => {
     );
   });
 
+  test("so does one whose stream had no record before the restart", async () => {
+    const table = uniqueName("relabel-empty");
+    await acrossRestart(
+      open,
+      close,
+      (c) => writeItems(c, table, 0),
+      async (c, first) => {
+        await c.ddb.send(new DeleteTableCommand({ TableName: table }));
+        assert.notEqual(await writeItems(c, table, 0), first);
+      },
+    );
+  });
+
   test("records that passed their 24 hours while Nimbus was down are trimmed when it starts again, not an hour later", async () => {
     // "Stream records whose age exceeds this limit [24 hours] are subject to removal (trimming)
     // from the stream" (DynamoDB Streams API reference, TrimmedDataAccessException).
