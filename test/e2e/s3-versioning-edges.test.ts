@@ -423,6 +423,30 @@ describe("S3 versioning edge cases", () => {
     await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   });
 
+  // Found by s3-versioning-oracle.test.ts: paged by one, the listing went back and forth between
+  // the null version and the marker for good.
+  test("ListObjectVersions resumes after a version id marker that a newer null version of the same second precedes: each version once", async () => {
+    const bucket = await bucketWith("Enabled");
+    // A version stamped earlier in the same second, so the next stamp is past the second's start.
+    const a = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a", Body: "a" }));
+    const v1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "v1" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Suspended" } }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "k", Body: "null" }));
+    const after = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: "k", VersionIdMarker: v1.VersionId }));
+    assert.deepEqual([after.Versions, after.IsTruncated], [undefined, false]);
+    const seen: string[] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+      seen.push(...(page.Versions ?? []).map((v) => `${v.Key}@${v.VersionId}`));
+      if (!page.IsTruncated) break;
+      keyMarker = page.NextKeyMarker;
+      versionIdMarker = page.NextVersionIdMarker;
+    }
+    assert.deepEqual(seen, [`a@${a.VersionId}`, "k@null", `k@${v1.VersionId}`]);
+  });
+
   test("ListObjectVersions EncodingType=url encodes Prefix, KeyMarker, NextKeyMarker, Delimiter and keys", async () => {
     const bucket = await bucketWith("Enabled");
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "sp ace/a b", Body: "1" }));

@@ -114,7 +114,11 @@ export function listObjects(input: ListObjectsInput, ctx: S3Context): ListObject
 
 export function listObjectVersions(input: ListObjectVersionsInput, ctx: S3Context): ListObjectVersionsOutput {
   const bucket = requireBucket(ctx, input.Bucket);
-  const marker = input.KeyMarker && input.VersionIdMarker ? ctx.store.versionsOlderThan(bucket.name, input.KeyMarker, input.VersionIdMarker) : undefined;
+  // Only for a marker version that is gone: a "null" version's place is its LastModified second, so
+  // one written after a stamped marker in that second would pass for older and be listed again.
+  const { KeyMarker: keyMarker, VersionIdMarker: versionIdMarker } = input;
+  const gone = keyMarker && versionIdMarker && !ctx.store.version(bucket.name, keyMarker, versionIdMarker);
+  const marker = gone ? ctx.store.versionsOlderThan(bucket.name, keyMarker, versionIdMarker) : undefined;
   const page = listVersions(ctx.store.versionScan(bucket.name), {
     prefix: input.Prefix,
     delimiter: input.Delimiter,
