@@ -130,6 +130,22 @@ describe("S3 multipart uploads", () => {
     assert.ok(Buffer.from(await last.Body!.transformToByteArray()).equals(tail));
   });
 
+  test("part 1 of an empty multipart object is the empty object: 200 without a Content-Range, as for a single-part one", async () => {
+    const key = "empty by parts";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.alloc(0) }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    for (const method of ["GET", "HEAD"]) {
+      const read = await httpRequest(Number(new URL(nimbus.url).port), method, `/${bucket}/${encodeURIComponent(key)}?partNumber=1`, signedHeaders("s3"));
+      assert.equal(read.status, 200, method);
+    }
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, PartNumber: 1 }));
+    assert.deepEqual([got.ContentLength, got.ContentRange, got.PartsCount], [0, undefined, 1]);
+    assert.equal((await got.Body!.transformToByteArray()).length, 0);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: 1 }));
+    assert.deepEqual([head.ContentLength, head.ContentRange, head.PartsCount], [0, undefined, 1]);
+  });
+
   test("EntityTooSmall, InvalidPart and InvalidPartOrder", async () => {
     const key = "small-parts";
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));

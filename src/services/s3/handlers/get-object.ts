@@ -92,7 +92,8 @@ interface Selection {
  * What bytes a read asks for: a Range, or a part (`partNumber`) of the object as it was
  * uploaded. A single-part object has exactly one part, the whole object, which S3 still answers
  * as a range (206 with `Content-Range: bytes 0-<size-1>/<size>`, no x-amz-mp-parts-count), except
- * for an empty object, where there is no byte to name.
+ * for an empty object, where there is no byte to name: S3 answers partNumber=1 of one with 200 and no
+ * Content-Range (aws/aws-sdk-java-v2#6641 and #6952, which read empty objects by part).
  */
 function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Selection {
   if (input.PartNumber === undefined) return { range: resolveRange(input.Range, row.size) };
@@ -103,6 +104,8 @@ function select(input: GetObjectInput | HeadObjectInput, row: ObjectRow): Select
     throw errors.InvalidPartNumber({}, { fields: { PartNumberRequested: input.PartNumber, ActualPartCount: sizes.length } });
   }
   if (row.part_sizes === null) return { range: row.size === 0 ? { kind: "full" } : resolveRange("bytes=0-", row.size) };
+  // An empty multipart object (one empty part) has no byte to name either: 200 with no Content-Range.
+  if (row.size === 0) return { range: { kind: "full" }, partsCount: sizes.length, partNumber: input.PartNumber };
   const start = sizes.slice(0, input.PartNumber - 1).reduce((a, b) => a + b, 0);
   const length = sizes[input.PartNumber - 1] ?? 0;
   const end = start + length - 1;
