@@ -84,6 +84,8 @@ describe("SELECT plans", () => {
     assert.equal(refusal(`SELECT * FROM hhh WHERE pk IN ['b', 'a', 'b']`).message, "Overlapping conditions with range keys are not supported in where clause");
     assert.deepEqual(values(`SELECT * FROM hhh WHERE pk = 'z' OR pk = 'y'`), ["y", "z"]);
     assert.deepEqual(values(`SELECT * FROM hhh WHERE x = 1 AND (pk = 'q' OR pk = 'p')`), ["p", "q"]);
+    // Strings order by their UTF-8 bytes: U+FFEF (EF BF AF) before U+1D11E (F0 9D 84 9E), whose UTF-16 surrogates sort first.
+    assert.deepEqual(values(`SELECT * FROM hhh WHERE pk IN ['\u{1D11E}', '\uFFEF', 'a']`), ["a", "\uFFEF", "\u{1D11E}"]);
   });
 
   test("a sort key condition beside the partition key narrows the range", () => {

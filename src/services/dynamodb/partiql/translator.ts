@@ -10,6 +10,7 @@
 import { own, setOwn } from "../../../core/own.js";
 import {
   attributeValuesEqual,
+  compareScalars,
   conditionAttributeNames,
   typeOf,
   type AttributeValue,
@@ -854,7 +855,8 @@ function readPlan(filter: Condition | undefined, schema: KeySchema): ReadPlan {
     if (typeOf(v) !== pkType) throw keyTypeMismatch(schema.partitionKey);
     byKey.set(encodeKeyValue(v), v);
   }
-  const partitions = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  // In key order: strings by their UTF-8 bytes, which the encoded key's UTF-16 order is not.
+  const partitions = [...byKey.values()].sort((a, b) => compareScalars(a, b) ?? 0);
   let sortKey: SortKeyCondition | undefined;
   // A sort key range only narrows when the partitions come from the top-level AND.
   if (schema.sortKey !== undefined && filter.kind !== "or") {
