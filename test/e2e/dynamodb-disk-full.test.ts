@@ -27,7 +27,7 @@ import { TRANSITION_RETRY_MS } from "../../src/services/dynamodb/table-status.js
 import { TRANSFER_RETRY_MS, TRANSFER_START_DELAY_MS } from "../../src/services/dynamodb/transfers.js";
 import { RESYNC_DELAY_MS } from "../../src/services/dynamodbstreams/index.js";
 import { hashTable } from "./dynamodb-fixtures.js";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 async function withDynamo(run: (nimbus: TestNimbus, ddb: DynamoDBClient) => Promise<void>, options: Parameters<typeof startTestNimbus>[0] = {}): Promise<void> {
   const nimbus = await startTestNimbus(options);
@@ -41,20 +41,9 @@ async function withDynamo(run: (nimbus: TestNimbus, ddb: DynamoDBClient) => Prom
 }
 
 /** DynamoDB Streams' JSON 1.0, by hand: no Streams client is installed. */
-async function streams(nimbus: TestNimbus, operation: string, body: Record<string, unknown>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(`${nimbus.url}/`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": `DynamoDBStreams_20120810.${operation}`,
-      "x-amz-date": "20260115T120000Z",
-      authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
-    },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200);
-  return (await res.json()) as Record<string, unknown>;
-}
+/** A DynamoDB Streams call that must succeed (no v3 Streams client is installed). */
+const streams = (nimbus: TestNimbus, operation: string, body: Record<string, unknown>) =>
+  jsonService(() => nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb" }).ok(operation, body);
 
 async function streamKeys(nimbus: TestNimbus, streamArn: string): Promise<string[]> {
   const described = await streams(nimbus, "DescribeStream", { StreamArn: streamArn });

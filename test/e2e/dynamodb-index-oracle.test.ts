@@ -44,7 +44,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { Decimal } from "decimal.js";
 import fc from "fast-check";
-import { failure, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
+import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 type KeyType = "S" | "N" | "B";
 type Item = Record<string, AttributeValue>;
@@ -1180,21 +1180,9 @@ interface WireRecord {
   dynamodb: { Keys: unknown; NewImage?: unknown; OldImage?: unknown; SequenceNumber: string; ApproximateCreationDateTime: number; StreamViewType: string };
 }
 
-async function streams(nimbus: TestNimbus, operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${nimbus.url}/`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": `DynamoDBStreams_20120810.${operation}`,
-      "x-amz-date": "20260115T120000Z",
-      authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
-    },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  assert.equal(res.status, 200, JSON.stringify(json));
-  return json;
-}
+/** A DynamoDB Streams call that must succeed (no v3 Streams client is installed). */
+const streams = (nimbus: TestNimbus, operation: string, body: Record<string, unknown>) =>
+  jsonService(() => nimbus, { targetPrefix: "DynamoDBStreams_20120810", version: "1.0", signingName: "dynamodb" }).ok(operation, body);
 
 async function readStream(nimbus: TestNimbus, streamArn: string): Promise<WireRecord[]> {
   const records: WireRecord[] = [];
