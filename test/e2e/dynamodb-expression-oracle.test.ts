@@ -20,7 +20,7 @@ import {
   type ReturnValue,
 } from "@aws-sdk/client-dynamodb";
 import { Decimal } from "decimal.js";
-import fc from "fast-check";
+import fc from "./oracle-fast-check.js";
 import { clientSuite, uniqueName } from "./harness.js";
 
 const RUNS = Number(process.env.ORACLE_RUNS ?? "0");

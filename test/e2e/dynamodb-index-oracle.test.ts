@@ -43,7 +43,7 @@ import {
   type TransactWriteItem,
 } from "@aws-sdk/client-dynamodb";
 import { Decimal } from "decimal.js";
-import fc from "fast-check";
+import fc from "./oracle-fast-check.js";
 import { failure, jsonService, startTestNimbus, uniqueName, type TestNimbus } from "./harness.js";
 
 type KeyType = "S" | "N" | "B";

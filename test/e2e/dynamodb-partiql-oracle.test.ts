@@ -16,7 +16,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import fc from "fast-check";
+import fc from "./oracle-fast-check.js";
 import {
   BatchExecuteStatementCommand,
   CreateTableCommand,

@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import fc from "fast-check";
+import fc from "./oracle-fast-check.js";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,

@@ -15,7 +15,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import fc from "fast-check";
+import fc from "./oracle-fast-check.js";
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,

@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "./oracle-fast-check.js";
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
