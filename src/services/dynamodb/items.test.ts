@@ -93,7 +93,18 @@ describe("query ranges", () => {
     assert.deepEqual(keyRange({ partitionKey: pk, sortKey: { name: "sk", operator: "BEGINS_WITH", values: [{ B: new Uint8Array([0xa0]) }] } }), {
       pk: "p",
       lower: { value: "a0", inclusive: true },
-      upper: { value: "a0g", inclusive: true },
+      upper: { value: "a1", inclusive: false },
+    });
+    // Up to the prefix's successor, not prefix + U+10FFFF: "a\u{10FFFF}b" begins with "a".
+    assert.deepEqual(keyRange({ partitionKey: pk, sortKey: { name: "sk", operator: "BEGINS_WITH", values: [{ S: "a" }] } }), {
+      pk: "p",
+      lower: { value: "a", inclusive: true },
+      upper: { value: "b", inclusive: false },
+    });
+    assert.deepEqual(keyRange({ partitionKey: pk, sortKey: { name: "sk", operator: "BEGINS_WITH", values: [{ B: new Uint8Array([0xff]) }] } }), {
+      pk: "p",
+      lower: { value: "ff", inclusive: true },
+      upper: undefined,
     });
   });
 
