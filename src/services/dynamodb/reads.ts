@@ -11,6 +11,7 @@ import {
   matchesKeyCondition,
   NUMBER_MESSAGES,
   project,
+  successor,
   typeOf,
   validateItem,
   validationException,
@@ -26,7 +27,6 @@ import { RawJson } from "../../protocol/json.js";
 import type { DynamoContext } from "./context.js";
 import { baseRowKey, Consumption, encodeKeyValue, indexKeyText, parseItem, readItemRow, readUnits } from "./items.js";
 import { multiKeyRange } from "./multi-attribute-keys.js";
-import { successor } from "./partiql/key-branches.js";
 import type { RangeOptions, RowKey } from "./store.js";
 import { buildingPhase, findIndex, indexSchema, keyAttributeNames, tableSchema, type IndexMeta, type TableMeta } from "./table.js";
 import { throttleOf } from "./throttling.js";

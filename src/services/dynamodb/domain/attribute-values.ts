@@ -430,6 +430,29 @@ export function compareBinary(a: Uint8Array, b: Uint8Array): number {
 }
 
 /**
+ * The least value above every value that begins with `prefix` (strings by code point, as by their
+ * UTF-8 bytes; binaries bytewise); undefined when there is none. The end of a begins_with range.
+ */
+export function successor(prefix: AttributeValue): AttributeValue | undefined {
+  if (prefix.S !== undefined) {
+    const points = [...prefix.S].map((ch) => ch.codePointAt(0) as number);
+    while (points.length > 0) {
+      const last = points.pop() as number;
+      if (last < 0x10ffff) return { S: String.fromCodePoint(...points, last + 1 === 0xd800 ? 0xe000 : last + 1) };
+    }
+    return undefined;
+  }
+  if (prefix.B !== undefined) {
+    const bytes = [...prefix.B];
+    while (bytes.length > 0) {
+      const last = bytes.pop() as number;
+      if (last < 0xff) return { B: new Uint8Array([...bytes, last + 1]) };
+    }
+  }
+  return undefined;
+}
+
+/**
  * Orders two scalars of the same type (S, N or B); undefined when they cannot be ordered
  * (different types, or a type without an order).
  */

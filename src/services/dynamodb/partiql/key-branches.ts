@@ -12,7 +12,7 @@
  * paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlGrammar.test.ts and
  * tests/tier2/partiql/whereOverlap.test.ts.
  */
-import { attributeValuesEqual, compareScalars, typeOf, type AttributeValue, type Condition, type KeySchema, type Operand } from "../domain/index.js";
+import { attributeValuesEqual, compareScalars, successor, typeOf, type AttributeValue, type Condition, type KeySchema, type Operand } from "../domain/index.js";
 
 interface Bound {
   readonly value: AttributeValue;
@@ -151,26 +151,6 @@ function leafBranches(c: Condition, schema: KeySchema): Branch[] {
 }
 
 const MIRRORED: Readonly<Record<string, string>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
-
-/** The least value above every value that begins with `prefix`; undefined when there is none. */
-export function successor(prefix: AttributeValue): AttributeValue | undefined {
-  if (prefix.S !== undefined) {
-    const points = [...prefix.S].map((ch) => ch.codePointAt(0) as number);
-    while (points.length > 0) {
-      const last = points.pop() as number;
-      if (last < 0x10ffff) return { S: String.fromCodePoint(...points, last + 1 === 0xd800 ? 0xe000 : last + 1) };
-    }
-    return undefined;
-  }
-  if (prefix.B !== undefined) {
-    const bytes = [...prefix.B];
-    while (bytes.length > 0) {
-      const last = bytes.pop() as number;
-      if (last < 0xff) return { B: new Uint8Array([...bytes, last + 1]) };
-    }
-  }
-  return undefined;
-}
 
 function mentions(c: Condition, name: string | undefined): boolean {
   if (name === undefined) return false;
