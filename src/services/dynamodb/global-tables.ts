@@ -28,7 +28,7 @@ import { validationException } from "./domain/index.js";
 import { errors } from "./errors.js";
 import type { DynamoContext } from "./context.js";
 import { backfill } from "./handlers/update-table.js";
-import { newStreamLabel, tableKeyArn } from "./handlers/create-table.js";
+import { newStream, tableKeyArn } from "./handlers/create-table.js";
 import { transferStore } from "./transfers.js";
 import type { Check } from "./validation.js";
 import { parseItem, reindexExpiry, streamChanged, writeItem } from "./items.js";
@@ -234,8 +234,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   const strong = meta.global?.consistency === "STRONG";
 
   if (!meta.stream?.enabled && !strong) {
-    const label = newStreamLabel(ctx.store, ctx, meta.arn, now);
-    meta.stream = { enabled: true, viewType: "NEW_AND_OLD_IMAGES", label, arn: `${meta.arn}/stream/${label}` };
+    meta.stream = newStream(ctx.store, ctx, meta.arn, "NEW_AND_OLD_IMAGES", now);
     const changed = streamChanged(meta, true, now);
     if (changed) ctx.emit("dynamodb:StreamChanged", changed);
   }
@@ -246,7 +245,6 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   meta.global = group;
 
   const arn = tableArn(there, meta.name);
-  const label = newStreamLabel(ctx.store, there, arn, now);
   const replica: TableMeta = {
     ...{},
     ...replicaSettings(meta, ctx.region, region, ctx.account),
@@ -261,7 +259,7 @@ function createReplica(ctx: DynamoContext, meta: TableMeta, m: ReplicaMember, no
   };
   // The items already there are copied in (no stream records: the replica's stream starts after).
   for (const row of ctx.store.range(ctx, meta.name, "", {})) writeItem(there, replica, undefined, parseItem(row.item), { replicated: true });
-  if (!strong) replica.stream = { enabled: true, viewType: meta.stream?.viewType ?? "NEW_AND_OLD_IMAGES", label, arn: `${arn}/stream/${label}` };
+  if (!strong) replica.stream = newStream(ctx.store, there, arn, meta.stream?.viewType ?? "NEW_AND_OLD_IMAGES", now);
   ctx.store.insertTable(there, replica);
   const changed = replica.stream?.enabled ? streamChanged(replica, true, now) : undefined;
   if (changed) there.emit("dynamodb:StreamChanged", changed);

@@ -13,7 +13,7 @@ import type { Scope } from "../../core/service.js";
 import { cachedPrepare, type PreparedStatements, type StateLayer } from "../../state/database.js";
 import { deepFreeze, RowCache } from "../../state/row-cache.js";
 import { compareStrings } from "./domain/index.js";
-import type { TableMeta } from "./table.js";
+import { streamLabel, type TableMeta } from "./table.js";
 import { CapacityBuckets } from "./throttling.js";
 
 export const DYNAMODB_MIGRATIONS: readonly string[] = [
@@ -665,7 +665,7 @@ export class DynamoStore {
              AND json_extract(t.description, '$.stream.arn') = dynamodb_stream_positions.stream_arn
          )`,
       )
-      .run(new Date(before).toISOString().replace(/Z$/, ""));
+      .run(streamLabel(before));
   }
 
   /** Numbers the record after the stream's last one, trimmed or not: a shard's sequence numbers only grow. */

@@ -57,6 +57,11 @@ export interface IndexMeta {
   building?: { readonly backfillFrom: number; readonly until: number };
 }
 
+/** A stream's label: its creation time in ISO form without the zone designator, as DynamoDB writes it (so labels sort as their times). */
+export function streamLabel(now: number): string {
+  return new Date(now).toISOString().replace(/Z$/, "");
+}
+
 export interface StreamMeta {
   enabled: boolean;
   viewType?: string;

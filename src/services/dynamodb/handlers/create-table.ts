@@ -12,7 +12,7 @@ import type { DynamoStore } from "../store.js";
 import { streamChanged } from "../items.js";
 import { attachCreatePolicy } from "./resource-policies.js";
 import { checkTagCount, checkTags } from "./tags.js";
-import { describeTable, keyedAttributes, tableArn, withBillingModeAlone, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type TableMeta, type Throughput } from "../table.js";
+import { describeTable, keyedAttributes, streamLabel, tableArn, withBillingModeAlone, type AttributeDefinition, type IndexMeta, type KeyElement, type Projection, type StreamMeta, type TableMeta, type Throughput } from "../table.js";
 import { restoring, scheduleTransitionEnd, statusDelay, tableStatus } from "../table-status.js";
 import { check, checkThroughputBounds, count, eachLength, length, oneOf, range, stringList, tableNameChecks, type Check } from "../validation.js";
 import { checkNewVectorIndexes, DISTANCE_FUNCTIONS, type DistanceFunction, type SearchSchemaElement, type VectorIndexInput, type VectorIndexMeta } from "../vectors.js";
@@ -264,16 +264,15 @@ function checkSseSpecification(sse: SseSpecification | undefined): void {
   if (sse.KMSMasterKeyId !== undefined && sse.SSEType !== "KMS") throw validationException(`${INVALID}SSEType KMS is required if KMSMasterKeyId is specified`);
 }
 
-export function streamLabel(now: number): string {
-  // DynamoDB labels a stream with its creation time, without the zone designator.
-  return new Date(now).toISOString().replace(/Z$/, "");
-}
-
-/** The label of a new stream of the table `tableArn`, never one an earlier stream of it had (DynamoStore.streamLabelTime). */
-export function newStreamLabel(store: DynamoStore, scope: Scope, tableArn: string, now: number): string {
+/**
+ * A new enabled stream of the table `tableArn`, labelled never as an earlier stream of it was
+ * (DynamoStore.streamLabelTime) and registered so that the next one knows its label.
+ */
+export function newStream(store: DynamoStore, scope: Scope, tableArn: string, viewType: StreamMeta["viewType"], now: number): StreamMeta {
   const label = streamLabel(store.streamLabelTime(scope, tableArn, now));
-  store.registerStream(scope, `${tableArn}/stream/${label}`);
-  return label;
+  const arn = `${tableArn}/stream/${label}`;
+  store.registerStream(scope, arn);
+  return { enabled: true, viewType, label, arn };
 }
 
 /**
@@ -404,7 +403,6 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
 
   const now = ctx.clock.now();
   const arn = tableArn(ctx, input.TableName);
-  const label = input.StreamSpecification?.StreamEnabled ? newStreamLabel(ctx.store, ctx, arn, now) : streamLabel(now);
   const meta: TableMeta = {
     name: input.TableName,
     id: randomUUID(),
@@ -420,7 +418,7 @@ export function createTable(input: CreateTableInput, ctx: DynamoContext): Create
     gsis,
     lsis,
     ...(vectorIndexes.length > 0 ? { vectorIndexes } : {}),
-    ...(stream?.StreamEnabled ? { stream: { enabled: true, viewType: stream.StreamViewType as string, label, arn: `${arn}/stream/${label}` } } : {}),
+    ...(stream?.StreamEnabled ? { stream: newStream(ctx.store, ctx, arn, stream.StreamViewType as string, now) } : {}),
     ...(input.SSESpecification !== undefined && sseEnabled(input.SSESpecification) ? { sse: sseAsked(input.SSESpecification, ctx) } : {}),
     tableClass: input.TableClass ?? "STANDARD",
     // Sent, STANDARD too, it shows in TableClassSummary (DDB-TABLE-026).

@@ -47,7 +47,7 @@ import {
   checkTableClass,
   indexMemberChecks,
   MAX_GSI,
-  newStreamLabel,
+  newStream,
   sseAsked,
   vectorIndexMemberChecks,
   vectorIndexOf,
@@ -579,8 +579,7 @@ export function updateTable(input: UpdateTableInput, ctx: DynamoContext): Update
       }
       if (stream.StreamEnabled) {
         if (meta.stream?.enabled) throw validationException(`Table already has an enabled stream: TableName: ${meta.name}`);
-        const label = newStreamLabel(ctx.store, ctx, meta.arn, now);
-        meta.stream = { enabled: true, viewType: stream.StreamViewType, label, arn: `${meta.arn}/stream/${label}` };
+        meta.stream = newStream(ctx.store, ctx, meta.arn, stream.StreamViewType, now);
         const changed = streamChanged(meta, true, now, delay > 0 ? { until: now + delay } : {});
         if (changed) ctx.emit("dynamodb:StreamChanged", changed);
       } else {
